@@ -1,0 +1,172 @@
+/**
+ * The headless CLI: `switchyard serve|export|import|check`. Argument parsing and printing only;
+ * everything else is createGateway and the config modules.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { formatIssues, validateConfig } from './config/validate';
+import { createConfigStore } from './store/config-store';
+import { openDatabase } from './store/db';
+import { ConfigError, createGateway, VERSION } from './gateway';
+import { DEFAULT_HOST, DEFAULT_PORT, defaultDataDir } from './paths';
+import { isLoopbackHost } from './http/local-guard';
+
+const USAGE = `Switchyard ${VERSION}: one localhost endpoint for local and cloud models
+
+Usage:
+  switchyard serve [--host H] [--port P] [--data-dir DIR] [--config FILE]
+  switchyard export [--data-dir DIR]            print the stored config as JSON
+  switchyard import FILE [--data-dir DIR]       validate FILE and make it the stored config
+  switchyard check FILE                         validate FILE, change nothing
+
+Environment: SWITCHYARD_PORT (default ${DEFAULT_PORT}), SWITCHYARD_HOME (data dir), OLLAMA_HOST, OPENAI_API_KEY.
+`;
+
+type Output = { out: (text: string) => void; err: (text: string) => void };
+
+export async function main(argv: string[], io: Output = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }): Promise<number> {
+  const [command, ...rest] = argv;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'data-dir': { type: 'string' },
+      config: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const dataDir = values['data-dir'] ?? defaultDataDir();
+
+  switch (command) {
+    case 'serve':
+      return serve({ host: values.host, port: values.port, dataDir, configFile: values.config }, io);
+    case 'export': {
+      const db = openDatabase(dataDir);
+      const config = createConfigStore(db).current();
+      db.close();
+      if (!config) {
+        io.err(`No config is stored in ${dataDir} yet; run "switchyard serve" once or import one.\n`);
+        return 1;
+      }
+      io.out(`${JSON.stringify(config, null, 2)}\n`);
+      return 0;
+    }
+    case 'import':
+    case 'check': {
+      const file = positionals[0];
+      if (!file) {
+        io.err(`switchyard ${command}: name a config file\n`);
+        return 2;
+      }
+      const input = readConfigFile(file, io);
+      if (input === undefined) return 1;
+      const result = validateConfig(input);
+      if (result.warnings.length > 0) io.err(`Warnings:\n${formatIssues(result.warnings)}\n`);
+      if (!result.ok) {
+        io.err(`${file} is not a valid Switchyard config:\n${formatIssues(result.errors)}\n`);
+        return 1;
+      }
+      if (command === 'check') {
+        io.out(`${file} is valid: ${result.config.providers.length} providers, ${result.config.deployments.length} deployments, ${result.config.routes.length} routes\n`);
+        return 0;
+      }
+      const db = openDatabase(dataDir);
+      createConfigStore(db).save(result.config, `import ${file}`);
+      db.close();
+      io.out(`Imported ${file} into ${dataDir}; a running gateway on this data dir applies it within 2 s\n`);
+      return 0;
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      io.out(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      io.err(`Unknown command "${command}".\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+function readConfigFile(file: string, io: Output): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    io.err(`Cannot read ${file}: ${(error as Error).message}\n`);
+    return undefined;
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    io.err(`${file} is not valid JSON: ${(error as Error).message}\n`);
+    return undefined;
+  }
+}
+
+async function serve(args: { host: string | undefined; port: string | undefined; dataDir: string; configFile: string | undefined }, io: Output): Promise<number> {
+  const host = args.host ?? DEFAULT_HOST;
+  const portText = args.port ?? process.env.SWITCHYARD_PORT ?? String(DEFAULT_PORT);
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    io.err(`Invalid port "${portText}": give a number from 0 to 65535\n`);
+    return 2;
+  }
+  let config: unknown;
+  if (args.configFile) {
+    config = readConfigFile(args.configFile, io);
+    if (config === undefined) return 1;
+  }
+  let gateway;
+  try {
+    gateway = await createGateway({
+      dataDir: args.dataDir,
+      host,
+      port,
+      config,
+      logger: { level: process.env.SWITCHYARD_LOG_LEVEL ?? 'warn', redact: ['req.headers.authorization', 'req.headers["x-api-key"]'] },
+    });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.err(`${args.configFile} is not a valid Switchyard config; nothing was changed:\n${formatIssues(error.result.errors)}\n`);
+      return 1;
+    }
+    throw error;
+  }
+  if (gateway.warnings.length > 0) io.err(`Config warnings:\n${formatIssues(gateway.warnings)}\n`);
+  let started;
+  try {
+    started = await gateway.start();
+  } catch (error) {
+    await gateway.stop().catch(() => undefined);
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      io.err(`Port ${port} on ${host} is already in use (another Switchyard, or another server). Start with --port N or SWITCHYARD_PORT=N.\n`);
+      return 1;
+    }
+    throw error;
+  }
+  if (!isLoopbackHost(host)) io.err(`Warning: listening on ${host}, beyond this machine. Anyone who can reach it can use your providers.\n`);
+  const config_ = gateway.config();
+  io.out(
+    [
+      `Switchyard ${VERSION} is running (headless).`,
+      `  OpenAI base URL:  ${started.baseUrl}`,
+      `  Ollama base URL:  ${started.url}`,
+      `  Health:           ${started.url}/health`,
+      `  Data dir:         ${args.dataDir}`,
+      `  Routes:           ${config_.routes.map((r) => `${r.name} -> ${r.deployments.join(' > ')}`).join('; ') || 'none'}`,
+      `Try: curl ${started.baseUrl}/chat/completions -H 'content-type: application/json' -d '{"model":"default","messages":[{"role":"user","content":"Hello"}]}'`,
+      '',
+    ].join('\n'),
+  );
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  io.out('Stopping...\n');
+  await gateway.stop();
+  return 0;
+}

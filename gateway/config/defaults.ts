@@ -1,0 +1,77 @@
+/**
+ * The config a fresh data dir starts with: the local Ollama (its installed models when it answered),
+ * OpenAI when a key is in the environment, and a `default` route with local models first.
+ */
+import type { Config, DeploymentConfig } from './schema';
+
+export const DEFAULT_OLLAMA_URL = 'http://127.0.0.1:11434';
+/** Pulled by many users and small enough for a laptop: a sensible guess when Ollama is not running. */
+export const FALLBACK_LOCAL_MODEL = 'llama3.2';
+
+export interface DefaultConfigInput {
+  env: Record<string, string | undefined>;
+  /** Models installed in the local Ollama, when it could be asked. */
+  installedOllamaModels?: readonly string[];
+}
+
+export function defaultConfig({ env, installedOllamaModels }: DefaultConfigInput): Config {
+  const config: Config = {
+    version: 1,
+    providers: [{ name: 'ollama', kind: 'ollama', baseUrl: ollamaUrlFromEnv(env) }],
+    deployments: [],
+    routes: [],
+  };
+  const installed = (installedOllamaModels ?? []).filter((m) => m.length > 0);
+  const chatModels = installed.filter((m) => !looksLikeEmbedding(m));
+  const embedModels = installed.filter(looksLikeEmbedding);
+  const local: DeploymentConfig[] = (chatModels.length > 0 ? chatModels : [FALLBACK_LOCAL_MODEL]).slice(0, 8).map((model) => ({
+    name: model,
+    provider: 'ollama',
+    model,
+    type: 'chat',
+    pricing: { inputPerMTok: 0, outputPerMTok: 0 },
+  }));
+  const localEmbed: DeploymentConfig[] = embedModels.slice(0, 4).map((model) => ({ name: model, provider: 'ollama', model, type: 'embedding', pricing: { inputPerMTok: 0, outputPerMTok: 0 } }));
+  config.deployments.push(...local, ...localEmbed);
+
+  const chatRoute = local.map((d) => d.name);
+  const embedRoute = localEmbed.map((d) => d.name);
+  if (env.OPENAI_API_KEY) {
+    config.providers.push({
+      name: 'openai',
+      kind: 'openai',
+      baseUrl: env.OPENAI_BASE_URL || env.OPENAI_API_BASE || 'https://api.openai.com/v1',
+      apiKey: 'env:OPENAI_API_KEY',
+    });
+    config.deployments.push(
+      { name: 'gpt-4.1-mini', provider: 'openai', model: 'gpt-4.1-mini', type: 'chat', pricing: { inputPerMTok: 0.4, outputPerMTok: 1.6 } },
+      { name: 'text-embedding-3-small', provider: 'openai', model: 'text-embedding-3-small', type: 'embedding', pricing: { inputPerMTok: 0.02, outputPerMTok: 0 } },
+    );
+    chatRoute.push('gpt-4.1-mini');
+    embedRoute.push('text-embedding-3-small');
+  }
+  config.routes.push({ name: 'default', deployments: chatRoute });
+  if (embedRoute.length > 0) config.routes.push({ name: 'embed', deployments: embedRoute });
+  return config;
+}
+
+/**
+ * `OLLAMA_HOST` as the Ollama CLI reads it: `host`, `host:port` or a URL; `0.0.0.0` is a bind
+ * address, which a client reaches on loopback. (The `ollama` npm client ignores this variable.)
+ */
+export function ollamaUrlFromEnv(env: Record<string, string | undefined>): string {
+  const raw = (env.OLLAMA_HOST ?? '').trim();
+  if (!raw) return DEFAULT_OLLAMA_URL;
+  try {
+    const url = new URL(raw.includes('://') ? raw : `http://${raw}`);
+    if (url.hostname === '0.0.0.0' || url.hostname === '[::]') url.hostname = '127.0.0.1';
+    if (!url.port && !raw.includes('://')) url.port = '11434';
+    return url.toString().replace(/\/$/, '');
+  } catch {
+    return DEFAULT_OLLAMA_URL;
+  }
+}
+
+function looksLikeEmbedding(model: string): boolean {
+  return /embed|bge-|minilm|e5-|gte-/i.test(model);
+}

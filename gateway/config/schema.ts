@@ -1,0 +1,118 @@
+/**
+ * The config file's schema: one source for the TypeScript types, the JSON Schema that validates
+ * the file, and (later) the admin API's bodies. Cross-references and time zones are checked in
+ * validate.ts, which a JSON Schema cannot express.
+ */
+import Type from 'typebox';
+import { FAILURE_CLASSES } from '../errors';
+
+const Name = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127}$' });
+const PositiveMs = Type.Integer({ minimum: 1, maximum: 86_400_000 });
+const NonNegativeMs = Type.Integer({ minimum: 0, maximum: 86_400_000 });
+
+export const HHMM_PATTERN = '^([01][0-9]|2[0-3]):[0-5][0-9]$';
+export const DAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+export const TimeoutsSchema = Type.Object(
+  {
+    connectMs: Type.Optional(PositiveMs),
+    firstByteMs: Type.Optional(PositiveMs),
+    idleMs: Type.Optional(PositiveMs),
+    totalMs: Type.Optional(PositiveMs),
+  },
+  { additionalProperties: false },
+);
+
+export const ProviderSchema = Type.Object(
+  {
+    name: Name,
+    kind: Type.Union([Type.Literal('ollama'), Type.Literal('openai')]),
+    baseUrl: Type.String({ minLength: 1, maxLength: 2048 }),
+    /** Only a reference: `env:NAME`. Values never live in the config. */
+    apiKey: Type.Optional(Type.String({ pattern: '^env:[A-Za-z_][A-Za-z0-9_]*$' })),
+    headers: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z0-9-]{1,128}$' }), Type.String({ maxLength: 8192 }))),
+    timeouts: Type.Optional(TimeoutsSchema),
+  },
+  { additionalProperties: false },
+);
+
+export const TimeWindowSchema = Type.Object(
+  {
+    start: Type.String({ pattern: HHMM_PATTERN }),
+    end: Type.String({ pattern: HHMM_PATTERN }),
+    days: Type.Optional(Type.Array(Type.Enum(DAY_NAMES), { minItems: 1, maxItems: 7 })),
+    /** `block` (default): not used inside. `allow`: where any allow window exists, used only inside one. */
+    action: Type.Optional(Type.Union([Type.Literal('block'), Type.Literal('allow')])),
+  },
+  { additionalProperties: false },
+);
+
+export const PricingSchema = Type.Object(
+  {
+    inputPerMTok: Type.Number({ minimum: 0, maximum: 100_000 }),
+    outputPerMTok: Type.Number({ minimum: 0, maximum: 100_000 }),
+  },
+  { additionalProperties: false },
+);
+
+export const DeploymentSchema = Type.Object(
+  {
+    name: Name,
+    provider: Type.String({ minLength: 1 }),
+    model: Type.String({ minLength: 1, maxLength: 256 }),
+    type: Type.Optional(Type.Union([Type.Literal('chat'), Type.Literal('embedding')])),
+    enabled: Type.Optional(Type.Boolean()),
+    timeZone: Type.Optional(Type.String({ minLength: 1 })),
+    timeWindows: Type.Optional(Type.Array(TimeWindowSchema, { maxItems: 64 })),
+    pricing: Type.Optional(PricingSchema),
+    /** Ollama `options` sent with every request (num_ctx, num_gpu, ...); client options win. */
+    options: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    /** Ollama `keep_alive` (e.g. "30m", or seconds). */
+    keepAlive: Type.Optional(Type.Union([Type.String(), Type.Number()])),
+  },
+  { additionalProperties: false },
+);
+
+export const RetrySchema = Type.Object(
+  {
+    attempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 })),
+    backoffMs: Type.Optional(NonNegativeMs),
+    maxBackoffMs: Type.Optional(NonNegativeMs),
+    retryAfterCapMs: Type.Optional(NonNegativeMs),
+  },
+  { additionalProperties: false },
+);
+
+export const RouteSchema = Type.Object(
+  {
+    name: Name,
+    deployments: Type.Array(Type.String({ minLength: 1 }), { minItems: 1, maxItems: 32 }),
+    strategy: Type.Optional(Type.Literal('ordered')),
+    retry: Type.Optional(RetrySchema),
+    deadlineMs: Type.Optional(PositiveMs),
+    /** Failure classes (or upstream status codes) that move on to the next deployment. */
+    fallbackOn: Type.Optional(
+      Type.Array(Type.Union([Type.Enum(FAILURE_CLASSES), Type.Integer({ minimum: 400, maximum: 599 })])),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const ConfigSchema = Type.Object(
+  {
+    version: Type.Literal(1),
+    providers: Type.Array(ProviderSchema, { maxItems: 64 }),
+    deployments: Type.Array(DeploymentSchema, { maxItems: 512 }),
+    routes: Type.Array(RouteSchema, { maxItems: 256 }),
+  },
+  { additionalProperties: false },
+);
+
+export type Config = Type.Static<typeof ConfigSchema>;
+export type ProviderConfig = Type.Static<typeof ProviderSchema>;
+export type DeploymentConfig = Type.Static<typeof DeploymentSchema>;
+export type RouteConfig = Type.Static<typeof RouteSchema>;
+export type TimeWindow = Type.Static<typeof TimeWindowSchema>;
+export type RetryConfig = Type.Static<typeof RetrySchema>;
+export type Timeouts = Type.Static<typeof TimeoutsSchema>;
+export type DayName = (typeof DAY_NAMES)[number];

@@ -1,0 +1,18 @@
+/**
+ * How the gateway reaches secret values. Config holds only references (`env:NAME`); the headless
+ * gateway resolves them from the environment, the desktop app from its encrypted store.
+ */
+export interface Secrets {
+  /** The value behind a reference, or undefined when it is not set. */
+  resolve(reference: string): string | undefined;
+}
+
+export function envSecrets(env: Record<string, string | undefined>): Secrets {
+  return {
+    resolve(reference) {
+      const match = /^env:(.+)$/.exec(reference);
+      const value = match?.[1] ? env[match[1]] : undefined;
+      return value ? value : undefined;
+    },
+  };
+}

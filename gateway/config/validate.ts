@@ -1,0 +1,181 @@
+/**
+ * Config validation: the JSON Schema first (shape, patterns), then what a schema cannot say
+ * (unique names, references, one type per route, real time zones). Every message names the
+ * field and the offending value, so the CLI, the file check and the admin API can show it as is.
+ */
+import { Compile } from 'typebox/compile';
+import { ConfigSchema, type Config } from './schema';
+
+export interface ConfigIssue {
+  /** Dotted path with indexes, e.g. `deployments[0].timeWindows[1].start`. */
+  path: string;
+  message: string;
+}
+
+export type ValidationResult =
+  | { ok: true; config: Config; warnings: ConfigIssue[] }
+  | { ok: false; errors: ConfigIssue[]; warnings: ConfigIssue[] };
+
+const checkShape = Compile(ConfigSchema);
+
+export function validateConfig(input: unknown): ValidationResult {
+  const shapeErrors = schemaIssues(input);
+  if (shapeErrors.length > 0) return { ok: false, errors: shapeErrors, warnings: [] };
+  const config = input as Config;
+  const errors: ConfigIssue[] = [];
+  const warnings: ConfigIssue[] = [];
+
+  const providerNames = uniqueNames(config.providers, 'providers', errors);
+  const deploymentNames = uniqueNames(config.deployments, 'deployments', errors);
+  const routeNames = uniqueNames(config.routes, 'routes', errors);
+
+  config.providers.forEach((provider, i) => {
+    const url = parseHttpUrl(provider.baseUrl);
+    if (!url) errors.push({ path: `providers[${i}].baseUrl`, message: `${quote(provider.baseUrl)} is not an http(s) URL` });
+  });
+
+  const deploymentTypes = new Map<string, string>();
+  config.deployments.forEach((deployment, i) => {
+    const at = `deployments[${i}]`;
+    deploymentTypes.set(deployment.name, deployment.type ?? 'chat');
+    if (!providerNames.has(deployment.provider)) {
+      errors.push({ path: `${at}.provider`, message: `no provider is named ${quote(deployment.provider)}` });
+    }
+    if (deployment.timeZone !== undefined && !isKnownTimeZone(deployment.timeZone)) {
+      errors.push({ path: `${at}.timeZone`, message: `${quote(deployment.timeZone)} is not a known IANA time zone` });
+    }
+    const kind = config.providers.find((p) => p.name === deployment.provider)?.kind;
+    if (kind === 'openai' && (deployment.options !== undefined || deployment.keepAlive !== undefined)) {
+      warnings.push({ path: at, message: `options and keepAlive apply only to Ollama providers; ${quote(deployment.name)} ignores them` });
+    }
+    if (routeNames.has(deployment.name)) {
+      errors.push({ path: `${at}.name`, message: `${quote(deployment.name)} is also a route name; a model name must mean one thing` });
+    }
+  });
+
+  config.routes.forEach((route, i) => {
+    const at = `routes[${i}]`;
+    const seen = new Set<string>();
+    const types = new Set<string>();
+    route.deployments.forEach((name, j) => {
+      if (!deploymentNames.has(name)) {
+        errors.push({ path: `${at}.deployments[${j}]`, message: `no deployment is named ${quote(name)}` });
+        return;
+      }
+      if (seen.has(name)) errors.push({ path: `${at}.deployments[${j}]`, message: `${quote(name)} is listed twice` });
+      seen.add(name);
+      types.add(deploymentTypes.get(name) ?? 'chat');
+    });
+    if (types.size > 1) {
+      errors.push({ path: `${at}.deployments`, message: `route ${quote(route.name)} mixes deployment types (${[...types].join(', ')}); all must share one type` });
+    }
+    if (route.deployments.length === 1) {
+      warnings.push({ path: `${at}.deployments`, message: `route ${quote(route.name)} has a single deployment, so fallback cannot help it` });
+    }
+    const retry = route.retry;
+    if (retry?.backoffMs !== undefined && retry.maxBackoffMs !== undefined && retry.maxBackoffMs < retry.backoffMs) {
+      errors.push({ path: `${at}.retry.maxBackoffMs`, message: `${retry.maxBackoffMs} is below backoffMs (${retry.backoffMs})` });
+    }
+  });
+
+  return errors.length > 0 ? { ok: false, errors, warnings } : { ok: true, config, warnings };
+}
+
+/** Human-readable one-per-line rendering, used by the CLI. */
+export function formatIssues(issues: ConfigIssue[]): string {
+  return issues.map((issue) => `  ${issue.path || '(root)'}: ${issue.message}`).join('\n');
+}
+
+export function isKnownTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function parseHttpUrl(value: string): URL | undefined {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function uniqueNames(items: { name: string }[], list: string, errors: ConfigIssue[]): Set<string> {
+  const names = new Set<string>();
+  items.forEach((item, i) => {
+    if (names.has(item.name)) errors.push({ path: `${list}[${i}].name`, message: `${quote(item.name)} is used twice` });
+    names.add(item.name);
+  });
+  return names;
+}
+
+function schemaIssues(input: unknown): ConfigIssue[] {
+  if (checkShape.Check(input)) return [];
+  const issues: ConfigIssue[] = [];
+  const seen = new Set<string>();
+  for (const error of checkShape.Errors(input)) {
+    // TypeBox reports an unknown key twice (as `false` schema and as additionalProperties); keep one.
+    if (error.keyword === 'boolean') continue;
+    const path = toPath(error.instancePath);
+    let message: string;
+    if (error.keyword === 'additionalProperties') {
+      const extra = (error.params as { additionalProperties?: string[] }).additionalProperties ?? [];
+      for (const key of extra) push(path ? `${path}.${key}` : key, 'unknown field');
+      continue;
+    }
+    const value = valueAt(input, error.instancePath);
+    if (error.keyword === 'required') {
+      const missing = (error.params as { requiredProperties?: string[] }).requiredProperties ?? [];
+      for (const key of missing) push(path ? `${path}.${key}` : key, 'is required');
+      continue;
+    } else if (error.keyword === 'pattern' && /HH|\[01\]/.test(String((error.params as { pattern?: string }).pattern))) {
+      message = `${quote(value)} is not a time in HH:MM form (00:00 to 23:59)`;
+    } else if (error.keyword === 'pattern' && path.endsWith('apiKey')) {
+      message = 'write the key as a reference to an environment variable, e.g. "env:OPENAI_API_KEY", never as a value';
+    } else if (error.keyword === 'pattern' && path.endsWith('.name')) {
+      message = `${quote(value)} is not a valid name (letters, digits and . _ : / @ -, up to 128)`;
+    } else if (error.keyword === 'const' || error.keyword === 'enum' || error.keyword === 'anyOf') {
+      message = `${quote(value)} is not one of the allowed values`;
+      if (path.includes('.days[')) message = `${quote(value)} is not a day name (mon, tue, wed, thu, fri, sat, sun)`;
+    } else {
+      message = `${error.message} (got ${quote(value)})`;
+    }
+    push(path, message);
+  }
+  return issues;
+
+  function push(path: string, message: string): void {
+    const key = `${path}\u0000${message}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    issues.push({ path, message });
+  }
+}
+
+function toPath(pointer: string): string {
+  if (!pointer) return '';
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path ? `${path}.${part}` : part), '');
+}
+
+function valueAt(root: unknown, pointer: string): unknown {
+  let value: unknown = root;
+  for (const part of pointer.split('/').slice(1)) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[part.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return value;
+}
+
+function quote(value: unknown): string {
+  const text = JSON.stringify(value);
+  if (text === undefined) return String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}

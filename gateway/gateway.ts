@@ -1,0 +1,173 @@
+/**
+ * createGateway: the whole gateway as one object the CLI and the Electron main process both use.
+ * It owns the store, the applied config (swapped whole on change, never half-applied), the provider
+ * adapters and the HTTP app.
+ */
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import { Ollama } from 'ollama';
+import type { AddressInfo } from 'node:net';
+import packageJson from '../package.json';
+import { buildApp } from './app';
+import { defaultConfig, ollamaUrlFromEnv } from './config/defaults';
+import type { Config } from './config/schema';
+import { envSecrets, type Secrets } from './config/secrets';
+import { validateConfig, type ValidationResult } from './config/validate';
+import { createTrafficStats } from './health/traffic';
+import { createProviderSet } from './providers/registry';
+import type { ProviderAdapter } from './providers/types';
+import { createCatalog, type Catalog } from './routing/catalog';
+import { createRouter } from './routing/router';
+import { systemTimeZone } from './routing/time-windows';
+import { createConfigStore } from './store/config-store';
+import { openDatabase } from './store/db';
+import { DEFAULT_HOST, DEFAULT_PORT } from './paths';
+
+export const VERSION: string = packageJson.version;
+
+export interface GatewayOptions {
+  dataDir: string;
+  host?: string;
+  port?: number;
+  /** A config to import at start, replacing the stored one (`serve --config`). Validated here. */
+  config?: unknown;
+  env?: Record<string, string | undefined>;
+  secrets?: Secrets;
+  logger?: FastifyServerOptions['logger'];
+  now?: () => number;
+  random?: () => number;
+  /** Ask the local Ollama for its models when writing a first-start config (default true). */
+  discoverOllama?: boolean;
+  /** Zone for deployments that name none (default: the machine's). */
+  timeZone?: string;
+}
+
+export interface Gateway {
+  readonly app: FastifyInstance;
+  readonly dataDir: string;
+  readonly warnings: ValidationResult['warnings'];
+  start(): Promise<{ port: number; url: string; baseUrl: string }>;
+  stop(): Promise<void>;
+  /** Validates and applies a config to traffic at once; nothing changes when it is invalid. */
+  applyConfig(input: unknown, source: string): ValidationResult;
+  config(): Config;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly result: Extract<ValidationResult, { ok: false }>) {
+    super('the config is invalid');
+  }
+}
+
+export async function createGateway(options: GatewayOptions): Promise<Gateway> {
+  const env = options.env ?? process.env;
+  const secrets = options.secrets ?? envSecrets(env);
+  const now = options.now ?? Date.now;
+  const host = options.host ?? DEFAULT_HOST;
+  const timeZone = options.timeZone ?? systemTimeZone();
+
+  let initial: Config;
+  let warnings: ValidationResult['warnings'] = [];
+  if (options.config !== undefined) {
+    const result = validateConfig(options.config);
+    if (!result.ok) throw new ConfigError(result);
+    initial = result.config;
+    warnings = result.warnings;
+  }
+
+  const db = openDatabase(options.dataDir);
+  const configs = createConfigStore(db, now);
+  if (options.config !== undefined) {
+    configs.save(initial!, 'serve --config');
+  } else {
+    const stored = configs.current();
+    if (stored) {
+      initial = stored;
+    } else {
+      const installed = options.discoverOllama === false ? undefined : await installedOllamaModels(ollamaUrlFromEnv(env));
+      initial = defaultConfig({ env, installedOllamaModels: installed });
+      configs.save(initial, 'first start');
+    }
+  }
+
+  let providers = createProviderSet(initial!.providers, secrets).adapters;
+  let catalog: Catalog = createCatalog(initial!, providers, timeZone);
+  let appliedAt = now();
+  const traffic = createTrafficStats(now);
+  const router = createRouter({ catalog: () => catalog, now, random: options.random, onAttempts: (a) => traffic.record(a) });
+
+  let boundPort = options.port ?? DEFAULT_PORT;
+  const app = buildApp({
+    host,
+    port: () => boundPort,
+    logger: options.logger,
+    services: {
+      router,
+      catalog: () => catalog,
+      configAppliedAt: () => appliedAt,
+      traffic,
+      storeOk: () => db.open,
+      version: VERSION,
+      startedAt: now(),
+      now,
+    },
+  });
+
+  const swap = (config: Config) => {
+    const next = createProviderSet(config.providers, secrets, providers);
+    providers = next.adapters;
+    catalog = createCatalog(config, providers, timeZone);
+    appliedAt = now();
+    void closeAll(next.retired);
+  };
+
+  // `switchyard import` from another process writes a new revision; pick it up without a restart.
+  let dataVersion = db.pragma('data_version', { simple: true }) as number;
+  const watcher = setInterval(() => {
+    const version = db.pragma('data_version', { simple: true }) as number;
+    if (version === dataVersion) return;
+    dataVersion = version;
+    const stored = configs.current();
+    if (stored && JSON.stringify(stored) !== JSON.stringify(catalog.config)) swap(stored);
+  }, 2_000);
+  watcher.unref();
+
+  return {
+    app,
+    dataDir: options.dataDir,
+    warnings,
+    async start() {
+      await app.listen({ host, port: boundPort });
+      boundPort = (app.server.address() as AddressInfo).port;
+      const url = `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
+      return { port: boundPort, url, baseUrl: `${url}/v1` };
+    },
+    async stop() {
+      clearInterval(watcher);
+      await app.close();
+      await closeAll([...providers.values()]);
+      db.close();
+    },
+    applyConfig(input, source) {
+      const result = validateConfig(input);
+      if (!result.ok) return result;
+      configs.save(result.config, source);
+      swap(result.config);
+      return result;
+    },
+    config: () => catalog.config,
+  };
+}
+
+async function closeAll(adapters: ProviderAdapter[]): Promise<void> {
+  await Promise.all(adapters.map((a) => a.close().catch(() => undefined)));
+}
+
+async function installedOllamaModels(host: string): Promise<string[] | undefined> {
+  try {
+    const client = new Ollama({ host, fetch: ((input: string, init?: RequestInit) => fetch(input, { ...init, signal: AbortSignal.timeout(800) })) as typeof fetch });
+    const list = await client.list();
+    return list.models.map((m) => m.name);
+  } catch {
+    return undefined;
+  }
+}

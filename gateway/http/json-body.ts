@@ -1,0 +1,56 @@
+/**
+ * The JSON body parser. JSON.parse itself survives deep nesting, but everything after it that
+ * walks the value (validation, translation) recurses: a 5,000-level body must be refused before it
+ * is parsed. A linear scan of the text finds the depth in microseconds for ordinary bodies.
+ */
+import type { FastifyInstance } from 'fastify';
+import { GatewayError } from '../errors';
+
+export const MAX_JSON_DEPTH = 100;
+export const MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+export function registerJsonBody(app: FastifyInstance): void {
+  app.removeAllContentTypeParsers();
+  // Any content type is read as JSON: `curl -d` sends form encoding by default.
+  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: MAX_BODY_BYTES }, (_request, body, done) => {
+    try {
+      done(null, parseJson(body as string));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+}
+
+export function parseJson(text: string): unknown {
+  if (text.trim() === '') throw new GatewayError('invalid_request', 'The request body is empty; send a JSON object');
+  const depth = nestingDepth(text);
+  if (depth > MAX_JSON_DEPTH) {
+    throw new GatewayError('body_too_deep', `The request body nests deeper than ${MAX_JSON_DEPTH} levels`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new GatewayError('invalid_request', `The request body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** Deepest bracket nesting outside strings; stops counting once past the limit. */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91 /* { [ */) {
+      if (++depth > max) {
+        max = depth;
+        if (max > MAX_JSON_DEPTH) return max;
+      }
+    } else if (c === 125 || c === 93 /* } ] */) depth--;
+  }
+  return max;
+}

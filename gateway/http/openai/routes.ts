@@ -1,0 +1,55 @@
+/**
+ * The OpenAI-compatible surface: `/v1/models`, `/v1/chat/completions`, `/v1/embeddings`. Handlers
+ * validate, hand the request to the router, and write what it returns.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Execution } from '../../routing/execute';
+import { encodeEmbeddings, type ChatRequest, type EmbeddingRequest } from '../../wire/openai';
+import { clientAbortSignal } from '../client-abort';
+import { writeChatStream } from './chat-stream';
+import { ChatBodySchema, EmbeddingBodySchema } from './schemas';
+
+export function registerOpenAIRoutes(app: FastifyInstance): void {
+  app.get('/v1/models', async () => {
+    const catalog = app.switchyard.catalog();
+    const created = Math.floor(app.switchyard.configAppliedAt() / 1000);
+    return {
+      object: 'list',
+      data: [
+        ...catalog.config.routes.map((r) => ({ id: r.name, object: 'model', created, owned_by: 'switchyard' })),
+        ...catalog.config.deployments.map((d) => ({ id: d.name, object: 'model', created, owned_by: d.provider })),
+      ],
+    };
+  });
+
+  app.post('/v1/chat/completions', { schema: { body: ChatBodySchema } }, async (request, reply) => {
+    const body = request.body as ChatRequest;
+    const options = { prefer: preferHeader(request), signal: clientAbortSignal(request, reply) };
+    if (body.stream) {
+      const execution = await app.switchyard.router.chatStream(body, options);
+      setRouteHeaders(reply, execution);
+      await writeChatStream(reply, execution.value, body.stream_options?.include_usage === true, execution.deployment.provider);
+      return reply;
+    }
+    const execution = await app.switchyard.router.chat(body, options);
+    setRouteHeaders(reply, execution);
+    return execution.value;
+  });
+
+  app.post('/v1/embeddings', { schema: { body: EmbeddingBodySchema } }, async (request, reply) => {
+    const body = request.body as EmbeddingRequest;
+    const execution = await app.switchyard.router.embed(body, { prefer: preferHeader(request), signal: clientAbortSignal(request, reply) });
+    setRouteHeaders(reply, execution);
+    return encodeEmbeddings(execution.value, body.encoding_format);
+  });
+}
+
+function preferHeader(request: FastifyRequest): string | undefined {
+  const value = request.headers['x-switchyard-prefer'];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function setRouteHeaders(reply: FastifyReply, execution: Execution<unknown>): void {
+  reply.header('x-switchyard-deployment', execution.deployment.name);
+  reply.header('x-switchyard-attempts', String(execution.attempts.length));
+}

@@ -1,0 +1,18 @@
+/**
+ * Where a headless gateway keeps its data when no --data-dir is given: `SWITCHYARD_HOME`, else the
+ * platform's per-user data folder (XDG on Linux).
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+export function defaultDataDir(env: Record<string, string | undefined> = process.env, platform: NodeJS.Platform = process.platform): string {
+  if (env.SWITCHYARD_HOME) return env.SWITCHYARD_HOME;
+  const home = env.HOME || homedir();
+  if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'Switchyard');
+  if (platform === 'win32') return join(env.APPDATA || join(home, 'AppData', 'Roaming'), 'Switchyard');
+  return join(env.XDG_DATA_HOME || join(home, '.local', 'share'), 'switchyard');
+}
+
+/** Not used by Ollama 11434, LM Studio 1234, Jan 1337, LiteLLM 4000, Portkey 8787, Vite 5173, 8000 or 8080. */
+export const DEFAULT_PORT = 7788;
+export const DEFAULT_HOST = '127.0.0.1';

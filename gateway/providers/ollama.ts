@@ -1,0 +1,87 @@
+/**
+ * A local (or remote) Ollama through the official `ollama` client and its native API. The client
+ * has no per-request abort for non-streamed calls, so each call gets a light client instance whose
+ * fetch carries that call's signal; the connection pool underneath is shared.
+ */
+import { Ollama } from 'ollama';
+import type { ProviderConfig } from '../config/schema';
+import type { Secrets } from '../config/secrets';
+import { UpstreamError } from '../errors';
+import { newCompletionId } from '../wire/openai';
+import { createOllamaChunkTranslator, fromOllamaChat, fromOllamaEmbed, toOllamaChat, toOllamaEmbed, type OllamaChatResponse } from '../wire/ollama';
+import type { ProviderAdapter } from './types';
+import { DEFAULT_TIMEOUTS, createUpstreamHttp, toUpstreamError } from './upstream-http';
+
+export function createOllamaProvider(config: ProviderConfig, secrets: Secrets): ProviderAdapter {
+  const http = createUpstreamHttp({ ...DEFAULT_TIMEOUTS.ollama, ...config.timeouts });
+  const apiKey = config.apiKey ? secrets.resolve(config.apiKey) : undefined;
+  const unavailableReason = config.apiKey && !apiKey ? `its API key ${config.apiKey.slice(4)} is not set` : undefined;
+  const headers = { ...config.headers, ...(apiKey ? { Authorization: `Bearer ${apiKey}` } : {}) };
+
+  const clientFor = (signal: AbortSignal) =>
+    new Ollama({
+      host: config.baseUrl,
+      headers,
+      fetch: ((input: string, init: RequestInit = {}) =>
+        http.fetch(input, { ...init, signal: init.signal ? AbortSignal.any([init.signal, signal]) : signal })) as typeof fetch,
+    });
+
+  return {
+    config,
+    unavailableReason,
+
+    async chat(request, { deployment, signal }) {
+      const body = toOllamaChat(request, deployment);
+      try {
+        const response = await clientFor(signal).chat({ ...body, stream: false });
+        if (typeof response !== 'object' || response === null || !response.message || response.done !== true) {
+          throw new UpstreamError('upstream_protocol', `${config.name} answered 200 without a finished chat response`);
+        }
+        return fromOllamaChat(response, newCompletionId());
+      } catch (error) {
+        throw toUpstreamError(error, config.name);
+      }
+    },
+
+    async chatStream(request, { deployment, signal }) {
+      const body = toOllamaChat(request, deployment);
+      let events: AsyncIterable<OllamaChatResponse>;
+      try {
+        events = await clientFor(signal).chat({ ...body, stream: true });
+      } catch (error) {
+        throw toUpstreamError(error, config.name);
+      }
+      return translateStream(events, config.name);
+    },
+
+    async embed(request, { deployment, signal }) {
+      const body = toOllamaEmbed(request, deployment);
+      try {
+        const response = await clientFor(signal).embed(body);
+        if (!Array.isArray(response?.embeddings)) throw new UpstreamError('upstream_protocol', `${config.name} answered 200 without embeddings`);
+        return fromOllamaEmbed(response);
+      } catch (error) {
+        throw toUpstreamError(error, config.name);
+      }
+    },
+
+    close: () => http.close(),
+  };
+}
+
+async function* translateStream(events: AsyncIterable<OllamaChatResponse>, providerName: string) {
+  const translate = createOllamaChunkTranslator(newCompletionId());
+  let done = false;
+  try {
+    for await (const event of events) {
+      yield* translate(event);
+      if (event.done) {
+        done = true;
+        break;
+      }
+    }
+  } catch (error) {
+    throw toUpstreamError(error, providerName);
+  }
+  if (!done) throw new UpstreamError('upstream_protocol', `${providerName}'s stream ended without done: true`);
+}

@@ -1,0 +1,25 @@
+/**
+ * The interface every provider adapter implements. Adapters speak canonical (OpenAI-shaped)
+ * requests and responses; they translate to their upstream, call it through its official client,
+ * check what comes back, and throw `UpstreamError` for any failed attempt.
+ */
+import type { DeploymentConfig, ProviderConfig } from '../config/schema';
+import type { ChatCompletion, ChatCompletionChunk, ChatRequest, CreateEmbeddingResponse, EmbeddingRequest } from '../wire/openai';
+
+export interface CallContext {
+  deployment: DeploymentConfig;
+  /** Aborted when the client goes away or the request's deadline passes. */
+  signal: AbortSignal;
+}
+
+export interface ProviderAdapter {
+  readonly config: ProviderConfig;
+  /** Why this provider cannot be used at all right now (e.g. its API key variable is unset). */
+  readonly unavailableReason: string | undefined;
+  chat(request: ChatRequest, context: CallContext): Promise<ChatCompletion>;
+  /** Resolves once the upstream answered with a stream; chunks end with a usage-only chunk when the upstream reports usage. */
+  chatStream(request: ChatRequest, context: CallContext): Promise<AsyncIterable<ChatCompletionChunk>>;
+  embed(request: EmbeddingRequest, context: CallContext): Promise<CreateEmbeddingResponse>;
+  /** Closes pooled connections once in-flight requests finish. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,228 @@
+/**
+ * Canonical (OpenAI) <-> Ollama native API, pure. Ollama is called natively rather than through
+ * its `/v1` endpoint because only the native API can set `num_ctx` and `keep_alive` (Ollama
+ * silently truncates prompts past its 4096-token default otherwise).
+ */
+import type {
+  ChatRequest as OllamaChatRequest,
+  ChatResponse as OllamaChatResponse,
+  EmbedRequest as OllamaEmbedRequest,
+  EmbedResponse as OllamaEmbedResponse,
+  Message as OllamaMessage,
+  Options as OllamaOptions,
+  ToolCall as OllamaToolCall,
+} from 'ollama';
+import { randomBytes } from 'node:crypto';
+import type { DeploymentConfig } from '../config/schema';
+import { GatewayError } from '../errors';
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatRequest,
+  CreateEmbeddingResponse,
+  EmbeddingRequest,
+} from './openai';
+
+export type { OllamaChatRequest, OllamaChatResponse, OllamaEmbedRequest, OllamaEmbedResponse };
+
+type ChatMessageIn = ChatRequest['messages'][number];
+type ToolCallOut = Extract<NonNullable<ChatCompletion['choices'][number]['message']['tool_calls']>[number], { type: 'function' }>;
+
+export function toOllamaChat(request: ChatRequest, deployment: DeploymentConfig): OllamaChatRequest {
+  const toolNames = new Map<string, string>();
+  const messages = request.messages.map((message, i) => toOllamaMessage(message, i, toolNames));
+  const body: OllamaChatRequest = {
+    model: deployment.model,
+    messages,
+    stream: request.stream === true,
+    options: { ...(deployment.options as Partial<OllamaOptions> | undefined), ...optionsFrom(request) },
+  };
+  if (deployment.keepAlive !== undefined) body.keep_alive = deployment.keepAlive;
+  if (request.tools?.length) {
+    body.tools = request.tools.flatMap((tool) => (tool.type === 'function' ? [{ type: 'function', function: tool.function as never }] : []));
+  }
+  const format = request.response_format;
+  if (format?.type === 'json_object') body.format = 'json';
+  if (format?.type === 'json_schema') body.format = format.json_schema.schema ?? 'json';
+  const effort = request.reasoning_effort;
+  if (effort === 'low' || effort === 'medium' || effort === 'high') body.think = effort;
+  if (request.logprobs) {
+    body.logprobs = true;
+    if (request.top_logprobs != null) body.top_logprobs = request.top_logprobs;
+  }
+  return body;
+}
+
+function optionsFrom(request: ChatRequest): Partial<OllamaOptions> {
+  const options: Partial<OllamaOptions> = {};
+  if (request.temperature != null) options.temperature = request.temperature;
+  if (request.top_p != null) options.top_p = request.top_p;
+  if (request.seed != null) options.seed = request.seed;
+  if (request.frequency_penalty != null) options.frequency_penalty = request.frequency_penalty;
+  if (request.presence_penalty != null) options.presence_penalty = request.presence_penalty;
+  const maxTokens = request.max_completion_tokens ?? request.max_tokens;
+  if (maxTokens != null) options.num_predict = maxTokens;
+  if (request.stop != null) options.stop = Array.isArray(request.stop) ? request.stop : [request.stop];
+  return options;
+}
+
+function toOllamaMessage(message: ChatMessageIn, index: number, toolNames: Map<string, string>): OllamaMessage {
+  const role = message.role === 'developer' ? 'system' : message.role === 'function' ? 'tool' : message.role;
+  const out: OllamaMessage = { role, content: '' };
+  const content = message.content;
+  if (typeof content === 'string') {
+    out.content = content;
+  } else if (Array.isArray(content)) {
+    const images: string[] = [];
+    let text = '';
+    content.forEach((part, j) => {
+      if (part.type === 'text') text += part.text;
+      else if (part.type === 'refusal') text += part.refusal;
+      else if (part.type === 'image_url') images.push(imageData(part.image_url.url, `messages[${index}].content[${j}].image_url.url`));
+      else {
+        throw new GatewayError('invalid_request', `content part type "${part.type}" is not supported by Ollama deployments`, {
+          param: `messages[${index}].content[${j}].type`,
+        });
+      }
+    });
+    out.content = text;
+    if (images.length > 0) out.images = images;
+  }
+  if (message.role === 'assistant' && message.tool_calls?.length) {
+    out.tool_calls = message.tool_calls.flatMap((call): OllamaToolCall[] => {
+      if (call.type !== 'function') return [];
+      toolNames.set(call.id, call.function.name);
+      return [{ function: { name: call.function.name, arguments: parseArguments(call.function.arguments, index) } }];
+    });
+  }
+  if (message.role === 'tool') {
+    const name = toolNames.get(message.tool_call_id);
+    if (name) out.tool_name = name;
+  }
+  return out;
+}
+
+function imageData(url: string, param: string): string {
+  const match = /^data:[^;,]*;base64,(.*)$/s.exec(url);
+  if (!match?.[1]) {
+    throw new GatewayError('invalid_request', 'Ollama deployments take images only as base64 data: URLs', { param });
+  }
+  return match[1];
+}
+
+function parseArguments(text: string, index: number): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text || '{}');
+    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // fall through to the error below
+  }
+  throw new GatewayError('invalid_request', 'tool call arguments must be a JSON object', { param: `messages[${index}].tool_calls` });
+}
+
+function toolCallsFrom(calls: OllamaToolCall[] | undefined, firstIndex = 0): (ToolCallOut & { index: number })[] {
+  return (calls ?? []).map((call, i) => ({
+    index: firstIndex + i,
+    id: `call_${randomBytes(9).toString('base64url')}`,
+    type: 'function' as const,
+    function: { name: call.function.name, arguments: JSON.stringify(call.function.arguments ?? {}) },
+  }));
+}
+
+function finishReason(doneReason: string | undefined, sawToolCalls: boolean): 'stop' | 'length' | 'tool_calls' {
+  if (sawToolCalls) return 'tool_calls';
+  return doneReason === 'length' ? 'length' : 'stop';
+}
+
+function createdSeconds(createdAt: unknown): number {
+  const ms = typeof createdAt === 'string' ? Date.parse(createdAt) : createdAt instanceof Date ? createdAt.getTime() : NaN;
+  return Math.floor((Number.isFinite(ms) ? ms : Date.now()) / 1000);
+}
+
+function usageFrom(response: Pick<OllamaChatResponse, 'prompt_eval_count' | 'eval_count'>): NonNullable<ChatCompletion['usage']> {
+  const prompt = response.prompt_eval_count ?? 0;
+  const completion = response.eval_count ?? 0;
+  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+}
+
+export function fromOllamaChat(response: OllamaChatResponse, id: string): ChatCompletion {
+  const toolCalls = toolCallsFrom(response.message?.tool_calls).map(({ index: _index, ...call }) => call);
+  const message: ChatCompletion['choices'][number]['message'] & { reasoning_content?: string } = {
+    role: 'assistant',
+    content: response.message?.content || (toolCalls.length > 0 ? null : (response.message?.content ?? '')),
+    refusal: null,
+  };
+  if (toolCalls.length > 0) message.tool_calls = toolCalls;
+  if (response.message?.thinking) message.reasoning_content = response.message.thinking;
+  return {
+    id,
+    object: 'chat.completion',
+    created: createdSeconds(response.created_at),
+    model: response.model,
+    choices: [{ index: 0, message, logprobs: null, finish_reason: finishReason(response.done_reason, toolCalls.length > 0) }],
+    usage: usageFrom(response),
+  };
+}
+
+/**
+ * A stateful translator from Ollama stream events to chat-completion chunks. It always ends with a
+ * usage-only chunk (the HTTP layer drops it when the client did not ask for usage).
+ */
+export function createOllamaChunkTranslator(id: string): (event: OllamaChatResponse) => ChatCompletionChunk[] {
+  let sentRole = false;
+  let toolCallCount = 0;
+  let created = 0;
+  return (event) => {
+    created ||= createdSeconds(event.created_at);
+    const base = { id, object: 'chat.completion.chunk' as const, created, model: event.model };
+    const delta: ChatCompletionChunk['choices'][number]['delta'] & { reasoning_content?: string } = {};
+    if (!sentRole) {
+      delta.role = 'assistant';
+      sentRole = true;
+    }
+    const content = event.message?.content;
+    if (content) delta.content = content;
+    if (event.message?.thinking) delta.reasoning_content = event.message.thinking;
+    const calls = toolCallsFrom(event.message?.tool_calls, toolCallCount);
+    if (calls.length > 0) {
+      delta.tool_calls = calls;
+      toolCallCount += calls.length;
+    }
+    const chunks: ChatCompletionChunk[] = [];
+    if (!event.done) {
+      if (Object.keys(delta).length > 0) chunks.push({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: null }] });
+      return chunks;
+    }
+    chunks.push({
+      ...base,
+      choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason(event.done_reason, toolCallCount > 0) }],
+    });
+    chunks.push({ ...base, choices: [], usage: usageFrom(event) });
+    return chunks;
+  };
+}
+
+export function toOllamaEmbed(request: EmbeddingRequest, deployment: DeploymentConfig): OllamaEmbedRequest {
+  const input = request.input;
+  const isText = typeof input === 'string' || (Array.isArray(input) && input.every((item) => typeof item === 'string'));
+  if (!isText) {
+    throw new GatewayError('invalid_request', 'Ollama deployments take text input only (a string or an array of strings), not token arrays', {
+      param: 'input',
+    });
+  }
+  const body: OllamaEmbedRequest = { model: deployment.model, input: input as string | string[] };
+  if (request.dimensions != null) body.dimensions = request.dimensions;
+  if (deployment.keepAlive !== undefined) body.keep_alive = deployment.keepAlive;
+  if (deployment.options) body.options = deployment.options as Partial<OllamaOptions>;
+  return body;
+}
+
+export function fromOllamaEmbed(response: OllamaEmbedResponse): CreateEmbeddingResponse {
+  const tokens = response.prompt_eval_count ?? 0;
+  return {
+    object: 'list',
+    model: response.model,
+    data: response.embeddings.map((embedding, index) => ({ object: 'embedding', index, embedding })),
+    usage: { prompt_tokens: tokens, total_tokens: tokens },
+  };
+}
