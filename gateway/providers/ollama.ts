@@ -18,13 +18,23 @@ export function createOllamaProvider(config: ProviderConfig, secrets: Secrets): 
   const unavailableReason = config.apiKey && !apiKey ? `its API key ${config.apiKey.slice(4)} is not set` : undefined;
   const headers = { ...config.headers, ...(apiKey ? { Authorization: `Bearer ${apiKey}` } : {}) };
 
-  const clientFor = (signal: AbortSignal) =>
-    new Ollama({
+  /**
+   * A client for one call. Its fetch carries the call's signal and keeps the response headers,
+   * which the `ollama` client's errors drop (Retry-After lives there).
+   */
+  const clientFor = (signal: AbortSignal) => {
+    const call: { headers?: Headers } = {};
+    const client = new Ollama({
       host: config.baseUrl,
       headers,
-      fetch: ((input: string, init: RequestInit = {}) =>
-        http.fetch(input, { ...init, signal: init.signal ? AbortSignal.any([init.signal, signal]) : signal })) as typeof fetch,
+      fetch: (async (input: string, init: RequestInit = {}) => {
+        const response = await http.fetch(input, { ...init, signal: init.signal ? AbortSignal.any([init.signal, signal]) : signal });
+        call.headers = response.headers;
+        return response;
+      }) as typeof fetch,
     });
+    return { client, fail: (error: unknown) => toUpstreamError(error, config.name, call.headers) };
+  };
 
   return {
     config,
@@ -32,36 +42,39 @@ export function createOllamaProvider(config: ProviderConfig, secrets: Secrets): 
 
     async chat(request, { deployment, signal }) {
       const body = toOllamaChat(request, deployment);
+      const { client, fail } = clientFor(signal);
       try {
-        const response = await clientFor(signal).chat({ ...body, stream: false });
+        const response = await client.chat({ ...body, stream: false });
         if (typeof response !== 'object' || response === null || !response.message || response.done !== true) {
           throw new UpstreamError('upstream_protocol', `${config.name} answered 200 without a finished chat response`);
         }
         return fromOllamaChat(response, newCompletionId());
       } catch (error) {
-        throw toUpstreamError(error, config.name);
+        throw fail(error);
       }
     },
 
     async chatStream(request, { deployment, signal }) {
       const body = toOllamaChat(request, deployment);
+      const { client, fail } = clientFor(signal);
       let events: AsyncIterable<OllamaChatResponse>;
       try {
-        events = await clientFor(signal).chat({ ...body, stream: true });
+        events = await client.chat({ ...body, stream: true });
       } catch (error) {
-        throw toUpstreamError(error, config.name);
+        throw fail(error);
       }
       return translateStream(events, config.name);
     },
 
     async embed(request, { deployment, signal }) {
       const body = toOllamaEmbed(request, deployment);
+      const { client, fail } = clientFor(signal);
       try {
-        const response = await clientFor(signal).embed(body);
+        const response = await client.embed(body);
         if (!Array.isArray(response?.embeddings)) throw new UpstreamError('upstream_protocol', `${config.name} answered 200 without embeddings`);
         return fromOllamaEmbed(response);
       } catch (error) {
-        throw toUpstreamError(error, config.name);
+        throw fail(error);
       }
     },
 

@@ -39,8 +39,11 @@ export function createUpstreamHttp(timeouts: Required<Timeouts>): UpstreamHttp {
 const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT', 'ABORT_ERR']);
 
-/** Classifies anything an SDK call threw. Keeps an existing UpstreamError as is. */
-export function toUpstreamError(error: unknown, providerName: string): UpstreamError {
+/**
+ * Classifies anything an SDK call threw. Keeps an existing UpstreamError as is. `responseHeaders`
+ * stand in for clients whose errors do not carry the response's headers.
+ */
+export function toUpstreamError(error: unknown, providerName: string, responseHeaders?: Headers): UpstreamError {
   if (error instanceof UpstreamError) return error;
   const status = statusOf(error);
   if (status !== undefined) {
@@ -48,7 +51,7 @@ export function toUpstreamError(error: unknown, providerName: string): UpstreamE
     const failure = failureForStatus(status);
     return new UpstreamError(failure, status >= 300 && status < 400 ? `redirected (HTTP ${status}); redirects are not followed` : message, {
       status,
-      retryAfterMs: retryAfterMs(headersOf(error)),
+      retryAfterMs: retryAfterMs(headersOf(error) ?? responseHeaders),
       upstreamError: upstreamErrorObject(error, message),
       cause: error,
     });
@@ -98,8 +101,9 @@ function statusOf(error: unknown): number | undefined {
 }
 
 function headersOf(error: unknown): Headers | undefined {
-  const headers = (error as { headers?: unknown })?.headers;
-  return headers instanceof Headers ? headers : undefined;
+  // Duck-typed: undici's Headers and the global Headers are different classes.
+  const headers = (error as { headers?: { get?: unknown } })?.headers;
+  return typeof headers?.get === 'function' ? (headers as Headers) : undefined;
 }
 
 function upstreamMessage(error: unknown): string | undefined {

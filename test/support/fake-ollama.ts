@@ -1,0 +1,121 @@
+/**
+ * A fake Ollama speaking the native API of ../shared/specs/ollama-openapi.yaml: `/api/chat` and
+ * `/api/generate` (NDJSON streaming by default, `done: true` with counts and durations last),
+ * `/api/embed`, `/api/tags`, `/api/show`, `/api/ps`, `/api/version`, and `{"error": "..."}` bodies.
+ */
+import type { ServerResponse } from 'node:http';
+import { sendJson, startFakeServer, type FailureMode, type FakeServer, type RecordedRequest } from './fake-server';
+import { replyFor, wordsOf } from './replies';
+
+export interface FakeOllamaOptions {
+  /** Models the fake has "pulled"; others answer 404 as Ollama does. */
+  models?: string[];
+  chunkDelayMs?: number;
+  firstByteDelayMs?: number;
+  promptEvalCount?: number;
+}
+
+export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<FakeServer> {
+  const models = options.models ?? ['llama3.2:3b', 'nomic-embed-text'];
+  return startFakeServer(async (request, res, mode) => {
+    if (options.firstByteDelayMs) await new Promise((r) => setTimeout(r, options.firstByteDelayMs));
+    if (mode.kind === 'status') {
+      sendJson(res, mode.status, mode.body ?? { error: `fake ollama error ${mode.status}` }, mode.retryAfter ? { 'retry-after': mode.retryAfter } : {});
+      return;
+    }
+    const model = request.body?.model;
+    switch (`${request.method} ${request.path}`) {
+      case 'GET /api/version':
+        return sendJson(res, 200, { version: '0.12.6' });
+      case 'GET /api/tags':
+        return sendJson(res, 200, { models: models.map(summary) });
+      case 'GET /api/ps':
+        return sendJson(res, 200, { models: models.slice(0, 1).map((m) => ({ ...summary(m), expires_at: '2026-11-22T10:00:00Z', size_vram: 2_000_000_000, context_length: 4096 })) });
+      case 'POST /api/show':
+        if (!models.includes(model)) return sendJson(res, 404, { error: `model '${model}' not found` });
+        return sendJson(res, 200, {
+          parameters: 'num_ctx                        8192\nstop                           "<|eot_id|>"',
+          template: '{{ if .Suffix }}<PRE> {{ .Prompt }} <SUF>{{ .Suffix }} <MID>{{ end }}',
+          details: summary(model).details,
+          model_info: { 'general.architecture': 'llama', 'llama.context_length': 131072 },
+          capabilities: ['completion', 'tools'],
+        });
+      case 'POST /api/chat':
+        if (!models.includes(model)) return sendJson(res, 404, { error: `model "${model}" not found, try pulling it first` });
+        return chat(request, res, mode, options);
+      case 'POST /api/embed':
+        if (!models.includes(model)) return sendJson(res, 404, { error: `model "${model}" not found, try pulling it first` });
+        return embed(request, res);
+      default:
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('404 page not found');
+    }
+  });
+}
+
+function summary(name: string) {
+  return {
+    name,
+    model: name,
+    modified_at: '2026-10-01T12:00:00.000000000Z',
+    size: 2_019_393_189,
+    digest: 'a80c4f17acd55265feec403c7aef86be0c25983ab279d83f3bcd3abbcb5b8b72',
+    details: { parent_model: '', format: 'gguf', family: 'llama', families: ['llama'], parameter_size: '3.2B', quantization_level: 'Q4_K_M' },
+  };
+}
+
+async function chat(request: RecordedRequest, res: ServerResponse, mode: FailureMode, options: FakeOllamaOptions): Promise<void> {
+  const body = request.body;
+  const answer = replyFor(body.messages, body.tools);
+  const toolCalls = answer.toolCall ? [{ function: { name: answer.toolCall.name, arguments: JSON.parse(answer.toolCall.arguments) } }] : undefined;
+  const words = wordsOf(answer.content);
+  const final = {
+    model: body.model,
+    created_at: '2026-11-22T08:00:00.000000000Z',
+    message: { role: 'assistant', content: '' },
+    done: true,
+    done_reason: 'stop',
+    total_duration: 5_000_000,
+    load_duration: 1_000_000,
+    prompt_eval_count: options.promptEvalCount ?? 12,
+    prompt_eval_duration: 1_500_000,
+    eval_count: toolCalls ? 1 : words.length,
+    eval_duration: 2_500_000,
+  };
+  if (mode.kind === 'malformed-json') {
+    res.writeHead(200, { 'content-type': body.stream === false ? 'application/json' : 'application/x-ndjson' }).end('{"model": "x", "message": {');
+    return;
+  }
+  if (body.stream === false) {
+    if (mode.kind === 'reset-mid-stream') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"model":');
+      res.socket?.destroy();
+      return;
+    }
+    return sendJson(res, 200, { ...final, message: { role: 'assistant', content: answer.content, ...(toolCalls ? { tool_calls: toolCalls } : {}) } });
+  }
+  const lines: unknown[] = [];
+  if (toolCalls) lines.push({ model: body.model, created_at: final.created_at, message: { role: 'assistant', content: '', tool_calls: toolCalls }, done: false });
+  for (const word of words) lines.push({ model: body.model, created_at: final.created_at, message: { role: 'assistant', content: word }, done: false });
+  lines.push(final);
+  res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+  const limit = mode.kind === 'reset-mid-stream' || mode.kind === 'truncated' ? mode.chunks : lines.length;
+  for (let i = 0; i < Math.min(limit, lines.length); i++) {
+    if (res.destroyed) return;
+    res.write(`${JSON.stringify(lines[i])}\n`);
+    if (options.chunkDelayMs) await new Promise((r) => setTimeout(r, options.chunkDelayMs));
+  }
+  if (mode.kind === 'reset-mid-stream') res.socket?.destroy();
+  else res.end();
+}
+
+function embed(request: RecordedRequest, res: ServerResponse): void {
+  const inputs: unknown[] = Array.isArray(request.body.input) ? request.body.input : [request.body.input];
+  sendJson(res, 200, {
+    model: request.body.model,
+    embeddings: inputs.map((_, i) => [i + 0.5, 0.25, -1, 0.125]),
+    total_duration: 1_000_000,
+    load_duration: 100_000,
+    prompt_eval_count: 3 * inputs.length,
+  });
+}

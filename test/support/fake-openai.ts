@@ -1,0 +1,144 @@
+/**
+ * A fake OpenAI-compatible upstream speaking the wire format of ../shared/specs/openai-openapi.yaml:
+ * chat completions (JSON and SSE with `[DONE]`, usage chunk on `include_usage`, tool calls),
+ * embeddings (float and base64), the models list, and OpenAI's error bodies. test/fakes.test.ts
+ * checks its output against the spec so it cannot drift.
+ */
+import type { ServerResponse } from 'node:http';
+import { sendJson, startFakeServer, type FailureMode, type FakeServer, type RecordedRequest } from './fake-server';
+import { replyFor, wordsOf } from './replies';
+
+export interface FakeOpenAIOptions {
+  /** Milliseconds between stream chunks. */
+  chunkDelayMs?: number;
+  /** Milliseconds before the response headers. */
+  firstByteDelayMs?: number;
+  promptTokens?: number;
+}
+
+export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<FakeServer> {
+  return startFakeServer(async (request, res, mode) => {
+    if (options.firstByteDelayMs) await delay(options.firstByteDelayMs);
+    if (mode.kind === 'status') return sendError(res, mode);
+    if (request.method === 'GET' && request.path === '/v1/models') {
+      return sendJson(res, 200, { object: 'list', data: [{ id: 'gpt-4.1-mini', object: 'model', created: 1_700_000_000, owned_by: 'openai' }] });
+    }
+    if (request.method === 'POST' && request.path === '/v1/chat/completions') return chat(request, res, mode, options);
+    if (request.method === 'POST' && request.path === '/v1/embeddings') return embeddings(request, res, mode);
+    sendJson(res, 404, { error: { message: `Invalid URL (${request.method} ${request.path})`, type: 'invalid_request_error', param: null, code: null } });
+  });
+}
+
+function sendError(res: ServerResponse, mode: Extract<FailureMode, { kind: 'status' }>): void {
+  const type = mode.status === 429 ? 'rate_limit_error' : mode.status >= 500 ? 'server_error' : 'invalid_request_error';
+  const body = mode.body ?? { error: { message: `fake upstream error ${mode.status}`, type, param: null, code: mode.status === 429 ? 'rate_limit_exceeded' : null } };
+  sendJson(res, mode.status, body, mode.retryAfter ? { 'retry-after': mode.retryAfter } : {});
+}
+
+const CREATED = 1_763_000_000;
+
+async function chat(request: RecordedRequest, res: ServerResponse, mode: FailureMode, options: FakeOpenAIOptions): Promise<void> {
+  const body = request.body;
+  const answer = replyFor(body.messages, body.tools);
+  const id = `chatcmpl-fake${request.path.length}${Date.now() % 100000}`;
+  const usage = usageFor(answer.content, options.promptTokens);
+  if (mode.kind === 'malformed-json') {
+    res.writeHead(200, { 'content-type': body.stream ? 'text/event-stream' : 'application/json' });
+    res.end(body.stream ? 'data: {"id": "chatcmpl-broken", "choices": [\n\n' : '{"id": "chatcmpl-broken", "choices": [');
+    return;
+  }
+  if (!body.stream) {
+    if (mode.kind === 'reset-mid-stream' || mode.kind === 'truncated') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"id":"chatcmpl-cut","object":"chat.completion","choices":[');
+      if (mode.kind === 'reset-mid-stream') res.socket?.destroy();
+      else res.end();
+      return;
+    }
+    const message: Record<string, unknown> = { role: 'assistant', content: answer.toolCall ? null : answer.content, refusal: null, annotations: [] };
+    if (answer.toolCall) message.tool_calls = [{ id: 'call_fake1', type: 'function', function: answer.toolCall }];
+    sendJson(res, 200, {
+      id,
+      object: 'chat.completion',
+      created: CREATED,
+      model: body.model,
+      choices: [{ index: 0, message, logprobs: null, finish_reason: answer.toolCall ? 'tool_calls' : 'stop' }],
+      usage,
+      service_tier: 'default',
+      system_fingerprint: 'fp_fake',
+    });
+    return;
+  }
+
+  const includeUsage = body.stream_options?.include_usage === true;
+  const base = { id, object: 'chat.completion.chunk', created: CREATED, model: body.model, service_tier: 'default', system_fingerprint: 'fp_fake' };
+  const events: unknown[] = [{ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }] }];
+  if (answer.toolCall) {
+    events.push({
+      ...base,
+      choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: 'call_fake1', type: 'function', function: { name: answer.toolCall.name, arguments: '' } }] }, logprobs: null, finish_reason: null }],
+    });
+    for (const part of [answer.toolCall.arguments.slice(0, 5), answer.toolCall.arguments.slice(5)]) {
+      events.push({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: part } }] }, logprobs: null, finish_reason: null }] });
+    }
+  } else {
+    for (const word of wordsOf(answer.content)) events.push({ ...base, choices: [{ index: 0, delta: { content: word }, logprobs: null, finish_reason: null }] });
+  }
+  events.push({ ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: answer.toolCall ? 'tool_calls' : 'stop' }] });
+  if (includeUsage) {
+    for (const event of events) (event as Record<string, unknown>).usage = null;
+    events.push({ ...base, choices: [], usage });
+  }
+
+  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+  const limit = mode.kind === 'reset-mid-stream' || mode.kind === 'truncated' ? mode.chunks : events.length;
+  for (let i = 0; i < Math.min(limit, events.length); i++) {
+    if (res.destroyed) return;
+    res.write(`data: ${JSON.stringify(events[i])}\n\n`);
+    if (options.chunkDelayMs) await delay(options.chunkDelayMs);
+  }
+  if (mode.kind === 'reset-mid-stream') {
+    res.socket?.destroy();
+    return;
+  }
+  if (mode.kind === 'truncated') {
+    res.end();
+    return;
+  }
+  res.end('data: [DONE]\n\n');
+}
+
+function embeddings(request: RecordedRequest, res: ServerResponse, mode: FailureMode): void {
+  const body = request.body;
+  if (mode.kind === 'malformed-json') {
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"data": [');
+    return;
+  }
+  const inputs: unknown[] = Array.isArray(body.input) ? body.input : [body.input];
+  const data = inputs.map((_, index) => {
+    const vector = fakeVector(index);
+    const embedding = body.encoding_format === 'base64' ? Buffer.from(Float32Array.from(vector).buffer).toString('base64') : vector;
+    return { object: 'embedding', index, embedding };
+  });
+  sendJson(res, 200, { object: 'list', data, model: body.model, usage: { prompt_tokens: 3 * inputs.length, total_tokens: 3 * inputs.length } });
+}
+
+/** Values exactly representable as float32, so base64 round trips compare equal. */
+export function fakeVector(index: number): number[] {
+  return [index + 0.5, 0.25, -1, 0.125];
+}
+
+export function usageFor(content: string, promptTokens = 12) {
+  const completion = wordsOf(content).length;
+  return {
+    prompt_tokens: promptTokens,
+    completion_tokens: completion,
+    total_tokens: promptTokens + completion,
+    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+    completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+  };
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

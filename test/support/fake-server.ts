@@ -1,0 +1,136 @@
+/**
+ * The base of the fake upstreams: a real HTTP server on a loopback port that records every
+ * request, can be switched at run time into a failure mode, and closes every socket on stop.
+ * The wire formats themselves live in fake-openai.ts and fake-ollama.ts.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+export type FailureMode =
+  | { kind: 'healthy' }
+  /** Connections are refused: the port is closed. */
+  | { kind: 'refuse' }
+  | { kind: 'status'; status: number; retryAfter?: string; body?: unknown }
+  /** Accept the request, never answer. */
+  | { kind: 'hang' }
+  /** Destroy the socket before any response byte. */
+  | { kind: 'reset-before-headers' }
+  /** Stream `chunks` events, then destroy the socket. */
+  | { kind: 'reset-mid-stream'; chunks: number }
+  /** Stream `chunks` events, then end cleanly without the end marker. */
+  | { kind: 'truncated'; chunks: number }
+  | { kind: 'html' }
+  | { kind: 'malformed-json' }
+  | { kind: 'redirect'; location: string };
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: any;
+  /** Epoch ms when the request arrived. */
+  at: number;
+}
+
+export interface FakeServer {
+  readonly url: string;
+  readonly port: number;
+  readonly requests: RecordedRequest[];
+  /** Requests whose connection closed before the response finished (client aborts). */
+  readonly aborted: RecordedRequest[];
+  setMode(mode: FailureMode): Promise<void>;
+  /** Back to healthy with no recorded requests. */
+  reset(): Promise<void>;
+  /** Open sockets right now (keep-alive included). */
+  openSockets(): number;
+  stop(): Promise<void>;
+}
+
+export type WireHandler = (request: RecordedRequest, res: ServerResponse, mode: FailureMode) => void | Promise<void>;
+
+export async function startFakeServer(handler: WireHandler): Promise<FakeServer> {
+  const requests: RecordedRequest[] = [];
+  const aborted: RecordedRequest[] = [];
+  const sockets = new Set<Socket>();
+  let mode: FailureMode = { kind: 'healthy' };
+
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      let body: unknown = text;
+      try {
+        body = text ? JSON.parse(text) : undefined;
+      } catch {
+        // keep the raw text
+      }
+      const recorded: RecordedRequest = { method: req.method ?? 'GET', path: (req.url ?? '/').split('?')[0] as string, headers: req.headers, body, at: Date.now() };
+      requests.push(recorded);
+      res.on('close', () => {
+        if (!res.writableFinished) aborted.push(recorded);
+      });
+      void dispatch(recorded, res);
+    });
+  });
+  server.keepAliveTimeout = 30_000;
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  async function dispatch(request: RecordedRequest, res: ServerResponse): Promise<void> {
+    const current = mode;
+    switch (current.kind) {
+      case 'hang':
+        return;
+      case 'reset-before-headers':
+        res.socket?.destroy();
+        return;
+      case 'html':
+        res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>Captive portal</body></html>');
+        return;
+      case 'redirect':
+        res.writeHead(302, { location: `${current.location}${request.path}` }).end();
+        return;
+      default:
+        await handler(request, res, current);
+    }
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    requests,
+    aborted,
+    async setMode(next) {
+      const wasRefusing = mode.kind === 'refuse';
+      mode = next;
+      if (next.kind === 'refuse' && !wasRefusing) {
+        server.close();
+        for (const socket of sockets) socket.destroy();
+      } else if (next.kind !== 'refuse' && wasRefusing) {
+        await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+      }
+    },
+    async reset() {
+      await this.setMode({ kind: 'healthy' });
+      requests.length = 0;
+      aborted.length = 0;
+    },
+    openSockets: () => sockets.size,
+    async stop() {
+      for (const socket of sockets) socket.destroy();
+      if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** Writes a JSON body with the given status. */
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers }).end(text);
+}

@@ -1,0 +1,83 @@
+/**
+ * Starts a real gateway (real Fastify on a loopback port, real SQLite in a temp dir) for a test,
+ * with the official clients pointed at it. Every test stops what it started.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import OpenAI from 'openai';
+import { Ollama } from 'ollama';
+import { createGateway, type Gateway, type GatewayOptions } from '../../gateway/gateway';
+
+export interface Harness {
+  gateway: Gateway;
+  url: string;
+  baseUrl: string;
+  port: number;
+  dataDir: string;
+  /** The official client as a tool would configure it: base URL with /v1, any key, SDK retries off. */
+  openai: OpenAI;
+  ollama: Ollama;
+  stop(): Promise<void>;
+}
+
+export function tempDir(prefix = 'switchyard-test-'): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+export async function startGateway(config: unknown, options: Partial<GatewayOptions> = {}): Promise<Harness> {
+  const dir = tempDir();
+  const gateway = await createGateway({
+    dataDir: dir.path,
+    port: 0,
+    config,
+    env: { TEST_KEY: 'sk-test-secret-1234', ...options.env },
+    discoverOllama: false,
+    timeZone: 'UTC',
+    ...options,
+  });
+  const started = await gateway.start();
+  return {
+    gateway,
+    url: started.url,
+    baseUrl: started.baseUrl,
+    port: started.port,
+    dataDir: dir.path,
+    openai: new OpenAI({ baseURL: started.baseUrl, apiKey: 'any-key', maxRetries: 0 }),
+    ollama: new Ollama({ host: started.url }),
+    async stop() {
+      await gateway.stop();
+      dir.remove();
+    },
+  };
+}
+
+export interface TwoTierUrls {
+  ollama: string;
+  openai: string;
+  /** Provider timeouts, small in tests that hang an upstream. */
+  timeouts?: Record<string, number>;
+}
+
+/** The shape of the issue's example: a local Ollama first, a cloud OpenAI-compatible second. */
+export function twoTierConfig(urls: TwoTierUrls, routeExtras: Record<string, unknown> = {}) {
+  return {
+    version: 1,
+    providers: [
+      { name: 'local', kind: 'ollama', baseUrl: urls.ollama, ...(urls.timeouts ? { timeouts: urls.timeouts } : {}) },
+      { name: 'cloud', kind: 'openai', baseUrl: `${urls.openai}/v1`, apiKey: 'env:TEST_KEY', ...(urls.timeouts ? { timeouts: urls.timeouts } : {}) },
+    ],
+    deployments: [
+      { name: 'llama', provider: 'local', model: 'llama3.2:3b', type: 'chat', options: { num_ctx: 8192 }, keepAlive: '30m' },
+      { name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini', type: 'chat', pricing: { inputPerMTok: 0.4, outputPerMTok: 1.6 } },
+      { name: 'local-embed', provider: 'local', model: 'nomic-embed-text', type: 'embedding' },
+      { name: 'cloud-embed', provider: 'cloud', model: 'text-embedding-3-small', type: 'embedding' },
+    ],
+    routes: [
+      { name: 'default', deployments: ['llama', 'mini'], ...routeExtras },
+      { name: 'cloud-first', deployments: ['mini', 'llama'], ...routeExtras },
+      { name: 'embed', deployments: ['local-embed', 'cloud-embed'] },
+    ],
+  };
+}
