@@ -20,8 +20,21 @@ const checkShape = Compile(ConfigSchema);
 
 export function validateConfig(input: unknown): ValidationResult {
   const shapeErrors = schemaIssues(input);
-  if (shapeErrors.length > 0) return { ok: false, errors: shapeErrors, warnings: [] };
-  const config = input as Config;
+  const { errors, warnings } = shapeErrors.length === 0 ? meaningIssues(input as Config) : bestEffortMeaningIssues(input);
+  const all = [...shapeErrors, ...errors];
+  return all.length > 0 ? { ok: false, errors: all, warnings } : { ok: true, config: input as Config, warnings };
+}
+
+/** A file with shape errors still gets its reference errors reported, where they can be read at all. */
+function bestEffortMeaningIssues(input: unknown): { errors: ConfigIssue[]; warnings: ConfigIssue[] } {
+  try {
+    return meaningIssues(input as Config);
+  } catch {
+    return { errors: [], warnings: [] };
+  }
+}
+
+function meaningIssues(config: Config): { errors: ConfigIssue[]; warnings: ConfigIssue[] } {
   const errors: ConfigIssue[] = [];
   const warnings: ConfigIssue[] = [];
 
@@ -78,7 +91,7 @@ export function validateConfig(input: unknown): ValidationResult {
     }
   });
 
-  return errors.length > 0 ? { ok: false, errors, warnings } : { ok: true, config, warnings };
+  return { errors, warnings };
 }
 
 /** Human-readable one-per-line rendering, used by the CLI. */

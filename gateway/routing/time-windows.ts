@@ -43,7 +43,10 @@ export function windowState(windows: readonly TimeWindow[] | undefined, timeZone
     return allowed;
   };
 
-  const boundaries = [...new Set(intervals.flatMap((i) => [i.from, i.to]))].filter((t) => t > now).sort((a, b) => a - b);
+  // Every real change happens within a week; later boundaries include the artificial edge where
+  // the expanded occurrences stop, which must not read as a change.
+  const horizon = now + 7 * DAY_MS + 2 * 3_600_000;
+  const boundaries = [...new Set(intervals.flatMap((i) => [i.from, i.to]))].filter((t) => t > now && t <= horizon).sort((a, b) => a - b);
   const usable = usableAt(now);
   const until = boundaries.find((t) => usableAt(t) !== usable) ?? null;
   return { usable, until, validUntil: boundaries[0] ?? now + DAY_MS };

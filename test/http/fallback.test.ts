@@ -278,7 +278,7 @@ describe('preference', () => {
 describe('deployments that are skipped', () => {
   it('skips a disabled deployment', async () => {
     const config = twoTierConfig(urls());
-    config.deployments[0] = { ...config.deployments[0]!, enabled: false } as (typeof config.deployments)[0];
+    (config.deployments[0] as Record<string, unknown>).enabled = false;
     h.gateway.applyConfig(config, 'test');
     const { response } = await ask();
     expect(response.headers.get('x-switchyard-deployment')).toBe('mini');

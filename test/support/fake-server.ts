@@ -101,7 +101,7 @@ export async function startFakeServer(handler: WireHandler): Promise<FakeServer>
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
 
-  return {
+  const fake: FakeServer = {
     url: `http://127.0.0.1:${port}`,
     port,
     requests,
@@ -117,7 +117,7 @@ export async function startFakeServer(handler: WireHandler): Promise<FakeServer>
       }
     },
     async reset() {
-      await this.setMode({ kind: 'healthy' });
+      await fake.setMode({ kind: 'healthy' });
       requests.length = 0;
       aborted.length = 0;
     },
@@ -127,6 +127,7 @@ export async function startFakeServer(handler: WireHandler): Promise<FakeServer>
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+  return fake;
 }
 
 /** Writes a JSON body with the given status. */

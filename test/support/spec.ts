@@ -9,8 +9,8 @@ import { parse } from 'yaml';
 
 const SPECS = join(import.meta.dirname, '..', '..', '..', 'shared', 'specs');
 const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false, validateSchema: false });
-ajv.addSchema(nullableToJsonSchema(parse(readFileSync(join(SPECS, 'openai-openapi.yaml'), 'utf8'))), 'openai');
-ajv.addSchema(nullableToJsonSchema(parse(readFileSync(join(SPECS, 'ollama-openapi.yaml'), 'utf8'))), 'ollama');
+ajv.addSchema(nullableToJsonSchema(parse(readFileSync(join(SPECS, 'openai-openapi.yaml'), 'utf8'))) as object, 'openai');
+ajv.addSchema(nullableToJsonSchema(parse(readFileSync(join(SPECS, 'ollama-openapi.yaml'), 'utf8'))) as object, 'ollama');
 
 /**
  * The OpenAI spec still uses OpenAPI 3.0's `nullable: true` in places; JSON Schema says the same

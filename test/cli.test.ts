@@ -1,0 +1,203 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tempDir } from './support/harness';
+
+const BIN = join(import.meta.dirname, '..', 'bin', 'switchyard.js');
+const cleanups: (() => void | Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function dir() {
+  const d = tempDir('switchyard-cli-');
+  cleanups.push(() => d.remove());
+  return d.path;
+}
+
+const baseEnv = (extra: Record<string, string> = {}) => {
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', OLLAMA_HOST: '127.0.0.1:9', ...extra };
+  return env;
+};
+
+function run(args: string[], env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, [BIN, ...args], { env: baseEnv(env), encoding: 'utf8', timeout: 20_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Starts `switchyard serve` and resolves with its printed base URL once it listens. */
+function serve(args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; baseUrl: string; output: () => string }> {
+  const child = spawn(process.execPath, [BIN, 'serve', ...args], { env: baseEnv(env) });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  cleanups.push(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${output}`)), 15_000);
+    child.stdout.on('data', () => {
+      const match = /OpenAI base URL:\s+(\S+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve({ child, baseUrl: match[1], output: () => output });
+      }
+    });
+    child.on('exit', () => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited early:\n${output}`));
+    });
+  });
+}
+
+const config = {
+  version: 1,
+  providers: [
+    { name: 'local', kind: 'ollama', baseUrl: 'http://127.0.0.1:11434' },
+    { name: 'cloud', kind: 'openai', baseUrl: 'https://api.openai.com/v1', apiKey: 'env:OPENAI_API_KEY' },
+  ],
+  deployments: [
+    { name: 'llama', provider: 'local', model: 'llama3.2:3b', type: 'chat', timeZone: 'Europe/Paris', timeWindows: [{ start: '09:00', end: '18:00', days: ['mon', 'fri'] }] },
+    { name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini', type: 'chat', pricing: { inputPerMTok: 0.4, outputPerMTok: 1.6 } },
+  ],
+  routes: [{ name: 'default', deployments: ['llama', 'mini'], retry: { attempts: 2 } }],
+};
+
+function writeJson(path: string, value: unknown): string {
+  writeFileSync(path, JSON.stringify(value));
+  return path;
+}
+
+describe('switchyard check', () => {
+  it('accepts a valid file', () => {
+    const file = writeJson(join(dir(), 'ok.json'), config);
+    const result = run(['check', file]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('is valid: 2 providers, 2 deployments, 1 routes');
+  });
+
+  it('rejects an invalid file, naming each field and value', () => {
+    const bad = structuredClone(config);
+    bad.deployments[0]!.timeWindows![0]!.start = '25:00';
+    bad.routes[0]!.deployments.push('ghost');
+    const result = run(['check', writeJson(join(dir(), 'bad.json'), bad)]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('deployments[0].timeWindows[0].start: "25:00" is not a time in HH:MM form');
+    expect(result.stderr).toContain('routes[0].deployments[2]: no deployment is named "ghost"');
+  });
+
+  it('says plainly when the file is not JSON', () => {
+    const file = join(dir(), 'x.json');
+    writeFileSync(file, '{ nope');
+    const result = run(['check', file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('is not valid JSON');
+  });
+});
+
+describe('switchyard import and export', () => {
+  it('round-trips a config exactly, with secrets as env references only', () => {
+    const data = dir();
+    const file = writeJson(join(data, 'in.json'), config);
+    expect(run(['import', file, '--data-dir', data]).code).toBe(0);
+    const exported = run(['export', '--data-dir', data], { OPENAI_API_KEY: 'sk-very-secret' });
+    expect(exported.code).toBe(0);
+    expect(JSON.parse(exported.stdout)).toEqual(config);
+    expect(exported.stdout).not.toContain('sk-very-secret');
+
+    // Export then import gives the same gateway.
+    const again = writeJson(join(data, 'again.json'), JSON.parse(exported.stdout));
+    expect(run(['import', again, '--data-dir', data]).code).toBe(0);
+    expect(JSON.parse(run(['export', '--data-dir', data]).stdout)).toEqual(config);
+  });
+
+  it('leaves the stored config untouched when an import is invalid', () => {
+    const data = dir();
+    run(['import', writeJson(join(data, 'in.json'), config), '--data-dir', data]);
+    const bad = { ...config, routes: [{ name: 'default', deployments: [] }] };
+    const result = run(['import', writeJson(join(data, 'bad.json'), bad), '--data-dir', data]);
+    expect(result.code).toBe(1);
+    expect(JSON.parse(run(['export', '--data-dir', data]).stdout)).toEqual(config);
+  });
+
+  it('honours SWITCHYARD_HOME as the data dir', () => {
+    const data = dir();
+    run(['import', writeJson(join(data, 'in.json'), config)], { SWITCHYARD_HOME: data });
+    expect(JSON.parse(run(['export'], { SWITCHYARD_HOME: data }).stdout)).toEqual(config);
+  });
+});
+
+describe('switchyard serve', () => {
+  it('starts on loopback, prints the base URL with /v1, and writes a working default config on first start', async () => {
+    const data = dir();
+    const { child, baseUrl } = await serve(['--port', '0', '--data-dir', data], { OPENAI_API_KEY: 'sk-abc' });
+    expect(baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
+    const models = await fetch(`${baseUrl}/models`).then((r) => r.json());
+    expect(models.data.map((m: { id: string }) => m.id)).toEqual(['default', 'embed', 'llama3.2', 'gpt-4.1-mini', 'text-embedding-3-small']);
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+    expect(child.exitCode).toBe(0);
+    const exported = run(['export', '--data-dir', data]).stdout;
+    expect(exported).toContain('env:OPENAI_API_KEY');
+    expect(exported).not.toContain('sk-abc');
+  });
+
+  it('takes its port from SWITCHYARD_PORT, and --port wins over it', async () => {
+    const port = await freePort();
+    const first = await serve(['--data-dir', dir()], { SWITCHYARD_PORT: String(port) });
+    expect(first.baseUrl).toBe(`http://127.0.0.1:${port}/v1`);
+    first.child.kill('SIGTERM');
+    await new Promise((resolve) => first.child.once('exit', resolve));
+    const second = await serve(['--data-dir', dir(), '--port', String(port)], { SWITCHYARD_PORT: '1' });
+    expect(second.baseUrl).toBe(`http://127.0.0.1:${port}/v1`);
+  });
+
+  it('imports --config at start, replacing the stored config', async () => {
+    const data = dir();
+    const file = writeJson(join(data, 'c.json'), config);
+    const { baseUrl } = await serve(['--port', '0', '--data-dir', data, '--config', file]);
+    const models = await fetch(`${baseUrl}/models`).then((r) => r.json());
+    expect(models.data.map((m: { id: string }) => m.id)).toEqual(['default', 'llama', 'mini']);
+  });
+
+  it('refuses an invalid --config and changes nothing', async () => {
+    const data = dir();
+    run(['import', writeJson(join(data, 'in.json'), config), '--data-dir', data]);
+    const bad = structuredClone(config);
+    bad.deployments[0]!.timeZone = 'Nowhere/Land';
+    const result = run(['serve', '--port', '0', '--data-dir', data, '--config', writeJson(join(data, 'bad.json'), bad)]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('deployments[0].timeZone: "Nowhere/Land" is not a known IANA time zone');
+    expect(JSON.parse(run(['export', '--data-dir', data]).stdout)).toEqual(config);
+  });
+
+  it('explains a port that is already in use', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
+    const port = (blocker.address() as { port: number }).port;
+    const result = run(['serve', '--port', String(port), '--data-dir', dir()]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`Port ${port} on 127.0.0.1 is already in use`);
+  });
+
+  it('picks up a config imported by another process while it runs', async () => {
+    const data = dir();
+    const { baseUrl } = await serve(['--port', '0', '--data-dir', data, '--config', writeJson(join(data, 'c.json'), config)]);
+    const changed = { ...config, routes: [{ name: 'fast', deployments: ['mini', 'llama'] }] };
+    expect(run(['import', writeJson(join(data, 'd.json'), changed), '--data-dir', data]).code).toBe(0);
+    await expect
+      .poll(async () => (await fetch(`${baseUrl}/models`).then((r) => r.json())).data.map((m: { id: string }) => m.id), { timeout: 6000, interval: 250 })
+      .toEqual(['fast', 'llama', 'mini']);
+  });
+});
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}

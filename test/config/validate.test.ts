@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { defaultConfig, ollamaUrlFromEnv } from '../../gateway/config/defaults';
+import { validateConfig } from '../../gateway/config/validate';
+
+/** The example from the issue, verbatim. */
+const example = () => ({
+  version: 1,
+  providers: [
+    { name: 'local', kind: 'ollama', baseUrl: 'http://127.0.0.1:11434' },
+    { name: 'cloud', kind: 'openai', baseUrl: 'https://api.openai.com/v1', apiKey: 'env:OPENAI_API_KEY' },
+  ],
+  deployments: [
+    {
+      name: 'llama',
+      provider: 'local',
+      model: 'llama3.2:3b',
+      type: 'chat',
+      timeZone: 'Europe/Paris',
+      timeWindows: [{ start: '09:00', end: '18:00', days: ['mon', 'tue', 'wed', 'thu', 'fri'] }],
+    },
+    { name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini', type: 'chat', pricing: { inputPerMTok: 0.4, outputPerMTok: 1.6 } },
+  ],
+  routes: [{ name: 'default', deployments: ['llama', 'mini'] }],
+});
+
+function errorsOf(mutate: (c: any) => void) {
+  const config = example();
+  mutate(config);
+  const result = validateConfig(config);
+  if (result.ok) throw new Error('expected the config to be invalid');
+  return result.errors;
+}
+
+describe('validateConfig', () => {
+  it('accepts the documented example with no warnings', () => {
+    const result = validateConfig(example());
+    expect(result).toMatchObject({ ok: true, warnings: [] });
+  });
+
+  for (const bad of ['24:00', '7:5', '25:00', '12:60', '9:00', '']) {
+    it(`rejects the time "${bad}" naming the field and the value`, () => {
+      const errors = errorsOf((c) => (c.deployments[0].timeWindows[0].start = bad));
+      expect(errors).toContainEqual({ path: 'deployments[0].timeWindows[0].start', message: `"${bad}" is not a time in HH:MM form (00:00 to 23:59)` });
+    });
+  }
+
+  it('rejects an unknown time zone', () => {
+    expect(errorsOf((c) => (c.deployments[0].timeZone = 'Mars/Olympus'))).toContainEqual({
+      path: 'deployments[0].timeZone',
+      message: '"Mars/Olympus" is not a known IANA time zone',
+    });
+  });
+
+  it('rejects an unknown day name', () => {
+    const errors = errorsOf((c) => (c.deployments[0].timeWindows[0].days = ['mon', 'funday']));
+    expect(errors).toContainEqual({ path: 'deployments[0].timeWindows[0].days[1]', message: '"funday" is not a day name (mon, tue, wed, thu, fri, sat, sun)' });
+  });
+
+  it('rejects duplicate names', () => {
+    expect(errorsOf((c) => c.deployments.push({ ...c.deployments[1] }))).toContainEqual({ path: 'deployments[2].name', message: '"mini" is used twice' });
+    expect(errorsOf((c) => c.providers.push({ ...c.providers[0] }))).toContainEqual({ path: 'providers[2].name', message: '"local" is used twice' });
+  });
+
+  it('rejects a name shared by a route and a deployment', () => {
+    expect(errorsOf((c) => (c.routes[0].name = 'mini'))).toContainEqual({
+      path: 'deployments[1].name',
+      message: '"mini" is also a route name; a model name must mean one thing',
+    });
+  });
+
+  it('rejects references that do not resolve', () => {
+    expect(errorsOf((c) => (c.deployments[0].provider = 'nope'))).toContainEqual({ path: 'deployments[0].provider', message: 'no provider is named "nope"' });
+    expect(errorsOf((c) => c.routes[0].deployments.push('ghost'))).toContainEqual({ path: 'routes[0].deployments[2]', message: 'no deployment is named "ghost"' });
+  });
+
+  it('rejects a route that mixes chat and embedding deployments', () => {
+    const errors = errorsOf((c) => (c.deployments[1].type = 'embedding'));
+    expect(errors).toContainEqual({ path: 'routes[0].deployments', message: 'route "default" mixes deployment types (chat, embedding); all must share one type' });
+  });
+
+  it('rejects an API key written as a value', () => {
+    const errors = errorsOf((c) => (c.providers[1].apiKey = 'sk-live-123'));
+    expect(errors[0]?.path).toBe('providers[1].apiKey');
+    expect(errors[0]?.message).toContain('env:OPENAI_API_KEY');
+    expect(JSON.stringify(errors)).not.toContain('sk-live-123');
+  });
+
+  it('rejects unknown fields, missing fields, bad kinds and non-http URLs', () => {
+    expect(errorsOf((c) => (c.routes[0].fallbackOrder = []))).toContainEqual({ path: 'routes[0].fallbackOrder', message: 'unknown field' });
+    expect(errorsOf((c) => delete c.deployments[0].model)).toContainEqual({ path: 'deployments[0].model', message: 'is required' });
+    expect(errorsOf((c) => (c.providers[0].kind = 'anthropic'))).toContainEqual({ path: 'providers[0].kind', message: '"anthropic" is not one of the allowed values' });
+    expect(errorsOf((c) => (c.providers[0].baseUrl = 'ftp://x'))).toContainEqual({ path: 'providers[0].baseUrl', message: '"ftp://x" is not an http(s) URL' });
+    expect(errorsOf((c) => (c.version = 2))[0]?.path).toBe('version');
+  });
+
+  it('rejects retry settings out of range', () => {
+    expect(errorsOf((c) => (c.routes[0].retry = { attempts: 0 }))[0]?.path).toBe('routes[0].retry.attempts');
+    expect(errorsOf((c) => (c.routes[0].retry = { backoffMs: 500, maxBackoffMs: 100 }))).toContainEqual({
+      path: 'routes[0].retry.maxBackoffMs',
+      message: '100 is below backoffMs (500)',
+    });
+    expect(errorsOf((c) => (c.routes[0].fallbackOn = ['timeout', 'meteor']))[0]?.path).toBe('routes[0].fallbackOn[1]');
+  });
+
+  it('warns, but accepts, a route with a single deployment', () => {
+    const config = example();
+    config.routes[0]!.deployments = ['llama'];
+    const result = validateConfig(config);
+    expect(result.ok).toBe(true);
+    expect(result.warnings).toEqual([{ path: 'routes[0].deployments', message: 'route "default" has a single deployment, so fallback cannot help it' }]);
+  });
+
+  it('rejects what is not an object at all', () => {
+    const result = validateConfig('nope');
+    expect(result.ok).toBe(false);
+  });
+});
+
+describe('defaultConfig', () => {
+  it('puts installed local models first and OpenAI last when a key is set, and validates', () => {
+    const config = defaultConfig({ env: { OPENAI_API_KEY: 'sk-x', OLLAMA_HOST: '0.0.0.0:11500' }, installedOllamaModels: ['qwen2.5:7b', 'nomic-embed-text'] });
+    expect(validateConfig(config).ok).toBe(true);
+    expect(config.providers).toEqual([
+      { name: 'ollama', kind: 'ollama', baseUrl: 'http://127.0.0.1:11500' },
+      { name: 'openai', kind: 'openai', baseUrl: 'https://api.openai.com/v1', apiKey: 'env:OPENAI_API_KEY' },
+    ]);
+    expect(config.routes).toEqual([
+      { name: 'default', deployments: ['qwen2.5:7b', 'gpt-4.1-mini'] },
+      { name: 'embed', deployments: ['nomic-embed-text', 'text-embedding-3-small'] },
+    ]);
+    expect(JSON.stringify(config)).not.toContain('sk-x');
+  });
+
+  it('works with nothing: a local default model and a default route', () => {
+    const config = defaultConfig({ env: {} });
+    expect(validateConfig(config).ok).toBe(true);
+    expect(config.routes).toEqual([{ name: 'default', deployments: ['llama3.2'] }]);
+  });
+
+  it('reads OLLAMA_HOST as the Ollama CLI does', () => {
+    expect(ollamaUrlFromEnv({})).toBe('http://127.0.0.1:11434');
+    expect(ollamaUrlFromEnv({ OLLAMA_HOST: 'gpu-box' })).toBe('http://gpu-box:11434');
+    expect(ollamaUrlFromEnv({ OLLAMA_HOST: 'https://ollama.example.com' })).toBe('https://ollama.example.com');
+    expect(ollamaUrlFromEnv({ OLLAMA_HOST: '0.0.0.0' })).toBe('http://127.0.0.1:11434');
+  });
+});

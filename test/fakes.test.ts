@@ -1,0 +1,79 @@
+/**
+ * The fake upstreams are only worth what their wire format is: every shape they send is checked
+ * against the published specs, and the official clients must read them.
+ */
+import OpenAI from 'openai';
+import { Ollama } from 'ollama';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FakeServer } from './support/fake-server';
+import { startFakeOllama } from './support/fake-ollama';
+import { startFakeOpenAI } from './support/fake-openai';
+import { assertMatchesSpec } from './support/spec';
+
+let ollama: FakeServer;
+let openai: FakeServer;
+beforeAll(async () => {
+  ollama = await startFakeOllama();
+  openai = await startFakeOpenAI();
+});
+afterAll(async () => {
+  await Promise.all([ollama.stop(), openai.stop()]);
+});
+
+const post = (url: string, body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const tools = [{ type: 'function', function: { name: 'f', parameters: { type: 'object', properties: {} } } }];
+
+describe('the fake OpenAI upstream', () => {
+  it('sends spec-valid completions, chunks, embeddings, model lists and errors', async () => {
+    for (const extra of [{}, { tools }]) {
+      const body = await post(`${openai.url}/v1/chat/completions`, { model: 'm', messages: [{ role: 'user', content: 'hi' }], ...extra }).then((r) => r.json());
+      assertMatchesSpec('openai', 'CreateChatCompletionResponse', body);
+      const sse = await post(`${openai.url}/v1/chat/completions`, { model: 'm', messages: [{ role: 'user', content: 'hi' }], stream: true, stream_options: { include_usage: true }, ...extra }).then((r) => r.text());
+      const events = sse.trim().split('\n\n');
+      expect(events.pop()).toBe('data: [DONE]');
+      for (const event of events) assertMatchesSpec('openai', 'CreateChatCompletionStreamResponse', JSON.parse(event.slice(6)));
+    }
+    assertMatchesSpec('openai', 'CreateEmbeddingResponse', await post(`${openai.url}/v1/embeddings`, { model: 'e', input: ['a'] }).then((r) => r.json()));
+    assertMatchesSpec('openai', 'ListModelsResponse', await fetch(`${openai.url}/v1/models`).then((r) => r.json()));
+    await openai.setMode({ kind: 'status', status: 500 });
+    assertMatchesSpec('openai', 'ErrorResponse', await post(`${openai.url}/v1/chat/completions`, {}).then((r) => r.json()));
+    await openai.reset();
+  });
+
+  it('is read by the official openai client', async () => {
+    const client = new OpenAI({ baseURL: `${openai.url}/v1`, apiKey: 'k', maxRetries: 0 });
+    const stream = await client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'a b' }], stream: true });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text).toBe('Echo: a b');
+  });
+});
+
+describe('the fake Ollama upstream', () => {
+  it('sends spec-valid chat responses, stream events, embeddings and listings', async () => {
+    for (const extra of [{}, { tools }]) {
+      assertMatchesSpec('ollama', 'ChatResponse', await post(`${ollama.url}/api/chat`, { model: 'llama3.2:3b', messages: [{ role: 'user', content: 'x' }], stream: false, ...extra }).then((r) => r.json()));
+      const ndjson = await post(`${ollama.url}/api/chat`, { model: 'llama3.2:3b', messages: [{ role: 'user', content: 'x y' }], ...extra }).then((r) => r.text());
+      const lines = ndjson.trim().split('\n').map((l) => JSON.parse(l));
+      for (const line of lines.slice(0, -1)) assertMatchesSpec('ollama', 'ChatStreamEvent', line);
+      assertMatchesSpec('ollama', 'ChatResponse', lines[lines.length - 1]);
+      expect(lines[lines.length - 1].done).toBe(true);
+    }
+    assertMatchesSpec('ollama', 'EmbedResponse', await post(`${ollama.url}/api/embed`, { model: 'nomic-embed-text', input: 'x' }).then((r) => r.json()));
+    assertMatchesSpec('ollama', 'ListResponse', await fetch(`${ollama.url}/api/tags`).then((r) => r.json()));
+    assertMatchesSpec('ollama', 'PsResponse', await fetch(`${ollama.url}/api/ps`).then((r) => r.json()));
+    assertMatchesSpec('ollama', 'VersionResponse', await fetch(`${ollama.url}/api/version`).then((r) => r.json()));
+    assertMatchesSpec('ollama', 'ShowResponse', await post(`${ollama.url}/api/show`, { model: 'llama3.2:3b' }).then((r) => r.json()));
+    const missing = await post(`${ollama.url}/api/chat`, { model: 'nope', messages: [] });
+    expect(missing.status).toBe(404);
+    assertMatchesSpec('ollama', 'ErrorResponse', await missing.json());
+  });
+
+  it('is read by the official ollama client', async () => {
+    const client = new Ollama({ host: ollama.url });
+    let text = '';
+    for await (const part of await client.chat({ model: 'llama3.2:3b', messages: [{ role: 'user', content: 'a b' }], stream: true })) text += part.message.content;
+    expect(text).toBe('Echo: a b');
+    expect((await client.list()).models.map((m) => m.name)).toContain('llama3.2:3b');
+  });
+});
