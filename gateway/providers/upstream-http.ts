@@ -4,9 +4,10 @@
  * (an API key must not travel to another origin), and the mapping of transport failures to
  * failure classes.
  */
-import { Agent, fetch as undiciFetch } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import type { Timeouts } from '../config/schema';
 import { UpstreamError, failureForStatus, type FailureClass } from '../errors';
+import { createLightFetch } from './light-fetch';
 
 export const DEFAULT_TIMEOUTS = {
   ollama: { connectMs: 3_000, firstByteMs: 120_000, idleMs: 30_000, totalMs: 600_000 },
@@ -14,7 +15,12 @@ export const DEFAULT_TIMEOUTS = {
 } as const satisfies Record<string, Required<Timeouts>>;
 
 export interface UpstreamHttp {
+  /** The pooled connections, for adapters that send requests themselves. */
+  dispatcher: Dispatcher;
+  /** A fetch over the same pool, for SDK clients. */
   fetch: typeof globalThis.fetch;
+  /** The request's signal joined with the provider's whole-request timeout. */
+  signal(signal: AbortSignal | undefined): AbortSignal;
   close(): Promise<void>;
 }
 
@@ -25,13 +31,10 @@ export function createUpstreamHttp(timeouts: Required<Timeouts>): UpstreamHttp {
     bodyTimeout: timeouts.idleMs,
     keepAliveTimeout: 10_000,
   });
-  const fetchFn = (input: string | URL | Request, init: RequestInit = {}) => {
-    const total = AbortSignal.timeout(timeouts.totalMs);
-    const signal = init.signal ? AbortSignal.any([init.signal, total]) : total;
-    return undiciFetch(input as string, { ...(init as object), signal, redirect: 'manual', dispatcher: agent } as never);
-  };
   return {
-    fetch: fetchFn as unknown as typeof globalThis.fetch,
+    dispatcher: agent,
+    fetch: createLightFetch(agent, timeouts.totalMs),
+    signal: (signal) => (signal ? AbortSignal.any([signal, AbortSignal.timeout(timeouts.totalMs)]) : AbortSignal.timeout(timeouts.totalMs)),
     close: () => agent.close(),
   };
 }

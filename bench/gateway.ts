@@ -1,0 +1,37 @@
+/** The benchmark's gateway process: createGateway with a config pointing at the bench upstream. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createGateway } from '../gateway/gateway';
+
+const upstream = process.argv[2] as string;
+const deadPort = process.argv[3] as string;
+const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
+const gateway = await createGateway({
+  dataDir,
+  port: 0,
+  discoverOllama: false,
+  env: { BENCH_KEY: 'sk-bench' },
+  config: {
+    version: 1,
+    providers: [
+      { name: 'fast', kind: 'openai', baseUrl: `${upstream}/v1`, apiKey: 'env:BENCH_KEY' },
+      { name: 'dead', kind: 'openai', baseUrl: `http://127.0.0.1:${deadPort}/v1`, apiKey: 'env:BENCH_KEY' },
+    ],
+    deployments: [
+      { name: 'fast-model', provider: 'fast', model: 'bench-model' },
+      { name: 'dead-model', provider: 'dead', model: 'bench-model' },
+    ],
+    routes: [
+      { name: 'live', deployments: ['fast-model', 'dead-model'] },
+      { name: 'dead-first', deployments: ['dead-model', 'fast-model'] },
+    ],
+  },
+});
+const { port } = await gateway.start();
+process.stdout.write(`${JSON.stringify({ port })}\n`);
+process.on('SIGTERM', async () => {
+  await gateway.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+  process.exit(0);
+});

@@ -1,0 +1,157 @@
+/**
+ * `npm run bench`: direct-to-upstream vs through Switchyard, measured in the same run in
+ * alternating rounds, so machine noise hits both sides alike. Reports differences and ratios.
+ * Everything runs on 127.0.0.1 and stops by itself. Not a test: nothing here asserts.
+ *
+ *   BENCH_ROUNDS (default 5), BENCH_SEQ (requests per latency sample, default 1500),
+ *   BENCH_RPS_MS (duration of each 64-connection sample, default 2500)
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { Client, Pool } from 'undici';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const SEQ = Number(process.env.BENCH_SEQ ?? 1500);
+const RPS_MS = Number(process.env.BENCH_RPS_MS ?? 2500);
+const CONNECTIONS = 64;
+const here = import.meta.dirname;
+
+const children: ChildProcess[] = [];
+const stopChildren = () => children.forEach((c) => c.exitCode === null && c.kill('SIGTERM'));
+process.on('exit', stopChildren);
+
+function start(script: string, args: string[]): Promise<number> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(here, script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    child.stdout!.once('data', (d) => resolve(JSON.parse(String(d)).port));
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+}
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+const body = (model: string, stream = false) =>
+  JSON.stringify({ model, messages: [{ role: 'user', content: 'Say hello in five words.' }], temperature: 0, ...(stream ? { stream: true } : {}) });
+
+interface Target {
+  name: string;
+  origin: string;
+  model: string;
+}
+
+/** Sequential requests on one keep-alive connection; returns per-request latency in microseconds. */
+async function latencies(target: Target, n: number, stream: boolean): Promise<number[]> {
+  const client = new Client(target.origin, { keepAliveTimeout: 60_000 });
+  const payload = body(target.model, stream);
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = process.hrtime.bigint();
+    const res = await client.request({ path: '/v1/chat/completions', method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer bench' }, body: payload });
+    let first: bigint | undefined;
+    for await (const _chunk of res.body) first ??= process.hrtime.bigint();
+    if (res.statusCode !== 200) throw new Error(`${target.name}: HTTP ${res.statusCode}`);
+    out.push(Number(((stream ? first : process.hrtime.bigint()) ?? process.hrtime.bigint()) - t0) / 1000);
+  }
+  await client.close();
+  return out;
+}
+
+/** Requests per second with 64 connections kept busy for `ms`. */
+async function throughput(target: Target, ms: number): Promise<number> {
+  const pool = new Pool(target.origin, { connections: CONNECTIONS, keepAliveTimeout: 60_000 });
+  const payload = body(target.model);
+  let done = 0;
+  let errors = 0;
+  const until = Date.now() + ms;
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (Date.now() < until) {
+        const res = await pool.request({ path: '/v1/chat/completions', method: 'POST', headers: { 'content-type': 'application/json' }, body: payload });
+        await res.body.dump();
+        if (res.statusCode === 200) done++;
+        else errors++;
+      }
+    }),
+  );
+  await pool.close();
+  if (errors > 0) throw new Error(`${target.name}: ${errors} failed requests`);
+  return (done / ms) * 1000;
+}
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+};
+const median = (values: number[]) => percentile(values, 50);
+
+async function main(): Promise<void> {
+  const upstreamPort = await start('upstream.ts', []);
+  const gatewayPort = await start('gateway.ts', [`http://127.0.0.1:${upstreamPort}`, String(await closedPort())]);
+  const forwarderPort = await start('forwarder.ts', [`http://127.0.0.1:${upstreamPort}`]);
+  const direct: Target = { name: 'direct', origin: `http://127.0.0.1:${upstreamPort}`, model: 'bench-model' };
+  const forwarder: Target = { name: 'forwarder', origin: `http://127.0.0.1:${forwarderPort}`, model: 'bench-model' };
+  const through: Target = { name: 'switchyard', origin: `http://127.0.0.1:${gatewayPort}`, model: 'live' };
+  const deadFirst: Target = { name: 'dead primary', origin: through.origin, model: 'dead-first' };
+
+  // Warm up JIT, pools and SQLite on both paths.
+  for (const t of [direct, forwarder, through, deadFirst]) await latencies(t, 300, false);
+  await latencies(through, 200, true);
+
+  const samples: Record<string, number[]> = {};
+  const add = (key: string, values: number[]) => (samples[key] ??= []).push(...values);
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = round % 2 === 0 ? [direct, forwarder, through] : [through, forwarder, direct];
+    for (const t of order) add(`latency:${t.name}`, await latencies(t, SEQ, false));
+    for (const t of order) add(`ttfb:${t.name}`, await latencies(t, Math.round(SEQ / 2), true));
+    for (const t of order) add(`rps:${t.name}`, [await throughput(t, RPS_MS)]);
+    for (const t of round % 2 === 0 ? [through, deadFirst] : [deadFirst, through]) add(`fallback:${t.name}`, await latencies(t, Math.round(SEQ / 2), false));
+    process.stderr.write(`round ${round + 1}/${ROUNDS} done\n`);
+  }
+
+  const s = (key: string) => samples[key] as number[];
+  const measures: [string, (t: string) => number][] = [
+    ['p50 latency, 1 connection (us)', (t) => median(s(`latency:${t}`))],
+    ['p99 latency, 1 connection (us)', (t) => percentile(s(`latency:${t}`), 99)],
+    ['stream time to first chunk p50 (us)', (t) => median(s(`ttfb:${t}`))],
+    ['requests/s, 64 connections', (t) => median(s(`rps:${t}`))],
+  ];
+  const rows = measures.map(([measure, value]) => row(measure, value('direct'), value('forwarder'), value('switchyard')));
+  rows.push(row('fallback over a dead primary p50 (us)', median(s('fallback:switchyard')), Number.NaN, median(s('fallback:dead primary'))));
+  const report = {
+    date: new Date().toISOString(),
+    node: process.version,
+    rounds: ROUNDS,
+    requestsPerLatencySample: SEQ,
+    rows,
+  };
+  mkdirSync(join(here, 'results'), { recursive: true });
+  writeFileSync(join(here, 'results', 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+  const fmt = (n: number) => (Number.isNaN(n) ? '-' : n.toFixed(0));
+  const signed = (n: number) => (Number.isNaN(n) ? '-' : `${n >= 0 ? '+' : ''}${n.toFixed(0)}`);
+  console.log(`\n| measure | direct | bare forwarder | Switchyard | Switchyard - direct | Switchyard / direct | Switchyard - forwarder |\n|---|---|---|---|---|---|---|`);
+  for (const r of rows) {
+    console.log(`| ${r.measure} | ${fmt(r.direct)} | ${fmt(r.forwarder)} | ${fmt(r.switchyard)} | ${signed(r.overDirect)} | ${r.ratio.toFixed(2)}x | ${signed(r.overForwarder)} |`);
+  }
+  console.log('\ndirect: straight to the upstream. bare forwarder: http server + pooled undici, no routing (bench/forwarder.ts).');
+  console.log('fallback row: "direct" is Switchyard with a live primary, "Switchyard" the same route with a dead (refusing) primary first.');
+}
+
+function row(measure: string, direct: number, forwarder: number, switchyard: number) {
+  return { measure, direct, forwarder, switchyard, overDirect: switchyard - direct, ratio: switchyard / direct, overForwarder: switchyard - forwarder };
+}
+
+main()
+  .catch((error) => {
+    console.error(error);
+    process.exitCode = 1;
+  })
+  .finally(stopChildren);

@@ -1,0 +1,44 @@
+/**
+ * The benchmark's upstream: the fastest OpenAI-compatible server plain Node can be (canned JSON
+ * and a short SSE stream), run in its own process so it does not share an event loop with the
+ * gateway or the load generator.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+const completion = JSON.stringify({
+  id: 'chatcmpl-bench',
+  object: 'chat.completion',
+  created: 1_763_000_000,
+  model: 'bench-model',
+  choices: [{ index: 0, message: { role: 'assistant', content: 'Hello from the benchmark upstream.', refusal: null }, logprobs: null, finish_reason: 'stop' }],
+  usage: { prompt_tokens: 9, completion_tokens: 7, total_tokens: 16 },
+});
+const chunk = (delta: object, finish: string | null) =>
+  `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1_763_000_000, model: 'bench-model', choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] })}\n\n`;
+const stream =
+  chunk({ role: 'assistant', content: '' }, null) +
+  chunk({ content: 'Hello' }, null) +
+  chunk({ content: ' there' }, null) +
+  chunk({}, 'stop') +
+  `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1_763_000_000, model: 'bench-model', choices: [], usage: { prompt_tokens: 9, completion_tokens: 2, total_tokens: 11 } })}\n\n` +
+  'data: [DONE]\n\n';
+
+const server = createServer((req, res) => {
+  let body = '';
+  req.on('data', (c) => (body += c));
+  req.on('end', () => {
+    if (body.includes('"stream":true')) {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.end(stream);
+    } else {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(completion) });
+      res.end(completion);
+    }
+  });
+});
+server.keepAliveTimeout = 60_000;
+server.listen(0, '127.0.0.1', () => {
+  process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`);
+});
+process.on('SIGTERM', () => process.exit(0));

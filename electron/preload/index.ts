@@ -1,0 +1,4 @@
+/** The preload exposes named desktop actions only; none are needed before the desktop shell issue. */
+import { contextBridge } from 'electron';
+
+contextBridge.exposeInMainWorld('switchyardDesktop', Object.freeze({}));
