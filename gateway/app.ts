@@ -10,6 +10,7 @@ import { registerHealthRoute } from './http/health';
 import { MAX_BODY_BYTES, registerJsonBody } from './http/json-body';
 import { registerLocalGuard } from './http/local-guard';
 import { registerOpenAIRoutes } from './http/openai/routes';
+import type { BreakerBoard } from './routing/breaker-board';
 import type { Catalog } from './routing/catalog';
 import type { Router } from './routing/router';
 
@@ -18,6 +19,7 @@ export interface AppServices {
   catalog: () => Catalog;
   configAppliedAt: () => number;
   traffic: TrafficStats;
+  breakers: BreakerBoard;
   storeOk: () => boolean;
   version: string;
   startedAt: number;

@@ -15,6 +15,7 @@ import { validateConfig, type ValidationResult } from './config/validate';
 import { createTrafficStats } from './health/traffic';
 import { createProviderSet } from './providers/registry';
 import type { ProviderAdapter } from './providers/types';
+import { createBreakerBoard, type BreakerBoard } from './routing/breaker-board';
 import { createCatalog, type Catalog } from './routing/catalog';
 import { createRouter } from './routing/router';
 import { systemTimeZone } from './routing/time-windows';
@@ -45,6 +46,8 @@ export interface Gateway {
   readonly app: FastifyInstance;
   readonly dataDir: string;
   readonly warnings: ValidationResult['warnings'];
+  /** Circuit breakers of every deployment (read by /health and the admin API, reset by hand). */
+  readonly breakers: BreakerBoard;
   start(): Promise<{ port: number; url: string; baseUrl: string }>;
   stop(): Promise<void>;
   /** Validates and applies a config to traffic at once; nothing changes when it is invalid. */
@@ -93,7 +96,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   let catalog: Catalog = createCatalog(initial!, providers, timeZone);
   let appliedAt = now();
   const traffic = createTrafficStats(now);
-  const router = createRouter({ catalog: () => catalog, now, random: options.random, onAttempts: (a) => traffic.record(a) });
+  const breakers = createBreakerBoard(now);
+  breakers.configure(initial!);
+  const router = createRouter({ catalog: () => catalog, breakers, now, random: options.random, onAttempts: (a) => traffic.record(a) });
 
   let boundPort = options.port ?? DEFAULT_PORT;
   const app = buildApp({
@@ -105,6 +110,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       catalog: () => catalog,
       configAppliedAt: () => appliedAt,
       traffic,
+      breakers,
       storeOk: () => db.open,
       version: VERSION,
       startedAt: now(),
@@ -116,6 +122,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     const next = createProviderSet(config.providers, secrets, providers);
     providers = next.adapters;
     catalog = createCatalog(config, providers, timeZone);
+    breakers.configure(config);
     appliedAt = now();
     void closeAll(next.retired);
   };
@@ -135,6 +142,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     app,
     dataDir: options.dataDir,
     warnings,
+    breakers,
     async start() {
       await app.listen({ host, port: boundPort });
       boundPort = (app.server.address() as AddressInfo).port;

@@ -23,6 +23,26 @@ export const TimeoutsSchema = Type.Object(
   { additionalProperties: false },
 );
 
+export const BreakerSchema = Type.Object(
+  {
+    failures: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+    cooldownMs: Type.Optional(PositiveMs),
+    maxCooldownMs: Type.Optional(PositiveMs),
+    /** Also open when this share of the last requests in the window failed. */
+    failureRate: Type.Optional(
+      Type.Object(
+        {
+          threshold: Type.Number({ exclusiveMinimum: 0, maximum: 1 }),
+          minRequests: Type.Integer({ minimum: 1, maximum: 100_000 }),
+          windowMs: PositiveMs,
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 export const ProviderSchema = Type.Object(
   {
     name: Name,
@@ -32,6 +52,18 @@ export const ProviderSchema = Type.Object(
     apiKey: Type.Optional(Type.String({ pattern: '^env:[A-Za-z_][A-Za-z0-9_]*$' })),
     headers: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z0-9-]{1,128}$' }), Type.String({ maxLength: 8192 }))),
     timeouts: Type.Optional(TimeoutsSchema),
+    /** Requests in flight at once (default 2 for Ollama, no cap for OpenAI-compatible). */
+    maxConcurrent: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+    queue: Type.Optional(
+      Type.Object(
+        { max: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000 })), timeoutMs: Type.Optional(NonNegativeMs) },
+        { additionalProperties: false },
+      ),
+    ),
+    /** Periodic probes; intervalMs 0 turns them off. */
+    healthCheck: Type.Optional(Type.Object({ intervalMs: Type.Optional(NonNegativeMs) }, { additionalProperties: false })),
+    /** Larger answers count as a failure of the deployment (default 32 MiB). */
+    maxResponseBytes: Type.Optional(Type.Integer({ minimum: 1024, maximum: 1024 * 1024 * 1024 })),
   },
   { additionalProperties: false },
 );
@@ -69,6 +101,7 @@ export const DeploymentSchema = Type.Object(
     options: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
     /** Ollama `keep_alive` (e.g. "30m", or seconds). */
     keepAlive: Type.Optional(Type.Union([Type.String(), Type.Number()])),
+    breaker: Type.Optional(BreakerSchema),
   },
   { additionalProperties: false },
 );
@@ -90,6 +123,8 @@ export const RouteSchema = Type.Object(
     strategy: Type.Optional(Type.Literal('ordered')),
     retry: Type.Optional(RetrySchema),
     deadlineMs: Type.Optional(PositiveMs),
+    /** Breaker settings for the route's deployments that set none themselves. */
+    breaker: Type.Optional(BreakerSchema),
     /** Failure classes (or upstream status codes) that move on to the next deployment. */
     fallbackOn: Type.Optional(
       Type.Array(Type.Union([Type.Enum(FAILURE_CLASSES), Type.Integer({ minimum: 400, maximum: 599 })])),
@@ -115,4 +150,5 @@ export type RouteConfig = Type.Static<typeof RouteSchema>;
 export type TimeWindow = Type.Static<typeof TimeWindowSchema>;
 export type RetryConfig = Type.Static<typeof RetrySchema>;
 export type Timeouts = Type.Static<typeof TimeoutsSchema>;
+export type BreakerConfig = Type.Static<typeof BreakerSchema>;
 export type DayName = (typeof DAY_NAMES)[number];

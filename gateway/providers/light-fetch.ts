@@ -4,26 +4,46 @@
  * fetch 547 us, global fetch 487 us. fetch's web streams, request cloning and header objects are
  * most of a gateway's overhead, and the SDKs use only a small part of `Response`: status, headers,
  * json(), text() and a body that is async-iterable (openai) or has getReader() (ollama).
- * It follows no redirects (undici.request never does): an API key must not travel to another origin.
+ *
+ * It also holds the line on what comes back: bodies over the provider's size cap fail, and an
+ * NDJSON stream with a line that is not JSON fails (the `ollama` client would skip such a line with
+ * a console warning and carry on). It follows no redirects (undici.request never does): an API
+ * key must not travel to another origin.
  */
 import type { Dispatcher } from 'undici';
+import { UpstreamError } from '../errors';
+import { readCapped, tooLarge } from './response-limits';
+import type { AttemptSignal } from './upstream-http';
 
 type Body = Dispatcher.ResponseData['body'];
 
-export function createLightFetch(dispatcher: Dispatcher, totalMs: number): typeof fetch {
+export interface LightFetchOptions {
+  dispatcher: Dispatcher;
+  attempt(parent: AbortSignal | undefined): AttemptSignal;
+  maxResponseBytes: number;
+  providerName: string;
+}
+
+export function createLightFetch(options: LightFetchOptions): typeof fetch {
   const lightFetch = async (input: string | URL | Request, init: RequestInit = {}) => {
     const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
-    const total = AbortSignal.timeout(totalMs);
-    const signal = init.signal ? AbortSignal.any([init.signal, total]) : total;
-    const response = await dispatcher.request({
-      origin: url.origin,
-      path: `${url.pathname}${url.search}`,
-      method: (init.method ?? 'GET') as Dispatcher.HttpMethod,
-      headers: headerPairs(init.headers),
-      body: init.body as string | undefined,
-      signal,
-    });
-    return new LightResponse(response, url.href);
+    const attempt = options.attempt(init.signal ?? undefined);
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await options.dispatcher.request({
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
+        method: (init.method ?? 'GET') as Dispatcher.HttpMethod,
+        headers: headerPairs(init.headers),
+        body: init.body as string | undefined,
+        signal: attempt.signal,
+      });
+    } catch (error) {
+      attempt.end();
+      throw error;
+    }
+    response.body.once('close', attempt.end);
+    return new LightResponse(response, url.href, options);
   };
   return lightFetch as unknown as typeof fetch;
 }
@@ -73,15 +93,14 @@ class LightResponse {
   readonly redirected = false;
   readonly type = 'basic';
   #body: Body;
+  #options: LightFetchOptions;
 
-  constructor(
-    response: Dispatcher.ResponseData,
-    readonly url: string,
-  ) {
+  constructor(response: Dispatcher.ResponseData, readonly url: string, options: LightFetchOptions) {
     this.status = response.statusCode;
     this.ok = response.statusCode >= 200 && response.statusCode < 300;
     this.headers = new LightHeaders(response.headers);
     this.#body = response.body;
+    this.#options = options;
   }
 
   get bodyUsed(): boolean {
@@ -91,14 +110,15 @@ class LightResponse {
   /** Async-iterable (what the openai client reads) with a getReader() (what the ollama client reads). */
   get body() {
     const body = this.#body;
+    const checked = () => checkedChunks(body, this.#options, (this.headers.get('content-type') ?? '').includes('ndjson'));
     return {
-      [Symbol.asyncIterator]: () => body[Symbol.asyncIterator](),
+      [Symbol.asyncIterator]: checked,
       getReader() {
-        const iterator = body[Symbol.asyncIterator]();
+        const iterator = checked();
         return {
           read: async (): Promise<ReadableStreamReadResult<Uint8Array>> => {
             const next = await iterator.next();
-            return next.done ? { done: true, value: undefined } : { done: false, value: next.value as Uint8Array };
+            return next.done ? { done: true, value: undefined } : { done: false, value: next.value };
           },
           releaseLock() {},
           cancel: async () => void body.destroy(),
@@ -108,15 +128,42 @@ class LightResponse {
     };
   }
 
-  json(): Promise<unknown> {
-    return this.#body.json();
+  async json(): Promise<unknown> {
+    return JSON.parse(await this.text());
   }
 
-  text(): Promise<string> {
-    return this.#body.text();
+  async text(): Promise<string> {
+    return (await readCapped(this.#body, this.#options.maxResponseBytes, this.#options.providerName)).toString('utf8');
   }
+}
 
-  arrayBuffer(): Promise<ArrayBuffer> {
-    return this.#body.arrayBuffer();
+/** The body's chunks, with the size cap enforced and, for NDJSON, every complete line checked to be JSON. */
+async function* checkedChunks(body: Body, options: LightFetchOptions, ndjson: boolean): AsyncGenerator<Uint8Array> {
+  let size = 0;
+  let partial = '';
+  const decoder = new TextDecoder();
+  try {
+    for await (const chunk of body as AsyncIterable<Uint8Array>) {
+      size += chunk.byteLength;
+      if (size > options.maxResponseBytes) throw tooLarge(options.providerName, options.maxResponseBytes);
+      if (ndjson) {
+        const lines = (partial + decoder.decode(chunk, { stream: true })).split('\n');
+        partial = lines.pop() ?? '';
+        for (const line of lines) assertJsonLine(line, options.providerName);
+      }
+      yield chunk;
+    }
+    if (ndjson) assertJsonLine(partial + decoder.decode(), options.providerName);
+  } finally {
+    if (!body.destroyed && !body.readableEnded) body.destroy();
+  }
+}
+
+function assertJsonLine(line: string, providerName: string): void {
+  if (line.trim() === '') return;
+  try {
+    JSON.parse(line);
+  } catch {
+    throw new UpstreamError('upstream_protocol', `${providerName} sent a stream line that is not JSON`);
   }
 }

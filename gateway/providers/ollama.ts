@@ -10,10 +10,11 @@ import { UpstreamError } from '../errors';
 import { newCompletionId } from '../wire/openai';
 import { createOllamaChunkTranslator, fromOllamaChat, fromOllamaEmbed, toOllamaChat, toOllamaEmbed, type OllamaChatResponse } from '../wire/ollama';
 import type { ProviderAdapter } from './types';
+import { limiterFor } from './concurrency';
 import { DEFAULT_TIMEOUTS, createUpstreamHttp, toUpstreamError } from './upstream-http';
 
 export function createOllamaProvider(config: ProviderConfig, secrets: Secrets): ProviderAdapter {
-  const http = createUpstreamHttp({ ...DEFAULT_TIMEOUTS.ollama, ...config.timeouts });
+  const http = createUpstreamHttp(config.name, { ...DEFAULT_TIMEOUTS.ollama, ...config.timeouts }, config.maxResponseBytes);
   const apiKey = config.apiKey ? secrets.resolve(config.apiKey) : undefined;
   const unavailableReason = config.apiKey && !apiKey ? `its API key ${config.apiKey.slice(4)} is not set` : undefined;
   const headers = { ...config.headers, ...(apiKey ? { Authorization: `Bearer ${apiKey}` } : {}) };
@@ -28,7 +29,8 @@ export function createOllamaProvider(config: ProviderConfig, secrets: Secrets): 
       host: config.baseUrl,
       headers,
       fetch: (async (input: string, init: RequestInit = {}) => {
-        const response = await http.fetch(input, { ...init, signal: init.signal ? AbortSignal.any([init.signal, signal]) : signal });
+        // The call's signal replaces the client's own: the client aborts only through .abort(), which the gateway never calls.
+        const response = await http.fetch(input, { ...init, signal });
         call.headers = response.headers;
         return response;
       }) as typeof fetch,
@@ -39,6 +41,7 @@ export function createOllamaProvider(config: ProviderConfig, secrets: Secrets): 
   return {
     config,
     unavailableReason,
+    limiter: limiterFor(config),
 
     async chat(request, { deployment, signal }) {
       const body = toOllamaChat(request, deployment);

@@ -14,7 +14,8 @@ import { UpstreamError } from '../errors';
 import { normalizeChunk, normalizeCompletion, type ChatCompletion, type ChatCompletionChunk, type CreateEmbeddingResponse } from '../wire/openai';
 import { LightHeaders } from './light-fetch';
 import type { ProviderAdapter } from './types';
-import { DEFAULT_TIMEOUTS, createUpstreamHttp, toUpstreamError } from './upstream-http';
+import { limiterFor } from './concurrency';
+import { DEFAULT_TIMEOUTS, createUpstreamHttp, readCapped, toUpstreamError, tooLarge, type AttemptSignal } from './upstream-http';
 import type { Dispatcher } from 'undici';
 
 interface PreparedEndpoint {
@@ -25,7 +26,7 @@ interface PreparedEndpoint {
 
 export function createOpenAIProvider(config: ProviderConfig, secrets: Secrets): ProviderAdapter {
   const timeouts = { ...DEFAULT_TIMEOUTS.openai, ...config.timeouts };
-  const http = createUpstreamHttp(timeouts);
+  const http = createUpstreamHttp(config.name, timeouts, config.maxResponseBytes);
   const apiKey = config.apiKey ? secrets.resolve(config.apiKey) : undefined;
   const unavailableReason = config.apiKey && !apiKey ? `its API key ${config.apiKey.slice(4)} is not set` : undefined;
   const client = new OpenAI({
@@ -48,8 +49,10 @@ export function createOpenAIProvider(config: ProviderConfig, secrets: Secrets): 
     return prepared;
   };
 
-  async function post(path: string, body: unknown, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
+  /** Sends one request; the caller must end() the attempt once it has read the body. */
+  async function post(path: string, body: unknown, signal: AbortSignal): Promise<{ response: Dispatcher.ResponseData; attempt: AttemptSignal }> {
     const target = await endpoint(path);
+    const attempt = http.attempt(signal);
     let response: Dispatcher.ResponseData;
     try {
       response = await http.dispatcher.request({
@@ -58,32 +61,41 @@ export function createOpenAIProvider(config: ProviderConfig, secrets: Secrets): 
         method: 'POST',
         headers: target.headers,
         body: JSON.stringify(body),
-        signal: http.signal(signal),
+        signal: attempt.signal,
       });
+      if (response.statusCode >= 300) throw await statusError(response, config.name);
     } catch (error) {
+      attempt.end();
       throw toUpstreamError(error, config.name);
     }
-    if (response.statusCode >= 300) throw await statusError(response, config.name);
-    return response;
+    return { response, attempt };
   }
 
   async function postJson(path: string, body: unknown, signal: AbortSignal): Promise<unknown> {
-    const response = await post(path, body, signal);
-    const type = String(response.headers['content-type'] ?? '');
-    if (!type.includes('json')) {
-      await response.body.dump().catch(() => undefined);
-      throw new UpstreamError('upstream_protocol', `${config.name} answered 200 with content type "${type}" instead of JSON`);
-    }
+    const { response, attempt } = await post(path, body, signal);
     try {
-      return await response.body.json();
+      const type = String(response.headers['content-type'] ?? '');
+      if (!type.includes('json')) {
+        response.body.destroy();
+        throw new UpstreamError('upstream_protocol', `${config.name} answered 200 with content type "${type}" instead of JSON`);
+      }
+      if (Number(response.headers['content-length'] ?? 0) > http.maxResponseBytes) {
+        response.body.destroy();
+        throw tooLarge(config.name, http.maxResponseBytes);
+      }
+      return JSON.parse((await readCapped(response.body, http.maxResponseBytes, config.name)).toString('utf8'));
     } catch (error) {
+      response.body.destroy();
       throw toUpstreamError(error, config.name);
+    } finally {
+      attempt.end();
     }
   }
 
   return {
     config,
     unavailableReason,
+    limiter: limiterFor(config),
 
     async chat(request, { deployment, signal }) {
       const completion = await postJson('/chat/completions', { ...request, model: deployment.model, stream: false }, signal);
@@ -93,13 +105,14 @@ export function createOpenAIProvider(config: ProviderConfig, secrets: Secrets): 
 
     async chatStream(request, { deployment, signal }) {
       const body = { ...request, model: deployment.model, stream: true, stream_options: { ...request.stream_options, include_usage: true } };
-      const response = await post('/chat/completions', body, signal);
+      const { response, attempt } = await post('/chat/completions', body, signal);
       const type = String(response.headers['content-type'] ?? '');
       if (!type.includes('text/event-stream')) {
-        await response.body.dump().catch(() => undefined);
+        response.body.destroy();
+        attempt.end();
         throw new UpstreamError('upstream_protocol', `${config.name} answered a stream request with content type "${type}"`);
       }
-      return readChunks(response.body, config.name);
+      return readChunks(response.body, { providerName: config.name, maxBytes: http.maxResponseBytes, end: attempt.end });
     },
 
     async embed(request, { deployment, signal }) {
@@ -155,7 +168,14 @@ function isCompletion(value: unknown): value is ChatCompletion {
   return typeof value === 'object' && value !== null && Array.isArray((value as ChatCompletion).choices);
 }
 
-async function* readChunks(body: AsyncIterable<Uint8Array>, providerName: string): AsyncGenerator<ChatCompletionChunk> {
+interface StreamOptions {
+  providerName: string;
+  maxBytes: number;
+  /** Called once the stream is over, however it ended. */
+  end(): void;
+}
+
+async function* readChunks(body: AsyncIterable<Uint8Array>, { providerName, maxBytes, end }: StreamOptions): AsyncGenerator<ChatCompletionChunk> {
   const pending: ChatCompletionChunk[] = [];
   let done = false;
   let failure: UpstreamError | undefined;
@@ -187,10 +207,13 @@ async function* readChunks(body: AsyncIterable<Uint8Array>, providerName: string
   });
   const decoder = new TextDecoder();
   const iterator = body[Symbol.asyncIterator]();
+  let size = 0;
   try {
     while (!done) {
       const next = await iterator.next();
       if (next.done) break;
+      size += next.value.byteLength;
+      if (size > maxBytes) throw tooLarge(providerName, maxBytes);
       parser.feed(decoder.decode(next.value, { stream: true }));
       while (pending.length > 0) yield pending.shift() as ChatCompletionChunk;
       if (failure) throw failure;
@@ -199,6 +222,7 @@ async function* readChunks(body: AsyncIterable<Uint8Array>, providerName: string
     throw toUpstreamError(error, providerName);
   } finally {
     await release(iterator, done);
+    end();
   }
   if (!done) throw new UpstreamError('upstream_protocol', `${providerName}'s stream ended without [DONE]`);
 }

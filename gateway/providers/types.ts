@@ -4,6 +4,7 @@
  * check what comes back, and throw `UpstreamError` for any failed attempt.
  */
 import type { DeploymentConfig, ProviderConfig } from '../config/schema';
+import type { ConcurrencyLimiter } from './concurrency';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest, CreateEmbeddingResponse, EmbeddingRequest } from '../wire/openai';
 
 export interface CallContext {
@@ -16,6 +17,8 @@ export interface ProviderAdapter {
   readonly config: ProviderConfig;
   /** Why this provider cannot be used at all right now (e.g. its API key variable is unset). */
   readonly unavailableReason: string | undefined;
+  /** The provider's concurrency cap and queue, shared by all its deployments. */
+  readonly limiter: ConcurrencyLimiter;
   chat(request: ChatRequest, context: CallContext): Promise<ChatCompletion>;
   /** Resolves once the upstream answered with a stream; chunks end with a usage-only chunk when the upstream reports usage. */
   chatStream(request: ChatRequest, context: CallContext): Promise<AsyncIterable<ChatCompletionChunk>>;

@@ -8,33 +8,61 @@ import { Agent, type Dispatcher } from 'undici';
 import type { Timeouts } from '../config/schema';
 import { UpstreamError, failureForStatus, type FailureClass } from '../errors';
 import { createLightFetch } from './light-fetch';
+export { readCapped, tooLarge } from './response-limits';
 
 export const DEFAULT_TIMEOUTS = {
   ollama: { connectMs: 3_000, firstByteMs: 120_000, idleMs: 30_000, totalMs: 600_000 },
   openai: { connectMs: 3_000, firstByteMs: 60_000, idleMs: 30_000, totalMs: 600_000 },
 } as const satisfies Record<string, Required<Timeouts>>;
 
+export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+
+export interface AttemptSignal {
+  signal: AbortSignal;
+  /** Stops the whole-request timer; call once the response is fully read or abandoned. */
+  end(): void;
+}
+
 export interface UpstreamHttp {
   /** The pooled connections, for adapters that send requests themselves. */
   dispatcher: Dispatcher;
   /** A fetch over the same pool, for SDK clients. */
   fetch: typeof globalThis.fetch;
-  /** The request's signal joined with the provider's whole-request timeout. */
-  signal(signal: AbortSignal | undefined): AbortSignal;
+  /**
+   * The caller's signal joined with the provider's whole-request timeout. Hand-linked rather than
+   * AbortSignal.any + AbortSignal.timeout, which cost about 9% of the gateway's CPU in a profile.
+   */
+  attempt(parent: AbortSignal | undefined): AttemptSignal;
+  maxResponseBytes: number;
   close(): Promise<void>;
 }
 
-export function createUpstreamHttp(timeouts: Required<Timeouts>): UpstreamHttp {
+export function createUpstreamHttp(providerName: string, timeouts: Required<Timeouts>, maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES): UpstreamHttp {
   const agent = new Agent({
     connect: { timeout: timeouts.connectMs },
     headersTimeout: timeouts.firstByteMs,
     bodyTimeout: timeouts.idleMs,
     keepAliveTimeout: 10_000,
   });
+  const attempt = (parent: AbortSignal | undefined): AttemptSignal => {
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(parent?.reason);
+    if (parent?.aborted) controller.abort(parent.reason);
+    else parent?.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(() => controller.abort(new DOMException(`no complete answer within ${timeouts.totalMs} ms`, 'TimeoutError')), timeouts.totalMs);
+    return {
+      signal: controller.signal,
+      end: () => {
+        clearTimeout(timer);
+        parent?.removeEventListener('abort', onAbort);
+      },
+    };
+  };
   return {
     dispatcher: agent,
-    fetch: createLightFetch(agent, timeouts.totalMs),
-    signal: (signal) => (signal ? AbortSignal.any([signal, AbortSignal.timeout(timeouts.totalMs)]) : AbortSignal.timeout(timeouts.totalMs)),
+    fetch: createLightFetch({ dispatcher: agent, attempt, maxResponseBytes, providerName }),
+    attempt,
+    maxResponseBytes,
     close: () => agent.close(),
   };
 }

@@ -2,15 +2,20 @@
  * The fallback loop: try each planned deployment in order (retrying one as its route allows),
  * move on after failures its route says to move on from, stop at the first success or at a failure
  * that belongs to the client (a 400 from the upstream is the request's fault, not the deployment's).
+ * Before each attempt the deployment's circuit breaker and its provider's concurrency cap are asked;
+ * a refusal skips the deployment at no cost and sends nothing upstream.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DeploymentConfig } from '../config/schema';
 import { GatewayError, UpstreamError, isGatewayError, type FailureClass } from '../errors';
+import { isSlot } from '../providers/concurrency';
 import type { ProviderAdapter } from '../providers/types';
 import { toUpstreamError } from '../providers/upstream-http';
+import type { BreakerBoard } from './breaker-board';
 import type { Catalog } from './catalog';
+import { isPermit, type Outcome, type Refusal } from './circuit-breaker';
 import type { Plan, Skip } from './plan';
-import { movesOn, retryDelay, retryPolicy } from './retry';
+import { movesOn, retryDelay, retryPolicy, type RetryPolicy } from './retry';
 import { describeInstant } from './time-windows';
 
 export interface Attempt {
@@ -33,6 +38,7 @@ export interface Execution<T> {
 export interface ExecuteContext {
   catalog: Catalog;
   plan: Plan;
+  breakers: BreakerBoard;
   /** Aborted when the client disconnects. */
   clientSignal: AbortSignal;
   now: () => number;
@@ -41,6 +47,12 @@ export interface ExecuteContext {
 
 /** What each attempt does; it receives the signal that covers the whole request (client + deadline). */
 export type AttemptFn<T> = (provider: ProviderAdapter, deployment: DeploymentConfig, signal: AbortSignal) => Promise<T>;
+
+/**
+ * For answers that outlive the attempt (streams): wraps the value so `settle` runs when it is
+ * finished, with the error that ended it if any. Without it an attempt settles when it returns.
+ */
+export type Track<T> = (value: T, settle: (error?: unknown) => void) => T;
 
 export class ExecutionError extends GatewayError {
   constructor(
@@ -60,60 +72,121 @@ export class ExecutionError extends GatewayError {
   }
 }
 
-export async function execute<T>(context: ExecuteContext, attempt: AttemptFn<T>): Promise<Execution<T>> {
-  const { catalog, plan, clientSignal, now, random } = context;
+export async function execute<T>(context: ExecuteContext, attempt: AttemptFn<T>, track?: Track<T>): Promise<Execution<T>> {
+  const { catalog, plan, clientSignal, now, random, breakers } = context;
   const policy = retryPolicy(plan.route);
   const signal = policy.deadlineMs ? AbortSignal.any([clientSignal, AbortSignal.timeout(policy.deadlineMs)]) : clientSignal;
   const attempts: Attempt[] = [];
   const failures: UpstreamError[] = [];
+  const skipped: Skip[] = [...plan.skipped];
+  const fail = (error: GatewayError): never => {
+    throw new ExecutionError(error, attempts, skipped);
+  };
 
   for (const deployment of plan.targets) {
     const provider = catalog.providers.get(deployment.provider) as ProviderAdapter;
+    const breaker = breakers.get(deployment.name);
+    let waitedForCooling = false;
     for (let n = 1; n <= policy.attempts; n++) {
-      const started = now();
-      try {
-        const value = await attempt(provider, deployment, signal);
-        attempts.push({ deployment: deployment.name, provider: provider.config.name, outcome: 'ok', latencyMs: now() - started });
-        return { value, deployment, attempts, skipped: plan.skipped };
-      } catch (thrown) {
-        if (isGatewayError(thrown)) throw new ExecutionError(thrown, attempts, plan.skipped);
-        const error = clientSignal.aborted
-          ? new UpstreamError('client_closed', 'the client closed the connection')
-          : toUpstreamError(thrown, provider.config.name);
-        attempts.push({
+      const permit = breaker.acquire(now(), { waitedForCooling });
+      if (!isPermit(permit)) {
+        skipped.push(refusalSkip(deployment, permit, now(), catalog));
+        break;
+      }
+      const admission = await provider.limiter.acquire(signal);
+      if (!isSlot(admission)) {
+        permit.settle('neutral');
+        if (clientSignal.aborted) fail(clientClosed());
+        skipped.push({
           deployment: deployment.name,
-          provider: provider.config.name,
-          outcome: 'failed',
-          failure: error.failure,
-          ...(error.status !== undefined ? { status: error.status } : {}),
-          message: error.message,
-          latencyMs: now() - started,
+          provider: deployment.provider,
+          reason: 'busy',
+          message: `${deployment.name}: provider ${deployment.provider} is busy (${admission.refused === 'queue_full' ? 'its queue is full' : 'not admitted within its queue timeout'})`,
+          until: now() + Math.max(1000, admission.retryAfterMs),
         });
+        break;
+      }
+      const settle = (error?: unknown) => {
+        admission.release();
+        const upstream = error === undefined ? undefined : clientSignal.aborted ? new UpstreamError('client_closed', 'client closed') : toUpstreamError(error, provider.config.name);
+        permit.settle(breakerOutcome(upstream));
+        if (upstream?.failure === 'rate_limited' && upstream.retryAfterMs !== undefined) {
+          breaker.coolUntil(now() + Math.min(upstream.retryAfterMs, policy.retryAfterCapMs));
+        }
+      };
+
+      const started = now();
+      let value: T;
+      try {
+        value = await attempt(provider, deployment, signal);
+      } catch (thrown) {
+        settle(thrown);
+        if (isGatewayError(thrown)) fail(thrown);
+        const error = clientSignal.aborted ? new UpstreamError('client_closed', 'the client closed the connection') : toUpstreamError(thrown, provider.config.name);
+        attempts.push(failedAttempt(deployment, provider, error, now() - started));
         failures.push(error);
-        if (error.failure === 'client_closed') throw new ExecutionError(clientClosed(), attempts, plan.skipped);
-        if (signal.aborted) throw new ExecutionError(deadlinePassed(policy.deadlineMs, attempts), attempts, plan.skipped);
-        if (!movesOn(policy, error)) throw new ExecutionError(passThrough(error), attempts, plan.skipped);
+        if (error.failure === 'client_closed') fail(clientClosed());
+        if (signal.aborted) fail(deadlinePassed(policy, attempts));
+        if (!movesOn(policy, error)) fail(passThrough(error));
         if (n === policy.attempts) break;
         const wait = retryDelay(policy, n, error, random);
         if (wait === undefined) break;
+        waitedForCooling = error.retryAfterMs !== undefined;
         try {
           await sleep(wait, undefined, { signal });
         } catch {
-          if (clientSignal.aborted) throw new ExecutionError(clientClosed(), attempts, plan.skipped);
-          throw new ExecutionError(deadlinePassed(policy.deadlineMs, attempts), attempts, plan.skipped);
+          fail(clientSignal.aborted ? clientClosed() : deadlinePassed(policy, attempts));
         }
+        continue;
       }
+      attempts.push({ deployment: deployment.name, provider: provider.config.name, outcome: 'ok', latencyMs: now() - started });
+      if (track) value = track(value, settle);
+      else settle();
+      return { value, deployment, attempts, skipped };
     }
   }
-  throw new ExecutionError(exhausted(context, attempts, failures), attempts, plan.skipped);
+  return fail(exhausted(context, attempts, failures, skipped));
+}
+
+/** What an attempt says about the deployment's health: a 4xx is the request's fault, so it is alive. */
+function breakerOutcome(error: UpstreamError | undefined): Outcome {
+  if (!error || error.failure === 'upstream_4xx') return 'success';
+  if (error.failure === 'client_closed' || error.failure === 'rate_limited') return 'neutral';
+  return 'failure';
+}
+
+function failedAttempt(deployment: DeploymentConfig, provider: ProviderAdapter, error: UpstreamError, latencyMs: number): Attempt {
+  return {
+    deployment: deployment.name,
+    provider: provider.config.name,
+    outcome: 'failed',
+    failure: error.failure,
+    ...(error.status !== undefined ? { status: error.status } : {}),
+    message: error.message,
+    latencyMs,
+  };
+}
+
+function refusalSkip(deployment: DeploymentConfig, refusal: Refusal, now: number, catalog: Catalog): Skip {
+  const base = { deployment: deployment.name, provider: deployment.provider };
+  const zone = catalog.timeZoneOf(deployment);
+  switch (refusal.reason) {
+    case 'cooling':
+      return { ...base, reason: 'cooling', message: `${deployment.name} is rate limited until ${describeInstant(refusal.until as number, zone, now)}`, until: refusal.until };
+    case 'circuit_open':
+      return { ...base, reason: 'circuit_open', message: `${deployment.name}'s circuit is open until ${describeInstant(refusal.until as number, zone, now)} after repeated failures`, until: refusal.until };
+    default:
+      // The one half-open probe is out; its first-byte timeout bounds how long it can take.
+      return { ...base, reason: 'probe_in_flight', message: `${deployment.name} is being probed after an outage`, until: now + 1000 };
+  }
 }
 
 function clientClosed(): GatewayError {
   return new GatewayError('upstream_error', 'the client closed the connection', { status: 499, wireCode: 'client_closed' });
 }
 
-function deadlinePassed(deadlineMs: number | undefined, attempts: Attempt[]): GatewayError {
-  return new GatewayError('all_deployments_failed', `The route's deadline of ${deadlineMs} ms passed after ${attempts.length} attempt(s): ${listAttempts(attempts)}`, {
+function deadlinePassed(policy: RetryPolicy, attempts: Attempt[]): GatewayError {
+  return new GatewayError('all_deployments_failed', `The route's deadline of ${policy.deadlineMs} ms passed after ${attempts.length} attempt(s): ${listAttempts(attempts)}`, {
     status: 504,
     details: { attempts },
   });
@@ -130,17 +203,18 @@ function passThrough(error: UpstreamError): GatewayError {
   });
 }
 
-function exhausted(context: ExecuteContext, attempts: Attempt[], failures: UpstreamError[]): GatewayError {
+function exhausted(context: ExecuteContext, attempts: Attempt[], failures: UpstreamError[], skipped: Skip[]): GatewayError {
   const { plan, now, catalog } = context;
-  const skippedText = plan.skipped.map((s) => s.message).join('; ');
+  const skippedText = skipped.map((s) => s.message).join('; ');
   if (attempts.length === 0) {
-    const soonest = plan.skipped.reduce<number | null>((min, s) => (s.until !== null && (min === null || s.until < min) ? s.until : min), null);
-    const first = plan.skipped.find((s) => s.until === soonest);
+    const soonest = skipped.reduce<number | null>((min, s) => (s.until !== null && (min === null || s.until < min) ? s.until : min), null);
+    const first = skipped.find((s) => s.until === soonest);
     const zone = first ? catalog.timeZoneOf(catalog.deployments.get(first.deployment) as DeploymentConfig) : catalog.defaultTimeZone;
     const when = soonest === null ? 'None of them becomes available by itself.' : `The first becomes available at ${describeInstant(soonest, zone, now())} (${new Date(soonest).toISOString()}).`;
-    return new GatewayError('no_deployment_available', `No deployment of "${plan.route.name}" is available now: ${skippedText || 'the route is empty'}. ${when}`, {
+    const onlyBusy = skipped.length > 0 && skipped.every((s) => s.reason === 'busy' || s.reason === 'cooling');
+    return new GatewayError(onlyBusy ? 'all_deployments_rate_limited' : 'no_deployment_available', `No deployment of "${plan.route.name}" is available now: ${skippedText || 'the route is empty'}. ${when}`, {
       retryAfterSeconds: soonest === null ? undefined : Math.max(1, Math.ceil((soonest - now()) / 1000)),
-      details: { skipped: plan.skipped, available_at: soonest === null ? null : new Date(soonest).toISOString() },
+      details: { skipped, available_at: soonest === null ? null : new Date(soonest).toISOString() },
     });
   }
   const allRateLimited = failures.length > 0 && failures.every((f) => f.failure === 'rate_limited');
@@ -149,7 +223,7 @@ function exhausted(context: ExecuteContext, attempts: Attempt[], failures: Upstr
   const message = `All ${attempts.length} attempt(s) for "${plan.route.name}" failed: ${listAttempts(attempts)}${skippedText ? `. Skipped: ${skippedText}` : ''}`;
   return new GatewayError(allRateLimited ? 'all_deployments_rate_limited' : 'all_deployments_failed', message, {
     retryAfterSeconds,
-    details: { attempts, skipped: plan.skipped },
+    details: { attempts, skipped },
   });
 }
 

@@ -21,7 +21,7 @@ export interface PlanRequest {
 export interface Skip {
   deployment: string;
   provider: string;
-  reason: 'time_window' | 'disabled' | 'provider_unavailable';
+  reason: 'time_window' | 'disabled' | 'provider_unavailable' | 'circuit_open' | 'probe_in_flight' | 'cooling' | 'busy';
   message: string;
   /** When it becomes usable again (epoch ms), if known. */
   until: number | null;

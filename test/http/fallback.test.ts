@@ -25,6 +25,7 @@ beforeEach(async () => {
   await Promise.all([ollama.reset(), openai.reset(), redirectTarget.reset()]);
   const applied = h.gateway.applyConfig(twoTierConfig(urls()), 'test');
   expect(applied.ok).toBe(true);
+  for (const d of h.gateway.config().deployments) h.gateway.breakers.reset(d.name);
 });
 
 const ask = (model = 'default', extra: Record<string, unknown> = {}) =>

@@ -1,0 +1,76 @@
+/**
+ * Every deployment's circuit breaker, in the one place that /health, the admin API and the desktop
+ * notifications read. Breakers are keyed by deployment name and survive config changes, so a
+ * config edit does not forget that a deployment is down.
+ */
+import type { BreakerConfig, Config, DeploymentConfig } from '../config/schema';
+import { CircuitBreaker, DEFAULT_BREAKER, type BreakerSettings, type BreakerSnapshot, type Transition } from './circuit-breaker';
+
+const HISTORY = 200;
+
+export interface BreakerBoard {
+  /** The deployment's breaker, configured from the current config. */
+  get(name: string): CircuitBreaker;
+  /** Applies a config's breaker settings (deployment's own, else its first route's, else defaults). */
+  configure(config: Config): void;
+  snapshot(name: string): BreakerSnapshot;
+  /** Closes the breaker by hand; false when no deployment has that name. */
+  reset(name: string): boolean;
+  /** The latest transitions, oldest first. */
+  transitions(): readonly Transition[];
+  onTransition(listener: (transition: Transition) => void): () => void;
+}
+
+export function createBreakerBoard(now: () => number): BreakerBoard {
+  const breakers = new Map<string, CircuitBreaker>();
+  const settings = new Map<string, BreakerSettings>();
+  const history: Transition[] = [];
+  const listeners = new Set<(transition: Transition) => void>();
+  const record = (transition: Transition) => {
+    history.push(transition);
+    if (history.length > HISTORY) history.shift();
+    for (const listener of listeners) listener(transition);
+  };
+  const get = (name: string) => {
+    let breaker = breakers.get(name);
+    if (!breaker) {
+      breaker = new CircuitBreaker(name, settings.get(name) ?? DEFAULT_BREAKER, now, record);
+      breakers.set(name, breaker);
+    }
+    return breaker;
+  };
+  return {
+    get,
+    configure(config) {
+      settings.clear();
+      for (const deployment of config.deployments) {
+        const resolved = breakerSettings(deployment, config);
+        settings.set(deployment.name, resolved);
+        breakers.get(deployment.name)?.configure(resolved);
+      }
+      for (const name of [...breakers.keys()]) if (!settings.has(name)) breakers.delete(name);
+    },
+    snapshot: (name) => get(name).snapshot(now()),
+    reset(name) {
+      if (!settings.has(name)) return false;
+      get(name).reset(now());
+      return true;
+    },
+    transitions: () => history,
+    onTransition(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
+function breakerSettings(deployment: DeploymentConfig, config: Config): BreakerSettings {
+  const fromRoute: BreakerConfig | undefined = config.routes.find((r) => r.breaker && r.deployments.includes(deployment.name))?.breaker;
+  const chosen = { ...fromRoute, ...deployment.breaker };
+  return {
+    failures: chosen.failures ?? DEFAULT_BREAKER.failures,
+    cooldownMs: chosen.cooldownMs ?? DEFAULT_BREAKER.cooldownMs,
+    maxCooldownMs: Math.max(chosen.maxCooldownMs ?? DEFAULT_BREAKER.maxCooldownMs, chosen.cooldownMs ?? DEFAULT_BREAKER.cooldownMs),
+    failureRate: chosen.failureRate,
+  };
+}

@@ -1,0 +1,198 @@
+/**
+ * One deployment's circuit breaker: a small state machine with an injected clock.
+ *
+ *   closed --(N consecutive failures, or failure rate over a window)--> open{until}
+ *   open --(cooldown passed; the next request takes the one probe slot)--> half-open{probe}
+ *   half-open --probe succeeds--> closed (cooldown back to its base)
+ *   half-open --probe fails--> open with the cooldown doubled, up to a cap
+ *
+ * Separately, a 429 with Retry-After "cools" the deployment until that deadline (capped); a later
+ * 429 may extend the deadline, never shorten it. While open, half-open with its probe out, or
+ * cooling, the deployment is skipped at no cost. Written by hand rather than with cockatiel because
+ * the doubling cooldown, the cooling deadline and a readable snapshot are most of the logic.
+ */
+
+export interface BreakerSettings {
+  failures: number;
+  cooldownMs: number;
+  maxCooldownMs: number;
+  /** Optional: open when at least `minRequests` outcomes in `windowMs` fail at `threshold` or more. */
+  failureRate?: { threshold: number; minRequests: number; windowMs: number } | undefined;
+}
+
+export const DEFAULT_BREAKER: BreakerSettings = { failures: 5, cooldownMs: 10_000, maxCooldownMs: 300_000 };
+
+export type BreakerState = 'closed' | 'open' | 'half-open';
+
+export interface BreakerSnapshot {
+  state: BreakerState;
+  /** When an open breaker lets its next probe through (epoch ms). */
+  openUntil: number | null;
+  /** Rate limited (429) until this instant (epoch ms). */
+  coolingUntil: number | null;
+  probeInFlight: boolean;
+  consecutiveFailures: number;
+  cooldownMs: number;
+  lastTransitionAt: number | null;
+}
+
+export interface Transition {
+  deployment: string;
+  from: BreakerState;
+  to: BreakerState;
+  at: number;
+  reason: string;
+}
+
+/** Why a deployment may not be tried now, and until when. */
+export interface Refusal {
+  reason: 'circuit_open' | 'probe_in_flight' | 'cooling';
+  until: number | null;
+}
+
+export type Outcome = 'success' | 'failure' | 'neutral';
+
+export interface AcquireOptions {
+  /** The caller has just waited out this deployment's Retry-After itself (timers may fire a little early). */
+  waitedForCooling?: boolean;
+}
+
+export interface Permit {
+  /** True when this attempt is the half-open probe. */
+  probe: boolean;
+  settle(outcome: Outcome): void;
+}
+
+export class CircuitBreaker {
+  private state: BreakerState = 'closed';
+  private openUntil = 0;
+  private coolingUntil = 0;
+  private probeInFlight = false;
+  private consecutiveFailures = 0;
+  private cooldownMs: number;
+  private lastTransitionAt: number | null = null;
+  private recent: { at: number; failed: boolean }[] = [];
+
+  constructor(
+    readonly deployment: string,
+    private settings: BreakerSettings,
+    private readonly now: () => number,
+    private readonly onTransition: (transition: Transition) => void = () => {},
+  ) {
+    this.cooldownMs = settings.cooldownMs;
+  }
+
+  configure(settings: BreakerSettings): void {
+    this.settings = settings;
+    this.cooldownMs = Math.min(Math.max(this.cooldownMs, settings.cooldownMs), settings.maxCooldownMs);
+    if (this.state === 'closed') this.cooldownMs = settings.cooldownMs;
+  }
+
+  /** Without side effects: would a request be refused now? */
+  check(now: number, options: AcquireOptions = {}): Refusal | undefined {
+    if (now < this.coolingUntil && !options.waitedForCooling) return { reason: 'cooling', until: this.coolingUntil };
+    if (this.state === 'open' && now < this.openUntil) return { reason: 'circuit_open', until: this.openUntil };
+    if (this.state === 'half-open' && this.probeInFlight) return { reason: 'probe_in_flight', until: null };
+    return undefined;
+  }
+
+  /** Takes the right to send one request; in half-open, only one holder at a time (the probe). */
+  acquire(now: number, options: AcquireOptions = {}): Permit | Refusal {
+    const refusal = this.check(now, options);
+    if (refusal) return refusal;
+    if (this.state === 'open') this.transition('half-open', now, 'cooldown passed');
+    const probe = this.state === 'half-open';
+    if (probe) this.probeInFlight = true;
+    let settled = false;
+    return {
+      probe,
+      settle: (outcome) => {
+        if (settled) return;
+        settled = true;
+        this.record(outcome, probe);
+      },
+    };
+  }
+
+  reset(now: number): void {
+    this.coolingUntil = 0;
+    this.probeInFlight = false;
+    this.consecutiveFailures = 0;
+    this.recent = [];
+    this.cooldownMs = this.settings.cooldownMs;
+    if (this.state !== 'closed') this.transition('closed', now, 'reset by hand');
+  }
+
+  snapshot(now: number): BreakerSnapshot {
+    return {
+      state: this.state === 'open' && now >= this.openUntil ? 'open' : this.state,
+      openUntil: this.state === 'open' ? this.openUntil : null,
+      coolingUntil: now < this.coolingUntil ? this.coolingUntil : null,
+      probeInFlight: this.probeInFlight,
+      consecutiveFailures: this.consecutiveFailures,
+      cooldownMs: this.cooldownMs,
+      lastTransitionAt: this.lastTransitionAt,
+    };
+  }
+
+  /** Rate limited: skip this deployment until the upstream's deadline (never moved earlier). */
+  coolUntil(until: number): void {
+    this.coolingUntil = Math.max(this.coolingUntil, until);
+  }
+
+  private record(outcome: Outcome, probe: boolean): void {
+    const now = this.now();
+    if (probe) this.probeInFlight = false;
+    if (outcome === 'neutral') return;
+    const failed = outcome === 'failure';
+    this.pushRecent(now, failed);
+    if (!failed) {
+      this.consecutiveFailures = 0;
+      if (this.state !== 'closed') {
+        this.cooldownMs = this.settings.cooldownMs;
+        this.transition('closed', now, 'probe succeeded');
+      }
+      return;
+    }
+    this.consecutiveFailures++;
+    if (this.state === 'half-open' && probe) {
+      this.cooldownMs = Math.min(this.cooldownMs * 2, this.settings.maxCooldownMs);
+      this.open(now, 'probe failed');
+    } else if (this.state === 'closed' && (this.consecutiveFailures >= this.settings.failures || this.rateTripped(now))) {
+      this.open(now, this.consecutiveFailures >= this.settings.failures ? `${this.consecutiveFailures} consecutive failures` : 'failure rate over its window');
+    }
+  }
+
+  private open(now: number, reason: string): void {
+    this.openUntil = now + this.cooldownMs;
+    this.transition('open', now, reason);
+  }
+
+  private transition(to: BreakerState, at: number, reason: string): void {
+    const from = this.state;
+    this.state = to;
+    this.lastTransitionAt = at;
+    if (from !== to || to === 'open') this.onTransition({ deployment: this.deployment, from, to, at, reason });
+  }
+
+  private pushRecent(at: number, failed: boolean): void {
+    const rate = this.settings.failureRate;
+    if (!rate) return;
+    this.recent.push({ at, failed });
+    const since = at - rate.windowMs;
+    while (this.recent.length > 0 && (this.recent[0] as { at: number }).at < since) this.recent.shift();
+  }
+
+  private rateTripped(now: number): boolean {
+    const rate = this.settings.failureRate;
+    if (!rate) return false;
+    const since = now - rate.windowMs;
+    const window = this.recent.filter((r) => r.at >= since);
+    if (window.length < rate.minRequests) return false;
+    return window.filter((r) => r.failed).length / window.length >= rate.threshold;
+  }
+}
+
+export function isPermit(value: Permit | Refusal): value is Permit {
+  return (value as Permit).settle !== undefined;
+}
