@@ -4,7 +4,9 @@
  */
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { randomBytes } from 'node:crypto';
+import type { HealthMonitor } from './health/monitor';
 import type { TrafficStats } from './health/traffic';
+import { registerBreakerRoutes } from './http/admin/breakers';
 import { registerErrorHandler } from './http/error-handler';
 import { registerHealthRoute } from './http/health';
 import { MAX_BODY_BYTES, registerJsonBody } from './http/json-body';
@@ -20,6 +22,7 @@ export interface AppServices {
   configAppliedAt: () => number;
   traffic: TrafficStats;
   breakers: BreakerBoard;
+  health: HealthMonitor;
   storeOk: () => boolean;
   version: string;
   startedAt: number;
@@ -65,5 +68,6 @@ export function buildApp(options: AppOptions): FastifyInstance {
 
   registerHealthRoute(app);
   registerOpenAIRoutes(app);
+  registerBreakerRoutes(app);
   return app;
 }

@@ -12,6 +12,7 @@ import { defaultConfig, ollamaUrlFromEnv } from './config/defaults';
 import type { Config } from './config/schema';
 import { envSecrets, type Secrets } from './config/secrets';
 import { validateConfig, type ValidationResult } from './config/validate';
+import { createHealthMonitor, type HealthMonitor } from './health/monitor';
 import { createTrafficStats } from './health/traffic';
 import { createProviderSet } from './providers/registry';
 import type { ProviderAdapter } from './providers/types';
@@ -20,6 +21,7 @@ import { createCatalog, type Catalog } from './routing/catalog';
 import { createRouter } from './routing/router';
 import { systemTimeZone } from './routing/time-windows';
 import { createConfigStore } from './store/config-store';
+import { createHealthHistory } from './store/health-history';
 import { openDatabase } from './store/db';
 import { DEFAULT_HOST, DEFAULT_PORT } from './paths';
 
@@ -40,6 +42,8 @@ export interface GatewayOptions {
   discoverOllama?: boolean;
   /** Zone for deployments that name none (default: the machine's). */
   timeZone?: string;
+  /** Run the periodic provider probes (default true; tests that count upstream requests turn them off). */
+  healthChecks?: boolean;
 }
 
 export interface Gateway {
@@ -48,6 +52,7 @@ export interface Gateway {
   readonly warnings: ValidationResult['warnings'];
   /** Circuit breakers of every deployment (read by /health and the admin API, reset by hand). */
   readonly breakers: BreakerBoard;
+  readonly health: HealthMonitor;
   start(): Promise<{ port: number; url: string; baseUrl: string }>;
   stop(): Promise<void>;
   /** Validates and applies a config to traffic at once; nothing changes when it is invalid. */
@@ -98,6 +103,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const traffic = createTrafficStats(now);
   const breakers = createBreakerBoard(now);
   breakers.configure(initial!);
+  const history = createHealthHistory(db);
+  breakers.onTransition((transition) => history.addTransition(transition));
+  const health = createHealthMonitor({ catalog: () => catalog, history, now });
   const router = createRouter({ catalog: () => catalog, breakers, now, random: options.random, onAttempts: (a) => traffic.record(a) });
 
   let boundPort = options.port ?? DEFAULT_PORT;
@@ -111,6 +119,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       configAppliedAt: () => appliedAt,
       traffic,
       breakers,
+      health,
       storeOk: () => db.open,
       version: VERSION,
       startedAt: now(),
@@ -143,14 +152,17 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     dataDir: options.dataDir,
     warnings,
     breakers,
+    health,
     async start() {
       await app.listen({ host, port: boundPort });
       boundPort = (app.server.address() as AddressInfo).port;
+      if (options.healthChecks !== false) health.start();
       const url = `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
       return { port: boundPort, url, baseUrl: `${url}/v1` };
     },
     async stop() {
       clearInterval(watcher);
+      health.stop();
       await app.close();
       await closeAll([...providers.values()]);
       db.close();

@@ -81,6 +81,16 @@ export function createOllamaProvider(config: ProviderConfig, secrets: Secrets): 
       }
     },
 
+    async probe(signal) {
+      const { client, fail } = clientFor(signal);
+      try {
+        const [version, tags, ps] = await Promise.all([client.version(), client.list(), client.ps()]);
+        return { version: version.version, models: tags.models.map((m) => m.name), loaded: ps.models.map((m) => m.name) };
+      } catch (error) {
+        throw fail(error);
+      }
+    },
+
     close: () => http.close(),
   };
 }

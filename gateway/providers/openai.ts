@@ -40,11 +40,12 @@ export function createOpenAIProvider(config: ProviderConfig, secrets: Secrets): 
   });
 
   const endpoints = new Map<string, Promise<PreparedEndpoint>>();
-  const endpoint = (path: string) => {
-    let prepared = endpoints.get(path);
+  const endpoint = (path: string, method: 'get' | 'post' = 'post') => {
+    const key = `${method} ${path}`;
+    let prepared = endpoints.get(key);
     if (!prepared) {
-      prepared = prepare(client, path);
-      endpoints.set(path, prepared);
+      prepared = prepare(client, method, path);
+      endpoints.set(key, prepared);
     }
     return prepared;
   };
@@ -122,13 +123,29 @@ export function createOpenAIProvider(config: ProviderConfig, secrets: Secrets): 
       return result as CreateEmbeddingResponse;
     },
 
+    async probe(signal) {
+      const target = await endpoint('/models', 'get');
+      const attempt = http.attempt(signal);
+      try {
+        const response = await http.dispatcher.request({ origin: target.origin, path: target.path, method: 'GET', headers: target.headers, signal: attempt.signal });
+        if (response.statusCode >= 300) throw await statusError(response, config.name);
+        const list = JSON.parse((await readCapped(response.body, http.maxResponseBytes, config.name)).toString('utf8')) as { data?: { id?: unknown }[] };
+        if (!Array.isArray(list.data)) throw new UpstreamError('upstream_protocol', `${config.name}'s models list has no data array`);
+        return { models: list.data.map((m) => String(m.id)) };
+      } catch (error) {
+        throw toUpstreamError(error, config.name);
+      } finally {
+        attempt.end();
+      }
+    },
+
     close: () => http.close(),
   };
 }
 
 /** The SDK's own request for an endpoint: URL, auth and headers, minus what differs per call. */
-async function prepare(client: OpenAI, path: string): Promise<PreparedEndpoint> {
-  const { url, req } = await client.buildRequest({ method: 'post', path, body: {} });
+async function prepare(client: OpenAI, method: 'get' | 'post', path: string): Promise<PreparedEndpoint> {
+  const { url, req } = await client.buildRequest(method === 'post' ? { method, path, body: {} } : { method, path });
   const headers: Record<string, string> = {};
   new Headers(req.headers as HeadersInit).forEach((value, key) => {
     if (key !== 'content-length' && key !== 'idempotency-key') headers[key] = value;

@@ -23,6 +23,17 @@ export interface ProviderAdapter {
   /** Resolves once the upstream answered with a stream; chunks end with a usage-only chunk when the upstream reports usage. */
   chatStream(request: ChatRequest, context: CallContext): Promise<AsyncIterable<ChatCompletionChunk>>;
   embed(request: EmbeddingRequest, context: CallContext): Promise<CreateEmbeddingResponse>;
+  /** A health probe: cheap read-only calls, outside the concurrency cap and never counted as traffic. */
+  probe(signal: AbortSignal): Promise<ProbeResult>;
   /** Closes pooled connections once in-flight requests finish. */
   close(): Promise<void>;
+}
+
+export interface ProbeResult {
+  /** Models the provider has (Ollama: installed; OpenAI-compatible: its models list). */
+  models: string[];
+  /** Ollama only: models loaded in memory now. */
+  loaded?: string[];
+  /** Ollama only: its version. */
+  version?: string;
 }

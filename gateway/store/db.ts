@@ -16,6 +16,25 @@ const MIGRATIONS: readonly string[] = [
      source TEXT NOT NULL,
      json TEXT NOT NULL
    );`,
+  `CREATE TABLE health_samples (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     provider TEXT NOT NULL,
+     at INTEGER NOT NULL,
+     ok INTEGER NOT NULL,
+     latency_ms REAL,
+     error TEXT,
+     detail TEXT
+   );
+   CREATE INDEX health_samples_provider_at ON health_samples (provider, at);
+   CREATE TABLE breaker_transitions (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     deployment TEXT NOT NULL,
+     at INTEGER NOT NULL,
+     from_state TEXT NOT NULL,
+     to_state TEXT NOT NULL,
+     reason TEXT NOT NULL
+   );
+   CREATE INDEX breaker_transitions_at ON breaker_transitions (at);`,
 ];
 
 export function openDatabase(dataDir: string, fileName = 'switchyard.db'): Db {

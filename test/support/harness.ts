@@ -34,6 +34,7 @@ export async function startGateway(config: unknown, options: Partial<GatewayOpti
     config,
     env: { TEST_KEY: 'sk-test-secret-1234', ...options.env },
     discoverOllama: false,
+    healthChecks: false,
     timeZone: 'UTC',
     ...options,
   });
