@@ -12,7 +12,7 @@
  */
 import type { Dispatcher } from 'undici';
 import { UpstreamError } from '../errors';
-import { readCapped, tooLarge } from './response-limits';
+import { discard, readCapped, tooLarge } from './bodies';
 import type { AttemptSignal } from './upstream-http';
 
 type Body = Dispatcher.ResponseData['body'];
@@ -121,10 +121,10 @@ class LightResponse {
             return next.done ? { done: true, value: undefined } : { done: false, value: next.value };
           },
           releaseLock() {},
-          cancel: async () => void body.destroy(),
+          cancel: async () => discard(body),
         };
       },
-      cancel: async () => void body.destroy(),
+      cancel: async () => discard(body),
     };
   }
 
@@ -155,7 +155,7 @@ async function* checkedChunks(body: Body, options: LightFetchOptions, ndjson: bo
     }
     if (ndjson) assertJsonLine(partial + decoder.decode(), options.providerName);
   } finally {
-    if (!body.destroyed && !body.readableEnded) body.destroy();
+    if (!body.destroyed && !body.readableEnded) discard(body);
   }
 }
 

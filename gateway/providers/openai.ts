@@ -15,7 +15,7 @@ import { normalizeChunk, normalizeCompletion, type ChatCompletion, type ChatComp
 import { LightHeaders } from './light-fetch';
 import type { ProviderAdapter } from './types';
 import { limiterFor } from './concurrency';
-import { DEFAULT_TIMEOUTS, createUpstreamHttp, readCapped, toUpstreamError, tooLarge, type AttemptSignal } from './upstream-http';
+import { DEFAULT_TIMEOUTS, createUpstreamHttp, discard, readCapped, toUpstreamError, tooLarge, type AttemptSignal } from './upstream-http';
 import type { Dispatcher } from 'undici';
 
 interface PreparedEndpoint {
@@ -77,16 +77,16 @@ export function createOpenAIProvider(config: ProviderConfig, secrets: Secrets): 
     try {
       const type = String(response.headers['content-type'] ?? '');
       if (!type.includes('json')) {
-        response.body.destroy();
+        discard(response.body);
         throw new UpstreamError('upstream_protocol', `${config.name} answered 200 with content type "${type}" instead of JSON`);
       }
       if (Number(response.headers['content-length'] ?? 0) > http.maxResponseBytes) {
-        response.body.destroy();
+        discard(response.body);
         throw tooLarge(config.name, http.maxResponseBytes);
       }
       return JSON.parse((await readCapped(response.body, http.maxResponseBytes, config.name)).toString('utf8'));
     } catch (error) {
-      response.body.destroy();
+      discard(response.body);
       throw toUpstreamError(error, config.name);
     } finally {
       attempt.end();
@@ -109,7 +109,7 @@ export function createOpenAIProvider(config: ProviderConfig, secrets: Secrets): 
       const { response, attempt } = await post('/chat/completions', body, signal);
       const type = String(response.headers['content-type'] ?? '');
       if (!type.includes('text/event-stream')) {
-        response.body.destroy();
+        discard(response.body);
         attempt.end();
         throw new UpstreamError('upstream_protocol', `${config.name} answered a stream request with content type "${type}"`);
       }

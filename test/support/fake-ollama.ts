@@ -66,6 +66,7 @@ function summary(name: string) {
 async function chat(request: RecordedRequest, res: ServerResponse, mode: FailureMode, options: FakeOllamaOptions): Promise<void> {
   const body = request.body;
   const answer = replyFor(body.messages, body.tools);
+  if (mode.kind === 'huge') answer.content = 'x '.repeat(Math.ceil(mode.bytes / 2));
   const toolCalls = answer.toolCall ? [{ function: { name: answer.toolCall.name, arguments: JSON.parse(answer.toolCall.arguments) } }] : undefined;
   const words = wordsOf(answer.content);
   const final = {
@@ -82,7 +83,13 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
     eval_duration: 2_500_000,
   };
   if (mode.kind === 'malformed-json') {
-    res.writeHead(200, { 'content-type': body.stream === false ? 'application/json' : 'application/x-ndjson' }).end('{"model": "x", "message": {');
+    res.writeHead(200, { 'content-type': body.stream === false ? 'application/json' : 'application/x-ndjson' });
+    // In a stream, a good first line and then garbage: the ollama client alone would skip the bad line.
+    if (body.stream !== false) {
+      res.write(`${JSON.stringify({ model: body.model, created_at: final.created_at, message: { role: 'assistant', content: 'Hi' }, done: false })}\n`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    res.end('{"model": "x", "message": {\n');
     return;
   }
   if (body.stream === false) {

@@ -40,6 +40,7 @@ const CREATED = 1_763_000_000;
 async function chat(request: RecordedRequest, res: ServerResponse, mode: FailureMode, options: FakeOpenAIOptions): Promise<void> {
   const body = request.body;
   const answer = replyFor(body.messages, body.tools);
+  if (mode.kind === 'huge') answer.content = 'x '.repeat(Math.ceil(mode.bytes / 2));
   const id = `chatcmpl-fake${request.path.length}${Date.now() % 100000}`;
   const usage = usageFor(answer.content, options.promptTokens);
   if (mode.kind === 'malformed-json') {

@@ -20,6 +20,14 @@ export type FailureMode =
   /** Stream `chunks` events, then end cleanly without the end marker. */
   | { kind: 'truncated'; chunks: number }
   | { kind: 'html' }
+  /** 200 with a JSON body labelled text/plain. */
+  | { kind: 'wrong-content-type' }
+  /** Wait, then answer as healthy. */
+  | { kind: 'slow-first-byte'; delayMs: number }
+  /** Headers at once, then one byte every `intervalMs` of a never-ending body. */
+  | { kind: 'drip'; intervalMs: number }
+  /** A well-formed answer of about `bytes` bytes. */
+  | { kind: 'huge'; bytes: number }
   | { kind: 'malformed-json' }
   | { kind: 'redirect'; location: string };
 
@@ -54,7 +62,7 @@ export async function startFakeServer(handler: WireHandler): Promise<FakeServer>
   const sockets = new Set<Socket>();
   let mode: FailureMode = { kind: 'healthy' };
 
-  const server: Server = createServer((req, res) => {
+  const server: Server = createServer({ keepAliveTimeout: 30_000 }, (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -73,7 +81,6 @@ export async function startFakeServer(handler: WireHandler): Promise<FakeServer>
       void dispatch(recorded, res);
     });
   });
-  server.keepAliveTimeout = 30_000;
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -93,6 +100,19 @@ export async function startFakeServer(handler: WireHandler): Promise<FakeServer>
       case 'redirect':
         res.writeHead(302, { location: `${current.location}${request.path}` }).end();
         return;
+      case 'wrong-content-type':
+        res.writeHead(200, { 'content-type': 'text/plain' }).end('{"id":"x","object":"chat.completion","choices":[]}');
+        return;
+      case 'slow-first-byte':
+        await new Promise((resolve) => setTimeout(resolve, current.delayMs));
+        if (!res.destroyed) await handler(request, res, { kind: 'healthy' });
+        return;
+      case 'drip': {
+        res.writeHead(200, { 'content-type': request.body?.stream === false || !request.body?.stream ? 'application/json' : 'text/event-stream' });
+        const timer = setInterval(() => (res.destroyed ? clearInterval(timer) : res.write(' ')), current.intervalMs);
+        res.on('close', () => clearInterval(timer));
+        return;
+      }
       default:
         await handler(request, res, current);
     }

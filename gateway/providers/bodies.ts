@@ -1,4 +1,4 @@
-/** The response size cap: a runaway upstream must not fill the gateway's memory. */
+/** Reading upstream bodies under the size cap (a runaway upstream must not fill memory), and dropping them safely. */
 import { UpstreamError } from '../errors';
 
 /** Collects a body, failing as soon as it passes the cap. */
@@ -15,4 +15,13 @@ export async function readCapped(body: AsyncIterable<Uint8Array>, cap: number, p
 
 export function tooLarge(providerName: string, cap: number): UpstreamError {
   return new UpstreamError('upstream_protocol', `${providerName} sent a response over the ${Math.round(cap / 1024 / 1024)} MiB cap`);
+}
+
+/**
+ * Drops a body we will not read. undici's body emits RequestAbortedError when destroyed unread;
+ * with no listener that would crash the process, so one is attached first.
+ */
+export function discard(body: { on(event: 'error', listener: () => void): unknown; destroy(): unknown; destroyed?: boolean }): void {
+  body.on('error', () => {});
+  if (!body.destroyed) body.destroy();
 }
