@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGateway } from '../gateway/gateway';
 
-const upstream = process.argv[2] as string;
-const deadPort = process.argv[3] as string;
+const [upstream, deadPort, failing, hanging] = process.argv.slice(2) as [string, string, string, string];
 const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
 const gateway = await createGateway({
   dataDir,
@@ -17,14 +16,20 @@ const gateway = await createGateway({
     providers: [
       { name: 'fast', kind: 'openai', baseUrl: `${upstream}/v1`, apiKey: 'env:BENCH_KEY' },
       { name: 'dead', kind: 'openai', baseUrl: `http://127.0.0.1:${deadPort}/v1`, apiKey: 'env:BENCH_KEY' },
+      { name: 'failing', kind: 'openai', baseUrl: `${failing}/v1`, apiKey: 'env:BENCH_KEY' },
+      { name: 'hanging', kind: 'openai', baseUrl: `${hanging}/v1`, apiKey: 'env:BENCH_KEY', timeouts: { firstByteMs: 200 } },
     ],
     deployments: [
       { name: 'fast-model', provider: 'fast', model: 'bench-model' },
       { name: 'dead-model', provider: 'dead', model: 'bench-model' },
+      { name: 'failing-model', provider: 'failing', model: 'bench-model' },
+      { name: 'hanging-model', provider: 'hanging', model: 'bench-model' },
     ],
     routes: [
       { name: 'live', deployments: ['fast-model', 'dead-model'] },
       { name: 'dead-first', deployments: ['dead-model', 'fast-model'] },
+      { name: 'failing-first', deployments: ['failing-model', 'fast-model'] },
+      { name: 'hanging-first', deployments: ['hanging-model', 'fast-model'] },
     ],
   },
 });

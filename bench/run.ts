@@ -95,12 +95,18 @@ const median = (values: number[]) => percentile(values, 50);
 
 async function main(): Promise<void> {
   const upstreamPort = await start('upstream.ts', []);
-  const gatewayPort = await start('gateway.ts', [`http://127.0.0.1:${upstreamPort}`, String(await closedPort())]);
+  const failingPort = await start('upstream.ts', ['fail']);
+  const hangingPort = await start('upstream.ts', ['hang']);
+  const gatewayPort = await start('gateway.ts', [`http://127.0.0.1:${upstreamPort}`, String(await closedPort()), `http://127.0.0.1:${failingPort}`, `http://127.0.0.1:${hangingPort}`]);
   const forwarderPort = await start('forwarder.ts', [`http://127.0.0.1:${upstreamPort}`]);
   const direct: Target = { name: 'direct', origin: `http://127.0.0.1:${upstreamPort}`, model: 'bench-model' };
   const forwarder: Target = { name: 'forwarder', origin: `http://127.0.0.1:${forwarderPort}`, model: 'bench-model' };
   const through: Target = { name: 'switchyard', origin: `http://127.0.0.1:${gatewayPort}`, model: 'live' };
   const deadFirst: Target = { name: 'dead primary', origin: through.origin, model: 'dead-first' };
+  const faults: Target[] = [
+    { name: 'primary answering 500', origin: through.origin, model: 'failing-first' },
+    { name: 'primary hanging', origin: through.origin, model: 'hanging-first' },
+  ];
 
   // Warm up JIT, pools and SQLite on both paths.
   for (const t of [direct, forwarder, through, deadFirst]) await latencies(t, 300, false);
@@ -115,6 +121,15 @@ async function main(): Promise<void> {
     for (const t of order) add(`rps:${t.name}`, [await throughput(t, RPS_MS)]);
     for (const t of round % 2 === 0 ? [through, deadFirst] : [deadFirst, through]) add(`fallback:${t.name}`, await latencies(t, Math.round(SEQ / 2), false));
     process.stderr.write(`round ${round + 1}/${ROUNDS} done\n`);
+  }
+
+  // Faults: the breaker opens after 5 failures, so steady state is the fallback path at no cost.
+  const memory = async () => (await fetch(`${through.origin}/health`).then((r) => r.json())).memory.rssBytes / 1024 / 1024;
+  const faultRows = [];
+  for (const fault of faults) {
+    const rssBefore = await memory();
+    const rps = await throughput(fault, RPS_MS * 2);
+    faultRows.push({ scenario: fault.name, requestsPerSecond: rps, rssMiBBefore: rssBefore, rssMiBAfter: await memory() });
   }
 
   const s = (key: string) => samples[key] as number[];
@@ -132,6 +147,7 @@ async function main(): Promise<void> {
     rounds: ROUNDS,
     requestsPerLatencySample: SEQ,
     rows,
+    faults: faultRows,
   };
   mkdirSync(join(here, 'results'), { recursive: true });
   writeFileSync(join(here, 'results', 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
@@ -141,6 +157,8 @@ async function main(): Promise<void> {
   for (const r of rows) {
     console.log(`| ${r.measure} | ${fmt(r.direct)} | ${fmt(r.forwarder)} | ${fmt(r.switchyard)} | ${signed(r.overDirect)} | ${r.ratio.toFixed(2)}x | ${signed(r.overForwarder)} |`);
   }
+  console.log(`\n| fault scenario (64 connections) | requests/s | gateway RSS before -> after (MiB) |\n|---|---|---|`);
+  for (const f of faultRows) console.log(`| ${f.scenario} | ${f.requestsPerSecond.toFixed(0)} | ${f.rssMiBBefore.toFixed(0)} -> ${f.rssMiBAfter.toFixed(0)} |`);
   console.log('\ndirect: straight to the upstream. bare forwarder: http server + pooled undici, no routing (bench/forwarder.ts).');
   console.log('fallback row: "direct" is Switchyard with a live primary, "Switchyard" the same route with a dead (refusing) primary first.');
 }

@@ -24,7 +24,16 @@ const stream =
   `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1_763_000_000, model: 'bench-model', choices: [], usage: { prompt_tokens: 9, completion_tokens: 2, total_tokens: 11 } })}\n\n` +
   'data: [DONE]\n\n';
 
+/** `fail`: answer every request 500; `hang`: never answer. For the fault scenarios. */
+const behaviour = process.argv[2] ?? 'ok';
+
 const server = createServer((req, res) => {
+  if (behaviour === 'hang') return;
+  if (behaviour === 'fail') {
+    req.resume();
+    res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":{"message":"bench failure","type":"server_error","param":null,"code":null}}');
+    return;
+  }
   let body = '';
   req.on('data', (c) => (body += c));
   req.on('end', () => {

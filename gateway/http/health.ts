@@ -56,6 +56,7 @@ export function registerHealthRoute(app: FastifyInstance): void {
       version,
       uptimeSeconds: Math.round((at - startedAt) / 1000),
       store: store ? 'ok' : 'error',
+      memory: { rssBytes: process.memoryUsage.rss() },
       providers,
       deployments,
     };
