@@ -11,6 +11,7 @@ import { registerErrorHandler } from './http/error-handler';
 import { registerHealthRoute } from './http/health';
 import { MAX_BODY_BYTES, registerJsonBody } from './http/json-body';
 import { registerLocalGuard } from './http/local-guard';
+import { registerOllamaRoutes } from './http/ollama/routes';
 import { registerOpenAIRoutes } from './http/openai/routes';
 import type { BreakerBoard } from './routing/breaker-board';
 import type { Catalog } from './routing/catalog';
@@ -68,6 +69,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
 
   registerHealthRoute(app);
   registerOpenAIRoutes(app);
+  registerOllamaRoutes(app);
   registerBreakerRoutes(app);
   return app;
 }

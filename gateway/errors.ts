@@ -18,6 +18,7 @@ export const ERROR_CODES = {
   no_deployment_available: { status: 503, type: 'api_error' },
   upstream_error: { status: 502, type: 'api_error' },
   internal_error: { status: 500, type: 'api_error' },
+  not_implemented: { status: 501, type: 'invalid_request_error' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

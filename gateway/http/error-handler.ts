@@ -87,3 +87,8 @@ export function openAIError(wire: WireError): Record<string, unknown> {
 function isOllamaSurface(request: FastifyRequest): boolean {
   return request.url.startsWith('/api/');
 }
+
+/** The error object that ends a failed SSE stream. */
+export function openAIErrorEvent(message: string, failureClass: string): Record<string, unknown> {
+  return openAIError({ status: 502, message, type: 'api_error', param: null, code: failureClass });
+}

@@ -8,7 +8,16 @@ import type { ProviderConfig } from '../config/schema';
 import type { Secrets } from '../config/secrets';
 import { UpstreamError } from '../errors';
 import { newCompletionId } from '../wire/openai';
-import { createOllamaChunkTranslator, fromOllamaChat, fromOllamaEmbed, toOllamaChat, toOllamaEmbed, type OllamaChatResponse } from '../wire/ollama';
+import {
+  createOllamaChunkTranslator,
+  fromOllamaChat,
+  fromOllamaEmbed,
+  generateAsChat,
+  toOllamaChat,
+  toOllamaEmbed,
+  toOllamaGenerate,
+  type OllamaChatResponse,
+} from '../wire/ollama';
 import type { ProviderAdapter } from './types';
 import { limiterFor } from './concurrency';
 import { DEFAULT_TIMEOUTS, createUpstreamHttp, toUpstreamError } from './upstream-http';
@@ -43,8 +52,8 @@ export function createOllamaProvider(config: ProviderConfig, secrets: Secrets): 
     unavailableReason,
     limiter: limiterFor(config),
 
-    async chat(request, { deployment, signal }) {
-      const body = toOllamaChat(request, deployment);
+    async chat(request, { deployment, signal, native }) {
+      const body = toOllamaChat(request, deployment, native);
       const { client, fail } = clientFor(signal);
       try {
         const response = await client.chat({ ...body, stream: false });
@@ -57,8 +66,8 @@ export function createOllamaProvider(config: ProviderConfig, secrets: Secrets): 
       }
     },
 
-    async chatStream(request, { deployment, signal }) {
-      const body = toOllamaChat(request, deployment);
+    async chatStream(request, { deployment, signal, native }) {
+      const body = toOllamaChat(request, deployment, native);
       const { client, fail } = clientFor(signal);
       let events: AsyncIterable<OllamaChatResponse>;
       try {
@@ -76,6 +85,41 @@ export function createOllamaProvider(config: ProviderConfig, secrets: Secrets): 
         const response = await client.embed(body);
         if (!Array.isArray(response?.embeddings)) throw new UpstreamError('upstream_protocol', `${config.name} answered 200 without embeddings`);
         return fromOllamaEmbed(response);
+      } catch (error) {
+        throw fail(error);
+      }
+    },
+
+    async generate(request, { deployment, signal }) {
+      const { client, fail } = clientFor(signal);
+      try {
+        const body = { ...toOllamaGenerate(request, deployment), stream: false as const };
+        const response = await client.generate(body as Parameters<Ollama['generate']>[0] & { stream: false });
+        if (typeof response !== 'object' || response === null || response.done !== true) {
+          throw new UpstreamError('upstream_protocol', `${config.name} answered 200 without a finished generate response`);
+        }
+        return fromOllamaChat(generateAsChat(response as never), newCompletionId());
+      } catch (error) {
+        throw fail(error);
+      }
+    },
+
+    async generateStream(request, { deployment, signal }) {
+      const { client, fail } = clientFor(signal);
+      let events: AsyncIterable<unknown>;
+      try {
+        const body = { ...toOllamaGenerate(request, deployment), stream: true as const };
+        events = await client.generate(body as Parameters<Ollama['generate']>[0] & { stream: true });
+      } catch (error) {
+        throw fail(error);
+      }
+      return translateStream(mapEvents(events, (e) => generateAsChat(e as never)), config.name);
+    },
+
+    async show(model, signal) {
+      const { client, fail } = clientFor(signal);
+      try {
+        return (await client.show({ model })) as unknown as Record<string, unknown>;
       } catch (error) {
         throw fail(error);
       }
@@ -110,4 +154,8 @@ async function* translateStream(events: AsyncIterable<OllamaChatResponse>, provi
     throw toUpstreamError(error, providerName);
   }
   if (!done) throw new UpstreamError('upstream_protocol', `${providerName}'s stream ended without done: true`);
+}
+
+async function* mapEvents<T, U>(events: AsyncIterable<T>, map: (event: T) => U): AsyncGenerator<U> {
+  for await (const event of events) yield map(event);
 }

@@ -5,12 +5,16 @@
  */
 import type { DeploymentConfig, ProviderConfig } from '../config/schema';
 import type { ConcurrencyLimiter } from './concurrency';
+import type { OllamaGenerateBody } from '../wire/ollama';
+import type { NativeOllama } from '../wire/ollama-inbound';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest, CreateEmbeddingResponse, EmbeddingRequest } from '../wire/openai';
 
 export interface CallContext {
   deployment: DeploymentConfig;
   /** Aborted when the client goes away or the request's deadline passes. */
   signal: AbortSignal;
+  /** Ollama-native settings from an Ollama-compatible client (used by Ollama upstreams only). */
+  native?: NativeOllama | undefined;
 }
 
 export interface ProviderAdapter {
@@ -23,6 +27,11 @@ export interface ProviderAdapter {
   /** Resolves once the upstream answered with a stream; chunks end with a usage-only chunk when the upstream reports usage. */
   chatStream(request: ChatRequest, context: CallContext): Promise<AsyncIterable<ChatCompletionChunk>>;
   embed(request: EmbeddingRequest, context: CallContext): Promise<CreateEmbeddingResponse>;
+  /** Native `/api/generate` (Ollama upstreams only); others serve generate requests through chat. */
+  generate?(request: OllamaGenerateBody, context: CallContext): Promise<ChatCompletion>;
+  generateStream?(request: OllamaGenerateBody, context: CallContext): Promise<AsyncIterable<ChatCompletionChunk>>;
+  /** The upstream's own `/api/show` for a model (Ollama upstreams only). */
+  show?(model: string, signal: AbortSignal): Promise<Record<string, unknown>>;
   /** A health probe: cheap read-only calls, outside the concurrency cap and never counted as traffic. */
   probe(signal: AbortSignal): Promise<ProbeResult>;
   /** Closes pooled connections once in-flight requests finish. */

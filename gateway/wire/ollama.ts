@@ -15,6 +15,7 @@ import type {
 import { randomBytes } from 'node:crypto';
 import type { DeploymentConfig } from '../config/schema';
 import { GatewayError } from '../errors';
+import { attachTimings, type NativeOllama, type OllamaTimings } from './ollama-inbound';
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -28,16 +29,18 @@ export type { OllamaChatRequest, OllamaChatResponse, OllamaEmbedRequest, OllamaE
 type ChatMessageIn = ChatRequest['messages'][number];
 type ToolCallOut = Extract<NonNullable<ChatCompletion['choices'][number]['message']['tool_calls']>[number], { type: 'function' }>;
 
-export function toOllamaChat(request: ChatRequest, deployment: DeploymentConfig): OllamaChatRequest {
+/** `native` carries what an Ollama-native client sent that OpenAI has no field for; it wins over the deployment's defaults. */
+export function toOllamaChat(request: ChatRequest, deployment: DeploymentConfig, native?: NativeOllama): OllamaChatRequest {
   const toolNames = new Map<string, string>();
   const messages = request.messages.map((message, i) => toOllamaMessage(message, i, toolNames));
   const body: OllamaChatRequest = {
     model: deployment.model,
     messages,
     stream: request.stream === true,
-    options: { ...(deployment.options as Partial<OllamaOptions> | undefined), ...optionsFrom(request) },
+    options: { ...(deployment.options as Partial<OllamaOptions> | undefined), ...(native?.options as Partial<OllamaOptions> | undefined), ...optionsFrom(request) },
   };
-  if (deployment.keepAlive !== undefined) body.keep_alive = deployment.keepAlive;
+  const keepAlive = native?.keep_alive ?? deployment.keepAlive;
+  if (keepAlive !== undefined) body.keep_alive = keepAlive;
   if (request.tools?.length) {
     body.tools = request.tools.flatMap((tool) => (tool.type === 'function' ? [{ type: 'function', function: tool.function as never }] : []));
   }
@@ -46,6 +49,7 @@ export function toOllamaChat(request: ChatRequest, deployment: DeploymentConfig)
   if (format?.type === 'json_schema') body.format = format.json_schema.schema ?? 'json';
   const effort = request.reasoning_effort;
   if (effort === 'low' || effort === 'medium' || effort === 'high') body.think = effort;
+  if (native?.think !== undefined) body.think = native.think as OllamaChatRequest['think'];
   if (request.logprobs) {
     body.logprobs = true;
     if (request.top_logprobs != null) body.top_logprobs = request.top_logprobs;
@@ -154,13 +158,22 @@ export function fromOllamaChat(response: OllamaChatResponse, id: string): ChatCo
   };
   if (toolCalls.length > 0) message.tool_calls = toolCalls;
   if (response.message?.thinking) message.reasoning_content = response.message.thinking;
-  return {
+  return attachTimings<ChatCompletion>({
     id,
     object: 'chat.completion',
     created: createdSeconds(response.created_at),
     model: response.model,
     choices: [{ index: 0, message, logprobs: null, finish_reason: finishReason(response.done_reason, toolCalls.length > 0) }],
     usage: usageFrom(response),
+  }, timingsOf(response));
+}
+
+function timingsOf(response: Partial<OllamaChatResponse>): OllamaTimings {
+  return {
+    total_duration: response.total_duration,
+    load_duration: response.load_duration,
+    prompt_eval_duration: response.prompt_eval_duration,
+    eval_duration: response.eval_duration,
   };
 }
 
@@ -197,9 +210,37 @@ export function createOllamaChunkTranslator(id: string): (event: OllamaChatRespo
       ...base,
       choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason(event.done_reason, toolCallCount > 0) }],
     });
-    chunks.push({ ...base, choices: [], usage: usageFrom(event) });
+    chunks.push(attachTimings<ChatCompletionChunk>({ ...base, choices: [], usage: usageFrom(event) }, timingsOf(event)));
     return chunks;
   };
+}
+
+export interface OllamaGenerateBody {
+  model: string;
+  prompt?: string;
+  suffix?: string;
+  system?: string;
+  images?: string[];
+  format?: unknown;
+  options?: Record<string, unknown>;
+  raw?: boolean;
+  keep_alive?: string | number;
+  think?: boolean | string;
+  stream?: boolean;
+}
+
+/** `/api/generate` passed through natively: prompt templating, raw mode and FIM `suffix` stay Ollama's own. */
+export function toOllamaGenerate(body: OllamaGenerateBody, deployment: DeploymentConfig): OllamaGenerateBody {
+  const out: OllamaGenerateBody = { ...body, model: deployment.model, options: { ...deployment.options, ...body.options } };
+  const keepAlive = body.keep_alive ?? deployment.keepAlive;
+  if (keepAlive !== undefined) out.keep_alive = keepAlive;
+  return out;
+}
+
+/** A generate event seen as a chat event, so one translator serves both. */
+export function generateAsChat(event: { response?: string; thinking?: string } & Omit<Partial<OllamaChatResponse>, 'message'>): OllamaChatResponse {
+  const { response, thinking, ...rest } = event;
+  return { ...rest, message: { role: 'assistant', content: response ?? '', ...(thinking ? { thinking } : {}) } } as OllamaChatResponse;
 }
 
 export function toOllamaEmbed(request: EmbeddingRequest, deployment: DeploymentConfig): OllamaEmbedRequest {

@@ -43,6 +43,9 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
       case 'POST /api/chat':
         if (!models.includes(model)) return sendJson(res, 404, { error: `model "${model}" not found, try pulling it first` });
         return chat(request, res, mode, options);
+      case 'POST /api/generate':
+        if (!models.includes(model)) return sendJson(res, 404, { error: `model "${model}" not found, try pulling it first` });
+        return generate(request, res, options);
       case 'POST /api/embed':
         if (!models.includes(model)) return sendJson(res, 404, { error: `model "${model}" not found, try pulling it first` });
         return embed(request, res);
@@ -114,6 +117,22 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
   }
   if (mode.kind === 'reset-mid-stream') res.socket?.destroy();
   else res.end();
+}
+
+/** Native generate: an echo of the prompt, or a visible fill-in-the-middle marker when a suffix is sent. */
+async function generate(request: RecordedRequest, res: ServerResponse, options: FakeOllamaOptions): Promise<void> {
+  const body = request.body;
+  const text = body.suffix ? `[FIM between ${JSON.stringify(body.prompt)} and ${JSON.stringify(body.suffix)}]` : `Echo: ${body.prompt ?? ''}`;
+  const created_at = '2026-11-22T08:00:00.000000000Z';
+  const words = wordsOf(text);
+  const final = {
+    model: body.model, created_at, response: '', done: true, done_reason: 'stop', context: [1, 2, 3],
+    total_duration: 4_000_000, load_duration: 500_000, prompt_eval_count: options.promptEvalCount ?? 12, prompt_eval_duration: 1_000_000, eval_count: words.length, eval_duration: 2_000_000,
+  };
+  if (body.stream === false) return sendJson(res, 200, { ...final, response: text });
+  res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+  for (const word of words) res.write(`${JSON.stringify({ model: body.model, created_at, response: word, done: false })}\n`);
+  res.end(`${JSON.stringify(final)}\n`);
 }
 
 function embed(request: RecordedRequest, res: ServerResponse): void {

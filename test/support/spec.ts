@@ -1,13 +1,15 @@
 /**
- * Validators for the published OpenAPI specs in ../shared/specs: our responses and the fakes'
- * must both pass them. Schemas are compiled straight from the spec files, refs and all.
+ * Validators for the published OpenAPI specs: our responses and the fakes' must both pass them.
+ * Schemas are compiled straight from the spec files, refs and all. The files are unmodified copies
+ * of ../shared/specs kept in test/fixtures/specs (checksums in SOURCES.md there), so a clone tests
+ * the same on its own; test/spec-copies.test.ts checks they still match ../shared when it exists.
  */
 import Ajv2020 from 'ajv/dist/2020';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 
-const SPECS = join(import.meta.dirname, '..', '..', '..', 'shared', 'specs');
+export const SPECS = join(import.meta.dirname, '..', 'fixtures', 'specs');
 const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false, validateSchema: false });
 ajv.addSchema(nullableToJsonSchema(parse(readFileSync(join(SPECS, 'openai-openapi.yaml'), 'utf8'))) as object, 'openai');
 ajv.addSchema(nullableToJsonSchema(parse(readFileSync(join(SPECS, 'ollama-openapi.yaml'), 'utf8'))) as object, 'ollama');

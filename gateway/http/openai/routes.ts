@@ -4,9 +4,10 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Execution } from '../../routing/execute';
-import { encodeEmbeddings, type ChatRequest, type EmbeddingRequest } from '../../wire/openai';
+import { SSE_DONE, encodeEmbeddings, isUsageOnlyChunk, sseData, type ChatRequest, type EmbeddingRequest } from '../../wire/openai';
 import { clientAbortSignal } from '../client-abort';
-import { writeChatStream } from './chat-stream';
+import { openAIErrorEvent } from '../error-handler';
+import { writeStream, type StreamFormat } from '../stream-writer';
 import { ChatBodySchema, EmbeddingBodySchema } from './schemas';
 
 export function registerOpenAIRoutes(app: FastifyInstance): void {
@@ -28,7 +29,7 @@ export function registerOpenAIRoutes(app: FastifyInstance): void {
     if (body.stream) {
       const execution = await app.switchyard.router.chatStream(body, options);
       setRouteHeaders(reply, execution);
-      await writeChatStream(reply, execution.value, body.stream_options?.include_usage === true, execution.deployment.provider);
+      await writeStream(reply, execution.value, sseFormat(body.stream_options?.include_usage === true), execution.deployment.provider);
       return reply;
     }
     const execution = await app.switchyard.router.chat(body, options);
@@ -52,4 +53,14 @@ function preferHeader(request: FastifyRequest): string | undefined {
 function setRouteHeaders(reply: FastifyReply, execution: Execution<unknown>): void {
   reply.header('x-switchyard-deployment', execution.deployment.name);
   reply.header('x-switchyard-attempts', String(execution.attempts.length));
+}
+
+/** OpenAI's SSE: `data: {chunk}` events, `data: [DONE]` at the end, the usage chunk only when asked for. */
+function sseFormat(includeUsage: boolean): StreamFormat {
+  return {
+    contentType: 'text/event-stream; charset=utf-8',
+    chunk: (chunk) => (includeUsage || !isUsageOnlyChunk(chunk) ? sseData(chunk) : ''),
+    end: () => SSE_DONE,
+    error: (message, failureClass) => sseData({ error: openAIErrorEvent(message, failureClass) }),
+  };
 }

@@ -1,0 +1,51 @@
+/**
+ * Writes a committed stream to the client in a wire format (OpenAI SSE or Ollama NDJSON). The
+ * deployment is fixed from the first chunk on: a later failure ends the stream with the format's
+ * error ending, never its success ending, so no client mistakes a cut answer for a whole one.
+ */
+import type { FastifyReply } from 'fastify';
+import { once } from 'node:events';
+import { toUpstreamError } from '../providers/upstream-http';
+import type { OpenedStream } from '../routing/router';
+import type { ChatCompletionChunk } from '../wire/openai';
+
+export interface StreamFormat {
+  contentType: string;
+  /** Text for one canonical chunk ('' to send nothing). */
+  chunk(chunk: ChatCompletionChunk): string;
+  /** The ending of a complete stream. */
+  end(): string;
+  /** The ending of a stream cut by a failure. */
+  error(message: string, failureClass: string): string;
+}
+
+export async function writeStream(reply: FastifyReply, stream: OpenedStream, format: StreamFormat, providerName: string): Promise<void> {
+  const raw = reply.raw;
+  reply.hijack();
+  raw.writeHead(200, {
+    ...(reply.getHeaders() as Record<string, string>),
+    'content-type': format.contentType,
+    'cache-control': 'no-cache',
+    'x-accel-buffering': 'no',
+  });
+  const write = async (text: string) => {
+    if (text && !raw.write(text)) await Promise.race([once(raw, 'drain'), once(raw, 'close')]);
+  };
+
+  try {
+    await write(format.chunk(stream.first));
+    for (;;) {
+      if (raw.destroyed) return;
+      const next = await stream.rest.next();
+      if (next.done) break;
+      await write(format.chunk(next.value));
+    }
+    raw.end(format.end());
+  } catch (error) {
+    if (raw.destroyed) return;
+    const failure = toUpstreamError(error, providerName);
+    raw.end(format.error(`The upstream failed after the stream began: ${failure.message}`, failure.failure));
+  } finally {
+    if (raw.destroyed) await stream.rest.return?.().catch(() => undefined);
+  }
+}

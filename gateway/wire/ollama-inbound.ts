@@ -1,0 +1,259 @@
+/**
+ * The Ollama-compatible front door, pure: Ollama-native requests (as Continue, Cline, Open WebUI
+ * and the `ollama` client send them) to the canonical chat shape, and canonical answers back to
+ * Ollama's `/api/chat`, `/api/generate` and `/api/embed` shapes, streamed as NDJSON lines.
+ */
+import { randomBytes } from 'node:crypto';
+import type { ChatCompletion, ChatCompletionChunk, ChatRequest, CreateEmbeddingResponse } from './openai';
+
+type ChatMessage = ChatRequest['messages'][number];
+type ToolCall = { id: string; type: 'function'; function: { name: string; arguments: string } };
+
+/** Ollama-only request settings that have no OpenAI equivalent; Ollama upstreams receive them as sent. */
+export interface NativeOllama {
+  options?: Record<string, unknown>;
+  keep_alive?: string | number;
+  think?: boolean | string;
+}
+
+/** The timing fields of Ollama's final object, carried beside a canonical answer from an Ollama upstream. */
+export interface OllamaTimings {
+  total_duration?: number;
+  load_duration?: number;
+  prompt_eval_duration?: number;
+  eval_duration?: number;
+}
+
+/** Non-enumerable, so OpenAI-shaped JSON never shows it. */
+export const OLLAMA_TIMINGS = Symbol('ollama timings');
+export type WithTimings<T> = T & { [OLLAMA_TIMINGS]?: OllamaTimings };
+
+export function attachTimings<T extends object>(target: T, timings: OllamaTimings): T {
+  Object.defineProperty(target, OLLAMA_TIMINGS, { value: timings, enumerable: false });
+  return target;
+}
+
+export interface OllamaChatIn {
+  model: string;
+  messages?: { role: string; content?: string; images?: string[]; tool_calls?: { function: { name: string; arguments?: unknown } }[]; tool_name?: string; thinking?: string }[];
+  tools?: unknown[];
+  format?: unknown;
+  options?: Record<string, unknown>;
+  stream?: boolean;
+  keep_alive?: string | number;
+  think?: boolean | string;
+}
+
+export interface OllamaGenerateIn {
+  model: string;
+  prompt?: string;
+  suffix?: string;
+  system?: string;
+  images?: string[];
+  format?: unknown;
+  options?: Record<string, unknown>;
+  stream?: boolean;
+  raw?: boolean;
+  keep_alive?: string | number;
+  think?: boolean | string;
+}
+
+export function chatFromOllama(body: OllamaChatIn): { request: ChatRequest; native: NativeOllama } {
+  const callIds = new Map<string, string[]>();
+  const messages = (body.messages ?? []).map((m): ChatMessage => {
+    if (m.role === 'assistant') {
+      const calls: ToolCall[] = (m.tool_calls ?? []).map((c) => {
+        const id = `call_${randomBytes(6).toString('hex')}`;
+        callIds.set(c.function.name, [...(callIds.get(c.function.name) ?? []), id]);
+        return { id, type: 'function', function: { name: c.function.name, arguments: JSON.stringify(c.function.arguments ?? {}) } };
+      });
+      return { role: 'assistant', content: m.content ?? '', ...(calls.length > 0 ? { tool_calls: calls } : {}) };
+    }
+    if (m.role === 'tool') {
+      const ids = callIds.get(m.tool_name ?? '') ?? [];
+      return { role: 'tool', content: m.content ?? '', tool_call_id: ids.shift() ?? `call_${m.tool_name ?? 'tool'}` };
+    }
+    const role = m.role === 'system' ? 'system' : 'user';
+    if (role === 'user' && m.images?.length) {
+      return { role, content: [{ type: 'text', text: m.content ?? '' }, ...m.images.map((img) => ({ type: 'image_url' as const, image_url: { url: dataUrl(img) } }))] };
+    }
+    return { role, content: m.content ?? '' } as ChatMessage;
+  });
+  const request: ChatRequest = { model: body.model, messages, ...openAIParams(body.options, body.format) };
+  if (body.tools?.length) request.tools = body.tools as ChatRequest['tools'];
+  return { request, native: native(body) };
+}
+
+/**
+ * `/api/generate` for deployments without a native generate: the prompt becomes a user message.
+ * A `suffix` (fill-in-the-middle, editor autocomplete) becomes an explicit instruction, so a chat
+ * model in the cloud can stand in for a local FIM model.
+ */
+export function chatFromGenerate(body: OllamaGenerateIn): { request: ChatRequest; native: NativeOllama } {
+  const messages: ChatMessage[] = [];
+  if (body.suffix !== undefined && body.suffix !== '') {
+    messages.push({ role: 'system', content: 'You complete code. Reply with only the text that belongs between <prefix> and <suffix>, with no explanation and no code fences.' });
+    messages.push({ role: 'user', content: `<prefix>${body.prompt ?? ''}</prefix><suffix>${body.suffix}</suffix>` });
+  } else {
+    if (body.system) messages.push({ role: 'system', content: body.system });
+    const text = body.prompt ?? '';
+    messages.push(
+      body.images?.length
+        ? { role: 'user', content: [{ type: 'text', text }, ...body.images.map((img) => ({ type: 'image_url' as const, image_url: { url: dataUrl(img) } }))] }
+        : { role: 'user', content: text },
+    );
+  }
+  return { request: { model: body.model, messages, ...openAIParams(body.options, body.format) }, native: native(body) };
+}
+
+function native(body: { options?: Record<string, unknown>; keep_alive?: string | number; think?: boolean | string }): NativeOllama {
+  const out: NativeOllama = {};
+  if (body.options) out.options = body.options;
+  if (body.keep_alive !== undefined) out.keep_alive = body.keep_alive;
+  if (body.think !== undefined) out.think = body.think;
+  return out;
+}
+
+function openAIParams(options: Record<string, unknown> | undefined, format: unknown): Partial<ChatRequest> {
+  const out: Record<string, unknown> = {};
+  const o = options ?? {};
+  if (typeof o.temperature === 'number') out.temperature = o.temperature;
+  if (typeof o.top_p === 'number') out.top_p = o.top_p;
+  if (typeof o.seed === 'number') out.seed = o.seed;
+  if (typeof o.frequency_penalty === 'number') out.frequency_penalty = o.frequency_penalty;
+  if (typeof o.presence_penalty === 'number') out.presence_penalty = o.presence_penalty;
+  if (typeof o.num_predict === 'number' && o.num_predict > 0) out.max_tokens = o.num_predict;
+  if (Array.isArray(o.stop) && o.stop.length > 0) out.stop = o.stop;
+  if (format === 'json') out.response_format = { type: 'json_object' };
+  else if (format && typeof format === 'object') out.response_format = { type: 'json_schema', json_schema: { name: 'response', schema: format } };
+  return out as Partial<ChatRequest>;
+}
+
+/** Ollama sends bare base64; OpenAI wants a data URL with a type, read here from the magic bytes. */
+function dataUrl(base64: string): string {
+  const type = base64.startsWith('iVBOR') ? 'image/png' : base64.startsWith('R0lGOD') ? 'image/gif' : base64.startsWith('UklGR') ? 'image/webp' : 'image/jpeg';
+  return `data:${type};base64,${base64}`;
+}
+
+export interface FinalCounts {
+  done_reason: string;
+  total_duration: number;
+  load_duration: number;
+  prompt_eval_count: number;
+  prompt_eval_duration: number;
+  eval_count: number;
+  eval_duration: number;
+}
+
+/** The counts and durations of Ollama's final object: the upstream's own when it was an Ollama, measured otherwise. */
+export function finalCounts(usage: ChatCompletion['usage'] | null | undefined, finish: string | null | undefined, timings: OllamaTimings | undefined, elapsedNs: number, firstTokenNs: number): FinalCounts {
+  const promptEval = timings?.prompt_eval_duration ?? Math.max(0, firstTokenNs);
+  return {
+    done_reason: finish === 'length' ? 'length' : 'stop',
+    total_duration: timings?.total_duration ?? elapsedNs,
+    load_duration: timings?.load_duration ?? 0,
+    prompt_eval_count: usage?.prompt_tokens ?? 0,
+    prompt_eval_duration: promptEval,
+    eval_count: usage?.completion_tokens ?? 0,
+    eval_duration: timings?.eval_duration ?? Math.max(0, elapsedNs - promptEval),
+  };
+}
+
+function ollamaToolCalls(calls: readonly { function?: { name?: string; arguments?: string } }[] | undefined) {
+  return (calls ?? []).map((c) => ({ function: { name: c.function?.name ?? '', arguments: parseObject(c.function?.arguments) } }));
+}
+
+function parseObject(text: string | undefined): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text || '{}');
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : { value };
+  } catch {
+    return { arguments: text };
+  }
+}
+
+export function ollamaChatResponse(completion: WithTimings<ChatCompletion>, model: string, elapsedNs: number) {
+  const choice = completion.choices[0];
+  const message = choice?.message as (ChatCompletion['choices'][number]['message'] & { reasoning_content?: string }) | undefined;
+  const toolCalls = ollamaToolCalls(message?.tool_calls as never);
+  return {
+    model,
+    created_at: new Date().toISOString(),
+    message: {
+      role: 'assistant',
+      content: message?.content ?? '',
+      ...(message?.reasoning_content ? { thinking: message.reasoning_content } : {}),
+      ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+    },
+    done: true,
+    ...finalCounts(completion.usage, choice?.finish_reason, completion[OLLAMA_TIMINGS], elapsedNs, elapsedNs),
+  };
+}
+
+export function ollamaGenerateResponse(completion: WithTimings<ChatCompletion>, model: string, elapsedNs: number) {
+  const choice = completion.choices[0];
+  const message = choice?.message as (ChatCompletion['choices'][number]['message'] & { reasoning_content?: string }) | undefined;
+  return {
+    model,
+    created_at: new Date().toISOString(),
+    response: message?.content ?? '',
+    ...(message?.reasoning_content ? { thinking: message.reasoning_content } : {}),
+    done: true,
+    ...finalCounts(completion.usage, choice?.finish_reason, completion[OLLAMA_TIMINGS], elapsedNs, elapsedNs),
+  };
+}
+
+/**
+ * Canonical chunks to Ollama NDJSON objects. Tool-call fragments are gathered and sent whole in one
+ * line, as Ollama itself does; the final `done: true` object comes from `finish()` once the stream
+ * is complete, never earlier.
+ */
+export function createOllamaLineWriter(kind: 'chat' | 'generate', model: string) {
+  const calls = new Map<number, { name: string; arguments: string }>();
+  let finish: string | null = null;
+  let usage: ChatCompletion['usage'] | null = null;
+  let timings: OllamaTimings | undefined;
+  const line = (fields: { content?: string; thinking?: string; tool_calls?: ReturnType<typeof ollamaToolCalls> }) => {
+    const created_at = new Date().toISOString();
+    if (kind === 'generate') return { model, created_at, response: fields.content ?? '', ...(fields.thinking ? { thinking: fields.thinking } : {}), done: false };
+    return { model, created_at, message: { role: 'assistant', content: fields.content ?? '', ...(fields.thinking ? { thinking: fields.thinking } : {}), ...(fields.tool_calls ? { tool_calls: fields.tool_calls } : {}) }, done: false };
+  };
+  return {
+    lines(chunk: WithTimings<ChatCompletionChunk>): object[] {
+      if (chunk.usage) usage = chunk.usage;
+      if (chunk[OLLAMA_TIMINGS]) timings = chunk[OLLAMA_TIMINGS];
+      const out: object[] = [];
+      for (const choice of chunk.choices) {
+        const delta = choice.delta as ChatCompletionChunk['choices'][number]['delta'] & { reasoning_content?: string };
+        for (const call of delta.tool_calls ?? []) {
+          const entry = calls.get(call.index) ?? { name: '', arguments: '' };
+          entry.name += call.function?.name ?? '';
+          entry.arguments += call.function?.arguments ?? '';
+          calls.set(call.index, entry);
+        }
+        if (delta.content || delta.reasoning_content) out.push(line({ content: delta.content ?? '', thinking: delta.reasoning_content }));
+        if (choice.finish_reason) finish = choice.finish_reason;
+      }
+      return out;
+    },
+    finish(elapsedNs: number, firstTokenNs: number): object[] {
+      const out: object[] = [];
+      if (calls.size > 0 && kind === 'chat') {
+        out.push(line({ tool_calls: ollamaToolCalls([...calls.values()].map((c) => ({ function: c }))) }));
+      }
+      const last = kind === 'generate' ? { model, created_at: new Date().toISOString(), response: '', done: true } : { model, created_at: new Date().toISOString(), message: { role: 'assistant', content: '' }, done: true };
+      out.push({ ...last, ...finalCounts(usage, finish, timings, elapsedNs, firstTokenNs) });
+      return out;
+    },
+  };
+}
+
+export function ollamaEmbedResponse(result: CreateEmbeddingResponse, model: string, elapsedNs: number) {
+  return {
+    model,
+    embeddings: result.data.map((d) => d.embedding),
+    total_duration: elapsedNs,
+    load_duration: 0,
+    prompt_eval_count: result.usage?.prompt_tokens ?? 0,
+  };
+}
