@@ -7,10 +7,14 @@ import { randomBytes } from 'node:crypto';
 import type { HealthMonitor } from './health/monitor';
 import type { TrafficStats } from './health/traffic';
 import { registerBreakerRoutes } from './http/admin/breakers';
+import { registerClientAuth } from './http/client-auth';
+import { registerUsageHooks } from './http/usage-hooks';
+import type { ClientKeyStore } from './store/client-keys';
+import type { UsageRecorder } from './usage/recorder';
 import { registerErrorHandler } from './http/error-handler';
 import { registerHealthRoute } from './http/health';
 import { MAX_BODY_BYTES, registerJsonBody } from './http/json-body';
-import { registerLocalGuard } from './http/local-guard';
+import { isLoopbackHost, registerLocalGuard } from './http/local-guard';
 import { registerOllamaRoutes } from './http/ollama/routes';
 import { registerOpenAIRoutes } from './http/openai/routes';
 import type { BreakerBoard } from './routing/breaker-board';
@@ -24,6 +28,8 @@ export interface AppServices {
   traffic: TrafficStats;
   breakers: BreakerBoard;
   health: HealthMonitor;
+  usage: UsageRecorder;
+  keys: ClientKeyStore;
   storeOk: () => boolean;
   version: string;
   startedAt: number;
@@ -64,6 +70,8 @@ export function buildApp(options: AppOptions): FastifyInstance {
     reply.header('x-switchyard-attempts', '0');
   });
   registerLocalGuard(app, { host: options.host, port: options.port });
+  registerUsageHooks(app);
+  registerClientAuth(app, { exposed: !isLoopbackHost(options.host), now: options.services.now });
   registerJsonBody(app);
   registerErrorHandler(app);
 

@@ -22,10 +22,15 @@ import { createRouter } from './routing/router';
 import { systemTimeZone } from './routing/time-windows';
 import { createConfigStore } from './store/config-store';
 import { createHealthHistory } from './store/health-history';
+import { createClientKeyStore, type ClientKeyStore } from './store/client-keys';
+import { createResponseCache, type ResponseCache } from './store/response-cache';
+import { createUsageLog, type UsageLog } from './store/usage-log';
+import { createUsageRecorder } from './usage/recorder';
 import { openDatabase } from './store/db';
 import { DEFAULT_HOST, DEFAULT_PORT } from './paths';
 
 export const VERSION: string = packageJson.version;
+const DAY_MS = 86_400_000;
 
 export interface GatewayOptions {
   dataDir: string;
@@ -53,6 +58,11 @@ export interface Gateway {
   /** Circuit breakers of every deployment (read by /health and the admin API, reset by hand). */
   readonly breakers: BreakerBoard;
   readonly health: HealthMonitor;
+  readonly usage: UsageLog;
+  readonly cache: ResponseCache;
+  readonly keys: ClientKeyStore;
+  /** Deletes usage rows, bodies and cache entries past their retention (runs hourly by itself). */
+  prune(): void;
   start(): Promise<{ port: number; url: string; baseUrl: string }>;
   stop(): Promise<void>;
   /** Validates and applies a config to traffic at once; nothing changes when it is invalid. */
@@ -106,7 +116,18 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const history = createHealthHistory(db);
   breakers.onTransition((transition) => history.addTransition(transition));
   const health = createHealthMonitor({ catalog: () => catalog, history, now });
-  const router = createRouter({ catalog: () => catalog, breakers, now, random: options.random, onAttempts: (a) => traffic.record(a) });
+  const usageLog = createUsageLog(db);
+  const cache = createResponseCache(db, now);
+  const keys = createClientKeyStore(db, now);
+  const router = createRouter({ catalog: () => catalog, breakers, cache, now, random: options.random, onAttempts: (a) => traffic.record(a) });
+  const prune = () => {
+    const usage = catalog.config.settings?.usage;
+    usageLog.prune(now() - (usage?.retentionDays ?? 90) * DAY_MS, now() - (usage?.bodyRetentionDays ?? 7) * DAY_MS);
+    cache.pruneExpired();
+  };
+  prune();
+  const pruner = setInterval(prune, 3_600_000);
+  pruner.unref();
 
   let boundPort = options.port ?? DEFAULT_PORT;
   const app = buildApp({
@@ -120,6 +141,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       traffic,
       breakers,
       health,
+      usage: createUsageRecorder({ log: usageLog, catalog: () => catalog, now }),
+      keys,
       storeOk: () => db.open,
       version: VERSION,
       startedAt: now(),
@@ -153,6 +176,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     warnings,
     breakers,
     health,
+    usage: usageLog,
+    cache,
+    keys,
+    prune,
     async start() {
       await app.listen({ host, port: boundPort });
       boundPort = (app.server.address() as AddressInfo).port;
@@ -162,6 +189,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     },
     async stop() {
       clearInterval(watcher);
+      clearInterval(pruner);
       health.stop();
       await app.close();
       await closeAll([...providers.values()]);

@@ -125,9 +125,55 @@ export const RouteSchema = Type.Object(
     deadlineMs: Type.Optional(PositiveMs),
     /** Breaker settings for the route's deployments that set none themselves. */
     breaker: Type.Optional(BreakerSchema),
+    /** Cache every answer of this route, not only temperature-0 requests. */
+    cache: Type.Optional(Type.Boolean()),
     /** Failure classes (or upstream status codes) that move on to the next deployment. */
     fallbackOn: Type.Optional(
       Type.Array(Type.Union([Type.Enum(FAILURE_CLASSES), Type.Integer({ minimum: 400, maximum: 599 })])),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const SettingsSchema = Type.Object(
+  {
+    cache: Type.Optional(
+      Type.Object(
+        {
+          /** Serve repeated temperature-0 requests (and opted-in routes) from the cache. */
+          enabled: Type.Optional(Type.Boolean()),
+          ttlSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 365 * 86_400 })),
+          maxMiB: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    usage: Type.Optional(
+      Type.Object(
+        {
+          retentionDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
+          /** Store prompt and response bodies (off by default). */
+          logBodies: Type.Optional(Type.Boolean()),
+          bodyRetentionDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
+          /** The cloud price local answers are compared with ("would have cost"). */
+          compareWith: Type.Optional(
+            Type.Object(
+              { label: Type.String({ minLength: 1, maxLength: 100 }), inputPerMTok: Type.Number({ minimum: 0 }), outputPerMTok: Type.Number({ minimum: 0 }) },
+              { additionalProperties: false },
+            ),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    clientKeys: Type.Optional(
+      Type.Object(
+        {
+          /** Refuse requests without a valid client key (always on when bound beyond loopback). */
+          required: Type.Optional(Type.Boolean()),
+        },
+        { additionalProperties: false },
+      ),
     ),
   },
   { additionalProperties: false },
@@ -139,6 +185,7 @@ export const ConfigSchema = Type.Object(
     providers: Type.Array(ProviderSchema, { maxItems: 64 }),
     deployments: Type.Array(DeploymentSchema, { maxItems: 512 }),
     routes: Type.Array(RouteSchema, { maxItems: 256 }),
+    settings: Type.Optional(SettingsSchema),
   },
   { additionalProperties: false },
 );
@@ -151,4 +198,5 @@ export type TimeWindow = Type.Static<typeof TimeWindowSchema>;
 export type RetryConfig = Type.Static<typeof RetrySchema>;
 export type Timeouts = Type.Static<typeof TimeoutsSchema>;
 export type BreakerConfig = Type.Static<typeof BreakerSchema>;
+export type Settings = Type.Static<typeof SettingsSchema>;
 export type DayName = (typeof DAY_NAMES)[number];

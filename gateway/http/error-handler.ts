@@ -21,6 +21,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const wire = toWireError(error);
     if (error instanceof ExecutionError) reply.header('x-switchyard-attempts', String(error.attempts.length));
+    request.usage?.failed(error);
     if (wire.status >= 500 && !isGatewayError(error)) request.log.error({ err: error }, 'unhandled error');
     sendError(request, reply, wire);
   });

@@ -19,7 +19,14 @@ export interface StreamFormat {
   error(message: string, failureClass: string): string;
 }
 
-export async function writeStream(reply: FastifyReply, stream: OpenedStream, format: StreamFormat, providerName: string): Promise<void> {
+/** Sees every chunk and the end, just before the last bytes go out (the usage row is written there). */
+export interface StreamObserver {
+  chunk(chunk: ChatCompletionChunk): void;
+  failed(error: unknown, failureClass?: string): void;
+  commit(status: number): void;
+}
+
+export async function writeStream(reply: FastifyReply, stream: OpenedStream, format: StreamFormat, providerName: string, observer?: StreamObserver): Promise<void> {
   const raw = reply.raw;
   reply.hijack();
   raw.writeHead(200, {
@@ -33,17 +40,23 @@ export async function writeStream(reply: FastifyReply, stream: OpenedStream, for
   };
 
   try {
+    observer?.chunk(stream.first);
     await write(format.chunk(stream.first));
     for (;;) {
       if (raw.destroyed) return;
       const next = await stream.rest.next();
       if (next.done) break;
+      observer?.chunk(next.value);
       await write(format.chunk(next.value));
     }
-    raw.end(format.end());
+    const ending = format.end();
+    observer?.commit(200);
+    raw.end(ending);
   } catch (error) {
     if (raw.destroyed) return;
     const failure = toUpstreamError(error, providerName);
+    observer?.failed(failure, failure.failure);
+    observer?.commit(200);
     raw.end(format.error(`The upstream failed after the stream began: ${failure.message}`, failure.failure));
   } finally {
     if (raw.destroyed) await stream.rest.return?.().catch(() => undefined);

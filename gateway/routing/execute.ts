@@ -33,6 +33,8 @@ export interface Execution<T> {
   deployment: DeploymentConfig;
   attempts: Attempt[];
   skipped: Skip[];
+  /** Set by the router: answered from the cache, missed it (and may fill it), or passed it by. */
+  cache?: 'hit' | 'miss' | 'bypass';
 }
 
 export interface ExecuteContext {

@@ -5,6 +5,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { USAGE_MIGRATION } from './usage-log';
 
 export type Db = Database.Database;
 
@@ -35,6 +36,30 @@ const MIGRATIONS: readonly string[] = [
      reason TEXT NOT NULL
    );
    CREATE INDEX breaker_transitions_at ON breaker_transitions (at);`,
+  USAGE_MIGRATION,
+  `CREATE TABLE response_cache (
+     key TEXT PRIMARY KEY,
+     created_at INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL,
+     last_hit_at INTEGER NOT NULL,
+     hits INTEGER NOT NULL DEFAULT 0,
+     bytes INTEGER NOT NULL,
+     deployment TEXT NOT NULL,
+     provider TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     payload TEXT NOT NULL
+   ) WITHOUT ROWID;
+   CREATE INDEX response_cache_expires ON response_cache (expires_at);
+   CREATE INDEX response_cache_last_hit ON response_cache (last_hit_at);
+   CREATE TABLE client_keys (
+     name TEXT PRIMARY KEY,
+     hash TEXT NOT NULL UNIQUE,
+     prefix TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     revoked_at INTEGER,
+     rate_limit_per_minute INTEGER,
+     allowed_routes TEXT
+   );`,
 ];
 
 export function openDatabase(dataDir: string, fileName = 'switchyard.db'): Db {

@@ -89,3 +89,62 @@ export function decodeEmbedding(value: number[] | string): number[] {
   const bytes = Buffer.from(value, 'base64');
   return Array.from(new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4));
 }
+
+type Delta = ChatCompletionChunk['choices'][number]['delta'] & { reasoning_content?: string };
+type Message = ChatCompletion['choices'][number]['message'] & { reasoning_content?: string };
+
+/** A whole completion from the chunks of a complete stream (content, reasoning, tool-call fragments, usage). */
+export function completionFromChunks(chunks: readonly ChatCompletionChunk[]): ChatCompletion {
+  const first = chunks[0];
+  let content: string | null = null;
+  let reasoning = '';
+  let finish: ChatCompletion['choices'][number]['finish_reason'] = 'stop';
+  let usage: ChatCompletion['usage'];
+  const calls = new Map<number, { id: string; type: 'function'; function: { name: string; arguments: string } }>();
+  for (const chunk of chunks) {
+    if (chunk.usage) usage = chunk.usage;
+    for (const choice of chunk.choices) {
+      const delta = choice.delta as Delta;
+      if (typeof delta.content === 'string') content = (content ?? '') + delta.content;
+      if (delta.reasoning_content) reasoning += delta.reasoning_content;
+      for (const call of delta.tool_calls ?? []) {
+        const entry = calls.get(call.index) ?? { id: '', type: 'function' as const, function: { name: '', arguments: '' } };
+        if (call.id) entry.id = call.id;
+        entry.function.name += call.function?.name ?? '';
+        entry.function.arguments += call.function?.arguments ?? '';
+        calls.set(call.index, entry);
+      }
+      if (choice.finish_reason) finish = choice.finish_reason;
+    }
+  }
+  const message: Message = { role: 'assistant', content: calls.size > 0 && !content ? null : (content ?? ''), refusal: null };
+  if (calls.size > 0) message.tool_calls = [...calls.entries()].sort(([a], [b]) => a - b).map(([, call]) => call);
+  if (reasoning) message.reasoning_content = reasoning;
+  return {
+    id: first?.id ?? newCompletionId(),
+    object: 'chat.completion',
+    created: first?.created ?? nowSeconds(),
+    model: first?.model ?? '',
+    choices: [{ index: 0, message, logprobs: null, finish_reason: finish }],
+    ...(usage ? { usage } : {}),
+  };
+}
+
+/** The chunks a stream of this completion would have had: role, content, tool calls, finish, usage. */
+export function chunksFromCompletion(completion: ChatCompletion): ChatCompletionChunk[] {
+  const base = { id: completion.id, object: 'chat.completion.chunk' as const, created: completion.created, model: completion.model };
+  const choice = completion.choices[0];
+  const message = choice?.message as Message | undefined;
+  const chunk = (delta: Delta, finish: ChatCompletionChunk['choices'][number]['finish_reason'] = null): ChatCompletionChunk => ({
+    ...base,
+    choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+  });
+  const chunks = [chunk({ role: 'assistant', content: '' })];
+  if (message?.reasoning_content) chunks.push(chunk({ reasoning_content: message.reasoning_content }));
+  if (message?.content) chunks.push(chunk({ content: message.content }));
+  const calls = (message?.tool_calls ?? []).filter((c) => c.type === 'function');
+  if (calls.length > 0) chunks.push(chunk({ tool_calls: calls.map((c, index) => ({ index, id: c.id, type: 'function', function: { name: c.function.name, arguments: c.function.arguments } })) }));
+  chunks.push(chunk({}, choice?.finish_reason ?? 'stop'));
+  if (completion.usage) chunks.push({ ...base, choices: [], usage: completion.usage });
+  return chunks;
+}

@@ -3,9 +3,8 @@
  * Requests are routed exactly like `/v1/chat/completions` (same router, fallback, windows,
  * breakers); answers stream as NDJSON by default, as Ollama does when `stream` is absent.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { GatewayError } from '../../errors';
-import type { Execution, } from '../../routing/execute';
 import type { OllamaGenerateBody } from '../../wire/ollama';
 import {
   chatFromOllama,
@@ -17,6 +16,7 @@ import {
 } from '../../wire/ollama-inbound';
 import { clientAbortSignal } from '../client-abort';
 import { writeStream, type StreamFormat } from '../stream-writer';
+import { routed } from '../usage-hooks';
 import { running, show, tags } from './models';
 import { OllamaChatSchema, OllamaEmbeddingsSchema, OllamaEmbedSchema, OllamaGenerateSchema, OllamaShowSchema } from './schemas';
 
@@ -37,53 +37,49 @@ export function registerOllamaRoutes(app: FastifyInstance): void {
     return show(app.switchyard.catalog(), name, AbortSignal.any([clientAbortSignal(request, reply), AbortSignal.timeout(5_000)]));
   });
 
-  app.post('/api/chat', { schema: { body: OllamaChatSchema } }, async (request, reply) => {
+  app.post('/api/chat', { schema: { body: OllamaChatSchema }, config: { usage: 'ollama.chat' } }, async (request, reply) => {
     const body = request.body as OllamaChatIn;
     const started = process.hrtime.bigint();
     const { request: chat, native } = chatFromOllama(body);
-    const options = { signal: clientAbortSignal(request, reply), native, prefer: preferHeader(request) };
+    const options = { signal: clientAbortSignal(request, reply), native, prefer: preferHeader(request), cacheControl: request.headers['cache-control'] };
     if (body.stream !== false) {
       const execution = await app.switchyard.router.chatStream(chat, options);
-      setRouteHeaders(reply, execution);
-      await writeStream(reply, execution.value, ndjson('chat', body.model, started), execution.deployment.provider);
+      await writeStream(reply, routed(request, reply, execution), ndjson('chat', body.model, started), execution.deployment.provider, request.usage);
       return reply;
     }
-    const execution = await app.switchyard.router.chat(chat, options);
-    setRouteHeaders(reply, execution);
-    return ollamaChatResponse(execution.value, body.model, elapsedNs(started));
+    const completion = routed(request, reply, await app.switchyard.router.chat(chat, options));
+    request.usage?.answered(completion);
+    return ollamaChatResponse(completion, body.model, elapsedNs(started));
   });
 
-  app.post('/api/generate', { schema: { body: OllamaGenerateSchema } }, async (request, reply) => {
+  app.post('/api/generate', { schema: { body: OllamaGenerateSchema }, config: { usage: 'ollama.generate' } }, async (request, reply) => {
     const body = request.body as OllamaGenerateBody;
     const started = process.hrtime.bigint();
-    const options = { signal: clientAbortSignal(request, reply), prefer: preferHeader(request) };
+    const options = { signal: clientAbortSignal(request, reply), prefer: preferHeader(request), cacheControl: request.headers['cache-control'] };
     if (body.stream !== false) {
       const execution = await app.switchyard.router.generateStream(body, options);
-      setRouteHeaders(reply, execution);
-      await writeStream(reply, execution.value, ndjson('generate', body.model, started), execution.deployment.provider);
+      await writeStream(reply, routed(request, reply, execution), ndjson('generate', body.model, started), execution.deployment.provider, request.usage);
       return reply;
     }
-    const execution = await app.switchyard.router.generate(body, options);
-    setRouteHeaders(reply, execution);
-    return ollamaGenerateResponse(execution.value, body.model, elapsedNs(started));
+    const completion = routed(request, reply, await app.switchyard.router.generate(body, options));
+    request.usage?.answered(completion);
+    return ollamaGenerateResponse(completion, body.model, elapsedNs(started));
   });
 
-  app.post('/api/embed', { schema: { body: OllamaEmbedSchema } }, async (request, reply) => {
+  app.post('/api/embed', { schema: { body: OllamaEmbedSchema }, config: { usage: 'ollama.embed' } }, async (request, reply) => {
     const body = request.body as { model: string; input: string | string[]; dimensions?: number };
     const started = process.hrtime.bigint();
-    const execution = await app.switchyard.router.embed(
-      { model: body.model, input: body.input, ...(body.dimensions ? { dimensions: body.dimensions } : {}) },
-      { signal: clientAbortSignal(request, reply), prefer: preferHeader(request) },
-    );
-    setRouteHeaders(reply, execution);
-    return ollamaEmbedResponse(execution.value, body.model, elapsedNs(started));
+    const embedding = { model: body.model, input: body.input, ...(body.dimensions ? { dimensions: body.dimensions } : {}) };
+    const result = routed(request, reply, await app.switchyard.router.embed(embedding, { signal: clientAbortSignal(request, reply), prefer: preferHeader(request), cacheControl: request.headers['cache-control'] }));
+    request.usage?.answered(result);
+    return ollamaEmbedResponse(result, body.model, elapsedNs(started));
   });
 
-  app.post('/api/embeddings', { schema: { body: OllamaEmbeddingsSchema } }, async (request, reply) => {
+  app.post('/api/embeddings', { schema: { body: OllamaEmbeddingsSchema }, config: { usage: 'ollama.embed' } }, async (request, reply) => {
     const body = request.body as { model: string; prompt: string };
-    const execution = await app.switchyard.router.embed({ model: body.model, input: body.prompt }, { signal: clientAbortSignal(request, reply), prefer: preferHeader(request) });
-    setRouteHeaders(reply, execution);
-    return { embedding: execution.value.data[0]?.embedding ?? [] };
+    const result = routed(request, reply, await app.switchyard.router.embed({ model: body.model, input: body.prompt }, { signal: clientAbortSignal(request, reply), prefer: preferHeader(request), cacheControl: request.headers['cache-control'] }));
+    request.usage?.answered(result);
+    return { embedding: result.data[0]?.embedding ?? [] };
   });
 
   const manage = async (request: FastifyRequest) => {
@@ -121,9 +117,4 @@ function elapsedNs(started: bigint): number {
 function preferHeader(request: FastifyRequest): string | undefined {
   const value = request.headers['x-switchyard-prefer'];
   return Array.isArray(value) ? value[0] : value;
-}
-
-function setRouteHeaders(reply: FastifyReply, execution: Execution<unknown>): void {
-  reply.header('x-switchyard-deployment', execution.deployment.name);
-  reply.header('x-switchyard-attempts', String(execution.attempts.length));
 }

@@ -2,12 +2,12 @@
  * The OpenAI-compatible surface: `/v1/models`, `/v1/chat/completions`, `/v1/embeddings`. Handlers
  * validate, hand the request to the router, and write what it returns.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Execution } from '../../routing/execute';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { SSE_DONE, encodeEmbeddings, isUsageOnlyChunk, sseData, type ChatRequest, type EmbeddingRequest } from '../../wire/openai';
 import { clientAbortSignal } from '../client-abort';
 import { openAIErrorEvent } from '../error-handler';
 import { writeStream, type StreamFormat } from '../stream-writer';
+import { routed } from '../usage-hooks';
 import { ChatBodySchema, EmbeddingBodySchema } from './schemas';
 
 export function registerOpenAIRoutes(app: FastifyInstance): void {
@@ -23,36 +23,32 @@ export function registerOpenAIRoutes(app: FastifyInstance): void {
     };
   });
 
-  app.post('/v1/chat/completions', { schema: { body: ChatBodySchema } }, async (request, reply) => {
+  app.post('/v1/chat/completions', { schema: { body: ChatBodySchema }, config: { usage: 'chat.completions' } }, async (request, reply) => {
     const body = request.body as ChatRequest;
-    const options = { prefer: preferHeader(request), signal: clientAbortSignal(request, reply) };
+    const options = { prefer: preferHeader(request), signal: clientAbortSignal(request, reply), cacheControl: request.headers['cache-control'] };
     if (body.stream) {
       const execution = await app.switchyard.router.chatStream(body, options);
-      setRouteHeaders(reply, execution);
-      await writeStream(reply, execution.value, sseFormat(body.stream_options?.include_usage === true), execution.deployment.provider);
+      const stream = routed(request, reply, execution);
+      await writeStream(reply, stream, sseFormat(body.stream_options?.include_usage === true), execution.deployment.provider, request.usage);
       return reply;
     }
-    const execution = await app.switchyard.router.chat(body, options);
-    setRouteHeaders(reply, execution);
-    return execution.value;
+    const completion = routed(request, reply, await app.switchyard.router.chat(body, options));
+    request.usage?.answered(completion);
+    return completion;
   });
 
-  app.post('/v1/embeddings', { schema: { body: EmbeddingBodySchema } }, async (request, reply) => {
+  app.post('/v1/embeddings', { schema: { body: EmbeddingBodySchema }, config: { usage: 'embeddings' } }, async (request, reply) => {
     const body = request.body as EmbeddingRequest;
-    const execution = await app.switchyard.router.embed(body, { prefer: preferHeader(request), signal: clientAbortSignal(request, reply) });
-    setRouteHeaders(reply, execution);
-    return encodeEmbeddings(execution.value, body.encoding_format);
+    const options = { prefer: preferHeader(request), signal: clientAbortSignal(request, reply), cacheControl: request.headers['cache-control'] };
+    const result = routed(request, reply, await app.switchyard.router.embed(body, options));
+    request.usage?.answered(result);
+    return encodeEmbeddings(result, body.encoding_format);
   });
 }
 
 function preferHeader(request: FastifyRequest): string | undefined {
   const value = request.headers['x-switchyard-prefer'];
   return Array.isArray(value) ? value[0] : value;
-}
-
-function setRouteHeaders(reply: FastifyReply, execution: Execution<unknown>): void {
-  reply.header('x-switchyard-deployment', execution.deployment.name);
-  reply.header('x-switchyard-attempts', String(execution.attempts.length));
 }
 
 /** OpenAI's SSE: `data: {chunk}` events, `data: [DONE]` at the end, the usage chunk only when asked for. */

@@ -1,0 +1,77 @@
+/**
+ * Client keys: named keys for tools, so usage is attributed and, when required, only known tools
+ * get in. Keys are shown once at creation and stored as SHA-256 hashes (they are 190-bit random
+ * strings, so a fast hash is enough; no salt or KDF is needed for secrets nobody chose).
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { Db } from './db';
+
+export interface ClientKey {
+  name: string;
+  prefix: string;
+  createdAt: number;
+  revokedAt: number | null;
+  rateLimitPerMinute: number | null;
+  allowedRoutes: string[] | null;
+}
+
+export interface ClientKeyStore {
+  create(name: string, options?: { rateLimitPerMinute?: number | null; allowedRoutes?: string[] | null }): { key: string; record: ClientKey };
+  list(): ClientKey[];
+  revoke(name: string): boolean;
+  /** The live key a token belongs to, if any. */
+  verify(token: string): ClientKey | undefined;
+}
+
+export class ClientKeyError extends Error {}
+
+interface Row {
+  name: string;
+  hash: string;
+  prefix: string;
+  created_at: number;
+  revoked_at: number | null;
+  rate_limit_per_minute: number | null;
+  allowed_routes: string | null;
+}
+
+const hash = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export function createClientKeyStore(db: Db, now: () => number = Date.now): ClientKeyStore {
+  const insert = db.prepare('INSERT INTO client_keys (name, hash, prefix, created_at, revoked_at, rate_limit_per_minute, allowed_routes) VALUES (?, ?, ?, ?, NULL, ?, ?)');
+  const all = db.prepare<[], Row>('SELECT * FROM client_keys ORDER BY created_at');
+  const revoke = db.prepare('UPDATE client_keys SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL');
+  let byHash: Map<string, ClientKey> | undefined;
+  const live = () => {
+    byHash ??= new Map(all.all().filter((r) => r.revoked_at === null).map((r) => [r.hash, fromRow(r)]));
+    return byHash;
+  };
+  return {
+    create(name, options = {}) {
+      if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) throw new ClientKeyError(`"${name}" is not a valid key name (letters, digits and . _ -, up to 64)`);
+      if (all.all().some((r) => r.name === name)) throw new ClientKeyError(`a key named "${name}" exists already`);
+      const key = `sy-${randomBytes(24).toString('base64url')}`;
+      insert.run(name, hash(key), key.slice(0, 7), now(), options.rateLimitPerMinute ?? null, options.allowedRoutes ? JSON.stringify(options.allowedRoutes) : null);
+      byHash = undefined;
+      return { key, record: fromRow(all.all().find((r) => r.name === name) as Row) };
+    },
+    list: () => all.all().map(fromRow),
+    revoke(name) {
+      const changed = revoke.run(now(), name).changes > 0;
+      byHash = undefined;
+      return changed;
+    },
+    verify: (token) => live().get(hash(token)),
+  };
+}
+
+function fromRow(r: Row): ClientKey {
+  return {
+    name: r.name,
+    prefix: r.prefix,
+    createdAt: r.created_at,
+    revokedAt: r.revoked_at,
+    rateLimitPerMinute: r.rate_limit_per_minute,
+    allowedRoutes: r.allowed_routes ? (JSON.parse(r.allowed_routes) as string[]) : null,
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * The response cache in SQLite: entries by key with a TTL, and a size cap enforced by evicting
+ * the least recently hit entries. Values are JSON; what goes in and how a key is made is decided
+ * by routing/cache-policy.ts.
+ */
+import type { Db } from './db';
+
+export interface CacheRecord {
+  deployment: string;
+  provider: string;
+  kind: string;
+  payload: unknown;
+  createdAt: number;
+}
+
+export interface CacheStats {
+  entries: number;
+  bytes: number;
+  hits: number;
+  maxBytes: number;
+}
+
+export interface ResponseCache {
+  get(key: string): CacheRecord | undefined;
+  put(key: string, record: Omit<CacheRecord, 'createdAt'>, ttlMs: number, maxBytes: number): void;
+  stats(maxBytes: number): CacheStats;
+  purge(): number;
+  pruneExpired(): void;
+}
+
+export function createResponseCache(db: Db, now: () => number): ResponseCache {
+  const select = db.prepare<[string], { payload: string; deployment: string; provider: string; kind: string; created_at: number; expires_at: number }>(
+    'SELECT payload, deployment, provider, kind, created_at, expires_at FROM response_cache WHERE key = ?',
+  );
+  const touch = db.prepare('UPDATE response_cache SET hits = hits + 1, last_hit_at = ? WHERE key = ?');
+  const remove = db.prepare('DELETE FROM response_cache WHERE key = ?');
+  const insert = db.prepare(
+    'INSERT OR REPLACE INTO response_cache (key, created_at, expires_at, last_hit_at, hits, bytes, deployment, provider, kind, payload) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?)',
+  );
+  const oldest = db.prepare<[], { key: string; bytes: number }>('SELECT key, bytes FROM response_cache ORDER BY last_hit_at LIMIT 64');
+  const totals = db.prepare<[], { entries: number; bytes: number | null; hits: number | null }>('SELECT COUNT(*) AS entries, SUM(bytes) AS bytes, SUM(hits) AS hits FROM response_cache');
+  let totalBytes = totals.get()?.bytes ?? 0;
+
+  const evict = db.transaction((maxBytes: number) => {
+    while (totalBytes > maxBytes) {
+      const victims = oldest.all();
+      if (victims.length === 0) break;
+      for (const victim of victims) {
+        remove.run(victim.key);
+        totalBytes -= victim.bytes;
+        if (totalBytes <= maxBytes * 0.9) return;
+      }
+    }
+  });
+
+  return {
+    get(key) {
+      const row = select.get(key);
+      if (!row) return undefined;
+      if (row.expires_at <= now()) {
+        remove.run(key);
+        totalBytes -= Buffer.byteLength(row.payload);
+        return undefined;
+      }
+      touch.run(now(), key);
+      return { deployment: row.deployment, provider: row.provider, kind: row.kind, payload: JSON.parse(row.payload), createdAt: row.created_at };
+    },
+    put(key, record, ttlMs, maxBytes) {
+      const payload = JSON.stringify(record.payload);
+      const bytes = Buffer.byteLength(payload);
+      if (bytes > maxBytes) return;
+      const at = now();
+      insert.run(key, at, at + ttlMs, at, bytes, record.deployment, record.provider, record.kind, payload);
+      totalBytes += bytes;
+      if (totalBytes > maxBytes) evict(maxBytes);
+    },
+    stats(maxBytes) {
+      const row = totals.get();
+      totalBytes = row?.bytes ?? 0;
+      return { entries: row?.entries ?? 0, bytes: totalBytes, hits: row?.hits ?? 0, maxBytes };
+    },
+    purge() {
+      const removed = db.prepare('DELETE FROM response_cache').run().changes;
+      totalBytes = 0;
+      return removed;
+    },
+    pruneExpired() {
+      db.prepare('DELETE FROM response_cache WHERE expires_at <= ?').run(now());
+      totalBytes = totals.get()?.bytes ?? 0;
+    },
+  };
+}

@@ -1,0 +1,48 @@
+/**
+ * What a deployment's tokens cost: its own `pricing` when set, else the maintained price table of
+ * @pydantic/genai-prices (looked up once per deployment: a lookup costs ~35 us), else unknown.
+ * Local (Ollama) deployments cost 0, and also get a "would have cost" at the comparison price.
+ */
+import { calcPrice } from '@pydantic/genai-prices';
+import type { DeploymentConfig, ProviderConfig, Settings } from '../config/schema';
+
+export interface Price {
+  inputPerMTok: number;
+  outputPerMTok: number;
+  source: 'config' | 'price table' | 'local' | 'unknown';
+}
+
+/** When the user names none: a widely used small cloud model, so "saved by local" means something. */
+export const DEFAULT_COMPARISON = { label: 'gpt-4.1-mini', inputPerMTok: 0.4, outputPerMTok: 1.6 };
+
+const memo = new Map<string, Price>();
+
+export function priceOf(deployment: DeploymentConfig, provider: ProviderConfig | undefined): Price {
+  if (deployment.pricing) return { ...deployment.pricing, source: 'config' };
+  if (provider?.kind === 'ollama') return { inputPerMTok: 0, outputPerMTok: 0, source: 'local' };
+  const key = `${provider?.baseUrl ?? ''}\u0000${deployment.model}`;
+  let price = memo.get(key);
+  if (!price) {
+    const found = lookup(deployment.model, provider?.baseUrl);
+    price = found ? { ...found, source: 'price table' } : { inputPerMTok: 0, outputPerMTok: 0, source: 'unknown' };
+    memo.set(key, price);
+  }
+  return price;
+}
+
+function lookup(model: string, baseUrl: string | undefined): { inputPerMTok: number; outputPerMTok: number } | undefined {
+  try {
+    const result = calcPrice({ input_tokens: 1_000_000, output_tokens: 1_000_000 }, model, baseUrl ? { providerApiUrl: baseUrl } : undefined) ?? calcPrice({ input_tokens: 1_000_000, output_tokens: 1_000_000 }, model);
+    return result ? { inputPerMTok: result.input_price, outputPerMTok: result.output_price } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function cost(price: { inputPerMTok: number; outputPerMTok: number }, inputTokens: number, outputTokens: number): number {
+  return (inputTokens * price.inputPerMTok + outputTokens * price.outputPerMTok) / 1_000_000;
+}
+
+export function comparisonPrice(settings: Settings | undefined) {
+  return settings?.usage?.compareWith ?? DEFAULT_COMPARISON;
+}

@@ -1,0 +1,165 @@
+/**
+ * One usage row per client request. A `RequestUsage` follows a request from its arrival to the
+ * moment just before its last byte is written, gathering the routing outcome, tokens (the
+ * upstream's, or estimated and flagged), cost and timings, then writes the row once, synchronously,
+ * so a client that has the whole answer is never missing from the log, even after a SIGKILL.
+ */
+import { isGatewayError } from '../errors';
+import type { Catalog } from '../routing/catalog';
+import { ExecutionError, type Execution } from '../routing/execute';
+import type { UsageLog, UsageRow } from '../store/usage-log';
+import type { ChatCompletion, ChatCompletionChunk, CreateEmbeddingResponse } from '../wire/openai';
+import { comparisonPrice, cost, priceOf } from './pricing';
+import { estimateTokens, promptText } from './tokens';
+
+export interface UsageDeps {
+  log: UsageLog;
+  catalog: () => Catalog;
+  now: () => number;
+}
+
+interface Tokens {
+  input: number;
+  output: number;
+}
+
+export class RequestUsage {
+  private model = '';
+  private stream = false;
+  private body: unknown;
+  private execution: Execution<unknown> | undefined;
+  private attempts: Execution<unknown>['attempts'] = [];
+  private upstreamTokens: Tokens | undefined;
+  private text = '';
+  private ttftMs: number | null = null;
+  private errorClass: string | null = null;
+  private committed = false;
+  private readonly started = process.hrtime.bigint();
+  private readonly at: number;
+  clientKey = 'anonymous';
+
+  constructor(
+    private readonly id: string,
+    private readonly endpoint: string,
+    private readonly deps: UsageDeps,
+  ) {
+    this.at = deps.now();
+  }
+
+  /** The parsed request body (model, stream, and for estimates and body logging). */
+  request(body: unknown): void {
+    const b = body as { model?: unknown; stream?: unknown } | undefined;
+    this.body = body;
+    this.model = typeof b?.model === 'string' ? b.model : typeof (b as { name?: unknown })?.name === 'string' ? String((b as { name: string }).name) : '';
+    // Ollama streams unless told not to; OpenAI streams only when asked.
+    this.stream = this.endpoint.startsWith('ollama.') ? b?.stream !== false && this.endpoint !== 'ollama.embed' : b?.stream === true;
+  }
+
+  served(execution: Execution<unknown>): void {
+    this.execution = execution;
+    this.attempts = execution.attempts;
+  }
+
+  /** A whole answer (not streamed). */
+  answered(value: ChatCompletion | CreateEmbeddingResponse): void {
+    const usage = value.usage as { prompt_tokens?: number; completion_tokens?: number } | undefined;
+    if (usage && typeof usage.prompt_tokens === 'number') this.upstreamTokens = { input: usage.prompt_tokens, output: usage.completion_tokens ?? 0 };
+    if ('choices' in value) this.text = value.choices.map((c) => c.message?.content ?? '').join('');
+    this.ttftMs ??= this.elapsedMs();
+  }
+
+  /** One chunk of a streamed answer. */
+  chunk(chunk: ChatCompletionChunk): void {
+    if (chunk.usage) this.upstreamTokens = { input: chunk.usage.prompt_tokens, output: chunk.usage.completion_tokens };
+    for (const choice of chunk.choices) {
+      const content = choice.delta?.content;
+      if (content) {
+        this.ttftMs ??= this.elapsedMs();
+        this.text += content;
+      }
+    }
+  }
+
+  failed(error: unknown, failureClass?: string): void {
+    if (error instanceof ExecutionError) this.attempts = error.attempts;
+    this.errorClass = failureClass ?? errorClassOf(error);
+  }
+
+  /** Writes the row; later calls do nothing. */
+  commit(status: number): void {
+    if (this.committed) return;
+    this.committed = true;
+    const catalog = this.deps.catalog();
+    const execution = this.execution;
+    const deployment = execution?.deployment;
+    const provider = deployment ? catalog.providers.get(deployment.provider)?.config : undefined;
+    const cached = execution?.cache === 'hit';
+    const tokens = this.tokens(status);
+    let paid = 0;
+    let wouldCost = 0;
+    if (deployment && tokens) {
+      const price = priceOf(deployment, provider);
+      const reference = price.source === 'local' ? comparisonPrice(catalog.config.settings) : price;
+      wouldCost = cost(reference, tokens.input, tokens.output);
+      paid = cached || price.source === 'local' ? 0 : cost(price, tokens.input, tokens.output);
+    }
+    const row: UsageRow = {
+      id: this.id,
+      at: this.at,
+      endpoint: this.endpoint,
+      clientKey: this.clientKey,
+      model: this.model,
+      route: catalog.routes.has(this.model) ? this.model : null,
+      deployment: deployment?.name ?? null,
+      provider: deployment?.provider ?? null,
+      status,
+      errorClass: this.errorClass ?? (status >= 400 ? 'http_' + status : null),
+      attempts: this.attempts.map((a) => ({ ...a })),
+      fallback: this.attempts.some((a) => a.outcome === 'failed') && this.attempts.at(-1)?.outcome === 'ok',
+      stream: this.stream,
+      cached,
+      inputTokens: tokens?.input ?? null,
+      outputTokens: tokens?.output ?? null,
+      tokensEstimated: tokens !== undefined && this.upstreamTokens === undefined,
+      cost: paid,
+      wouldCost,
+      saved: wouldCost - paid,
+      ttftMs: this.ttftMs,
+      totalMs: this.elapsedMs(),
+    };
+    const settings = catalog.config.settings?.usage;
+    const bodies = settings?.logBodies ? { request: JSON.stringify(this.body ?? null), response: this.text } : undefined;
+    this.deps.log.record(row, bodies);
+  }
+
+  private tokens(status: number): Tokens | undefined {
+    if (this.upstreamTokens) return this.upstreamTokens;
+    if (!this.execution || status >= 400) return undefined;
+    const body = this.body as { messages?: { content?: unknown }[]; input?: unknown; prompt?: unknown } | undefined;
+    const input = body?.messages ? promptText(body.messages) : typeof body?.prompt === 'string' ? body.prompt : Array.isArray(body?.input) ? body.input.join('\n') : String(body?.input ?? '');
+    return { input: estimateTokens(input), output: estimateTokens(this.text) };
+  }
+
+  private elapsedMs(): number {
+    return Number(process.hrtime.bigint() - this.started) / 1e6;
+  }
+}
+
+/** The usage log's error classes: a failure class where one attempt decided it, else the gateway's own code. */
+function errorClassOf(error: unknown): string {
+  if (error instanceof ExecutionError) {
+    if (error.wireCode === 'client_closed') return 'client_closed';
+    if (error.code === 'no_deployment_available') return 'none_available';
+    if (error.code === 'all_deployments_rate_limited') return 'rate_limited';
+    if (error.status === 504) return 'timeout';
+    const last = error.attempts.at(-1);
+    if (last?.failure) return last.failure;
+  }
+  if (isGatewayError(error)) return error.wireCode ?? error.code;
+  return 'internal_error';
+}
+
+export function createUsageRecorder(deps: UsageDeps) {
+  return { begin: (id: string, endpoint: string) => new RequestUsage(id, endpoint, deps) };
+}
+export type UsageRecorder = ReturnType<typeof createUsageRecorder>;
