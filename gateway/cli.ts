@@ -5,7 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { formatIssues, validateConfig } from './config/validate';
+import { ClientKeyError, createClientKeyStore } from './store/client-keys';
 import { createConfigStore } from './store/config-store';
+import { createUsageLog } from './store/usage-log';
+import { exportLines } from './usage/export';
 import { openDatabase } from './store/db';
 import { ConfigError, createGateway, VERSION } from './gateway';
 import { DEFAULT_HOST, DEFAULT_PORT, defaultDataDir } from './paths';
@@ -18,6 +21,12 @@ Usage:
   switchyard export [--data-dir DIR]            print the stored config as JSON
   switchyard import FILE [--data-dir DIR]       validate FILE and make it the stored config
   switchyard check FILE                         validate FILE, change nothing
+  switchyard usage export [--data-dir DIR] [--format csv|json] [--since ISO-8601]
+                                                write the usage log to stdout
+  switchyard keys create NAME [--rpm N] [--routes a,b] [--data-dir DIR]
+                                                make a client key (shown once)
+  switchyard keys list [--data-dir DIR]         list client keys (names and prefixes)
+  switchyard keys revoke NAME [--data-dir DIR]  revoke a client key
 
 Environment: SWITCHYARD_PORT (default ${DEFAULT_PORT}), SWITCHYARD_HOME (data dir), OLLAMA_HOST, OPENAI_API_KEY.
 `;
@@ -34,6 +43,10 @@ export async function main(argv: string[], io: Output = { out: (t) => process.st
       port: { type: 'string' },
       'data-dir': { type: 'string' },
       config: { type: 'string' },
+      format: { type: 'string' },
+      since: { type: 'string' },
+      rpm: { type: 'string' },
+      routes: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -78,6 +91,10 @@ export async function main(argv: string[], io: Output = { out: (t) => process.st
       io.out(`Imported ${file} into ${dataDir}; a running gateway on this data dir applies it within 2 s\n`);
       return 0;
     }
+    case 'usage':
+      return usageCommand(positionals, values, dataDir, io);
+    case 'keys':
+      return keysCommand(positionals, values, dataDir, io);
     case undefined:
     case 'help':
     case '--help':
@@ -169,4 +186,71 @@ async function serve(args: { host: string | undefined; port: string | undefined;
   io.out('Stopping...\n');
   await gateway.stop();
   return 0;
+}
+
+async function usageCommand(positionals: string[], values: { format?: string; since?: string }, dataDir: string, io: Output): Promise<number> {
+  if (positionals[0] !== 'export') {
+    io.err('Usage: switchyard usage export [--data-dir DIR] [--format csv|json] [--since ISO-8601]\n');
+    return 2;
+  }
+  const format = values.format ?? 'csv';
+  if (format !== 'csv' && format !== 'json') {
+    io.err(`Unknown format "${format}": use csv or json\n`);
+    return 2;
+  }
+  const since = values.since === undefined ? undefined : Date.parse(values.since);
+  if (since !== undefined && !Number.isFinite(since)) {
+    io.err(`--since "${values.since}" is not an ISO-8601 date or time (e.g. 2026-11-01 or 2026-11-01T08:00:00Z)\n`);
+    return 2;
+  }
+  const db = openDatabase(dataDir);
+  try {
+    for (const line of exportLines(createUsageLog(db).iterate(since === undefined ? {} : { since }), format)) io.out(line);
+  } finally {
+    db.close();
+  }
+  return 0;
+}
+
+function keysCommand(positionals: string[], values: { rpm?: string; routes?: string }, dataDir: string, io: Output): number {
+  const [action, name] = positionals;
+  const db = openDatabase(dataDir);
+  try {
+    const keys = createClientKeyStore(db);
+    if (action === 'list') {
+      for (const key of keys.list()) {
+        io.out(`${key.name}\t${key.prefix}...\t${key.revokedAt ? `revoked ${new Date(key.revokedAt).toISOString()}` : 'active'}\t${key.rateLimitPerMinute ? `${key.rateLimitPerMinute}/min` : 'no limit'}\t${key.allowedRoutes?.join(',') ?? 'all routes'}\n`);
+      }
+      return 0;
+    }
+    if (action === 'create' && name) {
+      const rpm = values.rpm === undefined ? null : Number(values.rpm);
+      if (rpm !== null && (!Number.isInteger(rpm) || rpm < 1)) {
+        io.err(`--rpm "${values.rpm}" is not a whole number of requests per minute\n`);
+        return 2;
+      }
+      const { key } = keys.create(name, { rateLimitPerMinute: rpm, allowedRoutes: values.routes ? values.routes.split(',').map((r) => r.trim()).filter(Boolean) : null });
+      io.out(`${key}\n`);
+      io.err(`Created client key "${name}". It is shown only now: store it in your tool's settings.\n`);
+      return 0;
+    }
+    if (action === 'revoke' && name) {
+      if (!keys.revoke(name)) {
+        io.err(`No active key is named "${name}"\n`);
+        return 1;
+      }
+      io.out(`Revoked "${name}"\n`);
+      return 0;
+    }
+    io.err('Usage: switchyard keys create NAME [--rpm N] [--routes a,b] | keys list | keys revoke NAME\n');
+    return 2;
+  } catch (error) {
+    if (error instanceof ClientKeyError) {
+      io.err(`${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    db.close();
+  }
 }

@@ -21,7 +21,8 @@ export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const wire = toWireError(error);
     if (error instanceof ExecutionError) reply.header('x-switchyard-attempts', String(error.attempts.length));
-    request.usage?.failed(error);
+    // Routing failures carry their own failure class; anything else is logged under its wire code.
+    request.usage?.failed(error, error instanceof ExecutionError ? undefined : (wire.code ?? undefined));
     if (wire.status >= 500 && !isGatewayError(error)) request.log.error({ err: error }, 'unhandled error');
     sendError(request, reply, wire);
   });

@@ -14,6 +14,8 @@ export interface FakeOpenAIOptions {
   /** Milliseconds before the response headers. */
   firstByteDelayMs?: number;
   promptTokens?: number;
+  /** Behave like servers that report no usage at all. */
+  omitUsage?: boolean;
 }
 
 export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<FakeServer> {
@@ -64,7 +66,7 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
       created: CREATED,
       model: body.model,
       choices: [{ index: 0, message, logprobs: null, finish_reason: answer.toolCall ? 'tool_calls' : 'stop' }],
-      usage,
+      ...(options.omitUsage ? {} : { usage }),
       service_tier: 'default',
       system_fingerprint: 'fp_fake',
     });
@@ -86,7 +88,7 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
     for (const word of wordsOf(answer.content)) events.push({ ...base, choices: [{ index: 0, delta: { content: word }, logprobs: null, finish_reason: null }] });
   }
   events.push({ ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: answer.toolCall ? 'tool_calls' : 'stop' }] });
-  if (includeUsage) {
+  if (includeUsage && !options.omitUsage) {
     for (const event of events) (event as Record<string, unknown>).usage = null;
     events.push({ ...base, choices: [], usage });
   }

@@ -1,0 +1,55 @@
+/**
+ * Usage export as CSV or JSON, written row by row (a million rows never sit in memory). CSV cells
+ * cannot start a formula (=, +, -, @, tab, CR get a leading apostrophe, as OWASP advises for CSV
+ * injection) and carry no control characters.
+ */
+import type { UsageRow } from '../store/usage-log';
+
+export type ExportFormat = 'csv' | 'json';
+
+const COLUMNS: [string, (r: UsageRow) => unknown][] = [
+  ['request_id', (r) => r.id],
+  ['time', (r) => new Date(r.at).toISOString()],
+  ['endpoint', (r) => r.endpoint],
+  ['client_key', (r) => r.clientKey],
+  ['model', (r) => r.model],
+  ['route', (r) => r.route],
+  ['deployment', (r) => r.deployment],
+  ['provider', (r) => r.provider],
+  ['status', (r) => r.status],
+  ['error_class', (r) => r.errorClass],
+  ['attempts', (r) => r.attempts.map((a) => `${a.deployment}:${a.outcome}${a.failure ? `:${a.failure}` : ''}${a.status ? `:${a.status}` : ''}`).join(' > ')],
+  ['fallback', (r) => r.fallback],
+  ['stream', (r) => r.stream],
+  ['cached', (r) => r.cached],
+  ['input_tokens', (r) => r.inputTokens],
+  ['output_tokens', (r) => r.outputTokens],
+  ['tokens_estimated', (r) => r.tokensEstimated],
+  ['cost_usd', (r) => r.cost],
+  ['would_cost_usd', (r) => r.wouldCost],
+  ['saved_usd', (r) => r.saved],
+  ['ttft_ms', (r) => (r.ttftMs === null ? null : Math.round(r.ttftMs * 10) / 10)],
+  ['total_ms', (r) => Math.round(r.totalMs * 10) / 10],
+];
+
+export function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  let text = String(value).replace(/[\u0000-\u001f\u007f]/g, ' ');
+  if (/^[=+\-@\t\r]/.test(String(value))) text = `'${text}`;
+  return /[",\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function* exportLines(rows: Iterable<UsageRow>, format: ExportFormat): Generator<string> {
+  if (format === 'csv') {
+    yield `${COLUMNS.map(([name]) => name).join(',')}\n`;
+    for (const row of rows) yield `${COLUMNS.map(([, get]) => csvCell(get(row))).join(',')}\n`;
+    return;
+  }
+  yield '[';
+  let first = true;
+  for (const row of rows) {
+    yield `${first ? '\n' : ',\n'}${JSON.stringify(row)}`;
+    first = false;
+  }
+  yield '\n]\n';
+}

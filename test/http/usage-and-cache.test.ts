@@ -1,0 +1,318 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { Ollama } from 'ollama';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { UsageRow } from '../../gateway/store/usage-log';
+import type { FakeServer } from '../support/fake-server';
+import { startFakeOllama } from '../support/fake-ollama';
+import { startFakeOpenAI } from '../support/fake-openai';
+import { startGateway, twoTierConfig, type Harness } from '../support/harness';
+
+let ollama: FakeServer;
+let openai: FakeServer;
+let h: Harness;
+let clock = Date.parse('2026-11-23T10:00:00Z');
+
+const config = (settings: Record<string, unknown> = {}, routeExtras: Record<string, unknown> = {}) => ({ ...twoTierConfig({ ollama: ollama.url, openai: openai.url }, routeExtras), settings });
+
+beforeAll(async () => {
+  ollama = await startFakeOllama();
+  openai = await startFakeOpenAI();
+  h = await startGateway(config(), { now: () => clock });
+});
+afterAll(async () => {
+  await h.stop();
+  await Promise.all([ollama.stop(), openai.stop()]);
+});
+beforeEach(async () => {
+  await Promise.all([ollama.reset(), openai.reset()]);
+  h.gateway.applyConfig(config(), 'test');
+  h.gateway.cache.purge();
+  for (const d of h.gateway.config().deployments) h.gateway.breakers.reset(d.name);
+  clock += 3_600_000;
+});
+
+function rows(since = clock): UsageRow[] {
+  return [...h.gateway.usage.iterate({ since })];
+}
+
+async function chat(body: Record<string, unknown>, headers: Record<string, string> = {}) {
+  const res = await fetch(`${h.baseUrl}/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ messages: [{ role: 'user', content: 'hello there' }], ...body }),
+  });
+  return { res, text: await res.text() };
+}
+
+describe('usage log', () => {
+  it('writes exactly one row per request, whose attempts add up to what the upstreams received', async () => {
+    await chat({ model: 'default' }); // ok
+    await ollama.setMode({ kind: 'status', status: 500 });
+    await chat({ model: 'default' }); // fallback
+    await openai.setMode({ kind: 'status', status: 429, retryAfter: '5' });
+    await ollama.setMode({ kind: 'status', status: 429, retryAfter: '5' });
+    await chat({ model: 'default' }); // all rate limited
+    h.gateway.breakers.reset('llama');
+    h.gateway.breakers.reset('mini');
+    await ollama.setMode({ kind: 'status', status: 500 });
+    await openai.setMode({ kind: 'status', status: 500 });
+    await chat({ model: 'default', stream: true }); // all failed, streaming
+    await chat({ model: 'nope' }); // unknown model
+    await chat({ model: 'default', messages: 'x' }); // invalid body
+
+    const logged = rows();
+    expect(logged).toHaveLength(6);
+    expect(logged.map((r) => [r.status, r.errorClass, r.deployment, r.fallback])).toEqual([
+      [200, null, 'llama', false],
+      [200, null, 'mini', true],
+      [429, 'rate_limited', null, false],
+      [503, 'upstream_5xx', null, false],
+      [404, 'model_not_found', null, false],
+      [400, 'invalid_request', null, false],
+    ]);
+    const attempts = logged.reduce((n, r) => n + r.attempts.length, 0);
+    expect(attempts).toBe(ollama.requests.length + openai.requests.length);
+    expect(logged[1]?.attempts.map((a) => [a.deployment, a.outcome, a.failure ?? null, a.status ?? null])).toEqual([
+      ['llama', 'failed', 'upstream_5xx', 500],
+      ['mini', 'ok', null, null],
+    ]);
+  });
+
+  it('records the tokens the upstream reported, the cost from pricing, and what local saved', async () => {
+    await chat({ model: 'mini' });
+    await chat({ model: 'llama', stream: true });
+    const [cloud, local] = rows();
+    expect(cloud).toMatchObject({ deployment: 'mini', provider: 'cloud', inputTokens: 12, outputTokens: 3, tokensEstimated: false, stream: false });
+    expect(cloud?.cost).toBeCloseTo((12 * 0.4 + 3 * 1.6) / 1e6, 12);
+    expect(cloud?.wouldCost).toBeCloseTo(cloud?.cost ?? -1, 12);
+    expect(local).toMatchObject({ deployment: 'llama', inputTokens: 12, outputTokens: 3, tokensEstimated: false, stream: true, cost: 0 });
+    expect(local?.wouldCost).toBeCloseTo((12 * 0.4 + 3 * 1.6) / 1e6, 12); // at the default comparison price
+    expect(local?.saved).toBeCloseTo(local?.wouldCost ?? -1, 12);
+    expect(local?.ttftMs).toBeGreaterThan(0);
+    expect(local?.totalMs).toBeGreaterThanOrEqual(local?.ttftMs ?? 0);
+  });
+
+  it('estimates tokens, and says so, when the upstream reports none', async () => {
+    const silent = await startFakeOpenAI({ omitUsage: true });
+    try {
+      h.gateway.applyConfig({ ...twoTierConfig({ ollama: ollama.url, openai: silent.url }) }, 'test');
+      await chat({ model: 'mini', messages: [{ role: 'user', content: 'count these five words' }] });
+      const [row] = rows();
+      expect(row?.tokensEstimated).toBe(true);
+      expect(row?.inputTokens).toBeGreaterThan(0);
+      expect(row?.outputTokens).toBeGreaterThan(0);
+    } finally {
+      await silent.stop();
+    }
+  });
+
+  it('gives the Ollama-compatible path the same rows', async () => {
+    const client = new Ollama({ host: h.url });
+    await client.chat({ model: 'default', messages: [{ role: 'user', content: 'a b' }], stream: false });
+    await ollama.setMode({ kind: 'status', status: 500 });
+    for await (const _ of await client.chat({ model: 'default', messages: [{ role: 'user', content: 'a b' }], stream: true })) void _;
+    const [first, second] = rows();
+    expect(first).toMatchObject({ endpoint: 'ollama.chat', model: 'default', route: 'default', deployment: 'llama', inputTokens: 12, outputTokens: 3, stream: false, status: 200 });
+    expect(second).toMatchObject({ endpoint: 'ollama.chat', deployment: 'mini', fallback: true, stream: true, inputTokens: 12, outputTokens: 3 });
+    expect(second?.attempts).toHaveLength(2);
+  });
+
+  it('keeps no prompt or answer text unless body logging is on', async () => {
+    const secret = `sentinel-${randomUUID()}`;
+    await chat({ model: 'default', temperature: 0.7, messages: [{ role: 'user', content: secret }] });
+    await new Promise((r) => setTimeout(r, 50));
+    const found = () =>
+      readdirSync(h.dataDir).some((file) => {
+        try {
+          return readFileSync(join(h.dataDir, file)).includes(secret);
+        } catch {
+          return false;
+        }
+      });
+    expect(found()).toBe(false);
+
+    h.gateway.applyConfig(config({ usage: { logBodies: true } }), 'test');
+    await chat({ model: 'default', temperature: 0.7, messages: [{ role: 'user', content: secret }] });
+    expect(found()).toBe(true);
+    const [, logged] = rows();
+    expect(h.gateway.usage.body(logged?.id ?? '')?.request).toContain(secret);
+  });
+
+  it('prunes rows past the retention', async () => {
+    await chat({ model: 'default' });
+    expect(rows(0).length).toBeGreaterThan(0);
+    clock += 91 * 86_400_000;
+    h.gateway.prune();
+    expect(rows(0)).toHaveLength(0);
+  });
+
+  it('exports CSV that cannot inject a formula, and JSON with every attempt', async () => {
+    await chat({ model: '=HYPERLINK("http://evil.example","click")' });
+    await chat({ model: 'default' });
+    const env = { ...process.env, OLLAMA_HOST: '127.0.0.1:9' };
+    const bin = join(import.meta.dirname, '..', '..', 'bin', 'switchyard.js');
+    const since = new Date(clock).toISOString();
+    const csv = spawnSync(process.execPath, [bin, 'usage', 'export', '--data-dir', h.dataDir, '--format', 'csv', '--since', since], { env, encoding: 'utf8' });
+    expect(csv.status).toBe(0);
+    const lines = csv.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^request_id,time,endpoint,client_key,model,/);
+    expect(lines).toHaveLength(3);
+    expect(lines[1]).toContain(`"'=HYPERLINK(""http://evil.example"",""click"")"`);
+    expect(lines.every((l) => !/,=/.test(l))).toBe(true);
+    const json = spawnSync(process.execPath, [bin, 'usage', 'export', '--data-dir', h.dataDir, '--format', 'json', '--since', since], { env, encoding: 'utf8' });
+    const exported = JSON.parse(json.stdout);
+    expect(exported).toHaveLength(2);
+    expect(exported[1].attempts).toEqual([expect.objectContaining({ deployment: 'llama', outcome: 'ok' })]);
+  });
+});
+
+describe('response cache', () => {
+  it('answers a repeated temperature-0 request from the cache: free, logged as a hit, upstream not called', async () => {
+    const first = await chat({ model: 'cloud-first', temperature: 0 });
+    expect(first.res.headers.get('x-switchyard-cache')).toBe('miss');
+    const second = await chat({ model: 'cloud-first', temperature: 0, user: 'someone-else' });
+    expect(second.res.headers.get('x-switchyard-cache')).toBe('hit');
+    expect(JSON.parse(second.text)).toEqual(JSON.parse(first.text));
+    expect(openai.requests).toHaveLength(1);
+    const [, hit] = rows();
+    expect(hit).toMatchObject({ cached: true, cost: 0, deployment: 'mini', inputTokens: 12, attempts: [] });
+    expect(hit?.saved).toBeGreaterThan(0);
+  });
+
+  it('replays a cached stream chunk by chunk with the same text, ending with [DONE], without the upstream', async () => {
+    const first = await chat({ model: 'default', temperature: 0, stream: true, messages: [{ role: 'user', content: 'one two three four' }] });
+    const second = await chat({ model: 'default', temperature: 0, stream: true, messages: [{ role: 'user', content: 'one two three four' }] });
+    expect(second.res.headers.get('x-switchyard-cache')).toBe('hit');
+    expect(second.text).toBe(first.text);
+    expect(second.text.endsWith('data: [DONE]\n\n')).toBe(true);
+    expect(second.text.split('\n\n').length).toBeGreaterThan(4);
+    expect(ollama.requests).toHaveLength(1);
+  });
+
+  it('serves a stream from a JSON entry and JSON from a stream entry', async () => {
+    await chat({ model: 'default', temperature: 0, messages: [{ role: 'user', content: 'json first' }] });
+    const streamed = await chat({ model: 'default', temperature: 0, stream: true, messages: [{ role: 'user', content: 'json first' }] });
+    expect(streamed.res.headers.get('x-switchyard-cache')).toBe('hit');
+    const text = streamed.text.split('\n\n').filter((e) => e.startsWith('data: {')).map((e) => JSON.parse(e.slice(6)).choices[0]?.delta.content ?? '').join('');
+    expect(text).toBe('Echo: json first');
+
+    await chat({ model: 'default', temperature: 0, stream: true, messages: [{ role: 'user', content: 'stream first' }] });
+    const whole = await chat({ model: 'default', temperature: 0, messages: [{ role: 'user', content: 'stream first' }] });
+    expect(whole.res.headers.get('x-switchyard-cache')).toBe('hit');
+    expect(JSON.parse(whole.text).choices[0].message.content).toBe('Echo: stream first');
+    expect(ollama.requests).toHaveLength(2);
+  });
+
+  it('never caches a truncated stream', async () => {
+    await openai.setMode({ kind: 'truncated', chunks: 2 });
+    await chat({ model: 'mini', temperature: 0, stream: true });
+    await openai.setMode({ kind: 'healthy' });
+    const again = await chat({ model: 'mini', temperature: 0, stream: true });
+    expect(again.res.headers.get('x-switchyard-cache')).toBe('miss');
+    expect(openai.requests).toHaveLength(2);
+  });
+
+  it('is bypassed by Cache-Control no-cache and no-store, and by a non-zero temperature', async () => {
+    await chat({ model: 'mini', temperature: 0 });
+    expect((await chat({ model: 'mini', temperature: 0 }, { 'cache-control': 'no-cache' })).res.headers.get('x-switchyard-cache')).toBe('bypass');
+    expect((await chat({ model: 'mini', temperature: 0 }, { 'cache-control': 'no-store' })).res.headers.get('x-switchyard-cache')).toBe('bypass');
+    expect((await chat({ model: 'mini', temperature: 0.5 })).res.headers.get('x-switchyard-cache')).toBe('bypass');
+    expect(openai.requests).toHaveLength(4);
+  });
+
+  it('caches every request of a route that opts in, and expires entries after the TTL', async () => {
+    h.gateway.applyConfig(config({ cache: { ttlSeconds: 60 } }, { cache: true }), 'test');
+    await chat({ model: 'default', temperature: 0.9 });
+    expect((await chat({ model: 'default', temperature: 0.9 })).res.headers.get('x-switchyard-cache')).toBe('hit');
+    clock += 61_000;
+    expect((await chat({ model: 'default', temperature: 0.9 })).res.headers.get('x-switchyard-cache')).toBe('miss');
+    expect(ollama.requests).toHaveLength(2);
+  });
+
+  it('caches embeddings', async () => {
+    for (let i = 0; i < 2; i++) await h.openai.embeddings.create({ model: 'cloud-embed', input: 'same', encoding_format: 'float' });
+    expect(openai.requests).toHaveLength(1);
+  });
+
+  it('evicts the least recently used entries past its size cap', async () => {
+    const cache = h.gateway.cache;
+    const big = 'x'.repeat(300 * 1024);
+    for (let i = 0; i < 5; i++) {
+      clock += 1000;
+      cache.put(`k${i}`, { deployment: 'd', provider: 'p', kind: 'chat', payload: { big } }, 60_000, 1024 * 1024);
+    }
+    const stats = cache.stats(1024 * 1024);
+    expect(stats.bytes).toBeLessThanOrEqual(1024 * 1024);
+    expect(cache.get('k0')).toBeUndefined();
+    expect(cache.get('k4')).toBeDefined();
+  });
+});
+
+describe('client keys', () => {
+  it('attributes requests to a known key, and to "anonymous" for any other bearer', async () => {
+    const { key } = h.gateway.keys.create(`editor-${randomUUID().slice(0, 8)}`);
+    await chat({ model: 'default' }, { authorization: `Bearer ${key}` });
+    await chat({ model: 'default' }, { authorization: 'Bearer whatever' });
+    const [known, other] = rows();
+    expect(known?.clientKey).toMatch(/^editor-/);
+    expect(other?.clientKey).toBe('anonymous');
+  });
+
+  it('requires a valid, unrevoked key when the setting is on', async () => {
+    const name = `agent-${randomUUID().slice(0, 8)}`;
+    const { key } = h.gateway.keys.create(name);
+    h.gateway.applyConfig(config({ clientKeys: { required: true } }), 'test');
+    const missing = await chat({ model: 'default' });
+    expect(missing.res.status).toBe(401);
+    expect(JSON.parse(missing.text).error.code).toBe('invalid_api_key');
+    expect((await chat({ model: 'default' }, { authorization: `Bearer ${key}` })).res.status).toBe(200);
+    expect((await chat({ model: 'default' }, { 'x-api-key': key })).res.status).toBe(200);
+    h.gateway.keys.revoke(name);
+    expect((await chat({ model: 'default' }, { authorization: `Bearer ${key}` })).res.status).toBe(401);
+    expect(ollama.requests).toHaveLength(2);
+  });
+
+  it('limits a key to its requests per minute, with Retry-After', async () => {
+    const { key } = h.gateway.keys.create(`ci-${randomUUID().slice(0, 8)}`, { rateLimitPerMinute: 2 });
+    const auth = { authorization: `Bearer ${key}` };
+    expect((await chat({ model: 'default' }, auth)).res.status).toBe(200);
+    expect((await chat({ model: 'default' }, auth)).res.status).toBe(200);
+    const limited = await chat({ model: 'default' }, auth);
+    expect(limited.res.status).toBe(429);
+    expect(Number(limited.res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    clock += 30_000;
+    expect((await chat({ model: 'default' }, auth)).res.status).toBe(200);
+  });
+
+  it('refuses models outside the routes a key may use', async () => {
+    const { key } = h.gateway.keys.create(`scoped-${randomUUID().slice(0, 8)}`, { allowedRoutes: ['cloud-first'] });
+    const auth = { authorization: `Bearer ${key}` };
+    expect((await chat({ model: 'cloud-first' }, auth)).res.status).toBe(200);
+    const refused = await chat({ model: 'default' }, auth);
+    expect(refused.res.status).toBe(403);
+    expect(JSON.parse(refused.text).error).toMatchObject({ code: 'model_not_allowed', param: 'model' });
+  });
+
+  it('are stored hashed: the key itself is nowhere in the data dir', async () => {
+    const { key } = h.gateway.keys.create(`hashed-${randomUUID().slice(0, 8)}`);
+    const files = readdirSync(h.dataDir).map((f) => readFileSync(join(h.dataDir, f)));
+    expect(files.some((content) => content.includes(key))).toBe(false);
+  });
+
+  it('are required whenever the gateway listens beyond loopback', async () => {
+    const exposed = await startGateway(config(), { host: '0.0.0.0' });
+    try {
+      const res = await fetch(`http://127.0.0.1:${exposed.port}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'default', messages: [{ role: 'user', content: 'x' }] }),
+      });
+      expect(res.status).toBe(401);
+    } finally {
+      await exposed.stop();
+    }
+  });
+});
