@@ -11,6 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client, Pool } from 'undici';
+import { benchUsage } from './usage';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const SEQ = Number(process.env.BENCH_SEQ ?? 1500);
@@ -141,6 +142,9 @@ async function main(): Promise<void> {
   ];
   const rows = measures.map(([measure, value]) => row(measure, value('direct'), value('forwarder'), value('switchyard')));
   rows.push(row('fallback over a dead primary p50 (us)', median(s('fallback:switchyard')), Number.NaN, median(s('fallback:dead primary'))));
+  stopChildren();
+  process.stderr.write('usage log: filling a log for the query timings...\n');
+  const usage = benchUsage();
   const report = {
     date: new Date().toISOString(),
     node: process.version,
@@ -148,6 +152,7 @@ async function main(): Promise<void> {
     requestsPerLatencySample: SEQ,
     rows,
     faults: faultRows,
+    usage,
   };
   mkdirSync(join(here, 'results'), { recursive: true });
   writeFileSync(join(here, 'results', 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
@@ -159,6 +164,9 @@ async function main(): Promise<void> {
   }
   console.log(`\n| fault scenario (64 connections) | requests/s | gateway RSS before -> after (MiB) |\n|---|---|---|`);
   for (const f of faultRows) console.log(`| ${f.scenario} | ${f.requestsPerSecond.toFixed(0)} | ${f.rssMiBBefore.toFixed(0)} -> ${f.rssMiBAfter.toFixed(0)} |`);
+  console.log(`\nusage log: ${usage.insertMicros.toFixed(1)} us per logged request (one synchronous WAL transaction; included in the Switchyard figures above)`);
+  console.log(`\n| usage query over ${usage.rows.toLocaleString('en-US')} rows | ms |\n|---|---|`);
+  for (const q of usage.queries) console.log(`| ${q.name} | ${q.ms.toFixed(1)} |`);
   console.log('\ndirect: straight to the upstream. bare forwarder: http server + pooled undici, no routing (bench/forwarder.ts).');
   console.log('fallback row: "direct" is Switchyard with a live primary, "Switchyard" the same route with a dead (refusing) primary first.');
 }

@@ -128,6 +128,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   prune();
   const pruner = setInterval(prune, 3_600_000);
   pruner.unref();
+  // Rollups are filled off the request path, in batches; rollup queries catch up first anyway.
+  const roller = setInterval(() => usageLog.rollup(), 5_000);
+  roller.unref();
 
   let boundPort = options.port ?? DEFAULT_PORT;
   const app = buildApp({
@@ -190,6 +193,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     async stop() {
       clearInterval(watcher);
       clearInterval(pruner);
+      clearInterval(roller);
       health.stop();
       await app.close();
       await closeAll([...providers.values()]);

@@ -1,8 +1,9 @@
 /**
  * The usage log: one row per client request, written synchronously when the request ends (WAL, so
- * a process killed with SIGKILL loses no finished request), plus per-minute and per-hour rollups
- * updated in the same transaction, so charts over a million rows read a few thousand rollup rows.
- * Latency percentiles come from a fixed histogram in each rollup row.
+ * a process killed with SIGKILL loses no finished request). The hot path writes that one row only;
+ * per-minute, per-hour and per-day rollups are filled from new rows in batches (every few seconds,
+ * and before any rollup query, so charts are never stale), so charts over a million rows read a few
+ * thousand rollup rows. Latency percentiles come from a fixed histogram in each rollup row.
  */
 import type { Db } from './db';
 
@@ -102,11 +103,11 @@ export const USAGE_MIGRATION = `
     attempts TEXT NOT NULL
   );
   CREATE INDEX usage_at ON usage (at);
-  CREATE INDEX usage_route_at ON usage (route, at);
   CREATE INDEX usage_deployment_at ON usage (deployment, at);
-  CREATE INDEX usage_provider_at ON usage (provider, at);
   CREATE INDEX usage_client_key_at ON usage (client_key, at);
-  ${['minute', 'hour']
+  CREATE TABLE usage_rollup_state (id INTEGER PRIMARY KEY CHECK (id = 1), last_rowid INTEGER NOT NULL);
+  INSERT INTO usage_rollup_state VALUES (1, 0);
+  ${['minute', 'hour', 'day']
     .map(
       (g) => `CREATE TABLE usage_${g} (
     bucket INTEGER NOT NULL,
@@ -143,6 +144,8 @@ const DAY = 86_400_000;
 
 export interface UsageLog {
   record(row: UsageRow, bodies?: { request: string; response: string }): void;
+  /** Brings the rollup tables up to date with the rows written so far. */
+  rollup(): void;
   list(filter: UsageFilter, page: { limit: number; before?: string | undefined }): { rows: UsageRow[]; next: string | null };
   rollups(filter: UsageFilter, granularity: Granularity, groupBy: GroupBy): RollupPoint[];
   /** Every matching row, oldest first (for export). */
@@ -153,19 +156,33 @@ export interface UsageLog {
 
 export function createUsageLog(db: Db): UsageLog {
   const insertRow = db.prepare(`INSERT INTO usage VALUES (${Array(23).fill('?').join(', ')})`);
-  const upsert = (table: string) =>
+  const insertBodies = db.prepare('INSERT OR REPLACE INTO usage_bodies VALUES (?, ?, ?, ?)');
+  const selectBody = db.prepare<[string], { request: string | null; response: string | null }>('SELECT request, response FROM usage_bodies WHERE request_id = ?');
+  const lastRolled = db.prepare<[], { last_rowid: number }>('SELECT last_rowid FROM usage_rollup_state WHERE id = 1');
+  const newest = db.prepare<[], { id: number | null }>('SELECT MAX(rowid) AS id FROM usage');
+  const setRolled = db.prepare('UPDATE usage_rollup_state SET last_rowid = ? WHERE id = 1');
+  const bins = LATENCY_BINS.map((high, i) => {
+    const low = i === 0 ? -1 : (LATENCY_BINS[i - 1] as number);
+    return Number.isFinite(high) ? `SUM(CASE WHEN total_ms > ${low} AND total_ms <= ${high} THEN 1 ELSE 0 END)` : `SUM(CASE WHEN total_ms > ${low} THEN 1 ELSE 0 END)`;
+  });
+  const rollInto = (table: string, size: number) =>
     db.prepare(
-      `INSERT INTO ${table} VALUES (${Array(14 + BIN_COLUMNS.length).fill('?').join(', ')})
+      `INSERT INTO ${table}
+       SELECT (at / ${size}) * ${size}, COALESCE(route, ''), COALESCE(deployment, ''), COALESCE(provider, ''), client_key, cached,
+         COUNT(*), SUM(CASE WHEN status >= 400 OR error_class IS NOT NULL THEN 1 ELSE 0 END), SUM(fallback),
+         SUM(COALESCE(input_tokens, 0)), SUM(COALESCE(output_tokens, 0)), SUM(cost), SUM(would_cost), SUM(saved),
+         ${bins.join(', ')}
+       FROM usage WHERE rowid > ? AND rowid <= ?
+       GROUP BY 1, 2, 3, 4, 5, 6
        ON CONFLICT (bucket, route, deployment, provider, client_key, cached) DO UPDATE SET
        requests = requests + excluded.requests, errors = errors + excluded.errors, fallbacks = fallbacks + excluded.fallbacks,
        input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens,
        cost = cost + excluded.cost, would_cost = would_cost + excluded.would_cost, saved = saved + excluded.saved,
        ${BIN_COLUMNS.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`,
     );
-  const upsertMinute = upsert('usage_minute');
-  const upsertHour = upsert('usage_hour');
-  const insertBodies = db.prepare('INSERT OR REPLACE INTO usage_bodies VALUES (?, ?, ?, ?)');
-  const selectBody = db.prepare<[string], { request: string | null; response: string | null }>('SELECT request, response FROM usage_bodies WHERE request_id = ?');
+  const rollMinute = rollInto('usage_minute', MINUTE);
+  const rollHour = rollInto('usage_hour', HOUR);
+  const rollDay = rollInto('usage_day', DAY);
 
   const write = db.transaction((row: UsageRow, bodies?: { request: string; response: string }) => {
     insertRow.run(
@@ -193,12 +210,18 @@ export function createUsageLog(db: Db): UsageLog {
       row.totalMs,
       JSON.stringify(row.attempts),
     );
-    const bins = LATENCY_BINS.map((bound, i) => (row.totalMs <= bound && (i === 0 || row.totalMs > (LATENCY_BINS[i - 1] as number)) ? 1 : 0));
-    const dims = [row.route ?? '', row.deployment ?? '', row.provider ?? '', row.clientKey, row.cached ? 1 : 0];
-    const counts = [1, row.status >= 400 || row.errorClass ? 1 : 0, row.fallback ? 1 : 0, row.inputTokens ?? 0, row.outputTokens ?? 0, row.cost, row.wouldCost, row.saved];
-    upsertMinute.run(...([Math.floor(row.at / MINUTE) * MINUTE, ...dims, ...counts, ...bins] as never[]));
-    upsertHour.run(...([Math.floor(row.at / HOUR) * HOUR, ...dims, ...counts, ...bins] as never[]));
     if (bodies) insertBodies.run(row.id, row.at, bodies.request, bodies.response);
+  });
+
+  /** Folds rows written since the last run into the rollup tables, in one transaction. */
+  const rollup = db.transaction(() => {
+    const from = lastRolled.get()?.last_rowid ?? 0;
+    const to = newest.get()?.id ?? 0;
+    if (to <= from) return;
+    rollMinute.run(from, to);
+    rollHour.run(from, to);
+    rollDay.run(from, to);
+    setRolled.run(to);
   });
 
   type Query = { all(...params: unknown[]): unknown[] };
@@ -215,6 +238,7 @@ export function createUsageLog(db: Db): UsageLog {
 
   return {
     record: (row, bodies) => write(row, bodies),
+    rollup: () => rollup(),
 
     list(filter, page) {
       const { where, params } = rowWhere(filter);
@@ -233,7 +257,8 @@ export function createUsageLog(db: Db): UsageLog {
     },
 
     rollups(filter, granularity, groupBy) {
-      const table = granularity === 'minute' ? 'usage_minute' : 'usage_hour';
+      rollup();
+      const table = `usage_${granularity}`;
       const size = granularity === 'minute' ? MINUTE : granularity === 'hour' ? HOUR : DAY;
       const { where, params } = rollupWhere(filter);
       const groupColumn = groupBy === 'none' ? 'NULL' : groupBy === 'clientKey' ? 'client_key' : groupBy;
@@ -272,8 +297,10 @@ export function createUsageLog(db: Db): UsageLog {
     },
 
     prune(rowsBefore, bodiesBefore) {
+      rollup();
       db.prepare('DELETE FROM usage WHERE at < ?').run(rowsBefore);
       db.prepare('DELETE FROM usage_hour WHERE bucket < ?').run(rowsBefore);
+      db.prepare('DELETE FROM usage_day WHERE bucket < ?').run(rowsBefore);
       // Minute buckets serve only recent charts.
       db.prepare('DELETE FROM usage_minute WHERE bucket < ?').run(Math.max(rowsBefore, Date.now() - 3 * DAY));
       db.prepare('DELETE FROM usage_bodies WHERE at < ?').run(bodiesBefore);

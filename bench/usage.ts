@@ -1,0 +1,99 @@
+/**
+ * The usage log's cost and query speed: microseconds per logged request (the insert plus its
+ * rollups, as the gateway writes it), and each chart and table query against a log of
+ * BENCH_USAGE_ROWS rows (default 1,000,000) spread over 90 days.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDatabase } from '../gateway/store/db';
+import { createUsageLog, type UsageRow } from '../gateway/store/usage-log';
+
+const DEPLOYMENTS = ['llama', 'qwen', 'mini', 'sonnet', 'embed'];
+const DAY = 86_400_000;
+
+function syntheticRow(i: number, total: number, end: number): UsageRow {
+  const deployment = DEPLOYMENTS[i % DEPLOYMENTS.length] as string;
+  return {
+    id: `req_${i}`,
+    at: end - 90 * DAY + Math.floor((i / total) * 90 * DAY),
+    endpoint: i % 4 === 0 ? 'ollama.chat' : 'chat.completions',
+    clientKey: ['anonymous', 'editor', 'agent'][i % 3] as string,
+    model: i % 2 ? 'default' : deployment,
+    route: i % 2 ? 'default' : null,
+    deployment,
+    provider: deployment === 'mini' || deployment === 'sonnet' ? 'cloud' : 'local',
+    status: i % 50 === 0 ? 503 : 200,
+    errorClass: i % 50 === 0 ? 'upstream_5xx' : null,
+    attempts: [{ deployment, provider: 'local', outcome: 'ok', latencyMs: 120 }],
+    fallback: i % 13 === 0,
+    stream: i % 2 === 0,
+    cached: i % 17 === 0,
+    inputTokens: 200 + (i % 500),
+    outputTokens: 50 + (i % 300),
+    tokensEstimated: false,
+    cost: 0.0002,
+    wouldCost: 0.0003,
+    saved: 0.0001,
+    ttftMs: 80 + (i % 100),
+    totalMs: 300 + (i % 2000),
+  };
+}
+
+export interface UsageBench {
+  rows: number;
+  insertMicros: number;
+  queries: { name: string; ms: number; result: number }[];
+}
+
+export function benchUsage(rows = Number(process.env.BENCH_USAGE_ROWS ?? 1_000_000)): UsageBench {
+  const dir = mkdtempSync(join(tmpdir(), 'switchyard-usage-bench-'));
+  try {
+    const db = openDatabase(dir);
+    const log = createUsageLog(db);
+    const end = Date.now();
+    // Per-request cost, measured the way the gateway logs: one synchronous transaction per request.
+    const sample = Math.min(20_000, rows);
+    const t0 = performance.now();
+    for (let i = 0; i < sample; i++) log.record(syntheticRow(i, rows, end));
+    const insertMicros = ((performance.now() - t0) * 1000) / sample;
+    // The rest in bulk, only to reach the size.
+    const bulk = db.transaction((from: number, to: number) => {
+      for (let i = from; i < to; i++) log.record(syntheticRow(i, rows, end));
+    });
+    for (let from = sample; from < rows; from += 50_000) bulk(from, Math.min(rows, from + 50_000));
+    db.pragma('optimize');
+
+    const time = (name: string, query: () => number) => {
+      query(); // first run prepares the statement
+      const started = performance.now();
+      const result = query();
+      return { name, ms: performance.now() - started, result };
+    };
+    const last = (days: number) => ({ since: end - days * DAY });
+    const queries = [
+      time('table: newest 50 rows', () => log.list({}, { limit: 50 }).rows.length),
+      time('table: 50 rows of one deployment, last 30 days', () => log.list({ deployment: 'qwen', ...last(30) }, { limit: 50 }).rows.length),
+      time('table: 50 errors, last 90 days', () => log.list({ status: 'error', ...last(90) }, { limit: 50 }).rows.length),
+      time('table: page 20 by cursor', () => {
+        let before: string | undefined;
+        for (let p = 0; p < 19; p++) before = log.list({}, { limit: 50, before }).next ?? undefined;
+        return log.list({}, { limit: 50, before }).rows.length;
+      }),
+      time('chart: requests/tokens/cost per day by provider, 90 days', () => log.rollups(last(90), 'day', 'provider').length),
+      time('chart: latency p50/p95 per hour by deployment, 30 days', () => log.rollups(last(30), 'hour', 'deployment').length),
+      time('chart: per minute, last 24 h', () => log.rollups(last(1), 'minute', 'none').length),
+      time('overview: today by deployment', () => log.rollups(last(1), 'day', 'deployment').length),
+    ];
+    db.close();
+    return { rows, insertMicros, queries };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const result = benchUsage();
+  console.log(`usage log: ${result.insertMicros.toFixed(1)} us per logged request`);
+  for (const q of result.queries) console.log(`${q.name}: ${q.ms.toFixed(1)} ms (${q.result})`);
+}

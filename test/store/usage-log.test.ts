@@ -1,0 +1,93 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../gateway/store/db';
+import { createUsageLog, type UsageRow } from '../../gateway/store/usage-log';
+import { tempDir } from '../support/harness';
+
+const dir = tempDir();
+const db = openDatabase(dir.path);
+const log = createUsageLog(db);
+afterAll(() => {
+  db.close();
+  dir.remove();
+});
+
+const T0 = Date.parse('2026-11-20T00:00:00Z');
+function row(i: number, overrides: Partial<UsageRow> = {}): UsageRow {
+  return {
+    id: `req_${i}`,
+    at: T0 + i * 60_000,
+    endpoint: 'chat.completions',
+    clientKey: i % 2 ? 'editor' : 'anonymous',
+    model: 'default',
+    route: 'default',
+    deployment: i % 3 === 0 ? 'mini' : 'llama',
+    provider: i % 3 === 0 ? 'cloud' : 'local',
+    status: i % 10 === 9 ? 503 : 200,
+    errorClass: i % 10 === 9 ? 'upstream_5xx' : null,
+    attempts: [{ deployment: 'llama', provider: 'local', outcome: 'ok', latencyMs: 10 }],
+    fallback: i % 7 === 0,
+    stream: false,
+    cached: i % 5 === 0,
+    inputTokens: 10,
+    outputTokens: 20,
+    tokensEstimated: false,
+    cost: i % 3 === 0 ? 0.001 : 0,
+    wouldCost: 0.001,
+    saved: i % 3 === 0 ? 0 : 0.001,
+    ttftMs: 5,
+    totalMs: (i % 100) * 10 + 5,
+    ...overrides,
+  };
+}
+
+for (let i = 0; i < 600; i++) log.record(row(i));
+
+describe('usage queries', () => {
+  it('filters by route, deployment, provider, key, status and cached', () => {
+    const all = [...log.iterate({})];
+    expect(all).toHaveLength(600);
+    expect([...log.iterate({ deployment: 'mini' })]).toHaveLength(200);
+    expect([...log.iterate({ provider: 'local', clientKey: 'editor' })].every((r) => r.provider === 'local' && r.clientKey === 'editor')).toBe(true);
+    expect([...log.iterate({ status: 'error' })]).toHaveLength(60);
+    expect([...log.iterate({ status: 503 })]).toHaveLength(60);
+    expect([...log.iterate({ cached: true })]).toHaveLength(120);
+    expect([...log.iterate({ since: T0 + 100 * 60_000, until: T0 + 200 * 60_000 })]).toHaveLength(100);
+  });
+
+  it('pages newest first with a cursor, never repeating or skipping a row', () => {
+    const seen: string[] = [];
+    let before: string | undefined;
+    for (;;) {
+      const page = log.list({ deployment: 'llama' }, { limit: 37, before });
+      seen.push(...page.rows.map((r) => r.id));
+      if (!page.next) break;
+      before = page.next;
+    }
+    expect(seen).toHaveLength(400);
+    expect(new Set(seen).size).toBe(400);
+    expect(seen[0]).toBe('req_599');
+  });
+
+  it('rolls up per minute, hour and day with the same totals, and latency percentiles per deployment', () => {
+    for (const granularity of ['minute', 'hour', 'day'] as const) {
+      const points = log.rollups({}, granularity, 'none');
+      expect(points.reduce((n, p) => n + p.requests, 0)).toBe(600);
+      expect(points.reduce((n, p) => n + p.errors, 0)).toBe(60);
+      expect(points.reduce((n, p) => n + p.cachedRequests, 0)).toBe(120);
+      expect(points.reduce((n, p) => n + p.inputTokens, 0)).toBe(6000);
+    }
+    expect(log.rollups({}, 'day', 'none')).toHaveLength(1);
+    expect(log.rollups({}, 'hour', 'none')).toHaveLength(10);
+    const byDeployment = log.rollups({}, 'day', 'deployment');
+    expect(byDeployment.map((p) => [p.group, p.requests])).toEqual([
+      ['llama', 400],
+      ['mini', 200],
+    ]);
+    const llama = byDeployment[0]!;
+    // totalMs is spread evenly over 5..995 ms: p50 near 500, p95 near 950 (histogram bins).
+    expect(llama.latencyP50Ms).toBeGreaterThan(300);
+    expect(llama.latencyP50Ms).toBeLessThan(750);
+    expect(llama.latencyP95Ms).toBeGreaterThan(750);
+    expect(llama.latencyP95Ms).toBeLessThanOrEqual(1000);
+  });
+});
