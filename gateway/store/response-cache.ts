@@ -32,7 +32,14 @@ export function createResponseCache(db: Db, now: () => number): ResponseCache {
   const select = db.prepare<[string], { payload: string; deployment: string; provider: string; kind: string; created_at: number; expires_at: number }>(
     'SELECT payload, deployment, provider, kind, created_at, expires_at FROM response_cache WHERE key = ?',
   );
-  const touch = db.prepare('UPDATE response_cache SET hits = hits + 1, last_hit_at = ? WHERE key = ?');
+  const touch = db.prepare('UPDATE response_cache SET hits = hits + ?, last_hit_at = ? WHERE key = ?');
+  // Hits are counted in memory and written in batches: a hit must not cost a write transaction.
+  const pendingHits = new Map<string, number>();
+  const flushHits = db.transaction(() => {
+    const at = now();
+    for (const [key, hits] of pendingHits) touch.run(hits, at, key);
+    pendingHits.clear();
+  });
   const remove = db.prepare('DELETE FROM response_cache WHERE key = ?');
   const insert = db.prepare(
     'INSERT OR REPLACE INTO response_cache (key, created_at, expires_at, last_hit_at, hits, bytes, deployment, provider, kind, payload) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?)',
@@ -42,6 +49,7 @@ export function createResponseCache(db: Db, now: () => number): ResponseCache {
   let totalBytes = totals.get()?.bytes ?? 0;
 
   const evict = db.transaction((maxBytes: number) => {
+    flushHits();
     while (totalBytes > maxBytes) {
       const victims = oldest.all();
       if (victims.length === 0) break;
@@ -62,7 +70,8 @@ export function createResponseCache(db: Db, now: () => number): ResponseCache {
         totalBytes -= Buffer.byteLength(row.payload);
         return undefined;
       }
-      touch.run(now(), key);
+      pendingHits.set(key, (pendingHits.get(key) ?? 0) + 1);
+      if (pendingHits.size >= 256) flushHits();
       return { deployment: row.deployment, provider: row.provider, kind: row.kind, payload: JSON.parse(row.payload), createdAt: row.created_at };
     },
     put(key, record, ttlMs, maxBytes) {
@@ -75,6 +84,7 @@ export function createResponseCache(db: Db, now: () => number): ResponseCache {
       if (totalBytes > maxBytes) evict(maxBytes);
     },
     stats(maxBytes) {
+      flushHits();
       const row = totals.get();
       totalBytes = row?.bytes ?? 0;
       return { entries: row?.entries ?? 0, bytes: totalBytes, hits: row?.hits ?? 0, maxBytes };
@@ -85,6 +95,7 @@ export function createResponseCache(db: Db, now: () => number): ResponseCache {
       return removed;
     },
     pruneExpired() {
+      flushHits();
       db.prepare('DELETE FROM response_cache WHERE expires_at <= ?').run(now());
       totalBytes = totals.get()?.bytes ?? 0;
     },

@@ -362,34 +362,34 @@ function fromDb(r: DbRow): UsageRow {
   };
 }
 
-function rowWhere(filter: UsageFilter): { where: string[]; params: unknown[] } {
+/** The filters shared by raw rows and rollups; `time` is the column holding the instant. */
+function dimensionWhere(filter: UsageFilter, time: 'at' | 'bucket'): { where: string[]; params: unknown[] } {
   const where: string[] = [];
   const params: unknown[] = [];
-  if (filter.since !== undefined) (where.push('at >= ?'), params.push(filter.since));
-  if (filter.until !== undefined) (where.push('at < ?'), params.push(filter.until));
-  if (filter.route !== undefined) (where.push('route = ?'), params.push(filter.route));
-  if (filter.deployment !== undefined) (where.push('deployment = ?'), params.push(filter.deployment));
-  if (filter.provider !== undefined) (where.push('provider = ?'), params.push(filter.provider));
-  if (filter.clientKey !== undefined) (where.push('client_key = ?'), params.push(filter.clientKey));
-  if (filter.cached !== undefined) (where.push('cached = ?'), params.push(filter.cached ? 1 : 0));
-  if (filter.status === 'ok') where.push('(status < 400 AND error_class IS NULL)');
-  else if (filter.status === 'error') where.push('(status >= 400 OR error_class IS NOT NULL)');
-  else if (typeof filter.status === 'number') (where.push('status = ?'), params.push(filter.status));
+  const add = (clause: string, value: unknown) => {
+    where.push(clause);
+    params.push(value);
+  };
+  if (filter.since !== undefined) add(`${time} >= ?`, filter.since);
+  if (filter.until !== undefined) add(`${time} < ?`, filter.until);
+  if (filter.route !== undefined) add('route = ?', filter.route);
+  if (filter.deployment !== undefined) add('deployment = ?', filter.deployment);
+  if (filter.provider !== undefined) add('provider = ?', filter.provider);
+  if (filter.clientKey !== undefined) add('client_key = ?', filter.clientKey);
+  if (filter.cached !== undefined) add('cached = ?', filter.cached ? 1 : 0);
   return { where, params };
 }
 
-function rollupWhere(filter: UsageFilter): { where: string[]; params: unknown[] } {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  if (filter.since !== undefined) (where.push('bucket >= ?'), params.push(filter.since));
-  if (filter.until !== undefined) (where.push('bucket < ?'), params.push(filter.until));
-  if (filter.route !== undefined) (where.push('route = ?'), params.push(filter.route));
-  if (filter.deployment !== undefined) (where.push('deployment = ?'), params.push(filter.deployment));
-  if (filter.provider !== undefined) (where.push('provider = ?'), params.push(filter.provider));
-  if (filter.clientKey !== undefined) (where.push('client_key = ?'), params.push(filter.clientKey));
-  if (filter.cached !== undefined) (where.push('cached = ?'), params.push(filter.cached ? 1 : 0));
-  return { where, params };
+function rowWhere(filter: UsageFilter): { where: string[]; params: unknown[] } {
+  const clauses = dimensionWhere(filter, 'at');
+  if (filter.status === 'ok') clauses.where.push('(status < 400 AND error_class IS NULL)');
+  else if (filter.status === 'error') clauses.where.push('(status >= 400 OR error_class IS NOT NULL)');
+  else if (typeof filter.status === 'number') (clauses.where.push('status = ?'), clauses.params.push(filter.status));
+  return clauses;
 }
+
+/** Rollups keep no status, so a status filter cannot narrow them. */
+const rollupWhere = (filter: UsageFilter) => dimensionWhere(filter, 'bucket');
 
 /** A percentile from the histogram, interpolated inside its bin. */
 function percentile(histogram: number[], q: number): number | null {

@@ -4,6 +4,7 @@
  * Ollama's `/api/chat`, `/api/generate` and `/api/embed` shapes, streamed as NDJSON lines.
  */
 import { randomBytes } from 'node:crypto';
+import type { OllamaGenerateBody } from './ollama';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest, CreateEmbeddingResponse } from './openai';
 
 type ChatMessage = ChatRequest['messages'][number];
@@ -44,19 +45,6 @@ export interface OllamaChatIn {
   think?: boolean | string;
 }
 
-export interface OllamaGenerateIn {
-  model: string;
-  prompt?: string;
-  suffix?: string;
-  system?: string;
-  images?: string[];
-  format?: unknown;
-  options?: Record<string, unknown>;
-  stream?: boolean;
-  raw?: boolean;
-  keep_alive?: string | number;
-  think?: boolean | string;
-}
 
 export function chatFromOllama(body: OllamaChatIn): { request: ChatRequest; native: NativeOllama } {
   const callIds = new Map<string, string[]>();
@@ -89,7 +77,7 @@ export function chatFromOllama(body: OllamaChatIn): { request: ChatRequest; nati
  * A `suffix` (fill-in-the-middle, editor autocomplete) becomes an explicit instruction, so a chat
  * model in the cloud can stand in for a local FIM model.
  */
-export function chatFromGenerate(body: OllamaGenerateIn): { request: ChatRequest; native: NativeOllama } {
+export function chatFromGenerate(body: OllamaGenerateBody): { request: ChatRequest; native: NativeOllama } {
   const messages: ChatMessage[] = [];
   if (body.suffix !== undefined && body.suffix !== '') {
     messages.push({ role: 'system', content: 'You complete code. Reply with only the text that belongs between <prefix> and <suffix>, with no explanation and no code fences.' });

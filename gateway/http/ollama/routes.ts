@@ -3,7 +3,10 @@
  * Requests are routed exactly like `/v1/chat/completions` (same router, fallback, windows,
  * breakers); answers stream as NDJSON by default, as Ollama does when `stream` is absent.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Execution } from '../../routing/execute';
+import type { OpenedStream } from '../../routing/router';
+import type { ChatCompletion } from '../../wire/openai';
 import { GatewayError } from '../../errors';
 import type { OllamaGenerateBody } from '../../wire/ollama';
 import {
@@ -14,7 +17,7 @@ import {
   ollamaGenerateResponse,
   type OllamaChatIn,
 } from '../../wire/ollama-inbound';
-import { clientAbortSignal } from '../client-abort';
+import { routeOptions } from '../route-options';
 import { writeStream, type StreamFormat } from '../stream-writer';
 import { routed } from '../usage-hooks';
 import { running, show, tags } from './models';
@@ -28,56 +31,48 @@ export function registerOllamaRoutes(app: FastifyInstance): void {
 
   app.get('/api/tags', async () => tags(app.switchyard.catalog(), app.switchyard.configAppliedAt()));
 
-  app.get('/api/ps', async (request, reply) => running(app.switchyard.catalog(), AbortSignal.any([clientAbortSignal(request, reply), AbortSignal.timeout(3_000)])));
+  app.get('/api/ps', async (request, reply) => running(app.switchyard.catalog(), AbortSignal.any([routeOptions(request, reply).signal, AbortSignal.timeout(3_000)])));
 
   app.post('/api/show', { schema: { body: OllamaShowSchema } }, async (request, reply) => {
     const body = request.body as { model?: string; name?: string };
     const name = body.model ?? body.name;
     if (!name) throw new GatewayError('invalid_request', 'model is required', { param: 'model' });
-    return show(app.switchyard.catalog(), name, AbortSignal.any([clientAbortSignal(request, reply), AbortSignal.timeout(5_000)]));
+    return show(app.switchyard.catalog(), name, AbortSignal.any([routeOptions(request, reply).signal, AbortSignal.timeout(5_000)]));
   });
 
   app.post('/api/chat', { schema: { body: OllamaChatSchema }, config: { usage: 'ollama.chat' } }, async (request, reply) => {
     const body = request.body as OllamaChatIn;
-    const started = process.hrtime.bigint();
     const { request: chat, native } = chatFromOllama(body);
-    const options = { signal: clientAbortSignal(request, reply), native, prefer: preferHeader(request), cacheControl: request.headers['cache-control'] };
-    if (body.stream !== false) {
-      const execution = await app.switchyard.router.chatStream(chat, options);
-      await writeStream(reply, routed(request, reply, execution), ndjson('chat', body.model, started), execution.deployment.provider, request.usage);
-      return reply;
-    }
-    const completion = routed(request, reply, await app.switchyard.router.chat(chat, options));
-    request.usage?.answered(completion);
-    return ollamaChatResponse(completion, body.model, elapsedNs(started));
+    const options = routeOptions(request, reply, { native });
+    return answer(request, reply, body, 'chat', {
+      stream: () => app.switchyard.router.chatStream(chat, options),
+      whole: () => app.switchyard.router.chat(chat, options),
+      shape: ollamaChatResponse,
+    });
   });
 
   app.post('/api/generate', { schema: { body: OllamaGenerateSchema }, config: { usage: 'ollama.generate' } }, async (request, reply) => {
     const body = request.body as OllamaGenerateBody;
-    const started = process.hrtime.bigint();
-    const options = { signal: clientAbortSignal(request, reply), prefer: preferHeader(request), cacheControl: request.headers['cache-control'] };
-    if (body.stream !== false) {
-      const execution = await app.switchyard.router.generateStream(body, options);
-      await writeStream(reply, routed(request, reply, execution), ndjson('generate', body.model, started), execution.deployment.provider, request.usage);
-      return reply;
-    }
-    const completion = routed(request, reply, await app.switchyard.router.generate(body, options));
-    request.usage?.answered(completion);
-    return ollamaGenerateResponse(completion, body.model, elapsedNs(started));
+    const options = routeOptions(request, reply);
+    return answer(request, reply, body, 'generate', {
+      stream: () => app.switchyard.router.generateStream(body, options),
+      whole: () => app.switchyard.router.generate(body, options),
+      shape: ollamaGenerateResponse,
+    });
   });
 
   app.post('/api/embed', { schema: { body: OllamaEmbedSchema }, config: { usage: 'ollama.embed' } }, async (request, reply) => {
     const body = request.body as { model: string; input: string | string[]; dimensions?: number };
     const started = process.hrtime.bigint();
     const embedding = { model: body.model, input: body.input, ...(body.dimensions ? { dimensions: body.dimensions } : {}) };
-    const result = routed(request, reply, await app.switchyard.router.embed(embedding, { signal: clientAbortSignal(request, reply), prefer: preferHeader(request), cacheControl: request.headers['cache-control'] }));
+    const result = routed(request, reply, await app.switchyard.router.embed(embedding, routeOptions(request, reply)));
     request.usage?.answered(result);
     return ollamaEmbedResponse(result, body.model, elapsedNs(started));
   });
 
   app.post('/api/embeddings', { schema: { body: OllamaEmbeddingsSchema }, config: { usage: 'ollama.embed' } }, async (request, reply) => {
     const body = request.body as { model: string; prompt: string };
-    const result = routed(request, reply, await app.switchyard.router.embed({ model: body.model, input: body.prompt }, { signal: clientAbortSignal(request, reply), prefer: preferHeader(request), cacheControl: request.headers['cache-control'] }));
+    const result = routed(request, reply, await app.switchyard.router.embed({ model: body.model, input: body.prompt }, routeOptions(request, reply)));
     request.usage?.answered(result);
     return { embedding: result.data[0]?.embedding ?? [] };
   });
@@ -91,6 +86,25 @@ export function registerOllamaRoutes(app: FastifyInstance): void {
   };
   for (const path of ['/api/pull', '/api/push', '/api/create', '/api/copy']) app.post(path, manage);
   app.delete('/api/delete', manage);
+}
+
+interface Answering {
+  stream(): Promise<Execution<OpenedStream>>;
+  whole(): Promise<Execution<ChatCompletion>>;
+  shape(completion: ChatCompletion, model: string, elapsedNs: number): object;
+}
+
+/** Chat and generate alike: NDJSON unless `"stream": false`, then the whole answer in Ollama's shape. */
+async function answer(request: FastifyRequest, reply: FastifyReply, body: { model: string; stream?: boolean }, kind: 'chat' | 'generate', how: Answering) {
+  const started = process.hrtime.bigint();
+  if (body.stream !== false) {
+    const execution = await how.stream();
+    await writeStream(reply, routed(request, reply, execution), ndjson(kind, body.model, started), execution.deployment.provider, request.usage);
+    return reply;
+  }
+  const completion = routed(request, reply, await how.whole());
+  request.usage?.answered(completion);
+  return how.shape(completion, body.model, elapsedNs(started));
 }
 
 /** Ollama's NDJSON: one object per line, and a final `done: true` object only for a complete answer. */

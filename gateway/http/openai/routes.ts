@@ -2,11 +2,11 @@
  * The OpenAI-compatible surface: `/v1/models`, `/v1/chat/completions`, `/v1/embeddings`. Handlers
  * validate, hand the request to the router, and write what it returns.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { SSE_DONE, encodeEmbeddings, isUsageOnlyChunk, sseData, type ChatRequest, type EmbeddingRequest } from '../../wire/openai';
-import { clientAbortSignal } from '../client-abort';
 import { openAIErrorEvent } from '../error-handler';
 import { writeStream, type StreamFormat } from '../stream-writer';
+import { routeOptions } from '../route-options';
 import { routed } from '../usage-hooks';
 import { ChatBodySchema, EmbeddingBodySchema } from './schemas';
 
@@ -25,7 +25,7 @@ export function registerOpenAIRoutes(app: FastifyInstance): void {
 
   app.post('/v1/chat/completions', { schema: { body: ChatBodySchema }, config: { usage: 'chat.completions' } }, async (request, reply) => {
     const body = request.body as ChatRequest;
-    const options = { prefer: preferHeader(request), signal: clientAbortSignal(request, reply), cacheControl: request.headers['cache-control'] };
+    const options = routeOptions(request, reply);
     if (body.stream) {
       const execution = await app.switchyard.router.chatStream(body, options);
       const stream = routed(request, reply, execution);
@@ -39,16 +39,10 @@ export function registerOpenAIRoutes(app: FastifyInstance): void {
 
   app.post('/v1/embeddings', { schema: { body: EmbeddingBodySchema }, config: { usage: 'embeddings' } }, async (request, reply) => {
     const body = request.body as EmbeddingRequest;
-    const options = { prefer: preferHeader(request), signal: clientAbortSignal(request, reply), cacheControl: request.headers['cache-control'] };
-    const result = routed(request, reply, await app.switchyard.router.embed(body, options));
+    const result = routed(request, reply, await app.switchyard.router.embed(body, routeOptions(request, reply)));
     request.usage?.answered(result);
     return encodeEmbeddings(result, body.encoding_format);
   });
-}
-
-function preferHeader(request: FastifyRequest): string | undefined {
-  const value = request.headers['x-switchyard-prefer'];
-  return Array.isArray(value) ? value[0] : value;
 }
 
 /** OpenAI's SSE: `data: {chunk}` events, `data: [DONE]` at the end, the usage chunk only when asked for. */
