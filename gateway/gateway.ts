@@ -144,7 +144,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       traffic,
       breakers,
       health,
-      usage: createUsageRecorder({ log: usageLog, catalog: () => catalog, now }),
+      usage: createUsageRecorder({ log: usageLog, catalog: () => catalog, now, onError: (error) => app.log.error({ err: error }, 'usage log write failed') }),
       keys,
       storeOk: () => db.open,
       version: VERSION,

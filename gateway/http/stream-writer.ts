@@ -23,7 +23,7 @@ export interface StreamFormat {
 export interface StreamObserver {
   chunk(chunk: ChatCompletionChunk): void;
   failed(error: unknown, failureClass?: string): void;
-  commit(status: number): void;
+  commit(status: number): Promise<void>;
 }
 
 export async function writeStream(reply: FastifyReply, stream: OpenedStream, format: StreamFormat, providerName: string, observer?: StreamObserver): Promise<void> {
@@ -50,13 +50,13 @@ export async function writeStream(reply: FastifyReply, stream: OpenedStream, for
       await write(format.chunk(next.value));
     }
     const ending = format.end();
-    observer?.commit(200);
+    await observer?.commit(200);
     raw.end(ending);
   } catch (error) {
     if (raw.destroyed) return;
     const failure = toUpstreamError(error, providerName);
     observer?.failed(failure, failure.failure);
-    observer?.commit(200);
+    await observer?.commit(200);
     raw.end(format.error(`The upstream failed after the stream began: ${failure.message}`, failure.failure));
   } finally {
     if (raw.destroyed) await stream.rest.return?.().catch(() => undefined);

@@ -27,14 +27,14 @@ export function registerUsageHooks(app: FastifyInstance): void {
     reply.raw.once('close', () => {
       if (reply.raw.writableFinished) return;
       usage.failed(undefined, 'client_closed');
-      usage.commit(499);
+      void usage.commit(499);
     });
   });
   app.addHook('preValidation', async (request) => {
     request.usage?.request(request.body);
   });
   app.addHook('onSend', async (request, reply, payload) => {
-    request.usage?.commit(reply.statusCode);
+    await request.usage?.commit(reply.statusCode);
     return payload;
   });
 }

@@ -143,7 +143,15 @@ const HOUR = 3_600_000;
 const DAY = 86_400_000;
 
 export interface UsageLog {
+  /** Writes a row now, in its own transaction. */
   record(row: UsageRow, bodies?: { request: string; response: string }): void;
+  /**
+   * Writes a row with the others that arrive in the same turn of the event loop, in one
+   * transaction (group commit); resolves once it is committed. Under load this cuts the cost per
+   * row several times, and a caller that waits before sending its last byte keeps the guarantee
+   * that a row exists for every answer a client received.
+   */
+  recordSoon(row: UsageRow, bodies?: { request: string; response: string }): Promise<void>;
   /** Brings the rollup tables up to date with the rows written so far. */
   rollup(): void;
   list(filter: UsageFilter, page: { limit: number; before?: string | undefined }): { rows: UsageRow[]; next: string | null };
@@ -184,7 +192,7 @@ export function createUsageLog(db: Db): UsageLog {
   const rollHour = rollInto('usage_hour', HOUR);
   const rollDay = rollInto('usage_day', DAY);
 
-  const write = db.transaction((row: UsageRow, bodies?: { request: string; response: string }) => {
+  const insert = (row: UsageRow, bodies?: { request: string; response: string }) => {
     insertRow.run(
       row.id,
       row.at,
@@ -211,7 +219,23 @@ export function createUsageLog(db: Db): UsageLog {
       JSON.stringify(row.attempts),
     );
     if (bodies) insertBodies.run(row.id, row.at, bodies.request, bodies.response);
+  };
+  const write = db.transaction(insert);
+  type Pending = { row: UsageRow; bodies: { request: string; response: string } | undefined; done: () => void; failed: (error: unknown) => void };
+  let pending: Pending[] = [];
+  const writeAll = db.transaction((batch: Pending[]) => {
+    for (const item of batch) insert(item.row, item.bodies);
   });
+  const flush = () => {
+    const batch = pending;
+    pending = [];
+    try {
+      writeAll(batch);
+      for (const item of batch) item.done();
+    } catch (error) {
+      for (const item of batch) item.failed(error);
+    }
+  };
 
   /** Folds rows written since the last run into the rollup tables, in one transaction. */
   const rollup = db.transaction(() => {
@@ -238,6 +262,11 @@ export function createUsageLog(db: Db): UsageLog {
 
   return {
     record: (row, bodies) => write(row, bodies),
+    recordSoon: (row, bodies) =>
+      new Promise<void>((done, failed) => {
+        if (pending.length === 0) setImmediate(flush);
+        pending.push({ row, bodies, done, failed });
+      }),
     rollup: () => rollup(),
 
     list(filter, page) {

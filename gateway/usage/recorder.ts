@@ -16,6 +16,7 @@ export interface UsageDeps {
   log: UsageLog;
   catalog: () => Catalog;
   now: () => number;
+  onError?: (error: unknown) => void;
 }
 
 interface Tokens {
@@ -85,8 +86,8 @@ export class RequestUsage {
     this.errorClass = failureClass ?? errorClassOf(error);
   }
 
-  /** Writes the row; later calls do nothing. */
-  commit(status: number): void {
+  /** Writes the row (resolves once it is committed); later calls do nothing. */
+  async commit(status: number): Promise<void> {
     if (this.committed) return;
     this.committed = true;
     const catalog = this.deps.catalog();
@@ -129,7 +130,12 @@ export class RequestUsage {
     };
     const settings = catalog.config.settings?.usage;
     const bodies = settings?.logBodies ? { request: JSON.stringify(this.body ?? null), response: this.text } : undefined;
-    this.deps.log.record(row, bodies);
+    try {
+      await this.deps.log.recordSoon(row, bodies);
+    } catch (error) {
+      // A failed log write must not fail the answer; it is reported instead.
+      this.deps.onError?.(error);
+    }
   }
 
   private tokens(status: number): Tokens | undefined {
