@@ -60,6 +60,8 @@ const MIGRATIONS: readonly string[] = [
      rate_limit_per_minute INTEGER,
      allowed_routes TEXT
    );`,
+  `CREATE TABLE admin_tokens (hash TEXT PRIMARY KEY, expires_at INTEGER NOT NULL, used_at INTEGER) WITHOUT ROWID;
+   CREATE TABLE admin_sessions (hash TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID;`,
 ];
 
 export function openDatabase(dataDir: string, fileName = 'switchyard.db'): Db {

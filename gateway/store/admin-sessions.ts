@@ -1,0 +1,48 @@
+/**
+ * Admin sessions. A login link (`/?token=...`) carries a single-use token; opening it sets an
+ * HttpOnly SameSite=Strict session cookie. Both are kept as SHA-256 hashes in SQLite, so a link
+ * printed by `switchyard login-link` (another process) works for the running gateway, and a session
+ * outlives a restart.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { Db } from './db';
+
+export const LOGIN_TOKEN_TTL_MS = 24 * 3_600_000;
+export const SESSION_TTL_MS = 30 * 86_400_000;
+
+export interface AdminSessions {
+  /** A new single-use login token. */
+  issueLoginToken(): string;
+  /** Trades a login token for a session id, once; undefined when unknown, used or expired. */
+  redeem(token: string): string | undefined;
+  /** A session without a login link (the desktop app sets its cookie itself). */
+  createSession(): string;
+  valid(sessionId: string | undefined): boolean;
+}
+
+const hash = (value: string) => createHash('sha256').update(value).digest('hex');
+
+export function createAdminSessions(db: Db, now: () => number = Date.now): AdminSessions {
+  const insertToken = db.prepare('INSERT INTO admin_tokens (hash, expires_at) VALUES (?, ?)');
+  const useToken = db.prepare('UPDATE admin_tokens SET used_at = ? WHERE hash = ? AND used_at IS NULL AND expires_at > ?');
+  const insertSession = db.prepare('INSERT INTO admin_sessions (hash, expires_at) VALUES (?, ?)');
+  const findSession = db.prepare<[string, number], { hash: string }>('SELECT hash FROM admin_sessions WHERE hash = ? AND expires_at > ?');
+  const createSession = () => {
+    const id = randomBytes(32).toString('base64url');
+    insertSession.run(hash(id), now() + SESSION_TTL_MS);
+    return id;
+  };
+  return {
+    issueLoginToken() {
+      const token = randomBytes(24).toString('base64url');
+      insertToken.run(hash(token), now() + LOGIN_TOKEN_TTL_MS);
+      return token;
+    },
+    redeem(token) {
+      if (useToken.run(now(), hash(token), now()).changes !== 1) return undefined;
+      return createSession();
+    },
+    createSession,
+    valid: (sessionId) => (sessionId ? findSession.get(hash(sessionId), now()) !== undefined : false),
+  };
+}
