@@ -9,7 +9,19 @@ import type { TrafficStats } from './health/traffic';
 import { registerBreakerRoutes } from './http/admin/breakers';
 import { registerClientAuth } from './http/client-auth';
 import { registerUsageHooks } from './http/usage-hooks';
+import type { Config } from './config/schema';
+import type { Secrets } from './config/secrets';
+import type { ValidationResult } from './config/validate';
+import { registerConfigRoutes } from './http/admin/config-routes';
+import { registerPlayground } from './http/admin/playground';
+import { registerProviderTools } from './http/admin/provider-tools';
+import { registerAdminSession } from './http/admin/session';
+import { registerUsageRoutes } from './http/admin/usage-routes';
+import { registerUi } from './http/ui';
+import type { AdminSessions } from './store/admin-sessions';
 import type { ClientKeyStore } from './store/client-keys';
+import type { ResponseCache } from './store/response-cache';
+import type { UsageLog } from './store/usage-log';
 import type { UsageRecorder } from './usage/recorder';
 import { registerErrorHandler } from './http/error-handler';
 import { registerHealthRoute } from './http/health';
@@ -29,7 +41,14 @@ export interface AppServices {
   breakers: BreakerBoard;
   health: HealthMonitor;
   usage: UsageRecorder;
+  usageLog: UsageLog;
+  cache: ResponseCache;
   keys: ClientKeyStore;
+  sessions: AdminSessions;
+  secrets: Secrets;
+  config: { current(): Config; apply(next: unknown, source: string): ValidationResult };
+  /** Where the gateway listens, for the UI's settings page and snippets. */
+  server(): { host: string; port: number; exposed: boolean };
   storeOk: () => boolean;
   version: string;
   startedAt: number;
@@ -48,9 +67,11 @@ export interface AppOptions {
   /** The bound port, known only after listen. */
   port: () => number;
   logger?: FastifyServerOptions['logger'];
+  /** The built UI (out/renderer); the gateway serves it at its root. */
+  uiDir?: string | undefined;
 }
 
-export function buildApp(options: AppOptions): FastifyInstance {
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const idPrefix = `req_${randomBytes(6).toString('hex')}`;
   let counter = 0;
   const app = Fastify({
@@ -75,9 +96,16 @@ export function buildApp(options: AppOptions): FastifyInstance {
   registerJsonBody(app);
   registerErrorHandler(app);
 
+  registerAdminSession(app, options.port);
+
   registerHealthRoute(app);
   registerOpenAIRoutes(app);
   registerOllamaRoutes(app);
   registerBreakerRoutes(app);
+  registerConfigRoutes(app);
+  registerProviderTools(app);
+  registerUsageRoutes(app);
+  registerPlayground(app);
+  await registerUi(app, { uiDir: options.uiDir, port: options.port });
   return app;
 }

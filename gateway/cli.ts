@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { formatIssues, validateConfig } from './config/validate';
+import { createAdminSessions } from './store/admin-sessions';
 import { ClientKeyError, createClientKeyStore } from './store/client-keys';
 import { createConfigStore } from './store/config-store';
 import { createUsageLog } from './store/usage-log';
@@ -21,6 +22,8 @@ Usage:
   switchyard export [--data-dir DIR]            print the stored config as JSON
   switchyard import FILE [--data-dir DIR]       validate FILE and make it the stored config
   switchyard check FILE                         validate FILE, change nothing
+  switchyard login-link [--data-dir DIR] [--port P]
+                                                print a new dashboard login link
   switchyard usage export [--data-dir DIR] [--format csv|json] [--since ISO-8601]
                                                 write the usage log to stdout
   switchyard keys create NAME [--rpm N] [--routes a,b] [--data-dir DIR]
@@ -93,6 +96,13 @@ export async function main(argv: string[], io: Output = { out: (t) => process.st
     }
     case 'usage':
       return usageCommand(positionals, values, dataDir, io);
+    case 'login-link': {
+      const db = openDatabase(dataDir);
+      const token = createAdminSessions(db).issueLoginToken();
+      db.close();
+      io.out(`http://127.0.0.1:${values.port ?? process.env.SWITCHYARD_PORT ?? DEFAULT_PORT}/?token=${token}\n`);
+      return 0;
+    }
     case 'keys':
       return keysCommand(positionals, values, dataDir, io);
     case undefined:
@@ -172,6 +182,7 @@ async function serve(args: { host: string | undefined; port: string | undefined;
       `  OpenAI base URL:  ${started.baseUrl}`,
       `  Ollama base URL:  ${started.url}`,
       `  Health:           ${started.url}/health`,
+      `  Dashboard:        ${started.url}/?token=${gateway.sessions.issueLoginToken()}   (login link: works once, for 24 h)`,
       `  Data dir:         ${args.dataDir}`,
       `  Routes:           ${config_.routes.map((r) => `${r.name} -> ${r.deployments.join(' > ')}`).join('; ') || 'none'}`,
       `Try: curl ${started.baseUrl}/chat/completions -H 'content-type: application/json' -d '{"model":"default","messages":[{"role":"user","content":"Hello"}]}'`,

@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   wrong_model_type: { status: 400, type: 'invalid_request_error' },
   host_not_allowed: { status: 403, type: 'permission_error' },
   invalid_api_key: { status: 401, type: 'invalid_request_error' },
+  admin_session_required: { status: 401, type: 'invalid_request_error' },
   client_rate_limited: { status: 429, type: 'rate_limit_error' },
   model_not_allowed: { status: 403, type: 'permission_error' },
   origin_not_allowed: { status: 403, type: 'permission_error' },

@@ -22,7 +22,10 @@ import { createRouter } from './routing/router';
 import { systemTimeZone } from './routing/time-windows';
 import { createConfigStore } from './store/config-store';
 import { createHealthHistory } from './store/health-history';
+import { createAdminSessions, type AdminSessions } from './store/admin-sessions';
 import { createClientKeyStore, type ClientKeyStore } from './store/client-keys';
+import { isLoopbackHost } from './http/local-guard';
+import { fileURLToPath } from 'node:url';
 import { createResponseCache, type ResponseCache } from './store/response-cache';
 import { createUsageLog, type UsageLog } from './store/usage-log';
 import { createUsageRecorder } from './usage/recorder';
@@ -49,6 +52,8 @@ export interface GatewayOptions {
   timeZone?: string;
   /** Run the periodic provider probes (default true; tests that count upstream requests turn them off). */
   healthChecks?: boolean;
+  /** The built UI to serve (default: out/renderer of this checkout). */
+  uiDir?: string;
 }
 
 export interface Gateway {
@@ -61,6 +66,7 @@ export interface Gateway {
   readonly usage: UsageLog;
   readonly cache: ResponseCache;
   readonly keys: ClientKeyStore;
+  readonly sessions: AdminSessions;
   /** Deletes usage rows, bodies and cache entries past their retention (runs hourly by itself). */
   prune(): void;
   start(): Promise<{ port: number; url: string; baseUrl: string }>;
@@ -119,6 +125,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const usageLog = createUsageLog(db);
   const cache = createResponseCache(db, now);
   const keys = createClientKeyStore(db, now);
+  const sessions = createAdminSessions(db, now);
   const router = createRouter({ catalog: () => catalog, breakers, cache, now, random: options.random, onAttempts: (a) => traffic.record(a) });
   const prune = () => {
     const usage = catalog.config.settings?.usage;
@@ -133,10 +140,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   roller.unref();
 
   let boundPort = options.port ?? DEFAULT_PORT;
-  const app = buildApp({
+  let applyConfig: Gateway['applyConfig'];
+  const app = await buildApp({
     host,
     port: () => boundPort,
     logger: options.logger,
+    uiDir: options.uiDir ?? fileURLToPath(new URL('../out/renderer', import.meta.url)),
     services: {
       router,
       catalog: () => catalog,
@@ -145,7 +154,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       breakers,
       health,
       usage: createUsageRecorder({ log: usageLog, catalog: () => catalog, now, onError: (error) => app.log.error({ err: error }, 'usage log write failed') }),
+      usageLog,
+      cache,
       keys,
+      sessions,
+      secrets,
+      config: { current: () => catalog.config, apply: (next, source) => applyConfig(next, source) },
+      server: () => ({ host, port: boundPort, exposed: !isLoopbackHost(host) }),
       storeOk: () => db.open,
       version: VERSION,
       startedAt: now(),
@@ -182,6 +197,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     usage: usageLog,
     cache,
     keys,
+    sessions,
     prune,
     async start() {
       await app.listen({ host, port: boundPort });
@@ -199,13 +215,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       await closeAll([...providers.values()]);
       db.close();
     },
-    applyConfig(input, source) {
+    applyConfig: (applyConfig = (input, source) => {
       const result = validateConfig(input);
       if (!result.ok) return result;
       configs.save(result.config, source);
       swap(result.config);
       return result;
-    },
+    }),
     config: () => catalog.config,
   };
 }

@@ -5,6 +5,10 @@
 export interface Secrets {
   /** The value behind a reference, or undefined when it is not set. */
   resolve(reference: string): string | undefined;
+  /** Stores a key entered in the UI and returns its reference; absent where keys live only in the environment. */
+  store?(providerName: string, value: string): string;
+  /** Where keys live and whether they are protected at rest, for the UI to say plainly. */
+  describe?(): { backend: string; protected: boolean; canStore: boolean };
 }
 
 export function envSecrets(env: Record<string, string | undefined>): Secrets {
@@ -14,5 +18,6 @@ export function envSecrets(env: Record<string, string | undefined>): Secrets {
       const value = match?.[1] ? env[match[1]] : undefined;
       return value ? value : undefined;
     },
+    describe: () => ({ backend: 'environment variables', protected: true, canStore: false }),
   };
 }

@@ -13,7 +13,7 @@ import type { ProviderAdapter } from '../providers/types';
 import { toUpstreamError } from '../providers/upstream-http';
 import type { BreakerBoard } from './breaker-board';
 import type { Catalog } from './catalog';
-import { isPermit, type Outcome, type Refusal } from './circuit-breaker';
+import { CircuitBreaker, DEFAULT_BREAKER, isPermit, type Outcome, type Refusal } from './circuit-breaker';
 import type { Plan, Skip } from './plan';
 import { movesOn, retryDelay, retryPolicy, type RetryPolicy } from './retry';
 import { describeInstant } from './time-windows';
@@ -40,7 +40,8 @@ export interface Execution<T> {
 export interface ExecuteContext {
   catalog: Catalog;
   plan: Plan;
-  breakers: BreakerBoard;
+  /** Absent for rehearsals whose simulated failures must not reach the real breakers. */
+  breakers: BreakerBoard | undefined;
   /** Aborted when the client disconnects. */
   clientSignal: AbortSignal;
   now: () => number;
@@ -87,7 +88,7 @@ export async function execute<T>(context: ExecuteContext, attempt: AttemptFn<T>,
 
   for (const deployment of plan.targets) {
     const provider = catalog.providers.get(deployment.provider) as ProviderAdapter;
-    const breaker = breakers.get(deployment.name);
+    const breaker = breakers?.get(deployment.name) ?? new CircuitBreaker(deployment.name, DEFAULT_BREAKER, now);
     let waitedForCooling = false;
     for (let n = 1; n <= policy.attempts; n++) {
       const permit = breaker.acquire(now(), { waitedForCooling });

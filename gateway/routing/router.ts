@@ -29,6 +29,8 @@ export interface RouteOptions {
   native?: NativeOllama | undefined;
   /** The client's Cache-Control header. */
   cacheControl?: string | undefined;
+  /** Deployments to treat as failed for this request only, without calling them (the playground's rehearsal). */
+  simulateFailures?: ReadonlySet<string> | undefined;
 }
 
 /** A stream whose first chunk has arrived: from here on the deployment is committed. */
@@ -77,7 +79,7 @@ export function createRouter(deps: RouterDeps): Router {
   async function run<T>(model: string, type: ModelType, options: RouteOptions, attempt: AttemptFn<T>, track: Track<T> | undefined, spec: CacheSpec<T>): Promise<Execution<T>> {
     const catalog = deps.catalog();
     const planned = plan(catalog, { model, type, prefer: options.prefer, now: now() });
-    const decision = deps.cache ? cacheDecision(spec.kind, spec.body, options.native, planned.route, catalog.config.settings, options.cacheControl) : undefined;
+    const decision = deps.cache && !options.simulateFailures?.size ? cacheDecision(spec.kind, spec.body, options.native, planned.route, catalog.config.settings, options.cacheControl) : undefined;
     if (deps.cache && decision?.lookup && decision.key) {
       const hit = deps.cache.get(decision.key);
       if (hit) {
@@ -87,7 +89,12 @@ export function createRouter(deps: RouterDeps): Router {
     }
     let execution: Execution<T>;
     try {
-      execution = await execute({ catalog, plan: planned, breakers: deps.breakers, clientSignal: options.signal, now, random }, attempt, track);
+      const simulated = options.simulateFailures;
+      const attemptOrSimulate: AttemptFn<T> = simulated?.size
+        ? (provider, deployment, signal) =>
+            simulated.has(deployment.name) ? Promise.reject(new UpstreamError('upstream_5xx', 'simulated failure (playground): not sent upstream')) : attempt(provider, deployment, signal)
+        : attempt;
+      execution = await execute({ catalog, plan: planned, breakers: simulated?.size ? undefined : deps.breakers, clientSignal: options.signal, now, random }, attemptOrSimulate, track);
       deps.onAttempts?.(execution.attempts);
     } catch (error) {
       if (error instanceof ExecutionError) deps.onAttempts?.(error.attempts);

@@ -69,7 +69,7 @@ async function many<T>(count: number, concurrency: number, fn: () => Promise<T>)
 }
 
 const breakerOf = async (name: string) => {
-  const res = await fetch(`${h.url}/admin/api/breakers`).then((r) => r.json());
+  const res = await h.admin('/admin/api/breakers').then((r) => r.json());
   return res.breakers.find((b: { deployment: string }) => b.deployment === name);
 };
 
@@ -161,10 +161,11 @@ describe('circuit breaker on live traffic', () => {
   it('can be reset by hand', async () => {
     await trip();
     await ollama.setMode({ kind: 'healthy' });
-    const reset = await fetch(`${h.url}/admin/api/breakers/llama/reset`, { method: 'POST' }).then((r) => r.json());
+    const reset = await h.admin('/admin/api/breakers/llama/reset', { method: 'POST' }).then((r) => r.json());
     expect(reset.state).toBe('closed');
     expect((await send()).deployment).toBe('llama');
-    expect((await fetch(`${h.url}/admin/api/breakers/nope/reset`, { method: 'POST' })).status).toBe(404);
+    expect((await h.admin('/admin/api/breakers/nope/reset', { method: 'POST' })).status).toBe(404);
+    expect((await fetch(`${h.url}/admin/api/breakers/llama/reset`, { method: 'POST' })).status).toBe(401);
   });
 
   it('shows state and transitions in /health', async () => {
@@ -174,7 +175,7 @@ describe('circuit breaker on live traffic', () => {
     expect(llama.status).toBe('open');
     expect(llama.breaker).toMatchObject({ state: 'open', openUntil: new Date(clock + 10_000).toISOString() });
     expect(health.status).toBe('degraded');
-    const board = await fetch(`${h.url}/admin/api/breakers`).then((r) => r.json());
+    const board = await h.admin('/admin/api/breakers').then((r) => r.json());
     expect(board.transitions.at(-1)).toMatchObject({ deployment: 'llama', from: 'closed', to: 'open', reason: '5 consecutive failures' });
   });
 });

@@ -18,6 +18,10 @@ export interface Harness {
   /** The official client as a tool would configure it: base URL with /v1, any key, SDK retries off. */
   openai: OpenAI;
   ollama: Ollama;
+  /** Calls the admin API with a logged-in session cookie. */
+  admin(path: string, init?: RequestInit): Promise<Response>;
+  /** The session cookie header, for tests that build their own requests. */
+  cookie: string;
   stop(): Promise<void>;
 }
 
@@ -39,7 +43,14 @@ export async function startGateway(config: unknown, options: Partial<GatewayOpti
     ...options,
   });
   const started = await gateway.start();
+  const cookie = `switchyard_session_${started.port}=${gateway.sessions.createSession()}`;
   return {
+    cookie,
+    admin: (path, init = {}) =>
+      fetch(`${started.url}${path}`, {
+        ...init,
+        headers: { cookie, ...(init.body ? { 'content-type': 'application/json' } : {}), ...(init.headers as Record<string, string> | undefined) },
+      }),
     gateway,
     url: started.url,
     baseUrl: started.baseUrl,

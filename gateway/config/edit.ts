@@ -1,0 +1,110 @@
+/**
+ * Edits to a config, pure: each returns a new config (never mutating the old one) or throws an
+ * EditError naming the field. Whatever an edit returns still goes through validateConfig before it
+ * is applied, so an edit only has to get references right (renames carry over, removals that would
+ * leave dangling references are refused).
+ */
+import type { Config, DeploymentConfig, ProviderConfig, RouteConfig, Settings } from './schema';
+
+export class EditError extends Error {
+  constructor(
+    message: string,
+    readonly path: string,
+    readonly status = 400,
+  ) {
+    super(message);
+  }
+}
+
+type Entity = 'providers' | 'deployments' | 'routes';
+
+function indexOf(config: Config, list: Entity, name: string): number {
+  const index = (config[list] as { name: string }[]).findIndex((item) => item.name === name);
+  if (index < 0) throw new EditError(`There is no ${list.slice(0, -1)} named "${name}"`, 'name', 404);
+  return index;
+}
+
+function clone(config: Config): Config {
+  return structuredClone(config);
+}
+
+export function addItem(config: Config, list: Entity, item: ProviderConfig | DeploymentConfig | RouteConfig): Config {
+  const next = clone(config);
+  if ((next[list] as { name: string }[]).some((existing) => existing.name === item.name)) {
+    throw new EditError(`A ${list.slice(0, -1)} named "${item.name}" exists already`, 'name', 409);
+  }
+  (next[list] as unknown[]).push(item);
+  return next;
+}
+
+/** Replaces an item; a rename updates every reference to it. */
+export function replaceItem(config: Config, list: Entity, name: string, item: ProviderConfig | DeploymentConfig | RouteConfig): Config {
+  const next = clone(config);
+  const index = indexOf(next, list, name);
+  if (item.name !== name && (next[list] as { name: string }[]).some((existing) => existing.name === item.name)) {
+    throw new EditError(`A ${list.slice(0, -1)} named "${item.name}" exists already`, 'name', 409);
+  }
+  (next[list] as unknown[])[index] = item;
+  if (item.name !== name) {
+    if (list === 'providers') for (const d of next.deployments) if (d.provider === name) d.provider = item.name;
+    if (list === 'deployments') for (const r of next.routes) r.deployments = r.deployments.map((d) => (d === name ? item.name : d));
+  }
+  return next;
+}
+
+export function removeItem(config: Config, list: Entity, name: string): Config {
+  const next = clone(config);
+  const index = indexOf(next, list, name);
+  if (list === 'providers') {
+    const users = next.deployments.filter((d) => d.provider === name).map((d) => d.name);
+    if (users.length > 0) throw new EditError(`Provider "${name}" is used by ${users.join(', ')}: remove or move those deployments first`, 'name', 409);
+  }
+  if (list === 'deployments') {
+    const routes = next.routes.filter((r) => r.deployments.includes(name));
+    const only = routes.filter((r) => r.deployments.length === 1).map((r) => r.name);
+    if (only.length > 0) throw new EditError(`"${name}" is the only deployment of ${only.join(', ')}: remove that route first`, 'name', 409);
+    for (const route of routes) route.deployments = route.deployments.filter((d) => d !== name);
+  }
+  (next[list] as unknown[]).splice(index, 1);
+  return next;
+}
+
+/** A route's fallback order; the list must hold exactly the route's deployments. */
+export function reorderRoute(config: Config, name: string, order: string[]): Config {
+  const next = clone(config);
+  const route = next.routes[indexOf(next, 'routes', name)] as RouteConfig;
+  const same = order.length === route.deployments.length && [...order].sort().join('\u0000') === [...route.deployments].sort().join('\u0000');
+  if (!same) throw new EditError(`The new order must list exactly the deployments of "${name}": ${route.deployments.join(', ')}`, 'deployments');
+  route.deployments = order;
+  return next;
+}
+
+export function replaceSettings(config: Config, settings: Settings): Config {
+  return { ...clone(config), settings };
+}
+
+export interface ConfigChange {
+  change: 'added' | 'removed' | 'changed';
+  kind: 'provider' | 'deployment' | 'route' | 'settings';
+  name: string;
+}
+
+/** What applying `next` over `current` would change, item by item (for the import preview). */
+export function diffConfigs(current: Config, next: Config): ConfigChange[] {
+  const changes: ConfigChange[] = [];
+  for (const [list, kind] of [
+    ['providers', 'provider'],
+    ['deployments', 'deployment'],
+    ['routes', 'route'],
+  ] as const) {
+    const before = new Map((current[list] as { name: string }[]).map((item) => [item.name, JSON.stringify(item)]));
+    const after = new Map((next[list] as { name: string }[]).map((item) => [item.name, JSON.stringify(item)]));
+    for (const [name, json] of after) {
+      if (!before.has(name)) changes.push({ change: 'added', kind, name });
+      else if (before.get(name) !== json) changes.push({ change: 'changed', kind, name });
+    }
+    for (const name of before.keys()) if (!after.has(name)) changes.push({ change: 'removed', kind, name });
+  }
+  if (JSON.stringify(current.settings ?? {}) !== JSON.stringify(next.settings ?? {})) changes.push({ change: 'changed', kind: 'settings', name: 'settings' });
+  return changes;
+}

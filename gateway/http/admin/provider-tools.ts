@@ -1,0 +1,52 @@
+/**
+ * Provider tools: "test connection" (a probe with its latency) for a saved provider or one being
+ * edited, and model discovery (Ollama's installed models, an OpenAI-compatible models list).
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ProviderConfig } from '../../config/schema';
+import { validateConfig } from '../../config/validate';
+import { GatewayError } from '../../errors';
+import { createProviderSet } from '../../providers/registry';
+import type { ProviderAdapter } from '../../providers/types';
+
+const TEST_TIMEOUT_MS = 8_000;
+
+export function registerProviderTools(app: FastifyInstance): void {
+  const probe = async (adapter: ProviderAdapter) => {
+    if (adapter.unavailableReason) return { ok: false, latencyMs: null, error: `Provider ${adapter.config.name} cannot be used: ${adapter.unavailableReason}`, models: [], version: null };
+    const started = performance.now();
+    try {
+      const result = await adapter.probe(AbortSignal.timeout(TEST_TIMEOUT_MS));
+      return { ok: true, latencyMs: Math.round(performance.now() - started), error: null, models: result.models, loaded: result.loaded ?? null, version: result.version ?? null };
+    } catch (error) {
+      return { ok: false, latencyMs: Math.round(performance.now() - started), error: (error as Error).message, models: [], version: null };
+    }
+  };
+
+  const saved = (name: string) => {
+    const adapter = app.switchyard.catalog().providers.get(name);
+    if (!adapter) throw new GatewayError('not_found', `There is no provider named "${name}"`, { param: 'name' });
+    return adapter;
+  };
+
+  app.post<{ Params: { name: string } }>('/admin/api/providers/:name/test', async (request) => probe(saved(request.params.name)));
+
+  app.get<{ Params: { name: string } }>('/admin/api/providers/:name/models', async (request) => {
+    const result = await probe(saved(request.params.name));
+    return { models: result.models, error: result.error };
+  });
+
+  /** Tests a provider as typed in a form, before it is saved. */
+  app.post('/admin/api/providers/test', async (request, reply) => {
+    const provider = request.body as ProviderConfig;
+    const check = validateConfig({ version: 1, providers: [provider], deployments: [], routes: [] });
+    if (!check.ok) return reply.code(400).send({ error: { message: check.errors[0]?.message, type: 'invalid_request_error', param: check.errors[0]?.path ?? null, code: 'invalid_config' }, errors: check.errors });
+    const { adapters } = createProviderSet([provider], app.switchyard.secrets);
+    const adapter = adapters.get(provider.name) as ProviderAdapter;
+    try {
+      return await probe(adapter);
+    } finally {
+      await adapter.close();
+    }
+  });
+}

@@ -1,0 +1,34 @@
+/**
+ * Serves the built UI (out/renderer) from the gateway's own origin, so the browser and the desktop
+ * window talk to the admin API without CORS. `/` also redeems a login link. Client-side routes fall
+ * back to index.html.
+ */
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { GatewayError } from '../errors';
+import { redeemLoginLink } from './admin/session';
+
+/** The UI's own pages; anything else that is not a file or an API is a 404. */
+export const UI_PAGES = ['overview', 'routes', 'providers', 'playground', 'usage', 'settings'];
+
+export async function registerUi(app: FastifyInstance, options: { uiDir: string | undefined; port: () => number }): Promise<void> {
+  const built = options.uiDir !== undefined && existsSync(join(options.uiDir, 'index.html'));
+  if (built) {
+    await app.register(fastifyStatic, { root: options.uiDir as string, index: false, wildcard: false, serve: true, cacheControl: true, maxAge: '1h' });
+  }
+  const page = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (redeemLoginLink(app, request, reply, options.port())) return reply;
+    reply.header('cache-control', 'no-store');
+    if (built) return reply.type('text/html').sendFile('index.html');
+    return reply
+      .type('text/html')
+      .send('<!doctype html><meta charset="utf-8"><title>Switchyard</title><p>The Switchyard UI is not built. Run <code>npm run build</code>, then reload.</p>');
+  };
+  app.get('/', page);
+  app.get<{ Params: { page: string } }>('/:page', async (request, reply) => {
+    if (!UI_PAGES.includes(request.params.page)) throw new GatewayError('not_found', `There is no page or endpoint ${request.url.split('?')[0]}`);
+    return page(request, reply);
+  });
+}
