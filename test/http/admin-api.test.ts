@@ -1,0 +1,221 @@
+import { request as httpRequest } from 'node:http';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { FakeServer } from '../support/fake-server';
+import { startFakeOllama } from '../support/fake-ollama';
+import { startFakeOpenAI } from '../support/fake-openai';
+import { startGateway, twoTierConfig, type Harness } from '../support/harness';
+
+let ollama: FakeServer;
+let openai: FakeServer;
+let h: Harness;
+const config = () => twoTierConfig({ ollama: ollama.url, openai: openai.url });
+const json = (body: unknown) => ({ body: JSON.stringify(body) });
+
+beforeAll(async () => {
+  ollama = await startFakeOllama();
+  openai = await startFakeOpenAI();
+  h = await startGateway(config());
+});
+afterAll(async () => {
+  await h.stop();
+  await Promise.all([ollama.stop(), openai.stop()]);
+});
+beforeEach(async () => {
+  await Promise.all([ollama.reset(), openai.reset()]);
+  h.gateway.applyConfig(config(), 'test');
+  for (const d of h.gateway.config().deployments) h.gateway.breakers.reset(d.name);
+});
+
+describe('admin session', () => {
+  it('answers 401 without the session cookie, and the model endpoints do not need it', async () => {
+    const res = await fetch(`${h.url}/admin/api/providers`);
+    expect(res.status).toBe(401);
+    expect((await res.json()).error.code).toBe('admin_session_required');
+    expect((await fetch(`${h.url}/v1/models`)).status).toBe(200);
+    expect((await fetch(`${h.url}/admin/api/session`).then((r) => r.json())).authenticated).toBe(false);
+  });
+
+  it('trades a single-use login link for an HttpOnly SameSite=Strict cookie', async () => {
+    const token = h.gateway.sessions.issueLoginToken();
+    const first = await fetch(`${h.url}/?token=${token}`, { redirect: 'manual' });
+    expect(first.status).toBe(303);
+    expect(first.headers.get('location')).toBe('/');
+    const cookie = first.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(new RegExp(`^switchyard_session_${h.port}=`));
+    expect(cookie).toContain('HttpOnly');
+    expect(cookie).toContain('SameSite=Strict');
+    const session = cookie.split(';')[0] as string;
+    expect((await fetch(`${h.url}/admin/api/providers`, { headers: { cookie: session } })).status).toBe(200);
+    const again = await fetch(`${h.url}/?token=${token}`, { redirect: 'manual' });
+    expect(again.headers.get('location')).toBe('/?login=expired');
+    expect(again.headers.get('set-cookie')).toBeNull();
+  });
+
+  it('refuses a foreign Origin even with a valid cookie', async () => {
+    const res = await new Promise<number>((resolve) => {
+      const req = httpRequest({ host: '127.0.0.1', port: h.port, path: '/admin/api/cache', method: 'DELETE', headers: { cookie: h.cookie, origin: 'https://evil.example' } }, (r) => resolve(r.statusCode ?? 0));
+      req.end();
+    });
+    expect(res).toBe(403);
+  });
+});
+
+describe('providers, deployments and routes', () => {
+  it('never returns an API key, only whether it is set and its last 4 characters', async () => {
+    const { providers } = await h.admin('/admin/api/providers').then((r) => r.json());
+    const cloud = providers.find((p: { name: string }) => p.name === 'cloud');
+    expect(cloud.apiKey).toEqual({ reference: 'env:TEST_KEY', set: true, last4: '1234' });
+    expect(JSON.stringify(providers)).not.toContain('sk-test-secret');
+  });
+
+  it('keeps the key when a provider is updated without one, and refuses a key value where keys live in the environment', async () => {
+    const updated = await h.admin('/admin/api/providers/cloud', { method: 'PUT', ...json({ name: 'cloud', kind: 'openai', baseUrl: `${openai.url}/v1`, headers: { 'x-team': 'a' } }) });
+    expect(updated.status).toBe(200);
+    expect((await updated.json()).apiKey.set).toBe(true);
+    const refused = await h.admin('/admin/api/providers/cloud', { method: 'PUT', ...json({ name: 'cloud', kind: 'openai', baseUrl: `${openai.url}/v1`, apiKeyValue: 'sk-new' }) });
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).error.message).toContain('env:');
+  });
+
+  it('adds a deployment and a route, applied to traffic at once', async () => {
+    const added = await h.admin('/admin/api/deployments', { method: 'POST', ...json({ name: 'nano', provider: 'cloud', model: 'gpt-4.1-nano', type: 'chat' }) });
+    expect(added.status).toBe(201);
+    const route = await h.admin('/admin/api/routes', { method: 'POST', ...json({ name: 'cheap', deployments: ['nano', 'llama'] }) });
+    expect(route.status).toBe(201);
+    const answer = await h.openai.chat.completions.create({ model: 'cheap', messages: [{ role: 'user', content: 'x' }] }).withResponse();
+    expect(answer.response.headers.get('x-switchyard-deployment')).toBe('nano');
+    expect(openai.requests[0]?.body.model).toBe('gpt-4.1-nano');
+  });
+
+  it('reorders a route and traffic follows the new order', async () => {
+    const res = await h.admin('/admin/api/routes/default/order', { method: 'PUT', ...json({ deployments: ['mini', 'llama'] }) });
+    expect(res.status).toBe(200);
+    const answer = await h.openai.chat.completions.create({ model: 'default', messages: [{ role: 'user', content: 'x' }] }).withResponse();
+    expect(answer.response.headers.get('x-switchyard-deployment')).toBe('mini');
+    const bad = await h.admin('/admin/api/routes/default/order', { method: 'PUT', ...json({ deployments: ['mini'] }) });
+    expect(bad.status).toBe(400);
+  });
+
+  it('answers field-level errors for an invalid time window and changes nothing', async () => {
+    const res = await h.admin('/admin/api/deployments/llama', {
+      method: 'PUT',
+      ...json({ name: 'llama', provider: 'local', model: 'llama3.2:3b', timeZone: 'Europe/Paris', timeWindows: [{ start: '25:00', end: '18:00' }] }),
+    });
+    expect(res.status).toBe(400);
+    const body = await res.json();
+    expect(body.errors).toContainEqual({ path: 'deployments[0].timeWindows[0].start', field: 'timeWindows[0].start', message: '"25:00" is not a time in HH:MM form (00:00 to 23:59)' });
+    expect(body.error.param).toBe('timeWindows[0].start');
+    expect(h.gateway.config().deployments[0]).toMatchObject({ name: 'llama', options: { num_ctx: 8192 } });
+  });
+
+  it('renames a deployment everywhere, and refuses to delete what is still used', async () => {
+    const llama = h.gateway.config().deployments[0];
+    const renamed = await h.admin('/admin/api/deployments/llama', { method: 'PUT', ...json({ ...llama, name: 'llama-local' }) });
+    expect(renamed.status).toBe(200);
+    expect(h.gateway.config().routes[0]?.deployments).toEqual(['llama-local', 'mini']);
+    const inUse = await h.admin('/admin/api/providers/local', { method: 'DELETE' });
+    expect(inUse.status).toBe(409);
+    expect((await inUse.json()).error.message).toContain('llama-local');
+  });
+
+  it('tests a provider connection with its latency, and discovers its models', async () => {
+    const test = await h.admin('/admin/api/providers/local/test', { method: 'POST' }).then((r) => r.json());
+    expect(test).toMatchObject({ ok: true, version: '0.12.6', models: ['llama3.2:3b', 'nomic-embed-text'] });
+    expect(test.latencyMs).toBeGreaterThanOrEqual(0);
+    const models = await h.admin('/admin/api/providers/cloud/models').then((r) => r.json());
+    expect(models.models).toEqual(['gpt-4.1-mini']);
+    const unsaved = await h.admin('/admin/api/providers/test', { method: 'POST', ...json({ name: 'other', kind: 'openai', baseUrl: 'http://127.0.0.1:9/v1' }) }).then((r) => r.json());
+    expect(unsaved.ok).toBe(false);
+    expect(unsaved.error).toMatch(/connection/);
+  });
+});
+
+describe('config export and import', () => {
+  it('previews what an import will change before applying it', async () => {
+    const next = config();
+    next.routes.push({ name: 'night', deployments: ['mini', 'llama'] });
+    next.deployments[1] = { ...next.deployments[1]!, model: 'gpt-4.1' } as (typeof next.deployments)[1];
+    const preview = await h.admin('/admin/api/config/preview', { method: 'POST', ...json({ config: next }) }).then((r) => r.json());
+    expect(preview.valid).toBe(true);
+    expect(preview.changes).toEqual([
+      { change: 'changed', kind: 'deployment', name: 'mini' },
+      { change: 'added', kind: 'route', name: 'night' },
+    ]);
+    expect(h.gateway.config().routes).toHaveLength(3);
+    const applied = await h.admin('/admin/api/config/import', { method: 'POST', ...json({ config: next }) });
+    expect(applied.status).toBe(200);
+    expect(h.gateway.config().routes.map((r) => r.name)).toContain('night');
+    const exported = await h.admin('/admin/api/config').then((r) => r.json());
+    expect(exported).toEqual(next);
+  });
+});
+
+describe('usage, cache, keys and settings', () => {
+  it('serves rows, rollups, an overview and a CSV export', async () => {
+    await h.openai.chat.completions.create({ model: 'default', messages: [{ role: 'user', content: 'x' }] });
+    const rows = await h.admin('/admin/api/usage?limit=5').then((r) => r.json());
+    expect(rows.rows[0]).toMatchObject({ deployment: 'llama', status: 200 });
+    const rollups = await h.admin('/admin/api/usage/rollups?granularity=hour&groupBy=deployment').then((r) => r.json());
+    expect(rollups.points.some((p: { group: string }) => p.group === 'llama')).toBe(true);
+    const overview = await h.admin('/admin/api/overview').then((r) => r.json());
+    expect(overview.requests).toBeGreaterThan(0);
+    const csv = await h.admin('/admin/api/usage/export?format=csv');
+    expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
+    expect((await csv.text()).split('\n')[0]).toMatch(/^request_id,time/);
+    expect((await h.admin('/admin/api/usage/rollups?granularity=week')).status).toBe(400);
+  });
+
+  it('creates a key shown once, lists it without the secret, and revokes it', async () => {
+    const created = await h.admin('/admin/api/keys', { method: 'POST', ...json({ name: 'admin-test', rateLimitPerMinute: 30 }) }).then((r) => r.json());
+    expect(created.key).toMatch(/^sy-/);
+    const listed = await h.admin('/admin/api/keys').then((r) => r.json());
+    expect(JSON.stringify(listed)).not.toContain(created.key);
+    expect(listed.keys.find((k: { name: string }) => k.name === 'admin-test')).toMatchObject({ prefix: created.key.slice(0, 7), rateLimitPerMinute: 30 });
+    expect((await h.admin('/admin/api/keys/admin-test', { method: 'DELETE' })).status).toBe(200);
+  });
+
+  it('reports and purges the cache, and saves settings with validation', async () => {
+    await h.openai.chat.completions.create({ model: 'mini', temperature: 0, messages: [{ role: 'user', content: 'cache me' }] });
+    expect((await h.admin('/admin/api/cache').then((r) => r.json())).entries).toBeGreaterThan(0);
+    expect((await h.admin('/admin/api/cache', { method: 'DELETE' }).then((r) => r.json())).purged).toBeGreaterThan(0);
+    const saved = await h.admin('/admin/api/settings', { method: 'PUT', ...json({ settings: { cache: { ttlSeconds: 60 }, usage: { retentionDays: 30 } } }) });
+    expect(saved.status).toBe(200);
+    const bad = await h.admin('/admin/api/settings', { method: 'PUT', ...json({ settings: { usage: { retentionDays: 0 } } }) });
+    expect(bad.status).toBe(400);
+    const settings = await h.admin('/admin/api/settings').then((r) => r.json());
+    expect(settings).toMatchObject({ settings: { cache: { ttlSeconds: 60 } }, server: { host: '127.0.0.1', port: h.port, exposed: false } });
+  });
+});
+
+describe('playground', () => {
+  it('rehearses a fallback: the simulated deployment is not called and the trace shows why it was skipped', async () => {
+    const res = await h.admin('/admin/api/playground', { method: 'POST', ...json({ model: 'default', messages: [{ role: 'user', content: 'hi' }], simulateFailures: ['llama'] }) });
+    const body = await res.json();
+    expect(body.completion.choices[0].message.content).toBe('Echo: hi');
+    expect(body.deployment).toBe('mini');
+    expect(body.attempts).toEqual([
+      expect.objectContaining({ deployment: 'llama', outcome: 'failed', message: expect.stringContaining('simulated') }),
+      expect.objectContaining({ deployment: 'mini', outcome: 'ok' }),
+    ]);
+    expect(body.tokens).toEqual({ input: 12, output: 2 });
+    expect(body.cost).toBeGreaterThan(0);
+    expect(ollama.requests).toHaveLength(0);
+    expect((await h.admin('/admin/api/breakers').then((r) => r.json())).breakers.find((b: { deployment: string }) => b.deployment === 'llama').consecutiveFailures).toBe(0);
+  });
+
+  it('streams chunks and ends with the trace', async () => {
+    const res = await h.admin('/admin/api/playground', { method: 'POST', ...json({ model: 'default', stream: true, messages: [{ role: 'user', content: 'a b' }] }) });
+    const events = (await res.text()).trim().split('\n\n').map((e) => JSON.parse(e.slice(6)));
+    expect(events.filter((e) => e.type === 'chunk').map((e) => e.chunk.choices[0]?.delta?.content ?? '').join('')).toBe('Echo: a b');
+    expect(events.at(-1)).toMatchObject({ type: 'trace', deployment: 'llama', tokens: { input: 12, output: 3 } });
+  });
+});
+
+describe('the UI', () => {
+  it('is served at the root and its pages; unknown paths are 404s', async () => {
+    const page = await fetch(`${h.url}/routes`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    expect((await fetch(`${h.url}/nonsense`)).status).toBe(404);
+  });
+});
