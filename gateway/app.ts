@@ -19,6 +19,7 @@ import { registerAdminSession } from './http/admin/session';
 import { registerUsageRoutes } from './http/admin/usage-routes';
 import { registerUi } from './http/ui';
 import type { AdminSessions } from './store/admin-sessions';
+import type { HealthHistory } from './store/health-history';
 import type { ClientKeyStore } from './store/client-keys';
 import type { ResponseCache } from './store/response-cache';
 import type { UsageLog } from './store/usage-log';
@@ -40,6 +41,7 @@ export interface AppServices {
   traffic: TrafficStats;
   breakers: BreakerBoard;
   health: HealthMonitor;
+  healthHistory: HealthHistory;
   usage: UsageRecorder;
   usageLog: UsageLog;
   cache: ResponseCache;

@@ -153,6 +153,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       traffic,
       breakers,
       health,
+      healthHistory: history,
       usage: createUsageRecorder({ log: usageLog, catalog: () => catalog, now, onError: (error) => app.log.error({ err: error }, 'usage log write failed') }),
       usageLog,
       cache,

@@ -11,7 +11,21 @@ import type { BreakerSnapshot } from '../routing/circuit-breaker';
 type Status = 'up' | 'down' | 'unknown';
 
 export function registerHealthRoute(app: FastifyInstance): void {
-  app.get('/health', async () => {
+  app.get('/health', async () => healthReport(app));
+  app.get('/admin/api/health', async () => healthReport(app));
+  /** Probe latency and status over the last day, per provider, for the sparklines. */
+  app.get('/admin/api/health/history', async () => {
+    const since = app.switchyard.now() - 86_400_000;
+    const history: Record<string, { at: number; ok: boolean; latencyMs: number | null }[]> = {};
+    for (const provider of app.switchyard.catalog().config.providers) {
+      history[provider.name] = app.switchyard.healthHistory.probes(provider.name, since, 200).reverse().map((s) => ({ at: s.at, ok: s.ok, latencyMs: s.latencyMs }));
+    }
+    return { history };
+  });
+}
+
+function healthReport(app: FastifyInstance) {
+  {
     const { catalog: getCatalog, traffic, breakers, health, storeOk, version, startedAt, now } = app.switchyard;
     const catalog = getCatalog();
     const at = now();
@@ -60,7 +74,7 @@ export function registerHealthRoute(app: FastifyInstance): void {
       providers,
       deployments,
     };
-  });
+  }
 }
 
 /** Whichever spoke last, the probe or real traffic, says whether the provider is up. */

@@ -1,20 +1,18 @@
-/** The UI's entry. Until the admin UI lands it shows where the gateway's endpoints are. */
+/** The UI's entry: one QueryClient, the theme, the app. */
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { App } from './app';
+import { applyTheme } from './theme';
+import './styles.css';
 
-function App() {
-  const origin = window.location.origin;
-  return (
-    <main style={{ fontFamily: 'system-ui', padding: 24 }}>
-      <h1>Switchyard</h1>
-      <p>OpenAI base URL: <code>{origin}/v1</code></p>
-      <p>Health: <a href={`${origin}/health`}>{origin}/health</a></p>
-    </main>
-  );
-}
+const client = new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } } });
+applyTheme();
 
 createRoot(document.getElementById('root') as HTMLElement).render(
   <StrictMode>
-    <App />
+    <QueryClientProvider client={client}>
+      <App />
+    </QueryClientProvider>
   </StrictMode>,
 );

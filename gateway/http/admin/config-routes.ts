@@ -9,7 +9,8 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { addItem, diffConfigs, EditError, removeItem, reorderRoute, replaceItem, replaceSettings } from '../../config/edit';
 import type { Config, ProviderConfig, Settings } from '../../config/schema';
 import { GatewayError } from '../../errors';
-import type { ConfigIssue } from '../../config/validate';
+import { validateConfig, type ConfigIssue } from '../../config/validate';
+import { weekSchedule } from '../../routing/schedule';
 
 type Entity = 'providers' | 'deployments' | 'routes';
 const ENTITIES: Entity[] = ['providers', 'deployments', 'routes'];
@@ -80,6 +81,23 @@ export function registerConfigRoutes(app: FastifyInstance): void {
     return applied ? find(applied, 'routes', request.params.name) : reply;
   });
 
+  /** The week grid and "blocked now, usable again at..." for windows being edited (nothing is saved). */
+  app.post('/admin/api/schedule/preview', async (request, reply) => {
+    const body = (request.body ?? {}) as { timeZone?: string; timeWindows?: unknown };
+    const zone = body.timeZone || services().catalog().defaultTimeZone;
+    const probe = validateConfig({
+      version: 1,
+      providers: [{ name: 'p', kind: 'openai', baseUrl: 'http://127.0.0.1' }],
+      deployments: [{ name: 'd', provider: 'p', model: 'm', timeZone: zone, timeWindows: body.timeWindows ?? [] }],
+      routes: [],
+    });
+    if (!probe.ok) {
+      const errors = probe.errors.map((e) => ({ ...e, field: e.path.replace(/^deployments\[0\]\./, '') }));
+      return reply.code(400).send(fieldErrors(errors[0]?.message ?? 'invalid', errors));
+    }
+    return weekSchedule(probe.config.deployments[0]?.timeWindows, zone, services().now());
+  });
+
   app.get('/admin/api/settings', async () => {
     const { config, server, secrets } = services();
     return { settings: config.current().settings ?? {}, server: server(), secrets: secrets.describe?.() ?? { backend: 'environment', protected: true, canStore: false } };
@@ -98,7 +116,6 @@ export function registerConfigRoutes(app: FastifyInstance): void {
   });
 
   app.post('/admin/api/config/preview', async (request) => {
-    const { validateConfig } = await import('../../config/validate');
     const result = validateConfig((request.body as { config?: unknown })?.config);
     return {
       valid: result.ok,

@@ -1,0 +1,38 @@
+/**
+ * A deployment's week at a glance, for the time-window editor: for each day and hour of the
+ * current week (in the deployment's zone), is it usable at half past; and a sentence for now,
+ * e.g. "blocked now, usable again at 18:00 Europe/Paris (in 2 h 13 min)".
+ */
+import { Temporal } from 'temporal-polyfill';
+import type { TimeWindow } from '../config/schema';
+import { describeInstant, windowState } from './time-windows';
+
+export interface Schedule {
+  timeZone: string;
+  /** grid[day][hour], day 0 = Monday. */
+  grid: boolean[][];
+  usableNow: boolean;
+  changesAt: string | null;
+  summary: string;
+}
+
+export function weekSchedule(windows: readonly TimeWindow[] | undefined, timeZone: string, now: number): Schedule {
+  const today = Temporal.Instant.fromEpochMilliseconds(now).toZonedDateTimeISO(timeZone).toPlainDate();
+  const monday = today.subtract({ days: today.dayOfWeek - 1 });
+  const grid = Array.from({ length: 7 }, (_, day) =>
+    Array.from({ length: 24 }, (_, hour) => {
+      const at = monday.add({ days: day }).toZonedDateTime({ timeZone, plainTime: Temporal.PlainTime.from({ hour, minute: 30 }) }).epochMilliseconds;
+      return windowState(windows, timeZone, at).usable;
+    }),
+  );
+  const state = windowState(windows, timeZone, now);
+  let summary = state.usable ? 'usable now' : 'blocked now';
+  if (state.until !== null) {
+    const minutes = Math.max(1, Math.round((state.until - now) / 60_000));
+    const span = minutes >= 60 ? `${Math.floor(minutes / 60)} h ${minutes % 60} min` : `${minutes} min`;
+    summary += state.usable ? `, blocked from ${describeInstant(state.until, timeZone, now)} (in ${span})` : `, usable again at ${describeInstant(state.until, timeZone, now)} (in ${span})`;
+  } else if (!state.usable) {
+    summary += ', and never usable with these windows';
+  }
+  return { timeZone, grid, usableNow: state.usable, changesAt: state.until === null ? null : new Date(state.until).toISOString(), summary };
+}

@@ -1,0 +1,48 @@
+/** The admin API client: same origin, the session cookie rides along, errors become typed ApiErrors. */
+
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string | null,
+    /** Field errors by field path (relative to the edited item when the server knows it). */
+    readonly fields: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+  get unreachable(): boolean {
+    return this.status === 0;
+  }
+}
+
+export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      ...init,
+      credentials: 'same-origin',
+      headers: { ...(init.body ? { 'content-type': 'application/json' } : {}), ...(init.headers as Record<string, string> | undefined) },
+    });
+  } catch {
+    throw new ApiError('The Switchyard gateway cannot be reached. Is it still running?', 0, 'unreachable');
+  }
+  const text = await response.text();
+  const body = text ? safeJson(text) : undefined;
+  if (!response.ok) {
+    const error = (body as { error?: { message?: string; code?: string } } | undefined)?.error;
+    const fields: Record<string, string> = {};
+    for (const issue of ((body as { errors?: { path: string; field?: string | null; message: string }[] })?.errors ?? [])) fields[issue.field ?? issue.path] = issue.message;
+    throw new ApiError(error?.message ?? `Request failed (${response.status})`, response.status, error?.code ?? null, fields);
+  }
+  return body as T;
+}
+
+export const send = <T>(path: string, method: string, body?: unknown) => api<T>(path, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

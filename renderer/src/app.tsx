@@ -1,0 +1,84 @@
+/** The shell: login gate, navigation, and the page for the current path. */
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useState, type ReactNode } from 'react';
+import { sessionQuery } from './api/queries';
+import { OverviewPage } from './features/overview/overview-page';
+import { PlaygroundPage } from './features/playground/playground-page';
+import { ProvidersPage } from './features/providers/providers-page';
+import { RoutesPage } from './features/routes/routes-page';
+import { SettingsPage } from './features/settings/settings-page';
+import { UsagePage } from './features/usage/usage-page';
+import { ErrorNote, Loading } from './ui/parts';
+
+const PAGES: { path: string; label: string; render: () => ReactNode }[] = [
+  { path: '/overview', label: 'Overview', render: () => <OverviewPage /> },
+  { path: '/routes', label: 'Routes & deployments', render: () => <RoutesPage /> },
+  { path: '/providers', label: 'Providers', render: () => <ProvidersPage /> },
+  { path: '/playground', label: 'Playground', render: () => <PlaygroundPage /> },
+  { path: '/usage', label: 'Usage', render: () => <UsagePage /> },
+  { path: '/settings', label: 'Settings', render: () => <SettingsPage /> },
+];
+
+function usePath(): [string, (path: string) => void] {
+  const [path, setPath] = useState(window.location.pathname);
+  useEffect(() => {
+    const onPop = () => setPath(window.location.pathname);
+    window.addEventListener('popstate', onPop);
+    return () => window.removeEventListener('popstate', onPop);
+  }, []);
+  return [
+    path,
+    (next) => {
+      window.history.pushState(null, '', next);
+      setPath(next);
+    },
+  ];
+}
+
+export function App() {
+  const session = useQuery(sessionQuery());
+  const [path, navigate] = usePath();
+  if (session.isPending) return <Loading what="Switchyard" />;
+  if (session.isError) return <div className="login"><ErrorNote error={session.error} /></div>;
+  if (!session.data.authenticated) return <Login />;
+  const page = PAGES.find((p) => p.path === path) ?? PAGES[0]!;
+  return (
+    <div className="shell">
+      <nav className="sidebar" aria-label="Main">
+        <div className="brand"><span className="brand-dot" aria-hidden="true" />Switchyard</div>
+        <div className="nav">
+          {PAGES.map((p) => (
+            <a
+              key={p.path}
+              href={p.path}
+              aria-current={p === page ? 'page' : undefined}
+              onClick={(event) => {
+                event.preventDefault();
+                navigate(p.path);
+              }}
+            >
+              {p.label}
+            </a>
+          ))}
+        </div>
+        <div className="sidebar-foot">v{session.data.version} · {window.location.host}</div>
+      </nav>
+      <main>{page.render()}</main>
+    </div>
+  );
+}
+
+function Login() {
+  const expired = new URLSearchParams(window.location.search).get('login') === 'expired';
+  return (
+    <div className="login card">
+      <h1>Sign in to Switchyard</h1>
+      {expired ? <div className="notice warn" role="alert">That login link was already used or has expired.</div> : null}
+      <p>The dashboard opens with the one-time link Switchyard printed when it started, like:</p>
+      <pre className="snippet">Dashboard: http://{window.location.host}/?token=...</pre>
+      <p>For a new link, run:</p>
+      <pre className="snippet">npm run switchyard -- login-link --port {window.location.port || '80'}</pre>
+      <p className="muted">The OpenAI-compatible API at <code>{window.location.origin}/v1</code> needs no sign-in.</p>
+    </div>
+  );
+}

@@ -1,0 +1,232 @@
+/** Overview: where to point tools, today's numbers, health with breakers, latency over time, recent failures. */
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { send } from '../../api/client';
+import { healthQueries, usageQueries } from '../../api/queries';
+import type { ProbeSample } from '../../api/types';
+import { Badge, Card, copy, Empty, ErrorNote, Loading, money, percent, Stat, statusTone } from '../../ui/parts';
+
+const SERIES_COLORS = ['#2f6feb', '#d4731a', '#1a7f37', '#8250df', '#cf222e', '#0a7ea4'];
+
+export function OverviewPage() {
+  return (
+    <>
+      <h1>Overview</h1>
+      <p className="sub">One URL for every tool; Switchyard picks the model.</p>
+      <Connect />
+      <Today />
+      <div className="grid cols-2">
+        <HealthCard />
+        <LatencyChart />
+      </div>
+      <div style={{ height: 16 }} />
+      <RecentFailures />
+    </>
+  );
+}
+
+function Connect() {
+  const origin = window.location.origin;
+  const [tab, setTab] = useState('curl');
+  const [copied, setCopied] = useState(false);
+  const snippets: Record<string, string> = {
+    curl: `curl ${origin}/v1/chat/completions \\\n  -H 'content-type: application/json' \\\n  -d '{"model":"default","messages":[{"role":"user","content":"Hello"}]}'`,
+    'OpenAI SDK': `import OpenAI from 'openai';\nconst client = new OpenAI({ baseURL: '${origin}/v1', apiKey: 'local' });\nconst answer = await client.chat.completions.create({ model: 'default', messages: [{ role: 'user', content: 'Hello' }] });`,
+    env: `export OPENAI_BASE_URL=${origin}/v1\nexport OPENAI_API_KEY=local`,
+    Ollama: `import { Ollama } from 'ollama';\nconst ollama = new Ollama({ host: '${origin}' });\nawait ollama.chat({ model: 'default', messages: [{ role: 'user', content: 'Hello' }] });`,
+  };
+  return (
+    <div className="card" style={{ marginBottom: 16 }}>
+      <div className="spread">
+        <div>
+          <div className="muted" style={{ fontSize: 12 }}>OpenAI base URL</div>
+          <code style={{ fontSize: 16 }} data-testid="base-url">{origin}/v1</code>
+        </div>
+        <button
+          className="primary"
+          onClick={() => {
+            void copy(`${origin}/v1`).then(() => {
+              setCopied(true);
+              setTimeout(() => setCopied(false), 1500);
+            });
+          }}
+        >
+          {copied ? 'Copied' : 'Copy base URL'}
+        </button>
+      </div>
+      <div className="tabs" role="tablist" style={{ marginTop: 12 }}>
+        {Object.keys(snippets).map((name) => (
+          <button key={name} role="tab" aria-selected={tab === name} onClick={() => setTab(name)}>
+            {name}
+          </button>
+        ))}
+      </div>
+      <pre className="snippet">{snippets[tab]}</pre>
+    </div>
+  );
+}
+
+function Today() {
+  const overview = useQuery(usageQueries.overview());
+  if (overview.isPending) return <Loading what="today's numbers" />;
+  if (overview.isError) return <ErrorNote error={overview.error} />;
+  const o = overview.data;
+  return (
+    <div className="stats">
+      <Stat label="Requests today" value={o.requests} />
+      <Stat label="Fallback rate" value={percent(o.fallbackRate)} hint="Answered after another deployment failed" />
+      <Stat label="Cache hit rate" value={percent(o.cacheHitRate)} />
+      <Stat label="Cost today" value={money(o.cost)} />
+      <Stat label="Saved by local and cache" value={money(o.saved)} hint={`Would have cost ${money(o.wouldCost)}`} />
+    </div>
+  );
+}
+
+function HealthCard() {
+  const health = useQuery(healthQueries.now());
+  const history = useQuery(healthQueries.history());
+  const client = useQueryClient();
+  const reset = useMutation({
+    mutationFn: (name: string) => send(`/admin/api/breakers/${encodeURIComponent(name)}/reset`, 'POST'),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['health'] }),
+  });
+  if (health.isPending) return <Card title="Health"><Loading what="health" /></Card>;
+  if (health.isError) return <Card title="Health"><ErrorNote error={health.error} /></Card>;
+  return (
+    <Card title="Health" actions={<Badge tone={statusTone(health.data.status)}>{health.data.status}</Badge>}>
+      <div className="table-wrap">
+        <table>
+          <thead>
+            <tr><th>Provider</th><th>Status</th><th>Latency (24 h)</th></tr>
+          </thead>
+          <tbody>
+            {health.data.providers.map((p) => (
+              <tr key={p.name}>
+                <td>
+                  <strong>{p.name}</strong> <span className="muted">{p.kind}</span>
+                  {p.reason || p.probe?.error ? <div className="field-error">{p.reason ?? p.probe?.error}</div> : null}
+                </td>
+                <td><Badge tone={statusTone(p.status)}>{p.status}</Badge></td>
+                <td><Sparkline samples={history.data?.[p.name] ?? []} /></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <div className="table-wrap" style={{ marginTop: 12 }}>
+        <table>
+          <thead>
+            <tr><th>Deployment</th><th>Status</th><th>Breaker</th></tr>
+          </thead>
+          <tbody>
+            {health.data.deployments.map((d) => (
+              <tr key={d.name}>
+                <td>
+                  <strong>{d.name}</strong> <span className="muted">{d.model}</span>
+                  {d.modelAvailable === false ? <div className="field-error">Model not installed on {d.provider}</div> : null}
+                </td>
+                <td><Badge tone={statusTone(d.status)}>{d.status}</Badge></td>
+                <td>
+                  <div className="row">
+                    <Badge tone={statusTone(d.breaker.state)}>{d.breaker.state}</Badge>
+                    {d.breaker.openUntil ? <span className="muted">until {new Date(d.breaker.openUntil).toLocaleTimeString()}</span> : null}
+                    {d.breaker.state !== 'closed' || d.breaker.coolingUntil ? (
+                      <button onClick={() => reset.mutate(d.name)} disabled={reset.isPending}>Reset</button>
+                    ) : null}
+                  </div>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </Card>
+  );
+}
+
+function Sparkline({ samples }: { samples: ProbeSample[] }) {
+  const points = samples.filter((s) => s.latencyMs !== null);
+  if (points.length < 2) return <span className="muted">no probes yet</span>;
+  const max = Math.max(...points.map((p) => p.latencyMs as number), 1);
+  const path = points.map((p, i) => `${(i / (points.length - 1)) * 100},${20 - ((p.latencyMs as number) / max) * 18}`).join(' ');
+  const last = points[points.length - 1] as ProbeSample;
+  return (
+    <span className="row" title={`latest ${Math.round(last.latencyMs as number)} ms`}>
+      <svg width="100" height="22" viewBox="0 0 100 22" aria-hidden="true">
+        <polyline points={path} fill="none" stroke="var(--accent)" strokeWidth="1.5" />
+      </svg>
+      <span className="muted">{Math.round(last.latencyMs as number)} ms</span>
+    </span>
+  );
+}
+
+function LatencyChart() {
+  const since = String(Date.now() - 24 * 3_600_000);
+  const rollups = useQuery(usageQueries.rollups({ granularity: 'hour', groupBy: 'deployment', since }));
+  if (rollups.isPending) return <Card title="Latency by deployment"><Loading what="latency" /></Card>;
+  if (rollups.isError) return <Card title="Latency by deployment"><ErrorNote error={rollups.error} /></Card>;
+  const deployments = [...new Set(rollups.data.map((p) => p.group ?? ''))];
+  const byBucket = new Map<number, Record<string, number | string>>();
+  for (const point of rollups.data) {
+    const row = byBucket.get(point.bucket) ?? { time: new Date(point.bucket).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) };
+    if (point.latencyP50Ms !== null) row[`${point.group} p50`] = point.latencyP50Ms;
+    if (point.latencyP95Ms !== null) row[`${point.group} p95`] = point.latencyP95Ms;
+    byBucket.set(point.bucket, row);
+  }
+  const data = [...byBucket.entries()].sort(([a], [b]) => a - b).map(([, row]) => row);
+  return (
+    <Card title="Latency p50 / p95 by deployment (24 h)">
+      {data.length === 0 ? (
+        <Empty>No requests in the last 24 hours yet.</Empty>
+      ) : (
+        <div className="chart">
+          <ResponsiveContainer>
+            <LineChart data={data}>
+              <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
+              <XAxis dataKey="time" stroke="var(--muted)" fontSize={11} />
+              <YAxis unit=" ms" stroke="var(--muted)" fontSize={11} />
+              <Tooltip />
+              <Legend />
+              {deployments.flatMap((d, i) => [
+                <Line key={`${d}50`} dataKey={`${d} p50`} stroke={SERIES_COLORS[i % SERIES_COLORS.length]} dot={false} isAnimationActive={false} />,
+                <Line key={`${d}95`} dataKey={`${d} p95`} stroke={SERIES_COLORS[i % SERIES_COLORS.length]} strokeDasharray="4 3" dot={false} isAnimationActive={false} />,
+              ])}
+            </LineChart>
+          </ResponsiveContainer>
+        </div>
+      )}
+    </Card>
+  );
+}
+
+function RecentFailures() {
+  const overview = useQuery(usageQueries.overview());
+  const failures = overview.data?.recentFailures ?? [];
+  return (
+    <Card title="Recent failures">
+      {overview.isError ? <ErrorNote error={overview.error} /> : null}
+      {failures.length === 0 ? (
+        <Empty>No failed requests. Fallbacks that succeeded are counted in the fallback rate.</Empty>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr><th>Time</th><th>Model</th><th>Status</th><th>Why</th></tr>
+            </thead>
+            <tbody>
+              {failures.map((f) => (
+                <tr key={f.id}>
+                  <td>{new Date(f.at).toLocaleTimeString()}</td>
+                  <td>{f.model}</td>
+                  <td><Badge tone="bad">{f.status}</Badge> <span className="muted">{f.errorClass}</span></td>
+                  <td className="muted">{f.attempts.map((a) => `${a.deployment}: ${a.failure ?? a.outcome}${a.status ? ` ${a.status}` : ''}`).join(' > ') || 'no attempt was made'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,169 @@
+/**
+ * Playground: a multi-turn chat through the real router, streamed, with each answer's attempt
+ * timeline, tokens, cost and cache status, "simulate failure" toggles per deployment, and the
+ * request as curl or OpenAI SDK code.
+ */
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { ApiError } from '../../api/client';
+import { configQueries } from '../../api/queries';
+import type { Trace } from '../../api/types';
+import { Badge, Card, copy, ErrorNote, Field, money } from '../../ui/parts';
+
+interface Turn {
+  role: 'user' | 'assistant';
+  content: string;
+  trace?: Trace;
+}
+
+export function PlaygroundPage() {
+  const routes = useQuery(configQueries.routes());
+  const deployments = useQuery(configQueries.deployments());
+  const [model, setModel] = useState('default');
+  const [turns, setTurns] = useState<Turn[]>([]);
+  const [input, setInput] = useState('');
+  const [temperature, setTemperature] = useState('0.7');
+  const [maxTokens, setMaxTokens] = useState('');
+  const [simulated, setSimulated] = useState<string[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  const chain = routes.data?.find((r) => r.name === model)?.deployments ?? (deployments.data?.some((d) => d.name === model) ? [model] : []);
+  const request = (messages: { role: string; content: string }[]) => ({
+    model,
+    messages,
+    stream: true,
+    ...(temperature !== '' ? { temperature: Number(temperature) } : {}),
+    ...(maxTokens !== '' ? { max_tokens: Number(maxTokens) } : {}),
+  });
+
+  async function sendTurn() {
+    if (!input.trim()) return;
+    setError(null);
+    setBusy(true);
+    const history = [...turns, { role: 'user' as const, content: input }];
+    setTurns([...history, { role: 'assistant', content: '' }]);
+    setInput('');
+    try {
+      const response = await fetch('/admin/api/playground', {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ...request(history.map(({ role, content }) => ({ role, content }))), simulateFailures: simulated }),
+      });
+      if (!response.ok) {
+        const body = await response.json().catch(() => ({}));
+        throw new ApiError(body.error?.message ?? `HTTP ${response.status}`, response.status, body.error?.code ?? null);
+      }
+      const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+      const decoder = new TextDecoder();
+      let buffer = '';
+      let text = '';
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        buffer += decoder.decode(value, { stream: true });
+        const events = buffer.split('\n\n');
+        buffer = events.pop() ?? '';
+        for (const event of events) {
+          const data = JSON.parse(event.replace(/^data: /, ''));
+          if (data.type === 'chunk') text += data.chunk.choices[0]?.delta?.content ?? '';
+          const trace = data.type === 'trace' || data.type === 'error' ? (data as Trace) : undefined;
+          if (data.type === 'error') setError(new Error(data.message));
+          setTurns([...history, { role: 'assistant', content: text, ...(trace ? { trace } : {}) }]);
+        }
+      }
+    } catch (caught) {
+      setError(caught);
+      setTurns(history);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const lastRequest = request([...turns.map(({ role, content }) => ({ role, content })), ...(input ? [{ role: 'user', content: input }] : [])]);
+  const origin = window.location.origin;
+  const curl = `curl ${origin}/v1/chat/completions -H 'content-type: application/json' -d '${JSON.stringify(lastRequest).replace(/'/g, "'\\''")}'`;
+  const sdk = `const stream = await client.chat.completions.create(${JSON.stringify(lastRequest, null, 2)});`;
+
+  return (
+    <>
+      <h1>Playground</h1>
+      <p className="sub">Try a route or a deployment. Simulated failures make the gateway treat a deployment as failed for these requests only.</p>
+      <div className="grid cols-2">
+        <Card title="Conversation" actions={<button onClick={() => setTurns([])} disabled={busy || turns.length === 0}>Clear</button>}>
+          <div className="chat" aria-live="polite">
+            {turns.length === 0 ? <div className="empty">Write a message to start.</div> : null}
+            {turns.map((turn, i) => (
+              <div key={i}>
+                <div className={`bubble ${turn.role}`} data-testid={turn.role === 'assistant' ? 'answer' : undefined}>{turn.content || (busy && i === turns.length - 1 ? '...' : '')}</div>
+                {turn.trace ? <TraceView trace={turn.trace} /> : null}
+              </div>
+            ))}
+          </div>
+          {error ? <ErrorNote error={error} /> : null}
+          <form onSubmit={(e) => { e.preventDefault(); void sendTurn(); }}>
+            <textarea rows={3} value={input} onChange={(e) => setInput(e.target.value)} placeholder="Ask something..." aria-label="Message" onKeyDown={(e) => { if (e.key === 'Enter' && (e.metaKey || e.ctrlKey)) void sendTurn(); }} />
+            <div className="row" style={{ marginTop: 8 }}>
+              <button className="primary" type="submit" disabled={busy || !input.trim()}>{busy ? 'Answering...' : 'Send'}</button>
+              <span className="muted">Ctrl+Enter</span>
+            </div>
+          </form>
+        </Card>
+        <div className="grid">
+          <Card title="Settings">
+            <Field label="Route or deployment">
+              <select value={model} onChange={(e) => { setModel(e.target.value); setSimulated([]); }} aria-label="Model">
+                <optgroup label="Routes">{routes.data?.map((r) => <option key={r.name} value={r.name}>{r.name}</option>)}</optgroup>
+                <optgroup label="Deployments">{deployments.data?.map((d) => <option key={d.name} value={d.name}>{d.name}</option>)}</optgroup>
+              </select>
+            </Field>
+            <div className="form-grid">
+              <Field label="Temperature"><input value={temperature} onChange={(e) => setTemperature(e.target.value)} inputMode="decimal" /></Field>
+              <Field label="Max tokens"><input value={maxTokens} onChange={(e) => setMaxTokens(e.target.value)} inputMode="numeric" placeholder="default" /></Field>
+            </div>
+            <Field label="Simulate failure of">
+              <div className="row">
+                {chain.length === 0 ? <span className="muted">pick a route</span> : null}
+                {chain.map((name) => (
+                  <label key={name} className="row" style={{ gap: 4 }}>
+                    <input type="checkbox" checked={simulated.includes(name)} onChange={(e) => setSimulated(e.target.checked ? [...simulated, name] : simulated.filter((s) => s !== name))} aria-label={`Simulate failure of ${name}`} />
+                    {name}
+                  </label>
+                ))}
+              </div>
+            </Field>
+          </Card>
+          <Card title="As code" actions={<div className="row"><button onClick={() => void copy(curl)}>Copy as curl</button><button onClick={() => void copy(sdk)}>Copy as OpenAI SDK</button></div>}>
+            <pre className="snippet">{curl}</pre>
+          </Card>
+        </div>
+      </div>
+    </>
+  );
+}
+
+function TraceView({ trace }: { trace: Trace }) {
+  return (
+    <div className="card" style={{ marginTop: 6, padding: 10 }} data-testid="trace">
+      <div className="row" style={{ marginBottom: 6 }}>
+        <span>Answered by <strong>{trace.deployment}</strong></span>
+        <Badge tone={trace.cache === 'hit' ? 'info' : undefined}>cache {trace.cache}</Badge>
+        {trace.tokens ? <span className="muted">{trace.tokens.input} in / {trace.tokens.output} out</span> : null}
+        <span className="muted">{money(trace.cost)}</span>
+        <span className="muted">{trace.totalMs} ms{trace.firstTokenMs !== null ? `, first token ${trace.firstTokenMs} ms` : ''}</span>
+      </div>
+      <ol className="timeline">
+        {trace.skipped.map((s) => (
+          <li key={`s-${s.deployment}`}><Badge tone="warn">skipped</Badge> <strong>{s.deployment}</strong> <span className="muted">{s.message}</span></li>
+        ))}
+        {trace.attempts.map((a, i) => (
+          <li key={i}>
+            <Badge tone={a.outcome === 'ok' ? 'ok' : 'bad'}>{a.outcome === 'ok' ? 'answered' : 'failed'}</Badge> <strong>{a.deployment}</strong>{' '}
+            <span className="muted">{a.latencyMs} ms{a.message ? ` · ${a.message}` : ''}</span>
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}

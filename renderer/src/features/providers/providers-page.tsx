@@ -1,0 +1,149 @@
+/** Providers: add from presets, key entry (write-only), test connection with latency, discovered models. */
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { ApiError, send } from '../../api/client';
+import { configQueries } from '../../api/queries';
+import type { ProviderView } from '../../api/types';
+import { Badge, Card, Empty, ErrorNote, Field, Loading } from '../../ui/parts';
+
+/** Well-known servers: kind, base URL and the usual key variable. */
+export const PRESETS = [
+  { label: 'Ollama', name: 'ollama', kind: 'ollama', baseUrl: 'http://127.0.0.1:11434', keyEnv: '' },
+  { label: 'OpenAI', name: 'openai', kind: 'openai', baseUrl: 'https://api.openai.com/v1', keyEnv: 'OPENAI_API_KEY' },
+  { label: 'OpenRouter', name: 'openrouter', kind: 'openai', baseUrl: 'https://openrouter.ai/api/v1', keyEnv: 'OPENROUTER_API_KEY' },
+  { label: 'Groq', name: 'groq', kind: 'openai', baseUrl: 'https://api.groq.com/openai/v1', keyEnv: 'GROQ_API_KEY' },
+  { label: 'Together', name: 'together', kind: 'openai', baseUrl: 'https://api.together.xyz/v1', keyEnv: 'TOGETHER_API_KEY' },
+  { label: 'Mistral', name: 'mistral', kind: 'openai', baseUrl: 'https://api.mistral.ai/v1', keyEnv: 'MISTRAL_API_KEY' },
+  { label: 'DeepSeek', name: 'deepseek', kind: 'openai', baseUrl: 'https://api.deepseek.com/v1', keyEnv: 'DEEPSEEK_API_KEY' },
+  { label: 'LM Studio', name: 'lmstudio', kind: 'openai', baseUrl: 'http://127.0.0.1:1234/v1', keyEnv: '' },
+  { label: 'vLLM', name: 'vllm', kind: 'openai', baseUrl: 'http://127.0.0.1:8000/v1', keyEnv: '' },
+  { label: 'Custom (OpenAI-compatible)', name: '', kind: 'openai', baseUrl: '', keyEnv: '' },
+] as const;
+
+interface Draft {
+  name: string;
+  kind: string;
+  baseUrl: string;
+  keyReference: string;
+  keyValue: string;
+}
+
+export function ProvidersPage() {
+  const providers = useQuery(configQueries.providers());
+  const settings = useQuery(configQueries.settings());
+  const [draft, setDraft] = useState<{ original: string | null; value: Draft } | null>(null);
+  if (providers.isPending) return <Loading what="providers" />;
+  if (providers.isError) return <ErrorNote error={providers.error} />;
+  const canStore = settings.data?.secrets.canStore ?? false;
+  return (
+    <>
+      <h1>Providers</h1>
+      <p className="sub">Connections to Ollama and OpenAI-compatible servers. Keys are write-only: Switchyard shows only whether one is set.</p>
+      {settings.data && !settings.data.secrets.protected ? <div className="notice warn">Keys are stored without protection on this system ({settings.data.secrets.backend}).</div> : null}
+      <div className="grid cols-2">
+        <div className="grid">
+          {providers.data.length === 0 ? <Empty>No providers yet: add one from a preset.</Empty> : null}
+          {providers.data.map((p) => (
+            <ProviderCard key={p.name} provider={p} onEdit={() => setDraft({ original: p.name, value: { name: p.name, kind: p.kind, baseUrl: p.baseUrl, keyReference: p.apiKey.reference ?? '', keyValue: '' } })} />
+          ))}
+        </div>
+        <div className="grid">
+          <Card title="Add a provider">
+            <div className="row">
+              {PRESETS.map((preset) => (
+                <button key={preset.label} onClick={() => setDraft({ original: null, value: { name: preset.name, kind: preset.kind, baseUrl: preset.baseUrl, keyReference: preset.keyEnv ? `env:${preset.keyEnv}` : '', keyValue: '' } })}>
+                  {preset.label}
+                </button>
+              ))}
+            </div>
+          </Card>
+          {draft ? <ProviderForm key={draft.original ?? draft.value.name} original={draft.original} initial={draft.value} canStore={canStore} onDone={() => setDraft(null)} /> : null}
+        </div>
+      </div>
+    </>
+  );
+}
+
+function ProviderCard({ provider, onEdit }: { provider: ProviderView; onEdit: () => void }) {
+  const test = useMutation({ mutationFn: () => send<{ ok: boolean; latencyMs: number | null; error: string | null; models: string[]; version: string | null }>(`/admin/api/providers/${encodeURIComponent(provider.name)}/test`, 'POST') });
+  return (
+    <Card title={<>{provider.name} <span className="muted">{provider.kind}</span></>} actions={<button onClick={onEdit}>Edit</button>}>
+      <div className="mono">{provider.baseUrl}</div>
+      <div className="row" style={{ marginTop: 8 }}>
+        {provider.apiKey.reference ? (
+          <Badge tone={provider.apiKey.set ? 'ok' : 'bad'}>{provider.apiKey.set ? `key set ····${provider.apiKey.last4}` : `${provider.apiKey.reference.replace(/^env:/, '')} is not set`}</Badge>
+        ) : (
+          <Badge>no key</Badge>
+        )}
+        <button onClick={() => test.mutate()} disabled={test.isPending}>{test.isPending ? 'Testing...' : 'Test connection'}</button>
+      </div>
+      {test.data ? (
+        <div className={`notice ${test.data.ok ? 'ok' : 'bad'}`} style={{ marginTop: 10 }} role="status">
+          {test.data.ok ? `Connected in ${test.data.latencyMs} ms${test.data.version ? ` (Ollama ${test.data.version})` : ''}: ${test.data.models.length} models` : test.data.error}
+          {test.data.ok && test.data.models.length ? <div className="muted" style={{ marginTop: 4 }}>{test.data.models.slice(0, 12).join(', ')}{test.data.models.length > 12 ? ', ...' : ''}</div> : null}
+        </div>
+      ) : null}
+      {test.isError ? <ErrorNote error={test.error} /> : null}
+    </Card>
+  );
+}
+
+function ProviderForm({ original, initial, canStore, onDone }: { original: string | null; initial: Draft; canStore: boolean; onDone: () => void }) {
+  const client = useQueryClient();
+  const [draft, setDraft] = useState(initial);
+  const body = () => ({
+    name: draft.name,
+    kind: draft.kind,
+    baseUrl: draft.baseUrl,
+    ...(draft.keyValue ? { apiKeyValue: draft.keyValue } : draft.keyReference ? { apiKey: draft.keyReference } : { apiKey: null }),
+  });
+  const save = useMutation({
+    mutationFn: () => (original ? send(`/admin/api/providers/${encodeURIComponent(original)}`, 'PUT', body()) : send('/admin/api/providers', 'POST', body())),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: ['config'] });
+      onDone();
+    },
+  });
+  const test = useMutation({
+    mutationFn: () => send<{ ok: boolean; latencyMs: number | null; error: string | null; models: string[] }>('/admin/api/providers/test', 'POST', { name: draft.name || 'draft', kind: draft.kind, baseUrl: draft.baseUrl, ...(draft.keyReference ? { apiKey: draft.keyReference } : {}) }),
+  });
+  const remove = useMutation({
+    mutationFn: () => send(`/admin/api/providers/${encodeURIComponent(original ?? '')}`, 'DELETE'),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: ['config'] });
+      onDone();
+    },
+  });
+  const fields = save.error instanceof ApiError ? save.error.fields : {};
+  return (
+    <Card title={original ? `Edit ${original}` : 'New provider'}>
+      <form onSubmit={(e) => { e.preventDefault(); save.mutate(); }}>
+        <div className="form-grid">
+          <Field label="Name" error={fields.name}><input value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.target.value })} aria-label="Provider name" /></Field>
+          <Field label="Kind" error={fields.kind}>
+            <select value={draft.kind} onChange={(e) => setDraft({ ...draft, kind: e.target.value })}>
+              <option value="ollama">Ollama</option>
+              <option value="openai">OpenAI-compatible</option>
+            </select>
+          </Field>
+        </div>
+        <Field label="Base URL" error={fields.baseUrl}><input value={draft.baseUrl} onChange={(e) => setDraft({ ...draft, baseUrl: e.target.value })} aria-label="Base URL" /></Field>
+        <Field label="API key reference (env:NAME)" error={fields.apiKey}>
+          <input value={draft.keyReference} placeholder="env:OPENAI_API_KEY" onChange={(e) => setDraft({ ...draft, keyReference: e.target.value })} aria-label="API key reference" />
+        </Field>
+        <Field label={canStore ? 'Or paste the key (stored encrypted, never shown again)' : 'Paste a key (desktop app only: here keys come from environment variables)'} error={fields.apiKeyValue}>
+          <input type="password" autoComplete="off" value={draft.keyValue} disabled={!canStore} onChange={(e) => setDraft({ ...draft, keyValue: e.target.value })} aria-label="API key value" />
+        </Field>
+        {save.isError ? <div className="notice bad" role="alert">{save.error.message}</div> : null}
+        <div className="row">
+          <button className="primary" type="submit" disabled={save.isPending}>Save</button>
+          <button type="button" onClick={() => test.mutate()} disabled={test.isPending}>Test connection</button>
+          <button type="button" onClick={onDone}>Cancel</button>
+          {original ? <button type="button" className="danger" onClick={() => remove.mutate()}>Delete</button> : null}
+        </div>
+        {test.data ? <div className={`notice ${test.data.ok ? 'ok' : 'bad'}`} style={{ marginTop: 10 }}>{test.data.ok ? `Connected in ${test.data.latencyMs} ms: ${test.data.models.length} models` : test.data.error}</div> : null}
+        {remove.isError ? <ErrorNote error={remove.error} /> : null}
+      </form>
+    </Card>
+  );
+}

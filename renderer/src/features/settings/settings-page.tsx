@@ -1,0 +1,182 @@
+/** Settings: where the gateway listens, client keys, cache, usage retention and body logging, theme, config export and import. */
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { ApiError, send } from '../../api/client';
+import { cacheQueries, configQueries, keyQueries } from '../../api/queries';
+import type { Config, Settings } from '../../api/types';
+import { applyTheme, themeChoice, type ThemeChoice } from '../../theme';
+import { Badge, Card, copy, Empty, ErrorNote, Field, Loading } from '../../ui/parts';
+
+export function SettingsPage() {
+  const settings = useQuery(configQueries.settings());
+  if (settings.isPending) return <Loading what="settings" />;
+  if (settings.isError) return <ErrorNote error={settings.error} />;
+  const { server } = settings.data;
+  return (
+    <>
+      <h1>Settings</h1>
+      <p className="sub">Changes apply to traffic at once.</p>
+      <div className="grid cols-2">
+        <Card title="Server">
+          <p>Listening on <code>{server.host}:{server.port}</code>.</p>
+          {server.exposed ? <div className="notice warn">Reachable beyond this machine: client keys are required for every request.</div> : null}
+          <p className="muted">To change the port or host, restart with <code>--port</code> / <code>--host</code> (or <code>SWITCHYARD_PORT</code>). Binding beyond loopback makes client keys mandatory.</p>
+        </Card>
+        <Theme />
+        <Keys />
+        <UsageAndCache settings={settings.data.settings} />
+        <ConfigImport />
+      </div>
+    </>
+  );
+}
+
+function Theme() {
+  const [choice, setChoice] = useState<ThemeChoice>(themeChoice());
+  return (
+    <Card title="Theme">
+      <div className="tabs" role="radiogroup" aria-label="Theme">
+        {(['system', 'light', 'dark'] as const).map((c) => (
+          <button key={c} role="radio" aria-checked={choice === c} aria-selected={choice === c} onClick={() => { applyTheme(c); setChoice(c); }}>{c}</button>
+        ))}
+      </div>
+    </Card>
+  );
+}
+
+function Keys() {
+  const client = useQueryClient();
+  const keys = useQuery(keyQueries.all());
+  const [name, setName] = useState('');
+  const [rpm, setRpm] = useState('');
+  const [created, setCreated] = useState<string | null>(null);
+  const create = useMutation({
+    mutationFn: () => send<{ key: string }>('/admin/api/keys', 'POST', { name, ...(rpm ? { rateLimitPerMinute: Number(rpm) } : {}) }),
+    onSuccess: (result) => {
+      setCreated(result.key);
+      setName('');
+      setRpm('');
+      void client.invalidateQueries({ queryKey: ['keys'] });
+    },
+  });
+  const revoke = useMutation({ mutationFn: (key: string) => send(`/admin/api/keys/${encodeURIComponent(key)}`, 'DELETE'), onSuccess: () => client.invalidateQueries({ queryKey: ['keys'] }) });
+  const fields = create.error instanceof ApiError ? create.error.fields : {};
+  return (
+    <Card title="Client keys">
+      <p className="muted">Give each tool its own key to see its usage apart. By default any key is accepted on this machine.</p>
+      {created ? (
+        <div className="notice ok" role="status">
+          New key (shown only now): <code data-testid="new-key">{created}</code> <button onClick={() => void copy(created)}>Copy</button>
+        </div>
+      ) : null}
+      <form className="row" style={{ alignItems: 'flex-end' }} onSubmit={(e) => { e.preventDefault(); create.mutate(); }}>
+        <Field label="Name" error={fields.name ?? (create.isError ? create.error.message : undefined)}><input value={name} onChange={(e) => setName(e.target.value)} placeholder="my-editor" aria-label="Key name" /></Field>
+        <Field label="Requests/min (optional)"><input value={rpm} onChange={(e) => setRpm(e.target.value)} inputMode="numeric" size={6} /></Field>
+        <button className="primary" type="submit" disabled={!name} style={{ marginBottom: 10 }}>Create key</button>
+      </form>
+      {keys.isError ? <ErrorNote error={keys.error} /> : null}
+      {keys.data?.length === 0 ? <Empty>No keys yet.</Empty> : null}
+      <table>
+        <tbody>
+          {keys.data?.map((k) => (
+            <tr key={k.name}>
+              <td><strong>{k.name}</strong> <span className="mono muted">{k.prefix}...</span></td>
+              <td>{k.revokedAt ? <Badge tone="bad">revoked</Badge> : <Badge tone="ok">active</Badge>} {k.rateLimitPerMinute ? <span className="muted">{k.rateLimitPerMinute}/min</span> : null}</td>
+              <td style={{ textAlign: 'right' }}>{k.revokedAt ? null : <button className="danger" onClick={() => revoke.mutate(k.name)}>Revoke</button>}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Card>
+  );
+}
+
+function UsageAndCache({ settings }: { settings: Settings }) {
+  const client = useQueryClient();
+  const stats = useQuery(cacheQueries.stats());
+  const [draft, setDraft] = useState({
+    cacheEnabled: settings.cache?.enabled !== false,
+    ttlSeconds: String(settings.cache?.ttlSeconds ?? 86400),
+    maxMiB: String(settings.cache?.maxMiB ?? 256),
+    retentionDays: String(settings.usage?.retentionDays ?? 90),
+    logBodies: settings.usage?.logBodies === true,
+    keysRequired: settings.clientKeys?.required === true,
+  });
+  const save = useMutation({
+    mutationFn: () =>
+      send('/admin/api/settings', 'PUT', {
+        settings: {
+          ...settings,
+          cache: { enabled: draft.cacheEnabled, ttlSeconds: Number(draft.ttlSeconds), maxMiB: Number(draft.maxMiB) },
+          usage: { ...settings.usage, retentionDays: Number(draft.retentionDays), logBodies: draft.logBodies },
+          clientKeys: { required: draft.keysRequired },
+        },
+      }),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['config'] }),
+  });
+  const purge = useMutation({ mutationFn: () => send('/admin/api/cache', 'DELETE'), onSuccess: () => client.invalidateQueries({ queryKey: ['cache'] }) });
+  const fields = save.error instanceof ApiError ? save.error.fields : {};
+  return (
+    <Card title="Cache, usage and access">
+      <label className="row"><input type="checkbox" checked={draft.cacheEnabled} onChange={(e) => setDraft({ ...draft, cacheEnabled: e.target.checked })} /> Answer repeated temperature-0 requests from the cache</label>
+      <div className="form-grid" style={{ marginTop: 8 }}>
+        <Field label="Cache TTL (seconds)" error={fields['settings.cache.ttlSeconds']}><input value={draft.ttlSeconds} onChange={(e) => setDraft({ ...draft, ttlSeconds: e.target.value })} inputMode="numeric" /></Field>
+        <Field label="Cache size (MiB)" error={fields['settings.cache.maxMiB']}><input value={draft.maxMiB} onChange={(e) => setDraft({ ...draft, maxMiB: e.target.value })} inputMode="numeric" /></Field>
+        <Field label="Keep usage (days)" error={fields['settings.usage.retentionDays']}><input value={draft.retentionDays} onChange={(e) => setDraft({ ...draft, retentionDays: e.target.value })} inputMode="numeric" /></Field>
+      </div>
+      <label className="row"><input type="checkbox" checked={draft.logBodies} onChange={(e) => setDraft({ ...draft, logBodies: e.target.checked })} /> Store prompts and answers in the usage log</label>
+      <label className="row" style={{ marginTop: 6 }}><input type="checkbox" checked={draft.keysRequired} onChange={(e) => setDraft({ ...draft, keysRequired: e.target.checked })} /> Require a client key for every request</label>
+      {save.isError ? <div className="notice bad" role="alert" style={{ marginTop: 8 }}>{save.error.message}</div> : null}
+      <div className="row" style={{ marginTop: 10 }}>
+        <button className="primary" onClick={() => save.mutate()} disabled={save.isPending}>Save</button>
+        {save.isSuccess ? <span className="muted">Saved</span> : null}
+      </div>
+      <div className="spread" style={{ marginTop: 14 }}>
+        <span className="muted">{stats.data ? `${stats.data.entries} cached answers, ${(stats.data.bytes / 1024 / 1024).toFixed(1)} of ${(stats.data.maxBytes / 1024 / 1024).toFixed(0)} MiB, ${stats.data.hits} hits` : 'Cache...'}</span>
+        <button className="danger" onClick={() => purge.mutate()}>Purge cache</button>
+      </div>
+    </Card>
+  );
+}
+
+function ConfigImport() {
+  const client = useQueryClient();
+  const [text, setText] = useState('');
+  const [preview, setPreview] = useState<{ valid: boolean; errors: { path: string; message: string }[]; changes: { change: string; kind: string; name: string }[] } | null>(null);
+  const parsed = (): Config | undefined => {
+    try {
+      return JSON.parse(text) as Config;
+    } catch {
+      return undefined;
+    }
+  };
+  const check = useMutation({ mutationFn: () => send<NonNullable<typeof preview>>('/admin/api/config/preview', 'POST', { config: parsed() }), onSuccess: setPreview });
+  const apply = useMutation({
+    mutationFn: () => send('/admin/api/config/import', 'POST', { config: parsed() }),
+    onSuccess: () => {
+      setPreview(null);
+      setText('');
+      void client.invalidateQueries({ queryKey: ['config'] });
+    },
+  });
+  return (
+    <Card title="Export and import" actions={<a className="button" href="/admin/api/config" download="switchyard-config.json">Export config</a>}>
+      <Field label="Paste a config to import" error={text && !parsed() ? 'This is not valid JSON' : undefined}>
+        <textarea rows={5} value={text} onChange={(e) => { setText(e.target.value); setPreview(null); }} className="mono" />
+      </Field>
+      <div className="row">
+        <button onClick={() => check.mutate()} disabled={!parsed()}>Preview changes</button>
+        <button className="primary" onClick={() => apply.mutate()} disabled={!preview?.valid || apply.isPending}>Apply</button>
+      </div>
+      {preview ? (
+        preview.valid ? (
+          <ul>{preview.changes.length ? preview.changes.map((c) => <li key={`${c.kind}${c.name}`}>{c.change} {c.kind} <strong>{c.name}</strong></li>) : <li>No changes</li>}</ul>
+        ) : (
+          <ul className="field-error">{preview.errors.map((e) => <li key={e.path}>{e.path}: {e.message}</li>)}</ul>
+        )
+      ) : null}
+      {check.isError ? <ErrorNote error={check.error} /> : null}
+      {apply.isError ? <ErrorNote error={apply.error} /> : null}
+    </Card>
+  );
+}

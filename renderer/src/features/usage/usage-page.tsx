@@ -1,0 +1,196 @@
+/** Usage: filters, charts per day (requests and cost by provider, fallbacks, cost vs would-have-cost), a paged table and CSV export. */
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { configQueries, keyQueries, usageQueries, type UsageParams } from '../../api/queries';
+import type { RollupPoint } from '../../api/types';
+import { Badge, Card, Empty, ErrorNote, Field, Loading, money } from '../../ui/parts';
+
+const RANGES: Record<string, number> = { '24 hours': 1, '7 days': 7, '30 days': 30, '90 days': 90 };
+const COLORS = ['#2f6feb', '#d4731a', '#1a7f37', '#8250df', '#cf222e'];
+
+export function UsagePage() {
+  const [range, setRange] = useState('7 days');
+  const [filters, setFilters] = useState<UsageParams>({});
+  const [pages, setPages] = useState<string[]>([]);
+  const since = String(Date.now() - (RANGES[range] as number) * 86_400_000 - ((Date.now() % 60_000) || 0));
+  const params: UsageParams = { ...filters, since };
+  const setFilter = (key: string, value: string) => {
+    setFilters({ ...filters, [key]: value || undefined });
+    setPages([]);
+  };
+  return (
+    <>
+      <h1>Usage</h1>
+      <p className="sub">Every request, what answered it, what it cost, and what local models saved.</p>
+      <Filters range={range} setRange={(r) => { setRange(r); setPages([]); }} filters={filters} setFilter={setFilter} />
+      <Charts params={params} days={RANGES[range] as number} />
+      <div style={{ height: 16 }} />
+      <Rows params={{ ...params, limit: '50', before: pages[pages.length - 1] }} onNext={(cursor) => setPages([...pages, cursor])} onPrevious={pages.length ? () => setPages(pages.slice(0, -1)) : undefined} exportUrl={usageQueries.exportUrl(params)} />
+    </>
+  );
+}
+
+function Filters({ range, setRange, filters, setFilter }: { range: string; setRange: (r: string) => void; filters: UsageParams; setFilter: (k: string, v: string) => void }) {
+  const routes = useQuery(configQueries.routes());
+  const deployments = useQuery(configQueries.deployments());
+  const providers = useQuery(configQueries.providers());
+  const keys = useQuery(keyQueries.all());
+  const select = (key: string, label: string, options: string[]) => (
+    <Field label={label}>
+      <select value={filters[key] ?? ''} onChange={(e) => setFilter(key, e.target.value)} aria-label={label}>
+        <option value="">all</option>
+        {options.map((o) => <option key={o} value={o}>{o}</option>)}
+      </select>
+    </Field>
+  );
+  return (
+    <div className="card" style={{ marginBottom: 16 }}>
+      <div className="form-grid">
+        <Field label="Time range">
+          <select value={range} onChange={(e) => setRange(e.target.value)} aria-label="Time range">{Object.keys(RANGES).map((r) => <option key={r}>{r}</option>)}</select>
+        </Field>
+        {select('route', 'Route', routes.data?.map((r) => r.name) ?? [])}
+        {select('deployment', 'Deployment', deployments.data?.map((d) => d.name) ?? [])}
+        {select('provider', 'Provider', providers.data?.map((p) => p.name) ?? [])}
+        {select('clientKey', 'Client key', ['anonymous', 'playground', ...(keys.data?.map((k) => k.name) ?? [])])}
+        {select('status', 'Status', ['ok', 'error'])}
+        {select('cached', 'Cached', ['true', 'false'])}
+      </div>
+    </div>
+  );
+}
+
+function byDay(points: RollupPoint[], value: (p: RollupPoint) => number) {
+  const days = new Map<number, Record<string, number | string>>();
+  const groups = new Set<string>();
+  for (const p of points) {
+    const group = p.group ?? 'all';
+    groups.add(group);
+    const row = days.get(p.bucket) ?? { day: new Date(p.bucket).toLocaleDateString([], { month: 'short', day: 'numeric' }) };
+    row[group] = ((row[group] as number | undefined) ?? 0) + value(p);
+    days.set(p.bucket, row);
+  }
+  return { data: [...days.entries()].sort(([a], [b]) => a - b).map(([, r]) => r), groups: [...groups] };
+}
+
+function Charts({ params, days }: { params: UsageParams; days: number }) {
+  const granularity = days <= 1 ? 'hour' : 'day';
+  const byProvider = useQuery({ ...usageQueries.rollups({ ...params, granularity, groupBy: 'provider' }), placeholderData: keepPreviousData });
+  if (byProvider.isPending) return <Loading what="charts" />;
+  if (byProvider.isError) return <ErrorNote error={byProvider.error} />;
+  if (byProvider.data.length === 0) return <Empty>No requests in this range yet. Send one from the Playground or point a tool at the base URL.</Empty>;
+  const requests = byDay(byProvider.data, (p) => p.requests);
+  const tokens = byDay(byProvider.data, (p) => p.inputTokens + p.outputTokens);
+  const money = new Map<number, { day: string; cost: number; wouldCost: number; fallbacks: number; errors: number }>();
+  for (const p of byProvider.data) {
+    const row = money.get(p.bucket) ?? { day: new Date(p.bucket).toLocaleDateString([], { month: 'short', day: 'numeric' }), cost: 0, wouldCost: 0, fallbacks: 0, errors: 0 };
+    row.cost += p.cost;
+    row.wouldCost += p.wouldCost;
+    row.fallbacks += p.fallbacks;
+    row.errors += p.errors;
+    money.set(p.bucket, row);
+  }
+  const moneyData = [...money.entries()].sort(([a], [b]) => a - b).map(([, r]) => r);
+  const stacked = (title: string, chart: { data: Record<string, number | string>[]; groups: string[] }) => (
+    <Card title={title}>
+      <div className="chart">
+        <ResponsiveContainer>
+          <BarChart data={chart.data}>
+            <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
+            <XAxis dataKey="day" stroke="var(--muted)" fontSize={11} />
+            <YAxis stroke="var(--muted)" fontSize={11} />
+            <Tooltip />
+            <Legend />
+            {chart.groups.map((g, i) => <Bar key={g} dataKey={g} stackId="a" fill={COLORS[i % COLORS.length]} isAnimationActive={false} />)}
+          </BarChart>
+        </ResponsiveContainer>
+      </div>
+    </Card>
+  );
+  return (
+    <div className="grid cols-2">
+      {stacked('Requests by provider', requests)}
+      {stacked('Tokens by provider', tokens)}
+      <Card title="Cost vs what it would have cost">
+        <div className="chart">
+          <ResponsiveContainer>
+            <LineChart data={moneyData}>
+              <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
+              <XAxis dataKey="day" stroke="var(--muted)" fontSize={11} />
+              <YAxis stroke="var(--muted)" fontSize={11} tickFormatter={(v: number) => `$${v.toFixed(3)}`} />
+              <Tooltip formatter={(v) => `$${Number(v).toFixed(4)}`} />
+              <Legend />
+              <Line dataKey="cost" name="cost" stroke={COLORS[0]} isAnimationActive={false} />
+              <Line dataKey="wouldCost" name="would have cost" stroke={COLORS[1]} strokeDasharray="4 3" isAnimationActive={false} />
+            </LineChart>
+          </ResponsiveContainer>
+        </div>
+      </Card>
+      <Card title="Fallbacks and errors">
+        <div className="chart">
+          <ResponsiveContainer>
+            <BarChart data={moneyData}>
+              <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
+              <XAxis dataKey="day" stroke="var(--muted)" fontSize={11} />
+              <YAxis stroke="var(--muted)" fontSize={11} allowDecimals={false} />
+              <Tooltip />
+              <Legend />
+              <Bar dataKey="fallbacks" fill={COLORS[1]} isAnimationActive={false} />
+              <Bar dataKey="errors" fill={COLORS[4]} isAnimationActive={false} />
+            </BarChart>
+          </ResponsiveContainer>
+        </div>
+      </Card>
+    </div>
+  );
+}
+
+function Rows({ params, onNext, onPrevious, exportUrl }: { params: UsageParams; onNext: (cursor: string) => void; onPrevious: (() => void) | undefined; exportUrl: string }) {
+  const rows = useQuery({ ...usageQueries.rows(params), placeholderData: keepPreviousData });
+  return (
+    <Card
+      title="Requests"
+      actions={
+        <div className="row">
+          <a className="button" href={`${exportUrl}&format=csv`} download>Export CSV</a>
+          <a className="button" href={`${exportUrl}&format=json`} download>Export JSON</a>
+        </div>
+      }
+    >
+      {rows.isPending ? <Loading what="requests" /> : null}
+      {rows.isError ? <ErrorNote error={rows.error} /> : null}
+      {rows.data && rows.data.rows.length === 0 ? <Empty>No requests match these filters.</Empty> : null}
+      {rows.data && rows.data.rows.length > 0 ? (
+        <div className="table-wrap">
+          <table data-testid="usage-table">
+            <thead>
+              <tr><th>Time</th><th>Key</th><th>Model</th><th>Answered by</th><th>Status</th><th>Tokens</th><th>Cost</th><th>Saved</th><th>Latency</th></tr>
+            </thead>
+            <tbody>
+              {rows.data.rows.map((r) => (
+                <tr key={r.id}>
+                  <td>{new Date(r.at).toLocaleString()}</td>
+                  <td>{r.clientKey}</td>
+                  <td>{r.model}{r.stream ? <span className="muted"> · stream</span> : null}</td>
+                  <td>
+                    {r.deployment ?? '-'} {r.fallback ? <Badge tone="warn">fallback</Badge> : null} {r.cached ? <Badge tone="info">cache</Badge> : null}
+                  </td>
+                  <td><Badge tone={r.status < 400 && !r.errorClass ? 'ok' : 'bad'}>{r.status}</Badge> {r.errorClass ? <span className="muted">{r.errorClass}</span> : null}</td>
+                  <td>{r.inputTokens ?? '-'} / {r.outputTokens ?? '-'}{r.tokensEstimated ? <span className="muted"> est.</span> : null}</td>
+                  <td>{money(r.cost)}</td>
+                  <td>{money(r.saved)}</td>
+                  <td>{Math.round(r.totalMs)} ms</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      <div className="row" style={{ marginTop: 10 }}>
+        <button disabled={!onPrevious} onClick={onPrevious}>Newer</button>
+        <button disabled={!rows.data?.next} onClick={() => rows.data?.next && onNext(rows.data.next)}>Older</button>
+      </div>
+    </Card>
+  );
+}

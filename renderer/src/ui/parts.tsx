@@ -1,0 +1,81 @@
+/** Small presentational pieces shared by every page. */
+import type { ReactNode } from 'react';
+import { ApiError } from '../api/client';
+
+export function Card({ title, actions, children }: { title?: ReactNode; actions?: ReactNode; children: ReactNode }) {
+  return (
+    <section className="card">
+      {(title || actions) && (
+        <div className="spread" style={{ marginBottom: 10 }}>
+          {title ? <h2 style={{ margin: 0 }}>{title}</h2> : <span />}
+          {actions}
+        </div>
+      )}
+      {children}
+    </section>
+  );
+}
+
+export function Stat({ label, value, hint }: { label: string; value: ReactNode; hint?: string }) {
+  return (
+    <div className="card stat" title={hint}>
+      <div className="label">{label}</div>
+      <div className="value">{value}</div>
+    </div>
+  );
+}
+
+export function Badge({ tone, children }: { tone?: 'ok' | 'warn' | 'bad' | 'info'; children: ReactNode }) {
+  return <span className={`badge ${tone ?? ''}`}>{children}</span>;
+}
+
+export function statusTone(status: string): 'ok' | 'warn' | 'bad' | 'info' | undefined {
+  if (status === 'up' || status === 'ok' || status === 'closed') return 'ok';
+  if (status === 'down' || status === 'open' || status === 'error' || status === 'unavailable') return 'bad';
+  if (status === 'blocked' || status === 'cooling' || status === 'probing' || status === 'half-open' || status === 'degraded') return 'warn';
+  return undefined;
+}
+
+export function Loading({ what }: { what: string }) {
+  return <div className="empty" role="status">Loading {what}...</div>;
+}
+
+export function Empty({ children }: { children: ReactNode }) {
+  return <div className="empty">{children}</div>;
+}
+
+export function ErrorNote({ error }: { error: unknown }) {
+  const message = error instanceof ApiError ? error.message : error instanceof Error ? error.message : String(error);
+  const unreachable = error instanceof ApiError && error.unreachable;
+  return (
+    <div className="notice bad" role="alert">
+      {unreachable ? <strong>Gateway unreachable. </strong> : null}
+      {message}
+    </div>
+  );
+}
+
+export function Field({ label, error, children }: { label: string; error?: string | undefined; children: ReactNode }) {
+  return (
+    <label className={`field ${error ? 'invalid' : ''}`}>
+      <span>{label}</span>
+      {children}
+      {error ? <span className="field-error" role="alert">{error}</span> : null}
+    </label>
+  );
+}
+
+export function money(value: number): string {
+  if (value === 0) return '$0';
+  return value < 0.01 ? `$${value.toFixed(4)}` : `$${value.toFixed(2)}`;
+}
+
+export function percent(value: number): string {
+  return `${(value * 100).toFixed(value < 0.1 && value > 0 ? 1 : 0)}%`;
+}
+
+export function copy(text: string): Promise<void> {
+  const desktop = (window as unknown as { switchyardDesktop?: { copyText?: (t: string) => Promise<void> } }).switchyardDesktop;
+  if (desktop?.copyText) return desktop.copyText(text);
+  return navigator.clipboard.writeText(text);
+}
