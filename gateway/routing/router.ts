@@ -95,9 +95,10 @@ export function createRouter(deps: RouterDeps): Router {
             simulated.has(deployment.name) ? Promise.reject(new UpstreamError('upstream_5xx', 'simulated failure (playground): not sent upstream')) : attempt(provider, deployment, signal)
         : attempt;
       execution = await execute({ catalog, plan: planned, breakers: simulated?.size ? undefined : deps.breakers, clientSignal: options.signal, now, random }, attemptOrSimulate, track);
-      deps.onAttempts?.(execution.attempts);
+      // A rehearsal says nothing about the deployments' health.
+      if (!simulated?.size) deps.onAttempts?.(execution.attempts);
     } catch (error) {
-      if (error instanceof ExecutionError) deps.onAttempts?.(error.attempts);
+      if (error instanceof ExecutionError && !options.simulateFailures?.size) deps.onAttempts?.(error.attempts);
       throw error;
     }
     if (!deps.cache || !decision?.store || !decision.key) return { ...execution, cache: 'bypass' };

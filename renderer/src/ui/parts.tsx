@@ -67,6 +67,7 @@ export function Field({ label, error, children }: { label: string; error?: strin
 
 export function money(value: number): string {
   if (value === 0) return '$0';
+  if (value < 0.0001) return '<$0.0001';
   return value < 0.01 ? `$${value.toFixed(4)}` : `$${value.toFixed(2)}`;
 }
 

@@ -162,7 +162,8 @@ function Sparkline({ samples }: { samples: ProbeSample[] }) {
 }
 
 function LatencyChart() {
-  const since = String(Date.now() - 24 * 3_600_000);
+  // Rounded to the minute so the query key stays the same between renders.
+  const since = String(Math.floor(Date.now() / 60_000) * 60_000 - 24 * 3_600_000);
   const rollups = useQuery(usageQueries.rollups({ granularity: 'hour', groupBy: 'deployment', since }));
   if (rollups.isPending) return <Card title="Latency by deployment"><Loading what="latency" /></Card>;
   if (rollups.isError) return <Card title="Latency by deployment"><ErrorNote error={rollups.error} /></Card>;

@@ -112,6 +112,7 @@ function NewRoute({ deployments }: { deployments: DeploymentConfig[] }) {
   const fields = create.error instanceof ApiError ? create.error.fields : {};
   return (
     <Card title="New route">
+      <div data-testid="new-route">
       <Field label="Name (what tools send as model)" error={fields.name}>
         <input value={name} onChange={(e) => setName(e.target.value)} placeholder="coder" />
       </Field>
@@ -127,6 +128,7 @@ function NewRoute({ deployments }: { deployments: DeploymentConfig[] }) {
       </Field>
       <button className="primary" disabled={!name || chosen.length === 0} onClick={() => create.mutate()}>Create route</button>
       {create.isError && Object.keys(fields).length === 0 ? <ErrorNote error={create.error} /> : null}
+      </div>
     </Card>
   );
 }
@@ -196,7 +198,7 @@ function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig | undef
           errors={fields}
           onChange={(timeWindows, timeZone) => set({ timeWindows: timeWindows.length ? timeWindows : undefined, timeZone: timeZone || undefined })}
         />
-        {save.isError ? <div className="notice bad" role="alert">{save.error.message}</div> : null}
+        {save.isError ? <div className="notice bad" role="alert">{Object.keys(fields).length > 0 ? 'Fix the highlighted fields: nothing was saved.' : save.error.message}</div> : null}
         <div className="row" style={{ marginTop: 12 }}>
           <button className="primary" type="submit" disabled={save.isPending}>Save</button>
           <button type="button" onClick={onDone}>Cancel</button>

@@ -13,7 +13,8 @@ export function UsagePage() {
   const [range, setRange] = useState('7 days');
   const [filters, setFilters] = useState<UsageParams>({});
   const [pages, setPages] = useState<string[]>([]);
-  const since = String(Date.now() - (RANGES[range] as number) * 86_400_000 - ((Date.now() % 60_000) || 0));
+  // Rounded to the minute so the query key stays the same between renders.
+  const since = String(Math.floor(Date.now() / 60_000) * 60_000 - (RANGES[range] as number) * 86_400_000);
   const params: UsageParams = { ...filters, since };
   const setFilter = (key: string, value: string) => {
     setFilters({ ...filters, [key]: value || undefined });

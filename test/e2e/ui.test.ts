@@ -1,0 +1,188 @@
+/**
+ * The UI in a real browser (Debian's Chromium driven by playwright-core) against the headless
+ * gateway, with the wire-format fake upstreams behind it. Screenshots of every page, light and
+ * dark, go to test-artifacts/screenshots (git-ignored).
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { FakeServer } from '../support/fake-server';
+import { startFakeOllama } from '../support/fake-ollama';
+import { startFakeOpenAI } from '../support/fake-openai';
+import { startGateway, type Harness } from '../support/harness';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SHOTS = join(import.meta.dirname, '..', '..', 'test-artifacts', 'screenshots');
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'];
+
+let ollama: FakeServer;
+let openai: FakeServer;
+let h: Harness;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  ollama = await startFakeOllama();
+  openai = await startFakeOpenAI();
+  h = await startGateway({ version: 1, providers: [], deployments: [], routes: [] });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+  page.on('pageerror', (error) => {
+    throw error;
+  });
+  mkdirSync(SHOTS, { recursive: true });
+}, 60_000);
+
+afterEach(async (context) => {
+  if (context.task.result?.state === 'fail' && page) {
+    await page.screenshot({ path: join(SHOTS, `failed-${context.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`), fullPage: true }).catch(() => undefined);
+  }
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await h?.stop();
+  await Promise.all([ollama?.stop(), openai?.stop()]);
+});
+
+async function go(path: string) {
+  await page.goto(`${h.url}${path}`);
+}
+
+describe('the dashboard in Chromium', () => {
+  it('asks for the login link without a session, and the admin API answers 401', async () => {
+    await go('/');
+    await expect.poll(() => page.getByText('Sign in to Switchyard').isVisible()).toBe(true);
+    const status = await page.evaluate(async () => (await fetch('/admin/api/providers')).status);
+    expect(status).toBe(401);
+  });
+
+  it('logs in through the one-time link, which does not work twice', async () => {
+    const token = h.gateway.sessions.issueLoginToken();
+    await go(`/?token=${token}`);
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    expect(page.url()).toBe(`${h.url}/`);
+    const cookies = await page.context().cookies();
+    expect(cookies.find((c) => c.name === `switchyard_session_${h.port}`)).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    const other = await browser.newPage();
+    await other.goto(`${h.url}/?token=${token}`);
+    await other.getByText('already used or has expired').waitFor();
+    await other.close();
+  });
+
+  it('adds two providers and two deployments', async () => {
+    await go('/providers');
+    await page.getByRole('button', { name: 'Ollama', exact: true }).click();
+    await page.getByLabel('Provider name').fill('local');
+    await page.getByLabel('Base URL').fill(ollama.url);
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('heading', { name: /local/ }).waitFor();
+
+    await page.getByRole('button', { name: 'Custom (OpenAI-compatible)' }).click();
+    await page.getByLabel('Provider name').fill('cloud');
+    await page.getByLabel('Base URL').fill(`${openai.url}/v1`);
+    await page.getByLabel('API key reference').fill('env:TEST_KEY');
+    await page.getByRole('button', { name: 'Test connection' }).last().click();
+    await page.getByText(/Connected in \d+ ms: 1 models/).waitFor();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('key set ····1234').waitFor();
+
+    await go('/routes');
+    for (const [name, provider, model] of [
+      ['llama', 'local', 'llama3.2:3b'],
+      ['mini', 'cloud', 'gpt-4.1-mini'],
+    ]) {
+      await page.getByRole('button', { name: 'Add deployment' }).click();
+      await page.getByLabel('Deployment name').fill(name as string);
+      await page.getByLabel('Provider').selectOption(provider as string);
+      await page.getByLabel('Model', { exact: true }).fill(model as string);
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await page.getByRole('cell', { name: new RegExp(`^${name}`) }).waitFor();
+    }
+    expect(h.gateway.config().deployments.map((d) => d.name)).toEqual(['llama', 'mini']);
+  });
+
+  it('orders a route by keyboard and traffic follows that order', async () => {
+    const form = page.getByTestId('new-route');
+    await form.getByPlaceholder('coder').fill('default');
+    await form.getByLabel('llama', { exact: true }).check();
+    await form.getByLabel('mini', { exact: true }).check();
+    await page.getByRole('button', { name: 'Create route' }).click();
+    await page.getByTestId('order-mini').waitFor();
+    const before = await h.openai.chat.completions.create({ model: 'default', messages: [{ role: 'user', content: 'x' }] }).withResponse();
+    expect(before.response.headers.get('x-switchyard-deployment')).toBe('llama');
+
+    // dnd-kit's keyboard sensor: Space lifts, arrows move, Space drops (it measures between steps).
+    await page.getByRole('button', { name: /Move mini/ }).focus();
+    for (const key of ['Space', 'ArrowUp', 'Space']) {
+      await page.keyboard.press(key);
+      await page.waitForTimeout(150);
+    }
+    await expect.poll(() => page.locator('.order-item strong').allTextContents()).toEqual(['mini', 'llama']);
+    await page.getByRole('button', { name: 'Save order' }).click();
+    await page.getByText('Saved: traffic follows the new order').waitFor();
+    const after = await h.openai.chat.completions.create({ model: 'default', messages: [{ role: 'user', content: 'x' }] }).withResponse();
+    expect(after.response.headers.get('x-switchyard-deployment')).toBe('mini');
+  });
+
+  it('shows a field error for 25:00 and keeps what was typed, then saves a valid window', async () => {
+    await page.getByRole('row', { name: /llama/ }).getByRole('button', { name: 'Edit' }).click();
+    await page.getByRole('button', { name: 'Add a window' }).click();
+    await page.getByLabel('Time zone').fill('Europe/Paris');
+    await page.getByLabel('Window 1 start').fill('25:00');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.locator('.field-error', { hasText: '"25:00" is not a time in HH:MM form (00:00 to 23:59)' }).waitFor();
+    await page.getByText('Fix the highlighted fields: nothing was saved.').waitFor();
+    expect(await page.getByLabel('Window 1 start').inputValue()).toBe('25:00');
+    expect(await page.getByLabel('Time zone').inputValue()).toBe('Europe/Paris');
+    expect(h.gateway.config().deployments[0]?.timeWindows).toBeUndefined();
+
+    await page.getByLabel('Window 1 start').fill('00:00');
+    await page.getByLabel('Window 1 end').fill('00:00');
+    await page.getByTestId('schedule-summary').getByText(/blocked now|usable now/).waitFor();
+    await page.screenshot({ path: join(SHOTS, 'routes-window-editor-light.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect.poll(() => h.gateway.config().deployments[0]?.timeWindows?.[0]?.start).toBe('00:00');
+  });
+
+  it('rehearses a failure in the playground and shows the fallback in the attempt timeline', async () => {
+    h.gateway.applyConfig({ ...h.gateway.config(), deployments: h.gateway.config().deployments.map(({ timeWindows: _w, timeZone: _z, ...d }) => d) }, 'test');
+    await go('/playground');
+    await page.getByLabel('Model').selectOption('default');
+    await page.getByLabel('Simulate failure of mini').check();
+    await page.getByLabel('Message').fill('hello from the playground');
+    await page.getByRole('button', { name: 'Send' }).click();
+    const trace = page.getByTestId('trace');
+    await trace.waitFor();
+    await expect.poll(() => page.getByTestId('answer').textContent()).toBe('Echo: hello from the playground');
+    const text = await trace.textContent();
+    expect(text).toContain('failed');
+    expect(text).toContain('simulated failure');
+    expect(text).toContain('Answered by llama');
+    await page.screenshot({ path: join(SHOTS, 'playground-light.png'), fullPage: true });
+  });
+
+  it('shows the requests just made in the usage table and charts', async () => {
+    await go('/usage');
+    const table = page.getByTestId('usage-table');
+    await table.waitFor();
+    expect(await table.locator('tbody tr').count()).toBeGreaterThanOrEqual(3);
+    expect(await table.textContent()).toContain('playground');
+    await page.locator('.recharts-bar-rectangle').first().waitFor();
+  });
+
+  it('renders every page in light and dark without errors', async () => {
+    for (const theme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: theme });
+      await page.evaluate((t) => localStorage.setItem('switchyard.theme', t), theme);
+      for (const path of ['/overview', '/routes', '/providers', '/playground', '/usage', '/settings']) {
+        await go(path);
+        await page.locator('main h1').waitFor();
+        await expect.poll(() => page.getByText(/^Loading /).count(), { timeout: 10_000 }).toBe(0);
+        expect(await page.locator('html').getAttribute('data-theme')).toBe(theme);
+        await page.screenshot({ path: join(SHOTS, `${path.slice(1)}-${theme}.png`), fullPage: true });
+      }
+    }
+  });
+});
