@@ -153,7 +153,11 @@ function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig | undef
     },
   });
   const fields = save.error instanceof ApiError ? save.error.fields : {};
-  const set = (patch: Partial<DeploymentConfig>) => setDraft({ ...draft, ...patch });
+  // Editing clears the last save's errors; what the user typed stays.
+  const set = (patch: Partial<DeploymentConfig>) => {
+    if (save.isError) save.reset();
+    setDraft({ ...draft, ...patch });
+  };
   return (
     <Card title={initial ? `Edit ${initial.name}` : 'New deployment'}>
       <form

@@ -119,8 +119,8 @@ function Charts({ params, days }: { params: UsageParams; days: number }) {
             <LineChart data={moneyData}>
               <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
               <XAxis dataKey="day" stroke="var(--muted)" fontSize={11} />
-              <YAxis stroke="var(--muted)" fontSize={11} tickFormatter={(v: number) => `$${v.toFixed(3)}`} />
-              <Tooltip formatter={(v) => `$${Number(v).toFixed(4)}`} />
+              <YAxis stroke="var(--muted)" fontSize={11} width={70} tickFormatter={(v: number) => (v === 0 ? '$0' : `$${v.toPrecision(2)}`)} />
+              <Tooltip formatter={(v) => `$${Number(v).toPrecision(3)}`} />
               <Legend />
               <Line dataKey="cost" name="cost" stroke={COLORS[0]} isAnimationActive={false} />
               <Line dataKey="wouldCost" name="would have cost" stroke={COLORS[1]} strokeDasharray="4 3" isAnimationActive={false} />
