@@ -69,7 +69,12 @@ export interface Gateway {
   readonly sessions: AdminSessions;
   /** Deletes usage rows, bodies and cache entries past their retention (runs hourly by itself). */
   prune(): void;
+  /** "Local only": while on, no request is routed to a non-local provider. */
+  setLocalOnly(on: boolean): void;
+  localOnly(): boolean;
   start(): Promise<{ port: number; url: string; baseUrl: string }>;
+  /** Starts on another port than configured (0: any free one), e.g. when the usual one is taken. */
+  startOn(port: number): Promise<{ port: number; url: string; baseUrl: string }>;
   stop(): Promise<void>;
   /** Validates and applies a config to traffic at once; nothing changes when it is invalid. */
   applyConfig(input: unknown, source: string): ValidationResult;
@@ -126,7 +131,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const cache = createResponseCache(db, now);
   const keys = createClientKeyStore(db, now);
   const sessions = createAdminSessions(db, now);
-  const router = createRouter({ catalog: () => catalog, breakers, cache, now, random: options.random, onAttempts: (a) => traffic.record(a) });
+  let localOnly = false;
+  const router = createRouter({ catalog: () => catalog, breakers, cache, localOnly: () => localOnly, now, random: options.random, onAttempts: (a) => traffic.record(a) });
   const prune = () => {
     const usage = catalog.config.settings?.usage;
     usageLog.prune(now() - (usage?.retentionDays ?? 90) * DAY_MS, now() - (usage?.bodyRetentionDays ?? 7) * DAY_MS);
@@ -189,6 +195,15 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   }, 2_000);
   watcher.unref();
 
+  async function startOn(port: number) {
+    boundPort = port;
+    await app.listen({ host, port: boundPort });
+    boundPort = (app.server.address() as AddressInfo).port;
+    if (options.healthChecks !== false) health.start();
+    const url = `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
+    return { port: boundPort, url, baseUrl: `${url}/v1` };
+  }
+
   return {
     app,
     dataDir: options.dataDir,
@@ -200,13 +215,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     keys,
     sessions,
     prune,
-    async start() {
-      await app.listen({ host, port: boundPort });
-      boundPort = (app.server.address() as AddressInfo).port;
-      if (options.healthChecks !== false) health.start();
-      const url = `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
-      return { port: boundPort, url, baseUrl: `${url}/v1` };
+    setLocalOnly: (on) => {
+      localOnly = on;
     },
+    localOnly: () => localOnly,
+    start: () => startOn(boundPort),
+    startOn: (port) => startOn(port),
     async stop() {
       clearInterval(watcher);
       clearInterval(pruner);

@@ -1,22 +1,44 @@
 /**
- * The desktop shell, so far only what proves the architecture: the same createGateway the CLI uses,
- * started in-process, and a locked-down window on its loopback origin. Tray, secrets,
- * notifications and the rest of the shell arrive with the Electron issue.
+ * The Electron main process: the real shell, encrypted secrets, the preload's IPC, then the
+ * desktop logic. Everything with a decision in it lives in desktop.ts and is unit-tested.
  */
-import { app, BrowserWindow } from 'electron';
+import { app, safeStorage } from 'electron';
 import { join } from 'node:path';
 import { createGateway } from '../../gateway/gateway';
+import { runDesktop } from './desktop';
+import { createElectronShell, pickFile, registerIpc } from './electron-shell';
+import { createEncryptedSecrets } from './secrets';
 
-async function launch(): Promise<void> {
-  const gateway = await createGateway({ dataDir: join(app.getPath('userData'), 'data') });
-  const { url } = await gateway.start();
-  const window = new BrowserWindow({
-    width: 1200,
-    height: 800,
-    webPreferences: { contextIsolation: true, sandbox: true, nodeIntegration: false, preload: join(__dirname, '../preload/index.js') },
+app.setAppUserModelId('dev.switchyard.app');
+
+async function main(): Promise<void> {
+  await app.whenReady();
+  const shell = createElectronShell(join(import.meta.dirname, '../../resources/tray.png'));
+  const secrets = await createEncryptedSecrets({
+    file: join(app.getPath('userData'), 'secrets.json'),
+    env: process.env,
+    cipher: {
+      available: async () => safeStorage.isAsyncEncryptionAvailable(),
+      backend: () => (process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : process.platform === 'darwin' ? 'keychain' : 'dpapi'),
+      encrypt: (text) => safeStorage.encryptStringAsync(text),
+      decrypt: async (data) => (await safeStorage.decryptStringAsync(data)).result,
+    },
   });
-  await window.loadURL(`${url}/health`);
-  app.on('before-quit', () => void gateway.stop());
+  const desktop = await runDesktop(shell, {
+    createGateway,
+    secrets,
+    preloadPath: join(import.meta.dirname, '../preload/index.cjs'),
+    hidden: process.argv.includes('--hidden'),
+    ...(process.env.SWITCHYARD_PORT ? { port: Number(process.env.SWITCHYARD_PORT) } : {}),
+  });
+  if (!desktop) return;
+  registerIpc({
+    origin: () => desktop.origin,
+    copyText: (text) => shell.copyText(text),
+    openExternal: (url) => shell.openExternal(url),
+    appInfo: () => ({ version: app.getVersion(), platform: process.platform, port: desktop.trayState().port, secretsProtected: secrets.describe?.().protected ?? false }),
+    pickFile,
+  });
 }
 
-void app.whenReady().then(launch);
+void main();

@@ -16,12 +16,14 @@ export interface PlanRequest {
   /** `x-switchyard-prefer`: a deployment of the route to try first. */
   prefer?: string | undefined;
   now: number;
+  /** "Local only": deployments on non-local providers are skipped (the desktop app's pause switch). */
+  localOnly?: boolean;
 }
 
 export interface Skip {
   deployment: string;
   provider: string;
-  reason: 'time_window' | 'disabled' | 'provider_unavailable' | 'circuit_open' | 'probe_in_flight' | 'cooling' | 'busy';
+  reason: 'time_window' | 'disabled' | 'local_only' | 'provider_unavailable' | 'circuit_open' | 'probe_in_flight' | 'cooling' | 'busy';
   message: string;
   /** When it becomes usable again (epoch ms), if known. */
   until: number | null;
@@ -57,7 +59,7 @@ export function plan(catalog: Catalog, request: PlanRequest): Plan {
     if (type !== request.type) {
       throw new GatewayError('wrong_model_type', `"${request.model}" serves ${type} requests, not ${request.type}`, { param: 'model' });
     }
-    const skip = skipReason(catalog, deployment, request.now);
+    const skip = skipReason(catalog, deployment, request.now, request.localOnly === true);
     if (skip) skipped.push(skip);
     else targets.push(deployment);
   }
@@ -76,9 +78,13 @@ function resolveModel(catalog: Catalog, model: string): { route: RouteConfig; di
   );
 }
 
-function skipReason(catalog: Catalog, deployment: DeploymentConfig, now: number): Skip | undefined {
+function skipReason(catalog: Catalog, deployment: DeploymentConfig, now: number, localOnly: boolean): Skip | undefined {
   const base = { deployment: deployment.name, provider: deployment.provider };
   if (deployment.enabled === false) return { ...base, reason: 'disabled', message: `${deployment.name} is disabled`, until: null };
+  const provider = catalog.providers.get(deployment.provider)?.config;
+  if (localOnly && provider && !isLocalProvider(provider)) {
+    return { ...base, reason: 'local_only', message: `${deployment.name} is a cloud deployment and routing is set to local only`, until: null };
+  }
   const unavailable = catalog.providers.get(deployment.provider)?.unavailableReason;
   if (unavailable) {
     return { ...base, reason: 'provider_unavailable', message: `${deployment.name}: provider ${deployment.provider} cannot be used: ${unavailable}`, until: null };
@@ -91,4 +97,16 @@ function skipReason(catalog: Catalog, deployment: DeploymentConfig, now: number)
       ? `${deployment.name} is outside its time windows at all times`
       : `${deployment.name} is inside a time window until ${describeInstant(window.until, zone, now)} (${new Date(window.until).toISOString()})`;
   return { ...base, reason: 'time_window', message, until: window.until };
+}
+
+/** An Ollama (on this machine or the LAN), or any server on this machine (LM Studio, vLLM, llama.cpp). */
+export function isLocalProvider(provider: { kind: string; baseUrl: string; local?: boolean | undefined }): boolean {
+  if (provider.local !== undefined) return provider.local;
+  if (provider.kind === 'ollama') return true;
+  try {
+    const host = new URL(provider.baseUrl).hostname;
+    return host === 'localhost' || host === '[::1]' || host === '::1' || /^127\./.test(host);
+  } catch {
+    return false;
+  }
 }

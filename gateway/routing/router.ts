@@ -52,6 +52,8 @@ export interface RouterDeps {
   catalog: () => Catalog;
   breakers: BreakerBoard;
   cache?: ResponseCache;
+  /** The desktop app's "local only" switch: no routing to non-local providers while on. */
+  localOnly?: () => boolean;
   now?: () => number;
   random?: () => number;
   onAttempts?: (attempts: readonly Attempt[]) => void;
@@ -78,7 +80,7 @@ export function createRouter(deps: RouterDeps): Router {
 
   async function run<T>(model: string, type: ModelType, options: RouteOptions, attempt: AttemptFn<T>, track: Track<T> | undefined, spec: CacheSpec<T>): Promise<Execution<T>> {
     const catalog = deps.catalog();
-    const planned = plan(catalog, { model, type, prefer: options.prefer, now: now() });
+    const planned = plan(catalog, { model, type, prefer: options.prefer, now: now(), localOnly: deps.localOnly?.() ?? false });
     const decision = deps.cache && !options.simulateFailures?.size ? cacheDecision(spec.kind, spec.body, options.native, planned.route, catalog.config.settings, options.cacheControl) : undefined;
     if (deps.cache && decision?.lookup && decision.key) {
       const hit = deps.cache.get(decision.key);

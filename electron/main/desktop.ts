@@ -1,0 +1,164 @@
+/**
+ * The desktop app's logic, on a Shell (the real Electron or a test fake): one instance, the
+ * gateway in-process on its loopback port (a taken port is explained, not a crash), a locked-down
+ * window on the gateway's own origin with the admin cookie set by the main process, close-to-tray,
+ * a tray menu rebuilt as health changes, notifications on changes, and a clean quit.
+ */
+import { join } from 'node:path';
+import type { Gateway, GatewayOptions } from '../../gateway/gateway';
+import { sessionCookieName } from '../../gateway/http/admin/session';
+import { DEFAULT_PORT } from '../../gateway/paths';
+import type { Secrets } from '../../gateway/config/secrets';
+import { createNotifier } from './notifications';
+import type { DesktopWindow, Shell } from './shell';
+import { trayMenu, trayTooltip, type TrayState } from './tray-menu';
+import { isExternalLink, isOwnOrigin, secureWindowOptions } from './window-options';
+
+export interface DesktopDeps {
+  createGateway(options: GatewayOptions): Promise<Gateway>;
+  secrets: Secrets;
+  preloadPath: string;
+  port?: number;
+  /** Start hidden in the tray (start at login). */
+  hidden?: boolean;
+  /** How often the tray and notifications look at health (ms). */
+  refreshMs?: number;
+}
+
+export interface DesktopApp {
+  gateway: Gateway | undefined;
+  window: DesktopWindow | undefined;
+  origin: string | null;
+  trayState(): TrayState;
+  refresh(): Promise<void>;
+  quit(): Promise<void>;
+}
+
+export async function runDesktop(shell: Shell, deps: DesktopDeps): Promise<DesktopApp | undefined> {
+  let window: DesktopWindow | undefined;
+  if (!shell.requestSingleInstance(() => showWindow())) {
+    shell.quit();
+    return undefined;
+  }
+
+  const state: TrayState = { port: null, error: null, providers: [], localOnly: false, startAtLogin: shell.loginItemEnabled() };
+  const wanted = deps.port ?? DEFAULT_PORT;
+  let gateway: Gateway | undefined;
+  let origin: string | null = null;
+  try {
+    gateway = await deps.createGateway({ dataDir: join(shell.userDataDir(), 'data'), port: wanted, secrets: deps.secrets });
+    origin = (await startOnFreePort(gateway, wanted, shell)).url;
+    state.port = Number(new URL(origin).port);
+  } catch (error) {
+    state.error = (error as Error).message;
+    shell.showError('Switchyard could not start its gateway', state.error);
+  }
+
+  let quitting = false;
+  const notifier = createNotifier();
+  const baseUrl = () => (origin ? `${origin}/v1` : '');
+
+  function showWindow(): void {
+    if (!origin) return;
+    if (!window) window = openWindow(origin);
+    window.show();
+    window.focus();
+  }
+
+  function openWindow(at: string): DesktopWindow {
+    const created = shell.createWindow(secureWindowOptions(deps.preloadPath));
+    created.onClose((event) => {
+      if (quitting) return;
+      // Close to tray: the gateway keeps serving every tool.
+      event.prevent();
+      created.hide();
+    });
+    created.onNavigate((url, event) => {
+      if (isOwnOrigin(url, at)) return;
+      event.prevent();
+      if (isExternalLink(url)) void shell.openExternal(url);
+    });
+    created.setOpenHandler((url) => {
+      if (isExternalLink(url)) void shell.openExternal(url);
+      return 'deny';
+    });
+    void (async () => {
+      const session = gateway?.sessions.createSession();
+      if (session) await shell.setSessionCookie(at, sessionCookieName(Number(new URL(at).port)), session);
+      await created.load(`${at}/`);
+    })();
+    return created;
+  }
+
+  const actions = {
+    copyBaseUrl: () => shell.copyText(baseUrl()),
+    openDashboard: () => showWindow(),
+    toggleLocalOnly: () => {
+      state.localOnly = !state.localOnly;
+      gateway?.setLocalOnly(state.localOnly);
+      renderTray();
+    },
+    toggleStartAtLogin: () => {
+      state.startAtLogin = !state.startAtLogin;
+      shell.setLoginItem(state.startAtLogin);
+      renderTray();
+    },
+    quit: () => void quit(),
+  };
+
+  function renderTray(): void {
+    shell.setTrayMenu(trayMenu(state, actions), trayTooltip(state));
+  }
+
+  async function refresh(): Promise<void> {
+    if (!gateway) return renderTray();
+    const health = (await gateway.app.inject({ method: 'GET', url: '/health', headers: { host: `127.0.0.1:${state.port}` } })).json() as { providers: { name: string; status: string }[] };
+    const fallbacks = gateway.usage.rollups({ since: 0 }, 'day', 'none').reduce((n, p) => n + p.fallbacks, 0);
+    const providers = health.providers.map((p) => ({ name: p.name, status: p.status }));
+    const changed = JSON.stringify(providers) !== JSON.stringify(state.providers);
+    state.providers = providers;
+    for (const notice of notifier({ providers, fallbacks })) shell.notify(notice.title, notice.body);
+    if (changed) renderTray();
+  }
+
+  async function quit(): Promise<void> {
+    if (quitting) return;
+    quitting = true;
+    clearInterval(timer);
+    // In-flight requests are cut with a clear error by the server's close; the database is closed.
+    await gateway?.stop().catch(() => undefined);
+    window?.destroy();
+    shell.exit(0);
+  }
+
+  shell.onBeforeQuit(() => quit());
+  shell.onActivate(() => showWindow());
+  renderTray();
+  await refresh().catch(() => undefined);
+  const timer = setInterval(() => void refresh().catch(() => undefined), deps.refreshMs ?? 5_000);
+  timer.unref?.();
+  if (!deps.hidden) showWindow();
+
+  return {
+    gateway,
+    get window() {
+      return window;
+    },
+    origin,
+    trayState: () => ({ ...state }),
+    refresh,
+    quit,
+  };
+}
+
+/** The configured port, or (when another program holds it) any free one, saying so plainly. */
+async function startOnFreePort(gateway: Gateway, wanted: number, shell: Shell): Promise<{ url: string }> {
+  try {
+    return await gateway.start();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    const fallback = await gateway.startOn(0);
+    shell.notify(`Port ${wanted} is in use`, `Another program uses port ${wanted}, so Switchyard listens on ${new URL(fallback.url).port}. Point tools at ${fallback.url}/v1, or free port ${wanted} and restart.`);
+    return fallback;
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Provider API keys entered in the desktop UI, encrypted at rest with Electron's safeStorage (its
+ * async API) in a file under userData. The gateway sees them through its Secrets interface as
+ * `secret:NAME` references; `env:NAME` references keep working. On Linux with the `basic_text`
+ * backend keys are not really protected, and the UI says so.
+ */
+import { readFile, writeFile, rename } from 'node:fs/promises';
+import type { Secrets } from '../../gateway/config/secrets';
+
+export interface Cipher {
+  available(): Promise<boolean>;
+  /** e.g. "gnome_libsecret", "kwallet", "basic_text", "keychain", "dpapi". */
+  backend(): string;
+  encrypt(text: string): Promise<Buffer>;
+  decrypt(data: Buffer): Promise<string>;
+}
+
+export async function createEncryptedSecrets(options: { cipher: Cipher; file: string; env: Record<string, string | undefined> }): Promise<Secrets & { flushed(): Promise<void> }> {
+  const { cipher, file, env } = options;
+  const values = new Map<string, string>();
+  let stored: Record<string, string> = {};
+  try {
+    stored = JSON.parse(await readFile(file, 'utf8')) as Record<string, string>;
+    for (const [name, data] of Object.entries(stored)) values.set(name, await cipher.decrypt(Buffer.from(data, 'base64')));
+  } catch {
+    stored = {};
+  }
+  const available = await cipher.available();
+  let writing = Promise.resolve();
+  return {
+    resolve(reference) {
+      if (reference.startsWith('secret:')) return values.get(reference.slice(7));
+      const match = /^env:(.+)$/.exec(reference);
+      return match?.[1] ? env[match[1]] || undefined : undefined;
+    },
+    store(providerName, value) {
+      if (!available) throw new Error('This system offers no encrypted storage for keys: use an env:NAME reference instead');
+      values.set(providerName, value);
+      // Persisted in order, atomically (write then rename), so a crash never leaves half a file.
+      writing = writing.then(async () => {
+        stored[providerName] = (await cipher.encrypt(value)).toString('base64');
+        await writeFile(`${file}.tmp`, JSON.stringify(stored), { mode: 0o600 });
+        await rename(`${file}.tmp`, file);
+      });
+      return `secret:${providerName}`;
+    },
+    describe: () => ({ backend: cipher.backend(), protected: available && cipher.backend() !== 'basic_text', canStore: available }),
+    flushed: () => writing,
+  };
+}

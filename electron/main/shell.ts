@@ -1,0 +1,71 @@
+/**
+ * The small interface the desktop logic uses instead of Electron itself, so the logic (lifecycle,
+ * tray, close-to-tray, secrets, notifications, navigation guards, IPC checks) is unit-tested with a
+ * fake. electron-shell.ts implements it with the real Electron.
+ */
+
+export interface MenuItem {
+  label?: string;
+  type?: 'normal' | 'separator' | 'checkbox';
+  checked?: boolean;
+  enabled?: boolean;
+  click?: () => void;
+}
+
+export interface WindowOptions {
+  width: number;
+  height: number;
+  minWidth: number;
+  minHeight: number;
+  show: boolean;
+  title: string;
+  backgroundColor: string;
+  webPreferences: {
+    contextIsolation: true;
+    sandbox: true;
+    nodeIntegration: false;
+    nodeIntegrationInWorker: false;
+    webSecurity: true;
+    allowRunningInsecureContent: false;
+    experimentalFeatures: false;
+    webviewTag: false;
+    spellcheck: boolean;
+    preload: string;
+  };
+}
+
+export interface DesktopWindow {
+  load(url: string): Promise<void>;
+  show(): void;
+  focus(): void;
+  hide(): void;
+  isVisible(): boolean;
+  /** Called on close; `prevent()` keeps the window (close-to-tray). */
+  onClose(listener: (event: { prevent(): void }) => void): void;
+  /** In-page navigation; `prevent()` stops it. */
+  onNavigate(listener: (url: string, event: { prevent(): void }) => void): void;
+  /** window.open and target=_blank: answer whether to allow a new window. */
+  setOpenHandler(handler: (url: string) => 'deny'): void;
+  destroy(): void;
+}
+
+export interface Shell {
+  /** False when another instance holds the lock (that one is told to focus its window). */
+  requestSingleInstance(onSecondInstance: () => void): boolean;
+  userDataDir(): string;
+  appVersion(): string;
+  platform: NodeJS.Platform;
+  createWindow(options: WindowOptions): DesktopWindow;
+  setSessionCookie(url: string, name: string, value: string): Promise<void>;
+  setTrayMenu(items: MenuItem[], tooltip: string): void;
+  notify(title: string, body: string): void;
+  copyText(text: string): void;
+  openExternal(url: string): Promise<void>;
+  showError(title: string, message: string): void;
+  setLoginItem(enabled: boolean): void;
+  loginItemEnabled(): boolean;
+  onBeforeQuit(listener: () => Promise<void> | void): void;
+  onActivate(listener: () => void): void;
+  quit(): void;
+  exit(code: number): void;
+}
