@@ -20,7 +20,12 @@ export function createElectronShell(iconPath: string): Shell {
     userDataDir: () => app.getPath('userData'),
     appVersion: () => app.getVersion(),
     createWindow(options) {
-      const window = new BrowserWindow(options);
+      // The security flags are spelled out here as well, so static checks (electronegativity) see them.
+      const window = new BrowserWindow({
+        ...options,
+        webPreferences: { ...options.webPreferences, contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true },
+      });
+      window.webContents.session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
       window.once('ready-to-show', () => window.show());
       const wrapped: DesktopWindow = {
         load: (url) => window.loadURL(url),

@@ -10,6 +10,9 @@ import { join } from 'node:path';
 import { GatewayError } from '../errors';
 import { redeemLoginLink } from './admin/session';
 
+/** The UI loads only from its own origin; no frames, no plugins, no inline scripts. */
+export const UI_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
 /** The UI's own pages; anything else that is not a file or an API is a 404. */
 export const UI_PAGES = ['overview', 'routes', 'providers', 'playground', 'usage', 'settings'];
 
@@ -21,6 +24,9 @@ export async function registerUi(app: FastifyInstance, options: { uiDir: string 
   const page = async (request: FastifyRequest, reply: FastifyReply) => {
     if (redeemLoginLink(app, request, reply, options.port())) return reply;
     reply.header('cache-control', 'no-store');
+    reply.header('content-security-policy', UI_CSP);
+    reply.header('x-frame-options', 'DENY');
+    reply.header('x-content-type-options', 'nosniff');
     if (built) return reply.type('text/html').sendFile('index.html');
     return reply
       .type('text/html')
