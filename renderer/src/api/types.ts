@@ -1,8 +1,10 @@
 /** Shapes of the admin API, as the UI uses them. The gateway's own types are imported as types only. */
 import type { Config, DeploymentConfig, ProviderConfig, RouteConfig, Settings, TimeWindow } from '../../../gateway/config/schema';
 import type { RollupPoint, UsageRow } from '../../../gateway/store/usage-log';
+import type { ClientKey } from '../../../gateway/store/client-keys';
+import type { Attempt } from '../../../gateway/routing/execute';
 
-export type { Config, DeploymentConfig, RouteConfig, Settings, TimeWindow, RollupPoint, UsageRow };
+export type { Config, DeploymentConfig, RouteConfig, Settings, TimeWindow, RollupPoint, UsageRow, ClientKey, Attempt };
 
 export type ProviderView = Omit<ProviderConfig, 'apiKey'> & { apiKey: { reference: string | null; set: boolean; last4: string | null } };
 
@@ -48,24 +50,7 @@ export interface ProbeSample {
   latencyMs: number | null;
 }
 
-export interface ClientKey {
-  name: string;
-  prefix: string;
-  createdAt: number;
-  revokedAt: number | null;
-  rateLimitPerMinute: number | null;
-  allowedRoutes: string[] | null;
-}
 
-export interface Attempt {
-  deployment: string;
-  provider: string;
-  outcome: 'ok' | 'failed';
-  failure?: string;
-  status?: number;
-  message?: string;
-  latencyMs: number;
-}
 
 export interface Trace {
   deployment: string;
