@@ -18,6 +18,8 @@ export interface DesktopDeps {
   createGateway(options: GatewayOptions): Promise<Gateway>;
   secrets: Secrets;
   preloadPath: string;
+  /** The built UI the gateway serves (out/renderer beside out/main in the app). */
+  uiDir?: string;
   port?: number;
   /** Start hidden in the tray (start at login). */
   hidden?: boolean;
@@ -46,7 +48,7 @@ export async function runDesktop(shell: Shell, deps: DesktopDeps): Promise<Deskt
   let gateway: Gateway | undefined;
   let origin: string | null = null;
   try {
-    gateway = await deps.createGateway({ dataDir: join(shell.userDataDir(), 'data'), port: wanted, secrets: deps.secrets });
+    gateway = await deps.createGateway({ dataDir: join(shell.userDataDir(), 'data'), port: wanted, secrets: deps.secrets, ...(deps.uiDir ? { uiDir: deps.uiDir } : {}) });
     origin = (await startOnFreePort(gateway, wanted, shell)).url;
     state.port = Number(new URL(origin).port);
   } catch (error) {

@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     createGateway,
     secrets,
     preloadPath: join(import.meta.dirname, '../preload/index.cjs'),
+    uiDir: join(import.meta.dirname, '../renderer'),
     hidden: process.argv.includes('--hidden'),
     ...(process.env.SWITCHYARD_PORT ? { port: Number(process.env.SWITCHYARD_PORT) } : {}),
   });
