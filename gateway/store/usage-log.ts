@@ -6,6 +6,8 @@
  * thousand rollup rows. Latency percentiles come from a fixed histogram in each rollup row.
  */
 import type { Db } from './db';
+import { BIN_COLUMNS, LATENCY_BINS } from './latency-bins';
+import { createUsageQueries } from './usage-queries';
 
 export interface UsageAttempt {
   deployment: string;
@@ -72,9 +74,7 @@ export interface RollupPoint {
   latencyP95Ms: number | null;
 }
 
-/** Upper bounds (ms) of the latency histogram bins; the last is open-ended. */
-export const LATENCY_BINS = [50, 100, 200, 300, 500, 750, 1_000, 1_500, 2_000, 3_000, 5_000, 7_500, 10_000, 20_000, 60_000, Number.POSITIVE_INFINITY];
-const BIN_COLUMNS = LATENCY_BINS.map((_, i) => `l${i}`);
+export { LATENCY_BINS } from './latency-bins';
 
 export const USAGE_MIGRATION = `
   CREATE TABLE usage (
@@ -248,18 +248,6 @@ export function createUsageLog(db: Db): UsageLog {
     setRolled.run(to);
   });
 
-  type Query = { all(...params: unknown[]): unknown[] };
-  const listStatements = new Map<string, Query>();
-  // Filters make a handful of distinct statements; each is prepared once.
-  const prepared = (sql: string) => {
-    let statement = listStatements.get(sql);
-    if (!statement) {
-      statement = db.prepare(sql) as unknown as Query;
-      listStatements.set(sql, statement);
-    }
-    return statement;
-  };
-
   return {
     record: (row, bodies) => write(row, bodies),
     recordSoon: (row, bodies) =>
@@ -269,61 +257,7 @@ export function createUsageLog(db: Db): UsageLog {
       }),
     rollup: () => rollup(),
 
-    list(filter, page) {
-      const { where, params } = rowWhere(filter);
-      const cursor = page.before ? decodeCursor(page.before) : undefined;
-      if (cursor) {
-        where.push('(at < ? OR (at = ? AND rowid < ?))');
-        params.push(cursor.at, cursor.at, cursor.rowid);
-      }
-      const limit = Math.min(Math.max(page.limit, 1), 500);
-      const sql = `SELECT rowid, * FROM usage ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at DESC, rowid DESC LIMIT ${limit + 1}`;
-      const raw = prepared(sql).all(...params) as (DbRow & { rowid: number })[];
-      const more = raw.length > limit;
-      const rows = raw.slice(0, limit);
-      const last = rows[rows.length - 1];
-      return { rows: rows.map(fromDb), next: more && last ? encodeCursor(last.at, last.rowid) : null };
-    },
-
-    rollups(filter, granularity, groupBy) {
-      rollup();
-      const table = `usage_${granularity}`;
-      const size = granularity === 'minute' ? MINUTE : granularity === 'hour' ? HOUR : DAY;
-      const { where, params } = rollupWhere(filter);
-      const groupColumn = groupBy === 'none' ? 'NULL' : groupBy === 'clientKey' ? 'client_key' : groupBy;
-      const sql = `SELECT (bucket / ${size}) * ${size} AS b, ${groupColumn} AS g,
-          SUM(requests) AS requests, SUM(errors) AS errors, SUM(fallbacks) AS fallbacks,
-          SUM(CASE WHEN cached = 1 THEN requests ELSE 0 END) AS cached_requests,
-          SUM(input_tokens) AS input_tokens, SUM(output_tokens) AS output_tokens,
-          SUM(cost) AS cost, SUM(would_cost) AS would_cost, SUM(saved) AS saved,
-          ${BIN_COLUMNS.map((c) => `SUM(${c}) AS ${c}`).join(', ')}
-        FROM ${table} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        GROUP BY b, g ORDER BY b, g`;
-      return (prepared(sql).all(...params) as Record<string, number | string | null>[]).map((r) => {
-        const histogram = BIN_COLUMNS.map((c) => Number(r[c] ?? 0));
-        return {
-          bucket: Number(r.b),
-          group: r.g === null ? null : String(r.g),
-          requests: Number(r.requests),
-          errors: Number(r.errors),
-          fallbacks: Number(r.fallbacks),
-          cachedRequests: Number(r.cached_requests),
-          inputTokens: Number(r.input_tokens),
-          outputTokens: Number(r.output_tokens),
-          cost: Number(r.cost),
-          wouldCost: Number(r.would_cost),
-          saved: Number(r.saved),
-          latencyP50Ms: percentile(histogram, 0.5),
-          latencyP95Ms: percentile(histogram, 0.95),
-        };
-      });
-    },
-
-    *iterate(filter) {
-      const { where, params } = rowWhere(filter);
-      const statement = db.prepare(`SELECT * FROM usage ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at, rowid`);
-      for (const raw of statement.iterate(...(params as never[]))) yield fromDb(raw as DbRow);
-    },
+    ...createUsageQueries(db, rollup),
 
     prune(rowsBefore, bodiesBefore) {
       rollup();
@@ -339,110 +273,3 @@ export function createUsageLog(db: Db): UsageLog {
   };
 }
 
-interface DbRow {
-  request_id: string;
-  at: number;
-  endpoint: string;
-  client_key: string;
-  model: string;
-  route: string | null;
-  deployment: string | null;
-  provider: string | null;
-  status: number;
-  error_class: string | null;
-  fallback: number;
-  stream: number;
-  cached: number;
-  input_tokens: number | null;
-  output_tokens: number | null;
-  tokens_estimated: number;
-  cost: number;
-  would_cost: number;
-  saved: number;
-  ttft_ms: number | null;
-  total_ms: number;
-  attempts: string;
-}
-
-function fromDb(r: DbRow): UsageRow {
-  return {
-    id: r.request_id,
-    at: r.at,
-    endpoint: r.endpoint,
-    clientKey: r.client_key,
-    model: r.model,
-    route: r.route,
-    deployment: r.deployment,
-    provider: r.provider,
-    status: r.status,
-    errorClass: r.error_class,
-    attempts: JSON.parse(r.attempts) as UsageAttempt[],
-    fallback: r.fallback === 1,
-    stream: r.stream === 1,
-    cached: r.cached === 1,
-    inputTokens: r.input_tokens,
-    outputTokens: r.output_tokens,
-    tokensEstimated: r.tokens_estimated === 1,
-    cost: r.cost,
-    wouldCost: r.would_cost,
-    saved: r.saved,
-    ttftMs: r.ttft_ms,
-    totalMs: r.total_ms,
-  };
-}
-
-/** The filters shared by raw rows and rollups; `time` is the column holding the instant. */
-function dimensionWhere(filter: UsageFilter, time: 'at' | 'bucket'): { where: string[]; params: unknown[] } {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  const add = (clause: string, value: unknown) => {
-    where.push(clause);
-    params.push(value);
-  };
-  if (filter.since !== undefined) add(`${time} >= ?`, filter.since);
-  if (filter.until !== undefined) add(`${time} < ?`, filter.until);
-  if (filter.route !== undefined) add('route = ?', filter.route);
-  if (filter.deployment !== undefined) add('deployment = ?', filter.deployment);
-  if (filter.provider !== undefined) add('provider = ?', filter.provider);
-  if (filter.clientKey !== undefined) add('client_key = ?', filter.clientKey);
-  if (filter.cached !== undefined) add('cached = ?', filter.cached ? 1 : 0);
-  return { where, params };
-}
-
-function rowWhere(filter: UsageFilter): { where: string[]; params: unknown[] } {
-  const clauses = dimensionWhere(filter, 'at');
-  if (filter.status === 'ok') clauses.where.push('(status < 400 AND error_class IS NULL)');
-  else if (filter.status === 'error') clauses.where.push('(status >= 400 OR error_class IS NOT NULL)');
-  else if (typeof filter.status === 'number') (clauses.where.push('status = ?'), clauses.params.push(filter.status));
-  return clauses;
-}
-
-/** Rollups keep no status, so a status filter cannot narrow them. */
-const rollupWhere = (filter: UsageFilter) => dimensionWhere(filter, 'bucket');
-
-/** A percentile from the histogram, interpolated inside its bin. */
-function percentile(histogram: number[], q: number): number | null {
-  const total = histogram.reduce((a, b) => a + b, 0);
-  if (total === 0) return null;
-  const target = q * total;
-  let seen = 0;
-  for (let i = 0; i < histogram.length; i++) {
-    const count = histogram[i] as number;
-    if (seen + count >= target && count > 0) {
-      const low = i === 0 ? 0 : (LATENCY_BINS[i - 1] as number);
-      const high = Number.isFinite(LATENCY_BINS[i]) ? (LATENCY_BINS[i] as number) : low * 2;
-      return Math.round(low + ((target - seen) / count) * (high - low));
-    }
-    seen += count;
-  }
-  return null;
-}
-
-function encodeCursor(at: number, rowid: number): string {
-  return Buffer.from(`${at}:${rowid}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { at: number; rowid: number } | undefined {
-  const [at, rowid] = Buffer.from(cursor, 'base64url').toString().split(':').map(Number);
-  return Number.isFinite(at) && Number.isFinite(rowid) ? { at: at as number, rowid: rowid as number } : undefined;
-}
