@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeServer } from '../support/fake-server';
 import { startFakeOllama } from '../support/fake-ollama';
 import { startFakeOpenAI } from '../support/fake-openai';
-import { startGateway, twoTierConfig, type Harness } from '../support/harness';
+import { startGateway, twoTierConfig, type Harness, stopAll, resetBetweenTests } from '../support/harness';
 
 let ollama: FakeServer;
 let openai: FakeServer;
@@ -16,14 +16,9 @@ beforeAll(async () => {
   openai = await startFakeOpenAI();
   h = await startGateway(config());
 });
-afterAll(async () => {
-  await h.stop();
-  await Promise.all([ollama.stop(), openai.stop()]);
-});
+afterAll(() => stopAll(h, ollama, openai));
 beforeEach(async () => {
-  await Promise.all([ollama.reset(), openai.reset()]);
-  h.gateway.applyConfig(config(), 'test');
-  for (const d of h.gateway.config().deployments) h.gateway.breakers.reset(d.name);
+  await resetBetweenTests(h, [ollama, openai], config());
 });
 
 describe('admin session', () => {

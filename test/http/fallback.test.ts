@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeServer } from '../support/fake-server';
 import { startFakeOllama } from '../support/fake-ollama';
 import { startFakeOpenAI } from '../support/fake-openai';
-import { startGateway, twoTierConfig, type Harness } from '../support/harness';
+import { startGateway, twoTierConfig, type Harness, stopAll, resetBetweenTests } from '../support/harness';
 
 let ollama: FakeServer;
 let openai: FakeServer;
@@ -17,15 +17,9 @@ beforeAll(async () => {
   redirectTarget = await startFakeOpenAI();
   h = await startGateway(twoTierConfig(urls()));
 });
-afterAll(async () => {
-  await h.stop();
-  await Promise.all([ollama.stop(), openai.stop(), redirectTarget.stop()]);
-});
+afterAll(() => stopAll(h, ollama, openai, redirectTarget));
 beforeEach(async () => {
-  await Promise.all([ollama.reset(), openai.reset(), redirectTarget.reset()]);
-  const applied = h.gateway.applyConfig(twoTierConfig(urls()), 'test');
-  expect(applied.ok).toBe(true);
-  for (const d of h.gateway.config().deployments) h.gateway.breakers.reset(d.name);
+  await resetBetweenTests(h, [ollama, openai, redirectTarget], twoTierConfig(urls()));
 });
 
 const ask = (model = 'default', extra: Record<string, unknown> = {}) =>

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeServer } from '../support/fake-server';
 import { startFakeOllama } from '../support/fake-ollama';
 import { startFakeOpenAI } from '../support/fake-openai';
-import { startGateway, twoTierConfig, type Harness } from '../support/harness';
+import { startGateway, twoTierConfig, type Harness, stopAll, resetBetweenTests } from '../support/harness';
 import { assertMatchesSpec } from '../support/spec';
 
 let ollamaUp: FakeServer;
@@ -24,14 +24,9 @@ beforeAll(async () => {
   h = await startGateway(config());
   client = new Ollama({ host: h.url });
 });
-afterAll(async () => {
-  await h.stop();
-  await Promise.all([ollamaUp.stop(), openaiUp.stop()]);
-});
+afterAll(() => stopAll(h, ollamaUp, openaiUp));
 beforeEach(async () => {
-  await Promise.all([ollamaUp.reset(), openaiUp.reset()]);
-  h.gateway.applyConfig(config(), 'test');
-  for (const d of h.gateway.config().deployments) h.gateway.breakers.reset(d.name);
+  await resetBetweenTests(h, [ollamaUp, openaiUp], config());
 });
 
 const post = (path: string, body: unknown) => fetch(`${h.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

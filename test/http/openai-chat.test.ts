@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeServer } from '../support/fake-server';
 import { startFakeOllama } from '../support/fake-ollama';
 import { startFakeOpenAI, fakeVector } from '../support/fake-openai';
-import { startGateway, twoTierConfig, type Harness } from '../support/harness';
+import { startGateway, twoTierConfig, type Harness, stopAll } from '../support/harness';
 import { assertMatchesSpec } from '../support/spec';
 
 let ollama: FakeServer;
@@ -14,10 +14,7 @@ beforeAll(async () => {
   openai = await startFakeOpenAI();
   h = await startGateway(twoTierConfig({ ollama: ollama.url, openai: openai.url }));
 });
-afterAll(async () => {
-  await h.stop();
-  await Promise.all([ollama.stop(), openai.stop()]);
-});
+afterAll(() => stopAll(h, ollama, openai));
 afterEach(() => {
   ollama.requests.length = 0;
   openai.requests.length = 0;

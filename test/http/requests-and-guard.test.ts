@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeServer } from '../support/fake-server';
 import { startFakeOllama } from '../support/fake-ollama';
 import { startFakeOpenAI } from '../support/fake-openai';
-import { startGateway, twoTierConfig, type Harness } from '../support/harness';
+import { startGateway, twoTierConfig, type Harness, stopAll } from '../support/harness';
 import { assertMatchesSpec } from '../support/spec';
 
 let ollama: FakeServer;
@@ -15,10 +15,7 @@ beforeAll(async () => {
   openai = await startFakeOpenAI();
   h = await startGateway(twoTierConfig({ ollama: ollama.url, openai: openai.url }));
 });
-afterAll(async () => {
-  await h.stop();
-  await Promise.all([ollama.stop(), openai.stop()]);
-});
+afterAll(() => stopAll(h, ollama, openai));
 
 /** A raw request, so the Host and Origin headers are exactly what a browser under attack would send. */
 function raw(options: { method?: string; path: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; headers: Record<string, unknown>; body: any }> {

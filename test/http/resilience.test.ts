@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { FakeServer, FailureMode } from '../support/fake-server';
 import { startFakeOllama } from '../support/fake-ollama';
 import { startFakeOpenAI } from '../support/fake-openai';
-import { startGateway, twoTierConfig, type Harness } from '../support/harness';
+import { startGateway, twoTierConfig, type Harness, stopAll, resetBetweenTests } from '../support/harness';
 
 let ollama: FakeServer;
 let openai: FakeServer;
@@ -26,14 +26,9 @@ beforeAll(async () => {
   openai = await startFakeOpenAI();
   h = await startGateway(config(), { now: () => clock });
 });
-afterAll(async () => {
-  await h.stop();
-  await Promise.all([ollama.stop(), openai.stop()]);
-});
+afterAll(() => stopAll(h, ollama, openai));
 beforeEach(async () => {
-  await Promise.all([ollama.reset(), openai.reset()]);
-  expect(h.gateway.applyConfig(config(), 'test').ok).toBe(true);
-  for (const d of h.gateway.config().deployments) h.gateway.breakers.reset(d.name);
+  await resetBetweenTests(h, [ollama, openai], config());
 });
 
 let pool: Pool | undefined;

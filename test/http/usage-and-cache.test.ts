@@ -8,7 +8,7 @@ import type { UsageRow } from '../../gateway/store/usage-log';
 import type { FakeServer } from '../support/fake-server';
 import { startFakeOllama } from '../support/fake-ollama';
 import { startFakeOpenAI } from '../support/fake-openai';
-import { startGateway, twoTierConfig, type Harness } from '../support/harness';
+import { startGateway, twoTierConfig, type Harness, stopAll, resetBetweenTests } from '../support/harness';
 
 let ollama: FakeServer;
 let openai: FakeServer;
@@ -22,15 +22,10 @@ beforeAll(async () => {
   openai = await startFakeOpenAI();
   h = await startGateway(config(), { now: () => clock });
 });
-afterAll(async () => {
-  await h.stop();
-  await Promise.all([ollama.stop(), openai.stop()]);
-});
+afterAll(() => stopAll(h, ollama, openai));
 beforeEach(async () => {
-  await Promise.all([ollama.reset(), openai.reset()]);
-  h.gateway.applyConfig(config(), 'test');
+  await resetBetweenTests(h, [ollama, openai], config());
   h.gateway.cache.purge();
-  for (const d of h.gateway.config().deployments) h.gateway.breakers.reset(d.name);
   clock += 3_600_000;
 });
 

@@ -93,3 +93,17 @@ export function twoTierConfig(urls: TwoTierUrls, routeExtras: Record<string, unk
     ],
   };
 }
+
+/** Between tests sharing one gateway: healthy fakes with no recorded requests, the given config, closed breakers. */
+export async function resetBetweenTests(h: Harness, fakes: { reset(): Promise<void> }[], config: unknown): Promise<void> {
+  await Promise.all(fakes.map((f) => f.reset()));
+  const applied = h.gateway.applyConfig(config, 'test');
+  if (!applied.ok) throw new Error(`test config is invalid: ${JSON.stringify(applied.errors)}`);
+  for (const d of h.gateway.config().deployments) h.gateway.breakers.reset(d.name);
+}
+
+/** Stops a test's gateway and its fake upstreams. */
+export async function stopAll(h: Harness | undefined, ...fakes: ({ stop(): Promise<void> } | undefined)[]): Promise<void> {
+  await h?.stop();
+  await Promise.all(fakes.map((f) => f?.stop()));
+}
