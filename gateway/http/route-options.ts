@@ -6,7 +6,7 @@ import { clientAbortSignal } from './client-abort';
 export function routeOptions(request: FastifyRequest, reply: FastifyReply, extra: Partial<RouteOptions> = {}): RouteOptions {
   const prefer = request.headers['x-switchyard-prefer'];
   return {
-    signal: clientAbortSignal(request, reply),
+    signal: clientAbortSignal(reply),
     prefer: Array.isArray(prefer) ? prefer[0] : prefer,
     cacheControl: request.headers['cache-control'],
     ...extra,

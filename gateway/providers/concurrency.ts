@@ -1,3 +1,4 @@
+import type { CancelSignal } from '../cancel';
 import type { ProviderConfig } from '../config/schema';
 
 /**
@@ -39,7 +40,7 @@ export class ConcurrencyLimiter {
     return this.queue.length;
   }
 
-  acquire(signal: AbortSignal): Promise<Admission> | Admission {
+  acquire(signal: CancelSignal): Promise<Admission> | Admission {
     if (this.active < this.settings.max) return this.slot();
     if (this.queue.length >= this.settings.queueMax) return { refused: 'queue_full', retryAfterMs: this.settings.queueTimeoutMs };
     return new Promise<Admission>((resolve) => {

@@ -11,6 +11,7 @@
  * key must not travel to another origin.
  */
 import type { Dispatcher } from 'undici';
+import { asAbortSignal, type CancelSignal } from '../cancel';
 import { UpstreamError } from '../errors';
 import { discard, readCapped, tooLarge } from './bodies';
 import type { AttemptSignal } from './upstream-http';
@@ -19,7 +20,7 @@ type Body = Dispatcher.ResponseData['body'];
 
 export interface LightFetchOptions {
   dispatcher: Dispatcher;
-  attempt(parent: AbortSignal | undefined): AttemptSignal;
+  attempt(parent: CancelSignal | undefined): AttemptSignal;
   maxResponseBytes: number;
   providerName: string;
 }
@@ -36,7 +37,7 @@ export function createLightFetch(options: LightFetchOptions): typeof fetch {
         method: (init.method ?? 'GET') as Dispatcher.HttpMethod,
         headers: headerPairs(init.headers),
         body: init.body as string | undefined,
-        signal: attempt.signal,
+        signal: asAbortSignal(attempt.signal),
       });
     } catch (error) {
       attempt.end();

@@ -4,6 +4,7 @@
  * fetch carries that call's signal; the connection pool underneath is shared.
  */
 import { Ollama } from 'ollama';
+import { asAbortSignal, type CancelSignal } from '../cancel';
 import type { ProviderConfig } from '../config/schema';
 import type { Secrets } from '../config/secrets';
 import { UpstreamError } from '../errors';
@@ -32,14 +33,14 @@ export function createOllamaProvider(config: ProviderConfig, secrets: Secrets): 
    * A client for one call. Its fetch carries the call's signal and keeps the response headers,
    * which the `ollama` client's errors drop (Retry-After lives there).
    */
-  const clientFor = (signal: AbortSignal) => {
+  const clientFor = (signal: CancelSignal) => {
     const call: { headers?: Headers } = {};
     const client = new Ollama({
       host: config.baseUrl,
       headers,
       fetch: (async (input: string, init: RequestInit = {}) => {
         // The call's signal replaces the client's own: the client aborts only through .abort(), which the gateway never calls.
-        const response = await http.fetch(input, { ...init, signal });
+        const response = await http.fetch(input, { ...init, signal: asAbortSignal(signal) ?? null });
         call.headers = response.headers;
         return response;
       }) as typeof fetch,

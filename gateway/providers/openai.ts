@@ -10,6 +10,7 @@ import OpenAI from 'openai';
 import { createParser } from 'eventsource-parser';
 import type { ProviderConfig } from '../config/schema';
 import type { Secrets } from '../config/secrets';
+import { asAbortSignal, type CancelSignal } from '../cancel';
 import { UpstreamError } from '../errors';
 import { normalizeChunk, normalizeCompletion, type ChatCompletion, type ChatCompletionChunk, type CreateEmbeddingResponse } from '../wire/openai';
 import { LightHeaders } from './light-fetch';
@@ -51,7 +52,7 @@ export function createOpenAIProvider(config: ProviderConfig, secrets: Secrets): 
   };
 
   /** Sends one request; the caller must end() the attempt once it has read the body. */
-  async function post(path: string, body: unknown, signal: AbortSignal): Promise<{ response: Dispatcher.ResponseData; attempt: AttemptSignal }> {
+  async function post(path: string, body: unknown, signal: CancelSignal): Promise<{ response: Dispatcher.ResponseData; attempt: AttemptSignal }> {
     const target = await endpoint(path);
     const attempt = http.attempt(signal);
     let response: Dispatcher.ResponseData;
@@ -62,7 +63,7 @@ export function createOpenAIProvider(config: ProviderConfig, secrets: Secrets): 
         method: 'POST',
         headers: target.headers,
         body: JSON.stringify(body),
-        signal: attempt.signal,
+        signal: asAbortSignal(attempt.signal),
       });
       if (response.statusCode >= 300) throw await statusError(response, config.name);
     } catch (error) {
@@ -72,7 +73,7 @@ export function createOpenAIProvider(config: ProviderConfig, secrets: Secrets): 
     return { response, attempt };
   }
 
-  async function postJson(path: string, body: unknown, signal: AbortSignal): Promise<unknown> {
+  async function postJson(path: string, body: unknown, signal: CancelSignal): Promise<unknown> {
     const { response, attempt } = await post(path, body, signal);
     try {
       const type = String(response.headers['content-type'] ?? '');
@@ -127,7 +128,7 @@ export function createOpenAIProvider(config: ProviderConfig, secrets: Secrets): 
       const target = await endpoint('/models', 'get');
       const attempt = http.attempt(signal);
       try {
-        const response = await http.dispatcher.request({ origin: target.origin, path: target.path, method: 'GET', headers: target.headers, signal: attempt.signal });
+        const response = await http.dispatcher.request({ origin: target.origin, path: target.path, method: 'GET', headers: target.headers, signal: asAbortSignal(attempt.signal) });
         if (response.statusCode >= 300) throw await statusError(response, config.name);
         const list = JSON.parse((await readCapped(response.body, http.maxResponseBytes, config.name)).toString('utf8')) as { data?: { id?: unknown }[] };
         if (!Array.isArray(list.data)) throw new UpstreamError('upstream_protocol', `${config.name}'s models list has no data array`);

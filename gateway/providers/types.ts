@@ -3,6 +3,7 @@
  * requests and responses; they translate to their upstream, call it through its official client,
  * check what comes back, and throw `UpstreamError` for any failed attempt.
  */
+import type { CancelSignal } from '../cancel';
 import type { DeploymentConfig, ProviderConfig } from '../config/schema';
 import type { ConcurrencyLimiter } from './concurrency';
 import type { OllamaGenerateBody } from '../wire/ollama';
@@ -12,7 +13,7 @@ import type { ChatCompletion, ChatCompletionChunk, ChatRequest, CreateEmbeddingR
 export interface CallContext {
   deployment: DeploymentConfig;
   /** Aborted when the client goes away or the request's deadline passes. */
-  signal: AbortSignal;
+  signal: CancelSignal;
   /** Ollama-native settings from an Ollama-compatible client (used by Ollama upstreams only). */
   native?: NativeOllama | undefined;
 }
@@ -31,9 +32,9 @@ export interface ProviderAdapter {
   generate?(request: OllamaGenerateBody, context: CallContext): Promise<ChatCompletion>;
   generateStream?(request: OllamaGenerateBody, context: CallContext): Promise<AsyncIterable<ChatCompletionChunk>>;
   /** The upstream's own `/api/show` for a model (Ollama upstreams only). */
-  show?(model: string, signal: AbortSignal): Promise<Record<string, unknown>>;
+  show?(model: string, signal: CancelSignal): Promise<Record<string, unknown>>;
   /** A health probe: cheap read-only calls, outside the concurrency cap and never counted as traffic. */
-  probe(signal: AbortSignal): Promise<ProbeResult>;
+  probe(signal: CancelSignal): Promise<ProbeResult>;
   /** Closes pooled connections once in-flight requests finish. */
   close(): Promise<void>;
 }

@@ -5,6 +5,7 @@
  * failure classes.
  */
 import { Agent, type Dispatcher } from 'undici';
+import { linkedCancellation, type CancelSignal, type LinkedCancellation } from '../cancel';
 import type { Timeouts } from '../config/schema';
 import { UpstreamError, failureForStatus, type FailureClass } from '../errors';
 import { createLightFetch } from './light-fetch';
@@ -17,22 +18,16 @@ export const DEFAULT_TIMEOUTS = {
 
 export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
-export interface AttemptSignal {
-  signal: AbortSignal;
-  /** Stops the whole-request timer; call once the response is fully read or abandoned. */
-  end(): void;
-}
+/** The caller's signal joined with the whole-request timeout; end() it once the response is fully read or abandoned. */
+export type AttemptSignal = LinkedCancellation;
 
 export interface UpstreamHttp {
   /** The pooled connections, for adapters that send requests themselves. */
   dispatcher: Dispatcher;
   /** A fetch over the same pool, for SDK clients. */
   fetch: typeof globalThis.fetch;
-  /**
-   * The caller's signal joined with the provider's whole-request timeout. Hand-linked rather than
-   * AbortSignal.any + AbortSignal.timeout, which cost about 9% of the gateway's CPU in a profile.
-   */
-  attempt(parent: AbortSignal | undefined): AttemptSignal;
+  /** The caller's signal joined with the provider's whole-request timeout. */
+  attempt(parent: CancelSignal | undefined): AttemptSignal;
   maxResponseBytes: number;
   close(): Promise<void>;
 }
@@ -44,20 +39,8 @@ export function createUpstreamHttp(providerName: string, timeouts: Required<Time
     bodyTimeout: timeouts.idleMs,
     keepAliveTimeout: 10_000,
   });
-  const attempt = (parent: AbortSignal | undefined): AttemptSignal => {
-    const controller = new AbortController();
-    const onAbort = () => controller.abort(parent?.reason);
-    if (parent?.aborted) controller.abort(parent.reason);
-    else parent?.addEventListener('abort', onAbort, { once: true });
-    const timer = setTimeout(() => controller.abort(new DOMException(`no complete answer within ${timeouts.totalMs} ms`, 'TimeoutError')), timeouts.totalMs);
-    return {
-      signal: controller.signal,
-      end: () => {
-        clearTimeout(timer);
-        parent?.removeEventListener('abort', onAbort);
-      },
-    };
-  };
+  const attempt = (parent: CancelSignal | undefined): AttemptSignal =>
+    linkedCancellation(parent, timeouts.totalMs, () => new DOMException(`no complete answer within ${timeouts.totalMs} ms`, 'TimeoutError'));
   return {
     dispatcher: agent,
     fetch: createLightFetch({ dispatcher: agent, attempt, maxResponseBytes, providerName }),

@@ -6,6 +6,7 @@
  * a refusal skips the deployment at no cost and sends nothing upstream.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { asAbortSignal, linkedCancellation, type CancelSignal } from '../cancel';
 import type { DeploymentConfig } from '../config/schema';
 import { GatewayError, UpstreamError, isGatewayError, type FailureClass } from '../errors';
 import { isSlot } from '../providers/concurrency';
@@ -43,13 +44,13 @@ export interface ExecuteContext {
   /** Absent for rehearsals whose simulated failures must not reach the real breakers. */
   breakers: BreakerBoard | undefined;
   /** Aborted when the client disconnects. */
-  clientSignal: AbortSignal;
+  clientSignal: CancelSignal;
   now: () => number;
   random: () => number;
 }
 
 /** What each attempt does; it receives the signal that covers the whole request (client + deadline). */
-export type AttemptFn<T> = (provider: ProviderAdapter, deployment: DeploymentConfig, signal: AbortSignal) => Promise<T>;
+export type AttemptFn<T> = (provider: ProviderAdapter, deployment: DeploymentConfig, signal: CancelSignal) => Promise<T>;
 
 /**
  * For answers that outlive the attempt (streams): wraps the value so `settle` runs when it is
@@ -78,7 +79,8 @@ export class ExecutionError extends GatewayError {
 export async function execute<T>(context: ExecuteContext, attempt: AttemptFn<T>, track?: Track<T>): Promise<Execution<T>> {
   const { catalog, plan, clientSignal, now, random, breakers } = context;
   const policy = retryPolicy(plan.route);
-  const signal = policy.deadlineMs ? AbortSignal.any([clientSignal, AbortSignal.timeout(policy.deadlineMs)]) : clientSignal;
+  // The deadline's timer is left to fire: a stream returned from here lives under it too.
+  const signal = policy.deadlineMs ? linkedCancellation(clientSignal, policy.deadlineMs, () => new DOMException('the route deadline passed', 'TimeoutError')).signal : clientSignal;
   const attempts: Attempt[] = [];
   const failures: UpstreamError[] = [];
   const skipped: Skip[] = [...plan.skipped];
@@ -136,7 +138,7 @@ export async function execute<T>(context: ExecuteContext, attempt: AttemptFn<T>,
         if (wait === undefined) break;
         waitedForCooling = error.retryAfterMs !== undefined;
         try {
-          await sleep(wait, undefined, { signal });
+          await sleep(wait, undefined, { signal: asAbortSignal(signal) });
         } catch {
           fail(clientSignal.aborted ? clientClosed() : deadlinePassed(policy, attempts));
         }

@@ -2,6 +2,7 @@
  * The router: model name in, an answer from the first deployment that gives one out. It plans
  * against the current catalog, runs the fallback loop, and reports every attempt to its observers.
  */
+import type { CancelSignal } from '../cancel';
 import { UpstreamError } from '../errors';
 import type { OllamaGenerateBody } from '../wire/ollama';
 import { chatFromGenerate, type NativeOllama } from '../wire/ollama-inbound';
@@ -24,7 +25,7 @@ import { plan, type ModelType } from './plan';
 export interface RouteOptions {
   prefer?: string | undefined;
   /** Aborted when the client disconnects. */
-  signal: AbortSignal;
+  signal: CancelSignal;
   /** Ollama-native settings from the Ollama-compatible API, for Ollama upstreams. */
   native?: NativeOllama | undefined;
   /** The client's Cache-Control header. */

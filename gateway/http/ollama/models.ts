@@ -5,6 +5,7 @@
  * `num_ctx` written in when it sets one, since that is what the gateway will send.
  */
 import { createHash } from 'node:crypto';
+import type { CancelSignal } from '../../cancel';
 import type { DeploymentConfig } from '../../config/schema';
 import { GatewayError } from '../../errors';
 import type { Catalog } from '../../routing/catalog';
@@ -44,7 +45,7 @@ function representative(catalog: Catalog, name: string): DeploymentConfig {
   return members.find((d) => catalog.providers.get(d.provider)?.config.kind === 'ollama') ?? (members[0] as DeploymentConfig);
 }
 
-export async function show(catalog: Catalog, name: string, signal: AbortSignal): Promise<Record<string, unknown>> {
+export async function show(catalog: Catalog, name: string, signal: CancelSignal): Promise<Record<string, unknown>> {
   const deployment = representative(catalog, name);
   const provider = catalog.providers.get(deployment.provider);
   const embedding = deployment.type === 'embedding';
@@ -73,7 +74,7 @@ export async function show(catalog: Catalog, name: string, signal: AbortSignal):
 }
 
 /** Deployments whose model is loaded in its Ollama right now, from each Ollama upstream's own `/api/ps`. */
-export async function running(catalog: Catalog, signal: AbortSignal) {
+export async function running(catalog: Catalog, signal: CancelSignal) {
   const loadedByProvider = new Map<string, string[]>();
   await Promise.all(
     [...catalog.providers.values()]

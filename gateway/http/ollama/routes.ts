@@ -4,6 +4,7 @@
  * breakers); answers stream as NDJSON by default, as Ollama does when `stream` is absent.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { linkedCancellation, type CancelSignal } from '../../cancel';
 import type { Execution } from '../../routing/execute';
 import type { OpenedStream } from '../../routing/router';
 import type { ChatCompletion } from '../../wire/openai';
@@ -17,6 +18,7 @@ import {
   ollamaGenerateResponse,
   type OllamaChatIn,
 } from '../../wire/ollama-inbound';
+import { clientAbortSignal } from '../client-abort';
 import { routeOptions } from '../route-options';
 import { writeStream, type StreamFormat } from '../stream-writer';
 import { routed } from '../usage-hooks';
@@ -31,13 +33,13 @@ export function registerOllamaRoutes(app: FastifyInstance): void {
 
   app.get('/api/tags', async () => tags(app.switchyard.catalog(), app.switchyard.configAppliedAt()));
 
-  app.get('/api/ps', async (request, reply) => running(app.switchyard.catalog(), AbortSignal.any([routeOptions(request, reply).signal, AbortSignal.timeout(3_000)])));
+  app.get('/api/ps', async (_request, reply) => withTimeout(reply, 3_000, (signal) => running(app.switchyard.catalog(), signal)));
 
   app.post('/api/show', { schema: { body: OllamaShowSchema } }, async (request, reply) => {
     const body = request.body as { model?: string; name?: string };
     const name = body.model ?? body.name;
     if (!name) throw new GatewayError('invalid_request', 'model is required', { param: 'model' });
-    return show(app.switchyard.catalog(), name, AbortSignal.any([routeOptions(request, reply).signal, AbortSignal.timeout(5_000)]));
+    return withTimeout(reply, 5_000, (signal) => show(app.switchyard.catalog(), name, signal));
   });
 
   app.post('/api/chat', { schema: { body: OllamaChatSchema }, config: { usage: 'ollama.chat' } }, async (request, reply) => {
@@ -131,4 +133,14 @@ function elapsedNs(started: bigint): number {
 function preferHeader(request: FastifyRequest): string | undefined {
   const value = request.headers['x-switchyard-prefer'];
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** Upstream lookups behind /api/ps and /api/show: cancelled when the client leaves, and bounded. */
+async function withTimeout<T>(reply: FastifyReply, ms: number, work: (signal: CancelSignal) => Promise<T>): Promise<T> {
+  const call = linkedCancellation(clientAbortSignal(reply), ms, () => new DOMException(`no answer within ${ms} ms`, 'TimeoutError'));
+  try {
+    return await work(call.signal);
+  } finally {
+    call.end();
+  }
 }
