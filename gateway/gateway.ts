@@ -142,7 +142,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const pruner = setInterval(prune, 3_600_000);
   pruner.unref();
   // Rollups are filled off the request path, in batches; rollup queries catch up first anyway.
-  const roller = setInterval(() => usageLog.rollup(), 5_000);
+  const roller = setInterval(() => usageLog.rollupInBackground(), 5_000);
   roller.unref();
 
   let boundPort = options.port ?? DEFAULT_PORT;

@@ -90,4 +90,26 @@ describe('usage queries', () => {
     expect(llama.latencyP95Ms).toBeGreaterThan(750);
     expect(llama.latencyP95Ms).toBeLessThanOrEqual(1000);
   });
+
+  it('rolls up in background steps and on demand without counting a row twice', async () => {
+    const stepped = tempDir();
+    const steppedDb = openDatabase(stepped.path);
+    const steppedLog = createUsageLog(steppedDb);
+    try {
+      for (let i = 0; i < 4_500; i++) steppedLog.record(row(i, { id: `s_${i}`, at: T0 + i * 1_000 }));
+      steppedLog.rollupInBackground();
+      // Partway: the first step is in, later steps wait for the event loop.
+      const minuteTotal = () => (steppedDb.prepare('SELECT COALESCE(SUM(requests), 0) AS n FROM usage_minute').get() as { n: number }).n;
+      expect(minuteTotal()).toBe(2_000);
+      for (let i = 4_500; i < 5_000; i++) steppedLog.record(row(i, { id: `s_${i}`, at: T0 + i * 1_000 }));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      for (const granularity of ['minute', 'hour', 'day'] as const) {
+        expect(steppedLog.rollups({}, granularity, 'none').reduce((n, p) => n + p.requests, 0)).toBe(5_000);
+      }
+      expect(minuteTotal()).toBe(5_000);
+    } finally {
+      steppedDb.close();
+      stepped.remove();
+    }
+  });
 });
