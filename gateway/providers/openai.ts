@@ -16,7 +16,9 @@ import { normalizeChunk, normalizeCompletion, type ChatCompletion, type ChatComp
 import { LightHeaders } from './light-fetch';
 import type { ProviderAdapter } from './types';
 import { limiterFor } from './concurrency';
-import { DEFAULT_TIMEOUTS, createUpstreamHttp, discard, readCapped, toUpstreamError, tooLarge, type AttemptSignal } from './upstream-http';
+import { requestWhole } from './bodies';
+import { DEFAULT_TIMEOUTS, createUpstreamHttp, discard, toUpstreamError, tooLarge, type AttemptSignal } from './upstream-http';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 
 interface PreparedEndpoint {
@@ -51,13 +53,30 @@ export function createOpenAIProvider(config: ProviderConfig, secrets: Secrets): 
     return prepared;
   };
 
-  /** Sends one request; the caller must end() the attempt once it has read the body. */
-  async function post(path: string, body: unknown, signal: CancelSignal): Promise<{ response: Dispatcher.ResponseData; attempt: AttemptSignal }> {
+  /** Sends one request and reads the whole answer: JSON on 2xx, the SDK's error class otherwise. */
+  async function call(method: 'get' | 'post', path: string, body: unknown, signal: CancelSignal | undefined): Promise<unknown> {
+    const target = await endpoint(path, method);
+    const attempt = http.attempt(signal);
+    try {
+      const options = { origin: target.origin, path: target.path, method: method === 'post' ? 'POST' : 'GET', headers: target.headers } as const;
+      const response = await requestWhole(http.dispatcher, body === undefined ? options : { ...options, body: JSON.stringify(body) }, attempt.signal, http.maxResponseBytes, config.name);
+      if (response.statusCode >= 300) throw statusError(response.statusCode, response.headers, response.body.toString('utf8'), config.name);
+      const type = String(response.headers['content-type'] ?? '');
+      if (!type.includes('json')) throw new UpstreamError('upstream_protocol', `${config.name} answered ${response.statusCode} with content type "${type}" instead of JSON`);
+      return JSON.parse(response.body.toString('utf8'));
+    } catch (error) {
+      throw toUpstreamError(error, config.name);
+    } finally {
+      attempt.end();
+    }
+  }
+
+  /** Opens a stream; the caller must end() the attempt once the stream is over. */
+  async function openStream(path: string, body: unknown, signal: CancelSignal): Promise<{ response: Dispatcher.ResponseData; attempt: AttemptSignal }> {
     const target = await endpoint(path);
     const attempt = http.attempt(signal);
-    let response: Dispatcher.ResponseData;
     try {
-      response = await http.dispatcher.request({
+      const response = await http.dispatcher.request({
         origin: target.origin,
         path: target.path,
         method: 'POST',
@@ -65,32 +84,14 @@ export function createOpenAIProvider(config: ProviderConfig, secrets: Secrets): 
         body: JSON.stringify(body),
         signal: asAbortSignal(attempt.signal),
       });
-      if (response.statusCode >= 300) throw await statusError(response, config.name);
+      if (response.statusCode >= 300) {
+        const text = await response.body.text().catch(() => '');
+        throw statusError(response.statusCode, response.headers, text, config.name);
+      }
+      return { response, attempt };
     } catch (error) {
       attempt.end();
       throw toUpstreamError(error, config.name);
-    }
-    return { response, attempt };
-  }
-
-  async function postJson(path: string, body: unknown, signal: CancelSignal): Promise<unknown> {
-    const { response, attempt } = await post(path, body, signal);
-    try {
-      const type = String(response.headers['content-type'] ?? '');
-      if (!type.includes('json')) {
-        discard(response.body);
-        throw new UpstreamError('upstream_protocol', `${config.name} answered 200 with content type "${type}" instead of JSON`);
-      }
-      if (Number(response.headers['content-length'] ?? 0) > http.maxResponseBytes) {
-        discard(response.body);
-        throw tooLarge(config.name, http.maxResponseBytes);
-      }
-      return JSON.parse((await readCapped(response.body, http.maxResponseBytes, config.name)).toString('utf8'));
-    } catch (error) {
-      discard(response.body);
-      throw toUpstreamError(error, config.name);
-    } finally {
-      attempt.end();
     }
   }
 
@@ -100,14 +101,14 @@ export function createOpenAIProvider(config: ProviderConfig, secrets: Secrets): 
     limiter: limiterFor(config),
 
     async chat(request, { deployment, signal }) {
-      const completion = await postJson('/chat/completions', { ...request, model: deployment.model, stream: false }, signal);
+      const completion = await call('post', '/chat/completions', { ...request, model: deployment.model, stream: false }, signal);
       if (!isCompletion(completion)) throw new UpstreamError('upstream_protocol', `${config.name} answered 200 without a chat completion`);
       return normalizeCompletion(completion);
     },
 
     async chatStream(request, { deployment, signal }) {
       const body = { ...request, model: deployment.model, stream: true, stream_options: { ...request.stream_options, include_usage: true } };
-      const { response, attempt } = await post('/chat/completions', body, signal);
+      const { response, attempt } = await openStream('/chat/completions', body, signal);
       const type = String(response.headers['content-type'] ?? '');
       if (!type.includes('text/event-stream')) {
         discard(response.body);
@@ -119,25 +120,15 @@ export function createOpenAIProvider(config: ProviderConfig, secrets: Secrets): 
 
     async embed(request, { deployment, signal }) {
       // Always floats upstream; the HTTP layer encodes base64 for clients that ask for it.
-      const result = await postJson('/embeddings', { ...request, model: deployment.model, encoding_format: 'float' }, signal);
+      const result = await call('post', '/embeddings', { ...request, model: deployment.model, encoding_format: 'float' }, signal);
       if (!Array.isArray((result as { data?: unknown }).data)) throw new UpstreamError('upstream_protocol', `${config.name} answered 200 without embeddings`);
       return result as CreateEmbeddingResponse;
     },
 
     async probe(signal) {
-      const target = await endpoint('/models', 'get');
-      const attempt = http.attempt(signal);
-      try {
-        const response = await http.dispatcher.request({ origin: target.origin, path: target.path, method: 'GET', headers: target.headers, signal: asAbortSignal(attempt.signal) });
-        if (response.statusCode >= 300) throw await statusError(response, config.name);
-        const list = JSON.parse((await readCapped(response.body, http.maxResponseBytes, config.name)).toString('utf8')) as { data?: { id?: unknown }[] };
-        if (!Array.isArray(list.data)) throw new UpstreamError('upstream_protocol', `${config.name}'s models list has no data array`);
-        return { models: list.data.map((m) => String(m.id)) };
-      } catch (error) {
-        throw toUpstreamError(error, config.name);
-      } finally {
-        attempt.end();
-      }
+      const list = (await call('get', '/models', undefined, signal)) as { data?: { id?: unknown }[] };
+      if (!Array.isArray(list.data)) throw new UpstreamError('upstream_protocol', `${config.name}'s models list has no data array`);
+      return { models: list.data.map((m) => String(m.id)) };
     },
 
     close: () => http.close(),
@@ -156,16 +147,15 @@ async function prepare(client: OpenAI, method: 'get' | 'post', path: string): Pr
 }
 
 /** A non-2xx answer, as the SDK's own error class for that status. */
-async function statusError(response: Dispatcher.ResponseData, providerName: string): Promise<UpstreamError> {
-  const text = await response.body.text().catch(() => '');
+function statusError(status: number, responseHeaders: IncomingHttpHeaders, text: string, providerName: string): UpstreamError {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
     json = undefined;
   }
-  const headers = new LightHeaders(response.headers) as unknown as Headers;
-  const error = OpenAI.APIError.generate(response.statusCode, json as object | undefined, json ? undefined : text.slice(0, 500) || undefined, headers);
+  const headers = new LightHeaders(responseHeaders) as unknown as Headers;
+  const error = OpenAI.APIError.generate(status, json as object | undefined, json ? undefined : text.slice(0, 500) || undefined, headers);
   return toUpstreamError(error, providerName, headers);
 }
 
