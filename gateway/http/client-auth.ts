@@ -8,6 +8,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { GatewayError } from '../errors';
 import type { ClientKey } from '../store/client-keys';
+import { addModelRouteHooks } from './model-route-hooks';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -24,8 +25,9 @@ export interface ClientAuthOptions {
 export function registerClientAuth(app: FastifyInstance, options: ClientAuthOptions): void {
   const buckets = new Map<string, { tokens: number; at: number }>();
 
-  app.addHook('onRequest', async (request) => {
-    if (!request.routeOptions.config.usage) return;
+  addModelRouteHooks(app, () => ({ onRequest: admit, preValidation: allowedModel }));
+
+  async function admit(request: FastifyRequest): Promise<void> {
     const { keys, catalog } = app.switchyard;
     const token = tokenOf(request);
     const key = token ? keys.verify(token) : undefined;
@@ -44,14 +46,14 @@ export function registerClientAuth(app: FastifyInstance, options: ClientAuthOpti
         });
       }
     }
-  });
+  }
 
-  app.addHook('preValidation', async (request) => {
+  async function allowedModel(request: FastifyRequest): Promise<void> {
     const allowed = request.clientKey?.allowedRoutes;
     const model = (request.body as { model?: unknown } | undefined)?.model;
     if (!allowed || typeof model !== 'string' || allowed.includes(model)) return;
     throw new GatewayError('model_not_allowed', `Client key "${request.clientKey?.name}" may use only ${allowed.join(', ')}`, { param: 'model' });
-  });
+  }
 }
 
 function tokenOf(request: FastifyRequest): string | undefined {

@@ -7,6 +7,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Execution } from '../routing/execute';
 import type { RequestUsage } from '../usage/recorder';
+import { addModelRouteHooks } from './model-route-hooks';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -19,9 +20,20 @@ declare module 'fastify' {
 }
 
 export function registerUsageHooks(app: FastifyInstance): void {
-  app.addHook('onRequest', async (request, reply) => {
-    const endpoint = request.routeOptions.config.usage;
-    if (!endpoint) return;
+  addModelRouteHooks(app, (endpoint) => ({
+    onRequest: usageBegin(app, endpoint),
+    preValidation: async (request) => {
+      request.usage?.request(request.body);
+    },
+    onSend: async (request, reply, payload) => {
+      await request.usage?.commit(reply.statusCode);
+      return payload;
+    },
+  }));
+}
+
+function usageBegin(app: FastifyInstance, endpoint: string) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
     const usage = app.switchyard.usage.begin(request.id, endpoint);
     request.usage = usage;
     reply.raw.once('close', () => {
@@ -29,14 +41,7 @@ export function registerUsageHooks(app: FastifyInstance): void {
       usage.failed(undefined, 'client_closed');
       void usage.commit(499);
     });
-  });
-  app.addHook('preValidation', async (request) => {
-    request.usage?.request(request.body);
-  });
-  app.addHook('onSend', async (request, reply, payload) => {
-    await request.usage?.commit(reply.statusCode);
-    return payload;
-  });
+  };
 }
 
 /** Response headers and usage for a routed request; returns what the handler sends. */
