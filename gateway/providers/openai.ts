@@ -16,8 +16,8 @@ import { normalizeChunk, normalizeCompletion, type ChatCompletion, type ChatComp
 import { LightHeaders } from './light-fetch';
 import type { ProviderAdapter } from './types';
 import { limiterFor } from './concurrency';
-import { requestWhole } from './bodies';
-import { DEFAULT_TIMEOUTS, createUpstreamHttp, discard, toUpstreamError, tooLarge, type AttemptSignal } from './upstream-http';
+import { discard, requestWhole, tooLarge } from './bodies';
+import { DEFAULT_TIMEOUTS, createUpstreamHttp, toUpstreamError, type AttemptSignal } from './upstream-http';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 

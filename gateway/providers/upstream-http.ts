@@ -9,7 +9,6 @@ import { linkedCancellation, type CancelSignal, type LinkedCancellation } from '
 import type { Timeouts } from '../config/schema';
 import { UpstreamError, failureForStatus, type FailureClass } from '../errors';
 import { createLightFetch } from './light-fetch';
-export { discard, readCapped, tooLarge } from './bodies';
 
 export const DEFAULT_TIMEOUTS = {
   ollama: { connectMs: 3_000, firstByteMs: 120_000, idleMs: 30_000, totalMs: 600_000 },
