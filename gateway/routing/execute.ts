@@ -15,7 +15,7 @@ import { toUpstreamError } from '../providers/upstream-http';
 import type { BreakerBoard } from './breaker-board';
 import type { Catalog } from './catalog';
 import { CircuitBreaker, DEFAULT_BREAKER, isPermit, type Outcome, type Refusal } from './circuit-breaker';
-import type { Plan, Skip } from './plan';
+import { lazySkip, type Plan, type Skip } from './plan';
 import { movesOn, retryDelay, retryPolicy, type RetryPolicy } from './retry';
 import { describeInstant } from './time-windows';
 
@@ -173,16 +173,16 @@ function failedAttempt(deployment: DeploymentConfig, provider: ProviderAdapter, 
 }
 
 function refusalSkip(deployment: DeploymentConfig, refusal: Refusal, now: number, catalog: Catalog): Skip {
-  const base = { deployment: deployment.name, provider: deployment.provider };
-  const zone = catalog.timeZoneOf(deployment);
+  const until = refusal.until as number;
+  const at = () => describeInstant(until, catalog.timeZoneOf(deployment), now);
   switch (refusal.reason) {
     case 'cooling':
-      return { ...base, reason: 'cooling', message: `${deployment.name} is rate limited until ${describeInstant(refusal.until as number, zone, now)}`, until: refusal.until };
+      return lazySkip(deployment, 'cooling', until, () => `${deployment.name} is rate limited until ${at()}`);
     case 'circuit_open':
-      return { ...base, reason: 'circuit_open', message: `${deployment.name}'s circuit is open until ${describeInstant(refusal.until as number, zone, now)} after repeated failures`, until: refusal.until };
+      return lazySkip(deployment, 'circuit_open', until, () => `${deployment.name}'s circuit is open until ${at()} after repeated failures`);
     default:
       // The one half-open probe is out; its first-byte timeout bounds how long it can take.
-      return { ...base, reason: 'probe_in_flight', message: `${deployment.name} is being probed after an outage`, until: now + 1000 };
+      return lazySkip(deployment, 'probe_in_flight', now + 1000, () => `${deployment.name} is being probed after an outage`);
   }
 }
 

@@ -24,7 +24,7 @@ export interface Skip {
   deployment: string;
   provider: string;
   reason: 'time_window' | 'disabled' | 'local_only' | 'provider_unavailable' | 'circuit_open' | 'probe_in_flight' | 'cooling' | 'busy';
-  message: string;
+  readonly message: string;
   /** When it becomes usable again (epoch ms), if known. */
   until: number | null;
 }
@@ -91,12 +91,30 @@ function skipReason(catalog: Catalog, deployment: DeploymentConfig, now: number,
   }
   const window = catalog.windowStateOf(deployment, now);
   if (window.usable) return undefined;
-  const zone = catalog.timeZoneOf(deployment);
-  const message =
-    window.until === null
+  const until = window.until;
+  return lazySkip(deployment, 'time_window', until, () =>
+    until === null
       ? `${deployment.name} is outside its time windows at all times`
-      : `${deployment.name} is inside a time window until ${describeInstant(window.until, zone, now)} (${new Date(window.until).toISOString()})`;
-  return { ...base, reason: 'time_window', message, until: window.until };
+      : `${deployment.name} is inside a time window until ${describeInstant(until, catalog.timeZoneOf(deployment), now)} (${new Date(until).toISOString()})`,
+  );
+}
+
+/**
+ * A skip whose message is written only if someone reads it (an error, the playground). A skipped
+ * deployment is on the path of every request while it is skipped, and the zoned time in the
+ * message costs more than the rest of the routing decision.
+ */
+export function lazySkip(deployment: DeploymentConfig, reason: Skip['reason'], until: number | null, describe: () => string): Skip {
+  let message: string | undefined;
+  return {
+    deployment: deployment.name,
+    provider: deployment.provider,
+    reason,
+    until,
+    get message() {
+      return (message ??= describe());
+    },
+  };
 }
 
 /** An Ollama (on this machine or the LAN), or any server on this machine (LM Studio, vLLM, llama.cpp). */
