@@ -7,7 +7,7 @@
  *   BENCH_RPS_MS (duration of each 64-connection sample, default 2500)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client, Pool } from 'undici';
@@ -23,13 +23,24 @@ const children: ChildProcess[] = [];
 const stopChildren = () => children.forEach((c) => c.exitCode === null && c.kill('SIGTERM'));
 process.on('exit', stopChildren);
 
-function start(script: string, args: string[]): Promise<number> {
+function start(script: string, args: string[]): Promise<{ port: number; pid: number }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(here, script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   return new Promise((resolve, reject) => {
-    child.stdout!.once('data', (d) => resolve(JSON.parse(String(d)).port));
+    child.stdout!.once('data', (d) => resolve({ port: JSON.parse(String(d)).port, pid: child.pid as number }));
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
   });
+}
+
+/**
+ * CPU time (user + system, microseconds) a process has used, from /proc (Linux). CPU per request
+ * is steadier than requests/s on a shared machine, and says which process is the bottleneck.
+ */
+function cpuMicros(pid: number): number | undefined {
+  const file = `/proc/${pid}/stat`;
+  if (!existsSync(file)) return undefined;
+  const fields = readFileSync(file, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * (1_000_000 / 100);
 }
 
 async function closedPort(): Promise<number> {
@@ -48,6 +59,8 @@ interface Target {
   name: string;
   origin: string;
   model: string;
+  /** The process that serves it, for CPU per request. */
+  pid: number;
 }
 
 /** Sequential requests on one keep-alive connection; returns per-request latency in microseconds. */
@@ -67,8 +80,9 @@ async function latencies(target: Target, n: number, stream: boolean): Promise<nu
   return out;
 }
 
-/** Requests per second with 64 connections kept busy for `ms`. */
-async function throughput(target: Target, ms: number): Promise<number> {
+/** Requests per second with 64 connections kept busy for `ms`, and the serving process's CPU per request (us). */
+async function throughput(target: Target, ms: number): Promise<{ rps: number; cpuPerRequest: number }> {
+  const cpuBefore = cpuMicros(target.pid);
   const pool = new Pool(target.origin, { connections: CONNECTIONS, keepAliveTimeout: 60_000 });
   const payload = body(target.model);
   let done = 0;
@@ -84,9 +98,10 @@ async function throughput(target: Target, ms: number): Promise<number> {
       }
     }),
   );
+  const cpuAfter = cpuMicros(target.pid);
   await pool.close();
   if (errors > 0) throw new Error(`${target.name}: ${errors} failed requests`);
-  return (done / ms) * 1000;
+  return { rps: (done / ms) * 1000, cpuPerRequest: cpuBefore === undefined || cpuAfter === undefined ? Number.NaN : (cpuAfter - cpuBefore) / done };
 }
 
 const percentile = (values: number[], p: number) => {
@@ -96,18 +111,18 @@ const percentile = (values: number[], p: number) => {
 const median = (values: number[]) => percentile(values, 50);
 
 async function main(): Promise<void> {
-  const upstreamPort = await start('upstream.ts', []);
-  const failingPort = await start('upstream.ts', ['fail']);
-  const hangingPort = await start('upstream.ts', ['hang']);
-  const gatewayPort = await start('gateway.ts', [`http://127.0.0.1:${upstreamPort}`, String(await closedPort()), `http://127.0.0.1:${failingPort}`, `http://127.0.0.1:${hangingPort}`]);
-  const forwarderPort = await start('forwarder.ts', [`http://127.0.0.1:${upstreamPort}`]);
-  const direct: Target = { name: 'direct', origin: `http://127.0.0.1:${upstreamPort}`, model: 'bench-model' };
-  const forwarder: Target = { name: 'forwarder', origin: `http://127.0.0.1:${forwarderPort}`, model: 'bench-model' };
-  const through: Target = { name: 'switchyard', origin: `http://127.0.0.1:${gatewayPort}`, model: 'live' };
-  const deadFirst: Target = { name: 'dead primary', origin: through.origin, model: 'dead-first' };
+  const upstream = await start('upstream.ts', []);
+  const failing = await start('upstream.ts', ['fail']);
+  const hanging = await start('upstream.ts', ['hang']);
+  const gateway = await start('gateway.ts', [`http://127.0.0.1:${upstream.port}`, String(await closedPort()), `http://127.0.0.1:${failing.port}`, `http://127.0.0.1:${hanging.port}`]);
+  const bare = await start('forwarder.ts', [`http://127.0.0.1:${upstream.port}`]);
+  const direct: Target = { name: 'direct', origin: `http://127.0.0.1:${upstream.port}`, model: 'bench-model', pid: upstream.pid };
+  const forwarder: Target = { name: 'forwarder', origin: `http://127.0.0.1:${bare.port}`, model: 'bench-model', pid: bare.pid };
+  const through: Target = { name: 'switchyard', origin: `http://127.0.0.1:${gateway.port}`, model: 'live', pid: gateway.pid };
+  const deadFirst: Target = { ...through, name: 'dead primary', model: 'dead-first' };
   const faults: Target[] = [
-    { name: 'primary answering 500', origin: through.origin, model: 'failing-first' },
-    { name: 'primary hanging', origin: through.origin, model: 'hanging-first' },
+    { ...through, name: 'primary answering 500', model: 'failing-first' },
+    { ...through, name: 'primary hanging', model: 'hanging-first' },
   ];
 
   // Warm up JIT, pools and SQLite on both paths.
@@ -120,7 +135,11 @@ async function main(): Promise<void> {
     const order = round % 2 === 0 ? [direct, forwarder, through] : [through, forwarder, direct];
     for (const t of order) add(`latency:${t.name}`, await latencies(t, SEQ, false));
     for (const t of order) add(`ttfb:${t.name}`, await latencies(t, Math.round(SEQ / 2), true));
-    for (const t of order) add(`rps:${t.name}`, [await throughput(t, RPS_MS)]);
+    for (const t of order) {
+      const { rps, cpuPerRequest } = await throughput(t, RPS_MS);
+      add(`rps:${t.name}`, [rps]);
+      add(`cpu:${t.name}`, [cpuPerRequest]);
+    }
     for (const t of round % 2 === 0 ? [through, deadFirst] : [deadFirst, through]) add(`fallback:${t.name}`, await latencies(t, Math.round(SEQ / 2), false));
     process.stderr.write(`round ${round + 1}/${ROUNDS} done\n`);
   }
@@ -130,8 +149,8 @@ async function main(): Promise<void> {
   const faultRows = [];
   for (const fault of faults) {
     const rssBefore = await memory();
-    const rps = await throughput(fault, RPS_MS * 2);
-    faultRows.push({ scenario: fault.name, requestsPerSecond: rps, rssMiBBefore: rssBefore, rssMiBAfter: await memory() });
+    const { rps, cpuPerRequest } = await throughput(fault, RPS_MS * 2);
+    faultRows.push({ scenario: fault.name, requestsPerSecond: rps, cpuPerRequest, rssMiBBefore: rssBefore, rssMiBAfter: await memory() });
   }
 
   const s = (key: string) => samples[key] as number[];
@@ -140,6 +159,7 @@ async function main(): Promise<void> {
     ['p99 latency, 1 connection (us)', (t) => percentile(s(`latency:${t}`), 99)],
     ['stream time to first chunk p50 (us)', (t) => median(s(`ttfb:${t}`))],
     ['requests/s, 64 connections', (t) => median(s(`rps:${t}`))],
+    ['CPU per request in the serving process, 64 connections (us)', (t) => median(s(`cpu:${t}`))],
   ];
   const rows = measures.map(([measure, value]) => row(measure, value('direct'), value('forwarder'), value('switchyard')));
   rows.push(row('fallback over a dead primary p50 (us)', median(s('fallback:switchyard')), Number.NaN, median(s('fallback:dead primary'))));
@@ -163,11 +183,12 @@ async function main(): Promise<void> {
   for (const r of rows) {
     console.log(`| ${r.measure} | ${fmt(r.direct)} | ${fmt(r.forwarder)} | ${fmt(r.switchyard)} | ${signed(r.overDirect)} | ${r.ratio.toFixed(2)}x | ${signed(r.overForwarder)} |`);
   }
-  console.log(`\n| fault scenario (64 connections) | requests/s | gateway RSS before -> after (MiB) |\n|---|---|---|`);
-  for (const f of faultRows) console.log(`| ${f.scenario} | ${f.requestsPerSecond.toFixed(0)} | ${f.rssMiBBefore.toFixed(0)} -> ${f.rssMiBAfter.toFixed(0)} |`);
+  console.log(`\n| fault scenario (64 connections) | requests/s | gateway CPU per request (us) | gateway RSS before -> after (MiB) |\n|---|---|---|---|`);
+  for (const f of faultRows) console.log(`| ${f.scenario} | ${f.requestsPerSecond.toFixed(0)} | ${fmt(f.cpuPerRequest)} | ${f.rssMiBBefore.toFixed(0)} -> ${f.rssMiBAfter.toFixed(0)} |`);
   console.log(`\nusage log: ${usage.insertMicros.toFixed(1)} us per logged request (one synchronous WAL transaction; included in the Switchyard figures above)`);
   console.log(`\n| usage query over ${usage.rows.toLocaleString('en-US')} rows | ms |\n|---|---|`);
   for (const q of usage.queries) console.log(`| ${q.name} | ${q.ms.toFixed(1)} |`);
+  console.log('CPU per request: user + system time of the process that serves the requests (the upstream for direct), from /proc.');
   console.log('\ndirect: straight to the upstream. bare forwarder: http server + pooled undici, no routing (bench/forwarder.ts).');
   console.log('fallback row: "direct" is Switchyard with a live primary, "Switchyard" the same route with a dead (refusing) primary first.');
 }
