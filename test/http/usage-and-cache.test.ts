@@ -1,3 +1,4 @@
+import { countTokens } from 'gpt-tokenizer';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -97,7 +98,9 @@ describe('usage log', () => {
       await chat({ model: 'mini', messages: [{ role: 'user', content: 'count these five words' }] });
       const [row] = rows();
       expect(row?.tokensEstimated).toBe(true);
-      expect(row?.inputTokens).toBeGreaterThan(0);
+      // The real encoder (loaded on first use), not the length/4 fallback.
+      expect(row?.inputTokens).toBe(countTokens('count these five words\n'));
+      expect(row?.inputTokens).not.toBe(Math.ceil('count these five words\n'.length / 4));
       expect(row?.outputTokens).toBeGreaterThan(0);
     } finally {
       await silent.stop();
