@@ -116,8 +116,10 @@ async function main(): Promise<void> {
   const hanging = await start('upstream.ts', ['hang']);
   const gateway = await start('gateway.ts', [`http://127.0.0.1:${upstream.port}`, String(await closedPort()), `http://127.0.0.1:${failing.port}`, `http://127.0.0.1:${hanging.port}`]);
   const bare = await start('forwarder.ts', [`http://127.0.0.1:${upstream.port}`]);
+  const framework = await start('fastify-forwarder.ts', [`http://127.0.0.1:${upstream.port}`]);
   const direct: Target = { name: 'direct', origin: `http://127.0.0.1:${upstream.port}`, model: 'bench-model', pid: upstream.pid };
   const forwarder: Target = { name: 'forwarder', origin: `http://127.0.0.1:${bare.port}`, model: 'bench-model', pid: bare.pid };
+  const fastify: Target = { name: 'fastify', origin: `http://127.0.0.1:${framework.port}`, model: 'bench-model', pid: framework.pid };
   const through: Target = { name: 'switchyard', origin: `http://127.0.0.1:${gateway.port}`, model: 'live', pid: gateway.pid };
   const deadFirst: Target = { ...through, name: 'dead primary', model: 'dead-first' };
   const faults: Target[] = [
@@ -126,13 +128,13 @@ async function main(): Promise<void> {
   ];
 
   // Warm up JIT, pools and SQLite on both paths.
-  for (const t of [direct, forwarder, through, deadFirst]) await latencies(t, 300, false);
+  for (const t of [direct, forwarder, fastify, through, deadFirst]) await latencies(t, 300, false);
   await latencies(through, 200, true);
 
   const samples: Record<string, number[]> = {};
   const add = (key: string, values: number[]) => (samples[key] ??= []).push(...values);
   for (let round = 0; round < ROUNDS; round++) {
-    const order = round % 2 === 0 ? [direct, forwarder, through] : [through, forwarder, direct];
+    const order = round % 2 === 0 ? [direct, forwarder, fastify, through] : [through, fastify, forwarder, direct];
     for (const t of order) add(`latency:${t.name}`, await latencies(t, SEQ, false));
     for (const t of order) add(`ttfb:${t.name}`, await latencies(t, Math.round(SEQ / 2), true));
     for (const t of order) {
@@ -161,8 +163,8 @@ async function main(): Promise<void> {
     ['requests/s, 64 connections', (t) => median(s(`rps:${t}`))],
     ['CPU per request in the serving process, 64 connections (us)', (t) => median(s(`cpu:${t}`))],
   ];
-  const rows = measures.map(([measure, value]) => row(measure, value('direct'), value('forwarder'), value('switchyard')));
-  rows.push(row('fallback over a dead primary p50 (us)', median(s('fallback:switchyard')), Number.NaN, median(s('fallback:dead primary'))));
+  const rows = measures.map(([measure, value]) => row(measure, value('direct'), value('forwarder'), value('fastify'), value('switchyard')));
+  rows.push(row('fallback over a dead primary p50 (us)', median(s('fallback:switchyard')), Number.NaN, Number.NaN, median(s('fallback:dead primary'))));
   stopChildren();
   process.stderr.write('usage log: filling a log for the query timings...\n');
   const usage = benchUsage();
@@ -179,9 +181,9 @@ async function main(): Promise<void> {
   writeFileSync(join(here, 'results', 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
   const fmt = (n: number) => (Number.isNaN(n) ? '-' : n.toFixed(0));
   const signed = (n: number) => (Number.isNaN(n) ? '-' : `${n >= 0 ? '+' : ''}${n.toFixed(0)}`);
-  console.log(`\n| measure | direct | bare forwarder | Switchyard | Switchyard - direct | Switchyard / direct | Switchyard - forwarder |\n|---|---|---|---|---|---|---|`);
+  console.log(`\n| measure | direct | bare forwarder | Fastify forwarder | Switchyard | Switchyard - direct | Switchyard / direct | Switchyard - forwarder |\n|---|---|---|---|---|---|---|---|`);
   for (const r of rows) {
-    console.log(`| ${r.measure} | ${fmt(r.direct)} | ${fmt(r.forwarder)} | ${fmt(r.switchyard)} | ${signed(r.overDirect)} | ${r.ratio.toFixed(2)}x | ${signed(r.overForwarder)} |`);
+    console.log(`| ${r.measure} | ${fmt(r.direct)} | ${fmt(r.forwarder)} | ${fmt(r.fastify)} | ${fmt(r.switchyard)} | ${signed(r.overDirect)} | ${r.ratio.toFixed(2)}x | ${signed(r.overForwarder)} |`);
   }
   console.log(`\n| fault scenario (64 connections) | requests/s | gateway CPU per request (us) | gateway RSS before -> after (MiB) |\n|---|---|---|---|`);
   for (const f of faultRows) console.log(`| ${f.scenario} | ${f.requestsPerSecond.toFixed(0)} | ${fmt(f.cpuPerRequest)} | ${f.rssMiBBefore.toFixed(0)} -> ${f.rssMiBAfter.toFixed(0)} |`);
@@ -190,11 +192,12 @@ async function main(): Promise<void> {
   for (const q of usage.queries) console.log(`| ${q.name} | ${q.ms.toFixed(1)} |`);
   console.log('CPU per request: user + system time of the process that serves the requests (the upstream for direct), from /proc.');
   console.log('\ndirect: straight to the upstream. bare forwarder: http server + pooled undici, no routing (bench/forwarder.ts).');
+  console.log('Fastify forwarder: the same as a Fastify route that parses and re-serialises the JSON (bench/fastify-forwarder.ts), the framework floor.');
   console.log('fallback row: "direct" is Switchyard with a live primary, "Switchyard" the same route with a dead (refusing) primary first.');
 }
 
-function row(measure: string, direct: number, forwarder: number, switchyard: number) {
-  return { measure, direct, forwarder, switchyard, overDirect: switchyard - direct, ratio: switchyard / direct, overForwarder: switchyard - forwarder };
+function row(measure: string, direct: number, forwarder: number, fastify: number, switchyard: number) {
+  return { measure, direct, forwarder, fastify, switchyard, overDirect: switchyard - direct, ratio: switchyard / direct, overForwarder: switchyard - forwarder };
 }
 
 main()
