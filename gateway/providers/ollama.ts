@@ -8,7 +8,7 @@ import { asAbortSignal, type CancelSignal } from '../cancel';
 import type { ProviderConfig } from '../config/schema';
 import type { Secrets } from '../config/secrets';
 import { UpstreamError } from '../errors';
-import { newCompletionId } from '../wire/openai';
+import { newCompletionId } from '../wire/ids';
 import {
   createOllamaChunkTranslator,
   fromOllamaChat,

@@ -3,7 +3,7 @@
  * and the `ollama` client send them) to the canonical chat shape, and canonical answers back to
  * Ollama's `/api/chat`, `/api/generate` and `/api/embed` shapes, streamed as NDJSON lines.
  */
-import { randomBytes } from 'node:crypto';
+import { newToolCallId } from './ids';
 import type { OllamaGenerateBody } from './ollama';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest, CreateEmbeddingResponse } from './openai';
 
@@ -51,7 +51,7 @@ export function chatFromOllama(body: OllamaChatIn): { request: ChatRequest; nati
   const messages = (body.messages ?? []).map((m): ChatMessage => {
     if (m.role === 'assistant') {
       const calls: ToolCall[] = (m.tool_calls ?? []).map((c) => {
-        const id = `call_${randomBytes(6).toString('hex')}`;
+        const id = newToolCallId();
         callIds.set(c.function.name, [...(callIds.get(c.function.name) ?? []), id]);
         return { id, type: 'function', function: { name: c.function.name, arguments: JSON.stringify(c.function.arguments ?? {}) } };
       });

@@ -12,7 +12,7 @@ import type {
   Options as OllamaOptions,
   ToolCall as OllamaToolCall,
 } from 'ollama';
-import { randomBytes } from 'node:crypto';
+import { newToolCallId } from './ids';
 import type { DeploymentConfig } from '../config/schema';
 import { GatewayError } from '../errors';
 import { attachTimings, type NativeOllama, type OllamaTimings } from './ollama-inbound';
@@ -127,7 +127,7 @@ function parseArguments(text: string, index: number): Record<string, unknown> {
 function toolCallsFrom(calls: OllamaToolCall[] | undefined, firstIndex = 0): (ToolCallOut & { index: number })[] {
   return (calls ?? []).map((call, i) => ({
     index: firstIndex + i,
-    id: `call_${randomBytes(9).toString('base64url')}`,
+    id: newToolCallId(),
     type: 'function' as const,
     function: { name: call.function.name, arguments: JSON.stringify(call.function.arguments ?? {}) },
   }));

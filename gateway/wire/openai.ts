@@ -3,7 +3,7 @@
  * every inbound API translates to it and every provider adapter from it. Types come from the
  * official SDK, which is generated from OpenAI's OpenAPI spec.
  */
-import { randomBytes } from 'node:crypto';
+import { newCompletionId } from './ids';
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -19,10 +19,6 @@ export const SSE_DONE = 'data: [DONE]\n\n';
 
 export function sseData(payload: unknown): string {
   return `data: ${JSON.stringify(payload)}\n\n`;
-}
-
-export function newCompletionId(): string {
-  return `chatcmpl-${randomBytes(12).toString('base64url')}`;
 }
 
 export function nowSeconds(): number {
