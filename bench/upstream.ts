@@ -1,7 +1,7 @@
 /**
  * The benchmark's upstream: the fastest OpenAI-compatible server plain Node can be (canned JSON
- * and a short SSE stream), run in its own process so it does not share an event loop with the
- * gateway or the load generator.
+ * and a short SSE stream), and Ollama's `/api/chat` (canned JSON), run in its own process so it
+ * does not share an event loop with the gateway or the load generator.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +13,19 @@ const completion = JSON.stringify({
   model: 'bench-model',
   choices: [{ index: 0, message: { role: 'assistant', content: 'Hello from the benchmark upstream.', refusal: null }, logprobs: null, finish_reason: 'stop' }],
   usage: { prompt_tokens: 9, completion_tokens: 7, total_tokens: 16 },
+});
+const ollamaChat = JSON.stringify({
+  model: 'bench-model',
+  created_at: '2026-11-22T08:00:00.000000Z',
+  message: { role: 'assistant', content: 'Hello from the benchmark upstream.' },
+  done: true,
+  done_reason: 'stop',
+  total_duration: 1_000_000,
+  load_duration: 10_000,
+  prompt_eval_count: 9,
+  prompt_eval_duration: 100_000,
+  eval_count: 7,
+  eval_duration: 500_000,
 });
 const chunk = (delta: object, finish: string | null) =>
   `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1_763_000_000, model: 'bench-model', choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] })}\n\n`;
@@ -37,7 +50,10 @@ const server = createServer((req, res) => {
   let body = '';
   req.on('data', (c) => (body += c));
   req.on('end', () => {
-    if (body.includes('"stream":true')) {
+    if (req.url === '/api/chat') {
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(ollamaChat) });
+      res.end(ollamaChat);
+    } else if (body.includes('"stream":true')) {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.end(stream);
     } else {
