@@ -190,6 +190,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     const version = db.pragma('data_version', { simple: true }) as number;
     if (version === dataVersion) return;
     dataVersion = version;
+    // Keys created or revoked with the CLI count from here on: a revoked key must stop working.
+    keys.reload();
     const stored = configs.current();
     if (stored && JSON.stringify(stored) !== JSON.stringify(catalog.config)) swap(stored);
   }, 2_000);

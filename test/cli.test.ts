@@ -194,6 +194,28 @@ describe('switchyard serve', () => {
   });
 });
 
+describe('client keys against a running gateway', () => {
+  it('honours keys created and revoked by the CLI while it runs', async () => {
+    const data = dir();
+    const required = { ...config, settings: { clientKeys: { required: true } } };
+    const { baseUrl } = await serve(['--port', '0', '--data-dir', data, '--config', writeJson(join(data, 'c.json'), required)]);
+    const status = (token: string) =>
+      fetch(`${baseUrl}/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ model: 'default', messages: [{ role: 'user', content: 'hi' }] }),
+      }).then((r) => r.status);
+    const created = run(['keys', 'create', 'tool', '--data-dir', data]);
+    expect(created.code).toBe(0);
+    const key = /sy-[A-Za-z0-9_-]+/.exec(created.stdout)?.[0] as string;
+    expect(key).toBeDefined();
+    // Admitted: whatever the upstreams do next, it is not a 401.
+    await expect.poll(() => status(key), { timeout: 6000, interval: 250 }).not.toBe(401);
+    expect(run(['keys', 'revoke', 'tool', '--data-dir', data]).code).toBe(0);
+    await expect.poll(() => status(key), { timeout: 6000, interval: 250 }).toBe(401);
+  });
+});
+
 async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

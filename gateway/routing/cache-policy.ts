@@ -5,7 +5,7 @@
  * The key covers the route or deployment named, the messages and every parameter that changes the
  * output; not `stream` (a stream and a JSON answer share an entry), not `user` or `metadata`.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { RouteConfig, Settings } from '../config/schema';
 
 export const DEFAULT_CACHE_TTL_SECONDS = 86_400;
@@ -51,7 +51,7 @@ function temperatureOf(body: Record<string, unknown>, native: unknown): number |
 export function cacheKey(kind: CacheKind, body: Record<string, unknown>, native: unknown): string {
   const fields: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(body)) if (!NOT_PART_OF_KEY.has(key) && value !== undefined) fields[key] = value;
-  return createHash('sha256').update(canonicalJson({ kind, fields, native: native ?? null })).digest('hex');
+  return hash('sha256', canonicalJson({ kind, fields, native: native ?? null }), 'hex');
 }
 
 /** JSON with object keys sorted, so equal requests hash equally whatever their key order. */
