@@ -91,7 +91,8 @@ async function throughput(target: Target, ms: number): Promise<{ rps: number; cp
   await Promise.all(
     Array.from({ length: CONNECTIONS }, async () => {
       while (Date.now() < until) {
-        const res = await pool.request({ path: '/v1/chat/completions', method: 'POST', headers: { 'content-type': 'application/json' }, body: payload });
+        // SDK clients always send a key, so every request here does too.
+        const res = await pool.request({ path: '/v1/chat/completions', method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer bench' }, body: payload });
         await res.body.dump();
         if (res.statusCode === 200) done++;
         else errors++;
