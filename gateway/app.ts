@@ -1,38 +1,35 @@
 /**
  * buildApp: the Fastify instance with every plugin registered in the order requests meet them.
- * It never listens; gateway.ts (and tests) do.
+ * Root level: the JSON body parser and the Host/Origin guard (both read no URL). Then one
+ * encapsulated plugin per surface, each handed only the services it uses. It never listens;
+ * gateway.ts (and tests) do.
  */
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { randomBytes } from 'node:crypto';
-import type { HealthMonitor } from './health/monitor';
-import type { TrafficStats } from './health/traffic';
-import { registerBreakerRoutes } from './http/admin/breakers';
-import { registerClientAuth } from './http/client-auth';
-import { registerUsageHooks } from './http/usage-hooks';
 import type { Config } from './config/schema';
 import type { Secrets } from './config/secrets';
 import type { ValidationResult } from './config/validate';
-import { registerConfigRoutes } from './http/admin/config-routes';
-import { registerPlayground } from './http/admin/playground';
-import { registerProviderTools } from './http/admin/provider-tools';
-import { registerAdminSession } from './http/admin/session';
-import { registerUsageRoutes } from './http/admin/usage-routes';
-import { registerUi } from './http/ui';
-import type { AdminSessions } from './store/admin-sessions';
-import type { HealthHistory } from './store/health-history';
-import type { ClientKeyStore } from './store/client-keys';
-import type { ResponseCache } from './store/response-cache';
-import type { UsageLog } from './store/usage-log';
-import type { UsageRecorder } from './usage/recorder';
-import { registerErrorHandler } from './http/error-handler';
-import { registerHealthRoute } from './http/health';
+import { GatewayError } from './errors';
+import type { HealthMonitor } from './health/monitor';
+import type { TrafficStats } from './health/traffic';
 import { MAX_BODY_BYTES, registerJsonBody } from './http/json-body';
-import { isLoopbackHost, registerLocalGuard } from './http/local-guard';
-import { registerOllamaRoutes } from './http/ollama/routes';
-import { registerOpenAIRoutes } from './http/openai/routes';
+import { isLoopbackHost, localGuardPlugin } from './http/local-guard';
+import { errorHandler, sendError, type ModelSurfaceServices } from './http/model-surface';
+import { openAIError, toWireError } from './http/wire-errors';
 import type { BreakerBoard } from './routing/breaker-board';
 import type { Catalog } from './routing/catalog';
 import type { Router } from './routing/router';
+import type { AdminSessions } from './store/admin-sessions';
+import type { ClientKeyStore } from './store/client-keys';
+import type { HealthHistory } from './store/health-history';
+import type { ResponseCache } from './store/response-cache';
+import type { UsageLog } from './store/usage-log';
+import { adminSurface } from './surfaces/admin';
+import { healthSurface } from './surfaces/health';
+import { ollamaSurface } from './surfaces/ollama';
+import { openaiSurface } from './surfaces/openai';
+import { uiSurface } from './surfaces/ui';
+import type { UsageRecorder } from './usage/recorder';
 
 export interface AppServices {
   router: Router;
@@ -42,25 +39,17 @@ export interface AppServices {
   breakers: BreakerBoard;
   health: HealthMonitor;
   healthHistory: HealthHistory;
-  usage: UsageRecorder;
+  recorder: UsageRecorder;
   usageLog: UsageLog;
   cache: ResponseCache;
   keys: ClientKeyStore;
   sessions: AdminSessions;
   secrets: Secrets;
   config: { current(): Config; apply(next: unknown, source: string): ValidationResult };
-  /** Where the gateway listens, for the UI's settings page and snippets. */
-  server(): { host: string; port: number; exposed: boolean };
   storeOk: () => boolean;
   version: string;
   startedAt: number;
   now: () => number;
-}
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    switchyard: AppServices;
-  }
 }
 
 export interface AppOptions {
@@ -73,7 +62,10 @@ export interface AppOptions {
   uiDir?: string | undefined;
 }
 
+const openAIErrorBody = (wire: Parameters<typeof openAIError>[0]) => ({ error: openAIError(wire) });
+
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { services: s, host, port } = options;
   const idPrefix = `req_${randomBytes(6).toString('hex')}`;
   let counter = 0;
   const app = Fastify({
@@ -85,29 +77,35 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false } },
     forceCloseConnections: true,
   });
-  app.decorate('switchyard', options.services);
+  const exposed = !isLoopbackHost(host);
+  const model: ModelSurfaceServices = {
+    recorder: s.recorder,
+    keys: { keys: s.keys, now: s.now, required: () => exposed || s.config.current().settings?.clientKeys?.required === true },
+  };
+  const health = { catalog: s.catalog, traffic: s.traffic, breakers: s.breakers, health: s.health, storeOk: s.storeOk, version: s.version, startedAt: s.startedAt, now: s.now };
 
-  app.addHook('onRequest', async (request, reply) => {
-    reply.header('x-request-id', request.id);
-    reply.header('x-switchyard-deployment', 'none');
-    reply.header('x-switchyard-attempts', '0');
-  });
-  registerLocalGuard(app, { host: options.host, port: options.port });
-  registerUsageHooks(app);
-  registerClientAuth(app, { exposed: !isLoopbackHost(options.host), now: options.services.now });
   registerJsonBody(app);
-  registerErrorHandler(app);
+  await app.register(localGuardPlugin, { host, port });
+  app.setErrorHandler(errorHandler(openAIErrorBody));
+  app.setNotFoundHandler((request, reply) => {
+    reply.header('x-request-id', request.id);
+    sendError(request, reply, toWireError(new GatewayError('not_found', `There is no endpoint ${request.method} ${request.url.split('?')[0]}`)), openAIErrorBody);
+  });
 
-  registerAdminSession(app, options.port);
-
-  registerHealthRoute(app);
-  registerOpenAIRoutes(app);
-  registerOllamaRoutes(app);
-  registerBreakerRoutes(app);
-  registerConfigRoutes(app);
-  registerProviderTools(app);
-  registerUsageRoutes(app);
-  registerPlayground(app);
-  await registerUi(app, { uiDir: options.uiDir, port: options.port });
+  await app.register(healthSurface, health);
+  await app.register(openaiSurface, { prefix: '/v1', router: s.router, catalog: s.catalog, configAppliedAt: s.configAppliedAt, services: model });
+  await app.register(ollamaSurface, { prefix: '/api', router: s.router, catalog: s.catalog, configAppliedAt: s.configAppliedAt, services: model });
+  await app.register(adminSurface, {
+    prefix: '/admin/api',
+    sessions: s.sessions,
+    port,
+    router: s.router,
+    recorder: s.recorder,
+    health,
+    healthHistory: s.healthHistory,
+    config: { config: s.config, secrets: s.secrets, defaultTimeZone: () => s.catalog().defaultTimeZone, server: () => ({ host, port: port(), exposed }), now: s.now },
+    usage: { usageLog: s.usageLog, cache: s.cache, keys: s.keys, config: () => s.config.current(), now: s.now },
+  });
+  await app.register(uiSurface, { uiDir: options.uiDir, port, sessions: s.sessions });
   return app;
 }

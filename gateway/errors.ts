@@ -1,6 +1,7 @@
 /**
- * Every error the gateway produces itself, in one table. Wire shapes are made from these in
- * http/error-handler.ts; domain code throws `GatewayError` and never builds response bodies.
+ * Every error the gateway produces itself, in one table, and the classification of every failure
+ * an upstream attempt can end in. Wire shapes are made from these by each surface's error handler;
+ * domain code throws `GatewayError` or `UpstreamError` and never builds response bodies.
  */
 
 export const ERROR_CODES = {
@@ -83,23 +84,25 @@ export const FAILURE_CLASSES = [
 
 export type FailureClass = (typeof FAILURE_CLASSES)[number];
 
+/** The upstream's own error, as far as it said: passed on to the client when the failure is not retried. */
+export interface UpstreamErrorBody {
+  message: string;
+  type?: string | undefined;
+  param?: string | null;
+  code?: string | null;
+}
+
 /** A failed attempt at one deployment: thrown by provider adapters, judged by the router. */
 export class UpstreamError extends Error {
   readonly failure: FailureClass;
   readonly status: number | undefined;
   readonly retryAfterMs: number | undefined;
-  /** The upstream's own error object, passed to the client when the failure is not retried. */
-  readonly upstreamError: { message: string; type?: string; param?: string | null; code?: string | null } | undefined;
+  readonly upstreamError: UpstreamErrorBody | undefined;
 
   constructor(
     failure: FailureClass,
     message: string,
-    options: {
-      status?: number;
-      retryAfterMs?: number;
-      upstreamError?: UpstreamError['upstreamError'];
-      cause?: unknown;
-    } = {},
+    options: { status?: number | undefined; retryAfterMs?: number | undefined; upstreamError?: UpstreamErrorBody | undefined; cause?: unknown } = {},
   ) {
     super(message, { cause: options.cause });
     this.name = 'UpstreamError';
@@ -120,4 +123,91 @@ export function failureForStatus(status: number): FailureClass {
   if (status >= 500) return 'upstream_5xx';
   if (status >= 300 && status < 400) return 'upstream_protocol';
   return 'upstream_4xx';
+}
+
+/** Response headers as undici gives them: lower-case names, a value or a list. */
+export type RawHeaders = Record<string, string | string[] | undefined>;
+
+/**
+ * A non-2xx answer from an upstream, classified. The body is read in every wire's error shape:
+ * OpenAI `{error:{message,type,param,code}}`, Anthropic `{type:"error",error:{type,message}}`,
+ * Ollama `{error:"..."}`, or plain text.
+ */
+export function upstreamStatusError(providerName: string, status: number, headers: RawHeaders, text: string, now = Date.now()): UpstreamError {
+  const body = errorBodyOf(text, status);
+  const failure = failureForStatus(status);
+  const message = status >= 300 && status < 400 ? `${providerName} redirected (HTTP ${status}); redirects are not followed` : `${status} ${body.message}`;
+  return new UpstreamError(failure, message, { status, retryAfterMs: retryAfterMs(headers, now), upstreamError: body });
+}
+
+function errorBodyOf(text: string, status: number): UpstreamErrorBody {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    const plain = text.trim().slice(0, 500);
+    return { message: plain || `HTTP ${status}`, param: null, code: null };
+  }
+  const error = (json as { error?: unknown } | null)?.error;
+  if (typeof error === 'string') return { message: error, param: null, code: null };
+  if (error && typeof error === 'object') {
+    const e = error as Record<string, unknown>;
+    return {
+      message: typeof e.message === 'string' ? e.message : JSON.stringify(error).slice(0, 500),
+      type: typeof e.type === 'string' ? e.type : undefined,
+      param: typeof e.param === 'string' ? e.param : null,
+      code: typeof e.code === 'string' ? e.code : null,
+    };
+  }
+  const message = (json as { message?: unknown } | null)?.message;
+  return { message: typeof message === 'string' ? message : text.slice(0, 500) || `HTTP ${status}`, param: null, code: null };
+}
+
+const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+const TIMEOUT_MESSAGES: Record<string, string> = {
+  UND_ERR_CONNECT_TIMEOUT: 'connect timeout',
+  UND_ERR_HEADERS_TIMEOUT: 'no response headers before the first-byte timeout',
+  UND_ERR_BODY_TIMEOUT: 'the response stalled past the idle timeout',
+  ETIMEDOUT: 'request timed out',
+  ABORT_ERR: 'request timed out',
+};
+
+/**
+ * Classifies anything an upstream call threw: an UpstreamError stays as it is; transport errors
+ * (undici's codes, aborts, timeouts) become connect or timeout; malformed JSON is a protocol failure.
+ */
+export function toUpstreamError(error: unknown, providerName: string): UpstreamError {
+  if (error instanceof UpstreamError) return error;
+  for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof UpstreamError) return e;
+    const code = (e as { code?: string }).code;
+    const name = (e as { name?: string }).name;
+    if (name === 'TimeoutError' || (code && code in TIMEOUT_MESSAGES)) {
+      const detail = (code && TIMEOUT_MESSAGES[code]) || (e as Error).message || 'request timed out';
+      return new UpstreamError('timeout', `${providerName}: ${detail}`, { cause: error });
+    }
+    if (name === 'AbortError') return new UpstreamError('timeout', `${providerName}: request aborted`, { cause: error });
+    if (code && CONNECT_CODES.has(code)) return new UpstreamError('connect', `${providerName}: connection failed (${code})`, { cause: error });
+  }
+  if (error instanceof SyntaxError) return new UpstreamError('upstream_protocol', `${providerName} sent malformed JSON: ${error.message}`, { cause: error });
+  const message = error instanceof Error ? error.message : String(error);
+  return new UpstreamError('upstream_protocol', `${providerName}: ${message}`, { cause: error });
+}
+
+/** `retry-after-ms` (OpenAI's), else `Retry-After` as seconds or an HTTP date. */
+export function retryAfterMs(headers: RawHeaders | undefined, now = Date.now()): number | undefined {
+  if (!headers) return undefined;
+  const header = (name: string) => {
+    const value = headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  };
+  const msText = header('retry-after-ms');
+  const ms = Number(msText);
+  if (msText && Number.isFinite(ms) && ms >= 0) return ms;
+  const value = header('retry-after');
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isFinite(date) ? Math.max(0, date - now) : undefined;
 }

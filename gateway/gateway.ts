@@ -4,7 +4,6 @@
  * adapters and the HTTP app.
  */
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
-import { Ollama } from 'ollama';
 import type { AddressInfo } from 'node:net';
 import packageJson from '../package.json';
 import { buildApp } from './app';
@@ -24,7 +23,6 @@ import { createConfigStore } from './store/config-store';
 import { createHealthHistory } from './store/health-history';
 import { createAdminSessions, type AdminSessions } from './store/admin-sessions';
 import { createClientKeyStore, type ClientKeyStore } from './store/client-keys';
-import { isLoopbackHost } from './http/local-guard';
 import { fileURLToPath } from 'node:url';
 import { createResponseCache, type ResponseCache } from './store/response-cache';
 import { createUsageLog, type UsageLog } from './store/usage-log';
@@ -160,14 +158,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       breakers,
       health,
       healthHistory: history,
-      usage: createUsageRecorder({ log: usageLog, catalog: () => catalog, now, onError: (error) => app.log.error({ err: error }, 'usage log write failed') }),
+      recorder: createUsageRecorder({ log: usageLog, catalog: () => catalog, now, onError: (error) => app.log.error({ err: error }, 'usage log write failed') }),
       usageLog,
       cache,
       keys,
       sessions,
       secrets,
       config: { current: () => catalog.config, apply: (next, source) => applyConfig(next, source) },
-      server: () => ({ host, port: boundPort, exposed: !isLoopbackHost(host) }),
       storeOk: () => db.open,
       version: VERSION,
       startedAt: now(),
@@ -247,11 +244,12 @@ async function closeAll(adapters: ProviderAdapter[]): Promise<void> {
   await Promise.all(adapters.map((a) => a.close().catch(() => undefined)));
 }
 
+/** The models a local Ollama has installed, asked once at first start (a short wait: it may not be running). */
 async function installedOllamaModels(host: string): Promise<string[] | undefined> {
   try {
-    const client = new Ollama({ host, fetch: ((input: string, init?: RequestInit) => fetch(input, { ...init, signal: AbortSignal.timeout(800) })) as typeof fetch });
-    const list = await client.list();
-    return list.models.map((m) => m.name);
+    const response = await fetch(new URL('/api/tags', host), { signal: AbortSignal.timeout(800), redirect: 'error' });
+    const list = (await response.json()) as { models?: { name?: unknown }[] };
+    return Array.isArray(list.models) ? list.models.map((m) => String(m.name)) : undefined;
   } catch {
     return undefined;
   }

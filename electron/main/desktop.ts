@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import type { Gateway, GatewayOptions } from '../../gateway/gateway';
-import { sessionCookieName } from '../../gateway/http/admin/session';
+import { sessionCookieName } from '../../gateway/surfaces/admin/session';
 import { DEFAULT_PORT } from '../../gateway/paths';
 import type { Secrets } from '../../gateway/config/secrets';
 import { createNotifier } from './notifications';

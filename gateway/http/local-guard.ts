@@ -2,9 +2,12 @@
  * DNS-rebinding and CSRF protection for a server on localhost. A web page can make a browser send
  * requests here: with a rebound DNS name (caught by the exact Host check) or cross-origin from its
  * own origin (caught by the Origin check). Both run in onRequest, before any body is read.
+ *
+ * Registered at the root, for every request of every surface and for unknown paths alike: it
+ * reads only the Host and Origin headers, never the URL, so no spelling of a path escapes it.
  */
 import { networkInterfaces } from 'node:os';
-import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
 import { GatewayError } from '../errors';
 
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
@@ -20,7 +23,7 @@ export function isLoopbackHost(host: string): boolean {
   return LOOPBACK_NAMES.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
-export function registerLocalGuard(app: FastifyInstance, options: GuardOptions): void {
+export const localGuardPlugin = fp<GuardOptions>(async (app, options) => {
   const extraNames = new Set<string>();
   if (!isLoopbackHost(options.host)) {
     // Bound beyond loopback: the machine's own addresses are legitimate Host names too.
@@ -58,4 +61,4 @@ export function registerLocalGuard(app: FastifyInstance, options: GuardOptions):
       return false;
     }
   }
-}
+}, { name: 'switchyard-local-guard' });

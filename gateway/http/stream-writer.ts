@@ -1,32 +1,25 @@
 /**
- * Writes a committed stream to the client in a wire format (OpenAI SSE or Ollama NDJSON). The
- * deployment is fixed from the first chunk on: a later failure ends the stream with the format's
+ * Writes a committed stream to the client in the surface's wire format (SSE, NDJSON). The
+ * deployment is fixed from the first event on: a later failure ends the stream with the format's
  * error ending, never its success ending, so no client mistakes a cut answer for a whole one.
  */
 import type { FastifyReply } from 'fastify';
 import { once } from 'node:events';
-import { toUpstreamError } from '../providers/upstream-http';
-import type { OpenedStream } from '../routing/router';
-import type { ChatCompletionChunk } from '../wire/openai';
+import { toUpstreamError, type UpstreamError } from '../errors';
+import type { OpenedStream } from '../routing/streams';
+import type { RequestUsage } from '../usage/recorder';
 
-export interface StreamFormat {
+export interface StreamFormat<E> {
   contentType: string;
-  /** Text for one canonical chunk ('' to send nothing). */
-  chunk(chunk: ChatCompletionChunk): string;
+  /** Text for one event ('' to send nothing). A format reports the usage it sees to the usage row itself. */
+  event(event: E): string;
   /** The ending of a complete stream. */
   end(): string;
   /** The ending of a stream cut by a failure. */
-  error(message: string, failureClass: string): string;
+  error(failure: UpstreamError): string;
 }
 
-/** Sees every chunk and the end, just before the last bytes go out (the usage row is written there). */
-export interface StreamObserver {
-  chunk(chunk: ChatCompletionChunk): void;
-  failed(error: unknown, failureClass?: string): void;
-  commit(status: number): Promise<void>;
-}
-
-export async function writeStream(reply: FastifyReply, stream: OpenedStream, format: StreamFormat, providerName: string, observer?: StreamObserver): Promise<void> {
+export async function writeStream<E>(reply: FastifyReply, stream: OpenedStream<E>, format: StreamFormat<E>, providerName: string, usage?: RequestUsage): Promise<void> {
   const raw = reply.raw;
   reply.hijack();
   raw.writeHead(200, {
@@ -40,24 +33,22 @@ export async function writeStream(reply: FastifyReply, stream: OpenedStream, for
   };
 
   try {
-    observer?.chunk(stream.first);
-    await write(format.chunk(stream.first));
+    await write(format.event(stream.first));
     for (;;) {
       if (raw.destroyed) return;
       const next = await stream.rest.next();
       if (next.done) break;
-      observer?.chunk(next.value);
-      await write(format.chunk(next.value));
+      await write(format.event(next.value));
     }
     const ending = format.end();
-    await observer?.commit(200);
+    await usage?.commit(200);
     raw.end(ending);
   } catch (error) {
     if (raw.destroyed) return;
     const failure = toUpstreamError(error, providerName);
-    observer?.failed(failure, failure.failure);
-    await observer?.commit(200);
-    raw.end(format.error(`The upstream failed after the stream began: ${failure.message}`, failure.failure));
+    usage?.failed(failure, failure.failure);
+    await usage?.commit(200);
+    raw.end(format.error(failure));
   } finally {
     if (raw.destroyed) await stream.rest.return?.().catch(() => undefined);
   }

@@ -1,162 +1,116 @@
 /**
- * A local (or remote) Ollama through the official `ollama` client and its native API. The client
- * has no per-request abort for non-streamed calls, so each call gets a light client instance whose
- * fetch carries that call's signal; the connection pool underneath is shared.
+ * A local (or remote) Ollama through its native API. Canonical requests are translated
+ * (wire/ollama.ts); requests that arrive in Ollama's own API pass through with the deployment's
+ * model and defaults. Answers are checked: a stream must end with `done: true`, every line must be
+ * JSON (Ollama's own client would skip a bad line and carry on).
  */
-import { Ollama } from 'ollama';
-import { asAbortSignal, type CancelSignal } from '../cancel';
+import type { CancelSignal } from '../cancel';
 import type { ProviderConfig } from '../config/schema';
 import type { Secrets } from '../config/secrets';
 import { UpstreamError } from '../errors';
+import type { ChatCompletionChunk } from '../wire/canonical';
 import { newCompletionId } from '../wire/ids';
 import {
   createOllamaChunkTranslator,
   fromOllamaChat,
   fromOllamaEmbed,
-  generateAsChat,
+  nativeBody,
   toOllamaChat,
   toOllamaEmbed,
-  toOllamaGenerate,
   type OllamaChatResponse,
+  type OllamaEmbedResponse,
 } from '../wire/ollama';
-import type { ProviderAdapter } from './types';
 import { limiterFor } from './concurrency';
-import { DEFAULT_TIMEOUTS, createUpstreamHttp, toUpstreamError } from './upstream-http';
+import { DEFAULT_TIMEOUTS, createTransport, type Transport } from './transport';
+import type { NativeEndpoint, ProviderAdapter } from './types';
+import { ndjsonObjects } from './upstream-streams';
+
+const DONE = { name: 'done: true', isEnd: (line: Record<string, unknown>) => line.done === true };
+const PATHS: Record<NativeEndpoint, string> = { 'ollama.chat': '/api/chat', 'ollama.generate': '/api/generate' };
 
 export function createOllamaProvider(config: ProviderConfig, secrets: Secrets): ProviderAdapter {
-  const http = createUpstreamHttp(config.name, { ...DEFAULT_TIMEOUTS.ollama, ...config.timeouts }, config.maxResponseBytes);
   const apiKey = config.apiKey ? secrets.resolve(config.apiKey) : undefined;
-  const unavailableReason = config.apiKey && !apiKey ? `its API key ${config.apiKey.slice(4)} is not set` : undefined;
-  const headers = { ...config.headers, ...(apiKey ? { Authorization: `Bearer ${apiKey}` } : {}) };
-
-  /**
-   * A client for one call. Its fetch carries the call's signal and keeps the response headers,
-   * which the `ollama` client's errors drop (Retry-After lives there).
-   */
-  const clientFor = (signal: CancelSignal) => {
-    const call: { headers?: Headers } = {};
-    const client = new Ollama({
-      host: config.baseUrl,
-      headers,
-      fetch: (async (input: string, init: RequestInit = {}) => {
-        // The call's signal replaces the client's own: the client aborts only through .abort(), which the gateway never calls.
-        const response = await http.fetch(input, { ...init, signal: asAbortSignal(signal) ?? null });
-        call.headers = response.headers;
-        return response;
-      }) as typeof fetch,
-    });
-    return { client, fail: (error: unknown) => toUpstreamError(error, config.name, call.headers) };
+  const unavailableReason = config.apiKey && !apiKey ? `its API key ${config.apiKey.replace(/^\w+:/, '')} is not set` : undefined;
+  const transport = createTransport({
+    providerName: config.name,
+    baseUrl: config.baseUrl,
+    headers: { accept: 'application/json', ...config.headers, ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
+    timeouts: { ...DEFAULT_TIMEOUTS.ollama, ...config.timeouts },
+    maxResponseBytes: config.maxResponseBytes,
+  });
+  const finished = (value: Record<string, unknown>, what: string) => {
+    if (typeof value !== 'object' || value === null || value.done !== true) throw new UpstreamError('upstream_protocol', `${config.name} answered 200 without a finished ${what} response`);
+    return value;
   };
 
   return {
     config,
     unavailableReason,
     limiter: limiterFor(config),
+    speaks: (api) => api === 'ollama',
 
-    async chat(request, { deployment, signal, native }) {
-      const body = toOllamaChat(request, deployment, native);
-      const { client, fail } = clientFor(signal);
-      try {
-        const response = await client.chat({ ...body, stream: false });
-        if (typeof response !== 'object' || response === null || !response.message || response.done !== true) {
-          throw new UpstreamError('upstream_protocol', `${config.name} answered 200 without a finished chat response`);
-        }
-        return fromOllamaChat(response, newCompletionId());
-      } catch (error) {
-        throw fail(error);
-      }
+    async chat(request, { deployment, signal }) {
+      const { value } = await transport.json<Record<string, unknown>>({ method: 'POST', path: '/api/chat', body: { ...toOllamaChat(request, deployment), stream: false } }, signal);
+      const response = finished(value, 'chat') as unknown as OllamaChatResponse;
+      if (!response.message) throw new UpstreamError('upstream_protocol', `${config.name} answered 200 without a chat message`);
+      return fromOllamaChat(response, newCompletionId());
     },
 
-    async chatStream(request, { deployment, signal, native }) {
-      const body = toOllamaChat(request, deployment, native);
-      const { client, fail } = clientFor(signal);
-      let events: AsyncIterable<OllamaChatResponse>;
-      try {
-        events = await client.chat({ ...body, stream: true });
-      } catch (error) {
-        throw fail(error);
-      }
-      return translateStream(events, config.name);
+    async chatStream(request, { deployment, signal }) {
+      const stream = await transport.stream({ method: 'POST', path: '/api/chat', body: { ...toOllamaChat(request, deployment), stream: true } }, signal);
+      return translated(lines(ndjsonObjects(stream, DONE), config.name));
     },
 
     async embed(request, { deployment, signal }) {
-      const body = toOllamaEmbed(request, deployment);
-      const { client, fail } = clientFor(signal);
-      try {
-        const response = await client.embed(body);
-        if (!Array.isArray(response?.embeddings)) throw new UpstreamError('upstream_protocol', `${config.name} answered 200 without embeddings`);
-        return fromOllamaEmbed(response);
-      } catch (error) {
-        throw fail(error);
-      }
+      const { value } = await transport.json<OllamaEmbedResponse>({ method: 'POST', path: '/api/embed', body: toOllamaEmbed(request, deployment) }, signal);
+      if (!Array.isArray(value?.embeddings)) throw new UpstreamError('upstream_protocol', `${config.name} answered 200 without embeddings`);
+      return fromOllamaEmbed(value);
     },
 
-    async generate(request, { deployment, signal }) {
-      const { client, fail } = clientFor(signal);
-      try {
-        const body = { ...toOllamaGenerate(request, deployment), stream: false as const };
-        const response = await client.generate(body as Parameters<Ollama['generate']>[0] & { stream: false });
-        if (typeof response !== 'object' || response === null || response.done !== true) {
-          throw new UpstreamError('upstream_protocol', `${config.name} answered 200 without a finished generate response`);
-        }
-        return fromOllamaChat(generateAsChat(response as never), newCompletionId());
-      } catch (error) {
-        throw fail(error);
-      }
+    async nativeJson(endpoint, body, { deployment, signal }) {
+      const { value } = await transport.json<Record<string, unknown>>({ method: 'POST', path: PATHS[endpoint], body: { ...nativeBody(body, deployment), stream: false } }, signal);
+      return finished(value, endpoint === 'ollama.chat' ? 'chat' : 'generate');
     },
 
-    async generateStream(request, { deployment, signal }) {
-      const { client, fail } = clientFor(signal);
-      let events: AsyncIterable<unknown>;
-      try {
-        const body = { ...toOllamaGenerate(request, deployment), stream: true as const };
-        events = await client.generate(body as Parameters<Ollama['generate']>[0] & { stream: true });
-      } catch (error) {
-        throw fail(error);
-      }
-      return translateStream(mapEvents(events, (e) => generateAsChat(e as never)), config.name);
+    async nativeStream(endpoint, body, { deployment, signal }) {
+      const stream = await transport.stream({ method: 'POST', path: PATHS[endpoint], body: { ...nativeBody(body, deployment), stream: true } }, signal);
+      return events(lines(ndjsonObjects(stream, DONE), config.name));
     },
 
-    async show(model, signal) {
-      const { client, fail } = clientFor(signal);
-      try {
-        return (await client.show({ model })) as unknown as Record<string, unknown>;
-      } catch (error) {
-        throw fail(error);
-      }
-    },
+    show: (model, signal) => call(transport, { method: 'POST', path: '/api/show', body: { model } }, signal),
 
     async probe(signal) {
-      const { client, fail } = clientFor(signal);
-      try {
-        const [version, tags, ps] = await Promise.all([client.version(), client.list(), client.ps()]);
-        return { version: version.version, models: tags.models.map((m) => m.name), loaded: ps.models.map((m) => m.name) };
-      } catch (error) {
-        throw fail(error);
-      }
+      const [version, tags, ps] = await Promise.all([
+        call(transport, { method: 'GET', path: '/api/version' }, signal),
+        call(transport, { method: 'GET', path: '/api/tags' }, signal),
+        call(transport, { method: 'GET', path: '/api/ps' }, signal),
+      ]);
+      const names = (list: unknown) => (Array.isArray(list) ? list.map((m: { name?: unknown }) => String(m?.name)) : []);
+      if (!Array.isArray(tags.models)) throw new UpstreamError('upstream_protocol', `${config.name}'s model list has no models array`);
+      return { version: String(version.version ?? ''), models: names(tags.models), loaded: names(ps.models) };
     },
 
-    close: () => http.close(),
+    close: () => transport.close(),
   };
 }
 
-async function* translateStream(events: AsyncIterable<OllamaChatResponse>, providerName: string) {
-  const translate = createOllamaChunkTranslator(newCompletionId());
-  let done = false;
-  try {
-    for await (const event of events) {
-      yield* translate(event);
-      if (event.done) {
-        done = true;
-        break;
-      }
-    }
-  } catch (error) {
-    throw toUpstreamError(error, providerName);
-  }
-  if (!done) throw new UpstreamError('upstream_protocol', `${providerName}'s stream ended without done: true`);
+async function call(transport: Transport, request: Parameters<Transport['json']>[0], signal: CancelSignal): Promise<Record<string, unknown>> {
+  return (await transport.json<Record<string, unknown>>(request, signal)).value;
 }
 
-async function* mapEvents<T, U>(events: AsyncIterable<T>, map: (event: T) => U): AsyncGenerator<U> {
-  for await (const event of events) yield map(event);
+/** Ollama reports a failure after the stream began as a line `{"error": "..."}`. */
+async function* lines(objects: AsyncIterable<Record<string, unknown>>, providerName: string): AsyncGenerator<Record<string, unknown>> {
+  for await (const line of objects) {
+    if (typeof line.error === 'string') throw new UpstreamError('upstream_5xx', `${providerName} failed mid-stream: ${line.error}`);
+    yield line;
+  }
+}
+
+async function* translated(lines: AsyncIterable<Record<string, unknown>>): AsyncGenerator<ChatCompletionChunk> {
+  const translate = createOllamaChunkTranslator(newCompletionId());
+  for await (const line of lines) yield* translate(line as unknown as OllamaChatResponse);
+}
+
+async function* events(lines: AsyncIterable<Record<string, unknown>>) {
+  for await (const data of lines) yield { data };
 }

@@ -1,21 +1,30 @@
 /**
- * The interface every provider adapter implements. Adapters speak canonical (OpenAI-shaped)
- * requests and responses; they translate to their upstream, call it through its official client,
- * check what comes back, and throw `UpstreamError` for any failed attempt.
+ * The interface every provider adapter implements. Adapters speak the canonical chat shape
+ * (translated to their upstream's API and back) and, for the APIs their upstream speaks natively,
+ * pass a request through with only the model changed. They call the upstream through the one
+ * transport, check what comes back, and throw `UpstreamError` for any failed attempt.
  */
 import type { CancelSignal } from '../cancel';
 import type { DeploymentConfig, ProviderConfig } from '../config/schema';
+import type { ChatCompletion, ChatCompletionChunk, ChatRequest, CreateEmbeddingResponse, EmbeddingRequest } from '../wire/canonical';
 import type { ConcurrencyLimiter } from './concurrency';
-import type { OllamaGenerateBody } from '../wire/ollama';
-import type { NativeOllama } from '../wire/ollama-inbound';
-import type { ChatCompletion, ChatCompletionChunk, ChatRequest, CreateEmbeddingResponse, EmbeddingRequest } from '../wire/openai';
+
+/** A front door's API that some upstreams speak natively. */
+export type NativeApi = 'ollama' | 'responses' | 'messages';
+
+/** The endpoints a request can pass through to. */
+export type NativeEndpoint = 'ollama.chat' | 'ollama.generate';
+
+/** One event of a passed-through stream: an NDJSON object, or an SSE event with its name. */
+export interface NativeEvent {
+  event?: string | undefined;
+  data: Record<string, unknown>;
+}
 
 export interface CallContext {
   deployment: DeploymentConfig;
   /** Aborted when the client goes away or the request's deadline passes. */
   signal: CancelSignal;
-  /** Ollama-native settings from an Ollama-compatible client (used by Ollama upstreams only). */
-  native?: NativeOllama | undefined;
 }
 
 export interface ProviderAdapter {
@@ -24,14 +33,17 @@ export interface ProviderAdapter {
   readonly unavailableReason: string | undefined;
   /** The provider's concurrency cap and queue, shared by all its deployments. */
   readonly limiter: ConcurrencyLimiter;
+  /** Whether a request in this API can go to this upstream as it is (but for the model). */
+  speaks(api: NativeApi): boolean;
   chat(request: ChatRequest, context: CallContext): Promise<ChatCompletion>;
   /** Resolves once the upstream answered with a stream; chunks end with a usage-only chunk when the upstream reports usage. */
   chatStream(request: ChatRequest, context: CallContext): Promise<AsyncIterable<ChatCompletionChunk>>;
   embed(request: EmbeddingRequest, context: CallContext): Promise<CreateEmbeddingResponse>;
-  /** Native `/api/generate` (Ollama upstreams only); others serve generate requests through chat. */
-  generate?(request: OllamaGenerateBody, context: CallContext): Promise<ChatCompletion>;
-  generateStream?(request: OllamaGenerateBody, context: CallContext): Promise<AsyncIterable<ChatCompletionChunk>>;
-  /** The upstream's own `/api/show` for a model (Ollama upstreams only). */
+  /** A request passed through in the upstream's own API (`speaks` said yes); the whole answer. */
+  nativeJson(endpoint: NativeEndpoint, body: Record<string, unknown>, context: CallContext): Promise<Record<string, unknown>>;
+  /** The same, streamed: every event up to and including the one that ends the stream. */
+  nativeStream(endpoint: NativeEndpoint, body: Record<string, unknown>, context: CallContext): Promise<AsyncIterable<NativeEvent>>;
+  /** The upstream's own description of a model (Ollama's `/api/show`), where it has one. */
   show?(model: string, signal: CancelSignal): Promise<Record<string, unknown>>;
   /** A health probe: cheap read-only calls, outside the concurrency cap and never counted as traffic. */
   probe(signal: CancelSignal): Promise<ProbeResult>;

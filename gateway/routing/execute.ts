@@ -8,10 +8,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { asAbortSignal, linkedCancellation, type CancelSignal } from '../cancel';
 import type { DeploymentConfig } from '../config/schema';
-import { GatewayError, UpstreamError, isGatewayError, type FailureClass } from '../errors';
+import { GatewayError, UpstreamError, isGatewayError, toUpstreamError, type FailureClass } from '../errors';
 import { isSlot } from '../providers/concurrency';
 import type { ProviderAdapter } from '../providers/types';
-import { toUpstreamError } from '../providers/upstream-http';
 import type { BreakerBoard } from './breaker-board';
 import type { Catalog } from './catalog';
 import { CircuitBreaker, DEFAULT_BREAKER, isPermit, type Outcome, type Refusal } from './circuit-breaker';

@@ -8,141 +8,15 @@
 import type { Db } from './db';
 import { BIN_COLUMNS, LATENCY_BINS } from './latency-bins';
 import { createUsageQueries } from './usage-queries';
+import type { UsageQueries, UsageRow } from './usage-types';
 
-export interface UsageAttempt {
-  deployment: string;
-  provider: string;
-  outcome: 'ok' | 'failed';
-  failure?: string;
-  status?: number;
-  latencyMs: number;
-}
-
-export interface UsageRow {
-  id: string;
-  at: number;
-  endpoint: string;
-  clientKey: string;
-  model: string;
-  route: string | null;
-  deployment: string | null;
-  provider: string | null;
-  status: number;
-  errorClass: string | null;
-  attempts: UsageAttempt[];
-  fallback: boolean;
-  stream: boolean;
-  cached: boolean;
-  inputTokens: number | null;
-  outputTokens: number | null;
-  tokensEstimated: boolean;
-  cost: number;
-  wouldCost: number;
-  saved: number;
-  ttftMs: number | null;
-  totalMs: number;
-}
-
-export interface UsageFilter {
-  since?: number;
-  until?: number;
-  route?: string;
-  deployment?: string;
-  provider?: string;
-  clientKey?: string;
-  /** 'ok' (2xx), 'error' (anything else), or an exact status code. */
-  status?: 'ok' | 'error' | number;
-  cached?: boolean;
-}
-
-export type Granularity = 'minute' | 'hour' | 'day';
-export type GroupBy = 'none' | 'deployment' | 'provider' | 'route' | 'clientKey';
-
-export interface RollupPoint {
-  bucket: number;
-  group: string | null;
-  requests: number;
-  errors: number;
-  fallbacks: number;
-  cachedRequests: number;
-  inputTokens: number;
-  outputTokens: number;
-  cost: number;
-  wouldCost: number;
-  saved: number;
-  latencyP50Ms: number | null;
-  latencyP95Ms: number | null;
-}
-
-export { LATENCY_BINS } from './latency-bins';
-
-export const USAGE_MIGRATION = `
-  CREATE TABLE usage (
-    request_id TEXT NOT NULL,
-    at INTEGER NOT NULL,
-    endpoint TEXT NOT NULL,
-    client_key TEXT NOT NULL,
-    model TEXT NOT NULL,
-    route TEXT,
-    deployment TEXT,
-    provider TEXT,
-    status INTEGER NOT NULL,
-    error_class TEXT,
-    attempt_count INTEGER NOT NULL,
-    fallback INTEGER NOT NULL,
-    stream INTEGER NOT NULL,
-    cached INTEGER NOT NULL,
-    input_tokens INTEGER,
-    output_tokens INTEGER,
-    tokens_estimated INTEGER NOT NULL,
-    cost REAL NOT NULL,
-    would_cost REAL NOT NULL,
-    saved REAL NOT NULL,
-    ttft_ms REAL,
-    total_ms REAL NOT NULL,
-    attempts TEXT NOT NULL
-  );
-  CREATE INDEX usage_at ON usage (at);
-  CREATE INDEX usage_deployment_at ON usage (deployment, at);
-  CREATE INDEX usage_client_key_at ON usage (client_key, at);
-  CREATE TABLE usage_rollup_state (id INTEGER PRIMARY KEY CHECK (id = 1), last_rowid INTEGER NOT NULL);
-  INSERT INTO usage_rollup_state VALUES (1, 0);
-  ${['minute', 'hour', 'day']
-    .map(
-      (g) => `CREATE TABLE usage_${g} (
-    bucket INTEGER NOT NULL,
-    route TEXT NOT NULL,
-    deployment TEXT NOT NULL,
-    provider TEXT NOT NULL,
-    client_key TEXT NOT NULL,
-    cached INTEGER NOT NULL,
-    requests INTEGER NOT NULL,
-    errors INTEGER NOT NULL,
-    fallbacks INTEGER NOT NULL,
-    input_tokens INTEGER NOT NULL,
-    output_tokens INTEGER NOT NULL,
-    cost REAL NOT NULL,
-    would_cost REAL NOT NULL,
-    saved REAL NOT NULL,
-    ${BIN_COLUMNS.map((c) => `${c} INTEGER NOT NULL`).join(', ')},
-    PRIMARY KEY (bucket, route, deployment, provider, client_key, cached)
-  ) WITHOUT ROWID;`,
-    )
-    .join('\n')}
-  CREATE TABLE usage_bodies (
-    request_id TEXT PRIMARY KEY,
-    at INTEGER NOT NULL,
-    request TEXT,
-    response TEXT
-  );
-  CREATE INDEX usage_bodies_at ON usage_bodies (at);
-`;
+export type { Granularity, GroupBy, RollupPoint, UsageAttempt, UsageFilter, UsageRow } from './usage-types';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
 
-export interface UsageLog {
+export interface UsageLog extends UsageQueries {
   /** Writes a row now, in its own transaction. */
   record(row: UsageRow, bodies?: { request: string; response: string }): void;
   /**
@@ -156,10 +30,6 @@ export interface UsageLog {
   rollup(): void;
   /** The same in small steps, yielding to requests between them. */
   rollupInBackground(): void;
-  list(filter: UsageFilter, page: { limit: number; before?: string | undefined }): { rows: UsageRow[]; next: string | null };
-  rollups(filter: UsageFilter, granularity: Granularity, groupBy: GroupBy): RollupPoint[];
-  /** Every matching row, oldest first (for export). */
-  iterate(filter: UsageFilter): IterableIterator<UsageRow>;
   prune(rowsBefore: number, bodiesBefore: number): void;
   body(requestId: string): { request: string | null; response: string | null } | undefined;
 }

@@ -5,13 +5,13 @@
  */
 import type { Db } from './db';
 import { BIN_COLUMNS, LATENCY_BINS } from './latency-bins';
-import type { UsageAttempt, UsageFilter, UsageLog, UsageRow } from './usage-log';
+import type { UsageAttempt, UsageFilter, UsageQueries, UsageRow } from './usage-types';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
 
-export function createUsageQueries(db: Db, rollup: () => void): Pick<UsageLog, 'list' | 'rollups' | 'iterate'> {
+export function createUsageQueries(db: Db, rollup: () => void): UsageQueries {
   type Query = { all(...params: unknown[]): unknown[] };
   const listStatements = new Map<string, Query>();
   // Filters make a handful of distinct statements; each is prepared once.

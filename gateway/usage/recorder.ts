@@ -7,8 +7,8 @@
 import { isGatewayError } from '../errors';
 import type { Catalog } from '../routing/catalog';
 import { ExecutionError, type Execution } from '../routing/execute';
-import type { UsageLog, UsageRow } from '../store/usage-log';
-import type { ChatCompletion, ChatCompletionChunk, CreateEmbeddingResponse } from '../wire/openai';
+import type { UsageLog } from '../store/usage-log';
+import type { UsageRow } from '../store/usage-types';
 import { comparisonPrice, cost, priceOf } from './pricing';
 import { estimateTokens, promptText } from './tokens';
 
@@ -19,7 +19,8 @@ export interface UsageDeps {
   onError?: (error: unknown) => void;
 }
 
-interface Tokens {
+/** Token counts an upstream reported for one answer. */
+export interface Tokens {
   input: number;
   output: number;
 }
@@ -47,13 +48,17 @@ export class RequestUsage {
     this.at = deps.now();
   }
 
-  /** The parsed request body (model, stream, and for estimates and body logging). */
+  /** The parsed request body: its model, whether it streams (`stream: true`), and for estimates and body logging. */
   request(body: unknown): void {
-    const b = body as { model?: unknown; stream?: unknown } | undefined;
+    const b = body as { model?: unknown; name?: unknown; stream?: unknown } | undefined;
     this.body = body;
-    this.model = typeof b?.model === 'string' ? b.model : typeof (b as { name?: unknown })?.name === 'string' ? String((b as { name: string }).name) : '';
-    // Ollama streams unless told not to; OpenAI streams only when asked.
-    this.stream = this.endpoint.startsWith('ollama.') ? b?.stream !== false && this.endpoint !== 'ollama.embed' : b?.stream === true;
+    this.model = typeof b?.model === 'string' ? b.model : typeof b?.name === 'string' ? b.name : '';
+    this.stream = b?.stream === true;
+  }
+
+  /** For APIs that stream unless told not to (Ollama's). */
+  streams(stream: boolean): void {
+    this.stream = stream;
   }
 
   served(execution: Execution<unknown>): void {
@@ -61,24 +66,21 @@ export class RequestUsage {
     this.attempts = execution.attempts;
   }
 
-  /** A whole answer (not streamed). */
-  answered(value: ChatCompletion | CreateEmbeddingResponse): void {
-    const usage = value.usage as { prompt_tokens?: number; completion_tokens?: number } | undefined;
-    if (usage && typeof usage.prompt_tokens === 'number') this.upstreamTokens = { input: usage.prompt_tokens, output: usage.completion_tokens ?? 0 };
-    if ('choices' in value) this.text = value.choices.map((c) => c.message?.content ?? '').join('');
-    this.ttftMs ??= this.elapsedMs();
+  /** The upstream's own counts, from a whole answer or a stream's usage event. */
+  reported(tokens: Tokens): void {
+    this.upstreamTokens = tokens;
   }
 
-  /** One chunk of a streamed answer. */
-  chunk(chunk: ChatCompletionChunk): void {
-    if (chunk.usage) this.upstreamTokens = { input: chunk.usage.prompt_tokens, output: chunk.usage.completion_tokens };
-    for (const choice of chunk.choices) {
-      const content = choice.delta?.content;
-      if (content) {
-        this.ttftMs ??= this.elapsedMs();
-        this.text += content;
-      }
-    }
+  /** Answer text as it reaches the client: the first marks the time to first token. */
+  delivered(text: string): void {
+    if (!text) return;
+    this.ttftMs ??= this.elapsedMs();
+    this.text += text;
+  }
+
+  /** A whole answer was sent (its first token is its last). */
+  answered(): void {
+    this.ttftMs ??= this.elapsedMs();
   }
 
   failed(error: unknown, failureClass?: string): void {
@@ -141,9 +143,7 @@ export class RequestUsage {
   private tokens(status: number): Tokens | undefined {
     if (this.upstreamTokens) return this.upstreamTokens;
     if (!this.execution || status >= 400) return undefined;
-    const body = this.body as { messages?: { content?: unknown }[]; input?: unknown; prompt?: unknown } | undefined;
-    const input = body?.messages ? promptText(body.messages) : typeof body?.prompt === 'string' ? body.prompt : Array.isArray(body?.input) ? body.input.join('\n') : String(body?.input ?? '');
-    return { input: estimateTokens(input), output: estimateTokens(this.text) };
+    return { input: estimateTokens(promptText(this.body)), output: estimateTokens(this.text) };
   }
 
   private elapsedMs(): number {

@@ -21,13 +21,32 @@ export function estimateTokens(text: string): number {
   }
 }
 
-/** The text of a chat request's messages, for estimating its input tokens. */
-export function promptText(messages: readonly { content?: unknown }[] | undefined): string {
-  let text = '';
-  for (const message of messages ?? []) {
-    const content = message.content;
-    if (typeof content === 'string') text += `${content}\n`;
-    else if (Array.isArray(content)) for (const part of content) if (part && typeof part.text === 'string') text += `${part.text}\n`;
+/**
+ * The text a request sends the model, whatever its API: `system`, `instructions`, `prompt`,
+ * `suffix`, and the text of `messages` and `input` (strings, or parts and items carrying `text` or
+ * `content`). One pass over the body, two levels deep at most.
+ */
+export function promptText(body: unknown): string {
+  if (!body || typeof body !== 'object') return '';
+  const b = body as Record<string, unknown>;
+  const parts: string[] = [];
+  for (const key of ['system', 'instructions', 'prompt', 'suffix', 'messages', 'input']) collect(b[key], parts, 0);
+  return parts.map((part) => `${part}\n`).join('');
+}
+
+function collect(value: unknown, parts: string[], depth: number): void {
+  if (typeof value === 'string') {
+    parts.push(value);
+    return;
   }
-  return text;
+  if (depth > 2) return;
+  if (Array.isArray(value)) {
+    for (const item of value) collect(item, parts, depth + 1);
+    return;
+  }
+  if (value && typeof value === 'object') {
+    const item = value as Record<string, unknown>;
+    if (typeof item.text === 'string') parts.push(item.text);
+    else collect(item.content, parts, depth + 1);
+  }
 }

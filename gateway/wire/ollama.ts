@@ -1,7 +1,8 @@
 /**
- * Canonical (OpenAI) <-> Ollama native API, pure. Ollama is called natively rather than through
- * its `/v1` endpoint because only the native API can set `num_ctx` and `keep_alive` (Ollama
- * silently truncates prompts past its 4096-token default otherwise).
+ * Canonical (OpenAI) <-> Ollama native API, pure: the upstream codec of Ollama providers. Ollama is
+ * called natively rather than through its `/v1` endpoint because only the native API can set
+ * `num_ctx` and `keep_alive` (Ollama silently truncates prompts past its 4096-token default
+ * otherwise). Requests that arrive in Ollama's own API pass through instead (`nativeBody`).
  */
 import type {
   ChatRequest as OllamaChatRequest,
@@ -15,32 +16,24 @@ import type {
 import { newToolCallId } from './ids';
 import type { DeploymentConfig } from '../config/schema';
 import { GatewayError } from '../errors';
-import { attachTimings, type NativeOllama, type OllamaTimings } from './ollama-inbound';
-import type {
-  ChatCompletion,
-  ChatCompletionChunk,
-  ChatRequest,
-  CreateEmbeddingResponse,
-  EmbeddingRequest,
-} from './openai';
+import type { ChatCompletion, ChatCompletionChunk, ChatRequest, CreateEmbeddingResponse, Delta, EmbeddingRequest, Message } from './canonical';
 
 export type { OllamaChatRequest, OllamaChatResponse, OllamaEmbedRequest, OllamaEmbedResponse };
 
 type ChatMessageIn = ChatRequest['messages'][number];
 type ToolCallOut = Extract<NonNullable<ChatCompletion['choices'][number]['message']['tool_calls']>[number], { type: 'function' }>;
 
-/** `native` carries what an Ollama-native client sent that OpenAI has no field for; it wins over the deployment's defaults. */
-export function toOllamaChat(request: ChatRequest, deployment: DeploymentConfig, native?: NativeOllama): OllamaChatRequest {
+/** A canonical request for an Ollama deployment: its `options` and `keep_alive` are the defaults the request's own parameters override. */
+export function toOllamaChat(request: ChatRequest, deployment: DeploymentConfig): OllamaChatRequest {
   const toolNames = new Map<string, string>();
   const messages = request.messages.map((message, i) => toOllamaMessage(message, i, toolNames));
   const body: OllamaChatRequest = {
     model: deployment.model,
     messages,
     stream: request.stream === true,
-    options: { ...(deployment.options as Partial<OllamaOptions> | undefined), ...(native?.options as Partial<OllamaOptions> | undefined), ...optionsFrom(request) },
+    options: { ...(deployment.options as Partial<OllamaOptions> | undefined), ...optionsFrom(request) },
   };
-  const keepAlive = native?.keep_alive ?? deployment.keepAlive;
-  if (keepAlive !== undefined) body.keep_alive = keepAlive;
+  if (deployment.keepAlive !== undefined) body.keep_alive = deployment.keepAlive;
   if (request.tools?.length) {
     body.tools = request.tools.flatMap((tool) => (tool.type === 'function' ? [{ type: 'function', function: tool.function as never }] : []));
   }
@@ -49,7 +42,6 @@ export function toOllamaChat(request: ChatRequest, deployment: DeploymentConfig,
   if (format?.type === 'json_schema') body.format = format.json_schema.schema ?? 'json';
   const effort = request.reasoning_effort;
   if (effort === 'low' || effort === 'medium' || effort === 'high') body.think = effort;
-  if (native?.think !== undefined) body.think = native.think as OllamaChatRequest['think'];
   if (request.logprobs) {
     body.logprobs = true;
     if (request.top_logprobs != null) body.top_logprobs = request.top_logprobs;
@@ -151,29 +143,20 @@ function usageFrom(response: Pick<OllamaChatResponse, 'prompt_eval_count' | 'eva
 
 export function fromOllamaChat(response: OllamaChatResponse, id: string): ChatCompletion {
   const toolCalls = toolCallsFrom(response.message?.tool_calls).map(({ index: _index, ...call }) => call);
-  const message: ChatCompletion['choices'][number]['message'] & { reasoning_content?: string } = {
+  const message: Message = {
     role: 'assistant',
     content: response.message?.content || (toolCalls.length > 0 ? null : (response.message?.content ?? '')),
     refusal: null,
   };
   if (toolCalls.length > 0) message.tool_calls = toolCalls;
   if (response.message?.thinking) message.reasoning_content = response.message.thinking;
-  return attachTimings<ChatCompletion>({
+  return {
     id,
     object: 'chat.completion',
     created: createdSeconds(response.created_at),
     model: response.model,
     choices: [{ index: 0, message, logprobs: null, finish_reason: finishReason(response.done_reason, toolCalls.length > 0) }],
     usage: usageFrom(response),
-  }, timingsOf(response));
-}
-
-function timingsOf(response: Partial<OllamaChatResponse>): OllamaTimings {
-  return {
-    total_duration: response.total_duration,
-    load_duration: response.load_duration,
-    prompt_eval_duration: response.prompt_eval_duration,
-    eval_duration: response.eval_duration,
   };
 }
 
@@ -188,7 +171,7 @@ export function createOllamaChunkTranslator(id: string): (event: OllamaChatRespo
   return (event) => {
     created ||= createdSeconds(event.created_at);
     const base = { id, object: 'chat.completion.chunk' as const, created, model: event.model };
-    const delta: ChatCompletionChunk['choices'][number]['delta'] & { reasoning_content?: string } = {};
+    const delta: Delta = {};
     if (!sentRole) {
       delta.role = 'assistant';
       sentRole = true;
@@ -210,7 +193,7 @@ export function createOllamaChunkTranslator(id: string): (event: OllamaChatRespo
       ...base,
       choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason(event.done_reason, toolCallCount > 0) }],
     });
-    chunks.push(attachTimings<ChatCompletionChunk>({ ...base, choices: [], usage: usageFrom(event) }, timingsOf(event)));
+    chunks.push({ ...base, choices: [], usage: usageFrom(event) });
     return chunks;
   };
 }
@@ -229,18 +212,16 @@ export interface OllamaGenerateBody {
   stream?: boolean;
 }
 
-/** `/api/generate` passed through natively: prompt templating, raw mode and FIM `suffix` stay Ollama's own. */
-export function toOllamaGenerate(body: OllamaGenerateBody, deployment: DeploymentConfig): OllamaGenerateBody {
-  const out: OllamaGenerateBody = { ...body, model: deployment.model, options: { ...deployment.options, ...body.options } };
-  const keepAlive = body.keep_alive ?? deployment.keepAlive;
-  if (keepAlive !== undefined) out.keep_alive = keepAlive;
+/**
+ * A request in Ollama's own API (chat or generate) for an Ollama deployment: its model, and the
+ * deployment's `options` and `keep_alive` under the client's own. Everything else (templates, raw
+ * mode, fill-in-the-middle `suffix`, think, tools) stays as the client sent it.
+ */
+export function nativeBody(body: Record<string, unknown>, deployment: DeploymentConfig): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...body, model: deployment.model };
+  if (deployment.options || body.options) out.options = { ...deployment.options, ...(body.options as Record<string, unknown> | undefined) };
+  if (body.keep_alive === undefined && deployment.keepAlive !== undefined) out.keep_alive = deployment.keepAlive;
   return out;
-}
-
-/** A generate event seen as a chat event, so one translator serves both. */
-export function generateAsChat(event: { response?: string; thinking?: string } & Omit<Partial<OllamaChatResponse>, 'message'>): OllamaChatResponse {
-  const { response, thinking, ...rest } = event;
-  return { ...rest, message: { role: 'assistant', content: response ?? '', ...(thinking ? { thinking } : {}) } } as OllamaChatResponse;
 }
 
 export function toOllamaEmbed(request: EmbeddingRequest, deployment: DeploymentConfig): OllamaEmbedRequest {

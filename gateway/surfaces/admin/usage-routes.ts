@@ -3,19 +3,31 @@ import type { FastifyInstance } from 'fastify';
 import { Readable } from 'node:stream';
 import { GatewayError } from '../../errors';
 import { ClientKeyError } from '../../store/client-keys';
-import type { Granularity, GroupBy, UsageFilter } from '../../store/usage-log';
+import type { Granularity, GroupBy, UsageFilter } from '../../store/usage-types';
+import type { UsageLog } from '../../store/usage-log';
+import type { ResponseCache } from '../../store/response-cache';
+import type { ClientKeyStore } from '../../store/client-keys';
+import type { Config } from '../../config/schema';
 import { exportLines } from '../../usage/export';
 import { DEFAULT_CACHE_MAX_MIB } from '../../routing/cache-policy';
 
-export function registerUsageRoutes(app: FastifyInstance): void {
-  const log = () => app.switchyard.usageLog;
+export interface UsageRouteServices {
+  usageLog: UsageLog;
+  cache: ResponseCache;
+  keys: ClientKeyStore;
+  config: () => Config;
+  now: () => number;
+}
 
-  app.get('/admin/api/usage', async (request) => {
+export function usageRoutes(app: FastifyInstance, services: UsageRouteServices): void {
+  const log = () => services.usageLog;
+
+  app.get('/usage', async (request) => {
     const query = request.query as Record<string, string | undefined>;
     return log().list(filterFrom(query), { limit: Number(query.limit ?? 50), before: query.before });
   });
 
-  app.get('/admin/api/usage/rollups', async (request) => {
+  app.get('/usage/rollups', async (request) => {
     const query = request.query as Record<string, string | undefined>;
     const granularity = (query.granularity ?? 'hour') as Granularity;
     const groupBy = (query.groupBy ?? 'none') as GroupBy;
@@ -24,7 +36,7 @@ export function registerUsageRoutes(app: FastifyInstance): void {
     return { points: log().rollups(filterFrom(query), granularity, groupBy) };
   });
 
-  app.get('/admin/api/usage/export', async (request, reply) => {
+  app.get('/usage/export', async (request, reply) => {
     const query = request.query as Record<string, string | undefined>;
     const format = query.format === 'json' ? 'json' : 'csv';
     reply.header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8');
@@ -33,8 +45,8 @@ export function registerUsageRoutes(app: FastifyInstance): void {
   });
 
   /** Today at a glance, for the overview. */
-  app.get('/admin/api/overview', async () => {
-    const since = startOfToday(app.switchyard.now());
+  app.get('/overview', async () => {
+    const since = startOfToday(services.now());
     const [today] = log().rollups({ since }, 'day', 'none');
     const requests = today?.requests ?? 0;
     return {
@@ -50,16 +62,16 @@ export function registerUsageRoutes(app: FastifyInstance): void {
     };
   });
 
-  app.get('/admin/api/cache', async () => {
-    const settings = app.switchyard.config.current().settings?.cache;
-    return app.switchyard.cache.stats((settings?.maxMiB ?? DEFAULT_CACHE_MAX_MIB) * 1024 * 1024);
+  app.get('/cache', async () => {
+    const settings = services.config().settings?.cache;
+    return services.cache.stats((settings?.maxMiB ?? DEFAULT_CACHE_MAX_MIB) * 1024 * 1024);
   });
 
-  app.delete('/admin/api/cache', async () => ({ purged: app.switchyard.cache.purge() }));
+  app.delete('/cache', async () => ({ purged: services.cache.purge() }));
 
-  app.get('/admin/api/keys', async () => ({ keys: app.switchyard.keys.list() }));
+  app.get('/keys', async () => ({ keys: services.keys.list() }));
 
-  app.post('/admin/api/keys', async (request, reply) => {
+  app.post('/keys', async (request, reply) => {
     const body = (request.body ?? {}) as { name?: unknown; rateLimitPerMinute?: unknown; allowedRoutes?: unknown };
     if (typeof body.name !== 'string') throw new GatewayError('invalid_request', 'name is required', { param: 'name' });
     const rpm = body.rateLimitPerMinute;
@@ -67,7 +79,7 @@ export function registerUsageRoutes(app: FastifyInstance): void {
       throw new GatewayError('invalid_request', 'rateLimitPerMinute must be a whole number of at least 1', { param: 'rateLimitPerMinute' });
     }
     try {
-      const created = app.switchyard.keys.create(body.name, {
+      const created = services.keys.create(body.name, {
         rateLimitPerMinute: (rpm as number | undefined) ?? null,
         allowedRoutes: Array.isArray(body.allowedRoutes) && body.allowedRoutes.length > 0 ? (body.allowedRoutes as string[]) : null,
       });
@@ -78,8 +90,8 @@ export function registerUsageRoutes(app: FastifyInstance): void {
     }
   });
 
-  app.delete<{ Params: { name: string } }>('/admin/api/keys/:name', async (request) => {
-    if (!app.switchyard.keys.revoke(request.params.name)) throw new GatewayError('not_found', `No active key is named "${request.params.name}"`, { param: 'name' });
+  app.delete<{ Params: { name: string } }>('/keys/:name', async (request) => {
+    if (!services.keys.revoke(request.params.name)) throw new GatewayError('not_found', `No active key is named "${request.params.name}"`, { param: 'name' });
     return { revoked: request.params.name };
   });
 }

@@ -1,7 +1,8 @@
 /**
  * The OpenAI chat-completions shape is the gateway's canonical format (the field's lingua franca):
- * every inbound API translates to it and every provider adapter from it. Types come from the
- * official SDK, which is generated from OpenAI's OpenAPI spec.
+ * every surface translates to it and every provider adapter from it, unless a request passes
+ * through to an upstream that speaks its API natively. Types come from the official SDK, which is
+ * generated from OpenAI's OpenAPI spec (type-only imports: nothing of the SDK is loaded).
  */
 import { newCompletionId } from './ids';
 import type {
@@ -14,12 +15,6 @@ import type { CreateEmbeddingResponse, EmbeddingCreateParams } from 'openai/reso
 export type ChatRequest = ChatCompletionCreateParams;
 export type EmbeddingRequest = EmbeddingCreateParams;
 export type { ChatCompletion, ChatCompletionChunk, CreateEmbeddingResponse };
-
-export const SSE_DONE = 'data: [DONE]\n\n';
-
-export function sseData(payload: unknown): string {
-  return `data: ${JSON.stringify(payload)}\n\n`;
-}
 
 export function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);
@@ -65,29 +60,16 @@ export function hasFinishReason(chunk: ChatCompletionChunk): boolean {
   return chunk.choices.some((c) => c.finish_reason != null);
 }
 
-/** Embeddings travel as floats inside the gateway; base64 is little-endian float32, as OpenAI sends. */
-export function encodeEmbeddings(response: CreateEmbeddingResponse, format: 'float' | 'base64' | undefined): CreateEmbeddingResponse {
-  if (format !== 'base64') return response;
-  return {
-    ...response,
-    data: response.data.map((item) => {
-      const embedding = item.embedding as unknown;
-      if (typeof embedding === 'string') return item;
-      const floats = Float32Array.from(embedding as number[]);
-      return { ...item, embedding: Buffer.from(floats.buffer).toString('base64') as unknown as number[] };
-    }),
-  };
-}
-
-/** The inverse of `encodeEmbeddings`, for upstreams that answer in base64. */
+/** Embeddings travel as floats inside the gateway; an upstream may answer base64 (little-endian float32). */
 export function decodeEmbedding(value: number[] | string): number[] {
   if (typeof value !== 'string') return value;
   const bytes = Buffer.from(value, 'base64');
   return Array.from(new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4));
 }
 
-type Delta = ChatCompletionChunk['choices'][number]['delta'] & { reasoning_content?: string };
-type Message = ChatCompletion['choices'][number]['message'] & { reasoning_content?: string };
+/** A delta or message may carry reasoning (DeepSeek's and Ollama's thinking) beside the content. */
+export type Delta = ChatCompletionChunk['choices'][number]['delta'] & { reasoning_content?: string };
+export type Message = ChatCompletion['choices'][number]['message'] & { reasoning_content?: string };
 
 /** A whole completion from the chunks of a complete stream (content, reasoning, tool-call fragments, usage). */
 export function completionFromChunks(chunks: readonly ChatCompletionChunk[]): ChatCompletion {
@@ -143,4 +125,21 @@ export function chunksFromCompletion(completion: ChatCompletion): ChatCompletion
   chunks.push(chunk({}, choice?.finish_reason ?? 'stop'));
   if (completion.usage) chunks.push({ ...base, choices: [], usage: completion.usage });
   return chunks;
+}
+
+/** The visible text of a chunk (content deltas), as a client of any API would see it. */
+export function chunkText(chunk: ChatCompletionChunk): string {
+  let text = '';
+  for (const choice of chunk.choices) if (choice.delta?.content) text += choice.delta.content;
+  return text;
+}
+
+/** The text of a whole completion. */
+export function completionText(completion: ChatCompletion): string {
+  return completion.choices.map((c) => c.message?.content ?? '').join('');
+}
+
+/** Upstream token counts in the gateway's own terms, when the answer carries them. */
+export function tokensOf(usage: { prompt_tokens?: number; completion_tokens?: number } | null | undefined): { input: number; output: number } | undefined {
+  return usage && typeof usage.prompt_tokens === 'number' ? { input: usage.prompt_tokens, output: usage.completion_tokens ?? 0 } : undefined;
 }

@@ -8,10 +8,12 @@ import { validateConfig } from '../../config/validate';
 import { GatewayError } from '../../errors';
 import { createProviderSet } from '../../providers/registry';
 import type { ProviderAdapter } from '../../providers/types';
+import type { Secrets } from '../../config/secrets';
+import type { Catalog } from '../../routing/catalog';
 
 const TEST_TIMEOUT_MS = 8_000;
 
-export function registerProviderTools(app: FastifyInstance): void {
+export function providerTools(app: FastifyInstance, { catalog, secrets }: { catalog: () => Catalog; secrets: Secrets }): void {
   const probe = async (adapter: ProviderAdapter) => {
     if (adapter.unavailableReason) return { ok: false, latencyMs: null, error: `Provider ${adapter.config.name} cannot be used: ${adapter.unavailableReason}`, models: [], version: null };
     const started = performance.now();
@@ -24,24 +26,24 @@ export function registerProviderTools(app: FastifyInstance): void {
   };
 
   const saved = (name: string) => {
-    const adapter = app.switchyard.catalog().providers.get(name);
+    const adapter = catalog().providers.get(name);
     if (!adapter) throw new GatewayError('not_found', `There is no provider named "${name}"`, { param: 'name' });
     return adapter;
   };
 
-  app.post<{ Params: { name: string } }>('/admin/api/providers/:name/test', async (request) => probe(saved(request.params.name)));
+  app.post<{ Params: { name: string } }>('/providers/:name/test', async (request) => probe(saved(request.params.name)));
 
-  app.get<{ Params: { name: string } }>('/admin/api/providers/:name/models', async (request) => {
+  app.get<{ Params: { name: string } }>('/providers/:name/models', async (request) => {
     const result = await probe(saved(request.params.name));
     return { models: result.models, error: result.error };
   });
 
   /** Tests a provider as typed in a form, before it is saved. */
-  app.post('/admin/api/providers/test', async (request, reply) => {
+  app.post('/providers/test', async (request, reply) => {
     const provider = request.body as ProviderConfig;
     const check = validateConfig({ version: 1, providers: [provider], deployments: [], routes: [] });
     if (!check.ok) return reply.code(400).send({ error: { message: check.errors[0]?.message, type: 'invalid_request_error', param: check.errors[0]?.path ?? null, code: 'invalid_config' }, errors: check.errors });
-    const { adapters } = createProviderSet([provider], app.switchyard.secrets);
+    const { adapters } = createProviderSet([provider], secrets);
     const adapter = adapters.get(provider.name) as ProviderAdapter;
     try {
       return await probe(adapter);

@@ -9,14 +9,23 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { addItem, diffConfigs, EditError, removeItem, reorderRoute, replaceItem, replaceSettings } from '../../config/edit';
 import type { Config, ProviderConfig, Settings } from '../../config/schema';
 import { GatewayError } from '../../errors';
-import { validateConfig, type ConfigIssue } from '../../config/validate';
+import { validateConfig, type ConfigIssue, type ValidationResult } from '../../config/validate';
+import type { Secrets } from '../../config/secrets';
 import { weekSchedule } from '../../routing/schedule';
 
 type Entity = 'providers' | 'deployments' | 'routes';
 const ENTITIES: Entity[] = ['providers', 'deployments', 'routes'];
 
-export function registerConfigRoutes(app: FastifyInstance): void {
-  const services = () => app.switchyard;
+export interface ConfigRouteServices {
+  config: { current(): Config; apply(next: unknown, source: string): ValidationResult };
+  secrets: Secrets;
+  /** Zone of deployments that name none. */
+  defaultTimeZone: () => string;
+  server(): { host: string; port: number; exposed: boolean };
+  now: () => number;
+}
+
+export function configRoutes(app: FastifyInstance, services: ConfigRouteServices): void {
 
   /** Applies an edit or answers with field errors; returns the applied config. */
   const apply = (reply: FastifyReply, next: Config | (() => Config), focus?: { list: Entity; name: string }): Config | undefined => {
@@ -30,7 +39,7 @@ export function registerConfigRoutes(app: FastifyInstance): void {
       }
       throw error;
     }
-    const result = services().config.apply(candidate, 'admin api');
+    const result = services.config.apply(candidate, 'admin api');
     if (!result.ok) {
       const index = focus ? (candidate[focus.list] as { name: string }[]).findIndex((item) => item.name === focus.name) : -1;
       const prefix = focus && index >= 0 ? `${focus.list}[${index}].` : undefined;
@@ -44,47 +53,47 @@ export function registerConfigRoutes(app: FastifyInstance): void {
   const view = (list: Entity, item: unknown) => (list === 'providers' ? providerView(item as ProviderConfig) : item);
   const providerView = (provider: ProviderConfig) => {
     const { apiKey, ...rest } = provider;
-    const value = apiKey ? services().secrets.resolve(apiKey) : undefined;
+    const value = apiKey ? services.secrets.resolve(apiKey) : undefined;
     return { ...rest, apiKey: { reference: apiKey ?? null, set: value !== undefined, last4: value ? value.slice(-4) : null } };
   };
 
   for (const list of ENTITIES) {
-    app.get(`/admin/api/${list}`, async () => ({ [list]: (services().config.current()[list] as unknown[]).map((item) => view(list, item)) }));
+    app.get(`/${list}`, async () => ({ [list]: (services.config.current()[list] as unknown[]).map((item) => view(list, item)) }));
 
-    app.post(`/admin/api/${list}`, async (request, reply) => {
+    app.post(`/${list}`, async (request, reply) => {
       const item = list === 'providers' ? withKey(request.body, undefined) : entityBody(request.body);
-      const applied = apply(reply, () => addItem(services().config.current(), list, item as never), { list, name: item.name });
+      const applied = apply(reply, () => addItem(services.config.current(), list, item as never), { list, name: item.name });
       if (applied) return reply.code(201).send(view(list, find(applied, list, item.name)));
       return reply;
     });
 
-    app.put<{ Params: { name: string } }>(`/admin/api/${list}/:name`, async (request, reply) => {
-      const current = services().config.current();
+    app.put<{ Params: { name: string } }>(`/${list}/:name`, async (request, reply) => {
+      const current = services.config.current();
       const existing = (current[list] as { name: string }[]).find((i) => i.name === request.params.name) as ProviderConfig | undefined;
       const item = list === 'providers' ? withKey(request.body, existing?.apiKey) : entityBody(request.body);
       const applied = apply(reply, () => replaceItem(current, list, request.params.name, item as never), { list, name: item.name });
       return applied ? view(list, find(applied, list, item.name)) : reply;
     });
 
-    app.delete<{ Params: { name: string } }>(`/admin/api/${list}/:name`, async (request, reply) => {
-      const applied = apply(reply, () => removeItem(services().config.current(), list, request.params.name));
+    app.delete<{ Params: { name: string } }>(`/${list}/:name`, async (request, reply) => {
+      const applied = apply(reply, () => removeItem(services.config.current(), list, request.params.name));
       return applied ? { deleted: request.params.name } : reply;
     });
   }
 
-  app.put<{ Params: { name: string } }>('/admin/api/routes/:name/order', async (request, reply) => {
+  app.put<{ Params: { name: string } }>('/routes/:name/order', async (request, reply) => {
     const order = (request.body as { deployments?: unknown })?.deployments;
     if (!Array.isArray(order) || !order.every((d) => typeof d === 'string')) {
       return reply.code(400).send(fieldErrors('deployments must be a list of deployment names', [{ path: 'deployments', message: 'must be a list of deployment names' }]));
     }
-    const applied = apply(reply, () => reorderRoute(services().config.current(), request.params.name, order as string[]), { list: 'routes', name: request.params.name });
+    const applied = apply(reply, () => reorderRoute(services.config.current(), request.params.name, order as string[]), { list: 'routes', name: request.params.name });
     return applied ? find(applied, 'routes', request.params.name) : reply;
   });
 
   /** The week grid and "blocked now, usable again at..." for windows being edited (nothing is saved). */
-  app.post('/admin/api/schedule/preview', async (request, reply) => {
+  app.post('/schedule/preview', async (request, reply) => {
     const body = (request.body ?? {}) as { timeZone?: string; timeWindows?: unknown };
-    const zone = body.timeZone || services().catalog().defaultTimeZone;
+    const zone = body.timeZone || services.defaultTimeZone();
     const probe = validateConfig({
       version: 1,
       providers: [{ name: 'p', kind: 'openai', baseUrl: 'http://127.0.0.1' }],
@@ -95,37 +104,37 @@ export function registerConfigRoutes(app: FastifyInstance): void {
       const errors = probe.errors.map((e) => ({ ...e, field: e.path.replace(/^deployments\[0\]\./, '') }));
       return reply.code(400).send(fieldErrors(errors[0]?.message ?? 'invalid', errors));
     }
-    return weekSchedule(probe.config.deployments[0]?.timeWindows, zone, services().now());
+    return weekSchedule(probe.config.deployments[0]?.timeWindows, zone, services.now());
   });
 
-  app.get('/admin/api/settings', async () => {
-    const { config, server, secrets } = services();
+  app.get('/settings', async () => {
+    const { config, server, secrets } = services;
     return { settings: config.current().settings ?? {}, server: server(), secrets: secrets.describe?.() ?? { backend: 'environment', protected: true, canStore: false } };
   });
 
-  app.put('/admin/api/settings', async (request, reply) => {
+  app.put('/settings', async (request, reply) => {
     const settings = (request.body as { settings?: unknown })?.settings;
     if (!settings || typeof settings !== 'object') return reply.code(400).send(fieldErrors('settings must be an object', [{ path: 'settings', message: 'must be an object' }]));
-    const applied = apply(reply, () => replaceSettings(services().config.current(), settings as Settings));
+    const applied = apply(reply, () => replaceSettings(services.config.current(), settings as Settings));
     return applied ? { settings: applied.settings ?? {} } : reply;
   });
 
-  app.get('/admin/api/config', async (_request, reply) => {
+  app.get('/config', async (_request, reply) => {
     reply.header('content-disposition', 'attachment; filename="switchyard-config.json"');
-    return services().config.current();
+    return services.config.current();
   });
 
-  app.post('/admin/api/config/preview', async (request) => {
+  app.post('/config/preview', async (request) => {
     const result = validateConfig((request.body as { config?: unknown })?.config);
     return {
       valid: result.ok,
       errors: result.ok ? [] : result.errors,
       warnings: result.warnings,
-      changes: result.ok ? diffConfigs(services().config.current(), result.config) : [],
+      changes: result.ok ? diffConfigs(services.config.current(), result.config) : [],
     };
   });
 
-  app.post('/admin/api/config/import', async (request, reply) => {
+  app.post('/config/import', async (request, reply) => {
     const applied = apply(reply, (request.body as { config?: Config })?.config as Config);
     return applied ? { applied: true, config: applied } : reply;
   });
@@ -135,7 +144,7 @@ export function registerConfigRoutes(app: FastifyInstance): void {
     const { apiKeyValue, apiKey, ...rest } = entityBody(body) as ProviderConfig & { apiKeyValue?: unknown; apiKey?: unknown };
     const provider = rest as ProviderConfig;
     if (typeof apiKeyValue === 'string' && apiKeyValue !== '') {
-      const store = services().secrets.store;
+      const store = services.secrets.store;
       if (!store) {
         throw new GatewayError(
           'invalid_request',

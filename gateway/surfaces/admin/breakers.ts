@@ -1,18 +1,18 @@
 /** Circuit breakers by hand: read every deployment's state, or close one after fixing it. */
 import type { FastifyInstance } from 'fastify';
 import { GatewayError } from '../../errors';
+import type { BreakerBoard } from '../../routing/breaker-board';
+import type { Catalog } from '../../routing/catalog';
 
-export function registerBreakerRoutes(app: FastifyInstance): void {
-  app.get('/admin/api/breakers', async () => {
-    const { catalog, breakers } = app.switchyard;
+export function breakerRoutes(app: FastifyInstance, { catalog, breakers }: { catalog: () => Catalog; breakers: BreakerBoard }): void {
+  app.get('/breakers', async () => {
     return {
       breakers: catalog().config.deployments.map((d) => ({ deployment: d.name, ...breakers.snapshot(d.name) })),
       transitions: breakers.transitions(),
     };
   });
 
-  app.post<{ Params: { deployment: string } }>('/admin/api/breakers/:deployment/reset', async (request) => {
-    const { breakers } = app.switchyard;
+  app.post<{ Params: { deployment: string } }>('/breakers/:deployment/reset', async (request) => {
     if (!breakers.reset(request.params.deployment)) {
       throw new GatewayError('not_found', `No deployment is named "${request.params.deployment}"`, { param: 'deployment' });
     }

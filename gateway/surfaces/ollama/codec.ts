@@ -1,38 +1,16 @@
 /**
- * The Ollama-compatible front door, pure: Ollama-native requests (as Continue, Cline, Open WebUI
- * and the `ollama` client send them) to the canonical chat shape, and canonical answers back to
- * Ollama's `/api/chat`, `/api/generate` and `/api/embed` shapes, streamed as NDJSON lines.
+ * The Ollama-compatible front door's codec, pure: Ollama-native requests (as Continue, Cline, Open
+ * WebUI and the `ollama` client send them) to the canonical chat shape for upstreams that are not
+ * Ollama, and canonical answers back to Ollama's `/api/chat`, `/api/generate` and `/api/embed`
+ * shapes, streamed as NDJSON lines. Requests for Ollama upstreams pass through; their lines only
+ * get the client's model name back.
  */
-import { newToolCallId } from './ids';
-import type { OllamaGenerateBody } from './ollama';
-import type { ChatCompletion, ChatCompletionChunk, ChatRequest, CreateEmbeddingResponse } from './openai';
+import type { ChatCompletion, ChatCompletionChunk, ChatRequest, CreateEmbeddingResponse, Delta, Message } from '../../wire/canonical';
+import { newToolCallId } from '../../wire/ids';
+import type { OllamaGenerateBody } from '../../wire/ollama';
 
 type ChatMessage = ChatRequest['messages'][number];
 type ToolCall = { id: string; type: 'function'; function: { name: string; arguments: string } };
-
-/** Ollama-only request settings that have no OpenAI equivalent; Ollama upstreams receive them as sent. */
-export interface NativeOllama {
-  options?: Record<string, unknown>;
-  keep_alive?: string | number;
-  think?: boolean | string;
-}
-
-/** The timing fields of Ollama's final object, carried beside a canonical answer from an Ollama upstream. */
-export interface OllamaTimings {
-  total_duration?: number;
-  load_duration?: number;
-  prompt_eval_duration?: number;
-  eval_duration?: number;
-}
-
-/** Non-enumerable, so OpenAI-shaped JSON never shows it. */
-export const OLLAMA_TIMINGS = Symbol('ollama timings');
-export type WithTimings<T> = T & { [OLLAMA_TIMINGS]?: OllamaTimings };
-
-export function attachTimings<T extends object>(target: T, timings: OllamaTimings): T {
-  Object.defineProperty(target, OLLAMA_TIMINGS, { value: timings, enumerable: false });
-  return target;
-}
 
 export interface OllamaChatIn {
   model: string;
@@ -45,8 +23,7 @@ export interface OllamaChatIn {
   think?: boolean | string;
 }
 
-
-export function chatFromOllama(body: OllamaChatIn): { request: ChatRequest; native: NativeOllama } {
+export function chatFromOllama(body: OllamaChatIn): ChatRequest {
   const callIds = new Map<string, string[]>();
   const messages = (body.messages ?? []).map((m): ChatMessage => {
     if (m.role === 'assistant') {
@@ -69,7 +46,7 @@ export function chatFromOllama(body: OllamaChatIn): { request: ChatRequest; nati
   });
   const request: ChatRequest = { model: body.model, messages, ...openAIParams(body.options, body.format) };
   if (body.tools?.length) request.tools = body.tools as ChatRequest['tools'];
-  return { request, native: native(body) };
+  return request;
 }
 
 /**
@@ -77,7 +54,7 @@ export function chatFromOllama(body: OllamaChatIn): { request: ChatRequest; nati
  * A `suffix` (fill-in-the-middle, editor autocomplete) becomes an explicit instruction, so a chat
  * model in the cloud can stand in for a local FIM model.
  */
-export function chatFromGenerate(body: OllamaGenerateBody): { request: ChatRequest; native: NativeOllama } {
+export function chatFromGenerate(body: OllamaGenerateBody): ChatRequest {
   const messages: ChatMessage[] = [];
   if (body.suffix !== undefined && body.suffix !== '') {
     messages.push({ role: 'system', content: 'You complete code. Reply with only the text that belongs between <prefix> and <suffix>, with no explanation and no code fences.' });
@@ -91,15 +68,7 @@ export function chatFromGenerate(body: OllamaGenerateBody): { request: ChatReque
         : { role: 'user', content: text },
     );
   }
-  return { request: { model: body.model, messages, ...openAIParams(body.options, body.format) }, native: native(body) };
-}
-
-function native(body: { options?: Record<string, unknown>; keep_alive?: string | number; think?: boolean | string }): NativeOllama {
-  const out: NativeOllama = {};
-  if (body.options) out.options = body.options;
-  if (body.keep_alive !== undefined) out.keep_alive = body.keep_alive;
-  if (body.think !== undefined) out.think = body.think;
-  return out;
+  return { model: body.model, messages, ...openAIParams(body.options, body.format) };
 }
 
 function openAIParams(options: Record<string, unknown> | undefined, format: unknown): Partial<ChatRequest> {
@@ -133,17 +102,17 @@ export interface FinalCounts {
   eval_duration: number;
 }
 
-/** The counts and durations of Ollama's final object: the upstream's own when it was an Ollama, measured otherwise. */
-export function finalCounts(usage: ChatCompletion['usage'] | null | undefined, finish: string | null | undefined, timings: OllamaTimings | undefined, elapsedNs: number, firstTokenNs: number): FinalCounts {
-  const promptEval = timings?.prompt_eval_duration ?? Math.max(0, firstTokenNs);
+/** The counts and durations of Ollama's final object for a translated answer: counts from its usage, durations measured here. */
+export function finalCounts(usage: ChatCompletion['usage'] | null | undefined, finish: string | null | undefined, elapsedNs: number, firstTokenNs: number): FinalCounts {
+  const promptEval = Math.max(0, firstTokenNs);
   return {
     done_reason: finish === 'length' ? 'length' : 'stop',
-    total_duration: timings?.total_duration ?? elapsedNs,
-    load_duration: timings?.load_duration ?? 0,
+    total_duration: elapsedNs,
+    load_duration: 0,
     prompt_eval_count: usage?.prompt_tokens ?? 0,
     prompt_eval_duration: promptEval,
     eval_count: usage?.completion_tokens ?? 0,
-    eval_duration: timings?.eval_duration ?? Math.max(0, elapsedNs - promptEval),
+    eval_duration: Math.max(0, elapsedNs - promptEval),
   };
 }
 
@@ -160,9 +129,9 @@ function parseObject(text: string | undefined): Record<string, unknown> {
   }
 }
 
-export function ollamaChatResponse(completion: WithTimings<ChatCompletion>, model: string, elapsedNs: number) {
+export function ollamaChatResponse(completion: ChatCompletion, model: string, elapsedNs: number) {
   const choice = completion.choices[0];
-  const message = choice?.message as (ChatCompletion['choices'][number]['message'] & { reasoning_content?: string }) | undefined;
+  const message = choice?.message as Message | undefined;
   const toolCalls = ollamaToolCalls(message?.tool_calls as never);
   return {
     model,
@@ -174,20 +143,20 @@ export function ollamaChatResponse(completion: WithTimings<ChatCompletion>, mode
       ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
     },
     done: true,
-    ...finalCounts(completion.usage, choice?.finish_reason, completion[OLLAMA_TIMINGS], elapsedNs, elapsedNs),
+    ...finalCounts(completion.usage, choice?.finish_reason, elapsedNs, elapsedNs),
   };
 }
 
-export function ollamaGenerateResponse(completion: WithTimings<ChatCompletion>, model: string, elapsedNs: number) {
+export function ollamaGenerateResponse(completion: ChatCompletion, model: string, elapsedNs: number) {
   const choice = completion.choices[0];
-  const message = choice?.message as (ChatCompletion['choices'][number]['message'] & { reasoning_content?: string }) | undefined;
+  const message = choice?.message as Message | undefined;
   return {
     model,
     created_at: new Date().toISOString(),
     response: message?.content ?? '',
     ...(message?.reasoning_content ? { thinking: message.reasoning_content } : {}),
     done: true,
-    ...finalCounts(completion.usage, choice?.finish_reason, completion[OLLAMA_TIMINGS], elapsedNs, elapsedNs),
+    ...finalCounts(completion.usage, choice?.finish_reason, elapsedNs, elapsedNs),
   };
 }
 
@@ -200,19 +169,17 @@ export function createOllamaLineWriter(kind: 'chat' | 'generate', model: string)
   const calls = new Map<number, { name: string; arguments: string }>();
   let finish: string | null = null;
   let usage: ChatCompletion['usage'] | null = null;
-  let timings: OllamaTimings | undefined;
   const line = (fields: { content?: string; thinking?: string; tool_calls?: ReturnType<typeof ollamaToolCalls> }) => {
     const created_at = new Date().toISOString();
     if (kind === 'generate') return { model, created_at, response: fields.content ?? '', ...(fields.thinking ? { thinking: fields.thinking } : {}), done: false };
     return { model, created_at, message: { role: 'assistant', content: fields.content ?? '', ...(fields.thinking ? { thinking: fields.thinking } : {}), ...(fields.tool_calls ? { tool_calls: fields.tool_calls } : {}) }, done: false };
   };
   return {
-    lines(chunk: WithTimings<ChatCompletionChunk>): object[] {
+    lines(chunk: ChatCompletionChunk): object[] {
       if (chunk.usage) usage = chunk.usage;
-      if (chunk[OLLAMA_TIMINGS]) timings = chunk[OLLAMA_TIMINGS];
       const out: object[] = [];
       for (const choice of chunk.choices) {
-        const delta = choice.delta as ChatCompletionChunk['choices'][number]['delta'] & { reasoning_content?: string };
+        const delta = choice.delta as Delta;
         for (const call of delta.tool_calls ?? []) {
           const entry = calls.get(call.index) ?? { name: '', arguments: '' };
           entry.name += call.function?.name ?? '';
@@ -230,7 +197,7 @@ export function createOllamaLineWriter(kind: 'chat' | 'generate', model: string)
         out.push(line({ tool_calls: ollamaToolCalls([...calls.values()].map((c) => ({ function: c }))) }));
       }
       const last = kind === 'generate' ? { model, created_at: new Date().toISOString(), response: '', done: true } : { model, created_at: new Date().toISOString(), message: { role: 'assistant', content: '' }, done: true };
-      out.push({ ...last, ...finalCounts(usage, finish, timings, elapsedNs, firstTokenNs) });
+      out.push({ ...last, ...finalCounts(usage, finish, elapsedNs, firstTokenNs) });
       return out;
     },
   };
@@ -244,4 +211,55 @@ export function ollamaEmbedResponse(result: CreateEmbeddingResponse, model: stri
     load_duration: 0,
     prompt_eval_count: result.usage?.prompt_tokens ?? 0,
   };
+}
+
+/** An Ollama answer (a line or a whole object) as the client asked for it: under the model name it sent. */
+export function asClientModel(line: Record<string, unknown>, model: string): Record<string, unknown> {
+  return line.model === model ? line : { ...line, model };
+}
+
+/** The text of an Ollama line or answer (chat's message content, or generate's response). */
+export function ollamaText(line: Record<string, unknown>): string {
+  const message = line.message as { content?: unknown } | undefined;
+  const text = message ? message.content : line.response;
+  return typeof text === 'string' ? text : '';
+}
+
+/** The upstream's counts from Ollama's final object. */
+export function ollamaTokens(line: Record<string, unknown>): { input: number; output: number } | undefined {
+  if (line.done !== true || typeof line.prompt_eval_count !== 'number') return undefined;
+  return { input: line.prompt_eval_count, output: typeof line.eval_count === 'number' ? line.eval_count : 0 };
+}
+
+/** A whole answer from a stream's lines (text, thinking and tool calls gathered; the final line's counts). */
+export function wholeFromLines(lines: readonly Record<string, unknown>[]): Record<string, unknown> {
+  const final = lines.at(-1) ?? {};
+  let content = '';
+  let thinking = '';
+  const toolCalls: unknown[] = [];
+  for (const line of lines) {
+    content += ollamaText(line);
+    const source = (line.message ?? line) as { thinking?: unknown; tool_calls?: unknown };
+    if (typeof source.thinking === 'string') thinking += source.thinking;
+    if (Array.isArray(source.tool_calls)) toolCalls.push(...source.tool_calls);
+  }
+  const extra = { ...(thinking ? { thinking } : {}), ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}) };
+  if ('message' in final) return { ...final, message: { role: 'assistant', content, ...extra } };
+  return { ...final, response: content, ...(thinking ? { thinking } : {}) };
+}
+
+/** The lines a stream of a whole answer would have had: its content in one line, then the final object. */
+export function linesFromWhole(whole: Record<string, unknown>): Record<string, unknown>[] {
+  const { message, response, thinking, ...rest } = whole as Record<string, unknown> & { message?: Record<string, unknown> };
+  const base = { model: rest.model, created_at: rest.created_at, done: false };
+  if (message) {
+    return [
+      { ...base, message },
+      { ...rest, message: { role: 'assistant', content: '' } },
+    ];
+  }
+  return [
+    { ...base, response, ...(thinking ? { thinking } : {}) },
+    { ...rest, response: '' },
+  ];
 }

@@ -1,14 +1,16 @@
 /**
  * Serves the built UI (out/renderer) from the gateway's own origin, so the browser and the desktop
- * window talk to the admin API without CORS. `/` also redeems a login link. Client-side routes fall
- * back to index.html.
+ * window talk to the admin API without CORS. `/` also redeems a login link. The UI's own pages
+ * serve index.html (client-side routes); anything else is a 404.
  */
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { GatewayError } from '../errors';
-import { redeemLoginLink } from './admin/session';
+import { GatewayError } from '../../errors';
+import { requestIdPlugin } from '../../http/request-id';
+import type { AdminSessions } from '../../store/admin-sessions';
+import { redeemLoginLink } from '../admin/session';
 
 /** The UI loads only from its own origin; no frames, no plugins, no inline scripts. */
 export const UI_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
@@ -16,13 +18,21 @@ export const UI_CSP = "default-src 'self'; script-src 'self'; style-src 'self' '
 /** The UI's own pages; anything else that is not a file or an API is a 404. */
 export const UI_PAGES = ['overview', 'routes', 'providers', 'playground', 'usage', 'settings'];
 
-export async function registerUi(app: FastifyInstance, options: { uiDir: string | undefined; port: () => number }): Promise<void> {
+export interface UiOptions {
+  /** The built UI (out/renderer); absent or unbuilt, pages say how to build it. */
+  uiDir: string | undefined;
+  port: () => number;
+  sessions: AdminSessions;
+}
+
+export async function uiSurface(app: FastifyInstance, options: UiOptions): Promise<void> {
+  await app.register(requestIdPlugin);
   const built = options.uiDir !== undefined && existsSync(join(options.uiDir, 'index.html'));
   if (built) {
     await app.register(fastifyStatic, { root: options.uiDir as string, index: false, wildcard: false, serve: true, cacheControl: true, maxAge: '1h' });
   }
   const page = async (request: FastifyRequest, reply: FastifyReply) => {
-    if (redeemLoginLink(app, request, reply, options.port())) return reply;
+    if (redeemLoginLink(options.sessions, request, reply, options.port())) return reply;
     reply.header('cache-control', 'no-store');
     reply.header('content-security-policy', UI_CSP);
     reply.header('x-frame-options', 'DENY');

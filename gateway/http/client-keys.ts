@@ -1,0 +1,88 @@
+/**
+ * Client keys on a model surface. By default any bearer token is accepted on loopback (tools insist
+ * on sending one) and attributed to "anonymous", or to the key's name when it is a known key. When
+ * keys are required (a setting, forced on beyond loopback) a request without a valid key gets 401.
+ * Per-key rate limits answer 429 with Retry-After; per-key route lists answer 403 for other models.
+ * Registered inside each model surface, so its hooks run for that surface's routes only.
+ */
+import type { FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { GatewayError } from '../errors';
+import type { ClientKey, ClientKeyStore } from '../store/client-keys';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    clientKey?: ClientKey;
+  }
+}
+
+export interface ClientKeysOptions {
+  keys: ClientKeyStore;
+  /** Whether a valid key is required now (the setting, or a server bound beyond loopback). */
+  required(): boolean;
+  now: () => number;
+}
+
+/** Token buckets are shared by every surface: a key's limit is per key, not per front door. */
+const bucketsByStore = new WeakMap<ClientKeyStore, Map<string, Bucket>>();
+
+interface Bucket {
+  tokens: number;
+  at: number;
+}
+
+export const clientKeysPlugin = fp<ClientKeysOptions>(
+  async (app, options) => {
+    let buckets = bucketsByStore.get(options.keys);
+    if (!buckets) bucketsByStore.set(options.keys, (buckets = new Map()));
+    const shared = buckets;
+
+    app.addHook('onRequest', async (request) => {
+      const token = tokenOf(request);
+      const key = token ? options.keys.verify(token) : undefined;
+      if (!key && options.required()) {
+        throw new GatewayError('invalid_api_key', token ? 'The client key is not valid (unknown or revoked)' : 'A client key is required: send it as "Authorization: Bearer <key>"');
+      }
+      if (!key) return;
+      request.clientKey = key;
+      if (request.usage) request.usage.clientKey = key.name;
+      if (key.rateLimitPerMinute) {
+        const wait = take(shared, key.name, key.rateLimitPerMinute, options.now());
+        if (wait > 0) {
+          throw new GatewayError('client_rate_limited', `Client key "${key.name}" is limited to ${key.rateLimitPerMinute} requests per minute`, {
+            retryAfterSeconds: Math.max(1, Math.ceil(wait / 1000)),
+          });
+        }
+      }
+    });
+
+    app.addHook('preValidation', async (request) => {
+      const allowed = request.clientKey?.allowedRoutes;
+      const model = (request.body as { model?: unknown } | undefined)?.model;
+      if (!allowed || typeof model !== 'string' || allowed.includes(model)) return;
+      throw new GatewayError('model_not_allowed', `Client key "${request.clientKey?.name}" may use only ${allowed.join(', ')}`, { param: 'model' });
+    });
+  },
+  { name: 'switchyard-client-keys' },
+);
+
+/** `Authorization: Bearer <key>` (OpenAI, Ollama, Claude Code's auth token) or `x-api-key` (Anthropic's SDK). */
+function tokenOf(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (header?.toLowerCase().startsWith('bearer ')) return header.slice(7).trim() || undefined;
+  const apiKey = request.headers['x-api-key'];
+  return typeof apiKey === 'string' && apiKey ? apiKey : undefined;
+}
+
+/** Token bucket per key: `perMinute` capacity, refilled continuously. Returns ms to wait, 0 if admitted. */
+function take(buckets: Map<string, Bucket>, name: string, perMinute: number, now: number): number {
+  const bucket = buckets.get(name) ?? { tokens: perMinute, at: now };
+  bucket.tokens = Math.min(perMinute, bucket.tokens + ((now - bucket.at) * perMinute) / 60_000);
+  bucket.at = now;
+  buckets.set(name, bucket);
+  if (bucket.tokens >= 1) {
+    bucket.tokens -= 1;
+    return 0;
+  }
+  return ((1 - bucket.tokens) * 60_000) / perMinute;
+}

@@ -1,0 +1,46 @@
+/**
+ * What every model surface (a front door that routes requests to models) registers inside its own
+ * encapsulated plugin: the usage row, the request id headers, client keys, and an error handler that
+ * writes the surface's own wire error shape. Nothing here is a root hook: a surface's hooks run for
+ * its routes and no other's.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isGatewayError } from '../errors';
+import { ExecutionError } from '../routing/execute';
+import type { UsageRecorder } from '../usage/recorder';
+import { clientKeysPlugin, type ClientKeysOptions } from './client-keys';
+import { requestIdPlugin } from './request-id';
+import { usageRowPlugin } from './usage-row';
+import { toWireError, type WireError } from './wire-errors';
+
+export interface ModelSurfaceServices {
+  recorder: UsageRecorder;
+  keys: ClientKeysOptions;
+}
+
+/** A wire's error body for an error (the HTTP status and Retry-After are set apart). */
+export type ErrorShape = (wire: WireError, request: FastifyRequest) => unknown;
+
+export async function registerModelSurface(app: FastifyInstance, services: ModelSurfaceServices, shape: ErrorShape): Promise<void> {
+  await app.register(usageRowPlugin, { recorder: services.recorder });
+  await app.register(requestIdPlugin);
+  await app.register(clientKeysPlugin, services.keys);
+  app.setErrorHandler(errorHandler(shape));
+}
+
+/** Records the failure on the usage row, logs what the client must not see, and answers in `shape`. */
+export function errorHandler(shape: ErrorShape) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const wire = toWireError(error);
+    if (error instanceof ExecutionError) reply.header('x-switchyard-attempts', String(error.attempts.length));
+    // Routing failures carry their own failure class; anything else is logged under its wire code.
+    request.usage?.failed(error, error instanceof ExecutionError ? undefined : (wire.code ?? undefined));
+    if (wire.status >= 500 && !isGatewayError(error)) request.log.error({ err: error }, 'unhandled error');
+    sendError(request, reply, wire, shape);
+  };
+}
+
+export function sendError(request: FastifyRequest, reply: FastifyReply, wire: WireError, shape: ErrorShape): FastifyReply {
+  if (wire.retryAfterSeconds !== undefined) reply.header('retry-after', String(wire.retryAfterSeconds));
+  return reply.code(wire.status).send(shape(wire, request));
+}

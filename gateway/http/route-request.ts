@@ -1,0 +1,16 @@
+/** What every model endpoint hands the router from its HTTP request: abort signal, preference, cache directive. */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ModelType } from '../routing/plan';
+import type { RouteRequest } from '../routing/router';
+import { clientAbortSignal } from './client-abort';
+
+export function routeRequest(request: FastifyRequest, reply: FastifyReply, what: { model: string; type: ModelType; api: string }, extra: Partial<RouteRequest> = {}): RouteRequest {
+  const prefer = request.headers['x-switchyard-prefer'];
+  return {
+    ...what,
+    signal: clientAbortSignal(reply),
+    prefer: Array.isArray(prefer) ? prefer[0] : prefer,
+    cacheControl: request.headers['cache-control'],
+    ...extra,
+  };
+}

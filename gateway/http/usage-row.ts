@@ -1,0 +1,54 @@
+/**
+ * Ties each model request to its usage row: begun on arrival, told the body, and committed just
+ * before the response is written (onSend), so a row exists for every answer a client received.
+ * Streams commit in the stream writer before their last bytes; a client that leaves early commits
+ * as client_closed. Only routes that name a usage `endpoint` in their config get rows.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Execution } from '../routing/execute';
+import type { RequestUsage, UsageRecorder } from '../usage/recorder';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    usage?: RequestUsage;
+  }
+  interface FastifyContextConfig {
+    /** Marks a model endpoint: its requests get usage rows, under this endpoint name. */
+    usage?: string;
+  }
+}
+
+/** Register before the surface's other plugins: the row must exist before a client-key check can refuse. */
+export const usageRowPlugin = fp<{ recorder: UsageRecorder }>(
+  async (app, { recorder }) => {
+    app.addHook('onRequest', async (request, reply) => {
+      const endpoint = request.routeOptions.config.usage;
+      if (!endpoint) return;
+      const usage = recorder.begin(request.id, endpoint);
+      request.usage = usage;
+      reply.raw.once('close', () => {
+        if (reply.raw.writableFinished) return;
+        usage.failed(undefined, 'client_closed');
+        void usage.commit(499);
+      });
+    });
+    app.addHook('preValidation', async (request) => {
+      request.usage?.request(request.body);
+    });
+    app.addHook('onSend', async (request, reply, payload) => {
+      await request.usage?.commit(reply.statusCode);
+      return payload;
+    });
+  },
+  { name: 'switchyard-usage-row' },
+);
+
+/** Response headers and usage for a routed request; returns what the handler sends. */
+export function routed<T>(request: FastifyRequest, reply: FastifyReply, execution: Execution<T>): T {
+  reply.header('x-switchyard-deployment', execution.deployment.name);
+  reply.header('x-switchyard-attempts', String(execution.attempts.length));
+  reply.header('x-switchyard-cache', execution.cache ?? 'bypass');
+  request.usage?.served(execution);
+  return execution.value;
+}

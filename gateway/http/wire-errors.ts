@@ -1,0 +1,63 @@
+/**
+ * Any error a request can end in, as the fields every wire's error body is made from. Each surface
+ * writes them in its own shape (OpenAI `{error:{message,type,param,code}}`, Ollama `{error:"..."}`,
+ * ...); 5xx details stay in the log, never in the body.
+ */
+import type { FastifyError } from 'fastify';
+import { isGatewayError } from '../errors';
+
+export interface WireError {
+  status: number;
+  message: string;
+  type: string;
+  param: string | null;
+  code: string | null;
+  retryAfterSeconds?: number | undefined;
+  details?: Record<string, unknown> | undefined;
+}
+
+export function toWireError(error: unknown): WireError {
+  if (isGatewayError(error)) {
+    return {
+      status: error.status,
+      message: error.message,
+      type: error.type,
+      param: error.param,
+      code: error.wireCode,
+      retryAfterSeconds: error.retryAfterSeconds,
+      details: error.details,
+    };
+  }
+  const fastifyError = error as FastifyError;
+  if (fastifyError.validation) {
+    const first = fastifyError.validation[0];
+    const param = first ? validationParam(first.instancePath, first.params as Record<string, unknown>) : null;
+    return {
+      status: 400,
+      message: `Invalid request body: ${param ?? 'body'} ${first?.message ?? 'is invalid'}`,
+      type: 'invalid_request_error',
+      param,
+      code: 'invalid_request',
+    };
+  }
+  const status = fastifyError.statusCode;
+  if (status && status >= 400 && status < 500) {
+    return { status, message: fastifyError.message, type: 'invalid_request_error', param: null, code: status === 413 ? 'body_too_large' : 'invalid_request' };
+  }
+  return { status: 500, message: 'Internal error in the gateway; see its log', type: 'api_error', param: null, code: 'internal_error' };
+}
+
+function validationParam(instancePath: string, params: Record<string, unknown>): string | null {
+  const path = instancePath
+    .split('/')
+    .slice(1)
+    .reduce((acc, part) => (/^\d+$/.test(part) ? `${acc}[${part}]` : acc ? `${acc}.${part}` : part), '');
+  const missing = typeof params.missingProperty === 'string' ? params.missingProperty : undefined;
+  if (missing) return path ? `${path}.${missing}` : missing;
+  return path || null;
+}
+
+/** OpenAI's error object (also the admin API's and the gateway's default). */
+export function openAIError(wire: WireError): Record<string, unknown> {
+  return { message: wire.message, type: wire.type, param: wire.param, code: wire.code, ...wire.details };
+}

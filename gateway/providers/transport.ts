@@ -1,0 +1,172 @@
+/**
+ * The one way the gateway talks to upstreams, for every provider kind: a keep-alive undici pool per
+ * provider, its timeouts (connect, first byte, idle between bytes, whole request), a size cap on
+ * every answer, and redirects never followed (undici's dispatcher does not follow them), so an API
+ * key never travels to an origin it was not entered for.
+ *
+ * Why undici directly and not each vendor's SDK: the SDKs' per-call path (request building, header
+ * objects, WHATWG fetch) cost more than the gateway's whole latency budget here, and a gateway
+ * forwarding bodies needs only a handful of endpoints. The SDKs still define the request and
+ * response shapes (their types) and are the callers in the tests.
+ */
+import { Agent, type Dispatcher } from 'undici';
+import { asAbortSignal, linkedCancellation, type CancelSignal, type LinkedCancellation } from '../cancel';
+import type { Timeouts } from '../config/schema';
+import { UpstreamError, toUpstreamError, upstreamStatusError, type RawHeaders } from '../errors';
+import { discard, requestWhole, tooLarge } from './bodies';
+
+export const DEFAULT_TIMEOUTS = {
+  ollama: { connectMs: 3_000, firstByteMs: 120_000, idleMs: 30_000, totalMs: 600_000 },
+  openai: { connectMs: 3_000, firstByteMs: 60_000, idleMs: 30_000, totalMs: 600_000 },
+  anthropic: { connectMs: 3_000, firstByteMs: 60_000, idleMs: 30_000, totalMs: 600_000 },
+} as const satisfies Record<string, Required<Timeouts>>;
+
+export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+
+export interface TransportOptions {
+  providerName: string;
+  /** The provider's base URL; request paths are appended to its path. */
+  baseUrl: string;
+  /** Sent with every request (auth, the provider's extra headers). */
+  headers: Record<string, string>;
+  timeouts: Required<Timeouts>;
+  maxResponseBytes?: number | undefined;
+}
+
+export interface UpstreamRequest {
+  method: 'GET' | 'POST' | 'HEAD' | 'DELETE';
+  /** Relative to the base URL's path, e.g. `/chat/completions` or `/api/chat`. */
+  path: string;
+  body?: unknown;
+  /** Per-request headers on top of the provider's (e.g. `anthropic-beta` passed through). */
+  headers?: Record<string, string> | undefined;
+}
+
+/** An upstream answer being streamed: its headers, its body's bytes (capped), and end() once it is over. */
+export interface OpenStream {
+  providerName: string;
+  status: number;
+  headers: RawHeaders;
+  contentType: string;
+  body: AsyncIterable<Uint8Array>;
+  /** Releases the attempt's timer and the connection; call once the stream is over, however it ended. */
+  end(): void;
+}
+
+export interface Transport {
+  readonly providerName: string;
+  readonly maxResponseBytes: number;
+  /** One request whose whole answer is JSON: parsed on 2xx, an UpstreamError otherwise. */
+  json<T = unknown>(request: UpstreamRequest, signal: CancelSignal | undefined): Promise<{ value: T; headers: RawHeaders }>;
+  /** One request whose answer streams; non-2xx answers throw before anything is returned. */
+  stream(request: UpstreamRequest, signal: CancelSignal): Promise<OpenStream>;
+  close(): Promise<void>;
+}
+
+export function createTransport(options: TransportOptions): Transport {
+  const { providerName, timeouts } = options;
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const url = new URL(options.baseUrl);
+  const origin = url.origin;
+  const basePath = url.pathname.replace(/\/+$/, '');
+  const agent = new Agent({
+    connect: { timeout: timeouts.connectMs },
+    headersTimeout: timeouts.firstByteMs,
+    bodyTimeout: timeouts.idleMs,
+    keepAliveTimeout: 10_000,
+  });
+  const baseHeaders = { ...options.headers };
+  const attempt = (parent: CancelSignal | undefined): LinkedCancellation =>
+    linkedCancellation(parent, timeouts.totalMs, () => new DOMException(`no complete answer within ${timeouts.totalMs} ms`, 'TimeoutError'));
+  const dispatchOptions = (request: UpstreamRequest): Dispatcher.DispatchOptions => {
+    const headers: Record<string, string> = { ...baseHeaders, ...request.headers };
+    if (request.body !== undefined) headers['content-type'] = 'application/json';
+    return {
+      origin,
+      path: `${basePath}${request.path}`,
+      method: request.method,
+      headers,
+      ...(request.body === undefined ? {} : { body: typeof request.body === 'string' ? request.body : JSON.stringify(request.body) }),
+    };
+  };
+
+  return {
+    providerName,
+    maxResponseBytes,
+
+    async json<T>(request: UpstreamRequest, signal: CancelSignal | undefined) {
+      const call = attempt(signal);
+      try {
+        const response = await requestWhole(agent, dispatchOptions(request), call.signal, maxResponseBytes, providerName);
+        const text = response.body.toString('utf8');
+        if (response.statusCode >= 300) throw upstreamStatusError(providerName, response.statusCode, response.headers, text);
+        const type = String(response.headers['content-type'] ?? '');
+        if (!type.includes('json')) throw new UpstreamError('upstream_protocol', `${providerName} answered ${response.statusCode} with content type "${type}" instead of JSON`);
+        return { value: JSON.parse(text) as T, headers: response.headers };
+      } catch (error) {
+        throw toUpstreamError(error, providerName);
+      } finally {
+        call.end();
+      }
+    },
+
+    async stream(request, signal) {
+      const call = attempt(signal);
+      let response: Dispatcher.ResponseData;
+      try {
+        response = await agent.request({ ...dispatchOptions(request), signal: asAbortSignal(call.signal) } as Dispatcher.RequestOptions);
+      } catch (error) {
+        call.end();
+        throw toUpstreamError(error, providerName);
+      }
+      if (response.statusCode >= 300) {
+        let text = '';
+        try {
+          text = await readText(response.body, 64 * 1024);
+        } catch {
+          // the status says enough
+        } finally {
+          call.end();
+        }
+        throw upstreamStatusError(providerName, response.statusCode, response.headers, text);
+      }
+      const body = response.body;
+      let ended = false;
+      return {
+        providerName,
+        status: response.statusCode,
+        headers: response.headers,
+        contentType: String(response.headers['content-type'] ?? ''),
+        body: cappedBytes(body, maxResponseBytes, providerName),
+        end() {
+          if (ended) return;
+          ended = true;
+          call.end();
+          if (!body.destroyed && !body.readableEnded) discard(body);
+        },
+      };
+    },
+
+    close: () => agent.close(),
+  };
+}
+
+/** The body's bytes, failing as soon as they pass the cap (a runaway upstream must not fill memory). */
+async function* cappedBytes(body: AsyncIterable<Uint8Array>, cap: number, providerName: string): AsyncGenerator<Uint8Array> {
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.byteLength;
+    if (size > cap) throw tooLarge(providerName, cap);
+    yield chunk;
+  }
+}
+
+async function readText(body: Dispatcher.ResponseData['body'], limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    if (size < limit) chunks.push(chunk as Buffer);
+    size += (chunk as Buffer).byteLength;
+  }
+  return Buffer.concat(chunks).toString('utf8').slice(0, limit);
+}

@@ -1,0 +1,96 @@
+/**
+ * Streamed answers, whatever their wire format: a stream is committed to its deployment once its
+ * first event arrives (until then the request may still fall back), holds its concurrency slot and
+ * breaker permit until it ends, and is kept in the cache only when it ended cleanly.
+ */
+import { UpstreamError } from '../errors';
+import type { AttemptFn, Track } from './execute';
+import type { ProviderAdapter } from '../providers/types';
+import type { DeploymentConfig } from '../config/schema';
+import type { CancelSignal } from '../cancel';
+
+/** A stream whose first event has arrived: from here on the deployment is committed. */
+export interface OpenedStream<E> {
+  first: E;
+  rest: AsyncIterator<E>;
+}
+
+/** An attempt that opens a stream, and how the router keeps its deployment's permit until the stream ends. */
+export function streaming<E>(open: (provider: ProviderAdapter, deployment: DeploymentConfig, signal: CancelSignal) => Promise<AsyncIterable<E>>): {
+  attempt: AttemptFn<OpenedStream<E>>;
+  track: Track<OpenedStream<E>>;
+} {
+  return {
+    attempt: async (provider, deployment, signal) => firstOf(await open(provider, deployment, signal), provider.config.name),
+    track: settleWhenDone,
+  };
+}
+
+/** Waits for a stream's first event: until it arrives the request may still fall back. */
+async function firstOf<E>(stream: AsyncIterable<E>, providerName: string): Promise<OpenedStream<E>> {
+  const rest = stream[Symbol.asyncIterator]();
+  const first = await rest.next();
+  if (first.done) throw new UpstreamError('upstream_protocol', `${providerName}'s stream ended before its first event`);
+  return { first: first.value, rest };
+}
+
+/** A committed stream holds its concurrency slot and breaker permit until it ends, however it ends. */
+function settleWhenDone<E>(opened: OpenedStream<E>, settle: (error?: unknown) => void): OpenedStream<E> {
+  const inner = opened.rest;
+  let settled = false;
+  const finish = (error?: unknown) => {
+    if (settled) return;
+    settled = true;
+    settle(error);
+  };
+  return {
+    first: opened.first,
+    rest: {
+      async next() {
+        try {
+          const next = await inner.next();
+          if (next.done) finish();
+          return next;
+        } catch (error) {
+          finish(error);
+          throw error;
+        }
+      },
+      async return(value?: unknown) {
+        finish(new UpstreamError('client_closed', 'the stream was abandoned'));
+        return (await inner.return?.(value)) ?? { done: true, value: undefined };
+      },
+    },
+  };
+}
+
+/** Any iterable served as an opened stream (a cached answer replayed event by event). */
+export function replay<E>(events: readonly E[]): OpenedStream<E> {
+  const [first, ...rest] = events;
+  const iterator = rest[Symbol.iterator]();
+  return {
+    first: first as E,
+    rest: {
+      next: async () => iterator.next(),
+      return: async () => ({ done: true, value: undefined }),
+    },
+  };
+}
+
+/** Passes a stream through and hands over all its events once it ended cleanly; a cut stream is never kept. */
+export function recordWhole<E>(opened: OpenedStream<E>, onComplete: (events: E[]) => void): OpenedStream<E> {
+  const events = [opened.first];
+  const inner = opened.rest;
+  return {
+    first: opened.first,
+    rest: {
+      async next() {
+        const next = await inner.next();
+        if (next.done) onComplete(events);
+        else events.push(next.value);
+        return next;
+      },
+      return: async (value?: unknown) => (await inner.return?.(value)) ?? { done: true, value: undefined },
+    },
+  };
+}

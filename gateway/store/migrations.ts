@@ -1,0 +1,155 @@
+/**
+ * Every schema change, in order, as literal SQL: migration N brings the database to
+ * `user_version` N. A migration is never edited once shipped (a data dir on a user's machine has
+ * already run it); a change is a new migration at the end. Literal text on purpose: DDL built from
+ * runtime constants would change old databases' meaning whenever those constants changed.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: config revisions
+  `CREATE TABLE config_revisions (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     created_at INTEGER NOT NULL,
+     source TEXT NOT NULL,
+     json TEXT NOT NULL
+   );`,
+  // 2: health probes and breaker transitions
+  `CREATE TABLE health_samples (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     provider TEXT NOT NULL,
+     at INTEGER NOT NULL,
+     ok INTEGER NOT NULL,
+     latency_ms REAL,
+     error TEXT,
+     detail TEXT
+   );
+   CREATE INDEX health_samples_provider_at ON health_samples (provider, at);
+   CREATE TABLE breaker_transitions (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     deployment TEXT NOT NULL,
+     at INTEGER NOT NULL,
+     from_state TEXT NOT NULL,
+     to_state TEXT NOT NULL,
+     reason TEXT NOT NULL
+   );
+   CREATE INDEX breaker_transitions_at ON breaker_transitions (at);`,
+  // 3: the usage log, its rollups (per minute, hour, day; latency histogram columns l0..l15 as
+  // bounded in store/latency-bins.ts) and the optional bodies
+  `CREATE TABLE usage (
+     request_id TEXT NOT NULL,
+     at INTEGER NOT NULL,
+     endpoint TEXT NOT NULL,
+     client_key TEXT NOT NULL,
+     model TEXT NOT NULL,
+     route TEXT,
+     deployment TEXT,
+     provider TEXT,
+     status INTEGER NOT NULL,
+     error_class TEXT,
+     attempt_count INTEGER NOT NULL,
+     fallback INTEGER NOT NULL,
+     stream INTEGER NOT NULL,
+     cached INTEGER NOT NULL,
+     input_tokens INTEGER,
+     output_tokens INTEGER,
+     tokens_estimated INTEGER NOT NULL,
+     cost REAL NOT NULL,
+     would_cost REAL NOT NULL,
+     saved REAL NOT NULL,
+     ttft_ms REAL,
+     total_ms REAL NOT NULL,
+     attempts TEXT NOT NULL
+   );
+   CREATE INDEX usage_at ON usage (at);
+   CREATE INDEX usage_deployment_at ON usage (deployment, at);
+   CREATE INDEX usage_client_key_at ON usage (client_key, at);
+   CREATE TABLE usage_rollup_state (id INTEGER PRIMARY KEY CHECK (id = 1), last_rowid INTEGER NOT NULL);
+   INSERT INTO usage_rollup_state VALUES (1, 0);
+   CREATE TABLE usage_minute (
+     bucket INTEGER NOT NULL,
+     route TEXT NOT NULL,
+     deployment TEXT NOT NULL,
+     provider TEXT NOT NULL,
+     client_key TEXT NOT NULL,
+     cached INTEGER NOT NULL,
+     requests INTEGER NOT NULL,
+     errors INTEGER NOT NULL,
+     fallbacks INTEGER NOT NULL,
+     input_tokens INTEGER NOT NULL,
+     output_tokens INTEGER NOT NULL,
+     cost REAL NOT NULL,
+     would_cost REAL NOT NULL,
+     saved REAL NOT NULL,
+     l0 INTEGER NOT NULL, l1 INTEGER NOT NULL, l2 INTEGER NOT NULL, l3 INTEGER NOT NULL, l4 INTEGER NOT NULL, l5 INTEGER NOT NULL, l6 INTEGER NOT NULL, l7 INTEGER NOT NULL, l8 INTEGER NOT NULL, l9 INTEGER NOT NULL, l10 INTEGER NOT NULL, l11 INTEGER NOT NULL, l12 INTEGER NOT NULL, l13 INTEGER NOT NULL, l14 INTEGER NOT NULL, l15 INTEGER NOT NULL,
+     PRIMARY KEY (bucket, route, deployment, provider, client_key, cached)
+   ) WITHOUT ROWID;
+   CREATE TABLE usage_hour (
+     bucket INTEGER NOT NULL,
+     route TEXT NOT NULL,
+     deployment TEXT NOT NULL,
+     provider TEXT NOT NULL,
+     client_key TEXT NOT NULL,
+     cached INTEGER NOT NULL,
+     requests INTEGER NOT NULL,
+     errors INTEGER NOT NULL,
+     fallbacks INTEGER NOT NULL,
+     input_tokens INTEGER NOT NULL,
+     output_tokens INTEGER NOT NULL,
+     cost REAL NOT NULL,
+     would_cost REAL NOT NULL,
+     saved REAL NOT NULL,
+     l0 INTEGER NOT NULL, l1 INTEGER NOT NULL, l2 INTEGER NOT NULL, l3 INTEGER NOT NULL, l4 INTEGER NOT NULL, l5 INTEGER NOT NULL, l6 INTEGER NOT NULL, l7 INTEGER NOT NULL, l8 INTEGER NOT NULL, l9 INTEGER NOT NULL, l10 INTEGER NOT NULL, l11 INTEGER NOT NULL, l12 INTEGER NOT NULL, l13 INTEGER NOT NULL, l14 INTEGER NOT NULL, l15 INTEGER NOT NULL,
+     PRIMARY KEY (bucket, route, deployment, provider, client_key, cached)
+   ) WITHOUT ROWID;
+   CREATE TABLE usage_day (
+     bucket INTEGER NOT NULL,
+     route TEXT NOT NULL,
+     deployment TEXT NOT NULL,
+     provider TEXT NOT NULL,
+     client_key TEXT NOT NULL,
+     cached INTEGER NOT NULL,
+     requests INTEGER NOT NULL,
+     errors INTEGER NOT NULL,
+     fallbacks INTEGER NOT NULL,
+     input_tokens INTEGER NOT NULL,
+     output_tokens INTEGER NOT NULL,
+     cost REAL NOT NULL,
+     would_cost REAL NOT NULL,
+     saved REAL NOT NULL,
+     l0 INTEGER NOT NULL, l1 INTEGER NOT NULL, l2 INTEGER NOT NULL, l3 INTEGER NOT NULL, l4 INTEGER NOT NULL, l5 INTEGER NOT NULL, l6 INTEGER NOT NULL, l7 INTEGER NOT NULL, l8 INTEGER NOT NULL, l9 INTEGER NOT NULL, l10 INTEGER NOT NULL, l11 INTEGER NOT NULL, l12 INTEGER NOT NULL, l13 INTEGER NOT NULL, l14 INTEGER NOT NULL, l15 INTEGER NOT NULL,
+     PRIMARY KEY (bucket, route, deployment, provider, client_key, cached)
+   ) WITHOUT ROWID;
+   CREATE TABLE usage_bodies (
+     request_id TEXT PRIMARY KEY,
+     at INTEGER NOT NULL,
+     request TEXT,
+     response TEXT
+   );
+   CREATE INDEX usage_bodies_at ON usage_bodies (at);`,
+  // 4: the response cache and client keys
+  `CREATE TABLE response_cache (
+     key TEXT PRIMARY KEY,
+     created_at INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL,
+     last_hit_at INTEGER NOT NULL,
+     hits INTEGER NOT NULL DEFAULT 0,
+     bytes INTEGER NOT NULL,
+     deployment TEXT NOT NULL,
+     provider TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     payload TEXT NOT NULL
+   ) WITHOUT ROWID;
+   CREATE INDEX response_cache_expires ON response_cache (expires_at);
+   CREATE INDEX response_cache_last_hit ON response_cache (last_hit_at);
+   CREATE TABLE client_keys (
+     name TEXT PRIMARY KEY,
+     hash TEXT NOT NULL UNIQUE,
+     prefix TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     revoked_at INTEGER,
+     rate_limit_per_minute INTEGER,
+     allowed_routes TEXT
+   );`,
+  // 5: admin login tokens and sessions
+  `CREATE TABLE admin_tokens (hash TEXT PRIMARY KEY, expires_at INTEGER NOT NULL, used_at INTEGER) WITHOUT ROWID;
+   CREATE TABLE admin_sessions (hash TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID;`,
+];

@@ -1,0 +1,74 @@
+/** The usage log's shapes: a row per client request, the filters and rollups the UI asks for. */
+
+export interface UsageAttempt {
+  deployment: string;
+  provider: string;
+  outcome: 'ok' | 'failed';
+  failure?: string;
+  status?: number;
+  latencyMs: number;
+}
+
+export interface UsageRow {
+  id: string;
+  at: number;
+  endpoint: string;
+  clientKey: string;
+  model: string;
+  route: string | null;
+  deployment: string | null;
+  provider: string | null;
+  status: number;
+  errorClass: string | null;
+  attempts: UsageAttempt[];
+  fallback: boolean;
+  stream: boolean;
+  cached: boolean;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  tokensEstimated: boolean;
+  cost: number;
+  wouldCost: number;
+  saved: number;
+  ttftMs: number | null;
+  totalMs: number;
+}
+
+export interface UsageFilter {
+  since?: number;
+  until?: number;
+  route?: string;
+  deployment?: string;
+  provider?: string;
+  clientKey?: string;
+  /** 'ok' (2xx), 'error' (anything else), or an exact status code. */
+  status?: 'ok' | 'error' | number;
+  cached?: boolean;
+}
+
+export type Granularity = 'minute' | 'hour' | 'day';
+export type GroupBy = 'none' | 'deployment' | 'provider' | 'route' | 'clientKey';
+
+export interface RollupPoint {
+  bucket: number;
+  group: string | null;
+  requests: number;
+  errors: number;
+  fallbacks: number;
+  cachedRequests: number;
+  inputTokens: number;
+  outputTokens: number;
+  cost: number;
+  wouldCost: number;
+  saved: number;
+  latencyP50Ms: number | null;
+  latencyP95Ms: number | null;
+}
+
+/** Reading the log: a page of rows, rollups for charts, every row for export. */
+export interface UsageQueries {
+  list(filter: UsageFilter, page: { limit: number; before?: string | undefined }): { rows: UsageRow[]; next: string | null };
+  rollups(filter: UsageFilter, granularity: Granularity, groupBy: GroupBy): RollupPoint[];
+  /** Every matching row, oldest first (for export). */
+  iterate(filter: UsageFilter): IterableIterator<UsageRow>;
+}

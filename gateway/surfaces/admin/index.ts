@@ -1,0 +1,56 @@
+/**
+ * The admin API under `/admin/api`, one encapsulated plugin: the session hook, the usage row of the
+ * playground and the OpenAI-shaped error handler belong to its routes and no other's. Model routes
+ * never need a session; admin routes never take a client key.
+ */
+import type { FastifyInstance } from 'fastify';
+import { errorHandler } from '../../http/model-surface';
+import { requestIdPlugin } from '../../http/request-id';
+import { usageRowPlugin } from '../../http/usage-row';
+import { openAIError } from '../../http/wire-errors';
+import type { HealthHistory } from '../../store/health-history';
+import type { AdminSessions } from '../../store/admin-sessions';
+import type { UsageRecorder } from '../../usage/recorder';
+import type { Router } from '../../routing/router';
+import { healthReport, type HealthSources } from '../health/report';
+import { breakerRoutes } from './breakers';
+import { configRoutes, type ConfigRouteServices } from './config-routes';
+import { playground } from './playground';
+import { providerTools } from './provider-tools';
+import { registerSession } from './session';
+import { usageRoutes, type UsageRouteServices } from './usage-routes';
+
+export interface AdminOptions {
+  sessions: AdminSessions;
+  port: () => number;
+  router: Router;
+  recorder: UsageRecorder;
+  health: HealthSources;
+  healthHistory: HealthHistory;
+  config: ConfigRouteServices;
+  usage: UsageRouteServices;
+}
+
+export async function adminSurface(app: FastifyInstance, options: AdminOptions): Promise<void> {
+  const { catalog, breakers, now } = options.health;
+  await app.register(usageRowPlugin, { recorder: options.recorder });
+  await app.register(requestIdPlugin);
+  app.setErrorHandler(errorHandler((wire) => ({ error: openAIError(wire) })));
+  registerSession(app, { sessions: options.sessions, port: options.port, version: options.health.version });
+
+  app.get('/health', async () => healthReport(options.health));
+  /** Probe latency and status over the last day, per provider, for the sparklines. */
+  app.get('/health/history', async () => {
+    const since = now() - 86_400_000;
+    const history: Record<string, { at: number; ok: boolean; latencyMs: number | null }[]> = {};
+    for (const provider of catalog().config.providers) {
+      history[provider.name] = options.healthHistory.probes(provider.name, since, 200).reverse().map((s) => ({ at: s.at, ok: s.ok, latencyMs: s.latencyMs }));
+    }
+    return { history };
+  });
+  breakerRoutes(app, { catalog, breakers });
+  configRoutes(app, options.config);
+  providerTools(app, { catalog, secrets: options.config.secrets });
+  usageRoutes(app, options.usage);
+  playground(app, { router: options.router, catalog });
+}

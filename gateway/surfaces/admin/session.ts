@@ -1,0 +1,69 @@
+/**
+ * The admin session: `/?token=...` trades a single-use login token for an HttpOnly SameSite=Strict
+ * cookie (as Jupyter's start-up link does), and every admin route needs that cookie. The check is a
+ * hook of the admin plugin itself, so it runs for exactly the routes that plugin declared, however
+ * the client spelled the path (`/%61dmin/api/...` matches the same route and meets the same hook).
+ * Host and Origin are checked for every request by the root's local guard.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { GatewayError } from '../../errors';
+import { SESSION_TTL_MS, type AdminSessions } from '../../store/admin-sessions';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** An admin route that answers without a session (only the session check itself). */
+    public?: boolean;
+  }
+}
+
+/** Per port: two gateways on one machine share cookies by host, not by port. */
+export function sessionCookieName(port: number): string {
+  return `switchyard_session_${port}`;
+}
+
+export function readCookie(request: FastifyRequest, name: string): string | undefined {
+  for (const part of (request.headers.cookie ?? '').split(';')) {
+    const [key, ...value] = part.trim().split('=');
+    if (key !== name) continue;
+    try {
+      return decodeURIComponent(value.join('='));
+    } catch {
+      // A malformed cookie is no session.
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+export function setSessionCookie(reply: FastifyReply, port: number, sessionId: string): void {
+  reply.header('set-cookie', `${sessionCookieName(port)}=${encodeURIComponent(sessionId)}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${Math.floor(SESSION_TTL_MS / 1000)}`);
+}
+
+export interface SessionOptions {
+  sessions: AdminSessions;
+  port: () => number;
+  version: string;
+}
+
+/** Registers the session requirement on the admin plugin, and `GET /session` (the one public admin route). */
+export function registerSession(app: FastifyInstance, { sessions, port, version }: SessionOptions): void {
+  const authenticated = (request: FastifyRequest) => sessions.valid(readCookie(request, sessionCookieName(port())));
+  app.addHook('onRequest', async (request) => {
+    if (request.routeOptions.config.public === true) return;
+    if (!authenticated(request)) {
+      throw new GatewayError('admin_session_required', 'Open the login link printed when Switchyard started (or run "switchyard login-link") to use the admin API');
+    }
+  });
+
+  app.get('/session', { config: { public: true } }, async (request) => ({ authenticated: authenticated(request), version }));
+}
+
+/** `GET /?token=...`: sets the session cookie and redirects to the clean URL. */
+export function redeemLoginLink(sessions: AdminSessions, request: FastifyRequest, reply: FastifyReply, port: number): boolean {
+  const token = (request.query as { token?: unknown }).token;
+  if (typeof token !== 'string' || token === '') return false;
+  const session = sessions.redeem(token);
+  if (session) setSessionCookie(reply, port, session);
+  void reply.redirect(session ? '/' : '/?login=expired', 303);
+  return true;
+}

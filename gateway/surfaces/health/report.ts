@@ -1,0 +1,126 @@
+/**
+ * The health report: the gateway, its store, and each provider and deployment, from both the
+ * periodic probes and live traffic (whichever spoke last), with each deployment's breaker and time
+ * window. Served by `/health` and by the admin API.
+ */
+import type { DeploymentConfig } from '../../config/schema';
+import type { HealthMonitor, ProbeRecord } from '../../health/monitor';
+import type { TrafficRecord, TrafficStats } from '../../health/traffic';
+import type { BreakerBoard } from '../../routing/breaker-board';
+import type { Catalog } from '../../routing/catalog';
+import type { BreakerSnapshot } from '../../routing/circuit-breaker';
+
+export interface HealthSources {
+  catalog: () => Catalog;
+  traffic: TrafficStats;
+  breakers: BreakerBoard;
+  health: HealthMonitor;
+  storeOk: () => boolean;
+  version: string;
+  startedAt: number;
+  now: () => number;
+}
+
+type Status = 'up' | 'down' | 'unknown';
+
+export function healthReport(sources: HealthSources) {
+  const { catalog: getCatalog, traffic, breakers, health, storeOk, version, startedAt, now } = sources;
+  const catalog = getCatalog();
+  const at = now();
+  const providers = catalog.config.providers.map((p) => {
+    const adapter = catalog.providers.get(p.name);
+    const probe = health.latest(p.name);
+    const stats = traffic.provider(p.name);
+    return {
+      name: p.name,
+      kind: p.kind,
+      baseUrl: p.baseUrl,
+      status: adapter?.unavailableReason ? 'unavailable' : statusFrom(stats, probe),
+      reason: adapter?.unavailableReason ?? null,
+      probe: probe ? probeView(probe) : null,
+      inFlight: adapter?.limiter.inFlight ?? 0,
+      queued: adapter?.limiter.waiting ?? 0,
+      ...trafficView(stats),
+    };
+  });
+  const deployments = catalog.config.deployments.map((d) => {
+    const window = catalog.windowStateOf(d, at);
+    const stats = traffic.deployment(d.name);
+    const breaker = breakers.snapshot(d.name);
+    const probe = health.latest(d.provider);
+    return {
+      name: d.name,
+      provider: d.provider,
+      model: d.model,
+      type: d.type ?? 'chat',
+      enabled: d.enabled !== false,
+      status: deploymentStatus(d, !window.usable, breaker, statusFrom(stats, probe), at),
+      modelAvailable: modelAvailable(d, probe),
+      inTimeWindow: !window.usable,
+      windowChangesAt: iso(window.until),
+      breaker: { state: breaker.state, openUntil: iso(breaker.openUntil), coolingUntil: iso(breaker.coolingUntil), consecutiveFailures: breaker.consecutiveFailures },
+      ...trafficView(stats),
+    };
+  });
+  const store = storeOk();
+  return {
+    status: !store ? 'error' : providers.some((p) => p.status === 'down') || deployments.some((d) => d.breaker.state !== 'closed') ? 'degraded' : 'ok',
+    version,
+    uptimeSeconds: Math.round((at - startedAt) / 1000),
+    store: store ? 'ok' : 'error',
+    memory: { rssBytes: process.memoryUsage.rss() },
+    providers,
+    deployments,
+  };
+}
+
+/** Whichever spoke last, the probe or real traffic, says whether the provider is up. */
+function statusFrom(stats: TrafficRecord, probe: ProbeRecord | undefined): Status {
+  const events: { at: number; ok: boolean }[] = [];
+  if (stats.lastOkAt !== null) events.push({ at: stats.lastOkAt, ok: true });
+  if (stats.lastFailureAt !== null) events.push({ at: stats.lastFailureAt, ok: false });
+  if (probe) events.push({ at: probe.at, ok: probe.ok });
+  if (events.length === 0) return 'unknown';
+  return events.reduce((a, b) => (b.at >= a.at ? b : a)).ok ? 'up' : 'down';
+}
+
+function deploymentStatus(d: DeploymentConfig, blocked: boolean, breaker: BreakerSnapshot, provider: Status, at: number): string {
+  if (d.enabled === false) return 'disabled';
+  if (blocked) return 'blocked';
+  if (breaker.state === 'open' && breaker.openUntil !== null && at < breaker.openUntil) return 'open';
+  if (breaker.state !== 'closed') return 'probing';
+  if (breaker.coolingUntil !== null) return 'cooling';
+  return provider;
+}
+
+/** From the latest probe: is the deployment's model among the provider's models? Ollama may omit ":latest". */
+function modelAvailable(d: DeploymentConfig, probe: ProbeRecord | undefined): boolean | null {
+  const models = probe?.result?.models;
+  if (!models) return null;
+  return models.includes(d.model) || models.includes(`${d.model}:latest`) || models.some((m) => m === d.model.replace(/:latest$/, ''));
+}
+
+function probeView(probe: ProbeRecord) {
+  return {
+    at: new Date(probe.at).toISOString(),
+    ok: probe.ok,
+    latencyMs: Math.round(probe.latencyMs * 10) / 10,
+    error: probe.error,
+    version: probe.result?.version ?? null,
+    models: probe.result?.models ?? null,
+    loaded: probe.result?.loaded ?? null,
+  };
+}
+
+function trafficView(stats: TrafficRecord) {
+  return {
+    lastOkAt: iso(stats.lastOkAt),
+    lastFailureAt: iso(stats.lastFailureAt),
+    lastError: stats.lastError,
+    lastLatencyMs: stats.lastLatencyMs,
+  };
+}
+
+function iso(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
+}

@@ -1,0 +1,158 @@
+/**
+ * The Ollama-compatible surface under `/api`, so tools set up for Ollama get fallback by changing
+ * the port. Requests are routed like every other (same router, fallback, windows, breakers); an
+ * Ollama deployment gets the request as the client sent it (pass-through: templates, raw mode,
+ * fill-in-the-middle, think and options stay Ollama's own), any other is sent a translation. Answers
+ * stream as NDJSON by default, as Ollama does when `stream` is absent. Errors are Ollama's
+ * `{"error": "..."}`.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { linkedCancellation, type CancelSignal } from '../../cancel';
+import { GatewayError } from '../../errors';
+import { clientAbortSignal } from '../../http/client-abort';
+import { registerModelSurface, sendError, type ModelSurfaceServices } from '../../http/model-surface';
+import { routeRequest } from '../../http/route-request';
+import { writeStream } from '../../http/stream-writer';
+import { routed } from '../../http/usage-row';
+import { toWireError } from '../../http/wire-errors';
+import type { NativeEndpoint } from '../../providers/types';
+import { keyFields } from '../../routing/cache-policy';
+import type { Catalog } from '../../routing/catalog';
+import type { Router } from '../../routing/router';
+import { tokensOf, type ChatRequest, type CreateEmbeddingResponse } from '../../wire/canonical';
+import type { OllamaGenerateBody } from '../../wire/ollama';
+import { chatFromGenerate, chatFromOllama, ollamaEmbedResponse, type OllamaChatIn } from './codec';
+import { answerCache, ndjsonFormat, wholeAnswer, type OllamaItem, type OllamaWhole } from './answers';
+import { running, show, tags } from './models';
+import { OllamaChatSchema, OllamaEmbeddingsSchema, OllamaEmbedSchema, OllamaGenerateSchema, OllamaShowSchema } from './schemas';
+import { streaming } from '../../routing/streams';
+
+/** The Ollama version this API follows; reported by `/api/version` for clients that check features. */
+export const OLLAMA_API_VERSION = '0.12.6';
+
+export interface OllamaSurfaceOptions {
+  router: Router;
+  catalog: () => Catalog;
+  configAppliedAt: () => number;
+  services: ModelSurfaceServices;
+}
+
+const ollamaErrorBody = (wire: { message: string }) => ({ error: wire.message });
+
+export async function ollamaSurface(app: FastifyInstance, options: OllamaSurfaceOptions): Promise<void> {
+  const { router, catalog } = options;
+  await registerModelSurface(app, options.services, ollamaErrorBody);
+  app.setNotFoundHandler((request, reply) =>
+    sendError(request, reply, toWireError(new GatewayError('not_found', `There is no endpoint ${request.method} ${request.url.split('?')[0]}`)), ollamaErrorBody),
+  );
+
+  app.get('/version', async () => ({ version: OLLAMA_API_VERSION }));
+
+  app.get('/tags', async () => tags(catalog(), options.configAppliedAt()));
+
+  app.get('/ps', async (_request, reply) => withTimeout(reply, 3_000, (signal) => running(catalog(), signal)));
+
+  app.post('/show', { schema: { body: OllamaShowSchema } }, async (request, reply) => {
+    const body = request.body as { model?: string; name?: string };
+    const name = body.model ?? body.name;
+    if (!name) throw new GatewayError('invalid_request', 'model is required', { param: 'model' });
+    return withTimeout(reply, 5_000, (signal) => show(catalog(), name, signal));
+  });
+
+  /** Chat and generate alike: NDJSON unless `"stream": false`, then the whole answer in Ollama's shape. */
+  const answer = async (request: FastifyRequest, reply: FastifyReply, endpoint: NativeEndpoint, toCanonical: () => ChatRequest) => {
+    const body = request.body as { model: string; stream?: boolean } & Record<string, unknown>;
+    const kind = endpoint === 'ollama.chat' ? 'chat' : 'generate';
+    const stream = body.stream !== false;
+    request.usage?.streams(stream);
+    const route = routeRequest(request, reply, { model: body.model, type: 'chat', api: endpoint });
+    let canonical: ChatRequest | undefined;
+    const translated = () => (canonical ??= toCanonical());
+    const started = process.hrtime.bigint();
+    if (stream) {
+      const { attempt, track } = streaming<OllamaItem>(async (provider, deployment, signal) =>
+        provider.speaks('ollama')
+          ? each(await provider.nativeStream(endpoint, body, { deployment, signal }), (event) => ({ line: event.data }))
+          : each(await provider.chatStream({ ...translated(), stream: true }, { deployment, signal }), (chunk) => ({ chunk })),
+      );
+      const execution = await router.run(route, attempt, { track, cache: answerCache(body, 'stream') });
+      await writeStream(reply, routed(request, reply, execution), ndjsonFormat(kind, body.model, started, request.usage), execution.deployment.provider, request.usage);
+      return reply;
+    }
+    const execution = await router.run<OllamaWhole>(
+      route,
+      async (provider, deployment, signal) =>
+        provider.speaks('ollama')
+          ? { line: await provider.nativeJson(endpoint, body, { deployment, signal }) }
+          : { completion: await provider.chat({ ...translated(), stream: false }, { deployment, signal }) },
+      { cache: answerCache(body, 'whole') },
+    );
+    return wholeAnswer(kind, body.model, routed(request, reply, execution), Number(process.hrtime.bigint() - started), request.usage);
+  };
+
+  app.post('/chat', { schema: { body: OllamaChatSchema }, config: { usage: 'ollama.chat' } }, (request, reply) =>
+    answer(request, reply, 'ollama.chat', () => chatFromOllama(request.body as OllamaChatIn)),
+  );
+
+  app.post('/generate', { schema: { body: OllamaGenerateSchema }, config: { usage: 'ollama.generate' } }, (request, reply) =>
+    answer(request, reply, 'ollama.generate', () => chatFromGenerate(request.body as OllamaGenerateBody)),
+  );
+
+  const embed = async (request: FastifyRequest, reply: FastifyReply, model: string, input: string | string[], dimensions?: number) => {
+    const route = routeRequest(request, reply, { model, type: 'embedding', api: 'ollama.embed' });
+    const embedding = { model, input, ...(dimensions ? { dimensions } : {}) };
+    const execution = await router.run(route, (provider, deployment, signal) => provider.embed(embedding, { deployment, signal }), {
+      cache: {
+        key: keyFields(embedding),
+        repeatable: true,
+        restore: (payload) => payload as CreateEmbeddingResponse,
+        keep: (value, store) => {
+          store(value);
+          return value;
+        },
+      },
+    });
+    const result = routed(request, reply, execution);
+    const tokens = tokensOf(result.usage);
+    if (tokens) request.usage?.reported(tokens);
+    request.usage?.answered();
+    return result;
+  };
+
+  app.post('/embed', { schema: { body: OllamaEmbedSchema }, config: { usage: 'ollama.embed' } }, async (request, reply) => {
+    const body = request.body as { model: string; input: string | string[]; dimensions?: number };
+    const started = process.hrtime.bigint();
+    const result = await embed(request, reply, body.model, body.input, body.dimensions);
+    return ollamaEmbedResponse(result, body.model, Number(process.hrtime.bigint() - started));
+  });
+
+  app.post('/embeddings', { schema: { body: OllamaEmbeddingsSchema }, config: { usage: 'ollama.embed' } }, async (request, reply) => {
+    const body = request.body as { model: string; prompt: string };
+    const result = await embed(request, reply, body.model, body.prompt);
+    return { embedding: result.data[0]?.embedding ?? [] };
+  });
+
+  const manage = async (request: FastifyRequest) => {
+    const action = request.routeOptions.url?.split('/').pop() ?? 'manage';
+    throw new GatewayError(
+      'not_implemented',
+      `Switchyard does not ${action} models: manage models in Ollama itself (for example "ollama pull llama3.2"), then add them as deployments in Switchyard`,
+    );
+  };
+  for (const path of ['/pull', '/push', '/create', '/copy']) app.post(path, manage);
+  app.delete('/delete', manage);
+}
+
+async function* each<T, U>(events: AsyncIterable<T>, map: (event: T) => U): AsyncGenerator<U> {
+  for await (const event of events) yield map(event);
+}
+
+/** Upstream lookups behind /api/ps and /api/show: cancelled when the client leaves, and bounded. */
+async function withTimeout<T>(reply: FastifyReply, ms: number, work: (signal: CancelSignal) => Promise<T>): Promise<T> {
+  const call = linkedCancellation(clientAbortSignal(reply), ms, () => new DOMException(`no answer within ${ms} ms`, 'TimeoutError'));
+  try {
+    return await work(call.signal);
+  } finally {
+    call.end();
+  }
+}

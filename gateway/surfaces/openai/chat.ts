@@ -1,0 +1,47 @@
+/**
+ * A canonical chat request through the router, whole or streamed, with its answers cached in the
+ * canonical shape: used by `/v1/chat/completions` and by the admin playground. A stream and a whole
+ * answer share a cache entry (each can be served from the other).
+ */
+import type { Execution } from '../../routing/execute';
+import type { Caching, RouteRequest, Router } from '../../routing/router';
+import { recordWhole, replay, streaming, type OpenedStream } from '../../routing/streams';
+import { keyFields } from '../../routing/cache-policy';
+import { chunksFromCompletion, completionFromChunks, type ChatCompletion, type ChatCompletionChunk, type ChatRequest } from '../../wire/canonical';
+
+interface CachedChat {
+  completion?: ChatCompletion;
+  chunks?: ChatCompletionChunk[];
+}
+
+export function chatWhole(router: Router, route: RouteRequest, body: ChatRequest): Promise<Execution<ChatCompletion>> {
+  return router.run(route, (provider, deployment, signal) => provider.chat({ ...body, stream: false }, { deployment, signal }), {
+    cache: caching<ChatCompletion>(body, {
+      restore: (answer) => answer.completion ?? completionFromChunks(answer.chunks ?? []),
+      keep: (completion, store) => {
+        store({ completion });
+        return completion;
+      },
+    }),
+  });
+}
+
+export function chatStream(router: Router, route: RouteRequest, body: ChatRequest): Promise<Execution<OpenedStream<ChatCompletionChunk>>> {
+  const { attempt, track } = streaming((provider, deployment, signal) => provider.chatStream({ ...body, stream: true }, { deployment, signal }));
+  return router.run(route, attempt, {
+    track,
+    cache: caching<OpenedStream<ChatCompletionChunk>>(body, {
+      restore: (answer) => replay(answer.chunks ?? chunksFromCompletion(answer.completion as ChatCompletion)),
+      keep: (opened, store) => recordWhole(opened, (chunks) => store({ chunks, completion: completionFromChunks(chunks) })),
+    }),
+  });
+}
+
+function caching<T>(body: ChatRequest, how: { restore(answer: CachedChat): T; keep(value: T, store: (answer: CachedChat) => void): T }): Caching<T> {
+  return {
+    key: keyFields(body as unknown as Record<string, unknown>),
+    repeatable: body.temperature === 0,
+    restore: (payload) => how.restore(payload as CachedChat),
+    keep: how.keep,
+  };
+}

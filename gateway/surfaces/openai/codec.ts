@@ -1,0 +1,51 @@
+/** OpenAI's wire on the way out: SSE chunks ending in `[DONE]`, its error body, base64 embeddings. */
+import type { StreamFormat } from '../../http/stream-writer';
+import { openAIError, type WireError } from '../../http/wire-errors';
+import type { RequestUsage } from '../../usage/recorder';
+import { chunkText, isUsageOnlyChunk, tokensOf, type ChatCompletionChunk, type CreateEmbeddingResponse } from '../../wire/canonical';
+
+export const SSE_DONE = 'data: [DONE]\n\n';
+
+export function sseData(payload: unknown): string {
+  return `data: ${JSON.stringify(payload)}\n\n`;
+}
+
+export function openAIErrorBody(wire: WireError): unknown {
+  return { error: openAIError(wire) };
+}
+
+/** OpenAI's SSE: `data: {chunk}` events, `data: [DONE]` at the end, the usage chunk only when asked for. */
+export function sseFormat(includeUsage: boolean, usage: RequestUsage | undefined): StreamFormat<ChatCompletionChunk> {
+  return {
+    contentType: 'text/event-stream; charset=utf-8',
+    event(chunk) {
+      meterChunk(usage, chunk);
+      return includeUsage || !isUsageOnlyChunk(chunk) ? sseData(chunk) : '';
+    },
+    end: () => SSE_DONE,
+    error: (failure) =>
+      sseData({ error: openAIError({ status: 502, message: `The upstream failed after the stream began: ${failure.message}`, type: 'api_error', param: null, code: failure.failure }) }),
+  };
+}
+
+/** What a canonical chunk tells the usage row: text delivered, and the upstream's counts. */
+export function meterChunk(usage: RequestUsage | undefined, chunk: ChatCompletionChunk): void {
+  if (!usage) return;
+  const tokens = tokensOf(chunk.usage);
+  if (tokens) usage.reported(tokens);
+  usage.delivered(chunkText(chunk));
+}
+
+/** Embeddings travel as floats inside the gateway; base64 is little-endian float32, as OpenAI sends. */
+export function encodeEmbeddings(response: CreateEmbeddingResponse, format: 'float' | 'base64' | undefined): CreateEmbeddingResponse {
+  if (format !== 'base64') return response;
+  return {
+    ...response,
+    data: response.data.map((item) => {
+      const embedding = item.embedding as unknown;
+      if (typeof embedding === 'string') return item;
+      const floats = Float32Array.from(embedding as number[]);
+      return { ...item, embedding: Buffer.from(floats.buffer).toString('base64') as unknown as number[] };
+    }),
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * The OpenAI-compatible surface under `/v1`: models, chat completions (JSON and SSE), embeddings.
+ * One encapsulated plugin: its hooks, schemas and OpenAI-shaped errors belong to these routes only.
+ */
+import type { FastifyInstance } from 'fastify';
+import { registerModelSurface, type ModelSurfaceServices } from '../../http/model-surface';
+import { routeRequest } from '../../http/route-request';
+import { writeStream } from '../../http/stream-writer';
+import { routed } from '../../http/usage-row';
+import { keyFields } from '../../routing/cache-policy';
+import type { Catalog } from '../../routing/catalog';
+import type { Router } from '../../routing/router';
+import { completionText, tokensOf, type ChatRequest, type CreateEmbeddingResponse, type EmbeddingRequest } from '../../wire/canonical';
+import { chatStream, chatWhole } from './chat';
+import { encodeEmbeddings, openAIErrorBody, sseFormat } from './codec';
+import { ChatBodySchema, EmbeddingBodySchema } from './schemas';
+
+export interface OpenAISurfaceOptions {
+  router: Router;
+  catalog: () => Catalog;
+  /** When the config was applied: the `created` time of listed models. */
+  configAppliedAt: () => number;
+  services: ModelSurfaceServices;
+}
+
+export async function openaiSurface(app: FastifyInstance, options: OpenAISurfaceOptions): Promise<void> {
+  const { router, catalog } = options;
+  await registerModelSurface(app, options.services, openAIErrorBody);
+
+  app.get('/models', async () => {
+    const { config } = catalog();
+    const created = Math.floor(options.configAppliedAt() / 1000);
+    return {
+      object: 'list',
+      data: [
+        ...config.routes.map((r) => ({ id: r.name, object: 'model', created, owned_by: 'switchyard' })),
+        ...config.deployments.map((d) => ({ id: d.name, object: 'model', created, owned_by: d.provider })),
+      ],
+    };
+  });
+
+  app.post('/chat/completions', { schema: { body: ChatBodySchema }, config: { usage: 'chat.completions' } }, async (request, reply) => {
+    const body = request.body as ChatRequest;
+    const route = routeRequest(request, reply, { model: body.model, type: 'chat', api: 'openai.chat' });
+    if (body.stream) {
+      const execution = await chatStream(router, route, body);
+      const includeUsage = body.stream_options?.include_usage === true;
+      await writeStream(reply, routed(request, reply, execution), sseFormat(includeUsage, request.usage), execution.deployment.provider, request.usage);
+      return reply;
+    }
+    const completion = routed(request, reply, await chatWhole(router, route, body));
+    const tokens = tokensOf(completion.usage);
+    if (tokens) request.usage?.reported(tokens);
+    request.usage?.delivered(completionText(completion));
+    request.usage?.answered();
+    return completion;
+  });
+
+  app.post('/embeddings', { schema: { body: EmbeddingBodySchema }, config: { usage: 'embeddings' } }, async (request, reply) => {
+    const body = request.body as EmbeddingRequest;
+    const route = routeRequest(request, reply, { model: body.model, type: 'embedding', api: 'openai.embeddings' });
+    const execution = await router.run(route, (provider, deployment, signal) => provider.embed(body, { deployment, signal }), {
+      cache: {
+        key: keyFields({ ...body, encoding_format: undefined }),
+        repeatable: true,
+        restore: (payload) => payload as CreateEmbeddingResponse,
+        keep: (embeddings, store) => {
+          store(embeddings);
+          return embeddings;
+        },
+      },
+    });
+    const result = routed(request, reply, execution);
+    const tokens = tokensOf(result.usage);
+    if (tokens) request.usage?.reported(tokens);
+    request.usage?.answered();
+    return encodeEmbeddings(result, body.encoding_format);
+  });
+}
