@@ -1,8 +1,14 @@
 #!/usr/bin/env node
-// The CLI runs the TypeScript sources through tsx's loader: no build step between a checkout and `npm start`.
-import { register } from 'tsx/esm/api';
+// Runs the built gateway: out/main/cli.js, an entry of the same bundle the desktop app runs.
+// `npm run build` makes it; `npm start` and `npm run serve` rebuild it first when sources changed.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-register();
-const { main } = await import('../gateway/cli.ts');
-const code = await main(process.argv.slice(2));
-process.exit(code);
+const cli = new URL('../out/main/cli.js', import.meta.url);
+if (!existsSync(cli)) {
+  process.stderr.write('Switchyard is not built yet: run "npm run build" (npm start builds it for you).\n');
+  process.exit(1);
+}
+const { main } = await import(cli.href);
+// exitCode, not exit(): the process ends once stdout has drained, so piped output is never cut.
+process.exitCode = await main(process.argv.slice(2), undefined, { uiDir: fileURLToPath(new URL('../out/renderer', import.meta.url)) });

@@ -36,7 +36,16 @@ Environment: SWITCHYARD_PORT (default ${DEFAULT_PORT}), SWITCHYARD_HOME (data di
 
 type Output = { out: (text: string) => void; err: (text: string) => void };
 
-export async function main(argv: string[], io: Output = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }): Promise<number> {
+export interface CliOptions {
+  /** The built UI to serve (the entry knows where the bundle put it). */
+  uiDir?: string;
+}
+
+export async function main(
+  argv: string[],
+  io: Output = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) },
+  options: CliOptions = {},
+): Promise<number> {
   const [command, ...rest] = argv;
   const { values, positionals } = parseArgs({
     args: rest,
@@ -57,7 +66,7 @@ export async function main(argv: string[], io: Output = { out: (t) => process.st
 
   switch (command) {
     case 'serve':
-      return serve({ host: values.host, port: values.port, dataDir, configFile: values.config }, io);
+      return serve({ host: values.host, port: values.port, dataDir, configFile: values.config, uiDir: options.uiDir }, io);
     case 'export': {
       const db = openDatabase(dataDir);
       const config = createConfigStore(db).current();
@@ -133,7 +142,7 @@ function readConfigFile(file: string, io: Output): unknown {
   }
 }
 
-async function serve(args: { host: string | undefined; port: string | undefined; dataDir: string; configFile: string | undefined }, io: Output): Promise<number> {
+async function serve(args: { host: string | undefined; port: string | undefined; dataDir: string; configFile: string | undefined; uiDir: string | undefined }, io: Output): Promise<number> {
   const host = args.host ?? DEFAULT_HOST;
   const portText = args.port ?? process.env.SWITCHYARD_PORT ?? String(DEFAULT_PORT);
   const port = Number(portText);
@@ -153,6 +162,7 @@ async function serve(args: { host: string | undefined; port: string | undefined;
       host,
       port,
       config,
+      ...(args.uiDir ? { uiDir: args.uiDir } : {}),
       logger: { level: process.env.SWITCHYARD_LOG_LEVEL ?? 'warn', redact: ['req.headers.authorization', 'req.headers["x-api-key"]'] },
     });
   } catch (error) {

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 const root = join(import.meta.dirname, '..');
 const run = (command, args) => spawnSync(command, args, { stdio: 'inherit', cwd: root }).status ?? 1;
 
+if (run(process.execPath, [join(root, 'scripts', 'build-if-stale.js')]) !== 0) process.exit(1);
+
 function electronBinary() {
   try {
     const pathFile = join(root, 'node_modules', 'electron', 'path.txt');

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { cpSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -69,6 +69,40 @@ function writeJson(path: string, value: unknown): string {
   writeFileSync(path, JSON.stringify(value));
   return path;
 }
+
+describe('the built CLI', () => {
+  it('runs from the bundle alone: no TypeScript sources and no loader at run time', async () => {
+    // What an installed app has: bin/, the build in out/, package.json and its dependencies.
+    const root = join(import.meta.dirname, '..');
+    const install = dir();
+    for (const part of ['bin', 'out', 'package.json']) cpSync(join(root, part), join(install, part), { recursive: true });
+    symlinkSync(join(root, 'node_modules'), join(install, 'node_modules'));
+    const file = writeJson(join(install, 'ok.json'), config);
+    const checked = spawnSync(process.execPath, [join(install, 'bin', 'switchyard.js'), 'check', file], { env: baseEnv(), encoding: 'utf8', timeout: 20_000 });
+    expect(checked.stderr).toBe('');
+    expect(checked.stdout).toContain('is valid');
+    const data = dir();
+    const child = spawn(process.execPath, [join(install, 'bin', 'switchyard.js'), 'serve', '--port', '0', '--data-dir', data], { env: baseEnv() });
+    cleanups.push(() => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    });
+    let output = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`serve did not start:\n${output}`)), 15_000);
+      child.stdout.on('data', (d) => {
+        output += d;
+        const match = /Health:\s+(\S+)/.exec(output);
+        if (match?.[1]) {
+          clearTimeout(timer);
+          resolve(match[1]);
+        }
+      });
+    });
+    expect((await fetch(url)).status).toBe(200);
+    // The UI it serves is the build beside it.
+    expect(await fetch(url.replace('/health', '/')).then((r) => r.text())).toContain('<div id="root">');
+  });
+});
 
 describe('switchyard check', () => {
   it('accepts a valid file', () => {

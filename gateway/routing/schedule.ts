@@ -3,7 +3,7 @@
  * current week (in the deployment's zone), is it usable at half past; and a sentence for now,
  * e.g. "blocked now, usable again at 18:00 Europe/Paris (in 2 h 13 min)".
  */
-import { Temporal } from 'temporal-polyfill';
+import { temporal } from '../lazy';
 import type { TimeWindow } from '../config/schema';
 import { describeInstant, windowState } from './time-windows';
 
@@ -17,6 +17,7 @@ export interface Schedule {
 }
 
 export function weekSchedule(windows: readonly TimeWindow[] | undefined, timeZone: string, now: number): Schedule {
+  const { Temporal } = temporal();
   const today = Temporal.Instant.fromEpochMilliseconds(now).toZonedDateTimeISO(timeZone).toPlainDate();
   const monday = today.subtract({ days: today.dayOfWeek - 1 });
   const grid = Array.from({ length: 7 }, (_, day) =>

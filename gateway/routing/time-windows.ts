@@ -8,7 +8,7 @@
  * day. `days` name the day a window starts on. Wall-clock times that DST skips or repeats resolve
  * the way Temporal's 'compatible' disambiguation does (a skipped 02:30 becomes 03:30).
  */
-import { Temporal } from 'temporal-polyfill';
+import { temporal } from '../lazy';
 import type { DayName, TimeWindow } from '../config/schema';
 
 export interface WindowState {
@@ -54,6 +54,7 @@ export function windowState(windows: readonly TimeWindow[] | undefined, timeZone
 
 /** Every occurrence of every window from yesterday (a window may still run past midnight) on. */
 function expand(windows: readonly TimeWindow[], timeZone: string, now: number): Interval[] {
+  const { Temporal } = temporal();
   const today = Temporal.Instant.fromEpochMilliseconds(now).toZonedDateTimeISO(timeZone).toPlainDate();
   const intervals: Interval[] = [];
   for (let offset = -1; offset <= HORIZON_DAYS; offset++) {
@@ -76,6 +77,7 @@ function expand(windows: readonly TimeWindow[], timeZone: string, now: number): 
 
 /** `HH:MM` wall-clock time of an instant in a zone, and the weekday when it is not today. */
 export function describeInstant(epochMs: number, timeZone: string, now: number): string {
+  const { Temporal } = temporal();
   const at = Temporal.Instant.fromEpochMilliseconds(epochMs).toZonedDateTimeISO(timeZone);
   const today = Temporal.Instant.fromEpochMilliseconds(now).toZonedDateTimeISO(timeZone).toPlainDate();
   const hhmm = `${String(at.hour).padStart(2, '0')}:${String(at.minute).padStart(2, '0')}`;

@@ -3,7 +3,7 @@
  * @pydantic/genai-prices (looked up once per deployment: a lookup costs ~35 us), else unknown.
  * Local (Ollama) deployments cost 0, and also get a "would have cost" at the comparison price.
  */
-import { calcPrice } from '@pydantic/genai-prices';
+import { lazy } from '../lazy';
 import type { DeploymentConfig, ProviderConfig, Settings } from '../config/schema';
 
 export interface Price {
@@ -30,8 +30,11 @@ export function priceOf(deployment: DeploymentConfig, provider: ProviderConfig |
   return price;
 }
 
+const prices = lazy<typeof import('@pydantic/genai-prices')>('@pydantic/genai-prices');
+
 function lookup(model: string, baseUrl: string | undefined): { inputPerMTok: number; outputPerMTok: number } | undefined {
   try {
+    const { calcPrice } = prices();
     const result = calcPrice({ input_tokens: 1_000_000, output_tokens: 1_000_000 }, model, baseUrl ? { providerApiUrl: baseUrl } : undefined) ?? calcPrice({ input_tokens: 1_000_000, output_tokens: 1_000_000 }, model);
     return result ? { inputPerMTok: result.input_price, outputPerMTok: result.output_price } : undefined;
   } catch {

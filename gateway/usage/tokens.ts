@@ -6,16 +6,14 @@
  * upstreams (OpenAI, Ollama) report their own counts, so most gateways never need it. Loading it
  * takes about 150 ms, once.
  */
-import { createRequire } from 'node:module';
+import { lazy } from '../lazy';
 
-type Tokenizer = { countTokens(text: string): number };
-let tokenizer: Tokenizer | undefined;
+const tokenizer = lazy<{ countTokens(text: string): number }>('gpt-tokenizer');
 
 export function estimateTokens(text: string): number {
   if (!text) return 0;
   try {
-    tokenizer ??= createRequire(import.meta.url)('gpt-tokenizer') as Tokenizer;
-    return tokenizer.countTokens(text);
+    return tokenizer().countTokens(text);
   } catch {
     return Math.ceil(text.length / 4);
   }

@@ -1,0 +1,193 @@
+/**
+ * The boundaries between surfaces: each is its own plugin, so a hook of one (the admin session,
+ * client keys, the usage row, an error shape) never runs for another, and authorisation hangs on
+ * the matched route, not on how the client spelled the path.
+ */
+import { request as httpRequest } from 'node:http';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { FakeServer } from '../support/fake-server';
+import { startFakeOllama } from '../support/fake-ollama';
+import { startFakeOpenAI } from '../support/fake-openai';
+import { resetBetweenTests, startGateway, stopAll, twoTierConfig, type Harness } from '../support/harness';
+
+let ollama: FakeServer;
+let openai: FakeServer;
+let h: Harness;
+const config = (settings: Record<string, unknown> = {}) => ({ ...twoTierConfig({ ollama: ollama.url, openai: openai.url }), settings });
+
+beforeAll(async () => {
+  ollama = await startFakeOllama();
+  openai = await startFakeOpenAI();
+  h = await startGateway(config());
+});
+afterAll(() => stopAll(h, ollama, openai));
+beforeEach(async () => {
+  await resetBetweenTests(h, [ollama, openai], config());
+});
+
+/** A request with the path sent byte for byte as written (fetch would normalise it). */
+function raw(method: string, path: string, options: { body?: unknown; headers?: Record<string, string> } = {}): Promise<{ status: number; body: any; headers: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const text = options.body === undefined ? undefined : JSON.stringify(options.body);
+    const req = httpRequest(
+      { host: '127.0.0.1', port: h.port, method, path, headers: { ...(text ? { 'content-type': 'application/json' } : {}), ...options.headers } },
+      (res) => {
+        let data = '';
+        res.on('data', (chunk) => (data += chunk));
+        res.on('end', () => {
+          let body: unknown = data;
+          try {
+            body = JSON.parse(data);
+          } catch {
+            // keep the text
+          }
+          resolve({ status: res.statusCode ?? 0, body, headers: res.headers });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(text);
+  });
+}
+
+/** Every way a client might spell `/admin/api/<rest>` so that a prefix check on the raw URL misses it. */
+function spellings(rest: string): string[] {
+  const [first, ...others] = rest.split('/');
+  const tail = others.length > 0 ? `/${others.join('/')}` : '';
+  const encodedFirst = `%${(first as string).charCodeAt(0).toString(16)}${(first as string).slice(1)}`;
+  return [
+    `/admin/api/${rest}`,
+    `/%61dmin/api/${rest}`,
+    `/%61%64%6d%69%6e/api/${rest}`,
+    `/admin/%61pi/${rest}`,
+    `/admin/api/${encodedFirst}${tail}`,
+    `/ADMIN/api/${rest}`,
+    `/Admin/Api/${rest}`,
+    `//admin/api/${rest}`,
+    `/admin//api/${rest}`,
+    `/admin/./api/${rest}`,
+    `/admin/api/./${rest}`,
+    `/x/../admin/api/${rest}`,
+    `/admin/api/../api/${rest}`,
+    `/admin%2fapi/${rest}`,
+    `/admin%2Fapi%2F${rest}`,
+    `/admin/api/${rest}/`,
+    `/admin/api/${rest}?x=1`,
+    `/admin/api/${rest};x=1`,
+    `/admin/api/${rest}%00`,
+  ];
+}
+
+const PROTECTED: [string, string, unknown?][] = [
+  ['GET', 'providers'],
+  ['GET', 'deployments'],
+  ['GET', 'routes'],
+  ['GET', 'settings'],
+  ['GET', 'config'],
+  ['GET', 'usage'],
+  ['GET', 'usage/export'],
+  ['GET', 'overview'],
+  ['GET', 'keys'],
+  ['GET', 'cache'],
+  ['DELETE', 'cache'],
+  ['GET', 'breakers'],
+  ['GET', 'health'],
+  ['POST', 'keys', { name: 'stolen' }],
+  ['POST', 'config/import', { config: {} }],
+];
+
+describe('the admin session', () => {
+  it('answers 401 to an admin route without a session under every path spelling, and never its data', async () => {
+    for (const [method, rest, body] of PROTECTED) {
+      for (const path of spellings(rest)) {
+        const res = await raw(method, path, { body });
+        // A spelling that matches the route meets the session hook (401); any other matches nothing (404).
+        expect([401, 404], `${method} ${path} answered ${res.status}`).toContain(res.status);
+        if (res.status === 401) expect(res.body.error.code, `${method} ${path}`).toBe('admin_session_required');
+      }
+    }
+    // The spellings the router decodes to the route itself are refused by the route's own hook.
+    for (const path of ['/admin/api/providers', '/%61dmin/api/providers', '/admin/%61pi/providers', '/admin/api/%70roviders', '/admin/api/providers?x=1']) {
+      expect((await raw('GET', path)).status, path).toBe(401);
+    }
+    expect(h.gateway.keys.list().map((k) => k.name)).not.toContain('stolen');
+  });
+
+  it('never sends a stored key to another host through "test connection" without a session', async () => {
+    const thief = await startFakeOpenAI();
+    try {
+      for (const path of spellings('providers/test')) {
+        const res = await raw('POST', path, { body: { name: 'x', kind: 'openai', baseUrl: `${thief.url}/v1`, apiKey: 'env:TEST_KEY' } });
+        expect([401, 404], path).toContain(res.status);
+      }
+      expect(thief.requests).toHaveLength(0);
+    } finally {
+      await thief.stop();
+    }
+  });
+
+  it('is not needed by any model route, nor by /health', async () => {
+    expect((await raw('GET', '/v1/models')).status).toBe(200);
+    expect((await raw('POST', '/v1/chat/completions', { body: { model: 'default', messages: [{ role: 'user', content: 'hi' }] } })).status).toBe(200);
+    expect((await raw('GET', '/api/tags')).status).toBe(200);
+    expect((await raw('POST', '/api/chat', { body: { model: 'default', messages: [{ role: 'user', content: 'hi' }], stream: false } })).status).toBe(200);
+    expect((await raw('GET', '/health')).status).toBe(200);
+  });
+});
+
+describe('hooks stay inside their surface', () => {
+  it('asks model routes for a client key when keys are required, but never admin routes or /health', async () => {
+    h.gateway.applyConfig(config({ clientKeys: { required: true } }), 'test');
+    expect((await raw('POST', '/v1/chat/completions', { body: { model: 'default', messages: [{ role: 'user', content: 'hi' }] } })).status).toBe(401);
+    expect((await raw('GET', '/api/tags')).status).toBe(401);
+    const session = { cookie: h.cookie };
+    expect((await raw('GET', '/admin/api/providers', { headers: session })).status).toBe(200);
+    expect((await raw('GET', '/health')).status).toBe(200);
+    // The playground is an admin route: the session authorises it, and the UI sends no bearer.
+    const played = await raw('POST', '/admin/api/playground', { headers: session, body: { model: 'default', messages: [{ role: 'user', content: 'hi' }] } });
+    expect(played.status).toBe(200);
+    expect(played.body.completion.choices[0].message.content).toBe('Echo: hi');
+  });
+
+  it('writes usage rows for model requests and the playground, never for admin reads', async () => {
+    const rowsBefore = h.gateway.usage.list({}, { limit: 100 }).rows.length;
+    await raw('GET', '/admin/api/providers', { headers: { cookie: h.cookie } });
+    await raw('GET', '/admin/api/usage', { headers: { cookie: h.cookie } });
+    await raw('GET', '/health');
+    await raw('GET', '/v1/models');
+    expect(h.gateway.usage.list({}, { limit: 100 }).rows).toHaveLength(rowsBefore);
+    await raw('POST', '/v1/chat/completions', { body: { model: 'default', messages: [{ role: 'user', content: 'hi' }] } });
+    await raw('POST', '/admin/api/playground', { headers: { cookie: h.cookie }, body: { model: 'default', messages: [{ role: 'user', content: 'hi' }] } });
+    const rows = h.gateway.usage.list({}, { limit: 100 }).rows;
+    expect(rows.slice(0, 2).map((r) => r.endpoint)).toEqual(['playground', 'chat.completions']);
+    expect(rows[0]?.clientKey).toBe('playground');
+  });
+
+  it('answers each surface in its own error shape, for bad bodies and unknown paths alike', async () => {
+    const openaiBad = await raw('POST', '/v1/chat/completions', { body: { model: 'default' } });
+    expect(openaiBad.status).toBe(400);
+    expect(openaiBad.body.error).toMatchObject({ type: 'invalid_request_error', param: 'messages' });
+    const ollamaBad = await raw('POST', '/api/chat', { body: { messages: [] } });
+    expect(ollamaBad.status).toBe(400);
+    expect(typeof ollamaBad.body.error).toBe('string');
+    const ollamaUnknown = await raw('GET', '/api/nothing-here');
+    expect(ollamaUnknown.status).toBe(404);
+    expect(typeof ollamaUnknown.body.error).toBe('string');
+    const openaiUnknown = await raw('GET', '/v1/nothing-here');
+    expect(openaiUnknown.status).toBe(404);
+    expect(openaiUnknown.body.error).toMatchObject({ code: 'not_found' });
+    const adminBad = await raw('PUT', '/admin/api/settings', { headers: { cookie: h.cookie }, body: { settings: 'x' } });
+    expect(adminBad.status).toBe(400);
+    expect(adminBad.body.error.message).toMatch(/settings/);
+  });
+
+  it('names the request and its deployment on every model answer, errors included', async () => {
+    for (const res of [
+      await raw('POST', '/v1/chat/completions', { body: { model: 'nope', messages: [{ role: 'user', content: 'hi' }] } }),
+      await raw('POST', '/api/chat', { body: { model: 'default', messages: [{ role: 'user', content: 'hi' }], stream: false } }),
+    ]) {
+      expect(res.headers['x-request-id']).toMatch(/^req_/);
+      expect(res.headers['x-switchyard-deployment']).toBeDefined();
+    }
+  });
+});
