@@ -127,10 +127,25 @@ function uniqueNames(items: { name: string }[], list: string, errors: ConfigIssu
 }
 
 function schemaIssues(input: unknown): ConfigIssue[] {
-  if (checkShape.Check(input)) return [];
+  return checkShape.Check(input) ? [] : describeSchemaErrors(checkShape.Errors(input), input);
+}
+
+/** A schema error as TypeBox (and ajv) reports it. */
+export interface SchemaError {
+  keyword: string;
+  instancePath: string;
+  params: unknown;
+  message?: string | undefined;
+}
+
+/**
+ * Schema errors as issues that name the field and the value in words a user can act on, for the
+ * config file and for every admin API body alike.
+ */
+export function describeSchemaErrors(errors: Iterable<SchemaError>, input: unknown): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const seen = new Set<string>();
-  for (const error of checkShape.Errors(input)) {
+  for (const error of errors) {
     // TypeBox reports an unknown key twice (as `false` schema and as additionalProperties); keep one.
     if (error.keyword === 'boolean') continue;
     const path = toPath(error.instancePath);
@@ -155,7 +170,7 @@ function schemaIssues(input: unknown): ConfigIssue[] {
       message = `${quote(value)} is not one of the allowed values`;
       if (path.includes('.days[')) message = `${quote(value)} is not a day name (mon, tue, wed, thu, fri, sat, sun)`;
     } else {
-      message = `${error.message} (got ${quote(value)})`;
+      message = `${error.message ?? 'is invalid'} (got ${quote(value)})`;
     }
     push(path, message);
   }

@@ -1,7 +1,7 @@
 /**
- * The UI in a real browser (Debian's Chromium driven by playwright-core) against the headless
- * gateway, with the wire-format fake upstreams behind it. Screenshots of every page, light and
- * dark, go to test-artifacts/screenshots (git-ignored).
+ * The UI in a real browser (Chromium driven by playwright-core; see support/browser.ts for which)
+ * against the headless gateway, with the wire-format fake upstreams behind it. Screenshots of every
+ * page, light and dark, go to test-artifacts/screenshots (git-ignored).
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,11 +10,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeServer } from '../support/fake-server';
 import { startFakeOllama } from '../support/fake-ollama';
 import { startFakeOpenAI } from '../support/fake-openai';
+import { findChromium } from '../support/browser';
 import { startGateway, type Harness } from '../support/harness';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = join(import.meta.dirname, '..', '..', 'test-artifacts', 'screenshots');
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'];
 
 let ollama: FakeServer;
 let openai: FakeServer;
@@ -26,7 +25,9 @@ beforeAll(async () => {
   ollama = await startFakeOllama();
   openai = await startFakeOpenAI();
   h = await startGateway({ version: 1, providers: [], deployments: [], routes: [] });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  const found = await findChromium();
+  console.log(`UI tests in ${found.source}`);
+  browser = await chromium.launch({ executablePath: found.executablePath, args: found.args });
   page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
   page.on('pageerror', (error) => {
     throw error;

@@ -1,20 +1,41 @@
 /**
  * Providers, deployments and routes over the admin API: list, create, update, delete, reorder,
- * plus settings and whole-config export, preview and import. Every change is validated as a whole
- * config exactly as the config file is, applied to traffic at once, or refused with field errors
- * and nothing changed. Provider API keys are write-only: responses say only whether one is set and
- * its last 4 characters.
+ * plus settings and whole-config export, preview and import. Bodies are checked by their schemas
+ * first; every change is then validated as a whole config exactly as the config file is, applied to
+ * traffic at once, or refused with field errors and nothing changed. Provider API keys are
+ * write-only: responses say only whether one is set and its last 4 characters.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import type Type from 'typebox';
 import { addItem, diffConfigs, EditError, removeItem, reorderRoute, replaceItem, replaceSettings } from '../../config/edit';
-import type { Config, ProviderConfig, Settings } from '../../config/schema';
-import { GatewayError } from '../../errors';
-import { validateConfig, type ConfigIssue, type ValidationResult } from '../../config/validate';
+import type { Config, DeploymentConfig, ProviderConfig, RouteConfig } from '../../config/schema';
+import { ConfigSchema, DeploymentSchema, RouteSchema } from '../../config/schema';
 import type { Secrets } from '../../config/secrets';
+import { validateConfig, type ConfigIssue, type ValidationResult } from '../../config/validate';
+import { GatewayError } from '../../errors';
 import { weekSchedule } from '../../routing/schedule';
+import {
+  ConfigImportedSchema,
+  ConfigInputSchema,
+  ConfigPreviewSchema,
+  DeletedSchema,
+  DeploymentListSchema,
+  NameParams,
+  ProviderInputSchema,
+  ProviderListSchema,
+  ProviderViewSchema,
+  RouteListSchema,
+  RouteOrderSchema,
+  SchedulePreviewSchema,
+  ScheduleSchema,
+  SettingsInputSchema,
+  SettingsSavedSchema,
+  SettingsViewSchema,
+  type ProviderInput,
+  type ProviderView,
+} from './schemas';
 
 type Entity = 'providers' | 'deployments' | 'routes';
-const ENTITIES: Entity[] = ['providers', 'deployments', 'routes'];
 
 export interface ConfigRouteServices {
   config: { current(): Config; apply(next: unknown, source: string): ValidationResult };
@@ -25,19 +46,20 @@ export interface ConfigRouteServices {
   now: () => number;
 }
 
-export function configRoutes(app: FastifyInstance, services: ConfigRouteServices): void {
+type Params = { Params: Type.Static<typeof NameParams> };
 
-  /** Applies an edit or answers with field errors; returns the applied config. */
-  const apply = (reply: FastifyReply, next: Config | (() => Config), focus?: { list: Entity; name: string }): Config | undefined => {
+export function configRoutes(app: FastifyInstance, services: ConfigRouteServices): void {
+  const current = () => services.config.current();
+
+  /** Applies an edit, or answers with field errors (relative to the edited item when known) and changes nothing. */
+  const apply = (reply: FastifyReply, next: () => Config, focus?: { list: Entity; name: string }): Config | undefined => {
     let candidate: Config;
     try {
-      candidate = typeof next === 'function' ? next() : next;
+      candidate = next();
     } catch (error) {
-      if (error instanceof EditError) {
-        void reply.code(error.status).send(fieldErrors(error.message, [{ path: error.path, message: error.message }]));
-        return undefined;
-      }
-      throw error;
+      if (!(error instanceof EditError)) throw error;
+      void reply.code(error.status).send(fieldErrors(error.message, [{ path: error.path, message: error.message, field: error.path }]));
+      return undefined;
     }
     const result = services.config.apply(candidate, 'admin api');
     if (!result.ok) {
@@ -50,54 +72,87 @@ export function configRoutes(app: FastifyInstance, services: ConfigRouteServices
     return result.config;
   };
 
-  const view = (list: Entity, item: unknown) => (list === 'providers' ? providerView(item as ProviderConfig) : item);
-  const providerView = (provider: ProviderConfig) => {
+  const providerView = (provider: ProviderConfig): ProviderView => {
     const { apiKey, ...rest } = provider;
     const value = apiKey ? services.secrets.resolve(apiKey) : undefined;
     return { ...rest, apiKey: { reference: apiKey ?? null, set: value !== undefined, last4: value ? value.slice(-4) : null } };
   };
 
-  for (const list of ENTITIES) {
-    app.get(`/${list}`, async () => ({ [list]: (services.config.current()[list] as unknown[]).map((item) => view(list, item)) }));
+  /** A provider from its body: `apiKey` a reference (null removes it), or `apiKeyValue` stored as a secret; else the key it had. */
+  const withKey = (body: ProviderInput, existingKey: string | undefined): ProviderConfig => {
+    const { apiKeyValue, apiKey, ...provider } = body;
+    if (apiKeyValue !== undefined) {
+      const store = services.secrets.store;
+      if (!store) {
+        throw new GatewayError(
+          'invalid_request',
+          'This gateway reads API keys from environment variables: set one (e.g. OPENAI_API_KEY) and enter env:OPENAI_API_KEY as the key reference',
+          { param: 'apiKeyValue' },
+        );
+      }
+      return { ...provider, apiKey: store(provider.name, apiKeyValue) };
+    }
+    if (apiKey === null) return provider;
+    if (typeof apiKey === 'string') return { ...provider, apiKey };
+    return existingKey ? { ...provider, apiKey: existingKey } : provider;
+  };
 
-    app.post(`/${list}`, async (request, reply) => {
-      const item = list === 'providers' ? withKey(request.body, undefined) : entityBody(request.body);
-      const applied = apply(reply, () => addItem(services.config.current(), list, item as never), { list, name: item.name });
-      if (applied) return reply.code(201).send(view(list, find(applied, list, item.name)));
-      return reply;
-    });
+  // --- providers
+  app.get('/providers', { schema: { response: { 200: ProviderListSchema } } }, async () => ({ providers: current().providers.map(providerView) }));
+  app.post<{ Body: ProviderInput }>('/providers', { config: { entity: 'providers' }, schema: { body: ProviderInputSchema, response: { 201: ProviderViewSchema } } }, async (request, reply) => {
+    const provider = withKey(request.body, undefined);
+    const applied = apply(reply, () => addItem(current(), 'providers', provider), { list: 'providers', name: provider.name });
+    return applied ? reply.code(201).send(providerView(find(applied, 'providers', provider.name) as ProviderConfig)) : reply;
+  });
+  app.put<Params & { Body: ProviderInput }>('/providers/:name', { config: { entity: 'providers' }, schema: { params: NameParams, body: ProviderInputSchema, response: { 200: ProviderViewSchema } } }, async (request, reply) => {
+    const existing = current().providers.find((p) => p.name === request.params.name);
+    const provider = withKey(request.body, existing?.apiKey);
+    const applied = apply(reply, () => replaceItem(current(), 'providers', request.params.name, provider), { list: 'providers', name: provider.name });
+    return applied ? providerView(find(applied, 'providers', provider.name) as ProviderConfig) : reply;
+  });
 
-    app.put<{ Params: { name: string } }>(`/${list}/:name`, async (request, reply) => {
-      const current = services.config.current();
-      const existing = (current[list] as { name: string }[]).find((i) => i.name === request.params.name) as ProviderConfig | undefined;
-      const item = list === 'providers' ? withKey(request.body, existing?.apiKey) : entityBody(request.body);
-      const applied = apply(reply, () => replaceItem(current, list, request.params.name, item as never), { list, name: item.name });
-      return applied ? view(list, find(applied, list, item.name)) : reply;
-    });
+  // --- deployments and routes: their config schemas are their bodies
+  app.get('/deployments', { schema: { response: { 200: DeploymentListSchema } } }, async () => ({ deployments: current().deployments }));
+  app.post<{ Body: DeploymentConfig }>('/deployments', { config: { entity: 'deployments' }, schema: { body: DeploymentSchema, response: { 201: DeploymentSchema } } }, async (request, reply) => {
+    const applied = apply(reply, () => addItem(current(), 'deployments', request.body), { list: 'deployments', name: request.body.name });
+    return applied ? reply.code(201).send(find(applied, 'deployments', request.body.name)) : reply;
+  });
+  app.put<Params & { Body: DeploymentConfig }>('/deployments/:name', { config: { entity: 'deployments' }, schema: { params: NameParams, body: DeploymentSchema, response: { 200: DeploymentSchema } } }, async (request, reply) => {
+    const applied = apply(reply, () => replaceItem(current(), 'deployments', request.params.name, request.body), { list: 'deployments', name: request.body.name });
+    return applied ? find(applied, 'deployments', request.body.name) : reply;
+  });
+  app.get('/routes', { schema: { response: { 200: RouteListSchema } } }, async () => ({ routes: current().routes }));
+  app.post<{ Body: RouteConfig }>('/routes', { config: { entity: 'routes' }, schema: { body: RouteSchema, response: { 201: RouteSchema } } }, async (request, reply) => {
+    const applied = apply(reply, () => addItem(current(), 'routes', request.body), { list: 'routes', name: request.body.name });
+    return applied ? reply.code(201).send(find(applied, 'routes', request.body.name)) : reply;
+  });
+  app.put<Params & { Body: RouteConfig }>('/routes/:name', { config: { entity: 'routes' }, schema: { params: NameParams, body: RouteSchema, response: { 200: RouteSchema } } }, async (request, reply) => {
+    const applied = apply(reply, () => replaceItem(current(), 'routes', request.params.name, request.body), { list: 'routes', name: request.body.name });
+    return applied ? find(applied, 'routes', request.body.name) : reply;
+  });
+  app.put<Params & { Body: Type.Static<typeof RouteOrderSchema> }>(
+    '/routes/:name/order',
+    { schema: { params: NameParams, body: RouteOrderSchema, response: { 200: RouteSchema } } },
+    async (request, reply) => {
+      const applied = apply(reply, () => reorderRoute(current(), request.params.name, request.body.deployments), { list: 'routes', name: request.params.name });
+      return applied ? find(applied, 'routes', request.params.name) : reply;
+    },
+  );
 
-    app.delete<{ Params: { name: string } }>(`/${list}/:name`, async (request, reply) => {
-      const applied = apply(reply, () => removeItem(services.config.current(), list, request.params.name));
+  for (const list of ['providers', 'deployments', 'routes'] as const) {
+    app.delete<Params>(`/${list}/:name`, { schema: { params: NameParams, response: { 200: DeletedSchema } } }, async (request, reply) => {
+      const applied = apply(reply, () => removeItem(current(), list, request.params.name));
       return applied ? { deleted: request.params.name } : reply;
     });
   }
 
-  app.put<{ Params: { name: string } }>('/routes/:name/order', async (request, reply) => {
-    const order = (request.body as { deployments?: unknown })?.deployments;
-    if (!Array.isArray(order) || !order.every((d) => typeof d === 'string')) {
-      return reply.code(400).send(fieldErrors('deployments must be a list of deployment names', [{ path: 'deployments', message: 'must be a list of deployment names' }]));
-    }
-    const applied = apply(reply, () => reorderRoute(services.config.current(), request.params.name, order as string[]), { list: 'routes', name: request.params.name });
-    return applied ? find(applied, 'routes', request.params.name) : reply;
-  });
-
   /** The week grid and "blocked now, usable again at..." for windows being edited (nothing is saved). */
-  app.post('/schedule/preview', async (request, reply) => {
-    const body = (request.body ?? {}) as { timeZone?: string; timeWindows?: unknown };
-    const zone = body.timeZone || services.defaultTimeZone();
+  app.post<{ Body: Type.Static<typeof SchedulePreviewSchema> }>('/schedule/preview', { schema: { body: SchedulePreviewSchema, response: { 200: ScheduleSchema } } }, async (request, reply) => {
+    const zone = request.body.timeZone || services.defaultTimeZone();
     const probe = validateConfig({
       version: 1,
       providers: [{ name: 'p', kind: 'openai', baseUrl: 'http://127.0.0.1' }],
-      deployments: [{ name: 'd', provider: 'p', model: 'm', timeZone: zone, timeWindows: body.timeWindows ?? [] }],
+      deployments: [{ name: 'd', provider: 'p', model: 'm', timeZone: zone, timeWindows: request.body.timeWindows ?? [] }],
       routes: [],
     });
     if (!probe.ok) {
@@ -107,75 +162,41 @@ export function configRoutes(app: FastifyInstance, services: ConfigRouteServices
     return weekSchedule(probe.config.deployments[0]?.timeWindows, zone, services.now());
   });
 
-  app.get('/settings', async () => {
-    const { config, server, secrets } = services;
-    return { settings: config.current().settings ?? {}, server: server(), secrets: secrets.describe?.() ?? { backend: 'environment', protected: true, canStore: false } };
-  });
-
-  app.put('/settings', async (request, reply) => {
-    const settings = (request.body as { settings?: unknown })?.settings;
-    if (!settings || typeof settings !== 'object') return reply.code(400).send(fieldErrors('settings must be an object', [{ path: 'settings', message: 'must be an object' }]));
-    const applied = apply(reply, () => replaceSettings(services.config.current(), settings as Settings));
+  // --- settings and the whole config
+  app.get('/settings', { schema: { response: { 200: SettingsViewSchema } } }, async () => ({
+    settings: current().settings ?? {},
+    server: services.server(),
+    secrets: services.secrets.describe?.() ?? { backend: 'environment', protected: true, canStore: false },
+  }));
+  app.put<{ Body: Type.Static<typeof SettingsInputSchema> }>('/settings', { schema: { body: SettingsInputSchema, response: { 200: SettingsSavedSchema } } }, async (request, reply) => {
+    const applied = apply(reply, () => replaceSettings(current(), request.body.settings));
     return applied ? { settings: applied.settings ?? {} } : reply;
   });
 
-  app.get('/config', async (_request, reply) => {
+  app.get('/config', { schema: { response: { 200: ConfigSchema } } }, async (_request, reply) => {
     reply.header('content-disposition', 'attachment; filename="switchyard-config.json"');
-    return services.config.current();
+    return current();
   });
-
-  app.post('/config/preview', async (request) => {
-    const result = validateConfig((request.body as { config?: unknown })?.config);
+  app.post<{ Body: Type.Static<typeof ConfigInputSchema> }>('/config/preview', { schema: { body: ConfigInputSchema, response: { 200: ConfigPreviewSchema } } }, async (request) => {
+    const result = validateConfig(request.body.config);
     return {
       valid: result.ok,
       errors: result.ok ? [] : result.errors,
       warnings: result.warnings,
-      changes: result.ok ? diffConfigs(services.config.current(), result.config) : [],
+      changes: result.ok ? diffConfigs(current(), result.config) : [],
     };
   });
-
-  app.post('/config/import', async (request, reply) => {
-    const applied = apply(reply, (request.body as { config?: Config })?.config as Config);
-    return applied ? { applied: true, config: applied } : reply;
+  app.post<{ Body: Type.Static<typeof ConfigInputSchema> }>('/config/import', { schema: { body: ConfigInputSchema, response: { 200: ConfigImportedSchema } } }, async (request, reply) => {
+    const applied = apply(reply, () => request.body.config as Config);
+    return applied ? { applied: true as const, config: applied } : reply;
   });
-
-  /** A provider body, with its key: `apiKey` (an env reference, or null to remove) or `apiKeyValue` (stored as a secret). */
-  function withKey(body: unknown, existingKey: string | undefined): ProviderConfig {
-    const { apiKeyValue, apiKey, ...rest } = entityBody(body) as ProviderConfig & { apiKeyValue?: unknown; apiKey?: unknown };
-    const provider = rest as ProviderConfig;
-    if (typeof apiKeyValue === 'string' && apiKeyValue !== '') {
-      const store = services.secrets.store;
-      if (!store) {
-        throw new GatewayError(
-          'invalid_request',
-          'This gateway reads API keys from environment variables: set one (e.g. OPENAI_API_KEY) and enter env:OPENAI_API_KEY as the key reference',
-          { param: 'apiKeyValue' },
-        );
-      }
-      provider.apiKey = store(provider.name, apiKeyValue);
-    } else if (apiKey === null) {
-      delete provider.apiKey;
-    } else if (typeof apiKey === 'string') {
-      provider.apiKey = apiKey;
-    } else if (existingKey) {
-      provider.apiKey = existingKey;
-    }
-    return provider;
-  }
-}
-
-function entityBody(body: unknown): { name: string } & Record<string, unknown> {
-  if (!body || typeof body !== 'object' || Array.isArray(body) || typeof (body as { name?: unknown }).name !== 'string') {
-    throw new GatewayError('invalid_request', 'The body must be a JSON object with a "name"', { param: 'name' });
-  }
-  return body as { name: string } & Record<string, unknown>;
 }
 
 function find(config: Config, list: Entity, name: string): unknown {
   return (config[list] as { name: string }[]).find((item) => item.name === name);
 }
 
-function fieldErrors(message: string, errors: (ConfigIssue & { field?: string | null })[]) {
+export function fieldErrors(message: string, errors: (ConfigIssue & { field?: string | null })[]) {
   return {
     error: { message, type: 'invalid_request_error', param: errors[0]?.field ?? errors[0]?.path ?? null, code: 'invalid_config' },
     errors,

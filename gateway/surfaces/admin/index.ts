@@ -4,10 +4,8 @@
  * never need a session; admin routes never take a client key.
  */
 import type { FastifyInstance } from 'fastify';
-import { errorHandler } from '../../http/model-surface';
 import { requestIdPlugin } from '../../http/request-id';
 import { usageRowPlugin } from '../../http/usage-row';
-import { openAIError } from '../../http/wire-errors';
 import type { HealthHistory } from '../../store/health-history';
 import type { AdminSessions } from '../../store/admin-sessions';
 import type { UsageRecorder } from '../../usage/recorder';
@@ -19,6 +17,8 @@ import { playground } from './playground';
 import { providerTools } from './provider-tools';
 import { registerSession } from './session';
 import { usageRoutes, type UsageRouteServices } from './usage-routes';
+import { HealthHistorySchema, HealthReportSchema } from './schemas';
+import { adminErrorHandler, typeboxValidator } from './validation';
 
 export interface AdminOptions {
   sessions: AdminSessions;
@@ -35,12 +35,13 @@ export async function adminSurface(app: FastifyInstance, options: AdminOptions):
   const { catalog, breakers, now } = options.health;
   await app.register(usageRowPlugin, { recorder: options.recorder });
   await app.register(requestIdPlugin);
-  app.setErrorHandler(errorHandler((wire) => ({ error: openAIError(wire) })));
+  app.setValidatorCompiler(typeboxValidator);
+  app.setErrorHandler(adminErrorHandler(options.config.config.current));
   registerSession(app, { sessions: options.sessions, port: options.port, version: options.health.version });
 
-  app.get('/health', async () => healthReport(options.health));
+  app.get('/health', { schema: { response: { 200: HealthReportSchema } } }, async () => healthReport(options.health));
   /** Probe latency and status over the last day, per provider, for the sparklines. */
-  app.get('/health/history', async () => {
+  app.get('/health/history', { schema: { response: { 200: HealthHistorySchema } } }, async () => {
     const since = now() - 86_400_000;
     const history: Record<string, { at: number; ok: boolean; latencyMs: number | null }[]> = {};
     for (const provider of catalog().config.providers) {

@@ -6,7 +6,6 @@
  * client keys do not apply.
  */
 import type { FastifyInstance } from 'fastify';
-import { GatewayError } from '../../errors';
 import { routeRequest } from '../../http/route-request';
 import { writeStream } from '../../http/stream-writer';
 import { routed } from '../../http/usage-row';
@@ -17,15 +16,16 @@ import { cost, priceOf } from '../../usage/pricing';
 import { completionText, tokensOf, type ChatCompletionChunk, type ChatRequest } from '../../wire/canonical';
 import { chatStream, chatWhole } from '../openai/chat';
 import { meterChunk, sseData } from '../openai/codec';
+import { PlaygroundAnswerSchema, PlaygroundInputSchema, type Trace } from './schemas';
+import type Type from 'typebox';
+
+type PlaygroundInput = Type.Static<typeof PlaygroundInputSchema>;
 
 export function playground(app: FastifyInstance, { router, catalog }: { router: Router; catalog: () => Catalog }): void {
-  app.post('/playground', { config: { usage: 'playground' } }, async (request, reply) => {
-    const body = request.body as (ChatRequest & { simulateFailures?: unknown }) | undefined;
-    if (!body || typeof body.model !== 'string' || !Array.isArray(body.messages) || body.messages.length === 0) {
-      throw new GatewayError('invalid_request', 'Pick a route or deployment and write a message', { param: body?.model ? 'messages' : 'model' });
-    }
-    const { simulateFailures, ...chat } = body;
-    const simulated = new Set(Array.isArray(simulateFailures) ? (simulateFailures as string[]) : []);
+  const schema = { body: PlaygroundInputSchema, response: { 200: PlaygroundAnswerSchema } };
+  app.post<{ Body: PlaygroundInput }>('/playground', { schema, config: { usage: 'playground' } }, async (request, reply) => {
+    const { simulateFailures, ...chat } = request.body;
+    const simulated = new Set(simulateFailures ?? []);
     if (request.usage) request.usage.clientKey = 'playground';
     const route = routeRequest(request, reply, { model: chat.model, type: 'chat', api: 'openai.chat' }, { simulateFailures: simulated });
     const started = performance.now();
@@ -61,7 +61,7 @@ export function playground(app: FastifyInstance, { router, catalog }: { router: 
     return { completion, ...trace(execution, completion.usage, performance.now() - started, null) };
   });
 
-  function trace(execution: Execution<unknown>, usage: { prompt_tokens: number; completion_tokens: number } | null | undefined, totalMs: number, firstTokenMs: number | null) {
+  function trace(execution: Execution<unknown>, usage: { prompt_tokens: number; completion_tokens: number } | null | undefined, totalMs: number, firstTokenMs: number | null): Trace {
     const provider = catalog().providers.get(execution.deployment.provider)?.config;
     const price = priceOf(execution.deployment, provider);
     return {

@@ -3,18 +3,20 @@
  * edited, and model discovery (Ollama's installed models, an OpenAI-compatible models list).
  */
 import type { FastifyInstance } from 'fastify';
-import type { ProviderConfig } from '../../config/schema';
+import { ProviderSchema, type ProviderConfig } from '../../config/schema';
 import { validateConfig } from '../../config/validate';
 import { GatewayError } from '../../errors';
 import { createProviderSet } from '../../providers/registry';
 import type { ProviderAdapter } from '../../providers/types';
 import type { Secrets } from '../../config/secrets';
 import type { Catalog } from '../../routing/catalog';
+import { fieldErrors } from './config-routes';
+import { ModelListSchema, NameParams, ProbeOutcomeSchema, type ProbeOutcome } from './schemas';
 
 const TEST_TIMEOUT_MS = 8_000;
 
 export function providerTools(app: FastifyInstance, { catalog, secrets }: { catalog: () => Catalog; secrets: Secrets }): void {
-  const probe = async (adapter: ProviderAdapter) => {
+  const probe = async (adapter: ProviderAdapter): Promise<ProbeOutcome> => {
     if (adapter.unavailableReason) return { ok: false, latencyMs: null, error: `Provider ${adapter.config.name} cannot be used: ${adapter.unavailableReason}`, models: [], version: null };
     const started = performance.now();
     try {
@@ -31,18 +33,18 @@ export function providerTools(app: FastifyInstance, { catalog, secrets }: { cata
     return adapter;
   };
 
-  app.post<{ Params: { name: string } }>('/providers/:name/test', async (request) => probe(saved(request.params.name)));
+  app.post<{ Params: { name: string } }>('/providers/:name/test', { schema: { params: NameParams, response: { 200: ProbeOutcomeSchema } } }, async (request) => probe(saved(request.params.name)));
 
-  app.get<{ Params: { name: string } }>('/providers/:name/models', async (request) => {
+  app.get<{ Params: { name: string } }>('/providers/:name/models', { schema: { params: NameParams, response: { 200: ModelListSchema } } }, async (request) => {
     const result = await probe(saved(request.params.name));
     return { models: result.models, error: result.error };
   });
 
   /** Tests a provider as typed in a form, before it is saved. */
-  app.post('/providers/test', async (request, reply) => {
-    const provider = request.body as ProviderConfig;
+  app.post<{ Body: ProviderConfig }>('/providers/test', { schema: { body: ProviderSchema, response: { 200: ProbeOutcomeSchema } } }, async (request, reply) => {
+    const provider = request.body;
     const check = validateConfig({ version: 1, providers: [provider], deployments: [], routes: [] });
-    if (!check.ok) return reply.code(400).send({ error: { message: check.errors[0]?.message, type: 'invalid_request_error', param: check.errors[0]?.path ?? null, code: 'invalid_config' }, errors: check.errors });
+    if (!check.ok) return reply.code(400).send(fieldErrors(check.errors[0]?.message ?? 'invalid', check.errors.map((e) => ({ ...e, field: e.path.replace(/^providers\[0\]\./, '') }))));
     const { adapters } = createProviderSet([provider], secrets);
     const adapter = adapters.get(provider.name) as ProviderAdapter;
     try {

@@ -8,6 +8,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError } from '../../errors';
 import { SESSION_TTL_MS, type AdminSessions } from '../../store/admin-sessions';
+import { SessionSchema } from './schemas';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -55,7 +56,7 @@ export function registerSession(app: FastifyInstance, { sessions, port, version 
     }
   });
 
-  app.get('/session', { config: { public: true } }, async (request) => ({ authenticated: authenticated(request), version }));
+  app.get('/session', { config: { public: true }, schema: { response: { 200: SessionSchema } } }, async (request) => ({ authenticated: authenticated(request), version }));
 }
 
 /** `GET /?token=...`: sets the session cookie and redirects to the clean URL. */

@@ -3,7 +3,22 @@ import type { FastifyInstance } from 'fastify';
 import { Readable } from 'node:stream';
 import { GatewayError } from '../../errors';
 import { ClientKeyError } from '../../store/client-keys';
-import type { Granularity, GroupBy, UsageFilter } from '../../store/usage-types';
+import type { GroupBy, UsageFilter } from '../../store/usage-types';
+import {
+  CacheStatsSchema,
+  ClientKeyCreatedSchema,
+  ClientKeyInputSchema,
+  ClientKeyListSchema,
+  NameParams,
+  OverviewSchema,
+  PurgedSchema,
+  RevokedSchema,
+  RollupsSchema,
+  UsagePageSchema,
+  UsageQuerySchema,
+  type ClientKeyInput,
+  type UsageQuery,
+} from './schemas';
 import type { UsageLog } from '../../store/usage-log';
 import type { ResponseCache } from '../../store/response-cache';
 import type { ClientKeyStore } from '../../store/client-keys';
@@ -19,33 +34,30 @@ export interface UsageRouteServices {
   now: () => number;
 }
 
+type Query = { Querystring: UsageQuery };
+
 export function usageRoutes(app: FastifyInstance, services: UsageRouteServices): void {
   const log = () => services.usageLog;
+  const querystring = UsageQuerySchema;
 
-  app.get('/usage', async (request) => {
-    const query = request.query as Record<string, string | undefined>;
-    return log().list(filterFrom(query), { limit: Number(query.limit ?? 50), before: query.before });
+  app.get<Query>('/usage', { schema: { querystring, response: { 200: UsagePageSchema } } }, async (request) => {
+    const limit = Math.min(500, Math.max(1, Number(request.query.limit ?? 50)));
+    return log().list(filterFrom(request.query), { limit, before: request.query.before });
   });
 
-  app.get('/usage/rollups', async (request) => {
-    const query = request.query as Record<string, string | undefined>;
-    const granularity = (query.granularity ?? 'hour') as Granularity;
-    const groupBy = (query.groupBy ?? 'none') as GroupBy;
-    if (!['minute', 'hour', 'day'].includes(granularity)) throw new GatewayError('invalid_request', 'granularity must be minute, hour or day', { param: 'granularity' });
-    if (!['none', 'deployment', 'provider', 'route', 'clientKey'].includes(groupBy)) throw new GatewayError('invalid_request', 'groupBy must be none, deployment, provider, route or clientKey', { param: 'groupBy' });
-    return { points: log().rollups(filterFrom(query), granularity, groupBy) };
-  });
+  app.get<Query>('/usage/rollups', { schema: { querystring, response: { 200: RollupsSchema } } }, async (request) => ({
+    points: log().rollups(filterFrom(request.query), request.query.granularity ?? 'hour', (request.query.groupBy ?? 'none') as GroupBy),
+  }));
 
-  app.get('/usage/export', async (request, reply) => {
-    const query = request.query as Record<string, string | undefined>;
-    const format = query.format === 'json' ? 'json' : 'csv';
+  app.get<Query>('/usage/export', { schema: { querystring } }, async (request, reply) => {
+    const format = request.query.format ?? 'csv';
     reply.header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8');
     reply.header('content-disposition', `attachment; filename="switchyard-usage.${format}"`);
-    return reply.send(Readable.from(exportLines(log().iterate(filterFrom(query)), format)));
+    return reply.send(Readable.from(exportLines(log().iterate(filterFrom(request.query)), format)));
   });
 
   /** Today at a glance, for the overview. */
-  app.get('/overview', async () => {
+  app.get('/overview', { schema: { response: { 200: OverviewSchema } } }, async () => {
     const since = startOfToday(services.now());
     const [today] = log().rollups({ since }, 'day', 'none');
     const requests = today?.requests ?? 0;
@@ -62,27 +74,19 @@ export function usageRoutes(app: FastifyInstance, services: UsageRouteServices):
     };
   });
 
-  app.get('/cache', async () => {
+  app.get('/cache', { schema: { response: { 200: CacheStatsSchema } } }, async () => {
     const settings = services.config().settings?.cache;
     return services.cache.stats((settings?.maxMiB ?? DEFAULT_CACHE_MAX_MIB) * 1024 * 1024);
   });
 
-  app.delete('/cache', async () => ({ purged: services.cache.purge() }));
+  app.delete('/cache', { schema: { response: { 200: PurgedSchema } } }, async () => ({ purged: services.cache.purge() }));
 
-  app.get('/keys', async () => ({ keys: services.keys.list() }));
+  app.get('/keys', { schema: { response: { 200: ClientKeyListSchema } } }, async () => ({ keys: services.keys.list() }));
 
-  app.post('/keys', async (request, reply) => {
-    const body = (request.body ?? {}) as { name?: unknown; rateLimitPerMinute?: unknown; allowedRoutes?: unknown };
-    if (typeof body.name !== 'string') throw new GatewayError('invalid_request', 'name is required', { param: 'name' });
-    const rpm = body.rateLimitPerMinute;
-    if (rpm !== undefined && rpm !== null && (!Number.isInteger(rpm) || (rpm as number) < 1)) {
-      throw new GatewayError('invalid_request', 'rateLimitPerMinute must be a whole number of at least 1', { param: 'rateLimitPerMinute' });
-    }
+  app.post<{ Body: ClientKeyInput }>('/keys', { schema: { body: ClientKeyInputSchema, response: { 201: ClientKeyCreatedSchema } } }, async (request, reply) => {
+    const { name, rateLimitPerMinute, allowedRoutes } = request.body;
     try {
-      const created = services.keys.create(body.name, {
-        rateLimitPerMinute: (rpm as number | undefined) ?? null,
-        allowedRoutes: Array.isArray(body.allowedRoutes) && body.allowedRoutes.length > 0 ? (body.allowedRoutes as string[]) : null,
-      });
+      const created = services.keys.create(name, { rateLimitPerMinute: rateLimitPerMinute ?? null, allowedRoutes: allowedRoutes?.length ? allowedRoutes : null });
       return reply.code(201).send(created);
     } catch (error) {
       if (error instanceof ClientKeyError) throw new GatewayError('invalid_request', error.message, { param: 'name' });
@@ -90,13 +94,13 @@ export function usageRoutes(app: FastifyInstance, services: UsageRouteServices):
     }
   });
 
-  app.delete<{ Params: { name: string } }>('/keys/:name', async (request) => {
+  app.delete<{ Params: { name: string } }>('/keys/:name', { schema: { params: NameParams, response: { 200: RevokedSchema } } }, async (request) => {
     if (!services.keys.revoke(request.params.name)) throw new GatewayError('not_found', `No active key is named "${request.params.name}"`, { param: 'name' });
     return { revoked: request.params.name };
   });
 }
 
-function filterFrom(query: Record<string, string | undefined>): UsageFilter {
+function filterFrom(query: UsageQuery): UsageFilter {
   const filter: UsageFilter = {};
   const time = (name: 'since' | 'until') => {
     const value = query[name];

@@ -5,8 +5,9 @@
 import type { FastifyInstance } from 'fastify';
 import { requestIdPlugin } from '../../http/request-id';
 import { healthReport, type HealthSources } from './report';
+import { HealthReportSchema } from './schema';
 
 export async function healthSurface(app: FastifyInstance, sources: HealthSources): Promise<void> {
   await app.register(requestIdPlugin);
-  app.get('/health', async () => healthReport(sources));
+  app.get('/health', { schema: { response: { 200: HealthReportSchema } } }, async () => healthReport(sources));
 }

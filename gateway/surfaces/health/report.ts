@@ -9,6 +9,7 @@ import type { TrafficRecord, TrafficStats } from '../../health/traffic';
 import type { BreakerBoard } from '../../routing/breaker-board';
 import type { Catalog } from '../../routing/catalog';
 import type { BreakerSnapshot } from '../../routing/circuit-breaker';
+import type { HealthReport } from './schema';
 
 export interface HealthSources {
   catalog: () => Catalog;
@@ -23,7 +24,7 @@ export interface HealthSources {
 
 type Status = 'up' | 'down' | 'unknown';
 
-export function healthReport(sources: HealthSources) {
+export function healthReport(sources: HealthSources): HealthReport {
   const { catalog: getCatalog, traffic, breakers, health, storeOk, version, startedAt, now } = sources;
   const catalog = getCatalog();
   const at = now();

@@ -1,4 +1,5 @@
 /** The admin API client: same origin, the session cookie rides along, errors become typed ApiErrors. */
+import { createParser } from 'eventsource-parser';
 
 export class ApiError extends Error {
   constructor(
@@ -44,5 +45,29 @@ function safeJson(text: string): unknown {
     return JSON.parse(text);
   } catch {
     return text;
+  }
+}
+
+/**
+ * POSTs a body and hands each Server-Sent Event's JSON data to `onEvent` as it arrives (the
+ * playground's stream). Errors before the stream begins are thrown as ApiErrors, like `api`.
+ */
+export async function streamEvents<T>(path: string, body: unknown, onEvent: (event: T) => void): Promise<void> {
+  let response: Response;
+  try {
+    response = await fetch(path, { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  } catch {
+    throw new ApiError('The Switchyard gateway cannot be reached. Is it still running?', 0, 'unreachable');
+  }
+  if (!response.ok || !response.body) {
+    const error = (safeJson(await response.text()) as { error?: { message?: string; code?: string } } | undefined)?.error;
+    throw new ApiError(error?.message ?? `Request failed (${response.status})`, response.status, error?.code ?? null);
+  }
+  const parser = createParser({ onEvent: (event) => onEvent(JSON.parse(event.data) as T) });
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    parser.feed(value);
   }
 }

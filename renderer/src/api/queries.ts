@@ -1,25 +1,49 @@
-/** Every query as a queryOptions factory with hierarchical keys; mutations invalidate a branch. */
+/** Every query as a queryOptions factory with hierarchical keys; mutations.ts invalidates their branches. */
 import { queryOptions } from '@tanstack/react-query';
-import { api } from './client';
-import type { ClientKey, Health, Overview, ProbeSample, ProviderView, RollupPoint, Settings, UsageRow, DeploymentConfig, RouteConfig } from './types';
+import { api, send } from './client';
+import type {
+  CacheStats,
+  ClientKey,
+  DeploymentConfig,
+  Health,
+  HealthHistory,
+  Overview,
+  ProviderView,
+  RollupPoint,
+  RouteConfig,
+  Schedule,
+  Session,
+  SettingsView,
+  TimeWindow,
+  UsageRow,
+} from './types';
 
-export const sessionQuery = () => queryOptions({ queryKey: ['session'], queryFn: () => api<{ authenticated: boolean; version: string }>('/admin/api/session') });
+export const sessionQuery = () => queryOptions({ queryKey: ['session'], queryFn: () => api<Session>('/admin/api/session') });
 
 export const configQueries = {
   providers: () => queryOptions({ queryKey: ['config', 'providers'], queryFn: () => api<{ providers: ProviderView[] }>('/admin/api/providers').then((r) => r.providers) }),
   deployments: () => queryOptions({ queryKey: ['config', 'deployments'], queryFn: () => api<{ deployments: DeploymentConfig[] }>('/admin/api/deployments').then((r) => r.deployments) }),
   routes: () => queryOptions({ queryKey: ['config', 'routes'], queryFn: () => api<{ routes: RouteConfig[] }>('/admin/api/routes').then((r) => r.routes) }),
-  settings: () =>
+  settings: () => queryOptions({ queryKey: ['config', 'settings'], queryFn: () => api<SettingsView>('/admin/api/settings') }),
+  models: (provider: string) =>
     queryOptions({
-      queryKey: ['config', 'settings'],
-      queryFn: () => api<{ settings: Settings; server: { host: string; port: number; exposed: boolean }; secrets: { backend: string; protected: boolean; canStore: boolean } }>('/admin/api/settings'),
+      queryKey: ['config', 'providers', provider, 'models'],
+      queryFn: () => api<{ models: string[]; error: string | null }>(`/admin/api/providers/${encodeURIComponent(provider)}/models`),
+      staleTime: 30_000,
     }),
-  models: (provider: string) => queryOptions({ queryKey: ['config', 'providers', provider, 'models'], queryFn: () => api<{ models: string[]; error: string | null }>(`/admin/api/providers/${encodeURIComponent(provider)}/models`), staleTime: 30_000 }),
+  /** The week grid and the live line for windows being edited (computed by the gateway, nothing saved). */
+  schedule: (timeWindows: TimeWindow[], timeZone: string) =>
+    queryOptions({
+      queryKey: ['schedule', timeWindows, timeZone],
+      queryFn: () => send<Schedule>('/admin/api/schedule/preview', 'POST', { timeWindows, ...(timeZone ? { timeZone } : {}) }),
+      retry: false,
+      refetchInterval: 60_000,
+    }),
 };
 
 export const healthQueries = {
   now: () => queryOptions({ queryKey: ['health'], queryFn: () => api<Health>('/admin/api/health'), refetchInterval: 5_000 }),
-  history: () => queryOptions({ queryKey: ['health', 'history'], queryFn: () => api<{ history: Record<string, ProbeSample[]> }>('/admin/api/health/history').then((r) => r.history), refetchInterval: 30_000 }),
+  history: () => queryOptions({ queryKey: ['health', 'history'], queryFn: () => api<HealthHistory>('/admin/api/health/history').then((r) => r.history), refetchInterval: 30_000 }),
 };
 
 export type UsageParams = Record<string, string | undefined>;
@@ -33,4 +57,4 @@ export const usageQueries = {
 };
 
 export const keyQueries = { all: () => queryOptions({ queryKey: ['keys'], queryFn: () => api<{ keys: ClientKey[] }>('/admin/api/keys').then((r) => r.keys) }) };
-export const cacheQueries = { stats: () => queryOptions({ queryKey: ['cache'], queryFn: () => api<{ entries: number; bytes: number; hits: number; maxBytes: number }>('/admin/api/cache') }) };
+export const cacheQueries = { stats: () => queryOptions({ queryKey: ['cache'], queryFn: () => api<CacheStats>('/admin/api/cache') }) };

@@ -2,7 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { send } from '../../api/client';
+import { breakerMutations } from '../../api/mutations';
 import { healthQueries, usageQueries } from '../../api/queries';
 import type { ProbeSample } from '../../api/types';
 import { Badge, Card, copy, Empty, ErrorNote, Loading, money, percent, Stat, statusTone } from '../../ui/parts';
@@ -87,10 +87,7 @@ function HealthCard() {
   const health = useQuery(healthQueries.now());
   const history = useQuery(healthQueries.history());
   const client = useQueryClient();
-  const reset = useMutation({
-    mutationFn: (name: string) => send(`/admin/api/breakers/${encodeURIComponent(name)}/reset`, 'POST'),
-    onSuccess: () => client.invalidateQueries({ queryKey: ['health'] }),
-  });
+  const reset = useMutation(breakerMutations.reset(client));
   if (health.isPending) return <Card title="Health"><Loading what="health" /></Card>;
   if (health.isError) return <Card title="Health"><ErrorNote error={health.error} /></Card>;
   return (

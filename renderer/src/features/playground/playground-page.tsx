@@ -5,10 +5,16 @@
  */
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { ApiError } from '../../api/client';
+import { streamEvents } from '../../api/client';
 import { configQueries } from '../../api/queries';
 import type { Trace } from '../../api/types';
 import { Badge, Card, copy, ErrorNote, Field, money } from '../../ui/parts';
+
+/** The playground's stream: answer chunks, then the trace (or an error with the trace so far). */
+type PlaygroundEvent =
+  | { type: 'chunk'; chunk: { choices: { delta?: { content?: string | null } }[] } }
+  | ({ type: 'trace' } & Trace)
+  | ({ type: 'error'; message: string } & Trace);
 
 interface Turn {
   role: 'user' | 'assistant';
@@ -45,34 +51,13 @@ export function PlaygroundPage() {
     setTurns([...history, { role: 'assistant', content: '' }]);
     setInput('');
     try {
-      const response = await fetch('/admin/api/playground', {
-        method: 'POST',
-        credentials: 'same-origin',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ ...request(history.map(({ role, content }) => ({ role, content }))), simulateFailures: simulated }),
-      });
-      if (!response.ok) {
-        const body = await response.json().catch(() => ({}));
-        throw new ApiError(body.error?.message ?? `HTTP ${response.status}`, response.status, body.error?.code ?? null);
-      }
-      const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-      const decoder = new TextDecoder();
-      let buffer = '';
       let text = '';
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        buffer += decoder.decode(value, { stream: true });
-        const events = buffer.split('\n\n');
-        buffer = events.pop() ?? '';
-        for (const event of events) {
-          const data = JSON.parse(event.replace(/^data: /, ''));
-          if (data.type === 'chunk') text += data.chunk.choices[0]?.delta?.content ?? '';
-          const trace = data.type === 'trace' || data.type === 'error' ? (data as Trace) : undefined;
-          if (data.type === 'error') setError(new Error(data.message));
-          setTurns([...history, { role: 'assistant', content: text, ...(trace ? { trace } : {}) }]);
-        }
-      }
+      await streamEvents<PlaygroundEvent>('/admin/api/playground', { ...request(history.map(({ role, content }) => ({ role, content }))), simulateFailures: simulated }, (event) => {
+        if (event.type === 'chunk') text += event.chunk.choices[0]?.delta?.content ?? '';
+        if (event.type === 'error') setError(new Error(event.message));
+        const trace = event.type === 'chunk' ? undefined : event;
+        setTurns([...history, { role: 'assistant', content: text, ...(trace ? { trace } : {}) }]);
+      });
     } catch (caught) {
       setError(caught);
       setTurns(history);

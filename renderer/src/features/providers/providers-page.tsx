@@ -1,9 +1,10 @@
 /** Providers: add from presets, key entry (write-only), test connection with latency, discovered models. */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { ApiError, send } from '../../api/client';
+import { ApiError } from '../../api/client';
+import { providerMutations } from '../../api/mutations';
 import { configQueries } from '../../api/queries';
-import type { ProviderView } from '../../api/types';
+import type { ProviderConfig, ProviderInput, ProviderView } from '../../api/types';
 import { Badge, Card, Empty, ErrorNote, Field, Loading } from '../../ui/parts';
 
 /** Well-known servers: kind, base URL and the usual key variable. */
@@ -22,7 +23,7 @@ export const PRESETS = [
 
 interface Draft {
   name: string;
-  kind: string;
+  kind: ProviderConfig['kind'];
   baseUrl: string;
   keyReference: string;
   keyValue: string;
@@ -65,7 +66,7 @@ export function ProvidersPage() {
 }
 
 function ProviderCard({ provider, onEdit }: { provider: ProviderView; onEdit: () => void }) {
-  const test = useMutation({ mutationFn: () => send<{ ok: boolean; latencyMs: number | null; error: string | null; models: string[]; version: string | null }>(`/admin/api/providers/${encodeURIComponent(provider.name)}/test`, 'POST') });
+  const test = useMutation(providerMutations.test());
   return (
     <Card title={<>{provider.name} <span className="muted">{provider.kind}</span></>} actions={<button onClick={onEdit}>Edit</button>}>
       <div className="mono">{provider.baseUrl}</div>
@@ -75,7 +76,7 @@ function ProviderCard({ provider, onEdit }: { provider: ProviderView; onEdit: ()
         ) : (
           <Badge>no key</Badge>
         )}
-        <button onClick={() => test.mutate()} disabled={test.isPending}>{test.isPending ? 'Testing...' : 'Test connection'}</button>
+        <button onClick={() => test.mutate(provider.name)} disabled={test.isPending}>{test.isPending ? 'Testing...' : 'Test connection'}</button>
       </div>
       {test.data ? (
         <div className={`notice ${test.data.ok ? 'ok' : 'bad'}`} style={{ marginTop: 10 }} role="status">
@@ -91,37 +92,23 @@ function ProviderCard({ provider, onEdit }: { provider: ProviderView; onEdit: ()
 function ProviderForm({ original, initial, canStore, onDone }: { original: string | null; initial: Draft; canStore: boolean; onDone: () => void }) {
   const client = useQueryClient();
   const [draft, setDraft] = useState(initial);
-  const body = () => ({
+  const body = (): ProviderInput => ({
     name: draft.name,
     kind: draft.kind,
     baseUrl: draft.baseUrl,
     ...(draft.keyValue ? { apiKeyValue: draft.keyValue } : draft.keyReference ? { apiKey: draft.keyReference } : { apiKey: null }),
   });
-  const save = useMutation({
-    mutationFn: () => (original ? send(`/admin/api/providers/${encodeURIComponent(original)}`, 'PUT', body()) : send('/admin/api/providers', 'POST', body())),
-    onSuccess: () => {
-      void client.invalidateQueries({ queryKey: ['config'] });
-      onDone();
-    },
-  });
-  const test = useMutation({
-    mutationFn: () => send<{ ok: boolean; latencyMs: number | null; error: string | null; models: string[] }>('/admin/api/providers/test', 'POST', { name: draft.name || 'draft', kind: draft.kind, baseUrl: draft.baseUrl, ...(draft.keyReference ? { apiKey: draft.keyReference } : {}) }),
-  });
-  const remove = useMutation({
-    mutationFn: () => send(`/admin/api/providers/${encodeURIComponent(original ?? '')}`, 'DELETE'),
-    onSuccess: () => {
-      void client.invalidateQueries({ queryKey: ['config'] });
-      onDone();
-    },
-  });
+  const save = useMutation(providerMutations.save(client, original));
+  const test = useMutation(providerMutations.testDraft());
+  const remove = useMutation(providerMutations.remove(client));
   const fields = save.error instanceof ApiError ? save.error.fields : {};
   return (
     <Card title={original ? `Edit ${original}` : 'New provider'}>
-      <form onSubmit={(e) => { e.preventDefault(); save.mutate(); }}>
+      <form onSubmit={(e) => { e.preventDefault(); save.mutate(body(), { onSuccess: onDone }); }}>
         <div className="form-grid">
           <Field label="Name" error={fields.name}><input value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.target.value })} aria-label="Provider name" /></Field>
           <Field label="Kind" error={fields.kind}>
-            <select value={draft.kind} onChange={(e) => setDraft({ ...draft, kind: e.target.value })}>
+            <select value={draft.kind} onChange={(e) => setDraft({ ...draft, kind: e.target.value as Draft['kind'] })}>
               <option value="ollama">Ollama</option>
               <option value="openai">OpenAI-compatible</option>
             </select>
@@ -137,9 +124,9 @@ function ProviderForm({ original, initial, canStore, onDone }: { original: strin
         {save.isError ? <div className="notice bad" role="alert">{save.error.message}</div> : null}
         <div className="row">
           <button className="primary" type="submit" disabled={save.isPending}>Save</button>
-          <button type="button" onClick={() => test.mutate()} disabled={test.isPending}>Test connection</button>
+          <button type="button" onClick={() => test.mutate({ name: draft.name || 'draft', kind: draft.kind, baseUrl: draft.baseUrl, ...(draft.keyReference ? { apiKey: draft.keyReference } : {}) })} disabled={test.isPending}>Test connection</button>
           <button type="button" onClick={onDone}>Cancel</button>
-          {original ? <button type="button" className="danger" onClick={() => remove.mutate()}>Delete</button> : null}
+          {original ? <button type="button" className="danger" onClick={() => remove.mutate(original, { onSuccess: onDone })}>Delete</button> : null}
         </div>
         {test.data ? <div className={`notice ${test.data.ok ? 'ok' : 'bad'}`} style={{ marginTop: 10 }}>{test.data.ok ? `Connected in ${test.data.latencyMs} ms: ${test.data.models.length} models` : test.data.error}</div> : null}
         {remove.isError ? <ErrorNote error={remove.error} /> : null}

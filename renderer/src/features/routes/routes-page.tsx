@@ -1,7 +1,8 @@
 /** Routes and deployments: fallback order (drag or keyboard), retry settings, deployment editing with time windows and pricing. */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { ApiError, send } from '../../api/client';
+import { ApiError } from '../../api/client';
+import { deploymentMutations, routeMutations } from '../../api/mutations';
 import { configQueries } from '../../api/queries';
 import type { DeploymentConfig, RouteConfig } from '../../api/types';
 import { Badge, Card, Empty, ErrorNote, Field, Loading } from '../../ui/parts';
@@ -55,24 +56,19 @@ function RouteCard({ route, describe }: { route: RouteConfig; describe: (name: s
   const [order, setOrder] = useState(route.deployments);
   const [retry, setRetry] = useState({ attempts: String(route.retry?.attempts ?? 1), deadlineMs: route.deadlineMs ? String(route.deadlineMs) : '' });
   useEffect(() => setOrder(route.deployments), [route.deployments]);
-  const saveOrder = useMutation({
-    mutationFn: (deployments: string[]) => send(`/admin/api/routes/${encodeURIComponent(route.name)}/order`, 'PUT', { deployments }),
-    onSettled: () => client.invalidateQueries({ queryKey: ['config'] }),
+  const saveOrder = useMutation(routeMutations.reorder(client, route.name));
+  const saveRetry = useMutation(routeMutations.update(client, route.name));
+  const remove = useMutation(routeMutations.remove(client));
+  const { deadlineMs: _deadline, ...withoutDeadline } = route;
+  const retried = (): RouteConfig => ({
+    ...withoutDeadline,
+    retry: { ...route.retry, attempts: Number(retry.attempts) },
+    ...(retry.deadlineMs ? { deadlineMs: Number(retry.deadlineMs) } : {}),
   });
-  const saveRetry = useMutation({
-    mutationFn: () =>
-      send(`/admin/api/routes/${encodeURIComponent(route.name)}`, 'PUT', {
-        ...route,
-        retry: { ...route.retry, attempts: Number(retry.attempts) },
-        ...(retry.deadlineMs ? { deadlineMs: Number(retry.deadlineMs) } : { deadlineMs: undefined }),
-      }),
-    onSuccess: () => client.invalidateQueries({ queryKey: ['config'] }),
-  });
-  const remove = useMutation({ mutationFn: () => send(`/admin/api/routes/${encodeURIComponent(route.name)}`, 'DELETE'), onSuccess: () => client.invalidateQueries({ queryKey: ['config'] }) });
   const changed = order.join() !== route.deployments.join();
   const fields = saveRetry.error instanceof ApiError ? saveRetry.error.fields : {};
   return (
-    <Card title={<>Route <code>{route.name}</code></>} actions={<button className="danger" onClick={() => remove.mutate()}>Delete</button>}>
+    <Card title={<>Route <code>{route.name}</code></>} actions={<button className="danger" onClick={() => remove.mutate(route.name)}>Delete</button>}>
       <RouteOrder items={order} onChange={setOrder} describe={describe} />
       <div className="row" style={{ marginTop: 10 }}>
         <button className="primary" disabled={!changed || saveOrder.isPending} onClick={() => saveOrder.mutate(order)}>Save order</button>
@@ -90,7 +86,7 @@ function RouteCard({ route, describe }: { route: RouteConfig; describe: (name: s
             <input value={retry.deadlineMs} onChange={(e) => setRetry({ ...retry, deadlineMs: e.target.value })} inputMode="numeric" />
           </Field>
         </div>
-        <button onClick={() => saveRetry.mutate()}>Save retry settings</button>
+        <button onClick={() => saveRetry.mutate(retried())}>Save retry settings</button>
         {saveRetry.isError && Object.keys(fields).length === 0 ? <ErrorNote error={saveRetry.error} /> : null}
       </details>
     </Card>
@@ -101,14 +97,17 @@ function NewRoute({ deployments }: { deployments: DeploymentConfig[] }) {
   const client = useQueryClient();
   const [name, setName] = useState('');
   const [chosen, setChosen] = useState<string[]>([]);
-  const create = useMutation({
-    mutationFn: () => send('/admin/api/routes', 'POST', { name, deployments: chosen }),
-    onSuccess: () => {
-      setName('');
-      setChosen([]);
-      void client.invalidateQueries({ queryKey: ['config'] });
-    },
-  });
+  const create = useMutation(routeMutations.create(client));
+  const submit = () =>
+    create.mutate(
+      { name, deployments: chosen },
+      {
+        onSuccess: () => {
+          setName('');
+          setChosen([]);
+        },
+      },
+    );
   const fields = create.error instanceof ApiError ? create.error.fields : {};
   return (
     <Card title="New route">
@@ -126,7 +125,7 @@ function NewRoute({ deployments }: { deployments: DeploymentConfig[] }) {
           ))}
         </div>
       </Field>
-      <button className="primary" disabled={!name || chosen.length === 0} onClick={() => create.mutate()}>Create route</button>
+      <button className="primary" disabled={!name || chosen.length === 0} onClick={submit}>Create route</button>
       {create.isError && Object.keys(fields).length === 0 ? <ErrorNote error={create.error} /> : null}
       </div>
     </Card>
@@ -138,20 +137,8 @@ function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig | undef
   const providers = useQuery(configQueries.providers());
   const [draft, setDraft] = useState<DeploymentConfig>(initial ?? { name: '', provider: '', model: '', type: 'chat' });
   const models = useQuery({ ...configQueries.models(draft.provider), enabled: draft.provider !== '' });
-  const save = useMutation({
-    mutationFn: (body: DeploymentConfig) => (initial ? send(`/admin/api/deployments/${encodeURIComponent(initial.name)}`, 'PUT', body) : send('/admin/api/deployments', 'POST', body)),
-    onSuccess: () => {
-      void client.invalidateQueries({ queryKey: ['config'] });
-      onDone();
-    },
-  });
-  const remove = useMutation({
-    mutationFn: () => send(`/admin/api/deployments/${encodeURIComponent(initial?.name ?? '')}`, 'DELETE'),
-    onSuccess: () => {
-      void client.invalidateQueries({ queryKey: ['config'] });
-      onDone();
-    },
-  });
+  const save = useMutation(deploymentMutations.save(client, initial?.name ?? null));
+  const remove = useMutation(deploymentMutations.remove(client));
   const fields = save.error instanceof ApiError ? save.error.fields : {};
   // Editing clears the last save's errors; what the user typed stays.
   const set = (patch: Partial<DeploymentConfig>) => {
@@ -163,7 +150,7 @@ function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig | undef
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          save.mutate(draft);
+          save.mutate(draft, { onSuccess: onDone });
         }}
       >
         <div className="form-grid">
@@ -206,7 +193,7 @@ function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig | undef
         <div className="row" style={{ marginTop: 12 }}>
           <button className="primary" type="submit" disabled={save.isPending}>Save</button>
           <button type="button" onClick={onDone}>Cancel</button>
-          {initial ? <button type="button" className="danger" onClick={() => remove.mutate()}>Delete</button> : null}
+          {initial ? <button type="button" className="danger" onClick={() => remove.mutate(initial.name, { onSuccess: onDone })}>Delete</button> : null}
         </div>
         {remove.isError ? <ErrorNote error={remove.error} /> : null}
       </form>

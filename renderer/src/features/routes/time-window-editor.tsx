@@ -4,8 +4,8 @@
  * The grid and the line come from the gateway, which applies exactly the same rules to traffic.
  */
 import { useQuery } from '@tanstack/react-query';
-import { api } from '../../api/client';
-import type { Schedule, TimeWindow } from '../../api/types';
+import { configQueries } from '../../api/queries';
+import type { TimeWindow } from '../../api/types';
 import { Field } from '../../ui/parts';
 
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -21,12 +21,7 @@ export function TimeWindowEditor({
   onChange: (windows: TimeWindow[], timeZone: string) => void;
   errors: Record<string, string>;
 }) {
-  const schedule = useQuery({
-    queryKey: ['schedule', windows, timeZone],
-    queryFn: () => api<Schedule>('/admin/api/schedule/preview', { method: 'POST', body: JSON.stringify({ timeWindows: windows, timeZone: timeZone || undefined }) }),
-    retry: false,
-    refetchInterval: 60_000,
-  });
+  const schedule = useQuery(configQueries.schedule(windows, timeZone));
   const update = (index: number, patch: Partial<TimeWindow>) => onChange(windows.map((w, i) => (i === index ? { ...w, ...patch } : w)), timeZone);
   return (
     <fieldset className="card" style={{ padding: 12 }}>

@@ -1,9 +1,10 @@
 /** Settings: where the gateway listens, client keys, cache, usage retention and body logging, theme, config export and import. */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { ApiError, send } from '../../api/client';
+import { ApiError } from '../../api/client';
+import { cacheMutations, keyMutations, settingsMutations } from '../../api/mutations';
 import { cacheQueries, configQueries, keyQueries } from '../../api/queries';
-import type { Config, Settings } from '../../api/types';
+import type { Config, ConfigPreview, Settings } from '../../api/types';
 import { applyTheme, themeChoice, type ThemeChoice } from '../../theme';
 import { Badge, Card, copy, Empty, ErrorNote, Field, Loading } from '../../ui/parts';
 
@@ -50,16 +51,19 @@ function Keys() {
   const [name, setName] = useState('');
   const [rpm, setRpm] = useState('');
   const [created, setCreated] = useState<string | null>(null);
-  const create = useMutation({
-    mutationFn: () => send<{ key: string }>('/admin/api/keys', 'POST', { name, ...(rpm ? { rateLimitPerMinute: Number(rpm) } : {}) }),
-    onSuccess: (result) => {
-      setCreated(result.key);
-      setName('');
-      setRpm('');
-      void client.invalidateQueries({ queryKey: ['keys'] });
-    },
-  });
-  const revoke = useMutation({ mutationFn: (key: string) => send(`/admin/api/keys/${encodeURIComponent(key)}`, 'DELETE'), onSuccess: () => client.invalidateQueries({ queryKey: ['keys'] }) });
+  const create = useMutation(keyMutations.create(client));
+  const revoke = useMutation(keyMutations.revoke(client));
+  const submit = () =>
+    create.mutate(
+      { name, ...(rpm ? { rateLimitPerMinute: Number(rpm) } : {}) },
+      {
+        onSuccess: (result) => {
+          setCreated(result.key);
+          setName('');
+          setRpm('');
+        },
+      },
+    );
   const fields = create.error instanceof ApiError ? create.error.fields : {};
   return (
     <Card title="Client keys">
@@ -69,7 +73,7 @@ function Keys() {
           New key (shown only now): <code data-testid="new-key">{created}</code> <button onClick={() => void copy(created)}>Copy</button>
         </div>
       ) : null}
-      <form className="row" style={{ alignItems: 'flex-end' }} onSubmit={(e) => { e.preventDefault(); create.mutate(); }}>
+      <form className="row" style={{ alignItems: 'flex-end' }} onSubmit={(e) => { e.preventDefault(); submit(); }}>
         <Field label="Name" error={fields.name ?? (create.isError ? create.error.message : undefined)}><input value={name} onChange={(e) => setName(e.target.value)} placeholder="my-editor" aria-label="Key name" /></Field>
         <Field label="Requests/min (optional)"><input value={rpm} onChange={(e) => setRpm(e.target.value)} inputMode="numeric" size={6} /></Field>
         <button className="primary" type="submit" disabled={!name} style={{ marginBottom: 10 }}>Create key</button>
@@ -102,19 +106,14 @@ function UsageAndCache({ settings }: { settings: Settings }) {
     logBodies: settings.usage?.logBodies === true,
     keysRequired: settings.clientKeys?.required === true,
   });
-  const save = useMutation({
-    mutationFn: () =>
-      send('/admin/api/settings', 'PUT', {
-        settings: {
-          ...settings,
-          cache: { enabled: draft.cacheEnabled, ttlSeconds: Number(draft.ttlSeconds), maxMiB: Number(draft.maxMiB) },
-          usage: { ...settings.usage, retentionDays: Number(draft.retentionDays), logBodies: draft.logBodies },
-          clientKeys: { required: draft.keysRequired },
-        },
-      }),
-    onSuccess: () => client.invalidateQueries({ queryKey: ['config'] }),
+  const save = useMutation(settingsMutations.save(client));
+  const purge = useMutation(cacheMutations.purge(client));
+  const edited = (): Settings => ({
+    ...settings,
+    cache: { enabled: draft.cacheEnabled, ttlSeconds: Number(draft.ttlSeconds), maxMiB: Number(draft.maxMiB) },
+    usage: { ...settings.usage, retentionDays: Number(draft.retentionDays), logBodies: draft.logBodies },
+    clientKeys: { required: draft.keysRequired },
   });
-  const purge = useMutation({ mutationFn: () => send('/admin/api/cache', 'DELETE'), onSuccess: () => client.invalidateQueries({ queryKey: ['cache'] }) });
   const fields = save.error instanceof ApiError ? save.error.fields : {};
   return (
     <Card title="Cache, usage and access">
@@ -128,7 +127,7 @@ function UsageAndCache({ settings }: { settings: Settings }) {
       <label className="row" style={{ marginTop: 6 }}><input type="checkbox" checked={draft.keysRequired} onChange={(e) => setDraft({ ...draft, keysRequired: e.target.checked })} /> Require a client key for every request</label>
       {save.isError ? <div className="notice bad" role="alert" style={{ marginTop: 8 }}>{save.error.message}</div> : null}
       <div className="row" style={{ marginTop: 10 }}>
-        <button className="primary" onClick={() => save.mutate()} disabled={save.isPending}>Save</button>
+        <button className="primary" onClick={() => save.mutate(edited())} disabled={save.isPending}>Save</button>
         {save.isSuccess ? <span className="muted">Saved</span> : null}
       </div>
       <div className="spread" style={{ marginTop: 14 }}>
@@ -142,7 +141,7 @@ function UsageAndCache({ settings }: { settings: Settings }) {
 function ConfigImport() {
   const client = useQueryClient();
   const [text, setText] = useState('');
-  const [preview, setPreview] = useState<{ valid: boolean; errors: { path: string; message: string }[]; changes: { change: string; kind: string; name: string }[] } | null>(null);
+  const [preview, setPreview] = useState<ConfigPreview | null>(null);
   const parsed = (): Config | undefined => {
     try {
       return JSON.parse(text) as Config;
@@ -150,23 +149,20 @@ function ConfigImport() {
       return undefined;
     }
   };
-  const check = useMutation({ mutationFn: () => send<NonNullable<typeof preview>>('/admin/api/config/preview', 'POST', { config: parsed() }), onSuccess: setPreview });
-  const apply = useMutation({
-    mutationFn: () => send('/admin/api/config/import', 'POST', { config: parsed() }),
-    onSuccess: () => {
-      setPreview(null);
-      setText('');
-      void client.invalidateQueries({ queryKey: ['config'] });
-    },
-  });
+  const check = useMutation(settingsMutations.previewImport());
+  const apply = useMutation(settingsMutations.importConfig(client));
+  const applied = () => {
+    setPreview(null);
+    setText('');
+  };
   return (
     <Card title="Export and import" actions={<a className="button" href="/admin/api/config" download="switchyard-config.json">Export config</a>}>
       <Field label="Paste a config to import" error={text && !parsed() ? 'This is not valid JSON' : undefined}>
         <textarea rows={5} value={text} onChange={(e) => { setText(e.target.value); setPreview(null); }} className="mono" />
       </Field>
       <div className="row">
-        <button onClick={() => check.mutate()} disabled={!parsed()}>Preview changes</button>
-        <button className="primary" onClick={() => apply.mutate()} disabled={!preview?.valid || apply.isPending}>Apply</button>
+        <button onClick={() => check.mutate(parsed(), { onSuccess: setPreview })} disabled={!parsed()}>Preview changes</button>
+        <button className="primary" onClick={() => apply.mutate(parsed(), { onSuccess: applied })} disabled={!preview?.valid || apply.isPending}>Apply</button>
       </div>
       {preview ? (
         preview.valid ? (

@@ -1,0 +1,249 @@
+/**
+ * Every admin API body, request and response, as TypeBox schemas: Fastify validates requests and
+ * serialises responses with them, the handlers are typed by them, and the renderer's types are
+ * derived from them (import type only), so the three cannot drift apart.
+ */
+import Type from 'typebox';
+import { DeploymentSchema, ProviderSchema, RouteSchema, SettingsSchema, TimeWindowSchema, ConfigSchema } from '../../config/schema';
+import { HealthReportSchema, ProbeViewSchema } from '../health/schema';
+
+const NullableString = Type.Union([Type.String(), Type.Null()]);
+const NullableNumber = Type.Union([Type.Number(), Type.Null()]);
+const Name = Type.String({ minLength: 1, maxLength: 256 });
+export const NameParams = Type.Object({ name: Name });
+export const DeploymentParams = Type.Object({ deployment: Name });
+
+/** A field error: `path` in the whole config, `field` relative to the item being edited when known. */
+export const IssueSchema = Type.Object({ path: Type.String(), message: Type.String(), field: Type.Optional(NullableString) });
+export const ErrorBodySchema = Type.Object({
+  error: Type.Object({ message: Type.String(), type: Type.String(), param: NullableString, code: NullableString }, { additionalProperties: true }),
+  errors: Type.Optional(Type.Array(IssueSchema)),
+});
+
+// --- session
+export const SessionSchema = Type.Object({ authenticated: Type.Boolean(), version: Type.String() });
+
+// --- providers, deployments, routes
+const { apiKey: _apiKey, ...providerFields } = ProviderSchema.properties;
+/** A provider as the API shows it: its key never, only its reference, whether it is set and its last 4. */
+export const ProviderViewSchema = Type.Object({
+  ...providerFields,
+  apiKey: Type.Object({ reference: NullableString, set: Type.Boolean(), last4: NullableString }),
+});
+/** A provider as the API takes it: `apiKey` a reference (or null to remove it), or `apiKeyValue` to store a key. */
+export const ProviderInputSchema = Type.Object({
+  ...providerFields,
+  apiKey: Type.Optional(Type.Union([ProviderSchema.properties.apiKey, Type.Null()])),
+  apiKeyValue: Type.Optional(Type.String({ minLength: 1, maxLength: 8192 })),
+});
+export const ProviderListSchema = Type.Object({ providers: Type.Array(ProviderViewSchema) });
+export const DeploymentListSchema = Type.Object({ deployments: Type.Array(DeploymentSchema) });
+export const RouteListSchema = Type.Object({ routes: Type.Array(RouteSchema) });
+export const DeletedSchema = Type.Object({ deleted: Type.String() });
+export const RouteOrderSchema = Type.Object({ deployments: Type.Array(Name, { maxItems: 32 }) });
+
+export const SchedulePreviewSchema = Type.Object({ timeZone: Type.Optional(Type.String({ maxLength: 64 })), timeWindows: Type.Optional(Type.Array(TimeWindowSchema, { maxItems: 64 })) });
+export const ScheduleSchema = Type.Object({
+  timeZone: Type.String(),
+  grid: Type.Array(Type.Array(Type.Boolean())),
+  usableNow: Type.Boolean(),
+  changesAt: NullableString,
+  summary: Type.String(),
+});
+
+// --- settings and the whole config
+export const SecretsViewSchema = Type.Object({ backend: Type.String(), protected: Type.Boolean(), canStore: Type.Boolean() });
+export const ServerViewSchema = Type.Object({ host: Type.String(), port: Type.Integer(), exposed: Type.Boolean() });
+export const SettingsViewSchema = Type.Object({ settings: SettingsSchema, server: ServerViewSchema, secrets: SecretsViewSchema });
+export const SettingsInputSchema = Type.Object({ settings: SettingsSchema });
+export const SettingsSavedSchema = Type.Object({ settings: SettingsSchema });
+/** A config to preview or import: any JSON, validated in full (shape and meaning) by validateConfig. */
+export const ConfigInputSchema = Type.Object({ config: Type.Unknown() });
+export const ConfigChangeSchema = Type.Object({
+  change: Type.Union([Type.Literal('added'), Type.Literal('removed'), Type.Literal('changed')]),
+  kind: Type.Union([Type.Literal('provider'), Type.Literal('deployment'), Type.Literal('route'), Type.Literal('settings')]),
+  name: Type.String(),
+});
+export const ConfigPreviewSchema = Type.Object({
+  valid: Type.Boolean(),
+  errors: Type.Array(IssueSchema),
+  warnings: Type.Array(IssueSchema),
+  changes: Type.Array(ConfigChangeSchema),
+});
+export const ConfigImportedSchema = Type.Object({ applied: Type.Literal(true), config: ConfigSchema });
+
+// --- provider tools
+export const ProbeOutcomeSchema = Type.Object({
+  ok: Type.Boolean(),
+  latencyMs: NullableNumber,
+  error: NullableString,
+  models: Type.Array(Type.String()),
+  loaded: Type.Optional(Type.Union([Type.Array(Type.String()), Type.Null()])),
+  version: NullableString,
+});
+export const ModelListSchema = Type.Object({ models: Type.Array(Type.String()), error: NullableString });
+
+// --- health and breakers
+export { HealthReportSchema, ProbeViewSchema };
+export const ProbeSampleSchema = Type.Object({ at: Type.Number(), ok: Type.Boolean(), latencyMs: NullableNumber });
+export const HealthHistorySchema = Type.Object({ history: Type.Record(Type.String(), Type.Array(ProbeSampleSchema)) });
+const BreakerState = Type.Union([Type.Literal('closed'), Type.Literal('open'), Type.Literal('half-open')]);
+export const BreakerViewSchema = Type.Object({
+  deployment: Type.String(),
+  state: BreakerState,
+  openUntil: NullableNumber,
+  coolingUntil: NullableNumber,
+  probeInFlight: Type.Boolean(),
+  consecutiveFailures: Type.Integer(),
+  cooldownMs: Type.Number(),
+  lastTransitionAt: NullableNumber,
+});
+export const TransitionSchema = Type.Object({ deployment: Type.String(), from: BreakerState, to: BreakerState, at: Type.Number(), reason: Type.String() });
+export const BreakersSchema = Type.Object({ breakers: Type.Array(BreakerViewSchema), transitions: Type.Array(TransitionSchema) });
+
+// --- usage
+export const UsageAttemptSchema = Type.Object({
+  deployment: Type.String(),
+  provider: Type.String(),
+  outcome: Type.Union([Type.Literal('ok'), Type.Literal('failed')]),
+  failure: Type.Optional(Type.String()),
+  status: Type.Optional(Type.Integer()),
+  message: Type.Optional(Type.String()),
+  latencyMs: Type.Number(),
+});
+export const UsageRowSchema = Type.Object({
+  id: Type.String(),
+  at: Type.Number(),
+  endpoint: Type.String(),
+  clientKey: Type.String(),
+  model: Type.String(),
+  route: NullableString,
+  deployment: NullableString,
+  provider: NullableString,
+  status: Type.Integer(),
+  errorClass: NullableString,
+  attempts: Type.Array(UsageAttemptSchema),
+  fallback: Type.Boolean(),
+  stream: Type.Boolean(),
+  cached: Type.Boolean(),
+  inputTokens: NullableNumber,
+  outputTokens: NullableNumber,
+  tokensEstimated: Type.Boolean(),
+  cost: Type.Number(),
+  wouldCost: Type.Number(),
+  saved: Type.Number(),
+  ttftMs: NullableNumber,
+  totalMs: Type.Number(),
+});
+const Time = Type.String({ maxLength: 64 });
+export const UsageQuerySchema = Type.Object({
+  since: Type.Optional(Time),
+  until: Type.Optional(Time),
+  route: Type.Optional(Name),
+  deployment: Type.Optional(Name),
+  provider: Type.Optional(Name),
+  clientKey: Type.Optional(Name),
+  status: Type.Optional(Type.String({ pattern: '^(ok|error|[1-5][0-9][0-9])$' })),
+  cached: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
+  limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,4}$' })),
+  before: Type.Optional(Type.String({ maxLength: 128 })),
+  granularity: Type.Optional(Type.Union([Type.Literal('minute'), Type.Literal('hour'), Type.Literal('day')])),
+  groupBy: Type.Optional(Type.Union(['none', 'deployment', 'provider', 'route', 'clientKey'].map((g) => Type.Literal(g)))),
+  format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('json')])),
+});
+export const UsagePageSchema = Type.Object({ rows: Type.Array(UsageRowSchema), next: NullableString });
+export const RollupPointSchema = Type.Object({
+  bucket: Type.Number(),
+  group: NullableString,
+  requests: Type.Integer(),
+  errors: Type.Integer(),
+  fallbacks: Type.Integer(),
+  cachedRequests: Type.Integer(),
+  inputTokens: Type.Number(),
+  outputTokens: Type.Number(),
+  cost: Type.Number(),
+  wouldCost: Type.Number(),
+  saved: Type.Number(),
+  latencyP50Ms: NullableNumber,
+  latencyP95Ms: NullableNumber,
+});
+export const RollupsSchema = Type.Object({ points: Type.Array(RollupPointSchema) });
+export const OverviewSchema = Type.Object({
+  since: Type.String(),
+  requests: Type.Integer(),
+  errors: Type.Integer(),
+  fallbackRate: Type.Number(),
+  cacheHitRate: Type.Number(),
+  cost: Type.Number(),
+  wouldCost: Type.Number(),
+  saved: Type.Number(),
+  recentFailures: Type.Array(UsageRowSchema),
+});
+
+// --- cache and client keys
+export const CacheStatsSchema = Type.Object({ entries: Type.Integer(), bytes: Type.Integer(), hits: Type.Integer(), maxBytes: Type.Integer() });
+export const PurgedSchema = Type.Object({ purged: Type.Integer() });
+export const ClientKeySchema = Type.Object({
+  name: Type.String(),
+  prefix: Type.String(),
+  createdAt: Type.Number(),
+  revokedAt: NullableNumber,
+  rateLimitPerMinute: Type.Union([Type.Integer(), Type.Null()]),
+  allowedRoutes: Type.Union([Type.Array(Type.String()), Type.Null()]),
+});
+export const ClientKeyListSchema = Type.Object({ keys: Type.Array(ClientKeySchema) });
+export const ClientKeyInputSchema = Type.Object({
+  name: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' }),
+  rateLimitPerMinute: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 1_000_000 }), Type.Null()])),
+  allowedRoutes: Type.Optional(Type.Union([Type.Array(Name, { maxItems: 256 }), Type.Null()])),
+});
+export const ClientKeyCreatedSchema = Type.Object({ key: Type.String(), record: ClientKeySchema });
+export const RevokedSchema = Type.Object({ revoked: Type.String() });
+
+// --- playground
+export const PlaygroundInputSchema = Type.Object(
+  {
+    model: Type.String({ minLength: 1, maxLength: 256 }),
+    messages: Type.Array(Type.Object({ role: Type.String(), content: Type.Unknown() }, { additionalProperties: true }), { minItems: 1 }),
+    stream: Type.Optional(Type.Boolean()),
+    simulateFailures: Type.Optional(Type.Array(Name, { maxItems: 32 })),
+  },
+  { additionalProperties: true },
+);
+export const SkipSchema = Type.Object({ deployment: Type.String(), provider: Type.String(), reason: Type.String(), message: Type.String(), until: NullableNumber });
+export const TraceSchema = Type.Object({
+  deployment: Type.String(),
+  provider: Type.String(),
+  cache: Type.String(),
+  attempts: Type.Array(UsageAttemptSchema),
+  skipped: Type.Array(SkipSchema),
+  tokens: Type.Union([Type.Object({ input: Type.Number(), output: Type.Number() }), Type.Null()]),
+  cost: Type.Number(),
+  totalMs: Type.Number(),
+  firstTokenMs: NullableNumber,
+});
+/** A whole playground answer: the completion as the upstream answered (unchanged), beside the trace. */
+export const PlaygroundAnswerSchema = Type.Object({ completion: Type.Unknown(), ...TraceSchema.properties });
+
+export type ProviderView = Type.Static<typeof ProviderViewSchema>;
+export type ProviderInput = Type.Static<typeof ProviderInputSchema>;
+export type SettingsView = Type.Static<typeof SettingsViewSchema>;
+export type Schedule = Type.Static<typeof ScheduleSchema>;
+export type ConfigPreview = Type.Static<typeof ConfigPreviewSchema>;
+export type ProbeOutcome = Type.Static<typeof ProbeOutcomeSchema>;
+export type ProbeSample = Type.Static<typeof ProbeSampleSchema>;
+export type Breakers = Type.Static<typeof BreakersSchema>;
+export type UsageRowView = Type.Static<typeof UsageRowSchema>;
+export type UsageAttemptView = Type.Static<typeof UsageAttemptSchema>;
+export type UsageQuery = Type.Static<typeof UsageQuerySchema>;
+export type RollupPointView = Type.Static<typeof RollupPointSchema>;
+export type Overview = Type.Static<typeof OverviewSchema>;
+export type CacheStatsView = Type.Static<typeof CacheStatsSchema>;
+export type ClientKeyView = Type.Static<typeof ClientKeySchema>;
+export type ClientKeyInput = Type.Static<typeof ClientKeyInputSchema>;
+export type ClientKeyCreated = Type.Static<typeof ClientKeyCreatedSchema>;
+export type Trace = Type.Static<typeof TraceSchema>;
+export type PlaygroundAnswer = Type.Static<typeof PlaygroundAnswerSchema>;
+export type Session = Type.Static<typeof SessionSchema>;
+export type HealthHistory = Type.Static<typeof HealthHistorySchema>;
+export type { HealthReport } from '../health/schema';

@@ -1,0 +1,61 @@
+/**
+ * How the admin plugin checks bodies: with TypeBox's own compiler (the config file's validator
+ * too), every error at once, answered as field errors in the words config validation uses, so the
+ * UI can mark each field. Schemas compile on first use: most admin routes are never called in a
+ * gateway's lifetime, and compiling them all would slow every start.
+ */
+import type { FastifyError, FastifyReply, FastifyRequest, FastifySchemaCompiler } from 'fastify';
+import type { TSchema } from 'typebox';
+import { Compile } from 'typebox/compile';
+import type { Config } from '../../config/schema';
+import { describeSchemaErrors } from '../../config/validate';
+import { errorHandler } from '../../http/model-surface';
+import { openAIError } from '../../http/wire-errors';
+import { fieldErrors } from './config-routes';
+
+export const typeboxValidator: FastifySchemaCompiler<unknown> = ({ schema }) => {
+  let validator: ReturnType<typeof Compile> | undefined;
+  return (data: unknown) => {
+    validator ??= Compile(schema as TSchema);
+    if (validator.Check(data)) return { value: data };
+    // Bounded: a hostile body cannot make the list of errors grow without limit.
+    const errors = [];
+    for (const error of validator.Errors(data)) {
+      errors.push(error);
+      if (errors.length >= 50) break;
+    }
+    return { error: errors as never };
+  };
+};
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The config list whose item the route's body is: field errors then also carry their path in the whole config. */
+    entity?: 'providers' | 'deployments' | 'routes';
+  }
+}
+
+const defaultHandler = errorHandler((wire) => ({ error: openAIError(wire) }));
+
+/** Schema errors become field errors; everything else is the gateway's usual OpenAI-shaped error. */
+export function adminErrorHandler(config: () => Config) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    if (!error.validation) return defaultHandler(error, request, reply);
+    const where = error.validationContext ?? 'body';
+    const input = where === 'querystring' ? request.query : where === 'params' ? request.params : request.body;
+    const prefix = where === 'body' ? entityPrefix(config(), request) : '';
+    const issues = describeSchemaErrors(error.validation as never, input).map((issue) => ({ path: `${prefix}${issue.path}`, message: issue.message, field: issue.path || null }));
+    const first = issues[0];
+    return reply.code(400).send(fieldErrors(first ? `Invalid ${where}: ${first.field ?? where} ${first.message}` : `Invalid ${where}`, issues));
+  };
+}
+
+/** `deployments[3].` for a body that edits (or adds) an item of that list. */
+function entityPrefix(config: Config, request: FastifyRequest): string {
+  const list = request.routeOptions.config.entity;
+  if (!list) return '';
+  const name = (request.params as { name?: string } | undefined)?.name ?? (request.body as { name?: unknown } | undefined)?.name;
+  const items = config[list] as { name: string }[];
+  const index = items.findIndex((item) => item.name === name);
+  return `${list}[${index >= 0 ? index : items.length}].`;
+}

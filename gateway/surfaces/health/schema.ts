@@ -1,0 +1,61 @@
+/** The health report's shape: the response schema of `/health` and `/admin/api/health`, and its type. */
+import Type from 'typebox';
+
+const NullableString = Type.Union([Type.String(), Type.Null()]);
+const NullableNumber = Type.Union([Type.Number(), Type.Null()]);
+
+/** What live traffic last said about a provider or deployment. */
+const TrafficView = {
+  lastOkAt: NullableString,
+  lastFailureAt: NullableString,
+  lastError: NullableString,
+  lastLatencyMs: NullableNumber,
+};
+
+export const ProbeViewSchema = Type.Object({
+  at: Type.String(),
+  ok: Type.Boolean(),
+  latencyMs: Type.Number(),
+  error: NullableString,
+  version: NullableString,
+  models: Type.Union([Type.Array(Type.String()), Type.Null()]),
+  loaded: Type.Union([Type.Array(Type.String()), Type.Null()]),
+});
+
+export const ProviderHealthSchema = Type.Object({
+  name: Type.String(),
+  kind: Type.String(),
+  baseUrl: Type.String(),
+  status: Type.String(),
+  reason: NullableString,
+  probe: Type.Union([ProbeViewSchema, Type.Null()]),
+  inFlight: Type.Integer(),
+  queued: Type.Integer(),
+  ...TrafficView,
+});
+
+export const DeploymentHealthSchema = Type.Object({
+  name: Type.String(),
+  provider: Type.String(),
+  model: Type.String(),
+  type: Type.String(),
+  enabled: Type.Boolean(),
+  status: Type.String(),
+  modelAvailable: Type.Union([Type.Boolean(), Type.Null()]),
+  inTimeWindow: Type.Boolean(),
+  windowChangesAt: NullableString,
+  breaker: Type.Object({ state: Type.String(), openUntil: NullableString, coolingUntil: NullableString, consecutiveFailures: Type.Integer() }),
+  ...TrafficView,
+});
+
+export const HealthReportSchema = Type.Object({
+  status: Type.Union([Type.Literal('ok'), Type.Literal('degraded'), Type.Literal('error')]),
+  version: Type.String(),
+  uptimeSeconds: Type.Integer(),
+  store: Type.Union([Type.Literal('ok'), Type.Literal('error')]),
+  memory: Type.Object({ rssBytes: Type.Integer() }),
+  providers: Type.Array(ProviderHealthSchema),
+  deployments: Type.Array(DeploymentHealthSchema),
+});
+
+export type HealthReport = Type.Static<typeof HealthReportSchema>;
