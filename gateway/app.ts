@@ -12,6 +12,7 @@ import type { ValidationResult } from './config/validate';
 import { GatewayError } from './errors';
 import type { HealthMonitor } from './health/monitor';
 import type { TrafficStats } from './health/traffic';
+import { lazySerializer, typeboxValidator } from './http/compilers';
 import { MAX_BODY_BYTES, registerJsonBody } from './http/json-body';
 import { isLoopbackHost, localGuardPlugin } from './http/local-guard';
 import { errorHandler, sendError, type ModelSurfaceServices } from './http/model-surface';
@@ -73,8 +74,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: MAX_BODY_BYTES,
     genReqId: () => `${idPrefix}${(++counter).toString(36).padStart(6, '0')}`,
-    // Validation must not quietly change what the client sent.
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false } },
     forceCloseConnections: true,
   });
   const exposed = !isLoopbackHost(host);
@@ -85,6 +84,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const health = { catalog: s.catalog, traffic: s.traffic, breakers: s.breakers, health: s.health, storeOk: s.storeOk, version: s.version, startedAt: s.startedAt, now: s.now };
 
   registerJsonBody(app);
+  app.setValidatorCompiler(typeboxValidator);
+  app.setSerializerCompiler(lazySerializer);
   await app.register(localGuardPlugin, { host, port });
   app.setErrorHandler(errorHandler(openAIErrorBody));
   app.setNotFoundHandler((request, reply) => {

@@ -31,7 +31,7 @@ export async function registerModelSurface(app: FastifyInstance, services: Model
 /** Records the failure on the usage row, logs what the client must not see, and answers in `shape`. */
 export function errorHandler(shape: ErrorShape) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    const wire = toWireError(error);
+    const wire = toWireError(error, request.body);
     if (error instanceof ExecutionError) reply.header('x-switchyard-attempts', String(error.attempts.length));
     // Routing failures carry their own failure class; anything else is logged under its wire code.
     request.usage?.failed(error, error instanceof ExecutionError ? undefined : (wire.code ?? undefined));

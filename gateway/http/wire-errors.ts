@@ -4,6 +4,7 @@
  * ...); 5xx details stay in the log, never in the body.
  */
 import type { FastifyError } from 'fastify';
+import { describeSchemaErrors, type SchemaError } from '../config/validate';
 import { isGatewayError } from '../errors';
 
 export interface WireError {
@@ -16,7 +17,8 @@ export interface WireError {
   details?: Record<string, unknown> | undefined;
 }
 
-export function toWireError(error: unknown): WireError {
+/** `input` is what was validated (the body, usually), so a schema error can quote the value it refused. */
+export function toWireError(error: unknown, input?: unknown): WireError {
   if (isGatewayError(error)) {
     return {
       status: error.status,
@@ -30,31 +32,15 @@ export function toWireError(error: unknown): WireError {
   }
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {
-    const first = fastifyError.validation[0];
-    const param = first ? validationParam(first.instancePath, first.params as Record<string, unknown>) : null;
-    return {
-      status: 400,
-      message: `Invalid request body: ${param ?? 'body'} ${first?.message ?? 'is invalid'}`,
-      type: 'invalid_request_error',
-      param,
-      code: 'invalid_request',
-    };
+    const [first] = describeSchemaErrors(fastifyError.validation as SchemaError[], input);
+    const param = first?.path || null;
+    return { status: 400, message: `Invalid request body: ${param ?? 'body'} ${first?.message ?? 'is invalid'}`, type: 'invalid_request_error', param, code: 'invalid_request' };
   }
   const status = fastifyError.statusCode;
   if (status && status >= 400 && status < 500) {
     return { status, message: fastifyError.message, type: 'invalid_request_error', param: null, code: status === 413 ? 'body_too_large' : 'invalid_request' };
   }
   return { status: 500, message: 'Internal error in the gateway; see its log', type: 'api_error', param: null, code: 'internal_error' };
-}
-
-function validationParam(instancePath: string, params: Record<string, unknown>): string | null {
-  const path = instancePath
-    .split('/')
-    .slice(1)
-    .reduce((acc, part) => (/^\d+$/.test(part) ? `${acc}[${part}]` : acc ? `${acc}.${part}` : part), '');
-  const missing = typeof params.missingProperty === 'string' ? params.missingProperty : undefined;
-  if (missing) return path ? `${path}.${missing}` : missing;
-  return path || null;
 }
 
 /** OpenAI's error object (also the admin API's and the gateway's default). */

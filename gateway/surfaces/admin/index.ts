@@ -18,7 +18,7 @@ import { providerTools } from './provider-tools';
 import { registerSession } from './session';
 import { usageRoutes, type UsageRouteServices } from './usage-routes';
 import { HealthHistorySchema, HealthReportSchema } from './schemas';
-import { adminErrorHandler, typeboxValidator } from './validation';
+import { adminErrorHandler } from './validation';
 
 export interface AdminOptions {
   sessions: AdminSessions;
@@ -35,7 +35,6 @@ export async function adminSurface(app: FastifyInstance, options: AdminOptions):
   const { catalog, breakers, now } = options.health;
   await app.register(usageRowPlugin, { recorder: options.recorder });
   await app.register(requestIdPlugin);
-  app.setValidatorCompiler(typeboxValidator);
   app.setErrorHandler(adminErrorHandler(options.config.config.current));
   registerSession(app, { sessions: options.sessions, port: options.port, version: options.health.version });
 

@@ -1,32 +1,13 @@
 /**
- * How the admin plugin checks bodies: with TypeBox's own compiler (the config file's validator
- * too), every error at once, answered as field errors in the words config validation uses, so the
- * UI can mark each field. Schemas compile on first use: most admin routes are never called in a
- * gateway's lifetime, and compiling them all would slow every start.
+ * How the admin plugin answers bodies that fail their schemas: every error at once, as field errors
+ * in the words config validation uses, so the UI can mark each field.
  */
-import type { FastifyError, FastifyReply, FastifyRequest, FastifySchemaCompiler } from 'fastify';
-import type { TSchema } from 'typebox';
-import { Compile } from 'typebox/compile';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config/schema';
 import { describeSchemaErrors } from '../../config/validate';
 import { errorHandler } from '../../http/model-surface';
 import { openAIError } from '../../http/wire-errors';
 import { fieldErrors } from './config-routes';
-
-export const typeboxValidator: FastifySchemaCompiler<unknown> = ({ schema }) => {
-  let validator: ReturnType<typeof Compile> | undefined;
-  return (data: unknown) => {
-    validator ??= Compile(schema as TSchema);
-    if (validator.Check(data)) return { value: data };
-    // Bounded: a hostile body cannot make the list of errors grow without limit.
-    const errors = [];
-    for (const error of validator.Errors(data)) {
-      errors.push(error);
-      if (errors.length >= 50) break;
-    }
-    return { error: errors as never };
-  };
-};
 
 declare module 'fastify' {
   interface FastifyContextConfig {

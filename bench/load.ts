@@ -1,0 +1,67 @@
+/** The load the bench applies: sequential requests on one connection, and 64 connections kept busy. */
+import { Client, Pool } from 'undici';
+import { cpuMicros } from './processes';
+
+export interface Target {
+  name: string;
+  origin: string;
+  model: string;
+  /** The process that serves it, for CPU per request. */
+  pid: number;
+}
+
+const CONNECTIONS = 64;
+
+const body = (model: string, stream = false) =>
+  // temperature 0.7: not cacheable, so every request really goes through to the upstream.
+  JSON.stringify({ model, messages: [{ role: 'user', content: 'Say hello in five words.' }], temperature: 0.7, ...(stream ? { stream: true } : {}) });
+
+// SDK clients always send a key, so every request here does too.
+const headers = { 'content-type': 'application/json', authorization: 'Bearer bench' };
+
+/** Sequential requests on one keep-alive connection; per-request latency in microseconds (to the first chunk for streams). */
+export async function latencies(target: Target, n: number, stream: boolean): Promise<number[]> {
+  const client = new Client(target.origin, { keepAliveTimeout: 60_000 });
+  const payload = body(target.model, stream);
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = process.hrtime.bigint();
+    const res = await client.request({ path: '/v1/chat/completions', method: 'POST', headers, body: payload });
+    let first: bigint | undefined;
+    for await (const _chunk of res.body) first ??= process.hrtime.bigint();
+    if (res.statusCode !== 200) throw new Error(`${target.name}: HTTP ${res.statusCode}`);
+    out.push(Number(((stream ? first : process.hrtime.bigint()) ?? process.hrtime.bigint()) - t0) / 1000);
+  }
+  await client.close();
+  return out;
+}
+
+/** Requests per second with 64 connections kept busy for `ms`, and the serving process's CPU per request (us). */
+export async function throughput(target: Target, ms: number): Promise<{ rps: number; cpuPerRequest: number }> {
+  const cpuBefore = cpuMicros(target.pid);
+  const pool = new Pool(target.origin, { connections: CONNECTIONS, keepAliveTimeout: 60_000 });
+  const payload = body(target.model);
+  let done = 0;
+  let errors = 0;
+  const until = Date.now() + ms;
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (Date.now() < until) {
+        const res = await pool.request({ path: '/v1/chat/completions', method: 'POST', headers, body: payload });
+        await res.body.dump();
+        if (res.statusCode === 200) done++;
+        else errors++;
+      }
+    }),
+  );
+  const cpuAfter = cpuMicros(target.pid);
+  await pool.close();
+  if (errors > 0) throw new Error(`${target.name}: ${errors} failed requests`);
+  return { rps: (done / ms) * 1000, cpuPerRequest: cpuBefore === undefined || cpuAfter === undefined ? Number.NaN : (cpuAfter - cpuBefore) / done };
+}
+
+export const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+};
+export const median = (values: number[]) => percentile(values, 50);

@@ -1,0 +1,127 @@
+/**
+ * The bench's processes: the upstreams, the two forwarders, the gateway as users run it (the built
+ * CLI, `bin/switchyard.js serve`), and optionally an older checkout's gateway for a before/after
+ * column in the same run (`BENCH_BEFORE=DIR`, started the way that checkout's bench started it).
+ * Each is a child of this process, on 127.0.0.1, ended by PID when the bench ends.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const here = import.meta.dirname;
+const root = join(here, '..');
+const children: ChildProcess[] = [];
+const cleanups: (() => void)[] = [];
+
+export function stopAll(): void {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  for (const cleanup of cleanups.splice(0)) cleanup();
+}
+process.on('exit', stopAll);
+
+export interface Started {
+  port: number;
+  pid: number;
+  /** Milliseconds from spawn to the first line it printed (it listens by then). */
+  readyMs: number;
+  child: ChildProcess;
+}
+
+/** Spawns a process that prints its port (as JSON `{port}` or in the CLI's banner) once it listens. */
+export function start(command: string, args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<Started> {
+  const started = performance.now();
+  const child = spawn(command, args, { cwd: options.cwd ?? root, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  let output = '';
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (d) => {
+      output += d;
+      const port = /"port":(\d+)/.exec(output)?.[1] ?? /OpenAI base URL:\s+http:\/\/127\.0\.0\.1:(\d+)/.exec(output)?.[1];
+      if (port) resolve({ port: Number(port), pid: child.pid as number, readyMs: performance.now() - started, child });
+    });
+    child.once('exit', (code) => reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${output}`)));
+  });
+}
+
+export const startScript = (script: string, args: string[] = []) => start(process.execPath, ['--import', 'tsx', join(here, script), ...args]);
+
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+export interface BenchUpstreams {
+  upstream: string;
+  deadPort: number;
+  failing: string;
+  hanging: string;
+}
+
+/** The gateway as users run it: the built CLI with a config of the bench's routes, in a fresh data dir. */
+export async function startGateway(urls: BenchUpstreams): Promise<Started> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
+  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  const configFile = join(dataDir, 'bench-config.json');
+  writeFileSync(configFile, JSON.stringify(benchConfig(urls)));
+  return start(process.execPath, [join(root, 'bin', 'switchyard.js'), 'serve', '--port', '0', '--data-dir', dataDir, '--config', configFile], {
+    env: { BENCH_KEY: 'sk-bench', OLLAMA_HOST: `127.0.0.1:${urls.deadPort}` },
+  });
+}
+
+/** An older checkout's gateway, started as that checkout's own bench started it. */
+export function startBefore(dir: string, urls: BenchUpstreams): Promise<Started> {
+  return start(process.execPath, ['--import', 'tsx', join(dir, 'bench', 'gateway.ts'), urls.upstream, String(urls.deadPort), urls.failing, urls.hanging], { cwd: dir });
+}
+
+export function benchConfig({ upstream, deadPort, failing, hanging }: BenchUpstreams) {
+  return {
+    version: 1,
+    providers: [
+      { name: 'fast', kind: 'openai', baseUrl: `${upstream}/v1`, apiKey: 'env:BENCH_KEY', healthCheck: { intervalMs: 0 } },
+      { name: 'dead', kind: 'openai', baseUrl: `http://127.0.0.1:${deadPort}/v1`, apiKey: 'env:BENCH_KEY', healthCheck: { intervalMs: 0 } },
+      { name: 'failing', kind: 'openai', baseUrl: `${failing}/v1`, apiKey: 'env:BENCH_KEY', healthCheck: { intervalMs: 0 } },
+      { name: 'hanging', kind: 'openai', baseUrl: `${hanging}/v1`, apiKey: 'env:BENCH_KEY', timeouts: { firstByteMs: 200 }, healthCheck: { intervalMs: 0 } },
+      // Ollama's default cap of 2 in flight would measure the queue, not the gateway.
+      { name: 'local', kind: 'ollama', baseUrl: upstream, maxConcurrent: 10_000, healthCheck: { intervalMs: 0 } },
+    ],
+    deployments: [
+      { name: 'fast-model', provider: 'fast', model: 'bench-model' },
+      { name: 'dead-model', provider: 'dead', model: 'bench-model' },
+      { name: 'failing-model', provider: 'failing', model: 'bench-model' },
+      { name: 'hanging-model', provider: 'hanging', model: 'bench-model' },
+      { name: 'ollama-model', provider: 'local', model: 'bench-model' },
+    ],
+    routes: [
+      { name: 'live', deployments: ['fast-model', 'dead-model'] },
+      { name: 'dead-first', deployments: ['dead-model', 'fast-model'] },
+      { name: 'failing-first', deployments: ['failing-model', 'fast-model'] },
+      { name: 'hanging-first', deployments: ['hanging-model', 'fast-model'] },
+      { name: 'live-ollama', deployments: ['ollama-model'] },
+    ],
+  };
+}
+
+/**
+ * CPU time (user + system, microseconds) a process has used, from /proc (Linux). CPU per request
+ * is steadier than requests/s on a shared machine, and says which process is the bottleneck.
+ */
+export function cpuMicros(pid: number): number | undefined {
+  const file = `/proc/${pid}/stat`;
+  if (!existsSync(file)) return undefined;
+  const fields = readFileSync(file, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * (1_000_000 / 100);
+}
+
+/** Resident memory now (VmRSS) and its peak so far (VmHWM), in MiB. */
+export function memoryMiB(pid: number): { rss: number; peak: number } | undefined {
+  const file = `/proc/${pid}/status`;
+  if (!existsSync(file)) return undefined;
+  const status = readFileSync(file, 'utf8');
+  const kib = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? Number.NaN);
+  return { rss: kib('VmRSS') / 1024, peak: kib('VmHWM') / 1024 };
+}
