@@ -20,6 +20,8 @@ let openai: FakeServer;
 let h: Harness;
 let browser: Browser;
 let page: Page;
+/** Everything the pages asked for and did not get (the favicon was one, on every page). */
+const notFound: string[] = [];
 
 beforeAll(async () => {
   ollama = await startFakeOllama();
@@ -31,6 +33,9 @@ beforeAll(async () => {
   page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
   page.on('pageerror', (error) => {
     throw error;
+  });
+  page.on('response', (response) => {
+    if (response.status() === 404) notFound.push(response.url());
   });
   mkdirSync(SHOTS, { recursive: true });
 }, 60_000);
@@ -185,5 +190,6 @@ describe('the dashboard in Chromium', () => {
         await page.screenshot({ path: join(SHOTS, `${path.slice(1)}-${theme}.png`), fullPage: true });
       }
     }
+    expect(notFound).toEqual([]);
   });
 });

@@ -213,4 +213,11 @@ describe('the UI', () => {
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
     expect((await fetch(`${h.url}/nonsense`)).status).toBe(404);
   });
+
+  it('serves the app icon as the favicon every browser asks for', async () => {
+    const icon = await fetch(`${h.url}/favicon.ico`);
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await icon.arrayBuffer()).subarray(1, 4).toString()).toBe('PNG');
+  });
 });

@@ -43,6 +43,8 @@ export async function uiSurface(app: FastifyInstance, options: UiOptions): Promi
       .send('<!doctype html><meta charset="utf-8"><title>Switchyard</title><p>The Switchyard UI is not built. Run <code>npm run build</code>, then reload.</p>');
   };
   app.get('/', page);
+  // Browsers ask for /favicon.ico whatever the page links; the app icon is a PNG, which they all accept.
+  if (built) app.get('/favicon.ico', (_request, reply) => reply.type('image/png').sendFile('favicon.png'));
   app.get<{ Params: { page: string } }>('/:page', async (request, reply) => {
     if (!UI_PAGES.includes(request.params.page)) throw new GatewayError('not_found', `There is no page or endpoint ${request.url.split('?')[0]}`);
     return page(request, reply);
