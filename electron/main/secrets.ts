@@ -18,12 +18,20 @@ export interface Cipher {
 export async function createEncryptedSecrets(options: { cipher: Cipher; file: string; env: Record<string, string | undefined> }): Promise<Secrets & { flushed(): Promise<void> }> {
   const { cipher, file, env } = options;
   const values = new Map<string, string>();
+  /** Keys that could not be decrypted (e.g. the OS keyring changed): kept on disk, reported, never dropped with the rest. */
+  const unreadable: string[] = [];
   let stored: Record<string, string> = {};
   try {
     stored = JSON.parse(await readFile(file, 'utf8')) as Record<string, string>;
-    for (const [name, data] of Object.entries(stored)) values.set(name, await cipher.decrypt(Buffer.from(data, 'base64')));
   } catch {
     stored = {};
+  }
+  for (const [name, data] of Object.entries(stored)) {
+    try {
+      values.set(name, await cipher.decrypt(Buffer.from(data, 'base64')));
+    } catch {
+      unreadable.push(name);
+    }
   }
   const available = await cipher.available();
   let writing = Promise.resolve();
@@ -44,7 +52,7 @@ export async function createEncryptedSecrets(options: { cipher: Cipher; file: st
       });
       return `secret:${providerName}`;
     },
-    describe: () => ({ backend: cipher.backend(), protected: available && cipher.backend() !== 'basic_text', canStore: available }),
+    describe: () => ({ backend: cipher.backend(), protected: available && cipher.backend() !== 'basic_text', canStore: available, ...(unreadable.length > 0 ? { unreadable } : {}) }),
     flushed: () => writing,
   };
 }

@@ -48,8 +48,11 @@ export const ProviderSchema = Type.Object(
     name: Name,
     kind: Type.Union([Type.Literal('ollama'), Type.Literal('openai')]),
     baseUrl: Type.String({ minLength: 1, maxLength: 2048 }),
-    /** Only a reference: `env:NAME`. Values never live in the config. */
-    apiKey: Type.Optional(Type.String({ pattern: '^env:[A-Za-z_][A-Za-z0-9_]*$' })),
+    /**
+     * Only a reference: `env:NAME` (an environment variable), or `secret:NAME` (a key the desktop app
+     * stored encrypted). Values never live in the config.
+     */
+    apiKey: Type.Optional(Type.String({ pattern: '^(env:[A-Za-z_][A-Za-z0-9_]*|secret:[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127})$' })),
     headers: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z0-9-]{1,128}$' }), Type.String({ maxLength: 8192 }))),
     timeouts: Type.Optional(TimeoutsSchema),
     /** Requests in flight at once (default 2 for Ollama, no cap for OpenAI-compatible). */

@@ -8,7 +8,7 @@ export interface Secrets {
   /** Stores a key entered in the UI and returns its reference; absent where keys live only in the environment. */
   store?(providerName: string, value: string): string;
   /** Where keys live and whether they are protected at rest, for the UI to say plainly. */
-  describe?(): { backend: string; protected: boolean; canStore: boolean };
+  describe?(): { backend: string; protected: boolean; canStore: boolean; unreadable?: string[] };
 }
 
 export function envSecrets(env: Record<string, string | undefined>): Secrets {

@@ -163,7 +163,7 @@ export function describeSchemaErrors(errors: Iterable<SchemaError>, input: unkno
     } else if (error.keyword === 'pattern' && /HH|\[01\]/.test(String((error.params as { pattern?: string }).pattern))) {
       message = `${quote(value)} is not a time in HH:MM form (00:00 to 23:59)`;
     } else if (error.keyword === 'pattern' && path.endsWith('apiKey')) {
-      message = 'write the key as a reference to an environment variable, e.g. "env:OPENAI_API_KEY", never as a value';
+      message = 'write the key as a reference to an environment variable, e.g. "env:OPENAI_API_KEY" (or paste it in the desktop app, which stores it encrypted), never as a value';
     } else if (error.keyword === 'pattern' && path.endsWith('.name')) {
       message = `${quote(value)} is not a valid name (letters, digits and . _ : / @ -, up to 128)`;
     } else if (error.keyword === 'const' || error.keyword === 'enum' || error.keyword === 'anyOf') {

@@ -4,7 +4,7 @@
  * error ending, never its success ending, so no client mistakes a cut answer for a whole one.
  */
 import type { FastifyReply } from 'fastify';
-import { once } from 'node:events';
+import type { ServerResponse } from 'node:http';
 import { toUpstreamError, type UpstreamError } from '../errors';
 import type { OpenedStream } from '../routing/streams';
 import type { RequestUsage } from '../usage/recorder';
@@ -29,7 +29,7 @@ export async function writeStream<E>(reply: FastifyReply, stream: OpenedStream<E
     'x-accel-buffering': 'no',
   });
   const write = async (text: string) => {
-    if (text && !raw.write(text)) await Promise.race([once(raw, 'drain'), once(raw, 'close')]);
+    if (text && !raw.write(text)) await drained(raw);
   };
 
   try {
@@ -52,4 +52,20 @@ export async function writeStream<E>(reply: FastifyReply, stream: OpenedStream<E
   } finally {
     if (raw.destroyed) await stream.rest.return?.().catch(() => undefined);
   }
+}
+
+/**
+ * Resolves when a slow client has taken what was written (or has gone). Both listeners go once
+ * either fires: a wait that left its `close` listener behind leaked one per backpressure pause.
+ */
+function drained(raw: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      raw.off('drain', done);
+      raw.off('close', done);
+      resolve();
+    };
+    raw.on('drain', done);
+    raw.on('close', done);
+  });
 }

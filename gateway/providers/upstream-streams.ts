@@ -4,6 +4,10 @@
  * with its wire's end marker (a stream cut short is a failure, never a short answer), and every
  * NDJSON line must be JSON. After the end marker the rest of the response is read, so the
  * keep-alive connection goes back to the pool instead of being cut.
+ *
+ * Lines are cut before anything parses them, and a partial line is kept as pieces joined once when
+ * its newline arrives: a parser that re-joins its buffer with every chunk spends time quadratic in
+ * the length of one long event (a 30 MiB event pinned the CPU for minutes).
  */
 import { createParser } from 'eventsource-parser';
 import { UpstreamError, toUpstreamError } from '../errors';
@@ -23,24 +27,25 @@ export interface EndMarker<T> {
 }
 
 export async function* sseEvents(stream: OpenStream, end: EndMarker<SseEvent>): AsyncGenerator<SseEvent> {
-  const providerName = stream.providerName;
   if (!stream.contentType.includes('text/event-stream')) {
     stream.end();
-    throw new UpstreamError('upstream_protocol', `${providerName} answered a stream request with content type "${stream.contentType}"`);
+    throw new UpstreamError('upstream_protocol', `${stream.providerName} answered a stream request with content type "${stream.contentType}"`);
   }
   const pending: SseEvent[] = [];
   const parser = createParser({ onEvent: (event) => pending.push({ event: event.event, data: event.data }) });
-  const decoder = new TextDecoder();
-  yield* read(stream, end, (bytes) => {
-    parser.feed(decoder.decode(bytes, { stream: true }));
+  const lines = completeLines();
+  yield* read(stream, end, (text) => {
+    const complete = lines.add(text);
+    if (complete) parser.feed(complete);
+    return pending.splice(0);
+  }, () => {
+    const rest = lines.rest();
+    if (rest) parser.feed(`${rest}\n\n`);
     return pending.splice(0);
   });
 }
 
 export async function* ndjsonObjects(stream: OpenStream, end: EndMarker<Record<string, unknown>>): AsyncGenerator<Record<string, unknown>> {
-  const providerName = stream.providerName;
-  const decoder = new TextDecoder();
-  let partial = '';
   const parse = (line: string): Record<string, unknown> | undefined => {
     if (line.trim() === '') return undefined;
     try {
@@ -49,26 +54,55 @@ export async function* ndjsonObjects(stream: OpenStream, end: EndMarker<Record<s
     } catch {
       // reported below
     }
-    throw new UpstreamError('upstream_protocol', `${providerName} sent a stream line that is not JSON`);
+    throw new UpstreamError('upstream_protocol', `${stream.providerName} sent a stream line that is not JSON`);
   };
-  yield* read(stream, end, (bytes) => {
-    const lines = (partial + decoder.decode(bytes, { stream: true })).split('\n');
-    partial = lines.pop() ?? '';
-    return lines.map(parse).filter((v): v is Record<string, unknown> => v !== undefined);
-  }, () => {
-    const last = parse(partial + decoder.decode());
-    return last ? [last] : [];
-  });
+  const parseAll = (text: string) => {
+    const out: Record<string, unknown>[] = [];
+    for (const line of text.split('\n')) {
+      const value = parse(line);
+      if (value) out.push(value);
+    }
+    return out;
+  };
+  const lines = completeLines();
+  yield* read(stream, end, (text) => {
+    const complete = lines.add(text);
+    return complete ? parseAll(complete) : [];
+  }, () => parseAll(lines.rest()));
 }
 
-async function* read<T>(stream: OpenStream, end: EndMarker<T>, decode: (bytes: Uint8Array) => T[], flush?: () => T[]): AsyncGenerator<T> {
-  const providerName = stream.providerName;
+/** Splits text into complete lines and a partial last line, keeping the partial line as pieces. */
+function completeLines() {
+  let pieces: string[] = [];
+  return {
+    /** All complete lines so far (ending in a newline), or '' while the line is still open. */
+    add(text: string): string {
+      const newline = text.lastIndexOf('\n');
+      if (newline < 0) {
+        if (text) pieces.push(text);
+        return '';
+      }
+      const head = text.slice(0, newline + 1);
+      const complete = pieces.length > 0 ? pieces.join('') + head : head;
+      pieces = newline + 1 < text.length ? [text.slice(newline + 1)] : [];
+      return complete;
+    },
+    rest(): string {
+      const rest = pieces.join('');
+      pieces = [];
+      return rest;
+    },
+  };
+}
+
+async function* read<T>(stream: OpenStream, end: EndMarker<T>, decode: (text: string) => T[], flush: () => T[]): AsyncGenerator<T> {
   const iterator = stream.body[Symbol.asyncIterator]();
+  const decoder = new TextDecoder();
   let ended = false;
   try {
     while (!ended) {
       const next = await iterator.next();
-      const items = next.done ? (flush?.() ?? []) : decode(next.value);
+      const items = next.done ? [...decode(decoder.decode()), ...flush()] : decode(decoder.decode(next.value, { stream: true }));
       for (const item of items) {
         if (ended) break;
         ended = end.isEnd(item);
@@ -77,12 +111,12 @@ async function* read<T>(stream: OpenStream, end: EndMarker<T>, decode: (bytes: U
       if (next.done) break;
     }
   } catch (error) {
-    throw toUpstreamError(error, providerName);
+    throw toUpstreamError(error, stream.providerName);
   } finally {
     if (ended) await drain(iterator);
     stream.end();
   }
-  if (!ended) throw new UpstreamError('upstream_protocol', `${providerName}'s stream ended without ${end.name}`);
+  if (!ended) throw new UpstreamError('upstream_protocol', `${stream.providerName}'s stream ended without ${end.name}`);
 }
 
 /** After the end marker only the end of the response should remain: a few reads at most. */

@@ -135,6 +135,11 @@ export class CircuitBreaker {
     };
   }
 
+  /** How long a 429 that names no Retry-After cools the deployment: the configured cooldown. */
+  get rateLimitCooldownMs(): number {
+    return this.settings.cooldownMs;
+  }
+
   /** Rate limited: skip this deployment until the upstream's deadline (never moved earlier). */
   coolUntil(until: number): void {
     this.coolingUntil = Math.max(this.coolingUntil, until);

@@ -78,12 +78,14 @@ export class ExecutionError extends GatewayError {
 export async function execute<T>(context: ExecuteContext, attempt: AttemptFn<T>, track?: Track<T>): Promise<Execution<T>> {
   const { catalog, plan, clientSignal, now, random, breakers } = context;
   const policy = retryPolicy(plan.route);
-  // The deadline's timer is left to fire: a stream returned from here lives under it too.
-  const signal = policy.deadlineMs ? linkedCancellation(clientSignal, policy.deadlineMs, () => new DOMException('the route deadline passed', 'TimeoutError')).signal : clientSignal;
+  // The deadline covers the whole request, a stream's life included; its timer goes when the work ends.
+  const deadline = policy.deadlineMs ? linkedCancellation(clientSignal, policy.deadlineMs, () => new DOMException('the route deadline passed', 'TimeoutError')) : undefined;
+  const signal = deadline?.signal ?? clientSignal;
   const attempts: Attempt[] = [];
   const failures: UpstreamError[] = [];
   const skipped: Skip[] = [...plan.skipped];
   const fail = (error: GatewayError): never => {
+    deadline?.end();
     throw new ExecutionError(error, attempts, skipped);
   };
 
@@ -114,8 +116,9 @@ export async function execute<T>(context: ExecuteContext, attempt: AttemptFn<T>,
         admission.release();
         const upstream = error === undefined ? undefined : clientSignal.aborted ? new UpstreamError('client_closed', 'client closed') : toUpstreamError(error, provider.config.name);
         permit.settle(breakerOutcome(upstream));
-        if (upstream?.failure === 'rate_limited' && upstream.retryAfterMs !== undefined) {
-          breaker.coolUntil(now() + Math.min(upstream.retryAfterMs, policy.retryAfterCapMs));
+        // A 429 cools the deployment: until its Retry-After, or for the configured cooldown when it names none.
+        if (upstream?.failure === 'rate_limited') {
+          breaker.coolUntil(now() + Math.min(upstream.retryAfterMs ?? breaker.rateLimitCooldownMs, policy.retryAfterCapMs));
         }
       };
 
@@ -143,9 +146,20 @@ export async function execute<T>(context: ExecuteContext, attempt: AttemptFn<T>,
         }
         continue;
       }
-      attempts.push({ deployment: deployment.name, provider: provider.config.name, outcome: 'ok', latencyMs: now() - started });
-      if (track) value = track(value, settle);
-      else settle();
+      const attempt_: Attempt = { deployment: deployment.name, provider: provider.config.name, outcome: 'ok', latencyMs: now() - started };
+      attempts.push(attempt_);
+      if (track) {
+        value = track(value, (error) => {
+          deadline?.end();
+          // A stream that failed after its first byte: the attempt that opened it failed after all.
+          const failure = error === undefined || clientSignal.aborted ? undefined : toUpstreamError(error, provider.config.name);
+          if (failure && failure.failure !== 'client_closed') markFailed(attempt_, failure);
+          settle(error);
+        });
+      } else {
+        deadline?.end();
+        settle();
+      }
       return { value, deployment, attempts, skipped };
     }
   }
@@ -157,6 +171,13 @@ function breakerOutcome(error: UpstreamError | undefined): Outcome {
   if (!error || error.failure === 'upstream_4xx') return 'success';
   if (error.failure === 'client_closed' || error.failure === 'rate_limited') return 'neutral';
   return 'failure';
+}
+
+function markFailed(attempt: Attempt, error: UpstreamError): void {
+  attempt.outcome = 'failed';
+  attempt.failure = error.failure;
+  if (error.status !== undefined) attempt.status = error.status;
+  attempt.message = error.message;
 }
 
 function failedAttempt(deployment: DeploymentConfig, provider: ProviderAdapter, error: UpstreamError, latencyMs: number): Attempt {

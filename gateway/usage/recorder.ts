@@ -10,7 +10,10 @@ import { ExecutionError, type Execution } from '../routing/execute';
 import type { UsageLog } from '../store/usage-log';
 import type { UsageRow } from '../store/usage-types';
 import { comparisonPrice, cost, priceOf } from './pricing';
-import { estimateTokens, promptText } from './tokens';
+import { estimateTokens, promptText, quickTokenCount } from './tokens';
+
+/** Answer text kept for estimates and body logging; beyond it, characters are only counted. */
+const TEXT_KEPT = 1024 * 1024;
 
 export interface UsageDeps {
   log: UsageLog;
@@ -33,6 +36,8 @@ export class RequestUsage {
   private attempts: Execution<unknown>['attempts'] = [];
   private upstreamTokens: Tokens | undefined;
   private text = '';
+  /** Characters delivered beyond the text kept (a long answer is counted, not kept whole). */
+  private textOverflow = 0;
   private ttftMs: number | null = null;
   private errorClass: string | null = null;
   private committed = false;
@@ -75,7 +80,8 @@ export class RequestUsage {
   delivered(text: string): void {
     if (!text) return;
     this.ttftMs ??= this.elapsedMs();
-    this.text += text;
+    if (this.text.length < TEXT_KEPT) this.text += text;
+    else this.textOverflow += text.length;
   }
 
   /** A whole answer was sent (its first token is its last). */
@@ -140,10 +146,15 @@ export class RequestUsage {
     }
   }
 
+  /**
+   * The upstream's counts, else estimates for an answer that reached the client, even in part (a
+   * stream the client left or the upstream cut still cost its tokens).
+   */
   private tokens(status: number): Tokens | undefined {
     if (this.upstreamTokens) return this.upstreamTokens;
-    if (!this.execution || status >= 400) return undefined;
-    return { input: estimateTokens(promptText(this.body)), output: estimateTokens(this.text) };
+    if (!this.execution || (status >= 400 && this.text === '')) return undefined;
+    const output = this.textOverflow === 0 ? estimateTokens(this.text) : Math.round(quickTokenCount(this.text) * ((this.text.length + this.textOverflow) / this.text.length));
+    return { input: estimateTokens(promptText(this.body)), output };
   }
 
   private elapsedMs(): number {

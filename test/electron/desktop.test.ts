@@ -18,7 +18,7 @@ import { createEncryptedSecrets, type Cipher } from '../../electron/main/secrets
 import type { DesktopWindow, MenuItem, Shell, WindowOptions } from '../../electron/main/shell';
 import { startFakeOllama } from '../support/fake-ollama';
 import { startFakeOpenAI } from '../support/fake-openai';
-import { tempDir, twoTierConfig } from '../support/harness';
+import { startGateway, tempDir, twoTierConfig } from '../support/harness';
 
 class FakeWindow implements DesktopWindow {
   loaded: string[] = [];
@@ -354,6 +354,44 @@ describe('secrets', () => {
     expect(plain.describe?.()).toEqual({ backend: 'basic_text', protected: false, canStore: true });
     const none = await createEncryptedSecrets({ cipher: cipher('basic_text', false), file: join(dir.path, 't.json'), env: {} });
     expect(() => none.store?.('x', 'y')).toThrow(/env:NAME/);
+  });
+
+  it('takes a key pasted in the admin API as a secret: reference the config accepts, and sends it upstream', async () => {
+    const dir = tempDir();
+    const upstream = await startFakeOpenAI();
+    const secrets = await createEncryptedSecrets({ cipher: cipher('gnome_libsecret'), file: join(dir.path, 'secrets.json'), env: {} });
+    const h = await startGateway({ version: 1, providers: [], deployments: [], routes: [] }, { secrets });
+    cleanups.push(async () => {
+      await h.stop();
+      await upstream.stop();
+      dir.remove();
+    });
+    const saved = await h.admin('/admin/api/providers', { method: 'POST', body: JSON.stringify({ name: 'cloud', kind: 'openai', baseUrl: `${upstream.url}/v1`, apiKeyValue: 'sk-pasted-in-the-ui-4321' }) });
+    expect(saved.status).toBe(201);
+    expect((await saved.json()).apiKey).toEqual({ reference: 'secret:cloud', set: true, last4: '4321' });
+    expect(h.gateway.config().providers[0]?.apiKey).toBe('secret:cloud');
+    await h.admin('/admin/api/deployments', { method: 'POST', body: JSON.stringify({ name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini' }) });
+    await h.openai.chat.completions.create({ model: 'mini', messages: [{ role: 'user', content: 'hi' }] });
+    expect(upstream.requests.at(-1)?.headers.authorization).toBe('Bearer sk-pasted-in-the-ui-4321');
+  });
+
+  it('keeps every other key when one stored key cannot be decrypted, and names that one', async () => {
+    const dir = tempDir();
+    cleanups.push(() => dir.remove());
+    const file = join(dir.path, 'secrets.json');
+    const first = await createEncryptedSecrets({ cipher: cipher('gnome_libsecret'), file, env: {} });
+    first.store?.('good', 'sk-good-1111');
+    first.store?.('bad', 'sk-bad-2222');
+    await first.flushed();
+    const failing: Cipher = { ...cipher('gnome_libsecret'), decrypt: async (data) => {
+      const text = await cipher('gnome_libsecret').decrypt(data);
+      if (text === 'sk-bad-2222') throw new Error('the keyring lost this one');
+      return text;
+    } };
+    const again = await createEncryptedSecrets({ cipher: failing, file, env: {} });
+    expect(again.resolve('secret:good')).toBe('sk-good-1111');
+    expect(again.resolve('secret:bad')).toBeUndefined();
+    expect(again.describe?.().unreadable).toEqual(['bad']);
   });
 });
 

@@ -11,6 +11,7 @@ import { addItem, diffConfigs, EditError, removeItem, reorderRoute, replaceItem,
 import type { Config, DeploymentConfig, ProviderConfig, RouteConfig } from '../../config/schema';
 import { ConfigSchema, DeploymentSchema, RouteSchema } from '../../config/schema';
 import type { Secrets } from '../../config/secrets';
+import { keyFollowsOriginIssues } from '../../config/key-binding';
 import { validateConfig, type ConfigIssue, type ValidationResult } from '../../config/validate';
 import { GatewayError } from '../../errors';
 import { weekSchedule } from '../../routing/schedule';
@@ -51,8 +52,11 @@ type Params = { Params: Type.Static<typeof NameParams> };
 export function configRoutes(app: FastifyInstance, services: ConfigRouteServices): void {
   const current = () => services.config.current();
 
-  /** Applies an edit, or answers with field errors (relative to the edited item when known) and changes nothing. */
-  const apply = (reply: FastifyReply, next: () => Config, focus?: { list: Entity; name: string }): Config | undefined => {
+  /**
+   * Applies an edit, or answers with field errors (relative to the edited item when known) and
+   * changes nothing. `fresh` names key references typed in with this change (bound to no origin yet).
+   */
+  const apply = (reply: FastifyReply, next: () => Config, focus?: { list: Entity; name: string }, fresh?: ReadonlySet<string>): Config | undefined => {
     let candidate: Config;
     try {
       candidate = next();
@@ -61,12 +65,15 @@ export function configRoutes(app: FastifyInstance, services: ConfigRouteServices
       void reply.code(error.status).send(fieldErrors(error.message, [{ path: error.path, message: error.message, field: error.path }]));
       return undefined;
     }
-    const result = services.config.apply(candidate, 'admin api');
-    if (!result.ok) {
+    const validated = validateConfig(candidate);
+    const errors = validated.ok ? keyFollowsOriginIssues(current(), candidate, fresh) : validated.errors;
+    const result = errors.length === 0 ? services.config.apply(candidate, 'admin api') : undefined;
+    if (!result?.ok) {
+      const issues = result && !result.ok ? result.errors : errors;
       const index = focus ? (candidate[focus.list] as { name: string }[]).findIndex((item) => item.name === focus.name) : -1;
       const prefix = focus && index >= 0 ? `${focus.list}[${index}].` : undefined;
-      const errors = result.errors.map((e) => ({ ...e, field: prefix && e.path.startsWith(prefix) ? e.path.slice(prefix.length) : null }));
-      void reply.code(400).send(fieldErrors(`The change is invalid: ${result.errors[0]?.path} ${result.errors[0]?.message}`, errors));
+      const fields = issues.map((e) => ({ ...e, field: prefix && e.path.startsWith(prefix) ? e.path.slice(prefix.length) : null }));
+      void reply.code(400).send(fieldErrors(`The change is invalid: ${issues[0]?.path} ${issues[0]?.message}`, fields));
       return undefined;
     }
     return result.config;
@@ -79,7 +86,11 @@ export function configRoutes(app: FastifyInstance, services: ConfigRouteServices
   };
 
   /** A provider from its body: `apiKey` a reference (null removes it), or `apiKeyValue` stored as a secret; else the key it had. */
-  const withKey = (body: ProviderInput, existingKey: string | undefined): ProviderConfig => {
+  const withKey = (body: ProviderInput, existingKey: string | undefined): { provider: ProviderConfig; fresh: Set<string> } => {
+    const provider = keyOf(body, existingKey);
+    return { provider, fresh: new Set(body.apiKeyValue !== undefined && provider.apiKey ? [provider.apiKey] : []) };
+  };
+  const keyOf = (body: ProviderInput, existingKey: string | undefined): ProviderConfig => {
     const { apiKeyValue, apiKey, ...provider } = body;
     if (apiKeyValue !== undefined) {
       const store = services.secrets.store;
@@ -100,14 +111,14 @@ export function configRoutes(app: FastifyInstance, services: ConfigRouteServices
   // --- providers
   app.get('/providers', { schema: { response: { 200: ProviderListSchema } } }, async () => ({ providers: current().providers.map(providerView) }));
   app.post<{ Body: ProviderInput }>('/providers', { config: { entity: 'providers' }, schema: { body: ProviderInputSchema, response: { 201: ProviderViewSchema } } }, async (request, reply) => {
-    const provider = withKey(request.body, undefined);
-    const applied = apply(reply, () => addItem(current(), 'providers', provider), { list: 'providers', name: provider.name });
+    const { provider, fresh } = withKey(request.body, undefined);
+    const applied = apply(reply, () => addItem(current(), 'providers', provider), { list: 'providers', name: provider.name }, fresh);
     return applied ? reply.code(201).send(providerView(find(applied, 'providers', provider.name) as ProviderConfig)) : reply;
   });
   app.put<Params & { Body: ProviderInput }>('/providers/:name', { config: { entity: 'providers' }, schema: { params: NameParams, body: ProviderInputSchema, response: { 200: ProviderViewSchema } } }, async (request, reply) => {
     const existing = current().providers.find((p) => p.name === request.params.name);
-    const provider = withKey(request.body, existing?.apiKey);
-    const applied = apply(reply, () => replaceItem(current(), 'providers', request.params.name, provider), { list: 'providers', name: provider.name });
+    const { provider, fresh } = withKey(request.body, existing?.apiKey);
+    const applied = apply(reply, () => replaceItem(current(), 'providers', request.params.name, provider), { list: 'providers', name: provider.name }, fresh);
     return applied ? providerView(find(applied, 'providers', provider.name) as ProviderConfig) : reply;
   });
 
@@ -179,9 +190,10 @@ export function configRoutes(app: FastifyInstance, services: ConfigRouteServices
   });
   app.post<{ Body: Type.Static<typeof ConfigInputSchema> }>('/config/preview', { schema: { body: ConfigInputSchema, response: { 200: ConfigPreviewSchema } } }, async (request) => {
     const result = validateConfig(request.body.config);
+    const errors = result.ok ? keyFollowsOriginIssues(current(), result.config) : result.errors;
     return {
-      valid: result.ok,
-      errors: result.ok ? [] : result.errors,
+      valid: errors.length === 0,
+      errors,
       warnings: result.warnings,
       changes: result.ok ? diffConfigs(current(), result.config) : [],
     };

@@ -50,7 +50,7 @@ export async function adminSurface(app: FastifyInstance, options: AdminOptions):
   });
   breakerRoutes(app, { catalog, breakers });
   configRoutes(app, options.config);
-  providerTools(app, { catalog, secrets: options.config.secrets });
+  providerTools(app, { catalog, secrets: options.config.secrets, config: options.config.config.current });
   usageRoutes(app, options.usage);
   playground(app, { router: options.router, catalog });
 }

@@ -3,7 +3,8 @@
  * edited, and model discovery (Ollama's installed models, an OpenAI-compatible models list).
  */
 import type { FastifyInstance } from 'fastify';
-import { ProviderSchema, type ProviderConfig } from '../../config/schema';
+import type { Config } from '../../config/schema';
+import { mayTestWith, originOf } from '../../config/key-binding';
 import { validateConfig } from '../../config/validate';
 import { GatewayError } from '../../errors';
 import { createProviderSet } from '../../providers/registry';
@@ -11,11 +12,11 @@ import type { ProviderAdapter } from '../../providers/types';
 import type { Secrets } from '../../config/secrets';
 import type { Catalog } from '../../routing/catalog';
 import { fieldErrors } from './config-routes';
-import { ModelListSchema, NameParams, ProbeOutcomeSchema, type ProbeOutcome } from './schemas';
+import { ModelListSchema, NameParams, ProbeOutcomeSchema, ProviderTestSchema, type ProbeOutcome, type ProviderTest } from './schemas';
 
 const TEST_TIMEOUT_MS = 8_000;
 
-export function providerTools(app: FastifyInstance, { catalog, secrets }: { catalog: () => Catalog; secrets: Secrets }): void {
+export function providerTools(app: FastifyInstance, { catalog, secrets, config }: { catalog: () => Catalog; secrets: Secrets; config: () => Config }): void {
   const probe = async (adapter: ProviderAdapter): Promise<ProbeOutcome> => {
     if (adapter.unavailableReason) return { ok: false, latencyMs: null, error: `Provider ${adapter.config.name} cannot be used: ${adapter.unavailableReason}`, models: [], version: null };
     const started = performance.now();
@@ -41,11 +42,19 @@ export function providerTools(app: FastifyInstance, { catalog, secrets }: { cata
   });
 
   /** Tests a provider as typed in a form, before it is saved. */
-  app.post<{ Body: ProviderConfig }>('/providers/test', { schema: { body: ProviderSchema, response: { 200: ProbeOutcomeSchema } } }, async (request, reply) => {
-    const provider = request.body;
+  app.post<{ Body: ProviderTest }>('/providers/test', { schema: { body: ProviderTestSchema, response: { 200: ProbeOutcomeSchema } } }, async (request, reply) => {
+    const { apiKeyValue, ...provider } = request.body;
+    // A key typed in is used for this test only; a stored one only where the stored config already sends it.
+    if (provider.apiKey && !mayTestWith(config(), provider.apiKey, provider.baseUrl)) {
+      const message = `${provider.apiKey} is not sent to ${originOf(provider.baseUrl) ?? provider.baseUrl} by any saved provider: type the key in to test this one`;
+      return reply.code(400).send(fieldErrors(message, [{ path: 'apiKey', field: 'apiKey', message }]));
+    }
+    const typed = apiKeyValue === undefined ? undefined : 'env:SWITCHYARD_TYPED_KEY';
+    if (typed) provider.apiKey = typed;
+    const keys: Secrets = typed ? { resolve: (reference) => (reference === typed ? apiKeyValue : undefined) } : secrets;
     const check = validateConfig({ version: 1, providers: [provider], deployments: [], routes: [] });
     if (!check.ok) return reply.code(400).send(fieldErrors(check.errors[0]?.message ?? 'invalid', check.errors.map((e) => ({ ...e, field: e.path.replace(/^providers\[0\]\./, '') }))));
-    const { adapters } = createProviderSet([provider], secrets);
+    const { adapters } = createProviderSet([provider], keys);
     const adapter = adapters.get(provider.name) as ProviderAdapter;
     try {
       return await probe(adapter);

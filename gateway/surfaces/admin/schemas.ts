@@ -52,7 +52,8 @@ export const ScheduleSchema = Type.Object({
 });
 
 // --- settings and the whole config
-export const SecretsViewSchema = Type.Object({ backend: Type.String(), protected: Type.Boolean(), canStore: Type.Boolean() });
+/** Where keys live; `unreadable` names stored keys that could not be decrypted (enter them again). */
+export const SecretsViewSchema = Type.Object({ backend: Type.String(), protected: Type.Boolean(), canStore: Type.Boolean(), unreadable: Type.Optional(Type.Array(Type.String())) });
 export const ServerViewSchema = Type.Object({ host: Type.String(), port: Type.Integer(), exposed: Type.Boolean() });
 export const SettingsViewSchema = Type.Object({ settings: SettingsSchema, server: ServerViewSchema, secrets: SecretsViewSchema });
 export const SettingsInputSchema = Type.Object({ settings: SettingsSchema });
@@ -81,6 +82,8 @@ export const ProbeOutcomeSchema = Type.Object({
   loaded: Type.Optional(Type.Union([Type.Array(Type.String()), Type.Null()])),
   version: NullableString,
 });
+/** A provider as typed in a form, to test before saving: a stored key reference, or a key typed in for this test only. */
+export const ProviderTestSchema = Type.Object({ ...ProviderSchema.properties, apiKeyValue: Type.Optional(Type.String({ minLength: 1, maxLength: 8192 })) });
 export const ModelListSchema = Type.Object({ models: Type.Array(Type.String()), error: NullableString });
 
 // --- health and breakers
@@ -227,6 +230,7 @@ export const PlaygroundAnswerSchema = Type.Object({ completion: Type.Unknown(), 
 
 export type ProviderView = Type.Static<typeof ProviderViewSchema>;
 export type ProviderInput = Type.Static<typeof ProviderInputSchema>;
+export type ProviderTest = Type.Static<typeof ProviderTestSchema>;
 export type SettingsView = Type.Static<typeof SettingsViewSchema>;
 export type Schedule = Type.Static<typeof ScheduleSchema>;
 export type ConfigPreview = Type.Static<typeof ConfigPreviewSchema>;

@@ -4,7 +4,7 @@
  */
 import { mutationOptions, type QueryClient } from '@tanstack/react-query';
 import { send } from './client';
-import type { ClientKeyCreated, ClientKeyInput, ConfigPreview, DeploymentConfig, ProbeOutcome, ProviderInput, ProviderView, RouteConfig, Settings } from './types';
+import type { ClientKeyCreated, ClientKeyInput, ConfigPreview, DeploymentConfig, ProbeOutcome, ProviderInput, ProviderTest, ProviderView, RouteConfig, Settings } from './types';
 
 const path = (list: string, name?: string, tail = '') => `/admin/api/${list}${name === undefined ? '' : `/${encodeURIComponent(name)}`}${tail}`;
 const invalidate = (client: QueryClient, key: string) => () => client.invalidateQueries({ queryKey: [key] });
@@ -21,7 +21,7 @@ export const providerMutations = {
   /** Tests a saved provider. */
   test: () => mutationOptions({ mutationFn: (name: string) => send<ProbeOutcome>(path('providers', name, '/test'), 'POST') }),
   /** Tests a provider as typed in a form, before it is saved. */
-  testDraft: () => mutationOptions({ mutationFn: (provider: Omit<ProviderInput, 'apiKeyValue' | 'apiKey'> & { apiKey?: string }) => send<ProbeOutcome>(path('providers', undefined, '/test'), 'POST', provider) }),
+  testDraft: () => mutationOptions({ mutationFn: (provider: ProviderTest) => send<ProbeOutcome>(path('providers', undefined, '/test'), 'POST', provider) }),
 };
 
 export const deploymentMutations = {

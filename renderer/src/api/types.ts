@@ -17,6 +17,7 @@ export type {
   ProbeOutcome,
   ProbeSample,
   ProviderInput,
+  ProviderTest,
   ProviderView,
   RollupPointView as RollupPoint,
   Schedule,

@@ -96,7 +96,7 @@ function ProviderForm({ original, initial, canStore, onDone }: { original: strin
     name: draft.name,
     kind: draft.kind,
     baseUrl: draft.baseUrl,
-    ...(draft.keyValue ? { apiKeyValue: draft.keyValue } : draft.keyReference ? { apiKey: draft.keyReference } : { apiKey: null }),
+    ...(draft.keyValue && canStore ? { apiKeyValue: draft.keyValue } : draft.keyReference ? { apiKey: draft.keyReference } : { apiKey: null }),
   });
   const save = useMutation(providerMutations.save(client, original));
   const test = useMutation(providerMutations.testDraft());
@@ -118,16 +118,17 @@ function ProviderForm({ original, initial, canStore, onDone }: { original: strin
         <Field label="API key reference (env:NAME)" error={fields.apiKey}>
           <input value={draft.keyReference} placeholder="env:OPENAI_API_KEY" onChange={(e) => setDraft({ ...draft, keyReference: e.target.value })} aria-label="API key reference" />
         </Field>
-        <Field label={canStore ? 'Or paste the key (stored encrypted, never shown again)' : 'Paste a key (desktop app only: here keys come from environment variables)'} error={fields.apiKeyValue}>
-          <input type="password" autoComplete="off" value={draft.keyValue} disabled={!canStore} onChange={(e) => setDraft({ ...draft, keyValue: e.target.value })} aria-label="API key value" />
+        <Field label={canStore ? 'Or paste the key (stored encrypted, never shown again)' : 'Paste a key to test the connection (not saved: here saved keys come from environment variables)'} error={fields.apiKeyValue}>
+          <input type="password" autoComplete="off" value={draft.keyValue} onChange={(e) => setDraft({ ...draft, keyValue: e.target.value })} aria-label="API key value" />
         </Field>
         {save.isError ? <div className="notice bad" role="alert">{save.error.message}</div> : null}
         <div className="row">
           <button className="primary" type="submit" disabled={save.isPending}>Save</button>
-          <button type="button" onClick={() => test.mutate({ name: draft.name || 'draft', kind: draft.kind, baseUrl: draft.baseUrl, ...(draft.keyReference ? { apiKey: draft.keyReference } : {}) })} disabled={test.isPending}>Test connection</button>
+          <button type="button" onClick={() => test.mutate({ name: draft.name || 'draft', kind: draft.kind, baseUrl: draft.baseUrl, ...(draft.keyValue ? { apiKeyValue: draft.keyValue } : draft.keyReference ? { apiKey: draft.keyReference } : {}) })} disabled={test.isPending}>Test connection</button>
           <button type="button" onClick={onDone}>Cancel</button>
           {original ? <button type="button" className="danger" onClick={() => remove.mutate(original, { onSuccess: onDone })}>Delete</button> : null}
         </div>
+        {test.isError ? <ErrorNote error={test.error} /> : null}
         {test.data ? <div className={`notice ${test.data.ok ? 'ok' : 'bad'}`} style={{ marginTop: 10 }}>{test.data.ok ? `Connected in ${test.data.latencyMs} ms: ${test.data.models.length} models` : test.data.error}</div> : null}
         {remove.isError ? <ErrorNote error={remove.error} /> : null}
       </form>
