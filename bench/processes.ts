@@ -95,6 +95,8 @@ export function benchConfig({ upstream, deadPort, failing, hanging }: BenchUpstr
       { name: 'failing-model', provider: 'failing', model: 'bench-model' },
       { name: 'hanging-model', provider: 'hanging', model: 'bench-model' },
       { name: 'ollama-model', provider: 'local', model: 'bench-model' },
+      { name: 'nousage-model', provider: 'fast', model: 'bench-nousage' },
+      { name: 'long-model', provider: 'fast', model: 'bench-long' },
     ],
     routes: [
       { name: 'live', deployments: ['fast-model', 'dead-model'] },
@@ -102,6 +104,8 @@ export function benchConfig({ upstream, deadPort, failing, hanging }: BenchUpstr
       { name: 'failing-first', deployments: ['failing-model', 'fast-model'] },
       { name: 'hanging-first', deployments: ['hanging-model', 'fast-model'] },
       { name: 'live-ollama', deployments: ['ollama-model'] },
+      { name: 'nousage', deployments: ['nousage-model'] },
+      { name: 'long', deployments: ['long-model'] },
     ],
   };
 }

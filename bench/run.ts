@@ -11,6 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { latencies, median, percentile, throughput, type Target } from './load';
 import { closedPort, memoryMiB, startBefore, startGateway, startScript, stopAll } from './processes';
+import { measureHardening } from './hardening';
 import { measureStartup } from './startup';
 import { benchUsage } from './usage';
 
@@ -74,6 +75,7 @@ async function main(): Promise<void> {
     const { rps, cpuPerRequest } = await throughput(scenario, RPS_MS * 2);
     scenarioRows.push({ scenario: scenario.name, requestsPerSecond: rps, cpuPerRequest, rssMiBBefore: rssBefore, rssMiBAfter: memoryMiB(gateway.pid)?.rss ?? Number.NaN });
   }
+  const hardening = await measureHardening(through.origin, gateway.pid);
   const peaks = { forwarder: memoryMiB(bare.pid)?.peak ?? Number.NaN, fastify: memoryMiB(framework.pid)?.peak ?? Number.NaN, switchyard: memoryMiB(gateway.pid)?.peak ?? Number.NaN, before: before ? (memoryMiB(before.pid)?.peak ?? Number.NaN) : Number.NaN };
   stopAll();
 
@@ -99,7 +101,7 @@ async function main(): Promise<void> {
 
   process.stderr.write('usage log: filling a log for the query timings...\n');
   const usage = benchUsage();
-  const report = { date: new Date().toISOString(), node: process.version, rounds: ROUNDS, requestsPerLatencySample: SEQ, startup, peaks, rows, fallback: { live: p50('switchyard'), deadPrimary: median(s('fallback:dead primary')) }, targets, scenarios: scenarioRows, usage };
+  const report = { date: new Date().toISOString(), node: process.version, rounds: ROUNDS, requestsPerLatencySample: SEQ, startup, peaks, hardening, rows, fallback: { live: p50('switchyard'), deadPrimary: median(s('fallback:dead primary')) }, targets, scenarios: scenarioRows, usage };
   mkdirSync(join(here, 'results'), { recursive: true });
   writeFileSync(join(here, 'results', 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
 
@@ -114,6 +116,8 @@ async function main(): Promise<void> {
   console.log(`\npeak RSS under load (MiB): bare forwarder ${fmt(peaks.forwarder)}, Fastify forwarder ${fmt(peaks.fastify)}, Switchyard ${fmt(peaks.switchyard)}${earlier ? `, before ${fmt(peaks.before)}` : ''}`);
   console.log(`\n| target | measured | limit | ${earlier ? 'before |' : ''}\n|---|---|---|${earlier ? '---|' : ''}`);
   for (const t of targets) console.log(`| ${t.name} | ${t.value.toFixed(2)} ${t.met ? '(met)' : '(not met)'} | ${t.limit.toFixed(2)} | ${earlier ? `${t.before === undefined ? '-' : t.before.toFixed(2)} |` : ''}`);
+  console.log(`\n/health while a 1 MiB prompt without spaces is estimated: worst ${hardening.healthWorstMsDuring1MiBEstimate.toFixed(1)} ms (idle: ${hardening.healthWorstMsIdle.toFixed(1)} ms; while the tokenizer loads on first use: ${hardening.healthWorstMsDuringTokenizerLoad.toFixed(1)} ms)`);
+  console.log(`RSS while a ${hardening.streamedMiB.toFixed(0)} MiB stream passes to a fast reader: ${fmt(hardening.rssBeforeStreamMiB)} -> peak ${fmt(hardening.rssPeakDuring30MiBStreamMiB)} MiB`);
   console.log(`\n| scenario, through Switchyard (64 connections) | requests/s | gateway CPU per request (us) | gateway RSS before -> after (MiB) |\n|---|---|---|---|`);
   for (const f of scenarioRows) console.log(`| ${f.scenario} | ${f.requestsPerSecond.toFixed(0)} | ${fmt(f.cpuPerRequest)} | ${f.rssMiBBefore.toFixed(0)} -> ${f.rssMiBAfter.toFixed(0)} |`);
   console.log(`\nusage log: ${usage.insertMicros.toFixed(1)} us per logged request (one synchronous WAL transaction; included in the Switchyard figures above)`);

@@ -37,6 +37,20 @@ const stream =
   `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1_763_000_000, model: 'bench-model', choices: [], usage: { prompt_tokens: 9, completion_tokens: 2, total_tokens: 11 } })}\n\n` +
   'data: [DONE]\n\n';
 
+/** 30 MiB of stream events, written as fast as the reader takes them. */
+async function longStream(res: import('node:http').ServerResponse): Promise<void> {
+  res.writeHead(200, { 'content-type': 'text/event-stream' });
+  const event = chunk({ content: 'x'.repeat(4000) }, null);
+  for (let sent = 0; sent < 30 * 1024 * 1024 && !res.destroyed; sent += event.length) {
+    if (!res.write(event)) await new Promise<void>((resolve) => {
+      const done = () => (res.off('drain', done), res.off('close', done), resolve());
+      res.on('drain', done);
+      res.on('close', done);
+    });
+  }
+  res.end(chunk({}, 'stop') + 'data: [DONE]\n\n');
+}
+
 /** `fail`: answer every request 500; `hang`: never answer. For the fault scenarios. */
 const behaviour = process.argv[2] ?? 'ok';
 
@@ -50,7 +64,14 @@ const server = createServer((req, res) => {
   let body = '';
   req.on('data', (c) => (body += c));
   req.on('end', () => {
-    if (req.url === '/api/chat') {
+    if (body.includes('"bench-nousage"')) {
+      // An upstream that reports no usage: the gateway estimates the tokens itself.
+      const text = completion.replace(/,"usage":\{[^}]*\}/, '');
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+      res.end(text);
+    } else if (body.includes('"bench-long"')) {
+      void longStream(res);
+    } else if (req.url === '/api/chat') {
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(ollamaChat) });
       res.end(ollamaChat);
     } else if (body.includes('"stream":true')) {

@@ -61,12 +61,27 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** The built UI (out/renderer); the gateway serves it at its root. */
   uiDir?: string | undefined;
+  /** How long a client may take, in ms (tests shorten them). */
+  clientTimeouts?: Partial<ClientTimeouts> | undefined;
 }
+
+export interface ClientTimeouts {
+  /** To send its request headers. */
+  headersMs: number;
+  /** To send its whole request, body included (not the answer: a long stream is never cut by it). */
+  requestMs: number;
+  /** Idle between requests on a kept-alive connection. */
+  keepAliveMs: number;
+}
+
+/** A client that never finishes its headers (or trickles a body) holds a connection for seconds, not minutes. */
+export const CLIENT_TIMEOUTS: ClientTimeouts = { headersMs: 10_000, requestMs: 30_000, keepAliveMs: 15_000 };
 
 const openAIErrorBody = (wire: Parameters<typeof openAIError>[0]) => ({ error: openAIError(wire) });
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { services: s, host, port } = options;
+  const timeouts = { ...CLIENT_TIMEOUTS, ...options.clientTimeouts };
   const idPrefix = `req_${randomBytes(6).toString('hex')}`;
   let counter = 0;
   const app = Fastify({
@@ -75,6 +90,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: MAX_BODY_BYTES,
     genReqId: () => `${idPrefix}${(++counter).toString(36).padStart(6, '0')}`,
     forceCloseConnections: true,
+    requestTimeout: timeouts.requestMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    // Node checks these deadlines every connectionsCheckingInterval (30 s by default): check often.
+    http: { headersTimeout: timeouts.headersMs, connectionsCheckingInterval: Math.min(1_000, timeouts.headersMs) },
   });
   const exposed = !isLoopbackHost(host);
   const model: ModelSurfaceServices = {
@@ -105,7 +124,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     health,
     healthHistory: s.healthHistory,
     config: { config: s.config, secrets: s.secrets, defaultTimeZone: () => s.catalog().defaultTimeZone, server: () => ({ host, port: port(), exposed }), now: s.now },
-    usage: { usageLog: s.usageLog, cache: s.cache, keys: s.keys, config: () => s.config.current(), now: s.now },
+    usage: { usageLog: s.usageLog, cache: s.cache, keys: s.keys, config: () => s.config.current(), now: s.now, timeZone: () => s.catalog().defaultTimeZone },
   });
   await app.register(uiSurface, { uiDir: options.uiDir, port, sessions: s.sessions });
   return app;

@@ -2,6 +2,7 @@
  * The headless CLI: `switchyard serve|export|import|check`. Argument parsing and printing only;
  * everything else is createGateway and the config modules.
  */
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { formatIssues, validateConfig } from './config/validate';
@@ -34,7 +35,10 @@ Usage:
 Environment: SWITCHYARD_PORT (default ${DEFAULT_PORT}), SWITCHYARD_HOME (data dir), OLLAMA_HOST, OPENAI_API_KEY.
 `;
 
-type Output = { out: (text: string) => void; err: (text: string) => void };
+/** Where the CLI writes; `out` returns false when the reader is behind (a pipe), and `drained` waits for it. */
+type Output = { out: (text: string) => boolean | void; err: (text: string) => void; drained?: () => Promise<unknown> };
+
+const stdio: Output = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), drained: () => once(process.stdout, 'drain') };
 
 export interface CliOptions {
   /** The built UI to serve (the entry knows where the bundle put it). */
@@ -43,7 +47,7 @@ export interface CliOptions {
 
 export async function main(
   argv: string[],
-  io: Output = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) },
+  io: Output = stdio,
   options: CliOptions = {},
 ): Promise<number> {
   const [command, ...rest] = argv;
@@ -172,6 +176,7 @@ async function serve(args: { host: string | undefined; port: string | undefined;
     }
     throw error;
   }
+  for (const notice of gateway.notices) io.err(`Notice: ${notice}\n`);
   if (gateway.warnings.length > 0) io.err(`Config warnings:\n${formatIssues(gateway.warnings)}\n`);
   let started;
   try {
@@ -226,7 +231,10 @@ async function usageCommand(positionals: string[], values: { format?: string; si
   }
   const db = openDatabase(dataDir);
   try {
-    for (const line of exportLines(createUsageLog(db).iterate(since === undefined ? {} : { since }), format)) io.out(line);
+    // A slow reader (a pipe into less, gzip, a network) is waited for: a log of millions of rows is never held in memory.
+    for (const line of exportLines(createUsageLog(db).iterate(since === undefined ? {} : { since }), format)) {
+      if (io.out(line) === false) await io.drained?.();
+    }
   } finally {
     db.close();
   }

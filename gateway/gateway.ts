@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import packageJson from '../package.json';
-import { buildApp } from './app';
+import { buildApp, type ClientTimeouts } from './app';
 import { defaultConfig, ollamaUrlFromEnv } from './config/defaults';
 import type { Config } from './config/schema';
 import { envSecrets, type Secrets } from './config/secrets';
@@ -52,12 +52,16 @@ export interface GatewayOptions {
   healthChecks?: boolean;
   /** The built UI to serve (default: out/renderer of this checkout). */
   uiDir?: string;
+  /** How long clients may take to send a request (defaults in app.ts; tests shorten them). */
+  clientTimeouts?: Partial<ClientTimeouts>;
 }
 
 export interface Gateway {
   readonly app: FastifyInstance;
   readonly dataDir: string;
   readonly warnings: ValidationResult['warnings'];
+  /** What the gateway fixed or noticed while starting (a data dir readable by others), for the operator. */
+  readonly notices: readonly string[];
   /** Circuit breakers of every deployment (read by /health and the admin API, reset by hand). */
   readonly breakers: BreakerBoard;
   readonly health: HealthMonitor;
@@ -92,36 +96,49 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const host = options.host ?? DEFAULT_HOST;
   const timeZone = options.timeZone ?? systemTimeZone();
 
-  let initial: Config;
+  // A config given at start is validated before anything is opened.
+  let given: Config | undefined;
   let warnings: ValidationResult['warnings'] = [];
   if (options.config !== undefined) {
     const result = validateConfig(options.config);
     if (!result.ok) throw new ConfigError(result);
-    initial = result.config;
+    given = result.config;
     warnings = result.warnings;
   }
 
-  const db = openDatabase(options.dataDir);
-  const configs = createConfigStore(db, now);
-  if (options.config !== undefined) {
-    configs.save(initial!, 'serve --config');
-  } else {
-    const stored = configs.current();
-    if (stored) {
-      initial = stored;
-    } else {
-      const installed = options.discoverOllama === false ? undefined : await installedOllamaModels(ollamaUrlFromEnv(env));
-      initial = defaultConfig({ env, installedOllamaModels: installed });
-      configs.save(initial, 'first start');
+  const notices: string[] = [];
+  const db = openDatabase(options.dataDir, { onWarning: (message) => notices.push(message) });
+  // Anything that fails from here on must not leave the database open behind it.
+  let providers: Map<string, ProviderAdapter> = new Map();
+  const opened = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      await closeAll([...providers.values()]);
+      db.close();
+      throw error;
     }
-  }
+  };
+  const configs = createConfigStore(db, now);
+  const initial = await opened(async () => {
+    if (given) {
+      configs.save(given, 'serve --config');
+      return given;
+    }
+    const stored = configs.current();
+    if (stored) return stored;
+    const installed = options.discoverOllama === false ? undefined : await installedOllamaModels(ollamaUrlFromEnv(env));
+    const first = defaultConfig({ env, installedOllamaModels: installed });
+    configs.save(first, 'first start');
+    return first;
+  });
 
-  let providers = createProviderSet(initial!.providers, secrets).adapters;
-  let catalog: Catalog = createCatalog(initial!, providers, timeZone);
+  providers = createProviderSet(initial.providers, secrets).adapters;
+  let catalog: Catalog = createCatalog(initial, providers, timeZone);
   let appliedAt = now();
   const traffic = createTrafficStats(now);
   const breakers = createBreakerBoard(now);
-  breakers.configure(initial!);
+  breakers.configure(initial);
   const history = createHealthHistory(db);
   breakers.onTransition((transition) => history.addTransition(transition));
   const health = createHealthMonitor({ catalog: () => catalog, history, now });
@@ -136,41 +153,42 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     usageLog.prune(now() - (usage?.retentionDays ?? 90) * DAY_MS, now() - (usage?.bodyRetentionDays ?? 7) * DAY_MS);
     cache.pruneExpired();
   };
-  prune();
-  const pruner = setInterval(prune, 3_600_000);
-  pruner.unref();
-  // Rollups are filled off the request path, in batches; rollup queries catch up first anyway.
-  const roller = setInterval(() => usageLog.rollupInBackground(), 5_000);
-  roller.unref();
 
   let boundPort = options.port ?? DEFAULT_PORT;
   let applyConfig: Gateway['applyConfig'];
-  const app = await buildApp({
-    host,
-    port: () => boundPort,
-    logger: options.logger,
-    uiDir: options.uiDir ?? fileURLToPath(new URL('../out/renderer', import.meta.url)),
-    services: {
-      router,
-      catalog: () => catalog,
-      configAppliedAt: () => appliedAt,
-      traffic,
-      breakers,
-      health,
-      healthHistory: history,
-      recorder: createUsageRecorder({ log: usageLog, catalog: () => catalog, now, onError: (error) => app.log.error({ err: error }, 'usage log write failed') }),
-      usageLog,
-      cache,
-      keys,
-      sessions,
-      secrets,
-      config: { current: () => catalog.config, apply: (next, source) => applyConfig(next, source) },
-      storeOk: () => db.open,
-      version: VERSION,
-      startedAt: now(),
-      now,
-    },
+  const app = await opened(async () => {
+    prune();
+    return buildApp({
+      host,
+      port: () => boundPort,
+      logger: options.logger,
+      clientTimeouts: options.clientTimeouts,
+      uiDir: options.uiDir ?? fileURLToPath(new URL('../out/renderer', import.meta.url)),
+      services: {
+        router,
+        catalog: () => catalog,
+        configAppliedAt: () => appliedAt,
+        traffic,
+        breakers,
+        health,
+        healthHistory: history,
+        recorder: createUsageRecorder({ log: usageLog, catalog: () => catalog, now, onError: (error) => app.log.error({ err: error }, 'usage log write failed') }),
+        usageLog,
+        cache,
+        keys,
+        sessions,
+        secrets,
+        config: { current: () => catalog.config, apply: (next, source) => applyConfig(next, source) },
+        storeOk: () => db.open,
+        version: VERSION,
+        startedAt: now(),
+        now,
+      },
+    });
   });
+  // Timers start once nothing can fail any more. Rollups need none: they follow traffic (usage-log.ts).
+  const pruner = setInterval(prune, 3_600_000);
+  pruner.unref();
 
   const swap = (config: Config) => {
     const next = createProviderSet(config.providers, secrets, providers);
@@ -207,6 +225,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     app,
     dataDir: options.dataDir,
     warnings,
+    notices,
     breakers,
     health,
     usage: usageLog,
@@ -223,7 +242,6 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     async stop() {
       clearInterval(watcher);
       clearInterval(pruner);
-      clearInterval(roller);
       health.stop();
       await app.close();
       await closeAll([...providers.values()]);

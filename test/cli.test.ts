@@ -3,6 +3,8 @@ import { cpSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../gateway/store/db';
+import { createUsageLog } from '../gateway/store/usage-log';
 import { tempDir } from './support/harness';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'switchyard.js');
@@ -102,6 +104,41 @@ describe('the built CLI', () => {
     // The UI it serves is the build beside it.
     expect(await fetch(url.replace('/health', '/')).then((r) => r.text())).toContain('<div id="root">');
   });
+});
+
+describe('switchyard usage export', () => {
+  it('delivers every row of a 100,000-row log to a slow pipe before it exits', async () => {
+    const data = dir();
+    const db = openDatabase(data);
+    const log = createUsageLog(db);
+    const at = Date.parse('2026-11-01T00:00:00Z');
+    await Promise.all(
+      Array.from({ length: 100_000 }, (_, i) =>
+        log.recordSoon({
+          id: `req_${i}`, at: at + i, endpoint: 'chat.completions', clientKey: 'anonymous', model: 'default', route: 'default', deployment: 'llama', provider: 'local',
+          status: 200, errorClass: null, attempts: [{ deployment: 'llama', provider: 'local', outcome: 'ok', latencyMs: 5 }], fallback: false, stream: false, cached: false,
+          inputTokens: 10, outputTokens: 20, tokensEstimated: false, cost: 0, wouldCost: 0.0001, saved: 0.0001, ttftMs: 3, totalMs: 5,
+        }),
+      ),
+    );
+    db.close();
+    const child = spawn(process.execPath, [BIN, 'usage', 'export', '--data-dir', data], { env: baseEnv() });
+    let lines = 0;
+    let last = '';
+    // A reader that takes a chunk, then pauses: what `| less` or a slow network does.
+    child.stdout.on('data', (chunk: Buffer) => {
+      const text = last + chunk.toString('utf8');
+      const parts = text.split('\n');
+      last = parts.pop() ?? '';
+      lines += parts.length;
+      child.stdout.pause();
+      setTimeout(() => child.stdout.resume(), 2);
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(0);
+    expect(last).toBe('');
+    expect(lines).toBe(100_001);
+  }, 60_000);
 });
 
 describe('switchyard check', () => {

@@ -28,6 +28,11 @@ export const BreakerSchema = Type.Object(
     failures: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
     cooldownMs: Type.Optional(PositiveMs),
     maxCooldownMs: Type.Optional(PositiveMs),
+    /**
+     * The request that carries a half-open probe waits this long for it, then moves on to the next
+     * deployment while the probe finishes in the background and decides the breaker (default 3 s).
+     */
+    probeBudgetMs: Type.Optional(PositiveMs),
     /** Also open when this share of the last requests in the window failed. */
     failureRate: Type.Optional(
       Type.Object(

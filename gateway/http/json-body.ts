@@ -2,8 +2,11 @@
  * The JSON body parser. JSON.parse itself survives deep nesting, but everything after it that
  * walks the value (validation, translation) recurses: a 5,000-level body must be refused before it
  * is parsed. A linear scan of the text finds the depth in microseconds for ordinary bodies.
+ * `__proto__` and `constructor.prototype` keys are refused, as Fastify's own parser does (with the
+ * same library): merged into an object they would reach its prototype.
  */
 import type { FastifyInstance } from 'fastify';
+import secureJson from 'secure-json-parse';
 import { GatewayError } from '../errors';
 
 export const MAX_JSON_DEPTH = 100;
@@ -27,11 +30,21 @@ export function parseJson(text: string): unknown {
   if (depth > MAX_JSON_DEPTH) {
     throw new GatewayError('body_too_deep', `The request body nests deeper than ${MAX_JSON_DEPTH} levels`);
   }
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (error) {
     throw new GatewayError('invalid_request', `The request body is not valid JSON: ${(error as Error).message}`);
   }
+  // The scan runs only when the text could hold such a key: a few microseconds saved on every request.
+  if (value !== null && typeof value === 'object' && (text.includes('__proto__') || text.includes('constructor'))) {
+    try {
+      secureJson.scan(value as Record<string, unknown>, { protoAction: 'error', constructorAction: 'error' });
+    } catch {
+      throw new GatewayError('invalid_request', 'The request body has a "__proto__" or "constructor.prototype" key, which is refused');
+    }
+  }
+  return value;
 }
 
 /** Deepest bracket nesting outside strings; stops counting once past the limit. */

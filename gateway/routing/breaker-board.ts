@@ -72,5 +72,6 @@ function breakerSettings(deployment: DeploymentConfig, config: Config): BreakerS
     cooldownMs: chosen.cooldownMs ?? DEFAULT_BREAKER.cooldownMs,
     maxCooldownMs: Math.max(chosen.maxCooldownMs ?? DEFAULT_BREAKER.maxCooldownMs, chosen.cooldownMs ?? DEFAULT_BREAKER.cooldownMs),
     failureRate: chosen.failureRate,
+    probeBudgetMs: chosen.probeBudgetMs ?? DEFAULT_BREAKER.probeBudgetMs,
   };
 }

@@ -2,9 +2,10 @@
  * When a request may be answered from the cache, and its key. On by default only where the answer
  * is meant to be repeatable: chat at temperature 0, and embeddings (deterministic); a route can opt
  * in for everything. `Cache-Control: no-cache` skips the lookup, `no-store` skips the cache entirely.
- * The key covers the front door's API, the route or deployment named, and the request fields the
- * surface says change the answer (not `stream`, `user` or `metadata`: a stream and a whole answer
- * of one API share an entry).
+ * The key covers the front door's API, what the route would do (its deployments in order with their
+ * models and providers: a reorder or an edit must not serve yesterday's answers), and the request
+ * fields the surface says change the answer (not `stream`, `user` or `metadata`: a stream and a
+ * whole answer of one API share an entry).
  */
 import { hash } from 'node:crypto';
 import type { RouteConfig, Settings } from '../config/schema';
@@ -25,6 +26,7 @@ export function cacheDecision(
   fields: Record<string, unknown>,
   repeatable: boolean,
   route: RouteConfig,
+  routeFingerprint: string,
   settings: Settings | undefined,
   cacheControl: string | undefined,
 ): CacheDecision {
@@ -33,11 +35,11 @@ export function cacheDecision(
   const directive = (cacheControl ?? '').toLowerCase();
   const eligible = settings?.cache?.enabled !== false && !directive.includes('no-store') && (route.cache === true || repeatable);
   if (!eligible) return { lookup: false, store: false, key: undefined, ttlMs, maxBytes };
-  return { lookup: !directive.includes('no-cache'), store: true, key: cacheKey(api, fields), ttlMs, maxBytes };
+  return { lookup: !directive.includes('no-cache'), store: true, key: cacheKey(api, routeFingerprint, fields), ttlMs, maxBytes };
 }
 
-export function cacheKey(api: string, fields: Record<string, unknown>): string {
-  return hash('sha256', canonicalJson({ api, fields }), 'hex');
+export function cacheKey(api: string, route: string, fields: Record<string, unknown>): string {
+  return hash('sha256', canonicalJson({ api, route, fields }), 'hex');
 }
 
 /** JSON with object keys sorted, so equal requests hash equally whatever their key order. */

@@ -3,6 +3,7 @@
  * name, and each deployment's time-window state memoized until it can next change. A config
  * change builds a new catalog and swaps it in whole; requests in flight keep the one they began with.
  */
+import { hash } from 'node:crypto';
 import type { Config, DeploymentConfig, RouteConfig } from '../config/schema';
 import type { ProviderAdapter } from '../providers/types';
 import { windowState, type WindowState } from './time-windows';
@@ -15,10 +16,13 @@ export interface Catalog {
   readonly defaultTimeZone: string;
   timeZoneOf(deployment: DeploymentConfig): string;
   windowStateOf(deployment: DeploymentConfig, now: number): WindowState;
+  /** What a route would do, as a short hash: its deployments in order, with their models and providers. */
+  fingerprintOf(route: RouteConfig): string;
 }
 
 export function createCatalog(config: Config, providers: ReadonlyMap<string, ProviderAdapter>, defaultTimeZone: string): Catalog {
   const memo = new Map<string, WindowState>();
+  const fingerprints = new Map<string, string>();
   const timeZoneOf = (deployment: DeploymentConfig) => deployment.timeZone ?? defaultTimeZone;
   return {
     config,
@@ -27,6 +31,20 @@ export function createCatalog(config: Config, providers: ReadonlyMap<string, Pro
     providers,
     defaultTimeZone,
     timeZoneOf,
+    fingerprintOf(route) {
+      const key = `${route.name}\u0000${route.deployments.join('\u0000')}`;
+      let fingerprint = fingerprints.get(key);
+      if (fingerprint === undefined) {
+        const parts = route.deployments.map((name) => {
+          const deployment = config.deployments.find((d) => d.name === name);
+          const provider = config.providers.find((p) => p.name === deployment?.provider);
+          return { deployment, provider: provider && { kind: provider.kind, baseUrl: provider.baseUrl } };
+        });
+        fingerprint = hash('sha256', JSON.stringify(parts), 'hex').slice(0, 16);
+        fingerprints.set(key, fingerprint);
+      }
+      return fingerprint;
+    },
     windowStateOf(deployment, now) {
       const cached = memo.get(deployment.name);
       if (cached && now < cached.validUntil && (cached.until === null || now < cached.until)) return cached;

@@ -18,9 +18,11 @@ export interface BreakerSettings {
   maxCooldownMs: number;
   /** Optional: open when at least `minRequests` outcomes in `windowMs` fail at `threshold` or more. */
   failureRate?: { threshold: number; minRequests: number; windowMs: number } | undefined;
+  /** How long the client carrying a half-open probe waits for it before moving on (the probe goes on). */
+  probeBudgetMs: number;
 }
 
-export const DEFAULT_BREAKER: BreakerSettings = { failures: 5, cooldownMs: 10_000, maxCooldownMs: 300_000 };
+export const DEFAULT_BREAKER: BreakerSettings = { failures: 5, cooldownMs: 10_000, maxCooldownMs: 300_000, probeBudgetMs: 3_000 };
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
@@ -133,6 +135,10 @@ export class CircuitBreaker {
       cooldownMs: this.cooldownMs,
       lastTransitionAt: this.lastTransitionAt,
     };
+  }
+
+  get probeBudgetMs(): number {
+    return this.settings.probeBudgetMs;
   }
 
   /** How long a 429 that names no Retry-After cools the deployment: the configured cooldown. */

@@ -75,7 +75,10 @@ export class ExecutionError extends GatewayError {
   }
 }
 
-export async function execute<T>(context: ExecuteContext, attempt: AttemptFn<T>, track?: Track<T>): Promise<Execution<T>> {
+/** Drops an answer nobody will read (a hedged probe's late success): a stream is closed. */
+export type Discard<T> = (value: T) => void;
+
+export async function execute<T>(context: ExecuteContext, attempt: AttemptFn<T>, track?: Track<T>, discard?: Discard<T>): Promise<Execution<T>> {
   const { catalog, plan, clientSignal, now, random, breakers } = context;
   const policy = retryPolicy(plan.route);
   // The deadline covers the whole request, a stream's life included; its timer goes when the work ends.
@@ -89,8 +92,9 @@ export async function execute<T>(context: ExecuteContext, attempt: AttemptFn<T>,
     throw new ExecutionError(error, attempts, skipped);
   };
 
-  for (const deployment of plan.targets) {
+  for (const [index, deployment] of plan.targets.entries()) {
     const provider = catalog.providers.get(deployment.provider) as ProviderAdapter;
+    const hasNext = index < plan.targets.length - 1;
     const breaker = breakers?.get(deployment.name) ?? new CircuitBreaker(deployment.name, DEFAULT_BREAKER, now);
     let waitedForCooling = false;
     for (let n = 1; n <= policy.attempts; n++) {
@@ -125,9 +129,9 @@ export async function execute<T>(context: ExecuteContext, attempt: AttemptFn<T>,
       const started = now();
       let value: T;
       try {
-        value = await attempt(provider, deployment, signal);
+        value = permit.probe && hasNext ? await hedged(attempt(provider, deployment, signal), breaker.probeBudgetMs, settle, discard) : await attempt(provider, deployment, signal);
       } catch (thrown) {
-        settle(thrown);
+        if (!(thrown instanceof ProbeStillRunning)) settle(thrown);
         if (isGatewayError(thrown)) fail(thrown);
         const error = clientSignal.aborted ? new UpstreamError('client_closed', 'the client closed the connection') : toUpstreamError(thrown, provider.config.name);
         attempts.push(failedAttempt(deployment, provider, error, now() - started));
@@ -171,6 +175,35 @@ function breakerOutcome(error: UpstreamError | undefined): Outcome {
   if (!error || error.failure === 'upstream_4xx') return 'success';
   if (error.failure === 'client_closed' || error.failure === 'rate_limited') return 'neutral';
   return 'failure';
+}
+
+/** The client's side of a probe that outlived its budget: it moves on; the probe settles the breaker later. */
+class ProbeStillRunning extends UpstreamError {}
+
+/**
+ * Races a half-open probe against its budget. A probe that answers in time is an ordinary attempt.
+ * One that does not goes on in the background and settles the breaker when it ends (a late success
+ * closes the circuit, its answer is dropped), while the client moves on at once.
+ */
+async function hedged<T>(work: Promise<T>, budgetMs: number, settle: (error?: unknown) => void, discard: Discard<T> | undefined): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), budgetMs);
+  });
+  try {
+    const first = await Promise.race([work, late]);
+    if (first !== 'late') return first;
+  } finally {
+    clearTimeout(timer);
+  }
+  work.then(
+    (value) => {
+      settle();
+      discard?.(value);
+    },
+    (error) => settle(error),
+  );
+  throw new ProbeStillRunning('timeout', `the half-open probe had not answered within ${budgetMs} ms; moved on while it finishes in the background`);
 }
 
 function markFailed(attempt: Attempt, error: UpstreamError): void {

@@ -10,7 +10,7 @@ import type { ResponseCache } from '../store/response-cache';
 import type { BreakerBoard } from './breaker-board';
 import { cacheDecision } from './cache-policy';
 import type { Catalog } from './catalog';
-import { execute, ExecutionError, type Attempt, type AttemptFn, type Execution, type Track } from './execute';
+import { execute, ExecutionError, type Attempt, type AttemptFn, type Discard, type Execution, type Track } from './execute';
 import { plan, type ModelType } from './plan';
 
 export interface RouteRequest {
@@ -45,6 +45,8 @@ export interface RunOptions<T> {
   cache?: Caching<T> | undefined;
   /** For answers that outlive the attempt (streams): see `streaming` in streams.ts. */
   track?: Track<T> | undefined;
+  /** How to drop an answer nobody will read (a hedged probe's late success). */
+  discard?: Discard<T> | undefined;
 }
 
 export interface Router {
@@ -72,7 +74,7 @@ export function createRouter(deps: RouterDeps): Router {
       const planned = plan(catalog, { model: request.model, type: request.type, prefer: request.prefer, now: now(), localOnly: deps.localOnly?.() ?? false });
       const simulated = request.simulateFailures?.size ? request.simulateFailures : undefined;
       const caching = deps.cache && !simulated ? options.cache : undefined;
-      const decision = caching ? cacheDecision(request.api, caching.key, caching.repeatable, planned.route, catalog.config.settings, request.cacheControl) : undefined;
+      const decision = caching ? cacheDecision(request.api, caching.key, caching.repeatable, planned.route, catalog.fingerprintOf(planned.route), catalog.config.settings, request.cacheControl) : undefined;
       if (caching && decision?.lookup && decision.key) {
         const hit = deps.cache?.get(decision.key);
         if (hit) {
@@ -87,7 +89,7 @@ export function createRouter(deps: RouterDeps): Router {
         : attempt;
       let execution: Execution<T>;
       try {
-        execution = await execute({ catalog, plan: planned, breakers: simulated ? undefined : deps.breakers, clientSignal: request.signal, now, random }, attemptOrSimulate, options.track);
+        execution = await execute({ catalog, plan: planned, breakers: simulated ? undefined : deps.breakers, clientSignal: request.signal, now, random }, attemptOrSimulate, options.track, options.discard);
         if (!simulated) deps.onAttempts?.(execution.attempts);
       } catch (error) {
         if (error instanceof ExecutionError && !simulated) deps.onAttempts?.(error.attempts);

@@ -4,7 +4,7 @@
  * breaker permit until it ends, and is kept in the cache only when it ended cleanly.
  */
 import { UpstreamError } from '../errors';
-import type { AttemptFn, Track } from './execute';
+import type { AttemptFn, Discard, Track } from './execute';
 import type { ProviderAdapter } from '../providers/types';
 import type { DeploymentConfig } from '../config/schema';
 import type { CancelSignal } from '../cancel';
@@ -19,10 +19,12 @@ export interface OpenedStream<E> {
 export function streaming<E>(open: (provider: ProviderAdapter, deployment: DeploymentConfig, signal: CancelSignal) => Promise<AsyncIterable<E>>): {
   attempt: AttemptFn<OpenedStream<E>>;
   track: Track<OpenedStream<E>>;
+  discard: Discard<OpenedStream<E>>;
 } {
   return {
     attempt: async (provider, deployment, signal) => firstOf(await open(provider, deployment, signal), provider.config.name),
     track: settleWhenDone,
+    discard: (opened) => void opened.rest.return?.().catch(() => undefined),
   };
 }
 

@@ -2,24 +2,58 @@
  * The one SQLite file in the data dir: opened in WAL mode, brought to the newest schema by the
  * migrations in migrations.ts (versioned by `user_version`). Each store module prepares its own
  * statements once against the handle returned here.
+ *
+ * The file holds usage, cached answers and (when enabled) prompts: it is created private (0600;
+ * SQLite gives its -wal and -shm files the same mode) in a private directory (0700), and deleted
+ * rows are overwritten (`secure_delete`), so a purge leaves no text behind in the file.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { MIGRATIONS } from './migrations';
 
 export type Db = Database.Database;
 
-export function openDatabase(dataDir: string, fileName = 'switchyard.db'): Db {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const db = new Database(join(dataDir, fileName));
+export interface OpenOptions {
+  fileName?: string;
+  /** Told what was fixed (a data dir or file readable by others). */
+  onWarning?: (message: string) => void;
+}
+
+export function openDatabase(dataDir: string, options: OpenOptions = {}): Db {
+  const path = join(dataDir, options.fileName ?? 'switchyard.db');
+  makePrivate(dataDir, path, options.onWarning);
+  const db = new Database(path);
   db.pragma('journal_mode = WAL');
   // NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the last commits).
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  db.pragma('secure_delete = ON');
   migrate(db);
   return db;
+}
+
+/** After deleting text (a cache purge, expired bodies): moves the overwritten pages into the file and empties the WAL. */
+export function scrub(db: Db): void {
+  db.pragma('wal_checkpoint(TRUNCATE)');
+}
+
+function makePrivate(dataDir: string, path: string, warn: ((message: string) => void) | undefined): void {
+  if (!existsSync(dataDir)) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const dirMode = statSync(dataDir).mode & 0o777;
+  if (process.platform !== 'win32' && (dirMode & 0o077) !== 0) {
+    chmodSync(dataDir, 0o700);
+    warn?.(`The data dir ${dataDir} was readable by other users (mode ${dirMode.toString(8)}); it is now 0700`);
+  }
+  if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    if (!existsSync(file) || process.platform === 'win32') continue;
+    const mode = statSync(file).mode & 0o777;
+    if ((mode & 0o077) === 0) continue;
+    chmodSync(file, 0o600);
+    warn?.(`${file} was readable by other users (mode ${mode.toString(8)}); it is now 0600`);
+  }
 }
 
 function migrate(db: Db): void {

@@ -152,4 +152,41 @@ export const MIGRATIONS: readonly string[] = [
   // 5: admin login tokens and sessions
   `CREATE TABLE admin_tokens (hash TEXT PRIMARY KEY, expires_at INTEGER NOT NULL, used_at INTEGER) WITHOUT ROWID;
    CREATE TABLE admin_sessions (hash TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID;`,
+  // 6: usage ids never reused (AUTOINCREMENT): rollups follow an id watermark, and a prune that
+  // emptied the table let new rows take ids below it, so they were never rolled up
+  `CREATE TABLE usage_v6 (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     request_id TEXT NOT NULL,
+     at INTEGER NOT NULL,
+     endpoint TEXT NOT NULL,
+     client_key TEXT NOT NULL,
+     model TEXT NOT NULL,
+     route TEXT,
+     deployment TEXT,
+     provider TEXT,
+     status INTEGER NOT NULL,
+     error_class TEXT,
+     attempt_count INTEGER NOT NULL,
+     fallback INTEGER NOT NULL,
+     stream INTEGER NOT NULL,
+     cached INTEGER NOT NULL,
+     input_tokens INTEGER,
+     output_tokens INTEGER,
+     tokens_estimated INTEGER NOT NULL,
+     cost REAL NOT NULL,
+     would_cost REAL NOT NULL,
+     saved REAL NOT NULL,
+     ttft_ms REAL,
+     total_ms REAL NOT NULL,
+     attempts TEXT NOT NULL
+   );
+   INSERT INTO usage_v6 (id, request_id, at, endpoint, client_key, model, route, deployment, provider, status, error_class, attempt_count, fallback, stream, cached, input_tokens, output_tokens, tokens_estimated, cost, would_cost, saved, ttft_ms, total_ms, attempts)
+     SELECT rowid, request_id, at, endpoint, client_key, model, route, deployment, provider, status, error_class, attempt_count, fallback, stream, cached, input_tokens, output_tokens, tokens_estimated, cost, would_cost, saved, ttft_ms, total_ms, attempts FROM usage;
+   DROP TABLE usage;
+   ALTER TABLE usage_v6 RENAME TO usage;
+   CREATE INDEX usage_at ON usage (at);
+   CREATE INDEX usage_deployment_at ON usage (deployment, at);
+   CREATE INDEX usage_client_key_at ON usage (client_key, at);
+   INSERT INTO sqlite_sequence (name, seq) SELECT 'usage', 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'usage');
+   UPDATE sqlite_sequence SET seq = MAX(seq, (SELECT last_rowid FROM usage_rollup_state), (SELECT COALESCE(MAX(id), 0) FROM usage)) WHERE name = 'usage';`,
 ];

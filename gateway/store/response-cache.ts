@@ -3,7 +3,7 @@
  * the least recently hit entries. Values are JSON; what goes in and how a key is made is decided
  * by routing/cache-policy.ts.
  */
-import type { Db } from './db';
+import { scrub, type Db } from './db';
 
 export interface CacheRecord {
   deployment: string;
@@ -44,6 +44,7 @@ export function createResponseCache(db: Db, now: () => number): ResponseCache {
   const insert = db.prepare(
     'INSERT OR REPLACE INTO response_cache (key, created_at, expires_at, last_hit_at, hits, bytes, deployment, provider, kind, payload) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?)',
   );
+  const sizeOf = db.prepare<[string], { bytes: number }>('SELECT bytes FROM response_cache WHERE key = ?');
   const oldest = db.prepare<[], { key: string; bytes: number }>('SELECT key, bytes FROM response_cache ORDER BY last_hit_at LIMIT 64');
   const totals = db.prepare<[], { entries: number; bytes: number | null; hits: number | null }>('SELECT COUNT(*) AS entries, SUM(bytes) AS bytes, SUM(hits) AS hits FROM response_cache');
   let totalBytes = totals.get()?.bytes ?? 0;
@@ -79,8 +80,10 @@ export function createResponseCache(db: Db, now: () => number): ResponseCache {
       const bytes = Buffer.byteLength(payload);
       if (bytes > maxBytes) return;
       const at = now();
+      // A key answered again replaces its entry: its old size leaves the total.
+      const replaced = sizeOf.get(key)?.bytes ?? 0;
       insert.run(key, at, at + ttlMs, at, bytes, record.deployment, record.provider, record.kind, payload);
-      totalBytes += bytes;
+      totalBytes += bytes - replaced;
       if (totalBytes > maxBytes) evict(maxBytes);
     },
     stats(maxBytes) {
@@ -90,8 +93,10 @@ export function createResponseCache(db: Db, now: () => number): ResponseCache {
       return { entries: row?.entries ?? 0, bytes: totalBytes, hits: row?.hits ?? 0, maxBytes };
     },
     purge() {
+      pendingHits.clear();
       const removed = db.prepare('DELETE FROM response_cache').run().changes;
       totalBytes = 0;
+      scrub(db);
       return removed;
     },
     pruneExpired() {

@@ -5,13 +5,15 @@
  * and before any rollup query, so charts are never stale), so charts over a million rows read a few
  * thousand rollup rows. Latency percentiles come from a fixed histogram in each rollup row.
  */
-import type { Db } from './db';
+import { scrub, type Db } from './db';
 import { BIN_COLUMNS, LATENCY_BINS } from './latency-bins';
 import { createUsageQueries } from './usage-queries';
 import type { UsageQueries, UsageRow } from './usage-types';
 
 export type { Granularity, GroupBy, RollupPoint, UsageAttempt, UsageFilter, UsageRow } from './usage-types';
 
+/** New rows after which the rollups catch up (in background steps); queries catch up first anyway. */
+const ROLLUP_EVERY_ROWS = 1_000;
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -35,11 +37,14 @@ export interface UsageLog extends UsageQueries {
 }
 
 export function createUsageLog(db: Db): UsageLog {
-  const insertRow = db.prepare(`INSERT INTO usage VALUES (${Array(23).fill('?').join(', ')})`);
+  const insertRow = db.prepare(
+    `INSERT INTO usage (request_id, at, endpoint, client_key, model, route, deployment, provider, status, error_class, attempt_count, fallback, stream,
+       cached, input_tokens, output_tokens, tokens_estimated, cost, would_cost, saved, ttft_ms, total_ms, attempts) VALUES (${Array(23).fill('?').join(', ')})`,
+  );
   const insertBodies = db.prepare('INSERT OR REPLACE INTO usage_bodies VALUES (?, ?, ?, ?)');
   const selectBody = db.prepare<[string], { request: string | null; response: string | null }>('SELECT request, response FROM usage_bodies WHERE request_id = ?');
   const lastRolled = db.prepare<[], { last_rowid: number }>('SELECT last_rowid FROM usage_rollup_state WHERE id = 1');
-  const newest = db.prepare<[], { id: number | null }>('SELECT MAX(rowid) AS id FROM usage');
+  const newest = db.prepare<[], { id: number | null }>('SELECT MAX(id) AS id FROM usage');
   const setRolled = db.prepare('UPDATE usage_rollup_state SET last_rowid = ? WHERE id = 1');
   const bins = LATENCY_BINS.map((high, i) => {
     const low = i === 0 ? -1 : (LATENCY_BINS[i - 1] as number);
@@ -55,7 +60,7 @@ export function createUsageLog(db: Db): UsageLog {
        COUNT(*), SUM(CASE WHEN status >= 400 OR error_class IS NOT NULL THEN 1 ELSE 0 END), SUM(fallback),
        SUM(COALESCE(input_tokens, 0)), SUM(COALESCE(output_tokens, 0)), SUM(cost), SUM(would_cost), SUM(saved),
        ${bins.join(', ')}
-     FROM usage WHERE rowid > ? AND rowid <= ?
+     FROM usage WHERE id > ? AND id <= ?
      GROUP BY 1, 2, 3, 4, 5, 6`,
   );
   const rollInto = (table: string, size: number) =>
@@ -115,6 +120,16 @@ export function createUsageLog(db: Db): UsageLog {
     } catch (error) {
       for (const item of batch) item.failed(error);
     }
+    written(batch.length);
+  };
+  // Rollups follow traffic, a step at a time, rather than a timer: an idle gateway (in the desktop
+  // app, on Electron's main thread) does no database work at all.
+  let unrolled = 0;
+  const written = (rows: number) => {
+    unrolled += rows;
+    if (unrolled < ROLLUP_EVERY_ROWS) return;
+    unrolled = 0;
+    rollupInBackground();
   };
 
   /** Folds up to `limit` rows written since the last run into the rollup tables, in one transaction; true if more remain. */
@@ -152,7 +167,10 @@ export function createUsageLog(db: Db): UsageLog {
   };
 
   return {
-    record: (row, bodies) => write(row, bodies),
+    record: (row, bodies) => {
+      write(row, bodies);
+      written(1);
+    },
     recordSoon: (row, bodies) =>
       new Promise<void>((done, failed) => {
         if (pending.length === 0) setImmediate(flush);
@@ -171,6 +189,7 @@ export function createUsageLog(db: Db): UsageLog {
       // Minute buckets serve only recent charts.
       db.prepare('DELETE FROM usage_minute WHERE bucket < ?').run(Math.max(rowsBefore, Date.now() - 3 * DAY));
       db.prepare('DELETE FROM usage_bodies WHERE at < ?').run(bodiesBefore);
+      scrub(db);
     },
 
     body: (requestId) => selectBody.get(requestId),

@@ -29,16 +29,16 @@ export function createUsageQueries(db: Db, rollup: () => void): UsageQueries {
       const { where, params } = rowWhere(filter);
       const cursor = page.before ? decodeCursor(page.before) : undefined;
       if (cursor) {
-        where.push('(at < ? OR (at = ? AND rowid < ?))');
+        where.push('(at < ? OR (at = ? AND id < ?))');
         params.push(cursor.at, cursor.at, cursor.rowid);
       }
       const limit = Math.min(Math.max(page.limit, 1), 500);
-      const sql = `SELECT rowid, * FROM usage ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at DESC, rowid DESC LIMIT ${limit + 1}`;
-      const raw = prepared(sql).all(...params) as (DbRow & { rowid: number })[];
+      const sql = `SELECT * FROM usage ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at DESC, id DESC LIMIT ${limit + 1}`;
+      const raw = prepared(sql).all(...params) as (DbRow & { id: number })[];
       const more = raw.length > limit;
       const rows = raw.slice(0, limit);
       const last = rows[rows.length - 1];
-      return { rows: rows.map(fromDb), next: more && last ? encodeCursor(last.at, last.rowid) : null };
+      return { rows: rows.map(fromDb), next: more && last ? encodeCursor(last.at, last.id) : null };
     },
 
     rollups(filter, granularity, groupBy) {
@@ -77,7 +77,7 @@ export function createUsageQueries(db: Db, rollup: () => void): UsageQueries {
 
     *iterate(filter) {
       const { where, params } = rowWhere(filter);
-      const statement = db.prepare(`SELECT * FROM usage ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at, rowid`);
+      const statement = db.prepare(`SELECT * FROM usage ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at, id`);
       for (const raw of statement.iterate(...(params as never[]))) yield fromDb(raw as DbRow);
     },
 

@@ -1,7 +1,7 @@
 /**
  * Usage export as CSV or JSON, written row by row (a million rows never sit in memory). CSV cells
  * cannot start a formula (=, +, -, @, tab, CR get a leading apostrophe, as OWASP advises for CSV
- * injection) and carry no control characters.
+ * injection) and carry no control characters (C0, C1, U+2028, U+2029).
  */
 import type { UsageRow } from '../store/usage-log';
 
@@ -34,7 +34,8 @@ const COLUMNS: [string, (r: UsageRow) => unknown][] = [
 
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
-  let text = String(value).replace(/[\u0000-\u001f\u007f]/g, ' ');
+  // C0 and C1 controls and the Unicode line separators: each can break a row in some reader.
+  let text = String(value).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ');
   if (/^[=+\-@\t\r]/.test(String(value))) text = `'${text}`;
   return /[",\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
 }

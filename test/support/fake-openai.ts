@@ -75,6 +75,7 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
 
   const includeUsage = body.stream_options?.include_usage === true;
   const base = { id, object: 'chat.completion.chunk', created: CREATED, model: body.model, service_tier: 'default', system_fingerprint: 'fp_fake' };
+  if (mode.kind === 'long-stream' || mode.kind === 'huge-event') return bigStream(res, base, mode);
   const events: unknown[] = [{ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }] }];
   if (answer.toolCall) {
     events.push({
@@ -108,6 +109,34 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
     res.end();
     return;
   }
+  res.end('data: [DONE]\n\n');
+}
+
+/** Large streams, written only as fast as the reader takes them (the fake must not be what runs out of memory). */
+async function bigStream(res: ServerResponse, base: Record<string, unknown>, mode: Extract<FailureMode, { kind: 'long-stream' | 'huge-event' }>): Promise<void> {
+  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
+  const send = async (text: string) => {
+    if (res.write(text)) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        res.off('drain', done);
+        res.off('close', done);
+        resolve();
+      };
+      res.on('drain', done);
+      res.on('close', done);
+    });
+  };
+  const event = (content: string) => `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: { content }, logprobs: null, finish_reason: null }] })}\n\n`;
+  await send(event(''));
+  if (mode.kind === 'huge-event') {
+    await send(event('y'.repeat(mode.bytes)));
+  } else {
+    const piece = 'z'.repeat(mode.eventBytes);
+    for (let sent = 0; sent < mode.bytes && !res.destroyed; sent += mode.eventBytes) await send(event(piece));
+  }
+  if (res.destroyed) return;
+  await send(`data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }] })}\n\n`);
   res.end('data: [DONE]\n\n');
 }
 

@@ -29,6 +29,10 @@ export type FailureMode =
   /** A well-formed answer of about `bytes` bytes. */
   | { kind: 'huge'; bytes: number }
   | { kind: 'malformed-json' }
+  /** A well-formed stream of about `bytes`, in events each carrying `eventBytes` characters (written as the reader takes them). */
+  | { kind: 'long-stream'; bytes: number; eventBytes: number }
+  /** One stream event whose content is `bytes` characters long, then the end marker. */
+  | { kind: 'huge-event'; bytes: number }
   | { kind: 'redirect'; location: string };
 
 export interface RecordedRequest {

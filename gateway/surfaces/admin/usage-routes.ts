@@ -23,6 +23,7 @@ import type { UsageLog } from '../../store/usage-log';
 import type { ResponseCache } from '../../store/response-cache';
 import type { ClientKeyStore } from '../../store/client-keys';
 import type { Config } from '../../config/schema';
+import { temporal } from '../../lazy';
 import { exportLines } from '../../usage/export';
 import { DEFAULT_CACHE_MAX_MIB } from '../../routing/cache-policy';
 
@@ -32,6 +33,8 @@ export interface UsageRouteServices {
   keys: ClientKeyStore;
   config: () => Config;
   now: () => number;
+  /** The zone "today" is counted in (the gateway's default zone). */
+  timeZone: () => string;
 }
 
 type Query = { Querystring: UsageQuery };
@@ -58,18 +61,21 @@ export function usageRoutes(app: FastifyInstance, services: UsageRouteServices):
 
   /** Today at a glance, for the overview. */
   app.get('/overview', { schema: { response: { 200: OverviewSchema } } }, async () => {
-    const since = startOfToday(services.now());
-    const [today] = log().rollups({ since }, 'day', 'none');
-    const requests = today?.requests ?? 0;
+    const since = startOfDay(services.now(), services.timeZone());
+    // Minute buckets: day buckets start at UTC midnight, which is not "today" anywhere west or east of it.
+    const today = log().rollups({ since }, 'minute', 'none').reduce(
+      (sum, p) => ({ requests: sum.requests + p.requests, errors: sum.errors + p.errors, fallbacks: sum.fallbacks + p.fallbacks, cached: sum.cached + p.cachedRequests, cost: sum.cost + p.cost, wouldCost: sum.wouldCost + p.wouldCost, saved: sum.saved + p.saved }),
+      { requests: 0, errors: 0, fallbacks: 0, cached: 0, cost: 0, wouldCost: 0, saved: 0 },
+    );
     return {
       since: new Date(since).toISOString(),
-      requests,
-      errors: today?.errors ?? 0,
-      fallbackRate: requests ? (today?.fallbacks ?? 0) / requests : 0,
-      cacheHitRate: requests ? (today?.cachedRequests ?? 0) / requests : 0,
-      cost: today?.cost ?? 0,
-      wouldCost: today?.wouldCost ?? 0,
-      saved: today?.saved ?? 0,
+      requests: today.requests,
+      errors: today.errors,
+      fallbackRate: today.requests ? today.fallbacks / today.requests : 0,
+      cacheHitRate: today.requests ? today.cached / today.requests : 0,
+      cost: today.cost,
+      wouldCost: today.wouldCost,
+      saved: today.saved,
       recentFailures: log().list({ status: 'error' }, { limit: 8 }).rows,
     };
   });
@@ -118,8 +124,7 @@ function filterFrom(query: UsageQuery): UsageFilter {
   return filter;
 }
 
-function startOfToday(now: number): number {
-  const date = new Date(now);
-  date.setHours(0, 0, 0, 0);
-  return date.getTime();
+/** Midnight of the day `now` falls on, in a zone (DST days included). */
+function startOfDay(now: number, timeZone: string): number {
+  return temporal().Temporal.Instant.fromEpochMilliseconds(now).toZonedDateTimeISO(timeZone).startOfDay().epochMilliseconds;
 }

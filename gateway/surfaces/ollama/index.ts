@@ -70,12 +70,12 @@ export async function ollamaSurface(app: FastifyInstance, options: OllamaSurface
     const translated = () => (canonical ??= toCanonical());
     const started = process.hrtime.bigint();
     if (stream) {
-      const { attempt, track } = streaming<OllamaItem>(async (provider, deployment, signal) =>
+      const { attempt, track, discard } = streaming<OllamaItem>(async (provider, deployment, signal) =>
         provider.speaks('ollama')
           ? each(await provider.nativeStream(endpoint, body, { deployment, signal }), (event) => ({ line: event.data }))
           : each(await provider.chatStream({ ...translated(), stream: true }, { deployment, signal }), (chunk) => ({ chunk })),
       );
-      const execution = await router.run(route, attempt, { track, cache: answerCache(body, 'stream') });
+      const execution = await router.run(route, attempt, { track, discard, cache: answerCache(body, 'stream') });
       await writeStream(reply, routed(request, reply, execution), ndjsonFormat(kind, body.model, started, request.usage), execution.deployment.provider, request.usage);
       return reply;
     }

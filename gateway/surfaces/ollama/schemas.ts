@@ -1,10 +1,30 @@
-/** What the Ollama-compatible endpoints require of a body; other fields pass through. */
+/**
+ * What the Ollama-compatible endpoints require of a body: the fields the gateway reads or
+ * translates are checked for type and range, including the `options` it maps to other APIs; other
+ * fields pass through.
+ */
 import Type from 'typebox';
+import { ModelName as Model } from '../openai/schemas';
 
-const Model = Type.String({ minLength: 1 });
 const KeepAlive = Type.Optional(Type.Union([Type.String(), Type.Number()]));
-const Think = Type.Optional(Type.Union([Type.Boolean(), Type.String()]));
-const Options = Type.Optional(Type.Object({}, { additionalProperties: true }));
+const Think = Type.Optional(Type.Union([Type.Boolean(), Type.Literal('low'), Type.Literal('medium'), Type.Literal('high')]));
+/** Ollama's model options: the ones the gateway reads are typed; the rest pass through. */
+const Options = Type.Optional(
+  Type.Object(
+    {
+      temperature: Type.Optional(Type.Number({ minimum: 0 })),
+      top_p: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+      top_k: Type.Optional(Type.Integer({ minimum: 0 })),
+      seed: Type.Optional(Type.Integer()),
+      num_ctx: Type.Optional(Type.Integer({ minimum: 1 })),
+      num_predict: Type.Optional(Type.Integer({ minimum: -2 })),
+      frequency_penalty: Type.Optional(Type.Number()),
+      presence_penalty: Type.Optional(Type.Number()),
+      stop: Type.Optional(Type.Array(Type.String(), { maxItems: 32 })),
+    },
+    { additionalProperties: true },
+  ),
+);
 
 export const OllamaChatSchema = Type.Object(
   {

@@ -27,9 +27,10 @@ export function chatWhole(router: Router, route: RouteRequest, body: ChatRequest
 }
 
 export function chatStream(router: Router, route: RouteRequest, body: ChatRequest): Promise<Execution<OpenedStream<ChatCompletionChunk>>> {
-  const { attempt, track } = streaming((provider, deployment, signal) => provider.chatStream({ ...body, stream: true }, { deployment, signal }));
+  const { attempt, track, discard } = streaming((provider, deployment, signal) => provider.chatStream({ ...body, stream: true }, { deployment, signal }));
   return router.run(route, attempt, {
     track,
+    discard,
     cache: caching<OpenedStream<ChatCompletionChunk>>(body, {
       restore: (answer) => replay(answer.chunks ?? chunksFromCompletion(answer.completion as ChatCompletion)),
       keep: (opened, store) => recordWhole(opened, (chunks) => store({ chunks, completion: completionFromChunks(chunks) })),

@@ -1,32 +1,64 @@
 /**
- * What the OpenAI-compatible endpoints require of a body before routing. Only the fields the
- * gateway itself relies on are checked; every other field passes through to the upstream untouched.
+ * What the OpenAI-compatible endpoints require of a body before routing: the fields the gateway
+ * reads or translates are checked for type and range (a bad value is the client's 400, never an
+ * upstream's puzzle); every other field passes through to the upstream untouched.
  */
 import Type from 'typebox';
+
+/** A model name: a route or deployment, never with control characters (they are a 400, not a 404). */
+export const ModelName = Type.String({ minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001f\\u007f]+$' });
+const Nullable = <T extends Type.TSchema>(schema: T) => Type.Optional(Type.Union([schema, Type.Null()]));
+const open = { additionalProperties: true } as const;
+
+const ContentPart = Type.Object({ type: Type.String({ minLength: 1 }) }, open);
+/** Content is text, a list of parts, or null (an assistant turn that only calls tools). */
+const Content = Type.Union([Type.String(), Type.Array(ContentPart), Type.Null()]);
+const ToolCall = Type.Object({ id: Type.Optional(Type.String()), type: Type.Optional(Type.String()), function: Type.Optional(Type.Object({ name: Type.String(), arguments: Type.Optional(Type.String()) }, open)) }, open);
 
 const Message = Type.Object(
   {
     role: Type.Union(['system', 'developer', 'user', 'assistant', 'tool', 'function'].map((r) => Type.Literal(r))),
+    content: Type.Optional(Content),
+    name: Type.Optional(Type.String()),
+    tool_calls: Type.Optional(Type.Array(ToolCall)),
+    tool_call_id: Type.Optional(Type.String()),
+    reasoning_content: Nullable(Type.String()),
   },
-  { additionalProperties: true },
+  open,
 );
+
+const Tool = Type.Object({ type: Type.String({ minLength: 1 }), function: Type.Optional(Type.Object({ name: Type.String({ minLength: 1 }), parameters: Type.Optional(Type.Object({}, open)) }, open)) }, open);
 
 export const ChatBodySchema = Type.Object(
   {
-    model: Type.String({ minLength: 1 }),
+    model: ModelName,
     messages: Type.Array(Message, { minItems: 1 }),
-    stream: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
-    stream_options: Type.Optional(
-      Type.Union([Type.Object({ include_usage: Type.Optional(Type.Boolean()) }, { additionalProperties: true }), Type.Null()]),
-    ),
-    n: Type.Optional(Type.Union([Type.Literal(1), Type.Null()])),
+    stream: Nullable(Type.Boolean()),
+    stream_options: Nullable(Type.Object({ include_usage: Type.Optional(Type.Boolean()) }, open)),
+    n: Nullable(Type.Literal(1)),
+    temperature: Nullable(Type.Number({ minimum: 0, maximum: 2 })),
+    top_p: Nullable(Type.Number({ minimum: 0, maximum: 1 })),
+    max_tokens: Nullable(Type.Integer({ minimum: 1 })),
+    max_completion_tokens: Nullable(Type.Integer({ minimum: 1 })),
+    presence_penalty: Nullable(Type.Number({ minimum: -2, maximum: 2 })),
+    frequency_penalty: Nullable(Type.Number({ minimum: -2, maximum: 2 })),
+    seed: Nullable(Type.Integer()),
+    stop: Nullable(Type.Union([Type.String(), Type.Array(Type.String(), { maxItems: 32 })])),
+    logprobs: Nullable(Type.Boolean()),
+    top_logprobs: Nullable(Type.Integer({ minimum: 0, maximum: 20 })),
+    tools: Type.Optional(Type.Array(Tool)),
+    tool_choice: Type.Optional(Type.Union([Type.String(), Type.Object({}, open)])),
+    parallel_tool_calls: Nullable(Type.Boolean()),
+    response_format: Type.Optional(Type.Object({ type: Type.String({ minLength: 1 }) }, open)),
+    reasoning_effort: Nullable(Type.String()),
+    user: Type.Optional(Type.String()),
   },
-  { additionalProperties: true },
+  open,
 );
 
 export const EmbeddingBodySchema = Type.Object(
   {
-    model: Type.String({ minLength: 1 }),
+    model: ModelName,
     input: Type.Union([
       Type.String(),
       Type.Array(Type.String(), { minItems: 1 }),

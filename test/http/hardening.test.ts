@@ -1,0 +1,351 @@
+/**
+ * Defects found by failure, attack and code-reading runs, each with the behaviour that replaced it.
+ * Upstreams are the wire-format fakes in their chaos modes; nothing here asserts a duration (a hang
+ * shows as the test's own timeout).
+ */
+import { connect } from 'node:net';
+import { request as httpRequest } from 'node:http';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { quickTokenCount } from '../../gateway/usage/tokens';
+import type { FakeServer } from '../support/fake-server';
+import { startFakeOllama } from '../support/fake-ollama';
+import { startFakeOpenAI } from '../support/fake-openai';
+import { resetBetweenTests, startGateway, stopAll, twoTierConfig, type Harness } from '../support/harness';
+
+let ollama: FakeServer;
+let openai: FakeServer;
+let h: Harness;
+let clock = Date.parse('2026-11-23T10:00:00Z');
+const config = (route: Record<string, unknown> = {}) => twoTierConfig({ ollama: ollama.url, openai: openai.url, timeouts: { firstByteMs: 3_000, idleMs: 3_000, totalMs: 20_000 } }, route);
+
+beforeAll(async () => {
+  ollama = await startFakeOllama();
+  openai = await startFakeOpenAI();
+  h = await startGateway(config(), { now: () => clock, clientTimeouts: { headersMs: 400, requestMs: 800, keepAliveMs: 400 } });
+});
+afterAll(() => stopAll(h, ollama, openai));
+beforeEach(async () => {
+  await resetBetweenTests(h, [ollama, openai], config());
+});
+
+const rows = () => h.gateway.usage.list({}, { limit: 100 }).rows;
+const post = (path: string, body: unknown, headers: Record<string, string> = {}) => fetch(`${h.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+const health = () => fetch(`${h.url}/health`).then((r) => r.status);
+
+describe('token estimates', () => {
+  it('estimate a 1 MiB prompt without spaces in linear time while /health keeps answering', async () => {
+    const prompt = 'ACGT'.repeat(256 * 1024);
+    await openai.setMode({ kind: 'truncated', chunks: 2 });
+    const answer = post('/v1/chat/completions', { model: 'mini', stream: true, messages: [{ role: 'user', content: prompt }] }).then((r) => r.text());
+    expect(await health()).toBe(200);
+    const text = await answer;
+    expect(text).not.toMatch(/^data: \[DONE\]$/m);
+    expect(text).toContain('"error"');
+    const [row] = rows();
+    expect(row).toMatchObject({ tokensEstimated: true, inputTokens: quickTokenCount(`${prompt}\n`) });
+  });
+});
+
+describe('long streams', () => {
+  it('relay one 24 MiB event whole, in time linear in its length', async () => {
+    await openai.setMode({ kind: 'huge-event', bytes: 24 * 1024 * 1024 });
+    const stream = await h.openai.chat.completions.create({ model: 'mini', messages: [{ role: 'user', content: 'big' }], stream: true });
+    let length = 0;
+    for await (const chunk of stream) length += chunk.choices[0]?.delta?.content?.length ?? 0;
+    expect(length).toBe(24 * 1024 * 1024);
+  });
+
+  it('relay to a slow reader with backpressure, leave no listener behind, and end cleanly at the route deadline', async () => {
+    h.gateway.applyConfig(config({ deadlineMs: 1_500 }), 'test');
+    await openai.setMode({ kind: 'long-stream', bytes: 200 * 1024 * 1024, eventBytes: 2048 });
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      // 64 KiB/s until past the deadline; then whatever the kernel still buffers is read at once.
+      const { text, received } = await slowRead('/v1/chat/completions', { model: 'cloud-first', stream: true, messages: [{ role: 'user', content: 'x' }] }, 64 * 1024, 2_500);
+      // Cut by the deadline: an error event, never [DONE], long before the upstream's 200 MiB.
+      expect(text.trimEnd().endsWith('data: [DONE]')).toBe(false);
+      expect(text).toMatch(/deadline/i);
+      expect(received).toBeLessThan(32 * 1024 * 1024);
+      expect(await health()).toBe(200);
+      expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning').map((w) => w.message)).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+});
+
+describe('rate limits', () => {
+  it('cool a deployment that answered 429 without Retry-After, for the configured cooldown', async () => {
+    await openai.setMode({ kind: 'status', status: 429 });
+    const answered: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const res = await post('/v1/chat/completions', { model: 'cloud-first', messages: [{ role: 'user', content: 'x' }] });
+      answered.push(res.headers.get('x-switchyard-deployment') ?? '');
+    }
+    expect(openai.requests).toHaveLength(1);
+    expect(answered.every((d) => d === 'llama')).toBe(true);
+    clock += 10_001;
+    await post('/v1/chat/completions', { model: 'cloud-first', messages: [{ role: 'user', content: 'x' }] });
+    expect(openai.requests).toHaveLength(2);
+  });
+});
+
+describe('a stored key never follows a changed origin', () => {
+  let thief: FakeServer;
+  beforeAll(async () => {
+    thief = await startFakeOpenAI();
+  });
+  beforeEach(() => thief.reset());
+  afterAll(() => thief.stop());
+
+  it('refuses a new base URL for a provider that keeps its key, until a key is given or removed', async () => {
+    const moved = await h.admin('/admin/api/providers/cloud', { method: 'PUT', body: JSON.stringify({ name: 'cloud', kind: 'openai', baseUrl: `${thief.url}/v1` }) });
+    expect(moved.status).toBe(400);
+    const body = await moved.json();
+    expect(body.errors[0]).toMatchObject({ field: 'apiKey', message: expect.stringMatching(/never follows a changed origin/) });
+    expect(h.gateway.config().providers[1]?.baseUrl).toBe(`${openai.url}/v1`);
+    const keyless = await h.admin('/admin/api/providers/cloud', { method: 'PUT', body: JSON.stringify({ name: 'cloud', kind: 'openai', baseUrl: `${thief.url}/v1`, apiKey: null }) });
+    expect(keyless.status).toBe(200);
+    await post('/v1/chat/completions', { model: 'mini', messages: [{ role: 'user', content: 'x' }] });
+    expect(thief.requests.at(-1)?.headers.authorization).toBeUndefined();
+  });
+
+  it('refuses an import that points a stored key at another origin, and says so in the preview', async () => {
+    const moved = structuredClone(config());
+    moved.providers[1]!.baseUrl = `${thief.url}/v1`;
+    const preview = await h.admin('/admin/api/config/preview', { method: 'POST', body: JSON.stringify({ config: moved }) }).then((r) => r.json());
+    expect(preview.valid).toBe(false);
+    expect(preview.errors[0].path).toBe('providers[1].apiKey');
+    expect((await h.admin('/admin/api/config/import', { method: 'POST', body: JSON.stringify({ config: moved }) })).status).toBe(400);
+    await post('/v1/chat/completions', { model: 'mini', messages: [{ role: 'user', content: 'x' }] });
+    expect(thief.requests).toHaveLength(0);
+  });
+
+  it('tests a connection with a stored key only where the config already sends it; any other needs the key typed in', async () => {
+    const test = (body: Record<string, unknown>) => h.admin('/admin/api/providers/test', { method: 'POST', body: JSON.stringify({ name: 'x', kind: 'openai', ...body }) });
+    expect((await test({ baseUrl: `${thief.url}/v1`, apiKey: 'env:TEST_KEY' })).status).toBe(400);
+    expect((await test({ baseUrl: `${thief.url}/v1`, apiKey: 'env:HOME' })).status).toBe(400);
+    expect(thief.requests).toHaveLength(0);
+    const own = await test({ baseUrl: `${openai.url}/v1`, apiKey: 'env:TEST_KEY' }).then((r) => r.json());
+    expect(own.ok).toBe(true);
+    const typed = await test({ baseUrl: `${thief.url}/v1`, apiKeyValue: 'sk-typed-for-this-test' }).then((r) => r.json());
+    expect(typed.ok).toBe(true);
+    expect(thief.requests.at(-1)?.headers.authorization).toBe('Bearer sk-typed-for-this-test');
+  });
+});
+
+describe('slow clients', () => {
+  it('are cut when they never finish their headers', async () => {
+    const socket = connect(h.port, '127.0.0.1');
+    socket.write(`POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1:${h.port}\r\nContent-Type: application/json\r\n`);
+    const closed = await new Promise<boolean>((resolve) => {
+      socket.on('close', () => resolve(true));
+      socket.on('error', () => undefined);
+      socket.resume();
+      setTimeout(() => resolve(false), 8_000);
+    });
+    socket.destroy();
+    expect(closed).toBe(true);
+  });
+
+  it('never cut a stream that lasts longer than the request timeout', async () => {
+    const slow = await startFakeOpenAI({ chunkDelayMs: 400 });
+    try {
+      const c = config();
+      c.providers[1]!.baseUrl = `${slow.url}/v1`;
+      h.gateway.applyConfig(c, 'test');
+      const text = await post('/v1/chat/completions', { model: 'mini', stream: true, messages: [{ role: 'user', content: 'one two three four' }] }).then((r) => r.text());
+      expect(text.trimEnd().endsWith('data: [DONE]')).toBe(true);
+    } finally {
+      await slow.stop();
+    }
+  });
+
+  it('are given 10 s for headers and 30 s for a request by default', async () => {
+    const defaults = await startGateway(config());
+    try {
+      expect(defaults.gateway.app.server.headersTimeout).toBe(10_000);
+      expect(defaults.gateway.app.server.requestTimeout).toBe(30_000);
+    } finally {
+      await defaults.stop();
+    }
+  });
+});
+
+describe('a half-open probe', () => {
+  it('holds its client only for the probe budget, then lets the probe decide the breaker in the background', async () => {
+    const c = config();
+    Object.assign(c.deployments[0]!, { breaker: { failures: 2, cooldownMs: 10_000, probeBudgetMs: 200 } });
+    h.gateway.applyConfig(c, 'test');
+    await ollama.setMode({ kind: 'status', status: 500 });
+    for (let i = 0; i < 2; i++) await post('/v1/chat/completions', { model: 'default', messages: [{ role: 'user', content: 'x' }] });
+    expect(h.gateway.breakers.snapshot('llama').state).toBe('open');
+    await ollama.setMode({ kind: 'slow-first-byte', delayMs: 1_000 });
+    clock += 10_001;
+    const res = await post('/v1/chat/completions', { model: 'default', messages: [{ role: 'user', content: 'x' }] });
+    expect(res.headers.get('x-switchyard-deployment')).toBe('mini');
+    expect(h.gateway.breakers.snapshot('llama').probeInFlight).toBe(true);
+    const [row] = rows();
+    expect(row?.attempts[0]).toMatchObject({ deployment: 'llama', outcome: 'failed', failure: 'timeout' });
+    // The probe answers late: a success, so the circuit closes.
+    await expect.poll(() => h.gateway.breakers.snapshot('llama').state, { timeout: 5_000 }).toBe('closed');
+  });
+});
+
+describe('request bodies', () => {
+  it('refuse values of the wrong type or range, in both front doors, before anything goes upstream', async () => {
+    const chat = (extra: Record<string, unknown>) => post('/v1/chat/completions', { model: 'mini', messages: [{ role: 'user', content: 'x' }], ...extra });
+    const cases: [Promise<Response>, string][] = [
+      [post('/v1/chat/completions', { model: 'mini', messages: [{ role: 'user', content: { text: 'x' } }] }), 'messages[0].content'],
+      [chat({ max_tokens: -5 }), 'max_tokens'],
+      [chat({ temperature: 'hot' }), 'temperature'],
+      [chat({ top_p: 3 }), 'top_p'],
+      [post('/api/chat', { model: 'default', stream: false, messages: [{ role: 'user', content: 'x' }], options: { temperature: 'hot' } }), 'options.temperature'],
+      [post('/api/chat', { model: 'default', stream: false, messages: [{ role: 'user', content: ['x'] }] }), 'messages[0].content'],
+    ];
+    for (const [pending, field] of cases) {
+      const res = await pending;
+      expect(res.status, field).toBe(400);
+      const body = await res.json();
+      expect(typeof body.error === 'string' ? body.error : body.error.param, field).toContain(field);
+    }
+    expect(openai.requests).toHaveLength(0);
+    expect(ollama.requests).toHaveLength(0);
+  });
+
+  it('refuse prototype keys as Fastify\'s own parser does', async () => {
+    const raw = (text: string) => fetch(`${h.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: text });
+    expect((await raw('{"model":"mini","messages":[{"role":"user","content":"x"}],"__proto__":{"polluted":true}}')).status).toBe(400);
+    expect((await raw('{"model":"mini","messages":[{"role":"user","content":"x"}],"constructor":{"prototype":{"polluted":true}}}')).status).toBe(400);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(openai.requests).toHaveLength(0);
+  });
+
+  it('answer a model name with control characters with 400, not 404', async () => {
+    const res = await post('/v1/chat/completions', { model: 'mini\u0000\n', messages: [{ role: 'user', content: 'x' }] });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.param).toBe('model');
+  });
+});
+
+describe('usage of streams that did not finish', () => {
+  it('records the tokens a cancelled stream delivered, flagged as estimated', async () => {
+    const slow = await startFakeOpenAI({ chunkDelayMs: 150 });
+    try {
+      const c = config();
+      c.providers[1]!.baseUrl = `${slow.url}/v1`;
+      h.gateway.applyConfig(c, 'test');
+      const controller = new AbortController();
+      const stream = await h.openai.chat.completions.create({ model: 'mini', stream: true, messages: [{ role: 'user', content: 'alpha beta gamma delta epsilon zeta eta theta' }] }, { signal: controller.signal });
+      let seen = 0;
+      try {
+        for await (const chunk of stream) if (chunk.choices[0]?.delta?.content && ++seen === 2) controller.abort();
+      } catch {
+        // aborted by us
+      }
+      await expect.poll(() => rows()[0]?.errorClass, { timeout: 3_000 }).toBe('client_closed');
+      expect(rows()[0]).toMatchObject({ tokensEstimated: true, outputTokens: expect.any(Number) });
+      expect(rows()[0]?.outputTokens).toBeGreaterThan(0);
+    } finally {
+      await slow.stop();
+    }
+  });
+
+  it('marks the attempt that opened a stream failed when the stream broke after its first byte', async () => {
+    await openai.setMode({ kind: 'reset-mid-stream', chunks: 2 });
+    await post('/v1/chat/completions', { model: 'mini', stream: true, messages: [{ role: 'user', content: 'x' }] }).then((r) => r.text());
+    const [row] = rows();
+    expect(row?.attempts).toEqual([expect.objectContaining({ deployment: 'mini', outcome: 'failed' })]);
+    expect(row?.errorClass).toBe(row?.attempts[0]?.failure);
+  });
+});
+
+describe('timers', () => {
+  it('hold none for a request once it is answered, streams and Ollama streams included', async () => {
+    h.gateway.applyConfig(config({ deadlineMs: 600_000 }), 'test');
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    await post('/v1/chat/completions', { model: 'default', messages: [{ role: 'user', content: 'warm' }] }).then((r) => r.text());
+    const before = timers();
+    for (let i = 0; i < 20; i++) {
+      await post('/v1/chat/completions', { model: 'default', messages: [{ role: 'user', content: 'x' }] }).then((r) => r.text());
+      await post('/v1/chat/completions', { model: 'cloud-first', stream: true, messages: [{ role: 'user', content: 'x' }] }).then((r) => r.text());
+      await post('/api/chat', { model: 'default', messages: [{ role: 'user', content: 'x' }] }).then((r) => r.text());
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(timers()).toBeLessThanOrEqual(before + 2);
+  });
+});
+
+describe('the response cache', () => {
+  it('stops serving a route\'s old answers once the route changes', async () => {
+    const ask = () => post('/v1/chat/completions', { model: 'default', temperature: 0, messages: [{ role: 'user', content: 'same question' }] });
+    expect((await ask()).headers.get('x-switchyard-deployment')).toBe('llama');
+    expect((await ask()).headers.get('x-switchyard-cache')).toBe('hit');
+    await h.admin('/admin/api/routes/default/order', { method: 'PUT', body: JSON.stringify({ deployments: ['mini', 'llama'] }) });
+    const after = await ask();
+    expect(after.headers.get('x-switchyard-cache')).toBe('miss');
+    expect(after.headers.get('x-switchyard-deployment')).toBe('mini');
+  });
+
+  it('counts an entry answered again once in its size', async () => {
+    h.gateway.cache.purge();
+    h.gateway.cache.put('k', { deployment: 'd', provider: 'p', kind: 'x', payload: { text: 'a'.repeat(100) } }, 60_000, 1024 * 1024);
+    const once = h.gateway.cache.stats(1024 * 1024).bytes;
+    h.gateway.cache.put('k', { deployment: 'd', provider: 'p', kind: 'x', payload: { text: 'a'.repeat(100) } }, 60_000, 1024 * 1024);
+    // The running total (what eviction reads) must agree with what the table holds.
+    h.gateway.cache.put('k2', { deployment: 'd', provider: 'p', kind: 'x', payload: { text: 'b' } }, 60_000, once + 20);
+    expect(h.gateway.cache.stats(1024 * 1024).entries).toBe(2);
+  });
+});
+
+describe('the overview', () => {
+  it('counts today from midnight in the gateway\'s zone, west of UTC too', async () => {
+    // 18:00 in New York on 29 November is 23:00 UTC: day buckets start at UTC midnight, the user's day 5 hours later.
+    let now = Date.parse('2026-11-29T23:00:00Z');
+    const west = await startGateway(config(), { now: () => now, timeZone: 'America/New_York' });
+    try {
+      await west.openai.chat.completions.create({ model: 'default', messages: [{ role: 'user', content: 'x' }] });
+      now += 2 * 3_600_000;
+      await west.openai.chat.completions.create({ model: 'default', messages: [{ role: 'user', content: 'x' }] });
+      const overview = await west.admin('/admin/api/overview').then((r) => r.json());
+      expect(overview.requests).toBe(2);
+      expect(overview.since).toBe('2026-11-29T05:00:00.000Z');
+    } finally {
+      await west.stop();
+    }
+  });
+});
+
+describe('admin API inputs', () => {
+  it('answer a non-numeric page size and a malformed cookie with 400 and 401, never 500', async () => {
+    expect((await h.admin('/admin/api/usage?limit=abc')).status).toBe(400);
+    const res = await fetch(`${h.url}/admin/api/providers`, { headers: { cookie: `switchyard_session_${h.port}=%E0%A4%A` } });
+    expect(res.status).toBe(401);
+  });
+});
+
+/** POSTs and reads the answer at about `bytesPerSecond` for `slowForMs`, the way a client over a poor link would, then at full speed. */
+function slowRead(path: string, body: unknown, bytesPerSecond: number, slowForMs: number): Promise<{ text: string; received: number }> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port: h.port, path, method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
+      const chunks: Buffer[] = [];
+      let received = 0;
+      res.on('data', (chunk: Buffer) => {
+        received += chunk.length;
+        // Keep the start and the end: the middle of a long stream is all alike.
+        if (chunks.length < 4) chunks.push(chunk);
+        else chunks[4] = chunk;
+        if (Date.now() - started > slowForMs) return;
+        res.pause();
+        setTimeout(() => res.resume(), Math.ceil((chunk.length / bytesPerSecond) * 1000));
+      });
+      res.on('end', () => resolve({ text: Buffer.concat(chunks).toString('utf8'), received }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+  });
+}
