@@ -89,8 +89,14 @@ describe('the dashboard in Chromium', () => {
     await page.getByLabel('Provider name').fill('cloud');
     await page.getByLabel('Base URL').fill(`${openai.url}/v1`);
     await page.getByLabel('API key reference').fill('env:TEST_KEY');
+    // An unsaved provider is tested with a key typed in, never with a stored one sent to a new host.
+    await page.getByRole('button', { name: 'Test connection' }).last().click();
+    await page.getByText('type the key in to test this one').waitFor();
+    await page.getByLabel('API key value').fill('sk-typed-for-the-test');
     await page.getByRole('button', { name: 'Test connection' }).last().click();
     await page.getByText(/Connected in \d+ ms: 1 models/).waitFor();
+    expect(openai.requests.at(-1)?.headers.authorization).toBe('Bearer sk-typed-for-the-test');
+    await page.getByLabel('API key value').fill('');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByText('key set ····1234').waitFor();
 
