@@ -51,7 +51,7 @@ export const BreakerSchema = Type.Object(
 export const ProviderSchema = Type.Object(
   {
     name: Name,
-    kind: Type.Union([Type.Literal('ollama'), Type.Literal('openai')]),
+    kind: Type.Union([Type.Literal('ollama'), Type.Literal('openai'), Type.Literal('anthropic')]),
     baseUrl: Type.String({ minLength: 1, maxLength: 2048 }),
     /**
      * Only a reference: `env:NAME` (an environment variable), or `secret:NAME` (a key the desktop app
@@ -74,9 +74,18 @@ export const ProviderSchema = Type.Object(
     local: Type.Optional(Type.Boolean()),
     /** Larger answers count as a failure of the deployment (default 32 MiB). */
     maxResponseBytes: Type.Optional(Type.Integer({ minimum: 1024, maximum: 1024 * 1024 * 1024 })),
+    /**
+     * The APIs this upstream serves itself, so requests in them pass through with only the model
+     * changed: `chat` (chat completions), `responses` (OpenAI Responses), `messages` (Anthropic).
+     * Default: OpenAI's own API serves chat and responses, other OpenAI-compatible servers chat,
+     * Anthropic messages, and an Ollama what its version serves (found by its health probe).
+     */
+    apis: Type.Optional(Type.Array(Type.Union([Type.Literal('chat'), Type.Literal('responses'), Type.Literal('messages')]), { maxItems: 3, uniqueItems: true })),
   },
   { additionalProperties: false },
 );
+
+export const CAPABILITIES = ['completion', 'tools', 'vision', 'thinking', 'insert', 'embedding'] as const;
 
 export const TimeWindowSchema = Type.Object(
   {
@@ -111,6 +120,12 @@ export const DeploymentSchema = Type.Object(
     options: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
     /** Ollama `keep_alive` (e.g. "30m", or seconds). */
     keepAlive: Type.Optional(Type.Union([Type.String(), Type.Number()])),
+    /** Ollama `think` sent when the request does not say (true, false, or a level for models that take one). */
+    think: Type.Optional(Type.Union([Type.Boolean(), Type.Literal('low'), Type.Literal('medium'), Type.Literal('high')])),
+    /** What the model can do, over what its provider reports (`/api/show` tells clients). */
+    capabilities: Type.Optional(Type.Array(Type.Enum(CAPABILITIES), { maxItems: 6, uniqueItems: true })),
+    /** The context window in tokens, over what its provider reports or the bundled table knows. */
+    contextWindow: Type.Optional(Type.Integer({ minimum: 256, maximum: 100_000_000 })),
     breaker: Type.Optional(BreakerSchema),
   },
   { additionalProperties: false },
@@ -176,6 +191,15 @@ export const SettingsSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    responses: Type.Optional(
+      Type.Object(
+        {
+          /** How long Responses API answers are kept for `previous_response_id` (default 30 days). */
+          retentionDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     clientKeys: Type.Optional(
       Type.Object(
         {
@@ -210,3 +234,5 @@ export type Timeouts = Type.Static<typeof TimeoutsSchema>;
 export type BreakerConfig = Type.Static<typeof BreakerSchema>;
 export type Settings = Type.Static<typeof SettingsSchema>;
 export type DayName = (typeof DAY_NAMES)[number];
+export type Capability = (typeof CAPABILITIES)[number];
+export type NativeApiName = NonNullable<ProviderConfig['apis']>[number];

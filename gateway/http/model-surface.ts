@@ -21,8 +21,9 @@ export interface ModelSurfaceServices {
 /** A wire's error body for an error (the HTTP status and Retry-After are set apart). */
 export type ErrorShape = (wire: WireError, request: FastifyRequest) => unknown;
 
-export async function registerModelSurface(app: FastifyInstance, services: ModelSurfaceServices, shape: ErrorShape): Promise<void> {
-  await app.register(usageRowPlugin, { recorder: services.recorder });
+/** `api` names the surface's API on its usage rows (openai, ollama, anthropic, responses). */
+export async function registerModelSurface(app: FastifyInstance, services: ModelSurfaceServices, shape: ErrorShape, api: string): Promise<void> {
+  await app.register(usageRowPlugin, { recorder: services.recorder, api });
   await app.register(requestIdPlugin);
   await app.register(clientKeysPlugin, services.keys);
   app.setErrorHandler(errorHandler(shape));

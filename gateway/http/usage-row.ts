@@ -20,12 +20,12 @@ declare module 'fastify' {
 }
 
 /** Register before the surface's other plugins: the row must exist before a client-key check can refuse. */
-export const usageRowPlugin = fp<{ recorder: UsageRecorder }>(
-  async (app, { recorder }) => {
+export const usageRowPlugin = fp<{ recorder: UsageRecorder; api: string | null }>(
+  async (app, { recorder, api }) => {
     app.addHook('onRequest', async (request, reply) => {
       const endpoint = request.routeOptions.config.usage;
       if (!endpoint) return;
-      const usage = recorder.begin(request.id, endpoint);
+      const usage = recorder.begin(request.id, endpoint, api);
       request.usage = usage;
       reply.raw.once('close', () => {
         if (reply.raw.writableFinished) return;

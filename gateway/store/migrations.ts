@@ -189,4 +189,18 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX usage_client_key_at ON usage (client_key, at);
    INSERT INTO sqlite_sequence (name, seq) SELECT 'usage', 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'usage');
    UPDATE sqlite_sequence SET seq = MAX(seq, (SELECT last_rowid FROM usage_rollup_state), (SELECT COALESCE(MAX(id), 0) FROM usage)) WHERE name = 'usage';`,
+  // 7: the front door's API and prompt-cache tokens on usage rows; Responses API answers kept for
+  // previous_response_id (each turn's own input and output, linked to the turn before)
+  `ALTER TABLE usage ADD COLUMN api TEXT;
+   ALTER TABLE usage ADD COLUMN cache_read_tokens INTEGER;
+   ALTER TABLE usage ADD COLUMN cache_write_tokens INTEGER;
+   CREATE TABLE responses (
+     id TEXT PRIMARY KEY,
+     created_at INTEGER NOT NULL,
+     previous_id TEXT,
+     input TEXT NOT NULL,
+     output TEXT NOT NULL,
+     response TEXT NOT NULL
+   ) WITHOUT ROWID;
+   CREATE INDEX responses_created_at ON responses (created_at);`,
 ];

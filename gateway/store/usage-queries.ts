@@ -101,6 +101,9 @@ interface DbRow {
   input_tokens: number | null;
   output_tokens: number | null;
   tokens_estimated: number;
+  api: string | null;
+  cache_read_tokens: number | null;
+  cache_write_tokens: number | null;
   cost: number;
   would_cost: number;
   saved: number;
@@ -114,6 +117,7 @@ function fromDb(r: DbRow): UsageRow {
     id: r.request_id,
     at: r.at,
     endpoint: r.endpoint,
+    api: r.api,
     clientKey: r.client_key,
     model: r.model,
     route: r.route,
@@ -127,6 +131,8 @@ function fromDb(r: DbRow): UsageRow {
     cached: r.cached === 1,
     inputTokens: r.input_tokens,
     outputTokens: r.output_tokens,
+    cacheReadTokens: r.cache_read_tokens,
+    cacheWriteTokens: r.cache_write_tokens,
     tokensEstimated: r.tokens_estimated === 1,
     cost: r.cost,
     wouldCost: r.would_cost,

@@ -13,6 +13,8 @@ export interface UsageRow {
   id: string;
   at: number;
   endpoint: string;
+  /** The front door's API: openai, responses, anthropic or ollama. */
+  api: string | null;
   clientKey: string;
   model: string;
   route: string | null;
@@ -26,6 +28,9 @@ export interface UsageRow {
   cached: boolean;
   inputTokens: number | null;
   outputTokens: number | null;
+  /** Prompt tokens read from, and written to, the upstream's prompt cache (Anthropic's cache_control, OpenAI's cached tokens). */
+  cacheReadTokens: number | null;
+  cacheWriteTokens: number | null;
   tokensEstimated: boolean;
   cost: number;
   wouldCost: number;

@@ -26,6 +26,9 @@ export interface UsageDeps {
 export interface Tokens {
   input: number;
   output: number;
+  /** Prompt tokens served from the upstream's prompt cache, and written to it. */
+  cacheRead?: number | undefined;
+  cacheWrite?: number | undefined;
 }
 
 export class RequestUsage {
@@ -48,6 +51,7 @@ export class RequestUsage {
   constructor(
     private readonly id: string,
     private readonly endpoint: string,
+    private readonly api: string | null,
     private readonly deps: UsageDeps,
   ) {
     this.at = deps.now();
@@ -116,6 +120,7 @@ export class RequestUsage {
       id: this.id,
       at: this.at,
       endpoint: this.endpoint,
+      api: this.api,
       clientKey: this.clientKey,
       model: this.model,
       route: catalog.routes.has(this.model) ? this.model : null,
@@ -129,6 +134,8 @@ export class RequestUsage {
       cached,
       inputTokens: tokens?.input ?? null,
       outputTokens: tokens?.output ?? null,
+      cacheReadTokens: this.upstreamTokens?.cacheRead ?? null,
+      cacheWriteTokens: this.upstreamTokens?.cacheWrite ?? null,
       tokensEstimated: tokens !== undefined && this.upstreamTokens === undefined,
       cost: paid,
       wouldCost,
@@ -177,6 +184,6 @@ function errorClassOf(error: unknown): string {
 }
 
 export function createUsageRecorder(deps: UsageDeps) {
-  return { begin: (id: string, endpoint: string) => new RequestUsage(id, endpoint, deps) };
+  return { begin: (id: string, endpoint: string, api: string | null) => new RequestUsage(id, endpoint, api, deps) };
 }
 export type UsageRecorder = ReturnType<typeof createUsageRecorder>;

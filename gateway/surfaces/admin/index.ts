@@ -33,7 +33,7 @@ export interface AdminOptions {
 
 export async function adminSurface(app: FastifyInstance, options: AdminOptions): Promise<void> {
   const { catalog, breakers, now } = options.health;
-  await app.register(usageRowPlugin, { recorder: options.recorder });
+  await app.register(usageRowPlugin, { recorder: options.recorder, api: 'openai' });
   await app.register(requestIdPlugin);
   app.setErrorHandler(adminErrorHandler(options.config.config.current));
   registerSession(app, { sessions: options.sessions, port: options.port, version: options.health.version });

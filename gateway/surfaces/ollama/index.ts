@@ -41,7 +41,7 @@ const ollamaErrorBody = (wire: { message: string }) => ({ error: wire.message })
 
 export async function ollamaSurface(app: FastifyInstance, options: OllamaSurfaceOptions): Promise<void> {
   const { router, catalog } = options;
-  await registerModelSurface(app, options.services, ollamaErrorBody);
+  await registerModelSurface(app, options.services, ollamaErrorBody, 'ollama');
   app.setNotFoundHandler((request, reply) =>
     sendError(request, reply, toWireError(new GatewayError('not_found', `There is no endpoint ${request.method} ${request.url.split('?')[0]}`)), ollamaErrorBody),
   );

@@ -25,7 +25,7 @@ export interface OpenAISurfaceOptions {
 
 export async function openaiSurface(app: FastifyInstance, options: OpenAISurfaceOptions): Promise<void> {
   const { router, catalog } = options;
-  await registerModelSurface(app, options.services, openAIErrorBody);
+  await registerModelSurface(app, options.services, openAIErrorBody, 'openai');
 
   app.get('/models', async () => {
     const { config } = catalog();
