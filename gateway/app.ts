@@ -26,6 +26,7 @@ import type { HealthHistory } from './store/health-history';
 import type { ResponseCache } from './store/response-cache';
 import type { UsageLog } from './store/usage-log';
 import { adminSurface } from './surfaces/admin';
+import { anthropicSurface } from './surfaces/anthropic';
 import { healthSurface } from './surfaces/health';
 import { ollamaSurface } from './surfaces/ollama';
 import { openaiSurface } from './surfaces/openai';
@@ -114,6 +115,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   await app.register(healthSurface, health);
   await app.register(openaiSurface, { prefix: '/v1', router: s.router, catalog: s.catalog, configAppliedAt: s.configAppliedAt, services: model });
+  await app.register(anthropicSurface, { prefix: '/v1', router: s.router, services: model });
   await app.register(ollamaSurface, { prefix: '/api', router: s.router, catalog: s.catalog, configAppliedAt: s.configAppliedAt, services: model });
   await app.register(adminSurface, {
     prefix: '/admin/api',

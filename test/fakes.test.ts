@@ -2,22 +2,26 @@
  * The fake upstreams are only worth what their wire format is: every shape they send is checked
  * against the published specs, and the official clients must read them.
  */
+import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { Ollama } from 'ollama';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeServer } from './support/fake-server';
+import { startFakeAnthropic } from './support/fake-anthropic';
 import { startFakeOllama } from './support/fake-ollama';
 import { startFakeOpenAI } from './support/fake-openai';
 import { assertMatchesSpec } from './support/spec';
 
 let ollama: FakeServer;
 let openai: FakeServer;
+let anthropic: FakeServer;
 beforeAll(async () => {
-  ollama = await startFakeOllama();
+  ollama = await startFakeOllama({ version: '0.14.2' });
   openai = await startFakeOpenAI();
+  anthropic = await startFakeAnthropic();
 });
 afterAll(async () => {
-  await Promise.all([ollama.stop(), openai.stop()]);
+  await Promise.all([ollama.stop(), openai.stop(), anthropic.stop()]);
 });
 
 const post = (url: string, body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -38,6 +42,20 @@ describe('the fake OpenAI upstream', () => {
     await openai.setMode({ kind: 'status', status: 500 });
     assertMatchesSpec('openai', 'ErrorResponse', await post(`${openai.url}/v1/chat/completions`, {}).then((r) => r.json()));
     await openai.reset();
+  });
+
+  it('sends spec-valid Responses, whole and streamed, with reasoning, text and parallel function calls', async () => {
+    const twoTools = [{ type: 'function', name: 'weather', parameters: { type: 'object', properties: {} } }, { type: 'function', name: 'time', parameters: { type: 'object', properties: {} } }];
+    for (const base of [`${openai.url}/v1`, `${ollama.url}/v1`]) {
+      for (const extra of [{}, { tools: twoTools, input: 'call both' }, { reasoning: { effort: 'low' }, include: ['reasoning.encrypted_content'] }]) {
+        const request = { model: 'llama3.2:3b', input: 'hi', ...extra };
+        assertMatchesSpec('openai', 'Response', await post(`${base}/responses`, request).then((r) => r.json()));
+        const sse = await post(`${base}/responses`, { ...request, stream: true }).then((r) => r.text());
+        const events = sse.trim().split('\n\n').map((e) => JSON.parse(e.split('\n')[1]!.slice(6)));
+        expect(events.map((e) => e.sequence_number)).toEqual(events.map((_, i) => i));
+        for (const event of events) assertMatchesSpec('openai', 'ResponseStreamEvent', event);
+      }
+    }
   });
 
   it('is read by the official openai client', async () => {
@@ -75,5 +93,34 @@ describe('the fake Ollama upstream', () => {
     for await (const part of await client.chat({ model: 'llama3.2:3b', messages: [{ role: 'user', content: 'a b' }], stream: true })) text += part.message.content;
     expect(text).toBe('Echo: a b');
     expect((await client.list()).models.map((m) => m.name)).toContain('llama3.2:3b');
+  });
+});
+
+describe('the fake Anthropic upstream', () => {
+  it('is read by the official Anthropic SDK: messages, streams with finalMessage, token counts, models and errors', async () => {
+    const client = new Anthropic({ baseURL: anthropic.url, apiKey: 'sk-ant-fake', maxRetries: 0 });
+    const message = await client.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 100, messages: [{ role: 'user', content: 'a b' }] });
+    expect(message.content).toEqual([{ type: 'text', text: 'Echo: a b', citations: null }]);
+    const stream = client.messages.stream({
+      model: 'claude-sonnet-4-5',
+      max_tokens: 100,
+      thinking: { type: 'enabled', budget_tokens: 1024 },
+      tools: [{ name: 'weather', input_schema: { type: 'object' } }, { name: 'time', input_schema: { type: 'object' } }],
+      messages: [{ role: 'user', content: 'call both' }],
+    });
+    const final = await stream.finalMessage();
+    expect(final.content.map((b) => b.type)).toEqual(['thinking', 'tool_use', 'tool_use']);
+    expect(final.content.filter((b) => b.type === 'tool_use').map((b) => (b as { input: unknown }).input)).toEqual([{ city: 'Paris' }, { city: 'Tokyo' }]);
+    expect((await client.messages.countTokens({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'hi' }] })).input_tokens).toBeGreaterThan(0);
+    expect((await client.models.list()).data[0]?.id).toBe('claude-sonnet-4-5');
+    await anthropic.setMode({ kind: 'status', status: 529 });
+    await expect(client.messages.create({ model: 'm', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: 529, error: { type: 'error', error: { type: 'overloaded_error' } } });
+    await anthropic.reset();
+  });
+
+  it('serves the same wire at Ollama\'s /v1/messages (0.14 on)', async () => {
+    const client = new Anthropic({ baseURL: ollama.url, apiKey: 'ollama', maxRetries: 0 });
+    const final = await client.messages.stream({ model: 'llama3.2:3b', max_tokens: 100, messages: [{ role: 'user', content: 'a b' }] }).finalMessage();
+    expect(final.content).toEqual([{ type: 'text', text: 'Echo: a b', citations: null }]);
   });
 });

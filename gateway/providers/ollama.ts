@@ -22,11 +22,20 @@ import {
 } from '../wire/ollama';
 import { limiterFor } from './concurrency';
 import { DEFAULT_TIMEOUTS, createTransport, type Transport } from './transport';
-import type { NativeEndpoint, ProviderAdapter } from './types';
+import { nativeJson, nativeStream, ollamaLines } from './native';
+import type { NativeApi, NativeEndpoint, ProviderAdapter } from './types';
 import { ndjsonObjects } from './upstream-streams';
 
 const DONE = { name: 'done: true', isEnd: (line: Record<string, unknown>) => line.done === true };
-const PATHS: Record<NativeEndpoint, string> = { 'ollama.chat': '/api/chat', 'ollama.generate': '/api/generate' };
+const PATHS: Record<NativeEndpoint, string> = {
+  'ollama.chat': '/api/chat',
+  'ollama.generate': '/api/generate',
+  responses: '/v1/responses',
+  messages: '/v1/messages',
+  'messages.count_tokens': '/v1/messages/count_tokens',
+};
+/** The Ollama versions that serve the OpenAI Responses API and the Anthropic Messages API themselves. */
+const SINCE = { responses: '0.13.3', messages: '0.14.0' } as const;
 
 export function createOllamaProvider(config: ProviderConfig, secrets: Secrets): ProviderAdapter {
   const apiKey = config.apiKey ? secrets.resolve(config.apiKey) : undefined;
@@ -43,11 +52,19 @@ export function createOllamaProvider(config: ProviderConfig, secrets: Secrets): 
     return value;
   };
 
+  // What it serves: declared in the config, else learned from its version (its health probe asks).
+  let version: string | undefined;
+  const speaks = (api: NativeApi) => {
+    if (api === 'ollama') return true;
+    if (config.apis) return config.apis.includes(api);
+    return version !== undefined && atLeast(version, SINCE[api]);
+  };
+
   return {
     config,
     unavailableReason,
     limiter: limiterFor(config),
-    speaks: (api) => api === 'ollama',
+    speaks,
 
     async chat(request, { deployment, signal }) {
       const { value } = await transport.json<Record<string, unknown>>({ method: 'POST', path: '/api/chat', body: { ...toOllamaChat(request, deployment), stream: false } }, signal);
@@ -58,7 +75,7 @@ export function createOllamaProvider(config: ProviderConfig, secrets: Secrets): 
 
     async chatStream(request, { deployment, signal }) {
       const stream = await transport.stream({ method: 'POST', path: '/api/chat', body: { ...toOllamaChat(request, deployment), stream: true } }, signal);
-      return translated(lines(ndjsonObjects(stream, DONE), config.name));
+      return translated(ollamaLines(ndjsonObjects(stream, DONE), config.name));
     },
 
     async embed(request, { deployment, signal }) {
@@ -67,27 +84,28 @@ export function createOllamaProvider(config: ProviderConfig, secrets: Secrets): 
       return fromOllamaEmbed(value);
     },
 
-    async nativeJson(endpoint, body, { deployment, signal }) {
-      const { value } = await transport.json<Record<string, unknown>>({ method: 'POST', path: PATHS[endpoint], body: { ...nativeBody(body, deployment), stream: false } }, signal);
-      return finished(value, endpoint === 'ollama.chat' ? 'chat' : 'generate');
+    async nativeJson(endpoint, body, context) {
+      const native = endpoint === 'ollama.chat' || endpoint === 'ollama.generate' ? { ...nativeBody(body, context.deployment), stream: false } : { ...body, model: context.deployment.model };
+      return nativeJson(transport, endpoint, PATHS[endpoint], native, context);
     },
 
-    async nativeStream(endpoint, body, { deployment, signal }) {
-      const stream = await transport.stream({ method: 'POST', path: PATHS[endpoint], body: { ...nativeBody(body, deployment), stream: true } }, signal);
-      return events(lines(ndjsonObjects(stream, DONE), config.name));
+    nativeStream(endpoint, body, context) {
+      const native = endpoint === 'ollama.chat' || endpoint === 'ollama.generate' ? nativeBody(body, context.deployment) : { ...body, model: context.deployment.model };
+      return nativeStream(transport, endpoint, PATHS[endpoint], { ...native, stream: true }, context);
     },
 
     show: (model, signal) => call(transport, { method: 'POST', path: '/api/show', body: { model } }, signal),
 
     async probe(signal) {
-      const [version, tags, ps] = await Promise.all([
+      const [about, tags, ps] = await Promise.all([
         call(transport, { method: 'GET', path: '/api/version' }, signal),
         call(transport, { method: 'GET', path: '/api/tags' }, signal),
         call(transport, { method: 'GET', path: '/api/ps' }, signal),
       ]);
       const names = (list: unknown) => (Array.isArray(list) ? list.map((m: { name?: unknown }) => String(m?.name)) : []);
       if (!Array.isArray(tags.models)) throw new UpstreamError('upstream_protocol', `${config.name}'s model list has no models array`);
-      return { version: String(version.version ?? ''), models: names(tags.models), loaded: names(ps.models) };
+      version = String(about.version ?? '');
+      return { version, models: names(tags.models), loaded: names(ps.models) };
     },
 
     close: () => transport.close(),
@@ -98,19 +116,15 @@ async function call(transport: Transport, request: Parameters<Transport['json']>
   return (await transport.json<Record<string, unknown>>(request, signal)).value;
 }
 
-/** Ollama reports a failure after the stream began as a line `{"error": "..."}`. */
-async function* lines(objects: AsyncIterable<Record<string, unknown>>, providerName: string): AsyncGenerator<Record<string, unknown>> {
-  for await (const line of objects) {
-    if (typeof line.error === 'string') throw new UpstreamError('upstream_5xx', `${providerName} failed mid-stream: ${line.error}`);
-    yield line;
-  }
-}
-
-async function* translated(lines: AsyncIterable<Record<string, unknown>>): AsyncGenerator<ChatCompletionChunk> {
+async function* translated(lines: AsyncIterable<{ data: Record<string, unknown> }>): AsyncGenerator<ChatCompletionChunk> {
   const translate = createOllamaChunkTranslator(newCompletionId());
-  for await (const line of lines) yield* translate(line as unknown as OllamaChatResponse);
+  for await (const line of lines) yield* translate(line.data as unknown as OllamaChatResponse);
 }
 
-async function* events(lines: AsyncIterable<Record<string, unknown>>) {
-  for await (const data of lines) yield { data };
+/** `0.14.2` >= `0.14.0`: numeric parts compared in order (pre-release tags ignored). */
+function atLeast(version: string, minimum: string): boolean {
+  const parts = (v: string) => v.replace(/^v/, '').split(/[.-]/).slice(0, 3).map((n) => Number.parseInt(n, 10) || 0);
+  const [a, b] = [parts(version), parts(minimum)];
+  for (let i = 0; i < 3; i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
+  return true;
 }

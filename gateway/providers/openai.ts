@@ -4,16 +4,29 @@
  * as the client sent it with the deployment's model; answers are checked (a stream must end with
  * `[DONE]`, every event must be a chunk) and normalised so they validate against the spec.
  */
-import type { ProviderConfig } from '../config/schema';
+import type { NativeApiName, ProviderConfig } from '../config/schema';
 import type { Secrets } from '../config/secrets';
 import { GatewayError, UpstreamError } from '../errors';
 import { decodeEmbedding, normalizeChunk, normalizeCompletion, type ChatCompletion, type ChatCompletionChunk, type CreateEmbeddingResponse } from '../wire/canonical';
 import { limiterFor } from './concurrency';
 import { DEFAULT_TIMEOUTS, createTransport } from './transport';
-import type { ProviderAdapter } from './types';
+import { nativeJson, nativeStream } from './native';
+import type { NativeEndpoint, ProviderAdapter } from './types';
 import { sseEvents, type SseEvent } from './upstream-streams';
 
 const DONE = { name: '[DONE]', isEnd: (event: SseEvent) => event.data === '[DONE]' };
+/** Paths under the provider's base URL (which ends in /v1). */
+const PATHS: Partial<Record<NativeEndpoint, string>> = { responses: '/responses', messages: '/messages', 'messages.count_tokens': '/messages/count_tokens' };
+
+/** What an OpenAI-compatible server serves itself, unless its config says: OpenAI's own API has Responses too. */
+function servedApis(config: ProviderConfig): NativeApiName[] {
+  if (config.apis) return config.apis;
+  try {
+    return new URL(config.baseUrl).hostname === 'api.openai.com' ? ['chat', 'responses'] : ['chat'];
+  } catch {
+    return ['chat'];
+  }
+}
 
 export function createOpenAIProvider(config: ProviderConfig, secrets: Secrets): ProviderAdapter {
   const apiKey = config.apiKey ? secrets.resolve(config.apiKey) : undefined;
@@ -27,11 +40,18 @@ export function createOpenAIProvider(config: ProviderConfig, secrets: Secrets): 
     maxResponseBytes: config.maxResponseBytes,
   });
 
+  const apis = servedApis(config);
+  const pathOf = (endpoint: NativeEndpoint) => {
+    const path = PATHS[endpoint];
+    if (!path) throw notNative(config.name);
+    return path;
+  };
+
   return {
     config,
     unavailableReason,
     limiter: limiterFor(config),
-    speaks: () => false,
+    speaks: (api) => api !== 'ollama' && apis.includes(api),
 
     async chat(request, { deployment, signal }) {
       const { value } = await transport.json<ChatCompletion>({ method: 'POST', path: '/chat/completions', body: { ...request, model: deployment.model, stream: false } }, signal);
@@ -53,8 +73,8 @@ export function createOpenAIProvider(config: ProviderConfig, secrets: Secrets): 
       return value;
     },
 
-    nativeJson: () => Promise.reject(notNative(config.name)),
-    nativeStream: () => Promise.reject(notNative(config.name)),
+    nativeJson: async (endpoint, body, context) => nativeJson(transport, endpoint, pathOf(endpoint), { ...body, model: context.deployment.model }, context),
+    nativeStream: async (endpoint, body, context) => nativeStream(transport, endpoint, pathOf(endpoint), { ...body, model: context.deployment.model, stream: true }, context),
 
     async probe(signal) {
       const { value } = await transport.json<{ data?: { id?: unknown }[] }>({ method: 'GET', path: '/models' }, signal);

@@ -4,9 +4,16 @@
  */
 import type { ProviderConfig } from '../config/schema';
 import type { Secrets } from '../config/secrets';
+import { createAnthropicProvider } from './anthropic';
 import { createOllamaProvider } from './ollama';
 import { createOpenAIProvider } from './openai';
 import type { ProviderAdapter } from './types';
+
+const CREATE: Record<ProviderConfig['kind'], (config: ProviderConfig, secrets: Secrets) => ProviderAdapter> = {
+  ollama: createOllamaProvider,
+  openai: createOpenAIProvider,
+  anthropic: createAnthropicProvider,
+};
 
 export interface ProviderSet {
   adapters: Map<string, ProviderAdapter>;
@@ -24,7 +31,7 @@ export function createProviderSet(providers: readonly ProviderConfig[], secrets:
       kept.add(old);
       continue;
     }
-    adapters.set(config.name, config.kind === 'ollama' ? createOllamaProvider(config, secrets) : createOpenAIProvider(config, secrets));
+    adapters.set(config.name, CREATE[config.kind](config, secrets));
   }
   const retired = [...(previous?.values() ?? [])].filter((adapter) => !kept.has(adapter));
   return { adapters, retired };

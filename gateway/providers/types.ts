@@ -13,7 +13,7 @@ import type { ConcurrencyLimiter } from './concurrency';
 export type NativeApi = 'ollama' | 'responses' | 'messages';
 
 /** The endpoints a request can pass through to. */
-export type NativeEndpoint = 'ollama.chat' | 'ollama.generate';
+export type NativeEndpoint = 'ollama.chat' | 'ollama.generate' | 'responses' | 'messages' | 'messages.count_tokens';
 
 /** One event of a passed-through stream: an NDJSON object, or an SSE event with its name. */
 export interface NativeEvent {
@@ -25,6 +25,8 @@ export interface CallContext {
   deployment: DeploymentConfig;
   /** Aborted when the client goes away or the request's deadline passes. */
   signal: CancelSignal;
+  /** Headers of the client's own to send on unchanged (`anthropic-version`, `anthropic-beta` to an Anthropic upstream). */
+  headers?: Record<string, string> | undefined;
 }
 
 export interface ProviderAdapter {

@@ -96,3 +96,8 @@ export function recordWhole<E>(opened: OpenedStream<E>, onComplete: (events: E[]
     },
   };
 }
+
+/** Every event of a stream, mapped (a surface telling an upstream's own events from translated ones). */
+export async function* mapEvents<T, U>(events: AsyncIterable<T>, map: (event: T) => U): AsyncGenerator<U> {
+  for await (const event of events) yield map(event);
+}

@@ -40,8 +40,11 @@ export function toOllamaChat(request: ChatRequest, deployment: DeploymentConfig)
   const format = request.response_format;
   if (format?.type === 'json_object') body.format = 'json';
   if (format?.type === 'json_schema') body.format = format.json_schema.schema ?? 'json';
+  // think: the deployment's default, unless the request asks; a level where the deployment takes levels.
+  if (deployment.think !== undefined) body.think = deployment.think;
   const effort = request.reasoning_effort;
-  if (effort === 'low' || effort === 'medium' || effort === 'high') body.think = effort;
+  if (effort === 'none') body.think = false;
+  else if (effort === 'low' || effort === 'medium' || effort === 'high') body.think = typeof deployment.think === 'boolean' ? true : effort;
   if (request.logprobs) {
     body.logprobs = true;
     if (request.top_logprobs != null) body.top_logprobs = request.top_logprobs;
@@ -221,6 +224,7 @@ export function nativeBody(body: Record<string, unknown>, deployment: Deployment
   const out: Record<string, unknown> = { ...body, model: deployment.model };
   if (deployment.options || body.options) out.options = { ...deployment.options, ...(body.options as Record<string, unknown> | undefined) };
   if (body.keep_alive === undefined && deployment.keepAlive !== undefined) out.keep_alive = deployment.keepAlive;
+  if (body.think === undefined && deployment.think !== undefined) out.think = deployment.think;
   return out;
 }
 

@@ -5,7 +5,15 @@
  */
 import type { ServerResponse } from 'node:http';
 import { sendJson, startFakeServer, type FailureMode, type FakeServer, type RecordedRequest } from './fake-server';
+import { anthropicError, answerMessages } from './messages-wire';
 import { replyFor, wordsOf } from './replies';
+import { answerResponses } from './responses-wire';
+
+function atLeast(version: string, minimum: string): boolean {
+  const [a, b] = [version, minimum].map((v) => v.split('.').map(Number));
+  for (let i = 0; i < 3; i++) if ((a?.[i] ?? 0) !== (b?.[i] ?? 0)) return (a?.[i] ?? 0) > (b?.[i] ?? 0);
+  return true;
+}
 
 export interface FakeOllamaOptions {
   /** Models the fake has "pulled"; others answer 404 as Ollama does. */
@@ -13,6 +21,8 @@ export interface FakeOllamaOptions {
   chunkDelayMs?: number;
   firstByteDelayMs?: number;
   promptEvalCount?: number;
+  /** The version it reports: since 0.13.3 Ollama serves /v1/responses, since 0.14.0 /v1/messages. */
+  version?: string;
 }
 
 export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<FakeServer> {
@@ -26,7 +36,7 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
     const model = request.body?.model;
     switch (`${request.method} ${request.path}`) {
       case 'GET /api/version':
-        return sendJson(res, 200, { version: '0.12.6' });
+        return sendJson(res, 200, { version: options.version ?? '0.12.6' });
       case 'GET /api/tags':
         return sendJson(res, 200, { models: models.map(summary) });
       case 'GET /api/ps':
@@ -46,6 +56,17 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
       case 'POST /api/generate':
         if (!models.includes(model)) return sendJson(res, 404, { error: `model "${model}" not found, try pulling it first` });
         return generate(request, res, options);
+      case 'POST /v1/messages':
+      case 'POST /v1/responses': {
+        // Served only by versions that have them, with the model installed, as Ollama does.
+        const since = request.path === '/v1/messages' ? '0.14.0' : '0.13.3';
+        if (!atLeast(options.version ?? '0.12.6', since)) {
+          res.writeHead(404, { 'content-type': 'text/plain' }).end('404 page not found');
+          return;
+        }
+        if (!models.includes(model)) return sendJson(res, 404, request.path === '/v1/messages' ? anthropicError(404, `model '${model}' not found`) : { error: { message: `model '${model}' not found`, type: 'not_found_error', param: null, code: null } });
+        return request.path === '/v1/messages' ? answerMessages(request, res, mode, options.chunkDelayMs) : answerResponses(request, res, mode, options.chunkDelayMs);
+      }
       case 'POST /api/embed':
         if (!models.includes(model)) return sendJson(res, 404, { error: `model "${model}" not found, try pulling it first` });
         return embed(request, res);
@@ -68,9 +89,9 @@ function summary(name: string) {
 
 async function chat(request: RecordedRequest, res: ServerResponse, mode: FailureMode, options: FakeOllamaOptions): Promise<void> {
   const body = request.body;
-  const answer = replyFor(body.messages, body.tools);
+  const answer = replyFor(body.messages, body.tools, { reasoning: body.think === true || typeof body.think === 'string' });
   if (mode.kind === 'huge') answer.content = 'x '.repeat(Math.ceil(mode.bytes / 2));
-  const toolCalls = answer.toolCall ? [{ function: { name: answer.toolCall.name, arguments: JSON.parse(answer.toolCall.arguments) } }] : undefined;
+  const toolCalls = answer.toolCalls.length > 0 ? answer.toolCalls.map((call) => ({ function: { name: call.name, arguments: JSON.parse(call.arguments) } })) : undefined;
   const words = wordsOf(answer.content);
   const final = {
     model: body.model,
@@ -102,9 +123,10 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
       res.socket?.destroy();
       return;
     }
-    return sendJson(res, 200, { ...final, message: { role: 'assistant', content: answer.content, ...(toolCalls ? { tool_calls: toolCalls } : {}) } });
+    return sendJson(res, 200, { ...final, message: { role: 'assistant', content: answer.content, ...(answer.reasoning ? { thinking: answer.reasoning } : {}), ...(toolCalls ? { tool_calls: toolCalls } : {}) } });
   }
   const lines: unknown[] = [];
+  if (answer.reasoning) lines.push({ model: body.model, created_at: final.created_at, message: { role: 'assistant', content: '', thinking: answer.reasoning }, done: false });
   if (toolCalls) lines.push({ model: body.model, created_at: final.created_at, message: { role: 'assistant', content: '', tool_calls: toolCalls }, done: false });
   for (const word of words) lines.push({ model: body.model, created_at: final.created_at, message: { role: 'assistant', content: word }, done: false });
   lines.push(final);

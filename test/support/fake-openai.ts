@@ -7,6 +7,7 @@
 import type { ServerResponse } from 'node:http';
 import { sendJson, startFakeServer, type FailureMode, type FakeServer, type RecordedRequest } from './fake-server';
 import { replyFor, wordsOf } from './replies';
+import { answerResponses } from './responses-wire';
 
 export interface FakeOpenAIOptions {
   /** Milliseconds between stream chunks. */
@@ -26,6 +27,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       return sendJson(res, 200, { object: 'list', data: [{ id: 'gpt-4.1-mini', object: 'model', created: 1_700_000_000, owned_by: 'openai' }] });
     }
     if (request.method === 'POST' && request.path === '/v1/chat/completions') return chat(request, res, mode, options);
+    if (request.method === 'POST' && request.path === '/v1/responses') return answerResponses(request, res, mode, options.chunkDelayMs);
     if (request.method === 'POST' && request.path === '/v1/embeddings') return embeddings(request, res, mode);
     sendJson(res, 404, { error: { message: `Invalid URL (${request.method} ${request.path})`, type: 'invalid_request_error', param: null, code: null } });
   });
@@ -41,7 +43,7 @@ const CREATED = 1_763_000_000;
 
 async function chat(request: RecordedRequest, res: ServerResponse, mode: FailureMode, options: FakeOpenAIOptions): Promise<void> {
   const body = request.body;
-  const answer = replyFor(body.messages, body.tools);
+  const answer = replyFor(body.messages, body.tools, { reasoning: body.reasoning_effort !== undefined && body.reasoning_effort !== 'none' });
   if (mode.kind === 'huge') answer.content = 'x '.repeat(Math.ceil(mode.bytes / 2));
   const id = `chatcmpl-fake${request.path.length}${Date.now() % 100000}`;
   const usage = usageFor(answer.content, options.promptTokens);
@@ -58,14 +60,15 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
       else res.end();
       return;
     }
-    const message: Record<string, unknown> = { role: 'assistant', content: answer.toolCall ? null : answer.content, refusal: null, annotations: [] };
-    if (answer.toolCall) message.tool_calls = [{ id: 'call_fake1', type: 'function', function: answer.toolCall }];
+    const calling = answer.toolCalls.length > 0;
+    const message: Record<string, unknown> = { role: 'assistant', content: calling ? null : answer.content, refusal: null, annotations: [] };
+    if (calling) message.tool_calls = answer.toolCalls.map((call, i) => ({ id: `call_fake${i + 1}`, type: 'function', function: call }));
     sendJson(res, 200, {
       id,
       object: 'chat.completion',
       created: CREATED,
       model: body.model,
-      choices: [{ index: 0, message, logprobs: null, finish_reason: answer.toolCall ? 'tool_calls' : 'stop' }],
+      choices: [{ index: 0, message, logprobs: null, finish_reason: calling ? 'tool_calls' : 'stop' }],
       ...(options.omitUsage ? {} : { usage }),
       service_tier: 'default',
       system_fingerprint: 'fp_fake',
@@ -77,18 +80,22 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
   const base = { id, object: 'chat.completion.chunk', created: CREATED, model: body.model, service_tier: 'default', system_fingerprint: 'fp_fake' };
   if (mode.kind === 'long-stream' || mode.kind === 'huge-event') return bigStream(res, base, mode);
   const events: unknown[] = [{ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }] }];
-  if (answer.toolCall) {
-    events.push({
-      ...base,
-      choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: 'call_fake1', type: 'function', function: { name: answer.toolCall.name, arguments: '' } }] }, logprobs: null, finish_reason: null }],
-    });
-    for (const part of [answer.toolCall.arguments.slice(0, 5), answer.toolCall.arguments.slice(5)]) {
-      events.push({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: part } }] }, logprobs: null, finish_reason: null }] });
+  if (answer.toolCalls.length > 0) {
+    // Each call's header first, then the argument fragments interleaved across calls, as a server
+    // streaming parallel calls may send them: a client must keep each call's index apart.
+    answer.toolCalls.forEach((call, index) =>
+      events.push({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index, id: `call_fake${index + 1}`, type: 'function', function: { name: call.name, arguments: '' } }] }, logprobs: null, finish_reason: null }] }),
+    );
+    for (const half of [0, 1]) {
+      answer.toolCalls.forEach((call, index) => {
+        const part = half === 0 ? call.arguments.slice(0, 5) : call.arguments.slice(5);
+        events.push({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index, function: { arguments: part } }] }, logprobs: null, finish_reason: null }] });
+      });
     }
   } else {
     for (const word of wordsOf(answer.content)) events.push({ ...base, choices: [{ index: 0, delta: { content: word }, logprobs: null, finish_reason: null }] });
   }
-  events.push({ ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: answer.toolCall ? 'tool_calls' : 'stop' }] });
+  events.push({ ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: answer.toolCalls.length > 0 ? 'tool_calls' : 'stop' }] });
   if (includeUsage && !options.omitUsage) {
     for (const event of events) (event as Record<string, unknown>).usage = null;
     events.push({ ...base, choices: [], usage });

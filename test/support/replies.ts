@@ -1,26 +1,56 @@
 /**
- * What both fake upstreams answer, so a test can predict the text whichever deployment served it:
- * a tool call when tools are offered, the tool's result once it is given, otherwise an echo of the
- * last user message (with a count of attached images).
+ * What every fake upstream answers, so a test can predict the text whichever deployment served it:
+ * a tool call when tools are offered (a call to each of the first two, in parallel, when the prompt
+ * says "both"), the tool's result once it is given, otherwise an echo of the last user message
+ * (with a count of attached images). A request that asks for reasoning also gets some.
  */
-export interface FakeAnswer {
-  content: string;
-  toolCall?: { name: string; arguments: string };
+export interface FakeToolCall {
+  name: string;
+  arguments: string;
 }
 
-export function replyFor(messages: any[], tools: any[] | undefined): FakeAnswer {
+export interface FakeAnswer {
+  content: string;
+  toolCalls: FakeToolCall[];
+  reasoning?: string;
+}
+
+/** The names of the tools a request offers, in whatever API's shape. */
+export function toolNames(tools: any[] | undefined): string[] {
+  return (tools ?? []).map((t) => t.function?.name ?? t.name).filter((n): n is string => typeof n === 'string');
+}
+
+export function replyFor(messages: any[], tools: any[] | undefined, options: { reasoning?: boolean } = {}): FakeAnswer {
   const last = messages[messages.length - 1] ?? {};
-  if (tools?.length && last.role !== 'tool') {
-    return { content: '', toolCall: { name: tools[0].function.name, arguments: JSON.stringify({ city: 'Paris' }) } };
+  const names = toolNames(tools);
+  const reasoning = options.reasoning ? { reasoning: 'Let me think about it.' } : {};
+  if (names.length > 0 && !isToolResult(last)) {
+    const both = names.length > 1 && /\bboth\b/.test(textOf(last.content));
+    const calls = (both ? names.slice(0, 2) : names.slice(0, 1)).map((name, i) => ({ name, arguments: JSON.stringify({ city: i === 0 ? 'Paris' : 'Tokyo' }) }));
+    return { content: '', toolCalls: calls, ...reasoning };
   }
-  if (last.role === 'tool') return { content: `The tool said: ${textOf(last.content)}` };
-  const images = Array.isArray(last.content) ? last.content.filter((p: any) => p.type === 'image_url').length : (last.images?.length ?? 0);
-  return { content: `Echo: ${textOf(last.content)}${images ? ` [${images} image${images > 1 ? 's' : ''}]` : ''}` };
+  if (isToolResult(last)) return { content: `The tool said: ${toolResultText(last)}`, toolCalls: [], ...reasoning };
+  const images = Array.isArray(last.content) ? last.content.filter((p: any) => p.type === 'image_url' || p.type === 'image' || p.type === 'input_image').length : (last.images?.length ?? 0);
+  return { content: `Echo: ${textOf(last.content)}${images ? ` [${images} image${images > 1 ? 's' : ''}]` : ''}`, toolCalls: [], ...reasoning };
+}
+
+/** A tool's result, in chat (`role: tool`), Messages (`tool_result` blocks) or Responses (`function_call_output`) form. */
+function isToolResult(message: any): boolean {
+  return message.role === 'tool' || message.type === 'function_call_output' || (Array.isArray(message.content) && message.content.some((b: any) => b.type === 'tool_result'));
+}
+
+function toolResultText(message: any): string {
+  if (message.type === 'function_call_output') return String(message.output);
+  if (Array.isArray(message.content)) {
+    const result = message.content.find((b: any) => b.type === 'tool_result');
+    if (result) return typeof result.content === 'string' ? result.content : textOf(result.content);
+  }
+  return textOf(message.content);
 }
 
 export function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
-  if (Array.isArray(content)) return content.filter((p) => p.type === 'text').map((p) => p.text).join('');
+  if (Array.isArray(content)) return content.filter((p) => p.type === 'text' || p.type === 'input_text' || p.type === 'output_text').map((p) => p.text).join('');
   return '';
 }
 

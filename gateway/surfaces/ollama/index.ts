@@ -25,7 +25,7 @@ import { chatFromGenerate, chatFromOllama, ollamaEmbedResponse, type OllamaChatI
 import { answerCache, ndjsonFormat, wholeAnswer, type OllamaItem, type OllamaWhole } from './answers';
 import { running, show, tags } from './models';
 import { OllamaChatSchema, OllamaEmbeddingsSchema, OllamaEmbedSchema, OllamaGenerateSchema, OllamaShowSchema } from './schemas';
-import { streaming } from '../../routing/streams';
+import { mapEvents, streaming } from '../../routing/streams';
 
 /** The Ollama version this API follows; reported by `/api/version` for clients that check features. */
 export const OLLAMA_API_VERSION = '0.12.6';
@@ -72,8 +72,8 @@ export async function ollamaSurface(app: FastifyInstance, options: OllamaSurface
     if (stream) {
       const { attempt, track, discard } = streaming<OllamaItem>(async (provider, deployment, signal) =>
         provider.speaks('ollama')
-          ? each(await provider.nativeStream(endpoint, body, { deployment, signal }), (event) => ({ line: event.data }))
-          : each(await provider.chatStream({ ...translated(), stream: true }, { deployment, signal }), (chunk) => ({ chunk })),
+          ? mapEvents(await provider.nativeStream(endpoint, body, { deployment, signal }), (event) => ({ line: event.data }))
+          : mapEvents(await provider.chatStream({ ...translated(), stream: true }, { deployment, signal }), (chunk) => ({ chunk })),
       );
       const execution = await router.run(route, attempt, { track, discard, cache: answerCache(body, 'stream') });
       await writeStream(reply, routed(request, reply, execution), ndjsonFormat(kind, body.model, started, request.usage), execution.deployment.provider, request.usage);
@@ -143,9 +143,6 @@ export async function ollamaSurface(app: FastifyInstance, options: OllamaSurface
   app.delete('/delete', manage);
 }
 
-async function* each<T, U>(events: AsyncIterable<T>, map: (event: T) => U): AsyncGenerator<U> {
-  for await (const event of events) yield map(event);
-}
 
 /** Upstream lookups behind /api/ps and /api/show: cancelled when the client leaves, and bounded. */
 async function withTimeout<T>(reply: FastifyReply, ms: number, work: (signal: CancelSignal) => Promise<T>): Promise<T> {

@@ -13,7 +13,11 @@ import type { Router } from '../../routing/router';
 import { completionText, tokensOf, type ChatRequest, type CreateEmbeddingResponse, type EmbeddingRequest } from '../../wire/canonical';
 import { chatStream, chatWhole } from './chat';
 import { encodeEmbeddings, openAIErrorBody, sseFormat } from './codec';
+import Type from 'typebox';
+import { anthropicModels } from '../anthropic/models';
 import { ChatBodySchema, EmbeddingBodySchema } from './schemas';
+
+const ModelPageQuery = Type.Object({ limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,4}$' })), after_id: Type.Optional(Type.String()), before_id: Type.Optional(Type.String()) }, { additionalProperties: true });
 
 export interface OpenAISurfaceOptions {
   router: Router;
@@ -27,7 +31,12 @@ export async function openaiSurface(app: FastifyInstance, options: OpenAISurface
   const { router, catalog } = options;
   await registerModelSurface(app, options.services, openAIErrorBody, 'openai');
 
-  app.get('/models', async () => {
+  // One path, two APIs: Anthropic's clients (Claude Code's model discovery) say which they speak.
+  app.get<{ Querystring: Type.Static<typeof ModelPageQuery> }>('/models', { schema: { querystring: ModelPageQuery } }, async (request) => {
+    if (request.headers['anthropic-version']) {
+      const { limit, after_id: afterId, before_id: beforeId } = request.query;
+      return anthropicModels(catalog(), options.configAppliedAt(), { limit: limit === undefined ? undefined : Number(limit), afterId, beforeId });
+    }
     const { config } = catalog();
     const created = Math.floor(options.configAppliedAt() / 1000);
     return {

@@ -1,0 +1,106 @@
+/**
+ * Anthropic's Messages API. Requests that arrive in the Messages API pass through with only the
+ * model changed (thinking signatures, cache_control and fields newer than this gateway survive),
+ * with the client's `anthropic-version` and `anthropic-beta` sent on unchanged; every other front
+ * door's requests are translated (wire/anthropic.ts). Answers are checked like every provider's: a
+ * stream must end with `message_stop`, and an `error` event is a failure of the deployment.
+ */
+import type { ProviderConfig } from '../config/schema';
+import type { Secrets } from '../config/secrets';
+import { GatewayError, UpstreamError } from '../errors';
+import { createMessagesChunkTranslator, fromMessage, MESSAGES_END, toMessagesRequest, type AnthropicMessage, type RawMessageStreamEvent } from '../wire/anthropic';
+import type { ChatCompletionChunk } from '../wire/canonical';
+import { newCompletionId } from '../wire/ids';
+import { limiterFor } from './concurrency';
+import { nativeJson, nativeStream } from './native';
+import { DEFAULT_TIMEOUTS, createTransport } from './transport';
+import type { CallContext, NativeEndpoint, ProviderAdapter } from './types';
+import { sseEvents } from './upstream-streams';
+
+/** The API version sent when the client named none (another front door's request). */
+export const ANTHROPIC_VERSION = '2023-06-01';
+const PATHS: Partial<Record<NativeEndpoint, string>> = { messages: '/v1/messages', 'messages.count_tokens': '/v1/messages/count_tokens' };
+
+export function createAnthropicProvider(config: ProviderConfig, secrets: Secrets): ProviderAdapter {
+  const apiKey = config.apiKey ? secrets.resolve(config.apiKey) : undefined;
+  const unavailableReason = config.apiKey && !apiKey ? `its API key ${config.apiKey.replace(/^\w+:/, '')} is not set` : !config.apiKey ? 'it has no API key' : undefined;
+  const transport = createTransport({
+    providerName: config.name,
+    baseUrl: config.baseUrl,
+    // The key goes as the official SDK sends it.
+    headers: { accept: 'application/json', 'anthropic-version': ANTHROPIC_VERSION, ...config.headers, ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
+    timeouts: { ...DEFAULT_TIMEOUTS.anthropic, ...config.timeouts },
+    maxResponseBytes: config.maxResponseBytes,
+  });
+  const apis = config.apis ?? ['messages'];
+  const pathOf = (endpoint: NativeEndpoint) => {
+    const path = PATHS[endpoint];
+    if (!path) throw new GatewayError('internal_error', `${config.name} was asked to pass a request through in an API it does not speak`);
+    return path;
+  };
+
+  return {
+    config,
+    unavailableReason,
+    limiter: limiterFor(config),
+    speaks: (api) => api !== 'ollama' && apis.includes(api),
+
+    async chat(request, { deployment, signal }) {
+      const { value } = await transport.json<AnthropicMessage>({ method: 'POST', path: '/v1/messages', body: toMessagesRequest({ ...request, stream: false }, deployment) }, signal);
+      if (value?.type !== 'message' || !Array.isArray(value.content)) throw new UpstreamError('upstream_protocol', `${config.name} answered 200 without a message`);
+      return fromMessage(value);
+    },
+
+    async chatStream(request, { deployment, signal }) {
+      const stream = await transport.stream({ method: 'POST', path: '/v1/messages', body: toMessagesRequest({ ...request, stream: true }, deployment), headers: { accept: 'text/event-stream' } }, signal);
+      return translated(sseEvents(stream, MESSAGES_END), config.name);
+    },
+
+    embed: () => Promise.reject(new UpstreamError('upstream_4xx', `${config.name} (Anthropic) has no embeddings API`, { status: 400 })),
+
+    nativeJson: async (endpoint, body, context) => nativeJson(transport, endpoint, pathOf(endpoint), nativeBody(body, context), withVersion(context)),
+    nativeStream: async (endpoint, body, context) => nativeStream(transport, endpoint, pathOf(endpoint), { ...nativeBody(body, context), stream: true }, withVersion(context)),
+
+    async probe(signal) {
+      const { value } = await transport.json<{ data?: { id?: unknown }[] }>({ method: 'GET', path: '/v1/models?limit=1000' }, signal);
+      if (!Array.isArray(value?.data)) throw new UpstreamError('upstream_protocol', `${config.name}'s models list has no data array`);
+      return { models: value.data.map((m) => String(m.id)) };
+    },
+
+    close: () => transport.close(),
+  };
+}
+
+/** The client's `anthropic-version` wins over the default; its `anthropic-beta` goes on as it was. */
+function withVersion(context: CallContext): CallContext {
+  return context.headers ? context : { ...context, headers: {} };
+}
+
+/**
+ * A Messages request as the client sent it, with the deployment's model. Thinking blocks the
+ * gateway itself made up (from another upstream's reasoning: no signature) are dropped, since
+ * Anthropic refuses a thinking block it did not sign.
+ */
+function nativeBody(body: Record<string, unknown>, context: CallContext): Record<string, unknown> {
+  const messages = body.messages;
+  if (!Array.isArray(messages)) return { ...body, model: context.deployment.model };
+  const signed = messages.map((message: { content?: unknown }) =>
+    Array.isArray(message.content) ? { ...message, content: message.content.filter((block: { type?: string; signature?: unknown }) => block.type !== 'thinking' || (typeof block.signature === 'string' && block.signature !== '')) } : message,
+  );
+  return { ...body, messages: signed, model: context.deployment.model };
+}
+
+async function* translated(events: AsyncIterable<{ event: string | undefined; data: string }>, providerName: string): AsyncGenerator<ChatCompletionChunk> {
+  const translate = createMessagesChunkTranslator(newCompletionId());
+  for await (const { data } of events) {
+    let event: RawMessageStreamEvent | { type: 'error' | 'ping'; error?: { type?: string; message?: string } };
+    try {
+      event = JSON.parse(data);
+    } catch {
+      throw new UpstreamError('upstream_protocol', `${providerName} sent a stream event that is not JSON`);
+    }
+    if (event.type === 'error') throw new UpstreamError('upstream_5xx', `${providerName} failed mid-stream: ${'error' in event ? (event.error?.message ?? 'error') : 'error'}`);
+    if (event.type === 'ping') continue;
+    yield* translate(event as RawMessageStreamEvent);
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * Requests passed through in an upstream's own API: each endpoint's wire (NDJSON or SSE), the
+ * event that ends its stream, and the events that report a failure (a failure before the first
+ * event lets the request fall back; after it, the stream ends with the front door's error).
+ */
+import { UpstreamError } from '../errors';
+import { MESSAGES_END, streamError } from '../wire/anthropic';
+import type { CallContext, NativeEndpoint, NativeEvent } from './types';
+import type { Transport } from './transport';
+import { ndjsonObjects, sseEvents, type SseEvent } from './upstream-streams';
+
+const RESPONSES_END = { name: 'response.completed', isEnd: (e: SseEvent) => e.event === 'response.completed' || e.event === 'response.incomplete' || e.event === 'response.failed' };
+const OLLAMA_END = { name: 'done: true', isEnd: (line: Record<string, unknown>) => line.done === true };
+
+/** What a whole answer of each endpoint must be, before it is trusted, cached or billed. */
+const ANSWERS: Record<NativeEndpoint, { is(value: Record<string, unknown>): boolean; what: string }> = {
+  'ollama.chat': { is: (v) => v.done === true, what: 'a finished chat response' },
+  'ollama.generate': { is: (v) => v.done === true, what: 'a finished generate response' },
+  messages: { is: (v) => v.type === 'message' && Array.isArray(v.content), what: 'a message' },
+  'messages.count_tokens': { is: (v) => typeof v.input_tokens === 'number', what: 'a token count' },
+  responses: { is: (v) => v.object === 'response' && Array.isArray(v.output), what: 'a response' },
+};
+
+/** Sends a native request whose whole answer is JSON, and checks it is what the endpoint answers. */
+export async function nativeJson(transport: Transport, endpoint: NativeEndpoint, path: string, body: Record<string, unknown>, context: CallContext): Promise<Record<string, unknown>> {
+  const { value } = await transport.json<Record<string, unknown>>({ method: 'POST', path, body, headers: context.headers }, context.signal);
+  const answer = ANSWERS[endpoint];
+  if (!value || typeof value !== 'object' || !answer.is(value)) throw new UpstreamError('upstream_protocol', `${transport.providerName} answered 200 without ${answer.what}`);
+  return value;
+}
+
+/** Sends a native request and yields its stream's events, up to and including the one that ends it. */
+export async function nativeStream(transport: Transport, endpoint: NativeEndpoint, path: string, body: Record<string, unknown>, context: CallContext): Promise<AsyncIterable<NativeEvent>> {
+  const ndjson = endpoint === 'ollama.chat' || endpoint === 'ollama.generate';
+  const stream = await transport.stream({ method: 'POST', path, body, headers: { ...context.headers, accept: ndjson ? 'application/x-ndjson' : 'text/event-stream' } }, context.signal);
+  if (ndjson) return ollamaLines(ndjsonObjects(stream, OLLAMA_END), transport.providerName);
+  return sseJson(sseEvents(stream, endpoint === 'responses' ? RESPONSES_END : MESSAGES_END), transport.providerName);
+}
+
+/** Ollama reports a failure after the stream began as a line `{"error": "..."}`. */
+export async function* ollamaLines(objects: AsyncIterable<Record<string, unknown>>, providerName: string): AsyncGenerator<NativeEvent> {
+  for await (const data of objects) {
+    if (typeof data.error === 'string') throw new UpstreamError('upstream_5xx', `${providerName} failed mid-stream: ${data.error}`);
+    yield { data };
+  }
+}
+
+async function* sseJson(events: AsyncIterable<SseEvent>, providerName: string): AsyncGenerator<NativeEvent> {
+  for await (const { event, data: text } of events) {
+    let data: Record<string, unknown>;
+    try {
+      data = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      throw new UpstreamError('upstream_protocol', `${providerName} sent a stream event that is not JSON`);
+    }
+    const type = event ?? (typeof data.type === 'string' ? data.type : undefined);
+    // Anthropic's error event carries `error: {type, message}`; the Responses API's has `code` and `message` at its top.
+    if (type === 'error') throw streamError(providerName, (data.error ? data : { error: { type: String(data.code ?? 'api_error'), message: String(data.message ?? 'error') } }) as { error?: { type?: string; message?: string } });
+    if (type === 'response.failed') {
+      const error = (data.response as { error?: { message?: string } } | undefined)?.error;
+      throw new UpstreamError('upstream_5xx', `${providerName} failed mid-stream: ${error?.message ?? 'response.failed'}`);
+    }
+    yield { event: type, data };
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * Messages answers on their way to the client, from either kind of deployment: a Messages
+ * upstream's own events or message (passed through, metered on the way), or a canonical answer
+ * (translated here). Also how they are cached, each shape servable as the other.
+ */
+import type { Message, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
+import type { StreamFormat } from '../../http/stream-writer';
+import { keyFields } from '../../routing/cache-policy';
+import type { Caching } from '../../routing/router';
+import { recordWhole, replay, type OpenedStream } from '../../routing/streams';
+import type { RequestUsage, Tokens } from '../../usage/recorder';
+import { chunksFromCompletion, completionFromChunks, completionText, chunkText, type ChatCompletion, type ChatCompletionChunk } from '../../wire/canonical';
+import { tokensOf } from '../../wire/canonical';
+import { anthropicErrorType, completionToMessage, createMessageEventWriter, sseEvent } from './codec';
+
+/** One event of an answer: a Messages upstream's own event, or a canonical chunk to translate. */
+export type MessagesItem = { event: { event?: string | undefined; data: Record<string, unknown> } } | { chunk: ChatCompletionChunk };
+/** A whole answer: a Messages upstream's message, or a canonical completion to translate. */
+export type MessagesWhole = { message: Record<string, unknown> } | { completion: ChatCompletion };
+
+type UsageFields = { input_tokens?: number | null; output_tokens?: number | null; cache_read_input_tokens?: number | null; cache_creation_input_tokens?: number | null };
+
+/** Anthropic's counts as the usage row takes them: input counts cached prompt tokens too. */
+function tokensFrom(usage: UsageFields): Tokens {
+  const read = usage.cache_read_input_tokens ?? 0;
+  const write = usage.cache_creation_input_tokens ?? 0;
+  return { input: (usage.input_tokens ?? 0) + read + write, output: usage.output_tokens ?? 0, cacheRead: read, cacheWrite: write };
+}
+
+export function messagesFormat(model: string, usage: RequestUsage | undefined): StreamFormat<MessagesItem> {
+  const writer = createMessageEventWriter(model);
+  let translated = false;
+  let counts: UsageFields = {};
+  const serialise = (events: RawMessageStreamEvent[]) => events.map((e) => sseEvent(e.type, e)).join('');
+  return {
+    contentType: 'text/event-stream; charset=utf-8',
+    event(item) {
+      if ('event' in item) {
+        const { event, data } = item.event;
+        if (event === 'message_start') counts = { ...counts, ...((data.message as { usage?: UsageFields } | undefined)?.usage ?? {}) };
+        if (event === 'message_delta') counts = { ...counts, ...Object.fromEntries(Object.entries((data.usage as UsageFields | undefined) ?? {}).filter(([, v]) => v != null)) };
+        if (event === 'message_stop') usage?.reported(tokensFrom(counts));
+        const delta = data.delta as { type?: string; text?: string } | undefined;
+        if (event === 'content_block_delta' && delta?.type === 'text_delta') usage?.delivered(delta.text ?? '');
+        return sseEvent(event ?? String(data.type), data);
+      }
+      translated = true;
+      const tokens = tokensOf(item.chunk.usage);
+      if (tokens) usage?.reported(tokens);
+      usage?.delivered(chunkText(item.chunk));
+      return serialise(writer.events(item.chunk));
+    },
+    end: () => (translated ? serialise(writer.finish()) : ''),
+    // After the first byte a failure ends the stream with an error event, never message_stop.
+    error: (failure) => sseEvent('error', { type: 'error', error: { type: anthropicErrorType(failure.status ?? 502), message: `The upstream failed after the stream began: ${failure.message}` } }),
+  };
+}
+
+export function wholeMessage(whole: MessagesWhole, model: string, usage: RequestUsage | undefined): Record<string, unknown> {
+  if ('message' in whole) {
+    const message = whole.message as unknown as Message;
+    usage?.reported(tokensFrom(message.usage ?? {}));
+    usage?.delivered(message.content?.map((b) => (b.type === 'text' ? b.text : '')).join('') ?? '');
+    usage?.answered();
+    return whole.message;
+  }
+  const tokens = tokensOf(whole.completion.usage);
+  if (tokens) usage?.reported(tokens);
+  usage?.delivered(completionText(whole.completion));
+  usage?.answered();
+  return completionToMessage(whole.completion, model) as unknown as Record<string, unknown>;
+}
+
+interface CachedAnswer {
+  items?: MessagesItem[];
+  whole?: MessagesWhole;
+}
+
+export function messagesCache(body: Record<string, unknown>, shape: 'stream'): Caching<OpenedStream<MessagesItem>>;
+export function messagesCache(body: Record<string, unknown>, shape: 'whole'): Caching<MessagesWhole>;
+export function messagesCache(body: Record<string, unknown>, shape: 'stream' | 'whole'): Caching<OpenedStream<MessagesItem>> | Caching<MessagesWhole> {
+  const base = { key: keyFields(body), repeatable: body.temperature === 0 };
+  if (shape === 'stream') {
+    return {
+      ...base,
+      restore: (payload) => replay(itemsOf(payload as CachedAnswer)),
+      keep: (opened, store) => recordWhole(opened, (items) => store({ items } satisfies CachedAnswer)),
+    } satisfies Caching<OpenedStream<MessagesItem>>;
+  }
+  return {
+    ...base,
+    restore: (payload) => wholeOf(payload as CachedAnswer),
+    keep: (whole, store) => {
+      store({ whole } satisfies CachedAnswer);
+      return whole;
+    },
+  } satisfies Caching<MessagesWhole>;
+}
+
+function itemsOf(answer: CachedAnswer): MessagesItem[] {
+  if (answer.items) return answer.items;
+  const whole = answer.whole as MessagesWhole;
+  if ('completion' in whole) return chunksFromCompletion(whole.completion).map((chunk) => ({ chunk }));
+  return eventsOfMessage(whole.message as unknown as Message).map((e) => ({ event: { event: e.type, data: e as unknown as Record<string, unknown> } }));
+}
+
+function wholeOf(answer: CachedAnswer): MessagesWhole {
+  if (answer.whole) return answer.whole;
+  const items = answer.items ?? [];
+  const first = items[0];
+  if (first && 'chunk' in first) return { completion: completionFromChunks(items.map((i) => (i as { chunk: ChatCompletionChunk }).chunk)) };
+  return { message: messageOfEvents(items.map((i) => (i as { event: { data: Record<string, unknown> } }).event.data)) };
+}
+
+/** The events a stream of this message would have had: each block whole. */
+export function eventsOfMessage(message: Message): RawMessageStreamEvent[] {
+  const events: RawMessageStreamEvent[] = [{ type: 'message_start', message: { ...message, content: [], stop_reason: null, stop_sequence: null } }];
+  message.content.forEach((block, index) => {
+    if (block.type === 'text') {
+      events.push({ type: 'content_block_start', index, content_block: { ...block, text: '' } });
+      events.push({ type: 'content_block_delta', index, delta: { type: 'text_delta', text: block.text } });
+    } else if (block.type === 'thinking') {
+      events.push({ type: 'content_block_start', index, content_block: { ...block, thinking: '', signature: '' } });
+      events.push({ type: 'content_block_delta', index, delta: { type: 'thinking_delta', thinking: block.thinking } });
+      if (block.signature) events.push({ type: 'content_block_delta', index, delta: { type: 'signature_delta', signature: block.signature } });
+    } else if (block.type === 'tool_use') {
+      events.push({ type: 'content_block_start', index, content_block: { ...block, input: {} } });
+      events.push({ type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: JSON.stringify(block.input ?? {}) } });
+    } else {
+      events.push({ type: 'content_block_start', index, content_block: block });
+    }
+    events.push({ type: 'content_block_stop', index });
+  });
+  const u = message.usage;
+  events.push({ type: 'message_delta', delta: { stop_reason: message.stop_reason, stop_sequence: message.stop_sequence, stop_details: message.stop_details ?? null, container: message.container ?? null }, usage: { input_tokens: u.input_tokens, output_tokens: u.output_tokens, cache_read_input_tokens: u.cache_read_input_tokens, cache_creation_input_tokens: u.cache_creation_input_tokens, output_tokens_details: u.output_tokens_details ?? null, server_tool_use: u.server_tool_use ?? null } });
+  events.push({ type: 'message_stop' });
+  return events;
+}
+
+/** A message from a stream's events: blocks gathered by index, text and JSON input joined, the last usage. */
+export function messageOfEvents(events: readonly Record<string, unknown>[]): Record<string, unknown> {
+  let message: Record<string, unknown> = {};
+  const blocks: Record<string, unknown>[] = [];
+  const json = new Map<number, string>();
+  for (const data of events) {
+    const event = data as unknown as RawMessageStreamEvent;
+    if (event.type === 'message_start') message = { ...(event.message as unknown as Record<string, unknown>) };
+    else if (event.type === 'content_block_start') blocks[event.index] = { ...(event.content_block as unknown as Record<string, unknown>) };
+    else if (event.type === 'content_block_delta') {
+      const block = blocks[event.index] ?? {};
+      const delta = event.delta;
+      if (delta.type === 'text_delta') block.text = String(block.text ?? '') + delta.text;
+      else if (delta.type === 'thinking_delta') block.thinking = String(block.thinking ?? '') + delta.thinking;
+      else if (delta.type === 'signature_delta') block.signature = delta.signature;
+      else if (delta.type === 'input_json_delta') json.set(event.index, (json.get(event.index) ?? '') + delta.partial_json);
+      blocks[event.index] = block;
+    } else if (event.type === 'message_delta') {
+      message = { ...message, ...event.delta, usage: { ...(message.usage as object), ...Object.fromEntries(Object.entries(event.usage).filter(([, v]) => v != null)) } };
+    }
+  }
+  for (const [index, text] of json) {
+    const block = blocks[index];
+    if (block) block.input = text ? JSON.parse(text) : {};
+  }
+  return { ...message, content: blocks.filter(Boolean) };
+}

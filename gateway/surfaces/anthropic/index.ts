@@ -1,0 +1,86 @@
+/**
+ * The Anthropic Messages front door under `/v1` (`ANTHROPIC_BASE_URL` for Claude Code): messages,
+ * JSON and SSE, and token counting. A deployment whose upstream speaks Messages (Anthropic, a recent
+ * Ollama) gets the request as sent, with the client's `anthropic-version` and `anthropic-beta`;
+ * any other gets a translation. Errors are Anthropic's `{type: "error", error: {type, message}}`.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { registerModelSurface, type ModelSurfaceServices } from '../../http/model-surface';
+import { routeRequest } from '../../http/route-request';
+import { writeStream } from '../../http/stream-writer';
+import { routed } from '../../http/usage-row';
+import type { WireError } from '../../http/wire-errors';
+import type { ProviderConfig } from '../../config/schema';
+import type { Router } from '../../routing/router';
+import { mapEvents, streaming } from '../../routing/streams';
+import { estimateTokens, promptText } from '../../usage/tokens';
+import type { ChatRequest } from '../../wire/canonical';
+import { messagesCache, messagesFormat, wholeMessage, type MessagesItem, type MessagesWhole } from './answers';
+import { anthropicErrorType, messagesToChat, type MessagesBody } from './codec';
+import { CountTokensBodySchema, MessagesBodySchema } from './schemas';
+
+export interface AnthropicSurfaceOptions {
+  router: Router;
+  services: ModelSurfaceServices;
+}
+
+export const anthropicErrorBody = (wire: WireError) => ({ type: 'error', error: { type: anthropicErrorType(wire.status), message: wire.message } });
+
+/** Client headers that belong to Anthropic's API and go on to an Anthropic upstream unchanged. */
+function anthropicHeaders(request: FastifyRequest): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const name of ['anthropic-version', 'anthropic-beta']) {
+    const value = request.headers[name];
+    if (typeof value === 'string' && value) out[name] = value;
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+export async function anthropicSurface(app: FastifyInstance, options: AnthropicSurfaceOptions): Promise<void> {
+  const { router } = options;
+  await registerModelSurface(app, options.services, anthropicErrorBody, 'anthropic');
+
+  app.post('/messages', { schema: { body: MessagesBodySchema }, config: { usage: 'anthropic.messages' } }, async (request, reply) => {
+    const body = request.body as MessagesBody & Record<string, unknown>;
+    const headers = anthropicHeaders(request);
+    const route = routeRequest(request, reply, { model: body.model, type: 'chat', api: 'anthropic.messages' });
+    const translations = new Map<ProviderConfig['kind'], ChatRequest>();
+    const translated = (kind: ProviderConfig['kind']) => translations.get(kind) ?? translations.set(kind, messagesToChat(body, kind)).get(kind) as ChatRequest;
+    if (body.stream === true) {
+      const { attempt, track, discard } = streaming<MessagesItem>(async (provider, deployment, signal) =>
+        provider.speaks('messages')
+          ? mapEvents(await provider.nativeStream('messages', body, { deployment, signal, headers }), (event) => ({ event }))
+          : mapEvents(await provider.chatStream({ ...translated(provider.config.kind), stream: true }, { deployment, signal }), (chunk) => ({ chunk })),
+      );
+      const execution = await router.run(route, attempt, { track, discard, cache: messagesCache(body, 'stream') });
+      await writeStream(reply, routed(request, reply, execution), messagesFormat(body.model, request.usage), execution.deployment.provider, request.usage);
+      return reply;
+    }
+    const execution = await router.run<MessagesWhole>(
+      route,
+      async (provider, deployment, signal) =>
+        provider.speaks('messages')
+          ? { message: await provider.nativeJson('messages', { ...body, stream: false }, { deployment, signal, headers }) }
+          : { completion: await provider.chat({ ...translated(provider.config.kind), stream: false }, { deployment, signal }) },
+      { cache: messagesCache(body, 'whole') },
+    );
+    return wholeMessage(routed(request, reply, execution), body.model, request.usage);
+  });
+
+  /**
+   * Exact from an Anthropic deployment; from any other, an estimate that costs time linear in the
+   * request (the tokenizer for short text, a calibrated count beyond).
+   */
+  app.post('/messages/count_tokens', { schema: { body: CountTokensBodySchema } }, async (request, reply) => {
+    const body = request.body as MessagesBody & Record<string, unknown>;
+    const headers = anthropicHeaders(request);
+    const route = routeRequest(request, reply, { model: body.model, type: 'chat', api: 'anthropic.count_tokens' });
+    const execution = await router.run(route, async (provider, deployment, signal) =>
+      provider.config.kind === 'anthropic' && provider.speaks('messages')
+        ? await provider.nativeJson('messages.count_tokens', body, { deployment, signal, headers })
+        : { input_tokens: estimateTokens(promptText(body)) + (body.tools ? estimateTokens(JSON.stringify(body.tools)) : 0) },
+    );
+    return routed(request, reply, execution);
+  });
+}
+

@@ -1,0 +1,224 @@
+/**
+ * Canonical (OpenAI chat) <-> Anthropic Messages, pure: the upstream codec of Anthropic providers.
+ * Types come from the official `@anthropic-ai/sdk` (type-only imports). Requests that arrive in
+ * the Messages API pass through instead; this is for every other front door.
+ */
+import type {
+  ContentBlockParam,
+  ImageBlockParam,
+  Message,
+  MessageCreateParams,
+  MessageParam,
+  RawMessageStreamEvent,
+  TextBlockParam,
+  Tool,
+  ToolChoice,
+  ToolResultBlockParam,
+  ToolUseBlockParam,
+} from '@anthropic-ai/sdk/resources/messages';
+import type { DeploymentConfig } from '../config/schema';
+import { GatewayError, UpstreamError } from '../errors';
+import type { ChatCompletion, ChatCompletionChunk, ChatRequest, Delta, Message as ChatMessage } from './canonical';
+
+export type { Message as AnthropicMessage, MessageCreateParams, RawMessageStreamEvent };
+
+/** Anthropic answers need a token cap; clients of other APIs often send none. */
+export const DEFAULT_MAX_TOKENS = 4096;
+/** Thinking budgets for OpenAI's reasoning efforts. */
+export const THINKING_BUDGETS = { minimal: 1024, low: 1024, medium: 4096, high: 16384 } as const;
+
+type ChatMessageIn = ChatRequest['messages'][number];
+
+/** A canonical chat request as a Messages request for a deployment. */
+export function toMessagesRequest(request: ChatRequest, deployment: DeploymentConfig): MessageCreateParams {
+  const system: string[] = [];
+  const messages: MessageParam[] = [];
+  const push = (role: 'user' | 'assistant', blocks: ContentBlockParam[]) => {
+    if (blocks.length === 0) return;
+    const last = messages.at(-1);
+    // Messages alternate user and assistant: consecutive turns of one role (tool results) merge.
+    if (last && last.role === role && Array.isArray(last.content)) (last.content as ContentBlockParam[]).push(...blocks);
+    else messages.push({ role, content: blocks });
+  };
+  request.messages.forEach((message, i) => {
+    if (message.role === 'system' || message.role === 'developer') system.push(textOf(message.content));
+    else if (message.role === 'user') push('user', userBlocks(message.content, i));
+    else if (message.role === 'assistant') push('assistant', assistantBlocks(message, i));
+    else if (message.role === 'tool') push('user', [toolResult(message.tool_call_id, textOf(message.content))]);
+    else if (message.role === 'function') push('user', [toolResult(message.name, textOf(message.content))]);
+  });
+  const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? DEFAULT_MAX_TOKENS;
+  const body: MessageCreateParams = { model: deployment.model, max_tokens: maxTokens, messages };
+  if (system.length > 0) body.system = system.join('\n\n');
+  if (request.stop != null) body.stop_sequences = Array.isArray(request.stop) ? request.stop : [request.stop];
+  if (request.user) body.metadata = { user_id: request.user };
+  const tools = (request.tools ?? []).flatMap((tool): Tool[] =>
+    tool.type === 'function' ? [{ name: tool.function.name, ...(tool.function.description ? { description: tool.function.description } : {}), input_schema: (tool.function.parameters ?? { type: 'object', properties: {} }) as Tool['input_schema'] }] : [],
+  );
+  if (tools.length > 0) body.tools = tools;
+  const choice = toolChoice(request.tool_choice, request.parallel_tool_calls);
+  if (choice && tools.length > 0) body.tool_choice = choice;
+  const effort = request.reasoning_effort;
+  if (effort && effort !== 'none' && effort in THINKING_BUDGETS) {
+    const budget = THINKING_BUDGETS[effort as keyof typeof THINKING_BUDGETS];
+    body.thinking = { type: 'enabled', budget_tokens: budget };
+    // The answer's cap counts the thinking too.
+    body.max_tokens = Math.max(maxTokens, budget + 1024);
+  }
+  // The Messages API has no sampling parameters (temperature, top_p): they are not sent.
+  const format = request.response_format;
+  if (format?.type === 'json_schema' && format.json_schema.schema) body.output_config = { format: { type: 'json_schema', schema: format.json_schema.schema } };
+  return request.stream ? ({ ...body, stream: true } as MessageCreateParams) : body;
+}
+
+function textOf(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) return content.map((p: { type?: string; text?: string; refusal?: string }) => p.text ?? p.refusal ?? '').join('');
+  return '';
+}
+
+function userBlocks(content: unknown, index: number): ContentBlockParam[] {
+  if (typeof content === 'string') return content === '' ? [] : [{ type: 'text', text: content }];
+  if (!Array.isArray(content)) return [];
+  return content.map((part: { type: string; text?: string; image_url?: { url: string } }, j): ContentBlockParam => {
+    if (part.type === 'text') return { type: 'text', text: part.text ?? '' } satisfies TextBlockParam;
+    if (part.type === 'image_url' && part.image_url) return image(part.image_url.url, `messages[${index}].content[${j}].image_url.url`);
+    throw new GatewayError('invalid_request', `content part type "${part.type}" is not supported by Anthropic deployments`, { param: `messages[${index}].content[${j}].type` });
+  });
+}
+
+function image(url: string, param: string): ImageBlockParam {
+  const data = /^data:(image\/(?:jpeg|png|gif|webp));base64,(.*)$/s.exec(url);
+  if (data?.[1] && data[2]) return { type: 'image', source: { type: 'base64', media_type: data[1] as 'image/png', data: data[2] } };
+  if (/^https?:\/\//.test(url)) return { type: 'image', source: { type: 'url', url } };
+  throw new GatewayError('invalid_request', 'Anthropic deployments take images as base64 data: URLs (jpeg, png, gif, webp) or http(s) URLs', { param });
+}
+
+function assistantBlocks(message: Extract<ChatMessageIn, { role: 'assistant' }>, index: number): ContentBlockParam[] {
+  const blocks: ContentBlockParam[] = [];
+  const text = textOf(message.content);
+  if (text) blocks.push({ type: 'text', text });
+  for (const call of message.tool_calls ?? []) {
+    if (call.type !== 'function') continue;
+    blocks.push({ type: 'tool_use', id: call.id, name: call.function.name, input: parseInput(call.function.arguments, index) } satisfies ToolUseBlockParam);
+  }
+  return blocks;
+}
+
+function parseInput(text: string, index: number): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text || '{}');
+    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // reported below
+  }
+  throw new GatewayError('invalid_request', 'tool call arguments must be a JSON object', { param: `messages[${index}].tool_calls` });
+}
+
+function toolResult(id: string, content: string): ToolResultBlockParam {
+  return { type: 'tool_result', tool_use_id: id, content };
+}
+
+function toolChoice(choice: ChatRequest['tool_choice'], parallel: boolean | null | undefined): ToolChoice | undefined {
+  const serial = parallel === false ? { disable_parallel_tool_use: true } : {};
+  if (choice === 'none') return { type: 'none' };
+  if (choice === 'required') return { type: 'any', ...serial };
+  if (choice && typeof choice === 'object' && 'function' in choice) return { type: 'tool', name: choice.function.name, ...serial };
+  return parallel === false ? { type: 'auto', ...serial } : undefined;
+}
+
+const FINISH: Record<string, ChatCompletion['choices'][number]['finish_reason']> = { end_turn: 'stop', stop_sequence: 'stop', max_tokens: 'length', tool_use: 'tool_calls', refusal: 'content_filter', model_context_window_exceeded: 'length' };
+
+/** Anthropic's usage in canonical terms: prompt tokens count the cached ones too, as OpenAI's do. */
+export function usageFrom(usage: { input_tokens?: number | null; output_tokens?: number | null; cache_read_input_tokens?: number | null; cache_creation_input_tokens?: number | null }): NonNullable<ChatCompletion['usage']> {
+  const read = usage.cache_read_input_tokens ?? 0;
+  const written = usage.cache_creation_input_tokens ?? 0;
+  const prompt = (usage.input_tokens ?? 0) + read + written;
+  const completion = usage.output_tokens ?? 0;
+  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion, prompt_tokens_details: { cached_tokens: read }, ...(written ? { cache_creation_input_tokens: written } : {}) } as NonNullable<ChatCompletion['usage']>;
+}
+
+export function fromMessage(message: Message): ChatCompletion {
+  let content = '';
+  let reasoning = '';
+  const toolCalls: NonNullable<ChatMessage['tool_calls']> = [];
+  for (const block of message.content) {
+    if (block.type === 'text') content += block.text;
+    else if (block.type === 'thinking') reasoning += block.thinking;
+    else if (block.type === 'tool_use') toolCalls.push({ id: block.id, type: 'function', function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) } });
+  }
+  const out: ChatMessage = { role: 'assistant', content: toolCalls.length > 0 && !content ? null : content, refusal: null };
+  if (toolCalls.length > 0) out.tool_calls = toolCalls;
+  if (reasoning) out.reasoning_content = reasoning;
+  return {
+    id: message.id,
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model: message.model,
+    choices: [{ index: 0, message: out, logprobs: null, finish_reason: FINISH[message.stop_reason ?? ''] ?? 'stop' }],
+    usage: usageFrom(message.usage),
+  };
+}
+
+/** The end of a Messages stream; an `error` event is a failure of the deployment. */
+export const MESSAGES_END = { name: 'message_stop', isEnd: (event: { event: string | undefined }) => event.event === 'message_stop' };
+
+/** Anthropic's mid-stream `error` event, as the failure it reports (overloaded: the deployment's 5xx). */
+export function streamError(providerName: string, data: { error?: { type?: string; message?: string } }): UpstreamError {
+  const type = data.error?.type ?? 'api_error';
+  const failure = type === 'rate_limit_error' ? 'rate_limited' : type === 'invalid_request_error' ? 'upstream_4xx' : 'upstream_5xx';
+  return new UpstreamError(failure, `${providerName} failed mid-stream: ${data.error?.message ?? type}`, { upstreamError: { message: data.error?.message ?? type, type } });
+}
+
+/**
+ * A stateful translator from Messages stream events to canonical chunks: text, thinking and tool
+ * calls (each tool_use block its own tool-call index, its input streamed as argument fragments),
+ * the stop reason, and a last usage-only chunk.
+ */
+export function createMessagesChunkTranslator(id: string): (event: RawMessageStreamEvent) => ChatCompletionChunk[] {
+  let model = '';
+  const created = Math.floor(Date.now() / 1000);
+  let usage = { input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 };
+  /** Content block index -> tool-call index. */
+  const tools = new Map<number, number>();
+  const chunk = (delta: Delta, finish: ChatCompletionChunk['choices'][number]['finish_reason'] = null): ChatCompletionChunk => ({
+    id,
+    object: 'chat.completion.chunk',
+    created,
+    model,
+    choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+  });
+  return (event) => {
+    switch (event.type) {
+      case 'message_start':
+        model = event.message.model;
+        usage = { ...usage, ...stripNulls(event.message.usage) };
+        return [chunk({ role: 'assistant', content: '' })];
+      case 'content_block_start':
+        if (event.content_block.type !== 'tool_use') return [];
+        tools.set(event.index, tools.size);
+        return [chunk({ tool_calls: [{ index: tools.size - 1, id: event.content_block.id, type: 'function', function: { name: event.content_block.name, arguments: '' } }] })];
+      case 'content_block_delta': {
+        const delta = event.delta;
+        if (delta.type === 'text_delta') return [chunk({ content: delta.text })];
+        if (delta.type === 'thinking_delta') return [chunk({ reasoning_content: delta.thinking })];
+        if (delta.type === 'input_json_delta') {
+          const index = tools.get(event.index);
+          return index === undefined ? [] : [chunk({ tool_calls: [{ index, function: { arguments: delta.partial_json } }] })];
+        }
+        return [];
+      }
+      case 'message_delta':
+        usage = { ...usage, ...stripNulls(event.usage) };
+        return [chunk({}, FINISH[event.delta.stop_reason ?? ''] ?? 'stop')];
+      case 'message_stop':
+        return [{ id, object: 'chat.completion.chunk', created, model, choices: [], usage: usageFrom(usage) }];
+      default:
+        return [];
+    }
+  };
+}
+
+function stripNulls<T extends object>(value: T): Partial<{ [K in keyof T]: NonNullable<T[K]> }> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as Partial<{ [K in keyof T]: NonNullable<T[K]> }>;
+}

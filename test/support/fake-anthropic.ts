@@ -1,0 +1,34 @@
+/**
+ * A fake Anthropic upstream speaking the Messages wire as `@anthropic-ai/sdk` reads it: messages
+ * (JSON, and SSE with named events), token counting, the models list, and Anthropic's error bodies.
+ * It refuses requests without a key (`x-api-key`, or `Authorization: Bearer` as the SDK sends it),
+ * as Anthropic does, and records every header it got (`anthropic-version`, `anthropic-beta`).
+ */
+import { sendJson, startFakeServer, type FakeServer } from './fake-server';
+import { anthropicError, answerMessages, promptOf } from './messages-wire';
+
+export interface FakeAnthropicOptions {
+  chunkDelayMs?: number;
+}
+
+export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Promise<FakeServer> {
+  return startFakeServer(async (request, res, mode) => {
+    if (!request.headers['x-api-key'] && !request.headers.authorization?.startsWith('Bearer ')) return sendJson(res, 401, anthropicError(401, 'an API key is required'));
+    if (mode.kind === 'status') return sendJson(res, mode.status, mode.body ?? anthropicError(mode.status), mode.retryAfter ? { 'retry-after': mode.retryAfter } : {});
+    switch (`${request.method} ${request.path}`) {
+      case 'POST /v1/messages':
+        return answerMessages(request, res, mode, options.chunkDelayMs);
+      case 'POST /v1/messages/count_tokens':
+        return sendJson(res, 200, { input_tokens: 1000 + promptOf(request.body).length });
+      case 'GET /v1/models':
+        return sendJson(res, 200, {
+          data: [{ type: 'model', id: 'claude-sonnet-4-5', display_name: 'Claude Sonnet 4.5', created_at: '2025-09-29T00:00:00Z' }],
+          has_more: false,
+          first_id: 'claude-sonnet-4-5',
+          last_id: 'claude-sonnet-4-5',
+        });
+      default:
+        return sendJson(res, 404, anthropicError(404, `Not found: ${request.method} ${request.path}`));
+    }
+  });
+}

@@ -1,0 +1,113 @@
+/**
+ * Anthropic's Messages wire for the fake upstreams (the fake Anthropic, and Ollama's /v1/messages):
+ * a fake answer as a Message or as its stream of events, typed against `@anthropic-ai/sdk`, so the
+ * fakes speak exactly what Anthropic's own SDK reads.
+ */
+import type { ServerResponse } from 'node:http';
+import type { ContentBlock, Message, RawMessageStreamEvent, Usage } from '@anthropic-ai/sdk/resources/messages';
+import type { FailureMode, RecordedRequest } from './fake-server';
+import { sendJson } from './fake-server';
+import { replyFor, wordsOf } from './replies';
+
+let counter = 0;
+
+/** The text a Messages request sends, for a deterministic token count. */
+export function promptOf(body: any): string {
+  const system = typeof body.system === 'string' ? body.system : (body.system ?? []).map((b: any) => b.text ?? '').join('');
+  const messages = (body.messages ?? []).map((m: any) => (typeof m.content === 'string' ? m.content : m.content.map((b: any) => b.text ?? b.content ?? '').join(''))).join('');
+  return system + messages;
+}
+
+/** Prompt-cache accounting: a request that marks blocks with cache_control reads most of its prompt from the cache. */
+function usageFor(body: any, outputTokens: number): Usage {
+  const marked = JSON.stringify([body.system ?? null, body.messages ?? [], body.tools ?? []]).includes('"cache_control"');
+  return {
+    input_tokens: 12,
+    output_tokens: outputTokens,
+    cache_read_input_tokens: marked ? 80 : 0,
+    cache_creation_input_tokens: marked ? 20 : 0,
+    cache_creation: marked ? { ephemeral_5m_input_tokens: 20, ephemeral_1h_input_tokens: 0 } : null,
+    inference_geo: null,
+    output_tokens_details: null,
+    server_tool_use: null,
+    service_tier: 'standard',
+    speed: null,
+  };
+}
+
+/** The fake's answer to a Messages request, as the Message Anthropic would send. */
+export function messageFor(body: any): Message {
+  const answer = replyFor(body.messages ?? [], body.tools, { reasoning: body.thinking?.type === 'enabled' });
+  const content: ContentBlock[] = [];
+  if (answer.reasoning) content.push({ type: 'thinking', thinking: answer.reasoning, signature: 'sig_fake_EqQBCgIYAhIM' });
+  if (answer.content) content.push({ type: 'text', text: answer.content, citations: null });
+  answer.toolCalls.forEach((call, i) => content.push({ type: 'tool_use', id: `toolu_fake${++counter}_${i}`, name: call.name, input: JSON.parse(call.arguments), caller: { type: 'direct' } }));
+  return {
+    id: `msg_fake${++counter}`,
+    type: 'message',
+    role: 'assistant',
+    model: body.model,
+    content,
+    stop_reason: answer.toolCalls.length > 0 ? 'tool_use' : 'end_turn',
+    stop_sequence: null,
+    stop_details: null,
+    container: null,
+    diagnostics: null,
+    usage: usageFor(body, answer.toolCalls.length > 0 ? 9 : wordsOf(answer.content).length),
+  };
+}
+
+/** A message as Anthropic streams it: text word by word, thinking then its signature, tool input in fragments. */
+export function eventsFor(message: Message): RawMessageStreamEvent[] {
+  const events: RawMessageStreamEvent[] = [
+    { type: 'message_start', message: { ...message, content: [], stop_reason: null, stop_sequence: null, usage: { ...message.usage, output_tokens: 1 } } },
+    { type: 'ping' } as unknown as RawMessageStreamEvent,
+  ];
+  message.content.forEach((block, index) => {
+    if (block.type === 'text') {
+      events.push({ type: 'content_block_start', index, content_block: { type: 'text', text: '', citations: null } });
+      for (const word of wordsOf(block.text)) events.push({ type: 'content_block_delta', index, delta: { type: 'text_delta', text: word } });
+    } else if (block.type === 'thinking') {
+      events.push({ type: 'content_block_start', index, content_block: { type: 'thinking', thinking: '', signature: '' } });
+      events.push({ type: 'content_block_delta', index, delta: { type: 'thinking_delta', thinking: block.thinking } });
+      events.push({ type: 'content_block_delta', index, delta: { type: 'signature_delta', signature: block.signature } });
+    } else if (block.type === 'tool_use') {
+      const json = JSON.stringify(block.input);
+      events.push({ type: 'content_block_start', index, content_block: { ...block, input: {} } });
+      for (const part of [json.slice(0, 6), json.slice(6)]) events.push({ type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: part } });
+    }
+    events.push({ type: 'content_block_stop', index });
+  });
+  const u = message.usage;
+  events.push({
+    type: 'message_delta',
+    delta: { stop_reason: message.stop_reason, stop_sequence: null, stop_details: null, container: null },
+    usage: { input_tokens: u.input_tokens, output_tokens: u.output_tokens, cache_read_input_tokens: u.cache_read_input_tokens, cache_creation_input_tokens: u.cache_creation_input_tokens, output_tokens_details: null, server_tool_use: null },
+  });
+  events.push({ type: 'message_stop' });
+  return events;
+}
+
+/** Anthropic's error body for a status. */
+export function anthropicError(status: number, message = `fake upstream error ${status}`) {
+  const type = status === 401 ? 'authentication_error' : status === 404 ? 'not_found_error' : status === 429 ? 'rate_limit_error' : status === 529 ? 'overloaded_error' : status >= 500 ? 'api_error' : 'invalid_request_error';
+  return { type: 'error', error: { type, message }, request_id: `req_fake${++counter}` };
+}
+
+/** Answers POST /v1/messages in the fake's current mode: JSON, or SSE cut or broken as the mode says. */
+export async function answerMessages(request: RecordedRequest, res: ServerResponse, mode: FailureMode, chunkDelayMs = 0): Promise<void> {
+  if (mode.kind === 'status') return sendJson(res, mode.status, mode.body ?? anthropicError(mode.status), mode.retryAfter ? { 'retry-after': mode.retryAfter } : {});
+  const message = messageFor(request.body);
+  if (request.body.stream !== true) return sendJson(res, 200, message, { 'request-id': `req_${message.id}` });
+  const events = eventsFor(message);
+  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+  const limit = mode.kind === 'reset-mid-stream' || mode.kind === 'truncated' ? mode.chunks : events.length;
+  for (let i = 0; i < Math.min(limit, events.length); i++) {
+    if (res.destroyed) return;
+    const event = events[i] as RawMessageStreamEvent;
+    res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+    if (chunkDelayMs) await new Promise((r) => setTimeout(r, chunkDelayMs));
+  }
+  if (mode.kind === 'reset-mid-stream') res.socket?.destroy();
+  else res.end();
+}

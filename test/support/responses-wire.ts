@@ -1,0 +1,116 @@
+/**
+ * The OpenAI Responses wire for the fake upstreams (OpenAI's and Ollama's `/v1/responses`): a fake
+ * answer as a Response object or its stream of events with sequence numbers, as the published spec
+ * defines them (test/fakes.test.ts validates both). Written apart from the gateway's own encoder, so
+ * a mistake in one is caught by the other.
+ */
+import type { ServerResponse } from 'node:http';
+import type { FailureMode, RecordedRequest } from './fake-server';
+import { sendJson } from './fake-server';
+import { replyFor, wordsOf } from './replies';
+
+let counter = 0;
+
+/** The conversation a Responses request carries, as messages the shared reply logic reads. */
+function conversation(body: any): any[] {
+  if (typeof body.input === 'string') return [{ role: 'user', content: body.input }];
+  return (body.input ?? []).map((item: any) => (item.type === 'function_call_output' ? item : { role: item.role ?? 'assistant', content: item.content ?? '' }));
+}
+
+export function responseFor(body: any): any {
+  const answer = replyFor(conversation(body), body.tools, { reasoning: body.reasoning?.effort !== undefined && body.reasoning?.effort !== 'none' });
+  const output: any[] = [];
+  if (answer.reasoning) {
+    output.push({
+      id: `rs_fake${++counter}`,
+      type: 'reasoning',
+      summary: [{ type: 'summary_text', text: answer.reasoning }],
+      ...(body.include?.includes('reasoning.encrypted_content') ? { encrypted_content: `enc_fake_${counter}` } : {}),
+    });
+  }
+  if (answer.content) {
+    output.push({ id: `msg_fake${++counter}`, type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: answer.content, annotations: [], logprobs: [] }] });
+  }
+  answer.toolCalls.forEach((call, i) => output.push({ id: `fc_fake${++counter}`, type: 'function_call', call_id: `call_fake${counter}_${i}`, name: call.name, arguments: call.arguments, status: 'completed' }));
+  const outputTokens = answer.toolCalls.length > 0 ? 9 : wordsOf(answer.content).length;
+  return {
+    id: `resp_fake${++counter}`,
+    object: 'response',
+    created_at: 1_763_000_000,
+    status: 'completed',
+    completed_at: 1_763_000_001,
+    error: null,
+    incomplete_details: null,
+    instructions: body.instructions ?? null,
+    max_output_tokens: body.max_output_tokens ?? null,
+    model: body.model,
+    output,
+    parallel_tool_calls: body.parallel_tool_calls ?? true,
+    previous_response_id: null,
+    reasoning: { effort: body.reasoning?.effort ?? null, summary: null },
+    store: body.store ?? true,
+    temperature: body.temperature ?? 1,
+    text: { format: { type: 'text' } },
+    tool_choice: body.tool_choice ?? 'auto',
+    tools: (body.tools ?? []).map((t: any) => ({ type: t.type, name: t.name, description: t.description ?? null, parameters: t.parameters ?? null, strict: t.strict ?? null })),
+    top_p: body.top_p ?? 1,
+    truncation: 'disabled',
+    usage: { input_tokens: 12, input_tokens_details: { cached_tokens: 0, cache_write_tokens: 0 }, output_tokens: outputTokens, output_tokens_details: { reasoning_tokens: answer.reasoning ? 5 : 0 }, total_tokens: 12 + outputTokens },
+    metadata: {},
+  };
+}
+
+/** A response as the Responses API streams it, every event numbered in order. */
+export function responseEventsFor(response: any): any[] {
+  let sequence = 0;
+  const event = (type: string, fields: Record<string, unknown>) => ({ type, sequence_number: sequence++, ...fields });
+  const { usage: _usage, ...rest } = response;
+  const pending = { ...rest, status: 'in_progress', completed_at: null, output: [] };
+  const events: any[] = [event('response.created', { response: pending }), event('response.in_progress', { response: pending })];
+  response.output.forEach((item: any, output_index: number) => {
+    if (item.type === 'message') {
+      events.push(event('response.output_item.added', { output_index, item: { ...item, status: 'in_progress', content: [] } }));
+      const part = item.content[0];
+      events.push(event('response.content_part.added', { item_id: item.id, output_index, content_index: 0, part: { ...part, text: '' } }));
+      for (const word of wordsOf(part.text)) events.push(event('response.output_text.delta', { item_id: item.id, output_index, content_index: 0, delta: word, logprobs: [] }));
+      events.push(event('response.output_text.done', { item_id: item.id, output_index, content_index: 0, text: part.text, logprobs: [] }));
+      events.push(event('response.content_part.done', { item_id: item.id, output_index, content_index: 0, part }));
+    } else if (item.type === 'function_call') {
+      events.push(event('response.output_item.added', { output_index, item: { ...item, arguments: '', status: 'in_progress' } }));
+      for (const part of [item.arguments.slice(0, 5), item.arguments.slice(5)]) events.push(event('response.function_call_arguments.delta', { item_id: item.id, output_index, delta: part }));
+      events.push(event('response.function_call_arguments.done', { item_id: item.id, output_index, name: item.name, arguments: item.arguments }));
+    } else if (item.type === 'reasoning') {
+      events.push(event('response.output_item.added', { output_index, item: { ...item, summary: [] } }));
+      const text = item.summary[0].text;
+      events.push(event('response.reasoning_summary_part.added', { item_id: item.id, output_index, summary_index: 0, part: { type: 'summary_text', text: '' } }));
+      events.push(event('response.reasoning_summary_text.delta', { item_id: item.id, output_index, summary_index: 0, delta: text }));
+      events.push(event('response.reasoning_summary_text.done', { item_id: item.id, output_index, summary_index: 0, text }));
+      events.push(event('response.reasoning_summary_part.done', { item_id: item.id, output_index, summary_index: 0, part: { type: 'summary_text', text } }));
+    }
+    events.push(event('response.output_item.done', { output_index, item }));
+  });
+  events.push(event('response.completed', { response }));
+  return events;
+}
+
+/** OpenAI's error body for a status. */
+export function responsesError(status: number) {
+  return { error: { message: `fake upstream error ${status}`, type: status === 429 ? 'rate_limit_error' : status >= 500 ? 'server_error' : 'invalid_request_error', param: null, code: null } };
+}
+
+/** Answers POST /v1/responses in the fake's current mode. */
+export async function answerResponses(request: RecordedRequest, res: ServerResponse, mode: FailureMode, chunkDelayMs = 0): Promise<void> {
+  if (mode.kind === 'status') return sendJson(res, mode.status, mode.body ?? responsesError(mode.status), mode.retryAfter ? { 'retry-after': mode.retryAfter } : {});
+  const response = responseFor(request.body);
+  if (request.body.stream !== true) return sendJson(res, 200, response);
+  const events = responseEventsFor(response);
+  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
+  const limit = mode.kind === 'reset-mid-stream' || mode.kind === 'truncated' ? mode.chunks : events.length;
+  for (let i = 0; i < Math.min(limit, events.length); i++) {
+    if (res.destroyed) return;
+    res.write(`event: ${events[i].type}\ndata: ${JSON.stringify(events[i])}\n\n`);
+    if (chunkDelayMs) await new Promise((r) => setTimeout(r, chunkDelayMs));
+  }
+  if (mode.kind === 'reset-mid-stream') res.socket?.destroy();
+  else res.end();
+}
