@@ -4,7 +4,7 @@
  * `/api/embed`, `/api/tags`, `/api/show`, `/api/ps`, `/api/version`, and `{"error": "..."}` bodies.
  */
 import type { ServerResponse } from 'node:http';
-import { sendJson, startFakeServer, type FailureMode, type FakeServer, type RecordedRequest } from './fake-server';
+import { resetAfterFlush, sendJson, startFakeServer, type FailureMode, type FakeServer, type RecordedRequest } from './fake-server';
 import { anthropicError, answerMessages } from './messages-wire';
 import { replyFor, wordsOf } from './replies';
 import { answerResponses } from './responses-wire';
@@ -137,7 +137,7 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
     res.write(`${JSON.stringify(lines[i])}\n`);
     if (options.chunkDelayMs) await new Promise((r) => setTimeout(r, options.chunkDelayMs));
   }
-  if (mode.kind === 'reset-mid-stream') res.socket?.destroy();
+  if (mode.kind === 'reset-mid-stream') resetAfterFlush(res);
   else res.end();
 }
 

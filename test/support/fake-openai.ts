@@ -5,7 +5,7 @@
  * checks its output against the spec so it cannot drift.
  */
 import type { ServerResponse } from 'node:http';
-import { sendJson, startFakeServer, type FailureMode, type FakeServer, type RecordedRequest } from './fake-server';
+import { resetAfterFlush, sendJson, startFakeServer, type FailureMode, type FakeServer, type RecordedRequest } from './fake-server';
 import { replyFor, wordsOf } from './replies';
 import { answerResponses } from './responses-wire';
 
@@ -109,7 +109,7 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
     if (options.chunkDelayMs) await delay(options.chunkDelayMs);
   }
   if (mode.kind === 'reset-mid-stream') {
-    res.socket?.destroy();
+    resetAfterFlush(res);
     return;
   }
   if (mode.kind === 'truncated') {

@@ -154,6 +154,11 @@ export async function startFakeServer(handler: WireHandler): Promise<FakeServer>
   return fake;
 }
 
+/** Cuts the connection once everything written so far has reached the socket (a reset after the first bytes, not instead of them). */
+export function resetAfterFlush(res: ServerResponse): void {
+  res.write('', () => res.socket?.destroy());
+}
+
 /** Writes a JSON body with the given status. */
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);

@@ -36,11 +36,11 @@ export async function startGateway(config: unknown, options: Partial<GatewayOpti
     dataDir: dir.path,
     port: 0,
     config,
-    env: { TEST_KEY: 'sk-test-secret-1234', ...options.env },
     discoverOllama: false,
     healthChecks: false,
     timeZone: 'UTC',
     ...options,
+    env: { TEST_KEY: 'sk-test-secret-1234', ...options.env },
   });
   const started = await gateway.start();
   const cookie = `switchyard_session_${started.port}=${gateway.sessions.createSession()}`;

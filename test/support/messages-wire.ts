@@ -6,7 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import type { ContentBlock, Message, RawMessageStreamEvent, Usage } from '@anthropic-ai/sdk/resources/messages';
 import type { FailureMode, RecordedRequest } from './fake-server';
-import { sendJson } from './fake-server';
+import { resetAfterFlush, sendJson } from './fake-server';
 import { replyFor, wordsOf } from './replies';
 
 let counter = 0;
@@ -108,6 +108,6 @@ export async function answerMessages(request: RecordedRequest, res: ServerRespon
     res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
     if (chunkDelayMs) await new Promise((r) => setTimeout(r, chunkDelayMs));
   }
-  if (mode.kind === 'reset-mid-stream') res.socket?.destroy();
+  if (mode.kind === 'reset-mid-stream') resetAfterFlush(res);
   else res.end();
 }

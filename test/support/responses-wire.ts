@@ -6,7 +6,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { FailureMode, RecordedRequest } from './fake-server';
-import { sendJson } from './fake-server';
+import { resetAfterFlush, sendJson } from './fake-server';
 import { replyFor, wordsOf } from './replies';
 
 let counter = 0;
@@ -111,6 +111,6 @@ export async function answerResponses(request: RecordedRequest, res: ServerRespo
     res.write(`event: ${events[i].type}\ndata: ${JSON.stringify(events[i])}\n\n`);
     if (chunkDelayMs) await new Promise((r) => setTimeout(r, chunkDelayMs));
   }
-  if (mode.kind === 'reset-mid-stream') res.socket?.destroy();
+  if (mode.kind === 'reset-mid-stream') resetAfterFlush(res);
   else res.end();
 }
