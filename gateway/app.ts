@@ -24,12 +24,14 @@ import type { AdminSessions } from './store/admin-sessions';
 import type { ClientKeyStore } from './store/client-keys';
 import type { HealthHistory } from './store/health-history';
 import type { ResponseCache } from './store/response-cache';
+import type { ResponsesStore } from './store/responses-store';
 import type { UsageLog } from './store/usage-log';
 import { adminSurface } from './surfaces/admin';
 import { anthropicSurface } from './surfaces/anthropic';
 import { healthSurface } from './surfaces/health';
 import { ollamaSurface } from './surfaces/ollama';
 import { openaiSurface } from './surfaces/openai';
+import { responsesSurface } from './surfaces/responses';
 import { uiSurface } from './surfaces/ui';
 import type { UsageRecorder } from './usage/recorder';
 
@@ -44,6 +46,7 @@ export interface AppServices {
   recorder: UsageRecorder;
   usageLog: UsageLog;
   cache: ResponseCache;
+  responses: ResponsesStore;
   keys: ClientKeyStore;
   sessions: AdminSessions;
   secrets: Secrets;
@@ -116,6 +119,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(healthSurface, health);
   await app.register(openaiSurface, { prefix: '/v1', router: s.router, catalog: s.catalog, configAppliedAt: s.configAppliedAt, services: model });
   await app.register(anthropicSurface, { prefix: '/v1', router: s.router, services: model });
+  await app.register(responsesSurface, { prefix: '/v1', router: s.router, services: model, store: s.responses, now: s.now });
   await app.register(ollamaSurface, { prefix: '/api', router: s.router, catalog: s.catalog, configAppliedAt: s.configAppliedAt, services: model });
   await app.register(adminSurface, {
     prefix: '/admin/api',

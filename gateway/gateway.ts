@@ -25,6 +25,7 @@ import { createAdminSessions, type AdminSessions } from './store/admin-sessions'
 import { createClientKeyStore, type ClientKeyStore } from './store/client-keys';
 import { fileURLToPath } from 'node:url';
 import { createResponseCache, type ResponseCache } from './store/response-cache';
+import { createResponsesStore, RESPONSES_RETENTION_DAYS } from './store/responses-store';
 import { createUsageLog, type UsageLog } from './store/usage-log';
 import { createUsageRecorder } from './usage/recorder';
 import { openDatabase } from './store/db';
@@ -144,6 +145,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const health = createHealthMonitor({ catalog: () => catalog, history, now });
   const usageLog = createUsageLog(db);
   const cache = createResponseCache(db, now);
+  const responses = createResponsesStore(db);
   const keys = createClientKeyStore(db, now);
   const sessions = createAdminSessions(db, now);
   let localOnly = false;
@@ -152,6 +154,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     const usage = catalog.config.settings?.usage;
     usageLog.prune(now() - (usage?.retentionDays ?? 90) * DAY_MS, now() - (usage?.bodyRetentionDays ?? 7) * DAY_MS);
     cache.pruneExpired();
+    responses.prune(now() - (catalog.config.settings?.responses?.retentionDays ?? RESPONSES_RETENTION_DAYS) * DAY_MS);
   };
 
   let boundPort = options.port ?? DEFAULT_PORT;
@@ -175,6 +178,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         recorder: createUsageRecorder({ log: usageLog, catalog: () => catalog, now, onError: (error) => app.log.error({ err: error }, 'usage log write failed') }),
         usageLog,
         cache,
+        responses,
         keys,
         sessions,
         secrets,

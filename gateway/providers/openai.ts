@@ -7,7 +7,7 @@
 import type { NativeApiName, ProviderConfig } from '../config/schema';
 import type { Secrets } from '../config/secrets';
 import { GatewayError, UpstreamError } from '../errors';
-import { decodeEmbedding, normalizeChunk, normalizeCompletion, type ChatCompletion, type ChatCompletionChunk, type CreateEmbeddingResponse } from '../wire/canonical';
+import { decodeEmbedding, normalizeChunk, normalizeCompletion, type ChatCompletion, type ChatCompletionChunk, type ChatRequest, type CreateEmbeddingResponse } from '../wire/canonical';
 import { limiterFor } from './concurrency';
 import { DEFAULT_TIMEOUTS, createTransport } from './transport';
 import { nativeJson, nativeStream } from './native';
@@ -21,11 +21,31 @@ const PATHS: Partial<Record<NativeEndpoint, string>> = { responses: '/responses'
 /** What an OpenAI-compatible server serves itself, unless its config says: OpenAI's own API has Responses too. */
 function servedApis(config: ProviderConfig): NativeApiName[] {
   if (config.apis) return config.apis;
+  return isOpenAI(config) ? ['chat', 'responses'] : ['chat'];
+}
+
+function isOpenAI(config: ProviderConfig): boolean {
   try {
-    return new URL(config.baseUrl).hostname === 'api.openai.com' ? ['chat', 'responses'] : ['chat'];
+    return new URL(config.baseUrl).hostname === 'api.openai.com';
   } catch {
-    return ['chat'];
+    return false;
   }
+}
+
+/**
+ * OpenAI's own API refuses reasoning in chat history, which DeepSeek and others need back: it is
+ * left out only there.
+ */
+function withoutReasoning(request: ChatRequest): ChatRequest {
+  if (!request.messages.some((m) => m.role === 'assistant' && ('reasoning_content' in m || 'reasoning' in m))) return request;
+  return {
+    ...request,
+    messages: request.messages.map((m) => {
+      if (m.role !== 'assistant') return m;
+      const { reasoning_content: _a, reasoning: _b, ...rest } = m as typeof m & { reasoning_content?: unknown; reasoning?: unknown };
+      return rest;
+    }),
+  };
 }
 
 export function createOpenAIProvider(config: ProviderConfig, secrets: Secrets): ProviderAdapter {
@@ -41,6 +61,8 @@ export function createOpenAIProvider(config: ProviderConfig, secrets: Secrets): 
   });
 
   const apis = servedApis(config);
+  const official = isOpenAI(config);
+  const outgoing = (request: ChatRequest) => (official ? withoutReasoning(request) : request);
   const pathOf = (endpoint: NativeEndpoint) => {
     const path = PATHS[endpoint];
     if (!path) throw notNative(config.name);
@@ -54,13 +76,13 @@ export function createOpenAIProvider(config: ProviderConfig, secrets: Secrets): 
     speaks: (api) => api !== 'ollama' && apis.includes(api),
 
     async chat(request, { deployment, signal }) {
-      const { value } = await transport.json<ChatCompletion>({ method: 'POST', path: '/chat/completions', body: { ...request, model: deployment.model, stream: false } }, signal);
+      const { value } = await transport.json<ChatCompletion>({ method: 'POST', path: '/chat/completions', body: { ...outgoing(request), model: deployment.model, stream: false } }, signal);
       if (!isCompletion(value)) throw new UpstreamError('upstream_protocol', `${config.name} answered 200 without a chat completion`);
       return normalizeCompletion(value);
     },
 
     async chatStream(request, { deployment, signal }) {
-      const body = { ...request, model: deployment.model, stream: true, stream_options: { ...request.stream_options, include_usage: true } };
+      const body = { ...outgoing(request), model: deployment.model, stream: true, stream_options: { ...request.stream_options, include_usage: true } };
       const stream = await transport.stream({ method: 'POST', path: '/chat/completions', body, headers: { accept: 'text/event-stream' } }, signal);
       return chunksOf(sseEvents(stream, DONE), config.name);
     },
@@ -73,8 +95,8 @@ export function createOpenAIProvider(config: ProviderConfig, secrets: Secrets): 
       return value;
     },
 
-    nativeJson: async (endpoint, body, context) => nativeJson(transport, endpoint, pathOf(endpoint), { ...body, model: context.deployment.model }, context),
-    nativeStream: async (endpoint, body, context) => nativeStream(transport, endpoint, pathOf(endpoint), { ...body, model: context.deployment.model, stream: true }, context),
+    nativeJson: async (endpoint, body, context) => nativeJson(transport, endpoint, pathOf(endpoint), { ...nativeBody(endpoint, body), model: context.deployment.model }, context),
+    nativeStream: async (endpoint, body, context) => nativeStream(transport, endpoint, pathOf(endpoint), { ...nativeBody(endpoint, body), model: context.deployment.model, stream: true }, context),
 
     async probe(signal) {
       const { value } = await transport.json<{ data?: { id?: unknown }[] }>({ method: 'GET', path: '/models' }, signal);
@@ -84,6 +106,17 @@ export function createOpenAIProvider(config: ProviderConfig, secrets: Secrets): 
 
     close: () => transport.close(),
   };
+}
+
+/**
+ * A Responses request as OpenAI takes it: reasoning items that another upstream wrote (no encrypted
+ * content) are left out, as OpenAI would look their ids up and refuse the request; their summaries
+ * are only for reading.
+ */
+function nativeBody(endpoint: NativeEndpoint, body: Record<string, unknown>): Record<string, unknown> {
+  if (endpoint !== 'responses' || !Array.isArray(body.input)) return body;
+  const input = (body.input as { type?: string; encrypted_content?: unknown }[]).filter((item) => item?.type !== 'reasoning' || typeof item.encrypted_content === 'string');
+  return input.length === body.input.length ? body : { ...body, input };
 }
 
 function notNative(providerName: string): GatewayError {

@@ -102,6 +102,8 @@ function collect(value: unknown, parts: string[], depth: number): void {
   if (value && typeof value === 'object') {
     const item = value as Record<string, unknown>;
     if (typeof item.text === 'string') parts.push(item.text);
+    // A Responses tool result carries its text as `output`.
+    else if (typeof item.output === 'string') parts.push(item.output);
     else collect(item.content, parts, depth + 1);
   }
 }

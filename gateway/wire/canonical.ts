@@ -32,6 +32,7 @@ export function normalizeCompletion(completion: ChatCompletion): ChatCompletion 
     choice.logprobs ??= null;
     if (!FINISH_REASONS.has(choice.finish_reason)) choice.finish_reason = 'stop';
     const message = choice.message;
+    adoptReasoning(message as Message);
     message.content ??= null;
     message.refusal ??= null;
     message.role = 'assistant';
@@ -46,8 +47,26 @@ export function normalizeChunk(chunk: ChatCompletionChunk): ChatCompletionChunk 
       choice.finish_reason = choice.finish_reason ? 'stop' : null;
     }
     choice.delta ??= {};
+    adoptReasoning(choice.delta as Delta);
   }
   return chunk;
+}
+
+/**
+ * Servers differ on where reasoning goes: DeepSeek and vLLM say `reasoning_content`, Ollama's and
+ * OpenRouter's OpenAI APIs say `reasoning`. Inside the gateway it is `reasoning_content`.
+ */
+function adoptReasoning(part: Delta | Message | undefined): void {
+  if (part && !part.reasoning_content && typeof part.reasoning === 'string' && part.reasoning) part.reasoning_content = part.reasoning;
+}
+
+/**
+ * Reasoning for a chat client under both names: opencode and the AI SDK read `reasoning_content`,
+ * clients written against Ollama's or OpenRouter's API read `reasoning`.
+ */
+export function withBothReasoningNames<T extends Delta | Message>(part: T): T {
+  if (part.reasoning_content && part.reasoning === undefined) part.reasoning = part.reasoning_content;
+  return part;
 }
 
 /** The chunk that carries only `usage` (sent last when `stream_options.include_usage` is set). */
@@ -68,8 +87,8 @@ export function decodeEmbedding(value: number[] | string): number[] {
 }
 
 /** A delta or message may carry reasoning (DeepSeek's and Ollama's thinking) beside the content. */
-export type Delta = ChatCompletionChunk['choices'][number]['delta'] & { reasoning_content?: string };
-export type Message = ChatCompletion['choices'][number]['message'] & { reasoning_content?: string };
+export type Delta = ChatCompletionChunk['choices'][number]['delta'] & { reasoning_content?: string; reasoning?: string };
+export type Message = ChatCompletion['choices'][number]['message'] & { reasoning_content?: string; reasoning?: string };
 
 /** A whole completion from the chunks of a complete stream (content, reasoning, tool-call fragments, usage). */
 export function completionFromChunks(chunks: readonly ChatCompletionChunk[]): ChatCompletion {
@@ -139,7 +158,10 @@ export function completionText(completion: ChatCompletion): string {
   return completion.choices.map((c) => c.message?.content ?? '').join('');
 }
 
-/** Upstream token counts in the gateway's own terms, when the answer carries them. */
-export function tokensOf(usage: { prompt_tokens?: number; completion_tokens?: number } | null | undefined): { input: number; output: number } | undefined {
-  return usage && typeof usage.prompt_tokens === 'number' ? { input: usage.prompt_tokens, output: usage.completion_tokens ?? 0 } : undefined;
+/** Upstream token counts in the gateway's own terms, when the answer carries them (prompt-cache reads and writes too). */
+export function tokensOf(usage: { prompt_tokens?: number; completion_tokens?: number; prompt_tokens_details?: { cached_tokens?: number } | null } | null | undefined): { input: number; output: number; cacheRead?: number; cacheWrite?: number } | undefined {
+  if (!usage || typeof usage.prompt_tokens !== 'number') return undefined;
+  const cacheRead = usage.prompt_tokens_details?.cached_tokens ?? 0;
+  const cacheWrite = (usage as { cache_creation_input_tokens?: number }).cache_creation_input_tokens ?? 0;
+  return { input: usage.prompt_tokens, output: usage.completion_tokens ?? 0, ...(cacheRead ? { cacheRead } : {}), ...(cacheWrite ? { cacheWrite } : {}) };
 }

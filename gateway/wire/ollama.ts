@@ -87,6 +87,11 @@ function toOllamaMessage(message: ChatMessageIn, index: number, toolNames: Map<s
     out.content = text;
     if (images.length > 0) out.images = images;
   }
+  if (message.role === 'assistant') {
+    // Reasoning a client sends back (DeepSeek-style multi-turn) reaches the model as its thinking.
+    const reasoning = (message as { reasoning_content?: unknown; reasoning?: unknown }).reasoning_content ?? (message as { reasoning?: unknown }).reasoning;
+    if (typeof reasoning === 'string' && reasoning) out.thinking = reasoning;
+  }
   if (message.role === 'assistant' && message.tool_calls?.length) {
     out.tool_calls = message.tool_calls.flatMap((call): OllamaToolCall[] => {
       if (call.type !== 'function') return [];

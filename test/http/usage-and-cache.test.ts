@@ -156,7 +156,7 @@ describe('usage log', () => {
     const csv = spawnSync(process.execPath, [bin, 'usage', 'export', '--data-dir', h.dataDir, '--format', 'csv', '--since', since], { env, encoding: 'utf8' });
     expect(csv.status).toBe(0);
     const lines = csv.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^request_id,time,endpoint,client_key,model,/);
+    expect(lines[0]).toMatch(/^request_id,time,endpoint,api,client_key,model,/);
     expect(lines).toHaveLength(3);
     expect(lines[1]).toContain(`"'=HYPERLINK(""http://evil.example"",""click"")"`);
     expect(lines.every((l) => !/,=/.test(l))).toBe(true);

@@ -17,6 +17,11 @@ export interface FakeOpenAIOptions {
   promptTokens?: number;
   /** Behave like servers that report no usage at all. */
   omitUsage?: boolean;
+  /**
+   * Where reasoning goes when a request asks for it (reasoning_effort): DeepSeek and vLLM say
+   * `reasoning_content`, Ollama's and OpenRouter's OpenAI APIs `reasoning`; OpenAI's own sends none.
+   */
+  reasoningField?: 'reasoning_content' | 'reasoning';
 }
 
 export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<FakeServer> {
@@ -63,6 +68,7 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
     const calling = answer.toolCalls.length > 0;
     const message: Record<string, unknown> = { role: 'assistant', content: calling ? null : answer.content, refusal: null, annotations: [] };
     if (calling) message.tool_calls = answer.toolCalls.map((call, i) => ({ id: `call_fake${i + 1}`, type: 'function', function: call }));
+    if (answer.reasoning && options.reasoningField) message[options.reasoningField] = answer.reasoning;
     sendJson(res, 200, {
       id,
       object: 'chat.completion',
@@ -80,6 +86,7 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
   const base = { id, object: 'chat.completion.chunk', created: CREATED, model: body.model, service_tier: 'default', system_fingerprint: 'fp_fake' };
   if (mode.kind === 'long-stream' || mode.kind === 'huge-event') return bigStream(res, base, mode);
   const events: unknown[] = [{ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }] }];
+  if (answer.reasoning && options.reasoningField) events.push({ ...base, choices: [{ index: 0, delta: { [options.reasoningField]: answer.reasoning }, logprobs: null, finish_reason: null }] });
   if (answer.toolCalls.length > 0) {
     // Each call's header first, then the argument fragments interleaved across calls, as a server
     // streaming parallel calls may send them: a client must keep each call's index apart.

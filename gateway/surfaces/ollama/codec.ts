@@ -32,7 +32,7 @@ export function chatFromOllama(body: OllamaChatIn): ChatRequest {
         callIds.set(c.function.name, [...(callIds.get(c.function.name) ?? []), id]);
         return { id, type: 'function', function: { name: c.function.name, arguments: JSON.stringify(c.function.arguments ?? {}) } };
       });
-      return { role: 'assistant', content: m.content ?? '', ...(calls.length > 0 ? { tool_calls: calls } : {}) };
+      return { role: 'assistant', content: m.content ?? '', ...(calls.length > 0 ? { tool_calls: calls } : {}), ...(m.thinking ? { reasoning_content: m.thinking } : {}) } as ChatMessage;
     }
     if (m.role === 'tool') {
       const ids = callIds.get(m.tool_name ?? '') ?? [];
@@ -46,7 +46,18 @@ export function chatFromOllama(body: OllamaChatIn): ChatRequest {
   });
   const request: ChatRequest = { model: body.model, messages, ...openAIParams(body.options, body.format) };
   if (body.tools?.length) request.tools = body.tools as ChatRequest['tools'];
+  const effort = thinkEffort(body.think);
+  if (effort) request.reasoning_effort = effort;
   return request;
+}
+
+/**
+ * Ollama's `think` as a reasoning effort: a level as it is, true as medium. False asks for nothing:
+ * models that do not reason refuse any reasoning_effort, even "none".
+ */
+function thinkEffort(think: boolean | string | undefined): ChatRequest['reasoning_effort'] | undefined {
+  if (think === true) return 'medium';
+  return think === 'low' || think === 'medium' || think === 'high' ? think : undefined;
 }
 
 /**

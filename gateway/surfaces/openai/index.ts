@@ -12,7 +12,7 @@ import type { Catalog } from '../../routing/catalog';
 import type { Router } from '../../routing/router';
 import { completionText, tokensOf, type ChatRequest, type CreateEmbeddingResponse, type EmbeddingRequest } from '../../wire/canonical';
 import { chatStream, chatWhole } from './chat';
-import { encodeEmbeddings, openAIErrorBody, sseFormat } from './codec';
+import { chatAnswer, encodeEmbeddings, openAIErrorBody, sseFormat } from './codec';
 import Type from 'typebox';
 import { anthropicModels } from '../anthropic/models';
 import { ChatBodySchema, EmbeddingBodySchema } from './schemas';
@@ -62,7 +62,7 @@ export async function openaiSurface(app: FastifyInstance, options: OpenAISurface
     if (tokens) request.usage?.reported(tokens);
     request.usage?.delivered(completionText(completion));
     request.usage?.answered();
-    return completion;
+    return chatAnswer(completion);
   });
 
   app.post('/embeddings', { schema: { body: EmbeddingBodySchema }, config: { usage: 'embeddings' } }, async (request, reply) => {

@@ -1,0 +1,65 @@
+/**
+ * Responses API answers kept for `previous_response_id`: each turn's own input items and output
+ * items, linked to the turn before, so a long conversation is stored once, not once per turn. A
+ * conversation is rebuilt by walking the links back (at most MAX_TURNS), oldest first.
+ */
+import type { Db } from './db';
+
+/** How long answers are kept when settings.responses.retentionDays is unset. */
+export const RESPONSES_RETENTION_DAYS = 30;
+
+/** The most turns a conversation is rebuilt from; older ones are left out. */
+const MAX_TURNS = 1_000;
+
+export interface StoredResponse {
+  id: string;
+  previousId: string | null;
+  /** This turn's input items (after its instructions), as sent. */
+  input: unknown[];
+  output: unknown[];
+  /** The Response object as the client got it, for GET /v1/responses/{id}. */
+  response: Record<string, unknown>;
+}
+
+export interface ResponsesStore {
+  save(entry: StoredResponse, at: number): void;
+  get(id: string): Record<string, unknown> | undefined;
+  /** Every input and output item of the conversation up to and including `id`, oldest first; undefined if `id` is unknown. */
+  conversation(id: string): unknown[] | undefined;
+  delete(id: string): boolean;
+  prune(before: number): void;
+}
+
+export function createResponsesStore(db: Db): ResponsesStore {
+  const insert = db.prepare('INSERT OR REPLACE INTO responses (id, created_at, previous_id, input, output, response) VALUES (?, ?, ?, ?, ?, ?)');
+  const select = db.prepare<[string], { previous_id: string | null; input: string; output: string; response: string }>('SELECT previous_id, input, output, response FROM responses WHERE id = ?');
+  const remove = db.prepare('DELETE FROM responses WHERE id = ?');
+  const old = db.prepare('DELETE FROM responses WHERE created_at < ?');
+  return {
+    save(entry, at) {
+      insert.run(entry.id, at, entry.previousId, JSON.stringify(entry.input), JSON.stringify(entry.output), JSON.stringify(entry.response));
+    },
+    get(id) {
+      const row = select.get(id);
+      return row ? (JSON.parse(row.response) as Record<string, unknown>) : undefined;
+    },
+    conversation(id) {
+      const turns: unknown[][] = [];
+      let next: string | null = id;
+      for (let n = 0; next !== null && n < MAX_TURNS; n++) {
+        const row = select.get(next);
+        if (!row) {
+          if (n === 0) return undefined;
+          break;
+        }
+        turns.push([...(JSON.parse(row.input) as unknown[]), ...(JSON.parse(row.output) as unknown[])]);
+        next = row.previous_id;
+      }
+      return turns.reverse().flat();
+    },
+    delete: (id) => remove.run(id).changes > 0,
+    prune(before) {
+      old.run(before);
+    },
+  };
+}

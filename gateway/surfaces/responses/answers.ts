@@ -1,0 +1,203 @@
+/**
+ * Responses answers on their way to the client, from either kind of deployment: a Responses
+ * upstream's own events or Response (passed through, metered on the way), or a canonical answer
+ * (translated here). Every finished Response is handed to `done` (which keeps it for
+ * `previous_response_id`). Also how answers are cached, each shape servable as the other.
+ */
+import type { Response } from 'openai/resources/responses/responses';
+import type { StreamFormat } from '../../http/stream-writer';
+import { keyFields } from '../../routing/cache-policy';
+import type { Caching } from '../../routing/router';
+import { recordWhole, replay, type OpenedStream } from '../../routing/streams';
+import type { RequestUsage, Tokens } from '../../usage/recorder';
+import { chunksFromCompletion, chunkText, completionFromChunks, completionText, tokensOf, type ChatCompletion, type ChatCompletionChunk } from '../../wire/canonical';
+import { completionToResponse, createResponseEventWriter, sseEvent, type ResponsesBody, type ResponseShell } from './codec';
+
+/** One event of an answer: a Responses upstream's own event, or a canonical chunk to translate. */
+export type ResponsesItem = { event: { event?: string | undefined; data: Record<string, unknown> } } | { chunk: ChatCompletionChunk };
+/** A whole answer: a Responses upstream's Response, or a canonical completion to translate. */
+export type ResponsesWhole = { response: Record<string, unknown> } | { completion: ChatCompletion };
+
+/** One request's turn: what was asked, the Response it will be, and what becomes of it when done. */
+export interface Turn {
+  body: ResponsesBody;
+  shell: ResponseShell;
+  done(response: Record<string, unknown>): void;
+}
+
+type UsageFields = { input_tokens?: number; output_tokens?: number; input_tokens_details?: { cached_tokens?: number; cache_write_tokens?: number } | null } | null | undefined;
+
+/** The Responses API's counts as the usage row takes them (input includes the cached part). */
+function tokensFrom(usage: UsageFields): Tokens | undefined {
+  if (!usage || typeof usage.input_tokens !== 'number') return undefined;
+  return { input: usage.input_tokens, output: usage.output_tokens ?? 0, cacheRead: usage.input_tokens_details?.cached_tokens ?? 0, cacheWrite: usage.input_tokens_details?.cache_write_tokens ?? 0 };
+}
+
+/** Events that carry the whole Response: the client's own `previous_response_id` goes back into each. */
+const CARRIES_RESPONSE = new Set(['response.created', 'response.in_progress', 'response.completed', 'response.incomplete', 'response.queued']);
+const ENDS = new Set(['response.completed', 'response.incomplete']);
+
+/** An upstream's Response, told the conversation it continues (the upstream saw the history inline instead). */
+function continuing(response: Record<string, unknown>, body: ResponsesBody): Record<string, unknown> {
+  return body.previous_response_id ? { ...response, previous_response_id: body.previous_response_id } : response;
+}
+
+export function responsesFormat(turn: Turn, usage: RequestUsage | undefined): StreamFormat<ResponsesItem> {
+  const writer = createResponseEventWriter(turn.body, turn.shell);
+  let translated = false;
+  let lastSequence = -1;
+  let upstreamShell: Record<string, unknown> | undefined;
+  return {
+    contentType: 'text/event-stream; charset=utf-8',
+    event(item) {
+      if ('event' in item) {
+        let data = item.event.data;
+        const type = item.event.event ?? String(data.type);
+        if (typeof data.sequence_number === 'number') lastSequence = data.sequence_number;
+        if (CARRIES_RESPONSE.has(type) && data.response) {
+          const response = continuing(data.response as Record<string, unknown>, turn.body);
+          data = { ...data, response };
+          upstreamShell ??= response;
+          if (ENDS.has(type)) {
+            const tokens = tokensFrom(response.usage as UsageFields);
+            if (tokens) usage?.reported(tokens);
+            turn.done(response);
+          }
+        }
+        if (type === 'response.output_text.delta') usage?.delivered(String(data.delta ?? ''));
+        return `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
+      }
+      translated = true;
+      const tokens = tokensOf(item.chunk.usage);
+      if (tokens) usage?.reported(tokens);
+      usage?.delivered(chunkText(item.chunk));
+      return writer.events(item.chunk).map(sseEvent).join('');
+    },
+    end() {
+      if (!translated) return '';
+      const events = writer.finish().map(sseEvent).join('');
+      if (writer.response) turn.done(writer.response as unknown as Record<string, unknown>);
+      return events;
+    },
+    // After the first byte a failure ends the stream with response.failed, never response.completed.
+    error(failure) {
+      const code = failure.status === 429 ? 'rate_limit_exceeded' : 'server_error';
+      const message = `The upstream failed after the stream began: ${failure.message}`;
+      if (translated || !upstreamShell) return sseEvent(writer.failed(message, code));
+      const { usage: _usage, ...shell } = upstreamShell;
+      const response = { ...shell, status: 'failed', completed_at: null, error: { code, message } };
+      return sseEvent({ type: 'response.failed', sequence_number: lastSequence + 1, response } as { type: string });
+    },
+  };
+}
+
+export function wholeResponse(whole: ResponsesWhole, turn: Turn, usage: RequestUsage | undefined): Record<string, unknown> {
+  let response: Record<string, unknown>;
+  if ('response' in whole) {
+    response = continuing(whole.response, turn.body);
+    const tokens = tokensFrom(response.usage as UsageFields);
+    if (tokens) usage?.reported(tokens);
+    usage?.delivered(outputText(response as unknown as Response));
+  } else {
+    const tokens = tokensOf(whole.completion.usage);
+    if (tokens) usage?.reported(tokens);
+    usage?.delivered(completionText(whole.completion));
+    response = completionToResponse(whole.completion, turn.body, turn.shell) as unknown as Record<string, unknown>;
+  }
+  usage?.answered();
+  turn.done(response);
+  return response;
+}
+
+function outputText(response: Response): string {
+  let text = '';
+  for (const item of response.output ?? []) {
+    if (item.type !== 'message') continue;
+    for (const part of item.content) if (part.type === 'output_text') text += part.text;
+  }
+  return text;
+}
+
+interface CachedAnswer {
+  items?: ResponsesItem[];
+  whole?: ResponsesWhole;
+}
+
+export function responsesCache(body: Record<string, unknown>, shape: 'stream'): Caching<OpenedStream<ResponsesItem>>;
+export function responsesCache(body: Record<string, unknown>, shape: 'whole'): Caching<ResponsesWhole>;
+export function responsesCache(body: Record<string, unknown>, shape: 'stream' | 'whole'): Caching<OpenedStream<ResponsesItem>> | Caching<ResponsesWhole> {
+  const base = { key: keyFields(body), repeatable: body.temperature === 0 };
+  if (shape === 'stream') {
+    return {
+      ...base,
+      restore: (payload) => replay(itemsOf(payload as CachedAnswer)),
+      keep: (opened, store) => recordWhole(opened, (items) => store({ items } satisfies CachedAnswer)),
+    } satisfies Caching<OpenedStream<ResponsesItem>>;
+  }
+  return {
+    ...base,
+    restore: (payload) => wholeOf(payload as CachedAnswer),
+    keep: (whole, store) => {
+      store({ whole } satisfies CachedAnswer);
+      return whole;
+    },
+  } satisfies Caching<ResponsesWhole>;
+}
+
+function itemsOf(answer: CachedAnswer): ResponsesItem[] {
+  if (answer.items) return answer.items;
+  const whole = answer.whole as ResponsesWhole;
+  if ('completion' in whole) return chunksFromCompletion(whole.completion).map((chunk) => ({ chunk }));
+  return eventsOfResponse(whole.response).map((data) => ({ event: { event: String(data.type), data } }));
+}
+
+/** The events a stream of this Response would have had: each item whole, its text in one delta. */
+export function eventsOfResponse(response: Record<string, unknown>): Record<string, unknown>[] {
+  let sequence_number = 0;
+  const events: Record<string, unknown>[] = [];
+  const push = (type: string, fields: Record<string, unknown>) => events.push({ type, sequence_number: sequence_number++, ...fields });
+  const { usage: _usage, ...rest } = response;
+  const pending = { ...rest, status: 'in_progress', completed_at: null, output: [] };
+  push('response.created', { response: pending });
+  push('response.in_progress', { response: pending });
+  ((response.output as Record<string, unknown>[] | undefined) ?? []).forEach((item, output_index) => {
+    const item_id = item.id;
+    if (item.type === 'message') {
+      push('response.output_item.added', { output_index, item: { ...item, status: 'in_progress', content: [] } });
+      ((item.content as Record<string, unknown>[] | undefined) ?? []).forEach((part, content_index) => {
+        push('response.content_part.added', { item_id, output_index, content_index, part: part.type === 'output_text' ? { ...part, text: '' } : part });
+        if (part.type === 'output_text') {
+          push('response.output_text.delta', { item_id, output_index, content_index, delta: part.text, logprobs: [] });
+          push('response.output_text.done', { item_id, output_index, content_index, text: part.text, logprobs: [] });
+        }
+        push('response.content_part.done', { item_id, output_index, content_index, part });
+      });
+    } else if (item.type === 'function_call') {
+      push('response.output_item.added', { output_index, item: { ...item, arguments: '', status: 'in_progress' } });
+      push('response.function_call_arguments.delta', { item_id, output_index, delta: item.arguments });
+      push('response.function_call_arguments.done', { item_id, output_index, name: item.name, arguments: item.arguments });
+    } else if (item.type === 'reasoning') {
+      push('response.output_item.added', { output_index, item: { ...item, summary: [] } });
+      ((item.summary as { text: string }[] | undefined) ?? []).forEach((part, summary_index) => {
+        push('response.reasoning_summary_part.added', { item_id, output_index, summary_index, part: { type: 'summary_text', text: '' } });
+        push('response.reasoning_summary_text.delta', { item_id, output_index, summary_index, delta: part.text });
+        push('response.reasoning_summary_text.done', { item_id, output_index, summary_index, text: part.text });
+        push('response.reasoning_summary_part.done', { item_id, output_index, summary_index, part });
+      });
+    } else {
+      push('response.output_item.added', { output_index, item });
+    }
+    push('response.output_item.done', { output_index, item });
+  });
+  push(response.status === 'incomplete' ? 'response.incomplete' : 'response.completed', { response });
+  return events;
+}
+
+function wholeOf(answer: CachedAnswer): ResponsesWhole {
+  if (answer.whole) return answer.whole;
+  const items = answer.items ?? [];
+  const first = items[0];
+  if (first && 'chunk' in first) return { completion: completionFromChunks(items.map((i) => (i as { chunk: ChatCompletionChunk }).chunk)) };
+  const last = items[items.length - 1] as { event: { data: { response?: Record<string, unknown> } } } | undefined;
+  return { response: last?.event.data.response ?? {} };
+}

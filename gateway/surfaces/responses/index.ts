@@ -1,0 +1,109 @@
+/**
+ * The OpenAI Responses front door under `/v1` (Codex's `wire_api = "responses"`): responses, JSON
+ * and SSE, and the stored ones by id. A deployment whose upstream speaks Responses (OpenAI, a recent
+ * Ollama) gets the request as sent; any other gets a translation. `previous_response_id` is resolved
+ * here, from responses this gateway kept, so a conversation can move between upstreams: each
+ * upstream sees the whole history inline.
+ */
+import type { FastifyInstance } from 'fastify';
+import { GatewayError } from '../../errors';
+import { registerModelSurface, type ModelSurfaceServices } from '../../http/model-surface';
+import { routeRequest } from '../../http/route-request';
+import { writeStream } from '../../http/stream-writer';
+import { routed } from '../../http/usage-row';
+import { openAIError, type WireError } from '../../http/wire-errors';
+import type { ProviderConfig } from '../../config/schema';
+import type { Router } from '../../routing/router';
+import { mapEvents, streaming } from '../../routing/streams';
+import type { ResponsesStore } from '../../store/responses-store';
+import type { ChatRequest } from '../../wire/canonical';
+import { responsesCache, responsesFormat, wholeResponse, type ResponsesItem, type ResponsesWhole, type Turn } from './answers';
+import { inputItems, responseShell, responsesToChat, type ResponsesBody } from './codec';
+import { ResponseParamsSchema, ResponsesBodySchema } from './schemas';
+
+export interface ResponsesSurfaceOptions {
+  router: Router;
+  services: ModelSurfaceServices;
+  /** Kept responses (pruned with the usage log, by settings.responses.retentionDays). */
+  store: ResponsesStore;
+  now: () => number;
+}
+
+const errorBody = (wire: WireError) => ({ error: openAIError(wire) });
+
+export async function responsesSurface(app: FastifyInstance, options: ResponsesSurfaceOptions): Promise<void> {
+  const { router, store, now } = options;
+  await registerModelSurface(app, options.services, errorBody, 'responses');
+  const keep = (body: ResponsesBody, input: unknown[]) => (response: Record<string, unknown>) => {
+    if (body.store === false || typeof response.id !== 'string') return;
+    const output = ((response.output as Record<string, unknown>[] | undefined) ?? []).map(asInput);
+    store.save({ id: response.id, previousId: body.previous_response_id ?? null, input, output, response }, now());
+  };
+
+  app.post('/responses', { schema: { body: ResponsesBodySchema }, config: { usage: 'responses' } }, async (request, reply) => {
+    const body = request.body as ResponsesBody & Record<string, unknown>;
+    const input = inputItems(body);
+    const items = [...(history(store, body.previous_response_id) as typeof input), ...input];
+    // Upstreams never see our response ids: the history goes inline.
+    const { previous_response_id: _previous, ...rest } = body;
+    const native = body.previous_response_id ? { ...rest, input: items } : body;
+    const turn: Turn = { body, shell: responseShell(body), done: keep(body, input) };
+    const route = routeRequest(request, reply, { model: body.model, type: 'chat', api: 'responses' });
+    const translations = new Map<ProviderConfig['kind'], ChatRequest>();
+    const translated = (kind: ProviderConfig['kind']) => translations.get(kind) ?? translations.set(kind, responsesToChat(body, items, kind)).get(kind) as ChatRequest;
+    if (body.stream === true) {
+      const { attempt, track, discard } = streaming<ResponsesItem>(async (provider, deployment, signal) =>
+        provider.speaks('responses')
+          ? mapEvents(await provider.nativeStream('responses', native, { deployment, signal }), (event) => ({ event }))
+          : mapEvents(await provider.chatStream({ ...translated(provider.config.kind), stream: true }, { deployment, signal }), (chunk) => ({ chunk })),
+      );
+      const execution = await router.run(route, attempt, { track, discard, cache: responsesCache(body, 'stream') });
+      await writeStream(reply, routed(request, reply, execution), responsesFormat(turn, request.usage), execution.deployment.provider, request.usage);
+      return reply;
+    }
+    const execution = await router.run<ResponsesWhole>(
+      route,
+      async (provider, deployment, signal) =>
+        provider.speaks('responses')
+          ? { response: await provider.nativeJson('responses', { ...native, stream: false }, { deployment, signal }) }
+          : { completion: await provider.chat({ ...translated(provider.config.kind), stream: false }, { deployment, signal }) },
+      { cache: responsesCache(body, 'whole') },
+    );
+    return wholeResponse(routed(request, reply, execution), turn, request.usage);
+  });
+
+  app.get('/responses/:id', { schema: { params: ResponseParamsSchema } }, async (request) => {
+    const { id } = request.params as { id: string };
+    const response = store.get(id);
+    if (!response) throw notFound(id);
+    return response;
+  });
+
+  app.delete('/responses/:id', { schema: { params: ResponseParamsSchema } }, async (request) => {
+    const { id } = request.params as { id: string };
+    if (!store.delete(id)) throw notFound(id);
+    return { id, object: 'response', deleted: true };
+  });
+}
+
+function notFound(id: string, param?: string): GatewayError {
+  return new GatewayError('not_found', `No response with id '${id}' is kept here (responses sent with store: false are not kept, and kept ones expire).`, param ? { param } : {});
+}
+
+/** The conversation before this turn, from the kept responses; an unknown id is the client's error. */
+function history(store: ResponsesStore, previousId: string | null | undefined): unknown[] {
+  if (!previousId) return [];
+  const items = store.conversation(previousId);
+  if (!items) throw notFound(previousId, 'previous_response_id');
+  return items;
+}
+
+/**
+ * An output item as it goes back in as input: messages and calls without their ids (an upstream that
+ * did not make them may look them up and fail); reasoning whole, its encrypted content included.
+ */
+function asInput(item: Record<string, unknown>): Record<string, unknown> {
+  if (item.type === 'reasoning') return item;
+  const { id: _id, status: _status, ...rest } = item;
+  return rest;
+}

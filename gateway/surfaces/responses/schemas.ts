@@ -1,0 +1,39 @@
+/**
+ * What the Responses front door requires of a body: the fields the gateway reads or translates are
+ * checked for type and range; everything else passes through to Responses upstreams untouched.
+ */
+import Type from 'typebox';
+import { ModelName } from '../openai/schemas';
+
+const open = { additionalProperties: true } as const;
+const Nullable = <T extends Type.TSchema>(schema: T) => Type.Optional(Type.Union([schema, Type.Null()]));
+const Item = Type.Object({ type: Type.Optional(Type.String({ minLength: 1 })), role: Type.Optional(Type.String()) }, open);
+const Tool = Type.Object({ type: Type.String({ minLength: 1 }), name: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })) }, open);
+const ToolChoice = Type.Union([Type.String({ minLength: 1 }), Type.Object({ type: Type.String({ minLength: 1 }), name: Type.Optional(Type.String()) }, open)]);
+
+/** Response ids as this gateway and OpenAI write them; anything else cannot name a stored response. */
+export const ResponseId = Type.String({ minLength: 1, maxLength: 256, pattern: '^[A-Za-z0-9_-]+$' });
+
+export const ResponsesBodySchema = Type.Object(
+  {
+    model: ModelName,
+    input: Type.Optional(Type.Union([Type.String(), Type.Array(Item)])),
+    instructions: Nullable(Type.String()),
+    previous_response_id: Nullable(ResponseId),
+    tools: Type.Optional(Type.Array(Tool)),
+    tool_choice: Type.Optional(ToolChoice),
+    parallel_tool_calls: Nullable(Type.Boolean()),
+    max_output_tokens: Nullable(Type.Integer({ minimum: 1 })),
+    temperature: Nullable(Type.Number({ minimum: 0, maximum: 2 })),
+    top_p: Nullable(Type.Number({ minimum: 0, maximum: 1 })),
+    text: Nullable(Type.Object({ format: Type.Optional(Type.Object({ type: Type.String({ minLength: 1 }) }, open)) }, open)),
+    reasoning: Nullable(Type.Object({ effort: Nullable(Type.String()), summary: Nullable(Type.String()) }, open)),
+    include: Nullable(Type.Array(Type.String(), { maxItems: 32 })),
+    store: Nullable(Type.Boolean()),
+    stream: Nullable(Type.Boolean()),
+    metadata: Nullable(Type.Record(Type.String(), Type.String())),
+  },
+  open,
+);
+
+export const ResponseParamsSchema = Type.Object({ id: ResponseId }, { additionalProperties: false });

@@ -1,0 +1,116 @@
+/**
+ * Reasoning through every front door: a model's thinking reaches chat clients under both names
+ * they read (`reasoning_content`, `reasoning`), Messages clients as thinking blocks and Responses
+ * clients as reasoning items; reasoning a client sends back is kept for the next turn; Ollama's
+ * `think` is set per deployment and per request.
+ */
+import Anthropic from '@anthropic-ai/sdk';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { FakeServer } from '../support/fake-server';
+import { startFakeOllama } from '../support/fake-ollama';
+import { startFakeOpenAI } from '../support/fake-openai';
+import { resetBetweenTests, startGateway, stopAll, type Harness } from '../support/harness';
+
+let ollama: FakeServer;
+let deepseek: FakeServer;
+let ollamaV1: FakeServer;
+let h: Harness;
+
+const config = () => ({
+  version: 1,
+  providers: [
+    { name: 'local', kind: 'ollama', baseUrl: ollama.url },
+    { name: 'deepseek', kind: 'openai', baseUrl: `${deepseek.url}/v1`, apiKey: 'env:TEST_KEY' },
+    { name: 'ollama-v1', kind: 'openai', baseUrl: `${ollamaV1.url}/v1` },
+  ],
+  deployments: [
+    { name: 'qwen', provider: 'local', model: 'qwen3:8b' },
+    { name: 'qwen-thinks', provider: 'local', model: 'qwen3:8b', think: 'high' },
+    { name: 'reasoner', provider: 'deepseek', model: 'deepseek-reasoner' },
+    { name: 'via-v1', provider: 'ollama-v1', model: 'qwen3:8b' },
+  ],
+  routes: [],
+});
+
+beforeAll(async () => {
+  [ollama, deepseek, ollamaV1] = await Promise.all([startFakeOllama({ models: ['qwen3:8b'] }), startFakeOpenAI({ reasoningField: 'reasoning_content' }), startFakeOpenAI({ reasoningField: 'reasoning' })]);
+  h = await startGateway(config());
+});
+afterAll(() => stopAll(h, ollama, deepseek, ollamaV1));
+beforeEach(async () => {
+  await resetBetweenTests(h, [ollama, deepseek, ollamaV1], config());
+});
+
+type Reasoned = { reasoning_content?: string; reasoning?: string };
+
+describe('a chat client', () => {
+  for (const model of ['qwen', 'reasoner', 'via-v1']) {
+    it(`gets ${model}'s reasoning as both reasoning_content and reasoning, whole and streamed`, async () => {
+      const whole = await h.openai.chat.completions.create({ model, reasoning_effort: 'low', messages: [{ role: 'user', content: 'why' }] });
+      expect(whole.choices[0]?.message as Reasoned).toMatchObject({ reasoning_content: 'Let me think about it.', reasoning: 'Let me think about it.', content: 'Echo: why' });
+      const stream = await h.openai.chat.completions.create({ model, reasoning_effort: 'low', stream: true, messages: [{ role: 'user', content: 'why' }] });
+      let content = '';
+      let reasoning = '';
+      for await (const chunk of stream) {
+        const delta = chunk.choices[0]?.delta as (Reasoned & { content?: string | null }) | undefined;
+        if (delta?.reasoning_content) {
+          expect(delta.reasoning).toBe(delta.reasoning_content);
+          reasoning += delta.reasoning_content;
+        }
+        content += delta?.content ?? '';
+      }
+      expect([reasoning, content]).toEqual(['Let me think about it.', 'Echo: why']);
+    });
+  }
+
+  it('has the reasoning it sends back kept: as thinking for Ollama, as reasoning_content for DeepSeek', async () => {
+    const messages = [
+      { role: 'user' as const, content: 'first' },
+      { role: 'assistant' as const, content: 'Echo: first', reasoning_content: 'I reasoned before.' },
+      { role: 'user' as const, content: 'second' },
+    ];
+    await h.openai.chat.completions.create({ model: 'qwen', messages } as never);
+    expect(ollama.requests.at(-1)?.body.messages[1]).toEqual({ role: 'assistant', content: 'Echo: first', thinking: 'I reasoned before.' });
+    await h.openai.chat.completions.create({ model: 'reasoner', messages } as never);
+    expect(deepseek.requests.at(-1)?.body.messages[1]).toEqual(messages[1]);
+  });
+
+  it('sets think per request (reasoning_effort) over the deployment\'s own default', async () => {
+    await h.openai.chat.completions.create({ model: 'qwen-thinks', messages: [{ role: 'user', content: 'x' }] });
+    expect(ollama.requests.at(-1)?.body.think).toBe('high');
+    await h.openai.chat.completions.create({ model: 'qwen-thinks', reasoning_effort: 'none', messages: [{ role: 'user', content: 'x' }] });
+    expect(ollama.requests.at(-1)?.body.think).toBe(false);
+    await h.openai.chat.completions.create({ model: 'qwen', reasoning_effort: 'low', messages: [{ role: 'user', content: 'x' }] });
+    expect(ollama.requests.at(-1)?.body.think).toBe('low');
+  });
+});
+
+describe('an Ollama client', () => {
+  it('asks a cloud model to reason with think, and hands back its own thinking as reasoning', async () => {
+    await h.ollama.chat({
+      model: 'reasoner',
+      think: true,
+      messages: [
+        { role: 'user', content: 'first' },
+        { role: 'assistant', content: 'Echo: first', thinking: 'Earlier thoughts.' },
+        { role: 'user', content: 'second' },
+      ],
+      stream: false,
+    });
+    const sent = deepseek.requests.at(-1)?.body;
+    expect(sent.reasoning_effort).toBe('medium');
+    expect(sent.messages[1]).toMatchObject({ role: 'assistant', reasoning_content: 'Earlier thoughts.' });
+    const answer = await h.ollama.chat({ model: 'reasoner', think: true, messages: [{ role: 'user', content: 'why' }], stream: false });
+    expect(answer.message.thinking).toBe('Let me think about it.');
+  });
+});
+
+describe('Messages and Responses clients', () => {
+  it('get a DeepSeek model\'s reasoning as a thinking block and as a reasoning item', async () => {
+    const client = new Anthropic({ baseURL: h.url, apiKey: 'k', maxRetries: 0 });
+    const message = await client.messages.stream({ model: 'reasoner', max_tokens: 4000, thinking: { type: 'enabled', budget_tokens: 2000 }, messages: [{ role: 'user', content: 'why' }] }).finalMessage();
+    expect(message.content[0]).toMatchObject({ type: 'thinking', thinking: 'Let me think about it.' });
+    const response = await h.openai.responses.create({ model: 'via-v1', input: 'why', reasoning: { effort: 'low' } });
+    expect(response.output[0]).toMatchObject({ type: 'reasoning', summary: [{ type: 'summary_text', text: 'Let me think about it.' }] });
+  });
+});

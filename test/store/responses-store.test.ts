@@ -1,0 +1,71 @@
+/**
+ * Kept Responses answers in a real SQLite file: a conversation rebuilt from its links oldest first,
+ * each turn stored once, deletion, retention, and a bounded walk however long the chain.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from '../../gateway/store/db';
+import { createResponsesStore } from '../../gateway/store/responses-store';
+import { tempDir } from '../support/harness';
+
+const open: { db: Db; dir: { remove(): void } }[] = [];
+afterEach(() => {
+  for (const { db, dir } of open.splice(0)) {
+    db.close();
+    dir.remove();
+  }
+});
+
+function store() {
+  const dir = tempDir();
+  const db = openDatabase(dir.path);
+  open.push({ db, dir });
+  return { db, responses: createResponsesStore(db) };
+}
+
+const turn = (id: string, previousId: string | null, said: string) => ({
+  id,
+  previousId,
+  input: [{ role: 'user', content: said }],
+  output: [{ type: 'message', role: 'assistant', content: [{ type: 'output_text', text: `Echo: ${said}` }] }],
+  response: { id, object: 'response', said },
+});
+
+describe('the responses store', () => {
+  it('rebuilds a conversation oldest first, each turn stored once', () => {
+    const { db, responses } = store();
+    responses.save(turn('resp_1', null, 'a'), 1_000);
+    responses.save(turn('resp_2', 'resp_1', 'b'), 2_000);
+    responses.save(turn('resp_3', 'resp_2', 'c'), 3_000);
+    expect(responses.conversation('resp_3')?.map((i) => (i as { content: unknown }).content)).toEqual([
+      'a', [{ type: 'output_text', text: 'Echo: a' }],
+      'b', [{ type: 'output_text', text: 'Echo: b' }],
+      'c', [{ type: 'output_text', text: 'Echo: c' }],
+    ]);
+    expect(responses.conversation('resp_nope')).toBeUndefined();
+    expect(responses.get('resp_2')).toEqual({ id: 'resp_2', object: 'response', said: 'b' });
+    // A branch from an earlier turn shares that turn's row.
+    responses.save(turn('resp_2b', 'resp_1', 'b2'), 2_500);
+    expect(responses.conversation('resp_2b')).toHaveLength(4);
+    expect(db.prepare('SELECT count(*) AS n FROM responses').get()).toEqual({ n: 4 });
+  });
+
+  it('deletes one response, and prunes those older than the retention', () => {
+    const { responses } = store();
+    responses.save(turn('resp_1', null, 'a'), 1_000);
+    responses.save(turn('resp_2', 'resp_1', 'b'), 5_000);
+    expect(responses.delete('resp_2')).toBe(true);
+    expect(responses.delete('resp_2')).toBe(false);
+    responses.save(turn('resp_3', 'resp_1', 'c'), 5_000);
+    responses.prune(2_000);
+    expect(responses.get('resp_1')).toBeUndefined();
+    // The earlier turn is gone: the conversation continues from what is left.
+    expect(responses.conversation('resp_3')).toHaveLength(2);
+  });
+
+  it('walks a long chain (or a cycle written by hand) a bounded number of steps', () => {
+    const { responses } = store();
+    responses.save(turn('resp_a', 'resp_b', 'a'), 1);
+    responses.save(turn('resp_b', 'resp_a', 'b'), 2);
+    expect(responses.conversation('resp_a')).toHaveLength(2_000);
+  });
+});
