@@ -19,7 +19,7 @@ const config = () => {
 };
 
 beforeAll(async () => {
-  ollamaUp = await startFakeOllama({ chunkDelayMs: 2 });
+  ollamaUp = await startFakeOllama({ chunkDelayMs: 2, models: ['llama3.2:3b', 'nomic-embed-text', 'qwen2.5-coder:1.5b'] });
   openaiUp = await startFakeOpenAI({ chunkDelayMs: 2 });
   h = await startGateway(config());
   client = new Ollama({ host: h.url });
@@ -40,19 +40,47 @@ describe('model listing', () => {
     expect((await client.version()).version).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
-  it("shows an Ollama-backed model with the upstream's template and the deployment's num_ctx", async () => {
+  it("shows an Ollama-backed model with the upstream's template and capabilities, and the deployment's num_ctx as its window", async () => {
     const shown = await client.show({ model: 'default' });
     assertMatchesSpec('ollama', 'ShowResponse', JSON.parse(JSON.stringify(shown)));
-    expect(shown.template).toContain('.Suffix');
+    expect(shown.capabilities).toEqual(['completion', 'tools']);
+    expect(shown.template).not.toContain('.Suffix');
+    expect(shown.model_info).toMatchObject({ 'general.architecture': 'llama', 'llama.context_length': 16384 });
     expect(shown.parameters).toContain('num_ctx                        16384');
     expect(shown.parameters).not.toContain('8192');
     expect(shown.parameters).toContain('stop');
     expect(ollamaUp.requests.at(-1)?.body).toEqual({ model: 'llama3.2:3b' });
   });
 
+  it('tells the truth about every exposed model, cloud ones included, and takes the deployment\'s word over both', async () => {
+    const c = config();
+    c.providers.push({ name: 'claude', kind: 'anthropic', baseUrl: openaiUp.url, apiKey: 'env:TEST_KEY' } as never);
+    c.deployments.push(
+      { name: 'coder', provider: 'local', model: 'qwen2.5-coder:1.5b' } as never,
+      { name: 'sonnet', provider: 'claude', model: 'claude-sonnet-4-5' } as never,
+      { name: 'codestral-ish', provider: 'cloud', model: 'my-finetune', capabilities: ['completion', 'insert'], contextWindow: 32000 } as never,
+      { name: 'coder-no-fim', provider: 'local', model: 'qwen2.5-coder:1.5b', capabilities: ['completion', 'tools'], contextWindow: 12000 } as never,
+    );
+    h.gateway.applyConfig(c, 'test');
+    const shown = async (model: string) => {
+      const answer = await client.show({ model });
+      assertMatchesSpec('ollama', 'ShowResponse', JSON.parse(JSON.stringify(answer)));
+      // The client types model_info as a Map; on the wire it is an object.
+      const info = answer.model_info as unknown as Record<string, unknown>;
+      return { capabilities: answer.capabilities, fim: answer.template.includes('.Suffix'), context: info[`${String(info['general.architecture'])}.context_length`] };
+    };
+    expect(await shown('mini')).toEqual({ capabilities: ['completion', 'tools', 'vision'], fim: false, context: 1047576 });
+    expect(await shown('sonnet')).toEqual({ capabilities: ['completion', 'tools', 'vision', 'thinking'], fim: false, context: 200000 });
+    expect(await shown('coder')).toEqual({ capabilities: ['completion', 'tools', 'insert'], fim: true, context: 8192 });
+    expect(await shown('codestral-ish')).toEqual({ capabilities: ['completion', 'insert'], fim: true, context: 32000 });
+    expect(await shown('coder-no-fim')).toEqual({ capabilities: ['completion', 'tools'], fim: false, context: 12000 });
+    expect(await shown('local-embed')).toMatchObject({ capabilities: ['embedding'], fim: false });
+    expect(await shown('cloud-embed')).toEqual({ capabilities: ['embedding'], fim: false, context: 8191 });
+  });
+
   it('describes an OpenAI-backed model from its config, and answers 404 for an unknown one', async () => {
     const shown = await client.show({ model: 'mini' });
-    expect(shown.capabilities).toEqual(['completion', 'tools']);
+    expect(shown.capabilities).toEqual(['completion', 'tools', 'vision']);
     expect(shown.template).not.toContain('.Suffix');
     const missing = await post('/api/show', { model: 'gpt-9' });
     expect(missing.status).toBe(404);

@@ -25,6 +25,28 @@ export interface FakeOllamaOptions {
   version?: string;
 }
 
+/**
+ * `/api/show` as Ollama answers it for a kind of model: its architecture and trained context,
+ * the capabilities Ollama derives from the template and weights, and a template with `.Suffix`
+ * only for fill-in-the-middle models.
+ */
+function showFor(model: string) {
+  const kind = /embed/.test(model) ? 'embed' : /coder/.test(model) ? 'coder' : /qwen3/.test(model) ? 'thinker' : /llava|vision/.test(model) ? 'vision' : 'chat';
+  const arch = { embed: 'nomic-bert', coder: 'qwen2', thinker: 'qwen3', vision: 'llama', chat: 'llama' }[kind];
+  const capabilities = { embed: ['embedding'], coder: ['completion', 'tools', 'insert'], thinker: ['completion', 'tools', 'thinking'], vision: ['completion', 'vision'], chat: ['completion', 'tools'] }[kind];
+  const template =
+    kind === 'coder'
+      ? '{{- if .Suffix }}<|fim_prefix|>{{ .Prompt }}<|fim_suffix|>{{ .Suffix }}<|fim_middle|>{{- else }}{{ .Prompt }}{{- end }}'
+      : '{{- range .Messages }}<|start_header_id|>{{ .Role }}<|end_header_id|>{{ .Content }}<|eot_id|>{{- end }}';
+  return {
+    parameters: 'num_ctx                        8192\nstop                           "<|eot_id|>"',
+    template,
+    details: summary(model).details,
+    model_info: { 'general.architecture': arch, [`${arch}.context_length`]: kind === 'embed' ? 2048 : 131072 },
+    capabilities,
+  };
+}
+
 export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<FakeServer> {
   const models = options.models ?? ['llama3.2:3b', 'nomic-embed-text'];
   return startFakeServer(async (request, res, mode) => {
@@ -43,13 +65,7 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
         return sendJson(res, 200, { models: models.slice(0, 1).map((m) => ({ ...summary(m), expires_at: '2026-11-22T10:00:00Z', size_vram: 2_000_000_000, context_length: 4096 })) });
       case 'POST /api/show':
         if (!models.includes(model)) return sendJson(res, 404, { error: `model '${model}' not found` });
-        return sendJson(res, 200, {
-          parameters: 'num_ctx                        8192\nstop                           "<|eot_id|>"',
-          template: '{{ if .Suffix }}<PRE> {{ .Prompt }} <SUF>{{ .Suffix }} <MID>{{ end }}',
-          details: summary(model).details,
-          model_info: { 'general.architecture': 'llama', 'llama.context_length': 131072 },
-          capabilities: ['completion', 'tools'],
-        });
+        return sendJson(res, 200, showFor(model));
       case 'POST /api/chat':
         if (!models.includes(model)) return sendJson(res, 404, { error: `model "${model}" not found, try pulling it first` });
         return chat(request, res, mode, options);

@@ -1,14 +1,15 @@
 /**
  * What `/api/tags`, `/api/show` and `/api/ps` say about routes and deployments. For a model backed
  * by an Ollama upstream, `/api/show` passes on the upstream's own `parameters` and `template`
- * (Continue reads `num_ctx` and fill-in-the-middle support from them), with the deployment's
- * `num_ctx` written in when it sets one, since that is what the gateway will send.
+ * (Continue reads `num_ctx` from them), with the deployment's `num_ctx` written in when it sets one,
+ * since that is what the gateway will send.
  */
 import { createHash } from 'node:crypto';
 import type { CancelSignal } from '../../cancel';
 import type { DeploymentConfig } from '../../config/schema';
 import { GatewayError } from '../../errors';
 import type { Catalog } from '../../routing/catalog';
+import { capabilitiesOf, contextWindowOf, knownModel, ollamaShowFacts, type OllamaShowFacts } from '../../models/facts';
 
 export function tags(catalog: Catalog, modifiedAt: number) {
   const modified = new Date(modifiedAt).toISOString();
@@ -45,10 +46,19 @@ function representative(catalog: Catalog, name: string): DeploymentConfig {
   return members.find((d) => catalog.providers.get(d.provider)?.config.kind === 'ollama') ?? (members[0] as DeploymentConfig);
 }
 
+/** Continue offers autocomplete only for models whose template mentions `.Suffix`. */
+const FIM_TEMPLATE = '{{- if .Suffix }}<|fim_prefix|>{{ .Prompt }}<|fim_suffix|>{{ .Suffix }}<|fim_middle|>{{- else }}{{ .Prompt }}{{- end }}';
+
+/**
+ * A model as Ollama's `/api/show` describes one, truthfully for every kind of upstream: the
+ * capabilities clients filter on (Roo Code hides models without `tools`, Zed reads `vision` and
+ * `thinking`), `model_info["<arch>.context_length"]`, and a template that mentions `.Suffix` only
+ * where fill-in-the-middle works. The deployment's `capabilities` and `contextWindow` win.
+ */
 export async function show(catalog: Catalog, name: string, signal: CancelSignal): Promise<Record<string, unknown>> {
   const deployment = representative(catalog, name);
   const provider = catalog.providers.get(deployment.provider);
-  const embedding = deployment.type === 'embedding';
+  const kind = provider?.config.kind ?? 'openai';
   let upstream: Record<string, unknown> = {};
   if (provider?.show) {
     try {
@@ -57,18 +67,30 @@ export async function show(catalog: Catalog, name: string, signal: CancelSignal)
       // The upstream may be down; a description from the config still helps the client.
     }
   }
+  const facts = kind === 'ollama' ? ollamaShowFacts(upstream) : knownModel(deployment.model);
+  const capabilities = capabilitiesOf(deployment, facts);
+  const family = facts?.family ?? kind;
+  // What the deployment is configured to read, else what the upstream says (as Ollama itself would).
+  const window = contextWindowOf(deployment, kind, kind === 'ollama' ? (facts as OllamaShowFacts) : undefined) ?? (facts as OllamaShowFacts | undefined)?.trainedContext ?? facts?.contextWindow;
+  const modelInfo: Record<string, unknown> = { ...((upstream.model_info as Record<string, unknown> | undefined) ?? {}), 'general.architecture': family };
+  if (window) modelInfo[`${family}.context_length`] = window;
+
   const numCtx = deployment.options?.num_ctx;
   let parameters = typeof upstream.parameters === 'string' ? upstream.parameters : '';
   if (typeof numCtx === 'number') {
     parameters = parameters.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('num_ctx')).concat(`num_ctx                        ${numCtx}`).join('\n');
   }
+  let template = typeof upstream.template === 'string' ? upstream.template : '{{ .Prompt }}';
+  const fim = capabilities.includes('insert');
+  if (fim && !template.includes('.Suffix')) template = FIM_TEMPLATE;
+  if (!fim && template.includes('.Suffix')) template = '{{ .Prompt }}';
   return {
     modelfile: typeof upstream.modelfile === 'string' ? upstream.modelfile : '',
     parameters,
-    template: typeof upstream.template === 'string' ? upstream.template : '{{ .Prompt }}',
-    details: upstream.details ?? { parent_model: '', format: provider?.config.kind === 'ollama' ? 'gguf' : 'api', family: deployment.model, families: [], parameter_size: '', quantization_level: '' },
-    model_info: upstream.model_info ?? {},
-    capabilities: Array.isArray(upstream.capabilities) ? upstream.capabilities : embedding ? ['embedding'] : ['completion', 'tools'],
+    template,
+    details: upstream.details ?? { parent_model: '', format: kind === 'ollama' ? 'gguf' : 'api', family, families: [family], parameter_size: '', quantization_level: '' },
+    model_info: modelInfo,
+    capabilities,
     modified_at: new Date().toISOString(),
   };
 }

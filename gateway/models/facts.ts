@@ -1,0 +1,71 @@
+/**
+ * What a deployment's model can do and how much it can read: the deployment's own config first,
+ * then what its upstream says (Ollama's `/api/show`), then the bundled table of well-known cloud
+ * models (known-models.json, the one place those numbers live). `/api/show` tells clients; the
+ * router skips deployments that cannot serve a request.
+ */
+import { CAPABILITIES, type DeploymentConfig, type ProviderConfig } from '../config/schema';
+import table from './known-models.json';
+
+export type Capability = (typeof CAPABILITIES)[number];
+
+export interface ModelFacts {
+  family?: string | undefined;
+  contextWindow?: number | undefined;
+  capabilities?: Capability[] | undefined;
+}
+
+/** What Ollama's `/api/show` says about one of its models. */
+export interface OllamaShowFacts extends ModelFacts {
+  /** The window the model was trained for (`model_info["<arch>.context_length"]`). */
+  trainedContext?: number | undefined;
+  /** A `num_ctx` its Modelfile sets. */
+  modelfileNumCtx?: number | undefined;
+}
+
+const KNOWN = [...table.models].sort((a, b) => b.match.length - a.match.length);
+const isCapability = (value: unknown): value is Capability => (CAPABILITIES as readonly unknown[]).includes(value);
+
+/** The bundled table's entry for a model id: the longest `match` the id starts with, after any `vendor/` prefix. */
+export function knownModel(model: string): ModelFacts | undefined {
+  const id = model.toLowerCase().slice(model.lastIndexOf('/') + 1);
+  const entry = KNOWN.find((k) => id.startsWith(k.match));
+  return entry ? { family: entry.family, contextWindow: entry.contextWindow, capabilities: entry.capabilities.filter(isCapability) } : undefined;
+}
+
+/** The facts in an Ollama `/api/show` answer. */
+export function ollamaShowFacts(show: Record<string, unknown>): OllamaShowFacts {
+  const info = (show.model_info ?? {}) as Record<string, unknown>;
+  const family = typeof info['general.architecture'] === 'string' ? info['general.architecture'] : undefined;
+  const trained = family ? info[`${family}.context_length`] : undefined;
+  const numCtx = /^num_ctx\s+(\d+)/m.exec(typeof show.parameters === 'string' ? show.parameters : '')?.[1];
+  const capabilities = Array.isArray(show.capabilities) ? show.capabilities.filter(isCapability) : undefined;
+  return {
+    family,
+    trainedContext: typeof trained === 'number' ? trained : undefined,
+    modelfileNumCtx: numCtx ? Number(numCtx) : undefined,
+    capabilities,
+  };
+}
+
+/** What a deployment's model can do: its config's list, else its upstream's, else the table's, else a chat model's basics. */
+export function capabilitiesOf(deployment: DeploymentConfig, upstream?: ModelFacts): Capability[] {
+  if (deployment.capabilities) return [...deployment.capabilities];
+  if (upstream?.capabilities?.length) return upstream.capabilities;
+  if (deployment.type === 'embedding') return ['embedding'];
+  return knownModel(deployment.model)?.capabilities ?? ['completion', 'tools'];
+}
+
+/**
+ * The context window a deployment's requests get, in tokens, or undefined when nothing says.
+ * For Ollama that is the `num_ctx` the gateway sends (the deployment's option), else the Modelfile's,
+ * else what the loaded model runs with (`/api/ps`); the trained maximum is only what `num_ctx` may
+ * be raised to.
+ */
+export function contextWindowOf(deployment: DeploymentConfig, kind: ProviderConfig['kind'], upstream?: OllamaShowFacts & { loadedContext?: number | undefined }): number | undefined {
+  if (deployment.contextWindow) return deployment.contextWindow;
+  if (kind !== 'ollama') return knownModel(deployment.model)?.contextWindow;
+  const numCtx = deployment.options?.num_ctx;
+  if (typeof numCtx === 'number' && numCtx > 0) return numCtx;
+  return upstream?.modelfileNumCtx ?? upstream?.loadedContext;
+}
