@@ -1,9 +1,11 @@
 /**
- * The headless CLI: `switchyard serve|export|import|check`. Argument parsing and printing only;
- * everything else is createGateway and the config modules.
+ * The headless CLI: `switchyard serve|export|import|check|usage|keys|login-link|connect`. Argument
+ * parsing and printing only; everything else is createGateway, the stores and the connect module.
  */
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatIssues, validateConfig } from './config/validate';
 import { createAdminSessions } from './store/admin-sessions';
@@ -31,6 +33,10 @@ Usage:
                                                 make a client key (shown once)
   switchyard keys list [--data-dir DIR]         list client keys (names and prefixes)
   switchyard keys revoke NAME [--data-dir DIR]  revoke a client key
+  switchyard connect [claude-code|codex|opencode] [--route NAME] [--key KEY] [--dry-run] [--undo [--force]] [--port P] [--data-dir DIR]
+                                                point a tool at this gateway in its own config file
+                                                (a backup is kept; --undo restores it exactly); with
+                                                no tool, list every tool's settings to copy
 
 Environment: SWITCHYARD_PORT (default ${DEFAULT_PORT}), SWITCHYARD_HOME (data dir), OLLAMA_HOST, OPENAI_API_KEY.
 `;
@@ -43,6 +49,8 @@ const stdio: Output = { out: (t) => process.stdout.write(t), err: (t) => process
 export interface CliOptions {
   /** The built UI to serve (the entry knows where the bundle put it). */
   uiDir?: string;
+  /** The environment `connect` finds the tools' config files by (HOME, XDG_CONFIG_HOME, CODEX_HOME). */
+  env?: Record<string, string | undefined>;
 }
 
 export async function main(
@@ -63,6 +71,11 @@ export async function main(
       since: { type: 'string' },
       rpm: { type: 'string' },
       routes: { type: 'string' },
+      route: { type: 'string' },
+      key: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      undo: { type: 'boolean' },
+      force: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -118,6 +131,8 @@ export async function main(
     }
     case 'keys':
       return keysCommand(positionals, values, dataDir, io);
+    case 'connect':
+      return connectCommand(positionals[0], values, dataDir, io, options.env ?? process.env);
     case undefined:
     case 'help':
     case '--help':
@@ -275,6 +290,54 @@ function keysCommand(positionals: string[], values: { rpm?: string; routes?: str
     return 2;
   } catch (error) {
     if (error instanceof ClientKeyError) {
+      io.err(`${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    db.close();
+  }
+}
+
+async function connectCommand(
+  tool: string | undefined,
+  values: { route?: string; key?: string; 'dry-run'?: boolean; undo?: boolean; force?: boolean; port?: string },
+  dataDir: string,
+  io: Output,
+  env: Record<string, string | undefined>,
+): Promise<number> {
+  // Loaded here: only this command needs the config-file editors and their parsers.
+  const { ConnectError, runConnect, toolGuides, chooseModel, modelNames } = await import('./connect');
+  const db = openDatabase(dataDir);
+  try {
+    const config = createConfigStore(db).current();
+    const keys = createClientKeyStore(db);
+    const url = `http://127.0.0.1:${values.port ?? env.SWITCHYARD_PORT ?? DEFAULT_PORT}`;
+    const keyRequired = config?.settings?.clientKeys?.required === true;
+    if (!tool) {
+      const model = chooseModel(config, values.route);
+      for (const guide of toolGuides({ url, key: values.key ?? (keyRequired ? '<client key>' : 'switchyard'), keyRequired, model, models: modelNames(config) })) {
+        io.out(`${guide.name}${guide.connect ? `  (switchyard connect ${guide.connect})` : ''}\n${guide.settings.map((s) => `  ${s.label}: ${s.value}`).join('\n')}\n\n`);
+      }
+      return 0;
+    }
+    const places = { home: env.HOME || homedir(), env, stateDir: join(dataDir, 'connect') };
+    const done = runConnect({ tool, config, url, route: values.route, key: values.key, keyRequired, keys, dryRun: values['dry-run'], undo: values.undo, force: values.force, places });
+    if (!done.changed) {
+      io.out(values.undo ? `${done.file} is already as it was before Switchyard connected.\n` : `${done.file} already points ${tool} at Switchyard; nothing to change.\n`);
+      return 0;
+    }
+    io.out(done.diff);
+    if (!done.applied) {
+      io.out(`\nDry run: ${done.file} was not changed.\n`);
+      return 0;
+    }
+    if (done.createdKey) io.err(`Created client key "${done.createdKey}" for ${tool} (written into its settings).\n`);
+    if (values.undo) io.out(`\nRestored ${done.file} to what it was before Switchyard connected.\n`);
+    else io.out(`\nWrote ${done.file}${done.backup ? ` (the earlier file is kept as ${done.backup})` : ''}. Undo with: switchyard connect ${tool} --undo\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof ConnectError || error instanceof ClientKeyError) {
       io.err(`${error.message}\n`);
       return 1;
     }

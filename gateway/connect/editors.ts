@@ -1,0 +1,144 @@
+/**
+ * Each tool's own config file, edited in place: only the keys that point the tool at Switchyard are
+ * set, everything else (other keys, comments, formatting) is left as it was. A file that does not
+ * parse is refused, never rewritten. Pure: text in, text out.
+ */
+import { applyEdits, modify, parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { parse as parseToml, TomlError } from 'smol-toml';
+
+export type ToolId = 'claude-code' | 'codex' | 'opencode';
+export const WRITABLE_TOOLS: readonly ToolId[] = ['claude-code', 'codex', 'opencode'];
+
+/** What a tool is pointed at: the gateway's root URL, the client key it sends, the model (route) it asks for. */
+export interface Target {
+  url: string;
+  key: string;
+  model: string;
+  /** Every model name a tool may offer in its picker. */
+  models: readonly string[];
+}
+
+export class ConnectError extends Error {}
+
+/** The name Switchyard's entries go under in tools that keep several providers. */
+export const PROVIDER_ID = 'switchyard';
+
+const JSON_FORMAT = { formattingOptions: { insertSpaces: true, tabSize: 2, eol: '\n' } };
+
+function jsonObject(text: string, what: string): void {
+  const errors: ParseError[] = [];
+  const value: unknown = parse(text, errors, { allowTrailingComma: true, disallowComments: false });
+  const first = errors[0];
+  if (first) {
+    const line = text.slice(0, first.offset).split('\n').length;
+    throw new ConnectError(`${what} is not valid JSON (${printParseErrorCode(first.error)} on line ${line}); it was left untouched. Fix it, or move it aside, and run again.`);
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new ConnectError(`${what} does not hold a JSON object; it was left untouched.`);
+}
+
+function setJson(text: string, edits: [path: (string | number)[], value: unknown][]): string {
+  let out = text;
+  for (const [path, value] of edits) out = applyEdits(out, modify(out, path, value, JSON_FORMAT));
+  return out.endsWith('\n') ? out : `${out}\n`;
+}
+
+/** Claude Code: `env` in ~/.claude/settings.json (ANTHROPIC_BASE_URL without /v1, the key as a bearer token). */
+function claudeCode(current: string | undefined, target: Target, what: string): string {
+  const text = current ?? '{}';
+  jsonObject(text, what);
+  return setJson(text, [
+    [['env', 'ANTHROPIC_BASE_URL'], target.url],
+    [['env', 'ANTHROPIC_AUTH_TOKEN'], target.key],
+    [['env', 'ANTHROPIC_MODEL'], target.model],
+    // Background tasks ask for the small model by this name; without it they would ask for a Claude id.
+    [['env', 'ANTHROPIC_DEFAULT_HAIKU_MODEL'], target.model],
+  ]);
+}
+
+/** opencode: a provider through the AI SDK's OpenAI-compatible package, and the default model. */
+function opencode(current: string | undefined, target: Target, what: string): string {
+  const text = current ?? '{\n  "$schema": "https://opencode.ai/config.json"\n}';
+  jsonObject(text, what);
+  const models = Object.fromEntries(target.models.map((name) => [name, { name }]));
+  return setJson(text, [
+    [['provider', PROVIDER_ID], { npm: '@ai-sdk/openai-compatible', name: 'Switchyard', options: { baseURL: `${target.url}/v1`, apiKey: target.key }, models }],
+    [['model'], `${PROVIDER_ID}/${target.model}`],
+  ]);
+}
+
+const TABLE_HEADER = /^\s*\[/;
+const OUR_TABLE = new RegExp(`^\\s*\\[\\s*model_providers\\.${PROVIDER_ID}\\s*\\]\\s*(#.*)?$`);
+const tomlString = (value: string) => JSON.stringify(value);
+
+/**
+ * Codex: `[model_providers.switchyard]` speaking Responses, chosen by the top-level
+ * `model_provider` and `model`. TOML has no edit-preserving library, so the edit is by lines: our
+ * table replaced or appended, the two top-level keys replaced or inserted before the first table;
+ * the result is parsed again and must say what was meant, or nothing is written.
+ */
+function codex(current: string | undefined, target: Target, what: string): string {
+  const text = current ?? '';
+  parseTomlOrRefuse(text, what);
+  const lines = text.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+
+  const start = lines.findIndex((line) => OUR_TABLE.test(line));
+  if (start >= 0) {
+    let end = start + 1;
+    while (end < lines.length && !TABLE_HEADER.test(lines[end] as string)) end++;
+    lines.splice(start, end - start);
+  }
+  const firstTable = lines.findIndex((line) => TABLE_HEADER.test(line));
+  const topEnd = firstTable < 0 ? lines.length : firstTable;
+  for (const [key, value] of [['model_provider', PROVIDER_ID], ['model', target.model]] as const) {
+    const pattern = new RegExp(`^\\s*${key}\\s*=`);
+    const at = lines.slice(0, topEnd).findIndex((line) => pattern.test(line));
+    // The value alone is replaced: a comment after it stays.
+    if (at >= 0) lines[at] = (lines[at] as string).replace(/^(\s*[\w-]+\s*=\s*)("(?:[^"\\]|\\.)*"|'[^']*'|[^\s#]+)/, (_, prefix: string) => `${prefix}${tomlString(value)}`);
+  }
+  const missing = (['model_provider', 'model'] as const).filter((key) => !lines.slice(0, topEnd).some((line) => new RegExp(`^\\s*${key}\\s*=`).test(line)));
+  const values: Record<string, string> = { model_provider: PROVIDER_ID, model: target.model };
+  lines.splice(topEnd > 0 && lines[topEnd - 1]?.trim() === '' ? topEnd - 1 : topEnd, 0, ...missing.map((key) => `${key} = ${tomlString(values[key] as string)}`));
+  if (lines.length > 0 && lines.at(-1)?.trim() !== '') lines.push('');
+  lines.push(
+    `[model_providers.${PROVIDER_ID}]`,
+    'name = "Switchyard"',
+    `base_url = ${tomlString(`${target.url}/v1`)}`,
+    'wire_api = "responses"',
+    `http_headers = { Authorization = ${tomlString(`Bearer ${target.key}`)} }`,
+  );
+  const out = `${lines.join('\n')}\n`;
+
+  const parsed = parseTomlOrRefuse(out, what) as { model_provider?: unknown; model?: unknown; model_providers?: Record<string, { base_url?: unknown }> };
+  if (parsed.model_provider !== PROVIDER_ID || parsed.model !== target.model || parsed.model_providers?.[PROVIDER_ID]?.base_url !== `${target.url}/v1`) {
+    throw new ConnectError(`${what} is laid out in a way this edit cannot follow safely (for example an inline model_providers table); it was left untouched. Add the settings shown by --dry-run by hand.`);
+  }
+  return out;
+}
+
+function parseTomlOrRefuse(text: string, what: string): Record<string, unknown> {
+  try {
+    return parseToml(text) as Record<string, unknown>;
+  } catch (error) {
+    if (error instanceof TomlError) throw new ConnectError(`${what} is not valid TOML (line ${error.line}: ${error.message.split('\n')[0]}); it was left untouched. Fix it, or move it aside, and run again.`);
+    throw error;
+  }
+}
+
+/** The key a tool's file already sends to Switchyard, so connecting again keeps it (and stays a no-op). */
+export function writtenKey(tool: ToolId, text: string | undefined): string | undefined {
+  if (!text) return undefined;
+  try {
+    if (tool === 'codex') {
+      const header = (parseToml(text) as { model_providers?: Record<string, { http_headers?: { Authorization?: unknown } }> }).model_providers?.[PROVIDER_ID]?.http_headers?.Authorization;
+      return typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7) : undefined;
+    }
+    const value = parse(text, [], { allowTrailingComma: true }) as { env?: { ANTHROPIC_AUTH_TOKEN?: unknown }; provider?: Record<string, { options?: { apiKey?: unknown } }> } | undefined;
+    const key = tool === 'claude-code' ? value?.env?.ANTHROPIC_AUTH_TOKEN : value?.provider?.[PROVIDER_ID]?.options?.apiKey;
+    return typeof key === 'string' && key ? key : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export const EDITORS: Record<ToolId, (current: string | undefined, target: Target, what: string) => string> = { 'claude-code': claudeCode, codex, opencode };

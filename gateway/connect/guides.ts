@@ -1,0 +1,187 @@
+/**
+ * How each tool is pointed at this gateway: the exact settings to copy (base URL, key, model) and,
+ * for the tools Switchyard can configure itself, which one. Shared by the UI's Connect page (over
+ * the admin API) and `switchyard connect`. Also which model a tool should ask for by default.
+ */
+import type { Config } from '../config/schema';
+import { ConnectError, type ToolId } from './editors';
+
+export interface ToolGuide {
+  id: string;
+  name: string;
+  /** The API the tool speaks to the gateway. */
+  api: 'anthropic' | 'responses' | 'openai' | 'ollama';
+  /** Set when `switchyard connect <id>` (and the desktop app's button) can write the tool's own config. */
+  connect?: ToolId;
+  /** Where that config lives, for people who edit it by hand. */
+  configFile?: string;
+  settings: { label: string; value: string }[];
+  snippet?: { language: string; text: string };
+}
+
+export interface GuideContext {
+  /** The gateway's root URL, e.g. http://127.0.0.1:7788. */
+  url: string;
+  /** The key tools should send: a real client key when keys are required, else any text. */
+  key: string;
+  keyRequired: boolean;
+  model: string;
+  models: readonly string[];
+}
+
+/** The names a tool can ask for: routes first, then chat deployments. */
+export function modelNames(config: Config | undefined): string[] {
+  if (!config) return [];
+  return [...config.routes.map((r) => r.name), ...config.deployments.filter((d) => d.type !== 'embedding').map((d) => d.name)];
+}
+
+/** The model a tool is set to ask for: the one named, else the first route (or chat deployment). */
+export function chooseModel(config: Config | undefined, named?: string): string {
+  const names = modelNames(config);
+  if (named) {
+    if (config && !names.includes(named)) throw new ConnectError(`No route or chat deployment is named "${named}". Choose one of: ${names.join(', ') || '(none yet)'}.`);
+    return named;
+  }
+  const first = names[0];
+  if (!first) throw new ConnectError('The config has no routes or chat deployments yet; add one first, or name one with --route.');
+  return first;
+}
+
+export function toolGuides(ctx: GuideContext): ToolGuide[] {
+  const { url, key, model } = ctx;
+  const v1 = `${url}/v1`;
+  const keyLabel = ctx.keyRequired ? 'API key (a client key)' : 'API key (any text; keys are not required)';
+  return [
+    {
+      id: 'claude-code',
+      name: 'Claude Code',
+      api: 'anthropic',
+      connect: 'claude-code',
+      configFile: '~/.claude/settings.json (env)',
+      settings: [
+        { label: 'ANTHROPIC_BASE_URL', value: url },
+        { label: 'ANTHROPIC_AUTH_TOKEN', value: key },
+        { label: 'ANTHROPIC_MODEL', value: model },
+      ],
+      snippet: { language: 'shell', text: `ANTHROPIC_BASE_URL=${url} ANTHROPIC_AUTH_TOKEN=${key} ANTHROPIC_MODEL=${model} claude` },
+    },
+    {
+      id: 'codex',
+      name: 'Codex CLI',
+      api: 'responses',
+      connect: 'codex',
+      configFile: '~/.codex/config.toml',
+      settings: [
+        { label: 'base_url', value: v1 },
+        { label: 'wire_api', value: 'responses' },
+        { label: 'model', value: model },
+      ],
+      snippet: {
+        language: 'toml',
+        text: `model_provider = "switchyard"\nmodel = "${model}"\n\n[model_providers.switchyard]\nname = "Switchyard"\nbase_url = "${v1}"\nwire_api = "responses"\nhttp_headers = { Authorization = "Bearer ${key}" }\n`,
+      },
+    },
+    {
+      id: 'opencode',
+      name: 'opencode',
+      api: 'openai',
+      connect: 'opencode',
+      configFile: '~/.config/opencode/opencode.json',
+      settings: [
+        { label: 'baseURL', value: v1 },
+        { label: 'apiKey', value: key },
+        { label: 'model', value: `switchyard/${model}` },
+      ],
+      snippet: {
+        language: 'json',
+        text: JSON.stringify({ provider: { switchyard: { npm: '@ai-sdk/openai-compatible', name: 'Switchyard', options: { baseURL: v1, apiKey: key }, models: Object.fromEntries(ctx.models.map((m) => [m, { name: m }])) } }, model: `switchyard/${model}` }, null, 2),
+      },
+    },
+    {
+      id: 'continue',
+      name: 'Continue',
+      api: 'ollama',
+      configFile: '~/.continue/config.yaml',
+      settings: [
+        { label: 'provider', value: 'ollama' },
+        { label: 'apiBase', value: url },
+        { label: 'model', value: model },
+      ],
+      snippet: { language: 'yaml', text: `models:\n  - name: Switchyard ${model}\n    provider: ollama\n    apiBase: ${url}\n    model: ${model}\n    roles: [chat, edit, apply, autocomplete]\n` },
+    },
+    {
+      id: 'cline',
+      name: 'Cline / Roo Code',
+      api: 'ollama',
+      settings: [
+        { label: 'API Provider', value: 'Ollama (or "OpenAI Compatible" with the base URL below)' },
+        { label: 'Base URL (Ollama)', value: url },
+        { label: 'Base URL (OpenAI Compatible)', value: v1 },
+        { label: keyLabel, value: key },
+        { label: 'Model', value: model },
+      ],
+    },
+    {
+      id: 'aider',
+      name: 'Aider',
+      api: 'openai',
+      settings: [
+        { label: '--openai-api-base', value: v1 },
+        { label: '--openai-api-key', value: key },
+        { label: '--model', value: `openai/${model}` },
+      ],
+      snippet: { language: 'shell', text: `aider --openai-api-base ${v1} --openai-api-key ${key} --model openai/${model}` },
+    },
+    {
+      id: 'zed',
+      name: 'Zed',
+      api: 'ollama',
+      configFile: '~/.config/zed/settings.json',
+      settings: [{ label: 'language_models.ollama.api_url', value: url }],
+      snippet: { language: 'json', text: JSON.stringify({ language_models: { ollama: { api_url: url } } }, null, 2) },
+    },
+    {
+      id: 'open-webui',
+      name: 'Open WebUI',
+      api: 'ollama',
+      settings: [
+        { label: 'OLLAMA_BASE_URL', value: url },
+        { label: 'OPENAI_API_BASE_URL', value: v1 },
+        { label: 'OPENAI_API_KEY', value: key },
+      ],
+      snippet: { language: 'shell', text: `docker run -e OLLAMA_BASE_URL=${url.replace('127.0.0.1', 'host.docker.internal')} --add-host=host.docker.internal:host-gateway ghcr.io/open-webui/open-webui:main` },
+    },
+    {
+      id: 'openai-sdk',
+      name: 'OpenAI SDK',
+      api: 'openai',
+      settings: [
+        { label: 'baseURL', value: v1 },
+        { label: 'apiKey', value: key },
+        { label: 'model', value: model },
+      ],
+      snippet: { language: 'typescript', text: `import OpenAI from 'openai';\nconst client = new OpenAI({ baseURL: '${v1}', apiKey: '${key}' });\nawait client.chat.completions.create({ model: '${model}', messages: [{ role: 'user', content: 'Hello' }] });` },
+    },
+    {
+      id: 'ollama-sdk',
+      name: 'Ollama clients',
+      api: 'ollama',
+      settings: [
+        { label: 'OLLAMA_HOST', value: url },
+        { label: 'model', value: model },
+      ],
+      snippet: { language: 'typescript', text: `import { Ollama } from 'ollama';\nconst ollama = new Ollama({ host: '${url}'${ctx.keyRequired ? `, headers: { Authorization: 'Bearer ${key}' }` : ''} });\nawait ollama.chat({ model: '${model}', messages: [{ role: 'user', content: 'Hello' }] });` },
+    },
+    {
+      id: 'anthropic-sdk',
+      name: 'Anthropic SDK',
+      api: 'anthropic',
+      settings: [
+        { label: 'baseURL', value: url },
+        { label: 'apiKey', value: key },
+        { label: 'model', value: model },
+      ],
+      snippet: { language: 'typescript', text: `import Anthropic from '@anthropic-ai/sdk';\nconst client = new Anthropic({ baseURL: '${url}', apiKey: '${key}' });\nawait client.messages.create({ model: '${model}', max_tokens: 1024, messages: [{ role: 'user', content: 'Hello' }] });` },
+    },
+  ];
+}

@@ -1,0 +1,224 @@
+/**
+ * `switchyard connect` against a temporary HOME: each tool's own config file written with only
+ * Switchyard's keys changed, a second run changing nothing, undo restoring the file byte for byte
+ * (or removing one Switchyard created), and a malformed file refused and left untouched.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseJsonc } from 'jsonc-parser';
+import { parse as parseToml } from 'smol-toml';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { main } from '../../gateway/cli';
+import { validateConfig } from '../../gateway/config/validate';
+import { createClientKeyStore } from '../../gateway/store/client-keys';
+import { createConfigStore } from '../../gateway/store/config-store';
+import { openDatabase } from '../../gateway/store/db';
+import { tempDir } from '../support/harness';
+
+let home: { path: string; remove(): void };
+let data: { path: string; remove(): void };
+
+function storeConfig(extra: Record<string, unknown> = {}) {
+  const result = validateConfig({
+    version: 1,
+    providers: [{ name: 'local', kind: 'ollama', baseUrl: 'http://127.0.0.1:11434' }],
+    deployments: [{ name: 'llama', provider: 'local', model: 'llama3.2:3b' }, { name: 'embed', provider: 'local', model: 'nomic-embed-text', type: 'embedding' }],
+    routes: [{ name: 'coder', deployments: ['llama'] }, { name: 'chat', deployments: ['llama'] }],
+    ...extra,
+  });
+  if (!result.ok) throw new Error(JSON.stringify(result.errors));
+  const db = openDatabase(data.path);
+  createConfigStore(db).save(result.config, 'test');
+  db.close();
+}
+
+beforeEach(() => {
+  home = tempDir();
+  data = tempDir();
+  storeConfig();
+});
+afterEach(() => {
+  home.remove();
+  data.remove();
+});
+
+async function connect(...args: string[]) {
+  let out = '';
+  let err = '';
+  const code = await main(['connect', ...args, '--data-dir', data.path, '--port', '7788'], { out: (t) => void (out += t), err: (t) => void (err += t) }, { env: { HOME: home.path } });
+  return { code, out, err };
+}
+
+function write(path: string, text: string) {
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, text);
+}
+
+describe('claude-code', () => {
+  const file = () => join(home.path, '.claude', 'settings.json');
+  const original = '{\n  "model": "opus",\n  "env": {\n    "DISABLE_TELEMETRY": "1"\n  },\n  "permissions": { "allow": ["Bash(npm test)"] }\n}\n';
+
+  it('shows the diff on a dry run and changes nothing', async () => {
+    write(file(), original);
+    const run = await connect('claude-code', '--dry-run');
+    expect(run.code).toBe(0);
+    expect(run.out).toContain('+    "ANTHROPIC_BASE_URL": "http://127.0.0.1:7788"');
+    expect(run.out).toContain('Dry run');
+    expect(readFileSync(file(), 'utf8')).toBe(original);
+  });
+
+  it('sets only its env keys, keeps a backup, changes nothing the second time, and undoes byte for byte', async () => {
+    write(file(), original);
+    const first = await connect('claude-code', '--route', 'chat');
+    expect(first.code).toBe(0);
+    const written = readFileSync(file(), 'utf8');
+    expect(JSON.parse(written)).toEqual({
+      model: 'opus',
+      env: { DISABLE_TELEMETRY: '1', ANTHROPIC_BASE_URL: 'http://127.0.0.1:7788', ANTHROPIC_AUTH_TOKEN: 'switchyard', ANTHROPIC_MODEL: 'chat', ANTHROPIC_DEFAULT_HAIKU_MODEL: 'chat' },
+      permissions: { allow: ['Bash(npm test)'] },
+    });
+    expect(readFileSync(`${file()}.switchyard-backup`, 'utf8')).toBe(original);
+
+    const second = await connect('claude-code', '--route', 'chat');
+    expect(second.out).toContain('nothing to change');
+    expect(readFileSync(file(), 'utf8')).toBe(written);
+
+    const undo = await connect('claude-code', '--undo');
+    expect(undo.code).toBe(0);
+    expect(readFileSync(file())).toEqual(Buffer.from(original));
+    expect(existsSync(`${file()}.switchyard-backup`)).toBe(false);
+    expect((await connect('claude-code', '--undo')).err).toContain('nothing to undo');
+  });
+
+  it('refuses a malformed settings file and leaves it untouched', async () => {
+    write(file(), '{ "env": { "A": 1, }\n  "broken"\n');
+    const run = await connect('claude-code');
+    expect(run.code).toBe(1);
+    expect(run.err).toMatch(/settings\.json is not valid JSON \(\w+ on line 2\); it was left untouched/);
+    expect(readFileSync(file(), 'utf8')).toBe('{ "env": { "A": 1, }\n  "broken"\n');
+    expect(existsSync(join(data.path, 'connect', 'claude-code.json'))).toBe(false);
+  });
+
+  it('makes a client key named after the tool when keys are required, and keeps it on the next run', async () => {
+    storeConfig({ settings: { clientKeys: { required: true } } });
+    const run = await connect('claude-code');
+    expect(run.err).toContain('Created client key "claude-code"');
+    const token = JSON.parse(readFileSync(file(), 'utf8')).env.ANTHROPIC_AUTH_TOKEN as string;
+    expect(run.out).not.toContain(token);
+    const db = openDatabase(data.path);
+    expect(createClientKeyStore(db).verify(token)?.name).toBe('claude-code');
+    db.close();
+    expect((await connect('claude-code')).out).toContain('nothing to change');
+    const again = openDatabase(data.path);
+    expect(createClientKeyStore(again).list()).toHaveLength(1);
+    again.close();
+  });
+
+  it('will not undo over changes made since, unless forced', async () => {
+    write(file(), original);
+    await connect('claude-code');
+    writeFileSync(file(), readFileSync(file(), 'utf8').replace('"opus"', '"sonnet"'));
+    const refused = await connect('claude-code', '--undo');
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('--force');
+    expect((await connect('claude-code', '--undo', '--force')).code).toBe(0);
+    expect(readFileSync(file(), 'utf8')).toBe(original);
+  });
+});
+
+describe('codex', () => {
+  const file = () => join(home.path, '.codex', 'config.toml');
+  const original = [
+    '# my Codex settings',
+    'model = "o3"  # the default',
+    'approval_policy = "on-request"',
+    '',
+    '[model_providers.azure]',
+    'name = "Azure"',
+    'base_url = "https://example.openai.azure.com/openai"',
+    '',
+    '[profiles.fast]',
+    'model = "gpt-5-mini"',
+    '',
+  ].join('\n');
+
+  it('adds a Responses provider and selects it, keeping comments and every other table', async () => {
+    write(file(), original);
+    const run = await connect('codex', '--route', 'coder');
+    expect(run.code).toBe(0);
+    const text = readFileSync(file(), 'utf8');
+    expect(text).toContain('# my Codex settings\nmodel = "coder"  # the default\n');
+    const parsed = parseToml(text) as Record<string, any>;
+    expect(parsed).toMatchObject({
+      model: 'coder',
+      model_provider: 'switchyard',
+      approval_policy: 'on-request',
+      model_providers: {
+        azure: { name: 'Azure' },
+        switchyard: { name: 'Switchyard', base_url: 'http://127.0.0.1:7788/v1', wire_api: 'responses', http_headers: { Authorization: 'Bearer switchyard' } },
+      },
+      profiles: { fast: { model: 'gpt-5-mini' } },
+    });
+    expect((await connect('codex', '--route', 'coder')).out).toContain('nothing to change');
+    expect(readFileSync(file(), 'utf8')).toBe(text);
+    // A different route rewrites our table in place of the old one, not beside it.
+    await connect('codex', '--route', 'chat');
+    expect(readFileSync(file(), 'utf8').match(/\[model_providers\.switchyard\]/g)).toHaveLength(1);
+    await connect('codex', '--undo');
+    expect(readFileSync(file(), 'utf8')).toBe(original);
+  });
+
+  it('refuses malformed TOML and leaves it untouched', async () => {
+    write(file(), 'model = \n[oops');
+    const run = await connect('codex');
+    expect(run.code).toBe(1);
+    expect(run.err).toMatch(/config\.toml is not valid TOML \(line 1/);
+    expect(readFileSync(file(), 'utf8')).toBe('model = \n[oops');
+  });
+
+  it('creates the file when there is none, and undo removes it', async () => {
+    await connect('codex');
+    expect(parseToml(readFileSync(file(), 'utf8'))).toMatchObject({ model: 'coder', model_provider: 'switchyard' });
+    expect(statSync(file()).mode & 0o777).toBe(0o600);
+    await connect('codex', '--undo');
+    expect(existsSync(file())).toBe(false);
+  });
+});
+
+describe('opencode', () => {
+  it('adds an OpenAI-compatible provider with every model and picks the route, in a JSONC file with comments', async () => {
+    const file = join(home.path, '.config', 'opencode', 'opencode.jsonc');
+    const original = '{\n  // my theme\n  "theme": "tokyonight",\n}\n';
+    write(file, original);
+    await connect('opencode', '--route', 'coder');
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain('// my theme');
+    expect(parseJsonc(text)).toEqual({
+      theme: 'tokyonight',
+      provider: { switchyard: { npm: '@ai-sdk/openai-compatible', name: 'Switchyard', options: { baseURL: 'http://127.0.0.1:7788/v1', apiKey: 'switchyard' }, models: { coder: { name: 'coder' }, chat: { name: 'chat' }, llama: { name: 'llama' } } } },
+      model: 'switchyard/coder',
+    });
+    await connect('opencode', '--undo');
+    expect(readFileSync(file, 'utf8')).toBe(original);
+  });
+});
+
+describe('the command', () => {
+  it('names the routes when asked for one that does not exist, and lists every tool without a tool name', async () => {
+    const wrong = await connect('codex', '--route', 'nope');
+    expect(wrong.code).toBe(1);
+    expect(wrong.err).toContain('Choose one of: coder, chat, llama');
+    const list = await connect();
+    for (const name of ['Claude Code', 'Codex CLI', 'opencode', 'Continue', 'Cline / Roo Code', 'Aider', 'Zed', 'Open WebUI', 'OpenAI SDK', 'Ollama clients', 'Anthropic SDK']) expect(list.out).toContain(name);
+    expect((await connect('cursor')).err).toContain('can set up claude-code, codex, opencode');
+  });
+
+  it('runs from the built CLI', () => {
+    const bin = join(import.meta.dirname, '..', '..', 'bin', 'switchyard.js');
+    const run = spawnSync(process.execPath, [bin, 'connect', 'codex', '--dry-run', '--data-dir', data.path], { env: { ...process.env, HOME: home.path, SWITCHYARD_PORT: '7799' }, encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('+base_url = "http://127.0.0.1:7799/v1"');
+  });
+});
