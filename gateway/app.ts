@@ -8,6 +8,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import { randomBytes } from 'node:crypto';
 import type { Config } from './config/schema';
 import type { Secrets } from './config/secrets';
+import type { Places } from './connect/connect';
 import type { ValidationResult } from './config/validate';
 import { GatewayError } from './errors';
 import type { HealthMonitor } from './health/monitor';
@@ -50,6 +51,8 @@ export interface AppServices {
   keys: ClientKeyStore;
   sessions: AdminSessions;
   secrets: Secrets;
+  /** Where `connect` finds tools' config files and keeps what it needs to undo. */
+  connectPlaces: Places;
   config: { current(): Config; apply(next: unknown, source: string): ValidationResult };
   storeOk: () => boolean;
   version: string;
@@ -131,6 +134,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     healthHistory: s.healthHistory,
     config: { config: s.config, secrets: s.secrets, defaultTimeZone: () => s.catalog().defaultTimeZone, server: () => ({ host, port: port(), exposed }), now: s.now },
     usage: { usageLog: s.usageLog, cache: s.cache, keys: s.keys, config: () => s.config.current(), now: s.now, timeZone: () => s.catalog().defaultTimeZone },
+    connect: { config: () => s.config.current(), server: () => ({ host, port: port() }), keys: s.keys, places: s.connectPlaces },
   });
   await app.register(uiSurface, { uiDir: options.uiDir, port, sessions: s.sessions });
   return app;

@@ -5,6 +5,8 @@
  */
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { AddressInfo } from 'node:net';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import packageJson from '../package.json';
 import { buildApp, type ClientTimeouts } from './app';
 import { defaultConfig, ollamaUrlFromEnv } from './config/defaults';
@@ -182,6 +184,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         keys,
         sessions,
         secrets,
+        connectPlaces: { home: env.HOME || homedir(), env, stateDir: join(options.dataDir, 'connect') },
         config: { current: () => catalog.config, apply: (next, source) => applyConfig(next, source) },
         storeOk: () => db.open,
         version: VERSION,

@@ -61,8 +61,14 @@ export function readText(file: string): { text: string; bytes: Buffer } | undefi
   return { text, bytes };
 }
 
-const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 const statePath = (tool: ToolId, places: Places) => join(places.stateDir, `${tool}.json`);
+
+/** Whether Switchyard has written `tool`'s settings (and can undo that). */
+export function isConnected(tool: ToolId, places: Places): boolean {
+  return existsSync(statePath(tool, places));
+}
+
+const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
 function mask(text: string, key: string): string {
   if (key.length < 8) return text;

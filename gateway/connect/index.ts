@@ -11,7 +11,7 @@ import { chooseModel, modelNames } from './guides';
 
 export { ConnectError, WRITABLE_TOOLS, type Places, type ToolId };
 export { toolGuides, modelNames, chooseModel, type ToolGuide } from './guides';
-export { configFile } from './connect';
+export { configFile, isConnected } from './connect';
 
 export interface ConnectRequest {
   tool: string;

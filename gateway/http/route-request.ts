@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ModelType } from '../routing/plan';
 import type { RouteRequest } from '../routing/router';
 import { clientAbortSignal } from './client-abort';
+import { playgroundRun } from '../playground-run';
 
 export function routeRequest(request: FastifyRequest, reply: FastifyReply, what: { model: string; type: ModelType; api: string }, extra: Partial<RouteRequest> = {}): RouteRequest {
   const prefer = request.headers['x-switchyard-prefer'];
@@ -11,6 +12,7 @@ export function routeRequest(request: FastifyRequest, reply: FastifyReply, what:
     signal: clientAbortSignal(reply),
     prefer: Array.isArray(prefer) ? prefer[0] : prefer,
     cacheControl: request.headers['cache-control'],
+    simulateFailures: playgroundRun()?.simulateFailures,
     ...extra,
   };
 }

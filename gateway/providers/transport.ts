@@ -9,6 +9,7 @@
  * forwarding bodies needs only a handful of endpoints. The SDKs still define the request and
  * response shapes (their types) and are the callers in the tests.
  */
+import { playgroundRun } from '../playground-run';
 import { Agent, type Dispatcher } from 'undici';
 import { asAbortSignal, linkedCancellation, type CancelSignal, type LinkedCancellation } from '../cancel';
 import type { Timeouts } from '../config/schema';
@@ -85,6 +86,7 @@ export function createTransport(options: TransportOptions): Transport {
     const base = request.body === undefined ? getHeaders : jsonHeaders;
     let path = paths.get(request.path);
     if (path === undefined) paths.set(request.path, (path = `${basePath}${request.path}`));
+    playgroundRun()?.upstream.push({ provider: providerName, method: request.method, url: `${origin}${path}`, body: request.body });
     return {
       origin,
       path,

@@ -203,4 +203,8 @@ export const MIGRATIONS: readonly string[] = [
      response TEXT NOT NULL
    ) WITHOUT ROWID;
    CREATE INDEX responses_created_at ON responses (created_at);`,
+  // 8: one request's row found by its id (the playground, the usage drawer); each row's routing
+  // decision (every candidate and why it was skipped or how its attempt ended)
+  `CREATE INDEX usage_request_id ON usage (request_id);
+   ALTER TABLE usage ADD COLUMN decision TEXT;`,
 ];

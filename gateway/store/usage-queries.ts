@@ -24,7 +24,13 @@ export function createUsageQueries(db: Db, rollup: () => void): UsageQueries {
     return statement;
   };
 
+  const byRequestId = db.prepare<[string], DbRow>('SELECT * FROM usage WHERE request_id = ? ORDER BY id DESC LIMIT 1');
   return {
+    row(requestId) {
+      const raw = byRequestId.get(requestId);
+      return raw ? fromDb(raw) : undefined;
+    },
+
     list(filter, page) {
       const { where, params } = rowWhere(filter);
       const cursor = page.before ? decodeCursor(page.before) : undefined;

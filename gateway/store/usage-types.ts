@@ -74,6 +74,8 @@ export interface RollupPoint {
 export interface UsageQueries {
   list(filter: UsageFilter, page: { limit: number; before?: string | undefined }): { rows: UsageRow[]; next: string | null };
   rollups(filter: UsageFilter, granularity: Granularity, groupBy: GroupBy): RollupPoint[];
+  /** One request's row, by its request id. */
+  row(requestId: string): UsageRow | undefined;
   /** Every matching row, oldest first (for export). */
   iterate(filter: UsageFilter): IterableIterator<UsageRow>;
 }

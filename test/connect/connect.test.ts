@@ -14,7 +14,7 @@ import { validateConfig } from '../../gateway/config/validate';
 import { createClientKeyStore } from '../../gateway/store/client-keys';
 import { createConfigStore } from '../../gateway/store/config-store';
 import { openDatabase } from '../../gateway/store/db';
-import { tempDir } from '../support/harness';
+import { startGateway, tempDir, twoTierConfig } from '../support/harness';
 
 let home: { path: string; remove(): void };
 let data: { path: string; remove(): void };
@@ -220,5 +220,35 @@ describe('the command', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('+base_url = "http://127.0.0.1:7799/v1"');
+  });
+});
+
+describe('the admin API (the Connect page and the desktop app\'s button)', () => {
+  it('lists every tool with this gateway\'s settings, and connects and undoes a tool like the CLI', async () => {
+    const h = await startGateway(twoTierConfig({ ollama: 'http://127.0.0.1:9', openai: 'http://127.0.0.1:9' }), { env: { HOME: home.path } });
+    try {
+      const guides = await h.admin('/admin/api/connect').then((r) => r.json());
+      expect(guides).toMatchObject({ url: h.url, keyRequired: false, model: 'default', connected: [] });
+      expect(guides.tools.map((t: { id: string }) => t.id)).toEqual(['claude-code', 'codex', 'opencode', 'continue', 'cline', 'aider', 'zed', 'open-webui', 'openai-sdk', 'ollama-sdk', 'anthropic-sdk']);
+      expect(guides.tools[0].settings).toContainEqual({ label: 'ANTHROPIC_BASE_URL', value: h.url });
+
+      const post = (body: unknown) => h.admin('/admin/api/connect/claude-code', { method: 'POST', body: JSON.stringify(body) });
+      const preview = await post({ dryRun: true, route: 'cloud-first' }).then((r) => r.json());
+      expect(preview).toMatchObject({ tool: 'claude-code', changed: true, applied: false, file: join(home.path, '.claude', 'settings.json') });
+      expect(preview.diff).toContain(`+    "ANTHROPIC_BASE_URL": "${h.url}"`);
+      expect(existsSync(preview.file)).toBe(false);
+
+      expect(await post({ route: 'cloud-first' }).then((r) => r.json())).toMatchObject({ applied: true });
+      expect(JSON.parse(readFileSync(preview.file, 'utf8')).env.ANTHROPIC_MODEL).toBe('cloud-first');
+      expect((await h.admin('/admin/api/connect').then((r) => r.json())).connected).toEqual(['claude-code']);
+      expect(await post({ undo: true }).then((r) => r.json())).toMatchObject({ applied: true });
+      expect(existsSync(preview.file)).toBe(false);
+
+      const wrong = await h.admin('/admin/api/connect/cursor', { method: 'POST', body: '{}' });
+      expect(wrong.status).toBe(400);
+      expect((await wrong.json()).error.message).toContain('can set up claude-code, codex, opencode');
+    } finally {
+      await h.stop();
+    }
   });
 });

@@ -203,6 +203,33 @@ describe('playground', () => {
     const events = (await res.text()).trim().split('\n\n').map((e) => JSON.parse(e.slice(6)));
     expect(events.filter((e) => e.type === 'chunk').map((e) => e.chunk.choices[0]?.delta?.content ?? '').join('')).toBe('Echo: a b');
     expect(events.at(-1)).toMatchObject({ type: 'trace', deployment: 'llama', tokens: { input: 12, output: 3 } });
+    // The request as it went to Ollama: translated to /api/chat.
+    expect(events.at(-1).upstream).toEqual([{ provider: 'local', method: 'POST', url: `${ollama.url}/api/chat`, body: expect.objectContaining({ model: 'llama3.2:3b', stream: true }) }]);
+  });
+
+  it('sends a Messages or Responses request through its front door and shows each request that went upstream, translated', async () => {
+    const wire = (body: unknown) => h.admin('/admin/api/playground/wire', { method: 'POST', ...json(body) }).then((r) => r.json());
+    const messages = await wire({ api: 'anthropic', body: { model: 'default', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] }, simulateFailures: ['llama'] });
+    expect(messages).toMatchObject({ status: 200, deployment: 'mini', answer: { type: 'message', content: [{ type: 'text', text: 'Echo: hi' }] }, tokens: { input: 12, output: 2 } });
+    expect(messages.attempts.map((a: { deployment: string; outcome: string }) => [a.deployment, a.outcome])).toEqual([['llama', 'failed'], ['mini', 'ok']]);
+    expect(messages.upstream).toEqual([{ provider: 'cloud', method: 'POST', url: `${openai.url}/v1/chat/completions`, body: expect.objectContaining({ model: 'gpt-4.1-mini', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] }) }]);
+    expect(h.gateway.usage.row(messages.requestId)).toMatchObject({ api: 'anthropic', clientKey: 'playground' });
+
+    const streamed = await wire({ api: 'responses', body: { model: 'default', input: 'a b', stream: true } });
+    expect(streamed).toMatchObject({ status: 200, deployment: 'llama', contentType: 'text/event-stream; charset=utf-8' });
+    expect(streamed.answer).toMatch(/event: response\.completed\n/);
+    expect(streamed.upstream[0].url).toBe(`${ollama.url}/api/chat`);
+
+    const refused = await wire({ api: 'openai', body: { model: 'default', messages: [] } });
+    expect(refused).toMatchObject({ status: 400, answer: { error: { type: 'invalid_request_error' } }, upstream: [] });
+  });
+
+  it('is let through when client keys are required, which no client request is', async () => {
+    h.gateway.applyConfig({ ...config(), settings: { clientKeys: { required: true } } }, 'test');
+    const answer = await h.admin('/admin/api/playground/wire', { method: 'POST', ...json({ api: 'anthropic', body: { model: 'default', max_tokens: 9, messages: [{ role: 'user', content: 'x' }] } }) }).then((r) => r.json());
+    expect(answer.status).toBe(200);
+    const direct = await fetch(`${h.url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'default', max_tokens: 9, messages: [{ role: 'user', content: 'x' }] }) });
+    expect(direct.status).toBe(401);
   });
 });
 

@@ -13,6 +13,7 @@ import type { Router } from '../../routing/router';
 import { healthReport, type HealthSources } from '../health/report';
 import { breakerRoutes } from './breakers';
 import { configRoutes, type ConfigRouteServices } from './config-routes';
+import { connectRoutes, type ConnectRouteServices } from './connect-routes';
 import { playground } from './playground';
 import { providerTools } from './provider-tools';
 import { registerSession } from './session';
@@ -29,6 +30,7 @@ export interface AdminOptions {
   healthHistory: HealthHistory;
   config: ConfigRouteServices;
   usage: UsageRouteServices;
+  connect: ConnectRouteServices;
 }
 
 export async function adminSurface(app: FastifyInstance, options: AdminOptions): Promise<void> {
@@ -52,5 +54,6 @@ export async function adminSurface(app: FastifyInstance, options: AdminOptions):
   configRoutes(app, options.config);
   providerTools(app, { catalog, secrets: options.config.secrets, config: options.config.config.current });
   usageRoutes(app, options.usage);
-  playground(app, { router: options.router, catalog });
+  connectRoutes(app, options.connect);
+  playground(app, { router: options.router, catalog, usageLog: options.usage.usageLog, port: options.port });
 }

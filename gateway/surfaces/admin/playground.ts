@@ -1,11 +1,15 @@
 /**
- * The playground: a chat request through the real router, with "simulate failure of deployment X"
+ * The playground: a request through the real router, with "simulate failure of deployment X"
  * toggles (those deployments fail for this request only, without being called, and without
- * touching their breakers), answered with the attempt-by-attempt trace. Streams are SSE events
- * `{type:"chunk"}` then one `{type:"trace"}`. An admin route: the session is its authorisation;
- * client keys do not apply.
+ * touching their breakers), answered with the attempt-by-attempt trace and every request that went
+ * upstream, as translated. `/playground` is a chat request whose stream arrives live (SSE events
+ * `{type:"chunk"}` then one `{type:"trace"}`); `/playground/wire` sends a request in any front
+ * door's API through that front door, in process, and answers with what the client would have got.
+ * Admin routes: the session is their authorisation; client keys do not apply.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { inPlaygroundRun, type PlaygroundRun } from '../../playground-run';
+import type { UsageLog } from '../../store/usage-log';
 import { routeRequest } from '../../http/route-request';
 import { writeStream } from '../../http/stream-writer';
 import { routed } from '../../http/usage-row';
@@ -16,16 +20,66 @@ import { cost, priceOf } from '../../usage/pricing';
 import { completionText, tokensOf, type ChatCompletionChunk, type ChatRequest } from '../../wire/canonical';
 import { chatStream, chatWhole } from '../openai/chat';
 import { meterChunk, sseData } from '../openai/codec';
-import { PlaygroundAnswerSchema, PlaygroundInputSchema, type Trace } from './schemas';
+import { PlaygroundAnswerSchema, PlaygroundInputSchema, PlaygroundWireAnswerSchema, PlaygroundWireInputSchema, type PlaygroundWireInput, type Trace } from './schemas';
 import type Type from 'typebox';
 
 type PlaygroundInput = Type.Static<typeof PlaygroundInputSchema>;
 
-export function playground(app: FastifyInstance, { router, catalog }: { router: Router; catalog: () => Catalog }): void {
+export interface PlaygroundServices {
+  router: Router;
+  catalog: () => Catalog;
+  usageLog: Pick<UsageLog, 'row'>;
+  port: () => number;
+}
+
+/** Where each API's requests go in, as a client would send them. */
+const FRONT_DOORS = { openai: '/v1/chat/completions', anthropic: '/v1/messages', responses: '/v1/responses' } as const;
+
+export function playground(app: FastifyInstance, { router, catalog, usageLog, port }: PlaygroundServices): void {
   const schema = { body: PlaygroundInputSchema, response: { 200: PlaygroundAnswerSchema } };
   app.post<{ Body: PlaygroundInput }>('/playground', { schema, config: { usage: 'playground' } }, async (request, reply) => {
     const { simulateFailures, ...chat } = request.body;
     const simulated = new Set(simulateFailures ?? []);
+    const run: PlaygroundRun = { simulateFailures: simulated, upstream: [] };
+    return inPlaygroundRun(run, () => chatRun(request, reply, chat, simulated, run));
+  });
+
+  app.post<{ Body: PlaygroundWireInput }>('/playground/wire', { schema: { body: PlaygroundWireInputSchema, response: { 200: PlaygroundWireAnswerSchema } } }, async (request) => {
+    const { api, body, simulateFailures } = request.body;
+    const run: PlaygroundRun = { simulateFailures: new Set(simulateFailures ?? []), upstream: [] };
+    const started = performance.now();
+    // Started inside the run (`.then` starts it): an inject only awaited would start later, outside the run.
+    const answer = await inPlaygroundRun(run, () =>
+      app
+        .inject({
+          method: 'POST',
+          url: FRONT_DOORS[api],
+          headers: { host: `127.0.0.1:${port()}`, 'content-type': 'application/json', ...(api === 'anthropic' ? { 'anthropic-version': '2023-06-01' } : {}) },
+          payload: body,
+        })
+        .then((response) => response),
+    );
+    const contentType = String(answer.headers['content-type'] ?? '');
+    const requestId = String(answer.headers['x-request-id'] ?? '');
+    const row = usageLog.row(requestId);
+    return {
+      status: answer.statusCode,
+      contentType,
+      answer: contentType.includes('json') ? answer.json() : answer.body,
+      requestId,
+      deployment: row?.deployment ?? null,
+      provider: row?.provider ?? null,
+      cache: String(answer.headers['x-switchyard-cache'] ?? 'bypass'),
+      attempts: row?.attempts ?? [],
+      tokens: row && row.inputTokens !== null ? { input: row.inputTokens, output: row.outputTokens ?? 0 } : null,
+      cost: row?.cost ?? 0,
+      totalMs: Math.round(performance.now() - started),
+      firstTokenMs: row?.ttftMs == null ? null : Math.round(row.ttftMs),
+      upstream: run.upstream,
+    };
+  });
+
+  async function chatRun(request: FastifyRequest, reply: FastifyReply, chat: Omit<PlaygroundInput, 'simulateFailures'>, simulated: Set<string>, run: PlaygroundRun) {
     if (request.usage) request.usage.clientKey = 'playground';
     const route = routeRequest(request, reply, { model: chat.model, type: 'chat', api: 'openai.chat' }, { simulateFailures: simulated });
     const started = performance.now();
@@ -44,8 +98,8 @@ export function playground(app: FastifyInstance, { router, catalog }: { router: 
             if (firstTokenMs === null && chunk.choices[0]?.delta?.content) firstTokenMs = performance.now() - started;
             return sseData({ type: 'chunk', chunk });
           },
-          end: () => sseData({ type: 'trace', ...trace(execution, usage, performance.now() - started, firstTokenMs) }),
-          error: (failure) => sseData({ type: 'error', message: failure.message, ...trace(execution, usage, performance.now() - started, firstTokenMs) }),
+          end: () => sseData({ type: 'trace', ...trace(execution, usage, performance.now() - started, firstTokenMs), upstream: run.upstream }),
+          error: (failure) => sseData({ type: 'error', message: failure.message, ...trace(execution, usage, performance.now() - started, firstTokenMs), upstream: run.upstream }),
         },
         execution.deployment.provider,
         request.usage,
@@ -58,8 +112,8 @@ export function playground(app: FastifyInstance, { router, catalog }: { router: 
     if (tokens) request.usage?.reported(tokens);
     request.usage?.delivered(completionText(completion));
     request.usage?.answered();
-    return { completion, ...trace(execution, completion.usage, performance.now() - started, null) };
-  });
+    return { completion, ...trace(execution, completion.usage, performance.now() - started, null), upstream: run.upstream };
+  }
 
   function trace(execution: Execution<unknown>, usage: { prompt_tokens: number; completion_tokens: number } | null | undefined, totalMs: number, firstTokenMs: number | null): Trace {
     const provider = catalog().providers.get(execution.deployment.provider)?.config;

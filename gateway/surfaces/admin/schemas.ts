@@ -228,8 +228,66 @@ export const TraceSchema = Type.Object({
   totalMs: Type.Number(),
   firstTokenMs: NullableNumber,
 });
+/** A request the gateway sent upstream for a playground run, as it went (translated or passed through). */
+export const UpstreamSentSchema = Type.Object({ provider: Type.String(), method: Type.String(), url: Type.String(), body: Type.Unknown() });
 /** A whole playground answer: the completion as the upstream answered (unchanged), beside the trace. */
-export const PlaygroundAnswerSchema = Type.Object({ completion: Type.Unknown(), ...TraceSchema.properties });
+export const PlaygroundAnswerSchema = Type.Object({ completion: Type.Unknown(), ...TraceSchema.properties, upstream: Type.Array(UpstreamSentSchema) });
+/** A request in any front door's API, sent through that front door as a client would send it. */
+export const PlaygroundWireInputSchema = Type.Object({
+  api: Type.Union([Type.Literal('openai'), Type.Literal('anthropic'), Type.Literal('responses')]),
+  body: Type.Record(Type.String(), Type.Unknown()),
+  simulateFailures: Type.Optional(Type.Array(Name, { maxItems: 32 })),
+});
+/** What the front door answered (JSON, or the SSE text of a stream), its usage row, and what went upstream. */
+export const PlaygroundWireAnswerSchema = Type.Object({
+  status: Type.Integer(),
+  contentType: Type.String(),
+  answer: Type.Unknown(),
+  requestId: Type.String(),
+  deployment: NullableString,
+  provider: NullableString,
+  cache: Type.String(),
+  attempts: Type.Array(UsageAttemptSchema),
+  tokens: Type.Union([Type.Object({ input: Type.Number(), output: Type.Number() }), Type.Null()]),
+  cost: Type.Number(),
+  totalMs: Type.Number(),
+  firstTokenMs: NullableNumber,
+  upstream: Type.Array(UpstreamSentSchema),
+});
+
+// --- connect a tool
+export const ToolGuideSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  api: Type.Union(['anthropic', 'responses', 'openai', 'ollama'].map((a) => Type.Literal(a))),
+  connect: Type.Optional(Type.String()),
+  configFile: Type.Optional(Type.String()),
+  settings: Type.Array(Type.Object({ label: Type.String(), value: Type.String() })),
+  snippet: Type.Optional(Type.Object({ language: Type.String(), text: Type.String() })),
+});
+export const ConnectGuidesSchema = Type.Object({
+  url: Type.String(),
+  keyRequired: Type.Boolean(),
+  model: NullableString,
+  models: Type.Array(Type.String()),
+  tools: Type.Array(ToolGuideSchema),
+  /** Tools whose config Switchyard has written (and can undo). */
+  connected: Type.Array(Type.String()),
+});
+export const ConnectToolParams = Type.Object({ tool: Type.String({ minLength: 1, maxLength: 64 }) });
+export const ConnectInputSchema = Type.Object(
+  { route: Type.Optional(Name), dryRun: Type.Optional(Type.Boolean()), undo: Type.Optional(Type.Boolean()), force: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false },
+);
+export const ConnectResultSchema = Type.Object({
+  tool: Type.String(),
+  file: Type.String(),
+  diff: Type.String(),
+  changed: Type.Boolean(),
+  applied: Type.Boolean(),
+  backup: Type.Optional(Type.String()),
+  createdKey: Type.Optional(Type.String()),
+});
 
 export type ProviderView = Type.Static<typeof ProviderViewSchema>;
 export type ProviderInput = Type.Static<typeof ProviderInputSchema>;
@@ -251,6 +309,13 @@ export type ClientKeyInput = Type.Static<typeof ClientKeyInputSchema>;
 export type ClientKeyCreated = Type.Static<typeof ClientKeyCreatedSchema>;
 export type Trace = Type.Static<typeof TraceSchema>;
 export type PlaygroundAnswer = Type.Static<typeof PlaygroundAnswerSchema>;
+export type PlaygroundWireInput = Type.Static<typeof PlaygroundWireInputSchema>;
+export type PlaygroundWireAnswer = Type.Static<typeof PlaygroundWireAnswerSchema>;
+export type UpstreamSent = Type.Static<typeof UpstreamSentSchema>;
+export type ToolGuide = Type.Static<typeof ToolGuideSchema>;
+export type ConnectGuides = Type.Static<typeof ConnectGuidesSchema>;
+export type ConnectInput = Type.Static<typeof ConnectInputSchema>;
+export type ConnectResultView = Type.Static<typeof ConnectResultSchema>;
 export type Session = Type.Static<typeof SessionSchema>;
 export type HealthHistory = Type.Static<typeof HealthHistorySchema>;
 export type { HealthReport } from '../health/schema';

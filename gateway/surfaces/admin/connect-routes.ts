@@ -1,0 +1,68 @@
+/**
+ * The Connect page's API: every tool's settings to copy, and the desktop app's "Connect" button,
+ * which writes a tool's own config file (on the machine the gateway runs on, for its user) exactly
+ * as `switchyard connect` does, diff first.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../../config/schema';
+import { GatewayError } from '../../errors';
+import type { Places } from '../../connect/connect';
+import type { ClientKeyStore } from '../../store/client-keys';
+import { ConnectGuidesSchema, ConnectInputSchema, ConnectResultSchema, ConnectToolParams, type ConnectInput } from './schemas';
+
+export interface ConnectRouteServices {
+  config: () => Config;
+  server: () => { host: string; port: number };
+  keys: ClientKeyStore;
+  places: Places;
+}
+
+/** Tools on this machine reach a gateway bound to every interface through loopback. */
+function gatewayUrl({ host, port }: { host: string; port: number }): string {
+  const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return `http://${reachable}:${port}`;
+}
+
+export function connectRoutes(app: FastifyInstance, s: ConnectRouteServices): void {
+  // The editors and their parsers load on first use: most gateways never connect a tool.
+  const load = () => import('../../connect');
+
+  app.get('/connect', { schema: { response: { 200: ConnectGuidesSchema } } }, async () => {
+    const { toolGuides, modelNames, isConnected, WRITABLE_TOOLS } = await load();
+    const config = s.config();
+    const keyRequired = config.settings?.clientKeys?.required === true;
+    const models = modelNames(config);
+    const model = models[0] ?? null;
+    const url = gatewayUrl(s.server());
+    return {
+      url,
+      keyRequired,
+      model,
+      models,
+      tools: toolGuides({ url, key: keyRequired ? '<your client key>' : 'switchyard', keyRequired, model: model ?? '<model>', models }),
+      connected: WRITABLE_TOOLS.filter((tool) => isConnected(tool, s.places)),
+    };
+  });
+
+  app.post<{ Params: { tool: string }; Body: ConnectInput }>('/connect/:tool', { schema: { params: ConnectToolParams, body: ConnectInputSchema, response: { 200: ConnectResultSchema } } }, async (request) => {
+    const { ConnectError, runConnect } = await load();
+    const config = s.config();
+    try {
+      return runConnect({
+        tool: request.params.tool,
+        config,
+        url: gatewayUrl(s.server()),
+        route: request.body.route,
+        keyRequired: config.settings?.clientKeys?.required === true,
+        keys: s.keys,
+        dryRun: request.body.dryRun,
+        undo: request.body.undo,
+        force: request.body.force,
+        places: s.places,
+      });
+    } catch (error) {
+      if (error instanceof ConnectError) throw new GatewayError('invalid_request', error.message);
+      throw error;
+    }
+  });
+}
