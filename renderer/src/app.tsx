@@ -2,6 +2,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState, type ReactNode } from 'react';
 import { sessionQuery } from './api/queries';
+import { ConnectPage } from './features/connect/connect-page';
 import { OverviewPage } from './features/overview/overview-page';
 import { PlaygroundPage } from './features/playground/playground-page';
 import { ProvidersPage } from './features/providers/providers-page';
@@ -15,6 +16,7 @@ const PAGES: { path: string; label: string; render: () => ReactNode }[] = [
   { path: '/routes', label: 'Routes & deployments', render: () => <RoutesPage /> },
   { path: '/providers', label: 'Providers', render: () => <ProvidersPage /> },
   { path: '/playground', label: 'Playground', render: () => <PlaygroundPage /> },
+  { path: '/connect', label: 'Connect a tool', render: () => <ConnectPage /> },
   { path: '/usage', label: 'Usage', render: () => <UsagePage /> },
   { path: '/settings', label: 'Settings', render: () => <SettingsPage /> },
 ];

@@ -3,7 +3,7 @@
  * against the headless gateway, with the wire-format fake upstreams behind it. Screenshots of every
  * page, light and dark, go to test-artifacts/screenshots (git-ignored).
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import type { FakeServer } from '../support/fake-server';
 import { startFakeOllama } from '../support/fake-ollama';
 import { startFakeOpenAI } from '../support/fake-openai';
 import { findChromium } from '../support/browser';
-import { startGateway, type Harness } from '../support/harness';
+import { startGateway, tempDir, type Harness } from '../support/harness';
 
 const SHOTS = join(import.meta.dirname, '..', '..', 'test-artifacts', 'screenshots');
 
@@ -20,13 +20,15 @@ let openai: FakeServer;
 let h: Harness;
 let browser: Browser;
 let page: Page;
+/** The HOME the gateway writes tools' config files under (Connect page). */
+const home = tempDir();
 /** Everything the pages asked for and did not get (the favicon was one, on every page). */
 const notFound: string[] = [];
 
 beforeAll(async () => {
   ollama = await startFakeOllama();
   openai = await startFakeOpenAI();
-  h = await startGateway({ version: 1, providers: [], deployments: [], routes: [] });
+  h = await startGateway({ version: 1, providers: [], deployments: [], routes: [] }, { env: { HOME: home.path } });
   const found = await findChromium();
   console.log(`UI tests in ${found.source}`);
   browser = await chromium.launch({ executablePath: found.executablePath, args: found.args });
@@ -50,6 +52,7 @@ afterAll(async () => {
   await browser?.close();
   await h?.stop();
   await Promise.all([ollama?.stop(), openai?.stop()]);
+  home.remove();
 });
 
 async function go(path: string) {
@@ -175,20 +178,55 @@ describe('the dashboard in Chromium', () => {
     await page.screenshot({ path: join(SHOTS, 'playground-light.png'), fullPage: true });
   });
 
-  it('shows the requests just made in the usage table and charts', async () => {
+  it('sends the conversation as Anthropic Messages and shows the request as it went upstream, translated', async () => {
+    await page.getByLabel('Simulate failure of mini').uncheck();
+    await page.getByLabel('API').selectOption('anthropic');
+    await expect.poll(() => page.locator('pre.snippet', { hasText: 'curl ' }).textContent()).toContain('/v1/messages');
+    await page.getByLabel('Message').fill('hello as messages');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => page.getByTestId('answer').last().textContent()).toBe('Echo: hello as messages');
+    const upstream = page.getByTestId('upstream').last();
+    await upstream.locator('summary').click();
+    const sent = await upstream.textContent();
+    // The route puts the cloud deployment first (the ordering test above): Messages went out as a chat completion.
+    expect(sent).toContain(`${openai.url}/v1/chat/completions`);
+    expect(sent).toContain('"max_tokens": 1024');
+  });
+
+  it('shows the requests just made in the usage table and charts, with the API each came in by', async () => {
     await go('/usage');
     const table = page.getByTestId('usage-table');
     await table.waitFor();
     expect(await table.locator('tbody tr').count()).toBeGreaterThanOrEqual(3);
     expect(await table.textContent()).toContain('playground');
+    expect(await table.textContent()).toContain('anthropic');
     await page.locator('.recharts-bar-rectangle').first().waitFor();
+  });
+
+  it('connects Codex from the Connect page: every tool listed, the diff first, then written and undone', async () => {
+    await go('/connect');
+    for (const name of ['Claude Code', 'Codex CLI', 'opencode', 'Continue', 'Cline / Roo Code', 'Aider', 'Zed', 'Open WebUI', 'OpenAI SDK', 'Ollama clients', 'Anthropic SDK']) {
+      await page.getByRole('heading', { name: new RegExp(`^${name.replace(/[/]/g, '\\/')}`) }).waitFor();
+    }
+    await page.getByRole('button', { name: 'Connect Codex CLI' }).click();
+    const panel = page.getByTestId('connect-codex');
+    await expect.poll(() => panel.textContent()).toContain('wire_api = "responses"');
+    const file = join(home.path, '.codex', 'config.toml');
+    expect(existsSync(file)).toBe(false);
+    await panel.getByRole('button', { name: 'Write it' }).click();
+    await expect.poll(() => panel.textContent()).toContain('Wrote');
+    expect(readFileSync(file, 'utf8')).toContain(`base_url = "${h.url}/v1"`);
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await panel.getByRole('button', { name: 'Restore the earlier file' }).click();
+    await expect.poll(() => panel.textContent()).toContain('Restored');
+    expect(existsSync(file)).toBe(false);
   });
 
   it('renders every page in light and dark without errors', async () => {
     for (const theme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: theme });
       await page.evaluate((t) => localStorage.setItem('switchyard.theme', t), theme);
-      for (const path of ['/overview', '/routes', '/providers', '/playground', '/usage', '/settings']) {
+      for (const path of ['/overview', '/routes', '/providers', '/playground', '/connect', '/usage', '/settings']) {
         await go(path);
         await page.locator('main h1').waitFor();
         await expect.poll(() => page.getByText(/^Loading /).count(), { timeout: 10_000 }).toBe(0);

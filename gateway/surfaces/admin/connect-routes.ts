@@ -8,7 +8,7 @@ import type { Config } from '../../config/schema';
 import { GatewayError } from '../../errors';
 import type { Places } from '../../connect/connect';
 import type { ClientKeyStore } from '../../store/client-keys';
-import { ConnectGuidesSchema, ConnectInputSchema, ConnectResultSchema, ConnectToolParams, type ConnectInput } from './schemas';
+import { ConnectGuidesSchema, ConnectInputSchema, ConnectQuerySchema, ConnectResultSchema, ConnectToolParams, type ConnectInput } from './schemas';
 
 export interface ConnectRouteServices {
   config: () => Config;
@@ -27,12 +27,14 @@ export function connectRoutes(app: FastifyInstance, s: ConnectRouteServices): vo
   // The editors and their parsers load on first use: most gateways never connect a tool.
   const load = () => import('../../connect');
 
-  app.get('/connect', { schema: { response: { 200: ConnectGuidesSchema } } }, async () => {
+  app.get<{ Querystring: { route?: string } }>('/connect', { schema: { querystring: ConnectQuerySchema, response: { 200: ConnectGuidesSchema } } }, async (request) => {
     const { toolGuides, modelNames, isConnected, WRITABLE_TOOLS } = await load();
     const config = s.config();
     const keyRequired = config.settings?.clientKeys?.required === true;
     const models = modelNames(config);
-    const model = models[0] ?? null;
+    const asked = request.query.route;
+    if (asked && !models.includes(asked)) throw new GatewayError('invalid_request', `No route or chat deployment is named "${asked}"`, { param: 'route' });
+    const model = asked ?? models[0] ?? null;
     const url = gatewayUrl(s.server());
     return {
       url,

@@ -274,6 +274,7 @@ export const ConnectGuidesSchema = Type.Object({
   /** Tools whose config Switchyard has written (and can undo). */
   connected: Type.Array(Type.String()),
 });
+export const ConnectQuerySchema = Type.Object({ route: Type.Optional(Name) });
 export const ConnectToolParams = Type.Object({ tool: Type.String({ minLength: 1, maxLength: 64 }) });
 export const ConnectInputSchema = Type.Object(
   { route: Type.Optional(Name), dryRun: Type.Optional(Type.Boolean()), undo: Type.Optional(Type.Boolean()), force: Type.Optional(Type.Boolean()) },

@@ -16,7 +16,7 @@ import { redeemLoginLink } from '../admin/session';
 export const UI_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /** The UI's own pages; anything else that is not a file or an API is a 404. */
-export const UI_PAGES = ['overview', 'routes', 'providers', 'playground', 'usage', 'settings'];
+export const UI_PAGES = ['overview', 'routes', 'providers', 'playground', 'connect', 'usage', 'settings'];
 
 export interface UiOptions {
   /** The built UI (out/renderer); absent or unbuilt, pages say how to build it. */

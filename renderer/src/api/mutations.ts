@@ -4,7 +4,7 @@
  */
 import { mutationOptions, type QueryClient } from '@tanstack/react-query';
 import { send } from './client';
-import type { ClientKeyCreated, ClientKeyInput, ConfigPreview, DeploymentConfig, ProbeOutcome, ProviderInput, ProviderTest, ProviderView, RouteConfig, Settings } from './types';
+import type { ClientKeyCreated, ConnectInput, ConnectResult, ClientKeyInput, ConfigPreview, DeploymentConfig, ProbeOutcome, ProviderInput, ProviderTest, ProviderView, RouteConfig, Settings } from './types';
 
 const path = (list: string, name?: string, tail = '') => `/admin/api/${list}${name === undefined ? '' : `/${encodeURIComponent(name)}`}${tail}`;
 const invalidate = (client: QueryClient, key: string) => () => client.invalidateQueries({ queryKey: [key] });
@@ -59,4 +59,17 @@ export const cacheMutations = {
 
 export const breakerMutations = {
   reset: (client: QueryClient) => mutationOptions({ mutationFn: (deployment: string) => send(path('breakers', deployment, '/reset'), 'POST'), onSuccess: invalidate(client, 'health') }),
+};
+
+export const connectMutations = {
+  /** Plans (dryRun), makes or undoes a tool's connection; a made one may have created a client key. */
+  run: (client: QueryClient, tool: string) =>
+    mutationOptions({
+      mutationFn: (input: ConnectInput) => send<ConnectResult>(path('connect', tool), 'POST', input),
+      onSuccess: (result) => {
+        if (!result.applied) return;
+        void client.invalidateQueries({ queryKey: ['connect'] });
+        void client.invalidateQueries({ queryKey: ['keys'] });
+      },
+    }),
 };

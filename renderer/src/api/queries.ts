@@ -4,6 +4,7 @@ import { api, send } from './client';
 import type {
   CacheStats,
   ClientKey,
+  ConnectGuides,
   DeploymentConfig,
   Health,
   HealthHistory,
@@ -58,3 +59,7 @@ export const usageQueries = {
 
 export const keyQueries = { all: () => queryOptions({ queryKey: ['keys'], queryFn: () => api<{ keys: ClientKey[] }>('/admin/api/keys').then((r) => r.keys) }) };
 export const cacheQueries = { stats: () => queryOptions({ queryKey: ['cache'], queryFn: () => api<CacheStats>('/admin/api/cache') }) };
+export const connectQueries = {
+  /** Every tool's settings, for the route named (else the first). */
+  guides: (route: string) => queryOptions({ queryKey: ['connect', route], queryFn: () => api<ConnectGuides>(`/admin/api/connect${route ? `?route=${encodeURIComponent(route)}` : ''}`), placeholderData: (previous) => previous }),
+};

@@ -1,25 +1,30 @@
 /**
- * Playground: a multi-turn chat through the real router, streamed, with each answer's attempt
- * timeline, tokens, cost and cache status, "simulate failure" toggles per deployment, and the
- * request as curl or OpenAI SDK code.
+ * Playground: a multi-turn chat through the real router, sent as any of the three APIs (OpenAI's
+ * chat completions stream live; Messages and Responses go through their front doors and show what
+ * that client would get), with each answer's attempt timeline, tokens, cost and cache status, the
+ * request as it went upstream (translated or passed through), "simulate failure" toggles per
+ * deployment, and the request as curl.
  */
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { streamEvents } from '../../api/client';
+import { send, streamEvents } from '../../api/client';
 import { configQueries } from '../../api/queries';
-import type { Trace } from '../../api/types';
+import type { PlaygroundWireAnswer, Trace, UpstreamSent } from '../../api/types';
 import { Badge, Card, copy, ErrorNote, Field, money } from '../../ui/parts';
+import { answerError, answerText, API_LABELS, curlFor, requestFor, traceOf, type PlaygroundApi } from './wire';
+
+type ShownTrace = Trace & { upstream?: UpstreamSent[] };
 
 /** The playground's stream: answer chunks, then the trace (or an error with the trace so far). */
 type PlaygroundEvent =
   | { type: 'chunk'; chunk: { choices: { delta?: { content?: string | null } }[] } }
-  | ({ type: 'trace' } & Trace)
-  | ({ type: 'error'; message: string } & Trace);
+  | ({ type: 'trace' } & ShownTrace)
+  | ({ type: 'error'; message: string } & ShownTrace);
 
 interface Turn {
   role: 'user' | 'assistant';
   content: string;
-  trace?: Trace;
+  trace?: ShownTrace;
 }
 
 export function PlaygroundPage() {
@@ -31,17 +36,14 @@ export function PlaygroundPage() {
   const [temperature, setTemperature] = useState('0.7');
   const [maxTokens, setMaxTokens] = useState('');
   const [simulated, setSimulated] = useState<string[]>([]);
+  const [api, setApi] = useState<PlaygroundApi>('openai');
+  const [stream, setStream] = useState(true);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
   const chain = routes.data?.find((r) => r.name === model)?.deployments ?? (deployments.data?.some((d) => d.name === model) ? [model] : []);
-  const request = (messages: { role: string; content: string }[]) => ({
-    model,
-    messages,
-    stream: true,
-    ...(temperature !== '' ? { temperature: Number(temperature) } : {}),
-    ...(maxTokens !== '' ? { max_tokens: Number(maxTokens) } : {}),
-  });
+  const options = { model, stream, temperature: temperature !== '' ? Number(temperature) : undefined, maxTokens: maxTokens !== '' ? Number(maxTokens) : undefined };
+  const messagesOf = (list: Turn[]) => list.map(({ role, content }) => ({ role, content }));
 
   async function sendTurn() {
     if (!input.trim()) return;
@@ -51,13 +53,20 @@ export function PlaygroundPage() {
     setTurns([...history, { role: 'assistant', content: '' }]);
     setInput('');
     try {
-      let text = '';
-      await streamEvents<PlaygroundEvent>('/admin/api/playground', { ...request(history.map(({ role, content }) => ({ role, content }))), simulateFailures: simulated }, (event) => {
-        if (event.type === 'chunk') text += event.chunk.choices[0]?.delta?.content ?? '';
-        if (event.type === 'error') setError(new Error(event.message));
-        const trace = event.type === 'chunk' ? undefined : event;
-        setTurns([...history, { role: 'assistant', content: text, ...(trace ? { trace } : {}) }]);
-      });
+      if (api === 'openai' && stream) {
+        let text = '';
+        await streamEvents<PlaygroundEvent>('/admin/api/playground', { ...requestFor('openai', messagesOf(history), options), simulateFailures: simulated }, (event) => {
+          if (event.type === 'chunk') text += event.chunk.choices[0]?.delta?.content ?? '';
+          if (event.type === 'error') setError(new Error(event.message));
+          const trace = event.type === 'chunk' ? undefined : event;
+          setTurns([...history, { role: 'assistant', content: text, ...(trace ? { trace } : {}) }]);
+        });
+      } else {
+        const answer = await send<PlaygroundWireAnswer>('/admin/api/playground/wire', 'POST', { api, body: requestFor(api, messagesOf(history), options), simulateFailures: simulated });
+        const failure = answer.status >= 400 ? (answerError(answer.answer) ?? `The front door answered ${answer.status}`) : undefined;
+        if (failure) setError(new Error(failure));
+        setTurns([...history, { role: 'assistant', content: failure ? '' : answerText(api, answer.answer), trace: traceOf(answer) }]);
+      }
     } catch (caught) {
       setError(caught);
       setTurns(history);
@@ -66,10 +75,8 @@ export function PlaygroundPage() {
     }
   }
 
-  const lastRequest = request([...turns.map(({ role, content }) => ({ role, content })), ...(input ? [{ role: 'user', content: input }] : [])]);
-  const origin = window.location.origin;
-  const curl = `curl ${origin}/v1/chat/completions -H 'content-type: application/json' -d '${JSON.stringify(lastRequest).replace(/'/g, "'\\''")}'`;
-  const sdk = `const stream = await client.chat.completions.create(${JSON.stringify(lastRequest, null, 2)});`;
+  const lastRequest = requestFor(api, [...messagesOf(turns), ...(input ? [{ role: 'user' as const, content: input }] : [])], options);
+  const curl = curlFor(api, lastRequest);
 
   return (
     <>
@@ -97,6 +104,16 @@ export function PlaygroundPage() {
         </Card>
         <div className="grid">
           <Card title="Settings">
+            <div className="form-grid">
+              <Field label="Send as">
+                <select value={api} onChange={(e) => setApi(e.target.value as PlaygroundApi)} aria-label="API">
+                  {(Object.keys(API_LABELS) as PlaygroundApi[]).map((a) => <option key={a} value={a}>{API_LABELS[a]}</option>)}
+                </select>
+              </Field>
+              <Field label="Stream">
+                <label className="row" style={{ gap: 4 }}><input type="checkbox" checked={stream} onChange={(e) => setStream(e.target.checked)} aria-label="Stream" /> stream the answer</label>
+              </Field>
+            </div>
             <Field label="Route or deployment">
               <select value={model} onChange={(e) => { setModel(e.target.value); setSimulated([]); }} aria-label="Model">
                 <optgroup label="Routes">{routes.data?.map((r) => <option key={r.name} value={r.name}>{r.name}</option>)}</optgroup>
@@ -119,7 +136,7 @@ export function PlaygroundPage() {
               </div>
             </Field>
           </Card>
-          <Card title="As code" actions={<div className="row"><button onClick={() => void copy(curl)}>Copy as curl</button><button onClick={() => void copy(sdk)}>Copy as OpenAI SDK</button></div>}>
+          <Card title={`As code (${API_LABELS[api]})`} actions={<button onClick={() => void copy(curl)}>Copy as curl</button>}>
             <pre className="snippet">{curl}</pre>
           </Card>
         </div>
@@ -128,7 +145,7 @@ export function PlaygroundPage() {
   );
 }
 
-function TraceView({ trace }: { trace: Trace }) {
+function TraceView({ trace }: { trace: ShownTrace }) {
   return (
     <div className="card" style={{ marginTop: 6, padding: 10 }} data-testid="trace">
       <div className="row" style={{ marginBottom: 6 }}>
@@ -149,6 +166,17 @@ function TraceView({ trace }: { trace: Trace }) {
           </li>
         ))}
       </ol>
+      {trace.upstream?.length ? (
+        <details data-testid="upstream">
+          <summary>Sent upstream ({trace.upstream.length})</summary>
+          {trace.upstream.map((u, i) => (
+            <div key={i}>
+              <div className="muted">{u.provider}: {u.method} {u.url}</div>
+              <pre className="snippet">{JSON.stringify(u.body, null, 2)}</pre>
+            </div>
+          ))}
+        </details>
+      ) : null}
     </div>
   );
 }

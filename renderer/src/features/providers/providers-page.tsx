@@ -11,6 +11,7 @@ import { Badge, Card, Empty, ErrorNote, Field, Loading } from '../../ui/parts';
 export const PRESETS = [
   { label: 'Ollama', name: 'ollama', kind: 'ollama', baseUrl: 'http://127.0.0.1:11434', keyEnv: '' },
   { label: 'OpenAI', name: 'openai', kind: 'openai', baseUrl: 'https://api.openai.com/v1', keyEnv: 'OPENAI_API_KEY' },
+  { label: 'Anthropic', name: 'anthropic', kind: 'anthropic', baseUrl: 'https://api.anthropic.com', keyEnv: 'ANTHROPIC_API_KEY' },
   { label: 'OpenRouter', name: 'openrouter', kind: 'openai', baseUrl: 'https://openrouter.ai/api/v1', keyEnv: 'OPENROUTER_API_KEY' },
   { label: 'Groq', name: 'groq', kind: 'openai', baseUrl: 'https://api.groq.com/openai/v1', keyEnv: 'GROQ_API_KEY' },
   { label: 'Together', name: 'together', kind: 'openai', baseUrl: 'https://api.together.xyz/v1', keyEnv: 'TOGETHER_API_KEY' },
@@ -111,6 +112,7 @@ function ProviderForm({ original, initial, canStore, onDone }: { original: strin
             <select value={draft.kind} onChange={(e) => setDraft({ ...draft, kind: e.target.value as Draft['kind'] })}>
               <option value="ollama">Ollama</option>
               <option value="openai">OpenAI-compatible</option>
+              <option value="anthropic">Anthropic</option>
             </select>
           </Field>
         </div>

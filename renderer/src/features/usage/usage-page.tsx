@@ -166,19 +166,20 @@ function Rows({ params, onNext, onPrevious, exportUrl }: { params: UsageParams; 
         <div className="table-wrap">
           <table data-testid="usage-table">
             <thead>
-              <tr><th>Time</th><th>Key</th><th>Model</th><th>Answered by</th><th>Status</th><th>Tokens</th><th>Cost</th><th>Saved</th><th>Latency</th></tr>
+              <tr><th>Time</th><th>Key</th><th>API</th><th>Model</th><th>Answered by</th><th>Status</th><th>Tokens</th><th>Cost</th><th>Saved</th><th>Latency</th></tr>
             </thead>
             <tbody>
               {rows.data.rows.map((r) => (
                 <tr key={r.id}>
                   <td>{new Date(r.at).toLocaleString()}</td>
                   <td>{r.clientKey}</td>
+                  <td>{r.api ?? '-'}</td>
                   <td>{r.model}{r.stream ? <span className="muted"> · stream</span> : null}</td>
                   <td>
                     {r.deployment ?? '-'} {r.fallback ? <Badge tone="warn">fallback</Badge> : null} {r.cached ? <Badge tone="info">cache</Badge> : null}
                   </td>
                   <td><Badge tone={r.status < 400 && !r.errorClass ? 'ok' : 'bad'}>{r.status}</Badge> {r.errorClass ? <span className="muted">{r.errorClass}</span> : null}</td>
-                  <td>{r.inputTokens ?? '-'} / {r.outputTokens ?? '-'}{r.tokensEstimated ? <span className="muted"> est.</span> : null}</td>
+                  <td>{r.inputTokens ?? '-'} / {r.outputTokens ?? '-'}{r.tokensEstimated ? <span className="muted"> est.</span> : null}{r.cacheReadTokens ? <span className="muted"> · {r.cacheReadTokens} cached</span> : null}</td>
                   <td>{money(r.cost)}</td>
                   <td>{money(r.saved)}</td>
                   <td>{Math.round(r.totalMs)} ms</td>

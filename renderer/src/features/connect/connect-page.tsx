@@ -1,0 +1,104 @@
+/**
+ * Connect: every tool a developer points at Switchyard, with the exact settings for this gateway to
+ * copy, and for Claude Code, Codex and opencode a button that writes the tool's own config file
+ * (the change shown first as a diff, undoable).
+ */
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { connectMutations } from '../../api/mutations';
+import { connectQueries } from '../../api/queries';
+import type { ConnectResult, ToolGuide } from '../../api/types';
+import { Badge, Card, copy, ErrorNote, Field, Loading } from '../../ui/parts';
+
+const API_NAMES: Record<ToolGuide['api'], string> = { anthropic: 'Anthropic Messages', responses: 'OpenAI Responses', openai: 'OpenAI', ollama: 'Ollama' };
+
+export function ConnectPage() {
+  const [route, setRoute] = useState('');
+  const guides = useQuery(connectQueries.guides(route));
+  if (guides.isPending) return <Loading what="tools" />;
+  if (guides.isError) return <ErrorNote error={guides.error} />;
+  const { tools, models, connected, keyRequired, url } = guides.data;
+  const chosen = route || guides.data.model || '';
+  return (
+    <>
+      <h1>Connect a tool</h1>
+      <p className="sub">
+        Every tool reaches this gateway at <code>{url}</code> ({`${url}/v1`} for OpenAI-style tools).{' '}
+        {keyRequired ? 'Client keys are required: create one under Settings, or let "Connect" make one.' : 'Client keys are not required, so any key text works.'}
+      </p>
+      <Field label="Model (route) the tools ask for">
+        <select value={chosen} onChange={(e) => setRoute(e.target.value)} aria-label="Route for tools">
+          {models.map((m) => <option key={m} value={m}>{m}</option>)}
+        </select>
+      </Field>
+      <div className="grid cols-2">
+        {tools.map((tool) => (
+          <ToolCard key={tool.id} tool={tool} route={chosen} connected={connected.includes(tool.connect ?? '')} />
+        ))}
+      </div>
+    </>
+  );
+}
+
+function ToolCard({ tool, route, connected }: { tool: ToolGuide; route: string; connected: boolean }) {
+  return (
+    <Card
+      title={<span>{tool.name} <Badge tone="info">{API_NAMES[tool.api]}</Badge> {connected ? <Badge tone="ok">connected</Badge> : null}</span>}
+      actions={tool.snippet ? <button onClick={() => void copy(tool.snippet?.text ?? '')}>Copy {tool.snippet.language}</button> : undefined}
+    >
+      {tool.configFile ? <div className="muted">{tool.configFile}</div> : null}
+      <table aria-label={`${tool.name} settings`}>
+        <tbody>
+          {tool.settings.map((s) => (
+            <tr key={s.label}>
+              <td>{s.label}</td>
+              <td><code>{s.value}</code></td>
+              <td><button className="link" onClick={() => void copy(s.value)} aria-label={`Copy ${s.label}`}>copy</button></td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {tool.snippet ? <pre className="snippet">{tool.snippet.text}</pre> : null}
+      {tool.connect ? <ConnectButton tool={tool.connect} name={tool.name} route={route} connected={connected} /> : null}
+    </Card>
+  );
+}
+
+function ConnectButton({ tool, name, route, connected }: { tool: string; name: string; route: string; connected: boolean }) {
+  const client = useQueryClient();
+  const run = useMutation(connectMutations.run(client, tool));
+  const [plan, setPlan] = useState<{ result: ConnectResult; undo: boolean } | null>(null);
+  const preview = (undo: boolean) => run.mutate({ dryRun: true, undo, ...(route ? { route } : {}) }, { onSuccess: (result) => setPlan({ result, undo }) });
+  const apply = () => plan && run.mutate({ undo: plan.undo, ...(route ? { route } : {}) }, { onSuccess: (result) => setPlan({ result, undo: plan.undo }) });
+  const done = plan?.result.applied;
+  return (
+    <div style={{ marginTop: 8 }}>
+      <div className="row">
+        <button className="primary" onClick={() => preview(false)} disabled={run.isPending}>Connect {name}</button>
+        {connected ? <button onClick={() => preview(true)} disabled={run.isPending}>Undo</button> : null}
+      </div>
+      {run.isError ? <ErrorNote error={run.error} /> : null}
+      {plan ? (
+        <div data-testid={`connect-${tool}`}>
+          {!plan.result.changed ? (
+            <div className="notice">{plan.undo ? `${plan.result.file} is already as it was.` : `${plan.result.file} already points ${name} at Switchyard.`}</div>
+          ) : done ? (
+            <div className="notice ok" role="status">
+              {plan.undo ? `Restored ${plan.result.file}.` : `Wrote ${plan.result.file}${plan.result.backup ? ` (the earlier file is kept as ${plan.result.backup})` : ''}.`}
+              {plan.result.createdKey ? ` Created client key "${plan.result.createdKey}".` : ''}
+            </div>
+          ) : (
+            <>
+              <div className="muted">{plan.undo ? 'Undo would change' : 'This will change'} {plan.result.file}:</div>
+              <pre className="snippet diff">{plan.result.diff}</pre>
+              <div className="row">
+                <button className="primary" onClick={apply} disabled={run.isPending}>{plan.undo ? 'Restore the earlier file' : 'Write it'}</button>
+                <button onClick={() => setPlan(null)}>Cancel</button>
+              </div>
+            </>
+          )}
+        </div>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,78 @@
+/**
+ * The playground's three APIs: a conversation as a request in each (what a client of that API would
+ * send), the answer's text back out of each (whole or as its stream's SSE text), and the request as
+ * curl for the matching front door.
+ */
+import type { PlaygroundWireAnswer, Trace } from '../../api/types';
+
+export type PlaygroundApi = 'openai' | 'anthropic' | 'responses';
+
+export const API_LABELS: Record<PlaygroundApi, string> = { openai: 'OpenAI Chat Completions', anthropic: 'Anthropic Messages', responses: 'OpenAI Responses' };
+export const API_PATHS: Record<PlaygroundApi, string> = { openai: '/v1/chat/completions', anthropic: '/v1/messages', responses: '/v1/responses' };
+
+export interface Options {
+  model: string;
+  stream: boolean;
+  temperature: number | undefined;
+  maxTokens: number | undefined;
+}
+
+type Message = { role: 'user' | 'assistant'; content: string };
+
+export function requestFor(api: PlaygroundApi, messages: Message[], o: Options): Record<string, unknown> {
+  const sampling = o.temperature !== undefined ? { temperature: api === 'anthropic' ? Math.min(o.temperature, 1) : o.temperature } : {};
+  if (api === 'anthropic') return { model: o.model, max_tokens: o.maxTokens ?? 1024, messages, stream: o.stream, ...sampling };
+  if (api === 'responses') return { model: o.model, input: messages.map((m) => ({ role: m.role, content: m.content })), stream: o.stream, ...(o.maxTokens !== undefined ? { max_output_tokens: o.maxTokens } : {}), ...sampling };
+  return { model: o.model, messages, stream: o.stream, ...(o.maxTokens !== undefined ? { max_tokens: o.maxTokens } : {}), ...sampling };
+}
+
+/** The answer's visible text, from a whole answer or from a stream's SSE text. */
+export function answerText(api: PlaygroundApi, answer: unknown): string {
+  if (typeof answer === 'string') {
+    let text = '';
+    for (const block of answer.split('\n\n')) {
+      const data = block.split('\n').find((line) => line.startsWith('data: '))?.slice(6);
+      if (!data || data === '[DONE]') continue;
+      try {
+        const event = JSON.parse(data) as { type?: string; delta?: { type?: string; text?: string } | string; choices?: { delta?: { content?: string } }[] };
+        if (api === 'anthropic' && event.type === 'content_block_delta' && typeof event.delta === 'object' && event.delta.type === 'text_delta') text += event.delta.text ?? '';
+        if (api === 'responses' && event.type === 'response.output_text.delta' && typeof event.delta === 'string') text += event.delta;
+        if (api === 'openai') text += event.choices?.[0]?.delta?.content ?? '';
+      } catch {
+        // not an event of ours; skip it
+      }
+    }
+    return text;
+  }
+  const a = answer as { content?: { type: string; text?: string }[]; output?: { type: string; content?: { type: string; text?: string }[] }[]; choices?: { message?: { content?: string | null } }[] };
+  if (api === 'anthropic') return (a.content ?? []).filter((b) => b.type === 'text').map((b) => b.text).join('');
+  if (api === 'responses') return (a.output ?? []).filter((o) => o.type === 'message').flatMap((o) => o.content ?? []).filter((p) => p.type === 'output_text').map((p) => p.text).join('');
+  return a.choices?.[0]?.message?.content ?? '';
+}
+
+/** The error a front door answered, in any of the three shapes. */
+export function answerError(answer: unknown): string | undefined {
+  const error = (answer as { error?: { message?: string } } | undefined)?.error;
+  return error?.message;
+}
+
+/** A wire answer's trace in the shape the trace view shows. */
+export function traceOf(answer: PlaygroundWireAnswer): Trace & { upstream: PlaygroundWireAnswer['upstream'] } {
+  return {
+    deployment: answer.deployment ?? '(none)',
+    provider: answer.provider ?? '',
+    cache: answer.cache,
+    attempts: answer.attempts,
+    skipped: [],
+    tokens: answer.tokens,
+    cost: answer.cost,
+    totalMs: answer.totalMs,
+    firstTokenMs: answer.firstTokenMs,
+    upstream: answer.upstream,
+  };
+}
+
+export function curlFor(api: PlaygroundApi, body: Record<string, unknown>): string {
+  const headers = api === 'anthropic' ? " -H 'anthropic-version: 2023-06-01'" : '';
+  return `curl ${window.location.origin}${API_PATHS[api]} -H 'content-type: application/json'${headers} -d '${JSON.stringify(body).replace(/'/g, "'\\''")}'`;
+}
