@@ -8,13 +8,24 @@ export interface Target {
   model: string;
   /** The process that serves it, for CPU per request. */
   pid: number;
+  /** The front door the requests use (default: chat completions). */
+  api?: Api;
 }
 
-const CONNECTIONS = 64;
+export type Api = 'chat' | 'messages' | 'responses' | 'responses-stored';
 
-const body = (model: string, stream = false) =>
-  // temperature 0.7: not cacheable, so every request really goes through to the upstream.
-  JSON.stringify({ model, messages: [{ role: 'user', content: 'Say hello in five words.' }], temperature: 0.7, ...(stream ? { stream: true } : {}) });
+const CONNECTIONS = 64;
+const PATHS: Record<Api, string> = { chat: '/v1/chat/completions', messages: '/v1/messages', responses: '/v1/responses', 'responses-stored': '/v1/responses' };
+const PROMPT = 'Say hello in five words.';
+
+// temperature 0.7: not cacheable, so every request really goes through to the upstream.
+function body(model: string, stream = false, api: Api = 'chat'): string {
+  const streaming = stream ? { stream: true } : {};
+  if (api === 'messages') return JSON.stringify({ model, max_tokens: 256, messages: [{ role: 'user', content: PROMPT }], temperature: 0.7, ...streaming });
+  // Codex's requests are stateless (store: false); a kept response costs a SQLite write, measured apart.
+  if (api === 'responses' || api === 'responses-stored') return JSON.stringify({ model, input: [{ role: 'user', content: PROMPT }], temperature: 0.7, store: api === 'responses-stored', ...streaming });
+  return JSON.stringify({ model, messages: [{ role: 'user', content: PROMPT }], temperature: 0.7, ...streaming });
+}
 
 // SDK clients always send a key, so every request here does too.
 const headers = { 'content-type': 'application/json', authorization: 'Bearer bench' };
@@ -22,11 +33,12 @@ const headers = { 'content-type': 'application/json', authorization: 'Bearer ben
 /** Sequential requests on one keep-alive connection; per-request latency in microseconds (to the first chunk for streams). */
 export async function latencies(target: Target, n: number, stream: boolean): Promise<number[]> {
   const client = new Client(target.origin, { keepAliveTimeout: 60_000 });
-  const payload = body(target.model, stream);
+  const payload = body(target.model, stream, target.api);
+  const path = PATHS[target.api ?? 'chat'];
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
     const t0 = process.hrtime.bigint();
-    const res = await client.request({ path: '/v1/chat/completions', method: 'POST', headers, body: payload });
+    const res = await client.request({ path, method: 'POST', headers, body: payload });
     let first: bigint | undefined;
     for await (const _chunk of res.body) first ??= process.hrtime.bigint();
     if (res.statusCode !== 200) throw new Error(`${target.name}: HTTP ${res.statusCode}`);
@@ -40,14 +52,15 @@ export async function latencies(target: Target, n: number, stream: boolean): Pro
 export async function throughput(target: Target, ms: number): Promise<{ rps: number; cpuPerRequest: number }> {
   const cpuBefore = cpuMicros(target.pid);
   const pool = new Pool(target.origin, { connections: CONNECTIONS, keepAliveTimeout: 60_000 });
-  const payload = body(target.model);
+  const payload = body(target.model, false, target.api);
+  const path = PATHS[target.api ?? 'chat'];
   let done = 0;
   let errors = 0;
   const until = Date.now() + ms;
   await Promise.all(
     Array.from({ length: CONNECTIONS }, async () => {
       while (Date.now() < until) {
-        const res = await pool.request({ path: '/v1/chat/completions', method: 'POST', headers, body: payload });
+        const res = await pool.request({ path, method: 'POST', headers, body: payload });
         await res.body.dump();
         if (res.statusCode === 200) done++;
         else errors++;

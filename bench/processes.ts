@@ -88,6 +88,8 @@ export function benchConfig({ upstream, deadPort, failing, hanging }: BenchUpstr
       { name: 'hanging', kind: 'openai', baseUrl: `${hanging}/v1`, apiKey: 'env:BENCH_KEY', timeouts: { firstByteMs: 200 }, healthCheck: { intervalMs: 0 } },
       // Ollama's default cap of 2 in flight would measure the queue, not the gateway.
       { name: 'local', kind: 'ollama', baseUrl: upstream, maxConcurrent: 10_000, healthCheck: { intervalMs: 0 } },
+      { name: 'claude', kind: 'anthropic', baseUrl: upstream, apiKey: 'env:BENCH_KEY', healthCheck: { intervalMs: 0 } },
+      { name: 'responses', kind: 'openai', baseUrl: `${upstream}/v1`, apiKey: 'env:BENCH_KEY', apis: ['chat', 'responses'], healthCheck: { intervalMs: 0 } },
     ],
     deployments: [
       { name: 'fast-model', provider: 'fast', model: 'bench-model' },
@@ -97,6 +99,8 @@ export function benchConfig({ upstream, deadPort, failing, hanging }: BenchUpstr
       { name: 'ollama-model', provider: 'local', model: 'bench-model' },
       { name: 'nousage-model', provider: 'fast', model: 'bench-nousage' },
       { name: 'long-model', provider: 'fast', model: 'bench-long' },
+      { name: 'claude-model', provider: 'claude', model: 'bench-model' },
+      { name: 'responses-model', provider: 'responses', model: 'bench-model' },
     ],
     routes: [
       { name: 'live', deployments: ['fast-model', 'dead-model'] },
@@ -106,6 +110,8 @@ export function benchConfig({ upstream, deadPort, failing, hanging }: BenchUpstr
       { name: 'live-ollama', deployments: ['ollama-model'] },
       { name: 'nousage', deployments: ['nousage-model'] },
       { name: 'long', deployments: ['long-model'] },
+      { name: 'live-anthropic', deployments: ['claude-model', 'dead-model'] },
+      { name: 'live-responses', deployments: ['responses-model', 'dead-model'] },
     ],
   };
 }

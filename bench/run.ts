@@ -49,8 +49,18 @@ async function main(): Promise<void> {
     { ...through, name: 'primary hanging', model: 'hanging-first' },
   ];
 
+  // Each front door's API against the chat path, native (passed through) and translated.
+  const apis: Target[] = [
+    { ...through, name: 'chat completions (reference)', model: 'live' },
+    { ...through, name: 'Messages, passed through to Anthropic', model: 'live-anthropic', api: 'messages' },
+    { ...through, name: 'Messages, translated to chat', model: 'live', api: 'messages' },
+    { ...through, name: 'Responses, passed through to OpenAI', model: 'live-responses', api: 'responses' },
+    { ...through, name: 'Responses, translated to chat', model: 'live', api: 'responses' },
+    { ...through, name: 'Responses, passed through, store: true', model: 'live-responses', api: 'responses-stored' },
+  ];
+
   // Warm up JIT, pools and SQLite on every path.
-  for (const t of [...main, deadFirst, scenarios[0] as Target]) await latencies(t, 300, false);
+  for (const t of [...main, deadFirst, scenarios[0] as Target, ...apis]) await latencies(t, 300, false);
   await latencies(through, 200, true);
 
   const samples: Record<string, number[]> = {};
@@ -75,6 +85,14 @@ async function main(): Promise<void> {
     const { rps, cpuPerRequest } = await throughput(scenario, RPS_MS * 2);
     scenarioRows.push({ scenario: scenario.name, requestsPerSecond: rps, cpuPerRequest, rssMiBBefore: rssBefore, rssMiBAfter: memoryMiB(gateway.pid)?.rss ?? Number.NaN });
   }
+  // The API paths in alternating rounds, so drift hits each alike.
+  const apiCpu: Record<string, number[]> = {};
+  for (let round = 0; round < 3; round++) {
+    for (const t of round % 2 === 0 ? apis : [...apis].reverse()) (apiCpu[t.name] ??= []).push((await throughput(t, RPS_MS)).cpuPerRequest);
+  }
+  const chatCpu = median(apiCpu[apis[0]!.name] ?? []);
+  const apiRows = apis.map((t) => ({ path: t.name, cpuPerRequest: median(apiCpu[t.name] ?? []), ratioToChat: median(apiCpu[t.name] ?? []) / chatCpu }));
+  const passThrough = apiRows.filter((r) => r.path.includes('passed through') && !r.path.includes('store'));
   const hardening = await measureHardening(through.origin, gateway.pid);
   const peaks = { forwarder: memoryMiB(bare.pid)?.peak ?? Number.NaN, fastify: memoryMiB(framework.pid)?.peak ?? Number.NaN, switchyard: memoryMiB(gateway.pid)?.peak ?? Number.NaN, before: before ? (memoryMiB(before.pid)?.peak ?? Number.NaN) : Number.NaN };
   stopAll();
@@ -97,11 +115,12 @@ async function main(): Promise<void> {
     target_('ready (ms): gateway vs bare Fastify app', startup.gateway.readyMs, Math.max(500, 2 * startup.bare.readyMs)),
     target_('idle RSS after 10 s (MiB): gateway vs bare Fastify app', startup.gateway.idleRssMiB, Math.max(100, 1.5 * startup.bare.idleRssMiB)),
     target_('peak RSS under load (MiB): gateway / bare forwarder', peaks.switchyard / peaks.forwarder, 1.5, earlier ? peaks.before / peaks.forwarder : undefined),
+    ...passThrough.map((r) => target_(`CPU per request: ${r.path} / chat completions`, r.ratioToChat, 1.2)),
   ];
 
   process.stderr.write('usage log: filling a log for the query timings...\n');
   const usage = benchUsage();
-  const report = { date: new Date().toISOString(), node: process.version, rounds: ROUNDS, requestsPerLatencySample: SEQ, startup, peaks, hardening, rows, fallback: { live: p50('switchyard'), deadPrimary: median(s('fallback:dead primary')) }, targets, scenarios: scenarioRows, usage };
+  const report = { date: new Date().toISOString(), node: process.version, rounds: ROUNDS, requestsPerLatencySample: SEQ, startup, peaks, hardening, rows, fallback: { live: p50('switchyard'), deadPrimary: median(s('fallback:dead primary')) }, targets, scenarios: scenarioRows, apis: apiRows, usage };
   mkdirSync(join(here, 'results'), { recursive: true });
   writeFileSync(join(here, 'results', 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
 
@@ -120,6 +139,8 @@ async function main(): Promise<void> {
   console.log(`RSS while a ${hardening.streamedMiB.toFixed(0)} MiB stream passes to a fast reader: ${fmt(hardening.rssBeforeStreamMiB)} -> peak ${fmt(hardening.rssPeakDuring30MiBStreamMiB)} MiB`);
   console.log(`\n| scenario, through Switchyard (64 connections) | requests/s | gateway CPU per request (us) | gateway RSS before -> after (MiB) |\n|---|---|---|---|`);
   for (const f of scenarioRows) console.log(`| ${f.scenario} | ${f.requestsPerSecond.toFixed(0)} | ${fmt(f.cpuPerRequest)} | ${f.rssMiBBefore.toFixed(0)} -> ${f.rssMiBAfter.toFixed(0)} |`);
+  console.log(`\n| front door, through Switchyard (64 connections, 3 alternating rounds) | gateway CPU per request (us) | / chat completions |\n|---|---|---|`);
+  for (const r of apiRows) console.log(`| ${r.path} | ${fmt(r.cpuPerRequest)} | ${r.ratioToChat.toFixed(2)} |`);
   console.log(`\nusage log: ${usage.insertMicros.toFixed(1)} us per logged request (one synchronous WAL transaction; included in the Switchyard figures above)`);
   console.log(`\n| usage query over ${usage.rows.toLocaleString('en-US')} rows | ms |\n|---|---|`);
   for (const q of usage.queries) console.log(`| ${q.name} | ${q.ms.toFixed(1)} |`);

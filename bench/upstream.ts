@@ -1,7 +1,8 @@
 /**
  * The benchmark's upstream: the fastest OpenAI-compatible server plain Node can be (canned JSON
- * and a short SSE stream), and Ollama's `/api/chat` (canned JSON), run in its own process so it
- * does not share an event loop with the gateway or the load generator.
+ * and a short SSE stream), Ollama's `/api/chat`, Anthropic's `/v1/messages` and OpenAI's
+ * `/v1/responses` (canned JSON), run in its own process so it does not share an event loop with
+ * the gateway or the load generator.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -26,6 +27,31 @@ const ollamaChat = JSON.stringify({
   prompt_eval_duration: 100_000,
   eval_count: 7,
   eval_duration: 500_000,
+});
+const message = JSON.stringify({
+  id: 'msg_bench',
+  type: 'message',
+  role: 'assistant',
+  model: 'bench-model',
+  content: [{ type: 'text', text: 'Hello from the benchmark upstream.' }],
+  stop_reason: 'end_turn',
+  stop_sequence: null,
+  usage: { input_tokens: 9, output_tokens: 7, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 },
+});
+const response = JSON.stringify({
+  id: 'resp_bench',
+  object: 'response',
+  created_at: 1_763_000_000,
+  status: 'completed',
+  error: null,
+  incomplete_details: null,
+  instructions: null,
+  model: 'bench-model',
+  output: [{ id: 'msg_bench', type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: 'Hello from the benchmark upstream.', annotations: [] }] }],
+  parallel_tool_calls: true,
+  tool_choice: 'auto',
+  tools: [],
+  usage: { input_tokens: 9, input_tokens_details: { cached_tokens: 0 }, output_tokens: 7, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 16 },
 });
 const chunk = (delta: object, finish: string | null) =>
   `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1_763_000_000, model: 'bench-model', choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] })}\n\n`;
@@ -71,6 +97,12 @@ const server = createServer((req, res) => {
       res.end(text);
     } else if (body.includes('"bench-long"')) {
       void longStream(res);
+    } else if (req.url === '/v1/messages') {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(message) });
+      res.end(message);
+    } else if (req.url === '/v1/responses') {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(response) });
+      res.end(response);
     } else if (req.url === '/api/chat') {
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(ollamaChat) });
       res.end(ollamaChat);
