@@ -18,7 +18,9 @@ import { MAX_BODY_BYTES, registerJsonBody } from './http/json-body';
 import { isLoopbackHost, localGuardPlugin } from './http/local-guard';
 import { errorHandler, sendError, type ModelSurfaceServices } from './http/model-surface';
 import { openAIError, toWireError } from './http/wire-errors';
+import type { Budgets } from './budgets/budgets';
 import type { BreakerBoard } from './routing/breaker-board';
+import type { RoutingState } from './routing/state';
 import type { Catalog } from './routing/catalog';
 import type { Router } from './routing/router';
 import type { AdminSessions } from './store/admin-sessions';
@@ -48,6 +50,8 @@ export interface AppServices {
   usageLog: UsageLog;
   cache: ResponseCache;
   responses: ResponsesStore;
+  routingState: RoutingState;
+  budgets: Budgets;
   keys: ClientKeyStore;
   sessions: AdminSessions;
   secrets: Secrets;
@@ -107,7 +111,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     recorder: s.recorder,
     keys: { keys: s.keys, now: s.now, required: () => exposed || s.config.current().settings?.clientKeys?.required === true },
   };
-  const health = { catalog: s.catalog, traffic: s.traffic, breakers: s.breakers, health: s.health, storeOk: s.storeOk, version: s.version, startedAt: s.startedAt, now: s.now };
+  const health = { catalog: s.catalog, routing: s.routingState, budgets: s.budgets, traffic: s.traffic, breakers: s.breakers, health: s.health, storeOk: s.storeOk, version: s.version, startedAt: s.startedAt, now: s.now };
 
   registerJsonBody(app);
   app.setValidatorCompiler(typeboxValidator);

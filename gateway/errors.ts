@@ -24,6 +24,8 @@ export const ERROR_CODES = {
   upstream_error: { status: 502, type: 'api_error' },
   internal_error: { status: 500, type: 'api_error' },
   not_implemented: { status: 501, type: 'invalid_request_error' },
+  context_length_exceeded: { status: 400, type: 'invalid_request_error' },
+  budget_exceeded: { status: 429, type: 'insufficient_quota' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -71,6 +73,12 @@ export function isGatewayError(error: unknown): error is GatewayError {
 /**
  * Why one upstream attempt failed. These names are shared with the usage log and the
  * route's `fallbackOn` list, so they are part of the config surface: do not rename.
+ *
+ * Deployment problems (another deployment may well succeed): connect, timeout, upstream_5xx,
+ * rate_limited, upstream_protocol, auth (401/403: the key or its permissions), model_missing (404:
+ * the model, or the endpoint, is not there), quota (402, or a 429 about quota or credit),
+ * context_length (the prompt does not fit the model). Request problems (any deployment would say
+ * the same): upstream_4xx (other 400s and 422s). client_closed: the client left.
  */
 export const FAILURE_CLASSES = [
   'connect',
@@ -80,6 +88,10 @@ export const FAILURE_CLASSES = [
   'upstream_4xx',
   'upstream_protocol',
   'client_closed',
+  'auth',
+  'model_missing',
+  'quota',
+  'context_length',
 ] as const;
 
 export type FailureClass = (typeof FAILURE_CLASSES)[number];
@@ -117,11 +129,26 @@ export function isUpstreamError(error: unknown): error is UpstreamError {
   return error instanceof UpstreamError;
 }
 
-/** The failure class an HTTP status from an upstream belongs to. */
-export function failureForStatus(status: number): FailureClass {
-  if (status === 429) return 'rate_limited';
-  if (status >= 500) return 'upstream_5xx';
+/**
+ * How each kind of upstream words "the prompt is too long": OpenAI's `context_length_exceeded`,
+ * Anthropic's "prompt is too long", Ollama's and llama.cpp's "exceeds the available context size"
+ * or "input length exceeds the context length", vLLM's "maximum context length", and the like.
+ */
+const CONTEXT_LENGTH = /context_length_exceeded|prompt is too long|maximum context length|context (?:length|window|size)|too many (?:input )?tokens|reduce the length of the (?:messages|prompt)/i;
+/** OpenAI's `insufficient_quota`, and the words other providers use for an empty account. */
+const QUOTA = /insufficient_quota|exceeded your (?:current )?quota|quota (?:exceeded|exhausted)|out of credits|credit balance|insufficient (?:balance|credits?|funds)|payment required/i;
+
+/** The failure class an HTTP status (and what the upstream said with it) belongs to. */
+export function failureForStatus(status: number, body?: UpstreamErrorBody): FailureClass {
   if (status >= 300 && status < 400) return 'upstream_protocol';
+  // Error texts are read only so far: enough for every wording above, and linear in a bounded length.
+  const said = body ? `${body.code ?? ''} ${body.type ?? ''} ${body.message}`.slice(0, 2_000) : '';
+  if (status === 402) return 'quota';
+  if (status === 429) return QUOTA.test(said) ? 'quota' : 'rate_limited';
+  if (status === 401 || status === 403) return 'auth';
+  if (status === 404) return 'model_missing';
+  if (status === 413 || CONTEXT_LENGTH.test(said)) return 'context_length';
+  if (status >= 500) return 'upstream_5xx';
   return 'upstream_4xx';
 }
 
@@ -135,7 +162,7 @@ export type RawHeaders = Record<string, string | string[] | undefined>;
  */
 export function upstreamStatusError(providerName: string, status: number, headers: RawHeaders, text: string, now = Date.now()): UpstreamError {
   const body = errorBodyOf(text, status);
-  const failure = failureForStatus(status);
+  const failure = failureForStatus(status, body);
   const message = status >= 300 && status < 400 ? `${providerName} redirected (HTTP ${status}); redirects are not followed` : `${status} ${body.message}`;
   return new UpstreamError(failure, message, { status, retryAfterMs: retryAfterMs(headers, now), upstreamError: body });
 }

@@ -28,6 +28,8 @@ import { createClientKeyStore, type ClientKeyStore } from './store/client-keys';
 import { fileURLToPath } from 'node:url';
 import { createResponseCache, type ResponseCache } from './store/response-cache';
 import { createResponsesStore, RESPONSES_RETENTION_DAYS } from './store/responses-store';
+import { createBudgets, type Budgets } from './budgets/budgets';
+import { createRoutingState } from './routing/live-state';
 import { createUsageLog, type UsageLog } from './store/usage-log';
 import { createUsageRecorder } from './usage/recorder';
 import { openDatabase } from './store/db';
@@ -69,6 +71,7 @@ export interface Gateway {
   readonly breakers: BreakerBoard;
   readonly health: HealthMonitor;
   readonly usage: UsageLog;
+  readonly budgets: Budgets;
   readonly cache: ResponseCache;
   readonly keys: ClientKeyStore;
   readonly sessions: AdminSessions;
@@ -144,14 +147,30 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   breakers.configure(initial);
   const history = createHealthHistory(db);
   breakers.onTransition((transition) => history.addTransition(transition));
-  const health = createHealthMonitor({ catalog: () => catalog, history, now });
+  const health = createHealthMonitor({
+    catalog: () => catalog,
+    history,
+    now,
+    // A model pulled after a 404 blocked its deployment is usable again at once.
+    onInstalled: (provider, installed) => {
+      for (const d of catalog.config.deployments) if (d.provider === provider && installed.has(d.model)) breakers.unblock(d.name, 'model_missing', 'the model is installed now');
+    },
+  });
   const usageLog = createUsageLog(db);
+  const budgets = createBudgets({ config: () => catalog.config, defaultTimeZone: () => catalog.defaultTimeZone, spentSince: (since, scope) => usageLog.costSince(since, scope), now });
+  const routingState = createRoutingState({
+    catalog: () => catalog,
+    installed: (provider) => health.installed(provider),
+    modelFacts: (provider, model) => health.modelFacts(provider, model),
+    latencyMs: (deployment) => traffic.latencyMs(deployment),
+    budgets: (request) => budgets.verdict(request),
+  });
   const cache = createResponseCache(db, now);
   const responses = createResponsesStore(db);
   const keys = createClientKeyStore(db, now);
   const sessions = createAdminSessions(db, now);
   let localOnly = false;
-  const router = createRouter({ catalog: () => catalog, breakers, cache, localOnly: () => localOnly, now, random: options.random, onAttempts: (a) => traffic.record(a) });
+  const router = createRouter({ catalog: () => catalog, state: routingState, breakers, cache, localOnly: () => localOnly, now, random: options.random, onAttempts: (a) => traffic.record(a) });
   const prune = () => {
     const usage = catalog.config.settings?.usage;
     usageLog.prune(now() - (usage?.retentionDays ?? 90) * DAY_MS, now() - (usage?.bodyRetentionDays ?? 7) * DAY_MS);
@@ -177,10 +196,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         breakers,
         health,
         healthHistory: history,
-        recorder: createUsageRecorder({ log: usageLog, catalog: () => catalog, now, onError: (error) => app.log.error({ err: error }, 'usage log write failed') }),
+        recorder: createUsageRecorder({ log: usageLog, catalog: () => catalog, now, onError: (error) => app.log.error({ err: error }, 'usage log write failed'), onRow: (row) => budgets.record(row) }),
         usageLog,
         cache,
         responses,
+        routingState,
+        budgets,
         keys,
         sessions,
         secrets,
@@ -236,6 +257,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     breakers,
     health,
     usage: usageLog,
+    budgets,
     cache,
     keys,
     sessions,

@@ -33,6 +33,11 @@ export const BreakerSchema = Type.Object(
      * deployment while the probe finishes in the background and decides the breaker (default 3 s).
      */
     probeBudgetMs: Type.Optional(PositiveMs),
+    /**
+     * How long a refused key (401/403), a missing model (404) or a spent quota keeps the deployment
+     * out (default 30 min); a config change or a manual reset lifts it sooner.
+     */
+    blockMs: Type.Optional(PositiveMs),
     /** Also open when this share of the last requests in the window failed. */
     failureRate: Type.Optional(
       Type.Object(
@@ -126,6 +131,12 @@ export const DeploymentSchema = Type.Object(
     capabilities: Type.Optional(Type.Array(Type.Enum(CAPABILITIES), { maxItems: 6, uniqueItems: true })),
     /** The context window in tokens, over what its provider reports or the bundled table knows. */
     contextWindow: Type.Optional(Type.Integer({ minimum: 256, maximum: 100_000_000 })),
+    /**
+     * Ollama: `"auto"` raises `num_ctx` for a request that needs more, up to the model's trained
+     * maximum and `maxNumCtx`, so a long prompt is never cut silently.
+     */
+    numCtx: Type.Optional(Type.Literal('auto')),
+    maxNumCtx: Type.Optional(Type.Integer({ minimum: 256, maximum: 100_000_000 })),
     breaker: Type.Optional(BreakerSchema),
   },
   { additionalProperties: false },
@@ -141,11 +152,64 @@ export const RetrySchema = Type.Object(
   { additionalProperties: false },
 );
 
+export const STRATEGIES = ['ordered', 'lowest-latency', 'lowest-cost', 'weighted'] as const;
+
+export const RuleSchema = Type.Object(
+  {
+    when: Type.Object(
+      {
+        /** The prompt is estimated at this many tokens or more. */
+        minPromptTokens: Type.Optional(Type.Integer({ minimum: 1 })),
+        hasImages: Type.Optional(Type.Boolean()),
+        hasTools: Type.Optional(Type.Boolean()),
+        /** The request asks for reasoning (reasoning_effort, thinking, think). */
+        thinking: Type.Optional(Type.Boolean()),
+        /** The request's client key has this name. */
+        clientKey: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+      },
+      { additionalProperties: false, minProperties: 1 },
+    ),
+    /** The route to use instead. */
+    use: Type.String({ minLength: 1 }),
+  },
+  { additionalProperties: false },
+);
+
+export const BudgetSchema = Type.Object(
+  {
+    name: Name,
+    /** What is counted: all traffic, one route's, one client key's, or one provider's. */
+    scope: Type.Union([
+      Type.Literal('global'),
+      Type.Object({ route: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+      Type.Object({ clientKey: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+      Type.Object({ provider: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+    ]),
+    period: Type.Union([Type.Literal('day'), Type.Literal('week'), Type.Literal('month')]),
+    limitUsd: Type.Number({ minimum: 0, maximum: 10_000_000 }),
+    /** The zone the period starts in (default: the gateway's); weeks start on Monday. */
+    timeZone: Type.Optional(Type.String({ minLength: 1 })),
+    /** `skip-paid` (default): keep serving on free and local deployments; `refuse`: answer 429. */
+    onExceeded: Type.Optional(Type.Union([Type.Literal('skip-paid'), Type.Literal('refuse')])),
+  },
+  { additionalProperties: false },
+);
+
 export const RouteSchema = Type.Object(
   {
     name: Name,
     deployments: Type.Array(Type.String({ minLength: 1 }), { minItems: 1, maxItems: 32 }),
-    strategy: Type.Optional(Type.Literal('ordered')),
+    /**
+     * How the usable deployments are ordered: `ordered` (as listed, the default), `lowest-latency`
+     * (recent median time to first byte from live traffic, with some exploration), `lowest-cost`
+     * (from pricing; local is free) or `weighted` (random by `weights`). Filters come first and
+     * `x-switchyard-prefer` still wins.
+     */
+    strategy: Type.Optional(Type.Union([Type.Literal('ordered'), Type.Literal('lowest-latency'), Type.Literal('lowest-cost'), Type.Literal('weighted')])),
+    /** For `weighted`: each deployment's share (default 1). */
+    weights: Type.Optional(Type.Record(Type.String({ minLength: 1 }), Type.Number({ minimum: 0, maximum: 1_000_000 }))),
+    /** Traits of a request that send it to another route instead, tried in order; the first that matches wins. */
+    rules: Type.Optional(Type.Array(RuleSchema, { maxItems: 32 })),
     retry: Type.Optional(RetrySchema),
     deadlineMs: Type.Optional(PositiveMs),
     /** Breaker settings for the route's deployments that set none themselves. */
@@ -219,6 +283,12 @@ export const ConfigSchema = Type.Object(
     providers: Type.Array(ProviderSchema, { maxItems: 64 }),
     deployments: Type.Array(DeploymentSchema, { maxItems: 512 }),
     routes: Type.Array(RouteSchema, { maxItems: 256 }),
+    /**
+     * Other model names for routes and deployments: `"claude-*": "coder"`. Keys may use `*` as a
+     * wildcard; exact names of routes and deployments win, then exact aliases, then patterns in order.
+     */
+    aliases: Type.Optional(Type.Record(Type.String({ minLength: 1, maxLength: 256 }), Type.String({ minLength: 1 }))),
+    budgets: Type.Optional(Type.Array(BudgetSchema, { maxItems: 64 })),
     settings: Type.Optional(SettingsSchema),
   },
   { additionalProperties: false },
@@ -233,6 +303,9 @@ export type RetryConfig = Type.Static<typeof RetrySchema>;
 export type Timeouts = Type.Static<typeof TimeoutsSchema>;
 export type BreakerConfig = Type.Static<typeof BreakerSchema>;
 export type Settings = Type.Static<typeof SettingsSchema>;
+export type RuleConfig = Type.Static<typeof RuleSchema>;
+export type BudgetConfig = Type.Static<typeof BudgetSchema>;
+export type Strategy = (typeof STRATEGIES)[number];
 export type DayName = (typeof DAY_NAMES)[number];
 export type Capability = (typeof CAPABILITIES)[number];
 export type NativeApiName = NonNullable<ProviderConfig['apis']>[number];

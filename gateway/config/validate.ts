@@ -89,6 +89,42 @@ function meaningIssues(config: Config): { errors: ConfigIssue[]; warnings: Confi
     if (retry?.backoffMs !== undefined && retry.maxBackoffMs !== undefined && retry.maxBackoffMs < retry.backoffMs) {
       errors.push({ path: `${at}.retry.maxBackoffMs`, message: `${retry.maxBackoffMs} is below backoffMs (${retry.backoffMs})` });
     }
+    for (const name of Object.keys(route.weights ?? {})) {
+      if (!route.deployments.includes(name)) errors.push({ path: `${at}.weights.${name}`, message: `${quote(name)} is not a deployment of route ${quote(route.name)}` });
+    }
+    if (route.weights && route.strategy !== 'weighted') warnings.push({ path: `${at}.weights`, message: `weights apply only with "strategy": "weighted"` });
+    route.rules?.forEach((rule, j) => {
+      const target = config.routes.find((r) => r.name === rule.use);
+      if (!target) errors.push({ path: `${at}.rules[${j}].use`, message: `no route is named ${quote(rule.use)}` });
+      else if (target.name === route.name) errors.push({ path: `${at}.rules[${j}].use`, message: 'a rule cannot send a route to itself' });
+      else if (target.deployments.some((d) => deploymentTypes.get(d) !== [...types][0])) errors.push({ path: `${at}.rules[${j}].use`, message: `route ${quote(rule.use)} serves another type of request` });
+    });
+  });
+
+  const modelNames = new Set([...routeNames, ...deploymentNames]);
+  for (const [alias, target] of Object.entries(config.aliases ?? {})) {
+    const at = `aliases.${alias}`;
+    if (!modelNames.has(target)) errors.push({ path: at, message: `no route or deployment is named ${quote(target)}` });
+    if (modelNames.has(alias)) errors.push({ path: at, message: `${quote(alias)} is already a route or deployment name; a model name must mean one thing` });
+    if (/[\u0000-\u001f]/.test(alias)) errors.push({ path: at, message: 'an alias cannot contain control characters' });
+  }
+
+  const budgetNames = new Set<string>();
+  config.budgets?.forEach((budget, i) => {
+    const at = `budgets[${i}]`;
+    if (budgetNames.has(budget.name)) errors.push({ path: `${at}.name`, message: `another budget is named ${quote(budget.name)}` });
+    budgetNames.add(budget.name);
+    if (budget.timeZone !== undefined && !isKnownTimeZone(budget.timeZone)) errors.push({ path: `${at}.timeZone`, message: `${quote(budget.timeZone)} is not a known IANA time zone` });
+    const scope = budget.scope;
+    if (typeof scope === 'object' && 'route' in scope && !routeNames.has(scope.route)) errors.push({ path: `${at}.scope.route`, message: `no route is named ${quote(scope.route)}` });
+    if (typeof scope === 'object' && 'provider' in scope && !providerNames.has(scope.provider)) errors.push({ path: `${at}.scope.provider`, message: `no provider is named ${quote(scope.provider)}` });
+  });
+
+  config.deployments.forEach((deployment, i) => {
+    const kind = config.providers.find((p) => p.name === deployment.provider)?.kind;
+    if ((deployment.numCtx !== undefined || deployment.maxNumCtx !== undefined) && kind !== undefined && kind !== 'ollama') {
+      warnings.push({ path: `deployments[${i}].numCtx`, message: `numCtx and maxNumCtx apply only to Ollama providers; ${quote(deployment.name)} ignores them` });
+    }
   });
 
   return { errors, warnings };

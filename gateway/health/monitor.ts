@@ -1,9 +1,12 @@
 /**
  * Active health: probes each provider on its interval (Ollama: version, installed and loaded
  * models; OpenAI-compatible: the models list), keeps the latest result in memory for /health and
- * every sample in SQLite for charts. Probes never pass through the router, the breakers, the
+ * every sample in SQLite for charts. For an Ollama it also learns what each deployed model is
+ * (`/api/show`: capabilities, trained context, the Modelfile's num_ctx), once per model, for the
+ * router's context and capability checks. Probes never pass through the router, the breakers, the
  * concurrency caps or the usage log: they are not client traffic.
  */
+import { ollamaShowFacts, type OllamaShowFacts } from '../models/facts';
 import type { ProbeResult } from '../providers/types';
 import type { Catalog } from '../routing/catalog';
 import type { HealthHistory } from '../store/health-history';
@@ -24,14 +27,55 @@ export interface HealthMonitor {
   /** Probes every provider now (tests and "test connection" call this instead of waiting). */
   probeAll(): Promise<void>;
   latest(provider: string): ProbeRecord | undefined;
+  /** The models an Ollama has installed, from a probe no older than a few intervals (names with and without `:latest`). */
+  installed(provider: string): ReadonlySet<string> | undefined;
+  /** What an Ollama's `/api/show` said about one of its models. */
+  modelFacts(provider: string, model: string): OllamaShowFacts | undefined;
   start(): void;
   stop(): void;
 }
 
-export function createHealthMonitor(deps: { catalog: () => Catalog; history: HealthHistory; now: () => number }): HealthMonitor {
+export interface HealthMonitorDeps {
+  catalog: () => Catalog;
+  history: HealthHistory;
+  now: () => number;
+  /** After each successful probe of an Ollama, with the models it has (a missing model may have been pulled). */
+  onInstalled?: (provider: string, installed: ReadonlySet<string>) => void;
+}
+
+/** A list older than this many intervals says nothing any more (the probes behind it failed). */
+const STALE_INTERVALS = 3;
+/** `/api/show` calls per probe at most: the rest wait for the next. */
+const SHOWS_PER_PROBE = 8;
+
+export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
   const latest = new Map<string, ProbeRecord>();
   const inFlight = new Set<string>();
+  const installed = new Map<string, { at: number; models: Set<string> }>();
+  const facts = new Map<string, OllamaShowFacts>();
   let timer: NodeJS.Timeout | undefined;
+
+  /** Learns the facts of deployed models not seen yet (a model pulled again under the same name keeps its facts). */
+  async function learnModels(name: string, result: ProbeResult): Promise<void> {
+    const adapter = deps.catalog().providers.get(name);
+    if (!adapter?.show) return;
+    const unknown = [...new Set(deps.catalog().config.deployments.filter((d) => d.provider === name).map((d) => d.model))].filter((m) => !facts.has(`${name}\u0000${m}`) && installed.get(name)?.models.has(m));
+    await Promise.all(
+      unknown.slice(0, SHOWS_PER_PROBE).map(async (model) => {
+        try {
+          const shown = await adapter.show?.(model, AbortSignal.timeout(PROBE_TIMEOUT_MS));
+          if (shown) facts.set(`${name}\u0000${model}`, ollamaShowFacts(shown));
+        } catch {
+          // The next probe asks again.
+        }
+      }),
+    );
+    for (const [model, context] of Object.entries(result.loadedContext ?? {})) {
+      const key = `${name}\u0000${model.replace(/:latest$/, '')}`;
+      const known = facts.get(key) ?? facts.get(`${name}\u0000${model}`);
+      if (known) known.loadedContext = context;
+    }
+  }
 
   async function probe(name: string): Promise<void> {
     const adapter = deps.catalog().providers.get(name);
@@ -49,6 +93,16 @@ export function createHealthMonitor(deps: { catalog: () => Catalog; history: Hea
       inFlight.delete(name);
     }
     latest.set(name, record);
+    if (record.result && deps.catalog().providers.get(name)?.config.kind === 'ollama') {
+      const models = new Set<string>();
+      for (const model of record.result.models) {
+        models.add(model);
+        models.add(model.replace(/:latest$/, ''));
+      }
+      installed.set(name, { at: record.at, models });
+      await learnModels(name, record.result);
+      deps.onInstalled?.(name, models);
+    }
     const detail = record.result ? { version: record.result.version ?? null, models: record.result.models.length, loaded: record.result.loaded ?? null } : null;
     deps.history.addProbe({ provider: name, at: record.at, ok: record.ok, latencyMs: Math.round(record.latencyMs * 10) / 10, error: record.error, detail });
   }
@@ -72,6 +126,13 @@ export function createHealthMonitor(deps: { catalog: () => Catalog; history: Hea
       deps.history.prune(deps.now() - RETENTION_MS);
     },
     latest: (provider) => latest.get(provider),
+    installed(provider) {
+      const list = installed.get(provider);
+      if (!list) return undefined;
+      const interval = deps.catalog().config.providers.find((p) => p.name === provider)?.healthCheck?.intervalMs || DEFAULT_PROBE_INTERVAL_MS;
+      return deps.now() - list.at <= STALE_INTERVALS * interval ? list.models : undefined;
+    },
+    modelFacts: (provider, model) => facts.get(`${provider}\u0000${model}`),
     start() {
       // One light tick finds the providers that are due, so interval changes in the config apply at once.
       timer = setInterval(() => {

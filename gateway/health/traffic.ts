@@ -19,11 +19,55 @@ export interface TrafficStats {
   record(attempts: readonly Attempt[]): void;
   provider(name: string): TrafficRecord;
   deployment(name: string): TrafficRecord;
+  /**
+   * The deployment's median time to an answer (a stream's: to its first event) over its last
+   * answers within LATENCY_WINDOW_MS, once it has MIN_SAMPLES of them: `lowest-latency` routes by it.
+   */
+  latencyMs(deployment: string): number | undefined;
+}
+
+export const LATENCY_SAMPLES = 20;
+export const MIN_SAMPLES = 5;
+export const LATENCY_WINDOW_MS = 10 * 60_000;
+
+/** The last answers' latencies, oldest overwritten first; the median is worked out only after a change. */
+class LatencyRing {
+  private readonly at = new Float64Array(LATENCY_SAMPLES);
+  private readonly ms = new Float64Array(LATENCY_SAMPLES);
+  private next = 0;
+  private count = 0;
+  private median: { value: number | undefined; validUntil: number } | undefined;
+
+  add(at: number, ms: number): void {
+    this.at[this.next] = at;
+    this.ms[this.next] = ms;
+    this.next = (this.next + 1) % LATENCY_SAMPLES;
+    this.count = Math.min(this.count + 1, LATENCY_SAMPLES);
+    this.median = undefined;
+  }
+
+  p50(now: number): number | undefined {
+    if (this.median && now < this.median.validUntil) return this.median.value;
+    const recent: number[] = [];
+    let oldest = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < this.count; i++) {
+      const at = this.at[i] as number;
+      if (now - at > LATENCY_WINDOW_MS) continue;
+      recent.push(this.ms[i] as number);
+      oldest = Math.min(oldest, at);
+    }
+    recent.sort((a, b) => a - b);
+    const value = recent.length >= MIN_SAMPLES ? recent[Math.floor(recent.length / 2)] : undefined;
+    // Valid until the oldest sample leaves the window (or a new one arrives).
+    this.median = { value, validUntil: Number.isFinite(oldest) ? oldest + LATENCY_WINDOW_MS : now + LATENCY_WINDOW_MS };
+    return value;
+  }
 }
 
 export function createTrafficStats(now: () => number = Date.now): TrafficStats {
   const providers = new Map<string, TrafficRecord>();
   const deployments = new Map<string, TrafficRecord>();
+  const latencies = new Map<string, LatencyRing>();
   const get = (map: Map<string, TrafficRecord>, name: string): TrafficRecord => {
     let record = map.get(name);
     if (!record) {
@@ -51,8 +95,13 @@ export function createTrafficStats(now: () => number = Date.now): TrafficStats {
       for (const attempt of attempts) {
         apply(get(providers, attempt.provider), attempt, at);
         apply(get(deployments, attempt.deployment), attempt, at);
+        if (attempt.outcome !== 'ok') continue;
+        let ring = latencies.get(attempt.deployment);
+        if (!ring) latencies.set(attempt.deployment, (ring = new LatencyRing()));
+        ring.add(at, attempt.latencyMs);
       }
     },
+    latencyMs: (deployment) => latencies.get(deployment)?.p50(now()),
     provider: (name) => ({ ...get(providers, name) }),
     deployment: (name) => ({ ...get(deployments, name) }),
   };

@@ -6,6 +6,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isGatewayError } from '../errors';
+import { routeHeader } from '../routing/decision';
 import { ExecutionError } from '../routing/execute';
 import type { UsageRecorder } from '../usage/recorder';
 import { clientKeysPlugin, type ClientKeysOptions } from './client-keys';
@@ -33,7 +34,10 @@ export async function registerModelSurface(app: FastifyInstance, services: Model
 export function errorHandler(shape: ErrorShape) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const wire = toWireError(error, request.body);
-    if (error instanceof ExecutionError) reply.header('x-switchyard-attempts', String(error.attempts.length));
+    if (error instanceof ExecutionError) {
+      reply.header('x-switchyard-attempts', String(error.attempts.length));
+      reply.header('x-switchyard-route', routeHeader(error.decision));
+    }
     // Routing failures carry their own failure class; anything else is logged under its wire code.
     request.usage?.failed(error, error instanceof ExecutionError ? undefined : (wire.code ?? undefined));
     if (wire.status >= 500 && !isGatewayError(error)) request.log.error({ err: error }, 'unhandled error');

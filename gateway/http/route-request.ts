@@ -1,8 +1,9 @@
-/** What every model endpoint hands the router from its HTTP request: abort signal, preference, cache directive. */
+/** What every model endpoint hands the router from its HTTP request: abort signal, preference, cache directive, traits, client key. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ModelType } from '../routing/plan';
 import type { RouteRequest } from '../routing/router';
 import { clientAbortSignal } from './client-abort';
+import { traitsOf } from './traits';
 import { playgroundRun } from '../playground-run';
 
 export function routeRequest(request: FastifyRequest, reply: FastifyReply, what: { model: string; type: ModelType; api: string }, extra: Partial<RouteRequest> = {}): RouteRequest {
@@ -13,6 +14,8 @@ export function routeRequest(request: FastifyRequest, reply: FastifyReply, what:
     prefer: Array.isArray(prefer) ? prefer[0] : prefer,
     cacheControl: request.headers['cache-control'],
     simulateFailures: playgroundRun()?.simulateFailures,
+    traits: traitsOf(request.body, request.headers['content-length']),
+    clientKey: request.clientKey?.name,
     ...extra,
   };
 }

@@ -6,6 +6,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { routeHeader } from '../routing/decision';
 import type { Execution } from '../routing/execute';
 import type { RequestUsage, UsageRecorder } from '../usage/recorder';
 
@@ -49,6 +50,13 @@ export function routed<T>(request: FastifyRequest, reply: FastifyReply, executio
   reply.header('x-switchyard-deployment', execution.deployment.name);
   reply.header('x-switchyard-attempts', String(execution.attempts.length));
   reply.header('x-switchyard-cache', execution.cache ?? 'bypass');
+  reply.header('x-switchyard-route', routeHeader(execution.decision));
+  if (execution.budgets?.length) reply.header('x-switchyard-budget', budgetHeader(execution.budgets));
   request.usage?.served(execution);
   return execution.value;
+}
+
+/** `daily=4.2100, team=120.0000`: what remains (USD) of each budget that applied. */
+export function budgetHeader(budgets: readonly { name: string; remainingUsd: number }[]): string {
+  return budgets.map((b) => `${b.name}=${Math.max(0, b.remainingUsd).toFixed(4)}`).join(', ');
 }

@@ -21,17 +21,30 @@ export interface OllamaShowFacts extends ModelFacts {
   trainedContext?: number | undefined;
   /** A `num_ctx` its Modelfile sets. */
   modelfileNumCtx?: number | undefined;
+  /** The context it runs with while loaded (`/api/ps`). */
+  loadedContext?: number | undefined;
 }
 
 const KNOWN = [...table.models].sort((a, b) => b.match.length - a.match.length);
 const isCapability = (value: unknown): value is Capability => (CAPABILITIES as readonly unknown[]).includes(value);
 
+const knownMemo = new Map<string, ModelFacts | null>();
+
 /** The bundled table's entry for a model id: the longest `match` the id starts with, after any `vendor/` prefix. */
 export function knownModel(model: string): ModelFacts | undefined {
+  const memo = knownMemo.get(model);
+  if (memo !== undefined) return memo ?? undefined;
   const id = model.toLowerCase().slice(model.lastIndexOf('/') + 1);
   const entry = KNOWN.find((k) => id.startsWith(k.match));
-  return entry ? { family: entry.family, contextWindow: entry.contextWindow, capabilities: entry.capabilities.filter(isCapability) } : undefined;
+  const facts = entry ? { family: entry.family, contextWindow: entry.contextWindow, capabilities: entry.capabilities.filter(isCapability) } : null;
+  // Only configured model ids are looked up, but bound the memo all the same.
+  if (knownMemo.size >= 10_000) knownMemo.clear();
+  knownMemo.set(model, facts);
+  return facts ?? undefined;
 }
+
+/** Ollama's num_ctx when nothing sets one (its documented default). */
+export const OLLAMA_DEFAULT_NUM_CTX = 4096;
 
 /** The facts in an Ollama `/api/show` answer. */
 export function ollamaShowFacts(show: Record<string, unknown>): OllamaShowFacts {
@@ -48,6 +61,23 @@ export function ollamaShowFacts(show: Record<string, unknown>): OllamaShowFacts 
   };
 }
 
+/** What a deployment's model is known to do (config, upstream, table), or undefined when nothing says. */
+export function knownCapabilities(deployment: DeploymentConfig, upstream?: ModelFacts): Capability[] | undefined {
+  if (deployment.capabilities) return [...deployment.capabilities];
+  if (upstream?.capabilities?.length) return upstream.capabilities;
+  return knownModel(deployment.model)?.capabilities;
+}
+
+/**
+ * How far `num_ctx` may be raised for one request on an Ollama deployment with `numCtx: "auto"`:
+ * the model's trained maximum, capped by `maxNumCtx`. Before the trained maximum is known (Ollama
+ * not probed yet) only the cap limits it: Ollama itself never runs a model past its training.
+ */
+export function raiseLimitOf(deployment: DeploymentConfig, upstream?: OllamaShowFacts): number | undefined {
+  if (deployment.numCtx !== 'auto') return undefined;
+  return Math.min(upstream?.trainedContext ?? Number.POSITIVE_INFINITY, deployment.maxNumCtx ?? Number.POSITIVE_INFINITY);
+}
+
 /** What a deployment's model can do: its config's list, else its upstream's, else the table's, else a chat model's basics. */
 export function capabilitiesOf(deployment: DeploymentConfig, upstream?: ModelFacts): Capability[] {
   if (deployment.capabilities) return [...deployment.capabilities];
@@ -62,7 +92,7 @@ export function capabilitiesOf(deployment: DeploymentConfig, upstream?: ModelFac
  * else what the loaded model runs with (`/api/ps`); the trained maximum is only what `num_ctx` may
  * be raised to.
  */
-export function contextWindowOf(deployment: DeploymentConfig, kind: ProviderConfig['kind'], upstream?: OllamaShowFacts & { loadedContext?: number | undefined }): number | undefined {
+export function contextWindowOf(deployment: DeploymentConfig, kind: ProviderConfig['kind'], upstream?: OllamaShowFacts): number | undefined {
   if (deployment.contextWindow) return deployment.contextWindow;
   if (kind !== 'ollama') return knownModel(deployment.model)?.contextWindow;
   const numCtx = deployment.options?.num_ctx;

@@ -105,7 +105,11 @@ export function createOllamaProvider(config: ProviderConfig, secrets: Secrets): 
       const names = (list: unknown) => (Array.isArray(list) ? list.map((m: { name?: unknown }) => String(m?.name)) : []);
       if (!Array.isArray(tags.models)) throw new UpstreamError('upstream_protocol', `${config.name}'s model list has no models array`);
       version = String(about.version ?? '');
-      return { version, models: names(tags.models), loaded: names(ps.models) };
+      const loadedContext: Record<string, number> = {};
+      for (const m of Array.isArray(ps.models) ? (ps.models as { name?: unknown; context_length?: unknown }[]) : []) {
+        if (typeof m?.context_length === 'number') loadedContext[String(m.name)] = m.context_length;
+      }
+      return { version, models: names(tags.models), loaded: names(ps.models), loadedContext };
     },
 
     close: () => transport.close(),

@@ -60,4 +60,6 @@ export interface ProbeResult {
   loaded?: string[];
   /** Ollama only: its version. */
   version?: string;
+  /** Ollama only: the context length each loaded model runs with now. */
+  loadedContext?: Record<string, number>;
 }

@@ -4,7 +4,7 @@
  * config edit does not forget that a deployment is down.
  */
 import type { BreakerConfig, Config, DeploymentConfig } from '../config/schema';
-import { CircuitBreaker, DEFAULT_BREAKER, type BreakerSettings, type BreakerSnapshot, type Transition } from './circuit-breaker';
+import { CircuitBreaker, DEFAULT_BREAKER, type BlockCause, type BreakerSettings, type BreakerSnapshot, type Transition } from './circuit-breaker';
 
 const HISTORY = 200;
 
@@ -16,6 +16,8 @@ export interface BreakerBoard {
   snapshot(name: string): BreakerSnapshot;
   /** Closes the breaker by hand; false when no deployment has that name. */
   reset(name: string): boolean;
+  /** Lifts a deployment's block of this cause, if it has one. */
+  unblock(name: string, cause: BlockCause, reason: string): void;
   /** The latest transitions, oldest first. */
   transitions(): readonly Transition[];
   onTransition(listener: (transition: Transition) => void): () => void;
@@ -46,7 +48,10 @@ export function createBreakerBoard(now: () => number): BreakerBoard {
       for (const deployment of config.deployments) {
         const resolved = breakerSettings(deployment, config);
         settings.set(deployment.name, resolved);
-        breakers.get(deployment.name)?.configure(resolved);
+        const breaker = breakers.get(deployment.name);
+        breaker?.configure(resolved);
+        // A config change is how a refused key or a wrong model gets fixed: blocks are lifted by it.
+        if (breaker?.isBlocked) breaker.reset(now());
       }
       for (const name of [...breakers.keys()]) if (!settings.has(name)) breakers.delete(name);
     },
@@ -55,6 +60,9 @@ export function createBreakerBoard(now: () => number): BreakerBoard {
       if (!settings.has(name)) return false;
       get(name).reset(now());
       return true;
+    },
+    unblock(name, cause, reason) {
+      breakers.get(name)?.unblock(cause, now(), reason);
     },
     transitions: () => history,
     onTransition(listener) {
@@ -73,5 +81,6 @@ function breakerSettings(deployment: DeploymentConfig, config: Config): BreakerS
     maxCooldownMs: Math.max(chosen.maxCooldownMs ?? DEFAULT_BREAKER.maxCooldownMs, chosen.cooldownMs ?? DEFAULT_BREAKER.cooldownMs),
     failureRate: chosen.failureRate,
     probeBudgetMs: chosen.probeBudgetMs ?? DEFAULT_BREAKER.probeBudgetMs,
+    blockMs: chosen.blockMs ?? DEFAULT_BREAKER.blockMs,
   };
 }

@@ -6,6 +6,7 @@
 import { hash } from 'node:crypto';
 import type { Config, DeploymentConfig, RouteConfig } from '../config/schema';
 import type { ProviderAdapter } from '../providers/types';
+import { createAliasResolver, type AliasMatch } from './aliases';
 import { windowState, type WindowState } from './time-windows';
 
 export interface Catalog {
@@ -18,12 +19,18 @@ export interface Catalog {
   windowStateOf(deployment: DeploymentConfig, now: number): WindowState;
   /** What a route would do, as a short hash: its deployments in order, with their models and providers. */
   fingerprintOf(route: RouteConfig): string;
+  /** The route a deployment named directly stands for (itself alone). */
+  directRoute(deployment: string): RouteConfig;
+  /** The route or deployment an alias stands for, if `name` matches one. */
+  alias(name: string): AliasMatch | undefined;
 }
 
 export function createCatalog(config: Config, providers: ReadonlyMap<string, ProviderAdapter>, defaultTimeZone: string): Catalog {
   const memo = new Map<string, WindowState>();
   const fingerprints = new Map<string, string>();
   const timeZoneOf = (deployment: DeploymentConfig) => deployment.timeZone ?? defaultTimeZone;
+  const direct = new Map(config.deployments.map((d) => [d.name, { name: d.name, deployments: [d.name] } as RouteConfig]));
+  const alias = createAliasResolver(config.aliases);
   return {
     config,
     routes: new Map(config.routes.map((r) => [r.name, r])),
@@ -31,6 +38,8 @@ export function createCatalog(config: Config, providers: ReadonlyMap<string, Pro
     providers,
     defaultTimeZone,
     timeZoneOf,
+    directRoute: (name) => direct.get(name) ?? { name, deployments: [name] },
+    alias,
     fingerprintOf(route) {
       const key = `${route.name}\u0000${route.deployments.join('\u0000')}`;
       let fingerprint = fingerprints.get(key);

@@ -7,8 +7,11 @@
  *   half-open --probe fails--> open with the cooldown doubled, up to a cap
  *
  * Separately, a 429 with Retry-After "cools" the deployment until that deadline (capped); a later
- * 429 may extend the deadline, never shorten it. While open, half-open with its probe out, or
- * cooling, the deployment is skipped at no cost. Written by hand rather than with cockatiel because
+ * 429 may extend the deadline, never shorten it. A failure that says the deployment cannot work
+ * until something changes (its key refused, its model missing, its quota spent) "blocks" it: open
+ * for the long `blockMs`, with that cause, until a config change, a manual reset, a probe that
+ * succeeds after it, or (a missing model) the health monitor finding the model installed. While
+ * open, half-open with its probe out, or cooling, the deployment is skipped at no cost. Written by hand rather than with cockatiel because
  * the doubling cooldown, the cooling deadline and a readable snapshot are most of the logic.
  */
 
@@ -20,9 +23,15 @@ export interface BreakerSettings {
   failureRate?: { threshold: number; minRequests: number; windowMs: number } | undefined;
   /** How long the client carrying a half-open probe waits for it before moving on (the probe goes on). */
   probeBudgetMs: number;
+  /** How long a blocking failure (auth, model missing, quota) keeps the deployment out. */
+  blockMs: number;
 }
 
-export const DEFAULT_BREAKER: BreakerSettings = { failures: 5, cooldownMs: 10_000, maxCooldownMs: 300_000, probeBudgetMs: 3_000 };
+export const DEFAULT_BREAKER: BreakerSettings = { failures: 5, cooldownMs: 10_000, maxCooldownMs: 300_000, probeBudgetMs: 3_000, blockMs: 1_800_000 };
+
+/** Failures that mean the deployment cannot work until something changes. */
+export type BlockCause = 'auth' | 'model_missing' | 'quota';
+export const BLOCK_CAUSES: ReadonlySet<string> = new Set<BlockCause>(['auth', 'model_missing', 'quota']);
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
@@ -36,6 +45,9 @@ export interface BreakerSnapshot {
   consecutiveFailures: number;
   cooldownMs: number;
   lastTransitionAt: number | null;
+  /** Why it is open, when a blocking failure opened it. */
+  blockedBy: BlockCause | null;
+  blockedMessage: string | null;
 }
 
 export interface Transition {
@@ -50,6 +62,8 @@ export interface Transition {
 export interface Refusal {
   reason: 'circuit_open' | 'probe_in_flight' | 'cooling';
   until: number | null;
+  /** Set when a blocking failure opened the circuit. */
+  blockedBy?: BlockCause | undefined;
 }
 
 export type Outcome = 'success' | 'failure' | 'neutral';
@@ -73,6 +87,8 @@ export class CircuitBreaker {
   private consecutiveFailures = 0;
   private cooldownMs: number;
   private lastTransitionAt: number | null = null;
+  private blockedBy: BlockCause | null = null;
+  private blockedMessage: string | null = null;
   private recent: { at: number; failed: boolean }[] = [];
 
   constructor(
@@ -93,7 +109,7 @@ export class CircuitBreaker {
   /** Without side effects: would a request be refused now? */
   check(now: number, options: AcquireOptions = {}): Refusal | undefined {
     if (now < this.coolingUntil && !options.waitedForCooling) return { reason: 'cooling', until: this.coolingUntil };
-    if (this.state === 'open' && now < this.openUntil) return { reason: 'circuit_open', until: this.openUntil };
+    if (this.state === 'open' && now < this.openUntil) return { reason: 'circuit_open', until: this.openUntil, blockedBy: this.blockedBy ?? undefined };
     if (this.state === 'half-open' && this.probeInFlight) return { reason: 'probe_in_flight', until: null };
     return undefined;
   }
@@ -116,7 +132,33 @@ export class CircuitBreaker {
     };
   }
 
+  /** Keeps the deployment out for `blockMs`: its key, model or quota needs a change first. */
+  block(cause: BlockCause, now: number, message: string): void {
+    this.blockedBy = cause;
+    this.blockedMessage = message;
+    this.openUntil = now + this.settings.blockMs;
+    this.transition('open', now, `${cause}: ${message}`);
+  }
+
+  /** Lifts a block of this cause (the health monitor found the missing model). */
+  unblock(cause: BlockCause, now: number, reason: string): void {
+    if (this.blockedBy !== cause || this.state === 'closed') return;
+    this.clearBlock();
+    this.consecutiveFailures = 0;
+    this.transition('closed', now, reason);
+  }
+
+  get isBlocked(): boolean {
+    return this.blockedBy !== null && this.state !== 'closed';
+  }
+
+  private clearBlock(): void {
+    this.blockedBy = null;
+    this.blockedMessage = null;
+  }
+
   reset(now: number): void {
+    this.clearBlock();
     this.coolingUntil = 0;
     this.probeInFlight = false;
     this.consecutiveFailures = 0;
@@ -134,6 +176,8 @@ export class CircuitBreaker {
       consecutiveFailures: this.consecutiveFailures,
       cooldownMs: this.cooldownMs,
       lastTransitionAt: this.lastTransitionAt,
+      blockedBy: this.state === 'closed' ? null : this.blockedBy,
+      blockedMessage: this.state === 'closed' ? null : this.blockedMessage,
     };
   }
 
@@ -161,6 +205,7 @@ export class CircuitBreaker {
       this.consecutiveFailures = 0;
       if (this.state !== 'closed') {
         this.cooldownMs = this.settings.cooldownMs;
+        this.clearBlock();
         this.transition('closed', now, 'probe succeeded');
       }
       return;
@@ -168,6 +213,7 @@ export class CircuitBreaker {
     this.consecutiveFailures++;
     if (this.state === 'half-open' && probe) {
       this.cooldownMs = Math.min(this.cooldownMs * 2, this.settings.maxCooldownMs);
+      this.clearBlock();
       this.open(now, 'probe failed');
     } else if (this.state === 'closed' && (this.consecutiveFailures >= this.settings.failures || this.rateTripped(now))) {
       this.open(now, this.consecutiveFailures >= this.settings.failures ? `${this.consecutiveFailures} consecutive failures` : 'failure rate over its window');

@@ -3,7 +3,10 @@
  * move on after failures its route says to move on from, stop at the first success or at a failure
  * that belongs to the client (a 400 from the upstream is the request's fault, not the deployment's).
  * Before each attempt the deployment's circuit breaker and its provider's concurrency cap are asked;
- * a refusal skips the deployment at no cost and sends nothing upstream.
+ * a refusal skips the deployment at no cost and sends nothing upstream. Each failure class has its
+ * effect on the breaker: a refused key, a missing model or a spent quota blocks the deployment, a
+ * prompt too long for it says nothing about its health, a 429 cools it. Every step, skipped or
+ * tried, goes into the request's decision.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { asAbortSignal, linkedCancellation, type CancelSignal } from '../cancel';
@@ -13,8 +16,9 @@ import { isSlot } from '../providers/concurrency';
 import type { ProviderAdapter } from '../providers/types';
 import type { BreakerBoard } from './breaker-board';
 import type { Catalog } from './catalog';
-import { CircuitBreaker, DEFAULT_BREAKER, isPermit, type Outcome, type Refusal } from './circuit-breaker';
-import { lazySkip, type Plan, type Skip } from './plan';
+import { BLOCK_CAUSES, CircuitBreaker, DEFAULT_BREAKER, isPermit, type BlockCause, type Outcome, type Refusal } from './circuit-breaker';
+import type { Decision, DecisionStep } from './decision';
+import { lazySkip, type Plan, type Skip, type SkipReason } from './plan';
 import { movesOn, retryDelay, retryPolicy, type RetryPolicy } from './retry';
 import { describeInstant } from './time-windows';
 
@@ -33,6 +37,9 @@ export interface Execution<T> {
   deployment: DeploymentConfig;
   attempts: Attempt[];
   skipped: Skip[];
+  decision: Decision;
+  /** The budgets that applied, with what remains of each (USD). */
+  budgets?: { name: string; remainingUsd: number }[] | undefined;
   /** Set by the router: answered from the cache, missed it (and may fill it), or passed it by. */
   cache?: 'hit' | 'miss' | 'bypass';
 }
@@ -62,6 +69,7 @@ export class ExecutionError extends GatewayError {
     base: GatewayError,
     readonly attempts: Attempt[],
     readonly skipped: Skip[],
+    readonly decision: Decision,
   ) {
     super(base.code, base.message, {
       status: base.status,
@@ -86,28 +94,40 @@ export async function execute<T>(context: ExecuteContext, attempt: AttemptFn<T>,
   const signal = deadline?.signal ?? clientSignal;
   const attempts: Attempt[] = [];
   const failures: UpstreamError[] = [];
-  const skipped: Skip[] = [...plan.skipped];
+  const skipped: Skip[] = [];
+  const steps: DecisionStep[] = [];
+  const decision: Decision = { route: plan.route.name, ...(plan.direct ? { direct: true } : {}), alias: plan.alias, rule: plan.rule, strategy: plan.strategy, steps };
+  const skip = (s: Skip) => {
+    skipped.push(s);
+    steps.push(skipStep(s));
+  };
   const fail = (error: GatewayError): never => {
     deadline?.end();
-    throw new ExecutionError(error, attempts, skipped);
+    throw new ExecutionError(error, attempts, skipped, decision);
   };
+  const candidates = plan.candidates;
+  const lastTried = candidates.findLastIndex((c) => !c.skip);
 
-  for (const [index, deployment] of plan.targets.entries()) {
+  for (const [index, { deployment, skip: planned }] of candidates.entries()) {
+    if (planned) {
+      skip(planned);
+      continue;
+    }
     const provider = catalog.providers.get(deployment.provider) as ProviderAdapter;
-    const hasNext = index < plan.targets.length - 1;
+    const hasNext = index < lastTried;
     const breaker = breakers?.get(deployment.name) ?? new CircuitBreaker(deployment.name, DEFAULT_BREAKER, now);
     let waitedForCooling = false;
     for (let n = 1; n <= policy.attempts; n++) {
       const permit = breaker.acquire(now(), { waitedForCooling });
       if (!isPermit(permit)) {
-        skipped.push(refusalSkip(deployment, permit, now(), catalog));
+        skip(refusalSkip(deployment, permit, now(), catalog));
         break;
       }
       const admission = await provider.limiter.acquire(signal);
       if (!isSlot(admission)) {
         permit.settle('neutral');
         if (clientSignal.aborted) fail(clientClosed());
-        skipped.push({
+        skip({
           deployment: deployment.name,
           provider: deployment.provider,
           reason: 'busy',
@@ -120,10 +140,10 @@ export async function execute<T>(context: ExecuteContext, attempt: AttemptFn<T>,
         admission.release();
         const upstream = error === undefined ? undefined : clientSignal.aborted ? new UpstreamError('client_closed', 'client closed') : toUpstreamError(error, provider.config.name);
         permit.settle(breakerOutcome(upstream));
+        if (!upstream) return;
         // A 429 cools the deployment: until its Retry-After, or for the configured cooldown when it names none.
-        if (upstream?.failure === 'rate_limited') {
-          breaker.coolUntil(now() + Math.min(upstream.retryAfterMs ?? breaker.rateLimitCooldownMs, policy.retryAfterCapMs));
-        }
+        if (upstream.failure === 'rate_limited') breaker.coolUntil(now() + Math.min(upstream.retryAfterMs ?? breaker.rateLimitCooldownMs, policy.retryAfterCapMs));
+        if (BLOCK_CAUSES.has(upstream.failure)) breaker.block(upstream.failure as BlockCause, now(), upstream.message);
       };
 
       const started = now();
@@ -134,12 +154,15 @@ export async function execute<T>(context: ExecuteContext, attempt: AttemptFn<T>,
         if (!(thrown instanceof ProbeStillRunning)) settle(thrown);
         if (isGatewayError(thrown)) fail(thrown);
         const error = clientSignal.aborted ? new UpstreamError('client_closed', 'the client closed the connection') : toUpstreamError(thrown, provider.config.name);
-        attempts.push(failedAttempt(deployment, provider, error, now() - started));
+        const failed = failedAttempt(deployment, provider, error, now() - started);
+        attempts.push(failed);
+        steps.push(attemptStep(failed));
         failures.push(error);
         if (error.failure === 'client_closed') fail(clientClosed());
         if (signal.aborted) fail(deadlinePassed(policy, attempts));
         if (!movesOn(policy, error)) fail(passThrough(error));
-        if (n === policy.attempts) break;
+        // A deployment that cannot work until something changes is not retried.
+        if (n === policy.attempts || BLOCK_CAUSES.has(error.failure) || error.failure === 'context_length') break;
         const wait = retryDelay(policy, n, error, random);
         if (wait === undefined) break;
         waitedForCooling = error.retryAfterMs !== undefined;
@@ -152,28 +175,49 @@ export async function execute<T>(context: ExecuteContext, attempt: AttemptFn<T>,
       }
       const attempt_: Attempt = { deployment: deployment.name, provider: provider.config.name, outcome: 'ok', latencyMs: now() - started };
       attempts.push(attempt_);
+      const step = attemptStep(attempt_);
+      steps.push(step);
       if (track) {
         value = track(value, (error) => {
           deadline?.end();
           // A stream that failed after its first byte: the attempt that opened it failed after all.
           const failure = error === undefined || clientSignal.aborted ? undefined : toUpstreamError(error, provider.config.name);
-          if (failure && failure.failure !== 'client_closed') markFailed(attempt_, failure);
+          if (failure && failure.failure !== 'client_closed') {
+            markFailed(attempt_, failure);
+            Object.assign(step, attemptStep(attempt_));
+          }
           settle(error);
         });
       } else {
         deadline?.end();
         settle();
       }
-      return { value, deployment, attempts, skipped };
+      return { value, deployment, attempts, skipped, decision, budgets: plan.budget?.applied };
     }
   }
   return fail(exhausted(context, attempts, failures, skipped));
 }
 
-/** What an attempt says about the deployment's health: a 4xx is the request's fault, so it is alive. */
+const BLOCK_SKIPS: Record<BlockCause, SkipReason> = { auth: 'auth_failed', model_missing: 'model_missing', quota: 'quota_exhausted' };
+
+function skipStep(s: Skip): DecisionStep {
+  // A time window's message is zoned time, the dearest part of a decision: its instant says enough.
+  const message = s.reason === 'time_window' ? (s.until === null ? 'always inside a time window' : `inside a time window until ${new Date(s.until).toISOString()}`) : s.message;
+  return { deployment: s.deployment, outcome: 'skipped', reason: s.reason, message };
+}
+
+function attemptStep(a: Attempt): DecisionStep {
+  return { deployment: a.deployment, outcome: a.outcome, ...(a.failure ? { reason: a.failure } : {}), ...(a.status !== undefined ? { status: a.status } : {}), ms: Math.round(a.latencyMs), ...(a.message ? { message: a.message } : {}) };
+}
+
+/**
+ * What an attempt says about the deployment's health: a 4xx is the request's fault, so it is alive;
+ * a prompt too long for it, a client that left and a 429 (which cools it instead) say nothing; a
+ * refused key, a missing model and a spent quota block it instead (see `settle`).
+ */
 function breakerOutcome(error: UpstreamError | undefined): Outcome {
   if (!error || error.failure === 'upstream_4xx') return 'success';
-  if (error.failure === 'client_closed' || error.failure === 'rate_limited') return 'neutral';
+  if (error.failure === 'client_closed' || error.failure === 'rate_limited' || error.failure === 'context_length' || BLOCK_CAUSES.has(error.failure)) return 'neutral';
   return 'failure';
 }
 
@@ -232,6 +276,11 @@ function refusalSkip(deployment: DeploymentConfig, refusal: Refusal, now: number
     case 'cooling':
       return lazySkip(deployment, 'cooling', until, () => `${deployment.name} is rate limited until ${at()}`);
     case 'circuit_open':
+      if (refusal.blockedBy) {
+        const cause = refusal.blockedBy;
+        const why = cause === 'auth' ? 'its key was refused' : cause === 'quota' ? 'its quota is spent' : 'its model is missing';
+        return lazySkip(deployment, BLOCK_SKIPS[cause], until, () => `${deployment.name} is blocked until ${at()}: ${why} (a config change or a reset lifts it)`);
+      }
       return lazySkip(deployment, 'circuit_open', until, () => `${deployment.name}'s circuit is open until ${at()} after repeated failures`);
     default:
       // The one half-open probe is out; its first-byte timeout bounds how long it can take.
@@ -264,6 +313,18 @@ function passThrough(error: UpstreamError): GatewayError {
 function exhausted(context: ExecuteContext, attempts: Attempt[], failures: UpstreamError[], skipped: Skip[]): GatewayError {
   const { plan, now, catalog } = context;
   const skippedText = skipped.map((s) => s.message).join('; ');
+  // Nothing could read the prompt: that is the request's size, and no later retry changes it.
+  const tooSmall = skipped.filter((s) => s.reason === 'context_too_small');
+  const allContext = tooSmall.length + failures.filter((f) => f.failure === 'context_length').length;
+  if (allContext > 0 && allContext === skipped.length + failures.length) {
+    const largest = Math.max(0, ...tooSmall.map((s) => s.window ?? 0));
+    const said = failures.find((f) => f.failure === 'context_length');
+    return new GatewayError(
+      'context_length_exceeded',
+      `The request is too long for every deployment of "${plan.route.name}"${largest ? `: the largest context window available is ${largest} tokens` : ''}${said ? ` (${said.message})` : ''}. Shorten the prompt or lower max_tokens.`,
+      { param: 'messages', details: { largest_context_window: largest || null, skipped, attempts } },
+    );
+  }
   if (attempts.length === 0) {
     const soonest = skipped.reduce<number | null>((min, s) => (s.until !== null && (min === null || s.until < min) ? s.until : min), null);
     const first = skipped.find((s) => s.until === soonest);

@@ -1,16 +1,23 @@
 /**
- * Which deployments a request may try, in order, and why the others are skipped. Pure: the same
- * catalog, request and instant always give the same plan.
+ * Which deployments a request may try, in order, and why the others are skipped. The model name is
+ * resolved (a route, a deployment, or an alias of either), a route's rules may send the request to
+ * another route, the route's strategy orders its deployments, and each is checked before any
+ * attempt: enabled, local-only, key, time window, model installed, budget, capability, context
+ * window. Pure: the same catalog, state, request and instant always give the same plan.
  */
-import type { DeploymentConfig, RouteConfig } from '../config/schema';
+import type { DeploymentConfig, RouteConfig, Strategy } from '../config/schema';
 import { GatewayError } from '../errors';
 import type { Catalog } from './catalog';
+import { isLocalProvider } from './locality';
+import type { BudgetVerdict, RoutingState } from './state';
+import { isPaid, orderByStrategy } from './strategies';
 import { describeInstant } from './time-windows';
+import type { RequestTraits } from './traits';
 
 export type ModelType = 'chat' | 'embedding';
 
 export interface PlanRequest {
-  /** What the client sent as `model`: a route or a deployment name. */
+  /** What the client sent as `model`: a route, a deployment, or an alias of one. */
   model: string;
   type: ModelType;
   /** `x-switchyard-prefer`: a deployment of the route to try first. */
@@ -18,113 +25,194 @@ export interface PlanRequest {
   now: number;
   /** "Local only": deployments on non-local providers are skipped (the desktop app's pause switch). */
   localOnly?: boolean;
+  traits?: RequestTraits | undefined;
+  /** The name of the request's client key, for rules and budgets. */
+  clientKey?: string | undefined;
+  random?: () => number;
 }
+
+export const SKIP_REASONS = [
+  'disabled',
+  'time_window',
+  'local_only',
+  'key_missing',
+  'model_missing',
+  'auth_failed',
+  'quota_exhausted',
+  'over_budget',
+  'context_too_small',
+  'capability_missing',
+  'circuit_open',
+  'probe_in_flight',
+  'cooling',
+  'busy',
+] as const;
+
+export type SkipReason = (typeof SKIP_REASONS)[number];
 
 export interface Skip {
   deployment: string;
   provider: string;
-  reason: 'time_window' | 'disabled' | 'local_only' | 'provider_unavailable' | 'circuit_open' | 'probe_in_flight' | 'cooling' | 'busy';
+  reason: SkipReason;
   readonly message: string;
   /** When it becomes usable again (epoch ms), if known. */
   until: number | null;
+  /** For context_too_small: the deployment's window, in tokens. */
+  window?: number | undefined;
+}
+
+/** One deployment in the order considered: skipped (with why), or to be tried. */
+export interface Candidate {
+  /** As it will be called: a copy with `options.num_ctx` raised when the request needs more. */
+  deployment: DeploymentConfig;
+  skip?: Skip | undefined;
 }
 
 export interface Plan {
   route: RouteConfig;
   /** True when the client named a deployment rather than a route. */
   direct: boolean;
-  targets: DeploymentConfig[];
-  skipped: Skip[];
+  alias?: string | undefined;
+  rule?: string | undefined;
+  strategy: Strategy;
+  candidates: Candidate[];
+  budget?: BudgetVerdict | undefined;
 }
 
-export function plan(catalog: Catalog, request: PlanRequest): Plan {
-  const { route, direct } = resolveModel(catalog, request.model);
-  let names = route.deployments;
-  if (request.prefer !== undefined && request.prefer !== '') {
-    if (!names.includes(request.prefer)) {
-      throw new GatewayError(
-        'invalid_request',
-        `x-switchyard-prefer names "${request.prefer}", which is not a deployment of "${route.name}" (its deployments: ${names.join(', ')})`,
-        { param: 'x-switchyard-prefer' },
-      );
+/** Room kept above the estimate when `num_ctx` is raised: estimates run up to ~20% low. */
+const RAISE_MARGIN = 1.25;
+const RAISE_STEP = 1024;
+
+export function plan(catalog: Catalog, state: RoutingState, request: PlanRequest): Plan {
+  const resolved = resolveModel(catalog, request.model);
+  const traits = request.traits;
+  let route = resolved.route;
+  let rule: string | undefined;
+  if (route.rules && traits) {
+    const index = route.rules.findIndex((r) => ruleMatches(r.when, traits, request.clientKey));
+    const chosen = index >= 0 ? route.rules[index] : undefined;
+    const target = chosen ? catalog.routes.get(chosen.use) : undefined;
+    if (chosen && target) {
+      rule = `${route.name}.rules[${index}] -> ${chosen.use}`;
+      route = target;
     }
-    names = [request.prefer, ...names.filter((n) => n !== request.prefer)];
   }
 
-  const targets: DeploymentConfig[] = [];
-  const skipped: Skip[] = [];
-  for (const name of names) {
-    const deployment = catalog.deployments.get(name) as DeploymentConfig;
+  let members = route.deployments.map((name) => catalog.deployments.get(name) as DeploymentConfig);
+  for (const deployment of members) {
     const type = deployment.type ?? 'chat';
-    if (type !== request.type) {
-      throw new GatewayError('wrong_model_type', `"${request.model}" serves ${type} requests, not ${request.type}`, { param: 'model' });
-    }
-    const skip = skipReason(catalog, deployment, request.now, request.localOnly === true);
-    if (skip) skipped.push(skip);
-    else targets.push(deployment);
+    if (type !== request.type) throw new GatewayError('wrong_model_type', `"${request.model}" serves ${type} requests, not ${request.type}`, { param: 'model' });
   }
-  return { route, direct, targets, skipped };
+  const strategy = route.strategy ?? 'ordered';
+  if (strategy !== 'ordered') {
+    members = orderByStrategy(route, { deployments: members, providerOf: (d) => catalog.providers.get(d.provider)?.config, latencyMs: state.latencyMs, random: request.random ?? Math.random });
+  }
+  if (request.prefer !== undefined && request.prefer !== '') {
+    const preferred = members.find((d) => d.name === request.prefer);
+    if (!preferred) {
+      throw new GatewayError('invalid_request', `x-switchyard-prefer names "${request.prefer}", which is not a deployment of "${route.name}" (its deployments: ${route.deployments.join(', ')})`, {
+        param: 'x-switchyard-prefer',
+      });
+    }
+    members = [preferred, ...members.filter((d) => d !== preferred)];
+  }
+
+  const budget = state.budgets({ route: route.name, clientKey: request.clientKey });
+  if (budget?.refuse) {
+    const { name, resetsAt } = budget.refuse;
+    throw new GatewayError('budget_exceeded', `The budget "${name}" is spent; it resets at ${describeInstant(resetsAt, catalog.defaultTimeZone, request.now)} (${new Date(resetsAt).toISOString()})`, {
+      retryAfterSeconds: Math.max(1, Math.ceil((resetsAt - request.now) / 1000)),
+      details: { budget: name, resets_at: new Date(resetsAt).toISOString() },
+    });
+  }
+  const candidates = members.map((deployment) => candidate(catalog, state, deployment, request, budget));
+  return { route, direct: resolved.direct, alias: resolved.alias, rule, strategy, candidates, budget };
 }
 
-function resolveModel(catalog: Catalog, model: string): { route: RouteConfig; direct: boolean } {
+function ruleMatches(when: NonNullable<RouteConfig['rules']>[number]['when'], traits: RequestTraits, clientKey: string | undefined): boolean {
+  if (when.hasImages !== undefined && when.hasImages !== traits.images) return false;
+  if (when.hasTools !== undefined && when.hasTools !== traits.tools) return false;
+  if (when.thinking !== undefined && when.thinking !== traits.thinking) return false;
+  if (when.clientKey !== undefined && when.clientKey !== clientKey) return false;
+  // A body smaller in bytes than the threshold cannot hold that many tokens: no estimate needed.
+  if (when.minPromptTokens !== undefined && (traits.bodyBytes < when.minPromptTokens || traits.promptTokens() < when.minPromptTokens)) return false;
+  return true;
+}
+
+function resolveModel(catalog: Catalog, model: string): { route: RouteConfig; direct: boolean; alias?: string } {
   const route = catalog.routes.get(model);
   if (route) return { route, direct: false };
-  if (catalog.deployments.has(model)) return { route: { name: model, deployments: [model] }, direct: true };
+  if (catalog.deployments.has(model)) return { route: catalog.directRoute(model), direct: true };
+  const aliased = catalog.alias(model);
+  if (aliased) {
+    const target = catalog.routes.get(aliased.target);
+    if (target) return { route: target, direct: false, alias: aliased.alias };
+    if (catalog.deployments.has(aliased.target)) return { route: catalog.directRoute(aliased.target), direct: true, alias: aliased.alias };
+  }
   const known = [...catalog.routes.keys(), ...catalog.deployments.keys()];
-  throw new GatewayError(
-    'model_not_found',
-    `The model "${model}" does not exist: name a route or a deployment (${known.length > 0 ? known.slice(0, 20).join(', ') : 'none are configured'})`,
-    { param: 'model' },
-  );
+  throw new GatewayError('model_not_found', `The model "${model}" does not exist: name a route or a deployment (${known.length > 0 ? known.slice(0, 20).join(', ') : 'none are configured'})`, {
+    param: 'model',
+  });
 }
 
-function skipReason(catalog: Catalog, deployment: DeploymentConfig, now: number, localOnly: boolean): Skip | undefined {
-  const base = { deployment: deployment.name, provider: deployment.provider };
-  if (deployment.enabled === false) return { ...base, reason: 'disabled', message: `${deployment.name} is disabled`, until: null };
-  const provider = catalog.providers.get(deployment.provider)?.config;
-  if (localOnly && provider && !isLocalProvider(provider)) {
-    return { ...base, reason: 'local_only', message: `${deployment.name} is a cloud deployment and routing is set to local only`, until: null };
+function candidate(catalog: Catalog, state: RoutingState, deployment: DeploymentConfig, request: PlanRequest, budget: BudgetVerdict | undefined): Candidate {
+  const skip = (reason: SkipReason, describe: () => string, until: number | null = null, window?: number): Candidate => ({ deployment, skip: lazySkip(deployment, reason, until, describe, window) });
+  if (deployment.enabled === false) return skip('disabled', () => `${deployment.name} is disabled`);
+  const adapter = catalog.providers.get(deployment.provider);
+  const provider = adapter?.config;
+  if (request.localOnly && provider && !isLocalProvider(provider)) return skip('local_only', () => `${deployment.name} is a cloud deployment and routing is set to local only`);
+  if (adapter?.unavailableReason) return skip('key_missing', () => `${deployment.name}: provider ${deployment.provider} cannot be used: ${adapter.unavailableReason}`);
+  const window = catalog.windowStateOf(deployment, request.now);
+  if (!window.usable) {
+    const until = window.until;
+    return skip(
+      'time_window',
+      () =>
+        until === null
+          ? `${deployment.name} is outside its time windows at all times`
+          : `${deployment.name} is inside a time window until ${describeInstant(until, catalog.timeZoneOf(deployment), request.now)} (${new Date(until).toISOString()})`,
+      until,
+    );
   }
-  const unavailable = catalog.providers.get(deployment.provider)?.unavailableReason;
-  if (unavailable) {
-    return { ...base, reason: 'provider_unavailable', message: `${deployment.name}: provider ${deployment.provider} cannot be used: ${unavailable}`, until: null };
+  if (state.modelListed(deployment) === false) return skip('model_missing', () => `${deployment.name}: ${deployment.provider} does not have the model "${deployment.model}" (from its latest model list)`);
+  if (budget && budget.skipPaid.size > 0 && (budget.skipPaid.has('*') || budget.skipPaid.has(deployment.provider)) && isPaid(deployment, provider)) {
+    return skip('over_budget', () => `${deployment.name} costs money and the budget "${budget.spentBudget(deployment.provider) ?? '?'}" is spent`);
   }
-  const window = catalog.windowStateOf(deployment, now);
-  if (window.usable) return undefined;
-  const until = window.until;
-  return lazySkip(deployment, 'time_window', until, () =>
-    until === null
-      ? `${deployment.name} is outside its time windows at all times`
-      : `${deployment.name} is inside a time window until ${describeInstant(until, catalog.timeZoneOf(deployment), now)} (${new Date(until).toISOString()})`,
-  );
+  const traits = request.traits;
+  if (!traits) return { deployment };
+  const facts = state.facts(deployment);
+  const capabilities = facts.capabilities;
+  if (capabilities) {
+    const missing = traits.tools && !capabilities.includes('tools') ? 'tools' : traits.images && !capabilities.includes('vision') ? 'vision' : undefined;
+    if (missing) return skip('capability_missing', () => `${deployment.name} (${deployment.model}) has no ${missing} capability, and the request uses ${missing === 'vision' ? 'images' : 'tools'}`);
+  }
+  const limit = facts.window;
+  if (limit === undefined || traits.bodyBytes + traits.maxTokens <= limit) return { deployment };
+  const needed = traits.promptTokens() + traits.maxTokens;
+  if (needed <= limit) return { deployment };
+  if (facts.raiseTo !== undefined && needed <= facts.raiseTo) {
+    const numCtx = Math.min(facts.raiseTo, Math.ceil((needed * RAISE_MARGIN) / RAISE_STEP) * RAISE_STEP);
+    return { deployment: { ...deployment, options: { ...deployment.options, num_ctx: numCtx } } };
+  }
+  const most = facts.raiseTo ?? limit;
+  return skip('context_too_small', () => `${deployment.name} reads ${most} tokens and the request needs about ${needed}`, null, most);
 }
 
 /**
- * A skip whose message is written only if someone reads it (an error, the playground). A skipped
- * deployment is on the path of every request while it is skipped, and the zoned time in the
- * message costs more than the rest of the routing decision.
+ * A skip whose message is written only if someone reads it (an error, the playground, the usage
+ * log). A skipped deployment is on the path of every request while it is skipped, and the zoned
+ * time in some messages costs more than the rest of the routing decision.
  */
-export function lazySkip(deployment: DeploymentConfig, reason: Skip['reason'], until: number | null, describe: () => string): Skip {
+export function lazySkip(deployment: DeploymentConfig, reason: SkipReason, until: number | null, describe: () => string, window?: number): Skip {
   let message: string | undefined;
   return {
     deployment: deployment.name,
     provider: deployment.provider,
     reason,
     until,
+    ...(window === undefined ? {} : { window }),
     get message() {
       return (message ??= describe());
     },
   };
-}
-
-/** An Ollama (on this machine or the LAN), or any server on this machine (LM Studio, vLLM, llama.cpp). */
-export function isLocalProvider(provider: { kind: string; baseUrl: string; local?: boolean | undefined }): boolean {
-  if (provider.local !== undefined) return provider.local;
-  if (provider.kind === 'ollama') return true;
-  try {
-    const host = new URL(provider.baseUrl).hostname;
-    return host === 'localhost' || host === '[::1]' || host === '::1' || /^127\./.test(host);
-  } catch {
-    return false;
-  }
 }

@@ -15,8 +15,11 @@ export interface RetryPolicy {
   fallbackOn: ReadonlySet<FailureClass | number>;
 }
 
-/** Failures that say nothing about the request itself, so another deployment may well succeed. */
-export const DEFAULT_FALLBACK_ON: readonly FailureClass[] = ['connect', 'timeout', 'upstream_5xx', 'rate_limited', 'upstream_protocol'];
+/**
+ * Failures that are the deployment's, so another deployment may well succeed: everything but a
+ * request the upstream found wrong (`upstream_4xx`) and a client that left.
+ */
+export const DEFAULT_FALLBACK_ON: readonly FailureClass[] = ['connect', 'timeout', 'upstream_5xx', 'rate_limited', 'upstream_protocol', 'auth', 'model_missing', 'quota', 'context_length'];
 
 export function retryPolicy(route: RouteConfig): RetryPolicy {
   return {

@@ -12,6 +12,8 @@ import { cacheDecision } from './cache-policy';
 import type { Catalog } from './catalog';
 import { execute, ExecutionError, type Attempt, type AttemptFn, type Discard, type Execution, type Track } from './execute';
 import { plan, type ModelType } from './plan';
+import { UNKNOWN_STATE, type RoutingState } from './state';
+import type { RequestTraits } from './traits';
 
 export interface RouteRequest {
   /** What the client sent as `model`: a route or a deployment name. */
@@ -27,6 +29,10 @@ export interface RouteRequest {
   cacheControl?: string | undefined;
   /** Deployments to treat as failed for this request only, without calling them (the playground's rehearsal). */
   simulateFailures?: ReadonlySet<string> | undefined;
+  /** What the request asks for (size, tools, images, reasoning), for filters and rules. */
+  traits?: RequestTraits | undefined;
+  /** The name of the request's client key, for rules and budgets. */
+  clientKey?: string | undefined;
 }
 
 /** How a surface's answers go in and out of the response cache. */
@@ -55,6 +61,8 @@ export interface Router {
 
 export interface RouterDeps {
   catalog: () => Catalog;
+  /** Live facts the plan reads (model lists, windows, latency, budgets); unknown when absent. */
+  state?: RoutingState;
   breakers: BreakerBoard;
   cache?: ResponseCache;
   /** The desktop app's "local only" switch: no routing to non-local providers while on. */
@@ -71,7 +79,16 @@ export function createRouter(deps: RouterDeps): Router {
   return {
     async run<T>(request: RouteRequest, attempt: AttemptFn<T>, options: RunOptions<T> = {}): Promise<Execution<T>> {
       const catalog = deps.catalog();
-      const planned = plan(catalog, { model: request.model, type: request.type, prefer: request.prefer, now: now(), localOnly: deps.localOnly?.() ?? false });
+      const planned = plan(catalog, deps.state ?? UNKNOWN_STATE, {
+        model: request.model,
+        type: request.type,
+        prefer: request.prefer,
+        now: now(),
+        localOnly: deps.localOnly?.() ?? false,
+        traits: request.traits,
+        clientKey: request.clientKey,
+        random,
+      });
       const simulated = request.simulateFailures?.size ? request.simulateFailures : undefined;
       const caching = deps.cache && !simulated ? options.cache : undefined;
       const decision = caching ? cacheDecision(request.api, caching.key, caching.repeatable, planned.route, catalog.fingerprintOf(planned.route), catalog.config.settings, request.cacheControl) : undefined;
@@ -79,7 +96,8 @@ export function createRouter(deps: RouterDeps): Router {
         const hit = deps.cache?.get(decision.key);
         if (hit) {
           const deployment = catalog.deployments.get(hit.deployment) ?? { name: hit.deployment, provider: hit.provider, model: '' };
-          return { value: caching.restore(hit.payload), deployment, attempts: [], skipped: [], cache: 'hit' };
+          const decision = { route: planned.route.name, ...(planned.direct ? { direct: true } : {}), alias: planned.alias, rule: planned.rule, strategy: planned.strategy, cached: true, steps: [] };
+          return { value: caching.restore(hit.payload), deployment, attempts: [], skipped: [], decision, budgets: planned.budget?.applied, cache: 'hit' };
         }
       }
       // A rehearsal's simulated failures are never sent and say nothing about the deployments' health.

@@ -39,8 +39,8 @@ export interface UsageLog extends UsageQueries {
 export function createUsageLog(db: Db): UsageLog {
   const insertRow = db.prepare(
     `INSERT INTO usage (request_id, at, endpoint, client_key, model, route, deployment, provider, status, error_class, attempt_count, fallback, stream,
-       cached, input_tokens, output_tokens, tokens_estimated, cost, would_cost, saved, ttft_ms, total_ms, attempts, api, cache_read_tokens, cache_write_tokens)
-       VALUES (${Array(26).fill('?').join(', ')})`,
+       cached, input_tokens, output_tokens, tokens_estimated, cost, would_cost, saved, ttft_ms, total_ms, attempts, api, cache_read_tokens, cache_write_tokens, decision)
+       VALUES (${Array(27).fill('?').join(', ')})`,
   );
   const insertBodies = db.prepare('INSERT OR REPLACE INTO usage_bodies VALUES (?, ?, ?, ?)');
   const selectBody = db.prepare<[string], { request: string | null; response: string | null }>('SELECT request, response FROM usage_bodies WHERE request_id = ?');
@@ -106,6 +106,7 @@ export function createUsageLog(db: Db): UsageLog {
       row.api,
       row.cacheReadTokens,
       row.cacheWriteTokens,
+      row.decision ? JSON.stringify(row.decision) : null,
     );
     if (bodies) insertBodies.run(row.id, row.at, bodies.request, bodies.response);
   };

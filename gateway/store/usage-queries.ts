@@ -5,6 +5,7 @@
  */
 import type { Db } from './db';
 import { BIN_COLUMNS, LATENCY_BINS } from './latency-bins';
+import type { Decision } from '../routing/decision';
 import type { UsageAttempt, UsageFilter, UsageQueries, UsageRow } from './usage-types';
 
 const MINUTE = 60_000;
@@ -26,9 +27,20 @@ export function createUsageQueries(db: Db, rollup: () => void): UsageQueries {
 
   const byRequestId = db.prepare<[string], DbRow>('SELECT * FROM usage WHERE request_id = ? ORDER BY id DESC LIMIT 1');
   return {
+    costSince(since, scope) {
+      rollup();
+      const firstHour = Math.ceil(since / HOUR) * HOUR;
+      const sum = (table: string, filter: UsageFilter) => {
+        const { where, params } = rollupWhere({ ...filter, ...scope });
+        const row = prepared(`SELECT COALESCE(SUM(cost), 0) AS cost FROM ${table} WHERE ${where.join(' AND ')}`).all(...params)[0] as { cost: number };
+        return row.cost;
+      };
+      return sum('usage_hour', { since: firstHour }) + (firstHour > since ? sum('usage_minute', { since, until: firstHour }) : 0);
+    },
+
     row(requestId) {
       const raw = byRequestId.get(requestId);
-      return raw ? fromDb(raw) : undefined;
+      return raw ? { ...fromDb(raw), decision: raw.decision ? (JSON.parse(raw.decision) as Decision) : null } : undefined;
     },
 
     list(filter, page) {
@@ -116,6 +128,7 @@ interface DbRow {
   ttft_ms: number | null;
   total_ms: number;
   attempts: string;
+  decision: string | null;
 }
 
 function fromDb(r: DbRow): UsageRow {

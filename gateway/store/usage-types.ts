@@ -1,4 +1,5 @@
 /** The usage log's shapes: a row per client request, the filters and rollups the UI asks for. */
+import type { Decision } from '../routing/decision';
 
 export interface UsageAttempt {
   deployment: string;
@@ -37,6 +38,8 @@ export interface UsageRow {
   saved: number;
   ttftMs: number | null;
   totalMs: number;
+  /** How the request was routed (stored with the row; read back by `row(id)` only, not by lists). */
+  decision?: Decision | null | undefined;
 }
 
 export interface UsageFilter {
@@ -74,6 +77,11 @@ export interface RollupPoint {
 export interface UsageQueries {
   list(filter: UsageFilter, page: { limit: number; before?: string | undefined }): { rows: UsageRow[]; next: string | null };
   rollups(filter: UsageFilter, granularity: Granularity, groupBy: GroupBy): RollupPoint[];
+  /**
+   * What a scope has cost since an instant, from the rollups (brought up to date first): whole
+   * hours from the hour table, the part before the first whole hour from the minute table.
+   */
+  costSince(since: number, scope: { route?: string; clientKey?: string; provider?: string }): number;
   /** One request's row, by its request id. */
   row(requestId: string): UsageRow | undefined;
   /** Every matching row, oldest first (for export). */

@@ -7,6 +7,7 @@
 import { isGatewayError } from '../errors';
 import type { Catalog } from '../routing/catalog';
 import { ExecutionError, type Execution } from '../routing/execute';
+import type { Decision } from '../routing/decision';
 import type { UsageLog } from '../store/usage-log';
 import type { UsageRow } from '../store/usage-types';
 import { comparisonPrice, cost, priceOf } from './pricing';
@@ -20,6 +21,8 @@ export interface UsageDeps {
   catalog: () => Catalog;
   now: () => number;
   onError?: (error: unknown) => void;
+  /** Each row once it is written (budgets add up what it cost). */
+  onRow?: (row: UsageRow) => void;
 }
 
 /** Token counts an upstream reported for one answer. */
@@ -37,6 +40,7 @@ export class RequestUsage {
   private body: unknown;
   private execution: Execution<unknown> | undefined;
   private attempts: Execution<unknown>['attempts'] = [];
+  private decision: Decision | undefined;
   private upstreamTokens: Tokens | undefined;
   private text = '';
   /** Characters delivered beyond the text kept (a long answer is counted, not kept whole). */
@@ -73,6 +77,7 @@ export class RequestUsage {
   served(execution: Execution<unknown>): void {
     this.execution = execution;
     this.attempts = execution.attempts;
+    this.decision = execution.decision;
   }
 
   /** The upstream's own counts, from a whole answer or a stream's usage event. */
@@ -94,7 +99,10 @@ export class RequestUsage {
   }
 
   failed(error: unknown, failureClass?: string): void {
-    if (error instanceof ExecutionError) this.attempts = error.attempts;
+    if (error instanceof ExecutionError) {
+      this.attempts = error.attempts;
+      this.decision = error.decision;
+    }
     this.errorClass = failureClass ?? errorClassOf(error);
   }
 
@@ -123,7 +131,7 @@ export class RequestUsage {
       api: this.api,
       clientKey: this.clientKey,
       model: this.model,
-      route: catalog.routes.has(this.model) ? this.model : null,
+      route: this.decision ? (this.decision.direct ? null : this.decision.route) : catalog.routes.has(this.model) ? this.model : null,
       deployment: deployment?.name ?? null,
       provider: deployment?.provider ?? null,
       status,
@@ -142,11 +150,13 @@ export class RequestUsage {
       saved: wouldCost - paid,
       ttftMs: this.ttftMs,
       totalMs: this.elapsedMs(),
+      decision: this.decision ?? null,
     };
     const settings = catalog.config.settings?.usage;
     const bodies = settings?.logBodies ? { request: JSON.stringify(this.body ?? null), response: this.text } : undefined;
     try {
       await this.deps.log.recordSoon(row, bodies);
+      this.deps.onRow?.(row);
     } catch (error) {
       // A failed log write must not fail the answer; it is reported instead.
       this.deps.onError?.(error);

@@ -17,7 +17,7 @@ import type {
   ToolUseBlockParam,
 } from '@anthropic-ai/sdk/resources/messages';
 import type { DeploymentConfig } from '../config/schema';
-import { GatewayError, UpstreamError } from '../errors';
+import { GatewayError, UpstreamError, failureForStatus } from '../errors';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest, Delta, Message as ChatMessage } from './canonical';
 
 export type { Message as AnthropicMessage, MessageCreateParams, RawMessageStreamEvent };
@@ -164,10 +164,24 @@ export function fromMessage(message: Message): ChatCompletion {
 export const MESSAGES_END = { name: 'message_stop', isEnd: (event: { event: string | undefined }) => event.event === 'message_stop' };
 
 /** Anthropic's mid-stream `error` event, as the failure it reports (overloaded: the deployment's 5xx). */
+const ERROR_TYPE_STATUS: Record<string, number> = {
+  invalid_request_error: 400,
+  authentication_error: 401,
+  billing_error: 402,
+  permission_error: 403,
+  not_found_error: 404,
+  request_too_large: 413,
+  rate_limit_error: 429,
+  api_error: 500,
+  overloaded_error: 529,
+};
+
 export function streamError(providerName: string, data: { error?: { type?: string; message?: string } }): UpstreamError {
   const type = data.error?.type ?? 'api_error';
-  const failure = type === 'rate_limit_error' ? 'rate_limited' : type === 'invalid_request_error' ? 'upstream_4xx' : 'upstream_5xx';
-  return new UpstreamError(failure, `${providerName} failed mid-stream: ${data.error?.message ?? type}`, { upstreamError: { message: data.error?.message ?? type, type } });
+  const body = { message: data.error?.message ?? type, type };
+  // The same classes as the status each error type comes with over HTTP.
+  const status = ERROR_TYPE_STATUS[type] ?? 500;
+  return new UpstreamError(failureForStatus(status, body), `${providerName} failed mid-stream: ${body.message}`, { upstreamError: body });
 }
 
 /**

@@ -28,7 +28,8 @@ const config = () => ({
   ],
   deployments: [
     { name: 'sonnet', provider: 'claude', model: 'claude-sonnet-4-5' },
-    { name: 'llama', provider: 'local', model: 'llama3.2:3b' },
+    // Claude Code asks for 32k tokens out: the local model's window is raised for it rather than skipped.
+    { name: 'llama', provider: 'local', model: 'llama3.2:3b', numCtx: 'auto' },
     { name: 'llama-new', provider: 'local-new', model: 'llama3.2:3b' },
     { name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini' },
   ],
@@ -144,6 +145,10 @@ describe('translated for upstreams that do not speak Messages', () => {
   it('sends images to Ollama as base64 and to OpenAI as data URLs', async () => {
     const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
     const content = [{ type: 'text' as const, text: 'what is this' }, { type: 'image' as const, source: { type: 'base64' as const, media_type: 'image/png' as const, data: png } }];
+    // The fake's llama3.2 has no vision (as the real one); the deployment says this one has.
+    const c = config();
+    (c.deployments[1] as Record<string, unknown>).capabilities = ['completion', 'tools', 'vision'];
+    h.gateway.applyConfig(c, 'test');
     await client.messages.create({ model: 'llama', max_tokens: 50, messages: [{ role: 'user', content }] });
     expect(ollama.requests.at(-1)?.body.messages[0]).toMatchObject({ role: 'user', content: 'what is this', images: [png] });
     await client.messages.create({ model: 'mini', max_tokens: 50, messages: [{ role: 'user', content }] });
@@ -181,6 +186,7 @@ describe('a Claude Code session', () => {
     expect(events[0]).toBe('message_start');
     expect(events.at(-1)).toBe('message_stop');
     expect(anthropic.requests.at(-1)?.headers['anthropic-beta']).toBe('claude-code-20250219');
+    expect(ollama.requests.at(-1)?.body.options.num_ctx).toBeGreaterThan(32_000);
     expect(rows()[0]).toMatchObject({ fallback: true, deployment: 'sonnet', stream: true });
   });
 

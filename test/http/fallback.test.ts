@@ -96,12 +96,21 @@ describe('failures that belong to the request', () => {
     expect(openai.requests).toHaveLength(0);
   });
 
-  it('returns an upstream 401 with the upstream error body fields', async () => {
-    await openai.setMode({ kind: 'status', status: 401, body: { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } } });
-    const { res, text } = await rawChat({ model: 'cloud-first' });
-    expect(res.status).toBe(401);
-    expect(JSON.parse(text).error).toMatchObject({ message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' });
-    expect(ollama.requests).toHaveLength(0);
+  it('moves on after a 401 and blocks the deployment; a route that leaves auth out of fallbackOn returns it as the upstream said it', async () => {
+    const refused = { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } };
+    await openai.setMode({ kind: 'status', status: 401, body: refused });
+    const first = await rawChat({ model: 'cloud-first' });
+    expect(first.res.status).toBe(200);
+    expect(first.res.headers.get('x-switchyard-route')).toBe('mini:fail(auth) llama:ok');
+    expect(h.gateway.breakers.snapshot('mini')).toMatchObject({ state: 'open', blockedBy: 'auth', blockedMessage: expect.stringContaining('Incorrect API key') });
+    const second = await rawChat({ model: 'cloud-first' });
+    expect(second.res.headers.get('x-switchyard-route')).toBe('mini:skip(auth-failed) llama:ok');
+    expect(openai.requests).toHaveLength(1);
+
+    h.gateway.applyConfig(twoTierConfig(urls(), { fallbackOn: ['connect', 'upstream_5xx'] }), 'test');
+    const returned = await rawChat({ model: 'cloud-first' });
+    expect(returned.res.status).toBe(401);
+    expect(JSON.parse(returned.text).error).toMatchObject({ message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' });
   });
 
   it('moves on after a 404 when the route lists it in fallbackOn', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CircuitBreaker, isPermit, type Permit, type Transition } from '../../gateway/routing/circuit-breaker';
 import { ConcurrencyLimiter, isSlot } from '../../gateway/providers/concurrency';
 
-function setup(settings = { failures: 3, cooldownMs: 2_000, maxCooldownMs: 8_000, probeBudgetMs: 3_000 }) {
+function setup(settings = { failures: 3, cooldownMs: 2_000, maxCooldownMs: 8_000, probeBudgetMs: 3_000, blockMs: 60_000 }) {
   let now = 1_000_000;
   const transitions: Transition[] = [];
   const breaker = new CircuitBreaker('llama', settings, () => now, (t) => transitions.push(t));

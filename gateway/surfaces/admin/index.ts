@@ -10,7 +10,7 @@ import type { HealthHistory } from '../../store/health-history';
 import type { AdminSessions } from '../../store/admin-sessions';
 import type { UsageRecorder } from '../../usage/recorder';
 import type { Router } from '../../routing/router';
-import { healthReport, type HealthSources } from '../health/report';
+import { budgetView, healthReport, type HealthSources } from '../health/report';
 import { breakerRoutes } from './breakers';
 import { configRoutes, type ConfigRouteServices } from './config-routes';
 import { connectRoutes, type ConnectRouteServices } from './connect-routes';
@@ -18,7 +18,7 @@ import { playground } from './playground';
 import { providerTools } from './provider-tools';
 import { registerSession } from './session';
 import { usageRoutes, type UsageRouteServices } from './usage-routes';
-import { HealthHistorySchema, HealthReportSchema } from './schemas';
+import { BudgetListSchema, HealthHistorySchema, HealthReportSchema } from './schemas';
 import { adminErrorHandler } from './validation';
 
 export interface AdminOptions {
@@ -50,6 +50,8 @@ export async function adminSurface(app: FastifyInstance, options: AdminOptions):
     }
     return { history };
   });
+  /** Every budget with its spend in the current period and when it resets. */
+  app.get('/budgets', { schema: { response: { 200: BudgetListSchema } } }, async () => ({ budgets: (options.health.budgets?.status() ?? []).map(budgetView) }));
   breakerRoutes(app, { catalog, breakers });
   configRoutes(app, options.config);
   providerTools(app, { catalog, secrets: options.config.secrets, config: options.config.config.current });

@@ -75,6 +75,7 @@ export function playground(app: FastifyInstance, { router, catalog, usageLog, po
       cost: row?.cost ?? 0,
       totalMs: Math.round(performance.now() - started),
       firstTokenMs: row?.ttftMs == null ? null : Math.round(row.ttftMs),
+      decision: row?.decision ?? null,
       upstream: run.upstream,
     };
   });
@@ -128,6 +129,7 @@ export function playground(app: FastifyInstance, { router, catalog, usageLog, po
       cost: usage && execution.cache !== 'hit' ? cost(price, usage.prompt_tokens, usage.completion_tokens) : 0,
       totalMs: Math.round(totalMs),
       firstTokenMs: firstTokenMs === null ? null : Math.round(firstTokenMs),
+      decision: execution.decision,
     };
   }
 }

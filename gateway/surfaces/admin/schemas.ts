@@ -5,7 +5,7 @@
  */
 import Type from 'typebox';
 import { DeploymentSchema, ProviderSchema, RouteSchema, SettingsSchema, TimeWindowSchema, ConfigSchema } from '../../config/schema';
-import { HealthReportSchema, ProbeViewSchema } from '../health/schema';
+import { BudgetViewSchema, HealthReportSchema, ProbeViewSchema } from '../health/schema';
 
 const NullableString = Type.Union([Type.String(), Type.Null()]);
 const NullableNumber = Type.Union([Type.Number(), Type.Null()]);
@@ -86,8 +86,9 @@ export const ProbeOutcomeSchema = Type.Object({
 export const ProviderTestSchema = Type.Object({ ...ProviderSchema.properties, apiKeyValue: Type.Optional(Type.String({ minLength: 1, maxLength: 8192 })) });
 export const ModelListSchema = Type.Object({ models: Type.Array(Type.String()), error: NullableString });
 
-// --- health and breakers
+// --- health, budgets and breakers
 export { HealthReportSchema, ProbeViewSchema };
+export const BudgetListSchema = Type.Object({ budgets: Type.Array(BudgetViewSchema) });
 export const ProbeSampleSchema = Type.Object({ at: Type.Number(), ok: Type.Boolean(), latencyMs: NullableNumber });
 export const HealthHistorySchema = Type.Object({ history: Type.Record(Type.String(), Type.Array(ProbeSampleSchema)) });
 const BreakerState = Type.Union([Type.Literal('closed'), Type.Literal('open'), Type.Literal('half-open')]);
@@ -100,6 +101,8 @@ export const BreakerViewSchema = Type.Object({
   consecutiveFailures: Type.Integer(),
   cooldownMs: Type.Number(),
   lastTransitionAt: NullableNumber,
+  blockedBy: NullableString,
+  blockedMessage: NullableString,
 });
 export const TransitionSchema = Type.Object({ deployment: Type.String(), from: BreakerState, to: BreakerState, at: Type.Number(), reason: Type.String() });
 export const BreakersSchema = Type.Object({ breakers: Type.Array(BreakerViewSchema), transitions: Type.Array(TransitionSchema) });
@@ -158,6 +161,27 @@ export const UsageQuerySchema = Type.Object({
   format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('json')])),
 });
 export const UsagePageSchema = Type.Object({ rows: Type.Array(UsageRowSchema), next: NullableString });
+/** A request's routing decision: the route and how it was chosen, and every deployment in the order considered. */
+export const DecisionSchema = Type.Object({
+  route: Type.String(),
+  direct: Type.Optional(Type.Boolean()),
+  alias: Type.Optional(Type.String()),
+  rule: Type.Optional(Type.String()),
+  strategy: Type.String(),
+  cached: Type.Optional(Type.Boolean()),
+  steps: Type.Array(
+    Type.Object({
+      deployment: Type.String(),
+      outcome: Type.Union([Type.Literal('skipped'), Type.Literal('ok'), Type.Literal('failed')]),
+      reason: Type.Optional(Type.String()),
+      status: Type.Optional(Type.Integer()),
+      ms: Type.Optional(Type.Number()),
+      message: Type.Optional(Type.String()),
+    }),
+  ),
+});
+export const UsageDetailSchema = Type.Object({ ...UsageRowSchema.properties, decision: Type.Union([DecisionSchema, Type.Null()]) });
+export const RequestIdParams = Type.Object({ requestId: Type.String({ minLength: 1, maxLength: 128 }) });
 export const RollupPointSchema = Type.Object({
   bucket: Type.Number(),
   group: NullableString,
@@ -227,6 +251,7 @@ export const TraceSchema = Type.Object({
   cost: Type.Number(),
   totalMs: Type.Number(),
   firstTokenMs: NullableNumber,
+  decision: Type.Optional(DecisionSchema),
 });
 /** A request the gateway sent upstream for a playground run, as it went (translated or passed through). */
 export const UpstreamSentSchema = Type.Object({ provider: Type.String(), method: Type.String(), url: Type.String(), body: Type.Unknown() });
@@ -252,6 +277,7 @@ export const PlaygroundWireAnswerSchema = Type.Object({
   cost: Type.Number(),
   totalMs: Type.Number(),
   firstTokenMs: NullableNumber,
+  decision: Type.Union([DecisionSchema, Type.Null()]),
   upstream: Type.Array(UpstreamSentSchema),
 });
 
@@ -309,6 +335,8 @@ export type ClientKeyView = Type.Static<typeof ClientKeySchema>;
 export type ClientKeyInput = Type.Static<typeof ClientKeyInputSchema>;
 export type ClientKeyCreated = Type.Static<typeof ClientKeyCreatedSchema>;
 export type Trace = Type.Static<typeof TraceSchema>;
+export type UsageDetail = Type.Static<typeof UsageDetailSchema>;
+export type DecisionView = Type.Static<typeof DecisionSchema>;
 export type PlaygroundAnswer = Type.Static<typeof PlaygroundAnswerSchema>;
 export type PlaygroundWireInput = Type.Static<typeof PlaygroundWireInputSchema>;
 export type PlaygroundWireAnswer = Type.Static<typeof PlaygroundWireAnswerSchema>;
@@ -319,4 +347,4 @@ export type ConnectInput = Type.Static<typeof ConnectInputSchema>;
 export type ConnectResultView = Type.Static<typeof ConnectResultSchema>;
 export type Session = Type.Static<typeof SessionSchema>;
 export type HealthHistory = Type.Static<typeof HealthHistorySchema>;
-export type { HealthReport } from '../health/schema';
+export type { BudgetView, HealthReport } from '../health/schema';

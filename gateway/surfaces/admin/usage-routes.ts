@@ -12,8 +12,10 @@ import {
   NameParams,
   OverviewSchema,
   PurgedSchema,
+  RequestIdParams,
   RevokedSchema,
   RollupsSchema,
+  UsageDetailSchema,
   UsagePageSchema,
   UsageQuerySchema,
   type ClientKeyInput,
@@ -51,6 +53,13 @@ export function usageRoutes(app: FastifyInstance, services: UsageRouteServices):
   app.get<Query>('/usage/rollups', { schema: { querystring, response: { 200: RollupsSchema } } }, async (request) => ({
     points: log().rollups(filterFrom(request.query), request.query.granularity ?? 'hour', (request.query.groupBy ?? 'none') as GroupBy),
   }));
+
+  /** One request's row with its routing decision (the Usage page's drawer). */
+  app.get<{ Params: { requestId: string } }>('/usage/:requestId', { schema: { params: RequestIdParams, response: { 200: UsageDetailSchema } } }, async (request) => {
+    const row = log().row(request.params.requestId);
+    if (!row) throw new GatewayError('not_found', `No request with id "${request.params.requestId}" is in the usage log`, { param: 'requestId' });
+    return { ...row, decision: row.decision ?? null };
+  });
 
   app.get<Query>('/usage/export', { schema: { querystring } }, async (request, reply) => {
     const format = request.query.format ?? 'csv';

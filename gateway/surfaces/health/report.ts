@@ -10,9 +10,15 @@ import type { BreakerBoard } from '../../routing/breaker-board';
 import type { Catalog } from '../../routing/catalog';
 import type { BreakerSnapshot } from '../../routing/circuit-breaker';
 import type { HealthReport } from './schema';
+import type { BudgetStatus, Budgets } from '../../budgets/budgets';
+import type { RoutingState } from '../../routing/state';
+import { isPaid } from '../../routing/strategies';
 
 export interface HealthSources {
   catalog: () => Catalog;
+  /** The router's live state (windows, capabilities) and the budgets. */
+  routing?: RoutingState;
+  budgets?: Pick<Budgets, 'status'>;
   traffic: TrafficStats;
   breakers: BreakerBoard;
   health: HealthMonitor;
@@ -28,6 +34,9 @@ export function healthReport(sources: HealthSources): HealthReport {
   const { catalog: getCatalog, traffic, breakers, health, storeOk, version, startedAt, now } = sources;
   const catalog = getCatalog();
   const at = now();
+  const budgets = (sources.budgets?.status() ?? []).map(budgetView);
+  const spentEverywhere = budgets.some((b) => b.exceeded && b.onExceeded === 'skip-paid' && b.scope === 'global');
+  const spentProviders = new Set(budgets.filter((b) => b.exceeded && b.scope.startsWith('provider:')).map((b) => b.scope.slice('provider:'.length)));
   const providers = catalog.config.providers.map((p) => {
     const adapter = catalog.providers.get(p.name);
     const probe = health.latest(p.name);
@@ -49,6 +58,8 @@ export function healthReport(sources: HealthSources): HealthReport {
     const stats = traffic.deployment(d.name);
     const breaker = breakers.snapshot(d.name);
     const probe = health.latest(d.provider);
+    const facts = sources.routing?.facts(d);
+    const paid = isPaid(d, catalog.providers.get(d.provider)?.config);
     return {
       name: d.name,
       provider: d.provider,
@@ -59,7 +70,18 @@ export function healthReport(sources: HealthSources): HealthReport {
       modelAvailable: modelAvailable(d, probe),
       inTimeWindow: !window.usable,
       windowChangesAt: iso(window.until),
-      breaker: { state: breaker.state, openUntil: iso(breaker.openUntil), coolingUntil: iso(breaker.coolingUntil), consecutiveFailures: breaker.consecutiveFailures },
+      breaker: {
+        state: breaker.state,
+        openUntil: iso(breaker.openUntil),
+        coolingUntil: iso(breaker.coolingUntil),
+        consecutiveFailures: breaker.consecutiveFailures,
+        blockedBy: breaker.blockedBy,
+        blockedMessage: breaker.blockedMessage,
+      },
+      contextWindow: facts?.window ?? null,
+      raiseTo: facts?.raiseTo === undefined || !Number.isFinite(facts.raiseTo) ? null : facts.raiseTo,
+      capabilities: facts?.capabilities ? [...facts.capabilities] : null,
+      overBudget: paid && (spentEverywhere || spentProviders.has(d.provider)),
       ...trafficView(stats),
     };
   });
@@ -72,7 +94,13 @@ export function healthReport(sources: HealthSources): HealthReport {
     memory: { rssBytes: process.memoryUsage.rss() },
     providers,
     deployments,
+    budgets,
   };
+}
+
+export function budgetView(b: BudgetStatus) {
+  const scope = b.scope === 'global' ? 'global' : 'route' in b.scope ? `route:${b.scope.route}` : 'clientKey' in b.scope ? `clientKey:${b.scope.clientKey}` : `provider:${b.scope.provider}`;
+  return { ...b, scope, periodStart: new Date(b.periodStart).toISOString(), resetsAt: new Date(b.resetsAt).toISOString() };
 }
 
 /** Whichever spoke last, the probe or real traffic, says whether the provider is up. */

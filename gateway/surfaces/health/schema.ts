@@ -44,8 +44,38 @@ export const DeploymentHealthSchema = Type.Object({
   modelAvailable: Type.Union([Type.Boolean(), Type.Null()]),
   inTimeWindow: Type.Boolean(),
   windowChangesAt: NullableString,
-  breaker: Type.Object({ state: Type.String(), openUntil: NullableString, coolingUntil: NullableString, consecutiveFailures: Type.Integer() }),
+  breaker: Type.Object({
+    state: Type.String(),
+    openUntil: NullableString,
+    coolingUntil: NullableString,
+    consecutiveFailures: Type.Integer(),
+    /** Open because its key was refused (auth), its model is missing, or its quota is spent. */
+    blockedBy: NullableString,
+    blockedMessage: NullableString,
+  }),
+  /** The context window its requests get, in tokens, and how far it may be raised (numCtx "auto"); null when not known. */
+  contextWindow: NullableNumber,
+  raiseTo: NullableNumber,
+  /** What its model is known to do; null when nothing says. */
+  capabilities: Type.Union([Type.Array(Type.String()), Type.Null()]),
+  /** Paid, and a spent skip-paid budget keeps traffic off it. */
+  overBudget: Type.Boolean(),
   ...TrafficView,
+});
+
+export const BudgetViewSchema = Type.Object({
+  name: Type.String(),
+  scope: Type.String(),
+  period: Type.String(),
+  limitUsd: Type.Number(),
+  spentUsd: Type.Number(),
+  remainingUsd: Type.Number(),
+  fraction: Type.Number(),
+  exceeded: Type.Boolean(),
+  onExceeded: Type.String(),
+  periodStart: Type.String(),
+  resetsAt: Type.String(),
+  timeZone: Type.String(),
 });
 
 export const HealthReportSchema = Type.Object({
@@ -56,6 +86,8 @@ export const HealthReportSchema = Type.Object({
   memory: Type.Object({ rssBytes: Type.Integer() }),
   providers: Type.Array(ProviderHealthSchema),
   deployments: Type.Array(DeploymentHealthSchema),
+  budgets: Type.Array(BudgetViewSchema),
 });
 
 export type HealthReport = Type.Static<typeof HealthReportSchema>;
+export type BudgetView = Type.Static<typeof BudgetViewSchema>;

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type { CancelSignal } from '../../cancel';
 import type { DeploymentConfig } from '../../config/schema';
 import { GatewayError } from '../../errors';
+import { concreteAliases } from '../../routing/aliases';
 import type { Catalog } from '../../routing/catalog';
 import { capabilitiesOf, contextWindowOf, knownModel, ollamaShowFacts, type OllamaShowFacts } from '../../models/facts';
 
@@ -32,14 +33,25 @@ export function tags(catalog: Catalog, modifiedAt: number) {
     models: [
       ...catalog.config.routes.map((r) => entry(r.name, catalog.deployments.get(r.deployments[0] ?? ''))),
       ...catalog.config.deployments.map((d) => entry(d.name, d)),
+      ...concreteAliases(catalog.config.aliases).map((alias) => entry(alias, representativeOrUndefined(catalog, alias))),
     ],
   };
 }
 
-/** The deployment that answers for a model name: itself, or a route's first (preferring an Ollama-backed one). */
+function representativeOrUndefined(catalog: Catalog, name: string): DeploymentConfig | undefined {
+  try {
+    return representative(catalog, name);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The deployment that answers for a model name: itself, or a route's first (preferring an Ollama-backed one); aliases followed. */
 function representative(catalog: Catalog, name: string): DeploymentConfig {
   const direct = catalog.deployments.get(name);
   if (direct) return direct;
+  const aliased = catalog.routes.has(name) ? undefined : catalog.alias(name);
+  if (aliased) return representative(catalog, aliased.target);
   const route = catalog.routes.get(name);
   if (!route) throw new GatewayError('model_not_found', `model "${name}" not found`);
   const members = route.deployments.map((d) => catalog.deployments.get(d) as DeploymentConfig);

@@ -15,6 +15,7 @@ import { chatStream, chatWhole } from './chat';
 import { chatAnswer, encodeEmbeddings, openAIErrorBody, sseFormat } from './codec';
 import Type from 'typebox';
 import { anthropicModels } from '../anthropic/models';
+import { concreteAliases } from '../../routing/aliases';
 import { ChatBodySchema, EmbeddingBodySchema } from './schemas';
 
 const ModelPageQuery = Type.Object({ limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,4}$' })), after_id: Type.Optional(Type.String()), before_id: Type.Optional(Type.String()) }, { additionalProperties: true });
@@ -44,6 +45,7 @@ export async function openaiSurface(app: FastifyInstance, options: OpenAISurface
       data: [
         ...config.routes.map((r) => ({ id: r.name, object: 'model', created, owned_by: 'switchyard' })),
         ...config.deployments.map((d) => ({ id: d.name, object: 'model', created, owned_by: d.provider })),
+        ...concreteAliases(config.aliases).map((alias) => ({ id: alias, object: 'model', created, owned_by: 'switchyard' })),
       ],
     };
   });

@@ -1,0 +1,126 @@
+/**
+ * Budgets: what each has spent in its current period, and what that allows. Spend starts from the
+ * usage log's rollups (never a scan of rows) when a budget or its period begins, and each row the
+ * gateway writes adds its cost at once, so a budget holds on the very request that crosses it. A
+ * spent `skip-paid` budget (the default) keeps its requests on free and local deployments, the
+ * fallbacks included; a spent `refuse` budget answers 429 until its period ends.
+ */
+import type { BudgetConfig, Config } from '../config/schema';
+import type { BudgetVerdict } from '../routing/state';
+import type { UsageRow } from '../store/usage-types';
+import { periodAt, type Period } from './periods';
+
+/** What one scope has cost since an instant, from the rollups. */
+export type SpentSince = (since: number, scope: { route?: string; clientKey?: string; provider?: string }) => number;
+
+export interface BudgetStatus {
+  name: string;
+  scope: BudgetConfig['scope'];
+  period: BudgetConfig['period'];
+  limitUsd: number;
+  spentUsd: number;
+  remainingUsd: number;
+  /** Spent as a share of the limit (1 = reached). */
+  fraction: number;
+  exceeded: boolean;
+  onExceeded: 'skip-paid' | 'refuse';
+  periodStart: number;
+  resetsAt: number;
+  timeZone: string;
+}
+
+export interface Budgets {
+  verdict(request: { route: string; clientKey: string | undefined }): BudgetVerdict | undefined;
+  /** Adds a written row's cost to the budgets it counts for. */
+  record(row: UsageRow): void;
+  status(): BudgetStatus[];
+}
+
+interface Tracked {
+  config: BudgetConfig;
+  timeZone: string;
+  period: Period;
+  spent: number;
+}
+
+export function createBudgets(deps: { config: () => Config; defaultTimeZone: () => string; spentSince: SpentSince; now: () => number }): Budgets {
+  let source: Config['budgets'];
+  let tracked: Tracked[] = [];
+
+  const scopeOf = (b: BudgetConfig) => (b.scope === 'global' ? {} : b.scope);
+  const start = (config: BudgetConfig, now: number): Tracked => {
+    const timeZone = config.timeZone ?? deps.defaultTimeZone();
+    const period = periodAt(config.period, timeZone, now);
+    return { config, timeZone, period, spent: deps.spentSince(period.start, scopeOf(config)) };
+  };
+  /** The budgets of the current config, each in its current period. */
+  const current = (): Tracked[] => {
+    const budgets = deps.config().budgets;
+    const now = deps.now();
+    if (budgets !== source) {
+      // A config change: budgets kept as they were keep their spend, new or changed ones start from the rollups.
+      const before = new Map(tracked.map((t) => [JSON.stringify(t.config), t]));
+      source = budgets;
+      tracked = (budgets ?? []).map((b) => before.get(JSON.stringify(b)) ?? start(b, now));
+    }
+    for (let i = 0; i < tracked.length; i++) if (now >= (tracked[i] as Tracked).period.end) tracked[i] = start((tracked[i] as Tracked).config, now);
+    return tracked;
+  };
+  const counts = (t: Tracked, row: { route: string | null; clientKey: string; provider: string | null }) => {
+    const scope = t.config.scope;
+    if (scope === 'global') return true;
+    if ('route' in scope) return scope.route === row.route;
+    if ('clientKey' in scope) return scope.clientKey === row.clientKey;
+    return scope.provider === row.provider;
+  };
+  const exceeded = (t: Tracked) => t.spent >= t.config.limitUsd;
+
+  return {
+    verdict(request) {
+      if (!deps.config().budgets?.length) return undefined;
+      const all = current();
+      const applied: BudgetVerdict['applied'] = [];
+      const skipPaid = new Set<string>();
+      const spentBy = new Map<string, string>();
+      let refuse: BudgetVerdict['refuse'];
+      for (const t of all) {
+        const scope = t.config.scope;
+        const provider = typeof scope === 'object' && 'provider' in scope ? scope.provider : undefined;
+        if (provider === undefined && !counts(t, { route: request.route, clientKey: request.clientKey ?? 'anonymous', provider: null })) continue;
+        if (provider === undefined) applied.push({ name: t.config.name, remainingUsd: t.config.limitUsd - t.spent });
+        if (!exceeded(t)) continue;
+        if (provider === undefined && t.config.onExceeded === 'refuse') {
+          refuse ??= { name: t.config.name, resetsAt: t.period.end };
+          continue;
+        }
+        const key = provider ?? '*';
+        skipPaid.add(key);
+        if (!spentBy.has(key)) spentBy.set(key, t.config.name);
+      }
+      if (applied.length === 0 && skipPaid.size === 0 && !refuse) return undefined;
+      return { applied, refuse, skipPaid, spentBudget: (p) => spentBy.get(p) ?? spentBy.get('*') };
+    },
+
+    record(row) {
+      if (row.cost <= 0 || !deps.config().budgets?.length) return;
+      for (const t of current()) if (row.at >= t.period.start && counts(t, row)) t.spent += row.cost;
+    },
+
+    status() {
+      return current().map((t) => ({
+        name: t.config.name,
+        scope: t.config.scope,
+        period: t.config.period,
+        limitUsd: t.config.limitUsd,
+        spentUsd: t.spent,
+        remainingUsd: Math.max(0, t.config.limitUsd - t.spent),
+        fraction: t.config.limitUsd > 0 ? t.spent / t.config.limitUsd : t.spent > 0 ? 1 : 0,
+        exceeded: exceeded(t),
+        onExceeded: t.config.onExceeded ?? 'skip-paid',
+        periodStart: t.period.start,
+        resetsAt: t.period.end,
+        timeZone: t.timeZone,
+      }));
+    },
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * A request's traits, read from its body whatever its API (chat, Messages, Responses, Ollama): what
+ * the router filters and picks routes by without knowing wire formats. Only the size is read at
+ * once; the rest is worked out on first use, each in one pass over the body's structure (never its
+ * strings, but for the token estimate, which is linear in the text).
+ */
+import type { RequestTraits } from '../routing/traits';
+import { promptText, quickTokenCount } from '../usage/tokens';
+
+type Body = Record<string, unknown>;
+
+const IMAGE_PARTS = new Set(['image_url', 'input_image', 'image']);
+
+export function traitsOf(body: unknown, contentLength: string | undefined): RequestTraits {
+  const b = (body && typeof body === 'object' ? body : {}) as Body;
+  const length = Number(contentLength);
+  let prompt: number | undefined;
+  let images: boolean | undefined;
+  return {
+    // Without a length (a chunked upload) the body's size is unknown: the estimate decides.
+    bodyBytes: Number.isFinite(length) && length >= 0 ? length : Number.POSITIVE_INFINITY,
+    maxTokens: maxTokensOf(b),
+    promptTokens: () => (prompt ??= quickTokenCount(promptText(b)) + (Array.isArray(b.tools) ? Math.ceil(quickTokenCount(JSON.stringify(b.tools)) * 0.5) : 0)),
+    tools: Array.isArray(b.tools) && b.tools.length > 0,
+    get images() {
+      return (images ??= hasImages(b));
+    },
+    thinking: asksToThink(b),
+  };
+}
+
+function maxTokensOf(b: Body): number {
+  for (const value of [b.max_tokens, b.max_completion_tokens, b.max_output_tokens, (b.options as Body | undefined)?.num_predict]) {
+    if (typeof value === 'number' && value > 0) return value;
+  }
+  return 0;
+}
+
+function asksToThink(b: Body): boolean {
+  const effort = b.reasoning_effort ?? (b.reasoning as Body | undefined)?.effort;
+  if (typeof effort === 'string') return effort !== 'none';
+  const thinking = (b.thinking as Body | undefined)?.type;
+  if (typeof thinking === 'string') return thinking !== 'disabled';
+  return b.think === true || (typeof b.think === 'string' && b.think !== '');
+}
+
+/** Any image in the request: chat and Responses parts, Messages blocks, Ollama's `images` lists. */
+function hasImages(b: Body): boolean {
+  if (Array.isArray(b.images) && b.images.length > 0) return true;
+  for (const list of [b.messages, b.input]) {
+    if (!Array.isArray(list)) continue;
+    for (const item of list as Body[]) {
+      if (!item || typeof item !== 'object') continue;
+      if (Array.isArray(item.images) && item.images.length > 0) return true;
+      if (IMAGE_PARTS.has(item.type as string)) return true;
+      if (!Array.isArray(item.content)) continue;
+      for (const part of item.content as Body[]) if (part && IMAGE_PARTS.has(part.type as string)) return true;
+    }
+  }
+  return false;
+}

@@ -1,0 +1,43 @@
+/**
+ * A request's routing decision, kept with its usage row and summarised in a header: how the route
+ * was chosen (alias, rule, strategy) and every deployment in the order considered, with why it was
+ * skipped or how its attempt ended.
+ */
+import type { Strategy } from '../config/schema';
+import type { FailureClass } from '../errors';
+
+export interface DecisionStep {
+  deployment: string;
+  outcome: 'skipped' | 'ok' | 'failed';
+  /** A skip's reason, or a failed attempt's failure class. */
+  reason?: string | undefined;
+  status?: number | undefined;
+  /** An attempt's time to its answer (a stream's: to its first event). */
+  ms?: number | undefined;
+  /** The skip or failure in words. */
+  message?: string | undefined;
+}
+
+export interface Decision {
+  route: string;
+  /** The alias the client's model name matched. */
+  alias?: string | undefined;
+  /** The rule that sent the request here from the route it named. */
+  rule?: string | undefined;
+  strategy: Strategy;
+  /** The client named a deployment, not a route. */
+  direct?: boolean | undefined;
+  /** Answered from the response cache: no deployment was asked. */
+  cached?: boolean | undefined;
+  steps: DecisionStep[];
+}
+
+const code = (reason: string | undefined) => (reason ?? 'failed').replaceAll('_', '-');
+
+/** `gpt-mini:skip(model-missing) llama-local:ok`, for the `x-switchyard-route` header. */
+export function routeHeader(decision: Decision): string {
+  if (decision.cached) return `${decision.route}:cache(hit)`;
+  return decision.steps
+    .map((s) => `${s.deployment}:${s.outcome === 'ok' ? 'ok' : s.outcome === 'skipped' ? `skip(${code(s.reason)})` : `fail(${code(s.reason as FailureClass)})`}`)
+    .join(' ');
+}

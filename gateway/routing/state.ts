@@ -1,0 +1,45 @@
+/**
+ * What the router reads beyond the config to decide, each kept up to date by its owner: the health
+ * monitor's model lists and model facts, live latency, budgets. Every call is a map lookup or a
+ * memo read: this is on the path of every request.
+ */
+import type { DeploymentConfig } from '../config/schema';
+import type { Capability } from '../models/facts';
+
+export interface DeploymentFacts {
+  /** The window the deployment's requests get as configured, in tokens (undefined: not known). */
+  window: number | undefined;
+  /** How far `num_ctx` may be raised for one request (`numCtx: "auto"`), in tokens. */
+  raiseTo: number | undefined;
+  /** What the model can do (undefined: not known, so nothing is filtered on it). */
+  capabilities: readonly Capability[] | undefined;
+}
+
+/** The budgets that apply to one request, and what they allow. */
+export interface BudgetVerdict {
+  /** Budget names that apply, with what remains of each (USD), for the `x-switchyard-budget` header. */
+  applied: { name: string; remainingUsd: number }[];
+  /** A `refuse` budget is spent: the request is answered 429 until it resets. */
+  refuse?: { name: string; resetsAt: number } | undefined;
+  /** Paid deployments of these providers (or all, for '*') are skipped: a `skip-paid` budget is spent. */
+  skipPaid: ReadonlySet<string>;
+  /** The budget that made a provider's paid deployments skip. */
+  spentBudget(provider: string): string | undefined;
+}
+
+export interface RoutingState {
+  /** False when the provider's latest model list lacks the deployment's model; undefined when there is no fresh list. */
+  modelListed(deployment: DeploymentConfig): boolean | undefined;
+  facts(deployment: DeploymentConfig): DeploymentFacts;
+  /** The deployment's median time to an answer over recent live traffic, once it has enough samples. */
+  latencyMs(deployment: string): number | undefined;
+  budgets(request: { route: string; clientKey: string | undefined }): BudgetVerdict | undefined;
+}
+
+/** A state that knows nothing: every deployment is listed, windows and latencies unknown, no budgets. */
+export const UNKNOWN_STATE: RoutingState = {
+  modelListed: () => undefined,
+  facts: () => ({ window: undefined, raiseTo: undefined, capabilities: undefined }),
+  latencyMs: () => undefined,
+  budgets: () => undefined,
+};

@@ -1,0 +1,19 @@
+/**
+ * What the router may know about a request without knowing its wire format: the surface reads
+ * these from the body (http/traits.ts), the router filters and picks routes by them.
+ */
+export interface RequestTraits {
+  /** The body's size in bytes. A token is at least a byte, so a body that fits a window in bytes fits it in tokens. */
+  bodyBytes: number;
+  /** Tokens the answer may take (max_tokens and its kin); 0 when the request does not say. */
+  maxTokens: number;
+  /** The prompt's tokens, estimated on first call in time linear in its length. */
+  promptTokens(): number;
+  tools: boolean;
+  images: boolean;
+  /** The request asks the model to reason. */
+  thinking: boolean;
+}
+
+/** For requests that say nothing the router filters on (health checks, tests). */
+export const NO_TRAITS: RequestTraits = { bodyBytes: 0, maxTokens: 0, promptTokens: () => 0, tools: false, images: false, thinking: false };
