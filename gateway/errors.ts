@@ -145,9 +145,11 @@ export function failureForStatus(status: number, body?: UpstreamErrorBody): Fail
   const said = body ? `${body.code ?? ''} ${body.type ?? ''} ${body.message}`.slice(0, 2_000) : '';
   if (status === 402) return 'quota';
   if (status === 429) return QUOTA.test(said) ? 'quota' : 'rate_limited';
-  if (status === 401 || status === 403) return 'auth';
+  if (status === 401 || status === 403) return QUOTA.test(said) ? 'quota' : 'auth';
   if (status === 404) return 'model_missing';
   if (status === 413 || CONTEXT_LENGTH.test(said)) return 'context_length';
+  // Anthropic says an empty account with a 400.
+  if (status < 500 && QUOTA.test(said)) return 'quota';
   if (status >= 500) return 'upstream_5xx';
   return 'upstream_4xx';
 }
