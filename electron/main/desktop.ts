@@ -9,7 +9,7 @@ import type { Gateway, GatewayOptions } from '../../gateway/gateway';
 import { sessionCookieName } from '../../gateway/surfaces/admin/session';
 import { DEFAULT_PORT } from '../../gateway/paths';
 import type { Secrets } from '../../gateway/config/secrets';
-import { createNotifier } from './notifications';
+import { createNotifier, type HealthSnapshot } from './notifications';
 import type { DesktopWindow, Shell } from './shell';
 import { trayMenu, trayTooltip, type TrayState } from './tray-menu';
 import { isExternalLink, isOwnOrigin, secureWindowOptions } from './window-options';
@@ -114,12 +114,12 @@ export async function runDesktop(shell: Shell, deps: DesktopDeps): Promise<Deskt
 
   async function refresh(): Promise<void> {
     if (!gateway) return renderTray();
-    const health = (await gateway.app.inject({ method: 'GET', url: '/health', headers: { host: `127.0.0.1:${state.port}` } })).json() as { providers: { name: string; status: string }[] };
+    const health = (await gateway.app.inject({ method: 'GET', url: '/health', headers: { host: `127.0.0.1:${state.port}` } })).json() as { providers: { name: string; status: string }[]; budgets?: NonNullable<HealthSnapshot['budgets']> };
     const fallbacks = gateway.usage.rollups({ since: 0 }, 'day', 'none').reduce((n, p) => n + p.fallbacks, 0);
     const providers = health.providers.map((p) => ({ name: p.name, status: p.status }));
     const changed = JSON.stringify(providers) !== JSON.stringify(state.providers);
     state.providers = providers;
-    for (const notice of notifier({ providers, fallbacks })) shell.notify(notice.title, notice.body);
+    for (const notice of notifier({ providers, fallbacks, budgets: health.budgets ?? [] })) shell.notify(notice.title, notice.body);
     if (changed) renderTray();
   }
 

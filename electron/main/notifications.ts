@@ -1,11 +1,13 @@
 /**
  * Desktop notifications only on changes: a provider went down, traffic is falling back, it
- * recovered. Fed the gateway's health snapshots; remembers the last state so nothing repeats.
+ * recovered, a budget reached 80% or 100% of its limit. Fed the gateway's health snapshots;
+ * remembers the last state so nothing repeats (a budget's warnings come again in its next period).
  */
 export interface HealthSnapshot {
   providers: { name: string; status: string }[];
   /** Requests answered after a failed attempt, since the gateway started. */
   fallbacks: number;
+  budgets?: { name: string; fraction: number; limitUsd: number; onExceeded: string; resetsAt: string }[];
 }
 
 export interface Notice {
@@ -17,8 +19,25 @@ export function createNotifier() {
   const last = new Map<string, string>();
   let lastFallbacks: number | undefined;
   let fallingBack = false;
+  /** Per budget and period, the highest threshold already announced. */
+  const announced = new Map<string, number>();
   return (snapshot: HealthSnapshot): Notice[] => {
     const notices: Notice[] = [];
+    for (const budget of snapshot.budgets ?? []) {
+      const key = `${budget.name}\u0000${budget.resetsAt}`;
+      const reached = budget.fraction >= 1 ? 1 : budget.fraction >= 0.8 ? 0.8 : 0;
+      if (reached <= (announced.get(key) ?? 0)) continue;
+      announced.set(key, reached);
+      const limit = `$${budget.limitUsd.toFixed(2)}`;
+      if (reached === 1) {
+        notices.push({
+          title: `Budget "${budget.name}" is spent`,
+          body: budget.onExceeded === 'refuse' ? `It reached ${limit}: its requests are refused until it resets.` : `It reached ${limit}: its requests stay on free and local deployments until it resets.`,
+        });
+      } else {
+        notices.push({ title: `Budget "${budget.name}" is at ${Math.floor(budget.fraction * 100)}%`, body: `Of ${limit} for this period.` });
+      }
+    }
     for (const provider of snapshot.providers) {
       const before = last.get(provider.name);
       last.set(provider.name, provider.status);

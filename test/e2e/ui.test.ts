@@ -200,7 +200,29 @@ describe('the dashboard in Chromium', () => {
     expect(await table.locator('tbody tr').count()).toBeGreaterThanOrEqual(3);
     expect(await table.textContent()).toContain('playground');
     expect(await table.textContent()).toContain('anthropic');
+    // Any row opens the request's details with its routing decision.
+    await table.locator('tbody tr').first().click();
+    const drawer = page.getByTestId('request-drawer');
+    await drawer.getByTestId('decision').waitFor();
+    expect(await drawer.textContent()).toMatch(/Route default.*answered/s);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => drawer.count()).toBe(0);
     await page.locator('.recharts-bar-rectangle').first().waitFor();
+  });
+
+  it('shows each deployment\'s live state beside the fallback order, and budgets on the Overview', async () => {
+    const config = h.gateway.config();
+    h.gateway.applyConfig({ ...config, budgets: [{ name: 'monthly', scope: 'global', period: 'month', limitUsd: 20 }] }, 'test');
+    h.gateway.breakers.get('mini').block('auth', Date.now(), '401 Incorrect API key');
+    await go('/routes');
+    await expect.poll(() => page.getByTestId('order-mini').first().textContent()).toContain('key refused');
+    expect(await page.getByTestId('order-llama').first().textContent()).toContain('usable');
+    await go('/overview');
+    const meter = page.getByRole('meter', { name: /monthly/ });
+    await meter.waitFor();
+    expect(await meter.textContent()).toContain('of $20.00');
+    h.gateway.breakers.reset('mini');
+    h.gateway.applyConfig(config, 'test');
   });
 
   it('connects Codex from the Connect page: every tool listed, the diff first, then written and undone', async () => {

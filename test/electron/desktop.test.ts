@@ -322,6 +322,17 @@ describe('notifications', () => {
     expect(notify({ providers: [{ name: 'local', status: 'down' }], fallbacks: 5 })).toEqual([]);
     expect(notify({ providers: [{ name: 'local', status: 'up' }], fallbacks: 5 }).map((n) => n.title)).toEqual(['local recovered']);
   });
+
+  it('fire once when a budget reaches 80% and once at 100%, and again in its next period', () => {
+    const notify = createNotifier();
+    const at = (fraction: number, resetsAt = '2026-12-01T05:00:00.000Z') => notify({ providers: [], fallbacks: 0, budgets: [{ name: 'daily', fraction, limitUsd: 5, onExceeded: 'skip-paid', resetsAt }] }).map((n) => n.title);
+    expect(at(0.5)).toEqual([]);
+    expect(at(0.82)).toEqual(['Budget "daily" is at 82%']);
+    expect(at(0.9)).toEqual([]);
+    expect(at(1.01)).toEqual(['Budget "daily" is spent']);
+    expect(at(1.2)).toEqual([]);
+    expect(at(0.85, '2026-12-02T05:00:00.000Z')).toEqual(['Budget "daily" is at 85%']);
+  });
 });
 
 describe('secrets', () => {

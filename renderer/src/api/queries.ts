@@ -16,6 +16,7 @@ import type {
   Session,
   SettingsView,
   TimeWindow,
+  UsageDetail,
   UsageRow,
 } from './types';
 
@@ -55,6 +56,8 @@ export const usageQueries = {
   rows: (params: UsageParams) => queryOptions({ queryKey: ['usage', 'rows', params], queryFn: () => api<{ rows: UsageRow[]; next: string | null }>(`/admin/api/usage?${qs(params)}`) }),
   rollups: (params: UsageParams) => queryOptions({ queryKey: ['usage', 'rollups', params], queryFn: () => api<{ points: RollupPoint[] }>(`/admin/api/usage/rollups?${qs(params)}`).then((r) => r.points) }),
   exportUrl: (params: UsageParams) => `/admin/api/usage/export?${qs(params)}`,
+  /** One request's row with its routing decision. */
+  detail: (requestId: string) => queryOptions({ queryKey: ['usage', 'detail', requestId], queryFn: () => api<UsageDetail>(`/admin/api/usage/${encodeURIComponent(requestId)}`) }),
 };
 
 export const keyQueries = { all: () => queryOptions({ queryKey: ['keys'], queryFn: () => api<{ keys: ClientKey[] }>('/admin/api/keys').then((r) => r.keys) }) };

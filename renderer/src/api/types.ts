@@ -5,6 +5,8 @@
 export type { Config, DeploymentConfig, ProviderConfig, RouteConfig, Settings, TimeWindow } from '../../../gateway/config/schema';
 export type {
   Breakers,
+  BudgetView,
+  DecisionView,
   CacheStatsView as CacheStats,
   ClientKeyCreated,
   ClientKeyInput,
@@ -32,5 +34,6 @@ export type {
   Trace,
   UpstreamSent,
   UsageAttemptView as Attempt,
+  UsageDetail,
   UsageRowView as UsageRow,
 } from '../../../gateway/surfaces/admin/schemas';

@@ -80,3 +80,22 @@ export function copy(text: string): Promise<void> {
   if (desktop?.copyText) return desktop.copyText(text);
   return navigator.clipboard.writeText(text);
 }
+
+/** Spend against a limit, as a bar that turns amber at 80% and red at 100%. */
+export function Meter({ label, fraction, detail }: { label: string; fraction: number; detail: string }) {
+  const tone = fraction >= 1 ? 'bad' : fraction >= 0.8 ? 'warn' : 'ok';
+  return (
+    <div className="meter" role="meter" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(Math.min(fraction, 1) * 100)}>
+      <div className="spread"><strong>{label}</strong><span className="muted">{detail}</span></div>
+      <div className="meter-track"><div className={`meter-fill ${tone}`} style={{ width: `${Math.min(100, fraction * 100)}%` }} /></div>
+    </div>
+  );
+}
+
+/** A clock time for an ISO instant: today as HH:MM, other days with the date. */
+export function when(iso: string | null): string {
+  if (!iso) return '';
+  const date = new Date(iso);
+  const sameDay = date.toDateString() === new Date().toDateString();
+  return sameDay ? date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : date.toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+}

@@ -5,7 +5,7 @@ import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, X
 import { breakerMutations } from '../../api/mutations';
 import { healthQueries, usageQueries } from '../../api/queries';
 import type { ProbeSample } from '../../api/types';
-import { Badge, Card, copy, Empty, ErrorNote, Loading, money, percent, Stat, statusTone } from '../../ui/parts';
+import { Badge, Card, copy, Empty, ErrorNote, Loading, Meter, money, percent, Stat, statusTone, when } from '../../ui/parts';
 
 const SERIES_COLORS = ['#2f6feb', '#d4731a', '#1a7f37', '#8250df', '#cf222e', '#0a7ea4'];
 
@@ -16,6 +16,7 @@ export function OverviewPage() {
       <p className="sub">One URL for every tool; Switchyard picks the model.</p>
       <Connect />
       <Today />
+      <Budgets />
       <div className="grid cols-2">
         <HealthCard />
         <LatencyChart />
@@ -79,6 +80,27 @@ function Today() {
       <Stat label="Cache hit rate" value={percent(o.cacheHitRate)} />
       <Stat label="Cost today" value={money(o.cost)} />
       <Stat label="Saved by local and cache" value={money(o.saved)} hint={`Would have cost ${money(o.wouldCost)}`} />
+    </div>
+  );
+}
+
+/** Each budget's spend in its current period, and when it resets; nothing when none are set. */
+function Budgets() {
+  const health = useQuery(healthQueries.now());
+  const budgets = health.data?.budgets ?? [];
+  if (budgets.length === 0) return null;
+  return (
+    <div style={{ marginBottom: 16 }}>
+      <Card title="Budgets">
+        {budgets.map((b) => (
+          <Meter
+            key={b.name}
+            label={`${b.name} (${b.scope}, per ${b.period})`}
+            fraction={b.fraction}
+            detail={`${money(b.spentUsd)} of ${money(b.limitUsd)}${b.exceeded ? (b.onExceeded === 'refuse' ? ' · spent: refusing' : ' · spent: local and free only') : ''} · resets ${when(b.resetsAt)}`}
+          />
+        ))}
+      </Card>
     </div>
   );
 }

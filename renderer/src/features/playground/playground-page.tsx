@@ -11,6 +11,7 @@ import { send, streamEvents } from '../../api/client';
 import { configQueries } from '../../api/queries';
 import type { PlaygroundWireAnswer, Trace, UpstreamSent } from '../../api/types';
 import { Badge, Card, copy, ErrorNote, Field, money } from '../../ui/parts';
+import { DecisionList } from '../routing/decision-view';
 import { answerError, answerText, API_LABELS, curlFor, requestFor, traceOf, type PlaygroundApi } from './wire';
 
 type ShownTrace = Trace & { upstream?: UpstreamSent[] };
@@ -155,7 +156,8 @@ function TraceView({ trace }: { trace: ShownTrace }) {
         <span className="muted">{money(trace.cost)}</span>
         <span className="muted">{trace.totalMs} ms{trace.firstTokenMs !== null ? `, first token ${trace.firstTokenMs} ms` : ''}</span>
       </div>
-      <ol className="timeline">
+      {trace.decision ? <DecisionList decision={trace.decision} /> : null}
+      <ol className="timeline" hidden={Boolean(trace.decision)}>
         {trace.skipped.map((s) => (
           <li key={`s-${s.deployment}`}><Badge tone="warn">skipped</Badge> <strong>{s.deployment}</strong> <span className="muted">{s.message}</span></li>
         ))}

@@ -68,6 +68,7 @@ export function traceOf(answer: PlaygroundWireAnswer): Trace & { upstream: Playg
     cost: answer.cost,
     totalMs: answer.totalMs,
     firstTokenMs: answer.firstTokenMs,
+    ...(answer.decision ? { decision: answer.decision } : {}),
     upstream: answer.upstream,
   };
 }

@@ -5,8 +5,9 @@
 import { closestCenter, DndContext, KeyboardSensor, PointerSensor, useSensor, useSensors, type DragEndEvent } from '@dnd-kit/core';
 import { arrayMove, SortableContext, sortableKeyboardCoordinates, useSortable, verticalListSortingStrategy } from '@dnd-kit/sortable';
 import { CSS } from '@dnd-kit/utilities';
+import type { ReactNode } from 'react';
 
-export function RouteOrder({ items, onChange, describe }: { items: string[]; onChange: (next: string[]) => void; describe: (name: string) => string }) {
+export function RouteOrder({ items, onChange, describe, state }: { items: string[]; onChange: (next: string[]) => void; describe: (name: string) => string; state?: (name: string) => ReactNode }) {
   const sensors = useSensors(useSensor(PointerSensor), useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }));
   const onDragEnd = (event: DragEndEvent) => {
     const { active, over } = event;
@@ -18,7 +19,7 @@ export function RouteOrder({ items, onChange, describe }: { items: string[]; onC
       <SortableContext items={items} strategy={verticalListSortingStrategy}>
         <ol className="order-list">
           {items.map((name, index) => (
-            <Item key={name} name={name} position={index + 1} detail={describe(name)} />
+            <Item key={name} name={name} position={index + 1} detail={describe(name)} state={state?.(name)} />
           ))}
         </ol>
       </SortableContext>
@@ -26,7 +27,7 @@ export function RouteOrder({ items, onChange, describe }: { items: string[]; onC
   );
 }
 
-function Item({ name, position, detail }: { name: string; position: number; detail: string }) {
+function Item({ name, position, detail, state }: { name: string; position: number; detail: string; state?: ReactNode }) {
   const { attributes, listeners, setNodeRef, transform, transition, isDragging } = useSortable({ id: name });
   return (
     <li ref={setNodeRef} className="order-item" style={{ transform: CSS.Transform.toString(transform), transition, opacity: isDragging ? 0.6 : 1 }} data-testid={`order-${name}`}>
@@ -36,6 +37,7 @@ function Item({ name, position, detail }: { name: string; position: number; deta
       <span className="pos">{position}</span>
       <strong>{name}</strong>
       <span className="muted">{detail}</span>
+      {state}
     </li>
   );
 }

@@ -1,10 +1,15 @@
-/** Routes and deployments: fallback order (drag or keyboard), retry settings, deployment editing with time windows and pricing. */
+/**
+ * Routes and deployments: fallback order (drag or keyboard) with each deployment's live state
+ * (usable, blocked, open, rate limited, over budget, its context window), strategy, rules and retry
+ * settings, deployment editing with time windows, pricing and context.
+ */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { ApiError } from '../../api/client';
 import { deploymentMutations, routeMutations } from '../../api/mutations';
-import { configQueries } from '../../api/queries';
-import type { DeploymentConfig, RouteConfig } from '../../api/types';
+import { configQueries, healthQueries } from '../../api/queries';
+import type { DeploymentConfig, Health, RouteConfig } from '../../api/types';
+import { LiveState } from '../routing/live-state';
 import { Badge, Card, Empty, ErrorNote, Field, Loading } from '../../ui/parts';
 import { RouteOrder } from './route-order';
 import { TimeWindowEditor } from './time-window-editor';
@@ -12,11 +17,13 @@ import { TimeWindowEditor } from './time-window-editor';
 export function RoutesPage() {
   const routes = useQuery(configQueries.routes());
   const deployments = useQuery(configQueries.deployments());
+  const health = useQuery(healthQueries.now());
   const [editing, setEditing] = useState<DeploymentConfig | 'new' | null>(null);
   if (routes.isPending || deployments.isPending) return <Loading what="routes" />;
   if (routes.isError) return <ErrorNote error={routes.error} />;
   if (deployments.isError) return <ErrorNote error={deployments.error} />;
   const byName = new Map(deployments.data.map((d) => [d.name, d]));
+  const live = new Map((health.data?.deployments ?? []).map((d) => [d.name, d]));
   return (
     <>
       <h1>Routes & deployments</h1>
@@ -25,7 +32,7 @@ export function RoutesPage() {
         <div className="grid">
           {routes.data.length === 0 ? <Empty>No routes yet.</Empty> : null}
           {routes.data.map((route) => (
-            <RouteCard key={route.name} route={route} describe={(name) => { const d = byName.get(name); return d ? `${d.provider} · ${d.model}` : ''; }} />
+            <RouteCard key={route.name} route={route} live={live} describe={(name) => { const d = byName.get(name); return d ? `${d.provider} · ${d.model}` : ''; }} />
           ))}
           <NewRoute deployments={deployments.data} />
         </div>
@@ -37,7 +44,7 @@ export function RoutesPage() {
                 {deployments.data.map((d) => (
                   <tr key={d.name}>
                     <td><strong>{d.name}</strong><div className="muted">{d.provider} · {d.model}</div></td>
-                    <td>{d.enabled === false ? <Badge tone="warn">disabled</Badge> : null} {d.timeWindows?.length ? <Badge tone="info">{d.timeWindows.length} window(s)</Badge> : null}</td>
+                    <td>{d.timeWindows?.length ? <Badge tone="info">{d.timeWindows.length} window(s)</Badge> : null} <LiveState deployment={live.get(d.name)} /></td>
                     <td style={{ textAlign: 'right' }}><button onClick={() => setEditing(d)}>Edit</button></td>
                   </tr>
                 ))}
@@ -51,7 +58,14 @@ export function RoutesPage() {
   );
 }
 
-function RouteCard({ route, describe }: { route: RouteConfig; describe: (name: string) => string }) {
+const STRATEGIES: { value: NonNullable<RouteConfig['strategy']>; label: string }[] = [
+  { value: 'ordered', label: 'In this order' },
+  { value: 'lowest-latency', label: 'Lowest latency (recent live traffic)' },
+  { value: 'lowest-cost', label: 'Lowest cost (local first)' },
+  { value: 'weighted', label: 'Weighted (weights in the config file)' },
+];
+
+function RouteCard({ route, describe, live }: { route: RouteConfig; describe: (name: string) => string; live: Map<string, Health['deployments'][number]> }) {
   const client = useQueryClient();
   const [order, setOrder] = useState(route.deployments);
   const [retry, setRetry] = useState({ attempts: String(route.retry?.attempts ?? 1), deadlineMs: route.deadlineMs ? String(route.deadlineMs) : '' });
@@ -69,7 +83,22 @@ function RouteCard({ route, describe }: { route: RouteConfig; describe: (name: s
   const fields = saveRetry.error instanceof ApiError ? saveRetry.error.fields : {};
   return (
     <Card title={<>Route <code>{route.name}</code></>} actions={<button className="danger" onClick={() => remove.mutate(route.name)}>Delete</button>}>
-      <RouteOrder items={order} onChange={setOrder} describe={describe} />
+      <RouteOrder items={order} onChange={setOrder} describe={describe} state={(name) => <LiveState deployment={live.get(name)} />} />
+      <div className="row" style={{ marginTop: 8 }}>
+        <label className="row" style={{ gap: 6 }}>
+          <span className="muted">Strategy</span>
+          <select value={route.strategy ?? 'ordered'} aria-label={`Strategy of ${route.name}`} onChange={(e) => saveRetry.mutate({ ...route, strategy: e.target.value as RouteConfig['strategy'] })}>
+            {STRATEGIES.map((s) => <option key={s.value} value={s.value}>{s.label}</option>)}
+          </select>
+        </label>
+      </div>
+      {route.rules?.length ? (
+        <ul className="muted" style={{ margin: '8px 0 0', paddingLeft: 18 }} aria-label={`Rules of ${route.name}`}>
+          {route.rules.map((rule, i) => (
+            <li key={i}>when {Object.entries(rule.when).map(([k, v]) => `${k} ${String(v)}`).join(' and ')} → <code>{rule.use}</code></li>
+          ))}
+        </ul>
+      ) : null}
       <div className="row" style={{ marginTop: 10 }}>
         <button className="primary" disabled={!changed || saveOrder.isPending} onClick={() => saveOrder.mutate(order)}>Save order</button>
         {changed ? <span className="muted">Unsaved order</span> : saveOrder.isSuccess ? <span className="muted">Saved: traffic follows the new order</span> : null}
@@ -179,7 +208,16 @@ function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig | undef
           <Field label="Output $ per 1M tokens" error={fields['pricing.outputPerMTok']}>
             <input value={draft.pricing?.outputPerMTok ?? ''} inputMode="decimal" onChange={(e) => set({ pricing: { inputPerMTok: draft.pricing?.inputPerMTok ?? 0, outputPerMTok: Number(e.target.value) } })} />
           </Field>
+          <Field label="Context window (tokens; empty: discovered)" error={fields.contextWindow}>
+            <input value={draft.contextWindow ?? ''} inputMode="numeric" aria-label="Context window" onChange={(e) => set({ contextWindow: e.target.value === '' ? undefined : Number(e.target.value) })} />
+          </Field>
+          <Field label="Raise num_ctx up to (Ollama; empty: the model's maximum)" error={fields.maxNumCtx}>
+            <input value={draft.maxNumCtx ?? ''} inputMode="numeric" disabled={draft.numCtx !== 'auto'} onChange={(e) => set({ maxNumCtx: e.target.value === '' ? undefined : Number(e.target.value) })} />
+          </Field>
         </div>
+        <label className="row" style={{ marginBottom: 10 }}>
+          <input type="checkbox" checked={draft.numCtx === 'auto'} onChange={(e) => set({ numCtx: e.target.checked ? 'auto' : undefined, ...(e.target.checked ? {} : { maxNumCtx: undefined }) })} /> Ollama: raise num_ctx for long requests instead of cutting them
+        </label>
         <label className="row" style={{ marginBottom: 10 }}>
           <input type="checkbox" checked={draft.enabled !== false} onChange={(e) => set({ enabled: e.target.checked ? undefined : false })} /> Enabled
         </label>

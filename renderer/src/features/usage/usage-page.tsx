@@ -1,9 +1,10 @@
 /** Usage: filters, charts per day (requests and cost by provider, fallbacks, cost vs would-have-cost), a paged table and CSV export. */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { configQueries, keyQueries, usageQueries, type UsageParams } from '../../api/queries';
 import type { RollupPoint } from '../../api/types';
+import { DecisionList } from '../routing/decision-view';
 import { Badge, Card, Empty, ErrorNote, Field, Loading, money } from '../../ui/parts';
 
 const RANGES: Record<string, number> = { '24 hours': 1, '7 days': 7, '30 days': 30, '90 days': 90 };
@@ -149,6 +150,7 @@ function Charts({ params, days }: { params: UsageParams; days: number }) {
 
 function Rows({ params, onNext, onPrevious, exportUrl }: { params: UsageParams; onNext: (cursor: string) => void; onPrevious: (() => void) | undefined; exportUrl: string }) {
   const rows = useQuery({ ...usageQueries.rows(params), placeholderData: keepPreviousData });
+  const [open, setOpen] = useState<string | null>(null);
   return (
     <Card
       title="Requests"
@@ -170,7 +172,7 @@ function Rows({ params, onNext, onPrevious, exportUrl }: { params: UsageParams; 
             </thead>
             <tbody>
               {rows.data.rows.map((r) => (
-                <tr key={r.id}>
+                <tr key={r.id} className="clickable" tabIndex={0} aria-label={`Details of request ${r.id}`} onClick={() => setOpen(r.id)} onKeyDown={(e) => { if (e.key === 'Enter') setOpen(r.id); }}>
                   <td>{new Date(r.at).toLocaleString()}</td>
                   <td>{r.clientKey}</td>
                   <td>{r.api ?? '-'}</td>
@@ -193,6 +195,43 @@ function Rows({ params, onNext, onPrevious, exportUrl }: { params: UsageParams; 
         <button disabled={!onPrevious} onClick={onPrevious}>Newer</button>
         <button disabled={!rows.data?.next} onClick={() => rows.data?.next && onNext(rows.data.next)}>Older</button>
       </div>
+      {open ? <RequestDrawer requestId={open} onClose={() => setOpen(null)} /> : null}
     </Card>
+  );
+}
+
+/** One request in full: its row, every attempt, and how it was routed. */
+function RequestDrawer({ requestId, onClose }: { requestId: string; onClose: () => void }) {
+  const detail = useQuery(usageQueries.detail(requestId));
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onClose]);
+  return (
+    <aside className="drawer" role="dialog" aria-label="Request details" data-testid="request-drawer">
+      <div className="spread"><h2 style={{ margin: 0 }}>Request</h2><button onClick={onClose}>Close</button></div>
+      <p className="muted"><code>{requestId}</code></p>
+      {detail.isPending ? <Loading what="the request" /> : null}
+      {detail.isError ? <ErrorNote error={detail.error} /> : null}
+      {detail.data ? (
+        <>
+          <table>
+            <tbody>
+              <tr><td>Time</td><td>{new Date(detail.data.at).toLocaleString()}</td></tr>
+              <tr><td>Front door</td><td>{detail.data.api ?? '-'} · {detail.data.endpoint}</td></tr>
+              <tr><td>Model asked for</td><td>{detail.data.model}</td></tr>
+              <tr><td>Answered by</td><td>{detail.data.deployment ?? '-'} {detail.data.provider ? <span className="muted">({detail.data.provider})</span> : null}</td></tr>
+              <tr><td>Status</td><td>{detail.data.status} {detail.data.errorClass ? <span className="muted">{detail.data.errorClass}</span> : null}</td></tr>
+              <tr><td>Tokens</td><td>{detail.data.inputTokens ?? '-'} in / {detail.data.outputTokens ?? '-'} out{detail.data.cacheReadTokens ? ` · ${detail.data.cacheReadTokens} cached` : ''}</td></tr>
+              <tr><td>Cost</td><td>{money(detail.data.cost)} <span className="muted">(saved {money(detail.data.saved)})</span></td></tr>
+              <tr><td>Time</td><td>{Math.round(detail.data.totalMs)} ms{detail.data.ttftMs !== null ? `, first token ${Math.round(detail.data.ttftMs)} ms` : ''}</td></tr>
+            </tbody>
+          </table>
+          <h3>How it was routed</h3>
+          {detail.data.decision ? <DecisionList decision={detail.data.decision} /> : <Empty>This request was not routed (it was refused before a route was chosen).</Empty>}
+        </>
+      ) : null}
+    </aside>
   );
 }

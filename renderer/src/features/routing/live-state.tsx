@@ -1,0 +1,26 @@
+/** A deployment's state right now, from the health report: what the router would do with it. */
+import type { Health } from '../../api/types';
+import { Badge, when } from '../../ui/parts';
+
+type DeploymentHealth = Health['deployments'][number];
+
+export function LiveState({ deployment }: { deployment: DeploymentHealth | undefined }) {
+  if (!deployment) return null;
+  const b = deployment.breaker;
+  const badges: [string, 'ok' | 'warn' | 'bad' | 'info'][] = [];
+  if (!deployment.enabled) badges.push(['disabled', 'warn']);
+  else if (b.blockedBy) badges.push([`blocked until ${when(b.openUntil)}: ${b.blockedBy === 'auth' ? 'key refused' : b.blockedBy === 'quota' ? 'quota spent' : 'model missing'}`, 'bad']);
+  else if (deployment.status === 'open') badges.push([`open until ${when(b.openUntil)} after ${b.consecutiveFailures} failures`, 'bad']);
+  else if (deployment.status === 'probing') badges.push(['being probed', 'warn']);
+  else if (deployment.status === 'cooling') badges.push([`rate limited until ${when(b.coolingUntil)}`, 'warn']);
+  else if (deployment.inTimeWindow) badges.push([`time window until ${when(deployment.windowChangesAt)}`, 'warn']);
+  else if (deployment.modelAvailable === false) badges.push(['model not installed', 'bad']);
+  else badges.push(['usable', 'ok']);
+  if (deployment.overBudget) badges.push(['over budget', 'warn']);
+  if (deployment.contextWindow) badges.push([`context ${deployment.contextWindow.toLocaleString('en-US')}${deployment.raiseTo ? ` (up to ${deployment.raiseTo.toLocaleString('en-US')})` : ''}`, 'info']);
+  return (
+    <span className="row" style={{ gap: 4, display: 'inline-flex' }} data-testid={`state-${deployment.name}`}>
+      {badges.map(([text, tone]) => <Badge key={text} tone={tone}>{text}</Badge>)}
+    </span>
+  );
+}
