@@ -1,7 +1,8 @@
 /**
  * What issue 12's defects did to the gateway, as figures: how long `/health` waits while the
- * gateway estimates the tokens of a 1 MiB prompt without spaces (the upstream reports no usage),
- * and how far RSS rises while a 30 MiB stream passes to a fast reader.
+ * gateway estimates the tokens of a 1 MiB prompt without spaces (for the usage row when the upstream
+ * reports no usage, and for a context window on the routing path), and how far RSS rises while a
+ * 30 MiB stream passes to a fast reader.
  */
 import { Client } from 'undici';
 import { memoryMiB } from './processes';
@@ -26,11 +27,13 @@ export async function measureHardening(origin: string, pid: number) {
   // The tokenizer loads on first use (once per process, ~150 ms): measured apart from the estimate itself.
   const loadMs = await healthDuring(origin, post({ model: 'nousage', messages: [{ role: 'user', content: 'warm up' }] }));
   const healthWorstMs = await healthDuring(origin, post({ model: 'nousage', messages: [{ role: 'user', content: prompt }] }));
+  // The same prompt checked against a context window on the routing path (the upstream reports usage).
+  const routingWorstMs = await healthDuring(origin, post({ model: 'windowed', messages: [{ role: 'user', content: prompt }] }));
   const idleWorstMs = await healthDuring(origin, new Promise((r) => setTimeout(r, 300)));
   const before = memoryMiB(pid)?.rss ?? Number.NaN;
   let peak = before;
   const sampler = setInterval(() => (peak = Math.max(peak, memoryMiB(pid)?.rss ?? 0)), 20);
   const streamed = await post({ model: 'long', stream: true, messages: [{ role: 'user', content: 'x' }] });
   clearInterval(sampler);
-  return { healthWorstMsDuringTokenizerLoad: loadMs, healthWorstMsDuring1MiBEstimate: healthWorstMs, healthWorstMsIdle: idleWorstMs, rssBeforeStreamMiB: before, rssPeakDuring30MiBStreamMiB: peak, streamedMiB: streamed.length / 1024 / 1024 };
+  return { healthWorstMsDuringTokenizerLoad: loadMs, healthWorstMsDuring1MiBEstimate: healthWorstMs, healthWorstMsDuring1MiBRoutingEstimate: routingWorstMs, healthWorstMsIdle: idleWorstMs, rssBeforeStreamMiB: before, rssPeakDuring30MiBStreamMiB: peak, streamedMiB: streamed.length / 1024 / 1024 };
 }

@@ -101,6 +101,9 @@ export function benchConfig({ upstream, deadPort, failing, hanging }: BenchUpstr
       { name: 'long-model', provider: 'fast', model: 'bench-long' },
       { name: 'claude-model', provider: 'claude', model: 'bench-model' },
       { name: 'responses-model', provider: 'responses', model: 'bench-model' },
+      // A window the routing estimate must check a 1 MiB prompt against (its bytes alone do not fit).
+      { name: 'windowed-model', provider: 'fast', model: 'bench-model', contextWindow: 600_000 },
+      ...TWENTY.map((name) => ({ name, provider: 'fast', model: 'bench-model' })),
     ],
     routes: [
       { name: 'live', deployments: ['fast-model', 'dead-model'] },
@@ -112,9 +115,28 @@ export function benchConfig({ upstream, deadPort, failing, hanging }: BenchUpstr
       { name: 'long', deployments: ['long-model'] },
       { name: 'live-anthropic', deployments: ['claude-model', 'dead-model'] },
       { name: 'live-responses', deployments: ['responses-model', 'dead-model'] },
+      { name: 'windowed', deployments: ['windowed-model'] },
+      // The routing decision at its heaviest: 20 deployments, four rules to test, budgets to check.
+      {
+        name: 'live-20',
+        deployments: TWENTY,
+        rules: [
+          { when: { minPromptTokens: 32_000 }, use: 'live' },
+          { when: { hasImages: true }, use: 'live' },
+          { when: { clientKey: 'batch-jobs' }, use: 'live' },
+          { when: { thinking: true }, use: 'live' },
+        ],
+      },
+    ],
+    budgets: [
+      { name: 'month', scope: 'global', period: 'month', limitUsd: 1_000_000 },
+      { name: 'route-day', scope: { route: 'live-20' }, period: 'day', limitUsd: 1_000_000 },
+      { name: 'provider-week', scope: { provider: 'fast' }, period: 'week', limitUsd: 1_000_000 },
     ],
   };
 }
+
+const TWENTY = Array.from({ length: 20 }, (_, i) => `fast-${i + 1}`);
 
 /**
  * CPU time (user + system, microseconds) a process has used, from /proc (Linux). CPU per request

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { latencies, median, percentile, throughput, type Target } from './load';
 import { closedPort, memoryMiB, startBefore, startGateway, startScript, stopAll } from './processes';
 import { measureHardening } from './hardening';
+import { measureRouting } from './routing';
 import { measureStartup } from './startup';
 import { benchUsage } from './usage';
 
@@ -58,6 +59,9 @@ async function main(): Promise<void> {
     { ...through, name: 'Responses, translated to chat', model: 'live', api: 'responses' },
     { ...through, name: 'Responses, passed through, store: true', model: 'live-responses', api: 'responses-stored' },
   ];
+  // The routing decision at its heaviest against the plain route, end to end, in the same rounds.
+  const heavy: Target = { ...through, name: 'chat: 20 deployments, 4 rules, 3 budgets', model: 'live-20' };
+  apis.push(heavy);
 
   // Warm up JIT, pools and SQLite on every path.
   for (const t of [...main, deadFirst, scenarios[0] as Target, ...apis]) await latencies(t, 300, false);
@@ -94,6 +98,7 @@ async function main(): Promise<void> {
   const apiRows = apis.map((t) => ({ path: t.name, cpuPerRequest: median(apiCpu[t.name] ?? []), ratioToChat: median(apiCpu[t.name] ?? []) / chatCpu }));
   const passThrough = apiRows.filter((r) => r.path.includes('passed through') && !r.path.includes('store'));
   const hardening = await measureHardening(through.origin, gateway.pid);
+  const routing = measureRouting();
   const peaks = { forwarder: memoryMiB(bare.pid)?.peak ?? Number.NaN, fastify: memoryMiB(framework.pid)?.peak ?? Number.NaN, switchyard: memoryMiB(gateway.pid)?.peak ?? Number.NaN, before: before ? (memoryMiB(before.pid)?.peak ?? Number.NaN) : Number.NaN };
   stopAll();
 
@@ -116,11 +121,12 @@ async function main(): Promise<void> {
     target_('idle RSS after 10 s (MiB): gateway vs bare Fastify app', startup.gateway.idleRssMiB, Math.max(100, 1.5 * startup.bare.idleRssMiB)),
     target_('peak RSS under load (MiB): gateway / bare forwarder', peaks.switchyard / peaks.forwarder, 1.5, earlier ? peaks.before / peaks.forwarder : undefined),
     ...passThrough.map((r) => target_(`CPU per request: ${r.path} / chat completions`, r.ratioToChat, 1.2)),
+    target_('routing decision at its heaviest (20 deployments, rules, budgets): CPU per request over the plain route (us)', (apiRows.find((r) => r.path === heavy.name)?.cpuPerRequest ?? Number.NaN) - chatCpu, 5),
   ];
 
   process.stderr.write('usage log: filling a log for the query timings...\n');
   const usage = benchUsage();
-  const report = { date: new Date().toISOString(), node: process.version, rounds: ROUNDS, requestsPerLatencySample: SEQ, startup, peaks, hardening, rows, fallback: { live: p50('switchyard'), deadPrimary: median(s('fallback:dead primary')) }, targets, scenarios: scenarioRows, apis: apiRows, usage };
+  const report = { date: new Date().toISOString(), node: process.version, rounds: ROUNDS, requestsPerLatencySample: SEQ, startup, peaks, hardening, rows, fallback: { live: p50('switchyard'), deadPrimary: median(s('fallback:dead primary')) }, targets, scenarios: scenarioRows, apis: apiRows, routing, usage };
   mkdirSync(join(here, 'results'), { recursive: true });
   writeFileSync(join(here, 'results', 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
 
@@ -136,6 +142,8 @@ async function main(): Promise<void> {
   console.log(`\n| target | measured | limit | ${earlier ? 'before |' : ''}\n|---|---|---|${earlier ? '---|' : ''}`);
   for (const t of targets) console.log(`| ${t.name} | ${t.value.toFixed(2)} ${t.met ? '(met)' : '(not met)'} | ${t.limit.toFixed(2)} | ${earlier ? `${t.before === undefined ? '-' : t.before.toFixed(2)} |` : ''}`);
   console.log(`\n/health while a 1 MiB prompt without spaces is estimated: worst ${hardening.healthWorstMsDuring1MiBEstimate.toFixed(1)} ms (idle: ${hardening.healthWorstMsIdle.toFixed(1)} ms; while the tokenizer loads on first use: ${hardening.healthWorstMsDuringTokenizerLoad.toFixed(1)} ms)`);
+  console.log(`/health while a 1 MiB prompt without spaces is checked against a context window on the routing path: worst ${hardening.healthWorstMsDuring1MiBRoutingEstimate.toFixed(1)} ms`);
+  console.log(`routing decision in process (plan() alone): plain route ${routing.plainUs.toFixed(2)} us, 20 deployments + 4 rules + 3 budgets ${routing.heavyUs.toFixed(2)} us`);
   console.log(`RSS while a ${hardening.streamedMiB.toFixed(0)} MiB stream passes to a fast reader: ${fmt(hardening.rssBeforeStreamMiB)} -> peak ${fmt(hardening.rssPeakDuring30MiBStreamMiB)} MiB`);
   console.log(`\n| scenario, through Switchyard (64 connections) | requests/s | gateway CPU per request (us) | gateway RSS before -> after (MiB) |\n|---|---|---|---|`);
   for (const f of scenarioRows) console.log(`| ${f.scenario} | ${f.requestsPerSecond.toFixed(0)} | ${fmt(f.cpuPerRequest)} | ${f.rssMiBBefore.toFixed(0)} -> ${f.rssMiBAfter.toFixed(0)} |`);

@@ -46,6 +46,9 @@ interface Tracked {
 export function createBudgets(deps: { config: () => Config; defaultTimeZone: () => string; spentSince: SpentSince; now: () => number }): Budgets {
   let source: Config['budgets'];
   let tracked: Tracked[] = [];
+  // Verdicts change only when spend does, a period ends or the budgets change: kept until then.
+  const verdicts = new Map<string, BudgetVerdict | undefined>();
+  let verdictsUntil = 0;
 
   const scopeOf = (b: BudgetConfig) => (b.scope === 'global' ? {} : b.scope);
   const start = (config: BudgetConfig, now: number): Tracked => {
@@ -62,8 +65,13 @@ export function createBudgets(deps: { config: () => Config; defaultTimeZone: () 
       const before = new Map(tracked.map((t) => [JSON.stringify(t.config), t]));
       source = budgets;
       tracked = (budgets ?? []).map((b) => before.get(JSON.stringify(b)) ?? start(b, now));
+      verdicts.clear();
     }
-    for (let i = 0; i < tracked.length; i++) if (now >= (tracked[i] as Tracked).period.end) tracked[i] = start((tracked[i] as Tracked).config, now);
+    if (now >= verdictsUntil) {
+      for (let i = 0; i < tracked.length; i++) if (now >= (tracked[i] as Tracked).period.end) tracked[i] = start((tracked[i] as Tracked).config, now);
+      verdicts.clear();
+      verdictsUntil = Math.min(...tracked.map((t) => t.period.end));
+    }
     return tracked;
   };
   const counts = (t: Tracked, row: { route: string | null; clientKey: string; provider: string | null }) => {
@@ -79,6 +87,9 @@ export function createBudgets(deps: { config: () => Config; defaultTimeZone: () 
     verdict(request) {
       if (!deps.config().budgets?.length) return undefined;
       const all = current();
+      const key = `${request.route}\u0000${request.clientKey ?? ''}`;
+      if (verdicts.has(key)) return verdicts.get(key);
+      if (verdicts.size >= 1_000) verdicts.clear();
       const applied: BudgetVerdict['applied'] = [];
       const skipPaid = new Set<string>();
       const spentBy = new Map<string, string>();
@@ -97,13 +108,15 @@ export function createBudgets(deps: { config: () => Config; defaultTimeZone: () 
         skipPaid.add(key);
         if (!spentBy.has(key)) spentBy.set(key, t.config.name);
       }
-      if (applied.length === 0 && skipPaid.size === 0 && !refuse) return undefined;
-      return { applied, refuse, skipPaid, spentBudget: (p) => spentBy.get(p) ?? spentBy.get('*') };
+      const verdict = applied.length === 0 && skipPaid.size === 0 && !refuse ? undefined : { applied, refuse, skipPaid, spentBudget: (p: string) => spentBy.get(p) ?? spentBy.get('*') };
+      verdicts.set(key, verdict);
+      return verdict;
     },
 
     record(row) {
       if (row.cost <= 0 || !deps.config().budgets?.length) return;
       for (const t of current()) if (row.at >= t.period.start && counts(t, row)) t.spent += row.cost;
+      verdicts.clear();
     },
 
     status() {

@@ -17,27 +17,41 @@ export interface LiveSources {
   budgets?(request: { route: string; clientKey: string | undefined }): BudgetVerdict | undefined;
 }
 
+interface Known {
+  ollama: boolean;
+  upstream: OllamaShowFacts | undefined;
+  loaded: number | undefined;
+  facts: DeploymentFacts;
+}
+
 export function createRoutingState(sources: LiveSources): RoutingState {
-  const memo = new WeakMap<DeploymentConfig, { upstream: OllamaShowFacts | undefined; loaded: number | undefined; facts: DeploymentFacts }>();
-  const kindOf = (d: DeploymentConfig) => sources.catalog().providers.get(d.provider)?.config.kind;
+  // Deployment configs are replaced whole by a config change, so they key the memo safely.
+  const memo = new WeakMap<DeploymentConfig, Known>();
+  const work = (deployment: DeploymentConfig, ollama: boolean, upstream: OllamaShowFacts | undefined): Known => {
+    const kind = ollama ? 'ollama' : (sources.catalog().providers.get(deployment.provider)?.config.kind ?? 'openai');
+    const raiseTo = ollama ? raiseLimitOf(deployment, upstream) : undefined;
+    // With numCtx "auto" the window a request gets by default is Ollama's own default.
+    const window = contextWindowOf(deployment, kind, upstream) ?? (deployment.numCtx === 'auto' && ollama ? OLLAMA_DEFAULT_NUM_CTX : undefined);
+    const known = { ollama, upstream, loaded: upstream?.loadedContext, facts: { window, raiseTo, capabilities: knownCapabilities(deployment, upstream) } };
+    memo.set(deployment, known);
+    return known;
+  };
+  const knownOf = (deployment: DeploymentConfig): Known => {
+    const known = memo.get(deployment);
+    if (known && !known.ollama) return known;
+    const ollama = known?.ollama ?? sources.catalog().providers.get(deployment.provider)?.config.kind === 'ollama';
+    if (!ollama) return work(deployment, false, undefined);
+    // What Ollama says may change with each probe.
+    const upstream = sources.modelFacts(deployment.provider, deployment.model);
+    return known && known.upstream === upstream && known.loaded === upstream?.loadedContext ? known : work(deployment, true, upstream);
+  };
   return {
     modelListed(deployment) {
-      if (kindOf(deployment) !== 'ollama') return undefined;
+      if (!knownOf(deployment).ollama) return undefined;
       const installed = sources.installed(deployment.provider);
       return installed ? installed.has(deployment.model) : undefined;
     },
-    facts(deployment) {
-      const kind = kindOf(deployment) ?? 'openai';
-      const upstream = kind === 'ollama' ? sources.modelFacts(deployment.provider, deployment.model) : undefined;
-      const known = memo.get(deployment);
-      if (known && known.upstream === upstream && known.loaded === upstream?.loadedContext) return known.facts;
-      const raiseTo = kind === 'ollama' ? raiseLimitOf(deployment, upstream) : undefined;
-      // With numCtx "auto" the window a request gets by default is Ollama's own default.
-      const window = contextWindowOf(deployment, kind, upstream) ?? (deployment.numCtx === 'auto' && kind === 'ollama' ? OLLAMA_DEFAULT_NUM_CTX : undefined);
-      const facts: DeploymentFacts = { window, raiseTo, capabilities: knownCapabilities(deployment, upstream) };
-      memo.set(deployment, { upstream, loaded: upstream?.loadedContext, facts });
-      return facts;
-    },
+    facts: (deployment) => knownOf(deployment).facts,
     latencyMs: (deployment) => sources.latencyMs(deployment),
     budgets: (request) => sources.budgets?.(request),
   };

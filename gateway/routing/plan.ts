@@ -155,17 +155,22 @@ function resolveModel(catalog: Catalog, model: string): { route: RouteConfig; di
   });
 }
 
+/** A candidate skipped for `reason`; the closure that words it is made only here, on the rarer path. */
+function skip(deployment: DeploymentConfig, reason: SkipReason, describe: () => string, until: number | null = null, window?: number): Candidate {
+  return { deployment, skip: lazySkip(deployment, reason, until, describe, window) };
+}
+
 function candidate(catalog: Catalog, state: RoutingState, deployment: DeploymentConfig, request: PlanRequest, budget: BudgetVerdict | undefined): Candidate {
-  const skip = (reason: SkipReason, describe: () => string, until: number | null = null, window?: number): Candidate => ({ deployment, skip: lazySkip(deployment, reason, until, describe, window) });
-  if (deployment.enabled === false) return skip('disabled', () => `${deployment.name} is disabled`);
+  if (deployment.enabled === false) return skip(deployment, 'disabled', () => `${deployment.name} is disabled`);
   const adapter = catalog.providers.get(deployment.provider);
   const provider = adapter?.config;
-  if (request.localOnly && provider && !isLocalProvider(provider)) return skip('local_only', () => `${deployment.name} is a cloud deployment and routing is set to local only`);
-  if (adapter?.unavailableReason) return skip('key_missing', () => `${deployment.name}: provider ${deployment.provider} cannot be used: ${adapter.unavailableReason}`);
+  if (request.localOnly && provider && !isLocalProvider(provider)) return skip(deployment, 'local_only', () => `${deployment.name} is a cloud deployment and routing is set to local only`);
+  if (adapter?.unavailableReason) return skip(deployment, 'key_missing', () => `${deployment.name}: provider ${deployment.provider} cannot be used: ${adapter.unavailableReason}`);
   const window = catalog.windowStateOf(deployment, request.now);
   if (!window.usable) {
     const until = window.until;
     return skip(
+      deployment,
       'time_window',
       () =>
         until === null
@@ -174,9 +179,9 @@ function candidate(catalog: Catalog, state: RoutingState, deployment: Deployment
       until,
     );
   }
-  if (state.modelListed(deployment) === false) return skip('model_missing', () => `${deployment.name}: ${deployment.provider} does not have the model "${deployment.model}" (from its latest model list)`);
+  if (state.modelListed(deployment) === false) return skip(deployment, 'model_missing', () => `${deployment.name}: ${deployment.provider} does not have the model "${deployment.model}" (from its latest model list)`);
   if (budget && budget.skipPaid.size > 0 && (budget.skipPaid.has('*') || budget.skipPaid.has(deployment.provider)) && isPaid(deployment, provider)) {
-    return skip('over_budget', () => `${deployment.name} costs money and the budget "${budget.spentBudget(deployment.provider) ?? '?'}" is spent`);
+    return skip(deployment, 'over_budget', () => `${deployment.name} costs money and the budget "${budget.spentBudget(deployment.provider) ?? '?'}" is spent`);
   }
   const traits = request.traits;
   if (!traits) return { deployment };
@@ -184,7 +189,7 @@ function candidate(catalog: Catalog, state: RoutingState, deployment: Deployment
   const capabilities = facts.capabilities;
   if (capabilities) {
     const missing = traits.tools && !capabilities.includes('tools') ? 'tools' : traits.images && !capabilities.includes('vision') ? 'vision' : undefined;
-    if (missing) return skip('capability_missing', () => `${deployment.name} (${deployment.model}) has no ${missing} capability, and the request uses ${missing === 'vision' ? 'images' : 'tools'}`);
+    if (missing) return skip(deployment, 'capability_missing', () => `${deployment.name} (${deployment.model}) has no ${missing} capability, and the request uses ${missing === 'vision' ? 'images' : 'tools'}`);
   }
   const limit = facts.window;
   if (limit === undefined || traits.bodyBytes + traits.maxTokens <= limit) return { deployment };
@@ -195,7 +200,7 @@ function candidate(catalog: Catalog, state: RoutingState, deployment: Deployment
     return { deployment: { ...deployment, options: { ...deployment.options, num_ctx: numCtx } } };
   }
   const most = facts.raiseTo ?? limit;
-  return skip('context_too_small', () => `${deployment.name} reads ${most} tokens and the request needs about ${needed}`, null, most);
+  return skip(deployment, 'context_too_small', () => `${deployment.name} reads ${most} tokens and the request needs about ${needed}`, null, most);
 }
 
 /**
