@@ -14,6 +14,9 @@ export interface DefaultConfigInput {
   installedOllamaModels?: readonly string[];
 }
 
+/** The most a first-start Ollama deployment raises num_ctx to. */
+export const DEFAULT_MAX_NUM_CTX = 32_768;
+
 export function defaultConfig({ env, installedOllamaModels }: DefaultConfigInput): Config {
   const config: Config = {
     version: 1,
@@ -30,6 +33,10 @@ export function defaultConfig({ env, installedOllamaModels }: DefaultConfigInput
     model,
     type: 'chat',
     pricing: { inputPerMTok: 0, outputPerMTok: 0 },
+    // A long prompt gets a bigger num_ctx than Ollama's default rather than being cut; past 32k
+    // tokens (the memory a laptop can give it) it goes to the next deployment.
+    numCtx: 'auto',
+    maxNumCtx: DEFAULT_MAX_NUM_CTX,
   }));
   const localEmbed: DeploymentConfig[] = embedModels.slice(0, 4).map((model) => ({ name: model, provider: 'ollama', model, type: 'embedding', pricing: { inputPerMTok: 0, outputPerMTok: 0 } }));
   config.deployments.push(...local, ...localEmbed);
