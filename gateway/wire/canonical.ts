@@ -97,25 +97,19 @@ export function completionFromChunks(chunks: readonly ChatCompletionChunk[]): Ch
   let reasoning = '';
   let finish: ChatCompletion['choices'][number]['finish_reason'] = 'stop';
   let usage: ChatCompletion['usage'];
-  const calls = new Map<number, { id: string; type: 'function'; function: { name: string; arguments: string } }>();
+  const calls = new Map<number, GatheredCall>();
   for (const chunk of chunks) {
     if (chunk.usage) usage = chunk.usage;
     for (const choice of chunk.choices) {
       const delta = choice.delta as Delta;
       if (typeof delta.content === 'string') content = (content ?? '') + delta.content;
       if (delta.reasoning_content) reasoning += delta.reasoning_content;
-      for (const call of delta.tool_calls ?? []) {
-        const entry = calls.get(call.index) ?? { id: '', type: 'function' as const, function: { name: '', arguments: '' } };
-        if (call.id) entry.id = call.id;
-        entry.function.name += call.function?.name ?? '';
-        entry.function.arguments += call.function?.arguments ?? '';
-        calls.set(call.index, entry);
-      }
+      gatherToolCalls(calls, delta);
       if (choice.finish_reason) finish = choice.finish_reason;
     }
   }
   const message: Message = { role: 'assistant', content: calls.size > 0 && !content ? null : (content ?? ''), refusal: null };
-  if (calls.size > 0) message.tool_calls = [...calls.entries()].sort(([a], [b]) => a - b).map(([, call]) => call);
+  if (calls.size > 0) message.tool_calls = inCallOrder(calls).map((call) => ({ id: call.id, type: 'function' as const, function: { name: call.name, arguments: call.arguments } }));
   if (reasoning) message.reasoning_content = reasoning;
   return {
     id: first?.id ?? newCompletionId(),
@@ -144,6 +138,32 @@ export function chunksFromCompletion(completion: ChatCompletion): ChatCompletion
   chunks.push(chunk({}, choice?.finish_reason ?? 'stop'));
   if (completion.usage) chunks.push({ ...base, choices: [], usage: completion.usage });
   return chunks;
+}
+
+/** One tool call gathered from a stream's fragments. */
+export interface GatheredCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
+
+/**
+ * Adds a delta's tool-call fragments to the calls gathered so far, each by its own index: parallel
+ * calls whose fragments arrive interleaved stay apart.
+ */
+export function gatherToolCalls(calls: Map<number, GatheredCall>, delta: Delta): void {
+  for (const call of delta.tool_calls ?? []) {
+    const entry = calls.get(call.index) ?? { id: '', name: '', arguments: '' };
+    if (call.id) entry.id = call.id;
+    entry.name += call.function?.name ?? '';
+    entry.arguments += call.function?.arguments ?? '';
+    calls.set(call.index, entry);
+  }
+}
+
+/** Gathered calls in call order. */
+export function inCallOrder(calls: Map<number, GatheredCall>): GatheredCall[] {
+  return [...calls.entries()].sort(([a], [b]) => a - b).map(([, call]) => call);
 }
 
 /** The visible text of a chunk (content deltas), as a client of any API would see it. */

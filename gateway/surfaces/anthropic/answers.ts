@@ -5,9 +5,9 @@
  */
 import type { Message, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import type { StreamFormat } from '../../http/stream-writer';
-import { keyFields } from '../../routing/cache-policy';
+import { cachedStream, cachedWhole, type AnswerShapes } from '../../routing/answer-cache';
 import type { Caching } from '../../routing/router';
-import { recordWhole, replay, type OpenedStream } from '../../routing/streams';
+import type { OpenedStream } from '../../routing/streams';
 import type { RequestUsage, Tokens } from '../../usage/recorder';
 import { chunksFromCompletion, completionFromChunks, completionText, chunkText, type ChatCompletion, type ChatCompletionChunk } from '../../wire/canonical';
 import { tokensOf } from '../../wire/canonical';
@@ -71,45 +71,23 @@ export function wholeMessage(whole: MessagesWhole, model: string, usage: Request
   return completionToMessage(whole.completion, model) as unknown as Record<string, unknown>;
 }
 
-interface CachedAnswer {
-  items?: MessagesItem[];
-  whole?: MessagesWhole;
-}
+const shapes: AnswerShapes<MessagesItem, MessagesWhole> = {
+  itemsOf: (whole) =>
+    'completion' in whole
+      ? chunksFromCompletion(whole.completion).map((chunk) => ({ chunk }))
+      : eventsOfMessage(whole.message as unknown as Message).map((e) => ({ event: { event: e.type, data: e as unknown as Record<string, unknown> } })),
+  wholeOf(items) {
+    const first = items[0];
+    if (first && 'chunk' in first) return { completion: completionFromChunks(items.map((i) => (i as { chunk: ChatCompletionChunk }).chunk)) };
+    return { message: messageOfEvents(items.map((i) => (i as { event: { data: Record<string, unknown> } }).event.data)) };
+  },
+};
 
 export function messagesCache(body: Record<string, unknown>, shape: 'stream'): Caching<OpenedStream<MessagesItem>>;
 export function messagesCache(body: Record<string, unknown>, shape: 'whole'): Caching<MessagesWhole>;
 export function messagesCache(body: Record<string, unknown>, shape: 'stream' | 'whole'): Caching<OpenedStream<MessagesItem>> | Caching<MessagesWhole> {
-  const base = { key: keyFields(body), repeatable: body.temperature === 0 };
-  if (shape === 'stream') {
-    return {
-      ...base,
-      restore: (payload) => replay(itemsOf(payload as CachedAnswer)),
-      keep: (opened, store) => recordWhole(opened, (items) => store({ items } satisfies CachedAnswer)),
-    } satisfies Caching<OpenedStream<MessagesItem>>;
-  }
-  return {
-    ...base,
-    restore: (payload) => wholeOf(payload as CachedAnswer),
-    keep: (whole, store) => {
-      store({ whole } satisfies CachedAnswer);
-      return whole;
-    },
-  } satisfies Caching<MessagesWhole>;
-}
-
-function itemsOf(answer: CachedAnswer): MessagesItem[] {
-  if (answer.items) return answer.items;
-  const whole = answer.whole as MessagesWhole;
-  if ('completion' in whole) return chunksFromCompletion(whole.completion).map((chunk) => ({ chunk }));
-  return eventsOfMessage(whole.message as unknown as Message).map((e) => ({ event: { event: e.type, data: e as unknown as Record<string, unknown> } }));
-}
-
-function wholeOf(answer: CachedAnswer): MessagesWhole {
-  if (answer.whole) return answer.whole;
-  const items = answer.items ?? [];
-  const first = items[0];
-  if (first && 'chunk' in first) return { completion: completionFromChunks(items.map((i) => (i as { chunk: ChatCompletionChunk }).chunk)) };
-  return { message: messageOfEvents(items.map((i) => (i as { event: { data: Record<string, unknown> } }).event.data)) };
+  const repeatable = body.temperature === 0;
+  return shape === 'stream' ? cachedStream(body, repeatable, shapes) : cachedWhole(body, repeatable, shapes);
 }
 
 /** The events a stream of this message would have had: each block whole. */

@@ -14,7 +14,7 @@ import type {
 } from '@anthropic-ai/sdk/resources/messages';
 import type { ProviderConfig } from '../../config/schema';
 import { GatewayError } from '../../errors';
-import type { ChatCompletion, ChatCompletionChunk, ChatRequest, Delta, Message as ChatMessage } from '../../wire/canonical';
+import { gatherToolCalls, inCallOrder, type ChatCompletion, type ChatCompletionChunk, type ChatRequest, type Delta, type GatheredCall, type Message as ChatMessage } from '../../wire/canonical';
 import { newCompletionId } from '../../wire/ids';
 
 type Block = { type: string; [key: string]: unknown };
@@ -207,7 +207,7 @@ export function createMessageEventWriter(model: string) {
   let nextIndex = 0;
   let finish: string | null = null;
   let usage: ChatCompletion['usage'] | null = null;
-  const calls = new Map<number, { id: string; name: string; arguments: string }>();
+  const calls = new Map<number, GatheredCall>();
   const out: RawMessageStreamEvent[] = [];
   const start = () => {
     if (started) return;
@@ -241,13 +241,7 @@ export function createMessageEventWriter(model: string) {
         const delta = choice.delta as Delta;
         if (delta.reasoning_content) out.push({ type: 'content_block_delta', index: block('thinking'), delta: { type: 'thinking_delta', thinking: delta.reasoning_content } });
         if (delta.content) out.push({ type: 'content_block_delta', index: block('text'), delta: { type: 'text_delta', text: delta.content } });
-        for (const call of delta.tool_calls ?? []) {
-          const entry = calls.get(call.index) ?? { id: '', name: '', arguments: '' };
-          if (call.id) entry.id = call.id;
-          entry.name += call.function?.name ?? '';
-          entry.arguments += call.function?.arguments ?? '';
-          calls.set(call.index, entry);
-        }
+        gatherToolCalls(calls, delta);
         if (choice.finish_reason) finish = choice.finish_reason;
       }
       return drain();
@@ -255,7 +249,7 @@ export function createMessageEventWriter(model: string) {
     finish(): RawMessageStreamEvent[] {
       start();
       close();
-      for (const [, call] of [...calls.entries()].sort(([a], [b]) => a - b)) {
+      for (const call of inCallOrder(calls)) {
         const index = nextIndex++;
         out.push({ type: 'content_block_start', index, content_block: { type: 'tool_use', id: call.id || `toolu_${newCompletionId().slice(9)}`, name: call.name, input: {}, caller: { type: 'direct' } } });
         out.push({ type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: JSON.stringify(parseArguments(call.arguments)) } });

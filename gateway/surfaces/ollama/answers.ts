@@ -4,9 +4,9 @@
  * durations measured by the gateway). Also how they are metered and cached.
  */
 import type { StreamFormat } from '../../http/stream-writer';
-import { keyFields } from '../../routing/cache-policy';
+import { cachedStream, cachedWhole, type AnswerShapes } from '../../routing/answer-cache';
 import type { Caching } from '../../routing/router';
-import { recordWhole, replay, type OpenedStream } from '../../routing/streams';
+import type { OpenedStream } from '../../routing/streams';
 import type { RequestUsage } from '../../usage/recorder';
 import { chunksFromCompletion, completionFromChunks, completionText, chunkText, tokensOf, type ChatCompletion, type ChatCompletionChunk } from '../../wire/canonical';
 import { asClientModel, createOllamaLineWriter, linesFromWhole, ollamaChatResponse, ollamaGenerateResponse, ollamaText, ollamaTokens, wholeFromLines } from './codec';
@@ -64,44 +64,19 @@ export function wholeAnswer(kind: Kind, model: string, whole: OllamaWhole, elaps
   return kind === 'chat' ? ollamaChatResponse(whole.completion, model, elapsedNs) : ollamaGenerateResponse(whole.completion, model, elapsedNs);
 }
 
-/** What is cached: the events of a streamed answer, or a whole one; each can be served as the other. */
-interface CachedAnswer {
-  items?: OllamaItem[];
-  whole?: OllamaWhole;
-}
+const shapes: AnswerShapes<OllamaItem, OllamaWhole> = {
+  itemsOf: (whole) => ('line' in whole ? linesFromWhole(whole.line).map((line) => ({ line })) : chunksFromCompletion(whole.completion).map((chunk) => ({ chunk }))),
+  wholeOf(items) {
+    const first = items[0];
+    if (first && 'line' in first) return { line: wholeFromLines(items.map((item) => (item as { line: Record<string, unknown> }).line)) };
+    return { completion: completionFromChunks(items.map((item) => (item as { chunk: ChatCompletionChunk }).chunk)) };
+  },
+};
 
+/** Answers are cached at temperature 0 (Ollama's `options.temperature`); each shape serves the other. */
 export function answerCache(body: Record<string, unknown>, shape: 'stream'): Caching<OpenedStream<OllamaItem>>;
 export function answerCache(body: Record<string, unknown>, shape: 'whole'): Caching<OllamaWhole>;
 export function answerCache(body: Record<string, unknown>, shape: 'stream' | 'whole'): Caching<OpenedStream<OllamaItem>> | Caching<OllamaWhole> {
-  const options = body.options as { temperature?: unknown } | undefined;
-  const base = { key: keyFields(body), repeatable: options?.temperature === 0 };
-  if (shape === 'stream') {
-    return {
-      ...base,
-      restore: (payload) => replay(itemsOf(payload as CachedAnswer)),
-      keep: (opened, store) => recordWhole(opened, (items) => store({ items } satisfies CachedAnswer)),
-    } satisfies Caching<OpenedStream<OllamaItem>>;
-  }
-  return {
-    ...base,
-    restore: (payload) => wholeOf(payload as CachedAnswer),
-    keep: (whole, store) => {
-      store({ whole } satisfies CachedAnswer);
-      return whole;
-    },
-  } satisfies Caching<OllamaWhole>;
-}
-
-function itemsOf(answer: CachedAnswer): OllamaItem[] {
-  if (answer.items) return answer.items;
-  const whole = answer.whole as OllamaWhole;
-  return 'line' in whole ? linesFromWhole(whole.line).map((line) => ({ line })) : chunksFromCompletion(whole.completion).map((chunk) => ({ chunk }));
-}
-
-function wholeOf(answer: CachedAnswer): OllamaWhole {
-  if (answer.whole) return answer.whole;
-  const items = answer.items ?? [];
-  const first = items[0];
-  if (first && 'line' in first) return { line: wholeFromLines(items.map((item) => (item as { line: Record<string, unknown> }).line)) };
-  return { completion: completionFromChunks(items.map((item) => (item as { chunk: ChatCompletionChunk }).chunk)) };
+  const repeatable = (body.options as { temperature?: unknown } | undefined)?.temperature === 0;
+  return shape === 'stream' ? cachedStream(body, repeatable, shapes) : cachedWhole(body, repeatable, shapes);
 }

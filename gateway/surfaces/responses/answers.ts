@@ -6,9 +6,9 @@
  */
 import type { Response } from 'openai/resources/responses/responses';
 import type { StreamFormat } from '../../http/stream-writer';
-import { keyFields } from '../../routing/cache-policy';
+import { cachedStream, cachedWhole, type AnswerShapes } from '../../routing/answer-cache';
 import type { Caching } from '../../routing/router';
-import { recordWhole, replay, type OpenedStream } from '../../routing/streams';
+import type { OpenedStream } from '../../routing/streams';
 import type { RequestUsage, Tokens } from '../../usage/recorder';
 import { chunksFromCompletion, chunkText, completionFromChunks, completionText, tokensOf, type ChatCompletion, type ChatCompletionChunk } from '../../wire/canonical';
 import { completionToResponse, createResponseEventWriter, sseEvent, type ResponsesBody, type ResponseShell } from './codec';
@@ -118,37 +118,22 @@ function outputText(response: Response): string {
   return text;
 }
 
-interface CachedAnswer {
-  items?: ResponsesItem[];
-  whole?: ResponsesWhole;
-}
+const shapes: AnswerShapes<ResponsesItem, ResponsesWhole> = {
+  itemsOf: (whole) =>
+    'completion' in whole ? chunksFromCompletion(whole.completion).map((chunk) => ({ chunk })) : eventsOfResponse(whole.response).map((data) => ({ event: { event: String(data.type), data } })),
+  wholeOf(items) {
+    const first = items[0];
+    if (first && 'chunk' in first) return { completion: completionFromChunks(items.map((i) => (i as { chunk: ChatCompletionChunk }).chunk)) };
+    const last = items[items.length - 1] as { event: { data: { response?: Record<string, unknown> } } } | undefined;
+    return { response: last?.event.data.response ?? {} };
+  },
+};
 
 export function responsesCache(body: Record<string, unknown>, shape: 'stream'): Caching<OpenedStream<ResponsesItem>>;
 export function responsesCache(body: Record<string, unknown>, shape: 'whole'): Caching<ResponsesWhole>;
 export function responsesCache(body: Record<string, unknown>, shape: 'stream' | 'whole'): Caching<OpenedStream<ResponsesItem>> | Caching<ResponsesWhole> {
-  const base = { key: keyFields(body), repeatable: body.temperature === 0 };
-  if (shape === 'stream') {
-    return {
-      ...base,
-      restore: (payload) => replay(itemsOf(payload as CachedAnswer)),
-      keep: (opened, store) => recordWhole(opened, (items) => store({ items } satisfies CachedAnswer)),
-    } satisfies Caching<OpenedStream<ResponsesItem>>;
-  }
-  return {
-    ...base,
-    restore: (payload) => wholeOf(payload as CachedAnswer),
-    keep: (whole, store) => {
-      store({ whole } satisfies CachedAnswer);
-      return whole;
-    },
-  } satisfies Caching<ResponsesWhole>;
-}
-
-function itemsOf(answer: CachedAnswer): ResponsesItem[] {
-  if (answer.items) return answer.items;
-  const whole = answer.whole as ResponsesWhole;
-  if ('completion' in whole) return chunksFromCompletion(whole.completion).map((chunk) => ({ chunk }));
-  return eventsOfResponse(whole.response).map((data) => ({ event: { event: String(data.type), data } }));
+  const repeatable = body.temperature === 0;
+  return shape === 'stream' ? cachedStream(body, repeatable, shapes) : cachedWhole(body, repeatable, shapes);
 }
 
 /** The events a stream of this Response would have had: each item whole, its text in one delta. */
@@ -191,13 +176,4 @@ export function eventsOfResponse(response: Record<string, unknown>): Record<stri
   });
   push(response.status === 'incomplete' ? 'response.incomplete' : 'response.completed', { response });
   return events;
-}
-
-function wholeOf(answer: CachedAnswer): ResponsesWhole {
-  if (answer.whole) return answer.whole;
-  const items = answer.items ?? [];
-  const first = items[0];
-  if (first && 'chunk' in first) return { completion: completionFromChunks(items.map((i) => (i as { chunk: ChatCompletionChunk }).chunk)) };
-  const last = items[items.length - 1] as { event: { data: { response?: Record<string, unknown> } } } | undefined;
-  return { response: last?.event.data.response ?? {} };
 }

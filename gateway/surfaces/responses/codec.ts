@@ -8,7 +8,7 @@ import type { Response, ResponseStreamEvent } from 'openai/resources/responses/r
 import type { ProviderConfig } from '../../config/schema';
 import { GatewayError } from '../../errors';
 import { newCompletionId } from '../../wire/ids';
-import { nowSeconds, type ChatCompletion, type ChatCompletionChunk, type ChatRequest, type Delta, type Message as ChatMessage } from '../../wire/canonical';
+import { gatherToolCalls, inCallOrder, nowSeconds, type ChatCompletion, type ChatCompletionChunk, type ChatRequest, type Delta, type GatheredCall, type Message as ChatMessage } from '../../wire/canonical';
 
 type Item = { type?: string; role?: string; [key: string]: unknown };
 type Part = { type: string; [key: string]: unknown };
@@ -263,7 +263,7 @@ export function createResponseEventWriter(body: ResponsesBody, shell: ResponseSh
   let finish: string | null = null;
   let usage: ChatCompletion['usage'] | null = null;
   const output: OutputItem[] = [];
-  const calls = new Map<number, { id: string; name: string; arguments: string }>();
+  const calls = new Map<number, GatheredCall>();
   const custom = customTools(body);
   const out: ResponseStreamEvent[] = [];
   const push = (event: Record<string, unknown>) => out.push({ ...event, sequence_number: sequence++ } as unknown as ResponseStreamEvent);
@@ -328,13 +328,7 @@ export function createResponseEventWriter(body: ResponsesBody, shell: ResponseSh
           current.text += delta.content;
           push({ type: 'response.output_text.delta', item_id: current.id, output_index: current.index, content_index: 0, delta: delta.content, logprobs: [] });
         }
-        for (const call of delta.tool_calls ?? []) {
-          const entry = calls.get(call.index) ?? { id: '', name: '', arguments: '' };
-          if (call.id) entry.id = call.id;
-          entry.name += call.function?.name ?? '';
-          entry.arguments += call.function?.arguments ?? '';
-          calls.set(call.index, entry);
-        }
+        gatherToolCalls(calls, delta);
         if (choice.finish_reason) finish = choice.finish_reason;
       }
       return drain();
@@ -342,7 +336,7 @@ export function createResponseEventWriter(body: ResponsesBody, shell: ResponseSh
     finish(): ResponseStreamEvent[] {
       start();
       close();
-      for (const [, call] of [...calls.entries()].sort(([a], [b]) => a - b)) {
+      for (const call of inCallOrder(calls)) {
         const output_index = output.length;
         const done = callItem(call, custom, 'completed');
         output.push(done);
