@@ -66,6 +66,7 @@ export function createBudgets(deps: { config: () => Config; defaultTimeZone: () 
       source = budgets;
       tracked = (budgets ?? []).map((b) => before.get(JSON.stringify(b)) ?? start(b, now));
       verdicts.clear();
+      verdictsUntil = 0;
     }
     if (now >= verdictsUntil) {
       for (let i = 0; i < tracked.length; i++) if (now >= (tracked[i] as Tracked).period.end) tracked[i] = start((tracked[i] as Tracked).config, now);

@@ -6,16 +6,18 @@ import { clientAbortSignal } from './client-abort';
 import { traitsOf } from './traits';
 import { playgroundRun } from '../playground-run';
 
-export function routeRequest(request: FastifyRequest, reply: FastifyReply, what: { model: string; type: ModelType; api: string }, extra: Partial<RouteRequest> = {}): RouteRequest {
+export function routeRequest(request: FastifyRequest, reply: FastifyReply, what: { model: string; type: ModelType; api: string }): RouteRequest {
   const prefer = request.headers['x-switchyard-prefer'];
+  // One literal of one shape: this runs for every request, and spreading objects of varying shapes here cost microseconds.
   return {
-    ...what,
+    model: what.model,
+    type: what.type,
+    api: what.api,
     signal: clientAbortSignal(reply),
     prefer: Array.isArray(prefer) ? prefer[0] : prefer,
     cacheControl: request.headers['cache-control'],
     simulateFailures: playgroundRun()?.simulateFailures,
     traits: traitsOf(request.body, request.headers['content-length']),
     clientKey: request.clientKey?.name,
-    ...extra,
   };
 }

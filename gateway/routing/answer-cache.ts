@@ -22,7 +22,7 @@ export interface AnswerShapes<Item, Whole> {
 
 export function cachedStream<Item, Whole>(body: Record<string, unknown>, repeatable: boolean, shapes: AnswerShapes<Item, Whole>): Caching<OpenedStream<Item>> {
   return {
-    key: keyFields(body),
+    key: () => keyFields(body),
     repeatable,
     restore: (payload) => {
       const answer = payload as CachedAnswer<Item, Whole>;
@@ -34,7 +34,7 @@ export function cachedStream<Item, Whole>(body: Record<string, unknown>, repeata
 
 export function cachedWhole<Item, Whole>(body: Record<string, unknown>, repeatable: boolean, shapes: AnswerShapes<Item, Whole>): Caching<Whole> {
   return {
-    key: keyFields(body),
+    key: () => keyFields(body),
     repeatable,
     restore: (payload) => {
       const answer = payload as CachedAnswer<Item, Whole>;

@@ -23,10 +23,10 @@ export interface CacheDecision {
 
 export function cacheDecision(
   api: string,
-  fields: Record<string, unknown>,
+  fields: () => Record<string, unknown>,
   repeatable: boolean,
   route: RouteConfig,
-  routeFingerprint: string,
+  routeFingerprint: () => string,
   settings: Settings | undefined,
   cacheControl: string | undefined,
 ): CacheDecision {
@@ -35,7 +35,8 @@ export function cacheDecision(
   const directive = (cacheControl ?? '').toLowerCase();
   const eligible = settings?.cache?.enabled !== false && !directive.includes('no-store') && (route.cache === true || repeatable);
   if (!eligible) return { lookup: false, store: false, key: undefined, ttlMs, maxBytes };
-  return { lookup: !directive.includes('no-cache'), store: true, key: cacheKey(api, routeFingerprint, fields), ttlMs, maxBytes };
+  // The key is worked out only here: most requests are not cacheable, and it costs a hash of the body.
+  return { lookup: !directive.includes('no-cache'), store: true, key: cacheKey(api, routeFingerprint(), fields()), ttlMs, maxBytes };
 }
 
 export function cacheKey(api: string, route: string, fields: Record<string, unknown>): string {

@@ -27,7 +27,8 @@ export interface Catalog {
 
 export function createCatalog(config: Config, providers: ReadonlyMap<string, ProviderAdapter>, defaultTimeZone: string): Catalog {
   const memo = new Map<string, WindowState>();
-  const fingerprints = new Map<string, string>();
+  // Route configs are stable for a catalog's life (a config change builds a new catalog): they key the memo.
+  const fingerprints = new WeakMap<RouteConfig, string>();
   const timeZoneOf = (deployment: DeploymentConfig) => deployment.timeZone ?? defaultTimeZone;
   const direct = new Map(config.deployments.map((d) => [d.name, { name: d.name, deployments: [d.name] } as RouteConfig]));
   const alias = createAliasResolver(config.aliases);
@@ -41,8 +42,7 @@ export function createCatalog(config: Config, providers: ReadonlyMap<string, Pro
     directRoute: (name) => direct.get(name) ?? { name, deployments: [name] },
     alias,
     fingerprintOf(route) {
-      const key = `${route.name}\u0000${route.deployments.join('\u0000')}`;
-      let fingerprint = fingerprints.get(key);
+      let fingerprint = fingerprints.get(route);
       if (fingerprint === undefined) {
         const parts = route.deployments.map((name) => {
           const deployment = config.deployments.find((d) => d.name === name);
@@ -50,7 +50,7 @@ export function createCatalog(config: Config, providers: ReadonlyMap<string, Pro
           return { deployment, provider: provider && { kind: provider.kind, baseUrl: provider.baseUrl } };
         });
         fingerprint = hash('sha256', JSON.stringify(parts), 'hex').slice(0, 16);
-        fingerprints.set(key, fingerprint);
+        fingerprints.set(route, fingerprint);
       }
       return fingerprint;
     },

@@ -37,8 +37,8 @@ export interface RouteRequest {
 
 /** How a surface's answers go in and out of the response cache. */
 export interface Caching<T> {
-  /** The request's fields that change the answer (the surface leaves out `stream`, `user` and the like). */
-  key: Record<string, unknown>;
+  /** The request's fields that change the answer (the surface leaves out `stream`, `user` and the like); asked only when the request may be cached. */
+  key: () => Record<string, unknown>;
   /** Whether the answer is meant to be repeatable (chat at temperature 0, embeddings): cached by default. */
   repeatable: boolean;
   /** An answer from a cached payload. */
@@ -91,7 +91,7 @@ export function createRouter(deps: RouterDeps): Router {
       });
       const simulated = request.simulateFailures?.size ? request.simulateFailures : undefined;
       const caching = deps.cache && !simulated ? options.cache : undefined;
-      const decision = caching ? cacheDecision(request.api, caching.key, caching.repeatable, planned.route, catalog.fingerprintOf(planned.route), catalog.config.settings, request.cacheControl) : undefined;
+      const decision = caching ? cacheDecision(request.api, caching.key, caching.repeatable, planned.route, () => catalog.fingerprintOf(planned.route), catalog.config.settings, request.cacheControl) : undefined;
       if (caching && decision?.lookup && decision.key) {
         const hit = deps.cache?.get(decision.key);
         if (hit) {

@@ -8,6 +8,7 @@
 import { scrub, type Db } from './db';
 import { BIN_COLUMNS, LATENCY_BINS } from './latency-bins';
 import { createUsageQueries } from './usage-queries';
+import type { Decision } from '../routing/decision';
 import type { UsageQueries, UsageRow } from './usage-types';
 
 export type { Granularity, GroupBy, RollupPoint, UsageAttempt, UsageFilter, UsageRow } from './usage-types';
@@ -34,6 +35,14 @@ export interface UsageLog extends UsageQueries {
   rollupInBackground(): void;
   prune(rowsBefore: number, bodiesBefore: number): void;
   body(requestId: string): { request: string | null; response: string | null } | undefined;
+}
+
+/**
+ * A decision that says no more than the row's attempts (no skip, alias or rule, the ordered
+ * strategy) is not stored: most are, and `row(id)` rebuilds it from the attempts.
+ */
+function derivable(decision: Decision): boolean {
+  return !decision.alias && !decision.rule && !decision.cached && decision.strategy === 'ordered' && decision.steps.every((s) => s.outcome !== 'skipped');
 }
 
 export function createUsageLog(db: Db): UsageLog {
@@ -106,7 +115,7 @@ export function createUsageLog(db: Db): UsageLog {
       row.api,
       row.cacheReadTokens,
       row.cacheWriteTokens,
-      row.decision ? JSON.stringify(row.decision) : null,
+      row.decision && !derivable(row.decision) ? JSON.stringify(row.decision) : null,
     );
     if (bodies) insertBodies.run(row.id, row.at, bodies.request, bodies.response);
   };

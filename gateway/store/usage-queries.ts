@@ -40,7 +40,9 @@ export function createUsageQueries(db: Db, rollup: () => void): UsageQueries {
 
     row(requestId) {
       const raw = byRequestId.get(requestId);
-      return raw ? { ...fromDb(raw), decision: raw.decision ? (JSON.parse(raw.decision) as Decision) : null } : undefined;
+      if (!raw) return undefined;
+      const row = fromDb(raw);
+      return { ...row, decision: raw.decision ? (JSON.parse(raw.decision) as Decision) : decisionFromAttempts(row) };
     },
 
     list(filter, page) {
@@ -129,6 +131,24 @@ interface DbRow {
   total_ms: number;
   attempts: string;
   decision: string | null;
+}
+
+/** The decision of a row whose decision said no more than its attempts (see usage-log.ts). */
+function decisionFromAttempts(row: UsageRow): Decision | null {
+  if (row.attempts.length === 0) return null;
+  return {
+    route: row.route ?? row.model,
+    ...(row.route === null ? { direct: true } : {}),
+    strategy: 'ordered',
+    steps: row.attempts.map((a) => ({
+      deployment: a.deployment,
+      outcome: a.outcome,
+      ...(a.failure ? { reason: a.failure } : {}),
+      ...(a.status !== undefined ? { status: a.status } : {}),
+      ms: Math.round(a.latencyMs),
+      ...((a as { message?: string }).message ? { message: (a as { message?: string }).message } : {}),
+    })),
+  };
 }
 
 function fromDb(r: DbRow): UsageRow {

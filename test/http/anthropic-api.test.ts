@@ -112,6 +112,23 @@ describe('pass-through to an Ollama that serves /v1/messages', () => {
   });
 });
 
+describe('streamed and whole answers', () => {
+  /** A message without the ids that differ between two answers, nor the field the SDK's stream helper adds. */
+  const gist = (m: Anthropic.Message) => {
+    const { parsed_output: _parsed, ...rest } = m as Anthropic.Message & { parsed_output?: unknown };
+    return { ...rest, id: 'x', content: m.content.map((b) => (b.type === 'tool_use' ? { ...b, id: 'x' } : b)) };
+  };
+
+  for (const model of ['sonnet', 'llama-new', 'llama', 'mini']) {
+    it(`are the same message from ${model}, once MessageStream.finalMessage() has put the stream together`, async () => {
+      const request = { model, max_tokens: 300, tools, messages: user('call both') };
+      const whole = await client.messages.create(request);
+      const streamed = await client.messages.stream(request).finalMessage();
+      expect(gist(streamed)).toEqual(gist(whole));
+    });
+  }
+});
+
 describe('translated for upstreams that do not speak Messages', () => {
   for (const [model, upstream] of [['llama', 'Ollama /api/chat'], ['mini', 'OpenAI chat completions']] as const) {
     it(`answers through ${upstream}: text, parallel tool calls with distinct blocks, stop reasons, usage`, async () => {

@@ -248,6 +248,14 @@ describe('context windows', () => {
     expect(ollama.requests.at(-1)?.body.options.num_ctx).toBeUndefined();
   });
 
+  it('keeps answering /health while a 1 MiB prompt without spaces is checked against a window', async () => {
+    apply({ deployments: [{ name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini', contextWindow: 600_000 }], routes: [{ name: 'big', deployments: ['mini'] }] });
+    const big = chat('big', { messages: [{ role: 'user', content: 'ACGT'.repeat(256 * 1024) }] });
+    // Timing belongs to the bench (npm run bench reports the worst /health wait); here: it answered.
+    expect((await fetch(`${h.url}/health`)).status).toBe(200);
+    expect((await big).route).toBe('mini:ok');
+  });
+
   it('answers 400 context_length_exceeded naming the largest window when nothing fits', async () => {
     apply({
       deployments: [
@@ -343,7 +351,7 @@ describe('aliases and rules', () => {
         { name: 'claude-special', deployments: ['mini'] },
         { name: 'default', deployments: ['llama', 'mini'] },
       ],
-      aliases: { 'claude-*': 'coder', 'gpt-4o': 'default' },
+      aliases: { 'claude-*': 'coder', 'gpt-4o': 'default', 'claude-local': 'default' },
     });
     const aliased = await chat('claude-sonnet-4-5');
     expect(aliased.route).toBe('llava:ok');
@@ -355,6 +363,9 @@ describe('aliases and rules', () => {
     expect(models).not.toContain('claude-*');
     const tags = await fetch(`${h.url}/api/tags`).then((r) => r.json());
     expect(tags.models.map((m: { name: string }) => m.name)).toContain('gpt-4o');
+    // Claude Code's discovery keeps only ids starting "claude": an alias puts a local route there.
+    const discovered = await fetch(`${h.baseUrl}/models?limit=1000`, { headers: { 'anthropic-version': '2023-06-01' } }).then((r) => r.json());
+    expect(discovered.data.filter((m: { id: string }) => m.id.startsWith('claude'))).toEqual([expect.objectContaining({ type: 'model', id: 'claude-special' }), expect.objectContaining({ type: 'model', id: 'claude-local', display_name: 'claude-local (alias of default)' })]);
   });
 
   it('sends a request to another route by its size, images, client key or reasoning, first rule first', async () => {

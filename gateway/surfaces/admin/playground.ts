@@ -41,7 +41,7 @@ export function playground(app: FastifyInstance, { router, catalog, usageLog, po
     const { simulateFailures, ...chat } = request.body;
     const simulated = new Set(simulateFailures ?? []);
     const run: PlaygroundRun = { simulateFailures: simulated, upstream: [] };
-    return inPlaygroundRun(run, () => chatRun(request, reply, chat, simulated, run));
+    return inPlaygroundRun(run, () => chatRun(request, reply, chat, run));
   });
 
   app.post<{ Body: PlaygroundWireInput }>('/playground/wire', { schema: { body: PlaygroundWireInputSchema, response: { 200: PlaygroundWireAnswerSchema } } }, async (request) => {
@@ -80,9 +80,9 @@ export function playground(app: FastifyInstance, { router, catalog, usageLog, po
     };
   });
 
-  async function chatRun(request: FastifyRequest, reply: FastifyReply, chat: Omit<PlaygroundInput, 'simulateFailures'>, simulated: Set<string>, run: PlaygroundRun) {
+  async function chatRun(request: FastifyRequest, reply: FastifyReply, chat: Omit<PlaygroundInput, 'simulateFailures'>, run: PlaygroundRun) {
     if (request.usage) request.usage.clientKey = 'playground';
-    const route = routeRequest(request, reply, { model: chat.model, type: 'chat', api: 'openai.chat' }, { simulateFailures: simulated });
+    const route = routeRequest(request, reply, { model: chat.model, type: 'chat', api: 'openai.chat' });
     const started = performance.now();
     if (chat.stream) {
       const execution = await chatStream(router, route, chat as ChatRequest);

@@ -103,7 +103,7 @@ export async function ollamaSurface(app: FastifyInstance, options: OllamaSurface
     const embedding = { model, input, ...(dimensions ? { dimensions } : {}) };
     const execution = await router.run(route, (provider, deployment, signal) => provider.embed(embedding, { deployment, signal }), {
       cache: {
-        key: keyFields(embedding),
+        key: () => keyFields(embedding),
         repeatable: true,
         restore: (payload) => payload as CreateEmbeddingResponse,
         keep: (value, store) => {

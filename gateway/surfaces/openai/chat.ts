@@ -40,7 +40,7 @@ export function chatStream(router: Router, route: RouteRequest, body: ChatReques
 
 function caching<T>(body: ChatRequest, how: { restore(answer: CachedChat): T; keep(value: T, store: (answer: CachedChat) => void): T }): Caching<T> {
   return {
-    key: keyFields(body as unknown as Record<string, unknown>),
+    key: () => keyFields(body as unknown as Record<string, unknown>),
     repeatable: body.temperature === 0,
     restore: (payload) => how.restore(payload as CachedChat),
     keep: how.keep,

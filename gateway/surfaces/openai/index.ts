@@ -72,7 +72,7 @@ export async function openaiSurface(app: FastifyInstance, options: OpenAISurface
     const route = routeRequest(request, reply, { model: body.model, type: 'embedding', api: 'openai.embeddings' });
     const execution = await router.run(route, (provider, deployment, signal) => provider.embed(body, { deployment, signal }), {
       cache: {
-        key: keyFields({ ...body, encoding_format: undefined }),
+        key: () => keyFields({ ...body, encoding_format: undefined }),
         repeatable: true,
         restore: (payload) => payload as CreateEmbeddingResponse,
         keep: (embeddings, store) => {

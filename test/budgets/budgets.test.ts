@@ -1,0 +1,50 @@
+/** Budgets on a fixed clock: periods in their zone, spend added per row, verdicts kept only while true. */
+import { describe, expect, it } from 'vitest';
+import { createBudgets } from '../../gateway/budgets/budgets';
+import { periodAt } from '../../gateway/budgets/periods';
+import type { Config } from '../../gateway/config/schema';
+import type { UsageRow } from '../../gateway/store/usage-types';
+
+const row = (at: number, cost: number, fields: Partial<UsageRow> = {}) => ({ at, cost, route: 'default', clientKey: 'anonymous', provider: 'cloud', ...fields }) as UsageRow;
+
+describe('budget periods', () => {
+  it('start at midnight, on Monday or on the 1st in the budget\'s zone, across a DST change', () => {
+    const at = Date.parse('2026-11-04T12:00:00Z'); // a Wednesday
+    expect(periodAt('day', 'Asia/Kolkata', at)).toEqual({ start: Date.parse('2026-11-03T18:30:00Z'), end: Date.parse('2026-11-04T18:30:00Z') });
+    expect(periodAt('week', 'UTC', at)).toEqual({ start: Date.parse('2026-11-02T00:00:00Z'), end: Date.parse('2026-11-09T00:00:00Z') });
+    // New York leaves daylight time on 1 November: that day has 25 hours.
+    expect(periodAt('day', 'America/New_York', Date.parse('2026-11-01T12:00:00Z'))).toEqual({ start: Date.parse('2026-11-01T04:00:00Z'), end: Date.parse('2026-11-02T05:00:00Z') });
+    expect(periodAt('month', 'Europe/Paris', at)).toEqual({ start: Date.parse('2026-10-31T23:00:00Z'), end: Date.parse('2026-11-30T23:00:00Z') });
+  });
+});
+
+describe('budgets', () => {
+  it('start from the rollups, add each row, skip paid deployments once spent, and roll over at the period end', () => {
+    let now = Date.parse('2026-11-04T12:00:00Z');
+    let config = { version: 1, providers: [], deployments: [], routes: [] } as unknown as Config;
+    const asked: number[] = [];
+    const budgets = createBudgets({ config: () => config, defaultTimeZone: () => 'UTC', now: () => now, spentSince: (since) => (asked.push(since), 0.5) });
+    // Read before any budget exists: a budget added later must still roll over.
+    expect(budgets.status()).toEqual([]);
+    config = { ...config, budgets: [{ name: 'daily', scope: 'global', period: 'day', limitUsd: 1 }, { name: 'cloud', scope: { provider: 'cloud' }, period: 'day', limitUsd: 10 }] };
+    expect(budgets.verdict({ route: 'default', clientKey: undefined })).toMatchObject({ applied: [{ name: 'daily', remainingUsd: 0.5 }], skipPaid: new Set() });
+    expect(asked).toEqual([Date.parse('2026-11-04T00:00:00Z'), Date.parse('2026-11-04T00:00:00Z')]);
+    budgets.record(row(now, 0.6));
+    const spent = budgets.verdict({ route: 'default', clientKey: undefined });
+    expect(spent?.skipPaid).toEqual(new Set(['*']));
+    expect(spent?.spentBudget('cloud')).toBe('daily');
+    expect(budgets.status().find((b) => b.name === 'cloud')?.spentUsd).toBeCloseTo(1.1);
+    now = Date.parse('2026-11-05T00:00:00Z');
+    expect(budgets.verdict({ route: 'default', clientKey: undefined })?.skipPaid).toEqual(new Set());
+    expect(budgets.status()[0]).toMatchObject({ spentUsd: 0.5, periodStart: now });
+  });
+
+  it('refuse when a refusing budget of the request\'s client key is spent, and leave other keys alone', () => {
+    const now = Date.parse('2026-11-04T12:00:00Z');
+    const config = { version: 1, providers: [], deployments: [], routes: [], budgets: [{ name: 'batch', scope: { clientKey: 'batch' }, period: 'month', limitUsd: 2, onExceeded: 'refuse' }] } as unknown as Config;
+    const budgets = createBudgets({ config: () => config, defaultTimeZone: () => 'UTC', now: () => now, spentSince: () => 0 });
+    budgets.record(row(now, 2, { clientKey: 'batch' }));
+    expect(budgets.verdict({ route: 'default', clientKey: 'batch' })?.refuse).toEqual({ name: 'batch', resetsAt: Date.parse('2026-12-01T00:00:00Z') });
+    expect(budgets.verdict({ route: 'default', clientKey: 'editor' })).toBeUndefined();
+  });
+});
