@@ -5,7 +5,7 @@
  * exactly, or removes the file when Switchyard created it.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { ConnectError, EDITORS, type Target, type ToolId } from './editors';
@@ -41,8 +41,16 @@ interface UndoState {
   written: string;
 }
 
-/** Where each tool reads its settings, as the tool itself finds them. */
+/**
+ * Where each tool reads its settings, as the tool itself finds them. A settings file that is a link
+ * (a dotfiles repository) is edited where it points, so the link stays a link.
+ */
 export function configFile(tool: ToolId, places: Pick<Places, 'home' | 'env'>): string {
+  const file = settingsPath(tool, places);
+  return existsSync(file) ? realpathSync(file) : file;
+}
+
+function settingsPath(tool: ToolId, places: Pick<Places, 'home' | 'env'>): string {
   const { home, env } = places;
   if (tool === 'claude-code') return join(env.CLAUDE_CONFIG_DIR || join(home, '.claude'), 'settings.json');
   if (tool === 'codex') return join(env.CODEX_HOME || join(home, '.codex'), 'config.toml');
@@ -75,8 +83,16 @@ function mask(text: string, key: string): string {
   return text.split(key).join(`${key.slice(0, 6)}...${key.slice(-4)}`);
 }
 
+/**
+ * Edits past this many lines are not diffed: the diff's cost grows with the file times the edit, and
+ * it runs on the gateway's event loop when the desktop app's button asks. Connect's own edits are a
+ * few lines; only an undo over a rewritten file comes near it.
+ */
+const MAX_DIFF_EDIT = 2_000;
+
 function diffOf(file: string, before: string | undefined, after: string | undefined, key: string): string {
-  return mask(createTwoFilesPatch(file, file, before ?? '', after ?? '', before === undefined ? '(no file)' : 'now', after === undefined ? '(removed)' : 'after connect', { context: 3 }), key);
+  const patch = createTwoFilesPatch(file, file, before ?? '', after ?? '', before === undefined ? '(no file)' : 'now', after === undefined ? '(removed)' : 'after connect', { context: 3, maxEditLength: MAX_DIFF_EDIT });
+  return mask(patch ?? `${file}: the whole file changes (${(before ?? '').split('\n').length} lines now, ${(after ?? '').split('\n').length} after)\n`, key);
 }
 
 /** What connecting `tool` to `target` would change; throws ConnectError when the file cannot be edited safely. */
@@ -126,11 +142,15 @@ export function applyUndo(plan: Plan, places: Places): void {
   rmSync(stateFile, { force: true });
 }
 
-/** Written whole or not at all: a crash mid-write never leaves a tool with half a settings file. */
+/**
+ * Written whole or not at all: a crash mid-write never leaves a tool with half a settings file. The
+ * temporary file is always new (a stale one from a crash is removed first), so it gets `mode`.
+ */
 function writeAtomic(file: string, data: string | Buffer, mode: number): void {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const temp = `${file}.switchyard-${process.pid}.tmp`;
-  writeFileSync(temp, data, { mode });
+  rmSync(temp, { force: true });
+  writeFileSync(temp, data, { mode, flag: 'wx' });
   renameSync(temp, file);
 }
 

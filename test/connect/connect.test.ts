@@ -4,7 +4,7 @@
  * (or removing one Switchyard created), and a malformed file refused and left untouched.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseJsonc } from 'jsonc-parser';
 import { parse as parseToml } from 'smol-toml';
@@ -113,6 +113,27 @@ describe('claude-code', () => {
     const again = openDatabase(data.path);
     expect(createClientKeyStore(again).list()).toHaveLength(1);
     again.close();
+  });
+
+  it('edits a settings file kept as a link where it points, and leaves the link a link', async () => {
+    const real = join(home.path, 'dotfiles', 'claude-settings.json');
+    write(real, original);
+    mkdirSync(join(home.path, '.claude'), { recursive: true });
+    symlinkSync(real, file());
+    expect((await connect('claude-code')).code).toBe(0);
+    expect(lstatSync(file()).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(readFileSync(real, 'utf8')).env.ANTHROPIC_BASE_URL).toBe('http://127.0.0.1:7788');
+    await connect('claude-code', '--undo');
+    expect(readFileSync(real, 'utf8')).toBe(original);
+    expect(lstatSync(file()).isSymbolicLink()).toBe(true);
+  });
+
+  it('says a rewritten file changes whole rather than diffing it line by line when undone', async () => {
+    write(file(), original);
+    await connect('claude-code');
+    writeFileSync(file(), `{\n${Array.from({ length: 5_000 }, (_, i) => `  "k${i}": ${i},`).join('\n')}\n  "z": 0\n}\n`);
+    const undo = await connect('claude-code', '--undo', '--force', '--dry-run');
+    expect(undo.out).toMatch(/the whole file changes \(5004 lines now, 8 after\)/);
   });
 
   it('will not undo over changes made since, unless forced', async () => {
