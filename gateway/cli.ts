@@ -4,8 +4,6 @@
  */
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatIssues, validateConfig } from './config/validate';
 import { createAdminSessions } from './store/admin-sessions';
@@ -131,8 +129,11 @@ export async function main(
     }
     case 'keys':
       return keysCommand(positionals, values, dataDir, io);
-    case 'connect':
+    case 'connect': {
+      // Loaded here: only this command needs the config-file editors and their parsers.
+      const { connectCommand } = await import('./connect/command');
       return connectCommand(positionals[0], values, dataDir, io, options.env ?? process.env);
+    }
     case undefined:
     case 'help':
     case '--help':
@@ -290,54 +291,6 @@ function keysCommand(positionals: string[], values: { rpm?: string; routes?: str
     return 2;
   } catch (error) {
     if (error instanceof ClientKeyError) {
-      io.err(`${error.message}\n`);
-      return 1;
-    }
-    throw error;
-  } finally {
-    db.close();
-  }
-}
-
-async function connectCommand(
-  tool: string | undefined,
-  values: { route?: string; key?: string; 'dry-run'?: boolean; undo?: boolean; force?: boolean; port?: string },
-  dataDir: string,
-  io: Output,
-  env: Record<string, string | undefined>,
-): Promise<number> {
-  // Loaded here: only this command needs the config-file editors and their parsers.
-  const { ConnectError, runConnect, toolGuides, chooseModel, modelNames } = await import('./connect');
-  const db = openDatabase(dataDir);
-  try {
-    const config = createConfigStore(db).current();
-    const keys = createClientKeyStore(db);
-    const url = `http://127.0.0.1:${values.port ?? env.SWITCHYARD_PORT ?? DEFAULT_PORT}`;
-    const keyRequired = config?.settings?.clientKeys?.required === true;
-    if (!tool) {
-      const model = chooseModel(config, values.route);
-      for (const guide of toolGuides({ url, key: values.key ?? (keyRequired ? '<client key>' : 'switchyard'), keyRequired, model, models: modelNames(config) })) {
-        io.out(`${guide.name}${guide.connect ? `  (switchyard connect ${guide.connect})` : ''}\n${guide.settings.map((s) => `  ${s.label}: ${s.value}`).join('\n')}\n\n`);
-      }
-      return 0;
-    }
-    const places = { home: env.HOME || homedir(), env, stateDir: join(dataDir, 'connect') };
-    const done = runConnect({ tool, config, url, route: values.route, key: values.key, keyRequired, keys, dryRun: values['dry-run'], undo: values.undo, force: values.force, places });
-    if (!done.changed) {
-      io.out(values.undo ? `${done.file} is already as it was before Switchyard connected.\n` : `${done.file} already points ${tool} at Switchyard; nothing to change.\n`);
-      return 0;
-    }
-    io.out(done.diff);
-    if (!done.applied) {
-      io.out(`\nDry run: ${done.file} was not changed.\n`);
-      return 0;
-    }
-    if (done.createdKey) io.err(`Created client key "${done.createdKey}" for ${tool} (written into its settings).\n`);
-    if (values.undo) io.out(`\nRestored ${done.file} to what it was before Switchyard connected.\n`);
-    else io.out(`\nWrote ${done.file}${done.backup ? ` (the earlier file is kept as ${done.backup})` : ''}. Undo with: switchyard connect ${tool} --undo\n`);
-    return 0;
-  } catch (error) {
-    if (error instanceof ConnectError || error instanceof ClientKeyError) {
       io.err(`${error.message}\n`);
       return 1;
     }

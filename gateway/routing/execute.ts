@@ -11,26 +11,18 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { asAbortSignal, linkedCancellation, type CancelSignal } from '../cancel';
 import type { DeploymentConfig } from '../config/schema';
-import { GatewayError, UpstreamError, isGatewayError, toUpstreamError, type FailureClass } from '../errors';
+import { GatewayError, UpstreamError, isGatewayError, toUpstreamError } from '../errors';
 import { isSlot } from '../providers/concurrency';
 import type { ProviderAdapter } from '../providers/types';
 import type { BreakerBoard } from './breaker-board';
 import type { Catalog } from './catalog';
 import { BLOCK_CAUSES, CircuitBreaker, DEFAULT_BREAKER, isPermit, type BlockCause, type Outcome, type Refusal } from './circuit-breaker';
+import type { Attempt } from './attempt';
 import type { Decision, DecisionStep } from './decision';
 import { lazySkip, type Plan, type Skip, type SkipReason } from './plan';
-import { movesOn, retryDelay, retryPolicy, type RetryPolicy } from './retry';
+import { movesOn, retryDelay, retryPolicy } from './retry';
+import { clientClosed, deadlinePassed, exhausted, passThrough } from './route-errors';
 import { describeInstant } from './time-windows';
-
-export interface Attempt {
-  deployment: string;
-  provider: string;
-  outcome: 'ok' | 'failed';
-  failure?: FailureClass;
-  status?: number;
-  message?: string;
-  latencyMs: number;
-}
 
 export interface Execution<T> {
   value: T;
@@ -54,6 +46,8 @@ export interface ExecuteContext {
   now: () => number;
   random: () => number;
 }
+
+export type { Attempt };
 
 /** What each attempt does; it receives the signal that covers the whole request (client + deadline). */
 export type AttemptFn<T> = (provider: ProviderAdapter, deployment: DeploymentConfig, signal: CancelSignal) => Promise<T>;
@@ -286,66 +280,4 @@ function refusalSkip(deployment: DeploymentConfig, refusal: Refusal, now: number
       // The one half-open probe is out; its first-byte timeout bounds how long it can take.
       return lazySkip(deployment, 'probe_in_flight', now + 1000, () => `${deployment.name} is being probed after an outage`);
   }
-}
-
-function clientClosed(): GatewayError {
-  return new GatewayError('upstream_error', 'the client closed the connection', { status: 499, wireCode: 'client_closed' });
-}
-
-function deadlinePassed(policy: RetryPolicy, attempts: Attempt[]): GatewayError {
-  return new GatewayError('all_deployments_failed', `The route's deadline of ${policy.deadlineMs} ms passed after ${attempts.length} attempt(s): ${listAttempts(attempts)}`, {
-    status: 504,
-    details: { attempts },
-  });
-}
-
-/** An upstream answer that is the request's own fault goes back to the client as the upstream said it. */
-function passThrough(error: UpstreamError): GatewayError {
-  const upstream = error.upstreamError;
-  return new GatewayError('upstream_error', upstream?.message ?? error.message, {
-    status: error.status ?? 502,
-    type: upstream?.type ?? (error.status && error.status < 500 ? 'invalid_request_error' : 'api_error'),
-    param: upstream?.param ?? null,
-    wireCode: upstream?.code ?? null,
-  });
-}
-
-function exhausted(context: ExecuteContext, attempts: Attempt[], failures: UpstreamError[], skipped: Skip[]): GatewayError {
-  const { plan, now, catalog } = context;
-  const skippedText = skipped.map((s) => s.message).join('; ');
-  // Nothing could read the prompt: that is the request's size, and no later retry changes it.
-  const tooSmall = skipped.filter((s) => s.reason === 'context_too_small');
-  const allContext = tooSmall.length + failures.filter((f) => f.failure === 'context_length').length;
-  if (allContext > 0 && allContext === skipped.length + failures.length) {
-    const largest = Math.max(0, ...tooSmall.map((s) => s.window ?? 0));
-    const said = failures.find((f) => f.failure === 'context_length');
-    return new GatewayError(
-      'context_length_exceeded',
-      `The request is too long for every deployment of "${plan.route.name}"${largest ? `: the largest context window available is ${largest} tokens` : ''}${said ? ` (${said.message})` : ''}. Shorten the prompt or lower max_tokens.`,
-      { param: 'messages', details: { largest_context_window: largest || null, skipped, attempts } },
-    );
-  }
-  if (attempts.length === 0) {
-    const soonest = skipped.reduce<number | null>((min, s) => (s.until !== null && (min === null || s.until < min) ? s.until : min), null);
-    const first = skipped.find((s) => s.until === soonest);
-    const zone = first ? catalog.timeZoneOf(catalog.deployments.get(first.deployment) as DeploymentConfig) : catalog.defaultTimeZone;
-    const when = soonest === null ? 'None of them becomes available by itself.' : `The first becomes available at ${describeInstant(soonest, zone, now())} (${new Date(soonest).toISOString()}).`;
-    const onlyBusy = skipped.length > 0 && skipped.every((s) => s.reason === 'busy' || s.reason === 'cooling');
-    return new GatewayError(onlyBusy ? 'all_deployments_rate_limited' : 'no_deployment_available', `No deployment of "${plan.route.name}" is available now: ${skippedText || 'the route is empty'}. ${when}`, {
-      retryAfterSeconds: soonest === null ? undefined : Math.max(1, Math.ceil((soonest - now()) / 1000)),
-      details: { skipped, available_at: soonest === null ? null : new Date(soonest).toISOString() },
-    });
-  }
-  const allRateLimited = failures.length > 0 && failures.every((f) => f.failure === 'rate_limited');
-  const retryAfters = failures.map((f) => f.retryAfterMs).filter((ms): ms is number => ms !== undefined);
-  const retryAfterSeconds = retryAfters.length > 0 ? Math.max(1, Math.ceil(Math.min(...retryAfters) / 1000)) : undefined;
-  const message = `All ${attempts.length} attempt(s) for "${plan.route.name}" failed: ${listAttempts(attempts)}${skippedText ? `. Skipped: ${skippedText}` : ''}`;
-  return new GatewayError(allRateLimited ? 'all_deployments_rate_limited' : 'all_deployments_failed', message, {
-    retryAfterSeconds,
-    details: { attempts, skipped },
-  });
-}
-
-function listAttempts(attempts: Attempt[]): string {
-  return attempts.map((a) => `${a.deployment} (${a.provider}): ${a.status ? `HTTP ${a.status} ` : ''}${a.message ?? a.failure}`).join('; ');
 }

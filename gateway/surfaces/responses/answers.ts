@@ -11,7 +11,9 @@ import type { Caching } from '../../routing/router';
 import type { OpenedStream } from '../../routing/streams';
 import type { RequestUsage, Tokens } from '../../usage/recorder';
 import { chunksFromCompletion, chunkText, completionFromChunks, completionText, tokensOf, type ChatCompletion, type ChatCompletionChunk } from '../../wire/canonical';
-import { completionToResponse, createResponseEventWriter, sseEvent, type ResponsesBody, type ResponseShell } from './codec';
+import type { ResponsesBody } from './codec';
+import { createResponseEventWriter, sseEvent } from './events';
+import { completionToResponse, type ResponseShell } from './output';
 
 /** One event of an answer: a Responses upstream's own event, or a canonical chunk to translate. */
 export type ResponsesItem = { event: { event?: string | undefined; data: Record<string, unknown> } } | { chunk: ChatCompletionChunk };

@@ -18,7 +18,8 @@ import { mapEvents, streaming } from '../../routing/streams';
 import type { ResponsesStore } from '../../store/responses-store';
 import type { ChatRequest } from '../../wire/canonical';
 import { responsesCache, responsesFormat, wholeResponse, type ResponsesItem, type ResponsesWhole, type Turn } from './answers';
-import { inputItems, responseShell, responsesToChat, type ResponsesBody } from './codec';
+import { inputItems, responsesToChat, type ResponsesBody } from './codec';
+import { responseShell } from './output';
 import { ResponseParamsSchema, ResponsesBodySchema } from './schemas';
 
 export interface ResponsesSurfaceOptions {

@@ -1,0 +1,74 @@
+/**
+ * What the client is told when a route gives no answer: the client left, the deadline passed, the
+ * upstream said the request itself is wrong (passed on as it said it), or every deployment was
+ * skipped or failed (why for each, and when the first is usable again).
+ */
+import type { DeploymentConfig } from '../config/schema';
+import { GatewayError, type UpstreamError } from '../errors';
+import type { Attempt } from './attempt';
+import type { Catalog } from './catalog';
+import type { Plan, Skip } from './plan';
+import type { RetryPolicy } from './retry';
+import { describeInstant } from './time-windows';
+
+export function clientClosed(): GatewayError {
+  return new GatewayError('upstream_error', 'the client closed the connection', { status: 499, wireCode: 'client_closed' });
+}
+
+export function deadlinePassed(policy: RetryPolicy, attempts: Attempt[]): GatewayError {
+  return new GatewayError('all_deployments_failed', `The route's deadline of ${policy.deadlineMs} ms passed after ${attempts.length} attempt(s): ${listAttempts(attempts)}`, {
+    status: 504,
+    details: { attempts },
+  });
+}
+
+/** An upstream answer that is the request's own fault goes back to the client as the upstream said it. */
+export function passThrough(error: UpstreamError): GatewayError {
+  const upstream = error.upstreamError;
+  return new GatewayError('upstream_error', upstream?.message ?? error.message, {
+    status: error.status ?? 502,
+    type: upstream?.type ?? (error.status && error.status < 500 ? 'invalid_request_error' : 'api_error'),
+    param: upstream?.param ?? null,
+    wireCode: upstream?.code ?? null,
+  });
+}
+
+export function exhausted(context: { plan: Plan; now: () => number; catalog: Catalog }, attempts: Attempt[], failures: UpstreamError[], skipped: Skip[]): GatewayError {
+  const { plan, now, catalog } = context;
+  const skippedText = skipped.map((s) => s.message).join('; ');
+  // Nothing could read the prompt: that is the request's size, and no later retry changes it.
+  const tooSmall = skipped.filter((s) => s.reason === 'context_too_small');
+  const allContext = tooSmall.length + failures.filter((f) => f.failure === 'context_length').length;
+  if (allContext > 0 && allContext === skipped.length + failures.length) {
+    const largest = Math.max(0, ...tooSmall.map((s) => s.window ?? 0));
+    const said = failures.find((f) => f.failure === 'context_length');
+    return new GatewayError(
+      'context_length_exceeded',
+      `The request is too long for every deployment of "${plan.route.name}"${largest ? `: the largest context window available is ${largest} tokens` : ''}${said ? ` (${said.message})` : ''}. Shorten the prompt or lower max_tokens.`,
+      { param: 'messages', details: { largest_context_window: largest || null, skipped, attempts } },
+    );
+  }
+  if (attempts.length === 0) {
+    const soonest = skipped.reduce<number | null>((min, s) => (s.until !== null && (min === null || s.until < min) ? s.until : min), null);
+    const first = skipped.find((s) => s.until === soonest);
+    const zone = first ? catalog.timeZoneOf(catalog.deployments.get(first.deployment) as DeploymentConfig) : catalog.defaultTimeZone;
+    const when = soonest === null ? 'None of them becomes available by itself.' : `The first becomes available at ${describeInstant(soonest, zone, now())} (${new Date(soonest).toISOString()}).`;
+    const onlyBusy = skipped.length > 0 && skipped.every((s) => s.reason === 'busy' || s.reason === 'cooling');
+    return new GatewayError(onlyBusy ? 'all_deployments_rate_limited' : 'no_deployment_available', `No deployment of "${plan.route.name}" is available now: ${skippedText || 'the route is empty'}. ${when}`, {
+      retryAfterSeconds: soonest === null ? undefined : Math.max(1, Math.ceil((soonest - now()) / 1000)),
+      details: { skipped, available_at: soonest === null ? null : new Date(soonest).toISOString() },
+    });
+  }
+  const allRateLimited = failures.length > 0 && failures.every((f) => f.failure === 'rate_limited');
+  const retryAfters = failures.map((f) => f.retryAfterMs).filter((ms): ms is number => ms !== undefined);
+  const retryAfterSeconds = retryAfters.length > 0 ? Math.max(1, Math.ceil(Math.min(...retryAfters) / 1000)) : undefined;
+  const message = `All ${attempts.length} attempt(s) for "${plan.route.name}" failed: ${listAttempts(attempts)}${skippedText ? `. Skipped: ${skippedText}` : ''}`;
+  return new GatewayError(allRateLimited ? 'all_deployments_rate_limited' : 'all_deployments_failed', message, {
+    retryAfterSeconds,
+    details: { attempts, skipped },
+  });
+}
+
+function listAttempts(attempts: Attempt[]): string {
+  return attempts.map((a) => `${a.deployment} (${a.provider}): ${a.status ? `HTTP ${a.status} ` : ''}${a.message ?? a.failure}`).join('; ');
+}

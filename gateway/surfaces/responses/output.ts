@@ -1,0 +1,108 @@
+/**
+ * Canonical answers as the Responses API's output: the Response's echo of its request, its output
+ * items (reasoning, message, function and custom tool calls), status and usage.
+ */
+import type { Response } from 'openai/resources/responses/responses';
+import { newCompletionId } from '../../wire/ids';
+import { nowSeconds, type ChatCompletion, type Message as ChatMessage } from '../../wire/canonical';
+import type { ResponsesBody } from './codec';
+
+/** What a Response says about its request, the same on every event that carries it. */
+export type ResponseShell = Omit<Response, 'output' | 'usage' | 'status' | 'output_text' | 'completed_at' | 'error' | 'incomplete_details'>;
+
+export function newResponseId(): string {
+  return `resp_${newCompletionId().slice(9)}`;
+}
+
+export function itemId(prefix: string): string {
+  return `${prefix}_${newCompletionId().slice(9)}`;
+}
+
+/** The Response's echo of the request: what was asked, with the spec's defaults filled in. */
+export function responseShell(body: ResponsesBody, id: string = newResponseId()): ResponseShell {
+  return {
+    id,
+    object: 'response',
+    created_at: nowSeconds(),
+    instructions: body.instructions ?? null,
+    max_output_tokens: body.max_output_tokens ?? null,
+    metadata: body.metadata ?? {},
+    model: body.model,
+    parallel_tool_calls: body.parallel_tool_calls ?? true,
+    previous_response_id: body.previous_response_id ?? null,
+    reasoning: { effort: (body.reasoning?.effort ?? null) as NonNullable<Response['reasoning']>['effort'], summary: (body.reasoning?.summary ?? null) as NonNullable<Response['reasoning']>['summary'] },
+    store: body.store ?? true,
+    temperature: body.temperature ?? 1,
+    text: { format: (body.text?.format ?? { type: 'text' }) as NonNullable<Response['text']>['format'] },
+    tool_choice: (body.tool_choice ?? 'auto') as Response['tool_choice'],
+    tools: (body.tools ?? []).map((t) => (t.type === 'function' ? { type: 'function', name: String(t.name), description: t.description ?? null, parameters: (t.parameters ?? null) as Record<string, unknown> | null, strict: t.strict ?? null } : t)) as Response['tools'],
+    top_p: body.top_p ?? 1,
+    truncation: body.truncation ?? 'disabled',
+  } as ResponseShell;
+}
+
+type Usage = NonNullable<Response['usage']>;
+
+/** Canonical usage in the Responses API's terms. */
+export function responseUsage(usage: ChatCompletion['usage'] | null | undefined): Usage {
+  const input = usage?.prompt_tokens ?? 0;
+  const output = usage?.completion_tokens ?? 0;
+  return {
+    input_tokens: input,
+    input_tokens_details: { cached_tokens: usage?.prompt_tokens_details?.cached_tokens ?? 0, cache_write_tokens: (usage as { cache_creation_input_tokens?: number } | null | undefined)?.cache_creation_input_tokens ?? 0 },
+    output_tokens: output,
+    output_tokens_details: { reasoning_tokens: usage?.completion_tokens_details?.reasoning_tokens ?? 0 },
+    total_tokens: usage?.total_tokens ?? input + output,
+  } as Usage;
+}
+
+export type OutputItem = Response['output'][number];
+
+/** A canonical tool call as an output item: a custom tool's call carries its free text as `input`. */
+export function callItem(call: { id: string; name: string; arguments: string }, custom: ReadonlySet<string | undefined>, status: 'in_progress' | 'completed'): OutputItem {
+  const callId = call.id || itemId('call');
+  if (custom.has(call.name)) {
+    return { type: 'custom_tool_call', id: itemId('ctc'), call_id: callId, name: call.name, input: customInput(call.arguments) } as OutputItem;
+  }
+  return { type: 'function_call', id: itemId('fc'), call_id: callId, name: call.name, arguments: call.arguments || '{}', status } as OutputItem;
+}
+
+function customInput(text: string): string {
+  try {
+    const value = JSON.parse(text || '{}') as { input?: unknown };
+    return typeof value.input === 'string' ? value.input : text;
+  } catch {
+    return text;
+  }
+}
+
+export function customTools(body: ResponsesBody): Set<string | undefined> {
+  return new Set((body.tools ?? []).filter((t) => t.type === 'custom').map((t) => t.name));
+}
+
+/** The status a finish reason gives a Response, and why it is incomplete when it is. */
+export function ending(finish: string | null | undefined): Pick<Response, 'status' | 'incomplete_details'> {
+  if (finish === 'length') return { status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' } };
+  if (finish === 'content_filter') return { status: 'incomplete', incomplete_details: { reason: 'content_filter' } };
+  return { status: 'completed', incomplete_details: null };
+}
+
+export const messageItem = (id: string, text: string, status: 'in_progress' | 'completed'): OutputItem =>
+  ({ id, type: 'message', role: 'assistant', status, content: text || status === 'completed' ? [{ type: 'output_text', text, annotations: [], logprobs: [] }] : [] }) as OutputItem;
+
+export const reasoningItem = (id: string, text: string | undefined): OutputItem => ({ id, type: 'reasoning', summary: text === undefined ? [] : [{ type: 'summary_text', text }] }) as OutputItem;
+
+/** A canonical completion as a Response. */
+export function completionToResponse(completion: ChatCompletion, body: ResponsesBody, shell: ResponseShell = responseShell(body)): Response {
+  const choice = completion.choices[0];
+  const message = choice?.message as ChatMessage | undefined;
+  const output: OutputItem[] = [];
+  if (message?.reasoning_content) output.push(reasoningItem(itemId('rs'), message.reasoning_content));
+  if (message?.content) output.push(messageItem(itemId('msg'), message.content, 'completed'));
+  const custom = customTools(body);
+  for (const call of message?.tool_calls ?? []) {
+    if (call.type === 'function') output.push(callItem({ id: call.id, name: call.function.name, arguments: call.function.arguments }, custom, 'completed'));
+  }
+  const end = ending(choice?.finish_reason);
+  return { ...shell, ...end, completed_at: end.status === 'completed' ? nowSeconds() : null, error: null, output, usage: responseUsage(completion.usage) } as Response;
+}
