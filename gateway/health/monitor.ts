@@ -129,7 +129,8 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
     installed(provider) {
       const list = installed.get(provider);
       if (!list) return undefined;
-      const interval = deps.catalog().config.providers.find((p) => p.name === provider)?.healthCheck?.intervalMs || DEFAULT_PROBE_INTERVAL_MS;
+      // Asked per candidate on every request: a map lookup, not a search of the providers.
+      const interval = deps.catalog().providers.get(provider)?.config.healthCheck?.intervalMs || DEFAULT_PROBE_INTERVAL_MS;
       return deps.now() - list.at <= STALE_INTERVALS * interval ? list.models : undefined;
     },
     modelFacts: (provider, model) => facts.get(`${provider}\u0000${model}`),
