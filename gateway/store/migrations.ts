@@ -207,4 +207,6 @@ export const MIGRATIONS: readonly string[] = [
   // decision (every candidate and why it was skipped or how its attempt ended)
   `CREATE INDEX usage_request_id ON usage (request_id);
    ALTER TABLE usage ADD COLUMN decision TEXT;`,
+  // 9: a kept response belongs to the client key that made it (null: no key)
+  `ALTER TABLE responses ADD COLUMN owner TEXT;`,
 ];

@@ -19,35 +19,40 @@ export interface StoredResponse {
   output: unknown[];
   /** The Response object as the client got it, for GET /v1/responses/{id}. */
   response: Record<string, unknown>;
+  /** The client key that made it (null: a request without a key). Only the same key reads it again. */
+  owner: string | null;
 }
 
+/** Every read takes the asking client key's name (null: none); another key's response is as unknown. */
 export interface ResponsesStore {
   save(entry: StoredResponse, at: number): void;
-  get(id: string): Record<string, unknown> | undefined;
+  get(id: string, owner: string | null): Record<string, unknown> | undefined;
   /** Every input and output item of the conversation up to and including `id`, oldest first; undefined if `id` is unknown. */
-  conversation(id: string): unknown[] | undefined;
-  delete(id: string): boolean;
+  conversation(id: string, owner: string | null): unknown[] | undefined;
+  delete(id: string, owner: string | null): boolean;
   prune(before: number): void;
 }
 
 export function createResponsesStore(db: Db): ResponsesStore {
-  const insert = db.prepare('INSERT OR REPLACE INTO responses (id, created_at, previous_id, input, output, response) VALUES (?, ?, ?, ?, ?, ?)');
-  const select = db.prepare<[string], { previous_id: string | null; input: string; output: string; response: string }>('SELECT previous_id, input, output, response FROM responses WHERE id = ?');
-  const remove = db.prepare('DELETE FROM responses WHERE id = ?');
+  const insert = db.prepare('INSERT OR REPLACE INTO responses (id, created_at, previous_id, input, output, response, owner) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const select = db.prepare<[string, string], { previous_id: string | null; input: string; output: string; response: string }>(
+    "SELECT previous_id, input, output, response FROM responses WHERE id = ? AND COALESCE(owner, '') = ?",
+  );
+  const remove = db.prepare("DELETE FROM responses WHERE id = ? AND COALESCE(owner, '') = ?");
   const old = db.prepare('DELETE FROM responses WHERE created_at < ?');
   return {
     save(entry, at) {
-      insert.run(entry.id, at, entry.previousId, JSON.stringify(entry.input), JSON.stringify(entry.output), JSON.stringify(entry.response));
+      insert.run(entry.id, at, entry.previousId, JSON.stringify(entry.input), JSON.stringify(entry.output), JSON.stringify(entry.response), entry.owner);
     },
-    get(id) {
-      const row = select.get(id);
+    get(id, owner) {
+      const row = select.get(id, owner ?? '');
       return row ? (JSON.parse(row.response) as Record<string, unknown>) : undefined;
     },
-    conversation(id) {
+    conversation(id, owner) {
       const turns: unknown[][] = [];
       let next: string | null = id;
       for (let n = 0; next !== null && n < MAX_TURNS; n++) {
-        const row = select.get(next);
+        const row = select.get(next, owner ?? '');
         if (!row) {
           if (n === 0) return undefined;
           break;
@@ -57,7 +62,7 @@ export function createResponsesStore(db: Db): ResponsesStore {
       }
       return turns.reverse().flat();
     },
-    delete: (id) => remove.run(id).changes > 0,
+    delete: (id, owner) => remove.run(id, owner ?? '').changes > 0,
     prune(before) {
       old.run(before);
     },

@@ -4,6 +4,7 @@
  * itself and a recent Ollama (pass-through), an older Ollama and an OpenAI-compatible server that
  * serves only chat (translated). Every answer and stream event is checked against the OpenAI spec.
  */
+import OpenAI from 'openai';
 import type { Response, ResponseStreamEvent } from 'openai/resources/responses/responses';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeServer } from '../support/fake-server';
@@ -211,6 +212,21 @@ describe('previous_response_id', () => {
     await h.openai.responses.delete(second.id);
     await expect(h.openai.responses.retrieve(second.id)).rejects.toMatchObject({ status: 404 });
     await expect(h.openai.responses.create({ model: 'gpt', input: 'x', previous_response_id: second.id })).rejects.toMatchObject({ status: 404, error: { param: 'previous_response_id' } });
+  });
+
+  it('keeps a response to the client key that made it, under an id that cannot be guessed', async () => {
+    const mine = h.gateway.keys.create('codex-a').key;
+    const theirs = h.gateway.keys.create('codex-b').key;
+    const as = (key: string) => new OpenAI({ baseURL: h.baseUrl, apiKey: key, maxRetries: 0 });
+    const first = await as(mine).responses.create({ model: 'llama', input: 'private' });
+    const second = await as(mine).responses.create({ model: 'llama', input: 'private too' });
+    expect(first.id).toMatch(/^resp_[0-9a-f]{32}$/);
+    expect(second.id.slice(0, 12)).not.toBe(first.id.slice(0, 12));
+    expect((await as(mine).responses.retrieve(first.id)).id).toBe(first.id);
+    await expect(as(theirs).responses.retrieve(first.id)).rejects.toMatchObject({ status: 404 });
+    await expect(h.openai.responses.retrieve(first.id)).rejects.toMatchObject({ status: 404 });
+    await expect(as(theirs).responses.create({ model: 'llama', input: 'x', previous_response_id: first.id })).rejects.toMatchObject({ status: 404 });
+    await expect(as(theirs).responses.delete(first.id)).rejects.toMatchObject({ status: 404 });
   });
 
   it('keeps nothing with store: false', async () => {

@@ -28,6 +28,7 @@ const turn = (id: string, previousId: string | null, said: string) => ({
   input: [{ role: 'user', content: said }],
   output: [{ type: 'message', role: 'assistant', content: [{ type: 'output_text', text: `Echo: ${said}` }] }],
   response: { id, object: 'response', said },
+  owner: null,
 });
 
 describe('the responses store', () => {
@@ -36,16 +37,16 @@ describe('the responses store', () => {
     responses.save(turn('resp_1', null, 'a'), 1_000);
     responses.save(turn('resp_2', 'resp_1', 'b'), 2_000);
     responses.save(turn('resp_3', 'resp_2', 'c'), 3_000);
-    expect(responses.conversation('resp_3')?.map((i) => (i as { content: unknown }).content)).toEqual([
+    expect(responses.conversation('resp_3', null)?.map((i) => (i as { content: unknown }).content)).toEqual([
       'a', [{ type: 'output_text', text: 'Echo: a' }],
       'b', [{ type: 'output_text', text: 'Echo: b' }],
       'c', [{ type: 'output_text', text: 'Echo: c' }],
     ]);
-    expect(responses.conversation('resp_nope')).toBeUndefined();
-    expect(responses.get('resp_2')).toEqual({ id: 'resp_2', object: 'response', said: 'b' });
+    expect(responses.conversation('resp_nope', null)).toBeUndefined();
+    expect(responses.get('resp_2', null)).toEqual({ id: 'resp_2', object: 'response', said: 'b' });
     // A branch from an earlier turn shares that turn's row.
     responses.save(turn('resp_2b', 'resp_1', 'b2'), 2_500);
-    expect(responses.conversation('resp_2b')).toHaveLength(4);
+    expect(responses.conversation('resp_2b', null)).toHaveLength(4);
     expect(db.prepare('SELECT count(*) AS n FROM responses').get()).toEqual({ n: 4 });
   });
 
@@ -53,19 +54,30 @@ describe('the responses store', () => {
     const { responses } = store();
     responses.save(turn('resp_1', null, 'a'), 1_000);
     responses.save(turn('resp_2', 'resp_1', 'b'), 5_000);
-    expect(responses.delete('resp_2')).toBe(true);
-    expect(responses.delete('resp_2')).toBe(false);
+    expect(responses.delete('resp_2', null)).toBe(true);
+    expect(responses.delete('resp_2', null)).toBe(false);
     responses.save(turn('resp_3', 'resp_1', 'c'), 5_000);
     responses.prune(2_000);
-    expect(responses.get('resp_1')).toBeUndefined();
+    expect(responses.get('resp_1', null)).toBeUndefined();
     // The earlier turn is gone: the conversation continues from what is left.
-    expect(responses.conversation('resp_3')).toHaveLength(2);
+    expect(responses.conversation('resp_3', null)).toHaveLength(2);
+  });
+
+  it('keeps each response to the client key that made it', () => {
+    const { responses } = store();
+    responses.save({ ...turn('resp_k', null, 'mine'), owner: 'editor' }, 1_000);
+    expect(responses.get('resp_k', 'editor')).toMatchObject({ said: 'mine' });
+    expect(responses.get('resp_k', 'other')).toBeUndefined();
+    expect(responses.get('resp_k', null)).toBeUndefined();
+    expect(responses.conversation('resp_k', null)).toBeUndefined();
+    expect(responses.delete('resp_k', 'other')).toBe(false);
+    expect(responses.delete('resp_k', 'editor')).toBe(true);
   });
 
   it('walks a long chain (or a cycle written by hand) a bounded number of steps', () => {
     const { responses } = store();
     responses.save(turn('resp_a', 'resp_b', 'a'), 1);
     responses.save(turn('resp_b', 'resp_a', 'b'), 2);
-    expect(responses.conversation('resp_a')).toHaveLength(2_000);
+    expect(responses.conversation('resp_a', null)).toHaveLength(2_000);
   });
 });

@@ -35,20 +35,22 @@ const errorBody = (wire: WireError) => ({ error: openAIError(wire) });
 export async function responsesSurface(app: FastifyInstance, options: ResponsesSurfaceOptions): Promise<void> {
   const { router, store, now } = options;
   await registerModelSurface(app, options.services, errorBody, 'responses');
-  const keep = (body: ResponsesBody, input: unknown[]) => (response: Record<string, unknown>) => {
+  const keep = (body: ResponsesBody, input: unknown[], owner: string | null) => (response: Record<string, unknown>) => {
     if (body.store === false || typeof response.id !== 'string') return;
     const output = ((response.output as Record<string, unknown>[] | undefined) ?? []).map(asInput);
-    store.save({ id: response.id, previousId: body.previous_response_id ?? null, input, output, response }, now());
+    store.save({ id: response.id, previousId: body.previous_response_id ?? null, input, output, response, owner }, now());
   };
 
   app.post('/responses', { schema: { body: ResponsesBodySchema }, config: { usage: 'responses' } }, async (request, reply) => {
     const body = request.body as ResponsesBody & Record<string, unknown>;
     const input = inputItems(body);
-    const items = [...(history(store, body.previous_response_id) as typeof input), ...input];
+    // A kept response is the client key's that made it: another key cannot read or continue it.
+    const owner = request.clientKey?.name ?? null;
+    const items = [...(history(store, body.previous_response_id, owner) as typeof input), ...input];
     // Upstreams never see our response ids: the history goes inline.
     const { previous_response_id: _previous, ...rest } = body;
     const native = body.previous_response_id ? { ...rest, input: items } : body;
-    const turn: Turn = { body, shell: responseShell(body), done: keep(body, input) };
+    const turn: Turn = { body, shell: responseShell(body), done: keep(body, input, owner) };
     const route = routeRequest(request, reply, { model: body.model, type: 'chat', api: 'responses' });
     const translations = new Map<ProviderConfig['kind'], ChatRequest>();
     const translated = (kind: ProviderConfig['kind']) => translations.get(kind) ?? translations.set(kind, responsesToChat(body, items, kind)).get(kind) as ChatRequest;
@@ -75,14 +77,14 @@ export async function responsesSurface(app: FastifyInstance, options: ResponsesS
 
   app.get('/responses/:id', { schema: { params: ResponseParamsSchema } }, async (request) => {
     const { id } = request.params as { id: string };
-    const response = store.get(id);
+    const response = store.get(id, request.clientKey?.name ?? null);
     if (!response) throw notFound(id);
     return response;
   });
 
   app.delete('/responses/:id', { schema: { params: ResponseParamsSchema } }, async (request) => {
     const { id } = request.params as { id: string };
-    if (!store.delete(id)) throw notFound(id);
+    if (!store.delete(id, request.clientKey?.name ?? null)) throw notFound(id);
     return { id, object: 'response', deleted: true };
   });
 }
@@ -92,9 +94,9 @@ function notFound(id: string, param?: string): GatewayError {
 }
 
 /** The conversation before this turn, from the kept responses; an unknown id is the client's error. */
-function history(store: ResponsesStore, previousId: string | null | undefined): unknown[] {
+function history(store: ResponsesStore, previousId: string | null | undefined, owner: string | null): unknown[] {
   if (!previousId) return [];
-  const items = store.conversation(previousId);
+  const items = store.conversation(previousId, owner);
   if (!items) throw notFound(previousId, 'previous_response_id');
   return items;
 }

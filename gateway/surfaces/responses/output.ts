@@ -2,6 +2,7 @@
  * Canonical answers as the Responses API's output: the Response's echo of its request, its output
  * items (reasoning, message, function and custom tool calls), status and usage.
  */
+import { randomUUID } from 'node:crypto';
 import type { Response } from 'openai/resources/responses/responses';
 import { newCompletionId } from '../../wire/ids';
 import { nowSeconds, type ChatCompletion, type Message as ChatMessage } from '../../wire/canonical';
@@ -10,8 +11,9 @@ import type { ResponsesBody } from './codec';
 /** What a Response says about its request, the same on every event that carries it. */
 export type ResponseShell = Omit<Response, 'output' | 'usage' | 'status' | 'output_text' | 'completed_at' | 'error' | 'incomplete_details'>;
 
+/** Random, not counted: a kept response is read by its id, so its id must not be guessable from another. */
 export function newResponseId(): string {
-  return `resp_${newCompletionId().slice(9)}`;
+  return `resp_${randomUUID().replaceAll('-', '')}`;
 }
 
 export function itemId(prefix: string): string {
