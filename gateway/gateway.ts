@@ -274,6 +274,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       health.stop();
       await app.close();
       await closeAll([...providers.values()]);
+      // Leaves the file as readers expect it (the next open would move these rows anyway).
+      usageLog.settle();
       db.close();
     },
     applyConfig: (applyConfig = (input, source) => {

@@ -209,4 +209,35 @@ export const MIGRATIONS: readonly string[] = [
    ALTER TABLE usage ADD COLUMN decision TEXT;`,
   // 9: a kept response belongs to the client key that made it (null: no key)
   `ALTER TABLE responses ADD COLUMN owner TEXT;`,
+  // 10: the usage inbox: a request's row is committed here, one small page, before its last byte;
+  // rows move into \`usage\` (with its indexes and id sequence) in batches
+  `CREATE TABLE usage_inbox (
+     request_id TEXT NOT NULL,
+     at INTEGER NOT NULL,
+     endpoint TEXT NOT NULL,
+     client_key TEXT NOT NULL,
+     model TEXT NOT NULL,
+     route TEXT,
+     deployment TEXT,
+     provider TEXT,
+     status INTEGER NOT NULL,
+     error_class TEXT,
+     attempt_count INTEGER NOT NULL,
+     fallback INTEGER NOT NULL,
+     stream INTEGER NOT NULL,
+     cached INTEGER NOT NULL,
+     input_tokens INTEGER,
+     output_tokens INTEGER,
+     tokens_estimated INTEGER NOT NULL,
+     cost REAL NOT NULL,
+     would_cost REAL NOT NULL,
+     saved REAL NOT NULL,
+     ttft_ms REAL,
+     total_ms REAL NOT NULL,
+     attempts TEXT NOT NULL,
+     api TEXT,
+     cache_read_tokens INTEGER,
+     cache_write_tokens INTEGER,
+     decision TEXT
+   );`,
 ];

@@ -1,9 +1,12 @@
 /**
- * The usage log: one row per client request, written synchronously when the request ends (WAL, so
- * a process killed with SIGKILL loses no finished request). The hot path writes that one row only;
- * per-minute, per-hour and per-day rollups are filled from new rows in batches (every few seconds,
- * and before any rollup query, so charts are never stale), so charts over a million rows read a few
- * thousand rollup rows. Latency percentiles come from a fixed histogram in each rollup row.
+ * The usage log: one row per client request, committed synchronously before the request's last
+ * byte (WAL, so a process killed with SIGKILL loses no finished request). The hot path commits
+ * that row to `usage_inbox`, a table with no index, so the commit writes one small page; rows move
+ * into `usage` (its indexes and id sequence) in batches: a moment after they are written, and before
+ * any query reads them, so readers never see the difference. Per-minute, per-hour and per-day
+ * rollups are filled from moved rows in background steps (and before any rollup query, so charts
+ * are never stale), so charts over a million rows read a few thousand rollup rows. Latency
+ * percentiles come from a fixed histogram in each rollup row.
  */
 import { scrub, type Db } from './db';
 import { BIN_COLUMNS, LATENCY_BINS } from './latency-bins';
@@ -13,11 +16,17 @@ import type { UsageQueries, UsageRow } from './usage-types';
 
 export type { Granularity, GroupBy, RollupPoint, UsageAttempt, UsageFilter, UsageRow } from './usage-types';
 
-/** New rows after which the rollups catch up (in background steps); queries catch up first anyway. */
+/** Moved rows after which the rollups catch up (in background steps); queries catch up first anyway. */
 const ROLLUP_EVERY_ROWS = 1_000;
+/** Rows wait in the inbox at most this long, or until this many have gathered. */
+const SETTLE_AFTER_MS = 200;
+const SETTLE_EVERY_ROWS = 500;
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
+
+const COLUMNS = `request_id, at, endpoint, client_key, model, route, deployment, provider, status, error_class, attempt_count, fallback, stream,
+  cached, input_tokens, output_tokens, tokens_estimated, cost, would_cost, saved, ttft_ms, total_ms, attempts, api, cache_read_tokens, cache_write_tokens, decision`;
 
 export interface UsageLog extends UsageQueries {
   /** Writes a row now, in its own transaction. */
@@ -29,6 +38,8 @@ export interface UsageLog extends UsageQueries {
    * that a row exists for every answer a client received.
    */
   recordSoon(row: UsageRow, bodies?: { request: string; response: string }): Promise<void>;
+  /** Moves rows waiting in the inbox into the log (also done before every query). */
+  settle(): void;
   /** Brings the rollup tables up to date with the rows written so far. */
   rollup(): void;
   /** The same in small steps, yielding to requests between them. */
@@ -46,11 +57,10 @@ function derivable(decision: Decision): boolean {
 }
 
 export function createUsageLog(db: Db): UsageLog {
-  const insertRow = db.prepare(
-    `INSERT INTO usage (request_id, at, endpoint, client_key, model, route, deployment, provider, status, error_class, attempt_count, fallback, stream,
-       cached, input_tokens, output_tokens, tokens_estimated, cost, would_cost, saved, ttft_ms, total_ms, attempts, api, cache_read_tokens, cache_write_tokens, decision)
-       VALUES (${Array(27).fill('?').join(', ')})`,
-  );
+  const insertRow = db.prepare(`INSERT INTO usage_inbox (${COLUMNS}) VALUES (${Array(27).fill('?').join(', ')})`);
+  const inboxHasRows = db.prepare<[], number>('SELECT EXISTS (SELECT 1 FROM usage_inbox)').pluck();
+  const moveRows = db.prepare(`INSERT INTO usage (${COLUMNS}) SELECT ${COLUMNS} FROM usage_inbox ORDER BY rowid`);
+  const emptyInbox = db.prepare('DELETE FROM usage_inbox');
   const insertBodies = db.prepare('INSERT OR REPLACE INTO usage_bodies VALUES (?, ?, ?, ?)');
   const selectBody = db.prepare<[string], { request: string | null; response: string | null }>('SELECT request, response FROM usage_bodies WHERE request_id = ?');
   const lastRolled = db.prepare<[], { last_rowid: number }>('SELECT last_rowid FROM usage_rollup_state WHERE id = 1');
@@ -136,10 +146,39 @@ export function createUsageLog(db: Db): UsageLog {
     }
     written(batch.length);
   };
+
+  // Written rows wait in the inbox for a moment, then move in one transaction (IMMEDIATE: it
+  // reads the inbox it then empties, so no other writer may slip in between).
+  const move = db.transaction(() => {
+    const moved = moveRows.run().changes;
+    emptyInbox.run();
+    return moved;
+  });
+  let unsettled = 0;
+  let settleTimer: NodeJS.Timeout | undefined;
+  const settle = () => {
+    clearTimeout(settleTimer);
+    settleTimer = undefined;
+    unsettled = 0;
+    if (!inboxHasRows.get()) return;
+    moved(move.immediate());
+  };
+  const settleQuietly = () => {
+    try {
+      settle();
+    } catch {
+      // The rows stay in the inbox; the next move or query takes them.
+    }
+  };
+  const written = (rows: number) => {
+    unsettled += rows;
+    if (unsettled >= SETTLE_EVERY_ROWS) setImmediate(settleQuietly);
+    else settleTimer ??= setTimeout(settleQuietly, SETTLE_AFTER_MS).unref();
+  };
   // Rollups follow traffic, a step at a time, rather than a timer: an idle gateway (in the desktop
   // app, on Electron's main thread) does no database work at all.
   let unrolled = 0;
-  const written = (rows: number) => {
+  const moved = (rows: number) => {
     unrolled += rows;
     if (unrolled < ROLLUP_EVERY_ROWS) return;
     unrolled = 0;
@@ -161,6 +200,7 @@ export function createUsageLog(db: Db): UsageLog {
     return to < newestId;
   });
   const rollup = () => {
+    settle();
     while (rollStep(100_000));
   };
   // In the background, small steps with the event loop free between them: requests never wait
@@ -180,6 +220,9 @@ export function createUsageLog(db: Db): UsageLog {
     step();
   };
 
+  // Rows a killed process left in the inbox.
+  settleQuietly();
+
   return {
     record: (row, bodies) => {
       write(row, bodies);
@@ -190,10 +233,11 @@ export function createUsageLog(db: Db): UsageLog {
         if (pending.length === 0) setImmediate(flush);
         pending.push({ row, bodies, done, failed });
       }),
+    settle,
     rollup,
     rollupInBackground,
 
-    ...createUsageQueries(db, rollup),
+    ...createUsageQueries(db, { settle, rollup }),
 
     prune(rowsBefore, bodiesBefore) {
       rollup();

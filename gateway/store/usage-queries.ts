@@ -1,7 +1,8 @@
 /**
  * Reading the usage log: filtered, cursor-paged rows (newest first, fast at a million rows through
  * the (at) and (deployment, at) indexes), rollups per minute, hour or day with latency percentiles
- * from the bins, and a row iterator for export.
+ * from the bins, and a row iterator for export. Every read first settles the rows still waiting in
+ * the inbox (and rollup reads bring the rollups up to date), so a row is readable once written.
  */
 import type { Db } from './db';
 import { BIN_COLUMNS, LATENCY_BINS } from './latency-bins';
@@ -12,7 +13,7 @@ const MINUTE = 60_000;
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
 
-export function createUsageQueries(db: Db, rollup: () => void): UsageQueries {
+export function createUsageQueries(db: Db, { settle, rollup }: { settle: () => void; rollup: () => void }): UsageQueries {
   type Query = { all(...params: unknown[]): unknown[] };
   const listStatements = new Map<string, Query>();
   // Filters make a handful of distinct statements; each is prepared once.
@@ -39,6 +40,7 @@ export function createUsageQueries(db: Db, rollup: () => void): UsageQueries {
     },
 
     row(requestId) {
+      settle();
       const raw = byRequestId.get(requestId);
       if (!raw) return undefined;
       const row = fromDb(raw);
@@ -46,6 +48,7 @@ export function createUsageQueries(db: Db, rollup: () => void): UsageQueries {
     },
 
     list(filter, page) {
+      settle();
       const { where, params } = rowWhere(filter);
       const cursor = page.before ? decodeCursor(page.before) : undefined;
       if (cursor) {
@@ -96,6 +99,7 @@ export function createUsageQueries(db: Db, rollup: () => void): UsageQueries {
     },
 
     *iterate(filter) {
+      settle();
       const { where, params } = rowWhere(filter);
       const statement = db.prepare(`SELECT * FROM usage ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at, id`);
       for (const raw of statement.iterate(...(params as never[]))) yield fromDb(raw as DbRow);

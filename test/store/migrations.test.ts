@@ -14,7 +14,7 @@ import { tempDir } from '../support/harness';
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'store');
 
 /** Migrations as they shipped: a user's data dir has run them, so their text must never change. */
-const SHIPPED = ['b1b88e24b66192d5', '65c0a389efba4c71', '05ca06fb1592469c', '391e89f94f6c57bd', '0075d0f4aa781051', '9e4d302227ce9b10', '6ec5873754ed596d', 'b4e852e44f52fc0c', 'a2d3c60ae0e53abe'];
+const SHIPPED = ['b1b88e24b66192d5', '65c0a389efba4c71', '05ca06fb1592469c', '391e89f94f6c57bd', '0075d0f4aa781051', '9e4d302227ce9b10', '6ec5873754ed596d', 'b4e852e44f52fc0c', 'a2d3c60ae0e53abe', '516e8b428f324230'];
 
 const dirs: { remove(): void }[] = [];
 const dbs: Db[] = [];
@@ -53,12 +53,15 @@ describe('schema migrations', () => {
     const db = openCopy(undefined);
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     const tables = schema(db).filter((line) => line.startsWith('table ')).map((line) => line.split(':')[0]);
-    for (const table of ['config_revisions', 'health_samples', 'breaker_transitions', 'usage', 'usage_minute', 'usage_hour', 'usage_day', 'usage_bodies', 'response_cache', 'client_keys', 'admin_tokens', 'admin_sessions', 'responses']) {
+    for (const table of ['config_revisions', 'health_samples', 'breaker_transitions', 'usage', 'usage_minute', 'usage_hour', 'usage_day', 'usage_bodies', 'response_cache', 'client_keys', 'admin_tokens', 'admin_sessions', 'responses', 'usage_inbox']) {
       expect(tables).toContain(`table ${table}`);
     }
     // The rollups' latency histogram columns are literal DDL; the code that fills them must agree.
     const rollupColumns = db.prepare<[], { name: string }>('PRAGMA table_info(usage_minute)').all().map((c) => c.name);
     expect(rollupColumns.filter((c) => /^l\d+$/.test(c))).toEqual(BIN_COLUMNS);
+    // Rows move from the inbox into the log column for column: both must keep the same columns.
+    const columns = (table: string) => db.prepare<[], { name: string; type: string; notnull: number }>(`PRAGMA table_info(${table})`).all().map((c) => `${c.name} ${c.type} ${c.notnull}`);
+    expect(columns('usage_inbox')).toEqual(columns('usage').filter((c) => !c.startsWith('id ')));
   });
 
   it('bring a version-1 database to the same schema as a new one, keeping its config', () => {

@@ -101,6 +101,8 @@ describe('usage queries', () => {
     try {
       // One group commit of 4,500 rows crosses the rollup threshold: the rollups follow in steps.
       await Promise.all(Array.from({ length: 4_500 }, (_, i) => steppedLog.recordSoon(row(i, { id: `s_${i}`, at: T0 + i * 1_000 }))));
+      // They move out of the inbox on the next turn, and the first rollup step follows at once.
+      await new Promise((resolve) => setImmediate(resolve));
       // Partway: the first step is in, later steps wait for the event loop.
       const minuteTotal = () => (steppedDb.prepare('SELECT COALESCE(SUM(requests), 0) AS n FROM usage_minute').get() as { n: number }).n;
       expect(minuteTotal()).toBe(2_000);
@@ -113,6 +115,70 @@ describe('usage queries', () => {
     } finally {
       steppedDb.close();
       stepped.remove();
+    }
+  });
+});
+
+describe('the usage inbox', () => {
+  const open = () => {
+    const d = tempDir();
+    const handle = openDatabase(d.path);
+    return { d, handle, log: createUsageLog(handle), close: () => (handle.close(), d.remove()) };
+  };
+  const count = (handle: ReturnType<typeof openDatabase>, table: string) => (handle.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+
+  it('commits a row to the inbox before the caller goes on, and every read sees it at once', async () => {
+    const { handle, log: fresh, close } = open();
+    try {
+      await fresh.recordSoon(row(1, { id: 'inbox_1' }));
+      expect(count(handle, 'usage_inbox')).toBe(1);
+      expect(count(handle, 'usage')).toBe(0);
+      expect(fresh.row('inbox_1')?.deployment).toBe('llama');
+      expect(count(handle, 'usage_inbox')).toBe(0);
+      await fresh.recordSoon(row(2, { id: 'inbox_2' }));
+      expect(fresh.list({}, { limit: 10 }).rows.map((r) => r.id)).toEqual(['inbox_2', 'inbox_1']);
+      await fresh.recordSoon(row(3, { id: 'inbox_3' }));
+      expect([...fresh.iterate({})].map((r) => r.id)).toEqual(['inbox_1', 'inbox_2', 'inbox_3']);
+      await fresh.recordSoon(row(4, { id: 'inbox_4', cost: 0.5 }));
+      expect(fresh.costSince(T0, {})).toBeCloseTo(0.5 + 0.001, 6);
+      expect(fresh.rollups({}, 'day', 'none').reduce((n, p) => n + p.requests, 0)).toBe(4);
+    } finally {
+      close();
+    }
+  });
+
+  it('moves waiting rows by itself a moment later, with no query', async () => {
+    const { handle, log: fresh, close } = open();
+    try {
+      await Promise.all([1, 2, 3].map((i) => fresh.recordSoon(row(i, { id: `later_${i}` }))));
+      expect(count(handle, 'usage_inbox')).toBe(3);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(count(handle, 'usage_inbox')).toBe(0);
+      expect((handle.prepare('SELECT request_id FROM usage ORDER BY id').all() as { request_id: string }[]).map((r) => r.request_id)).toEqual(['later_1', 'later_2', 'later_3']);
+    } finally {
+      close();
+    }
+  });
+
+  it('moves rows a killed process left in the inbox when the log is opened, in their order', () => {
+    const d = tempDir();
+    try {
+      const first = openDatabase(d.path);
+      const firstLog = createUsageLog(first);
+      firstLog.record(row(1, { id: 'moved_before' }));
+      firstLog.settle();
+      for (const i of [2, 3, 4]) firstLog.record(row(i, { id: `left_${i}` }));
+      // As a SIGKILL leaves it: committed rows still in the inbox.
+      expect(count(first, 'usage_inbox')).toBe(3);
+      first.close();
+
+      const again = openDatabase(d.path);
+      createUsageLog(again);
+      expect(count(again, 'usage_inbox')).toBe(0);
+      expect((again.prepare('SELECT request_id FROM usage ORDER BY id').all() as { request_id: string }[]).map((r) => r.request_id)).toEqual(['moved_before', 'left_2', 'left_3', 'left_4']);
+      again.close();
+    } finally {
+      d.remove();
     }
   });
 });
