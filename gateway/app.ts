@@ -2,7 +2,7 @@
  * buildApp: the Fastify instance with every plugin registered in the order requests meet them.
  * Root level: the JSON body parser and the Host/Origin guard (both read no URL). Then one
  * encapsulated plugin per surface, each handed only the services it uses. It never listens;
- * gateway.ts (and tests) do.
+ * server.ts (and tests) do.
  */
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { randomBytes } from 'node:crypto';

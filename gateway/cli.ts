@@ -12,7 +12,7 @@ import { createConfigStore } from './store/config-store';
 import { createUsageLog } from './store/usage-log';
 import { exportLines } from './usage/export';
 import { openDatabase } from './store/db';
-import { ConfigError, createGateway, VERSION } from './gateway';
+import { ConfigError, createGateway, VERSION } from './server';
 import { DEFAULT_HOST, DEFAULT_PORT, defaultDataDir } from './paths';
 import { isLoopbackHost } from './http/local-guard';
 

@@ -5,7 +5,7 @@
  * a tray menu rebuilt as health changes, notifications on changes, and a clean quit.
  */
 import { join } from 'node:path';
-import type { Gateway, GatewayOptions } from '../../gateway/gateway';
+import type { Gateway, GatewayOptions } from '../../gateway/server';
 import { sessionCookieName } from '../../gateway/surfaces/admin/session';
 import { DEFAULT_PORT } from '../../gateway/paths';
 import type { Secrets } from '../../gateway/config/secrets';

@@ -4,7 +4,7 @@
  */
 import { app, safeStorage } from 'electron';
 import { join } from 'node:path';
-import { createGateway } from '../../gateway/gateway';
+import { createGateway } from '../../gateway/server';
 import { runDesktop } from './desktop';
 import { createElectronShell, pickFile, registerIpc } from './electron-shell';
 import { createEncryptedSecrets } from './secrets';

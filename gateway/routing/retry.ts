@@ -21,15 +21,23 @@ export interface RetryPolicy {
  */
 export const DEFAULT_FALLBACK_ON: readonly FailureClass[] = ['connect', 'timeout', 'upstream_5xx', 'rate_limited', 'upstream_protocol', 'auth', 'model_missing', 'quota', 'context_length'];
 
+// A route config is replaced, never changed, when the config is: its policy is worked out once.
+const policies = new WeakMap<RouteConfig, RetryPolicy>();
+
 export function retryPolicy(route: RouteConfig): RetryPolicy {
-  return {
-    attempts: route.retry?.attempts ?? 1,
-    backoffMs: route.retry?.backoffMs ?? 250,
-    maxBackoffMs: route.retry?.maxBackoffMs ?? 5_000,
-    retryAfterCapMs: route.retry?.retryAfterCapMs ?? 60_000,
-    deadlineMs: route.deadlineMs,
-    fallbackOn: new Set(route.fallbackOn ?? DEFAULT_FALLBACK_ON),
-  };
+  let policy = policies.get(route);
+  if (!policy) {
+    policy = {
+      attempts: route.retry?.attempts ?? 1,
+      backoffMs: route.retry?.backoffMs ?? 250,
+      maxBackoffMs: route.retry?.maxBackoffMs ?? 5_000,
+      retryAfterCapMs: route.retry?.retryAfterCapMs ?? 60_000,
+      deadlineMs: route.deadlineMs,
+      fallbackOn: new Set(route.fallbackOn ?? DEFAULT_FALLBACK_ON),
+    };
+    policies.set(route, policy);
+  }
+  return policy;
 }
 
 export function movesOn(policy: RetryPolicy, error: UpstreamError): boolean {

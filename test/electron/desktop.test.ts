@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createContext, runInContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createGateway } from '../../gateway/gateway';
+import { createGateway } from '../../gateway/server';
 import { envSecrets } from '../../gateway/config/secrets';
 import { autostartEntry, autostartPath } from '../../electron/main/autostart';
 import { runDesktop, type DesktopApp } from '../../electron/main/desktop';

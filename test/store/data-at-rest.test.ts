@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { chmodSync, existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createGateway } from '../../gateway/gateway';
+import { createGateway } from '../../gateway/server';
 import { openDatabase } from '../../gateway/store/db';
 import { createResponseCache } from '../../gateway/store/response-cache';
 import { createUsageLog } from '../../gateway/store/usage-log';

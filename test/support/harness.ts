@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { Ollama } from 'ollama';
-import { createGateway, type Gateway, type GatewayOptions } from '../../gateway/gateway';
+import { createGateway, type Gateway, type GatewayOptions } from '../../gateway/server';
 
 export interface Harness {
   gateway: Gateway;
