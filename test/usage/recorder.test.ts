@@ -1,0 +1,63 @@
+/**
+ * When a usage row is committed: at once when its request is the only one open (waiting a turn of
+ * the event loop would only add latency), and in the group commit of its turn when others are open.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Config } from '../../gateway/config/schema';
+import { createCatalog } from '../../gateway/routing/catalog';
+import { openDatabase } from '../../gateway/store/db';
+import { createUsageLog } from '../../gateway/store/usage-log';
+import { createUsageRecorder } from '../../gateway/usage/recorder';
+import { tempDir } from '../support/harness';
+
+const dir = tempDir();
+const db = openDatabase(dir.path);
+const log = createUsageLog(db);
+afterAll(() => {
+  db.close();
+  dir.remove();
+});
+
+const config: Config = { version: 1, providers: [], deployments: [], routes: [] };
+const catalog = createCatalog(config, new Map(), 'UTC');
+const written: string[] = [];
+const recorder = createUsageRecorder({ log, catalog: () => catalog, now: Date.now, onRow: (row) => written.push(row.id) });
+const inInbox = (id: string) => db.prepare('SELECT 1 FROM usage_inbox WHERE request_id = ?').get(id) !== undefined;
+
+describe('committing usage rows', () => {
+  it('commits a lone request row before commit() yields to the event loop', () => {
+    const usage = recorder.begin('lone', 'chat.completions', 'openai');
+    usage.request({ model: 'default', messages: [] });
+    void usage.commit(200);
+    // No await: the row is already committed.
+    expect(inInbox('lone')).toBe(true);
+    expect(written).toContain('lone');
+  });
+
+  it('groups the rows of requests that are open together into one commit on the next turn', async () => {
+    const first = recorder.begin('group-1', 'chat.completions', 'openai');
+    const second = recorder.begin('group-2', 'chat.completions', 'openai');
+    const third = recorder.begin('group-3', 'chat.completions', 'openai');
+    const committed = [first.commit(200), second.commit(200)];
+    // Others were open when these two finished: they wait for the turn's group commit.
+    expect(inInbox('group-1')).toBe(false);
+    expect(inInbox('group-2')).toBe(false);
+    await Promise.all(committed);
+    expect(inInbox('group-1') && inInbox('group-2')).toBe(true);
+    // The last one open is alone again.
+    void third.commit(200);
+    expect(inInbox('group-3')).toBe(true);
+    expect(log.list({}, { limit: 10 }).rows.map((r) => r.id).sort()).toEqual(['group-1', 'group-2', 'group-3', 'lone']);
+  });
+
+  it('commits a row once, however many times commit() is called', async () => {
+    const usage = recorder.begin('once', 'chat.completions', 'openai');
+    await usage.commit(200);
+    await usage.commit(499);
+    expect(log.row('once')?.status).toBe(200);
+    // The count of open requests is back to zero: the next lone request commits at once.
+    const next = recorder.begin('after-once', 'chat.completions', 'openai');
+    void next.commit(200);
+    expect(inInbox('after-once')).toBe(true);
+  });
+});
