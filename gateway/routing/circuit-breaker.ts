@@ -14,6 +14,7 @@
  * open, half-open with its probe out, or cooling, the deployment is skipped at no cost. Written by hand rather than with cockatiel because
  * the doubling cooldown, the cooling deadline and a readable snapshot are most of the logic.
  */
+import { OutcomeWindow } from './outcome-window';
 
 export interface BreakerSettings {
   failures: number;
@@ -89,7 +90,7 @@ export class CircuitBreaker {
   private lastTransitionAt: number | null = null;
   private blockedBy: BlockCause | null = null;
   private blockedMessage: string | null = null;
-  private recent: { at: number; failed: boolean }[] = [];
+  private recent: OutcomeWindow | undefined;
 
   constructor(
     readonly deployment: string,
@@ -162,7 +163,7 @@ export class CircuitBreaker {
     this.coolingUntil = 0;
     this.probeInFlight = false;
     this.consecutiveFailures = 0;
-    this.recent = [];
+    this.recent = undefined;
     this.cooldownMs = this.settings.cooldownMs;
     if (this.state !== 'closed') this.transition('closed', now, 'reset by hand');
   }
@@ -235,18 +236,16 @@ export class CircuitBreaker {
   private pushRecent(at: number, failed: boolean): void {
     const rate = this.settings.failureRate;
     if (!rate) return;
-    this.recent.push({ at, failed });
-    const since = at - rate.windowMs;
-    while (this.recent.length > 0 && (this.recent[0] as { at: number }).at < since) this.recent.shift();
+    if (this.recent?.windowMs !== rate.windowMs) this.recent = new OutcomeWindow(rate.windowMs);
+    this.recent.add(at, failed);
   }
 
   private rateTripped(now: number): boolean {
     const rate = this.settings.failureRate;
-    if (!rate) return false;
-    const since = now - rate.windowMs;
-    const window = this.recent.filter((r) => r.at >= since);
-    if (window.length < rate.minRequests) return false;
-    return window.filter((r) => r.failed).length / window.length >= rate.threshold;
+    if (!rate || !this.recent) return false;
+    const { total, failed } = this.recent.counts(now);
+    if (total < rate.minRequests) return false;
+    return failed / total >= rate.threshold;
   }
 }
 

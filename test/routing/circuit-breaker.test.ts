@@ -78,6 +78,19 @@ describe('CircuitBreaker', () => {
     expect(breaker.snapshot(now()).state).toBe('open');
   });
 
+  it('forgets outcomes older than the failure-rate window', () => {
+    const { breaker, permit, advance, now } = setup({ failures: 100, cooldownMs: 1_000, maxCooldownMs: 1_000, failureRate: { threshold: 0.5, minRequests: 4, windowMs: 60_000 } } as never);
+    for (let i = 0; i < 3; i++) permit().settle('failure');
+    // A bucket (a twentieth of the window) past the window: the three failures no longer count.
+    advance(60_000 + 3_000);
+    permit().settle('success');
+    permit().settle('failure');
+    expect(breaker.snapshot(now()).state).toBe('closed');
+    permit().settle('success');
+    permit().settle('failure');
+    expect(breaker.snapshot(now()).state).toBe('open');
+  });
+
   it('cools until a Retry-After deadline that a later 429 may extend but never shorten', () => {
     const { breaker, advance, now } = setup();
     breaker.coolUntil(now() + 30_000);
