@@ -11,8 +11,8 @@ import { DEFAULT_PORT } from '../../gateway/paths';
 import type { Secrets } from '../../gateway/config/secrets';
 import { createNotifier, type HealthSnapshot } from './notifications';
 import type { DesktopWindow, Shell } from './shell';
-import { trayMenu, trayTooltip, type TrayState } from './tray-menu';
-import { isExternalLink, isOwnOrigin, secureWindowOptions } from './window-options';
+import { trayMenu, trayTooltip, type TrayState } from './tray';
+import { isExternalLink, isOwnOrigin, secureWindowOptions } from './window';
 
 export interface DesktopDeps {
   createGateway(options: GatewayOptions): Promise<Gateway>;

@@ -2,7 +2,7 @@
  * The desktop actions the preload exposes, as IPC handlers. Each checks that the calling frame is
  * the gateway's own origin: a page that somehow got into a frame must not reach them.
  */
-import { isExternalLink, isOwnOrigin } from './window-options';
+import { isExternalLink, isOwnOrigin } from './window';
 
 export const DESKTOP_CHANNELS = {
   copyText: 'switchyard:copy-text',

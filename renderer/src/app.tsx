@@ -1,7 +1,7 @@
 /** The shell: login gate, navigation, and the page for the current path. */
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState, type ReactNode } from 'react';
-import { sessionQuery } from './api/queries';
+import { sessionQuery } from './api/queries/session';
 import { ConnectPage } from './features/connect/connect-page';
 import { OverviewPage } from './features/overview/overview-page';
 import { PlaygroundPage } from './features/playground/playground-page';

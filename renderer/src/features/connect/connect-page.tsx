@@ -5,8 +5,7 @@
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { connectMutations } from '../../api/mutations';
-import { connectQueries } from '../../api/queries';
+import { connectMutations, connectQueries } from '../../api/queries/connect';
 import type { ConnectResult, ToolGuide } from '../../api/types';
 import { Badge, Card, copy, ErrorNote, Field, Loading } from '../../ui/parts';
 

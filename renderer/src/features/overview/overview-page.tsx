@@ -2,8 +2,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { breakerMutations } from '../../api/mutations';
-import { healthQueries, usageQueries } from '../../api/queries';
+import { breakerMutations, healthQueries } from '../../api/queries/health';
+import { usageQueries } from '../../api/queries/usage';
 import type { ProbeSample } from '../../api/types';
 import { Badge, Card, copy, Empty, ErrorNote, Loading, Meter, money, percent, Stat, statusTone, when } from '../../ui/parts';
 

@@ -8,7 +8,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { send, streamEvents } from '../../api/client';
-import { configQueries } from '../../api/queries';
+import { configQueries } from '../../api/queries/config';
 import type { PlaygroundWireAnswer, Trace, UpstreamSent } from '../../api/types';
 import { Badge, Card, copy, ErrorNote, Field, money } from '../../ui/parts';
 import { DecisionList } from '../routing/decision-view';

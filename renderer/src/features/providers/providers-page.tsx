@@ -2,8 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ApiError } from '../../api/client';
-import { providerMutations } from '../../api/mutations';
-import { configQueries } from '../../api/queries';
+import { providerMutations, configQueries } from '../../api/queries/config';
 import type { ProviderConfig, ProviderInput, ProviderView } from '../../api/types';
 import { Badge, Card, Empty, ErrorNote, Field, Loading } from '../../ui/parts';
 

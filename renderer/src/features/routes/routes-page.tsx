@@ -6,8 +6,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { ApiError } from '../../api/client';
-import { deploymentMutations, routeMutations } from '../../api/mutations';
-import { configQueries, healthQueries } from '../../api/queries';
+import { deploymentMutations, routeMutations, configQueries } from '../../api/queries/config';
+import { healthQueries } from '../../api/queries/health';
 import type { DeploymentConfig, Health, RouteConfig } from '../../api/types';
 import { LiveState } from '../routing/live-state';
 import { Badge, Card, Empty, ErrorNote, Field, Loading } from '../../ui/parts';

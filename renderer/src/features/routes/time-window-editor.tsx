@@ -4,7 +4,7 @@
  * The grid and the line come from the gateway, which applies exactly the same rules to traffic.
  */
 import { useQuery } from '@tanstack/react-query';
-import { configQueries } from '../../api/queries';
+import { configQueries } from '../../api/queries/config';
 import type { TimeWindow } from '../../api/types';
 import { Field } from '../../ui/parts';
 

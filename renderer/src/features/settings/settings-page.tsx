@@ -2,8 +2,9 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ApiError } from '../../api/client';
-import { cacheMutations, keyMutations, settingsMutations } from '../../api/mutations';
-import { cacheQueries, configQueries, keyQueries } from '../../api/queries';
+import { cacheMutations, cacheQueries } from '../../api/queries/cache';
+import { settingsMutations, configQueries } from '../../api/queries/config';
+import { keyMutations, keyQueries } from '../../api/queries/keys';
 import type { Config, ConfigPreview, Settings } from '../../api/types';
 import { applyTheme, themeChoice, type ThemeChoice } from '../../theme';
 import { Badge, Card, copy, Empty, ErrorNote, Field, Loading } from '../../ui/parts';

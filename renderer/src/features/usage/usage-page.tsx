@@ -2,7 +2,9 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { configQueries, keyQueries, usageQueries, type UsageParams } from '../../api/queries';
+import { configQueries } from '../../api/queries/config';
+import { keyQueries } from '../../api/queries/keys';
+import { usageQueries, type UsageParams } from '../../api/queries/usage';
 import type { RollupPoint } from '../../api/types';
 import { DecisionList } from '../routing/decision-view';
 import { Badge, Card, Empty, ErrorNote, Field, Loading, money } from '../../ui/parts';

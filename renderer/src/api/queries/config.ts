@@ -1,13 +1,33 @@
 /**
- * Every change the UI makes, as mutationOptions factories beside the queries they invalidate: a
- * page picks one and adds only what is its own (closing a form, clearing a field).
+ * The config: providers, deployments, routes and settings, read as queryOptions factories with
+ * hierarchical keys (['config', ...]), and changed by mutationOptions factories that invalidate that
+ * branch. A page picks one and adds only what is its own (closing a form, clearing a field).
  */
-import { mutationOptions, type QueryClient } from '@tanstack/react-query';
-import { send } from './client';
-import type { ClientKeyCreated, ConnectInput, ConnectResult, ClientKeyInput, ConfigPreview, DeploymentConfig, ProbeOutcome, ProviderInput, ProviderTest, ProviderView, RouteConfig, Settings } from './types';
+import { mutationOptions, queryOptions, type QueryClient } from '@tanstack/react-query';
+import { api, send } from '../client';
+import type { ConfigPreview, DeploymentConfig, ProbeOutcome, ProviderInput, ProviderTest, ProviderView, RouteConfig, Schedule, Settings, SettingsView, TimeWindow } from '../types';
+import { invalidate, path } from './paths';
 
-const path = (list: string, name?: string, tail = '') => `/admin/api/${list}${name === undefined ? '' : `/${encodeURIComponent(name)}`}${tail}`;
-const invalidate = (client: QueryClient, key: string) => () => client.invalidateQueries({ queryKey: [key] });
+export const configQueries = {
+  providers: () => queryOptions({ queryKey: ['config', 'providers'], queryFn: () => api<{ providers: ProviderView[] }>('/admin/api/providers').then((r) => r.providers) }),
+  deployments: () => queryOptions({ queryKey: ['config', 'deployments'], queryFn: () => api<{ deployments: DeploymentConfig[] }>('/admin/api/deployments').then((r) => r.deployments) }),
+  routes: () => queryOptions({ queryKey: ['config', 'routes'], queryFn: () => api<{ routes: RouteConfig[] }>('/admin/api/routes').then((r) => r.routes) }),
+  settings: () => queryOptions({ queryKey: ['config', 'settings'], queryFn: () => api<SettingsView>('/admin/api/settings') }),
+  models: (provider: string) =>
+    queryOptions({
+      queryKey: ['config', 'providers', provider, 'models'],
+      queryFn: () => api<{ models: string[]; error: string | null }>(`/admin/api/providers/${encodeURIComponent(provider)}/models`),
+      staleTime: 30_000,
+    }),
+  /** The week grid and the live line for windows being edited (computed by the gateway, nothing saved). */
+  schedule: (timeWindows: TimeWindow[], timeZone: string) =>
+    queryOptions({
+      queryKey: ['schedule', timeWindows, timeZone],
+      queryFn: () => send<Schedule>('/admin/api/schedule/preview', 'POST', { timeWindows, ...(timeZone ? { timeZone } : {}) }),
+      retry: false,
+      refetchInterval: 60_000,
+    }),
+};
 
 export const providerMutations = {
   /** Creates a provider, or updates the one named `original`. */
@@ -46,30 +66,4 @@ export const settingsMutations = {
   save: (client: QueryClient) => mutationOptions({ mutationFn: (settings: Settings) => send<{ settings: Settings }>(path('settings'), 'PUT', { settings }), onSuccess: invalidate(client, 'config') }),
   previewImport: () => mutationOptions({ mutationFn: (config: unknown) => send<ConfigPreview>(path('config', undefined, '/preview'), 'POST', { config }) }),
   importConfig: (client: QueryClient) => mutationOptions({ mutationFn: (config: unknown) => send(path('config', undefined, '/import'), 'POST', { config }), onSuccess: invalidate(client, 'config') }),
-};
-
-export const keyMutations = {
-  create: (client: QueryClient) => mutationOptions({ mutationFn: (key: ClientKeyInput) => send<ClientKeyCreated>(path('keys'), 'POST', key), onSuccess: invalidate(client, 'keys') }),
-  revoke: (client: QueryClient) => mutationOptions({ mutationFn: (name: string) => send(path('keys', name), 'DELETE'), onSuccess: invalidate(client, 'keys') }),
-};
-
-export const cacheMutations = {
-  purge: (client: QueryClient) => mutationOptions({ mutationFn: () => send<{ purged: number }>(path('cache'), 'DELETE'), onSuccess: invalidate(client, 'cache') }),
-};
-
-export const breakerMutations = {
-  reset: (client: QueryClient) => mutationOptions({ mutationFn: (deployment: string) => send(path('breakers', deployment, '/reset'), 'POST'), onSuccess: invalidate(client, 'health') }),
-};
-
-export const connectMutations = {
-  /** Plans (dryRun), makes or undoes a tool's connection; a made one may have created a client key. */
-  run: (client: QueryClient, tool: string) =>
-    mutationOptions({
-      mutationFn: (input: ConnectInput) => send<ConnectResult>(path('connect', tool), 'POST', input),
-      onSuccess: (result) => {
-        if (!result.applied) return;
-        void client.invalidateQueries({ queryKey: ['connect'] });
-        void client.invalidateQueries({ queryKey: ['keys'] });
-      },
-    }),
 };

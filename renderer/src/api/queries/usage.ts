@@ -1,0 +1,16 @@
+/** The usage log: the overview, rows, rollups, one request's detail, and the export link. */
+import { queryOptions } from '@tanstack/react-query';
+import { api } from '../client';
+import type { Overview, RollupPoint, UsageDetail, UsageRow } from '../types';
+
+export type UsageParams = Record<string, string | undefined>;
+const qs = (params: UsageParams) => new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '')).toString();
+
+export const usageQueries = {
+  overview: () => queryOptions({ queryKey: ['usage', 'overview'], queryFn: () => api<Overview>('/admin/api/overview'), refetchInterval: 10_000 }),
+  rows: (params: UsageParams) => queryOptions({ queryKey: ['usage', 'rows', params], queryFn: () => api<{ rows: UsageRow[]; next: string | null }>(`/admin/api/usage?${qs(params)}`) }),
+  rollups: (params: UsageParams) => queryOptions({ queryKey: ['usage', 'rollups', params], queryFn: () => api<{ points: RollupPoint[] }>(`/admin/api/usage/rollups?${qs(params)}`).then((r) => r.points) }),
+  exportUrl: (params: UsageParams) => `/admin/api/usage/export?${qs(params)}`,
+  /** One request's row with its routing decision. */
+  detail: (requestId: string) => queryOptions({ queryKey: ['usage', 'detail', requestId], queryFn: () => api<UsageDetail>(`/admin/api/usage/${encodeURIComponent(requestId)}`) }),
+};
