@@ -12,7 +12,7 @@ import { createMessagesChunkTranslator, fromMessage, MESSAGES_END, toMessagesReq
 import type { ChatCompletionChunk } from '../wire/canonical';
 import { newCompletionId } from '../wire/ids';
 import { limiterFor } from './concurrency';
-import { nativeJson, nativeStream } from './native';
+import { nativeJson, nativePath, nativeStream } from './native';
 import { DEFAULT_TIMEOUTS, createTransport } from './transport';
 import type { CallContext, NativeEndpoint, ProviderAdapter } from './types';
 import { sseEvents } from './upstream-streams';
@@ -33,11 +33,7 @@ export function createAnthropicProvider(config: ProviderConfig, secrets: Secrets
     maxResponseBytes: config.maxResponseBytes,
   });
   const apis = config.apis ?? ['messages'];
-  const pathOf = (endpoint: NativeEndpoint) => {
-    const path = PATHS[endpoint];
-    if (!path) throw new GatewayError('internal_error', `${config.name} was asked to pass a request through in an API it does not speak`);
-    return path;
-  };
+  const pathOf = (endpoint: NativeEndpoint) => nativePath(PATHS, endpoint, config.name);
 
   return {
     config,

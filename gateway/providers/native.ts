@@ -3,7 +3,7 @@
  * event that ends its stream, and the events that report a failure (a failure before the first
  * event lets the request fall back; after it, the stream ends with the front door's error).
  */
-import { UpstreamError } from '../errors';
+import { GatewayError, UpstreamError } from '../errors';
 import { MESSAGES_END, streamError } from '../wire/anthropic';
 import type { CallContext, NativeEndpoint, NativeEvent } from './types';
 import type { Transport } from './transport';
@@ -20,6 +20,13 @@ const ANSWERS: Record<NativeEndpoint, { is(value: Record<string, unknown>): bool
   'messages.count_tokens': { is: (v) => typeof v.input_tokens === 'number', what: 'a token count' },
   responses: { is: (v) => v.object === 'response' && Array.isArray(v.output), what: 'a response' },
 };
+
+/** A provider's path for an endpoint it passes through; asking for one it does not speak is the gateway's bug. */
+export function nativePath(paths: Partial<Record<NativeEndpoint, string>>, endpoint: NativeEndpoint, providerName: string): string {
+  const path = paths[endpoint];
+  if (!path) throw new GatewayError('internal_error', `${providerName} was asked to pass a request through in an API it does not speak`);
+  return path;
+}
 
 /** Sends a native request whose whole answer is JSON, and checks it is what the endpoint answers. */
 export async function nativeJson(transport: Transport, endpoint: NativeEndpoint, path: string, body: Record<string, unknown>, context: CallContext): Promise<Record<string, unknown>> {

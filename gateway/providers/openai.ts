@@ -10,7 +10,7 @@ import { GatewayError, UpstreamError } from '../errors';
 import { decodeEmbedding, normalizeChunk, normalizeCompletion, type ChatCompletion, type ChatCompletionChunk, type ChatRequest, type CreateEmbeddingResponse } from '../wire/canonical';
 import { limiterFor } from './concurrency';
 import { DEFAULT_TIMEOUTS, createTransport } from './transport';
-import { nativeJson, nativeStream } from './native';
+import { nativeJson, nativePath, nativeStream } from './native';
 import type { NativeEndpoint, ProviderAdapter } from './types';
 import { sseEvents, type SseEvent } from './upstream-streams';
 
@@ -63,11 +63,7 @@ export function createOpenAIProvider(config: ProviderConfig, secrets: Secrets): 
   const apis = servedApis(config);
   const official = isOpenAI(config);
   const outgoing = (request: ChatRequest) => (official ? withoutReasoning(request) : request);
-  const pathOf = (endpoint: NativeEndpoint) => {
-    const path = PATHS[endpoint];
-    if (!path) throw notNative(config.name);
-    return path;
-  };
+  const pathOf = (endpoint: NativeEndpoint) => nativePath(PATHS, endpoint, config.name);
 
   return {
     config,
@@ -117,10 +113,6 @@ function nativeBody(endpoint: NativeEndpoint, body: Record<string, unknown>): Re
   if (endpoint !== 'responses' || !Array.isArray(body.input)) return body;
   const input = (body.input as { type?: string; encrypted_content?: unknown }[]).filter((item) => item?.type !== 'reasoning' || typeof item.encrypted_content === 'string');
   return input.length === body.input.length ? body : { ...body, input };
-}
-
-function notNative(providerName: string): GatewayError {
-  return new GatewayError('internal_error', `${providerName} was asked to pass a request through in an API it does not speak`);
 }
 
 function isCompletion(value: unknown): value is ChatCompletion {
