@@ -1,0 +1,34 @@
+/** `switchyard usage export`: every usage row as CSV or JSON lines, streamed to stdout. */
+import { openDatabase } from '../store/db';
+import { createUsageLog } from '../store/usage-log';
+import { exportLines } from './export';
+
+/** Where the command writes (the CLI's stdout and stderr), and how it waits for a slow reader. */
+type Output = { out: (text: string) => boolean | void; err: (text: string) => void; drained?: () => Promise<unknown> };
+
+export async function usageCommand(positionals: string[], values: { format?: string; since?: string }, dataDir: string, io: Output): Promise<number> {
+  if (positionals[0] !== 'export') {
+    io.err('Usage: switchyard usage export [--data-dir DIR] [--format csv|json] [--since ISO-8601]\n');
+    return 2;
+  }
+  const format = values.format ?? 'csv';
+  if (format !== 'csv' && format !== 'json') {
+    io.err(`Unknown format "${format}": use csv or json\n`);
+    return 2;
+  }
+  const since = values.since === undefined ? undefined : Date.parse(values.since);
+  if (since !== undefined && !Number.isFinite(since)) {
+    io.err(`--since "${values.since}" is not an ISO-8601 date or time (e.g. 2026-11-01 or 2026-11-01T08:00:00Z)\n`);
+    return 2;
+  }
+  const db = openDatabase(dataDir);
+  try {
+    // A slow reader (a pipe into less, gzip, a network) is waited for: a log of millions of rows is never held in memory.
+    for (const line of exportLines(createUsageLog(db).iterate(since === undefined ? {} : { since }), format)) {
+      if (io.out(line) === false) await io.drained?.();
+    }
+  } finally {
+    db.close();
+  }
+  return 0;
+}
