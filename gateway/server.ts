@@ -9,7 +9,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import packageJson from '../package.json';
 import { buildApp, type ClientTimeouts } from './app';
-import { defaultConfig, ollamaUrlFromEnv } from './config/defaults';
+import { defaultConfig, installedOllamaModels, ollamaUrlFromEnv } from './config/defaults';
 import type { Config } from './config/schema';
 import { envSecrets, type Secrets } from './config/secrets';
 import { validateConfig, type ValidationResult } from './config/validate';
@@ -291,15 +291,4 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
 async function closeAll(adapters: ProviderAdapter[]): Promise<void> {
   await Promise.all(adapters.map((a) => a.close().catch(() => undefined)));
-}
-
-/** The models a local Ollama has installed, asked once at first start (a short wait: it may not be running). */
-async function installedOllamaModels(host: string): Promise<string[] | undefined> {
-  try {
-    const response = await fetch(new URL('/api/tags', host), { signal: AbortSignal.timeout(800), redirect: 'error' });
-    const list = (await response.json()) as { models?: { name?: unknown }[] };
-    return Array.isArray(list.models) ? list.models.map((m) => String(m.name)) : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -82,3 +82,14 @@ export function ollamaUrlFromEnv(env: Record<string, string | undefined>): strin
 function looksLikeEmbedding(model: string): boolean {
   return /embed|bge-|minilm|e5-|gte-/i.test(model);
 }
+
+/** The models a local Ollama has installed, asked once at first start (a short wait: it may not be running). */
+export async function installedOllamaModels(host: string): Promise<string[] | undefined> {
+  try {
+    const response = await fetch(new URL('/api/tags', host), { signal: AbortSignal.timeout(800), redirect: 'error' });
+    const list = (await response.json()) as { models?: { name?: unknown }[] };
+    return Array.isArray(list.models) ? list.models.map((m) => String(m.name)) : undefined;
+  } catch {
+    return undefined;
+  }
+}
