@@ -11,6 +11,7 @@ import { ClientKeyError, createClientKeyStore } from './store/client-keys';
 import { createConfigStore } from './store/config-store';
 import { usageCommand } from './usage/command';
 import { openDatabase } from './store/db';
+import { keepHeapCompact } from './heap';
 import { ConfigError, createGateway, VERSION } from './server';
 import { DEFAULT_HOST, DEFAULT_PORT, defaultDataDir } from './paths';
 import { isLoopbackHost } from './http/local-guard';
@@ -174,6 +175,7 @@ async function serve(args: { host: string | undefined; port: string | undefined;
     config = readConfigFile(args.configFile, io);
     if (config === undefined) return 1;
   }
+  keepHeapCompact();
   let gateway;
   try {
     gateway = await createGateway({

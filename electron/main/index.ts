@@ -4,11 +4,13 @@
  */
 import { app, safeStorage } from 'electron';
 import { join } from 'node:path';
+import { keepHeapCompact } from '../../gateway/heap';
 import { createGateway } from '../../gateway/server';
 import { runDesktop } from './desktop';
 import { createElectronShell, pickFile, registerIpc } from './electron-shell';
 import { createEncryptedSecrets } from './secrets';
 
+keepHeapCompact();
 app.setAppUserModelId('dev.switchyard.app');
 
 async function main(): Promise<void> {
