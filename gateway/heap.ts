@@ -5,7 +5,7 @@
  * collection: right for a short job that trades memory for speed. The gateway stays resident beside
  * an editor and a local model, and every request promotes a few hundred bytes to the old generation
  * (whatever is in flight when a scavenge lands), so under load its old generation swung between ~28
- * and ~70 MiB and the process peaked at 1.45-1.6x the bare forwarder's RSS. Capping the growth at
+ * and ~70 MiB and the process peaked at 1.4-1.75x the bare forwarder's RSS. Capping the growth at
  * 1.5x (side by side, 64 connections): peak 165 MiB against 180-198, for about 2% more CPU per
  * request (medians of five alternating runs: 87.7 against 85.2 us). At 1.3x (the factor V8 uses when
  * it sets out to save memory) the peak fell a little further, to 160, but the more frequent full
@@ -13,7 +13,7 @@
  */
 import { setFlagsFromString } from 'node:v8';
 
-/** Call once, first thing, in the process's entry point (the CLI's serve, the desktop main process). */
+/** Call once, before the gateway starts, in the process that hosts it (the CLI's serve, the desktop main process). */
 export function keepHeapCompact(): void {
   setFlagsFromString('--heap-growing-percent=50');
 }
