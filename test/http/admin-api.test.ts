@@ -1,3 +1,4 @@
+import { executionAsyncId } from 'node:async_hooks';
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeServer } from '../support/fake-server';
@@ -222,6 +223,18 @@ describe('playground', () => {
 
     const refused = await wire({ api: 'openai', body: { model: 'default', messages: [] } });
     expect(refused).toMatchObject({ status: 400, answer: { error: { type: 'invalid_request_error' } }, upstream: [] });
+  });
+
+  it('keeps concurrent runs apart, and leaves no promise tracking behind once they end', async () => {
+    const wire = (simulateFailures: string[]) =>
+      h.admin('/admin/api/playground/wire', { method: 'POST', ...json({ api: 'openai', body: { model: 'default', messages: [{ role: 'user', content: 'x' }] }, simulateFailures }) }).then((r) => r.json());
+    const [failed, plain] = await Promise.all([wire(['llama']), wire([])]);
+    expect(failed.attempts.map((a: { deployment: string }) => a.deployment)).toEqual(['llama', 'mini']);
+    expect(plain.attempts.map((a: { deployment: string }) => a.deployment)).toEqual(['llama']);
+    // While an AsyncLocalStorage is on, Node 20 gives every promise an async id (and tracks it, at
+    // a cost to every request); off, a promise's continuation runs under id 0.
+    await null;
+    expect(executionAsyncId()).toBe(0);
   });
 
   it('is let through when client keys are required, which no client request is', async () => {
