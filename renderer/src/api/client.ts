@@ -71,3 +71,12 @@ export async function streamEvents<T>(path: string, body: unknown, onEvent: (eve
     parser.feed(value);
   }
 }
+
+/** The data of each event in a whole SSE text (an answer a front door streamed, captured), read by the same parser as a live stream. */
+export function eventData(text: string): string[] {
+  const data: string[] = [];
+  const parser = createParser({ onEvent: (event) => data.push(event.data) });
+  parser.feed(text);
+  parser.reset({ consume: true });
+  return data;
+}

@@ -3,6 +3,7 @@
  * send), the answer's text back out of each (whole or as its stream's SSE text), and the request as
  * curl for the matching front door.
  */
+import { eventData } from '../../api/client';
 import type { PlaygroundWireAnswer, Trace } from '../../api/types';
 
 export type PlaygroundApi = 'openai' | 'anthropic' | 'responses';
@@ -30,9 +31,8 @@ export function requestFor(api: PlaygroundApi, messages: Message[], o: Options):
 export function answerText(api: PlaygroundApi, answer: unknown): string {
   if (typeof answer === 'string') {
     let text = '';
-    for (const block of answer.split('\n\n')) {
-      const data = block.split('\n').find((line) => line.startsWith('data: '))?.slice(6);
-      if (!data || data === '[DONE]') continue;
+    for (const data of eventData(answer)) {
+      if (data === '[DONE]') continue;
       try {
         const event = JSON.parse(data) as { type?: string; delta?: { type?: string; text?: string } | string; choices?: { delta?: { content?: string } }[] };
         if (api === 'anthropic' && event.type === 'content_block_delta' && typeof event.delta === 'object' && event.delta.type === 'text_delta') text += event.delta.text ?? '';
