@@ -2,9 +2,9 @@
  * The headless CLI: `switchyard serve|export|import|check|usage|keys|login-link|connect`. Argument
  * parsing and printing only; everything else is createGateway, the stores and the connect module.
  */
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { stdio, type Output } from './cli-output';
 import { formatIssues, validateConfig } from './config/validate';
 import { createAdminSessions } from './store/admin-sessions';
 import { ClientKeyError, createClientKeyStore } from './store/client-keys';
@@ -38,11 +38,6 @@ Usage:
 
 Environment: SWITCHYARD_PORT (default ${DEFAULT_PORT}), SWITCHYARD_HOME (data dir), OLLAMA_HOST, OPENAI_API_KEY.
 `;
-
-/** Where the CLI writes; `out` returns false when the reader is behind (a pipe), and `drained` waits for it. */
-type Output = { out: (text: string) => boolean | void; err: (text: string) => void; drained?: () => Promise<unknown> };
-
-const stdio: Output = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), drained: () => once(process.stdout, 'drain') };
 
 export interface CliOptions {
   /** The built UI to serve (the entry knows where the bundle put it). */

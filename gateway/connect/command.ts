@@ -4,14 +4,12 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type { Output } from '../cli-output';
 import { DEFAULT_PORT } from '../paths';
 import { ClientKeyError, createClientKeyStore } from '../store/client-keys';
 import { createConfigStore } from '../store/config-store';
 import { openDatabase } from '../store/db';
 import { chooseModel, ConnectError, modelNames, runConnect, toolGuides } from './index';
-
-/** Where the command writes (the CLI's stdout and stderr). */
-type Output = { out: (text: string) => boolean | void; err: (text: string) => void };
 
 export async function connectCommand(
   tool: string | undefined,

@@ -1,10 +1,8 @@
 /** `switchyard usage export`: every usage row as CSV or JSON lines, streamed to stdout. */
+import type { Output } from '../cli-output';
 import { openDatabase } from '../store/db';
 import { createUsageLog } from '../store/usage-log';
 import { exportLines } from './export';
-
-/** Where the command writes (the CLI's stdout and stderr), and how it waits for a slow reader. */
-type Output = { out: (text: string) => boolean | void; err: (text: string) => void; drained?: () => Promise<unknown> };
 
 export async function usageCommand(positionals: string[], values: { format?: string; since?: string }, dataDir: string, io: Output): Promise<number> {
   if (positionals[0] !== 'export') {
