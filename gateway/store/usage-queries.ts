@@ -150,7 +150,7 @@ function decisionFromAttempts(row: UsageRow): Decision | null {
       ...(a.failure ? { reason: a.failure } : {}),
       ...(a.status !== undefined ? { status: a.status } : {}),
       ms: Math.round(a.latencyMs),
-      ...((a as { message?: string }).message ? { message: (a as { message?: string }).message } : {}),
+      ...(a.message ? { message: a.message } : {}),
     })),
   };
 }

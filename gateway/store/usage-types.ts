@@ -7,6 +7,8 @@ export interface UsageAttempt {
   outcome: 'ok' | 'failed';
   failure?: string;
   status?: number;
+  /** What the upstream or the gateway said about a failed attempt. */
+  message?: string;
   latencyMs: number;
 }
 
