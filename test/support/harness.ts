@@ -31,9 +31,11 @@ export function tempDir(prefix = 'switchyard-test-'): { path: string; remove(): 
 }
 
 export async function startGateway(config: unknown, options: Partial<GatewayOptions> = {}): Promise<Harness> {
-  const dir = tempDir();
+  // A data dir of its own unless the test brings one (which the test then removes).
+  const own = options.dataDir === undefined ? tempDir() : undefined;
+  const dataDir = options.dataDir ?? (own as { path: string }).path;
   const gateway = await createGateway({
-    dataDir: dir.path,
+    dataDir,
     port: 0,
     config,
     discoverOllama: false,
@@ -55,12 +57,12 @@ export async function startGateway(config: unknown, options: Partial<GatewayOpti
     url: started.url,
     baseUrl: started.baseUrl,
     port: started.port,
-    dataDir: dir.path,
+    dataDir,
     openai: new OpenAI({ baseURL: started.baseUrl, apiKey: 'any-key', maxRetries: 0 }),
     ollama: new Ollama({ host: started.url }),
     async stop() {
       await gateway.stop();
-      dir.remove();
+      own?.remove();
     },
   };
 }
