@@ -18,6 +18,14 @@ describe('the SQLite store', () => {
     db.close();
   });
 
+  it('keeps temporary tables in memory, so no usage figure is written outside the data dir', () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const db = openDatabase(dir.path);
+    expect(db.pragma('temp_store', { simple: true })).toBe(2);
+    db.close();
+  });
+
   it('keeps every config as a revision and returns the newest', () => {
     const dir = tempDir();
     dirs.push(dir);
