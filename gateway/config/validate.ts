@@ -239,6 +239,8 @@ function valueAt(root: unknown, pointer: string): unknown {
 }
 
 function quote(value: unknown): string {
+  // JSON.stringify writes an overflowed number (1e400 parses to Infinity) as null.
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   const text = JSON.stringify(value);
   if (text === undefined) return String(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;

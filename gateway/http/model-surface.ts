@@ -33,7 +33,7 @@ export async function registerModelSurface(app: FastifyInstance, services: Model
 /** Records the failure on the usage row, logs what the client must not see, and answers in `shape`. */
 export function errorHandler(shape: ErrorShape) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    const wire = toWireError(error, request.body);
+    const wire = toWireError(error, request);
     if (error instanceof ExecutionError) {
       reply.header('x-switchyard-attempts', String(error.attempts.length));
       reply.header('x-switchyard-route', routeHeader(error.decision));

@@ -3,7 +3,7 @@
  * writes them in its own shape (OpenAI `{error:{message,type,param,code}}`, Ollama `{error:"..."}`,
  * ...); 5xx details stay in the log, never in the body.
  */
-import type { FastifyError } from 'fastify';
+import type { FastifyError, FastifyRequest } from 'fastify';
 import { describeSchemaErrors, type SchemaError } from '../config/validate';
 import { isGatewayError } from '../errors';
 
@@ -17,8 +17,17 @@ export interface WireError {
   details?: Record<string, unknown> | undefined;
 }
 
-/** `input` is what was validated (the body, usually), so a schema error can quote the value it refused. */
-export function toWireError(error: unknown, input?: unknown): WireError {
+/** The part of the request a schema error is about, in the words an error message uses. */
+const PARTS: Record<string, string> = { body: 'request body', params: 'path', querystring: 'query string', headers: 'headers' };
+
+/** What a schema error's route validated (the body, the path's parameters, ...), so the error can quote the value it refused. */
+export function validatedInput(error: FastifyError, request: FastifyRequest): unknown {
+  const part = error.validationContext ?? 'body';
+  return part === 'querystring' ? request.query : part === 'params' ? request.params : part === 'headers' ? request.headers : request.body;
+}
+
+/** `request`, when given, lets a schema error quote the value it refused. */
+export function toWireError(error: unknown, request?: FastifyRequest): WireError {
   if (isGatewayError(error)) {
     return {
       status: error.status,
@@ -32,9 +41,10 @@ export function toWireError(error: unknown, input?: unknown): WireError {
   }
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {
-    const [first] = describeSchemaErrors(fastifyError.validation as SchemaError[], input);
+    const part = PARTS[fastifyError.validationContext ?? 'body'] ?? 'request';
+    const [first] = describeSchemaErrors(fastifyError.validation as SchemaError[], request && validatedInput(fastifyError, request));
     const param = first?.path || null;
-    return { status: 400, message: `Invalid request body: ${param ?? 'body'} ${first?.message ?? 'is invalid'}`, type: 'invalid_request_error', param, code: 'invalid_request' };
+    return { status: 400, message: `Invalid ${part}: ${param ?? part} ${first?.message ?? 'is invalid'}`, type: 'invalid_request_error', param, code: 'invalid_request' };
   }
   const status = fastifyError.statusCode;
   if (status && status >= 400 && status < 500) {

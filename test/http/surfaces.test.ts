@@ -26,9 +26,9 @@ beforeEach(async () => {
 });
 
 /** A request with the path sent byte for byte as written (fetch would normalise it). */
-function raw(method: string, path: string, options: { body?: unknown; headers?: Record<string, string> } = {}): Promise<{ status: number; body: any; headers: Record<string, unknown> }> {
+function raw(method: string, path: string, options: { body?: unknown; text?: string; headers?: Record<string, string> } = {}): Promise<{ status: number; body: any; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
-    const text = options.body === undefined ? undefined : JSON.stringify(options.body);
+    const text = options.text ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
     const req = httpRequest(
       { host: '127.0.0.1', port: h.port, method, path, headers: { ...(text ? { 'content-type': 'application/json' } : {}), ...options.headers } },
       (res) => {
@@ -179,6 +179,19 @@ describe('hooks stay inside their surface', () => {
     const adminBad = await raw('PUT', '/admin/api/settings', { headers: { cookie: h.cookie }, body: { settings: 'x' } });
     expect(adminBad.status).toBe(400);
     expect(adminBad.body.error.message).toMatch(/settings/);
+  });
+
+  it('names the part of the request a schema refused and quotes the value it holds', async () => {
+    const path = await raw('GET', '/v1/responses/..%2F..%2Fadmin');
+    expect(path.status).toBe(400);
+    expect(path.body.error).toMatchObject({ param: 'id', code: 'invalid_request' });
+    expect(path.body.error.message).toMatch(/^Invalid path: id must match .* \(got "\.\.\/\.\.\/admin"\)$/);
+    const query = await raw('GET', '/v1/models?limit=lots', { headers: { 'anthropic-version': '2023-06-01' } });
+    expect(query.status).toBe(400);
+    expect(query.body.error.message).toMatch(/^Invalid query string: limit must match .* \(got "lots"\)$/);
+    const overflow = await raw('POST', '/v1/chat/completions', { text: '{"model":"default","messages":[{"role":"user","content":"hi"}],"temperature":1e400}' });
+    expect(overflow.status).toBe(400);
+    expect(overflow.body.error.message).toBe('Invalid request body: temperature must be number (got Infinity)');
   });
 
   it('names the request and its deployment on every model answer, errors included', async () => {

@@ -6,7 +6,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config/schema';
 import { describeSchemaErrors } from '../../config/validate';
 import { errorHandler } from '../../http/model-surface';
-import { openAIError } from '../../http/wire-errors';
+import { openAIError, validatedInput } from '../../http/wire-errors';
 import { fieldErrors } from './config-routes';
 
 declare module 'fastify' {
@@ -23,7 +23,7 @@ export function adminErrorHandler(config: () => Config) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (!error.validation) return defaultHandler(error, request, reply);
     const where = error.validationContext ?? 'body';
-    const input = where === 'querystring' ? request.query : where === 'params' ? request.params : request.body;
+    const input = validatedInput(error, request);
     const prefix = where === 'body' ? entityPrefix(config(), request) : '';
     const issues = describeSchemaErrors(error.validation as never, input).map((issue) => ({ path: `${prefix}${issue.path}`, message: issue.message, field: issue.path || null }));
     const first = issues[0];
