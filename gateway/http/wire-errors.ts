@@ -17,8 +17,10 @@ export interface WireError {
   details?: Record<string, unknown> | undefined;
 }
 
-/** The part of the request a schema error is about, in the words an error message uses. */
 const PARTS: Record<string, string> = { body: 'request body', params: 'path', querystring: 'query string', headers: 'headers' };
+
+/** The part of the request a schema error is about, in the words an error message uses. */
+export const validatedPart = (error: FastifyError): string => PARTS[error.validationContext ?? 'body'] ?? 'request';
 
 /** What a schema error's route validated (the body, the path's parameters, ...), so the error can quote the value it refused. */
 export function validatedInput(error: FastifyError, request: FastifyRequest): unknown {
@@ -41,7 +43,7 @@ export function toWireError(error: unknown, request?: FastifyRequest): WireError
   }
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {
-    const part = PARTS[fastifyError.validationContext ?? 'body'] ?? 'request';
+    const part = validatedPart(fastifyError);
     const [first] = describeSchemaErrors(fastifyError.validation as SchemaError[], request && validatedInput(fastifyError, request));
     const param = first?.path || null;
     return { status: 400, message: `Invalid ${part}: ${param ?? part} ${first?.message ?? 'is invalid'}`, type: 'invalid_request_error', param, code: 'invalid_request' };

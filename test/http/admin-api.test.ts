@@ -104,6 +104,21 @@ describe('providers, deployments and routes', () => {
     expect(h.gateway.config().deployments[0]).toMatchObject({ name: 'llama', options: { num_ctx: 8192 } });
   });
 
+  it('refuses a misspelt field in a body or a query instead of ignoring it', async () => {
+    const preview = await h.admin('/admin/api/schedule/preview', { method: 'POST', ...json({ windows: [{ start: '09:00', end: '17:00' }] }) });
+    expect(preview.status).toBe(400);
+    expect((await preview.json()).errors).toContainEqual({ path: 'windows', field: 'windows', message: 'unknown field' });
+    const order = await h.admin('/admin/api/routes/default/order', { method: 'PUT', ...json({ deployments: ['mini', 'llama'], dryRun: true }) });
+    expect(order.status).toBe(400);
+    expect(h.gateway.config().routes[0]?.deployments).toEqual(config().routes[0]?.deployments);
+    const key = await h.admin('/admin/api/keys', { method: 'POST', ...json({ name: 'ci', rateLimit: 10 }) });
+    expect(key.status).toBe(400);
+    expect(h.gateway.keys.list().map((k) => k.name)).not.toContain('ci');
+    const rows = await h.admin('/admin/api/usage?from=2026-01-01');
+    expect(rows.status).toBe(400);
+    expect((await rows.json()).error.message).toBe('Invalid query string: from unknown field');
+  });
+
   it('renames a deployment everywhere, and refuses to delete what is still used', async () => {
     const llama = h.gateway.config().deployments[0];
     const renamed = await h.admin('/admin/api/deployments/llama', { method: 'PUT', ...json({ ...llama, name: 'llama-local' }) });

@@ -10,6 +10,8 @@ import { BudgetViewSchema, HealthReportSchema, ProbeViewSchema } from '../health
 const NullableString = Type.Union([Type.String(), Type.Null()]);
 const NullableNumber = Type.Union([Type.Number(), Type.Null()]);
 const Name = Type.String({ minLength: 1, maxLength: 256 });
+/** Request bodies and queries name every field they take: a misspelt one is an error, not silently ignored. */
+const Strict = { additionalProperties: false } as const;
 export const NameParams = Type.Object({ name: Name });
 export const DeploymentParams = Type.Object({ deployment: Name });
 
@@ -31,18 +33,21 @@ export const ProviderViewSchema = Type.Object({
   apiKey: Type.Object({ reference: NullableString, set: Type.Boolean(), last4: NullableString }),
 });
 /** A provider as the API takes it: `apiKey` a reference (or null to remove it), or `apiKeyValue` to store a key. */
-export const ProviderInputSchema = Type.Object({
-  ...providerFields,
-  apiKey: Type.Optional(Type.Union([ProviderSchema.properties.apiKey, Type.Null()])),
-  apiKeyValue: Type.Optional(Type.String({ minLength: 1, maxLength: 8192 })),
-});
+export const ProviderInputSchema = Type.Object(
+  {
+    ...providerFields,
+    apiKey: Type.Optional(Type.Union([ProviderSchema.properties.apiKey, Type.Null()])),
+    apiKeyValue: Type.Optional(Type.String({ minLength: 1, maxLength: 8192 })),
+  },
+  Strict,
+);
 export const ProviderListSchema = Type.Object({ providers: Type.Array(ProviderViewSchema) });
 export const DeploymentListSchema = Type.Object({ deployments: Type.Array(DeploymentSchema) });
 export const RouteListSchema = Type.Object({ routes: Type.Array(RouteSchema) });
 export const DeletedSchema = Type.Object({ deleted: Type.String() });
-export const RouteOrderSchema = Type.Object({ deployments: Type.Array(Name, { maxItems: 32 }) });
+export const RouteOrderSchema = Type.Object({ deployments: Type.Array(Name, { maxItems: 32 }) }, Strict);
 
-export const SchedulePreviewSchema = Type.Object({ timeZone: Type.Optional(Type.String({ maxLength: 64 })), timeWindows: Type.Optional(Type.Array(TimeWindowSchema, { maxItems: 64 })) });
+export const SchedulePreviewSchema = Type.Object({ timeZone: Type.Optional(Type.String({ maxLength: 64 })), timeWindows: Type.Optional(Type.Array(TimeWindowSchema, { maxItems: 64 })) }, Strict);
 export const ScheduleSchema = Type.Object({
   timeZone: Type.String(),
   grid: Type.Array(Type.Array(Type.Boolean())),
@@ -56,10 +61,10 @@ export const ScheduleSchema = Type.Object({
 export const SecretsViewSchema = Type.Object({ backend: Type.String(), protected: Type.Boolean(), canStore: Type.Boolean(), unreadable: Type.Optional(Type.Array(Type.String())) });
 export const ServerViewSchema = Type.Object({ host: Type.String(), port: Type.Integer(), exposed: Type.Boolean() });
 export const SettingsViewSchema = Type.Object({ settings: SettingsSchema, server: ServerViewSchema, secrets: SecretsViewSchema });
-export const SettingsInputSchema = Type.Object({ settings: SettingsSchema });
+export const SettingsInputSchema = Type.Object({ settings: SettingsSchema }, Strict);
 export const SettingsSavedSchema = Type.Object({ settings: SettingsSchema });
 /** A config to preview or import: any JSON, validated in full (shape and meaning) by validateConfig. */
-export const ConfigInputSchema = Type.Object({ config: Type.Unknown() });
+export const ConfigInputSchema = Type.Object({ config: Type.Unknown() }, Strict);
 export const ConfigChangeSchema = Type.Object({
   change: Type.Union([Type.Literal('added'), Type.Literal('removed'), Type.Literal('changed')]),
   kind: Type.Union([Type.Literal('provider'), Type.Literal('deployment'), Type.Literal('route'), Type.Literal('settings')]),
@@ -83,7 +88,7 @@ export const ProbeOutcomeSchema = Type.Object({
   version: NullableString,
 });
 /** A provider as typed in a form, to test before saving: a stored key reference, or a key typed in for this test only. */
-export const ProviderTestSchema = Type.Object({ ...ProviderSchema.properties, apiKeyValue: Type.Optional(Type.String({ minLength: 1, maxLength: 8192 })) });
+export const ProviderTestSchema = Type.Object({ ...ProviderSchema.properties, apiKeyValue: Type.Optional(Type.String({ minLength: 1, maxLength: 8192 })) }, Strict);
 export const ModelListSchema = Type.Object({ models: Type.Array(Type.String()), error: NullableString });
 
 // --- health, budgets and breakers
@@ -145,21 +150,24 @@ export const UsageRowSchema = Type.Object({
   totalMs: Type.Number(),
 });
 const Time = Type.String({ maxLength: 64 });
-export const UsageQuerySchema = Type.Object({
-  since: Type.Optional(Time),
-  until: Type.Optional(Time),
-  route: Type.Optional(Name),
-  deployment: Type.Optional(Name),
-  provider: Type.Optional(Name),
-  clientKey: Type.Optional(Name),
-  status: Type.Optional(Type.String({ pattern: '^(ok|error|[1-5][0-9][0-9])$' })),
-  cached: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
-  limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,4}$' })),
-  before: Type.Optional(Type.String({ maxLength: 128 })),
-  granularity: Type.Optional(Type.Union([Type.Literal('minute'), Type.Literal('hour'), Type.Literal('day')])),
-  groupBy: Type.Optional(Type.Union(['none', 'deployment', 'provider', 'route', 'clientKey'].map((g) => Type.Literal(g)))),
-  format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('json')])),
-});
+export const UsageQuerySchema = Type.Object(
+  {
+    since: Type.Optional(Time),
+    until: Type.Optional(Time),
+    route: Type.Optional(Name),
+    deployment: Type.Optional(Name),
+    provider: Type.Optional(Name),
+    clientKey: Type.Optional(Name),
+    status: Type.Optional(Type.String({ pattern: '^(ok|error|[1-5][0-9][0-9])$' })),
+    cached: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
+    limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,4}$' })),
+    before: Type.Optional(Type.String({ maxLength: 128 })),
+    granularity: Type.Optional(Type.Union([Type.Literal('minute'), Type.Literal('hour'), Type.Literal('day')])),
+    groupBy: Type.Optional(Type.Union(['none', 'deployment', 'provider', 'route', 'clientKey'].map((g) => Type.Literal(g)))),
+    format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('json')])),
+  },
+  Strict,
+);
 export const UsagePageSchema = Type.Object({ rows: Type.Array(UsageRowSchema), next: NullableString });
 /** A request's routing decision: the route and how it was chosen, and every deployment in the order considered. */
 export const DecisionSchema = Type.Object({
@@ -222,11 +230,14 @@ export const ClientKeySchema = Type.Object({
   allowedRoutes: Type.Union([Type.Array(Type.String()), Type.Null()]),
 });
 export const ClientKeyListSchema = Type.Object({ keys: Type.Array(ClientKeySchema) });
-export const ClientKeyInputSchema = Type.Object({
-  name: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' }),
-  rateLimitPerMinute: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 1_000_000 }), Type.Null()])),
-  allowedRoutes: Type.Optional(Type.Union([Type.Array(Name, { maxItems: 256 }), Type.Null()])),
-});
+export const ClientKeyInputSchema = Type.Object(
+  {
+    name: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' }),
+    rateLimitPerMinute: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 1_000_000 }), Type.Null()])),
+    allowedRoutes: Type.Optional(Type.Union([Type.Array(Name, { maxItems: 256 }), Type.Null()])),
+  },
+  Strict,
+);
 export const ClientKeyCreatedSchema = Type.Object({ key: Type.String(), record: ClientKeySchema });
 export const RevokedSchema = Type.Object({ revoked: Type.String() });
 
@@ -258,11 +269,14 @@ export const UpstreamSentSchema = Type.Object({ provider: Type.String(), method:
 /** A whole playground answer: the completion as the upstream answered (unchanged), beside the trace. */
 export const PlaygroundAnswerSchema = Type.Object({ completion: Type.Unknown(), ...TraceSchema.properties, upstream: Type.Array(UpstreamSentSchema) });
 /** A request in any front door's API, sent through that front door as a client would send it. */
-export const PlaygroundWireInputSchema = Type.Object({
-  api: Type.Union([Type.Literal('openai'), Type.Literal('anthropic'), Type.Literal('responses')]),
-  body: Type.Record(Type.String(), Type.Unknown()),
-  simulateFailures: Type.Optional(Type.Array(Name, { maxItems: 32 })),
-});
+export const PlaygroundWireInputSchema = Type.Object(
+  {
+    api: Type.Union([Type.Literal('openai'), Type.Literal('anthropic'), Type.Literal('responses')]),
+    body: Type.Record(Type.String(), Type.Unknown()),
+    simulateFailures: Type.Optional(Type.Array(Name, { maxItems: 32 })),
+  },
+  Strict,
+);
 /** What the front door answered (JSON, or the SSE text of a stream), its usage row, and what went upstream. */
 export const PlaygroundWireAnswerSchema = Type.Object({
   status: Type.Integer(),
@@ -300,7 +314,7 @@ export const ConnectGuidesSchema = Type.Object({
   /** Tools whose config Switchyard has written (and can undo). */
   connected: Type.Array(Type.String()),
 });
-export const ConnectQuerySchema = Type.Object({ route: Type.Optional(Name) });
+export const ConnectQuerySchema = Type.Object({ route: Type.Optional(Name) }, Strict);
 export const ConnectToolParams = Type.Object({ tool: Type.String({ minLength: 1, maxLength: 64 }) });
 export const ConnectInputSchema = Type.Object(
   { route: Type.Optional(Name), dryRun: Type.Optional(Type.Boolean()), undo: Type.Optional(Type.Boolean()), force: Type.Optional(Type.Boolean()) },

@@ -6,7 +6,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config/schema';
 import { describeSchemaErrors } from '../../config/validate';
 import { errorHandler } from '../../http/model-surface';
-import { openAIError, validatedInput } from '../../http/wire-errors';
+import { openAIError, validatedInput, validatedPart } from '../../http/wire-errors';
 import { fieldErrors } from './config-routes';
 
 declare module 'fastify' {
@@ -22,9 +22,9 @@ const defaultHandler = errorHandler((wire) => ({ error: openAIError(wire) }));
 export function adminErrorHandler(config: () => Config) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (!error.validation) return defaultHandler(error, request, reply);
-    const where = error.validationContext ?? 'body';
     const input = validatedInput(error, request);
-    const prefix = where === 'body' ? entityPrefix(config(), request) : '';
+    const where = validatedPart(error);
+    const prefix = (error.validationContext ?? 'body') === 'body' ? entityPrefix(config(), request) : '';
     const issues = describeSchemaErrors(error.validation as never, input).map((issue) => ({ path: `${prefix}${issue.path}`, message: issue.message, field: issue.path || null }));
     const first = issues[0];
     return reply.code(400).send(fieldErrors(first ? `Invalid ${where}: ${first.field ?? where} ${first.message}` : `Invalid ${where}`, issues));

@@ -35,5 +35,6 @@ export type {
   UpstreamSent,
   UsageAttemptView as Attempt,
   UsageDetail,
+  UsageQuery,
   UsageRowView as UsageRow,
 } from '../../../gateway/surfaces/admin/schemas';

@@ -1,9 +1,10 @@
 /** The usage log: the overview, rows, rollups, one request's detail, and the export link. */
 import { queryOptions } from '@tanstack/react-query';
 import { api } from '../client';
-import type { Overview, RollupPoint, UsageDetail, UsageRow } from '../types';
+import type { Overview, RollupPoint, UsageDetail, UsageQuery, UsageRow } from '../types';
 
-export type UsageParams = Record<string, string | undefined>;
+/** The usage API's query: its keys from the gateway's schema (a misspelt one does not compile), values as form fields hold them. */
+export type UsageParams = { [K in keyof UsageQuery]?: string };
 const qs = (params: UsageParams) => new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '')).toString();
 
 export const usageQueries = {

@@ -19,7 +19,7 @@ export function UsagePage() {
   // Rounded to the minute so the query key stays the same between renders.
   const since = String(Math.floor(Date.now() / 60_000) * 60_000 - (RANGES[range] as number) * 86_400_000);
   const params: UsageParams = { ...filters, since };
-  const setFilter = (key: string, value: string) => {
+  const setFilter = (key: keyof UsageParams, value: string) => {
     setFilters({ ...filters, [key]: value || undefined });
     setPages([]);
   };
@@ -35,12 +35,12 @@ export function UsagePage() {
   );
 }
 
-function Filters({ range, setRange, filters, setFilter }: { range: string; setRange: (r: string) => void; filters: UsageParams; setFilter: (k: string, v: string) => void }) {
+function Filters({ range, setRange, filters, setFilter }: { range: string; setRange: (r: string) => void; filters: UsageParams; setFilter: (k: keyof UsageParams, v: string) => void }) {
   const routes = useQuery(configQueries.routes());
   const deployments = useQuery(configQueries.deployments());
   const providers = useQuery(configQueries.providers());
   const keys = useQuery(keyQueries.all());
-  const select = (key: string, label: string, options: string[]) => (
+  const select = (key: keyof UsageParams, label: string, options: string[]) => (
     <Field label={label}>
       <select value={filters[key] ?? ''} onChange={(e) => setFilter(key, e.target.value)} aria-label={label}>
         <option value="">all</option>
