@@ -9,6 +9,7 @@ import { formatIssues, validateConfig } from './config/validate';
 import { createAdminSessions } from './store/admin-sessions';
 import { ClientKeyError, createClientKeyStore } from './store/client-keys';
 import { createConfigStore } from './store/config-store';
+import { gatewayUrl } from './store/gateway-address';
 import { usageCommand } from './usage/command';
 import { openDatabase } from './store/db';
 import { keepHeapCompact } from './heap';
@@ -118,8 +119,9 @@ export async function main(
     case 'login-link': {
       const db = openDatabase(dataDir);
       const token = createAdminSessions(db).issueLoginToken();
+      const url = gatewayUrl(db, values.port, process.env);
       db.close();
-      io.out(`http://127.0.0.1:${values.port ?? process.env.SWITCHYARD_PORT ?? DEFAULT_PORT}/?token=${token}\n`);
+      io.out(`${url}/?token=${token}\n`);
       return 0;
     }
     case 'keys':

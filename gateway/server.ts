@@ -25,6 +25,7 @@ import { createConfigStore } from './store/config-store';
 import { createHealthHistory } from './store/health-history';
 import { createAdminSessions, type AdminSessions } from './store/admin-sessions';
 import { createClientKeyStore, type ClientKeyStore } from './store/client-keys';
+import { createGatewayAddress } from './store/gateway-address';
 import { fileURLToPath } from 'node:url';
 import { createResponseCache, type ResponseCache } from './store/response-cache';
 import { createResponsesStore, RESPONSES_RETENTION_DAYS } from './store/responses-store';
@@ -169,6 +170,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const responses = createResponsesStore(db);
   const keys = createClientKeyStore(db, now);
   const sessions = createAdminSessions(db, now);
+  const address = createGatewayAddress(db);
   let localOnly = false;
   const router = createRouter({ catalog: () => catalog, state: routingState, breakers, cache, localOnly: () => localOnly, now, random: options.random, onAttempts: (a) => traffic.record(a) });
   const prune = () => {
@@ -246,6 +248,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     boundPort = (app.server.address() as AddressInfo).port;
     if (options.healthChecks !== false) health.start();
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
+    // Tools on this machine reach a wildcard listener on loopback.
+    address.record(host === '0.0.0.0' || host === '::' ? `http://127.0.0.1:${boundPort}` : url);
     return { port: boundPort, url, baseUrl: `${url}/v1` };
   }
 
@@ -273,6 +277,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       clearInterval(pruner);
       health.stop();
       await app.close();
+      address.forget();
       await closeAll([...providers.values()]);
       // Leaves the file as readers expect it (the next open would move these rows anyway).
       usageLog.settle();

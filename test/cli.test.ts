@@ -265,6 +265,30 @@ describe('switchyard serve', () => {
   });
 });
 
+describe('commands that print or write the gateway URL', () => {
+  it('find the gateway running on their data dir, on whatever port it took, and forget it once it is gone', async () => {
+    const data = dir();
+    const env = { SWITCHYARD_PORT: '4321' };
+    const { child, baseUrl } = await serve(['--port', '0', '--data-dir', data], env);
+    const url = baseUrl.replace(/\/v1$/, '');
+    const link = run(['login-link', '--data-dir', data], env).stdout.trim();
+    expect(link).toMatch(new RegExp(`^${url}/\\?token=[\\w-]+$`));
+    const login = await fetch(link, { redirect: 'manual' });
+    expect(login.status).toBe(303);
+    expect(login.headers.get('set-cookie')).toMatch(/^switchyard_session_/);
+    expect(run(['connect', '--data-dir', data], env).stdout).toContain(`${url}/v1`);
+    expect(run(['login-link', '--data-dir', data, '--port', '5555'], env).stdout).toMatch(/^http:\/\/127\.0\.0\.1:5555\/\?token=/);
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+    expect(run(['login-link', '--data-dir', data], env).stdout).toMatch(/^http:\/\/127\.0\.0\.1:4321\/\?token=/);
+    // A gateway killed outright leaves its row; its process is gone, so the row is not believed.
+    const killed = await serve(['--port', '0', '--data-dir', data], env);
+    killed.child.kill('SIGKILL');
+    await new Promise((resolve) => killed.child.once('exit', resolve));
+    expect(run(['login-link', '--data-dir', data], env).stdout).toMatch(/^http:\/\/127\.0\.0\.1:4321\/\?token=/);
+  });
+});
+
 describe('client keys against a running gateway', () => {
   it('honours keys created and revoked by the CLI while it runs', async () => {
     const data = dir();

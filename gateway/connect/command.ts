@@ -5,10 +5,10 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Output } from '../cli-output';
-import { DEFAULT_PORT } from '../paths';
 import { ClientKeyError, createClientKeyStore } from '../store/client-keys';
 import { createConfigStore } from '../store/config-store';
 import { openDatabase } from '../store/db';
+import { gatewayUrl } from '../store/gateway-address';
 import { chooseModel, ConnectError, modelNames, runConnect, toolGuides } from './index';
 
 export async function connectCommand(
@@ -22,7 +22,7 @@ export async function connectCommand(
   try {
     const config = createConfigStore(db).current();
     const keys = createClientKeyStore(db);
-    const url = `http://127.0.0.1:${values.port ?? env.SWITCHYARD_PORT ?? DEFAULT_PORT}`;
+    const url = gatewayUrl(db, values.port, env);
     const keyRequired = config?.settings?.clientKeys?.required === true;
     if (!tool) {
       const model = chooseModel(config, values.route);

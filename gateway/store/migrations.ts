@@ -240,4 +240,6 @@ export const MIGRATIONS: readonly string[] = [
      cache_write_tokens INTEGER,
      decision TEXT
    );`,
+  // 11: where the running gateway listens, for the CLI commands that print or write its URL
+  `CREATE TABLE gateway_address (id INTEGER PRIMARY KEY CHECK (id = 1), url TEXT NOT NULL, pid INTEGER NOT NULL, started_at INTEGER NOT NULL);`,
 ];
