@@ -171,6 +171,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const keys = createClientKeyStore(db, now);
   const sessions = createAdminSessions(db, now);
   const address = createGatewayAddress(db);
+  const other = address.running();
+  if (other) notices.push(`another Switchyard (${other}) is serving this data dir: the two share its config, keys and usage log`);
   let localOnly = false;
   const router = createRouter({ catalog: () => catalog, state: routingState, breakers, cache, localOnly: () => localOnly, now, random: options.random, onAttempts: (a) => traffic.record(a) });
   const prune = () => {

@@ -278,6 +278,12 @@ describe('commands that print or write the gateway URL', () => {
     expect(login.headers.get('set-cookie')).toMatch(/^switchyard_session_/);
     expect(run(['connect', '--data-dir', data], env).stdout).toContain(`${url}/v1`);
     expect(run(['login-link', '--data-dir', data, '--port', '5555'], env).stdout).toMatch(/^http:\/\/127\.0\.0\.1:5555\/\?token=/);
+    // A second gateway on the same data dir says so, and the first keeps its place.
+    const second = await serve(['--port', '0', '--data-dir', data], env);
+    await expect.poll(() => second.output(), { timeout: 5000 }).toContain(`Notice: another Switchyard (${url}) is serving this data dir`);
+    second.child.kill('SIGTERM');
+    await new Promise((resolve) => second.child.once('exit', resolve));
+    expect(run(['login-link', '--data-dir', data], env).stdout).toMatch(new RegExp(`^${url}/`));
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
     expect(run(['login-link', '--data-dir', data], env).stdout).toMatch(/^http:\/\/127\.0\.0\.1:4321\/\?token=/);

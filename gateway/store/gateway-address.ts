@@ -8,6 +8,7 @@ import { DEFAULT_PORT } from '../paths';
 import type { Db } from './db';
 
 export interface GatewayAddress {
+  /** Notes where this process listens, unless another live gateway on this data dir already has. */
   record(url: string): void;
   forget(): void;
   /** The URL of the gateway running on this data dir, if one is. */
@@ -19,7 +20,12 @@ export function createGatewayAddress(db: Db, pid = process.pid): GatewayAddress 
   const remove = db.prepare('DELETE FROM gateway_address WHERE pid = ?');
   const select = db.prepare<[], { url: string; pid: number }>('SELECT url, pid FROM gateway_address WHERE id = 1');
   return {
-    record: (url) => void upsert.run(url, pid, Date.now()),
+    record(url) {
+      // The first of two gateways on one data dir keeps the row: a second one says so as it starts.
+      const row = select.get();
+      if (row && row.pid !== pid && isAlive(row.pid)) return;
+      upsert.run(url, pid, Date.now());
+    },
     forget: () => void remove.run(pid),
     running() {
       const row = select.get();
