@@ -118,6 +118,19 @@ describe('the dashboard in Chromium', () => {
     expect(h.gateway.config().deployments.map((d) => d.name)).toEqual(['llama', 'mini']);
   });
 
+  it('keeps what the provider form does not show when a provider is edited and saved', async () => {
+    const extras = { timeouts: { firstByteMs: 1234 }, headers: { 'x-team': 'blue' }, maxConcurrent: 7 };
+    const put = await h.admin('/admin/api/providers/cloud', { method: 'PUT', body: JSON.stringify({ name: 'cloud', kind: 'openai', baseUrl: `${openai.url}/v1`, ...extras }) });
+    expect(put.status).toBe(200);
+    await go('/providers');
+    await page.locator('section.card', { has: page.getByRole('heading', { name: /^cloud/ }) }).getByRole('button', { name: 'Edit' }).click();
+    await page.getByRole('heading', { name: 'Edit cloud' }).waitFor();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('heading', { name: 'Edit cloud' }).waitFor({ state: 'detached' });
+    expect(h.gateway.config().providers.find((p) => p.name === 'cloud')).toMatchObject({ ...extras, apiKey: 'env:TEST_KEY' });
+    await go('/routes');
+  });
+
   it('orders a route by keyboard and traffic follows that order', async () => {
     const form = page.getByTestId('new-route');
     await form.getByPlaceholder('coder').fill('default');

@@ -21,12 +21,20 @@ export const PRESETS = [
   { label: 'Custom (OpenAI-compatible)', name: '', kind: 'openai', baseUrl: '', keyEnv: '' },
 ] as const;
 
+/** What the form does not show (timeouts, headers, limits, APIs...): sent back as it was, so an edit keeps it. */
+type Kept = Omit<ProviderView, 'name' | 'kind' | 'baseUrl' | 'apiKey'>;
+
 interface Draft {
   name: string;
   kind: ProviderConfig['kind'];
   baseUrl: string;
   keyReference: string;
   keyValue: string;
+  kept: Kept;
+}
+
+function draftOf({ name, kind, baseUrl, apiKey, ...kept }: ProviderView): Draft {
+  return { name, kind, baseUrl, keyReference: apiKey.reference ?? '', keyValue: '', kept };
 }
 
 export function ProvidersPage() {
@@ -45,14 +53,14 @@ export function ProvidersPage() {
         <div className="grid">
           {providers.data.length === 0 ? <Empty>No providers yet: add one from a preset.</Empty> : null}
           {providers.data.map((p) => (
-            <ProviderCard key={p.name} provider={p} onEdit={() => setDraft({ original: p.name, value: { name: p.name, kind: p.kind, baseUrl: p.baseUrl, keyReference: p.apiKey.reference ?? '', keyValue: '' } })} />
+            <ProviderCard key={p.name} provider={p} onEdit={() => setDraft({ original: p.name, value: draftOf(p) })} />
           ))}
         </div>
         <div className="grid">
           <Card title="Add a provider">
             <div className="row">
               {PRESETS.map((preset) => (
-                <button key={preset.label} onClick={() => setDraft({ original: null, value: { name: preset.name, kind: preset.kind, baseUrl: preset.baseUrl, keyReference: preset.keyEnv ? `env:${preset.keyEnv}` : '', keyValue: '' } })}>
+                <button key={preset.label} onClick={() => setDraft({ original: null, value: { name: preset.name, kind: preset.kind, baseUrl: preset.baseUrl, keyReference: preset.keyEnv ? `env:${preset.keyEnv}` : '', keyValue: '', kept: {} } })}>
                   {preset.label}
                 </button>
               ))}
@@ -93,6 +101,7 @@ function ProviderForm({ original, initial, canStore, onDone }: { original: strin
   const client = useQueryClient();
   const [draft, setDraft] = useState(initial);
   const body = (): ProviderInput => ({
+    ...draft.kept,
     name: draft.name,
     kind: draft.kind,
     baseUrl: draft.baseUrl,
@@ -125,7 +134,7 @@ function ProviderForm({ original, initial, canStore, onDone }: { original: strin
         {save.isError ? <div className="notice bad" role="alert">{save.error.message}</div> : null}
         <div className="row">
           <button className="primary" type="submit" disabled={save.isPending}>Save</button>
-          <button type="button" onClick={() => test.mutate({ name: draft.name || 'draft', kind: draft.kind, baseUrl: draft.baseUrl, ...(draft.keyValue ? { apiKeyValue: draft.keyValue } : draft.keyReference ? { apiKey: draft.keyReference } : {}) })} disabled={test.isPending}>Test connection</button>
+          <button type="button" onClick={() => test.mutate({ ...draft.kept, name: draft.name || 'draft', kind: draft.kind, baseUrl: draft.baseUrl, ...(draft.keyValue ? { apiKeyValue: draft.keyValue } : draft.keyReference ? { apiKey: draft.keyReference } : {}) })} disabled={test.isPending}>Test connection</button>
           <button type="button" onClick={onDone}>Cancel</button>
           {original ? <button type="button" className="danger" onClick={() => remove.mutate(original, { onSuccess: onDone })}>Delete</button> : null}
         </div>
