@@ -45,11 +45,30 @@ export function replaceItem(config: Config, list: Entity, name: string, item: Pr
     throw new EditError(`A ${list.slice(0, -1)} named "${item.name}" exists already`, 'name', 409);
   }
   (next[list] as unknown[])[index] = item;
-  if (item.name !== name) {
-    if (list === 'providers') for (const d of next.deployments) if (d.provider === name) d.provider = item.name;
-    if (list === 'deployments') for (const r of next.routes) r.deployments = r.deployments.map((d) => (d === name ? item.name : d));
-  }
+  if (item.name !== name) renameReferences(next, list, name, item.name);
   return next;
+}
+
+/**
+ * Every place a config names a provider, deployment or route: deployments name their provider,
+ * routes their deployments, rules the route they use, aliases a route or deployment, budgets the
+ * route or provider they count.
+ */
+function renameReferences(config: Config, list: Entity, from: string, to: string): void {
+  const rename = (value: string) => (value === from ? to : value);
+  if (list === 'providers') for (const d of config.deployments) d.provider = rename(d.provider);
+  if (list === 'deployments') for (const r of config.routes) r.deployments = r.deployments.map(rename);
+  if (list === 'routes') for (const r of config.routes) for (const rule of r.rules ?? []) rule.use = rename(rule.use);
+  // Names are unique across routes and deployments, so an alias's target is one or the other.
+  if (list !== 'providers' && config.aliases) {
+    for (const [alias, target] of Object.entries(config.aliases)) config.aliases[alias] = rename(target);
+  }
+  for (const budget of config.budgets ?? []) {
+    const scope = budget.scope;
+    if (scope === 'global') continue;
+    if (list === 'routes' && 'route' in scope) scope.route = rename(scope.route);
+    if (list === 'providers' && 'provider' in scope) scope.provider = rename(scope.provider);
+  }
 }
 
 export function removeItem(config: Config, list: Entity, name: string): Config {

@@ -1,0 +1,62 @@
+/** Renames through the admin API's edits: every reference follows, so the result still validates. */
+import { describe, expect, it } from 'vitest';
+import { removeItem, replaceItem } from '../../gateway/config/edit';
+import type { Config } from '../../gateway/config/schema';
+import { validateConfig } from '../../gateway/config/validate';
+
+const config: Config = {
+  version: 1,
+  providers: [{ name: 'cloud', kind: 'openai', baseUrl: 'https://api.openai.com/v1' }],
+  deployments: [
+    { name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini' },
+    { name: 'big', provider: 'cloud', model: 'gpt-4.1' },
+  ],
+  routes: [
+    { name: 'default', deployments: ['mini', 'big'], rules: [{ when: { hasImages: true }, use: 'vision' }] },
+    { name: 'vision', deployments: ['big'] },
+  ],
+  aliases: { 'gpt-4o*': 'vision', 'small': 'mini' },
+  budgets: [
+    { name: 'vision-day', scope: { route: 'vision' }, period: 'day', limitUsd: 5 },
+    { name: 'cloud-month', scope: { provider: 'cloud' }, period: 'month', limitUsd: 50 },
+    { name: 'all', scope: 'global', period: 'month', limitUsd: 100 },
+  ],
+};
+
+const valid = (next: Config) => {
+  const result = validateConfig(next);
+  expect(result.ok ? [] : result.errors).toEqual([]);
+  return next;
+};
+
+describe('renaming in a config', () => {
+  it('carries a route\'s new name to the rules that use it, the aliases that name it and the budgets that count it', () => {
+    const next = valid(replaceItem(config, 'routes', 'vision', { name: 'images', deployments: ['big'] }));
+    expect(next.routes[0]?.rules?.[0]?.use).toBe('images');
+    expect(next.aliases).toEqual({ 'gpt-4o*': 'images', small: 'mini' });
+    expect(next.budgets?.map((b) => b.scope)).toEqual([{ route: 'images' }, { provider: 'cloud' }, 'global']);
+  });
+
+  it('carries a deployment\'s new name to routes and aliases', () => {
+    const next = valid(replaceItem(config, 'deployments', 'mini', { name: 'mini-2', provider: 'cloud', model: 'gpt-4.1-mini' }));
+    expect(next.routes.map((r) => r.deployments)).toEqual([['mini-2', 'big'], ['big']]);
+    expect(next.aliases).toEqual({ 'gpt-4o*': 'vision', small: 'mini-2' });
+  });
+
+  it('carries a provider\'s new name to its deployments and the budgets that count it', () => {
+    const next = valid(replaceItem(config, 'providers', 'cloud', { name: 'openai', kind: 'openai', baseUrl: 'https://api.openai.com/v1' }));
+    expect(next.deployments.map((d) => d.provider)).toEqual(['openai', 'openai']);
+    expect(next.budgets?.[1]?.scope).toEqual({ provider: 'openai' });
+  });
+
+  it('leaves the config it was given as it was', () => {
+    const before = structuredClone(config);
+    replaceItem(config, 'routes', 'vision', { name: 'images', deployments: ['big'] });
+    expect(config).toEqual(before);
+  });
+
+  it('refuses, through validation, to remove a route something still names', () => {
+    const result = validateConfig(removeItem(config, 'routes', 'vision'));
+    expect(result.ok ? [] : result.errors.map((e) => e.path)).toEqual(['routes[0].rules[0].use', 'aliases.gpt-4o*', 'budgets[0].scope.route']);
+  });
+});
