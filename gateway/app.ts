@@ -21,7 +21,7 @@ import { openAIError, toWireError } from './http/wire-errors';
 import type { Budgets } from './budgets/budgets';
 import type { BreakerBoard } from './routing/breaker-board';
 import type { RoutingState } from './routing/state';
-import type { Catalog } from './routing/catalog';
+import { targetOf, type Catalog } from './routing/catalog';
 import type { Router } from './routing/router';
 import type { AdminSessions } from './store/admin-sessions';
 import type { ClientKeyStore } from './store/client-keys';
@@ -109,7 +109,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const exposed = !isLoopbackHost(host);
   const model: ModelSurfaceServices = {
     recorder: s.recorder,
-    keys: { keys: s.keys, now: s.now, required: () => exposed || s.config.current().settings?.clientKeys?.required === true },
+    keys: { keys: s.keys, now: s.now, required: () => exposed || s.config.current().settings?.clientKeys?.required === true, targetOf: (model) => targetOf(s.catalog(), model) },
   };
   const health = { catalog: s.catalog, routing: s.routingState, budgets: s.budgets, traffic: s.traffic, breakers: s.breakers, health: s.health, storeOk: s.storeOk, version: s.version, startedAt: s.startedAt, now: s.now };
 

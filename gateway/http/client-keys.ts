@@ -2,7 +2,8 @@
  * Client keys on a model surface. By default any bearer token is accepted on loopback (tools insist
  * on sending one) and attributed to "anonymous", or to the key's name when it is a known key. When
  * keys are required (a setting, forced on beyond loopback) a request without a valid key gets 401.
- * Per-key rate limits answer 429 with Retry-After; per-key route lists answer 403 for other models.
+ * Per-key rate limits answer 429 with Retry-After; per-key route lists answer 403 for a model that is
+ * neither one of them nor an alias of one.
  * Registered inside each model surface, so its hooks run for that surface's routes only.
  */
 import type { FastifyRequest } from 'fastify';
@@ -22,6 +23,8 @@ export interface ClientKeysOptions {
   /** Whether a valid key is required now (the setting, or a server bound beyond loopback). */
   required(): boolean;
   now: () => number;
+  /** The route or deployment a model name stands for (itself, or an alias's target): a key limited to a route may use it by any alias. */
+  targetOf(model: string): string | undefined;
 }
 
 /** Token buckets are shared by every surface: a key's limit is per key, not per front door. */
@@ -66,6 +69,8 @@ export const clientKeysPlugin = fp<ClientKeysOptions>(
       const allowed = request.clientKey?.allowedRoutes;
       const model = (request.body as { model?: unknown } | undefined)?.model;
       if (!allowed || typeof model !== 'string' || allowed.includes(model)) return;
+      const target = options.targetOf(model);
+      if (target !== undefined && allowed.includes(target)) return;
       throw new GatewayError('model_not_allowed', `Client key "${request.clientKey?.name}" may use only ${allowed.join(', ')}`, { param: 'model' });
     });
   },

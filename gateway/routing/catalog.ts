@@ -25,6 +25,11 @@ export interface Catalog {
   alias(name: string): AliasMatch | undefined;
 }
 
+/** The route or deployment a model name stands for: itself when it names one, else the alias it matches. */
+export function targetOf(catalog: Catalog, model: string): string | undefined {
+  return catalog.routes.has(model) || catalog.deployments.has(model) ? model : catalog.alias(model)?.target;
+}
+
 export function createCatalog(config: Config, providers: ReadonlyMap<string, ProviderAdapter>, defaultTimeZone: string): Catalog {
   const memo = new Map<string, WindowState>();
   // Route configs are stable for a catalog's life (a config change builds a new catalog): they key the memo.

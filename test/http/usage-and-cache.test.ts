@@ -294,6 +294,16 @@ describe('client keys', () => {
     expect(JSON.parse(refused.text).error).toMatchObject({ code: 'model_not_allowed', param: 'model' });
   });
 
+  it('lets a key limited to a route use it by any alias, but not another route\'s alias or one of its deployments by name', async () => {
+    expect(h.gateway.applyConfig({ ...config(), aliases: { 'gpt-4o*': 'cloud-first', 'claude-*': 'default' } }, 'test').ok).toBe(true);
+    const { key } = h.gateway.keys.create(`aliased-${randomUUID().slice(0, 8)}`, { allowedRoutes: ['cloud-first'] });
+    const auth = { authorization: `Bearer ${key}` };
+    expect((await chat({ model: 'gpt-4o-mini' }, auth)).res.status).toBe(200);
+    // A deployment of the route, named directly, is not the route.
+    expect((await chat({ model: 'mini' }, auth)).res.status).toBe(403);
+    expect((await chat({ model: 'claude-sonnet-4-5' }, auth)).res.status).toBe(403);
+  });
+
   it('are stored hashed: the key itself is nowhere in the data dir', async () => {
     const { key } = h.gateway.keys.create(`hashed-${randomUUID().slice(0, 8)}`);
     const files = readdirSync(h.dataDir).map((f) => readFileSync(join(h.dataDir, f)));
