@@ -226,6 +226,16 @@ describe('embeddings', () => {
 });
 
 describe('errors as Ollama sends them', () => {
+  it('takes NAME:latest for a route or deployment listed as NAME, as Ollama does, and keeps the name the client sent', async () => {
+    const whole = await client.chat({ model: 'cloud-first:latest', messages: [{ role: 'user', content: 'hi' }], stream: false });
+    expect(whole).toMatchObject({ model: 'cloud-first:latest', message: { content: 'Echo: hi' } });
+    const shown = await client.show({ model: 'cloud-first:latest' });
+    expect(shown.capabilities).toContain('completion');
+    const embedded = await client.embed({ model: 'embed:latest', input: 'x' });
+    expect(embedded.embeddings).toHaveLength(1);
+    await expect(client.chat({ model: 'nope:latest', messages: [] })).rejects.toMatchObject({ status_code: 404 });
+  });
+
   it('answers an unknown model with 404 before any stream starts', async () => {
     const res = await post('/api/chat', { model: 'nope', messages: [{ role: 'user', content: 'x' }] });
     expect(res.status).toBe(404);

@@ -17,7 +17,7 @@ import { routed } from '../../http/usage-row';
 import { toWireError } from '../../http/wire-errors';
 import type { NativeEndpoint } from '../../providers/types';
 import { keyFields } from '../../routing/cache-policy';
-import type { Catalog } from '../../routing/catalog';
+import { targetOf, type Catalog } from '../../routing/catalog';
 import type { Router } from '../../routing/router';
 import { tokensOf, type ChatRequest, type CreateEmbeddingResponse } from '../../wire/canonical';
 import type { OllamaGenerateBody } from '../../wire/ollama';
@@ -56,7 +56,7 @@ export async function ollamaSurface(app: FastifyInstance, options: OllamaSurface
     const body = request.body as { model?: string; name?: string };
     const name = body.model ?? body.name;
     if (!name) throw new GatewayError('invalid_request', 'model is required', { param: 'model' });
-    return withTimeout(reply, 5_000, (signal) => show(catalog(), name, signal));
+    return withTimeout(reply, 5_000, (signal) => show(catalog(), ollamaName(catalog(), name), signal));
   });
 
   /** Chat and generate alike: NDJSON unless `"stream": false`, then the whole answer in Ollama's shape. */
@@ -65,7 +65,7 @@ export async function ollamaSurface(app: FastifyInstance, options: OllamaSurface
     const kind = endpoint === 'ollama.chat' ? 'chat' : 'generate';
     const stream = body.stream !== false;
     request.usage?.streams(stream);
-    const route = routeRequest(request, reply, { model: body.model, type: 'chat', api: endpoint });
+    const route = routeRequest(request, reply, { model: ollamaName(catalog(), body.model), type: 'chat', api: endpoint });
     let canonical: ChatRequest | undefined;
     const translated = () => (canonical ??= toCanonical());
     const started = process.hrtime.bigint();
@@ -99,7 +99,7 @@ export async function ollamaSurface(app: FastifyInstance, options: OllamaSurface
   );
 
   const embed = async (request: FastifyRequest, reply: FastifyReply, model: string, input: string | string[], dimensions?: number) => {
-    const route = routeRequest(request, reply, { model, type: 'embedding', api: 'ollama.embed' });
+    const route = routeRequest(request, reply, { model: ollamaName(catalog(), model), type: 'embedding', api: 'ollama.embed' });
     const embedding = { model, input, ...(dimensions ? { dimensions } : {}) };
     const execution = await router.run(route, (provider, deployment, signal) => provider.embed(embedding, { deployment, signal }), {
       cache: {
@@ -143,6 +143,13 @@ export async function ollamaSurface(app: FastifyInstance, options: OllamaSurface
   app.delete('/delete', manage);
 }
 
+
+/** As in Ollama, `NAME:latest` is `NAME`: clients and people add the tag to names /api/tags lists without one. */
+function ollamaName(catalog: Catalog, name: string): string {
+  if (!name.endsWith(':latest') || targetOf(catalog, name) !== undefined) return name;
+  const bare = name.slice(0, -':latest'.length);
+  return targetOf(catalog, bare) === undefined ? name : bare;
+}
 
 /** Upstream lookups behind /api/ps and /api/show: cancelled when the client leaves, and bounded. */
 async function withTimeout<T>(reply: FastifyReply, ms: number, work: (signal: CancelSignal) => Promise<T>): Promise<T> {
