@@ -257,6 +257,17 @@ describe('the dashboard in Chromium', () => {
     expect(existsSync(file)).toBe(false);
   });
 
+  it('asks once more before revoking a key, and revokes it on the second click', async () => {
+    h.gateway.keys.create('ci-bot');
+    await go('/settings');
+    await page.getByRole('button', { name: 'Revoke ci-bot', exact: true }).click();
+    const confirm = page.getByRole('button', { name: 'Confirm: Revoke ci-bot' });
+    await confirm.waitFor();
+    expect(h.gateway.keys.list().find((k) => k.name === 'ci-bot')?.revokedAt).toBeNull();
+    await confirm.click();
+    await expect.poll(() => h.gateway.keys.list().find((k) => k.name === 'ci-bot')?.revokedAt).not.toBeNull();
+  });
+
   it('renders every page in light and dark without errors', async () => {
     for (const theme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: theme });

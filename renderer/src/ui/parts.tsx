@@ -1,5 +1,5 @@
 /** Small presentational pieces shared by every page. */
-import type { ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { ApiError } from '../api/client';
 
 export function Card({ title, actions, children }: { title?: ReactNode; actions?: ReactNode; children: ReactNode }) {
@@ -98,4 +98,20 @@ export function when(iso: string | null): string {
   const date = new Date(iso);
   const sameDay = date.toDateString() === new Date().toDateString();
   return sameDay ? date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : date.toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+}
+
+/** A destructive action: the first click asks, a second one within a few seconds does it. */
+export function ConfirmButton({ children, confirm, onConfirm, label }: { children: ReactNode; confirm: string; onConfirm: () => void; label?: string }) {
+  const [asking, setAsking] = useState(false);
+  useEffect(() => {
+    if (!asking) return;
+    const timer = setTimeout(() => setAsking(false), 4_000);
+    return () => clearTimeout(timer);
+  }, [asking]);
+  if (!asking) return <button type="button" className="danger" aria-label={label} onClick={() => setAsking(true)}>{children}</button>;
+  return (
+    <button type="button" className="danger" aria-label={label ? `Confirm: ${label}` : undefined} autoFocus onClick={() => { setAsking(false); onConfirm(); }}>
+      {confirm}
+    </button>
+  );
 }

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { ApiError } from '../../api/client';
 import { providerMutations, configQueries } from '../../api/queries/config';
 import type { ProviderConfig, ProviderInput, ProviderView } from '../../api/types';
-import { Badge, Card, Empty, ErrorNote, Field, Loading } from '../../ui/parts';
+import { Badge, Card, ConfirmButton, Empty, ErrorNote, Field, Loading } from '../../ui/parts';
 
 /** Well-known servers: kind, base URL and the usual key variable. */
 export const PRESETS = [
@@ -136,7 +136,7 @@ function ProviderForm({ original, initial, canStore, onDone }: { original: strin
           <button className="primary" type="submit" disabled={save.isPending}>Save</button>
           <button type="button" onClick={() => test.mutate({ ...draft.kept, name: draft.name || 'draft', kind: draft.kind, baseUrl: draft.baseUrl, ...(draft.keyValue ? { apiKeyValue: draft.keyValue } : draft.keyReference ? { apiKey: draft.keyReference } : {}) })} disabled={test.isPending}>Test connection</button>
           <button type="button" onClick={onDone}>Cancel</button>
-          {original ? <button type="button" className="danger" onClick={() => remove.mutate(original, { onSuccess: onDone })}>Delete</button> : null}
+          {original ? <ConfirmButton confirm={`Delete ${original}?`} onConfirm={() => remove.mutate(original, { onSuccess: onDone })}>Delete</ConfirmButton> : null}
         </div>
         {test.isError ? <ErrorNote error={test.error} /> : null}
         {test.data ? <div className={`notice ${test.data.ok ? 'ok' : 'bad'}`} style={{ marginTop: 10 }}>{test.data.ok ? `Connected in ${test.data.latencyMs} ms: ${test.data.models.length} models` : test.data.error}</div> : null}

@@ -10,7 +10,7 @@ import { deploymentMutations, routeMutations, configQueries } from '../../api/qu
 import { healthQueries } from '../../api/queries/health';
 import type { DeploymentConfig, Health, RouteConfig } from '../../api/types';
 import { LiveState } from '../routing/live-state';
-import { Badge, Card, Empty, ErrorNote, Field, Loading } from '../../ui/parts';
+import { Badge, Card, ConfirmButton, Empty, ErrorNote, Field, Loading } from '../../ui/parts';
 import { RouteOrder } from './route-order';
 import { TimeWindowEditor } from './time-window-editor';
 
@@ -82,7 +82,7 @@ function RouteCard({ route, describe, live }: { route: RouteConfig; describe: (n
   const changed = order.join() !== route.deployments.join();
   const fields = saveRetry.error instanceof ApiError ? saveRetry.error.fields : {};
   return (
-    <Card title={<>Route <code>{route.name}</code></>} actions={<button className="danger" onClick={() => remove.mutate(route.name)}>Delete</button>}>
+    <Card title={<>Route <code>{route.name}</code></>} actions={<ConfirmButton label={`Delete route ${route.name}`} confirm={`Delete ${route.name}?`} onConfirm={() => remove.mutate(route.name)}>Delete</ConfirmButton>}>
       <RouteOrder items={order} onChange={setOrder} describe={describe} state={(name) => <LiveState deployment={live.get(name)} />} />
       <div className="row" style={{ marginTop: 8 }}>
         <label className="row" style={{ gap: 6 }}>
@@ -231,7 +231,7 @@ function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig | undef
         <div className="row" style={{ marginTop: 12 }}>
           <button className="primary" type="submit" disabled={save.isPending}>Save</button>
           <button type="button" onClick={onDone}>Cancel</button>
-          {initial ? <button type="button" className="danger" onClick={() => remove.mutate(initial.name, { onSuccess: onDone })}>Delete</button> : null}
+          {initial ? <ConfirmButton confirm={`Delete ${initial.name}?`} onConfirm={() => remove.mutate(initial.name, { onSuccess: onDone })}>Delete</ConfirmButton> : null}
         </div>
         {remove.isError ? <ErrorNote error={remove.error} /> : null}
       </form>

@@ -7,7 +7,7 @@ import { settingsMutations, configQueries } from '../../api/queries/config';
 import { keyMutations, keyQueries } from '../../api/queries/keys';
 import type { Config, ConfigPreview, Settings } from '../../api/types';
 import { applyTheme, themeChoice, type ThemeChoice } from '../../theme';
-import { Badge, Card, copy, Empty, ErrorNote, Field, Loading } from '../../ui/parts';
+import { Badge, Card, ConfirmButton, copy, Empty, ErrorNote, Field, Loading } from '../../ui/parts';
 
 export function SettingsPage() {
   const settings = useQuery(configQueries.settings());
@@ -87,7 +87,7 @@ function Keys() {
             <tr key={k.name}>
               <td><strong>{k.name}</strong> <span className="mono muted">{k.prefix}...</span></td>
               <td>{k.revokedAt ? <Badge tone="bad">revoked</Badge> : <Badge tone="ok">active</Badge>} {k.rateLimitPerMinute ? <span className="muted">{k.rateLimitPerMinute}/min</span> : null}</td>
-              <td style={{ textAlign: 'right' }}>{k.revokedAt ? null : <button className="danger" onClick={() => revoke.mutate(k.name)}>Revoke</button>}</td>
+              <td style={{ textAlign: 'right' }}>{k.revokedAt ? null : <ConfirmButton label={`Revoke ${k.name}`} confirm={`Revoke ${k.name}?`} onConfirm={() => revoke.mutate(k.name)}>Revoke</ConfirmButton>}</td>
             </tr>
           ))}
         </tbody>
@@ -133,7 +133,7 @@ function UsageAndCache({ settings }: { settings: Settings }) {
       </div>
       <div className="spread" style={{ marginTop: 14 }}>
         <span className="muted">{stats.data ? `${stats.data.entries} cached answers, ${(stats.data.bytes / 1024 / 1024).toFixed(1)} of ${(stats.data.maxBytes / 1024 / 1024).toFixed(0)} MiB, ${stats.data.hits} hits` : 'Cache...'}</span>
-        <button className="danger" onClick={() => purge.mutate()}>Purge cache</button>
+        <ConfirmButton confirm="Purge every cached answer?" onConfirm={() => purge.mutate()}>Purge cache</ConfirmButton>
       </div>
     </Card>
   );
