@@ -25,6 +25,7 @@ import { targetOf, type Catalog } from './routing/catalog';
 import type { Router } from './routing/router';
 import type { AdminSessions } from './store/admin-sessions';
 import type { ClientKeyStore } from './store/client-keys';
+import type { ConfigHistory } from './store/config-store';
 import type { HealthHistory } from './store/health-history';
 import type { ResponseCache } from './store/response-cache';
 import type { ResponsesStore } from './store/responses-store';
@@ -57,7 +58,7 @@ export interface AppServices {
   secrets: Secrets;
   /** Where `connect` finds tools' config files and keeps what it needs to undo. */
   connectPlaces: Places;
-  config: { current(): Config; apply(next: unknown, source: string): ValidationResult };
+  config: { current(): Config; apply(next: unknown, source: string): ValidationResult; history: ConfigHistory };
   storeOk: () => boolean;
   version: string;
   startedAt: number;

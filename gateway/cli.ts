@@ -1,10 +1,12 @@
 /**
- * The headless CLI: `switchyard serve|export|import|check|usage|keys|login-link|connect`. Argument
- * parsing and printing only; everything else is createGateway, the stores and the connect module.
+ * The headless CLI: `switchyard serve|export|import|check|history|restore|usage|keys|login-link|
+ * connect`. Argument parsing and printing only; everything else is createGateway, the stores and
+ * the command modules.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { stdio, type Output } from './cli-output';
+import { historyCommand } from './config/history-command';
 import { formatIssues, validateConfig } from './config/validate';
 import { createAdminSessions } from './store/admin-sessions';
 import { ClientKeyError, createClientKeyStore } from './store/client-keys';
@@ -24,6 +26,8 @@ Usage:
   switchyard export [--data-dir DIR]            print the stored config as JSON
   switchyard import FILE [--data-dir DIR]       validate FILE and make it the stored config
   switchyard check FILE                         validate FILE, change nothing
+  switchyard history [--data-dir DIR]           list the applied configs, newest first
+  switchyard restore ID [--data-dir DIR]        apply an earlier config again
   switchyard login-link [--data-dir DIR] [--port P]
                                                 print a new dashboard login link
   switchyard usage export [--data-dir DIR] [--format csv|json] [--since ISO-8601]
@@ -114,6 +118,9 @@ export async function main(
       io.out(`Imported ${file} into ${dataDir}; a running gateway on this data dir applies it within 2 s\n`);
       return 0;
     }
+    case 'history':
+    case 'restore':
+      return historyCommand(command, positionals[0], dataDir, io);
     case 'usage':
       return usageCommand(positionals, values, dataDir, io);
     case 'login-link': {

@@ -210,7 +210,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         sessions,
         secrets,
         connectPlaces: { home: env.HOME || homedir(), env, stateDir: join(options.dataDir, 'connect') },
-        config: { current: () => catalog.config, apply: (next, source) => applyConfig(next, source) },
+        config: { current: () => catalog.config, apply: (next, source) => applyConfig(next, source), history: configs },
         storeOk: () => db.open,
         version: VERSION,
         startedAt: now(),

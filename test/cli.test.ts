@@ -193,6 +193,23 @@ describe('switchyard import and export', () => {
     expect(JSON.parse(run(['export', '--data-dir', data]).stdout)).toEqual(config);
   });
 
+  it('lists every applied config and restores an earlier one as a new revision', () => {
+    const data = dir();
+    run(['import', writeJson(join(data, 'a.json'), config), '--data-dir', data]);
+    const smaller = { ...config, routes: [{ name: 'only-mini', deployments: ['mini'] }] };
+    run(['import', writeJson(join(data, 'b.json'), smaller), '--data-dir', data]);
+    const listed = run(['history', '--data-dir', data]).stdout.trim().split('\n');
+    expect(listed).toHaveLength(2);
+    expect(listed[0]).toMatch(/^\*\s+2\s+\S+\s+import .*b\.json$/);
+    expect(listed[1]).toMatch(/^\s+1\s+\S+\s+import .*a\.json$/);
+    expect(run(['restore', '1', '--data-dir', data]).code).toBe(0);
+    expect(JSON.parse(run(['export', '--data-dir', data]).stdout)).toEqual(config);
+    expect(run(['history', '--data-dir', data]).stdout).toMatch(/^\*\s+3\s+\S+\s+restore 1$/m);
+    const missing = run(['restore', '99', '--data-dir', data]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('There is no config revision 99');
+  });
+
   it('honours SWITCHYARD_HOME as the data dir', () => {
     const data = dir();
     run(['import', writeJson(join(data, 'in.json'), config)], { SWITCHYARD_HOME: data });

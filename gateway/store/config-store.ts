@@ -1,11 +1,26 @@
 /**
- * Config revisions in SQLite. Every applied config is a new row, so an import can be undone by
- * hand and the current config is simply the newest row.
+ * Config revisions in SQLite. Every applied config is a new row, so the current config is simply
+ * the newest row, and an earlier one can be looked at and applied again (as a new row: history is
+ * never rewritten).
  */
 import type { Config } from '../config/schema';
 import type { Db } from './db';
 
-export interface ConfigStore {
+export interface ConfigRevision {
+  id: number;
+  createdAt: number;
+  /** What applied it: "first start", "import FILE", "admin api: DELETE /admin/api/routes/x", "restore 12", ... */
+  source: string;
+}
+
+/** The revisions, for the commands and pages that show and restore them. */
+export interface ConfigHistory {
+  /** The newest `limit` revisions, newest first. */
+  list(limit: number): ConfigRevision[];
+  get(id: number): Config | undefined;
+}
+
+export interface ConfigStore extends ConfigHistory {
   current(): Config | undefined;
   save(config: Config, source: string): number;
 }
@@ -13,6 +28,8 @@ export interface ConfigStore {
 export function createConfigStore(db: Db, now: () => number = Date.now): ConfigStore {
   const latest = db.prepare<[], { json: string }>('SELECT json FROM config_revisions ORDER BY id DESC LIMIT 1');
   const insert = db.prepare<[number, string, string]>('INSERT INTO config_revisions (created_at, source, json) VALUES (?, ?, ?)');
+  const newest = db.prepare<[number], ConfigRevision>('SELECT id, created_at AS createdAt, source FROM config_revisions ORDER BY id DESC LIMIT ?');
+  const one = db.prepare<[number], { json: string }>('SELECT json FROM config_revisions WHERE id = ?');
   return {
     current() {
       const row = latest.get();
@@ -20,6 +37,11 @@ export function createConfigStore(db: Db, now: () => number = Date.now): ConfigS
     },
     save(config, source) {
       return Number(insert.run(now(), source, JSON.stringify(config)).lastInsertRowid);
+    },
+    list: (limit) => newest.all(limit),
+    get(id) {
+      const row = one.get(id);
+      return row ? (JSON.parse(row.json) as Config) : undefined;
     },
   };
 }

@@ -268,6 +268,20 @@ describe('the dashboard in Chromium', () => {
     await expect.poll(() => h.gateway.keys.list().find((k) => k.name === 'ci-bot')?.revokedAt).not.toBeNull();
   });
 
+  it('shows the config history, what restoring a revision would change, and restores it', async () => {
+    expect((await h.admin('/admin/api/routes/default', { method: 'DELETE' })).status).toBe(200);
+    const { revisions } = await h.admin('/admin/api/config/revisions').then((r) => r.json());
+    const before = revisions[1].id as number;
+    await go('/settings');
+    await page.getByRole('cell', { name: 'admin api: DELETE /admin/api/routes/default' }).waitFor();
+    await page.getByRole('button', { name: `What restoring ${before} changes` }).click();
+    await page.getByRole('status').filter({ hasText: `Restoring ${before}` }).getByText('added route default').waitFor();
+    await page.getByRole('button', { name: `Restore ${before}`, exact: true }).click();
+    await page.getByRole('button', { name: `Confirm: Restore ${before}` }).click();
+    await expect.poll(() => h.gateway.config().routes.map((r) => r.name)).toContain('default');
+    await page.getByRole('cell', { name: `restore ${before}`, exact: true }).waitFor();
+  });
+
   it('renders every page in light and dark without errors', async () => {
     for (const theme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: theme });

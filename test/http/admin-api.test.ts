@@ -129,6 +129,23 @@ describe('providers, deployments and routes', () => {
     expect((await inUse.json()).error.message).toContain('llama-local');
   });
 
+  it('keeps every change as a revision, shows what changed it, and restores an earlier one as a new change', async () => {
+    const removed = await h.admin('/admin/api/routes/cloud-first', { method: 'DELETE' });
+    expect(removed.status).toBe(200);
+    const { revisions } = await h.admin('/admin/api/config/revisions').then((r) => r.json());
+    expect(revisions[0]).toMatchObject({ source: 'admin api: DELETE /admin/api/routes/cloud-first' });
+    const before = revisions[1].id as number;
+    const earlier = await h.admin(`/admin/api/config/revisions/${before}`).then((r) => r.json());
+    expect(earlier.routes.map((r: { name: string }) => r.name)).toContain('cloud-first');
+    const restored = await h.admin(`/admin/api/config/revisions/${before}/restore`, { method: 'POST' });
+    expect(restored.status).toBe(200);
+    expect(h.gateway.config().routes.map((r) => r.name)).toContain('cloud-first');
+    const after = await h.admin('/admin/api/config/revisions').then((r) => r.json());
+    expect(after.revisions[0]).toMatchObject({ source: `restore ${before}` });
+    expect((await h.admin('/admin/api/config/revisions/999999/restore', { method: 'POST' })).status).toBe(404);
+    expect((await h.admin('/admin/api/config/revisions/x1')).status).toBe(400);
+  });
+
   it('tests a provider connection with its latency, and discovers its models', async () => {
     const test = await h.admin('/admin/api/providers/local/test', { method: 'POST' }).then((r) => r.json());
     expect(test).toMatchObject({ ok: true, version: '0.12.6', models: ['llama3.2:3b', 'nomic-embed-text'] });

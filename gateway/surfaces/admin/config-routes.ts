@@ -1,6 +1,6 @@
 /**
  * Providers, deployments and routes over the admin API: list, create, update, delete, reorder,
- * plus settings and whole-config export, preview and import. Bodies are checked by their schemas
+ * plus settings, whole-config export, preview and import, and the revisions to restore. Bodies are checked by their schemas
  * first; every change is then validated as a whole config exactly as the config file is, applied to
  * traffic at once, or refused with field errors and nothing changed. Provider API keys are
  * write-only: responses say only whether one is set and its last 4 characters.
@@ -13,12 +13,14 @@ import { ConfigSchema, DeploymentSchema, RouteSchema } from '../../config/schema
 import type { Secrets } from '../../config/secrets';
 import { keyFollowsOriginIssues } from '../../config/key-binding';
 import { validateConfig, type ConfigIssue, type ValidationResult } from '../../config/validate';
+import type { ConfigHistory } from '../../store/config-store';
 import { GatewayError } from '../../errors';
 import { weekSchedule } from '../../routing/schedule';
 import {
   ConfigImportedSchema,
   ConfigInputSchema,
   ConfigPreviewSchema,
+  ConfigRevisionListSchema,
   DeletedSchema,
   DeploymentListSchema,
   NameParams,
@@ -27,6 +29,7 @@ import {
   ProviderViewSchema,
   RouteListSchema,
   RouteOrderSchema,
+  RevisionParams,
   SchedulePreviewSchema,
   ScheduleSchema,
   SettingsInputSchema,
@@ -39,7 +42,7 @@ import {
 type Entity = 'providers' | 'deployments' | 'routes';
 
 export interface ConfigRouteServices {
-  config: { current(): Config; apply(next: unknown, source: string): ValidationResult };
+  config: { current(): Config; apply(next: unknown, source: string): ValidationResult; history: ConfigHistory };
   secrets: Secrets;
   /** Zone of deployments that name none. */
   defaultTimeZone: () => string;
@@ -56,7 +59,7 @@ export function configRoutes(app: FastifyInstance, services: ConfigRouteServices
    * Applies an edit, or answers with field errors (relative to the edited item when known) and
    * changes nothing. `fresh` names key references typed in with this change (bound to no origin yet).
    */
-  const apply = (reply: FastifyReply, next: () => Config, focus?: { list: Entity; name: string }, fresh?: ReadonlySet<string>): Config | undefined => {
+  const apply = (reply: FastifyReply, next: () => Config, focus?: { list: Entity; name: string }, fresh?: ReadonlySet<string>, source = describe(reply)): Config | undefined => {
     let candidate: Config;
     try {
       candidate = next();
@@ -67,7 +70,7 @@ export function configRoutes(app: FastifyInstance, services: ConfigRouteServices
     }
     const validated = validateConfig(candidate);
     const errors = validated.ok ? keyFollowsOriginIssues(current(), candidate, fresh) : validated.errors;
-    const result = errors.length === 0 ? services.config.apply(candidate, 'admin api') : undefined;
+    const result = errors.length === 0 ? services.config.apply(candidate, source) : undefined;
     if (!result?.ok) {
       const issues = result && !result.ok ? result.errors : errors;
       const index = focus ? (candidate[focus.list] as { name: string }[]).findIndex((item) => item.name === focus.name) : -1;
@@ -202,6 +205,33 @@ export function configRoutes(app: FastifyInstance, services: ConfigRouteServices
     const applied = apply(reply, () => request.body.config as Config);
     return applied ? { applied: true as const, config: applied } : reply;
   });
+
+  // --- history: a restore applies an earlier revision as a new one, through the same checks as an import
+  const revision = (id: string): Config => {
+    const config = services.config.history.get(Number(id));
+    if (!config) throw new GatewayError('not_found', `There is no config revision ${id}`, { param: 'id' });
+    return config;
+  };
+  app.get('/config/revisions', { schema: { response: { 200: ConfigRevisionListSchema } } }, async () => ({ revisions: services.config.history.list(REVISIONS_SHOWN) }));
+  app.get<{ Params: Type.Static<typeof RevisionParams> }>('/config/revisions/:id', { schema: { params: RevisionParams, response: { 200: ConfigSchema } } }, async (request) =>
+    revision(request.params.id),
+  );
+  app.post<{ Params: Type.Static<typeof RevisionParams> }>(
+    '/config/revisions/:id/restore',
+    { schema: { params: RevisionParams, response: { 200: ConfigImportedSchema } } },
+    async (request, reply) => {
+      const restored = revision(request.params.id);
+      const applied = apply(reply, () => restored, undefined, undefined, `restore ${request.params.id}`);
+      return applied ? { applied: true as const, config: applied } : reply;
+    },
+  );
+}
+
+const REVISIONS_SHOWN = 50;
+
+/** A revision's source for an edit made here: what was asked, e.g. "admin api: DELETE /admin/api/routes/coder". */
+function describe(reply: FastifyReply): string {
+  return `admin api: ${reply.request.method} ${reply.request.url.split('?')[0]?.slice(0, 200)}`;
 }
 
 function find(config: Config, list: Entity, name: string): unknown {

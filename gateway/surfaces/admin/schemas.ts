@@ -77,6 +77,10 @@ export const ConfigPreviewSchema = Type.Object({
   changes: Type.Array(ConfigChangeSchema),
 });
 export const ConfigImportedSchema = Type.Object({ applied: Type.Literal(true), config: ConfigSchema });
+export const RevisionParams = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,12}$' }) });
+export const ConfigRevisionSchema = Type.Object({ id: Type.Integer(), createdAt: Type.Number(), source: Type.String() });
+/** Newest first; the first is the config in force. */
+export const ConfigRevisionListSchema = Type.Object({ revisions: Type.Array(ConfigRevisionSchema) });
 
 // --- provider tools
 export const ProbeOutcomeSchema = Type.Object({
@@ -336,6 +340,7 @@ export type ProviderTest = Type.Static<typeof ProviderTestSchema>;
 export type SettingsView = Type.Static<typeof SettingsViewSchema>;
 export type Schedule = Type.Static<typeof ScheduleSchema>;
 export type ConfigPreview = Type.Static<typeof ConfigPreviewSchema>;
+export type ConfigRevision = Type.Static<typeof ConfigRevisionSchema>;
 export type ProbeOutcome = Type.Static<typeof ProbeOutcomeSchema>;
 export type ProbeSample = Type.Static<typeof ProbeSampleSchema>;
 export type Breakers = Type.Static<typeof BreakersSchema>;

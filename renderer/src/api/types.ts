@@ -15,6 +15,7 @@ export type {
   ConnectInput,
   ConnectResultView as ConnectResult,
   ConfigPreview,
+  ConfigRevision,
   HealthHistory,
   HealthReport as Health,
   Overview,

@@ -5,7 +5,7 @@
  */
 import { mutationOptions, queryOptions, type QueryClient } from '@tanstack/react-query';
 import { api, send } from '../client';
-import type { ConfigPreview, DeploymentConfig, ProbeOutcome, ProviderInput, ProviderTest, ProviderView, RouteConfig, Schedule, Settings, SettingsView, TimeWindow } from '../types';
+import type { Config, ConfigPreview, ConfigRevision, DeploymentConfig, ProbeOutcome, ProviderInput, ProviderTest, ProviderView, RouteConfig, Schedule, Settings, SettingsView, TimeWindow } from '../types';
 import { invalidate, path } from './paths';
 
 export const configQueries = {
@@ -19,6 +19,9 @@ export const configQueries = {
       queryFn: () => api<{ models: string[]; error: string | null }>(`/admin/api/providers/${encodeURIComponent(provider)}/models`),
       staleTime: 30_000,
     }),
+  /** Every applied config, newest (the one in force) first. */
+  revisions: () => queryOptions({ queryKey: ['config', 'revisions'], queryFn: () => api<{ revisions: ConfigRevision[] }>('/admin/api/config/revisions').then((r) => r.revisions) }),
+  revision: (id: number) => queryOptions({ queryKey: ['config', 'revisions', id], queryFn: () => api<Config>(`/admin/api/config/revisions/${id}`), staleTime: Infinity }),
   /** The week grid and the live line for windows being edited (computed by the gateway, nothing saved). */
   schedule: (timeWindows: TimeWindow[], timeZone: string) =>
     queryOptions({
@@ -65,5 +68,7 @@ export const routeMutations = {
 export const settingsMutations = {
   save: (client: QueryClient) => mutationOptions({ mutationFn: (settings: Settings) => send<{ settings: Settings }>(path('settings'), 'PUT', { settings }), onSuccess: invalidate(client, 'config') }),
   previewImport: () => mutationOptions({ mutationFn: (config: unknown) => send<ConfigPreview>(path('config', undefined, '/preview'), 'POST', { config }) }),
+  /** Applies an earlier revision again (as a new one). */
+  restore: (client: QueryClient) => mutationOptions({ mutationFn: (id: number) => send(path('config/revisions', String(id), '/restore'), 'POST'), onSuccess: invalidate(client, 'config') }),
   importConfig: (client: QueryClient) => mutationOptions({ mutationFn: (config: unknown) => send(path('config', undefined, '/import'), 'POST', { config }), onSuccess: invalidate(client, 'config') }),
 };

@@ -1,4 +1,4 @@
-/** Settings: where the gateway listens, client keys, cache, usage retention and body logging, theme, config export and import. */
+/** Settings: where the gateway listens, client keys, cache, usage retention and body logging, theme, config export, import and history. */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ApiError } from '../../api/client';
@@ -8,6 +8,7 @@ import { keyMutations, keyQueries } from '../../api/queries/keys';
 import type { Config, ConfigPreview, Settings } from '../../api/types';
 import { applyTheme, themeChoice, type ThemeChoice } from '../../theme';
 import { Badge, Card, ConfirmButton, copy, Empty, ErrorNote, Field, Loading } from '../../ui/parts';
+import { ConfigHistory } from './config-history';
 
 export function SettingsPage() {
   const settings = useQuery(configQueries.settings());
@@ -28,6 +29,7 @@ export function SettingsPage() {
         <Keys />
         <UsageAndCache settings={settings.data.settings} />
         <ConfigImport />
+        <ConfigHistory />
       </div>
     </>
   );

@@ -1,0 +1,60 @@
+/** Every applied config, newest first: what changed it, what restoring one would change, and restore. */
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { configQueries, settingsMutations } from '../../api/queries/config';
+import type { ConfigPreview } from '../../api/types';
+import { Card, ConfirmButton, ErrorNote, Loading } from '../../ui/parts';
+
+export function ConfigHistory() {
+  const client = useQueryClient();
+  const revisions = useQuery(configQueries.revisions());
+  const [preview, setPreview] = useState<{ id: number; result: ConfigPreview } | null>(null);
+  const check = useMutation(settingsMutations.previewImport());
+  const restore = useMutation(settingsMutations.restore(client));
+  const compare = async (id: number) => {
+    const config = await client.fetchQuery(configQueries.revision(id));
+    check.mutate(config, { onSuccess: (result) => setPreview({ id, result }) });
+  };
+  if (revisions.isPending) return <Loading what="config history" />;
+  if (revisions.isError) return <ErrorNote error={revisions.error} />;
+  return (
+    <Card title="Config history">
+      <p className="muted">Every change is kept. Restoring one applies it again as a new change, checked like an import.</p>
+      <table>
+        <tbody>
+          {revisions.data.map((r, i) => (
+            <tr key={r.id}>
+              <td className="mono">{r.id}</td>
+              <td>{new Date(r.createdAt).toLocaleString()}</td>
+              <td>{r.source}</td>
+              <td style={{ textAlign: 'right' }}>
+                {i === 0 ? (
+                  <span className="muted">in force</span>
+                ) : (
+                  <span className="row" style={{ justifyContent: 'flex-end' }}>
+                    <button onClick={() => void compare(r.id)} aria-label={`What restoring ${r.id} changes`}>Changes</button>
+                    <ConfirmButton label={`Restore ${r.id}`} confirm={`Restore ${r.id}?`} onConfirm={() => restore.mutate(r.id, { onSuccess: () => setPreview(null) })}>
+                      Restore
+                    </ConfirmButton>
+                  </span>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {preview ? (
+        <div role="status">
+          <strong>Restoring {preview.id}:</strong>
+          {preview.result.valid ? (
+            <ul>{preview.result.changes.length ? preview.result.changes.map((c) => <li key={`${c.kind}${c.name}`}>{c.change} {c.kind} <strong>{c.name}</strong></li>) : <li>No changes</li>}</ul>
+          ) : (
+            <ul className="field-error">{preview.result.errors.map((e) => <li key={e.path}>{e.path}: {e.message}</li>)}</ul>
+          )}
+        </div>
+      ) : null}
+      {check.isError ? <ErrorNote error={check.error} /> : null}
+      {restore.isError ? <ErrorNote error={restore.error} /> : null}
+    </Card>
+  );
+}
