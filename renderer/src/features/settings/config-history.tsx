@@ -46,15 +46,17 @@ export function ConfigHistory() {
       {preview ? (
         <div role="status">
           <strong>Restoring {preview.id}:</strong>
-          {preview.result.valid ? (
-            <ul>{preview.result.changes.length ? preview.result.changes.map((c) => <li key={`${c.kind}${c.name}`}>{c.change} {c.kind} <strong>{c.name}</strong></li>) : <li>No changes</li>}</ul>
-          ) : (
-            <ul className="field-error">{preview.result.errors.map((e) => <li key={e.path}>{e.path}: {e.message}</li>)}</ul>
-          )}
+          <PreviewList preview={preview.result} />
         </div>
       ) : null}
       {check.isError ? <ErrorNote error={check.error} /> : null}
       {restore.isError ? <ErrorNote error={restore.error} /> : null}
     </Card>
   );
+}
+
+/** What applying a config would change, or why it cannot be applied. */
+export function PreviewList({ preview }: { preview: ConfigPreview }) {
+  if (!preview.valid) return <ul className="field-error">{preview.errors.map((e) => <li key={e.path}>{e.path}: {e.message}</li>)}</ul>;
+  return <ul>{preview.changes.length ? preview.changes.map((c) => <li key={`${c.kind}${c.name}`}>{c.change} {c.kind} <strong>{c.name}</strong></li>) : <li>No changes</li>}</ul>;
 }

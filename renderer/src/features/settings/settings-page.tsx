@@ -8,7 +8,7 @@ import { keyMutations, keyQueries } from '../../api/queries/keys';
 import type { Config, ConfigPreview, Settings } from '../../api/types';
 import { applyTheme, themeChoice, type ThemeChoice } from '../../theme';
 import { Badge, Card, ConfirmButton, copy, Empty, ErrorNote, Field, Loading } from '../../ui/parts';
-import { ConfigHistory } from './config-history';
+import { ConfigHistory, PreviewList } from './config-history';
 
 export function SettingsPage() {
   const settings = useQuery(configQueries.settings());
@@ -167,13 +167,7 @@ function ConfigImport() {
         <button onClick={() => check.mutate(parsed(), { onSuccess: setPreview })} disabled={!parsed()}>Preview changes</button>
         <button className="primary" onClick={() => apply.mutate(parsed(), { onSuccess: applied })} disabled={!preview?.valid || apply.isPending}>Apply</button>
       </div>
-      {preview ? (
-        preview.valid ? (
-          <ul>{preview.changes.length ? preview.changes.map((c) => <li key={`${c.kind}${c.name}`}>{c.change} {c.kind} <strong>{c.name}</strong></li>) : <li>No changes</li>}</ul>
-        ) : (
-          <ul className="field-error">{preview.errors.map((e) => <li key={e.path}>{e.path}: {e.message}</li>)}</ul>
-        )
-      ) : null}
+      {preview ? <PreviewList preview={preview} /> : null}
       {check.isError ? <ErrorNote error={check.error} /> : null}
       {apply.isError ? <ErrorNote error={apply.error} /> : null}
     </Card>
