@@ -31,7 +31,7 @@ export function ConfigHistory() {
                 {i === 0 ? (
                   <span className="muted">in force</span>
                 ) : (
-                  <span className="row" style={{ justifyContent: 'flex-end' }}>
+                  <span className="row" style={{ justifyContent: 'flex-end', flexWrap: 'nowrap' }}>
                     <button onClick={() => void compare(r.id)} aria-label={`What restoring ${r.id} changes`}>Changes</button>
                     <ConfirmButton label={`Restore ${r.id}`} confirm={`Restore ${r.id}?`} onConfirm={() => restore.mutate(r.id, { onSuccess: () => setPreview(null) })}>
                       Restore
