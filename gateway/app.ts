@@ -101,7 +101,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: MAX_BODY_BYTES,
     genReqId: () => `${idPrefix}${(++counter).toString(36).padStart(6, '0')}`,
-    forceCloseConnections: true,
+    // Closing cuts nothing by itself: the gateway's stop decides how long requests in flight may run (http/close.ts).
+    forceCloseConnections: false,
     requestTimeout: timeouts.requestMs,
     keepAliveTimeout: timeouts.keepAliveMs,
     // Node checks these deadlines every connectionsCheckingInterval (30 s by default): check often.

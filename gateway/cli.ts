@@ -17,6 +17,7 @@ import { openDatabase } from './store/db';
 import { keepHeapCompact } from './heap';
 import { ConfigError, createGateway, VERSION } from './server';
 import { DEFAULT_HOST, DEFAULT_PORT, defaultDataDir } from './paths';
+import { cutConnections } from './http/close';
 import { isLoopbackHost } from './http/local-guard';
 
 const USAGE = `Switchyard ${VERSION}: one localhost endpoint for local and cloud models
@@ -43,6 +44,9 @@ Usage:
 
 Environment: SWITCHYARD_PORT (default ${DEFAULT_PORT}), SWITCHYARD_HOME (data dir), OLLAMA_HOST, OPENAI_API_KEY.
 `;
+
+/** How long `serve` lets requests in flight finish when told to stop (an agent's answer, a stream). */
+const STOP_GRACE_MS = 10_000;
 
 export interface CliOptions {
   /** The built UI to serve (the entry knows where the bundle put it). */
@@ -230,8 +234,11 @@ async function serve(args: { host: string | undefined; port: string | undefined;
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  io.out('Stopping...\n');
-  await gateway.stop();
+  io.out(`Stopping: requests in flight may finish (up to ${STOP_GRACE_MS / 1000} s); press Ctrl-C again to stop at once\n`);
+  const cut = () => cutConnections(gateway.app);
+  process.once('SIGINT', cut);
+  process.once('SIGTERM', cut);
+  await gateway.stop({ graceMs: STOP_GRACE_MS });
   return 0;
 }
 

@@ -9,6 +9,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import packageJson from '../package.json';
 import { buildApp, type ClientTimeouts } from './app';
+import { closeServer } from './http/close';
 import { defaultConfig, installedOllamaModels, ollamaUrlFromEnv } from './config/defaults';
 import type { Config } from './config/schema';
 import { envSecrets, type Secrets } from './config/secrets';
@@ -84,7 +85,8 @@ export interface Gateway {
   start(): Promise<{ port: number; url: string; baseUrl: string }>;
   /** Starts on another port than configured (0: any free one), e.g. when the usual one is taken. */
   startOn(port: number): Promise<{ port: number; url: string; baseUrl: string }>;
-  stop(): Promise<void>;
+  /** Stops serving; requests in flight get `graceMs` to finish (default 0: cut at once). */
+  stop(options?: { graceMs?: number }): Promise<void>;
   /** Validates and applies a config to traffic at once; nothing changes when it is invalid. */
   applyConfig(input: unknown, source: string): ValidationResult;
   config(): Config;
@@ -274,11 +276,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     localOnly: () => localOnly,
     start: () => startOn(boundPort),
     startOn: (port) => startOn(port),
-    async stop() {
+    async stop({ graceMs = 0 } = {}) {
       clearInterval(watcher);
       clearInterval(pruner);
       health.stop();
-      await app.close();
+      await closeServer(app, graceMs);
       address.forget();
       await closeAll([...providers.values()]);
       // Leaves the file as readers expect it (the next open would move these rows anyway).

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../gateway/store/db';
 import { createUsageLog } from '../gateway/store/usage-log';
+import { startFakeOpenAI } from './support/fake-openai';
 import { tempDir } from './support/harness';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'switchyard.js');
@@ -309,6 +310,37 @@ describe('commands that print or write the gateway URL', () => {
     killed.child.kill('SIGKILL');
     await new Promise((resolve) => killed.child.once('exit', resolve));
     expect(run(['login-link', '--data-dir', data], env).stdout).toMatch(/^http:\/\/127\.0\.0\.1:4321\/\?token=/);
+  });
+});
+
+describe('stopping serve', () => {
+  it('lets a stream in flight finish and log its row on SIGTERM, then exits', async () => {
+    const upstream = await startFakeOpenAI({ chunkDelayMs: 150 });
+    cleanups.push(() => upstream.stop());
+    const data = dir();
+    const slow = {
+      version: 1,
+      providers: [{ name: 'cloud', kind: 'openai', baseUrl: `${upstream.url}/v1`, apiKey: 'env:OPENAI_API_KEY', healthCheck: { intervalMs: 0 } }],
+      deployments: [{ name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini' }],
+      routes: [{ name: 'slow', deployments: ['mini'] }],
+    };
+    const { child, baseUrl, output } = await serve(['--port', '0', '--data-dir', data, '--config', writeJson(join(data, 'c.json'), slow)], { OPENAI_API_KEY: 'sk-test' });
+    const res = await fetch(`${baseUrl}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'slow', stream: true, messages: [{ role: 'user', content: 'one two three four five six' }] }),
+    });
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    let text = new TextDecoder().decode((await reader.read()).value);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    for (let part = await reader.read(); !part.done; part = await reader.read()) text += new TextDecoder().decode(part.value);
+    expect(text.trim().endsWith('data: [DONE]')).toBe(true);
+    expect(await exited).toBe(0);
+    expect(output()).toContain('Stopping: requests in flight may finish');
+    const rows = JSON.parse(run(['usage', 'export', '--format', 'json', '--data-dir', data]).stdout);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ route: 'slow', status: 200, errorClass: null });
   });
 });
 
