@@ -13,6 +13,7 @@ import type { ValidationResult } from './config/validate';
 import { GatewayError } from './errors';
 import type { HealthMonitor } from './health/monitor';
 import type { TrafficStats } from './health/traffic';
+import { drainPlugin } from './http/close';
 import { lazySerializer, typeboxValidator } from './http/compilers';
 import { MAX_BODY_BYTES, registerJsonBody } from './http/json-body';
 import { isLoopbackHost, localGuardPlugin } from './http/local-guard';
@@ -103,6 +104,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     genReqId: () => `${idPrefix}${(++counter).toString(36).padStart(6, '0')}`,
     // Closing cuts nothing by itself: the gateway's stop decides how long requests in flight may run (http/close.ts).
     forceCloseConnections: false,
+    return503OnClosing: false,
     requestTimeout: timeouts.requestMs,
     keepAliveTimeout: timeouts.keepAliveMs,
     // Node checks these deadlines every connectionsCheckingInterval (30 s by default): check often.
@@ -119,6 +121,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(typeboxValidator);
   app.setSerializerCompiler(lazySerializer);
   await app.register(localGuardPlugin, { host, port });
+  await app.register(drainPlugin);
   app.setErrorHandler(errorHandler(openAIErrorBody));
   app.setNotFoundHandler((request, reply) => {
     reply.header('x-request-id', request.id);

@@ -26,6 +26,7 @@ export const ERROR_CODES = {
   not_implemented: { status: 501, type: 'invalid_request_error' },
   context_length_exceeded: { status: 400, type: 'invalid_request_error' },
   budget_exceeded: { status: 429, type: 'insufficient_quota' },
+  shutting_down: { status: 503, type: 'api_error' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
