@@ -18,9 +18,8 @@ const closing = new WeakSet<FastifyInstance>();
  */
 export const drainPlugin = fp(
   async (app) => {
-    const root = app;
     app.addHook('onRequest', (_request, reply, done) => {
-      if (!closing.has(root)) return done();
+      if (!closing.has(app)) return done();
       reply.header('connection', 'close');
       done(new GatewayError('shutting_down', 'Switchyard is stopping; send the request again in a moment', { retryAfterSeconds: 1 }));
     });
