@@ -68,6 +68,14 @@ export const routeMutations = {
 export const settingsMutations = {
   save: (client: QueryClient) => mutationOptions({ mutationFn: (settings: Settings) => send<{ settings: Settings }>(path('settings'), 'PUT', { settings }), onSuccess: invalidate(client, 'config') }),
   previewImport: () => mutationOptions({ mutationFn: (config: unknown) => send<ConfigPreview>(path('config', undefined, '/preview'), 'POST', { config }) }),
+  /** What applying an earlier revision again would change. */
+  previewRevision: (client: QueryClient) =>
+    mutationOptions({
+      mutationFn: async (id: number) => {
+        const config = await client.fetchQuery(configQueries.revision(id));
+        return { id, result: await send<ConfigPreview>(path('config', undefined, '/preview'), 'POST', { config }) };
+      },
+    }),
   /** Applies an earlier revision again (as a new one). */
   restore: (client: QueryClient) => mutationOptions({ mutationFn: (id: number) => send(path('config/revisions', String(id), '/restore'), 'POST'), onSuccess: invalidate(client, 'config') }),
   importConfig: (client: QueryClient) => mutationOptions({ mutationFn: (config: unknown) => send(path('config', undefined, '/import'), 'POST', { config }), onSuccess: invalidate(client, 'config') }),

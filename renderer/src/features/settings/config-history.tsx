@@ -1,6 +1,5 @@
 /** Every applied config, newest first: what changed it, what restoring one would change, and restore. */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
 import { configQueries, settingsMutations } from '../../api/queries/config';
 import type { ConfigPreview } from '../../api/types';
 import { Card, ConfirmButton, ErrorNote, Loading } from '../../ui/parts';
@@ -8,13 +7,9 @@ import { Card, ConfirmButton, ErrorNote, Loading } from '../../ui/parts';
 export function ConfigHistory() {
   const client = useQueryClient();
   const revisions = useQuery(configQueries.revisions());
-  const [preview, setPreview] = useState<{ id: number; result: ConfigPreview } | null>(null);
-  const check = useMutation(settingsMutations.previewImport());
+  const check = useMutation(settingsMutations.previewRevision(client));
   const restore = useMutation(settingsMutations.restore(client));
-  const compare = async (id: number) => {
-    const config = await client.fetchQuery(configQueries.revision(id));
-    check.mutate(config, { onSuccess: (result) => setPreview({ id, result }) });
-  };
+  const preview = check.data;
   if (revisions.isPending) return <Loading what="config history" />;
   if (revisions.isError) return <ErrorNote error={revisions.error} />;
   return (
@@ -32,8 +27,8 @@ export function ConfigHistory() {
                   <span className="muted">in force</span>
                 ) : (
                   <span className="row" style={{ justifyContent: 'flex-end', flexWrap: 'nowrap' }}>
-                    <button onClick={() => void compare(r.id)} aria-label={`What restoring ${r.id} changes`}>Changes</button>
-                    <ConfirmButton label={`Restore ${r.id}`} confirm={`Restore ${r.id}?`} onConfirm={() => restore.mutate(r.id, { onSuccess: () => setPreview(null) })}>
+                    <button onClick={() => check.mutate(r.id)} aria-label={`What restoring ${r.id} changes`}>Changes</button>
+                    <ConfirmButton label={`Restore ${r.id}`} confirm={`Restore ${r.id}?`} onConfirm={() => restore.mutate(r.id, { onSuccess: () => check.reset() })}>
                       Restore
                     </ConfirmButton>
                   </span>
