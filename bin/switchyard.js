@@ -9,6 +9,11 @@ if (!existsSync(cli)) {
   process.stderr.write('Switchyard is not built yet: run "npm run build" (npm start builds it for you).\n');
   process.exit(1);
 }
+// A reader that stops early (`switchyard usage export | head`) is no error: stop quietly, as other CLIs do.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 const { main } = await import(cli.href);
 // exitCode, not exit(): the process ends once stdout has drained, so piped output is never cut.
 process.exitCode = await main(process.argv.slice(2), undefined, { uiDir: fileURLToPath(new URL('../out/renderer', import.meta.url)) });

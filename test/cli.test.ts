@@ -140,6 +140,26 @@ describe('switchyard usage export', () => {
     expect(last).toBe('');
     expect(lines).toBe(100_001);
   }, 60_000);
+
+  it('stops quietly, with status 0, when its reader stops early (| head)', async () => {
+    const data = dir();
+    const db = openDatabase(data);
+    const log = createUsageLog(db);
+    await Promise.all(
+      Array.from({ length: 20_000 }, (_, i) =>
+        log.recordSoon({
+          id: `req_${i}`, at: Date.parse('2026-11-01T00:00:00Z') + i, endpoint: 'chat.completions', api: 'openai', cacheReadTokens: null, cacheWriteTokens: null, clientKey: 'anonymous', model: 'default', route: 'default', deployment: 'llama', provider: 'local',
+          status: 200, errorClass: null, attempts: [], fallback: false, stream: false, cached: false,
+          inputTokens: 10, outputTokens: 20, tokensEstimated: false, cost: 0, wouldCost: 0, saved: 0, ttftMs: 3, totalMs: 5,
+        }),
+      ),
+    );
+    db.close();
+    const result = spawnSync('bash', ['-o', 'pipefail', '-c', `"${process.execPath}" "${BIN}" usage export --data-dir "${data}" | head -1`], { env: baseEnv(), encoding: 'utf8', timeout: 20_000 });
+    expect(result.stdout).toMatch(/^request_id,/);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
 });
 
 describe('switchyard check', () => {
