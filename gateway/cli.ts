@@ -61,27 +61,40 @@ export async function main(
   options: CliOptions = {},
 ): Promise<number> {
   const [command, ...rest] = argv;
-  const { values, positionals } = parseArgs({
-    args: rest,
-    allowPositionals: true,
-    options: {
-      host: { type: 'string' },
-      port: { type: 'string' },
-      'data-dir': { type: 'string' },
-      config: { type: 'string' },
-      format: { type: 'string' },
-      since: { type: 'string' },
-      rpm: { type: 'string' },
-      routes: { type: 'string' },
-      route: { type: 'string' },
-      key: { type: 'string' },
-      'dry-run': { type: 'boolean' },
-      undo: { type: 'boolean' },
-      force: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        'data-dir': { type: 'string' },
+        config: { type: 'string' },
+        format: { type: 'string' },
+        since: { type: 'string' },
+        rpm: { type: 'string' },
+        routes: { type: 'string' },
+        route: { type: 'string' },
+        key: { type: 'string' },
+        'dry-run': { type: 'boolean' },
+        undo: { type: 'boolean' },
+        force: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    // An unknown option, or one without its value: say which, and how the commands are written.
+    if (!(error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) throw error;
+    io.err(`${(error as Error).message.split('. ')[0]}.\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
   const dataDir = values['data-dir'] ?? defaultDataDir();
+  if (values.port !== undefined && !isPort(values.port)) {
+    io.err(`Invalid port "${values.port}": give a number from 0 to 65535\n`);
+    return 2;
+  }
 
   switch (command) {
     case 'serve':
@@ -174,7 +187,7 @@ async function serve(args: { host: string | undefined; port: string | undefined;
   const host = args.host ?? DEFAULT_HOST;
   const portText = args.port ?? process.env.SWITCHYARD_PORT ?? String(DEFAULT_PORT);
   const port = Number(portText);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  if (!isPort(portText)) {
     io.err(`Invalid port "${portText}": give a number from 0 to 65535\n`);
     return 2;
   }
@@ -283,4 +296,9 @@ function keysCommand(positionals: string[], values: { rpm?: string; routes?: str
   } finally {
     db.close();
   }
+}
+
+function isPort(text: string): boolean {
+  const port = Number(text);
+  return /^[0-9]{1,5}$/.test(text) && port <= 65535;
 }

@@ -162,6 +162,21 @@ describe('switchyard usage export', () => {
   });
 });
 
+describe('argument errors', () => {
+  it('names an unknown option or a bad port, shows the usage, and exits 2 without a stack trace', () => {
+    const unknown = run(['serve', '--bogus', '--data-dir', dir()]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^Unknown option '--bogus'\.\n\nSwitchyard /);
+    expect(unknown.stderr).not.toContain('    at ');
+    const missing = run(['export', '--data-dir']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^Option '--data-dir <value>' argument missing\./);
+    const port = run(['login-link', '--port', '99999', '--data-dir', dir()]);
+    expect(port.code).toBe(2);
+    expect(port.stderr).toBe('Invalid port "99999": give a number from 0 to 65535\n');
+  });
+});
+
 describe('switchyard check', () => {
   it('accepts a valid file', () => {
     const file = writeJson(join(dir(), 'ok.json'), config);
