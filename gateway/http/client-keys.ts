@@ -78,7 +78,7 @@ export const clientKeysPlugin = fp<ClientKeysOptions>(
 );
 
 /** `Authorization: Bearer <key>` (OpenAI, Ollama, Claude Code's auth token) or `x-api-key` (Anthropic's SDK). */
-function tokenOf(request: FastifyRequest): string | undefined {
+export function tokenOf(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   if (header?.toLowerCase().startsWith('bearer ')) return header.slice(7).trim() || undefined;
   const apiKey = request.headers['x-api-key'];

@@ -310,7 +310,7 @@ describe('client keys', () => {
     expect(files.some((content) => content.includes(key))).toBe(false);
   });
 
-  it('are required whenever the gateway listens beyond loopback', async () => {
+  it('are required whenever the gateway listens beyond loopback, for model routes and the full health report', async () => {
     const exposed = await startGateway(config(), { host: '0.0.0.0' });
     try {
       const res = await fetch(`http://127.0.0.1:${exposed.port}/v1/chat/completions`, {
@@ -319,6 +319,13 @@ describe('client keys', () => {
         body: JSON.stringify({ model: 'default', messages: [{ role: 'user', content: 'x' }] }),
       });
       expect(res.status).toBe(401);
+      // /health says only whether it is up: providers' hosts, deployments and spend need a key.
+      const open = await fetch(`http://127.0.0.1:${exposed.port}/health`).then((r) => r.json());
+      expect(Object.keys(open).sort()).toEqual(['status', 'store', 'uptimeSeconds', 'version']);
+      const { key } = exposed.gateway.keys.create('monitor');
+      const full = await fetch(`http://127.0.0.1:${exposed.port}/health`, { headers: { authorization: `Bearer ${key}` } }).then((r) => r.json());
+      expect(full.providers.map((p: { name: string }) => p.name)).toEqual(['local', 'cloud']);
+      expect((await fetch(`${h.url}/health`).then((r) => r.json())).providers).toHaveLength(2);
     } finally {
       await exposed.stop();
     }
