@@ -3,7 +3,8 @@
  * connect`. Argument parsing and printing only; everything else is createGateway, the stores and
  * the command modules.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stdio, type Output } from './cli-output';
 import { historyCommand } from './config/history-command';
@@ -13,7 +14,7 @@ import { ClientKeyError, createClientKeyStore } from './store/client-keys';
 import { createConfigStore } from './store/config-store';
 import { gatewayUrl } from './store/gateway-address';
 import { usageCommand } from './usage/command';
-import { openDatabase } from './store/db';
+import { DB_FILE, openDatabase } from './store/db';
 import { keepHeapCompact } from './heap';
 import { ConfigError, createGateway, VERSION } from './server';
 import { DEFAULT_HOST, DEFAULT_PORT, defaultDataDir } from './paths';
@@ -94,6 +95,14 @@ export async function main(
   if (values.port !== undefined && !isPort(values.port)) {
     io.err(`Invalid port "${values.port}": give a number from 0 to 65535\n`);
     return 2;
+  }
+
+  // A command that only reads what is there (or changes it) creates no data dir: a mistyped
+  // --data-dir gets told, not a new empty database.
+  const reads = ['export', 'history', 'restore', 'usage'].includes(command ?? '') || (command === 'keys' && positionals[0] !== 'create');
+  if (reads && !existsSync(join(dataDir, DB_FILE))) {
+    io.err(`There is no Switchyard data in ${dataDir} (no ${DB_FILE}): is --data-dir right? "switchyard serve" creates it.\n`);
+    return 1;
   }
 
   switch (command) {

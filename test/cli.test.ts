@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -174,6 +174,16 @@ describe('argument errors', () => {
     const port = run(['login-link', '--port', '99999', '--data-dir', dir()]);
     expect(port.code).toBe(2);
     expect(port.stderr).toBe('Invalid port "99999": give a number from 0 to 65535\n');
+  });
+
+  it('creates no data dir for a command that only reads one, and says the dir holds none', () => {
+    const missing = join(dir(), 'typo');
+    for (const args of [['export'], ['history'], ['usage', 'export'], ['keys', 'list']]) {
+      const result = run([...args, '--data-dir', missing]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`There is no Switchyard data in ${missing} (no switchyard.db)`);
+    }
+    expect(existsSync(missing)).toBe(false);
   });
 });
 

@@ -20,8 +20,11 @@ export interface OpenOptions {
   onWarning?: (message: string) => void;
 }
 
+/** The database's file name in a data dir. */
+export const DB_FILE = 'switchyard.db';
+
 export function openDatabase(dataDir: string, options: OpenOptions = {}): Db {
-  const path = join(dataDir, options.fileName ?? 'switchyard.db');
+  const path = join(dataDir, options.fileName ?? DB_FILE);
   makePrivate(dataDir, path, options.onWarning);
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
