@@ -16,6 +16,18 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
+/** A gateway over an upstream that streams a chunk every `chunkDelayMs`, with a stream in flight on a raw socket. */
+async function streamInFlight(chunkDelayMs: number) {
+  const upstream = await startFakeOpenAI({ chunkDelayMs });
+  cleanups.push(() => upstream.stop());
+  const h = await gatewayOver(upstream);
+  const socket = connect(h.port, '127.0.0.1');
+  const reply = received(socket);
+  socket.write(streamed(h.port));
+  await reply.some;
+  return { h, socket, reply };
+}
+
 async function gatewayOver(upstream: FakeServer): Promise<Harness> {
   const dir = tempDir();
   cleanups.push(() => dir.remove());
@@ -60,13 +72,7 @@ function rows(dataDir: string) {
 
 describe('stopping with a grace', () => {
   it('lets a stream finish and log its row, and answers a request that arrives meanwhile with a 503 in OpenAI shape', async () => {
-    const upstream = await startFakeOpenAI({ chunkDelayMs: 60 });
-    cleanups.push(() => upstream.stop());
-    const h = await gatewayOver(upstream);
-    const socket = connect(h.port, '127.0.0.1');
-    const reply = received(socket);
-    socket.write(streamed(h.port));
-    await reply.some;
+    const { h, socket, reply } = await streamInFlight(60);
     const stopped = h.gateway.stop({ graceMs: 5_000 });
     socket.write(request(h.port, { model: 'slow', messages: [{ role: 'user', content: 'late' }] }));
     await reply.ended;
@@ -83,13 +89,7 @@ describe('stopping with a grace', () => {
   });
 
   it('cuts what is still running when the grace ends, and logs it as cut', async () => {
-    const upstream = await startFakeOpenAI({ chunkDelayMs: 400 });
-    cleanups.push(() => upstream.stop());
-    const h = await gatewayOver(upstream);
-    const socket = connect(h.port, '127.0.0.1');
-    const reply = received(socket);
-    socket.write(streamed(h.port));
-    await reply.some;
+    const { h, reply } = await streamInFlight(400);
     const started = performance.now();
     await h.gateway.stop({ graceMs: 300 });
     await reply.ended;
