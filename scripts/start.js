@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const root = join(import.meta.dirname, '..');
 const run = (command, args) => spawnSync(command, args, { stdio: 'inherit', cwd: root }).status ?? 1;
@@ -28,4 +29,8 @@ if (electronBinary() && process.env.SWITCHYARD_HEADLESS !== '1') {
   console.log(`Starting Switchyard headless (${process.env.SWITCHYARD_HEADLESS === '1' ? 'SWITCHYARD_HEADLESS=1' : 'the Electron binary is not installed here'}); open the Dashboard link below in a browser.`);
 }
 if (run(process.execPath, [join(root, 'scripts', 'native.js'), 'node']) !== 0) process.exit(1);
-process.exit(run(process.execPath, [join(root, 'bin', 'switchyard.js'), 'serve', ...process.argv.slice(2)]));
+// The gateway runs in this process, not a child: a signal sent to `npm start` (Ctrl-C, a process
+// manager's SIGTERM) reaches it directly, and stopping this process can leave no gateway behind.
+const bin = join(root, 'bin', 'switchyard.js');
+process.argv = [process.argv[0], bin, 'serve', ...process.argv.slice(2)];
+await import(pathToFileURL(bin).href);

@@ -359,6 +359,25 @@ describe('commands that print or write the gateway URL', () => {
 });
 
 describe('stopping serve', () => {
+  it('stops the gateway `npm start` runs when that process is told to stop: none is left behind', async () => {
+    const child = spawn(process.execPath, [join(import.meta.dirname, '..', 'scripts', 'start.js')], {
+      env: baseEnv({ SWITCHYARD_HOME: dir(), SWITCHYARD_PORT: '0', SWITCHYARD_HEADLESS: '1' }),
+    });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    cleanups.push(() => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    });
+    await expect.poll(() => /Health:\s+(\S+)/.exec(output)?.[1], { timeout: 30_000, interval: 100 }).toBeDefined();
+    const health = /Health:\s+(\S+)/.exec(output)?.[1] as string;
+    expect((await fetch(health)).status).toBe(200);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    await expect(fetch(health)).rejects.toThrow();
+  }, 40_000);
+
+
   it('lets a stream in flight finish and log its row on SIGTERM, then exits', async () => {
     const upstream = await startFakeOpenAI({ chunkDelayMs: 150 });
     cleanups.push(() => upstream.stop());
