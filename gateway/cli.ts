@@ -19,6 +19,7 @@ import { keepHeapCompact } from './heap';
 import { ConfigError, createGateway, VERSION } from './server';
 import { DEFAULT_HOST, DEFAULT_PORT, defaultDataDir } from './paths';
 import { cutConnections } from './http/close';
+import { unknownModels } from './routing/aliases';
 import { isLoopbackHost } from './http/local-guard';
 
 const USAGE = `Switchyard ${VERSION}: one localhost endpoint for local and cloud models
@@ -281,7 +282,14 @@ function keysCommand(positionals: string[], values: { rpm?: string; routes?: str
         io.err(`--rpm "${values.rpm}" is not a whole number of requests per minute\n`);
         return 2;
       }
-      const { key } = keys.create(name, { rateLimitPerMinute: rpm, allowedRoutes: values.routes ? values.routes.split(',').map((r) => r.trim()).filter(Boolean) : null });
+      const allowedRoutes = values.routes ? values.routes.split(',').map((r) => r.trim()).filter(Boolean) : null;
+      const config = createConfigStore(db).current();
+      const unknown = config && allowedRoutes ? unknownModels(config, allowedRoutes) : [];
+      if (unknown.length > 0) {
+        io.err(`--routes: no route, deployment or alias is named ${unknown.map((n) => `"${n}"`).join(', ')}\n`);
+        return 1;
+      }
+      const { key } = keys.create(name, { rateLimitPerMinute: rpm, allowedRoutes });
       io.out(`${key}\n`);
       io.err(`Created client key "${name}". It is shown only now: store it in your tool's settings.\n`);
       return 0;

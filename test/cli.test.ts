@@ -409,6 +409,15 @@ describe('stopping serve', () => {
 });
 
 describe('client keys against a running gateway', () => {
+  it('refuses a key limited to a route that does not exist', () => {
+    const data = dir();
+    run(['import', writeJson(join(data, 'c.json'), config), '--data-dir', data]);
+    const typo = run(['keys', 'create', 'ci', '--routes', 'default,defualt', '--data-dir', data]);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toBe('--routes: no route, deployment or alias is named "defualt"\n');
+    expect(run(['keys', 'list', '--data-dir', data]).stdout).toBe('');
+  });
+
   it('honours keys created and revoked by the CLI while it runs', async () => {
     const data = dir();
     const required = { ...config, settings: { clientKeys: { required: true } } };

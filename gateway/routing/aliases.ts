@@ -57,3 +57,10 @@ export function createAliasResolver(aliases: Record<string, string> | undefined)
     return match ?? undefined;
   };
 }
+
+/** The names in `names` that are no route, deployment or alias: a client key limited to one of them could never be used. */
+export function unknownModels(config: { routes: { name: string }[]; deployments: { name: string }[]; aliases?: Record<string, string> | undefined }, names: readonly string[]): string[] {
+  const known = new Set([...config.routes.map((r) => r.name), ...config.deployments.map((d) => d.name)]);
+  const alias = createAliasResolver(config.aliases);
+  return names.filter((name) => !known.has(name) && alias(name) === undefined);
+}

@@ -200,6 +200,10 @@ describe('usage, cache, keys and settings', () => {
     expect(JSON.stringify(listed)).not.toContain(created.key);
     expect(listed.keys.find((k: { name: string }) => k.name === 'admin-test')).toMatchObject({ prefix: created.key.slice(0, 7), rateLimitPerMinute: 30 });
     expect((await h.admin('/admin/api/keys/admin-test', { method: 'DELETE' })).status).toBe(200);
+    const typo = await h.admin('/admin/api/keys', { method: 'POST', ...json({ name: 'scoped', allowedRoutes: ['default', 'defualt'] }) });
+    expect(typo.status).toBe(400);
+    expect((await typo.json()).error).toMatchObject({ message: 'No route, deployment or alias is named "defualt"', param: 'allowedRoutes' });
+    expect(h.gateway.keys.list().map((k) => k.name)).not.toContain('scoped');
   });
 
   it('reports and purges the cache, and saves settings with validation', async () => {

@@ -28,6 +28,7 @@ import type { Config } from '../../config/schema';
 import { temporal } from '../../lazy';
 import { exportLines } from '../../usage/export';
 import { DEFAULT_CACHE_MAX_MIB } from '../../routing/cache-policy';
+import { unknownModels } from '../../routing/aliases';
 
 export interface UsageRouteServices {
   usageLog: UsageLog;
@@ -100,6 +101,8 @@ export function usageRoutes(app: FastifyInstance, services: UsageRouteServices):
 
   app.post<{ Body: ClientKeyInput }>('/keys', { schema: { body: ClientKeyInputSchema, response: { 201: ClientKeyCreatedSchema } } }, async (request, reply) => {
     const { name, rateLimitPerMinute, allowedRoutes } = request.body;
+    const unknown = unknownModels(services.config(), allowedRoutes ?? []);
+    if (unknown.length > 0) throw new GatewayError('invalid_request', `No route, deployment or alias is named ${unknown.map((n) => `"${n}"`).join(', ')}`, { param: 'allowedRoutes' });
     try {
       const created = services.keys.create(name, { rateLimitPerMinute: rateLimitPerMinute ?? null, allowedRoutes: allowedRoutes?.length ? allowedRoutes : null });
       return reply.code(201).send(created);
