@@ -119,11 +119,17 @@ describe('providers, deployments and routes', () => {
     expect((await rows.json()).error.message).toBe('Invalid query string: from unknown field');
   });
 
-  it('renames a deployment everywhere, and refuses to delete what is still used', async () => {
+  it('renames a deployment or route everywhere, client keys limited to it included, and refuses to delete what is still used', async () => {
+    const { key } = h.gateway.keys.create('renames', { allowedRoutes: ['llama', 'cloud-first'] });
     const llama = h.gateway.config().deployments[0];
     const renamed = await h.admin('/admin/api/deployments/llama', { method: 'PUT', ...json({ ...llama, name: 'llama-local' }) });
     expect(renamed.status).toBe(200);
     expect(h.gateway.config().routes[0]?.deployments).toEqual(['llama-local', 'mini']);
+    const route = h.gateway.config().routes[1];
+    expect((await h.admin('/admin/api/routes/cloud-first', { method: 'PUT', ...json({ ...route, name: 'cloud-1st' }) })).status).toBe(200);
+    expect(h.gateway.keys.list().find((k) => k.name === 'renames')?.allowedRoutes).toEqual(['llama-local', 'cloud-1st']);
+    const viaNewName = await h.openai.chat.completions.create({ model: 'cloud-1st', messages: [{ role: 'user', content: 'hi' }] }, { headers: { authorization: `Bearer ${key}` } });
+    expect(viaNewName.choices[0]?.message.content).toBeTruthy();
     const inUse = await h.admin('/admin/api/providers/local', { method: 'DELETE' });
     expect(inUse.status).toBe(409);
     expect((await inUse.json()).error.message).toContain('llama-local');

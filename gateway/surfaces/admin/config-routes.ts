@@ -13,6 +13,7 @@ import { ConfigSchema, DeploymentSchema, RouteSchema } from '../../config/schema
 import type { Secrets } from '../../config/secrets';
 import { keyFollowsOriginIssues } from '../../config/key-binding';
 import { validateConfig, type ConfigIssue, type ValidationResult } from '../../config/validate';
+import type { ClientKeyStore } from '../../store/client-keys';
 import type { ConfigHistory } from '../../store/config-store';
 import { GatewayError } from '../../errors';
 import { weekSchedule } from '../../routing/schedule';
@@ -43,6 +44,8 @@ type Entity = 'providers' | 'deployments' | 'routes';
 
 export interface ConfigRouteServices {
   config: { current(): Config; apply(next: unknown, source: string): ValidationResult; history: ConfigHistory };
+  /** Client keys limited to a route or deployment follow its rename. */
+  keys: Pick<ClientKeyStore, 'renameRoute'>;
   secrets: Secrets;
   /** Zone of deployments that name none. */
   defaultTimeZone: () => string;
@@ -133,6 +136,7 @@ export function configRoutes(app: FastifyInstance, services: ConfigRouteServices
   });
   app.put<Params & { Body: DeploymentConfig }>('/deployments/:name', { config: { entity: 'deployments' }, schema: { params: NameParams, body: DeploymentSchema, response: { 200: DeploymentSchema } } }, async (request, reply) => {
     const applied = apply(reply, () => replaceItem(current(), 'deployments', request.params.name, request.body), { list: 'deployments', name: request.body.name });
+    if (applied && request.params.name !== request.body.name) services.keys.renameRoute(request.params.name, request.body.name);
     return applied ? find(applied, 'deployments', request.body.name) : reply;
   });
   app.get('/routes', { schema: { response: { 200: RouteListSchema } } }, async () => ({ routes: current().routes }));
@@ -142,6 +146,7 @@ export function configRoutes(app: FastifyInstance, services: ConfigRouteServices
   });
   app.put<Params & { Body: RouteConfig }>('/routes/:name', { config: { entity: 'routes' }, schema: { params: NameParams, body: RouteSchema, response: { 200: RouteSchema } } }, async (request, reply) => {
     const applied = apply(reply, () => replaceItem(current(), 'routes', request.params.name, request.body), { list: 'routes', name: request.body.name });
+    if (applied && request.params.name !== request.body.name) services.keys.renameRoute(request.params.name, request.body.name);
     return applied ? find(applied, 'routes', request.body.name) : reply;
   });
   app.put<Params & { Body: Type.Static<typeof RouteOrderSchema> }>(
