@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stdio, type Output } from './cli-output';
 import { historyCommand } from './config/history-command';
+import { keysCommand } from './keys-command';
 import { formatIssues, validateConfig } from './config/validate';
 import { createAdminSessions } from './store/admin-sessions';
-import { ClientKeyError, createClientKeyStore } from './store/client-keys';
 import { createConfigStore } from './store/config-store';
 import { gatewayUrl } from './store/gateway-address';
 import { usageCommand } from './usage/command';
@@ -19,7 +19,6 @@ import { keepHeapCompact } from './heap';
 import { ConfigError, createGateway, VERSION } from './server';
 import { DEFAULT_HOST, DEFAULT_PORT, defaultDataDir } from './paths';
 import { cutConnections } from './http/close';
-import { unknownModels } from './routing/aliases';
 import { isLoopbackHost } from './http/local-guard';
 
 const USAGE = `Switchyard ${VERSION}: one localhost endpoint for local and cloud models
@@ -263,56 +262,6 @@ async function serve(args: { host: string | undefined; port: string | undefined;
   process.once('SIGTERM', cut);
   await gateway.stop({ graceMs: STOP_GRACE_MS });
   return 0;
-}
-
-function keysCommand(positionals: string[], values: { rpm?: string; routes?: string }, dataDir: string, io: Output): number {
-  const [action, name] = positionals;
-  const db = openDatabase(dataDir);
-  try {
-    const keys = createClientKeyStore(db);
-    if (action === 'list') {
-      for (const key of keys.list()) {
-        io.out(`${key.name}\t${key.prefix}...\t${key.revokedAt ? `revoked ${new Date(key.revokedAt).toISOString()}` : 'active'}\t${key.rateLimitPerMinute ? `${key.rateLimitPerMinute}/min` : 'no limit'}\t${key.allowedRoutes?.join(',') ?? 'all routes'}\n`);
-      }
-      return 0;
-    }
-    if (action === 'create' && name) {
-      const rpm = values.rpm === undefined ? null : Number(values.rpm);
-      if (rpm !== null && (!Number.isInteger(rpm) || rpm < 1)) {
-        io.err(`--rpm "${values.rpm}" is not a whole number of requests per minute\n`);
-        return 2;
-      }
-      const allowedRoutes = values.routes ? values.routes.split(',').map((r) => r.trim()).filter(Boolean) : null;
-      const config = createConfigStore(db).current();
-      const unknown = config && allowedRoutes ? unknownModels(config, allowedRoutes) : [];
-      if (unknown.length > 0) {
-        io.err(`--routes: no route, deployment or alias is named ${unknown.map((n) => `"${n}"`).join(', ')}\n`);
-        return 1;
-      }
-      const { key } = keys.create(name, { rateLimitPerMinute: rpm, allowedRoutes });
-      io.out(`${key}\n`);
-      io.err(`Created client key "${name}". It is shown only now: store it in your tool's settings.\n`);
-      return 0;
-    }
-    if (action === 'revoke' && name) {
-      if (!keys.revoke(name)) {
-        io.err(`No active key is named "${name}"\n`);
-        return 1;
-      }
-      io.out(`Revoked "${name}"\n`);
-      return 0;
-    }
-    io.err('Usage: switchyard keys create NAME [--rpm N] [--routes a,b] | keys list | keys revoke NAME\n');
-    return 2;
-  } catch (error) {
-    if (error instanceof ClientKeyError) {
-      io.err(`${error.message}\n`);
-      return 1;
-    }
-    throw error;
-  } finally {
-    db.close();
-  }
 }
 
 function isPort(text: string): boolean {

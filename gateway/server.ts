@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import packageJson from '../package.json';
 import { buildApp, type ClientTimeouts } from './app';
 import { closeServer } from './http/close';
-import { defaultConfig, installedOllamaModels, ollamaUrlFromEnv } from './config/defaults';
+import { startingConfig } from './config/defaults';
 import type { Config } from './config/schema';
 import { envSecrets, type Secrets } from './config/secrets';
 import { validateConfig, type ValidationResult } from './config/validate';
@@ -129,18 +129,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     }
   };
   const configs = createConfigStore(db, now);
-  const initial = await opened(async () => {
-    if (given) {
-      configs.save(given, 'serve --config');
-      return given;
-    }
-    const stored = configs.current();
-    if (stored) return stored;
-    const installed = options.discoverOllama === false ? undefined : await installedOllamaModels(ollamaUrlFromEnv(env));
-    const first = defaultConfig({ env, installedOllamaModels: installed });
-    configs.save(first, 'first start');
-    return first;
-  });
+  const initial = await opened(() => startingConfig(configs, given, env, options.discoverOllama !== false));
 
   providers = createProviderSet(initial.providers, secrets).adapters;
   let catalog: Catalog = createCatalog(initial, providers, timeZone);

@@ -2,6 +2,7 @@
  * The config a fresh data dir starts with: the local Ollama (its installed models when it answered),
  * OpenAI when a key is in the environment, and a `default` route with local models first.
  */
+import type { ConfigStore } from '../store/config-store';
 import type { Config, DeploymentConfig } from './schema';
 
 export const DEFAULT_OLLAMA_URL = 'http://127.0.0.1:11434';
@@ -92,4 +93,22 @@ export async function installedOllamaModels(host: string): Promise<string[] | un
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The config a gateway starts with, kept as a revision: one given at start (`serve --config`), else
+ * the stored one, else a first-start default built from what this machine has (`discover`: ask the
+ * local Ollama which models are installed).
+ */
+export async function startingConfig(configs: ConfigStore, given: Config | undefined, env: Record<string, string | undefined>, discover: boolean): Promise<Config> {
+  if (given) {
+    configs.save(given, 'serve --config');
+    return given;
+  }
+  const stored = configs.current();
+  if (stored) return stored;
+  const installed = discover ? await installedOllamaModels(ollamaUrlFromEnv(env)) : undefined;
+  const first = defaultConfig({ env, installedOllamaModels: installed });
+  configs.save(first, 'first start');
+  return first;
 }

@@ -1,0 +1,59 @@
+/**
+ * `switchyard keys create|list|revoke`: client keys from the command line. A running gateway on the
+ * data dir honours a key created or revoked here within 2 s.
+ */
+import type { Output } from './cli-output';
+import { unknownModels } from './routing/aliases';
+import { ClientKeyError, createClientKeyStore } from './store/client-keys';
+import { createConfigStore } from './store/config-store';
+import { openDatabase } from './store/db';
+
+export function keysCommand(positionals: string[], values: { rpm?: string; routes?: string }, dataDir: string, io: Output): number {
+  const [action, name] = positionals;
+  const db = openDatabase(dataDir);
+  try {
+    const keys = createClientKeyStore(db);
+    if (action === 'list') {
+      for (const key of keys.list()) {
+        io.out(`${key.name}\t${key.prefix}...\t${key.revokedAt ? `revoked ${new Date(key.revokedAt).toISOString()}` : 'active'}\t${key.rateLimitPerMinute ? `${key.rateLimitPerMinute}/min` : 'no limit'}\t${key.allowedRoutes?.join(',') ?? 'all routes'}\n`);
+      }
+      return 0;
+    }
+    if (action === 'create' && name) {
+      const rpm = values.rpm === undefined ? null : Number(values.rpm);
+      if (rpm !== null && (!Number.isInteger(rpm) || rpm < 1)) {
+        io.err(`--rpm "${values.rpm}" is not a whole number of requests per minute\n`);
+        return 2;
+      }
+      const allowedRoutes = values.routes ? values.routes.split(',').map((r) => r.trim()).filter(Boolean) : null;
+      const config = createConfigStore(db).current();
+      const unknown = config && allowedRoutes ? unknownModels(config, allowedRoutes) : [];
+      if (unknown.length > 0) {
+        io.err(`--routes: no route, deployment or alias is named ${unknown.map((n) => `"${n}"`).join(', ')}\n`);
+        return 1;
+      }
+      const { key } = keys.create(name, { rateLimitPerMinute: rpm, allowedRoutes });
+      io.out(`${key}\n`);
+      io.err(`Created client key "${name}". It is shown only now: store it in your tool's settings.\n`);
+      return 0;
+    }
+    if (action === 'revoke' && name) {
+      if (!keys.revoke(name)) {
+        io.err(`No active key is named "${name}"\n`);
+        return 1;
+      }
+      io.out(`Revoked "${name}"\n`);
+      return 0;
+    }
+    io.err('Usage: switchyard keys create NAME [--rpm N] [--routes a,b] | keys list | keys revoke NAME\n');
+    return 2;
+  } catch (error) {
+    if (error instanceof ClientKeyError) {
+      io.err(`${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    db.close();
+  }
+}
