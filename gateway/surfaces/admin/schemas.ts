@@ -1,17 +1,17 @@
 /**
  * Every admin API body, request and response, as TypeBox schemas: Fastify validates requests and
  * serialises responses with them, the handlers are typed by them, and the renderer's types are
- * derived from them (import type only), so the three cannot drift apart.
+ * derived from them (import type only), so the three cannot drift apart. The usage log's are in
+ * usage-schemas.ts, exported from here too.
  */
 import Type from 'typebox';
 import { DeploymentSchema, ProviderSchema, RouteSchema, SettingsSchema, TimeWindowSchema, ConfigSchema } from '../../config/schema';
 import { BudgetViewSchema, HealthReportSchema, ProbeViewSchema } from '../health/schema';
+import { Name, NullableNumber, NullableString, Strict } from './schema-parts';
+import { DecisionSchema, UsageAttemptSchema } from './usage-schemas';
 
-const NullableString = Type.Union([Type.String(), Type.Null()]);
-const NullableNumber = Type.Union([Type.Number(), Type.Null()]);
-const Name = Type.String({ minLength: 1, maxLength: 256 });
-/** Request bodies and queries name every field they take: a misspelt one is an error, not silently ignored. */
-const Strict = { additionalProperties: false } as const;
+export * from './usage-schemas';
+
 export const NameParams = Type.Object({ name: Name });
 export const DeploymentParams = Type.Object({ deployment: Name });
 
@@ -115,112 +115,6 @@ export const BreakerViewSchema = Type.Object({
 });
 export const TransitionSchema = Type.Object({ deployment: Type.String(), from: BreakerState, to: BreakerState, at: Type.Number(), reason: Type.String() });
 export const BreakersSchema = Type.Object({ breakers: Type.Array(BreakerViewSchema), transitions: Type.Array(TransitionSchema) });
-
-// --- usage
-export const UsageAttemptSchema = Type.Object({
-  deployment: Type.String(),
-  provider: Type.String(),
-  outcome: Type.Union([Type.Literal('ok'), Type.Literal('failed')]),
-  failure: Type.Optional(Type.String()),
-  status: Type.Optional(Type.Integer()),
-  message: Type.Optional(Type.String()),
-  latencyMs: Type.Number(),
-});
-export const UsageRowSchema = Type.Object({
-  id: Type.String(),
-  at: Type.Number(),
-  endpoint: Type.String(),
-  api: NullableString,
-  clientKey: Type.String(),
-  model: Type.String(),
-  route: NullableString,
-  deployment: NullableString,
-  provider: NullableString,
-  status: Type.Integer(),
-  errorClass: NullableString,
-  attempts: Type.Array(UsageAttemptSchema),
-  fallback: Type.Boolean(),
-  stream: Type.Boolean(),
-  cached: Type.Boolean(),
-  inputTokens: NullableNumber,
-  outputTokens: NullableNumber,
-  cacheReadTokens: NullableNumber,
-  cacheWriteTokens: NullableNumber,
-  tokensEstimated: Type.Boolean(),
-  cost: Type.Number(),
-  wouldCost: Type.Number(),
-  saved: Type.Number(),
-  ttftMs: NullableNumber,
-  totalMs: Type.Number(),
-});
-const Time = Type.String({ maxLength: 64 });
-export const UsageQuerySchema = Type.Object(
-  {
-    since: Type.Optional(Time),
-    until: Type.Optional(Time),
-    route: Type.Optional(Name),
-    deployment: Type.Optional(Name),
-    provider: Type.Optional(Name),
-    clientKey: Type.Optional(Name),
-    status: Type.Optional(Type.String({ pattern: '^(ok|error|[1-5][0-9][0-9])$' })),
-    cached: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
-    limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,4}$' })),
-    before: Type.Optional(Type.String({ maxLength: 128 })),
-    granularity: Type.Optional(Type.Union([Type.Literal('minute'), Type.Literal('hour'), Type.Literal('day')])),
-    groupBy: Type.Optional(Type.Union(['none', 'deployment', 'provider', 'route', 'clientKey'].map((g) => Type.Literal(g)))),
-    format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('json')])),
-  },
-  Strict,
-);
-export const UsagePageSchema = Type.Object({ rows: Type.Array(UsageRowSchema), next: NullableString });
-/** A request's routing decision: the route and how it was chosen, and every deployment in the order considered. */
-export const DecisionSchema = Type.Object({
-  route: Type.String(),
-  direct: Type.Optional(Type.Boolean()),
-  alias: Type.Optional(Type.String()),
-  rule: Type.Optional(Type.String()),
-  strategy: Type.String(),
-  cached: Type.Optional(Type.Boolean()),
-  steps: Type.Array(
-    Type.Object({
-      deployment: Type.String(),
-      outcome: Type.Union([Type.Literal('skipped'), Type.Literal('ok'), Type.Literal('failed')]),
-      reason: Type.Optional(Type.String()),
-      status: Type.Optional(Type.Integer()),
-      ms: Type.Optional(Type.Number()),
-      message: Type.Optional(Type.String()),
-    }),
-  ),
-});
-export const UsageDetailSchema = Type.Object({ ...UsageRowSchema.properties, decision: Type.Union([DecisionSchema, Type.Null()]) });
-export const RequestIdParams = Type.Object({ requestId: Type.String({ minLength: 1, maxLength: 128 }) });
-export const RollupPointSchema = Type.Object({
-  bucket: Type.Number(),
-  group: NullableString,
-  requests: Type.Integer(),
-  errors: Type.Integer(),
-  fallbacks: Type.Integer(),
-  cachedRequests: Type.Integer(),
-  inputTokens: Type.Number(),
-  outputTokens: Type.Number(),
-  cost: Type.Number(),
-  wouldCost: Type.Number(),
-  saved: Type.Number(),
-  latencyP50Ms: NullableNumber,
-  latencyP95Ms: NullableNumber,
-});
-export const RollupsSchema = Type.Object({ points: Type.Array(RollupPointSchema) });
-export const OverviewSchema = Type.Object({
-  since: Type.String(),
-  requests: Type.Integer(),
-  errors: Type.Integer(),
-  fallbackRate: Type.Number(),
-  cacheHitRate: Type.Number(),
-  cost: Type.Number(),
-  wouldCost: Type.Number(),
-  saved: Type.Number(),
-  recentFailures: Type.Array(UsageRowSchema),
-});
 
 // --- cache and client keys
 export const CacheStatsSchema = Type.Object({ entries: Type.Integer(), bytes: Type.Integer(), hits: Type.Integer(), maxBytes: Type.Integer() });
@@ -344,18 +238,11 @@ export type ConfigRevision = Type.Static<typeof ConfigRevisionSchema>;
 export type ProbeOutcome = Type.Static<typeof ProbeOutcomeSchema>;
 export type ProbeSample = Type.Static<typeof ProbeSampleSchema>;
 export type Breakers = Type.Static<typeof BreakersSchema>;
-export type UsageRowView = Type.Static<typeof UsageRowSchema>;
-export type UsageAttemptView = Type.Static<typeof UsageAttemptSchema>;
-export type UsageQuery = Type.Static<typeof UsageQuerySchema>;
-export type RollupPointView = Type.Static<typeof RollupPointSchema>;
-export type Overview = Type.Static<typeof OverviewSchema>;
 export type CacheStatsView = Type.Static<typeof CacheStatsSchema>;
 export type ClientKeyView = Type.Static<typeof ClientKeySchema>;
 export type ClientKeyInput = Type.Static<typeof ClientKeyInputSchema>;
 export type ClientKeyCreated = Type.Static<typeof ClientKeyCreatedSchema>;
 export type Trace = Type.Static<typeof TraceSchema>;
-export type UsageDetail = Type.Static<typeof UsageDetailSchema>;
-export type DecisionView = Type.Static<typeof DecisionSchema>;
 export type PlaygroundAnswer = Type.Static<typeof PlaygroundAnswerSchema>;
 export type PlaygroundWireInput = Type.Static<typeof PlaygroundWireInputSchema>;
 export type PlaygroundWireAnswer = Type.Static<typeof PlaygroundWireAnswerSchema>;
