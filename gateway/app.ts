@@ -17,7 +17,7 @@ import { drainPlugin } from './http/close';
 import { lazySerializer, typeboxValidator } from './http/compilers';
 import { MAX_BODY_BYTES, registerJsonBody } from './http/json-body';
 import { isLoopbackHost, localGuardPlugin } from './http/local-guard';
-import { tokenOf } from './http/client-keys';
+import { clientKeyOf } from './http/client-keys';
 import { errorHandler, sendError, type ModelSurfaceServices } from './http/model-surface';
 import { openAIError, toWireError } from './http/wire-errors';
 import type { Budgets } from './budgets/budgets';
@@ -129,7 +129,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     sendError(request, reply, toWireError(new GatewayError('not_found', `There is no endpoint ${request.method} ${request.url.split('?')[0]}`)), openAIErrorBody);
   });
 
-  await app.register(healthSurface, { sources: health, mayReadAll: (request) => !exposed || s.keys.verify(tokenOf(request) ?? '') !== undefined });
+  await app.register(healthSurface, { sources: health, mayReadAll: (request) => !exposed || clientKeyOf(request, s.keys) !== undefined });
   await app.register(openaiSurface, { prefix: '/v1', router: s.router, catalog: s.catalog, configAppliedAt: s.configAppliedAt, services: model });
   await app.register(anthropicSurface, { prefix: '/v1', router: s.router, services: model });
   await app.register(responsesSurface, { prefix: '/v1', router: s.router, services: model, store: s.responses, now: s.now });

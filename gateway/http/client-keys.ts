@@ -47,10 +47,9 @@ export const clientKeysPlugin = fp<ClientKeysOptions>(
         if (request.usage) request.usage.clientKey = 'playground';
         return;
       }
-      const token = tokenOf(request);
-      const key = token ? options.keys.verify(token) : undefined;
+      const key = clientKeyOf(request, options.keys);
       if (!key && options.required()) {
-        throw new GatewayError('invalid_api_key', token ? 'The client key is not valid (unknown or revoked)' : 'A client key is required: send it as "Authorization: Bearer <key>"');
+        throw new GatewayError('invalid_api_key', tokenOf(request) ? 'The client key is not valid (unknown or revoked)' : 'A client key is required: send it as "Authorization: Bearer <key>"');
       }
       if (!key) return;
       request.clientKey = key;
@@ -78,7 +77,13 @@ export const clientKeysPlugin = fp<ClientKeysOptions>(
 );
 
 /** `Authorization: Bearer <key>` (OpenAI, Ollama, Claude Code's auth token) or `x-api-key` (Anthropic's SDK). */
-export function tokenOf(request: FastifyRequest): string | undefined {
+/** The live client key a request carries, if any. */
+export function clientKeyOf(request: FastifyRequest, keys: ClientKeyStore): ClientKey | undefined {
+  const token = tokenOf(request);
+  return token ? keys.verify(token) : undefined;
+}
+
+function tokenOf(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   if (header?.toLowerCase().startsWith('bearer ')) return header.slice(7).trim() || undefined;
   const apiKey = request.headers['x-api-key'];
