@@ -85,6 +85,13 @@ export function configRoutes(app: FastifyInstance, services: ConfigRouteServices
     return result.config;
   };
 
+  /** Replaces a deployment or route; a rename also carries to the client keys limited to it (they live beside the config). */
+  const replace = (reply: FastifyReply, list: 'deployments' | 'routes', name: string, item: DeploymentConfig | RouteConfig): Config | undefined => {
+    const applied = apply(reply, () => replaceItem(current(), list, name, item), { list, name: item.name });
+    if (applied && item.name !== name) services.keys.renameRoute(name, item.name);
+    return applied;
+  };
+
   const providerView = (provider: ProviderConfig): ProviderView => {
     const { apiKey, ...rest } = provider;
     const value = apiKey ? services.secrets.resolve(apiKey) : undefined;
@@ -135,8 +142,7 @@ export function configRoutes(app: FastifyInstance, services: ConfigRouteServices
     return applied ? reply.code(201).send(find(applied, 'deployments', request.body.name)) : reply;
   });
   app.put<Params & { Body: DeploymentConfig }>('/deployments/:name', { config: { entity: 'deployments' }, schema: { params: NameParams, body: DeploymentSchema, response: { 200: DeploymentSchema } } }, async (request, reply) => {
-    const applied = apply(reply, () => replaceItem(current(), 'deployments', request.params.name, request.body), { list: 'deployments', name: request.body.name });
-    if (applied && request.params.name !== request.body.name) services.keys.renameRoute(request.params.name, request.body.name);
+    const applied = replace(reply, 'deployments', request.params.name, request.body);
     return applied ? find(applied, 'deployments', request.body.name) : reply;
   });
   app.get('/routes', { schema: { response: { 200: RouteListSchema } } }, async () => ({ routes: current().routes }));
@@ -145,8 +151,7 @@ export function configRoutes(app: FastifyInstance, services: ConfigRouteServices
     return applied ? reply.code(201).send(find(applied, 'routes', request.body.name)) : reply;
   });
   app.put<Params & { Body: RouteConfig }>('/routes/:name', { config: { entity: 'routes' }, schema: { params: NameParams, body: RouteSchema, response: { 200: RouteSchema } } }, async (request, reply) => {
-    const applied = apply(reply, () => replaceItem(current(), 'routes', request.params.name, request.body), { list: 'routes', name: request.body.name });
-    if (applied && request.params.name !== request.body.name) services.keys.renameRoute(request.params.name, request.body.name);
+    const applied = replace(reply, 'routes', request.params.name, request.body);
     return applied ? find(applied, 'routes', request.body.name) : reply;
   });
   app.put<Params & { Body: Type.Static<typeof RouteOrderSchema> }>(
