@@ -17,7 +17,7 @@ import { drainPlugin } from './http/close';
 import { lazySerializer, typeboxValidator } from './http/compilers';
 import { MAX_BODY_BYTES, registerJsonBody } from './http/json-body';
 import { isLoopbackHost, localGuardPlugin } from './http/local-guard';
-import { clientKeyOf } from './http/client-keys';
+import { clientKeyOf, clientKeysRequired } from './http/client-keys';
 import { errorHandler, sendError, type ModelSurfaceServices } from './http/model-surface';
 import { openAIError, toWireError } from './http/wire-errors';
 import type { Budgets } from './budgets/budgets';
@@ -114,7 +114,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const exposed = !isLoopbackHost(host);
   const model: ModelSurfaceServices = {
     recorder: s.recorder,
-    keys: { keys: s.keys, now: s.now, required: () => exposed || s.config.current().settings?.clientKeys?.required === true, targetOf: (model) => targetOf(s.catalog(), model) },
+    keys: { keys: s.keys, now: s.now, required: () => clientKeysRequired(exposed, s.config.current()), targetOf: (model) => targetOf(s.catalog(), model) },
   };
   const health = { catalog: s.catalog, routing: s.routingState, budgets: s.budgets, traffic: s.traffic, breakers: s.breakers, health: s.health, storeOk: s.storeOk, version: s.version, startedAt: s.startedAt, now: s.now };
 

@@ -19,7 +19,9 @@ import { keepHeapCompact } from './heap';
 import { ConfigError, createGateway, VERSION } from './server';
 import { DEFAULT_HOST, DEFAULT_PORT, defaultDataDir } from './paths';
 import { cutConnections } from './http/close';
+import { clientKeysRequired } from './http/client-keys';
 import { isLoopbackHost } from './http/local-guard';
+import { serveBanner } from './serve-banner';
 
 const USAGE = `Switchyard ${VERSION}: one localhost endpoint for local and cloud models
 
@@ -237,19 +239,16 @@ async function serve(args: { host: string | undefined; port: string | undefined;
     throw error;
   }
   if (!isLoopbackHost(host)) io.err(`Warning: listening on ${host}, beyond this machine. Anyone who can reach it can use your providers.\n`);
-  const config_ = gateway.config();
   io.out(
-    [
-      `Switchyard ${VERSION} is running (headless).`,
-      `  OpenAI base URL:  ${started.baseUrl}`,
-      `  Ollama base URL:  ${started.url}`,
-      `  Health:           ${started.url}/health`,
-      `  Dashboard:        ${started.url}/?token=${gateway.sessions.issueLoginToken()}   (login link: works once, for 24 h)`,
-      `  Data dir:         ${args.dataDir}`,
-      `  Routes:           ${config_.routes.map((r) => `${r.name} -> ${r.deployments.join(' > ')}`).join('; ') || 'none'}`,
-      `Try: curl ${started.baseUrl}/chat/completions -H 'content-type: application/json' -d '{"model":"default","messages":[{"role":"user","content":"Hello"}]}'`,
-      '',
-    ].join('\n'),
+    serveBanner({
+      version: VERSION,
+      url: started.url,
+      baseUrl: started.baseUrl,
+      loginToken: gateway.sessions.issueLoginToken(),
+      dataDir: args.dataDir,
+      config: gateway.config(),
+      keysRequired: clientKeysRequired(!isLoopbackHost(host), gateway.config()),
+    }),
   );
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

@@ -296,6 +296,32 @@ describe('switchyard serve', () => {
     expect(models.data.map((m: { id: string }) => m.id)).toEqual(['default', 'llama', 'mini']);
   });
 
+  it('prints a request to try that works as printed, naming a chat route this config has', async () => {
+    const upstream = await startFakeOpenAI();
+    cleanups.push(() => upstream.stop());
+    const data = dir();
+    const own = {
+      version: 1,
+      providers: [{ name: 'cloud', kind: 'openai', baseUrl: `${upstream.url}/v1`, apiKey: 'env:OPENAI_API_KEY', healthCheck: { intervalMs: 0 } }],
+      deployments: [
+        { name: 'vectors', provider: 'cloud', model: 'text-embedding-3-small', type: 'embedding' },
+        { name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini' },
+      ],
+      routes: [
+        { name: 'embed', deployments: ['vectors'] },
+        { name: 'team-chat', deployments: ['mini'] },
+      ],
+    };
+    const { output } = await serve(['--port', '0', '--data-dir', data, '--config', writeJson(join(data, 'c.json'), own)], { OPENAI_API_KEY: 'sk-test' });
+    const tried = /Try: curl (\S+) -H 'content-type: application\/json' -d '([^']+)'/.exec(output());
+    expect(tried, output()).not.toBeNull();
+    const body = JSON.parse(tried![2]!);
+    expect(body.model).toBe('team-chat');
+    const res = await fetch(tried![1]!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: tried![2] });
+    expect(res.status).toBe(200);
+    expect((await res.json()).choices[0].message.role).toBe('assistant');
+  });
+
   it('refuses an invalid --config and changes nothing', async () => {
     const data = dir();
     run(['import', writeJson(join(data, 'in.json'), config), '--data-dir', data]);

@@ -8,6 +8,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import type { Config } from '../config/schema';
 import { GatewayError } from '../errors';
 import { playgroundRun } from '../playground-run';
 import type { ClientKey, ClientKeyStore } from '../store/client-keys';
@@ -76,13 +77,18 @@ export const clientKeysPlugin = fp<ClientKeysOptions>(
   { name: 'switchyard-client-keys' },
 );
 
-/** `Authorization: Bearer <key>` (OpenAI, Ollama, Claude Code's auth token) or `x-api-key` (Anthropic's SDK). */
+/** Keys are required when the settings say so, and always on a gateway reachable beyond loopback. */
+export function clientKeysRequired(exposed: boolean, config: Config): boolean {
+  return exposed || config.settings?.clientKeys?.required === true;
+}
+
 /** The live client key a request carries, if any. */
 export function clientKeyOf(request: FastifyRequest, keys: ClientKeyStore): ClientKey | undefined {
   const token = tokenOf(request);
   return token ? keys.verify(token) : undefined;
 }
 
+/** `Authorization: Bearer <key>` (OpenAI, Ollama, Claude Code's auth token) or `x-api-key` (Anthropic's SDK). */
 function tokenOf(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   if (header?.toLowerCase().startsWith('bearer ')) return header.slice(7).trim() || undefined;

@@ -1,0 +1,44 @@
+/**
+ * What `switchyard serve` prints once it listens: where each front door is, the login link, the
+ * routes, and a request to paste that works as printed (a model this config has, a key when one is
+ * required).
+ */
+import type { Config } from './config/schema';
+
+export interface BannerInput {
+  version: string;
+  /** The gateway's origin, and its OpenAI base URL (origin + /v1). */
+  url: string;
+  baseUrl: string;
+  loginToken: string;
+  dataDir: string;
+  config: Config;
+  keysRequired: boolean;
+}
+
+export function serveBanner(b: BannerInput): string {
+  const lines = [
+    `Switchyard ${b.version} is running (headless).`,
+    `  OpenAI base URL:  ${b.baseUrl}`,
+    `  Ollama base URL:  ${b.url}`,
+    `  Health:           ${b.url}/health`,
+    `  Dashboard:        ${b.url}/?token=${b.loginToken}   (login link: works once, for 24 h)`,
+    `  Data dir:         ${b.dataDir}`,
+    `  Routes:           ${b.config.routes.map((r) => `${r.name} -> ${r.deployments.join(' > ')}`).join('; ') || 'none'}`,
+  ];
+  const model = chatModel(b.config);
+  if (!model) lines.push('No chat route or deployment yet: add one in the dashboard.');
+  else {
+    const key = b.keysRequired ? ` -H 'authorization: Bearer <client key>'` : '';
+    // Names are config names ([A-Za-z0-9._:/@-]), so single quotes hold them as they are.
+    lines.push(`Try: curl ${b.baseUrl}/chat/completions -H 'content-type: application/json'${key} -d '{"model":"${model}","messages":[{"role":"user","content":"Hello"}]}'`);
+    if (b.keysRequired) lines.push('Client keys are required here: make one with "switchyard keys create NAME" or in Settings.');
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** The first route that leads to a chat deployment, else the first chat deployment. */
+function chatModel(config: Config): string | undefined {
+  const chat = new Set(config.deployments.filter((d) => (d.type ?? 'chat') === 'chat').map((d) => d.name));
+  return config.routes.find((r) => r.deployments.some((d) => chat.has(d)))?.name ?? [...chat][0];
+}
