@@ -132,6 +132,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const initial = await opened(() => startingConfig(configs, given, env, options.discoverOllama !== false));
 
   providers = createProviderSet(initial.providers, secrets).adapters;
+  for (const adapter of providers.values()) if (adapter.unavailableReason) notices.push(`provider ${adapter.config.name} cannot be used: ${adapter.unavailableReason}, so requests skip its deployments`);
   let catalog: Catalog = createCatalog(initial, providers, timeZone);
   let appliedAt = now();
   const traffic = createTrafficStats(now);

@@ -291,9 +291,11 @@ describe('switchyard serve', () => {
   it('imports --config at start, replacing the stored config', async () => {
     const data = dir();
     const file = writeJson(join(data, 'c.json'), config);
-    const { baseUrl } = await serve(['--port', '0', '--data-dir', data, '--config', file]);
+    const { baseUrl, output } = await serve(['--port', '0', '--data-dir', data, '--config', file]);
     const models = await fetch(`${baseUrl}/models`).then((r) => r.json());
     expect(models.data.map((m: { id: string }) => m.id)).toEqual(['default', 'llama', 'mini']);
+    // Said at start, not first at a request: the key this provider needs is not in the environment.
+    expect(output()).toContain('Notice: provider cloud cannot be used: its API key OPENAI_API_KEY is not set, so requests skip its deployments');
   });
 
   it('prints a request to try that works as printed, naming a chat route this config has', async () => {
@@ -317,6 +319,7 @@ describe('switchyard serve', () => {
     expect(tried, output()).not.toBeNull();
     const body = JSON.parse(tried![2]!);
     expect(body.model).toBe('team-chat');
+    expect(output()).not.toContain('cannot be used');
     const res = await fetch(tried![1]!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: tried![2] });
     expect(res.status).toBe(200);
     expect((await res.json()).choices[0].message.role).toBe('assistant');

@@ -5,6 +5,7 @@
  * door's requests are translated (wire/anthropic.ts). Answers are checked like every provider's: a
  * stream must end with `message_stop`, and an `error` event is a failure of the deployment.
  */
+import { providerKey } from './api-key';
 import type { ProviderConfig } from '../config/schema';
 import type { Secrets } from '../config/secrets';
 import { GatewayError, UpstreamError } from '../errors';
@@ -22,8 +23,7 @@ export const ANTHROPIC_VERSION = '2023-06-01';
 const PATHS: Partial<Record<NativeEndpoint, string>> = { messages: '/v1/messages', 'messages.count_tokens': '/v1/messages/count_tokens' };
 
 export function createAnthropicProvider(config: ProviderConfig, secrets: Secrets): ProviderAdapter {
-  const apiKey = config.apiKey ? secrets.resolve(config.apiKey) : undefined;
-  const unavailableReason = config.apiKey && !apiKey ? `its API key ${config.apiKey.replace(/^\w+:/, '')} is not set` : !config.apiKey ? 'it has no API key' : undefined;
+  const { apiKey, unavailableReason } = providerKey(config, secrets, { required: true });
   const transport = createTransport({
     providerName: config.name,
     baseUrl: config.baseUrl,

@@ -4,6 +4,7 @@
  * model and defaults. Answers are checked: a stream must end with `done: true`, every line must be
  * JSON (Ollama's own client would skip a bad line and carry on).
  */
+import { providerKey } from './api-key';
 import type { CancelSignal } from '../cancel';
 import type { ProviderConfig } from '../config/schema';
 import type { Secrets } from '../config/secrets';
@@ -38,8 +39,7 @@ const PATHS: Record<NativeEndpoint, string> = {
 const SINCE = { responses: '0.13.3', messages: '0.14.0' } as const;
 
 export function createOllamaProvider(config: ProviderConfig, secrets: Secrets): ProviderAdapter {
-  const apiKey = config.apiKey ? secrets.resolve(config.apiKey) : undefined;
-  const unavailableReason = config.apiKey && !apiKey ? `its API key ${config.apiKey.replace(/^\w+:/, '')} is not set` : undefined;
+  const { apiKey, unavailableReason } = providerKey(config, secrets);
   const transport = createTransport({
     providerName: config.name,
     baseUrl: config.baseUrl,

@@ -4,6 +4,7 @@
  * as the client sent it with the deployment's model; answers are checked (a stream must end with
  * `[DONE]`, every event must be a chunk) and normalised so they validate against the spec.
  */
+import { providerKey } from './api-key';
 import type { NativeApiName, ProviderConfig } from '../config/schema';
 import type { Secrets } from '../config/secrets';
 import { GatewayError, UpstreamError } from '../errors';
@@ -49,8 +50,7 @@ function withoutReasoning(request: ChatRequest): ChatRequest {
 }
 
 export function createOpenAIProvider(config: ProviderConfig, secrets: Secrets): ProviderAdapter {
-  const apiKey = config.apiKey ? secrets.resolve(config.apiKey) : undefined;
-  const unavailableReason = config.apiKey && !apiKey ? `its API key ${config.apiKey.replace(/^\w+:/, '')} is not set` : undefined;
+  const { apiKey, unavailableReason } = providerKey(config, secrets);
   // A keyless local server (LM Studio, vLLM) gets no Authorization header at all.
   const transport = createTransport({
     providerName: config.name,
