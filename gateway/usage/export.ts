@@ -39,7 +39,8 @@ export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
   // C0 and C1 controls and the Unicode line separators: each can break a row in some reader.
   let text = String(value).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ');
-  if (/^[=+\-@\t\r]/.test(String(value))) text = `'${text}`;
+  // Text a spreadsheet would read as a formula; a number (a negative saving) stays a number.
+  if (typeof value === 'string' && (/^\s*[=+\-@]/.test(text) || /^[\t\r]/.test(value))) text = `'${text}`;
   return /[",\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
