@@ -17,7 +17,8 @@ import { drainPlugin } from './http/close';
 import { lazySerializer, typeboxValidator } from './http/compilers';
 import { MAX_BODY_BYTES, registerJsonBody } from './http/json-body';
 import { isLoopbackHost, localGuardPlugin } from './http/local-guard';
-import { clientKeyOf, clientKeysRequired } from './http/client-keys';
+import { clientKeyOf } from './http/client-keys';
+import { clientKeysRequired } from './config/for-clients';
 import { errorHandler, sendError, type ModelSurfaceServices } from './http/model-surface';
 import { openAIError, toWireError } from './http/wire-errors';
 import type { Budgets } from './budgets/budgets';
@@ -114,7 +115,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const exposed = !isLoopbackHost(host);
   const model: ModelSurfaceServices = {
     recorder: s.recorder,
-    keys: { keys: s.keys, now: s.now, required: () => clientKeysRequired(exposed, s.config.current()), targetOf: (model) => targetOf(s.catalog(), model) },
+    keys: { keys: s.keys, now: s.now, required: () => clientKeysRequired(exposed, s.config.current().settings), targetOf: (model) => targetOf(s.catalog(), model) },
   };
   const health = { catalog: s.catalog, routing: s.routingState, budgets: s.budgets, traffic: s.traffic, breakers: s.breakers, health: s.health, storeOk: s.storeOk, version: s.version, startedAt: s.startedAt, now: s.now };
 
@@ -144,7 +145,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     healthHistory: s.healthHistory,
     config: { config: s.config, keys: s.keys, secrets: s.secrets, defaultTimeZone: () => s.catalog().defaultTimeZone, server: () => ({ host, port: port(), exposed }), now: s.now },
     usage: { usageLog: s.usageLog, cache: s.cache, keys: s.keys, config: () => s.config.current(), now: s.now, timeZone: () => s.catalog().defaultTimeZone },
-    connect: { config: () => s.config.current(), server: () => ({ host, port: port() }), keys: s.keys, places: s.connectPlaces },
+    connect: { config: () => s.config.current(), server: () => ({ host, port: port(), exposed }), keys: s.keys, places: s.connectPlaces },
   });
   await app.register(uiSurface, { uiDir: options.uiDir, port, sessions: s.sessions });
   return app;

@@ -12,14 +12,14 @@ import { keysCommand } from './keys-command';
 import { formatIssues, validateConfig } from './config/validate';
 import { createAdminSessions } from './store/admin-sessions';
 import { createConfigStore } from './store/config-store';
-import { gatewayUrl } from './store/gateway-address';
+import { gatewayOf } from './store/gateway-address';
 import { usageCommand } from './usage/command';
 import { DB_FILE, openDatabase } from './store/db';
 import { keepHeapCompact } from './heap';
 import { ConfigError, createGateway, VERSION } from './server';
 import { DEFAULT_HOST, DEFAULT_PORT, defaultDataDir } from './paths';
 import { cutConnections } from './http/close';
-import { clientKeysRequired } from './http/client-keys';
+import { clientKeysRequired } from './config/for-clients';
 import { isLoopbackHost } from './http/local-guard';
 import { serveBanner } from './serve-banner';
 
@@ -154,7 +154,7 @@ export async function main(
     case 'login-link': {
       const db = openDatabase(dataDir);
       const token = createAdminSessions(db).issueLoginToken();
-      const url = gatewayUrl(db, values.port, process.env);
+      const url = gatewayOf(db, values.port, process.env).url;
       db.close();
       io.out(`${url}/?token=${token}\n`);
       return 0;
@@ -247,7 +247,7 @@ async function serve(args: { host: string | undefined; port: string | undefined;
       loginToken: gateway.sessions.issueLoginToken(),
       dataDir: args.dataDir,
       config: gateway.config(),
-      keysRequired: clientKeysRequired(!isLoopbackHost(host), gateway.config()),
+      keysRequired: clientKeysRequired(!isLoopbackHost(host), gateway.config().settings),
     }),
   );
   await new Promise<void>((resolve) => {

@@ -16,3 +16,9 @@ export function defaultDataDir(env: Record<string, string | undefined> = process
 /** Not used by Ollama 11434, LM Studio 1234, Jan 1337, LiteLLM 4000, Portkey 8787, Vite 5173, 8000 or 8080. */
 export const DEFAULT_PORT = 7788;
 export const DEFAULT_HOST = '127.0.0.1';
+
+/** The URL tools on this machine reach a gateway bound to `host` by: a wildcard listener on loopback. */
+export function localUrl(host: string, port: number): string {
+  const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return `http://${reachable}:${port}`;
+}

@@ -3,6 +3,7 @@
  * routes, and a request to paste that works as printed (a model this config has, a key when one is
  * required).
  */
+import { chatModelNames } from './config/for-clients';
 import type { Config } from './config/schema';
 
 export interface BannerInput {
@@ -26,7 +27,7 @@ export function serveBanner(b: BannerInput): string {
     `  Data dir:         ${b.dataDir}`,
     `  Routes:           ${b.config.routes.map((r) => `${r.name} -> ${r.deployments.join(' > ')}`).join('; ') || 'none'}`,
   ];
-  const model = chatModel(b.config);
+  const model = chatModelNames(b.config)[0];
   if (!model) lines.push('No chat route or deployment yet: add one in the dashboard.');
   else {
     const key = b.keysRequired ? ` -H 'authorization: Bearer <client key>'` : '';
@@ -35,10 +36,4 @@ export function serveBanner(b: BannerInput): string {
     if (b.keysRequired) lines.push('Client keys are required here: make one with "switchyard keys create NAME" or in Settings.');
   }
   return lines.join('\n') + '\n';
-}
-
-/** The first route that leads to a chat deployment, else the first chat deployment. */
-function chatModel(config: Config): string | undefined {
-  const chat = new Set(config.deployments.filter((d) => (d.type ?? 'chat') === 'chat').map((d) => d.name));
-  return config.routes.find((r) => r.deployments.some((d) => chat.has(d)))?.name ?? [...chat][0];
 }

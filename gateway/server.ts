@@ -35,7 +35,8 @@ import { createRoutingState } from './routing/live-state';
 import { createUsageLog, type UsageLog } from './store/usage-log';
 import { createUsageRecorder } from './usage/recorder';
 import { openDatabase } from './store/db';
-import { DEFAULT_HOST, DEFAULT_PORT } from './paths';
+import { DEFAULT_HOST, DEFAULT_PORT, localUrl } from './paths';
+import { isLoopbackHost } from './http/local-guard';
 
 export const VERSION: string = packageJson.version;
 const DAY_MS = 86_400_000;
@@ -164,7 +165,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const sessions = createAdminSessions(db, now);
   const address = createGatewayAddress(db);
   const other = address.running();
-  if (other) notices.push(`another Switchyard (${other}) is serving this data dir: the two share its config, keys and usage log`);
+  if (other) notices.push(`another Switchyard (${other.url}) is serving this data dir: the two share its config, keys and usage log`);
   let localOnly = false;
   const router = createRouter({ catalog: () => catalog, state: routingState, breakers, cache, localOnly: () => localOnly, now, random: options.random, onAttempts: (a) => traffic.record(a) });
   const prune = () => {
@@ -242,8 +243,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     boundPort = (app.server.address() as AddressInfo).port;
     if (options.healthChecks !== false) health.start();
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
-    // Tools on this machine reach a wildcard listener on loopback.
-    address.record(host === '0.0.0.0' || host === '::' ? `http://127.0.0.1:${boundPort}` : url);
+    address.record({ url: localUrl(host, boundPort), exposed: !isLoopbackHost(host) });
     return { port: boundPort, url, baseUrl: `${url}/v1` };
   }
 

@@ -8,8 +8,9 @@ import type { Output } from '../cli-output';
 import { ClientKeyError, createClientKeyStore } from '../store/client-keys';
 import { createConfigStore } from '../store/config-store';
 import { openDatabase } from '../store/db';
-import { gatewayUrl } from '../store/gateway-address';
-import { chooseModel, ConnectError, modelNames, runConnect, toolGuides } from './index';
+import { gatewayOf } from '../store/gateway-address';
+import { chatModelNames, clientKeysRequired } from '../config/for-clients';
+import { chooseModel, ConnectError, runConnect, toolGuides } from './index';
 
 export async function connectCommand(
   tool: string | undefined,
@@ -22,11 +23,12 @@ export async function connectCommand(
   try {
     const config = createConfigStore(db).current();
     const keys = createClientKeyStore(db);
-    const url = gatewayUrl(db, values.port, env);
-    const keyRequired = config?.settings?.clientKeys?.required === true;
+    const gateway = gatewayOf(db, values.port, env);
+    const url = gateway.url;
+    const keyRequired = clientKeysRequired(gateway.exposed, config?.settings);
     if (!tool) {
       const model = chooseModel(config, values.route);
-      for (const guide of toolGuides({ url, key: values.key ?? (keyRequired ? '<client key>' : 'switchyard'), keyRequired, model, models: modelNames(config) })) {
+      for (const guide of toolGuides({ url, key: values.key ?? (keyRequired ? '<client key>' : 'switchyard'), keyRequired, model, models: chatModelNames(config) })) {
         io.out(`${guide.name}${guide.connect ? `  (switchyard connect ${guide.connect})` : ''}\n${guide.settings.map((s) => `  ${s.label}: ${s.value}`).join('\n')}\n\n`);
       }
       return 0;

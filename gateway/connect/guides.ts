@@ -3,6 +3,7 @@
  * for the tools Switchyard can configure itself, which one. Shared by the UI's Connect page (over
  * the admin API) and `switchyard connect`. Also which model a tool should ask for by default.
  */
+import { chatModelNames } from '../config/for-clients';
 import type { Config } from '../config/schema';
 import { ConnectError, type ToolId } from './editors';
 
@@ -29,15 +30,9 @@ export interface GuideContext {
   models: readonly string[];
 }
 
-/** The names a tool can ask for: routes first, then chat deployments. */
-export function modelNames(config: Config | undefined): string[] {
-  if (!config) return [];
-  return [...config.routes.map((r) => r.name), ...config.deployments.filter((d) => d.type !== 'embedding').map((d) => d.name)];
-}
-
 /** The model a tool is set to ask for: the one named, else the first route (or chat deployment). */
 export function chooseModel(config: Config | undefined, named?: string): string {
-  const names = modelNames(config);
+  const names = chatModelNames(config);
   if (named) {
     if (config && !names.includes(named)) throw new ConnectError(`No route or chat deployment is named "${named}". Choose one of: ${names.join(', ') || '(none yet)'}.`);
     return named;

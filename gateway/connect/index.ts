@@ -7,10 +7,11 @@ import type { Config } from '../config/schema';
 import type { ClientKeyStore } from '../store/client-keys';
 import { applyConnect, applyUndo, configFile, planConnect, planUndo, readText, type Places, type Plan } from './connect';
 import { ConnectError, WRITABLE_TOOLS, writtenKey, type ToolId } from './editors';
-import { chooseModel, modelNames } from './guides';
+import { chatModelNames } from '../config/for-clients';
+import { chooseModel } from './guides';
 
 export { ConnectError, WRITABLE_TOOLS, type Places, type ToolId };
-export { toolGuides, modelNames, chooseModel, type ToolGuide } from './guides';
+export { toolGuides, chooseModel, type ToolGuide } from './guides';
 export { configFile, isConnected } from './connect';
 
 export interface ConnectRequest {
@@ -55,7 +56,7 @@ export function runConnect(request: ConnectRequest): ConnectResult {
     return result(plan, !request.dryRun);
   }
   const model = chooseModel(request.config, request.route);
-  const target = (key: string) => ({ url: request.url, key, model, models: modelNames(request.config) });
+  const target = (key: string) => ({ url: request.url, key, model, models: chatModelNames(request.config) });
   // A key the tool already sends is kept while it works: connecting twice changes nothing and makes no second key.
   const written = writtenKey(tool, readText(configFile(tool, places))?.text);
   const existing = request.key ?? (written && (!request.keyRequired || request.keys.verify(written)) ? written : undefined);

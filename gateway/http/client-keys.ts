@@ -8,7 +8,6 @@
  */
 import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Config } from '../config/schema';
 import { GatewayError } from '../errors';
 import { playgroundRun } from '../playground-run';
 import type { ClientKey, ClientKeyStore } from '../store/client-keys';
@@ -76,11 +75,6 @@ export const clientKeysPlugin = fp<ClientKeysOptions>(
   },
   { name: 'switchyard-client-keys' },
 );
-
-/** Keys are required when the settings say so, and always on a gateway reachable beyond loopback. */
-export function clientKeysRequired(exposed: boolean, config: Config): boolean {
-  return exposed || config.settings?.clientKeys?.required === true;
-}
 
 /** The live client key a request carries, if any. */
 export function clientKeyOf(request: FastifyRequest, keys: ClientKeyStore): ClientKey | undefined {

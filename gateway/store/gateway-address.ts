@@ -7,37 +7,47 @@
 import { DEFAULT_PORT } from '../paths';
 import type { Db } from './db';
 
+/** Where a gateway listens: the URL tools on this machine use, and whether it is reachable beyond loopback. */
+export interface Listening {
+  url: string;
+  exposed: boolean;
+}
+
 export interface GatewayAddress {
   /** Notes where this process listens, unless another live gateway on this data dir already has. */
-  record(url: string): void;
+  record(listening: Listening): void;
   forget(): void;
-  /** The URL of the gateway running on this data dir, if one is. */
-  running(): string | undefined;
+  /** Where the gateway running on this data dir listens, if one is. */
+  running(): Listening | undefined;
 }
 
 export function createGatewayAddress(db: Db, pid = process.pid): GatewayAddress {
-  const upsert = db.prepare('INSERT OR REPLACE INTO gateway_address (id, url, pid, started_at) VALUES (1, ?, ?, ?)');
+  const upsert = db.prepare('INSERT OR REPLACE INTO gateway_address (id, url, pid, started_at, exposed) VALUES (1, ?, ?, ?, ?)');
   const remove = db.prepare('DELETE FROM gateway_address WHERE pid = ?');
-  const select = db.prepare<[], { url: string; pid: number }>('SELECT url, pid FROM gateway_address WHERE id = 1');
+  const select = db.prepare<[], { url: string; pid: number; exposed: number }>('SELECT url, pid, exposed FROM gateway_address WHERE id = 1');
   return {
-    record(url) {
+    record({ url, exposed }) {
       // The first of two gateways on one data dir keeps the row: a second one says so as it starts.
       const row = select.get();
       if (row && row.pid !== pid && isAlive(row.pid)) return;
-      upsert.run(url, pid, Date.now());
+      upsert.run(url, pid, Date.now(), exposed ? 1 : 0);
     },
     forget: () => void remove.run(pid),
     running() {
       const row = select.get();
-      return row && isAlive(row.pid) ? row.url : undefined;
+      return row && isAlive(row.pid) ? { url: row.url, exposed: row.exposed === 1 } : undefined;
     },
   };
 }
 
-/** The URL a command prints or writes: its --port, else the gateway running on this data dir, else SWITCHYARD_PORT or the default port. */
-export function gatewayUrl(db: Db, port: string | undefined, env: Record<string, string | undefined>): string {
-  if (port !== undefined) return `http://127.0.0.1:${port}`;
-  return createGatewayAddress(db).running() ?? `http://127.0.0.1:${env.SWITCHYARD_PORT ?? DEFAULT_PORT}`;
+/**
+ * The gateway a command prints or writes the URL of: the one running on this data dir, else one
+ * assumed on --port, SWITCHYARD_PORT or the default port (on loopback). --port wins for the URL.
+ */
+export function gatewayOf(db: Db, port: string | undefined, env: Record<string, string | undefined>): Listening {
+  const running = createGatewayAddress(db).running();
+  if (port !== undefined) return { url: `http://127.0.0.1:${port}`, exposed: running?.exposed ?? false };
+  return running ?? { url: `http://127.0.0.1:${env.SWITCHYARD_PORT ?? DEFAULT_PORT}`, exposed: false };
 }
 
 function isAlive(pid: number): boolean {

@@ -242,4 +242,6 @@ export const MIGRATIONS: readonly string[] = [
    );`,
   // 11: where the running gateway listens, for the CLI commands that print or write its URL
   `CREATE TABLE gateway_address (id INTEGER PRIMARY KEY CHECK (id = 1), url TEXT NOT NULL, pid INTEGER NOT NULL, started_at INTEGER NOT NULL);`,
+  // 12: whether it listens beyond loopback (then every request needs a client key), for `connect`
+  `ALTER TABLE gateway_address ADD COLUMN exposed INTEGER NOT NULL DEFAULT 0;`,
 ];

@@ -13,6 +13,7 @@ import { main } from '../../gateway/cli';
 import { validateConfig } from '../../gateway/config/validate';
 import { createClientKeyStore } from '../../gateway/store/client-keys';
 import { createConfigStore } from '../../gateway/store/config-store';
+import { createGatewayAddress } from '../../gateway/store/gateway-address';
 import { openDatabase } from '../../gateway/store/db';
 import { startGateway, tempDir, twoTierConfig } from '../support/harness';
 
@@ -113,6 +114,18 @@ describe('claude-code', () => {
     const again = openDatabase(data.path);
     expect(createClientKeyStore(again).list()).toHaveLength(1);
     again.close();
+  });
+
+  it('makes a client key when the gateway running on its data dir listens beyond loopback, where every request needs one', async () => {
+    const db = openDatabase(data.path);
+    createGatewayAddress(db).record({ url: 'http://127.0.0.1:7788', exposed: true });
+    db.close();
+    const run = await connect('claude-code');
+    expect(run.err).toContain('Created client key "claude-code"');
+    const token = JSON.parse(readFileSync(file(), 'utf8')).env.ANTHROPIC_AUTH_TOKEN as string;
+    const keys = openDatabase(data.path);
+    expect(createClientKeyStore(keys).verify(token)?.name).toBe('claude-code');
+    keys.close();
   });
 
   it('edits a settings file kept as a link where it points, and leaves the link a link', async () => {
@@ -235,6 +248,15 @@ describe('the command', () => {
     expect((await connect('cursor')).err).toContain('can set up claude-code, codex, opencode');
   });
 
+  it('suggests and accepts chat routes only: a route to embedding models is no model for a chat tool', async () => {
+    storeConfig({ routes: [{ name: 'vectors', deployments: ['embed'] }, { name: 'coder', deployments: ['llama'] }] });
+    const list = await connect();
+    expect(list.out).toContain('ANTHROPIC_MODEL: coder');
+    const wrong = await connect('codex', '--route', 'vectors');
+    expect(wrong.code).toBe(1);
+    expect(wrong.err).toContain('Choose one of: coder, llama');
+  });
+
   it('runs from the built CLI', () => {
     const bin = join(import.meta.dirname, '..', '..', 'bin', 'switchyard.js');
     const run = spawnSync(process.execPath, [bin, 'connect', 'codex', '--dry-run', '--data-dir', data.path], { env: { ...process.env, HOME: home.path, SWITCHYARD_PORT: '7799' }, encoding: 'utf8' });
@@ -245,6 +267,22 @@ describe('the command', () => {
 });
 
 describe('the admin API (the Connect page and the desktop app\'s button)', () => {
+  it('says a key is required, and makes one on connecting, when the gateway listens beyond loopback', async () => {
+    const h = await startGateway(twoTierConfig({ ollama: 'http://127.0.0.1:9', openai: 'http://127.0.0.1:9' }), { host: '0.0.0.0', env: { HOME: home.path } });
+    try {
+      const local = `http://127.0.0.1:${h.port}`;
+      const admin = (path: string, init: RequestInit = {}) => fetch(`${local}${path}`, { ...init, headers: { cookie: h.cookie, 'content-type': 'application/json' } });
+      const guides = await admin('/admin/api/connect').then((r) => r.json());
+      expect(guides).toMatchObject({ url: local, keyRequired: true });
+      const made = await admin('/admin/api/connect/claude-code', { method: 'POST', body: '{}' }).then((r) => r.json());
+      expect(made).toMatchObject({ applied: true, createdKey: 'claude-code' });
+      const token = JSON.parse(readFileSync(made.file, 'utf8')).env.ANTHROPIC_AUTH_TOKEN as string;
+      expect(h.gateway.keys.verify(token)?.name).toBe('claude-code');
+    } finally {
+      await h.stop();
+    }
+  });
+
   it('lists every tool with this gateway\'s settings, and connects and undoes a tool like the CLI', async () => {
     const h = await startGateway(twoTierConfig({ ollama: 'http://127.0.0.1:9', openai: 'http://127.0.0.1:9' }), { env: { HOME: home.path } });
     try {

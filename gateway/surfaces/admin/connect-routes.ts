@@ -3,6 +3,8 @@
  * which writes a tool's own config file (on the machine the gateway runs on, for its user) exactly
  * as `switchyard connect` does, diff first.
  */
+import { chatModelNames, clientKeysRequired } from '../../config/for-clients';
+import { localUrl } from '../../paths';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config/schema';
 import { GatewayError } from '../../errors';
@@ -12,15 +14,9 @@ import { ConnectGuidesSchema, ConnectInputSchema, ConnectQuerySchema, ConnectRes
 
 export interface ConnectRouteServices {
   config: () => Config;
-  server: () => { host: string; port: number };
+  server: () => { host: string; port: number; exposed: boolean };
   keys: ClientKeyStore;
   places: Places;
-}
-
-/** Tools on this machine reach a gateway bound to every interface through loopback. */
-function gatewayUrl({ host, port }: { host: string; port: number }): string {
-  const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
-  return `http://${reachable}:${port}`;
 }
 
 export function connectRoutes(app: FastifyInstance, s: ConnectRouteServices): void {
@@ -28,14 +24,15 @@ export function connectRoutes(app: FastifyInstance, s: ConnectRouteServices): vo
   const load = () => import('../../connect');
 
   app.get<{ Querystring: { route?: string } }>('/connect', { schema: { querystring: ConnectQuerySchema, response: { 200: ConnectGuidesSchema } } }, async (request) => {
-    const { toolGuides, modelNames, isConnected, WRITABLE_TOOLS } = await load();
+    const { toolGuides, isConnected, WRITABLE_TOOLS } = await load();
     const config = s.config();
-    const keyRequired = config.settings?.clientKeys?.required === true;
-    const models = modelNames(config);
+    const { host, port, exposed } = s.server();
+    const keyRequired = clientKeysRequired(exposed, config.settings);
+    const models = chatModelNames(config);
     const asked = request.query.route;
     if (asked && !models.includes(asked)) throw new GatewayError('invalid_request', `No route or chat deployment is named "${asked}"`, { param: 'route' });
     const model = asked ?? models[0] ?? null;
-    const url = gatewayUrl(s.server());
+    const url = localUrl(host, port);
     return {
       url,
       keyRequired,
@@ -49,13 +46,14 @@ export function connectRoutes(app: FastifyInstance, s: ConnectRouteServices): vo
   app.post<{ Params: { tool: string }; Body: ConnectInput }>('/connect/:tool', { schema: { params: ConnectToolParams, body: ConnectInputSchema, response: { 200: ConnectResultSchema } } }, async (request) => {
     const { ConnectError, runConnect } = await load();
     const config = s.config();
+    const { host, port, exposed } = s.server();
     try {
       return runConnect({
         tool: request.params.tool,
         config,
-        url: gatewayUrl(s.server()),
+        url: localUrl(host, port),
         route: request.body.route,
-        keyRequired: config.settings?.clientKeys?.required === true,
+        keyRequired: clientKeysRequired(exposed, config.settings),
         keys: s.keys,
         dryRun: request.body.dryRun,
         undo: request.body.undo,
