@@ -238,6 +238,35 @@ describe('the dashboard in Chromium', () => {
     h.gateway.applyConfig(config, 'test');
   });
 
+  it('gives Overview snippets a chat route this config has, and the key header when keys are required', async () => {
+    const config = h.gateway.config();
+    const llama = config.deployments.find((d) => d.name === 'llama')!;
+    h.gateway.applyConfig(
+      {
+        ...config,
+        deployments: [...config.deployments, { ...llama, name: 'vectors', model: 'nomic-embed-text', type: 'embedding' }],
+        routes: [{ name: 'embed', deployments: ['vectors'] }, { name: 'team-chat', deployments: ['mini', 'llama'] }],
+        settings: { ...config.settings, clientKeys: { required: true } },
+      },
+      'test',
+    );
+    try {
+      // A request no deployment served: its row has no deployment, and no line of the latency chart.
+      await h.openai.chat.completions.create({ model: 'no-such-model', messages: [{ role: 'user', content: 'x' }] }).catch(() => undefined);
+      await go('/overview');
+      const legend = page.locator('.recharts-legend-item-text');
+      await legend.first().waitFor();
+      for (const entry of await legend.allTextContents()) expect(entry).toMatch(/^(llama|mini) p(50|95)$/);
+      const snippet = page.locator('pre.snippet');
+      await expect.poll(() => snippet.textContent()).toContain('"model":"team-chat"');
+      expect(await snippet.textContent()).toContain("-H 'authorization: Bearer <your client key>'");
+      await page.getByRole('tab', { name: 'OpenAI SDK' }).click();
+      expect(await snippet.textContent()).toContain("apiKey: '<your client key>'");
+    } finally {
+      h.gateway.applyConfig(config, 'test');
+    }
+  });
+
   it('connects Codex from the Connect page: every tool listed, the diff first, then written and undone', async () => {
     await go('/connect');
     for (const name of ['Claude Code', 'Codex CLI', 'opencode', 'Continue', 'Cline / Roo Code', 'Aider', 'Zed', 'Open WebUI', 'OpenAI SDK', 'Ollama clients', 'Anthropic SDK']) {

@@ -2,9 +2,11 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { configQueries } from '../../api/queries/config';
 import { breakerMutations, healthQueries } from '../../api/queries/health';
 import { usageQueries } from '../../api/queries/usage';
 import type { ProbeSample } from '../../api/types';
+import { chatModelNames, clientKeysRequired } from '../../../../gateway/config/for-clients';
 import { Badge, Card, copy, Empty, ErrorNote, Loading, Meter, money, percent, Stat, statusTone, when } from '../../ui/parts';
 
 const SERIES_COLORS = ['#2f6feb', '#d4731a', '#1a7f37', '#8250df', '#cf222e', '#0a7ea4'];
@@ -31,11 +33,19 @@ function Connect() {
   const origin = window.location.origin;
   const [tab, setTab] = useState('curl');
   const [copied, setCopied] = useState(false);
+  const routes = useQuery(configQueries.routes());
+  const deployments = useQuery(configQueries.deployments());
+  const settings = useQuery(configQueries.settings());
+  // A model this config has, and a key where one is required: a snippet that works as pasted.
+  const model = (routes.data && deployments.data && chatModelNames({ routes: routes.data, deployments: deployments.data })[0]) || '<model>';
+  const keyed = settings.data ? clientKeysRequired(settings.data.server.exposed, settings.data.settings) : false;
+  const key = keyed ? '<your client key>' : 'local';
+  const body = JSON.stringify({ model, messages: [{ role: 'user', content: 'Hello' }] });
   const snippets: Record<string, string> = {
-    curl: `curl ${origin}/v1/chat/completions \\\n  -H 'content-type: application/json' \\\n  -d '{"model":"default","messages":[{"role":"user","content":"Hello"}]}'`,
-    'OpenAI SDK': `import OpenAI from 'openai';\nconst client = new OpenAI({ baseURL: '${origin}/v1', apiKey: 'local' });\nconst answer = await client.chat.completions.create({ model: 'default', messages: [{ role: 'user', content: 'Hello' }] });`,
-    env: `export OPENAI_BASE_URL=${origin}/v1\nexport OPENAI_API_KEY=local`,
-    Ollama: `import { Ollama } from 'ollama';\nconst ollama = new Ollama({ host: '${origin}' });\nawait ollama.chat({ model: 'default', messages: [{ role: 'user', content: 'Hello' }] });`,
+    curl: `curl ${origin}/v1/chat/completions \\\n  -H 'content-type: application/json' \\\n${keyed ? `  -H 'authorization: Bearer ${key}' \\\n` : ''}  -d '${body}'`,
+    'OpenAI SDK': `import OpenAI from 'openai';\nconst client = new OpenAI({ baseURL: '${origin}/v1', apiKey: '${key}' });\nconst answer = await client.chat.completions.create({ model: '${model}', messages: [{ role: 'user', content: 'Hello' }] });`,
+    env: `export OPENAI_BASE_URL=${origin}/v1\nexport OPENAI_API_KEY=${keyed ? `'${key}'` : key}`,
+    Ollama: `import { Ollama } from 'ollama';\nconst ollama = new Ollama({ host: '${origin}'${keyed ? `, headers: { authorization: 'Bearer ${key}' }` : ''} });\nawait ollama.chat({ model: '${model}', messages: [{ role: 'user', content: 'Hello' }] });`,
   };
   return (
     <div className="card" style={{ marginBottom: 16 }}>
@@ -186,9 +196,11 @@ function LatencyChart() {
   const rollups = useQuery(usageQueries.rollups({ granularity: 'hour', groupBy: 'deployment', since }));
   if (rollups.isPending) return <Card title="Latency by deployment"><Loading what="latency" /></Card>;
   if (rollups.isError) return <Card title="Latency by deployment"><ErrorNote error={rollups.error} /></Card>;
-  const deployments = [...new Set(rollups.data.map((p) => p.group ?? ''))];
+  // Requests that reached no deployment (refused, unknown model) measure the gateway, not a deployment.
+  const points = rollups.data.filter((p) => p.group);
+  const deployments = [...new Set(points.map((p) => p.group as string))];
   const byBucket = new Map<number, Record<string, number | string>>();
-  for (const point of rollups.data) {
+  for (const point of points) {
     const row = byBucket.get(point.bucket) ?? { time: new Date(point.bucket).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) };
     if (point.latencyP50Ms !== null) row[`${point.group} p50`] = point.latencyP50Ms;
     if (point.latencyP95Ms !== null) row[`${point.group} p95`] = point.latencyP95Ms;
