@@ -238,7 +238,7 @@ describe('the dashboard in Chromium', () => {
     h.gateway.applyConfig(config, 'test');
   });
 
-  it('gives Overview snippets a chat route this config has, and the key header when keys are required', async () => {
+  it('gives Overview snippets a chat route this config has and the key header when keys are required, and names the requests no deployment served', async () => {
     const config = h.gateway.config();
     const llama = config.deployments.find((d) => d.name === 'llama')!;
     h.gateway.applyConfig(
@@ -262,6 +262,13 @@ describe('the dashboard in Chromium', () => {
       expect(await snippet.textContent()).toContain("-H 'authorization: Bearer <your client key>'");
       await page.getByRole('tab', { name: 'OpenAI SDK' }).click();
       expect(await snippet.textContent()).toContain("apiKey: '<your client key>'");
+      // On the Usage page the same request counts, under a name.
+      await go('/usage');
+      const bars = page.locator('.recharts-legend-item-text');
+      await bars.first().waitFor();
+      const names = await bars.allTextContents();
+      expect(names).toContain('(none)');
+      expect(names.every((n) => n.trim().length > 0)).toBe(true);
     } finally {
       h.gateway.applyConfig(config, 'test');
     }

@@ -69,7 +69,8 @@ function byDay(points: RollupPoint[], value: (p: RollupPoint) => number) {
   const days = new Map<number, Record<string, number | string>>();
   const groups = new Set<string>();
   for (const p of points) {
-    const group = p.group ?? 'all';
+    // '' is the requests no provider served (refused, unknown model): they count, under a name.
+    const group = p.group === null ? 'all' : p.group || '(none)';
     groups.add(group);
     const row = days.get(p.bucket) ?? { day: new Date(p.bucket).toLocaleDateString([], { month: 'short', day: 'numeric' }) };
     row[group] = ((row[group] as number | undefined) ?? 0) + value(p);
