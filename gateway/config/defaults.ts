@@ -101,11 +101,12 @@ export async function installedOllamaModels(host: string): Promise<string[] | un
  * local Ollama which models are installed).
  */
 export async function startingConfig(configs: ConfigStore, given: Config | undefined, env: Record<string, string | undefined>, discover: boolean): Promise<Config> {
+  const stored = configs.current();
   if (given) {
-    configs.save(given, 'serve --config');
+    // Restarting with the same file is no change: history keeps one revision of it, not one per start.
+    if (JSON.stringify(given) !== JSON.stringify(stored)) configs.save(given, 'serve --config');
     return given;
   }
-  const stored = configs.current();
   if (stored) return stored;
   const installed = discover ? await installedOllamaModels(ollamaUrlFromEnv(env)) : undefined;
   const first = defaultConfig({ env, installedOllamaModels: installed });

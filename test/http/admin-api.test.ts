@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeServer } from '../support/fake-server';
 import { startFakeOllama } from '../support/fake-ollama';
 import { startFakeOpenAI } from '../support/fake-openai';
-import { startGateway, twoTierConfig, type Harness, stopAll, resetBetweenTests } from '../support/harness';
+import { startGateway, tempDir, twoTierConfig, type Harness, stopAll, resetBetweenTests } from '../support/harness';
 
 let ollama: FakeServer;
 let openai: FakeServer;
@@ -150,6 +150,24 @@ describe('providers, deployments and routes', () => {
     expect(after.revisions[0]).toMatchObject({ source: `restore ${before}` });
     expect((await h.admin('/admin/api/config/revisions/999999/restore', { method: 'POST' })).status).toBe(404);
     expect((await h.admin('/admin/api/config/revisions/x1')).status).toBe(400);
+  });
+
+  it('keeps one revision of a config a restart is given again, and a new one when the file changed', async () => {
+    const data = tempDir();
+    try {
+      const sources = async (given: unknown) => {
+        const started = await startGateway(given, { dataDir: data.path });
+        const { revisions } = await started.admin('/admin/api/config/revisions').then((r) => r.json());
+        await started.stop();
+        return revisions.map((r: { source: string }) => r.source);
+      };
+      expect(await sources(config())).toEqual(['serve --config']);
+      expect(await sources(config())).toEqual(['serve --config']);
+      const changed = { ...config(), routes: config().routes.slice(0, 1) };
+      expect(await sources(changed)).toEqual(['serve --config', 'serve --config']);
+    } finally {
+      data.remove();
+    }
   });
 
   it('tests a provider connection with its latency, and discovers its models', async () => {
