@@ -238,7 +238,7 @@ describe('the dashboard in Chromium', () => {
     h.gateway.applyConfig(config, 'test');
   });
 
-  it('gives Overview snippets a chat route this config has and the key header when keys are required, and names the requests no deployment served', async () => {
+  it('gives Overview and playground a chat route this config has, the key header when keys are required, and names the requests no deployment served', async () => {
     const config = h.gateway.config();
     const llama = config.deployments.find((d) => d.name === 'llama')!;
     h.gateway.applyConfig(
@@ -262,6 +262,11 @@ describe('the dashboard in Chromium', () => {
       expect(await snippet.textContent()).toContain("-H 'authorization: Bearer <your client key>'");
       await page.getByRole('tab', { name: 'OpenAI SDK' }).click();
       expect(await snippet.textContent()).toContain("apiKey: '<your client key>'");
+      // The playground, before any pick, shows and sends the first chat route; a route of embedding models is no choice there.
+      await go('/playground');
+      await expect.poll(() => page.locator('pre.snippet', { hasText: 'curl ' }).textContent()).toContain('"model":"team-chat"');
+      expect(await page.getByLabel('Model').inputValue()).toBe('team-chat');
+      expect(await page.getByLabel('Model').locator('option').allTextContents()).toEqual(['team-chat', 'llama', 'mini']);
       // On the Usage page the same request counts, under a name.
       await go('/usage');
       const bars = page.locator('.recharts-legend-item-text');

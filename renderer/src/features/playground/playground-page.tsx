@@ -7,6 +7,7 @@
  */
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { chatModelNames } from '../../../../gateway/config/for-clients';
 import { send, streamEvents } from '../../api/client';
 import { configQueries } from '../../api/queries/config';
 import type { PlaygroundWireAnswer, Trace, UpstreamSent } from '../../api/types';
@@ -31,7 +32,7 @@ interface Turn {
 export function PlaygroundPage() {
   const routes = useQuery(configQueries.routes());
   const deployments = useQuery(configQueries.deployments());
-  const [model, setModel] = useState('default');
+  const [picked, setModel] = useState<string | null>(null);
   const [turns, setTurns] = useState<Turn[]>([]);
   const [input, setInput] = useState('');
   const [temperature, setTemperature] = useState('0.7');
@@ -42,12 +43,16 @@ export function PlaygroundPage() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
 
+  // Chat routes and deployments only; until one is picked (or once the picked one is gone), the first.
+  const names = routes.data && deployments.data ? chatModelNames({ routes: routes.data, deployments: deployments.data }) : [];
+  const routeNames = new Set(routes.data?.map((r) => r.name));
+  const model = picked !== null && names.includes(picked) ? picked : (names[0] ?? '');
   const chain = routes.data?.find((r) => r.name === model)?.deployments ?? (deployments.data?.some((d) => d.name === model) ? [model] : []);
   const options = { model, stream, temperature: temperature !== '' ? Number(temperature) : undefined, maxTokens: maxTokens !== '' ? Number(maxTokens) : undefined };
   const messagesOf = (list: Turn[]) => list.map(({ role, content }) => ({ role, content }));
 
   async function sendTurn() {
-    if (!input.trim()) return;
+    if (!input.trim() || !model) return;
     setError(null);
     setBusy(true);
     const history = [...turns, { role: 'user' as const, content: input }];
@@ -98,7 +103,7 @@ export function PlaygroundPage() {
           <form onSubmit={(e) => { e.preventDefault(); void sendTurn(); }}>
             <textarea rows={3} value={input} onChange={(e) => setInput(e.target.value)} placeholder="Ask something..." aria-label="Message" onKeyDown={(e) => { if (e.key === 'Enter' && (e.metaKey || e.ctrlKey)) void sendTurn(); }} />
             <div className="row" style={{ marginTop: 8 }}>
-              <button className="primary" type="submit" disabled={busy || !input.trim()}>{busy ? 'Answering...' : 'Send'}</button>
+              <button className="primary" type="submit" disabled={busy || !input.trim() || !model}>{busy ? 'Answering...' : 'Send'}</button>
               <span className="muted">Ctrl+Enter</span>
             </div>
           </form>
@@ -117,9 +122,10 @@ export function PlaygroundPage() {
             </div>
             <Field label="Route or deployment">
               <select value={model} onChange={(e) => { setModel(e.target.value); setSimulated([]); }} aria-label="Model">
-                <optgroup label="Routes">{routes.data?.map((r) => <option key={r.name} value={r.name}>{r.name}</option>)}</optgroup>
-                <optgroup label="Deployments">{deployments.data?.map((d) => <option key={d.name} value={d.name}>{d.name}</option>)}</optgroup>
+                <optgroup label="Routes">{names.filter((n) => routeNames.has(n)).map((n) => <option key={n} value={n}>{n}</option>)}</optgroup>
+                <optgroup label="Deployments">{names.filter((n) => !routeNames.has(n)).map((n) => <option key={n} value={n}>{n}</option>)}</optgroup>
               </select>
+              {routes.data && deployments.data && !model ? <span className="muted">No chat route or deployment yet: add one under Routes & deployments.</span> : null}
             </Field>
             <div className="form-grid">
               <Field label="Temperature"><input value={temperature} onChange={(e) => setTemperature(e.target.value)} inputMode="decimal" /></Field>
