@@ -144,7 +144,10 @@ export function toolGuides(ctx: GuideContext): ToolGuide[] {
         { label: 'OPENAI_API_BASE_URL', value: v1 },
         { label: 'OPENAI_API_KEY', value: key },
       ],
-      snippet: { language: 'shell', text: `docker run -e OLLAMA_BASE_URL=${url.replace('127.0.0.1', 'host.docker.internal')} --add-host=host.docker.internal:host-gateway ghcr.io/open-webui/open-webui:main` },
+      // The host's network, as Open WebUI's own guide suggests for a server on the host's loopback:
+      // host.docker.internal reaches no loopback listener, and the gateway refuses that Host name
+      // anyway (DNS-rebinding guard). Open WebUI then serves on port 8080.
+      snippet: { language: 'shell', text: `docker run -d --network=host -v open-webui:/app/backend/data -e OLLAMA_BASE_URL=${url} --name open-webui ghcr.io/open-webui/open-webui:main` },
     },
     {
       id: 'openai-sdk',

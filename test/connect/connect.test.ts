@@ -290,6 +290,10 @@ describe('the admin API (the Connect page and the desktop app\'s button)', () =>
       expect(guides).toMatchObject({ url: h.url, keyRequired: false, model: 'default', connected: [] });
       expect(guides.tools.map((t: { id: string }) => t.id)).toEqual(['claude-code', 'codex', 'opencode', 'continue', 'cline', 'aider', 'zed', 'open-webui', 'openai-sdk', 'ollama-sdk', 'anthropic-sdk']);
       expect(guides.tools[0].settings).toContainEqual({ label: 'ANTHROPIC_BASE_URL', value: h.url });
+      // A container reaches a loopback gateway on the host's network (the gateway refuses Host: host.docker.internal).
+      const webui = guides.tools.find((t: { id: string }) => t.id === 'open-webui');
+      expect(webui.snippet.text).toContain(`--network=host`);
+      expect(webui.snippet.text).toContain(`OLLAMA_BASE_URL=${h.url} `);
 
       const post = (body: unknown) => h.admin('/admin/api/connect/claude-code', { method: 'POST', body: JSON.stringify(body) });
       const preview = await post({ dryRun: true, route: 'cloud-first' }).then((r) => r.json());
