@@ -6,6 +6,7 @@
 import type { FastifyError, FastifyRequest } from 'fastify';
 import { describeSchemaErrors, type SchemaError } from '../config/validate';
 import { isGatewayError } from '../errors';
+import { MAX_BODY_BYTES } from './json-body';
 
 export interface WireError {
   status: number;
@@ -49,8 +50,11 @@ export function toWireError(error: unknown, request?: FastifyRequest): WireError
     return { status: 400, message: `Invalid ${part}: ${param ?? part} ${first?.message ?? 'is invalid'}`, type: 'invalid_request_error', param, code: 'invalid_request' };
   }
   const status = fastifyError.statusCode;
+  if (status === 413) {
+    return { status, message: `Request body is too large: the limit is ${MAX_BODY_BYTES / 1024 / 1024} MiB`, type: 'invalid_request_error', param: null, code: 'body_too_large' };
+  }
   if (status && status >= 400 && status < 500) {
-    return { status, message: fastifyError.message, type: 'invalid_request_error', param: null, code: status === 413 ? 'body_too_large' : 'invalid_request' };
+    return { status, message: fastifyError.message, type: 'invalid_request_error', param: null, code: 'invalid_request' };
   }
   return { status: 500, message: 'Internal error in the gateway; see its log', type: 'api_error', param: null, code: 'internal_error' };
 }

@@ -111,6 +111,7 @@ describe('bad requests get OpenAI-shaped errors naming the field', () => {
     const big = JSON.stringify({ model: 'default', messages: [{ role: 'user', content: 'x'.repeat(33 * 1024 * 1024) }] });
     const res = await chat(big);
     expect(res.status).toBe(413);
+    expect(res.body.error).toMatchObject({ code: 'body_too_large', message: 'Request body is too large: the limit is 32 MiB' });
   });
 
   it('answers an unknown endpoint with 404 in the same shape', async () => {
