@@ -19,6 +19,9 @@ export type ValidationResult =
 const checkShape = Compile(ConfigSchema);
 
 export function validateConfig(input: unknown): ValidationResult {
+  const version = (input as { version?: unknown } | null)?.version;
+  // A later format is not a broken file: say which one this gateway reads, and judge nothing else by this one's rules.
+  if (typeof version === 'number' && version > 1) return { ok: false, errors: [{ path: 'version', message: `this is config version ${version}, from a newer Switchyard; this one reads version 1` }], warnings: [] };
   const shapeErrors = schemaIssues(input);
   const { errors, warnings } = shapeErrors.length === 0 ? meaningIssues(input as Config) : bestEffortMeaningIssues(input);
   const all = [...shapeErrors, ...errors];

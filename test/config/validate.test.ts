@@ -90,7 +90,8 @@ describe('validateConfig', () => {
     expect(errorsOf((c) => delete c.deployments[0].model)).toContainEqual({ path: 'deployments[0].model', message: 'is required' });
     expect(errorsOf((c) => (c.providers[0].kind = 'azure'))).toContainEqual({ path: 'providers[0].kind', message: '"azure" is not one of the allowed values' });
     expect(errorsOf((c) => (c.providers[0].baseUrl = 'ftp://x'))).toContainEqual({ path: 'providers[0].baseUrl', message: '"ftp://x" is not an http(s) URL' });
-    expect(errorsOf((c) => (c.version = 2))[0]?.path).toBe('version');
+    expect(errorsOf((c) => (c.version = 2))).toEqual([{ path: 'version', message: 'this is config version 2, from a newer Switchyard; this one reads version 1' }]);
+    expect(errorsOf((c) => (c.version = 0))[0]?.path).toBe('version');
   });
 
   it('rejects retry settings out of range', () => {
