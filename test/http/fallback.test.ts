@@ -298,6 +298,10 @@ describe('deployments that are skipped', () => {
     const error = JSON.parse(text).error;
     expect(error.code).toBe('no_deployment_available');
     expect(error.message).toContain('SWITCHYARD_TEST_UNSET_KEY is not set');
+    // A provider that cannot be used leaves the gateway short of what its config promises.
+    const health = await fetch(`${h.url}/health`).then((r) => r.json());
+    expect(health.providers.find((p: { name: string }) => p.name === 'cloud')).toMatchObject({ status: 'unavailable', reason: 'its API key SWITCHYARD_TEST_UNSET_KEY is not set' });
+    expect(health.status).toBe('degraded');
     expect(openai.requests).toHaveLength(0);
   });
 });

@@ -87,7 +87,7 @@ export function healthReport(sources: HealthSources): HealthReport {
   });
   const store = storeOk();
   return {
-    status: !store ? 'error' : providers.some((p) => p.status === 'down') || deployments.some((d) => d.breaker.state !== 'closed') ? 'degraded' : 'ok',
+    status: !store ? 'error' : providers.some((p) => p.status === 'down' || p.status === 'unavailable') || deployments.some((d) => d.breaker.state !== 'closed') ? 'degraded' : 'ok',
     version,
     uptimeSeconds: Math.round((at - startedAt) / 1000),
     store: store ? 'ok' : 'error',
