@@ -267,6 +267,7 @@ describe('the dashboard in Chromium', () => {
       await expect.poll(() => page.locator('pre.snippet', { hasText: 'curl ' }).textContent()).toContain('"model":"team-chat"');
       expect(await page.getByLabel('Model').inputValue()).toBe('team-chat');
       expect(await page.getByLabel('Model').locator('option').allTextContents()).toEqual(['team-chat', 'llama', 'mini']);
+      expect(await page.locator('pre.snippet', { hasText: 'curl ' }).textContent()).toContain("-H 'authorization: Bearer <your client key>'");
       // On the Usage page the same request counts, under a name.
       await go('/usage');
       const bars = page.locator('.recharts-legend-item-text');

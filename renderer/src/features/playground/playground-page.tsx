@@ -7,7 +7,7 @@
  */
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { chatModelNames } from '../../../../gateway/config/for-clients';
+import { chatModelNames, clientKeysRequired } from '../../../../gateway/config/for-clients';
 import { send, streamEvents } from '../../api/client';
 import { configQueries } from '../../api/queries/config';
 import type { PlaygroundWireAnswer, Trace, UpstreamSent } from '../../api/types';
@@ -32,6 +32,7 @@ interface Turn {
 export function PlaygroundPage() {
   const routes = useQuery(configQueries.routes());
   const deployments = useQuery(configQueries.deployments());
+  const settings = useQuery(configQueries.settings());
   const [picked, setModel] = useState<string | null>(null);
   const [turns, setTurns] = useState<Turn[]>([]);
   const [input, setInput] = useState('');
@@ -82,7 +83,7 @@ export function PlaygroundPage() {
   }
 
   const lastRequest = requestFor(api, [...messagesOf(turns), ...(input ? [{ role: 'user' as const, content: input }] : [])], options);
-  const curl = curlFor(api, lastRequest);
+  const curl = curlFor(api, lastRequest, settings.data ? clientKeysRequired(settings.data.server.exposed, settings.data.settings) : false);
 
   return (
     <>

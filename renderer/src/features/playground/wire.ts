@@ -73,7 +73,8 @@ export function traceOf(answer: PlaygroundWireAnswer): Trace & { upstream: Playg
   };
 }
 
-export function curlFor(api: PlaygroundApi, body: Record<string, unknown>): string {
-  const headers = api === 'anthropic' ? " -H 'anthropic-version: 2023-06-01'" : '';
+/** The request as a command to run outside the dashboard: with a client key's header where keys are required. */
+export function curlFor(api: PlaygroundApi, body: Record<string, unknown>, keyRequired: boolean): string {
+  const headers = (api === 'anthropic' ? " -H 'anthropic-version: 2023-06-01'" : '') + (keyRequired ? " -H 'authorization: Bearer <your client key>'" : '');
   return `curl ${window.location.origin}${API_PATHS[api]} -H 'content-type: application/json'${headers} -d '${JSON.stringify(body).replace(/'/g, "'\\''")}'`;
 }
