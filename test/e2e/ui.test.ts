@@ -131,6 +131,37 @@ describe('the dashboard in Chromium', () => {
     await go('/routes');
   });
 
+  it('takes prices typed key by key, keeps one price while the other is retyped, and names a typo without saving', async () => {
+    await go('/routes');
+    const edit = async () => {
+      await page.getByRole('row', { name: /^mini/ }).getByRole('button', { name: 'Edit' }).click();
+      await page.getByRole('heading', { name: 'Edit mini' }).waitFor();
+    };
+    const saved = async () => {
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await page.getByRole('heading', { name: 'Edit mini' }).waitFor({ state: 'detached' });
+      return h.gateway.config().deployments.find((d) => d.name === 'mini');
+    };
+    await edit();
+    // Typed as people type: "0." on the way to "0.4" must not lose its point.
+    await page.getByLabel('Input price').pressSequentially('0.4');
+    await page.getByLabel('Output price').pressSequentially('1.6');
+    expect((await saved())?.pricing).toEqual({ inputPerMTok: 0.4, outputPerMTok: 1.6 });
+    await edit();
+    await page.getByLabel('Input price').fill('');
+    expect(await page.getByLabel('Output price').inputValue()).toBe('1.6');
+    await page.getByLabel('Input price').pressSequentially('0.5');
+    expect((await saved())?.pricing).toEqual({ inputPerMTok: 0.5, outputPerMTok: 1.6 });
+    await edit();
+    await page.getByLabel('Context window').fill('128k');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('"128k" is not a number').waitFor();
+    expect(h.gateway.config().deployments.find((d) => d.name === 'mini')?.contextWindow).toBeUndefined();
+    await page.getByLabel('Context window').fill('');
+    expect((await saved())?.pricing).toEqual({ inputPerMTok: 0.5, outputPerMTok: 1.6 });
+    h.gateway.applyConfig({ ...h.gateway.config(), deployments: h.gateway.config().deployments.map(({ pricing: _p, ...d }) => d) }, 'test');
+  });
+
   it('orders a route by keyboard and traffic follows that order', async () => {
     const form = page.getByTestId('new-route');
     await form.getByPlaceholder('coder').fill('default');

@@ -165,21 +165,42 @@ function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig | undef
   const client = useQueryClient();
   const providers = useQuery(configQueries.providers());
   const [draft, setDraft] = useState<DeploymentConfig>(initial ?? { name: '', provider: '', model: '', type: 'chat' });
+  // Numbers are kept as typed ("0." on the way to "0.4", an emptied field) and read on Save.
+  const [numbers, setNumbers] = useState<Record<NumberField, string>>(() => ({
+    inputPerMTok: String(initial?.pricing?.inputPerMTok ?? ''),
+    outputPerMTok: String(initial?.pricing?.outputPerMTok ?? ''),
+    contextWindow: String(initial?.contextWindow ?? ''),
+    maxNumCtx: String(initial?.maxNumCtx ?? ''),
+  }));
+  const [typos, setTypos] = useState<Record<string, string>>({});
   const models = useQuery({ ...configQueries.models(draft.provider), enabled: draft.provider !== '' });
   const save = useMutation(deploymentMutations.save(client, initial?.name ?? null));
   const remove = useMutation(deploymentMutations.remove(client));
-  const fields = save.error instanceof ApiError ? save.error.fields : {};
+  const fields = { ...(save.error instanceof ApiError ? save.error.fields : {}), ...typos };
   // Editing clears the last save's errors; what the user typed stays.
   const set = (patch: Partial<DeploymentConfig>) => {
     if (save.isError) save.reset();
     setDraft({ ...draft, ...patch });
   };
+  const setNumber = (field: NumberField, text: string) => {
+    if (save.isError) save.reset();
+    setTypos({});
+    setNumbers({ ...numbers, [field]: text });
+  };
+  const numberInput = (field: NumberField, label: string, disabled = false) => (
+    <input value={numbers[field]} inputMode={field.endsWith('PerMTok') ? 'decimal' : 'numeric'} aria-label={label} disabled={disabled} onChange={(e) => setNumber(field, e.target.value)} />
+  );
   return (
     <Card title={initial ? `Edit ${initial.name}` : 'New deployment'}>
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          save.mutate(draft, { onSuccess: onDone });
+          const read = readNumbers(numbers);
+          setTypos(read.typos);
+          if (Object.keys(read.typos).length > 0) return;
+          const { input, output, contextWindow, maxNumCtx } = read.values;
+          const pricing = input === undefined && output === undefined ? undefined : { inputPerMTok: input ?? 0, outputPerMTok: output ?? 0 };
+          save.mutate({ ...draft, pricing, contextWindow, maxNumCtx: draft.numCtx === 'auto' ? maxNumCtx : undefined }, { onSuccess: onDone });
         }}
       >
         <div className="form-grid">
@@ -203,20 +224,20 @@ function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig | undef
             </select>
           </Field>
           <Field label="Input $ per 1M tokens" error={fields['pricing.inputPerMTok']}>
-            <input value={draft.pricing?.inputPerMTok ?? ''} inputMode="decimal" onChange={(e) => set({ pricing: e.target.value === '' ? undefined : { inputPerMTok: Number(e.target.value), outputPerMTok: draft.pricing?.outputPerMTok ?? 0 } })} />
+            {numberInput('inputPerMTok', 'Input price')}
           </Field>
           <Field label="Output $ per 1M tokens" error={fields['pricing.outputPerMTok']}>
-            <input value={draft.pricing?.outputPerMTok ?? ''} inputMode="decimal" onChange={(e) => set({ pricing: { inputPerMTok: draft.pricing?.inputPerMTok ?? 0, outputPerMTok: Number(e.target.value) } })} />
+            {numberInput('outputPerMTok', 'Output price')}
           </Field>
           <Field label="Context window (tokens; empty: discovered)" error={fields.contextWindow}>
-            <input value={draft.contextWindow ?? ''} inputMode="numeric" aria-label="Context window" onChange={(e) => set({ contextWindow: e.target.value === '' ? undefined : Number(e.target.value) })} />
+            {numberInput('contextWindow', 'Context window')}
           </Field>
           <Field label="Raise num_ctx up to (Ollama; empty: the model's maximum)" error={fields.maxNumCtx}>
-            <input value={draft.maxNumCtx ?? ''} inputMode="numeric" disabled={draft.numCtx !== 'auto'} onChange={(e) => set({ maxNumCtx: e.target.value === '' ? undefined : Number(e.target.value) })} />
+            {numberInput('maxNumCtx', 'Raise num_ctx up to', draft.numCtx !== 'auto')}
           </Field>
         </div>
         <label className="row" style={{ marginBottom: 10 }}>
-          <input type="checkbox" checked={draft.numCtx === 'auto'} onChange={(e) => set({ numCtx: e.target.checked ? 'auto' : undefined, ...(e.target.checked ? {} : { maxNumCtx: undefined }) })} /> Ollama: raise num_ctx for long requests instead of cutting them
+          <input type="checkbox" checked={draft.numCtx === 'auto'} onChange={(e) => set({ numCtx: e.target.checked ? 'auto' : undefined })} /> Ollama: raise num_ctx for long requests instead of cutting them
         </label>
         <label className="row" style={{ marginBottom: 10 }}>
           <input type="checkbox" checked={draft.enabled !== false} onChange={(e) => set({ enabled: e.target.checked ? undefined : false })} /> Enabled
@@ -237,4 +258,22 @@ function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig | undef
       </form>
     </Card>
   );
+}
+
+type NumberField = 'inputPerMTok' | 'outputPerMTok' | 'contextWindow' | 'maxNumCtx';
+/** Where each number's error shows: the config field it becomes. */
+const NUMBER_PATHS: Record<NumberField, string> = { inputPerMTok: 'pricing.inputPerMTok', outputPerMTok: 'pricing.outputPerMTok', contextWindow: 'contextWindow', maxNumCtx: 'maxNumCtx' };
+
+/** The form's numbers as the config takes them: empty is unset; text that is no number is named, not sent as null. */
+function readNumbers(numbers: Record<NumberField, string>) {
+  const typos: Record<string, string> = {};
+  const read = (field: NumberField): number | undefined => {
+    const text = numbers[field].trim();
+    if (text === '') return undefined;
+    const value = Number(text);
+    if (!Number.isFinite(value)) typos[NUMBER_PATHS[field]] = `"${text}" is not a number`;
+    return value;
+  };
+  const values = { input: read('inputPerMTok'), output: read('outputPerMTok'), contextWindow: read('contextWindow'), maxNumCtx: read('maxNumCtx') };
+  return { values, typos };
 }
