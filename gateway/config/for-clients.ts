@@ -1,6 +1,6 @@
 /**
  * What a config tells a client tool: which model names to ask for, and whether it must send a
- * client key. Pure, so the CLI's banner, `connect`, the admin API and the dashboard say the same.
+ * client key. One answer for the CLI's banner, `connect` and the admin API (the dashboard reads it there).
  */
 import type { Config, Settings } from './schema';
 

@@ -170,6 +170,12 @@ describe('providers, deployments and routes', () => {
     }
   });
 
+  it('tells the dashboard what client tools need: the chat models to ask for, and whether a key is required', async () => {
+    expect(await h.admin('/admin/api/clients').then((r) => r.json())).toEqual({ keyRequired: false, models: ['default', 'cloud-first', 'llama', 'mini'] });
+    h.gateway.applyConfig({ ...config(), settings: { clientKeys: { required: true } } }, 'test');
+    expect((await h.admin('/admin/api/clients').then((r) => r.json())).keyRequired).toBe(true);
+  });
+
   it('tests a provider connection with its latency, and discovers its models', async () => {
     const test = await h.admin('/admin/api/providers/local/test', { method: 'POST' }).then((r) => r.json());
     expect(test).toMatchObject({ ok: true, version: '0.12.6', models: ['llama3.2:3b', 'nomic-embed-text'] });

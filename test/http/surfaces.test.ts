@@ -94,6 +94,7 @@ const PROTECTED: [string, string, unknown?][] = [
   ['GET', 'health'],
   ['POST', 'keys', { name: 'stolen' }],
   ['POST', 'config/import', { config: {} }],
+  ['GET', 'clients'],
   ['GET', 'config/revisions'],
   ['GET', 'config/revisions/1'],
   ['POST', 'config/revisions/1/restore'],

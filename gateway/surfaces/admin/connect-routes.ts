@@ -10,7 +10,7 @@ import type { Config } from '../../config/schema';
 import { GatewayError } from '../../errors';
 import type { Places } from '../../connect/connect';
 import type { ClientKeyStore } from '../../store/client-keys';
-import { ConnectGuidesSchema, ConnectInputSchema, ConnectQuerySchema, ConnectResultSchema, ConnectToolParams, type ConnectInput } from './schemas';
+import { ClientBasicsSchema, ConnectGuidesSchema, ConnectInputSchema, ConnectQuerySchema, ConnectResultSchema, ConnectToolParams, type ConnectInput } from './schemas';
 
 export interface ConnectRouteServices {
   config: () => Config;
@@ -22,6 +22,12 @@ export interface ConnectRouteServices {
 export function connectRoutes(app: FastifyInstance, s: ConnectRouteServices): void {
   // The editors and their parsers load on first use: most gateways never connect a tool.
   const load = () => import('../../connect');
+
+  // Light: the Overview and the playground ask on every visit, and need none of the editors.
+  app.get('/clients', { schema: { response: { 200: ClientBasicsSchema } } }, async () => {
+    const config = s.config();
+    return { keyRequired: clientKeysRequired(s.server().exposed, config.settings), models: chatModelNames(config) };
+  });
 
   app.get<{ Querystring: { route?: string } }>('/connect', { schema: { querystring: ConnectQuerySchema, response: { 200: ConnectGuidesSchema } } }, async (request) => {
     const { toolGuides, isConnected, WRITABLE_TOOLS } = await load();

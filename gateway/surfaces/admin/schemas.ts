@@ -212,6 +212,8 @@ export const ConnectGuidesSchema = Type.Object({
   /** Tools whose config Switchyard has written (and can undo). */
   connected: Type.Array(Type.String()),
 });
+/** What any client tool needs, for the dashboard's snippets: whether it must send a key, and the chat models it can ask for (first: the one to suggest). */
+export const ClientBasicsSchema = Type.Object({ keyRequired: Type.Boolean(), models: Type.Array(Type.String()) });
 export const ConnectQuerySchema = Type.Object({ route: Type.Optional(Name) }, Strict);
 export const ConnectToolParams = Type.Object({ tool: Type.String({ minLength: 1, maxLength: 64 }) });
 export const ConnectInputSchema = Type.Object(
@@ -248,6 +250,7 @@ export type PlaygroundWireInput = Type.Static<typeof PlaygroundWireInputSchema>;
 export type PlaygroundWireAnswer = Type.Static<typeof PlaygroundWireAnswerSchema>;
 export type UpstreamSent = Type.Static<typeof UpstreamSentSchema>;
 export type ToolGuide = Type.Static<typeof ToolGuideSchema>;
+export type ClientBasics = Type.Static<typeof ClientBasicsSchema>;
 export type ConnectGuides = Type.Static<typeof ConnectGuidesSchema>;
 export type ConnectInput = Type.Static<typeof ConnectInputSchema>;
 export type ConnectResultView = Type.Static<typeof ConnectResultSchema>;

@@ -8,6 +8,7 @@ export type {
   BudgetView,
   DecisionView,
   CacheStatsView as CacheStats,
+  ClientBasics,
   ClientKeyCreated,
   ClientKeyInput,
   ClientKeyView as ClientKey,

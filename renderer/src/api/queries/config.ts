@@ -5,7 +5,7 @@
  */
 import { mutationOptions, queryOptions, type QueryClient } from '@tanstack/react-query';
 import { api, send } from '../client';
-import type { Config, ConfigPreview, ConfigRevision, DeploymentConfig, ProbeOutcome, ProviderInput, ProviderTest, ProviderView, RouteConfig, Schedule, Settings, SettingsView, TimeWindow } from '../types';
+import type { ClientBasics, Config, ConfigPreview, ConfigRevision, DeploymentConfig, ProbeOutcome, ProviderInput, ProviderTest, ProviderView, RouteConfig, Schedule, Settings, SettingsView, TimeWindow } from '../types';
 import { invalidate, path } from './paths';
 
 export const configQueries = {
@@ -13,6 +13,8 @@ export const configQueries = {
   deployments: () => queryOptions({ queryKey: ['config', 'deployments'], queryFn: () => api<{ deployments: DeploymentConfig[] }>('/admin/api/deployments').then((r) => r.deployments) }),
   routes: () => queryOptions({ queryKey: ['config', 'routes'], queryFn: () => api<{ routes: RouteConfig[] }>('/admin/api/routes').then((r) => r.routes) }),
   settings: () => queryOptions({ queryKey: ['config', 'settings'], queryFn: () => api<SettingsView>('/admin/api/settings') }),
+  /** What client tools need (a key or not, the chat models to ask for): under 'config', so every config change refreshes it. */
+  clients: () => queryOptions({ queryKey: ['config', 'clients'], queryFn: () => api<ClientBasics>('/admin/api/clients') }),
   models: (provider: string) =>
     queryOptions({
       queryKey: ['config', 'providers', provider, 'models'],

@@ -6,7 +6,6 @@ import { configQueries } from '../../api/queries/config';
 import { breakerMutations, healthQueries } from '../../api/queries/health';
 import { usageQueries } from '../../api/queries/usage';
 import type { ProbeSample } from '../../api/types';
-import { chatModelNames, clientKeysRequired } from '../../../../gateway/config/for-clients';
 import { Badge, Card, copy, Empty, ErrorNote, Loading, Meter, money, percent, Stat, statusTone, when } from '../../ui/parts';
 
 const SERIES_COLORS = ['#2f6feb', '#d4731a', '#1a7f37', '#8250df', '#cf222e', '#0a7ea4'];
@@ -33,12 +32,10 @@ function Connect() {
   const origin = window.location.origin;
   const [tab, setTab] = useState('curl');
   const [copied, setCopied] = useState(false);
-  const routes = useQuery(configQueries.routes());
-  const deployments = useQuery(configQueries.deployments());
-  const settings = useQuery(configQueries.settings());
   // A model this config has, and a key where one is required: a snippet that works as pasted.
-  const model = (routes.data && deployments.data && chatModelNames({ routes: routes.data, deployments: deployments.data })[0]) || '<model>';
-  const keyed = settings.data ? clientKeysRequired(settings.data.server.exposed, settings.data.settings) : false;
+  const basics = useQuery(configQueries.clients());
+  const model = basics.data?.models[0] ?? '<model>';
+  const keyed = basics.data?.keyRequired ?? false;
   const key = keyed ? '<your client key>' : 'local';
   const body = JSON.stringify({ model, messages: [{ role: 'user', content: 'Hello' }] });
   const snippets: Record<string, string> = {

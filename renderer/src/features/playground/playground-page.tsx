@@ -7,7 +7,6 @@
  */
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { chatModelNames, clientKeysRequired } from '../../../../gateway/config/for-clients';
 import { send, streamEvents } from '../../api/client';
 import { configQueries } from '../../api/queries/config';
 import type { PlaygroundWireAnswer, Trace, UpstreamSent } from '../../api/types';
@@ -32,7 +31,7 @@ interface Turn {
 export function PlaygroundPage() {
   const routes = useQuery(configQueries.routes());
   const deployments = useQuery(configQueries.deployments());
-  const settings = useQuery(configQueries.settings());
+  const basics = useQuery(configQueries.clients());
   const [picked, setModel] = useState<string | null>(null);
   const [turns, setTurns] = useState<Turn[]>([]);
   const [input, setInput] = useState('');
@@ -45,7 +44,7 @@ export function PlaygroundPage() {
   const [error, setError] = useState<unknown>(null);
 
   // Chat routes and deployments only; until one is picked (or once the picked one is gone), the first.
-  const names = routes.data && deployments.data ? chatModelNames({ routes: routes.data, deployments: deployments.data }) : [];
+  const names = basics.data?.models ?? [];
   const routeNames = new Set(routes.data?.map((r) => r.name));
   const model = picked !== null && names.includes(picked) ? picked : (names[0] ?? '');
   const chain = routes.data?.find((r) => r.name === model)?.deployments ?? (deployments.data?.some((d) => d.name === model) ? [model] : []);
@@ -83,7 +82,7 @@ export function PlaygroundPage() {
   }
 
   const lastRequest = requestFor(api, [...messagesOf(turns), ...(input ? [{ role: 'user' as const, content: input }] : [])], options);
-  const curl = curlFor(api, lastRequest, settings.data ? clientKeysRequired(settings.data.server.exposed, settings.data.settings) : false);
+  const curl = curlFor(api, lastRequest, basics.data?.keyRequired ?? false);
 
   return (
     <>
@@ -126,7 +125,7 @@ export function PlaygroundPage() {
                 <optgroup label="Routes">{names.filter((n) => routeNames.has(n)).map((n) => <option key={n} value={n}>{n}</option>)}</optgroup>
                 <optgroup label="Deployments">{names.filter((n) => !routeNames.has(n)).map((n) => <option key={n} value={n}>{n}</option>)}</optgroup>
               </select>
-              {routes.data && deployments.data && !model ? <span className="muted">No chat route or deployment yet: add one under Routes & deployments.</span> : null}
+              {basics.data && !model ? <span className="muted">No chat route or deployment yet: add one under Routes & deployments.</span> : null}
             </Field>
             <div className="form-grid">
               <Field label="Temperature"><input value={temperature} onChange={(e) => setTemperature(e.target.value)} inputMode="decimal" /></Field>
