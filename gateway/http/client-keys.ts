@@ -25,6 +25,8 @@ export interface ClientKeysOptions {
   now: () => number;
   /** The route or deployment a model name stands for (itself, or an alias's target): a key limited to a route may use it by any alias. */
   targetOf(model: string): string | undefined;
+  /** The model a body asks for, as this surface reads it (default: `model`). */
+  modelOf?: ((body: Record<string, unknown>) => unknown) | undefined;
 }
 
 /** Token buckets are shared by every surface: a key's limit is per key, not per front door. */
@@ -66,7 +68,8 @@ export const clientKeysPlugin = fp<ClientKeysOptions>(
 
     app.addHook('preValidation', async (request) => {
       const allowed = request.clientKey?.allowedRoutes;
-      const model = (request.body as { model?: unknown } | undefined)?.model;
+      const body = request.body as Record<string, unknown> | undefined;
+      const model = body && (options.modelOf ? options.modelOf(body) : body.model);
       if (!allowed || typeof model !== 'string' || allowed.includes(model)) return;
       const target = options.targetOf(model);
       if (target !== undefined && allowed.includes(target)) return;

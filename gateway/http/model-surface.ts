@@ -22,11 +22,15 @@ export interface ModelSurfaceServices {
 /** A wire's error body for an error (the HTTP status and Retry-After are set apart). */
 export type ErrorShape = (wire: WireError, request: FastifyRequest) => unknown;
 
-/** `api` names the surface's API on its usage rows (openai, ollama, anthropic, responses). */
-export async function registerModelSurface(app: FastifyInstance, services: ModelSurfaceServices, shape: ErrorShape, api: string): Promise<void> {
+/**
+ * `api` names the surface's API on its usage rows (openai, ollama, anthropic, responses); `modelOf`
+ * reads the model a body asks for as the surface's routes read it (default: its `model`), for a
+ * key limited to some routes.
+ */
+export async function registerModelSurface(app: FastifyInstance, services: ModelSurfaceServices, shape: ErrorShape, api: string, modelOf?: (body: Record<string, unknown>) => unknown): Promise<void> {
   await app.register(usageRowPlugin, { recorder: services.recorder, api });
   await app.register(requestIdPlugin);
-  await app.register(clientKeysPlugin, services.keys);
+  await app.register(clientKeysPlugin, { ...services.keys, modelOf });
   app.setErrorHandler(errorHandler(shape));
 }
 

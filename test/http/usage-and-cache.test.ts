@@ -294,6 +294,15 @@ describe('client keys', () => {
     expect(JSON.parse(refused.text).error).toMatchObject({ code: 'model_not_allowed', param: 'model' });
   });
 
+  it('reads the model on the Ollama front door as its routes do: NAME:latest is NAME, and /api/show\'s `name` counts', async () => {
+    const { key } = h.gateway.keys.create(`ollama-${randomUUID().slice(0, 8)}`, { allowedRoutes: ['cloud-first'] });
+    const post = (path: string, body: unknown) => fetch(`${h.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify(body) });
+    expect((await post('/api/chat', { model: 'cloud-first:latest', stream: false, messages: [{ role: 'user', content: 'hi' }] })).status).toBe(200);
+    const shown = await post('/api/show', { name: 'default' });
+    expect(shown.status).toBe(403);
+    expect((await shown.json()).error).toContain('may use only cloud-first');
+  });
+
   it('lets a key limited to a route use it by any alias, but not another route\'s alias or one of its deployments by name', async () => {
     expect(h.gateway.applyConfig({ ...config(), aliases: { 'gpt-4o*': 'cloud-first', 'claude-*': 'default' } }, 'test').ok).toBe(true);
     const { key } = h.gateway.keys.create(`aliased-${randomUUID().slice(0, 8)}`, { allowedRoutes: ['cloud-first'] });

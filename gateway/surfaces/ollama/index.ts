@@ -41,7 +41,11 @@ const ollamaErrorBody = (wire: { message: string }) => ({ error: wire.message })
 
 export async function ollamaSurface(app: FastifyInstance, options: OllamaSurfaceOptions): Promise<void> {
   const { router, catalog } = options;
-  await registerModelSurface(app, options.services, ollamaErrorBody, 'ollama');
+  // /api/show takes `name` as well as `model`, and every route takes NAME:latest for NAME.
+  await registerModelSurface(app, options.services, ollamaErrorBody, 'ollama', (body) => {
+    const name = body.model ?? body.name;
+    return typeof name === 'string' ? ollamaName(catalog(), name) : name;
+  });
   app.setNotFoundHandler((request, reply) =>
     sendError(request, reply, toWireError(new GatewayError('not_found', `There is no endpoint ${request.method} ${request.url.split('?')[0]}`)), ollamaErrorBody),
   );
