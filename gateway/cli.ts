@@ -19,6 +19,7 @@ import { keepHeapCompact } from './heap';
 import { ConfigError, createGateway, VERSION } from './server';
 import { DEFAULT_HOST, DEFAULT_PORT, defaultDataDir } from './paths';
 import { cutConnections } from './http/close';
+import { dataDirProblem, listenProblem } from './cli-problems';
 import { clientKeysRequired } from './config/for-clients';
 import { isLoopbackHost } from './http/local-guard';
 import { serveBanner } from './serve-banner';
@@ -107,74 +108,83 @@ export async function main(
     return 1;
   }
 
-  switch (command) {
-    case 'serve':
-      return serve({ host: values.host, port: values.port, dataDir, configFile: values.config, uiDir: options.uiDir }, io);
-    case 'export': {
-      const db = openDatabase(dataDir);
-      const config = createConfigStore(db).current();
-      db.close();
-      if (!config) {
-        io.err(`No config is stored in ${dataDir} yet; run "switchyard serve" once or import one.\n`);
-        return 1;
-      }
-      io.out(`${JSON.stringify(config, null, 2)}\n`);
-      return 0;
-    }
-    case 'import':
-    case 'check': {
-      const file = positionals[0];
-      if (!file) {
-        io.err(`switchyard ${command}: name a config file\n`);
-        return 2;
-      }
-      const input = readConfigFile(file, io);
-      if (input === undefined) return 1;
-      const result = validateConfig(input);
-      if (result.warnings.length > 0) io.err(`Warnings:\n${formatIssues(result.warnings)}\n`);
-      if (!result.ok) {
-        io.err(`${file} is not a valid Switchyard config:\n${formatIssues(result.errors)}\n`);
-        return 1;
-      }
-      if (command === 'check') {
-        io.out(`${file} is valid: ${result.config.providers.length} providers, ${result.config.deployments.length} deployments, ${result.config.routes.length} routes\n`);
+  try {
+    switch (command) {
+      case 'serve':
+        return await serve({ host: values.host, port: values.port, dataDir, configFile: values.config, uiDir: options.uiDir }, io);
+      case 'export': {
+        const db = openDatabase(dataDir);
+        const config = createConfigStore(db).current();
+        db.close();
+        if (!config) {
+          io.err(`No config is stored in ${dataDir} yet; run "switchyard serve" once or import one.\n`);
+          return 1;
+        }
+        io.out(`${JSON.stringify(config, null, 2)}\n`);
         return 0;
       }
-      const db = openDatabase(dataDir);
-      createConfigStore(db).save(result.config, `import ${file}`);
-      db.close();
-      io.out(`Imported ${file} into ${dataDir}; a running gateway on this data dir applies it within 2 s\n`);
-      return 0;
+      case 'import':
+      case 'check': {
+        const file = positionals[0];
+        if (!file) {
+          io.err(`switchyard ${command}: name a config file\n`);
+          return 2;
+        }
+        const input = readConfigFile(file, io);
+        if (input === undefined) return 1;
+        const result = validateConfig(input);
+        if (result.warnings.length > 0) io.err(`Warnings:\n${formatIssues(result.warnings)}\n`);
+        if (!result.ok) {
+          io.err(`${file} is not a valid Switchyard config:\n${formatIssues(result.errors)}\n`);
+          return 1;
+        }
+        if (command === 'check') {
+          io.out(`${file} is valid: ${result.config.providers.length} providers, ${result.config.deployments.length} deployments, ${result.config.routes.length} routes\n`);
+          return 0;
+        }
+        const db = openDatabase(dataDir);
+        createConfigStore(db).save(result.config, `import ${file}`);
+        db.close();
+        io.out(`Imported ${file} into ${dataDir}; a running gateway on this data dir applies it within 2 s\n`);
+        return 0;
+      }
+      case 'history':
+      case 'restore':
+        return await historyCommand(command, positionals[0], dataDir, io);
+      case 'usage':
+        return await usageCommand(positionals, values, dataDir, io);
+      case 'login-link': {
+        const db = openDatabase(dataDir);
+        const token = createAdminSessions(db).issueLoginToken();
+        const url = gatewayOf(db, values.port, process.env).url;
+        db.close();
+        io.out(`${url}/?token=${token}\n`);
+        return 0;
+      }
+      case 'keys':
+        return await keysCommand(positionals, values, dataDir, io);
+      case 'connect': {
+        // Loaded here: only this command needs the config-file editors and their parsers.
+        const { connectCommand } = await import('./connect/command');
+        return await connectCommand(positionals[0], values, dataDir, io, options.env ?? process.env);
+      }
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.out(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        io.err(`Unknown command "${command}".\n\n${USAGE}`);
+        return 2;
     }
-    case 'history':
-    case 'restore':
-      return historyCommand(command, positionals[0], dataDir, io);
-    case 'usage':
-      return usageCommand(positionals, values, dataDir, io);
-    case 'login-link': {
-      const db = openDatabase(dataDir);
-      const token = createAdminSessions(db).issueLoginToken();
-      const url = gatewayOf(db, values.port, process.env).url;
-      db.close();
-      io.out(`${url}/?token=${token}\n`);
-      return 0;
-    }
-    case 'keys':
-      return keysCommand(positionals, values, dataDir, io);
-    case 'connect': {
-      // Loaded here: only this command needs the config-file editors and their parsers.
-      const { connectCommand } = await import('./connect/command');
-      return connectCommand(positionals[0], values, dataDir, io, options.env ?? process.env);
-    }
-    case undefined:
-    case 'help':
-    case '--help':
-    case '-h':
-      io.out(USAGE);
-      return command === undefined ? 2 : 0;
-    default:
-      io.err(`Unknown command "${command}".\n\n${USAGE}`);
-      return 2;
+  } catch (error) {
+    // A data dir that is a file, unwritable or full: say so, not a stack trace (awaited above, so a
+    // command's rejection lands here too).
+    const problem = dataDirProblem(error, dataDir);
+    if (!problem) throw error;
+    io.err(`${problem}\n`);
+    return 1;
   }
 }
 
@@ -232,8 +242,9 @@ async function serve(args: { host: string | undefined; port: string | undefined;
     started = await gateway.start();
   } catch (error) {
     await gateway.stop().catch(() => undefined);
-    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      io.err(`Port ${port} on ${host} is already in use (another Switchyard, or another server). Start with --port N or SWITCHYARD_PORT=N.\n`);
+    const problem = listenProblem(error, host, port);
+    if (problem) {
+      io.err(`${problem}\n`);
       return 1;
     }
     throw error;

@@ -176,6 +176,21 @@ describe('argument errors', () => {
     expect(port.stderr).toBe('Invalid port "99999": give a number from 0 to 65535\n');
   });
 
+  it('says why a data dir or an address cannot be used, without a stack trace', () => {
+    const file = join(dir(), 'not-a-dir');
+    writeFileSync(file, '');
+    for (const args of [['serve', '--port', '0'], ['keys', 'create', 'x'], ['login-link']]) {
+      const refused = run([...args, '--data-dir', file]);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toBe(`Cannot use the data dir ${file}: a part of the path is a file, not a directory (${join(file, 'switchyard.db')}). Choose another with --data-dir or SWITCHYARD_HOME.\n`);
+    }
+    // An address of no interface of this machine (TEST-NET-1, RFC 5737).
+    const elsewhere = run(['serve', '--port', '0', '--host', '192.0.2.1', '--data-dir', dir()]);
+    expect(elsewhere.code).toBe(1);
+    expect(elsewhere.stderr).toContain("Cannot listen on 192.0.2.1:0: that address is not one of this machine's.");
+    expect(elsewhere.stderr).not.toContain('    at ');
+  });
+
   it('creates no data dir for a command that only reads one, and says the dir holds none', () => {
     const missing = join(dir(), 'typo');
     for (const args of [['export'], ['history'], ['usage', 'export'], ['keys', 'list']]) {

@@ -1,0 +1,27 @@
+/** What the CLI says, instead of a stack trace, when the data dir or the address it was given cannot be used. */
+
+const FILE_PROBLEMS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ENOTDIR: 'a part of the path is a file, not a directory',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'the disk is full',
+  EISDIR: 'a directory is where a file should be',
+  SQLITE_CANTOPEN: 'the database file cannot be opened',
+  SQLITE_READONLY: 'the database is read-only',
+  SQLITE_FULL: 'the disk is full',
+};
+
+export function dataDirProblem(error: unknown, dataDir: string): string | undefined {
+  const { code, path } = error as { code?: unknown; path?: unknown };
+  const reason = typeof code === 'string' ? FILE_PROBLEMS[code] : undefined;
+  if (!reason) return undefined;
+  return `Cannot use the data dir ${dataDir}: ${reason}${typeof path === 'string' && path !== dataDir ? ` (${path})` : ''}. Choose another with --data-dir or SWITCHYARD_HOME.`;
+}
+
+export function listenProblem(error: unknown, host: string, port: number): string | undefined {
+  const code = (error as { code?: unknown }).code;
+  if (code === 'EADDRINUSE') return `Port ${port} on ${host} is already in use (another Switchyard, or another server). Start with --port N or SWITCHYARD_PORT=N.`;
+  const why = code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'no such host name' : code === 'EADDRNOTAVAIL' ? "that address is not one of this machine's" : code === 'EACCES' ? `port ${port} needs privileges this user lacks` : undefined;
+  return why ? `Cannot listen on ${host}:${port}: ${why}. Use --host 127.0.0.1 (the default) or an address of this machine, and --port N.` : undefined;
+}
