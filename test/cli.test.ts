@@ -184,6 +184,11 @@ describe('argument errors', () => {
       expect(refused.code).toBe(1);
       expect(refused.stderr).toBe(`Cannot use the data dir ${file}: a part of the path is a file, not a directory (${join(file, 'switchyard.db')}). Choose another with --data-dir or SWITCHYARD_HOME.\n`);
     }
+    const damaged = dir();
+    writeFileSync(join(damaged, 'switchyard.db'), 'x'.repeat(4096));
+    const notADatabase = run(['serve', '--port', '0', '--data-dir', damaged]);
+    expect(notADatabase.code).toBe(1);
+    expect(notADatabase.stderr).toContain('is not a Switchyard database');
     // An address of no interface of this machine (TEST-NET-1, RFC 5737).
     const elsewhere = run(['serve', '--port', '0', '--host', '192.0.2.1', '--data-dir', dir()]);
     expect(elsewhere.code).toBe(1);
