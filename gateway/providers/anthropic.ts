@@ -29,7 +29,8 @@ export function createAnthropicProvider(config: ProviderConfig, secrets: Secrets
     baseUrl: config.baseUrl,
     // The key goes as the official SDK sends it.
     headers: { accept: 'application/json', 'anthropic-version': ANTHROPIC_VERSION, ...config.headers, ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
-    timeouts: { ...DEFAULT_TIMEOUTS.anthropic, ...config.timeouts },
+    defaults: DEFAULT_TIMEOUTS.anthropic,
+    timeouts: config.timeouts,
     maxResponseBytes: config.maxResponseBytes,
   });
   const apis = config.apis ?? ['messages'];

@@ -44,7 +44,8 @@ export function createOllamaProvider(config: ProviderConfig, secrets: Secrets): 
     providerName: config.name,
     baseUrl: config.baseUrl,
     headers: { accept: 'application/json', ...config.headers, ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
-    timeouts: { ...DEFAULT_TIMEOUTS.ollama, ...config.timeouts },
+    defaults: DEFAULT_TIMEOUTS.ollama,
+    timeouts: config.timeouts,
     maxResponseBytes: config.maxResponseBytes,
   });
   const finished = (value: Record<string, unknown>, what: string) => {

@@ -56,7 +56,8 @@ export function createOpenAIProvider(config: ProviderConfig, secrets: Secrets): 
     providerName: config.name,
     baseUrl: config.baseUrl,
     headers: { accept: 'application/json', ...config.headers, ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
-    timeouts: { ...DEFAULT_TIMEOUTS.openai, ...config.timeouts },
+    defaults: DEFAULT_TIMEOUTS.openai,
+    timeouts: config.timeouts,
     maxResponseBytes: config.maxResponseBytes,
   });
 

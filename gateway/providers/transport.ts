@@ -30,7 +30,9 @@ export interface TransportOptions {
   baseUrl: string;
   /** Sent with every request (auth, the provider's extra headers). */
   headers: Record<string, string>;
-  timeouts: Required<Timeouts>;
+  /** The provider kind's defaults, and the provider's own `timeouts` over them. */
+  defaults: Required<Timeouts>;
+  timeouts: Timeouts | undefined;
   maxResponseBytes?: number | undefined;
 }
 
@@ -65,7 +67,12 @@ export interface Transport {
 }
 
 export function createTransport(options: TransportOptions): Transport {
-  const { providerName, timeouts } = options;
+  const { providerName } = options;
+  const timeouts = { ...options.defaults, ...options.timeouts };
+  // A whole (non-streamed) answer's first byte comes when it is done, after a long generation or a
+  // reasoning model's thinking: by default only totalMs bounds it, as in the vendors' SDKs. A
+  // firstByteMs set for the provider (for a quick fallback from a stuck server) bounds it too.
+  const wholeFirstByteMs = options.timeouts?.firstByteMs ?? 0;
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const url = new URL(options.baseUrl);
   const origin = url.origin;
@@ -103,7 +110,7 @@ export function createTransport(options: TransportOptions): Transport {
     async json<T>(request: UpstreamRequest, signal: CancelSignal | undefined) {
       const call = attempt(signal);
       try {
-        const response = await requestWhole(agent, dispatchOptions(request), call.signal, maxResponseBytes, providerName);
+        const response = await requestWhole(agent, { ...dispatchOptions(request), headersTimeout: wholeFirstByteMs }, call.signal, maxResponseBytes, providerName);
         const text = response.body.toString('utf8');
         if (response.statusCode >= 300) throw upstreamStatusError(providerName, response.statusCode, response.headers, text);
         const type = String(response.headers['content-type'] ?? '');

@@ -1,0 +1,51 @@
+/**
+ * The transport's timeouts against a real upstream on loopback that is slow to send its headers:
+ * a streamed answer must show its first byte within firstByteMs, while a whole answer (its first
+ * byte comes when it is done) has until totalMs, unless the provider sets firstByteMs itself.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Cancellation } from '../../gateway/cancel';
+import { createTransport } from '../../gateway/providers/transport';
+import type { FakeServer } from '../support/fake-server';
+import { startFakeOpenAI } from '../support/fake-openai';
+
+let upstream: FakeServer;
+beforeAll(async () => {
+  upstream = await startFakeOpenAI();
+  await upstream.setMode({ kind: 'slow-first-byte', delayMs: 1_500 });
+});
+afterAll(() => upstream.stop());
+
+const defaults = { connectMs: 1_000, firstByteMs: 200, idleMs: 1_000, totalMs: 5_000 };
+const transport = (timeouts?: { firstByteMs: number }) => createTransport({ providerName: 'slow', baseUrl: `${upstream.url}/v1`, headers: {}, defaults, timeouts });
+const chat = (stream: boolean) => ({ method: 'POST' as const, path: '/chat/completions', body: { model: 'gpt-4.1-mini', stream, messages: [{ role: 'user', content: 'hi' }] } });
+
+describe('the upstream transport', () => {
+  it('waits for a whole answer past the first-byte default: it arrives in one piece when done', async () => {
+    const t = transport();
+    try {
+      const { value } = await t.json<{ choices: { message: { content: string } }[] }>(chat(false), undefined);
+      expect(value.choices[0]?.message.content).toBe('Echo: hi');
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('gives up on a stream whose first byte is later than firstByteMs', async () => {
+    const t = transport();
+    try {
+      await expect(t.stream(chat(true), new Cancellation())).rejects.toMatchObject({ failure: 'timeout' });
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('bounds a whole answer by a firstByteMs the provider sets itself', async () => {
+    const t = transport({ firstByteMs: 200 });
+    try {
+      await expect(t.json(chat(false), undefined)).rejects.toMatchObject({ failure: 'timeout' });
+    } finally {
+      await t.close();
+    }
+  });
+});
