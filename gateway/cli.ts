@@ -4,6 +4,7 @@
  * the command modules.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stdio, type Output } from './cli-output';
@@ -259,6 +260,7 @@ async function serve(args: { host: string | undefined; port: string | undefined;
       dataDir: args.dataDir,
       config: gateway.config(),
       keysRequired: clientKeysRequired(!isLoopbackHost(host), gateway.config().settings),
+      otherMachines: host === '0.0.0.0' || host === '::' ? lanOrigins(started.port) : [],
     }),
   );
   await new Promise<void>((resolve) => {
@@ -272,6 +274,12 @@ async function serve(args: { host: string | undefined; port: string | undefined;
   process.once('SIGTERM', cut);
   await gateway.stop({ graceMs: STOP_GRACE_MS });
   return 0;
+}
+
+/** This machine's own addresses beyond loopback, as origins on `port` (a few: a laptop has one or two). */
+function lanOrigins(port: number): string[] {
+  const addresses = Object.values(networkInterfaces()).flatMap((list) => list ?? []).filter((a) => !a.internal && a.family === 'IPv4');
+  return addresses.slice(0, 3).map((a) => `http://${a.address}:${port}`);
 }
 
 function isPort(text: string): boolean {

@@ -15,6 +15,8 @@ export interface BannerInput {
   dataDir: string;
   config: Config;
   keysRequired: boolean;
+  /** Where other machines reach a gateway bound to every interface (this machine's addresses). */
+  otherMachines: readonly string[];
 }
 
 export function serveBanner(b: BannerInput): string {
@@ -24,6 +26,7 @@ export function serveBanner(b: BannerInput): string {
     `  Ollama base URL:  ${b.url}`,
     `  Health:           ${b.url}/health`,
     `  Dashboard:        ${b.url}/?token=${b.loginToken}   (login link: works once, for 24 h)`,
+    ...(b.otherMachines.length > 0 ? [`  Other machines:   ${b.otherMachines.map((origin) => `${origin}/v1`).join(', ')} (with a client key)`] : []),
     `  Data dir:         ${b.dataDir}`,
     `  Routes:           ${b.config.routes.map((r) => `${r.name} -> ${r.deployments.join(' > ')}`).join('; ') || 'none'}`,
   ];

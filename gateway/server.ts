@@ -242,8 +242,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     await app.listen({ host, port: boundPort });
     boundPort = (app.server.address() as AddressInfo).port;
     if (options.healthChecks !== false) health.start();
-    const url = `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
-    address.record({ url: localUrl(host, boundPort), exposed: !isLoopbackHost(host) });
+    // The URL tools on this machine use: a wildcard address is no Host name the guard accepts.
+    const url = localUrl(host, boundPort);
+    address.record({ url, exposed: !isLoopbackHost(host) });
     return { port: boundPort, url, baseUrl: `${url}/v1` };
   }
 

@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../gateway/store/db';
@@ -343,6 +344,16 @@ describe('switchyard serve', () => {
     const res = await fetch(tried![1]!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: tried![2] });
     expect(res.status).toBe(200);
     expect((await res.json()).choices[0].message.role).toBe('assistant');
+  });
+
+  it('prints addresses that work as printed when bound to every interface (0.0.0.0 is no Host the guard takes)', async () => {
+    const { baseUrl, output } = await serve(['--port', '0', '--host', '0.0.0.0', '--data-dir', dir()]);
+    expect(baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
+    expect((await fetch(baseUrl.replace('/v1', '/health'))).status).toBe(200);
+    const lan = Object.values(networkInterfaces()).flatMap((l) => l ?? []).find((a) => !a.internal && a.family === 'IPv4');
+    const others = /Other machines:\s+(\S+)\/v1/.exec(output())?.[1];
+    expect(others).toBe(lan ? `http://${lan.address}:${new URL(baseUrl).port}` : undefined);
+    if (lan) expect((await fetch(`${others}/health`)).status).toBe(200);
   });
 
   it('refuses an invalid --config and changes nothing', async () => {

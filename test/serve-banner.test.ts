@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Config } from '../gateway/config/schema';
 import { serveBanner } from '../gateway/serve-banner';
 
-const input = (config: Config, keysRequired = false) => ({ version: '0.1.0', url: 'http://127.0.0.1:7788', baseUrl: 'http://127.0.0.1:7788/v1', loginToken: 't', dataDir: '/d', config, keysRequired });
+const input = (config: Config, keysRequired = false) => ({ version: '0.1.0', url: 'http://127.0.0.1:7788', baseUrl: 'http://127.0.0.1:7788/v1', loginToken: 't', dataDir: '/d', config, keysRequired, otherMachines: [] });
 const providers: Config['providers'] = [{ name: 'local', kind: 'ollama', baseUrl: 'http://127.0.0.1:11434' }];
 
 describe("serve's banner", () => {
