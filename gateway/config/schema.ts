@@ -1,10 +1,13 @@
 /**
  * The config file's schema: one source for the TypeScript types, the JSON Schema that validates
- * the file, and (later) the admin API's bodies. Cross-references and time zones are checked in
- * validate.ts, which a JSON Schema cannot express.
+ * the file, and the admin API's bodies. Cross-references and time zones are checked in
+ * validate.ts, which a JSON Schema cannot express. The gateway-wide settings are in settings-schema.ts.
  */
 import Type from 'typebox';
 import { FAILURE_CLASSES } from '../errors';
+import { SettingsSchema } from './settings-schema';
+
+export { SettingsSchema };
 
 const Name = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127}$' });
 const PositiveMs = Type.Integer({ minimum: 1, maximum: 86_400_000 });
@@ -219,59 +222,6 @@ export const RouteSchema = Type.Object(
     /** Failure classes (or upstream status codes) that move on to the next deployment. */
     fallbackOn: Type.Optional(
       Type.Array(Type.Union([Type.Enum(FAILURE_CLASSES), Type.Integer({ minimum: 400, maximum: 599 })])),
-    ),
-  },
-  { additionalProperties: false },
-);
-
-export const SettingsSchema = Type.Object(
-  {
-    cache: Type.Optional(
-      Type.Object(
-        {
-          /** Serve repeated temperature-0 requests (and opted-in routes) from the cache. */
-          enabled: Type.Optional(Type.Boolean()),
-          ttlSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 365 * 86_400 })),
-          maxMiB: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
-        },
-        { additionalProperties: false },
-      ),
-    ),
-    usage: Type.Optional(
-      Type.Object(
-        {
-          retentionDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
-          /** Store prompt and response bodies (off by default). */
-          logBodies: Type.Optional(Type.Boolean()),
-          bodyRetentionDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
-          /** The cloud price local answers are compared with ("would have cost"). */
-          compareWith: Type.Optional(
-            Type.Object(
-              { label: Type.String({ minLength: 1, maxLength: 100 }), inputPerMTok: Type.Number({ minimum: 0 }), outputPerMTok: Type.Number({ minimum: 0 }) },
-              { additionalProperties: false },
-            ),
-          ),
-        },
-        { additionalProperties: false },
-      ),
-    ),
-    responses: Type.Optional(
-      Type.Object(
-        {
-          /** How long Responses API answers are kept for `previous_response_id` (default 30 days). */
-          retentionDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
-        },
-        { additionalProperties: false },
-      ),
-    ),
-    clientKeys: Type.Optional(
-      Type.Object(
-        {
-          /** Refuse requests without a valid client key (always on when bound beyond loopback). */
-          required: Type.Optional(Type.Boolean()),
-        },
-        { additionalProperties: false },
-      ),
     ),
   },
   { additionalProperties: false },

@@ -1,0 +1,55 @@
+/** The config's gateway-wide `settings`: cache, usage log, kept responses, client keys. */
+import Type from 'typebox';
+
+export const SettingsSchema = Type.Object(
+  {
+    cache: Type.Optional(
+      Type.Object(
+        {
+          /** Serve repeated temperature-0 requests (and opted-in routes) from the cache. */
+          enabled: Type.Optional(Type.Boolean()),
+          ttlSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 365 * 86_400 })),
+          maxMiB: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    usage: Type.Optional(
+      Type.Object(
+        {
+          retentionDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
+          /** Store prompt and response bodies (off by default). */
+          logBodies: Type.Optional(Type.Boolean()),
+          bodyRetentionDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
+          /** The cloud price local answers are compared with ("would have cost"). */
+          compareWith: Type.Optional(
+            Type.Object(
+              { label: Type.String({ minLength: 1, maxLength: 100 }), inputPerMTok: Type.Number({ minimum: 0 }), outputPerMTok: Type.Number({ minimum: 0 }) },
+              { additionalProperties: false },
+            ),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    responses: Type.Optional(
+      Type.Object(
+        {
+          /** How long Responses API answers are kept for `previous_response_id` (default 30 days). */
+          retentionDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    clientKeys: Type.Optional(
+      Type.Object(
+        {
+          /** Refuse requests without a valid client key (always on when bound beyond loopback). */
+          required: Type.Optional(Type.Boolean()),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
