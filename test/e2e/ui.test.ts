@@ -355,6 +355,24 @@ describe('the dashboard in Chromium', () => {
     await page.getByRole('cell', { name: `restore ${before}`, exact: true }).waitFor();
   });
 
+  it('shows client keys as required, and not to be switched off, on a gateway that listens beyond this machine', async () => {
+    const exposed = await startGateway({ version: 1, providers: [], deployments: [], routes: [] }, { host: '0.0.0.0' });
+    const other = await browser.newPage();
+    try {
+      await other.goto(`http://127.0.0.1:${exposed.port}/?token=${exposed.gateway.sessions.issueLoginToken()}`);
+      await other.getByRole('heading', { name: 'Overview' }).waitFor();
+      await other.goto(`http://127.0.0.1:${exposed.port}/settings`);
+      const box = other.getByRole('checkbox', { name: /Require a client key for every request/ });
+      await box.waitFor();
+      expect(await box.isChecked()).toBe(true);
+      expect(await box.isDisabled()).toBe(true);
+      expect(await other.getByText('(always, while it listens beyond this machine)').count()).toBe(1);
+    } finally {
+      await other.close();
+      await exposed.stop();
+    }
+  });
+
   it('renders every page in light and dark without errors', async () => {
     for (const theme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: theme });

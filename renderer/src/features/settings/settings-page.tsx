@@ -27,7 +27,7 @@ export function SettingsPage() {
         </Card>
         <Theme />
         <Keys />
-        <UsageAndCache settings={settings.data.settings} />
+        <UsageAndCache settings={settings.data.settings} exposed={settings.data.server.exposed} />
         <ConfigImport />
         <ConfigHistory />
       </div>
@@ -98,7 +98,7 @@ function Keys() {
   );
 }
 
-function UsageAndCache({ settings }: { settings: Settings }) {
+function UsageAndCache({ settings, exposed }: { settings: Settings; exposed: boolean }) {
   const client = useQueryClient();
   const stats = useQuery(cacheQueries.stats());
   const [draft, setDraft] = useState({
@@ -127,7 +127,7 @@ function UsageAndCache({ settings }: { settings: Settings }) {
         <Field label="Keep usage (days)" error={fields['settings.usage.retentionDays']}><input value={draft.retentionDays} onChange={(e) => setDraft({ ...draft, retentionDays: e.target.value })} inputMode="numeric" /></Field>
       </div>
       <label className="row"><input type="checkbox" checked={draft.logBodies} onChange={(e) => setDraft({ ...draft, logBodies: e.target.checked })} /> Store prompts and answers in the usage log</label>
-      <label className="row" style={{ marginTop: 6 }}><input type="checkbox" checked={draft.keysRequired} onChange={(e) => setDraft({ ...draft, keysRequired: e.target.checked })} /> Require a client key for every request</label>
+      <label className="row" style={{ marginTop: 6 }}><input type="checkbox" checked={draft.keysRequired || exposed} disabled={exposed} onChange={(e) => setDraft({ ...draft, keysRequired: e.target.checked })} /> Require a client key for every request{exposed ? ' (always, while it listens beyond this machine)' : ''}</label>
       {save.isError ? <div className="notice bad" role="alert" style={{ marginTop: 8 }}>{save.error.message}</div> : null}
       <div className="row" style={{ marginTop: 10 }}>
         <button className="primary" onClick={() => save.mutate(edited())} disabled={save.isPending}>Save</button>
