@@ -14,7 +14,10 @@ export function keysCommand(positionals: string[], values: { rpm?: string; route
   try {
     const keys = createClientKeyStore(db);
     if (action === 'list') {
-      for (const key of keys.list()) {
+      const all = keys.list();
+      // On stderr: stdout stays a list a script can read, empty or not.
+      if (all.length === 0) io.err('No client keys yet: make one with "switchyard keys create NAME".\n');
+      for (const key of all) {
         io.out(`${key.name}\t${key.prefix}...\t${key.revokedAt ? `revoked ${new Date(key.revokedAt).toISOString()}` : 'active'}\t${key.rateLimitPerMinute ? `${key.rateLimitPerMinute}/min` : 'no limit'}\t${key.allowedRoutes?.join(',') ?? 'all routes'}\n`);
       }
       return 0;

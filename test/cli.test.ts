@@ -475,7 +475,9 @@ describe('client keys against a running gateway', () => {
     const typo = run(['keys', 'create', 'ci', '--routes', 'default,defualt', '--data-dir', data]);
     expect(typo.code).toBe(1);
     expect(typo.stderr).toBe('--routes: no route, deployment or alias is named "defualt"\n');
-    expect(run(['keys', 'list', '--data-dir', data]).stdout).toBe('');
+    const none = run(['keys', 'list', '--data-dir', data]);
+    expect(none.stdout).toBe('');
+    expect(none.stderr).toBe('No client keys yet: make one with "switchyard keys create NAME".\n');
   });
 
   it('honours keys created and revoked by the CLI while it runs', async () => {
