@@ -68,9 +68,10 @@ export const clientKeysPlugin = fp<ClientKeysOptions>(
 
     app.addHook('preValidation', async (request) => {
       const allowed = request.clientKey?.allowedRoutes;
+      if (!allowed) return;
       const body = request.body as Record<string, unknown> | undefined;
       const model = body && (options.modelOf ? options.modelOf(body) : body.model);
-      if (!allowed || typeof model !== 'string' || allowed.includes(model)) return;
+      if (typeof model !== 'string' || allowed.includes(model)) return;
       const target = options.targetOf(model);
       if (target !== undefined && allowed.includes(target)) return;
       throw new GatewayError('model_not_allowed', `Client key "${request.clientKey?.name}" may use only ${allowed.join(', ')}`, { param: 'model' });
