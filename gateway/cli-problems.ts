@@ -1,4 +1,5 @@
 /** What the CLI says, instead of a stack trace, when the data dir or the address it was given cannot be used. */
+import { DB_FILE } from './store/db';
 
 const FILE_PROBLEMS: Record<string, string> = {
   EACCES: 'permission denied',
@@ -10,8 +11,8 @@ const FILE_PROBLEMS: Record<string, string> = {
   SQLITE_CANTOPEN: 'the database file cannot be opened',
   SQLITE_READONLY: 'the database is read-only',
   SQLITE_FULL: 'the disk is full',
-  SQLITE_NOTADB: 'its switchyard.db is not a Switchyard database (damaged, or another file by that name)',
-  SQLITE_CORRUPT: 'its switchyard.db is damaged (restore a backup, or move it aside to start afresh)',
+  SQLITE_NOTADB: `its ${DB_FILE} is not a Switchyard database (damaged, or another file by that name)`,
+  SQLITE_CORRUPT: `its ${DB_FILE} is damaged (restore a backup, or move it aside to start afresh)`,
 };
 
 export function dataDirProblem(error: unknown, dataDir: string): string | undefined {
