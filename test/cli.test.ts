@@ -1,78 +1,13 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+/** The built CLI's commands that end: check, import/export, history, usage export, keys, argument errors. */
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../gateway/store/db';
 import { createUsageLog } from '../gateway/store/usage-log';
-import { startFakeOpenAI } from './support/fake-openai';
-import { tempDir } from './support/harness';
+import { BIN, baseEnv, config, dir, onCleanup, run, serve, useCliCleanups, writeJson } from './support/cli';
 
-const BIN = join(import.meta.dirname, '..', 'bin', 'switchyard.js');
-const cleanups: (() => void | Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function dir() {
-  const d = tempDir('switchyard-cli-');
-  cleanups.push(() => d.remove());
-  return d.path;
-}
-
-const baseEnv = (extra: Record<string, string> = {}) => {
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', OLLAMA_HOST: '127.0.0.1:9', ...extra };
-  return env;
-};
-
-function run(args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { env: baseEnv(env), encoding: 'utf8', timeout: 20_000 });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** Starts `switchyard serve` and resolves with its printed base URL once it listens. */
-function serve(args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; baseUrl: string; output: () => string }> {
-  const child = spawn(process.execPath, [BIN, 'serve', ...args], { env: baseEnv(env) });
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  cleanups.push(() => {
-    if (child.exitCode === null) child.kill('SIGKILL');
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${output}`)), 15_000);
-    child.stdout.on('data', () => {
-      const match = /OpenAI base URL:\s+(\S+)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve({ child, baseUrl: match[1], output: () => output });
-      }
-    });
-    child.on('exit', () => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited early:\n${output}`));
-    });
-  });
-}
-
-const config = {
-  version: 1,
-  providers: [
-    { name: 'local', kind: 'ollama', baseUrl: 'http://127.0.0.1:11434' },
-    { name: 'cloud', kind: 'openai', baseUrl: 'https://api.openai.com/v1', apiKey: 'env:OPENAI_API_KEY' },
-  ],
-  deployments: [
-    { name: 'llama', provider: 'local', model: 'llama3.2:3b', type: 'chat', timeZone: 'Europe/Paris', timeWindows: [{ start: '09:00', end: '18:00', days: ['mon', 'fri'] }] },
-    { name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini', type: 'chat', pricing: { inputPerMTok: 0.4, outputPerMTok: 1.6 } },
-  ],
-  routes: [{ name: 'default', deployments: ['llama', 'mini'], retry: { attempts: 2 } }],
-};
-
-function writeJson(path: string, value: unknown): string {
-  writeFileSync(path, JSON.stringify(value));
-  return path;
-}
+useCliCleanups();
 
 describe('the built CLI', () => {
   it('runs from the bundle alone: no TypeScript sources and no loader at run time', async () => {
@@ -87,7 +22,7 @@ describe('the built CLI', () => {
     expect(checked.stdout).toContain('is valid');
     const data = dir();
     const child = spawn(process.execPath, [join(install, 'bin', 'switchyard.js'), 'serve', '--port', '0', '--data-dir', data], { env: baseEnv() });
-    cleanups.push(() => {
+    onCleanup(() => {
       if (child.exitCode === null) child.kill('SIGKILL');
     });
     let output = '';
@@ -284,189 +219,6 @@ describe('switchyard import and export', () => {
   });
 });
 
-describe('switchyard serve', () => {
-  it('starts on loopback, prints the base URL with /v1, and writes a working default config on first start', async () => {
-    const data = dir();
-    const { child, baseUrl } = await serve(['--port', '0', '--data-dir', data], { OPENAI_API_KEY: 'sk-abc' });
-    expect(baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
-    const models = await fetch(`${baseUrl}/models`).then((r) => r.json());
-    expect(models.data.map((m: { id: string }) => m.id)).toEqual(['default', 'embed', 'llama3.2', 'gpt-4.1-mini', 'text-embedding-3-small']);
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
-    expect(child.exitCode).toBe(0);
-    const exported = run(['export', '--data-dir', data]).stdout;
-    expect(exported).toContain('env:OPENAI_API_KEY');
-    expect(exported).not.toContain('sk-abc');
-  });
-
-  it('takes its port from SWITCHYARD_PORT, and --port wins over it', async () => {
-    const port = await freePort();
-    const first = await serve(['--data-dir', dir()], { SWITCHYARD_PORT: String(port) });
-    expect(first.baseUrl).toBe(`http://127.0.0.1:${port}/v1`);
-    first.child.kill('SIGTERM');
-    await new Promise((resolve) => first.child.once('exit', resolve));
-    const second = await serve(['--data-dir', dir(), '--port', String(port)], { SWITCHYARD_PORT: '1' });
-    expect(second.baseUrl).toBe(`http://127.0.0.1:${port}/v1`);
-  });
-
-  it('imports --config at start, replacing the stored config', async () => {
-    const data = dir();
-    const file = writeJson(join(data, 'c.json'), config);
-    const { baseUrl, output } = await serve(['--port', '0', '--data-dir', data, '--config', file]);
-    const models = await fetch(`${baseUrl}/models`).then((r) => r.json());
-    expect(models.data.map((m: { id: string }) => m.id)).toEqual(['default', 'llama', 'mini']);
-    // Said at start, not first at a request: the key this provider needs is not in the environment.
-    expect(output()).toContain('Notice: provider cloud cannot be used: its API key OPENAI_API_KEY is not set, so requests skip its deployments');
-  });
-
-  it('prints a request to try that works as printed, naming a chat route this config has', async () => {
-    const upstream = await startFakeOpenAI();
-    cleanups.push(() => upstream.stop());
-    const data = dir();
-    const own = {
-      version: 1,
-      providers: [{ name: 'cloud', kind: 'openai', baseUrl: `${upstream.url}/v1`, apiKey: 'env:OPENAI_API_KEY', healthCheck: { intervalMs: 0 } }],
-      deployments: [
-        { name: 'vectors', provider: 'cloud', model: 'text-embedding-3-small', type: 'embedding' },
-        { name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini' },
-      ],
-      routes: [
-        { name: 'embed', deployments: ['vectors'] },
-        { name: 'team-chat', deployments: ['mini'] },
-      ],
-    };
-    const { output } = await serve(['--port', '0', '--data-dir', data, '--config', writeJson(join(data, 'c.json'), own)], { OPENAI_API_KEY: 'sk-test' });
-    const tried = /Try: curl (\S+) -H 'content-type: application\/json' -d '([^']+)'/.exec(output());
-    expect(tried, output()).not.toBeNull();
-    const body = JSON.parse(tried![2]!);
-    expect(body.model).toBe('team-chat');
-    expect(output()).not.toContain('cannot be used');
-    const res = await fetch(tried![1]!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: tried![2] });
-    expect(res.status).toBe(200);
-    expect((await res.json()).choices[0].message.role).toBe('assistant');
-  });
-
-  it('prints addresses that work as printed when bound to every interface (0.0.0.0 is no Host the guard takes)', async () => {
-    const { baseUrl, output } = await serve(['--port', '0', '--host', '0.0.0.0', '--data-dir', dir()]);
-    expect(baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
-    expect((await fetch(baseUrl.replace('/v1', '/health'))).status).toBe(200);
-    const lan = Object.values(networkInterfaces()).flatMap((l) => l ?? []).find((a) => !a.internal && a.family === 'IPv4');
-    const others = /Other machines:\s+(\S+)\/v1/.exec(output())?.[1];
-    expect(others).toBe(lan ? `http://${lan.address}:${new URL(baseUrl).port}` : undefined);
-    if (lan) expect((await fetch(`${others}/health`)).status).toBe(200);
-  });
-
-  it('refuses an invalid --config and changes nothing', async () => {
-    const data = dir();
-    run(['import', writeJson(join(data, 'in.json'), config), '--data-dir', data]);
-    const bad = structuredClone(config);
-    bad.deployments[0]!.timeZone = 'Nowhere/Land';
-    const result = run(['serve', '--port', '0', '--data-dir', data, '--config', writeJson(join(data, 'bad.json'), bad)]);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain('deployments[0].timeZone: "Nowhere/Land" is not a known IANA time zone');
-    expect(JSON.parse(run(['export', '--data-dir', data]).stdout)).toEqual(config);
-  });
-
-  it('explains a port that is already in use', async () => {
-    const blocker = createServer();
-    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
-    cleanups.push(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
-    const port = (blocker.address() as { port: number }).port;
-    const result = run(['serve', '--port', String(port), '--data-dir', dir()]);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`Port ${port} on 127.0.0.1 is already in use`);
-  });
-
-  it('picks up a config imported by another process while it runs', async () => {
-    const data = dir();
-    const { baseUrl } = await serve(['--port', '0', '--data-dir', data, '--config', writeJson(join(data, 'c.json'), config)]);
-    const changed = { ...config, routes: [{ name: 'fast', deployments: ['mini', 'llama'] }] };
-    expect(run(['import', writeJson(join(data, 'd.json'), changed), '--data-dir', data]).code).toBe(0);
-    await expect
-      .poll(async () => (await fetch(`${baseUrl}/models`).then((r) => r.json())).data.map((m: { id: string }) => m.id), { timeout: 6000, interval: 250 })
-      .toEqual(['fast', 'llama', 'mini']);
-  });
-});
-
-describe('commands that print or write the gateway URL', () => {
-  it('find the gateway running on their data dir, on whatever port it took, and forget it once it is gone', async () => {
-    const data = dir();
-    const env = { SWITCHYARD_PORT: '4321' };
-    const { child, baseUrl } = await serve(['--port', '0', '--data-dir', data], env);
-    const url = baseUrl.replace(/\/v1$/, '');
-    const link = run(['login-link', '--data-dir', data], env).stdout.trim();
-    expect(link).toMatch(new RegExp(`^${url}/\\?token=[\\w-]+$`));
-    const login = await fetch(link, { redirect: 'manual' });
-    expect(login.status).toBe(303);
-    expect(login.headers.get('set-cookie')).toMatch(/^switchyard_session_/);
-    expect(run(['connect', '--data-dir', data], env).stdout).toContain(`${url}/v1`);
-    expect(run(['login-link', '--data-dir', data, '--port', '5555'], env).stdout).toMatch(/^http:\/\/127\.0\.0\.1:5555\/\?token=/);
-    // A second gateway on the same data dir says so, and the first keeps its place.
-    const second = await serve(['--port', '0', '--data-dir', data], env);
-    await expect.poll(() => second.output(), { timeout: 5000 }).toContain(`Notice: another Switchyard (${url}) is serving this data dir`);
-    second.child.kill('SIGTERM');
-    await new Promise((resolve) => second.child.once('exit', resolve));
-    expect(run(['login-link', '--data-dir', data], env).stdout).toMatch(new RegExp(`^${url}/`));
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
-    expect(run(['login-link', '--data-dir', data], env).stdout).toMatch(/^http:\/\/127\.0\.0\.1:4321\/\?token=/);
-    // A gateway killed outright leaves its row; its process is gone, so the row is not believed.
-    const killed = await serve(['--port', '0', '--data-dir', data], env);
-    killed.child.kill('SIGKILL');
-    await new Promise((resolve) => killed.child.once('exit', resolve));
-    expect(run(['login-link', '--data-dir', data], env).stdout).toMatch(/^http:\/\/127\.0\.0\.1:4321\/\?token=/);
-  });
-});
-
-describe('stopping serve', () => {
-  it('stops the gateway `npm start` runs when that process is told to stop: none is left behind', async () => {
-    const child = spawn(process.execPath, [join(import.meta.dirname, '..', 'scripts', 'start.js')], {
-      env: baseEnv({ SWITCHYARD_HOME: dir(), SWITCHYARD_PORT: '0', SWITCHYARD_HEADLESS: '1' }),
-    });
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    cleanups.push(() => {
-      if (child.exitCode === null) child.kill('SIGKILL');
-    });
-    await expect.poll(() => /Health:\s+(\S+)/.exec(output)?.[1], { timeout: 30_000, interval: 100 }).toBeDefined();
-    const health = /Health:\s+(\S+)/.exec(output)?.[1] as string;
-    expect((await fetch(health)).status).toBe(200);
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    await expect(fetch(health)).rejects.toThrow();
-  }, 40_000);
-
-
-  it('lets a stream in flight finish and log its row on SIGTERM, then exits', async () => {
-    const upstream = await startFakeOpenAI({ chunkDelayMs: 150 });
-    cleanups.push(() => upstream.stop());
-    const data = dir();
-    const slow = {
-      version: 1,
-      providers: [{ name: 'cloud', kind: 'openai', baseUrl: `${upstream.url}/v1`, apiKey: 'env:OPENAI_API_KEY', healthCheck: { intervalMs: 0 } }],
-      deployments: [{ name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini' }],
-      routes: [{ name: 'slow', deployments: ['mini'] }],
-    };
-    const { child, baseUrl, output } = await serve(['--port', '0', '--data-dir', data, '--config', writeJson(join(data, 'c.json'), slow)], { OPENAI_API_KEY: 'sk-test' });
-    const res = await fetch(`${baseUrl}/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'slow', stream: true, messages: [{ role: 'user', content: 'one two three four five six' }] }),
-    });
-    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-    let text = new TextDecoder().decode((await reader.read()).value);
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    for (let part = await reader.read(); !part.done; part = await reader.read()) text += new TextDecoder().decode(part.value);
-    expect(text.trim().endsWith('data: [DONE]')).toBe(true);
-    expect(await exited).toBe(0);
-    expect(output()).toContain('Stopping: requests in flight may finish');
-    const rows = JSON.parse(run(['usage', 'export', '--format', 'json', '--data-dir', data]).stdout);
-    expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ route: 'slow', status: 200, errorClass: null });
-  });
-});
 
 describe('client keys against a running gateway', () => {
   it('refuses a key limited to a route that does not exist', () => {
@@ -500,11 +252,3 @@ describe('client keys against a running gateway', () => {
     await expect.poll(() => status(key), { timeout: 6000, interval: 250 }).toBe(401);
   });
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

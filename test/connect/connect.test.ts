@@ -15,7 +15,7 @@ import { createClientKeyStore } from '../../gateway/store/client-keys';
 import { createConfigStore } from '../../gateway/store/config-store';
 import { createGatewayAddress } from '../../gateway/store/gateway-address';
 import { openDatabase } from '../../gateway/store/db';
-import { startGateway, tempDir, twoTierConfig } from '../support/harness';
+import { tempDir } from '../support/harness';
 
 let home: { path: string; remove(): void };
 let data: { path: string; remove(): void };
@@ -263,55 +263,5 @@ describe('the command', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('+base_url = "http://127.0.0.1:7799/v1"');
-  });
-});
-
-describe('the admin API (the Connect page and the desktop app\'s button)', () => {
-  it('says a key is required, and makes one on connecting, when the gateway listens beyond loopback', async () => {
-    const h = await startGateway(twoTierConfig({ ollama: 'http://127.0.0.1:9', openai: 'http://127.0.0.1:9' }), { host: '0.0.0.0', env: { HOME: home.path } });
-    try {
-      const local = `http://127.0.0.1:${h.port}`;
-      const admin = (path: string, init: RequestInit = {}) => fetch(`${local}${path}`, { ...init, headers: { cookie: h.cookie, 'content-type': 'application/json' } });
-      const guides = await admin('/admin/api/connect').then((r) => r.json());
-      expect(guides).toMatchObject({ url: local, keyRequired: true });
-      const made = await admin('/admin/api/connect/claude-code', { method: 'POST', body: '{}' }).then((r) => r.json());
-      expect(made).toMatchObject({ applied: true, createdKey: 'claude-code' });
-      const token = JSON.parse(readFileSync(made.file, 'utf8')).env.ANTHROPIC_AUTH_TOKEN as string;
-      expect(h.gateway.keys.verify(token)?.name).toBe('claude-code');
-    } finally {
-      await h.stop();
-    }
-  });
-
-  it('lists every tool with this gateway\'s settings, and connects and undoes a tool like the CLI', async () => {
-    const h = await startGateway(twoTierConfig({ ollama: 'http://127.0.0.1:9', openai: 'http://127.0.0.1:9' }), { env: { HOME: home.path } });
-    try {
-      const guides = await h.admin('/admin/api/connect').then((r) => r.json());
-      expect(guides).toMatchObject({ url: h.url, keyRequired: false, model: 'default', connected: [] });
-      expect(guides.tools.map((t: { id: string }) => t.id)).toEqual(['claude-code', 'codex', 'opencode', 'continue', 'cline', 'aider', 'zed', 'open-webui', 'openai-sdk', 'ollama-sdk', 'anthropic-sdk']);
-      expect(guides.tools[0].settings).toContainEqual({ label: 'ANTHROPIC_BASE_URL', value: h.url });
-      // A container reaches a loopback gateway on the host's network (the gateway refuses Host: host.docker.internal).
-      const webui = guides.tools.find((t: { id: string }) => t.id === 'open-webui');
-      expect(webui.snippet.text).toContain(`--network=host`);
-      expect(webui.snippet.text).toContain(`OLLAMA_BASE_URL=${h.url} `);
-
-      const post = (body: unknown) => h.admin('/admin/api/connect/claude-code', { method: 'POST', body: JSON.stringify(body) });
-      const preview = await post({ dryRun: true, route: 'cloud-first' }).then((r) => r.json());
-      expect(preview).toMatchObject({ tool: 'claude-code', changed: true, applied: false, file: join(home.path, '.claude', 'settings.json') });
-      expect(preview.diff).toContain(`+    "ANTHROPIC_BASE_URL": "${h.url}"`);
-      expect(existsSync(preview.file)).toBe(false);
-
-      expect(await post({ route: 'cloud-first' }).then((r) => r.json())).toMatchObject({ applied: true });
-      expect(JSON.parse(readFileSync(preview.file, 'utf8')).env.ANTHROPIC_MODEL).toBe('cloud-first');
-      expect((await h.admin('/admin/api/connect').then((r) => r.json())).connected).toEqual(['claude-code']);
-      expect(await post({ undo: true }).then((r) => r.json())).toMatchObject({ applied: true });
-      expect(existsSync(preview.file)).toBe(false);
-
-      const wrong = await h.admin('/admin/api/connect/cursor', { method: 'POST', body: '{}' });
-      expect(wrong.status).toBe(400);
-      expect((await wrong.json()).error.message).toContain('can set up claude-code, codex, opencode');
-    } finally {
-      await h.stop();
-    }
   });
 });

@@ -1,0 +1,194 @@
+/** `switchyard serve` as users run it: start-up, what it prints, the port, --config, and stopping. */
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { networkInterfaces } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { startFakeOpenAI } from './support/fake-openai';
+import { baseEnv, config, dir, freePort, onCleanup, run, serve, useCliCleanups, writeJson } from './support/cli';
+
+useCliCleanups();
+
+describe('switchyard serve', () => {
+  it('starts on loopback, prints the base URL with /v1, and writes a working default config on first start', async () => {
+    const data = dir();
+    const { child, baseUrl } = await serve(['--port', '0', '--data-dir', data], { OPENAI_API_KEY: 'sk-abc' });
+    expect(baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
+    const models = await fetch(`${baseUrl}/models`).then((r) => r.json());
+    expect(models.data.map((m: { id: string }) => m.id)).toEqual(['default', 'embed', 'llama3.2', 'gpt-4.1-mini', 'text-embedding-3-small']);
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+    expect(child.exitCode).toBe(0);
+    const exported = run(['export', '--data-dir', data]).stdout;
+    expect(exported).toContain('env:OPENAI_API_KEY');
+    expect(exported).not.toContain('sk-abc');
+  });
+
+  it('takes its port from SWITCHYARD_PORT, and --port wins over it', async () => {
+    const port = await freePort();
+    const first = await serve(['--data-dir', dir()], { SWITCHYARD_PORT: String(port) });
+    expect(first.baseUrl).toBe(`http://127.0.0.1:${port}/v1`);
+    first.child.kill('SIGTERM');
+    await new Promise((resolve) => first.child.once('exit', resolve));
+    const second = await serve(['--data-dir', dir(), '--port', String(port)], { SWITCHYARD_PORT: '1' });
+    expect(second.baseUrl).toBe(`http://127.0.0.1:${port}/v1`);
+  });
+
+  it('imports --config at start, replacing the stored config', async () => {
+    const data = dir();
+    const file = writeJson(join(data, 'c.json'), config);
+    const { baseUrl, output } = await serve(['--port', '0', '--data-dir', data, '--config', file]);
+    const models = await fetch(`${baseUrl}/models`).then((r) => r.json());
+    expect(models.data.map((m: { id: string }) => m.id)).toEqual(['default', 'llama', 'mini']);
+    // Said at start, not first at a request: the key this provider needs is not in the environment.
+    expect(output()).toContain('Notice: provider cloud cannot be used: its API key OPENAI_API_KEY is not set, so requests skip its deployments');
+  });
+
+  it('prints a request to try that works as printed, naming a chat route this config has', async () => {
+    const upstream = await startFakeOpenAI();
+    onCleanup(() => upstream.stop());
+    const data = dir();
+    const own = {
+      version: 1,
+      providers: [{ name: 'cloud', kind: 'openai', baseUrl: `${upstream.url}/v1`, apiKey: 'env:OPENAI_API_KEY', healthCheck: { intervalMs: 0 } }],
+      deployments: [
+        { name: 'vectors', provider: 'cloud', model: 'text-embedding-3-small', type: 'embedding' },
+        { name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini' },
+      ],
+      routes: [
+        { name: 'embed', deployments: ['vectors'] },
+        { name: 'team-chat', deployments: ['mini'] },
+      ],
+    };
+    const { output } = await serve(['--port', '0', '--data-dir', data, '--config', writeJson(join(data, 'c.json'), own)], { OPENAI_API_KEY: 'sk-test' });
+    const tried = /Try: curl (\S+) -H 'content-type: application\/json' -d '([^']+)'/.exec(output());
+    expect(tried, output()).not.toBeNull();
+    const body = JSON.parse(tried![2]!);
+    expect(body.model).toBe('team-chat');
+    expect(output()).not.toContain('cannot be used');
+    const res = await fetch(tried![1]!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: tried![2] });
+    expect(res.status).toBe(200);
+    expect((await res.json()).choices[0].message.role).toBe('assistant');
+  });
+
+  it('prints addresses that work as printed when bound to every interface (0.0.0.0 is no Host the guard takes)', async () => {
+    const { baseUrl, output } = await serve(['--port', '0', '--host', '0.0.0.0', '--data-dir', dir()]);
+    expect(baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
+    expect((await fetch(baseUrl.replace('/v1', '/health'))).status).toBe(200);
+    const lan = Object.values(networkInterfaces()).flatMap((l) => l ?? []).find((a) => !a.internal && a.family === 'IPv4');
+    const others = /Other machines:\s+(\S+)\/v1/.exec(output())?.[1];
+    expect(others).toBe(lan ? `http://${lan.address}:${new URL(baseUrl).port}` : undefined);
+    if (lan) expect((await fetch(`${others}/health`)).status).toBe(200);
+  });
+
+  it('refuses an invalid --config and changes nothing', async () => {
+    const data = dir();
+    run(['import', writeJson(join(data, 'in.json'), config), '--data-dir', data]);
+    const bad = structuredClone(config);
+    bad.deployments[0]!.timeZone = 'Nowhere/Land';
+    const result = run(['serve', '--port', '0', '--data-dir', data, '--config', writeJson(join(data, 'bad.json'), bad)]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('deployments[0].timeZone: "Nowhere/Land" is not a known IANA time zone');
+    expect(JSON.parse(run(['export', '--data-dir', data]).stdout)).toEqual(config);
+  });
+
+  it('explains a port that is already in use', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    onCleanup(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
+    const port = (blocker.address() as { port: number }).port;
+    const result = run(['serve', '--port', String(port), '--data-dir', dir()]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`Port ${port} on 127.0.0.1 is already in use`);
+  });
+
+  it('picks up a config imported by another process while it runs', async () => {
+    const data = dir();
+    const { baseUrl } = await serve(['--port', '0', '--data-dir', data, '--config', writeJson(join(data, 'c.json'), config)]);
+    const changed = { ...config, routes: [{ name: 'fast', deployments: ['mini', 'llama'] }] };
+    expect(run(['import', writeJson(join(data, 'd.json'), changed), '--data-dir', data]).code).toBe(0);
+    await expect
+      .poll(async () => (await fetch(`${baseUrl}/models`).then((r) => r.json())).data.map((m: { id: string }) => m.id), { timeout: 6000, interval: 250 })
+      .toEqual(['fast', 'llama', 'mini']);
+  });
+});
+
+describe('commands that print or write the gateway URL', () => {
+  it('find the gateway running on their data dir, on whatever port it took, and forget it once it is gone', async () => {
+    const data = dir();
+    const env = { SWITCHYARD_PORT: '4321' };
+    const { child, baseUrl } = await serve(['--port', '0', '--data-dir', data], env);
+    const url = baseUrl.replace(/\/v1$/, '');
+    const link = run(['login-link', '--data-dir', data], env).stdout.trim();
+    expect(link).toMatch(new RegExp(`^${url}/\\?token=[\\w-]+$`));
+    const login = await fetch(link, { redirect: 'manual' });
+    expect(login.status).toBe(303);
+    expect(login.headers.get('set-cookie')).toMatch(/^switchyard_session_/);
+    expect(run(['connect', '--data-dir', data], env).stdout).toContain(`${url}/v1`);
+    expect(run(['login-link', '--data-dir', data, '--port', '5555'], env).stdout).toMatch(/^http:\/\/127\.0\.0\.1:5555\/\?token=/);
+    // A second gateway on the same data dir says so, and the first keeps its place.
+    const second = await serve(['--port', '0', '--data-dir', data], env);
+    await expect.poll(() => second.output(), { timeout: 5000 }).toContain(`Notice: another Switchyard (${url}) is serving this data dir`);
+    second.child.kill('SIGTERM');
+    await new Promise((resolve) => second.child.once('exit', resolve));
+    expect(run(['login-link', '--data-dir', data], env).stdout).toMatch(new RegExp(`^${url}/`));
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+    expect(run(['login-link', '--data-dir', data], env).stdout).toMatch(/^http:\/\/127\.0\.0\.1:4321\/\?token=/);
+    // A gateway killed outright leaves its row; its process is gone, so the row is not believed.
+    const killed = await serve(['--port', '0', '--data-dir', data], env);
+    killed.child.kill('SIGKILL');
+    await new Promise((resolve) => killed.child.once('exit', resolve));
+    expect(run(['login-link', '--data-dir', data], env).stdout).toMatch(/^http:\/\/127\.0\.0\.1:4321\/\?token=/);
+  });
+});
+
+describe('stopping serve', () => {
+  it('stops the gateway `npm start` runs when that process is told to stop: none is left behind', async () => {
+    const child = spawn(process.execPath, [join(import.meta.dirname, '..', 'scripts', 'start.js')], {
+      env: baseEnv({ SWITCHYARD_HOME: dir(), SWITCHYARD_PORT: '0', SWITCHYARD_HEADLESS: '1' }),
+    });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    onCleanup(() => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    });
+    await expect.poll(() => /Health:\s+(\S+)/.exec(output)?.[1], { timeout: 30_000, interval: 100 }).toBeDefined();
+    const health = /Health:\s+(\S+)/.exec(output)?.[1] as string;
+    expect((await fetch(health)).status).toBe(200);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    await expect(fetch(health)).rejects.toThrow();
+  }, 40_000);
+
+
+  it('lets a stream in flight finish and log its row on SIGTERM, then exits', async () => {
+    const upstream = await startFakeOpenAI({ chunkDelayMs: 150 });
+    onCleanup(() => upstream.stop());
+    const data = dir();
+    const slow = {
+      version: 1,
+      providers: [{ name: 'cloud', kind: 'openai', baseUrl: `${upstream.url}/v1`, apiKey: 'env:OPENAI_API_KEY', healthCheck: { intervalMs: 0 } }],
+      deployments: [{ name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini' }],
+      routes: [{ name: 'slow', deployments: ['mini'] }],
+    };
+    const { child, baseUrl, output } = await serve(['--port', '0', '--data-dir', data, '--config', writeJson(join(data, 'c.json'), slow)], { OPENAI_API_KEY: 'sk-test' });
+    const res = await fetch(`${baseUrl}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'slow', stream: true, messages: [{ role: 'user', content: 'one two three four five six' }] }),
+    });
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    let text = new TextDecoder().decode((await reader.read()).value);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    for (let part = await reader.read(); !part.done; part = await reader.read()) text += new TextDecoder().decode(part.value);
+    expect(text.trim().endsWith('data: [DONE]')).toBe(true);
+    expect(await exited).toBe(0);
+    expect(output()).toContain('Stopping: requests in flight may finish');
+    const rows = JSON.parse(run(['usage', 'export', '--format', 'json', '--data-dir', data]).stdout);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ route: 'slow', status: 200, errorClass: null });
+  });
+});

@@ -1,0 +1,91 @@
+/**
+ * Running the built CLI in tests: `run` for a command that ends, `serve` for a gateway that keeps
+ * running (killed after the test), temporary data dirs removed after each test, and a sample config.
+ * Call `useCliCleanups()` once in a test file that uses them.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterEach } from 'vitest';
+import { tempDir } from './harness';
+
+export const BIN = join(import.meta.dirname, '..', '..', 'bin', 'switchyard.js');
+const cleanups: (() => void | Promise<void>)[] = [];
+export function useCliCleanups(): void {
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+}
+
+export function onCleanup(cleanup: () => void | Promise<void>): void {
+  cleanups.push(cleanup);
+}
+
+export function dir() {
+  const d = tempDir('switchyard-cli-');
+  cleanups.push(() => d.remove());
+  return d.path;
+}
+
+export const baseEnv = (extra: Record<string, string> = {}) => {
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', OLLAMA_HOST: '127.0.0.1:9', ...extra };
+  return env;
+};
+
+export function run(args: string[], env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, [BIN, ...args], { env: baseEnv(env), encoding: 'utf8', timeout: 20_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Starts `switchyard serve` and resolves with its printed base URL once it listens. */
+export function serve(args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; baseUrl: string; output: () => string }> {
+  const child = spawn(process.execPath, [BIN, 'serve', ...args], { env: baseEnv(env) });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  cleanups.push(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${output}`)), 15_000);
+    child.stdout.on('data', () => {
+      const match = /OpenAI base URL:\s+(\S+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve({ child, baseUrl: match[1], output: () => output });
+      }
+    });
+    child.on('exit', () => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited early:\n${output}`));
+    });
+  });
+}
+
+export const config = {
+  version: 1,
+  providers: [
+    { name: 'local', kind: 'ollama', baseUrl: 'http://127.0.0.1:11434' },
+    { name: 'cloud', kind: 'openai', baseUrl: 'https://api.openai.com/v1', apiKey: 'env:OPENAI_API_KEY' },
+  ],
+  deployments: [
+    { name: 'llama', provider: 'local', model: 'llama3.2:3b', type: 'chat', timeZone: 'Europe/Paris', timeWindows: [{ start: '09:00', end: '18:00', days: ['mon', 'fri'] }] },
+    { name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini', type: 'chat', pricing: { inputPerMTok: 0.4, outputPerMTok: 1.6 } },
+  ],
+  routes: [{ name: 'default', deployments: ['llama', 'mini'], retry: { attempts: 2 } }],
+};
+
+export function writeJson(path: string, value: unknown): string {
+  writeFileSync(path, JSON.stringify(value));
+  return path;
+}
+
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
