@@ -1,6 +1,6 @@
 /**
  * The benchmark's upstream: the fastest OpenAI-compatible server plain Node can be (canned JSON
- * and a short SSE stream), Ollama's `/api/chat`, Anthropic's `/v1/messages` and OpenAI's
+ * and a short SSE stream), Ollama's `/api/chat` (whole and NDJSON), Anthropic's `/v1/messages` and OpenAI's
  * `/v1/responses` (canned JSON), run in its own process so it does not share an event loop with
  * the gateway or the load generator.
  */
@@ -28,6 +28,14 @@ const ollamaChat = JSON.stringify({
   eval_count: 7,
   eval_duration: 500_000,
 });
+// The same answer as Ollama streams it: the text in lines, then the last line with the counts.
+const ollamaStream = [
+  { model: 'bench-model', created_at: '2026-11-22T08:00:00.000000Z', message: { role: 'assistant', content: 'Hello from' }, done: false },
+  { model: 'bench-model', created_at: '2026-11-22T08:00:00.000000Z', message: { role: 'assistant', content: ' the benchmark upstream.' }, done: false },
+  { ...JSON.parse(ollamaChat), message: { role: 'assistant', content: '' } },
+]
+  .map((line) => `${JSON.stringify(line)}\n`)
+  .join('');
 const message = JSON.stringify({
   id: 'msg_bench',
   type: 'message',
@@ -103,6 +111,9 @@ const server = createServer((req, res) => {
     } else if (req.url === '/v1/responses') {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(response) });
       res.end(response);
+    } else if (req.url === '/api/chat' && body.includes('"stream":true')) {
+      res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+      res.end(ollamaStream);
     } else if (req.url === '/api/chat') {
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(ollamaChat) });
       res.end(ollamaChat);

@@ -8,14 +8,13 @@ import { MESSAGES_END, streamError } from '../wire/anthropic';
 import type { CallContext, NativeEndpoint, NativeEvent } from './types';
 import type { Transport } from './transport';
 import { ndjsonObjects, sseEvents, type SseEvent } from './upstream-streams';
+import { wholeOllamaAnswer, type OllamaStreamingEndpoint } from '../wire/ollama-whole';
 
 const RESPONSES_END = { name: 'response.completed', isEnd: (e: SseEvent) => e.event === 'response.completed' || e.event === 'response.incomplete' || e.event === 'response.failed' };
 const OLLAMA_END = { name: 'done: true', isEnd: (line: Record<string, unknown>) => line.done === true };
 
 /** What a whole answer of each endpoint must be, before it is trusted, cached or billed. */
-const ANSWERS: Record<NativeEndpoint, { is(value: Record<string, unknown>): boolean; what: string }> = {
-  'ollama.chat': { is: (v) => v.done === true, what: 'a finished chat response' },
-  'ollama.generate': { is: (v) => v.done === true, what: 'a finished generate response' },
+const ANSWERS: Record<Exclude<NativeEndpoint, OllamaStreamingEndpoint>, { is(value: Record<string, unknown>): boolean; what: string }> = {
   messages: { is: (v) => v.type === 'message' && Array.isArray(v.content), what: 'a message' },
   'messages.count_tokens': { is: (v) => typeof v.input_tokens === 'number', what: 'a token count' },
   responses: { is: (v) => v.object === 'response' && Array.isArray(v.output), what: 'a response' },
@@ -30,10 +29,19 @@ export function nativePath(paths: Partial<Record<NativeEndpoint, string>>, endpo
 
 /** Sends a native request whose whole answer is JSON, and checks it is what the endpoint answers. */
 export async function nativeJson(transport: Transport, endpoint: NativeEndpoint, path: string, body: Record<string, unknown>, context: CallContext): Promise<Record<string, unknown>> {
+  if (endpoint === 'ollama.chat' || endpoint === 'ollama.generate') return ollamaWhole(transport, endpoint, path, body, context);
   const { value } = await transport.json<Record<string, unknown>>({ method: 'POST', path, body, headers: context.headers }, context.signal);
   const answer = ANSWERS[endpoint];
   if (!value || typeof value !== 'object' || !answer.is(value)) throw new UpstreamError('upstream_protocol', `${transport.providerName} answered 200 without ${answer.what}`);
   return value;
+}
+
+/**
+ * A whole Ollama answer, asked for as a stream and put together as Ollama would (wire/ollama-whole.ts):
+ * then the stream's first-byte and idle timeouts tell a stuck Ollama from a long answer.
+ */
+export async function ollamaWhole(transport: Transport, endpoint: OllamaStreamingEndpoint, path: string, body: Record<string, unknown>, context: CallContext): Promise<Record<string, unknown>> {
+  return wholeOllamaAnswer(await nativeStream(transport, endpoint, path, { ...body, stream: true }, context), endpoint);
 }
 
 /** Sends a native request and yields its stream's events, up to and including the one that ends it. */

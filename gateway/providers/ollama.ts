@@ -23,7 +23,7 @@ import {
 } from '../wire/ollama';
 import { limiterFor } from './concurrency';
 import { DEFAULT_TIMEOUTS, createTransport, type Transport } from './transport';
-import { nativeJson, nativeStream, ollamaLines } from './native';
+import { nativeJson, nativeStream, ollamaLines, ollamaWhole } from './native';
 import type { NativeApi, NativeEndpoint, ProviderAdapter } from './types';
 import { ndjsonObjects } from './upstream-streams';
 
@@ -48,11 +48,6 @@ export function createOllamaProvider(config: ProviderConfig, secrets: Secrets): 
     timeouts: config.timeouts,
     maxResponseBytes: config.maxResponseBytes,
   });
-  const finished = (value: Record<string, unknown>, what: string) => {
-    if (typeof value !== 'object' || value === null || value.done !== true) throw new UpstreamError('upstream_protocol', `${config.name} answered 200 without a finished ${what} response`);
-    return value;
-  };
-
   // What it serves: declared in the config, else learned from its version (its health probe asks).
   let version: string | undefined;
   const speaks = (api: NativeApi) => {
@@ -67,11 +62,9 @@ export function createOllamaProvider(config: ProviderConfig, secrets: Secrets): 
     limiter: limiterFor(config),
     speaks,
 
-    async chat(request, { deployment, signal }) {
-      const { value } = await transport.json<Record<string, unknown>>({ method: 'POST', path: '/api/chat', body: { ...toOllamaChat(request, deployment), stream: false } }, signal);
-      const response = finished(value, 'chat') as unknown as OllamaChatResponse;
-      if (!response.message) throw new UpstreamError('upstream_protocol', `${config.name} answered 200 without a chat message`);
-      return fromOllamaChat(response, newCompletionId());
+    async chat(request, context) {
+      const whole = await ollamaWhole(transport, 'ollama.chat', '/api/chat', toOllamaChat(request, context.deployment) as unknown as Record<string, unknown>, context);
+      return fromOllamaChat(whole as unknown as OllamaChatResponse, newCompletionId());
     },
 
     async chatStream(request, { deployment, signal }) {
@@ -86,7 +79,7 @@ export function createOllamaProvider(config: ProviderConfig, secrets: Secrets): 
     },
 
     async nativeJson(endpoint, body, context) {
-      const native = endpoint === 'ollama.chat' || endpoint === 'ollama.generate' ? { ...nativeBody(body, context.deployment), stream: false } : { ...body, model: context.deployment.model };
+      const native = endpoint === 'ollama.chat' || endpoint === 'ollama.generate' ? nativeBody(body, context.deployment) : { ...body, model: context.deployment.model };
       return nativeJson(transport, endpoint, PATHS[endpoint], native, context);
     },
 

@@ -41,9 +41,10 @@ describe('non-streaming chat completions through the openai client', () => {
     expect(ollama.requests).toHaveLength(1);
     const sent = ollama.requests[0]!;
     expect(sent.path).toBe('/api/chat');
+    // Asked for as a stream and put together, so the stream's timeouts tell a stuck Ollama from a long answer.
     expect(sent.body).toMatchObject({
       model: 'llama3.2:3b',
-      stream: false,
+      stream: true,
       keep_alive: '30m',
       options: { num_ctx: 8192, temperature: 0.2, num_predict: 50, stop: ['END'] },
     });

@@ -147,12 +147,13 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
   for (const word of words) lines.push({ model: body.model, created_at: final.created_at, message: { role: 'assistant', content: word }, done: false });
   lines.push(final);
   res.writeHead(200, { 'content-type': 'application/x-ndjson' });
-  const limit = mode.kind === 'reset-mid-stream' || mode.kind === 'truncated' ? mode.chunks : lines.length;
+  const limit = mode.kind === 'reset-mid-stream' || mode.kind === 'truncated' || mode.kind === 'stall' ? mode.chunks : lines.length;
   for (let i = 0; i < Math.min(limit, lines.length); i++) {
     if (res.destroyed) return;
     res.write(`${JSON.stringify(lines[i])}\n`);
     if (options.chunkDelayMs) await new Promise((r) => setTimeout(r, options.chunkDelayMs));
   }
+  if (mode.kind === 'stall') return;
   if (mode.kind === 'reset-mid-stream') resetAfterFlush(res);
   else res.end();
 }

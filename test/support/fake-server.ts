@@ -19,6 +19,8 @@ export type FailureMode =
   | { kind: 'reset-mid-stream'; chunks: number }
   /** Stream `chunks` events, then end cleanly without the end marker. */
   | { kind: 'truncated'; chunks: number }
+  /** Stream `chunks` lines, then send nothing more with the connection left open (fake-ollama's chat: a wedged runner). */
+  | { kind: 'stall'; chunks: number }
   | { kind: 'html' }
   /** 200 with a JSON body labelled text/plain. */
   | { kind: 'wrong-content-type' }
