@@ -130,7 +130,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     }
   };
   const configs = createConfigStore(db, now);
-  const initial = await opened(() => startingConfig(configs, given, env, options.discoverOllama !== false));
+  const starting = await opened(() => startingConfig(configs, given, env, options.discoverOllama !== false));
+  const initial = starting.config;
+  notices.push(...starting.notices);
 
   providers = createProviderSet(initial.providers, secrets).adapters;
   for (const adapter of providers.values()) if (adapter.unavailableReason) notices.push(`provider ${adapter.config.name} cannot be used: ${adapter.unavailableReason}, so requests skip its deployments`);

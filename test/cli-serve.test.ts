@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { startFakeOllama } from './support/fake-ollama';
 import { startFakeOpenAI } from './support/fake-openai';
 import { baseEnv, config, dir, freePort, onCleanup, run, serve, useCliCleanups, writeJson } from './support/cli';
 
@@ -12,16 +13,35 @@ useCliCleanups();
 describe('switchyard serve', () => {
   it('starts on loopback, prints the base URL with /v1, and writes a working default config on first start', async () => {
     const data = dir();
-    const { child, baseUrl } = await serve(['--port', '0', '--data-dir', data], { OPENAI_API_KEY: 'sk-abc' });
+    const { child, baseUrl, output } = await serve(['--port', '0', '--data-dir', data], { OPENAI_API_KEY: 'sk-abc' });
     expect(baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
     const models = await fetch(`${baseUrl}/models`).then((r) => r.json());
     expect(models.data.map((m: { id: string }) => m.id)).toEqual(['default', 'embed', 'llama3.2', 'gpt-4.1-mini', 'text-embedding-3-small']);
+    // No Ollama answered (OLLAMA_HOST is a closed port here): the guessed local model is said at start.
+    expect(output()).toContain(
+      'Notice: no Ollama answered at http://127.0.0.1:9, so the default route guesses the model "llama3.2": start Ollama and run "ollama pull llama3.2", or change the route in the dashboard; until then requests go to gpt-4.1-mini',
+    );
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
     expect(child.exitCode).toBe(0);
     const exported = run(['export', '--data-dir', data]).stdout;
     expect(exported).toContain('env:OPENAI_API_KEY');
     expect(exported).not.toContain('sk-abc');
+  });
+
+  it('on first start uses the chat models the local Ollama has, and says so when it has none', async () => {
+    const withChat = await startFakeOllama({ models: ['qwen2.5:7b', 'nomic-embed-text'] });
+    const embedOnly = await startFakeOllama({ models: ['nomic-embed-text'] });
+    onCleanup(() => Promise.all([withChat.stop(), embedOnly.stop()]).then(() => undefined));
+
+    const found = await serve(['--port', '0', '--data-dir', dir()], { OLLAMA_HOST: withChat.url });
+    const models = await fetch(`${found.baseUrl}/models`).then((r) => r.json());
+    expect(models.data.map((m: { id: string }) => m.id)).toEqual(['default', 'embed', 'qwen2.5:7b', 'nomic-embed-text']);
+    expect(found.output()).not.toContain('Notice:');
+
+    const none = await serve(['--port', '0', '--data-dir', dir()], { OLLAMA_HOST: embedOnly.url });
+    expect(none.output()).toContain(`Notice: the Ollama at ${embedOnly.url} has no chat model installed, so the default route guesses the model "llama3.2"`);
+    expect(none.output()).toContain('until then requests fail, as no cloud provider is set up (OPENAI_API_KEY was not set)');
   });
 
   it('takes its port from SWITCHYARD_PORT, and --port wins over it', async () => {

@@ -98,18 +98,27 @@ export async function installedOllamaModels(host: string): Promise<string[] | un
 /**
  * The config a gateway starts with, kept as a revision: one given at start (`serve --config`), else
  * the stored one, else a first-start default built from what this machine has (`discover`: ask the
- * local Ollama which models are installed).
+ * local Ollama which models are installed). `notices` says what the operator should know about it:
+ * a first-start route that had to guess its local model works only once that model is there.
  */
-export async function startingConfig(configs: ConfigStore, given: Config | undefined, env: Record<string, string | undefined>, discover: boolean): Promise<Config> {
+export async function startingConfig(configs: ConfigStore, given: Config | undefined, env: Record<string, string | undefined>, discover: boolean): Promise<{ config: Config; notices: string[] }> {
   const stored = configs.current();
   if (given) {
     // Restarting with the same file is no change: history keeps one revision of it, not one per start.
     if (JSON.stringify(given) !== JSON.stringify(stored)) configs.save(given, 'serve --config');
-    return given;
+    return { config: given, notices: [] };
   }
-  if (stored) return stored;
-  const installed = discover ? await installedOllamaModels(ollamaUrlFromEnv(env)) : undefined;
+  if (stored) return { config: stored, notices: [] };
+  const host = ollamaUrlFromEnv(env);
+  const installed = discover ? await installedOllamaModels(host) : undefined;
   const first = defaultConfig({ env, installedOllamaModels: installed });
   configs.save(first, 'first start');
-  return first;
+  const guessed = first.deployments.some((d) => d.name === FALLBACK_LOCAL_MODEL && !installed?.includes(FALLBACK_LOCAL_MODEL));
+  if (!discover || !guessed) return { config: first, notices: [] };
+  const why = installed === undefined ? `no Ollama answered at ${host}` : `the Ollama at ${host} has no chat model installed`;
+  const meanwhile = env.OPENAI_API_KEY ? 'until then requests go to gpt-4.1-mini' : 'until then requests fail, as no cloud provider is set up (OPENAI_API_KEY was not set)';
+  return {
+    config: first,
+    notices: [`${why}, so the default route guesses the model "${FALLBACK_LOCAL_MODEL}": start Ollama and run "ollama pull ${FALLBACK_LOCAL_MODEL}", or change the route in the dashboard; ${meanwhile}`],
+  };
 }
