@@ -17,8 +17,12 @@ export function keysCommand(positionals: string[], values: { rpm?: string; route
       const all = keys.list();
       // On stderr: stdout stays a list a script can read, empty or not.
       if (all.length === 0) io.err('No client keys yet: make one with "switchyard keys create NAME".\n');
+      const config = createConfigStore(db).current();
       for (const key of all) {
         io.out(`${key.name}\t${key.prefix}...\t${key.revokedAt ? `revoked ${new Date(key.revokedAt).toISOString()}` : 'active'}\t${key.rateLimitPerMinute ? `${key.rateLimitPerMinute}/min` : 'no limit'}\t${key.allowedRoutes?.join(',') ?? 'all routes'}\n`);
+        // A route an import or restore dropped: the key fails closed for it, so say so (on stderr, as above).
+        const gone = config && key.allowedRoutes && !key.revokedAt ? unknownModels(config, key.allowedRoutes) : [];
+        if (gone.length > 0) io.err(`Key "${key.name}" names ${gone.map((n) => `"${n}"`).join(', ')}, which the config no longer has: requests for it with this key are refused.\n`);
       }
       return 0;
     }

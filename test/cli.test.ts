@@ -221,7 +221,7 @@ describe('switchyard import and export', () => {
 
 
 describe('client keys against a running gateway', () => {
-  it('refuses a key limited to a route that does not exist', () => {
+  it('refuses a key limited to a route that does not exist, and names a route an import dropped', () => {
     const data = dir();
     run(['import', writeJson(join(data, 'c.json'), config), '--data-dir', data]);
     const typo = run(['keys', 'create', 'ci', '--routes', 'default,defualt', '--data-dir', data]);
@@ -230,6 +230,13 @@ describe('client keys against a running gateway', () => {
     const none = run(['keys', 'list', '--data-dir', data]);
     expect(none.stdout).toBe('');
     expect(none.stderr).toBe('No client keys yet: make one with "switchyard keys create NAME".\n');
+
+    // A route the next import drops is named when the keys are listed (the key fails closed for it).
+    expect(run(['keys', 'create', 'ci', '--routes', 'default', '--data-dir', data]).code).toBe(0);
+    run(['import', writeJson(join(data, 'renamed.json'), { ...config, routes: [{ ...config.routes[0], name: 'main' }] }), '--data-dir', data]);
+    const listed = run(['keys', 'list', '--data-dir', data]);
+    expect(listed.stdout).toMatch(/^ci\tsy-\S+\.\.\.\tactive\tno limit\tdefault\n$/);
+    expect(listed.stderr).toBe('Key "ci" names "default", which the config no longer has: requests for it with this key are refused.\n');
   });
 
   it('honours keys created and revoked by the CLI while it runs', async () => {

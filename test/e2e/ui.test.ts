@@ -330,9 +330,20 @@ describe('the dashboard in Chromium', () => {
     expect(existsSync(file)).toBe(false);
   });
 
-  it('asks once more before revoking a key, and revokes it on the second click', async () => {
-    h.gateway.keys.create('ci-bot');
+  it('makes a key for one route, shows a route the config lost, and asks once more before revoking a key', async () => {
     await go('/settings');
+    const routes = page.getByRole('group', { name: 'Routes the new key may use' });
+    await routes.getByLabel('default', { exact: true }).check();
+    await page.getByLabel('Key name').fill('ci-bot');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    await page.getByTestId('new-key').waitFor();
+    expect(h.gateway.keys.list().find((k) => k.name === 'ci-bot')?.allowedRoutes).toEqual(['default']);
+    expect(await routes.getByLabel('default', { exact: true }).isChecked()).toBe(false);
+    await page.getByRole('row', { name: /ci-bot/ }).getByText('default', { exact: true }).waitFor();
+    // As an import that dropped a route leaves a key: it fails closed for the name, and the list says so.
+    h.gateway.keys.create('old-bot', { allowedRoutes: ['dropped-route'] });
+    await go('/settings');
+    await page.getByRole('row', { name: /old-bot/ }).getByText('dropped-route: not in the config').waitFor();
     await page.getByRole('button', { name: 'Revoke ci-bot', exact: true }).click();
     const confirm = page.getByRole('button', { name: 'Confirm: Revoke ci-bot' });
     await confirm.waitFor();

@@ -235,6 +235,15 @@ describe('usage, cache, keys and settings', () => {
     expect(h.gateway.keys.list().map((k) => k.name)).not.toContain('scoped');
   });
 
+  it('lists a key limited to routes with the names the config no longer has (an import that dropped a route)', async () => {
+    expect((await h.admin('/admin/api/keys', { method: 'POST', ...json({ name: 'limited', allowedRoutes: ['default', 'cloud-first'] }) })).status).toBe(201);
+    const listed = async () => ((await h.admin('/admin/api/keys').then((r) => r.json())).keys as { name: string; allowedRoutes: string[] | null; unknownRoutes: string[] }[]).find((k) => k.name === 'limited');
+    expect(await listed()).toMatchObject({ allowedRoutes: ['default', 'cloud-first'], unknownRoutes: [] });
+    const config = h.gateway.config();
+    expect(h.gateway.applyConfig({ ...config, routes: config.routes.filter((r) => r.name !== 'default') }, 'import').ok).toBe(true);
+    expect(await listed()).toMatchObject({ allowedRoutes: ['default', 'cloud-first'], unknownRoutes: ['default'] });
+  });
+
   it('reports and purges the cache, and saves settings with validation', async () => {
     await h.openai.chat.completions.create({ model: 'mini', temperature: 0, messages: [{ role: 'user', content: 'cache me' }] });
     expect((await h.admin('/admin/api/cache').then((r) => r.json())).entries).toBeGreaterThan(0);

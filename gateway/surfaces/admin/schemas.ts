@@ -127,7 +127,9 @@ export const ClientKeySchema = Type.Object({
   rateLimitPerMinute: Type.Union([Type.Integer(), Type.Null()]),
   allowedRoutes: Type.Union([Type.Array(Type.String()), Type.Null()]),
 });
-export const ClientKeyListSchema = Type.Object({ keys: Type.Array(ClientKeySchema) });
+/** A key as listed: with the names of its route list that nothing in the config answers to now (requests for them are refused). */
+export const ClientKeyListedSchema = Type.Object({ ...ClientKeySchema.properties, unknownRoutes: Type.Array(Type.String()) });
+export const ClientKeyListSchema = Type.Object({ keys: Type.Array(ClientKeyListedSchema) });
 export const ClientKeyInputSchema = Type.Object(
   {
     name: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' }),
@@ -241,7 +243,7 @@ export type ProbeOutcome = Type.Static<typeof ProbeOutcomeSchema>;
 export type ProbeSample = Type.Static<typeof ProbeSampleSchema>;
 export type Breakers = Type.Static<typeof BreakersSchema>;
 export type CacheStatsView = Type.Static<typeof CacheStatsSchema>;
-export type ClientKeyView = Type.Static<typeof ClientKeySchema>;
+export type ClientKeyView = Type.Static<typeof ClientKeyListedSchema>;
 export type ClientKeyInput = Type.Static<typeof ClientKeyInputSchema>;
 export type ClientKeyCreated = Type.Static<typeof ClientKeyCreatedSchema>;
 export type Trace = Type.Static<typeof TraceSchema>;

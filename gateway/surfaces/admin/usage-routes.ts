@@ -97,7 +97,10 @@ export function usageRoutes(app: FastifyInstance, services: UsageRouteServices):
 
   app.delete('/cache', { schema: { response: { 200: PurgedSchema } } }, async () => ({ purged: services.cache.purge() }));
 
-  app.get('/keys', { schema: { response: { 200: ClientKeyListSchema } } }, async () => ({ keys: services.keys.list() }));
+  app.get('/keys', { schema: { response: { 200: ClientKeyListSchema } } }, async () => {
+    const config = services.config();
+    return { keys: services.keys.list().map((key) => ({ ...key, unknownRoutes: key.allowedRoutes ? unknownModels(config, key.allowedRoutes) : [] })) };
+  });
 
   app.post<{ Body: ClientKeyInput }>('/keys', { schema: { body: ClientKeyInputSchema, response: { 201: ClientKeyCreatedSchema } } }, async (request, reply) => {
     const { name, rateLimitPerMinute, allowedRoutes } = request.body;

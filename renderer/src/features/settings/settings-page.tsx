@@ -54,16 +54,20 @@ function Keys() {
   const [name, setName] = useState('');
   const [rpm, setRpm] = useState('');
   const [created, setCreated] = useState<string | null>(null);
+  const routes = useQuery(configQueries.routes());
+  // Routes the new key may use; none ticked: every route and deployment.
+  const [only, setOnly] = useState<string[]>([]);
   const create = useMutation(keyMutations.create(client));
   const revoke = useMutation(keyMutations.revoke(client));
   const submit = () =>
     create.mutate(
-      { name, ...(rpm ? { rateLimitPerMinute: Number(rpm) } : {}) },
+      { name, ...(rpm ? { rateLimitPerMinute: Number(rpm) } : {}), ...(only.length > 0 ? { allowedRoutes: only } : {}) },
       {
         onSuccess: (result) => {
           setCreated(result.key);
           setName('');
           setRpm('');
+          setOnly([]);
         },
       },
     );
@@ -81,14 +85,30 @@ function Keys() {
         <Field label="Requests/min (optional)"><input value={rpm} onChange={(e) => setRpm(e.target.value)} inputMode="numeric" size={6} /></Field>
         <button className="primary" type="submit" disabled={!name} style={{ marginBottom: 10 }}>Create key</button>
       </form>
+      {routes.data?.length ? (
+        <fieldset className="row" aria-label="Routes the new key may use">
+          <span className="muted">Only these routes (none ticked: every route):</span>
+          {routes.data.map((r) => (
+            <label key={r.name} className="row">
+              <input type="checkbox" checked={only.includes(r.name)} onChange={(e) => setOnly(e.target.checked ? [...only, r.name] : only.filter((n) => n !== r.name))} /> {r.name}
+            </label>
+          ))}
+        </fieldset>
+      ) : null}
       {keys.isError ? <ErrorNote error={keys.error} /> : null}
       {keys.data?.length === 0 ? <Empty>No keys yet.</Empty> : null}
       <table>
         <tbody>
           {keys.data?.map((k) => (
             <tr key={k.name}>
-              <td><strong>{k.name}</strong> <span className="mono muted">{k.prefix}...</span></td>
+              <td><strong>{k.name}</strong> <span className="mono muted nowrap">{k.prefix}...</span></td>
               <td>{k.revokedAt ? <Badge tone="bad">revoked</Badge> : <Badge tone="ok">active</Badge>} {k.rateLimitPerMinute ? <span className="muted">{k.rateLimitPerMinute}/min</span> : null}</td>
+              <td>
+                {k.allowedRoutes ? <span>{k.allowedRoutes.filter((r) => !k.unknownRoutes.includes(r)).join(', ')}</span> : <span className="muted">every route</span>}
+                {k.unknownRoutes.map((r) => (
+                  <span key={r} title={`No route, deployment or alias is named "${r}" now: requests for it with this key are refused.`}> <Badge tone="warn">{r}: not in the config</Badge></span>
+                ))}
+              </td>
               <td style={{ textAlign: 'right' }}>{k.revokedAt ? null : <ConfirmButton label={`Revoke ${k.name}`} confirm={`Revoke ${k.name}?`} onConfirm={() => revoke.mutate(k.name)}>Revoke</ConfirmButton>}</td>
             </tr>
           ))}
