@@ -53,7 +53,7 @@ export async function nativeStream(transport: Transport, endpoint: NativeEndpoin
 }
 
 /** Ollama reports a failure after the stream began as a line `{"error": "..."}`. */
-export async function* ollamaLines(objects: AsyncIterable<Record<string, unknown>>, providerName: string): AsyncGenerator<NativeEvent> {
+async function* ollamaLines(objects: AsyncIterable<Record<string, unknown>>, providerName: string): AsyncGenerator<NativeEvent> {
   for await (const data of objects) {
     if (typeof data.error === 'string') throw new UpstreamError('upstream_5xx', `${providerName} failed mid-stream: ${data.error}`);
     yield { data };

@@ -23,11 +23,9 @@ import {
 } from '../wire/ollama';
 import { limiterFor } from './concurrency';
 import { DEFAULT_TIMEOUTS, createTransport, type Transport } from './transport';
-import { nativeJson, nativeStream, ollamaLines, ollamaWhole } from './native';
+import { nativeJson, nativeStream, ollamaWhole } from './native';
 import type { NativeApi, NativeEndpoint, ProviderAdapter } from './types';
-import { ndjsonObjects } from './upstream-streams';
 
-const DONE = { name: 'done: true', isEnd: (line: Record<string, unknown>) => line.done === true };
 const PATHS: Record<NativeEndpoint, string> = {
   'ollama.chat': '/api/chat',
   'ollama.generate': '/api/generate',
@@ -63,13 +61,12 @@ export function createOllamaProvider(config: ProviderConfig, secrets: Secrets): 
     speaks,
 
     async chat(request, context) {
-      const whole = await ollamaWhole(transport, 'ollama.chat', '/api/chat', toOllamaChat(request, context.deployment) as unknown as Record<string, unknown>, context);
+      const whole = await ollamaWhole(transport, 'ollama.chat', '/api/chat', { ...toOllamaChat(request, context.deployment) }, context);
       return fromOllamaChat(whole as unknown as OllamaChatResponse, newCompletionId());
     },
 
-    async chatStream(request, { deployment, signal }) {
-      const stream = await transport.stream({ method: 'POST', path: '/api/chat', body: { ...toOllamaChat(request, deployment), stream: true } }, signal);
-      return translated(ollamaLines(ndjsonObjects(stream, DONE), config.name));
+    async chatStream(request, context) {
+      return translated(await nativeStream(transport, 'ollama.chat', '/api/chat', { ...toOllamaChat(request, context.deployment), stream: true }, context));
     },
 
     async embed(request, { deployment, signal }) {
