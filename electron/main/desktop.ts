@@ -51,6 +51,8 @@ export async function runDesktop(shell: Shell, deps: DesktopDeps): Promise<Deskt
     gateway = await deps.createGateway({ dataDir: join(shell.userDataDir(), 'data'), port: wanted, secrets: deps.secrets, ...(deps.uiDir ? { uiDir: deps.uiDir } : {}) });
     origin = (await startOnFreePort(gateway, wanted, shell)).url;
     state.port = Number(new URL(origin).port);
+    // What headless serve prints at start (a provider without its key, a guessed local model): here nothing else would show it.
+    for (const notice of gateway.notices) shell.notify('Switchyard', `${notice.charAt(0).toUpperCase()}${notice.slice(1)}.`);
   } catch (error) {
     state.error = (error as Error).message;
     shell.showError('Switchyard could not start its gateway', state.error);

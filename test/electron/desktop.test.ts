@@ -158,13 +158,14 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function start(options: { port?: number; lockTaken?: boolean; hidden?: boolean } = {}): Promise<{ shell: FakeShell; desktop: DesktopApp }> {
+async function start(options: { port?: number; lockTaken?: boolean; hidden?: boolean; cloudKey?: string } = {}): Promise<{ shell: FakeShell; desktop: DesktopApp }> {
+  const keys = options.cloudKey === '' ? {} : { TEST_KEY: options.cloudKey ?? 'sk-test-1234' };
   const dir = tempDir('switchyard-desktop-');
   const ollama = await startFakeOllama();
   const openai = await startFakeOpenAI();
   const shell = new FakeShell(dir.path, options.lockTaken);
   const desktop = (await runDesktop(shell, {
-    createGateway: (o) => createGateway({ ...o, config: cloudIsRemote(twoTierConfig({ ollama: ollama.url, openai: openai.url })), discoverOllama: false, healthChecks: false, env: { TEST_KEY: 'sk-test-1234' }, secrets: envSecrets({ TEST_KEY: 'sk-test-1234' }) }),
+    createGateway: (o) => createGateway({ ...o, config: cloudIsRemote(twoTierConfig({ ollama: ollama.url, openai: openai.url })), discoverOllama: false, healthChecks: false, env: keys, secrets: envSecrets(keys) }),
     secrets: envSecrets({}),
     preloadPath: '/app/out/preload/index.cjs',
     port: options.port ?? (await freePort()),
@@ -253,6 +254,13 @@ describe('desktop lifecycle', () => {
     expect(shell.notices[0]?.title).toBe(`Port ${taken} is in use`);
     expect(shell.notices[0]?.body).toContain(`http://127.0.0.1:${actual}/v1`);
     expect(shell.item(/^Running on port/).label).toBe(`Running on port ${actual}`);
+  });
+
+  it('shows what the gateway noticed at start as a notification (headless serve prints it)', async () => {
+    const { shell } = await start({ cloudKey: '' });
+    expect(shell.notices).toEqual([{ title: 'Switchyard', body: 'Provider cloud cannot be used: its API key TEST_KEY is not set, so requests skip its deployments.' }]);
+    const quiet = await start();
+    expect(quiet.shell.notices).toEqual([]);
   });
 
   it('keeps the window on its own origin: other pages open in the browser, window.open is denied', async () => {
