@@ -115,10 +115,19 @@ export async function startingConfig(configs: ConfigStore, given: Config | undef
   configs.save(first, 'first start');
   const guessed = first.deployments.some((d) => d.name === FALLBACK_LOCAL_MODEL && !installed?.includes(FALLBACK_LOCAL_MODEL));
   if (!discover || !guessed) return { config: first, notices: [] };
-  const why = installed === undefined ? `no Ollama answered at ${host}` : `the Ollama at ${host} has no chat model installed`;
+  const shown = withoutCredentials(host);
+  const why = installed === undefined ? `no Ollama answered at ${shown}` : `the Ollama at ${shown} has no chat model installed`;
   const meanwhile = env.OPENAI_API_KEY ? 'until then requests go to gpt-4.1-mini' : 'until then requests fail, as no cloud provider is set up (OPENAI_API_KEY was not set)';
   return {
     config: first,
     notices: [`${why}, so the default route guesses the model "${FALLBACK_LOCAL_MODEL}": start Ollama and run "ollama pull ${FALLBACK_LOCAL_MODEL}", or change the route in the dashboard; ${meanwhile}`],
   };
+}
+
+/** A URL to print: an `OLLAMA_HOST` may carry a user and password, which a notice must not repeat. */
+function withoutCredentials(url: string): string {
+  const parsed = new URL(url);
+  parsed.username = '';
+  parsed.password = '';
+  return parsed.toString().replace(/\/$/, '');
 }

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { defaultConfig, ollamaUrlFromEnv } from '../../gateway/config/defaults';
+import { defaultConfig, ollamaUrlFromEnv, startingConfig } from '../../gateway/config/defaults';
+import { createConfigStore } from '../../gateway/store/config-store';
+import { openDatabase } from '../../gateway/store/db';
+import { tempDir } from '../support/harness';
 import { validateConfig } from '../../gateway/config/validate';
 
 /** The example from the issue, verbatim. */
@@ -136,6 +139,23 @@ describe('defaultConfig', () => {
     const config = defaultConfig({ env: {} });
     expect(validateConfig(config).ok).toBe(true);
     expect(config.routes).toEqual([{ name: 'default', deployments: ['llama3.2'] }]);
+  });
+
+  it('on a first start that had to guess its local model, says so without repeating a password in OLLAMA_HOST', async () => {
+    const dir = tempDir();
+    const db = openDatabase(dir.path);
+    try {
+      const { config, notices } = await startingConfig(createConfigStore(db), undefined, { OLLAMA_HOST: 'http://me:s3cret@127.0.0.1:9' }, true);
+      expect(config.routes).toEqual([{ name: 'default', deployments: ['llama3.2'] }]);
+      expect(notices).toHaveLength(1);
+      expect(notices[0]).toMatch(/^no Ollama answered at http:\/\/127\.0\.0\.1:9, so the default route guesses the model "llama3\.2"/);
+      expect(notices.join()).not.toContain('s3cret');
+      // Started again: the stored config is used, and nothing is said.
+      expect((await startingConfig(createConfigStore(db), undefined, {}, true)).notices).toEqual([]);
+    } finally {
+      db.close();
+      dir.remove();
+    }
   });
 
   it('reads OLLAMA_HOST as the Ollama CLI does', () => {
