@@ -73,6 +73,9 @@ export function ollamaUrlFromEnv(env: Record<string, string | undefined>): strin
   try {
     const url = new URL(raw.includes('://') ? raw : `http://${raw}`);
     if (url.hostname === '0.0.0.0' || url.hostname === '[::]') url.hostname = '127.0.0.1';
+    // As the Ollama CLI builds its URL: scheme, host, port and path, never a user or password.
+    url.username = '';
+    url.password = '';
     if (!url.port && !raw.includes('://')) url.port = '11434';
     return url.toString().replace(/\/$/, '');
   } catch {
@@ -115,8 +118,7 @@ export async function startingConfig(configs: ConfigStore, given: Config | undef
   configs.save(first, 'first start');
   const guessed = first.deployments.some((d) => d.name === FALLBACK_LOCAL_MODEL && !installed?.includes(FALLBACK_LOCAL_MODEL));
   if (!discover || !guessed) return { config: first, notices: [] };
-  const shown = withoutCredentials(host);
-  const why = installed === undefined ? `no Ollama answered at ${shown}` : `the Ollama at ${shown} has no chat model installed`;
+  const why = installed === undefined ? `no Ollama answered at ${host}` : `the Ollama at ${host} has no chat model installed`;
   const meanwhile = env.OPENAI_API_KEY ? 'until then requests go to gpt-4.1-mini' : 'until then requests fail, as no cloud provider is set up (OPENAI_API_KEY was not set)';
   return {
     config: first,
@@ -124,10 +126,3 @@ export async function startingConfig(configs: ConfigStore, given: Config | undef
   };
 }
 
-/** A URL to print: an `OLLAMA_HOST` may carry a user and password, which a notice must not repeat. */
-function withoutCredentials(url: string): string {
-  const parsed = new URL(url);
-  parsed.username = '';
-  parsed.password = '';
-  return parsed.toString().replace(/\/$/, '');
-}

@@ -114,6 +114,14 @@ describe('validateConfig', () => {
     expect(result.warnings).toEqual([{ path: 'routes[0].deployments', message: 'route "default" has a single deployment, so fallback cannot help it' }]);
   });
 
+  it('warns, but accepts, a base URL with a user and password, which are not sent', () => {
+    const config = example();
+    config.providers[0]!.baseUrl = 'http://me:s3cret@gpu-box:11434';
+    const result = validateConfig(config);
+    expect(result.ok).toBe(true);
+    expect(result.warnings).toEqual([expect.objectContaining({ path: 'providers[0].baseUrl', message: expect.stringMatching(/^a user and password in the URL are not sent/) })]);
+  });
+
   it('rejects what is not an object at all', () => {
     const result = validateConfig('nope');
     expect(result.ok).toBe(false);
@@ -141,7 +149,7 @@ describe('defaultConfig', () => {
     expect(config.routes).toEqual([{ name: 'default', deployments: ['llama3.2'] }]);
   });
 
-  it('on a first start that had to guess its local model, says so without repeating a password in OLLAMA_HOST', async () => {
+  it('on a first start that had to guess its local model, says so (without the password an OLLAMA_HOST may carry)', async () => {
     const dir = tempDir();
     const db = openDatabase(dir.path);
     try {
@@ -163,5 +171,6 @@ describe('defaultConfig', () => {
     expect(ollamaUrlFromEnv({ OLLAMA_HOST: 'gpu-box' })).toBe('http://gpu-box:11434');
     expect(ollamaUrlFromEnv({ OLLAMA_HOST: 'https://ollama.example.com' })).toBe('https://ollama.example.com');
     expect(ollamaUrlFromEnv({ OLLAMA_HOST: '0.0.0.0' })).toBe('http://127.0.0.1:11434');
+    expect(ollamaUrlFromEnv({ OLLAMA_HOST: 'http://me:s3cret@gpu-box:11434' })).toBe('http://gpu-box:11434');
   });
 });
