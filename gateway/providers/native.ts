@@ -8,13 +8,13 @@ import { MESSAGES_END, streamError } from '../wire/anthropic';
 import type { CallContext, NativeEndpoint, NativeEvent } from './types';
 import type { Transport } from './transport';
 import { ndjsonObjects, sseEvents, type SseEvent } from './upstream-streams';
-import { wholeOllamaAnswer, type OllamaStreamingEndpoint } from '../wire/ollama-whole';
+import { wholeFromStream } from '../wire/ollama-whole';
 
 const RESPONSES_END = { name: 'response.completed', isEnd: (e: SseEvent) => e.event === 'response.completed' || e.event === 'response.incomplete' || e.event === 'response.failed' };
 const OLLAMA_END = { name: 'done: true', isEnd: (line: Record<string, unknown>) => line.done === true };
 
 /** What a whole answer of each endpoint must be, before it is trusted, cached or billed. */
-const ANSWERS: Record<Exclude<NativeEndpoint, OllamaStreamingEndpoint>, { is(value: Record<string, unknown>): boolean; what: string }> = {
+const ANSWERS: Record<Exclude<NativeEndpoint, 'ollama.chat' | 'ollama.generate'>, { is(value: Record<string, unknown>): boolean; what: string }> = {
   messages: { is: (v) => v.type === 'message' && Array.isArray(v.content), what: 'a message' },
   'messages.count_tokens': { is: (v) => typeof v.input_tokens === 'number', what: 'a token count' },
   responses: { is: (v) => v.object === 'response' && Array.isArray(v.output), what: 'a response' },
@@ -40,8 +40,8 @@ export async function nativeJson(transport: Transport, endpoint: NativeEndpoint,
  * A whole Ollama answer, asked for as a stream and put together as Ollama would (wire/ollama-whole.ts):
  * then the stream's first-byte and idle timeouts tell a stuck Ollama from a long answer.
  */
-export async function ollamaWhole(transport: Transport, endpoint: OllamaStreamingEndpoint, path: string, body: Record<string, unknown>, context: CallContext): Promise<Record<string, unknown>> {
-  return wholeOllamaAnswer(await nativeStream(transport, endpoint, path, { ...body, stream: true }, context), endpoint);
+export async function ollamaWhole(transport: Transport, endpoint: 'ollama.chat' | 'ollama.generate', path: string, body: Record<string, unknown>, context: CallContext): Promise<Record<string, unknown>> {
+  return wholeFromStream(await nativeStream(transport, endpoint, path, { ...body, stream: true }, context));
 }
 
 /** Sends a native request and yields its stream's events, up to and including the one that ends it. */

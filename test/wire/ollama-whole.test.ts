@@ -4,13 +4,19 @@
  * the fake Ollama gives for `stream: false`, which must come out the same and spec-valid.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { wholeOllamaAnswer } from '../../gateway/wire/ollama-whole';
+import { wholeFromLines, wholeFromStream } from '../../gateway/wire/ollama-whole';
 import type { FakeServer } from '../support/fake-server';
 import { startFakeOllama } from '../support/fake-ollama';
 import { assertMatchesSpec } from '../support/spec';
 
 async function* linesOf(values: Record<string, unknown>[]) {
   for (const data of values) yield { data };
+}
+/** Both forms, which must agree: from an upstream's stream, and from lines at hand (a cached stream). */
+async function whole(lines: Record<string, unknown>[]) {
+  const streamed = await wholeFromStream(linesOf(lines));
+  expect(wholeFromLines(lines)).toEqual(streamed);
+  return streamed;
 }
 
 const at = '2026-11-22T08:00:00.000000000Z';
@@ -19,17 +25,14 @@ const counts = { total_duration: 5_000_000, load_duration: 1_000_000, prompt_eva
 describe('a whole Ollama answer from its stream', () => {
   it('joins chat text and thinking, gathers tool calls and logprobs, and keeps the last line for the rest', async () => {
     const call = { function: { name: 'get_weather', arguments: { city: 'Oslo' } } };
-    const whole = await wholeOllamaAnswer(
-      linesOf([
-        { model: 'm', created_at: at, message: { role: 'assistant', content: '', thinking: 'Let me ' }, done: false },
-        { model: 'm', created_at: at, message: { role: 'assistant', content: '', thinking: 'check.' }, done: false },
-        { model: 'm', created_at: at, message: { role: 'assistant', content: 'Hel' }, done: false, logprobs: [{ token: 'Hel', logprob: -0.1 }] },
-        { model: 'm', created_at: at, message: { role: 'assistant', content: 'lo', tool_calls: [call] }, done: false, logprobs: [{ token: 'lo', logprob: -0.2 }] },
-        { model: 'm', created_at: at, message: { role: 'assistant', content: '' }, done: true, done_reason: 'stop', ...counts },
-      ]),
-      'ollama.chat',
-    );
-    expect(whole).toEqual({
+    const answer = await whole([
+      { model: 'm', created_at: at, message: { role: 'assistant', content: '', thinking: 'Let me ' }, done: false },
+      { model: 'm', created_at: at, message: { role: 'assistant', content: '', thinking: 'check.' }, done: false },
+      { model: 'm', created_at: at, message: { role: 'assistant', content: 'Hel' }, done: false, logprobs: [{ token: 'Hel', logprob: -0.1 }] },
+      { model: 'm', created_at: at, message: { role: 'assistant', content: 'lo', tool_calls: [call] }, done: false, logprobs: [{ token: 'lo', logprob: -0.2 }] },
+      { model: 'm', created_at: at, message: { role: 'assistant', content: '' }, done: true, done_reason: 'stop', ...counts },
+    ]);
+    expect(answer).toEqual({
       model: 'm',
       created_at: at,
       message: { role: 'assistant', content: 'Hello', thinking: 'Let me check.', tool_calls: [call] },
@@ -44,20 +47,17 @@ describe('a whole Ollama answer from its stream', () => {
   });
 
   it('joins generate text at the top level and keeps the last line’s context', async () => {
-    const whole = await wholeOllamaAnswer(
-      linesOf([
-        { model: 'm', created_at: at, response: 'def ', done: false },
-        { model: 'm', created_at: at, response: 'f():', done: false },
-        { model: 'm', created_at: at, response: '', done: true, done_reason: 'stop', context: [1, 2, 3], ...counts },
-      ]),
-      'ollama.generate',
-    );
-    expect(whole).toEqual({ model: 'm', created_at: at, response: 'def f():', done: true, done_reason: 'stop', context: [1, 2, 3], ...counts });
+    const answer = await whole([
+      { model: 'm', created_at: at, response: 'def ', done: false },
+      { model: 'm', created_at: at, response: 'f():', done: false },
+      { model: 'm', created_at: at, response: '', done: true, done_reason: 'stop', context: [1, 2, 3], ...counts },
+    ]);
+    expect(answer).toEqual({ model: 'm', created_at: at, response: 'def f():', done: true, done_reason: 'stop', context: [1, 2, 3], ...counts });
   });
 
   it('answers a line that is whole already (a load request: no messages, `done_reason: "load"`) as it is', async () => {
     const load = { model: 'm', created_at: at, message: { role: 'assistant', content: '' }, done: true, done_reason: 'load' };
-    expect(await wholeOllamaAnswer(linesOf([load]), 'ollama.chat')).toEqual(load);
+    expect(await whole([load])).toEqual(load);
   });
 });
 
@@ -71,22 +71,22 @@ describe('against the fake Ollama’s own whole answers', () => {
   const post = (path: string, body: Record<string, unknown>) => fetch(`${ollama.url}${path}`, { method: 'POST', body: JSON.stringify(body) });
   const streamed = async (path: string, body: Record<string, unknown>) => {
     const text = await (await post(path, { ...body, stream: true })).text();
-    return text.trim().split('\n').map((line) => ({ data: JSON.parse(line) as Record<string, unknown> }));
+    return text.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
   };
   const tools = [{ type: 'function', function: { name: 'get_weather', description: 'Weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } }];
 
   it('comes out as the answer to `stream: false`, for chat with thinking, with tool calls, and for generate', async () => {
-    const cases: [string, 'ollama.chat' | 'ollama.generate', Record<string, unknown>, string][] = [
-      ['/api/chat', 'ollama.chat', { model: 'qwen3:8b', think: true, messages: [{ role: 'user', content: 'why is the sky blue' }] }, 'ChatResponse'],
-      ['/api/chat', 'ollama.chat', { model: 'llama3.2:3b', tools, messages: [{ role: 'user', content: 'weather in Oslo?' }] }, 'ChatResponse'],
-      ['/api/generate', 'ollama.generate', { model: 'llama3.2:3b', prompt: 'one two three' }, 'GenerateResponse'],
+    const cases: [string, Record<string, unknown>, string][] = [
+      ['/api/chat', { model: 'qwen3:8b', think: true, messages: [{ role: 'user', content: 'why is the sky blue' }] }, 'ChatResponse'],
+      ['/api/chat', { model: 'llama3.2:3b', tools, messages: [{ role: 'user', content: 'weather in Oslo?' }] }, 'ChatResponse'],
+      ['/api/generate', { model: 'llama3.2:3b', prompt: 'one two three' }, 'GenerateResponse'],
     ];
-    for (const [path, endpoint, body, schema] of cases) {
+    for (const [path, body, schema] of cases) {
       const lines = await streamed(path, body);
       expect(lines.length).toBeGreaterThan(1);
-      const whole = await wholeOllamaAnswer((async function* () { yield* lines; })(), endpoint);
-      expect(whole).toEqual(await (await post(path, { ...body, stream: false })).json());
-      assertMatchesSpec('ollama', schema, whole);
+      const answer = await whole(lines);
+      expect(answer).toEqual(await (await post(path, { ...body, stream: false })).json());
+      assertMatchesSpec('ollama', schema, answer);
     }
   });
 });

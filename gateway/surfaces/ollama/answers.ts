@@ -9,7 +9,8 @@ import type { Caching } from '../../routing/router';
 import type { OpenedStream } from '../../routing/streams';
 import type { RequestUsage } from '../../usage/recorder';
 import { chunksFromCompletion, completionFromChunks, completionText, chunkText, tokensOf, type ChatCompletion, type ChatCompletionChunk } from '../../wire/canonical';
-import { asClientModel, createOllamaLineWriter, linesFromWhole, ollamaChatResponse, ollamaGenerateResponse, ollamaText, ollamaTokens, wholeFromLines } from './codec';
+import { wholeFromLines } from '../../wire/ollama-whole';
+import { asClientModel, createOllamaLineWriter, linesFromWhole, ollamaChatResponse, ollamaGenerateResponse, ollamaText, ollamaTokens } from './codec';
 
 /** One event of an answer: a line from an Ollama upstream, or a canonical chunk to translate. */
 export type OllamaItem = { line: Record<string, unknown> } | { chunk: ChatCompletionChunk };

@@ -242,23 +242,6 @@ export function ollamaTokens(line: Record<string, unknown>): { input: number; ou
   return { input: line.prompt_eval_count, output: typeof line.eval_count === 'number' ? line.eval_count : 0 };
 }
 
-/** A whole answer from a stream's lines (text, thinking and tool calls gathered; the final line's counts). */
-export function wholeFromLines(lines: readonly Record<string, unknown>[]): Record<string, unknown> {
-  const final = lines.at(-1) ?? {};
-  let content = '';
-  let thinking = '';
-  const toolCalls: unknown[] = [];
-  for (const line of lines) {
-    content += ollamaText(line);
-    const source = (line.message ?? line) as { thinking?: unknown; tool_calls?: unknown };
-    if (typeof source.thinking === 'string') thinking += source.thinking;
-    if (Array.isArray(source.tool_calls)) toolCalls.push(...source.tool_calls);
-  }
-  const extra = { ...(thinking ? { thinking } : {}), ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}) };
-  if ('message' in final) return { ...final, message: { role: 'assistant', content, ...extra } };
-  return { ...final, response: content, ...(thinking ? { thinking } : {}) };
-}
-
 /** The lines a stream of a whole answer would have had: its content in one line, then the final object. */
 export function linesFromWhole(whole: Record<string, unknown>): Record<string, unknown>[] {
   const { message, response, thinking, ...rest } = whole as Record<string, unknown> & { message?: Record<string, unknown> };
