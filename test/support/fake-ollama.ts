@@ -103,8 +103,22 @@ function summary(name: string) {
   };
 }
 
+/**
+ * A request with no messages (chat) or no prompt (generate) only loads the model, or unloads it with
+ * `keep_alive: 0`: Ollama answers one JSON object at once, streamed or not (server/routes.go).
+ */
+function loadOnly(body: Record<string, any>, res: ServerResponse, kind: 'chat' | 'generate'): boolean {
+  const empty = kind === 'chat' ? !body.messages?.length : !body.prompt;
+  if (!empty) return false;
+  const unload = body.keep_alive === 0 || body.keep_alive === '0' || body.keep_alive === '0s';
+  const text = kind === 'chat' ? { message: { role: 'assistant', content: '' } } : { response: '' };
+  sendJson(res, 200, { model: body.model, created_at: '2026-11-22T08:00:00.000000000Z', ...text, done: true, done_reason: unload ? 'unload' : 'load' });
+  return true;
+}
+
 async function chat(request: RecordedRequest, res: ServerResponse, mode: FailureMode, options: FakeOllamaOptions): Promise<void> {
   const body = request.body;
+  if (loadOnly(body, res, 'chat')) return;
   const answer = replyFor(body.messages, body.tools, { reasoning: body.think === true || typeof body.think === 'string' });
   if (mode.kind === 'huge') answer.content = 'x '.repeat(Math.ceil(mode.bytes / 2));
   const toolCalls = answer.toolCalls.length > 0 ? answer.toolCalls.map((call) => ({ function: { name: call.name, arguments: JSON.parse(call.arguments) } })) : undefined;
@@ -161,6 +175,7 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
 /** Native generate: an echo of the prompt, or a visible fill-in-the-middle marker when a suffix is sent. */
 async function generate(request: RecordedRequest, res: ServerResponse, options: FakeOllamaOptions): Promise<void> {
   const body = request.body;
+  if (loadOnly(body, res, 'generate')) return;
   const text = body.suffix ? `[FIM between ${JSON.stringify(body.prompt)} and ${JSON.stringify(body.suffix)}]` : `Echo: ${body.prompt ?? ''}`;
   const created_at = '2026-11-22T08:00:00.000000000Z';
   const words = wordsOf(text);

@@ -48,6 +48,10 @@ const CREATED = 1_763_000_000;
 
 async function chat(request: RecordedRequest, res: ServerResponse, mode: FailureMode, options: FakeOpenAIOptions): Promise<void> {
   const body = request.body;
+  // As OpenAI's API answers a request with nothing to answer.
+  if (!Array.isArray(body.messages) || body.messages.length === 0) {
+    return sendJson(res, 400, { error: { message: "[] is too short - 'messages'", type: 'invalid_request_error', param: null, code: null } });
+  }
   const answer = replyFor(body.messages, body.tools, { reasoning: body.reasoning_effort !== undefined && body.reasoning_effort !== 'none' });
   if (mode.kind === 'huge') answer.content = 'x '.repeat(Math.ceil(mode.bytes / 2));
   const id = `chatcmpl-fake${request.path.length}${Date.now() % 100000}`;

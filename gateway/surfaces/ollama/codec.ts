@@ -242,6 +242,21 @@ export function ollamaTokens(line: Record<string, unknown>): { input: number; ou
   return { input: line.prompt_eval_count, output: typeof line.eval_count === 'number' ? line.eval_count : 0 };
 }
 
+/**
+ * A request with nothing to answer (chat without messages, generate without a prompt) only loads the
+ * model, or unloads it with `keep_alive: 0`: the `ollama` CLI sends one before its first prompt.
+ */
+export function isLoadOnly(kind: 'chat' | 'generate', body: Record<string, unknown>): boolean {
+  return kind === 'chat' ? !Array.isArray(body.messages) || body.messages.length === 0 : !body.prompt;
+}
+
+/** Ollama's answer to a load request, for a deployment that has nothing to load (not an Ollama). */
+export function loadAnswer(kind: 'chat' | 'generate', body: Record<string, unknown>): Record<string, unknown> {
+  const unload = body.keep_alive === 0 || body.keep_alive === '0' || body.keep_alive === '0s' || body.keep_alive === '0m';
+  const text = kind === 'chat' ? { message: { role: 'assistant', content: '' } } : { response: '' };
+  return { model: body.model, created_at: new Date().toISOString(), ...text, done: true, done_reason: unload ? 'unload' : 'load' };
+}
+
 /** The lines a stream of a whole answer would have had: its content in one line, then the final object. */
 export function linesFromWhole(whole: Record<string, unknown>): Record<string, unknown>[] {
   const { message, response, thinking, ...rest } = whole as Record<string, unknown> & { message?: Record<string, unknown> };

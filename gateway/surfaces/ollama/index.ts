@@ -21,10 +21,10 @@ import { targetOf, type Catalog } from '../../routing/catalog';
 import type { Router } from '../../routing/router';
 import { tokensOf, type ChatRequest, type CreateEmbeddingResponse } from '../../wire/canonical';
 import type { OllamaGenerateBody } from '../../wire/ollama';
-import { chatFromGenerate, chatFromOllama, ollamaEmbedResponse, type OllamaChatIn } from './codec';
+import { chatFromGenerate, chatFromOllama, isLoadOnly, loadAnswer, ollamaEmbedResponse, type OllamaChatIn } from './codec';
 import { answerCache, ndjsonFormat, wholeAnswer, type OllamaItem, type OllamaWhole } from './answers';
 import { running, show, tags } from './models';
-import { OllamaChatSchema, OllamaEmbeddingsSchema, OllamaEmbedSchema, OllamaGenerateSchema, OllamaShowSchema } from './schemas';
+import { OllamaChatSchema, OllamaEmbeddingsSchema, OllamaEmbedSchema, OllamaGenerateSchema, OllamaShowSchema, withoutGoZeroValues } from './schemas';
 import { mapEvents, streaming } from '../../routing/streams';
 
 /** The Ollama version this API follows; reported by `/api/version` for clients that check features. */
@@ -41,6 +41,8 @@ const ollamaErrorBody = (wire: { message: string }) => ({ error: wire.message })
 
 export async function ollamaSurface(app: FastifyInstance, options: OllamaSurfaceOptions): Promise<void> {
   const { router, catalog } = options;
+  // Before the surface's own hooks: the client-key check reads the model from the body too.
+  app.addHook('preValidation', async (request) => withoutGoZeroValues(request.body));
   // /api/show takes `name` as well as `model`, and every route takes NAME:latest for NAME.
   await registerModelSurface(app, options.services, ollamaErrorBody, 'ollama', (body) => {
     const name = body.model ?? body.name;
@@ -72,12 +74,16 @@ export async function ollamaSurface(app: FastifyInstance, options: OllamaSurface
     const route = routeRequest(request, reply, { model: ollamaName(catalog(), body.model), type: 'chat', api: endpoint });
     let canonical: ChatRequest | undefined;
     const translated = () => (canonical ??= toCanonical());
+    // An Ollama loads the model; any other deployment has nothing to load, and is not asked.
+    const loadOnly = isLoadOnly(kind, body);
     const started = process.hrtime.bigint();
     if (stream) {
       const { attempt, track, discard } = streaming<OllamaItem>(async (provider, deployment, signal) =>
         provider.speaks('ollama')
           ? mapEvents(await provider.nativeStream(endpoint, body, { deployment, signal }), (event) => ({ line: event.data }))
-          : mapEvents(await provider.chatStream({ ...translated(), stream: true }, { deployment, signal }), (chunk) => ({ chunk })),
+          : loadOnly
+            ? only({ line: loadAnswer(kind, body) })
+            : mapEvents(await provider.chatStream({ ...translated(), stream: true }, { deployment, signal }), (chunk) => ({ chunk })),
       );
       const execution = await router.run(route, attempt, { track, discard, cache: answerCache(body, 'stream') });
       await writeStream(reply, routed(request, reply, execution), ndjsonFormat(kind, body.model, started, request.usage), execution.deployment.provider, request.usage);
@@ -88,7 +94,9 @@ export async function ollamaSurface(app: FastifyInstance, options: OllamaSurface
       async (provider, deployment, signal) =>
         provider.speaks('ollama')
           ? { line: await provider.nativeJson(endpoint, body, { deployment, signal }) }
-          : { completion: await provider.chat({ ...translated(), stream: false }, { deployment, signal }) },
+          : loadOnly
+            ? { line: loadAnswer(kind, body) }
+            : { completion: await provider.chat({ ...translated(), stream: false }, { deployment, signal }) },
       { cache: answerCache(body, 'whole') },
     );
     return wholeAnswer(kind, body.model, routed(request, reply, execution), Number(process.hrtime.bigint() - started), request.usage);
@@ -163,4 +171,8 @@ async function withTimeout<T>(reply: FastifyReply, ms: number, work: (signal: Ca
   } finally {
     call.end();
   }
+}
+
+async function* only<T>(item: T): AsyncGenerator<T> {
+  yield item;
 }

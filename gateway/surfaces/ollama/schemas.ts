@@ -81,3 +81,17 @@ export const OllamaEmbeddingsSchema = Type.Object({ model: Model, prompt: Type.S
 
 /** Older clients send `name` instead of `model`. */
 export const OllamaShowSchema = Type.Object({ model: Type.Optional(Model), name: Type.Optional(Model), verbose: Type.Optional(Type.Boolean()) }, { additionalProperties: true });
+
+/**
+ * Ollama's own Go client (the `ollama` CLI, and Go tools built on its api package) sends a nil map or
+ * slice as null (`"options": null` on every request without options, `"messages": null` to load a
+ * model) and a name it does not use as "" (`/api/show` with `"name": ""`, or `"model": ""` from older
+ * clients). Ollama reads both as absent; so does this front door, before its schemas check the body.
+ */
+export function withoutGoZeroValues(body: unknown): void {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return;
+  const fields = body as Record<string, unknown>;
+  for (const key of Object.keys(fields)) {
+    if (fields[key] === null || (fields[key] === '' && (key === 'model' || key === 'name'))) delete fields[key];
+  }
+}
