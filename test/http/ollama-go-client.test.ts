@@ -80,6 +80,11 @@ describe("Ollama's Go client", () => {
     expect(openai.requests[0]?.body.messages).toEqual([{ role: 'user', content: 'hi' }]);
     expect((await post('/api/generate', { model: 'default', prompt: 'hi', suffix: '', system: '', template: '', options: null, stream: false })).status).toBe(200);
     expect((await post('/api/embed', { model: 'embed', input: 'x', options: null })).status).toBe(200);
+    // Nulls inside options and messages too, as clients that do not omit empty fields send them.
+    const nested = await post('/api/chat', { model: 'cloud-first', messages: [{ role: 'user', content: 'yo', images: null, tool_calls: null }], options: { temperature: null, num_ctx: 4096 }, stream: false });
+    expect(nested.status).toBe(200);
+    expect(openai.requests.at(-1)?.body).toMatchObject({ messages: [{ role: 'user', content: 'yo' }] });
+    expect(openai.requests.at(-1)?.body).not.toHaveProperty('temperature');
     expect((await post('/api/embeddings', { model: 'embed', prompt: 'x', options: null })).status).toBe(200);
   });
 });

@@ -86,12 +86,20 @@ export const OllamaShowSchema = Type.Object({ model: Type.Optional(Model), name:
  * Ollama's own Go client (the `ollama` CLI, and Go tools built on its api package) sends a nil map or
  * slice as null (`"options": null` on every request without options, `"messages": null` to load a
  * model) and a name it does not use as "" (`/api/show` with `"name": ""`, or `"model": ""` from older
- * clients). Ollama reads both as absent; so does this front door, before its schemas check the body.
+ * clients). Ollama reads a null as absent, in the body, its `options` and each message; so does this
+ * front door, before its schemas check the body. One pass over fields the body already has.
  */
 export function withoutGoZeroValues(body: unknown): void {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) return;
-  const fields = body as Record<string, unknown>;
+  if (!isRecord(body)) return;
+  dropNulls(body, true);
+  if (isRecord(body.options)) dropNulls(body.options, false);
+  if (Array.isArray(body.messages)) for (const message of body.messages) if (isRecord(message)) dropNulls(message, false);
+}
+
+function dropNulls(fields: Record<string, unknown>, names: boolean): void {
   for (const key of Object.keys(fields)) {
-    if (fields[key] === null || (fields[key] === '' && (key === 'model' || key === 'name'))) delete fields[key];
+    if (fields[key] === null || (names && fields[key] === '' && (key === 'model' || key === 'name'))) delete fields[key];
   }
 }
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
