@@ -87,6 +87,11 @@ export function createOllamaProvider(config: ProviderConfig, secrets: Secrets): 
 
     show: (model, signal) => call(transport, { method: 'POST', path: '/api/show', body: { model } }, signal),
 
+    async running(signal) {
+      const { models } = await call(transport, { method: 'GET', path: '/api/ps' }, signal);
+      return Array.isArray(models) ? models.filter((m): m is Record<string, unknown> => typeof m === 'object' && m !== null) : [];
+    },
+
     async probe(signal) {
       const [about, tags, ps] = await Promise.all([
         call(transport, { method: 'GET', path: '/api/version' }, signal),

@@ -47,6 +47,8 @@ export interface ProviderAdapter {
   nativeStream(endpoint: NativeEndpoint, body: Record<string, unknown>, context: CallContext): Promise<AsyncIterable<NativeEvent>>;
   /** The upstream's own description of a model (Ollama's `/api/show`), where it has one. */
   show?(model: string, signal: CancelSignal): Promise<Record<string, unknown>>;
+  /** The models loaded in the upstream right now, as it describes them (Ollama's `/api/ps` entries). */
+  running?(signal: CancelSignal): Promise<Record<string, unknown>[]>;
   /** A health probe: cheap read-only calls, outside the concurrency cap and never counted as traffic. */
   probe(signal: CancelSignal): Promise<ProbeResult>;
   /** Closes pooled connections once in-flight requests finish. */

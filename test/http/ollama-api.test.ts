@@ -87,9 +87,14 @@ describe('model listing', () => {
     expect(await missing.json()).toEqual({ error: expect.stringContaining('gpt-9') });
   });
 
-  it('lists the deployments whose models are loaded in their Ollama', async () => {
+  it('lists the deployments whose models are loaded in their Ollama, as that Ollama describes them', async () => {
     const ps = await client.ps();
     expect(ps.models.map((m) => m.name)).toEqual(['llama']);
+    // The upstream's own entry: the ollama CLI parses expires_at as a time and cuts the digest to 12.
+    const raw = await fetch(`${h.url}/api/ps`).then((r) => r.json());
+    assertMatchesSpec('ollama', 'PsResponse', raw);
+    expect(raw.models[0]).toMatchObject({ name: 'llama', model: 'llama', expires_at: '2026-11-22T10:00:00Z', size_vram: 2_000_000_000, context_length: 4096 });
+    expect(raw.models[0].digest).toMatch(/^[0-9a-f]{64}$/);
   });
 });
 

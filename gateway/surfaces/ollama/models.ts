@@ -107,22 +107,21 @@ export async function show(catalog: Catalog, name: string, signal: CancelSignal)
   };
 }
 
-/** Deployments whose model is loaded in its Ollama right now, from each Ollama upstream's own `/api/ps`. */
+/**
+ * Deployments whose model is loaded in its Ollama right now, each as that Ollama's own `/api/ps`
+ * entry (size, VRAM, context length, when it unloads) under the deployment's name: the `ollama` CLI
+ * reads `expires_at` as a time and `digest` as at least 12 characters.
+ */
 export async function running(catalog: Catalog, signal: CancelSignal) {
-  const loadedByProvider = new Map<string, string[]>();
+  const loadedByProvider = new Map<string, Record<string, unknown>[]>();
   await Promise.all(
     [...catalog.providers.values()]
-      .filter((p) => p.config.kind === 'ollama')
-      .map(async (p) => {
-        try {
-          loadedByProvider.set(p.config.name, (await p.probe(signal)).loaded ?? []);
-        } catch {
-          loadedByProvider.set(p.config.name, []);
-        }
-      }),
+      .filter((p) => p.config.kind === 'ollama' && p.running)
+      .map(async (p) => loadedByProvider.set(p.config.name, await p.running!(signal).catch(() => []))),
   );
-  const models = catalog.config.deployments
-    .filter((d) => loadedByProvider.get(d.provider)?.some((m) => m === d.model || m === `${d.model}:latest`))
-    .map((d) => ({ name: d.name, model: d.name, size: 0, digest: createHash('sha256').update(d.name).digest('hex'), details: {}, expires_at: '', size_vram: 0 }));
+  const models = catalog.config.deployments.flatMap((d) => {
+    const entry = loadedByProvider.get(d.provider)?.find((m) => m.name === d.model || m.name === `${d.model}:latest` || m.model === d.model);
+    return entry ? [{ ...entry, name: d.name, model: d.name }] : [];
+  });
   return { models };
 }
