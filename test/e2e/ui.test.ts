@@ -299,6 +299,8 @@ describe('the dashboard in Chromium', () => {
       expect(await page.getByLabel('Model').inputValue()).toBe('team-chat');
       expect(await page.getByLabel('Model').locator('option').allTextContents()).toEqual(['team-chat', 'llama', 'mini']);
       expect(await page.locator('pre.snippet', { hasText: 'curl ' }).textContent()).toContain("-H 'authorization: Bearer <your client key>'");
+      // Nothing typed yet: the snippet still asks something (no messages is a request servers refuse).
+      expect(await page.locator('pre.snippet', { hasText: 'curl ' }).textContent()).toContain('"messages":[{"role":"user","content":"Hello"}]');
       // On the Usage page the same request counts, under a name.
       await go('/usage');
       const bars = page.locator('.recharts-legend-item-text');

@@ -81,7 +81,9 @@ export function PlaygroundPage() {
     }
   }
 
-  const lastRequest = requestFor(api, [...messagesOf(turns), ...(input ? [{ role: 'user' as const, content: input }] : [])], options);
+  // Before anything is typed the snippet still asks something: a request with no messages is refused (or, to an Ollama, only loads the model).
+  const pending = input || (turns.length === 0 ? 'Hello' : '');
+  const lastRequest = requestFor(api, [...messagesOf(turns), ...(pending ? [{ role: 'user' as const, content: pending }] : [])], options);
   const curl = curlFor(api, lastRequest, basics.data?.keyRequired ?? false);
 
   return (
