@@ -48,9 +48,10 @@ function meaningIssues(config: Config): { errors: ConfigIssue[]; warnings: Confi
   config.providers.forEach((provider, i) => {
     const url = parseHttpUrl(provider.baseUrl);
     if (!url) errors.push({ path: `providers[${i}].baseUrl`, message: `${quote(provider.baseUrl)} is not an http(s) URL` });
-    // The transport sends to the URL's origin, which has no user or password: say so rather than drop them silently.
+    // The transport sends to the URL's origin, which has no user or password: refuse them rather than
+    // drop them silently, and keep them out of the config's plain text (the message does not repeat them).
     else if (url.username || url.password) {
-      warnings.push({ path: `providers[${i}].baseUrl`, message: 'a user and password in the URL are not sent (and are kept in the config as plain text): give the credentials as a header, e.g. "headers": {"authorization": "Basic ..."}' });
+      errors.push({ path: `providers[${i}].baseUrl`, message: 'the URL has a user and password, which would not be sent and would be kept in the config as plain text: give them as a header instead, e.g. "headers": {"authorization": "Basic ..."}' });
     }
   });
 

@@ -70,6 +70,12 @@ describe('providers, deployments and routes', () => {
     const refused = await h.admin('/admin/api/providers/cloud', { method: 'PUT', ...json({ name: 'cloud', kind: 'openai', baseUrl: `${openai.url}/v1`, apiKeyValue: 'sk-new' }) });
     expect(refused.status).toBe(400);
     expect((await refused.json()).error.message).toContain('env:');
+    // A password in the URL would be stored as plain text and never sent: refused under its field, not echoed.
+    const inUrl = await h.admin('/admin/api/providers/cloud', { method: 'PUT', ...json({ name: 'cloud', kind: 'openai', baseUrl: `http://me:s3cret@127.0.0.1:${openai.port}/v1` }) });
+    expect(inUrl.status).toBe(400);
+    const text = await inUrl.text();
+    expect(JSON.parse(text).errors).toEqual([expect.objectContaining({ field: 'baseUrl', message: expect.stringContaining('give them as a header') })]);
+    expect(text).not.toContain('s3cret');
   });
 
   it('adds a deployment and a route, applied to traffic at once', async () => {
