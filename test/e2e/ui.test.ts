@@ -261,10 +261,16 @@ describe('the dashboard in Chromium', () => {
     await go('/routes');
     await expect.poll(() => page.getByTestId('order-mini').first().textContent()).toContain('key refused');
     expect(await page.getByTestId('order-llama').first().textContent()).toContain('usable');
+    // One probe each: the cloud answered it, the local Ollama (refusing connections) did not.
+    await ollama.setMode({ kind: 'refuse' });
+    await h.gateway.health.probeAll();
+    await ollama.setMode({ kind: 'healthy' });
     await go('/overview');
     const meter = page.getByRole('meter', { name: /monthly/ });
     await meter.waitFor();
     expect(await meter.textContent()).toContain('of $20.00');
+    await expect.poll(() => page.getByRole('row', { name: /^local / }).textContent()).toContain('its probe failed');
+    expect(await page.getByRole('row', { name: /^cloud / }).textContent()).toMatch(/\d+ ms/);
     h.gateway.breakers.reset('mini');
     h.gateway.applyConfig(config, 'test');
   });

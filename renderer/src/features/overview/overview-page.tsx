@@ -172,8 +172,10 @@ function HealthCard() {
 }
 
 function Sparkline({ samples }: { samples: ProbeSample[] }) {
-  const points = samples.filter((s) => s.latencyMs !== null);
-  if (points.length < 2) return <span className="muted">no probes yet</span>;
+  const points = samples.filter((s) => s.ok && s.latencyMs !== null);
+  if (samples.length === 0) return <span className="muted">no probes yet</span>;
+  if (points.length === 0) return <span className="muted">{samples.length === 1 ? 'its probe failed' : `all ${samples.length} probes failed`}</span>;
+  if (points.length === 1) return <span className="muted">{Math.round(points[0]?.latencyMs as number)} ms</span>;
   const max = Math.max(...points.map((p) => p.latencyMs as number), 1);
   const path = points.map((p, i) => `${(i / (points.length - 1)) * 100},${20 - ((p.latencyMs as number) / max) * 18}`).join(' ');
   const last = points[points.length - 1] as ProbeSample;
