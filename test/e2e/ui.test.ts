@@ -256,7 +256,9 @@ describe('the dashboard in Chromium', () => {
 
   it('shows each deployment\'s live state beside the fallback order, and budgets on the Overview', async () => {
     const config = h.gateway.config();
-    h.gateway.applyConfig({ ...config, budgets: [{ name: 'monthly', scope: 'global', period: 'month', limitUsd: 20 }] }, 'test');
+    // Two models their providers do not have: an Ollama that lacks one is skipped; a cloud list is only a hint.
+    const extra = [{ name: 'missing', provider: 'local', model: 'qwen9:1b' }, { name: 'typo', provider: 'cloud', model: 'gpt-9-typo' }];
+    h.gateway.applyConfig({ ...config, deployments: [...config.deployments, ...extra], budgets: [{ name: 'monthly', scope: 'global', period: 'month', limitUsd: 20 }] }, 'test');
     h.gateway.breakers.get('mini').block('auth', Date.now(), '401 Incorrect API key');
     await go('/routes');
     await expect.poll(() => page.getByTestId('order-mini').first().textContent()).toContain('key refused');
@@ -271,6 +273,13 @@ describe('the dashboard in Chromium', () => {
     expect(await meter.textContent()).toContain('of $20.00');
     await expect.poll(() => page.getByRole('row', { name: /^local / }).textContent()).toContain('its probe failed');
     expect(await page.getByRole('row', { name: /^cloud / }).textContent()).toMatch(/\d+ ms/);
+    expect(await page.getByRole('row', { name: /^typo / }).textContent()).toContain("Not in cloud's model list: check the model name");
+    await h.gateway.health.probeAll();
+    await go('/overview');
+    await expect.poll(() => page.getByRole('row', { name: /^missing / }).textContent()).toContain('Not installed in local: run "ollama pull qwen9:1b" there');
+    await go('/routes');
+    await expect.poll(() => page.getByTestId('state-missing').first().textContent()).toContain('model not installed');
+    expect(await page.getByTestId('state-typo').first().textContent()).toContain("not in cloud's model list");
     h.gateway.breakers.reset('mini');
     h.gateway.applyConfig(config, 'test');
   });

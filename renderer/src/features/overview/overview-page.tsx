@@ -119,6 +119,7 @@ function HealthCard() {
   const reset = useMutation(breakerMutations.reset(client));
   if (health.isPending) return <Card title="Health"><Loading what="health" /></Card>;
   if (health.isError) return <Card title="Health"><ErrorNote error={health.error} /></Card>;
+  const kinds = new Map(health.data.providers.map((p) => [p.name, p.kind]));
   return (
     <Card title="Health" actions={<Badge tone={statusTone(health.data.status)}>{health.data.status}</Badge>}>
       <div className="table-wrap">
@@ -150,7 +151,7 @@ function HealthCard() {
               <tr key={d.name}>
                 <td>
                   <strong>{d.name}</strong> <span className="muted">{d.model}</span>
-                  {d.modelAvailable === false ? <div className="field-error">Model not installed on {d.provider}</div> : null}
+                  {d.modelAvailable === false ? <div className="field-error">{kinds.get(d.provider) === 'ollama' ? `Not installed in ${d.provider}: run "ollama pull ${d.model}" there` : `Not in ${d.provider}'s model list: check the model name`}</div> : null}
                 </td>
                 <td><Badge tone={statusTone(d.status)}>{d.status}</Badge></td>
                 <td>

@@ -8,8 +8,8 @@ import { useEffect, useState } from 'react';
 import { ApiError } from '../../api/client';
 import { deploymentMutations, routeMutations, configQueries } from '../../api/queries/config';
 import { healthQueries } from '../../api/queries/health';
-import type { DeploymentConfig, Health, RouteConfig } from '../../api/types';
-import { LiveState } from '../routing/live-state';
+import type { DeploymentConfig, RouteConfig } from '../../api/types';
+import { LiveState, liveStates, type LiveDeployment } from '../routing/live-state';
 import { Badge, Card, ConfirmButton, Empty, ErrorNote, Field, Loading } from '../../ui/parts';
 import { RouteOrder } from './route-order';
 import { TimeWindowEditor } from './time-window-editor';
@@ -23,7 +23,7 @@ export function RoutesPage() {
   if (routes.isError) return <ErrorNote error={routes.error} />;
   if (deployments.isError) return <ErrorNote error={deployments.error} />;
   const byName = new Map(deployments.data.map((d) => [d.name, d]));
-  const live = new Map((health.data?.deployments ?? []).map((d) => [d.name, d]));
+  const live = liveStates(health.data);
   return (
     <>
       <h1>Routes & deployments</h1>
@@ -65,7 +65,7 @@ const STRATEGIES: { value: NonNullable<RouteConfig['strategy']>; label: string }
   { value: 'weighted', label: 'Weighted (weights in the config file)' },
 ];
 
-function RouteCard({ route, describe, live }: { route: RouteConfig; describe: (name: string) => string; live: Map<string, Health['deployments'][number]> }) {
+function RouteCard({ route, describe, live }: { route: RouteConfig; describe: (name: string) => string; live: Map<string, LiveDeployment> }) {
   const client = useQueryClient();
   const [order, setOrder] = useState(route.deployments);
   const [retry, setRetry] = useState({ attempts: String(route.retry?.attempts ?? 1), deadlineMs: route.deadlineMs ? String(route.deadlineMs) : '' });

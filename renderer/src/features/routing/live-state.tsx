@@ -2,9 +2,16 @@
 import type { Health } from '../../api/types';
 import { Badge, when } from '../../ui/parts';
 
-type DeploymentHealth = Health['deployments'][number];
+/** A deployment's health, and whether its provider installs models (an Ollama) or only lists them. */
+export type LiveDeployment = Health['deployments'][number] & { installs: boolean };
 
-export function LiveState({ deployment }: { deployment: DeploymentHealth | undefined }) {
+/** Each deployment's live state by name, from a health report. */
+export function liveStates(health: Health | undefined): Map<string, LiveDeployment> {
+  const kinds = new Map((health?.providers ?? []).map((p) => [p.name, p.kind]));
+  return new Map((health?.deployments ?? []).map((d) => [d.name, { ...d, installs: kinds.get(d.provider) === 'ollama' }]));
+}
+
+export function LiveState({ deployment }: { deployment: LiveDeployment | undefined }) {
   if (!deployment) return null;
   const b = deployment.breaker;
   const badges: [string, 'ok' | 'warn' | 'bad' | 'info'][] = [];
@@ -14,7 +21,8 @@ export function LiveState({ deployment }: { deployment: DeploymentHealth | undef
   else if (deployment.status === 'probing') badges.push(['being probed', 'warn']);
   else if (deployment.status === 'cooling') badges.push([`rate limited until ${when(b.coolingUntil)}`, 'warn']);
   else if (deployment.inTimeWindow) badges.push([`time window until ${when(deployment.windowChangesAt)}`, 'warn']);
-  else if (deployment.modelAvailable === false) badges.push(['model not installed', 'bad']);
+  // An Ollama without the model is skipped; a cloud provider's list is only a hint (a typo, a retired model), so it is still tried.
+  else if (deployment.modelAvailable === false) badges.push(deployment.installs ? ['model not installed', 'bad'] : [`not in ${deployment.provider}'s model list`, 'warn']);
   else badges.push(['usable', 'ok']);
   if (deployment.overBudget) badges.push(['over budget', 'warn']);
   if (deployment.contextWindow) badges.push([`context ${deployment.contextWindow.toLocaleString('en-US')}${deployment.raiseTo ? ` (up to ${deployment.raiseTo.toLocaleString('en-US')})` : ''}`, 'info']);
