@@ -1,0 +1,78 @@
+/**
+ * The dashboard in a real browser for a UI test file: Chromium (driven by playwright-core; see
+ * browser.ts for which) against a headless gateway on loopback with the wire-format fake upstreams
+ * behind it. `useDashboard` registers the file's hooks: start everything before its tests, a
+ * full-page screenshot of any failed test, and stop everything after. Screenshots go to
+ * test-artifacts/screenshots (git-ignored).
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { findChromium } from './browser';
+import type { FakeServer } from './fake-server';
+import { startFakeOllama } from './fake-ollama';
+import { startFakeOpenAI } from './fake-openai';
+import { startGateway, tempDir, type Harness } from './harness';
+
+export const SHOTS = join(import.meta.dirname, '..', '..', 'test-artifacts', 'screenshots');
+
+export interface Dashboard {
+  ollama: FakeServer;
+  openai: FakeServer;
+  h: Harness;
+  browser: Browser;
+  page: Page;
+  /** The HOME the gateway writes tools' config files under (Connect page). */
+  home: { path: string; remove(): void };
+  /** Everything the pages asked for and did not get (the favicon was one, on every page). */
+  notFound: string[];
+  go(path: string): Promise<void>;
+  /** Signs the page in through a one-time login link. */
+  logIn(): Promise<void>;
+}
+
+/** The gateway starts with `config(upstreams)`; the dashboard's fields are set once the file's tests begin. */
+export function useDashboard(config: (upstreams: { ollama: string; openai: string }) => unknown): Dashboard {
+  const dashboard = { notFound: [] as string[], home: tempDir() } as Dashboard;
+  dashboard.go = async (path) => {
+    await dashboard.page.goto(`${dashboard.h.url}${path}`);
+  };
+  dashboard.logIn = async () => {
+    await dashboard.go(`/?token=${dashboard.h.gateway.sessions.issueLoginToken()}`);
+    await dashboard.page.getByRole('heading', { name: 'Overview' }).waitFor();
+  };
+
+  beforeAll(async () => {
+    dashboard.ollama = await startFakeOllama();
+    dashboard.openai = await startFakeOpenAI();
+    dashboard.h = await startGateway(config({ ollama: dashboard.ollama.url, openai: dashboard.openai.url }), { env: { HOME: dashboard.home.path } });
+    const found = await findChromium();
+    console.log(`UI tests in ${found.source}`);
+    dashboard.browser = await chromium.launch({ executablePath: found.executablePath, args: found.args });
+    const page = await dashboard.browser.newPage({ viewport: { width: 1360, height: 900 } });
+    page.on('pageerror', (error) => {
+      throw error;
+    });
+    page.on('response', (response) => {
+      if (response.status() === 404) dashboard.notFound.push(response.url());
+    });
+    dashboard.page = page;
+    mkdirSync(SHOTS, { recursive: true });
+  }, 60_000);
+
+  afterEach(async (context) => {
+    if (context.task.result?.state === 'fail' && dashboard.page) {
+      await dashboard.page.screenshot({ path: join(SHOTS, `failed-${context.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`), fullPage: true }).catch(() => undefined);
+    }
+  });
+
+  afterAll(async () => {
+    await dashboard.browser?.close();
+    await dashboard.h?.stop();
+    await Promise.all([dashboard.ollama?.stop(), dashboard.openai?.stop()]);
+    dashboard.home.remove();
+  });
+
+  return dashboard;
+}
