@@ -125,4 +125,3 @@ export async function startingConfig(configs: ConfigStore, given: Config | undef
     notices: [`${why}, so the default route guesses the model "${FALLBACK_LOCAL_MODEL}": start Ollama and run "ollama pull ${FALLBACK_LOCAL_MODEL}", or change the route in the dashboard; ${meanwhile}`],
   };
 }
-
