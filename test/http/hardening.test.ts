@@ -194,42 +194,6 @@ describe('a half-open probe', () => {
   });
 });
 
-describe('request bodies', () => {
-  it('refuse values of the wrong type or range, in both front doors, before anything goes upstream', async () => {
-    const chat = (extra: Record<string, unknown>) => post('/v1/chat/completions', { model: 'mini', messages: [{ role: 'user', content: 'x' }], ...extra });
-    const cases: [Promise<Response>, string][] = [
-      [post('/v1/chat/completions', { model: 'mini', messages: [{ role: 'user', content: { text: 'x' } }] }), 'messages[0].content'],
-      [chat({ max_tokens: -5 }), 'max_tokens'],
-      [chat({ temperature: 'hot' }), 'temperature'],
-      [chat({ top_p: 3 }), 'top_p'],
-      [post('/api/chat', { model: 'default', stream: false, messages: [{ role: 'user', content: 'x' }], options: { temperature: 'hot' } }), 'options.temperature'],
-      [post('/api/chat', { model: 'default', stream: false, messages: [{ role: 'user', content: ['x'] }] }), 'messages[0].content'],
-    ];
-    for (const [pending, field] of cases) {
-      const res = await pending;
-      expect(res.status, field).toBe(400);
-      const body = await res.json();
-      expect(typeof body.error === 'string' ? body.error : body.error.param, field).toContain(field);
-    }
-    expect(openai.requests).toHaveLength(0);
-    expect(ollama.requests).toHaveLength(0);
-  });
-
-  it('refuse prototype keys as Fastify\'s own parser does', async () => {
-    const raw = (text: string) => fetch(`${h.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: text });
-    expect((await raw('{"model":"mini","messages":[{"role":"user","content":"x"}],"__proto__":{"polluted":true}}')).status).toBe(400);
-    expect((await raw('{"model":"mini","messages":[{"role":"user","content":"x"}],"constructor":{"prototype":{"polluted":true}}}')).status).toBe(400);
-    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect(openai.requests).toHaveLength(0);
-  });
-
-  it('answer a model name with control characters with 400, not 404', async () => {
-    const res = await post('/v1/chat/completions', { model: 'mini\u0000\n', messages: [{ role: 'user', content: 'x' }] });
-    expect(res.status).toBe(400);
-    expect((await res.json()).error.param).toBe('model');
-  });
-});
-
 describe('usage of streams that did not finish', () => {
   it('records the tokens a cancelled stream delivered, flagged as estimated', async () => {
     const slow = await startFakeOpenAI({ chunkDelayMs: 150 });
@@ -278,28 +242,6 @@ describe('timers', () => {
   });
 });
 
-describe('the response cache', () => {
-  it('stops serving a route\'s old answers once the route changes', async () => {
-    const ask = () => post('/v1/chat/completions', { model: 'default', temperature: 0, messages: [{ role: 'user', content: 'same question' }] });
-    expect((await ask()).headers.get('x-switchyard-deployment')).toBe('llama');
-    expect((await ask()).headers.get('x-switchyard-cache')).toBe('hit');
-    await h.admin('/admin/api/routes/default/order', { method: 'PUT', body: JSON.stringify({ deployments: ['mini', 'llama'] }) });
-    const after = await ask();
-    expect(after.headers.get('x-switchyard-cache')).toBe('miss');
-    expect(after.headers.get('x-switchyard-deployment')).toBe('mini');
-  });
-
-  it('counts an entry answered again once in its size', async () => {
-    h.gateway.cache.purge();
-    h.gateway.cache.put('k', { deployment: 'd', provider: 'p', kind: 'x', payload: { text: 'a'.repeat(100) } }, 60_000, 1024 * 1024);
-    const once = h.gateway.cache.stats(1024 * 1024).bytes;
-    h.gateway.cache.put('k', { deployment: 'd', provider: 'p', kind: 'x', payload: { text: 'a'.repeat(100) } }, 60_000, 1024 * 1024);
-    // The running total (what eviction reads) must agree with what the table holds.
-    h.gateway.cache.put('k2', { deployment: 'd', provider: 'p', kind: 'x', payload: { text: 'b' } }, 60_000, once + 20);
-    expect(h.gateway.cache.stats(1024 * 1024).entries).toBe(2);
-  });
-});
-
 describe('the overview', () => {
   it('counts today from midnight in the gateway\'s zone, west of UTC too', async () => {
     // 18:00 in New York on 29 November is 23:00 UTC: day buckets start at UTC midnight, the user's day 5 hours later.
@@ -315,14 +257,6 @@ describe('the overview', () => {
     } finally {
       await west.stop();
     }
-  });
-});
-
-describe('admin API inputs', () => {
-  it('answer a non-numeric page size and a malformed cookie with 400 and 401, never 500', async () => {
-    expect((await h.admin('/admin/api/usage?limit=abc')).status).toBe(400);
-    const res = await fetch(`${h.url}/admin/api/providers`, { headers: { cookie: `switchyard_session_${h.port}=%E0%A4%A` } });
-    expect(res.status).toBe(401);
   });
 });
 

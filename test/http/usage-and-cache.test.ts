@@ -248,3 +248,26 @@ describe('response cache', () => {
     expect(cache.get('k4')).toBeDefined();
   });
 });
+
+describe('the response cache', () => {
+  it('stops serving a route\'s old answers once the route changes', async () => {
+    const ask = () => fetch(`${h.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'default', temperature: 0, messages: [{ role: 'user', content: 'same question' }] }) });
+    expect((await ask()).headers.get('x-switchyard-deployment')).toBe('llama');
+    expect((await ask()).headers.get('x-switchyard-cache')).toBe('hit');
+    const current = h.gateway.config();
+    h.gateway.applyConfig({ ...current, routes: current.routes.map((r) => (r.name === 'default' ? { ...r, deployments: ['mini', 'llama'] } : r)) }, 'test');
+    const after = await ask();
+    expect(after.headers.get('x-switchyard-cache')).toBe('miss');
+    expect(after.headers.get('x-switchyard-deployment')).toBe('mini');
+  });
+
+  it('counts an entry answered again once in its size', async () => {
+    h.gateway.cache.purge();
+    h.gateway.cache.put('k', { deployment: 'd', provider: 'p', kind: 'x', payload: { text: 'a'.repeat(100) } }, 60_000, 1024 * 1024);
+    const once = h.gateway.cache.stats(1024 * 1024).bytes;
+    h.gateway.cache.put('k', { deployment: 'd', provider: 'p', kind: 'x', payload: { text: 'a'.repeat(100) } }, 60_000, 1024 * 1024);
+    // The running total (what eviction reads) must agree with what the table holds.
+    h.gateway.cache.put('k2', { deployment: 'd', provider: 'p', kind: 'x', payload: { text: 'b' } }, 60_000, once + 20);
+    expect(h.gateway.cache.stats(1024 * 1024).entries).toBe(2);
+  });
+});

@@ -26,6 +26,13 @@ const Options = Type.Optional(
   ),
 );
 
+const open = { additionalProperties: true } as const;
+/** Ollama's JSON mode or a JSON schema. */
+const Format = Type.Optional(Type.Union([Type.String(), Type.Object({}, open)]));
+/** A tool call in an assistant message: its arguments are an object in Ollama's API, not a string. */
+const ToolCall = Type.Object({ function: Type.Object({ name: Type.String({ minLength: 1 }), arguments: Type.Optional(Type.Object({}, open)) }, open) }, open);
+const Tool = Type.Object({ type: Type.Optional(Type.String()), function: Type.Optional(Type.Object({ name: Type.String({ minLength: 1 }) }, open)) }, open);
+
 export const OllamaChatSchema = Type.Object(
   {
     model: Model,
@@ -36,17 +43,22 @@ export const OllamaChatSchema = Type.Object(
             role: Type.Union(['system', 'user', 'assistant', 'tool'].map((r) => Type.Literal(r))),
             content: Type.Optional(Type.String()),
             images: Type.Optional(Type.Array(Type.String())),
+            thinking: Type.Optional(Type.String()),
+            tool_calls: Type.Optional(Type.Array(ToolCall)),
+            tool_name: Type.Optional(Type.String()),
           },
-          { additionalProperties: true },
+          open,
         ),
       ),
     ),
+    tools: Type.Optional(Type.Array(Tool)),
+    format: Format,
     stream: Type.Optional(Type.Boolean()),
     options: Options,
     keep_alive: KeepAlive,
     think: Think,
   },
-  { additionalProperties: true },
+  open,
 );
 
 export const OllamaGenerateSchema = Type.Object(
@@ -56,6 +68,8 @@ export const OllamaGenerateSchema = Type.Object(
     suffix: Type.Optional(Type.String()),
     system: Type.Optional(Type.String()),
     images: Type.Optional(Type.Array(Type.String())),
+    context: Type.Optional(Type.Array(Type.Integer())),
+    format: Format,
     stream: Type.Optional(Type.Boolean()),
     raw: Type.Optional(Type.Boolean()),
     options: Options,

@@ -1,0 +1,74 @@
+/**
+ * Inputs a client or the dashboard gets wrong: values of the wrong type or range in every front
+ * door, prototype keys, control characters in a model name, and admin API inputs. Each is a 400
+ * (or 401) that names what is wrong, never a 500, and nothing goes upstream.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { FakeServer } from '../support/fake-server';
+import { startFakeOllama } from '../support/fake-ollama';
+import { startFakeOpenAI } from '../support/fake-openai';
+import { resetBetweenTests, startGateway, stopAll, twoTierConfig, type Harness } from '../support/harness';
+
+let ollama: FakeServer;
+let openai: FakeServer;
+let h: Harness;
+const config = () => twoTierConfig({ ollama: ollama.url, openai: openai.url });
+
+beforeAll(async () => {
+  ollama = await startFakeOllama();
+  openai = await startFakeOpenAI();
+  h = await startGateway(config());
+});
+afterAll(() => stopAll(h, ollama, openai));
+beforeEach(() => resetBetweenTests(h, [ollama, openai], config()));
+
+const post = (path: string, body: unknown) => fetch(`${h.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+describe('request bodies', () => {
+  it('refuse values of the wrong type or range, in both front doors, before anything goes upstream', async () => {
+    const chat = (extra: Record<string, unknown>) => post('/v1/chat/completions', { model: 'mini', messages: [{ role: 'user', content: 'x' }], ...extra });
+    const cases: [Promise<Response>, string][] = [
+      [post('/v1/chat/completions', { model: 'mini', messages: [{ role: 'user', content: { text: 'x' } }] }), 'messages[0].content'],
+      [chat({ max_tokens: -5 }), 'max_tokens'],
+      [chat({ temperature: 'hot' }), 'temperature'],
+      [chat({ top_p: 3 }), 'top_p'],
+      [post('/api/chat', { model: 'default', stream: false, messages: [{ role: 'user', content: 'x' }], options: { temperature: 'hot' } }), 'options.temperature'],
+      [post('/api/chat', { model: 'default', stream: false, messages: [{ role: 'user', content: ['x'] }] }), 'messages[0].content'],
+      // What the Ollama front door translates for other upstreams: tools, format and tool calls (arguments are an object there).
+      [post('/api/chat', { model: 'cloud-first', stream: false, messages: [{ role: 'user', content: 'x' }], tools: 'get_weather' }), 'tools'],
+      [post('/api/chat', { model: 'cloud-first', stream: false, messages: [{ role: 'user', content: 'x' }], format: 1 }), 'format'],
+      [post('/api/chat', { model: 'cloud-first', stream: false, messages: [{ role: 'assistant', content: '', tool_calls: [{ function: { name: 'f', arguments: '{}' } }] }] }), 'messages[0].tool_calls[0].function.arguments'],
+      [post('/api/generate', { model: 'cloud-first', stream: false, prompt: 'x', context: ['a'] }), 'context'],
+    ];
+    for (const [pending, field] of cases) {
+      const res = await pending;
+      expect(res.status, field).toBe(400);
+      const body = await res.json();
+      expect(typeof body.error === 'string' ? body.error : body.error.param, field).toContain(field);
+    }
+    expect(openai.requests).toHaveLength(0);
+    expect(ollama.requests).toHaveLength(0);
+  });
+
+  it('refuse prototype keys as Fastify\'s own parser does', async () => {
+    const raw = (text: string) => fetch(`${h.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: text });
+    expect((await raw('{"model":"mini","messages":[{"role":"user","content":"x"}],"__proto__":{"polluted":true}}')).status).toBe(400);
+    expect((await raw('{"model":"mini","messages":[{"role":"user","content":"x"}],"constructor":{"prototype":{"polluted":true}}}')).status).toBe(400);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(openai.requests).toHaveLength(0);
+  });
+
+  it('answer a model name with control characters with 400, not 404', async () => {
+    const res = await post('/v1/chat/completions', { model: 'mini\u0000\n', messages: [{ role: 'user', content: 'x' }] });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.param).toBe('model');
+  });
+});
+
+describe('admin API inputs', () => {
+  it('answer a non-numeric page size and a malformed cookie with 400 and 401, never 500', async () => {
+    expect((await h.admin('/admin/api/usage?limit=abc')).status).toBe(400);
+    const res = await fetch(`${h.url}/admin/api/providers`, { headers: { cookie: `switchyard_session_${h.port}=%E0%A4%A` } });
+    expect(res.status).toBe(401);
+  });
+});
