@@ -206,6 +206,17 @@ const TIMEOUT_MESSAGES: Record<string, string> = {
  * Classifies anything an upstream call threw: an UpstreamError stays as it is; transport errors
  * (undici's codes, aborts, timeouts) become connect or timeout; malformed JSON is a protocol failure.
  */
+/**
+ * An attempt that failed in the gateway, not the upstream: a translation that refused the request
+ * (a GatewayError), or the gateway's own code failing (a TypeError, RangeError or ReferenceError).
+ * The same input fails on every deployment, so it must not count against any of them: a malformed
+ * request sent a few times would otherwise open every breaker in turn and refuse everyone.
+ */
+export function isGatewayFault(error: unknown): boolean {
+  const cause = error instanceof UpstreamError ? error.cause : error;
+  return isGatewayError(cause) || cause instanceof TypeError || cause instanceof RangeError || cause instanceof ReferenceError;
+}
+
 export function toUpstreamError(error: unknown, providerName: string): UpstreamError {
   if (error instanceof UpstreamError) return error;
   for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {

@@ -11,7 +11,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { asAbortSignal, linkedCancellation, type CancelSignal } from '../cancel';
 import type { DeploymentConfig } from '../config/schema';
-import { GatewayError, UpstreamError, isGatewayError, toUpstreamError } from '../errors';
+import { GatewayError, UpstreamError, isGatewayError, isGatewayFault, toUpstreamError } from '../errors';
 import { isSlot } from '../providers/concurrency';
 import type { ProviderAdapter } from '../providers/types';
 import type { BreakerBoard } from './breaker-board';
@@ -212,6 +212,8 @@ function attemptStep(a: Attempt): DecisionStep {
 function breakerOutcome(error: UpstreamError | undefined): Outcome {
   if (!error || error.failure === 'upstream_4xx') return 'success';
   if (error.failure === 'client_closed' || error.failure === 'rate_limited' || error.failure === 'context_length' || BLOCK_CAUSES.has(error.failure)) return 'neutral';
+  // The gateway's own code failed: the deployment said nothing about its health.
+  if (isGatewayFault(error)) return 'neutral';
   return 'failure';
 }
 

@@ -50,6 +50,33 @@ describe('request bodies', () => {
     expect(ollama.requests).toHaveLength(0);
   });
 
+  it('refuse content the Messages and Responses translations read, with its path, and never open a breaker however often they come', async () => {
+    const messages = (content: unknown) => post('/v1/messages', { model: 'default', max_tokens: 10, messages: [{ role: 'user', content }] });
+    const responses = (input: unknown) => post('/v1/responses', { model: 'default', input });
+    const cases: [() => Promise<Response>, string][] = [
+      [() => messages([{ type: 'tool_result', tool_use_id: 'toolu_1', content: 1 }]), 'messages[0].content[0].content'],
+      [() => messages([{ type: 'tool_result', tool_use_id: 'toolu_1', content: [null] }]), 'messages[0].content[0].content'],
+      [() => messages([{ type: 'image', source: null }]), 'messages[0].content[0].source'],
+      [() => responses([{ role: 'user', content: 1 }]), 'input[0].content'],
+      [() => responses([{ role: 'user', content: [null] }]), 'input[0].content[0]'],
+      [() => responses([{ type: 'function_call_output', call_id: 'call_1', output: [null] }]), 'input[0].output[0]'],
+      [() => responses([{ type: 'reasoning', summary: 'not a list' }]), 'input[0].summary'],
+    ];
+    // Each several times: a malformed body is the client's fault, never a deployment's.
+    for (let round = 0; round < 3; round++) {
+      for (const [send, param] of cases) {
+        const res = await send();
+        const body = await res.json();
+        expect(res.status, `${param}: ${JSON.stringify(body)}`).toBe(400);
+        expect(body.error.param ?? body.error.message, param).toContain(param);
+      }
+    }
+    expect(h.gateway.breakers.get('llama').snapshot(Date.now()).state).toBe('closed');
+    expect(h.gateway.breakers.get('mini').snapshot(Date.now()).state).toBe('closed');
+    expect(openai.requests).toHaveLength(0);
+    expect(ollama.requests).toHaveLength(0);
+  });
+
   it('refuse prototype keys as Fastify\'s own parser does', async () => {
     const raw = (text: string) => fetch(`${h.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: text });
     expect((await raw('{"model":"mini","messages":[{"role":"user","content":"x"}],"__proto__":{"polluted":true}}')).status).toBe(400);

@@ -90,6 +90,15 @@ function textOf(content: string | Block[] | undefined): string {
   return (content ?? []).map((b) => (b.type === 'text' ? String(b.text ?? '') : '')).join('\n');
 }
 
+/** A tool result's content (the schema leaves a block's fields open): a string or blocks, else refused with its path. */
+function toolResultText(content: unknown, at: string): string {
+  if (content === undefined || content === null) return '';
+  if (typeof content !== 'string' && (!Array.isArray(content) || content.some((b) => typeof b !== 'object' || b === null || Array.isArray(b)))) {
+    throw new GatewayError('invalid_request', `${at} must be a string or an array of content blocks`, { param: at });
+  }
+  return textOf(content as string | Block[]);
+}
+
 /**
  * A user turn: its tool results become tool messages (first: in the chat API they must follow the
  * assistant's calls at once), then its text and images as one user message.
@@ -100,14 +109,16 @@ function user(content: string | Block[], index: number): ChatRequest['messages']
   const parts: ({ type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } })[] = [];
   content.forEach((block, j) => {
     if (block.type === 'tool_result') {
-      const text = typeof block.content === 'string' ? block.content : textOf(block.content as Block[] | undefined);
+      const text = toolResultText(block.content, `messages[${index}].content[${j}].content`);
       out.push({ role: 'tool', tool_call_id: String(block.tool_use_id), content: block.is_error ? `Error: ${text}` : text });
     } else if (block.type === 'text') {
       parts.push({ type: 'text', text: String(block.text ?? '') });
     } else if (block.type === 'image') {
-      const source = block.source as { type: string; media_type?: string; data?: string; url?: string };
-      const url = source.type === 'base64' ? `data:${source.media_type};base64,${source.data}` : source.url;
-      if (!url) throw new GatewayError('invalid_request', 'an image needs base64 data or a URL', { param: `messages[${index}].content[${j}].source` });
+      const source = block.source as { type?: string; media_type?: string; data?: string; url?: string } | null;
+      const url = source?.type === 'base64' ? `data:${source.media_type};base64,${source.data}` : source?.url;
+      const at = `messages[${index}].content[${j}].source`;
+      // Anthropic's error body has no param: the message names the field.
+      if (!url) throw new GatewayError('invalid_request', `${at} must hold an image as base64 data or a URL`, { param: at });
       parts.push({ type: 'image_url', image_url: { url } });
     } else {
       throw new GatewayError('invalid_request', `content block type "${block.type}" can only go to an Anthropic deployment, and this route chose another`, { param: `messages[${index}].content[${j}].type` });

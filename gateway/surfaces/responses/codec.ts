@@ -61,10 +61,10 @@ export function responsesToChat(body: ResponsesBody, items: readonly Item[], tar
     const type = item.type ?? 'message';
     const at = `input[${i}]`;
     if (type === 'message' && item.role === 'assistant') {
-      assistantTurn().content += textOf(item.content, at);
+      assistantTurn().content += textOf(item.content, `${at}.content`);
     } else if (type === 'reasoning') {
       // Summaries and reasoning text go back as reasoning; encrypted content is for OpenAI's servers only.
-      const parts = [...((item.summary as Part[] | undefined) ?? []), ...((item.content as Part[] | undefined) ?? [])];
+      const parts = [...partsOf(item.summary, `${at}.summary`), ...partsOf(item.content, `${at}.content`)];
       const current = assistantTurn();
       const text = parts.map((p) => String(p.text ?? '')).join('\n');
       current.reasoning = current.reasoning && text ? `${current.reasoning}\n${text}` : current.reasoning + text;
@@ -73,12 +73,12 @@ export function responsesToChat(body: ResponsesBody, items: readonly Item[], tar
       assistantTurn().calls.push({ id: String(item.call_id), type: 'function', function: { name: String(item.name), arguments: args } });
     } else if (type === 'function_call_output' || type === 'custom_tool_call_output') {
       flush();
-      messages.push({ role: 'tool', tool_call_id: String(item.call_id), content: typeof item.output === 'string' ? item.output : textOf(item.output, `${at}.output`) });
+      messages.push({ role: 'tool', tool_call_id: String(item.call_id), content: textOf(item.output, `${at}.output`) });
     } else if (type === 'message') {
       flush();
       const role = item.role === 'developer' || item.role === 'system' ? 'system' : 'user';
-      if (role === 'system') messages.push({ role, content: textOf(item.content, at) });
-      else messages.push({ role, content: userContent(item.content, at) });
+      if (role === 'system') messages.push({ role, content: textOf(item.content, `${at}.content`) });
+      else messages.push({ role, content: userContent(item.content, `${at}.content`) });
     } else {
       throw new GatewayError('invalid_request', `input item type "${type}" can only go to a deployment that speaks the Responses API, and this route chose another`, { param: `${at}.type` });
     }
@@ -119,14 +119,26 @@ export function responsesToChat(body: ResponsesBody, items: readonly Item[], tar
   return body.stream ? ({ ...request, stream: true, stream_options: { include_usage: true } } as ChatRequest) : request;
 }
 
+/**
+ * Content the translation reads: a string, or an array of parts that are objects. Anything else is
+ * refused with its path (the schema leaves it open: other item types use these fields differently).
+ */
+function partsOf(content: unknown, at: string): Part[] {
+  if (content === undefined || content === null) return [];
+  if (!Array.isArray(content)) throw new GatewayError('invalid_request', `${at} must be a string or an array of content parts`, { param: at });
+  content.forEach((part, j) => {
+    if (typeof part !== 'object' || part === null || Array.isArray(part)) throw new GatewayError('invalid_request', `${at}[${j}] must be a content part (an object with a type)`, { param: `${at}[${j}]` });
+  });
+  return content as Part[];
+}
+
 function textOf(content: unknown, at: string): string {
   if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) return '';
-  return (content as Part[])
+  return partsOf(content, at)
     .map((part, j) => {
       if (part.type === 'input_text' || part.type === 'output_text' || part.type === 'text') return String(part.text ?? '');
       if (part.type === 'refusal') return String(part.refusal ?? '');
-      throw new GatewayError('invalid_request', `content part type "${part.type}" cannot go here`, { param: `${at}.content[${j}].type` });
+      throw new GatewayError('invalid_request', `content part type "${part.type}" cannot go here`, { param: `${at}[${j}].type` });
     })
     .join('');
 }
@@ -135,14 +147,14 @@ function textOf(content: unknown, at: string): string {
 type UserPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string; detail?: 'auto' | 'low' | 'high' } };
 function userContent(content: unknown, at: string): string | UserPart[] {
   if (typeof content === 'string') return content;
-  const parts = ((content as Part[] | undefined) ?? []).map((part, j): UserPart => {
+  const parts = partsOf(content, at).map((part, j): UserPart => {
     if (part.type === 'input_text' || part.type === 'output_text' || part.type === 'text') return { type: 'text' as const, text: String(part.text ?? '') };
     if (part.type === 'input_image' && typeof part.image_url === 'string') {
       const detail: 'auto' | 'low' | 'high' = part.detail === 'low' || part.detail === 'high' ? part.detail : 'auto';
       return { type: 'image_url' as const, image_url: { url: part.image_url, detail } };
     }
     const what = part.type === 'input_image' ? 'an image by file_id' : `content part type "${part.type}"`;
-    throw new GatewayError('invalid_request', `${what} can only go to a deployment that speaks the Responses API, and this route chose another`, { param: `${at}.content[${j}]` });
+    throw new GatewayError('invalid_request', `${what} can only go to a deployment that speaks the Responses API, and this route chose another`, { param: `${at}[${j}]` });
   });
   return parts.every((p) => p.type === 'text') ? parts.map((p) => (p as { text: string }).text).join('') : parts;
 }
