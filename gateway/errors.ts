@@ -6,6 +6,8 @@
 
 export const ERROR_CODES = {
   invalid_request: { status: 400, type: 'invalid_request_error' },
+  /** Content only an upstream that speaks the front door's own API can take (a document, a server tool's result). */
+  needs_native_api: { status: 400, type: 'invalid_request_error' },
   body_too_deep: { status: 400, type: 'invalid_request_error' },
   body_too_large: { status: 413, type: 'invalid_request_error' },
   unsupported_media_type: { status: 415, type: 'invalid_request_error' },

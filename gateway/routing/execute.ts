@@ -101,6 +101,7 @@ export async function execute<T>(context: ExecuteContext, attempt: AttemptFn<T>,
   };
   const candidates = plan.candidates;
   const lastTried = candidates.findLastIndex((c) => !c.skip);
+  let nativeOnly: GatewayError | undefined;
 
   for (const [index, { deployment, skip: planned }] of candidates.entries()) {
     if (planned) {
@@ -146,6 +147,12 @@ export async function execute<T>(context: ExecuteContext, attempt: AttemptFn<T>,
         value = permit.probe && hasNext ? await hedged(attempt(provider, deployment, signal), breaker.probeBudgetMs, settle, discard) : await attempt(provider, deployment, signal);
       } catch (thrown) {
         if (!(thrown instanceof ProbeStillRunning)) settle(thrown);
+        // Content only a deployment speaking the front door's own API can take: a later one may.
+        if (isGatewayError(thrown) && thrown.code === 'needs_native_api') {
+          nativeOnly = thrown;
+          skip({ deployment: deployment.name, provider: deployment.provider, reason: 'capability_missing', message: `${deployment.name}: ${thrown.message}`, until: null });
+          break;
+        }
         if (isGatewayError(thrown)) fail(thrown);
         const error = clientSignal.aborted ? new UpstreamError('client_closed', 'the client closed the connection') : toUpstreamError(thrown, provider.config.name);
         const failed = failedAttempt(deployment, provider, error, now() - started);
@@ -188,6 +195,10 @@ export async function execute<T>(context: ExecuteContext, attempt: AttemptFn<T>,
       }
       return { value, deployment, attempts, skipped, decision, budgets: plan.budget?.applied };
     }
+  }
+  // Nothing was tried, and what was passed over could not take the request's content at all: that is the request's to change.
+  if (nativeOnly && attempts.length === 0 && skipped.every((s) => s.reason === 'capability_missing')) {
+    return fail(new GatewayError('needs_native_api', `${nativeOnly.message}, and no deployment of "${plan.route.name}" does`, { param: nativeOnly.param }));
   }
   return fail(exhausted(context, attempts, failures, skipped));
 }

@@ -172,6 +172,24 @@ describe('translated for upstreams that do not speak Messages', () => {
     expect(openai.requests.at(-1)?.body.messages[0].content[1]).toEqual({ type: 'image_url', image_url: { url: `data:image/png;base64,${png}` } });
   });
 
+  it('passes content only the Messages API carries (a document) over a translated deployment to one that speaks it, and says so when none does', async () => {
+    const content = [
+      { type: 'document' as const, source: { type: 'text' as const, media_type: 'text/plain' as const, data: 'The report says hello.' } },
+      { type: 'text' as const, text: 'summarise' },
+    ];
+    const { response } = await client.messages.create({ model: 'claude-code', max_tokens: 50, messages: [{ role: 'user', content }] }).withResponse();
+    expect(response.headers.get('x-switchyard-deployment')).toBe('sonnet');
+    expect(anthropic.requests.at(-1)?.body.messages[0].content[0].type).toBe('document');
+    expect(ollama.requests.filter((r) => r.path !== '/api/show')).toHaveLength(0);
+
+    const refused = await client.messages.create({ model: 'local-then-openai', max_tokens: 50, messages: [{ role: 'user', content }] }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(Anthropic.BadRequestError);
+    expect(((refused as InstanceType<typeof Anthropic.BadRequestError>).error as { error: { message: string } }).error.message).toBe('content block type "document" can only go to a deployment that speaks the Messages API, and no deployment of "local-then-openai" does');
+    expect(openai.requests).toHaveLength(0);
+    // The request's content, not the deployments: their breakers stay closed.
+    expect(h.gateway.breakers.get('llama').snapshot(Date.now()).state).toBe('closed');
+  });
+
   it('estimates count_tokens in linear time when no Anthropic deployment answers', async () => {
     const counted = await client.messages.countTokens({ model: 'local-then-openai', messages: user('ACGT'.repeat(100_000)) });
     expect(counted.input_tokens).toBeGreaterThan(100_000);

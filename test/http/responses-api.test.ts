@@ -185,8 +185,12 @@ describe('translated for upstreams that serve only chat', () => {
     assertMatchesSpec('openai', 'Response', response);
   });
 
-  it('refuses an input item only OpenAI understands, naming where it is', async () => {
-    await expect(h.openai.responses.create({ model: 'llama', input: [{ type: 'item_reference', id: 'msg_1' }] as never })).rejects.toMatchObject({ status: 400, error: { param: 'input[0].type' } });
+  it('passes an input item only OpenAI understands over a translated deployment to OpenAI, and refuses it, naming where it is, when none speaks Responses', async () => {
+    const input = [{ type: 'item_reference', id: 'msg_1' }] as never;
+    const { response } = await h.openai.responses.create({ model: 'codex', input }).withResponse();
+    expect(response.headers.get('x-switchyard-deployment')).toBe('gpt');
+    expect(ollama.requests.filter((r) => r.path === '/api/chat')).toHaveLength(0);
+    await expect(h.openai.responses.create({ model: 'llama', input })).rejects.toMatchObject({ status: 400, error: { param: 'input[0].type', code: 'needs_native_api' } });
   });
 });
 

@@ -121,7 +121,7 @@ function user(content: string | Block[], index: number): ChatRequest['messages']
       if (!url) throw new GatewayError('invalid_request', `${at} must hold an image as base64 data or a URL`, { param: at });
       parts.push({ type: 'image_url', image_url: { url } });
     } else {
-      throw new GatewayError('invalid_request', `content block type "${block.type}" can only go to an Anthropic deployment, and this route chose another`, { param: `messages[${index}].content[${j}].type` });
+      throw new GatewayError('needs_native_api', `content block type "${block.type}" can only go to a deployment that speaks the Messages API`, { param: `messages[${index}].content[${j}].type` });
     }
   });
   if (parts.length > 0) {

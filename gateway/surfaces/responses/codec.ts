@@ -80,7 +80,7 @@ export function responsesToChat(body: ResponsesBody, items: readonly Item[], tar
       if (role === 'system') messages.push({ role, content: textOf(item.content, `${at}.content`) });
       else messages.push({ role, content: userContent(item.content, `${at}.content`) });
     } else {
-      throw new GatewayError('invalid_request', `input item type "${type}" can only go to a deployment that speaks the Responses API, and this route chose another`, { param: `${at}.type` });
+      throw new GatewayError('needs_native_api', `input item type "${type}" can only go to a deployment that speaks the Responses API`, { param: `${at}.type` });
     }
   });
   flush();
@@ -154,7 +154,7 @@ function userContent(content: unknown, at: string): string | UserPart[] {
       return { type: 'image_url' as const, image_url: { url: part.image_url, detail } };
     }
     const what = part.type === 'input_image' ? 'an image by file_id' : `content part type "${part.type}"`;
-    throw new GatewayError('invalid_request', `${what} can only go to a deployment that speaks the Responses API, and this route chose another`, { param: `${at}[${j}]` });
+    throw new GatewayError('needs_native_api', `${what} can only go to a deployment that speaks the Responses API`, { param: `${at}[${j}]` });
   });
   return parts.every((p) => p.type === 'text') ? parts.map((p) => (p as { text: string }).text).join('') : parts;
 }
