@@ -1,0 +1,160 @@
+/**
+ * The desktop app's parts that need no window: notifications on changes, encrypted secrets, the IPC
+ * handlers and autostart entry, and the built preload script.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createContext, runInContext } from 'node:vm';
+import { describe, expect, it } from 'vitest';
+import { autostartEntry, autostartPath } from '../../electron/main/autostart';
+import { DESKTOP_CHANNELS, desktopHandlers } from '../../electron/main/ipc';
+import { createNotifier } from '../../electron/main/notifications';
+import { createEncryptedSecrets, type Cipher } from '../../electron/main/secrets';
+import { onCleanup, useDesktopCleanups } from '../support/desktop';
+import { startFakeOpenAI } from '../support/fake-openai';
+import { startGateway, tempDir } from '../support/harness';
+
+useDesktopCleanups();
+
+describe('notifications', () => {
+  it('fire on changes only: down, falling back, recovered', () => {
+    const notify = createNotifier();
+    expect(notify({ providers: [{ name: 'local', status: 'up' }], fallbacks: 0 })).toEqual([]);
+    expect(notify({ providers: [{ name: 'local', status: 'up' }], fallbacks: 0 })).toEqual([]);
+    expect(notify({ providers: [{ name: 'local', status: 'down' }], fallbacks: 2 }).map((n) => n.title)).toEqual(['local is down', 'Switchyard is falling back']);
+    expect(notify({ providers: [{ name: 'local', status: 'down' }], fallbacks: 5 })).toEqual([]);
+    expect(notify({ providers: [{ name: 'local', status: 'up' }], fallbacks: 5 }).map((n) => n.title)).toEqual(['local recovered']);
+  });
+
+  it('fire once when a budget reaches 80% and once at 100%, and again in its next period', () => {
+    const notify = createNotifier();
+    const at = (fraction: number, resetsAt = '2026-12-01T05:00:00.000Z') => notify({ providers: [], fallbacks: 0, budgets: [{ name: 'daily', fraction, limitUsd: 5, onExceeded: 'skip-paid', resetsAt }] }).map((n) => n.title);
+    expect(at(0.5)).toEqual([]);
+    expect(at(0.82)).toEqual(['Budget "daily" is at 82%']);
+    expect(at(0.9)).toEqual([]);
+    expect(at(1.01)).toEqual(['Budget "daily" is spent']);
+    expect(at(1.2)).toEqual([]);
+    expect(at(0.85, '2026-12-02T05:00:00.000Z')).toEqual(['Budget "daily" is at 85%']);
+  });
+});
+
+describe('secrets', () => {
+  const cipher = (backend: string, available = true): Cipher => ({
+    available: async () => available,
+    backend: () => backend,
+    encrypt: async (text) => Buffer.from(text.split('').reverse().join(''), 'utf8').map((b) => b ^ 0x5a) as Buffer,
+    decrypt: async (data) => Buffer.from(data.map((b) => b ^ 0x5a)).toString('utf8').split('').reverse().join(''),
+  });
+
+  it('stores keys encrypted at rest and resolves them after a restart', async () => {
+    const dir = tempDir();
+    onCleanup(() => dir.remove());
+    const file = join(dir.path, 'secrets.json');
+    const secrets = await createEncryptedSecrets({ cipher: cipher('gnome_libsecret'), file, env: { OPENAI_API_KEY: 'sk-env' } });
+    expect(secrets.store?.('cloud', 'sk-live-secret-9876')).toBe('secret:cloud');
+    expect(secrets.resolve('secret:cloud')).toBe('sk-live-secret-9876');
+    expect(secrets.resolve('env:OPENAI_API_KEY')).toBe('sk-env');
+    await secrets.flushed();
+    expect(readFileSync(file, 'utf8')).not.toContain('sk-live-secret-9876');
+    const again = await createEncryptedSecrets({ cipher: cipher('gnome_libsecret'), file, env: {} });
+    expect(again.resolve('secret:cloud')).toBe('sk-live-secret-9876');
+    expect(again.describe?.()).toEqual({ backend: 'gnome_libsecret', protected: true, canStore: true });
+  });
+
+  it('says plainly when keys are not protected (basic_text) and refuses to store without encryption', async () => {
+    const dir = tempDir();
+    onCleanup(() => dir.remove());
+    const plain = await createEncryptedSecrets({ cipher: cipher('basic_text'), file: join(dir.path, 's.json'), env: {} });
+    expect(plain.describe?.()).toEqual({ backend: 'basic_text', protected: false, canStore: true });
+    const none = await createEncryptedSecrets({ cipher: cipher('basic_text', false), file: join(dir.path, 't.json'), env: {} });
+    expect(() => none.store?.('x', 'y')).toThrow(/env:NAME/);
+  });
+
+  it('takes a key pasted in the admin API as a secret: reference the config accepts, and sends it upstream', async () => {
+    const dir = tempDir();
+    const upstream = await startFakeOpenAI();
+    const secrets = await createEncryptedSecrets({ cipher: cipher('gnome_libsecret'), file: join(dir.path, 'secrets.json'), env: {} });
+    const h = await startGateway({ version: 1, providers: [], deployments: [], routes: [] }, { secrets });
+    onCleanup(async () => {
+      await h.stop();
+      await upstream.stop();
+      dir.remove();
+    });
+    const saved = await h.admin('/admin/api/providers', { method: 'POST', body: JSON.stringify({ name: 'cloud', kind: 'openai', baseUrl: `${upstream.url}/v1`, apiKeyValue: 'sk-pasted-in-the-ui-4321' }) });
+    expect(saved.status).toBe(201);
+    expect((await saved.json()).apiKey).toEqual({ reference: 'secret:cloud', set: true, last4: '4321' });
+    expect(h.gateway.config().providers[0]?.apiKey).toBe('secret:cloud');
+    await h.admin('/admin/api/deployments', { method: 'POST', body: JSON.stringify({ name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini' }) });
+    await h.openai.chat.completions.create({ model: 'mini', messages: [{ role: 'user', content: 'hi' }] });
+    expect(upstream.requests.at(-1)?.headers.authorization).toBe('Bearer sk-pasted-in-the-ui-4321');
+  });
+
+  it('keeps every other key when one stored key cannot be decrypted, and names that one', async () => {
+    const dir = tempDir();
+    onCleanup(() => dir.remove());
+    const file = join(dir.path, 'secrets.json');
+    const first = await createEncryptedSecrets({ cipher: cipher('gnome_libsecret'), file, env: {} });
+    first.store?.('good', 'sk-good-1111');
+    first.store?.('bad', 'sk-bad-2222');
+    await first.flushed();
+    const failing: Cipher = { ...cipher('gnome_libsecret'), decrypt: async (data) => {
+      const text = await cipher('gnome_libsecret').decrypt(data);
+      if (text === 'sk-bad-2222') throw new Error('the keyring lost this one');
+      return text;
+    } };
+    const again = await createEncryptedSecrets({ cipher: failing, file, env: {} });
+    expect(again.resolve('secret:good')).toBe('sk-good-1111');
+    expect(again.resolve('secret:bad')).toBeUndefined();
+    expect(again.describe?.().unreadable).toEqual(['bad']);
+  });
+});
+
+describe('IPC and autostart', () => {
+  it('answers only the window on the gateway origin, and opens only http(s) links', async () => {
+    const opened: string[] = [];
+    const handlers = desktopHandlers({
+      origin: () => 'http://127.0.0.1:7788',
+      copyText: () => {},
+      openExternal: async (url) => void opened.push(url),
+      appInfo: () => ({ version: '0.1.0', platform: 'linux', port: 7788, secretsProtected: true }),
+      pickFile: async () => null,
+    });
+    expect(Object.keys(handlers).sort()).toEqual(Object.values(DESKTOP_CHANNELS).sort());
+    expect(handlers[DESKTOP_CHANNELS.appInfo]!('http://127.0.0.1:7788/settings')).toMatchObject({ version: '0.1.0' });
+    expect(() => handlers[DESKTOP_CHANNELS.appInfo]!('https://evil.example/')).toThrow(/refused/);
+    expect(() => handlers[DESKTOP_CHANNELS.copyText]!('http://127.0.0.1:9999/', 'x')).toThrow(/refused/);
+    expect(() => handlers[DESKTOP_CHANNELS.openExternal]!('http://127.0.0.1:7788/', 'file:///etc/passwd')).toThrow(/http and https/);
+    await handlers[DESKTOP_CHANNELS.openExternal]!('http://127.0.0.1:7788/', 'https://ollama.com/download');
+    expect(opened).toEqual(['https://ollama.com/download']);
+  });
+
+  it('writes an XDG autostart entry on Linux', () => {
+    expect(autostartPath('/home/ada', undefined)).toBe('/home/ada/.config/autostart/switchyard.desktop');
+    expect(autostartPath('/home/ada', '/xdg')).toBe('/xdg/autostart/switchyard.desktop');
+    const entry = autostartEntry('/opt/Switchyard/switchyard');
+    expect(entry).toContain('[Desktop Entry]');
+    expect(entry).toContain('Exec=/opt/Switchyard/switchyard --hidden');
+  });
+});
+
+describe('the built preload', () => {
+  it('exposes exactly the named desktop actions, and nothing of ipcRenderer', () => {
+    const built = join(import.meta.dirname, '..', '..', 'out', 'preload', 'index.cjs');
+    expect(existsSync(built), 'run "npm run build" first (npm test does)').toBe(true);
+    const exposed: Record<string, unknown> = {};
+    const invoked: unknown[][] = [];
+    const electron = {
+      contextBridge: { exposeInMainWorld: (key: string, api: unknown) => (exposed[key] = api) },
+      ipcRenderer: { invoke: (...args: unknown[]) => (invoked.push(args), Promise.resolve()) },
+    };
+    const sandbox = { require: (name: string) => (name === 'electron' ? electron : undefined), module: { exports: {} }, exports: {} };
+    runInContext(readFileSync(built, 'utf8'), createContext(sandbox));
+    expect(Object.keys(exposed)).toEqual(['switchyardDesktop']);
+    const api = exposed.switchyardDesktop as Record<string, (...a: unknown[]) => unknown>;
+    expect(Object.keys(api).sort()).toEqual(['appInfo', 'copyText', 'openExternal', 'pickFile']);
+    expect(Object.isFrozen(api)).toBe(true);
+    expect(Object.values(api).every((f) => typeof f === 'function')).toBe(true);
+    void api.copyText?.('hello');
+    expect(invoked).toEqual([['switchyard:copy-text', 'hello']]);
+  });
+});

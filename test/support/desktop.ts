@@ -1,0 +1,181 @@
+/**
+ * The desktop shell's logic under test: a fake of the Shell interface (windows, tray, cookies,
+ * notifications, single instance, quit) that records what the app asked of it, and `startDesktop`,
+ * which runs the desktop app on it with a real gateway and the wire-format fakes behind it.
+ * Call `useDesktopCleanups()` once in a test file that starts desktops.
+ */
+import { createServer } from 'node:net';
+import { afterEach } from 'vitest';
+import { createGateway } from '../../gateway/server';
+import { envSecrets } from '../../gateway/config/secrets';
+import { runDesktop, type DesktopApp } from '../../electron/main/desktop';
+import type { DesktopWindow, MenuItem, Shell, WindowOptions } from '../../electron/main/shell';
+import { startFakeOllama } from './fake-ollama';
+import { startFakeOpenAI } from './fake-openai';
+import { tempDir, twoTierConfig } from './harness';
+
+export class FakeWindow implements DesktopWindow {
+  loaded: string[] = [];
+  visible = false;
+  destroyed = false;
+  closeListeners: ((e: { prevent(): void }) => void)[] = [];
+  navigateListeners: ((url: string, e: { prevent(): void }) => void)[] = [];
+  openHandler: ((url: string) => 'deny') | undefined;
+  constructor(readonly options: WindowOptions) {}
+  async load(url: string) {
+    this.loaded.push(url);
+  }
+  show() {
+    this.visible = true;
+  }
+  focus() {}
+  hide() {
+    this.visible = false;
+  }
+  isVisible() {
+    return this.visible;
+  }
+  onClose(l: (e: { prevent(): void }) => void) {
+    this.closeListeners.push(l);
+  }
+  onNavigate(l: (url: string, e: { prevent(): void }) => void) {
+    this.navigateListeners.push(l);
+  }
+  setOpenHandler(h: (url: string) => 'deny') {
+    this.openHandler = h;
+  }
+  destroy() {
+    this.destroyed = true;
+  }
+  /** Simulates the user closing the window; returns whether it was kept. */
+  close(): boolean {
+    let prevented = false;
+    for (const l of this.closeListeners) l({ prevent: () => (prevented = true) });
+    return prevented;
+  }
+  navigate(url: string): boolean {
+    let prevented = false;
+    for (const l of this.navigateListeners) l(url, { prevent: () => (prevented = true) });
+    return prevented;
+  }
+}
+
+export class FakeShell implements Shell {
+  platform: NodeJS.Platform = 'linux';
+  windows: FakeWindow[] = [];
+  cookies: { url: string; name: string; value: string }[] = [];
+  menu: MenuItem[] = [];
+  tooltip = '';
+  notices: { title: string; body: string }[] = [];
+  copied: string[] = [];
+  opened: string[] = [];
+  errors: string[] = [];
+  loginItem = false;
+  exited: number | null = null;
+  quitCalled = false;
+  secondInstance: (() => void) | undefined;
+  beforeQuit: (() => Promise<void> | void) | undefined;
+  constructor(readonly dataDir: string, readonly lockTaken = false) {}
+  requestSingleInstance(onSecond: () => void) {
+    if (this.lockTaken) return false;
+    this.secondInstance = onSecond;
+    return true;
+  }
+  userDataDir() {
+    return this.dataDir;
+  }
+  appVersion() {
+    return '0.1.0';
+  }
+  createWindow(options: WindowOptions) {
+    const window = new FakeWindow(options);
+    this.windows.push(window);
+    return window;
+  }
+  async setSessionCookie(url: string, name: string, value: string) {
+    this.cookies.push({ url, name, value });
+  }
+  setTrayMenu(items: MenuItem[], tooltip: string) {
+    this.menu = items;
+    this.tooltip = tooltip;
+  }
+  notify(title: string, body: string) {
+    this.notices.push({ title, body });
+  }
+  copyText(text: string) {
+    this.copied.push(text);
+  }
+  async openExternal(url: string) {
+    this.opened.push(url);
+  }
+  showError(title: string, message: string) {
+    this.errors.push(`${title}: ${message}`);
+  }
+  setLoginItem(enabled: boolean) {
+    this.loginItem = enabled;
+  }
+  loginItemEnabled() {
+    return this.loginItem;
+  }
+  onBeforeQuit(l: () => Promise<void> | void) {
+    this.beforeQuit = l;
+  }
+  onActivate() {}
+  quit() {
+    this.quitCalled = true;
+  }
+  exit(code: number) {
+    this.exited = code;
+  }
+  item(label: RegExp): MenuItem {
+    const found = this.menu.find((i) => i.label && label.test(i.label));
+    if (!found) throw new Error(`no menu item ${label}: ${this.menu.map((i) => i.label).join(' | ')}`);
+    return found;
+  }
+}
+
+const cleanups: (() => Promise<void> | void)[] = [];
+export function useDesktopCleanups(): void {
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+}
+
+export function onCleanup(cleanup: () => Promise<void> | void): void {
+  cleanups.push(cleanup);
+}
+
+/** The fake cloud listens on loopback like everything here; mark it remote as a real cloud is. */
+function cloudIsRemote(config: ReturnType<typeof twoTierConfig>) {
+  return { ...config, providers: config.providers.map((p) => (p.name === 'cloud' ? { ...p, local: false } : p)) };
+}
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+export async function startDesktop(options: { port?: number; lockTaken?: boolean; hidden?: boolean; cloudKey?: string } = {}): Promise<{ shell: FakeShell; desktop: DesktopApp }> {
+  const keys = options.cloudKey === '' ? {} : { TEST_KEY: options.cloudKey ?? 'sk-test-1234' };
+  const dir = tempDir('switchyard-desktop-');
+  const ollama = await startFakeOllama();
+  const openai = await startFakeOpenAI();
+  const shell = new FakeShell(dir.path, options.lockTaken);
+  const desktop = (await runDesktop(shell, {
+    createGateway: (o) => createGateway({ ...o, config: cloudIsRemote(twoTierConfig({ ollama: ollama.url, openai: openai.url })), discoverOllama: false, healthChecks: false, env: keys, secrets: envSecrets(keys) }),
+    secrets: envSecrets({}),
+    preloadPath: '/app/out/preload/index.cjs',
+    port: options.port ?? (await freePort()),
+    hidden: options.hidden ?? false,
+    refreshMs: 60_000,
+  })) as DesktopApp;
+  cleanups.push(async () => {
+    if (shell.exited === null) await desktop?.quit();
+    await Promise.all([ollama.stop(), openai.stop()]);
+    dir.remove();
+  });
+  return { shell, desktop };
+}
