@@ -205,10 +205,6 @@ const TIMEOUT_MESSAGES: Record<string, string> = {
 };
 
 /**
- * Classifies anything an upstream call threw: an UpstreamError stays as it is; transport errors
- * (undici's codes, aborts, timeouts) become connect or timeout; malformed JSON is a protocol failure.
- */
-/**
  * An attempt that failed in the gateway, not the upstream: a translation that refused the request
  * (a GatewayError), or the gateway's own code failing (a TypeError, RangeError or ReferenceError).
  * The same input fails on every deployment, so it must not count against any of them: a malformed
@@ -219,6 +215,10 @@ export function isGatewayFault(error: unknown): boolean {
   return isGatewayError(cause) || cause instanceof TypeError || cause instanceof RangeError || cause instanceof ReferenceError;
 }
 
+/**
+ * Classifies anything an upstream call threw: an UpstreamError stays as it is; transport errors
+ * (undici's codes, aborts, timeouts) become connect or timeout; malformed JSON is a protocol failure.
+ */
 export function toUpstreamError(error: unknown, providerName: string): UpstreamError {
   if (error instanceof UpstreamError) return error;
   for (let e: unknown = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {

@@ -64,7 +64,7 @@ export function responsesToChat(body: ResponsesBody, items: readonly Item[], tar
       assistantTurn().content += textOf(item.content, `${at}.content`);
     } else if (type === 'reasoning') {
       // Summaries and reasoning text go back as reasoning; encrypted content is for OpenAI's servers only.
-      const parts = [...partsOf(item.summary, `${at}.summary`), ...partsOf(item.content, `${at}.content`)];
+      const parts = [...partsOf(item.summary, `${at}.summary`, 'an array of summary parts'), ...partsOf(item.content, `${at}.content`, 'an array of content parts')];
       const current = assistantTurn();
       const text = parts.map((p) => String(p.text ?? '')).join('\n');
       current.reasoning = current.reasoning && text ? `${current.reasoning}\n${text}` : current.reasoning + text;
@@ -123,9 +123,9 @@ export function responsesToChat(body: ResponsesBody, items: readonly Item[], tar
  * Content the translation reads: a string, or an array of parts that are objects. Anything else is
  * refused with its path (the schema leaves it open: other item types use these fields differently).
  */
-function partsOf(content: unknown, at: string): Part[] {
+function partsOf(content: unknown, at: string, expected = 'a string or an array of content parts'): Part[] {
   if (content === undefined || content === null) return [];
-  if (!Array.isArray(content)) throw new GatewayError('invalid_request', `${at} must be a string or an array of content parts`, { param: at });
+  if (!Array.isArray(content)) throw new GatewayError('invalid_request', `${at} must be ${expected}`, { param: at });
   content.forEach((part, j) => {
     if (typeof part !== 'object' || part === null || Array.isArray(part)) throw new GatewayError('invalid_request', `${at}[${j}] must be a content part (an object with a type)`, { param: `${at}[${j}]` });
   });
