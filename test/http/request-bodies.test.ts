@@ -32,6 +32,8 @@ describe('request bodies', () => {
       [chat({ max_tokens: -5 }), 'max_tokens'],
       [chat({ temperature: 'hot' }), 'temperature'],
       [chat({ top_p: 3 }), 'top_p'],
+      // Read when translated (Ollama's format, Anthropic's output schema).
+      [chat({ response_format: { type: 'json_schema', json_schema: null } }), 'response_format.json_schema'],
       [post('/api/chat', { model: 'default', stream: false, messages: [{ role: 'user', content: 'x' }], options: { temperature: 'hot' } }), 'options.temperature'],
       [post('/api/chat', { model: 'default', stream: false, messages: [{ role: 'user', content: ['x'] }] }), 'messages[0].content'],
       // What the Ollama front door translates for other upstreams: tools, format and tool calls (arguments are an object there).

@@ -49,7 +49,14 @@ export const ChatBodySchema = Type.Object(
     tools: Type.Optional(Type.Array(Tool)),
     tool_choice: Type.Optional(Type.Union([Type.String(), Type.Object({}, open)])),
     parallel_tool_calls: Nullable(Type.Boolean()),
-    response_format: Type.Optional(Type.Object({ type: Type.String({ minLength: 1 }) }, open)),
+    // A JSON schema format is translated for other upstreams (Ollama's format, Anthropic's output schema): its body is read.
+    // OpenAI requires its name; Ollama's own OpenAI API does not, and clients made for it leave it out.
+    response_format: Type.Optional(
+      Type.Union([
+        Type.Object({ type: Type.Literal('json_schema'), json_schema: Type.Object({ name: Type.Optional(Type.String({ maxLength: 64 })), schema: Type.Optional(Type.Object({}, open)) }, open) }, open),
+        Type.Object({ type: Type.String({ minLength: 1, pattern: '^(?!json_schema$)' }) }, open),
+      ]),
+    ),
     reasoning_effort: Nullable(Type.String()),
     user: Type.Optional(Type.String()),
   },
