@@ -4,32 +4,18 @@
  * prompt of `ollama run` a request with no messages that only loads the model. The bodies here are
  * as that client marshals them (api/types.go: `json:"options"` and `json:"messages"` have no omitempty).
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { FakeServer } from '../support/fake-server';
-import { startFakeOllama } from '../support/fake-ollama';
-import { startFakeOpenAI } from '../support/fake-openai';
-import { startGateway, twoTierConfig, type Harness, stopAll, resetBetweenTests } from '../support/harness';
+import { describe, expect, it } from 'vitest';
 import { assertMatchesSpec } from '../support/spec';
+import { useTwoTier } from '../support/two-tier';
 
-let ollama: FakeServer;
-let openai: FakeServer;
-let h: Harness;
-const config = () => twoTierConfig({ ollama: ollama.url, openai: openai.url });
+const t = useTwoTier();
 
-beforeAll(async () => {
-  ollama = await startFakeOllama();
-  openai = await startFakeOpenAI();
-  h = await startGateway(config());
-});
-afterAll(() => stopAll(h, ollama, openai));
-beforeEach(() => resetBetweenTests(h, [ollama, openai], config()));
-
-const post = (path: string, body: unknown, headers: Record<string, string> = {}) => fetch(`${h.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+const post = (path: string, body: unknown, headers: Record<string, string> = {}) => fetch(`${t.h.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 const lines = async (res: Response) => (await res.text()).trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
 
 describe("Ollama's Go client", () => {
   it('runs `ollama run default` end to end: heartbeat, show, load, then the prompt', async () => {
-    expect((await fetch(`${h.url}/`, { method: 'HEAD' })).status).toBe(200);
+    expect((await fetch(`${t.h.url}/`, { method: 'HEAD' })).status).toBe(200);
     const show = await post('/api/show', { model: 'default', system: '', template: '', verbose: false, options: null, name: '' });
     expect(show.status).toBe(200);
     assertMatchesSpec('ollama', 'ShowResponse', await show.json());
@@ -41,7 +27,7 @@ describe("Ollama's Go client", () => {
     expect(answer.map((l) => (l.message as { content: string }).content).join('')).toBe('Echo: hi there');
     expect(answer.at(-1)).toMatchObject({ done: true, done_reason: 'stop' });
     // Ollama got the load and the prompt as its own client sends them (nothing null passed on).
-    expect(ollama.requests.map((r) => [r.path, r.body.messages?.length ?? null, 'options' in r.body ? r.body.options : 'absent'])).toEqual([
+    expect(t.ollama.requests.map((r) => [r.path, r.body.messages?.length ?? null, 'options' in r.body ? r.body.options : 'absent'])).toEqual([
       ['/api/show', null, 'absent'],
       ['/api/chat', null, { num_ctx: 8192 }],
       ['/api/chat', 1, { num_ctx: 8192 }],
@@ -52,7 +38,7 @@ describe("Ollama's Go client", () => {
     const show = await post('/api/show', { model: '', system: '', template: '', options: null, name: 'default' });
     expect(show.status).toBe(200);
     // A key limited to the route reads the same name.
-    const { key } = h.gateway.keys.create('go-tool', { allowedRoutes: ['default'] });
+    const { key } = t.h.gateway.keys.create('go-tool', { allowedRoutes: ['default'] });
     expect((await post('/api/show', { model: '', options: null, name: 'default' }, { authorization: `Bearer ${key}` })).status).toBe(200);
     expect((await post('/api/show', { model: '', options: null, name: 'cloud-first' }, { authorization: `Bearer ${key}` })).status).toBe(403);
   });
@@ -69,7 +55,7 @@ describe("Ollama's Go client", () => {
     }
     const unload = await post('/api/generate', { model: 'cloud-first', prompt: '', system: '', template: '', options: null, keep_alive: 0, stream: false });
     expect(await unload.json()).toMatchObject({ model: 'cloud-first', response: '', done: true, done_reason: 'unload' });
-    expect(openai.requests).toHaveLength(0);
+    expect(t.openai.requests).toHaveLength(0);
   });
 
   it('takes null options and empty strings on generate, embed and embeddings, translated or passed through', async () => {
@@ -77,14 +63,14 @@ describe("Ollama's Go client", () => {
     expect(generated.status).toBe(200);
     expect(((await generated.json()) as { response: string }).response).toBe('Echo: hi');
     // An empty system prompt is no system message.
-    expect(openai.requests[0]?.body.messages).toEqual([{ role: 'user', content: 'hi' }]);
+    expect(t.openai.requests[0]?.body.messages).toEqual([{ role: 'user', content: 'hi' }]);
     expect((await post('/api/generate', { model: 'default', prompt: 'hi', suffix: '', system: '', template: '', options: null, stream: false })).status).toBe(200);
     expect((await post('/api/embed', { model: 'embed', input: 'x', options: null })).status).toBe(200);
     // Nulls inside options and messages too, as clients that do not omit empty fields send them.
     const nested = await post('/api/chat', { model: 'cloud-first', messages: [{ role: 'user', content: 'yo', images: null, tool_calls: null }], options: { temperature: null, num_ctx: 4096 }, stream: false });
     expect(nested.status).toBe(200);
-    expect(openai.requests.at(-1)?.body).toMatchObject({ messages: [{ role: 'user', content: 'yo' }] });
-    expect(openai.requests.at(-1)?.body).not.toHaveProperty('temperature');
+    expect(t.openai.requests.at(-1)?.body).toMatchObject({ messages: [{ role: 'user', content: 'yo' }] });
+    expect(t.openai.requests.at(-1)?.body).not.toHaveProperty('temperature');
     expect((await post('/api/embeddings', { model: 'embed', prompt: 'x', options: null })).status).toBe(200);
   });
 });

@@ -3,26 +3,12 @@
  * door, prototype keys, control characters in a model name, and admin API inputs. Each is a 400
  * (or 401) that names what is wrong, never a 500, and nothing goes upstream.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { FakeServer } from '../support/fake-server';
-import { startFakeOllama } from '../support/fake-ollama';
-import { startFakeOpenAI } from '../support/fake-openai';
-import { resetBetweenTests, startGateway, stopAll, twoTierConfig, type Harness } from '../support/harness';
+import { describe, expect, it } from 'vitest';
+import { useTwoTier } from '../support/two-tier';
 
-let ollama: FakeServer;
-let openai: FakeServer;
-let h: Harness;
-const config = () => twoTierConfig({ ollama: ollama.url, openai: openai.url });
+const t = useTwoTier();
 
-beforeAll(async () => {
-  ollama = await startFakeOllama();
-  openai = await startFakeOpenAI();
-  h = await startGateway(config());
-});
-afterAll(() => stopAll(h, ollama, openai));
-beforeEach(() => resetBetweenTests(h, [ollama, openai], config()));
-
-const post = (path: string, body: unknown) => fetch(`${h.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const post = (path: string, body: unknown) => fetch(`${t.h.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 describe('request bodies', () => {
   it('refuse values of the wrong type or range, in both front doors, before anything goes upstream', async () => {
@@ -48,8 +34,8 @@ describe('request bodies', () => {
       const body = await res.json();
       expect(typeof body.error === 'string' ? body.error : body.error.param, field).toContain(field);
     }
-    expect(openai.requests).toHaveLength(0);
-    expect(ollama.requests).toHaveLength(0);
+    expect(t.openai.requests).toHaveLength(0);
+    expect(t.ollama.requests).toHaveLength(0);
   });
 
   it('refuse content the Messages and Responses translations read, with its path, and never open a breaker however often they come', async () => {
@@ -73,18 +59,18 @@ describe('request bodies', () => {
         expect(body.error.param ?? body.error.message, param).toContain(param);
       }
     }
-    expect(h.gateway.breakers.get('llama').snapshot(Date.now()).state).toBe('closed');
-    expect(h.gateway.breakers.get('mini').snapshot(Date.now()).state).toBe('closed');
-    expect(openai.requests).toHaveLength(0);
-    expect(ollama.requests).toHaveLength(0);
+    expect(t.h.gateway.breakers.get('llama').snapshot(Date.now()).state).toBe('closed');
+    expect(t.h.gateway.breakers.get('mini').snapshot(Date.now()).state).toBe('closed');
+    expect(t.openai.requests).toHaveLength(0);
+    expect(t.ollama.requests).toHaveLength(0);
   });
 
   it('refuse prototype keys as Fastify\'s own parser does', async () => {
-    const raw = (text: string) => fetch(`${h.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: text });
+    const raw = (text: string) => fetch(`${t.h.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: text });
     expect((await raw('{"model":"mini","messages":[{"role":"user","content":"x"}],"__proto__":{"polluted":true}}')).status).toBe(400);
     expect((await raw('{"model":"mini","messages":[{"role":"user","content":"x"}],"constructor":{"prototype":{"polluted":true}}}')).status).toBe(400);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect(openai.requests).toHaveLength(0);
+    expect(t.openai.requests).toHaveLength(0);
   });
 
   it('answer a model name with control characters with 400, not 404', async () => {
@@ -96,8 +82,8 @@ describe('request bodies', () => {
 
 describe('admin API inputs', () => {
   it('answer a non-numeric page size and a malformed cookie with 400 and 401, never 500', async () => {
-    expect((await h.admin('/admin/api/usage?limit=abc')).status).toBe(400);
-    const res = await fetch(`${h.url}/admin/api/providers`, { headers: { cookie: `switchyard_session_${h.port}=%E0%A4%A` } });
+    expect((await t.h.admin('/admin/api/usage?limit=abc')).status).toBe(400);
+    const res = await fetch(`${t.h.url}/admin/api/providers`, { headers: { cookie: `switchyard_session_${t.h.port}=%E0%A4%A` } });
     expect(res.status).toBe(401);
   });
 });

@@ -4,78 +4,61 @@
  * client key that made it, and nothing kept with `store: false`.
  */
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { FakeServer } from '../support/fake-server';
-import { startFakeOllama } from '../support/fake-ollama';
-import { startFakeOpenAI } from '../support/fake-openai';
-import { resetBetweenTests, startGateway, stopAll, type Harness } from '../support/harness';
+import { describe, expect, it } from 'vitest';
+import { twoTierConfig } from '../support/harness';
+import { useTwoTier } from '../support/two-tier';
 
-let ollama: FakeServer;
-let openai: FakeServer;
-let h: Harness;
-
-const config = () => ({
-  version: 1,
-  providers: [
-    { name: 'local', kind: 'ollama', baseUrl: ollama.url },
-    { name: 'openai', kind: 'openai', baseUrl: `${openai.url}/v1`, apiKey: 'env:TEST_KEY', apis: ['chat', 'responses'] },
-  ],
-  deployments: [
-    { name: 'llama', provider: 'local', model: 'llama3.2:3b' },
-    { name: 'gpt', provider: 'openai', model: 'gpt-5.1-codex' },
-  ],
-  routes: [{ name: 'codex', deployments: ['llama', 'gpt'] }],
+// The cloud provider serves Responses itself (as OpenAI does): `mini` gets them passed through, `llama` translated.
+const t = useTwoTier({
+  config: ({ ollama, openai }) => {
+    const c = twoTierConfig({ ollama: ollama.url, openai: openai.url });
+    Object.assign(c.providers[1]!, { apis: ['chat', 'responses'] });
+    return c;
+  },
 });
-
-beforeAll(async () => {
-  [ollama, openai] = await Promise.all([startFakeOllama(), startFakeOpenAI()]);
-  h = await startGateway(config());
-});
-afterAll(() => stopAll(h, ollama, openai));
-beforeEach(() => resetBetweenTests(h, [ollama, openai], config()));
 
 describe('previous_response_id', () => {
   it('continues a kept conversation on any upstream, and GET and DELETE work on kept responses', async () => {
-    const first = await h.openai.responses.create({ model: 'gpt', input: 'my name is Ada' });
-    const second = await h.openai.responses.create({ model: 'llama', input: 'what is my name', previous_response_id: first.id });
+    const first = await t.h.openai.responses.create({ model: 'mini', input: 'my name is Ada' });
+    const second = await t.h.openai.responses.create({ model: 'llama', input: 'what is my name', previous_response_id: first.id });
     expect(second.previous_response_id).toBe(first.id);
     // Ollama saw the whole conversation: the first turn, its answer, the new question.
-    expect(ollama.requests.at(-1)?.body.messages.map((m: { role: string; content: string }) => [m.role, m.content])).toEqual([
+    expect(t.ollama.requests.at(-1)?.body.messages.map((m: { role: string; content: string }) => [m.role, m.content])).toEqual([
       ['user', 'my name is Ada'],
       ['assistant', 'Echo: my name is Ada'],
       ['user', 'what is my name'],
     ]);
-    const third = await h.openai.responses.stream({ model: 'gpt', input: 'and again', previous_response_id: second.id }).finalResponse();
+    const third = await t.h.openai.responses.stream({ model: 'mini', input: 'and again', previous_response_id: second.id }).finalResponse();
     expect(third.previous_response_id).toBe(second.id);
-    const sent = openai.requests.at(-1)?.body;
+    const sent = t.openai.requests.at(-1)?.body;
     expect(sent.previous_response_id).toBeUndefined();
     expect(sent.input.map((i: { role?: string; type?: string }) => i.role ?? i.type)).toEqual(['user', 'assistant', 'user', 'assistant', 'user']);
 
-    const kept = await h.openai.responses.retrieve(second.id);
+    const kept = await t.h.openai.responses.retrieve(second.id);
     expect(kept).toMatchObject({ id: second.id, previous_response_id: first.id, output: second.output });
-    await h.openai.responses.delete(second.id);
-    await expect(h.openai.responses.retrieve(second.id)).rejects.toMatchObject({ status: 404 });
-    await expect(h.openai.responses.create({ model: 'gpt', input: 'x', previous_response_id: second.id })).rejects.toMatchObject({ status: 404, error: { param: 'previous_response_id' } });
+    await t.h.openai.responses.delete(second.id);
+    await expect(t.h.openai.responses.retrieve(second.id)).rejects.toMatchObject({ status: 404 });
+    await expect(t.h.openai.responses.create({ model: 'mini', input: 'x', previous_response_id: second.id })).rejects.toMatchObject({ status: 404, error: { param: 'previous_response_id' } });
   });
 
   it('keeps a response to the client key that made it, under an id that cannot be guessed', async () => {
-    const mine = h.gateway.keys.create('codex-a').key;
-    const theirs = h.gateway.keys.create('codex-b').key;
-    const as = (key: string) => new OpenAI({ baseURL: h.baseUrl, apiKey: key, maxRetries: 0 });
+    const mine = t.h.gateway.keys.create('codex-a').key;
+    const theirs = t.h.gateway.keys.create('codex-b').key;
+    const as = (key: string) => new OpenAI({ baseURL: t.h.baseUrl, apiKey: key, maxRetries: 0 });
     const first = await as(mine).responses.create({ model: 'llama', input: 'private' });
     const second = await as(mine).responses.create({ model: 'llama', input: 'private too' });
     expect(first.id).toMatch(/^resp_[0-9a-f]{32}$/);
     expect(second.id.slice(0, 12)).not.toBe(first.id.slice(0, 12));
     expect((await as(mine).responses.retrieve(first.id)).id).toBe(first.id);
     await expect(as(theirs).responses.retrieve(first.id)).rejects.toMatchObject({ status: 404 });
-    await expect(h.openai.responses.retrieve(first.id)).rejects.toMatchObject({ status: 404 });
+    await expect(t.h.openai.responses.retrieve(first.id)).rejects.toMatchObject({ status: 404 });
     await expect(as(theirs).responses.create({ model: 'llama', input: 'x', previous_response_id: first.id })).rejects.toMatchObject({ status: 404 });
     await expect(as(theirs).responses.delete(first.id)).rejects.toMatchObject({ status: 404 });
   });
 
   it('keeps nothing with store: false', async () => {
-    const response = await h.openai.responses.create({ model: 'llama', input: 'secret', store: false });
+    const response = await t.h.openai.responses.create({ model: 'llama', input: 'secret', store: false });
     expect((response as { store?: boolean }).store).toBe(false);
-    await expect(h.openai.responses.retrieve(response.id)).rejects.toMatchObject({ status: 404, error: { type: 'invalid_request_error' } });
+    await expect(t.h.openai.responses.retrieve(response.id)).rejects.toMatchObject({ status: 404, error: { type: 'invalid_request_error' } });
   });
 });
