@@ -2,50 +2,19 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { UsageRow } from '../../gateway/store/usage-log';
-import type { FakeServer } from '../support/fake-server';
-import { startFakeOllama } from '../support/fake-ollama';
-import { startFakeOpenAI } from '../support/fake-openai';
-import { startGateway, twoTierConfig, type Harness, stopAll, resetBetweenTests } from '../support/harness';
+import { describe, expect, it } from 'vitest';
+import { startGateway } from '../support/harness';
+import { useTwoTier } from '../support/two-tier';
 
-let ollama: FakeServer;
-let openai: FakeServer;
-let h: Harness;
-let clock = Date.parse('2026-11-23T10:00:00Z');
-
-const config = (settings: Record<string, unknown> = {}, routeExtras: Record<string, unknown> = {}) => ({ ...twoTierConfig({ ollama: ollama.url, openai: openai.url }, routeExtras), settings });
-
-beforeAll(async () => {
-  ollama = await startFakeOllama();
-  openai = await startFakeOpenAI();
-  h = await startGateway(config(), { now: () => clock });
-});
-afterAll(() => stopAll(h, ollama, openai));
-beforeEach(async () => {
-  await resetBetweenTests(h, [ollama, openai], config());
-  h.gateway.cache.purge();
-  clock += 3_600_000;
-});
-
-function rows(since = clock): UsageRow[] {
-  return [...h.gateway.usage.iterate({ since })];
-}
-
-async function chat(body: Record<string, unknown>, headers: Record<string, string> = {}) {
-  const res = await fetch(`${h.baseUrl}/chat/completions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ messages: [{ role: 'user', content: 'hello there' }], ...body }),
-  });
-  return { res, text: await res.text() };
-}
+const t = useTwoTier({ clock: Date.parse('2026-11-23T10:00:00Z') });
+const config = t.configWith;
+const rows = (since = t.clock) => t.rows(since);
 
 describe('client keys', () => {
   it('attributes requests to a known key, and to "anonymous" for any other bearer', async () => {
-    const { key } = h.gateway.keys.create(`editor-${randomUUID().slice(0, 8)}`);
-    await chat({ model: 'default' }, { authorization: `Bearer ${key}` });
-    await chat({ model: 'default' }, { authorization: 'Bearer whatever' });
+    const { key } = t.h.gateway.keys.create(`editor-${randomUUID().slice(0, 8)}`);
+    await t.chat({ model: 'default' }, { authorization: `Bearer ${key}` });
+    await t.chat({ model: 'default' }, { authorization: 'Bearer whatever' });
     const [known, other] = rows();
     expect(known?.clientKey).toMatch(/^editor-/);
     expect(other?.clientKey).toBe('anonymous');
@@ -53,42 +22,42 @@ describe('client keys', () => {
 
   it('requires a valid, unrevoked key when the setting is on', async () => {
     const name = `agent-${randomUUID().slice(0, 8)}`;
-    const { key } = h.gateway.keys.create(name);
-    h.gateway.applyConfig(config({ clientKeys: { required: true } }), 'test');
-    const missing = await chat({ model: 'default' });
+    const { key } = t.h.gateway.keys.create(name);
+    t.h.gateway.applyConfig(config({ clientKeys: { required: true } }), 'test');
+    const missing = await t.chat({ model: 'default' });
     expect(missing.res.status).toBe(401);
     expect(JSON.parse(missing.text).error.code).toBe('invalid_api_key');
-    expect((await chat({ model: 'default' }, { authorization: `Bearer ${key}` })).res.status).toBe(200);
-    expect((await chat({ model: 'default' }, { 'x-api-key': key })).res.status).toBe(200);
-    h.gateway.keys.revoke(name);
-    expect((await chat({ model: 'default' }, { authorization: `Bearer ${key}` })).res.status).toBe(401);
-    expect(ollama.requests).toHaveLength(2);
+    expect((await t.chat({ model: 'default' }, { authorization: `Bearer ${key}` })).res.status).toBe(200);
+    expect((await t.chat({ model: 'default' }, { 'x-api-key': key })).res.status).toBe(200);
+    t.h.gateway.keys.revoke(name);
+    expect((await t.chat({ model: 'default' }, { authorization: `Bearer ${key}` })).res.status).toBe(401);
+    expect(t.ollama.requests).toHaveLength(2);
   });
 
   it('limits a key to its requests per minute, with Retry-After', async () => {
-    const { key } = h.gateway.keys.create(`ci-${randomUUID().slice(0, 8)}`, { rateLimitPerMinute: 2 });
+    const { key } = t.h.gateway.keys.create(`ci-${randomUUID().slice(0, 8)}`, { rateLimitPerMinute: 2 });
     const auth = { authorization: `Bearer ${key}` };
-    expect((await chat({ model: 'default' }, auth)).res.status).toBe(200);
-    expect((await chat({ model: 'default' }, auth)).res.status).toBe(200);
-    const limited = await chat({ model: 'default' }, auth);
+    expect((await t.chat({ model: 'default' }, auth)).res.status).toBe(200);
+    expect((await t.chat({ model: 'default' }, auth)).res.status).toBe(200);
+    const limited = await t.chat({ model: 'default' }, auth);
     expect(limited.res.status).toBe(429);
     expect(Number(limited.res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-    clock += 30_000;
-    expect((await chat({ model: 'default' }, auth)).res.status).toBe(200);
+    t.clock += 30_000;
+    expect((await t.chat({ model: 'default' }, auth)).res.status).toBe(200);
   });
 
   it('refuses models outside the routes a key may use', async () => {
-    const { key } = h.gateway.keys.create(`scoped-${randomUUID().slice(0, 8)}`, { allowedRoutes: ['cloud-first'] });
+    const { key } = t.h.gateway.keys.create(`scoped-${randomUUID().slice(0, 8)}`, { allowedRoutes: ['cloud-first'] });
     const auth = { authorization: `Bearer ${key}` };
-    expect((await chat({ model: 'cloud-first' }, auth)).res.status).toBe(200);
-    const refused = await chat({ model: 'default' }, auth);
+    expect((await t.chat({ model: 'cloud-first' }, auth)).res.status).toBe(200);
+    const refused = await t.chat({ model: 'default' }, auth);
     expect(refused.res.status).toBe(403);
     expect(JSON.parse(refused.text).error).toMatchObject({ code: 'model_not_allowed', param: 'model' });
   });
 
   it('reads the model on the Ollama front door as its routes do: NAME:latest is NAME, and /api/show\'s `name` counts', async () => {
-    const { key } = h.gateway.keys.create(`ollama-${randomUUID().slice(0, 8)}`, { allowedRoutes: ['cloud-first'] });
-    const post = (path: string, body: unknown) => fetch(`${h.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify(body) });
+    const { key } = t.h.gateway.keys.create(`ollama-${randomUUID().slice(0, 8)}`, { allowedRoutes: ['cloud-first'] });
+    const post = (path: string, body: unknown) => fetch(`${t.h.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify(body) });
     expect((await post('/api/chat', { model: 'cloud-first:latest', stream: false, messages: [{ role: 'user', content: 'hi' }] })).status).toBe(200);
     const shown = await post('/api/show', { name: 'default' });
     expect(shown.status).toBe(403);
@@ -96,18 +65,18 @@ describe('client keys', () => {
   });
 
   it('lets a key limited to a route use it by any alias, but not another route\'s alias or one of its deployments by name', async () => {
-    expect(h.gateway.applyConfig({ ...config(), aliases: { 'gpt-4o*': 'cloud-first', 'claude-*': 'default' } }, 'test').ok).toBe(true);
-    const { key } = h.gateway.keys.create(`aliased-${randomUUID().slice(0, 8)}`, { allowedRoutes: ['cloud-first'] });
+    expect(t.h.gateway.applyConfig({ ...config(), aliases: { 'gpt-4o*': 'cloud-first', 'claude-*': 'default' } }, 'test').ok).toBe(true);
+    const { key } = t.h.gateway.keys.create(`aliased-${randomUUID().slice(0, 8)}`, { allowedRoutes: ['cloud-first'] });
     const auth = { authorization: `Bearer ${key}` };
-    expect((await chat({ model: 'gpt-4o-mini' }, auth)).res.status).toBe(200);
+    expect((await t.chat({ model: 'gpt-4o-mini' }, auth)).res.status).toBe(200);
     // A deployment of the route, named directly, is not the route.
-    expect((await chat({ model: 'mini' }, auth)).res.status).toBe(403);
-    expect((await chat({ model: 'claude-sonnet-4-5' }, auth)).res.status).toBe(403);
+    expect((await t.chat({ model: 'mini' }, auth)).res.status).toBe(403);
+    expect((await t.chat({ model: 'claude-sonnet-4-5' }, auth)).res.status).toBe(403);
   });
 
   it('are stored hashed: the key itself is nowhere in the data dir', async () => {
-    const { key } = h.gateway.keys.create(`hashed-${randomUUID().slice(0, 8)}`);
-    const files = readdirSync(h.dataDir).map((f) => readFileSync(join(h.dataDir, f)));
+    const { key } = t.h.gateway.keys.create(`hashed-${randomUUID().slice(0, 8)}`);
+    const files = readdirSync(t.h.dataDir).map((f) => readFileSync(join(t.h.dataDir, f)));
     expect(files.some((content) => content.includes(key))).toBe(false);
   });
 
@@ -126,7 +95,7 @@ describe('client keys', () => {
       const { key } = exposed.gateway.keys.create('monitor');
       const full = await fetch(`http://127.0.0.1:${exposed.port}/health`, { headers: { authorization: `Bearer ${key}` } }).then((r) => r.json());
       expect(full.providers.map((p: { name: string }) => p.name)).toEqual(['local', 'cloud']);
-      expect((await fetch(`${h.url}/health`).then((r) => r.json())).providers).toHaveLength(2);
+      expect((await fetch(`${t.h.url}/health`).then((r) => r.json())).providers).toHaveLength(2);
     } finally {
       await exposed.stop();
     }

@@ -1,30 +1,16 @@
 /** The playground over the admin API: rehearsed fallbacks, streams with their trace, each front door, runs kept apart. */
 import { executionAsyncId } from 'node:async_hooks';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { FakeServer } from '../support/fake-server';
-import { startFakeOllama } from '../support/fake-ollama';
-import { startFakeOpenAI } from '../support/fake-openai';
-import { startGateway, twoTierConfig, type Harness, stopAll, resetBetweenTests } from '../support/harness';
+import { describe, expect, it } from 'vitest';
+import { twoTierConfig } from '../support/harness';
+import { useTwoTier } from '../support/two-tier';
 
-let ollama: FakeServer;
-let openai: FakeServer;
-let h: Harness;
-const config = () => twoTierConfig({ ollama: ollama.url, openai: openai.url });
+const config = () => twoTierConfig({ ollama: t.ollama.url, openai: t.openai.url });
+const t = useTwoTier({ config: () => config() });
 const json = (body: unknown) => ({ body: JSON.stringify(body) });
-
-beforeAll(async () => {
-  ollama = await startFakeOllama();
-  openai = await startFakeOpenAI();
-  h = await startGateway(config());
-});
-afterAll(() => stopAll(h, ollama, openai));
-beforeEach(async () => {
-  await resetBetweenTests(h, [ollama, openai], config());
-});
 
 describe('playground', () => {
   it('rehearses a fallback: the simulated deployment is not called and the trace shows why it was skipped', async () => {
-    const res = await h.admin('/admin/api/playground', { method: 'POST', ...json({ model: 'default', messages: [{ role: 'user', content: 'hi' }], simulateFailures: ['llama'] }) });
+    const res = await t.h.admin('/admin/api/playground', { method: 'POST', ...json({ model: 'default', messages: [{ role: 'user', content: 'hi' }], simulateFailures: ['llama'] }) });
     const body = await res.json();
     expect(body.completion.choices[0].message.content).toBe('Echo: hi');
     expect(body.deployment).toBe('mini');
@@ -34,31 +20,31 @@ describe('playground', () => {
     ]);
     expect(body.tokens).toEqual({ input: 12, output: 2 });
     expect(body.cost).toBeGreaterThan(0);
-    expect(ollama.requests).toHaveLength(0);
-    expect((await h.admin('/admin/api/breakers').then((r) => r.json())).breakers.find((b: { deployment: string }) => b.deployment === 'llama').consecutiveFailures).toBe(0);
+    expect(t.ollama.requests).toHaveLength(0);
+    expect((await t.h.admin('/admin/api/breakers').then((r) => r.json())).breakers.find((b: { deployment: string }) => b.deployment === 'llama').consecutiveFailures).toBe(0);
   });
 
   it('streams chunks and ends with the trace', async () => {
-    const res = await h.admin('/admin/api/playground', { method: 'POST', ...json({ model: 'default', stream: true, messages: [{ role: 'user', content: 'a b' }] }) });
+    const res = await t.h.admin('/admin/api/playground', { method: 'POST', ...json({ model: 'default', stream: true, messages: [{ role: 'user', content: 'a b' }] }) });
     const events = (await res.text()).trim().split('\n\n').map((e) => JSON.parse(e.slice(6)));
     expect(events.filter((e) => e.type === 'chunk').map((e) => e.chunk.choices[0]?.delta?.content ?? '').join('')).toBe('Echo: a b');
     expect(events.at(-1)).toMatchObject({ type: 'trace', deployment: 'llama', tokens: { input: 12, output: 3 } });
     // The request as it went to Ollama: translated to /api/chat.
-    expect(events.at(-1).upstream).toEqual([{ provider: 'local', method: 'POST', url: `${ollama.url}/api/chat`, body: expect.objectContaining({ model: 'llama3.2:3b', stream: true }) }]);
+    expect(events.at(-1).upstream).toEqual([{ provider: 'local', method: 'POST', url: `${t.ollama.url}/api/chat`, body: expect.objectContaining({ model: 'llama3.2:3b', stream: true }) }]);
   });
 
   it('sends a Messages or Responses request through its front door and shows each request that went upstream, translated', async () => {
-    const wire = (body: unknown) => h.admin('/admin/api/playground/wire', { method: 'POST', ...json(body) }).then((r) => r.json());
+    const wire = (body: unknown) => t.h.admin('/admin/api/playground/wire', { method: 'POST', ...json(body) }).then((r) => r.json());
     const messages = await wire({ api: 'anthropic', body: { model: 'default', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] }, simulateFailures: ['llama'] });
     expect(messages).toMatchObject({ status: 200, deployment: 'mini', answer: { type: 'message', content: [{ type: 'text', text: 'Echo: hi' }] }, tokens: { input: 12, output: 2 } });
     expect(messages.attempts.map((a: { deployment: string; outcome: string }) => [a.deployment, a.outcome])).toEqual([['llama', 'failed'], ['mini', 'ok']]);
-    expect(messages.upstream).toEqual([{ provider: 'cloud', method: 'POST', url: `${openai.url}/v1/chat/completions`, body: expect.objectContaining({ model: 'gpt-4.1-mini', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] }) }]);
-    expect(h.gateway.usage.row(messages.requestId)).toMatchObject({ api: 'anthropic', clientKey: 'playground' });
+    expect(messages.upstream).toEqual([{ provider: 'cloud', method: 'POST', url: `${t.openai.url}/v1/chat/completions`, body: expect.objectContaining({ model: 'gpt-4.1-mini', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] }) }]);
+    expect(t.h.gateway.usage.row(messages.requestId)).toMatchObject({ api: 'anthropic', clientKey: 'playground' });
 
     const streamed = await wire({ api: 'responses', body: { model: 'default', input: 'a b', stream: true } });
     expect(streamed).toMatchObject({ status: 200, deployment: 'llama', contentType: 'text/event-stream; charset=utf-8' });
     expect(streamed.answer).toMatch(/event: response\.completed\n/);
-    expect(streamed.upstream[0].url).toBe(`${ollama.url}/api/chat`);
+    expect(streamed.upstream[0].url).toBe(`${t.ollama.url}/api/chat`);
 
     const refused = await wire({ api: 'openai', body: { model: 'default', messages: [] } });
     expect(refused).toMatchObject({ status: 400, answer: { error: { type: 'invalid_request_error' } }, upstream: [] });
@@ -66,7 +52,7 @@ describe('playground', () => {
 
   it('keeps concurrent runs apart, and leaves no promise tracking behind once they end', async () => {
     const wire = (simulateFailures: string[]) =>
-      h.admin('/admin/api/playground/wire', { method: 'POST', ...json({ api: 'openai', body: { model: 'default', messages: [{ role: 'user', content: 'x' }] }, simulateFailures }) }).then((r) => r.json());
+      t.h.admin('/admin/api/playground/wire', { method: 'POST', ...json({ api: 'openai', body: { model: 'default', messages: [{ role: 'user', content: 'x' }] }, simulateFailures }) }).then((r) => r.json());
     const [failed, plain] = await Promise.all([wire(['llama']), wire([])]);
     expect(failed.attempts.map((a: { deployment: string }) => a.deployment)).toEqual(['llama', 'mini']);
     expect(plain.attempts.map((a: { deployment: string }) => a.deployment)).toEqual(['llama']);
@@ -77,10 +63,10 @@ describe('playground', () => {
   });
 
   it('is let through when client keys are required, which no client request is', async () => {
-    h.gateway.applyConfig({ ...config(), settings: { clientKeys: { required: true } } }, 'test');
-    const answer = await h.admin('/admin/api/playground/wire', { method: 'POST', ...json({ api: 'anthropic', body: { model: 'default', max_tokens: 9, messages: [{ role: 'user', content: 'x' }] } }) }).then((r) => r.json());
+    t.h.gateway.applyConfig({ ...config(), settings: { clientKeys: { required: true } } }, 'test');
+    const answer = await t.h.admin('/admin/api/playground/wire', { method: 'POST', ...json({ api: 'anthropic', body: { model: 'default', max_tokens: 9, messages: [{ role: 'user', content: 'x' }] } }) }).then((r) => r.json());
     expect(answer.status).toBe(200);
-    const direct = await fetch(`${h.url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'default', max_tokens: 9, messages: [{ role: 'user', content: 'x' }] }) });
+    const direct = await fetch(`${t.h.url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'default', max_tokens: 9, messages: [{ role: 'user', content: 'x' }] }) });
     expect(direct.status).toBe(401);
   });
 });

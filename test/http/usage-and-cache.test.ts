@@ -4,60 +4,30 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { Ollama } from 'ollama';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { UsageRow } from '../../gateway/store/usage-log';
-import type { FakeServer } from '../support/fake-server';
-import { startFakeOllama } from '../support/fake-ollama';
+import { describe, expect, it } from 'vitest';
 import { startFakeOpenAI } from '../support/fake-openai';
-import { startGateway, twoTierConfig, type Harness, stopAll, resetBetweenTests } from '../support/harness';
+import { twoTierConfig } from '../support/harness';
+import { useTwoTier } from '../support/two-tier';
 
-let ollama: FakeServer;
-let openai: FakeServer;
-let h: Harness;
-let clock = Date.parse('2026-11-23T10:00:00Z');
-
-const config = (settings: Record<string, unknown> = {}, routeExtras: Record<string, unknown> = {}) => ({ ...twoTierConfig({ ollama: ollama.url, openai: openai.url }, routeExtras), settings });
-
-beforeAll(async () => {
-  ollama = await startFakeOllama();
-  openai = await startFakeOpenAI();
-  h = await startGateway(config(), { now: () => clock });
-});
-afterAll(() => stopAll(h, ollama, openai));
-beforeEach(async () => {
-  await resetBetweenTests(h, [ollama, openai], config());
-  h.gateway.cache.purge();
-  clock += 3_600_000;
-});
-
-function rows(since = clock): UsageRow[] {
-  return [...h.gateway.usage.iterate({ since })];
-}
-
-async function chat(body: Record<string, unknown>, headers: Record<string, string> = {}) {
-  const res = await fetch(`${h.baseUrl}/chat/completions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ messages: [{ role: 'user', content: 'hello there' }], ...body }),
-  });
-  return { res, text: await res.text() };
-}
+const t = useTwoTier({ clock: Date.parse('2026-11-23T10:00:00Z') });
+const config = t.configWith;
+const rows = (since = t.clock) => t.rows(since);
 
 describe('usage log', () => {
   it('writes exactly one row per request, whose attempts add up to what the upstreams received', async () => {
-    await chat({ model: 'default' }); // ok
-    await ollama.setMode({ kind: 'status', status: 500 });
-    await chat({ model: 'default' }); // fallback
-    await openai.setMode({ kind: 'status', status: 429, retryAfter: '5' });
-    await ollama.setMode({ kind: 'status', status: 429, retryAfter: '5' });
-    await chat({ model: 'default' }); // all rate limited
-    h.gateway.breakers.reset('llama');
-    h.gateway.breakers.reset('mini');
-    await ollama.setMode({ kind: 'status', status: 500 });
-    await openai.setMode({ kind: 'status', status: 500 });
-    await chat({ model: 'default', stream: true }); // all failed, streaming
-    await chat({ model: 'nope' }); // unknown model
-    await chat({ model: 'default', messages: 'x' }); // invalid body
+    await t.chat({ model: 'default' }); // ok
+    await t.ollama.setMode({ kind: 'status', status: 500 });
+    await t.chat({ model: 'default' }); // fallback
+    await t.openai.setMode({ kind: 'status', status: 429, retryAfter: '5' });
+    await t.ollama.setMode({ kind: 'status', status: 429, retryAfter: '5' });
+    await t.chat({ model: 'default' }); // all rate limited
+    t.h.gateway.breakers.reset('llama');
+    t.h.gateway.breakers.reset('mini');
+    await t.ollama.setMode({ kind: 'status', status: 500 });
+    await t.openai.setMode({ kind: 'status', status: 500 });
+    await t.chat({ model: 'default', stream: true }); // all failed, streaming
+    await t.chat({ model: 'nope' }); // unknown model
+    await t.chat({ model: 'default', messages: 'x' }); // invalid body
 
     const logged = rows();
     expect(logged).toHaveLength(6);
@@ -70,7 +40,7 @@ describe('usage log', () => {
       [400, 'invalid_request', null, false],
     ]);
     const attempts = logged.reduce((n, r) => n + r.attempts.length, 0);
-    expect(attempts).toBe(ollama.requests.length + openai.requests.length);
+    expect(attempts).toBe(t.ollama.requests.length + t.openai.requests.length);
     expect(logged[1]?.attempts.map((a) => [a.deployment, a.outcome, a.failure ?? null, a.status ?? null])).toEqual([
       ['llama', 'failed', 'upstream_5xx', 500],
       ['mini', 'ok', null, null],
@@ -78,8 +48,8 @@ describe('usage log', () => {
   });
 
   it('records the tokens the upstream reported, the cost from pricing, and what local saved', async () => {
-    await chat({ model: 'mini' });
-    await chat({ model: 'llama', stream: true });
+    await t.chat({ model: 'mini' });
+    await t.chat({ model: 'llama', stream: true });
     const [cloud, local] = rows();
     expect(cloud).toMatchObject({ deployment: 'mini', provider: 'cloud', inputTokens: 12, outputTokens: 3, tokensEstimated: false, stream: false });
     expect(cloud?.cost).toBeCloseTo((12 * 0.4 + 3 * 1.6) / 1e6, 12);
@@ -94,8 +64,8 @@ describe('usage log', () => {
   it('estimates tokens, and says so, when the upstream reports none', async () => {
     const silent = await startFakeOpenAI({ omitUsage: true });
     try {
-      h.gateway.applyConfig({ ...twoTierConfig({ ollama: ollama.url, openai: silent.url }) }, 'test');
-      await chat({ model: 'mini', messages: [{ role: 'user', content: 'count these five words' }] });
+      t.h.gateway.applyConfig({ ...twoTierConfig({ ollama: t.ollama.url, openai: silent.url }) }, 'test');
+      await t.chat({ model: 'mini', messages: [{ role: 'user', content: 'count these five words' }] });
       const [row] = rows();
       expect(row?.tokensEstimated).toBe(true);
       // The real encoder (loaded on first use), not the length/4 fallback.
@@ -108,9 +78,9 @@ describe('usage log', () => {
   });
 
   it('gives the Ollama-compatible path the same rows', async () => {
-    const client = new Ollama({ host: h.url });
+    const client = new Ollama({ host: t.h.url });
     await client.chat({ model: 'default', messages: [{ role: 'user', content: 'a b' }], stream: false });
-    await ollama.setMode({ kind: 'status', status: 500 });
+    await t.ollama.setMode({ kind: 'status', status: 500 });
     for await (const _ of await client.chat({ model: 'default', messages: [{ role: 'user', content: 'a b' }], stream: true })) void _;
     const [first, second] = rows();
     expect(first).toMatchObject({ endpoint: 'ollama.chat', model: 'default', route: 'default', deployment: 'llama', inputTokens: 12, outputTokens: 3, stream: false, status: 200 });
@@ -120,47 +90,47 @@ describe('usage log', () => {
 
   it('keeps no prompt or answer text unless body logging is on', async () => {
     const secret = `sentinel-${randomUUID()}`;
-    await chat({ model: 'default', temperature: 0.7, messages: [{ role: 'user', content: secret }] });
+    await t.chat({ model: 'default', temperature: 0.7, messages: [{ role: 'user', content: secret }] });
     await new Promise((r) => setTimeout(r, 50));
     const found = () =>
-      readdirSync(h.dataDir).some((file) => {
+      readdirSync(t.h.dataDir).some((file) => {
         try {
-          return readFileSync(join(h.dataDir, file)).includes(secret);
+          return readFileSync(join(t.h.dataDir, file)).includes(secret);
         } catch {
           return false;
         }
       });
     expect(found()).toBe(false);
 
-    h.gateway.applyConfig(config({ usage: { logBodies: true } }), 'test');
-    await chat({ model: 'default', temperature: 0.7, messages: [{ role: 'user', content: secret }] });
+    t.h.gateway.applyConfig(config({ usage: { logBodies: true } }), 'test');
+    await t.chat({ model: 'default', temperature: 0.7, messages: [{ role: 'user', content: secret }] });
     expect(found()).toBe(true);
     const [, logged] = rows();
-    expect(h.gateway.usage.body(logged?.id ?? '')?.request).toContain(secret);
+    expect(t.h.gateway.usage.body(logged?.id ?? '')?.request).toContain(secret);
   });
 
   it('prunes rows past the retention', async () => {
-    await chat({ model: 'default' });
+    await t.chat({ model: 'default' });
     expect(rows(0).length).toBeGreaterThan(0);
-    clock += 91 * 86_400_000;
-    h.gateway.prune();
+    t.clock += 91 * 86_400_000;
+    t.h.gateway.prune();
     expect(rows(0)).toHaveLength(0);
   });
 
   it('exports CSV that cannot inject a formula, and JSON with every attempt', async () => {
-    await chat({ model: '=HYPERLINK("http://evil.example","click")' });
-    await chat({ model: 'default' });
+    await t.chat({ model: '=HYPERLINK("http://evil.example","click")' });
+    await t.chat({ model: 'default' });
     const env = { ...process.env, OLLAMA_HOST: '127.0.0.1:9' };
     const bin = join(import.meta.dirname, '..', '..', 'bin', 'switchyard.js');
-    const since = new Date(clock).toISOString();
-    const csv = spawnSync(process.execPath, [bin, 'usage', 'export', '--data-dir', h.dataDir, '--format', 'csv', '--since', since], { env, encoding: 'utf8' });
+    const since = new Date(t.clock).toISOString();
+    const csv = spawnSync(process.execPath, [bin, 'usage', 'export', '--data-dir', t.h.dataDir, '--format', 'csv', '--since', since], { env, encoding: 'utf8' });
     expect(csv.status).toBe(0);
     const lines = csv.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^request_id,time,endpoint,api,client_key,model,/);
     expect(lines).toHaveLength(3);
     expect(lines[1]).toContain(`"'=HYPERLINK(""http://evil.example"",""click"")"`);
     expect(lines.every((l) => !/,=/.test(l))).toBe(true);
-    const json = spawnSync(process.execPath, [bin, 'usage', 'export', '--data-dir', h.dataDir, '--format', 'json', '--since', since], { env, encoding: 'utf8' });
+    const json = spawnSync(process.execPath, [bin, 'usage', 'export', '--data-dir', t.h.dataDir, '--format', 'json', '--since', since], { env, encoding: 'utf8' });
     const exported = JSON.parse(json.stdout);
     expect(exported).toHaveLength(2);
     expect(exported[1].attempts).toEqual([expect.objectContaining({ deployment: 'llama', outcome: 'ok' })]);
@@ -169,77 +139,77 @@ describe('usage log', () => {
 
 describe('response cache', () => {
   it('answers a repeated temperature-0 request from the cache: free, logged as a hit, upstream not called', async () => {
-    const first = await chat({ model: 'cloud-first', temperature: 0 });
+    const first = await t.chat({ model: 'cloud-first', temperature: 0 });
     expect(first.res.headers.get('x-switchyard-cache')).toBe('miss');
-    const second = await chat({ model: 'cloud-first', temperature: 0, user: 'someone-else' });
+    const second = await t.chat({ model: 'cloud-first', temperature: 0, user: 'someone-else' });
     expect(second.res.headers.get('x-switchyard-cache')).toBe('hit');
     expect(JSON.parse(second.text)).toEqual(JSON.parse(first.text));
-    expect(openai.requests).toHaveLength(1);
+    expect(t.openai.requests).toHaveLength(1);
     const [, hit] = rows();
     expect(hit).toMatchObject({ cached: true, cost: 0, deployment: 'mini', inputTokens: 12, attempts: [] });
     expect(hit?.saved).toBeGreaterThan(0);
   });
 
   it('replays a cached stream chunk by chunk with the same text, ending with [DONE], without the upstream', async () => {
-    const first = await chat({ model: 'default', temperature: 0, stream: true, messages: [{ role: 'user', content: 'one two three four' }] });
-    const second = await chat({ model: 'default', temperature: 0, stream: true, messages: [{ role: 'user', content: 'one two three four' }] });
+    const first = await t.chat({ model: 'default', temperature: 0, stream: true, messages: [{ role: 'user', content: 'one two three four' }] });
+    const second = await t.chat({ model: 'default', temperature: 0, stream: true, messages: [{ role: 'user', content: 'one two three four' }] });
     expect(second.res.headers.get('x-switchyard-cache')).toBe('hit');
     expect(second.text).toBe(first.text);
     expect(second.text.endsWith('data: [DONE]\n\n')).toBe(true);
     expect(second.text.split('\n\n').length).toBeGreaterThan(4);
-    expect(ollama.requests).toHaveLength(1);
+    expect(t.ollama.requests).toHaveLength(1);
   });
 
   it('serves a stream from a JSON entry and JSON from a stream entry', async () => {
-    await chat({ model: 'default', temperature: 0, messages: [{ role: 'user', content: 'json first' }] });
-    const streamed = await chat({ model: 'default', temperature: 0, stream: true, messages: [{ role: 'user', content: 'json first' }] });
+    await t.chat({ model: 'default', temperature: 0, messages: [{ role: 'user', content: 'json first' }] });
+    const streamed = await t.chat({ model: 'default', temperature: 0, stream: true, messages: [{ role: 'user', content: 'json first' }] });
     expect(streamed.res.headers.get('x-switchyard-cache')).toBe('hit');
     const text = streamed.text.split('\n\n').filter((e) => e.startsWith('data: {')).map((e) => JSON.parse(e.slice(6)).choices[0]?.delta.content ?? '').join('');
     expect(text).toBe('Echo: json first');
 
-    await chat({ model: 'default', temperature: 0, stream: true, messages: [{ role: 'user', content: 'stream first' }] });
-    const whole = await chat({ model: 'default', temperature: 0, messages: [{ role: 'user', content: 'stream first' }] });
+    await t.chat({ model: 'default', temperature: 0, stream: true, messages: [{ role: 'user', content: 'stream first' }] });
+    const whole = await t.chat({ model: 'default', temperature: 0, messages: [{ role: 'user', content: 'stream first' }] });
     expect(whole.res.headers.get('x-switchyard-cache')).toBe('hit');
     expect(JSON.parse(whole.text).choices[0].message.content).toBe('Echo: stream first');
-    expect(ollama.requests).toHaveLength(2);
+    expect(t.ollama.requests).toHaveLength(2);
   });
 
   it('never caches a truncated stream', async () => {
-    await openai.setMode({ kind: 'truncated', chunks: 2 });
-    await chat({ model: 'mini', temperature: 0, stream: true });
-    await openai.setMode({ kind: 'healthy' });
-    const again = await chat({ model: 'mini', temperature: 0, stream: true });
+    await t.openai.setMode({ kind: 'truncated', chunks: 2 });
+    await t.chat({ model: 'mini', temperature: 0, stream: true });
+    await t.openai.setMode({ kind: 'healthy' });
+    const again = await t.chat({ model: 'mini', temperature: 0, stream: true });
     expect(again.res.headers.get('x-switchyard-cache')).toBe('miss');
-    expect(openai.requests).toHaveLength(2);
+    expect(t.openai.requests).toHaveLength(2);
   });
 
   it('is bypassed by Cache-Control no-cache and no-store, and by a non-zero temperature', async () => {
-    await chat({ model: 'mini', temperature: 0 });
-    expect((await chat({ model: 'mini', temperature: 0 }, { 'cache-control': 'no-cache' })).res.headers.get('x-switchyard-cache')).toBe('bypass');
-    expect((await chat({ model: 'mini', temperature: 0 }, { 'cache-control': 'no-store' })).res.headers.get('x-switchyard-cache')).toBe('bypass');
-    expect((await chat({ model: 'mini', temperature: 0.5 })).res.headers.get('x-switchyard-cache')).toBe('bypass');
-    expect(openai.requests).toHaveLength(4);
+    await t.chat({ model: 'mini', temperature: 0 });
+    expect((await t.chat({ model: 'mini', temperature: 0 }, { 'cache-control': 'no-cache' })).res.headers.get('x-switchyard-cache')).toBe('bypass');
+    expect((await t.chat({ model: 'mini', temperature: 0 }, { 'cache-control': 'no-store' })).res.headers.get('x-switchyard-cache')).toBe('bypass');
+    expect((await t.chat({ model: 'mini', temperature: 0.5 })).res.headers.get('x-switchyard-cache')).toBe('bypass');
+    expect(t.openai.requests).toHaveLength(4);
   });
 
   it('caches every request of a route that opts in, and expires entries after the TTL', async () => {
-    h.gateway.applyConfig(config({ cache: { ttlSeconds: 60 } }, { cache: true }), 'test');
-    await chat({ model: 'default', temperature: 0.9 });
-    expect((await chat({ model: 'default', temperature: 0.9 })).res.headers.get('x-switchyard-cache')).toBe('hit');
-    clock += 61_000;
-    expect((await chat({ model: 'default', temperature: 0.9 })).res.headers.get('x-switchyard-cache')).toBe('miss');
-    expect(ollama.requests).toHaveLength(2);
+    t.h.gateway.applyConfig(config({ cache: { ttlSeconds: 60 } }, { cache: true }), 'test');
+    await t.chat({ model: 'default', temperature: 0.9 });
+    expect((await t.chat({ model: 'default', temperature: 0.9 })).res.headers.get('x-switchyard-cache')).toBe('hit');
+    t.clock += 61_000;
+    expect((await t.chat({ model: 'default', temperature: 0.9 })).res.headers.get('x-switchyard-cache')).toBe('miss');
+    expect(t.ollama.requests).toHaveLength(2);
   });
 
   it('caches embeddings', async () => {
-    for (let i = 0; i < 2; i++) await h.openai.embeddings.create({ model: 'cloud-embed', input: 'same', encoding_format: 'float' });
-    expect(openai.requests).toHaveLength(1);
+    for (let i = 0; i < 2; i++) await t.h.openai.embeddings.create({ model: 'cloud-embed', input: 'same', encoding_format: 'float' });
+    expect(t.openai.requests).toHaveLength(1);
   });
 
   it('evicts the least recently used entries past its size cap', async () => {
-    const cache = h.gateway.cache;
+    const cache = t.h.gateway.cache;
     const big = 'x'.repeat(300 * 1024);
     for (let i = 0; i < 5; i++) {
-      clock += 1000;
+      t.clock += 1000;
       cache.put(`k${i}`, { deployment: 'd', provider: 'p', kind: 'chat', payload: { big } }, 60_000, 1024 * 1024);
     }
     const stats = cache.stats(1024 * 1024);
@@ -251,23 +221,23 @@ describe('response cache', () => {
 
 describe('the response cache', () => {
   it('stops serving a route\'s old answers once the route changes', async () => {
-    const ask = () => fetch(`${h.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'default', temperature: 0, messages: [{ role: 'user', content: 'same question' }] }) });
+    const ask = () => fetch(`${t.h.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'default', temperature: 0, messages: [{ role: 'user', content: 'same question' }] }) });
     expect((await ask()).headers.get('x-switchyard-deployment')).toBe('llama');
     expect((await ask()).headers.get('x-switchyard-cache')).toBe('hit');
-    const current = h.gateway.config();
-    h.gateway.applyConfig({ ...current, routes: current.routes.map((r) => (r.name === 'default' ? { ...r, deployments: ['mini', 'llama'] } : r)) }, 'test');
+    const current = t.h.gateway.config();
+    t.h.gateway.applyConfig({ ...current, routes: current.routes.map((r) => (r.name === 'default' ? { ...r, deployments: ['mini', 'llama'] } : r)) }, 'test');
     const after = await ask();
     expect(after.headers.get('x-switchyard-cache')).toBe('miss');
     expect(after.headers.get('x-switchyard-deployment')).toBe('mini');
   });
 
   it('counts an entry answered again once in its size', async () => {
-    h.gateway.cache.purge();
-    h.gateway.cache.put('k', { deployment: 'd', provider: 'p', kind: 'x', payload: { text: 'a'.repeat(100) } }, 60_000, 1024 * 1024);
-    const once = h.gateway.cache.stats(1024 * 1024).bytes;
-    h.gateway.cache.put('k', { deployment: 'd', provider: 'p', kind: 'x', payload: { text: 'a'.repeat(100) } }, 60_000, 1024 * 1024);
+    t.h.gateway.cache.purge();
+    t.h.gateway.cache.put('k', { deployment: 'd', provider: 'p', kind: 'x', payload: { text: 'a'.repeat(100) } }, 60_000, 1024 * 1024);
+    const once = t.h.gateway.cache.stats(1024 * 1024).bytes;
+    t.h.gateway.cache.put('k', { deployment: 'd', provider: 'p', kind: 'x', payload: { text: 'a'.repeat(100) } }, 60_000, 1024 * 1024);
     // The running total (what eviction reads) must agree with what the table holds.
-    h.gateway.cache.put('k2', { deployment: 'd', provider: 'p', kind: 'x', payload: { text: 'b' } }, 60_000, once + 20);
-    expect(h.gateway.cache.stats(1024 * 1024).entries).toBe(2);
+    t.h.gateway.cache.put('k2', { deployment: 'd', provider: 'p', kind: 'x', payload: { text: 'b' } }, 60_000, once + 20);
+    expect(t.h.gateway.cache.stats(1024 * 1024).entries).toBe(2);
   });
 });

@@ -81,7 +81,6 @@ export function writeJson(path: string, value: unknown): string {
   return path;
 }
 
-
 export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

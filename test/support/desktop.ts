@@ -4,7 +4,6 @@
  * which runs the desktop app on it with a real gateway and the wire-format fakes behind it.
  * Call `useDesktopCleanups()` once in a test file that starts desktops.
  */
-import { createServer } from 'node:net';
 import { afterEach } from 'vitest';
 import { createGateway } from '../../gateway/server';
 import { envSecrets } from '../../gateway/config/secrets';
@@ -12,6 +11,7 @@ import { runDesktop, type DesktopApp } from '../../electron/main/desktop';
 import type { DesktopWindow, MenuItem, Shell, WindowOptions } from '../../electron/main/shell';
 import { startFakeOllama } from './fake-ollama';
 import { startFakeOpenAI } from './fake-openai';
+import { freePort } from './cli';
 import { tempDir, twoTierConfig } from './harness';
 
 export class FakeWindow implements DesktopWindow {
@@ -148,14 +148,6 @@ export function onCleanup(cleanup: () => Promise<void> | void): void {
 /** The fake cloud listens on loopback like everything here; mark it remote as a real cloud is. */
 function cloudIsRemote(config: ReturnType<typeof twoTierConfig>) {
   return { ...config, providers: config.providers.map((p) => (p.name === 'cloud' ? { ...p, local: false } : p)) };
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
 }
 
 export async function startDesktop(options: { port?: number; lockTaken?: boolean; hidden?: boolean; cloudKey?: string } = {}): Promise<{ shell: FakeShell; desktop: DesktopApp }> {
