@@ -46,7 +46,6 @@ export function orderByStrategy(route: RouteConfig, inputs: StrategyInputs): Dep
 
 /** A million input and a million output tokens' price; local deployments are free. */
 export function costPerMTok(deployment: DeploymentConfig, provider: ProviderConfig | undefined): number {
-  if (provider && isLocalProvider(provider) && !deployment.pricing) return 0;
   const price = priceOf(deployment, provider);
   return price.source === 'unknown' ? Number.POSITIVE_INFINITY : price.inputPerMTok + price.outputPerMTok;
 }

@@ -1,10 +1,12 @@
 /**
  * What a deployment's tokens cost: its own `pricing` when set, else the maintained price table of
  * @pydantic/genai-prices (looked up once per deployment: a lookup costs ~35 us), else unknown.
- * Local (Ollama) deployments cost 0, and also get a "would have cost" at the comparison price.
+ * Local deployments (an Ollama, or any server on this machine) cost 0 unless priced, and what they
+ * answer "would have cost" the comparison price: that is what local saved.
  */
 import { lazy } from '../lazy';
 import type { DeploymentConfig, ProviderConfig, Settings } from '../config/schema';
+import { isLocalProvider } from '../routing/locality';
 
 export interface Price {
   inputPerMTok: number;
@@ -19,7 +21,7 @@ const memo = new Map<string, Price>();
 
 export function priceOf(deployment: DeploymentConfig, provider: ProviderConfig | undefined): Price {
   if (deployment.pricing) return { ...deployment.pricing, source: 'config' };
-  if (provider?.kind === 'ollama') return { inputPerMTok: 0, outputPerMTok: 0, source: 'local' };
+  if (isLocal(provider)) return { inputPerMTok: 0, outputPerMTok: 0, source: 'local' };
   const key = `${provider?.baseUrl ?? ''}\u0000${deployment.model}`;
   let price = memo.get(key);
   if (!price) {
@@ -46,6 +48,20 @@ export function cost(price: { inputPerMTok: number; outputPerMTok: number }, inp
   return (inputTokens * price.inputPerMTok + outputTokens * price.outputPerMTok) / 1_000_000;
 }
 
-export function comparisonPrice(settings: Settings | undefined) {
-  return settings?.usage?.compareWith ?? DEFAULT_COMPARISON;
+/**
+ * The price the same tokens would have had without local models: a local deployment's (even one
+ * priced at 0, as the first start writes them) at the comparison price, any other at its own.
+ */
+export function referencePrice(price: Price, provider: ProviderConfig | undefined, settings: Settings | undefined): { inputPerMTok: number; outputPerMTok: number } {
+  return isLocal(provider) ? (settings?.usage?.compareWith ?? DEFAULT_COMPARISON) : price;
+}
+
+// Per provider config object (a new config brings new objects): parsing a base URL on every row would cost microseconds.
+const localities = new WeakMap<ProviderConfig, boolean>();
+
+function isLocal(provider: ProviderConfig | undefined): boolean {
+  if (!provider) return false;
+  let local = localities.get(provider);
+  if (local === undefined) localities.set(provider, (local = isLocalProvider(provider)));
+  return local;
 }

@@ -10,7 +10,7 @@ import { ExecutionError, type Execution } from '../routing/execute';
 import type { Decision } from '../routing/decision';
 import type { UsageLog } from '../store/usage-log';
 import type { UsageRow } from '../store/usage-types';
-import { comparisonPrice, cost, priceOf } from './pricing';
+import { cost, priceOf, referencePrice } from './pricing';
 import { estimateTokens, promptText, quickTokenCount } from './tokens';
 
 /** Answer text kept for estimates and body logging; beyond it, characters are only counted. */
@@ -123,9 +123,8 @@ export class RequestUsage {
     let wouldCost = 0;
     if (deployment && tokens) {
       const price = priceOf(deployment, provider);
-      const reference = price.source === 'local' ? comparisonPrice(catalog.config.settings) : price;
-      wouldCost = cost(reference, tokens.input, tokens.output);
-      paid = cached || price.source === 'local' ? 0 : cost(price, tokens.input, tokens.output);
+      wouldCost = cost(referencePrice(price, provider, catalog.config.settings), tokens.input, tokens.output);
+      paid = cached ? 0 : cost(price, tokens.input, tokens.output);
     }
     const row: UsageRow = {
       id: this.id,

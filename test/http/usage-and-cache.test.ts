@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { Ollama } from 'ollama';
 import { describe, expect, it } from 'vitest';
 import { startFakeOpenAI } from '../support/fake-openai';
-import { twoTierConfig } from '../support/harness';
+import { startGateway, twoTierConfig } from '../support/harness';
 import { useTwoTier } from '../support/two-tier';
 
 const t = useTwoTier({ clock: Date.parse('2026-11-23T10:00:00Z') });
@@ -59,6 +59,30 @@ describe('usage log', () => {
     expect(local?.saved).toBeCloseTo(local?.wouldCost ?? -1, 12);
     expect(local?.ttftMs).toBeGreaterThan(0);
     expect(local?.totalMs).toBeGreaterThanOrEqual(local?.ttftMs ?? 0);
+  });
+
+  it('counts what local saved on the config a first start writes (its local deployments priced at 0), and on any server on this machine', async () => {
+    // Discovered from the fake Ollama, as `serve` does on a fresh data dir.
+    const fresh = await startGateway(undefined, { discoverOllama: true, env: { OLLAMA_HOST: t.ollama.url } });
+    try {
+      const written = fresh.gateway.config().deployments.find((d) => d.name === 'llama3.2:3b');
+      expect(written?.pricing).toEqual({ inputPerMTok: 0, outputPerMTok: 0 });
+      await fresh.openai.chat.completions.create({ model: 'default', messages: [{ role: 'user', content: 'hello there' }] });
+      const [row] = fresh.gateway.usage.iterate({ since: 0 });
+      expect(row).toMatchObject({ deployment: 'llama3.2:3b', inputTokens: 12, outputTokens: 3, cost: 0 });
+      expect(row?.wouldCost).toBeCloseTo((12 * 0.4 + 3 * 1.6) / 1e6, 12);
+      expect(row?.saved).toBeCloseTo(row?.wouldCost ?? -1, 12);
+    } finally {
+      await fresh.stop();
+    }
+
+    // An OpenAI-compatible server on loopback (LM Studio, vLLM) with no pricing: free, not priced as the cloud model it is named after.
+    const base = config();
+    t.h.gateway.applyConfig({ ...base, providers: base.providers.map((p) => (p.name === 'cloud' ? { ...p, local: undefined } : p)), deployments: base.deployments.map((d) => (d.name === 'mini' ? { ...d, pricing: undefined } : d)) }, 'test');
+    await t.chat({ model: 'mini' });
+    const [lmStudio] = rows();
+    expect(lmStudio).toMatchObject({ deployment: 'mini', cost: 0 });
+    expect(lmStudio?.saved).toBeCloseTo((12 * 0.4 + 3 * 1.6) / 1e6, 12);
   });
 
   it('estimates tokens, and says so, when the upstream reports none', async () => {

@@ -80,7 +80,8 @@ export function twoTierConfig(urls: TwoTierUrls, routeExtras: Record<string, unk
     version: 1,
     providers: [
       { name: 'local', kind: 'ollama', baseUrl: urls.ollama, ...(urls.timeouts ? { timeouts: urls.timeouts } : {}) },
-      { name: 'cloud', kind: 'openai', baseUrl: `${urls.openai}/v1`, apiKey: 'env:TEST_KEY', ...(urls.timeouts ? { timeouts: urls.timeouts } : {}) },
+      // On loopback here, but a cloud provider in every test's eyes (its costs, "local only").
+      { name: 'cloud', kind: 'openai', baseUrl: `${urls.openai}/v1`, apiKey: 'env:TEST_KEY', local: false, ...(urls.timeouts ? { timeouts: urls.timeouts } : {}) },
     ],
     deployments: [
       { name: 'llama', provider: 'local', model: 'llama3.2:3b', type: 'chat', options: { num_ctx: 8192 }, keepAlive: '30m' },
