@@ -180,6 +180,8 @@ describe('building a gateway in the dashboard', () => {
     expect(text).toContain('failed');
     expect(text).toContain('simulated failure');
     expect(text).toContain('Answered by llama');
+    // Each attempt is shown once (the decision's steps), not again as a second list.
+    expect((await trace.innerText()).match(/simulated failure/g)).toHaveLength(1);
     await page.screenshot({ path: join(SHOTS, 'playground-light.png'), fullPage: true });
   });
 

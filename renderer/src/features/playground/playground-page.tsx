@@ -164,8 +164,8 @@ function TraceView({ trace }: { trace: ShownTrace }) {
         <span className="muted">{money(trace.cost)}</span>
         <span className="muted">{trace.totalMs} ms{trace.firstTokenMs !== null ? `, first token ${trace.firstTokenMs} ms` : ''}</span>
       </div>
-      {trace.decision ? <DecisionList decision={trace.decision} /> : null}
-      <ol className="timeline" hidden={Boolean(trace.decision)}>
+      {/* The decision lists every step; the attempts alone only for a trace without one. */}
+      {trace.decision ? <DecisionList decision={trace.decision} /> : <ol className="timeline">
         {trace.skipped.map((s) => (
           <li key={`s-${s.deployment}`}><Badge tone="warn">skipped</Badge> <strong>{s.deployment}</strong> <span className="muted">{s.message}</span></li>
         ))}
@@ -175,7 +175,7 @@ function TraceView({ trace }: { trace: ShownTrace }) {
             <span className="muted">{a.latencyMs} ms{a.message ? ` · ${a.message}` : ''}</span>
           </li>
         ))}
-      </ol>
+      </ol>}
       {trace.upstream?.length ? (
         <details data-testid="upstream">
           <summary>Sent upstream ({trace.upstream.length})</summary>
