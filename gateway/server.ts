@@ -80,7 +80,7 @@ export interface Gateway {
   readonly sessions: AdminSessions;
   /** Deletes usage rows, bodies and cache entries past their retention (runs hourly by itself). */
   prune(): void;
-  /** "Local only": while on, no request is routed to a non-local provider. */
+  /** "Local only" (`settings.localOnly`, kept like any config change): while on, no request is routed to a non-local provider. */
   setLocalOnly(on: boolean): void;
   localOnly(): boolean;
   start(): Promise<{ port: number; url: string; baseUrl: string }>;
@@ -168,8 +168,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const address = createGatewayAddress(db);
   const other = address.running();
   if (other) notices.push(`another Switchyard (${other.url}) is serving this data dir: the two share its config, keys and usage log`);
-  let localOnly = false;
-  const router = createRouter({ catalog: () => catalog, state: routingState, breakers, cache, localOnly: () => localOnly, now, random: options.random, onAttempts: (a) => traffic.record(a) });
+  const localOnly = () => catalog.config.settings?.localOnly === true;
+  const router = createRouter({ catalog: () => catalog, state: routingState, breakers, cache, localOnly, now, random: options.random, onAttempts: (a) => traffic.record(a) });
   const prune = () => {
     const usage = catalog.config.settings?.usage;
     usageLog.prune(now() - (usage?.retentionDays ?? 90) * DAY_MS, now() - (usage?.bodyRetentionDays ?? 7) * DAY_MS);
@@ -264,9 +264,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     sessions,
     prune,
     setLocalOnly: (on) => {
-      localOnly = on;
+      if (on === localOnly()) return;
+      const config = catalog.config;
+      applyConfig({ ...config, settings: { ...config.settings, localOnly: on } }, on ? 'local only on' : 'local only off');
     },
-    localOnly: () => localOnly,
+    localOnly,
     start: () => startOn(boundPort),
     startOn: (port) => startOn(port),
     async stop({ graceMs = 0 } = {}) {

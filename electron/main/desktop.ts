@@ -51,6 +51,7 @@ export async function runDesktop(shell: Shell, deps: DesktopDeps): Promise<Deskt
     gateway = await deps.createGateway({ dataDir: join(shell.userDataDir(), 'data'), port: wanted, secrets: deps.secrets, ...(deps.uiDir ? { uiDir: deps.uiDir } : {}) });
     origin = (await startOnFreePort(gateway, wanted, shell)).url;
     state.port = Number(new URL(origin).port);
+    state.localOnly = gateway.localOnly();
     // What headless serve prints at start (a provider without its key, a guessed local model): here nothing else would show it.
     for (const notice of gateway.notices) shell.notify('Switchyard', `${notice.charAt(0).toUpperCase()}${notice.slice(1)}.`);
   } catch (error) {
@@ -98,8 +99,9 @@ export async function runDesktop(shell: Shell, deps: DesktopDeps): Promise<Deskt
     copyBaseUrl: () => shell.copyText(baseUrl()),
     openDashboard: () => showWindow(),
     toggleLocalOnly: () => {
-      state.localOnly = !state.localOnly;
-      gateway?.setLocalOnly(state.localOnly);
+      if (!gateway) return;
+      gateway.setLocalOnly(!gateway.localOnly());
+      state.localOnly = gateway.localOnly();
       renderTray();
     },
     toggleStartAtLogin: () => {
@@ -119,8 +121,10 @@ export async function runDesktop(shell: Shell, deps: DesktopDeps): Promise<Deskt
     const health = (await gateway.app.inject({ method: 'GET', url: '/health', headers: { host: `127.0.0.1:${state.port}` } })).json() as { providers: { name: string; status: string }[]; budgets?: NonNullable<HealthSnapshot['budgets']> };
     const fallbacks = gateway.usage.rollups({ since: 0 }, 'day', 'none').reduce((n, p) => n + p.fallbacks, 0);
     const providers = health.providers.map((p) => ({ name: p.name, status: p.status }));
-    const changed = JSON.stringify(providers) !== JSON.stringify(state.providers);
+    // Local only is a setting the dashboard changes too: the tray's tick follows it.
+    const changed = JSON.stringify(providers) !== JSON.stringify(state.providers) || state.localOnly !== gateway.localOnly();
     state.providers = providers;
+    state.localOnly = gateway.localOnly();
     for (const notice of notifier({ providers, fallbacks, budgets: health.budgets ?? [] })) shell.notify(notice.title, notice.body);
     if (changed) renderTray();
   }

@@ -1,8 +1,10 @@
-/** The config's gateway-wide `settings`: cache, usage log, kept responses, client keys. */
+/** The config's gateway-wide `settings`: local only, cache, usage log, kept responses, client keys. */
 import Type from 'typebox';
 
 export const SettingsSchema = Type.Object(
   {
+    /** Route to local providers only (an Ollama, servers on this machine): every cloud deployment is skipped. */
+    localOnly: Type.Optional(Type.Boolean()),
     cache: Type.Optional(
       Type.Object(
         {

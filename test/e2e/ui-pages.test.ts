@@ -1,7 +1,7 @@
 /**
  * The dashboard's other pages in a real browser (support/dashboard.ts), on a gateway set up as the
  * dashboard tests leave one (two providers, two deployments, a route): live state and budgets,
- * snippets that work as shown, connecting a tool, client keys, config history, an exposed gateway,
+ * snippets that work as shown, connecting a tool, client keys, config history, local only, an exposed gateway,
  * and every page in light and dark.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -16,7 +16,8 @@ const dashboard = useDashboard((upstreams) => ({
   version: 1,
   providers: [
     { name: 'local', kind: 'ollama', baseUrl: upstreams.ollama },
-    { name: 'cloud', kind: 'openai', baseUrl: `${upstreams.openai}/v1`, apiKey: 'env:TEST_KEY' },
+    // On loopback here, but a cloud provider to the gateway (its costs, local only).
+    { name: 'cloud', kind: 'openai', baseUrl: `${upstreams.openai}/v1`, apiKey: 'env:TEST_KEY', local: false },
   ],
   deployments: [
     { name: 'llama', provider: 'local', model: 'llama3.2:3b' },
@@ -164,6 +165,24 @@ describe('the dashboard pages', () => {
     await page.getByRole('button', { name: `Confirm: Restore ${before}` }).click();
     await expect.poll(() => h.gateway.config().routes.map((r) => r.name)).toContain('default');
     await page.getByRole('cell', { name: `restore ${before}`, exact: true }).waitFor();
+  });
+
+  it('switches local only on in Settings, says so on the Overview and beside each cloud deployment, and off from the Overview', async () => {
+    await go('/settings');
+    await page.getByRole('checkbox', { name: 'Send nothing to cloud providers' }).check();
+    await expect.poll(() => h.gateway.localOnly()).toBe(true);
+    await go('/overview');
+    const notice = page.getByTestId('local-only');
+    await expect.poll(() => notice.textContent()).toContain('Local only is on');
+    await go('/routes');
+    await expect.poll(() => page.getByTestId('order-mini').first().textContent()).toContain('skipped: local only');
+    expect(await page.getByTestId('order-llama').first().textContent()).not.toContain('local only');
+    await go('/overview');
+    await page.getByRole('button', { name: 'Turn off' }).click();
+    await expect.poll(() => h.gateway.localOnly()).toBe(false);
+    await expect.poll(() => notice.count()).toBe(0);
+    await go('/settings');
+    expect(await page.getByRole('checkbox', { name: 'Send nothing to cloud providers' }).isChecked()).toBe(false);
   });
 
   it('shows client keys as required, and not to be switched off, on a gateway that listens beyond this machine', async () => {

@@ -136,6 +136,12 @@ describe('tray', () => {
     const res = await fetch(`${desktop.origin}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'mini', messages: [{ role: 'user', content: 'x' }] }) });
     expect(res.status).toBe(503);
     expect((await res.json()).error.message).toContain('local only');
+    // A setting like any other: kept in the config, and switched off from the dashboard the tray follows.
+    expect(desktop.gateway?.config().settings?.localOnly).toBe(true);
+    const off = await fetch(`${desktop.origin}/admin/api/settings`, { method: 'PUT', headers: { 'content-type': 'application/json', cookie: `switchyard_session_${new URL(desktop.origin!).port}=${desktop.gateway?.sessions.createSession()}` }, body: JSON.stringify({ settings: { localOnly: false } }) });
+    expect(off.status).toBe(200);
+    await desktop.refresh();
+    expect(shell.item(/^Local only/).checked).toBe(false);
 
     shell.item(/^Start at login/).click?.();
     expect(shell.loginItem).toBe(true);

@@ -13,6 +13,7 @@ import type { HealthReport } from './schema';
 import type { BudgetStatus, Budgets } from '../../budgets/budgets';
 import type { RoutingState } from '../../routing/state';
 import { isPaid } from '../../routing/strategies';
+import { isLocalProvider } from '../../routing/locality';
 
 export interface HealthSources {
   catalog: () => Catalog;
@@ -36,6 +37,7 @@ export function healthReport(sources: HealthSources): HealthReport {
   const at = now();
   const budgets = (sources.budgets?.status() ?? []).map(budgetView);
   const spentEverywhere = budgets.some((b) => b.exceeded && b.onExceeded === 'skip-paid' && b.scope === 'global');
+  const localOnly = catalog.config.settings?.localOnly === true;
   const spentProviders = new Set(budgets.filter((b) => b.exceeded && b.scope.startsWith('provider:')).map((b) => b.scope.slice('provider:'.length)));
   const providers = catalog.config.providers.map((p) => {
     const adapter = catalog.providers.get(p.name);
@@ -59,7 +61,8 @@ export function healthReport(sources: HealthSources): HealthReport {
     const breaker = breakers.snapshot(d.name);
     const probe = health.latest(d.provider);
     const facts = sources.routing?.facts(d);
-    const paid = isPaid(d, catalog.providers.get(d.provider)?.config);
+    const provider = catalog.providers.get(d.provider)?.config;
+    const paid = isPaid(d, provider);
     return {
       name: d.name,
       provider: d.provider,
@@ -82,6 +85,7 @@ export function healthReport(sources: HealthSources): HealthReport {
       raiseTo: facts?.raiseTo === undefined || !Number.isFinite(facts.raiseTo) ? null : facts.raiseTo,
       capabilities: facts?.capabilities ? [...facts.capabilities] : null,
       overBudget: paid && (spentEverywhere || spentProviders.has(d.provider)),
+      skippedLocalOnly: localOnly && provider !== undefined && !isLocalProvider(provider),
       ...trafficView(stats),
     };
   });
@@ -92,6 +96,7 @@ export function healthReport(sources: HealthSources): HealthReport {
     uptimeSeconds: Math.round((at - startedAt) / 1000),
     store: store ? 'ok' : 'error',
     memory: { rssBytes: process.memoryUsage.rss() },
+    localOnly,
     providers,
     deployments,
     budgets,

@@ -60,6 +60,8 @@ export const DeploymentHealthSchema = Type.Object({
   capabilities: Type.Union([Type.Array(Type.String()), Type.Null()]),
   /** Paid, and a spent skip-paid budget keeps traffic off it. */
   overBudget: Type.Boolean(),
+  /** A cloud deployment while local only is on: the router skips it. */
+  skippedLocalOnly: Type.Boolean(),
   ...TrafficView,
 });
 
@@ -84,6 +86,8 @@ export const HealthReportSchema = Type.Object({
   uptimeSeconds: Type.Integer(),
   store: Type.Union([Type.Literal('ok'), Type.Literal('error')]),
   memory: Type.Object({ rssBytes: Type.Integer() }),
+  /** Local only is on: no request goes to a cloud provider. */
+  localOnly: Type.Boolean(),
   providers: Type.Array(ProviderHealthSchema),
   deployments: Type.Array(DeploymentHealthSchema),
   budgets: Type.Array(BudgetViewSchema),
@@ -97,6 +101,7 @@ export const HealthReportSchema = Type.Object({
 export const HealthAnswerSchema = Type.Object({
   ...HealthReportSchema.properties,
   memory: Type.Optional(HealthReportSchema.properties.memory),
+  localOnly: Type.Optional(HealthReportSchema.properties.localOnly),
   providers: Type.Optional(HealthReportSchema.properties.providers),
   deployments: Type.Optional(HealthReportSchema.properties.deployments),
   budgets: Type.Optional(HealthReportSchema.properties.budgets),

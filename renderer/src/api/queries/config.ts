@@ -69,6 +69,18 @@ export const routeMutations = {
 
 export const settingsMutations = {
   save: (client: QueryClient) => mutationOptions({ mutationFn: (settings: Settings) => send<{ settings: Settings }>(path('settings'), 'PUT', { settings }), onSuccess: invalidate(client, 'config') }),
+  /**
+   * Local only, on the settings as the gateway holds them now (the tray may have changed them since
+   * the page loaded); the health report says it too.
+   */
+  localOnly: (client: QueryClient) =>
+    mutationOptions({
+      mutationFn: async (on: boolean) => {
+        const { settings } = await api<SettingsView>('/admin/api/settings');
+        return send<{ settings: Settings }>(path('settings'), 'PUT', { settings: { ...settings, localOnly: on } });
+      },
+      onSuccess: () => Promise.all([invalidate(client, 'config')(), invalidate(client, 'health')()]),
+    }),
   previewImport: () => mutationOptions({ mutationFn: (config: unknown) => send<ConfigPreview>(path('config', undefined, '/preview'), 'POST', { config }) }),
   /** What applying an earlier revision again would change. */
   previewRevision: (client: QueryClient) =>

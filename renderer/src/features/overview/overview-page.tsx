@@ -2,7 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { configQueries } from '../../api/queries/config';
+import { configQueries, settingsMutations } from '../../api/queries/config';
 import { breakerMutations, healthQueries } from '../../api/queries/health';
 import { usageQueries } from '../../api/queries/usage';
 import type { ProbeSample } from '../../api/types';
@@ -15,6 +15,7 @@ export function OverviewPage() {
     <>
       <h1>Overview</h1>
       <p className="sub">One URL for every tool; Switchyard picks the model.</p>
+      <LocalOnlyNotice />
       <Connect />
       <Today />
       <Budgets />
@@ -25,6 +26,20 @@ export function OverviewPage() {
       <div style={{ height: 16 }} />
       <RecentFailures />
     </>
+  );
+}
+
+/** Local only (set here, in Settings or in the desktop app's tray) changes where every request may go: said first. */
+function LocalOnlyNotice() {
+  const health = useQuery(healthQueries.now());
+  const client = useQueryClient();
+  const turnOff = useMutation(settingsMutations.localOnly(client));
+  if (!health.data?.localOnly) return null;
+  return (
+    <div className="notice warn spread" role="status" style={{ marginBottom: 16 }} data-testid="local-only">
+      <span>Local only is on: no request goes to a cloud provider; cloud deployments are skipped.{turnOff.isError ? ` ${turnOff.error.message}` : ''}</span>
+      <button onClick={() => turnOff.mutate(false)} disabled={turnOff.isPending}>Turn off</button>
+    </div>
   );
 }
 

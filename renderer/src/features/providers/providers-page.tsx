@@ -47,7 +47,7 @@ export function ProvidersPage() {
   return (
     <>
       <h1>Providers</h1>
-      <p className="sub">Connections to Ollama and OpenAI-compatible servers. Keys are write-only: Switchyard shows only whether one is set.</p>
+      <p className="sub">Connections to Ollama, Anthropic and OpenAI-compatible servers. Keys are write-only: Switchyard shows only whether one is set.</p>
       {settings.data && !settings.data.secrets.protected ? <div className="notice warn">Keys are stored without protection on this system ({settings.data.secrets.backend}).</div> : null}
       <div className="grid cols-2">
         <div className="grid">

@@ -16,6 +16,7 @@ export function LiveState({ deployment }: { deployment: LiveDeployment | undefin
   const b = deployment.breaker;
   const badges: [string, 'ok' | 'warn' | 'bad' | 'info'][] = [];
   if (!deployment.enabled) badges.push(['disabled', 'warn']);
+  else if (deployment.skippedLocalOnly) badges.push(['skipped: local only', 'warn']);
   else if (b.blockedBy) badges.push([`blocked until ${when(b.openUntil)}: ${b.blockedBy === 'auth' ? 'key refused' : b.blockedBy === 'quota' ? 'quota spent' : 'model missing'}`, 'bad']);
   else if (deployment.status === 'open') badges.push([`open until ${when(b.openUntil)} after ${b.consecutiveFailures} failures`, 'bad']);
   else if (deployment.status === 'probing') badges.push(['being probed', 'warn']);

@@ -1,4 +1,4 @@
-/** Settings: where the gateway listens, client keys, cache, usage retention and body logging, theme, config export, import and history. */
+/** Settings: where the gateway listens, local only, client keys, cache, usage retention and body logging, theme, config export, import and history. */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ApiError } from '../../api/client';
@@ -25,6 +25,7 @@ export function SettingsPage() {
           {server.exposed ? <div className="notice warn">Reachable beyond this machine: client keys are required for every request.</div> : null}
           <p className="muted">To change the port or host, restart with <code>--port</code> / <code>--host</code> (or <code>SWITCHYARD_PORT</code>). Binding beyond loopback makes client keys mandatory.</p>
         </Card>
+        <LocalOnly on={settings.data.settings.localOnly === true} />
         <Theme />
         <Keys />
         <UsageAndCache settings={settings.data.settings} exposed={settings.data.server.exposed} />
@@ -32,6 +33,21 @@ export function SettingsPage() {
         <ConfigHistory />
       </div>
     </>
+  );
+}
+
+function LocalOnly({ on }: { on: boolean }) {
+  const client = useQueryClient();
+  const toggle = useMutation(settingsMutations.localOnly(client));
+  return (
+    <Card title="Local only">
+      <label className="row">
+        {/* Shows the choice at once; the saved state once the gateway has it. */}
+        <input type="checkbox" checked={toggle.isPending ? toggle.variables : on} disabled={toggle.isPending} onChange={(e) => toggle.mutate(e.target.checked)} /> Send nothing to cloud providers
+      </label>
+      <p className="muted">While on, only Ollama and servers on this machine answer; a route with no local deployment left answers an error. Kept across restarts, and the same switch as the desktop app's tray.</p>
+      {toggle.isError ? <div className="notice bad" role="alert">{toggle.error.message}</div> : null}
+    </Card>
   );
 }
 
@@ -154,7 +170,7 @@ function UsageAndCache({ settings, exposed }: { settings: Settings; exposed: boo
         {save.isSuccess ? <span className="muted">Saved</span> : null}
       </div>
       <div className="spread" style={{ marginTop: 14 }}>
-        <span className="muted">{stats.data ? `${stats.data.entries} cached answers, ${(stats.data.bytes / 1024 / 1024).toFixed(1)} of ${(stats.data.maxBytes / 1024 / 1024).toFixed(0)} MiB, ${stats.data.hits} hits` : 'Cache...'}</span>
+        <span className="muted">{stats.data ? `${stats.data.entries} cached ${stats.data.entries === 1 ? 'answer' : 'answers'}, ${(stats.data.bytes / 1024 / 1024).toFixed(1)} of ${(stats.data.maxBytes / 1024 / 1024).toFixed(0)} MiB, ${stats.data.hits} hits` : 'Cache...'}</span>
         <ConfirmButton confirm="Purge every cached answer?" onConfirm={() => purge.mutate()}>Purge cache</ConfirmButton>
       </div>
     </Card>
