@@ -32,6 +32,22 @@ describe('local only', () => {
     expect((await t.chat({ model: 'mini' })).res.status).toBe(200);
   });
 
+  it('leaves what it skips out of every model list: cloud deployments, routes with nothing local, aliases of those', async () => {
+    const base = t.configWith();
+    t.h.gateway.applyConfig({ ...base, routes: [...base.routes, { name: 'cloud-only', deployments: ['mini'] }], aliases: { home: 'default', fast: 'cloud-only' } }, 'test');
+    const lists = async () => ({
+      openai: (await t.h.openai.models.list()).data.map((m) => m.id).sort(),
+      anthropic: ((await fetch(`${t.h.baseUrl}/models?limit=100`, { headers: { 'anthropic-version': '2023-06-01' } }).then((r) => r.json())) as { data: { id: string }[] }).data.map((m) => m.id).sort(),
+      ollama: (await t.h.ollama.list()).models.map((m) => m.name).sort(),
+    });
+    const everything = ['cloud-embed', 'cloud-first', 'cloud-only', 'default', 'embed', 'fast', 'home', 'llama', 'local-embed', 'mini'];
+    expect((await lists()).openai).toEqual(everything);
+    t.h.gateway.setLocalOnly(true);
+    const reachable = ['cloud-first', 'default', 'embed', 'home', 'llama', 'local-embed'];
+    // Anthropic's list names chat models only.
+    expect(await lists()).toEqual({ openai: reachable, anthropic: reachable.filter((m) => m !== 'local-embed'), ollama: reachable });
+  });
+
   it('outlasts a restart, and each switch is a config revision', async () => {
     t.h.gateway.setLocalOnly(true);
     t.h.gateway.setLocalOnly(true); // already on: no new revision

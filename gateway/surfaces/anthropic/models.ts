@@ -3,8 +3,8 @@
  * as Claude Code's model discovery): routes, chat deployments and aliases without wildcards as
  * `{type: "model", id, display_name, created_at}`, paged with `limit`, `after_id` and `before_id`.
  */
-import { concreteAliases } from '../../routing/aliases';
 import type { Catalog } from '../../routing/catalog';
+import { listedModels } from '../../routing/listing';
 
 export interface ModelPage {
   limit?: number | undefined;
@@ -14,11 +14,12 @@ export interface ModelPage {
 
 export function anthropicModels(catalog: Catalog, createdAt: number, page: ModelPage) {
   const created = new Date(createdAt).toISOString();
+  const listed = listedModels(catalog);
   const all = [
-    ...catalog.config.routes.map((r) => ({ type: 'model' as const, id: r.name, display_name: `${r.name} (Switchyard route)`, created_at: created })),
-    ...catalog.config.deployments.filter((d) => (d.type ?? 'chat') === 'chat').map((d) => ({ type: 'model' as const, id: d.name, display_name: `${d.name} (${d.model} on ${d.provider})`, created_at: created })),
+    ...listed.routes.map((r) => ({ type: 'model' as const, id: r.name, display_name: `${r.name} (Switchyard route)`, created_at: created })),
+    ...listed.deployments.filter((d) => (d.type ?? 'chat') === 'chat').map((d) => ({ type: 'model' as const, id: d.name, display_name: `${d.name} (${d.model} on ${d.provider})`, created_at: created })),
     // Claude Code's discovery keeps only ids starting "claude": a `claude-*` alias makes a route show there.
-    ...concreteAliases(catalog.config.aliases).map((alias) => ({ type: 'model' as const, id: alias, display_name: `${alias} (alias of ${catalog.config.aliases?.[alias]})`, created_at: created })),
+    ...listed.aliases.map((alias) => ({ type: 'model' as const, id: alias, display_name: `${alias} (alias of ${catalog.config.aliases?.[alias]})`, created_at: created })),
   ];
   const limit = Math.min(1000, Math.max(1, page.limit ?? 20));
   let start = 0;

@@ -8,8 +8,8 @@ import { createHash } from 'node:crypto';
 import type { CancelSignal } from '../../cancel';
 import type { DeploymentConfig } from '../../config/schema';
 import { GatewayError } from '../../errors';
-import { concreteAliases } from '../../routing/aliases';
 import type { Catalog } from '../../routing/catalog';
+import { listedModels } from '../../routing/listing';
 import { capabilitiesOf, contextWindowOf, knownModel, ollamaShowFacts, type OllamaShowFacts } from '../../models/facts';
 
 export function tags(catalog: Catalog, modifiedAt: number) {
@@ -29,11 +29,12 @@ export function tags(catalog: Catalog, modifiedAt: number) {
       quantization_level: '',
     },
   });
+  const listed = listedModels(catalog);
   return {
     models: [
-      ...catalog.config.routes.map((r) => entry(r.name, catalog.deployments.get(r.deployments[0] ?? ''))),
-      ...catalog.config.deployments.map((d) => entry(d.name, d)),
-      ...concreteAliases(catalog.config.aliases).map((alias) => entry(alias, representativeOrUndefined(catalog, alias))),
+      ...listed.routes.map((r) => entry(r.name, catalog.deployments.get(r.deployments[0] ?? ''))),
+      ...listed.deployments.map((d) => entry(d.name, d)),
+      ...listed.aliases.map((alias) => entry(alias, representativeOrUndefined(catalog, alias))),
     ],
   };
 }

@@ -15,7 +15,7 @@ import { chatStream, chatWhole } from './chat';
 import { chatAnswer, encodeEmbeddings, openAIErrorBody, sseFormat } from './codec';
 import Type from 'typebox';
 import { anthropicModels } from '../anthropic/models';
-import { concreteAliases } from '../../routing/aliases';
+import { listedModels } from '../../routing/listing';
 import { ChatBodySchema, EmbeddingBodySchema } from './schemas';
 
 const ModelPageQuery = Type.Object({ limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,4}$' })), after_id: Type.Optional(Type.String()), before_id: Type.Optional(Type.String()) }, { additionalProperties: true });
@@ -38,14 +38,14 @@ export async function openaiSurface(app: FastifyInstance, options: OpenAISurface
       const { limit, after_id: afterId, before_id: beforeId } = request.query;
       return anthropicModels(catalog(), options.configAppliedAt(), { limit: limit === undefined ? undefined : Number(limit), afterId, beforeId });
     }
-    const { config } = catalog();
+    const listed = listedModels(catalog());
     const created = Math.floor(options.configAppliedAt() / 1000);
     return {
       object: 'list',
       data: [
-        ...config.routes.map((r) => ({ id: r.name, object: 'model', created, owned_by: 'switchyard' })),
-        ...config.deployments.map((d) => ({ id: d.name, object: 'model', created, owned_by: d.provider })),
-        ...concreteAliases(config.aliases).map((alias) => ({ id: alias, object: 'model', created, owned_by: 'switchyard' })),
+        ...listed.routes.map((r) => ({ id: r.name, object: 'model', created, owned_by: 'switchyard' })),
+        ...listed.deployments.map((d) => ({ id: d.name, object: 'model', created, owned_by: d.provider })),
+        ...listed.aliases.map((alias) => ({ id: alias, object: 'model', created, owned_by: 'switchyard' })),
       ],
     };
   });
