@@ -22,6 +22,7 @@ import { createBreakerBoard, type BreakerBoard } from './routing/breaker-board';
 import { createCatalog, type Catalog } from './routing/catalog';
 import { createRouter } from './routing/router';
 import { systemTimeZone } from './routing/time-windows';
+import { daysIn } from './budgets/periods';
 import { createConfigStore } from './store/config-store';
 import { createHealthHistory } from './store/health-history';
 import { createAdminSessions, type AdminSessions } from './store/admin-sessions';
@@ -152,7 +153,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       for (const d of catalog.config.deployments) if (d.provider === provider && installed.has(d.model)) breakers.unblock(d.name, 'model_missing', 'the model is installed now');
     },
   });
-  const usageLog = createUsageLog(db);
+  const usageLog = createUsageLog(db, daysIn(timeZone));
   const budgets = createBudgets({ config: () => catalog.config, defaultTimeZone: () => catalog.defaultTimeZone, spentSince: (since, scope) => usageLog.costSince(since, scope), now });
   const routingState = createRoutingState({
     catalog: () => catalog,

@@ -15,3 +15,8 @@ export function periodAt(period: BudgetConfig['period'], timeZone: string, now: 
   const end = (period === 'day' ? start.add({ days: 1 }) : period === 'week' ? start.add({ weeks: 1 }) : start.add({ months: 1 })).startOfDay();
   return { start: start.epochMilliseconds, end: end.epochMilliseconds };
 }
+
+/** Days in a zone, as the usage log's day rollups count them. */
+export function daysIn(timeZone: string): { zone: string; dayAt(ms: number): Period } {
+  return { zone: timeZone, dayAt: (ms) => periodAt('day', timeZone, ms) };
+}

@@ -244,4 +244,6 @@ export const MIGRATIONS: readonly string[] = [
   `CREATE TABLE gateway_address (id INTEGER PRIMARY KEY CHECK (id = 1), url TEXT NOT NULL, pid INTEGER NOT NULL, started_at INTEGER NOT NULL);`,
   // 12: whether it listens beyond loopback (then every request needs a client key), for `connect`
   `ALTER TABLE gateway_address ADD COLUMN exposed INTEGER NOT NULL DEFAULT 0;`,
+  // 13: the zone whose midnights start the day rollups' buckets (NULL: UTC, as before this version)
+  `ALTER TABLE usage_rollup_state ADD COLUMN day_zone TEXT;`,
 ];

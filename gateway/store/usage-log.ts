@@ -56,7 +56,34 @@ function derivable(decision: Decision): boolean {
   return !decision.alias && !decision.rule && !decision.cached && decision.strategy === 'ordered' && decision.steps.every((s) => s.outcome !== 'skipped');
 }
 
-export function createUsageLog(db: Db): UsageLog {
+/** Whose days the day rollups count: a zone, and the day an instant falls in there. */
+export interface DayZone {
+  zone: string;
+  /** The day around an instant (epoch ms): its first instant and the next day's. */
+  dayAt(ms: number): { start: number; end: number };
+}
+
+export const UTC_DAYS: DayZone = {
+  zone: 'UTC',
+  dayAt: (ms) => {
+    const start = Math.floor(ms / DAY) * DAY;
+    return { start, end: start + DAY };
+  },
+};
+
+/**
+ * `days`: the zone whose midnights start the day rollups' buckets (the gateway's own), so a day's
+ * bar in a chart is a day where its user is. A log opened in another zone than the rollups were
+ * made in makes them again, from the hour rollups, at its first rollup.
+ */
+export function createUsageLog(db: Db, days: DayZone = UTC_DAYS): UsageLog {
+  // Each rollup step's minute buckets fall on a day or two: the zone is asked once per day, not per bucket.
+  let day = { start: 0, end: 0 };
+  db.function('day_start', { deterministic: true }, (ms) => {
+    if (typeof ms !== 'number') throw new TypeError('day_start takes epoch milliseconds');
+    if (ms < day.start || ms >= day.end) day = days.dayAt(ms);
+    return day.start;
+  });
   const insertRow = db.prepare(`INSERT INTO usage_inbox (${COLUMNS}) VALUES (${Array(27).fill('?').join(', ')})`);
   const inboxHasRows = db.prepare<[], number>('SELECT EXISTS (SELECT 1 FROM usage_inbox)').pluck();
   const moveRows = db.prepare(`INSERT INTO usage (${COLUMNS}) SELECT ${COLUMNS} FROM usage_inbox ORDER BY rowid`);
@@ -83,18 +110,34 @@ export function createUsageLog(db: Db): UsageLog {
      FROM usage WHERE id > ? AND id <= ?
      GROUP BY 1, 2, 3, 4, 5, 6`,
   );
-  const rollInto = (table: string, size: number) =>
+  const rollInto = (table: string, bucket: string, from = 'temp.usage_delta') =>
     db.prepare(
       `INSERT INTO ${table}
-       SELECT (bucket / ${size}) * ${size}, route, deployment, provider, client_key, cached, ${sums.map((c) => `SUM(${c})`).join(', ')}
-       FROM temp.usage_delta WHERE true
+       SELECT ${bucket}, route, deployment, provider, client_key, cached, ${sums.map((c) => `SUM(${c})`).join(', ')}
+       FROM ${from} WHERE true
        GROUP BY 1, 2, 3, 4, 5, 6
        ON CONFLICT (bucket, route, deployment, provider, client_key, cached) DO UPDATE SET
        ${sums.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`,
     );
-  const rollMinute = rollInto('usage_minute', MINUTE);
-  const rollHour = rollInto('usage_hour', HOUR);
-  const rollDay = rollInto('usage_day', DAY);
+  const rollMinute = rollInto('usage_minute', `(bucket / ${MINUTE}) * ${MINUTE}`);
+  const rollHour = rollInto('usage_hour', `(bucket / ${HOUR}) * ${HOUR}`);
+  const rollDay = rollInto('usage_day', 'day_start(bucket)');
+  // Days in another zone than the rollups were made in are made again from the hours (a zone with a
+  // half-hour offset files the half hour across midnight under one day; days rolled up after are exact).
+  const dayZone = db.prepare<[], string | null>('SELECT day_zone FROM usage_rollup_state WHERE id = 1').pluck();
+  const clearDays = db.prepare('DELETE FROM usage_day');
+  const daysFromHours = rollInto('usage_day', 'day_start(bucket)', 'usage_hour');
+  const setDayZone = db.prepare('UPDATE usage_rollup_state SET day_zone = ? WHERE id = 1');
+  let daysInZone = false;
+  const keepDaysInZone = () => {
+    if (daysInZone) return;
+    if ((dayZone.get() ?? 'UTC') !== days.zone) {
+      clearDays.run();
+      daysFromHours.run();
+      setDayZone.run(days.zone);
+    }
+    daysInZone = true;
+  };
   const clearDelta = db.prepare('DELETE FROM temp.usage_delta');
 
   const insert = (row: UsageRow, bodies?: { request: string; response: string }) => {
@@ -187,6 +230,7 @@ export function createUsageLog(db: Db): UsageLog {
 
   /** Folds up to `limit` rows written since the last run into the rollup tables, in one transaction; true if more remain. */
   const rollStep = db.transaction((limit: number): boolean => {
+    keepDaysInZone();
     const from = lastRolled.get()?.last_rowid ?? 0;
     const newestId = newest.get()?.id ?? 0;
     const to = Math.min(newestId, from + limit);

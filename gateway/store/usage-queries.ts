@@ -9,9 +9,7 @@ import { BIN_COLUMNS, LATENCY_BINS } from './latency-bins';
 import type { Decision } from '../routing/decision';
 import type { UsageAttempt, UsageFilter, UsageQueries, UsageRow } from './usage-types';
 
-const MINUTE = 60_000;
 const HOUR = 3_600_000;
-const DAY = 86_400_000;
 
 export function createUsageQueries(db: Db, { settle, rollup }: { settle: () => void; rollup: () => void }): UsageQueries {
   type Query = { all(...params: unknown[]): unknown[] };
@@ -66,11 +64,11 @@ export function createUsageQueries(db: Db, { settle, rollup }: { settle: () => v
 
     rollups(filter, granularity, groupBy) {
       rollup();
+      // Each table's buckets are its own: a day's starts at midnight in the log's zone, not UTC's.
       const table = `usage_${granularity}`;
-      const size = granularity === 'minute' ? MINUTE : granularity === 'hour' ? HOUR : DAY;
       const { where, params } = rollupWhere(filter);
       const groupColumn = groupBy === 'none' ? 'NULL' : groupBy === 'clientKey' ? 'client_key' : groupBy;
-      const sql = `SELECT (bucket / ${size}) * ${size} AS b, ${groupColumn} AS g,
+      const sql = `SELECT bucket AS b, ${groupColumn} AS g,
           SUM(requests) AS requests, SUM(errors) AS errors, SUM(fallbacks) AS fallbacks,
           SUM(CASE WHEN cached = 1 THEN requests ELSE 0 END) AS cached_requests,
           SUM(input_tokens) AS input_tokens, SUM(output_tokens) AS output_tokens,

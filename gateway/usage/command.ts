@@ -3,6 +3,8 @@ import type { Output } from '../cli-output';
 import { openDatabase } from '../store/db';
 import { createUsageLog } from '../store/usage-log';
 import { exportLines } from './export';
+import { daysIn } from '../budgets/periods';
+import { systemTimeZone } from '../routing/time-windows';
 
 export async function usageCommand(positionals: string[], values: { format?: string; since?: string }, dataDir: string, io: Output): Promise<number> {
   if (positionals[0] !== 'export') {
@@ -22,7 +24,8 @@ export async function usageCommand(positionals: string[], values: { format?: str
   const db = openDatabase(dataDir);
   try {
     // A slow reader (a pipe into less, gzip, a network) is waited for: a log of millions of rows is never held in memory.
-    for (const line of exportLines(createUsageLog(db).iterate(since === undefined ? {} : { since }), format)) {
+    // In the zone serve counts days in, should opening the log roll its rows up.
+    for (const line of exportLines(createUsageLog(db, daysIn(systemTimeZone())).iterate(since === undefined ? {} : { since }), format)) {
       if (io.out(line) === false) await io.drained?.();
     }
   } finally {

@@ -214,6 +214,22 @@ describe('usage, cache, keys and settings', () => {
     expect((await t.h.admin('/admin/api/usage/rollups?granularity=week')).status).toBe(400);
   });
 
+  it('counts days as the gateway\'s zone has them, and says which zone', async () => {
+    const tokyo = await startGateway(config(), { timeZone: 'Asia/Tokyo' });
+    try {
+      await tokyo.openai.chat.completions.create({ model: 'default', messages: [{ role: 'user', content: 'x' }] });
+      const days = await tokyo.admin('/admin/api/usage/rollups?granularity=day').then((r) => r.json());
+      expect(days.timeZone).toBe('Asia/Tokyo');
+      expect(days.points).toHaveLength(1);
+      // Midnight in Tokyo (UTC+9), not UTC's: the day that began 15:00 UTC the day before.
+      expect(new Date(days.points[0].bucket + 9 * 3_600_000).toISOString()).toMatch(/T00:00:00\.000Z$/);
+      expect(days.points[0].bucket).toBeLessThanOrEqual(Date.now());
+      expect(Date.now() - days.points[0].bucket).toBeLessThan(24 * 3_600_000);
+    } finally {
+      await tokyo.stop();
+    }
+  });
+
   it('creates a key shown once, lists it without the secret, and revokes it', async () => {
     const created = await t.h.admin('/admin/api/keys', { method: 'POST', ...json({ name: 'admin-test', rateLimitPerMinute: 30 }) }).then((r) => r.json());
     expect(created.key).toMatch(/^sy-/);

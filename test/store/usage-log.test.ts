@@ -119,6 +119,39 @@ describe('usage queries', () => {
   });
 });
 
+describe('day rollups in a zone', () => {
+  it('start each day at that zone\'s midnight, and are made again from the hours when the log is opened in another zone', () => {
+    const HOUR = 3_600_000;
+    const DAY = 24 * HOUR;
+    // Los Angeles in late November: UTC-8, so the rows' 00:00-09:59 UTC are 16:00-23:59 on the 19th and 00:00-01:59 on the 20th.
+    const losAngeles = { zone: 'America/Los_Angeles', dayAt: (ms: number) => ({ start: Math.floor((ms - 8 * HOUR) / DAY) * DAY + 8 * HOUR, end: Math.floor((ms - 8 * HOUR) / DAY) * DAY + 32 * HOUR }) };
+    const d = tempDir();
+    const days = (log: ReturnType<typeof createUsageLog>) => log.rollups({}, 'day', 'none').map((p) => [new Date(p.bucket).toISOString(), p.requests, p.errors, p.cachedRequests]);
+    try {
+      const handle = openDatabase(d.path);
+      const inZone = createUsageLog(handle, losAngeles);
+      for (let i = 0; i < 600; i++) inZone.record(row(i, { id: `zoned_${i}` }));
+      expect(days(inZone)).toEqual([
+        ['2026-11-19T08:00:00.000Z', 480, 48, 96],
+        ['2026-11-20T08:00:00.000Z', 120, 12, 24],
+      ]);
+      expect(inZone.rollups({}, 'day', 'deployment').map((p) => [p.group, p.requests])).toEqual([['llama', 320], ['mini', 160], ['llama', 80], ['mini', 40]]);
+      handle.close();
+
+      // The same file opened in UTC (the machine moved): its days follow at the first rollup, hours and totals untouched.
+      const again = openDatabase(d.path);
+      const inUtc = createUsageLog(again);
+      expect(days(inUtc)).toEqual([['2026-11-20T00:00:00.000Z', 600, 60, 120]]);
+      expect(inUtc.rollups({}, 'hour', 'none')).toHaveLength(10);
+      inUtc.record(row(700, { id: 'after_the_move' }));
+      expect(days(inUtc)).toEqual([['2026-11-20T00:00:00.000Z', 601, 60, 121]]);
+      again.close();
+    } finally {
+      d.remove();
+    }
+  });
+});
+
 describe('the usage inbox', () => {
   const open = () => {
     const d = tempDir();

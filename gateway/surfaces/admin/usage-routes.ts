@@ -53,6 +53,7 @@ export function usageRoutes(app: FastifyInstance, services: UsageRouteServices):
 
   app.get<Query>('/usage/rollups', { schema: { querystring, response: { 200: RollupsSchema } } }, async (request) => ({
     points: log().rollups(filterFrom(request.query), request.query.granularity ?? 'hour', (request.query.groupBy ?? 'none') as GroupBy),
+    timeZone: services.timeZone(),
   }));
 
   /** One request's row with its routing decision (the Usage page's drawer). */

@@ -94,7 +94,8 @@ export const RollupPointSchema = Type.Object({
   latencyP50Ms: NullableNumber,
   latencyP95Ms: NullableNumber,
 });
-export const RollupsSchema = Type.Object({ points: Type.Array(RollupPointSchema) });
+/** `timeZone`: whose midnights start the day buckets (the gateway's), for labelling them. */
+export const RollupsSchema = Type.Object({ points: Type.Array(RollupPointSchema), timeZone: Type.String() });
 export const OverviewSchema = Type.Object({
   since: Type.String(),
   requests: Type.Integer(),
@@ -111,6 +112,7 @@ export type UsageRowView = Type.Static<typeof UsageRowSchema>;
 export type UsageAttemptView = Type.Static<typeof UsageAttemptSchema>;
 export type UsageQuery = Type.Static<typeof UsageQuerySchema>;
 export type RollupPointView = Type.Static<typeof RollupPointSchema>;
+export type Rollups = Type.Static<typeof RollupsSchema>;
 export type Overview = Type.Static<typeof OverviewSchema>;
 export type UsageDetail = Type.Static<typeof UsageDetailSchema>;
 export type DecisionView = Type.Static<typeof DecisionSchema>;

@@ -29,6 +29,7 @@ export type {
   ProviderTest,
   ProviderView,
   RollupPointView as RollupPoint,
+  Rollups,
   Schedule,
   Session,
   SettingsView,

@@ -1,7 +1,7 @@
 /** The usage log: the overview, rows, rollups, one request's detail, and the export link. */
 import { queryOptions } from '@tanstack/react-query';
 import { api } from '../client';
-import type { Overview, RollupPoint, UsageDetail, UsageQuery, UsageRow } from '../types';
+import type { Overview, Rollups, UsageDetail, UsageQuery, UsageRow } from '../types';
 
 /** The usage API's query: its keys from the gateway's schema (a misspelt one does not compile), values as form fields hold them. */
 export type UsageParams = { [K in keyof UsageQuery]?: string };
@@ -10,7 +10,8 @@ const qs = (params: UsageParams) => new URLSearchParams(Object.entries(params).f
 export const usageQueries = {
   overview: () => queryOptions({ queryKey: ['usage', 'overview'], queryFn: () => api<Overview>('/admin/api/overview'), refetchInterval: 10_000 }),
   rows: (params: UsageParams) => queryOptions({ queryKey: ['usage', 'rows', params], queryFn: () => api<{ rows: UsageRow[]; next: string | null }>(`/admin/api/usage?${qs(params)}`) }),
-  rollups: (params: UsageParams) => queryOptions({ queryKey: ['usage', 'rollups', params], queryFn: () => api<{ points: RollupPoint[] }>(`/admin/api/usage/rollups?${qs(params)}`).then((r) => r.points) }),
+  /** Points per bucket, and the zone whose midnights start day buckets (the gateway's, maybe not this browser's). */
+  rollups: (params: UsageParams) => queryOptions({ queryKey: ['usage', 'rollups', params], queryFn: () => api<Rollups>(`/admin/api/usage/rollups?${qs(params)}`) }),
   exportUrl: (params: UsageParams) => `/admin/api/usage/export?${qs(params)}`,
   /** One request's row with its routing decision. */
   detail: (requestId: string) => queryOptions({ queryKey: ['usage', 'detail', requestId], queryFn: () => api<UsageDetail>(`/admin/api/usage/${encodeURIComponent(requestId)}`) }),

@@ -212,7 +212,7 @@ function LatencyChart() {
   if (rollups.isPending) return <Card title="Latency by deployment"><Loading what="latency" /></Card>;
   if (rollups.isError) return <Card title="Latency by deployment"><ErrorNote error={rollups.error} /></Card>;
   // Requests that reached no deployment (refused, unknown model) measure the gateway, not a deployment.
-  const points = rollups.data.filter((p) => p.group);
+  const points = rollups.data.points.filter((p) => p.group);
   const deployments = [...new Set(points.map((p) => p.group as string))];
   const byBucket = new Map<number, Record<string, number | string>>();
   for (const point of points) {

@@ -65,14 +65,18 @@ function Filters({ range, setRange, filters, setFilter }: { range: string; setRa
   );
 }
 
-function byDay(points: RollupPoint[], value: (p: RollupPoint) => number) {
+/** A bucket as the gateway counts it: a day starts at midnight in its zone, which may not be this browser's. */
+const bucketLabel = (bucket: number, granularity: 'hour' | 'day', timeZone: string) =>
+  granularity === 'day' ? new Date(bucket).toLocaleDateString([], { month: 'short', day: 'numeric', timeZone }) : new Date(bucket).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', timeZone });
+
+function byBucket(points: RollupPoint[], granularity: 'hour' | 'day', timeZone: string, value: (p: RollupPoint) => number) {
   const days = new Map<number, Record<string, number | string>>();
   const groups = new Set<string>();
   for (const p of points) {
     // '' is the requests no provider served (refused, unknown model): they count, under a name.
     const group = p.group === null ? 'all' : p.group || '(none)';
     groups.add(group);
-    const row = days.get(p.bucket) ?? { day: new Date(p.bucket).toLocaleDateString([], { month: 'short', day: 'numeric' }) };
+    const row = days.get(p.bucket) ?? { day: bucketLabel(p.bucket, granularity, timeZone) };
     row[group] = ((row[group] as number | undefined) ?? 0) + value(p);
     days.set(p.bucket, row);
   }
@@ -84,12 +88,13 @@ function Charts({ params, days }: { params: UsageParams; days: number }) {
   const byProvider = useQuery({ ...usageQueries.rollups({ ...params, granularity, groupBy: 'provider' }), placeholderData: keepPreviousData });
   if (byProvider.isPending) return <Loading what="charts" />;
   if (byProvider.isError) return <ErrorNote error={byProvider.error} />;
-  if (byProvider.data.length === 0) return <Empty>No requests in this range yet. Send one from the Playground or point a tool at the base URL.</Empty>;
-  const requests = byDay(byProvider.data, (p) => p.requests);
-  const tokens = byDay(byProvider.data, (p) => p.inputTokens + p.outputTokens);
+  const { points, timeZone } = byProvider.data;
+  if (points.length === 0) return <Empty>No requests in this range yet. Send one from the Playground or point a tool at the base URL.</Empty>;
+  const requests = byBucket(points, granularity, timeZone, (p) => p.requests);
+  const tokens = byBucket(points, granularity, timeZone, (p) => p.inputTokens + p.outputTokens);
   const money = new Map<number, { day: string; cost: number; wouldCost: number; fallbacks: number; errors: number }>();
-  for (const p of byProvider.data) {
-    const row = money.get(p.bucket) ?? { day: new Date(p.bucket).toLocaleDateString([], { month: 'short', day: 'numeric' }), cost: 0, wouldCost: 0, fallbacks: 0, errors: 0 };
+  for (const p of points) {
+    const row = money.get(p.bucket) ?? { day: bucketLabel(p.bucket, granularity, timeZone), cost: 0, wouldCost: 0, fallbacks: 0, errors: 0 };
     row.cost += p.cost;
     row.wouldCost += p.wouldCost;
     row.fallbacks += p.fallbacks;
