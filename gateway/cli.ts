@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stdio, type Output } from './cli-output';
 import { historyCommand } from './config/history-command';
+import { localOnlyCommand } from './config/local-only-command';
 import { keysCommand } from './keys-command';
 import { formatIssues, validateConfig } from './config/validate';
 import { createAdminSessions } from './store/admin-sessions';
@@ -34,6 +35,8 @@ Usage:
   switchyard check FILE                         validate FILE, change nothing
   switchyard history [--data-dir DIR]           list the applied configs, newest first
   switchyard restore ID [--data-dir DIR]        apply an earlier config again
+  switchyard local-only [on|off] [--data-dir DIR]
+                                                say whether only local providers answer, or switch it
   switchyard login-link [--data-dir DIR] [--port P]
                                                 print a new dashboard login link
   switchyard usage export [--data-dir DIR] [--format csv|json] [--since ISO-8601]
@@ -103,7 +106,7 @@ export async function main(
 
   // A command that only reads what is there (or changes it) creates no data dir: a mistyped
   // --data-dir gets told, not a new empty database.
-  const reads = ['export', 'history', 'restore', 'usage'].includes(command ?? '') || (command === 'keys' && positionals[0] !== 'create');
+  const reads = ['export', 'history', 'restore', 'usage', 'local-only'].includes(command ?? '') || (command === 'keys' && positionals[0] !== 'create');
   if (reads && !existsSync(join(dataDir, DB_FILE))) {
     io.err(`There is no Switchyard data in ${dataDir} (no ${DB_FILE}): is --data-dir right? "switchyard serve" creates it.\n`);
     return 1;
@@ -154,6 +157,8 @@ export async function main(
         return await historyCommand(command, positionals[0], dataDir, io);
       case 'usage':
         return await usageCommand(positionals, values, dataDir, io);
+      case 'local-only':
+        return localOnlyCommand(positionals[0], dataDir, io);
       case 'login-link': {
         const db = openDatabase(dataDir);
         const token = createAdminSessions(db).issueLoginToken();

@@ -212,6 +212,25 @@ describe('switchyard import and export', () => {
     expect(missing.stderr).toContain('There is no config revision 99');
   });
 
+  it('says whether local only is on and switches it, as a revision a running gateway applies', async () => {
+    const data = dir();
+    run(['import', writeJson(join(data, 'a.json'), config), '--data-dir', data]);
+    expect(run(['local-only', '--data-dir', data]).stdout).toBe('Local only is off\n');
+    const { baseUrl } = await serve(['--port', '0', '--data-dir', data]);
+    const refusal = () =>
+      fetch(`${baseUrl}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'mini', messages: [{ role: 'user', content: 'hi' }] }) })
+        .then((r) => r.json())
+        .then((b: { error: { message: string } }) => b.error.message);
+    expect(run(['local-only', 'on', '--data-dir', data]).code).toBe(0);
+    expect(JSON.parse(run(['export', '--data-dir', data]).stdout).settings).toEqual({ localOnly: true });
+    expect(run(['history', '--data-dir', data]).stdout).toMatch(/^\*\s+\d+\s+\S+\s+local only on$/m);
+    await expect.poll(refusal, { timeout: 6000, interval: 250 }).toContain('local only');
+    expect(run(['local-only', '--data-dir', data]).stdout).toBe('Local only is on: no request goes to a cloud provider\n');
+    const wrong = run(['local-only', 'maybe', '--data-dir', data]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('say "on" or "off"');
+  });
+
   it('honours SWITCHYARD_HOME as the data dir', () => {
     const data = dir();
     run(['import', writeJson(join(data, 'in.json'), config)], { SWITCHYARD_HOME: data });
