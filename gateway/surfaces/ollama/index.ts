@@ -15,17 +15,16 @@ import { routeRequest } from '../../http/route-request';
 import { writeStream } from '../../http/stream-writer';
 import { routed } from '../../http/usage-row';
 import { toWireError } from '../../http/wire-errors';
-import type { NativeEndpoint } from '../../providers/types';
 import { keyFields } from '../../routing/cache-policy';
 import { targetOf, type Catalog } from '../../routing/catalog';
 import type { Router } from '../../routing/router';
 import { tokensOf, type ChatRequest, type CreateEmbeddingResponse } from '../../wire/canonical';
 import type { OllamaGenerateBody } from '../../wire/ollama';
-import { chatFromGenerate, chatFromOllama, isLoadOnly, loadAnswer, ollamaEmbedResponse, type OllamaChatIn } from './codec';
-import { answerCache, ndjsonFormat, wholeAnswer, type OllamaItem, type OllamaWhole } from './answers';
+import { chatFromGenerate, chatFromOllama, ollamaEmbedResponse, type OllamaChatIn } from './codec';
+import { ndjsonFormat, wholeAnswer } from './answers';
+import { ollamaStream, ollamaWhole, type OllamaEndpoint } from './run';
 import { running, show, tags } from './models';
 import { OllamaChatSchema, OllamaEmbeddingsSchema, OllamaEmbedSchema, OllamaGenerateSchema, OllamaShowSchema, withoutGoZeroValues } from './schemas';
-import { mapEvents, streaming } from '../../routing/streams';
 
 /** The Ollama version this API follows; reported by `/api/version` for clients that check features. */
 export const OLLAMA_API_VERSION = '0.12.6';
@@ -66,7 +65,7 @@ export async function ollamaSurface(app: FastifyInstance, options: OllamaSurface
   });
 
   /** Chat and generate alike: NDJSON unless `"stream": false`, then the whole answer in Ollama's shape. */
-  const answer = async (request: FastifyRequest, reply: FastifyReply, endpoint: NativeEndpoint, toCanonical: () => ChatRequest) => {
+  const answer = async (request: FastifyRequest, reply: FastifyReply, endpoint: OllamaEndpoint, toCanonical: () => ChatRequest) => {
     const body = request.body as { model: string; stream?: boolean } & Record<string, unknown>;
     const kind = endpoint === 'ollama.chat' ? 'chat' : 'generate';
     const stream = body.stream !== false;
@@ -74,31 +73,13 @@ export async function ollamaSurface(app: FastifyInstance, options: OllamaSurface
     const route = routeRequest(request, reply, { model: ollamaName(catalog(), body.model), type: 'chat', api: endpoint });
     let canonical: ChatRequest | undefined;
     const translated = () => (canonical ??= toCanonical());
-    // An Ollama loads the model; any other deployment has nothing to load, and is not asked.
-    const loadOnly = isLoadOnly(kind, body);
     const started = process.hrtime.bigint();
     if (stream) {
-      const { attempt, track, discard } = streaming<OllamaItem>(async (provider, deployment, signal) =>
-        provider.speaks('ollama')
-          ? mapEvents(await provider.nativeStream(endpoint, body, { deployment, signal }), (event) => ({ line: event.data }))
-          : loadOnly
-            ? only({ line: loadAnswer(kind, body) })
-            : mapEvents(await provider.chatStream({ ...translated(), stream: true }, { deployment, signal }), (chunk) => ({ chunk })),
-      );
-      const execution = await router.run(route, attempt, { track, discard, cache: answerCache(body, 'stream') });
+      const execution = await ollamaStream(router, route, endpoint, body, translated);
       await writeStream(reply, routed(request, reply, execution), ndjsonFormat(kind, body.model, started, request.usage), execution.deployment.provider, request.usage);
       return reply;
     }
-    const execution = await router.run<OllamaWhole>(
-      route,
-      async (provider, deployment, signal) =>
-        provider.speaks('ollama')
-          ? { line: await provider.nativeJson(endpoint, body, { deployment, signal }) }
-          : loadOnly
-            ? { line: loadAnswer(kind, body) }
-            : { completion: await provider.chat({ ...translated(), stream: false }, { deployment, signal }) },
-      { cache: answerCache(body, 'whole') },
-    );
+    const execution = await ollamaWhole(router, route, endpoint, body, translated);
     return wholeAnswer(kind, body.model, routed(request, reply, execution), Number(process.hrtime.bigint() - started), request.usage);
   };
 
@@ -173,6 +154,3 @@ async function withTimeout<T>(reply: FastifyReply, ms: number, work: (signal: Ca
   }
 }
 
-async function* only<T>(item: T): AsyncGenerator<T> {
-  yield item;
-}
