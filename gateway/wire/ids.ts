@@ -11,3 +11,4 @@ const next = () => `${prefix}${(++counter).toString(36)}`;
 
 export const newCompletionId = (): string => `chatcmpl-${next()}`;
 export const newToolCallId = (): string => `call_${next()}`;
+export const newTextCompletionId = (): string => `cmpl-${next()}`;

@@ -1,5 +1,6 @@
 /**
- * The OpenAI-compatible surface under `/v1`: models, chat completions (JSON and SSE), embeddings.
+ * The OpenAI-compatible surface under `/v1`: models, chat completions (JSON and SSE), text
+ * completions (legacy, for editors' autocomplete), embeddings.
  * One encapsulated plugin: its hooks, schemas and OpenAI-shaped errors belong to these routes only.
  */
 import type { FastifyInstance } from 'fastify';
@@ -16,7 +17,10 @@ import { chatAnswer, encodeEmbeddings, openAIErrorBody, sseFormat } from './code
 import Type from 'typebox';
 import { anthropicModels } from '../anthropic/models';
 import { listedModels } from '../../routing/listing';
-import { ChatBodySchema, EmbeddingBodySchema } from './schemas';
+import { ChatBodySchema, CompletionBodySchema, EmbeddingBodySchema } from './schemas';
+import { completionSse, generateBody, textCompletion, type CompletionRequest } from './completions';
+import { chatFromGenerate } from '../ollama/codec';
+import { ollamaStream, ollamaWhole } from '../ollama/run';
 
 const ModelPageQuery = Type.Object({ limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,4}$' })), after_id: Type.Optional(Type.String()), before_id: Type.Optional(Type.String()) }, { additionalProperties: true });
 
@@ -65,6 +69,20 @@ export async function openaiSurface(app: FastifyInstance, options: OpenAISurface
     request.usage?.delivered(completionText(completion));
     request.usage?.answered();
     return chatAnswer(completion);
+  });
+
+  app.post('/completions', { schema: { body: CompletionBodySchema }, config: { usage: 'completions' } }, async (request, reply) => {
+    const body = request.body as CompletionRequest;
+    const generate = generateBody(body);
+    const route = routeRequest(request, reply, { model: body.model, type: 'chat', api: 'openai.completions' });
+    let canonical: ChatRequest | undefined;
+    const translated = () => (canonical ??= chatFromGenerate(generate));
+    if (body.stream) {
+      const execution = await ollamaStream(router, route, 'ollama.generate', generate, translated);
+      await writeStream(reply, routed(request, reply, execution), completionSse(body.model, body.stream_options?.include_usage === true, request.usage), execution.deployment.provider, request.usage);
+      return reply;
+    }
+    return textCompletion(routed(request, reply, await ollamaWhole(router, route, 'ollama.generate', generate, translated)), body.model, request.usage);
   });
 
   app.post('/embeddings', { schema: { body: EmbeddingBodySchema }, config: { usage: 'embeddings' } }, async (request, reply) => {

@@ -63,6 +63,34 @@ export const ChatBodySchema = Type.Object(
   open,
 );
 
+/**
+ * OpenAI's legacy text completions, as editors' autocomplete sends them: one prompt (a string, or a
+ * list of one), a `suffix` to fill up to. What the gateway cannot give is refused by name: several
+ * choices, `best_of`, `echo`, logprobs, token-id prompts.
+ */
+export const CompletionBodySchema = Type.Object(
+  {
+    model: ModelName,
+    prompt: Type.Union([Type.String(), Type.Array(Type.String(), { minItems: 1, maxItems: 1 })]),
+    suffix: Nullable(Type.String()),
+    stream: Nullable(Type.Boolean()),
+    stream_options: Nullable(Type.Object({ include_usage: Type.Optional(Type.Boolean()) }, open)),
+    max_tokens: Nullable(Type.Integer({ minimum: 1 })),
+    temperature: Nullable(Type.Number({ minimum: 0, maximum: 2 })),
+    top_p: Nullable(Type.Number({ minimum: 0, maximum: 1 })),
+    presence_penalty: Nullable(Type.Number({ minimum: -2, maximum: 2 })),
+    frequency_penalty: Nullable(Type.Number({ minimum: -2, maximum: 2 })),
+    seed: Nullable(Type.Integer()),
+    stop: Nullable(Type.Union([Type.String(), Type.Array(Type.String(), { maxItems: 32 })])),
+    n: Nullable(Type.Literal(1)),
+    best_of: Nullable(Type.Literal(1)),
+    echo: Nullable(Type.Literal(false)),
+    logprobs: Type.Optional(Type.Null()),
+    user: Type.Optional(Type.String()),
+  },
+  open,
+);
+
 export const EmbeddingBodySchema = Type.Object(
   {
     model: ModelName,
