@@ -4,7 +4,7 @@
  * is applied, so an edit only has to get references right (renames carry over, removals that would
  * leave dangling references are refused).
  */
-import type { Config, DeploymentConfig, ProviderConfig, RouteConfig, Settings } from './schema';
+import type { BudgetConfig, Config, DeploymentConfig, ProviderConfig, RouteConfig, Settings } from './schema';
 
 export class EditError extends Error {
   constructor(
@@ -16,10 +16,14 @@ export class EditError extends Error {
   }
 }
 
-type Entity = 'providers' | 'deployments' | 'routes';
+type Entity = 'providers' | 'deployments' | 'routes' | 'budgets';
+type Item = ProviderConfig | DeploymentConfig | RouteConfig | BudgetConfig;
+
+/** A config's list, made when it is optional and missing (budgets). */
+const listOf = (config: Config, list: Entity): { name: string }[] => (config[list] ??= []);
 
 function indexOf(config: Config, list: Entity, name: string): number {
-  const index = (config[list] as { name: string }[]).findIndex((item) => item.name === name);
+  const index = listOf(config, list).findIndex((item) => item.name === name);
   if (index < 0) throw new EditError(`There is no ${list.slice(0, -1)} named "${name}"`, 'name', 404);
   return index;
 }
@@ -28,23 +32,23 @@ function clone(config: Config): Config {
   return structuredClone(config);
 }
 
-export function addItem(config: Config, list: Entity, item: ProviderConfig | DeploymentConfig | RouteConfig): Config {
+export function addItem(config: Config, list: Entity, item: Item): Config {
   const next = clone(config);
-  if ((next[list] as { name: string }[]).some((existing) => existing.name === item.name)) {
+  if (listOf(next, list).some((existing) => existing.name === item.name)) {
     throw new EditError(`A ${list.slice(0, -1)} named "${item.name}" exists already`, 'name', 409);
   }
-  (next[list] as unknown[]).push(item);
+  listOf(next, list).push(item);
   return next;
 }
 
 /** Replaces an item; a rename updates every reference to it. */
-export function replaceItem(config: Config, list: Entity, name: string, item: ProviderConfig | DeploymentConfig | RouteConfig): Config {
+export function replaceItem(config: Config, list: Entity, name: string, item: Item): Config {
   const next = clone(config);
   const index = indexOf(next, list, name);
-  if (item.name !== name && (next[list] as { name: string }[]).some((existing) => existing.name === item.name)) {
+  if (item.name !== name && listOf(next, list).some((existing) => existing.name === item.name)) {
     throw new EditError(`A ${list.slice(0, -1)} named "${item.name}" exists already`, 'name', 409);
   }
-  (next[list] as unknown[])[index] = item;
+  listOf(next, list)[index] = item;
   if (item.name !== name) renameReferences(next, list, name, item.name);
   return next;
 }
@@ -84,7 +88,7 @@ export function removeItem(config: Config, list: Entity, name: string): Config {
     if (only.length > 0) throw new EditError(`"${name}" is the only deployment of ${only.join(', ')}: remove that route first`, 'name', 409);
     for (const route of routes) route.deployments = route.deployments.filter((d) => d !== name);
   }
-  (next[list] as unknown[]).splice(index, 1);
+  listOf(next, list).splice(index, 1);
   return next;
 }
 

@@ -208,8 +208,9 @@ export function describeSchemaErrors(errors: Iterable<SchemaError>, input: unkno
       message = `${quote(value)} is not a time in HH:MM form (00:00 to 23:59)`;
     } else if (error.keyword === 'pattern' && path.endsWith('apiKey')) {
       message = 'write the key as a reference to an environment variable, e.g. "env:OPENAI_API_KEY" (or paste it in the desktop app, which stores it encrypted), never as a value';
-    } else if (error.keyword === 'pattern' && path.endsWith('.name')) {
-      message = `${quote(value)} is not a valid name (letters, digits and . _ : / @ -, up to 128)`;
+    } else if (error.keyword === 'pattern' && (path === 'name' || path.endsWith('.name'))) {
+      // An admin API body is the item itself: its name's path is `name`, not `routes[2].name`.
+      message = value === '' ? 'is required (letters, digits and . _ : / @ -, up to 128)' : `${quote(value)} is not a valid name (letters, digits and . _ : / @ -, up to 128)`;
     } else if (error.keyword === 'const' || error.keyword === 'enum' || error.keyword === 'anyOf') {
       message = `${quote(value)} is not one of the allowed values`;
       if (path.includes('.days[')) message = `${quote(value)} is not a day name (mon, tue, wed, thu, fri, sat, sun)`;

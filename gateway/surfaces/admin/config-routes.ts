@@ -1,5 +1,5 @@
 /**
- * Providers, deployments and routes over the admin API: list, create, update, delete, reorder,
+ * Providers, deployments, routes and budgets over the admin API: list, create, update, delete, reorder,
  * plus settings, whole-config export, preview and import, and the revisions to restore. Bodies are checked by their schemas
  * first; every change is then validated as a whole config exactly as the config file is, applied to
  * traffic at once, or refused with field errors and nothing changed. Provider API keys are
@@ -8,8 +8,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type Type from 'typebox';
 import { addItem, diffConfigs, EditError, removeItem, reorderRoute, replaceItem, replaceSettings } from '../../config/edit';
-import type { Config, DeploymentConfig, ProviderConfig, RouteConfig } from '../../config/schema';
-import { ConfigSchema, DeploymentSchema, RouteSchema } from '../../config/schema';
+import type { BudgetConfig, Config, DeploymentConfig, ProviderConfig, RouteConfig } from '../../config/schema';
+import { BudgetSchema, ConfigSchema, DeploymentSchema, RouteSchema } from '../../config/schema';
 import type { Secrets } from '../../config/secrets';
 import { keyFollowsOriginIssues } from '../../config/key-binding';
 import { validateConfig, type ConfigIssue, type ValidationResult } from '../../config/validate';
@@ -40,7 +40,7 @@ import {
   type ProviderView,
 } from './schemas';
 
-type Entity = 'providers' | 'deployments' | 'routes';
+type Entity = 'providers' | 'deployments' | 'routes' | 'budgets';
 
 export interface ConfigRouteServices {
   config: { current(): Config; apply(next: unknown, source: string): ValidationResult; history: ConfigHistory };
@@ -76,7 +76,7 @@ export function configRoutes(app: FastifyInstance, services: ConfigRouteServices
     const result = errors.length === 0 ? services.config.apply(candidate, source) : undefined;
     if (!result?.ok) {
       const issues = result && !result.ok ? result.errors : errors;
-      const index = focus ? (candidate[focus.list] as { name: string }[]).findIndex((item) => item.name === focus.name) : -1;
+      const index = focus ? (candidate[focus.list] ?? []).findIndex((item) => item.name === focus.name) : -1;
       const prefix = focus && index >= 0 ? `${focus.list}[${index}].` : undefined;
       const fields = issues.map((e) => ({ ...e, field: prefix && e.path.startsWith(prefix) ? e.path.slice(prefix.length) : null }));
       void reply.code(400).send(fieldErrors(`The change is invalid: ${issues[0]?.path} ${issues[0]?.message}`, fields));
@@ -163,7 +163,17 @@ export function configRoutes(app: FastifyInstance, services: ConfigRouteServices
     },
   );
 
-  for (const list of ['providers', 'deployments', 'routes'] as const) {
+  // Budgets: GET /budgets (with their spend) is the admin plugin's; these change them.
+  app.post<{ Body: BudgetConfig }>('/budgets', { config: { entity: 'budgets' }, schema: { body: BudgetSchema, response: { 201: BudgetSchema } } }, async (request, reply) => {
+    const applied = apply(reply, () => addItem(current(), 'budgets', request.body), { list: 'budgets', name: request.body.name });
+    return applied ? reply.code(201).send(find(applied, 'budgets', request.body.name)) : reply;
+  });
+  app.put<Params & { Body: BudgetConfig }>('/budgets/:name', { config: { entity: 'budgets' }, schema: { params: NameParams, body: BudgetSchema, response: { 200: BudgetSchema } } }, async (request, reply) => {
+    const applied = apply(reply, () => replaceItem(current(), 'budgets', request.params.name, request.body), { list: 'budgets', name: request.body.name });
+    return applied ? find(applied, 'budgets', request.body.name) : reply;
+  });
+
+  for (const list of ['providers', 'deployments', 'routes', 'budgets'] as const) {
     app.delete<Params>(`/${list}/:name`, { schema: { params: NameParams, response: { 200: DeletedSchema } } }, async (request, reply) => {
       const applied = apply(reply, () => removeItem(current(), list, request.params.name));
       return applied ? { deleted: request.params.name } : reply;
@@ -245,7 +255,7 @@ function describe(reply: FastifyReply): string {
 }
 
 function find(config: Config, list: Entity, name: string): unknown {
-  return (config[list] as { name: string }[]).find((item) => item.name === name);
+  return (config[list] ?? []).find((item) => item.name === name);
 }
 
 export function fieldErrors(message: string, errors: (ConfigIssue & { field?: string | null })[]) {

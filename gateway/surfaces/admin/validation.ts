@@ -12,7 +12,7 @@ import { fieldErrors } from './config-routes';
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** The config list whose item the route's body is: field errors then also carry their path in the whole config. */
-    entity?: 'providers' | 'deployments' | 'routes';
+    entity?: 'providers' | 'deployments' | 'routes' | 'budgets';
   }
 }
 
@@ -36,7 +36,7 @@ function entityPrefix(config: Config, request: FastifyRequest): string {
   const list = request.routeOptions.config.entity;
   if (!list) return '';
   const name = (request.params as { name?: string } | undefined)?.name ?? (request.body as { name?: unknown } | undefined)?.name;
-  const items = config[list] as { name: string }[];
+  const items = config[list] ?? [];
   const index = items.findIndex((item) => item.name === name);
   return `${list}[${index >= 0 ? index : items.length}].`;
 }

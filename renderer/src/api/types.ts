@@ -2,7 +2,7 @@
  * Shapes of the admin API, derived from the gateway's own schemas (the same TypeBox schemas that
  * validate and serialise them). Imported as types only: no gateway code reaches the bundle.
  */
-export type { Config, DeploymentConfig, ProviderConfig, RouteConfig, Settings, TimeWindow } from '../../../gateway/config/schema';
+export type { BudgetConfig, Config, DeploymentConfig, ProviderConfig, RouteConfig, Settings, TimeWindow } from '../../../gateway/config/schema';
 export type {
   Breakers,
   BudgetView,

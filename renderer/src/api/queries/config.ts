@@ -5,7 +5,7 @@
  */
 import { mutationOptions, queryOptions, type QueryClient } from '@tanstack/react-query';
 import { api, send } from '../client';
-import type { ClientBasics, Config, ConfigPreview, ConfigRevision, DeploymentConfig, ProbeOutcome, ProviderInput, ProviderTest, ProviderView, RouteConfig, Schedule, Settings, SettingsView, TimeWindow } from '../types';
+import type { BudgetConfig, ClientBasics, Config, ConfigPreview, ConfigRevision, DeploymentConfig, ProbeOutcome, ProviderInput, ProviderTest, ProviderView, RouteConfig, Schedule, Settings, SettingsView, TimeWindow } from '../types';
 import { invalidate, path } from './paths';
 
 export const configQueries = {
@@ -21,6 +21,8 @@ export const configQueries = {
       queryFn: () => api<{ models: string[]; error: string | null }>(`/admin/api/providers/${encodeURIComponent(provider)}/models`),
       staleTime: 30_000,
     }),
+  /** Budgets as the config holds them (GET /admin/api/budgets has them with their spend, for meters). */
+  budgets: () => queryOptions({ queryKey: ['config', 'budgets'], queryFn: () => api<Config>('/admin/api/config').then((c) => c.budgets ?? []) }),
   /** Every applied config, newest (the one in force) first. */
   revisions: () => queryOptions({ queryKey: ['config', 'revisions'], queryFn: () => api<{ revisions: ConfigRevision[] }>('/admin/api/config/revisions').then((r) => r.revisions) }),
   revision: (id: number) => queryOptions({ queryKey: ['config', 'revisions', id], queryFn: () => api<Config>(`/admin/api/config/revisions/${id}`), staleTime: Infinity }),
@@ -56,6 +58,17 @@ export const deploymentMutations = {
       onSuccess: invalidate(client, 'config'),
     }),
   remove: (client: QueryClient) => mutationOptions({ mutationFn: (name: string) => send(path('deployments', name), 'DELETE'), onSuccess: invalidate(client, 'config') }),
+};
+
+export const budgetMutations = {
+  /** Creates a budget, or replaces the one named `original`; the health report's spend follows. */
+  save: (client: QueryClient, original: string | null) =>
+    mutationOptions({
+      mutationFn: (budget: BudgetConfig) => (original ? send<BudgetConfig>(path('budgets', original), 'PUT', budget) : send<BudgetConfig>(path('budgets'), 'POST', budget)),
+      onSuccess: () => Promise.all([invalidate(client, 'config')(), invalidate(client, 'health')()]),
+    }),
+  remove: (client: QueryClient) =>
+    mutationOptions({ mutationFn: (name: string) => send(path('budgets', name), 'DELETE'), onSuccess: () => Promise.all([invalidate(client, 'config')(), invalidate(client, 'health')()]) }),
 };
 
 export const routeMutations = {

@@ -1,4 +1,4 @@
-/** Settings: where the gateway listens, local only, client keys, cache, usage retention and body logging, theme, config export, import and history. */
+/** Settings: where the gateway listens, local only, client keys, budgets, cache, usage retention and body logging, theme, config export, import and history. */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ApiError } from '../../api/client';
@@ -9,6 +9,7 @@ import type { Config, ConfigPreview, Settings } from '../../api/types';
 import { applyTheme, themeChoice, type ThemeChoice } from '../../theme';
 import { Badge, Card, ConfirmButton, copy, Empty, ErrorNote, Field, Loading } from '../../ui/parts';
 import { ConfigHistory, PreviewList } from './config-history';
+import { BudgetsCard } from './budgets-card';
 
 export function SettingsPage() {
   const settings = useQuery(configQueries.settings());
@@ -26,11 +27,12 @@ export function SettingsPage() {
           <p className="muted">To change the port or host, restart with <code>--port</code> / <code>--host</code> (or <code>SWITCHYARD_PORT</code>). Binding beyond loopback makes client keys mandatory.</p>
         </Card>
         <LocalOnly on={settings.data.settings.localOnly === true} />
-        <Theme />
         <Keys />
+        <BudgetsCard />
         <UsageAndCache settings={settings.data.settings} exposed={settings.data.server.exposed} />
         <ConfigImport />
         <ConfigHistory />
+        <Theme />
       </div>
     </>
   );
@@ -39,11 +41,21 @@ export function SettingsPage() {
 function LocalOnly({ on }: { on: boolean }) {
   const client = useQueryClient();
   const toggle = useMutation(settingsMutations.localOnly(client));
+  // The choice shows at once (a controlled box would snap back until the gateway answers), the saved state after.
+  const [wanted, setWanted] = useState<boolean | null>(null);
   return (
     <Card title="Local only">
       <label className="row">
-        {/* Shows the choice at once; the saved state once the gateway has it. */}
-        <input type="checkbox" checked={toggle.isPending ? toggle.variables : on} disabled={toggle.isPending} onChange={(e) => toggle.mutate(e.target.checked)} /> Send nothing to cloud providers
+        <input
+          type="checkbox"
+          checked={wanted ?? on}
+          disabled={toggle.isPending}
+          onChange={(e) => {
+            setWanted(e.target.checked);
+            toggle.mutate(e.target.checked, { onSettled: () => setWanted(null) });
+          }}
+        />{' '}
+        Send nothing to cloud providers
       </label>
       <p className="muted">While on, only Ollama and servers on this machine answer; a route with no local deployment left answers an error. Kept across restarts, and the same switch as the desktop app's tray.</p>
       {toggle.isError ? <div className="notice bad" role="alert">{toggle.error.message}</div> : null}

@@ -1,0 +1,57 @@
+/**
+ * Budgets over the admin API (what the Settings page's Budgets card uses): created, changed and
+ * deleted like providers and routes, each change validated as a whole config, with field errors
+ * relative to the budget, and in force at once.
+ */
+import { describe, expect, it } from 'vitest';
+import { useTwoTier } from '../support/two-tier';
+
+const t = useTwoTier({ clock: Date.parse('2026-11-23T10:00:00Z') });
+const json = (method: string, body?: unknown) => ({ method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+const spend = () => t.h.admin('/admin/api/budgets').then((r) => r.json() as Promise<{ budgets: { name: string; limitUsd: number; spentUsd: number; exceeded: boolean }[] }>);
+
+describe('budgets over the admin API', () => {
+  it('creates one that applies at once, changes it, and deletes it, each a config revision', async () => {
+    const created = await t.h.admin('/admin/api/budgets', json('POST', { name: 'cloud-day', scope: { clientKey: 'anonymous' }, period: 'day', limitUsd: 0.000005, onExceeded: 'refuse' }));
+    expect(created.status).toBe(201);
+    expect(await created.json()).toEqual({ name: 'cloud-day', scope: { clientKey: 'anonymous' }, period: 'day', limitUsd: 0.000005, onExceeded: 'refuse' });
+    await t.chat({ model: 'mini' });
+    expect((await spend()).budgets).toEqual([expect.objectContaining({ name: 'cloud-day', exceeded: true, spentUsd: (12 * 0.4 + 3 * 1.6) / 1e6 })]);
+    expect((await t.chat({ model: 'mini' })).res.status).toBe(429);
+
+    // A rename and a new limit: the spend is the same traffic's, and the budget no longer bites.
+    const changed = await t.h.admin('/admin/api/budgets/cloud-day', json('PUT', { name: 'cloud-daily', scope: { provider: 'cloud' }, period: 'day', limitUsd: 5, timeZone: 'Europe/Paris' }));
+    expect(changed.status).toBe(200);
+    expect(t.h.gateway.config().budgets).toEqual([{ name: 'cloud-daily', scope: { provider: 'cloud' }, period: 'day', limitUsd: 5, timeZone: 'Europe/Paris' }]);
+    expect((await t.chat({ model: 'mini' })).res.status).toBe(200);
+
+    expect((await t.h.admin('/admin/api/budgets/cloud-daily', json('DELETE'))).status).toBe(200);
+    expect(t.h.gateway.config().budgets).toEqual([]);
+    expect((await spend()).budgets).toEqual([]);
+    const revisions = (await t.h.admin('/admin/api/config/revisions').then((r) => r.json())).revisions as { source: string }[];
+    expect(revisions.slice(0, 3).map((r) => r.source)).toEqual(['admin api: DELETE /admin/api/budgets/cloud-daily', 'admin api: PUT /admin/api/budgets/cloud-day', 'admin api: POST /admin/api/budgets']);
+  });
+
+  it('refuses a bad one with field errors relative to the budget, and changes nothing', async () => {
+    const bad = async (method: string, path: string, body: unknown) => {
+      const res = await t.h.admin(path, json(method, body));
+      return { status: res.status, errors: ((await res.json()) as { errors?: { field: string | null; message: string }[] }).errors ?? [] };
+    };
+    const noRoute = await bad('POST', '/admin/api/budgets', { name: 'coder', scope: { route: 'coder' }, period: 'week', limitUsd: 10 });
+    expect(noRoute.status).toBe(400);
+    expect(noRoute.errors).toEqual([expect.objectContaining({ field: 'scope.route', message: 'no route is named "coder"' })]);
+    const negative = await bad('POST', '/admin/api/budgets', { name: 'neg', scope: 'global', period: 'month', limitUsd: -1 });
+    expect(negative.status).toBe(400);
+    expect(negative.errors[0]?.field).toBe('limitUsd');
+    // Said in words, not as the name's pattern.
+    expect((await bad('POST', '/admin/api/budgets', { name: '', scope: 'global', period: 'day', limitUsd: 1 })).errors).toEqual([expect.objectContaining({ field: 'name', message: 'is required (letters, digits and . _ : / @ -, up to 128)' })]);
+    expect((await bad('POST', '/admin/api/budgets', { name: 'a b', scope: 'global', period: 'day', limitUsd: 1 })).errors[0]?.message).toBe('"a b" is not a valid name (letters, digits and . _ : / @ -, up to 128)');
+    const zone = await bad('POST', '/admin/api/budgets', { name: 'tz', scope: 'global', period: 'day', limitUsd: 1, timeZone: 'Mars/Olympus' });
+    expect(zone.errors[0]).toMatchObject({ field: 'timeZone' });
+    expect((await t.h.admin('/admin/api/budgets', json('POST', { name: 'one', scope: 'global', period: 'month', limitUsd: 1 }))).status).toBe(201);
+    expect((await bad('POST', '/admin/api/budgets', { name: 'one', scope: 'global', period: 'day', limitUsd: 2 })).status).toBe(409);
+    expect((await bad('PUT', '/admin/api/budgets/nope', { name: 'nope', scope: 'global', period: 'day', limitUsd: 2 })).status).toBe(404);
+    expect((await t.h.admin('/admin/api/budgets/nope', json('DELETE'))).status).toBe(404);
+    expect(t.h.gateway.config().budgets).toEqual([{ name: 'one', scope: 'global', period: 'month', limitUsd: 1 }]);
+  });
+});
