@@ -92,6 +92,20 @@ export function removeItem(config: Config, list: Entity, name: string): Config {
   return next;
 }
 
+/** Sets what an alias stands for: a new one is tried after the others (patterns match in order), a changed one keeps its place. */
+export function setAlias(config: Config, alias: string, target: string): Config {
+  const next = clone(config);
+  next.aliases = { ...next.aliases, [alias]: target };
+  return next;
+}
+
+export function removeAlias(config: Config, alias: string): Config {
+  const next = clone(config);
+  if (!next.aliases || !Object.hasOwn(next.aliases, alias)) throw new EditError(`There is no alias "${alias}"`, 'alias', 404);
+  delete next.aliases[alias];
+  return next;
+}
+
 /** A route's fallback order; the list must hold exactly the route's deployments. */
 export function reorderRoute(config: Config, name: string, order: string[]): Config {
   const next = clone(config);

@@ -213,6 +213,20 @@ describe('the dashboard pages', () => {
     await expect.poll(() => h.gateway.config().budgets).toEqual([]);
   });
 
+  it('gives a route another name on the Routes page, which a tool then reaches, and deletes it', async () => {
+    await go('/routes');
+    await page.getByLabel('Alias').fill('claude-*');
+    await page.getByLabel(/^Stands for/).selectOption('default');
+    await page.getByRole('button', { name: 'Add alias' }).click();
+    await expect.poll(() => h.gateway.config().aliases).toEqual({ 'claude-*': 'default' });
+    await page.getByTestId('alias-claude-*').waitFor();
+    const answer = await h.openai.chat.completions.create({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'x' }] });
+    expect(answer.choices[0]?.message.content).toBe('Echo: x');
+    await page.getByRole('button', { name: 'Delete alias claude-*' }).click();
+    await page.getByRole('button', { name: 'Confirm: Delete alias claude-*' }).click();
+    await expect.poll(() => h.gateway.config().aliases).toEqual({});
+  });
+
   it('shows client keys as required, and not to be switched off, on a gateway that listens beyond this machine', async () => {
     const exposed = await startGateway({ version: 1, providers: [], deployments: [], routes: [] }, { host: '0.0.0.0' });
     const other = await browser.newPage();

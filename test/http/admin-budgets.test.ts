@@ -1,7 +1,7 @@
 /**
- * Budgets over the admin API (what the Settings page's Budgets card uses): created, changed and
- * deleted like providers and routes, each change validated as a whole config, with field errors
- * relative to the budget, and in force at once.
+ * Budgets and aliases over the admin API (what the Settings page's Budgets card and the Routes
+ * page's Aliases card use): created, changed and deleted like providers and routes, each change
+ * validated as a whole config, with field errors relative to the item, and in force at once.
  */
 import { describe, expect, it } from 'vitest';
 import { useTwoTier } from '../support/two-tier';
@@ -53,5 +53,31 @@ describe('budgets over the admin API', () => {
     expect((await bad('PUT', '/admin/api/budgets/nope', { name: 'nope', scope: 'global', period: 'day', limitUsd: 2 })).status).toBe(404);
     expect((await t.h.admin('/admin/api/budgets/nope', json('DELETE'))).status).toBe(404);
     expect(t.h.gateway.config().budgets).toEqual([{ name: 'one', scope: 'global', period: 'month', limitUsd: 1 }]);
+  });
+});
+
+describe('aliases over the admin API', () => {
+  it('sets one a tool\'s model name then reaches, in pattern order, changes it in place, and deletes it', async () => {
+    const set = (alias: string, target: string) => t.h.admin(`/admin/api/aliases/${encodeURIComponent(alias)}`, json('PUT', { target }));
+    expect((await set('claude-*', 'default')).status).toBe(200);
+    expect((await set('gpt-4o', 'mini')).status).toBe(200);
+    const { res } = await t.chat({ model: 'claude-sonnet-4-5' });
+    expect(res.headers.get('x-switchyard-deployment')).toBe('llama');
+    expect((await set('claude-*', 'cloud-first')).status).toBe(200);
+    expect((await t.h.admin('/admin/api/aliases').then((r) => r.json())).aliases).toEqual([
+      { alias: 'claude-*', target: 'cloud-first' },
+      { alias: 'gpt-4o', target: 'mini' },
+    ]);
+    expect((await t.chat({ model: 'claude-haiku-4-5' })).res.headers.get('x-switchyard-deployment')).toBe('mini');
+
+    const unknown = await set('codex', 'nowhere');
+    expect(unknown.status).toBe(400);
+    expect((await unknown.json()).error.message).toContain('no route or deployment is named "nowhere"');
+    expect((await set('llama', 'mini')).status).toBe(400);
+
+    expect((await t.h.admin(`/admin/api/aliases/${encodeURIComponent('claude-*')}`, json('DELETE'))).status).toBe(200);
+    expect(t.h.gateway.config().aliases).toEqual({ 'gpt-4o': 'mini' });
+    expect((await t.chat({ model: 'claude-haiku-4-5' })).res.status).toBe(404);
+    expect((await t.h.admin('/admin/api/aliases/nope', json('DELETE'))).status).toBe(404);
   });
 });

@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type Type from 'typebox';
-import { addItem, diffConfigs, EditError, removeItem, reorderRoute, replaceItem, replaceSettings } from '../../config/edit';
+import { addItem, diffConfigs, EditError, removeAlias, removeItem, reorderRoute, replaceItem, replaceSettings, setAlias } from '../../config/edit';
 import type { BudgetConfig, Config, DeploymentConfig, ProviderConfig, RouteConfig } from '../../config/schema';
 import { BudgetSchema, ConfigSchema, DeploymentSchema, RouteSchema } from '../../config/schema';
 import type { Secrets } from '../../config/secrets';
@@ -18,6 +18,10 @@ import type { ConfigHistory } from '../../store/config-store';
 import { GatewayError } from '../../errors';
 import { weekSchedule } from '../../routing/schedule';
 import {
+  AliasListSchema,
+  AliasParams,
+  AliasSchema,
+  AliasTargetSchema,
   ConfigImportedSchema,
   ConfigInputSchema,
   ConfigPreviewSchema,
@@ -171,6 +175,17 @@ export function configRoutes(app: FastifyInstance, services: ConfigRouteServices
   app.put<Params & { Body: BudgetConfig }>('/budgets/:name', { config: { entity: 'budgets' }, schema: { params: NameParams, body: BudgetSchema, response: { 200: BudgetSchema } } }, async (request, reply) => {
     const applied = apply(reply, () => replaceItem(current(), 'budgets', request.params.name, request.body), { list: 'budgets', name: request.body.name });
     return applied ? find(applied, 'budgets', request.body.name) : reply;
+  });
+
+  // Aliases: other names tools send (`claude-*`), each standing for a route or deployment.
+  app.get('/aliases', { schema: { response: { 200: AliasListSchema } } }, async () => ({ aliases: Object.entries(current().aliases ?? {}).map(([alias, target]) => ({ alias, target })) }));
+  app.put<{ Params: Type.Static<typeof AliasParams>; Body: Type.Static<typeof AliasTargetSchema> }>('/aliases/:alias', { schema: { params: AliasParams, body: AliasTargetSchema, response: { 200: AliasSchema } } }, async (request, reply) => {
+    const applied = apply(reply, () => setAlias(current(), request.params.alias, request.body.target));
+    return applied ? { alias: request.params.alias, target: request.body.target } : reply;
+  });
+  app.delete<{ Params: Type.Static<typeof AliasParams> }>('/aliases/:alias', { schema: { params: AliasParams, response: { 200: DeletedSchema } } }, async (request, reply) => {
+    const applied = apply(reply, () => removeAlias(current(), request.params.alias));
+    return applied ? { deleted: request.params.alias } : reply;
   });
 
   for (const list of ['providers', 'deployments', 'routes', 'budgets'] as const) {

@@ -232,6 +232,12 @@ export const ConnectResultSchema = Type.Object({
   createdKey: Type.Optional(Type.String()),
 });
 
+/** An alias in the path (it may hold `*` and `/`, URL-encoded), and what it stands for. */
+export const AliasParams = Type.Object({ alias: Type.String({ minLength: 1, maxLength: 256 }) });
+export const AliasTargetSchema = Type.Object({ target: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false });
+export const AliasSchema = Type.Object({ alias: Type.String(), target: Type.String() });
+export const AliasListSchema = Type.Object({ aliases: Type.Array(AliasSchema) });
+export type Alias = Type.Static<typeof AliasSchema>;
 export type ProviderView = Type.Static<typeof ProviderViewSchema>;
 export type ProviderInput = Type.Static<typeof ProviderInputSchema>;
 export type ProviderTest = Type.Static<typeof ProviderTestSchema>;

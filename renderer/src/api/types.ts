@@ -4,6 +4,7 @@
  */
 export type { BudgetConfig, Config, DeploymentConfig, ProviderConfig, RouteConfig, Settings, TimeWindow } from '../../../gateway/config/schema';
 export type {
+  Alias,
   Breakers,
   BudgetView,
   DecisionView,

@@ -5,7 +5,7 @@
  */
 import { mutationOptions, queryOptions, type QueryClient } from '@tanstack/react-query';
 import { api, send } from '../client';
-import type { BudgetConfig, ClientBasics, Config, ConfigPreview, ConfigRevision, DeploymentConfig, ProbeOutcome, ProviderInput, ProviderTest, ProviderView, RouteConfig, Schedule, Settings, SettingsView, TimeWindow } from '../types';
+import type { Alias, BudgetConfig, ClientBasics, Config, ConfigPreview, ConfigRevision, DeploymentConfig, ProbeOutcome, ProviderInput, ProviderTest, ProviderView, RouteConfig, Schedule, Settings, SettingsView, TimeWindow } from '../types';
 import { invalidate, path } from './paths';
 
 export const configQueries = {
@@ -21,6 +21,7 @@ export const configQueries = {
       queryFn: () => api<{ models: string[]; error: string | null }>(`/admin/api/providers/${encodeURIComponent(provider)}/models`),
       staleTime: 30_000,
     }),
+  aliases: () => queryOptions({ queryKey: ['config', 'aliases'], queryFn: () => api<{ aliases: Alias[] }>('/admin/api/aliases').then((r) => r.aliases) }),
   /** Budgets as the config holds them (GET /admin/api/budgets has them with their spend, for meters). */
   budgets: () => queryOptions({ queryKey: ['config', 'budgets'], queryFn: () => api<Config>('/admin/api/config').then((c) => c.budgets ?? []) }),
   /** Every applied config, newest (the one in force) first. */
@@ -58,6 +59,11 @@ export const deploymentMutations = {
       onSuccess: invalidate(client, 'config'),
     }),
   remove: (client: QueryClient) => mutationOptions({ mutationFn: (name: string) => send(path('deployments', name), 'DELETE'), onSuccess: invalidate(client, 'config') }),
+};
+
+export const aliasMutations = {
+  set: (client: QueryClient) => mutationOptions({ mutationFn: ({ alias, target }: Alias) => send<Alias>(path('aliases', alias), 'PUT', { target }), onSuccess: invalidate(client, 'config') }),
+  remove: (client: QueryClient) => mutationOptions({ mutationFn: (alias: string) => send(path('aliases', alias), 'DELETE'), onSuccess: invalidate(client, 'config') }),
 };
 
 export const budgetMutations = {

@@ -11,6 +11,7 @@ import { healthQueries } from '../../api/queries/health';
 import type { DeploymentConfig, RouteConfig } from '../../api/types';
 import { LiveState, liveStates, type LiveDeployment } from '../routing/live-state';
 import { Badge, Card, ConfirmButton, Empty, ErrorNote, Field, Loading } from '../../ui/parts';
+import { AliasesCard } from './aliases-card';
 import { RouteOrder } from './route-order';
 import { TimeWindowEditor } from './time-window-editor';
 
@@ -35,6 +36,7 @@ export function RoutesPage() {
             <RouteCard key={route.name} route={route} live={live} describe={(name) => { const d = byName.get(name); return d ? `${d.provider} · ${d.model}` : ''; }} />
           ))}
           <NewRoute deployments={deployments.data} />
+          <AliasesCard targets={[...routes.data.map((r) => r.name), ...deployments.data.map((d) => d.name)]} />
         </div>
         <div className="grid">
           <Card title="Deployments" actions={<button className="primary" onClick={() => setEditing('new')}>Add deployment</button>}>
