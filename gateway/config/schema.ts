@@ -237,7 +237,8 @@ export const ConfigSchema = Type.Object(
      * Other model names for routes and deployments: `"claude-*": "coder"`. Keys may use `*` as a
      * wildcard; exact names of routes and deployments win, then exact aliases, then patterns in order.
      */
-    aliases: Type.Optional(Type.Record(Type.String({ minLength: 1, maxLength: 256 }), Type.String({ minLength: 1 }))),
+    // Bounded: a name no alias matches is tried against every pattern (each at most 256 x 256 steps).
+    aliases: Type.Optional(Type.Record(Type.String({ minLength: 1, maxLength: 256 }), Type.String({ minLength: 1 }), { maxProperties: 256 })),
     budgets: Type.Optional(Type.Array(BudgetSchema, { maxItems: 64 })),
     settings: Type.Optional(SettingsSchema),
   },

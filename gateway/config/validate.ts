@@ -211,6 +211,10 @@ export function describeSchemaErrors(errors: Iterable<SchemaError>, input: unkno
     } else if (error.keyword === 'pattern' && (path === 'name' || path.endsWith('.name'))) {
       // An admin API body is the item itself: its name's path is `name`, not `routes[2].name`.
       message = value === '' ? 'is required (letters, digits and . _ : / @ -, up to 128)' : `${quote(value)} is not a valid name (letters, digits and . _ : / @ -, up to 128)`;
+    } else if (error.keyword === 'maxProperties' || error.keyword === 'maxItems') {
+      const limit = (error.params as { limit?: number }).limit;
+      const count = Array.isArray(value) ? value.length : value && typeof value === 'object' ? Object.keys(value).length : 0;
+      message = `has ${count} entries; at most ${limit} are allowed`;
     } else if (error.keyword === 'const' || error.keyword === 'enum' || error.keyword === 'anyOf') {
       message = `${quote(value)} is not one of the allowed values`;
       if (path.includes('.days[')) message = `${quote(value)} is not a day name (mon, tue, wed, thu, fri, sat, sun)`;

@@ -120,6 +120,12 @@ describe('validateConfig', () => {
     expect(JSON.stringify(errors)).not.toContain('s3cret');
   });
 
+  it('bounds the aliases, since an unknown name is tried against every pattern', () => {
+    const aliases = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`tool-${i}-*`, 'default']));
+    expect(validateConfig({ ...example(), aliases: aliases(256) }).ok).toBe(true);
+    expect(errorsOf((c) => (c.aliases = aliases(257)))).toEqual([{ path: 'aliases', message: 'has 257 entries; at most 256 are allowed' }]);
+  });
+
   it('rejects what is not an object at all', () => {
     const result = validateConfig('nope');
     expect(result.ok).toBe(false);
