@@ -128,15 +128,12 @@ export function createUsageLog(db: Db, days: DayZone = UTC_DAYS): UsageLog {
   const clearDays = db.prepare('DELETE FROM usage_day');
   const daysFromHours = rollInto('usage_day', 'day_start(bucket)', 'usage_hour');
   const setDayZone = db.prepare('UPDATE usage_rollup_state SET day_zone = ? WHERE id = 1');
-  let daysInZone = false;
+  // Asked in each rollup step's transaction (a lookup of one row): a step that fails undoes the remake too.
   const keepDaysInZone = () => {
-    if (daysInZone) return;
-    if ((dayZone.get() ?? 'UTC') !== days.zone) {
-      clearDays.run();
-      daysFromHours.run();
-      setDayZone.run(days.zone);
-    }
-    daysInZone = true;
+    if ((dayZone.get() ?? 'UTC') === days.zone) return;
+    clearDays.run();
+    daysFromHours.run();
+    setDayZone.run(days.zone);
   };
   const clearDelta = db.prepare('DELETE FROM temp.usage_delta');
 
