@@ -71,10 +71,10 @@ export const budgetMutations = {
   save: (client: QueryClient, original: string | null) =>
     mutationOptions({
       mutationFn: (budget: BudgetConfig) => (original ? send<BudgetConfig>(path('budgets', original), 'PUT', budget) : send<BudgetConfig>(path('budgets'), 'POST', budget)),
-      onSuccess: () => Promise.all([invalidate(client, 'config')(), invalidate(client, 'health')()]),
+      onSuccess: invalidate(client, 'config', 'health'),
     }),
   remove: (client: QueryClient) =>
-    mutationOptions({ mutationFn: (name: string) => send(path('budgets', name), 'DELETE'), onSuccess: () => Promise.all([invalidate(client, 'config')(), invalidate(client, 'health')()]) }),
+    mutationOptions({ mutationFn: (name: string) => send(path('budgets', name), 'DELETE'), onSuccess: invalidate(client, 'config', 'health') }),
 };
 
 export const routeMutations = {
@@ -98,7 +98,7 @@ export const settingsMutations = {
         const { settings } = await api<SettingsView>('/admin/api/settings');
         return send<{ settings: Settings }>(path('settings'), 'PUT', { settings: { ...settings, localOnly: on } });
       },
-      onSuccess: () => Promise.all([invalidate(client, 'config')(), invalidate(client, 'health')()]),
+      onSuccess: invalidate(client, 'config', 'health'),
     }),
   previewImport: () => mutationOptions({ mutationFn: (config: unknown) => send<ConfigPreview>(path('config', undefined, '/preview'), 'POST', { config }) }),
   /** What applying an earlier revision again would change. */
