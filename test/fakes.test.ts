@@ -38,6 +38,11 @@ describe('the fake OpenAI upstream', () => {
       for (const event of events) assertMatchesSpec('openai', 'CreateChatCompletionStreamResponse', JSON.parse(event.slice(6)));
     }
     assertMatchesSpec('openai', 'CreateEmbeddingResponse', await post(`${openai.url}/v1/embeddings`, { model: 'e', input: ['a'] }).then((r) => r.json()));
+    assertMatchesSpec('openai', 'CreateCompletionResponse', await post(`${openai.url}/v1/completions`, { model: 'm', prompt: 'a', suffix: 'b' }).then((r) => r.json()));
+    // Streamed text completions: the same shape, `finish_reason` null until the last (as OpenAI sends them; the spec omits null).
+    const chunks = (await post(`${openai.url}/v1/completions`, { model: 'm', prompt: 'a b', stream: true }).then((r) => r.text())).trim().split('\n\n');
+    expect(chunks.pop()).toBe('data: [DONE]');
+    for (const chunk of chunks.map((c) => JSON.parse(c.slice(6)))) assertMatchesSpec('openai', 'CreateCompletionResponse', { ...chunk, choices: chunk.choices.map((c: { finish_reason: unknown }) => ({ ...c, finish_reason: c.finish_reason ?? 'stop' })) });
     assertMatchesSpec('openai', 'ListModelsResponse', await fetch(`${openai.url}/v1/models`).then((r) => r.json()));
     await openai.setMode({ kind: 'status', status: 500 });
     assertMatchesSpec('openai', 'ErrorResponse', await post(`${openai.url}/v1/chat/completions`, {}).then((r) => r.json()));

@@ -84,11 +84,13 @@ export const ProviderSchema = Type.Object(
     maxResponseBytes: Type.Optional(Type.Integer({ minimum: 1024, maximum: 1024 * 1024 * 1024 })),
     /**
      * The APIs this upstream serves itself, so requests in them pass through with only the model
-     * changed: `chat` (chat completions), `responses` (OpenAI Responses), `messages` (Anthropic).
-     * Default: OpenAI's own API serves chat and responses, other OpenAI-compatible servers chat,
-     * Anthropic messages, and an Ollama what its version serves (found by its health probe).
+     * changed: `chat` (chat completions), `responses` (OpenAI Responses), `messages` (Anthropic),
+     * `completions` (OpenAI's legacy text completions, which LM Studio, vLLM and llama.cpp serve
+     * with real fill-in-the-middle). Default: OpenAI's own API serves chat and responses, other
+     * OpenAI-compatible servers chat, Anthropic messages, and an Ollama what its version serves
+     * (found by its health probe; its own generate takes text completions).
      */
-    apis: Type.Optional(Type.Array(Type.Union([Type.Literal('chat'), Type.Literal('responses'), Type.Literal('messages')]), { maxItems: 3, uniqueItems: true })),
+    apis: Type.Optional(Type.Array(Type.Union([Type.Literal('chat'), Type.Literal('responses'), Type.Literal('messages'), Type.Literal('completions')]), { maxItems: 4, uniqueItems: true })),
   },
   { additionalProperties: false },
 );

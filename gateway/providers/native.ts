@@ -12,12 +12,14 @@ import { wholeFromStream } from '../wire/ollama-whole';
 
 const RESPONSES_END = { name: 'response.completed', isEnd: (e: SseEvent) => e.event === 'response.completed' || e.event === 'response.incomplete' || e.event === 'response.failed' };
 const OLLAMA_END = { name: 'done: true', isEnd: (line: Record<string, unknown>) => line.done === true };
+const DONE_END = { name: '[DONE]', isEnd: (e: SseEvent) => e.data === '[DONE]' };
 
 /** What a whole answer of each endpoint must be, before it is trusted, cached or billed. */
 const ANSWERS: Record<Exclude<NativeEndpoint, 'ollama.chat' | 'ollama.generate'>, { is(value: Record<string, unknown>): boolean; what: string }> = {
   messages: { is: (v) => v.type === 'message' && Array.isArray(v.content), what: 'a message' },
   'messages.count_tokens': { is: (v) => typeof v.input_tokens === 'number', what: 'a token count' },
   responses: { is: (v) => v.object === 'response' && Array.isArray(v.output), what: 'a response' },
+  completions: { is: (v) => v.object === 'text_completion' && Array.isArray(v.choices), what: 'a text completion' },
 };
 
 /** A provider's path for an endpoint it passes through; asking for one it does not speak is the gateway's bug. */
@@ -49,7 +51,7 @@ export async function nativeStream(transport: Transport, endpoint: NativeEndpoin
   const ndjson = endpoint === 'ollama.chat' || endpoint === 'ollama.generate';
   const stream = await transport.stream({ method: 'POST', path, body, headers: { ...context.headers, accept: ndjson ? 'application/x-ndjson' : 'text/event-stream' } }, context.signal);
   if (ndjson) return ollamaLines(ndjsonObjects(stream, OLLAMA_END), transport.providerName);
-  return sseJson(sseEvents(stream, endpoint === 'responses' ? RESPONSES_END : MESSAGES_END), transport.providerName);
+  return sseJson(sseEvents(stream, endpoint === 'responses' ? RESPONSES_END : endpoint === 'completions' ? DONE_END : MESSAGES_END), transport.providerName);
 }
 
 /** Ollama reports a failure after the stream began as a line `{"error": "..."}`. */
@@ -62,13 +64,16 @@ async function* ollamaLines(objects: AsyncIterable<Record<string, unknown>>, pro
 
 async function* sseJson(events: AsyncIterable<SseEvent>, providerName: string): AsyncGenerator<NativeEvent> {
   for await (const { event, data: text } of events) {
+    // OpenAI's end marker (text completions) is not JSON, and says only that the stream is whole.
+    if (text === '[DONE]') return;
     let data: Record<string, unknown>;
     try {
       data = JSON.parse(text) as Record<string, unknown>;
     } catch {
       throw new UpstreamError('upstream_protocol', `${providerName} sent a stream event that is not JSON`);
     }
-    const type = event ?? (typeof data.type === 'string' ? data.type : undefined);
+    // OpenAI-compatible servers report a failure mid-stream as an unnamed event `{"error": {...}}`.
+    const type = event ?? (typeof data.type === 'string' ? data.type : data.error ? 'error' : undefined);
     // Anthropic's error event carries `error: {type, message}`; the Responses API's has `code` and `message` at its top.
     if (type === 'error') throw streamError(providerName, (data.error ? data : { error: { type: String(data.code ?? 'api_error'), message: String(data.message ?? 'error') } }) as { error?: { type?: string; message?: string } });
     if (type === 'response.failed') {

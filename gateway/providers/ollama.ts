@@ -32,9 +32,11 @@ const PATHS: Record<NativeEndpoint, string> = {
   responses: '/v1/responses',
   messages: '/v1/messages',
   'messages.count_tokens': '/v1/messages/count_tokens',
+  completions: '/v1/completions',
 };
 /** The Ollama versions that serve the OpenAI Responses API and the Anthropic Messages API themselves. */
-const SINCE = { responses: '0.13.3', messages: '0.14.0' } as const;
+// Text completions go to an Ollama's own generate instead, but its OpenAI API has served them from the start.
+const SINCE = { responses: '0.13.3', messages: '0.14.0', completions: '0.1.14' } as const;
 
 export function createOllamaProvider(config: ProviderConfig, secrets: Secrets): ProviderAdapter {
   const { apiKey, unavailableReason } = providerKey(config, secrets);

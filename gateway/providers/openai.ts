@@ -17,7 +17,7 @@ import { sseEvents, type SseEvent } from './upstream-streams';
 
 const DONE = { name: '[DONE]', isEnd: (event: SseEvent) => event.data === '[DONE]' };
 /** Paths under the provider's base URL (which ends in /v1). */
-const PATHS: Partial<Record<NativeEndpoint, string>> = { responses: '/responses', messages: '/messages', 'messages.count_tokens': '/messages/count_tokens' };
+const PATHS: Partial<Record<NativeEndpoint, string>> = { responses: '/responses', messages: '/messages', 'messages.count_tokens': '/messages/count_tokens', completions: '/completions' };
 
 /** What an OpenAI-compatible server serves itself, unless its config says: OpenAI's own API has Responses too. */
 function servedApis(config: ProviderConfig): NativeApiName[] {

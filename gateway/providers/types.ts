@@ -10,10 +10,10 @@ import type { ChatCompletion, ChatCompletionChunk, ChatRequest, CreateEmbeddingR
 import type { ConcurrencyLimiter } from './concurrency';
 
 /** A front door's API that some upstreams speak natively. */
-export type NativeApi = 'ollama' | 'responses' | 'messages';
+export type NativeApi = 'ollama' | 'responses' | 'messages' | 'completions';
 
 /** The endpoints a request can pass through to. */
-export type NativeEndpoint = 'ollama.chat' | 'ollama.generate' | 'responses' | 'messages' | 'messages.count_tokens';
+export type NativeEndpoint = 'ollama.chat' | 'ollama.generate' | 'responses' | 'messages' | 'messages.count_tokens' | 'completions';
 
 /** One event of a passed-through stream: an NDJSON object, or an SSE event with its name. */
 export interface NativeEvent {

@@ -58,6 +58,33 @@ describe('text completions', () => {
     ]);
   });
 
+  it('passes the request as it came to a server that serves text completions itself (real fill-in-the-middle), whole and streamed', async () => {
+    const base = t.configWith();
+    t.h.gateway.applyConfig({ ...base, providers: base.providers.map((p) => (p.name === 'cloud' ? { ...p, apis: ['chat', 'completions'] } : p)) }, 'test');
+    const whole = await t.h.openai.completions.create({ model: 'mini', prompt, suffix, max_tokens: 24, stop: ['\n\n'] });
+    spec(whole);
+    expect(whole.choices[0]).toMatchObject({ text: `[FIM between ${JSON.stringify(prompt)} and ${JSON.stringify(suffix)}]`, finish_reason: 'stop' });
+    expect(whole.model).toBe('mini');
+    const sent = t.openai.requests.filter((r) => r.path === '/v1/completions').map((r) => r.body);
+    expect(sent[0]).toEqual({ model: 'gpt-4.1-mini', prompt, suffix, max_tokens: 24, stop: ['\n\n'], stream: false });
+    expect(t.openai.requests.some((r) => r.path === '/v1/chat/completions')).toBe(false);
+
+    const stream = await t.h.openai.completions.create({ model: 'mini', prompt: 'one two', stream: true, stream_options: { include_usage: true } });
+    let text = '';
+    let usage;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.text ?? '';
+      usage = chunk.usage ?? usage;
+    }
+    expect(text).toBe('Echo: one two');
+    expect(usage).toMatchObject({ prompt_tokens: 12, completion_tokens: 3 });
+    expect(t.openai.requests.filter((r) => r.path === '/v1/completions').at(-1)?.body).toMatchObject({ model: 'gpt-4.1-mini', prompt: 'one two', stream: true, stream_options: { include_usage: true } });
+    expect(t.rows(t.clock).map((r) => [r.deployment, r.inputTokens, r.tokensEstimated])).toEqual([
+      ['mini', 12, false],
+      ['mini', 12, false],
+    ]);
+  });
+
   it('refuses by name what it cannot give: several choices, echo, logprobs, token-id prompts', async () => {
     for (const [extra, field] of [[{ n: 2 }, 'n'], [{ echo: true }, 'echo'], [{ logprobs: 2 }, 'logprobs'], [{ prompt: [[1, 2, 3]] }, 'prompt'], [{ best_of: 3 }, 'best_of']] as const) {
       const res = await fetch(`${t.h.baseUrl}/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'llama', prompt: 'x', ...extra }) });

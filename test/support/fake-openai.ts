@@ -34,6 +34,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     if (request.method === 'POST' && request.path === '/v1/chat/completions') return chat(request, res, mode, options);
     if (request.method === 'POST' && request.path === '/v1/responses') return answerResponses(request, res, mode, options.chunkDelayMs);
     if (request.method === 'POST' && request.path === '/v1/embeddings') return embeddings(request, res, mode);
+    if (request.method === 'POST' && request.path === '/v1/completions') return textCompletions(request, res, options);
     sendJson(res, 404, { error: { message: `Invalid URL (${request.method} ${request.path})`, type: 'invalid_request_error', param: null, code: null } });
   });
 }
@@ -127,6 +128,28 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
     res.end();
     return;
   }
+  res.end('data: [DONE]\n\n');
+}
+
+/**
+ * OpenAI's legacy text completions, as LM Studio, vLLM and llama.cpp serve them: an echo of the
+ * prompt, or a visible fill-in-the-middle marker with a suffix; streamed as `text_completion` chunks
+ * (`finish_reason` null until the last), the usage chunk when asked, then `[DONE]`.
+ */
+async function textCompletions(request: RecordedRequest, res: ServerResponse, options: FakeOpenAIOptions): Promise<void> {
+  const body = request.body;
+  const prompt = Array.isArray(body.prompt) ? body.prompt[0] : body.prompt;
+  const text = body.suffix ? `[FIM between ${JSON.stringify(prompt)} and ${JSON.stringify(body.suffix)}]` : `Echo: ${prompt}`;
+  const usage = usageFor(text, options.promptTokens);
+  const base = { id: `cmpl-fake${Date.now() % 100000}`, object: 'text_completion', created: CREATED, model: body.model, system_fingerprint: 'fp_fake' };
+  if (!body.stream) return sendJson(res, 200, { ...base, choices: [{ text, index: 0, logprobs: null, finish_reason: 'stop' }], usage });
+  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+  for (const word of wordsOf(text)) {
+    res.write(`data: ${JSON.stringify({ ...base, choices: [{ text: word, index: 0, logprobs: null, finish_reason: null }] })}\n\n`);
+    if (options.chunkDelayMs) await delay(options.chunkDelayMs);
+  }
+  res.write(`data: ${JSON.stringify({ ...base, choices: [{ text: '', index: 0, logprobs: null, finish_reason: 'stop' }] })}\n\n`);
+  if (body.stream_options?.include_usage === true) res.write(`data: ${JSON.stringify({ ...base, choices: [], usage })}\n\n`);
   res.end('data: [DONE]\n\n');
 }
 

@@ -1,43 +1,79 @@
 /**
  * An Ollama chat or generate request through the router, whole or streamed: an Ollama deployment
- * gets it as the client sent it, any other a canonical translation (made once, on first need), and
- * a load request (nothing to answer) is answered locally by deployments with nothing to load. Used
- * by `/api/chat`, `/api/generate`, and `/v1/completions` (which is a generate request in OpenAI's words).
+ * gets it as the client sent it, a server that serves OpenAI's text completions the client's own
+ * (`/v1/completions` only), any other a canonical translation (made once, on first need), and a
+ * load request (nothing to answer) is answered locally by deployments with nothing to load. Used by
+ * `/api/chat`, `/api/generate`, and `/v1/completions` (a generate request in OpenAI's words).
  */
-import type { NativeEndpoint } from '../../providers/types';
+import type { NativeEndpoint, ProviderAdapter } from '../../providers/types';
 import type { Execution } from '../../routing/execute';
 import type { RouteRequest, Router } from '../../routing/router';
 import { mapEvents, streaming, type OpenedStream } from '../../routing/streams';
 import type { ChatRequest } from '../../wire/canonical';
 import { answerCache, type OllamaItem, type OllamaWhole } from './answers';
 import { isLoadOnly, loadAnswer } from './codec';
+import { lineFromTextCompletion, linesFromTextCompletions } from '../../wire/text-completion';
 
 export type OllamaEndpoint = Extract<NativeEndpoint, 'ollama.chat' | 'ollama.generate'>;
 
+/**
+ * The request in another API that some upstreams serve themselves: `/v1/completions` as its client
+ * sent it (model aside), for a server with `completions` in its APIs (real fill-in-the-middle).
+ */
+export interface Alternative {
+  completions?: Record<string, unknown>;
+}
+
 const kindOf = (endpoint: OllamaEndpoint) => (endpoint === 'ollama.chat' ? 'chat' : 'generate');
 
-export function ollamaStream(router: Router, route: RouteRequest, endpoint: OllamaEndpoint, body: Record<string, unknown>, translated: () => ChatRequest): Promise<Execution<OpenedStream<OllamaItem>>> {
+type Way = 'native' | 'completions' | 'load' | 'chat';
+
+/**
+ * How a deployment gets the request: as it came (an Ollama), as the client's text completion (a
+ * server that serves them), answered here (a load request, which only an Ollama has anything to
+ * do for), or translated to chat.
+ */
+function wayFor(provider: ProviderAdapter, loadOnly: boolean, alternative: Alternative): Way {
+  if (provider.speaks('ollama')) return 'native';
+  if (alternative.completions && provider.speaks('completions')) return 'completions';
+  return loadOnly ? 'load' : 'chat';
+}
+
+export function ollamaStream(router: Router, route: RouteRequest, endpoint: OllamaEndpoint, body: Record<string, unknown>, translated: () => ChatRequest, alternative: Alternative = {}): Promise<Execution<OpenedStream<OllamaItem>>> {
   const loadOnly = isLoadOnly(kindOf(endpoint), body);
-  const { attempt, track, discard } = streaming<OllamaItem>(async (provider, deployment, signal) =>
-    provider.speaks('ollama')
-      ? mapEvents(await provider.nativeStream(endpoint, body, { deployment, signal }), (event) => ({ line: event.data }))
-      : loadOnly
-        ? only({ line: loadAnswer(kindOf(endpoint), body) })
-        : mapEvents(await provider.chatStream({ ...translated(), stream: true }, { deployment, signal }), (chunk) => ({ chunk })),
-  );
+  const { attempt, track, discard } = streaming<OllamaItem>(async (provider, deployment, signal): Promise<AsyncIterable<OllamaItem>> => {
+    switch (wayFor(provider, loadOnly, alternative)) {
+      case 'native':
+        return mapEvents(await provider.nativeStream(endpoint, body, { deployment, signal }), (event) => ({ line: event.data }));
+      case 'completions': {
+        const completions = { ...alternative.completions, stream_options: { include_usage: true } };
+        return mapEvents(linesFromTextCompletions(await provider.nativeStream('completions', completions, { deployment, signal })), (line) => ({ line }));
+      }
+      case 'load':
+        return only({ line: loadAnswer(kindOf(endpoint), body) });
+      case 'chat':
+        return mapEvents(await provider.chatStream({ ...translated(), stream: true }, { deployment, signal }), (chunk) => ({ chunk }));
+    }
+  });
   return router.run(route, attempt, { track, discard, cache: answerCache(body, 'stream') });
 }
 
-export function ollamaWhole(router: Router, route: RouteRequest, endpoint: OllamaEndpoint, body: Record<string, unknown>, translated: () => ChatRequest): Promise<Execution<OllamaWhole>> {
+export function ollamaWhole(router: Router, route: RouteRequest, endpoint: OllamaEndpoint, body: Record<string, unknown>, translated: () => ChatRequest, alternative: Alternative = {}): Promise<Execution<OllamaWhole>> {
   const loadOnly = isLoadOnly(kindOf(endpoint), body);
   return router.run<OllamaWhole>(
     route,
-    async (provider, deployment, signal) =>
-      provider.speaks('ollama')
-        ? { line: await provider.nativeJson(endpoint, body, { deployment, signal }) }
-        : loadOnly
-          ? { line: loadAnswer(kindOf(endpoint), body) }
-          : { completion: await provider.chat({ ...translated(), stream: false }, { deployment, signal }) },
+    async (provider, deployment, signal) => {
+      switch (wayFor(provider, loadOnly, alternative)) {
+        case 'native':
+          return { line: await provider.nativeJson(endpoint, body, { deployment, signal }) };
+        case 'completions':
+          return { line: lineFromTextCompletion(await provider.nativeJson('completions', { ...alternative.completions, stream: false }, { deployment, signal })) };
+        case 'load':
+          return { line: loadAnswer(kindOf(endpoint), body) };
+        case 'chat':
+          return { completion: await provider.chat({ ...translated(), stream: false }, { deployment, signal }) };
+      }
+    },
     { cache: answerCache(body, 'whole') },
   );
 }

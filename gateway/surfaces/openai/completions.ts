@@ -1,8 +1,9 @@
 /**
  * `POST /v1/completions`, OpenAI's legacy text completions (editor autocomplete: a prompt, and a
  * `suffix` to fill up to). It is Ollama's generate in OpenAI's words, so it runs as one: an Ollama
- * deployment gets `/api/generate` (its own fill-in-the-middle template), any other a chat
- * translation; the answer goes back as a `text_completion`, whole or as SSE chunks of that shape.
+ * deployment gets `/api/generate` (its own fill-in-the-middle template), a server with `completions`
+ * in its APIs the request as it came, any other a chat translation; the answer goes back as a
+ * `text_completion`, whole or as SSE chunks of that shape.
  */
 import type Type from 'typebox';
 import type { StreamFormat } from '../../http/stream-writer';

@@ -78,11 +78,11 @@ export async function openaiSurface(app: FastifyInstance, options: OpenAISurface
     let canonical: ChatRequest | undefined;
     const translated = () => (canonical ??= chatFromGenerate(generate));
     if (body.stream) {
-      const execution = await ollamaStream(router, route, 'ollama.generate', generate, translated);
+      const execution = await ollamaStream(router, route, 'ollama.generate', generate, translated, { completions: body });
       await writeStream(reply, routed(request, reply, execution), completionSse(body.model, body.stream_options?.include_usage === true, request.usage), execution.deployment.provider, request.usage);
       return reply;
     }
-    return textCompletion(routed(request, reply, await ollamaWhole(router, route, 'ollama.generate', generate, translated)), body.model, request.usage);
+    return textCompletion(routed(request, reply, await ollamaWhole(router, route, 'ollama.generate', generate, translated, { completions: body })), body.model, request.usage);
   });
 
   app.post('/embeddings', { schema: { body: EmbeddingBodySchema }, config: { usage: 'embeddings' } }, async (request, reply) => {
