@@ -85,6 +85,17 @@ describe('text completions', () => {
     ]);
   });
 
+  it('sends an Ollama client\'s fill-in-the-middle generate to such a server as a text completion, and a generate with images as chat', async () => {
+    const base = t.configWith();
+    t.h.gateway.applyConfig({ ...base, providers: base.providers.map((p) => (p.name === 'cloud' ? { ...p, apis: ['chat', 'completions'] } : p)) }, 'test');
+    const answer = await t.h.ollama.generate({ model: 'mini', prompt, suffix, options: { num_predict: 30, temperature: 0.1 } });
+    expect(answer.response).toBe(`[FIM between ${JSON.stringify(prompt)} and ${JSON.stringify(suffix)}]`);
+    expect(answer.done).toBe(true);
+    expect(t.openai.requests.find((r) => r.path === '/v1/completions')?.body).toMatchObject({ model: 'gpt-4.1-mini', prompt, suffix, max_tokens: 30, temperature: 0.1, stream: false });
+    await t.h.ollama.generate({ model: 'mini', prompt: 'what is this?', images: ['iVBORw0KGgo='] });
+    expect(t.openai.requests.filter((r) => r.path === '/v1/chat/completions')).toHaveLength(1);
+  });
+
   it('refuses by name what it cannot give: several choices, echo, logprobs, token-id prompts', async () => {
     for (const [extra, field] of [[{ n: 2 }, 'n'], [{ echo: true }, 'echo'], [{ logprobs: 2 }, 'logprobs'], [{ prompt: [[1, 2, 3]] }, 'prompt'], [{ best_of: 3 }, 'best_of']] as const) {
       const res = await fetch(`${t.h.baseUrl}/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'llama', prompt: 'x', ...extra }) });

@@ -82,6 +82,17 @@ export function chatFromGenerate(body: OllamaGenerateBody): ChatRequest {
   return { model: body.model, messages, ...openAIParams(body.options, body.format) };
 }
 
+/**
+ * `/api/generate` as OpenAI's text completions, for a server that serves them itself (real
+ * fill-in-the-middle on LM Studio, vLLM, llama.cpp); none when the request carries what a text
+ * completion cannot (images, a system prompt, a format, thinking), which the chat translation keeps.
+ */
+export function completionsFromGenerate(body: OllamaGenerateBody): Record<string, unknown> | undefined {
+  if (body.images?.length || body.system || body.format || body.think) return undefined;
+  const { max_tokens, ...sampling } = openAIParams(body.options, undefined);
+  return { model: body.model, prompt: body.prompt ?? '', ...(body.suffix ? { suffix: body.suffix } : {}), ...sampling, ...(max_tokens ? { max_tokens } : {}) };
+}
+
 function openAIParams(options: Record<string, unknown> | undefined, format: unknown): Partial<ChatRequest> {
   const out: Record<string, unknown> = {};
   const o = options ?? {};

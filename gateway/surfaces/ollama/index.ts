@@ -20,9 +20,9 @@ import { targetOf, type Catalog } from '../../routing/catalog';
 import type { Router } from '../../routing/router';
 import { tokensOf, type ChatRequest, type CreateEmbeddingResponse } from '../../wire/canonical';
 import type { OllamaGenerateBody } from '../../wire/ollama';
-import { chatFromGenerate, chatFromOllama, ollamaEmbedResponse, type OllamaChatIn } from './codec';
+import { chatFromGenerate, chatFromOllama, completionsFromGenerate, ollamaEmbedResponse, type OllamaChatIn } from './codec';
 import { ndjsonFormat, wholeAnswer } from './answers';
-import { ollamaStream, ollamaWhole, type OllamaEndpoint } from './run';
+import { ollamaStream, ollamaWhole, type Alternative, type OllamaEndpoint } from './run';
 import { running, show, tags } from './models';
 import { OllamaChatSchema, OllamaEmbeddingsSchema, OllamaEmbedSchema, OllamaGenerateSchema, OllamaShowSchema, withoutGoZeroValues } from './schemas';
 
@@ -65,7 +65,7 @@ export async function ollamaSurface(app: FastifyInstance, options: OllamaSurface
   });
 
   /** Chat and generate alike: NDJSON unless `"stream": false`, then the whole answer in Ollama's shape. */
-  const answer = async (request: FastifyRequest, reply: FastifyReply, endpoint: OllamaEndpoint, toCanonical: () => ChatRequest) => {
+  const answer = async (request: FastifyRequest, reply: FastifyReply, endpoint: OllamaEndpoint, toCanonical: () => ChatRequest, alternative: Alternative = {}) => {
     const body = request.body as { model: string; stream?: boolean } & Record<string, unknown>;
     const kind = endpoint === 'ollama.chat' ? 'chat' : 'generate';
     const stream = body.stream !== false;
@@ -75,11 +75,11 @@ export async function ollamaSurface(app: FastifyInstance, options: OllamaSurface
     const translated = () => (canonical ??= toCanonical());
     const started = process.hrtime.bigint();
     if (stream) {
-      const execution = await ollamaStream(router, route, endpoint, body, translated);
+      const execution = await ollamaStream(router, route, endpoint, body, translated, alternative);
       await writeStream(reply, routed(request, reply, execution), ndjsonFormat(kind, body.model, started, request.usage), execution.deployment.provider, request.usage);
       return reply;
     }
-    const execution = await ollamaWhole(router, route, endpoint, body, translated);
+    const execution = await ollamaWhole(router, route, endpoint, body, translated, alternative);
     return wholeAnswer(kind, body.model, routed(request, reply, execution), Number(process.hrtime.bigint() - started), request.usage);
   };
 
@@ -87,9 +87,11 @@ export async function ollamaSurface(app: FastifyInstance, options: OllamaSurface
     answer(request, reply, 'ollama.chat', () => chatFromOllama(request.body as OllamaChatIn)),
   );
 
-  app.post('/generate', { schema: { body: OllamaGenerateSchema }, config: { usage: 'ollama.generate' } }, (request, reply) =>
-    answer(request, reply, 'ollama.generate', () => chatFromGenerate(request.body as OllamaGenerateBody)),
-  );
+  app.post('/generate', { schema: { body: OllamaGenerateSchema }, config: { usage: 'ollama.generate' } }, (request, reply) => {
+    const body = request.body as OllamaGenerateBody;
+    const completions = completionsFromGenerate(body);
+    return answer(request, reply, 'ollama.generate', () => chatFromGenerate(body), completions ? { completions } : {});
+  });
 
   const embed = async (request: FastifyRequest, reply: FastifyReply, model: string, input: string | string[], dimensions?: number) => {
     const route = routeRequest(request, reply, { model: ollamaName(catalog(), model), type: 'embedding', api: 'ollama.embed' });

@@ -1,7 +1,7 @@
 /**
  * An Ollama chat or generate request through the router, whole or streamed: an Ollama deployment
- * gets it as the client sent it, a server that serves OpenAI's text completions the client's own
- * (`/v1/completions` only), any other a canonical translation (made once, on first need), and a
+ * gets it as the client sent it, a server that serves OpenAI's text completions a text completion
+ * (for generate requests), any other a canonical translation (made once, on first need), and a
  * load request (nothing to answer) is answered locally by deployments with nothing to load. Used by
  * `/api/chat`, `/api/generate`, and `/v1/completions` (a generate request in OpenAI's words).
  */
@@ -17,8 +17,9 @@ import { lineFromTextCompletion, linesFromTextCompletions } from '../../wire/tex
 export type OllamaEndpoint = Extract<NativeEndpoint, 'ollama.chat' | 'ollama.generate'>;
 
 /**
- * The request in another API that some upstreams serve themselves: `/v1/completions` as its client
- * sent it (model aside), for a server with `completions` in its APIs (real fill-in-the-middle).
+ * The request in another API that some upstreams serve themselves: a text completion (as
+ * `/v1/completions`' client sent it, or made from a generate request), for a server with
+ * `completions` in its APIs (real fill-in-the-middle).
  */
 export interface Alternative {
   completions?: Record<string, unknown>;
@@ -29,14 +30,14 @@ const kindOf = (endpoint: OllamaEndpoint) => (endpoint === 'ollama.chat' ? 'chat
 type Way = 'native' | 'completions' | 'load' | 'chat';
 
 /**
- * How a deployment gets the request: as it came (an Ollama), as the client's text completion (a
- * server that serves them), answered here (a load request, which only an Ollama has anything to
- * do for), or translated to chat.
+ * How a deployment gets the request: as it came (an Ollama), answered here (a load request, which
+ * only an Ollama has anything to do for), as a text completion (a server that serves them), or
+ * translated to chat.
  */
 function wayFor(provider: ProviderAdapter, loadOnly: boolean, alternative: Alternative): Way {
   if (provider.speaks('ollama')) return 'native';
-  if (alternative.completions && provider.speaks('completions')) return 'completions';
-  return loadOnly ? 'load' : 'chat';
+  if (loadOnly) return 'load';
+  return alternative.completions && provider.speaks('completions') ? 'completions' : 'chat';
 }
 
 export function ollamaStream(router: Router, route: RouteRequest, endpoint: OllamaEndpoint, body: Record<string, unknown>, translated: () => ChatRequest, alternative: Alternative = {}): Promise<Execution<OpenedStream<OllamaItem>>> {
