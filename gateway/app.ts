@@ -106,6 +106,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     genReqId: () => `${idPrefix}${(++counter).toString(36).padStart(6, '0')}`,
     // Closing cuts nothing by itself: the gateway's stop decides how long requests in flight may run (http/close.ts).
     forceCloseConnections: false,
+    // A name in a path (/admin/api/routes/NAME, an alias) may be 256 characters, three times that URL-encoded: Fastify's default is 100.
+    routerOptions: { maxParamLength: 1_024 },
     return503OnClosing: false,
     requestTimeout: timeouts.requestMs,
     keepAliveTimeout: timeouts.keepAliveMs,

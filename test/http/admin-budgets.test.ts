@@ -79,5 +79,13 @@ describe('aliases over the admin API', () => {
     expect(t.h.gateway.config().aliases).toEqual({ 'gpt-4o': 'mini' });
     expect((await t.chat({ model: 'claude-haiku-4-5' })).res.status).toBe(404);
     expect((await t.h.admin('/admin/api/aliases/nope', json('DELETE'))).status).toBe(404);
+
+    // Names as long as the config allows fit in a path, URL-encoded (Fastify's own limit is 100 characters).
+    const long = `tool/${'x'.repeat(120)}-*`;
+    expect((await set(long, 'default')).status).toBe(200);
+    expect((await t.h.admin(`/admin/api/aliases/${encodeURIComponent(long)}`, json('DELETE'))).status).toBe(200);
+    const route = 'r'.repeat(128);
+    expect((await t.h.admin('/admin/api/routes', json('POST', { name: route, deployments: ['llama'] }))).status).toBe(201);
+    expect((await t.h.admin(`/admin/api/routes/${route}`, json('DELETE'))).status).toBe(200);
   });
 });
