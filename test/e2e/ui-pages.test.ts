@@ -227,6 +227,14 @@ describe('the dashboard pages', () => {
     await expect.poll(() => h.gateway.config().aliases).toEqual({});
   });
 
+  it('adds LM Studio from its preset with text completions among the APIs it serves (real fill-in-the-middle)', async () => {
+    await go('/providers');
+    await page.getByRole('button', { name: 'LM Studio', exact: true }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect.poll(() => h.gateway.config().providers.find((p) => p.name === 'lmstudio')?.apis).toEqual(['chat', 'completions']);
+    expect((await h.admin('/admin/api/providers/lmstudio', { method: 'DELETE' })).status).toBe(200);
+  });
+
   it('shows client keys as required, and not to be switched off, on a gateway that listens beyond this machine', async () => {
     const exposed = await startGateway({ version: 1, providers: [], deployments: [], routes: [] }, { host: '0.0.0.0' });
     const other = await browser.newPage();

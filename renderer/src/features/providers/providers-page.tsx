@@ -6,8 +6,11 @@ import { providerMutations, configQueries } from '../../api/queries/config';
 import type { ProviderConfig, ProviderInput, ProviderView } from '../../api/types';
 import { Badge, Card, ConfirmButton, Empty, ErrorNote, Field, Loading } from '../../ui/parts';
 
-/** Well-known servers: kind, base URL and the usual key variable. */
-export const PRESETS = [
+/**
+ * Well-known servers: kind, base URL, the usual key variable, and the APIs they serve themselves
+ * beyond chat (LM Studio's and vLLM's text completions fill in the middle for editors' autocomplete).
+ */
+export const PRESETS: readonly { label: string; name: string; kind: ProviderConfig['kind']; baseUrl: string; keyEnv: string; apis?: NonNullable<ProviderConfig['apis']> }[] = [
   { label: 'Ollama', name: 'ollama', kind: 'ollama', baseUrl: 'http://127.0.0.1:11434', keyEnv: '' },
   { label: 'OpenAI', name: 'openai', kind: 'openai', baseUrl: 'https://api.openai.com/v1', keyEnv: 'OPENAI_API_KEY' },
   { label: 'Anthropic', name: 'anthropic', kind: 'anthropic', baseUrl: 'https://api.anthropic.com', keyEnv: 'ANTHROPIC_API_KEY' },
@@ -16,10 +19,10 @@ export const PRESETS = [
   { label: 'Together', name: 'together', kind: 'openai', baseUrl: 'https://api.together.xyz/v1', keyEnv: 'TOGETHER_API_KEY' },
   { label: 'Mistral', name: 'mistral', kind: 'openai', baseUrl: 'https://api.mistral.ai/v1', keyEnv: 'MISTRAL_API_KEY' },
   { label: 'DeepSeek', name: 'deepseek', kind: 'openai', baseUrl: 'https://api.deepseek.com/v1', keyEnv: 'DEEPSEEK_API_KEY' },
-  { label: 'LM Studio', name: 'lmstudio', kind: 'openai', baseUrl: 'http://127.0.0.1:1234/v1', keyEnv: '' },
-  { label: 'vLLM', name: 'vllm', kind: 'openai', baseUrl: 'http://127.0.0.1:8000/v1', keyEnv: '' },
+  { label: 'LM Studio', name: 'lmstudio', kind: 'openai', baseUrl: 'http://127.0.0.1:1234/v1', keyEnv: '', apis: ['chat', 'completions'] },
+  { label: 'vLLM', name: 'vllm', kind: 'openai', baseUrl: 'http://127.0.0.1:8000/v1', keyEnv: '', apis: ['chat', 'completions'] },
   { label: 'Custom (OpenAI-compatible)', name: '', kind: 'openai', baseUrl: '', keyEnv: '' },
-] as const;
+];
 
 /** What the form does not show (timeouts, headers, limits, APIs...): sent back as it was, so an edit keeps it. */
 type Kept = Omit<ProviderView, 'name' | 'kind' | 'baseUrl' | 'apiKey'>;
@@ -60,7 +63,7 @@ export function ProvidersPage() {
           <Card title="Add a provider">
             <div className="row">
               {PRESETS.map((preset) => (
-                <button key={preset.label} onClick={() => setDraft({ original: null, value: { name: preset.name, kind: preset.kind, baseUrl: preset.baseUrl, keyReference: preset.keyEnv ? `env:${preset.keyEnv}` : '', keyValue: '', kept: {} } })}>
+                <button key={preset.label} onClick={() => setDraft({ original: null, value: { name: preset.name, kind: preset.kind, baseUrl: preset.baseUrl, keyReference: preset.keyEnv ? `env:${preset.keyEnv}` : '', keyValue: '', kept: preset.apis ? { apis: preset.apis } : {} } })}>
                   {preset.label}
                 </button>
               ))}
