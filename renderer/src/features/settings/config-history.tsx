@@ -15,13 +15,15 @@ export function ConfigHistory() {
   return (
     <Card title="Config history">
       <p className="muted">Every change is kept. Restoring one applies it again as a new change, checked like an import.</p>
+      <div className="table-wrap">
       <table>
         <tbody>
           {revisions.data.map((r, i) => (
             <tr key={r.id}>
               <td className="mono">{r.id}</td>
               <td>{new Date(r.createdAt).toLocaleString()}</td>
-              <td>{r.source}</td>
+              {/* A source is often a path with no space to break at: it wraps anywhere rather than push the buttons out. */}
+              <td style={{ overflowWrap: 'anywhere' }}>{r.source}</td>
               <td style={{ textAlign: 'right' }}>
                 {i === 0 ? (
                   <span className="muted">in force</span>
@@ -38,6 +40,7 @@ export function ConfigHistory() {
           ))}
         </tbody>
       </table>
+      </div>
       {preview ? (
         <div role="status">
           <strong>Restoring {preview.id}:</strong>
