@@ -227,6 +227,24 @@ describe('the dashboard pages', () => {
     await expect.poll(() => h.gateway.config().aliases).toEqual({});
   });
 
+  it('adds a route rule on the Routes page, names a bad value, and deletes the rule', async () => {
+    expect((await h.admin('/admin/api/routes', { method: 'POST', body: JSON.stringify({ name: 'long', deployments: ['mini'] }) })).status).toBe(201);
+    await go('/routes');
+    await page.getByText('Rules (0)').first().click();
+    await page.getByLabel('Rule trait for default').selectOption('minPromptTokens');
+    await page.getByLabel('Rule value for default').fill('lots');
+    await page.getByRole('button', { name: 'Add rule' }).first().click();
+    await page.getByText('Give a whole number of tokens').waitFor();
+    await page.getByLabel('Rule value for default').fill('32000');
+    await page.getByLabel('Rule target for default').selectOption('long');
+    await page.getByRole('button', { name: 'Add rule' }).first().click();
+    await expect.poll(() => h.gateway.config().routes.find((r) => r.name === 'default')?.rules).toEqual([{ when: { minPromptTokens: 32000 }, use: 'long' }]);
+    await expect.poll(() => page.getByLabel('Rules of default').textContent()).toContain('prompt ≥ 32,000 tokens');
+    await page.getByRole('button', { name: 'Delete rule 1 of default' }).click();
+    await expect.poll(() => h.gateway.config().routes.find((r) => r.name === 'default')?.rules).toBeUndefined();
+    expect((await h.admin('/admin/api/routes/long', { method: 'DELETE' })).status).toBe(200);
+  });
+
   it('adds LM Studio from its preset with text completions among the APIs it serves (real fill-in-the-middle)', async () => {
     await go('/providers');
     await page.getByRole('button', { name: 'LM Studio', exact: true }).click();

@@ -1,6 +1,6 @@
 /**
  * Routes and deployments: fallback order (drag or keyboard) with each deployment's live state
- * (usable, blocked, open, rate limited, over budget, its context window), strategy, rules and retry
+ * (usable, blocked, open, rate limited, over budget, its context window), strategy, rules (route-rules.tsx) and retry
  * settings, deployment editing with time windows, pricing and context.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -12,6 +12,7 @@ import type { DeploymentConfig, RouteConfig } from '../../api/types';
 import { LiveState, liveStates, type LiveDeployment } from '../routing/live-state';
 import { Badge, Card, ConfirmButton, Empty, ErrorNote, Field, Loading } from '../../ui/parts';
 import { AliasesCard } from './aliases-card';
+import { RouteRules } from './route-rules';
 import { RouteOrder } from './route-order';
 import { TimeWindowEditor } from './time-window-editor';
 
@@ -33,7 +34,7 @@ export function RoutesPage() {
         <div className="grid">
           {routes.data.length === 0 ? <Empty>No routes yet.</Empty> : null}
           {routes.data.map((route) => (
-            <RouteCard key={route.name} route={route} live={live} describe={(name) => { const d = byName.get(name); return d ? `${d.provider} · ${d.model}` : ''; }} />
+            <RouteCard key={route.name} route={route} routes={routes.data.map((r) => r.name)} live={live} describe={(name) => { const d = byName.get(name); return d ? `${d.provider} · ${d.model}` : ''; }} />
           ))}
           <NewRoute deployments={deployments.data} />
           <AliasesCard targets={[...routes.data.map((r) => r.name), ...deployments.data.map((d) => d.name)]} />
@@ -67,7 +68,7 @@ const STRATEGIES: { value: NonNullable<RouteConfig['strategy']>; label: string }
   { value: 'weighted', label: 'Weighted (weights in the config file)' },
 ];
 
-function RouteCard({ route, describe, live }: { route: RouteConfig; describe: (name: string) => string; live: Map<string, LiveDeployment> }) {
+function RouteCard({ route, routes, describe, live }: { route: RouteConfig; routes: string[]; describe: (name: string) => string; live: Map<string, LiveDeployment> }) {
   const client = useQueryClient();
   const [order, setOrder] = useState(route.deployments);
   const [retry, setRetry] = useState({ attempts: String(route.retry?.attempts ?? 1), deadlineMs: route.deadlineMs ? String(route.deadlineMs) : '' });
@@ -94,19 +95,13 @@ function RouteCard({ route, describe, live }: { route: RouteConfig; describe: (n
           </select>
         </label>
       </div>
-      {route.rules?.length ? (
-        <ul className="muted" style={{ margin: '8px 0 0', paddingLeft: 18 }} aria-label={`Rules of ${route.name}`}>
-          {route.rules.map((rule, i) => (
-            <li key={i}>when {Object.entries(rule.when).map(([k, v]) => `${k} ${String(v)}`).join(' and ')} → <code>{rule.use}</code></li>
-          ))}
-        </ul>
-      ) : null}
       <div className="row" style={{ marginTop: 10 }}>
         <button className="primary" disabled={!changed || saveOrder.isPending} onClick={() => saveOrder.mutate(order)}>Save order</button>
         {changed ? <span className="muted">Unsaved order</span> : saveOrder.isSuccess ? <span className="muted">Saved: traffic follows the new order</span> : null}
       </div>
       {saveOrder.isError ? <ErrorNote error={saveOrder.error} /> : null}
       {remove.isError ? <ErrorNote error={remove.error} /> : null}
+      <RouteRules route={route} routes={routes} />
       <details style={{ marginTop: 10 }}>
         <summary>Retry and deadline</summary>
         <div className="form-grid" style={{ marginTop: 8 }}>

@@ -1,0 +1,98 @@
+/**
+ * A route's rules: requests with a trait (a long prompt, images, tools, reasoning, one client key)
+ * go to another route instead, the first rule that matches winning. Listed, added and deleted here;
+ * each change saves the whole route, so the rest of it stays as it is.
+ */
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { routeMutations } from '../../api/queries/config';
+import type { RouteConfig } from '../../api/types';
+import { ErrorNote, Field } from '../../ui/parts';
+
+type Rule = NonNullable<RouteConfig['rules']>[number];
+type Trait = keyof Rule['when'];
+
+const TRAITS: { trait: Trait; label: string }[] = [
+  { trait: 'minPromptTokens', label: 'the prompt is at least (tokens)' },
+  { trait: 'hasImages', label: 'it has images' },
+  { trait: 'hasTools', label: 'it offers tools' },
+  { trait: 'thinking', label: 'it asks for reasoning' },
+  { trait: 'clientKey', label: 'its client key is' },
+];
+
+function describeRule(rule: Rule): string {
+  return Object.entries(rule.when)
+    .map(([trait, value]) => (trait === 'minPromptTokens' ? `prompt ≥ ${Number(value).toLocaleString('en-US')} tokens` : trait === 'clientKey' ? `key ${String(value)}` : `${TRAITS.find((t) => t.trait === trait)?.label.replace(/^it /, '') ?? trait}`))
+    .join(' and ');
+}
+
+export function RouteRules({ route, routes }: { route: RouteConfig; routes: string[] }) {
+  const client = useQueryClient();
+  const save = useMutation(routeMutations.update(client, route.name));
+  const others = routes.filter((name) => name !== route.name);
+  const [trait, setTrait] = useState<Trait>('minPromptTokens');
+  const [value, setValue] = useState('');
+  const [use, setUse] = useState('');
+  const [valueError, setValueError] = useState<string | undefined>();
+  const rules = route.rules ?? [];
+  const saveRules = (next: Rule[]) => {
+    const { rules: _old, ...rest } = route;
+    save.mutate(next.length > 0 ? { ...rest, rules: next } : rest);
+  };
+  const add = () => {
+    let when: Rule['when'];
+    if (trait === 'minPromptTokens') {
+      const tokens = Number(value.trim());
+      if (!Number.isInteger(tokens) || tokens < 1) return setValueError('Give a whole number of tokens, for example 32000');
+      when = { minPromptTokens: tokens };
+    } else if (trait === 'clientKey') {
+      if (!value.trim()) return setValueError('Name the client key');
+      when = { clientKey: value.trim() };
+    } else {
+      when = { [trait]: true };
+    }
+    setValueError(undefined);
+    saveRules([...rules, { when, use: use || (others[0] ?? '') }]);
+    setValue('');
+  };
+  const asks = trait === 'minPromptTokens' || trait === 'clientKey';
+  return (
+    <details style={{ marginTop: 10 }}>
+      <summary>Rules ({rules.length})</summary>
+      <p className="muted">Requests with a trait go to another route instead; the first rule that matches wins.</p>
+      <ul style={{ margin: '0 0 8px', paddingLeft: 18 }} aria-label={`Rules of ${route.name}`}>
+        {rules.map((rule, i) => (
+          <li key={i} className="row" style={{ gap: 8 }}>
+            <span>when {describeRule(rule)} → <code>{rule.use}</code></span>
+            <button onClick={() => saveRules(rules.filter((_, j) => j !== i))} aria-label={`Delete rule ${i + 1} of ${route.name}`}>Delete</button>
+          </li>
+        ))}
+      </ul>
+      {others.length === 0 ? (
+        <p className="muted">A rule sends requests to another route: make one first.</p>
+      ) : (
+        <>
+          <div className="form-grid">
+            <Field label="When">
+              <select value={trait} onChange={(e) => setTrait(e.target.value as Trait)} aria-label={`Rule trait for ${route.name}`}>
+                {TRAITS.map((t) => <option key={t.trait} value={t.trait}>{t.label}</option>)}
+              </select>
+            </Field>
+            {asks ? (
+              <Field label={trait === 'clientKey' ? 'Key name' : 'Tokens'} error={valueError}>
+                <input value={value} onChange={(e) => setValue(e.target.value)} aria-label={`Rule value for ${route.name}`} inputMode={trait === 'clientKey' ? 'text' : 'numeric'} />
+              </Field>
+            ) : null}
+            <Field label="Use route">
+              <select value={use || others[0]} onChange={(e) => setUse(e.target.value)} aria-label={`Rule target for ${route.name}`}>
+                {others.map((name) => <option key={name} value={name}>{name}</option>)}
+              </select>
+            </Field>
+          </div>
+          <button style={{ marginTop: 8 }} onClick={add} disabled={save.isPending}>Add rule</button>
+        </>
+      )}
+      {save.isError ? <ErrorNote error={save.error} /> : null}
+    </details>
+  );
+}
