@@ -56,12 +56,4 @@ export function referencePrice(price: Price, provider: ProviderConfig | undefine
   return isLocal(provider) ? (settings?.usage?.compareWith ?? DEFAULT_COMPARISON) : price;
 }
 
-// Per provider config object (a new config brings new objects): parsing a base URL on every row would cost microseconds.
-const localities = new WeakMap<ProviderConfig, boolean>();
-
-function isLocal(provider: ProviderConfig | undefined): boolean {
-  if (!provider) return false;
-  let local = localities.get(provider);
-  if (local === undefined) localities.set(provider, (local = isLocalProvider(provider)));
-  return local;
-}
+const isLocal = (provider: ProviderConfig | undefined): boolean => provider !== undefined && isLocalProvider(provider);
