@@ -71,15 +71,13 @@ export async function ollamaSurface(app: FastifyInstance, options: OllamaSurface
     const stream = body.stream !== false;
     request.usage?.streams(stream);
     const route = routeRequest(request, reply, { model: ollamaName(catalog(), body.model), type: 'chat', api: endpoint });
-    let canonical: ChatRequest | undefined;
-    const translated = () => (canonical ??= toCanonical());
     const started = process.hrtime.bigint();
     if (stream) {
-      const execution = await ollamaStream(router, route, endpoint, body, translated, alternative);
+      const execution = await ollamaStream(router, route, endpoint, body, toCanonical, alternative);
       await writeStream(reply, routed(request, reply, execution), ndjsonFormat(kind, body.model, started, request.usage), execution.deployment.provider, request.usage);
       return reply;
     }
-    const execution = await ollamaWhole(router, route, endpoint, body, translated, alternative);
+    const execution = await ollamaWhole(router, route, endpoint, body, toCanonical, alternative);
     return wholeAnswer(kind, body.model, routed(request, reply, execution), Number(process.hrtime.bigint() - started), request.usage);
   };
 
@@ -155,4 +153,3 @@ async function withTimeout<T>(reply: FastifyReply, ms: number, work: (signal: Ca
     call.end();
   }
 }
-

@@ -40,8 +40,9 @@ function wayFor(provider: ProviderAdapter, loadOnly: boolean, alternative: Alter
   return alternative.completions && provider.speaks('completions') ? 'completions' : 'chat';
 }
 
-export function ollamaStream(router: Router, route: RouteRequest, endpoint: OllamaEndpoint, body: Record<string, unknown>, translated: () => ChatRequest, alternative: Alternative = {}): Promise<Execution<OpenedStream<OllamaItem>>> {
+export function ollamaStream(router: Router, route: RouteRequest, endpoint: OllamaEndpoint, body: Record<string, unknown>, toCanonical: () => ChatRequest, alternative: Alternative = {}): Promise<Execution<OpenedStream<OllamaItem>>> {
   const loadOnly = isLoadOnly(kindOf(endpoint), body);
+  const translated = once(toCanonical);
   const { attempt, track, discard } = streaming<OllamaItem>(async (provider, deployment, signal): Promise<AsyncIterable<OllamaItem>> => {
     switch (wayFor(provider, loadOnly, alternative)) {
       case 'native':
@@ -59,8 +60,9 @@ export function ollamaStream(router: Router, route: RouteRequest, endpoint: Olla
   return router.run(route, attempt, { track, discard, cache: answerCache(body, 'stream') });
 }
 
-export function ollamaWhole(router: Router, route: RouteRequest, endpoint: OllamaEndpoint, body: Record<string, unknown>, translated: () => ChatRequest, alternative: Alternative = {}): Promise<Execution<OllamaWhole>> {
+export function ollamaWhole(router: Router, route: RouteRequest, endpoint: OllamaEndpoint, body: Record<string, unknown>, toCanonical: () => ChatRequest, alternative: Alternative = {}): Promise<Execution<OllamaWhole>> {
   const loadOnly = isLoadOnly(kindOf(endpoint), body);
+  const translated = once(toCanonical);
   return router.run<OllamaWhole>(
     route,
     async (provider, deployment, signal) => {
@@ -77,6 +79,12 @@ export function ollamaWhole(router: Router, route: RouteRequest, endpoint: Ollam
     },
     { cache: answerCache(body, 'whole') },
   );
+}
+
+/** The translation, made on first need and kept for the next deployment that needs it. */
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => (made ??= { value: make() }).value;
 }
 
 async function* only<T>(item: T): AsyncGenerator<T> {

@@ -75,8 +75,7 @@ export async function openaiSurface(app: FastifyInstance, options: OpenAISurface
     const body = request.body as CompletionRequest;
     const generate = generateBody(body);
     const route = routeRequest(request, reply, { model: body.model, type: 'chat', api: 'openai.completions' });
-    let canonical: ChatRequest | undefined;
-    const translated = () => (canonical ??= chatFromGenerate(generate));
+    const translated = () => chatFromGenerate(generate);
     if (body.stream) {
       const execution = await ollamaStream(router, route, 'ollama.generate', generate, translated, { completions: body });
       await writeStream(reply, routed(request, reply, execution), completionSse(body.model, body.stream_options?.include_usage === true, request.usage), execution.deployment.provider, request.usage);
