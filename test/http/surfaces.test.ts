@@ -98,6 +98,12 @@ const PROTECTED: [string, string, unknown?][] = [
   ['GET', 'config/revisions'],
   ['GET', 'config/revisions/1'],
   ['POST', 'config/revisions/1/restore'],
+  ['POST', 'budgets', { name: 'b', scope: 'global', period: 'day', limitUsd: 0 }],
+  ['PUT', 'budgets/b', { name: 'b', scope: 'global', period: 'day', limitUsd: 0 }],
+  ['DELETE', 'budgets/b'],
+  ['GET', 'aliases'],
+  ['PUT', 'aliases/claude-*', { target: 'default' }],
+  ['DELETE', 'aliases/claude-*'],
 ];
 
 describe('the admin session', () => {
@@ -115,6 +121,8 @@ describe('the admin session', () => {
       expect((await raw('GET', path)).status, path).toBe(401);
     }
     expect(h.gateway.keys.list().map((k) => k.name)).not.toContain('stolen');
+    expect(h.gateway.config().budgets ?? []).toEqual([]);
+    expect(h.gateway.config().aliases ?? {}).toEqual({});
   });
 
   it('never sends a stored key to another host through "test connection" without a session', async () => {
@@ -133,6 +141,7 @@ describe('the admin session', () => {
   it('is not needed by any model route, nor by /health', async () => {
     expect((await raw('GET', '/v1/models')).status).toBe(200);
     expect((await raw('POST', '/v1/chat/completions', { body: { model: 'default', messages: [{ role: 'user', content: 'hi' }] } })).status).toBe(200);
+    expect((await raw('POST', '/v1/completions', { body: { model: 'default', prompt: 'hi' } })).status).toBe(200);
     expect((await raw('GET', '/api/tags')).status).toBe(200);
     expect((await raw('POST', '/api/chat', { body: { model: 'default', messages: [{ role: 'user', content: 'hi' }], stream: false } })).status).toBe(200);
     expect((await raw('GET', '/health')).status).toBe(200);
