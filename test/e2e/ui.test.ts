@@ -215,6 +215,9 @@ describe('building a gateway in the dashboard', () => {
     await page.keyboard.press('Escape');
     await expect.poll(() => drawer.count()).toBe(0);
     await page.locator('.recharts-bar-rectangle').first().waitFor();
+    // The week's chart has each of its 7 days on the axis, the quiet ones too, not only today's.
+    const days = page.locator('.chart').first().locator('.recharts-xAxis-tick-labels text');
+    await expect.poll(() => days.count()).toBe(7);
     expect(notFound).toEqual([]);
   });
 });

@@ -225,6 +225,17 @@ describe('usage, cache, keys and settings', () => {
       expect(new Date(days.points[0].bucket + 9 * 3_600_000).toISOString()).toMatch(/T00:00:00\.000Z$/);
       expect(days.points[0].bucket).toBeLessThanOrEqual(Date.now());
       expect(Date.now() - days.points[0].bucket).toBeLessThan(24 * 3_600_000);
+      // A week's chart has every day of it on its axis, the six quiet ones too, each a Tokyo midnight.
+      const week = await tokyo.admin(`/admin/api/usage/rollups?granularity=day&since=${Date.now() - 7 * 86_400_000}`).then((r) => r.json());
+      expect(week.points).toHaveLength(1);
+      expect(week.buckets).toHaveLength(7);
+      expect(week.buckets.at(-1)).toBe(days.points[0].bucket);
+      for (const [i, bucket] of week.buckets.entries()) {
+        expect(new Date(bucket + 9 * 3_600_000).toISOString()).toMatch(/T00:00:00\.000Z$/);
+        if (i > 0) expect(bucket - week.buckets[i - 1]).toBe(86_400_000);
+      }
+      // With no start, the axis begins at the oldest point.
+      expect(days.buckets).toEqual([days.points[0].bucket]);
     } finally {
       await tokyo.stop();
     }

@@ -27,6 +27,8 @@ import type { ClientKeyStore } from '../../store/client-keys';
 import type { Config } from '../../config/schema';
 import { temporal } from '../../lazy';
 import { exportLines } from '../../usage/export';
+import { bucketStarts } from '../../usage/buckets';
+import { daysIn } from '../../budgets/periods';
 import { DEFAULT_CACHE_MAX_MIB } from '../../routing/cache-policy';
 import { unknownModels } from '../../routing/aliases';
 
@@ -51,10 +53,16 @@ export function usageRoutes(app: FastifyInstance, services: UsageRouteServices):
     return log().list(filterFrom(request.query), { limit, before: request.query.before });
   });
 
-  app.get<Query>('/usage/rollups', { schema: { querystring, response: { 200: RollupsSchema } } }, async (request) => ({
-    points: log().rollups(filterFrom(request.query), request.query.granularity ?? 'hour', (request.query.groupBy ?? 'none') as GroupBy),
-    timeZone: services.timeZone(),
-  }));
+  app.get<Query>('/usage/rollups', { schema: { querystring, response: { 200: RollupsSchema } } }, async (request) => {
+    const filter = filterFrom(request.query);
+    const granularity = request.query.granularity ?? 'hour';
+    const points = log().rollups(filter, granularity, (request.query.groupBy ?? 'none') as GroupBy);
+    const timeZone = services.timeZone();
+    // A range open at its start begins at its oldest point.
+    const since = filter.since ?? points[0]?.bucket;
+    const buckets = since === undefined ? [] : bucketStarts(granularity, since, filter.until ?? services.now(), daysIn(timeZone).dayAt);
+    return { points, buckets, timeZone };
+  });
 
   /** One request's row with its routing decision (the Usage page's drawer). */
   app.get<{ Params: { requestId: string } }>('/usage/:requestId', { schema: { params: RequestIdParams, response: { 200: UsageDetailSchema } } }, async (request) => {
@@ -73,8 +81,8 @@ export function usageRoutes(app: FastifyInstance, services: UsageRouteServices):
   /** Today at a glance, for the overview. */
   app.get('/overview', { schema: { response: { 200: OverviewSchema } } }, async () => {
     const since = startOfDay(services.now(), services.timeZone());
-    // Minute buckets: day buckets start at UTC midnight, which is not "today" anywhere west or east of it.
-    const today = log().rollups({ since }, 'minute', 'none').reduce(
+    // Day buckets start at midnight in this same zone, so today is one bucket.
+    const today = log().rollups({ since }, 'day', 'none').reduce(
       (sum, p) => ({ requests: sum.requests + p.requests, errors: sum.errors + p.errors, fallbacks: sum.fallbacks + p.fallbacks, cached: sum.cached + p.cachedRequests, cost: sum.cost + p.cost, wouldCost: sum.wouldCost + p.wouldCost, saved: sum.saved + p.saved }),
       { requests: 0, errors: 0, fallbacks: 0, cached: 0, cost: 0, wouldCost: 0, saved: 0 },
     );

@@ -94,8 +94,11 @@ export const RollupPointSchema = Type.Object({
   latencyP50Ms: NullableNumber,
   latencyP95Ms: NullableNumber,
 });
-/** `timeZone`: whose midnights start the day buckets (the gateway's), for labelling them. */
-export const RollupsSchema = Type.Object({ points: Type.Array(RollupPointSchema), timeZone: Type.String() });
+/**
+ * `buckets`: the start of every bucket in the range, empty ones included, oldest first (a chart's
+ * axis); `timeZone`: whose midnights start the day buckets (the gateway's), for labelling them.
+ */
+export const RollupsSchema = Type.Object({ points: Type.Array(RollupPointSchema), buckets: Type.Array(Type.Number()), timeZone: Type.String() });
 export const OverviewSchema = Type.Object({
   since: Type.String(),
   requests: Type.Integer(),

@@ -214,14 +214,15 @@ function LatencyChart() {
   // Requests that reached no deployment (refused, unknown model) measure the gateway, not a deployment.
   const points = rollups.data.points.filter((p) => p.group);
   const deployments = [...new Set(points.map((p) => p.group as string))];
-  const byBucket = new Map<number, Record<string, number | string>>();
+  // Every hour of the 24 is on the axis, quiet ones too; a line joins the hours that had requests.
+  const hours = [...new Set([...rollups.data.buckets, ...points.map((p) => p.bucket)])].sort((a, b) => a - b);
+  const byBucket = new Map(hours.map((hour): [number, Record<string, number | string>] => [hour, { time: new Date(hour).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) }]));
   for (const point of points) {
-    const row = byBucket.get(point.bucket) ?? { time: new Date(point.bucket).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) };
+    const row = byBucket.get(point.bucket) as Record<string, number | string>;
     if (point.latencyP50Ms !== null) row[`${point.group} p50`] = point.latencyP50Ms;
     if (point.latencyP95Ms !== null) row[`${point.group} p95`] = point.latencyP95Ms;
-    byBucket.set(point.bucket, row);
   }
-  const data = [...byBucket.entries()].sort(([a], [b]) => a - b).map(([, row]) => row);
+  const data = points.length === 0 ? [] : [...byBucket.values()];
   return (
     <Card title="Latency p50 / p95 by deployment (24 h)">
       {data.length === 0 ? (
@@ -236,8 +237,8 @@ function LatencyChart() {
               <Tooltip />
               <Legend />
               {deployments.flatMap((d, i) => [
-                <Line key={`${d}50`} dataKey={`${d} p50`} stroke={SERIES_COLORS[i % SERIES_COLORS.length]} dot={false} isAnimationActive={false} />,
-                <Line key={`${d}95`} dataKey={`${d} p95`} stroke={SERIES_COLORS[i % SERIES_COLORS.length]} strokeDasharray="4 3" dot={false} isAnimationActive={false} />,
+                <Line key={`${d}50`} dataKey={`${d} p50`} stroke={SERIES_COLORS[i % SERIES_COLORS.length]} dot={{ r: 2 }} connectNulls isAnimationActive={false} />,
+                <Line key={`${d}95`} dataKey={`${d} p95`} stroke={SERIES_COLORS[i % SERIES_COLORS.length]} strokeDasharray="4 3" dot={{ r: 2 }} connectNulls isAnimationActive={false} />,
               ])}
             </LineChart>
           </ResponsiveContainer>

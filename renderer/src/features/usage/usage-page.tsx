@@ -69,18 +69,24 @@ function Filters({ range, setRange, filters, setFilter }: { range: string; setRa
 const bucketLabel = (bucket: number, granularity: 'hour' | 'day', timeZone: string) =>
   granularity === 'day' ? new Date(bucket).toLocaleDateString([], { month: 'short', day: 'numeric', timeZone }) : new Date(bucket).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', timeZone });
 
-function byBucket(points: RollupPoint[], granularity: 'hour' | 'day', timeZone: string, value: (p: RollupPoint) => number) {
-  const days = new Map<number, Record<string, number | string>>();
+/** A chart's rows, one per bucket of the range (quiet ones too, so its axis is time), oldest first. */
+function rowsFor<Row>(buckets: number[], points: RollupPoint[], empty: (bucket: number) => Row): Map<number, Row> {
+  const starts = new Set(buckets);
+  for (const p of points) starts.add(p.bucket);
+  return new Map([...starts].sort((a, b) => a - b).map((bucket) => [bucket, empty(bucket)]));
+}
+
+function byBucket(points: RollupPoint[], buckets: number[], granularity: 'hour' | 'day', timeZone: string, value: (p: RollupPoint) => number) {
+  const days = rowsFor<Record<string, number | string>>(buckets, points, (bucket) => ({ day: bucketLabel(bucket, granularity, timeZone) }));
   const groups = new Set<string>();
   for (const p of points) {
     // '' is the requests no provider served (refused, unknown model): they count, under a name.
     const group = p.group === null ? 'all' : p.group || '(none)';
     groups.add(group);
-    const row = days.get(p.bucket) ?? { day: bucketLabel(p.bucket, granularity, timeZone) };
+    const row = days.get(p.bucket) as Record<string, number | string>;
     row[group] = ((row[group] as number | undefined) ?? 0) + value(p);
-    days.set(p.bucket, row);
   }
-  return { data: [...days.entries()].sort(([a], [b]) => a - b).map(([, r]) => r), groups: [...groups] };
+  return { data: [...days.values()], groups: [...groups] };
 }
 
 function Charts({ params, days }: { params: UsageParams; days: number }) {
@@ -88,20 +94,19 @@ function Charts({ params, days }: { params: UsageParams; days: number }) {
   const byProvider = useQuery({ ...usageQueries.rollups({ ...params, granularity, groupBy: 'provider' }), placeholderData: keepPreviousData });
   if (byProvider.isPending) return <Loading what="charts" />;
   if (byProvider.isError) return <ErrorNote error={byProvider.error} />;
-  const { points, timeZone } = byProvider.data;
+  const { points, buckets, timeZone } = byProvider.data;
   if (points.length === 0) return <Empty>No requests in this range yet. Send one from the Playground or point a tool at the base URL.</Empty>;
-  const requests = byBucket(points, granularity, timeZone, (p) => p.requests);
-  const tokens = byBucket(points, granularity, timeZone, (p) => p.inputTokens + p.outputTokens);
-  const money = new Map<number, { day: string; cost: number; wouldCost: number; fallbacks: number; errors: number }>();
+  const requests = byBucket(points, buckets, granularity, timeZone, (p) => p.requests);
+  const tokens = byBucket(points, buckets, granularity, timeZone, (p) => p.inputTokens + p.outputTokens);
+  const money = rowsFor(buckets, points, (bucket) => ({ day: bucketLabel(bucket, granularity, timeZone), cost: 0, wouldCost: 0, fallbacks: 0, errors: 0 }));
   for (const p of points) {
-    const row = money.get(p.bucket) ?? { day: bucketLabel(p.bucket, granularity, timeZone), cost: 0, wouldCost: 0, fallbacks: 0, errors: 0 };
+    const row = money.get(p.bucket) as { cost: number; wouldCost: number; fallbacks: number; errors: number };
     row.cost += p.cost;
     row.wouldCost += p.wouldCost;
     row.fallbacks += p.fallbacks;
     row.errors += p.errors;
-    money.set(p.bucket, row);
   }
-  const moneyData = [...money.entries()].sort(([a], [b]) => a - b).map(([, r]) => r);
+  const moneyData = [...money.values()];
   const stacked = (title: string, chart: { data: Record<string, number | string>[]; groups: string[] }) => (
     <Card title={title}>
       <div className="chart">

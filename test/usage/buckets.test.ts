@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { daysIn } from '../../gateway/budgets/periods';
+import { bucketStarts, MAX_BUCKETS, MAX_DAYS } from '../../gateway/usage/buckets';
+
+const HOUR = 3_600_000;
+const newYork = daysIn('America/New_York').dayAt;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+describe('a chart\'s buckets', () => {
+  it('are the hours a rollup query over [since, until) reads: a bucket starting before since is not one', () => {
+    const since = Date.parse('2026-12-01T10:00:00Z');
+    expect(bucketStarts('hour', since, since + 3 * HOUR, newYork).map(iso)).toEqual(['2026-12-01T10:00:00.000Z', '2026-12-01T11:00:00.000Z', '2026-12-01T12:00:00.000Z']);
+    // Mid-hour ends: the hour that began before `since` is left out, the one `until` falls in is kept.
+    expect(bucketStarts('hour', since + 1, since + 3 * HOUR + 1, newYork).map(iso)).toEqual(['2026-12-01T11:00:00.000Z', '2026-12-01T12:00:00.000Z', '2026-12-01T13:00:00.000Z']);
+    expect(bucketStarts('minute', since, since + 90_000, newYork)).toEqual([since, since + 60_000]);
+  });
+
+  it('are the zone\'s midnights for days, a day of 25 hours where the clocks go back', () => {
+    const days = bucketStarts('day', Date.parse('2026-10-30T00:00:00Z'), Date.parse('2026-11-03T12:00:00Z'), newYork);
+    expect(days.map(iso)).toEqual(['2026-10-30T04:00:00.000Z', '2026-10-31T04:00:00.000Z', '2026-11-01T04:00:00.000Z', '2026-11-02T05:00:00.000Z', '2026-11-03T05:00:00.000Z']);
+  });
+
+  it('are none for an empty or reversed range', () => {
+    expect(bucketStarts('day', 10, 10, newYork)).toEqual([]);
+    expect(bucketStarts('hour', 10 * HOUR, HOUR, newYork)).toEqual([]);
+  });
+
+  it('keep the newest of a range of centuries, in a bounded number of steps', () => {
+    const now = Date.parse('2026-12-01T10:30:00Z');
+    const hours = bucketStarts('hour', -8.64e15, now, newYork);
+    expect(hours).toHaveLength(MAX_BUCKETS);
+    expect(iso(hours.at(-1) as number)).toBe('2026-12-01T10:00:00.000Z');
+    const days = bucketStarts('day', 0, now, newYork);
+    expect(days).toHaveLength(MAX_DAYS);
+    expect(iso(days.at(-1) as number)).toBe('2026-12-01T05:00:00.000Z');
+    expect(days[0]).toBeGreaterThan(0);
+  });
+});
