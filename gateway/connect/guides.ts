@@ -57,8 +57,10 @@ export function toolGuides(ctx: GuideContext): ToolGuide[] {
         { label: 'ANTHROPIC_BASE_URL', value: url },
         { label: 'ANTHROPIC_AUTH_TOKEN', value: key },
         { label: 'ANTHROPIC_MODEL', value: model },
+        // Background tasks (titles, command checks) ask for the small model; unset, they name a Claude id.
+        { label: 'ANTHROPIC_DEFAULT_HAIKU_MODEL', value: model },
       ],
-      snippet: { language: 'shell', text: `ANTHROPIC_BASE_URL=${url} ANTHROPIC_AUTH_TOKEN=${key} ANTHROPIC_MODEL=${model} claude` },
+      snippet: { language: 'shell', text: `ANTHROPIC_BASE_URL=${url} ANTHROPIC_AUTH_TOKEN=${key} ANTHROPIC_MODEL=${model} ANTHROPIC_DEFAULT_HAIKU_MODEL=${model} claude` },
     },
     {
       id: 'codex',

@@ -39,6 +39,9 @@ describe('the admin API (the Connect page and the desktop app\'s button)', () =>
       expect(guides).toMatchObject({ url: h.url, keyRequired: false, model: 'default', connected: [] });
       expect(guides.tools.map((t: { id: string }) => t.id)).toEqual(['claude-code', 'codex', 'opencode', 'continue', 'cline', 'aider', 'zed', 'open-webui', 'openai-sdk', 'ollama-sdk', 'anthropic-sdk']);
       expect(guides.tools[0].settings).toContainEqual({ label: 'ANTHROPIC_BASE_URL', value: h.url });
+      // What to copy is what `connect` writes: without the small model's name, background tasks ask for a Claude id.
+      expect(guides.tools[0].settings).toContainEqual({ label: 'ANTHROPIC_DEFAULT_HAIKU_MODEL', value: 'default' });
+      expect(guides.tools[0].snippet.text).toContain('ANTHROPIC_DEFAULT_HAIKU_MODEL=default claude');
       // A container reaches a loopback gateway on the host's network (the gateway refuses Host: host.docker.internal).
       const webui = guides.tools.find((t: { id: string }) => t.id === 'open-webui');
       expect(webui.snippet.text).toContain(`--network=host`);

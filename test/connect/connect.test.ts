@@ -252,6 +252,8 @@ describe('the command', () => {
     storeConfig({ routes: [{ name: 'vectors', deployments: ['embed'] }, { name: 'coder', deployments: ['llama'] }] });
     const list = await connect();
     expect(list.out).toContain('ANTHROPIC_MODEL: coder');
+    // The settings to copy are the ones `connect claude-code` writes, the small model's name too.
+    expect(list.out).toContain('ANTHROPIC_DEFAULT_HAIKU_MODEL: coder');
     const wrong = await connect('codex', '--route', 'vectors');
     expect(wrong.code).toBe(1);
     expect(wrong.err).toContain('Choose one of: coder, llama');

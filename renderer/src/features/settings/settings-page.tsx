@@ -108,21 +108,24 @@ function Keys() {
           New key (shown only now): <code data-testid="new-key">{created}</code> <button onClick={() => void copy(created)}>Copy</button>
         </div>
       ) : null}
-      <form className="row" style={{ alignItems: 'flex-end' }} onSubmit={(e) => { e.preventDefault(); submit(); }}>
-        <Field label="Name" error={fields.name ?? (create.isError ? create.error.message : undefined)}><input value={name} onChange={(e) => setName(e.target.value)} placeholder="my-editor" aria-label="Key name" /></Field>
-        <Field label="Requests/min (optional)"><input value={rpm} onChange={(e) => setRpm(e.target.value)} inputMode="numeric" size={6} /></Field>
+      {/* The routes come before the button: a key is made with its limits, not limited after. */}
+      <form onSubmit={(e) => { e.preventDefault(); submit(); }}>
+        <div className="row" style={{ alignItems: 'flex-end' }}>
+          <Field label="Name" error={fields.name ?? (create.isError ? create.error.message : undefined)}><input value={name} onChange={(e) => setName(e.target.value)} placeholder="my-editor" aria-label="Key name" /></Field>
+          <Field label="Requests/min (optional)"><input value={rpm} onChange={(e) => setRpm(e.target.value)} inputMode="numeric" size={6} /></Field>
+        </div>
+        {routes.data?.length ? (
+          <fieldset className="row" aria-label="Routes the new key may use">
+            <span className="muted">Only these routes (none ticked: every route):</span>
+            {routes.data.map((r) => (
+              <label key={r.name} className="row">
+                <input type="checkbox" checked={only.includes(r.name)} onChange={(e) => setOnly(e.target.checked ? [...only, r.name] : only.filter((n) => n !== r.name))} /> {r.name}
+              </label>
+            ))}
+          </fieldset>
+        ) : null}
         <button className="primary" type="submit" disabled={!name} style={{ marginBottom: 10 }}>Create key</button>
       </form>
-      {routes.data?.length ? (
-        <fieldset className="row" aria-label="Routes the new key may use">
-          <span className="muted">Only these routes (none ticked: every route):</span>
-          {routes.data.map((r) => (
-            <label key={r.name} className="row">
-              <input type="checkbox" checked={only.includes(r.name)} onChange={(e) => setOnly(e.target.checked ? [...only, r.name] : only.filter((n) => n !== r.name))} /> {r.name}
-            </label>
-          ))}
-        </fieldset>
-      ) : null}
       {keys.isError ? <ErrorNote error={keys.error} /> : null}
       {keys.data?.length === 0 ? <Empty>No keys yet.</Empty> : null}
       <table>
