@@ -206,8 +206,9 @@ export function describeSchemaErrors(errors: Iterable<SchemaError>, input: unkno
       continue;
     } else if (error.keyword === 'pattern' && /HH|\[01\]/.test(String((error.params as { pattern?: string }).pattern))) {
       message = `${quote(value)} is not a time in HH:MM form (00:00 to 23:59)`;
-    } else if (error.keyword === 'pattern' && path.endsWith('apiKey')) {
-      message = 'write the key as a reference to an environment variable, e.g. "env:OPENAI_API_KEY" (or paste it in the desktop app, which stores it encrypted), never as a value';
+    } else if (path.endsWith('apiKey')) {
+      // Every branch of the key's union fails on a pasted key: one message, and never the value quoted back.
+      message = 'must name an environment variable that holds the key, e.g. "env:OPENAI_API_KEY", not the key itself (the desktop app can store a pasted key encrypted)';
     } else if (error.keyword === 'pattern' && (path === 'name' || path.endsWith('.name'))) {
       // An admin API body is the item itself: its name's path is `name`, not `routes[2].name`.
       message = value === '' ? 'is required (letters, digits and . _ : / @ -, up to 128)' : `${quote(value)} is not a valid name (letters, digits and . _ : / @ -, up to 128)`;

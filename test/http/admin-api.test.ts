@@ -56,6 +56,12 @@ describe('providers, deployments and routes', () => {
     const refused = await t.h.admin('/admin/api/providers/cloud', { method: 'PUT', ...json({ name: 'cloud', kind: 'openai', baseUrl: `${t.openai.url}/v1`, apiKeyValue: 'sk-new' }) });
     expect(refused.status).toBe(400);
     expect((await refused.json()).error.message).toContain('env:');
+    // A key pasted where its reference goes is refused once, by name, and not quoted back.
+    const pasted = await t.h.admin('/admin/api/providers', { method: 'POST', ...json({ name: 'pasted', kind: 'openai', baseUrl: `${t.openai.url}/v1`, apiKey: 'sk-pasted-secret' }) });
+    expect(pasted.status).toBe(400);
+    const pastedText = await pasted.text();
+    expect(pastedText).not.toContain('sk-pasted-secret');
+    expect(JSON.parse(pastedText)).toMatchObject({ error: { message: expect.stringMatching(/^Invalid request body: apiKey must name an environment variable/), param: 'apiKey' }, errors: [{ field: 'apiKey' }] });
     // A password in the URL would be stored as plain text and never sent: refused under its field, not echoed.
     const inUrl = await t.h.admin('/admin/api/providers/cloud', { method: 'PUT', ...json({ name: 'cloud', kind: 'openai', baseUrl: `http://me:s3cret@127.0.0.1:${t.openai.port}/v1` }) });
     expect(inUrl.status).toBe(400);
