@@ -41,7 +41,7 @@ export function keyFollowsOriginIssues(current: Config, next: Config, fresh: Rea
     if (!origins || !origin || origins.has(origin)) return;
     issues.push({
       path: `providers[${i}].apiKey`,
-      message: `the key ${provider.apiKey} is sent to ${[...origins].join(', ')}; a stored key never follows a changed origin: enter the key for ${origin} again`,
+      message: `the key ${provider.apiKey} is sent to ${[...origins].join(', ')}, and a stored key never follows a changed origin: for ${origin}, ${provider.apiKey.startsWith('env:') ? 'name another variable' : 'type the key in again'}, or make the change on this machine with switchyard import`,
     });
   });
   return issues;

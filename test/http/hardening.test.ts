@@ -112,6 +112,8 @@ describe('a stored key never follows a changed origin', () => {
     expect(moved.status).toBe(400);
     const body = await moved.json();
     expect(body.errors[0]).toMatchObject({ field: 'apiKey', message: expect.stringMatching(/never follows a changed origin/) });
+    // A headless gateway takes no typed key: the message says what can be done instead.
+    expect(body.errors[0].message).toMatch(/name another variable, or make the change on this machine with switchyard import$/);
     expect(h.gateway.config().providers[1]?.baseUrl).toBe(`${openai.url}/v1`);
     const keyless = await h.admin('/admin/api/providers/cloud', { method: 'PUT', body: JSON.stringify({ name: 'cloud', kind: 'openai', baseUrl: `${thief.url}/v1`, apiKey: null }) });
     expect(keyless.status).toBe(200);
