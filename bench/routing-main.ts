@@ -19,7 +19,7 @@ function measureRouting(iterations = 200_000): { plainUs: number; heavyUs: numbe
   const result = validateConfig(benchConfig({ upstream: 'http://127.0.0.1:9', deadPort: 9, failing: 'http://127.0.0.1:9', hanging: 'http://127.0.0.1:9' }));
   if (!result.ok) throw new Error('bench config is invalid');
   const config = result.config;
-  const providers = createProviderSet(config.providers, envSecrets({ BENCH_KEY: 'sk-bench' })).adapters;
+  const providers = createProviderSet(config.providers, { secrets: envSecrets({ BENCH_KEY: 'sk-bench' }) }).adapters;
   const catalog = createCatalog(config, providers, 'UTC');
   const budgets = createBudgets({ config: () => config, defaultTimeZone: () => 'UTC', spentSince: () => 0, now: Date.now });
   const state = createRoutingState({ catalog: () => catalog, installed: () => undefined, modelFacts: () => undefined, latencyMs: () => undefined, budgets: (r) => budgets.verdict(r) });

@@ -63,6 +63,8 @@ export interface AppServices {
   connectPlaces: Places;
   config: { current(): Config; apply(next: unknown, source: string): ValidationResult; history: ConfigHistory };
   storeOk: () => boolean;
+  /** This gateway's id, sent upstream with every request: a request that comes back with it is a loop. */
+  gatewayId: string;
   version: string;
   startedAt: number;
   now: () => number;
@@ -117,6 +119,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const exposed = !isLoopbackHost(host);
   const model: ModelSurfaceServices = {
     recorder: s.recorder,
+    gatewayId: s.gatewayId,
     keys: { keys: s.keys, now: s.now, required: () => clientKeysRequired(exposed, s.config.current().settings), targetOf: (model) => targetOf(s.catalog(), model) },
   };
   const health = { catalog: s.catalog, routing: s.routingState, budgets: s.budgets, traffic: s.traffic, breakers: s.breakers, health: s.health, storeOk: s.storeOk, version: s.version, startedAt: s.startedAt, now: s.now };
@@ -148,6 +151,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     config: { config: s.config, keys: s.keys, secrets: s.secrets, defaultTimeZone: () => s.catalog().defaultTimeZone, server: () => ({ host, port: port(), exposed }), now: s.now },
     usage: { usageLog: s.usageLog, cache: s.cache, keys: s.keys, config: () => s.config.current(), now: s.now, timeZone: () => s.catalog().defaultTimeZone },
     connect: { config: () => s.config.current(), server: () => ({ host, port: port(), exposed }), keys: s.keys, places: s.connectPlaces },
+    gatewayId: s.gatewayId,
   });
   await app.register(uiSurface, { uiDir: options.uiDir, port, sessions: s.sessions });
   return app;

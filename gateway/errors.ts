@@ -29,6 +29,8 @@ export const ERROR_CODES = {
   context_length_exceeded: { status: 400, type: 'invalid_request_error' },
   budget_exceeded: { status: 429, type: 'insufficient_quota' },
   shutting_down: { status: 503, type: 'api_error' },
+  /** A request this gateway sent upstream came back to it: a provider points at the gateway itself. */
+  loop_detected: { status: 508, type: 'api_error' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -4,6 +4,7 @@
  * adapters and the HTTP app.
  */
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -103,6 +104,9 @@ export class ConfigError extends Error {
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const env = options.env ?? process.env;
   const secrets = options.secrets ?? envSecrets(env);
+  // Sent upstream with every request, so a provider that points back at this gateway is a loop it can see.
+  const gatewayId = randomBytes(12).toString('base64url');
+  const upstream = { secrets, gatewayId };
   const now = options.now ?? Date.now;
   const host = options.host ?? DEFAULT_HOST;
   const timeZone = options.timeZone ?? systemTimeZone();
@@ -135,7 +139,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const initial = starting.config;
   notices.push(...starting.notices);
 
-  providers = createProviderSet(initial.providers, secrets).adapters;
+  providers = createProviderSet(initial.providers, upstream).adapters;
   for (const adapter of providers.values()) if (adapter.unavailableReason) notices.push(`provider ${adapter.config.name} cannot be used: ${adapter.unavailableReason}, so requests skip its deployments`);
   let catalog: Catalog = createCatalog(initial, providers, timeZone);
   let appliedAt = now();
@@ -208,6 +212,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         connectPlaces: { home: env.HOME || homedir(), env, stateDir: join(options.dataDir, 'connect') },
         config: { current: () => catalog.config, apply: (next, source) => applyConfig(next, source), history: configs },
         storeOk: () => db.open,
+        gatewayId,
         version: VERSION,
         startedAt: now(),
         now,
@@ -219,7 +224,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   pruner.unref();
 
   const swap = (config: Config) => {
-    const next = createProviderSet(config.providers, secrets, providers);
+    const next = createProviderSet(config.providers, upstream, providers);
     providers = next.adapters;
     catalog = createCatalog(config, providers, timeZone);
     breakers.configure(config);

@@ -1,8 +1,8 @@
 /**
  * What every model surface (a front door that routes requests to models) registers inside its own
- * encapsulated plugin: the usage row, the request id headers, client keys, and an error handler that
- * writes the surface's own wire error shape. Nothing here is a root hook: a surface's hooks run for
- * its routes and no other's.
+ * encapsulated plugin: the usage row, the request id headers, the loop guard, client keys, and an
+ * error handler that writes the surface's own wire error shape. Nothing here is a root hook: a
+ * surface's hooks run for its routes and no other's.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isGatewayError } from '../errors';
@@ -10,12 +10,14 @@ import { routeHeader } from '../routing/decision';
 import { ExecutionError } from '../routing/execute';
 import type { UsageRecorder } from '../usage/recorder';
 import { clientKeysPlugin, type ClientKeysOptions } from './client-keys';
+import { loopGuardPlugin } from './loop-guard';
 import { requestIdPlugin } from './request-id';
 import { usageRowPlugin } from './usage-row';
 import { toWireError, type WireError } from './wire-errors';
 
 export interface ModelSurfaceServices {
   recorder: UsageRecorder;
+  gatewayId: string;
   keys: ClientKeysOptions;
 }
 
@@ -30,6 +32,7 @@ export type ErrorShape = (wire: WireError, request: FastifyRequest) => unknown;
 export async function registerModelSurface(app: FastifyInstance, services: ModelSurfaceServices, shape: ErrorShape, api: string, modelOf?: (body: Record<string, unknown>) => unknown): Promise<void> {
   await app.register(usageRowPlugin, { recorder: services.recorder, api });
   await app.register(requestIdPlugin);
+  await app.register(loopGuardPlugin, { gatewayId: services.gatewayId });
   await app.register(clientKeysPlugin, { ...services.keys, modelOf });
   app.setErrorHandler(errorHandler(shape));
 }

@@ -7,7 +7,6 @@
  */
 import { providerKey } from './api-key';
 import type { ProviderConfig } from '../config/schema';
-import type { Secrets } from '../config/secrets';
 import { GatewayError, UpstreamError } from '../errors';
 import { createMessagesChunkTranslator, fromMessage, MESSAGES_END, toMessagesRequest, type AnthropicMessage, type RawMessageStreamEvent } from '../wire/anthropic';
 import type { ChatCompletionChunk } from '../wire/canonical';
@@ -15,14 +14,14 @@ import { newCompletionId } from '../wire/ids';
 import { limiterFor } from './concurrency';
 import { nativeJson, nativePath, nativeStream } from './native';
 import { DEFAULT_TIMEOUTS, createTransport } from './transport';
-import type { CallContext, NativeEndpoint, ProviderAdapter } from './types';
+import type { CallContext, NativeEndpoint, ProviderAdapter, ProviderContext } from './types';
 import { sseEvents } from './upstream-streams';
 
 /** The API version sent when the client named none (another front door's request). */
 export const ANTHROPIC_VERSION = '2023-06-01';
 const PATHS: Partial<Record<NativeEndpoint, string>> = { messages: '/v1/messages', 'messages.count_tokens': '/v1/messages/count_tokens' };
 
-export function createAnthropicProvider(config: ProviderConfig, secrets: Secrets): ProviderAdapter {
+export function createAnthropicProvider(config: ProviderConfig, { secrets, gatewayId }: ProviderContext): ProviderAdapter {
   const { apiKey, unavailableReason } = providerKey(config, secrets, { required: true });
   const transport = createTransport({
     providerName: config.name,
@@ -30,6 +29,7 @@ export function createAnthropicProvider(config: ProviderConfig, secrets: Secrets
     // The key goes as the official SDK sends it.
     headers: { accept: 'application/json', 'anthropic-version': ANTHROPIC_VERSION, ...config.headers, ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
     defaults: DEFAULT_TIMEOUTS.anthropic,
+    gatewayId,
     timeouts: config.timeouts,
     maxResponseBytes: config.maxResponseBytes,
   });

@@ -7,7 +7,6 @@
 import { providerKey } from './api-key';
 import type { CancelSignal } from '../cancel';
 import type { ProviderConfig } from '../config/schema';
-import type { Secrets } from '../config/secrets';
 import { UpstreamError } from '../errors';
 import type { ChatCompletionChunk } from '../wire/canonical';
 import { newCompletionId } from '../wire/ids';
@@ -24,7 +23,7 @@ import {
 import { limiterFor } from './concurrency';
 import { DEFAULT_TIMEOUTS, createTransport, type Transport } from './transport';
 import { nativeJson, nativeStream, ollamaWhole } from './native';
-import type { NativeApi, NativeEndpoint, ProviderAdapter } from './types';
+import type { NativeApi, NativeEndpoint, ProviderAdapter, ProviderContext } from './types';
 
 const PATHS: Record<NativeEndpoint, string> = {
   'ollama.chat': '/api/chat',
@@ -38,13 +37,14 @@ const PATHS: Record<NativeEndpoint, string> = {
 // Text completions go to an Ollama's own generate instead, but its OpenAI API has served them from the start.
 const SINCE = { responses: '0.13.3', messages: '0.14.0', completions: '0.1.14' } as const;
 
-export function createOllamaProvider(config: ProviderConfig, secrets: Secrets): ProviderAdapter {
+export function createOllamaProvider(config: ProviderConfig, { secrets, gatewayId }: ProviderContext): ProviderAdapter {
   const { apiKey, unavailableReason } = providerKey(config, secrets);
   const transport = createTransport({
     providerName: config.name,
     baseUrl: config.baseUrl,
     headers: { accept: 'application/json', ...config.headers, ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
     defaults: DEFAULT_TIMEOUTS.ollama,
+    gatewayId,
     timeouts: config.timeouts,
     maxResponseBytes: config.maxResponseBytes,
   });

@@ -6,13 +6,12 @@
  */
 import { providerKey } from './api-key';
 import type { NativeApiName, ProviderConfig } from '../config/schema';
-import type { Secrets } from '../config/secrets';
 import { GatewayError, UpstreamError } from '../errors';
 import { decodeEmbedding, normalizeChunk, normalizeCompletion, type ChatCompletion, type ChatCompletionChunk, type ChatRequest, type CreateEmbeddingResponse } from '../wire/canonical';
 import { limiterFor } from './concurrency';
 import { DEFAULT_TIMEOUTS, createTransport } from './transport';
 import { nativeJson, nativePath, nativeStream } from './native';
-import type { NativeEndpoint, ProviderAdapter } from './types';
+import type { NativeEndpoint, ProviderAdapter, ProviderContext } from './types';
 import { sseEvents, type SseEvent } from './upstream-streams';
 
 const DONE = { name: '[DONE]', isEnd: (event: SseEvent) => event.data === '[DONE]' };
@@ -49,7 +48,7 @@ function withoutReasoning(request: ChatRequest): ChatRequest {
   };
 }
 
-export function createOpenAIProvider(config: ProviderConfig, secrets: Secrets): ProviderAdapter {
+export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayId }: ProviderContext): ProviderAdapter {
   const { apiKey, unavailableReason } = providerKey(config, secrets);
   // A keyless local server (LM Studio, vLLM) gets no Authorization header at all.
   const transport = createTransport({
@@ -57,6 +56,7 @@ export function createOpenAIProvider(config: ProviderConfig, secrets: Secrets): 
     baseUrl: config.baseUrl,
     headers: { accept: 'application/json', ...config.headers, ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
     defaults: DEFAULT_TIMEOUTS.openai,
+    gatewayId,
     timeouts: config.timeouts,
     maxResponseBytes: config.maxResponseBytes,
   });

@@ -3,13 +3,12 @@
  * config change elsewhere does not drop warm upstream connections.
  */
 import type { ProviderConfig } from '../config/schema';
-import type { Secrets } from '../config/secrets';
 import { createAnthropicProvider } from './anthropic';
 import { createOllamaProvider } from './ollama';
 import { createOpenAIProvider } from './openai';
-import type { ProviderAdapter } from './types';
+import type { ProviderAdapter, ProviderContext } from './types';
 
-const CREATE: Record<ProviderConfig['kind'], (config: ProviderConfig, secrets: Secrets) => ProviderAdapter> = {
+const CREATE: Record<ProviderConfig['kind'], (config: ProviderConfig, context: ProviderContext) => ProviderAdapter> = {
   ollama: createOllamaProvider,
   openai: createOpenAIProvider,
   anthropic: createAnthropicProvider,
@@ -21,7 +20,7 @@ export interface ProviderSet {
   retired: ProviderAdapter[];
 }
 
-export function createProviderSet(providers: readonly ProviderConfig[], secrets: Secrets, previous?: Map<string, ProviderAdapter>): ProviderSet {
+export function createProviderSet(providers: readonly ProviderConfig[], context: ProviderContext, previous?: Map<string, ProviderAdapter>): ProviderSet {
   const adapters = new Map<string, ProviderAdapter>();
   const kept = new Set<ProviderAdapter>();
   for (const config of providers) {
@@ -31,7 +30,7 @@ export function createProviderSet(providers: readonly ProviderConfig[], secrets:
       kept.add(old);
       continue;
     }
-    adapters.set(config.name, CREATE[config.kind](config, secrets));
+    adapters.set(config.name, CREATE[config.kind](config, context));
   }
   const retired = [...(previous?.values() ?? [])].filter((adapter) => !kept.has(adapter));
   return { adapters, retired };

@@ -15,6 +15,7 @@ import { asAbortSignal, linkedCancellation, type CancelSignal, type LinkedCancel
 import type { Timeouts } from '../config/schema';
 import { UpstreamError, toUpstreamError, upstreamStatusError, type RawHeaders } from '../errors';
 import { discard, requestWhole, tooLarge } from './bodies';
+import { VIA_HEADER } from './via';
 
 export const DEFAULT_TIMEOUTS = {
   ollama: { connectMs: 3_000, firstByteMs: 120_000, idleMs: 30_000, totalMs: 600_000 },
@@ -34,6 +35,8 @@ export interface TransportOptions {
   defaults: Required<Timeouts>;
   timeouts: Timeouts | undefined;
   maxResponseBytes?: number | undefined;
+  /** Sent as `x-switchyard-via` on every request: this gateway's id, which its front doors refuse to see come back. */
+  gatewayId?: string | undefined;
 }
 
 export interface UpstreamRequest {
@@ -84,8 +87,8 @@ export function createTransport(options: TransportOptions): Transport {
     keepAliveTimeout: 10_000,
   });
   // Built once: most requests add no headers of their own, and copying a header object per request shows in profiles.
-  const getHeaders = { ...options.headers };
-  const jsonHeaders = { ...options.headers, 'content-type': 'application/json' };
+  const getHeaders = { ...options.headers, ...(options.gatewayId ? { [VIA_HEADER]: options.gatewayId } : {}) };
+  const jsonHeaders = { ...getHeaders, 'content-type': 'application/json' };
   const paths = new Map<string, string>();
   const attempt = (parent: CancelSignal | undefined): LinkedCancellation =>
     linkedCancellation(parent, timeouts.totalMs, () => new DOMException(`no complete answer within ${timeouts.totalMs} ms`, 'TimeoutError'));

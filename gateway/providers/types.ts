@@ -7,6 +7,7 @@
 import type { CancelSignal } from '../cancel';
 import type { DeploymentConfig, ProviderConfig } from '../config/schema';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest, CreateEmbeddingResponse, EmbeddingRequest } from '../wire/canonical';
+import type { Secrets } from '../config/secrets';
 import type { ConcurrencyLimiter } from './concurrency';
 
 /** A front door's API that some upstreams speak natively. */
@@ -19,6 +20,13 @@ export type NativeEndpoint = 'ollama.chat' | 'ollama.generate' | 'responses' | '
 export interface NativeEvent {
   event?: string | undefined;
   data: Record<string, unknown>;
+}
+
+/** What a provider adapter is made with besides its config. */
+export interface ProviderContext {
+  secrets: Secrets;
+  /** This gateway's id, sent with every upstream request (`x-switchyard-via`) so a loop back to it is refused. */
+  gatewayId?: string | undefined;
 }
 
 export interface CallContext {

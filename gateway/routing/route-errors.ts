@@ -69,6 +69,7 @@ export function exhausted(context: { plan: Plan; now: () => number; catalog: Cat
   });
 }
 
+/** An upstream's own answer is quoted with its status first ("503 overloaded"), so the status is not said twice. */
 function listAttempts(attempts: Attempt[]): string {
-  return attempts.map((a) => `${a.deployment} (${a.provider}): ${a.status ? `HTTP ${a.status} ` : ''}${a.message ?? a.failure}`).join('; ');
+  return attempts.map((a) => `${a.deployment} (${a.provider}): ${a.message ?? (a.status ? `HTTP ${a.status}` : a.failure)}`).join('; ');
 }

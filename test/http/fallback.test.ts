@@ -74,7 +74,7 @@ describe('moving on to the next deployment', () => {
       expect.objectContaining({ deployment: 'mini', provider: 'cloud', outcome: 'failed', failure: 'upstream_5xx', status: 500 }),
     ]);
     expect(error.message).toContain('llama (local)');
-    expect(error.message).toContain('mini (cloud): HTTP 500');
+    expect(error.message).toContain('mini (cloud): 500 fake upstream error');
   });
 
   it('answers 429 with Retry-After when every deployment is rate limited', async () => {

@@ -18,7 +18,7 @@ import { twoTierConfig } from '../support/harness';
 const validated = validateConfig(twoTierConfig({ ollama: 'http://127.0.0.1:9', openai: 'http://127.0.0.1:9' }));
 if (!validated.ok) throw new Error('test config is invalid');
 const config = validated.config;
-const providers = createProviderSet(config.providers, envSecrets({ TEST_KEY: 'sk-test' })).adapters;
+const providers = createProviderSet(config.providers, { secrets: envSecrets({ TEST_KEY: 'sk-test' }) }).adapters;
 const catalog = createCatalog(config, providers, 'UTC');
 afterAll(() => Promise.all([...providers.values()].map((p) => p.close())));
 

@@ -31,6 +31,8 @@ export interface AdminOptions {
   config: ConfigRouteServices;
   usage: UsageRouteServices;
   connect: ConnectRouteServices;
+  /** Sent with a connection test, so a provider that points back at this gateway says so. */
+  gatewayId: string;
 }
 
 export async function adminSurface(app: FastifyInstance, options: AdminOptions): Promise<void> {
@@ -54,7 +56,7 @@ export async function adminSurface(app: FastifyInstance, options: AdminOptions):
   app.get('/budgets', { schema: { response: { 200: BudgetListSchema } } }, async () => ({ budgets: (options.health.budgets?.status() ?? []).map(budgetView) }));
   breakerRoutes(app, { catalog, breakers });
   configRoutes(app, options.config);
-  providerTools(app, { catalog, secrets: options.config.secrets, config: options.config.config.current });
+  providerTools(app, { catalog, secrets: options.config.secrets, config: options.config.config.current, gatewayId: options.gatewayId });
   usageRoutes(app, options.usage);
   connectRoutes(app, options.connect);
   playground(app, { router: options.router, catalog, usageLog: options.usage.usageLog, port: options.port });

@@ -16,7 +16,7 @@ import { ModelListSchema, NameParams, ProbeOutcomeSchema, ProviderTestSchema, ty
 
 const TEST_TIMEOUT_MS = 8_000;
 
-export function providerTools(app: FastifyInstance, { catalog, secrets, config }: { catalog: () => Catalog; secrets: Secrets; config: () => Config }): void {
+export function providerTools(app: FastifyInstance, { catalog, secrets, config, gatewayId }: { catalog: () => Catalog; secrets: Secrets; config: () => Config; gatewayId: string }): void {
   const probe = async (adapter: ProviderAdapter): Promise<ProbeOutcome> => {
     if (adapter.unavailableReason) return { ok: false, latencyMs: null, error: `Provider ${adapter.config.name} cannot be used: ${adapter.unavailableReason}`, models: [], version: null };
     const started = performance.now();
@@ -54,7 +54,7 @@ export function providerTools(app: FastifyInstance, { catalog, secrets, config }
     const keys: Secrets = typed ? { resolve: (reference) => (reference === typed ? apiKeyValue : undefined) } : secrets;
     const check = validateConfig({ version: 1, providers: [provider], deployments: [], routes: [] });
     if (!check.ok) return reply.code(400).send(fieldErrors(check.errors[0]?.message ?? 'invalid', check.errors.map((e) => ({ ...e, field: e.path.replace(/^providers\[0\]\./, '') }))));
-    const { adapters } = createProviderSet([provider], keys);
+    const { adapters } = createProviderSet([provider], { secrets: keys, gatewayId });
     const adapter = adapters.get(provider.name) as ProviderAdapter;
     try {
       return await probe(adapter);

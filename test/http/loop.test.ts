@@ -1,0 +1,85 @@
+/**
+ * A provider whose base URL is the gateway itself: each request would come back to it forever, one
+ * more request in flight every lap (found by starting with OPENAI_BASE_URL set to the gateway, as
+ * the Overview's own "env" snippet suggests for tools). The request comes back once, is refused
+ * with a message that names the loop, and the route moves on.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { FakeServer } from '../support/fake-server';
+import { startFakeOpenAI } from '../support/fake-openai';
+import { startGateway, twoTierConfig, type Harness, stopAll, resetBetweenTests } from '../support/harness';
+
+let openai: FakeServer;
+let h: Harness;
+
+const loopedConfig = () => {
+  const base = twoTierConfig({ ollama: 'http://127.0.0.1:9', openai: openai.url });
+  return {
+    ...base,
+    providers: [
+      ...base.providers,
+      { name: 'self-openai', kind: 'openai', baseUrl: `${h.url}/v1` },
+      { name: 'self-ollama', kind: 'ollama', baseUrl: h.url },
+      { name: 'self-anthropic', kind: 'anthropic', baseUrl: h.url, apiKey: 'env:TEST_KEY' },
+    ],
+    deployments: [
+      ...base.deployments,
+      { name: 'via-openai', provider: 'self-openai', model: 'default' },
+      { name: 'via-ollama', provider: 'self-ollama', model: 'default' },
+      { name: 'via-anthropic', provider: 'self-anthropic', model: 'default' },
+    ],
+    routes: [
+      ...base.routes,
+      { name: 'looped', deployments: ['via-openai', 'via-ollama', 'via-anthropic', 'mini'] },
+      { name: 'only-loop', deployments: ['via-openai'] },
+    ],
+  };
+};
+
+beforeAll(async () => {
+  openai = await startFakeOpenAI();
+  h = await startGateway(twoTierConfig({ ollama: 'http://127.0.0.1:9', openai: openai.url }));
+});
+afterAll(() => stopAll(h, openai));
+beforeEach(() => resetBetweenTests(h, [openai], loopedConfig()));
+
+const rowsFor = async (status: number) => ((await h.admin('/admin/api/usage?limit=500').then((r) => r.json())).rows as { status: number; errorClass: string | null }[]).filter((r) => r.status === status);
+
+describe('a provider that points back at the gateway', () => {
+  it('gets each request back once, refused, and the route moves on: every provider kind', async () => {
+    const before = (await rowsFor(508)).length;
+    const { data, response } = await h.openai.chat.completions.create({ model: 'looped', messages: [{ role: 'user', content: 'hello' }] }).withResponse();
+    expect(data.choices[0]?.message.content).toBe('Echo: hello');
+    expect(response.headers.get('x-switchyard-route')).toBe('via-openai:fail(upstream-5xx) via-ollama:fail(upstream-5xx) via-anthropic:fail(upstream-5xx) mini:ok');
+    // One refused request per looped attempt, in each front door's own error shape, and no more.
+    const refused = await rowsFor(508);
+    expect(refused).toHaveLength(before + 3);
+    expect(refused.every((r) => r.errorClass === 'loop_detected')).toBe(true);
+  });
+
+  it('answers a route with nowhere else to go at once, naming the loop', async () => {
+    const before = (await rowsFor(508)).length;
+    const failed = await h.openai.chat.completions.create({ model: 'only-loop', messages: [{ role: 'user', content: 'hello' }] }).catch((error: unknown) => error as { status: number; message: string });
+    expect(failed.status).toBe(503);
+    expect(failed.message).toContain('via-openai (self-openai): 508 This request came from this Switchyard itself');
+    expect(await rowsFor(508)).toHaveLength(before + 1);
+  });
+
+  it('says so when the provider is tested from the dashboard', async () => {
+    const tested = await h.admin('/admin/api/providers/test', { method: 'POST', body: JSON.stringify({ name: 'self', kind: 'openai', baseUrl: `${h.url}/v1` }) }).then((r) => r.json());
+    expect(tested.ok).toBe(false);
+    expect(tested.error).toContain('came from this Switchyard itself');
+  });
+
+  it('still serves a request another gateway passed on', async () => {
+    const res = await fetch(`${h.baseUrl}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-switchyard-via': 'another-gateway' },
+      body: JSON.stringify({ model: 'cloud-first', messages: [{ role: 'user', content: 'hello' }] }),
+    });
+    expect(res.status).toBe(200);
+    // And passes it on naming this gateway, not the one before it.
+    expect(openai.requests.at(-1)?.headers['x-switchyard-via']).toMatch(/^[\w-]{16}$/);
+    expect(openai.requests.at(-1)?.headers['x-switchyard-via']).not.toBe('another-gateway');
+  });
+});
