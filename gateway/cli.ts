@@ -50,7 +50,7 @@ Usage:
                                                 (a backup is kept; --undo restores it exactly); with
                                                 no tool, list every tool's settings to copy
 
-Environment: SWITCHYARD_PORT (default ${DEFAULT_PORT}), SWITCHYARD_HOME (data dir), OLLAMA_HOST, OPENAI_API_KEY.
+Environment: SWITCHYARD_PORT (default ${DEFAULT_PORT}), SWITCHYARD_HOME (data dir), OLLAMA_HOST, OPENAI_API_KEY, ANTHROPIC_API_KEY.
 `;
 
 /** How long `serve` lets requests in flight finish when told to stop (an agent's answer, a stream). */

@@ -135,7 +135,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     }
   };
   const configs = createConfigStore(db, now);
-  const starting = await opened(() => startingConfig(configs, given, env, options.discoverOllama !== false));
+  const starting = await opened(() => startingConfig(configs, given, env, options.discoverOllama !== false, options.port ?? DEFAULT_PORT));
   const initial = starting.config;
   notices.push(...starting.notices);
 

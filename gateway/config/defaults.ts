@@ -1,6 +1,7 @@
 /**
  * The config a fresh data dir starts with: the local Ollama (its installed models when it answered),
- * OpenAI when a key is in the environment, and a `default` route with local models first.
+ * OpenAI and Anthropic when their keys are in the environment, and a `default` route with local
+ * models first.
  */
 import type { ConfigStore } from '../store/config-store';
 import type { Config, DeploymentConfig } from './schema';
@@ -11,6 +12,8 @@ export const FALLBACK_LOCAL_MODEL = 'llama3.2';
 
 export interface DefaultConfigInput {
   env: Record<string, string | undefined>;
+  /** The port this gateway is about to listen on: an OPENAI_BASE_URL on it is a tool's setting, not an upstream. */
+  ownPort?: number | undefined;
   /** Models installed in the local Ollama, when it could be asked. */
   installedOllamaModels?: readonly string[];
 }
@@ -18,7 +21,7 @@ export interface DefaultConfigInput {
 /** The most a first-start Ollama deployment raises num_ctx to. */
 export const DEFAULT_MAX_NUM_CTX = 32_768;
 
-export function defaultConfig({ env, installedOllamaModels }: DefaultConfigInput): Config {
+export function defaultConfig({ env, installedOllamaModels, ownPort }: DefaultConfigInput): Config {
   const config: Config = {
     version: 1,
     providers: [{ name: 'ollama', kind: 'ollama', baseUrl: ollamaUrlFromEnv(env) }],
@@ -44,7 +47,7 @@ export function defaultConfig({ env, installedOllamaModels }: DefaultConfigInput
 
   const chatRoute = local.map((d) => d.name);
   const embedRoute = localEmbed.map((d) => d.name);
-  if (env.OPENAI_API_KEY) {
+  if (env.OPENAI_API_KEY && !pointsAtGateway(env.OPENAI_BASE_URL || env.OPENAI_API_BASE, ownPort)) {
     config.providers.push({
       name: 'openai',
       kind: 'openai',
@@ -57,6 +60,12 @@ export function defaultConfig({ env, installedOllamaModels }: DefaultConfigInput
     );
     chatRoute.push('gpt-4.1-mini');
     embedRoute.push('text-embedding-3-small');
+  }
+  if (env.ANTHROPIC_API_KEY) {
+    // Not ANTHROPIC_BASE_URL: that is where Claude Code users point Claude Code, at this gateway.
+    config.providers.push({ name: 'anthropic', kind: 'anthropic', baseUrl: 'https://api.anthropic.com', apiKey: 'env:ANTHROPIC_API_KEY' });
+    config.deployments.push({ name: 'claude-haiku-4-5', provider: 'anthropic', model: 'claude-haiku-4-5', type: 'chat', pricing: { inputPerMTok: 1, outputPerMTok: 5 } });
+    chatRoute.push('claude-haiku-4-5');
   }
   config.routes.push({ name: 'default', deployments: chatRoute });
   if (embedRoute.length > 0) config.routes.push({ name: 'embed', deployments: embedRoute });
@@ -83,6 +92,21 @@ export function ollamaUrlFromEnv(env: Record<string, string | undefined>): strin
   }
 }
 
+/**
+ * Whether a URL is this gateway's own (loopback, its port): the quick start exports OPENAI_BASE_URL
+ * for tools, and a gateway started from that shell must not take it, or its key, for OpenAI's.
+ */
+export function pointsAtGateway(url: string | undefined, ownPort: number | undefined): boolean {
+  if (!url || !ownPort) return false;
+  try {
+    const parsed = new URL(url);
+    const port = Number(parsed.port || (parsed.protocol === 'https:' ? 443 : 80));
+    return port === ownPort && /^(localhost|127\.\d+\.\d+\.\d+|\[::1\]|0\.0\.0\.0)$/.test(parsed.hostname);
+  } catch {
+    return false;
+  }
+}
+
 function looksLikeEmbedding(model: string): boolean {
   return /embed|bge-|minilm|e5-|gte-/i.test(model);
 }
@@ -104,7 +128,7 @@ export async function installedOllamaModels(host: string): Promise<string[] | un
  * local Ollama which models are installed). `notices` says what the operator should know about it:
  * a first-start route that had to guess its local model works only once that model is there.
  */
-export async function startingConfig(configs: ConfigStore, given: Config | undefined, env: Record<string, string | undefined>, discover: boolean): Promise<{ config: Config; notices: string[] }> {
+export async function startingConfig(configs: ConfigStore, given: Config | undefined, env: Record<string, string | undefined>, discover: boolean, ownPort?: number): Promise<{ config: Config; notices: string[] }> {
   const stored = configs.current();
   if (given) {
     // Restarting with the same file is no change: history keeps one revision of it, not one per start.
@@ -114,14 +138,19 @@ export async function startingConfig(configs: ConfigStore, given: Config | undef
   if (stored) return { config: stored, notices: [] };
   const host = ollamaUrlFromEnv(env);
   const installed = discover ? await installedOllamaModels(host) : undefined;
-  const first = defaultConfig({ env, installedOllamaModels: installed });
+  const first = defaultConfig({ env, installedOllamaModels: installed, ownPort });
   configs.save(first, 'first start');
+  const notices: string[] = [];
+  if (env.OPENAI_API_KEY && pointsAtGateway(env.OPENAI_BASE_URL || env.OPENAI_API_BASE, ownPort)) {
+    notices.push(`OPENAI_BASE_URL is this gateway's own address (a setting for tools), so no OpenAI provider was added; add one in the dashboard to fall back to OpenAI`);
+  }
   const guessed = first.deployments.some((d) => d.name === FALLBACK_LOCAL_MODEL && !installed?.includes(FALLBACK_LOCAL_MODEL));
-  if (!discover || !guessed) return { config: first, notices: [] };
+  if (!discover || !guessed) return { config: first, notices };
   const why = installed === undefined ? `no Ollama answered at ${host}` : `the Ollama at ${host} has no chat model installed`;
-  const meanwhile = env.OPENAI_API_KEY ? 'until then requests go to gpt-4.1-mini' : 'until then requests fail, as no cloud provider is set up (OPENAI_API_KEY was not set)';
+  const cloud = first.routes[0]?.deployments.slice(1) ?? [];
+  const meanwhile = cloud.length > 0 ? `until then requests go to ${cloud.join(', then ')}` : 'until then requests fail, as no cloud provider is set up (neither OPENAI_API_KEY nor ANTHROPIC_API_KEY was set)';
   return {
     config: first,
-    notices: [`${why}, so the default route guesses the model "${FALLBACK_LOCAL_MODEL}": start Ollama and run "ollama pull ${FALLBACK_LOCAL_MODEL}", or change the route in the dashboard; ${meanwhile}`],
+    notices: [...notices, `${why}, so the default route guesses the model "${FALLBACK_LOCAL_MODEL}": start Ollama and run "ollama pull ${FALLBACK_LOCAL_MODEL}", or change the route in the dashboard; ${meanwhile}`],
   };
 }
