@@ -218,6 +218,12 @@ describe('usage, cache, keys and settings', () => {
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
     expect((await csv.text()).split('\n')[0]).toMatch(/^request_id,time/);
     expect((await t.h.admin('/admin/api/usage/rollups?granularity=week')).status).toBe(400);
+    // A time past what a date can be is a bad parameter, not a crash in the day arithmetic.
+    for (const query of ['granularity=day&until=99999999999999999999', 'since=99999999999999999999', 'until=not-a-time']) {
+      const bad = await t.h.admin(`/admin/api/usage/rollups?${query}`);
+      expect(bad.status).toBe(400);
+      expect((await bad.json()).error).toMatchObject({ message: expect.stringMatching(/^(since|until) must be an ISO-8601 time or epoch milliseconds$/), param: expect.stringMatching(/since|until/) });
+    }
   });
 
   it('counts days as the gateway\'s zone has them, and says which zone', async () => {

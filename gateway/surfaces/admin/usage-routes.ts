@@ -130,13 +130,16 @@ export function usageRoutes(app: FastifyInstance, services: UsageRouteServices):
   });
 }
 
+const MAX_TIME_MS = 8.64e15;
+
 function filterFrom(query: UsageQuery): UsageFilter {
   const filter: UsageFilter = {};
   const time = (name: 'since' | 'until') => {
     const value = query[name];
     if (value === undefined || value === '') return;
     const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
-    if (!Number.isFinite(ms)) throw new GatewayError('invalid_request', `${name} must be an ISO-8601 time or epoch milliseconds`, { param: name });
+    // A date's range (about 275,000 years either way), as Date and Temporal have it.
+    if (!Number.isFinite(ms) || Math.abs(ms) > MAX_TIME_MS) throw new GatewayError('invalid_request', `${name} must be an ISO-8601 time or epoch milliseconds`, { param: name });
     filter[name] = ms;
   };
   time('since');
