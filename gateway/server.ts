@@ -37,6 +37,7 @@ import { createRoutingState } from './routing/live-state';
 import { createUsageLog, type UsageLog } from './store/usage-log';
 import { createUsageRecorder } from './usage/recorder';
 import { openDatabase } from './store/db';
+import { watchOtherWriters } from './store/other-writers';
 import { DEFAULT_HOST, DEFAULT_PORT, localUrl } from './paths';
 import { isLoopbackHost } from './http/local-guard';
 
@@ -104,9 +105,8 @@ export class ConfigError extends Error {
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const env = options.env ?? process.env;
   const secrets = options.secrets ?? envSecrets(env);
-  // Sent upstream with every request, so a provider that points back at this gateway is a loop it can see.
-  const gatewayId = randomBytes(12).toString('base64url');
-  const upstream = { secrets, gatewayId };
+  // The id goes upstream with every request, so a provider that points back at this gateway is a loop it can see.
+  const upstream = { secrets, gatewayId: randomBytes(12).toString('base64url') };
   const now = options.now ?? Date.now;
   const host = options.host ?? DEFAULT_HOST;
   const timeZone = options.timeZone ?? systemTimeZone();
@@ -212,7 +212,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         connectPlaces: { home: env.HOME || homedir(), env, stateDir: join(options.dataDir, 'connect') },
         config: { current: () => catalog.config, apply: (next, source) => applyConfig(next, source), history: configs },
         storeOk: () => db.open,
-        gatewayId,
+        gatewayId: upstream.gatewayId,
         version: VERSION,
         startedAt: now(),
         now,
@@ -232,18 +232,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     void closeAll(next.retired);
   };
 
-  // `switchyard import` from another process writes a new revision; pick it up without a restart.
-  let dataVersion = db.pragma('data_version', { simple: true }) as number;
-  const watcher = setInterval(() => {
-    const version = db.pragma('data_version', { simple: true }) as number;
-    if (version === dataVersion) return;
-    dataVersion = version;
-    // Keys created or revoked with the CLI count from here on: a revoked key must stop working.
+  // `switchyard import` writes a new revision, `switchyard keys` creates and revokes keys (a revoked key must stop working).
+  const stopWatching = watchOtherWriters(db, () => {
     keys.reload();
     const stored = configs.current();
     if (stored && JSON.stringify(stored) !== JSON.stringify(catalog.config)) swap(stored);
-  }, 2_000);
-  watcher.unref();
+  });
 
   async function startOn(port: number) {
     boundPort = port;
@@ -278,7 +272,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     start: () => startOn(boundPort),
     startOn: (port) => startOn(port),
     async stop({ graceMs = 0 } = {}) {
-      clearInterval(watcher);
+      stopWatching();
       clearInterval(pruner);
       health.stop();
       await closeServer(app, graceMs);
