@@ -62,7 +62,8 @@ export interface AppServices {
   /** Where `connect` finds tools' config files and keeps what it needs to undo. */
   connectPlaces: Places;
   config: { current(): Config; apply(next: unknown, source: string): ValidationResult; history: ConfigHistory };
-  storeOk: () => boolean;
+  /** Why the store cannot be written (a full disk), or undefined while it works. */
+  storeProblem: () => string | undefined;
   /** This gateway's id, sent upstream with every request: a request that comes back with it is a loop. */
   gatewayId: string;
   version: string;
@@ -122,7 +123,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     gatewayId: s.gatewayId,
     keys: { keys: s.keys, now: s.now, required: () => clientKeysRequired(exposed, s.config.current().settings), targetOf: (model) => targetOf(s.catalog(), model) },
   };
-  const health = { catalog: s.catalog, routing: s.routingState, budgets: s.budgets, traffic: s.traffic, breakers: s.breakers, health: s.health, storeOk: s.storeOk, version: s.version, startedAt: s.startedAt, now: s.now };
+  const health = { catalog: s.catalog, routing: s.routingState, budgets: s.budgets, traffic: s.traffic, breakers: s.breakers, health: s.health, storeProblem: s.storeProblem, version: s.version, startedAt: s.startedAt, now: s.now };
 
   registerJsonBody(app);
   app.setValidatorCompiler(typeboxValidator);

@@ -31,18 +31,19 @@ import { createClientKeyStore, type ClientKeyStore } from './store/client-keys';
 import { createGatewayAddress } from './store/gateway-address';
 import { fileURLToPath } from 'node:url';
 import { createResponseCache, type ResponseCache } from './store/response-cache';
-import { createResponsesStore, RESPONSES_RETENTION_DAYS } from './store/responses-store';
+import { createResponsesStore } from './store/responses-store';
+import { pruneStore } from './store/retention';
 import { createBudgets, type Budgets } from './budgets/budgets';
 import { createRoutingState } from './routing/live-state';
 import { createUsageLog, type UsageLog } from './store/usage-log';
 import { createUsageRecorder } from './usage/recorder';
-import { openDatabase } from './store/db';
+import { openDatabase, type Db } from './store/db';
 import { watchOtherWriters } from './store/other-writers';
+import { createSideWrites, guardedCache, guardedHistory } from './store/side-writes';
 import { DEFAULT_HOST, DEFAULT_PORT, localUrl } from './paths';
 import { isLoopbackHost } from './http/local-guard';
 
 export const VERSION: string = packageJson.version;
-const DAY_MS = 86_400_000;
 
 export interface GatewayOptions {
   dataDir: string;
@@ -79,6 +80,8 @@ export interface Gateway {
   readonly usage: UsageLog;
   readonly budgets: Budgets;
   readonly cache: ResponseCache;
+  /** The store's one connection (tests cap its size to play a full disk). */
+  readonly db: Db;
   readonly keys: ClientKeyStore;
   readonly sessions: AdminSessions;
   /** Deletes usage rows, bodies and cache entries past their retention (runs hourly by itself). */
@@ -146,7 +149,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const traffic = createTrafficStats(now);
   const breakers = createBreakerBoard(now);
   breakers.configure(initial);
-  const history = createHealthHistory(db);
+  const writes = createSideWrites((error, message) => (error ? app.log.error({ err: error }, message) : app.log.warn(message)), now);
+  const history = guardedHistory(createHealthHistory(db), writes);
   breakers.onTransition((transition) => history.addTransition(transition));
   const health = createHealthMonitor({
     catalog: () => catalog,
@@ -167,6 +171,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     budgets: (request) => budgets.verdict(request),
   });
   const cache = createResponseCache(db, now);
+  const servingCache = guardedCache(cache, writes);
   const responses = createResponsesStore(db);
   const keys = createClientKeyStore(db, now);
   const sessions = createAdminSessions(db, now);
@@ -174,13 +179,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const other = address.running();
   if (other) notices.push(`another Switchyard (${other.url}) is serving this data dir: the two share its config, keys and usage log`);
   const localOnly = () => catalog.config.settings?.localOnly === true;
-  const router = createRouter({ catalog: () => catalog, state: routingState, breakers, cache, localOnly, now, random: options.random, onAttempts: (a) => traffic.record(a) });
-  const prune = () => {
-    const usage = catalog.config.settings?.usage;
-    usageLog.prune(now() - (usage?.retentionDays ?? 90) * DAY_MS, now() - (usage?.bodyRetentionDays ?? 7) * DAY_MS);
-    cache.pruneExpired();
-    responses.prune(now() - (catalog.config.settings?.responses?.retentionDays ?? RESPONSES_RETENTION_DAYS) * DAY_MS);
-  };
+  const router = createRouter({ catalog: () => catalog, state: routingState, breakers, cache: servingCache, localOnly, now, random: options.random, onAttempts: (a) => traffic.record(a) });
+  const prune = () => pruneStore({ usageLog, cache, responses }, catalog.config.settings, now());
 
   let boundPort = options.port ?? DEFAULT_PORT;
   let applyConfig: Gateway['applyConfig'];
@@ -200,7 +200,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         breakers,
         health,
         healthHistory: history,
-        recorder: createUsageRecorder({ log: usageLog, catalog: () => catalog, now, onError: (error) => app.log.error({ err: error }, 'usage log write failed'), onRow: (row) => budgets.record(row) }),
+        recorder: createUsageRecorder({ log: usageLog, catalog: () => catalog, now, onError: (error) => writes.failed('a usage row', error), onRow: (row) => (writes.succeeded('a usage row'), budgets.record(row)) }),
         usageLog,
         cache,
         responses,
@@ -211,7 +211,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         secrets,
         connectPlaces: { home: env.HOME || homedir(), env, stateDir: join(options.dataDir, 'connect') },
         config: { current: () => catalog.config, apply: (next, source) => applyConfig(next, source), history: configs },
-        storeOk: () => db.open,
+        storeProblem: () => (db.open ? writes.problem() : 'the database is closed'),
         gatewayId: upstream.gatewayId,
         version: VERSION,
         startedAt: now(),
@@ -220,7 +220,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     });
   });
   // Timers start once nothing can fail any more. Rollups need none: they follow traffic (usage-log.ts).
-  const pruner = setInterval(prune, 3_600_000);
+  const pruner = setInterval(() => writes.attempt('the hourly prune', prune), 3_600_000);
   pruner.unref();
 
   const swap = (config: Config) => {
@@ -260,6 +260,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     usage: usageLog,
     budgets,
     cache,
+    db,
     keys,
     sessions,
     prune,

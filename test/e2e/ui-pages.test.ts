@@ -68,6 +68,33 @@ describe('the dashboard pages', () => {
     h.gateway.applyConfig(config, 'test');
   });
 
+  it('says on the Overview when the store cannot be written (a full disk), and stops saying it once it can', async () => {
+    const db = h.gateway.db;
+    db.exec('CREATE TABLE filler (x BLOB)');
+    db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
+    try {
+      // A full disk, free pages taken too; then requests whose rows need room.
+      const fill = db.prepare('INSERT INTO filler VALUES (zeroblob(?))');
+      for (const size of [65_536, 4_096, 512, 64, 1]) {
+        try {
+          for (;;) fill.run(size);
+        } catch {
+          // full at this size: try a smaller one
+        }
+      }
+      for (let i = 0; i < 20; i++) await h.openai.chat.completions.create({ model: 'llama', temperature: 0, messages: [{ role: 'user', content: `${'fill '.repeat(300)}${i}` }] });
+      await go('/overview');
+      await expect.poll(() => page.getByTestId('store-error').textContent()).toMatch(/^Requests are answered, but the store cannot be written \(is the disk full\?\): .*database or disk is full/);
+    } finally {
+      db.pragma('max_page_count = 1073741823');
+      db.exec('DROP TABLE filler');
+    }
+    await h.openai.chat.completions.create({ model: 'llama', temperature: 0, messages: [{ role: 'user', content: 'room again' }] });
+    await go('/overview');
+    await page.getByText('Requests today').waitFor();
+    await expect.poll(() => page.getByTestId('store-error').count()).toBe(0);
+  });
+
   it('gives Overview and playground a chat route this config has, the key header when keys are required, and names the requests no deployment served', async () => {
     const config = h.gateway.config();
     const llama = config.deployments.find((d) => d.name === 'llama')!;

@@ -23,7 +23,8 @@ export interface HealthSources {
   traffic: TrafficStats;
   breakers: BreakerBoard;
   health: HealthMonitor;
-  storeOk: () => boolean;
+  /** Why the store cannot be written (a full disk), or undefined while it works. */
+  storeProblem: () => string | undefined;
   version: string;
   startedAt: number;
   now: () => number;
@@ -32,7 +33,7 @@ export interface HealthSources {
 type Status = 'up' | 'down' | 'unknown';
 
 export function healthReport(sources: HealthSources): HealthReport {
-  const { catalog: getCatalog, traffic, breakers, health, storeOk, version, startedAt, now } = sources;
+  const { catalog: getCatalog, traffic, breakers, health, storeProblem, version, startedAt, now } = sources;
   const catalog = getCatalog();
   const at = now();
   const budgets = (sources.budgets?.status() ?? []).map(budgetView);
@@ -89,12 +90,13 @@ export function healthReport(sources: HealthSources): HealthReport {
       ...trafficView(stats),
     };
   });
-  const store = storeOk();
+  const problem = storeProblem();
   return {
-    status: !store ? 'error' : providers.some((p) => p.status === 'down' || p.status === 'unavailable') || deployments.some((d) => d.breaker.state !== 'closed') ? 'degraded' : 'ok',
+    status: problem ? 'error' : providers.some((p) => p.status === 'down' || p.status === 'unavailable') || deployments.some((d) => d.breaker.state !== 'closed') ? 'degraded' : 'ok',
     version,
     uptimeSeconds: Math.round((at - startedAt) / 1000),
-    store: store ? 'ok' : 'error',
+    store: problem ? 'error' : 'ok',
+    storeError: problem ?? null,
     memory: { rssBytes: process.memoryUsage.rss() },
     localOnly,
     providers,

@@ -85,6 +85,8 @@ export const HealthReportSchema = Type.Object({
   version: Type.String(),
   uptimeSeconds: Type.Integer(),
   store: Type.Union([Type.Literal('ok'), Type.Literal('error')]),
+  /** What the store failed to write, and since when (a full disk): requests are still answered, but not all recorded. */
+  storeError: Type.Union([Type.String(), Type.Null()]),
   memory: Type.Object({ rssBytes: Type.Integer() }),
   /** Local only is on: no request goes to a cloud provider. */
   localOnly: Type.Boolean(),
@@ -100,6 +102,7 @@ export const HealthReportSchema = Type.Object({
  */
 export const HealthAnswerSchema = Type.Object({
   ...HealthReportSchema.properties,
+  storeError: Type.Optional(HealthReportSchema.properties.storeError),
   memory: Type.Optional(HealthReportSchema.properties.memory),
   localOnly: Type.Optional(HealthReportSchema.properties.localOnly),
   providers: Type.Optional(HealthReportSchema.properties.providers),

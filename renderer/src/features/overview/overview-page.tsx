@@ -137,6 +137,11 @@ function HealthCard() {
   const kinds = new Map(health.data.providers.map((p) => [p.name, p.kind]));
   return (
     <Card title="Health" actions={<Badge tone={statusTone(health.data.status)}>{health.data.status}</Badge>}>
+      {health.data.storeError ? (
+        <div className="notice bad" role="alert" data-testid="store-error">
+          Requests are answered, but the store cannot be written (is the disk full?): {health.data.storeError}
+        </div>
+      ) : null}
       <div className="table-wrap">
         <table>
           <thead>

@@ -1,0 +1,67 @@
+/**
+ * A full disk (played by capping the database's size): requests are still answered, nothing the
+ * gateway writes on the side (usage rows, health samples, breaker transitions, cached answers) ends
+ * the process, /health says what fails, and it clears once writes go through again. Found with a
+ * gateway on a 700 KiB tmpfs: its health probe's sample was an unhandled rejection that ended it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FakeServer } from '../support/fake-server';
+import { startFakeOllama } from '../support/fake-ollama';
+import { startFakeOpenAI } from '../support/fake-openai';
+import { startGateway, stopAll, twoTierConfig, type Harness } from '../support/harness';
+
+let ollama: FakeServer;
+let openai: FakeServer;
+let h: Harness;
+
+beforeAll(async () => {
+  ollama = await startFakeOllama();
+  openai = await startFakeOpenAI();
+  h = await startGateway({ ...twoTierConfig({ ollama: ollama.url, openai: openai.url }), settings: { usage: { logBodies: true } } });
+});
+afterAll(() => stopAll(h, ollama, openai));
+
+const health = () => fetch(`${h.url}/health`).then((r) => r.json() as Promise<{ status: string; store: string; storeError: string | null }>);
+const ask = (content: string, model = 'default') => h.openai.chat.completions.create({ model, temperature: 0, messages: [{ role: 'user', content }] });
+
+describe('a full disk', () => {
+  it('answers every request, records what it can, and says what fails until writes go through again', async () => {
+    const db = h.gateway.db;
+    db.exec('CREATE TABLE filler (x BLOB)');
+    db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
+    // Its free pages filled too, so no write finds room by chance.
+    const fill = db.prepare('INSERT INTO filler VALUES (zeroblob(?))');
+    for (const size of [65_536, 4_096, 512, 64, 1]) {
+      try {
+        for (;;) fill.run(size);
+      } catch (error) {
+        expect((error as { code?: string }).code).toBe('SQLITE_FULL');
+      }
+    }
+    // Whole and streamed answers, each logged with its body and kept in the cache: the file must grow, and cannot.
+    for (let i = 0; i < 30; i++) expect((await ask(`${'a long prompt '.repeat(200)}${i}`)).choices[0]?.message.content).toContain('Echo:');
+    const stream = await h.openai.chat.completions.create({ model: 'default', temperature: 0, stream: true, messages: [{ role: 'user', content: 'streamed' }] });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
+    expect(text).toBe('Echo: streamed');
+    // A health probe's sample and a breaker opening are written on the side too: neither may throw.
+    await h.gateway.health.probeAll();
+    await ollama.setMode({ kind: 'status', status: 500 });
+    for (let i = 0; i < 6; i++) expect((await ask(`fails over ${i}`)).choices[0]?.message.content).toContain('Echo:');
+    expect((await health() as unknown as { deployments: { name: string; breaker: { state: string } }[] }).deployments.find((d) => d.name === 'llama')?.breaker.state).toBe('open');
+
+    const full = await health();
+    expect(full).toMatchObject({ status: 'error', store: 'error' });
+    // Each kind that failed (which ones depends on which tables had room left in their pages), with its count and first error.
+    expect(full.storeError).toMatch(/^(a [a-z ]+: \d+ failed since \S+ \(database or disk is full\)(; |$))+$/);
+
+    // Room again: each kind that failed goes through again, and the store is fine.
+    await ollama.setMode({ kind: 'healthy' });
+    db.pragma('max_page_count = 1073741823');
+    db.exec('DROP TABLE filler');
+    await ask('room again');
+    await h.gateway.health.probeAll();
+    h.gateway.breakers.reset('llama');
+    expect(await health()).toMatchObject({ store: 'ok', storeError: null });
+  });
+});
