@@ -108,11 +108,28 @@ export class RequestUsage {
     this.errorClass = failureClass ?? errorClassOf(error);
   }
 
-  /** Writes the row (resolves once it is committed); later calls do nothing. */
+  /** Writes the row (resolves once it is committed); later calls do nothing, and it never rejects. */
   async commit(status: number): Promise<void> {
     if (this.committed) return;
     this.committed = true;
     const alone = --this.open.requests === 0;
+    try {
+      const row = this.row(status);
+      const settings = this.deps.catalog().config.settings?.usage;
+      const bodies = settings?.logBodies ? { request: JSON.stringify(this.body ?? null), response: this.text } : undefined;
+      // With other requests open, the row joins their group commit (one transaction per turn of the
+      // event loop: what keeps a row cheap under load); alone, waiting a turn would only add latency.
+      if (alone) this.deps.log.record(row, bodies);
+      else await this.deps.log.recordSoon(row, bodies);
+      this.deps.onRow?.(row);
+    } catch (error) {
+      // A row that cannot be made or written must not fail the answer (nor, for a client that left,
+      // become an unhandled rejection): it is reported instead.
+      this.deps.onError?.(error);
+    }
+  }
+
+  private row(status: number): UsageRow {
     const catalog = this.deps.catalog();
     const execution = this.execution;
     const deployment = execution?.deployment;
@@ -126,7 +143,7 @@ export class RequestUsage {
       wouldCost = cost(referencePrice(price, provider, catalog.config.settings), tokens.input, tokens.output);
       paid = cached ? 0 : cost(price, tokens.input, tokens.output);
     }
-    const row: UsageRow = {
+    return {
       id: this.id,
       at: this.at,
       endpoint: this.endpoint,
@@ -154,18 +171,6 @@ export class RequestUsage {
       totalMs: this.elapsedMs(),
       decision: this.decision ?? null,
     };
-    const settings = catalog.config.settings?.usage;
-    const bodies = settings?.logBodies ? { request: JSON.stringify(this.body ?? null), response: this.text } : undefined;
-    try {
-      // With other requests open, the row joins their group commit (one transaction per turn of the
-      // event loop: what keeps a row cheap under load); alone, waiting a turn would only add latency.
-      if (alone) this.deps.log.record(row, bodies);
-      else await this.deps.log.recordSoon(row, bodies);
-      this.deps.onRow?.(row);
-    } catch (error) {
-      // A failed log write must not fail the answer; it is reported instead.
-      this.deps.onError?.(error);
-    }
   }
 
   /**
