@@ -237,7 +237,7 @@ function LatencyChart() {
           <ResponsiveContainer>
             <LineChart data={data}>
               <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
-              <XAxis dataKey="time" stroke="var(--muted)" fontSize={11} />
+              <XAxis dataKey="time" stroke="var(--muted)" fontSize={11} padding={{ left: 8, right: 8 }} />
               <YAxis unit=" ms" stroke="var(--muted)" fontSize={11} />
               <Tooltip />
               <Legend />
