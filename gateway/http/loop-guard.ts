@@ -9,7 +9,6 @@
  */
 import fp from 'fastify-plugin';
 import { GatewayError } from '../errors';
-
 import { VIA_HEADER } from '../providers/via';
 
 export interface LoopGuardOptions {
@@ -22,7 +21,8 @@ export const loopGuardPlugin = fp<LoopGuardOptions>(
     app.addHook('onRequest', async (request) => {
       const via = request.headers[VIA_HEADER];
       if (via === undefined) return;
-      if ((Array.isArray(via) ? via : [via]).some((value) => value === gatewayId)) {
+      // A proxy between may have joined repeated headers into one list.
+      if ((Array.isArray(via) ? via : [via]).some((value) => value.split(',').some((id) => id.trim() === gatewayId))) {
         throw new GatewayError(
           'loop_detected',
           `This request came from this Switchyard itself: a provider's base URL points at this gateway (${request.headers.host ?? 'its own address'}), so every request would go round forever. Point that provider at the upstream server instead.`,

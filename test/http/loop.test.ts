@@ -74,6 +74,18 @@ describe('a provider that points back at the gateway', () => {
     expect(tested.error).toContain('came from this Switchyard itself');
   });
 
+  it('knows its own id among others a proxy joined into one header', async () => {
+    await h.openai.chat.completions.create({ model: 'cloud-first', messages: [{ role: 'user', content: 'hello' }] });
+    const own = openai.requests.at(-1)?.headers['x-switchyard-via'] as string;
+    const res = await fetch(`${h.baseUrl}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-switchyard-via': `another-gateway, ${own}` },
+      body: JSON.stringify({ model: 'cloud-first', messages: [{ role: 'user', content: 'hello' }] }),
+    });
+    expect(res.status).toBe(508);
+    expect((await res.json()).error.code).toBe('loop_detected');
+  });
+
   it('still serves a request another gateway passed on', async () => {
     const res = await fetch(`${h.baseUrl}/chat/completions`, {
       method: 'POST',
