@@ -6,7 +6,7 @@
  */
 import { providerKey } from './api-key';
 import type { CancelSignal } from '../cancel';
-import type { ProviderConfig } from '../config/schema';
+import type { DeploymentConfig, ProviderConfig } from '../config/schema';
 import { UpstreamError } from '../errors';
 import type { ChatCompletionChunk } from '../wire/canonical';
 import { newCompletionId } from '../wire/ids';
@@ -50,8 +50,11 @@ export function createOllamaProvider(config: ProviderConfig, { secrets, gatewayI
   });
   // What it serves: declared in the config, else learned from its version (its health probe asks).
   let version: string | undefined;
-  const speaks = (api: NativeApi) => {
+  const speaks = (api: NativeApi, deployment?: DeploymentConfig) => {
     if (api === 'ollama') return true;
+    // Ollama's Messages and Responses endpoints run the model with its default context and load
+    // settings: a long prompt would be cut to fit, silently. What a deployment sets goes by /api/chat.
+    if (deployment && (deployment.keepAlive !== undefined || (deployment.options !== undefined && Object.keys(deployment.options).length > 0))) return false;
     if (config.apis) return config.apis.includes(api);
     return version !== undefined && atLeast(version, SINCE[api]);
   };

@@ -43,8 +43,12 @@ export interface ProviderAdapter {
   readonly unavailableReason: string | undefined;
   /** The provider's concurrency cap and queue, shared by all its deployments. */
   readonly limiter: ConcurrencyLimiter;
-  /** Whether a request in this API can go to this upstream as it is (but for the model). */
-  speaks(api: NativeApi): boolean;
+  /**
+   * Whether a request in this API can go to this upstream as it is (but for the model), for this
+   * deployment: an Ollama's /v1 endpoints take no `options`, so a deployment that sends some (a
+   * `num_ctx` raised for a long prompt) is translated to its /api/chat instead.
+   */
+  speaks(api: NativeApi, deployment?: DeploymentConfig): boolean;
   chat(request: ChatRequest, context: CallContext): Promise<ChatCompletion>;
   /** Resolves once the upstream answered with a stream; chunks end with a usage-only chunk when the upstream reports usage. */
   chatStream(request: ChatRequest, context: CallContext): Promise<AsyncIterable<ChatCompletionChunk>>;

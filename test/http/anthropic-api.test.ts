@@ -31,6 +31,7 @@ const config = () => ({
     // Claude Code asks for 32k tokens out: the local model's window is raised for it rather than skipped.
     { name: 'llama', provider: 'local', model: 'llama3.2:3b', numCtx: 'auto' },
     { name: 'llama-new', provider: 'local-new', model: 'llama3.2:3b' },
+    { name: 'llama-new-auto', provider: 'local-new', model: 'llama3.2:3b', numCtx: 'auto' },
     { name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini' },
   ],
   routes: [
@@ -98,6 +99,19 @@ describe('pass-through to an Ollama that serves /v1/messages', () => {
     const final = await client.messages.stream({ model: 'llama-new', max_tokens: 100, messages: user('a b') }).finalMessage();
     expect(newOllama.requests.at(-1)?.path).toBe('/v1/messages');
     expect(final.content).toEqual([{ type: 'text', text: 'Echo: a b', citations: null }]);
+  });
+
+  it('goes to its /api/chat instead when the deployment sends Ollama options: a num_ctx raised for Claude Code\'s long prompt', async () => {
+    // Ollama's /v1/messages runs the model with its default window and would cut this prompt to fit.
+    const long = 'word '.repeat(6_000);
+    const final = await client.messages.create({ model: 'llama-new-auto', max_tokens: 2_000, system: 'You are Claude Code.', messages: user(long) });
+    const sent = newOllama.requests.at(-1);
+    expect(sent?.path).toBe('/api/chat');
+    expect(sent?.body.options.num_ctx).toBeGreaterThanOrEqual(8_000);
+    expect(final.content[0]).toMatchObject({ type: 'text' });
+    // A prompt that fits the default window still passes through as it came.
+    await client.messages.create({ model: 'llama-new-auto', max_tokens: 100, messages: user('short') });
+    expect(newOllama.requests.at(-1)?.path).toBe('/v1/messages');
   });
 
   it('is found by the Ollama version its health probe reads, when the config does not say', async () => {

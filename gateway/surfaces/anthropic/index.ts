@@ -48,7 +48,7 @@ export async function anthropicSurface(app: FastifyInstance, options: AnthropicS
     const translated = (kind: ProviderConfig['kind']) => translations.get(kind) ?? translations.set(kind, messagesToChat(body, kind)).get(kind) as ChatRequest;
     if (body.stream === true) {
       const { attempt, track, discard } = streaming<MessagesItem>(async (provider, deployment, signal) =>
-        provider.speaks('messages')
+        provider.speaks('messages', deployment)
           ? mapEvents(await provider.nativeStream('messages', body, { deployment, signal, headers }), (event) => ({ event }))
           : mapEvents(await provider.chatStream({ ...translated(provider.config.kind), stream: true }, { deployment, signal }), (chunk) => ({ chunk })),
       );
@@ -59,7 +59,7 @@ export async function anthropicSurface(app: FastifyInstance, options: AnthropicS
     const execution = await router.run<MessagesWhole>(
       route,
       async (provider, deployment, signal) =>
-        provider.speaks('messages')
+        provider.speaks('messages', deployment)
           ? { message: await provider.nativeJson('messages', { ...body, stream: false }, { deployment, signal, headers }) }
           : { completion: await provider.chat({ ...translated(provider.config.kind), stream: false }, { deployment, signal }) },
       { cache: messagesCache(body, 'whole') },
@@ -76,7 +76,7 @@ export async function anthropicSurface(app: FastifyInstance, options: AnthropicS
     const headers = anthropicHeaders(request);
     const route = routeRequest(request, reply, { model: body.model, type: 'chat', api: 'anthropic.count_tokens' });
     const execution = await router.run(route, async (provider, deployment, signal) =>
-      provider.config.kind === 'anthropic' && provider.speaks('messages')
+      provider.config.kind === 'anthropic' && provider.speaks('messages', deployment)
         ? await provider.nativeJson('messages.count_tokens', body, { deployment, signal, headers })
         : { input_tokens: estimateTokens(promptText(body)) + (body.tools ? estimateTokens(JSON.stringify(body.tools)) : 0) },
     );

@@ -56,7 +56,7 @@ export async function responsesSurface(app: FastifyInstance, options: ResponsesS
     const translated = (kind: ProviderConfig['kind']) => translations.get(kind) ?? translations.set(kind, responsesToChat(body, items, kind)).get(kind) as ChatRequest;
     if (body.stream === true) {
       const { attempt, track, discard } = streaming<ResponsesItem>(async (provider, deployment, signal) =>
-        provider.speaks('responses')
+        provider.speaks('responses', deployment)
           ? mapEvents(await provider.nativeStream('responses', native, { deployment, signal }), (event) => ({ event }))
           : mapEvents(await provider.chatStream({ ...translated(provider.config.kind), stream: true }, { deployment, signal }), (chunk) => ({ chunk })),
       );
@@ -67,7 +67,7 @@ export async function responsesSurface(app: FastifyInstance, options: ResponsesS
     const execution = await router.run<ResponsesWhole>(
       route,
       async (provider, deployment, signal) =>
-        provider.speaks('responses')
+        provider.speaks('responses', deployment)
           ? { response: await provider.nativeJson('responses', { ...native, stream: false }, { deployment, signal }) }
           : { completion: await provider.chat({ ...translated(provider.config.kind), stream: false }, { deployment, signal }) },
       { cache: responsesCache(body, 'whole') },
