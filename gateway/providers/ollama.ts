@@ -54,7 +54,7 @@ export function createOllamaProvider(config: ProviderConfig, { secrets, gatewayI
     if (api === 'ollama') return true;
     // Ollama's Messages and Responses endpoints run the model with its default context and load
     // settings: a long prompt would be cut to fit, silently. What a deployment sets goes by /api/chat.
-    if (deployment && (deployment.keepAlive !== undefined || (deployment.options !== undefined && Object.keys(deployment.options).length > 0))) return false;
+    if (deployment && (deployment.keepAlive !== undefined || deployment.think !== undefined || (deployment.options !== undefined && Object.keys(deployment.options).length > 0))) return false;
     if (config.apis) return config.apis.includes(api);
     return version !== undefined && atLeast(version, SINCE[api]);
   };

@@ -45,8 +45,8 @@ export interface ProviderAdapter {
   readonly limiter: ConcurrencyLimiter;
   /**
    * Whether a request in this API can go to this upstream as it is (but for the model), for this
-   * deployment: an Ollama's /v1 endpoints take no `options`, so a deployment that sends some (a
-   * `num_ctx` raised for a long prompt) is translated to its /api/chat instead.
+   * deployment: an Ollama's /v1 endpoints take no `options`, `keep_alive` or `think`, so a deployment
+   * that sets them (or a `num_ctx` raised for a long prompt) is translated to its /api/chat instead.
    */
   speaks(api: NativeApi, deployment?: DeploymentConfig): boolean;
   chat(request: ChatRequest, context: CallContext): Promise<ChatCompletion>;

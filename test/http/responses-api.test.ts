@@ -30,7 +30,7 @@ const config = () => ({
     { name: 'llama', provider: 'local', model: 'llama3.2:3b' },
     { name: 'llama-new', provider: 'local-new', model: 'llama3.2:3b' },
     // Kept loaded and with a window of its own: Ollama's /v1/responses would take neither.
-    { name: 'llama-new-tuned', provider: 'local-new', model: 'llama3.2:3b', options: { num_ctx: 16_384 }, keepAlive: '1h' },
+    { name: 'llama-new-tuned', provider: 'local-new', model: 'llama3.2:3b', options: { num_ctx: 16_384 }, keepAlive: '1h', think: false },
     { name: 'gpt', provider: 'openai', model: 'gpt-5.1-codex' },
     { name: 'mini', provider: 'compat', model: 'gpt-4.1-mini' },
   ],
@@ -119,7 +119,7 @@ describe('pass-through to upstreams that speak Responses', () => {
     const response = await h.openai.responses.create({ model: 'llama-new-tuned', input: 'a b' });
     const sent = newOllama.requests.at(-1);
     expect(sent?.path).toBe('/api/chat');
-    expect(sent?.body).toMatchObject({ options: { num_ctx: 16_384 }, keep_alive: '1h' });
+    expect(sent?.body).toMatchObject({ options: { num_ctx: 16_384 }, keep_alive: '1h', think: false });
     expect(response.output_text).toBe('Echo: a b');
   });
 });
