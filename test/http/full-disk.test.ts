@@ -4,28 +4,17 @@
  * the process, /health says what fails, and it clears once writes go through again. Found with a
  * gateway on a 700 KiB tmpfs: its health probe's sample was an unhandled rejection that ended it.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FakeServer } from '../support/fake-server';
-import { startFakeOllama } from '../support/fake-ollama';
-import { startFakeOpenAI } from '../support/fake-openai';
-import { startGateway, stopAll, twoTierConfig, type Harness } from '../support/harness';
+import { describe, expect, it } from 'vitest';
+import { useTwoTier } from '../support/two-tier';
 
-let ollama: FakeServer;
-let openai: FakeServer;
-let h: Harness;
+const t = useTwoTier({ config: (t) => t.configWith({ usage: { logBodies: true } }) });
 
-beforeAll(async () => {
-  ollama = await startFakeOllama();
-  openai = await startFakeOpenAI();
-  h = await startGateway({ ...twoTierConfig({ ollama: ollama.url, openai: openai.url }), settings: { usage: { logBodies: true } } });
-});
-afterAll(() => stopAll(h, ollama, openai));
-
-const health = () => fetch(`${h.url}/health`).then((r) => r.json() as Promise<{ status: string; store: string; storeError: string | null }>);
-const ask = (content: string, model = 'default') => h.openai.chat.completions.create({ model, temperature: 0, messages: [{ role: 'user', content }] });
+const health = () => fetch(`${t.h.url}/health`).then((r) => r.json() as Promise<{ status: string; store: string; storeError: string | null }>);
+const ask = (content: string, model = 'default') => t.h.openai.chat.completions.create({ model, temperature: 0, messages: [{ role: 'user', content }] });
 
 describe('a full disk', () => {
   it('answers every request, records what it can, and says what fails until writes go through again', async () => {
+    const { h, ollama } = t;
     const db = h.gateway.db;
     db.exec('CREATE TABLE filler (x BLOB)');
     db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
