@@ -91,7 +91,10 @@ export async function runDesktop(shell: Shell, deps: DesktopDeps): Promise<Deskt
       const session = gateway?.sessions.createSession();
       if (session) await shell.setSessionCookie(at, sessionCookieName(Number(new URL(at).port)), session);
       await created.load(`${at}/`);
-    })();
+    })().catch((error: unknown) => {
+      // A session the store cannot write (a full disk), a page that did not load: said, not left blank.
+      shell.showError('Switchyard could not open its dashboard', `${error instanceof Error ? error.message : String(error)}. Tools can still use ${at}/v1.`);
+    });
     return created;
   }
 

@@ -66,6 +66,14 @@ describe('desktop lifecycle', () => {
     expect(window.close()).toBe(false);
   });
 
+  it('says so when its dashboard cannot load, rather than leave a blank window, and keeps serving tools', async () => {
+    const { shell, desktop } = await startDesktop({ hidden: true });
+    shell.failLoad = new Error('ERR_CONNECTION_REFUSED (-102) loading the dashboard');
+    shell.item(/^Open dashboard/).click?.();
+    await expect.poll(() => shell.errors).toEqual([`Switchyard could not open its dashboard: ERR_CONNECTION_REFUSED (-102) loading the dashboard. Tools can still use ${desktop.origin}/v1.`]);
+    expect((await fetch(`${desktop.origin}/v1/models`)).status).toBe(200);
+  });
+
   it('refuses a second instance and focuses the first one instead', async () => {
     const { shell } = await startDesktop({ hidden: true });
     expect(shell.windows).toHaveLength(0);

@@ -22,7 +22,10 @@ export class FakeWindow implements DesktopWindow {
   navigateListeners: ((url: string, e: { prevent(): void }) => void)[] = [];
   openHandler: ((url: string) => 'deny') | undefined;
   constructor(readonly options: WindowOptions) {}
+  /** Makes loads fail as Electron's loadURL does (ERR_CONNECTION_REFUSED and the like). */
+  failLoad: Error | undefined;
   async load(url: string) {
+    if (this.failLoad) throw this.failLoad;
     this.loaded.push(url);
   }
   show() {
@@ -87,8 +90,11 @@ export class FakeShell implements Shell {
   appVersion() {
     return '0.1.0';
   }
+  /** Windows made from now on fail to load with this. */
+  failLoad: Error | undefined;
   createWindow(options: WindowOptions) {
     const window = new FakeWindow(options);
+    window.failLoad = this.failLoad;
     this.windows.push(window);
     return window;
   }
