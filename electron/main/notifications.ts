@@ -1,6 +1,7 @@
 /**
  * Desktop notifications only on changes: a provider went down, traffic is falling back, it
- * recovered, a budget reached 80% or 100% of its limit. Fed the gateway's health snapshots;
+ * recovered, a budget reached 80% or 100% of its limit, the store cannot be written (a full disk)
+ * or can again. Fed the gateway's health snapshots;
  * remembers the last state so nothing repeats (a budget's warnings come again in its next period).
  */
 export interface HealthSnapshot {
@@ -8,6 +9,8 @@ export interface HealthSnapshot {
   /** Requests answered after a failed attempt, since the gateway started. */
   fallbacks: number;
   budgets?: { name: string; fraction: number; limitUsd: number; onExceeded: string; resetsAt: string }[];
+  /** What the store fails to write, from /health (null while it works). */
+  storeError?: string | null;
 }
 
 export interface Notice {
@@ -19,6 +22,7 @@ export function createNotifier() {
   const last = new Map<string, string>();
   let lastFallbacks: number | undefined;
   let fallingBack = false;
+  let storeFailing = false;
   /** Per budget and period, the highest threshold already announced. */
   const announced = new Map<string, number>();
   return (snapshot: HealthSnapshot): Notice[] => {
@@ -45,6 +49,10 @@ export function createNotifier() {
       if (provider.status === 'down') notices.push({ title: `${provider.name} is down`, body: 'Requests go to the next deployment of each route.' });
       else if (provider.status === 'up' && before === 'down') notices.push({ title: `${provider.name} recovered`, body: 'Traffic returns to it.' });
     }
+    const failing = Boolean(snapshot.storeError);
+    if (failing && !storeFailing) notices.push({ title: 'Switchyard cannot write its data', body: `Requests are still answered, but not all recorded. Is the disk full? ${snapshot.storeError}` });
+    else if (!failing && storeFailing) notices.push({ title: 'Switchyard writes its data again', body: 'Usage, health and cached answers are recorded again.' });
+    storeFailing = failing;
     const newFallbacks = lastFallbacks !== undefined && snapshot.fallbacks > lastFallbacks;
     lastFallbacks = snapshot.fallbacks;
     if (newFallbacks && !fallingBack) notices.push({ title: 'Switchyard is falling back', body: 'A deployment failed and requests were answered by the next one.' });

@@ -26,6 +26,17 @@ describe('notifications', () => {
     expect(notify({ providers: [{ name: 'local', status: 'up' }], fallbacks: 5 }).map((n) => n.title)).toEqual(['local recovered']);
   });
 
+  it('fire when the store cannot be written (a full disk), and once when it can again', () => {
+    const notify = createNotifier();
+    const store = (storeError: string | null) => notify({ providers: [], fallbacks: 0, storeError });
+    expect(store(null)).toEqual([]);
+    expect(store('a usage row: 3 failed since 2026-12-01T10:00:00.000Z (database or disk is full)')).toEqual([
+      { title: 'Switchyard cannot write its data', body: 'Requests are still answered, but not all recorded. Is the disk full? a usage row: 3 failed since 2026-12-01T10:00:00.000Z (database or disk is full)' },
+    ]);
+    expect(store('a usage row: 9 failed since 2026-12-01T10:00:00.000Z (database or disk is full)')).toEqual([]);
+    expect(store(null).map((n) => n.title)).toEqual(['Switchyard writes its data again']);
+  });
+
   it('fire once when a budget reaches 80% and once at 100%, and again in its next period', () => {
     const notify = createNotifier();
     const at = (fraction: number, resetsAt = '2026-12-01T05:00:00.000Z') => notify({ providers: [], fallbacks: 0, budgets: [{ name: 'daily', fraction, limitUsd: 5, onExceeded: 'skip-paid', resetsAt }] }).map((n) => n.title);
