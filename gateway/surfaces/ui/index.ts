@@ -29,7 +29,10 @@ export async function uiSurface(app: FastifyInstance, options: UiOptions): Promi
   await app.register(requestIdPlugin);
   const built = options.uiDir !== undefined && existsSync(join(options.uiDir, 'index.html'));
   if (built) {
-    await app.register(fastifyStatic, { root: options.uiDir as string, index: false, wildcard: false, serve: true, cacheControl: true, maxAge: '1h' });
+    // The root's few files are routed one by one; the hashed bundles under assets/ are looked up
+    // when asked for, so a UI rebuilt while the gateway runs is served at the next reload, not a blank page.
+    await app.register(fastifyStatic, { root: options.uiDir as string, index: false, wildcard: false, serve: true, cacheControl: true, maxAge: '1h', globIgnore: ['assets/**'] });
+    await app.register(fastifyStatic, { root: join(options.uiDir as string, 'assets'), prefix: '/assets/', decorateReply: false, index: false, wildcard: true, cacheControl: true, maxAge: '1h' });
   }
   const page = async (request: FastifyRequest, reply: FastifyReply) => {
     if (redeemLoginLink(options.sessions, request, reply, options.port())) return reply;
