@@ -82,8 +82,9 @@ export function isGatewayError(error: unknown): error is GatewayError {
  * Deployment problems (another deployment may well succeed): connect, timeout, upstream_5xx,
  * rate_limited, upstream_protocol, auth (401/403: the key or its permissions), model_missing (404:
  * the model, or the endpoint, is not there), quota (402, or a 429 about quota or credit),
- * context_length (the prompt does not fit the model). Request problems (any deployment would say
- * the same): upstream_4xx (other 400s and 422s). client_closed: the client left.
+ * context_length (the prompt does not fit the model), unsupported (the model cannot do what the
+ * request asks: tools, thinking, images, fill-in-the-middle). Request problems (any deployment would
+ * say the same): upstream_4xx (other 400s and 422s). client_closed: the client left.
  */
 export const FAILURE_CLASSES = [
   'connect',
@@ -97,6 +98,7 @@ export const FAILURE_CLASSES = [
   'model_missing',
   'quota',
   'context_length',
+  'unsupported',
 ] as const;
 
 export type FailureClass = (typeof FAILURE_CLASSES)[number];
@@ -140,6 +142,12 @@ export function isUpstreamError(error: unknown): error is UpstreamError {
  * or "input length exceeds the context length", vLLM's "maximum context length", and the like.
  */
 const CONTEXT_LENGTH = /context_length_exceeded|prompt is too long|maximum context length|context (?:length|window|size)|too many (?:input )?tokens|reduce the length of the (?:messages|prompt)/i;
+/**
+ * A model without what the request uses: Ollama's "<model> does not support tools" (thinking,
+ * insert, images, chat, generate, embeddings), OpenAI-compatible servers' "tools are not supported
+ * by this model" and "model does not support images", and the like.
+ */
+const UNSUPPORTED = /does not support (?:tools|thinking|insert|images?|vision|chat|generate|completions?|embeddings?|function calling|tool (?:use|calling)|system (?:prompts?|messages?))|(?:tools?|tool use|tool calling|function calling|images?|vision|thinking|reasoning) (?:is|are) not supported|not supported (?:for|with|by) this model/i;
 /** OpenAI's `insufficient_quota`, and the words other providers use for an empty account. */
 const QUOTA = /insufficient_quota|exceeded your (?:current )?quota|quota (?:exceeded|exhausted)|out of credits|credit balance|insufficient (?:balance|credits?|funds)|payment required/i;
 
@@ -153,6 +161,7 @@ export function failureForStatus(status: number, body?: UpstreamErrorBody): Fail
   if (status === 401 || status === 403) return QUOTA.test(said) ? 'quota' : 'auth';
   if (status === 404) return 'model_missing';
   if (status === 413 || CONTEXT_LENGTH.test(said)) return 'context_length';
+  if (status < 500 && UNSUPPORTED.test(said)) return 'unsupported';
   // Anthropic says an empty account with a 400.
   if (status < 500 && QUOTA.test(said)) return 'quota';
   if (status >= 500) return 'upstream_5xx';

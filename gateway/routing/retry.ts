@@ -19,7 +19,7 @@ export interface RetryPolicy {
  * Failures that are the deployment's, so another deployment may well succeed: everything but a
  * request the upstream found wrong (`upstream_4xx`) and a client that left.
  */
-export const DEFAULT_FALLBACK_ON: readonly FailureClass[] = ['connect', 'timeout', 'upstream_5xx', 'rate_limited', 'upstream_protocol', 'auth', 'model_missing', 'quota', 'context_length'];
+export const DEFAULT_FALLBACK_ON: readonly FailureClass[] = ['connect', 'timeout', 'upstream_5xx', 'rate_limited', 'upstream_protocol', 'auth', 'model_missing', 'quota', 'context_length', 'unsupported'];
 
 // A route config is replaced, never changed, when the config is: its policy is worked out once.
 const policies = new WeakMap<RouteConfig, RetryPolicy>();

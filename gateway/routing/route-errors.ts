@@ -48,6 +48,11 @@ export function exhausted(context: { plan: Plan; now: () => number; catalog: Cat
       { param: 'messages', details: { largest_context_window: largest || null, skipped, attempts } },
     );
   }
+  // Every deployment that was tried lacks what the request uses: the last one's own answer (a 400) says so best.
+  const unsupported = failures.filter((f) => f.failure === 'unsupported');
+  if (unsupported.length > 0 && unsupported.length + skipped.filter((s) => s.reason === 'capability_missing').length === failures.length + skipped.length) {
+    return passThrough(unsupported.at(-1) as UpstreamError);
+  }
   if (attempts.length === 0) {
     const soonest = skipped.reduce<number | null>((min, s) => (s.until !== null && (min === null || s.until < min) ? s.until : min), null);
     const first = skipped.find((s) => s.until === soonest);

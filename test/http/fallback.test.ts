@@ -96,6 +96,22 @@ describe('failures that belong to the request', () => {
     expect(openai.requests).toHaveLength(0);
   });
 
+  it('moves on from a model that cannot do what the request uses (tools), without counting it against the model, and passes its 400 on when no deployment can', async () => {
+    const tools = [{ type: 'function' as const, function: { name: 'weather', parameters: { type: 'object', properties: {} } } }];
+    // Ollama's own words for a model without tool support, before its capabilities were known to the gateway.
+    await ollama.setMode({ kind: 'status', status: 400, body: { error: 'registry.ollama.ai/library/llama3.2:3b does not support tools' } });
+    for (let i = 0; i < 6; i++) {
+      const { response } = await ask('default', { tools }).then((r) => r);
+      expect(response.headers.get('x-switchyard-route')).toBe('llama:fail(unsupported) mini:ok');
+    }
+    // Six such answers open no breaker: the model is fine for requests without tools.
+    expect(h.gateway.breakers.snapshot('llama')).toMatchObject({ state: 'closed', consecutiveFailures: 0 });
+    await openai.setMode({ kind: 'status', status: 400, body: { error: { message: 'tools are not supported by this model', type: 'invalid_request_error', param: 'tools', code: null } } });
+    const error = await ask('default', { tools }).catch((e) => e);
+    expect(error.status).toBe(400);
+    expect(error.message).toContain('tools are not supported by this model');
+  });
+
   it('moves on after a 401 and blocks the deployment; a route that leaves auth out of fallbackOn returns it as the upstream said it', async () => {
     const refused = { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } };
     await openai.setMode({ kind: 'status', status: 401, body: refused });
