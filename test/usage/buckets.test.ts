@@ -20,6 +20,21 @@ describe('a chart\'s buckets', () => {
     expect(days.map(iso)).toEqual(['2026-10-30T04:00:00.000Z', '2026-10-31T04:00:00.000Z', '2026-11-01T04:00:00.000Z', '2026-11-02T05:00:00.000Z', '2026-11-03T05:00:00.000Z']);
   });
 
+  it('are every midnight of the zone, asked once a week where no clock changes, in zones whose clocks change at midnight, by half an hour, or twice in a month', () => {
+    for (const zone of ['America/New_York', 'America/Santiago', 'Australia/Lord_Howe', 'Africa/Casablanca', 'Asia/Kolkata', 'UTC']) {
+      const dayAt = daysIn(zone).dayAt;
+      let asked = 0;
+      const counting = (ms: number) => (asked++, dayAt(ms));
+      const until = Date.parse('2026-12-01T10:00:00Z');
+      const since = until - MAX_DAYS * 86_400_000;
+      // The reference: each midnight asked of the zone, one day at a time.
+      const expected: number[] = [];
+      for (let day = dayAt(until - 1); day.start >= since; day = dayAt(day.start - 1)) expected.unshift(day.start);
+      expect(bucketStarts('day', since, until, counting), zone).toEqual(expected);
+      expect(asked, zone).toBeLessThan(MAX_DAYS / 4);
+    }
+  });
+
   it('are none for an empty or reversed range', () => {
     expect(bucketStarts('day', 10, 10, newYork)).toEqual([]);
     expect(bucketStarts('hour', 10 * HOUR, HOUR, newYork)).toEqual([]);
