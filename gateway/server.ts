@@ -108,8 +108,7 @@ export class ConfigError extends Error {
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const env = options.env ?? process.env;
   const secrets = options.secrets ?? envSecrets(env);
-  // The id goes upstream with every request, so a provider that points back at this gateway is a loop it can see.
-  const upstream = { secrets, gatewayId: randomBytes(12).toString('base64url') };
+  const upstream = { secrets, gatewayId: randomBytes(12).toString('base64url') }; // the id goes with every upstream request: a loop back here shows
   const now = options.now ?? Date.now;
   const host = options.host ?? DEFAULT_HOST;
   const timeZone = options.timeZone ?? systemTimeZone();
@@ -149,7 +148,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const traffic = createTrafficStats(now);
   const breakers = createBreakerBoard(now);
   breakers.configure(initial);
-  const writes = createSideWrites((error, message) => (error ? app.log.error({ err: error }, message) : app.log.warn(message)), now);
+  let log: FastifyInstance['log'] | undefined; // the app's, once it exists: a write may fail before
+  const writes = createSideWrites((error, message) => (error ? log?.error({ err: error }, message) : log?.warn(message)), now);
   const history = guardedHistory(createHealthHistory(db), writes);
   breakers.onTransition((transition) => history.addTransition(transition));
   const health = createHealthMonitor({
@@ -219,6 +219,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       },
     });
   });
+  log = app.log;
   // Timers start once nothing can fail any more. Rollups need none: they follow traffic (usage-log.ts).
   const pruner = setInterval(() => writes.attempt('the hourly prune', prune), 3_600_000);
   pruner.unref();
@@ -271,7 +272,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     },
     localOnly,
     start: () => startOn(boundPort),
-    startOn: (port) => startOn(port),
+    startOn,
     async stop({ graceMs = 0 } = {}) {
       stopWatching();
       clearInterval(pruner);
