@@ -33,14 +33,23 @@ function isOpenAI(config: ProviderConfig): boolean {
 }
 
 /**
- * OpenAI's own API refuses reasoning in chat history, which DeepSeek and others need back: it is
- * left out only there.
+ * A chat completion as OpenAI's own API takes it, changed only there:
+ * - it refuses reasoning in chat history, which DeepSeek and others need back;
+ * - its reasoning models (o-series, gpt-5) refuse `max_tokens` ("Use 'max_completion_tokens'
+ *   instead"), which every translation and many older clients send. All its chat models take
+ *   `max_completion_tokens`, so a Claude Code session that falls back to gpt-5 is not refused.
  */
-function withoutReasoning(request: ChatRequest): ChatRequest {
-  if (!request.messages.some((m) => m.role === 'assistant' && ('reasoning_content' in m || 'reasoning' in m))) return request;
+export function forOfficialOpenAI(request: ChatRequest): ChatRequest {
+  let out = request;
+  if ('max_tokens' in out) {
+    const { max_tokens: maxTokens, ...rest } = out;
+    const limit = out.max_completion_tokens ?? maxTokens;
+    out = limit == null ? rest : { ...rest, max_completion_tokens: limit };
+  }
+  if (!out.messages.some((m) => m.role === 'assistant' && ('reasoning_content' in m || 'reasoning' in m))) return out;
   return {
-    ...request,
-    messages: request.messages.map((m) => {
+    ...out,
+    messages: out.messages.map((m) => {
       if (m.role !== 'assistant') return m;
       const { reasoning_content: _a, reasoning: _b, ...rest } = m as typeof m & { reasoning_content?: unknown; reasoning?: unknown };
       return rest;
@@ -63,7 +72,7 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
 
   const apis = servedApis(config);
   const official = isOpenAI(config);
-  const outgoing = (request: ChatRequest) => (official ? withoutReasoning(request) : request);
+  const outgoing = (request: ChatRequest) => (official ? forOfficialOpenAI(request) : request);
   const pathOf = (endpoint: NativeEndpoint) => nativePath(PATHS, endpoint, config.name);
 
   return {
