@@ -45,3 +45,21 @@ export function bucketStarts(granularity: Granularity, since: number, until: num
   }
   return out.reverse();
 }
+
+/**
+ * A chart's axis for rollup points (sorted by bucket) over a range: every bucket of the range (a
+ * range open at its start begins at its oldest point), and the buckets of older points a capped
+ * range left out, so every point has its place. Linear in the points.
+ */
+export function chartAxis(granularity: Granularity, range: { since?: number | undefined; until?: number | undefined }, points: readonly { bucket: number }[], now: number, dayAt: (ms: number) => { start: number; end: number }): number[] {
+  const since = range.since ?? points[0]?.bucket;
+  if (since === undefined) return [];
+  const starts = bucketStarts(granularity, since, range.until ?? now, dayAt);
+  const first = starts[0] ?? Number.POSITIVE_INFINITY;
+  const older: number[] = [];
+  for (const point of points) {
+    if (point.bucket >= first) break;
+    if (older.at(-1) !== point.bucket) older.push(point.bucket);
+  }
+  return older.length > 0 ? [...older, ...starts] : starts;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { daysIn } from '../../gateway/budgets/periods';
-import { bucketStarts, MAX_BUCKETS, MAX_DAYS } from '../../gateway/usage/buckets';
+import { bucketStarts, chartAxis, MAX_BUCKETS, MAX_DAYS } from '../../gateway/usage/buckets';
 
 const HOUR = 3_600_000;
 const newYork = daysIn('America/New_York').dayAt;
@@ -33,6 +33,18 @@ describe('a chart\'s buckets', () => {
       expect(bucketStarts('day', since, until, counting), zone).toEqual(expected);
       expect(asked, zone).toBeLessThan(MAX_DAYS / 4);
     }
+  });
+
+  it('make an axis with a place for every point: a range open at its start begins at its oldest, a capped one keeps older points\' buckets', () => {
+    const at = Date.parse('2026-12-01T10:30:00Z');
+    const points = [{ bucket: at - 3 * HOUR - 1_800_000 }, { bucket: at - 3 * HOUR - 1_800_000 }, { bucket: at - 1_800_000 }];
+    expect(chartAxis('hour', {}, points, at, newYork).map(iso)).toEqual(['2026-12-01T07:00:00.000Z', '2026-12-01T08:00:00.000Z', '2026-12-01T09:00:00.000Z', '2026-12-01T10:00:00.000Z']);
+    expect(chartAxis('hour', {}, [], at, newYork)).toEqual([]);
+    const old = { bucket: Date.parse('1990-01-01T00:00:00Z') };
+    const axis = chartAxis('hour', { since: 0 }, [old, old, ...points], at, newYork);
+    expect(axis).toHaveLength(MAX_BUCKETS + 1);
+    expect(axis[0]).toBe(old.bucket);
+    expect(iso(axis.at(-1) as number)).toBe('2026-12-01T10:00:00.000Z');
   });
 
   it('are none for an empty or reversed range', () => {

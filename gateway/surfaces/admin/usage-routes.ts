@@ -27,7 +27,7 @@ import type { ClientKeyStore } from '../../store/client-keys';
 import type { Config } from '../../config/schema';
 import { temporal } from '../../lazy';
 import { exportLines } from '../../usage/export';
-import { bucketStarts } from '../../usage/buckets';
+import { chartAxis } from '../../usage/buckets';
 import { daysIn } from '../../budgets/periods';
 import { DEFAULT_CACHE_MAX_MIB } from '../../routing/cache-policy';
 import { unknownModels } from '../../routing/aliases';
@@ -58,10 +58,7 @@ export function usageRoutes(app: FastifyInstance, services: UsageRouteServices):
     const granularity = request.query.granularity ?? 'hour';
     const points = log().rollups(filter, granularity, (request.query.groupBy ?? 'none') as GroupBy);
     const timeZone = services.timeZone();
-    // A range open at its start begins at its oldest point.
-    const since = filter.since ?? points[0]?.bucket;
-    const buckets = since === undefined ? [] : bucketStarts(granularity, since, filter.until ?? services.now(), daysIn(timeZone).dayAt);
-    return { points, buckets, timeZone };
+    return { points, buckets: chartAxis(granularity, filter, points, services.now(), daysIn(timeZone).dayAt), timeZone };
   });
 
   /** One request's row with its routing decision (the Usage page's drawer). */

@@ -95,8 +95,8 @@ export const RollupPointSchema = Type.Object({
   latencyP95Ms: NullableNumber,
 });
 /**
- * `buckets`: the start of every bucket in the range, empty ones included, oldest first (a chart's
- * axis); `timeZone`: whose midnights start the day buckets (the gateway's), for labelling them.
+ * `buckets`: the start of every bucket in the range, empty ones included, and of every point's,
+ * oldest first (a chart's axis); `timeZone`: whose midnights start the day buckets (the gateway's), for labelling them.
  */
 export const RollupsSchema = Type.Object({ points: Type.Array(RollupPointSchema), buckets: Type.Array(Type.Number()), timeZone: Type.String() });
 export const OverviewSchema = Type.Object({

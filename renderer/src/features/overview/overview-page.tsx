@@ -220,8 +220,7 @@ function LatencyChart() {
   const points = rollups.data.points.filter((p) => p.group);
   const deployments = [...new Set(points.map((p) => p.group as string))];
   // Every hour of the 24 is on the axis, quiet ones too; a line joins the hours that had requests.
-  const hours = [...new Set([...rollups.data.buckets, ...points.map((p) => p.bucket)])].sort((a, b) => a - b);
-  const byBucket = new Map(hours.map((hour): [number, Record<string, number | string>] => [hour, { time: new Date(hour).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) }]));
+  const byBucket = new Map(rollups.data.buckets.map((hour): [number, Record<string, number | string>] => [hour, { time: new Date(hour).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) }]));
   for (const point of points) {
     const row = byBucket.get(point.bucket) as Record<string, number | string>;
     if (point.latencyP50Ms !== null) row[`${point.group} p50`] = point.latencyP50Ms;

@@ -69,15 +69,13 @@ function Filters({ range, setRange, filters, setFilter }: { range: string; setRa
 const bucketLabel = (bucket: number, granularity: 'hour' | 'day', timeZone: string) =>
   granularity === 'day' ? new Date(bucket).toLocaleDateString([], { month: 'short', day: 'numeric', timeZone }) : new Date(bucket).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', timeZone });
 
-/** A chart's rows, one per bucket of the range (quiet ones too, so its axis is time), oldest first. */
-function rowsFor<Row>(buckets: number[], points: RollupPoint[], empty: (bucket: number) => Row): Map<number, Row> {
-  const starts = new Set(buckets);
-  for (const p of points) starts.add(p.bucket);
-  return new Map([...starts].sort((a, b) => a - b).map((bucket) => [bucket, empty(bucket)]));
+/** A chart's rows, one per bucket of its axis (every bucket of the range, quiet ones too), oldest first. */
+function rowsFor<Row>(buckets: number[], empty: (bucket: number) => Row): Map<number, Row> {
+  return new Map(buckets.map((bucket) => [bucket, empty(bucket)]));
 }
 
 function byBucket(points: RollupPoint[], buckets: number[], granularity: 'hour' | 'day', timeZone: string, value: (p: RollupPoint) => number) {
-  const days = rowsFor<Record<string, number | string>>(buckets, points, (bucket) => ({ day: bucketLabel(bucket, granularity, timeZone) }));
+  const days = rowsFor<Record<string, number | string>>(buckets, (bucket) => ({ day: bucketLabel(bucket, granularity, timeZone) }));
   const groups = new Set<string>();
   for (const p of points) {
     // '' is the requests no provider served (refused, unknown model): they count, under a name.
@@ -98,7 +96,7 @@ function Charts({ params, days }: { params: UsageParams; days: number }) {
   if (points.length === 0) return <Empty>No requests in this range yet. Send one from the Playground or point a tool at the base URL.</Empty>;
   const requests = byBucket(points, buckets, granularity, timeZone, (p) => p.requests);
   const tokens = byBucket(points, buckets, granularity, timeZone, (p) => p.inputTokens + p.outputTokens);
-  const money = rowsFor(buckets, points, (bucket) => ({ day: bucketLabel(bucket, granularity, timeZone), cost: 0, wouldCost: 0, fallbacks: 0, errors: 0 }));
+  const money = rowsFor(buckets, (bucket) => ({ day: bucketLabel(bucket, granularity, timeZone), cost: 0, wouldCost: 0, fallbacks: 0, errors: 0 }));
   for (const p of points) {
     const row = money.get(p.bucket) as { cost: number; wouldCost: number; fallbacks: number; errors: number };
     row.cost += p.cost;
