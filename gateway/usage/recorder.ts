@@ -114,8 +114,9 @@ export class RequestUsage {
     this.committed = true;
     const alone = --this.open.requests === 0;
     try {
-      const row = this.row(status);
-      const settings = this.deps.catalog().config.settings?.usage;
+      const catalog = this.deps.catalog();
+      const row = this.row(status, catalog);
+      const settings = catalog.config.settings?.usage;
       const bodies = settings?.logBodies ? { request: JSON.stringify(this.body ?? null), response: this.text } : undefined;
       // With other requests open, the row joins their group commit (one transaction per turn of the
       // event loop: what keeps a row cheap under load); alone, waiting a turn would only add latency.
@@ -129,8 +130,7 @@ export class RequestUsage {
     }
   }
 
-  private row(status: number): UsageRow {
-    const catalog = this.deps.catalog();
+  private row(status: number, catalog: Catalog): UsageRow {
     const execution = this.execution;
     const deployment = execution?.deployment;
     const provider = deployment ? catalog.providers.get(deployment.provider)?.config : undefined;
