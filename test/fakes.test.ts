@@ -117,7 +117,7 @@ describe('the fake Anthropic upstream', () => {
     expect(final.content.map((b) => b.type)).toEqual(['thinking', 'tool_use', 'tool_use']);
     expect(final.content.filter((b) => b.type === 'tool_use').map((b) => (b as { input: unknown }).input)).toEqual([{ city: 'Paris' }, { city: 'Tokyo' }]);
     expect((await client.messages.countTokens({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'hi' }] })).input_tokens).toBeGreaterThan(0);
-    expect((await client.models.list()).data[0]?.id).toBe('claude-sonnet-4-5');
+    expect((await client.models.list()).data[0]?.id).toBe('claude-sonnet-4-5-20250929');
     await anthropic.setMode({ kind: 'status', status: 529 });
     await expect(client.messages.create({ model: 'm', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: 529, error: { type: 'error', error: { type: 'overloaded_error' } } });
     await anthropic.reset();

@@ -21,11 +21,15 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       case 'POST /v1/messages/count_tokens':
         return sendJson(res, 200, { input_tokens: 1000 + promptOf(request.body).length });
       case 'GET /v1/models':
+        // As Anthropic's list: dated snapshots only, though its API also takes their aliases (claude-sonnet-4-5).
         return sendJson(res, 200, {
-          data: [{ type: 'model', id: 'claude-sonnet-4-5', display_name: 'Claude Sonnet 4.5', created_at: '2025-09-29T00:00:00Z' }],
+          data: [
+            { type: 'model', id: 'claude-sonnet-4-5-20250929', display_name: 'Claude Sonnet 4.5', created_at: '2025-09-29T00:00:00Z' },
+            { type: 'model', id: 'claude-haiku-4-5-20251001', display_name: 'Claude Haiku 4.5', created_at: '2025-10-01T00:00:00Z' },
+          ],
           has_more: false,
-          first_id: 'claude-sonnet-4-5',
-          last_id: 'claude-sonnet-4-5',
+          first_id: 'claude-sonnet-4-5-20250929',
+          last_id: 'claude-haiku-4-5-20251001',
         });
       default:
         return sendJson(res, 404, anthropicError(404, `Not found: ${request.method} ${request.path}`));

@@ -14,6 +14,7 @@ import type { BudgetStatus, Budgets } from '../../budgets/budgets';
 import type { RoutingState } from '../../routing/state';
 import { isPaid } from '../../routing/strategies';
 import { isLocalProvider } from '../../routing/locality';
+import { listsModel } from '../../models/listed';
 
 export interface HealthSources {
   catalog: () => Catalog;
@@ -129,11 +130,10 @@ function deploymentStatus(d: DeploymentConfig, blocked: boolean, breaker: Breake
   return provider;
 }
 
-/** From the latest probe: is the deployment's model among the provider's models? Ollama may omit ":latest". */
+/** From the latest probe: is the deployment's model among the provider's models? */
 function modelAvailable(d: DeploymentConfig, probe: ProbeRecord | undefined): boolean | null {
   const models = probe?.result?.models;
-  if (!models) return null;
-  return models.includes(d.model) || models.includes(`${d.model}:latest`) || models.some((m) => m === d.model.replace(/:latest$/, ''));
+  return models ? listsModel(models, d.model) : null;
 }
 
 function probeView(probe: ProbeRecord) {

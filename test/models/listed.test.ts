@@ -1,0 +1,25 @@
+/** Whether a provider's model list names a deployment's model: aliases of dated snapshots, Ollama's ":latest". */
+import { describe, expect, it } from 'vitest';
+import { listsModel } from '../../gateway/models/listed';
+
+describe('a model list', () => {
+  it('names an alias through its dated snapshot, as Anthropic and OpenAI list them', () => {
+    expect(listsModel(['claude-haiku-4-5-20251001'], 'claude-haiku-4-5')).toBe(true);
+    expect(listsModel(['claude-3-5-sonnet-20241022'], 'claude-3-5-sonnet-latest')).toBe(true);
+    expect(listsModel(['gpt-4o-2024-08-06'], 'gpt-4o')).toBe(true);
+    expect(listsModel(['claude-haiku-4-5-20251001'], 'claude-haiku-4-5-20251001')).toBe(true);
+  });
+
+  it('does not take another model that only starts the same', () => {
+    expect(listsModel(['claude-haiku-4-5-20251001'], 'claude-haiku-4')).toBe(false);
+    expect(listsModel(['gpt-4o-mini-2024-07-18'], 'gpt-4o')).toBe(false);
+    expect(listsModel(['gpt-4-0613'], 'gpt-4')).toBe(false);
+    expect(listsModel(['claude-sonnet-4-5-20250929'], 'claude-sonet-4-5')).toBe(false);
+  });
+
+  it("names an Ollama tag with or without :latest", () => {
+    expect(listsModel(['llama3.2:latest'], 'llama3.2')).toBe(true);
+    expect(listsModel(['llama3.2'], 'llama3.2:latest')).toBe(true);
+    expect(listsModel(['llama3.2:3b'], 'llama3.2')).toBe(false);
+  });
+});
