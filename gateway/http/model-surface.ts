@@ -1,14 +1,15 @@
 /**
  * What every model surface (a front door that routes requests to models) registers inside its own
- * encapsulated plugin: the usage row, the request id headers, the loop guard, client keys, and an
- * error handler that writes the surface's own wire error shape. Nothing here is a root hook: a
- * surface's hooks run for its routes and no other's.
+ * encapsulated plugin: the usage row, the request id headers, the loop guard, client keys, compressed
+ * bodies, and an error handler that writes the surface's own wire error shape. Nothing here is a
+ * root hook: a surface's hooks run for its routes and no other's.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isGatewayError } from '../errors';
 import { routeHeader } from '../routing/decision';
 import { ExecutionError } from '../routing/execute';
 import type { UsageRecorder } from '../usage/recorder';
+import { bodyEncodingPlugin } from './body-encoding';
 import { clientKeysPlugin, type ClientKeysOptions } from './client-keys';
 import { loopGuardPlugin } from './loop-guard';
 import { requestIdPlugin } from './request-id';
@@ -34,6 +35,7 @@ export async function registerModelSurface(app: FastifyInstance, services: Model
   await app.register(requestIdPlugin);
   await app.register(loopGuardPlugin, { gatewayId: services.gatewayId });
   await app.register(clientKeysPlugin, { ...services.keys, modelOf });
+  await app.register(bodyEncodingPlugin);
   app.setErrorHandler(errorHandler(shape));
 }
 

@@ -3,6 +3,7 @@
  * door, prototype keys, control characters in a model name, and admin API inputs. Each is a 400
  * (or 401) that names what is wrong, never a 500, and nothing goes upstream.
  */
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { useTwoTier } from '../support/two-tier';
 
@@ -85,5 +86,38 @@ describe('admin API inputs', () => {
     expect((await t.h.admin('/admin/api/usage?limit=abc')).status).toBe(400);
     const res = await fetch(`${t.h.url}/admin/api/providers`, { headers: { cookie: `switchyard_session_${t.h.port}=%E0%A4%A` } });
     expect(res.status).toBe(401);
+  });
+});
+
+describe('compressed request bodies', () => {
+  const send = (path: string, encoding: string, body: Buffer) => fetch(`${t.h.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': encoding }, body });
+  const json = (value: unknown) => Buffer.from(JSON.stringify(value));
+
+  it('are decoded before they are read, in every front door, as gzip, deflate or br', async () => {
+    const chat = await send('/v1/chat/completions', 'gzip', gzipSync(json({ model: 'cloud-first', messages: [{ role: 'user', content: 'zipped hello' }] })));
+    expect(chat.status).toBe(200);
+    expect((await chat.json()).choices[0].message.content).toBe('Echo: zipped hello');
+    expect(t.openai.requests.at(-1)?.body.messages).toEqual([{ role: 'user', content: 'zipped hello' }]);
+    const messages = await send('/v1/messages', 'deflate', deflateSync(json({ model: 'default', max_tokens: 20, messages: [{ role: 'user', content: 'deflated' }] })));
+    expect((await messages.json()).content[0].text).toBe('Echo: deflated');
+    const ollama = await send('/api/chat', 'br', brotliCompressSync(json({ model: 'default', stream: false, messages: [{ role: 'user', content: 'brotli' }] })));
+    expect((await ollama.json()).message.content).toBe('Echo: brotli');
+    // A request with no body that names an encoding all the same is read as having none.
+    expect((await fetch(`${t.h.url}/v1/models`, { headers: { 'content-encoding': 'gzip' } })).status).toBe(200);
+  });
+
+  it('are refused with a reason when they cannot be decoded, too big once decoded, or in an encoding not served', async () => {
+    const cases: [Response, number, string][] = [
+      [await send('/v1/chat/completions', 'gzip', json({ model: 'default', messages: [] })), 400, 'could not be decoded as gzip'],
+      // 40 MB of zeros is 39 KB gzipped: refused at the 32 MiB limit, not decoded whole.
+      [await send('/v1/responses', 'gzip', gzipSync(Buffer.alloc(40_000_000, 0x20))), 413, 'decoded from gzip it passes the limit of 32 MiB'],
+      [await send('/v1/chat/completions', 'compress', json({ model: 'default', messages: [] })), 415, 'Content-Encoding "compress" is not supported here'],
+    ];
+    for (const [res, status, message] of cases) {
+      expect(res.status, message).toBe(status);
+      expect((await res.json()).error.message).toContain(message);
+    }
+    expect(t.openai.requests).toHaveLength(0);
+    expect(t.ollama.requests).toHaveLength(0);
   });
 });
