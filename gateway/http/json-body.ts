@@ -24,8 +24,10 @@ export function registerJsonBody(app: FastifyInstance): void {
   });
 }
 
+export const EMPTY_BODY = 'The request body is empty; send a JSON object';
+
 export function parseJson(text: string): unknown {
-  if (text.trim() === '') throw new GatewayError('invalid_request', 'The request body is empty; send a JSON object');
+  if (text.trim() === '') throw new GatewayError('invalid_request', EMPTY_BODY);
   const depth = nestingDepth(text);
   if (depth > MAX_JSON_DEPTH) {
     throw new GatewayError('body_too_deep', `The request body nests deeper than ${MAX_JSON_DEPTH} levels`);

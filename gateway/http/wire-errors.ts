@@ -6,7 +6,7 @@
 import type { FastifyError, FastifyRequest } from 'fastify';
 import { describeSchemaErrors, type SchemaError } from '../config/validate';
 import { isGatewayError } from '../errors';
-import { MAX_BODY_BYTES } from './json-body';
+import { EMPTY_BODY, MAX_BODY_BYTES } from './json-body';
 
 export interface WireError {
   status: number;
@@ -45,6 +45,8 @@ export function toWireError(error: unknown, request?: FastifyRequest): WireError
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {
     const part = validatedPart(fastifyError);
+    // Fastify reads no body at all when none came, so the parser's own "empty" message never runs.
+    if (part === 'request body' && request && request.body === undefined) return { status: 400, message: EMPTY_BODY, type: 'invalid_request_error', param: null, code: 'invalid_request' };
     const [first] = describeSchemaErrors(fastifyError.validation as SchemaError[], request && validatedInput(fastifyError, request));
     const param = first?.path || null;
     return { status: 400, message: `Invalid ${part}: ${param ?? part} ${first?.message ?? 'is invalid'}`, type: 'invalid_request_error', param, code: 'invalid_request' };

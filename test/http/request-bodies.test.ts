@@ -74,6 +74,16 @@ describe('request bodies', () => {
     expect(t.openai.requests).toHaveLength(0);
   });
 
+  it('say a missing body is empty, in each front door\'s shape, whether or not a content type came', async () => {
+    for (const path of ['/v1/chat/completions', '/v1/messages', '/api/chat']) {
+      for (const headers of [{}, { 'content-type': 'application/json' }]) {
+        const res = await fetch(`${t.h.url}${path}`, { method: 'POST', headers });
+        expect(res.status, path).toBe(400);
+        expect(JSON.stringify(await res.json()), path).toContain('The request body is empty; send a JSON object');
+      }
+    }
+  });
+
   it('answer a model name with control characters with 400, not 404', async () => {
     const res = await post('/v1/chat/completions', { model: 'mini\u0000\n', messages: [{ role: 'user', content: 'x' }] });
     expect(res.status).toBe(400);
@@ -90,7 +100,7 @@ describe('admin API inputs', () => {
 });
 
 describe('compressed request bodies', () => {
-  const send = (path: string, encoding: string, body: Buffer) => fetch(`${t.h.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': encoding }, body });
+  const send = (path: string, encoding: string, body: Buffer) => fetch(`${t.h.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': encoding }, body: new Uint8Array(body) });
   const json = (value: unknown) => Buffer.from(JSON.stringify(value));
 
   it('are decoded before they are read, in every front door, as gzip, deflate or br', async () => {
