@@ -39,7 +39,7 @@ import { createUsageLog, type UsageLog } from './store/usage-log';
 import { createUsageRecorder } from './usage/recorder';
 import { openDatabase, type Db } from './store/db';
 import { watchOtherWriters } from './store/other-writers';
-import { createSideWrites, guardedCache, guardedHistory } from './store/side-writes';
+import { createSideWrites, guardedCache, guardedHistory, guardedResponses } from './store/side-writes';
 import { DEFAULT_HOST, DEFAULT_PORT, localUrl } from './paths';
 import { isLoopbackHost } from './http/local-guard';
 
@@ -172,7 +172,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
   const cache = createResponseCache(db, now);
   const servingCache = guardedCache(cache, writes);
-  const responses = createResponsesStore(db);
+  const responses = guardedResponses(createResponsesStore(db), writes);
   const keys = createClientKeyStore(db, now);
   const sessions = createAdminSessions(db, now);
   const address = createGatewayAddress(db);

@@ -1,7 +1,8 @@
 /**
  * Responses API answers kept for `previous_response_id`: each turn's own input items and output
  * items, linked to the turn before, so a long conversation is stored once, not once per turn. A
- * conversation is rebuilt by walking the links back (at most MAX_TURNS), oldest first.
+ * conversation is rebuilt by walking the links back (at most MAX_TURNS), oldest first. Output items
+ * are also found by id, for `item_reference` inputs; they go with their response.
  */
 import type { Db } from './db';
 
@@ -17,6 +18,8 @@ export interface StoredResponse {
   /** This turn's input items (after its instructions), as sent. */
   input: unknown[];
   output: unknown[];
+  /** Output items by the id the client saw (an \`item_reference\` names one), each as \`output\` holds it. */
+  items: ReadonlyArray<readonly [id: string, item: unknown]>;
   /** The Response object as the client got it, for GET /v1/responses/{id}. */
   response: Record<string, unknown>;
   /** The client key that made it (null: a request without a key). Only the same key reads it again. */
@@ -29,21 +32,27 @@ export interface ResponsesStore {
   get(id: string, owner: string | null): Record<string, unknown> | undefined;
   /** Every input and output item of the conversation up to and including `id`, oldest first; undefined if `id` is unknown. */
   conversation(id: string, owner: string | null): unknown[] | undefined;
+  /** An output item of a kept response, by its id. */
+  item(id: string, owner: string | null): unknown;
   delete(id: string, owner: string | null): boolean;
   prune(before: number): void;
 }
 
 export function createResponsesStore(db: Db): ResponsesStore {
   const insert = db.prepare('INSERT OR REPLACE INTO responses (id, created_at, previous_id, input, output, response, owner) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const insertItem = db.prepare('INSERT OR REPLACE INTO response_items (owner, id, response_id, item) VALUES (?, ?, ?, ?)');
+  const selectItem = db.prepare<[string, string], { item: string }>('SELECT item FROM response_items WHERE owner = ? AND id = ?');
+  const saveAll = db.transaction((entry: StoredResponse, at: number) => {
+    insert.run(entry.id, at, entry.previousId, JSON.stringify(entry.input), JSON.stringify(entry.output), JSON.stringify(entry.response), entry.owner);
+    for (const [id, item] of entry.items) insertItem.run(entry.owner ?? '', id, entry.id, JSON.stringify(item));
+  });
   const select = db.prepare<[string, string], { previous_id: string | null; input: string; output: string; response: string }>(
     "SELECT previous_id, input, output, response FROM responses WHERE id = ? AND COALESCE(owner, '') = ?",
   );
   const remove = db.prepare("DELETE FROM responses WHERE id = ? AND COALESCE(owner, '') = ?");
   const old = db.prepare('DELETE FROM responses WHERE created_at < ?');
   return {
-    save(entry, at) {
-      insert.run(entry.id, at, entry.previousId, JSON.stringify(entry.input), JSON.stringify(entry.output), JSON.stringify(entry.response), entry.owner);
-    },
+    save: (entry, at) => saveAll(entry, at),
     get(id, owner) {
       const row = select.get(id, owner ?? '');
       return row ? (JSON.parse(row.response) as Record<string, unknown>) : undefined;
@@ -61,6 +70,10 @@ export function createResponsesStore(db: Db): ResponsesStore {
         next = row.previous_id;
       }
       return turns.reverse().flat();
+    },
+    item(id, owner) {
+      const row = selectItem.get(owner ?? '', id);
+      return row ? JSON.parse(row.item) : undefined;
     },
     delete: (id, owner) => remove.run(id, owner ?? '').changes > 0,
     prune(before) {

@@ -7,6 +7,7 @@
  */
 import type { HealthHistory } from './health-history';
 import type { ResponseCache } from './response-cache';
+import type { ResponsesStore } from './responses-store';
 
 export interface SideWrites {
   /** Runs a write of a kind (`what`); on failure reports it and returns undefined. */
@@ -89,4 +90,9 @@ export function guardedCache(cache: ResponseCache, writes: SideWrites): Response
     },
     put: (key, record, ttlMs, maxBytes) => void writes.attempt('a cached answer', () => cache.put(key, record, ttlMs, maxBytes)),
   };
+}
+
+/** Kept Responses answers: one that cannot be kept is still the client's answer, and later turns find it unknown. */
+export function guardedResponses(responses: ResponsesStore, writes: SideWrites): ResponsesStore {
+  return { ...responses, save: (entry, at) => void writes.attempt('a kept response', () => responses.save(entry, at)) };
 }

@@ -1,8 +1,9 @@
 /**
  * A full disk (played by capping the database's size): requests are still answered, nothing the
- * gateway writes on the side (usage rows, health samples, breaker transitions, cached answers) ends
- * the process, /health says what fails, and it clears once writes go through again. Found with a
- * gateway on a 700 KiB tmpfs: its health probe's sample was an unhandled rejection that ended it.
+ * gateway writes on the side (usage rows, health samples, breaker transitions, cached answers, kept
+ * Responses answers) ends the process, /health says what fails, and it clears once writes go
+ * through again. Found with a gateway on a 700 KiB tmpfs: its health probe's sample was an
+ * unhandled rejection that ended it.
  */
 import { describe, expect, it } from 'vitest';
 import { useTwoTier } from '../support/two-tier';
@@ -33,6 +34,10 @@ describe('a full disk', () => {
     let text = '';
     for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
     expect(text).toBe('Echo: streamed');
+    // A Responses answer that cannot be kept is still the answer, whole or streamed.
+    const long = `${'a long question '.repeat(400)}?`;
+    expect((await h.openai.responses.create({ model: 'default', input: long })).output_text).toContain('Echo:');
+    expect((await h.openai.responses.stream({ model: 'default', input: long }).finalResponse()).output_text).toContain('Echo:');
     // A health probe's sample and a breaker opening are written on the side too: neither may throw.
     await h.gateway.health.probeAll();
     await ollama.setMode({ kind: 'status', status: 500 });
@@ -49,6 +54,7 @@ describe('a full disk', () => {
     db.pragma('max_page_count = 1073741823');
     db.exec('DROP TABLE filler');
     await ask('room again');
+    await h.openai.responses.create({ model: 'default', input: 'kept again' });
     await h.gateway.health.probeAll();
     h.gateway.breakers.reset('llama');
     expect(await health()).toMatchObject({ store: 'ok', storeError: null });

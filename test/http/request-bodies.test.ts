@@ -76,7 +76,7 @@ describe('request bodies', () => {
 
   it('say a missing body is empty, in each front door\'s shape, whether or not a content type came', async () => {
     for (const path of ['/v1/chat/completions', '/v1/messages', '/api/chat']) {
-      for (const headers of [{}, { 'content-type': 'application/json' }]) {
+      for (const headers of [{}, { 'content-type': 'application/json' }] as Record<string, string>[]) {
         const res = await fetch(`${t.h.url}${path}`, { method: 'POST', headers });
         expect(res.status, path).toBe(400);
         expect(JSON.stringify(await res.json()), path).toContain('The request body is empty; send a JSON object');

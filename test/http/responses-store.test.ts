@@ -62,3 +62,39 @@ describe('previous_response_id', () => {
     await expect(t.h.openai.responses.retrieve(response.id)).rejects.toMatchObject({ status: 404, error: { type: 'invalid_request_error' } });
   });
 });
+
+describe('item_reference', () => {
+  // As the AI SDK sends a conversation while `store` is on: each earlier output item by its id.
+  const reference = (id: string) => ({ type: 'item_reference' as const, id });
+
+  it('stands for a kept output item, inline, on an upstream that translates and on one that passes through', async () => {
+    const first = await t.h.openai.responses.create({ model: 'llama', input: 'my name is Ada', reasoning: { effort: 'low' } });
+    const [reasoning, message] = first.output as { id: string; type: string; content?: unknown }[];
+    expect([reasoning?.type, message?.type]).toEqual(['reasoning', 'message']);
+    const input = [{ role: 'user' as const, content: 'my name is Ada' }, reference(reasoning!.id), reference(message!.id), { role: 'user' as const, content: 'what is my name' }];
+    await t.h.openai.responses.create({ model: 'llama', input });
+    expect(t.ollama.requests.at(-1)?.body.messages.map((m: { role: string; content: string; thinking?: string }) => [m.role, m.content, m.thinking])).toEqual([
+      ['user', 'my name is Ada', undefined],
+      ['assistant', 'Echo: my name is Ada', 'Let me think about it.'],
+      ['user', 'what is my name', undefined],
+    ]);
+    await t.h.openai.responses.create({ model: 'mini', input });
+    const sent = t.openai.requests.at(-1)?.body.input;
+    // The message inline without the id OpenAI never made; the reasoning left out, as it carries no encrypted content.
+    expect(sent).toEqual([{ role: 'user', content: 'my name is Ada' }, { type: 'message', role: 'assistant', content: message!.content }, { role: 'user', content: 'what is my name' }]);
+  });
+
+  it('is the client key\'s that kept it; an unknown one goes on only to an upstream that may know it', async () => {
+    const mine = t.h.gateway.keys.create('sdk-a').key;
+    const theirs = t.h.gateway.keys.create('sdk-b').key;
+    const as = (key: string) => new OpenAI({ baseURL: t.h.baseUrl, apiKey: key, maxRetries: 0 });
+    const first = await as(mine).responses.create({ model: 'llama', input: 'private' });
+    const input = [reference(first.output[0]!.id!), { role: 'user' as const, content: 'go on' }];
+    const refused = await as(theirs).responses.create({ model: 'llama', input }).catch((error) => error);
+    expect(refused).toMatchObject({ status: 400, error: { param: 'input[0].type', code: 'needs_native_api' } });
+    expect(refused.error.message).toContain(`input item "${first.output[0]!.id}" (an item_reference) is not among the responses this gateway kept`);
+    expect(t.ollama.requests).toHaveLength(1);
+    await as(theirs).responses.create({ model: 'mini', input });
+    expect(t.openai.requests.at(-1)?.body.input[0]).toEqual(reference(first.output[0]!.id!));
+  });
+});

@@ -22,14 +22,10 @@ function store() {
   return { db, responses: createResponsesStore(db) };
 }
 
-const turn = (id: string, previousId: string | null, said: string) => ({
-  id,
-  previousId,
-  input: [{ role: 'user', content: said }],
-  output: [{ type: 'message', role: 'assistant', content: [{ type: 'output_text', text: `Echo: ${said}` }] }],
-  response: { id, object: 'response', said },
-  owner: null,
-});
+const turn = (id: string, previousId: string | null, said: string) => {
+  const output = [{ type: 'message', role: 'assistant', content: [{ type: 'output_text', text: `Echo: ${said}` }] }];
+  return { id, previousId, input: [{ role: 'user', content: said }], output, items: [[`msg_${id}`, output[0]] as const], response: { id, object: 'response', said }, owner: null };
+};
 
 describe('the responses store', () => {
   it('rebuilds a conversation oldest first, each turn stored once', () => {
@@ -61,6 +57,21 @@ describe('the responses store', () => {
     expect(responses.get('resp_1', null)).toBeUndefined();
     // The earlier turn is gone: the conversation continues from what is left.
     expect(responses.conversation('resp_3', null)).toHaveLength(2);
+  });
+
+  it('finds an output item by its id, for its owner only, and lets it go with its response', () => {
+    const { db, responses } = store();
+    responses.save(turn('resp_1', null, 'a'), 1_000);
+    responses.save({ ...turn('resp_2', 'resp_1', 'b'), owner: 'editor' }, 5_000);
+    expect(responses.item('msg_resp_1', null)).toEqual({ type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Echo: a' }] });
+    expect(responses.item('msg_resp_2', 'editor')).toMatchObject({ content: [{ text: 'Echo: b' }] });
+    expect(responses.item('msg_resp_2', null)).toBeUndefined();
+    expect(responses.item('msg_resp_1', 'editor')).toBeUndefined();
+    expect(responses.delete('resp_2', 'editor')).toBe(true);
+    expect(responses.item('msg_resp_2', 'editor')).toBeUndefined();
+    responses.prune(2_000);
+    expect(responses.item('msg_resp_1', null)).toBeUndefined();
+    expect(db.prepare('SELECT count(*) AS n FROM response_items').get()).toEqual({ n: 0 });
   });
 
   it('keeps each response to the client key that made it', () => {

@@ -79,6 +79,9 @@ export function responsesToChat(body: ResponsesBody, items: readonly Item[], tar
       const role = item.role === 'developer' || item.role === 'system' ? 'system' : 'user';
       if (role === 'system') messages.push({ role, content: textOf(item.content, `${at}.content`) });
       else messages.push({ role, content: userContent(item.content, `${at}.content`) });
+    } else if (type === 'item_reference') {
+      // Kept items were put inline before this: this one the gateway never kept (or another client key did).
+      throw new GatewayError('needs_native_api', `input item "${String(item.id)}" (an item_reference) is not among the responses this gateway kept, so only a deployment that speaks the Responses API may know it`, { param: `${at}.type` });
     } else {
       throw new GatewayError('needs_native_api', `input item type "${type}" can only go to a deployment that speaks the Responses API`, { param: `${at}.type` });
     }

@@ -19,6 +19,7 @@ import type { ResponsesStore } from '../../store/responses-store';
 import type { ChatRequest } from '../../wire/canonical';
 import { responsesCache, responsesFormat, wholeResponse, type ResponsesItem, type ResponsesWhole, type Turn } from './answers';
 import { inputItems, responsesToChat, type ResponsesBody } from './codec';
+import { history, keptTurn, notFound, resolveReferences } from './kept';
 import { responseShell } from './output';
 import { ResponseParamsSchema, ResponsesBodySchema } from './schemas';
 
@@ -36,20 +37,20 @@ export async function responsesSurface(app: FastifyInstance, options: ResponsesS
   const { router, store, now } = options;
   await registerModelSurface(app, options.services, errorBody, 'responses');
   const keep = (body: ResponsesBody, input: unknown[], owner: string | null) => (response: Record<string, unknown>) => {
-    if (body.store === false || typeof response.id !== 'string') return;
-    const output = ((response.output as Record<string, unknown>[] | undefined) ?? []).map(asInput);
-    store.save({ id: response.id, previousId: body.previous_response_id ?? null, input, output, response, owner }, now());
+    const turn = keptTurn(body, input, response, owner);
+    if (turn) store.save(turn, now());
   };
 
   app.post('/responses', { schema: { body: ResponsesBodySchema }, config: { usage: 'responses' } }, async (request, reply) => {
     const body = request.body as ResponsesBody & Record<string, unknown>;
-    const input = inputItems(body);
     // A kept response is the client key's that made it: another key cannot read or continue it.
     const owner = request.clientKey?.name ?? null;
-    const items = [...(history(store, body.previous_response_id, owner) as typeof input), ...input];
-    // Upstreams never see our response ids: the history goes inline.
+    const sent = inputItems(body);
+    const input = resolveReferences(store, sent, owner);
+    const items = [...history(store, body.previous_response_id, owner), ...input];
+    // Upstreams never see our response ids: the history and the kept items go inline.
     const { previous_response_id: _previous, ...rest } = body;
-    const native = body.previous_response_id ? { ...rest, input: items } : body;
+    const native = body.previous_response_id || input !== sent ? { ...rest, input: items } : body;
     const turn: Turn = { body, shell: responseShell(body), done: keep(body, input, owner) };
     const route = routeRequest(request, reply, { model: body.model, type: 'chat', api: 'responses' });
     const translations = new Map<ProviderConfig['kind'], ChatRequest>();
@@ -89,24 +90,4 @@ export async function responsesSurface(app: FastifyInstance, options: ResponsesS
   });
 }
 
-function notFound(id: string, param?: string): GatewayError {
-  return new GatewayError('not_found', `No response with id '${id}' is kept here (responses sent with store: false are not kept, and kept ones expire).`, param ? { param } : {});
-}
 
-/** The conversation before this turn, from the kept responses; an unknown id is the client's error. */
-function history(store: ResponsesStore, previousId: string | null | undefined, owner: string | null): unknown[] {
-  if (!previousId) return [];
-  const items = store.conversation(previousId, owner);
-  if (!items) throw notFound(previousId, 'previous_response_id');
-  return items;
-}
-
-/**
- * An output item as it goes back in as input: messages and calls without their ids (an upstream that
- * did not make them may look them up and fail); reasoning whole, its encrypted content included.
- */
-function asInput(item: Record<string, unknown>): Record<string, unknown> {
-  if (item.type === 'reasoning') return item;
-  const { id: _id, status: _status, ...rest } = item;
-  return rest;
-}
