@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import { ConnectError, EDITORS, type Target, type ToolId } from './editors';
+import { ConnectError, EDITORS, OPEN_KEY, type Target, type ToolId } from './editors';
 
 /** Config files are small; anything bigger is not one, and is not read into memory. */
 const MAX_FILE_BYTES = 1024 * 1024;
@@ -79,7 +79,8 @@ export function isConnected(tool: ToolId, places: Places): boolean {
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
 function mask(text: string, key: string): string {
-  if (key.length < 8) return text;
+  // The open key is also the provider's name in some files: masking it would garble those.
+  if (key.length < 8 || key === OPEN_KEY) return text;
   return text.split(key).join(`${key.slice(0, 6)}...${key.slice(-4)}`);
 }
 

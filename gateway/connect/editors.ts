@@ -23,6 +23,9 @@ export class ConnectError extends Error {}
 /** The name Switchyard's entries go under in tools that keep several providers. */
 export const PROVIDER_ID = 'switchyard';
 
+/** What a tool sends as its key to a gateway that requires none (tools refuse an empty one): no secret. */
+export const OPEN_KEY = 'switchyard';
+
 const JSON_FORMAT = { formattingOptions: { insertSpaces: true, tabSize: 2, eol: '\n' } };
 
 function jsonObject(text: string, what: string): void {

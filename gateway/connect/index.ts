@@ -6,11 +6,11 @@
 import type { Config } from '../config/schema';
 import type { ClientKeyStore } from '../store/client-keys';
 import { applyConnect, applyUndo, configFile, planConnect, planUndo, readText, type Places, type Plan } from './connect';
-import { ConnectError, WRITABLE_TOOLS, writtenKey, type ToolId } from './editors';
+import { ConnectError, OPEN_KEY, WRITABLE_TOOLS, writtenKey, type ToolId } from './editors';
 import { chatModelNames } from '../config/for-clients';
 import { chooseModel } from './guides';
 
-export { ConnectError, WRITABLE_TOOLS, type Places, type ToolId };
+export { ConnectError, OPEN_KEY, WRITABLE_TOOLS, type Places, type ToolId };
 export { toolGuides, chooseModel, type ToolGuide } from './guides';
 export { configFile, isConnected } from './connect';
 
@@ -61,7 +61,7 @@ export function runConnect(request: ConnectRequest): ConnectResult {
   const written = writtenKey(tool, readText(configFile(tool, places))?.text);
   const existing = request.key ?? (written && (!request.keyRequired || request.keys.verify(written)) ? written : undefined);
   const makesKey = existing === undefined && request.keyRequired;
-  const fixedKey = existing ?? (makesKey ? PLACEHOLDER_KEY : 'switchyard');
+  const fixedKey = existing ?? (makesKey ? PLACEHOLDER_KEY : OPEN_KEY);
   let plan = planConnect(tool, target(fixedKey), places);
   if (request.dryRun || !plan.changed) return result(plan, false);
   let createdKey: string | undefined;

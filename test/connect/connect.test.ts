@@ -265,5 +265,12 @@ describe('the command', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('+base_url = "http://127.0.0.1:7799/v1"');
+    // The key a gateway without client keys takes is no secret, and also the provider's name: shown as written.
+    expect(run.stdout).toContain('+model_provider = "switchyard"');
+    expect(run.stdout).toContain('+http_headers = { Authorization = "Bearer switchyard" }');
+    // A real key is shortened wherever it appears.
+    const keyed = spawnSync(process.execPath, [bin, 'connect', 'codex', '--dry-run', '--key', 'sy-abcdefghijklmnopqrstuvwxyz', '--data-dir', data.path], { env: { ...process.env, HOME: home.path }, encoding: 'utf8' });
+    expect(keyed.stdout).toContain('Authorization = "Bearer sy-abc...wxyz"');
+    expect(keyed.stdout).not.toContain('abcdefghijklmnop');
   });
 });

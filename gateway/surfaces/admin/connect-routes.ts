@@ -30,7 +30,7 @@ export function connectRoutes(app: FastifyInstance, s: ConnectRouteServices): vo
   });
 
   app.get<{ Querystring: { route?: string } }>('/connect', { schema: { querystring: ConnectQuerySchema, response: { 200: ConnectGuidesSchema } } }, async (request) => {
-    const { toolGuides, isConnected, WRITABLE_TOOLS } = await load();
+    const { toolGuides, isConnected, OPEN_KEY, WRITABLE_TOOLS } = await load();
     const config = s.config();
     const { host, port, exposed } = s.server();
     const keyRequired = clientKeysRequired(exposed, config.settings);
@@ -44,7 +44,7 @@ export function connectRoutes(app: FastifyInstance, s: ConnectRouteServices): vo
       keyRequired,
       model,
       models,
-      tools: toolGuides({ url, key: keyRequired ? '<your client key>' : 'switchyard', keyRequired, model: model ?? '<model>', models }),
+      tools: toolGuides({ url, key: keyRequired ? '<your client key>' : OPEN_KEY, keyRequired, model: model ?? '<model>', models }),
       connected: WRITABLE_TOOLS.filter((tool) => isConnected(tool, s.places)),
     };
   });
