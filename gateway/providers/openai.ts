@@ -32,19 +32,29 @@ function isOpenAI(config: ProviderConfig): boolean {
   }
 }
 
+/** OpenAI's reasoning models: the o-series and gpt-5 onwards, but for their `-chat` variants. */
+const REASONING_MODEL = /^(?:o\d|gpt-[5-9]|codex-)(?!.*-chat)/;
+
 /**
- * A chat completion as OpenAI's own API takes it, changed only there:
+ * A chat completion as OpenAI's own API takes it for `model`, changed only there:
  * - it refuses reasoning in chat history, which DeepSeek and others need back;
  * - its reasoning models (o-series, gpt-5) refuse `max_tokens` ("Use 'max_completion_tokens'
  *   instead"), which every translation and many older clients send. All its chat models take
- *   `max_completion_tokens`, so a Claude Code session that falls back to gpt-5 is not refused.
+ *   `max_completion_tokens`, so a Claude Code session that falls back to gpt-5 is not refused;
+ * - its reasoning models refuse a `temperature` or `top_p` other than 1 ("Only the default (1)
+ *   value is supported") unless reasoning is off, and editors send 0.2 or 0.7 by default: the
+ *   model samples as it must instead of refusing the request.
  */
-export function forOfficialOpenAI(request: ChatRequest): ChatRequest {
+export function forOfficialOpenAI(request: ChatRequest, model: string): ChatRequest {
   let out = request;
   if ('max_tokens' in out) {
     const { max_tokens: maxTokens, ...rest } = out;
     const limit = out.max_completion_tokens ?? maxTokens;
     out = limit == null ? rest : { ...rest, max_completion_tokens: limit };
+  }
+  if ((out.temperature != null || out.top_p != null) && out.reasoning_effort !== 'none' && REASONING_MODEL.test(model)) {
+    const { temperature: _t, top_p: _p, ...rest } = out;
+    out = rest;
   }
   if (!out.messages.some((m) => m.role === 'assistant' && ('reasoning_content' in m || 'reasoning' in m))) return out;
   return {
@@ -72,7 +82,7 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
 
   const apis = servedApis(config);
   const official = isOpenAI(config);
-  const outgoing = (request: ChatRequest) => (official ? forOfficialOpenAI(request) : request);
+  const outgoing = (request: ChatRequest, model: string) => (official ? forOfficialOpenAI(request, model) : request);
   const pathOf = (endpoint: NativeEndpoint) => nativePath(PATHS, endpoint, config.name);
 
   return {
@@ -82,13 +92,13 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
     speaks: (api) => api !== 'ollama' && apis.includes(api),
 
     async chat(request, { deployment, signal }) {
-      const { value } = await transport.json<ChatCompletion>({ method: 'POST', path: '/chat/completions', body: { ...outgoing(request), model: deployment.model, stream: false } }, signal);
+      const { value } = await transport.json<ChatCompletion>({ method: 'POST', path: '/chat/completions', body: { ...outgoing(request, deployment.model), model: deployment.model, stream: false } }, signal);
       if (!isCompletion(value)) throw new UpstreamError('upstream_protocol', `${config.name} answered 200 without a chat completion`);
       return normalizeCompletion(value);
     },
 
     async chatStream(request, { deployment, signal }) {
-      const body = { ...outgoing(request), model: deployment.model, stream: true, stream_options: { ...request.stream_options, include_usage: true } };
+      const body = { ...outgoing(request, deployment.model), model: deployment.model, stream: true, stream_options: { ...request.stream_options, include_usage: true } };
       const stream = await transport.stream({ method: 'POST', path: '/chat/completions', body, headers: { accept: 'text/event-stream' } }, signal);
       return chunksOf(sseEvents(stream, DONE), config.name);
     },
