@@ -72,6 +72,9 @@ function meaningIssues(config: Config): { errors: ConfigIssue[]; warnings: Confi
     if (routeNames.has(deployment.name)) {
       errors.push({ path: `${at}.name`, message: `${quote(deployment.name)} is also a route name; a model name must mean one thing` });
     }
+    if (kind === 'anthropic' && deployment.type === 'embedding') {
+      errors.push({ path: `${at}.type`, message: `Anthropic has no embeddings API, so ${quote(deployment.provider)} cannot serve an embedding deployment` });
+    }
   });
 
   config.routes.forEach((route, i) => {

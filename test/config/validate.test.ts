@@ -81,6 +81,14 @@ describe('validateConfig', () => {
     expect(errors).toContainEqual({ path: 'routes[0].deployments', message: 'route "default" mixes deployment types (chat, embedding); all must share one type' });
   });
 
+  it('rejects an embedding deployment on Anthropic, which has no embeddings API', () => {
+    const errors = errorsOf((c) => {
+      c.providers.push({ name: 'claude', kind: 'anthropic', baseUrl: 'https://api.anthropic.com', apiKey: 'env:ANTHROPIC_API_KEY' });
+      c.deployments.push({ name: 'claude-embed', provider: 'claude', model: 'claude-haiku-4-5', type: 'embedding' });
+    });
+    expect(errors).toContainEqual({ path: `deployments[2].type`, message: 'Anthropic has no embeddings API, so "claude" cannot serve an embedding deployment' });
+  });
+
   it('rejects an API key written as a value', () => {
     const errors = errorsOf((c) => (c.providers[1].apiKey = 'sk-live-123'));
     expect(errors[0]?.path).toBe('providers[1].apiKey');
