@@ -55,7 +55,7 @@ export function defaultConfig({ env, installedOllamaModels, ownPort }: DefaultCo
       apiKey: 'env:OPENAI_API_KEY',
     });
     config.deployments.push(
-      { name: 'gpt-4.1-mini', provider: 'openai', model: 'gpt-4.1-mini', type: 'chat', pricing: { inputPerMTok: 0.4, outputPerMTok: 1.6 } },
+      { name: 'gpt-4.1-mini', provider: 'openai', model: 'gpt-4.1-mini', type: 'chat', pricing: { inputPerMTok: 0.4, outputPerMTok: 1.6, cacheReadPerMTok: 0.1 } },
       { name: 'text-embedding-3-small', provider: 'openai', model: 'text-embedding-3-small', type: 'embedding', pricing: { inputPerMTok: 0.02, outputPerMTok: 0 } },
     );
     chatRoute.push('gpt-4.1-mini');
@@ -64,7 +64,7 @@ export function defaultConfig({ env, installedOllamaModels, ownPort }: DefaultCo
   if (env.ANTHROPIC_API_KEY) {
     // Not ANTHROPIC_BASE_URL: that is where Claude Code users point Claude Code, at this gateway.
     config.providers.push({ name: 'anthropic', kind: 'anthropic', baseUrl: 'https://api.anthropic.com', apiKey: 'env:ANTHROPIC_API_KEY' });
-    config.deployments.push({ name: 'claude-haiku-4-5', provider: 'anthropic', model: 'claude-haiku-4-5', type: 'chat', pricing: { inputPerMTok: 1, outputPerMTok: 5 } });
+    config.deployments.push({ name: 'claude-haiku-4-5', provider: 'anthropic', model: 'claude-haiku-4-5', type: 'chat', pricing: { inputPerMTok: 1, outputPerMTok: 5, cacheReadPerMTok: 0.1, cacheWritePerMTok: 1.25 } });
     chatRoute.push('claude-haiku-4-5');
   }
   config.routes.push({ name: 'default', deployments: chatRoute });

@@ -112,6 +112,9 @@ export const PricingSchema = Type.Object(
   {
     inputPerMTok: Type.Number({ minimum: 0, maximum: 100_000 }),
     outputPerMTok: Type.Number({ minimum: 0, maximum: 100_000 }),
+    /** Prompt tokens read from the provider's prompt cache, and written to it; unset, they cost the input price. */
+    cacheReadPerMTok: Type.Optional(Type.Number({ minimum: 0, maximum: 100_000 })),
+    cacheWritePerMTok: Type.Optional(Type.Number({ minimum: 0, maximum: 100_000 })),
   },
   { additionalProperties: false },
 );

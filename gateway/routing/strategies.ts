@@ -3,7 +3,7 @@
  * reorder it, stably (ties keep the config's order), before filters skip any.
  */
 import type { DeploymentConfig, ProviderConfig, RouteConfig } from '../config/schema';
-import { priceOf } from '../usage/pricing';
+import { baseCostPerMTok, priceOf } from '../usage/pricing';
 import { isLocalProvider } from './locality';
 
 /** How often `lowest-latency` puts another deployment first, so one that recovered can win back traffic. */
@@ -47,7 +47,7 @@ export function orderByStrategy(route: RouteConfig, inputs: StrategyInputs): Dep
 /** A million input and a million output tokens' price; local deployments are free. */
 export function costPerMTok(deployment: DeploymentConfig, provider: ProviderConfig | undefined): number {
   const price = priceOf(deployment, provider);
-  return price.source === 'unknown' ? Number.POSITIVE_INFINITY : price.inputPerMTok + price.outputPerMTok;
+  return price.source === 'unknown' ? Number.POSITIVE_INFINITY : baseCostPerMTok(price);
 }
 
 /** Whether using the deployment costs money: not local, and not priced at zero. Unknown prices count as paid. */

@@ -3,14 +3,25 @@
  * @pydantic/genai-prices (looked up once per deployment: a lookup costs ~35 us), else unknown.
  * Local deployments (an Ollama, or any server on this machine) cost 0 unless priced, and what they
  * answer "would have cost" the comparison price: that is what local saved.
+ *
+ * Prompt tokens read from a provider's prompt cache cost a tenth of the input price or less, and
+ * writing them costs more (Anthropic: 1.25x). An agent's prompts are mostly cache reads, so they are
+ * priced as such; a price that names no cache rate charges them as input. The table's long-context
+ * tiers (a higher price for every token of a request whose prompt passes a threshold) apply as the
+ * table's own calculator applies them.
  */
 import { lazy } from '../lazy';
 import type { DeploymentConfig, ProviderConfig, Settings } from '../config/schema';
 import { isLocalProvider } from '../routing/locality';
 
+/** Dollars per million tokens: one rate, or one that rises for requests whose whole prompt passes a `start`. */
+export type Rate = number | { base: number; tiers: readonly { start: number; price: number }[] };
+
 export interface Price {
-  inputPerMTok: number;
-  outputPerMTok: number;
+  inputPerMTok: Rate;
+  outputPerMTok: Rate;
+  cacheReadPerMTok?: Rate | undefined;
+  cacheWritePerMTok?: Rate | undefined;
   source: 'config' | 'price table' | 'local' | 'unknown';
 }
 
@@ -34,25 +45,59 @@ export function priceOf(deployment: DeploymentConfig, provider: ProviderConfig |
 
 const prices = lazy<typeof import('@pydantic/genai-prices')>('@pydantic/genai-prices');
 
-function lookup(model: string, baseUrl: string | undefined): { inputPerMTok: number; outputPerMTok: number } | undefined {
+function lookup(model: string, baseUrl: string | undefined): Omit<Price, 'source'> | undefined {
   try {
     const { calcPrice } = prices();
-    const result = calcPrice({ input_tokens: 1_000_000, output_tokens: 1_000_000 }, model, baseUrl ? { providerApiUrl: baseUrl } : undefined) ?? calcPrice({ input_tokens: 1_000_000, output_tokens: 1_000_000 }, model);
-    return result ? { inputPerMTok: result.input_price, outputPerMTok: result.output_price } : undefined;
+    const usage = { input_tokens: 1, output_tokens: 1 };
+    const rates = (calcPrice(usage, model, baseUrl ? { providerApiUrl: baseUrl } : undefined) ?? calcPrice(usage, model))?.model_price;
+    const input = rateOf(rates?.input_mtok);
+    if (!rates || input === undefined) return undefined;
+    return { inputPerMTok: input, outputPerMTok: rateOf(rates.output_mtok) ?? 0, cacheReadPerMTok: rateOf(rates.cache_read_mtok), cacheWritePerMTok: rateOf(rates.cache_write_mtok) };
   } catch {
     return undefined;
   }
 }
 
-export function cost(price: { inputPerMTok: number; outputPerMTok: number }, inputTokens: number, outputTokens: number): number {
-  return (inputTokens * price.inputPerMTok + outputTokens * price.outputPerMTok) / 1_000_000;
+function rateOf(value: unknown): Rate | undefined {
+  if (typeof value === 'number') return value;
+  const tiered = value as { base?: unknown; tiers?: unknown } | undefined;
+  if (typeof tiered?.base !== 'number' || !Array.isArray(tiered.tiers)) return undefined;
+  return { base: tiered.base, tiers: (tiered.tiers as { start: number; price: number }[]).map(({ start, price }) => ({ start, price })) };
+}
+
+/** The rate for a request whose prompt has `prompt` tokens in all. */
+function perMTok(rate: Rate, prompt: number): number {
+  if (typeof rate === 'number') return rate;
+  let price = rate.base;
+  for (const tier of rate.tiers) if (prompt > tier.start) price = tier.price;
+  return price;
+}
+
+/** Token counts of one request: `input` counts every prompt token, the cached ones too (`cacheRead`, `cacheWrite` are parts of it). */
+export interface PricedTokens {
+  input: number;
+  output: number;
+  cacheRead?: number | undefined;
+  cacheWrite?: number | undefined;
+}
+
+export function cost(price: Omit<Price, 'source'>, tokens: PricedTokens): number {
+  const cacheRead = Math.min(tokens.cacheRead ?? 0, tokens.input);
+  const cacheWrite = Math.min(tokens.cacheWrite ?? 0, tokens.input - cacheRead);
+  const at = (rate: Rate | undefined) => perMTok(rate ?? price.inputPerMTok, tokens.input);
+  return ((tokens.input - cacheRead - cacheWrite) * at(price.inputPerMTok) + cacheRead * at(price.cacheReadPerMTok) + cacheWrite * at(price.cacheWritePerMTok) + tokens.output * at(price.outputPerMTok)) / 1_000_000;
+}
+
+/** A million input and a million output tokens, at the rates most requests pay. */
+export function baseCostPerMTok(price: Price): number {
+  return perMTok(price.inputPerMTok, 0) + perMTok(price.outputPerMTok, 0);
 }
 
 /**
  * The price the same tokens would have had without local models: a local deployment's (even one
  * priced at 0, as the first start writes them) at the comparison price, any other at its own.
  */
-export function referencePrice(price: Price, provider: ProviderConfig | undefined, settings: Settings | undefined): { inputPerMTok: number; outputPerMTok: number } {
+export function referencePrice(price: Price, provider: ProviderConfig | undefined, settings: Settings | undefined): Omit<Price, 'source'> {
   return isLocal(provider) ? (settings?.usage?.compareWith ?? DEFAULT_COMPARISON) : price;
 }
 

@@ -140,8 +140,8 @@ export class RequestUsage {
     let wouldCost = 0;
     if (deployment && tokens) {
       const price = priceOf(deployment, provider);
-      wouldCost = cost(referencePrice(price, provider, catalog.config.settings), tokens.input, tokens.output);
-      paid = cached ? 0 : cost(price, tokens.input, tokens.output);
+      wouldCost = cost(referencePrice(price, provider, catalog.config.settings), tokens);
+      paid = cached ? 0 : cost(price, tokens);
     }
     return {
       id: this.id,

@@ -21,7 +21,8 @@ let client: Anthropic;
 const config = () => ({
   version: 1,
   providers: [
-    { name: 'claude', kind: 'anthropic', baseUrl: anthropic.url, apiKey: 'env:ANTHROPIC_TEST_KEY' },
+    // On loopback here, but a cloud provider in every test's eyes (its prices).
+    { name: 'claude', kind: 'anthropic', baseUrl: anthropic.url, apiKey: 'env:ANTHROPIC_TEST_KEY', local: false },
     { name: 'local', kind: 'ollama', baseUrl: ollama.url },
     { name: 'local-new', kind: 'ollama', baseUrl: newOllama.url, apis: ['messages'] },
     { name: 'cloud', kind: 'openai', baseUrl: `${openai.url}/v1`, apiKey: 'env:TEST_KEY' },
@@ -77,6 +78,8 @@ describe('pass-through to an Anthropic upstream', () => {
     expect(message.content).toEqual([{ type: 'text', text: 'Echo: hi', citations: null }]);
     expect(message.usage).toMatchObject({ cache_read_input_tokens: 80, cache_creation_input_tokens: 20 });
     expect(rows()[0]).toMatchObject({ api: 'anthropic', endpoint: 'anthropic.messages', deployment: 'sonnet', inputTokens: 112, cacheReadTokens: 80, cacheWriteTokens: 20 });
+    // Sonnet's table rates: cache reads at a tenth of the input price, writes at 1.25x.
+    expect(rows()[0]?.cost).toBeCloseTo((12 * 3 + 80 * 0.3 + 20 * 3.75 + (rows()[0]?.outputTokens ?? 0) * 15) / 1e6, 12);
   });
 
   it('streams thinking with its signature and tool input whole, for MessageStream.finalMessage()', async () => {

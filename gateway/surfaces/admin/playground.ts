@@ -126,7 +126,7 @@ export function playground(app: FastifyInstance, { router, catalog, usageLog, po
       attempts: execution.attempts,
       skipped: execution.skipped,
       tokens: usage ? { input: usage.prompt_tokens, output: usage.completion_tokens } : null,
-      cost: usage && execution.cache !== 'hit' ? cost(price, usage.prompt_tokens, usage.completion_tokens) : 0,
+      cost: usage && execution.cache !== 'hit' ? cost(price, tokensOf(usage) ?? { input: usage.prompt_tokens, output: usage.completion_tokens }) : 0,
       totalMs: Math.round(totalMs),
       firstTokenMs: firstTokenMs === null ? null : Math.round(firstTokenMs),
       decision: execution.decision,

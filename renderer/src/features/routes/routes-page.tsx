@@ -166,6 +166,8 @@ function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig | undef
   const [numbers, setNumbers] = useState<Record<NumberField, string>>(() => ({
     inputPerMTok: String(initial?.pricing?.inputPerMTok ?? ''),
     outputPerMTok: String(initial?.pricing?.outputPerMTok ?? ''),
+    cacheReadPerMTok: String(initial?.pricing?.cacheReadPerMTok ?? ''),
+    cacheWritePerMTok: String(initial?.pricing?.cacheWritePerMTok ?? ''),
     contextWindow: String(initial?.contextWindow ?? ''),
     maxNumCtx: String(initial?.maxNumCtx ?? ''),
   }));
@@ -195,8 +197,11 @@ function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig | undef
           const read = readNumbers(numbers);
           setTypos(read.typos);
           if (Object.keys(read.typos).length > 0) return;
-          const { input, output, contextWindow, maxNumCtx } = read.values;
-          const pricing = input === undefined && output === undefined ? undefined : { inputPerMTok: input ?? 0, outputPerMTok: output ?? 0 };
+          const { input, output, cacheRead, cacheWrite, contextWindow, maxNumCtx } = read.values;
+          const pricing =
+            input === undefined && output === undefined && cacheRead === undefined && cacheWrite === undefined
+              ? undefined
+              : { inputPerMTok: input ?? 0, outputPerMTok: output ?? 0, cacheReadPerMTok: cacheRead, cacheWritePerMTok: cacheWrite };
           save.mutate({ ...draft, pricing, contextWindow, maxNumCtx: draft.numCtx === 'auto' ? maxNumCtx : undefined }, { onSuccess: onDone });
         }}
       >
@@ -225,6 +230,12 @@ function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig | undef
           </Field>
           <Field label="Output $ per 1M tokens" error={fields['pricing.outputPerMTok']}>
             {numberInput('outputPerMTok', 'Output price')}
+          </Field>
+          <Field label="Cached input $ per 1M (read; empty: input price)" error={fields['pricing.cacheReadPerMTok']}>
+            {numberInput('cacheReadPerMTok', 'Cache read price')}
+          </Field>
+          <Field label="Cache write $ per 1M (empty: input price)" error={fields['pricing.cacheWritePerMTok']}>
+            {numberInput('cacheWritePerMTok', 'Cache write price')}
           </Field>
           <Field label="Context window (tokens; empty: discovered)" error={fields.contextWindow}>
             {numberInput('contextWindow', 'Context window')}
@@ -257,9 +268,9 @@ function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig | undef
   );
 }
 
-type NumberField = 'inputPerMTok' | 'outputPerMTok' | 'contextWindow' | 'maxNumCtx';
-/** Where each number's error shows: the config field it becomes. */
-const NUMBER_PATHS: Record<NumberField, string> = { inputPerMTok: 'pricing.inputPerMTok', outputPerMTok: 'pricing.outputPerMTok', contextWindow: 'contextWindow', maxNumCtx: 'maxNumCtx' };
+type NumberField = 'inputPerMTok' | 'outputPerMTok' | 'cacheReadPerMTok' | 'cacheWritePerMTok' | 'contextWindow' | 'maxNumCtx';
+/** Where each number's error shows: the config field it becomes (prices are under `pricing`). */
+const pathOf = (field: NumberField) => (field.endsWith('PerMTok') ? `pricing.${field}` : field);
 
 /** The form's numbers as the config takes them: empty is unset; text that is no number is named, not sent as null. */
 function readNumbers(numbers: Record<NumberField, string>) {
@@ -268,9 +279,16 @@ function readNumbers(numbers: Record<NumberField, string>) {
     const text = numbers[field].trim();
     if (text === '') return undefined;
     const value = Number(text);
-    if (!Number.isFinite(value)) typos[NUMBER_PATHS[field]] = `"${text}" is not a number`;
+    if (!Number.isFinite(value)) typos[pathOf(field)] = `"${text}" is not a number`;
     return value;
   };
-  const values = { input: read('inputPerMTok'), output: read('outputPerMTok'), contextWindow: read('contextWindow'), maxNumCtx: read('maxNumCtx') };
+  const values = {
+    input: read('inputPerMTok'),
+    output: read('outputPerMTok'),
+    cacheRead: read('cacheReadPerMTok'),
+    cacheWrite: read('cacheWritePerMTok'),
+    contextWindow: read('contextWindow'),
+    maxNumCtx: read('maxNumCtx'),
+  };
   return { values, typos };
 }
