@@ -25,7 +25,14 @@ export type { Message as AnthropicMessage, MessageCreateParams, RawMessageStream
 /** Anthropic answers need a token cap; clients of other APIs often send none. */
 export const DEFAULT_MAX_TOKENS = 4096;
 /** Thinking budgets for OpenAI's reasoning efforts. */
-export const THINKING_BUDGETS = { minimal: 1024, low: 1024, medium: 4096, high: 16384 } as const;
+export const THINKING_BUDGETS = { minimal: 1024, low: 1024, medium: 4096, high: 16384, xhigh: 32768 } as const;
+
+/**
+ * Models that think adaptively, told how hard by `output_config.effort`: Opus and Sonnet 4.6 on, and
+ * every family after. Opus 4.7 on refuse a token budget ("thinking.type.enabled is not supported
+ * for this model"), and show their thinking only when asked to summarise it.
+ */
+const ADAPTIVE_THINKING = /^claude-(?:(?:opus|sonnet)-4-[6-9]|(?:opus|sonnet|haiku)-[5-9]|fable|mythos)/;
 
 type ChatMessageIn = ChatRequest['messages'][number];
 
@@ -61,13 +68,18 @@ export function toMessagesRequest(request: ChatRequest, deployment: DeploymentCo
   const effort = request.reasoning_effort;
   if (effort && effort !== 'none' && effort in THINKING_BUDGETS) {
     const budget = THINKING_BUDGETS[effort as keyof typeof THINKING_BUDGETS];
-    body.thinking = { type: 'enabled', budget_tokens: budget };
+    if (ADAPTIVE_THINKING.test(deployment.model)) {
+      body.thinking = { type: 'adaptive', display: 'summarized' };
+      body.output_config = { ...body.output_config, effort: effort === 'minimal' ? 'low' : (effort as 'low' | 'medium' | 'high' | 'xhigh') };
+    } else {
+      body.thinking = { type: 'enabled', budget_tokens: budget };
+    }
     // The answer's cap counts the thinking too.
     body.max_tokens = Math.max(maxTokens, budget + 1024);
   }
   // The Messages API has no sampling parameters (temperature, top_p): they are not sent.
   const format = request.response_format;
-  if (format?.type === 'json_schema' && format.json_schema.schema) body.output_config = { format: { type: 'json_schema', schema: format.json_schema.schema } };
+  if (format?.type === 'json_schema' && format.json_schema.schema) body.output_config = { ...body.output_config, format: { type: 'json_schema', schema: format.json_schema.schema } };
   return request.stream ? ({ ...body, stream: true } as MessageCreateParams) : body;
 }
 

@@ -7,6 +7,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeServer } from '../support/fake-server';
+import { startFakeAnthropic } from '../support/fake-anthropic';
 import { startFakeOllama } from '../support/fake-ollama';
 import { startFakeOpenAI } from '../support/fake-openai';
 import { resetBetweenTests, startGateway, stopAll, type Harness } from '../support/harness';
@@ -14,6 +15,7 @@ import { resetBetweenTests, startGateway, stopAll, type Harness } from '../suppo
 let ollama: FakeServer;
 let deepseek: FakeServer;
 let ollamaV1: FakeServer;
+let anthropic: FakeServer;
 let h: Harness;
 
 const config = () => ({
@@ -22,23 +24,26 @@ const config = () => ({
     { name: 'local', kind: 'ollama', baseUrl: ollama.url },
     { name: 'deepseek', kind: 'openai', baseUrl: `${deepseek.url}/v1`, apiKey: 'env:TEST_KEY' },
     { name: 'ollama-v1', kind: 'openai', baseUrl: `${ollamaV1.url}/v1` },
+    { name: 'claude', kind: 'anthropic', baseUrl: anthropic.url, apiKey: 'env:TEST_KEY' },
   ],
   deployments: [
     { name: 'qwen', provider: 'local', model: 'qwen3:8b' },
     { name: 'qwen-thinks', provider: 'local', model: 'qwen3:8b', think: 'high' },
     { name: 'reasoner', provider: 'deepseek', model: 'deepseek-reasoner' },
     { name: 'via-v1', provider: 'ollama-v1', model: 'qwen3:8b' },
+    { name: 'sonnet-4-5', provider: 'claude', model: 'claude-sonnet-4-5' },
+    { name: 'opus-4-7', provider: 'claude', model: 'claude-opus-4-7' },
   ],
   routes: [],
 });
 
 beforeAll(async () => {
-  [ollama, deepseek, ollamaV1] = await Promise.all([startFakeOllama({ models: ['qwen3:8b'] }), startFakeOpenAI({ reasoningField: 'reasoning_content' }), startFakeOpenAI({ reasoningField: 'reasoning' })]);
-  h = await startGateway(config());
+  [ollama, deepseek, ollamaV1, anthropic] = await Promise.all([startFakeOllama({ models: ['qwen3:8b'] }), startFakeOpenAI({ reasoningField: 'reasoning_content' }), startFakeOpenAI({ reasoningField: 'reasoning' }), startFakeAnthropic()]);
+  h = await startGateway(config(), { env: { TEST_KEY: 'sk-test' } });
 });
-afterAll(() => stopAll(h, ollama, deepseek, ollamaV1));
+afterAll(() => stopAll(h, ollama, deepseek, ollamaV1, anthropic));
 beforeEach(async () => {
-  await resetBetweenTests(h, [ollama, deepseek, ollamaV1], config());
+  await resetBetweenTests(h, [ollama, deepseek, ollamaV1, anthropic], config());
 });
 
 type Reasoned = { reasoning_content?: string; reasoning?: string };
@@ -73,6 +78,16 @@ describe('a chat client', () => {
     expect(ollama.requests.at(-1)?.body.messages[1]).toEqual({ role: 'assistant', content: 'Echo: first', thinking: 'I reasoned before.' });
     await h.openai.chat.completions.create({ model: 'reasoner', messages } as never);
     expect(deepseek.requests.at(-1)?.body.messages[1]).toEqual(messages[1]);
+  });
+
+  it('asks Claude to think as each generation takes it: a token budget before 4.6, adaptively after (Opus 4.7 refuses a budget)', async () => {
+    const ask = (model: string) => h.openai.chat.completions.create({ model, reasoning_effort: 'high', messages: [{ role: 'user', content: 'why' }] });
+    const older = await ask('sonnet-4-5');
+    expect(anthropic.requests.at(-1)?.body.thinking).toEqual({ type: 'enabled', budget_tokens: 16384 });
+    expect((older.choices[0]?.message as Reasoned).reasoning_content).toBe('Let me think about it.');
+    const newer = await ask('opus-4-7');
+    expect(anthropic.requests.at(-1)?.body).toMatchObject({ thinking: { type: 'adaptive', display: 'summarized' }, output_config: { effort: 'high' } });
+    expect((newer.choices[0]?.message as Reasoned).reasoning_content).toBe('Let me think about it.');
   });
 
   it('sets think per request (reasoning_effort) over the deployment\'s own default', async () => {

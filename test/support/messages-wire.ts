@@ -35,11 +35,17 @@ function usageFor(body: any, outputTokens: number): Usage {
   };
 }
 
+/** Models that think only adaptively, as Anthropic's Opus 4.7 on do: a token budget is refused, and thinking text is omitted unless asked for. */
+const ADAPTIVE_ONLY = /^claude-(?:opus-4-[7-9]|(?:opus|sonnet|haiku)-[5-9]|fable|mythos)/;
+
 /** The fake's answer to a Messages request, as the Message Anthropic would send. */
 export function messageFor(body: any): Message {
-  const answer = replyFor(body.messages ?? [], body.tools, { reasoning: body.thinking?.type === 'enabled' });
+  const adaptiveOnly = ADAPTIVE_ONLY.test(String(body.model));
+  const thinks = body.thinking?.type === 'enabled' || body.thinking?.type === 'adaptive';
+  const answer = replyFor(body.messages ?? [], body.tools, { reasoning: thinks });
   const content: ContentBlock[] = [];
-  if (answer.reasoning) content.push({ type: 'thinking', thinking: answer.reasoning, signature: 'sig_fake_EqQBCgIYAhIM' });
+  const shown = !adaptiveOnly || body.thinking?.display === 'summarized';
+  if (answer.reasoning) content.push({ type: 'thinking', thinking: shown ? answer.reasoning : '', signature: 'sig_fake_EqQBCgIYAhIM' });
   if (answer.content) content.push({ type: 'text', text: answer.content, citations: null });
   answer.toolCalls.forEach((call, i) => content.push({ type: 'tool_use', id: `toolu_fake${++counter}_${i}`, name: call.name, input: JSON.parse(call.arguments), caller: { type: 'direct' } }));
   return {
@@ -97,6 +103,9 @@ export function anthropicError(status: number, message = `fake upstream error ${
 /** Answers POST /v1/messages in the fake's current mode: JSON, or SSE cut or broken as the mode says. */
 export async function answerMessages(request: RecordedRequest, res: ServerResponse, mode: FailureMode, chunkDelayMs = 0): Promise<void> {
   if (mode.kind === 'status') return sendJson(res, mode.status, mode.body ?? anthropicError(mode.status), mode.retryAfter ? { 'retry-after': mode.retryAfter } : {});
+  if (request.body.thinking?.type === 'enabled' && ADAPTIVE_ONLY.test(String(request.body.model))) {
+    return sendJson(res, 400, anthropicError(400, '"thinking.type.enabled" is not supported for this model. Use "thinking.type.adaptive" and "output_config.effort" to control thinking behavior.'));
+  }
   const message = messageFor(request.body);
   if (request.body.stream !== true) return sendJson(res, 200, message, { 'request-id': `req_${message.id}` });
   const events = eventsFor(message);
