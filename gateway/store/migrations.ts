@@ -246,14 +246,14 @@ export const MIGRATIONS: readonly string[] = [
   `ALTER TABLE gateway_address ADD COLUMN exposed INTEGER NOT NULL DEFAULT 0;`,
   // 13: the zone whose midnights start the day rollups' buckets (NULL: UTC, as before this version)
   `ALTER TABLE usage_rollup_state ADD COLUMN day_zone TEXT;`,
-  // 14: a kept response's output items by the ids its client saw, for the `item_reference` inputs
-  // that stand for them in later turns (owner '': a request without a client key)
+  // 14: where a kept response's output items are, by the ids its client saw, for the
+  // `item_reference` inputs that stand for them in later turns (owner '': a request without a
+  // client key). No index beyond the key and no foreign key: each costs every kept response a write.
   `CREATE TABLE response_items (
      owner TEXT NOT NULL,
      id TEXT NOT NULL,
-     response_id TEXT NOT NULL REFERENCES responses (id) ON DELETE CASCADE,
-     item TEXT NOT NULL,
+     response_id TEXT NOT NULL,
+     position INTEGER NOT NULL,
      PRIMARY KEY (owner, id)
-   ) WITHOUT ROWID;
-   CREATE INDEX response_items_response ON response_items (response_id);`,
+   ) WITHOUT ROWID;`,
 ];

@@ -2,7 +2,7 @@
  * Responses API answers kept for `previous_response_id`: each turn's own input items and output
  * items, linked to the turn before, so a long conversation is stored once, not once per turn. A
  * conversation is rebuilt by walking the links back (at most MAX_TURNS), oldest first. Output items
- * are also found by id, for `item_reference` inputs; they go with their response.
+ * are also found by id, for `item_reference` inputs, in their response's output: they go with it.
  */
 import type { Db } from './db';
 
@@ -18,8 +18,8 @@ export interface StoredResponse {
   /** This turn's input items (after its instructions), as sent. */
   input: unknown[];
   output: unknown[];
-  /** Output items by the id the client saw (an \`item_reference\` names one), each as \`output\` holds it. */
-  items: ReadonlyArray<readonly [id: string, item: unknown]>;
+  /** Output items by the id the client saw (an `item_reference` names one): where each is in `output`. */
+  items: ReadonlyArray<readonly [id: string, position: number]>;
   /** The Response object as the client got it, for GET /v1/responses/{id}. */
   response: Record<string, unknown>;
   /** The client key that made it (null: a request without a key). Only the same key reads it again. */
@@ -40,11 +40,16 @@ export interface ResponsesStore {
 
 export function createResponsesStore(db: Db): ResponsesStore {
   const insert = db.prepare('INSERT OR REPLACE INTO responses (id, created_at, previous_id, input, output, response, owner) VALUES (?, ?, ?, ?, ?, ?, ?)');
-  const insertItem = db.prepare('INSERT OR REPLACE INTO response_items (owner, id, response_id, item) VALUES (?, ?, ?, ?)');
-  const selectItem = db.prepare<[string, string], { item: string }>('SELECT item FROM response_items WHERE owner = ? AND id = ?');
-  const saveAll = db.transaction((entry: StoredResponse, at: number) => {
-    insert.run(entry.id, at, entry.previousId, JSON.stringify(entry.input), JSON.stringify(entry.output), JSON.stringify(entry.response), entry.owner);
-    for (const [id, item] of entry.items) insertItem.run(entry.owner ?? '', id, entry.id, JSON.stringify(item));
+  const insertItem = db.prepare('INSERT OR REPLACE INTO response_items (owner, id, response_id, position) VALUES (?, ?, ?, ?)');
+  // An item whose response is gone (deleted, pruned, or replaced by one without it) is not found.
+  const selectItem = db.prepare<[string, string], { output: string; position: number }>(
+    "SELECT r.output, i.position FROM response_items i JOIN responses r ON r.id = i.response_id AND COALESCE(r.owner, '') = i.owner WHERE i.owner = ? AND i.id = ?",
+  );
+  const orphans = db.prepare('DELETE FROM response_items WHERE response_id NOT IN (SELECT id FROM responses)');
+  const saveRow = (entry: StoredResponse, at: number) => insert.run(entry.id, at, entry.previousId, JSON.stringify(entry.input), JSON.stringify(entry.output), JSON.stringify(entry.response), entry.owner);
+  const saveWithItems = db.transaction((entry: StoredResponse, at: number) => {
+    saveRow(entry, at);
+    for (const [id, position] of entry.items) insertItem.run(entry.owner ?? '', id, entry.id, position);
   });
   const select = db.prepare<[string, string], { previous_id: string | null; input: string; output: string; response: string }>(
     "SELECT previous_id, input, output, response FROM responses WHERE id = ? AND COALESCE(owner, '') = ?",
@@ -52,7 +57,7 @@ export function createResponsesStore(db: Db): ResponsesStore {
   const remove = db.prepare("DELETE FROM responses WHERE id = ? AND COALESCE(owner, '') = ?");
   const old = db.prepare('DELETE FROM responses WHERE created_at < ?');
   return {
-    save: (entry, at) => saveAll(entry, at),
+    save: (entry, at) => void (entry.items.length > 0 ? saveWithItems(entry, at) : saveRow(entry, at)),
     get(id, owner) {
       const row = select.get(id, owner ?? '');
       return row ? (JSON.parse(row.response) as Record<string, unknown>) : undefined;
@@ -73,11 +78,11 @@ export function createResponsesStore(db: Db): ResponsesStore {
     },
     item(id, owner) {
       const row = selectItem.get(owner ?? '', id);
-      return row ? JSON.parse(row.item) : undefined;
+      return row ? (JSON.parse(row.output) as unknown[])[row.position] : undefined;
     },
     delete: (id, owner) => remove.run(id, owner ?? '').changes > 0,
     prune(before) {
-      old.run(before);
+      if (old.run(before).changes > 0) orphans.run();
     },
   };
 }

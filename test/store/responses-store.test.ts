@@ -24,7 +24,7 @@ function store() {
 
 const turn = (id: string, previousId: string | null, said: string) => {
   const output = [{ type: 'message', role: 'assistant', content: [{ type: 'output_text', text: `Echo: ${said}` }] }];
-  return { id, previousId, input: [{ role: 'user', content: said }], output, items: [[`msg_${id}`, output[0]] as const], response: { id, object: 'response', said }, owner: null };
+  return { id, previousId, input: [{ role: 'user', content: said }], output, items: [[`msg_${id}`, 0] as const], response: { id, object: 'response', said }, owner: null };
 };
 
 describe('the responses store', () => {

@@ -42,7 +42,7 @@ export function keptTurn(body: ResponsesBody, input: unknown[], response: Record
   if (body.store === false || typeof response.id !== 'string') return undefined;
   const answered = (response.output as Record<string, unknown>[] | undefined) ?? [];
   const output = answered.map(asInput);
-  const items = answered.flatMap((item, i) => (typeof item.id === 'string' ? [[item.id, output[i]] as const] : []));
+  const items = answered.flatMap((item, i) => (typeof item.id === 'string' ? [[item.id, i] as const] : []));
   return { id: response.id, previousId: body.previous_response_id ?? null, input, output, items, response, owner };
 }
 
