@@ -113,6 +113,14 @@ describe('building a gateway in the dashboard', () => {
     expect(await page.getByLabel('Output price').inputValue()).toBe('1.6');
     await page.getByLabel('Input price').pressSequentially('0.5');
     expect((await saved())?.pricing).toEqual({ inputPerMTok: 0.5, outputPerMTok: 1.6 });
+    // Cached prompt tokens have their own price, kept through the next edit.
+    await edit();
+    await page.getByLabel('Cache read price').pressSequentially('0.125');
+    expect((await saved())?.pricing).toEqual({ inputPerMTok: 0.5, outputPerMTok: 1.6, cacheReadPerMTok: 0.125 });
+    await edit();
+    expect(await page.getByLabel('Cache read price').inputValue()).toBe('0.125');
+    await page.getByLabel('Cache read price').fill('');
+    expect((await saved())?.pricing).toEqual({ inputPerMTok: 0.5, outputPerMTok: 1.6 });
     await edit();
     await page.getByLabel('Context window').fill('128k');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
