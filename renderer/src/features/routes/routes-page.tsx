@@ -186,8 +186,10 @@ function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig | undef
     setTypos({});
     setNumbers({ ...numbers, [field]: text });
   };
-  const numberInput = (field: NumberField, label: string, disabled = false) => (
-    <input value={numbers[field]} inputMode={field.endsWith('PerMTok') ? 'decimal' : 'numeric'} aria-label={label} disabled={disabled} onChange={(e) => setNumber(field, e.target.value)} />
+  const numberField = (field: NumberField, label: string, name: string, disabled = false) => (
+    <Field label={label} error={fields[pathOf(field)]}>
+      <input value={numbers[field]} inputMode={field.endsWith('PerMTok') ? 'decimal' : 'numeric'} aria-label={name} disabled={disabled} onChange={(e) => setNumber(field, e.target.value)} />
+    </Field>
   );
   return (
     <Card title={initial ? `Edit ${initial.name}` : 'New deployment'}>
@@ -225,24 +227,12 @@ function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig | undef
               <option value="embedding">embedding</option>
             </select>
           </Field>
-          <Field label="Input $ per 1M tokens" error={fields['pricing.inputPerMTok']}>
-            {numberInput('inputPerMTok', 'Input price')}
-          </Field>
-          <Field label="Output $ per 1M tokens" error={fields['pricing.outputPerMTok']}>
-            {numberInput('outputPerMTok', 'Output price')}
-          </Field>
-          <Field label="Cached input $ per 1M (read; empty: input price)" error={fields['pricing.cacheReadPerMTok']}>
-            {numberInput('cacheReadPerMTok', 'Cache read price')}
-          </Field>
-          <Field label="Cache write $ per 1M (empty: input price)" error={fields['pricing.cacheWritePerMTok']}>
-            {numberInput('cacheWritePerMTok', 'Cache write price')}
-          </Field>
-          <Field label="Context window (tokens; empty: discovered)" error={fields.contextWindow}>
-            {numberInput('contextWindow', 'Context window')}
-          </Field>
-          <Field label="Raise num_ctx up to (Ollama; empty: the model's maximum)" error={fields.maxNumCtx}>
-            {numberInput('maxNumCtx', 'Raise num_ctx up to', draft.numCtx !== 'auto')}
-          </Field>
+          {numberField('inputPerMTok', 'Input $ per 1M tokens', 'Input price')}
+          {numberField('outputPerMTok', 'Output $ per 1M tokens', 'Output price')}
+          {numberField('cacheReadPerMTok', 'Cached input $ per 1M (read; empty: input price)', 'Cache read price')}
+          {numberField('cacheWritePerMTok', 'Cache write $ per 1M (empty: input price)', 'Cache write price')}
+          {numberField('contextWindow', 'Context window (tokens; empty: discovered)', 'Context window')}
+          {numberField('maxNumCtx', "Raise num_ctx up to (Ollama; empty: the model's maximum)", 'Raise num_ctx up to', draft.numCtx !== 'auto')}
         </div>
         <label className="row" style={{ marginBottom: 10 }}>
           <input type="checkbox" checked={draft.numCtx === 'auto'} onChange={(e) => set({ numCtx: e.target.checked ? 'auto' : undefined })} /> Ollama: raise num_ctx for long requests instead of cutting them
