@@ -11,7 +11,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { asAbortSignal, linkedCancellation, type CancelSignal } from '../cancel';
 import type { DeploymentConfig } from '../config/schema';
-import { GatewayError, UpstreamError, isGatewayError, isGatewayFault, toUpstreamError } from '../errors';
+import { GatewayError, UpstreamError, isGatewayError, isGatewayFault, toUpstreamError, type FailureClass } from '../errors';
 import { isSlot } from '../providers/concurrency';
 import type { ProviderAdapter } from '../providers/types';
 import type { BreakerBoard } from './breaker-board';
@@ -163,7 +163,7 @@ export async function execute<T>(context: ExecuteContext, attempt: AttemptFn<T>,
         if (signal.aborted) fail(deadlinePassed(policy, attempts));
         if (!movesOn(policy, error)) fail(passThrough(error));
         // A deployment that cannot work until something changes is not retried.
-        if (n === policy.attempts || BLOCK_CAUSES.has(error.failure) || error.failure === 'context_length' || error.failure === 'unsupported') break;
+        if (n === policy.attempts || BLOCK_CAUSES.has(error.failure) || UNFIT.has(error.failure)) break;
         const wait = retryDelay(policy, n, error, random);
         if (wait === undefined) break;
         waitedForCooling = error.retryAfterMs !== undefined;
@@ -216,14 +216,19 @@ function attemptStep(a: Attempt): DecisionStep {
 }
 
 /**
+ * Failures of a deployment unfit for this request only (a prompt too long for it, tools on a model
+ * without them): trying it again cannot help, and it is as healthy as it was.
+ */
+const UNFIT: ReadonlySet<string> = new Set<FailureClass>(['context_length', 'unsupported']);
+
+/**
  * What an attempt says about the deployment's health: a 4xx is the request's fault, so it is alive;
- * a prompt too long for it, a request for what it cannot do (tools on a model without them), a
- * client that left and a 429 (which cools it instead) say nothing; a
- * refused key, a missing model and a spent quota block it instead (see `settle`).
+ * an UNFIT failure, a client that left and a 429 (which cools it instead) say nothing; a refused
+ * key, a missing model and a spent quota block it instead (see `settle`).
  */
 function breakerOutcome(error: UpstreamError | undefined): Outcome {
   if (!error || error.failure === 'upstream_4xx') return 'success';
-  if (error.failure === 'client_closed' || error.failure === 'rate_limited' || error.failure === 'context_length' || error.failure === 'unsupported' || BLOCK_CAUSES.has(error.failure)) return 'neutral';
+  if (error.failure === 'client_closed' || error.failure === 'rate_limited' || UNFIT.has(error.failure) || BLOCK_CAUSES.has(error.failure)) return 'neutral';
   // The gateway's own code failed: the deployment said nothing about its health.
   if (isGatewayFault(error)) return 'neutral';
   return 'failure';
