@@ -1,7 +1,8 @@
 /**
- * What the model lists (`/v1/models` in both APIs, `/api/tags`) name: every route, deployment and
- * alias without wildcards; with local only on, only what a request could still reach, so a tool's
- * model picker offers no cloud model that would answer 503.
+ * What the model lists (`/v1/models` in both APIs, `/api/tags`) name, and what retrieving one model
+ * finds: every route, deployment and alias without wildcards that a request could reach. With local
+ * only on, that leaves out the cloud; for a client key limited to some routes, everything else. So a
+ * tool's model picker offers no model that would answer 503 or 403.
  */
 import type { DeploymentConfig, RouteConfig } from '../config/schema';
 import { concreteAliases } from './aliases';
@@ -14,16 +15,49 @@ export interface Listed {
   aliases: string[];
 }
 
-export function listedModels(catalog: Catalog): Listed {
+/** One model a list shows, or that a name matching an alias pattern stands for. */
+export type ListedModel = { kind: 'route'; route: RouteConfig } | { kind: 'deployment'; deployment: DeploymentConfig } | { kind: 'alias'; name: string; target: string };
+
+/** `allowed`: the routes and deployments a client key is limited to, if it is. */
+export function listedModels(catalog: Catalog, allowed?: readonly string[] | null): Listed {
   const { config } = catalog;
-  const aliases = concreteAliases(config.aliases);
-  if (config.settings?.localOnly !== true) return { routes: config.routes, deployments: config.deployments, aliases };
+  const localOnly = config.settings?.localOnly === true;
   const deployments = config.deployments.filter((d) => {
+    if (allowed && !allowed.includes(d.name)) return false;
     const provider = catalog.providers.get(d.provider)?.config;
+    return !localOnly || (provider !== undefined && isLocalProvider(provider));
+  });
+  const local = localOnly ? new Set(deployments.map((d) => d.name)) : undefined;
+  const routes = config.routes.filter((r) => (!allowed || allowed.includes(r.name)) && (!local || r.deployments.some((name) => local.has(name))));
+  const reachable = new Set([...routes.map((r) => r.name), ...deployments.map((d) => d.name)]);
+  const aliases = concreteAliases(config.aliases).filter((alias) => {
+    const target = config.aliases?.[alias] ?? '';
+    // A key may name an alias itself; the alias still needs a target the gateway can reach.
+    return allowed?.includes(alias) ? targetReachable(catalog, target, localOnly) : reachable.has(target);
+  });
+  return { routes, deployments, aliases };
+}
+
+/** The listed model a name stands for, as a request naming it would be routed: exact names, then aliases (patterns too). */
+export function listedModel(catalog: Catalog, name: string, allowed?: readonly string[] | null): ListedModel | undefined {
+  const listed = listedModels(catalog, allowed);
+  const route = listed.routes.find((r) => r.name === name);
+  if (route) return { kind: 'route', route };
+  const deployment = listed.deployments.find((d) => d.name === name);
+  if (deployment) return { kind: 'deployment', deployment };
+  if (catalog.routes.has(name) || catalog.deployments.has(name)) return undefined;
+  if (listed.aliases.includes(name)) return { kind: 'alias', name, target: catalog.config.aliases?.[name] ?? '' };
+  const target = catalog.alias(name)?.target;
+  if (target === undefined || !(listed.routes.some((r) => r.name === target) || listed.deployments.some((d) => d.name === target))) return undefined;
+  return { kind: 'alias', name, target };
+}
+
+function targetReachable(catalog: Catalog, target: string, localOnly: boolean): boolean {
+  const route = catalog.routes.get(target);
+  const names = route ? route.deployments : catalog.deployments.has(target) ? [target] : [];
+  if (!localOnly) return names.length > 0;
+  return names.some((name) => {
+    const provider = catalog.providers.get(catalog.deployments.get(name)?.provider ?? '')?.config;
     return provider !== undefined && isLocalProvider(provider);
   });
-  const reachable = new Set(deployments.map((d) => d.name));
-  const routes = config.routes.filter((r) => r.deployments.some((name) => reachable.has(name)));
-  for (const r of routes) reachable.add(r.name);
-  return { routes, deployments, aliases: aliases.filter((alias) => reachable.has(config.aliases?.[alias] ?? '')) };
 }

@@ -1,7 +1,12 @@
 /**
- * Health's "is the model in its provider's list" for a cloud provider whose list names snapshots:
- * Anthropic lists `claude-haiku-4-5-20251001`, and first start configures `claude-haiku-4-5`.
+ * What the gateway says about models. Health's "is the model in its provider's list" for a cloud
+ * provider whose list names snapshots (Anthropic lists `claude-haiku-4-5-20251001`, first start
+ * configures `claude-haiku-4-5`); one model retrieved in OpenAI's and Anthropic's shapes, by the real
+ * SDKs; and the lists a client key limited to some routes is shown.
  */
+import Anthropic, { NotFoundError as AnthropicNotFound } from '@anthropic-ai/sdk';
+import OpenAI, { NotFoundError } from 'openai';
+import { Ollama } from 'ollama';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { FakeServer } from '../support/fake-server';
 import { startFakeAnthropic } from '../support/fake-anthropic';
@@ -18,7 +23,11 @@ beforeAll(async () => {
       version: 1,
       providers: [{ name: 'claude', kind: 'anthropic', baseUrl: anthropic.url, apiKey: 'env:ANTHROPIC_TEST_KEY' }],
       deployments: [deployment('alias', 'claude-haiku-4-5'), deployment('snapshot', 'claude-sonnet-4-5-20250929'), deployment('typo', 'claude-haiku-4-6')],
-      routes: [{ name: 'default', deployments: ['alias', 'snapshot', 'typo'] }],
+      routes: [
+        { name: 'default', deployments: ['alias', 'snapshot', 'typo'] },
+        { name: 'fast', deployments: ['alias'] },
+      ],
+      aliases: { 'claude-*': 'fast', quick: 'fast', careful: 'default' },
     },
     { env: { ANTHROPIC_TEST_KEY: 'sk-ant-test' } },
   );
@@ -31,4 +40,38 @@ it('counts an alias as listed when its dated snapshot is, and still flags a name
   expect(anthropic.requests.some((r) => r.method === 'GET' && r.path === '/v1/models')).toBe(true);
   const available = Object.fromEntries(health.deployments.map((d: { name: string; modelAvailable: boolean | null }) => [d.name, d.modelAvailable]));
   expect(available).toEqual({ alias: true, snapshot: true, typo: false });
+});
+
+it('retrieves one model in OpenAI\'s shape, and in Anthropic\'s for a client that says it speaks it', async () => {
+  const openai = new OpenAI({ baseURL: h.baseUrl, apiKey: 'any', maxRetries: 0 });
+  const anthropicClient = new Anthropic({ baseURL: h.url, apiKey: 'any', maxRetries: 0 });
+  expect(await openai.models.retrieve('default')).toMatchObject({ id: 'default', object: 'model', owned_by: 'switchyard' });
+  expect(await openai.models.retrieve('snapshot')).toMatchObject({ id: 'snapshot', object: 'model', owned_by: 'claude' });
+  // A name an alias pattern matches is a model a request can name, so it can be retrieved too.
+  expect(await openai.models.retrieve('claude-opus-4-7')).toMatchObject({ id: 'claude-opus-4-7', owned_by: 'switchyard' });
+  expect(await anthropicClient.models.retrieve('fast')).toMatchObject({ type: 'model', id: 'fast', display_name: 'fast (Switchyard route)' });
+  expect(await anthropicClient.models.retrieve('quick')).toMatchObject({ type: 'model', id: 'quick', display_name: 'quick (alias of fast)' });
+
+  const missing = await openai.models.retrieve('nothing/of-the-sort').catch((e: unknown) => e);
+  expect(missing).toBeInstanceOf(NotFoundError);
+  expect((missing as NotFoundError).error).toMatchObject({ code: 'model_not_found', param: 'model', message: "The model 'nothing/of-the-sort' does not exist" });
+  const missingAnthropic = await anthropicClient.models.retrieve('gpt-9').catch((e: unknown) => e);
+  expect(missingAnthropic).toBeInstanceOf(AnthropicNotFound);
+  expect((missingAnthropic as AnthropicNotFound).error).toMatchObject({ type: 'error', error: { type: 'not_found_error' } });
+});
+
+it('shows a key limited to some routes only those, and the aliases that reach them, in every list', async () => {
+  const { key } = h.gateway.keys.create('fast-only', { allowedRoutes: ['fast'] });
+  const openai = new OpenAI({ baseURL: h.baseUrl, apiKey: key, maxRetries: 0 });
+  const ids = (await openai.models.list()).data.map((m) => m.id);
+  expect(ids).toEqual(['fast', 'quick']);
+  const anthropicIds = (await new Anthropic({ baseURL: h.url, apiKey: key, maxRetries: 0 }).models.list()).data.map((m) => m.id);
+  expect(anthropicIds).toEqual(['fast', 'quick']);
+  const tags = await new Ollama({ host: h.url, headers: { authorization: `Bearer ${key}` } }).list();
+  expect(tags.models.map((m) => m.name)).toEqual(['fast', 'quick']);
+  // What it may not use is not found for it; without the key, everything is listed.
+  expect(await openai.models.retrieve('default').catch((e: unknown) => e)).toBeInstanceOf(NotFoundError);
+  expect(await openai.models.retrieve('claude-sonnet-4-6')).toMatchObject({ id: 'claude-sonnet-4-6' });
+  const everything = (await new OpenAI({ baseURL: h.baseUrl, apiKey: 'any', maxRetries: 0 }).models.list()).data.map((m) => m.id);
+  expect(everything).toEqual(['default', 'fast', 'alias', 'snapshot', 'typo', 'quick', 'careful']);
 });

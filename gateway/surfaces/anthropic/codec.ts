@@ -14,6 +14,7 @@ import type {
 } from '@anthropic-ai/sdk/resources/messages';
 import type { ProviderConfig } from '../../config/schema';
 import { GatewayError } from '../../errors';
+import type { WireError } from '../../http/wire-errors';
 import { gatherToolCalls, inCallOrder, type ChatCompletion, type ChatCompletionChunk, type ChatRequest, type Delta, type GatheredCall, type Message as ChatMessage } from '../../wire/canonical';
 import { newCompletionId } from '../../wire/ids';
 
@@ -274,6 +275,9 @@ export function createMessageEventWriter(model: string) {
     },
   };
 }
+
+/** An error as Anthropic's API writes one. */
+export const anthropicErrorBody = (wire: WireError) => ({ type: 'error', error: { type: anthropicErrorType(wire.status), message: wire.message } });
 
 /** Messages' error types by HTTP status. */
 export function anthropicErrorType(status: number): string {

@@ -9,22 +9,19 @@ import { registerModelSurface, type ModelSurfaceServices } from '../../http/mode
 import { routeRequest } from '../../http/route-request';
 import { writeStream } from '../../http/stream-writer';
 import { routed } from '../../http/usage-row';
-import type { WireError } from '../../http/wire-errors';
 import type { ProviderConfig } from '../../config/schema';
 import type { Router } from '../../routing/router';
 import { mapEvents, streaming } from '../../routing/streams';
 import { estimateTokens, promptText } from '../../usage/tokens';
 import type { ChatRequest } from '../../wire/canonical';
 import { messagesCache, messagesFormat, wholeMessage, type MessagesItem, type MessagesWhole } from './answers';
-import { anthropicErrorType, messagesToChat, type MessagesBody } from './codec';
+import { anthropicErrorBody, messagesToChat, type MessagesBody } from './codec';
 import { CountTokensBodySchema, MessagesBodySchema } from './schemas';
 
 export interface AnthropicSurfaceOptions {
   router: Router;
   services: ModelSurfaceServices;
 }
-
-export const anthropicErrorBody = (wire: WireError) => ({ type: 'error', error: { type: anthropicErrorType(wire.status), message: wire.message } });
 
 /** Client headers that belong to Anthropic's API and go on to an Anthropic upstream unchanged. */
 function anthropicHeaders(request: FastifyRequest): Record<string, string> | undefined {

@@ -1,10 +1,11 @@
 /**
- * `GET /v1/models` as Anthropic's API answers it (for clients that send `anthropic-version`, such
- * as Claude Code's model discovery): routes, chat deployments and aliases without wildcards as
- * `{type: "model", id, display_name, created_at}`, paged with `limit`, `after_id` and `before_id`.
+ * Models as Anthropic's API describes them (for clients that send `anthropic-version`, such as
+ * Claude Code's model discovery): routes, chat deployments and aliases as
+ * `{type: "model", id, display_name, created_at}`, the list paged with `limit`, `after_id` and
+ * `before_id`.
  */
 import type { Catalog } from '../../routing/catalog';
-import { listedModels } from '../../routing/listing';
+import { listedModels, type ListedModel } from '../../routing/listing';
 
 export interface ModelPage {
   limit?: number | undefined;
@@ -12,15 +13,14 @@ export interface ModelPage {
   beforeId?: string | undefined;
 }
 
-export function anthropicModels(catalog: Catalog, createdAt: number, page: ModelPage) {
-  const created = new Date(createdAt).toISOString();
-  const listed = listedModels(catalog);
+export function anthropicModels(catalog: Catalog, createdAt: number, page: ModelPage, allowed?: readonly string[] | null) {
+  const listed = listedModels(catalog, allowed);
   const all = [
-    ...listed.routes.map((r) => ({ type: 'model' as const, id: r.name, display_name: `${r.name} (Switchyard route)`, created_at: created })),
-    ...listed.deployments.filter((d) => (d.type ?? 'chat') === 'chat').map((d) => ({ type: 'model' as const, id: d.name, display_name: `${d.name} (${d.model} on ${d.provider})`, created_at: created })),
+    ...listed.routes.map((route) => ({ kind: 'route' as const, route })),
+    ...listed.deployments.map((deployment) => ({ kind: 'deployment' as const, deployment })),
     // Claude Code's discovery keeps only ids starting "claude": a `claude-*` alias makes a route show there.
-    ...listed.aliases.map((alias) => ({ type: 'model' as const, id: alias, display_name: `${alias} (alias of ${catalog.config.aliases?.[alias]})`, created_at: created })),
-  ];
+    ...listed.aliases.map((name) => ({ kind: 'alias' as const, name, target: catalog.config.aliases?.[name] ?? '' })),
+  ].flatMap((model) => anthropicModel(model, createdAt) ?? []);
   const limit = Math.min(1000, Math.max(1, page.limit ?? 20));
   let start = 0;
   let end = all.length;
@@ -29,4 +29,14 @@ export function anthropicModels(catalog: Catalog, createdAt: number, page: Model
   const data = page.beforeId ? all.slice(Math.max(start, end - limit), end) : all.slice(start, start + limit);
   const lastShown = data.at(-1) ? all.indexOf(data.at(-1) as (typeof all)[number]) : -1;
   return { data, has_more: page.beforeId ? all.indexOf(data[0] as (typeof all)[number]) > 0 : lastShown >= 0 && lastShown < all.length - 1, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null };
+}
+
+/** One model in Anthropic's shape; none for an embedding deployment (the Messages API cannot use it). */
+export function anthropicModel(model: ListedModel, createdAt: number) {
+  const created_at = new Date(createdAt).toISOString();
+  if (model.kind === 'route') return { type: 'model' as const, id: model.route.name, display_name: `${model.route.name} (Switchyard route)`, created_at };
+  if (model.kind === 'alias') return { type: 'model' as const, id: model.name, display_name: `${model.name} (alias of ${model.target})`, created_at };
+  const d = model.deployment;
+  if ((d.type ?? 'chat') !== 'chat') return undefined;
+  return { type: 'model' as const, id: d.name, display_name: `${d.name} (${d.model} on ${d.provider})`, created_at };
 }

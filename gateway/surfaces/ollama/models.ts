@@ -12,7 +12,7 @@ import type { Catalog } from '../../routing/catalog';
 import { listedModels } from '../../routing/listing';
 import { capabilitiesOf, contextWindowOf, knownModel, ollamaShowFacts, type OllamaShowFacts } from '../../models/facts';
 
-export function tags(catalog: Catalog, modifiedAt: number) {
+export function tags(catalog: Catalog, modifiedAt: number, allowed?: readonly string[] | null) {
   const modified = new Date(modifiedAt).toISOString();
   const entry = (name: string, deployment: DeploymentConfig | undefined) => ({
     name,
@@ -29,10 +29,10 @@ export function tags(catalog: Catalog, modifiedAt: number) {
       quantization_level: '',
     },
   });
-  const listed = listedModels(catalog);
+  const listed = listedModels(catalog, allowed);
   return {
     models: [
-      ...listed.routes.map((r) => entry(r.name, catalog.deployments.get(r.deployments[0] ?? ''))),
+      ...listed.routes.map((r) => entry(r.name, representativeOrUndefined(catalog, r.name))),
       ...listed.deployments.map((d) => entry(d.name, d)),
       ...listed.aliases.map((alias) => entry(alias, representativeOrUndefined(catalog, alias))),
     ],

@@ -15,8 +15,10 @@ import { completionText, tokensOf, type ChatRequest, type CreateEmbeddingRespons
 import { chatStream, chatWhole } from './chat';
 import { chatAnswer, encodeEmbeddings, openAIErrorBody, sseFormat } from './codec';
 import Type from 'typebox';
-import { anthropicModels } from '../anthropic/models';
-import { listedModels } from '../../routing/listing';
+import { anthropicModel, anthropicModels } from '../anthropic/models';
+import { anthropicErrorBody } from '../anthropic/codec';
+import { listedModel, listedModels, type ListedModel } from '../../routing/listing';
+import { GatewayError } from '../../errors';
 import { ChatBodySchema, CompletionBodySchema, EmbeddingBodySchema } from './schemas';
 import { completionSse, generateBody, textCompletion, type CompletionRequest } from './completions';
 import { chatFromGenerate } from '../ollama/codec';
@@ -34,25 +36,41 @@ export interface OpenAISurfaceOptions {
 
 export async function openaiSurface(app: FastifyInstance, options: OpenAISurfaceOptions): Promise<void> {
   const { router, catalog } = options;
-  await registerModelSurface(app, options.services, openAIErrorBody, 'openai');
+  // A client that says it speaks Anthropic's API (Claude Code asking for models) gets its errors in that shape.
+  await registerModelSurface(app, options.services, (wire, request) => (request.headers['anthropic-version'] ? anthropicErrorBody(wire) : openAIErrorBody(wire)), 'openai');
 
   // One path, two APIs: Anthropic's clients (Claude Code's model discovery) say which they speak.
   app.get<{ Querystring: Type.Static<typeof ModelPageQuery> }>('/models', { schema: { querystring: ModelPageQuery } }, async (request) => {
+    const allowed = request.clientKey?.allowedRoutes;
     if (request.headers['anthropic-version']) {
       const { limit, after_id: afterId, before_id: beforeId } = request.query;
-      return anthropicModels(catalog(), options.configAppliedAt(), { limit: limit === undefined ? undefined : Number(limit), afterId, beforeId });
+      return anthropicModels(catalog(), options.configAppliedAt(), { limit: limit === undefined ? undefined : Number(limit), afterId, beforeId }, allowed);
     }
-    const listed = listedModels(catalog());
-    const created = Math.floor(options.configAppliedAt() / 1000);
+    const listed = listedModels(catalog(), allowed);
     return {
       object: 'list',
       data: [
-        ...listed.routes.map((r) => ({ id: r.name, object: 'model', created, owned_by: 'switchyard' })),
-        ...listed.deployments.map((d) => ({ id: d.name, object: 'model', created, owned_by: d.provider })),
-        ...listed.aliases.map((alias) => ({ id: alias, object: 'model', created, owned_by: 'switchyard' })),
+        ...listed.routes.map((route) => openAIModel({ kind: 'route', route })),
+        ...listed.deployments.map((deployment) => openAIModel({ kind: 'deployment', deployment })),
+        ...listed.aliases.map((name) => openAIModel({ kind: 'alias', name, target: '' })),
       ],
     };
   });
+
+  // Model names may hold a slash (`org/model`), so the rest of the path is the name.
+  app.get<{ Params: { '*': string } }>('/models/*', async (request) => {
+    const name = request.params['*'];
+    const model = listedModel(catalog(), name, request.clientKey?.allowedRoutes);
+    const found = request.headers['anthropic-version'] ? model && anthropicModel(model, options.configAppliedAt()) : model && openAIModel(model);
+    if (!found) throw new GatewayError('model_not_found', `The model '${name}' does not exist`, { param: 'model' });
+    return found;
+  });
+
+  const openAIModel = (model: ListedModel) => {
+    const created = Math.floor(options.configAppliedAt() / 1000);
+    if (model.kind === 'deployment') return { id: model.deployment.name, object: 'model', created, owned_by: model.deployment.provider };
+    return { id: model.kind === 'route' ? model.route.name : model.name, object: 'model', created, owned_by: 'switchyard' };
+  };
 
   app.post('/chat/completions', { schema: { body: ChatBodySchema }, config: { usage: 'chat.completions' } }, async (request, reply) => {
     const body = request.body as ChatRequest;
