@@ -53,7 +53,7 @@ describe('switchyard usage export', () => {
       Array.from({ length: 100_000 }, (_, i) =>
         log.recordSoon({
           id: `req_${i}`, at: at + i, endpoint: 'chat.completions', api: 'openai', cacheReadTokens: null, cacheWriteTokens: null, clientKey: 'anonymous', model: 'default', route: 'default', deployment: 'llama', provider: 'local',
-          status: 200, errorClass: null, attempts: [{ deployment: 'llama', provider: 'local', outcome: 'ok', latencyMs: 5 }], fallback: false, stream: false, cached: false,
+          status: 200, errorClass: null, errorMessage: null, attempts: [{ deployment: 'llama', provider: 'local', outcome: 'ok', latencyMs: 5 }], fallback: false, stream: false, cached: false,
           inputTokens: 10, outputTokens: 20, tokensEstimated: false, cost: 0, wouldCost: 0.0001, saved: 0.0001, ttftMs: 3, totalMs: 5,
         }),
       ),
@@ -85,7 +85,7 @@ describe('switchyard usage export', () => {
       Array.from({ length: 20_000 }, (_, i) =>
         log.recordSoon({
           id: `req_${i}`, at: Date.parse('2026-11-01T00:00:00Z') + i, endpoint: 'chat.completions', api: 'openai', cacheReadTokens: null, cacheWriteTokens: null, clientKey: 'anonymous', model: 'default', route: 'default', deployment: 'llama', provider: 'local',
-          status: 200, errorClass: null, attempts: [], fallback: false, stream: false, cached: false,
+          status: 200, errorClass: null, errorMessage: null, attempts: [], fallback: false, stream: false, cached: false,
           inputTokens: 10, outputTokens: 20, tokensEstimated: false, cost: 0, wouldCost: 0, saved: 0, ttftMs: 3, totalMs: 5,
         }),
       ),

@@ -48,7 +48,7 @@ export function errorHandler(shape: ErrorShape) {
       reply.header('x-switchyard-route', routeHeader(error.decision));
     }
     // Routing failures carry their own failure class; anything else is logged under its wire code.
-    request.usage?.failed(error, error instanceof ExecutionError ? undefined : (wire.code ?? undefined));
+    request.usage?.failed(error, error instanceof ExecutionError ? undefined : (wire.code ?? undefined), wire.message);
     if (wire.status >= 500 && !isGatewayError(error)) request.log.error({ err: error }, 'unhandled error');
     sendError(request, reply, wire, shape);
   };

@@ -15,8 +15,8 @@ export interface StreamFormat<E> {
   event(event: E): string;
   /** The ending of a complete stream. */
   end(): string;
-  /** The ending of a stream cut by a failure. */
-  error(failure: UpstreamError): string;
+  /** The ending of a stream cut by a failure; `message` says so, the same in every format and on the usage row. */
+  error(failure: UpstreamError, message: string): string;
 }
 
 export async function writeStream<E>(reply: FastifyReply, stream: OpenedStream<E>, format: StreamFormat<E>, providerName: string, usage?: RequestUsage): Promise<void> {
@@ -46,9 +46,10 @@ export async function writeStream<E>(reply: FastifyReply, stream: OpenedStream<E
   } catch (error) {
     if (raw.destroyed) return;
     const failure = toUpstreamError(error, providerName);
-    usage?.failed(failure, failure.failure);
+    const message = `The upstream failed after the stream began: ${failure.message}`;
+    usage?.failed(failure, failure.failure, message);
     await usage?.commit(200);
-    raw.end(format.error(failure));
+    raw.end(format.error(failure, message));
   } finally {
     if (raw.destroyed) await stream.rest.return?.().catch(() => undefined);
   }

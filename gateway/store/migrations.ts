@@ -256,4 +256,7 @@ export const MIGRATIONS: readonly string[] = [
      position INTEGER NOT NULL,
      PRIMARY KEY (owner, id)
    ) WITHOUT ROWID;`,
+  // 15: what the client was told when its request failed, so the dashboard can say why
+  `ALTER TABLE usage ADD COLUMN error_message TEXT;
+   ALTER TABLE usage_inbox ADD COLUMN error_message TEXT;`,
 ];

@@ -117,6 +117,7 @@ interface DbRow {
   provider: string | null;
   status: number;
   error_class: string | null;
+  error_message: string | null;
   fallback: number;
   stream: number;
   cached: number;
@@ -166,6 +167,7 @@ function fromDb(r: DbRow): UsageRow {
     provider: r.provider,
     status: r.status,
     errorClass: r.error_class,
+    errorMessage: r.error_message,
     attempts: JSON.parse(r.attempts) as UsageAttempt[],
     fallback: r.fallback === 1,
     stream: r.stream === 1,

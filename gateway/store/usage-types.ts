@@ -25,6 +25,8 @@ export interface UsageRow {
   provider: string | null;
   status: number;
   errorClass: string | null;
+  /** What the client was told when the request failed. */
+  errorMessage: string | null;
   attempts: UsageAttempt[];
   fallback: boolean;
   stream: boolean;

@@ -33,6 +33,8 @@ const COLUMNS: [string, (r: UsageRow) => unknown][] = [
   ['saved_usd', (r) => r.saved],
   ['ttft_ms', (r) => (r.ttftMs === null ? null : Math.round(r.ttftMs * 10) / 10)],
   ['total_ms', (r) => Math.round(r.totalMs * 10) / 10],
+  // Last: columns added later go at the end, so a spreadsheet built on the old order still lines up.
+  ['error_message', (r) => r.errorMessage],
 ];
 
 export function csvCell(value: unknown): string {

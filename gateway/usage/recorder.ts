@@ -15,6 +15,8 @@ import { estimateTokens, promptText, quickTokenCount } from './tokens';
 
 /** Answer text kept for estimates and body logging; beyond it, characters are only counted. */
 const TEXT_KEPT = 1024 * 1024;
+/** An error message is kept to this many characters (a validation error may quote the request). */
+const MESSAGE_KEPT = 1_000;
 
 export interface UsageDeps {
   log: UsageLog;
@@ -47,6 +49,7 @@ export class RequestUsage {
   private textOverflow = 0;
   private ttftMs: number | null = null;
   private errorClass: string | null = null;
+  private errorMessage: string | null = null;
   private committed = false;
   private readonly started = process.hrtime.bigint();
   private readonly at: number;
@@ -100,12 +103,14 @@ export class RequestUsage {
     this.ttftMs ??= this.elapsedMs();
   }
 
-  failed(error: unknown, failureClass?: string): void {
+  /** `message`: what the client was told, kept so the dashboard can say why a request failed. */
+  failed(error: unknown, failureClass?: string, message?: string): void {
     if (error instanceof ExecutionError) {
       this.attempts = error.attempts;
       this.decision = error.decision;
     }
     this.errorClass = failureClass ?? errorClassOf(error);
+    if (message !== undefined) this.errorMessage = message.length > MESSAGE_KEPT ? `${message.slice(0, MESSAGE_KEPT)}...` : message;
   }
 
   /** Writes the row (resolves once it is committed); later calls do nothing, and it never rejects. */
@@ -155,6 +160,7 @@ export class RequestUsage {
       provider: deployment?.provider ?? null,
       status,
       errorClass: this.errorClass ?? (status >= 400 ? 'http_' + status : null),
+      errorMessage: this.errorMessage,
       attempts: this.attempts.map((a) => ({ ...a })),
       fallback: this.attempts.some((a) => a.outcome === 'failed') && this.attempts.at(-1)?.outcome === 'ok',
       stream: this.stream,

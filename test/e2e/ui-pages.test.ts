@@ -114,6 +114,8 @@ describe('the dashboard pages', () => {
       const legend = page.locator('.recharts-legend-item-text');
       await legend.first().waitFor();
       for (const entry of await legend.allTextContents()) expect(entry).toMatch(/^(llama|mini) p(50|95)$/);
+      // Recent failures says why a request no deployment saw failed: what its client was told.
+      expect(await page.getByRole('row', { name: /401/ }).first().textContent()).toContain('The client key is not valid (unknown or revoked)');
       const snippet = page.locator('pre.snippet');
       await expect.poll(() => snippet.textContent()).toContain('"model":"team-chat"');
       expect(await snippet.textContent()).toContain("-H 'authorization: Bearer <your client key>'");

@@ -228,10 +228,13 @@ describe('usage of streams that did not finish', () => {
 
   it('marks the attempt that opened a stream failed when the stream broke after its first byte', async () => {
     await openai.setMode({ kind: 'reset-mid-stream', chunks: 2 });
-    await post('/v1/chat/completions', { model: 'mini', stream: true, messages: [{ role: 'user', content: 'x' }] }).then((r) => r.text());
+    const text = await post('/v1/chat/completions', { model: 'mini', stream: true, messages: [{ role: 'user', content: 'x' }] }).then((r) => r.text());
     const [row] = rows();
     expect(row?.attempts).toEqual([expect.objectContaining({ deployment: 'mini', outcome: 'failed' })]);
     expect(row?.errorClass).toBe(row?.attempts[0]?.failure);
+    // The row keeps what the stream's error event told the client.
+    const event = text.split('\n\n').find((e) => e.includes('"error"')) ?? '';
+    expect(row?.errorMessage).toBe(JSON.parse(event.slice('data: '.length)).error.message);
   });
 });
 

@@ -20,14 +20,14 @@ describe('usage log', () => {
     await t.chat({ model: 'default' }); // fallback
     await t.openai.setMode({ kind: 'status', status: 429, retryAfter: '5' });
     await t.ollama.setMode({ kind: 'status', status: 429, retryAfter: '5' });
-    await t.chat({ model: 'default' }); // all rate limited
+    const limited = await t.chat({ model: 'default' }); // all rate limited
     t.h.gateway.breakers.reset('llama');
     t.h.gateway.breakers.reset('mini');
     await t.ollama.setMode({ kind: 'status', status: 500 });
     await t.openai.setMode({ kind: 'status', status: 500 });
-    await t.chat({ model: 'default', stream: true }); // all failed, streaming
-    await t.chat({ model: 'nope' }); // unknown model
-    await t.chat({ model: 'default', messages: 'x' }); // invalid body
+    const failed = await t.chat({ model: 'default', stream: true }); // all failed, streaming
+    const unknown = await t.chat({ model: 'nope' }); // unknown model
+    const invalid = await t.chat({ model: 'default', messages: 'x' }); // invalid body
 
     const logged = rows();
     expect(logged).toHaveLength(6);
@@ -39,6 +39,10 @@ describe('usage log', () => {
       [404, 'model_not_found', null, false],
       [400, 'invalid_request', null, false],
     ]);
+    // Each failure keeps what its client was told, for the dashboard to say why.
+    const told = [limited, failed, unknown, invalid].map((r) => JSON.parse(r.text).error.message as string);
+    expect(told[3]).toMatch(/messages/);
+    expect(logged.map((r) => r.errorMessage)).toEqual([null, null, ...told]);
     const attempts = logged.reduce((n, r) => n + r.attempts.length, 0);
     expect(attempts).toBe(t.ollama.requests.length + t.openai.requests.length);
     expect(logged[1]?.attempts.map((a) => [a.deployment, a.outcome, a.failure ?? null, a.status ?? null])).toEqual([

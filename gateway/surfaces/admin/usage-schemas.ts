@@ -23,6 +23,7 @@ export const UsageRowSchema = Type.Object({
   provider: NullableString,
   status: Type.Integer(),
   errorClass: NullableString,
+  errorMessage: NullableString,
   attempts: Type.Array(UsageAttemptSchema),
   fallback: Type.Boolean(),
   stream: Type.Boolean(),

@@ -52,7 +52,7 @@ export function messagesFormat(model: string, usage: RequestUsage | undefined): 
     },
     end: () => (translated ? serialise(writer.finish()) : ''),
     // After the first byte a failure ends the stream with an error event, never message_stop.
-    error: (failure) => sseEvent('error', { type: 'error', error: { type: anthropicErrorType(failure.status ?? 502), message: `The upstream failed after the stream began: ${failure.message}` } }),
+    error: (failure, message) => sseEvent('error', { type: 'error', error: { type: anthropicErrorType(failure.status ?? 502), message } }),
   };
 }
 

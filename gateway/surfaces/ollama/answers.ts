@@ -46,7 +46,7 @@ export function ndjsonFormat(kind: Kind, model: string, started: bigint, usage: 
     },
     // An Ollama upstream's own final line has gone out already; a translation ends with one made here.
     end: () => (translated ? lines(writer.finish(elapsed(), firstTokenNs ?? elapsed())) : ''),
-    error: (failure) => lines([{ error: `The upstream failed after the stream began: ${failure.message}` }]),
+    error: (_failure, message) => lines([{ error: message }]),
   };
 }
 

@@ -24,8 +24,7 @@ export function sseFormat(includeUsage: boolean, usage: RequestUsage | undefined
       return includeUsage || !isUsageOnlyChunk(chunk) ? sseData(chunk) : '';
     },
     end: () => SSE_DONE,
-    error: (failure) =>
-      sseData({ error: openAIError({ status: 502, message: `The upstream failed after the stream began: ${failure.message}`, type: 'api_error', param: null, code: failure.failure }) }),
+    error: (failure, message) => sseData({ error: openAIError({ status: 502, message, type: 'api_error', param: null, code: failure.failure }) }),
   };
 }
 

@@ -85,7 +85,6 @@ export function completionSse(model: string, includeUsage: boolean, usage: Reque
       return text ? chunk(text, null) : '';
     },
     end: () => chunk('', finish) + (includeUsage && tokens ? sseData({ ...shell, choices: [], usage: usageOf(tokens) }) : '') + SSE_DONE,
-    error: (failure) =>
-      sseData({ error: openAIError({ status: 502, message: `The upstream failed after the stream began: ${failure.message}`, type: 'api_error', param: null, code: failure.failure }) }),
+    error: (failure, message) => sseData({ error: openAIError({ status: 502, message, type: 'api_error', param: null, code: failure.failure }) }),
   };
 }

@@ -82,9 +82,8 @@ export function responsesFormat(turn: Turn, usage: RequestUsage | undefined): St
       return events;
     },
     // After the first byte a failure ends the stream with response.failed, never response.completed.
-    error(failure) {
+    error(failure, message) {
       const code = failure.status === 429 ? 'rate_limit_exceeded' : 'server_error';
-      const message = `The upstream failed after the stream began: ${failure.message}`;
       if (translated || !upstreamShell) return sseEvent(writer.failed(message, code));
       const { usage: _usage, ...shell } = upstreamShell;
       const response = { ...shell, status: 'failed', completed_at: null, error: { code, message } };

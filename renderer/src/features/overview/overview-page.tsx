@@ -275,7 +275,7 @@ function RecentFailures() {
                   <td>{new Date(f.at).toLocaleTimeString()}</td>
                   <td>{f.model}</td>
                   <td><Badge tone="bad">{f.status}</Badge> <span className="muted">{f.errorClass}</span></td>
-                  <td className="muted">{f.attempts.map((a) => `${a.deployment}: ${a.failure ?? a.outcome}${a.status ? ` ${a.status}` : ''}`).join(' > ') || 'no attempt was made'}</td>
+                  <td className="muted" title={f.errorMessage ?? undefined}>{f.attempts.map((a) => `${a.deployment}: ${a.failure ?? a.outcome}${a.status ? ` ${a.status}` : ''}`).join(' > ') || f.errorMessage || 'no attempt was made'}</td>
                 </tr>
               ))}
             </tbody>

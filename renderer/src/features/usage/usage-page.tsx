@@ -234,6 +234,7 @@ function RequestDrawer({ requestId, onClose }: { requestId: string; onClose: () 
               <tr><td>Model asked for</td><td>{detail.data.model}</td></tr>
               <tr><td>Answered by</td><td>{detail.data.deployment ?? '-'} {detail.data.provider ? <span className="muted">({detail.data.provider})</span> : null}</td></tr>
               <tr><td>Status</td><td>{detail.data.status} {detail.data.errorClass ? <span className="muted">{detail.data.errorClass}</span> : null}</td></tr>
+              {detail.data.errorMessage ? <tr><td>Error</td><td className="error-message">{detail.data.errorMessage}</td></tr> : null}
               <tr><td>Tokens</td><td>{detail.data.inputTokens ?? '-'} in / {detail.data.outputTokens ?? '-'} out{detail.data.cacheReadTokens ? ` · ${detail.data.cacheReadTokens} cached` : ''}</td></tr>
               <tr><td>Cost</td><td>{money(detail.data.cost)} <span className="muted">(saved {money(detail.data.saved)})</span></td></tr>
               <tr><td>Time</td><td>{Math.round(detail.data.totalMs)} ms{detail.data.ttftMs !== null ? `, first token ${Math.round(detail.data.ttftMs)} ms` : ''}</td></tr>
