@@ -228,4 +228,24 @@ describe('building a gateway in the dashboard', () => {
     await expect.poll(() => days.count()).toBe(7);
     expect(notFound).toEqual([]);
   });
+
+  it('keeps the usage table within its page when a client asked for a model by a very long name', async () => {
+    const name = `model-${'x'.repeat(2_000)}`;
+    const refused = await h.openai.chat.completions.create({ model: name, messages: [{ role: 'user', content: 'x' }] }).catch((e: Error) => e);
+    const told = (refused as { error?: { message?: string } }).error?.message ?? '';
+    expect(told).toMatch(/model/);
+    await go('/usage');
+    const table = page.getByTestId('usage-table');
+    await expect.poll(() => table.textContent()).toContain('invalid_request');
+    // Every column still shows beside the name, cut short; the whole name is in its title and in the drawer.
+    const wrap = table.locator('xpath=..');
+    expect(await wrap.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    const cell = table.locator('tbody tr').first().locator('.clip');
+    expect(await cell.getAttribute('title')).toBe(name);
+    await table.locator('tbody tr').first().click();
+    const drawer = page.getByTestId('request-drawer');
+    await expect.poll(() => drawer.textContent()).toContain(name);
+    expect(await drawer.textContent()).toContain(told.slice(0, 80));
+    await page.keyboard.press('Escape');
+  });
 });

@@ -54,7 +54,7 @@ it('retrieves one model in OpenAI\'s shape, and in Anthropic\'s for a client tha
 
   const missing = await openai.models.retrieve('nothing/of-the-sort').catch((e: unknown) => e);
   expect(missing).toBeInstanceOf(NotFoundError);
-  expect((missing as NotFoundError).error).toMatchObject({ code: 'model_not_found', param: 'model', message: "The model 'nothing/of-the-sort' does not exist" });
+  expect((missing as NotFoundError).error).toMatchObject({ code: 'model_not_found', param: 'model', message: 'The model "nothing/of-the-sort" does not exist' });
   const missingAnthropic = await anthropicClient.models.retrieve('gpt-9').catch((e: unknown) => e);
   expect(missingAnthropic).toBeInstanceOf(AnthropicNotFound);
   expect((missingAnthropic as AnthropicNotFound).error).toMatchObject({ type: 'error', error: { type: 'not_found_error' } });

@@ -62,7 +62,7 @@ export async function openaiSurface(app: FastifyInstance, options: OpenAISurface
     const name = request.params['*'];
     const model = listedModel(catalog(), name, request.clientKey?.allowedRoutes);
     const found = request.headers['anthropic-version'] ? model && anthropicModel(model, options.configAppliedAt()) : model && openAIModel(model);
-    if (!found) throw new GatewayError('model_not_found', `The model '${name}' does not exist`, { param: 'model' });
+    if (!found) throw new GatewayError('model_not_found', `The model "${name}" does not exist`, { param: 'model' });
     return found;
   });
 

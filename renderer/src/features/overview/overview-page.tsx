@@ -273,7 +273,7 @@ function RecentFailures() {
               {failures.map((f) => (
                 <tr key={f.id}>
                   <td>{new Date(f.at).toLocaleTimeString()}</td>
-                  <td>{f.model}</td>
+                  <td><span className="clip" title={f.model}>{f.model || '-'}</span></td>
                   <td><Badge tone="bad">{f.status}</Badge> <span className="muted">{f.errorClass}</span></td>
                   <td className="muted" title={f.errorMessage ?? undefined}>{f.attempts.map((a) => `${a.deployment}: ${a.failure ?? a.outcome}${a.status ? ` ${a.status}` : ''}`).join(' > ') || f.errorMessage || 'no attempt was made'}</td>
                 </tr>

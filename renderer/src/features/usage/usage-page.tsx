@@ -184,10 +184,10 @@ function Rows({ params, onNext, onPrevious, exportUrl }: { params: UsageParams; 
             <tbody>
               {rows.data.rows.map((r) => (
                 <tr key={r.id} className="clickable" tabIndex={0} aria-label={`Details of request ${r.id}`} onClick={() => setOpen(r.id)} onKeyDown={(e) => { if (e.key === 'Enter') setOpen(r.id); }}>
-                  <td>{new Date(r.at).toLocaleString()}</td>
+                  <td className="nowrap">{new Date(r.at).toLocaleString()}</td>
                   <td>{r.clientKey}</td>
                   <td>{r.api ?? '-'}</td>
-                  <td>{r.model}{r.stream ? <span className="muted"> · stream</span> : null}</td>
+                  <td><span className="clip" title={r.model}>{r.model || '-'}</span>{r.stream ? <span className="muted"> · stream</span> : null}</td>
                   <td>
                     {r.deployment ?? '-'} {r.fallback ? <Badge tone="warn">fallback</Badge> : null} {r.cached ? <Badge tone="info">cache</Badge> : null}
                   </td>
@@ -231,7 +231,7 @@ function RequestDrawer({ requestId, onClose }: { requestId: string; onClose: () 
             <tbody>
               <tr><td>Time</td><td>{new Date(detail.data.at).toLocaleString()}</td></tr>
               <tr><td>Front door</td><td>{detail.data.api ?? '-'} · {detail.data.endpoint}</td></tr>
-              <tr><td>Model asked for</td><td>{detail.data.model}</td></tr>
+              <tr><td>Model asked for</td><td className="long-text">{detail.data.model || '-'}</td></tr>
               <tr><td>Answered by</td><td>{detail.data.deployment ?? '-'} {detail.data.provider ? <span className="muted">({detail.data.provider})</span> : null}</td></tr>
               <tr><td>Status</td><td>{detail.data.status} {detail.data.errorClass ? <span className="muted">{detail.data.errorClass}</span> : null}</td></tr>
               {detail.data.errorMessage ? <tr><td>Error</td><td className="error-message">{detail.data.errorMessage}</td></tr> : null}
