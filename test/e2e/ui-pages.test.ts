@@ -146,6 +146,14 @@ describe('the dashboard pages', () => {
     for (const name of ['Claude Code', 'Codex CLI', 'opencode', 'Continue', 'Cline / Roo Code', 'Aider', 'Zed', 'Open WebUI', 'OpenAI SDK', 'Ollama clients', 'Anthropic SDK']) {
       await page.getByRole('heading', { name: new RegExp(`^${name.replace(/[/]/g, '\\/')}`) }).waitFor();
     }
+    // Every setting, long names and URLs too, stays inside its card with its copy button, also
+    // at the width where the cards are narrowest (three to a row).
+    await page.setViewportSize({ width: 1400, height: 900 });
+    const overflowing = await page.locator('table[aria-label$=" settings"]').evaluateAll((tables) =>
+      tables.filter((t) => t.scrollWidth > (t.parentElement as HTMLElement).clientWidth).map((t) => t.getAttribute('aria-label')),
+    );
+    await page.setViewportSize({ width: 1360, height: 900 });
+    expect(overflowing).toEqual([]);
     await page.getByRole('button', { name: 'Connect Codex CLI' }).click();
     const panel = page.getByTestId('connect-codex');
     await expect.poll(() => panel.textContent()).toContain('wire_api = "responses"');

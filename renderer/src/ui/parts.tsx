@@ -115,3 +115,12 @@ export function ConfirmButton({ children, confirm, onConfirm, label }: { childre
     </button>
   );
 }
+
+/**
+ * A setting name or URL that may wrap where a reader expects it to (after `_`, `.`, `/`, `:`, `=`),
+ * never inside a word: `ANTHROPIC_AUTH_TOKEN` breaks into `ANTHROPIC_` `AUTH_` `TOKEN`.
+ */
+export function Breakable({ text }: { text: string }) {
+  const parts = text.split(/(?<=[_./:=-])/);
+  return <>{parts.map((part, i) => (i === 0 ? part : [<wbr key={i} />, part]))}</>;
+}

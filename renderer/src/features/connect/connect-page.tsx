@@ -7,7 +7,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { connectMutations, connectQueries } from '../../api/queries/connect';
 import type { ConnectResult, ToolGuide } from '../../api/types';
-import { Badge, Card, copy, ErrorNote, Field, Loading } from '../../ui/parts';
+import { Badge, Breakable, Card, copy, ErrorNote, Field, Loading } from '../../ui/parts';
 
 const API_NAMES: Record<ToolGuide['api'], string> = { anthropic: 'Anthropic Messages', responses: 'OpenAI Responses', openai: 'OpenAI', ollama: 'Ollama' };
 
@@ -46,12 +46,12 @@ function ToolCard({ tool, route, connected }: { tool: ToolGuide; route: string; 
       actions={tool.snippet ? <button onClick={() => void copy(tool.snippet?.text ?? '')}>Copy {tool.snippet.language}</button> : undefined}
     >
       {tool.configFile ? <div className="muted">{tool.configFile}</div> : null}
-      <table aria-label={`${tool.name} settings`}>
+      <table className="settings-fields" aria-label={`${tool.name} settings`}>
         <tbody>
           {tool.settings.map((s) => (
             <tr key={s.label}>
-              <td>{s.label}</td>
-              <td><code>{s.value}</code></td>
+              <td><Breakable text={s.label} /></td>
+              <td><code><Breakable text={s.value} /></code></td>
               <td><button className="link" onClick={() => void copy(s.value)} aria-label={`Copy ${s.label}`}>copy</button></td>
             </tr>
           ))}
