@@ -201,7 +201,15 @@ describe('the dashboard pages', () => {
     await page.getByRole('button', { name: `Restore ${before}`, exact: true }).click();
     await page.getByRole('button', { name: `Confirm: Restore ${before}` }).click();
     await expect.poll(() => h.gateway.config().routes.map((r) => r.name)).toContain('default');
-    await page.getByRole('cell', { name: `restore ${before}`, exact: true }).waitFor();
+    // The new revision's source reads as words under its time, at the width where Settings is three cards to a row.
+    await page.setViewportSize({ width: 1400, height: 900 });
+    try {
+      const source = page.getByText(`restore ${before}`, { exact: true });
+      await source.waitFor();
+      expect((await source.boundingBox())?.height).toBeLessThan(40);
+    } finally {
+      await page.setViewportSize({ width: 1360, height: 900 });
+    }
   });
 
   it('switches local only on in Settings, says so on the Overview and beside each cloud deployment, and off from the Overview', async () => {

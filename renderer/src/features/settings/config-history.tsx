@@ -2,7 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { configQueries, settingsMutations } from '../../api/queries/config';
 import type { ConfigPreview } from '../../api/types';
-import { Card, ConfirmButton, ErrorNote, Loading } from '../../ui/parts';
+import { Breakable, Card, ConfirmButton, ErrorNote, Loading } from '../../ui/parts';
 
 export function ConfigHistory() {
   const client = useQueryClient();
@@ -21,9 +21,11 @@ export function ConfigHistory() {
           {revisions.data.map((r, i) => (
             <tr key={r.id}>
               <td className="mono">{r.id}</td>
-              <td>{new Date(r.createdAt).toLocaleString()}</td>
-              {/* A source is often a path with no space to break at: it wraps anywhere rather than push the buttons out. */}
-              <td style={{ overflowWrap: 'anywhere' }}>{r.source}</td>
+              {/* The source under its time: a column of its own was squeezed to a letter per line beside the buttons. */}
+              <td>
+                {new Date(r.createdAt).toLocaleString()}
+                <div className="muted"><Breakable text={r.source} /></div>
+              </td>
               <td style={{ textAlign: 'right' }}>
                 {i === 0 ? (
                   <span className="muted">in force</span>
