@@ -192,9 +192,13 @@ export interface SchemaError {
 export function describeSchemaErrors(errors: Iterable<SchemaError>, input: unknown): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const seen = new Set<string>();
-  for (const error of errors) {
+  const list = [...errors];
+  const allowed = allowedValues(list);
+  for (const error of list) {
     // TypeBox reports an unknown key twice (as `false` schema and as additionalProperties); keep one.
     if (error.keyword === 'boolean') continue;
+    // A nullable literal's "must be null" is said by its list of values.
+    if (error.keyword === 'type' && allowed.has(error.instancePath)) continue;
     const path = toPath(error.instancePath);
     let message: string;
     if (error.keyword === 'additionalProperties') {
@@ -220,7 +224,8 @@ export function describeSchemaErrors(errors: Iterable<SchemaError>, input: unkno
       const count = Array.isArray(value) ? value.length : value && typeof value === 'object' ? Object.keys(value).length : 0;
       message = `has ${count} entries; at most ${limit} are allowed`;
     } else if (error.keyword === 'const' || error.keyword === 'enum' || error.keyword === 'anyOf') {
-      message = `${quote(value)} is not one of the allowed values`;
+      const values = allowed.get(error.instancePath);
+      message = values ? `must be ${values} (got ${quote(value)})` : `${quote(value)} is not one of the allowed values`;
       if (path.includes('.days[')) message = `${quote(value)} is not a day name (mon, tue, wed, thu, fri, sat, sun)`;
     } else {
       message = `${error.message ?? 'is invalid'} (got ${quote(value)})`;
@@ -235,6 +240,31 @@ export function describeSchemaErrors(errors: Iterable<SchemaError>, input: unkno
     seen.add(key);
     issues.push({ path, message });
   }
+}
+
+/**
+ * The values each place accepts, where its schema lists them (a literal, a union of literals, an
+ * enum, each maybe nullable), in words: `"low", "medium" or "high"`. One pass over the errors.
+ */
+function allowedValues(errors: readonly SchemaError[]): Map<string, string> {
+  const found = new Map<string, { values: unknown[]; listed: boolean }>();
+  for (const error of errors) {
+    const params = error.params as { allowedValue?: unknown; allowedValues?: unknown[]; type?: unknown } | undefined;
+    const values = error.keyword === 'const' ? [params?.allowedValue] : error.keyword === 'enum' ? (params?.allowedValues ?? []) : error.keyword === 'type' && params?.type === 'null' ? [null] : undefined;
+    if (!values) continue;
+    const at = found.get(error.instancePath) ?? { values: [], listed: false };
+    at.values.push(...values);
+    at.listed ||= error.keyword !== 'type';
+    found.set(error.instancePath, at);
+  }
+  const words = new Map<string, string>();
+  for (const [path, { values, listed }] of found) {
+    if (!listed) continue;
+    const quoted = [...new Set(values.map(quote))];
+    const shown = quoted.length > 12 ? [...quoted.slice(0, 12), `${quoted.length - 12} more`] : quoted;
+    words.set(path, shown.length === 1 ? (shown[0] as string) : `${shown.slice(0, -1).join(', ')} or ${shown.at(-1)}`);
+  }
+  return words;
 }
 
 function toPath(pointer: string): string {

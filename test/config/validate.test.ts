@@ -99,7 +99,7 @@ describe('validateConfig', () => {
   it('rejects unknown fields, missing fields, bad kinds and non-http URLs', () => {
     expect(errorsOf((c) => (c.routes[0].fallbackOrder = []))).toContainEqual({ path: 'routes[0].fallbackOrder', message: 'unknown field' });
     expect(errorsOf((c) => delete c.deployments[0].model)).toContainEqual({ path: 'deployments[0].model', message: 'is required' });
-    expect(errorsOf((c) => (c.providers[0].kind = 'azure'))).toContainEqual({ path: 'providers[0].kind', message: '"azure" is not one of the allowed values' });
+    expect(errorsOf((c) => (c.providers[0].kind = 'azure'))).toContainEqual({ path: 'providers[0].kind', message: 'must be "ollama", "openai" or "anthropic" (got "azure")' });
     expect(errorsOf((c) => (c.providers[0].baseUrl = 'ftp://x'))).toContainEqual({ path: 'providers[0].baseUrl', message: '"ftp://x" is not an http(s) URL' });
     expect(errorsOf((c) => (c.version = 2))).toEqual([{ path: 'version', message: 'this is config version 2, from a newer Switchyard; this one reads version 1' }]);
     expect(errorsOf((c) => (c.version = 0))[0]?.path).toBe('version');

@@ -205,6 +205,11 @@ describe('hooks stay inside their surface', () => {
     const overflow = await raw('POST', '/v1/chat/completions', { text: '{"model":"default","messages":[{"role":"user","content":"hi"}],"temperature":1e400}' });
     expect(overflow.status).toBe(400);
     expect(overflow.body.error.message).toBe('Invalid request body: temperature must be number (got Infinity)');
+    // A field that takes a few values says which.
+    const choices = await raw('POST', '/v1/chat/completions', { body: { model: 'default', messages: [{ role: 'user', content: 'hi' }], n: 2 } });
+    expect(choices.body.error).toMatchObject({ param: 'n', message: 'Invalid request body: n must be 1 or null (got 2)' });
+    const role = await raw('POST', '/v1/chat/completions', { body: { model: 'default', messages: [{ role: 'wizard', content: 'hi' }] } });
+    expect(role.body.error.message).toBe('Invalid request body: messages[0].role must be "system", "developer", "user", "assistant", "tool" or "function" (got "wizard")');
   });
 
   it('names the request and its deployment on every model answer, errors included', async () => {
