@@ -8,7 +8,7 @@
 import { providerKey } from './api-key';
 import type { ProviderConfig } from '../config/schema';
 import { GatewayError, UpstreamError } from '../errors';
-import { createMessagesChunkTranslator, fromMessage, MESSAGES_END, toMessagesRequest, type AnthropicMessage, type RawMessageStreamEvent } from '../wire/anthropic';
+import { createMessagesChunkTranslator, fromMessage, MESSAGES_END, SAMPLING_REMOVED, toMessagesRequest, type AnthropicMessage, type RawMessageStreamEvent } from '../wire/anthropic';
 import type { ChatCompletionChunk } from '../wire/canonical';
 import { newCompletionId } from '../wire/ids';
 import { limiterFor } from './concurrency';
@@ -76,15 +76,22 @@ function withVersion(context: CallContext): CallContext {
 /**
  * A Messages request as the client sent it, with the deployment's model. Thinking blocks the
  * gateway itself made up (from another upstream's reasoning: no signature) are dropped, since
- * Anthropic refuses a thinking block it did not sign.
+ * Anthropic refuses a thinking block it did not sign. So are sampling parameters the deployment's
+ * model refuses: a client asked for one Claude model, and a route or alias may send it to another
+ * (Opus 4.7 on take none; from the 4.5 models, a `temperature` or a `top_p`, not both).
  */
 function nativeBody(body: Record<string, unknown>, context: CallContext): Record<string, unknown> {
+  const model = context.deployment.model;
+  const { temperature, top_p: topP, top_k: topK, ...rest } = body;
+  const sampling = SAMPLING_REMOVED.test(model) ? {} : { temperature, top_p: temperature === undefined ? topP : undefined, top_k: topK };
+  const out: Record<string, unknown> = { ...rest, model };
+  for (const [key, value] of Object.entries(sampling)) if (value !== undefined) out[key] = value;
   const messages = body.messages;
-  if (!Array.isArray(messages)) return { ...body, model: context.deployment.model };
-  const signed = messages.map((message: { content?: unknown }) =>
+  if (!Array.isArray(messages)) return out;
+  out.messages = messages.map((message: { content?: unknown }) =>
     Array.isArray(message.content) ? { ...message, content: message.content.filter((block: { type?: string; signature?: unknown }) => block.type !== 'thinking' || (typeof block.signature === 'string' && block.signature !== '')) } : message,
   );
-  return { ...body, messages: signed, model: context.deployment.model };
+  return out;
 }
 
 async function* translated(events: AsyncIterable<{ event: string | undefined; data: string }>, providerName: string): AsyncGenerator<ChatCompletionChunk> {

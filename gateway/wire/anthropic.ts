@@ -7,7 +7,7 @@ import type {
   ContentBlockParam,
   ImageBlockParam,
   Message,
-  MessageCreateParams,
+  MessageCreateParams as SdkMessageCreateParams,
   MessageParam,
   RawMessageStreamEvent,
   TextBlockParam,
@@ -20,7 +20,13 @@ import type { DeploymentConfig } from '../config/schema';
 import { GatewayError, UpstreamError, failureForStatus } from '../errors';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest, Delta, Message as ChatMessage } from './canonical';
 
-export type { Message as AnthropicMessage, MessageCreateParams, RawMessageStreamEvent };
+export type { Message as AnthropicMessage, RawMessageStreamEvent };
+
+/**
+ * A Messages request as translations send it: with `anthropic-version: 2023-06-01`, which still takes
+ * `temperature` and `top_p`. The SDK's types follow version 2026-10-21, which refuses both.
+ */
+export type MessageCreateParams = SdkMessageCreateParams & { temperature?: number; top_p?: number };
 
 /** Anthropic answers need a token cap; clients of other APIs often send none. */
 export const DEFAULT_MAX_TOKENS = 4096;
@@ -33,6 +39,12 @@ export const THINKING_BUDGETS = { minimal: 1024, low: 1024, medium: 4096, high: 
  * for this model"), and show their thinking only when asked to summarise it.
  */
 const ADAPTIVE_THINKING = /^claude-(?:(?:opus|sonnet)-4-[6-9]|(?:opus|sonnet|haiku)-[5-9]|fable|mythos)/;
+
+/**
+ * Models Anthropic took the sampling parameters from: Opus 4.7 on (and every family after, to be
+ * safe) answer a `temperature`, `top_p` or `top_k` with 400 "`temperature` is deprecated for this model".
+ */
+export const SAMPLING_REMOVED = /^claude-(?:opus-4-[7-9]|(?:opus|sonnet|haiku)-[5-9]|fable|mythos)/;
 
 type ChatMessageIn = ChatRequest['messages'][number];
 
@@ -77,7 +89,12 @@ export function toMessagesRequest(request: ChatRequest, deployment: DeploymentCo
     // The answer's cap counts the thinking too.
     body.max_tokens = Math.max(maxTokens, budget + 1024);
   }
-  // The Messages API has no sampling parameters (temperature, top_p): they are not sent.
+  // Anthropic takes a temperature from 0 to 1 (OpenAI's go to 2), or a top_p, not both; none while
+  // the model thinks (it must then be 1), and none at all for the models that dropped them.
+  if (!body.thinking && !SAMPLING_REMOVED.test(deployment.model)) {
+    if (request.temperature != null) body.temperature = Math.min(1, request.temperature);
+    else if (request.top_p != null) body.top_p = request.top_p;
+  }
   const format = request.response_format;
   if (format?.type === 'json_schema' && format.json_schema.schema) body.output_config = { ...body.output_config, format: { type: 'json_schema', schema: format.json_schema.schema } };
   return request.stream ? ({ ...body, stream: true } as MessageCreateParams) : body;

@@ -94,6 +94,25 @@ export function eventsFor(message: Message): RawMessageStreamEvent[] {
   return events;
 }
 
+/** Models that refuse every sampling parameter, as Opus 4.7 on do; and those that take a temperature or a top_p, not both. */
+const SAMPLING_REMOVED = /^claude-(?:opus-4-[7-9]|(?:opus|sonnet|haiku)-[5-9]|fable|mythos)/;
+const ONE_OF_TEMPERATURE_TOP_P = /^claude-(?:opus-4-[1-9]|sonnet-4-[5-9]|haiku-4-[5-9])/;
+
+/** Why Anthropic would refuse a request's sampling parameters, in its words, if it would. */
+function samplingRefusal(request: RecordedRequest): string | undefined {
+  const body = request.body as { model?: unknown; temperature?: unknown; top_p?: unknown; top_k?: unknown; thinking?: { type?: string } };
+  const sent = (['temperature', 'top_p', 'top_k'] as const).filter((key) => body[key] !== undefined);
+  if (sent.length === 0) return undefined;
+  // API version 2026-10-21 (the SDK's default from 1.0) took them out of the API.
+  if (request.headers['anthropic-version'] === '2026-10-21') return `${sent[0]}: Extra inputs are not permitted`;
+  const model = String(body.model);
+  if (SAMPLING_REMOVED.test(model)) return `\`${sent[0]}\` is deprecated for this model.`;
+  if (body.temperature !== undefined && body.top_p !== undefined && ONE_OF_TEMPERATURE_TOP_P.test(model)) return '`temperature` and `top_p` cannot both be specified for this model. Please use only one.';
+  if (typeof body.temperature === 'number' && (body.temperature < 0 || body.temperature > 1)) return 'temperature: Input should be less than or equal to 1';
+  if (body.thinking?.type === 'enabled' && body.temperature !== undefined && body.temperature !== 1) return '`temperature` may only be set to 1 when thinking is enabled.';
+  return undefined;
+}
+
 /** Anthropic's error body for a status. */
 export function anthropicError(status: number, message = `fake upstream error ${status}`) {
   const type = status === 401 ? 'authentication_error' : status === 404 ? 'not_found_error' : status === 429 ? 'rate_limit_error' : status === 529 ? 'overloaded_error' : status >= 500 ? 'api_error' : 'invalid_request_error';
@@ -106,6 +125,8 @@ export async function answerMessages(request: RecordedRequest, res: ServerRespon
   if (request.body.thinking?.type === 'enabled' && ADAPTIVE_ONLY.test(String(request.body.model))) {
     return sendJson(res, 400, anthropicError(400, '"thinking.type.enabled" is not supported for this model. Use "thinking.type.adaptive" and "output_config.effort" to control thinking behavior.'));
   }
+  const refused = samplingRefusal(request);
+  if (refused) return sendJson(res, 400, anthropicError(400, refused));
   const message = messageFor(request.body);
   if (request.body.stream !== true) return sendJson(res, 200, message, { 'request-id': `req_${message.id}` });
   const events = eventsFor(message);
