@@ -108,7 +108,7 @@ describe('the fake Anthropic upstream', () => {
     expect(message.content).toEqual([{ type: 'text', text: 'Echo: a b', citations: null }]);
     const stream = client.messages.stream({
       model: 'claude-sonnet-4-5',
-      max_tokens: 100,
+      max_tokens: 2048,
       thinking: { type: 'enabled', budget_tokens: 1024 },
       tools: [{ name: 'weather', input_schema: { type: 'object' } }, { name: 'time', input_schema: { type: 'object' } }],
       messages: [{ role: 'user', content: 'call both' }],

@@ -139,6 +139,8 @@ export const DeploymentSchema = Type.Object(
     capabilities: Type.Optional(Type.Array(Type.Enum(CAPABILITIES), { maxItems: 6, uniqueItems: true })),
     /** The context window in tokens, over what its provider reports or the bundled table knows. */
     contextWindow: Type.Optional(Type.Integer({ minimum: 256, maximum: 100_000_000 })),
+    /** The most tokens one answer may have, over what the bundled table knows: a request asking for more is sent this. */
+    maxOutputTokens: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000_000 })),
     /**
      * Ollama: `"auto"` raises `num_ctx` for a request that needs more, up to the model's trained
      * maximum and `maxNumCtx`, so a long prompt is never cut silently.

@@ -13,6 +13,8 @@ export interface ModelFacts {
   family?: string | undefined;
   contextWindow?: number | undefined;
   capabilities?: Capability[] | undefined;
+  /** The most tokens one answer may have, where the provider documents it. */
+  maxOutput?: number | undefined;
 }
 
 /** What Ollama's `/api/show` says about one of its models. */
@@ -36,7 +38,7 @@ export function knownModel(model: string): ModelFacts | undefined {
   if (memo !== undefined) return memo ?? undefined;
   const id = model.toLowerCase().slice(model.lastIndexOf('/') + 1);
   const entry = KNOWN.find((k) => id.startsWith(k.match));
-  const facts = entry ? { family: entry.family, contextWindow: entry.contextWindow, capabilities: entry.capabilities.filter(isCapability) } : null;
+  const facts = entry ? { family: entry.family, contextWindow: entry.contextWindow, capabilities: entry.capabilities.filter(isCapability), maxOutput: 'maxOutput' in entry ? entry.maxOutput : undefined } : null;
   // Only configured model ids are looked up, but bound the memo all the same.
   if (knownMemo.size >= 10_000) knownMemo.clear();
   knownMemo.set(model, facts);
@@ -84,6 +86,14 @@ export function capabilitiesOf(deployment: DeploymentConfig, upstream?: ModelFac
   if (upstream?.capabilities?.length) return upstream.capabilities;
   if (deployment.type === 'embedding') return ['embedding'];
   return knownModel(deployment.model)?.capabilities ?? ['completion', 'tools'];
+}
+
+/**
+ * The most tokens one answer from a deployment may have: its own `maxOutputTokens`, else the
+ * bundled table's (cloud models; a request over it is refused, not cut). Undefined: no limit known.
+ */
+export function maxOutputOf(deployment: DeploymentConfig): number | undefined {
+  return deployment.maxOutputTokens ?? knownModel(deployment.model)?.maxOutput;
 }
 
 /**

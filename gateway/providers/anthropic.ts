@@ -13,6 +13,8 @@ import type { ChatCompletionChunk } from '../wire/canonical';
 import { newCompletionId } from '../wire/ids';
 import { limiterFor } from './concurrency';
 import { nativeJson, nativePath, nativeStream } from './native';
+import { nativeWithinOutputLimit } from './output-limit';
+import { maxOutputOf } from '../models/facts';
 import { DEFAULT_TIMEOUTS, createTransport } from './transport';
 import type { CallContext, NativeEndpoint, ProviderAdapter, ProviderContext } from './types';
 import { sseEvents } from './upstream-streams';
@@ -43,13 +45,13 @@ export function createAnthropicProvider(config: ProviderConfig, { secrets, gatew
     speaks: (api) => api !== 'ollama' && apis.includes(api),
 
     async chat(request, { deployment, signal }) {
-      const { value } = await transport.json<AnthropicMessage>({ method: 'POST', path: '/v1/messages', body: toMessagesRequest({ ...request, stream: false }, deployment) }, signal);
+      const { value } = await transport.json<AnthropicMessage>({ method: 'POST', path: '/v1/messages', body: toMessagesRequest({ ...request, stream: false }, deployment, maxOutputOf(deployment)) }, signal);
       if (value?.type !== 'message' || !Array.isArray(value.content)) throw new UpstreamError('upstream_protocol', `${config.name} answered 200 without a message`);
       return fromMessage(value);
     },
 
     async chatStream(request, { deployment, signal }) {
-      const stream = await transport.stream({ method: 'POST', path: '/v1/messages', body: toMessagesRequest({ ...request, stream: true }, deployment), headers: { accept: 'text/event-stream' } }, signal);
+      const stream = await transport.stream({ method: 'POST', path: '/v1/messages', body: toMessagesRequest({ ...request, stream: true }, deployment, maxOutputOf(deployment)), headers: { accept: 'text/event-stream' } }, signal);
       return translated(sseEvents(stream, MESSAGES_END), config.name);
     },
 
@@ -84,7 +86,7 @@ function nativeBody(body: Record<string, unknown>, context: CallContext): Record
   const model = context.deployment.model;
   const { temperature, top_p: topP, top_k: topK, ...rest } = body;
   const sampling = SAMPLING_REMOVED.test(model) ? {} : { temperature, top_p: temperature === undefined ? topP : undefined, top_k: topK };
-  const out: Record<string, unknown> = { ...rest, model };
+  const out: Record<string, unknown> = { ...nativeWithinOutputLimit('messages', rest, context.deployment), model };
   for (const [key, value] of Object.entries(sampling)) if (value !== undefined) out[key] = value;
   const messages = body.messages;
   if (!Array.isArray(messages)) return out;

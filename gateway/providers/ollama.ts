@@ -23,6 +23,7 @@ import {
 import { limiterFor } from './concurrency';
 import { DEFAULT_TIMEOUTS, createTransport, type Transport } from './transport';
 import { nativeJson, nativeStream, ollamaWhole } from './native';
+import { nativeWithinOutputLimit, withinOutputLimit } from './output-limit';
 import type { NativeApi, NativeEndpoint, ProviderAdapter, ProviderContext } from './types';
 
 const PATHS: Record<NativeEndpoint, string> = {
@@ -66,12 +67,12 @@ export function createOllamaProvider(config: ProviderConfig, { secrets, gatewayI
     speaks,
 
     async chat(request, context) {
-      const whole = await ollamaWhole(transport, 'ollama.chat', '/api/chat', { ...toOllamaChat(request, context.deployment) }, context);
+      const whole = await ollamaWhole(transport, 'ollama.chat', '/api/chat', { ...toOllamaChat(withinOutputLimit(request, context.deployment), context.deployment) }, context);
       return fromOllamaChat(whole as unknown as OllamaChatResponse, newCompletionId());
     },
 
     async chatStream(request, context) {
-      return translated(await nativeStream(transport, 'ollama.chat', '/api/chat', { ...toOllamaChat(request, context.deployment), stream: true }, context));
+      return translated(await nativeStream(transport, 'ollama.chat', '/api/chat', { ...toOllamaChat(withinOutputLimit(request, context.deployment), context.deployment), stream: true }, context));
     },
 
     async embed(request, { deployment, signal }) {
@@ -81,12 +82,12 @@ export function createOllamaProvider(config: ProviderConfig, { secrets, gatewayI
     },
 
     async nativeJson(endpoint, body, context) {
-      const native = endpoint === 'ollama.chat' || endpoint === 'ollama.generate' ? nativeBody(body, context.deployment) : { ...body, model: context.deployment.model };
+      const native = endpoint === 'ollama.chat' || endpoint === 'ollama.generate' ? nativeBody(body, context.deployment) : { ...nativeWithinOutputLimit(endpoint, body, context.deployment), model: context.deployment.model };
       return nativeJson(transport, endpoint, PATHS[endpoint], native, context);
     },
 
     nativeStream(endpoint, body, context) {
-      const native = endpoint === 'ollama.chat' || endpoint === 'ollama.generate' ? nativeBody(body, context.deployment) : { ...body, model: context.deployment.model };
+      const native = endpoint === 'ollama.chat' || endpoint === 'ollama.generate' ? nativeBody(body, context.deployment) : { ...nativeWithinOutputLimit(endpoint, body, context.deployment), model: context.deployment.model };
       return nativeStream(transport, endpoint, PATHS[endpoint], { ...native, stream: true }, context);
     },
 

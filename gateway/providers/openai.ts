@@ -5,12 +5,13 @@
  * `[DONE]`, every event must be a chunk) and normalised so they validate against the spec.
  */
 import { providerKey } from './api-key';
-import type { NativeApiName, ProviderConfig } from '../config/schema';
+import type { DeploymentConfig, NativeApiName, ProviderConfig } from '../config/schema';
 import { GatewayError, UpstreamError } from '../errors';
 import { decodeEmbedding, normalizeChunk, normalizeCompletion, type ChatCompletion, type ChatCompletionChunk, type ChatRequest, type CreateEmbeddingResponse } from '../wire/canonical';
 import { limiterFor } from './concurrency';
 import { DEFAULT_TIMEOUTS, createTransport } from './transport';
 import { nativeJson, nativePath, nativeStream } from './native';
+import { nativeWithinOutputLimit, withinOutputLimit } from './output-limit';
 import type { NativeEndpoint, ProviderAdapter, ProviderContext } from './types';
 import { sseEvents, type SseEvent } from './upstream-streams';
 
@@ -82,7 +83,10 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
 
   const apis = servedApis(config);
   const official = isOpenAI(config);
-  const outgoing = (request: ChatRequest, model: string) => (official ? forOfficialOpenAI(request, model) : request);
+  const outgoing = (request: ChatRequest, deployment: DeploymentConfig) => {
+    const limited = withinOutputLimit(request, deployment);
+    return official ? forOfficialOpenAI(limited, deployment.model) : limited;
+  };
   const pathOf = (endpoint: NativeEndpoint) => nativePath(PATHS, endpoint, config.name);
 
   return {
@@ -92,13 +96,13 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
     speaks: (api) => api !== 'ollama' && apis.includes(api),
 
     async chat(request, { deployment, signal }) {
-      const { value } = await transport.json<ChatCompletion>({ method: 'POST', path: '/chat/completions', body: { ...outgoing(request, deployment.model), model: deployment.model, stream: false } }, signal);
+      const { value } = await transport.json<ChatCompletion>({ method: 'POST', path: '/chat/completions', body: { ...outgoing(request, deployment), model: deployment.model, stream: false } }, signal);
       if (!isCompletion(value)) throw new UpstreamError('upstream_protocol', `${config.name} answered 200 without a chat completion`);
       return normalizeCompletion(value);
     },
 
     async chatStream(request, { deployment, signal }) {
-      const body = { ...outgoing(request, deployment.model), model: deployment.model, stream: true, stream_options: { ...request.stream_options, include_usage: true } };
+      const body = { ...outgoing(request, deployment), model: deployment.model, stream: true, stream_options: { ...request.stream_options, include_usage: true } };
       const stream = await transport.stream({ method: 'POST', path: '/chat/completions', body, headers: { accept: 'text/event-stream' } }, signal);
       return chunksOf(sseEvents(stream, DONE), config.name);
     },
@@ -111,8 +115,8 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
       return value;
     },
 
-    nativeJson: async (endpoint, body, context) => nativeJson(transport, endpoint, pathOf(endpoint), { ...nativeBody(endpoint, body), model: context.deployment.model }, context),
-    nativeStream: async (endpoint, body, context) => nativeStream(transport, endpoint, pathOf(endpoint), { ...nativeBody(endpoint, body), model: context.deployment.model, stream: true }, context),
+    nativeJson: async (endpoint, body, context) => nativeJson(transport, endpoint, pathOf(endpoint), { ...nativeBody(endpoint, body, context.deployment), model: context.deployment.model }, context),
+    nativeStream: async (endpoint, body, context) => nativeStream(transport, endpoint, pathOf(endpoint), { ...nativeBody(endpoint, body, context.deployment), model: context.deployment.model, stream: true }, context),
 
     async probe(signal) {
       const { value } = await transport.json<{ data?: { id?: unknown }[] }>({ method: 'GET', path: '/models' }, signal);
@@ -125,14 +129,15 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
 }
 
 /**
- * A Responses request as OpenAI takes it: reasoning items that another upstream wrote (no encrypted
- * content) are left out, as OpenAI would look their ids up and refuse the request; their summaries
- * are only for reading.
+ * A passed-through request as the upstream takes it: its answer limit within the model's, and for
+ * Responses, reasoning items that another upstream wrote (no encrypted content) left out, as OpenAI
+ * would look their ids up and refuse the request; their summaries are only for reading.
  */
-function nativeBody(endpoint: NativeEndpoint, body: Record<string, unknown>): Record<string, unknown> {
-  if (endpoint !== 'responses' || !Array.isArray(body.input)) return body;
-  const input = (body.input as { type?: string; encrypted_content?: unknown }[]).filter((item) => item?.type !== 'reasoning' || typeof item.encrypted_content === 'string');
-  return input.length === body.input.length ? body : { ...body, input };
+function nativeBody(endpoint: NativeEndpoint, body: Record<string, unknown>, deployment: DeploymentConfig): Record<string, unknown> {
+  const limited = nativeWithinOutputLimit(endpoint, body, deployment);
+  if (endpoint !== 'responses' || !Array.isArray(limited.input)) return limited;
+  const input = (limited.input as { type?: string; encrypted_content?: unknown }[]).filter((item) => item?.type !== 'reasoning' || typeof item.encrypted_content === 'string');
+  return input.length === limited.input.length ? limited : { ...limited, input };
 }
 
 function isCompletion(value: unknown): value is ChatCompletion {

@@ -4,7 +4,7 @@
  * facts are worked out once and kept until what they come from changes.
  */
 import type { DeploymentConfig } from '../config/schema';
-import { contextWindowOf, knownCapabilities, OLLAMA_DEFAULT_NUM_CTX, raiseLimitOf, type OllamaShowFacts } from '../models/facts';
+import { contextWindowOf, knownCapabilities, maxOutputOf, OLLAMA_DEFAULT_NUM_CTX, raiseLimitOf, type OllamaShowFacts } from '../models/facts';
 import type { Catalog } from './catalog';
 import type { BudgetVerdict, DeploymentFacts, RoutingState } from './state';
 
@@ -32,7 +32,7 @@ export function createRoutingState(sources: LiveSources): RoutingState {
     const raiseTo = ollama ? raiseLimitOf(deployment, upstream) : undefined;
     // With numCtx "auto" the window a request gets by default is Ollama's own default.
     const window = contextWindowOf(deployment, kind, upstream) ?? (deployment.numCtx === 'auto' && ollama ? OLLAMA_DEFAULT_NUM_CTX : undefined);
-    const known = { ollama, upstream, loaded: upstream?.loadedContext, facts: { window, raiseTo, capabilities: knownCapabilities(deployment, upstream) } };
+    const known = { ollama, upstream, loaded: upstream?.loadedContext, facts: { window, raiseTo, capabilities: knownCapabilities(deployment, upstream), maxOutput: maxOutputOf(deployment) } };
     memo.set(deployment, known);
     return known;
   };

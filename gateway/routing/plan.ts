@@ -192,8 +192,10 @@ function candidate(catalog: Catalog, state: RoutingState, deployment: Deployment
     if (missing) return skip(deployment, 'capability_missing', () => `${deployment.name} (${deployment.model}) has no ${missing} capability, and the request uses ${missing === 'vision' ? 'images' : 'tools'}`);
   }
   const limit = facts.window;
-  if (limit === undefined || traits.bodyBytes + traits.maxTokens <= limit) return { deployment };
-  const needed = traits.promptTokens() + traits.maxTokens;
+  // The answer's room is what the model will be asked for: no more than it writes.
+  const output = facts.maxOutput === undefined ? traits.maxTokens : Math.min(traits.maxTokens, facts.maxOutput);
+  if (limit === undefined || traits.bodyBytes + output <= limit) return { deployment };
+  const needed = traits.promptTokens() + output;
   if (needed <= limit) return { deployment };
   if (facts.raiseTo !== undefined && needed <= facts.raiseTo) {
     const numCtx = Math.min(facts.raiseTo, Math.ceil((needed * RAISE_MARGIN) / RAISE_STEP) * RAISE_STEP);

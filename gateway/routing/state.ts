@@ -13,6 +13,8 @@ export interface DeploymentFacts {
   raiseTo: number | undefined;
   /** What the model can do (undefined: not known, so nothing is filtered on it). */
   capabilities: readonly Capability[] | undefined;
+  /** The most tokens one answer may have (a request asking for more is sent this), if known. */
+  maxOutput: number | undefined;
 }
 
 /** The budgets that apply to one request, and what they allow. */
@@ -39,7 +41,7 @@ export interface RoutingState {
 /** A state that knows nothing: every deployment is listed, windows and latencies unknown, no budgets. */
 export const UNKNOWN_STATE: RoutingState = {
   modelListed: () => undefined,
-  facts: () => ({ window: undefined, raiseTo: undefined, capabilities: undefined }),
+  facts: () => ({ window: undefined, raiseTo: undefined, capabilities: undefined, maxOutput: undefined }),
   latencyMs: () => undefined,
   budgets: () => undefined,
 };

@@ -30,6 +30,14 @@ export type MessageCreateParams = SdkMessageCreateParams & { temperature?: numbe
 
 /** Anthropic answers need a token cap; clients of other APIs often send none. */
 export const DEFAULT_MAX_TOKENS = 4096;
+/** The smallest thinking budget Anthropic takes; a budget must also stay under `max_tokens`. */
+const MIN_THINKING_BUDGET = 1024;
+
+/** The largest thinking budget an answer of `maxTokens` leaves room for (and an answer after it). */
+export function thinkingBudgetWithin(maxTokens: number): number {
+  return Math.max(MIN_THINKING_BUDGET, maxTokens - MIN_THINKING_BUDGET);
+}
+
 /** Thinking budgets for OpenAI's reasoning efforts. */
 export const THINKING_BUDGETS = { minimal: 1024, low: 1024, medium: 4096, high: 16384, xhigh: 32768 } as const;
 
@@ -48,8 +56,12 @@ export const SAMPLING_REMOVED = /^claude-(?:opus-4-[7-9]|(?:opus|sonnet|haiku)-[
 
 type ChatMessageIn = ChatRequest['messages'][number];
 
-/** A canonical chat request as a Messages request for a deployment. */
-export function toMessagesRequest(request: ChatRequest, deployment: DeploymentConfig): MessageCreateParams {
+/**
+ * A canonical chat request as a Messages request for a deployment. `maxOutput`: the most tokens the
+ * model writes, which caps `max_tokens` (and so the thinking budget under it).
+ */
+export function toMessagesRequest(request: ChatRequest, deployment: DeploymentConfig, maxOutput?: number): MessageCreateParams {
+  const cap = (tokens: number) => (maxOutput === undefined ? tokens : Math.min(tokens, maxOutput));
   const system: string[] = [];
   const messages: MessageParam[] = [];
   const push = (role: 'user' | 'assistant', blocks: ContentBlockParam[]) => {
@@ -66,7 +78,7 @@ export function toMessagesRequest(request: ChatRequest, deployment: DeploymentCo
     else if (message.role === 'tool') push('user', [toolResult(message.tool_call_id, textOf(message.content))]);
     else if (message.role === 'function') push('user', [toolResult(message.name, textOf(message.content))]);
   });
-  const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? DEFAULT_MAX_TOKENS;
+  const maxTokens = cap(request.max_completion_tokens ?? request.max_tokens ?? DEFAULT_MAX_TOKENS);
   const body: MessageCreateParams = { model: deployment.model, max_tokens: maxTokens, messages };
   if (system.length > 0) body.system = system.join('\n\n');
   if (request.stop != null) body.stop_sequences = Array.isArray(request.stop) ? request.stop : [request.stop];
@@ -79,7 +91,7 @@ export function toMessagesRequest(request: ChatRequest, deployment: DeploymentCo
   if (choice && tools.length > 0) body.tool_choice = choice;
   const effort = request.reasoning_effort;
   if (effort && effort !== 'none' && effort in THINKING_BUDGETS) {
-    const budget = THINKING_BUDGETS[effort as keyof typeof THINKING_BUDGETS];
+    const budget = maxOutput === undefined ? THINKING_BUDGETS[effort as keyof typeof THINKING_BUDGETS] : Math.min(THINKING_BUDGETS[effort as keyof typeof THINKING_BUDGETS], thinkingBudgetWithin(maxOutput));
     if (ADAPTIVE_THINKING.test(deployment.model)) {
       body.thinking = { type: 'adaptive', display: 'summarized' };
       body.output_config = { ...body.output_config, effort: effort === 'minimal' ? 'low' : (effort as 'low' | 'medium' | 'high' | 'xhigh') };
@@ -87,7 +99,7 @@ export function toMessagesRequest(request: ChatRequest, deployment: DeploymentCo
       body.thinking = { type: 'enabled', budget_tokens: budget };
     }
     // The answer's cap counts the thinking too.
-    body.max_tokens = Math.max(maxTokens, budget + 1024);
+    body.max_tokens = cap(Math.max(maxTokens, budget + MIN_THINKING_BUDGET));
   }
   // Anthropic takes a temperature from 0 to 1 (OpenAI's go to 2), or a top_p, not both; none while
   // the model thinks (it must then be 1), and none at all for the models that dropped them.

@@ -128,6 +128,14 @@ describe('building a gateway in the dashboard', () => {
     expect(h.gateway.config().deployments.find((d) => d.name === 'mini')?.contextWindow).toBeUndefined();
     await page.getByLabel('Context window').fill('');
     expect((await saved())?.pricing).toEqual({ inputPerMTok: 0.5, outputPerMTok: 1.6 });
+    // A model's output limit, set by hand for one the gateway does not know, and cleared.
+    await edit();
+    await page.getByLabel('Most output tokens').fill('16384');
+    expect((await saved())?.maxOutputTokens).toBe(16_384);
+    await edit();
+    expect(await page.getByLabel('Most output tokens').inputValue()).toBe('16384');
+    await page.getByLabel('Most output tokens').fill('');
+    expect((await saved())?.maxOutputTokens).toBeUndefined();
     h.gateway.applyConfig({ ...h.gateway.config(), deployments: h.gateway.config().deployments.map(({ pricing: _p, ...d }) => d) }, 'test');
   });
 

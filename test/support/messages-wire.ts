@@ -113,6 +113,22 @@ function samplingRefusal(request: RecordedRequest): string | undefined {
   return undefined;
 }
 
+/** The most output tokens some models write, as Anthropic documents them. */
+const MAX_OUTPUT: Record<string, number> = { 'claude-opus-4-1': 32_000, 'claude-sonnet-4-5': 64_000, 'claude-haiku-4-5': 64_000 };
+
+/** Why Anthropic would refuse a request's answer limit or thinking budget, in its words, if it would. */
+function limitRefusal(request: RecordedRequest): string | undefined {
+  const body = request.body as { model?: unknown; max_tokens?: unknown; thinking?: { type?: string; budget_tokens?: unknown } };
+  const model = String(body.model);
+  const most = Object.entries(MAX_OUTPUT).find(([prefix]) => model.startsWith(prefix))?.[1];
+  if (typeof body.max_tokens === 'number' && most !== undefined && body.max_tokens > most) {
+    return `max_tokens: ${body.max_tokens} > ${most}, which is the maximum allowed number of output tokens for ${model}`;
+  }
+  const budget = body.thinking?.type === 'enabled' ? body.thinking.budget_tokens : undefined;
+  if (typeof budget === 'number' && typeof body.max_tokens === 'number' && budget >= body.max_tokens) return '`max_tokens` must be greater than `thinking.budget_tokens`.';
+  return undefined;
+}
+
 /** Anthropic's error body for a status. */
 export function anthropicError(status: number, message = `fake upstream error ${status}`) {
   const type = status === 401 ? 'authentication_error' : status === 404 ? 'not_found_error' : status === 429 ? 'rate_limit_error' : status === 529 ? 'overloaded_error' : status >= 500 ? 'api_error' : 'invalid_request_error';
@@ -125,7 +141,7 @@ export async function answerMessages(request: RecordedRequest, res: ServerRespon
   if (request.body.thinking?.type === 'enabled' && ADAPTIVE_ONLY.test(String(request.body.model))) {
     return sendJson(res, 400, anthropicError(400, '"thinking.type.enabled" is not supported for this model. Use "thinking.type.adaptive" and "output_config.effort" to control thinking behavior.'));
   }
-  const refused = samplingRefusal(request);
+  const refused = samplingRefusal(request) ?? limitRefusal(request);
   if (refused) return sendJson(res, 400, anthropicError(400, refused));
   const message = messageFor(request.body);
   if (request.body.stream !== true) return sendJson(res, 200, message, { 'request-id': `req_${message.id}` });

@@ -169,6 +169,7 @@ function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig | undef
     cacheReadPerMTok: String(initial?.pricing?.cacheReadPerMTok ?? ''),
     cacheWritePerMTok: String(initial?.pricing?.cacheWritePerMTok ?? ''),
     contextWindow: String(initial?.contextWindow ?? ''),
+    maxOutputTokens: String(initial?.maxOutputTokens ?? ''),
     maxNumCtx: String(initial?.maxNumCtx ?? ''),
   }));
   const [typos, setTypos] = useState<Record<string, string>>({});
@@ -199,12 +200,12 @@ function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig | undef
           const read = readNumbers(numbers);
           setTypos(read.typos);
           if (Object.keys(read.typos).length > 0) return;
-          const { input, output, cacheRead, cacheWrite, contextWindow, maxNumCtx } = read.values;
+          const { input, output, cacheRead, cacheWrite, contextWindow, maxOutputTokens, maxNumCtx } = read.values;
           const pricing =
             input === undefined && output === undefined && cacheRead === undefined && cacheWrite === undefined
               ? undefined
               : { inputPerMTok: input ?? 0, outputPerMTok: output ?? 0, cacheReadPerMTok: cacheRead, cacheWritePerMTok: cacheWrite };
-          save.mutate({ ...draft, pricing, contextWindow, maxNumCtx: draft.numCtx === 'auto' ? maxNumCtx : undefined }, { onSuccess: onDone });
+          save.mutate({ ...draft, pricing, contextWindow, maxOutputTokens, maxNumCtx: draft.numCtx === 'auto' ? maxNumCtx : undefined }, { onSuccess: onDone });
         }}
       >
         <div className="form-grid">
@@ -232,6 +233,7 @@ function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig | undef
           {numberField('cacheReadPerMTok', 'Cached input $ per 1M (read; empty: input price)', 'Cache read price')}
           {numberField('cacheWritePerMTok', 'Cache write $ per 1M (empty: input price)', 'Cache write price')}
           {numberField('contextWindow', 'Context window (tokens; empty: discovered)', 'Context window')}
+          {numberField('maxOutputTokens', "Most output tokens per answer (empty: the model's known limit)", 'Most output tokens')}
           {numberField('maxNumCtx', "Raise num_ctx up to (Ollama; empty: the model's maximum)", 'Raise num_ctx up to', draft.numCtx !== 'auto')}
         </div>
         <label className="row" style={{ marginBottom: 10 }}>
@@ -258,7 +260,7 @@ function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig | undef
   );
 }
 
-type NumberField = 'inputPerMTok' | 'outputPerMTok' | 'cacheReadPerMTok' | 'cacheWritePerMTok' | 'contextWindow' | 'maxNumCtx';
+type NumberField = 'inputPerMTok' | 'outputPerMTok' | 'cacheReadPerMTok' | 'cacheWritePerMTok' | 'contextWindow' | 'maxOutputTokens' | 'maxNumCtx';
 /** Where each number's error shows: the config field it becomes (prices are under `pricing`). */
 const pathOf = (field: NumberField) => (field.endsWith('PerMTok') ? `pricing.${field}` : field);
 
@@ -278,6 +280,7 @@ function readNumbers(numbers: Record<NumberField, string>) {
     cacheRead: read('cacheReadPerMTok'),
     cacheWrite: read('cacheWritePerMTok'),
     contextWindow: read('contextWindow'),
+    maxOutputTokens: read('maxOutputTokens'),
     maxNumCtx: read('maxNumCtx'),
   };
   return { values, typos };

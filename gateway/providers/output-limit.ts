@@ -1,0 +1,36 @@
+/**
+ * A request's answer limit, kept within what the deployment's model may write. A client asks for what
+ * its own model takes (Claude Code 32,000 tokens); a route or alias may send the request to a model
+ * that takes fewer, which refuses it outright ("max_tokens is too large"). Asking that model for the
+ * most it writes gives the answer the client wanted, cut where the model must cut it.
+ */
+import type { DeploymentConfig } from '../config/schema';
+import { maxOutputOf } from '../models/facts';
+import { thinkingBudgetWithin } from '../wire/anthropic';
+import type { ChatRequest } from '../wire/canonical';
+import type { NativeEndpoint } from './types';
+
+/** A canonical request whose `max_tokens` or `max_completion_tokens` asks for more than the model writes, capped. */
+export function withinOutputLimit(request: ChatRequest, deployment: DeploymentConfig): ChatRequest {
+  const most = maxOutputOf(deployment);
+  if (most === undefined) return request;
+  const over = (asked: number | null | undefined): asked is number => asked != null && asked > most;
+  if (!over(request.max_tokens) && !over(request.max_completion_tokens)) return request;
+  return { ...request, ...(over(request.max_tokens) ? { max_tokens: most } : {}), ...(over(request.max_completion_tokens) ? { max_completion_tokens: most } : {}) };
+}
+
+/** Where each passed-through API asks for its answer's limit (Ollama's models say none). */
+const LIMIT_FIELD: Partial<Record<NativeEndpoint, string>> = { messages: 'max_tokens', responses: 'max_output_tokens', completions: 'max_tokens' };
+
+/** A passed-through body asking for more than the model writes, capped; with it, a thinking budget that no longer fits. */
+export function nativeWithinOutputLimit(endpoint: NativeEndpoint, body: Record<string, unknown>, deployment: DeploymentConfig): Record<string, unknown> {
+  const field = LIMIT_FIELD[endpoint];
+  const most = field ? maxOutputOf(deployment) : undefined;
+  if (!field || most === undefined) return body;
+  const asked = body[field];
+  if (typeof asked !== 'number' || asked <= most) return body;
+  const out: Record<string, unknown> = { ...body, [field]: most };
+  const thinking = body.thinking as { type?: unknown; budget_tokens?: unknown } | undefined;
+  if (thinking?.type === 'enabled' && typeof thinking.budget_tokens === 'number' && thinking.budget_tokens >= most) out.thinking = { ...thinking, budget_tokens: thinkingBudgetWithin(most) };
+  return out;
+}
