@@ -143,6 +143,13 @@ export function isUpstreamError(error: unknown): error is UpstreamError {
  */
 const CONTEXT_LENGTH = /context_length_exceeded|prompt is too long|maximum context length|context (?:length|window|size)|too many (?:input )?tokens|reduce the length of the (?:messages|prompt)/i;
 /**
+ * An answer limit over what the model writes (a model the bundled table does not know): OpenAI's
+ * "max_tokens is too large: 32000. This model supports at most 16384 completion tokens", Anthropic's
+ * "max_tokens: 64000 > 32000, which is the maximum allowed number of output tokens", DeepSeek's
+ * "the valid range of max_tokens is [1, 8192]". The request does not fit this model: the next may take it.
+ */
+const OUTPUT_LIMIT = /max_(?:completion_|output_)?tokens(?:` | )is too large|maximum allowed number of output tokens|supports at most \d+ (?:completion|output) tokens|valid range of max_(?:completion_)?tokens/i;
+/**
  * A model without what the request uses: Ollama's "<model> does not support tools" (thinking,
  * insert, images, chat, generate, embeddings), OpenAI-compatible servers' "tools are not supported
  * by this model" and "model does not support images", and the like.
@@ -160,7 +167,7 @@ export function failureForStatus(status: number, body?: UpstreamErrorBody): Fail
   if (status === 429) return QUOTA.test(said) ? 'quota' : 'rate_limited';
   if (status === 401 || status === 403) return QUOTA.test(said) ? 'quota' : 'auth';
   if (status === 404) return 'model_missing';
-  if (status === 413 || CONTEXT_LENGTH.test(said)) return 'context_length';
+  if (status === 413 || CONTEXT_LENGTH.test(said) || (status < 500 && OUTPUT_LIMIT.test(said))) return 'context_length';
   if (status < 500 && UNSUPPORTED.test(said)) return 'unsupported';
   // Anthropic says an empty account with a 400.
   if (status < 500 && QUOTA.test(said)) return 'quota';
