@@ -148,7 +148,7 @@ const CONTEXT_LENGTH = /context_length_exceeded|prompt is too long|maximum conte
  * "max_tokens: 64000 > 32000, which is the maximum allowed number of output tokens", DeepSeek's
  * "the valid range of max_tokens is [1, 8192]". The request does not fit this model: the next may take it.
  */
-const OUTPUT_LIMIT = /max_(?:completion_|output_)?tokens(?:` | )is too large|maximum allowed number of output tokens|supports at most \d+ (?:completion|output) tokens|valid range of max_(?:completion_)?tokens/i;
+const OUTPUT_LIMIT = /max_(?:completion_|output_)?tokens\W{1,2}is too large|maximum allowed number of output tokens|supports at most \d+ (?:completion|output) tokens|valid range of max_(?:completion_)?tokens/i;
 /**
  * A model without what the request uses: Ollama's "<model> does not support tools" (thinking,
  * insert, images, chat, generate, embeddings), OpenAI-compatible servers' "tools are not supported
