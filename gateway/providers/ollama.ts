@@ -82,12 +82,12 @@ export function createOllamaProvider(config: ProviderConfig, { secrets, gatewayI
     },
 
     async nativeJson(endpoint, body, context) {
-      const native = endpoint === 'ollama.chat' || endpoint === 'ollama.generate' ? nativeBody(body, context.deployment) : { ...nativeWithinOutputLimit(endpoint, body, context.deployment), model: context.deployment.model };
+      const native = outgoing(endpoint, body, context.deployment);
       return nativeJson(transport, endpoint, PATHS[endpoint], native, context);
     },
 
     nativeStream(endpoint, body, context) {
-      const native = endpoint === 'ollama.chat' || endpoint === 'ollama.generate' ? nativeBody(body, context.deployment) : { ...nativeWithinOutputLimit(endpoint, body, context.deployment), model: context.deployment.model };
+      const native = outgoing(endpoint, body, context.deployment);
       return nativeStream(transport, endpoint, PATHS[endpoint], { ...native, stream: true }, context);
     },
 
@@ -133,4 +133,10 @@ function atLeast(version: string, minimum: string): boolean {
   const [a, b] = [parts(version), parts(minimum)];
   for (let i = 0; i < 3; i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
   return true;
+}
+
+/** A passed-through request as this Ollama takes it: its own API with the deployment's defaults, or another with the deployment's model; the answer within the deployment's limit either way. */
+function outgoing(endpoint: NativeEndpoint, body: Record<string, unknown>, deployment: DeploymentConfig): Record<string, unknown> {
+  const native = endpoint === 'ollama.chat' || endpoint === 'ollama.generate' ? nativeBody(body, deployment) : { ...body, model: deployment.model };
+  return nativeWithinOutputLimit(endpoint, native, deployment);
 }

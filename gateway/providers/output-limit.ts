@@ -19,11 +19,12 @@ export function withinOutputLimit(request: ChatRequest, deployment: DeploymentCo
   return { ...request, ...(over(request.max_tokens) ? { max_tokens: most } : {}), ...(over(request.max_completion_tokens) ? { max_completion_tokens: most } : {}) };
 }
 
-/** Where each passed-through API asks for its answer's limit (Ollama's models say none). */
+/** Where each passed-through API asks for its answer's limit. */
 const LIMIT_FIELD: Partial<Record<NativeEndpoint, string>> = { messages: 'max_tokens', responses: 'max_output_tokens', completions: 'max_tokens' };
 
 /** A passed-through body asking for more than the model writes, capped; with it, a thinking budget that no longer fits. */
 export function nativeWithinOutputLimit(endpoint: NativeEndpoint, body: Record<string, unknown>, deployment: DeploymentConfig): Record<string, unknown> {
+  if (endpoint === 'ollama.chat' || endpoint === 'ollama.generate') return ollamaWithinOutputLimit(body, deployment);
   const field = LIMIT_FIELD[endpoint];
   const most = field ? maxOutputOf(deployment) : undefined;
   if (!field || most === undefined) return body;
@@ -33,4 +34,18 @@ export function nativeWithinOutputLimit(endpoint: NativeEndpoint, body: Record<s
   const thinking = body.thinking as { type?: unknown; budget_tokens?: unknown } | undefined;
   if (thinking?.type === 'enabled' && typeof thinking.budget_tokens === 'number' && thinking.budget_tokens >= most) out.thinking = { ...thinking, budget_tokens: thinkingBudgetWithin(most) };
   return out;
+}
+
+/**
+ * Ollama's own API says its limit in `options.num_predict` (none, or -1: until the window is full). A
+ * deployment's limit (or the room a long prompt leaves in its window, from routing) caps it, and
+ * stands for an unlimited one.
+ */
+function ollamaWithinOutputLimit(body: Record<string, unknown>, deployment: DeploymentConfig): Record<string, unknown> {
+  const most = maxOutputOf(deployment);
+  if (most === undefined) return body;
+  const options = (body.options ?? {}) as Record<string, unknown>;
+  const asked = options.num_predict;
+  if (typeof asked === 'number' && asked >= 0 && asked <= most) return body;
+  return { ...body, options: { ...options, num_predict: most } };
 }

@@ -82,6 +82,8 @@ export interface Plan {
 /** Room kept above the estimate when `num_ctx` is raised: estimates run up to ~20% low. */
 const RAISE_MARGIN = 1.25;
 const RAISE_STEP = 1024;
+/** The least room for its answer a request asking for more gets on a deployment that would cut it. */
+const MIN_ANSWER_ROOM = 4096;
 
 export function plan(catalog: Catalog, state: RoutingState, request: PlanRequest): Plan {
   const resolved = resolveModel(catalog, request.model);
@@ -202,6 +204,15 @@ function candidate(catalog: Catalog, state: RoutingState, deployment: Deployment
     return { deployment: { ...deployment, options: { ...deployment.options, num_ctx: numCtx } } };
   }
   const most = facts.raiseTo ?? limit;
+  // Ollama ends an answer at the window's end (done_reason "length") where a cloud API refuses the
+  // request. A prompt that fits with room for a useful answer goes there, the answer capped at that
+  // room: Claude Code asks for 32,000 tokens out, which a local window rarely has beside its prompt.
+  if (provider?.kind === 'ollama') {
+    const room = most - Math.ceil(traits.promptTokens() * RAISE_MARGIN);
+    if (room >= Math.min(output, MIN_ANSWER_ROOM)) {
+      return { deployment: { ...deployment, maxOutputTokens: room, ...(facts.raiseTo === undefined ? {} : { options: { ...deployment.options, num_ctx: facts.raiseTo } }) } };
+    }
+  }
   return skip(deployment, 'context_too_small', () => `${deployment.name} reads ${most} tokens and the request needs about ${needed}`, null, most);
 }
 

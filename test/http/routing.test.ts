@@ -262,6 +262,24 @@ describe('context windows', () => {
     expect((await big).route).toBe('mini:ok');
   });
 
+  it('gives a long prompt asking for a long answer to an Ollama window with room for part of it, the answer capped at that room', async () => {
+    apply({ deployments: [{ name: 'llama', provider: 'local', model: 'llama3.2:3b', numCtx: 'auto', maxNumCtx: 32_768 }] });
+    // About 10k tokens, and Claude Code's 32,000 out: more than the window, but the prompt fits with room to answer.
+    const answer = await chat('default', { max_tokens: 32_000, messages: [{ role: 'user', content: 'lorem ipsum dolor sit amet '.repeat(2_000) }] });
+    expect(answer.route).toBe('llama:ok');
+    const sent = ollama.requests.find((r) => r.path === '/api/chat')?.body;
+    expect(sent.options.num_ctx).toBe(32_768);
+    expect(sent.options.num_predict).toBeGreaterThanOrEqual(4_096);
+    expect(sent.options.num_predict).toBeLessThanOrEqual(32_768 - 10_000);
+    // An Ollama client's num_predict is capped the same way.
+    const native = await fetch(`${h.url}/api/chat`, { method: 'POST', body: JSON.stringify({ model: 'default', stream: false, options: { num_predict: 32_000 }, messages: [{ role: 'user', content: 'lorem ipsum dolor sit amet '.repeat(2_000) }] }) });
+    expect(native.status).toBe(200);
+    expect(ollama.requests.at(-1)?.body.options).toMatchObject({ num_ctx: 32_768, num_predict: sent.options.num_predict });
+    // About 25k tokens leave too little room for an answer: the cloud model takes it whole.
+    const longer = await chat('default', { max_tokens: 32_000, messages: [{ role: 'user', content: 'lorem ipsum dolor sit amet '.repeat(5_000) }] });
+    expect(longer.route).toBe('llama:skip(context-too-small) mini:ok');
+  });
+
   it('answers 400 context_length_exceeded naming the largest window when nothing fits', async () => {
     apply({
       deployments: [
