@@ -85,7 +85,9 @@ function withVersion(context: CallContext): CallContext {
 function nativeBody(body: Record<string, unknown>, context: CallContext): Record<string, unknown> {
   const model = context.deployment.model;
   const { temperature, top_p: topP, top_k: topK, ...rest } = body;
-  const sampling = SAMPLING_REMOVED.test(model) ? {} : { temperature, top_p: temperature === undefined ? topP : undefined, top_k: topK };
+  // Other models behind the Messages API (DeepSeek's, Kimi's) take both as they were sent.
+  const oneOf = model.startsWith('claude-') && temperature !== undefined;
+  const sampling = SAMPLING_REMOVED.test(model) ? {} : { temperature, top_p: oneOf ? undefined : topP, top_k: topK };
   const out: Record<string, unknown> = { ...nativeWithinOutputLimit('messages', rest, context.deployment), model };
   for (const [key, value] of Object.entries(sampling)) if (value !== undefined) out[key] = value;
   const messages = body.messages;

@@ -38,6 +38,16 @@ export function listedModels(catalog: Catalog, allowed?: readonly string[] | nul
   return { routes, deployments, aliases };
 }
 
+/** Every model the lists show, in their order: routes, deployments, aliases. */
+export function listedEntries(catalog: Catalog, allowed?: readonly string[] | null): ListedModel[] {
+  const listed = listedModels(catalog, allowed);
+  return [
+    ...listed.routes.map((route) => ({ kind: 'route' as const, route })),
+    ...listed.deployments.map((deployment) => ({ kind: 'deployment' as const, deployment })),
+    ...listed.aliases.map((name) => ({ kind: 'alias' as const, name, target: catalog.config.aliases?.[name] ?? '' })),
+  ];
+}
+
 /** The listed model a name stands for, as a request naming it would be routed: exact names, then aliases (patterns too). */
 export function listedModel(catalog: Catalog, name: string, allowed?: readonly string[] | null): ListedModel | undefined {
   const listed = listedModels(catalog, allowed);

@@ -5,7 +5,7 @@
  * `before_id`.
  */
 import type { Catalog } from '../../routing/catalog';
-import { listedModels, type ListedModel } from '../../routing/listing';
+import { listedEntries, type ListedModel } from '../../routing/listing';
 
 export interface ModelPage {
   limit?: number | undefined;
@@ -14,13 +14,8 @@ export interface ModelPage {
 }
 
 export function anthropicModels(catalog: Catalog, createdAt: number, page: ModelPage, allowed?: readonly string[] | null) {
-  const listed = listedModels(catalog, allowed);
-  const all = [
-    ...listed.routes.map((route) => ({ kind: 'route' as const, route })),
-    ...listed.deployments.map((deployment) => ({ kind: 'deployment' as const, deployment })),
-    // Claude Code's discovery keeps only ids starting "claude": a `claude-*` alias makes a route show there.
-    ...listed.aliases.map((name) => ({ kind: 'alias' as const, name, target: catalog.config.aliases?.[name] ?? '' })),
-  ].flatMap((model) => anthropicModel(model, createdAt) ?? []);
+  // Claude Code's discovery keeps only ids starting "claude": a `claude-*` alias makes a route show there.
+  const all = listedEntries(catalog, allowed).flatMap((model) => anthropicModel(model, createdAt) ?? []);
   const limit = Math.min(1000, Math.max(1, page.limit ?? 20));
   let start = 0;
   let end = all.length;

@@ -17,7 +17,7 @@ import { chatAnswer, encodeEmbeddings, openAIErrorBody, sseFormat } from './code
 import Type from 'typebox';
 import { anthropicModel, anthropicModels } from '../anthropic/models';
 import { anthropicErrorBody } from '../anthropic/codec';
-import { listedModel, listedModels, type ListedModel } from '../../routing/listing';
+import { listedEntries, listedModel, type ListedModel } from '../../routing/listing';
 import { GatewayError } from '../../errors';
 import { ChatBodySchema, CompletionBodySchema, EmbeddingBodySchema } from './schemas';
 import { completionSse, generateBody, textCompletion, type CompletionRequest } from './completions';
@@ -39,6 +39,12 @@ export async function openaiSurface(app: FastifyInstance, options: OpenAISurface
   // A client that says it speaks Anthropic's API (Claude Code asking for models) gets its errors in that shape.
   await registerModelSurface(app, options.services, (wire, request) => (request.headers['anthropic-version'] ? anthropicErrorBody(wire) : openAIErrorBody(wire)), 'openai');
 
+  const openAIModel = (model: ListedModel) => {
+    const created = Math.floor(options.configAppliedAt() / 1000);
+    if (model.kind === 'deployment') return { id: model.deployment.name, object: 'model', created, owned_by: model.deployment.provider };
+    return { id: model.kind === 'route' ? model.route.name : model.name, object: 'model', created, owned_by: 'switchyard' };
+  };
+
   // One path, two APIs: Anthropic's clients (Claude Code's model discovery) say which they speak.
   app.get<{ Querystring: Type.Static<typeof ModelPageQuery> }>('/models', { schema: { querystring: ModelPageQuery } }, async (request) => {
     const allowed = request.clientKey?.allowedRoutes;
@@ -46,15 +52,7 @@ export async function openaiSurface(app: FastifyInstance, options: OpenAISurface
       const { limit, after_id: afterId, before_id: beforeId } = request.query;
       return anthropicModels(catalog(), options.configAppliedAt(), { limit: limit === undefined ? undefined : Number(limit), afterId, beforeId }, allowed);
     }
-    const listed = listedModels(catalog(), allowed);
-    return {
-      object: 'list',
-      data: [
-        ...listed.routes.map((route) => openAIModel({ kind: 'route', route })),
-        ...listed.deployments.map((deployment) => openAIModel({ kind: 'deployment', deployment })),
-        ...listed.aliases.map((name) => openAIModel({ kind: 'alias', name, target: '' })),
-      ],
-    };
+    return { object: 'list', data: listedEntries(catalog(), allowed).map(openAIModel) };
   });
 
   // Model names may hold a slash (`org/model`), so the rest of the path is the name.
@@ -65,12 +63,6 @@ export async function openaiSurface(app: FastifyInstance, options: OpenAISurface
     if (!found) throw new GatewayError('model_not_found', `The model "${name}" does not exist`, { param: 'model' });
     return found;
   });
-
-  const openAIModel = (model: ListedModel) => {
-    const created = Math.floor(options.configAppliedAt() / 1000);
-    if (model.kind === 'deployment') return { id: model.deployment.name, object: 'model', created, owned_by: model.deployment.provider };
-    return { id: model.kind === 'route' ? model.route.name : model.name, object: 'model', created, owned_by: 'switchyard' };
-  };
 
   app.post('/chat/completions', { schema: { body: ChatBodySchema }, config: { usage: 'chat.completions' } }, async (request, reply) => {
     const body = request.body as ChatRequest;
