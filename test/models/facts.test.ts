@@ -11,6 +11,18 @@ describe('the bundled model table', () => {
     expect(knownModel('anthropic/Claude-Sonnet-4.5')?.capabilities).toContain('thinking');
     expect(knownModel('my-own-model')).toBeUndefined();
   });
+
+  it('knows each Claude generation\'s window and output limit, the dated snapshots too', () => {
+    const facts = (model: string) => [knownModel(model)?.contextWindow, knownModel(model)?.maxOutput];
+    expect(facts('claude-opus-4-1-20250805')).toEqual([200_000, 32_000]);
+    expect(facts('claude-sonnet-4-5-20250929')).toEqual([200_000, 64_000]);
+    expect(facts('claude-opus-4-5-20251101')).toEqual([200_000, 64_000]);
+    // Sonnet and Opus 4.6 on, and the fifth generation, read a million tokens.
+    expect(facts('claude-sonnet-4-6')).toEqual([1_000_000, 128_000]);
+    expect(facts('claude-opus-4-7')).toEqual([1_000_000, 128_000]);
+    expect(facts('claude-sonnet-5-5')).toEqual([1_000_000, 128_000]);
+    expect(facts('claude-fable-5-1')).toEqual([1_000_000, 128_000]);
+  });
 });
 
 describe("a deployment's facts", () => {
