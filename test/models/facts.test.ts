@@ -22,6 +22,8 @@ describe('the bundled model table', () => {
     expect(facts('claude-opus-4-7')).toEqual([1_000_000, 128_000]);
     expect(facts('claude-sonnet-5-5')).toEqual([1_000_000, 128_000]);
     expect(facts('claude-fable-5-1')).toEqual([1_000_000, 128_000]);
+    expect(facts('claude-haiku-5-5')).toEqual([1_000_000, 128_000]);
+    expect(facts('claude-haiku-4-5-20251001')).toEqual([200_000, 64_000]);
   });
 });
 
