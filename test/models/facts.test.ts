@@ -8,6 +8,7 @@ describe('the bundled model table', () => {
   it('matches the longest known prefix, case-insensitively, after a vendor/ prefix', () => {
     expect(knownModel('gpt-5-chat-latest')?.contextWindow).toBe(128000);
     expect(knownModel('gpt-5.1-codex')?.contextWindow).toBe(400000);
+    expect(knownModel('gpt-5.5-pro')?.contextWindow).toBe(1_050_000);
     expect(knownModel('anthropic/Claude-Sonnet-4.5')?.capabilities).toContain('thinking');
     expect(knownModel('my-own-model')).toBeUndefined();
   });
