@@ -45,6 +45,9 @@ function setJson(text: string, edits: [path: (string | number)[], value: unknown
   return out.endsWith('\n') ? out : `${out}\n`;
 }
 
+/** The models Claude Code's tiers stand for (`/model opus`, a subagent's `model: sonnet`, background tasks' haiku). */
+export const CLAUDE_TIERS = ['ANTHROPIC_DEFAULT_OPUS_MODEL', 'ANTHROPIC_DEFAULT_SONNET_MODEL', 'ANTHROPIC_DEFAULT_HAIKU_MODEL'];
+
 /** Claude Code: `env` in ~/.claude/settings.json (ANTHROPIC_BASE_URL without /v1, the key as a bearer token). */
 function claudeCode(current: string | undefined, target: Target, what: string): string {
   const text = current ?? '{}';
@@ -53,8 +56,9 @@ function claudeCode(current: string | undefined, target: Target, what: string): 
     [['env', 'ANTHROPIC_BASE_URL'], target.url],
     [['env', 'ANTHROPIC_AUTH_TOKEN'], target.key],
     [['env', 'ANTHROPIC_MODEL'], target.model],
-    // Background tasks ask for the small model by this name; without it they would ask for a Claude id.
-    [['env', 'ANTHROPIC_DEFAULT_HAIKU_MODEL'], target.model],
+    // Each tier Claude Code names (background tasks ask for haiku, /model and subagents for sonnet or
+    // opus) is this route; unset, it would ask for a Claude id no route has.
+    ...CLAUDE_TIERS.map((name): [string[], string] => [['env', name], target.model]),
   ]);
 }
 

@@ -5,7 +5,7 @@
  */
 import { chatModelNames } from '../config/for-clients';
 import type { Config } from '../config/schema';
-import { ConnectError, type ToolId } from './editors';
+import { CLAUDE_TIERS, ConnectError, type ToolId } from './editors';
 
 export interface ToolGuide {
   id: string;
@@ -57,10 +57,10 @@ export function toolGuides(ctx: GuideContext): ToolGuide[] {
         { label: 'ANTHROPIC_BASE_URL', value: url },
         { label: 'ANTHROPIC_AUTH_TOKEN', value: key },
         { label: 'ANTHROPIC_MODEL', value: model },
-        // Background tasks (titles, command checks) ask for the small model; unset, they name a Claude id.
-        { label: 'ANTHROPIC_DEFAULT_HAIKU_MODEL', value: model },
+        // Each tier (background tasks' haiku, /model and subagents' sonnet and opus); unset, they name a Claude id.
+        ...CLAUDE_TIERS.map((label) => ({ label, value: model })),
       ],
-      snippet: { language: 'shell', text: `ANTHROPIC_BASE_URL=${url} ANTHROPIC_AUTH_TOKEN=${key} ANTHROPIC_MODEL=${model} ANTHROPIC_DEFAULT_HAIKU_MODEL=${model} claude` },
+      snippet: { language: 'shell', text: `ANTHROPIC_BASE_URL=${url} ANTHROPIC_AUTH_TOKEN=${key} ANTHROPIC_MODEL=${model} ${CLAUDE_TIERS.map((name) => `${name}=${model}`).join(' ')} claude` },
     },
     {
       id: 'codex',

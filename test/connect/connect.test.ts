@@ -76,7 +76,15 @@ describe('claude-code', () => {
     const written = readFileSync(file(), 'utf8');
     expect(JSON.parse(written)).toEqual({
       model: 'opus',
-      env: { DISABLE_TELEMETRY: '1', ANTHROPIC_BASE_URL: 'http://127.0.0.1:7788', ANTHROPIC_AUTH_TOKEN: 'switchyard', ANTHROPIC_MODEL: 'chat', ANTHROPIC_DEFAULT_HAIKU_MODEL: 'chat' },
+      env: {
+        DISABLE_TELEMETRY: '1',
+        ANTHROPIC_BASE_URL: 'http://127.0.0.1:7788',
+        ANTHROPIC_AUTH_TOKEN: 'switchyard',
+        ANTHROPIC_MODEL: 'chat',
+        ANTHROPIC_DEFAULT_OPUS_MODEL: 'chat',
+        ANTHROPIC_DEFAULT_SONNET_MODEL: 'chat',
+        ANTHROPIC_DEFAULT_HAIKU_MODEL: 'chat',
+      },
       permissions: { allow: ['Bash(npm test)'] },
     });
     expect(readFileSync(`${file()}.switchyard-backup`, 'utf8')).toBe(original);
