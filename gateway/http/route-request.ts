@@ -5,6 +5,7 @@ import type { RouteRequest } from '../routing/router';
 import { clientAbortSignal } from './client-abort';
 import { traitsOf } from './traits';
 import { playgroundRun } from '../playground-run';
+import { viaOf } from './loop-guard';
 
 export function routeRequest(request: FastifyRequest, reply: FastifyReply, what: { model: string; type: ModelType; api: string }): RouteRequest {
   const prefer = request.headers['x-switchyard-prefer'];
@@ -19,5 +20,6 @@ export function routeRequest(request: FastifyRequest, reply: FastifyReply, what:
     simulateFailures: playgroundRun()?.simulateFailures,
     traits: traitsOf(request.body, request.headers['content-length']),
     clientKey: request.clientKey?.name,
+    via: viaOf(request),
   };
 }

@@ -44,14 +44,14 @@ export function createAnthropicProvider(config: ProviderConfig, { secrets, gatew
     limiter: limiterFor(config),
     speaks: (api) => api !== 'ollama' && apis.includes(api),
 
-    async chat(request, { deployment, signal }) {
-      const { value } = await transport.json<AnthropicMessage>({ method: 'POST', path: '/v1/messages', body: toMessagesRequest({ ...request, stream: false }, deployment, maxOutputOf(deployment)) }, signal);
+    async chat(request, { deployment, signal, via }) {
+      const { value } = await transport.json<AnthropicMessage>({ method: 'POST', path: '/v1/messages', body: toMessagesRequest({ ...request, stream: false }, deployment, maxOutputOf(deployment)), via }, signal);
       if (value?.type !== 'message' || !Array.isArray(value.content)) throw new UpstreamError('upstream_protocol', `${config.name} answered 200 without a message`);
       return fromMessage(value);
     },
 
-    async chatStream(request, { deployment, signal }) {
-      const stream = await transport.stream({ method: 'POST', path: '/v1/messages', body: toMessagesRequest({ ...request, stream: true }, deployment, maxOutputOf(deployment)), headers: { accept: 'text/event-stream' } }, signal);
+    async chatStream(request, { deployment, signal, via }) {
+      const stream = await transport.stream({ method: 'POST', path: '/v1/messages', body: toMessagesRequest({ ...request, stream: true }, deployment, maxOutputOf(deployment)), headers: { accept: 'text/event-stream' }, via }, signal);
       return translated(sseEvents(stream, MESSAGES_END), config.name);
     },
 

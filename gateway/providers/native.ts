@@ -32,7 +32,7 @@ export function nativePath(paths: Partial<Record<NativeEndpoint, string>>, endpo
 /** Sends a native request whose whole answer is JSON, and checks it is what the endpoint answers. */
 export async function nativeJson(transport: Transport, endpoint: NativeEndpoint, path: string, body: Record<string, unknown>, context: CallContext): Promise<Record<string, unknown>> {
   if (endpoint === 'ollama.chat' || endpoint === 'ollama.generate') return ollamaWhole(transport, endpoint, path, body, context);
-  const { value } = await transport.json<Record<string, unknown>>({ method: 'POST', path, body, headers: context.headers }, context.signal);
+  const { value } = await transport.json<Record<string, unknown>>({ method: 'POST', path, body, headers: context.headers, via: context.via }, context.signal);
   const answer = ANSWERS[endpoint];
   if (!value || typeof value !== 'object' || !answer.is(value)) throw new UpstreamError('upstream_protocol', `${transport.providerName} answered 200 without ${answer.what}`);
   return value;
@@ -49,7 +49,7 @@ export async function ollamaWhole(transport: Transport, endpoint: 'ollama.chat' 
 /** Sends a native request and yields its stream's events, up to and including the one that ends it. */
 export async function nativeStream(transport: Transport, endpoint: NativeEndpoint, path: string, body: Record<string, unknown>, context: CallContext): Promise<AsyncIterable<NativeEvent>> {
   const ndjson = endpoint === 'ollama.chat' || endpoint === 'ollama.generate';
-  const stream = await transport.stream({ method: 'POST', path, body, headers: { ...context.headers, accept: ndjson ? 'application/x-ndjson' : 'text/event-stream' } }, context.signal);
+  const stream = await transport.stream({ method: 'POST', path, body, headers: { ...context.headers, accept: ndjson ? 'application/x-ndjson' : 'text/event-stream' }, via: context.via }, context.signal);
   if (ndjson) return ollamaLines(ndjsonObjects(stream, OLLAMA_END), transport.providerName);
   return sseJson(sseEvents(stream, endpoint === 'responses' ? RESPONSES_END : endpoint === 'completions' ? DONE_END : MESSAGES_END), transport.providerName);
 }

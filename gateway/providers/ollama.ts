@@ -75,8 +75,8 @@ export function createOllamaProvider(config: ProviderConfig, { secrets, gatewayI
       return translated(await nativeStream(transport, 'ollama.chat', '/api/chat', { ...toOllamaChat(withinOutputLimit(request, context.deployment), context.deployment), stream: true }, context));
     },
 
-    async embed(request, { deployment, signal }) {
-      const { value } = await transport.json<OllamaEmbedResponse>({ method: 'POST', path: '/api/embed', body: toOllamaEmbed(request, deployment) }, signal);
+    async embed(request, { deployment, signal, via }) {
+      const { value } = await transport.json<OllamaEmbedResponse>({ method: 'POST', path: '/api/embed', body: toOllamaEmbed(request, deployment), via }, signal);
       if (!Array.isArray(value?.embeddings)) throw new UpstreamError('upstream_protocol', `${config.name} answered 200 without embeddings`);
       return fromOllamaEmbed(value);
     },

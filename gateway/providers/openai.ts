@@ -95,21 +95,21 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
     limiter: limiterFor(config),
     speaks: (api) => api !== 'ollama' && apis.includes(api),
 
-    async chat(request, { deployment, signal }) {
-      const { value } = await transport.json<ChatCompletion>({ method: 'POST', path: '/chat/completions', body: { ...outgoing(request, deployment), model: deployment.model, stream: false } }, signal);
+    async chat(request, { deployment, signal, via }) {
+      const { value } = await transport.json<ChatCompletion>({ method: 'POST', path: '/chat/completions', body: { ...outgoing(request, deployment), model: deployment.model, stream: false }, via }, signal);
       if (!isCompletion(value)) throw new UpstreamError('upstream_protocol', `${config.name} answered 200 without a chat completion`);
       return normalizeCompletion(value);
     },
 
-    async chatStream(request, { deployment, signal }) {
+    async chatStream(request, { deployment, signal, via }) {
       const body = { ...outgoing(request, deployment), model: deployment.model, stream: true, stream_options: { ...request.stream_options, include_usage: true } };
-      const stream = await transport.stream({ method: 'POST', path: '/chat/completions', body, headers: { accept: 'text/event-stream' } }, signal);
+      const stream = await transport.stream({ method: 'POST', path: '/chat/completions', body, headers: { accept: 'text/event-stream' }, via }, signal);
       return chunksOf(sseEvents(stream, DONE), config.name);
     },
 
-    async embed(request, { deployment, signal }) {
+    async embed(request, { deployment, signal, via }) {
       // Always floats upstream; the surface encodes base64 for clients that ask for it.
-      const { value } = await transport.json<CreateEmbeddingResponse>({ method: 'POST', path: '/embeddings', body: { ...request, model: deployment.model, encoding_format: 'float' } }, signal);
+      const { value } = await transport.json<CreateEmbeddingResponse>({ method: 'POST', path: '/embeddings', body: { ...request, model: deployment.model, encoding_format: 'float' }, via }, signal);
       if (!Array.isArray(value?.data)) throw new UpstreamError('upstream_protocol', `${config.name} answered 200 without embeddings`);
       for (const item of value.data) item.embedding = decodeEmbedding(item.embedding as number[] | string);
       return value;

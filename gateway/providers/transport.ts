@@ -46,6 +46,8 @@ export interface UpstreamRequest {
   body?: unknown;
   /** Per-request headers on top of the provider's (e.g. `anthropic-beta` passed through). */
   headers?: Record<string, string> | undefined;
+  /** The gateways the request came through: sent on with this gateway's id after them. */
+  via?: string | undefined;
 }
 
 /** An upstream answer being streamed: its headers, its body's bytes (capped), and end() once it is over. */
@@ -101,7 +103,7 @@ export function createTransport(options: TransportOptions): Transport {
       origin,
       path,
       method: request.method,
-      headers: request.headers ? { ...base, ...request.headers } : base,
+      headers: request.headers || request.via ? { ...base, ...request.headers, ...(request.via ? { [VIA_HEADER]: options.gatewayId ? `${request.via}, ${options.gatewayId}` : request.via } : {}) } : base,
       body: request.body === undefined ? null : typeof request.body === 'string' ? request.body : JSON.stringify(request.body),
     };
   };

@@ -35,6 +35,8 @@ export interface CallContext {
   signal: CancelSignal;
   /** Headers of the client's own to send on unchanged (`anthropic-version`, `anthropic-beta` to an Anthropic upstream). */
   headers?: Record<string, string> | undefined;
+  /** The gateways the request already passed through, sent on with this gateway's id after them. */
+  via?: string | undefined;
 }
 
 export interface ProviderAdapter {

@@ -33,6 +33,11 @@ export interface RouteRequest {
   traits?: RequestTraits | undefined;
   /** The name of the request's client key, for rules and budgets. */
   clientKey?: string | undefined;
+  /**
+   * The gateways the request already passed through (`x-switchyard-via` as it came), for the
+   * surface to send on with each attempt; the router does not read it.
+   */
+  via?: string | undefined;
 }
 
 /** How a surface's answers go in and out of the response cache. */

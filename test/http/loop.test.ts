@@ -93,8 +93,40 @@ describe('a provider that points back at the gateway', () => {
       body: JSON.stringify({ model: 'cloud-first', messages: [{ role: 'user', content: 'hello' }] }),
     });
     expect(res.status).toBe(200);
-    // And passes it on naming this gateway, not the one before it.
-    expect(openai.requests.at(-1)?.headers['x-switchyard-via']).toMatch(/^[\w-]{16}$/);
-    expect(openai.requests.at(-1)?.headers['x-switchyard-via']).not.toBe('another-gateway');
+    // And passes it on naming this gateway after the one before it, so a gateway further on that leads back is found out too.
+    expect(openai.requests.at(-1)?.headers['x-switchyard-via']).toMatch(/^another-gateway, [\w-]{16}$/);
+  });
+});
+
+describe('two gateways that fall back to each other', () => {
+  it('get a request back to the first once, refused, where it went round forever', async () => {
+    const other = await startGateway({ version: 1, providers: [], deployments: [], routes: [] });
+    try {
+      // Each has a local Ollama that is down, and the other gateway as its fallback.
+      const mutual = (peer: Harness) => ({
+        version: 1,
+        providers: [
+          { name: 'local', kind: 'ollama', baseUrl: 'http://127.0.0.1:9' },
+          { name: 'peer', kind: 'openai', baseUrl: `${peer.url}/v1` },
+        ],
+        deployments: [
+          { name: 'llama', provider: 'local', model: 'llama3.2:3b' },
+          { name: 'via-peer', provider: 'peer', model: 'team' },
+        ],
+        routes: [{ name: 'team', deployments: ['llama', 'via-peer'] }],
+      });
+      expect(h.gateway.applyConfig(mutual(other), 'test').ok).toBe(true);
+      expect(other.gateway.applyConfig(mutual(h), 'test').ok).toBe(true);
+      const since = Date.now();
+      const res = await fetch(`${h.baseUrl}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'team', messages: [{ role: 'user', content: 'hello' }] }) });
+      expect(res.status).toBe(503);
+      expect((await res.json()).error.message).toContain('came back through 1 other Switchyard');
+      // This gateway: the client's request and the one that came back, refused; the other: the one passed on.
+      const rows = (g: Harness) => [...g.gateway.usage.iterate({ since })].map((r) => r.errorClass);
+      expect(rows(h).sort()).toEqual(['loop_detected', 'upstream_5xx']);
+      expect(rows(other)).toEqual(['upstream_5xx']);
+    } finally {
+      await other.stop();
+    }
   });
 });

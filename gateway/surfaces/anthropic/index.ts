@@ -46,8 +46,8 @@ export async function anthropicSurface(app: FastifyInstance, options: AnthropicS
     if (body.stream === true) {
       const { attempt, track, discard } = streaming<MessagesItem>(async (provider, deployment, signal) =>
         provider.speaks('messages', deployment)
-          ? mapEvents(await provider.nativeStream('messages', body, { deployment, signal, headers }), (event) => ({ event }))
-          : mapEvents(await provider.chatStream({ ...translated(provider.config.kind), stream: true }, { deployment, signal }), (chunk) => ({ chunk })),
+          ? mapEvents(await provider.nativeStream('messages', body, { deployment, signal, headers, via: route.via }), (event) => ({ event }))
+          : mapEvents(await provider.chatStream({ ...translated(provider.config.kind), stream: true }, { deployment, signal, via: route.via }), (chunk) => ({ chunk })),
       );
       const execution = await router.run(route, attempt, { track, discard, cache: messagesCache(body, 'stream') });
       await writeStream(reply, routed(request, reply, execution), messagesFormat(body.model, request.usage), execution.deployment.provider, request.usage);
@@ -57,8 +57,8 @@ export async function anthropicSurface(app: FastifyInstance, options: AnthropicS
       route,
       async (provider, deployment, signal) =>
         provider.speaks('messages', deployment)
-          ? { message: await provider.nativeJson('messages', { ...body, stream: false }, { deployment, signal, headers }) }
-          : { completion: await provider.chat({ ...translated(provider.config.kind), stream: false }, { deployment, signal }) },
+          ? { message: await provider.nativeJson('messages', { ...body, stream: false }, { deployment, signal, headers, via: route.via }) }
+          : { completion: await provider.chat({ ...translated(provider.config.kind), stream: false }, { deployment, signal, via: route.via }) },
       { cache: messagesCache(body, 'whole') },
     );
     return wholeMessage(routed(request, reply, execution), body.model, request.usage);
@@ -74,7 +74,7 @@ export async function anthropicSurface(app: FastifyInstance, options: AnthropicS
     const route = routeRequest(request, reply, { model: body.model, type: 'chat', api: 'anthropic.count_tokens' });
     const execution = await router.run(route, async (provider, deployment, signal) =>
       provider.config.kind === 'anthropic' && provider.speaks('messages', deployment)
-        ? await provider.nativeJson('messages.count_tokens', body, { deployment, signal, headers })
+        ? await provider.nativeJson('messages.count_tokens', body, { deployment, signal, headers, via: route.via })
         : { input_tokens: estimateTokens(promptText(body)) + (body.tools ? estimateTokens(JSON.stringify(body.tools)) : 0) },
     );
     return routed(request, reply, execution);

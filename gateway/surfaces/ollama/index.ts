@@ -94,7 +94,7 @@ export async function ollamaSurface(app: FastifyInstance, options: OllamaSurface
   const embed = async (request: FastifyRequest, reply: FastifyReply, model: string, input: string | string[], dimensions?: number) => {
     const route = routeRequest(request, reply, { model: ollamaName(catalog(), model), type: 'embedding', api: 'ollama.embed' });
     const embedding = { model, input, ...(dimensions ? { dimensions } : {}) };
-    const execution = await router.run(route, (provider, deployment, signal) => provider.embed(embedding, { deployment, signal }), {
+    const execution = await router.run(route, (provider, deployment, signal) => provider.embed(embedding, { deployment, signal, via: route.via }), {
       cache: {
         key: () => keyFields(embedding),
         repeatable: true,

@@ -46,15 +46,15 @@ export function ollamaStream(router: Router, route: RouteRequest, endpoint: Olla
   const { attempt, track, discard } = streaming<OllamaItem>(async (provider, deployment, signal): Promise<AsyncIterable<OllamaItem>> => {
     switch (wayFor(provider, loadOnly, alternative)) {
       case 'native':
-        return mapEvents(await provider.nativeStream(endpoint, body, { deployment, signal }), (event) => ({ line: event.data }));
+        return mapEvents(await provider.nativeStream(endpoint, body, { deployment, signal, via: route.via }), (event) => ({ line: event.data }));
       case 'completions': {
         const completions = { ...alternative.completions, stream_options: { include_usage: true } };
-        return mapEvents(linesFromTextCompletions(await provider.nativeStream('completions', completions, { deployment, signal })), (line) => ({ line }));
+        return mapEvents(linesFromTextCompletions(await provider.nativeStream('completions', completions, { deployment, signal, via: route.via })), (line) => ({ line }));
       }
       case 'load':
         return only({ line: loadAnswer(kindOf(endpoint), body) });
       case 'chat':
-        return mapEvents(await provider.chatStream({ ...translated(), stream: true }, { deployment, signal }), (chunk) => ({ chunk }));
+        return mapEvents(await provider.chatStream({ ...translated(), stream: true }, { deployment, signal, via: route.via }), (chunk) => ({ chunk }));
     }
   });
   return router.run(route, attempt, { track, discard, cache: answerCache(body, 'stream') });
@@ -68,13 +68,13 @@ export function ollamaWhole(router: Router, route: RouteRequest, endpoint: Ollam
     async (provider, deployment, signal) => {
       switch (wayFor(provider, loadOnly, alternative)) {
         case 'native':
-          return { line: await provider.nativeJson(endpoint, body, { deployment, signal }) };
+          return { line: await provider.nativeJson(endpoint, body, { deployment, signal, via: route.via }) };
         case 'completions':
-          return { line: lineFromTextCompletion(await provider.nativeJson('completions', { ...alternative.completions, stream: false }, { deployment, signal })) };
+          return { line: lineFromTextCompletion(await provider.nativeJson('completions', { ...alternative.completions, stream: false }, { deployment, signal, via: route.via })) };
         case 'load':
           return { line: loadAnswer(kindOf(endpoint), body) };
         case 'chat':
-          return { completion: await provider.chat({ ...translated(), stream: false }, { deployment, signal }) };
+          return { completion: await provider.chat({ ...translated(), stream: false }, { deployment, signal, via: route.via }) };
       }
     },
     { cache: answerCache(body, 'whole') },

@@ -15,7 +15,7 @@ interface CachedChat {
 }
 
 export function chatWhole(router: Router, route: RouteRequest, body: ChatRequest): Promise<Execution<ChatCompletion>> {
-  return router.run(route, (provider, deployment, signal) => provider.chat({ ...body, stream: false }, { deployment, signal }), {
+  return router.run(route, (provider, deployment, signal) => provider.chat({ ...body, stream: false }, { deployment, signal, via: route.via }), {
     cache: caching<ChatCompletion>(body, {
       restore: (answer) => answer.completion ?? completionFromChunks(answer.chunks ?? []),
       keep: (completion, store) => {
@@ -27,7 +27,7 @@ export function chatWhole(router: Router, route: RouteRequest, body: ChatRequest
 }
 
 export function chatStream(router: Router, route: RouteRequest, body: ChatRequest): Promise<Execution<OpenedStream<ChatCompletionChunk>>> {
-  const { attempt, track, discard } = streaming((provider, deployment, signal) => provider.chatStream({ ...body, stream: true }, { deployment, signal }));
+  const { attempt, track, discard } = streaming((provider, deployment, signal) => provider.chatStream({ ...body, stream: true }, { deployment, signal, via: route.via }));
   return router.run(route, attempt, {
     track,
     discard,

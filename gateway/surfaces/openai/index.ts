@@ -97,7 +97,7 @@ export async function openaiSurface(app: FastifyInstance, options: OpenAISurface
   app.post('/embeddings', { schema: { body: EmbeddingBodySchema }, config: { usage: 'embeddings' } }, async (request, reply) => {
     const body = request.body as EmbeddingRequest;
     const route = routeRequest(request, reply, { model: body.model, type: 'embedding', api: 'openai.embeddings' });
-    const execution = await router.run(route, (provider, deployment, signal) => provider.embed(body, { deployment, signal }), {
+    const execution = await router.run(route, (provider, deployment, signal) => provider.embed(body, { deployment, signal, via: route.via }), {
       cache: {
         key: () => keyFields({ ...body, encoding_format: undefined }),
         repeatable: true,

@@ -58,8 +58,8 @@ export async function responsesSurface(app: FastifyInstance, options: ResponsesS
     if (body.stream === true) {
       const { attempt, track, discard } = streaming<ResponsesItem>(async (provider, deployment, signal) =>
         provider.speaks('responses', deployment)
-          ? mapEvents(await provider.nativeStream('responses', native, { deployment, signal }), (event) => ({ event }))
-          : mapEvents(await provider.chatStream({ ...translated(provider.config.kind), stream: true }, { deployment, signal }), (chunk) => ({ chunk })),
+          ? mapEvents(await provider.nativeStream('responses', native, { deployment, signal, via: route.via }), (event) => ({ event }))
+          : mapEvents(await provider.chatStream({ ...translated(provider.config.kind), stream: true }, { deployment, signal, via: route.via }), (chunk) => ({ chunk })),
       );
       const execution = await router.run(route, attempt, { track, discard, cache: responsesCache(body, 'stream') });
       await writeStream(reply, routed(request, reply, execution), responsesFormat(turn, request.usage), execution.deployment.provider, request.usage);
@@ -69,8 +69,8 @@ export async function responsesSurface(app: FastifyInstance, options: ResponsesS
       route,
       async (provider, deployment, signal) =>
         provider.speaks('responses', deployment)
-          ? { response: await provider.nativeJson('responses', { ...native, stream: false }, { deployment, signal }) }
-          : { completion: await provider.chat({ ...translated(provider.config.kind), stream: false }, { deployment, signal }) },
+          ? { response: await provider.nativeJson('responses', { ...native, stream: false }, { deployment, signal, via: route.via }) }
+          : { completion: await provider.chat({ ...translated(provider.config.kind), stream: false }, { deployment, signal, via: route.via }) },
       { cache: responsesCache(body, 'whole') },
     );
     return wholeResponse(routed(request, reply, execution), turn, request.usage);
