@@ -18,6 +18,14 @@ export interface DefaultConfigInput {
   installedOllamaModels?: readonly string[];
 }
 
+const HAIKU_5_5_PRICING = {
+  inputPerMTok: 0.1,
+  outputPerMTok: 0.5,
+  cacheReadPerMTok: 0.01,
+  cacheWritePerMTok: 0.125,
+  longContext: { aboveTokens: 100_000, inputPerMTok: 0.5, outputPerMTok: 2.5, cacheReadPerMTok: 0.05, cacheWritePerMTok: 0.625 },
+};
+
 /** The most a first-start Ollama deployment raises num_ctx to. */
 export const DEFAULT_MAX_NUM_CTX = 32_768;
 
@@ -64,8 +72,10 @@ export function defaultConfig({ env, installedOllamaModels, ownPort }: DefaultCo
   if (env.ANTHROPIC_API_KEY) {
     // Not ANTHROPIC_BASE_URL: that is where Claude Code users point Claude Code, at this gateway.
     config.providers.push({ name: 'anthropic', kind: 'anthropic', baseUrl: 'https://api.anthropic.com', apiKey: 'env:ANTHROPIC_API_KEY' });
-    config.deployments.push({ name: 'claude-haiku-4-5', provider: 'anthropic', model: 'claude-haiku-4-5', type: 'chat', pricing: { inputPerMTok: 1, outputPerMTok: 5, cacheReadPerMTok: 0.1, cacheWritePerMTok: 1.25 } });
-    chatRoute.push('claude-haiku-4-5');
+    // The current small Claude: Anthropic's prices per million tokens, five times higher for every
+    // token of a request whose prompt passes 100,000 (a price table older than the model lacks them).
+    config.deployments.push({ name: 'claude-haiku-5-5', provider: 'anthropic', model: 'claude-haiku-5-5', type: 'chat', pricing: HAIKU_5_5_PRICING });
+    chatRoute.push('claude-haiku-5-5');
   }
   config.routes.push({ name: 'default', deployments: chatRoute });
   if (embedRoute.length > 0) config.routes.push({ name: 'embed', deployments: embedRoute });

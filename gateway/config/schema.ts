@@ -108,13 +108,31 @@ export const TimeWindowSchema = Type.Object(
   { additionalProperties: false },
 );
 
+const PerMTok = Type.Number({ minimum: 0, maximum: 100_000 });
+
+/**
+ * The prices every token of a request pays once its whole prompt passes `aboveTokens` (Claude Haiku
+ * 5.5 over 100,000, Sonnet 4.5 over 200,000, GPT-5.5 over 272,000). An unset cache rate rises as the input price does.
+ */
+export const LongContextPricingSchema = Type.Object(
+  {
+    aboveTokens: Type.Integer({ minimum: 1, maximum: 100_000_000 }),
+    inputPerMTok: PerMTok,
+    outputPerMTok: PerMTok,
+    cacheReadPerMTok: Type.Optional(PerMTok),
+    cacheWritePerMTok: Type.Optional(PerMTok),
+  },
+  { additionalProperties: false },
+);
+
 export const PricingSchema = Type.Object(
   {
-    inputPerMTok: Type.Number({ minimum: 0, maximum: 100_000 }),
-    outputPerMTok: Type.Number({ minimum: 0, maximum: 100_000 }),
+    inputPerMTok: PerMTok,
+    outputPerMTok: PerMTok,
     /** Prompt tokens read from the provider's prompt cache, and written to it; unset, they cost the input price. */
-    cacheReadPerMTok: Type.Optional(Type.Number({ minimum: 0, maximum: 100_000 })),
-    cacheWritePerMTok: Type.Optional(Type.Number({ minimum: 0, maximum: 100_000 })),
+    cacheReadPerMTok: Type.Optional(PerMTok),
+    cacheWritePerMTok: Type.Optional(PerMTok),
+    longContext: Type.Optional(LongContextPricingSchema),
   },
   { additionalProperties: false },
 );
@@ -255,6 +273,7 @@ export const ConfigSchema = Type.Object(
 export type Config = Type.Static<typeof ConfigSchema>;
 export type ProviderConfig = Type.Static<typeof ProviderSchema>;
 export type DeploymentConfig = Type.Static<typeof DeploymentSchema>;
+export type Pricing = Type.Static<typeof PricingSchema>;
 export type RouteConfig = Type.Static<typeof RouteSchema>;
 export type TimeWindow = Type.Static<typeof TimeWindowSchema>;
 export type RetryConfig = Type.Static<typeof RetrySchema>;

@@ -11,7 +11,7 @@
  * table's own calculator applies them.
  */
 import { lazy } from '../lazy';
-import type { DeploymentConfig, ProviderConfig, Settings } from '../config/schema';
+import type { DeploymentConfig, Pricing, ProviderConfig, Settings } from '../config/schema';
 import { isLocalProvider } from '../routing/locality';
 
 /** Dollars per million tokens: one rate, or one that rises for requests whose whole prompt passes a `start`. */
@@ -31,7 +31,7 @@ export const DEFAULT_COMPARISON = { label: 'gpt-4.1-mini', inputPerMTok: 0.4, ou
 const memo = new Map<string, Price>();
 
 export function priceOf(deployment: DeploymentConfig, provider: ProviderConfig | undefined): Price {
-  if (deployment.pricing) return { ...deployment.pricing, source: 'config' };
+  if (deployment.pricing) return configPrice(deployment.pricing);
   if (isLocal(provider)) return { inputPerMTok: 0, outputPerMTok: 0, source: 'local' };
   const key = `${provider?.baseUrl ?? ''}\u0000${deployment.model}`;
   let price = memo.get(key);
@@ -41,6 +41,24 @@ export function priceOf(deployment: DeploymentConfig, provider: ProviderConfig |
     memo.set(key, price);
   }
   return price;
+}
+
+/** A deployment's own prices as rates: a long-context price is the tier above its threshold. */
+function configPrice(pricing: Pricing): Price {
+  const { longContext: long, ...flat } = pricing;
+  if (!long) return { ...flat, source: 'config' };
+  const rising = (base: number, above: number): Rate => ({ base, tiers: [{ start: long.aboveTokens, price: above }] });
+  // A cache rate with no long price rises as the input price does (providers raise every rate alike).
+  const factor = flat.inputPerMTok > 0 ? long.inputPerMTok / flat.inputPerMTok : undefined;
+  const cacheRate = (base: number | undefined, above: number | undefined): Rate =>
+    rising(base ?? flat.inputPerMTok, above ?? (base !== undefined && factor !== undefined ? base * factor : long.inputPerMTok));
+  return {
+    inputPerMTok: rising(flat.inputPerMTok, long.inputPerMTok),
+    outputPerMTok: rising(flat.outputPerMTok, long.outputPerMTok),
+    cacheReadPerMTok: cacheRate(flat.cacheReadPerMTok, long.cacheReadPerMTok),
+    cacheWritePerMTok: cacheRate(flat.cacheWritePerMTok, long.cacheWritePerMTok),
+    source: 'config',
+  };
 }
 
 const prices = lazy<typeof import('@pydantic/genai-prices')>('@pydantic/genai-prices');

@@ -159,9 +159,9 @@ describe('defaultConfig', () => {
     const config = defaultConfig({ env: { OPENAI_API_KEY: 'sk-x', ANTHROPIC_API_KEY: 'sk-ant-x', ANTHROPIC_BASE_URL: 'http://127.0.0.1:7788' }, installedOllamaModels: ['qwen2.5:7b'] });
     expect(validateConfig(config).ok).toBe(true);
     expect(config.providers.at(-1)).toEqual({ name: 'anthropic', kind: 'anthropic', baseUrl: 'https://api.anthropic.com', apiKey: 'env:ANTHROPIC_API_KEY' });
-    expect(config.routes[0]).toEqual({ name: 'default', deployments: ['qwen2.5:7b', 'gpt-4.1-mini', 'claude-haiku-4-5'] });
+    expect(config.routes[0]).toEqual({ name: 'default', deployments: ['qwen2.5:7b', 'gpt-4.1-mini', 'claude-haiku-5-5'] });
     expect(JSON.stringify(config)).not.toContain('sk-ant-x');
-    expect(defaultConfig({ env: { ANTHROPIC_API_KEY: 'sk-ant-x' } }).routes).toEqual([{ name: 'default', deployments: ['llama3.2', 'claude-haiku-4-5'] }]);
+    expect(defaultConfig({ env: { ANTHROPIC_API_KEY: 'sk-ant-x' } }).routes).toEqual([{ name: 'default', deployments: ['llama3.2', 'claude-haiku-5-5'] }]);
   });
 
   it('works with nothing: a local default model and a default route', () => {

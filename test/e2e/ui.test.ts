@@ -136,6 +136,13 @@ describe('building a gateway in the dashboard', () => {
     expect(await page.getByLabel('Most output tokens').inputValue()).toBe('16384');
     await page.getByLabel('Most output tokens').fill('');
     expect((await saved())?.maxOutputTokens).toBeUndefined();
+    // A long-context price from the config file is not on the form, and survives an edit of the others.
+    const longContext = { aboveTokens: 100_000, inputPerMTok: 1, outputPerMTok: 4 };
+    h.gateway.applyConfig({ ...h.gateway.config(), deployments: h.gateway.config().deployments.map((d) => (d.name === 'mini' ? { ...d, pricing: { inputPerMTok: 0.5, outputPerMTok: 1.6, longContext } } : d)) }, 'test');
+    await go('/routes');
+    await edit();
+    await page.getByLabel('Output price').fill('2');
+    expect((await saved())?.pricing).toEqual({ inputPerMTok: 0.5, outputPerMTok: 2, longContext });
     h.gateway.applyConfig({ ...h.gateway.config(), deployments: h.gateway.config().deployments.map(({ pricing: _p, ...d }) => d) }, 'test');
   });
 

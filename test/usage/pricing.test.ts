@@ -4,7 +4,7 @@ import { baseCostPerMTok, cost, priceOf } from '../../gateway/usage/pricing';
 
 const anthropic = { name: 'claude', kind: 'anthropic', baseUrl: 'https://api.anthropic.com' } as const;
 const openai = { name: 'openai', kind: 'openai', baseUrl: 'https://api.openai.com/v1' } as const;
-const deployment = (model: string, pricing?: Record<string, number>) => ({ name: 'd', provider: 'p', model, ...(pricing ? { pricing } : {}) }) as never;
+const deployment = (model: string, pricing?: Record<string, unknown>) => ({ name: 'd', provider: 'p', model, ...(pricing ? { pricing } : {}) }) as never;
 
 describe('the cost of a request', () => {
   it('prices cache reads and writes at their rates, and at the input rate where a price names none', () => {
@@ -33,6 +33,15 @@ describe('the price table', () => {
     expect(cost(sonnet, { input: 10_000, cacheWrite: 10_000, output: 0 })).toBeCloseTo(10_000 * 3.75 / 1e6, 12);
     const mini = priceOf(deployment('gpt-4.1-mini'), openai);
     expect(cost(mini, { input: 1_000_000, cacheRead: 1_000_000, output: 0 })).toBeCloseTo(0.1, 9);
+  });
+
+  it('charges a deployment\'s own long-context price for every token of a request past its threshold', () => {
+    // Claude Haiku 5.5 as first start writes it: five times the price once a prompt passes 100,000 tokens.
+    const haiku = priceOf(deployment('claude-haiku-5-5', { inputPerMTok: 0.1, outputPerMTok: 0.5, cacheReadPerMTok: 0.01, longContext: { aboveTokens: 100_000, inputPerMTok: 0.5, outputPerMTok: 2.5 } }), anthropic);
+    expect(cost(haiku, { input: 100_000, cacheRead: 90_000, output: 1_000 })).toBeCloseTo((10_000 * 0.1 + 90_000 * 0.01 + 1_000 * 0.5) / 1e6, 12);
+    // Past it, a cache read with no long rate of its own rises as the input price does (0.01 to 0.05).
+    expect(cost(haiku, { input: 100_001, cacheRead: 90_000, output: 1_000 })).toBeCloseTo((10_001 * 0.5 + 90_000 * 0.05 + 1_000 * 2.5) / 1e6, 12);
+    expect(baseCostPerMTok(haiku)).toBeCloseTo(0.6, 12);
   });
 
   it('leaves a deployment\'s own price as it is, cache rates included', () => {

@@ -201,10 +201,12 @@ function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig | undef
           setTypos(read.typos);
           if (Object.keys(read.typos).length > 0) return;
           const { input, output, cacheRead, cacheWrite, contextWindow, maxOutputTokens, maxNumCtx } = read.values;
+          // A long-context price (set in the config file) is not on the form, and is kept as it was.
+          const longContext = draft.pricing?.longContext;
           const pricing =
             input === undefined && output === undefined && cacheRead === undefined && cacheWrite === undefined
               ? undefined
-              : { inputPerMTok: input ?? 0, outputPerMTok: output ?? 0, cacheReadPerMTok: cacheRead, cacheWritePerMTok: cacheWrite };
+              : { inputPerMTok: input ?? 0, outputPerMTok: output ?? 0, cacheReadPerMTok: cacheRead, cacheWritePerMTok: cacheWrite, ...(longContext ? { longContext } : {}) };
           save.mutate({ ...draft, pricing, contextWindow, maxOutputTokens, maxNumCtx: draft.numCtx === 'auto' ? maxNumCtx : undefined }, { onSuccess: onDone });
         }}
       >
