@@ -33,8 +33,8 @@ function isOpenAI(config: ProviderConfig): boolean {
   }
 }
 
-/** OpenAI's reasoning models: the o-series and gpt-5 onwards, but for their `-chat` variants. */
-const REASONING_MODEL = /^(?:o\d|gpt-[5-9]|codex-)(?!.*-chat)/;
+/** OpenAI's reasoning models: the o-series and gpt-5 onwards, but for their `-chat` variants (fine-tunes of them too). */
+const REASONING_MODEL = /^(?:ft:)?(?:o\d|gpt-[5-9]|codex-)(?!.*-chat)/;
 
 /**
  * A chat completion as OpenAI's own API takes it for `model`, changed only there:
@@ -44,7 +44,9 @@ const REASONING_MODEL = /^(?:o\d|gpt-[5-9]|codex-)(?!.*-chat)/;
  *   `max_completion_tokens`, so a Claude Code session that falls back to gpt-5 is not refused;
  * - its reasoning models refuse a `temperature` or `top_p` other than 1 ("Only the default (1)
  *   value is supported") unless reasoning is off, and editors send 0.2 or 0.7 by default: the
- *   model samples as it must instead of refusing the request.
+ *   model samples as it must instead of refusing the request;
+ * - its other models (gpt-4.1, gpt-4o, `-chat`) refuse a `reasoning_effort`, which agents send
+ *   every time: a route that falls back to one gets an answer without reasoning.
  */
 export function forOfficialOpenAI(request: ChatRequest, model: string): ChatRequest {
   let out = request;
@@ -53,8 +55,13 @@ export function forOfficialOpenAI(request: ChatRequest, model: string): ChatRequ
     const limit = out.max_completion_tokens ?? maxTokens;
     out = limit == null ? rest : { ...rest, max_completion_tokens: limit };
   }
-  if ((out.temperature != null || out.top_p != null) && out.reasoning_effort !== 'none' && REASONING_MODEL.test(model)) {
+  const reasons = REASONING_MODEL.test(model);
+  if ((out.temperature != null || out.top_p != null) && out.reasoning_effort !== 'none' && reasons) {
     const { temperature: _t, top_p: _p, ...rest } = out;
+    out = rest;
+  }
+  if (out.reasoning_effort != null && !reasons) {
+    const { reasoning_effort: _e, ...rest } = out;
     out = rest;
   }
   if (!out.messages.some((m) => m.role === 'assistant' && ('reasoning_content' in m || 'reasoning' in m))) return out;
@@ -115,8 +122,8 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
       return value;
     },
 
-    nativeJson: async (endpoint, body, context) => nativeJson(transport, endpoint, pathOf(endpoint), { ...nativeBody(endpoint, body, context.deployment), model: context.deployment.model }, context),
-    nativeStream: async (endpoint, body, context) => nativeStream(transport, endpoint, pathOf(endpoint), { ...nativeBody(endpoint, body, context.deployment), model: context.deployment.model, stream: true }, context),
+    nativeJson: async (endpoint, body, context) => nativeJson(transport, endpoint, pathOf(endpoint), { ...nativeBody(endpoint, body, context.deployment, official), model: context.deployment.model }, context),
+    nativeStream: async (endpoint, body, context) => nativeStream(transport, endpoint, pathOf(endpoint), { ...nativeBody(endpoint, body, context.deployment, official), model: context.deployment.model, stream: true }, context),
 
     async probe(signal) {
       const { value } = await transport.json<{ data?: { id?: unknown }[] }>({ method: 'GET', path: '/models' }, signal);
@@ -133,11 +140,32 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
  * Responses, reasoning items that another upstream wrote (no encrypted content) left out, as OpenAI
  * would look their ids up and refuse the request; their summaries are only for reading.
  */
-function nativeBody(endpoint: NativeEndpoint, body: Record<string, unknown>, deployment: DeploymentConfig): Record<string, unknown> {
+function nativeBody(endpoint: NativeEndpoint, body: Record<string, unknown>, deployment: DeploymentConfig, official: boolean): Record<string, unknown> {
   const limited = nativeWithinOutputLimit(endpoint, body, deployment);
-  if (endpoint !== 'responses' || !Array.isArray(limited.input)) return limited;
+  if (endpoint !== 'responses') return limited;
+  return withoutForeignReasoning(official ? responsesForOfficialOpenAI(limited, deployment.model) : limited);
+}
+
+/** Reasoning items another upstream wrote (see nativeBody). */
+function withoutForeignReasoning(limited: Record<string, unknown>): Record<string, unknown> {
+  if (!Array.isArray(limited.input)) return limited;
   const input = (limited.input as { type?: string; encrypted_content?: unknown }[]).filter((item) => item?.type !== 'reasoning' || typeof item.encrypted_content === 'string');
   return input.length === limited.input.length ? limited : { ...limited, input };
+}
+
+/**
+ * A Responses request as OpenAI's own API takes it for `model`: its models that do not reason refuse
+ * `reasoning`, an `include` of encrypted reasoning and reasoning items in the input, which Codex
+ * sends every turn: a route that falls back to one gets an answer without reasoning.
+ */
+export function responsesForOfficialOpenAI(body: Record<string, unknown>, model: string): Record<string, unknown> {
+  if (REASONING_MODEL.test(model)) return body;
+  const { reasoning: _reasoning, include, input, ...rest } = body;
+  const out: Record<string, unknown> = rest;
+  const kept = Array.isArray(include) ? include.filter((item) => item !== 'reasoning.encrypted_content') : include;
+  if (kept !== undefined && !(Array.isArray(kept) && kept.length === 0)) out.include = kept;
+  if (input !== undefined) out.input = Array.isArray(input) ? input.filter((item: { type?: unknown } | null) => item?.type !== 'reasoning') : input;
+  return out;
 }
 
 function isCompletion(value: unknown): value is ChatCompletion {
