@@ -138,5 +138,12 @@ function atLeast(version: string, minimum: string): boolean {
 /** A passed-through request as this Ollama takes it: its own API with the deployment's defaults, or another with the deployment's model; the answer within the deployment's limit either way. */
 function outgoing(endpoint: NativeEndpoint, body: Record<string, unknown>, deployment: DeploymentConfig): Record<string, unknown> {
   const native = endpoint === 'ollama.chat' || endpoint === 'ollama.generate' ? nativeBody(body, deployment) : { ...body, model: deployment.model };
-  return nativeWithinOutputLimit(endpoint, native, deployment);
+  return nativeWithinOutputLimit(endpoint, deployment.capabilities && !deployment.capabilities.includes('thinking') ? withoutThinking(native) : native, deployment);
+}
+
+/** A request for a model known not to think, without the thinking Ollama would refuse it for, in each API's words. */
+function withoutThinking(body: Record<string, unknown>): Record<string, unknown> {
+  const { think, thinking, reasoning, ...rest } = body;
+  if (think === undefined && thinking === undefined && reasoning === undefined) return body;
+  return think === false ? { ...rest, think } : rest;
 }

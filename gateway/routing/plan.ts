@@ -193,15 +193,18 @@ function candidate(catalog: Catalog, state: RoutingState, deployment: Deployment
     const missing = traits.tools && !capabilities.includes('tools') ? 'tools' : traits.images && !capabilities.includes('vision') ? 'vision' : undefined;
     if (missing) return skip(deployment, 'capability_missing', () => `${deployment.name} (${deployment.model}) has no ${missing} capability, and the request uses ${missing === 'vision' ? 'images' : 'tools'}`);
   }
+  // A model known not to think is told so, and answers without thinking where Ollama would refuse
+  // the request ("does not support thinking"): agents ask for thinking every turn.
+  const chosen = traits.thinking && capabilities && !capabilities.includes('thinking') && !deployment.capabilities ? { ...deployment, capabilities: [...capabilities] } : deployment;
   const limit = facts.window;
   // The answer's room is what the model will be asked for: no more than it writes.
   const output = facts.maxOutput === undefined ? traits.maxTokens : Math.min(traits.maxTokens, facts.maxOutput);
-  if (limit === undefined || traits.bodyBytes + output <= limit) return { deployment };
+  if (limit === undefined || traits.bodyBytes + output <= limit) return { deployment: chosen };
   const needed = traits.promptTokens() + output;
-  if (needed <= limit) return { deployment };
+  if (needed <= limit) return { deployment: chosen };
   if (facts.raiseTo !== undefined && needed <= facts.raiseTo) {
     const numCtx = Math.min(facts.raiseTo, Math.ceil((needed * RAISE_MARGIN) / RAISE_STEP) * RAISE_STEP);
-    return { deployment: { ...deployment, options: { ...deployment.options, num_ctx: numCtx } } };
+    return { deployment: { ...chosen, options: { ...deployment.options, num_ctx: numCtx } } };
   }
   const most = facts.raiseTo ?? limit;
   // Ollama ends an answer at the window's end (done_reason "length") where a cloud API refuses the
@@ -210,7 +213,7 @@ function candidate(catalog: Catalog, state: RoutingState, deployment: Deployment
   if (provider?.kind === 'ollama') {
     const room = most - Math.ceil(traits.promptTokens() * RAISE_MARGIN);
     if (room >= Math.min(output, MIN_ANSWER_ROOM)) {
-      return { deployment: { ...deployment, maxOutputTokens: room, ...(facts.raiseTo === undefined ? {} : { options: { ...deployment.options, num_ctx: facts.raiseTo } }) } };
+      return { deployment: { ...chosen, maxOutputTokens: room, ...(facts.raiseTo === undefined ? {} : { options: { ...deployment.options, num_ctx: facts.raiseTo } }) } };
     }
   }
   return skip(deployment, 'context_too_small', () => `${deployment.name} reads ${most} tokens and the request needs about ${needed}`, null, most);

@@ -34,6 +34,8 @@ const config = () => ({
     { name: 'llama-new', provider: 'local-new', model: 'llama3.2:3b' },
     { name: 'llama-new-auto', provider: 'local-new', model: 'llama3.2:3b', numCtx: 'auto' },
     { name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini' },
+    // A model that thinks (llama3.2 does not: Ollama refuses to make it).
+    { name: 'qwen', provider: 'local', model: 'qwen3:8b' },
   ],
   routes: [
     { name: 'claude-code', deployments: ['llama', 'sonnet'] },
@@ -42,7 +44,7 @@ const config = () => ({
 });
 
 beforeAll(async () => {
-  [anthropic, ollama, newOllama, openai] = await Promise.all([startFakeAnthropic(), startFakeOllama(), startFakeOllama({ version: '0.14.2' }), startFakeOpenAI()]);
+  [anthropic, ollama, newOllama, openai] = await Promise.all([startFakeAnthropic(), startFakeOllama({ models: ['llama3.2:3b', 'qwen3:8b'] }), startFakeOllama({ version: '0.14.2' }), startFakeOpenAI()]);
   h = await startGateway(config(), { env: { ANTHROPIC_TEST_KEY: 'sk-ant-test-5678' } });
   client = new Anthropic({ baseURL: h.url, apiKey: 'any-client-key', maxRetries: 0 });
 });
@@ -170,7 +172,7 @@ describe('translated for upstreams that do not speak Messages', () => {
   }
 
   it('turns thinking into reasoning both ways: Ollama thinking comes back as a thinking block', async () => {
-    const final = await client.messages.stream({ model: 'llama', max_tokens: 2048, thinking: { type: 'enabled', budget_tokens: 1024 }, messages: user('why') }).finalMessage();
+    const final = await client.messages.stream({ model: 'qwen', max_tokens: 2048, thinking: { type: 'enabled', budget_tokens: 1024 }, messages: user('why') }).finalMessage();
     expect(ollama.requests.at(-1)?.body.think).toBe('low');
     expect(final.content.map((b) => b.type)).toEqual(['thinking', 'text']);
     expect((final.content[0] as Anthropic.ThinkingBlock).thinking).toBe('Let me think about it.');

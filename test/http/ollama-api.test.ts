@@ -129,8 +129,8 @@ describe('/api/chat', () => {
   });
 
   it("passes num_ctx, keep_alive, think and sampling options to an Ollama upstream, the client's winning", async () => {
-    await client.chat({ model: 'llama', messages: [{ role: 'user', content: 'x' }], options: { num_ctx: 32768, temperature: 0.1, num_predict: 20 }, keep_alive: '5m', think: true, stream: false });
-    expect(ollamaUp.requests[0]?.body).toMatchObject({ model: 'llama3.2:3b', keep_alive: '5m', think: true, options: { num_ctx: 32768, temperature: 0.1, num_predict: 20 } });
+    await client.chat({ model: 'llama', messages: [{ role: 'user', content: 'x' }], options: { num_ctx: 32768, temperature: 0.1, num_predict: 20 }, keep_alive: '5m', think: false, stream: false });
+    expect(ollamaUp.requests[0]?.body).toMatchObject({ model: 'llama3.2:3b', keep_alive: '5m', think: false, options: { num_ctx: 32768, temperature: 0.1, num_predict: 20 } });
   });
 
   it('maps options to OpenAI parameters for a cloud upstream', async () => {

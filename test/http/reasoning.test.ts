@@ -28,6 +28,7 @@ const config = () => ({
   ],
   deployments: [
     { name: 'qwen', provider: 'local', model: 'qwen3:8b' },
+    { name: 'llama', provider: 'local', model: 'llama3.2:3b' },
     { name: 'qwen-thinks', provider: 'local', model: 'qwen3:8b', think: 'high' },
     { name: 'reasoner', provider: 'deepseek', model: 'deepseek-reasoner' },
     { name: 'via-v1', provider: 'ollama-v1', model: 'qwen3:8b' },
@@ -38,7 +39,7 @@ const config = () => ({
 });
 
 beforeAll(async () => {
-  [ollama, deepseek, ollamaV1, anthropic] = await Promise.all([startFakeOllama({ models: ['qwen3:8b'] }), startFakeOpenAI({ reasoningField: 'reasoning_content' }), startFakeOpenAI({ reasoningField: 'reasoning' }), startFakeAnthropic()]);
+  [ollama, deepseek, ollamaV1, anthropic] = await Promise.all([startFakeOllama({ models: ['qwen3:8b', 'llama3.2:3b'] }), startFakeOpenAI({ reasoningField: 'reasoning_content' }), startFakeOpenAI({ reasoningField: 'reasoning' }), startFakeAnthropic()]);
   h = await startGateway(config(), { env: { TEST_KEY: 'sk-test' } });
 });
 afterAll(() => stopAll(h, ollama, deepseek, ollamaV1, anthropic));
@@ -95,6 +96,29 @@ describe('a chat client', () => {
     expect(ollama.requests.at(-1)?.body.think).toBe('high');
     await h.openai.chat.completions.create({ model: 'qwen-thinks', reasoning_effort: 'none', messages: [{ role: 'user', content: 'x' }] });
     expect(ollama.requests.at(-1)?.body.think).toBe(false);
+    await h.openai.chat.completions.create({ model: 'qwen', reasoning_effort: 'low', messages: [{ role: 'user', content: 'x' }] });
+    expect(ollama.requests.at(-1)?.body.think).toBe('low');
+  });
+});
+
+describe('a model known not to think', () => {
+  it('answers an agent that asks for thinking every turn, asked for none, where Ollama would refuse the request', async () => {
+    // Until Ollama has described the model, thinking is asked for, and refused as Ollama refuses it.
+    const unknown = await new Anthropic({ baseURL: h.url, apiKey: 'k', maxRetries: 0 }).messages
+      .create({ model: 'llama', max_tokens: 2048, thinking: { type: 'enabled', budget_tokens: 1024 }, messages: [{ role: 'user', content: 'why' }] })
+      .catch((e: { status: number }) => e);
+    expect((unknown as { status: number }).status).toBe(400);
+    await h.gateway.health.probeAll();
+    const message = await new Anthropic({ baseURL: h.url, apiKey: 'k', maxRetries: 0 }).messages.create({ model: 'llama', max_tokens: 2048, thinking: { type: 'enabled', budget_tokens: 1024 }, messages: [{ role: 'user', content: 'why' }] });
+    expect(ollama.requests.at(-1)?.body.think).toBeUndefined();
+    expect(message.content).toEqual([expect.objectContaining({ type: 'text', text: 'Echo: why' })]);
+    // An Ollama client's think, and a Responses client's reasoning, the same.
+    const native = await fetch(`${h.url}/api/chat`, { method: 'POST', body: JSON.stringify({ model: 'llama', think: true, stream: false, messages: [{ role: 'user', content: 'why' }] }) });
+    expect(native.status).toBe(200);
+    expect(ollama.requests.at(-1)?.body.think).toBeUndefined();
+    const response = await h.openai.responses.create({ model: 'llama', input: 'why', reasoning: { effort: 'high' } });
+    expect(response.output_text).toBe('Echo: why');
+    // A model that thinks is still asked to.
     await h.openai.chat.completions.create({ model: 'qwen', reasoning_effort: 'low', messages: [{ role: 'user', content: 'x' }] });
     expect(ollama.requests.at(-1)?.body.think).toBe('low');
   });

@@ -33,15 +33,17 @@ const config = () => ({
     { name: 'llama-new-tuned', provider: 'local-new', model: 'llama3.2:3b', options: { num_ctx: 16_384 }, keepAlive: '1h', think: false },
     { name: 'gpt', provider: 'openai', model: 'gpt-5.1-codex' },
     { name: 'mini', provider: 'compat', model: 'gpt-4.1-mini' },
+    // A local model that thinks (llama3.2 does not: Ollama refuses to make it).
+    { name: 'qwen', provider: 'local', model: 'qwen3:8b' },
   ],
   routes: [
     { name: 'codex', deployments: ['llama', 'gpt'] },
-    { name: 'cloud-then-local', deployments: ['gpt', 'llama'] },
+    { name: 'cloud-then-local', deployments: ['gpt', 'qwen'] },
   ],
 });
 
 beforeAll(async () => {
-  [ollama, newOllama, openai] = await Promise.all([startFakeOllama(), startFakeOllama({ version: '0.13.5' }), startFakeOpenAI()]);
+  [ollama, newOllama, openai] = await Promise.all([startFakeOllama({ models: ['llama3.2:3b', 'qwen3:8b'] }), startFakeOllama({ version: '0.13.5' }), startFakeOpenAI()]);
   h = await startGateway(config());
 });
 afterAll(() => stopAll(h, ollama, newOllama, openai));
@@ -160,13 +162,13 @@ describe('translated for upstreams that serve only chat', () => {
   }
 
   it('gives the same Response streamed as whole, text and reasoning, and each stream event follows the spec', async () => {
-    const whole = await h.openai.responses.create({ model: 'llama', input: 'why', reasoning: { effort: 'medium' } });
+    const whole = await h.openai.responses.create({ model: 'qwen', input: 'why', reasoning: { effort: 'medium' } });
     expect(ollama.requests.at(-1)?.body.think).toBe('medium');
     expect(whole.output.map((o) => o.type)).toEqual(['reasoning', 'message']);
     expect(whole.output[0]).toMatchObject({ summary: [{ type: 'summary_text', text: 'Let me think about it.' }] });
-    const streamed = await h.openai.responses.stream({ model: 'llama', input: 'why', reasoning: { effort: 'medium' } }).finalResponse();
+    const streamed = await h.openai.responses.stream({ model: 'qwen', input: 'why', reasoning: { effort: 'medium' } }).finalResponse();
     expect(gist(streamed)).toEqual(gist(whole));
-    const { events } = await streamedEvents({ model: 'llama', input: 'why', reasoning: { effort: 'medium' } });
+    const { events } = await streamedEvents({ model: 'qwen', input: 'why', reasoning: { effort: 'medium' } });
     checkStream(events);
     expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['response.created', 'response.in_progress', 'response.reasoning_summary_text.delta', 'response.output_text.delta', 'response.output_text.done', 'response.content_part.done', 'response.output_item.done', 'response.completed']));
     expect((events.at(-1) as { response: Response }).response.usage?.total_tokens).toBeGreaterThan(0);
@@ -249,7 +251,7 @@ describe('a Codex session', () => {
     await openai.setMode({ kind: 'status', status: 503 });
     const body = { ...codexBody(true), model: 'cloud-then-local' };
     const { res, events } = await streamedEvents(body);
-    expect(res.headers.get('x-switchyard-deployment')).toBe('llama');
+    expect(res.headers.get('x-switchyard-deployment')).toBe('qwen');
     checkStream(events);
     const sent = ollama.requests.at(-1)?.body;
     expect(sent.tools.map((t: { function: { name: string } }) => t.function.name)).toEqual(['weather', 'time']);

@@ -10,9 +10,12 @@ import { useTwoTier } from '../support/two-tier';
 
 // The cloud provider serves Responses itself (as OpenAI does): `mini` gets them passed through, `llama` translated.
 const t = useTwoTier({
+  ollama: { models: ['llama3.2:3b', 'nomic-embed-text', 'qwen3:8b'] },
   config: ({ ollama, openai }) => {
     const c = twoTierConfig({ ollama: ollama.url, openai: openai.url });
     Object.assign(c.providers[1]!, { apis: ['chat', 'responses'] });
+    // A local model that thinks (llama3.2 does not: Ollama refuses to make it).
+    c.deployments.push({ name: 'qwen', provider: 'local', model: 'qwen3:8b', type: 'chat' } as (typeof c.deployments)[number]);
     return c;
   },
 });
@@ -68,11 +71,11 @@ describe('item_reference', () => {
   const reference = (id: string) => ({ type: 'item_reference' as const, id });
 
   it('stands for a kept output item, inline, on an upstream that translates and on one that passes through', async () => {
-    const first = await t.h.openai.responses.create({ model: 'llama', input: 'my name is Ada', reasoning: { effort: 'low' } });
+    const first = await t.h.openai.responses.create({ model: 'qwen', input: 'my name is Ada', reasoning: { effort: 'low' } });
     const [reasoning, message] = first.output as { id: string; type: string; content?: unknown }[];
     expect([reasoning?.type, message?.type]).toEqual(['reasoning', 'message']);
     const input = [{ role: 'user' as const, content: 'my name is Ada' }, reference(reasoning!.id), reference(message!.id), { role: 'user' as const, content: 'what is my name' }];
-    await t.h.openai.responses.create({ model: 'llama', input });
+    await t.h.openai.responses.create({ model: 'qwen', input });
     expect(t.ollama.requests.at(-1)?.body.messages.map((m: { role: string; content: string; thinking?: string }) => [m.role, m.content, m.thinking])).toEqual([
       ['user', 'my name is Ada', undefined],
       ['assistant', 'Echo: my name is Ada', 'Let me think about it.'],

@@ -119,7 +119,10 @@ function loadOnly(body: Record<string, any>, res: ServerResponse, kind: 'chat' |
 async function chat(request: RecordedRequest, res: ServerResponse, mode: FailureMode, options: FakeOllamaOptions): Promise<void> {
   const body = request.body;
   if (loadOnly(body, res, 'chat')) return;
-  const answer = replyFor(body.messages, body.tools, { reasoning: body.think === true || typeof body.think === 'string' });
+  const thinks = body.think === true || (typeof body.think === 'string' && body.think !== '');
+  // As Ollama refuses thinking asked of a model without it.
+  if (thinks && !showFor(String(body.model)).capabilities.includes('thinking')) return sendJson(res, 400, { error: `"${body.model}" does not support thinking` });
+  const answer = replyFor(body.messages, body.tools, { reasoning: thinks });
   if (mode.kind === 'huge') answer.content = 'x '.repeat(Math.ceil(mode.bytes / 2));
   const toolCalls = answer.toolCalls.length > 0 ? answer.toolCalls.map((call) => ({ function: { name: call.name, arguments: JSON.parse(call.arguments) } })) : undefined;
   const words = wordsOf(answer.content);
