@@ -50,7 +50,8 @@ function toolResultText(message: any): string {
 
 export function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
-  if (Array.isArray(content)) return content.filter((p) => p.type === 'text' || p.type === 'input_text' || p.type === 'output_text').map((p) => p.text).join('');
+  // A part that is no object (null, a number) is not text; the fake must not crash on what a client sends.
+  if (Array.isArray(content)) return content.filter((p) => p?.type === 'text' || p?.type === 'input_text' || p?.type === 'output_text').map((p) => p.text).join('');
   return '';
 }
 
