@@ -46,6 +46,8 @@ describe('the dashboard pages', () => {
     h.gateway.breakers.get('mini').block('auth', Date.now(), '401 Incorrect API key');
     await go('/routes');
     await expect.poll(() => page.getByTestId('order-mini').first().textContent()).toContain('key refused');
+    // What the model writes at most, from the bundled table: a longer ask is sent this.
+    expect(await page.getByTestId('order-mini').first().textContent()).toContain('answers up to 32,768');
     expect(await page.getByTestId('order-llama').first().textContent()).toContain('usable');
     // One probe each: the cloud answered it, the local Ollama (refusing connections) did not.
     await ollama.setMode({ kind: 'refuse' });

@@ -86,6 +86,7 @@ export function healthReport(sources: HealthSources): HealthReport {
       contextWindow: facts?.window ?? null,
       raiseTo: facts?.raiseTo === undefined || !Number.isFinite(facts.raiseTo) ? null : facts.raiseTo,
       capabilities: facts?.capabilities ? [...facts.capabilities] : null,
+      maxOutput: facts?.maxOutput ?? null,
       overBudget: paid && (spentEverywhere || spentProviders.has(d.provider)),
       skippedLocalOnly: localOnly && provider !== undefined && !isLocalProvider(provider),
       ...trafficView(stats),

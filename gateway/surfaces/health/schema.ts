@@ -58,6 +58,8 @@ export const DeploymentHealthSchema = Type.Object({
   raiseTo: NullableNumber,
   /** What its model is known to do; null when nothing says. */
   capabilities: Type.Union([Type.Array(Type.String()), Type.Null()]),
+  /** The most tokens one answer may have (a request asking for more is sent this); null when not known. */
+  maxOutput: NullableNumber,
   /** Paid, and a spent skip-paid budget keeps traffic off it. */
   overBudget: Type.Boolean(),
   /** A cloud deployment while local only is on: the router skips it. */

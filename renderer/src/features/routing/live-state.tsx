@@ -27,6 +27,7 @@ export function LiveState({ deployment }: { deployment: LiveDeployment | undefin
   else badges.push(['usable', 'ok']);
   if (deployment.overBudget) badges.push(['over budget', 'warn']);
   if (deployment.contextWindow) badges.push([`context ${deployment.contextWindow.toLocaleString('en-US')}${deployment.raiseTo ? ` (up to ${deployment.raiseTo.toLocaleString('en-US')})` : ''}`, 'info']);
+  if (deployment.maxOutput) badges.push([`answers up to ${deployment.maxOutput.toLocaleString('en-US')}`, 'info']);
   return (
     <span className="row" style={{ gap: 4, display: 'inline-flex' }} data-testid={`state-${deployment.name}`}>
       {badges.map(([text, tone]) => <Badge key={text} tone={tone}>{text}</Badge>)}
