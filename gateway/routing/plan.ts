@@ -193,9 +193,10 @@ function candidate(catalog: Catalog, state: RoutingState, deployment: Deployment
     const missing = traits.tools && !capabilities.includes('tools') ? 'tools' : traits.images && !capabilities.includes('vision') ? 'vision' : undefined;
     if (missing) return skip(deployment, 'capability_missing', () => `${deployment.name} (${deployment.model}) has no ${missing} capability, and the request uses ${missing === 'vision' ? 'images' : 'tools'}`);
   }
-  // A model known not to think is told so, and answers without thinking where Ollama would refuse
-  // the request ("does not support thinking"): agents ask for thinking every turn.
-  const chosen = traits.thinking && capabilities && !capabilities.includes('thinking') && !deployment.capabilities ? { ...deployment, capabilities: [...capabilities] } : deployment;
+  // An Ollama model known not to think is told so, and answers without thinking where Ollama would
+  // refuse the request ("does not support thinking"): agents ask for thinking every turn.
+  const toldNotToThink = traits.thinking && provider?.kind === 'ollama' && capabilities && !capabilities.includes('thinking') && !deployment.capabilities;
+  const chosen = toldNotToThink ? { ...deployment, capabilities: [...capabilities] } : deployment;
   const limit = facts.window;
   // The answer's room is what the model will be asked for: no more than it writes.
   const output = facts.maxOutput === undefined ? traits.maxTokens : Math.min(traits.maxTokens, facts.maxOutput);
