@@ -148,7 +148,14 @@ const CONTEXT_LENGTH = /context_length_exceeded|prompt is too long|maximum conte
  * "max_tokens: 64000 > 32000, which is the maximum allowed number of output tokens", DeepSeek's
  * "the valid range of max_tokens is [1, 8192]". The request does not fit this model: the next may take it.
  */
-const OUTPUT_LIMIT = /max_(?:completion_|output_)?tokens\W{1,2}is too large|maximum allowed number of output tokens|supports at most \d+ (?:completion|output) tokens|valid range of max_(?:completion_)?tokens/i;
+const OUTPUT_LIMIT = /max_(?:completion_|output_)?tokens\W{1,2}is too large|maximum allowed number of output tokens|supports at most \d+ (?:completion|output) tokens|valid range of max_(?:completion_)?tokens|max_(?:completion_)?tokens\W{0,2}(?:for \S{1,200} )?must be less than or equal to/i;
+/** Where each wording names the largest limit it takes (Groq's: "`max_completion_tokens` must be less than or equal to `16384`"). */
+const NAMED_OUTPUT_LIMITS = [
+  /supports at most (\d{1,9}) (?:completion|output) tokens/i,
+  /> (\d{1,9}), which is the maximum allowed number of output tokens/i,
+  /valid range of max_(?:completion_)?tokens is \[\d{1,9}, (\d{1,9})\]/i,
+  /must be less than or equal to\W{0,2}(\d{1,9})/i,
+];
 /**
  * A model without what the request uses: Ollama's "<model> does not support tools" (thinking,
  * insert, images, chat, generate, embeddings), OpenAI-compatible servers' "tools are not supported
@@ -173,6 +180,18 @@ export function failureForStatus(status: number, body?: UpstreamErrorBody): Fail
   if (status < 500 && QUOTA.test(said)) return 'quota';
   if (status >= 500) return 'upstream_5xx';
   return 'upstream_4xx';
+}
+
+/** The answer limit an upstream named when it refused a larger one, if it named one. */
+export function namedOutputLimit(error: UpstreamError): number | undefined {
+  if (error.failure !== 'context_length' || error.status === undefined || error.status >= 500) return undefined;
+  const said = (error.upstreamError?.message ?? '').slice(0, 2_000);
+  if (!OUTPUT_LIMIT.test(said)) return undefined;
+  for (const pattern of NAMED_OUTPUT_LIMITS) {
+    const limit = Number(pattern.exec(said)?.[1]);
+    if (limit > 0) return limit;
+  }
+  return undefined;
 }
 
 /** Response headers as undici gives them: lower-case names, a value or a list. */

@@ -13,7 +13,7 @@ import type { ChatCompletionChunk } from '../wire/canonical';
 import { newCompletionId } from '../wire/ids';
 import { limiterFor } from './concurrency';
 import { nativeJson, nativePath, nativeStream } from './native';
-import { nativeWithinOutputLimit } from './output-limit';
+import { createLimitLearner, nativeWithinOutputLimit } from './output-limit';
 import { maxOutputOf } from '../models/facts';
 import { DEFAULT_TIMEOUTS, createTransport } from './transport';
 import type { CallContext, NativeEndpoint, ProviderAdapter, ProviderContext } from './types';
@@ -37,6 +37,7 @@ export function createAnthropicProvider(config: ProviderConfig, { secrets, gatew
   });
   const apis = config.apis ?? ['messages'];
   const pathOf = (endpoint: NativeEndpoint) => nativePath(PATHS, endpoint, config.name);
+  const withinLearnedLimit = createLimitLearner();
 
   return {
     config,
@@ -44,21 +45,25 @@ export function createAnthropicProvider(config: ProviderConfig, { secrets, gatew
     limiter: limiterFor(config),
     speaks: (api) => api !== 'ollama' && apis.includes(api),
 
-    async chat(request, { deployment, signal, via }) {
-      const { value } = await transport.json<AnthropicMessage>({ method: 'POST', path: '/v1/messages', body: toMessagesRequest({ ...request, stream: false }, deployment, maxOutputOf(deployment)), via }, signal);
-      if (value?.type !== 'message' || !Array.isArray(value.content)) throw new UpstreamError('upstream_protocol', `${config.name} answered 200 without a message`);
-      return fromMessage(value);
-    },
+    chat: (request, { deployment, signal, via }) =>
+      withinLearnedLimit(deployment, async (deployment) => {
+        const { value } = await transport.json<AnthropicMessage>({ method: 'POST', path: '/v1/messages', body: toMessagesRequest({ ...request, stream: false }, deployment, maxOutputOf(deployment)), via }, signal);
+        if (value?.type !== 'message' || !Array.isArray(value.content)) throw new UpstreamError('upstream_protocol', `${config.name} answered 200 without a message`);
+        return fromMessage(value);
+      }),
 
-    async chatStream(request, { deployment, signal, via }) {
-      const stream = await transport.stream({ method: 'POST', path: '/v1/messages', body: toMessagesRequest({ ...request, stream: true }, deployment, maxOutputOf(deployment)), headers: { accept: 'text/event-stream' }, via }, signal);
-      return translated(sseEvents(stream, MESSAGES_END), config.name);
-    },
+    chatStream: (request, { deployment, signal, via }) =>
+      withinLearnedLimit(deployment, async (deployment) => {
+        const stream = await transport.stream({ method: 'POST', path: '/v1/messages', body: toMessagesRequest({ ...request, stream: true }, deployment, maxOutputOf(deployment)), headers: { accept: 'text/event-stream' }, via }, signal);
+        return translated(sseEvents(stream, MESSAGES_END), config.name);
+      }),
 
     embed: () => Promise.reject(new UpstreamError('upstream_4xx', `${config.name} (Anthropic) has no embeddings API`, { status: 400 })),
 
-    nativeJson: async (endpoint, body, context) => nativeJson(transport, endpoint, pathOf(endpoint), nativeBody(body, context), withVersion(context)),
-    nativeStream: async (endpoint, body, context) => nativeStream(transport, endpoint, pathOf(endpoint), { ...nativeBody(body, context), stream: true }, withVersion(context)),
+    nativeJson: (endpoint, body, context) =>
+      withinLearnedLimit(context.deployment, (deployment) => nativeJson(transport, endpoint, pathOf(endpoint), nativeBody(body, { ...context, deployment }), withVersion(context))),
+    nativeStream: (endpoint, body, context) =>
+      withinLearnedLimit(context.deployment, (deployment) => nativeStream(transport, endpoint, pathOf(endpoint), { ...nativeBody(body, { ...context, deployment }), stream: true }, withVersion(context))),
 
     async probe(signal) {
       const { value } = await transport.json<{ data?: { id?: unknown }[] }>({ method: 'GET', path: '/v1/models?limit=1000' }, signal);

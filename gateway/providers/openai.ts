@@ -11,7 +11,7 @@ import { decodeEmbedding, normalizeChunk, normalizeCompletion, type ChatCompleti
 import { limiterFor } from './concurrency';
 import { DEFAULT_TIMEOUTS, createTransport } from './transport';
 import { nativeJson, nativePath, nativeStream } from './native';
-import { nativeWithinOutputLimit, withinOutputLimit } from './output-limit';
+import { createLimitLearner, nativeWithinOutputLimit, withinOutputLimit } from './output-limit';
 import type { NativeEndpoint, ProviderAdapter, ProviderContext } from './types';
 import { sseEvents, type SseEvent } from './upstream-streams';
 
@@ -95,6 +95,7 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
     return official ? forOfficialOpenAI(limited, deployment.model) : limited;
   };
   const pathOf = (endpoint: NativeEndpoint) => nativePath(PATHS, endpoint, config.name);
+  const withinLearnedLimit = createLimitLearner();
 
   return {
     config,
@@ -102,17 +103,19 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
     limiter: limiterFor(config),
     speaks: (api) => api !== 'ollama' && apis.includes(api),
 
-    async chat(request, { deployment, signal, via }) {
-      const { value } = await transport.json<ChatCompletion>({ method: 'POST', path: '/chat/completions', body: { ...outgoing(request, deployment), model: deployment.model, stream: false }, via }, signal);
-      if (!isCompletion(value)) throw new UpstreamError('upstream_protocol', `${config.name} answered 200 without a chat completion`);
-      return normalizeCompletion(value);
-    },
+    chat: (request, { deployment, signal, via }) =>
+      withinLearnedLimit(deployment, async (deployment) => {
+        const { value } = await transport.json<ChatCompletion>({ method: 'POST', path: '/chat/completions', body: { ...outgoing(request, deployment), model: deployment.model, stream: false }, via }, signal);
+        if (!isCompletion(value)) throw new UpstreamError('upstream_protocol', `${config.name} answered 200 without a chat completion`);
+        return normalizeCompletion(value);
+      }),
 
-    async chatStream(request, { deployment, signal, via }) {
-      const body = { ...outgoing(request, deployment), model: deployment.model, stream: true, stream_options: { ...request.stream_options, include_usage: true } };
-      const stream = await transport.stream({ method: 'POST', path: '/chat/completions', body, headers: { accept: 'text/event-stream' }, via }, signal);
-      return chunksOf(sseEvents(stream, DONE), config.name);
-    },
+    chatStream: (request, { deployment, signal, via }) =>
+      withinLearnedLimit(deployment, async (deployment) => {
+        const body = { ...outgoing(request, deployment), model: deployment.model, stream: true, stream_options: { ...request.stream_options, include_usage: true } };
+        const stream = await transport.stream({ method: 'POST', path: '/chat/completions', body, headers: { accept: 'text/event-stream' }, via }, signal);
+        return chunksOf(sseEvents(stream, DONE), config.name);
+      }),
 
     async embed(request, { deployment, signal, via }) {
       // Always floats upstream; the surface encodes base64 for clients that ask for it.
@@ -122,8 +125,10 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
       return value;
     },
 
-    nativeJson: async (endpoint, body, context) => nativeJson(transport, endpoint, pathOf(endpoint), { ...nativeBody(endpoint, body, context.deployment, official), model: context.deployment.model }, context),
-    nativeStream: async (endpoint, body, context) => nativeStream(transport, endpoint, pathOf(endpoint), { ...nativeBody(endpoint, body, context.deployment, official), model: context.deployment.model, stream: true }, context),
+    nativeJson: (endpoint, body, context) =>
+      withinLearnedLimit(context.deployment, (deployment) => nativeJson(transport, endpoint, pathOf(endpoint), { ...nativeBody(endpoint, body, deployment, official), model: deployment.model }, context)),
+    nativeStream: (endpoint, body, context) =>
+      withinLearnedLimit(context.deployment, (deployment) => nativeStream(transport, endpoint, pathOf(endpoint), { ...nativeBody(endpoint, body, deployment, official), model: deployment.model, stream: true }, context)),
 
     async probe(signal) {
       const { value } = await transport.json<{ data?: { id?: unknown }[] }>({ method: 'GET', path: '/models' }, signal);

@@ -5,6 +5,7 @@
  * most it writes gives the answer the client wanted, cut where the model must cut it.
  */
 import type { DeploymentConfig } from '../config/schema';
+import { namedOutputLimit, UpstreamError } from '../errors';
 import { maxOutputOf } from '../models/facts';
 import { thinkingBudgetWithin } from '../wire/anthropic';
 import type { ChatRequest } from '../wire/canonical';
@@ -48,4 +49,31 @@ function ollamaWithinOutputLimit(body: Record<string, unknown>, deployment: Depl
   const asked = options.num_predict;
   if (typeof asked === 'number' && asked >= 0 && asked <= most) return body;
   return { ...body, options: { ...options, num_predict: most } };
+}
+
+/** Models whose named limit is remembered, per provider: any number of models may be asked for. */
+const MAX_LEARNED = 1_000;
+
+/**
+ * For a model the table does not know: when its upstream refuses an answer limit and names the one
+ * it takes (OpenAI's "supports at most 16384", Groq's "must be less than or equal to `8192`"), the
+ * attempt is made again within it, and later requests are sent it from the start. One adapter's
+ * learner forgets with a config change, which makes the adapter again.
+ */
+export function createLimitLearner() {
+  const learned = new Map<string, number>();
+  return async function withinLearnedLimit<T>(deployment: DeploymentConfig, send: (deployment: DeploymentConfig) => Promise<T>): Promise<T> {
+    const known = learned.get(deployment.model);
+    const first = known !== undefined && !(deployment.maxOutputTokens !== undefined && deployment.maxOutputTokens <= known) ? { ...deployment, maxOutputTokens: known } : deployment;
+    try {
+      return await send(first);
+    } catch (error) {
+      const limit = error instanceof UpstreamError ? namedOutputLimit(error) : undefined;
+      // Once, and only lower: a limit that did not help is the upstream's to explain.
+      if (limit === undefined || (first.maxOutputTokens !== undefined && limit >= first.maxOutputTokens)) throw error;
+      if (learned.size >= MAX_LEARNED) learned.clear();
+      learned.set(deployment.model, limit);
+      return await send({ ...first, maxOutputTokens: limit });
+    }
+  };
 }

@@ -27,6 +27,8 @@ const config = () => ({
     { name: 'opus-4-1', provider: 'claude', model: 'claude-opus-4-1' },
     // A model the table does not know, with its limit and window set by hand.
     { name: 'house', provider: 'cloud', model: 'house-model', maxOutputTokens: 2_000, contextWindow: 20_000 },
+    // One nothing describes, whose upstream names its limit when it refuses a larger one (as Groq does).
+    { name: 'kimi', provider: 'cloud', model: 'moonshotai/kimi-k2-instruct-0905' },
   ],
   routes: [],
   aliases: { 'claude-sonnet-4-5': '4o', 'claude-opus-4-1-20250805': 'opus-4-1' },
@@ -73,3 +75,15 @@ it('keeps a deployment\'s own limit on every API, and sizes a long prompt agains
   expect(answer.choices[0]?.message.content).toContain('Echo:');
   expect(openai.requests.at(-1)?.body.max_tokens).toBe(2_000);
 });
+
+it('asks a model nothing describes again within the limit its upstream named, and sends that limit from then on', async () => {
+  const answer = await h.openai.chat.completions.create({ model: 'kimi', max_tokens: 32_000, messages: [{ role: 'user', content: 'x' }] });
+  expect(answer.choices[0]?.message.content).toBe('Echo: x');
+  expect(openai.requests.map((r) => r.body.max_tokens)).toEqual([32_000, 16_384]);
+  // One attempt as the router counts them, which succeeded.
+  const stream = claudeCode().messages.stream({ model: 'kimi', max_tokens: 32_000, messages: [{ role: 'user', content: 'y' }] });
+  expect((await stream.finalMessage()).content).toEqual([expect.objectContaining({ text: 'Echo: y' })]);
+  expect(openai.requests.at(-1)?.body.max_tokens).toBe(16_384);
+  expect(openai.requests).toHaveLength(3);
+});
+

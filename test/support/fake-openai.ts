@@ -48,6 +48,8 @@ function sendError(res: ServerResponse, mode: Extract<FailureMode, { kind: 'stat
 const CREATED = 1_763_000_000;
 /** The most completion tokens some models write, as OpenAI documents them. */
 const MAX_OUTPUT: Record<string, number> = { 'gpt-4o': 16_384, 'gpt-4.1': 32_768 };
+/** Models the gateway's table does not know, refused as Groq words it. */
+const GROQ_MAX_OUTPUT: Record<string, number> = { 'moonshotai/kimi-k2': 16_384 };
 
 async function chat(request: RecordedRequest, res: ServerResponse, mode: FailureMode, options: FakeOpenAIOptions): Promise<void> {
   const body = request.body;
@@ -55,12 +57,16 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
   if (!Array.isArray(body.messages) || body.messages.length === 0) {
     return sendJson(res, 400, { error: { message: "[] is too short - 'messages'", type: 'invalid_request_error', param: null, code: null } });
   }
-  // As OpenAI refuses an answer limit over what the model writes.
+  // As OpenAI (and Groq, in its words) refuse an answer limit over what the model writes.
   const most = Object.entries(MAX_OUTPUT).find(([prefix]) => String(body.model).startsWith(prefix))?.[1];
+  const groq = Object.entries(GROQ_MAX_OUTPUT).find(([prefix]) => String(body.model).startsWith(prefix))?.[1];
   for (const param of ['max_tokens', 'max_completion_tokens']) {
     const asked = body[param];
     if (most !== undefined && typeof asked === 'number' && asked > most) {
       return sendJson(res, 400, { error: { message: `${param} is too large: ${asked}. This model supports at most ${most} completion tokens, whereas you provided ${asked}.`, type: 'invalid_request_error', param, code: 'invalid_value' } });
+    }
+    if (groq !== undefined && typeof asked === 'number' && asked > groq) {
+      return sendJson(res, 400, { error: { message: `\`${param}\` must be less than or equal to \`${groq}\`, the maximum value for \`${param}\` is less than the \`context_window\` for this model`, type: 'invalid_request_error', param } });
     }
   }
   const answer = replyFor(body.messages, body.tools, { reasoning: body.reasoning_effort !== undefined && body.reasoning_effort !== 'none' });
