@@ -22,20 +22,26 @@ export type ListedModel = { kind: 'route'; route: RouteConfig } | { kind: 'deplo
 export function listedModels(catalog: Catalog, allowed?: readonly string[] | null): Listed {
   const { config } = catalog;
   const localOnly = config.settings?.localOnly === true;
-  const deployments = config.deployments.filter((d) => {
-    if (allowed && !allowed.includes(d.name)) return false;
-    const provider = catalog.providers.get(d.provider)?.config;
-    return !localOnly || (provider !== undefined && isLocalProvider(provider));
-  });
-  const local = localOnly ? new Set(deployments.map((d) => d.name)) : undefined;
-  const routes = config.routes.filter((r) => (!allowed || allowed.includes(r.name)) && (!local || r.deployments.some((name) => local.has(name))));
-  const reachable = new Set([...routes.map((r) => r.name), ...deployments.map((d) => d.name)]);
-  const aliases = concreteAliases(config.aliases).filter((alias) => {
-    const target = config.aliases?.[alias] ?? '';
-    // A key may name an alias itself; the alias still needs a target the gateway can reach.
-    return allowed?.includes(alias) ? targetReachable(catalog, target, localOnly) : reachable.has(target);
-  });
-  return { routes, deployments, aliases };
+  const usable = new Set(
+    config.deployments
+      .filter((d) => {
+        const provider = catalog.providers.get(d.provider)?.config;
+        return !localOnly || (provider !== undefined && isLocalProvider(provider));
+      })
+      .map((d) => d.name),
+  );
+  // A route or deployment a request could reach: a deployment that is usable, a route with one.
+  const reaches = (target: string) => catalog.routes.get(target)?.deployments.some((name) => usable.has(name)) ?? usable.has(target);
+  const shown = (name: string) => !allowed || allowed.includes(name);
+  return {
+    routes: config.routes.filter((r) => shown(r.name) && reaches(r.name)),
+    deployments: config.deployments.filter((d) => shown(d.name) && usable.has(d.name)),
+    // A key may name an alias itself, or the route it stands for.
+    aliases: concreteAliases(config.aliases).filter((alias) => {
+      const target = config.aliases?.[alias] ?? '';
+      return (shown(alias) || shown(target)) && reaches(target);
+    }),
+  };
 }
 
 /** Every model the lists show, in their order: routes, deployments, aliases. */
@@ -60,14 +66,4 @@ export function listedModel(catalog: Catalog, name: string, allowed?: readonly s
   const target = catalog.alias(name)?.target;
   if (target === undefined || !(listed.routes.some((r) => r.name === target) || listed.deployments.some((d) => d.name === target))) return undefined;
   return { kind: 'alias', name, target };
-}
-
-function targetReachable(catalog: Catalog, target: string, localOnly: boolean): boolean {
-  const route = catalog.routes.get(target);
-  const names = route ? route.deployments : catalog.deployments.has(target) ? [target] : [];
-  if (!localOnly) return names.length > 0;
-  return names.some((name) => {
-    const provider = catalog.providers.get(catalog.deployments.get(name)?.provider ?? '')?.config;
-    return provider !== undefined && isLocalProvider(provider);
-  });
 }
