@@ -103,6 +103,9 @@ export const FAILURE_CLASSES = [
 
 export type FailureClass = (typeof FAILURE_CLASSES)[number];
 
+/** A deployment unfit for this request only: trying it again cannot help, and it is as healthy as it was. */
+export const UNFIT: ReadonlySet<string> = new Set<FailureClass>(['context_length', 'unsupported']);
+
 /** The upstream's own error, as far as it said: passed on to the client when the failure is not retried. */
 export interface UpstreamErrorBody {
   message: string;

@@ -11,7 +11,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { asAbortSignal, linkedCancellation, type CancelSignal } from '../cancel';
 import type { DeploymentConfig } from '../config/schema';
-import { GatewayError, UpstreamError, isGatewayError, isGatewayFault, toUpstreamError, type FailureClass } from '../errors';
+import { GatewayError, UNFIT, UpstreamError, isGatewayError, isGatewayFault, toUpstreamError } from '../errors';
 import { isSlot } from '../providers/concurrency';
 import type { ProviderAdapter } from '../providers/types';
 import type { BreakerBoard } from './breaker-board';
@@ -214,12 +214,6 @@ function skipStep(s: Skip): DecisionStep {
 function attemptStep(a: Attempt): DecisionStep {
   return { deployment: a.deployment, outcome: a.outcome, ...(a.failure ? { reason: a.failure } : {}), ...(a.status !== undefined ? { status: a.status } : {}), ms: Math.round(a.latencyMs), ...(a.message ? { message: a.message } : {}) };
 }
-
-/**
- * Failures of a deployment unfit for this request only (a prompt too long for it, tools on a model
- * without them): trying it again cannot help, and it is as healthy as it was.
- */
-const UNFIT: ReadonlySet<string> = new Set<FailureClass>(['context_length', 'unsupported']);
 
 /**
  * What an attempt says about the deployment's health: a 4xx is the request's fault, so it is alive;
