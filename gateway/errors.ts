@@ -3,6 +3,9 @@
  * an upstream attempt can end in. Wire shapes are made from these by each surface's error handler;
  * domain code throws `GatewayError` or `UpstreamError` and never builds response bodies.
  */
+import { errorBodyOf, retryAfterMs, type RawHeaders, type UpstreamErrorBody } from './error-bodies';
+
+export type { RawHeaders, UpstreamErrorBody } from './error-bodies';
 
 export const ERROR_CODES = {
   invalid_request: { status: 400, type: 'invalid_request_error' },
@@ -106,14 +109,6 @@ export type FailureClass = (typeof FAILURE_CLASSES)[number];
 /** A deployment unfit for this request only: trying it again cannot help, and it is as healthy as it was. */
 export const UNFIT: ReadonlySet<string> = new Set<FailureClass>(['context_length', 'unsupported']);
 
-/** The upstream's own error, as far as it said: passed on to the client when the failure is not retried. */
-export interface UpstreamErrorBody {
-  message: string;
-  type?: string | undefined;
-  param?: string | null;
-  code?: string | null;
-}
-
 /** A failed attempt at one deployment: thrown by provider adapters, judged by the router. */
 export class UpstreamError extends Error {
   readonly failure: FailureClass;
@@ -167,6 +162,12 @@ const NAMED_OUTPUT_LIMITS = [
 const UNSUPPORTED = /does not support (?:tools|thinking|insert|images?|vision|chat|generate|completions?|embeddings?|function calling|tool (?:use|calling)|system (?:prompts?|messages?))|(?:tools?|tool use|tool calling|function calling|images?|vision|thinking|reasoning) (?:is|are) not supported|not supported (?:for|with|by) this model/i;
 /** OpenAI's `insufficient_quota`, and the words other providers use for an empty account. */
 const QUOTA = /insufficient_quota|exceeded your (?:current )?quota|quota (?:exceeded|exhausted)|out of credits|credit balance|insufficient (?:balance|credits?|funds)|payment required/i;
+/**
+ * A quota that refills within minutes: Google says "You exceeded your current quota" of a per-minute
+ * limit too (its free tier's requests or tokens per minute), naming when to retry. That is a rate
+ * limit to wait out, not an empty account to keep out for half an hour.
+ */
+const REFILLING = /per ?minute|please retry in \d/i;
 
 /** The failure class an HTTP status (and what the upstream said with it) belongs to. */
 export function failureForStatus(status: number, body?: UpstreamErrorBody): FailureClass {
@@ -174,7 +175,7 @@ export function failureForStatus(status: number, body?: UpstreamErrorBody): Fail
   // Error texts are read only so far: enough for every wording above, and linear in a bounded length.
   const said = body ? `${body.code ?? ''} ${body.type ?? ''} ${body.message}`.slice(0, 2_000) : '';
   if (status === 402) return 'quota';
-  if (status === 429) return QUOTA.test(said) ? 'quota' : 'rate_limited';
+  if (status === 429) return QUOTA.test(said) && body?.retryDelayMs === undefined && !REFILLING.test(said) ? 'quota' : 'rate_limited';
   if (status === 401 || status === 403) return QUOTA.test(said) ? 'quota' : 'auth';
   if (status === 404) return 'model_missing';
   if (status === 413 || CONTEXT_LENGTH.test(said) || (status < 500 && OUTPUT_LIMIT.test(said))) return 'context_length';
@@ -197,42 +198,37 @@ export function namedOutputLimit(error: UpstreamError): number | undefined {
   return undefined;
 }
 
-/** Response headers as undici gives them: lower-case names, a value or a list. */
-export type RawHeaders = Record<string, string | string[] | undefined>;
-
 /**
- * A non-2xx answer from an upstream, classified. The body is read in every wire's error shape:
- * OpenAI `{error:{message,type,param,code}}`, Anthropic `{type:"error",error:{type,message}}`,
- * Ollama `{error:"..."}`, or plain text.
+ * How a strict server refuses a field it does not know, and where it says the field was: Google's
+ * `Unknown name "user": Cannot find field.` (or `... at 'messages[1]'`), OpenAI's "Unrecognized
+ * request argument supplied: user", Groq's "'messages.1' : property 'reasoning_content' is unsupported".
  */
+const UNKNOWN_FIELDS = [
+  /Unknown name "(?<field>\w{1,64})"(?: at '(?<at>[\w.[\]]{1,200})')?: Cannot find field/g,
+  /Unrecognized request arguments? supplied: (?<field>\w{1,64})/g,
+  /(?:'(?<at>messages\.\d{1,6}(?:\.tool_calls\.\d{1,6})?)' : )?property '(?<field>\w{1,64})' is unsupported/g,
+];
+
+/** The fields a 400 says the server does not know, each as `request:x`, `message:x` or `call:x` (a tool call's). */
+export function refusedFields(error: UpstreamError): string[] {
+  if (error.status !== 400 && error.status !== 422) return [];
+  const said = (error.upstreamError?.message ?? '').slice(0, 2_000);
+  const fields: string[] = [];
+  for (const pattern of UNKNOWN_FIELDS) {
+    for (const match of said.matchAll(pattern)) {
+      const at = match.groups?.at ?? '';
+      fields.push(`${at.includes('tool_calls') ? 'call' : at.includes('messages') ? 'message' : 'request'}:${match.groups!.field}`);
+    }
+  }
+  return fields;
+}
+
+/** A non-2xx answer from an upstream, classified (its body read in every wire's error shape: error-bodies.ts). */
 export function upstreamStatusError(providerName: string, status: number, headers: RawHeaders, text: string, now = Date.now()): UpstreamError {
   const body = errorBodyOf(text, status);
   const failure = failureForStatus(status, body);
   const message = status >= 300 && status < 400 ? `${providerName} redirected (HTTP ${status}); redirects are not followed` : `${status} ${body.message}`;
-  return new UpstreamError(failure, message, { status, retryAfterMs: retryAfterMs(headers, now), upstreamError: body });
-}
-
-function errorBodyOf(text: string, status: number): UpstreamErrorBody {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    const plain = text.trim().slice(0, 500);
-    return { message: plain || `HTTP ${status}`, param: null, code: null };
-  }
-  const error = (json as { error?: unknown } | null)?.error;
-  if (typeof error === 'string') return { message: error, param: null, code: null };
-  if (error && typeof error === 'object') {
-    const e = error as Record<string, unknown>;
-    return {
-      message: typeof e.message === 'string' ? e.message : JSON.stringify(error).slice(0, 500),
-      type: typeof e.type === 'string' ? e.type : undefined,
-      param: typeof e.param === 'string' ? e.param : null,
-      code: typeof e.code === 'string' ? e.code : null,
-    };
-  }
-  const message = (json as { message?: unknown } | null)?.message;
-  return { message: typeof message === 'string' ? message : text.slice(0, 500) || `HTTP ${status}`, param: null, code: null };
+  return new UpstreamError(failure, message, { status, retryAfterMs: retryAfterMs(headers, body, now), upstreamError: body });
 }
 
 const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
@@ -275,22 +271,4 @@ export function toUpstreamError(error: unknown, providerName: string): UpstreamE
   if (error instanceof SyntaxError) return new UpstreamError('upstream_protocol', `${providerName} sent malformed JSON: ${error.message}`, { cause: error });
   const message = error instanceof Error ? error.message : String(error);
   return new UpstreamError('upstream_protocol', `${providerName}: ${message}`, { cause: error });
-}
-
-/** `retry-after-ms` (OpenAI's), else `Retry-After` as seconds or an HTTP date. */
-export function retryAfterMs(headers: RawHeaders | undefined, now = Date.now()): number | undefined {
-  if (!headers) return undefined;
-  const header = (name: string) => {
-    const value = headers[name];
-    return Array.isArray(value) ? value[0] : value;
-  };
-  const msText = header('retry-after-ms');
-  const ms = Number(msText);
-  if (msText && Number.isFinite(ms) && ms >= 0) return ms;
-  const value = header('retry-after');
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isFinite(date) ? Math.max(0, date - now) : undefined;
 }

@@ -41,7 +41,7 @@ describe('switchyard serve', () => {
 
     const none = await serve(['--port', '0', '--data-dir', dir()], { OLLAMA_HOST: embedOnly.url });
     expect(none.output()).toContain(`Notice: the Ollama at ${embedOnly.url} has no chat model installed, so the default route guesses the model "llama3.2"`);
-    expect(none.output()).toContain('until then requests fail, as no cloud provider is set up (neither OPENAI_API_KEY nor ANTHROPIC_API_KEY was set)');
+    expect(none.output()).toContain('until then requests fail, as no cloud provider is set up (none of OPENAI_API_KEY, ANTHROPIC_API_KEY and GEMINI_API_KEY was set)');
   });
 
   it('takes its port from SWITCHYARD_PORT, and --port wins over it', async () => {

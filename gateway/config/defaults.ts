@@ -1,12 +1,13 @@
 /**
  * The config a fresh data dir starts with: the local Ollama (its installed models when it answered),
- * OpenAI and Anthropic when their keys are in the environment, and a `default` route with local
+ * OpenAI, Anthropic and Google's Gemini when their keys are in the environment, and a `default` route with local
  * models first.
  */
 import type { ConfigStore } from '../store/config-store';
 import type { Config, DeploymentConfig } from './schema';
 
 export const DEFAULT_OLLAMA_URL = 'http://127.0.0.1:11434';
+export const GEMINI_URL = 'https://generativelanguage.googleapis.com/v1beta/openai';
 /** Pulled by many users and small enough for a laptop: a sensible guess when Ollama is not running. */
 export const FALLBACK_LOCAL_MODEL = 'llama3.2';
 
@@ -76,6 +77,12 @@ export function defaultConfig({ env, installedOllamaModels, ownPort }: DefaultCo
     // token of a request whose prompt passes 100,000 (a price table older than the model lacks them).
     config.deployments.push({ name: 'claude-haiku-5-5', provider: 'anthropic', model: 'claude-haiku-5-5', type: 'chat', pricing: HAIKU_5_5_PRICING });
     chatRoute.push('claude-haiku-5-5');
+  }
+  if (env.GEMINI_API_KEY) {
+    // Google's OpenAI compatibility layer; the price table has Gemini's prices by this URL.
+    config.providers.push({ name: 'gemini', kind: 'openai', baseUrl: GEMINI_URL, apiKey: 'env:GEMINI_API_KEY' });
+    config.deployments.push({ name: 'gemini-3.5-flash', provider: 'gemini', model: 'gemini-3.5-flash', type: 'chat' });
+    chatRoute.push('gemini-3.5-flash');
   }
   config.routes.push({ name: 'default', deployments: chatRoute });
   if (embedRoute.length > 0) config.routes.push({ name: 'embed', deployments: embedRoute });
@@ -158,7 +165,7 @@ export async function startingConfig(configs: ConfigStore, given: Config | undef
   if (!discover || !guessed) return { config: first, notices };
   const why = installed === undefined ? `no Ollama answered at ${host}` : `the Ollama at ${host} has no chat model installed`;
   const cloud = first.routes[0]?.deployments.slice(1) ?? [];
-  const meanwhile = cloud.length > 0 ? `until then requests go to ${cloud.join(', then ')}` : 'until then requests fail, as no cloud provider is set up (neither OPENAI_API_KEY nor ANTHROPIC_API_KEY was set)';
+  const meanwhile = cloud.length > 0 ? `until then requests go to ${cloud.join(', then ')}` : 'until then requests fail, as no cloud provider is set up (none of OPENAI_API_KEY, ANTHROPIC_API_KEY and GEMINI_API_KEY was set)';
   return {
     config: first,
     notices: [...notices, `${why}, so the default route guesses the model "${FALLBACK_LOCAL_MODEL}": start Ollama and run "ollama pull ${FALLBACK_LOCAL_MODEL}", or change the route in the dashboard; ${meanwhile}`],

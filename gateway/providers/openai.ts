@@ -1,6 +1,6 @@
 /**
- * OpenAI and every OpenAI-compatible server (Together, Groq, OpenRouter, Mistral, DeepSeek, LM
- * Studio, vLLM, llama.cpp). The canonical chat shape is this API's own, so a chat request goes out
+ * OpenAI and every OpenAI-compatible server (Google's for Gemini, Together, Groq, OpenRouter,
+ * Mistral, DeepSeek, LM Studio, vLLM, llama.cpp). The canonical chat shape is this API's own, so a chat request goes out
  * as the client sent it with the deployment's model; answers are checked (a stream must end with
  * `[DONE]`, every event must be a chunk) and normalised so they validate against the spec.
  */
@@ -9,9 +9,11 @@ import type { DeploymentConfig, NativeApiName, ProviderConfig } from '../config/
 import { GatewayError, UpstreamError } from '../errors';
 import { decodeEmbedding, normalizeChunk, normalizeCompletion, type ChatCompletion, type ChatCompletionChunk, type ChatRequest, type CreateEmbeddingResponse } from '../wire/canonical';
 import { limiterFor } from './concurrency';
+import { forGemini, isGoogle } from './gemini';
 import { DEFAULT_TIMEOUTS, createTransport } from './transport';
 import { nativeJson, nativePath, nativeStream } from './native';
 import { createLimitLearner, nativeWithinOutputLimit, withinOutputLimit } from './output-limit';
+import { createFieldLearner } from './unknown-fields';
 import type { NativeEndpoint, ProviderAdapter, ProviderContext } from './types';
 import { sseEvents, type SseEvent } from './upstream-streams';
 
@@ -90,12 +92,14 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
 
   const apis = servedApis(config);
   const official = isOpenAI(config);
+  const google = isGoogle(config);
   const outgoing = (request: ChatRequest, deployment: DeploymentConfig) => {
     const limited = withinOutputLimit(request, deployment);
-    return official ? forOfficialOpenAI(limited, deployment.model) : limited;
+    return official ? forOfficialOpenAI(limited, deployment.model) : google ? forGemini(limited) : limited;
   };
   const pathOf = (endpoint: NativeEndpoint) => nativePath(PATHS, endpoint, config.name);
   const withinLearnedLimit = createLimitLearner();
+  const withoutRefusedFields = createFieldLearner();
 
   return {
     config,
@@ -104,18 +108,21 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
     speaks: (api) => api !== 'ollama' && apis.includes(api),
 
     chat: (request, { deployment, signal, via }) =>
-      withinLearnedLimit(deployment, async (deployment) => {
-        const { value } = await transport.json<ChatCompletion>({ method: 'POST', path: '/chat/completions', body: { ...outgoing(request, deployment), model: deployment.model, stream: false }, via }, signal);
-        if (!isCompletion(value)) throw new UpstreamError('upstream_protocol', `${config.name} answered 200 without a chat completion`);
-        return normalizeCompletion(value);
-      }),
+      withinLearnedLimit(deployment, (deployment) =>
+        withoutRefusedFields({ ...outgoing(request, deployment), model: deployment.model, stream: false }, async (body) => {
+          const { value } = await transport.json<ChatCompletion>({ method: 'POST', path: '/chat/completions', body, via }, signal);
+          if (!isCompletion(value)) throw new UpstreamError('upstream_protocol', `${config.name} answered 200 without a chat completion`);
+          return normalizeCompletion(value);
+        }),
+      ),
 
     chatStream: (request, { deployment, signal, via }) =>
-      withinLearnedLimit(deployment, async (deployment) => {
-        const body = { ...outgoing(request, deployment), model: deployment.model, stream: true, stream_options: { ...request.stream_options, include_usage: true } };
-        const stream = await transport.stream({ method: 'POST', path: '/chat/completions', body, headers: { accept: 'text/event-stream' }, via }, signal);
-        return chunksOf(sseEvents(stream, DONE), config.name);
-      }),
+      withinLearnedLimit(deployment, (deployment) =>
+        withoutRefusedFields({ ...outgoing(request, deployment), model: deployment.model, stream: true, stream_options: { ...request.stream_options, include_usage: true } }, async (body) => {
+          const stream = await transport.stream({ method: 'POST', path: '/chat/completions', body, headers: { accept: 'text/event-stream' }, via }, signal);
+          return chunksOf(sseEvents(stream, DONE), config.name);
+        }),
+      ),
 
     async embed(request, { deployment, signal, via }) {
       // Always floats upstream; the surface encodes base64 for clients that ask for it.
@@ -178,6 +185,7 @@ function isCompletion(value: unknown): value is ChatCompletion {
 }
 
 async function* chunksOf(events: AsyncIterable<SseEvent>, providerName: string): AsyncGenerator<ChatCompletionChunk> {
+  let calling = false;
   for await (const event of events) {
     if (event.data === '[DONE]') return;
     let payload: unknown;
@@ -189,6 +197,12 @@ async function* chunksOf(events: AsyncIterable<SseEvent>, providerName: string):
     const error = (payload as { error?: { message?: string } }).error;
     if (error) throw new UpstreamError('upstream_5xx', `${providerName} failed mid-stream: ${error.message ?? 'unknown error'}`);
     if (!Array.isArray((payload as ChatCompletionChunk).choices)) throw new UpstreamError('upstream_protocol', `${providerName} sent a stream event that is not a chat completion chunk`);
-    yield normalizeChunk(payload as ChatCompletionChunk);
+    const chunk = normalizeChunk(payload as ChatCompletionChunk);
+    // Gemini says "stop" after tool calls; clients run tools on "tool_calls".
+    for (const choice of chunk.choices) {
+      calling ||= Boolean(choice.delta.tool_calls?.length);
+      if (calling && choice.finish_reason === 'stop') choice.finish_reason = 'tool_calls';
+    }
+    yield chunk;
   }
 }

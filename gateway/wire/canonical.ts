@@ -32,6 +32,8 @@ export function normalizeCompletion(completion: ChatCompletion): ChatCompletion 
     choice.logprobs ??= null;
     if (!FINISH_REASONS.has(choice.finish_reason)) choice.finish_reason = 'stop';
     const message = choice.message;
+    // Gemini says "stop" after tool calls; clients run tools on "tool_calls".
+    if (choice.finish_reason === 'stop' && message?.tool_calls?.length) choice.finish_reason = 'tool_calls';
     adoptReasoning(message as Message);
     message.content ??= null;
     message.refusal ??= null;

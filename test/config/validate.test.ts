@@ -4,6 +4,7 @@ import { createConfigStore } from '../../gateway/store/config-store';
 import { openDatabase } from '../../gateway/store/db';
 import { tempDir } from '../support/harness';
 import { validateConfig } from '../../gateway/config/validate';
+import { priceOf } from '../../gateway/usage/pricing';
 
 /** The example from the issue, verbatim. */
 const example = () => ({
@@ -162,6 +163,16 @@ describe('defaultConfig', () => {
     expect(config.routes[0]).toEqual({ name: 'default', deployments: ['qwen2.5:7b', 'gpt-4.1-mini', 'claude-haiku-5-5'] });
     expect(JSON.stringify(config)).not.toContain('sk-ant-x');
     expect(defaultConfig({ env: { ANTHROPIC_API_KEY: 'sk-ant-x' } }).routes).toEqual([{ name: 'default', deployments: ['llama3.2', 'claude-haiku-5-5'] }]);
+  });
+
+  it("adds Gemini last when its key is set, at Google's OpenAI compatibility layer, priced by the price table", () => {
+    const config = defaultConfig({ env: { GEMINI_API_KEY: 'AIza-x', ANTHROPIC_API_KEY: 'sk-ant-x' } });
+    expect(validateConfig(config).ok).toBe(true);
+    expect(config.providers.at(-1)).toEqual({ name: 'gemini', kind: 'openai', baseUrl: 'https://generativelanguage.googleapis.com/v1beta/openai', apiKey: 'env:GEMINI_API_KEY' });
+    expect(config.routes).toEqual([{ name: 'default', deployments: ['llama3.2', 'claude-haiku-5-5', 'gemini-3.5-flash'] }]);
+    const gemini = config.deployments.find((d) => d.name === 'gemini-3.5-flash')!;
+    expect(priceOf(gemini, config.providers.at(-1))).toMatchObject({ source: 'price table', inputPerMTok: expect.any(Number) });
+    expect(JSON.stringify(config)).not.toContain('AIza-x');
   });
 
   it('works with nothing: a local default model and a default route', () => {

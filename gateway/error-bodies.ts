@@ -1,0 +1,75 @@
+/**
+ * What an upstream's error answer says, read in every wire's error shape: OpenAI
+ * `{error:{message,type,param,code}}`, Anthropic `{type:"error",error:{type,message}}`, Ollama
+ * `{error:"..."}`, Google's `[{error:{code,message,status,details}}]` (its OpenAI compatibility layer
+ * answers in a list), or plain text; and how long it asks the gateway to wait before the next try.
+ * errors.ts classifies what is read here.
+ */
+
+/** Response headers as undici gives them: lower-case names, a value or a list. */
+export type RawHeaders = Record<string, string | string[] | undefined>;
+
+/** The upstream's own error, as far as it said: passed on to the client when the failure is not retried. */
+export interface UpstreamErrorBody {
+  message: string;
+  type?: string | undefined;
+  param?: string | null;
+  code?: string | null;
+  /** When the body itself says when to try again (Google's RetryInfo). */
+  retryDelayMs?: number;
+}
+
+export function errorBodyOf(text: string, status: number): UpstreamErrorBody {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    const plain = text.trim().slice(0, 500);
+    return { message: plain || `HTTP ${status}`, param: null, code: null };
+  }
+  if (Array.isArray(json)) json = json[0];
+  const error = (json as { error?: unknown } | null)?.error;
+  if (typeof error === 'string') return { message: error, param: null, code: null };
+  if (error && typeof error === 'object') {
+    const e = error as Record<string, unknown>;
+    const retryDelayMs = googleRetryDelayMs(e.details);
+    return {
+      message: typeof e.message === 'string' ? e.message : JSON.stringify(error).slice(0, 500),
+      type: typeof e.type === 'string' ? e.type : undefined,
+      param: typeof e.param === 'string' ? e.param : null,
+      // Google's code is the HTTP status; its `status` (RESOURCE_EXHAUSTED) is the word for it.
+      code: typeof e.code === 'string' ? e.code : typeof e.status === 'string' ? e.status : null,
+      ...(retryDelayMs !== undefined ? { retryDelayMs } : {}),
+    };
+  }
+  const message = (json as { message?: unknown } | null)?.message;
+  return { message: typeof message === 'string' ? message : text.slice(0, 500) || `HTTP ${status}`, param: null, code: null };
+}
+
+/** Google's `RetryInfo` detail: `{"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "37s"}`. */
+function googleRetryDelayMs(details: unknown): number | undefined {
+  if (!Array.isArray(details)) return undefined;
+  for (const detail of details.slice(0, 20)) {
+    const delay = (detail as { retryDelay?: unknown } | null)?.retryDelay;
+    const seconds = typeof delay === 'string' ? /^(\d{1,7}(?:\.\d{1,9})?)s$/.exec(delay)?.[1] : undefined;
+    if (seconds !== undefined) return Math.round(Number(seconds) * 1000);
+  }
+  return undefined;
+}
+
+/** `retry-after-ms` (OpenAI's), else `Retry-After` as seconds or an HTTP date, else the delay the body names (Google's). */
+export function retryAfterMs(headers: RawHeaders | undefined, body?: UpstreamErrorBody, now = Date.now()): number | undefined {
+  const header = (name: string) => {
+    const value = headers?.[name];
+    return Array.isArray(value) ? value[0] : value;
+  };
+  const msText = header('retry-after-ms');
+  const ms = Number(msText);
+  if (msText && Number.isFinite(ms) && ms >= 0) return ms;
+  const value = header('retry-after');
+  if (!value) return body?.retryDelayMs;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isFinite(date) ? Math.max(0, date - now) : body?.retryDelayMs;
+}

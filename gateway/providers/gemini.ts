@@ -1,0 +1,60 @@
+/**
+ * Google's OpenAI compatibility layer for Gemini (`https://generativelanguage.googleapis.com/v1beta/openai`,
+ * and Vertex AI's `.../endpoints/openapi`): an OpenAI-compatible server with rules of its own, which
+ * a chat request is made to follow here, as forOfficialOpenAI does for OpenAI's.
+ */
+import type { ProviderConfig } from '../config/schema';
+import type { ChatRequest } from '../wire/canonical';
+
+/** Google's own hosts, or its compatibility layer's paths (what a base URL for it ends in). */
+export function isGoogle(config: ProviderConfig): boolean {
+  try {
+    const url = new URL(config.baseUrl);
+    return url.hostname.endsWith('.googleapis.com') || /\/(?:v1beta\/openai|endpoints\/openapi)\/?$/.test(url.pathname);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Documented by Google for a history whose function calls Gemini did not sign (another model's, or
+ * one a client could not keep the signature of): it tells Gemini to skip the check.
+ */
+export const SKIP_SIGNATURE = 'skip_thought_signature_validator';
+
+/** The efforts Google takes ("Valid values are: high, low, medium, none"), for the ones it does not. */
+const EFFORT: Record<string, string> = { minimal: 'low', xhigh: 'high', max: 'high' };
+
+type Call = { extra_content?: { google?: { thought_signature?: unknown } } };
+
+/**
+ * A chat completion as Google takes it:
+ * - Gemini 3 refuses a history whose function calls lack the signature it gave them ("Function call
+ *   is missing a thought_signature"). A chat client that keeps Gemini's `extra_content` sends it
+ *   back itself; a conversation from Claude Code or Codex, or begun on another model, has none, so
+ *   the first call of each such turn carries the value that skips the check;
+ * - reasoning in the history is refused as an unknown field (Gemini keeps its own behind the signature);
+ * - `reasoning_effort` "minimal" and "xhigh" are refused: the nearest it takes goes instead.
+ */
+export function forGemini(request: ChatRequest): ChatRequest {
+  let out = request;
+  const effort = EFFORT[String(out.reasoning_effort)];
+  if (effort) out = { ...out, reasoning_effort: effort as ChatRequest['reasoning_effort'] };
+  const needsChange = out.messages.some((m) => m.role === 'assistant' && ('reasoning_content' in m || 'reasoning' in m || unsigned(m.tool_calls)));
+  if (!needsChange) return out;
+  return {
+    ...out,
+    messages: out.messages.map((m) => {
+      if (m.role !== 'assistant') return m;
+      const { reasoning_content: _a, reasoning: _b, ...rest } = m as typeof m & { reasoning_content?: unknown; reasoning?: unknown };
+      if (!unsigned(rest.tool_calls)) return rest;
+      const [first, ...others] = rest.tool_calls!;
+      return { ...rest, tool_calls: [{ ...first!, extra_content: { google: { thought_signature: SKIP_SIGNATURE } } } as typeof first & Call, ...others] };
+    }),
+  };
+}
+
+/** Tool calls none of which carries Gemini's signature (only the first of parallel calls has one). */
+function unsigned(calls: readonly object[] | undefined): boolean {
+  return calls !== undefined && calls.length > 0 && !calls.some((call) => typeof (call as Call).extra_content?.google?.thought_signature === 'string');
+}

@@ -1,0 +1,71 @@
+/**
+ * Optional fields an OpenAI-compatible server refuses as unknown, left out for it. Clients and the
+ * gateway's translations send fields OpenAI takes (`user` from Claude Code's metadata,
+ * `parallel_tool_calls`, reasoning in the history); a server that checks strictly refuses the whole
+ * request for one it does not know (errors.ts has the wordings). The attempt is made again without
+ * it, and the adapter leaves it out for that model from then on. Only fields a request means the
+ * same without are ever left out: never its messages, tools, limits or format.
+ */
+import { refusedFields, UpstreamError } from '../errors';
+
+const DROPPABLE = new Set([
+  ...['user', 'parallel_tool_calls', 'stream_options', 'store', 'metadata', 'service_tier', 'prompt_cache_key', 'safety_identifier', 'seed'].map((f) => `request:${f}`),
+  ...['logprobs', 'top_logprobs', 'frequency_penalty', 'presence_penalty', 'logit_bias', 'reasoning_effort', 'verbosity', 'top_k', 'min_p', 'repetition_penalty'].map((f) => `request:${f}`),
+  ...['name', 'reasoning_content', 'reasoning', 'refusal', 'annotations'].map((f) => `message:${f}`),
+  'call:extra_content',
+]);
+
+/** Fields refused in one request: a server that names one at a time is asked again this often at most. */
+const MAX_RETRIES = 3;
+
+type Body = Record<string, unknown>;
+type Message = Record<string, unknown> & { tool_calls?: Record<string, unknown>[] };
+
+/** Models whose refused fields are remembered, per provider: any number of models may be asked for. */
+const MAX_MODELS = 1_000;
+
+/** Learned per model: a server may check one model's fields and not another's (reasoning, say). */
+export function createFieldLearner() {
+  const learned = new Map<string, Set<string>>();
+  return async function withoutRefusedFields<T>(body: Body, send: (body: Body) => Promise<T>): Promise<T> {
+    const model = String(body.model);
+    const known = learned.get(model);
+    let current = known ? without(body, known) : body;
+    for (let retries = 0; ; retries++) {
+      try {
+        return await send(current);
+      } catch (error) {
+        const refused = learned.get(model) ?? new Set<string>();
+        const fresh = error instanceof UpstreamError && retries < MAX_RETRIES ? refusedFields(error).filter((f) => DROPPABLE.has(f) && !refused.has(f)) : [];
+        if (fresh.length === 0) throw error;
+        for (const field of fresh) refused.add(field);
+        if (!learned.has(model) && learned.size >= MAX_MODELS) learned.clear();
+        learned.set(model, refused);
+        current = without(current, refused);
+      }
+    }
+  };
+}
+
+/** The body without the refused fields, copied only where one was there. */
+export function without(body: Body, refused: ReadonlySet<string>): Body {
+  const out = omit(body, 'request', refused);
+  if (!Array.isArray(body.messages)) return out;
+  const messages = body.messages as Message[];
+  const kept = messages.map((message) => withoutIn(message, refused));
+  return kept.some((m, i) => m !== messages[i]) ? { ...out, messages: kept } : out;
+}
+
+function withoutIn(message: Message, refused: ReadonlySet<string>): Message {
+  const out = omit(message, 'message', refused);
+  const calls = message.tool_calls;
+  if (!Array.isArray(calls)) return out;
+  const kept = calls.map((call) => (call && typeof call === 'object' ? omit(call, 'call', refused) : call));
+  return kept.some((c, i) => c !== calls[i]) ? { ...out, tool_calls: kept } : out;
+}
+
+/** The record without its refused fields of one scope, or the record itself when it has none. */
+function omit<T extends Record<string, unknown>>(record: T, scope: string, refused: ReadonlySet<string>): T {
+  if (!Object.keys(record).some((key) => refused.has(`${scope}:${key}`))) return record;
+  return Object.fromEntries(Object.entries(record).filter(([key]) => !refused.has(`${scope}:${key}`))) as T;
+}

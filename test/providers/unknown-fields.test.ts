@@ -1,0 +1,45 @@
+/**
+ * What strict servers say of a field they do not know, in each one's words, and the body without it.
+ * The whole path (refused, asked again, left out from then on) is in test/http/gemini.test.ts.
+ */
+import { describe, expect, it } from 'vitest';
+import { refusedFields, upstreamStatusError } from '../../gateway/errors';
+import { isGoogle } from '../../gateway/providers/gemini';
+import { without } from '../../gateway/providers/unknown-fields';
+
+const refusal = (status: number, body: unknown) => refusedFields(upstreamStatusError('p', status, {}, JSON.stringify(body)));
+
+describe('a field refused as unknown', () => {
+  it("is read in Google's, OpenAI's and Groq's words, with where it was", () => {
+    const google = [{ error: { code: 400, status: 'INVALID_ARGUMENT', message: 'Invalid JSON payload received. Unknown name "user": Cannot find field.\nInvalid JSON payload received. Unknown name "reasoning_content" at \'messages[1]\': Cannot find field.\nInvalid JSON payload received. Unknown name "extra_content" at \'messages[1].tool_calls[0]\': Cannot find field.' } }];
+    expect(refusal(400, google)).toEqual(['request:user', 'message:reasoning_content', 'call:extra_content']);
+    expect(refusal(400, { error: { message: 'Unrecognized request argument supplied: top_k', type: 'invalid_request_error', param: null, code: null } })).toEqual(['request:top_k']);
+    const groq = { error: { message: "'messages.1' : for 'role:assistant' the following must be satisfied[('messages.1' : property 'reasoning_content' is unsupported)]", type: 'invalid_request_error' } };
+    expect(refusal(400, groq)).toEqual(['message:reasoning_content']);
+    expect(refusal(400, { error: { message: "property 'user' is unsupported" } })).toEqual(['request:user']);
+  });
+
+  it('is not read from other answers', () => {
+    expect(refusal(500, { error: { message: 'Unrecognized request argument supplied: user' } })).toEqual([]);
+    expect(refusal(400, { error: { message: 'Invalid value for temperature' } })).toEqual([]);
+  });
+
+  it('is left out of the request, its messages or their tool calls, copying only what changes', () => {
+    const message = { role: 'user', content: 'hi' };
+    const body = { model: 'm', user: 'u', messages: [message, { role: 'assistant', content: null, reasoning_content: 'r', tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{}' }, extra_content: { x: 1 } }] }] };
+    const out = without(body, new Set(['request:user', 'message:reasoning_content', 'call:extra_content']));
+    expect(out).toEqual({ model: 'm', messages: [message, { role: 'assistant', content: null, tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{}' } }] }] });
+    expect((out.messages as unknown[])[0]).toBe(message);
+    expect(body.user).toBe('u');
+    expect(without(body, new Set(['request:seed']))).toBe(body);
+  });
+});
+
+it("knows Google's compatibility layer by its host or its path", () => {
+  const google = (baseUrl: string) => isGoogle({ name: 'g', kind: 'openai', baseUrl });
+  expect(google('https://generativelanguage.googleapis.com/v1beta/openai')).toBe(true);
+  expect(google('https://aiplatform.googleapis.com/v1/projects/p/locations/global/endpoints/openapi')).toBe(true);
+  expect(google('http://127.0.0.1:8080/v1beta/openai/')).toBe(true);
+  expect(google('https://openrouter.ai/api/v1')).toBe(false);
+  expect(google('https://api.openai.com/v1')).toBe(false);
+});
