@@ -217,7 +217,9 @@ export function refusedFields(error: UpstreamError): string[] {
   for (const pattern of UNKNOWN_FIELDS) {
     for (const match of said.matchAll(pattern)) {
       const at = match.groups?.at ?? '';
-      fields.push(`${at.includes('tool_calls') ? 'call' : at.includes('messages') ? 'message' : 'request'}:${match.groups!.field}`);
+      // Elsewhere (a tool's schema, say) it is not one of these fields, whatever its name.
+      const scope = at === '' ? 'request' : !at.startsWith('messages') ? undefined : at.includes('tool_calls') ? 'call' : 'message';
+      if (scope) fields.push(`${scope}:${match.groups!.field}`);
     }
   }
   return fields;

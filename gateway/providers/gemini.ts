@@ -5,6 +5,7 @@
  */
 import type { ProviderConfig } from '../config/schema';
 import type { ChatRequest } from '../wire/canonical';
+import { geminiSchema } from './gemini-schema';
 
 /** Google's own hosts, or its compatibility layer's paths (what a base URL for it ends in). */
 export function isGoogle(config: ProviderConfig): boolean {
@@ -34,12 +35,17 @@ type Call = { extra_content?: { google?: { thought_signature?: unknown } } };
  *   back itself; a conversation from Claude Code or Codex, or begun on another model, has none, so
  *   the first call of each such turn carries the value that skips the check;
  * - reasoning in the history is refused as an unknown field (Gemini keeps its own behind the signature);
- * - `reasoning_effort` "minimal" and "xhigh" are refused: the nearest it takes goes instead.
+ * - `reasoning_effort` "minimal" and "xhigh" are refused: the nearest it takes goes instead;
+ * - schemas of tools and structured answers are refused past its subset of JSON Schema (gemini-schema.ts),
+ *   and it has no strict mode to ask for.
  */
 export function forGemini(request: ChatRequest): ChatRequest {
   let out = request;
   const effort = EFFORT[String(out.reasoning_effort)];
   if (effort) out = { ...out, reasoning_effort: effort as ChatRequest['reasoning_effort'] };
+  if (out.tools?.length) out = { ...out, tools: out.tools.map(geminiTool) };
+  const format = out.response_format;
+  if (format?.type === 'json_schema') out = { ...out, response_format: { ...format, json_schema: { ...format.json_schema, schema: geminiSchema(format.json_schema.schema) } } };
   const needsChange = out.messages.some((m) => m.role === 'assistant' && ('reasoning_content' in m || 'reasoning' in m || unsigned(m.tool_calls)));
   if (!needsChange) return out;
   return {
@@ -52,6 +58,14 @@ export function forGemini(request: ChatRequest): ChatRequest {
       return { ...rest, tool_calls: [{ ...first!, extra_content: { google: { thought_signature: SKIP_SIGNATURE } } } as typeof first & Call, ...others] };
     }),
   };
+}
+
+type Tool = NonNullable<ChatRequest['tools']>[number];
+
+function geminiTool(tool: Tool): Tool {
+  if (tool.type !== 'function') return tool;
+  const { strict: _strict, parameters, ...rest } = tool.function;
+  return { type: 'function', function: { ...rest, parameters: geminiSchema(parameters) } };
 }
 
 /** Tool calls none of which carries Gemini's signature (only the first of parallel calls has one). */

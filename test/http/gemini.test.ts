@@ -42,7 +42,26 @@ beforeAll(async () => {
 afterAll(() => stopAll(h, gemini, openai));
 beforeEach(() => resetBetweenTests(h, [gemini, openai], config()));
 
-const weather = { name: 'weather', description: 'The weather in a city', input_schema: { type: 'object' as const, properties: { city: { type: 'string' } }, required: ['city'] } };
+// With the JSON Schema Claude Code's and MCP servers' tools carry, which Gemini refuses as it stands.
+const weather = {
+  name: 'weather',
+  description: 'The weather in a city',
+  input_schema: {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    type: 'object' as const,
+    additionalProperties: false,
+    properties: {
+      city: { type: 'string' },
+      days: { type: 'number', exclusiveMinimum: 0 },
+      units: { const: 'metric' },
+      source: { type: ['string', 'null'], format: 'uri' },
+      tags: { type: 'object', propertyNames: { pattern: '^[a-z]+$' }, additionalProperties: { type: 'string' } },
+      place: { $ref: '#/$defs/place' },
+    },
+    required: ['city'],
+    $defs: { place: { type: 'object', properties: { lat: { type: 'number' }, near: { $ref: '#/$defs/place' } } } },
+  },
+};
 const chats = () => gemini.requests.filter((r) => r.path === '/v1beta/openai/chat/completions');
 
 it('serves Claude Code through two tool-calling turns: unsigned calls pass, and a field Google does not know is left out from then on', async () => {
@@ -70,6 +89,7 @@ it('serves Claude Code through two tool-calling turns: unsigned calls pass, and 
   expect(sent[0]!.body).not.toHaveProperty('user');
   expect(sent[0]!.body.messages[1].tool_calls[0].extra_content).toEqual({ google: { thought_signature: 'skip_thought_signature_validator' } });
   expect(sent[0]!.body.reasoning_effort).toBe('medium');
+  expect(sent[0]!.body.tools[0].function.parameters.properties.units).toEqual({ type: 'string', enum: ['metric'] });
 });
 
 it("serves Codex's Responses with its xhigh effort and function call history", async () => {

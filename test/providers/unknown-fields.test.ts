@@ -4,7 +4,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import { refusedFields, upstreamStatusError } from '../../gateway/errors';
-import { isGoogle } from '../../gateway/providers/gemini';
 import { without } from '../../gateway/providers/unknown-fields';
 
 const refusal = (status: number, body: unknown) => refusedFields(upstreamStatusError('p', status, {}, JSON.stringify(body)));
@@ -17,6 +16,8 @@ describe('a field refused as unknown', () => {
     const groq = { error: { message: "'messages.1' : for 'role:assistant' the following must be satisfied[('messages.1' : property 'reasoning_content' is unsupported)]", type: 'invalid_request_error' } };
     expect(refusal(400, groq)).toEqual(['message:reasoning_content']);
     expect(refusal(400, { error: { message: "property 'user' is unsupported" } })).toEqual(['request:user']);
+    // A field of a tool's schema is not the request's, whatever its name.
+    expect(refusal(400, [{ error: { message: `Unknown name "seed" at 'tools[0].function_declarations[0].parameters': Cannot find field.` } }])).toEqual([]);
   });
 
   it('is not read from other answers', () => {
@@ -33,13 +34,4 @@ describe('a field refused as unknown', () => {
     expect(body.user).toBe('u');
     expect(without(body, new Set(['request:seed']))).toBe(body);
   });
-});
-
-it("knows Google's compatibility layer by its host or its path", () => {
-  const google = (baseUrl: string) => isGoogle({ name: 'g', kind: 'openai', baseUrl });
-  expect(google('https://generativelanguage.googleapis.com/v1beta/openai')).toBe(true);
-  expect(google('https://aiplatform.googleapis.com/v1/projects/p/locations/global/endpoints/openapi')).toBe(true);
-  expect(google('http://127.0.0.1:8080/v1beta/openai/')).toBe(true);
-  expect(google('https://openrouter.ai/api/v1')).toBe(false);
-  expect(google('https://api.openai.com/v1')).toBe(false);
 });

@@ -2,7 +2,8 @@
  * A fake of Google's OpenAI compatibility layer for Gemini, served where the real one is
  * (`/v1beta/openai/...`), with the rules that set it apart from OpenAI's API:
  * - it reads a request strictly: a field outside its documented parameters is refused in Google's
- *   words ("Invalid JSON payload received. Unknown name ...: Cannot find field."), in messages too;
+ *   words ("Invalid JSON payload received. Unknown name ...: Cannot find field."), in messages too,
+ *   and so is a tool schema past Gemini's OpenAPI subset (Claude Code's `$schema`, `propertyNames`);
  * - it answers errors as a list (`[{error:{code,message,status}}]`), a per-minute quota as a 429 with
  *   its RetryInfo and no Retry-After header;
  * - `reasoning_effort` is none, low, medium or high;
@@ -69,6 +70,9 @@ function refusalOf(body: any, issued: ReadonlySet<string>): string | undefined {
       for (const key of Object.keys(call ?? {})) if (!CALL_FIELDS.has(key)) unknown.push(`Invalid JSON payload received. Unknown name "${key}" at 'messages[${i}].tool_calls[${j}]': Cannot find field.`);
     });
   });
+  (Array.isArray(body?.tools) ? body.tools : []).forEach((tool: any, i: number) => {
+    if (tool?.function?.parameters !== undefined) unknown.push(...schemaRefusals(tool.function.parameters, `tools[0].function_declarations[${i}].parameters`));
+  });
   if (unknown.length > 0) return unknown.join('\n');
   if (body.reasoning_effort !== undefined && !EFFORTS.includes(body.reasoning_effort)) return `Invalid reasoning_effort: ${body.reasoning_effort}. Valid values are: ${EFFORTS.join(', ')}`;
   if (!String(body.model).replace(/^models\//, '').startsWith('gemini-3')) return undefined;
@@ -82,6 +86,23 @@ function refusalOf(body: any, issued: ReadonlySet<string>): string | undefined {
     }
   }
   return undefined;
+}
+
+/** Gemini's Schema: an OpenAPI subset; a type from its enum, string enums, and few formats. */
+const SCHEMA_FIELDS = new Set(['type', 'format', 'title', 'description', 'nullable', 'enum', 'maxItems', 'minItems', 'properties', 'required', 'minProperties', 'maxProperties', 'minLength', 'maxLength', 'pattern', 'example', 'anyOf', 'propertyOrdering', 'default', 'items', 'minimum', 'maximum']);
+const SCHEMA_TYPES = ['string', 'number', 'integer', 'boolean', 'array', 'object'];
+
+function schemaRefusals(schema: any, at: string): string[] {
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) return [`Invalid value at '${at}': a schema must be an object`];
+  const out: string[] = [];
+  for (const key of Object.keys(schema)) if (!SCHEMA_FIELDS.has(key)) out.push(`Invalid JSON payload received. Unknown name "${key}" at '${at}': Cannot find field.`);
+  if (schema.type !== undefined && !SCHEMA_TYPES.includes(String(schema.type).toLowerCase())) out.push(`Invalid value at '${at}.type' (type.googleapis.com/google.ai.generativelanguage.v1beta.Type), ${JSON.stringify(schema.type)}`);
+  if (schema.enum !== undefined && !(Array.isArray(schema.enum) && schema.enum.every((v: unknown) => typeof v === 'string'))) out.push(`Invalid value at '${at}.enum': enum values must be strings`);
+  if (schema.format !== undefined && schema.type === 'string' && !['enum', 'date-time'].includes(schema.format)) out.push(`${at}.format: only 'enum' and 'date-time' are supported for STRING type`);
+  Object.values(schema.properties ?? {}).forEach((property, k) => out.push(...schemaRefusals(property, `${at}.properties[${k}].value`)));
+  if (schema.items !== undefined) out.push(...schemaRefusals(schema.items, `${at}.items`));
+  (schema.anyOf ?? []).forEach((member: unknown, k: number) => out.push(...schemaRefusals(member, `${at}.any_of[${k}]`)));
+  return out;
 }
 
 async function answer(request: RecordedRequest, res: ServerResponse, signature: string): Promise<void> {
