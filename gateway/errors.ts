@@ -200,7 +200,7 @@ export function namedOutputLimit(error: UpstreamError): number | undefined {
 
 /**
  * How a strict server refuses a field it does not know, and where it says the field was: Google's
- * `Unknown name "user": Cannot find field.` (or `... at 'messages[1]'`), OpenAI's "Unrecognized
+ * `Unknown name "top_k": Cannot find field.` (or `... at 'messages[1]'`), OpenAI's "Unrecognized
  * request argument supplied: user", Groq's "'messages.1' : property 'reasoning_content' is unsupported".
  */
 const UNKNOWN_FIELDS = [
