@@ -8,13 +8,15 @@ import { Badge, Card, ConfirmButton, Empty, ErrorNote, Field, Loading } from '..
 
 /**
  * Well-known servers: kind, base URL, the usual key variable, and the APIs they serve themselves
- * beyond chat (LM Studio's and vLLM's text completions fill in the middle for editors' autocomplete).
+ * beyond chat (LM Studio's and vLLM's text completions fill in the middle for editors' autocomplete;
+ * xAI serves Responses, so Codex's requests pass through to it).
  */
 export const PRESETS: readonly { label: string; name: string; kind: ProviderConfig['kind']; baseUrl: string; keyEnv: string; apis?: NonNullable<ProviderConfig['apis']> }[] = [
   { label: 'Ollama', name: 'ollama', kind: 'ollama', baseUrl: 'http://127.0.0.1:11434', keyEnv: '' },
   { label: 'OpenAI', name: 'openai', kind: 'openai', baseUrl: 'https://api.openai.com/v1', keyEnv: 'OPENAI_API_KEY' },
   { label: 'Anthropic', name: 'anthropic', kind: 'anthropic', baseUrl: 'https://api.anthropic.com', keyEnv: 'ANTHROPIC_API_KEY' },
   { label: 'Google Gemini', name: 'gemini', kind: 'openai', baseUrl: 'https://generativelanguage.googleapis.com/v1beta/openai', keyEnv: 'GEMINI_API_KEY' },
+  { label: 'xAI', name: 'xai', kind: 'openai', baseUrl: 'https://api.x.ai/v1', keyEnv: 'XAI_API_KEY', apis: ['chat', 'responses'] },
   { label: 'OpenRouter', name: 'openrouter', kind: 'openai', baseUrl: 'https://openrouter.ai/api/v1', keyEnv: 'OPENROUTER_API_KEY' },
   { label: 'Groq', name: 'groq', kind: 'openai', baseUrl: 'https://api.groq.com/openai/v1', keyEnv: 'GROQ_API_KEY' },
   { label: 'Together', name: 'together', kind: 'openai', baseUrl: 'https://api.together.xyz/v1', keyEnv: 'TOGETHER_API_KEY' },
