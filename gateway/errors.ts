@@ -169,6 +169,9 @@ const QUOTA = /insufficient_quota|exceeded your (?:current )?quota|quota (?:exce
  */
 const REFILLING = /per ?minute|please retry in \d/i;
 
+/** A key refused with a 400, as Google says it ("API key not valid", API_KEY_INVALID, "API key expired"), or a region it does not serve. */
+const AUTH_400 = /API key (?:not valid|expired)|API_KEY_INVALID|User location is not supported/i;
+
 /** The failure class an HTTP status (and what the upstream said with it) belongs to. */
 export function failureForStatus(status: number, body?: UpstreamErrorBody): FailureClass {
   if (status >= 300 && status < 400) return 'upstream_protocol';
@@ -176,7 +179,7 @@ export function failureForStatus(status: number, body?: UpstreamErrorBody): Fail
   const said = body ? `${body.code ?? ''} ${body.type ?? ''} ${body.message}`.slice(0, 2_000) : '';
   if (status === 402) return 'quota';
   if (status === 429) return QUOTA.test(said) && body?.retryDelayMs === undefined && !REFILLING.test(said) ? 'quota' : 'rate_limited';
-  if (status === 401 || status === 403) return QUOTA.test(said) ? 'quota' : 'auth';
+  if (status === 401 || status === 403 || (status === 400 && AUTH_400.test(said))) return QUOTA.test(said) ? 'quota' : 'auth';
   if (status === 404) return 'model_missing';
   if (status === 413 || CONTEXT_LENGTH.test(said) || (status < 500 && OUTPUT_LIMIT.test(said))) return 'context_length';
   if (status < 500 && UNSUPPORTED.test(said)) return 'unsupported';

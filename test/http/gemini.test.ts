@@ -153,3 +153,12 @@ it("passes on Google's own words for a request it refuses, not its error list as
   expect((error as { error?: { code?: unknown } }).error?.code).toBe('INVALID_ARGUMENT');
   expect((error as Error).message).not.toContain('[{');
 });
+
+it('falls back past a key Google refuses with a 400, and keeps that deployment out until it changes', async () => {
+  const refused = [{ error: { code: 400, message: 'API key not valid. Please pass a valid API key.', status: 'INVALID_ARGUMENT', details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com' }] } }];
+  await gemini.setMode({ kind: 'status', status: 400, body: refused });
+  const answer = await h.openai.chat.completions.create({ model: 'free-first', messages: [{ role: 'user', content: 'hi' }] });
+  expect(answer.choices[0]!.message.content).toBe('Echo: hi');
+  expect(h.gateway.breakers.snapshot('flash')).toMatchObject({ state: 'open', blockedBy: 'auth', blockedMessage: expect.stringContaining('API key not valid') });
+});
+

@@ -47,6 +47,7 @@ function googleError(res: ServerResponse, code: number, status: string, message:
 
 /** A 429 as Google's free tier answers past its requests per minute: the delay in the body only. */
 function sendStatus(res: ServerResponse, mode: Extract<FailureMode, { kind: 'status' }>): void {
+  if (mode.body) return sendJson(res, mode.status, mode.body);
   if (mode.status !== 429) return googleError(res, mode.status, mode.status >= 500 ? 'INTERNAL' : 'INVALID_ARGUMENT', `fake upstream error ${mode.status}`);
   googleError(
     res,
