@@ -167,6 +167,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     catalog: () => catalog,
     installed: (provider) => health.installed(provider),
     modelFacts: (provider, model) => health.modelFacts(provider, model),
+    remote: (provider) => health.remote(provider),
     latencyMs: (deployment) => traffic.latencyMs(deployment),
     budgets: (request) => budgets.verdict(request),
   });

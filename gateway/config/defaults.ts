@@ -4,6 +4,7 @@
  * models first.
  */
 import type { ConfigStore } from '../store/config-store';
+import { isLocalDeployment } from '../routing/locality';
 import type { Config, DeploymentConfig } from './schema';
 
 export const DEFAULT_OLLAMA_URL = 'http://127.0.0.1:11434';
@@ -128,12 +129,15 @@ function looksLikeEmbedding(model: string): boolean {
   return /embed|bge-|minilm|e5-|gte-/i.test(model);
 }
 
-/** The models a local Ollama has installed, asked once at first start (a short wait: it may not be running). */
+/**
+ * The models a local Ollama has installed, asked once at first start (a short wait: it may not be
+ * running). Its cloud models (`remote_host`) are not among them: the default route is local first.
+ */
 export async function installedOllamaModels(host: string): Promise<string[] | undefined> {
   try {
     const response = await fetch(new URL('/api/tags', host), { signal: AbortSignal.timeout(800), redirect: 'error' });
-    const list = (await response.json()) as { models?: { name?: unknown }[] };
-    return Array.isArray(list.models) ? list.models.map((m) => String(m.name)) : undefined;
+    const list = (await response.json()) as { models?: { name?: unknown; remote_host?: unknown }[] };
+    return Array.isArray(list.models) ? list.models.filter((m) => !m?.remote_host).map((m) => String(m.name)).filter((name) => isLocalDeployment({ model: name }, { kind: 'ollama', baseUrl: host })) : undefined;
   } catch {
     return undefined;
   }

@@ -31,6 +31,8 @@ export interface HealthMonitor {
   installed(provider: string): ReadonlySet<string> | undefined;
   /** What an Ollama's `/api/show` said about one of its models. */
   modelFacts(provider: string, model: string): OllamaShowFacts | undefined;
+  /** The models an Ollama passes to Ollama's cloud, from its latest list (kept while probes fail: a prompt must not leave by mistake). */
+  remote(provider: string): ReadonlySet<string> | undefined;
   start(): void;
   stop(): void;
 }
@@ -52,6 +54,7 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
   const latest = new Map<string, ProbeRecord>();
   const inFlight = new Set<string>();
   const installed = new Map<string, { at: number; models: Set<string> }>();
+  const remote = new Map<string, Set<string>>();
   const facts = new Map<string, OllamaShowFacts>();
   let timer: NodeJS.Timeout | undefined;
 
@@ -94,12 +97,9 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
     }
     latest.set(name, record);
     if (record.result && deps.catalog().providers.get(name)?.config.kind === 'ollama') {
-      const models = new Set<string>();
-      for (const model of record.result.models) {
-        models.add(model);
-        models.add(model.replace(/:latest$/, ''));
-      }
+      const models = withoutLatest(record.result.models);
       installed.set(name, { at: record.at, models });
+      remote.set(name, withoutLatest(record.result.remote ?? []));
       await learnModels(name, record.result);
       deps.onInstalled?.(name, models);
     }
@@ -134,6 +134,7 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
       return deps.now() - list.at <= STALE_INTERVALS * interval ? list.models : undefined;
     },
     modelFacts: (provider, model) => facts.get(`${provider}\u0000${model}`),
+    remote: (provider) => remote.get(provider),
     start() {
       // One light tick finds the providers that are due, so interval changes in the config apply at once.
       timer = setInterval(() => {
@@ -146,4 +147,14 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
       if (timer) clearInterval(timer);
     },
   };
+}
+
+/** Model names as deployments may name them: with and without `:latest`. */
+function withoutLatest(names: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  for (const name of names) {
+    out.add(name);
+    out.add(name.replace(/:latest$/, ''));
+  }
+  return out;
 }

@@ -111,7 +111,8 @@ export function createOllamaProvider(config: ProviderConfig, { secrets, gatewayI
       for (const m of Array.isArray(ps.models) ? (ps.models as { name?: unknown; context_length?: unknown }[]) : []) {
         if (typeof m?.context_length === 'number') loadedContext[String(m.name)] = m.context_length;
       }
-      return { version, models: names(tags.models), loaded: names(ps.models), loadedContext };
+      const remote = (tags.models as { name?: unknown; remote_host?: unknown }[]).filter((m) => typeof m?.remote_host === 'string' && m.remote_host !== '').map((m) => String(m.name));
+      return { version, models: names(tags.models), loaded: names(ps.models), loadedContext, remote };
     },
 
     close: () => transport.close(),

@@ -78,4 +78,6 @@ export interface ProbeResult {
   version?: string;
   /** Ollama only: the context length each loaded model runs with now. */
   loadedContext?: Record<string, number>;
+  /** Ollama only: models it passes to Ollama's cloud (`remote_host` in its list), not run here. */
+  remote?: string[];
 }

@@ -7,7 +7,7 @@
 import type { DeploymentConfig, RouteConfig } from '../config/schema';
 import { concreteAliases } from './aliases';
 import type { Catalog } from './catalog';
-import { isLocalProvider } from './locality';
+import { isLocalDeployment } from './locality';
 
 export interface Listed {
   routes: RouteConfig[];
@@ -26,7 +26,7 @@ export function listedModels(catalog: Catalog, allowed?: readonly string[] | nul
     config.deployments
       .filter((d) => {
         const provider = catalog.providers.get(d.provider)?.config;
-        return !localOnly || (provider !== undefined && isLocalProvider(provider));
+        return !localOnly || isLocalDeployment(d, provider);
       })
       .map((d) => d.name),
   );

@@ -13,6 +13,8 @@ export interface LiveSources {
   /** The models an Ollama provider has installed, from a fresh probe. */
   installed(provider: string): ReadonlySet<string> | undefined;
   modelFacts(provider: string, model: string): OllamaShowFacts | undefined;
+  /** The models an Ollama provider passes to Ollama's cloud. */
+  remote?(provider: string): ReadonlySet<string> | undefined;
   latencyMs(deployment: string): number | undefined;
   budgets?(request: { route: string; clientKey: string | undefined }): BudgetVerdict | undefined;
 }
@@ -52,6 +54,7 @@ export function createRoutingState(sources: LiveSources): RoutingState {
       return installed ? installed.has(deployment.model) : undefined;
     },
     facts: (deployment) => knownOf(deployment).facts,
+    runsRemotely: (deployment) => sources.remote?.(deployment.provider)?.has(deployment.model) === true,
     latencyMs: (deployment) => sources.latencyMs(deployment),
     budgets: (request) => sources.budgets?.(request),
   };

@@ -6,6 +6,18 @@ type Provider = { kind: string; baseUrl: string; local?: boolean | undefined };
 // report ask on every request or row, and parsing a base URL each time would cost microseconds.
 const answers = new WeakMap<Provider, boolean>();
 
+/**
+ * An Ollama's cloud models (`gpt-oss:120b-cloud`, `glm-4.6:cloud`) run on ollama.com: the local
+ * Ollama passes the prompt on. By name here; a cloud model without the tag is known once the
+ * Ollama's model list says so (`remote_host`: RoutingState.runsRemotely).
+ */
+const OLLAMA_CLOUD_TAG = /:(?:[\w.]{0,100}-)?cloud$/i;
+
+/** Whether a deployment runs on this machine or the LAN: its provider does, and its model is no Ollama cloud model. */
+export function isLocalDeployment(deployment: { model: string }, provider: Provider | undefined): boolean {
+  return provider !== undefined && isLocalProvider(provider) && !(provider.kind === 'ollama' && OLLAMA_CLOUD_TAG.test(deployment.model));
+}
+
 /** An Ollama (on this machine or the LAN), or any server on this machine (LM Studio, vLLM, llama.cpp). */
 export function isLocalProvider(provider: Provider): boolean {
   let local = answers.get(provider);

@@ -8,7 +8,7 @@
 import type { DeploymentConfig, RouteConfig, Strategy } from '../config/schema';
 import { GatewayError } from '../errors';
 import type { Catalog } from './catalog';
-import { isLocalProvider } from './locality';
+import { isLocalDeployment, isLocalProvider } from './locality';
 import type { BudgetVerdict, RoutingState } from './state';
 import { isPaid, orderByStrategy } from './strategies';
 import { describeInstant } from './time-windows';
@@ -166,7 +166,10 @@ function candidate(catalog: Catalog, state: RoutingState, deployment: Deployment
   if (deployment.enabled === false) return skip(deployment, 'disabled', () => `${deployment.name} is disabled`);
   const adapter = catalog.providers.get(deployment.provider);
   const provider = adapter?.config;
-  if (request.localOnly && provider && !isLocalProvider(provider)) return skip(deployment, 'local_only', () => `${deployment.name} is a cloud deployment and routing is set to local only`);
+  if (request.localOnly && provider && (!isLocalDeployment(deployment, provider) || state.runsRemotely(deployment))) {
+    const where = isLocalProvider(provider) ? `runs on Ollama's cloud (${deployment.model})` : 'is a cloud deployment';
+    return skip(deployment, 'local_only', () => `${deployment.name} ${where} and routing is set to local only`);
+  }
   if (adapter?.unavailableReason) return skip(deployment, 'key_missing', () => `${deployment.name}: provider ${deployment.provider} cannot be used: ${adapter.unavailableReason}`);
   const window = catalog.windowStateOf(deployment, request.now);
   if (!window.usable) {

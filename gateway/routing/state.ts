@@ -33,6 +33,8 @@ export interface RoutingState {
   /** False when the provider's latest model list lacks the deployment's model; undefined when there is no fresh list. */
   modelListed(deployment: DeploymentConfig): boolean | undefined;
   facts(deployment: DeploymentConfig): DeploymentFacts;
+  /** An Ollama deployment whose model its Ollama passes to Ollama's cloud (by its model list). */
+  runsRemotely(deployment: DeploymentConfig): boolean;
   /** The deployment's median time to an answer over recent live traffic, once it has enough samples. */
   latencyMs(deployment: string): number | undefined;
   budgets(request: { route: string; clientKey: string | undefined }): BudgetVerdict | undefined;
@@ -42,6 +44,7 @@ export interface RoutingState {
 export const UNKNOWN_STATE: RoutingState = {
   modelListed: () => undefined,
   facts: () => ({ window: undefined, raiseTo: undefined, capabilities: undefined, maxOutput: undefined }),
+  runsRemotely: () => false,
   latencyMs: () => undefined,
   budgets: () => undefined,
 };

@@ -4,7 +4,7 @@
  */
 import type { DeploymentConfig, ProviderConfig, RouteConfig } from '../config/schema';
 import { baseCostPerMTok, priceOf } from '../usage/pricing';
-import { isLocalProvider } from './locality';
+import { isLocalDeployment } from './locality';
 
 /** How often `lowest-latency` puts another deployment first, so one that recovered can win back traffic. */
 export const EXPLORE_RATE = 0.05;
@@ -53,7 +53,7 @@ export function costPerMTok(deployment: DeploymentConfig, provider: ProviderConf
 /** Whether using the deployment costs money: not local, and not priced at zero. Unknown prices count as paid. */
 export function isPaid(deployment: DeploymentConfig, provider: ProviderConfig | undefined): boolean {
   if (deployment.pricing) return deployment.pricing.inputPerMTok > 0 || deployment.pricing.outputPerMTok > 0;
-  return !(provider && isLocalProvider(provider));
+  return !isLocalDeployment(deployment, provider);
 }
 
 function byKey<T>(items: T[], key: (item: T) => number): T[] {

@@ -1,8 +1,8 @@
 /**
  * What a deployment's tokens cost: its own `pricing` when set, else the maintained price table of
  * @pydantic/genai-prices (looked up once per deployment: a lookup costs ~35 us), else unknown.
- * Local deployments (an Ollama, or any server on this machine) cost 0 unless priced, and what they
- * answer "would have cost" the comparison price: that is what local saved.
+ * Local deployments (an Ollama, or any server on this machine; not an Ollama's cloud models) cost 0
+ * unless priced, and what they answer "would have cost" the comparison price: that is what local saved.
  *
  * Prompt tokens read from a provider's prompt cache cost a tenth of the input price or less, and
  * writing them costs more (Anthropic: 1.25x). An agent's prompts are mostly cache reads, so they are
@@ -12,7 +12,7 @@
  */
 import { lazy } from '../lazy';
 import type { DeploymentConfig, Pricing, ProviderConfig, Settings } from '../config/schema';
-import { isLocalProvider } from '../routing/locality';
+import { isLocalDeployment } from '../routing/locality';
 
 /** Dollars per million tokens: one rate, or one that rises for requests whose whole prompt passes a `start`. */
 export type Rate = number | { base: number; tiers: readonly { start: number; price: number }[] };
@@ -32,7 +32,7 @@ const memo = new Map<string, Price>();
 
 export function priceOf(deployment: DeploymentConfig, provider: ProviderConfig | undefined): Price {
   if (deployment.pricing) return configPrice(deployment.pricing);
-  if (isLocal(provider)) return { inputPerMTok: 0, outputPerMTok: 0, source: 'local' };
+  if (isLocalDeployment(deployment, provider)) return { inputPerMTok: 0, outputPerMTok: 0, source: 'local' };
   const key = `${provider?.baseUrl ?? ''}\u0000${deployment.model}`;
   let price = memo.get(key);
   if (!price) {
@@ -115,8 +115,6 @@ export function baseCostPerMTok(price: Price): number {
  * The price the same tokens would have had without local models: a local deployment's (even one
  * priced at 0, as the first start writes them) at the comparison price, any other at its own.
  */
-export function referencePrice(price: Price, provider: ProviderConfig | undefined, settings: Settings | undefined): Omit<Price, 'source'> {
-  return isLocal(provider) ? (settings?.usage?.compareWith ?? DEFAULT_COMPARISON) : price;
+export function referencePrice(price: Price, deployment: DeploymentConfig, provider: ProviderConfig | undefined, settings: Settings | undefined): Omit<Price, 'source'> {
+  return isLocalDeployment(deployment, provider) ? (settings?.usage?.compareWith ?? DEFAULT_COMPARISON) : price;
 }
-
-const isLocal = (provider: ProviderConfig | undefined): boolean => provider !== undefined && isLocalProvider(provider);

@@ -145,7 +145,7 @@ export class RequestUsage {
     let wouldCost = 0;
     if (deployment && tokens) {
       const price = priceOf(deployment, provider);
-      wouldCost = cost(referencePrice(price, provider, catalog.config.settings), tokens);
+      wouldCost = cost(referencePrice(price, deployment, provider, catalog.config.settings), tokens);
       paid = cached ? 0 : cost(price, tokens);
     }
     return {

@@ -23,6 +23,8 @@ export interface FakeOllamaOptions {
   promptEvalCount?: number;
   /** The version it reports: since 0.13.3 Ollama serves /v1/responses, since 0.14.0 /v1/messages. */
   version?: string;
+  /** Models among `models` that it passes to Ollama's cloud: listed with `remote_model` and `remote_host`. */
+  cloudModels?: string[];
 }
 
 /**
@@ -60,7 +62,7 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
       case 'GET /api/version':
         return sendJson(res, 200, { version: options.version ?? '0.12.6' });
       case 'GET /api/tags':
-        return sendJson(res, 200, { models: models.map(summary) });
+        return sendJson(res, 200, { models: models.map((m) => (options.cloudModels?.includes(m) ? { ...summary(m), size: 384, remote_model: m.replace(/[:-]cloud$/, ''), remote_host: 'https://ollama.com:443' } : summary(m))) });
       case 'GET /api/ps':
         return sendJson(res, 200, { models: models.slice(0, 1).map((m) => ({ ...summary(m), expires_at: '2026-11-22T10:00:00Z', size_vram: 2_000_000_000, context_length: 4096 })) });
       case 'POST /api/show':

@@ -13,7 +13,7 @@ import type { HealthReport } from './schema';
 import type { BudgetStatus, Budgets } from '../../budgets/budgets';
 import type { RoutingState } from '../../routing/state';
 import { isPaid } from '../../routing/strategies';
-import { isLocalProvider } from '../../routing/locality';
+import { isLocalDeployment } from '../../routing/locality';
 import { listsModel } from '../../models/listed';
 
 export interface HealthSources {
@@ -88,7 +88,7 @@ export function healthReport(sources: HealthSources): HealthReport {
       capabilities: facts?.capabilities ? [...facts.capabilities] : null,
       maxOutput: facts?.maxOutput ?? null,
       overBudget: paid && (spentEverywhere || spentProviders.has(d.provider)),
-      skippedLocalOnly: localOnly && provider !== undefined && !isLocalProvider(provider),
+      skippedLocalOnly: localOnly && provider !== undefined && (!isLocalDeployment(d, provider) || sources.routing?.runsRemotely(d) === true),
       ...trafficView(stats),
     };
   });
