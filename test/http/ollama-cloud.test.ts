@@ -30,7 +30,7 @@ beforeAll(async () => {
 afterAll(() => stopAll(h, ollama));
 
 const chatModels = () => ollama.requests.filter((r) => r.path === '/api/chat').map((r) => r.body.model);
-const report = () => h.admin('/admin/api/health').then((r) => r.json() as Promise<{ deployments: { name: string; skippedLocalOnly: boolean }[] }>);
+const report = () => h.admin('/admin/api/health').then((r) => r.json() as Promise<{ deployments: { name: string; local: boolean; skippedLocalOnly: boolean }[] }>);
 
 it('keeps local only local: a cloud model by its tag at once, one tagged latest once the model list says it is remote', async () => {
   h.gateway.setLocalOnly(true);
@@ -45,7 +45,8 @@ it('keeps local only local: a cloud model by its tag at once, one tagged latest 
   expect(answer.data.choices[0]!.message.content).toBe('Echo: private');
   expect(answer.response.headers.get('x-switchyard-deployment')).toBe('llama');
   expect(chatModels()).toEqual(['llama3.2:3b']);
-  expect(Object.fromEntries((await report()).deployments.map((d) => [d.name, d.skippedLocalOnly]))).toEqual({ oss: true, flash: true, llama: false });
+  const deployments = (await report()).deployments;
+  expect(Object.fromEntries(deployments.map((d) => [d.name, [d.local, d.skippedLocalOnly]]))).toEqual({ oss: [false, true], flash: [false, true], llama: [true, false] });
 });
 
 it("does not count a cloud model's answer as saved by local, though it is priced at 0", async () => {

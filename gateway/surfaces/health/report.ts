@@ -65,6 +65,7 @@ export function healthReport(sources: HealthSources): HealthReport {
     const facts = sources.routing?.facts(d);
     const provider = catalog.providers.get(d.provider)?.config;
     const paid = isPaid(d, provider);
+    const local = isLocalDeployment(d, provider) && sources.routing?.runsRemotely(d) !== true;
     return {
       name: d.name,
       provider: d.provider,
@@ -88,7 +89,8 @@ export function healthReport(sources: HealthSources): HealthReport {
       capabilities: facts?.capabilities ? [...facts.capabilities] : null,
       maxOutput: facts?.maxOutput ?? null,
       overBudget: paid && (spentEverywhere || spentProviders.has(d.provider)),
-      skippedLocalOnly: localOnly && provider !== undefined && (!isLocalDeployment(d, provider) || sources.routing?.runsRemotely(d) === true),
+      local,
+      skippedLocalOnly: localOnly && !local,
       ...trafficView(stats),
     };
   });

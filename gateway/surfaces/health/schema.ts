@@ -63,6 +63,8 @@ export const DeploymentHealthSchema = Type.Object({
   /** Paid, and a spent skip-paid budget keeps traffic off it. */
   overBudget: Type.Boolean(),
   /** A cloud deployment while local only is on: the router skips it. */
+  /** Runs on this machine or the LAN (not a cloud provider, not an Ollama's cloud model). */
+  local: Type.Boolean(),
   skippedLocalOnly: Type.Boolean(),
   ...TrafficView,
 });

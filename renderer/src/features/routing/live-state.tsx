@@ -26,6 +26,7 @@ export function LiveState({ deployment }: { deployment: LiveDeployment | undefin
   else if (deployment.modelAvailable === false) badges.push(deployment.installs ? ['model not installed', 'bad'] : [`not in ${deployment.provider}'s model list`, 'warn']);
   else badges.push(['usable', 'ok']);
   if (deployment.overBudget) badges.push(['over budget', 'warn']);
+  if (deployment.installs && !deployment.local) badges.push(["on Ollama's cloud", 'info']);
   if (deployment.contextWindow) badges.push([`context ${deployment.contextWindow.toLocaleString('en-US')}${deployment.raiseTo ? ` (up to ${deployment.raiseTo.toLocaleString('en-US')})` : ''}`, 'info']);
   if (deployment.maxOutput) badges.push([`answers up to ${deployment.maxOutput.toLocaleString('en-US')}`, 'info']);
   return (
