@@ -67,7 +67,10 @@ function lookup(model: string, baseUrl: string | undefined): Omit<Price, 'source
   try {
     const { calcPrice } = prices();
     const usage = { input_tokens: 1, output_tokens: 1 };
-    const rates = (calcPrice(usage, model, baseUrl ? { providerApiUrl: baseUrl } : undefined) ?? calcPrice(usage, model))?.model_price;
+    // Google lists its models as `models/gemini-...`, which its API takes too: the table has the bare id.
+    const ids = model.startsWith('models/') ? [model, model.slice('models/'.length)] : [model];
+    const at = baseUrl ? { providerApiUrl: baseUrl } : undefined;
+    const rates = ids.map((id) => calcPrice(usage, id, at) ?? calcPrice(usage, id)).find(Boolean)?.model_price;
     const input = rateOf(rates?.input_mtok);
     if (!rates || input === undefined) return undefined;
     return { inputPerMTok: input, outputPerMTok: rateOf(rates.output_mtok) ?? 0, cacheReadPerMTok: rateOf(rates.cache_read_mtok), cacheWritePerMTok: rateOf(rates.cache_write_mtok) };

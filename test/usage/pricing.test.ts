@@ -35,6 +35,13 @@ describe('the price table', () => {
     expect(cost(mini, { input: 1_000_000, cacheRead: 1_000_000, output: 0 })).toBeCloseTo(0.1, 9);
   });
 
+  it("prices a Gemini model by the name Google's model list gives it (models/...) as by its bare id", () => {
+    const google = { name: 'gemini', kind: 'openai', baseUrl: 'https://generativelanguage.googleapis.com/v1beta/openai' } as const;
+    const listed = priceOf(deployment('models/gemini-3.5-flash'), google);
+    expect(listed.source).toBe('price table');
+    expect(listed).toEqual(priceOf(deployment('gemini-3.5-flash'), google));
+  });
+
   it('charges a deployment\'s own long-context price for every token of a request past its threshold', () => {
     // Claude Haiku 5.5 as first start writes it: five times the price once a prompt passes 100,000 tokens.
     const haiku = priceOf(deployment('claude-haiku-5-5', { inputPerMTok: 0.1, outputPerMTok: 0.5, cacheReadPerMTok: 0.01, longContext: { aboveTokens: 100_000, inputPerMTok: 0.5, outputPerMTok: 2.5 } }), anthropic);
