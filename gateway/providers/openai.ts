@@ -15,6 +15,7 @@ import { nativeJson, nativePath, nativeStream } from './native';
 import { createLimitLearner, nativeWithinOutputLimit, withinOutputLimit } from './output-limit';
 import { createFieldLearner } from './unknown-fields';
 import type { NativeEndpoint, ProviderAdapter, ProviderContext } from './types';
+import { createStreamMender } from './stream-mending';
 import { sseEvents, type SseEvent } from './upstream-streams';
 
 const DONE = { name: '[DONE]', isEnd: (event: SseEvent) => event.data === '[DONE]' };
@@ -185,7 +186,7 @@ function isCompletion(value: unknown): value is ChatCompletion {
 }
 
 async function* chunksOf(events: AsyncIterable<SseEvent>, providerName: string): AsyncGenerator<ChatCompletionChunk> {
-  let calling = false;
+  const mend = createStreamMender();
   for await (const event of events) {
     if (event.data === '[DONE]') return;
     let payload: unknown;
@@ -197,12 +198,6 @@ async function* chunksOf(events: AsyncIterable<SseEvent>, providerName: string):
     const error = (payload as { error?: { message?: string } }).error;
     if (error) throw new UpstreamError('upstream_5xx', `${providerName} failed mid-stream: ${error.message ?? 'unknown error'}`);
     if (!Array.isArray((payload as ChatCompletionChunk).choices)) throw new UpstreamError('upstream_protocol', `${providerName} sent a stream event that is not a chat completion chunk`);
-    const chunk = normalizeChunk(payload as ChatCompletionChunk);
-    // Gemini says "stop" after tool calls; clients run tools on "tool_calls".
-    for (const choice of chunk.choices) {
-      calling ||= Boolean(choice.delta.tool_calls?.length);
-      if (calling && choice.finish_reason === 'stop') choice.finish_reason = 'tool_calls';
-    }
-    yield chunk;
+    yield mend(normalizeChunk(payload as ChatCompletionChunk));
   }
 }

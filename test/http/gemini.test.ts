@@ -126,14 +126,43 @@ it('keeps the signature Gemini gave a chat client that sends it back, and says t
   expect(second.choices[0]!.message.content).toBe('The tool said: fog');
   expect(chats().at(-1)?.body.messages[1].tool_calls[0].extra_content).toEqual({ google: { thought_signature: signature } });
 
-  // Streamed, the finish reason is mended as well.
-  const stream = await h.openai.chat.completions.create({ model: 'agent', tools, messages: asked, stream: true });
+  // Streamed: Google leaves out each call's index and sends fragments with neither index nor id; a
+  // client reading OpenAI's contract gets every fragment indexed, each call whole, and tool_calls.
+  const both: OpenAI.ChatCompletionTool[] = [...tools, { type: 'function', function: { name: 'time', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }];
+  const stream = await h.openai.chat.completions.create({ model: 'agent', tools: both, messages: [{ role: 'user', content: 'Weather and time in both cities?' }], stream: true });
   const finishes: (string | null)[] = [];
+  const calls = new Map<number, { id: string; name: string; args: string; signature?: string }>();
   for await (const chunk of stream) {
     assertMatchesSpec('openai', 'CreateChatCompletionStreamResponse', chunk);
-    for (const choice of chunk.choices) finishes.push(choice.finish_reason);
+    for (const choice of chunk.choices) {
+      finishes.push(choice.finish_reason);
+      for (const call of choice.delta.tool_calls ?? []) {
+        expect(call.index).toEqual(expect.any(Number));
+        const entry = calls.get(call.index) ?? { id: '', name: '', args: '' };
+        entry.id ||= call.id ?? '';
+        entry.name += call.function?.name ?? '';
+        entry.args += call.function?.arguments ?? '';
+        entry.signature ??= (call as { extra_content?: { google?: { thought_signature?: string } } }).extra_content?.google?.thought_signature;
+        calls.set(call.index, entry);
+      }
+    }
   }
   expect(finishes.filter(Boolean)).toEqual(['tool_calls']);
+  expect([...calls.values()].map((c) => ({ ...c, args: JSON.parse(c.args) }))).toEqual([
+    { id: 'function-call-1', name: 'weather', args: { city: 'Paris' }, signature: expect.stringMatching(/^sig-/) },
+    { id: 'function-call-2', name: 'time', args: { city: 'Tokyo' }, signature: undefined },
+  ]);
+});
+
+it("gives Claude Code each of Gemini's parallel calls whole, though Google streams them without an index", async () => {
+  const claude = new Anthropic({ baseURL: h.url, apiKey: 'k', maxRetries: 0 });
+  const time = { name: 'time', input_schema: { type: 'object' as const, properties: { city: { type: 'string' } } } };
+  const message = await claude.messages.stream({ model: 'claude-sonnet-4-6', max_tokens: 1_000, tools: [weather, time], messages: [{ role: 'user', content: 'Weather and time in both cities?' }] }).finalMessage();
+  expect(message.stop_reason).toBe('tool_use');
+  expect(message.content.filter((b) => b.type === 'tool_use').map((b) => [b.name, b.input])).toEqual([
+    ['weather', { city: 'Paris' }],
+    ['time', { city: 'Tokyo' }],
+  ]);
 });
 
 it("waits out a per-minute quota for the delay Google's body names, instead of keeping Gemini out for half an hour", async () => {

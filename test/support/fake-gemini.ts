@@ -9,7 +9,8 @@
  * - `reasoning_effort` is none, low, medium or high;
  * - Gemini 3 signs its function calls (`extra_content.google.thought_signature` on the first call of a
  *   turn) and refuses a history whose calls lack a signature it gave, or the documented skip value;
- * - it says `finish_reason: "stop"` after tool calls, and streams each call whole in one delta.
+ * - it says `finish_reason: "stop"` after tool calls, and streams them without `index`: a call's
+ *   later argument fragment and its signature come with neither index nor id.
  */
 import type { ServerResponse } from 'node:http';
 import { sendJson, startFakeServer, type FakeServer, type FailureMode, type RecordedRequest } from './fake-server';
@@ -118,7 +119,14 @@ async function answer(request: RecordedRequest, res: ServerResponse, signature: 
   }
   res.writeHead(200, { 'content-type': 'text/event-stream' });
   const event = (delta: Record<string, unknown>, finish: string | null) => `data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
-  if (calls.length > 0) res.write(event({ role: 'assistant', tool_calls: calls.map((call, index) => ({ index, ...call })) }, null));
+  // As Google streams calls: no index; a call's header with the first half of its arguments, the rest
+  // in a fragment with neither index nor id, its signature in a delta of its own.
+  for (const { extra_content: signed, ...call } of calls) {
+    const half = Math.ceil(call.function.arguments.length / 2);
+    res.write(event({ role: 'assistant', tool_calls: [{ ...call, function: { name: call.function.name, arguments: call.function.arguments.slice(0, half) } }] }, null));
+    res.write(event({ tool_calls: [{ function: { arguments: call.function.arguments.slice(half) } }] }, null));
+    if (signed) res.write(event({ tool_calls: [{ extra_content: signed }] }, null));
+  }
   for (const word of wordsOf(reply.content)) res.write(event({ role: 'assistant', content: word }, null));
   res.write(event({}, 'stop'));
   if (body.stream_options?.include_usage) res.write(`data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [], usage })}\n\n`);
