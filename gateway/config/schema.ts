@@ -78,7 +78,7 @@ export const ProviderSchema = Type.Object(
     ),
     /** Periodic probes; intervalMs 0 turns them off. */
     healthCheck: Type.Optional(Type.Object({ intervalMs: Type.Optional(NonNegativeMs) }, { additionalProperties: false })),
-    /** Whether "local only" keeps this provider (default: Ollama, or any server on loopback). */
+    /** Whether "local only" keeps this provider (default: an Ollama on this machine or the LAN, or any server on loopback). */
     local: Type.Optional(Type.Boolean()),
     /** Larger answers count as a failure of the deployment (default 32 MiB). */
     maxResponseBytes: Type.Optional(Type.Integer({ minimum: 1024, maximum: 1024 * 1024 * 1024 })),
