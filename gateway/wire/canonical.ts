@@ -39,6 +39,7 @@ export function normalizeCompletion(completion: ChatCompletion): ChatCompletion 
     message.refusal ??= null;
     message.role = 'assistant';
   }
+  countAllOutput(completion.usage);
   return completion;
 }
 
@@ -51,7 +52,19 @@ export function normalizeChunk(chunk: ChatCompletionChunk): ChatCompletionChunk 
     choice.delta ??= {};
     adoptReasoning(choice.delta as Delta);
   }
+  countAllOutput(chunk.usage);
   return chunk;
+}
+
+/**
+ * Output tokens as OpenAI counts them, thinking included (it is billed as output): a server that
+ * leaves thinking out of `completion_tokens` (as Gemini's translations have) still counts it in
+ * `total_tokens`, and the difference is put back.
+ */
+function countAllOutput(usage: ChatCompletion['usage'] | null | undefined): void {
+  if (!usage || typeof usage.total_tokens !== 'number' || typeof usage.prompt_tokens !== 'number') return;
+  const uncounted = usage.total_tokens - usage.prompt_tokens - (usage.completion_tokens ?? 0);
+  if (uncounted > 0) usage.completion_tokens = (usage.completion_tokens ?? 0) + uncounted;
 }
 
 /**
