@@ -4,7 +4,6 @@
  * adapters and the HTTP app.
  */
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
-import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +16,7 @@ import { envSecrets, type Secrets } from './config/secrets';
 import { validateConfig, type ValidationResult } from './config/validate';
 import { createHealthMonitor, type HealthMonitor } from './health/monitor';
 import { createTrafficStats } from './health/traffic';
-import { createProviderSet } from './providers/registry';
+import { createProviderSet, upstreamContext } from './providers/registry';
 import type { ProviderAdapter } from './providers/types';
 import { createBreakerBoard, type BreakerBoard } from './routing/breaker-board';
 import { createCatalog, type Catalog } from './routing/catalog';
@@ -108,7 +107,7 @@ export class ConfigError extends Error {
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const env = options.env ?? process.env;
   const secrets = options.secrets ?? envSecrets(env);
-  const upstream = { secrets, gatewayId: randomBytes(12).toString('base64url') }; // the id goes with every upstream request: a loop back here shows
+  const upstream = upstreamContext(secrets);
   const now = options.now ?? Date.now;
   const host = options.host ?? DEFAULT_HOST;
   const timeZone = options.timeZone ?? systemTimeZone();

@@ -23,7 +23,7 @@ import { sseEvents } from './upstream-streams';
 export const ANTHROPIC_VERSION = '2023-06-01';
 const PATHS: Partial<Record<NativeEndpoint, string>> = { messages: '/v1/messages', 'messages.count_tokens': '/v1/messages/count_tokens' };
 
-export function createAnthropicProvider(config: ProviderConfig, { secrets, gatewayId }: ProviderContext): ProviderAdapter {
+export function createAnthropicProvider(config: ProviderConfig, { secrets, gatewayId, signatures }: ProviderContext): ProviderAdapter {
   const { apiKey, unavailableReason } = providerKey(config, secrets, { required: true });
   const transport = createTransport({
     providerName: config.name,
@@ -38,6 +38,8 @@ export function createAnthropicProvider(config: ProviderConfig, { secrets, gatew
   const apis = config.apis ?? ['messages'];
   const pathOf = (endpoint: NativeEndpoint) => nativePath(PATHS, endpoint, config.name);
   const withinLearnedLimit = createLimitLearner();
+  // Thinking another model signed is left out: Anthropic refuses it (thinking-signatures.ts).
+  const signed = <T>(body: Record<string, unknown>, model: string, send: (body: Record<string, unknown>) => Promise<T>) => (signatures ? signatures.send(body, model, send) : send(body));
 
   return {
     config,
@@ -61,9 +63,9 @@ export function createAnthropicProvider(config: ProviderConfig, { secrets, gatew
     embed: () => Promise.reject(new UpstreamError('upstream_4xx', `${config.name} (Anthropic) has no embeddings API`, { status: 400 })),
 
     nativeJson: (endpoint, body, context) =>
-      withinLearnedLimit(context.deployment, (deployment) => nativeJson(transport, endpoint, pathOf(endpoint), nativeBody(body, { ...context, deployment }), withVersion(context))),
+      withinLearnedLimit(context.deployment, (deployment) => signed(nativeBody(body, { ...context, deployment }), deployment.model, (body) => nativeJson(transport, endpoint, pathOf(endpoint), body, withVersion(context)))),
     nativeStream: (endpoint, body, context) =>
-      withinLearnedLimit(context.deployment, (deployment) => nativeStream(transport, endpoint, pathOf(endpoint), { ...nativeBody(body, { ...context, deployment }), stream: true }, withVersion(context))),
+      withinLearnedLimit(context.deployment, (deployment) => signed({ ...nativeBody(body, { ...context, deployment }), stream: true }, deployment.model, (body) => nativeStream(transport, endpoint, pathOf(endpoint), body, withVersion(context)))),
 
     async probe(signal) {
       const { value } = await transport.json<{ data?: { id?: unknown }[] }>({ method: 'GET', path: '/v1/models?limit=1000' }, signal);

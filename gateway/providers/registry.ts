@@ -6,6 +6,9 @@ import type { ProviderConfig } from '../config/schema';
 import { createAnthropicProvider } from './anthropic';
 import { createOllamaProvider } from './ollama';
 import { createOpenAIProvider } from './openai';
+import { randomBytes } from 'node:crypto';
+import type { Secrets } from '../config/secrets';
+import { createSignatureBook } from './thinking-signatures';
 import type { ProviderAdapter, ProviderContext } from './types';
 
 const CREATE: Record<ProviderConfig['kind'], (config: ProviderConfig, context: ProviderContext) => ProviderAdapter> = {
@@ -13,6 +16,14 @@ const CREATE: Record<ProviderConfig['kind'], (config: ProviderConfig, context: P
   openai: createOpenAIProvider,
   anthropic: createAnthropicProvider,
 };
+
+/**
+ * What every adapter of one gateway shares: its secrets, its id (sent with every upstream request,
+ * so a loop back to it shows) and the book of thinking signatures.
+ */
+export function upstreamContext(secrets: Secrets): ProviderContext & { gatewayId: string } {
+  return { secrets, gatewayId: randomBytes(12).toString('base64url'), signatures: createSignatureBook() };
+}
 
 export interface ProviderSet {
   adapters: Map<string, ProviderAdapter>;
@@ -30,8 +41,18 @@ export function createProviderSet(providers: readonly ProviderConfig[], context:
       kept.add(old);
       continue;
     }
-    adapters.set(config.name, CREATE[config.kind](config, context));
+    adapters.set(config.name, watched(CREATE[config.kind](config, context), context));
   }
   const retired = [...(previous?.values() ?? [])].filter((adapter) => !kept.has(adapter));
   return { adapters, retired };
+}
+
+/** An adapter whose Messages answers have their thinking signatures noted as its deployment's model's. */
+function watched(adapter: ProviderAdapter, { signatures }: ProviderContext): ProviderAdapter {
+  if (!signatures) return adapter;
+  return {
+    ...adapter,
+    nativeJson: async (endpoint, body, context) => signatures.watched(endpoint, context.deployment.model, await adapter.nativeJson(endpoint, body, context)),
+    nativeStream: async (endpoint, body, context) => signatures.watched(endpoint, context.deployment.model, await adapter.nativeStream(endpoint, body, context)),
+  };
 }

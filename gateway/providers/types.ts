@@ -27,6 +27,8 @@ export interface ProviderContext {
   secrets: Secrets;
   /** This gateway's id, sent with every upstream request (`x-switchyard-via`) so a loop back to it is refused. */
   gatewayId?: string | undefined;
+  /** Which model signed each thinking block passed through, shared by every provider. */
+  signatures?: SignatureBook | undefined;
 }
 
 export interface CallContext {
@@ -80,4 +82,12 @@ export interface ProbeResult {
   loadedContext?: Record<string, number>;
   /** Ollama only: models it passes to Ollama's cloud (`remote_host` in its list), not run here. */
   remote?: string[];
+}
+
+/** Which model signed each thinking block of the Messages answers passed through (thinking-signatures.ts). */
+export interface SignatureBook {
+  /** A Messages answer (whole, or its stream) that `model` wrote, its signatures noted as that model's on the way. */
+  watched<T>(endpoint: NativeEndpoint, model: string, answer: T): T;
+  /** Sends a Messages request for `model` without the thinking blocks it cannot take, and once more without the rest of another's if it refuses one. */
+  send<T>(body: Record<string, unknown>, model: string, send: (body: Record<string, unknown>) => Promise<T>): Promise<T>;
 }

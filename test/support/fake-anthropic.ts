@@ -2,10 +2,12 @@
  * A fake Anthropic upstream speaking the Messages wire as `@anthropic-ai/sdk` reads it: messages
  * (JSON, and SSE with named events), token counting, the models list, and Anthropic's error bodies.
  * It refuses requests without a key (`x-api-key`, or `Authorization: Bearer` as the SDK sends it),
- * as Anthropic does, and records every header it got (`anthropic-version`, `anthropic-beta`).
+ * as Anthropic does, and records every header it got (`anthropic-version`, `anthropic-beta`). Its
+ * thinking signatures are bound to the model that wrote them, and it refuses a history that replays
+ * one to another model, as Anthropic does.
  */
 import { sendJson, startFakeServer, type FakeServer } from './fake-server';
-import { anthropicError, answerMessages, promptOf } from './messages-wire';
+import { anthropicError, answerMessages, promptOf, thinkingRefusal } from './messages-wire';
 
 export interface FakeAnthropicOptions {
   chunkDelayMs?: number;
@@ -15,6 +17,9 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
   return startFakeServer(async (request, res, mode) => {
     if (!request.headers['x-api-key'] && !request.headers.authorization?.startsWith('Bearer ')) return sendJson(res, 401, anthropicError(401, 'an API key is required'));
     if (mode.kind === 'status') return sendJson(res, mode.status, mode.body ?? anthropicError(mode.status), mode.retryAfter ? { 'retry-after': mode.retryAfter } : {});
+    // As Anthropic checks a history's thinking before anything else.
+    const refusal = request.method === 'POST' && request.path.startsWith('/v1/messages') ? thinkingRefusal(request.body) : undefined;
+    if (refusal) return sendJson(res, 400, anthropicError(400, refusal));
     switch (`${request.method} ${request.path}`) {
       case 'POST /v1/messages':
         return answerMessages(request, res, mode, options.chunkDelayMs);

@@ -38,6 +38,38 @@ function usageFor(body: any, outputTokens: number): Usage {
 /** Models that think only adaptively, as Anthropic's Opus 4.7 on do: a token budget is refused, and thinking text is omitted unless asked for. */
 const ADAPTIVE_ONLY = /^claude-(?:opus-4-[7-9]|(?:opus|sonnet|haiku)-[5-9]|fable|mythos)/;
 
+/** A thinking block's signature, bound (as Anthropic's are) to the model that wrote it. */
+export function signatureFor(model: string): string {
+  return `EqQBCgIYAhIM${Buffer.from(model).toString('base64url')}.${(++counter).toString(36)}`;
+}
+
+/** The model a signature was made for, if the fake made it. */
+export function signerOf(signature: unknown): string | undefined {
+  const match = typeof signature === 'string' ? /^EqQBCgIYAhIM([\w-]+)\.\w+$/.exec(signature) : null;
+  return match ? Buffer.from(match[1]!, 'base64url').toString() : undefined;
+}
+
+/**
+ * Why Anthropic would refuse a request's thinking history, in its words: a thinking block another
+ * model signed (or no one), or a thinking request whose last turn called tools without its thinking.
+ */
+export function thinkingRefusal(body: any): string | undefined {
+  const messages: any[] = Array.isArray(body.messages) ? body.messages : [];
+  for (const [i, message] of messages.entries()) {
+    for (const [j, block] of (Array.isArray(message.content) ? message.content : []).entries()) {
+      if (block?.type === 'thinking' && signerOf(block.signature) !== body.model) return `messages.${i}.content.${j}: Invalid \`signature\` in \`thinking\` block`;
+    }
+  }
+  const last = messages.findLastIndex((m) => m.role === 'assistant');
+  const turn = messages[last];
+  const thinks = body.thinking?.type === 'enabled' || body.thinking?.type === 'adaptive';
+  const loop = Array.isArray(turn?.content) && turn.content.some((b: any) => b.type === 'tool_use') && messages.slice(last + 1).some((m) => Array.isArray(m.content) && m.content.some((b: any) => b.type === 'tool_result'));
+  if (thinks && loop && turn.content[0]?.type !== 'thinking' && turn.content[0]?.type !== 'redacted_thinking') {
+    return `messages.${last}.content.0.type: Expected \`thinking\` or \`redacted_thinking\`, but found \`${turn.content[0]?.type}\`. When \`thinking\` is enabled, a final \`assistant\` message must start with a thinking block (preceeding the lastmost set of \`tool_use\` and \`tool_result\` blocks). We recommend you include thinking blocks from previous turns. To avoid this requirement, disable \`thinking\`. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking`;
+  }
+  return undefined;
+}
+
 /** The fake's answer to a Messages request, as the Message Anthropic would send. */
 export function messageFor(body: any): Message {
   const adaptiveOnly = ADAPTIVE_ONLY.test(String(body.model));
@@ -45,7 +77,7 @@ export function messageFor(body: any): Message {
   const answer = replyFor(body.messages ?? [], body.tools, { reasoning: thinks });
   const content: ContentBlock[] = [];
   const shown = !adaptiveOnly || body.thinking?.display === 'summarized';
-  if (answer.reasoning) content.push({ type: 'thinking', thinking: shown ? answer.reasoning : '', signature: 'sig_fake_EqQBCgIYAhIM' });
+  if (answer.reasoning) content.push({ type: 'thinking', thinking: shown ? answer.reasoning : '', signature: signatureFor(String(body.model)) });
   if (answer.content) content.push({ type: 'text', text: answer.content, citations: null });
   answer.toolCalls.forEach((call, i) => content.push({ type: 'tool_use', id: `toolu_fake${++counter}_${i}`, name: call.name, input: JSON.parse(call.arguments), caller: { type: 'direct' } }));
   return {
