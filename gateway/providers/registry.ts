@@ -47,12 +47,19 @@ export function createProviderSet(providers: readonly ProviderConfig[], context:
   return { adapters, retired };
 }
 
-/** An adapter whose Messages answers have their thinking signatures noted as its deployment's model's. */
+/** An adapter whose Messages answers (to requests that think) have their thinking signatures noted as its deployment's model's. */
 function watched(adapter: ProviderAdapter, { signatures }: ProviderContext): ProviderAdapter {
   if (!signatures) return adapter;
+  const thinks = (body: Record<string, unknown>) => ((body.thinking as { type?: unknown } | undefined)?.type ?? 'disabled') !== 'disabled';
   return {
     ...adapter,
-    nativeJson: async (endpoint, body, context) => signatures.watched(endpoint, context.deployment.model, await adapter.nativeJson(endpoint, body, context)),
-    nativeStream: async (endpoint, body, context) => signatures.watched(endpoint, context.deployment.model, await adapter.nativeStream(endpoint, body, context)),
+    nativeJson: async (endpoint, body, context) => {
+      const answer = await adapter.nativeJson(endpoint, body, context);
+      return thinks(body) ? signatures.watched(endpoint, context.deployment.model, answer) : answer;
+    },
+    nativeStream: async (endpoint, body, context) => {
+      const events = await adapter.nativeStream(endpoint, body, context);
+      return thinks(body) ? signatures.watched(endpoint, context.deployment.model, events) : events;
+    },
   };
 }
