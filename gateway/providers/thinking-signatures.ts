@@ -23,6 +23,8 @@ type Message = { role?: unknown; content?: unknown };
 /** Signatures remembered at most, of each kind: a long day of agent sessions, in a few MB. */
 const MAX_NOTED = 20_000;
 const REFUSED = /Invalid `?signature`? in `?thinking`? block/i;
+/** Characters of a streamed signature kept while it arrives (its key is its tail). */
+const MAX_SIGNATURE = 4_096;
 
 export function createSignatureBook(): SignatureBook {
   const signer = new Map<string, string>();
@@ -63,9 +65,9 @@ export function createSignatureBook(): SignatureBook {
   };
 }
 
-/** A signature's key: its length and tail (base64 of a MAC: its tail alone tells signatures apart). */
+/** A signature's key: its tail (a signature ends in a MAC: its tail alone tells signatures apart). */
 function keyOf(signature: string): string {
-  return `${signature.length}:${signature.slice(-48)}`;
+  return signature.slice(-64);
 }
 
 function signatureOf(block: Block): unknown {
@@ -82,7 +84,10 @@ async function* watchStream(events: AsyncIterable<NativeEvent>, sign: (signature
   for await (const event of events) {
     const data = event.data as { type?: string; index?: number; content_block?: Block; delta?: { type?: string; signature?: string } };
     if (data.type === 'content_block_start' && data.content_block?.type === 'redacted_thinking' && typeof data.content_block.data === 'string') sign(data.content_block.data);
-    else if (data.type === 'content_block_delta' && data.delta?.type === 'signature_delta' && typeof data.index === 'number') parts.set(data.index, (parts.get(data.index) ?? '') + (data.delta.signature ?? ''));
+    else if (data.type === 'content_block_delta' && data.delta?.type === 'signature_delta' && typeof data.index === 'number') {
+      // A signature is a few hundred bytes: of an upstream's endless one only the tail, its key, is kept.
+      parts.set(data.index, ((parts.get(data.index) ?? '') + (data.delta.signature ?? '')).slice(-MAX_SIGNATURE));
+    }
     else if (data.type === 'content_block_stop' && typeof data.index === 'number' && parts.has(data.index)) {
       sign(parts.get(data.index)!);
       parts.delete(data.index);
