@@ -38,8 +38,8 @@ export function createAnthropicProvider(config: ProviderConfig, { secrets, gatew
   const apis = config.apis ?? ['messages'];
   const pathOf = (endpoint: NativeEndpoint) => nativePath(PATHS, endpoint, config.name);
   const withinLearnedLimit = createLimitLearner();
-  // Thinking another model signed is left out: Anthropic refuses it (thinking-signatures.ts).
-  const signed = <T>(body: Record<string, unknown>, model: string, send: (body: Record<string, unknown>) => Promise<T>) => (signatures ? signatures.send(body, model, send) : send(body));
+  // Thinking another model signed is left out: Anthropic refuses it (signed-reasoning.ts).
+  const signed = <T>(endpoint: NativeEndpoint, body: Record<string, unknown>, model: string, send: (body: Record<string, unknown>) => Promise<T>) => (signatures ? signatures.send(endpoint, body, model, send) : send(body));
 
   return {
     config,
@@ -63,9 +63,9 @@ export function createAnthropicProvider(config: ProviderConfig, { secrets, gatew
     embed: () => Promise.reject(new UpstreamError('upstream_4xx', `${config.name} (Anthropic) has no embeddings API`, { status: 400 })),
 
     nativeJson: (endpoint, body, context) =>
-      withinLearnedLimit(context.deployment, (deployment) => signed(nativeBody(body, { ...context, deployment }), deployment.model, (body) => nativeJson(transport, endpoint, pathOf(endpoint), body, withVersion(context)))),
+      withinLearnedLimit(context.deployment, (deployment) => signed(endpoint, nativeBody(body, { ...context, deployment }), deployment.model, (body) => nativeJson(transport, endpoint, pathOf(endpoint), body, withVersion(context)))),
     nativeStream: (endpoint, body, context) =>
-      withinLearnedLimit(context.deployment, (deployment) => signed({ ...nativeBody(body, { ...context, deployment }), stream: true }, deployment.model, (body) => nativeStream(transport, endpoint, pathOf(endpoint), body, withVersion(context)))),
+      withinLearnedLimit(context.deployment, (deployment) => signed(endpoint, { ...nativeBody(body, { ...context, deployment }), stream: true }, deployment.model, (body) => nativeStream(transport, endpoint, pathOf(endpoint), body, withVersion(context)))),
 
     async probe(signal) {
       const { value } = await transport.json<{ data?: { id?: unknown }[] }>({ method: 'GET', path: '/v1/models?limit=1000' }, signal);

@@ -78,7 +78,7 @@ export function forOfficialOpenAI(request: ChatRequest, model: string): ChatRequ
   };
 }
 
-export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayId }: ProviderContext): ProviderAdapter {
+export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayId, signatures }: ProviderContext): ProviderAdapter {
   const { apiKey, unavailableReason } = providerKey(config, secrets);
   // A keyless local server (LM Studio, vLLM) gets no Authorization header at all.
   const transport = createTransport({
@@ -101,6 +101,8 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
   const pathOf = (endpoint: NativeEndpoint) => nativePath(PATHS, endpoint, config.name);
   const withinLearnedLimit = createLimitLearner();
   const withoutRefusedFields = createFieldLearner();
+  // Reasoning another account encrypted is left out of a Responses request: OpenAI refuses it (signed-reasoning.ts).
+  const signed = <T>(endpoint: NativeEndpoint, body: Record<string, unknown>, send: (body: Record<string, unknown>) => Promise<T>) => (signatures && endpoint === 'responses' ? signatures.send(endpoint, body, config.name, send) : send(body));
 
   return {
     config,
@@ -134,9 +136,9 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
     },
 
     nativeJson: (endpoint, body, context) =>
-      withinLearnedLimit(context.deployment, (deployment) => nativeJson(transport, endpoint, pathOf(endpoint), { ...nativeBody(endpoint, body, deployment, official), model: deployment.model }, context)),
+      withinLearnedLimit(context.deployment, (deployment) => signed(endpoint, { ...nativeBody(endpoint, body, deployment, official), model: deployment.model }, (body) => nativeJson(transport, endpoint, pathOf(endpoint), body, context))),
     nativeStream: (endpoint, body, context) =>
-      withinLearnedLimit(context.deployment, (deployment) => nativeStream(transport, endpoint, pathOf(endpoint), { ...nativeBody(endpoint, body, deployment, official), model: deployment.model, stream: true }, context)),
+      withinLearnedLimit(context.deployment, (deployment) => signed(endpoint, { ...nativeBody(endpoint, body, deployment, official), model: deployment.model, stream: true }, (body) => nativeStream(transport, endpoint, pathOf(endpoint), body, context))),
 
     async probe(signal) {
       const { value } = await transport.json<{ data?: { id?: unknown }[] }>({ method: 'GET', path: '/models' }, signal);

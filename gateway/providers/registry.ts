@@ -8,8 +8,8 @@ import { createOllamaProvider } from './ollama';
 import { createOpenAIProvider } from './openai';
 import { randomBytes } from 'node:crypto';
 import type { Secrets } from '../config/secrets';
-import { createSignatureBook } from './thinking-signatures';
-import type { ProviderAdapter, ProviderContext } from './types';
+import { createSignatureBook } from './signed-reasoning';
+import type { CallContext, NativeEndpoint, ProviderAdapter, ProviderContext } from './types';
 
 const CREATE: Record<ProviderConfig['kind'], (config: ProviderConfig, context: ProviderContext) => ProviderAdapter> = {
   ollama: createOllamaProvider,
@@ -47,19 +47,28 @@ export function createProviderSet(providers: readonly ProviderConfig[], context:
   return { adapters, retired };
 }
 
-/** An adapter whose Messages answers (to requests that think) have their thinking signatures noted as its deployment's model's. */
+/**
+ * An adapter whose answers have their signed reasoning noted (signed-reasoning.ts): a Messages
+ * answer's thinking as its deployment's model's, a Responses answer's encrypted reasoning as this
+ * provider's. Only answers to requests that ask for it can have any.
+ */
 function watched(adapter: ProviderAdapter, { signatures }: ProviderContext): ProviderAdapter {
   if (!signatures) return adapter;
-  const thinks = (body: Record<string, unknown>) => ((body.thinking as { type?: unknown } | undefined)?.type ?? 'disabled') !== 'disabled';
+  const signer = (endpoint: NativeEndpoint, body: Record<string, unknown>, context: CallContext): string | undefined => {
+    if (endpoint === 'messages') return ((body.thinking as { type?: unknown } | undefined)?.type ?? 'disabled') !== 'disabled' ? context.deployment.model : undefined;
+    return endpoint === 'responses' && Array.isArray(body.include) && body.include.includes('reasoning.encrypted_content') ? adapter.config.name : undefined;
+  };
   return {
     ...adapter,
     nativeJson: async (endpoint, body, context) => {
       const answer = await adapter.nativeJson(endpoint, body, context);
-      return thinks(body) ? signatures.watched(endpoint, context.deployment.model, answer) : answer;
+      const by = signer(endpoint, body, context);
+      return by ? signatures.watched(endpoint, by, answer) : answer;
     },
     nativeStream: async (endpoint, body, context) => {
       const events = await adapter.nativeStream(endpoint, body, context);
-      return thinks(body) ? signatures.watched(endpoint, context.deployment.model, events) : events;
+      const by = signer(endpoint, body, context);
+      return by ? signatures.watched(endpoint, by, events) : events;
     },
   };
 }

@@ -27,7 +27,7 @@ export interface ProviderContext {
   secrets: Secrets;
   /** This gateway's id, sent with every upstream request (`x-switchyard-via`) so a loop back to it is refused. */
   gatewayId?: string | undefined;
-  /** Which model signed each thinking block passed through, shared by every provider. */
+  /** Who signed the reasoning passed through, shared by every provider. */
   signatures?: SignatureBook | undefined;
 }
 
@@ -84,10 +84,13 @@ export interface ProbeResult {
   remote?: string[];
 }
 
-/** Which model signed each thinking block of the Messages answers passed through (thinking-signatures.ts). */
+/**
+ * Who signed the reasoning of the answers passed through (signed-reasoning.ts): a Messages
+ * thinking block's model, a Responses reasoning item's provider.
+ */
 export interface SignatureBook {
-  /** A Messages answer (whole, or its stream) that `model` wrote, its signatures noted as that model's on the way. */
-  watched<T>(endpoint: NativeEndpoint, model: string, answer: T): T;
-  /** Sends a Messages request for `model` without the thinking blocks it cannot take, and once more without the rest of another's if it refuses one. */
-  send<T>(body: Record<string, unknown>, model: string, send: (body: Record<string, unknown>) => Promise<T>): Promise<T>;
+  /** An answer (whole, or its stream) that `signer` gave, its signed reasoning noted as that signer's on the way. */
+  watched<T>(endpoint: NativeEndpoint, signer: string, answer: T): T;
+  /** Sends a request to `signer` without the reasoning it cannot verify, and once more without the rest of another's if it refuses some. */
+  send<T>(endpoint: NativeEndpoint, body: Record<string, unknown>, signer: string, send: (body: Record<string, unknown>) => Promise<T>): Promise<T>;
 }

@@ -11,6 +11,7 @@ import type { FakeServer } from '../support/fake-server';
 import { startFakeOllama } from '../support/fake-ollama';
 import { startFakeOpenAI } from '../support/fake-openai';
 import { resetBetweenTests, startGateway, stopAll, type Harness } from '../support/harness';
+import { encryptedFor } from '../support/responses-wire';
 import { assertMatchesSpec } from '../support/spec';
 
 let ollama: FakeServer;
@@ -43,7 +44,7 @@ const config = () => ({
 });
 
 beforeAll(async () => {
-  [ollama, newOllama, openai] = await Promise.all([startFakeOllama({ models: ['llama3.2:3b', 'qwen3:8b'] }), startFakeOllama({ version: '0.13.5' }), startFakeOpenAI()]);
+  [ollama, newOllama, openai] = await Promise.all([startFakeOllama({ models: ['llama3.2:3b', 'qwen3:8b'] }), startFakeOllama({ version: '0.13.5' }), startFakeOpenAI({ account: 'acct_codex' })]);
   h = await startGateway(config());
 });
 afterAll(() => stopAll(h, ollama, newOllama, openai));
@@ -98,7 +99,7 @@ describe('pass-through to upstreams that speak Responses', () => {
     expect(openai.requests.at(-1)?.path).toBe('/v1/responses');
     expect(openai.requests.at(-1)?.body).toEqual({ ...body, model: 'gpt-5.1-codex', stream: false });
     expect(response.output_text).toBe('Echo: hi');
-    expect(response.output[0]).toMatchObject({ type: 'reasoning', encrypted_content: expect.stringMatching(/^enc_fake/) });
+    expect(response.output[0]).toMatchObject({ type: 'reasoning', encrypted_content: expect.stringMatching(/^gAAAAA/) });
     assertMatchesSpec('openai', 'Response', response);
     expect(rows()[0]).toMatchObject({ api: 'responses', endpoint: 'responses', deployment: 'gpt', inputTokens: 12, outputTokens: 2 });
   });
@@ -213,7 +214,7 @@ describe('a Codex session', () => {
     input: [
       { type: 'message', role: 'developer', content: [{ type: 'input_text', text: '<permissions>workspace-write</permissions>' }] },
       { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'call both' }] },
-      { type: 'reasoning', id: 'rs_prev1', summary: [{ type: 'summary_text', text: 'Need the weather.' }], encrypted_content: 'enc_prev1' },
+      { type: 'reasoning', id: 'rs_prev1', summary: [{ type: 'summary_text', text: 'Need the weather.' }], encrypted_content: encryptedFor('acct_codex') },
       { type: 'reasoning', id: 'rs_prev2', summary: [{ type: 'summary_text', text: 'From a local model.' }] },
       { type: 'function_call', call_id: 'call_a', name: 'weather', arguments: '{"city":"Paris"}' },
       { type: 'function_call', call_id: 'call_b', name: 'time', arguments: '{"city":"Tokyo"}' },

@@ -22,9 +22,13 @@ export interface FakeOpenAIOptions {
    * `reasoning_content`, Ollama's and OpenRouter's OpenAI APIs `reasoning`; OpenAI's own sends none.
    */
   reasoningField?: 'reasoning_content' | 'reasoning';
+  /** The account its Responses reasoning is encrypted for (default: one of its own). */
+  account?: string;
 }
 
 export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<FakeServer> {
+  // The account its Responses reasoning is encrypted for: another fake's cannot be read here.
+  const account = options.account ?? `acct_${Math.random().toString(36).slice(2, 10)}`;
   return startFakeServer(async (request, res, mode) => {
     if (options.firstByteDelayMs) await delay(options.firstByteDelayMs);
     if (mode.kind === 'status') return sendError(res, mode);
@@ -32,7 +36,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       return sendJson(res, 200, { object: 'list', data: [{ id: 'gpt-4.1-mini', object: 'model', created: 1_700_000_000, owned_by: 'openai' }] });
     }
     if (request.method === 'POST' && request.path === '/v1/chat/completions') return chat(request, res, mode, options);
-    if (request.method === 'POST' && request.path === '/v1/responses') return answerResponses(request, res, mode, options.chunkDelayMs);
+    if (request.method === 'POST' && request.path === '/v1/responses') return answerResponses(request, res, mode, options.chunkDelayMs, account);
     if (request.method === 'POST' && request.path === '/v1/embeddings') return embeddings(request, res, mode);
     if (request.method === 'POST' && request.path === '/v1/completions') return textCompletions(request, res, options);
     sendJson(res, 404, { error: { message: `Invalid URL (${request.method} ${request.path})`, type: 'invalid_request_error', param: null, code: null } });

@@ -17,7 +17,18 @@ function conversation(body: any): any[] {
   return (body.input ?? []).map((item: any) => (item.type === 'function_call_output' ? item : { role: item.role ?? 'assistant', content: item.content ?? '' }));
 }
 
-export function responseFor(body: any): any {
+/** Reasoning encrypted, as OpenAI encrypts it, for one account: another cannot read it. */
+export function encryptedFor(account: string): string {
+  return `gAAAAA${Buffer.from(account).toString('base64url')}.${(++counter).toString(36)}`;
+}
+
+/** Why an account would refuse a request's reasoning items, in OpenAI's words: one encrypted for another. */
+export function encryptedRefusal(body: any, account: string): string | undefined {
+  const foreign = (Array.isArray(body.input) ? body.input : []).find((item: any) => item?.type === 'reasoning' && typeof item.encrypted_content === 'string' && !item.encrypted_content.startsWith(`gAAAAA${Buffer.from(account).toString('base64url')}.`));
+  return foreign ? `The encrypted content for item ${foreign.id ?? 'rs_unknown'} could not be verified. Reason: Encrypted content could not be decrypted or parsed.` : undefined;
+}
+
+export function responseFor(body: any, account = 'fake'): any {
   const answer = replyFor(conversation(body), body.tools, { reasoning: body.reasoning?.effort !== undefined && body.reasoning?.effort !== 'none' });
   const output: any[] = [];
   if (answer.reasoning) {
@@ -25,7 +36,7 @@ export function responseFor(body: any): any {
       id: `rs_fake${++counter}`,
       type: 'reasoning',
       summary: [{ type: 'summary_text', text: answer.reasoning }],
-      ...(body.include?.includes('reasoning.encrypted_content') ? { encrypted_content: `enc_fake_${counter}` } : {}),
+      ...(body.include?.includes('reasoning.encrypted_content') ? { encrypted_content: encryptedFor(account) } : {}),
     });
   }
   if (answer.content) {
@@ -98,10 +109,15 @@ export function responsesError(status: number) {
   return { error: { message: `fake upstream error ${status}`, type: status === 429 ? 'rate_limit_error' : status >= 500 ? 'server_error' : 'invalid_request_error', param: null, code: null } };
 }
 
-/** Answers POST /v1/responses in the fake's current mode. */
-export async function answerResponses(request: RecordedRequest, res: ServerResponse, mode: FailureMode, chunkDelayMs = 0): Promise<void> {
+/**
+ * Answers POST /v1/responses in the fake's current mode. With an `account` (OpenAI's), reasoning is
+ * encrypted for it and reasoning another account encrypted is refused, as OpenAI does.
+ */
+export async function answerResponses(request: RecordedRequest, res: ServerResponse, mode: FailureMode, chunkDelayMs = 0, account?: string): Promise<void> {
   if (mode.kind === 'status') return sendJson(res, mode.status, mode.body ?? responsesError(mode.status), mode.retryAfter ? { 'retry-after': mode.retryAfter } : {});
-  const response = responseFor(request.body);
+  const refusal = account === undefined ? undefined : encryptedRefusal(request.body, account);
+  if (refusal) return sendJson(res, 400, { error: { message: refusal, type: 'invalid_request_error', param: null, code: 'invalid_encrypted_content' } });
+  const response = responseFor(request.body, account);
   if (request.body.stream !== true) return sendJson(res, 200, response);
   const events = responseEventsFor(response);
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });

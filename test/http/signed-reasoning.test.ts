@@ -1,18 +1,23 @@
 /**
- * Claude Code's history through a route that moves between Claude models. Anthropic binds each
- * thinking block's signature to the model that wrote it and refuses it from another (the fake does
- * too), and it wants a thinking turn that calls tools to begin with its thinking. Claude Code resends
- * its whole history every turn: without care, one fallback would wedge the session for good.
+ * Agents' histories through a route that moves between signers of their reasoning. Anthropic binds
+ * each thinking block's signature to the model that wrote it, and wants a thinking turn that calls
+ * tools to begin with its thinking; OpenAI encrypts Responses reasoning for one account. Each refuses
+ * another's (the fakes do too). Claude Code and Codex resend their whole history every turn: without
+ * care, one fallback would wedge the session for good.
  */
 import Anthropic from '@anthropic-ai/sdk';
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeServer } from '../support/fake-server';
 import { startFakeAnthropic } from '../support/fake-anthropic';
 import { resetBetweenTests, startGateway, stopAll, type Harness } from '../support/harness';
+import { startFakeOpenAI } from '../support/fake-openai';
 import { signatureFor } from '../support/messages-wire';
+import { encryptedFor } from '../support/responses-wire';
 
 let opusHost: FakeServer;
 let sonnetHost: FakeServer;
+let accountA: FakeServer;
+let accountB: FakeServer;
 let h: Harness;
 
 const config = () => ({
@@ -20,23 +25,29 @@ const config = () => ({
   providers: [
     { name: 'a1', kind: 'anthropic', baseUrl: opusHost.url, apiKey: 'env:TEST_KEY' },
     { name: 'a2', kind: 'anthropic', baseUrl: sonnetHost.url, apiKey: 'env:TEST_KEY' },
+    { name: 'work', kind: 'openai', baseUrl: `${accountA.url}/v1`, apiKey: 'env:TEST_KEY', apis: ['chat', 'responses'] },
+    { name: 'personal', kind: 'openai', baseUrl: `${accountB.url}/v1`, apiKey: 'env:TEST_KEY', apis: ['chat', 'responses'] },
   ],
   deployments: [
     { name: 'opus', provider: 'a1', model: 'claude-opus-4-5' },
     { name: 'sonnet', provider: 'a2', model: 'claude-sonnet-4-5' },
+    { name: 'gpt-work', provider: 'work', model: 'gpt-5.4' },
+    { name: 'gpt-personal', provider: 'personal', model: 'gpt-5.4' },
   ],
   routes: [
     { name: 'opus-first', deployments: ['opus', 'sonnet'] },
     { name: 'sonnet-only', deployments: ['sonnet'] },
+    { name: 'work-first', deployments: ['gpt-work', 'gpt-personal'] },
+    { name: 'personal-only', deployments: ['gpt-personal'] },
   ],
 });
 
 beforeAll(async () => {
-  [opusHost, sonnetHost] = await Promise.all([startFakeAnthropic(), startFakeAnthropic()]);
+  [opusHost, sonnetHost, accountA, accountB] = await Promise.all([startFakeAnthropic(), startFakeAnthropic(), startFakeOpenAI({ account: 'acct_work' }), startFakeOpenAI({ account: 'acct_personal' })]);
   h = await startGateway(config());
 });
-afterAll(() => stopAll(h, opusHost, sonnetHost));
-beforeEach(() => resetBetweenTests(h, [opusHost, sonnetHost], config()));
+afterAll(() => stopAll(h, opusHost, sonnetHost, accountA, accountB));
+beforeEach(() => resetBetweenTests(h, [opusHost, sonnetHost, accountA, accountB], config()));
 
 const weather = { name: 'weather', input_schema: { type: 'object' as const, properties: { city: { type: 'string' } } } };
 const ask = (model: string, messages: Anthropic.MessageParam[]) =>
@@ -90,3 +101,31 @@ it("keeps a model's own thinking in the history it is sent", async () => {
   expect(thinkingBlocks(sent(sonnetHost)[1])).toHaveLength(1);
   expect(sent(sonnetHost)[1]).toMatchObject({ thinking: { type: 'enabled' } });
 });
+
+describe("Codex's encrypted reasoning", () => {
+  const codex = (model: string, input: unknown[]) => h.openai.responses.create({ model, input: input as never, store: false, reasoning: { effort: 'medium' }, include: ['reasoning.encrypted_content'], tools: [{ type: 'function', name: 'weather', parameters: weather.input_schema, strict: false }] });
+  const reasoningSent = (host: FakeServer) => host.requests.filter((r) => r.path === '/v1/responses').map((r) => (r.body.input as { type: string }[]).filter((i) => i.type === 'reasoning').length);
+
+  it('carries a session over from one OpenAI account to another when the first goes down', async () => {
+    const question = { type: 'message', role: 'user', content: 'Weather in Paris?' };
+    const first = await codex('work-first', [question]);
+    const reasoning = first.output.find((i) => i.type === 'reasoning');
+    const call = first.output.find((i) => i.type === 'function_call') as { call_id: string };
+    expect(reasoning).toMatchObject({ encrypted_content: expect.stringMatching(/^gAAAAA/) });
+
+    await accountA.setMode({ kind: 'status', status: 503 });
+    const second = await codex('work-first', [question, ...first.output, { type: 'function_call_output', call_id: call.call_id, output: 'sunny' }]);
+    expect(second.output_text).toBe('The tool said: sunny');
+    // The other account is sent the rest of the history, once.
+    expect(reasoningSent(accountB)).toEqual([0]);
+  });
+
+  it('sends reasoning it never saw encrypted again without it when refused, and leaves it out from then on', async () => {
+    const input = [{ type: 'message', role: 'user', content: 'Hi' }, { type: 'reasoning', id: 'rs_old', summary: [], encrypted_content: encryptedFor('acct_work') }, { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Hello.' }] }, { type: 'message', role: 'user', content: 'Again?' }];
+    expect((await codex('personal-only', input)).status).toBe('completed');
+    expect(reasoningSent(accountB)).toEqual([1, 0]);
+    await codex('personal-only', input);
+    expect(reasoningSent(accountB)).toEqual([1, 0, 0]);
+  });
+});
+

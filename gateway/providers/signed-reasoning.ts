@@ -1,0 +1,162 @@
+/**
+ * Signed reasoning a request's history replays to an upstream that cannot verify it, left out.
+ * - Messages: Anthropic binds each thinking block's signature to the model that wrote it and refuses
+ *   a history that replays it to another ("messages.1.content.0: Invalid `signature` in `thinking`
+ *   block"). The signer is the model.
+ * - Responses: OpenAI encrypts a reasoning item's `encrypted_content` for the account that got it,
+ *   and refuses it from another ("The encrypted content for item rs_... could not be verified",
+ *   `invalid_encrypted_content`). The signer is the provider.
+ * Claude Code and Codex resend their whole history every turn, so once a route fell back from one
+ * signer to another, every later turn would be refused: the session wedges.
+ *
+ * The book notes who signed the reasoning of every answer passed through. A request leaves out what
+ * another signer signed, or what this one refused before. One refused all the same (signed before
+ * this gateway started) is sent again at once without everything its signer did not sign, or without
+ * all of it, and those are remembered as refused. When a Messages turn that called tools loses its
+ * thinking, the request goes without thinking: Anthropic wants such a turn to begin with it.
+ */
+import { UpstreamError } from '../errors';
+import type { NativeEndpoint, NativeEvent, SignatureBook } from './types';
+
+type Body = Record<string, unknown>;
+type Part = { type?: unknown; signature?: unknown; data?: unknown; encrypted_content?: unknown };
+type Message = { role?: unknown; content?: unknown };
+
+/** Signatures remembered at most, of each kind: a long day of agent sessions, in a few MB. */
+const MAX_NOTED = 20_000;
+/** Characters of a streamed signature kept while it arrives (its key is its tail). */
+const MAX_SIGNATURE = 4_096;
+
+/** Each API's signed parts: how a refusal is worded, and the request without the parts `drop` names. */
+const APIS: Partial<Record<NativeEndpoint, { refused: RegExp; without: (body: Body, drop: (key: string) => boolean) => Left }>> = {
+  messages: { refused: /Invalid `?signature`? in `?thinking`? block/i, without: withoutThinking },
+  responses: { refused: /invalid_encrypted_content|encrypted content.{0,300}could not be (?:verified|decrypted)/i, without: withoutReasoning },
+};
+APIS['messages.count_tokens'] = APIS.messages;
+
+interface Left {
+  body: Body;
+  /** The keys of what was left out. */
+  left: string[];
+}
+
+export function createSignatureBook(): SignatureBook {
+  const signers = new Map<string, string>();
+  const refused = new Map<string, Set<string>>();
+  const note = <V>(map: Map<string, V>, key: string, value: V) => {
+    if (map.size >= MAX_NOTED) map.delete(map.keys().next().value as string);
+    map.set(key, value);
+  };
+  const sign = (signer: string, signature: unknown) => {
+    if (typeof signature === 'string' && signature !== '') note(signers, keyOf(signature), signer);
+  };
+
+  return {
+    watched(endpoint, signer, answer) {
+      if (endpoint !== 'messages' && endpoint !== 'responses') return answer;
+      if (isAsyncIterable(answer)) return watchStream(answer as AsyncIterable<NativeEvent>, (signature) => sign(signer, signature)) as typeof answer;
+      const parts = endpoint === 'messages' ? (answer as { content?: Part[] }).content : (answer as { output?: Part[] }).output;
+      for (const part of Array.isArray(parts) ? parts : []) sign(signer, signatureOf(part));
+      return answer;
+    },
+
+    async send(endpoint, body, signer, send) {
+      const api = APIS[endpoint];
+      if (!api) return send(body);
+      const known = refused.get(signer);
+      const first = api.without(body, (key) => (signers.has(key) && signers.get(key) !== signer) || known?.has(key) === true);
+      try {
+        return await send(first.body);
+      } catch (error) {
+        if (!(error instanceof UpstreamError) || error.status !== 400) throw error;
+        const said = error.upstreamError ? `${error.upstreamError.code ?? ''} ${error.upstreamError.message}` : '';
+        if (!api.refused.test(said.slice(0, 2_000))) throw error;
+        // What it did not sign first; if it signed it all, it refuses it in another history (a changed prompt, say).
+        let again = api.without(first.body, (key) => signers.get(key) !== signer);
+        if (again.left.length === 0) again = api.without(first.body, () => true);
+        if (again.left.length === 0) throw error;
+        let set = refused.get(signer);
+        if (!set) note(refused, signer, (set = new Set()));
+        for (const key of again.left) if (set.size < MAX_NOTED) set.add(key);
+        return send(again.body);
+      }
+    },
+  };
+}
+
+/** A signature's key: its tail (a signature ends in a MAC, a ciphertext in its tag: the tail tells them apart). */
+function keyOf(signature: string): string {
+  return signature.slice(-64);
+}
+
+/** A thinking block's signature, a redacted one's data, a reasoning item's encrypted content. */
+function signatureOf(part: Part | null | undefined): unknown {
+  if (part?.type === 'thinking') return part.signature;
+  if (part?.type === 'redacted_thinking') return part.data;
+  return part?.type === 'reasoning' ? part.encrypted_content : undefined;
+}
+
+function isAsyncIterable(value: unknown): boolean {
+  return typeof (value as AsyncIterable<unknown> | null)?.[Symbol.asyncIterator] === 'function';
+}
+
+/** A stream's events as they were, noting each signature on the way (a thinking block's may come in parts). */
+async function* watchStream(events: AsyncIterable<NativeEvent>, sign: (signature: string) => void): AsyncGenerator<NativeEvent> {
+  const parts = new Map<number, string>();
+  for await (const event of events) {
+    const data = event.data as { type?: string; index?: number; content_block?: Part; item?: Part; delta?: { type?: string; signature?: string } };
+    if (data.type === 'content_block_start' && typeof data.content_block?.data === 'string') sign(data.content_block.data);
+    else if (data.type === 'response.output_item.done' && typeof data.item?.encrypted_content === 'string') sign(data.item.encrypted_content);
+    else if (data.type === 'content_block_delta' && data.delta?.type === 'signature_delta' && typeof data.index === 'number') {
+      // A signature is a few hundred bytes: of an upstream's endless one only the tail, its key, is kept.
+      parts.set(data.index, ((parts.get(data.index) ?? '') + (data.delta.signature ?? '')).slice(-MAX_SIGNATURE));
+    } else if (data.type === 'content_block_stop' && typeof data.index === 'number' && parts.has(data.index)) {
+      sign(parts.get(data.index)!);
+      parts.delete(data.index);
+    }
+    yield event;
+  }
+}
+
+/** Whether a part is signed and `drop` names it; its key goes on the list of what was left out. */
+function dropped(part: Part | null | undefined, drop: (key: string) => boolean, left: string[]): boolean {
+  const signature = signatureOf(part);
+  if (typeof signature !== 'string' || signature === '' || !drop(keyOf(signature))) return false;
+  left.push(keyOf(signature));
+  return true;
+}
+
+/** A Messages request without the thinking `drop` names; without thinking, if its last turn called tools and lost its own. */
+function withoutThinking(body: Body, drop: (key: string) => boolean): Left {
+  const messages = body.messages;
+  if (!Array.isArray(messages)) return { body, left: [] };
+  const left: string[] = [];
+  let lastLost = false;
+  const last = messages.findLastIndex((m: Message) => m?.role === 'assistant');
+  const kept = (messages as Message[]).map((message, i) => {
+    if (message?.role !== 'assistant' || !Array.isArray(message.content)) return message;
+    const before = left.length;
+    const content = (message.content as Part[]).filter((block) => !dropped(block, drop, left));
+    if (i === last && left.length > before) lastLost = true;
+    return content.length === message.content.length ? message : { ...message, content };
+  });
+  if (left.length === 0) return { body, left };
+  const out: Body = { ...body, messages: kept };
+  const thinking = body.thinking as { type?: unknown } | undefined;
+  const callsTools = Array.isArray((messages[last] as Message | undefined)?.content) && ((messages[last] as Message).content as Part[]).some((b) => b?.type === 'tool_use');
+  if (lastLost && callsTools && thinking && thinking.type !== 'disabled') {
+    delete out.thinking;
+    // Clearing old thinking is an edit of a request that thinks.
+    const management = body.context_management as { edits?: { type?: unknown }[] } | undefined;
+    if (Array.isArray(management?.edits)) out.context_management = { ...management, edits: management.edits.filter((e) => !String(e?.type).startsWith('clear_thinking')) };
+  }
+  return { body: out, left };
+}
+
+/** A Responses request without the reasoning items `drop` names (the rest of its input as it was). */
+function withoutReasoning(body: Body, drop: (key: string) => boolean): Left {
+  if (!Array.isArray(body.input)) return { body, left: [] };
+  const left: string[] = [];
+  const input = (body.input as Part[]).filter((item) => !dropped(item, drop, left));
+  return left.length === 0 ? { body, left } : { body: { ...body, input }, left };
+}
