@@ -13,6 +13,7 @@ import type { ChatCompletionChunk } from '../wire/canonical';
 import { newCompletionId } from '../wire/ids';
 import { limiterFor } from './concurrency';
 import { nativeJson, nativePath, nativeStream } from './native';
+import { NO_BOOK } from './signed-reasoning';
 import { createLimitLearner, nativeWithinOutputLimit } from './output-limit';
 import { maxOutputOf } from '../models/facts';
 import { DEFAULT_TIMEOUTS, createTransport } from './transport';
@@ -39,7 +40,7 @@ export function createAnthropicProvider(config: ProviderConfig, { secrets, gatew
   const pathOf = (endpoint: NativeEndpoint) => nativePath(PATHS, endpoint, config.name);
   const withinLearnedLimit = createLimitLearner();
   // Thinking another model signed is left out: Anthropic refuses it (signed-reasoning.ts).
-  const signed = <T>(endpoint: NativeEndpoint, body: Record<string, unknown>, model: string, send: (body: Record<string, unknown>) => Promise<T>) => (signatures ? signatures.send(endpoint, body, model, send) : send(body));
+  const book = signatures ?? NO_BOOK;
 
   return {
     config,
@@ -63,9 +64,9 @@ export function createAnthropicProvider(config: ProviderConfig, { secrets, gatew
     embed: () => Promise.reject(new UpstreamError('upstream_4xx', `${config.name} (Anthropic) has no embeddings API`, { status: 400 })),
 
     nativeJson: (endpoint, body, context) =>
-      withinLearnedLimit(context.deployment, (deployment) => signed(endpoint, nativeBody(body, { ...context, deployment }), deployment.model, (body) => nativeJson(transport, endpoint, pathOf(endpoint), body, withVersion(context)))),
+      withinLearnedLimit(context.deployment, (deployment) => book.send(endpoint, nativeBody(body, { ...context, deployment }), deployment.model, (body) => nativeJson(transport, endpoint, pathOf(endpoint), body, withVersion(context)))),
     nativeStream: (endpoint, body, context) =>
-      withinLearnedLimit(context.deployment, (deployment) => signed(endpoint, { ...nativeBody(body, { ...context, deployment }), stream: true }, deployment.model, (body) => nativeStream(transport, endpoint, pathOf(endpoint), body, withVersion(context)))),
+      withinLearnedLimit(context.deployment, (deployment) => book.send(endpoint, { ...nativeBody(body, { ...context, deployment }), stream: true }, deployment.model, (body) => nativeStream(transport, endpoint, pathOf(endpoint), body, withVersion(context)))),
 
     async probe(signal) {
       const { value } = await transport.json<{ data?: { id?: unknown }[] }>({ method: 'GET', path: '/v1/models?limit=1000' }, signal);

@@ -1,8 +1,9 @@
 /**
  * OpenAI and every OpenAI-compatible server (Google's for Gemini, Together, Groq, OpenRouter,
- * Mistral, DeepSeek, LM Studio, vLLM, llama.cpp). The canonical chat shape is this API's own, so a chat request goes out
- * as the client sent it with the deployment's model; answers are checked (a stream must end with
- * `[DONE]`, every event must be a chunk) and normalised so they validate against the spec.
+ * Mistral, DeepSeek, LM Studio, vLLM, llama.cpp). The canonical chat shape is this API's own, so a
+ * chat request goes out as the client sent it with the deployment's model; answers are checked (a
+ * stream must end with `[DONE]`, every event must be a chunk) and normalised so they validate
+ * against the spec.
  */
 import { providerKey } from './api-key';
 import type { DeploymentConfig, NativeApiName, ProviderConfig } from '../config/schema';
@@ -14,8 +15,9 @@ import { DEFAULT_TIMEOUTS, createTransport } from './transport';
 import { nativeJson, nativePath, nativeStream } from './native';
 import { createLimitLearner, nativeWithinOutputLimit, withinOutputLimit } from './output-limit';
 import { createFieldLearner } from './unknown-fields';
-import type { NativeEndpoint, ProviderAdapter, ProviderContext } from './types';
+import { NO_BOOK } from './signed-reasoning';
 import { createStreamMender } from './stream-mending';
+import type { NativeEndpoint, ProviderAdapter, ProviderContext } from './types';
 import { sseEvents, type SseEvent } from './upstream-streams';
 
 const DONE = { name: '[DONE]', isEnd: (event: SseEvent) => event.data === '[DONE]' };
@@ -102,7 +104,7 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
   const withinLearnedLimit = createLimitLearner();
   const withoutRefusedFields = createFieldLearner();
   // Reasoning another account encrypted is left out of a Responses request: OpenAI refuses it (signed-reasoning.ts).
-  const signed = <T>(endpoint: NativeEndpoint, body: Record<string, unknown>, send: (body: Record<string, unknown>) => Promise<T>) => (signatures && endpoint === 'responses' ? signatures.send(endpoint, body, config.name, send) : send(body));
+  const bookFor = (endpoint: NativeEndpoint) => (endpoint === 'responses' && signatures ? signatures : NO_BOOK);
 
   return {
     config,
@@ -136,9 +138,9 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
     },
 
     nativeJson: (endpoint, body, context) =>
-      withinLearnedLimit(context.deployment, (deployment) => signed(endpoint, { ...nativeBody(endpoint, body, deployment, official), model: deployment.model }, (body) => nativeJson(transport, endpoint, pathOf(endpoint), body, context))),
+      withinLearnedLimit(context.deployment, (deployment) => bookFor(endpoint).send(endpoint, { ...nativeBody(endpoint, body, deployment, official), model: deployment.model }, config.name, (body) => nativeJson(transport, endpoint, pathOf(endpoint), body, context))),
     nativeStream: (endpoint, body, context) =>
-      withinLearnedLimit(context.deployment, (deployment) => signed(endpoint, { ...nativeBody(endpoint, body, deployment, official), model: deployment.model, stream: true }, (body) => nativeStream(transport, endpoint, pathOf(endpoint), body, context))),
+      withinLearnedLimit(context.deployment, (deployment) => bookFor(endpoint).send(endpoint, { ...nativeBody(endpoint, body, deployment, official), model: deployment.model, stream: true }, config.name, (body) => nativeStream(transport, endpoint, pathOf(endpoint), body, context))),
 
     async probe(signal) {
       const { value } = await transport.json<{ data?: { id?: unknown }[] }>({ method: 'GET', path: '/models' }, signal);
