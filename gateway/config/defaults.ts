@@ -1,7 +1,7 @@
 /**
  * The config a fresh data dir starts with: the local Ollama (its installed models when it answered),
- * OpenAI, Anthropic and Google's Gemini when their keys are in the environment, and a `default` route with local
- * models first.
+ * OpenAI, Anthropic and Google's Gemini when their keys are in the environment, and a `default`
+ * route with local models first.
  */
 import type { ConfigStore } from '../store/config-store';
 import { isLocalDeployment } from '../routing/locality';

@@ -97,9 +97,9 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
     }
     latest.set(name, record);
     if (record.result && deps.catalog().providers.get(name)?.config.kind === 'ollama') {
-      const models = withoutLatest(record.result.models);
+      const models = bothSpellings(record.result.models);
       installed.set(name, { at: record.at, models });
-      remote.set(name, withoutLatest(record.result.remote ?? []));
+      remote.set(name, bothSpellings(record.result.remote ?? []));
       await learnModels(name, record.result);
       deps.onInstalled?.(name, models);
     }
@@ -150,7 +150,7 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
 }
 
 /** Model names as deployments may name them: with and without `:latest`. */
-function withoutLatest(names: readonly string[]): Set<string> {
+function bothSpellings(names: readonly string[]): Set<string> {
   const out = new Set<string>();
   for (const name of names) {
     out.add(name);
