@@ -10,6 +10,9 @@ import type { ChatCompletionChunk } from '../wire/canonical';
 
 type CallDelta = { index?: number; id?: string };
 
+/** Calls remembered by id in one stream. */
+const MAX_CALLS = 1_000;
+
 /** A mender for one stream: it remembers the calls each choice has had. */
 export function createStreamMender(): (chunk: ChatCompletionChunk) => ChatCompletionChunk {
   const choices = new Map<number, { ids: Map<string, number>; next: number; last: number | undefined }>();
@@ -27,7 +30,8 @@ export function createStreamMender(): (chunk: ChatCompletionChunk) => ChatComple
             index = call.id ? (state.ids.get(call.id) ?? state.next) : (state.last ?? state.next);
             call.index = index;
           }
-          if (call.id && !state.ids.has(call.id)) state.ids.set(call.id, index);
+          // Bounded: an answer has a handful of calls, an upstream gone wrong endless ids.
+          if (call.id && !state.ids.has(call.id) && state.ids.size < MAX_CALLS) state.ids.set(call.id, index);
           state.last = index;
           state.next = Math.max(state.next, index + 1);
         }
