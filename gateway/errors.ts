@@ -205,12 +205,16 @@ export function namedOutputLimit(error: UpstreamError): number | undefined {
  * How a strict server refuses a field it does not know, and where it says the field was: Google's
  * `Unknown name "top_k": Cannot find field.` (or `... at 'messages[1]'`), OpenAI's "Unrecognized
  * request argument supplied: user", Groq's "'messages.1' : property 'reasoning_content' is unsupported".
+ * And how a model refuses an effort it does not have, which it is then asked for at its own: Google's
+ * "Thinking level MEDIUM is not supported for this model", "Invalid reasoning_effort: minimal",
+ * OpenAI's "Unsupported value: 'reasoning_effort' does not support 'minimal' with this model".
  */
 const UNKNOWN_FIELDS = [
   /Unknown name "(?<field>\w{1,64})"(?: at '(?<at>[\w.[\]]{1,200})')?: Cannot find field/g,
   /Unrecognized request arguments? supplied: (?<field>\w{1,64})/g,
   /(?:'(?<at>messages\.\d{1,6}(?:\.tool_calls\.\d{1,6})?)' : )?property '(?<field>\w{1,64})' is unsupported/g,
 ];
+const EFFORT_REFUSED = /reasoning_effort'? does not support|Invalid reasoning_effort: |Thinking level \w{1,20} is not supported for this model/;
 
 /** The fields a 400 says the server does not know, each as `request:x`, `message:x` or `call:x` (a tool call's). */
 export function refusedFields(error: UpstreamError): string[] {
@@ -225,6 +229,7 @@ export function refusedFields(error: UpstreamError): string[] {
       if (scope) fields.push(`${scope}:${match.groups!.field}`);
     }
   }
+  if (EFFORT_REFUSED.test(said)) fields.push('request:reasoning_effort');
   return fields;
 }
 

@@ -26,6 +26,7 @@ const config = () => ({
   ],
   deployments: [
     { name: 'flash', provider: 'gemini', model: 'gemini-3.5-flash' },
+    { name: 'pro', provider: 'gemini', model: 'gemini-3.1-pro-preview' },
     { name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini' },
   ],
   routes: [
@@ -189,5 +190,13 @@ it('falls back past a key Google refuses with a 400, and keeps that deployment o
   const answer = await h.openai.chat.completions.create({ model: 'free-first', messages: [{ role: 'user', content: 'hi' }] });
   expect(answer.choices[0]!.message.content).toBe('Echo: hi');
   expect(h.gateway.breakers.snapshot('flash')).toMatchObject({ state: 'open', blockedBy: 'auth', blockedMessage: expect.stringContaining('API key not valid') });
+});
+
+it('asks a model that refuses an effort for its own thinking from then on (Gemini Pro has no medium)', async () => {
+  const claude = new Anthropic({ baseURL: h.url, apiKey: 'k', maxRetries: 0 });
+  const ask = () => claude.messages.create({ model: 'pro', max_tokens: 8_000, thinking: { type: 'enabled', budget_tokens: 4_000 }, messages: [{ role: 'user', content: 'hi' }] });
+  expect((await ask()).content).toEqual([expect.objectContaining({ text: 'Echo: hi' })]);
+  await ask();
+  expect(chats().map((r) => r.body.reasoning_effort)).toEqual(['medium', undefined, undefined]);
 });
 

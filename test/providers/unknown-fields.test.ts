@@ -16,6 +16,9 @@ describe('a field refused as unknown', () => {
     const groq = { error: { message: "'messages.1' : for 'role:assistant' the following must be satisfied[('messages.1' : property 'reasoning_content' is unsupported)]", type: 'invalid_request_error' } };
     expect(refusal(400, groq)).toEqual(['message:reasoning_content']);
     expect(refusal(400, { error: { message: "property 'user' is unsupported" } })).toEqual(['request:user']);
+    // An effort a model does not have, in Google's and OpenAI's words.
+    expect(refusal(400, [{ error: { message: 'Thinking level MEDIUM is not supported for this model. Please retry with other thinking level' } }])).toEqual(['request:reasoning_effort']);
+    expect(refusal(400, { error: { message: "Unsupported value: 'reasoning_effort' does not support 'minimal' with this model. Supported values are: 'low', 'medium', and 'high'." } })).toEqual(['request:reasoning_effort']);
     // A field of a tool's schema is not the request's, whatever its name.
     expect(refusal(400, [{ error: { message: `Unknown name "seed" at 'tools[0].function_declarations[0].parameters': Cannot find field.` } }])).toEqual([]);
   });

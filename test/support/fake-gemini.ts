@@ -6,7 +6,7 @@
  *   and so is a tool schema past Gemini's OpenAPI subset (Claude Code's `$schema`, `propertyNames`);
  * - it answers errors as a list (`[{error:{code,message,status}}]`), a per-minute quota as a 429 with
  *   its RetryInfo and no Retry-After header;
- * - `reasoning_effort` is none, low, medium or high;
+ * - `reasoning_effort` is none, low, medium or high (a Pro model takes low or high only);
  * - Gemini 3 signs its function calls (`extra_content.google.thought_signature` on the first call of a
  *   turn) and refuses a history whose calls lack a signature it gave, or the documented skip value;
  * - it says `finish_reason: "stop"` after tool calls, and streams them without `index`: a call's
@@ -77,6 +77,8 @@ function refusalOf(body: any, issued: ReadonlySet<string>): string | undefined {
   });
   if (unknown.length > 0) return unknown.join('\n');
   if (body.reasoning_effort !== undefined && !EFFORTS.includes(body.reasoning_effort)) return `Invalid reasoning_effort: ${body.reasoning_effort}. Valid values are: ${EFFORTS.join(', ')}`;
+  // Gemini 3 Pro thinks at low or high only (Google's answer on its forum).
+  if (/-pro/.test(body.model) && (body.reasoning_effort === 'medium' || body.reasoning_effort === 'none')) return `Thinking level ${String(body.reasoning_effort).toUpperCase()} is not supported for this model. Please retry with other thinking level`;
   if (!String(body.model).replace(/^models\//, '').startsWith('gemini-3')) return undefined;
   let position = 0;
   for (const message of body.messages) {
