@@ -26,7 +26,7 @@ export const SKIP_SIGNATURE = 'skip_thought_signature_validator';
 /** The efforts Google takes ("Valid values are: high, low, medium, none"), for the ones it does not. */
 const EFFORT: Record<string, string> = { minimal: 'low', xhigh: 'high', max: 'high' };
 
-type Call = { extra_content?: { google?: { thought_signature?: unknown } } };
+type Call = { extra_content?: Record<string, { thought_signature?: unknown } | undefined> };
 
 /**
  * A chat completion as Google takes it:
@@ -55,7 +55,8 @@ export function forGemini(request: ChatRequest): ChatRequest {
       const { reasoning_content: _a, reasoning: _b, ...rest } = m as typeof m & { reasoning_content?: unknown; reasoning?: unknown };
       if (!unsigned(rest.tool_calls)) return rest;
       const [first, ...others] = rest.tool_calls!;
-      return { ...rest, tool_calls: [{ ...first!, extra_content: { google: { thought_signature: SKIP_SIGNATURE } } } as typeof first & Call, ...others] };
+      const extra = (first as Call).extra_content;
+      return { ...rest, tool_calls: [{ ...first!, extra_content: { ...extra, google: { ...extra?.google, thought_signature: SKIP_SIGNATURE } } } as typeof first & Call, ...others] };
     }),
   };
 }
@@ -68,7 +69,10 @@ function geminiTool(tool: Tool): Tool {
   return { type: 'function', function: { ...rest, parameters: geminiSchema(parameters) } };
 }
 
-/** Tool calls none of which carries Gemini's signature (only the first of parallel calls has one). */
+/**
+ * Tool calls none of which carries Gemini's signature (only the first of parallel calls has one),
+ * under `google` or any other name (Vertex AI's answers have been seen to use `vertex`).
+ */
 function unsigned(calls: readonly object[] | undefined): boolean {
-  return calls !== undefined && calls.length > 0 && !calls.some((call) => typeof (call as Call).extra_content?.google?.thought_signature === 'string');
+  return calls !== undefined && calls.length > 0 && !calls.some((call) => Object.values((call as Call).extra_content ?? {}).some((vendor) => typeof vendor?.thought_signature === 'string'));
 }

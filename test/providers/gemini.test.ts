@@ -32,6 +32,11 @@ describe('a chat request for Gemini', () => {
     expect(unsigned).toEqual({ role: 'assistant', content: null, tool_calls: [call('a', { extra_content: { google: { thought_signature: SKIP_SIGNATURE } } }), call('b')] });
     const signed = call('a', { extra_content: { google: { thought_signature: 'Cj0BAAA' } } });
     expect((forGemini(history([signed, call('b')])).messages[1] as { tool_calls: object[] }).tool_calls).toEqual([signed, call('b')]);
+    const vertex = call('a', { extra_content: { vertex: { thought_signature: 'Cj0BBBB' } } });
+    expect((forGemini(history([vertex])).messages[1] as { tool_calls: object[] }).tool_calls).toEqual([vertex]);
+    // What else a client kept beside it stays.
+    const other = call('a', { extra_content: { acme: { trace: 1 } } });
+    expect((forGemini(history([other])).messages[1] as { tool_calls: object[] }).tool_calls).toEqual([call('a', { extra_content: { acme: { trace: 1 }, google: { thought_signature: SKIP_SIGNATURE } } })]);
     const plain: ChatRequest = { model: 'gemini-3.5-flash', messages: [{ role: 'user', content: 'hi' }] };
     expect(forGemini(plain)).toBe(plain);
   });
