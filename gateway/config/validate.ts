@@ -5,6 +5,7 @@
  */
 import { Compile } from 'typebox/compile';
 import { ConfigSchema, type Config } from './schema';
+import { isLocalProvider } from '../routing/locality';
 
 export interface ConfigIssue {
   /** Dotted path with indexes, e.g. `deployments[0].timeWindows[1].start`. */
@@ -52,6 +53,8 @@ function meaningIssues(config: Config): { errors: ConfigIssue[]; warnings: Confi
     // drop them silently, and keep them out of the config's plain text (the message does not repeat them).
     else if (url.username || url.password) {
       errors.push({ path: `providers[${i}].baseUrl`, message: 'the URL has a user and password, which would not be sent and would be kept in the config as plain text: give them as a header instead, e.g. "headers": {"authorization": "Basic ..."}' });
+    } else if (provider.kind === 'ollama' && provider.local === undefined && !isLocalProvider(provider)) {
+      warnings.push({ path: `providers[${i}].local`, message: `the Ollama at ${url.host} is on the internet as far as its address says, so local only skips it and its answers are not counted as saved by local: set "local": true if it runs on your network (false to say it does not)` });
     }
   });
 

@@ -123,6 +123,17 @@ describe('validateConfig', () => {
     expect(result.warnings).toEqual([{ path: 'routes[0].deployments', message: 'route "default" has a single deployment, so fallback cannot help it' }]);
   });
 
+  it('warns, but accepts, an Ollama the address of which says it is on the internet (local only skips it)', () => {
+    const ollamaAt = (baseUrl: string, local?: boolean) => {
+      const config = example();
+      Object.assign(config.providers[0]!, { baseUrl }, local === undefined ? {} : { local });
+      return validateConfig(config).warnings;
+    };
+    expect(ollamaAt('https://ollama.example.com')).toEqual([{ path: 'providers[0].local', message: expect.stringMatching(/^the Ollama at ollama\.example\.com is on the internet as far as its address says/) }]);
+    expect(ollamaAt('https://ollama.example.com', true)).toEqual([]);
+    expect(ollamaAt('http://gpu-box:11434')).toEqual([]);
+  });
+
   it('refuses a base URL with a user and password, which would not be sent, without repeating them', () => {
     const errors = errorsOf((c) => (c.providers[0].baseUrl = 'http://me:s3cret@gpu-box:11434'));
     expect(errors).toEqual([expect.objectContaining({ path: 'providers[0].baseUrl', message: expect.stringMatching(/^the URL has a user and password, which would not be sent/) })]);
