@@ -41,7 +41,10 @@ export function createFieldLearner() {
         for (const field of fresh) refused.add(field);
         if (!learned.has(model) && learned.size >= MAX_MODELS) learned.clear();
         learned.set(model, refused);
-        current = without(current, refused);
+        // Only a request that changes is worth asking again: a field named but not sent is not the fault.
+        const next = without(current, refused);
+        if (next === current) throw error;
+        current = next;
       }
     }
   };

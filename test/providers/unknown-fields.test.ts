@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { refusedFields, upstreamStatusError } from '../../gateway/errors';
-import { without } from '../../gateway/providers/unknown-fields';
+import { createFieldLearner, without } from '../../gateway/providers/unknown-fields';
 
 const refusal = (status: number, body: unknown) => refusedFields(upstreamStatusError('p', status, {}, JSON.stringify(body)));
 
@@ -38,3 +38,33 @@ describe('a field refused as unknown', () => {
     expect(without(body, new Set(['request:seed']))).toBe(body);
   });
 });
+
+describe('the field learner', () => {
+  const refusing = (message: string) => upstreamStatusError('p', 400, {}, JSON.stringify({ error: { message } }));
+
+  it("asks again without a refused field, once per field, and leaves it out of that model's later requests", async () => {
+    const learn = createFieldLearner();
+    const sent: Record<string, unknown>[] = [];
+    const send = async (body: Record<string, unknown>) => {
+      sent.push(body);
+      if ('user' in body) throw refusing('Unrecognized request argument supplied: user');
+      return 'ok';
+    };
+    expect(await learn({ model: 'm', user: 'u', messages: [] }, send)).toBe('ok');
+    expect(await learn({ model: 'm', user: 'u', messages: [] }, send)).toBe('ok');
+    expect(sent.map((b) => 'user' in b)).toEqual([true, false, false]);
+  });
+
+  it('does not ask again when the field it names was not sent, nor when it is no field to leave out', async () => {
+    const learn = createFieldLearner();
+    let calls = 0;
+    const failing = (message: string) => async () => {
+      calls++;
+      throw refusing(message);
+    };
+    await expect(learn({ model: 'm', messages: [] }, failing('Unrecognized request argument supplied: user'))).rejects.toThrow();
+    await expect(learn({ model: 'm', messages: [], tools: [] }, failing('Unrecognized request argument supplied: tools'))).rejects.toThrow();
+    expect(calls).toBe(2);
+  });
+});
+
