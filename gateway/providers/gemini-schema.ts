@@ -46,6 +46,10 @@ export function geminiSchema(schema: unknown): Node {
       type = types[0];
     }
     if (typeof type === 'string' && TYPES.has(type)) out.type = type;
+    // Members of an object or an array only go with its type ("properties: only allowed for OBJECT type"):
+    // MCP servers leave the type out, or give another.
+    else if (type === undefined && (isNode(node.properties) || Array.isArray(node.required))) out.type = 'object';
+    else if (type === undefined && node.items !== undefined) out.type = 'array';
     if (node.nullable === true) out.nullable = true;
     for (const key of PLAIN) if (node[key] !== undefined) out[key] = node[key];
     if (typeof node.exclusiveMinimum === 'number' && out.minimum === undefined) out.minimum = node.exclusiveMinimum;
@@ -56,14 +60,14 @@ export function geminiSchema(schema: unknown): Node {
       out.type ??= 'string';
     }
     if (typeof node.format === 'string' && FORMATS[String(out.type)]?.includes(node.format)) out.format = node.format;
-    if (isNode(node.properties)) {
+    if (isNode(node.properties) && out.type === 'object') {
       const properties: Node = {};
       for (const [name, property] of Object.entries(node.properties)) properties[name] = visit(property, refDepth);
       out.properties = properties;
       if (Array.isArray(node.required)) out.required = node.required.filter((name) => typeof name === 'string' && name in properties);
       if (Array.isArray(node.propertyOrdering)) out.propertyOrdering = node.propertyOrdering.filter((name) => typeof name === 'string' && name in properties);
     }
-    if (isNode(node.items) || Array.isArray(node.items)) out.items = visit(Array.isArray(node.items) ? node.items[0] : node.items, refDepth);
+    if ((isNode(node.items) || Array.isArray(node.items)) && out.type === 'array') out.items = visit(Array.isArray(node.items) ? node.items[0] : node.items, refDepth);
     const alternatives = Array.isArray(node.anyOf) ? node.anyOf : Array.isArray(node.oneOf) ? node.oneOf : undefined;
     if (alternatives) {
       const kept = alternatives.filter((a) => !(isNode(a) && a.type === 'null'));

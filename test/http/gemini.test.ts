@@ -58,6 +58,8 @@ const weather = {
       source: { type: ['string', 'null'], format: 'uri' },
       tags: { type: 'object', propertyNames: { pattern: '^[a-z]+$' }, additionalProperties: { type: 'string' } },
       place: { $ref: '#/$defs/place' },
+      // As MCP servers write an object: no type.
+      filters: { description: 'what to leave out', properties: { kind: { type: 'string' } }, required: ['kind'] },
     },
     required: ['city'],
     $defs: { place: { type: 'object', properties: { lat: { type: 'number' }, near: { $ref: '#/$defs/place' } } } },

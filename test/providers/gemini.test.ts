@@ -91,6 +91,12 @@ describe("a JSON Schema in Gemini's subset", () => {
     });
   });
 
+  it('gives members only to the type they belong to, and the type to members that have none', () => {
+    expect(geminiSchema({ properties: { a: { type: 'string' } }, required: ['a'] })).toEqual({ type: 'object', properties: { a: { type: 'string' } }, required: ['a'] });
+    expect(geminiSchema({ type: 'string', properties: { a: { type: 'string' } }, items: { type: 'string' } })).toEqual({ type: 'string' });
+    expect(geminiSchema({ items: { type: 'number' } })).toEqual({ type: 'array', items: { type: 'number' } });
+  });
+
   it('inlines local references, cutting a recursive one, within bounds', () => {
     const schema = { type: 'object', properties: { node: { $ref: '#/$defs/node' }, other: { $ref: 'https://example.com/s.json' } }, $defs: { node: { type: 'object', properties: { next: { $ref: '#/$defs/node' } } } } };
     let depth = 0;

@@ -101,6 +101,7 @@ function schemaRefusals(schema: any, at: string): string[] {
   const out: string[] = [];
   for (const key of Object.keys(schema)) if (!SCHEMA_FIELDS.has(key)) out.push(`Invalid JSON payload received. Unknown name "${key}" at '${at}': Cannot find field.`);
   if (schema.type !== undefined && !SCHEMA_TYPES.includes(String(schema.type).toLowerCase())) out.push(`Invalid value at '${at}.type' (type.googleapis.com/google.ai.generativelanguage.v1beta.Type), ${JSON.stringify(schema.type)}`);
+  if (schema.properties !== undefined && String(schema.type).toLowerCase() !== 'object') out.push(`GenerateContentRequest.${at}.properties: only allowed for OBJECT type`);
   if (schema.enum !== undefined && !(Array.isArray(schema.enum) && schema.enum.every((v: unknown) => typeof v === 'string'))) out.push(`Invalid value at '${at}.enum': enum values must be strings`);
   if (schema.format !== undefined && schema.type === 'string' && !['enum', 'date-time'].includes(schema.format)) out.push(`${at}.format: only 'enum' and 'date-time' are supported for STRING type`);
   Object.values(schema.properties ?? {}).forEach((property, k) => out.push(...schemaRefusals(property, `${at}.properties[${k}].value`)));
