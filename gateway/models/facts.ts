@@ -45,6 +45,14 @@ export function knownModel(model: string): ModelFacts | undefined {
   return facts ?? undefined;
 }
 
+/**
+ * Whether an Ollama model's `think` takes a level (low, medium, high) rather than true: gpt-oss's
+ * does. Others refuse a level ("think value "high" is not supported for this model").
+ */
+export function thinksInLevels(model: string): boolean {
+  return /^gpt-oss/i.test(model.slice(model.lastIndexOf('/') + 1));
+}
+
 /** Ollama's num_ctx when nothing sets one (its documented default). */
 export const OLLAMA_DEFAULT_NUM_CTX = 4096;
 

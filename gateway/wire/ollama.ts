@@ -16,6 +16,7 @@ import type {
 import { newToolCallId } from './ids';
 import type { DeploymentConfig } from '../config/schema';
 import { GatewayError } from '../errors';
+import { thinksInLevels } from '../models/facts';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest, CreateEmbeddingResponse, Delta, EmbeddingRequest, Message } from './canonical';
 
 export type { OllamaChatRequest, OllamaChatResponse, OllamaEmbedRequest, OllamaEmbedResponse };
@@ -40,13 +41,14 @@ export function toOllamaChat(request: ChatRequest, deployment: DeploymentConfig)
   const format = request.response_format;
   if (format?.type === 'json_object') body.format = 'json';
   if (format?.type === 'json_schema') body.format = format.json_schema.schema ?? 'json';
-  // think: the deployment's default, unless the request asks; a level where the deployment takes
-  // levels; never asked of a model known not to think (Ollama refuses the request).
+  // think: the deployment's default, unless the request asks; a level only for a model that takes
+  // levels (gpt-oss, or a deployment set to one), true for the rest, which refuse a level; never
+  // asked of a model known not to think (Ollama refuses the request).
   if (deployment.think !== undefined) body.think = deployment.think;
   const effort = request.reasoning_effort;
   const thinks = deployment.capabilities === undefined || deployment.capabilities.includes('thinking');
   if (effort === 'none') body.think = false;
-  else if (thinks && (effort === 'low' || effort === 'medium' || effort === 'high')) body.think = typeof deployment.think === 'boolean' ? true : effort;
+  else if (thinks && (effort === 'low' || effort === 'medium' || effort === 'high')) body.think = typeof deployment.think === 'string' || thinksInLevels(deployment.model) ? effort : true;
   if (request.logprobs) {
     body.logprobs = true;
     if (request.top_logprobs != null) body.top_logprobs = request.top_logprobs;

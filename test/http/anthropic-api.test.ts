@@ -175,7 +175,7 @@ describe('translated for upstreams that do not speak Messages', () => {
 
   it('turns thinking into reasoning both ways: Ollama thinking comes back as a thinking block', async () => {
     const final = await client.messages.stream({ model: 'qwen', max_tokens: 2048, thinking: { type: 'enabled', budget_tokens: 1024 }, messages: user('why') }).finalMessage();
-    expect(ollama.requests.at(-1)?.body.think).toBe('low');
+    expect(ollama.requests.at(-1)?.body.think).toBe(true);
     expect(final.content.map((b) => b.type)).toEqual(['thinking', 'text']);
     expect((final.content[0] as Anthropic.ThinkingBlock).thinking).toBe('Let me think about it.');
   });

@@ -29,7 +29,7 @@ const config = () => ({
   deployments: [
     { name: 'qwen', provider: 'local', model: 'qwen3:8b' },
     { name: 'llama', provider: 'local', model: 'llama3.2:3b' },
-    { name: 'qwen-thinks', provider: 'local', model: 'qwen3:8b', think: 'high' },
+    { name: 'oss-thinks', provider: 'local', model: 'gpt-oss:20b', think: 'high' },
     { name: 'reasoner', provider: 'deepseek', model: 'deepseek-reasoner' },
     { name: 'via-v1', provider: 'ollama-v1', model: 'qwen3:8b' },
     { name: 'sonnet-4-5', provider: 'claude', model: 'claude-sonnet-4-5' },
@@ -39,7 +39,7 @@ const config = () => ({
 });
 
 beforeAll(async () => {
-  [ollama, deepseek, ollamaV1, anthropic] = await Promise.all([startFakeOllama({ models: ['qwen3:8b', 'llama3.2:3b'] }), startFakeOpenAI({ reasoningField: 'reasoning_content' }), startFakeOpenAI({ reasoningField: 'reasoning' }), startFakeAnthropic()]);
+  [ollama, deepseek, ollamaV1, anthropic] = await Promise.all([startFakeOllama({ models: ['qwen3:8b', 'llama3.2:3b', 'gpt-oss:20b'] }), startFakeOpenAI({ reasoningField: 'reasoning_content' }), startFakeOpenAI({ reasoningField: 'reasoning' }), startFakeAnthropic()]);
   h = await startGateway(config(), { env: { TEST_KEY: 'sk-test' } });
 });
 afterAll(() => stopAll(h, ollama, deepseek, ollamaV1, anthropic));
@@ -91,13 +91,16 @@ describe('a chat client', () => {
     expect((newer.choices[0]?.message as Reasoned).reasoning_content).toBe('Let me think about it.');
   });
 
-  it('sets think per request (reasoning_effort) over the deployment\'s own default', async () => {
-    await h.openai.chat.completions.create({ model: 'qwen-thinks', messages: [{ role: 'user', content: 'x' }] });
-    expect(ollama.requests.at(-1)?.body.think).toBe('high');
-    await h.openai.chat.completions.create({ model: 'qwen-thinks', reasoning_effort: 'none', messages: [{ role: 'user', content: 'x' }] });
-    expect(ollama.requests.at(-1)?.body.think).toBe(false);
-    await h.openai.chat.completions.create({ model: 'qwen', reasoning_effort: 'low', messages: [{ role: 'user', content: 'x' }] });
-    expect(ollama.requests.at(-1)?.body.think).toBe('low');
+  it('sets think per request (reasoning_effort) over the deployment\'s own default, as a level only where the model takes one', async () => {
+    const think = async (model: string, effort?: 'none' | 'low') => {
+      await h.openai.chat.completions.create({ model, ...(effort ? { reasoning_effort: effort } : {}), messages: [{ role: 'user', content: 'x' }] });
+      return ollama.requests.at(-1)?.body.think;
+    };
+    expect(await think('oss-thinks')).toBe('high');
+    expect(await think('oss-thinks', 'none')).toBe(false);
+    expect(await think('oss-thinks', 'low')).toBe('low');
+    // qwen3 thinks on or off, and refuses a level ("think value "low" is not supported for this model").
+    expect(await think('qwen', 'low')).toBe(true);
   });
 });
 
@@ -120,7 +123,7 @@ describe('a model known not to think', () => {
     expect(response.output_text).toBe('Echo: why');
     // A model that thinks is still asked to.
     await h.openai.chat.completions.create({ model: 'qwen', reasoning_effort: 'low', messages: [{ role: 'user', content: 'x' }] });
-    expect(ollama.requests.at(-1)?.body.think).toBe('low');
+    expect(ollama.requests.at(-1)?.body.think).toBe(true);
   });
 });
 

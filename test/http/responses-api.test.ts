@@ -29,7 +29,7 @@ const config = () => ({
   ],
   deployments: [
     { name: 'llama', provider: 'local', model: 'llama3.2:3b' },
-    { name: 'llama-new', provider: 'local-new', model: 'llama3.2:3b' },
+    { name: 'llama-new', provider: 'local-new', model: 'llama3.2:3b' }, { name: 'qwen-new', provider: 'local-new', model: 'qwen3:8b' },
     // Kept loaded and with a window of its own: Ollama's /v1/responses would take neither.
     { name: 'llama-new-tuned', provider: 'local-new', model: 'llama3.2:3b', options: { num_ctx: 16_384 }, keepAlive: '1h', think: false },
     { name: 'gpt', provider: 'openai', model: 'gpt-5.1-codex' },
@@ -44,13 +44,11 @@ const config = () => ({
 });
 
 beforeAll(async () => {
-  [ollama, newOllama, openai] = await Promise.all([startFakeOllama({ models: ['llama3.2:3b', 'qwen3:8b'] }), startFakeOllama({ version: '0.13.5' }), startFakeOpenAI({ account: 'acct_codex' })]);
+  [ollama, newOllama, openai] = await Promise.all([startFakeOllama({ models: ['llama3.2:3b', 'qwen3:8b'] }), startFakeOllama({ version: '0.13.5', models: ['llama3.2:3b', 'qwen3:8b'] }), startFakeOpenAI({ account: 'acct_codex' })]);
   h = await startGateway(config());
 });
 afterAll(() => stopAll(h, ollama, newOllama, openai));
-beforeEach(async () => {
-  await resetBetweenTests(h, [ollama, newOllama, openai], config());
-});
+beforeEach(() => resetBetweenTests(h, [ollama, newOllama, openai], config()));
 
 const rows = () => h.gateway.usage.list({}, { limit: 20 }).rows;
 const tools = [
@@ -116,6 +114,9 @@ describe('pass-through to upstreams that speak Responses', () => {
     const response = await h.openai.responses.create({ model: 'llama-new', input: 'a b' });
     expect(newOllama.requests.at(-1)?.path).toBe('/v1/responses');
     expect(response.output_text).toBe('Echo: a b');
+    // Codex's effort would be a think level, which qwen3 refuses: it thinks as it does by default.
+    expect(await h.openai.responses.create({ model: 'qwen-new', input: 'a b', reasoning: { effort: 'medium', summary: 'auto' } })).toMatchObject({ status: 'completed' });
+    expect(newOllama.requests.at(-1)?.body.reasoning).toEqual({ summary: 'auto' });
   });
 
   it('goes to its /api/chat instead for a deployment that sets Ollama options, so they apply', async () => {
@@ -164,7 +165,8 @@ describe('translated for upstreams that serve only chat', () => {
 
   it('gives the same Response streamed as whole, text and reasoning, and each stream event follows the spec', async () => {
     const whole = await h.openai.responses.create({ model: 'qwen', input: 'why', reasoning: { effort: 'medium' } });
-    expect(ollama.requests.at(-1)?.body.think).toBe('medium');
+    // qwen3 thinks on or off: a level it would refuse.
+    expect(ollama.requests.at(-1)?.body.think).toBe(true);
     expect(whole.output.map((o) => o.type)).toEqual(['reasoning', 'message']);
     expect(whole.output[0]).toMatchObject({ summary: [{ type: 'summary_text', text: 'Let me think about it.' }] });
     const streamed = await h.openai.responses.stream({ model: 'qwen', input: 'why', reasoning: { effort: 'medium' } }).finalResponse();

@@ -33,7 +33,7 @@ export interface FakeOllamaOptions {
  * only for fill-in-the-middle models.
  */
 function showFor(model: string) {
-  const kind = /embed/.test(model) ? 'embed' : /coder/.test(model) ? 'coder' : /qwen3/.test(model) ? 'thinker' : /llava|vision/.test(model) ? 'vision' : 'chat';
+  const kind = /embed/.test(model) ? 'embed' : /coder/.test(model) ? 'coder' : /qwen3|gpt-oss/.test(model) ? 'thinker' : /llava|vision/.test(model) ? 'vision' : 'chat';
   const arch = { embed: 'nomic-bert', coder: 'qwen2', thinker: 'qwen3', vision: 'llama', chat: 'llama' }[kind];
   const capabilities = { embed: ['embedding'], coder: ['completion', 'tools', 'insert'], thinker: ['completion', 'tools', 'thinking'], vision: ['completion', 'vision'], chat: ['completion', 'tools'] }[kind];
   const template =
@@ -48,6 +48,9 @@ function showFor(model: string) {
     capabilities,
   };
 }
+
+/** gpt-oss thinks at a level (low, medium, high); other models think on or off. */
+const takesLevels = (model: unknown) => /^gpt-oss/.test(String(model));
 
 export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<FakeServer> {
   const models = options.models ?? ['llama3.2:3b', 'nomic-embed-text'];
@@ -83,6 +86,11 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
           return;
         }
         if (!models.includes(model)) return sendJson(res, 404, request.path === '/v1/messages' ? anthropicError(404, `model '${model}' not found`) : { error: { message: `model '${model}' not found`, type: 'not_found_error', param: null, code: null } });
+        // Its Responses API makes an effort a think level, which only some models take.
+        const effort = request.body?.reasoning?.effort;
+        if (request.path === '/v1/responses' && ['low', 'medium', 'high'].includes(effort) && !takesLevels(model)) {
+          return sendJson(res, 400, { error: { message: `think value "${effort}" is not supported for this model`, type: 'api_error', param: null, code: null } });
+        }
         return request.path === '/v1/messages' ? answerMessages(request, res, mode, options.chunkDelayMs) : answerResponses(request, res, mode, options.chunkDelayMs);
       }
       case 'POST /api/embed':
@@ -122,8 +130,9 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
   const body = request.body;
   if (loadOnly(body, res, 'chat')) return;
   const thinks = body.think === true || (typeof body.think === 'string' && body.think !== '');
-  // As Ollama refuses thinking asked of a model without it.
+  // As Ollama refuses thinking asked of a model without it, and a level asked of one that thinks on or off.
   if (thinks && !showFor(String(body.model)).capabilities.includes('thinking')) return sendJson(res, 400, { error: `"${body.model}" does not support thinking` });
+  if (typeof body.think === 'string' && !takesLevels(body.model)) return sendJson(res, 400, { error: `think value "${body.think}" is not supported for this model` });
   const answer = replyFor(body.messages, body.tools, { reasoning: thinks });
   if (mode.kind === 'huge') answer.content = 'x '.repeat(Math.ceil(mode.bytes / 2));
   const toolCalls = answer.toolCalls.length > 0 ? answer.toolCalls.map((call) => ({ function: { name: call.name, arguments: JSON.parse(call.arguments) } })) : undefined;
