@@ -19,6 +19,7 @@ describe('a field refused as unknown', () => {
     // An effort a model does not have, in Google's and OpenAI's words.
     expect(refusal(400, [{ error: { message: 'Thinking level MEDIUM is not supported for this model. Please retry with other thinking level' } }])).toEqual(['request:reasoning_effort']);
     expect(refusal(400, { error: { message: "Unsupported value: 'reasoning_effort' does not support 'minimal' with this model. Supported values are: 'low', 'medium', and 'high'." } })).toEqual(['request:reasoning_effort']);
+    expect(refusal(400, { error: { message: 'think value "medium" is not supported for this model', type: 'api_error' } })).toEqual(['request:reasoning_effort']);
     // A field of a tool's schema is not the request's, whatever its name.
     expect(refusal(400, [{ error: { message: `Unknown name "seed" at 'tools[0].function_declarations[0].parameters': Cannot find field.` } }])).toEqual([]);
   });
