@@ -16,7 +16,7 @@ let ollama: FakeServer;
 let openai: FakeServer;
 let anthropic: FakeServer;
 beforeAll(async () => {
-  ollama = await startFakeOllama({ version: '0.14.2' });
+  ollama = await startFakeOllama({ version: '0.14.2', models: ['llama3.2:3b', 'nomic-embed-text', 'gpt-oss:20b'] });
   openai = await startFakeOpenAI();
   anthropic = await startFakeAnthropic();
 });
@@ -53,7 +53,8 @@ describe('the fake OpenAI upstream', () => {
     const twoTools = [{ type: 'function', name: 'weather', parameters: { type: 'object', properties: {} } }, { type: 'function', name: 'time', parameters: { type: 'object', properties: {} } }];
     for (const base of [`${openai.url}/v1`, `${ollama.url}/v1`]) {
       for (const extra of [{}, { tools: twoTools, input: 'call both' }, { reasoning: { effort: 'low' }, include: ['reasoning.encrypted_content'] }]) {
-        const request = { model: 'llama3.2:3b', input: 'hi', ...extra };
+        // Ollama makes an effort a think level, which gpt-oss takes (llama3.2 does not think).
+        const request = { model: 'reasoning' in extra ? 'gpt-oss:20b' : 'llama3.2:3b', input: 'hi', ...extra };
         assertMatchesSpec('openai', 'Response', await post(`${base}/responses`, request).then((r) => r.json()));
         const sse = await post(`${base}/responses`, { ...request, stream: true }).then((r) => r.text());
         const events = sse.trim().split('\n\n').map((e) => JSON.parse(e.split('\n')[1]!.slice(6)));
