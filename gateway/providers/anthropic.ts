@@ -8,7 +8,7 @@
 import { providerKey } from './api-key';
 import type { ProviderConfig } from '../config/schema';
 import { GatewayError, UpstreamError } from '../errors';
-import { createMessagesChunkTranslator, fromMessage, MESSAGES_END, SAMPLING_REMOVED, toMessagesRequest, type AnthropicMessage, type RawMessageStreamEvent } from '../wire/anthropic';
+import { ADAPTIVE_THINKING, BUDGET_REFUSED, createMessagesChunkTranslator, fromMessage, MESSAGES_END, SAMPLING_REMOVED, THINKING_BUDGETS, thinkingBudgetWithin, toMessagesRequest, type AnthropicMessage, type RawMessageStreamEvent } from '../wire/anthropic';
 import type { ChatCompletionChunk } from '../wire/canonical';
 import { newCompletionId } from '../wire/ids';
 import { limiterFor } from './concurrency';
@@ -96,13 +96,39 @@ function nativeBody(body: Record<string, unknown>, context: CallContext): Record
   // Other models behind the Messages API (DeepSeek's, Kimi's) take both as they were sent.
   const oneOf = model.startsWith('claude-') && temperature !== undefined;
   const sampling = SAMPLING_REMOVED.test(model) ? {} : { temperature, top_p: oneOf ? undefined : topP, top_k: topK };
-  const out: Record<string, unknown> = { ...nativeWithinOutputLimit('messages', rest, context.deployment), model };
+  const out: Record<string, unknown> = { ...thinkingFor(nativeWithinOutputLimit('messages', rest, context.deployment), model), model };
   for (const [key, value] of Object.entries(sampling)) if (value !== undefined) out[key] = value;
   const messages = body.messages;
   if (!Array.isArray(messages)) return out;
   out.messages = messages.map((message: { content?: unknown }) =>
     Array.isArray(message.content) ? { ...message, content: message.content.filter((block: { type?: string; signature?: unknown }) => block.type !== 'thinking' || (typeof block.signature === 'string' && block.signature !== '')) } : message,
   );
+  return out;
+}
+
+/**
+ * A passed-through request's thinking in the form the deployment's model takes. A client sends its
+ * own model's form; a route or alias may send it to another: Opus 4.7 and the fifth generation refuse
+ * a token budget ("thinking.type.enabled is not supported for this model"), and the models before
+ * 4.6 know no adaptive thinking. The same effort goes in the other form.
+ */
+function thinkingFor(body: Record<string, unknown>, model: string): Record<string, unknown> {
+  const thinking = body.thinking as { type?: unknown; budget_tokens?: unknown } | undefined;
+  const config = (body.output_config ?? undefined) as { effort?: unknown } | undefined;
+  if (thinking?.type === 'enabled' && BUDGET_REFUSED.test(model)) {
+    const budget = typeof thinking.budget_tokens === 'number' ? thinking.budget_tokens : 0;
+    const effort = config?.effort ?? (budget <= 2_048 ? 'low' : budget <= 8_192 ? 'medium' : 'high');
+    return { ...body, thinking: { type: 'adaptive', display: 'summarized' }, output_config: { ...config, effort } };
+  }
+  if (thinking?.type !== 'adaptive' || !model.startsWith('claude-') || ADAPTIVE_THINKING.test(model)) return body;
+  const { effort, ...restConfig } = config ?? {};
+  const out: Record<string, unknown> = { ...body, output_config: restConfig };
+  if (Object.keys(restConfig).length === 0) delete out.output_config;
+  const maxTokens = typeof body.max_tokens === 'number' ? body.max_tokens : 0;
+  const asked = THINKING_BUDGETS[(effort === 'max' ? 'xhigh' : effort) as keyof typeof THINKING_BUDGETS] ?? THINKING_BUDGETS.high;
+  // A budget is at least 1,024 tokens and under the answer's cap: an answer too short for one goes without.
+  if (maxTokens <= thinkingBudgetWithin(0)) delete out.thinking;
+  else out.thinking = { type: 'enabled', budget_tokens: Math.min(asked, thinkingBudgetWithin(maxTokens)) };
   return out;
 }
 

@@ -46,7 +46,9 @@ export const THINKING_BUDGETS = { minimal: 1024, low: 1024, medium: 4096, high: 
  * every family after. Opus 4.7 on refuse a token budget ("thinking.type.enabled is not supported
  * for this model"), and show their thinking only when asked to summarise it.
  */
-const ADAPTIVE_THINKING = /^claude-(?:(?:opus|sonnet)-4-[6-9]|(?:opus|sonnet|haiku)-[5-9]|fable|mythos)/;
+export const ADAPTIVE_THINKING = /^claude-(?:(?:opus|sonnet)-4-[6-9]|(?:opus|sonnet|haiku)-[5-9]|fable|mythos)/;
+/** The adaptive thinkers that refuse a token budget: Opus 4.7 on, and every family after. */
+export const BUDGET_REFUSED = /^claude-(?:opus-4-[7-9]|(?:opus|sonnet|haiku)-[5-9]|fable|mythos)/;
 
 /**
  * Models Anthropic took the sampling parameters from: Opus 4.7 on (and every family after, to be

@@ -1,5 +1,6 @@
 /**
- * A client's temperature and top_p on a Claude upstream, as each model takes them. Anthropic takes a
+ * A client's temperature and top_p on a Claude upstream, as each model takes them, and its thinking:
+ * a token budget Opus 4.7 on refuse, adaptive thinking the models before 4.6 do not know. Anthropic takes a
  * temperature from 0 to 1 (OpenAI's go to 2) or a top_p, not both, on the 4.5 models; none while a
  * model thinks with a budget; none at all from Opus 4.7 on, nor with API version 2026-10-21. The
  * fake Anthropic refuses each as Anthropic does, so a request that reaches it and is answered was
@@ -86,3 +87,24 @@ describe('a Messages client\'s sampling passed through', () => {
     expect(await res.json()).toMatchObject({ type: 'error', error: { type: 'invalid_request_error', message: 'temperature: Extra inputs are not permitted' } });
   });
 });
+
+describe("Claude Code's thinking on the Claude model a route or alias sends it to", () => {
+  const claudeCode = (model: string, extra: Record<string, unknown>) =>
+    fetch(`${h.url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' }, body: JSON.stringify({ model, max_tokens: 16_000, messages: [{ role: 'user', content: 'x' }], ...extra }) });
+
+  it('goes as adaptive thinking at the same effort to a model that refuses a budget', async () => {
+    const res = await claudeCode('claude-sonnet-4-5', { thinking: { type: 'enabled', budget_tokens: 4_000 } });
+    expect(res.status).toBe(200);
+    expect(sent()).toMatchObject({ model: 'claude-opus-4-7', thinking: { type: 'adaptive', display: 'summarized' }, output_config: { effort: 'medium' } });
+  });
+
+  it('goes as a budget for its effort to a model before adaptive thinking, within the answer', async () => {
+    const res = await claudeCode('claude-3-7-sonnet', { thinking: { type: 'adaptive' }, output_config: { effort: 'low' } });
+    expect(res.status).toBe(200);
+    expect(sent()).toMatchObject({ model: 'claude-haiku-4-5', thinking: { type: 'enabled', budget_tokens: 1_024 } });
+    expect(sent()).not.toHaveProperty('output_config');
+    await claudeCode('claude-3-7-sonnet', { max_tokens: 1_000, thinking: { type: 'adaptive' } });
+    expect(sent()).not.toHaveProperty('thinking');
+  });
+});
+

@@ -37,6 +37,8 @@ function usageFor(body: any, outputTokens: number): Usage {
 
 /** Models that think only adaptively, as Anthropic's Opus 4.7 on do: a token budget is refused, and thinking text is omitted unless asked for. */
 const ADAPTIVE_ONLY = /^claude-(?:opus-4-[7-9]|(?:opus|sonnet|haiku)-[5-9]|fable|mythos)/;
+/** Models that think adaptively at all: Opus and Sonnet 4.6 on; the ones before know only a budget. */
+const ADAPTIVE = /^claude-(?:(?:opus|sonnet)-4-[6-9]|(?:opus|sonnet|haiku)-[5-9]|fable|mythos)/;
 
 /** A thinking block's signature, bound (as Anthropic's are) to the model that wrote it. */
 export function signatureFor(model: string): string {
@@ -172,6 +174,9 @@ export async function answerMessages(request: RecordedRequest, res: ServerRespon
   if (mode.kind === 'status') return sendJson(res, mode.status, mode.body ?? anthropicError(mode.status), mode.retryAfter ? { 'retry-after': mode.retryAfter } : {});
   if (request.body.thinking?.type === 'enabled' && ADAPTIVE_ONLY.test(String(request.body.model))) {
     return sendJson(res, 400, anthropicError(400, '"thinking.type.enabled" is not supported for this model. Use "thinking.type.adaptive" and "output_config.effort" to control thinking behavior.'));
+  }
+  if (request.body.thinking?.type === 'adaptive' && /^claude-/.test(String(request.body.model)) && !ADAPTIVE.test(String(request.body.model))) {
+    return sendJson(res, 400, anthropicError(400, 'thinking.type: adaptive thinking is not supported for this model. Use "thinking.type.enabled" with "budget_tokens".'));
   }
   const refused = samplingRefusal(request) ?? limitRefusal(request);
   if (refused) return sendJson(res, 400, anthropicError(400, refused));
