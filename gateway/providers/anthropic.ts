@@ -110,7 +110,7 @@ function nativeBody(body: Record<string, unknown>, context: CallContext): Record
  * A passed-through request's thinking in the form the deployment's model takes. A client sends its
  * own model's form; a route or alias may send it to another: Opus 4.7 and the fifth generation refuse
  * a token budget ("thinking.type.enabled is not supported for this model"), and the models before
- * 4.6 know no adaptive thinking. The same effort goes in the other form.
+ * 4.6 know no adaptive thinking, nor (but Opus 4.5) an effort. The same effort goes in the other form.
  */
 function thinkingFor(body: Record<string, unknown>, model: string): Record<string, unknown> {
   const thinking = body.thinking as { type?: unknown; budget_tokens?: unknown } | undefined;
@@ -120,10 +120,12 @@ function thinkingFor(body: Record<string, unknown>, model: string): Record<strin
     const effort = config?.effort ?? (budget <= 2_048 ? 'low' : budget <= 8_192 ? 'medium' : 'high');
     return { ...body, thinking: { type: 'adaptive', display: 'summarized' }, output_config: { ...config, effort } };
   }
-  if (thinking?.type !== 'adaptive' || !model.startsWith('claude-') || ADAPTIVE_THINKING.test(model)) return body;
+  // Effort is Opus 4.5's and the adaptive thinkers' alone.
+  if (!model.startsWith('claude-') || ADAPTIVE_THINKING.test(model) || model.startsWith('claude-opus-4-5') || (thinking?.type !== 'adaptive' && config?.effort === undefined)) return body;
   const { effort, ...restConfig } = config ?? {};
   const out: Record<string, unknown> = { ...body, output_config: restConfig };
   if (Object.keys(restConfig).length === 0) delete out.output_config;
+  if (thinking?.type !== 'adaptive') return out;
   const maxTokens = typeof body.max_tokens === 'number' ? body.max_tokens : 0;
   const asked = THINKING_BUDGETS[(effort === 'max' ? 'xhigh' : effort) as keyof typeof THINKING_BUDGETS] ?? THINKING_BUDGETS.high;
   // A budget is at least 1,024 tokens and under the answer's cap: an answer too short for one goes without.

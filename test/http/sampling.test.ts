@@ -105,6 +105,10 @@ describe("Claude Code's thinking on the Claude model a route or alias sends it t
     expect(sent()).not.toHaveProperty('output_config');
     await claudeCode('claude-3-7-sonnet', { max_tokens: 1_000, thinking: { type: 'adaptive' } });
     expect(sent()).not.toHaveProperty('thinking');
+    // An effort alone, which only Opus 4.5 and the adaptive thinkers take, is left out too.
+    await claudeCode('claude-3-7-sonnet', { output_config: { effort: 'high', format: { type: 'json_schema', schema: { type: 'object' } } } });
+    expect(sent()).toMatchObject({ output_config: { format: { type: 'json_schema' } } });
+    expect(sent().output_config).not.toHaveProperty('effort');
   });
 });
 
