@@ -4,7 +4,7 @@
  * a chat request is made to follow here, as forOfficialOpenAI does for OpenAI's.
  */
 import type { ProviderConfig } from '../config/schema';
-import type { ChatRequest } from '../wire/canonical';
+import { withoutHistoryReasoning, type ChatRequest } from '../wire/canonical';
 import { geminiSchema } from './gemini-schema';
 
 /** Google's own hosts, or its compatibility layer's paths (what a base URL for it ends in). */
@@ -46,17 +46,15 @@ export function forGemini(request: ChatRequest): ChatRequest {
   if (out.tools?.length) out = { ...out, tools: out.tools.map(geminiTool) };
   const format = out.response_format;
   if (format?.type === 'json_schema') out = { ...out, response_format: { ...format, json_schema: { ...format.json_schema, schema: geminiSchema(format.json_schema.schema) } } };
-  const needsChange = out.messages.some((m) => m.role === 'assistant' && ('reasoning_content' in m || 'reasoning' in m || unsigned(m.tool_calls)));
-  if (!needsChange) return out;
+  out = withoutHistoryReasoning(out);
+  if (!out.messages.some((m) => m.role === 'assistant' && unsigned(m.tool_calls))) return out;
   return {
     ...out,
     messages: out.messages.map((m) => {
-      if (m.role !== 'assistant') return m;
-      const { reasoning_content: _a, reasoning: _b, ...rest } = m as typeof m & { reasoning_content?: unknown; reasoning?: unknown };
-      if (!unsigned(rest.tool_calls)) return rest;
-      const [first, ...others] = rest.tool_calls!;
+      if (m.role !== 'assistant' || !unsigned(m.tool_calls)) return m;
+      const [first, ...others] = m.tool_calls!;
       const extra = (first as Call).extra_content;
-      return { ...rest, tool_calls: [{ ...first!, extra_content: { ...extra, google: { ...extra?.google, thought_signature: SKIP_SIGNATURE } } } as typeof first & Call, ...others] };
+      return { ...m, tool_calls: [{ ...first!, extra_content: { ...extra, google: { ...extra?.google, thought_signature: SKIP_SIGNATURE } } } as typeof first & Call, ...others] };
     }),
   };
 }

@@ -8,7 +8,7 @@
 import { providerKey } from './api-key';
 import type { DeploymentConfig, NativeApiName, ProviderConfig } from '../config/schema';
 import { GatewayError, UpstreamError } from '../errors';
-import { decodeEmbedding, normalizeChunk, normalizeCompletion, type ChatCompletion, type ChatCompletionChunk, type ChatRequest, type CreateEmbeddingResponse } from '../wire/canonical';
+import { decodeEmbedding, normalizeChunk, normalizeCompletion, withoutHistoryReasoning, type ChatCompletion, type ChatCompletionChunk, type ChatRequest, type CreateEmbeddingResponse } from '../wire/canonical';
 import { limiterFor } from './concurrency';
 import { forGemini, isGoogle } from './gemini';
 import { DEFAULT_TIMEOUTS, createTransport } from './transport';
@@ -69,15 +69,7 @@ export function forOfficialOpenAI(request: ChatRequest, model: string): ChatRequ
     const { reasoning_effort: _e, ...rest } = out;
     out = rest;
   }
-  if (!out.messages.some((m) => m.role === 'assistant' && ('reasoning_content' in m || 'reasoning' in m))) return out;
-  return {
-    ...out,
-    messages: out.messages.map((m) => {
-      if (m.role !== 'assistant') return m;
-      const { reasoning_content: _a, reasoning: _b, ...rest } = m as typeof m & { reasoning_content?: unknown; reasoning?: unknown };
-      return rest;
-    }),
-  };
+  return withoutHistoryReasoning(out);
 }
 
 export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayId, signatures }: ProviderContext): ProviderAdapter {

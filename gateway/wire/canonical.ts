@@ -84,6 +84,19 @@ export function withBothReasoningNames<T extends Delta | Message>(part: T): T {
   return part;
 }
 
+/** A request without the reasoning a client sent back on its assistant turns (servers that keep their own refuse it). */
+export function withoutHistoryReasoning(request: ChatRequest): ChatRequest {
+  if (!request.messages.some((m) => m.role === 'assistant' && ('reasoning_content' in m || 'reasoning' in m))) return request;
+  return {
+    ...request,
+    messages: request.messages.map((m) => {
+      if (m.role !== 'assistant') return m;
+      const { reasoning_content: _a, reasoning: _b, ...rest } = m as typeof m & { reasoning_content?: unknown; reasoning?: unknown };
+      return rest;
+    }),
+  };
+}
+
 /** The chunk that carries only `usage` (sent last when `stream_options.include_usage` is set). */
 export function isUsageOnlyChunk(chunk: ChatCompletionChunk): boolean {
   return chunk.choices.length === 0 && chunk.usage != null;
