@@ -8,7 +8,7 @@
 import { providerKey } from './api-key';
 import type { DeploymentConfig, NativeApiName, ProviderConfig } from '../config/schema';
 import { GatewayError, UpstreamError } from '../errors';
-import { decodeEmbedding, normalizeChunk, normalizeCompletion, withoutHistoryReasoning, type ChatCompletion, type ChatCompletionChunk, type ChatRequest, type CreateEmbeddingResponse } from '../wire/canonical';
+import { createChunkNormalizer, decodeEmbedding, normalizeCompletion, withoutHistoryReasoning, type ChatCompletion, type ChatCompletionChunk, type ChatRequest, type CreateEmbeddingResponse } from '../wire/canonical';
 import { limiterFor } from './concurrency';
 import { forGemini, isGoogle } from './gemini';
 import { DEFAULT_TIMEOUTS, createTransport } from './transport';
@@ -16,7 +16,6 @@ import { nativeJson, nativePath, nativeStream } from './native';
 import { createLimitLearner, nativeWithinOutputLimit, withinOutputLimit } from './output-limit';
 import { createFieldLearner } from './unknown-fields';
 import { NO_BOOK } from './signed-reasoning';
-import { createStreamMender } from './stream-mending';
 import type { NativeEndpoint, ProviderAdapter, ProviderContext } from './types';
 import { sseEvents, type SseEvent } from './upstream-streams';
 
@@ -182,7 +181,7 @@ function isCompletion(value: unknown): value is ChatCompletion {
 }
 
 async function* chunksOf(events: AsyncIterable<SseEvent>, providerName: string): AsyncGenerator<ChatCompletionChunk> {
-  const mend = createStreamMender();
+  const normalize = createChunkNormalizer();
   for await (const event of events) {
     if (event.data === '[DONE]') return;
     let payload: unknown;
@@ -194,6 +193,6 @@ async function* chunksOf(events: AsyncIterable<SseEvent>, providerName: string):
     const error = (payload as { error?: { message?: string } }).error;
     if (error) throw new UpstreamError('upstream_5xx', `${providerName} failed mid-stream: ${error.message ?? 'unknown error'}`);
     if (!Array.isArray((payload as ChatCompletionChunk).choices)) throw new UpstreamError('upstream_protocol', `${providerName} sent a stream event that is not a chat completion chunk`);
-    yield mend(normalizeChunk(payload as ChatCompletionChunk));
+    yield normalize(payload as ChatCompletionChunk);
   }
 }

@@ -23,8 +23,9 @@ export function nowSeconds(): number {
 const FINISH_REASONS = new Set(['stop', 'length', 'tool_calls', 'content_filter', 'function_call']);
 
 /**
- * Fills the fields the spec requires but many OpenAI-compatible servers omit (`logprobs`,
- * `message.refusal`, a known `finish_reason`), so every response we send validates.
+ * An OpenAI-compatible server's answer as the spec has it: the fields it requires but many servers
+ * omit (`logprobs`, `message.refusal`, a known `finish_reason`) filled, so every response we send
+ * validates, and what servers get wrong mended.
  */
 export function normalizeCompletion(completion: ChatCompletion): ChatCompletion {
   completion.object = 'chat.completion';
@@ -43,17 +44,53 @@ export function normalizeCompletion(completion: ChatCompletion): ChatCompletion 
   return completion;
 }
 
-export function normalizeChunk(chunk: ChatCompletionChunk): ChatCompletionChunk {
-  chunk.object = 'chat.completion.chunk';
-  for (const choice of chunk.choices ?? []) {
-    if (choice.finish_reason === undefined || (choice.finish_reason !== null && !FINISH_REASONS.has(choice.finish_reason))) {
-      choice.finish_reason = choice.finish_reason ? 'stop' : null;
+/**
+ * The same for the chunks of one stream, which also get what only the stream as a whole tells. Gemini
+ * (Google's compatibility layer) leaves out each tool call's `index`, sends a call's later argument
+ * fragments (and its thought signature on its own) with neither index nor id, and says
+ * `finish_reason: "stop"` after tool calls. Clients that follow OpenAI's contract crash on a missing
+ * index or glue two calls' arguments together, and run tools only on `tool_calls`.
+ */
+export function createChunkNormalizer(): (chunk: ChatCompletionChunk) => ChatCompletionChunk {
+  const calls = new Map<number, { ids: Map<string, number>; next: number; last: number | undefined }>();
+  return (chunk) => {
+    chunk.object = 'chat.completion.chunk';
+    for (const choice of chunk.choices ?? []) {
+      if (choice.finish_reason === undefined || (choice.finish_reason !== null && !FINISH_REASONS.has(choice.finish_reason))) {
+        choice.finish_reason = choice.finish_reason ? 'stop' : null;
+      }
+      choice.delta ??= {};
+      adoptReasoning(choice.delta as Delta);
+      const state = indexCalls(calls, choice.index, choice.delta.tool_calls as CallDelta[] | undefined);
+      if (state && choice.finish_reason === 'stop') choice.finish_reason = 'tool_calls';
     }
-    choice.delta ??= {};
-    adoptReasoning(choice.delta as Delta);
+    countAllOutput(chunk.usage);
+    return chunk;
+  };
+}
+
+type CallDelta = { index?: number; id?: string };
+
+/** Calls remembered by id in one stream: an answer has a handful, an upstream gone wrong endless ids. */
+const MAX_CALLS = 1_000;
+
+/** Gives each tool-call fragment of one choice the index of its call: a new id is a new call; no id, or a known one, goes on with the call it names, or the last. */
+function indexCalls(choices: Map<number, { ids: Map<string, number>; next: number; last: number | undefined }>, choice: number, calls: CallDelta[] | undefined) {
+  let state = choices.get(choice);
+  if (!calls?.length) return state;
+  state ??= { ids: new Map(), next: 0, last: undefined };
+  choices.set(choice, state);
+  for (const call of calls) {
+    let index = call.index;
+    if (typeof index !== 'number') {
+      index = call.id ? (state.ids.get(call.id) ?? state.next) : (state.last ?? state.next);
+      call.index = index;
+    }
+    if (call.id && !state.ids.has(call.id) && state.ids.size < MAX_CALLS) state.ids.set(call.id, index);
+    state.last = index;
+    state.next = Math.max(state.next, index + 1);
   }
-  countAllOutput(chunk.usage);
-  return chunk;
+  return state;
 }
 
 /**

@@ -1,6 +1,6 @@
 /** What an OpenAI-compatible server's answer is mended into on its way in, so every client reads one shape. */
 import { expect, it } from 'vitest';
-import { normalizeChunk, normalizeCompletion, type ChatCompletion, type ChatCompletionChunk } from '../../gateway/wire/canonical';
+import { createChunkNormalizer, normalizeCompletion, type ChatCompletion, type ChatCompletionChunk } from '../../gateway/wire/canonical';
 
 const completion = (usage: object, message: object = { role: 'assistant', content: 'hi' }, finish = 'stop') =>
   ({ id: 'c', object: 'chat.completion', created: 1, model: 'm', choices: [{ index: 0, message, finish_reason: finish }], usage }) as unknown as ChatCompletion;
@@ -13,7 +13,7 @@ it('counts thinking a server left out of completion_tokens but counted in total_
   expect(normalizeCompletion(completion({ prompt_tokens: 20, completion_tokens: 5, total_tokens: 25 })).usage?.completion_tokens).toBe(5);
   expect(normalizeCompletion(completion({ prompt_tokens: 20, completion_tokens: 5 })).usage?.completion_tokens).toBe(5);
   const chunk = { id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [], usage: { prompt_tokens: 10, completion_tokens: 3, total_tokens: 40 } } as unknown as ChatCompletionChunk;
-  expect(normalizeChunk(chunk).usage?.completion_tokens).toBe(30);
+  expect(createChunkNormalizer()(chunk).usage?.completion_tokens).toBe(30);
 });
 
 it('says tool_calls where a server said stop after tool calls (Gemini), and fills what the spec requires', () => {
