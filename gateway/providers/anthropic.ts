@@ -84,10 +84,9 @@ function withVersion(context: CallContext): CallContext {
 }
 
 /**
- * A Messages request as the client sent it, with the deployment's model. Thinking blocks the
- * gateway itself made up (from another upstream's reasoning: no signature) are dropped, since
- * Anthropic refuses a thinking block it did not sign. So are sampling parameters the deployment's
- * model refuses: a client asked for one Claude model, and a route or alias may send it to another
+ * A Messages request as the client sent it, with the deployment's model (thinking it could not
+ * verify is left out on the way: signed-reasoning.ts), its thinking in the form the model takes, and
+ * without sampling parameters the deployment's model refuses: a client asked for one Claude model, and a route or alias may send it to another
  * (Opus 4.7 on take none; from the 4.5 models, a `temperature` or a `top_p`, not both).
  */
 function nativeBody(body: Record<string, unknown>, context: CallContext): Record<string, unknown> {
@@ -98,11 +97,6 @@ function nativeBody(body: Record<string, unknown>, context: CallContext): Record
   const sampling = SAMPLING_REMOVED.test(model) ? {} : { temperature, top_p: oneOf ? undefined : topP, top_k: topK };
   const out: Record<string, unknown> = { ...thinkingFor(nativeWithinOutputLimit('messages', rest, context.deployment), model), model };
   for (const [key, value] of Object.entries(sampling)) if (value !== undefined) out[key] = value;
-  const messages = body.messages;
-  if (!Array.isArray(messages)) return out;
-  out.messages = messages.map((message: { content?: unknown }) =>
-    Array.isArray(message.content) ? { ...message, content: message.content.filter((block: { type?: string; signature?: unknown }) => block.type !== 'thinking' || (typeof block.signature === 'string' && block.signature !== '')) } : message,
-  );
   return out;
 }
 

@@ -94,8 +94,9 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
   const pathOf = (endpoint: NativeEndpoint) => nativePath(PATHS, endpoint, config.name);
   const withinLearnedLimit = createLimitLearner();
   const withoutRefusedFields = createFieldLearner();
-  // Reasoning another account encrypted is left out of a Responses request: OpenAI refuses it (signed-reasoning.ts).
-  const bookFor = (endpoint: NativeEndpoint) => (endpoint === 'responses' && signatures ? signatures : NO_BOOK);
+  // Reasoning another account encrypted (or none) is left out of a Responses request: OpenAI refuses it (signed-reasoning.ts).
+  const signed = <T>(endpoint: NativeEndpoint, body: Record<string, unknown>, send: (body: Record<string, unknown>) => Promise<T>) =>
+    endpoint === 'responses' ? (signatures ?? NO_BOOK).send(endpoint, body, config.name, send) : send(body);
 
   return {
     config,
@@ -129,9 +130,9 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
     },
 
     nativeJson: (endpoint, body, context) =>
-      withinLearnedLimit(context.deployment, (deployment) => bookFor(endpoint).send(endpoint, { ...nativeBody(endpoint, body, deployment, official), model: deployment.model }, config.name, (body) => nativeJson(transport, endpoint, pathOf(endpoint), body, context))),
+      withinLearnedLimit(context.deployment, (deployment) => signed(endpoint, { ...nativeBody(endpoint, body, deployment, official), model: deployment.model }, (body) => nativeJson(transport, endpoint, pathOf(endpoint), body, context))),
     nativeStream: (endpoint, body, context) =>
-      withinLearnedLimit(context.deployment, (deployment) => bookFor(endpoint).send(endpoint, { ...nativeBody(endpoint, body, deployment, official), model: deployment.model, stream: true }, config.name, (body) => nativeStream(transport, endpoint, pathOf(endpoint), body, context))),
+      withinLearnedLimit(context.deployment, (deployment) => signed(endpoint, { ...nativeBody(endpoint, body, deployment, official), model: deployment.model, stream: true }, (body) => nativeStream(transport, endpoint, pathOf(endpoint), body, context))),
 
     async probe(signal) {
       const { value } = await transport.json<{ data?: { id?: unknown }[] }>({ method: 'GET', path: '/models' }, signal);
@@ -144,21 +145,13 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
 }
 
 /**
- * A passed-through request as the upstream takes it: its answer limit within the model's, and for
- * Responses, reasoning items that another upstream wrote (no encrypted content) left out, as OpenAI
- * would look their ids up and refuse the request; their summaries are only for reading.
+ * A passed-through request as the upstream takes it: its answer limit within the model's (reasoning
+ * items it could not verify are left out on the way: signed-reasoning.ts).
  */
 function nativeBody(endpoint: NativeEndpoint, body: Record<string, unknown>, deployment: DeploymentConfig, official: boolean): Record<string, unknown> {
   const limited = nativeWithinOutputLimit(endpoint, body, deployment);
   if (endpoint !== 'responses') return limited;
-  return withoutForeignReasoning(official ? responsesForOfficialOpenAI(limited, deployment.model) : limited);
-}
-
-/** Reasoning items another upstream wrote (see nativeBody). */
-function withoutForeignReasoning(limited: Record<string, unknown>): Record<string, unknown> {
-  if (!Array.isArray(limited.input)) return limited;
-  const input = (limited.input as { type?: string; encrypted_content?: unknown }[]).filter((item) => item?.type !== 'reasoning' || typeof item.encrypted_content === 'string');
-  return input.length === limited.input.length ? limited : { ...limited, input };
+  return official ? responsesForOfficialOpenAI(limited, deployment.model) : limited;
 }
 
 /**

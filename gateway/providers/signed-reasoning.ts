@@ -10,7 +10,8 @@
  * signer to another, every later turn would be refused: the session wedges.
  *
  * The book notes who signed the reasoning of every answer passed through. A request leaves out what
- * another signer signed, or what this one refused before. One refused all the same (signed before
+ * another signer signed, what this one refused before, and what no one signed (the gateway's own
+ * thinking blocks made from another upstream's reasoning, summary-only reasoning items). One refused all the same (signed before
  * this gateway started) is sent again at once without everything its signer did not sign, or without
  * all of it, and those are remembered as refused. When a Messages turn that called tools loses its
  * thinking, the request goes without thinking: Anthropic wants such a turn to begin with it.
@@ -40,8 +41,11 @@ interface Left {
   left: string[];
 }
 
-/** No book: every request goes as it is (an adapter made without a gateway around it). */
-export const NO_BOOK: SignatureBook = { watched: (_endpoint, _signer, answer) => answer, send: (_endpoint, body, _signer, send) => send(body) };
+/** No book (an adapter made without a gateway around it): only unsigned reasoning is left out. */
+export const NO_BOOK: SignatureBook = {
+  watched: (_endpoint, _signer, answer) => answer,
+  send: (endpoint, body, _signer, send) => send(APIS[endpoint]?.without(body, () => false).body ?? body),
+};
 
 export function createSignatureBook(): SignatureBook {
   const signers = new Map<string, string>();
@@ -121,10 +125,16 @@ async function* watchStream(events: AsyncIterable<NativeEvent>, sign: (signature
   }
 }
 
-/** Whether a part is signed and `drop` names it; its key goes on the list of what was left out. */
+/**
+ * Whether a part of signed reasoning is to be left out: one `drop` names (its key goes on the list
+ * of what was left out), or one no upstream signed (a thinking block the gateway made from another
+ * upstream's reasoning, a reasoning item with only a summary), which no upstream would verify.
+ */
 function dropped(part: Part | null | undefined, drop: (key: string) => boolean, left: string[]): boolean {
+  if (part?.type !== 'thinking' && part?.type !== 'redacted_thinking' && part?.type !== 'reasoning') return false;
   const signature = signatureOf(part);
-  if (typeof signature !== 'string' || signature === '' || !drop(keyOf(signature))) return false;
+  if (typeof signature !== 'string' || signature === '') return true;
+  if (!drop(keyOf(signature))) return false;
   left.push(keyOf(signature));
   return true;
 }
@@ -138,12 +148,12 @@ function withoutThinking(body: Body, drop: (key: string) => boolean): Left {
   const last = messages.findLastIndex((m: Message) => m?.role === 'assistant');
   const kept = (messages as Message[]).map((message, i) => {
     if (message?.role !== 'assistant' || !Array.isArray(message.content)) return message;
-    const before = left.length;
     const content = (message.content as Part[]).filter((block) => !dropped(block, drop, left));
-    if (i === last && left.length > before) lastLost = true;
-    return content.length === message.content.length ? message : { ...message, content };
+    if (content.length === message.content.length) return message;
+    if (i === last) lastLost = true;
+    return { ...message, content };
   });
-  if (left.length === 0) return { body, left };
+  if (kept.every((m, i) => m === messages[i])) return { body, left };
   const out: Body = { ...body, messages: kept };
   const thinking = body.thinking as { type?: unknown } | undefined;
   const callsTools = Array.isArray((messages[last] as Message | undefined)?.content) && ((messages[last] as Message).content as Part[]).some((b) => b?.type === 'tool_use');
@@ -161,5 +171,5 @@ function withoutReasoning(body: Body, drop: (key: string) => boolean): Left {
   if (!Array.isArray(body.input)) return { body, left: [] };
   const left: string[] = [];
   const input = (body.input as Part[]).filter((item) => !dropped(item, drop, left));
-  return left.length === 0 ? { body, left } : { body: { ...body, input }, left };
+  return input.length === body.input.length ? { body, left } : { body: { ...body, input }, left };
 }

@@ -92,6 +92,20 @@ it('sends a history the gateway never saw signed (from before it started) again 
   expect(sent(sonnetHost).map((b) => thinkingBlocks(b).length)).toEqual([1, 0, 0]);
 });
 
+it('continues a tool call whose thinking no upstream signed (a translated turn), without thinking for that request', async () => {
+  // The gateway's own thinking block, made from a local model's reasoning: Anthropic would refuse it.
+  const history: Anthropic.MessageParam[] = [
+    { role: 'user', content: 'Weather in Paris?' },
+    { role: 'assistant', content: [{ type: 'thinking', thinking: 'Local reasoning.', signature: '' }, { type: 'tool_use', id: 'toolu_1', name: 'weather', input: { city: 'Paris' } }] },
+    { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'fog' }] },
+  ];
+  const answer = await ask('sonnet-only', history);
+  expect(answer.content.find((b) => b.type === 'text')).toMatchObject({ text: 'The tool said: fog' });
+  expect(sent(sonnetHost)).toHaveLength(1);
+  expect(thinkingBlocks(sent(sonnetHost)[0])).toEqual([]);
+  expect(sent(sonnetHost)[0]).not.toHaveProperty('thinking');
+});
+
 it("keeps a model's own thinking in the history it is sent", async () => {
   const question: Anthropic.MessageParam = { role: 'user', content: 'Weather in Paris?' };
   const first = await ask('sonnet-only', [question]);
