@@ -4,6 +4,7 @@
  * domain code throws `GatewayError` or `UpstreamError` and never builds response bodies.
  */
 import { errorBodyOf, retryAfterMs, type RawHeaders, type UpstreamErrorBody } from './error-bodies';
+import { effortsIn, type Effort } from './models/efforts';
 
 export type { RawHeaders, UpstreamErrorBody } from './error-bodies';
 
@@ -232,6 +233,13 @@ export function refusedFields(error: UpstreamError): string[] {
   }
   if (EFFORT_REFUSED.test(said)) fields.push('request:reasoning_effort');
   return fields;
+}
+
+/** The efforts a refusal of one says the model takes (OpenAI's "Supported values are: 'low', 'medium', and 'high'."), if it lists them. */
+export function offeredEfforts(error: UpstreamError): Effort[] {
+  const said = (error.upstreamError?.message ?? '').slice(0, 2_000);
+  const list = EFFORT_REFUSED.test(said) ? /(?:Supported|Valid) values are:? ([^.]{1,200})/.exec(said)?.[1] : undefined;
+  return list ? effortsIn(list) : [];
 }
 
 /** A non-2xx answer from an upstream, classified (its body read in every wire's error shape: error-bodies.ts). */

@@ -8,13 +8,14 @@
 import { providerKey } from './api-key';
 import type { ProviderConfig } from '../config/schema';
 import { GatewayError, UpstreamError } from '../errors';
-import { ADAPTIVE_THINKING, BUDGET_REFUSED, createMessagesChunkTranslator, fromMessage, MESSAGES_END, SAMPLING_REMOVED, THINKING_BUDGETS, thinkingBudgetWithin, toMessagesRequest, type AnthropicMessage, type RawMessageStreamEvent } from '../wire/anthropic';
+import { ADAPTIVE_THINKING, BUDGET_REFUSED, claudeEfforts, createMessagesChunkTranslator, fromMessage, MESSAGES_END, SAMPLING_REMOVED, THINKING_BUDGETS, thinkingBudgetWithin, toMessagesRequest, type AnthropicMessage, type RawMessageStreamEvent } from '../wire/anthropic';
 import type { ChatCompletionChunk } from '../wire/canonical';
 import { newCompletionId } from '../wire/ids';
 import { limiterFor } from './concurrency';
 import { nativeJson, nativePath, nativeStream } from './native';
 import { NO_BOOK } from './signed-reasoning';
 import { createLimitLearner, nativeWithinOutputLimit } from './output-limit';
+import { nearestEffort } from '../models/efforts';
 import { maxOutputOf } from '../models/facts';
 import { DEFAULT_TIMEOUTS, createTransport } from './transport';
 import type { CallContext, NativeEndpoint, ProviderAdapter, ProviderContext } from './types';
@@ -103,28 +104,36 @@ function nativeBody(body: Record<string, unknown>, context: CallContext): Record
 /**
  * A passed-through request's thinking in the form the deployment's model takes. A client sends its
  * own model's form; a route or alias may send it to another: Opus 4.7 and the fifth generation refuse
- * a token budget ("thinking.type.enabled is not supported for this model"), and the models before
- * 4.6 know no adaptive thinking, nor (but Opus 4.5) an effort. The same effort goes in the other form.
+ * a token budget ("thinking.type.enabled is not supported for this model"), the models before 4.6
+ * know no adaptive thinking, and each model has its own efforts (Opus 4.7's xhigh, 4.6's max; none
+ * before 4.6 but Opus 4.5's low to high). The same effort goes in the form it takes, or the nearest.
  */
 function thinkingFor(body: Record<string, unknown>, model: string): Record<string, unknown> {
+  if (!model.startsWith('claude-')) return body;
   const thinking = body.thinking as { type?: unknown; budget_tokens?: unknown } | undefined;
-  const config = (body.output_config ?? undefined) as { effort?: unknown } | undefined;
+  const { effort: asked, ...config } = (body.output_config ?? {}) as { effort?: unknown };
+  const effort = nearestEffort(asked, claudeEfforts(model));
+  const out: Record<string, unknown> = { ...body };
+  const setEffort = (value: unknown) => {
+    if (value === undefined && Object.keys(config).length === 0) delete out.output_config;
+    else out.output_config = value === undefined ? config : { ...config, effort: value };
+  };
   if (thinking?.type === 'enabled' && BUDGET_REFUSED.test(model)) {
     const budget = typeof thinking.budget_tokens === 'number' ? thinking.budget_tokens : 0;
-    const effort = config?.effort ?? (budget <= 2_048 ? 'low' : budget <= 8_192 ? 'medium' : 'high');
-    return { ...body, thinking: { type: 'adaptive', display: 'summarized' }, output_config: { ...config, effort } };
+    out.thinking = { type: 'adaptive', display: 'summarized' };
+    setEffort(effort ?? (budget <= 2_048 ? 'low' : budget <= 8_192 ? 'medium' : 'high'));
+    return out;
   }
-  // Effort is Opus 4.5's and the adaptive thinkers' alone.
-  if (!model.startsWith('claude-') || ADAPTIVE_THINKING.test(model) || model.startsWith('claude-opus-4-5') || (thinking?.type !== 'adaptive' && config?.effort === undefined)) return body;
-  const { effort, ...restConfig } = config ?? {};
-  const out: Record<string, unknown> = { ...body, output_config: restConfig };
-  if (Object.keys(restConfig).length === 0) delete out.output_config;
-  if (thinking?.type !== 'adaptive') return out;
-  const maxTokens = typeof body.max_tokens === 'number' ? body.max_tokens : 0;
-  const asked = THINKING_BUDGETS[(effort === 'max' ? 'xhigh' : effort) as keyof typeof THINKING_BUDGETS] ?? THINKING_BUDGETS.high;
-  // A budget is at least 1,024 tokens and under the answer's cap: an answer too short for one goes without.
-  if (maxTokens <= thinkingBudgetWithin(0)) delete out.thinking;
-  else out.thinking = { type: 'enabled', budget_tokens: Math.min(asked, thinkingBudgetWithin(maxTokens)) };
+  if (thinking?.type === 'adaptive' && !ADAPTIVE_THINKING.test(model)) {
+    const maxTokens = typeof body.max_tokens === 'number' ? body.max_tokens : 0;
+    const budget = THINKING_BUDGETS[asked as keyof typeof THINKING_BUDGETS] ?? THINKING_BUDGETS.high;
+    // A budget is at least 1,024 tokens and under the answer's cap: an answer too short for one goes without.
+    if (maxTokens <= thinkingBudgetWithin(0)) delete out.thinking;
+    else out.thinking = { type: 'enabled', budget_tokens: Math.min(budget, thinkingBudgetWithin(maxTokens)) };
+  } else if (asked === undefined || effort === asked) {
+    return body;
+  }
+  setEffort(effort);
   return out;
 }
 

@@ -4,6 +4,7 @@
  * a chat request is made to follow here, as forOfficialOpenAI does for OpenAI's.
  */
 import type { ProviderConfig } from '../config/schema';
+import { nearestEffort } from '../models/efforts';
 import { withoutHistoryReasoning, type ChatRequest } from '../wire/canonical';
 import { geminiSchema } from './gemini-schema';
 
@@ -23,8 +24,8 @@ export function isGoogle(config: ProviderConfig): boolean {
  */
 export const SKIP_SIGNATURE = 'skip_thought_signature_validator';
 
-/** The efforts Google takes ("Valid values are: high, low, medium, none"), for the ones it does not. */
-const EFFORT: Record<string, string> = { minimal: 'low', xhigh: 'high', max: 'high' };
+/** The efforts Google takes ("Valid values are: high, low, medium, none"). */
+const EFFORTS = ['none', 'low', 'medium', 'high'] as const;
 
 type Call = { extra_content?: Record<string, { thought_signature?: unknown } | undefined> };
 
@@ -35,14 +36,14 @@ type Call = { extra_content?: Record<string, { thought_signature?: unknown } | u
  *   back itself; a conversation from Claude Code or Codex, or begun on another model, has none, so
  *   the first call of each such turn carries the value that skips the check;
  * - reasoning in the history is refused as an unknown field (Gemini keeps its own behind the signature);
- * - `reasoning_effort` "minimal" and "xhigh" are refused: the nearest it takes goes instead;
+ * - `reasoning_effort` "minimal", "xhigh" and "max" are refused: the nearest it takes goes instead;
  * - schemas of tools and structured answers are refused past its subset of JSON Schema (gemini-schema.ts),
  *   and it has no strict mode to ask for.
  */
 export function forGemini(request: ChatRequest): ChatRequest {
   let out = request;
-  const effort = EFFORT[String(out.reasoning_effort)];
-  if (effort) out = { ...out, reasoning_effort: effort as ChatRequest['reasoning_effort'] };
+  const effort = nearestEffort(out.reasoning_effort, EFFORTS);
+  if (effort && effort !== out.reasoning_effort) out = { ...out, reasoning_effort: effort };
   if (out.tools?.length) out = { ...out, tools: out.tools.map(geminiTool) };
   const format = out.response_format;
   if (format?.type === 'json_schema') out = { ...out, response_format: { ...format, json_schema: { ...format.json_schema, schema: geminiSchema(format.json_schema.schema) } } };

@@ -8,6 +8,7 @@ import { providerKey } from './api-key';
 import type { CancelSignal } from '../cancel';
 import type { DeploymentConfig, ProviderConfig } from '../config/schema';
 import { UpstreamError } from '../errors';
+import { nearestEffort, THINK_LEVELS } from '../models/efforts';
 import { thinksInLevels } from '../models/facts';
 import type { ChatCompletionChunk } from '../wire/canonical';
 import { newCompletionId } from '../wire/ids';
@@ -140,20 +141,23 @@ function atLeast(version: string, minimum: string): boolean {
 /** A passed-through request as this Ollama takes it: its own API with the deployment's defaults, or another with the deployment's model; the answer within the deployment's limit either way. */
 function outgoing(endpoint: NativeEndpoint, body: Record<string, unknown>, deployment: DeploymentConfig): Record<string, unknown> {
   const native = endpoint === 'ollama.chat' || endpoint === 'ollama.generate' ? nativeBody(body, deployment) : { ...body, model: deployment.model };
-  const thinking = deployment.capabilities && !deployment.capabilities.includes('thinking') ? withoutThinking(native) : endpoint === 'responses' ? withoutLevel(native, deployment) : native;
+  const thinking = deployment.capabilities && !deployment.capabilities.includes('thinking') ? withoutThinking(native) : endpoint === 'responses' ? effortAsLevel(native, deployment) : native;
   return nativeWithinOutputLimit(endpoint, thinking, deployment);
 }
 
 /**
- * A Responses request for a model whose `think` takes no level: Ollama makes its effort a level,
- * which such a model refuses ("think value "medium" is not supported for this model"), so the
- * effort is left out and the model thinks as it does by default.
+ * A Responses request's effort as Ollama takes it: Ollama makes an effort a thinking level, which
+ * only some models have (gpt-oss: low to high, so `xhigh` goes as high). The others refuse any level
+ * ("think value "medium" is not supported for this model"), so theirs is left out and they think as
+ * they do by default; `none` stays (no thinking).
  */
-function withoutLevel(body: Record<string, unknown>, deployment: DeploymentConfig): Record<string, unknown> {
+function effortAsLevel(body: Record<string, unknown>, deployment: DeploymentConfig): Record<string, unknown> {
   const reasoning = body.reasoning as { effort?: unknown } | null | undefined;
-  if (!reasoning || typeof reasoning !== 'object' || !['low', 'medium', 'high', 'minimal', 'xhigh'].includes(String(reasoning.effort)) || thinksInLevels(deployment.model)) return body;
-  const { effort: _effort, ...rest } = reasoning;
-  return { ...body, reasoning: rest };
+  if (!reasoning || typeof reasoning !== 'object' || reasoning.effort == null || reasoning.effort === 'none') return body;
+  const { effort, ...rest } = reasoning;
+  const level = thinksInLevels(deployment.model) ? nearestEffort(effort, THINK_LEVELS) : undefined;
+  if (level === effort) return body;
+  return { ...body, reasoning: level ? { ...rest, effort: level } : rest };
 }
 
 /** A request for a model known not to think, without the thinking Ollama would refuse it for, in each API's words. */

@@ -4,9 +4,11 @@
  * `parallel_tool_calls`, reasoning in the history); a server that checks strictly refuses the whole
  * request for one it does not know (errors.ts has the wordings). The attempt is made again without
  * it, and the adapter leaves it out for that model from then on. Only fields a request means the
- * same without are ever left out: never its messages, tools, limits or format.
+ * same without are ever left out: never its messages, tools, limits or format. An effort the model
+ * does not have is the exception: where the refusal lists the ones it has, the nearest goes instead.
  */
-import { refusedFields, UpstreamError } from '../errors';
+import { offeredEfforts, refusedFields, UpstreamError } from '../errors';
+import { nearestEffort, type Effort } from '../models/efforts';
 
 const DROPPABLE = new Set([
   ...['user', 'parallel_tool_calls', 'stream_options', 'store', 'metadata', 'service_tier', 'prompt_cache_key', 'safety_identifier', 'seed'].map((f) => `request:${f}`),
@@ -24,30 +26,47 @@ type Message = Record<string, unknown> & { tool_calls?: Record<string, unknown>[
 /** Models whose refused fields are remembered, per provider: any number of models may be asked for. */
 const MAX_MODELS = 1_000;
 
+/** What a model refuses: fields to leave out, and the efforts it has (when a refusal listed them). */
+interface Refused {
+  fields: Set<string>;
+  efforts?: Effort[];
+}
+
 /** Learned per model: a server may check one model's fields and not another's (reasoning, say). */
 export function createFieldLearner() {
-  const learned = new Map<string, Set<string>>();
+  const learned = new Map<string, Refused>();
   return async function withoutRefusedFields<T>(body: Body, send: (body: Body) => Promise<T>): Promise<T> {
     const model = String(body.model);
     const known = learned.get(model);
-    let current = known ? without(body, known) : body;
+    let current = known ? amended(body, known) : body;
     for (let retries = 0; ; retries++) {
       try {
         return await send(current);
       } catch (error) {
-        const refused = learned.get(model) ?? new Set<string>();
-        const fresh = error instanceof UpstreamError && retries < MAX_RETRIES ? refusedFields(error).filter((f) => DROPPABLE.has(f) && !refused.has(f)) : [];
-        if (fresh.length === 0) throw error;
-        for (const field of fresh) refused.add(field);
+        const refused = learned.get(model) ?? { fields: new Set<string>() };
+        const named = error instanceof UpstreamError && retries < MAX_RETRIES ? refusedFields(error) : [];
+        const offered = error instanceof UpstreamError ? offeredEfforts(error) : [];
+        const fresh = named.filter((f) => DROPPABLE.has(f) && !refused.fields.has(f) && !(f === 'request:reasoning_effort' && offered.length > 0));
+        if (named.includes('request:reasoning_effort') && offered.length > 0 && refused.efforts?.join() !== offered.join()) refused.efforts = offered;
+        else if (fresh.length === 0) throw error;
+        for (const field of fresh) refused.fields.add(field);
         if (!learned.has(model) && learned.size >= MAX_MODELS) learned.clear();
         learned.set(model, refused);
         // Only a request that changes is worth asking again: a field named but not sent is not the fault.
-        const next = without(current, refused);
+        const next = amended(current, refused);
         if (next === current) throw error;
         current = next;
       }
     }
   };
+}
+
+/** The body as the model takes it: its effort the nearest the model has, and without the refused fields. */
+function amended(body: Body, refused: Refused): Body {
+  const asked = body.reasoning_effort;
+  const effort = refused.efforts && asked != null ? nearestEffort(asked, refused.efforts) : asked;
+  const out = effort === asked ? body : effort === undefined ? without(body, new Set(['request:reasoning_effort'])) : { ...body, reasoning_effort: effort };
+  return without(out, refused.fields);
 }
 
 /** The body without the refused fields, copied only where one was there. */

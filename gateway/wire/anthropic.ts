@@ -9,6 +9,7 @@ import type {
   Message,
   MessageCreateParams as SdkMessageCreateParams,
   MessageParam,
+  OutputConfig,
   RawMessageStreamEvent,
   TextBlockParam,
   Tool,
@@ -17,6 +18,7 @@ import type {
   ToolUseBlockParam,
 } from '@anthropic-ai/sdk/resources/messages';
 import type { DeploymentConfig } from '../config/schema';
+import { nearestEffort, type Effort } from '../models/efforts';
 import { GatewayError, UpstreamError, failureForStatus } from '../errors';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest, Delta, Message as ChatMessage } from './canonical';
 
@@ -38,8 +40,8 @@ export function thinkingBudgetWithin(maxTokens: number): number {
   return Math.max(MIN_THINKING_BUDGET, maxTokens - MIN_THINKING_BUDGET);
 }
 
-/** Thinking budgets for OpenAI's reasoning efforts. */
-export const THINKING_BUDGETS = { minimal: 1024, low: 1024, medium: 4096, high: 16384, xhigh: 32768 } as const;
+/** Thinking budgets for OpenAI's reasoning efforts (the models that take a budget have no effort past xhigh's). */
+export const THINKING_BUDGETS = { minimal: 1024, low: 1024, medium: 4096, high: 16384, xhigh: 32768, max: 32768 } as const;
 
 /**
  * Models that think adaptively, told how hard by `output_config.effort`: Opus and Sonnet 4.6 on, and
@@ -49,6 +51,16 @@ export const THINKING_BUDGETS = { minimal: 1024, low: 1024, medium: 4096, high: 
 export const ADAPTIVE_THINKING = /^claude-(?:(?:opus|sonnet)-4-[6-9]|(?:opus|sonnet|haiku)-[5-9]|fable|mythos)/;
 /** The adaptive thinkers that refuse a token budget: Opus 4.7 on, and every family after. */
 export const BUDGET_REFUSED = /^claude-(?:opus-4-[7-9]|(?:opus|sonnet|haiku)-[5-9]|fable|mythos)/;
+
+/**
+ * The efforts a Claude model takes in `output_config.effort`: `max` came with 4.6, `xhigh` with Opus
+ * 4.7; Opus 4.5 has low to high; the others none (they refuse the field).
+ */
+export function claudeEfforts(model: string): readonly Effort[] {
+  if (BUDGET_REFUSED.test(model)) return ['low', 'medium', 'high', 'xhigh', 'max'];
+  if (ADAPTIVE_THINKING.test(model)) return ['low', 'medium', 'high', 'max'];
+  return model.startsWith('claude-opus-4-5') ? ['low', 'medium', 'high'] : [];
+}
 
 /**
  * Models Anthropic took the sampling parameters from: Opus 4.7 on (and every family after, to be
@@ -96,7 +108,7 @@ export function toMessagesRequest(request: ChatRequest, deployment: DeploymentCo
     const budget = maxOutput === undefined ? THINKING_BUDGETS[effort as keyof typeof THINKING_BUDGETS] : Math.min(THINKING_BUDGETS[effort as keyof typeof THINKING_BUDGETS], thinkingBudgetWithin(maxOutput));
     if (ADAPTIVE_THINKING.test(deployment.model)) {
       body.thinking = { type: 'adaptive', display: 'summarized' };
-      body.output_config = { ...body.output_config, effort: effort === 'minimal' ? 'low' : (effort as 'low' | 'medium' | 'high' | 'xhigh') };
+      body.output_config = { ...body.output_config, effort: nearestEffort(effort, claudeEfforts(deployment.model)) as OutputConfig['effort'] };
     } else {
       body.thinking = { type: 'enabled', budget_tokens: budget };
     }

@@ -16,6 +16,7 @@ import type {
 import { newToolCallId } from './ids';
 import type { DeploymentConfig } from '../config/schema';
 import { GatewayError } from '../errors';
+import { nearestEffort, THINK_LEVELS } from '../models/efforts';
 import { thinksInLevels } from '../models/facts';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest, CreateEmbeddingResponse, Delta, EmbeddingRequest, Message } from './canonical';
 
@@ -47,8 +48,9 @@ export function toOllamaChat(request: ChatRequest, deployment: DeploymentConfig)
   if (deployment.think !== undefined) body.think = deployment.think;
   const effort = request.reasoning_effort;
   const thinks = deployment.capabilities === undefined || deployment.capabilities.includes('thinking');
+  const level = nearestEffort(effort, THINK_LEVELS);
   if (effort === 'none') body.think = false;
-  else if (thinks && (effort === 'low' || effort === 'medium' || effort === 'high')) body.think = typeof deployment.think === 'string' || thinksInLevels(deployment.model) ? effort : true;
+  else if (thinks && level) body.think = typeof deployment.think === 'string' || thinksInLevels(deployment.model) ? level : true;
   if (request.logprobs) {
     body.logprobs = true;
     if (request.top_logprobs != null) body.top_logprobs = request.top_logprobs;

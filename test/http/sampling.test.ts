@@ -20,10 +20,12 @@ const config = () => ({
   deployments: [
     { name: 'haiku', provider: 'claude', model: 'claude-haiku-4-5' },
     { name: 'opus', provider: 'claude', model: 'claude-opus-4-7' },
+    { name: 'sonnet-4-6', provider: 'claude', model: 'claude-sonnet-4-6' },
+    { name: 'opus-4-5', provider: 'claude', model: 'claude-opus-4-5' },
   ],
   routes: [],
   // A client asking for one Claude model may be sent to another.
-  aliases: { 'claude-sonnet-4-5': 'opus', 'claude-3-7-sonnet': 'haiku' },
+  aliases: { 'claude-sonnet-4-5': 'opus', 'claude-3-7-sonnet': 'haiku', 'claude-opus-4-8': 'sonnet-4-6', 'claude-opus-4-6': 'opus-4-5' },
 });
 
 beforeAll(async () => {
@@ -109,6 +111,18 @@ describe("Claude Code's thinking on the Claude model a route or alias sends it t
     await claudeCode('claude-3-7-sonnet', { output_config: { effort: 'high', format: { type: 'json_schema', schema: { type: 'object' } } } });
     expect(sent()).toMatchObject({ output_config: { format: { type: 'json_schema' } } });
     expect(sent().output_config).not.toHaveProperty('effort');
+  });
+
+  it('goes at the nearest effort the model has: Opus 4.8\'s xhigh as high to Sonnet 4.6, max as high to Opus 4.5', async () => {
+    let res = await claudeCode('claude-opus-4-8', { thinking: { type: 'adaptive' }, output_config: { effort: 'xhigh' } });
+    expect(res.status).toBe(200);
+    expect(sent()).toMatchObject({ model: 'claude-sonnet-4-6', thinking: { type: 'adaptive' }, output_config: { effort: 'high' } });
+    res = await claudeCode('claude-opus-4-8', { thinking: { type: 'adaptive' }, output_config: { effort: 'max' } });
+    expect(res.status).toBe(200);
+    expect(sent()).toMatchObject({ model: 'claude-sonnet-4-6', output_config: { effort: 'max' } });
+    res = await claudeCode('claude-opus-4-6', { thinking: { type: 'adaptive' }, output_config: { effort: 'max' } });
+    expect(res.status).toBe(200);
+    expect(sent()).toMatchObject({ model: 'claude-opus-4-5', thinking: { type: 'enabled' }, output_config: { effort: 'high' } });
   });
 });
 

@@ -3,7 +3,7 @@
  * The whole path (refused, asked again, left out from then on) is in test/http/gemini.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { refusedFields, upstreamStatusError } from '../../gateway/errors';
+import { offeredEfforts, refusedFields, upstreamStatusError } from '../../gateway/errors';
 import { createFieldLearner, without } from '../../gateway/providers/unknown-fields';
 
 const refusal = (status: number, body: unknown) => refusedFields(upstreamStatusError('p', status, {}, JSON.stringify(body)));
@@ -20,6 +20,9 @@ describe('a field refused as unknown', () => {
     expect(refusal(400, [{ error: { message: 'Thinking level MEDIUM is not supported for this model. Please retry with other thinking level' } }])).toEqual(['request:reasoning_effort']);
     expect(refusal(400, { error: { message: "Unsupported value: 'reasoning_effort' does not support 'minimal' with this model. Supported values are: 'low', 'medium', and 'high'." } })).toEqual(['request:reasoning_effort']);
     expect(refusal(400, { error: { message: 'think value "medium" is not supported for this model', type: 'api_error' } })).toEqual(['request:reasoning_effort']);
+    // Where the refusal lists the efforts the model has, the nearest of them goes instead.
+    expect(offeredEfforts(upstreamStatusError('p', 400, {}, JSON.stringify({ error: { message: "Unsupported value: 'reasoning_effort' does not support 'max' with this model. Supported values are: 'none', 'low', 'medium', 'high', and 'xhigh'." } })))).toEqual(['none', 'low', 'medium', 'high', 'xhigh']);
+    expect(offeredEfforts(upstreamStatusError('p', 400, {}, JSON.stringify({ error: { message: 'Invalid value for temperature. Supported values are: 0 to 2.' } })))).toEqual([]);
     // A field of a tool's schema is not the request's, whatever its name.
     expect(refusal(400, [{ error: { message: `Unknown name "seed" at 'tools[0].function_declarations[0].parameters': Cannot find field.` } }])).toEqual([]);
   });

@@ -88,6 +88,9 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
         if (!models.includes(model)) return sendJson(res, 404, request.path === '/v1/messages' ? anthropicError(404, `model '${model}' not found`) : { error: { message: `model '${model}' not found`, type: 'not_found_error', param: null, code: null } });
         // Its Responses API makes an effort a think level, which only some models take.
         const effort = request.body?.reasoning?.effort;
+        if (request.path === '/v1/responses' && effort != null && !['low', 'medium', 'high', 'none'].includes(effort)) {
+          return sendJson(res, 400, { error: { message: `invalid reasoning value: '${effort}' (must be "high", "medium", "low", or "none")`, type: 'invalid_request_error', param: null, code: null } });
+        }
         if (request.path === '/v1/responses' && ['low', 'medium', 'high'].includes(effort) && !takesLevels(model)) {
           return sendJson(res, 400, { error: { message: `think value "${effort}" is not supported for this model`, type: 'api_error', param: null, code: null } });
         }
@@ -132,6 +135,7 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
   const thinks = body.think === true || (typeof body.think === 'string' && body.think !== '');
   // As Ollama refuses thinking asked of a model without it, and a level asked of one that thinks on or off.
   if (thinks && !showFor(String(body.model)).capabilities.includes('thinking')) return sendJson(res, 400, { error: `"${body.model}" does not support thinking` });
+  if (typeof body.think === 'string' && !['low', 'medium', 'high'].includes(body.think)) return sendJson(res, 400, { error: 'think must be a boolean or string ("high", "medium", "low")' });
   if (typeof body.think === 'string' && !takesLevels(body.model)) return sendJson(res, 400, { error: `think value "${body.think}" is not supported for this model` });
   const answer = replyFor(body.messages, body.tools, { reasoning: thinks });
   if (mode.kind === 'huge') answer.content = 'x '.repeat(Math.ceil(mode.bytes / 2));

@@ -52,6 +52,8 @@ function sendError(res: ServerResponse, mode: Extract<FailureMode, { kind: 'stat
 const CREATED = 1_763_000_000;
 /** The most completion tokens some models write, as OpenAI documents them. */
 const MAX_OUTPUT: Record<string, number> = { 'gpt-4o': 16_384, 'gpt-4.1': 32_768 };
+/** The reasoning efforts some models have: another is refused, with the list, in OpenAI's words. */
+const EFFORTS: Record<string, string[]> = { 'gpt-5.5': ['none', 'low', 'medium', 'high', 'xhigh'], o3: ['low', 'medium', 'high'] };
 /** Models the gateway's table does not know, refused as Groq words it. */
 const GROQ_MAX_OUTPUT: Record<string, number> = { 'moonshotai/kimi-k2': 16_384 };
 
@@ -60,6 +62,12 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
   // As OpenAI's API answers a request with nothing to answer.
   if (!Array.isArray(body.messages) || body.messages.length === 0) {
     return sendJson(res, 400, { error: { message: "[] is too short - 'messages'", type: 'invalid_request_error', param: null, code: null } });
+  }
+  const efforts = Object.entries(EFFORTS).find(([prefix]) => String(body.model).startsWith(prefix))?.[1];
+  if (efforts && body.reasoning_effort != null && !efforts.includes(String(body.reasoning_effort))) {
+    const listed = `${efforts.slice(0, -1).map((e) => `'${e}'`).join(', ')}, and '${efforts.at(-1)}'`;
+    const message = `Unsupported value: 'reasoning_effort' does not support '${String(body.reasoning_effort)}' with this model. Supported values are: ${listed}.`;
+    return sendJson(res, 400, { error: { message, type: 'invalid_request_error', param: 'reasoning_effort', code: 'unsupported_value' } });
   }
   // As OpenAI (and Groq, in its words) refuse an answer limit over what the model writes.
   const most = Object.entries(MAX_OUTPUT).find(([prefix]) => String(body.model).startsWith(prefix))?.[1];

@@ -39,6 +39,12 @@ function usageFor(body: any, outputTokens: number): Usage {
 const ADAPTIVE_ONLY = /^claude-(?:opus-4-[7-9]|(?:opus|sonnet|haiku)-[5-9]|fable|mythos)/;
 /** Models that think adaptively at all: Opus and Sonnet 4.6 on; the ones before know only a budget. */
 const ADAPTIVE = /^claude-(?:(?:opus|sonnet)-4-[6-9]|(?:opus|sonnet|haiku)-[5-9]|fable|mythos)/;
+/** The efforts each model has, as Anthropic documents them: xhigh came with Opus 4.7, max with 4.6; Opus 4.5 has low to high, the others none. */
+function effortsOf(model: string): string[] {
+  if (ADAPTIVE_ONLY.test(model)) return ['low', 'medium', 'high', 'xhigh', 'max'];
+  if (ADAPTIVE.test(model)) return ['low', 'medium', 'high', 'max'];
+  return model.startsWith('claude-opus-4-5') ? ['low', 'medium', 'high'] : [];
+}
 
 /** A thinking block's signature, bound (as Anthropic's are) to the model that wrote it. */
 export function signatureFor(model: string): string {
@@ -177,6 +183,10 @@ export async function answerMessages(request: RecordedRequest, res: ServerRespon
   }
   if (request.body.thinking?.type === 'adaptive' && /^claude-/.test(String(request.body.model)) && !ADAPTIVE.test(String(request.body.model))) {
     return sendJson(res, 400, anthropicError(400, 'thinking.type: adaptive thinking is not supported for this model. Use "thinking.type.enabled" with "budget_tokens".'));
+  }
+  const effort = (request.body as { output_config?: { effort?: unknown } }).output_config?.effort;
+  if (effort !== undefined && /^claude-/.test(String(request.body.model)) && !effortsOf(String(request.body.model)).includes(String(effort))) {
+    return sendJson(res, 400, anthropicError(400, `output_config.effort: "${String(effort)}" is not supported by this model.`));
   }
   const refused = samplingRefusal(request) ?? limitRefusal(request);
   if (refused) return sendJson(res, 400, anthropicError(400, refused));

@@ -72,11 +72,10 @@ export function messagesToChat(body: MessagesBody, target: ProviderConfig['kind'
   return body.stream ? ({ ...request, stream: true } as ChatRequest) : request;
 }
 
-/** Extended thinking as a reasoning effort: its budget sorted into low, medium or high. */
+/** Extended thinking as a reasoning effort: its own (OpenAI's have the same names), or its budget sorted into low, medium or high. */
 function reasoningEffort(body: MessagesBody): ChatRequest['reasoning_effort'] | undefined {
   const explicit = body.output_config?.effort;
-  if (explicit === 'low' || explicit === 'medium' || explicit === 'high') return explicit;
-  if (explicit === 'xhigh' || explicit === 'max') return 'high';
+  if (explicit === 'low' || explicit === 'medium' || explicit === 'high' || explicit === 'xhigh' || explicit === 'max') return explicit;
   const thinking = body.thinking;
   if (!thinking || thinking.type === 'disabled') return thinking?.type === 'disabled' ? 'none' : undefined;
   if (thinking.type === 'enabled') {
