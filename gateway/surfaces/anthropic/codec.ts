@@ -12,6 +12,7 @@ import type {
   StopReason,
   Usage,
 } from '@anthropic-ai/sdk/resources/messages';
+import { createHash } from 'node:crypto';
 import type { ProviderConfig } from '../../config/schema';
 import { GatewayError } from '../../errors';
 import type { WireError } from '../../http/wire-errors';
@@ -55,7 +56,7 @@ export function messagesToChat(body: MessagesBody, target: ProviderConfig['kind'
   if (body.top_p != null) request.top_p = body.top_p;
   // top_k has no OpenAI field (OpenAI refuses unknown ones); an Ollama upstream takes it as an option.
   if (body.top_k != null && target === 'ollama') (request as ChatRequest & { top_k?: number }).top_k = body.top_k;
-  if (body.metadata?.user_id) request.user = body.metadata.user_id;
+  if (body.metadata?.user_id) request.user = endUserId(body.metadata.user_id);
   const tools = (body.tools ?? []).filter((t) => t.type == null || t.type === 'custom');
   if (tools.length > 0) {
     request.tools = tools.map((t) => ({ type: 'function', function: { name: t.name, ...(t.description ? { description: t.description } : {}), parameters: (t.input_schema ?? { type: 'object', properties: {} }) as Record<string, unknown> } }));
@@ -70,6 +71,15 @@ export function messagesToChat(body: MessagesBody, target: ProviderConfig['kind'
   const format = body.output_config?.format;
   if (format?.type === 'json_schema' && format.schema) request.response_format = { type: 'json_schema', json_schema: { name: 'response', schema: format.schema as Record<string, unknown> } };
   return body.stream ? ({ ...request, stream: true } as ChatRequest) : request;
+}
+
+/**
+ * Claude Code's `metadata.user_id` (its device, account and session) runs past 150 characters;
+ * OpenAI-compatible servers cap the `user` it becomes (OpenRouter at 128, OpenAI's `safety_identifier`
+ * at 64) and refuse the whole request past it. A longer one goes as a digest: as stable per user.
+ */
+function endUserId(id: string): string {
+  return id.length <= 64 ? id : `sha256:${createHash('sha256').update(id).digest('hex').slice(0, 40)}`;
 }
 
 /** Extended thinking as a reasoning effort: its own (OpenAI's have the same names), or its budget sorted into low, medium or high. */
