@@ -44,7 +44,10 @@ function asksToThink(b: Body): boolean {
   return b.think === true || (typeof b.think === 'string' && b.think !== '');
 }
 
-/** Any image in the request: chat and Responses parts, Messages blocks, Ollama's `images` lists. */
+/**
+ * Any image in the request: chat and Responses parts, Messages blocks, Ollama's `images` lists, and
+ * what tools returned (a Messages tool result's blocks, a Responses function call's output parts).
+ */
 function hasImages(b: Body): boolean {
   if (Array.isArray(b.images) && b.images.length > 0) return true;
   for (const list of [b.messages, b.input]) {
@@ -52,10 +55,14 @@ function hasImages(b: Body): boolean {
     for (const item of list as Body[]) {
       if (!item || typeof item !== 'object') continue;
       if (Array.isArray(item.images) && item.images.length > 0) return true;
-      if (IMAGE_PARTS.has(item.type as string)) return true;
+      if (IMAGE_PARTS.has(item.type as string) || anyImage(item.output)) return true;
       if (!Array.isArray(item.content)) continue;
-      for (const part of item.content as Body[]) if (part && IMAGE_PARTS.has(part.type as string)) return true;
+      for (const part of item.content as Body[]) if (part && (IMAGE_PARTS.has(part.type as string) || anyImage(part.content))) return true;
     }
   }
   return false;
+}
+
+function anyImage(parts: unknown): boolean {
+  return Array.isArray(parts) && parts.some((part) => part && IMAGE_PARTS.has((part as Body).type as string));
 }

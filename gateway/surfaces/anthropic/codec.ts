@@ -97,43 +97,57 @@ function reasoningEffort(body: MessagesBody): ChatRequest['reasoning_effort'] | 
 
 function textOf(content: string | Block[] | undefined): string {
   if (typeof content === 'string') return content;
-  return (content ?? []).map((b) => (b.type === 'text' ? String(b.text ?? '') : '')).join('\n');
+  return (content ?? []).flatMap((b) => (b.type === 'text' ? [String(b.text ?? '')] : [])).join('\n');
 }
 
 /** A tool result's content (the schema leaves a block's fields open): a string or blocks, else refused with its path. */
-function toolResultText(content: unknown, at: string): string {
+function toolResultBlocks(content: unknown, at: string): string | Block[] {
   if (content === undefined || content === null) return '';
   if (typeof content !== 'string' && (!Array.isArray(content) || content.some((b) => typeof b !== 'object' || b === null || Array.isArray(b)))) {
     throw new GatewayError('invalid_request', `${at} must be a string or an array of content blocks`, { param: at });
   }
-  return textOf(content as string | Block[]);
+  return content as string | Block[];
 }
+
+/** An image block as a chat image part (a data URL for base64), refused with its path when it holds neither. */
+function imagePart(block: Block, at: string): ImagePart {
+  const source = block.source as { type?: string; media_type?: string; data?: string; url?: string } | null;
+  const url = source?.type === 'base64' ? `data:${source.media_type};base64,${source.data}` : source?.url;
+  // Anthropic's error body has no param: the message names the field.
+  if (!url) throw new GatewayError('invalid_request', `${at}.source must hold an image as base64 data or a URL`, { param: `${at}.source` });
+  return { type: 'image_url', image_url: { url } };
+}
+
+type ImagePart = { type: 'image_url'; image_url: { url: string } };
 
 /**
  * A user turn: its tool results become tool messages (first: in the chat API they must follow the
- * assistant's calls at once), then its text and images as one user message.
+ * assistant's calls at once), then its text and images as one user message. A tool message holds
+ * text only, so the images a tool returned (Claude Code reading a screenshot) go in that user
+ * message, each after a line that says which call's it is.
  */
 function user(content: string | Block[], index: number): ChatRequest['messages'] {
   if (typeof content === 'string') return [{ role: 'user', content }];
   const out: ChatRequest['messages'] = [];
-  const parts: ({ type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } })[] = [];
+  const returned: ({ type: 'text'; text: string } | ImagePart)[] = [];
+  const parts: ({ type: 'text'; text: string } | ImagePart)[] = [];
   content.forEach((block, j) => {
+    const at = `messages[${index}].content[${j}]`;
     if (block.type === 'tool_result') {
-      const text = toolResultText(block.content, `messages[${index}].content[${j}].content`);
+      const result = toolResultBlocks(block.content, `${at}.content`);
+      const text = textOf(result);
       out.push({ role: 'tool', tool_call_id: String(block.tool_use_id), content: block.is_error ? `Error: ${text}` : text });
+      const images = typeof result === 'string' ? [] : result.flatMap((b, k) => (b.type === 'image' ? [imagePart(b, `${at}.content[${k}]`)] : []));
+      if (images.length > 0) returned.push({ type: 'text', text: `The image${images.length > 1 ? 's' : ''} the tool call ${String(block.tool_use_id)} returned:` }, ...images);
     } else if (block.type === 'text') {
       parts.push({ type: 'text', text: String(block.text ?? '') });
     } else if (block.type === 'image') {
-      const source = block.source as { type?: string; media_type?: string; data?: string; url?: string } | null;
-      const url = source?.type === 'base64' ? `data:${source.media_type};base64,${source.data}` : source?.url;
-      const at = `messages[${index}].content[${j}].source`;
-      // Anthropic's error body has no param: the message names the field.
-      if (!url) throw new GatewayError('invalid_request', `${at} must hold an image as base64 data or a URL`, { param: at });
-      parts.push({ type: 'image_url', image_url: { url } });
+      parts.push(imagePart(block, at));
     } else {
       throw new GatewayError('needs_native_api', `content block type "${block.type}" can only go to a deployment that speaks the Messages API`, { param: `messages[${index}].content[${j}].type` });
     }
   });
+  parts.unshift(...returned);
   if (parts.length > 0) {
     const texts = parts.flatMap((p) => (p.type === 'text' ? [p.text] : []));
     out.push({ role: 'user', content: texts.length === parts.length ? texts.join('\n') : parts });

@@ -57,9 +57,17 @@ export function responsesToChat(body: ResponsesBody, items: readonly Item[], tar
     messages.push({ role: 'assistant', content: calls.length > 0 && !content ? null : content, ...(calls.length > 0 ? { tool_calls: calls } : {}), ...(reasoning ? { reasoning_content: reasoning } : {}) } as ChatRequest['messages'][number]);
     turn = undefined;
   };
+  // A tool message holds text only: images a tool returned (Codex's view_image) follow the run of
+  // tool outputs as one user message, each after a line that says which call's it is.
+  let returned: UserPart[] = [];
+  const flushReturned = () => {
+    if (returned.length > 0) messages.push({ role: 'user', content: returned });
+    returned = [];
+  };
   items.forEach((item, i) => {
     const type = item.type ?? 'message';
     const at = `input[${i}]`;
+    if (type !== 'function_call_output' && type !== 'custom_tool_call_output') flushReturned();
     if (type === 'message' && item.role === 'assistant') {
       assistantTurn().content += textOf(item.content, `${at}.content`);
     } else if (type === 'reasoning') {
@@ -73,7 +81,10 @@ export function responsesToChat(body: ResponsesBody, items: readonly Item[], tar
       assistantTurn().calls.push({ id: String(item.call_id), type: 'function', function: { name: String(item.name), arguments: args } });
     } else if (type === 'function_call_output' || type === 'custom_tool_call_output') {
       flush();
-      messages.push({ role: 'tool', tool_call_id: String(item.call_id), content: textOf(item.output, `${at}.output`) });
+      const output = typeof item.output === 'string' ? item.output : userContent(item.output, `${at}.output`);
+      const images = typeof output === 'string' ? [] : output.filter((p) => p.type === 'image_url');
+      messages.push({ role: 'tool', tool_call_id: String(item.call_id), content: typeof output === 'string' ? output : output.flatMap((p) => (p.type === 'text' ? [p.text] : [])).join('') });
+      if (images.length > 0) returned.push({ type: 'text', text: `The image${images.length > 1 ? 's' : ''} the tool call ${String(item.call_id)} returned:` }, ...images);
     } else if (type === 'message') {
       flush();
       const role = item.role === 'developer' || item.role === 'system' ? 'system' : 'user';
@@ -87,6 +98,7 @@ export function responsesToChat(body: ResponsesBody, items: readonly Item[], tar
     }
   });
   flush();
+  flushReturned();
 
   const request: ChatRequest = { model: body.model, messages };
   if (body.max_output_tokens != null) request.max_tokens = body.max_output_tokens;
