@@ -17,6 +17,7 @@ import type {
   ToolResultBlockParam,
   ToolUseBlockParam,
 } from '@anthropic-ai/sdk/resources/messages';
+import { createHash } from 'node:crypto';
 import type { DeploymentConfig } from '../config/schema';
 import { nearestEffort, type Effort } from '../models/efforts';
 import { GatewayError, UpstreamError, failureForStatus } from '../errors';
@@ -135,9 +136,10 @@ function textOf(content: unknown): string {
 function userBlocks(content: unknown, index: number): ContentBlockParam[] {
   if (typeof content === 'string') return content === '' ? [] : [{ type: 'text', text: content }];
   if (!Array.isArray(content)) return [];
-  return content.map((part: { type: string; text?: string; image_url?: { url: string } }, j): ContentBlockParam => {
-    if (part.type === 'text') return { type: 'text', text: part.text ?? '' } satisfies TextBlockParam;
-    if (part.type === 'image_url' && part.image_url) return image(part.image_url.url, `messages[${index}].content[${j}].image_url.url`);
+  // Anthropic refuses an empty text block ("text content blocks must be non-empty"); chat servers take one.
+  return content.flatMap((part: { type: string; text?: string; image_url?: { url: string } }, j): ContentBlockParam[] => {
+    if (part.type === 'text') return part.text ? [{ type: 'text', text: part.text } satisfies TextBlockParam] : [];
+    if (part.type === 'image_url' && part.image_url) return [image(part.image_url.url, `messages[${index}].content[${j}].image_url.url`)];
     throw new GatewayError('invalid_request', `content part type "${part.type}" is not supported by Anthropic deployments`, { param: `messages[${index}].content[${j}].type` });
   });
 }
@@ -149,13 +151,24 @@ function image(url: string, param: string): ImageBlockParam {
   throw new GatewayError('invalid_request', 'Anthropic deployments take images as base64 data: URLs (jpeg, png, gif, webp) or http(s) URLs', { param });
 }
 
+/**
+ * A tool call's id as Anthropic takes it (`^[a-zA-Z0-9_-]+$`): other vendors' have dots and colons
+ * (Kimi's `functions.Bash:0`), and Anthropic refuses the whole request for one. An id always becomes
+ * the same one (a call and its result stay paired), and a changed one ends in a digest of the
+ * original, so two different ids never become one.
+ */
+export function anthropicToolId(id: string): string {
+  if (/^[\w-]+$/.test(id)) return id;
+  return `${id.slice(0, 64).replace(/[^\w-]/g, '_')}_${createHash('sha256').update(id).digest('hex').slice(0, 12)}`;
+}
+
 function assistantBlocks(message: Extract<ChatMessageIn, { role: 'assistant' }>, index: number): ContentBlockParam[] {
   const blocks: ContentBlockParam[] = [];
   const text = textOf(message.content);
   if (text) blocks.push({ type: 'text', text });
   for (const call of message.tool_calls ?? []) {
     if (call.type !== 'function') continue;
-    blocks.push({ type: 'tool_use', id: call.id, name: call.function.name, input: parseInput(call.function.arguments, index) } satisfies ToolUseBlockParam);
+    blocks.push({ type: 'tool_use', id: anthropicToolId(call.id), name: call.function.name, input: parseInput(call.function.arguments, index) } satisfies ToolUseBlockParam);
   }
   return blocks;
 }
@@ -171,7 +184,7 @@ function parseInput(text: string, index: number): Record<string, unknown> {
 }
 
 function toolResult(id: string, content: string): ToolResultBlockParam {
-  return { type: 'tool_result', tool_use_id: id, content };
+  return { type: 'tool_result', tool_use_id: anthropicToolId(id), content };
 }
 
 function toolChoice(choice: ChatRequest['tool_choice'], parallel: boolean | null | undefined): ToolChoice | undefined {

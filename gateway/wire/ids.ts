@@ -11,4 +11,5 @@ const next = () => `${prefix}${(++counter).toString(36)}`;
 
 export const newCompletionId = (): string => `chatcmpl-${next()}`;
 export const newToolCallId = (): string => `call_${next()}`;
+export const newToolUseId = (): string => `toolu_${next()}`;
 export const newTextCompletionId = (): string => `cmpl-${next()}`;

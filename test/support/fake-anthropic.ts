@@ -7,7 +7,7 @@
  * one to another model, as Anthropic does.
  */
 import { sendJson, startFakeServer, type FakeServer } from './fake-server';
-import { anthropicError, answerMessages, promptOf, thinkingRefusal } from './messages-wire';
+import { anthropicError, answerMessages, historyRefusal, promptOf, thinkingRefusal } from './messages-wire';
 
 export interface FakeAnthropicOptions {
   chunkDelayMs?: number;
@@ -18,7 +18,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     if (!request.headers['x-api-key'] && !request.headers.authorization?.startsWith('Bearer ')) return sendJson(res, 401, anthropicError(401, 'an API key is required'));
     if (mode.kind === 'status') return sendJson(res, mode.status, mode.body ?? anthropicError(mode.status), mode.retryAfter ? { 'retry-after': mode.retryAfter } : {});
     // As Anthropic checks a history's thinking before anything else.
-    const refusal = request.method === 'POST' && request.path.startsWith('/v1/messages') ? thinkingRefusal(request.body) : undefined;
+    const refusal = request.method === 'POST' && request.path.startsWith('/v1/messages') ? (historyRefusal(request.body) ?? thinkingRefusal(request.body)) : undefined;
     if (refusal) return sendJson(res, 400, anthropicError(400, refusal));
     switch (`${request.method} ${request.path}`) {
       case 'POST /v1/messages':

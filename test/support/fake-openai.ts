@@ -54,6 +54,8 @@ const CREATED = 1_763_000_000;
 const MAX_OUTPUT: Record<string, number> = { 'gpt-4o': 16_384, 'gpt-4.1': 32_768 };
 /** The reasoning efforts some models have: another is refused, with the list, in OpenAI's words. */
 const EFFORTS: Record<string, string[]> = { 'gpt-5.5': ['none', 'low', 'medium', 'high', 'xhigh'], o3: ['low', 'medium', 'high'] };
+/** A tool call's id: OpenAI's `call_...`, or Kimi's `functions.<name>:<index>` (as Moonshot's API and the servers that host Kimi K2 give them). */
+const callId = (model: unknown, name: string, index: number) => (/kimi/i.test(String(model)) ? `functions.${name}:${index}` : `call_fake${index + 1}`);
 /** Models the gateway's table does not know, refused as Groq words it. */
 const GROQ_MAX_OUTPUT: Record<string, number> = { 'moonshotai/kimi-k2': 16_384 };
 
@@ -100,7 +102,7 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
     }
     const calling = answer.toolCalls.length > 0;
     const message: Record<string, unknown> = { role: 'assistant', content: calling ? null : answer.content, refusal: null, annotations: [] };
-    if (calling) message.tool_calls = answer.toolCalls.map((call, i) => ({ id: `call_fake${i + 1}`, type: 'function', function: call }));
+    if (calling) message.tool_calls = answer.toolCalls.map((call, i) => ({ id: callId(body.model, call.name, i), type: 'function', function: call }));
     if (answer.reasoning && options.reasoningField) message[options.reasoningField] = answer.reasoning;
     sendJson(res, 200, {
       id,
@@ -124,7 +126,7 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
     // Each call's header first, then the argument fragments interleaved across calls, as a server
     // streaming parallel calls may send them: a client must keep each call's index apart.
     answer.toolCalls.forEach((call, index) =>
-      events.push({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index, id: `call_fake${index + 1}`, type: 'function', function: { name: call.name, arguments: '' } }] }, logprobs: null, finish_reason: null }] }),
+      events.push({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index, id: callId(body.model, call.name, index), type: 'function', function: { name: call.name, arguments: '' } }] }, logprobs: null, finish_reason: null }] }),
     );
     for (const half of [0, 1]) {
       answer.toolCalls.forEach((call, index) => {

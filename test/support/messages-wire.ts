@@ -61,6 +61,20 @@ export function signerOf(signature: unknown): string | undefined {
  * Why Anthropic would refuse a request's thinking history, in its words: a thinking block another
  * model signed (or no one), or a thinking request whose last turn called tools without its thinking.
  */
+/** What Anthropic's request validation refuses in a history: an empty text block, a tool id outside its pattern. */
+export function historyRefusal(body: any): string | undefined {
+  const messages: any[] = Array.isArray(body.messages) ? body.messages : [];
+  const pattern = /^[a-zA-Z0-9_-]+$/;
+  for (const [i, message] of messages.entries()) {
+    for (const [j, block] of (Array.isArray(message.content) ? message.content : []).entries()) {
+      if (block?.type === 'text' && block.text === '') return 'messages: text content blocks must be non-empty';
+      if (block?.type === 'tool_use' && !pattern.test(String(block.id))) return `messages.${i}.content.${j}.tool_use.id: String should match pattern '^[a-zA-Z0-9_-]+$'`;
+      if (block?.type === 'tool_result' && !pattern.test(String(block.tool_use_id))) return `messages.${i}.content.${j}.tool_result.tool_use_id: String should match pattern '^[a-zA-Z0-9_-]+$'`;
+    }
+  }
+  return undefined;
+}
+
 export function thinkingRefusal(body: any): string | undefined {
   const messages: any[] = Array.isArray(body.messages) ? body.messages : [];
   for (const [i, message] of messages.entries()) {

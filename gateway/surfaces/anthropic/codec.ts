@@ -17,7 +17,8 @@ import type { ProviderConfig } from '../../config/schema';
 import { GatewayError } from '../../errors';
 import type { WireError } from '../../http/wire-errors';
 import { gatherToolCalls, inCallOrder, type ChatCompletion, type ChatCompletionChunk, type ChatRequest, type Delta, type GatheredCall, type Message as ChatMessage } from '../../wire/canonical';
-import { newCompletionId } from '../../wire/ids';
+import { anthropicToolId } from '../../wire/anthropic';
+import { newCompletionId, newToolUseId } from '../../wire/ids';
 
 type Block = { type: string; [key: string]: unknown };
 type InMessage = { role: string; content: string | Block[] };
@@ -202,7 +203,7 @@ export function completionToMessage(completion: ChatCompletion, model: string): 
   if (message?.content) content.push({ type: 'text', text: message.content, citations: null });
   for (const call of message?.tool_calls ?? []) {
     if (call.type !== 'function') continue;
-    content.push({ type: 'tool_use', id: call.id, name: call.function.name, input: parseArguments(call.function.arguments), caller: { type: 'direct' } });
+    content.push({ type: 'tool_use', id: call.id ? anthropicToolId(call.id) : newToolUseId(), name: call.function.name, input: parseArguments(call.function.arguments), caller: { type: 'direct' } });
   }
   return {
     id: newMessageId(),
@@ -286,7 +287,7 @@ export function createMessageEventWriter(model: string) {
       close();
       for (const call of inCallOrder(calls)) {
         const index = nextIndex++;
-        out.push({ type: 'content_block_start', index, content_block: { type: 'tool_use', id: call.id || `toolu_${newCompletionId().slice(9)}`, name: call.name, input: {}, caller: { type: 'direct' } } });
+        out.push({ type: 'content_block_start', index, content_block: { type: 'tool_use', id: call.id ? anthropicToolId(call.id) : newToolUseId(), name: call.name, input: {}, caller: { type: 'direct' } } });
         out.push({ type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: JSON.stringify(parseArguments(call.arguments)) } });
         out.push({ type: 'content_block_stop', index });
       }

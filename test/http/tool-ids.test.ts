@@ -1,0 +1,77 @@
+/**
+ * Tool call ids across vendors: Anthropic refuses any outside `^[a-zA-Z0-9_-]+$`, and Kimi K2 (on
+ * Moonshot, Groq and the rest) names its calls `functions.<name>:<index>`. A conversation that
+ * moves between them (a fallback, a route, an alias) must keep each call paired with its result and
+ * every id in a form the next upstream takes. The fake Anthropic refuses ids as Anthropic does.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { FakeServer } from '../support/fake-server';
+import { startFakeAnthropic } from '../support/fake-anthropic';
+import { startFakeOpenAI } from '../support/fake-openai';
+import { resetBetweenTests, startGateway, stopAll, type Harness } from '../support/harness';
+
+let kimi: FakeServer;
+let anthropic: FakeServer;
+let h: Harness;
+
+const config = () => ({
+  version: 1,
+  providers: [
+    { name: 'moonshot', kind: 'openai', baseUrl: `${kimi.url}/v1`, apiKey: 'env:TEST_KEY' },
+    { name: 'claude', kind: 'anthropic', baseUrl: anthropic.url, apiKey: 'env:TEST_KEY' },
+  ],
+  deployments: [
+    { name: 'kimi', provider: 'moonshot', model: 'kimi-k2-0905' },
+    { name: 'sonnet', provider: 'claude', model: 'claude-sonnet-4-5' },
+  ],
+  routes: [],
+});
+
+beforeAll(async () => {
+  [kimi, anthropic] = await Promise.all([startFakeOpenAI(), startFakeAnthropic()]);
+  h = await startGateway(config(), { env: { TEST_KEY: 'sk-test' } });
+});
+afterAll(() => stopAll(h, kimi, anthropic));
+beforeEach(() => resetBetweenTests(h, [kimi, anthropic], config()));
+
+const VALID = /^[a-zA-Z0-9_-]+$/;
+const post = (path: string, body: Record<string, unknown>) => fetch(`${h.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' }, body: JSON.stringify(body) });
+const city = { type: 'object', properties: { city: { type: 'string' } } };
+const tools = [{ name: 'weather', description: 'Weather in a city', input_schema: city }, { name: 'time', description: 'Time in a city', input_schema: city }];
+
+describe('a Claude Code session that moves from Kimi to Claude', () => {
+  it("gets Kimi's calls under ids Anthropic takes, so the next turn on Claude is answered", async () => {
+    for (const stream of [false, true]) {
+      const first = await post('/v1/messages', { model: 'kimi', max_tokens: 200, stream, tools, messages: [{ role: 'user', content: 'call both' }] });
+      const text = await first.text();
+      const ids = stream ? [...text.matchAll(/"type":"tool_use","id":"([^"]+)"/g)].map((m) => m[1]!) : (JSON.parse(text).content as { type: string; id: string }[]).filter((b) => b.type === 'tool_use').map((b) => b.id);
+      expect(ids).toHaveLength(2);
+      for (const id of ids) expect(id).toMatch(VALID);
+      const content = ids.map((id, i) => ({ type: 'tool_use', id, name: ['weather', 'time'][i], input: { city: ['Paris', 'Tokyo'][i] } }));
+      const next = await post('/v1/messages', {
+        model: 'sonnet',
+        max_tokens: 200,
+        tools,
+        messages: [{ role: 'user', content: 'call both' }, { role: 'assistant', content }, { role: 'user', content: ids.map((id) => ({ type: 'tool_result', tool_use_id: id, content: 'sunny' })) }],
+      });
+      expect(next.status).toBe(200);
+    }
+  });
+});
+
+describe("a chat client's history with Kimi's ids, sent to Claude", () => {
+  it('keeps each call paired with its result under an id Anthropic takes, and two ids apart', async () => {
+    const calls = ['functions.weather:0', 'functions.weather_0'].map((id, i) => ({ id, type: 'function', function: { name: 'weather', arguments: JSON.stringify({ city: ['Paris', 'Tokyo'][i] }) } }));
+    const res = await post('/v1/chat/completions', {
+      model: 'sonnet',
+      tools: [{ type: 'function', function: { name: 'weather', parameters: city } }],
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'call both' }, { type: 'text', text: '' }] }, { role: 'assistant', content: null, tool_calls: calls }, ...calls.map((c) => ({ role: 'tool', tool_call_id: c.id, content: 'sunny' }))],
+    });
+    expect(res.status).toBe(200);
+    const [, assistant, results] = anthropic.requests[0]!.body.messages as { content: { id?: string; tool_use_id?: string }[] }[];
+    const used = assistant!.content.map((b) => b.id as string);
+    expect(results!.content.map((b) => b.tool_use_id)).toEqual(used);
+    expect(used[1]).toBe('functions_weather_0_' + used[1]!.split('_').at(-1));
+    expect(new Set(used).size).toBe(2);
+  });
+});
