@@ -208,7 +208,8 @@ export function namedOutputLimit(error: UpstreamError): number | undefined {
  * request argument supplied: user", Groq's "'messages.1' : property 'reasoning_content' is unsupported".
  * And how a model refuses an effort it does not have, which it is then asked for at its own: Google's
  * "Thinking level MEDIUM is not supported for this model", "Invalid reasoning_effort: minimal",
- * OpenAI's "Unsupported value: 'reasoning_effort' does not support 'minimal' with this model",
+ * OpenAI's "Unsupported value: 'reasoning_effort' does not support 'minimal' with this model" (in
+ * Responses, 'reasoning.effort'),
  * Ollama's `/v1` "think value "medium" is not supported for this model" (qwen3 thinks on or off).
  */
 const UNKNOWN_FIELDS = [
@@ -216,7 +217,7 @@ const UNKNOWN_FIELDS = [
   /Unrecognized request arguments? supplied: (?<field>\w{1,64})/g,
   /(?:'(?<at>messages\.\d{1,6}(?:\.tool_calls\.\d{1,6})?)' : )?property '(?<field>\w{1,64})' is unsupported/g,
 ];
-const EFFORT_REFUSED = /reasoning_effort'? does not support|Invalid reasoning_effort: |Thinking level \w{1,20} is not supported for this model|think value "?\w{1,20}"? is not supported for this model/;
+const EFFORT_REFUSED = /reasoning[_.]effort'? does not support|Invalid reasoning_effort: |Thinking level \w{1,20} is not supported for this model|think value "?\w{1,20}"? is not supported for this model/;
 
 /** The fields a 400 says the server does not know, each as `request:x`, `message:x` or `call:x` (a tool call's). */
 export function refusedFields(error: UpstreamError): string[] {

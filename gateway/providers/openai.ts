@@ -94,9 +94,11 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
   const pathOf = (endpoint: NativeEndpoint) => nativePath(PATHS, endpoint, config.name);
   const withinLearnedLimit = createLimitLearner();
   const withoutRefusedFields = createFieldLearner();
+  const atNearestEffort = createFieldLearner(new Set());
   // Reasoning another account encrypted (or none) is left out of a Responses request: OpenAI refuses it (signed-reasoning.ts).
+  // Its effort goes as the nearest the model has, when a refusal lists them (unknown-fields.ts).
   const signed = <T>(endpoint: NativeEndpoint, body: Record<string, unknown>, send: (body: Record<string, unknown>) => Promise<T>) =>
-    endpoint === 'responses' ? (signatures ?? NO_BOOK).send(endpoint, body, config.name, send) : send(body);
+    endpoint === 'responses' ? (signatures ?? NO_BOOK).send(endpoint, body, config.name, (body) => atNearestEffort(body, send)) : send(body);
 
   return {
     config,

@@ -32,8 +32,12 @@ interface Refused {
   efforts?: Effort[];
 }
 
-/** Learned per model: a server may check one model's fields and not another's (reasoning, say). */
-export function createFieldLearner() {
+/**
+ * Learned per model: a server may check one model's fields and not another's (reasoning, say).
+ * `droppable`: the fields it may leave out (none for a passed-through request, whose fields are the
+ * client's: only its effort is moved to the nearest the model has).
+ */
+export function createFieldLearner(droppable: ReadonlySet<string> = DROPPABLE) {
   const learned = new Map<string, Refused>();
   return async function withoutRefusedFields<T>(body: Body, send: (body: Body) => Promise<T>): Promise<T> {
     const model = String(body.model);
@@ -46,7 +50,7 @@ export function createFieldLearner() {
         const refused = learned.get(model) ?? { fields: new Set<string>() };
         const named = error instanceof UpstreamError && retries < MAX_RETRIES ? refusedFields(error) : [];
         const offered = error instanceof UpstreamError ? offeredEfforts(error) : [];
-        const fresh = named.filter((f) => DROPPABLE.has(f) && !refused.fields.has(f) && !(f === 'request:reasoning_effort' && offered.length > 0));
+        const fresh = named.filter((f) => droppable.has(f) && !refused.fields.has(f) && !(f === 'request:reasoning_effort' && offered.length > 0));
         if (named.includes('request:reasoning_effort') && offered.length > 0 && refused.efforts?.join() !== offered.join()) refused.efforts = offered;
         else if (fresh.length === 0) throw error;
         for (const field of fresh) refused.fields.add(field);
@@ -61,11 +65,17 @@ export function createFieldLearner() {
   };
 }
 
-/** The body as the model takes it: its effort the nearest the model has, and without the refused fields. */
+/** The body as the model takes it: its effort (chat's `reasoning_effort`, Responses' `reasoning.effort`) the nearest the model has, and without the refused fields. */
 function amended(body: Body, refused: Refused): Body {
-  const asked = body.reasoning_effort;
+  const reasoning = body.reasoning && typeof body.reasoning === 'object' ? (body.reasoning as Body) : undefined;
+  const asked = body.reasoning_effort ?? reasoning?.effort;
   const effort = refused.efforts && asked != null ? nearestEffort(asked, refused.efforts) : asked;
-  const out = effort === asked ? body : effort === undefined ? without(body, new Set(['request:reasoning_effort'])) : { ...body, reasoning_effort: effort };
+  let out = body;
+  if (effort !== asked && body.reasoning_effort != null) out = effort === undefined ? without(body, new Set(['request:reasoning_effort'])) : { ...body, reasoning_effort: effort };
+  else if (effort !== asked && reasoning) {
+    const { effort: _asked, ...rest } = reasoning;
+    out = { ...body, reasoning: effort === undefined ? rest : { ...rest, effort } };
+  }
   return without(out, refused.fields);
 }
 

@@ -21,12 +21,14 @@ const config = () => ({
   version: 1,
   providers: [
     { name: 'openai', kind: 'openai', baseUrl: `${openai.url}/v1`, apiKey: 'env:TEST_KEY' },
+    { name: 'openai-responses', kind: 'openai', baseUrl: `${openai.url}/v1`, apiKey: 'env:TEST_KEY', apis: ['chat', 'responses'] },
     { name: 'local', kind: 'ollama', baseUrl: ollama.url, apis: ['chat', 'responses'] },
     { name: 'claude', kind: 'anthropic', baseUrl: anthropic.url, apiKey: 'env:TEST_KEY' },
   ],
   deployments: [
     { name: 'gpt', provider: 'openai', model: 'gpt-5.5' },
     { name: 'o3', provider: 'openai', model: 'o3' },
+    { name: 'gpt-native', provider: 'openai-responses', model: 'gpt-5.5' },
     { name: 'oss', provider: 'local', model: 'gpt-oss:20b' },
     { name: 'qwen', provider: 'local', model: 'qwen3:8b' },
     { name: 'sonnet', provider: 'claude', model: 'claude-sonnet-4-6' },
@@ -79,6 +81,15 @@ describe("a chat client's effort", () => {
     expect((await chat('sonnet', 'xhigh')).status).toBe(200);
     expect(efforts(anthropic, (b) => (b.output_config as { effort?: string } | undefined)?.effort)).toEqual(['max', 'high']);
     expect(anthropic.requests.length).toBe(2);
+  });
+});
+
+describe("Codex's effort passed through to OpenAI's Responses API", () => {
+  it('goes as asked, and after the model refuses it (listing its own), as the nearest: max as xhigh, asked at once from then on', async () => {
+    const codex = () => post('/v1/responses', { model: 'gpt-native', input: 'think', reasoning: { effort: 'max', summary: 'auto' }, store: false });
+    expect((await codex()).status).toBe(200);
+    expect((await codex()).status).toBe(200);
+    expect(efforts(openai, (b) => b.reasoning)).toEqual([{ effort: 'max', summary: 'auto' }, { effort: 'xhigh', summary: 'auto' }, { effort: 'xhigh', summary: 'auto' }]);
   });
 });
 

@@ -36,7 +36,11 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       return sendJson(res, 200, { object: 'list', data: [{ id: 'gpt-4.1-mini', object: 'model', created: 1_700_000_000, owned_by: 'openai' }] });
     }
     if (request.method === 'POST' && request.path === '/v1/chat/completions') return chat(request, res, mode, options);
-    if (request.method === 'POST' && request.path === '/v1/responses') return answerResponses(request, res, mode, options.chunkDelayMs, account);
+    if (request.method === 'POST' && request.path === '/v1/responses') {
+      const refused = effortRefusal(request.body.model, request.body.reasoning?.effort, 'reasoning.effort');
+      if (refused) return sendJson(res, 400, refused);
+      return answerResponses(request, res, mode, options.chunkDelayMs, account);
+    }
     if (request.method === 'POST' && request.path === '/v1/embeddings') return embeddings(request, res, mode);
     if (request.method === 'POST' && request.path === '/v1/completions') return textCompletions(request, res, options);
     sendJson(res, 404, { error: { message: `Invalid URL (${request.method} ${request.path})`, type: 'invalid_request_error', param: null, code: null } });
@@ -54,6 +58,15 @@ const CREATED = 1_763_000_000;
 const MAX_OUTPUT: Record<string, number> = { 'gpt-4o': 16_384, 'gpt-4.1': 32_768 };
 /** The reasoning efforts some models have: another is refused, with the list, in OpenAI's words. */
 const EFFORTS: Record<string, string[]> = { 'gpt-5.5': ['none', 'low', 'medium', 'high', 'xhigh'], o3: ['low', 'medium', 'high'] };
+/** OpenAI's refusal of an effort the model does not have (`param`: where the request put it), listing those it has. */
+function effortRefusal(model: unknown, effort: unknown, param: string) {
+  const efforts = Object.entries(EFFORTS).find(([prefix]) => String(model).startsWith(prefix))?.[1];
+  if (!efforts || effort == null || efforts.includes(String(effort))) return undefined;
+  const listed = `${efforts.slice(0, -1).map((e) => `'${e}'`).join(', ')}, and '${efforts.at(-1)}'`;
+  const message = `Unsupported value: '${param}' does not support '${String(effort)}' with this model. Supported values are: ${listed}.`;
+  return { error: { message, type: 'invalid_request_error', param, code: 'unsupported_value' } };
+}
+
 /** A tool call's id: OpenAI's `call_...`, or Kimi's `functions.<name>:<index>` (as Moonshot's API and the servers that host Kimi K2 give them). */
 const callId = (model: unknown, name: string, index: number) => (/kimi/i.test(String(model)) ? `functions.${name}:${index}` : `call_fake${index + 1}`);
 /** Models the gateway's table does not know, refused as Groq words it. */
@@ -65,12 +78,8 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
   if (!Array.isArray(body.messages) || body.messages.length === 0) {
     return sendJson(res, 400, { error: { message: "[] is too short - 'messages'", type: 'invalid_request_error', param: null, code: null } });
   }
-  const efforts = Object.entries(EFFORTS).find(([prefix]) => String(body.model).startsWith(prefix))?.[1];
-  if (efforts && body.reasoning_effort != null && !efforts.includes(String(body.reasoning_effort))) {
-    const listed = `${efforts.slice(0, -1).map((e) => `'${e}'`).join(', ')}, and '${efforts.at(-1)}'`;
-    const message = `Unsupported value: 'reasoning_effort' does not support '${String(body.reasoning_effort)}' with this model. Supported values are: ${listed}.`;
-    return sendJson(res, 400, { error: { message, type: 'invalid_request_error', param: 'reasoning_effort', code: 'unsupported_value' } });
-  }
+  const refused = effortRefusal(body.model, body.reasoning_effort, 'reasoning_effort');
+  if (refused) return sendJson(res, 400, refused);
   // As OpenAI (and Groq, in its words) refuse an answer limit over what the model writes.
   const most = Object.entries(MAX_OUTPUT).find(([prefix]) => String(body.model).startsWith(prefix))?.[1];
   const groq = Object.entries(GROQ_MAX_OUTPUT).find(([prefix]) => String(body.model).startsWith(prefix))?.[1];
