@@ -8,7 +8,8 @@
 import { providerKey } from './api-key';
 import type { ProviderConfig } from '../config/schema';
 import { GatewayError, UpstreamError } from '../errors';
-import { ADAPTIVE_THINKING, BUDGET_REFUSED, claudeEfforts, createMessagesChunkTranslator, fromMessage, MESSAGES_END, SAMPLING_REMOVED, THINKING_BUDGETS, thinkingBudgetWithin, toMessagesRequest, type AnthropicMessage, type RawMessageStreamEvent } from '../wire/anthropic';
+import { ADAPTIVE_THINKING, BUDGET_REFUSED, claudeEfforts, SAMPLING_REMOVED } from '../models/claude';
+import { createMessagesChunkTranslator, fromMessage, MESSAGES_END, THINKING_BUDGETS, thinkingBudgetWithin, toMessagesRequest, type AnthropicMessage, type RawMessageStreamEvent } from '../wire/anthropic';
 import type { ChatCompletionChunk } from '../wire/canonical';
 import { newCompletionId } from '../wire/ids';
 import { limiterFor } from './concurrency';

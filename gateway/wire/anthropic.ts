@@ -19,7 +19,8 @@ import type {
 } from '@anthropic-ai/sdk/resources/messages';
 import { createHash } from 'node:crypto';
 import type { DeploymentConfig } from '../config/schema';
-import { nearestEffort, type Effort } from '../models/efforts';
+import { ADAPTIVE_THINKING, claudeEfforts, SAMPLING_REMOVED } from '../models/claude';
+import { nearestEffort } from '../models/efforts';
 import { GatewayError, UpstreamError, failureForStatus } from '../errors';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest, Delta, Message as ChatMessage } from './canonical';
 
@@ -43,31 +44,6 @@ export function thinkingBudgetWithin(maxTokens: number): number {
 
 /** Thinking budgets for OpenAI's reasoning efforts (the models that take a budget have no effort past xhigh's). */
 export const THINKING_BUDGETS = { minimal: 1024, low: 1024, medium: 4096, high: 16384, xhigh: 32768, max: 32768 } as const;
-
-/**
- * Models that think adaptively, told how hard by `output_config.effort`: Opus and Sonnet 4.6 on, and
- * every family after. Opus 4.7 on refuse a token budget ("thinking.type.enabled is not supported
- * for this model"), and show their thinking only when asked to summarise it.
- */
-export const ADAPTIVE_THINKING = /^claude-(?:(?:opus|sonnet)-4-[6-9]|(?:opus|sonnet|haiku)-[5-9]|fable|mythos)/;
-/** The adaptive thinkers that refuse a token budget: Opus 4.7 on, and every family after. */
-export const BUDGET_REFUSED = /^claude-(?:opus-4-[7-9]|(?:opus|sonnet|haiku)-[5-9]|fable|mythos)/;
-
-/**
- * The efforts a Claude model takes in `output_config.effort`: `max` came with 4.6, `xhigh` with Opus
- * 4.7; Opus 4.5 has low to high; the others none (they refuse the field).
- */
-export function claudeEfforts(model: string): readonly Effort[] {
-  if (BUDGET_REFUSED.test(model)) return ['low', 'medium', 'high', 'xhigh', 'max'];
-  if (ADAPTIVE_THINKING.test(model)) return ['low', 'medium', 'high', 'max'];
-  return model.startsWith('claude-opus-4-5') ? ['low', 'medium', 'high'] : [];
-}
-
-/**
- * Models Anthropic took the sampling parameters from: Opus 4.7 on (and every family after, to be
- * safe) answer a `temperature`, `top_p` or `top_k` with 400 "`temperature` is deprecated for this model".
- */
-export const SAMPLING_REMOVED = /^claude-(?:opus-4-[7-9]|(?:opus|sonnet|haiku)-[5-9]|fable|mythos)/;
 
 type ChatMessageIn = ChatRequest['messages'][number];
 

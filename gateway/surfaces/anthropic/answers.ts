@@ -11,7 +11,7 @@ import type { OpenedStream } from '../../routing/streams';
 import type { RequestUsage, Tokens } from '../../usage/recorder';
 import { chunksFromCompletion, completionFromChunks, completionText, chunkText, type ChatCompletion, type ChatCompletionChunk } from '../../wire/canonical';
 import { tokensOf } from '../../wire/canonical';
-import { anthropicErrorType, completionToMessage, createMessageEventWriter, sseEvent } from './codec';
+import { anthropicErrorType, completionToMessage, createMessageEventWriter, sseEvent } from './output';
 
 /** One event of an answer: a Messages upstream's own event, or a canonical chunk to translate. */
 export type MessagesItem = { event: { event?: string | undefined; data: Record<string, unknown> } } | { chunk: ChatCompletionChunk };

@@ -1,24 +1,13 @@
 /**
- * The Messages front door's codec, pure: a Messages request (as Claude Code and the Anthropic SDK
- * send it) to the canonical chat shape for upstreams that do not speak Messages, and canonical
- * answers back as a Message or as Messages stream events. Upstreams that speak Messages get the
- * request itself (pass-through); nothing here touches those.
+ * The Messages front door's request codec, pure: a Messages request (as Claude Code and the Anthropic
+ * SDK send it) to the canonical chat shape for upstreams that do not speak Messages (answers go back
+ * in output.ts). Upstreams that speak Messages get the request itself (pass-through); nothing here
+ * touches those.
  */
-import type {
-  ContentBlock,
-  Message,
-  MessageDeltaUsage,
-  RawMessageStreamEvent,
-  StopReason,
-  Usage,
-} from '@anthropic-ai/sdk/resources/messages';
 import { createHash } from 'node:crypto';
 import type { ProviderConfig } from '../../config/schema';
 import { GatewayError } from '../../errors';
-import type { WireError } from '../../http/wire-errors';
-import { gatherToolCalls, inCallOrder, type ChatCompletion, type ChatCompletionChunk, type ChatRequest, type Delta, type GatheredCall, type Message as ChatMessage } from '../../wire/canonical';
-import { anthropicToolId } from '../../wire/anthropic';
-import { newCompletionId, newToolUseId } from '../../wire/ids';
+import type { ChatRequest, Message as ChatMessage } from '../../wire/canonical';
 
 type Block = { type: string; [key: string]: unknown };
 type InMessage = { role: string; content: string | Block[] };
@@ -168,153 +157,4 @@ function assistant(content: string | Block[]): ChatRequest['messages'][number] {
     else if (block.type === 'tool_use') calls.push({ id: String(block.id), type: 'function', function: { name: String(block.name), arguments: JSON.stringify(block.input ?? {}) } });
   }
   return { role: 'assistant', content: calls.length > 0 && !text ? null : text, ...(calls.length > 0 ? { tool_calls: calls } : {}), ...(reasoning ? { reasoning_content: reasoning } : {}) } as ChatRequest['messages'][number];
-}
-
-const STOP: Record<string, StopReason> = { stop: 'end_turn', length: 'max_tokens', tool_calls: 'tool_use', function_call: 'tool_use', content_filter: 'refusal' };
-
-/** Canonical usage in Anthropic's terms: input tokens exclude the cached ones, which are counted apart. */
-export function anthropicUsage(usage: ChatCompletion['usage'] | null | undefined): Usage {
-  const read = usage?.prompt_tokens_details?.cached_tokens ?? 0;
-  const written = (usage as { cache_creation_input_tokens?: number } | undefined)?.cache_creation_input_tokens ?? 0;
-  return {
-    input_tokens: Math.max(0, (usage?.prompt_tokens ?? 0) - read - written),
-    output_tokens: usage?.completion_tokens ?? 0,
-    cache_read_input_tokens: read,
-    cache_creation_input_tokens: written,
-    cache_creation: null,
-    inference_geo: null,
-    output_tokens_details: null,
-    server_tool_use: null,
-    service_tier: null,
-    speed: null,
-  };
-}
-
-export function newMessageId(): string {
-  return newCompletionId().replace('chatcmpl-', 'msg_');
-}
-
-/** A canonical completion as a Message. */
-export function completionToMessage(completion: ChatCompletion, model: string): Message {
-  const choice = completion.choices[0];
-  const message = choice?.message as ChatMessage | undefined;
-  const content: ContentBlock[] = [];
-  if (message?.reasoning_content) content.push({ type: 'thinking', thinking: message.reasoning_content, signature: '' });
-  if (message?.content) content.push({ type: 'text', text: message.content, citations: null });
-  for (const call of message?.tool_calls ?? []) {
-    if (call.type !== 'function') continue;
-    content.push({ type: 'tool_use', id: call.id ? anthropicToolId(call.id) : newToolUseId(), name: call.function.name, input: parseArguments(call.function.arguments), caller: { type: 'direct' } });
-  }
-  return {
-    id: newMessageId(),
-    type: 'message',
-    role: 'assistant',
-    model,
-    content,
-    stop_reason: STOP[choice?.finish_reason ?? 'stop'] ?? 'end_turn',
-    stop_sequence: null,
-    stop_details: null,
-    container: null,
-    diagnostics: null,
-    usage: anthropicUsage(completion.usage),
-  };
-}
-
-function parseArguments(text: string | undefined): Record<string, unknown> {
-  try {
-    const value: unknown = JSON.parse(text || '{}');
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : { value };
-  } catch {
-    return { arguments: text };
-  }
-}
-
-/**
- * Canonical chunks as Messages stream events: `message_start`, then content blocks (thinking, text)
- * streamed as they come, then every tool call as a whole `tool_use` block in call order (its input
- * complete in one `input_json_delta`, never `{}`; parallel calls keep their own blocks even when
- * their fragments arrive interleaved), then `message_delta` with the stop reason and usage, then
- * `message_stop`.
- */
-export function createMessageEventWriter(model: string) {
-  const id = newMessageId();
-  let started = false;
-  let open: { index: number; type: 'thinking' | 'text' } | undefined;
-  let nextIndex = 0;
-  let finish: string | null = null;
-  let usage: ChatCompletion['usage'] | null = null;
-  const calls = new Map<number, GatheredCall>();
-  const out: RawMessageStreamEvent[] = [];
-  const start = () => {
-    if (started) return;
-    started = true;
-    out.push({
-      type: 'message_start',
-      message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, stop_details: null, container: null, diagnostics: null, usage: anthropicUsage(null) },
-    });
-    // Anthropic sends a ping after message_start; clients that count on it get one.
-    out.push({ type: 'ping' } as unknown as RawMessageStreamEvent);
-  };
-  const close = () => {
-    if (!open) return;
-    out.push({ type: 'content_block_stop', index: open.index });
-    open = undefined;
-  };
-  const block = (type: 'thinking' | 'text') => {
-    if (open?.type === type) return open.index;
-    close();
-    open = { index: nextIndex++, type };
-    out.push({ type: 'content_block_start', index: open.index, content_block: type === 'text' ? { type: 'text', text: '', citations: null } : { type: 'thinking', thinking: '', signature: '' } });
-    return open.index;
-  };
-  const drain = () => out.splice(0);
-  return {
-    id,
-    events(chunk: ChatCompletionChunk): RawMessageStreamEvent[] {
-      start();
-      if (chunk.usage) usage = chunk.usage;
-      for (const choice of chunk.choices) {
-        const delta = choice.delta as Delta;
-        if (delta.reasoning_content) out.push({ type: 'content_block_delta', index: block('thinking'), delta: { type: 'thinking_delta', thinking: delta.reasoning_content } });
-        if (delta.content) out.push({ type: 'content_block_delta', index: block('text'), delta: { type: 'text_delta', text: delta.content } });
-        gatherToolCalls(calls, delta);
-        if (choice.finish_reason) finish = choice.finish_reason;
-      }
-      return drain();
-    },
-    finish(): RawMessageStreamEvent[] {
-      start();
-      close();
-      for (const call of inCallOrder(calls)) {
-        const index = nextIndex++;
-        out.push({ type: 'content_block_start', index, content_block: { type: 'tool_use', id: call.id ? anthropicToolId(call.id) : newToolUseId(), name: call.name, input: {}, caller: { type: 'direct' } } });
-        out.push({ type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: JSON.stringify(parseArguments(call.arguments)) } });
-        out.push({ type: 'content_block_stop', index });
-      }
-      const final = anthropicUsage(usage);
-      const deltaUsage: MessageDeltaUsage = { input_tokens: final.input_tokens, output_tokens: final.output_tokens, cache_read_input_tokens: final.cache_read_input_tokens, cache_creation_input_tokens: final.cache_creation_input_tokens, output_tokens_details: null, server_tool_use: null };
-      out.push({ type: 'message_delta', delta: { stop_reason: calls.size > 0 ? 'tool_use' : (STOP[finish ?? 'stop'] ?? 'end_turn'), stop_sequence: null, stop_details: null, container: null }, usage: deltaUsage });
-      out.push({ type: 'message_stop' });
-      return drain();
-    },
-  };
-}
-
-/** An error as Anthropic's API writes one. */
-export const anthropicErrorBody = (wire: WireError) => ({ type: 'error', error: { type: anthropicErrorType(wire.status), message: wire.message } });
-
-/** Messages' error types by HTTP status. */
-export function anthropicErrorType(status: number): string {
-  if (status === 401) return 'authentication_error';
-  if (status === 403) return 'permission_error';
-  if (status === 404) return 'not_found_error';
-  if (status === 413) return 'request_too_large';
-  if (status === 429) return 'rate_limit_error';
-  if (status === 503 || status === 529) return 'overloaded_error';
-  if (status >= 500) return 'api_error';
-  return 'invalid_request_error';
-}
-
-export function sseEvent(event: string, data: unknown): string {
-  return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }

@@ -15,7 +15,8 @@ import { mapEvents, streaming } from '../../routing/streams';
 import { estimateTokens, promptText } from '../../usage/tokens';
 import type { ChatRequest } from '../../wire/canonical';
 import { messagesCache, messagesFormat, wholeMessage, type MessagesItem, type MessagesWhole } from './answers';
-import { anthropicErrorBody, messagesToChat, type MessagesBody } from './codec';
+import { messagesToChat, type MessagesBody } from './codec';
+import { anthropicErrorBody } from './output';
 import { CountTokensBodySchema, MessagesBodySchema } from './schemas';
 
 export interface AnthropicSurfaceOptions {

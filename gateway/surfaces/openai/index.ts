@@ -16,7 +16,7 @@ import { chatStream, chatWhole } from './chat';
 import { chatAnswer, encodeEmbeddings, openAIErrorBody, sseFormat } from './codec';
 import Type from 'typebox';
 import { anthropicModel, anthropicModels } from '../anthropic/models';
-import { anthropicErrorBody } from '../anthropic/codec';
+import { anthropicErrorBody } from '../anthropic/output';
 import { listedEntries, listedModel, type ListedModel } from '../../routing/listing';
 import { GatewayError } from '../../errors';
 import { ChatBodySchema, CompletionBodySchema, EmbeddingBodySchema } from './schemas';
