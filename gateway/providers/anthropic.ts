@@ -8,10 +8,11 @@
 import { providerKey } from './api-key';
 import type { ProviderConfig } from '../config/schema';
 import { GatewayError, UpstreamError } from '../errors';
-import { ADAPTIVE_THINKING, BUDGET_REFUSED, claudeEfforts, SAMPLING_REMOVED } from '../models/claude';
+import { ADAPTIVE_THINKING, BUDGET_REFUSED, claudeEfforts, INLINE_SYSTEM, SAMPLING_REMOVED } from '../models/claude';
 import { createMessagesChunkTranslator, fromMessage, MESSAGES_END, THINKING_BUDGETS, thinkingBudgetWithin, toMessagesRequest, type AnthropicMessage, type RawMessageStreamEvent } from '../wire/anthropic';
 import type { ChatCompletionChunk } from '../wire/canonical';
 import { newCompletionId } from '../wire/ids';
+import { withoutInlineSystem } from '../wire/system-reminders';
 import { limiterFor } from './concurrency';
 import { nativeJson, nativePath, nativeStream } from './native';
 import { NO_BOOK } from './signed-reasoning';
@@ -97,7 +98,8 @@ function nativeBody(body: Record<string, unknown>, context: CallContext): Record
   // Other models behind the Messages API (DeepSeek's, Kimi's) take both as they were sent.
   const oneOf = model.startsWith('claude-') && temperature !== undefined;
   const sampling = SAMPLING_REMOVED.test(model) ? {} : { temperature, top_p: oneOf ? undefined : topP, top_k: topK };
-  const out: Record<string, unknown> = { ...thinkingFor(nativeWithinOutputLimit('messages', rest, context.deployment), model), model };
+  const placed = INLINE_SYSTEM.test(model) ? rest : withoutInlineSystem(rest);
+  const out: Record<string, unknown> = { ...thinkingFor(nativeWithinOutputLimit('messages', placed, context.deployment), model), model };
   for (const [key, value] of Object.entries(sampling)) if (value !== undefined) out[key] = value;
   return out;
 }

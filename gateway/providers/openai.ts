@@ -18,6 +18,7 @@ import { createFieldLearner } from './unknown-fields';
 import { NO_BOOK } from './signed-reasoning';
 import type { NativeEndpoint, ProviderAdapter, ProviderContext } from './types';
 import { sseEvents, type SseEvent } from './upstream-streams';
+import { withoutInlineSystem } from '../wire/system-reminders';
 
 const DONE = { name: '[DONE]', isEnd: (event: SseEvent) => event.data === '[DONE]' };
 /** Paths under the provider's base URL (which ends in /v1). */
@@ -151,7 +152,8 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
  * items it could not verify are left out on the way: signed-reasoning.ts).
  */
 function nativeBody(endpoint: NativeEndpoint, body: Record<string, unknown>, deployment: DeploymentConfig, official: boolean): Record<string, unknown> {
-  const limited = nativeWithinOutputLimit(endpoint, body, deployment);
+  // The servers that speak Messages for other models (vLLM, LM Studio, DeepSeek's) take no system message inside it.
+  const limited = nativeWithinOutputLimit(endpoint, endpoint.startsWith('messages') ? withoutInlineSystem(body) : body, deployment);
   if (endpoint !== 'responses') return limited;
   return official ? responsesForOfficialOpenAI(limited, deployment.model) : limited;
 }

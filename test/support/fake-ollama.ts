@@ -86,6 +86,10 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
           return;
         }
         if (!models.includes(model)) return sendJson(res, 404, request.path === '/v1/messages' ? anthropicError(404, `model '${model}' not found`) : { error: { message: `model '${model}' not found`, type: 'not_found_error', param: null, code: null } });
+        // Its Messages API knows the user and assistant roles only.
+        if (request.path === '/v1/messages' && (request.body?.messages ?? []).some((m: { role?: string }) => m?.role === 'system')) {
+          return sendJson(res, 400, anthropicError(400, 'unknown variant `system`, expected `user` or `assistant`'));
+        }
         // Its Responses API makes an effort a think level, which only some models take.
         const effort = request.body?.reasoning?.effort;
         if (request.path === '/v1/responses' && effort != null && !['low', 'medium', 'high', 'none'].includes(effort)) {

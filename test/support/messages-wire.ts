@@ -39,6 +39,8 @@ function usageFor(body: any, outputTokens: number): Usage {
 const ADAPTIVE_ONLY = /^claude-(?:opus-4-[7-9]|(?:opus|sonnet|haiku)-[5-9]|fable|mythos)/;
 /** Models that think adaptively at all: Opus and Sonnet 4.6 on; the ones before know only a budget. */
 const ADAPTIVE = /^claude-(?:(?:opus|sonnet)-4-[6-9]|(?:opus|sonnet|haiku)-[5-9]|fable|mythos)/;
+/** Models that take a system message inside `messages`: Claude 4.8 on. */
+const INLINE_SYSTEM = /^claude-(?:(?:opus|sonnet|haiku)-4-[89]|(?:opus|sonnet|haiku)-[5-9]|fable|mythos)/;
 /** The efforts each model has, as Anthropic documents them: xhigh came with Opus 4.7, max with 4.6; Opus 4.5 has low to high, the others none. */
 function effortsOf(model: string): string[] {
   if (ADAPTIVE_ONLY.test(model)) return ['low', 'medium', 'high', 'xhigh', 'max'];
@@ -66,6 +68,8 @@ export function historyRefusal(body: any): string | undefined {
   const messages: any[] = Array.isArray(body.messages) ? body.messages : [];
   const pattern = /^[a-zA-Z0-9_-]+$/;
   for (const [i, message] of messages.entries()) {
+    // Mid-conversation system messages: Claude 4.8 on, never first.
+    if (message.role === 'system' && (i === 0 || !INLINE_SYSTEM.test(String(body.model)))) return `messages.${i}: Unexpected role "system". The Messages API accepts a top-level \`system\` parameter, not "system" as an input message role.`;
     for (const [j, block] of (Array.isArray(message.content) ? message.content : []).entries()) {
       if (block?.type === 'text' && block.text === '') return 'messages: text content blocks must be non-empty';
       if (block?.type === 'tool_use' && !pattern.test(String(block.id))) return `messages.${i}.content.${j}.tool_use.id: String should match pattern '^[a-zA-Z0-9_-]+$'`;

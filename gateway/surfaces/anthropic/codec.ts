@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type { ProviderConfig } from '../../config/schema';
 import { GatewayError } from '../../errors';
 import type { ChatRequest, Message as ChatMessage } from '../../wire/canonical';
+import { withoutInlineSystem } from '../../wire/system-reminders';
 
 type Block = { type: string; [key: string]: unknown };
 type InMessage = { role: string; content: string | Block[] };
@@ -30,13 +31,13 @@ export interface MessagesBody {
 }
 
 /** A Messages request as a canonical chat request, for an upstream of `target` kind. */
-export function messagesToChat(body: MessagesBody, target: ProviderConfig['kind']): ChatRequest {
+export function messagesToChat(sent: MessagesBody, target: ProviderConfig['kind']): ChatRequest {
+  const body = withoutInlineSystem(sent);
   const messages: ChatRequest['messages'] = [];
   const system = textOf(body.system);
   if (system) messages.push({ role: 'system', content: system });
   body.messages.forEach((message, i) => {
-    if (message.role === 'system') messages.push({ role: 'system', content: textOf(message.content) });
-    else if (message.role === 'assistant') messages.push(assistant(message.content));
+    if (message.role === 'assistant') messages.push(assistant(message.content));
     else messages.push(...user(message.content, i));
   });
   const request: ChatRequest = { model: body.model, messages };
