@@ -186,14 +186,16 @@ describe('translated for upstreams that serve only chat', () => {
       input: [
         { role: 'developer', content: 'Sandbox: read-only.' },
         { role: 'user', content: [{ type: 'input_text', text: 'patch this' }, { type: 'input_image', image_url: png, detail: 'auto' }] },
+        { role: 'developer', content: 'Approvals: never.' },
       ],
       tools: [custom],
       text: { format: { type: 'json_schema', name: 'answer', schema: { type: 'object', properties: {} }, strict: true } },
       max_output_tokens: 300,
     });
     const sent = openai.requests.at(-1)?.body;
-    expect(sent.messages.slice(0, 2)).toEqual([{ role: 'system', content: 'You are Codex.' }, { role: 'system', content: 'Sandbox: read-only.' }]);
-    expect(sent.messages[2].content[1]).toEqual({ type: 'image_url', image_url: { url: png, detail: 'auto' } });
+    // One system message, first (vLLM's templates take no other); a later developer message joins the user's as a reminder.
+    expect(sent.messages[0]).toEqual({ role: 'system', content: 'You are Codex.\n\nSandbox: read-only.' });
+    expect(sent.messages[1].content.slice(1)).toEqual([{ type: 'image_url', image_url: { url: png, detail: 'auto' } }, { type: 'text', text: '<system-reminder>\nApprovals: never.\n</system-reminder>' }]);
     expect(sent).toMatchObject({ max_tokens: 300, response_format: { type: 'json_schema', json_schema: { name: 'answer', strict: true } } });
     expect(sent.tools[0].function).toMatchObject({ name: 'apply_patch', parameters: { properties: { input: { type: 'string' } } } });
     expect(response.output[0]).toMatchObject({ type: 'custom_tool_call', name: 'apply_patch' });

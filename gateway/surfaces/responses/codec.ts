@@ -7,6 +7,7 @@
 import type { ProviderConfig } from '../../config/schema';
 import { GatewayError } from '../../errors';
 import type { ChatRequest, Message as ChatMessage } from '../../wire/canonical';
+import { withOneLeadingSystem } from '../../wire/system-reminders';
 
 type Item = { type?: string; role?: string; [key: string]: unknown };
 type Part = { type: string; [key: string]: unknown };
@@ -100,7 +101,7 @@ export function responsesToChat(body: ResponsesBody, items: readonly Item[], tar
   flush();
   flushReturned();
 
-  const request: ChatRequest = { model: body.model, messages };
+  const request: ChatRequest = { model: body.model, messages: withOneLeadingSystem(messages) };
   if (body.max_output_tokens != null) request.max_tokens = body.max_output_tokens;
   if (body.temperature != null) request.temperature = body.temperature;
   if (body.top_p != null) request.top_p = body.top_p;
