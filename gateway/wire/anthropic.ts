@@ -71,6 +71,9 @@ export function toMessagesRequest(request: ChatRequest, deployment: DeploymentCo
   });
   const maxTokens = cap(request.max_completion_tokens ?? request.max_tokens ?? DEFAULT_MAX_TOKENS);
   const body: MessageCreateParams = { model: deployment.model, max_tokens: maxTokens, messages };
+  // Anthropic caches a prompt only when asked (OpenAI and the rest do it unasked): a chat client's
+  // conversation, resent whole every turn, reads its prefix from the cache at a tenth of the price.
+  if (deployment.model.startsWith('claude-')) body.cache_control = { type: 'ephemeral' };
   if (system.length > 0) body.system = system.join('\n\n');
   if (request.stop != null) body.stop_sequences = Array.isArray(request.stop) ? request.stop : [request.stop];
   if (request.user) body.metadata = { user_id: request.user };

@@ -18,9 +18,9 @@ export function promptOf(body: any): string {
   return system + messages;
 }
 
-/** Prompt-cache accounting: a request that marks blocks with cache_control reads most of its prompt from the cache. */
+/** Prompt-cache accounting: a request that marks blocks with cache_control (or asks for it at the top, to mark its last block) reads most of its prompt from the cache. */
 function usageFor(body: any, outputTokens: number): Usage {
-  const marked = JSON.stringify([body.system ?? null, body.messages ?? [], body.tools ?? []]).includes('"cache_control"');
+  const marked = body.cache_control?.type === 'ephemeral' || JSON.stringify([body.system ?? null, body.messages ?? [], body.tools ?? []]).includes('"cache_control"');
   return {
     input_tokens: 12,
     output_tokens: outputTokens,
