@@ -210,14 +210,17 @@ export function namedOutputLimit(error: UpstreamError): number | undefined {
  * "Thinking level MEDIUM is not supported for this model", "Invalid reasoning_effort: minimal",
  * OpenAI's "Unsupported value: 'reasoning_effort' does not support 'minimal' with this model" (in
  * Responses, 'reasoning.effort'),
- * Ollama's `/v1` "think value "medium" is not supported for this model" (qwen3 thinks on or off).
+ * Ollama's `/v1` "think value "medium" is not supported for this model" (qwen3 thinks on or off), a
+ * pydantic server's (vLLM's) "'reasoning_effort'), 'msg': "Input should be 'low', 'medium' or 'high'"".
  */
 const UNKNOWN_FIELDS = [
   /Unknown name "(?<field>\w{1,64})"(?: at '(?<at>[\w.[\]]{1,200})')?: Cannot find field/g,
   /Unrecognized request arguments? supplied: (?<field>\w{1,64})/g,
   /(?:'(?<at>messages\.\d{1,6}(?:\.tool_calls\.\d{1,6})?)' : )?property '(?<field>\w{1,64})' is unsupported/g,
 ];
-const EFFORT_REFUSED = /reasoning[_.]effort'? does not support|Invalid reasoning_effort: |Thinking level \w{1,20} is not supported for this model|think value "?\w{1,20}"? is not supported for this model/;
+const EFFORT_REFUSED = /reasoning[_.]effort'? does not support|Invalid reasoning_effort: |Thinking level \w{1,20} is not supported for this model|think value "?\w{1,20}"? is not supported for this model|reasoning[_.]effort[^\n]{0,40}?(?:must be one of|Input should be)/;
+/** Where a refusal lists what it takes: OpenAI's "Supported values are: ...", a pydantic server's (vLLM's) "Input should be 'low', 'medium' or 'high'". */
+const EFFORTS_LISTED = /(?:Supported values are|Valid values are|must be one of|Input should be):? ([^."\]]{1,200})/;
 
 /** The fields a 400 says the server does not know, each as `request:x`, `message:x` or `call:x` (a tool call's). */
 export function refusedFields(error: UpstreamError): string[] {
@@ -239,7 +242,7 @@ export function refusedFields(error: UpstreamError): string[] {
 /** The efforts a refusal of one says the model takes (OpenAI's "Supported values are: 'low', 'medium', and 'high'."), if it lists them. */
 export function offeredEfforts(error: UpstreamError): Effort[] {
   const said = (error.upstreamError?.message ?? '').slice(0, 2_000);
-  const list = EFFORT_REFUSED.test(said) ? /(?:Supported|Valid) values are:? ([^.]{1,200})/.exec(said)?.[1] : undefined;
+  const list = EFFORT_REFUSED.test(said) ? EFFORTS_LISTED.exec(said)?.[1] : undefined;
   return list ? effortsIn(list) : [];
 }
 

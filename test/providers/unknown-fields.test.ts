@@ -23,6 +23,10 @@ describe('a field refused as unknown', () => {
     // Where the refusal lists the efforts the model has, the nearest of them goes instead.
     expect(offeredEfforts(upstreamStatusError('p', 400, {}, JSON.stringify({ error: { message: "Unsupported value: 'reasoning_effort' does not support 'max' with this model. Supported values are: 'none', 'low', 'medium', 'high', and 'xhigh'." } })))).toEqual(['none', 'low', 'medium', 'high', 'xhigh']);
     expect(offeredEfforts(upstreamStatusError('p', 400, {}, JSON.stringify({ error: { message: 'Invalid value for temperature. Supported values are: 0 to 2.' } })))).toEqual([]);
+    // vLLM's pydantic refusal, as its error body carries it.
+    const vllm = { object: 'error', message: `[{'type': 'literal_error', 'loc': ('body', 'reasoning_effort'), 'msg': "Input should be 'low', 'medium' or 'high'", 'input': 'xhigh'}]`, type: 'BadRequestError', param: null, code: 400 };
+    expect(refusal(400, vllm)).toEqual(['request:reasoning_effort']);
+    expect(offeredEfforts(upstreamStatusError('p', 400, {}, JSON.stringify(vllm)))).toEqual(['low', 'medium', 'high']);
     // A field of a tool's schema is not the request's, whatever its name.
     expect(refusal(400, [{ error: { message: `Unknown name "seed" at 'tools[0].function_declarations[0].parameters': Cannot find field.` } }])).toEqual([]);
   });
