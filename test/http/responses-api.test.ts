@@ -14,10 +14,7 @@ import { resetBetweenTests, startGateway, stopAll, type Harness } from '../suppo
 import { encryptedFor } from '../support/responses-wire';
 import { assertMatchesSpec } from '../support/spec';
 
-let ollama: FakeServer;
-let newOllama: FakeServer;
-let openai: FakeServer;
-let h: Harness;
+let ollama: FakeServer, newOllama: FakeServer, openai: FakeServer, h: Harness;
 
 const config = () => ({
   version: 1,
@@ -193,7 +190,6 @@ describe('translated for upstreams that serve only chat', () => {
       max_output_tokens: 300,
     });
     const sent = openai.requests.at(-1)?.body;
-    // One system message, first (vLLM's templates take no other); a later developer message joins the user's as a reminder.
     expect(sent.messages[0]).toEqual({ role: 'system', content: 'You are Codex.\n\nSandbox: read-only.' });
     expect(sent.messages[1].content.slice(1)).toEqual([{ type: 'image_url', image_url: { url: png, detail: 'auto' } }, { type: 'text', text: '<system-reminder>\nApprovals: never.\n</system-reminder>' }]);
     expect(sent).toMatchObject({ max_tokens: 300, response_format: { type: 'json_schema', json_schema: { name: 'answer', strict: true } } });
