@@ -99,7 +99,7 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
   // Reasoning another account encrypted (or none) is left out of a Responses request: OpenAI refuses it (signed-reasoning.ts).
   // Its effort goes as the nearest the model has, when a refusal lists them (unknown-fields.ts).
   const signed = <T>(endpoint: NativeEndpoint, body: Record<string, unknown>, send: (body: Record<string, unknown>) => Promise<T>) =>
-    endpoint === 'responses' ? (signatures ?? NO_BOOK).send(endpoint, body, config.name, (body) => atNearestEffort(body, send)) : send(body);
+    endpoint === 'responses' ? (signatures ?? NO_BOOK).send(endpoint, body, config.name, (body) => (hasEffort(body) ? atNearestEffort(body, send) : send(body))) : send(body);
 
   return {
     config,
@@ -172,6 +172,8 @@ export function responsesForOfficialOpenAI(body: Record<string, unknown>, model:
   if (input !== undefined) out.input = Array.isArray(input) ? input.filter((item: { type?: unknown } | null) => item?.type !== 'reasoning') : input;
   return out;
 }
+
+const hasEffort = (body: Record<string, unknown>) => (body.reasoning as { effort?: unknown } | null | undefined)?.effort != null;
 
 function isCompletion(value: unknown): value is ChatCompletion {
   return typeof value === 'object' && value !== null && Array.isArray((value as ChatCompletion).choices);
