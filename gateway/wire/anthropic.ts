@@ -32,8 +32,13 @@ export type { Message as AnthropicMessage, RawMessageStreamEvent };
  */
 export type MessageCreateParams = SdkMessageCreateParams & { temperature?: number; top_p?: number };
 
-/** Anthropic answers need a token cap; clients of other APIs often send none. */
-export const DEFAULT_MAX_TOKENS = 4096;
+/**
+ * Anthropic answers need a token cap; clients of other APIs often send none, and get the model's
+ * most from OpenAI. A Claude model whose most is known gets up to Claude Code's own default (an
+ * agent's longest edit: Codex, Cline), where 4,096 cut its patches off; another gets 4,096.
+ */
+const DEFAULT_MAX_TOKENS = 4096;
+const CLAUDE_DEFAULT_MAX_TOKENS = 32_000;
 /** The smallest thinking budget Anthropic takes; a budget must also stay under `max_tokens`. */
 const MIN_THINKING_BUDGET = 1024;
 
@@ -69,7 +74,8 @@ export function toMessagesRequest(request: ChatRequest, deployment: DeploymentCo
     else if (message.role === 'tool') push('user', [toolResult(message.tool_call_id, textOf(message.content))]);
     else if (message.role === 'function') push('user', [toolResult(message.name, textOf(message.content))]);
   });
-  const maxTokens = cap(request.max_completion_tokens ?? request.max_tokens ?? DEFAULT_MAX_TOKENS);
+  const fallback = maxOutput !== undefined && deployment.model.startsWith('claude-') ? CLAUDE_DEFAULT_MAX_TOKENS : DEFAULT_MAX_TOKENS;
+  const maxTokens = cap(request.max_completion_tokens ?? request.max_tokens ?? fallback);
   const body: MessageCreateParams = { model: deployment.model, max_tokens: maxTokens, messages };
   // Anthropic caches a prompt only when asked (OpenAI and the rest do it unasked): a chat client's
   // conversation, resent whole every turn, reads its prefix from the cache at a tenth of the price.

@@ -293,7 +293,7 @@ describe('other front doors falling back to Claude', () => {
     const chat = await h.openai.chat.completions.create({ model: 'sonnet', messages: [{ role: 'user', content: 'hi' }] });
     expect(chat.choices[0]?.message.content).toBe('Echo: hi');
     const sent = anthropic.requests.at(-1)?.body;
-    expect(sent).toMatchObject({ model: 'claude-sonnet-4-5', max_tokens: 4096, messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }] });
+    expect(sent).toMatchObject({ model: 'claude-sonnet-4-5', max_tokens: 32_000, messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }] });
     const stream = await h.openai.chat.completions.create({ model: 'sonnet', stream: true, tools: tools.map((t) => ({ type: 'function' as const, function: { name: t.name, parameters: t.input_schema } })), messages: [{ role: 'user', content: 'call both' }] });
     const calls = new Map<number, { name: string; args: string }>();
     for await (const chunk of stream) {

@@ -1,9 +1,10 @@
 /**
- * Anthropic caches a prompt only when asked; OpenAI and the rest do it unasked. A chat client
- * (Cline, Codex translated, an Ollama client) on a Claude deployment resends its whole conversation
- * every turn: without the ask it paid the full input price for all of it, every turn. Translated
- * requests to Claude now ask (top-level `cache_control`, which marks the last block), and the cached
- * tokens are counted and priced as such. The fake Anthropic reads a marked prompt from its cache.
+ * What a chat client's request (Cline, Codex translated, an Ollama client) gets on a Claude model.
+ * Prompt caching: Anthropic caches only when asked, OpenAI and the rest unasked; the conversation is
+ * resent whole every turn, so without the ask it paid the full input price for all of it every turn.
+ * Translated requests ask (top-level `cache_control`, which marks the last block) and the cached
+ * tokens are priced as such; the fake Anthropic reads a marked prompt from its cache. An answer cap:
+ * such clients send none and OpenAI gives the model's most, where 4,096 cut an agent's edits off.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeServer } from '../support/fake-server';
@@ -18,6 +19,7 @@ const config = () => ({
   providers: [{ name: 'claude', kind: 'anthropic', baseUrl: anthropic.url, apiKey: 'env:TEST_KEY' }],
   deployments: [
     { name: 'sonnet', provider: 'claude', model: 'claude-sonnet-4-5', pricing: { inputPerMTok: 3, outputPerMTok: 15, cacheReadPerMTok: 0.3, cacheWritePerMTok: 3.75 } },
+    { name: 'haiku-3-5', provider: 'claude', model: 'claude-3-5-haiku-latest' },
     // Another vendor's model behind a Messages API: asked for nothing it may not know.
     { name: 'other', provider: 'claude', model: 'deepseek-chat' },
   ],
@@ -46,5 +48,12 @@ describe("a chat client's conversation on Claude", () => {
   it('asks nothing of another vendor\'s model behind a Messages API', async () => {
     await h.openai.chat.completions.create({ model: 'other', messages: [{ role: 'user', content: 'hello' }] });
     expect(anthropic.requests[0]?.body).not.toHaveProperty('cache_control');
+  });
+
+  it("is capped, when the client sets no cap, at Claude Code's 32,000 tokens within the model's most, and 4,096 elsewhere", async () => {
+    for (const model of ['sonnet', 'haiku-3-5', 'other']) await h.openai.chat.completions.create({ model, messages: [{ role: 'user', content: 'hello' }] });
+    expect(anthropic.requests.map((r) => r.body.max_tokens)).toEqual([32_000, 8_192, 4_096]);
+    await h.openai.chat.completions.create({ model: 'sonnet', max_tokens: 100, messages: [{ role: 'user', content: 'hello' }] });
+    expect(anthropic.requests.at(-1)?.body.max_tokens).toBe(100);
   });
 });
