@@ -107,7 +107,7 @@ export class ConfigError extends Error {
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const env = options.env ?? process.env;
   const secrets = options.secrets ?? envSecrets(env);
-  const upstream = upstreamContext(secrets);
+  const upstream = upstreamContext(secrets, env);
   const now = options.now ?? Date.now;
   const host = options.host ?? DEFAULT_HOST;
   const timeZone = options.timeZone ?? systemTimeZone();

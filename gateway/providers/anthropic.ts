@@ -27,7 +27,7 @@ import { sseEvents } from './upstream-streams';
 export const ANTHROPIC_VERSION = '2023-06-01';
 const PATHS: Partial<Record<NativeEndpoint, string>> = { messages: '/v1/messages', 'messages.count_tokens': '/v1/messages/count_tokens' };
 
-export function createAnthropicProvider(config: ProviderConfig, { secrets, gatewayId, signatures }: ProviderContext): ProviderAdapter {
+export function createAnthropicProvider(config: ProviderConfig, { secrets, gatewayId, proxy, signatures }: ProviderContext): ProviderAdapter {
   const { apiKey, unavailableReason } = providerKey(config, secrets, { required: true });
   const transport = createTransport({
     providerName: config.name,
@@ -36,6 +36,7 @@ export function createAnthropicProvider(config: ProviderConfig, { secrets, gatew
     headers: { accept: 'application/json', 'anthropic-version': ANTHROPIC_VERSION, ...config.headers, ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
     defaults: DEFAULT_TIMEOUTS.anthropic,
     gatewayId,
+    proxy,
     timeouts: config.timeouts,
     maxResponseBytes: config.maxResponseBytes,
   });

@@ -41,7 +41,7 @@ const PATHS: Record<NativeEndpoint, string> = {
 // Text completions go to an Ollama's own generate instead, but its OpenAI API has served them from the start.
 const SINCE = { responses: '0.13.3', messages: '0.14.0', completions: '0.1.14' } as const;
 
-export function createOllamaProvider(config: ProviderConfig, { secrets, gatewayId }: ProviderContext): ProviderAdapter {
+export function createOllamaProvider(config: ProviderConfig, { secrets, gatewayId, proxy }: ProviderContext): ProviderAdapter {
   const { apiKey, unavailableReason } = providerKey(config, secrets);
   const transport = createTransport({
     providerName: config.name,
@@ -49,6 +49,7 @@ export function createOllamaProvider(config: ProviderConfig, { secrets, gatewayI
     headers: { accept: 'application/json', ...config.headers, ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
     defaults: DEFAULT_TIMEOUTS.ollama,
     gatewayId,
+    proxy,
     timeouts: config.timeouts,
     maxResponseBytes: config.maxResponseBytes,
   });

@@ -72,7 +72,7 @@ export function forOfficialOpenAI(request: ChatRequest, model: string): ChatRequ
   return withoutHistoryReasoning(out);
 }
 
-export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayId, signatures }: ProviderContext): ProviderAdapter {
+export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayId, proxy, signatures }: ProviderContext): ProviderAdapter {
   const { apiKey, unavailableReason } = providerKey(config, secrets);
   // A keyless local server (LM Studio, vLLM) gets no Authorization header at all.
   const transport = createTransport({
@@ -81,6 +81,7 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
     headers: { accept: 'application/json', ...config.headers, ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
     defaults: DEFAULT_TIMEOUTS.openai,
     gatewayId,
+    proxy,
     timeouts: config.timeouts,
     maxResponseBytes: config.maxResponseBytes,
   });

@@ -8,6 +8,7 @@ import { createOllamaProvider } from './ollama';
 import { createOpenAIProvider } from './openai';
 import { randomBytes } from 'node:crypto';
 import type { Secrets } from '../config/secrets';
+import { proxySettings } from './proxy';
 import { createSignatureBook } from './signed-reasoning';
 import type { CallContext, NativeEndpoint, ProviderAdapter, ProviderContext } from './types';
 
@@ -19,10 +20,10 @@ const CREATE: Record<ProviderConfig['kind'], (config: ProviderConfig, context: P
 
 /**
  * What every adapter of one gateway shares: its secrets, its id (sent with every upstream request,
- * so a loop back to it shows) and the book of thinking signatures.
+ * so a loop back to it shows), the book of thinking signatures, and the proxy its environment names.
  */
-export function upstreamContext(secrets: Secrets): ProviderContext & { gatewayId: string } {
-  return { secrets, gatewayId: randomBytes(12).toString('base64url'), signatures: createSignatureBook() };
+export function upstreamContext(secrets: Secrets, env: Record<string, string | undefined> = {}): ProviderContext & { gatewayId: string } {
+  return { secrets, gatewayId: randomBytes(12).toString('base64url'), signatures: createSignatureBook(), proxy: proxySettings(env) };
 }
 
 export interface ProviderSet {

@@ -10,11 +10,12 @@
  * response shapes (their types) and are the callers in the tests.
  */
 import { playgroundRun } from '../playground-run';
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { asAbortSignal, linkedCancellation, type CancelSignal, type LinkedCancellation } from '../cancel';
 import type { Timeouts } from '../config/schema';
 import { UpstreamError, toUpstreamError, upstreamStatusError, type RawHeaders } from '../errors';
 import { discard, requestWhole, tooLarge } from './bodies';
+import { upstreamDispatcher, type ProxySettings } from './proxy';
 import { VIA_HEADER } from './via';
 
 export const DEFAULT_TIMEOUTS = {
@@ -37,6 +38,8 @@ export interface TransportOptions {
   maxResponseBytes?: number | undefined;
   /** Sent as `x-switchyard-via` on every request: this gateway's id, which its front doors refuse to see come back. */
   gatewayId?: string | undefined;
+  /** The proxy the environment names (providers on this machine or network never go through it). */
+  proxy?: ProxySettings | undefined;
 }
 
 export interface UpstreamRequest {
@@ -82,7 +85,7 @@ export function createTransport(options: TransportOptions): Transport {
   const url = new URL(options.baseUrl);
   const origin = url.origin;
   const basePath = url.pathname.replace(/\/+$/, '');
-  const agent = new Agent({
+  const agent = upstreamDispatcher(options.baseUrl, options.proxy, {
     connect: { timeout: timeouts.connectMs },
     headersTimeout: timeouts.firstByteMs,
     bodyTimeout: timeouts.idleMs,

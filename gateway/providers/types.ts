@@ -9,6 +9,7 @@ import type { DeploymentConfig, ProviderConfig } from '../config/schema';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest, CreateEmbeddingResponse, EmbeddingRequest } from '../wire/canonical';
 import type { Secrets } from '../config/secrets';
 import type { ConcurrencyLimiter } from './concurrency';
+import type { ProxySettings } from './proxy';
 
 /** A front door's API that some upstreams speak natively. */
 export type NativeApi = 'ollama' | 'responses' | 'messages' | 'completions';
@@ -29,6 +30,8 @@ export interface ProviderContext {
   gatewayId?: string | undefined;
   /** Who signed the reasoning passed through, shared by every provider. */
   signatures?: SignatureBook | undefined;
+  /** The proxy the environment names for cloud upstreams. */
+  proxy?: ProxySettings | undefined;
 }
 
 export interface CallContext {

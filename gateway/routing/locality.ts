@@ -1,4 +1,5 @@
 /** Whether a provider runs on this machine or the LAN: what "local first", "local only" and "free" mean. */
+import { isLoopbackHost, isPrivateHost } from '../providers/hosts';
 
 type Provider = { kind: string; baseUrl: string; local?: boolean | undefined };
 
@@ -29,25 +30,9 @@ function decide(provider: Provider): boolean {
   if (provider.local !== undefined) return provider.local;
   try {
     const host = new URL(provider.baseUrl).hostname.toLowerCase();
-    const loopback = host === 'localhost' || host === '[::1]' || /^127\./.test(host);
     // An Ollama anywhere but the internet (ollama.com's API is an Ollama too, and is cloud).
-    return loopback || (provider.kind === 'ollama' && isPrivateHost(host));
+    return isLoopbackHost(host) || (provider.kind === 'ollama' && isPrivateHost(host));
   } catch {
     return false;
   }
-}
-
-/**
- * A host on this machine's network: a private, shared (Tailscale's 100.64/10) or link-local address,
- * an IPv6 unique-local or link-local one, a name without a dot (`gpu-box`), or a name under a suffix
- * no public site has (`.local`, `.lan`, `.internal`, `.home.arpa`, Tailscale's `.ts.net`).
- */
-function isPrivateHost(host: string): boolean {
-  const v4 = /^(\d{1,3})\.(\d{1,3})\.\d{1,3}\.\d{1,3}$/.exec(host);
-  if (v4) {
-    const [a, b] = [Number(v4[1]), Number(v4[2])];
-    return a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127) || a === 0;
-  }
-  if (host.startsWith('[')) return /^\[(?:f[cd]|fe[89ab])/.test(host);
-  return !host.includes('.') || /\.(?:local|lan|home|internal|intranet|localhost|home\.arpa|ts\.net)$/.test(host);
 }
