@@ -12,7 +12,8 @@ import { routeRequest } from '../../http/route-request';
 import { writeStream } from '../../http/stream-writer';
 import { routed } from '../../http/usage-row';
 import { openAIError, type WireError } from '../../http/wire-errors';
-import type { ProviderConfig } from '../../config/schema';
+import type { DeploymentConfig, ProviderConfig } from '../../config/schema';
+import type { ProviderAdapter as Provider } from '../../providers/types';
 import type { Router } from '../../routing/router';
 import { mapEvents, streaming } from '../../routing/streams';
 import type { ResponsesStore } from '../../store/responses-store';
@@ -55,9 +56,15 @@ export async function responsesSurface(app: FastifyInstance, options: ResponsesS
     const route = routeRequest(request, reply, { model: body.model, type: 'chat', api: 'responses' });
     const translations = new Map<ProviderConfig['kind'], ChatRequest>();
     const translated = (kind: ProviderConfig['kind']) => translations.get(kind) ?? translations.set(kind, responsesToChat(body, items, kind)).get(kind) as ChatRequest;
+    const held = heldUpstream(body);
+    const speaksNatively = (provider: Provider, deployment: DeploymentConfig) => {
+      const speaks = provider.speaks('responses', deployment);
+      if (held && (!speaks || provider.config.kind === 'ollama')) throw new GatewayError('needs_native_api', `${held.what} is kept by the OpenAI-compatible server that made it: only a deployment of one that speaks the Responses API can answer with it`, { param: held.param });
+      return speaks;
+    };
     if (body.stream === true) {
       const { attempt, track, discard } = streaming<ResponsesItem>(async (provider, deployment, signal) =>
-        provider.speaks('responses', deployment)
+        speaksNatively(provider, deployment)
           ? mapEvents(await provider.nativeStream('responses', native, { deployment, signal, via: route.via }), (event) => ({ event }))
           : mapEvents(await provider.chatStream({ ...translated(provider.config.kind), stream: true }, { deployment, signal, via: route.via }), (chunk) => ({ chunk })),
       );
@@ -68,7 +75,7 @@ export async function responsesSurface(app: FastifyInstance, options: ResponsesS
     const execution = await router.run<ResponsesWhole>(
       route,
       async (provider, deployment, signal) =>
-        provider.speaks('responses', deployment)
+        speaksNatively(provider, deployment)
           ? { response: await provider.nativeJson('responses', { ...native, stream: false }, { deployment, signal, via: route.via }) }
           : { completion: await provider.chat({ ...translated(provider.config.kind), stream: false }, { deployment, signal, via: route.via }) },
       { cache: responsesCache(body, 'whole') },
@@ -90,4 +97,15 @@ export async function responsesSurface(app: FastifyInstance, options: ResponsesS
   });
 }
 
-
+/**
+ * State the request names that only the upstream holding it has: an OpenAI conversation's items, a
+ * stored prompt. A translation, or an Ollama's Responses API, would answer without it, silently.
+ */
+function heldUpstream(body: Record<string, unknown>): { what: string; param: string } | undefined {
+  const conversation = body.conversation as string | { id?: unknown } | null | undefined;
+  const id = typeof conversation === 'string' ? conversation : conversation?.id;
+  if (id != null) return { what: `The conversation "${String(id)}"`, param: 'conversation' };
+  const prompt = body.prompt as { id?: unknown } | null | undefined;
+  if (prompt && typeof prompt === 'object' && prompt.id != null) return { what: `The stored prompt "${String(prompt.id)}"`, param: 'prompt' };
+  return undefined;
+}
