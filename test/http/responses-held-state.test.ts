@@ -51,6 +51,10 @@ describe('a Responses request that names a conversation or a stored prompt', () 
       expect(openai.requests.at(-1)?.body).toMatchObject(extra);
     }
     expect(ollama.requests.filter((r) => r.path === '/v1/responses')).toEqual([]);
+    // Never from the answer cache: the conversation may have moved on since.
+    const before = openai.requests.length;
+    for (let i = 0; i < 2; i++) expect((await respond('local-first', { conversation: 'conv_123', temperature: 0 })).headers.get('x-switchyard-cache')).not.toBe('hit');
+    expect(openai.requests.length).toBe(before + 2);
     // Without one, the local model answers as the route says.
     expect((await respond('local-first', {})).headers.get('x-switchyard-deployment')).toBe('llama');
   });

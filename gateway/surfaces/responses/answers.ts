@@ -11,7 +11,7 @@ import type { Caching } from '../../routing/router';
 import type { OpenedStream } from '../../routing/streams';
 import type { RequestUsage, Tokens } from '../../usage/recorder';
 import { chunksFromCompletion, chunkText, completionFromChunks, completionText, tokensOf, type ChatCompletion, type ChatCompletionChunk } from '../../wire/canonical';
-import type { ResponsesBody } from './codec';
+import { heldUpstream, type ResponsesBody } from './codec';
 import { createResponseEventWriter, sseEvent } from './events';
 import { completionToResponse, type ResponseShell } from './output';
 
@@ -133,7 +133,8 @@ const shapes: AnswerShapes<ResponsesItem, ResponsesWhole> = {
 export function responsesCache(body: Record<string, unknown>, shape: 'stream'): Caching<OpenedStream<ResponsesItem>>;
 export function responsesCache(body: Record<string, unknown>, shape: 'whole'): Caching<ResponsesWhole>;
 export function responsesCache(body: Record<string, unknown>, shape: 'stream' | 'whole'): Caching<OpenedStream<ResponsesItem>> | Caching<ResponsesWhole> {
-  const repeatable = body.temperature === 0;
+  // A conversation or stored prompt the upstream holds may have changed since: never answered from the cache.
+  const repeatable = body.temperature === 0 && !heldUpstream(body);
   return shape === 'stream' ? cachedStream(body, repeatable, shapes) : cachedWhole(body, repeatable, shapes);
 }
 

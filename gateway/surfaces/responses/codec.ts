@@ -174,3 +174,16 @@ function userContent(content: unknown, at: string): string | UserPart[] {
   });
   return parts.every((p) => p.type === 'text') ? parts.map((p) => (p as { text: string }).text).join('') : parts;
 }
+
+/**
+ * State the request names that only the upstream holding it has: an OpenAI conversation's items, a
+ * stored prompt. A translation, or an Ollama's Responses API, would answer without it, silently.
+ */
+export function heldUpstream(body: Record<string, unknown>): { what: string; param: string } | undefined {
+  const conversation = body.conversation as string | { id?: unknown } | null | undefined;
+  const id = typeof conversation === 'string' ? conversation : conversation?.id;
+  if (id != null) return { what: `The conversation "${String(id)}"`, param: 'conversation' };
+  const prompt = body.prompt as { id?: unknown } | null | undefined;
+  if (prompt && typeof prompt === 'object' && prompt.id != null) return { what: `The stored prompt "${String(prompt.id)}"`, param: 'prompt' };
+  return undefined;
+}

@@ -19,7 +19,7 @@ import { mapEvents, streaming } from '../../routing/streams';
 import type { ResponsesStore } from '../../store/responses-store';
 import type { ChatRequest } from '../../wire/canonical';
 import { responsesCache, responsesFormat, wholeResponse, type ResponsesItem, type ResponsesWhole, type Turn } from './answers';
-import { inputItems, responsesToChat, type ResponsesBody } from './codec';
+import { heldUpstream, inputItems, responsesToChat, type ResponsesBody } from './codec';
 import { history, keptTurn, notFound, resolveReferences } from './kept';
 import { responseShell } from './output';
 import { ResponseParamsSchema, ResponsesBodySchema } from './schemas';
@@ -95,17 +95,4 @@ export async function responsesSurface(app: FastifyInstance, options: ResponsesS
     if (!store.delete(id, request.clientKey?.name ?? null)) throw notFound(id);
     return { id, object: 'response', deleted: true };
   });
-}
-
-/**
- * State the request names that only the upstream holding it has: an OpenAI conversation's items, a
- * stored prompt. A translation, or an Ollama's Responses API, would answer without it, silently.
- */
-function heldUpstream(body: Record<string, unknown>): { what: string; param: string } | undefined {
-  const conversation = body.conversation as string | { id?: unknown } | null | undefined;
-  const id = typeof conversation === 'string' ? conversation : conversation?.id;
-  if (id != null) return { what: `The conversation "${String(id)}"`, param: 'conversation' };
-  const prompt = body.prompt as { id?: unknown } | null | undefined;
-  if (prompt && typeof prompt === 'object' && prompt.id != null) return { what: `The stored prompt "${String(prompt.id)}"`, param: 'prompt' };
-  return undefined;
 }
