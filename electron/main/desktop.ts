@@ -11,6 +11,7 @@ import { DEFAULT_PORT } from '../../gateway/paths';
 import type { Secrets } from '../../gateway/config/secrets';
 import { createNotifier, type HealthSnapshot } from './notifications';
 import type { DesktopWindow, Shell } from './shell';
+import { namesProxy, proxyVariables } from './system-proxy';
 import { trayMenu, trayTooltip, type TrayState } from './tray';
 import { isExternalLink, isOwnOrigin, secureWindowOptions } from './window';
 
@@ -25,6 +26,8 @@ export interface DesktopDeps {
   hidden?: boolean;
   /** How often the tray and notifications look at health (ms). */
   refreshMs?: number;
+  /** The app's environment (this process's): a proxy it names wins over the system's. */
+  env?: Record<string, string | undefined>;
 }
 
 export interface DesktopApp {
@@ -48,7 +51,8 @@ export async function runDesktop(shell: Shell, deps: DesktopDeps): Promise<Deskt
   let gateway: Gateway | undefined;
   let origin: string | null = null;
   try {
-    gateway = await deps.createGateway({ dataDir: join(shell.userDataDir(), 'data'), port: wanted, secrets: deps.secrets, ...(deps.uiDir ? { uiDir: deps.uiDir } : {}) });
+    const env = await withSystemProxy(shell, deps.env ?? process.env);
+    gateway = await deps.createGateway({ dataDir: join(shell.userDataDir(), 'data'), port: wanted, secrets: deps.secrets, env, ...(deps.uiDir ? { uiDir: deps.uiDir } : {}) });
     origin = (await startOnFreePort(gateway, wanted, shell)).url;
     state.port = Number(new URL(origin).port);
     state.localOnly = gateway.localOnly();
@@ -163,6 +167,17 @@ export async function runDesktop(shell: Shell, deps: DesktopDeps): Promise<Deskt
 }
 
 /** The configured port, or (when another program holds it) any free one, saying so plainly. */
+/** The environment, with the system's proxy for cloud APIs when it names none (an app from the Dock has no shell's). */
+async function withSystemProxy(shell: Shell, env: Record<string, string | undefined>): Promise<Record<string, string | undefined>> {
+  if (namesProxy(env)) return env;
+  try {
+    const variables = proxyVariables(await shell.systemProxy('https://api.openai.com/'));
+    return variables ? { ...env, ...variables } : env;
+  } catch {
+    return env;
+  }
+}
+
 async function startOnFreePort(gateway: Gateway, wanted: number, shell: Shell): Promise<{ url: string }> {
   try {
     return await gateway.start();

@@ -71,6 +71,7 @@ export function createElectronShell(iconPath: string): Shell {
         event.preventDefault();
         void listener();
       }),
+    systemProxy: (url) => session.defaultSession.resolveProxy(url),
     onActivate: (listener) => app.on('activate', listener),
     quit: () => app.quit(),
     exit: (code) => app.exit(code),

@@ -66,6 +66,8 @@ export interface Shell {
   loginItemEnabled(): boolean;
   onBeforeQuit(listener: () => Promise<void> | void): void;
   onActivate(listener: () => void): void;
+  /** The system's proxy for a URL, as a PAC answer ("PROXY host:port; DIRECT", "DIRECT"). */
+  systemProxy(url: string): Promise<string>;
   quit(): void;
   exit(code: number): void;
 }

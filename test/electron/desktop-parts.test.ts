@@ -10,6 +10,7 @@ import { autostartEntry, autostartPath } from '../../electron/main/autostart';
 import { DESKTOP_CHANNELS, desktopHandlers } from '../../electron/main/ipc';
 import { createNotifier } from '../../electron/main/notifications';
 import { createEncryptedSecrets, type Cipher } from '../../electron/main/secrets';
+import { namesProxy, proxyVariables } from '../../electron/main/system-proxy';
 import { onCleanup, useDesktopCleanups } from '../support/desktop';
 import { startFakeOpenAI } from '../support/fake-openai';
 import { startGateway, tempDir } from '../support/harness';
@@ -167,5 +168,17 @@ describe('the built preload', () => {
     expect(Object.values(api).every((f) => typeof f === 'function')).toBe(true);
     void api.copyText?.('hello');
     expect(invoked).toEqual([['switchyard:copy-text', 'hello']]);
+  });
+});
+
+describe("the system's proxy", () => {
+  it("is read from Electron's PAC answer: its first proxy, of any kind, or none", () => {
+    expect(proxyVariables('PROXY proxy.corp:3128; DIRECT')).toEqual({ HTTPS_PROXY: 'http://proxy.corp:3128', HTTP_PROXY: 'http://proxy.corp:3128' });
+    expect(proxyVariables('HTTPS secure.corp:443')?.HTTPS_PROXY).toBe('https://secure.corp:443');
+    expect(proxyVariables('SOCKS5 127.0.0.1:1080')?.HTTPS_PROXY).toBe('socks5://127.0.0.1:1080');
+    expect(proxyVariables('DIRECT')).toBeUndefined();
+    expect(proxyVariables('PROXY')).toBeUndefined();
+    expect(namesProxy({ http_proxy: 'http://x:1' })).toBe(true);
+    expect(namesProxy({ HTTPS_PROXY: ' ' })).toBe(false);
   });
 });

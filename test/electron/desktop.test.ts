@@ -11,6 +11,7 @@ import { createGateway } from '../../gateway/server';
 import { envSecrets } from '../../gateway/config/secrets';
 import { runDesktop } from '../../electron/main/desktop';
 import { FakeShell, onCleanup, startDesktop, useDesktopCleanups, type FakeWindow } from '../support/desktop';
+import { tempDir } from '../support/harness';
 
 useDesktopCleanups();
 
@@ -83,6 +84,25 @@ describe('desktop lifecycle', () => {
     const result = await runDesktop(second, { createGateway, secrets: envSecrets({}), preloadPath: 'x' });
     expect(result).toBeUndefined();
     expect(second.quitCalled).toBe(true);
+  });
+
+  it("gives the gateway the system's proxy when its environment names none, and never over one it names", async () => {
+    const seen: (Record<string, string | undefined> | undefined)[] = [];
+    const start = async (env: Record<string, string | undefined>) => {
+      const dir = tempDir('switchyard-desktop-proxy-');
+      onCleanup(() => dir.remove());
+      const shell = new FakeShell(dir.path);
+      shell.systemProxyAnswer = 'PROXY proxy.corp.example:3128; DIRECT';
+      const desktop = await runDesktop(shell, { createGateway: (o) => (seen.push(o.env), createGateway({ ...o, discoverOllama: false, healthChecks: false })), secrets: envSecrets({}), preloadPath: 'x', hidden: true, env, port: 0 });
+      onCleanup(() => desktop?.quit());
+      return shell;
+    };
+    const asked = await start({ HOME: '/home/u' });
+    expect(asked.proxyAskedFor).toEqual(['https://api.openai.com/']);
+    expect(seen[0]).toEqual({ HOME: '/home/u', HTTPS_PROXY: 'http://proxy.corp.example:3128', HTTP_PROXY: 'http://proxy.corp.example:3128' });
+    const own = await start({ https_proxy: 'http://mine:8080' });
+    expect(own.proxyAskedFor).toEqual([]);
+    expect(seen[1]).toEqual({ https_proxy: 'http://mine:8080' });
   });
 
   it('explains a port conflict and listens on a free port instead of crashing', async () => {

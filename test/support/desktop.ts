@@ -127,6 +127,13 @@ export class FakeShell implements Shell {
     this.beforeQuit = l;
   }
   onActivate() {}
+  /** What the system's proxy settings answer, and the URLs they were asked for. */
+  systemProxyAnswer = 'DIRECT';
+  proxyAskedFor: string[] = [];
+  async systemProxy(url: string) {
+    this.proxyAskedFor.push(url);
+    return this.systemProxyAnswer;
+  }
   quit() {
     this.quitCalled = true;
   }
@@ -164,6 +171,7 @@ export async function startDesktop(options: { port?: number; lockTaken?: boolean
   const shell = new FakeShell(dir.path, options.lockTaken);
   const desktop = (await runDesktop(shell, {
     createGateway: (o) => createGateway({ ...o, config: cloudIsRemote(twoTierConfig({ ollama: ollama.url, openai: openai.url })), discoverOllama: false, healthChecks: false, env: keys, secrets: envSecrets(keys) }),
+    env: {},
     secrets: envSecrets({}),
     preloadPath: '/app/out/preload/index.cjs',
     port: options.port ?? (await freePort()),
