@@ -250,3 +250,16 @@ export function tokensOf(usage: { prompt_tokens?: number; completion_tokens?: nu
   const cacheWrite = (usage as { cache_creation_input_tokens?: number }).cache_creation_input_tokens ?? 0;
   return { input: usage.prompt_tokens, output: usage.completion_tokens ?? 0, ...(cacheRead ? { cacheRead } : {}), ...(cacheWrite ? { cacheWrite } : {}) };
 }
+
+/**
+ * A model's tool call arguments as the object the APIs that carry them so want (Messages, Ollama):
+ * arguments that are not a JSON object are kept (as `value`, or as the text) rather than lost.
+ */
+export function argumentsObject(text: string | undefined): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text || '{}');
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : { value };
+  } catch {
+    return { arguments: text };
+  }
+}

@@ -4,7 +4,7 @@
  */
 import type { ContentBlock, Message, MessageDeltaUsage, RawMessageStreamEvent, StopReason, Usage } from '@anthropic-ai/sdk/resources/messages';
 import type { WireError } from '../../http/wire-errors';
-import { gatherToolCalls, inCallOrder, type ChatCompletion, type ChatCompletionChunk, type Delta, type GatheredCall, type Message as ChatMessage } from '../../wire/canonical';
+import { argumentsObject, gatherToolCalls, inCallOrder, type ChatCompletion, type ChatCompletionChunk, type Delta, type GatheredCall, type Message as ChatMessage } from '../../wire/canonical';
 import { anthropicToolId } from '../../wire/anthropic';
 import { newCompletionId, newToolUseId } from '../../wire/ids';
 
@@ -41,7 +41,7 @@ export function completionToMessage(completion: ChatCompletion, model: string): 
   if (message?.content) content.push({ type: 'text', text: message.content, citations: null });
   for (const call of message?.tool_calls ?? []) {
     if (call.type !== 'function') continue;
-    content.push({ type: 'tool_use', id: call.id ? anthropicToolId(call.id) : newToolUseId(), name: call.function.name, input: parseArguments(call.function.arguments), caller: { type: 'direct' } });
+    content.push({ type: 'tool_use', id: call.id ? anthropicToolId(call.id) : newToolUseId(), name: call.function.name, input: argumentsObject(call.function.arguments), caller: { type: 'direct' } });
   }
   return {
     id: newMessageId(),
@@ -56,15 +56,6 @@ export function completionToMessage(completion: ChatCompletion, model: string): 
     diagnostics: null,
     usage: anthropicUsage(completion.usage),
   };
-}
-
-function parseArguments(text: string | undefined): Record<string, unknown> {
-  try {
-    const value: unknown = JSON.parse(text || '{}');
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : { value };
-  } catch {
-    return { arguments: text };
-  }
 }
 
 /**
@@ -126,7 +117,7 @@ export function createMessageEventWriter(model: string) {
       for (const call of inCallOrder(calls)) {
         const index = nextIndex++;
         out.push({ type: 'content_block_start', index, content_block: { type: 'tool_use', id: call.id ? anthropicToolId(call.id) : newToolUseId(), name: call.name, input: {}, caller: { type: 'direct' } } });
-        out.push({ type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: JSON.stringify(parseArguments(call.arguments)) } });
+        out.push({ type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: JSON.stringify(argumentsObject(call.arguments)) } });
         out.push({ type: 'content_block_stop', index });
       }
       const final = anthropicUsage(usage);

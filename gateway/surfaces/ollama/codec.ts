@@ -5,7 +5,7 @@
  * shapes, streamed as NDJSON lines. Requests for Ollama upstreams pass through; their lines only
  * get the client's model name back.
  */
-import type { ChatCompletion, ChatCompletionChunk, ChatRequest, CreateEmbeddingResponse, Delta, Message } from '../../wire/canonical';
+import { argumentsObject, type ChatCompletion, type ChatCompletionChunk, type ChatRequest, type CreateEmbeddingResponse, type Delta, type Message } from '../../wire/canonical';
 import { newToolCallId } from '../../wire/ids';
 import type { OllamaGenerateBody } from '../../wire/ollama';
 
@@ -139,16 +139,7 @@ export function finalCounts(usage: ChatCompletion['usage'] | null | undefined, f
 }
 
 function ollamaToolCalls(calls: readonly { function?: { name?: string; arguments?: string } }[] | undefined) {
-  return (calls ?? []).map((c) => ({ function: { name: c.function?.name ?? '', arguments: parseObject(c.function?.arguments) } }));
-}
-
-function parseObject(text: string | undefined): Record<string, unknown> {
-  try {
-    const value: unknown = JSON.parse(text || '{}');
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : { value };
-  } catch {
-    return { arguments: text };
-  }
+  return (calls ?? []).map((c) => ({ function: { name: c.function?.name ?? '', arguments: argumentsObject(c.function?.arguments) } }));
 }
 
 export function ollamaChatResponse(completion: ChatCompletion, model: string, elapsedNs: number) {
