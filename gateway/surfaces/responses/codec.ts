@@ -187,3 +187,13 @@ export function heldUpstream(body: Record<string, unknown>): { what: string; par
   if (prompt && typeof prompt === 'object' && prompt.id != null) return { what: `The stored prompt "${String(prompt.id)}"`, param: 'prompt' };
   return undefined;
 }
+
+/**
+ * Whether a deployment takes the request as sent (its upstream speaks Responses) rather than
+ * translated; refused, as missing a capability, where it would answer without state the request names.
+ */
+export function takesAsSent(body: Record<string, unknown>, speaks: boolean, kind: ProviderConfig['kind']): boolean {
+  const held = heldUpstream(body);
+  if (held && (!speaks || kind === 'ollama')) throw new GatewayError('needs_native_api', `${held.what} is kept by the OpenAI-compatible server that made it: only a deployment of one that speaks the Responses API can answer with it`, { param: held.param });
+  return speaks;
+}

@@ -19,7 +19,7 @@ import { mapEvents, streaming } from '../../routing/streams';
 import type { ResponsesStore } from '../../store/responses-store';
 import type { ChatRequest } from '../../wire/canonical';
 import { responsesCache, responsesFormat, wholeResponse, type ResponsesItem, type ResponsesWhole, type Turn } from './answers';
-import { heldUpstream, inputItems, responsesToChat, type ResponsesBody } from './codec';
+import { inputItems, responsesToChat, takesAsSent, type ResponsesBody } from './codec';
 import { history, keptTurn, notFound, resolveReferences } from './kept';
 import { responseShell } from './output';
 import { ResponseParamsSchema, ResponsesBodySchema } from './schemas';
@@ -56,12 +56,7 @@ export async function responsesSurface(app: FastifyInstance, options: ResponsesS
     const route = routeRequest(request, reply, { model: body.model, type: 'chat', api: 'responses' });
     const translations = new Map<ProviderConfig['kind'], ChatRequest>();
     const translated = (kind: ProviderConfig['kind']) => translations.get(kind) ?? translations.set(kind, responsesToChat(body, items, kind)).get(kind) as ChatRequest;
-    const held = heldUpstream(body);
-    const speaksNatively = (provider: Provider, deployment: DeploymentConfig) => {
-      const speaks = provider.speaks('responses', deployment);
-      if (held && (!speaks || provider.config.kind === 'ollama')) throw new GatewayError('needs_native_api', `${held.what} is kept by the OpenAI-compatible server that made it: only a deployment of one that speaks the Responses API can answer with it`, { param: held.param });
-      return speaks;
-    };
+    const speaksNatively = (provider: Provider, deployment: DeploymentConfig) => takesAsSent(body, provider.speaks('responses', deployment), provider.config.kind);
     if (body.stream === true) {
       const { attempt, track, discard } = streaming<ResponsesItem>(async (provider, deployment, signal) =>
         speaksNatively(provider, deployment)
