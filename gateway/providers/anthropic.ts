@@ -7,7 +7,7 @@
  */
 import { providerKey } from './api-key';
 import type { ProviderConfig } from '../config/schema';
-import { GatewayError, UpstreamError } from '../errors';
+import { UpstreamError } from '../errors';
 import { ADAPTIVE_THINKING, BUDGET_REFUSED, claudeEfforts, INLINE_SYSTEM, SAMPLING_REMOVED } from '../models/claude';
 import { createMessagesChunkTranslator, fromMessage, MESSAGES_END, THINKING_BUDGETS, thinkingBudgetWithin, toMessagesRequest, type AnthropicMessage, type RawMessageStreamEvent } from '../wire/anthropic';
 import type { ChatCompletionChunk } from '../wire/canonical';

@@ -7,7 +7,7 @@
  */
 import { providerKey } from './api-key';
 import type { DeploymentConfig, NativeApiName, ProviderConfig } from '../config/schema';
-import { GatewayError, UpstreamError } from '../errors';
+import { UpstreamError } from '../errors';
 import { createChunkNormalizer, decodeEmbedding, normalizeCompletion, withoutHistoryReasoning, type ChatCompletion, type ChatCompletionChunk, type ChatRequest, type CreateEmbeddingResponse } from '../wire/canonical';
 import { limiterFor } from './concurrency';
 import { forGemini, isGoogle } from './gemini';

@@ -6,7 +6,6 @@
  * upstream sees the whole history inline.
  */
 import type { FastifyInstance } from 'fastify';
-import { GatewayError } from '../../errors';
 import { registerModelSurface, type ModelSurfaceServices } from '../../http/model-surface';
 import { routeRequest } from '../../http/route-request';
 import { writeStream } from '../../http/stream-writer';
