@@ -64,7 +64,8 @@ export function toMessagesRequest(request: ChatRequest, deployment: DeploymentCo
     if (blocks.length === 0) return;
     const last = messages.at(-1);
     // Messages alternate user and assistant: consecutive turns of one role (tool results) merge.
-    if (last && last.role === role && Array.isArray(last.content)) (last.content as ContentBlockParam[]).push(...blocks);
+    // A loop, not a spread: a turn may hold more blocks than a call takes arguments.
+    if (last && last.role === role && Array.isArray(last.content)) for (const block of blocks) (last.content as ContentBlockParam[]).push(block);
     else messages.push({ role, content: blocks });
   };
   request.messages.forEach((message, i) => {

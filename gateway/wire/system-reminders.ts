@@ -19,17 +19,26 @@ export function withoutInlineSystem<T extends object>(body: T): T {
   if (!Array.isArray(messages) || !messages.some((m: Message | null) => m?.role === 'system')) return body;
   const leading: Block[] = [];
   const out: Message[] = [];
+  // Reminders gathered until the next turn, then put into the user turn before them at once.
+  let pending: Block[] = [];
+  const flush = () => {
+    if (pending.length === 0) return;
+    const before = out.at(-1);
+    if (before?.role === 'user') out[out.length - 1] = { ...before, content: [...blocksOf(before.content), ...pending] };
+    else out.push({ role: 'user', content: pending });
+    pending = [];
+  };
   for (const message of messages as Message[]) {
     if (message?.role !== 'system') {
+      flush();
       out.push(message);
-      continue;
+    } else if (out.length === 0) {
+      for (const block of blocksOf(message.content)) leading.push(block);
+    } else {
+      for (const block of blocksOf(message.content)) pending.push(asReminder(block));
     }
-    const blocks = blocksOf(message.content);
-    const before = out.at(-1);
-    if (!before) leading.push(...blocks);
-    else if (before.role === 'user') out[out.length - 1] = { ...before, content: [...blocksOf(before.content), ...blocks.map(asReminder)] };
-    else out.push({ role: 'user', content: blocks.map(asReminder) });
   }
+  flush();
   const system = leading.length === 0 ? top : [...blocksOf(top), ...leading];
   return { ...body, messages: out, ...(system === undefined ? {} : { system }) };
 }
@@ -42,8 +51,10 @@ function blocksOf(content: unknown): Block[] {
 /** A text block as Claude Code wrote its reminders into user turns (one it already wrapped stays as it is). */
 function asReminder(block: Block): Block {
   if (block?.type !== 'text' || typeof block.text !== 'string' || block.text.trimStart().startsWith(OPEN)) return block;
-  return { ...block, text: `${OPEN}\n${block.text}\n</system-reminder>` };
+  return { ...block, text: reminder(block.text) };
 }
+
+const reminder = (text: string) => `${OPEN}\n${text}\n</system-reminder>`;
 
 type ChatMessage = ChatRequest['messages'][number];
 
@@ -59,16 +70,25 @@ export function withOneLeadingSystem(messages: ChatMessage[]): ChatMessage[] {
   if (first <= 1 && !conversation.some((m) => m.role === 'system' || m.role === 'developer')) return messages;
   const leading = (first < 0 ? messages : messages.slice(0, first)).map((m) => textOf(m.content)).filter(Boolean);
   const out: ChatMessage[] = leading.length > 0 ? [{ role: 'system', content: leading.join('\n\n') }] : [];
+  // As above: reminders gathered until the next message, then put into the user message before them at once.
+  let pending: string[] = [];
+  const flush = () => {
+    if (pending.length === 0) return;
+    const text = pending.join('\n');
+    const before = out.at(-1);
+    if (before?.role !== 'user') out.push({ role: 'user', content: text });
+    else out[out.length - 1] = { ...before, content: typeof before.content === 'string' ? `${before.content}\n${text}` : [...before.content, { type: 'text', text }] };
+    pending = [];
+  };
   for (const message of conversation) {
-    if (message.role !== 'system' && message.role !== 'developer') {
-      out.push(message);
+    if (message.role === 'system' || message.role === 'developer') {
+      pending.push(reminder(textOf(message.content)));
       continue;
     }
-    const reminder = `${OPEN}\n${textOf(message.content)}\n</system-reminder>`;
-    const before = out.at(-1);
-    if (before?.role !== 'user') out.push({ role: 'user', content: reminder });
-    else out[out.length - 1] = { ...before, content: typeof before.content === 'string' ? `${before.content}\n${reminder}` : [...before.content, { type: 'text', text: reminder }] };
+    flush();
+    out.push(message);
   }
+  flush();
   return out;
 }
 

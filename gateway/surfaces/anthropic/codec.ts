@@ -38,7 +38,8 @@ export function messagesToChat(sent: MessagesBody, target: ProviderConfig['kind'
   if (system) messages.push({ role: 'system', content: system });
   body.messages.forEach((message, i) => {
     if (message.role === 'assistant') messages.push(assistant(message.content));
-    else messages.push(...user(message.content, i));
+    // A loop, not a spread: a turn may hold more tool results than a call takes arguments.
+    else for (const turn of user(message.content, i)) messages.push(turn);
   });
   const request: ChatRequest = { model: body.model, messages };
   if (body.max_tokens != null) request.max_tokens = body.max_tokens;
