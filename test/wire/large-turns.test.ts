@@ -28,7 +28,7 @@ describe('a turn of 600,000 parts', () => {
     const reminders = Array.from({ length: N }, () => ({ role: 'system', content: 'r' }));
     const body = withoutInlineSystem({ messages: [{ role: 'system', content: 'first' }, { role: 'user', content: 'hi' }, ...reminders] });
     expect(body.messages).toHaveLength(1);
-    expect((body.messages[0] as { content: unknown[] }).content).toHaveLength(N + 1);
+    expect((body.messages[0] as unknown as { content: unknown[] }).content).toHaveLength(N + 1);
     const chat = withOneLeadingSystem([{ role: 'user', content: [{ type: 'text', text: 'hi' }] }, ...(reminders as ChatRequest['messages'])]);
     expect(chat).toHaveLength(1);
     expect((chat[0]!.content as unknown[]).length).toBe(2);
