@@ -37,6 +37,13 @@ describe('the fake OpenAI upstream', () => {
       expect(events.pop()).toBe('data: [DONE]');
       for (const event of events) assertMatchesSpec('openai', 'CreateChatCompletionStreamResponse', JSON.parse(event.slice(6)));
     }
+    // Its quirky variants (test/http/stream-quirks.test.ts) still send chunks the spec allows.
+    const quirky = await startFakeOpenAI({ repeatsCallHeaders: true, endsWithoutDone: true });
+    const sse = await post(`${quirky.url}/v1/chat/completions`, { model: 'm', messages: [{ role: 'user', content: 'hi' }], stream: true, tools }).then((r) => r.text());
+    await quirky.stop();
+    const events = sse.trim().split('\n\n').map((e) => JSON.parse(e.slice(6)));
+    expect(events.filter((e) => e.choices[0]?.delta.tool_calls?.[0]?.function.name === 'f').length).toBeGreaterThan(1);
+    for (const event of events) assertMatchesSpec('openai', 'CreateChatCompletionStreamResponse', event);
     assertMatchesSpec('openai', 'CreateEmbeddingResponse', await post(`${openai.url}/v1/embeddings`, { model: 'e', input: ['a'] }).then((r) => r.json()));
     assertMatchesSpec('openai', 'CreateCompletionResponse', await post(`${openai.url}/v1/completions`, { model: 'm', prompt: 'a', suffix: 'b' }).then((r) => r.json()));
     // Streamed text completions: the same shape, `finish_reason` null until the last (as OpenAI sends them; the spec omits null).

@@ -2,8 +2,8 @@
  * OpenAI and every OpenAI-compatible server (Google's for Gemini, Together, Groq, OpenRouter,
  * Mistral, DeepSeek, LM Studio, vLLM, llama.cpp). The canonical chat shape is this API's own, so a
  * chat request goes out as the client sent it with the deployment's model; answers are checked (a
- * stream must end with `[DONE]`, every event must be a chunk) and normalised so they validate
- * against the spec.
+ * stream must end with `[DONE]` or a finish reason, every event must be a chunk) and normalised so
+ * they validate against the spec.
  */
 import { providerKey } from './api-key';
 import type { DeploymentConfig, NativeApiName, ProviderConfig } from '../config/schema';
@@ -11,16 +11,15 @@ import { UpstreamError } from '../errors';
 import { createChunkNormalizer, decodeEmbedding, normalizeCompletion, withoutHistoryReasoning, type ChatCompletion, type ChatCompletionChunk, type ChatRequest, type CreateEmbeddingResponse } from '../wire/canonical';
 import { limiterFor } from './concurrency';
 import { forGemini, isGoogle } from './gemini';
-import { DEFAULT_TIMEOUTS, createTransport } from './transport';
+import { DEFAULT_TIMEOUTS, createTransport, type OpenStream } from './transport';
 import { nativeJson, nativePath, nativeStream } from './native';
 import { createLimitLearner, nativeWithinOutputLimit, withinOutputLimit } from './output-limit';
 import { createFieldLearner } from './unknown-fields';
 import { NO_BOOK } from './signed-reasoning';
 import type { NativeEndpoint, ProviderAdapter, ProviderContext } from './types';
-import { sseEvents, type SseEvent } from './upstream-streams';
+import { sseEvents } from './upstream-streams';
 import { withoutInlineSystem } from '../wire/system-reminders';
 
-const DONE = { name: '[DONE]', isEnd: (event: SseEvent) => event.data === '[DONE]' };
 /** Paths under the provider's base URL (which ends in /v1). */
 const PATHS: Partial<Record<NativeEndpoint, string>> = { responses: '/responses', messages: '/messages', 'messages.count_tokens': '/messages/count_tokens', completions: '/completions' };
 
@@ -121,7 +120,7 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
       withinLearnedLimit(deployment, (deployment) =>
         withoutRefusedFields({ ...outgoing(request, deployment), model: deployment.model, stream: true, stream_options: { ...request.stream_options, include_usage: true } }, async (body) => {
           const stream = await transport.stream({ method: 'POST', path: '/chat/completions', body, headers: { accept: 'text/event-stream' }, via }, signal);
-          return chunksOf(sseEvents(stream, DONE), config.name);
+          return chunksOf(stream, config.name);
         }),
       ),
 
@@ -180,8 +179,15 @@ function isCompletion(value: unknown): value is ChatCompletion {
   return typeof value === 'object' && value !== null && Array.isArray((value as ChatCompletion).choices);
 }
 
-async function* chunksOf(events: AsyncIterable<SseEvent>, providerName: string): AsyncGenerator<ChatCompletionChunk> {
+/**
+ * A chat stream ends with `[DONE]`. Some servers leave it out (ik_llama.cpp, llama-box, gateways in
+ * between); their stream is still whole once a chunk has given the answer's finish reason, and only
+ * a stream that closes before that was cut short.
+ */
+async function* chunksOf(stream: OpenStream, providerName: string): AsyncGenerator<ChatCompletionChunk> {
   const normalize = createChunkNormalizer();
+  let finished = false;
+  const events = sseEvents(stream, { name: '[DONE]', isEnd: (event) => event.data === '[DONE]', wholeAtClose: () => finished });
   for await (const event of events) {
     if (event.data === '[DONE]') return;
     let payload: unknown;
@@ -193,6 +199,8 @@ async function* chunksOf(events: AsyncIterable<SseEvent>, providerName: string):
     const error = (payload as { error?: { message?: string } }).error;
     if (error) throw new UpstreamError('upstream_5xx', `${providerName} failed mid-stream: ${error.message ?? 'unknown error'}`);
     if (!Array.isArray((payload as ChatCompletionChunk).choices)) throw new UpstreamError('upstream_protocol', `${providerName} sent a stream event that is not a chat completion chunk`);
-    yield normalize(payload as ChatCompletionChunk);
+    const chunk = normalize(payload as ChatCompletionChunk);
+    finished ||= chunk.choices.some((choice) => choice.finish_reason);
+    yield chunk;
   }
 }

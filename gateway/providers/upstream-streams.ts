@@ -24,6 +24,8 @@ export interface EndMarker<T> {
   isEnd(event: T): boolean;
   /** How the wire names it, for the protocol error. */
   name: string;
+  /** True when a stream that closes now is whole although its end marker never came. */
+  wholeAtClose?(): boolean;
 }
 
 export async function* sseEvents(stream: OpenStream, end: EndMarker<SseEvent>): AsyncGenerator<SseEvent> {
@@ -116,7 +118,7 @@ async function* read<T>(stream: OpenStream, end: EndMarker<T>, decode: (text: st
     if (ended) await drain(iterator);
     stream.end();
   }
-  if (!ended) throw new UpstreamError('upstream_protocol', `${stream.providerName}'s stream ended without ${end.name}`);
+  if (!ended && !end.wholeAtClose?.()) throw new UpstreamError('upstream_protocol', `${stream.providerName}'s stream ended without ${end.name}`);
 }
 
 /** After the end marker only the end of the response should remain: a few reads at most. */

@@ -214,13 +214,15 @@ export interface GatheredCall {
 
 /**
  * Adds a delta's tool-call fragments to the calls gathered so far, each by its own index: parallel
- * calls whose fragments arrive interleaved stay apart.
+ * calls whose fragments arrive interleaved stay apart. Only the arguments stream in pieces; a name
+ * comes whole, and servers that repeat it with every fragment (as the OpenAI SDK allows) name the
+ * call once, not `BashBash`.
  */
 export function gatherToolCalls(calls: Map<number, GatheredCall>, delta: Delta): void {
   for (const call of delta.tool_calls ?? []) {
     const entry = calls.get(call.index) ?? { id: '', name: '', arguments: '' };
     if (call.id) entry.id = call.id;
-    entry.name += call.function?.name ?? '';
+    if (call.function?.name) entry.name = call.function.name;
     entry.arguments += call.function?.arguments ?? '';
     calls.set(call.index, entry);
   }

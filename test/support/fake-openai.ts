@@ -24,6 +24,10 @@ export interface FakeOpenAIOptions {
   reasoningField?: 'reasoning_content' | 'reasoning';
   /** The account its Responses reasoning is encrypted for (default: one of its own). */
   account?: string;
+  /** Stream as MiniMax on NVIDIA NIM and GLM on Fireworks do: every fragment of a call repeats its id, type and name. */
+  repeatsCallHeaders?: boolean;
+  /** End a stream as ik_llama.cpp and llama-box do: after the finish reason (and usage), with no `[DONE]`. */
+  endsWithoutDone?: boolean;
 }
 
 export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<FakeServer> {
@@ -140,7 +144,9 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
     for (const half of [0, 1]) {
       answer.toolCalls.forEach((call, index) => {
         const part = half === 0 ? call.arguments.slice(0, 5) : call.arguments.slice(5);
-        events.push({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index, function: { arguments: part } }] }, logprobs: null, finish_reason: null }] });
+        const header = options.repeatsCallHeaders ? { id: callId(body.model, call.name, index), type: 'function' } : {};
+        const name = options.repeatsCallHeaders ? { name: call.name } : {};
+        events.push({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index, ...header, function: { ...name, arguments: part } }] }, logprobs: null, finish_reason: null }] });
       });
     }
   } else {
@@ -163,7 +169,7 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
     resetAfterFlush(res);
     return;
   }
-  if (mode.kind === 'truncated') {
+  if (mode.kind === 'truncated' || options.endsWithoutDone) {
     res.end();
     return;
   }

@@ -5,7 +5,7 @@
  * shapes, streamed as NDJSON lines. Requests for Ollama upstreams pass through; their lines only
  * get the client's model name back.
  */
-import { argumentsObject, type ChatCompletion, type ChatCompletionChunk, type ChatRequest, type CreateEmbeddingResponse, type Delta, type Message } from '../../wire/canonical';
+import { argumentsObject, gatherToolCalls, inCallOrder, type ChatCompletion, type ChatCompletionChunk, type ChatRequest, type CreateEmbeddingResponse, type Delta, type GatheredCall, type Message } from '../../wire/canonical';
 import { newToolCallId } from '../../wire/ids';
 import type { OllamaGenerateBody } from '../../wire/ollama';
 
@@ -179,7 +179,7 @@ export function ollamaGenerateResponse(completion: ChatCompletion, model: string
  * is complete, never earlier.
  */
 export function createOllamaLineWriter(kind: 'chat' | 'generate', model: string) {
-  const calls = new Map<number, { name: string; arguments: string }>();
+  const calls = new Map<number, GatheredCall>();
   let finish: string | null = null;
   let usage: ChatCompletion['usage'] | null = null;
   const line = (fields: { content?: string; thinking?: string; tool_calls?: ReturnType<typeof ollamaToolCalls> }) => {
@@ -193,12 +193,7 @@ export function createOllamaLineWriter(kind: 'chat' | 'generate', model: string)
       const out: object[] = [];
       for (const choice of chunk.choices) {
         const delta = choice.delta as Delta;
-        for (const call of delta.tool_calls ?? []) {
-          const entry = calls.get(call.index) ?? { name: '', arguments: '' };
-          entry.name += call.function?.name ?? '';
-          entry.arguments += call.function?.arguments ?? '';
-          calls.set(call.index, entry);
-        }
+        gatherToolCalls(calls, delta);
         if (delta.content || delta.reasoning_content) out.push(line({ content: delta.content ?? '', thinking: delta.reasoning_content }));
         if (choice.finish_reason) finish = choice.finish_reason;
       }
@@ -207,7 +202,7 @@ export function createOllamaLineWriter(kind: 'chat' | 'generate', model: string)
     finish(elapsedNs: number, firstTokenNs: number): object[] {
       const out: object[] = [];
       if (calls.size > 0 && kind === 'chat') {
-        out.push(line({ tool_calls: ollamaToolCalls([...calls.values()].map((c) => ({ function: c }))) }));
+        out.push(line({ tool_calls: ollamaToolCalls(inCallOrder(calls).map((c) => ({ function: c }))) }));
       }
       const last = kind === 'generate' ? { model, created_at: new Date().toISOString(), response: '', done: true } : { model, created_at: new Date().toISOString(), message: { role: 'assistant', content: '' }, done: true };
       out.push({ ...last, ...finalCounts(usage, finish, elapsedNs, firstTokenNs) });

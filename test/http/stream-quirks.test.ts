@@ -1,0 +1,95 @@
+/**
+ * OpenAI-compatible servers that stream otherwise than OpenAI, as the gateway meets them upstream:
+ * MiniMax on NVIDIA NIM and GLM on Fireworks repeat each call's id and name with every fragment of
+ * its arguments; ik_llama.cpp and llama-box end a finished stream without `[DONE]`. Each client
+ * API must still get its calls named once and its answer whole, and a stream closed before any
+ * finish reason must still count as cut short.
+ */
+import Anthropic from '@anthropic-ai/sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FakeServer } from '../support/fake-server';
+import { startFakeOpenAI } from '../support/fake-openai';
+import { startGateway, stopAll, type Harness } from '../support/harness';
+
+let nim: FakeServer;
+let llama: FakeServer;
+let h: Harness;
+
+beforeAll(async () => {
+  [nim, llama] = await Promise.all([startFakeOpenAI({ repeatsCallHeaders: true }), startFakeOpenAI({ endsWithoutDone: true })]);
+  h = await startGateway({
+    version: 1,
+    providers: [
+      { name: 'nim', kind: 'openai', baseUrl: `${nim.url}/v1`, apiKey: 'env:TEST_KEY' },
+      { name: 'ik-llama', kind: 'openai', baseUrl: `${llama.url}/v1`, local: true },
+    ],
+    deployments: [
+      { name: 'minimax', provider: 'nim', model: 'minimaxai/minimax-m2.7' },
+      { name: 'qwen', provider: 'ik-llama', model: 'qwen3-coder' },
+    ],
+    routes: [],
+  });
+});
+afterAll(() => stopAll(h, nim, llama));
+
+const city = { type: 'object' as const, properties: { city: { type: 'string' } } };
+
+describe('a server that repeats each call name with every fragment', () => {
+  it('names each call once to Messages, Responses, Ollama and chat clients', async () => {
+    const anthropic = new Anthropic({ baseURL: h.url, apiKey: 'any', maxRetries: 0 });
+    const message = await anthropic.messages
+      .stream({ model: 'minimax', max_tokens: 200, tools: [{ name: 'weather', input_schema: city }, { name: 'time', input_schema: city }], messages: [{ role: 'user', content: 'call both' }] })
+      .finalMessage();
+    expect(message.content.map((b) => (b.type === 'tool_use' ? [b.name, b.input] : b.type))).toEqual([['weather', { city: 'Paris' }], ['time', { city: 'Tokyo' }]]);
+
+    const response = await h.openai.responses
+      .stream({ model: 'minimax', input: 'call both', tools: [{ type: 'function', name: 'weather', parameters: city, strict: false }, { type: 'function', name: 'time', parameters: city, strict: false }] })
+      .finalResponse();
+    expect(response.output.map((item) => (item.type === 'function_call' ? [item.name, item.arguments] : item.type))).toEqual([['weather', '{"city":"Paris"}'], ['time', '{"city":"Tokyo"}']]);
+
+    const lines = [];
+    for await (const line of await h.ollama.chat({ model: 'minimax', stream: true, messages: [{ role: 'user', content: 'call it' }], tools: [{ type: 'function', function: { name: 'weather', parameters: city } }] })) lines.push(line);
+    expect(lines.flatMap((l) => l.message.tool_calls ?? []).map((c) => c.function)).toEqual([{ name: 'weather', arguments: { city: 'Paris' } }]);
+
+    // A chat client gets the fragments as the server sent them; the official client names the call once.
+    const chat = await h.openai.chat.completions.stream({ model: 'minimax', messages: [{ role: 'user', content: 'call it' }], tools: [{ type: 'function', function: { name: 'weather', parameters: city } }] }).finalChatCompletion();
+    expect(chat.choices[0]?.message.tool_calls?.map((c) => c.type === 'function' && c.function.name)).toEqual(['weather']);
+  });
+});
+
+describe('a server that ends a finished stream without [DONE]', () => {
+  it('gives every client the whole answer, ended as its API ends one, and logs it as served', async () => {
+    const raw = await fetch(`${h.baseUrl}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'qwen', stream: true, messages: [{ role: 'user', content: 'one two three' }] }) });
+    const text = await raw.text();
+    expect(raw.status).toBe(200);
+    expect(text.trim().endsWith('data: [DONE]')).toBe(true);
+    expect(text).not.toMatch(/"error"/);
+
+    const anthropic = new Anthropic({ baseURL: h.url, apiKey: 'any', maxRetries: 0 });
+    const message = await anthropic.messages.stream({ model: 'qwen', max_tokens: 200, messages: [{ role: 'user', content: 'one two three' }] }).finalMessage();
+    expect(message).toMatchObject({ stop_reason: 'end_turn', content: [{ type: 'text', text: 'Echo: one two three' }] });
+
+    const response = await h.openai.responses.stream({ model: 'qwen', input: 'one two three' }).finalResponse();
+    expect(response.status).toBe('completed');
+    expect(response.output_text).toBe('Echo: one two three');
+
+    let ollamaText = '';
+    for await (const line of await h.ollama.chat({ model: 'qwen', stream: true, messages: [{ role: 'user', content: 'one two three' }] })) ollamaText += line.message.content;
+    expect(ollamaText).toBe('Echo: one two three');
+
+    const { rows } = (await h.admin('/admin/api/usage?limit=10').then((r) => r.json())) as { rows: { deployment: string; status: number; errorClass: string | null }[] };
+    expect(rows.filter((r) => r.deployment === 'qwen').map((r) => [r.status, r.errorClass])).toEqual(Array(4).fill([200, null]));
+  });
+
+  it('still reports a stream cut before its finish reason as cut short', async () => {
+    await llama.setMode({ kind: 'truncated', chunks: 2 });
+    try {
+      const raw = await fetch(`${h.baseUrl}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'qwen', stream: true, messages: [{ role: 'user', content: 'one two three' }] }) });
+      const text = await raw.text();
+      expect(text).toMatch(/stream ended without \[DONE\]/);
+      expect(text).not.toMatch(/data: \[DONE\]/);
+    } finally {
+      await llama.setMode({ kind: 'healthy' });
+    }
+  });
+});
