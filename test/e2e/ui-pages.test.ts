@@ -53,6 +53,9 @@ describe('the dashboard pages', () => {
     await ollama.setMode({ kind: 'refuse' });
     await h.gateway.health.probeAll();
     await ollama.setMode({ kind: 'healthy' });
+    // The Routes page says so beside the order, as the Overview does: not "usable" in green.
+    await go('/routes');
+    await expect.poll(() => page.getByTestId('order-llama').first().textContent()).toContain('down: local failed last');
     await go('/overview');
     const meter = page.getByRole('meter', { name: /monthly/ });
     await meter.waitFor();
