@@ -36,6 +36,7 @@ export function normalizeCompletion(completion: ChatCompletion): ChatCompletion 
     // Gemini says "stop" after tool calls; clients run tools on "tool_calls".
     if (choice.finish_reason === 'stop' && message?.tool_calls?.length) choice.finish_reason = 'tool_calls';
     adoptReasoning(message as Message);
+    argumentsAsText(message?.tool_calls);
     message.content ??= null;
     message.refusal ??= null;
     message.role = 'assistant';
@@ -61,6 +62,7 @@ export function createChunkNormalizer(): (chunk: ChatCompletionChunk) => ChatCom
       }
       choice.delta ??= {};
       adoptReasoning(choice.delta as Delta);
+      argumentsAsText(choice.delta.tool_calls);
       const state = indexCalls(calls, choice.index, choice.delta.tool_calls as CallDelta[] | undefined);
       if (state && choice.finish_reason === 'stop') choice.finish_reason = 'tool_calls';
     }
@@ -108,6 +110,18 @@ function countAllOutput(usage: ChatCompletion['usage'] | null | undefined): void
  * Servers differ on where reasoning goes: DeepSeek and vLLM say `reasoning_content`, Ollama's and
  * OpenRouter's OpenAI APIs say `reasoning`. Inside the gateway it is `reasoning_content`.
  */
+/**
+ * A call's arguments as the JSON text OpenAI's contract has them: llama.cpp's server sent an object
+ * (builds of March 2026, and `--tool-args-object` since), which chat clients take for text and
+ * every translation read as "[object Object]".
+ */
+function argumentsAsText(calls: readonly object[] | null | undefined): void {
+  for (const call of calls ?? []) {
+    const fn = (call as { function?: { arguments?: unknown } }).function;
+    if (fn && fn.arguments != null && typeof fn.arguments !== 'string') fn.arguments = JSON.stringify(fn.arguments);
+  }
+}
+
 function adoptReasoning(part: Delta | Message | undefined): void {
   if (part && !part.reasoning_content && typeof part.reasoning === 'string' && part.reasoning) part.reasoning_content = part.reasoning;
 }

@@ -1,9 +1,10 @@
 /**
- * OpenAI-compatible servers that stream otherwise than OpenAI, as the gateway meets them upstream:
+ * OpenAI-compatible servers that answer otherwise than OpenAI, as the gateway meets them upstream:
  * MiniMax on NVIDIA NIM and GLM on Fireworks repeat each call's id and name with every fragment of
- * its arguments; ik_llama.cpp and llama-box end a finished stream without `[DONE]`. Each client
- * API must still get its calls named once and its answer whole, and a stream closed before any
- * finish reason must still count as cut short.
+ * its arguments; ik_llama.cpp and llama-box end a finished stream without `[DONE]`; llama.cpp's
+ * server gave a call's arguments as an object. Each client API must still get its calls named once
+ * with the arguments the model wrote and its answer whole, and a stream closed before any finish
+ * reason must still count as cut short.
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,24 +14,27 @@ import { startGateway, stopAll, type Harness } from '../support/harness';
 
 let nim: FakeServer;
 let llama: FakeServer;
+let llamaCpp: FakeServer;
 let h: Harness;
 
 beforeAll(async () => {
-  [nim, llama] = await Promise.all([startFakeOpenAI({ repeatsCallHeaders: true }), startFakeOpenAI({ endsWithoutDone: true })]);
+  [nim, llama, llamaCpp] = await Promise.all([startFakeOpenAI({ repeatsCallHeaders: true }), startFakeOpenAI({ endsWithoutDone: true }), startFakeOpenAI({ argumentsAsObjects: true })]);
   h = await startGateway({
     version: 1,
     providers: [
       { name: 'nim', kind: 'openai', baseUrl: `${nim.url}/v1`, apiKey: 'env:TEST_KEY' },
       { name: 'ik-llama', kind: 'openai', baseUrl: `${llama.url}/v1`, local: true },
+      { name: 'llama-server', kind: 'openai', baseUrl: `${llamaCpp.url}/v1`, local: true },
     ],
     deployments: [
       { name: 'minimax', provider: 'nim', model: 'minimaxai/minimax-m2.7' },
       { name: 'qwen', provider: 'ik-llama', model: 'qwen3-coder' },
+      { name: 'gemma', provider: 'llama-server', model: 'gemma-4' },
     ],
     routes: [],
   });
 });
-afterAll(() => stopAll(h, nim, llama));
+afterAll(() => stopAll(h, nim, llama, llamaCpp));
 
 const city = { type: 'object' as const, properties: { city: { type: 'string' } } };
 
@@ -91,5 +95,24 @@ describe('a server that ends a finished stream without [DONE]', () => {
     } finally {
       await llama.setMode({ kind: 'healthy' });
     }
+  });
+});
+
+describe('a server that gives a call\'s arguments as an object', () => {
+  it('gives chat clients the JSON text and Messages and Ollama clients the object, whole and streamed', async () => {
+    const tools = [{ type: 'function' as const, function: { name: 'weather', parameters: city } }];
+    const messages = [{ role: 'user' as const, content: 'call it' }];
+    const whole = await h.openai.chat.completions.create({ model: 'gemma', messages, tools });
+    const streamed = await h.openai.chat.completions.stream({ model: 'gemma', messages, tools }).finalChatCompletion();
+    for (const answer of [whole, streamed]) expect(answer.choices[0]?.message.tool_calls?.map((c) => c.type === 'function' && c.function.arguments)).toEqual(['{"city":"Paris"}']);
+
+    const anthropic = new Anthropic({ baseURL: h.url, apiKey: 'any', maxRetries: 0 });
+    const request = { model: 'gemma', max_tokens: 200, tools: [{ name: 'weather', input_schema: city }], messages };
+    for (const message of [await anthropic.messages.create(request), await anthropic.messages.stream(request).finalMessage()]) {
+      expect(message.content.filter((b) => b.type === 'tool_use').map((b) => b.input)).toEqual([{ city: 'Paris' }]);
+    }
+
+    const ollama = await h.ollama.chat({ model: 'gemma', messages, tools, stream: false });
+    expect(ollama.message.tool_calls?.map((c) => c.function.arguments)).toEqual([{ city: 'Paris' }]);
   });
 });

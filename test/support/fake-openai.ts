@@ -28,6 +28,8 @@ export interface FakeOpenAIOptions {
   repeatsCallHeaders?: boolean;
   /** End a stream as ik_llama.cpp and llama-box do: after the finish reason (and usage), with no `[DONE]`. */
   endsWithoutDone?: boolean;
+  /** Give each call's arguments as an object, each call whole in one chunk, as llama.cpp's server did in March 2026 (off the spec). */
+  argumentsAsObjects?: boolean;
 }
 
 export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<FakeServer> {
@@ -115,7 +117,7 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
     }
     const calling = answer.toolCalls.length > 0;
     const message: Record<string, unknown> = { role: 'assistant', content: calling ? null : answer.content, refusal: null, annotations: [] };
-    if (calling) message.tool_calls = answer.toolCalls.map((call, i) => ({ id: callId(body.model, call.name, i), type: 'function', function: call }));
+    if (calling) message.tool_calls = answer.toolCalls.map((call, i) => ({ id: callId(body.model, call.name, i), type: 'function', function: options.argumentsAsObjects ? { ...call, arguments: JSON.parse(call.arguments) } : call }));
     if (answer.reasoning && options.reasoningField) message[options.reasoningField] = answer.reasoning;
     sendJson(res, 200, {
       id,
@@ -135,7 +137,11 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
   if (mode.kind === 'long-stream' || mode.kind === 'huge-event') return bigStream(res, base, mode);
   const events: unknown[] = [{ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }] }];
   if (answer.reasoning && options.reasoningField) events.push({ ...base, choices: [{ index: 0, delta: { [options.reasoningField]: answer.reasoning }, logprobs: null, finish_reason: null }] });
-  if (answer.toolCalls.length > 0) {
+  if (answer.toolCalls.length > 0 && options.argumentsAsObjects) {
+    answer.toolCalls.forEach((call, index) =>
+      events.push({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index, id: callId(body.model, call.name, index), type: 'function', function: { name: call.name, arguments: JSON.parse(call.arguments) } }] }, logprobs: null, finish_reason: null }] }),
+    );
+  } else if (answer.toolCalls.length > 0) {
     // Each call's header first, then the argument fragments interleaved across calls, as a server
     // streaming parallel calls may send them: a client must keep each call's index apart.
     answer.toolCalls.forEach((call, index) =>
