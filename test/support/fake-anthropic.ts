@@ -11,6 +11,8 @@ import { anthropicError, answerMessages, historyRefusal, promptOf, thinkingRefus
 
 export interface FakeAnthropicOptions {
   chunkDelayMs?: number;
+  /** Answer `/v1/messages/count_tokens` 404, as Anthropic-compatible APIs without it do. */
+  noTokenCounting?: boolean;
 }
 
 export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Promise<FakeServer> {
@@ -24,6 +26,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       case 'POST /v1/messages':
         return answerMessages(request, res, mode, options.chunkDelayMs);
       case 'POST /v1/messages/count_tokens':
+        if (options.noTokenCounting) break;
         return sendJson(res, 200, { input_tokens: 1000 + promptOf(request.body).length });
       case 'GET /v1/models':
         // As Anthropic's list: dated snapshots only, though its API also takes their aliases (claude-sonnet-4-5).
@@ -36,8 +39,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
           first_id: 'claude-sonnet-4-5-20250929',
           last_id: 'claude-haiku-4-5-20251001',
         });
-      default:
-        return sendJson(res, 404, anthropicError(404, `Not found: ${request.method} ${request.path}`));
     }
+    return sendJson(res, 404, anthropicError(404, `Not found: ${request.method} ${request.path}`));
   });
 }
