@@ -69,6 +69,11 @@ describe('the fake OpenAI upstream', () => {
         for (const event of events) assertMatchesSpec('openai', 'ResponseStreamEvent', event);
       }
     }
+    // Codex's "responses lite": tools in an `additional_tools` item, in a namespace its calls name.
+    const lite = { model: 'gpt-5.5', input: [{ type: 'additional_tools', id: 'at_1', role: 'developer', tools: [{ type: 'namespace', name: 'functions', description: 'Local tools', tools: twoTools }] }, { role: 'user', content: 'call both' }] };
+    const response = await post(`${openai.url}/v1/responses`, lite).then((r) => r.json());
+    assertMatchesSpec('openai', 'Response', response);
+    expect(response.output.map((item: { namespace?: string; name?: string }) => [item.namespace, item.name])).toEqual([['functions', 'weather'], ['functions', 'time']]);
   });
 
   it('is read by the official openai client', async () => {

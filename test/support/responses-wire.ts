@@ -11,10 +11,24 @@ import { replyFor, wordsOf } from './replies';
 
 let counter = 0;
 
-/** The conversation a Responses request carries, as messages the shared reply logic reads. */
+/** The conversation a Responses request carries, as messages the shared reply logic reads (tools made available in it are no message). */
 function conversation(body: any): any[] {
   if (typeof body.input === 'string') return [{ role: 'user', content: body.input }];
-  return (body.input ?? []).map((item: any) => (item.type === 'function_call_output' ? item : { role: item.role ?? 'assistant', content: item.content ?? '' }));
+  return (body.input ?? []).filter((item: any) => item.type !== 'additional_tools').map((item: any) => (item.type === 'function_call_output' ? item : { role: item.role ?? 'assistant', content: item.content ?? '' }));
+}
+
+/** The tools a request offers, top-level and in `additional_tools` items (Codex 0.150 on), each with its namespace if it is in one. */
+function offered(body: any): { name: string; namespace?: string }[] {
+  const out: { name: string; namespace?: string }[] = [];
+  const add = (tools: any) => {
+    for (const tool of Array.isArray(tools) ? tools : []) {
+      if (tool?.type === 'namespace') for (const inner of tool.tools ?? []) out.push({ name: inner.name, namespace: tool.name });
+      else if (typeof tool?.name === 'string') out.push({ name: tool.name });
+    }
+  };
+  add(body.tools);
+  for (const item of Array.isArray(body.input) ? body.input : []) if (item?.type === 'additional_tools') add(item.tools);
+  return out;
 }
 
 /** Reasoning encrypted, as OpenAI encrypts it, for one account: another cannot read it. */
@@ -29,7 +43,8 @@ export function encryptedRefusal(body: any, account: string): string | undefined
 }
 
 export function responseFor(body: any, account = 'fake'): any {
-  const answer = replyFor(conversation(body), body.tools, { reasoning: body.reasoning?.effort !== undefined && body.reasoning?.effort !== 'none' });
+  const tools = offered(body);
+  const answer = replyFor(conversation(body), tools, { reasoning: body.reasoning?.effort !== undefined && body.reasoning?.effort !== 'none' });
   const output: any[] = [];
   if (answer.reasoning) {
     output.push({
@@ -42,7 +57,10 @@ export function responseFor(body: any, account = 'fake'): any {
   if (answer.content) {
     output.push({ id: `msg_fake${++counter}`, type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: answer.content, annotations: [], logprobs: [] }] });
   }
-  answer.toolCalls.forEach((call, i) => output.push({ id: `fc_fake${++counter}`, type: 'function_call', call_id: `call_fake${counter}_${i}`, name: call.name, arguments: call.arguments, status: 'completed' }));
+  answer.toolCalls.forEach((call, i) => {
+    const namespace = tools.find((t) => t.name === call.name)?.namespace;
+    output.push({ id: `fc_fake${++counter}`, type: 'function_call', call_id: `call_fake${counter}_${i}`, ...(namespace ? { namespace } : {}), name: call.name, arguments: call.arguments, status: 'completed' });
+  });
   const outputTokens = answer.toolCalls.length > 0 ? 9 : wordsOf(answer.content).length;
   return {
     id: `resp_fake${++counter}`,
@@ -63,7 +81,7 @@ export function responseFor(body: any, account = 'fake'): any {
     temperature: body.temperature ?? 1,
     text: { format: { type: 'text' } },
     tool_choice: body.tool_choice ?? 'auto',
-    tools: (body.tools ?? []).map((t: any) => ({ type: t.type, name: t.name, description: t.description ?? null, parameters: t.parameters ?? null, strict: t.strict ?? null })),
+    tools: (body.tools ?? []).map((t: any) => (t.type === 'namespace' ? t : { type: t.type, name: t.name, description: t.description ?? null, parameters: t.parameters ?? null, strict: t.strict ?? null })),
     top_p: body.top_p ?? 1,
     truncation: 'disabled',
     usage: { input_tokens: 12, input_tokens_details: { cached_tokens: 0, cache_write_tokens: 0 }, output_tokens: outputTokens, output_tokens_details: { reasoning_tokens: answer.reasoning ? 5 : 0 }, total_tokens: 12 + outputTokens },

@@ -14,6 +14,7 @@ import { chunksFromCompletion, chunkText, completionFromChunks, completionText, 
 import { heldUpstream, type ResponsesBody } from './codec';
 import { createResponseEventWriter, sseEvent } from './events';
 import { completionToResponse, type ResponseShell } from './output';
+import type { OfferedTools } from './tools';
 
 /** One event of an answer: a Responses upstream's own event, or a canonical chunk to translate. */
 export type ResponsesItem = { event: { event?: string | undefined; data: Record<string, unknown> } } | { chunk: ChatCompletionChunk };
@@ -24,6 +25,8 @@ export type ResponsesWhole = { response: Record<string, unknown> } | { completio
 export interface Turn {
   body: ResponsesBody;
   shell: ResponseShell;
+  /** The tools it offers, by the names a translation gives them. */
+  tools: OfferedTools;
   done(response: Record<string, unknown>): void;
 }
 
@@ -45,7 +48,7 @@ function continuing(response: Record<string, unknown>, body: ResponsesBody): Rec
 }
 
 export function responsesFormat(turn: Turn, usage: RequestUsage | undefined): StreamFormat<ResponsesItem> {
-  const writer = createResponseEventWriter(turn.body, turn.shell);
+  const writer = createResponseEventWriter(turn.shell, turn.tools);
   let translated = false;
   let lastSequence = -1;
   let upstreamShell: Record<string, unknown> | undefined;
@@ -103,7 +106,7 @@ export function wholeResponse(whole: ResponsesWhole, turn: Turn, usage: RequestU
     const tokens = tokensOf(whole.completion.usage);
     if (tokens) usage?.reported(tokens);
     usage?.delivered(completionText(whole.completion));
-    response = completionToResponse(whole.completion, turn.body, turn.shell) as unknown as Record<string, unknown>;
+    response = completionToResponse(whole.completion, turn.shell, turn.tools) as unknown as Record<string, unknown>;
   }
   usage?.answered();
   turn.done(response);

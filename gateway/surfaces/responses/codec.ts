@@ -8,10 +8,10 @@ import type { ProviderConfig } from '../../config/schema';
 import { GatewayError } from '../../errors';
 import type { ChatRequest, Message as ChatMessage } from '../../wire/canonical';
 import { withOneLeadingSystem } from '../../wire/system-reminders';
+import { chatToolName, groupsTools, offeredTools, type OfferedTools, type Tool } from './tools';
 
 type Item = { type?: string; role?: string; [key: string]: unknown };
 type Part = { type: string; [key: string]: unknown };
-export type Tool = { type: string; name?: string; description?: string | null; parameters?: unknown; strict?: boolean | null; format?: unknown };
 
 /** The Responses request fields this codec reads; the rest pass through only to Responses upstreams. */
 export interface ResponsesBody {
@@ -20,7 +20,7 @@ export interface ResponsesBody {
   instructions?: string | null;
   previous_response_id?: string | null;
   tools?: Tool[];
-  tool_choice?: string | { type: string; name?: string };
+  tool_choice?: string | { type: string; name?: string; namespace?: string };
   parallel_tool_calls?: boolean | null;
   max_output_tokens?: number | null;
   temperature?: number | null;
@@ -45,9 +45,10 @@ export function inputItems(body: ResponsesBody): Item[] {
 /**
  * A Responses request as a canonical chat request. `items` is the whole conversation (earlier turns
  * of `previous_response_id` included). Hosted tools (web search and the like) need OpenAI's servers
- * and are left out; an input item only OpenAI understands is refused with its path.
+ * and are left out; namespaced tools are offered by their chat names (tools.ts); an input item only
+ * OpenAI understands is refused with its path.
  */
-export function responsesToChat(body: ResponsesBody, items: readonly Item[], target: ProviderConfig['kind']): ChatRequest {
+export function responsesToChat(body: ResponsesBody, items: readonly Item[], target: ProviderConfig['kind'], offered: OfferedTools = offeredTools(body.tools, items)): ChatRequest {
   const messages: ChatRequest['messages'] = [];
   if (body.instructions) messages.push({ role: 'system', content: body.instructions });
   let turn: { content: string; reasoning: string; calls: NonNullable<ChatMessage['tool_calls']> } | undefined;
@@ -67,6 +68,8 @@ export function responsesToChat(body: ResponsesBody, items: readonly Item[], tar
   };
   items.forEach((item, i) => {
     const type = item.type ?? 'message';
+    // Tools made available here: a chat request offers them all at its top (see `offered`).
+    if (type === 'additional_tools') return;
     const at = `input[${i}]`;
     if (type !== 'function_call_output' && type !== 'custom_tool_call_output') flushReturned();
     if (type === 'message' && item.role === 'assistant') {
@@ -79,7 +82,7 @@ export function responsesToChat(body: ResponsesBody, items: readonly Item[], tar
       current.reasoning = current.reasoning && text ? `${current.reasoning}\n${text}` : current.reasoning + text;
     } else if (type === 'function_call' || type === 'custom_tool_call') {
       const args = type === 'function_call' ? String(item.arguments ?? '') : JSON.stringify({ input: String(item.input ?? '') });
-      assistantTurn().calls.push({ id: String(item.call_id), type: 'function', function: { name: String(item.name), arguments: args } });
+      assistantTurn().calls.push({ id: String(item.call_id), type: 'function', function: { name: chatToolName(String(item.name), item.namespace), arguments: args } });
     } else if (type === 'function_call_output' || type === 'custom_tool_call_output') {
       flush();
       const output = typeof item.output === 'string' ? item.output : userContent(item.output, `${at}.output`);
@@ -107,12 +110,11 @@ export function responsesToChat(body: ResponsesBody, items: readonly Item[], tar
   if (body.top_p != null) request.top_p = body.top_p;
   const user = body.safety_identifier ?? body.user;
   if (user) request.user = user;
-  const tools = (body.tools ?? []).filter((t) => t.type === 'function' || t.type === 'custom');
-  if (tools.length > 0) {
-    request.tools = tools.map((t) => ({
+  if (offered.list.length > 0) {
+    request.tools = offered.list.map(({ chatName, tool: t }) => ({
       type: 'function',
       function: {
-        name: String(t.name),
+        name: chatName,
         ...(t.description ? { description: t.description } : {}),
         // A custom tool takes free text; as a function its text travels in one string argument.
         parameters: (t.type === 'custom' ? { type: 'object', properties: { input: { type: 'string' } }, required: ['input'] } : (t.parameters ?? { type: 'object', properties: {} })) as Record<string, unknown>,
@@ -121,7 +123,7 @@ export function responsesToChat(body: ResponsesBody, items: readonly Item[], tar
     }));
     const choice = body.tool_choice;
     if (choice === 'none' || choice === 'auto' || choice === 'required') request.tool_choice = choice;
-    else if (typeof choice === 'object' && (choice.type === 'function' || choice.type === 'custom') && choice.name) request.tool_choice = { type: 'function', function: { name: choice.name } };
+    else if (typeof choice === 'object' && (choice.type === 'function' || choice.type === 'custom') && choice.name) request.tool_choice = { type: 'function', function: { name: chatToolName(choice.name, choice.namespace) } };
     if (body.parallel_tool_calls === false) request.parallel_tool_calls = false;
   }
   const effort = body.reasoning?.effort;
@@ -192,8 +194,10 @@ export function heldUpstream(body: Record<string, unknown>): { what: string; par
  * Whether a deployment takes the request as sent (its upstream speaks Responses) rather than
  * translated; refused, as missing a capability, where it would answer without state the request names.
  */
-export function takesAsSent(body: Record<string, unknown>, speaks: boolean, kind: ProviderConfig['kind']): boolean {
+export function takesAsSent(body: ResponsesBody & Record<string, unknown>, speaks: boolean, kind: ProviderConfig['kind']): boolean {
   const held = heldUpstream(body);
   if (held && (!speaks || kind === 'ollama')) throw new GatewayError('needs_native_api', `${held.what} is kept by the OpenAI-compatible server that made it: only a deployment of one that speaks the Responses API can answer with it`, { param: held.param });
+  // An Ollama's Responses API has neither namespaces nor `additional_tools`: the translation opens them.
+  if (kind === 'ollama' && groupsTools(body.tools, inputItems(body))) return false;
   return speaks;
 }

@@ -3,8 +3,8 @@
  */
 import type { Response, ResponseStreamEvent } from 'openai/resources/responses/responses';
 import { gatherToolCalls, inCallOrder, nowSeconds, type ChatCompletion, type ChatCompletionChunk, type Delta, type GatheredCall } from '../../wire/canonical';
-import type { ResponsesBody } from './codec';
-import { callItem, customTools, ending, itemId, messageItem, reasoningItem, responseShell, responseUsage, type OutputItem, type ResponseShell } from './output';
+import { callItem, ending, itemId, messageItem, reasoningItem, responseUsage, type OutputItem, type ResponseShell } from './output';
+import type { OfferedTools } from './tools';
 
 /**
  * Canonical chunks as Responses stream events, numbered from 0: `response.created` and
@@ -13,7 +13,7 @@ import { callItem, customTools, ending, itemId, messageItem, reasoningItem, resp
  * keep their own items even when their fragments arrive interleaved), then `response.completed` (or
  * `response.incomplete`) carrying the whole Response and its usage.
  */
-export function createResponseEventWriter(body: ResponsesBody, shell: ResponseShell = responseShell(body)) {
+export function createResponseEventWriter(shell: ResponseShell, tools: OfferedTools) {
   let sequence = 0;
   let started = false;
   let open: { kind: 'reasoning' | 'message'; id: string; index: number; text: string } | undefined;
@@ -21,7 +21,6 @@ export function createResponseEventWriter(body: ResponsesBody, shell: ResponseSh
   let usage: ChatCompletion['usage'] | null = null;
   const output: OutputItem[] = [];
   const calls = new Map<number, GatheredCall>();
-  const custom = customTools(body);
   const out: ResponseStreamEvent[] = [];
   const push = (event: Record<string, unknown>) => out.push({ ...event, sequence_number: sequence++ } as unknown as ResponseStreamEvent);
   // `usage` is left out until the end: the spec has no null for it.
@@ -95,7 +94,7 @@ export function createResponseEventWriter(body: ResponsesBody, shell: ResponseSh
       close();
       for (const call of inCallOrder(calls)) {
         const output_index = output.length;
-        const done = callItem(call, custom, 'completed');
+        const done = callItem(call, tools, 'completed');
         output.push(done);
         if (done.type === 'custom_tool_call') {
           push({ type: 'response.output_item.added', output_index, item: { ...done, input: '' } });

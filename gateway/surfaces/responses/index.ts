@@ -22,6 +22,7 @@ import { inputItems, responsesToChat, takesAsSent, type ResponsesBody } from './
 import { history, keptTurn, notFound, resolveReferences } from './kept';
 import { responseShell } from './output';
 import { ResponseParamsSchema, ResponsesBodySchema } from './schemas';
+import { offeredTools } from './tools';
 
 export interface ResponsesSurfaceOptions {
   router: Router;
@@ -51,10 +52,11 @@ export async function responsesSurface(app: FastifyInstance, options: ResponsesS
     // Upstreams never see our response ids: the history and the kept items go inline.
     const { previous_response_id: _previous, ...rest } = body;
     const native = body.previous_response_id || input !== sent ? { ...rest, input: items } : body;
-    const turn: Turn = { body, shell: responseShell(body), done: keep(body, input, owner) };
+    const tools = offeredTools(body.tools, items);
+    const turn: Turn = { body, shell: responseShell(body), tools, done: keep(body, input, owner) };
     const route = routeRequest(request, reply, { model: body.model, type: 'chat', api: 'responses' });
     const translations = new Map<ProviderConfig['kind'], ChatRequest>();
-    const translated = (kind: ProviderConfig['kind']) => translations.get(kind) ?? translations.set(kind, responsesToChat(body, items, kind)).get(kind) as ChatRequest;
+    const translated = (kind: ProviderConfig['kind']) => translations.get(kind) ?? translations.set(kind, responsesToChat(body, items, kind, tools)).get(kind) as ChatRequest;
     const speaksNatively = (provider: Provider, deployment: DeploymentConfig) => takesAsSent(body, provider.speaks('responses', deployment), provider.config.kind);
     if (body.stream === true) {
       const { attempt, track, discard } = streaming<ResponsesItem>(async (provider, deployment, signal) =>

@@ -7,6 +7,7 @@ import type { Response } from 'openai/resources/responses/responses';
 import { newCompletionId } from '../../wire/ids';
 import { nowSeconds, type ChatCompletion, type Message as ChatMessage } from '../../wire/canonical';
 import type { ResponsesBody } from './codec';
+import type { OfferedTools } from './tools';
 
 /** What a Response says about its request, the same on every event that carries it. */
 export type ResponseShell = Omit<Response, 'output' | 'usage' | 'status' | 'output_text' | 'completed_at' | 'error' | 'incomplete_details'>;
@@ -60,13 +61,19 @@ export function responseUsage(usage: ChatCompletion['usage'] | null | undefined)
 
 export type OutputItem = Response['output'][number];
 
-/** A canonical tool call as an output item: a custom tool's call carries its free text as `input`. */
-export function callItem(call: { id: string; name: string; arguments: string }, custom: ReadonlySet<string | undefined>, status: 'in_progress' | 'completed'): OutputItem {
+/**
+ * A canonical tool call as an output item, under the name and namespace the client offered the tool
+ * by (tools.ts): a custom tool's call carries its free text as `input`.
+ */
+export function callItem(call: { id: string; name: string; arguments: string }, tools: OfferedTools, status: 'in_progress' | 'completed'): OutputItem {
   const callId = call.id || itemId('call');
-  if (custom.has(call.name)) {
-    return { type: 'custom_tool_call', id: itemId('ctc'), call_id: callId, name: call.name, input: customInput(call.arguments) } as OutputItem;
+  const offered = tools.called(call.name);
+  const name = offered?.name ?? call.name;
+  const namespace = offered?.namespace === undefined ? {} : { namespace: offered.namespace };
+  if (offered?.tool.type === 'custom') {
+    return { type: 'custom_tool_call', id: itemId('ctc'), call_id: callId, ...namespace, name, input: customInput(call.arguments) } as OutputItem;
   }
-  return { type: 'function_call', id: itemId('fc'), call_id: callId, name: call.name, arguments: call.arguments || '{}', status } as OutputItem;
+  return { type: 'function_call', id: itemId('fc'), call_id: callId, ...namespace, name, arguments: call.arguments || '{}', status } as OutputItem;
 }
 
 function customInput(text: string): string {
@@ -76,10 +83,6 @@ function customInput(text: string): string {
   } catch {
     return text;
   }
-}
-
-export function customTools(body: ResponsesBody): Set<string | undefined> {
-  return new Set((body.tools ?? []).filter((t) => t.type === 'custom').map((t) => t.name));
 }
 
 /** The status a finish reason gives a Response, and why it is incomplete when it is. */
@@ -95,15 +98,14 @@ export const messageItem = (id: string, text: string, status: 'in_progress' | 'c
 export const reasoningItem = (id: string, text: string | undefined): OutputItem => ({ id, type: 'reasoning', summary: text === undefined ? [] : [{ type: 'summary_text', text }] }) as OutputItem;
 
 /** A canonical completion as a Response. */
-export function completionToResponse(completion: ChatCompletion, body: ResponsesBody, shell: ResponseShell = responseShell(body)): Response {
+export function completionToResponse(completion: ChatCompletion, shell: ResponseShell, tools: OfferedTools): Response {
   const choice = completion.choices[0];
   const message = choice?.message as ChatMessage | undefined;
   const output: OutputItem[] = [];
   if (message?.reasoning_content) output.push(reasoningItem(itemId('rs'), message.reasoning_content));
   if (message?.content) output.push(messageItem(itemId('msg'), message.content, 'completed'));
-  const custom = customTools(body);
   for (const call of message?.tool_calls ?? []) {
-    if (call.type === 'function') output.push(callItem({ id: call.id, name: call.function.name, arguments: call.function.arguments }, custom, 'completed'));
+    if (call.type === 'function') output.push(callItem({ id: call.id, name: call.function.name, arguments: call.function.arguments }, tools, 'completed'));
   }
   const end = ending(choice?.finish_reason);
   return { ...shell, ...end, completed_at: end.status === 'completed' ? nowSeconds() : null, error: null, output, usage: responseUsage(completion.usage) } as Response;

@@ -1,0 +1,112 @@
+/**
+ * Codex from 0.150 ("responses lite"): no top-level `instructions` or `tools`; its tools come in an
+ * `additional_tools` input item, grouped in a namespace, and each call names its namespace. OpenAI
+ * gets the request as sent; a chat-only server and an Ollama get the tools as flat functions, and
+ * their calls go back to Codex under the namespace and name it offered. Before, every such request
+ * to a local model was refused ("input item type additional_tools").
+ */
+import type { Response } from 'openai/resources/responses/responses';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { FakeServer } from '../support/fake-server';
+import { startFakeOllama } from '../support/fake-ollama';
+import { startFakeOpenAI } from '../support/fake-openai';
+import { resetBetweenTests, startGateway, stopAll, type Harness } from '../support/harness';
+import { assertMatchesSpec } from '../support/spec';
+
+let ollama: FakeServer, openai: FakeServer, h: Harness;
+
+const config = () => ({
+  version: 1,
+  providers: [
+    // An Ollama that serves /v1/responses: still no namespaces there, so the request is translated.
+    { name: 'local', kind: 'ollama', baseUrl: ollama.url, apis: ['responses'] },
+    { name: 'openai', kind: 'openai', baseUrl: `${openai.url}/v1`, apiKey: 'env:TEST_KEY', apis: ['chat', 'responses'] },
+    { name: 'compat', kind: 'openai', baseUrl: `${openai.url}/v1`, apiKey: 'env:TEST_KEY' },
+  ],
+  deployments: [
+    { name: 'qwen', provider: 'local', model: 'qwen3-coder:30b' },
+    { name: 'gpt', provider: 'openai', model: 'gpt-5.6' },
+    { name: 'mini', provider: 'compat', model: 'gpt-4.1-mini' },
+  ],
+  routes: [],
+});
+
+beforeAll(async () => {
+  [ollama, openai] = await Promise.all([startFakeOllama({ version: '0.13.5', models: ['qwen3-coder:30b'] }), startFakeOpenAI()]);
+  h = await startGateway(config());
+});
+afterAll(() => stopAll(h, ollama, openai));
+beforeEach(() => resetBetweenTests(h, [ollama, openai], config()));
+
+const city = { type: 'object', properties: { city: { type: 'string' } } };
+const toolsItem = {
+  type: 'additional_tools',
+  role: 'developer',
+  tools: [
+    {
+      type: 'namespace',
+      name: 'functions',
+      description: 'Local tools',
+      tools: [
+        { type: 'function', name: 'weather', description: 'Weather in a city', parameters: city, strict: false },
+        { type: 'custom', name: 'exec', description: 'Runs a script', format: { type: 'text' } },
+      ],
+    },
+  ],
+};
+const liteRequest = (model: string, extra: Record<string, unknown> = {}) => ({
+  model,
+  store: false,
+  input: [toolsItem, { type: 'message', role: 'developer', content: 'You are Codex.' }, { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'call it' }] }],
+  ...extra,
+});
+const post = (body: Record<string, unknown>) => fetch(`${h.baseUrl}/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const calls = (response: Response) => response.output.filter((item) => item.type === 'function_call').map((item) => ({ namespace: (item as { namespace?: string }).namespace, name: item.name, arguments: item.arguments }));
+
+describe("Codex's tools in an additional_tools item", () => {
+  it('reach a chat-only server as flat functions, and its call comes back under the namespace, whole and streamed', async () => {
+    const res = await post(liteRequest('mini'));
+    expect(res.status).toBe(200);
+    const response = (await res.json()) as Response;
+    assertMatchesSpec('openai', 'Response', response);
+    expect(calls(response)).toEqual([{ namespace: 'functions', name: 'weather', arguments: '{"city":"Paris"}' }]);
+    const sent = openai.requests.at(-1)!.body;
+    expect(sent.tools.map((t: { function: { name: string } }) => t.function.name)).toEqual(['functions__weather', 'functions__exec']);
+    expect(sent.messages.map((m: { role: string }) => m.role)).toEqual(['system', 'user']);
+
+    const streamed = await h.openai.responses.stream(liteRequest('mini') as never).finalResponse();
+    expect(calls(streamed)).toEqual([{ namespace: 'functions', name: 'weather', arguments: '{"city":"Paris"}' }]);
+  });
+
+  it('carries a namespaced call and its output in the history, and a namespaced tool choice', async () => {
+    const history = [
+      ...liteRequest('mini').input,
+      { type: 'function_call', call_id: 'call_1', namespace: 'functions', name: 'weather', arguments: '{"city":"Paris"}' },
+      { type: 'function_call_output', call_id: 'call_1', output: 'sunny' },
+    ];
+    const res = await post({ ...liteRequest('mini'), input: history, tool_choice: { type: 'function', namespace: 'functions', name: 'weather' } });
+    const response = (await res.json()) as Response;
+    expect(response.output_text ?? response.output.flatMap((i) => (i.type === 'message' ? i.content.map((c) => (c.type === 'output_text' ? c.text : '')) : [])).join('')).toBe('The tool said: sunny');
+    const sent = openai.requests.at(-1)!.body;
+    expect(sent.messages[2].tool_calls[0].function.name).toBe('functions__weather');
+    expect(sent.tool_choice).toEqual({ type: 'function', function: { name: 'functions__weather' } });
+  });
+
+  it("reach an Ollama translated (its Responses API has no namespaces), and OpenAI as sent", async () => {
+    const local = (await post(liteRequest('qwen')).then((r) => r.json())) as Response;
+    expect(calls(local)).toEqual([{ namespace: 'functions', name: 'weather', arguments: '{"city":"Paris"}' }]);
+    expect(ollama.requests.map((r) => r.path)).toEqual(['/api/chat']);
+    expect(ollama.requests[0]!.body.tools.map((t: { function: { name: string } }) => t.function.name)).toEqual(['functions__weather', 'functions__exec']);
+
+    const cloud = (await post(liteRequest('gpt')).then((r) => r.json())) as Response;
+    expect(openai.requests.at(-1)).toMatchObject({ path: '/v1/responses', body: { input: [toolsItem, expect.anything(), expect.anything()] } });
+    expect(calls(cloud)).toEqual([{ namespace: 'functions', name: 'weather', arguments: '{"city":"Paris"}' }]);
+  });
+
+  it('gives a call to a namespaced custom tool back as a custom tool call', async () => {
+    const onlyExec = { ...toolsItem, tools: [{ ...toolsItem.tools[0], tools: [toolsItem.tools[0]!.tools[1]] }] };
+    const response = (await post({ ...liteRequest('mini'), input: [onlyExec, { type: 'message', role: 'user', content: 'call it' }] }).then((r) => r.json())) as Response;
+    assertMatchesSpec('openai', 'Response', response);
+    expect(response.output.find((item) => item.type === 'custom_tool_call')).toMatchObject({ namespace: 'functions', name: 'exec' });
+  });
+});
