@@ -3,7 +3,9 @@
  * `additional_tools` input item, grouped in a namespace, and each call names its namespace. OpenAI
  * gets the request as sent; a chat-only server and an Ollama get the tools as flat functions, and
  * their calls go back to Codex under the namespace and name it offered. Before, every such request
- * to a local model was refused ("input item type additional_tools").
+ * to a local model was refused ("input item type additional_tools"). Codex keeps MCP tools back
+ * until the model searches for them (a tool search it runs itself): a local model gets the search as
+ * a function, and the tools a search loaded.
  */
 import type { Response } from 'openai/resources/responses/responses';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -108,5 +110,38 @@ describe("Codex's tools in an additional_tools item", () => {
     const response = (await post({ ...liteRequest('mini'), input: [onlyExec, { type: 'message', role: 'user', content: 'call it' }] }).then((r) => r.json())) as Response;
     assertMatchesSpec('openai', 'Response', response);
     expect(response.output.find((item) => item.type === 'custom_tool_call')).toMatchObject({ namespace: 'functions', name: 'exec' });
+  });
+});
+
+describe("Codex's own tool search", () => {
+  const search = { type: 'tool_search', execution: 'client', description: 'Find the tools you need', parameters: { type: 'object', properties: { query: { type: 'string' } }, required: ['query'] } };
+
+  it('is a function to a chat model, and a call to it goes back as a tool search call, whole and streamed', async () => {
+    const request = { model: 'mini', store: false, tools: [search], input: [{ type: 'message', role: 'user', content: 'find a weather tool' }] };
+    const response = (await post(request).then((r) => r.json())) as Response;
+    assertMatchesSpec('openai', 'Response', response);
+    expect(response.output).toEqual([expect.objectContaining({ type: 'tool_search_call', execution: 'client', call_id: expect.any(String), arguments: { city: 'Paris' } })]);
+    expect(openai.requests.at(-1)!.body.tools).toEqual([{ type: 'function', function: { name: 'tool_search', description: 'Find the tools you need', parameters: search.parameters } }]);
+    const streamed = await h.openai.responses.stream({ ...request, stream: true } as never).finalResponse();
+    expect(streamed.output.map((item) => item.type)).toEqual(['tool_search_call']);
+    const sse = await post({ ...request, stream: true }).then((r) => r.text());
+    for (const event of sse.trim().split('\n\n')) assertMatchesSpec('openai', 'ResponseStreamEvent', JSON.parse(event.split('\n')[1]!.slice(6)));
+  });
+
+  it('offers the tools a search loaded, with the search and its output in the history', async () => {
+    const weather = { type: 'function', name: 'weather', description: 'Weather in a city', parameters: city, defer_loading: true };
+    const input = [
+      { type: 'message', role: 'user', content: 'find a weather tool' },
+      { type: 'tool_search_call', call_id: 'ts_1', execution: 'client', arguments: { query: 'weather' }, status: 'completed' },
+      { type: 'tool_search_output', call_id: 'ts_1', execution: 'client', tools: [weather], status: 'completed' },
+    ];
+    const response = (await post({ model: 'mini', store: false, tools: [search], input }).then((r) => r.json())) as Response;
+    expect(response.output.flatMap((i) => (i.type === 'message' ? i.content.map((c) => (c.type === 'output_text' ? c.text : '')) : []))).toEqual(['The tool said: Tools loaded: weather']);
+    const sent = openai.requests.at(-1)!.body;
+    expect(sent.tools.map((t: { function: { name: string } }) => t.function.name)).toEqual(['tool_search', 'weather']);
+    expect(sent.messages.slice(1)).toEqual([
+      { role: 'assistant', content: null, tool_calls: [{ id: 'ts_1', type: 'function', function: { name: 'tool_search', arguments: '{"query":"weather"}' } }] },
+      { role: 'tool', tool_call_id: 'ts_1', content: 'Tools loaded: weather' },
+    ]);
   });
 });

@@ -8,7 +8,7 @@ import type { ProviderConfig } from '../../config/schema';
 import { GatewayError } from '../../errors';
 import type { ChatRequest, Message as ChatMessage } from '../../wire/canonical';
 import { withOneLeadingSystem } from '../../wire/system-reminders';
-import { chatToolName, groupsTools, offeredTools, type OfferedTools, type Tool } from './tools';
+import { chatToolName, groupsTools, offeredTools, TOOL_SEARCH, type OfferedTools, type Tool } from './tools';
 
 type Item = { type?: string; role?: string; [key: string]: unknown };
 type Part = { type: string; [key: string]: unknown };
@@ -35,6 +35,9 @@ export interface ResponsesBody {
   safety_identifier?: string;
   truncation?: 'auto' | 'disabled' | null;
 }
+
+/** What a client-run tool search takes when the client does not say (as OpenAI's own search). */
+const SEARCH_PARAMETERS = { type: 'object', properties: { query: { type: 'string', description: 'What the tools you need do' } }, required: ['query'] };
 
 /** This turn's input as items (a string input is one user message). */
 export function inputItems(body: ResponsesBody): Item[] {
@@ -66,12 +69,14 @@ export function responsesToChat(body: ResponsesBody, items: readonly Item[], tar
     if (returned.length > 0) messages.push({ role: 'user', content: returned });
     returned = [];
   };
+  // A tool search and its output pair by call id; one OpenAI's servers ran may have none.
+  let searchId = '';
   items.forEach((item, i) => {
     const type = item.type ?? 'message';
     // Tools made available here: a chat request offers them all at its top (see `offered`).
     if (type === 'additional_tools') return;
     const at = `input[${i}]`;
-    if (type !== 'function_call_output' && type !== 'custom_tool_call_output') flushReturned();
+    if (type !== 'function_call_output' && type !== 'custom_tool_call_output' && type !== 'tool_search_output') flushReturned();
     if (type === 'message' && item.role === 'assistant') {
       assistantTurn().content += textOf(item.content, `${at}.content`);
     } else if (type === 'reasoning') {
@@ -83,6 +88,14 @@ export function responsesToChat(body: ResponsesBody, items: readonly Item[], tar
     } else if (type === 'function_call' || type === 'custom_tool_call') {
       const args = type === 'function_call' ? String(item.arguments ?? '') : JSON.stringify({ input: String(item.input ?? '') });
       assistantTurn().calls.push({ id: String(item.call_id), type: 'function', function: { name: chatToolName(String(item.name), item.namespace), arguments: args } });
+    } else if (type === 'tool_search_call') {
+      searchId = typeof item.call_id === 'string' && item.call_id ? item.call_id : `tool_search_${i}`;
+      assistantTurn().calls.push({ id: searchId, type: 'function', function: { name: TOOL_SEARCH, arguments: JSON.stringify(item.arguments ?? {}) } });
+    } else if (type === 'tool_search_output') {
+      flush();
+      const loaded = (Array.isArray(item.tools) ? (item.tools as Tool[]) : []).map((t) => t?.name).filter((name) => typeof name === 'string');
+      const id = typeof item.call_id === 'string' && item.call_id ? item.call_id : searchId;
+      messages.push({ role: 'tool', tool_call_id: id, content: loaded.length > 0 ? `Tools loaded: ${loaded.join(', ')}` : 'No tools found.' });
     } else if (type === 'function_call_output' || type === 'custom_tool_call_output') {
       flush();
       const output = typeof item.output === 'string' ? item.output : userContent(item.output, `${at}.output`);
@@ -117,7 +130,7 @@ export function responsesToChat(body: ResponsesBody, items: readonly Item[], tar
         name: chatName,
         ...(t.description ? { description: t.description } : {}),
         // A custom tool takes free text; as a function its text travels in one string argument.
-        parameters: (t.type === 'custom' ? { type: 'object', properties: { input: { type: 'string' } }, required: ['input'] } : (t.parameters ?? { type: 'object', properties: {} })) as Record<string, unknown>,
+        parameters: (t.type === 'custom' ? { type: 'object', properties: { input: { type: 'string' } }, required: ['input'] } : (t.parameters ?? (t.type === 'tool_search' ? SEARCH_PARAMETERS : { type: 'object', properties: {} }))) as Record<string, unknown>,
         ...(t.type === 'function' && t.strict != null && target === 'openai' ? { strict: t.strict } : {}),
       },
     }));

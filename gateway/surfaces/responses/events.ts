@@ -104,6 +104,8 @@ export function createResponseEventWriter(shell: ResponseShell, tools: OfferedTo
           push({ type: 'response.output_item.added', output_index, item: { ...done, arguments: '', status: 'in_progress' } });
           push({ type: 'response.function_call_arguments.delta', item_id: done.id, output_index, delta: done.arguments });
           push({ type: 'response.function_call_arguments.done', item_id: done.id, output_index, name: done.name, arguments: done.arguments });
+        } else {
+          push({ type: 'response.output_item.added', output_index, item: done });
         }
         push({ type: 'response.output_item.done', output_index, item: done });
       }

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'openai/resources/responses/responses';
 import { newCompletionId } from '../../wire/ids';
-import { nowSeconds, type ChatCompletion, type Message as ChatMessage } from '../../wire/canonical';
+import { argumentsObject, nowSeconds, type ChatCompletion, type Message as ChatMessage } from '../../wire/canonical';
 import type { ResponsesBody } from './codec';
 import type { OfferedTools } from './tools';
 
@@ -63,13 +63,17 @@ export type OutputItem = Response['output'][number];
 
 /**
  * A canonical tool call as an output item, under the name and namespace the client offered the tool
- * by (tools.ts): a custom tool's call carries its free text as `input`.
+ * by (tools.ts): a custom tool's call carries its free text as `input`, a tool search its arguments
+ * as an object.
  */
 export function callItem(call: { id: string; name: string; arguments: string }, tools: OfferedTools, status: 'in_progress' | 'completed'): OutputItem {
   const callId = call.id || itemId('call');
   const offered = tools.called(call.name);
   const name = offered?.name ?? call.name;
   const namespace = offered?.namespace === undefined ? {} : { namespace: offered.namespace };
+  if (offered?.tool.type === 'tool_search') {
+    return { type: 'tool_search_call', id: itemId('tsc'), call_id: callId, execution: 'client', arguments: argumentsObject(call.arguments), status: 'completed' } as unknown as OutputItem;
+  }
   if (offered?.tool.type === 'custom') {
     return { type: 'custom_tool_call', id: itemId('ctc'), call_id: callId, ...namespace, name, input: customInput(call.arguments) } as OutputItem;
   }

@@ -4,9 +4,17 @@
  * input item, grouped in namespaces (`{type: "namespace", name: "functions", tools: [...]}`), and a
  * call names its namespace beside its name. A namespaced tool is offered to a chat model as
  * `<namespace>__<name>`, and its calls go back to the client under their namespace and name.
+ *
+ * Codex also keeps MCP tools back until the model searches for them: a tool search the client runs
+ * (`{type: "tool_search", execution: "client"}`) is offered as a function `tool_search`, a call to
+ * it goes back as a `tool_search_call`, and the tools a `tool_search_output` loaded are offered from
+ * then on. A search OpenAI's servers run is a hosted tool, left out like the others.
  */
 
-export type Tool = { type: string; name?: string; description?: string | null; parameters?: unknown; strict?: boolean | null; format?: unknown; tools?: unknown };
+export type Tool = { type: string; name?: string; description?: string | null; parameters?: unknown; strict?: boolean | null; format?: unknown; tools?: unknown; execution?: string };
+
+/** The function a client-run tool search is offered as. */
+export const TOOL_SEARCH = 'tool_search';
 
 export interface OfferedTool {
   /** What a chat request names it. */
@@ -17,7 +25,7 @@ export interface OfferedTool {
 }
 
 export interface OfferedTools {
-  /** Function and custom tools, in the order offered; the first of a name wins. */
+  /** Function, custom and client tool-search tools, in the order offered; the first of a name wins. */
   list: OfferedTool[];
   /** The tool a chat model's call names, when the request offered it. */
   called(chatName: string): OfferedTool | undefined;
@@ -33,10 +41,11 @@ export function groupsTools(tools: readonly Tool[] | undefined, items: readonly 
   return (tools ?? []).some((t) => t?.type === 'namespace') || items.some((item) => item?.type === 'additional_tools');
 }
 
-/** The function and custom tools a request offers, top-level and in `additional_tools` items, namespaces opened (one level, as the API nests them). */
+/** The tools a request offers, top-level, in `additional_tools` items and loaded by tool searches, namespaces opened (one level, as the API nests them). */
 export function offeredTools(tools: readonly Tool[] | undefined, items: readonly { type?: string; tools?: unknown }[]): OfferedTools {
   const byName = new Map<string, OfferedTool>();
   const offer = (tool: Tool, namespace?: string) => {
+    if (tool.type === 'tool_search' && tool.execution === 'client' && !byName.has(TOOL_SEARCH)) byName.set(TOOL_SEARCH, { chatName: TOOL_SEARCH, name: TOOL_SEARCH, namespace: undefined, tool });
     if ((tool.type !== 'function' && tool.type !== 'custom') || typeof tool.name !== 'string') return;
     const chatName = chatToolName(tool.name, namespace);
     if (!byName.has(chatName)) byName.set(chatName, { chatName, name: tool.name, namespace, tool });
@@ -53,6 +62,6 @@ export function offeredTools(tools: readonly Tool[] | undefined, items: readonly
     }
   };
   offerAll(tools);
-  for (const item of items) if (item?.type === 'additional_tools') offerAll(item.tools);
+  for (const item of items) if (item?.type === 'additional_tools' || item?.type === 'tool_search_output') offerAll(item.tools);
   return { list: [...byName.values()], called: (chatName) => byName.get(chatName) };
 }
