@@ -74,6 +74,9 @@ describe('the fake OpenAI upstream', () => {
     const response = await post(`${openai.url}/v1/responses`, lite).then((r) => r.json());
     assertMatchesSpec('openai', 'Response', response);
     expect(response.output.map((item: { namespace?: string; name?: string }) => [item.namespace, item.name])).toEqual([['functions', 'weather'], ['functions', 'time']]);
+    const compaction = await post(`${openai.url}/v1/responses/compact`, { model: 'gpt-5.5', input: [{ role: 'user', content: 'hi' }, { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'hello' }] }] }).then((r) => r.json());
+    assertMatchesSpec('openai', 'CompactResource', compaction);
+    expect(compaction.output.map((item: { type: string }) => item.type)).toEqual(['message', 'compaction']);
   });
 
   it('is read by the official openai client', async () => {

@@ -19,6 +19,7 @@ const ANSWERS: Record<Exclude<NativeEndpoint, 'ollama.chat' | 'ollama.generate'>
   messages: { is: (v) => v.type === 'message' && Array.isArray(v.content), what: 'a message' },
   'messages.count_tokens': { is: (v) => typeof v.input_tokens === 'number', what: 'a token count' },
   responses: { is: (v) => v.object === 'response' && Array.isArray(v.output), what: 'a response' },
+  'responses.compact': { is: (v) => v.object === 'response.compaction' && Array.isArray(v.output), what: 'a compacted response' },
   completions: { is: (v) => v.object === 'text_completion' && Array.isArray(v.choices), what: 'a text completion' },
 };
 

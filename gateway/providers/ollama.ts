@@ -33,6 +33,8 @@ const PATHS: Record<NativeEndpoint, string> = {
   'ollama.chat': '/api/chat',
   'ollama.generate': '/api/generate',
   responses: '/v1/responses',
+  // Not served by any Ollama: the front door summarises with the model instead (surfaces/responses/compact.ts).
+  'responses.compact': '/v1/responses/compact',
   messages: '/v1/messages',
   'messages.count_tokens': '/v1/messages/count_tokens',
   completions: '/v1/completions',

@@ -21,7 +21,7 @@ import { sseEvents } from './upstream-streams';
 import { withoutInlineSystem } from '../wire/system-reminders';
 
 /** Paths under the provider's base URL (which ends in /v1). */
-const PATHS: Partial<Record<NativeEndpoint, string>> = { responses: '/responses', messages: '/messages', 'messages.count_tokens': '/messages/count_tokens', completions: '/completions' };
+const PATHS: Partial<Record<NativeEndpoint, string>> = { responses: '/responses', 'responses.compact': '/responses/compact', messages: '/messages', 'messages.count_tokens': '/messages/count_tokens', completions: '/completions' };
 
 /** What an OpenAI-compatible server serves itself, unless its config says: OpenAI's own API has Responses too. */
 function servedApis(config: ProviderConfig): NativeApiName[] {
@@ -99,7 +99,7 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
   // Reasoning another account encrypted (or none) is left out of a Responses request: OpenAI refuses it (signed-reasoning.ts).
   // Its effort goes as the nearest the model has, when a refusal lists them (unknown-fields.ts).
   const signed = <T>(endpoint: NativeEndpoint, body: Record<string, unknown>, send: (body: Record<string, unknown>) => Promise<T>) =>
-    endpoint === 'responses' ? (signatures ?? NO_BOOK).send(endpoint, body, config.name, (body) => (hasEffort(body) ? atNearestEffort(body, send) : send(body))) : send(body);
+    endpoint.startsWith('responses') ? (signatures ?? NO_BOOK).send(endpoint, body, config.name, (body) => (hasEffort(body) ? atNearestEffort(body, send) : send(body))) : send(body);
 
   return {
     config,
@@ -154,7 +154,7 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
 function nativeBody(endpoint: NativeEndpoint, body: Record<string, unknown>, deployment: DeploymentConfig, official: boolean): Record<string, unknown> {
   // The servers that speak Messages for other models (vLLM, LM Studio, DeepSeek's) take no system message inside it.
   const limited = nativeWithinOutputLimit(endpoint, endpoint.startsWith('messages') ? withoutInlineSystem(body) : body, deployment);
-  if (endpoint !== 'responses') return limited;
+  if (!endpoint.startsWith('responses')) return limited;
   return official ? responsesForOfficialOpenAI(limited, deployment.model) : limited;
 }
 

@@ -34,6 +34,7 @@ const APIS: Partial<Record<NativeEndpoint, { refused: RegExp; without: (body: Bo
   responses: { refused: /invalid_encrypted_content|encrypted content.{0,300}could not be (?:verified|decrypted)/i, without: withoutReasoning },
 };
 APIS['messages.count_tokens'] = APIS.messages;
+APIS['responses.compact'] = APIS.responses;
 
 interface Left {
   body: Body;

@@ -7,7 +7,7 @@
 import type { ServerResponse } from 'node:http';
 import { resetAfterFlush, sendJson, startFakeServer, type FailureMode, type FakeServer, type RecordedRequest } from './fake-server';
 import { replyFor, wordsOf } from './replies';
-import { answerResponses } from './responses-wire';
+import { answerResponses, compactionFor } from './responses-wire';
 
 export interface FakeOpenAIOptions {
   /** Milliseconds between stream chunks. */
@@ -47,6 +47,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       if (refused) return sendJson(res, 400, refused);
       return answerResponses(request, res, mode, options.chunkDelayMs, account);
     }
+    if (request.method === 'POST' && request.path === '/v1/responses/compact') return sendJson(res, 200, compactionFor(request.body, account));
     if (request.method === 'POST' && request.path === '/v1/embeddings') return embeddings(request, res, mode);
     if (request.method === 'POST' && request.path === '/v1/completions') return textCompletions(request, res, options);
     sendJson(res, 404, { error: { message: `Invalid URL (${request.method} ${request.path})`, type: 'invalid_request_error', param: null, code: null } });

@@ -122,6 +122,25 @@ export function responseEventsFor(response: any): any[] {
   return events;
 }
 
+/**
+ * OpenAI's compaction (`/v1/responses/compact`): the user's messages as they were, then the rest of
+ * the conversation as one compaction item encrypted for the account (only it can read it).
+ */
+export function compactionFor(body: any, account = 'fake'): any {
+  const items = typeof body.input === 'string' ? [{ type: 'message', role: 'user', content: body.input }] : (body.input ?? []);
+  const users = items.filter((item: any) => (item.type ?? 'message') === 'message' && item.role === 'user');
+  return {
+    id: `resp_fake${++counter}`,
+    object: 'response.compaction',
+    created_at: 1_763_000_000,
+    output: [
+      ...users.map((item: any) => ({ type: 'message', id: `msg_fake${++counter}`, status: 'completed', role: 'user', content: typeof item.content === 'string' ? [{ type: 'input_text', text: item.content }] : item.content })),
+      { type: 'compaction', id: `cmp_fake${++counter}`, encrypted_content: encryptedFor(account) },
+    ],
+    usage: { input_tokens: 120, input_tokens_details: { cached_tokens: 0, cache_write_tokens: 0 }, output_tokens: 30, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 150 },
+  };
+}
+
 /** OpenAI's error body for a status. */
 export function responsesError(status: number) {
   return { error: { message: `fake upstream error ${status}`, type: status === 429 ? 'rate_limit_error' : status >= 500 ? 'server_error' : 'invalid_request_error', param: null, code: null } };

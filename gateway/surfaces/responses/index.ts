@@ -1,6 +1,6 @@
 /**
  * The OpenAI Responses front door under `/v1` (Codex's `wire_api = "responses"`): responses, JSON
- * and SSE, and the stored ones by id. A deployment whose upstream speaks Responses (OpenAI, a recent
+ * and SSE, compaction, and the stored ones by id. A deployment whose upstream speaks Responses (OpenAI, a recent
  * Ollama) gets the request as sent; any other gets a translation. `previous_response_id` is resolved
  * here, from responses this gateway kept, so a conversation can move between upstreams: each
  * upstream sees the whole history inline.
@@ -18,6 +18,7 @@ import { mapEvents, streaming } from '../../routing/streams';
 import type { ResponsesStore } from '../../store/responses-store';
 import type { ChatRequest } from '../../wire/canonical';
 import { responsesCache, responsesFormat, wholeResponse, type ResponsesItem, type ResponsesWhole, type Turn } from './answers';
+import { compacted, compactionRequest, type CompactWhole } from './compact';
 import { inputItems, responsesToChat, takesAsSent, type ResponsesBody } from './codec';
 import { history, keptTurn, notFound, resolveReferences } from './kept';
 import { responseShell } from './output';
@@ -42,16 +43,24 @@ export async function responsesSurface(app: FastifyInstance, options: ResponsesS
     if (turn) store.save(turn, now());
   };
 
-  app.post('/responses', { schema: { body: ResponsesBodySchema }, config: { usage: 'responses' } }, async (request, reply) => {
-    const body = request.body as ResponsesBody & Record<string, unknown>;
-    // A kept response is the client key's that made it: another key cannot read or continue it.
-    const owner = request.clientKey?.name ?? null;
+  /**
+   * The conversation a request continues, whole: a kept response is the client key's that made it
+   * (another key cannot read or continue it), and upstreams never see our response ids (the history
+   * and the kept items go inline, in `native`).
+   */
+  const conversation = (body: ResponsesBody & Record<string, unknown>, owner: string | null) => {
     const sent = inputItems(body);
     const input = resolveReferences(store, sent, owner);
     const items = [...history(store, body.previous_response_id, owner), ...input];
-    // Upstreams never see our response ids: the history and the kept items go inline.
     const { previous_response_id: _previous, ...rest } = body;
     const native = body.previous_response_id || input !== sent ? { ...rest, input: items } : body;
+    return { input, items, native };
+  };
+
+  app.post('/responses', { schema: { body: ResponsesBodySchema }, config: { usage: 'responses' } }, async (request, reply) => {
+    const body = request.body as ResponsesBody & Record<string, unknown>;
+    const owner = request.clientKey?.name ?? null;
+    const { input, items, native } = conversation(body, owner);
     const tools = offeredTools(body.tools, items);
     const turn: Turn = { body, shell: responseShell(body), tools, done: keep(body, input, owner) };
     const route = routeRequest(request, reply, { model: body.model, type: 'chat', api: 'responses' });
@@ -77,6 +86,19 @@ export async function responsesSurface(app: FastifyInstance, options: ResponsesS
       { cache: responsesCache(body, 'whole') },
     );
     return wholeResponse(routed(request, reply, execution), turn, request.usage);
+  });
+
+  /** Compaction (compact.ts): passed through where the upstream speaks Responses, else a summary the model writes. */
+  app.post('/responses/compact', { schema: { body: ResponsesBodySchema }, config: { usage: 'responses' } }, async (request, reply) => {
+    const body = request.body as ResponsesBody & Record<string, unknown>;
+    const { items, native } = conversation(body, request.clientKey?.name ?? null);
+    const route = routeRequest(request, reply, { model: body.model, type: 'chat', api: 'responses' });
+    const execution = await router.run<CompactWhole>(route, async (provider, deployment, signal) =>
+      provider.config.kind !== 'ollama' && takesAsSent(body, provider.speaks('responses', deployment), provider.config.kind)
+        ? { compacted: await provider.nativeJson('responses.compact', native, { deployment, signal, via: route.via }) }
+        : { completion: await provider.chat(compactionRequest(responsesToChat(body, items, provider.config.kind)), { deployment, signal, via: route.via }) },
+    );
+    return compacted(routed(request, reply, execution), items, request.usage);
   });
 
   app.get('/responses/:id', { schema: { params: ResponseParamsSchema } }, async (request) => {

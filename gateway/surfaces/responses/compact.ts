@@ -1,0 +1,64 @@
+/**
+ * Compaction (`POST /v1/responses/compact`). Codex asks for it, instead of summarising by itself,
+ * when it believes it talks to OpenAI (`openai_base_url`, `OPENAI_BASE_URL`). An upstream that
+ * speaks Responses compacts as it does (OpenAI's answer carries a compaction item only it can read);
+ * any other model writes a handoff summary, and the compacted conversation is the user's latest
+ * messages (within a budget) followed by that summary as a user message, which is what Codex itself
+ * keeps when it compacts without OpenAI.
+ */
+import type { RequestUsage } from '../../usage/recorder';
+import { completionText, nowSeconds, tokensOf, type ChatCompletion, type ChatRequest } from '../../wire/canonical';
+import { itemId, newResponseId, responseUsage } from './output';
+
+/** A whole compaction: an upstream's own, or a canonical completion holding the summary. */
+export type CompactWhole = { compacted: Record<string, unknown> } | { completion: ChatCompletion };
+
+const INSTRUCTION = [
+  'Stop here and write a handoff note for the model that will carry on this work in a new context, which will see only the note and the latest user messages.',
+  'Say what the user asked for and the constraints and preferences they gave; what has been done so far, with the decisions made and why; the files, commands, names and values the work depends on; what failed and what was learned from it; and what remains, as concrete next steps.',
+  'Write only the note: no greeting, no tool calls. Be complete but brief.',
+].join('\n');
+const SUMMARY_LEAD = 'The conversation before this point was compacted. A handoff note from the model that worked on it:\n\n';
+/** The user's own words kept beside the summary, newest first until this many characters. */
+const KEPT_USER_CHARS = 80_000;
+
+type Item = { type?: string; role?: string; content?: unknown };
+
+/** The conversation, translated, with the request to summarise it (no tools: the answer must be the note). */
+export function compactionRequest(translated: ChatRequest): ChatRequest {
+  const { tools: _tools, tool_choice: _choice, parallel_tool_calls: _parallel, response_format: _format, stream_options: _options, ...rest } = translated;
+  return { ...rest, stream: false, messages: [...translated.messages, { role: 'user', content: INSTRUCTION }] };
+}
+
+/** The compacted conversation as the API returns it, metered on the way. */
+export function compacted(whole: CompactWhole, items: readonly Item[], usage: RequestUsage | undefined): Record<string, unknown> {
+  if ('compacted' in whole) {
+    const reported = whole.compacted.usage as { input_tokens?: number; output_tokens?: number } | undefined;
+    if (typeof reported?.input_tokens === 'number') usage?.reported({ input: reported.input_tokens, output: reported.output_tokens ?? 0 });
+    usage?.answered();
+    return whole.compacted;
+  }
+  const tokens = tokensOf(whole.completion.usage);
+  if (tokens) usage?.reported(tokens);
+  const summary = completionText(whole.completion);
+  usage?.delivered(summary);
+  usage?.answered();
+  const note = { type: 'message', id: itemId('msg'), status: 'completed', role: 'user', content: [{ type: 'input_text', text: SUMMARY_LEAD + summary }] };
+  return { id: newResponseId(), object: 'response.compaction', created_at: nowSeconds(), output: [...keptUserMessages(items), note], usage: responseUsage(whole.completion.usage) };
+}
+
+/** The user's messages, the latest that fit the budget, in their order, as output items. */
+function keptUserMessages(items: readonly Item[]): Record<string, unknown>[] {
+  const kept: Record<string, unknown>[] = [];
+  let budget = KEPT_USER_CHARS;
+  for (let i = items.length - 1; i >= 0 && budget > 0; i--) {
+    const item = items[i] as Item;
+    if ((item.type ?? 'message') !== 'message' || item.role !== 'user') continue;
+    const content = typeof item.content === 'string' ? [{ type: 'input_text', text: item.content }] : Array.isArray(item.content) ? item.content : [];
+    const size = JSON.stringify(content).length;
+    if (size > budget) break;
+    budget -= size;
+    kept.push({ type: 'message', id: itemId('msg'), status: 'completed', role: 'user', content });
+  }
+  return kept.reverse();
+}
