@@ -5,7 +5,8 @@
  * their calls go back to Codex under the namespace and name it offered. Before, every such request
  * to a local model was refused ("input item type additional_tools"). Codex keeps MCP tools back
  * until the model searches for them (a tool search it runs itself): a local model gets the search as
- * a function, and the tools a search loaded.
+ * a function, and the tools a search loaded. A web search OpenAI ran earlier in the session no
+ * longer stops it from moving to a local model.
  */
 import type { Response } from 'openai/resources/responses/responses';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -142,6 +143,24 @@ describe("Codex's own tool search", () => {
     expect(sent.messages.slice(1)).toEqual([
       { role: 'assistant', content: null, tool_calls: [{ id: 'ts_1', type: 'function', function: { name: 'tool_search', arguments: '{"query":"weather"}' } }] },
       { role: 'tool', tool_call_id: 'ts_1', content: 'Tools loaded: weather' },
+    ]);
+  });
+});
+
+describe("a session that used OpenAI's web search", () => {
+  it('goes on on a chat model, the search left out of the history', async () => {
+    const input = [
+      { type: 'message', role: 'user', content: 'what is new in node 24' },
+      { type: 'web_search_call', id: 'ws_1', status: 'completed', action: { type: 'search', query: 'node 24 release notes' } },
+      { type: 'message', role: 'assistant', id: 'msg_1', status: 'completed', content: [{ type: 'output_text', text: 'Node 24 ships npm 11.', annotations: [] }] },
+      { type: 'message', role: 'user', content: 'and npm?' },
+    ];
+    const res = await post({ model: 'mini', store: false, tools: [{ type: 'web_search' }], input });
+    expect(res.status).toBe(200);
+    expect(openai.requests.at(-1)!.body.messages).toEqual([
+      { role: 'user', content: 'what is new in node 24' },
+      { role: 'assistant', content: 'Node 24 ships npm 11.' },
+      { role: 'user', content: 'and npm?' },
     ]);
   });
 });

@@ -73,8 +73,9 @@ export function responsesToChat(body: ResponsesBody, items: readonly Item[], tar
   let searchId = '';
   items.forEach((item, i) => {
     const type = item.type ?? 'message';
-    // Tools made available here: a chat request offers them all at its top (see `offered`).
-    if (type === 'additional_tools') return;
+    // Tools made available here: a chat request offers them all at its top (see `offered`). A web
+    // search OpenAI ran (Codex's, on by default) left its findings in the answer after it: nothing to replay.
+    if (type === 'additional_tools' || type === 'web_search_call') return;
     const at = `input[${i}]`;
     if (type !== 'function_call_output' && type !== 'custom_tool_call_output' && type !== 'tool_search_output') flushReturned();
     if (type === 'message' && item.role === 'assistant') {
