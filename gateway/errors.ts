@@ -158,9 +158,11 @@ const NAMED_OUTPUT_LIMITS = [
 /**
  * A model without what the request uses: Ollama's "<model> does not support tools" (thinking,
  * insert, images, chat, generate, embeddings), OpenAI-compatible servers' "tools are not supported
- * by this model" and "model does not support images", and the like.
+ * by this model" and "model does not support images", and the like. Also a model another of the
+ * provider's APIs serves, said with a 404 ("This model is only supported in v1/responses", "This is
+ * not a chat model and thus not supported in the v1/chat/completions endpoint"): its other APIs still work.
  */
-const UNSUPPORTED = /does not support (?:tools|thinking|insert|images?|vision|chat|generate|completions?|embeddings?|function calling|tool (?:use|calling)|system (?:prompts?|messages?))|(?:tools?|tool use|tool calling|function calling|images?|vision|thinking|reasoning) (?:is|are) not supported|not supported (?:for|with|by) this model/i;
+const UNSUPPORTED = /does not support (?:tools|thinking|insert|images?|vision|chat|generate|completions?|embeddings?|function calling|tool (?:use|calling)|system (?:prompts?|messages?))|(?:tools?|tool use|tool calling|function calling|images?|vision|thinking|reasoning) (?:is|are) not supported|not supported (?:for|with|by) this model|only supported in v1\/\w{1,40}|not supported in the v1\/[\w/]{1,40} endpoint/i;
 /** OpenAI's `insufficient_quota`, and the words other providers use for an empty account. */
 const QUOTA = /insufficient_quota|exceeded your (?:current )?quota|quota (?:exceeded|exhausted)|out of credits|credit balance|insufficient (?:balance|credits?|funds)|payment required/i;
 /**
@@ -181,7 +183,7 @@ export function failureForStatus(status: number, body?: UpstreamErrorBody): Fail
   if (status === 402) return 'quota';
   if (status === 429) return QUOTA.test(said) && body?.retryDelayMs === undefined && !REFILLING.test(said) ? 'quota' : 'rate_limited';
   if (status === 401 || status === 403 || (status === 400 && AUTH_400.test(said))) return QUOTA.test(said) ? 'quota' : 'auth';
-  if (status === 404) return 'model_missing';
+  if (status === 404) return UNSUPPORTED.test(said) ? 'unsupported' : 'model_missing';
   if (status === 413 || CONTEXT_LENGTH.test(said) || (status < 500 && OUTPUT_LIMIT.test(said))) return 'context_length';
   if (status < 500 && UNSUPPORTED.test(said)) return 'unsupported';
   // Anthropic says an empty account with a 400.

@@ -18,6 +18,8 @@ import { createFieldLearner } from './unknown-fields';
 import { NO_BOOK } from './signed-reasoning';
 import type { NativeEndpoint, ProviderAdapter, ProviderContext } from './types';
 import { sseEvents } from './upstream-streams';
+import { chunksFromResponses, createResponsesBridge } from './responses-bridge';
+import { chatToResponses, completionFromResponse } from '../wire/responses';
 import { withoutInlineSystem } from '../wire/system-reminders';
 
 /** Paths under the provider's base URL (which ends in /v1). */
@@ -101,28 +103,48 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
   const signed = <T>(endpoint: NativeEndpoint, body: Record<string, unknown>, send: (body: Record<string, unknown>) => Promise<T>) =>
     endpoint.startsWith('responses') ? (signatures ?? NO_BOOK).send(endpoint, body, config.name, (body) => (hasEffort(body) ? atNearestEffort(body, send) : send(body))) : send(body);
 
+  const nativeJsonCall: ProviderAdapter['nativeJson'] = (endpoint, body, context) =>
+    withinLearnedLimit(context.deployment, (deployment) => signed(endpoint, { ...nativeBody(endpoint, body, deployment, official), model: deployment.model }, (body) => nativeJson(transport, endpoint, pathOf(endpoint), body, context)));
+  const nativeStreamCall: ProviderAdapter['nativeStream'] = (endpoint, body, context) =>
+    withinLearnedLimit(context.deployment, (deployment) => signed(endpoint, { ...nativeBody(endpoint, body, deployment, official), model: deployment.model, stream: true }, (body) => nativeStream(transport, endpoint, pathOf(endpoint), body, context)));
+  const bridge = createResponsesBridge(apis.includes('responses') && !apis.includes('chat'));
+
   return {
     config,
     unavailableReason,
     limiter: limiterFor(config),
     speaks: (api) => api !== 'ollama' && apis.includes(api),
 
-    chat: (request, { deployment, signal, via }) =>
-      withinLearnedLimit(deployment, (deployment) =>
-        withoutRefusedFields({ ...outgoing(request, deployment), model: deployment.model, stream: false }, async (body) => {
-          const { value } = await transport.json<ChatCompletion>({ method: 'POST', path: '/chat/completions', body, via }, signal);
-          if (!isCompletion(value)) throw new UpstreamError('upstream_protocol', `${config.name} answered 200 without a chat completion`);
-          return normalizeCompletion(value);
-        }),
-      ),
+    chat: (request, context) => {
+      const { deployment, signal, via } = context;
+      return bridge.via(
+        deployment.model,
+        () =>
+          withinLearnedLimit(deployment, (deployment) =>
+            withoutRefusedFields({ ...outgoing(request, deployment), model: deployment.model, stream: false }, async (body) => {
+              const { value } = await transport.json<ChatCompletion>({ method: 'POST', path: '/chat/completions', body, via }, signal);
+              if (!isCompletion(value)) throw new UpstreamError('upstream_protocol', `${config.name} answered 200 without a chat completion`);
+              return normalizeCompletion(value);
+            }),
+          ),
+        async () => completionFromResponse(await nativeJsonCall('responses', chatToResponses(outgoing(request, deployment)), context)),
+      );
+    },
 
-    chatStream: (request, { deployment, signal, via }) =>
-      withinLearnedLimit(deployment, (deployment) =>
-        withoutRefusedFields({ ...outgoing(request, deployment), model: deployment.model, stream: true, stream_options: { ...request.stream_options, include_usage: true } }, async (body) => {
-          const stream = await transport.stream({ method: 'POST', path: '/chat/completions', body, headers: { accept: 'text/event-stream' }, via }, signal);
-          return chunksOf(stream, config.name);
-        }),
-      ),
+    chatStream: (request, context) => {
+      const { deployment, signal, via } = context;
+      return bridge.via(
+        deployment.model,
+        () =>
+          withinLearnedLimit(deployment, (deployment) =>
+            withoutRefusedFields({ ...outgoing(request, deployment), model: deployment.model, stream: true, stream_options: { ...request.stream_options, include_usage: true } }, async (body) => {
+              const stream = await transport.stream({ method: 'POST', path: '/chat/completions', body, headers: { accept: 'text/event-stream' }, via }, signal);
+              return chunksOf(stream, config.name);
+            }),
+          ),
+        async () => chunksFromResponses(await nativeStreamCall('responses', chatToResponses(outgoing(request, deployment)), context)),
+      );
+    },
 
     async embed(request, { deployment, signal, via }) {
       // Always floats upstream; the surface encodes base64 for clients that ask for it.
@@ -132,10 +154,8 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
       return value;
     },
 
-    nativeJson: (endpoint, body, context) =>
-      withinLearnedLimit(context.deployment, (deployment) => signed(endpoint, { ...nativeBody(endpoint, body, deployment, official), model: deployment.model }, (body) => nativeJson(transport, endpoint, pathOf(endpoint), body, context))),
-    nativeStream: (endpoint, body, context) =>
-      withinLearnedLimit(context.deployment, (deployment) => signed(endpoint, { ...nativeBody(endpoint, body, deployment, official), model: deployment.model, stream: true }, (body) => nativeStream(transport, endpoint, pathOf(endpoint), body, context))),
+    nativeJson: nativeJsonCall,
+    nativeStream: nativeStreamCall,
 
     async probe(signal) {
       const { value } = await transport.json<{ data?: { id?: unknown }[] }>({ method: 'GET', path: '/models' }, signal);

@@ -125,6 +125,7 @@ describe('failure classes', () => {
     ['llama.cpp / Ollama: the context is full', 'llama', () => ollama, { kind: 'status', status: 400, body: { error: 'the request exceeds the available context size, try increasing it' } }, 'context_length', true, 'not counted'],
     ['Ollama: a model without tool support', 'llama', () => ollama, { kind: 'status', status: 400, body: { error: 'registry.ollama.ai/library/llama3.2:3b does not support tools' } }, 'unsupported', true, 'not counted'],
     ['Ollama: a model that does not think', 'llama', () => ollama, { kind: 'status', status: 400, body: { error: '"llama3.2:3b" does not support thinking' } }, 'unsupported', true, 'not counted'],
+    ['OpenAI: a model another of its APIs serves (404)', 'mini', () => openai, { kind: 'status', status: 404, body: openaiError('This is not a chat model and thus not supported in the v1/chat/completions endpoint. Did you mean to use v1/completions?', 'invalid_request_error', null) }, 'unsupported', true, 'not counted'],
     ['OpenAI-compatible: tools the model does not take', 'mini', () => openai, { kind: 'status', status: 400, body: openaiError('tools are not supported by this model', 'invalid_request_error', null) }, 'unsupported', true, 'not counted'],
     ['Ollama: a bad option', 'llama', () => ollama, { kind: 'status', status: 400, body: { error: 'json: cannot unmarshal string into Go struct field Options.num_ctx of type int' } }, 'upstream_4xx', false, 'healthy'],
   ];

@@ -85,6 +85,10 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
   if (!Array.isArray(body.messages) || body.messages.length === 0) {
     return sendJson(res, 400, { error: { message: "[] is too short - 'messages'", type: 'invalid_request_error', param: null, code: null } });
   }
+  // OpenAI's `-pro` and `-codex` models are served by its Responses API alone.
+  if (/-(?:pro|codex)$/.test(String(body.model))) {
+    return sendJson(res, 404, { error: { message: 'This model is only supported in v1/responses and not in v1/chat/completions.', type: 'invalid_request_error', param: 'model', code: null } });
+  }
   const refused = effortRefusal(body.model, body.reasoning_effort, 'reasoning_effort');
   if (refused) return sendJson(res, 400, refused);
   // As OpenAI (and Groq, in its words) refuse an answer limit over what the model writes.

@@ -1,0 +1,167 @@
+/**
+ * Canonical chat requests to an OpenAI Responses upstream and its answers back, for models that
+ * only the Responses API serves (OpenAI's `-pro` and `-codex` models: "This model is only supported
+ * in v1/responses and not in v1/chat/completions"), and for servers that speak nothing else. Types
+ * come from the official SDK (type-only imports).
+ */
+import type { Response, ResponseInputItem, ResponseStreamEvent } from 'openai/resources/responses/responses';
+import { GatewayError } from '../errors';
+import { newCompletionId } from './ids';
+import type { ChatCompletion, ChatCompletionChunk, ChatRequest, Delta, Message } from './canonical';
+
+type Finish = ChatCompletionChunk['choices'][number]['finish_reason'];
+type Part = { type: string; text?: string; refusal?: string; image_url?: { url: string; detail?: 'auto' | 'low' | 'high' } };
+
+function textOf(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) return (content as Part[]).map((p) => p.text ?? p.refusal ?? '').join('');
+  return '';
+}
+
+function userContent(content: unknown, index: number): string | Record<string, unknown>[] {
+  if (typeof content === 'string') return content;
+  return ((content ?? []) as Part[]).map((part, j) => {
+    if (part.type === 'text') return { type: 'input_text', text: part.text ?? '' };
+    if (part.type === 'image_url' && part.image_url) return { type: 'input_image', image_url: part.image_url.url, detail: part.image_url.detail ?? 'auto' };
+    throw new GatewayError('invalid_request', `content part type "${part.type}" is not supported by deployments reached through the Responses API`, { param: `messages[${index}].content[${j}].type` });
+  });
+}
+
+/**
+ * A chat request as a Responses request: leading system messages become `instructions` and later
+ * ones developer messages in place; tool calls and results become `function_call` items and their
+ * outputs. Nothing is stored upstream (`store: false`): the client resends the history, as with chat.
+ */
+export function chatToResponses(request: ChatRequest): Record<string, unknown> {
+  const instructions: string[] = [];
+  const input: ResponseInputItem[] = [];
+  request.messages.forEach((message, i) => {
+    if (message.role === 'system' || message.role === 'developer') {
+      if (input.length === 0) instructions.push(textOf(message.content));
+      else input.push({ type: 'message', role: 'developer', content: textOf(message.content) });
+    } else if (message.role === 'user') {
+      input.push({ type: 'message', role: 'user', content: userContent(message.content, i) } as ResponseInputItem);
+    } else if (message.role === 'assistant') {
+      const text = textOf(message.content);
+      if (text) input.push({ type: 'message', role: 'assistant', content: text });
+      for (const call of message.tool_calls ?? []) {
+        if (call.type === 'function') input.push({ type: 'function_call', call_id: call.id, name: call.function.name, arguments: call.function.arguments });
+      }
+    } else if (message.role === 'tool') {
+      input.push({ type: 'function_call_output', call_id: message.tool_call_id, output: textOf(message.content) });
+    }
+  });
+  const body: Record<string, unknown> = { model: request.model, input, store: false };
+  if (instructions.length > 0) body.instructions = instructions.join('\n\n');
+  const limit = request.max_completion_tokens ?? request.max_tokens;
+  if (limit != null) body.max_output_tokens = limit;
+  if (request.temperature != null) body.temperature = request.temperature;
+  if (request.top_p != null) body.top_p = request.top_p;
+  if (request.reasoning_effort != null) body.reasoning = { effort: request.reasoning_effort };
+  if (request.parallel_tool_calls != null) body.parallel_tool_calls = request.parallel_tool_calls;
+  const tools = (request.tools ?? []).flatMap((t) => (t.type === 'function' ? [{ type: 'function', name: t.function.name, ...(t.function.description ? { description: t.function.description } : {}), parameters: t.function.parameters ?? { type: 'object', properties: {} }, strict: t.function.strict ?? false }] : []));
+  if (tools.length > 0) {
+    body.tools = tools;
+    const choice = request.tool_choice;
+    if (typeof choice === 'string') body.tool_choice = choice;
+    else if (choice?.type === 'function') body.tool_choice = { type: 'function', name: choice.function.name };
+  }
+  const format = request.response_format;
+  if (format?.type === 'json_schema') body.text = { format: { type: 'json_schema', name: format.json_schema.name, schema: format.json_schema.schema ?? {}, ...(format.json_schema.strict != null ? { strict: format.json_schema.strict } : {}) } };
+  else if (format?.type === 'json_object') body.text = { format: { type: 'json_object' } };
+  return body;
+}
+
+/** The Responses API's counts in chat terms (cached and reasoning tokens included, as chat has them). */
+function usageOf(usage: Response['usage'] | null | undefined): ChatCompletion['usage'] {
+  const prompt = usage?.input_tokens ?? 0;
+  const completion = usage?.output_tokens ?? 0;
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: usage?.total_tokens ?? prompt + completion,
+    prompt_tokens_details: { cached_tokens: usage?.input_tokens_details?.cached_tokens ?? 0 },
+    completion_tokens_details: { reasoning_tokens: usage?.output_tokens_details?.reasoning_tokens ?? 0 },
+  };
+}
+
+function finishOf(response: Pick<Response, 'status' | 'incomplete_details'>, calls: number): Finish {
+  if (calls > 0) return 'tool_calls';
+  if (response.status === 'incomplete') return response.incomplete_details?.reason === 'content_filter' ? 'content_filter' : 'length';
+  return 'stop';
+}
+
+/** A whole Response as a chat completion: its text, reasoning summaries and function calls. */
+export function completionFromResponse(value: Record<string, unknown>): ChatCompletion {
+  const response = value as unknown as Response;
+  let content = '';
+  let reasoning = '';
+  let refusal = '';
+  const toolCalls: NonNullable<Message['tool_calls']> = [];
+  for (const item of response.output ?? []) {
+    if (item.type === 'message') {
+      for (const part of item.content) {
+        if (part.type === 'output_text') content += part.text;
+        else if (part.type === 'refusal') refusal += part.refusal;
+      }
+    } else if (item.type === 'reasoning') {
+      reasoning += item.summary.map((s) => s.text).join('\n');
+    } else if (item.type === 'function_call') {
+      toolCalls.push({ id: item.call_id, type: 'function', function: { name: item.name, arguments: item.arguments } });
+    }
+  }
+  const message: Message = { role: 'assistant', content: toolCalls.length > 0 && !content ? null : content, refusal: refusal || null };
+  if (toolCalls.length > 0) message.tool_calls = toolCalls;
+  if (reasoning) message.reasoning_content = reasoning;
+  return {
+    id: newCompletionId(),
+    object: 'chat.completion',
+    created: response.created_at ?? Math.floor(Date.now() / 1000),
+    model: response.model,
+    choices: [{ index: 0, message, logprobs: null, finish_reason: finishOf(response, toolCalls.length) as ChatCompletion['choices'][number]['finish_reason'] }],
+    usage: usageOf(response.usage),
+  };
+}
+
+/**
+ * A stateful translator from a Responses stream's events to chat chunks: text and reasoning-summary
+ * deltas, each function call its own tool-call index (its arguments as fragments), then the finish
+ * reason and a usage-only chunk from the event that ends the stream.
+ */
+export function createResponsesChunkTranslator(): (event: { data: Record<string, unknown> }) => ChatCompletionChunk[] {
+  const id = newCompletionId();
+  let created = Math.floor(Date.now() / 1000);
+  let model = '';
+  /** Output item id -> tool-call index. */
+  const calls = new Map<string, number>();
+  const chunk = (delta: Delta, finish: Finish = null): ChatCompletionChunk => ({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] });
+  return ({ data }) => {
+    const event = data as unknown as ResponseStreamEvent;
+    switch (event.type) {
+      case 'response.created':
+        created = event.response.created_at ?? created;
+        model = event.response.model;
+        return [chunk({ role: 'assistant', content: '' })];
+      case 'response.output_text.delta':
+        return event.delta ? [chunk({ content: event.delta })] : [];
+      case 'response.reasoning_summary_text.delta':
+        return event.delta ? [chunk({ reasoning_content: event.delta })] : [];
+      case 'response.output_item.added': {
+        const item = event.item;
+        if (item.type !== 'function_call') return [];
+        const index = calls.size;
+        calls.set(item.id ?? String(index), index);
+        return [chunk({ tool_calls: [{ index, id: item.call_id, type: 'function', function: { name: item.name, arguments: item.arguments ?? '' } }] })];
+      }
+      case 'response.function_call_arguments.delta': {
+        const index = calls.get(event.item_id);
+        return index === undefined || !event.delta ? [] : [chunk({ tool_calls: [{ index, function: { arguments: event.delta } }] })];
+      }
+      case 'response.completed':
+      case 'response.incomplete':
+        return [chunk({}, finishOf(event.response, calls.size)), { id, object: 'chat.completion.chunk', created, model, choices: [], usage: usageOf(event.response.usage) }];
+      default:
+        return [];
+    }
+  };
+}
