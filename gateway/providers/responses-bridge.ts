@@ -17,15 +17,14 @@ export function createResponsesBridge(speaksOnlyResponses: boolean) {
   const learned = new Set<string>();
   return {
     /** The answer by chat where the model takes it, else by `bridged`. */
-    async via<T>(model: string, chat: () => Promise<T>, bridged: () => Promise<T>): Promise<T> {
+    via<T>(model: string, chat: () => Promise<T>, bridged: () => Promise<T>): Promise<T> {
       if (speaksOnlyResponses || learned.has(model)) return bridged();
-      try {
-        return await chat();
-      } catch (error) {
+      // No async frame of its own: this wraps every chat request to an OpenAI-compatible server.
+      return chat().catch((error: unknown) => {
         if (!(error instanceof UpstreamError) || !ONLY_RESPONSES.test((error.upstreamError?.message ?? '').slice(0, 2_000))) throw error;
         if (learned.size < MAX_MODELS) learned.add(model);
         return bridged();
-      }
+      });
     },
   };
 }

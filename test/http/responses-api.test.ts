@@ -4,7 +4,6 @@
  * itself and a recent Ollama (pass-through), an older Ollama and an OpenAI-compatible server that
  * serves only chat (translated). Every answer and stream event is checked against the OpenAI spec.
  */
-import OpenAI from 'openai';
 import type { Response, ResponseStreamEvent } from 'openai/resources/responses/responses';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeServer } from '../support/fake-server';
