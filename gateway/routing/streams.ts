@@ -1,7 +1,11 @@
 /**
  * Streamed answers, whatever their wire format: a stream is committed to its deployment once its
- * first event arrives (until then the request may still fall back), holds its concurrency slot and
- * breaker permit until it ends, and is kept in the cache only when it ended cleanly.
+ * first event with something of the answer arrives (until then the request may still fall back),
+ * holds its concurrency slot and breaker permit until it ends, and is kept in the cache only when it
+ * ended cleanly. Which events carry nothing of the answer yet (a preamble: Anthropic's
+ * `message_start`, a Response's `response.created`, a chunk with only the role) each surface says;
+ * they are held back, so a failure right after them (Anthropic's overloaded error, a Response that
+ * fails at once) still falls back instead of ending the client's stream.
  */
 import { UpstreamError } from '../errors';
 import type { AttemptFn, Discard, Track } from './execute';
@@ -15,25 +19,47 @@ export interface OpenedStream<E> {
   rest: AsyncIterator<E>;
 }
 
+/** Preamble events held back at most: a stream that sends more commits anyway (pings while a model thinks unseen). */
+const MAX_PREAMBLE = 8;
+
 /** An attempt that opens a stream, and how the router keeps its deployment's permit until the stream ends. */
-export function streaming<E>(open: (provider: ProviderAdapter, deployment: DeploymentConfig, signal: CancelSignal) => Promise<AsyncIterable<E>>): {
+export function streaming<E>(
+  open: (provider: ProviderAdapter, deployment: DeploymentConfig, signal: CancelSignal) => Promise<AsyncIterable<E>>,
+  preamble: (event: E) => boolean = () => false,
+): {
   attempt: AttemptFn<OpenedStream<E>>;
   track: Track<OpenedStream<E>>;
   discard: Discard<OpenedStream<E>>;
 } {
   return {
-    attempt: async (provider, deployment, signal) => firstOf(await open(provider, deployment, signal), provider.config.name),
+    attempt: async (provider, deployment, signal) => firstOf(await open(provider, deployment, signal), provider.config.name, preamble),
     track: settleWhenDone,
     discard: (opened) => void opened.rest.return?.().catch(() => undefined),
   };
 }
 
-/** Waits for a stream's first event: until it arrives the request may still fall back. */
-async function firstOf<E>(stream: AsyncIterable<E>, providerName: string): Promise<OpenedStream<E>> {
+/** Waits for a stream's first event with something of the answer, holding the preamble before it: until then the request may still fall back. */
+async function firstOf<E>(stream: AsyncIterable<E>, providerName: string, preamble: (event: E) => boolean): Promise<OpenedStream<E>> {
   const rest = stream[Symbol.asyncIterator]();
-  const first = await rest.next();
-  if (first.done) throw new UpstreamError('upstream_protocol', `${providerName}'s stream ended before its first event`);
-  return { first: first.value, rest };
+  const held: E[] = [];
+  for (;;) {
+    const next = await rest.next();
+    if (next.done) break;
+    held.push(next.value);
+    if (!preamble(next.value) || held.length >= MAX_PREAMBLE) break;
+  }
+  if (held.length === 0) throw new UpstreamError('upstream_protocol', `${providerName}'s stream ended before its first event`);
+  const [first, ...before] = held as [E, ...E[]];
+  return { first, rest: before.length === 0 ? rest : heldFirst(before, rest) };
+}
+
+/** The held events, then the rest of the stream. */
+function heldFirst<E>(held: E[], rest: AsyncIterator<E>): AsyncIterator<E> {
+  let i = 0;
+  return {
+    next: () => (i < held.length ? Promise.resolve({ done: false, value: held[i++] as E }) : rest.next()),
+    return: (value?: unknown) => rest.return?.(value) ?? Promise.resolve({ done: true, value: undefined }),
+  };
 }
 
 /** A committed stream holds its concurrency slot and breaker permit until it ends, however it ends. */

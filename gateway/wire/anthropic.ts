@@ -235,7 +235,8 @@ export function streamError(providerName: string, data: { error?: { type?: strin
   const body = { message: data.error?.message ?? type, type };
   // The same classes as the status each error type comes with over HTTP.
   const status = ERROR_TYPE_STATUS[type] ?? 500;
-  return new UpstreamError(failureForStatus(status, body), `${providerName} failed mid-stream: ${body.message}`, { upstreamError: body });
+  // The status goes with it, so a Messages client is told the same type (an overload stays an overload).
+  return new UpstreamError(failureForStatus(status, body), `${providerName} failed mid-stream: ${body.message}`, { status, upstreamError: body });
 }
 
 /**

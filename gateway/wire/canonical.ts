@@ -247,6 +247,16 @@ export function inCallOrder(calls: Map<number, GatheredCall>): GatheredCall[] {
   return [...calls.entries()].sort(([a], [b]) => a - b).map(([, call]) => call);
 }
 
+/** A chunk with nothing of the answer yet (the role alone): a stream may still fall back past it (routing/streams.ts). */
+export function isPreambleChunk(chunk: ChatCompletionChunk): boolean {
+  if (chunk.usage) return false;
+  for (const choice of chunk.choices) {
+    const delta = choice.delta as Delta | undefined;
+    if (choice.finish_reason || delta?.content || delta?.reasoning_content || delta?.reasoning || delta?.refusal || delta?.tool_calls?.length) return false;
+  }
+  return true;
+}
+
 /** The visible text of a chunk (content deltas), as a client of any API would see it. */
 export function chunkText(chunk: ChatCompletionChunk): string {
   let text = '';

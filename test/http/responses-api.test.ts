@@ -275,7 +275,8 @@ describe('errors in OpenAI\'s shape', () => {
 
   for (const model of ['gpt', 'llama']) {
     it(`ends a stream from ${model} that fails after its first byte with response.failed, numbered after the rest`, async () => {
-      await (model === 'gpt' ? openai : ollama).setMode({ kind: 'reset-mid-stream', chunks: 4 });
+      // Five events: past the held preamble (created, in_progress, the item and its part) to the first text.
+      await (model === 'gpt' ? openai : ollama).setMode({ kind: 'reset-mid-stream', chunks: 5 });
       const { events } = await streamedEvents({ model, input: 'one two three four five six' });
       checkStream(events);
       expect(events.at(-1)).toMatchObject({ type: 'response.failed', response: { status: 'failed', error: { code: 'server_error' } } });

@@ -19,6 +19,8 @@ export type FailureMode =
   | { kind: 'reset-mid-stream'; chunks: number }
   /** Stream `chunks` events, then end cleanly without the end marker. */
   | { kind: 'truncated'; chunks: number }
+  /** Stream `chunks` events, then the wire's own mid-stream error (Anthropic's overloaded_error, OpenAI's `{"error"}`, a Response's `error` event). */
+  | { kind: 'error-event'; chunks: number }
   /** Stream `chunks` lines, then send nothing more with the connection left open (fake-ollama's chat: a wedged runner). */
   | { kind: 'stall'; chunks: number }
   | { kind: 'html' }

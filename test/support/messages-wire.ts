@@ -212,13 +212,15 @@ export async function answerMessages(request: RecordedRequest, res: ServerRespon
   if (request.body.stream !== true) return sendJson(res, 200, message, { 'request-id': `req_${message.id}` });
   const events = eventsFor(message);
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
-  const limit = mode.kind === 'reset-mid-stream' || mode.kind === 'truncated' ? mode.chunks : events.length;
+  const limit = mode.kind === 'reset-mid-stream' || mode.kind === 'truncated' || mode.kind === 'error-event' ? mode.chunks : events.length;
   for (let i = 0; i < Math.min(limit, events.length); i++) {
     if (res.destroyed) return;
     const event = events[i] as RawMessageStreamEvent;
     res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
     if (chunkDelayMs) await new Promise((r) => setTimeout(r, chunkDelayMs));
   }
-  if (mode.kind === 'reset-mid-stream') resetAfterFlush(res);
+  // As Anthropic reports an overload after the stream began (often right after message_start).
+  if (mode.kind === 'error-event') res.end(`event: error\ndata: ${JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } })}\n\n`);
+  else if (mode.kind === 'reset-mid-stream') resetAfterFlush(res);
   else res.end();
 }

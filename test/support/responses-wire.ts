@@ -158,12 +158,15 @@ export async function answerResponses(request: RecordedRequest, res: ServerRespo
   if (request.body.stream !== true) return sendJson(res, 200, response);
   const events = responseEventsFor(response);
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
-  const limit = mode.kind === 'reset-mid-stream' || mode.kind === 'truncated' ? mode.chunks : events.length;
-  for (let i = 0; i < Math.min(limit, events.length); i++) {
+  const limit = mode.kind === 'reset-mid-stream' || mode.kind === 'truncated' || mode.kind === 'error-event' ? mode.chunks : events.length;
+  const sent = Math.min(limit, events.length);
+  for (let i = 0; i < sent; i++) {
     if (res.destroyed) return;
     res.write(`event: ${events[i].type}\ndata: ${JSON.stringify(events[i])}\n\n`);
     if (chunkDelayMs) await new Promise((r) => setTimeout(r, chunkDelayMs));
   }
-  if (mode.kind === 'reset-mid-stream') resetAfterFlush(res);
+  // The Responses API's error event, numbered after what was sent.
+  if (mode.kind === 'error-event') res.end(`event: error\ndata: ${JSON.stringify({ type: 'error', sequence_number: sent, code: 'server_error', message: 'The server had an error while processing your request.', param: null })}\n\n`);
+  else if (mode.kind === 'reset-mid-stream') resetAfterFlush(res);
   else res.end();
 }

@@ -9,7 +9,7 @@ import { cachedStream, cachedWhole, type AnswerShapes } from '../../routing/answ
 import type { Caching } from '../../routing/router';
 import type { OpenedStream } from '../../routing/streams';
 import type { RequestUsage, Tokens } from '../../usage/recorder';
-import { chunksFromCompletion, completionFromChunks, completionText, chunkText, type ChatCompletion, type ChatCompletionChunk } from '../../wire/canonical';
+import { chunksFromCompletion, completionFromChunks, completionText, chunkText, isPreambleChunk, type ChatCompletion, type ChatCompletionChunk } from '../../wire/canonical';
 import { tokensOf } from '../../wire/canonical';
 import { anthropicErrorType, completionToMessage, createMessageEventWriter, sseEvent } from './output';
 
@@ -17,6 +17,10 @@ import { anthropicErrorType, completionToMessage, createMessageEventWriter, sseE
 export type MessagesItem = { event: { event?: string | undefined; data: Record<string, unknown> } } | { chunk: ChatCompletionChunk };
 /** A whole answer: a Messages upstream's message, or a canonical completion to translate. */
 export type MessagesWhole = { message: Record<string, unknown> } | { completion: ChatCompletion };
+
+/** Events before any of the answer: held back while the request may still fall back (routing/streams.ts). */
+const PREAMBLE = new Set(['message_start', 'ping', 'content_block_start']);
+export const messagesPreamble = (item: MessagesItem): boolean => ('chunk' in item ? isPreambleChunk(item.chunk) : PREAMBLE.has(item.event.event ?? String(item.event.data.type)));
 
 type UsageFields = { input_tokens?: number | null; output_tokens?: number | null; cache_read_input_tokens?: number | null; cache_creation_input_tokens?: number | null };
 

@@ -15,7 +15,7 @@ import type { Router } from '../../routing/router';
 import { mapEvents, streaming } from '../../routing/streams';
 import { estimateTokens, promptText } from '../../usage/tokens';
 import type { ChatRequest } from '../../wire/canonical';
-import { messagesCache, messagesFormat, wholeMessage, type MessagesItem, type MessagesWhole } from './answers';
+import { messagesCache, messagesFormat, messagesPreamble, wholeMessage, type MessagesItem, type MessagesWhole } from './answers';
 import { messagesToChat, type MessagesBody } from './codec';
 import { anthropicErrorBody } from './output';
 import { CountTokensBodySchema, MessagesBodySchema } from './schemas';
@@ -50,6 +50,7 @@ export async function anthropicSurface(app: FastifyInstance, options: AnthropicS
         provider.speaks('messages', deployment)
           ? mapEvents(await provider.nativeStream('messages', body, { deployment, signal, headers, via: route.via }), (event) => ({ event }))
           : mapEvents(await provider.chatStream({ ...translated(provider.config.kind), stream: true }, { deployment, signal, via: route.via }), (chunk) => ({ chunk })),
+        messagesPreamble,
       );
       const execution = await router.run(route, attempt, { track, discard, cache: messagesCache(body, 'stream') });
       await writeStream(reply, routed(request, reply, execution), messagesFormat(body.model, request.usage), execution.deployment.provider, request.usage);

@@ -8,7 +8,7 @@ import { cachedStream, cachedWhole, type AnswerShapes } from '../../routing/answ
 import type { Caching } from '../../routing/router';
 import type { OpenedStream } from '../../routing/streams';
 import type { RequestUsage } from '../../usage/recorder';
-import { chunksFromCompletion, completionFromChunks, completionText, chunkText, tokensOf, type ChatCompletion, type ChatCompletionChunk } from '../../wire/canonical';
+import { chunksFromCompletion, completionFromChunks, completionText, chunkText, isPreambleChunk, tokensOf, type ChatCompletion, type ChatCompletionChunk } from '../../wire/canonical';
 import { wholeFromLines } from '../../wire/ollama-whole';
 import { asClientModel, createOllamaLineWriter, linesFromWhole, ollamaChatResponse, ollamaGenerateResponse, ollamaText, ollamaTokens } from './codec';
 
@@ -16,6 +16,13 @@ import { asClientModel, createOllamaLineWriter, linesFromWhole, ollamaChatRespon
 export type OllamaItem = { line: Record<string, unknown> } | { chunk: ChatCompletionChunk };
 /** A whole answer: an Ollama upstream's, or a canonical one to translate. */
 export type OllamaWhole = { line: Record<string, unknown> } | { completion: ChatCompletion };
+
+/** A line or chunk with nothing of the answer yet: held back while the request may still fall back (routing/streams.ts). */
+export function ollamaPreamble(item: OllamaItem): boolean {
+  if ('chunk' in item) return isPreambleChunk(item.chunk);
+  const message = item.line.message as { thinking?: unknown; tool_calls?: unknown[] } | undefined;
+  return item.line.done !== true && ollamaText(item.line) === '' && !message?.thinking && !message?.tool_calls?.length && !item.line.thinking;
+}
 
 type Kind = 'chat' | 'generate';
 

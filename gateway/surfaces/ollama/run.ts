@@ -10,7 +10,7 @@ import type { Execution } from '../../routing/execute';
 import type { RouteRequest, Router } from '../../routing/router';
 import { mapEvents, streaming, type OpenedStream } from '../../routing/streams';
 import type { ChatRequest } from '../../wire/canonical';
-import { answerCache, type OllamaItem, type OllamaWhole } from './answers';
+import { answerCache, ollamaPreamble, type OllamaItem, type OllamaWhole } from './answers';
 import { isLoadOnly, loadAnswer } from './codec';
 import { lineFromTextCompletion, linesFromTextCompletions } from '../../wire/text-completion';
 
@@ -56,7 +56,7 @@ export function ollamaStream(router: Router, route: RouteRequest, endpoint: Olla
       case 'chat':
         return mapEvents(await provider.chatStream({ ...translated(), stream: true }, { deployment, signal, via: route.via }), (chunk) => ({ chunk }));
     }
-  });
+  }, ollamaPreamble);
   return router.run(route, attempt, { track, discard, cache: answerCache(body, 'stream') });
 }
 

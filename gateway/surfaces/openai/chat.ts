@@ -7,7 +7,7 @@ import type { Execution } from '../../routing/execute';
 import type { Caching, RouteRequest, Router } from '../../routing/router';
 import { recordWhole, replay, streaming, type OpenedStream } from '../../routing/streams';
 import { keyFields } from '../../routing/cache-policy';
-import { chunksFromCompletion, completionFromChunks, type ChatCompletion, type ChatCompletionChunk, type ChatRequest } from '../../wire/canonical';
+import { chunksFromCompletion, completionFromChunks, isPreambleChunk, type ChatCompletion, type ChatCompletionChunk, type ChatRequest } from '../../wire/canonical';
 
 interface CachedChat {
   completion?: ChatCompletion;
@@ -27,7 +27,7 @@ export function chatWhole(router: Router, route: RouteRequest, body: ChatRequest
 }
 
 export function chatStream(router: Router, route: RouteRequest, body: ChatRequest): Promise<Execution<OpenedStream<ChatCompletionChunk>>> {
-  const { attempt, track, discard } = streaming((provider, deployment, signal) => provider.chatStream({ ...body, stream: true }, { deployment, signal, via: route.via }));
+  const { attempt, track, discard } = streaming((provider, deployment, signal) => provider.chatStream({ ...body, stream: true }, { deployment, signal, via: route.via }), isPreambleChunk);
   return router.run(route, attempt, {
     track,
     discard,

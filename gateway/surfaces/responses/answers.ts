@@ -10,7 +10,7 @@ import { cachedStream, cachedWhole, type AnswerShapes } from '../../routing/answ
 import type { Caching } from '../../routing/router';
 import type { OpenedStream } from '../../routing/streams';
 import type { RequestUsage, Tokens } from '../../usage/recorder';
-import { chunksFromCompletion, chunkText, completionFromChunks, completionText, tokensOf, type ChatCompletion, type ChatCompletionChunk } from '../../wire/canonical';
+import { chunksFromCompletion, chunkText, completionFromChunks, completionText, isPreambleChunk, tokensOf, type ChatCompletion, type ChatCompletionChunk } from '../../wire/canonical';
 import { heldUpstream, type ResponsesBody } from './codec';
 import { createResponseEventWriter, sseEvent } from './events';
 import { completionToResponse, type ResponseShell } from './output';
@@ -29,6 +29,10 @@ export interface Turn {
   tools: OfferedTools;
   done(response: Record<string, unknown>): void;
 }
+
+/** Events before any of the answer: held back while the request may still fall back (routing/streams.ts). */
+const PREAMBLE = new Set(['response.created', 'response.in_progress', 'response.queued', 'response.output_item.added', 'response.content_part.added', 'response.reasoning_summary_part.added']);
+export const responsesPreamble = (item: ResponsesItem): boolean => ('chunk' in item ? isPreambleChunk(item.chunk) : PREAMBLE.has(item.event.event ?? String(item.event.data.type)));
 
 type UsageFields = { input_tokens?: number; output_tokens?: number; input_tokens_details?: { cached_tokens?: number; cache_write_tokens?: number } | null } | null | undefined;
 

@@ -17,7 +17,7 @@ import type { Router } from '../../routing/router';
 import { mapEvents, streaming } from '../../routing/streams';
 import type { ResponsesStore } from '../../store/responses-store';
 import type { ChatRequest } from '../../wire/canonical';
-import { responsesCache, responsesFormat, wholeResponse, type ResponsesItem, type ResponsesWhole, type Turn } from './answers';
+import { responsesCache, responsesFormat, responsesPreamble, wholeResponse, type ResponsesItem, type ResponsesWhole, type Turn } from './answers';
 import { compacted, compactionRequest, type CompactWhole } from './compact';
 import { inputItems, responsesToChat, takesAsSent, type ResponsesBody } from './codec';
 import { history, keptTurn, notFound, resolveReferences } from './kept';
@@ -72,6 +72,7 @@ export async function responsesSurface(app: FastifyInstance, options: ResponsesS
         speaksNatively(provider, deployment)
           ? mapEvents(await provider.nativeStream('responses', native, { deployment, signal, via: route.via }), (event) => ({ event }))
           : mapEvents(await provider.chatStream({ ...translated(provider.config.kind), stream: true }, { deployment, signal, via: route.via }), (chunk) => ({ chunk })),
+        responsesPreamble,
       );
       const execution = await router.run(route, attempt, { track, discard, cache: responsesCache(body, 'stream') });
       await writeStream(reply, routed(request, reply, execution), responsesFormat(turn, request.usage), execution.deployment.provider, request.usage);
