@@ -16,6 +16,8 @@ export interface Target {
   model: string;
   /** Every model name a tool may offer in its picker. */
   models: readonly string[];
+  /** The context window the tool should plan for (context-window.ts), when known. */
+  contextWindow?: number | undefined;
 }
 
 export class ConnectError extends Error {}
@@ -97,15 +99,16 @@ function codex(current: string | undefined, target: Target, what: string): strin
   }
   const firstTable = lines.findIndex((line) => TABLE_HEADER.test(line));
   const topEnd = firstTable < 0 ? lines.length : firstTable;
-  for (const [key, value] of [['model_provider', PROVIDER_ID], ['model', target.model]] as const) {
+  // Top-level keys as TOML values; the window only when known (Codex then compacts at 90% of it).
+  const values: Record<string, string> = { model_provider: tomlString(PROVIDER_ID), model: tomlString(target.model), ...(target.contextWindow ? { model_context_window: String(target.contextWindow) } : {}) };
+  for (const [key, value] of Object.entries(values)) {
     const pattern = new RegExp(`^\\s*${key}\\s*=`);
     const at = lines.slice(0, topEnd).findIndex((line) => pattern.test(line));
     // The value alone is replaced: a comment after it stays.
-    if (at >= 0) lines[at] = (lines[at] as string).replace(/^(\s*[\w-]+\s*=\s*)("(?:[^"\\]|\\.)*"|'[^']*'|[^\s#]+)/, (_, prefix: string) => `${prefix}${tomlString(value)}`);
+    if (at >= 0) lines[at] = (lines[at] as string).replace(/^(\s*[\w-]+\s*=\s*)("(?:[^"\\]|\\.)*"|'[^']*'|[^\s#]+)/, (_, prefix: string) => `${prefix}${value}`);
   }
-  const missing = (['model_provider', 'model'] as const).filter((key) => !lines.slice(0, topEnd).some((line) => new RegExp(`^\\s*${key}\\s*=`).test(line)));
-  const values: Record<string, string> = { model_provider: PROVIDER_ID, model: target.model };
-  lines.splice(topEnd > 0 && lines[topEnd - 1]?.trim() === '' ? topEnd - 1 : topEnd, 0, ...missing.map((key) => `${key} = ${tomlString(values[key] as string)}`));
+  const missing = Object.keys(values).filter((key) => !lines.slice(0, topEnd).some((line) => new RegExp(`^\\s*${key}\\s*=`).test(line)));
+  lines.splice(topEnd > 0 && lines[topEnd - 1]?.trim() === '' ? topEnd - 1 : topEnd, 0, ...missing.map((key) => `${key} = ${values[key] as string}`));
   if (lines.length > 0 && lines.at(-1)?.trim() !== '') lines.push('');
   lines.push(
     `[model_providers.${PROVIDER_ID}]`,
@@ -116,8 +119,8 @@ function codex(current: string | undefined, target: Target, what: string): strin
   );
   const out = `${lines.join('\n')}\n`;
 
-  const parsed = parseTomlOrRefuse(out, what) as { model_provider?: unknown; model?: unknown; model_providers?: Record<string, { base_url?: unknown }> };
-  if (parsed.model_provider !== PROVIDER_ID || parsed.model !== target.model || parsed.model_providers?.[PROVIDER_ID]?.base_url !== `${target.url}/v1`) {
+  const parsed = parseTomlOrRefuse(out, what) as { model_provider?: unknown; model?: unknown; model_context_window?: unknown; model_providers?: Record<string, { base_url?: unknown }> };
+  if (parsed.model_provider !== PROVIDER_ID || parsed.model !== target.model || (target.contextWindow && parsed.model_context_window !== target.contextWindow) || parsed.model_providers?.[PROVIDER_ID]?.base_url !== `${target.url}/v1`) {
     throw new ConnectError(`${what} is laid out in a way this edit cannot follow safely (for example an inline model_providers table); it was left untouched. Add the settings shown by --dry-run by hand.`);
   }
   return out;

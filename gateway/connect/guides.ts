@@ -28,6 +28,8 @@ export interface GuideContext {
   keyRequired: boolean;
   model: string;
   models: readonly string[];
+  /** The context window a tool should plan for with that model (context-window.ts), when known. */
+  contextWindow?: number | undefined;
 }
 
 /** The model a tool is set to ask for: the one named, else the first route (or chat deployment). */
@@ -72,10 +74,12 @@ export function toolGuides(ctx: GuideContext): ToolGuide[] {
         { label: 'base_url', value: v1 },
         { label: 'wire_api', value: 'responses' },
         { label: 'model', value: model },
+        // Without it Codex knows no window for the model, and never compacts a long session.
+        ...(ctx.contextWindow ? [{ label: 'model_context_window', value: String(ctx.contextWindow) }] : []),
       ],
       snippet: {
         language: 'toml',
-        text: `model_provider = "switchyard"\nmodel = "${model}"\n\n[model_providers.switchyard]\nname = "Switchyard"\nbase_url = "${v1}"\nwire_api = "responses"\nhttp_headers = { Authorization = "Bearer ${key}" }\n`,
+        text: `model_provider = "switchyard"\nmodel = "${model}"\n${ctx.contextWindow ? `model_context_window = ${ctx.contextWindow}\n` : ''}\n[model_providers.switchyard]\nname = "Switchyard"\nbase_url = "${v1}"\nwire_api = "responses"\nhttp_headers = { Authorization = "Bearer ${key}" }\n`,
       },
     },
     {

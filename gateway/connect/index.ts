@@ -9,10 +9,12 @@ import { applyConnect, applyUndo, configFile, planConnect, planUndo, readText, t
 import { ConnectError, OPEN_KEY, WRITABLE_TOOLS, writtenKey, type ToolId } from './editors';
 import { chatModelNames } from '../config/for-clients';
 import { chooseModel } from './guides';
+import { modelContextWindow, type WindowOf } from './context-window';
 
 export { ConnectError, OPEN_KEY, WRITABLE_TOOLS, type Places, type ToolId };
 export { toolGuides, chooseModel, type ToolGuide } from './guides';
 export { configFile, isConnected } from './connect';
+export { modelContextWindow, type WindowOf } from './context-window';
 
 export interface ConnectRequest {
   tool: string;
@@ -27,6 +29,8 @@ export interface ConnectRequest {
   undo?: boolean | undefined;
   force?: boolean | undefined;
   places: Places;
+  /** What each deployment can take, from a running gateway's probes (else from the config alone). */
+  windowOf?: WindowOf | undefined;
 }
 
 export interface ConnectResult {
@@ -56,7 +60,8 @@ export function runConnect(request: ConnectRequest): ConnectResult {
     return result(plan, !request.dryRun);
   }
   const model = chooseModel(request.config, request.route);
-  const target = (key: string) => ({ url: request.url, key, model, models: chatModelNames(request.config) });
+  const contextWindow = modelContextWindow(request.config, model, request.windowOf);
+  const target = (key: string) => ({ url: request.url, key, model, models: chatModelNames(request.config), contextWindow });
   // A key the tool already sends is kept while it works: connecting twice changes nothing and makes no second key.
   const written = writtenKey(tool, readText(configFile(tool, places))?.text);
   const existing = request.key ?? (written && (!request.keyRequired || request.keys.verify(written)) ? written : undefined);

@@ -5,6 +5,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parse as parseToml } from 'smol-toml';
+import { startFakeOllama } from '../support/fake-ollama';
 import { startGateway, tempDir, twoTierConfig } from '../support/harness';
 
 let home: { path: string; remove(): void };
@@ -64,6 +66,24 @@ describe('the admin API (the Connect page and the desktop app\'s button)', () =>
       expect((await wrong.json()).error.message).toContain('can set up claude-code, codex, opencode');
     } finally {
       await h.stop();
+    }
+  });
+
+  it("gives Codex the route's context window from what the gateway learned of its models", async () => {
+    const ollama = await startFakeOllama({ models: ['qwen3:8b'] });
+    const config = { version: 1, providers: [{ name: 'local', kind: 'ollama', baseUrl: ollama.url }], deployments: [{ name: 'qwen', provider: 'local', model: 'qwen3:8b', numCtx: 'auto' }], routes: [{ name: 'coder', deployments: ['qwen'] }] };
+    const h = await startGateway(config, { env: { HOME: home.path } });
+    try {
+      const codexSettings = async () => (await h.admin('/admin/api/connect').then((r) => r.json())).tools.find((t: { id: string }) => t.id === 'codex').settings;
+      // Its trained context is not known before Ollama is asked: nothing is said rather than a guess.
+      expect(await codexSettings()).not.toContainEqual(expect.objectContaining({ label: 'model_context_window' }));
+      await h.gateway.health.probeAll();
+      expect(await codexSettings()).toContainEqual({ label: 'model_context_window', value: '131072' });
+      const made = await h.admin('/admin/api/connect/codex', { method: 'POST', body: '{}' }).then((r) => r.json());
+      expect(parseToml(readFileSync(made.file, 'utf8'))).toMatchObject({ model: 'coder', model_context_window: 131_072 });
+    } finally {
+      await h.stop();
+      await ollama.stop();
     }
   });
 });

@@ -211,6 +211,22 @@ describe('codex', () => {
     expect(readFileSync(file(), 'utf8')).toBe(original);
   });
 
+  it("tells Codex the route's context window (its largest deployment's), so it compacts before none could answer", async () => {
+    storeConfig({
+      providers: [{ name: 'local', kind: 'ollama', baseUrl: 'http://127.0.0.1:11434' }, { name: 'cloud', kind: 'openai', baseUrl: 'https://api.openai.com/v1', apiKey: 'env:OPENAI_API_KEY' }],
+      deployments: [{ name: 'llama', provider: 'local', model: 'llama3.2:3b', options: { num_ctx: 32768 } }, { name: 'qwen', provider: 'local', model: 'qwen3:8b', numCtx: 'auto', maxNumCtx: 65536 }, { name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini' }],
+      routes: [{ name: 'on-machine', deployments: ['llama', 'qwen'] }, { name: 'coder', deployments: ['llama', 'mini'] }],
+    });
+    write(file(), 'model_context_window = 8192 # mine\n');
+    await connect('codex', '--route', 'on-machine');
+    expect(readFileSync(file(), 'utf8')).toMatch(/^model_context_window = 65536 # mine\n/);
+    await connect('codex', '--route', 'coder');
+    expect(parseToml(readFileSync(file(), 'utf8'))).toMatchObject({ model: 'coder', model_context_window: 1_047_576 });
+    expect((await connect()).out).toContain('model_context_window: 65536');
+    await connect('codex', '--undo');
+    expect(readFileSync(file(), 'utf8')).toBe('model_context_window = 8192 # mine\n');
+  });
+
   it('refuses malformed TOML and leaves it untouched', async () => {
     write(file(), 'model = \n[oops');
     const run = await connect('codex');

@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config/schema';
 import { GatewayError } from '../../errors';
 import type { Places } from '../../connect/connect';
+import type { WindowOf } from '../../connect/context-window';
 import type { ClientKeyStore } from '../../store/client-keys';
 import { ClientBasicsSchema, ConnectGuidesSchema, ConnectInputSchema, ConnectQuerySchema, ConnectResultSchema, ConnectToolParams, type ConnectInput } from './schemas';
 
@@ -17,6 +18,8 @@ export interface ConnectRouteServices {
   server: () => { host: string; port: number; exposed: boolean };
   keys: ClientKeyStore;
   places: Places;
+  /** What each deployment can take, from the router's facts (the probes' too). */
+  windowOf?: WindowOf;
 }
 
 export function connectRoutes(app: FastifyInstance, s: ConnectRouteServices): void {
@@ -30,7 +33,7 @@ export function connectRoutes(app: FastifyInstance, s: ConnectRouteServices): vo
   });
 
   app.get<{ Querystring: { route?: string } }>('/connect', { schema: { querystring: ConnectQuerySchema, response: { 200: ConnectGuidesSchema } } }, async (request) => {
-    const { toolGuides, isConnected, OPEN_KEY, WRITABLE_TOOLS } = await load();
+    const { toolGuides, isConnected, modelContextWindow, OPEN_KEY, WRITABLE_TOOLS } = await load();
     const config = s.config();
     const { host, port, exposed } = s.server();
     const keyRequired = clientKeysRequired(exposed, config.settings);
@@ -44,7 +47,7 @@ export function connectRoutes(app: FastifyInstance, s: ConnectRouteServices): vo
       keyRequired,
       model,
       models,
-      tools: toolGuides({ url, key: keyRequired ? '<your client key>' : OPEN_KEY, keyRequired, model: model ?? '<model>', models }),
+      tools: toolGuides({ url, key: keyRequired ? '<your client key>' : OPEN_KEY, keyRequired, model: model ?? '<model>', models, contextWindow: model ? modelContextWindow(config, model, s.windowOf) : undefined }),
       connected: WRITABLE_TOOLS.filter((tool) => isConnected(tool, s.places)),
     };
   });
@@ -65,6 +68,7 @@ export function connectRoutes(app: FastifyInstance, s: ConnectRouteServices): vo
         undo: request.body.undo,
         force: request.body.force,
         places: s.places,
+        windowOf: s.windowOf,
       });
     } catch (error) {
       if (error instanceof ConnectError) throw new GatewayError('invalid_request', error.message);
