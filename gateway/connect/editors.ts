@@ -47,6 +47,9 @@ function setJson(text: string, edits: [path: (string | number)[], value: unknown
   return out.endsWith('\n') ? out : `${out}\n`;
 }
 
+/** The window Claude Code plans a model id it does not know for (its own default for those: 200k). */
+export const CLAUDE_WINDOW = 'CLAUDE_CODE_MAX_CONTEXT_TOKENS';
+
 /** The models Claude Code's tiers stand for (`/model opus`, a subagent's `model: sonnet`, background tasks' haiku). */
 export const CLAUDE_TIERS = ['ANTHROPIC_DEFAULT_OPUS_MODEL', 'ANTHROPIC_DEFAULT_SONNET_MODEL', 'ANTHROPIC_DEFAULT_HAIKU_MODEL'];
 
@@ -61,6 +64,8 @@ function claudeCode(current: string | undefined, target: Target, what: string): 
     // Each tier Claude Code names (background tasks ask for haiku, /model and subagents for sonnet or
     // opus) is this route; unset, it would ask for a Claude id no route has.
     ...CLAUDE_TIERS.map((name): [string[], string] => [['env', name], target.model]),
+    // A model id it does not know gets 200k: auto-compaction past a smaller route's window, or long before a larger one's.
+    ...(target.contextWindow ? [[['env', CLAUDE_WINDOW], String(target.contextWindow)] as [string[], string]] : []),
   ]);
 }
 

@@ -5,7 +5,7 @@
  */
 import { chatModelNames } from '../config/for-clients';
 import type { Config } from '../config/schema';
-import { CLAUDE_TIERS, ConnectError, type ToolId } from './editors';
+import { CLAUDE_TIERS, CLAUDE_WINDOW, ConnectError, type ToolId } from './editors';
 
 export interface ToolGuide {
   id: string;
@@ -61,8 +61,9 @@ export function toolGuides(ctx: GuideContext): ToolGuide[] {
         { label: 'ANTHROPIC_MODEL', value: model },
         // Each tier (background tasks' haiku, /model and subagents' sonnet and opus); unset, they name a Claude id.
         ...CLAUDE_TIERS.map((label) => ({ label, value: model })),
+        ...(ctx.contextWindow ? [{ label: CLAUDE_WINDOW, value: String(ctx.contextWindow) }] : []),
       ],
-      snippet: { language: 'shell', text: `ANTHROPIC_BASE_URL=${url} ANTHROPIC_AUTH_TOKEN=${key} ANTHROPIC_MODEL=${model} ${CLAUDE_TIERS.map((name) => `${name}=${model}`).join(' ')} claude` },
+      snippet: { language: 'shell', text: `ANTHROPIC_BASE_URL=${url} ANTHROPIC_AUTH_TOKEN=${key} ANTHROPIC_MODEL=${model} ${CLAUDE_TIERS.map((name) => `${name}=${model}`).join(' ')}${ctx.contextWindow ? ` ${CLAUDE_WINDOW}=${ctx.contextWindow}` : ''} claude` },
     },
     {
       id: 'codex',

@@ -43,7 +43,8 @@ describe('the admin API (the Connect page and the desktop app\'s button)', () =>
       expect(guides.tools[0].settings).toContainEqual({ label: 'ANTHROPIC_BASE_URL', value: h.url });
       // What to copy is what `connect` writes: without the small model's name, background tasks ask for a Claude id.
       expect(guides.tools[0].settings).toContainEqual({ label: 'ANTHROPIC_DEFAULT_HAIKU_MODEL', value: 'default' });
-      expect(guides.tools[0].snippet.text).toContain('ANTHROPIC_DEFAULT_HAIKU_MODEL=default claude');
+      // And the route's window (its largest deployment's: gpt-4.1-mini's), for a model id Claude Code does not know.
+      expect(guides.tools[0].snippet.text).toContain('ANTHROPIC_DEFAULT_HAIKU_MODEL=default CLAUDE_CODE_MAX_CONTEXT_TOKENS=1047576 claude');
       // A container reaches a loopback gateway on the host's network (the gateway refuses Host: host.docker.internal).
       const webui = guides.tools.find((t: { id: string }) => t.id === 'open-webui');
       expect(webui.snippet.text).toContain(`--network=host`);

@@ -211,7 +211,7 @@ describe('codex', () => {
     expect(readFileSync(file(), 'utf8')).toBe(original);
   });
 
-  it("tells Codex the route's context window (its largest deployment's), so it compacts before none could answer", async () => {
+  it("tells Codex and Claude Code the route's context window (its largest deployment's), so they compact before none could answer", async () => {
     storeConfig({
       providers: [{ name: 'local', kind: 'ollama', baseUrl: 'http://127.0.0.1:11434' }, { name: 'cloud', kind: 'openai', baseUrl: 'https://api.openai.com/v1', apiKey: 'env:OPENAI_API_KEY' }],
       deployments: [{ name: 'llama', provider: 'local', model: 'llama3.2:3b', options: { num_ctx: 32768 } }, { name: 'qwen', provider: 'local', model: 'qwen3:8b', numCtx: 'auto', maxNumCtx: 65536 }, { name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini' }],
@@ -225,6 +225,8 @@ describe('codex', () => {
     expect((await connect()).out).toContain('model_context_window: 65536');
     await connect('codex', '--undo');
     expect(readFileSync(file(), 'utf8')).toBe('model_context_window = 8192 # mine\n');
+    await connect('claude-code', '--route', 'on-machine');
+    expect(JSON.parse(readFileSync(join(home.path, '.claude', 'settings.json'), 'utf8')).env).toMatchObject({ ANTHROPIC_MODEL: 'on-machine', CLAUDE_CODE_MAX_CONTEXT_TOKENS: '65536' });
   });
 
   it('refuses malformed TOML and leaves it untouched', async () => {
