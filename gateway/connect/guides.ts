@@ -124,6 +124,19 @@ export function toolGuides(ctx: GuideContext): ToolGuide[] {
       ],
     },
     {
+      id: 'vscode',
+      name: 'VS Code (GitHub Copilot)',
+      api: 'ollama',
+      configFile: 'VS Code settings.json',
+      settings: [
+        { label: 'github.copilot.chat.byok.ollamaEndpoint', value: url },
+        { label: 'Then', value: 'Chat: Manage Language Models, Ollama, and pick a route (its tools, vision and window come from /api/show)' },
+        // Copilot's Ollama provider sends no key at all.
+        ...(ctx.keyRequired ? [{ label: 'Client keys', value: 'Copilot sends none: use a gateway that does not require them' }] : []),
+      ],
+      snippet: { language: 'json', text: JSON.stringify({ 'github.copilot.chat.byok.ollamaEndpoint': url }, null, 2) },
+    },
+    {
       id: 'aider',
       name: 'Aider',
       api: 'openai',

@@ -39,7 +39,7 @@ describe('the admin API (the Connect page and the desktop app\'s button)', () =>
     try {
       const guides = await h.admin('/admin/api/connect').then((r) => r.json());
       expect(guides).toMatchObject({ url: h.url, keyRequired: false, model: 'default', connected: [] });
-      expect(guides.tools.map((t: { id: string }) => t.id)).toEqual(['claude-code', 'codex', 'opencode', 'continue', 'cline', 'aider', 'zed', 'open-webui', 'openai-sdk', 'ollama-sdk', 'anthropic-sdk']);
+      expect(guides.tools.map((t: { id: string }) => t.id)).toEqual(['claude-code', 'codex', 'opencode', 'continue', 'cline', 'vscode', 'aider', 'zed', 'open-webui', 'openai-sdk', 'ollama-sdk', 'anthropic-sdk']);
       expect(guides.tools[0].settings).toContainEqual({ label: 'ANTHROPIC_BASE_URL', value: h.url });
       // What to copy is what `connect` writes: without the small model's name, background tasks ask for a Claude id.
       expect(guides.tools[0].settings).toContainEqual({ label: 'ANTHROPIC_DEFAULT_HAIKU_MODEL', value: 'default' });
