@@ -90,4 +90,11 @@ describe('compaction', () => {
     expect(res.status).toBe(400);
     expect((await res.json()).error).toMatchObject({ code: 'needs_native_api', message: expect.stringContaining('"compaction"') });
   });
+
+  it('refuses to stream a compaction, naming the parameter', async () => {
+    const res = await fetch(`${h.baseUrl}/responses/compact`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'gpt', input: conversation, stream: true }) });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error).toMatchObject({ param: 'stream', message: expect.stringContaining('answered whole') });
+    expect(openai.requests).toHaveLength(0);
+  });
 });

@@ -6,6 +6,7 @@
  * upstream sees the whole history inline.
  */
 import type { FastifyInstance } from 'fastify';
+import { GatewayError } from '../../errors';
 import { registerModelSurface, type ModelSurfaceServices } from '../../http/model-surface';
 import { routeRequest } from '../../http/route-request';
 import { writeStream } from '../../http/stream-writer';
@@ -92,6 +93,7 @@ export async function responsesSurface(app: FastifyInstance, options: ResponsesS
   /** Compaction (compact.ts): passed through where the upstream speaks Responses, else a summary the model writes. */
   app.post('/responses/compact', { schema: { body: ResponsesBodySchema }, config: { usage: 'responses' } }, async (request, reply) => {
     const body = request.body as ResponsesBody & Record<string, unknown>;
+    if (body.stream === true) throw new GatewayError('invalid_request', 'A compaction is answered whole: /v1/responses/compact takes no stream', { param: 'stream' });
     const { items, native } = conversation(body, request.clientKey?.name ?? null);
     const route = routeRequest(request, reply, { model: body.model, type: 'chat', api: 'responses' });
     const execution = await router.run<CompactWhole>(route, async (provider, deployment, signal) =>
