@@ -12,7 +12,7 @@ import { startFakeOpenAI } from '../support/fake-openai';
 import { resetBetweenTests, startGateway, stopAll, type Harness } from '../support/harness';
 import { assertMatchesSpec } from '../support/spec';
 
-let ollama: FakeServer, openai: FakeServer, h: Harness;
+let ollama: FakeServer, openai: FakeServer, vllm: FakeServer, h: Harness;
 
 const config = () => ({
   version: 1,
@@ -20,21 +20,23 @@ const config = () => ({
     { name: 'local', kind: 'ollama', baseUrl: ollama.url },
     { name: 'openai', kind: 'openai', baseUrl: `${openai.url}/v1`, apiKey: 'env:TEST_KEY', apis: ['chat', 'responses'] },
     { name: 'compat', kind: 'openai', baseUrl: `${openai.url}/v1`, apiKey: 'env:TEST_KEY' },
+    { name: 'vllm', kind: 'openai', baseUrl: `${vllm.url}/v1`, apis: ['chat', 'responses'], local: true },
   ],
   deployments: [
     { name: 'qwen', provider: 'local', model: 'qwen3-coder:30b' },
     { name: 'gpt', provider: 'openai', model: 'gpt-5.6' },
     { name: 'mini', provider: 'compat', model: 'gpt-4.1-mini' },
+    { name: 'qwen-vllm', provider: 'vllm', model: 'Qwen/Qwen3-Coder' },
   ],
   routes: [{ name: 'codex', deployments: ['gpt', 'qwen'] }],
 });
 
 beforeAll(async () => {
-  [ollama, openai] = await Promise.all([startFakeOllama({ models: ['qwen3-coder:30b'] }), startFakeOpenAI({ account: 'acct_codex' })]);
+  [ollama, openai, vllm] = await Promise.all([startFakeOllama({ models: ['qwen3-coder:30b'] }), startFakeOpenAI({ account: 'acct_codex' }), startFakeOpenAI({ withoutCompaction: true })]);
   h = await startGateway(config());
 });
-afterAll(() => stopAll(h, ollama, openai));
-beforeEach(() => resetBetweenTests(h, [ollama, openai], config()));
+afterAll(() => stopAll(h, ollama, openai, vllm));
+beforeEach(() => resetBetweenTests(h, [ollama, openai, vllm], config()));
 
 const conversation = [
   { type: 'message' as const, role: 'developer' as const, content: 'You are Codex.' },
@@ -89,6 +91,13 @@ describe('compaction', () => {
     const res = await fetch(`${h.baseUrl}/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'mini', input: fromOpenAI.output }) });
     expect(res.status).toBe(400);
     expect((await res.json()).error).toMatchObject({ code: 'needs_native_api', message: expect.stringContaining('"compaction"') });
+  });
+
+  it('is written by the model of a server that speaks Responses without compaction, its 404 held against nothing', async () => {
+    const compacted = await h.openai.responses.compact({ model: 'qwen-vllm', input: conversation });
+    assertMatchesSpec('openai', 'CompactResource', compacted);
+    expect(vllm.requests.map((r) => r.path)).toEqual(['/v1/responses/compact', '/v1/chat/completions']);
+    expect(h.gateway.breakers.snapshot('qwen-vllm')).toMatchObject({ state: 'closed', blockedBy: null, consecutiveFailures: 0 });
   });
 
   it('refuses to stream a compaction, naming the parameter', async () => {

@@ -30,6 +30,8 @@ export interface FakeOpenAIOptions {
   endsWithoutDone?: boolean;
   /** Give each call's arguments as an object, each call whole in one chunk, as llama.cpp's server did in March 2026 (off the spec). */
   argumentsAsObjects?: boolean;
+  /** Serve Responses without `/v1/responses/compact`, as vLLM and LM Studio do (a 404). */
+  withoutCompaction?: boolean;
 }
 
 export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<FakeServer> {
@@ -47,7 +49,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       if (refused) return sendJson(res, 400, refused);
       return answerResponses(request, res, mode, options.chunkDelayMs, account);
     }
-    if (request.method === 'POST' && request.path === '/v1/responses/compact') return sendJson(res, 200, compactionFor(request.body, account));
+    if (request.method === 'POST' && request.path === '/v1/responses/compact' && !options.withoutCompaction) return sendJson(res, 200, compactionFor(request.body, account));
     if (request.method === 'POST' && request.path === '/v1/embeddings') return embeddings(request, res, mode);
     if (request.method === 'POST' && request.path === '/v1/completions') return textCompletions(request, res, options);
     sendJson(res, 404, { error: { message: `Invalid URL (${request.method} ${request.path})`, type: 'invalid_request_error', param: null, code: null } });
