@@ -12,7 +12,7 @@ import { startFakeOpenAI } from '../support/fake-openai';
 import { resetBetweenTests, startGateway, stopAll, type Harness } from '../support/harness';
 import { assertMatchesSpec } from '../support/spec';
 
-let ollama: FakeServer, openai: FakeServer, vllm: FakeServer, h: Harness;
+let ollama: FakeServer, openai: FakeServer, vllm: FakeServer, mute: FakeServer, h: Harness;
 
 const config = () => ({
   version: 1,
@@ -21,22 +21,24 @@ const config = () => ({
     { name: 'openai', kind: 'openai', baseUrl: `${openai.url}/v1`, apiKey: 'env:TEST_KEY', apis: ['chat', 'responses'] },
     { name: 'compat', kind: 'openai', baseUrl: `${openai.url}/v1`, apiKey: 'env:TEST_KEY' },
     { name: 'vllm', kind: 'openai', baseUrl: `${vllm.url}/v1`, apis: ['chat', 'responses'], local: true },
+    { name: 'mute', kind: 'openai', baseUrl: `${mute.url}/v1`, local: true },
   ],
   deployments: [
     { name: 'qwen', provider: 'local', model: 'qwen3-coder:30b' },
     { name: 'gpt', provider: 'openai', model: 'gpt-5.6' },
     { name: 'mini', provider: 'compat', model: 'gpt-4.1-mini' },
     { name: 'qwen-vllm', provider: 'vllm', model: 'Qwen/Qwen3-Coder' },
+    { name: 'mute-model', provider: 'mute', model: 'thinker' },
   ],
-  routes: [{ name: 'codex', deployments: ['gpt', 'qwen'] }],
+  routes: [{ name: 'codex', deployments: ['gpt', 'qwen'] }, { name: 'mute-first', deployments: ['mute-model', 'mini'] }],
 });
 
 beforeAll(async () => {
-  [ollama, openai, vllm] = await Promise.all([startFakeOllama({ models: ['qwen3-coder:30b'] }), startFakeOpenAI({ account: 'acct_codex' }), startFakeOpenAI({ withoutCompaction: true })]);
+  [ollama, openai, vllm, mute] = await Promise.all([startFakeOllama({ models: ['qwen3-coder:30b'] }), startFakeOpenAI({ account: 'acct_codex' }), startFakeOpenAI({ withoutCompaction: true }), startFakeOpenAI({ writesNothing: true })]);
   h = await startGateway(config());
 });
-afterAll(() => stopAll(h, ollama, openai, vllm));
-beforeEach(() => resetBetweenTests(h, [ollama, openai, vllm], config()));
+afterAll(() => stopAll(h, ollama, openai, vllm, mute));
+beforeEach(() => resetBetweenTests(h, [ollama, openai, vllm, mute], config()));
 
 const conversation = [
   { type: 'message' as const, role: 'developer' as const, content: 'You are Codex.' },
@@ -98,6 +100,13 @@ describe('compaction', () => {
     assertMatchesSpec('openai', 'CompactResource', compacted);
     expect(vllm.requests.map((r) => r.path)).toEqual(['/v1/responses/compact', '/v1/chat/completions']);
     expect(h.gateway.breakers.snapshot('qwen-vllm')).toMatchObject({ state: 'closed', blockedBy: null, consecutiveFailures: 0 });
+  });
+
+  it('asks the next deployment when a model writes no summary, and holds it against nothing', async () => {
+    const res = await fetch(`${h.baseUrl}/responses/compact`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'mute-first', input: conversation }) });
+    expect(res.headers.get('x-switchyard-route')).toBe('mute-model:fail(unsupported) mini:ok');
+    expect((await res.json()).output.at(-1).content[0].text).toMatch(/Echo: Stop here/);
+    expect(h.gateway.breakers.snapshot('mute-model')).toMatchObject({ state: 'closed', consecutiveFailures: 0 });
   });
 
   it('refuses to stream a compaction, naming the parameter', async () => {

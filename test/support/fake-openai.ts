@@ -32,6 +32,8 @@ export interface FakeOpenAIOptions {
   argumentsAsObjects?: boolean;
   /** Serve Responses without `/v1/responses/compact`, as vLLM and LM Studio do (a 404). */
   withoutCompaction?: boolean;
+  /** Answer chat with nothing visible (a thinking model that spent its answer on reasoning). */
+  writesNothing?: boolean;
 }
 
 export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<FakeServer> {
@@ -106,6 +108,7 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
     }
   }
   const answer = replyFor(body.messages, body.tools, { reasoning: body.reasoning_effort !== undefined && body.reasoning_effort !== 'none' });
+  if (options.writesNothing) answer.content = '';
   if (mode.kind === 'huge') answer.content = 'x '.repeat(Math.ceil(mode.bytes / 2));
   const id = `chatcmpl-fake${request.path.length}${Date.now() % 100000}`;
   const usage = usageFor(answer.content, options.promptTokens);

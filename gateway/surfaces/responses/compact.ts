@@ -6,6 +6,7 @@
  * messages (within a budget) followed by that summary as a user message, which is what Codex itself
  * keeps when it compacts without OpenAI.
  */
+import { UpstreamError } from '../../errors';
 import type { RequestUsage } from '../../usage/recorder';
 import { completionText, nowSeconds, tokensOf, type ChatCompletion, type ChatRequest } from '../../wire/canonical';
 import { itemId, newResponseId, responseUsage } from './output';
@@ -28,6 +29,12 @@ type Item = { type?: string; role?: string; content?: unknown };
 export function compactionRequest(translated: ChatRequest): ChatRequest {
   const { tools: _tools, tool_choice: _choice, parallel_tool_calls: _parallel, response_format: _format, stream_options: _options, ...rest } = translated;
   return { ...rest, stream: false, messages: [...translated.messages, { role: 'user', content: INSTRUCTION }] };
+}
+
+/** A summary with words in it: an empty one would compact the conversation to nothing, so the next deployment is asked (the model is unfit for this, not down). */
+export function summaryOf(completion: ChatCompletion, deployment: string): ChatCompletion {
+  if (completionText(completion).trim() === '') throw new UpstreamError('unsupported', `${deployment} wrote no summary of the conversation`);
+  return completion;
 }
 
 /** The compacted conversation as the API returns it, metered on the way. */

@@ -19,7 +19,7 @@ import { mapEvents, streaming } from '../../routing/streams';
 import type { ResponsesStore } from '../../store/responses-store';
 import type { ChatRequest } from '../../wire/canonical';
 import { responsesCache, responsesFormat, responsesPreamble, wholeResponse, type ResponsesItem, type ResponsesWhole, type Turn } from './answers';
-import { compacted, compactionRequest, type CompactWhole } from './compact';
+import { compacted, compactionRequest, summaryOf, type CompactWhole } from './compact';
 import { inputItems, responsesToChat, takesAsSent, type ResponsesBody } from './codec';
 import { history, keptTurn, notFound, resolveReferences } from './kept';
 import { responseShell } from './output';
@@ -99,7 +99,7 @@ export async function responsesSurface(app: FastifyInstance, options: ResponsesS
     const { items, native } = conversation(body, request.clientKey?.name ?? null);
     const route = routeRequest(request, reply, { model: body.model, type: 'chat', api: 'responses' });
     const execution = await router.run<CompactWhole>(route, async (provider, deployment, signal) => {
-      const summary = async () => ({ completion: await provider.chat(compactionRequest(responsesToChat(body, items, provider.config.kind)), { deployment, signal, via: route.via }) });
+      const summary = async () => ({ completion: summaryOf(await provider.chat(compactionRequest(responsesToChat(body, items, provider.config.kind)), { deployment, signal, via: route.via }), deployment.name) });
       if (provider.config.kind === 'ollama' || !takesAsSent(body, provider.speaks('responses', deployment), provider.config.kind)) return summary();
       try {
         return { compacted: await provider.nativeJson('responses.compact', native, { deployment, signal, via: route.via }) };
