@@ -205,9 +205,9 @@ export function namedOutputLimit(error: UpstreamError): number | undefined {
 }
 
 /**
- * How a strict server refuses a field it does not know, and where it says the field was: Google's
- * `Unknown name "top_k": Cannot find field.` (or `... at 'messages[1]'`), OpenAI's "Unrecognized
- * request argument supplied: user", Groq's "'messages.1' : property 'reasoning_content' is unsupported".
+ * How a strict server refuses a field it does not know, and where: Google's `Unknown name "top_k": Cannot find field.` (or `... at 'messages[1]'`),
+ * OpenAI's "Unrecognized request argument supplied: user", Groq's "'messages.1' : property 'reasoning_content' is unsupported",
+ * pydantic's (Anthropic-compatible servers') "system.2.cache_control.ephemeral.scope: Extra inputs are not permitted".
  * And how a model refuses an effort it does not have, which it is then asked for at its own: Google's
  * "Thinking level MEDIUM is not supported for this model", "Invalid reasoning_effort: minimal",
  * OpenAI's "Unsupported value: 'reasoning_effort' does not support 'minimal' with this model" (in
@@ -219,6 +219,7 @@ const UNKNOWN_FIELDS = [
   /Unknown name "(?<field>\w{1,64})"(?: at '(?<at>[\w.[\]]{1,200})')?: Cannot find field/g,
   /Unrecognized request arguments? supplied: (?<field>\w{1,64})/g,
   /(?:'(?<at>messages\.\d{1,6}(?:\.tool_calls\.\d{1,6})?)' : )?property '(?<field>\w{1,64})' is unsupported/g,
+  /(?<![\w.])(?<at>(?:\w{1,64}\.){1,12})?(?<field>\w{1,64}): Extra inputs are not permitted/g,
 ];
 const EFFORT_REFUSED = /reasoning[_.]effort'? does not support|Invalid reasoning_effort: |Thinking level \w{1,20} is not supported for this model|think value "?\w{1,20}"? is not supported for this model|reasoning[_.]effort[^\n]{0,40}?(?:must be one of|Input should be)/;
 /** Where a refusal lists what it takes: OpenAI's "Supported values are: ...", a pydantic server's (vLLM's) "Input should be 'low', 'medium' or 'high'". */
@@ -233,7 +234,7 @@ export function refusedFields(error: UpstreamError): string[] {
     for (const match of said.matchAll(pattern)) {
       const at = match.groups?.at ?? '';
       // Elsewhere (a tool's schema, say) it is not one of these fields, whatever its name.
-      const scope = at === '' ? 'request' : !at.startsWith('messages') ? undefined : at.includes('tool_calls') ? 'call' : 'message';
+      const scope = at === '' ? 'request' : /cache_control\.(?:\w+\.)?$/.test(at) ? 'cache' : /^tools\.\d+\.(?:\w+\.)?$/.test(at) ? 'tool' : !at.startsWith('messages') ? undefined : at.includes('tool_calls') ? 'call' : 'message';
       if (scope) fields.push(`${scope}:${match.groups!.field}`);
     }
   }

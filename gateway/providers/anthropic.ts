@@ -16,6 +16,7 @@ import { withoutInlineSystem } from '../wire/system-reminders';
 import { limiterFor } from './concurrency';
 import { nativeJson, nativePath, nativeStream } from './native';
 import { NO_BOOK } from './signed-reasoning';
+import { createFieldLearner, MESSAGES_DROPPABLE } from './unknown-fields';
 import { createLimitLearner, nativeWithinOutputLimit } from './output-limit';
 import { nearestEffort } from '../models/efforts';
 import { maxOutputOf } from '../models/facts';
@@ -43,6 +44,7 @@ export function createAnthropicProvider(config: ProviderConfig, { secrets, gatew
   const apis = config.apis ?? ['messages'];
   const pathOf = (endpoint: NativeEndpoint) => nativePath(PATHS, endpoint, config.name);
   const withinLearnedLimit = createLimitLearner();
+  const withoutRefusedFields = createFieldLearner(MESSAGES_DROPPABLE);
   // Thinking another model signed is left out: Anthropic refuses it (signed-reasoning.ts).
   const book = signatures ?? NO_BOOK;
 
@@ -67,10 +69,12 @@ export function createAnthropicProvider(config: ProviderConfig, { secrets, gatew
 
     embed: () => Promise.reject(new UpstreamError('upstream_4xx', `${config.name} (Anthropic) has no embeddings API`, { status: 400 })),
 
+    // A field an Anthropic-compatible server refuses as unknown (Claude Code's `context_management`,
+    // `diagnostics`, a caching hint's `scope`) is left out for that model (unknown-fields.ts).
     nativeJson: (endpoint, body, context) =>
-      withinLearnedLimit(context.deployment, (deployment) => book.send(endpoint, nativeBody(body, { ...context, deployment }), deployment.model, (body) => nativeJson(transport, endpoint, pathOf(endpoint), body, withVersion(context)))),
+      withinLearnedLimit(context.deployment, (deployment) => book.send(endpoint, nativeBody(body, { ...context, deployment }), deployment.model, (body) => withoutRefusedFields(body, (body) => nativeJson(transport, endpoint, pathOf(endpoint), body, withVersion(context))))),
     nativeStream: (endpoint, body, context) =>
-      withinLearnedLimit(context.deployment, (deployment) => book.send(endpoint, { ...nativeBody(body, { ...context, deployment }), stream: true }, deployment.model, (body) => nativeStream(transport, endpoint, pathOf(endpoint), body, withVersion(context)))),
+      withinLearnedLimit(context.deployment, (deployment) => book.send(endpoint, { ...nativeBody(body, { ...context, deployment }), stream: true }, deployment.model, (body) => withoutRefusedFields(body, (body) => nativeStream(transport, endpoint, pathOf(endpoint), body, withVersion(context))))),
 
     async probe(signal) {
       const { value } = await transport.json<{ data?: { id?: unknown }[] }>({ method: 'GET', path: '/v1/models?limit=1000' }, signal);

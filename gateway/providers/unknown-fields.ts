@@ -17,8 +17,15 @@ const DROPPABLE = new Set([
   'call:extra_content',
 ]);
 
+/**
+ * What a Messages request means the same without, for Anthropic-compatible servers that refuse what
+ * Claude Code sends beyond the base API: server-side context editing (the client keeps its own
+ * context), its diagnostics, and caching and streaming hints.
+ */
+export const MESSAGES_DROPPABLE: ReadonlySet<string> = new Set(['request:context_management', 'request:diagnostics', 'cache:scope', 'cache:ttl', 'tool:eager_input_streaming']);
+
 /** Fields refused in one request: a server that names one at a time is asked again this often at most. */
-const MAX_RETRIES = 3;
+const MAX_RETRIES = 5;
 
 type Body = Record<string, unknown>;
 type Message = Record<string, unknown> & { tool_calls?: Record<string, unknown>[] };
@@ -81,11 +88,39 @@ function amended(body: Body, refused: Refused): Body {
 
 /** The body without the refused fields, copied only where one was there. */
 export function without(body: Body, refused: ReadonlySet<string>): Body {
-  const out = omit(body, 'request', refused);
-  if (!Array.isArray(body.messages)) return out;
-  const messages = body.messages as Message[];
-  const kept = messages.map((message) => withoutIn(message, refused));
-  return kept.some((m, i) => m !== messages[i]) ? { ...out, messages: kept } : out;
+  let out = omit(body, 'request', refused);
+  if (Array.isArray(out.tools)) out = replaced(out, 'tools', mapped(out.tools, (tool) => omit(tool, 'tool', refused)));
+  if ([...refused].some((field) => field.startsWith('cache:'))) out = withoutInCaching(out, refused);
+  if (!Array.isArray(out.messages)) return out;
+  return replaced(out, 'messages', mapped(out.messages as Message[], (message) => withoutIn(message, refused)));
+}
+
+/**
+ * Messages' caching hints without their refused fields (Claude Code's `scope: "global"`): on the
+ * request, its system blocks, its tools, and every message's blocks (a tool result's too).
+ */
+function withoutInCaching(body: Body, refused: ReadonlySet<string>): Body {
+  const hint = (block: Body): Body => (isRecord(block.cache_control) ? replaced(block, 'cache_control', omit(block.cache_control, 'cache', refused)) : block);
+  // One level down at most: a tool result's blocks.
+  const blocks = (value: unknown, nested: boolean): unknown =>
+    Array.isArray(value) ? mapped(value, (block) => (nested && Array.isArray(block.content) ? replaced(hint(block), 'content', blocks(block.content, false)) : hint(block))) : value;
+  let out = hint(body);
+  out = replaced(out, 'system', blocks(out.system, false));
+  out = replaced(out, 'tools', blocks(out.tools, false));
+  return Array.isArray(out.messages) ? replaced(out, 'messages', mapped(out.messages as Body[], (message) => replaced(message, 'content', blocks(message.content, true)))) : out;
+}
+
+const isRecord = (value: unknown): value is Body => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Each record of a list through `change`; the list itself when nothing changed. */
+function mapped<T>(list: readonly T[], change: (record: Body) => Body): T[] {
+  const out = list.map((item) => (isRecord(item) ? (change(item) as T) : item));
+  return out.some((item, i) => item !== list[i]) ? out : (list as T[]);
+}
+
+/** The record with `key` set to `value`, or the record itself when it is already that. */
+function replaced<T extends Body>(record: T, key: string, value: unknown): T {
+  return record[key] === value ? record : { ...record, [key]: value };
 }
 
 function withoutIn(message: Message, refused: ReadonlySet<string>): Message {

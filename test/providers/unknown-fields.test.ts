@@ -29,6 +29,13 @@ describe('a field refused as unknown', () => {
     expect(offeredEfforts(upstreamStatusError('p', 400, {}, JSON.stringify(vllm)))).toEqual(['low', 'medium', 'high']);
     // A field of a tool's schema is not the request's, whatever its name.
     expect(refusal(400, [{ error: { message: `Unknown name "seed" at 'tools[0].function_declarations[0].parameters': Cannot find field.` } }])).toEqual([]);
+    // Pydantic's words (strict Anthropic-compatible servers, Vertex AI), with where: the request, a caching hint, a tool, a message.
+    const pydantic = (message: string) => refusal(400, { type: 'error', error: { type: 'invalid_request_error', message } });
+    expect(pydantic('diagnostics: Extra inputs are not permitted')).toEqual(['request:diagnostics']);
+    expect(pydantic('system.2.cache_control.ephemeral.scope: Extra inputs are not permitted')).toEqual(['cache:scope']);
+    expect(pydantic('tools.0.custom.eager_input_streaming: Extra inputs are not permitted')).toEqual(['tool:eager_input_streaming']);
+    expect(pydantic('messages.1.reasoning_content: Extra inputs are not permitted')).toEqual(['message:reasoning_content']);
+    expect(pydantic('tools.0.input_schema.properties.city.foo: Extra inputs are not permitted')).toEqual([]);
   });
 
   it('is not read from other answers', () => {

@@ -13,6 +13,28 @@ export interface FakeAnthropicOptions {
   chunkDelayMs?: number;
   /** Answer `/v1/messages/count_tokens` 404, as Anthropic-compatible APIs without it do. */
   noTokenCounting?: boolean;
+  /** Refuse fields beyond the base Messages API one at a time in pydantic's words, as strict Anthropic-compatible servers (and Vertex AI) do. */
+  strictFields?: boolean;
+}
+
+const BASE_FIELDS = new Set(['model', 'messages', 'system', 'max_tokens', 'metadata', 'stop_sequences', 'stream', 'temperature', 'top_p', 'top_k', 'tools', 'tool_choice', 'thinking']);
+const TOOL_FIELDS = new Set(['name', 'description', 'input_schema', 'cache_control', 'type']);
+const CACHE_FIELDS = new Set(['type', 'ttl']);
+
+/** The first field a strict server would refuse, where pydantic says it was. */
+function strictRefusal(body: any): string | undefined {
+  const extra = (record: any, allowed: Set<string>) => Object.keys(record ?? {}).find((key) => !allowed.has(key));
+  const top = extra(body, BASE_FIELDS);
+  if (top) return `${top}: Extra inputs are not permitted`;
+  for (const [i, block] of (Array.isArray(body.system) ? body.system : []).entries()) {
+    const key = extra(block.cache_control, CACHE_FIELDS);
+    if (key) return `system.${i}.cache_control.ephemeral.${key}: Extra inputs are not permitted`;
+  }
+  for (const [i, tool] of (body.tools ?? []).entries()) {
+    const key = extra(tool, TOOL_FIELDS);
+    if (key) return `tools.${i}.custom.${key}: Extra inputs are not permitted`;
+  }
+  return undefined;
 }
 
 export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Promise<FakeServer> {
@@ -20,7 +42,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     if (!request.headers['x-api-key'] && !request.headers.authorization?.startsWith('Bearer ')) return sendJson(res, 401, anthropicError(401, 'an API key is required'));
     if (mode.kind === 'status') return sendJson(res, mode.status, mode.body ?? anthropicError(mode.status), mode.retryAfter ? { 'retry-after': mode.retryAfter } : {});
     // As Anthropic checks a history's thinking before anything else.
-    const refusal = request.method === 'POST' && request.path.startsWith('/v1/messages') ? (historyRefusal(request.body) ?? thinkingRefusal(request.body)) : undefined;
+    const refusal = request.method === 'POST' && request.path.startsWith('/v1/messages') ? ((options.strictFields ? strictRefusal(request.body) : undefined) ?? historyRefusal(request.body) ?? thinkingRefusal(request.body)) : undefined;
     if (refusal) return sendJson(res, 400, anthropicError(400, refusal));
     switch (`${request.method} ${request.path}`) {
       case 'POST /v1/messages':
