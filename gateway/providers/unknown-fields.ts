@@ -88,10 +88,12 @@ function amended(body: Body, refused: Refused): Body {
 
 /** The body without the refused fields, copied only where one was there. */
 export function without(body: Body, refused: ReadonlySet<string>): Body {
+  // Only the parts a refused field can be in are walked: this runs on every request to a model that refused one.
+  const scopes = new Set([...refused].map((field) => field.slice(0, field.indexOf(':'))));
   let out = omit(body, 'request', refused);
-  if (Array.isArray(out.tools)) out = replaced(out, 'tools', mapped(out.tools, (tool) => omit(tool, 'tool', refused)));
-  if ([...refused].some((field) => field.startsWith('cache:'))) out = withoutInCaching(out, refused);
-  if (!Array.isArray(out.messages)) return out;
+  if (scopes.has('tool') && Array.isArray(out.tools)) out = replaced(out, 'tools', mapped(out.tools, (tool) => omit(tool, 'tool', refused)));
+  if (scopes.has('cache')) out = withoutInCaching(out, refused);
+  if (!(scopes.has('message') || scopes.has('call')) || !Array.isArray(out.messages)) return out;
   return replaced(out, 'messages', mapped(out.messages as Message[], (message) => withoutIn(message, refused)));
 }
 
