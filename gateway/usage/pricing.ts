@@ -100,13 +100,17 @@ export interface PricedTokens {
   output: number;
   cacheRead?: number | undefined;
   cacheWrite?: number | undefined;
+  /** Of `cacheWrite`, what was written for an hour (Anthropic's `ttl: "1h"`), billed at twice the input rate, not the write rate of the 5-minute cache. */
+  cacheWrite1h?: number | undefined;
 }
 
 export function cost(price: Omit<Price, 'source'>, tokens: PricedTokens): number {
   const cacheRead = Math.min(tokens.cacheRead ?? 0, tokens.input);
   const cacheWrite = Math.min(tokens.cacheWrite ?? 0, tokens.input - cacheRead);
+  const hour = Math.min(tokens.cacheWrite1h ?? 0, cacheWrite);
   const at = (rate: Rate | undefined) => perMTok(rate ?? price.inputPerMTok, tokens.input);
-  return ((tokens.input - cacheRead - cacheWrite) * at(price.inputPerMTok) + cacheRead * at(price.cacheReadPerMTok) + cacheWrite * at(price.cacheWritePerMTok) + tokens.output * at(price.outputPerMTok)) / 1_000_000;
+  const written = (cacheWrite - hour) * at(price.cacheWritePerMTok) + hour * 2 * at(price.inputPerMTok);
+  return ((tokens.input - cacheRead - cacheWrite) * at(price.inputPerMTok) + cacheRead * at(price.cacheReadPerMTok) + written + tokens.output * at(price.outputPerMTok)) / 1_000_000;
 }
 
 /** A million input and a million output tokens, at the rates most requests pay. */

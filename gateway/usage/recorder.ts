@@ -34,6 +34,8 @@ export interface Tokens {
   /** Prompt tokens served from the upstream's prompt cache, and written to it. */
   cacheRead?: number | undefined;
   cacheWrite?: number | undefined;
+  /** Of those written, what was written for an hour (priced apart: pricing.ts). */
+  cacheWrite1h?: number | undefined;
 }
 
 export class RequestUsage {

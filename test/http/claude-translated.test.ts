@@ -5,6 +5,8 @@
  * Translated requests ask (top-level `cache_control`, which marks the last block) and the cached
  * tokens are priced as such; the fake Anthropic reads a marked prompt from its cache. An answer cap:
  * such clients send none and OpenAI gives the model's most, where 4,096 cut an agent's edits off.
+ * And what a Messages client's own hour-long cache marks cost: Anthropic bills those writes at twice
+ * the input price, where they were priced as 5-minute writes (1.25 times).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeServer } from '../support/fake-server';
@@ -55,5 +57,22 @@ describe("a chat client's conversation on Claude", () => {
     expect(anthropic.requests.map((r) => r.body.max_tokens)).toEqual([32_000, 8_192, 4_096]);
     await h.openai.chat.completions.create({ model: 'sonnet', max_tokens: 100, messages: [{ role: 'user', content: 'hello' }] });
     expect(anthropic.requests.at(-1)?.body.max_tokens).toBe(100);
+  });
+});
+
+describe("Claude Code's hour-long cache marks, passed through", () => {
+  it('are priced as Anthropic bills them: written for an hour at twice the input price, not the 5-minute rate', async () => {
+    for (const stream of [false, true]) {
+      const since = Date.now() - 1;
+      const res = await fetch(`${h.url}/v1/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+        body: JSON.stringify({ model: 'sonnet', max_tokens: 100, stream, system: [{ type: 'text', text: 'You are Claude Code.', cache_control: { type: 'ephemeral', ttl: '1h' } }], messages: [{ role: 'user', content: 'hello' }] }),
+      });
+      await res.text();
+      const row = [...h.gateway.usage.iterate({ since })].at(-1)!;
+      expect(row).toMatchObject({ inputTokens: 112, cacheReadTokens: 80, cacheWriteTokens: 20 });
+      expect(row.cost).toBeCloseTo((12 * 3 + 80 * 0.3 + 20 * 3 * 2 + row.outputTokens! * 15) / 1e6, 10);
+    }
   });
 });

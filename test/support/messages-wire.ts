@@ -20,13 +20,16 @@ export function promptOf(body: any): string {
 
 /** Prompt-cache accounting: a request that marks blocks with cache_control (or asks for it at the top, to mark its last block) reads most of its prompt from the cache. */
 function usageFor(body: any, outputTokens: number): Usage {
-  const marked = body.cache_control?.type === 'ephemeral' || JSON.stringify([body.system ?? null, body.messages ?? [], body.tools ?? []]).includes('"cache_control"');
+  const marks = JSON.stringify([body.cache_control ?? null, body.system ?? null, body.messages ?? [], body.tools ?? []]);
+  const marked = body.cache_control?.type === 'ephemeral' || marks.includes('"cache_control"');
+  // Written for an hour where a mark asks for it (`ttl: "1h"`), as Anthropic splits the writes.
+  const hour = marks.includes('"ttl":"1h"');
   return {
     input_tokens: 12,
     output_tokens: outputTokens,
     cache_read_input_tokens: marked ? 80 : 0,
     cache_creation_input_tokens: marked ? 20 : 0,
-    cache_creation: marked ? { ephemeral_5m_input_tokens: 20, ephemeral_1h_input_tokens: 0 } : null,
+    cache_creation: marked ? { ephemeral_5m_input_tokens: hour ? 0 : 20, ephemeral_1h_input_tokens: hour ? 20 : 0 } : null,
     inference_geo: null,
     output_tokens_details: null,
     server_tool_use: null,

@@ -22,13 +22,14 @@ export type MessagesWhole = { message: Record<string, unknown> } | { completion:
 const PREAMBLE = new Set(['message_start', 'ping', 'content_block_start']);
 export const messagesPreamble = (item: MessagesItem): boolean => ('chunk' in item ? isPreambleChunk(item.chunk) : PREAMBLE.has(item.event.event ?? String(item.event.data.type)));
 
-type UsageFields = { input_tokens?: number | null; output_tokens?: number | null; cache_read_input_tokens?: number | null; cache_creation_input_tokens?: number | null };
+type UsageFields = { input_tokens?: number | null; output_tokens?: number | null; cache_read_input_tokens?: number | null; cache_creation_input_tokens?: number | null; cache_creation?: { ephemeral_1h_input_tokens?: number | null } | null };
 
 /** Anthropic's counts as the usage row takes them: input counts cached prompt tokens too. */
 function tokensFrom(usage: UsageFields): Tokens {
   const read = usage.cache_read_input_tokens ?? 0;
   const write = usage.cache_creation_input_tokens ?? 0;
-  return { input: (usage.input_tokens ?? 0) + read + write, output: usage.output_tokens ?? 0, cacheRead: read, cacheWrite: write };
+  const hour = usage.cache_creation?.ephemeral_1h_input_tokens ?? 0;
+  return { input: (usage.input_tokens ?? 0) + read + write, output: usage.output_tokens ?? 0, cacheRead: read, cacheWrite: write, ...(hour ? { cacheWrite1h: hour } : {}) };
 }
 
 export function messagesFormat(model: string, usage: RequestUsage | undefined): StreamFormat<MessagesItem> {
