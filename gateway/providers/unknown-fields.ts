@@ -7,6 +7,7 @@
  * same without are ever left out: never its messages, tools, limits or format. An effort the model
  * does not have is the exception: where the refusal lists the ones it has, the nearest goes instead.
  */
+import { createHash } from 'node:crypto';
 import { offeredEfforts, refusedFields, UpstreamError } from '../errors';
 import { nearestEffort, type Effort } from '../models/efforts';
 
@@ -33,10 +34,18 @@ type Message = Record<string, unknown> & { tool_calls?: Record<string, unknown>[
 /** Models whose refused fields are remembered, per provider: any number of models may be asked for. */
 const MAX_MODELS = 1_000;
 
-/** What a model refuses: fields to leave out, and the efforts it has (when a refusal listed them). */
+/**
+ * Mistral's rule for tool call ids, which its API and Mistral models' templates on vLLM and MLX
+ * servers hold a whole history to: "Tool call id was call_x but must be a-z, A-Z, 0-9, with a length
+ * of 9." Another vendor's ids (Claude Code's `toolu_...`, OpenAI's `call_...`) fail every later turn.
+ */
+const NINE_CHAR_IDS = /must be a-z, A-Z, 0-9, with a length of 9/;
+
+/** What a model refuses: fields to leave out, the efforts it has (when a refusal listed them), and ids not of nine letters and digits. */
 interface Refused {
   fields: Set<string>;
   efforts?: Effort[];
+  nineCharIds?: boolean;
 }
 
 /**
@@ -58,7 +67,8 @@ export function createFieldLearner(droppable: ReadonlySet<string> = DROPPABLE) {
         const named = error instanceof UpstreamError && retries < MAX_RETRIES ? refusedFields(error) : [];
         const offered = error instanceof UpstreamError ? offeredEfforts(error) : [];
         const fresh = named.filter((f) => droppable.has(f) && !refused.fields.has(f) && !(f === 'request:reasoning_effort' && offered.length > 0));
-        if (named.includes('request:reasoning_effort') && offered.length > 0 && refused.efforts?.join() !== offered.join()) refused.efforts = offered;
+        if (error instanceof UpstreamError && retries < MAX_RETRIES && !refused.nineCharIds && NINE_CHAR_IDS.test((error.upstreamError?.message ?? '').slice(0, 2_000))) refused.nineCharIds = true;
+        else if (named.includes('request:reasoning_effort') && offered.length > 0 && refused.efforts?.join() !== offered.join()) refused.efforts = offered;
         else if (fresh.length === 0) throw error;
         for (const field of fresh) refused.fields.add(field);
         if (!learned.has(model) && learned.size >= MAX_MODELS) learned.clear();
@@ -83,7 +93,18 @@ function amended(body: Body, refused: Refused): Body {
     const { effort: _asked, ...rest } = reasoning;
     out = { ...body, reasoning: effort === undefined ? rest : { ...rest, effort } };
   }
-  return without(out, refused.fields);
+  out = without(out, refused.fields);
+  return refused.nineCharIds ? withNineCharIds(out) : out;
+}
+
+/** A history's tool call ids as nine letters and digits, each the same every turn (a digest), so calls and results stay paired. */
+function withNineCharIds(body: Body): Body {
+  if (!Array.isArray(body.messages)) return body;
+  const nine = (id: unknown) => (typeof id !== 'string' || /^[a-zA-Z0-9]{9}$/.test(id) ? id : createHash('sha256').update(id).digest('hex').slice(0, 9));
+  return replaced(body, 'messages', mapped(body.messages as Message[], (message) => {
+    const calls = Array.isArray(message.tool_calls) ? replaced(message, 'tool_calls', mapped(message.tool_calls as Body[], (call) => replaced(call, 'id', nine(call.id)))) : message;
+    return 'tool_call_id' in calls ? replaced(calls, 'tool_call_id', nine(calls.tool_call_id)) : calls;
+  }));
 }
 
 /** The body without the refused fields, copied only where one was there. */

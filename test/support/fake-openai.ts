@@ -34,6 +34,8 @@ export interface FakeOpenAIOptions {
   withoutCompaction?: boolean;
   /** Answer chat with nothing visible (a thinking model that spent its answer on reasoning). */
   writesNothing?: boolean;
+  /** Hold tool call ids to nine letters and digits, in the history too, as Mistral's API does (and give its own calls such ids). */
+  nineCharIds?: boolean;
 }
 
 export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<FakeServer> {
@@ -78,8 +80,8 @@ function effortRefusal(model: unknown, effort: unknown, param: string) {
   return { error: { message, type: 'invalid_request_error', param, code: 'unsupported_value' } };
 }
 
-/** A tool call's id: OpenAI's `call_...`, or Kimi's `functions.<name>:<index>` (as Moonshot's API and the servers that host Kimi K2 give them). */
-const callId = (model: unknown, name: string, index: number) => (/kimi/i.test(String(model)) ? `functions.${name}:${index}` : `call_fake${index + 1}`);
+/** A tool call's id: OpenAI's `call_...`, Kimi's `functions.<name>:<index>` (as Moonshot's API and the servers that host Kimi K2 give them), or Mistral's nine letters and digits. */
+const callId = (model: unknown, name: string, index: number) => (/kimi/i.test(String(model)) ? `functions.${name}:${index}` : /stral/i.test(String(model)) ? `Mst00000${index + 1}` : `call_fake${index + 1}`);
 /** Models the gateway's table does not know, refused as Groq words it. */
 const GROQ_MAX_OUTPUT: Record<string, number> = { 'moonshotai/kimi-k2': 16_384 };
 
@@ -95,6 +97,11 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
   }
   const refused = effortRefusal(body.model, body.reasoning_effort, 'reasoning_effort');
   if (refused) return sendJson(res, 400, refused);
+  if (options.nineCharIds) {
+    const ids = body.messages.flatMap((m: any) => [...(m.tool_calls ?? []).map((c: any) => c.id), ...(m.role === 'tool' ? [m.tool_call_id] : [])]);
+    const wrong = ids.find((id: unknown) => !/^[a-zA-Z0-9]{9}$/.test(String(id)));
+    if (wrong !== undefined) return sendJson(res, 400, { object: 'error', message: `Tool call id was ${String(wrong)} but must be a-z, A-Z, 0-9, with a length of 9.`, type: 'invalid_function_call', param: null, code: '3280' });
+  }
   // As OpenAI (and Groq, in its words) refuse an answer limit over what the model writes.
   const most = Object.entries(MAX_OUTPUT).find(([prefix]) => String(body.model).startsWith(prefix))?.[1];
   const groq = Object.entries(GROQ_MAX_OUTPUT).find(([prefix]) => String(body.model).startsWith(prefix))?.[1];
