@@ -10,13 +10,12 @@ import { routeRequest } from '../../http/route-request';
 import { writeStream } from '../../http/stream-writer';
 import { routed } from '../../http/usage-row';
 import type { ProviderConfig } from '../../config/schema';
-import { isUpstreamError } from '../../errors';
 import type { Router } from '../../routing/router';
 import { mapEvents, streaming } from '../../routing/streams';
-import { estimateTokens, promptText } from '../../usage/tokens';
 import type { ChatRequest } from '../../wire/canonical';
 import { messagesCache, messagesFormat, messagesPreamble, wholeMessage, type MessagesItem, type MessagesWhole } from './answers';
 import { messagesToChat, type MessagesBody } from './codec';
+import { countOn } from './count';
 import { anthropicErrorBody } from './output';
 import { CountTokensBodySchema, MessagesBodySchema } from './schemas';
 
@@ -67,28 +66,12 @@ export async function anthropicSurface(app: FastifyInstance, options: AnthropicS
     return wholeMessage(routed(request, reply, execution), body.model, request.usage);
   });
 
-  /**
-   * Exact from an Anthropic deployment; from any other, an estimate that costs time linear in the
-   * request (the tokenizer for short text, a calibrated count beyond). A count is advice, not an
-   * answer: when the upstream cannot give one (Anthropic-compatible APIs without the endpoint say
-   * 404, its own limits 429) the estimate stands in, and the failure says nothing to the breaker
-   * about the deployment's messages (a 404 here had blocked it as "model missing" for 30 minutes).
-   * A request the upstream refuses as such (a 400) is still the client's to see.
-   */
+  /** Token counts (count.ts): exact from an Anthropic deployment, else (or where it cannot count) an estimate. */
   app.post('/messages/count_tokens', { schema: { body: CountTokensBodySchema } }, async (request, reply) => {
     const body = request.body as MessagesBody & Record<string, unknown>;
     const headers = anthropicHeaders(request);
     const route = routeRequest(request, reply, { model: body.model, type: 'chat', api: 'anthropic.count_tokens' });
-    const estimate = () => ({ input_tokens: estimateTokens(promptText(body)) + (body.tools ? estimateTokens(JSON.stringify(body.tools)) : 0) });
-    const execution = await router.run(route, async (provider, deployment, signal) => {
-      if (provider.config.kind !== 'anthropic' || !provider.speaks('messages', deployment)) return estimate();
-      try {
-        return await provider.nativeJson('messages.count_tokens', body, { deployment, signal, headers, via: route.via });
-      } catch (error) {
-        if (isUpstreamError(error) && error.failure !== 'client_closed' && error.failure !== 'upstream_4xx') return estimate();
-        throw error;
-      }
-    });
+    const execution = await router.run(route, (provider, deployment, signal) => countOn(provider, deployment, body, { signal, headers, via: route.via }));
     return routed(request, reply, execution);
   });
 }

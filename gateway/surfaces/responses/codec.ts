@@ -10,7 +10,7 @@ import type { ChatRequest, Message as ChatMessage } from '../../wire/canonical';
 import { withOneLeadingSystem } from '../../wire/system-reminders';
 import { chatToolName, groupsTools, offeredTools, TOOL_SEARCH, type OfferedTools, type Tool } from './tools';
 
-type Item = { type?: string; role?: string; [key: string]: unknown };
+export type Item = { type?: string; role?: string; [key: string]: unknown };
 type Part = { type: string; [key: string]: unknown };
 
 /** The Responses request fields this codec reads; the rest pass through only to Responses upstreams. */

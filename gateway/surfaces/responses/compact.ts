@@ -6,9 +6,13 @@
  * messages (within a budget) followed by that summary as a user message, which is what Codex itself
  * keeps when it compacts without OpenAI.
  */
-import { UpstreamError } from '../../errors';
+import type { DeploymentConfig } from '../../config/schema';
+import type { CancelSignal } from '../../cancel';
+import { isUpstreamError, UpstreamError } from '../../errors';
+import type { ProviderAdapter } from '../../providers/types';
 import type { RequestUsage } from '../../usage/recorder';
 import { completionText, nowSeconds, tokensOf, type ChatCompletion, type ChatRequest } from '../../wire/canonical';
+import { responsesToChat, takesAsSent, type Item, type ResponsesBody } from './codec';
 import { itemId, newResponseId, responseUsage } from './output';
 
 /** A whole compaction: an upstream's own, or a canonical completion holding the summary. */
@@ -23,7 +27,30 @@ const SUMMARY_LEAD = 'The conversation before this point was compacted. A handof
 /** The user's own words kept beside the summary, newest first until this many characters. */
 const KEPT_USER_CHARS = 80_000;
 
-type Item = { type?: string; role?: string; content?: unknown };
+
+/** How a server says it has no such endpoint. */
+const NO_SUCH_PATH = new Set([404, 405, 501]);
+
+/** The conversation a compaction is asked of: the request, its whole history, and that history inline for an upstream. */
+export interface Compaction {
+  body: ResponsesBody & Record<string, unknown>;
+  items: readonly Item[];
+  native: Record<string, unknown>;
+}
+
+/** One deployment's attempt: its own compaction where it speaks Responses, else (or where it has none) its model's summary. */
+export async function compactOn(provider: ProviderAdapter, deployment: DeploymentConfig, compaction: Compaction, call: { signal: CancelSignal; via: string | undefined }): Promise<CompactWhole> {
+  const { body, items, native } = compaction;
+  const summary = async () => ({ completion: summaryOf(await provider.chat(compactionRequest(responsesToChat(body, items, provider.config.kind)), { deployment, ...call }), deployment.name) });
+  if (provider.config.kind === 'ollama' || !takesAsSent(body, provider.speaks('responses', deployment), provider.config.kind)) return summary();
+  try {
+    return { compacted: await provider.nativeJson('responses.compact', native, { deployment, ...call }) };
+  } catch (error) {
+    // A server that speaks Responses without compaction (vLLM, LM Studio) has no such path: its model summarises instead.
+    if (isUpstreamError(error) && NO_SUCH_PATH.has(error.status ?? 0)) return summary();
+    throw error;
+  }
+}
 
 /** The conversation, translated, with the request to summarise it (no tools: the answer must be the note). */
 export function compactionRequest(translated: ChatRequest): ChatRequest {
@@ -32,7 +59,7 @@ export function compactionRequest(translated: ChatRequest): ChatRequest {
 }
 
 /** A summary with words in it: an empty one would compact the conversation to nothing, so the next deployment is asked (the model is unfit for this, not down). */
-export function summaryOf(completion: ChatCompletion, deployment: string): ChatCompletion {
+function summaryOf(completion: ChatCompletion, deployment: string): ChatCompletion {
   if (completionText(completion).trim() === '') throw new UpstreamError('unsupported', `${deployment} wrote no summary of the conversation`);
   return completion;
 }

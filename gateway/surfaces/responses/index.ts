@@ -6,7 +6,7 @@
  * upstream sees the whole history inline.
  */
 import type { FastifyInstance } from 'fastify';
-import { GatewayError, isUpstreamError } from '../../errors';
+import { GatewayError } from '../../errors';
 import { registerModelSurface, type ModelSurfaceServices } from '../../http/model-surface';
 import { routeRequest } from '../../http/route-request';
 import { writeStream } from '../../http/stream-writer';
@@ -19,7 +19,7 @@ import { mapEvents, streaming } from '../../routing/streams';
 import type { ResponsesStore } from '../../store/responses-store';
 import type { ChatRequest } from '../../wire/canonical';
 import { responsesCache, responsesFormat, responsesPreamble, wholeResponse, type ResponsesItem, type ResponsesWhole, type Turn } from './answers';
-import { compacted, compactionRequest, summaryOf, type CompactWhole } from './compact';
+import { compacted, compactOn } from './compact';
 import { inputItems, responsesToChat, takesAsSent, type ResponsesBody } from './codec';
 import { history, keptTurn, notFound, resolveReferences } from './kept';
 import { responseShell } from './output';
@@ -35,8 +35,6 @@ export interface ResponsesSurfaceOptions {
 }
 
 const errorBody = (wire: WireError) => ({ error: openAIError(wire) });
-/** How a server says it has no such endpoint. */
-const NO_SUCH_PATH = new Set([404, 405, 501]);
 
 export async function responsesSurface(app: FastifyInstance, options: ResponsesSurfaceOptions): Promise<void> {
   const { router, store, now } = options;
@@ -98,17 +96,7 @@ export async function responsesSurface(app: FastifyInstance, options: ResponsesS
     if (body.stream === true) throw new GatewayError('invalid_request', 'A compaction is answered whole: /v1/responses/compact takes no stream', { param: 'stream' });
     const { items, native } = conversation(body, request.clientKey?.name ?? null);
     const route = routeRequest(request, reply, { model: body.model, type: 'chat', api: 'responses' });
-    const execution = await router.run<CompactWhole>(route, async (provider, deployment, signal) => {
-      const summary = async () => ({ completion: summaryOf(await provider.chat(compactionRequest(responsesToChat(body, items, provider.config.kind)), { deployment, signal, via: route.via }), deployment.name) });
-      if (provider.config.kind === 'ollama' || !takesAsSent(body, provider.speaks('responses', deployment), provider.config.kind)) return summary();
-      try {
-        return { compacted: await provider.nativeJson('responses.compact', native, { deployment, signal, via: route.via }) };
-      } catch (error) {
-        // A server that speaks Responses without compaction (vLLM, LM Studio) has no such path: its model summarises instead.
-        if (isUpstreamError(error) && NO_SUCH_PATH.has(error.status ?? 0)) return summary();
-        throw error;
-      }
-    });
+    const execution = await router.run(route, (provider, deployment, signal) => compactOn(provider, deployment, { body, items, native }, { signal, via: route.via }));
     return compacted(routed(request, reply, execution), items, request.usage);
   });
 

@@ -1,0 +1,33 @@
+/**
+ * Token counting (`/v1/messages/count_tokens`): exact from an Anthropic deployment; from any other,
+ * an estimate that costs time linear in the request (the tokenizer for short text, a calibrated
+ * count beyond). A count is advice, not an answer: when the upstream cannot give one
+ * (Anthropic-compatible APIs without the endpoint say 404, its own limits 429) the estimate stands
+ * in, and the failure says nothing to the breaker about the deployment's messages (a 404 here had
+ * blocked it as "model missing" for 30 minutes). A request the upstream refuses as such (a 400) is
+ * still the client's to see.
+ */
+import type { CancelSignal } from '../../cancel';
+import type { DeploymentConfig } from '../../config/schema';
+import { isUpstreamError } from '../../errors';
+import type { ProviderAdapter } from '../../providers/types';
+import { estimateTokens, promptText } from '../../usage/tokens';
+import type { MessagesBody } from './codec';
+
+export interface CountCall {
+  signal: CancelSignal;
+  headers: Record<string, string> | undefined;
+  via: string | undefined;
+}
+
+/** One deployment's count of a request's input tokens. */
+export async function countOn(provider: ProviderAdapter, deployment: DeploymentConfig, body: MessagesBody & Record<string, unknown>, call: CountCall): Promise<Record<string, unknown>> {
+  const estimate = () => ({ input_tokens: estimateTokens(promptText(body)) + (body.tools ? estimateTokens(JSON.stringify(body.tools)) : 0) });
+  if (provider.config.kind !== 'anthropic' || !provider.speaks('messages', deployment)) return estimate();
+  try {
+    return await provider.nativeJson('messages.count_tokens', body, { deployment, ...call });
+  } catch (error) {
+    if (isUpstreamError(error) && error.failure !== 'client_closed' && error.failure !== 'upstream_4xx') return estimate();
+    throw error;
+  }
+}
