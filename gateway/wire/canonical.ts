@@ -107,10 +107,6 @@ function countAllOutput(usage: ChatCompletion['usage'] | null | undefined): void
 }
 
 /**
- * Servers differ on where reasoning goes: DeepSeek and vLLM say `reasoning_content`, Ollama's and
- * OpenRouter's OpenAI APIs say `reasoning`. Inside the gateway it is `reasoning_content`.
- */
-/**
  * A call's arguments as the JSON text OpenAI's contract has them: llama.cpp's server sent an object
  * (builds of March 2026, and `--tool-args-object` since), which chat clients take for text and
  * every translation read as "[object Object]".
@@ -122,6 +118,10 @@ function argumentsAsText(calls: readonly object[] | null | undefined): void {
   }
 }
 
+/**
+ * Servers differ on where reasoning goes: DeepSeek and vLLM say `reasoning_content`, Ollama's and
+ * OpenRouter's OpenAI APIs say `reasoning`. Inside the gateway it is `reasoning_content`.
+ */
 function adoptReasoning(part: Delta | Message | undefined): void {
   if (part && !part.reasoning_content && typeof part.reasoning === 'string' && part.reasoning) part.reasoning_content = part.reasoning;
 }
