@@ -13,6 +13,7 @@ import { createMessagesChunkTranslator, fromMessage, MESSAGES_END, THINKING_BUDG
 import type { ChatCompletionChunk } from '../wire/canonical';
 import { newCompletionId } from '../wire/ids';
 import { withoutInlineSystem } from '../wire/system-reminders';
+import { withDeferralResolved } from '../wire/tool-deferral';
 import { limiterFor } from './concurrency';
 import { nativeJson, nativePath, nativeStream } from './native';
 import { NO_BOOK } from './signed-reasoning';
@@ -44,7 +45,7 @@ export function createAnthropicProvider(config: ProviderConfig, { secrets, gatew
   const apis = config.apis ?? ['messages'];
   const pathOf = (endpoint: NativeEndpoint) => nativePath(PATHS, endpoint, config.name);
   const withinLearnedLimit = createLimitLearner();
-  const withoutRefusedFields = createFieldLearner(MESSAGES_DROPPABLE);
+  const withoutRefusedFields = createFieldLearner(MESSAGES_DROPPABLE, { messages: true });
   // Thinking another model signed is left out: Anthropic refuses it (signed-reasoning.ts).
   const book = signatures ?? NO_BOOK;
 
@@ -104,7 +105,9 @@ function nativeBody(body: Record<string, unknown>, context: CallContext): Record
   const oneOf = model.startsWith('claude-') && temperature !== undefined;
   const sampling = SAMPLING_REMOVED.test(model) ? {} : { temperature, top_p: oneOf ? undefined : topP, top_k: topK };
   const placed = INLINE_SYSTEM.test(model) ? rest : withoutInlineSystem(rest);
-  const out: Record<string, unknown> = { ...thinkingFor(nativeWithinOutputLimit('messages', placed, context.deployment), model), model };
+  // Only Claude models defer tools (others' servers are told by refusal: unknown-fields.ts).
+  const shown = model.startsWith('claude-') ? placed : withDeferralResolved(placed);
+  const out: Record<string, unknown> = { ...thinkingFor(nativeWithinOutputLimit('messages', shown, context.deployment), model), model };
   for (const [key, value] of Object.entries(sampling)) if (value !== undefined) out[key] = value;
   return out;
 }

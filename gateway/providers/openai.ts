@@ -21,6 +21,7 @@ import { sseEvents } from './upstream-streams';
 import { chunksFromResponses, createResponsesBridge } from './responses-bridge';
 import { chatToResponses, completionFromResponse } from '../wire/responses';
 import { withoutInlineSystem } from '../wire/system-reminders';
+import { withDeferralResolved } from '../wire/tool-deferral';
 
 /** Paths under the provider's base URL (which ends in /v1). */
 const PATHS: Partial<Record<NativeEndpoint, string>> = { responses: '/responses', 'responses.compact': '/responses/compact', messages: '/messages', 'messages.count_tokens': '/messages/count_tokens', completions: '/completions' };
@@ -172,8 +173,8 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
  * items it could not verify are left out on the way: signed-reasoning.ts).
  */
 function nativeBody(endpoint: NativeEndpoint, body: Record<string, unknown>, deployment: DeploymentConfig, official: boolean): Record<string, unknown> {
-  // The servers that speak Messages for other models (vLLM, LM Studio, DeepSeek's) take no system message inside it.
-  const limited = nativeWithinOutputLimit(endpoint, endpoint.startsWith('messages') ? withoutInlineSystem(body) : body, deployment);
+  // The servers that speak Messages for other models (vLLM, LM Studio, DeepSeek's) take no system message inside it, and defer no tools.
+  const limited = nativeWithinOutputLimit(endpoint, endpoint.startsWith('messages') ? withDeferralResolved(withoutInlineSystem(body)) : body, deployment);
   if (!endpoint.startsWith('responses')) return limited;
   return official ? responsesForOfficialOpenAI(limited, deployment.model) : limited;
 }

@@ -6,10 +6,12 @@
  * it, and the adapter leaves it out for that model from then on. Only fields a request means the
  * same without are ever left out: never its messages, tools, limits or format. An effort the model
  * does not have is the exception: where the refusal lists the ones it has, the nearest goes instead.
+ * So are a Messages server's deferred tools: it is shown the tools the model would see.
  */
 import { createHash } from 'node:crypto';
 import { offeredEfforts, refusedFields, UpstreamError } from '../errors';
 import { nearestEffort, type Effort } from '../models/efforts';
+import { withDeferralResolved } from '../wire/tool-deferral';
 
 const DROPPABLE = new Set([
   ...['user', 'parallel_tool_calls', 'stream_options', 'store', 'metadata', 'service_tier', 'prompt_cache_key', 'safety_identifier', 'seed'].map((f) => `request:${f}`),
@@ -41,19 +43,28 @@ const MAX_MODELS = 1_000;
  */
 const NINE_CHAR_IDS = /must be a-z, A-Z, 0-9, with a length of 9/;
 
-/** What a model refuses: fields to leave out, the efforts it has (when a refusal listed them), and ids not of nine letters and digits. */
+/**
+ * A Messages server that does not defer tools (wire/tool-deferral.ts): OpenRouter's "Deferred custom
+ * tools are only supported on Anthropic models", pydantic's "tools.3.custom.defer_loading: Extra
+ * inputs are not permitted", a block type "tool_reference" refused.
+ */
+const NO_DEFERRAL = /defer_loading|tool_reference|deferred (custom )?tools/i;
+
+/** What a model refuses: fields to leave out, the efforts it has (when a refusal listed them), ids not of nine letters and digits, and deferred tools. */
 interface Refused {
   fields: Set<string>;
   efforts?: Effort[];
   nineCharIds?: boolean;
+  noDeferral?: boolean;
 }
 
 /**
  * Learned per model: a server may check one model's fields and not another's (reasoning, say).
  * `droppable`: the fields it may leave out (none for a passed-through request, whose fields are the
- * client's: only its effort is moved to the nearest the model has).
+ * client's: only its effort is moved to the nearest the model has). `messages`: the bodies are
+ * Messages requests, whose deferred tools may be resolved here.
  */
-export function createFieldLearner(droppable: ReadonlySet<string> = DROPPABLE) {
+export function createFieldLearner(droppable: ReadonlySet<string> = DROPPABLE, { messages = false } = {}) {
   const learned = new Map<string, Refused>();
   return async function withoutRefusedFields<T>(body: Body, send: (body: Body) => Promise<T>): Promise<T> {
     const model = String(body.model);
@@ -67,7 +78,9 @@ export function createFieldLearner(droppable: ReadonlySet<string> = DROPPABLE) {
         const named = error instanceof UpstreamError && retries < MAX_RETRIES ? refusedFields(error) : [];
         const offered = error instanceof UpstreamError ? offeredEfforts(error) : [];
         const fresh = named.filter((f) => droppable.has(f) && !refused.fields.has(f) && !(f === 'request:reasoning_effort' && offered.length > 0));
-        if (error instanceof UpstreamError && retries < MAX_RETRIES && !refused.nineCharIds && NINE_CHAR_IDS.test((error.upstreamError?.message ?? '').slice(0, 2_000))) refused.nineCharIds = true;
+        const said = error instanceof UpstreamError && retries < MAX_RETRIES ? (error.upstreamError?.message ?? '').slice(0, 2_000) : '';
+        if (!refused.nineCharIds && NINE_CHAR_IDS.test(said)) refused.nineCharIds = true;
+        else if (messages && !refused.noDeferral && NO_DEFERRAL.test(said)) refused.noDeferral = true;
         else if (named.includes('request:reasoning_effort') && offered.length > 0 && refused.efforts?.join() !== offered.join()) refused.efforts = offered;
         else if (fresh.length === 0) throw error;
         for (const field of fresh) refused.fields.add(field);
@@ -94,6 +107,7 @@ function amended(body: Body, refused: Refused): Body {
     out = { ...body, reasoning: effort === undefined ? rest : { ...rest, effort } };
   }
   out = without(out, refused.fields);
+  if (refused.noDeferral) out = withDeferralResolved(out);
   return refused.nineCharIds ? withNineCharIds(out) : out;
 }
 

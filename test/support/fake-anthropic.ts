@@ -13,7 +13,7 @@ export interface FakeAnthropicOptions {
   chunkDelayMs?: number;
   /** Answer `/v1/messages/count_tokens` 404, as Anthropic-compatible APIs without it do. */
   noTokenCounting?: boolean;
-  /** Refuse fields beyond the base Messages API one at a time in pydantic's words, as strict Anthropic-compatible servers (and Vertex AI) do. */
+  /** Refuse fields and tool result blocks beyond the base Messages API one at a time in pydantic's words, as strict Anthropic-compatible servers (and Vertex AI) do. */
   strictFields?: boolean;
 }
 
@@ -33,6 +33,12 @@ function strictRefusal(body: any): string | undefined {
   for (const [i, tool] of (body.tools ?? []).entries()) {
     const key = extra(tool, TOOL_FIELDS);
     if (key) return `tools.${i}.custom.${key}: Extra inputs are not permitted`;
+  }
+  for (const [i, message] of (body.messages ?? []).entries()) {
+    for (const [j, block] of (Array.isArray(message.content) ? message.content : []).entries()) {
+      const k = block.type === 'tool_result' && Array.isArray(block.content) ? block.content.findIndex((inner: any) => inner.type !== 'text' && inner.type !== 'image') : -1;
+      if (k >= 0) return `messages.${i}.content.${j}.tool_result.content.${k}: Input tag '${block.content[k].type}' found using 'type' does not match any of the expected tags: 'text', 'image'`;
+    }
   }
   return undefined;
 }

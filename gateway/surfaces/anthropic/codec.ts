@@ -9,6 +9,7 @@ import type { ProviderConfig } from '../../config/schema';
 import { GatewayError } from '../../errors';
 import type { ChatRequest, Message as ChatMessage } from '../../wire/canonical';
 import { withoutInlineSystem } from '../../wire/system-reminders';
+import { referenceText, toolsShown } from '../../wire/tool-deferral';
 
 type Block = { type: string; [key: string]: unknown };
 type InMessage = { role: string; content: string | Block[] };
@@ -18,7 +19,7 @@ export interface MessagesBody {
   max_tokens?: number;
   messages: InMessage[];
   system?: string | Block[];
-  tools?: { name: string; description?: string; input_schema?: unknown; type?: string | null }[];
+  tools?: { name: string; description?: string; input_schema?: unknown; type?: string | null; defer_loading?: boolean }[];
   tool_choice?: { type: 'auto' | 'any' | 'tool' | 'none'; name?: string; disable_parallel_tool_use?: boolean };
   stop_sequences?: string[];
   temperature?: number;
@@ -49,7 +50,7 @@ export function messagesToChat(sent: MessagesBody, target: ProviderConfig['kind'
   // top_k has no OpenAI field (OpenAI refuses unknown ones); an Ollama upstream takes it as an option.
   if (body.top_k != null && target === 'ollama') (request as ChatRequest & { top_k?: number }).top_k = body.top_k;
   if (body.metadata?.user_id) request.user = endUserId(body.metadata.user_id);
-  const tools = (body.tools ?? []).filter((t) => t.type == null || t.type === 'custom');
+  const tools = toolsShown(body.tools ?? [], body.messages, body.tool_choice).filter((t) => t.type == null || t.type === 'custom');
   if (tools.length > 0) {
     request.tools = tools.map((t) => ({ type: 'function', function: { name: t.name, ...(t.description ? { description: t.description } : {}), parameters: (t.input_schema ?? { type: 'object', properties: {} }) as Record<string, unknown> } }));
     const choice = body.tool_choice;
@@ -89,7 +90,7 @@ function reasoningEffort(body: MessagesBody): ChatRequest['reasoning_effort'] | 
 
 function textOf(content: string | Block[] | undefined): string {
   if (typeof content === 'string') return content;
-  return (content ?? []).flatMap((b) => (b.type === 'text' ? [String(b.text ?? '')] : [])).join('\n');
+  return (content ?? []).flatMap((b) => (b.type === 'text' ? [String(b.text ?? '')] : b.type === 'tool_reference' ? [referenceText(b)] : [])).join('\n');
 }
 
 /** A tool result's content (the schema leaves a block's fields open): a string or blocks, else refused with its path. */
