@@ -23,9 +23,10 @@ const DROPPABLE = new Set([
 /**
  * What a Messages request means the same without, for Anthropic-compatible servers that refuse what
  * Claude Code sends beyond the base API: server-side context editing (the client keeps its own
- * context), its diagnostics, and caching and streaming hints.
+ * context), its diagnostics, caching and streaming hints, and a tool's examples of its input (the
+ * schema still says what it takes).
  */
-export const MESSAGES_DROPPABLE: ReadonlySet<string> = new Set(['request:context_management', 'request:diagnostics', 'cache:scope', 'cache:ttl', 'tool:eager_input_streaming']);
+export const MESSAGES_DROPPABLE: ReadonlySet<string> = new Set(['request:context_management', 'request:diagnostics', 'cache:scope', 'cache:ttl', 'tool:eager_input_streaming', 'tool:input_examples']);
 
 /** Fields refused in one request: a server that names one at a time is asked again this often at most. */
 const MAX_RETRIES = 5;

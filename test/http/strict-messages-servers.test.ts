@@ -1,9 +1,9 @@
 /**
  * Claude Code sends more than the base Messages API: `context_management`, `diagnostics`, a caching
- * hint's `scope: "global"`, a tool's `eager_input_streaming`. Anthropic takes them; a strict
- * Anthropic-compatible server refuses each in pydantic's words ("diagnostics: Extra inputs are not
- * permitted"), so every turn through the gateway to it failed. Each such field is left out for that
- * model, learned from the refusal, and nothing else of the request is.
+ * hint's `scope: "global"`, a tool's `eager_input_streaming` and `input_examples`. Anthropic takes
+ * them; a strict Anthropic-compatible server refuses each in pydantic's words ("diagnostics: Extra
+ * inputs are not permitted"), so every turn through the gateway to it failed. Each such field is left
+ * out for that model, learned from the refusal, and nothing else of the request is.
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,7 +29,7 @@ const claudeCodeTurn = {
   max_tokens: 200,
   stream: true,
   system: [{ type: 'text', text: 'You are Claude Code.', cache_control: { type: 'ephemeral', scope: 'global' } }],
-  tools: [{ name: 'Bash', description: 'Run a command', input_schema: { type: 'object', properties: { command: { type: 'string' } } }, eager_input_streaming: true }],
+  tools: [{ name: 'Bash', description: 'Run a command', input_schema: { type: 'object', properties: { command: { type: 'string' } } }, eager_input_streaming: true, input_examples: [{ command: 'ls -la' }] }],
   context_management: { edits: [{ type: 'clear_thinking_20251015', keep: 'all' }] },
   diagnostics: { session: 'abc' },
   messages: [{ role: 'user', content: 'one two' }],
@@ -41,7 +41,7 @@ describe('a strict Anthropic-compatible server', () => {
     const message = await client.messages.stream(claudeCodeTurn as never).finalMessage();
     expect(message.content).toEqual([expect.objectContaining({ type: 'tool_use', name: 'Bash' })]);
     // One refusal per field, in the order the server names them, then the answer.
-    expect(strict.requests).toHaveLength(5);
+    expect(strict.requests).toHaveLength(6);
     const sent = strict.requests.at(-1)!.body;
     expect(sent).not.toHaveProperty('context_management');
     expect(sent).not.toHaveProperty('diagnostics');
@@ -50,7 +50,7 @@ describe('a strict Anthropic-compatible server', () => {
 
     // The next turn goes without them at once.
     await client.messages.stream(claudeCodeTurn as never).finalMessage();
-    expect(strict.requests).toHaveLength(6);
+    expect(strict.requests).toHaveLength(7);
   });
 
   it('still refuses what the request means differently without', async () => {
