@@ -97,13 +97,13 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
     }
     latest.set(name, record);
     if (record.result && deps.catalog().providers.get(name)?.config.kind === 'ollama') {
-      const models = bothSpellings(record.result.models);
+      const models = bothSpellings(record.result.models ?? []);
       installed.set(name, { at: record.at, models });
       remote.set(name, bothSpellings(record.result.remote ?? []));
       await learnModels(name, record.result);
       deps.onInstalled?.(name, models);
     }
-    const detail = record.result ? { version: record.result.version ?? null, models: record.result.models.length, loaded: record.result.loaded ?? null } : null;
+    const detail = record.result ? { version: record.result.version ?? null, models: record.result.models?.length ?? null, loaded: record.result.loaded ?? null } : null;
     deps.history.addProbe({ provider: name, at: record.at, ok: record.ok, latencyMs: Math.round(record.latencyMs * 10) / 10, error: record.error, detail });
   }
 

@@ -15,6 +15,7 @@ import { newCompletionId } from '../wire/ids';
 import { withoutInlineSystem } from '../wire/system-reminders';
 import { withDeferralResolved } from '../wire/tool-deferral';
 import { limiterFor } from './concurrency';
+import { modelsList } from './models-list';
 import { nativeJson, nativePath, nativeStream } from './native';
 import { NO_BOOK } from './signed-reasoning';
 import { createFieldLearner, MESSAGES_DROPPABLE } from './unknown-fields';
@@ -77,11 +78,7 @@ export function createAnthropicProvider(config: ProviderConfig, { secrets, gatew
     nativeStream: (endpoint, body, context) =>
       withinLearnedLimit(context.deployment, (deployment) => book.send(endpoint, { ...nativeBody(body, { ...context, deployment }), stream: true }, deployment.model, (body) => withoutRefusedFields(body, (body) => nativeStream(transport, endpoint, pathOf(endpoint), body, withVersion(context))))),
 
-    async probe(signal) {
-      const { value } = await transport.json<{ data?: { id?: unknown }[] }>({ method: 'GET', path: '/v1/models?limit=1000' }, signal);
-      if (!Array.isArray(value?.data)) throw new UpstreamError('upstream_protocol', `${config.name}'s models list has no data array`);
-      return { models: value.data.map((m) => String(m.id)) };
-    },
+    probe: (signal) => modelsList(transport, '/v1/models?limit=1000', config.name, signal),
 
     close: () => transport.close(),
   };

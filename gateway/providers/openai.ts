@@ -10,6 +10,7 @@ import type { DeploymentConfig, NativeApiName, ProviderConfig } from '../config/
 import { UpstreamError } from '../errors';
 import { createChunkNormalizer, decodeEmbedding, normalizeCompletion, withoutHistoryReasoning, type ChatCompletion, type ChatCompletionChunk, type ChatRequest, type CreateEmbeddingResponse } from '../wire/canonical';
 import { limiterFor } from './concurrency';
+import { modelsList } from './models-list';
 import { forGemini, isGoogle } from './gemini';
 import { DEFAULT_TIMEOUTS, createTransport, type OpenStream } from './transport';
 import { nativeJson, nativePath, nativeStream } from './native';
@@ -158,11 +159,7 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
     nativeJson: nativeJsonCall,
     nativeStream: nativeStreamCall,
 
-    async probe(signal) {
-      const { value } = await transport.json<{ data?: { id?: unknown }[] }>({ method: 'GET', path: '/models' }, signal);
-      if (!Array.isArray(value?.data)) throw new UpstreamError('upstream_protocol', `${config.name}'s models list has no data array`);
-      return { models: value.data.map((m) => String(m.id)) };
-    },
+    probe: (signal) => modelsList(transport, '/models', config.name, signal),
 
     close: () => transport.close(),
   };

@@ -75,8 +75,8 @@ export interface ProviderAdapter {
 }
 
 export interface ProbeResult {
-  /** Models the provider has (Ollama: installed; OpenAI-compatible: its models list). */
-  models: string[];
+  /** Models the provider has (Ollama: installed; OpenAI-compatible: its models list); null when it keeps no list. */
+  models: string[] | null;
   /** Ollama only: models loaded in memory now. */
   loaded?: string[];
   /** Ollama only: its version. */

@@ -15,6 +15,8 @@ export interface FakeAnthropicOptions {
   noTokenCounting?: boolean;
   /** Refuse fields and tool result blocks beyond the base Messages API one at a time in pydantic's words, as strict Anthropic-compatible servers (and Vertex AI) do. */
   strictFields?: boolean;
+  /** Keep no models list (404), as the Anthropic-compatible APIs of Kimi, GLM and MiniMax do. */
+  noModelsList?: boolean;
 }
 
 const BASE_FIELDS = new Set(['model', 'messages', 'system', 'max_tokens', 'metadata', 'stop_sequences', 'stream', 'temperature', 'top_p', 'top_k', 'tools', 'tool_choice', 'thinking']);
@@ -57,6 +59,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
         if (options.noTokenCounting) break;
         return sendJson(res, 200, { input_tokens: 1000 + promptOf(request.body).length });
       case 'GET /v1/models':
+        if (options.noModelsList) break;
         // As Anthropic's list: dated snapshots only, though its API also takes their aliases (claude-sonnet-4-5).
         return sendJson(res, 200, {
           data: [

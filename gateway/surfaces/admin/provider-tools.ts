@@ -38,7 +38,7 @@ export function providerTools(app: FastifyInstance, { catalog, secrets, config, 
 
   app.get<{ Params: { name: string } }>('/providers/:name/models', { schema: { params: NameParams, response: { 200: ModelListSchema } } }, async (request) => {
     const result = await probe(saved(request.params.name));
-    return { models: result.models, error: result.error };
+    return { models: result.models ?? [], error: result.models === null ? `${request.params.name} keeps no models list: type the model's name as its API takes it` : result.error };
   });
 
   /** Tests a provider as typed in a form, before it is saved. */

@@ -87,7 +87,8 @@ export const ProbeOutcomeSchema = Type.Object({
   ok: Type.Boolean(),
   latencyMs: NullableNumber,
   error: NullableString,
-  models: Type.Array(Type.String()),
+  /** Null when the provider keeps no models list (its server answered 404 or 405 for it). */
+  models: Type.Union([Type.Array(Type.String()), Type.Null()]),
   loaded: Type.Optional(Type.Union([Type.Array(Type.String()), Type.Null()])),
   version: NullableString,
 });

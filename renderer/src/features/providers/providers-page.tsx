@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ApiError } from '../../api/client';
 import { providerMutations, configQueries } from '../../api/queries/config';
-import type { ProviderConfig, ProviderInput, ProviderView } from '../../api/types';
+import type { ProbeOutcome, ProviderConfig, ProviderInput, ProviderView } from '../../api/types';
 import { Badge, Card, ConfirmButton, Empty, ErrorNote, Field, Loading } from '../../ui/parts';
 
 /**
@@ -79,6 +79,13 @@ export function ProvidersPage() {
   );
 }
 
+/** A test's outcome in a line. A provider that keeps no models list answered all the same; a wrong base URL answers the same way, so the line says where to look if requests fail. */
+function testSummary(outcome: ProbeOutcome): string | null {
+  if (!outcome.ok) return outcome.error;
+  const connected = `Connected in ${outcome.latencyMs} ms${outcome.version ? ` (Ollama ${outcome.version})` : ''}`;
+  return outcome.models === null ? `${connected}: it keeps no models list (if requests fail, check that the base URL ends where the API starts, e.g. /v1)` : `${connected}: ${outcome.models.length} models`;
+}
+
 function ProviderCard({ provider, onEdit }: { provider: ProviderView; onEdit: () => void }) {
   const test = useMutation(providerMutations.test());
   return (
@@ -94,8 +101,8 @@ function ProviderCard({ provider, onEdit }: { provider: ProviderView; onEdit: ()
       </div>
       {test.data ? (
         <div className={`notice ${test.data.ok ? 'ok' : 'bad'}`} style={{ marginTop: 10 }} role="status">
-          {test.data.ok ? `Connected in ${test.data.latencyMs} ms${test.data.version ? ` (Ollama ${test.data.version})` : ''}: ${test.data.models.length} models` : test.data.error}
-          {test.data.ok && test.data.models.length ? <div className="muted" style={{ marginTop: 4 }}>{test.data.models.slice(0, 12).join(', ')}{test.data.models.length > 12 ? ', ...' : ''}</div> : null}
+          {testSummary(test.data)}
+          {test.data.ok && test.data.models?.length ? <div className="muted" style={{ marginTop: 4 }}>{test.data.models.slice(0, 12).join(', ')}{test.data.models.length > 12 ? ', ...' : ''}</div> : null}
         </div>
       ) : null}
       {test.isError ? <ErrorNote error={test.error} /> : null}
@@ -145,7 +152,7 @@ function ProviderForm({ original, initial, canStore, onDone }: { original: strin
           {original ? <ConfirmButton confirm={`Delete ${original}?`} onConfirm={() => remove.mutate(original, { onSuccess: onDone })}>Delete</ConfirmButton> : null}
         </div>
         {test.isError ? <ErrorNote error={test.error} /> : null}
-        {test.data ? <div className={`notice ${test.data.ok ? 'ok' : 'bad'}`} style={{ marginTop: 10 }}>{test.data.ok ? `Connected in ${test.data.latencyMs} ms: ${test.data.models.length} models` : test.data.error}</div> : null}
+        {test.data ? <div className={`notice ${test.data.ok ? 'ok' : 'bad'}`} style={{ marginTop: 10 }}>{testSummary(test.data)}</div> : null}
         {remove.isError ? <ErrorNote error={remove.error} /> : null}
       </form>
     </Card>
