@@ -1,7 +1,7 @@
 /**
  * A provider's models list, as its health probe and model discovery read it. Some APIs keep none:
- * the Anthropic-compatible APIs Claude Code is pointed at (Kimi's, GLM's, MiniMax's) answer 404, and
- * the Overview showed such a provider down beside its answered requests. A server that answers 404
+ * MiniMax's (its OpenAI- and Anthropic-compatible ones alike) and Moonshot's answer 404, and the
+ * Overview showed such a provider down beside its answered requests. A server that answers 404
  * or 405 is up; its models are unknown (null), not none.
  */
 import type { CancelSignal } from '../cancel';

@@ -1,6 +1,6 @@
 /**
- * A provider whose API keeps no models list. The Anthropic-compatible APIs Claude Code is pointed
- * at (Kimi's, GLM's, MiniMax's) answer 404 for it; the health probe read that as the provider being
+ * A provider whose API keeps no models list. MiniMax's APIs (OpenAI- and Anthropic-compatible
+ * alike) and Moonshot's answer 404 for it; the health probe read that as the provider being
  * down, so the Overview showed it down between its answered requests, and "Test connection" failed.
  * Its server answered: it is up, and its models are unknown.
  */

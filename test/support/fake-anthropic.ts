@@ -15,7 +15,7 @@ export interface FakeAnthropicOptions {
   noTokenCounting?: boolean;
   /** Refuse fields and tool result blocks beyond the base Messages API one at a time in pydantic's words, as strict Anthropic-compatible servers (and Vertex AI) do. */
   strictFields?: boolean;
-  /** Keep no models list (404), as the Anthropic-compatible APIs of Kimi, GLM and MiniMax do. */
+  /** Keep no models list (404), as MiniMax's and Moonshot's APIs do. */
   noModelsList?: boolean;
 }
 
