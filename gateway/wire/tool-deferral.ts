@@ -1,7 +1,7 @@
 /**
  * Deferred tools in a Messages request, resolved for a model whose server does not defer them.
- * Claude Code with tool search (`ENABLE_TOOL_SEARCH`, and by itself from 2.1.24x on custom base
- * URLs) sends its MCP tools with `defer_loading: true` and a `ToolSearch` tool of its own; a search
+ * Claude Code with tool search (`ENABLE_TOOL_SEARCH`, which gateway guides recommend; some
+ * versions turn it on for custom base URLs by themselves) sends its MCP tools with `defer_loading: true` and a `ToolSearch` tool of its own; a search
  * answers with `tool_reference` blocks in its tool result. Anthropic's servers show the model only
  * the tools not deferred, and each deferred one once a reference has loaded it. Everyone else
  * refuses the request ("Deferred custom tools are only supported on Anthropic models", pydantic's

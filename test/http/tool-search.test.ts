@@ -1,6 +1,6 @@
 /**
- * Claude Code's tool search through the gateway. With it on (`ENABLE_TOOL_SEARCH`, and by itself on
- * custom base URLs from 2.1.24x) its MCP tools come with `defer_loading: true` beside its own
+ * Claude Code's tool search through the gateway. With it on (`ENABLE_TOOL_SEARCH`; some versions
+ * turn it on for custom base URLs by themselves) its MCP tools come with `defer_loading: true` beside its own
  * `ToolSearch` tool, and a search answers with `tool_reference` blocks. Anthropic shows the model a
  * deferred tool only once a reference loaded it. Before, a translated model was offered every tool
  * at once (hundreds of MCP tools, past a local model's window) and got an empty search result; a
