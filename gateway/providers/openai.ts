@@ -93,7 +93,7 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
   const official = isOpenAI(config);
   const google = isGoogle(config);
   const outgoing = (request: ChatRequest, deployment: DeploymentConfig) => {
-    const limited = withinOutputLimit(request, deployment);
+    const limited = withinOutputLimit(withoutEmptyTools(request), deployment);
     return official ? forOfficialOpenAI(limited, deployment.model) : google ? forGemini(limited) : limited;
   };
   const pathOf = (endpoint: NativeEndpoint) => nativePath(PATHS, endpoint, config.name);
@@ -163,6 +163,17 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
 
     close: () => transport.close(),
   };
+}
+
+/**
+ * A request that offers no tools as OpenAI-compatible servers take it. Xcode 26 sends `tools: []`;
+ * OpenAI and DeepSeek refuse an empty list ("Invalid 'tools': empty array") and a `tool_choice` or
+ * `parallel_tool_calls` without tools, where Ollama took them, so a route fell over at its cloud step.
+ */
+function withoutEmptyTools(request: ChatRequest): ChatRequest {
+  if (request.tools === undefined || request.tools.length > 0) return request;
+  const { tools: _none, tool_choice: _choice, parallel_tool_calls: _parallel, ...rest } = request;
+  return rest;
 }
 
 /**

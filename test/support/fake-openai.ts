@@ -97,6 +97,13 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
   }
   const refused = effortRefusal(body.model, body.reasoning_effort, 'reasoning_effort');
   if (refused) return sendJson(res, 400, refused);
+  // As OpenAI (and DeepSeek) refuse an empty tool list, and a tool choice without tools.
+  if (Array.isArray(body.tools) && body.tools.length === 0) {
+    return sendJson(res, 400, { error: { message: "Invalid 'tools': empty array. Expected an array with minimum length 1, but got an empty array instead.", type: 'invalid_request_error', param: 'tools', code: 'empty_array' } });
+  }
+  for (const param of ['tool_choice', 'parallel_tool_calls']) {
+    if (body[param] !== undefined && !body.tools) return sendJson(res, 400, { error: { message: `Invalid value for '${param}': '${param}' is only allowed when 'tools' are specified.`, type: 'invalid_request_error', param, code: null } });
+  }
   if (options.nineCharIds) {
     const ids = body.messages.flatMap((m: any) => [...(m.tool_calls ?? []).map((c: any) => c.id), ...(m.role === 'tool' ? [m.tool_call_id] : [])]);
     const wrong = ids.find((id: unknown) => !/^[a-zA-Z0-9]{9}$/.test(String(id)));
