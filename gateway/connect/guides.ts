@@ -137,6 +137,18 @@ export function toolGuides(ctx: GuideContext): ToolGuide[] {
       snippet: { language: 'json', text: JSON.stringify({ 'github.copilot.chat.byok.ollamaEndpoint': url }, null, 2) },
     },
     {
+      id: 'xcode',
+      name: 'Xcode',
+      api: 'openai',
+      settings: [
+        { label: 'Settings', value: 'Intelligence, Add a Model Provider, Locally Hosted' },
+        // Xcode asks a locally hosted provider for its port alone, and calls /v1/models and /v1/chat/completions on localhost.
+        { label: 'Port', value: portOf(url) },
+        { label: 'Then', value: `pick a route among its models (${model} by default)` },
+        ...(ctx.keyRequired ? [{ label: 'Client keys', value: 'a locally hosted provider sends none: use a gateway that does not require them' }] : []),
+      ],
+    },
+    {
       id: 'aider',
       name: 'Aider',
       api: 'openai',
@@ -202,4 +214,10 @@ export function toolGuides(ctx: GuideContext): ToolGuide[] {
       snippet: { language: 'typescript', text: `import Anthropic from '@anthropic-ai/sdk';\nconst client = new Anthropic({ baseURL: '${url}', apiKey: '${key}' });\nawait client.messages.create({ model: '${model}', max_tokens: 1024, messages: [{ role: 'user', content: 'Hello' }] });` },
     },
   ];
+}
+
+/** A URL's port, its scheme's default when it names none. */
+function portOf(url: string): string {
+  const parsed = new URL(url);
+  return parsed.port || (parsed.protocol === 'https:' ? '443' : '80');
 }

@@ -39,7 +39,7 @@ describe('the admin API (the Connect page and the desktop app\'s button)', () =>
     try {
       const guides = await h.admin('/admin/api/connect').then((r) => r.json());
       expect(guides).toMatchObject({ url: h.url, keyRequired: false, model: 'default', connected: [] });
-      expect(guides.tools.map((t: { id: string }) => t.id)).toEqual(['claude-code', 'codex', 'opencode', 'continue', 'cline', 'vscode', 'aider', 'zed', 'open-webui', 'openai-sdk', 'ollama-sdk', 'anthropic-sdk']);
+      expect(guides.tools.map((t: { id: string }) => t.id)).toEqual(['claude-code', 'codex', 'opencode', 'continue', 'cline', 'vscode', 'xcode', 'aider', 'zed', 'open-webui', 'openai-sdk', 'ollama-sdk', 'anthropic-sdk']);
       expect(guides.tools[0].settings).toContainEqual({ label: 'ANTHROPIC_BASE_URL', value: h.url });
       // What to copy is what `connect` writes: without the small model's name, background tasks ask for a Claude id.
       expect(guides.tools[0].settings).toContainEqual({ label: 'ANTHROPIC_DEFAULT_HAIKU_MODEL', value: 'default' });
@@ -49,6 +49,8 @@ describe('the admin API (the Connect page and the desktop app\'s button)', () =>
       const webui = guides.tools.find((t: { id: string }) => t.id === 'open-webui');
       expect(webui.snippet.text).toContain(`--network=host`);
       expect(webui.snippet.text).toContain(`OLLAMA_BASE_URL=${h.url} `);
+      // Xcode takes a locally hosted provider's port alone.
+      expect(guides.tools.find((t: { id: string }) => t.id === 'xcode').settings).toContainEqual({ label: 'Port', value: new URL(h.url).port });
 
       const post = (body: unknown) => h.admin('/admin/api/connect/claude-code', { method: 'POST', body: JSON.stringify(body) });
       const preview = await post({ dryRun: true, route: 'cloud-first' }).then((r) => r.json());

@@ -11,6 +11,16 @@ import { useTwoTier } from '../support/two-tier';
 const t = useTwoTier();
 
 describe('an empty tool list', () => {
+  it("is what Xcode's locally hosted provider sends: its models list, then a streamed chat that reaches the cloud", async () => {
+    const models = (await fetch(`${t.h.url}/v1/models`).then((r) => r.json())) as { data: { id: string }[] };
+    expect(models.data.map((m) => m.id)).toEqual(expect.arrayContaining(['default', 'cloud-first']));
+    const res = await fetch(`${t.h.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'cloud-first', stream: true, messages: [{ role: 'user', content: 'hi there' }], tools: [] }) });
+    const text = await res.text();
+    expect(text).toContain('"content":"there"');
+    expect(text.trim().endsWith('data: [DONE]')).toBe(true);
+    expect(t.openai.requests).toHaveLength(1);
+  });
+
   it('reaches an OpenAI-compatible upstream as no tools, from the chat and Ollama front doors', async () => {
     const client = new OpenAI({ baseURL: t.h.baseUrl, apiKey: 'any', maxRetries: 0 });
     const answer = await client.chat.completions.create({ model: 'mini', messages: [{ role: 'user', content: 'hello' }], tools: [], tool_choice: 'auto', parallel_tool_calls: true });
