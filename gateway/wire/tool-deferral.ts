@@ -23,7 +23,7 @@ export function referenceText(block: Block): string {
 }
 
 /** Whether a request defers tools or loads one by reference (a history begun with tool search). */
-export function defersTools(body: Body): boolean {
+function defersTools(body: Body): boolean {
   return (Array.isArray(body.tools) && body.tools.some((tool: Tool | null) => tool?.defer_loading === true)) || loadedTools(body.messages).size > 0;
 }
 
