@@ -27,7 +27,6 @@ const SUMMARY_LEAD = 'The conversation before this point was compacted. A handof
 /** The user's own words kept beside the summary, newest first until this many characters. */
 const KEPT_USER_CHARS = 80_000;
 
-
 /** How a server says it has no such endpoint. */
 const NO_SUCH_PATH = new Set([404, 405, 501]);
 
