@@ -5,6 +5,7 @@
  * generated from OpenAI's OpenAPI spec (type-only imports: nothing of the SDK is loaded).
  */
 import { newCompletionId } from './ids';
+import { joinedLogprobs, type ChoiceLogprobs } from './logprobs';
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -177,10 +178,12 @@ export function completionFromChunks(chunks: readonly ChatCompletionChunk[]): Ch
   let finish: ChatCompletion['choices'][number]['finish_reason'] = 'stop';
   let usage: ChatCompletion['usage'];
   const calls = new Map<number, GatheredCall>();
+  const logprobs: (ChoiceLogprobs | null | undefined)[] = [];
   for (const chunk of chunks) {
     if (chunk.usage) usage = chunk.usage;
     for (const choice of chunk.choices) {
       const delta = choice.delta as Delta;
+      logprobs.push(choice.logprobs);
       if (typeof delta.content === 'string') content = (content ?? '') + delta.content;
       if (delta.reasoning_content) reasoning += delta.reasoning_content;
       gatherToolCalls(calls, delta);
@@ -195,7 +198,7 @@ export function completionFromChunks(chunks: readonly ChatCompletionChunk[]): Ch
     object: 'chat.completion',
     created: first?.created ?? nowSeconds(),
     model: first?.model ?? '',
-    choices: [{ index: 0, message, logprobs: null, finish_reason: finish }],
+    choices: [{ index: 0, message, logprobs: joinedLogprobs(logprobs), finish_reason: finish }],
     ...(usage ? { usage } : {}),
   };
 }
@@ -205,13 +208,13 @@ export function chunksFromCompletion(completion: ChatCompletion): ChatCompletion
   const base = { id: completion.id, object: 'chat.completion.chunk' as const, created: completion.created, model: completion.model };
   const choice = completion.choices[0];
   const message = choice?.message as Message | undefined;
-  const chunk = (delta: Delta, finish: ChatCompletionChunk['choices'][number]['finish_reason'] = null): ChatCompletionChunk => ({
+  const chunk = (delta: Delta, finish: ChatCompletionChunk['choices'][number]['finish_reason'] = null, logprobs: ChoiceLogprobs | null = null): ChatCompletionChunk => ({
     ...base,
-    choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+    choices: [{ index: 0, delta, logprobs, finish_reason: finish }],
   });
   const chunks = [chunk({ role: 'assistant', content: '' })];
   if (message?.reasoning_content) chunks.push(chunk({ reasoning_content: message.reasoning_content }));
-  if (message?.content) chunks.push(chunk({ content: message.content }));
+  if (message?.content) chunks.push(chunk({ content: message.content }, null, choice?.logprobs ?? null));
   const calls = (message?.tool_calls ?? []).filter((c) => c.type === 'function');
   if (calls.length > 0) chunks.push(chunk({ tool_calls: calls.map((c, index) => ({ index, id: c.id, type: 'function', function: { name: c.function.name, arguments: c.function.arguments } })) }));
   chunks.push(chunk({}, choice?.finish_reason ?? 'stop'));

@@ -19,6 +19,7 @@ import { GatewayError } from '../errors';
 import { nearestEffort, THINK_LEVELS } from '../models/efforts';
 import { thinksInLevels } from '../models/facts';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest, CreateEmbeddingResponse, Delta, EmbeddingRequest, Message } from './canonical';
+import { logprobsFromOllama } from './logprobs';
 
 export type { OllamaChatRequest, OllamaChatResponse, OllamaEmbedRequest, OllamaEmbedResponse };
 
@@ -169,7 +170,7 @@ export function fromOllamaChat(response: OllamaChatResponse, id: string): ChatCo
     object: 'chat.completion',
     created: createdSeconds(response.created_at),
     model: response.model,
-    choices: [{ index: 0, message, logprobs: null, finish_reason: finishReason(response.done_reason, toolCalls.length > 0) }],
+    choices: [{ index: 0, message, logprobs: logprobsFromOllama(response.logprobs), finish_reason: finishReason(response.done_reason, toolCalls.length > 0) }],
     usage: usageFrom(response),
   };
 }
@@ -198,14 +199,15 @@ export function createOllamaChunkTranslator(id: string): (event: OllamaChatRespo
       delta.tool_calls = calls;
       toolCallCount += calls.length;
     }
+    const logprobs = logprobsFromOllama(event.logprobs);
     const chunks: ChatCompletionChunk[] = [];
     if (!event.done) {
-      if (Object.keys(delta).length > 0) chunks.push({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: null }] });
+      if (logprobs || Object.keys(delta).length > 0) chunks.push({ ...base, choices: [{ index: 0, delta, logprobs, finish_reason: null }] });
       return chunks;
     }
     chunks.push({
       ...base,
-      choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason(event.done_reason, toolCallCount > 0) }],
+      choices: [{ index: 0, delta, logprobs, finish_reason: finishReason(event.done_reason, toolCallCount > 0) }],
     });
     chunks.push({ ...base, choices: [], usage: usageFrom(event) });
     return chunks;
@@ -224,6 +226,8 @@ export interface OllamaGenerateBody {
   keep_alive?: string | number;
   think?: boolean | string;
   stream?: boolean;
+  logprobs?: boolean;
+  top_logprobs?: number;
 }
 
 /**

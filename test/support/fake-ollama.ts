@@ -6,7 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import { resetAfterFlush, sendJson, startFakeServer, type FailureMode, type FakeServer, type RecordedRequest } from './fake-server';
 import { anthropicError, answerMessages } from './messages-wire';
-import { replyFor, wordsOf } from './replies';
+import { fakeLogprob, replyFor, wordsOf } from './replies';
 import { answerResponses } from './responses-wire';
 
 function atLeast(version: string, minimum: string): boolean {
@@ -141,6 +141,8 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
   if (thinks && !showFor(String(body.model)).capabilities.includes('thinking')) return sendJson(res, 400, { error: `"${body.model}" does not support thinking` });
   if (typeof body.think === 'string' && !['low', 'medium', 'high'].includes(body.think)) return sendJson(res, 400, { error: 'think must be a boolean or string ("high", "medium", "low")' });
   if (typeof body.think === 'string' && !takesLevels(body.model)) return sendJson(res, 400, { error: `think value "${body.think}" is not supported for this model` });
+  const logprobs = logprobsAsked(body);
+  if (typeof logprobs === 'string') return sendJson(res, 400, { error: logprobs });
   const answer = replyFor(body.messages, body.tools, { reasoning: thinks });
   if (mode.kind === 'huge') answer.content = 'x '.repeat(Math.ceil(mode.bytes / 2));
   const toolCalls = answer.toolCalls.length > 0 ? answer.toolCalls.map((call) => ({ function: { name: call.name, arguments: JSON.parse(call.arguments) } })) : undefined;
@@ -175,12 +177,12 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
       res.socket?.destroy();
       return;
     }
-    return sendJson(res, 200, { ...final, message: { role: 'assistant', content: answer.content, ...(answer.reasoning ? { thinking: answer.reasoning } : {}), ...(toolCalls ? { tool_calls: toolCalls } : {}) } });
+    return sendJson(res, 200, { ...final, message: { role: 'assistant', content: answer.content, ...(answer.reasoning ? { thinking: answer.reasoning } : {}), ...(toolCalls ? { tool_calls: toolCalls } : {}) }, ...logprobsOf(words, logprobs) });
   }
   const lines: unknown[] = [];
   if (answer.reasoning) lines.push({ model: body.model, created_at: final.created_at, message: { role: 'assistant', content: '', thinking: answer.reasoning }, done: false });
   if (toolCalls) lines.push({ model: body.model, created_at: final.created_at, message: { role: 'assistant', content: '', tool_calls: toolCalls }, done: false });
-  for (const word of words) lines.push({ model: body.model, created_at: final.created_at, message: { role: 'assistant', content: word }, done: false });
+  for (const word of words) lines.push({ model: body.model, created_at: final.created_at, message: { role: 'assistant', content: word }, done: false, ...logprobsOf([word], logprobs) });
   lines.push(final);
   res.writeHead(200, { 'content-type': 'application/x-ndjson' });
   const limit = mode.kind === 'reset-mid-stream' || mode.kind === 'truncated' || mode.kind === 'stall' ? mode.chunks : lines.length;
@@ -198,6 +200,8 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
 async function generate(request: RecordedRequest, res: ServerResponse, options: FakeOllamaOptions): Promise<void> {
   const body = request.body;
   if (loadOnly(body, res, 'generate')) return;
+  const logprobs = logprobsAsked(body);
+  if (typeof logprobs === 'string') return sendJson(res, 400, { error: logprobs });
   const text = body.suffix ? `[FIM between ${JSON.stringify(body.prompt)} and ${JSON.stringify(body.suffix)}]` : `Echo: ${body.prompt ?? ''}`;
   const created_at = '2026-11-22T08:00:00.000000000Z';
   const words = wordsOf(text);
@@ -205,10 +209,29 @@ async function generate(request: RecordedRequest, res: ServerResponse, options: 
     model: body.model, created_at, response: '', done: true, done_reason: 'stop', context: [1, 2, 3],
     total_duration: 4_000_000, load_duration: 500_000, prompt_eval_count: options.promptEvalCount ?? 12, prompt_eval_duration: 1_000_000, eval_count: words.length, eval_duration: 2_000_000,
   };
-  if (body.stream === false) return sendJson(res, 200, { ...final, response: text });
+  if (body.stream === false) return sendJson(res, 200, { ...final, response: text, ...logprobsOf(words, logprobs) });
   res.writeHead(200, { 'content-type': 'application/x-ndjson' });
-  for (const word of words) res.write(`${JSON.stringify({ model: body.model, created_at, response: word, done: false })}\n`);
+  for (const word of words) res.write(`${JSON.stringify({ model: body.model, created_at, response: word, done: false, ...logprobsOf([word], logprobs) })}\n`);
   res.end(`${JSON.stringify(final)}\n`);
+}
+
+/**
+ * How many alternatives per token a request asks for (undefined: no log probabilities), or Ollama's
+ * refusal: `top_logprobs` is 0 to 20 (server/routes.go).
+ */
+function logprobsAsked(body: Record<string, any>): number | string | undefined {
+  const top = body.top_logprobs ?? 0;
+  if (typeof top !== 'number' || top < 0 || top > 20) return 'top_logprobs must be between 0 and 20';
+  return body.logprobs === true ? top : undefined;
+}
+
+/** A line's (or a whole answer's) `logprobs` for its tokens, as Ollama adds it when asked: alternatives only when some were asked for. */
+function logprobsOf(tokens: string[], top: number | string | undefined) {
+  if (typeof top !== 'number' || tokens.length === 0) return {};
+  return { logprobs: tokens.map((token) => {
+    const { alternatives, ...chosen } = fakeLogprob(token, top);
+    return top > 0 ? { ...chosen, top_logprobs: alternatives } : chosen;
+  }) };
 }
 
 function embed(request: RecordedRequest, res: ServerResponse): void {

@@ -6,7 +6,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import { resetAfterFlush, sendJson, startFakeServer, type FailureMode, type FakeServer, type RecordedRequest } from './fake-server';
-import { replyFor, wordsOf } from './replies';
+import { fakeLogprob, replyFor, wordsOf } from './replies';
 import { answerResponses, compactionFor } from './responses-wire';
 
 export interface FakeOpenAIOptions {
@@ -148,7 +148,7 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
       object: 'chat.completion',
       created: CREATED,
       model: body.model,
-      choices: [{ index: 0, message, logprobs: null, finish_reason: calling ? 'tool_calls' : 'stop' }],
+      choices: [{ index: 0, message, logprobs: calling ? null : logprobsOf(wordsOf(answer.content), body), finish_reason: calling ? 'tool_calls' : 'stop' }],
       ...(options.omitUsage ? {} : { usage }),
       service_tier: 'default',
       system_fingerprint: 'fp_fake',
@@ -180,7 +180,7 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
       });
     }
   } else {
-    for (const word of wordsOf(answer.content)) events.push({ ...base, choices: [{ index: 0, delta: { content: word }, logprobs: null, finish_reason: null }] });
+    for (const word of wordsOf(answer.content)) events.push({ ...base, choices: [{ index: 0, delta: { content: word }, logprobs: logprobsOf([word], body), finish_reason: null }] });
   }
   events.push({ ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: answer.toolCalls.length > 0 ? 'tool_calls' : 'stop' }] });
   if (includeUsage && !options.omitUsage) {
@@ -290,6 +290,15 @@ export function usageFor(content: string, promptTokens = 12) {
     prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
     completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
   };
+}
+
+/** A choice's `logprobs` for its tokens, as OpenAI sends it when asked (`top_logprobs` always a list). */
+function logprobsOf(tokens: string[], body: Record<string, any>) {
+  if (body.logprobs !== true) return null;
+  return { content: tokens.map((token) => {
+    const { alternatives, ...chosen } = fakeLogprob(token, body.top_logprobs ?? 0);
+    return { ...chosen, top_logprobs: alternatives };
+  }), refusal: null };
 }
 
 function delay(ms: number): Promise<void> {

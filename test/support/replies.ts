@@ -59,3 +59,13 @@ export function textOf(content: unknown): string {
 export function wordsOf(text: string): string[] {
   return text.match(/\S+\s*/g) ?? [];
 }
+
+/**
+ * A token's log probability as the fakes report it, with `top` alternatives (the token itself
+ * first): fixed for a token, so a test can tell the upstream's figures came through unchanged.
+ */
+export function fakeLogprob(token: string, top: number) {
+  const entry = (text: string, logprob: number) => ({ token: text, logprob, bytes: [...Buffer.from(text, 'utf8')] });
+  const chosen = entry(token, -token.length / 8);
+  return { ...chosen, alternatives: Array.from({ length: top }, (_, i) => (i === 0 ? chosen : entry(`${token.trim()}~${i}`, chosen.logprob - i))) };
+}

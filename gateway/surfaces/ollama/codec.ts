@@ -7,6 +7,7 @@
  */
 import { argumentsObject, gatherToolCalls, inCallOrder, type ChatCompletion, type ChatCompletionChunk, type ChatRequest, type CreateEmbeddingResponse, type Delta, type GatheredCall, type Message } from '../../wire/canonical';
 import { newToolCallId } from '../../wire/ids';
+import { ollamaLogprobs } from '../../wire/logprobs';
 import type { OllamaGenerateBody } from '../../wire/ollama';
 
 type ChatMessage = ChatRequest['messages'][number];
@@ -21,6 +22,8 @@ export interface OllamaChatIn {
   stream?: boolean;
   keep_alive?: string | number;
   think?: boolean | string;
+  logprobs?: boolean;
+  top_logprobs?: number;
 }
 
 export function chatFromOllama(body: OllamaChatIn): ChatRequest {
@@ -44,7 +47,7 @@ export function chatFromOllama(body: OllamaChatIn): ChatRequest {
     }
     return { role, content: m.content ?? '' } as ChatMessage;
   });
-  const request: ChatRequest = { model: body.model, messages, ...openAIParams(body.options, body.format) };
+  const request: ChatRequest = { model: body.model, messages, ...openAIParams(body.options, body.format), ...logprobsAsked(body) };
   if (body.tools?.length) request.tools = body.tools as ChatRequest['tools'];
   const effort = thinkEffort(body.think);
   if (effort) request.reasoning_effort = effort;
@@ -79,16 +82,23 @@ export function chatFromGenerate(body: OllamaGenerateBody): ChatRequest {
         : { role: 'user', content: text },
     );
   }
-  return { model: body.model, messages, ...openAIParams(body.options, body.format) };
+  return { model: body.model, messages, ...openAIParams(body.options, body.format), ...logprobsAsked(body) };
+}
+
+/** Ollama asks for log probabilities with OpenAI's two fields; alternatives only beside them, as OpenAI takes them. */
+function logprobsAsked(body: { logprobs?: boolean; top_logprobs?: number }): Partial<ChatRequest> {
+  if (body.logprobs !== true) return {};
+  return { logprobs: true, ...(body.top_logprobs ? { top_logprobs: body.top_logprobs } : {}) };
 }
 
 /**
  * `/api/generate` as OpenAI's text completions, for a server that serves them itself (real
  * fill-in-the-middle on LM Studio, vLLM, llama.cpp); none when the request carries what a text
- * completion cannot (images, a system prompt, a format, thinking), which the chat translation keeps.
+ * completion cannot (images, a system prompt, a format, thinking) or answers in another shape (log
+ * probabilities), which the chat translation keeps.
  */
 export function completionsFromGenerate(body: OllamaGenerateBody): Record<string, unknown> | undefined {
-  if (body.images?.length || body.system || body.format || body.think) return undefined;
+  if (body.images?.length || body.system || body.format || body.think || body.logprobs) return undefined;
   const { max_tokens, ...sampling } = openAIParams(body.options, undefined);
   return { model: body.model, prompt: body.prompt ?? '', ...(body.suffix ? { suffix: body.suffix } : {}), ...sampling, ...(max_tokens ? { max_tokens } : {}) };
 }
@@ -157,6 +167,7 @@ export function ollamaChatResponse(completion: ChatCompletion, model: string, el
     },
     done: true,
     ...finalCounts(completion.usage, choice?.finish_reason, elapsedNs, elapsedNs),
+    ...logprobsOf(choice?.logprobs),
   };
 }
 
@@ -170,7 +181,14 @@ export function ollamaGenerateResponse(completion: ChatCompletion, model: string
     ...(message?.reasoning_content ? { thinking: message.reasoning_content } : {}),
     done: true,
     ...finalCounts(completion.usage, choice?.finish_reason, elapsedNs, elapsedNs),
+    ...logprobsOf(choice?.logprobs),
   };
+}
+
+/** Ollama's `logprobs` field, present only when there are some (as Ollama leaves it out). */
+function logprobsOf(logprobs: Parameters<typeof ollamaLogprobs>[0]): { logprobs?: ReturnType<typeof ollamaLogprobs> } {
+  const list = ollamaLogprobs(logprobs);
+  return list ? { logprobs: list } : {};
 }
 
 /**
@@ -182,10 +200,10 @@ export function createOllamaLineWriter(kind: 'chat' | 'generate', model: string)
   const calls = new Map<number, GatheredCall>();
   let finish: string | null = null;
   let usage: ChatCompletion['usage'] | null = null;
-  const line = (fields: { content?: string; thinking?: string; tool_calls?: ReturnType<typeof ollamaToolCalls> }) => {
+  const line = (fields: { content?: string; thinking?: string; tool_calls?: ReturnType<typeof ollamaToolCalls> }, logprobs?: ReturnType<typeof logprobsOf>) => {
     const created_at = new Date().toISOString();
-    if (kind === 'generate') return { model, created_at, response: fields.content ?? '', ...(fields.thinking ? { thinking: fields.thinking } : {}), done: false };
-    return { model, created_at, message: { role: 'assistant', content: fields.content ?? '', ...(fields.thinking ? { thinking: fields.thinking } : {}), ...(fields.tool_calls ? { tool_calls: fields.tool_calls } : {}) }, done: false };
+    if (kind === 'generate') return { model, created_at, response: fields.content ?? '', ...(fields.thinking ? { thinking: fields.thinking } : {}), done: false, ...logprobs };
+    return { model, created_at, message: { role: 'assistant', content: fields.content ?? '', ...(fields.thinking ? { thinking: fields.thinking } : {}), ...(fields.tool_calls ? { tool_calls: fields.tool_calls } : {}) }, done: false, ...logprobs };
   };
   return {
     lines(chunk: ChatCompletionChunk): object[] {
@@ -194,7 +212,8 @@ export function createOllamaLineWriter(kind: 'chat' | 'generate', model: string)
       for (const choice of chunk.choices) {
         const delta = choice.delta as Delta;
         gatherToolCalls(calls, delta);
-        if (delta.content || delta.reasoning_content) out.push(line({ content: delta.content ?? '', thinking: delta.reasoning_content }));
+        const logprobs = logprobsOf(choice.logprobs);
+        if (delta.content || delta.reasoning_content || logprobs.logprobs) out.push(line({ content: delta.content ?? '', thinking: delta.reasoning_content }, logprobs));
         if (choice.finish_reason) finish = choice.finish_reason;
       }
       return out;
@@ -256,8 +275,8 @@ export function loadAnswer(kind: 'chat' | 'generate', body: Record<string, unkno
 
 /** The lines a stream of a whole answer would have had: its content in one line, then the final object. */
 export function linesFromWhole(whole: Record<string, unknown>): Record<string, unknown>[] {
-  const { message, response, thinking, ...rest } = whole as Record<string, unknown> & { message?: Record<string, unknown> };
-  const base = { model: rest.model, created_at: rest.created_at, done: false };
+  const { message, response, thinking, logprobs, ...rest } = whole as Record<string, unknown> & { message?: Record<string, unknown> };
+  const base = { model: rest.model, created_at: rest.created_at, done: false, ...(logprobs === undefined ? {} : { logprobs }) };
   if (message) {
     return [
       { ...base, message },

@@ -8,6 +8,9 @@ import { ModelName as Model } from '../openai/schemas';
 
 const KeepAlive = Type.Optional(Type.Union([Type.String(), Type.Number()]));
 const Think = Type.Optional(Type.Union([Type.Boolean(), Type.Literal('low'), Type.Literal('medium'), Type.Literal('high')]));
+/** Log probabilities (Ollama 0.12.11): up to 20 alternatives per token, as Ollama and OpenAI allow. */
+const Logprobs = Type.Optional(Type.Boolean());
+const TopLogprobs = Type.Optional(Type.Integer({ minimum: 0, maximum: 20 }));
 /** Ollama's model options: the ones the gateway reads are typed; the rest pass through. */
 const Options = Type.Optional(
   Type.Object(
@@ -57,6 +60,8 @@ export const OllamaChatSchema = Type.Object(
     options: Options,
     keep_alive: KeepAlive,
     think: Think,
+    logprobs: Logprobs,
+    top_logprobs: TopLogprobs,
   },
   open,
 );
@@ -75,6 +80,8 @@ export const OllamaGenerateSchema = Type.Object(
     options: Options,
     keep_alive: KeepAlive,
     think: Think,
+    logprobs: Logprobs,
+    top_logprobs: TopLogprobs,
   },
   { additionalProperties: true },
 );
