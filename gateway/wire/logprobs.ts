@@ -2,9 +2,11 @@
  * Token log probabilities between OpenAI's shape (a choice's `logprobs.content`, each token with its
  * `bytes` and a `top_logprobs` list) and Ollama's (since 0.12.11: a `logprobs` list at the top of each
  * line and whole answer, `top_logprobs` only when alternatives were asked for). Both ask with the
- * same two request fields, so a client that asks gets them whichever server answers.
+ * same two request fields, so a client that asks gets them whichever server answers. The Responses
+ * API has them on its output text (bytes always a list) and, fewer fields, on each text delta.
  */
 import type { ChatCompletion, ChatCompletionTokenLogprob } from 'openai/resources/chat/completions';
+import type { ResponseOutputText, ResponseTextDeltaEvent } from 'openai/resources/responses/responses';
 
 export type ChoiceLogprobs = ChatCompletion.Choice.Logprobs;
 
@@ -48,6 +50,17 @@ export function ollamaLogprobs(logprobs: ChoiceLogprobs | null | undefined): Oll
 
 function asOllama({ token, logprob, bytes }: Omit<ChatCompletionTokenLogprob, 'top_logprobs'>): OllamaTokenLogprob {
   return { token, logprob, ...(bytes ? { bytes } : {}) };
+}
+
+/** A choice's content logprobs as a Responses output text's. */
+export function outputTextLogprobs(logprobs: ChoiceLogprobs | null | undefined): ResponseOutputText.Logprob[] {
+  const withBytes = ({ token, logprob, bytes }: Omit<ChatCompletionTokenLogprob, 'top_logprobs'>) => ({ token, logprob, bytes: bytes ?? [...Buffer.from(token, 'utf8')] });
+  return (logprobs?.content ?? []).map((entry) => ({ ...withBytes(entry), top_logprobs: (entry.top_logprobs ?? []).map(withBytes) }));
+}
+
+/** The same as a Responses text delta event's. */
+export function deltaLogprobs(logprobs: ChoiceLogprobs | null | undefined): ResponseTextDeltaEvent.Logprob[] {
+  return (logprobs?.content ?? []).map(({ token, logprob, top_logprobs }) => ({ token, logprob, top_logprobs: (top_logprobs ?? []).map((t) => ({ token: t.token, logprob: t.logprob })) }));
 }
 
 /** The content logprobs of several chunks of one choice as one list (a stream put together whole). */

@@ -1,7 +1,8 @@
 /**
  * Token log probabilities, asked for on one API and answered by a server of the other: OpenAI's
- * `logprobs`/`top_logprobs` (a choice's `logprobs.content`) and Ollama's (since 0.12.11: the same
- * request fields, and a `logprobs` list at the top of each line and answer). Scripts use them to
+ * `logprobs`/`top_logprobs` (a choice's `logprobs.content`), the Responses API's (included as
+ * `message.output_text.logprobs`) and Ollama's (since 0.12.11: chat's request fields, and a
+ * `logprobs` list at the top of each line and answer). Scripts use them to
  * score a classification or a retrieval; an answer without them, when asked, is silently wrong.
  */
 import { Ollama } from 'ollama';
@@ -72,6 +73,33 @@ describe('log probabilities', () => {
     expect(t.openai.requests.at(-1)!.body).toMatchObject({ logprobs: true });
   });
 
+  it('reach a Responses client that includes them, whole and streamed', async () => {
+    const client = new OpenAI({ baseURL: t.h.baseUrl, apiKey: 'any', maxRetries: 0 });
+    const asked = { model: 'default', input: 'rate this answer', include: ['message.output_text.logprobs' as const], top_logprobs: 2 };
+    const whole = await client.responses.create(asked);
+    assertMatchesSpec('openai', 'Response', json(whole));
+    expect(whole.top_logprobs).toBe(2);
+    const text = whole.output.flatMap((item) => (item.type === 'message' ? item.content : []));
+    expect(text).toEqual([expect.objectContaining({ type: 'output_text', text: tokens.join(''), logprobs: expected(2) })]);
+    expect(t.ollama.requests[0]!.body).toMatchObject({ logprobs: true, top_logprobs: 2 });
+
+    // A text delta carries each token's figures without its bytes, as the API's delta events have them.
+    const withoutBytes = expected(2).map(({ token, logprob, top_logprobs }) => ({ token, logprob, top_logprobs: top_logprobs.map((alt) => ({ token: alt.token, logprob: alt.logprob })) }));
+    const deltas: unknown[] = [];
+    let done: unknown;
+    for await (const event of await client.responses.create({ ...asked, stream: true })) {
+      assertMatchesSpec('openai', 'ResponseStreamEvent', json(event));
+      if (event.type === 'response.output_text.delta') deltas.push(...event.logprobs);
+      if (event.type === 'response.output_text.done') done = event.logprobs;
+    }
+    expect(deltas).toEqual(withoutBytes);
+    expect(done).toEqual(withoutBytes);
+
+    // Not included, not asked of the model.
+    await client.responses.create({ model: 'default', input: 'rate this answer' });
+    expect(t.ollama.requests.at(-1)!.body).not.toHaveProperty('logprobs');
+  });
+
   it('survive the answer cache: a whole answer served as a stream and a stream served whole', async () => {
     const client = new OpenAI({ baseURL: t.h.baseUrl, apiKey: 'any', maxRetries: 0 });
     const body = { model: 'cloud-first', messages: ask, logprobs: true, top_logprobs: 1, temperature: 0 };
@@ -81,6 +109,19 @@ describe('log probabilities', () => {
     for await (const chunk of stream) streamed.push(...(chunk.choices[0]?.logprobs?.content ?? []));
     expect(t.openai.requests).toHaveLength(1);
     expect(streamed).toEqual(expected(1));
+
+    // A Response kept whole from a server that speaks the Responses API, served as a stream.
+    const config = t.configWith();
+    t.h.gateway.applyConfig({ ...config, providers: config.providers.map((p) => (p.kind === 'openai' ? { ...p, apis: ['chat', 'responses'] } : p)) }, 'test');
+    const asked = { model: 'cloud-first', input: 'rate this answer', include: ['message.output_text.logprobs' as const], top_logprobs: 1, temperature: 0 };
+    const response = await client.responses.create(asked);
+    expect(t.openai.requests.at(-1)!.path).toBe('/v1/responses');
+    const kept = response.output.flatMap((item) => (item.type === 'message' ? item.content : []));
+    expect(kept).toEqual([expect.objectContaining({ logprobs: expected(1) })]);
+    const deltas: { token: string }[] = [];
+    for await (const event of await client.responses.create({ ...asked, stream: true })) if (event.type === 'response.output_text.delta') deltas.push(...event.logprobs);
+    expect(t.openai.requests).toHaveLength(2);
+    expect(deltas.map((entry) => entry.token)).toEqual(tokens);
 
     // An Ollama answer kept whole and served as lines: the log probabilities ride with the text, as Ollama sends them.
     const res = await fetch(`${t.h.url}/api/chat`, { method: 'POST', body: JSON.stringify({ model: 'default', messages: ask, logprobs: true, stream: false, options: { temperature: 0 } }) });

@@ -7,7 +7,7 @@
 import type { ServerResponse } from 'node:http';
 import type { FailureMode, RecordedRequest } from './fake-server';
 import { resetAfterFlush, sendJson } from './fake-server';
-import { replyFor, wordsOf } from './replies';
+import { fakeLogprob, replyFor, wordsOf } from './replies';
 
 let counter = 0;
 
@@ -55,7 +55,7 @@ export function responseFor(body: any, account = 'fake'): any {
     });
   }
   if (answer.content) {
-    output.push({ id: `msg_fake${++counter}`, type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: answer.content, annotations: [], logprobs: [] }] });
+    output.push({ id: `msg_fake${++counter}`, type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: answer.content, annotations: [], logprobs: logprobsOf(wordsOf(answer.content), body) }] });
   }
   answer.toolCalls.forEach((call, i) => {
     const namespace = tools.find((t) => t.name === call.name)?.namespace;
@@ -83,10 +83,20 @@ export function responseFor(body: any, account = 'fake'): any {
     tool_choice: body.tool_choice ?? 'auto',
     tools: (body.tools ?? []).map((t: any) => (t.type === 'namespace' ? t : { type: t.type, name: t.name, description: t.description ?? null, parameters: t.parameters ?? null, strict: t.strict ?? null })),
     top_p: body.top_p ?? 1,
+    top_logprobs: body.top_logprobs ?? 0,
     truncation: 'disabled',
     usage: { input_tokens: 12, input_tokens_details: { cached_tokens: 0, cache_write_tokens: 0 }, output_tokens: outputTokens, output_tokens_details: { reasoning_tokens: answer.reasoning ? 5 : 0 }, total_tokens: 12 + outputTokens },
     metadata: {},
   };
+}
+
+/** An output text's log probabilities, when the request includes them (each with its bytes and `top_logprobs` alternatives). */
+function logprobsOf(tokens: string[], body: any) {
+  if (!body.include?.includes('message.output_text.logprobs')) return [];
+  return tokens.map((token) => {
+    const { alternatives, ...chosen } = fakeLogprob(token, body.top_logprobs ?? 0);
+    return { ...chosen, top_logprobs: alternatives };
+  });
 }
 
 /** A response as the Responses API streams it, every event numbered in order. */
@@ -101,8 +111,9 @@ export function responseEventsFor(response: any): any[] {
       events.push(event('response.output_item.added', { output_index, item: { ...item, status: 'in_progress', content: [] } }));
       const part = item.content[0];
       events.push(event('response.content_part.added', { item_id: item.id, output_index, content_index: 0, part: { ...part, text: '' } }));
-      for (const word of wordsOf(part.text)) events.push(event('response.output_text.delta', { item_id: item.id, output_index, content_index: 0, delta: word, logprobs: [] }));
-      events.push(event('response.output_text.done', { item_id: item.id, output_index, content_index: 0, text: part.text, logprobs: [] }));
+      const perToken = part.logprobs.map(({ token, logprob, top_logprobs }: any) => ({ token, logprob, top_logprobs: top_logprobs.map((t: any) => ({ token: t.token, logprob: t.logprob })) }));
+      wordsOf(part.text).forEach((word, i) => events.push(event('response.output_text.delta', { item_id: item.id, output_index, content_index: 0, delta: word, logprobs: perToken.slice(i, i + 1) })));
+      events.push(event('response.output_text.done', { item_id: item.id, output_index, content_index: 0, text: part.text, logprobs: perToken }));
       events.push(event('response.content_part.done', { item_id: item.id, output_index, content_index: 0, part }));
     } else if (item.type === 'function_call') {
       events.push(event('response.output_item.added', { output_index, item: { ...item, arguments: '', status: 'in_progress' } }));

@@ -11,6 +11,7 @@ import type { Caching } from '../../routing/router';
 import type { OpenedStream } from '../../routing/streams';
 import type { RequestUsage, Tokens } from '../../usage/recorder';
 import { chunksFromCompletion, chunkText, completionFromChunks, completionText, isPreambleChunk, tokensOf, type ChatCompletion, type ChatCompletionChunk } from '../../wire/canonical';
+import { deltaLogprobs } from '../../wire/logprobs';
 import { heldUpstream, type ResponsesBody } from './codec';
 import { createResponseEventWriter, sseEvent } from './events';
 import { completionToResponse, type ResponseShell } from './output';
@@ -159,10 +160,11 @@ export function eventsOfResponse(response: Record<string, unknown>): Record<stri
     if (item.type === 'message') {
       push('response.output_item.added', { output_index, item: { ...item, status: 'in_progress', content: [] } });
       ((item.content as Record<string, unknown>[] | undefined) ?? []).forEach((part, content_index) => {
-        push('response.content_part.added', { item_id, output_index, content_index, part: part.type === 'output_text' ? { ...part, text: '' } : part });
+        push('response.content_part.added', { item_id, output_index, content_index, part: part.type === 'output_text' ? { ...part, text: '', logprobs: [] } : part });
         if (part.type === 'output_text') {
-          push('response.output_text.delta', { item_id, output_index, content_index, delta: part.text, logprobs: [] });
-          push('response.output_text.done', { item_id, output_index, content_index, text: part.text, logprobs: [] });
+          const logprobs = deltaLogprobs({ content: Array.isArray(part.logprobs) ? part.logprobs : [], refusal: null });
+          push('response.output_text.delta', { item_id, output_index, content_index, delta: part.text, logprobs });
+          push('response.output_text.done', { item_id, output_index, content_index, text: part.text, logprobs });
         }
         push('response.content_part.done', { item_id, output_index, content_index, part });
       });

@@ -25,6 +25,7 @@ export interface ResponsesBody {
   max_output_tokens?: number | null;
   temperature?: number | null;
   top_p?: number | null;
+  top_logprobs?: number | null;
   text?: { format?: { type: string; name?: string; schema?: unknown; strict?: boolean | null; description?: string } } | null;
   reasoning?: { effort?: string | null; summary?: string | null } | null;
   include?: string[] | null;
@@ -122,6 +123,11 @@ export function responsesToChat(body: ResponsesBody, items: readonly Item[], tar
   if (body.max_output_tokens != null) request.max_tokens = body.max_output_tokens;
   if (body.temperature != null) request.temperature = body.temperature;
   if (body.top_p != null) request.top_p = body.top_p;
+  // The Responses API answers with log probabilities when they are included, with `top_logprobs` alternatives.
+  if (body.include?.includes('message.output_text.logprobs')) {
+    request.logprobs = true;
+    if (body.top_logprobs) request.top_logprobs = body.top_logprobs;
+  }
   const user = body.safety_identifier ?? body.user;
   if (user) request.user = user;
   if (offered.list.length > 0) {

@@ -3,6 +3,7 @@
  */
 import type { Response, ResponseStreamEvent } from 'openai/resources/responses/responses';
 import { gatherToolCalls, inCallOrder, nowSeconds, type ChatCompletion, type ChatCompletionChunk, type Delta, type GatheredCall } from '../../wire/canonical';
+import { deltaLogprobs, outputTextLogprobs } from '../../wire/logprobs';
 import { callItem, ending, itemId, messageItem, reasoningItem, responseUsage, type OutputItem, type ResponseShell } from './output';
 import type { OfferedTools } from './tools';
 
@@ -16,7 +17,7 @@ import type { OfferedTools } from './tools';
 export function createResponseEventWriter(shell: ResponseShell, tools: OfferedTools) {
   let sequence = 0;
   let started = false;
-  let open: { kind: 'reasoning' | 'message'; id: string; index: number; text: string } | undefined;
+  let open: { kind: 'reasoning' | 'message'; id: string; index: number; text: string; logprobs: ReturnType<typeof outputTextLogprobs> } | undefined;
   let finish: string | null = null;
   let usage: ChatCompletion['usage'] | null = null;
   const output: OutputItem[] = [];
@@ -33,17 +34,17 @@ export function createResponseEventWriter(shell: ResponseShell, tools: OfferedTo
   };
   const close = () => {
     if (!open) return;
-    const { kind, id, index: output_index, text } = open;
+    const { kind, id, index: output_index, text, logprobs } = open;
     if (kind === 'reasoning') {
       const part = { type: 'summary_text', text };
       push({ type: 'response.reasoning_summary_text.done', item_id: id, output_index, summary_index: 0, text });
       push({ type: 'response.reasoning_summary_part.done', item_id: id, output_index, summary_index: 0, part });
       output.push(reasoningItem(id, text));
     } else {
-      const part = { type: 'output_text', text, annotations: [], logprobs: [] };
-      push({ type: 'response.output_text.done', item_id: id, output_index, content_index: 0, text, logprobs: [] });
+      const part = { type: 'output_text', text, annotations: [], logprobs };
+      push({ type: 'response.output_text.done', item_id: id, output_index, content_index: 0, text, logprobs: deltaLogprobs({ content: logprobs, refusal: null }) });
       push({ type: 'response.content_part.done', item_id: id, output_index, content_index: 0, part });
-      output.push(messageItem(id, text, 'completed'));
+      output.push(messageItem(id, text, 'completed', logprobs));
     }
     push({ type: 'response.output_item.done', output_index, item: output[output_index] });
     open = undefined;
@@ -51,7 +52,7 @@ export function createResponseEventWriter(shell: ResponseShell, tools: OfferedTo
   const item = (kind: 'reasoning' | 'message') => {
     if (open?.kind === kind) return open;
     close();
-    open = { kind, id: itemId(kind === 'reasoning' ? 'rs' : 'msg'), index: output.length, text: '' };
+    open = { kind, id: itemId(kind === 'reasoning' ? 'rs' : 'msg'), index: output.length, text: '', logprobs: [] };
     const { id, index: output_index } = open;
     if (kind === 'reasoning') {
       push({ type: 'response.output_item.added', output_index, item: reasoningItem(id, undefined) });
@@ -82,7 +83,8 @@ export function createResponseEventWriter(shell: ResponseShell, tools: OfferedTo
         if (delta.content) {
           const current = item('message');
           current.text += delta.content;
-          push({ type: 'response.output_text.delta', item_id: current.id, output_index: current.index, content_index: 0, delta: delta.content, logprobs: [] });
+          for (const entry of outputTextLogprobs(choice.logprobs)) current.logprobs.push(entry);
+          push({ type: 'response.output_text.delta', item_id: current.id, output_index: current.index, content_index: 0, delta: delta.content, logprobs: deltaLogprobs(choice.logprobs) });
         }
         gatherToolCalls(calls, delta);
         if (choice.finish_reason) finish = choice.finish_reason;

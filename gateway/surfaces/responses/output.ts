@@ -3,8 +3,9 @@
  * items (reasoning, message, function and custom tool calls), status and usage.
  */
 import { randomUUID } from 'node:crypto';
-import type { Response } from 'openai/resources/responses/responses';
+import type { Response, ResponseOutputText } from 'openai/resources/responses/responses';
 import { newCompletionId } from '../../wire/ids';
+import { outputTextLogprobs } from '../../wire/logprobs';
 import { argumentsObject, nowSeconds, type ChatCompletion, type Message as ChatMessage } from '../../wire/canonical';
 import type { ResponsesBody } from './codec';
 import type { OfferedTools } from './tools';
@@ -40,6 +41,7 @@ export function responseShell(body: ResponsesBody, id: string = newResponseId())
     tool_choice: (body.tool_choice ?? 'auto') as Response['tool_choice'],
     tools: (body.tools ?? []).map((t) => (t.type === 'function' ? { type: 'function', name: String(t.name), description: t.description ?? null, parameters: (t.parameters ?? null) as Record<string, unknown> | null, strict: t.strict ?? null } : t)) as Response['tools'],
     top_p: body.top_p ?? 1,
+    ...(body.top_logprobs == null ? {} : { top_logprobs: body.top_logprobs }),
     truncation: body.truncation ?? 'disabled',
   } as ResponseShell;
 }
@@ -96,8 +98,8 @@ export function ending(finish: string | null | undefined): Pick<Response, 'statu
   return { status: 'completed', incomplete_details: null };
 }
 
-export const messageItem = (id: string, text: string, status: 'in_progress' | 'completed'): OutputItem =>
-  ({ id, type: 'message', role: 'assistant', status, content: text || status === 'completed' ? [{ type: 'output_text', text, annotations: [], logprobs: [] }] : [] }) as OutputItem;
+export const messageItem = (id: string, text: string, status: 'in_progress' | 'completed', logprobs: ResponseOutputText.Logprob[] = []): OutputItem =>
+  ({ id, type: 'message', role: 'assistant', status, content: text || status === 'completed' ? [{ type: 'output_text', text, annotations: [], logprobs }] : [] }) as OutputItem;
 
 export const reasoningItem = (id: string, text: string | undefined): OutputItem => ({ id, type: 'reasoning', summary: text === undefined ? [] : [{ type: 'summary_text', text }] }) as OutputItem;
 
@@ -107,7 +109,7 @@ export function completionToResponse(completion: ChatCompletion, shell: Response
   const message = choice?.message as ChatMessage | undefined;
   const output: OutputItem[] = [];
   if (message?.reasoning_content) output.push(reasoningItem(itemId('rs'), message.reasoning_content));
-  if (message?.content) output.push(messageItem(itemId('msg'), message.content, 'completed'));
+  if (message?.content) output.push(messageItem(itemId('msg'), message.content, 'completed', outputTextLogprobs(choice?.logprobs)));
   for (const call of message?.tool_calls ?? []) {
     if (call.type === 'function') output.push(callItem({ id: call.id, name: call.function.name, arguments: call.function.arguments }, tools, 'completed'));
   }

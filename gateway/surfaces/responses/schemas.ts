@@ -26,6 +26,7 @@ export const ResponsesBodySchema = Type.Object(
     max_output_tokens: Nullable(Type.Integer({ minimum: 1 })),
     temperature: Nullable(Type.Number({ minimum: 0, maximum: 2 })),
     top_p: Nullable(Type.Number({ minimum: 0, maximum: 1 })),
+    top_logprobs: Nullable(Type.Integer({ minimum: 0, maximum: 20 })),
     text: Nullable(Type.Object({ format: Type.Optional(Type.Object({ type: Type.String({ minLength: 1 }) }, open)) }, open)),
     reasoning: Nullable(Type.Object({ effort: Nullable(Type.String()), summary: Nullable(Type.String()) }, open)),
     include: Nullable(Type.Array(Type.String(), { maxItems: 32 })),
