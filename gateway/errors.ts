@@ -220,6 +220,8 @@ const UNKNOWN_FIELDS = [
   /Unrecognized request arguments? supplied: (?<field>\w{1,64})/g,
   /(?:'(?<at>messages\.\d{1,6}(?:\.tool_calls\.\d{1,6})?)' : )?property '(?<field>\w{1,64})' is unsupported/g,
   /(?<![\w.])(?<at>(?:\w{1,64}\.){1,12})?(?<field>\w{1,64}): Extra inputs are not permitted/g,
+  // OpenAI's reasoning models (on Azure and relays too): "Unsupported parameter: 'stop' is not supported with this model."
+  /Unsupported parameter: '(?<field>\w{1,64})' is not supported with this model/g,
 ];
 const EFFORT_REFUSED = /reasoning[_.]effort'? does not support|Invalid reasoning_effort: |Thinking level \w{1,20} is not supported for this model|think value "?\w{1,20}"? is not supported for this model|reasoning[_.]effort[^\n]{0,40}?(?:must be one of|Input should be)/;
 /** Where a refusal lists what it takes: OpenAI's "Supported values are: ...", a pydantic server's (vLLM's) "Input should be 'low', 'medium' or 'high'". */

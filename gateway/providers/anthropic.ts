@@ -14,6 +14,7 @@ import type { ChatCompletionChunk } from '../wire/canonical';
 import { newCompletionId } from '../wire/ids';
 import { withoutInlineSystem } from '../wire/system-reminders';
 import { withDeferralResolved } from '../wire/tool-deferral';
+import { chunksStopped, completionStopped, stopsOf } from '../wire/stop-sequences';
 import { limiterFor } from './concurrency';
 import { modelsList } from './models-list';
 import { nativeJson, nativePath, nativeStream } from './native';
@@ -60,13 +61,13 @@ export function createAnthropicProvider(config: ProviderConfig, { secrets, gatew
       withinLearnedLimit(deployment, async (deployment) => {
         const { value } = await transport.json<AnthropicMessage>({ method: 'POST', path: '/v1/messages', body: toMessagesRequest({ ...request, stream: false }, deployment, maxOutputOf(deployment)), via }, signal);
         if (value?.type !== 'message' || !Array.isArray(value.content)) throw new UpstreamError('upstream_protocol', `${config.name} answered 200 without a message`);
-        return fromMessage(value);
+        return completionStopped(fromMessage(value), stopsOf(request));
       }),
 
     chatStream: (request, { deployment, signal, via }) =>
       withinLearnedLimit(deployment, async (deployment) => {
         const stream = await transport.stream({ method: 'POST', path: '/v1/messages', body: toMessagesRequest({ ...request, stream: true }, deployment, maxOutputOf(deployment)), headers: { accept: 'text/event-stream' }, via }, signal);
-        return translated(sseEvents(stream, MESSAGES_END), config.name);
+        return chunksStopped(translated(sseEvents(stream, MESSAGES_END), config.name), stopsOf(request));
       }),
 
     embed: () => Promise.reject(new UpstreamError('upstream_4xx', `${config.name} (Anthropic) has no embeddings API`, { status: 400 })),

@@ -23,6 +23,7 @@ import { chunksFromResponses, createResponsesBridge } from './responses-bridge';
 import { chatToResponses, completionFromResponse } from '../wire/responses';
 import { withoutInlineSystem } from '../wire/system-reminders';
 import { withDeferralResolved } from '../wire/tool-deferral';
+import { chunksStopped, completionStopped, stopsOf, withStopsTaken } from '../wire/stop-sequences';
 
 /** Paths under the provider's base URL (which ends in /v1). */
 const PATHS: Partial<Record<NativeEndpoint, string>> = { responses: '/responses', 'responses.compact': '/responses/compact', messages: '/messages', 'messages.count_tokens': '/messages/count_tokens', completions: '/completions' };
@@ -40,6 +41,13 @@ function isOpenAI(config: ProviderConfig): boolean {
     return false;
   }
 }
+
+/**
+ * The stop sequences a server is sent (wire/stop-sequences.ts applies the rest): OpenAI's API takes
+ * four, its reasoning models none.
+ */
+const FOUR = (_stop: string, index: number) => index < 4;
+const NONE = () => false;
 
 /** OpenAI's reasoning models: the o-series and gpt-5 onwards, but for their `-chat` variants (fine-tunes of them too). */
 const REASONING_MODEL = /^(?:ft:)?(?:o\d|gpt-[5-9]|codex-)(?!.*-chat)/;
@@ -93,7 +101,7 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
   const official = isOpenAI(config);
   const google = isGoogle(config);
   const outgoing = (request: ChatRequest, deployment: DeploymentConfig) => {
-    const limited = withinOutputLimit(withoutEmptyTools(request), deployment);
+    const limited = withinOutputLimit(withoutEmptyTools(withStopsTaken(request, official && REASONING_MODEL.test(deployment.model) ? NONE : FOUR)), deployment);
     return official ? forOfficialOpenAI(limited, deployment.model) : google ? forGemini(limited) : limited;
   };
   const pathOf = (endpoint: NativeEndpoint) => nativePath(PATHS, endpoint, config.name);
@@ -119,7 +127,8 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
 
     chat: (request, context) => {
       const { deployment, signal, via } = context;
-      return bridge.via(
+      const stops = stopsOf(request);
+      const answer = bridge.via(
         deployment.model,
         () =>
           withinLearnedLimit(deployment, (deployment) =>
@@ -131,11 +140,13 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
           ),
         async () => completionFromResponse(await nativeJsonCall('responses', chatToResponses(outgoing(request, deployment)), context)),
       );
+      return stops.length === 0 ? answer : answer.then((completion) => completionStopped(completion, stops));
     },
 
     chatStream: (request, context) => {
       const { deployment, signal, via } = context;
-      return bridge.via(
+      const stops = stopsOf(request);
+      const chunks = bridge.via(
         deployment.model,
         () =>
           withinLearnedLimit(deployment, (deployment) =>
@@ -146,6 +157,7 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
           ),
         async () => chunksFromResponses(await nativeStreamCall('responses', chatToResponses(outgoing(request, deployment)), context)),
       );
+      return stops.length === 0 ? chunks : chunks.then((stream) => chunksStopped(stream, stops));
     },
 
     async embed(request, { deployment, signal, via }) {

@@ -16,6 +16,8 @@ import { withDeferralResolved } from '../wire/tool-deferral';
 const DROPPABLE = new Set([
   ...['user', 'parallel_tool_calls', 'stream_options', 'store', 'metadata', 'service_tier', 'prompt_cache_key', 'safety_identifier', 'seed'].map((f) => `request:${f}`),
   ...['logprobs', 'top_logprobs', 'frequency_penalty', 'presence_penalty', 'logit_bias', 'reasoning_effort', 'verbosity', 'top_k', 'min_p', 'repetition_penalty'].map((f) => `request:${f}`),
+  // The gateway cuts the answer at its stop sequences itself (wire/stop-sequences.ts).
+  'request:stop',
   ...['name', 'reasoning_content', 'reasoning', 'refusal', 'annotations'].map((f) => `message:${f}`),
   'call:extra_content',
 ]);

@@ -23,6 +23,7 @@ import { ADAPTIVE_THINKING, claudeEfforts, SAMPLING_REMOVED } from '../models/cl
 import { nearestEffort } from '../models/efforts';
 import { GatewayError, UpstreamError, failureForStatus } from '../errors';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest, Delta, Message as ChatMessage } from './canonical';
+import { stopsOf } from './stop-sequences';
 
 export type { Message as AnthropicMessage, RawMessageStreamEvent };
 
@@ -82,7 +83,9 @@ export function toMessagesRequest(request: ChatRequest, deployment: DeploymentCo
   // conversation, resent whole every turn, reads its prefix from the cache at a tenth of the price.
   if (deployment.model.startsWith('claude-')) body.cache_control = { type: 'ephemeral' };
   if (system.length > 0) body.system = system.join('\n\n');
-  if (request.stop != null) body.stop_sequences = Array.isArray(request.stop) ? request.stop : [request.stop];
+  // Anthropic refuses a stop sequence of whitespace alone; the adapter applies those itself (stop-sequences.ts).
+  const stops = stopsOf(request).filter((stop) => /\S/.test(stop));
+  if (stops.length > 0) body.stop_sequences = stops;
   if (request.user) body.metadata = { user_id: request.user };
   const tools = (request.tools ?? []).flatMap((tool): Tool[] =>
     tool.type === 'function' ? [{ name: tool.function.name, ...(tool.function.description ? { description: tool.function.description } : {}), input_schema: (tool.function.parameters ?? { type: 'object', properties: {} }) as Tool['input_schema'] }] : [],

@@ -6,7 +6,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import { resetAfterFlush, sendJson, startFakeServer, type FailureMode, type FakeServer, type RecordedRequest } from './fake-server';
-import { fakeLogprob, replyFor, wordsOf } from './replies';
+import { cutAtStop, fakeLogprob, replyFor, wordsOf } from './replies';
 import { answerResponses, compactionFor } from './responses-wire';
 
 export interface FakeOpenAIOptions {
@@ -121,7 +121,15 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
       return sendJson(res, 400, { error: { message: `\`${param}\` must be less than or equal to \`${groq}\`, the maximum value for \`${param}\` is less than the \`context_window\` for this model`, type: 'invalid_request_error', param } });
     }
   }
+  // As OpenAI takes four stop sequences at most, and its reasoning models none.
+  if (Array.isArray(body.stop) && body.stop.length > 4) {
+    return sendJson(res, 400, { error: { message: `Invalid 'stop': array too long. Expected an array with maximum length 4, but got an array with length ${body.stop.length} instead.`, type: 'invalid_request_error', param: 'stop', code: 'array_above_max_length' } });
+  }
+  if (body.stop != null && /^(?:o\d|gpt-5)/.test(String(body.model))) {
+    return sendJson(res, 400, { error: { message: "Unsupported parameter: 'stop' is not supported with this model.", type: 'invalid_request_error', param: 'stop', code: 'unsupported_parameter' } });
+  }
   const answer = replyFor(body.messages, body.tools, { reasoning: body.reasoning_effort !== undefined && body.reasoning_effort !== 'none' });
+  answer.content = cutAtStop(answer.content, body.stop).text;
   if (options.writesNothing) answer.content = '';
   if (mode.kind === 'huge') answer.content = 'x '.repeat(Math.ceil(mode.bytes / 2));
   const id = `chatcmpl-fake${request.path.length}${Date.now() % 100000}`;

@@ -7,7 +7,7 @@ import type { ServerResponse } from 'node:http';
 import type { ContentBlock, Message, RawMessageStreamEvent, Usage } from '@anthropic-ai/sdk/resources/messages';
 import type { FailureMode, RecordedRequest } from './fake-server';
 import { resetAfterFlush, sendJson } from './fake-server';
-import { replyFor, wordsOf } from './replies';
+import { cutAtStop, replyFor, wordsOf } from './replies';
 
 let counter = 0;
 
@@ -104,6 +104,8 @@ export function messageFor(body: any): Message {
   const adaptiveOnly = ADAPTIVE_ONLY.test(String(body.model));
   const thinks = body.thinking?.type === 'enabled' || body.thinking?.type === 'adaptive';
   const answer = replyFor(body.messages ?? [], body.tools, { reasoning: thinks });
+  const cut = cutAtStop(answer.content, body.stop_sequences);
+  answer.content = cut.text;
   const content: ContentBlock[] = [];
   const shown = !adaptiveOnly || body.thinking?.display === 'summarized';
   if (answer.reasoning) content.push({ type: 'thinking', thinking: shown ? answer.reasoning : '', signature: signatureFor(String(body.model)) });
@@ -115,8 +117,8 @@ export function messageFor(body: any): Message {
     role: 'assistant',
     model: body.model,
     content,
-    stop_reason: answer.toolCalls.length > 0 ? 'tool_use' : 'end_turn',
-    stop_sequence: null,
+    stop_reason: answer.toolCalls.length > 0 ? 'tool_use' : cut.stop !== undefined ? 'stop_sequence' : 'end_turn',
+    stop_sequence: cut.stop ?? null,
     stop_details: null,
     container: null,
     diagnostics: null,
@@ -148,7 +150,7 @@ export function eventsFor(message: Message): RawMessageStreamEvent[] {
   const u = message.usage;
   events.push({
     type: 'message_delta',
-    delta: { stop_reason: message.stop_reason, stop_sequence: null, stop_details: null, container: null },
+    delta: { stop_reason: message.stop_reason, stop_sequence: message.stop_sequence, stop_details: null, container: null },
     usage: { input_tokens: u.input_tokens, output_tokens: u.output_tokens, cache_read_input_tokens: u.cache_read_input_tokens, cache_creation_input_tokens: u.cache_creation_input_tokens, output_tokens_details: null, server_tool_use: null },
   });
   events.push({ type: 'message_stop' });
@@ -208,6 +210,10 @@ export async function answerMessages(request: RecordedRequest, res: ServerRespon
   const effort = (request.body as { output_config?: { effort?: unknown } }).output_config?.effort;
   if (effort !== undefined && /^claude-/.test(String(request.body.model)) && !effortsOf(String(request.body.model)).includes(String(effort))) {
     return sendJson(res, 400, anthropicError(400, `output_config.effort: "${String(effort)}" is not supported by this model.`));
+  }
+  // Anthropic's rule for stop sequences.
+  if ((request.body.stop_sequences ?? []).some((stop: unknown) => typeof stop === 'string' && !/\S/.test(stop))) {
+    return sendJson(res, 400, anthropicError(400, 'stop_sequences: each stop sequence must contain non-whitespace'));
   }
   const refused = samplingRefusal(request) ?? limitRefusal(request);
   if (refused) return sendJson(res, 400, anthropicError(400, refused));

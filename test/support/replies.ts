@@ -69,3 +69,15 @@ export function fakeLogprob(token: string, top: number) {
   const chosen = entry(token, -token.length / 8);
   return { ...chosen, alternatives: Array.from({ length: top }, (_, i) => (i === 0 ? chosen : entry(`${token.trim()}~${i}`, chosen.logprob - i))) };
 }
+
+/** An answer's text as a server gives it with stop sequences: up to the first one, which it names. */
+export function cutAtStop(text: string, stops: unknown): { text: string; stop?: string } {
+  const list = (Array.isArray(stops) ? stops : typeof stops === 'string' ? [stops] : []).filter((s): s is string => typeof s === 'string' && s !== '');
+  let at = -1;
+  let stop: string | undefined;
+  for (const s of list) {
+    const i = text.indexOf(s);
+    if (i >= 0 && (at < 0 || i < at)) [at, stop] = [i, s];
+  }
+  return at < 0 ? { text } : { text: text.slice(0, at), stop };
+}
