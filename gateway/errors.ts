@@ -207,12 +207,12 @@ export function namedOutputLimit(error: UpstreamError): number | undefined {
 /**
  * How a strict server refuses a field it does not know, and where: Google's `Unknown name "top_k": Cannot find field.` (or `... at 'messages[1]'`),
  * OpenAI's "Unrecognized request argument supplied: user", Groq's "'messages.1' : property 'reasoning_content' is unsupported",
- * pydantic's (Anthropic-compatible servers') "system.2.cache_control.ephemeral.scope: Extra inputs are not permitted".
+ * pydantic's (Anthropic-compatible servers') "system.2.cache_control.ephemeral.scope: Extra inputs are not permitted",
+ * OpenAI's reasoning models' (on Azure and relays too) "Unsupported parameter: 'stop' is not supported with this model".
  * And how a model refuses an effort it does not have, which it is then asked for at its own: Google's
  * "Thinking level MEDIUM is not supported for this model", "Invalid reasoning_effort: minimal",
  * OpenAI's "Unsupported value: 'reasoning_effort' does not support 'minimal' with this model" (in
- * Responses, 'reasoning.effort'),
- * Ollama's `/v1` "think value "medium" is not supported for this model" (qwen3 thinks on or off), a
+ * Responses, 'reasoning.effort'), Ollama's `/v1` "think value "medium" is not supported for this model" (qwen3 thinks on or off), a
  * pydantic server's (vLLM's) "'reasoning_effort'), 'msg': "Input should be 'low', 'medium' or 'high'"".
  */
 const UNKNOWN_FIELDS = [
@@ -220,7 +220,6 @@ const UNKNOWN_FIELDS = [
   /Unrecognized request arguments? supplied: (?<field>\w{1,64})/g,
   /(?:'(?<at>messages\.\d{1,6}(?:\.tool_calls\.\d{1,6})?)' : )?property '(?<field>\w{1,64})' is unsupported/g,
   /(?<![\w.])(?<at>(?:\w{1,64}\.){1,12})?(?<field>\w{1,64}): Extra inputs are not permitted/g,
-  // OpenAI's reasoning models (on Azure and relays too): "Unsupported parameter: 'stop' is not supported with this model."
   /Unsupported parameter: '(?<field>\w{1,64})' is not supported with this model/g,
 ];
 const EFFORT_REFUSED = /reasoning[_.]effort'? does not support|Invalid reasoning_effort: |Thinking level \w{1,20} is not supported for this model|think value "?\w{1,20}"? is not supported for this model|reasoning[_.]effort[^\n]{0,40}?(?:must be one of|Input should be)/;
