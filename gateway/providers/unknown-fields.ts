@@ -9,7 +9,8 @@
  * So are a Messages server's deferred tools: it is shown the tools the model would see.
  */
 import { createHash } from 'node:crypto';
-import { offeredEfforts, refusedFields, UpstreamError } from '../errors';
+import { UpstreamError } from '../errors';
+import { offeredEfforts, refusedFields } from '../refusals';
 import { nearestEffort, type Effort } from '../models/efforts';
 import { withDeferralResolved } from '../wire/tool-deferral';
 

@@ -3,7 +3,8 @@
  * The whole path (refused, asked again, left out from then on) is in test/http/gemini.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { offeredEfforts, refusedFields, upstreamStatusError } from '../../gateway/errors';
+import { upstreamStatusError } from '../../gateway/errors';
+import { offeredEfforts, refusedFields } from '../../gateway/refusals';
 import { createFieldLearner, without } from '../../gateway/providers/unknown-fields';
 
 const refusal = (status: number, body: unknown) => refusedFields(upstreamStatusError('p', status, {}, JSON.stringify(body)));
