@@ -157,11 +157,12 @@ const NAMED_OUTPUT_LIMITS = [
 /**
  * A model without what the request uses: Ollama's "<model> does not support tools" (thinking,
  * insert, images, chat, generate, embeddings), OpenAI-compatible servers' "tools are not supported
- * by this model" and "model does not support images", and the like. Also a model another of the
+ * by this model" and "model does not support images", OpenAI's "Invalid 'tools': array too long" (128 at
+ * most; Claude Code's MCP tools may be more), and the like. Also a model another of the
  * provider's APIs serves, said with a 404 ("This model is only supported in v1/responses", "This is
  * not a chat model and thus not supported in the v1/chat/completions endpoint"): its other APIs still work.
  */
-const UNSUPPORTED = /does not support (?:tools|thinking|insert|images?|vision|chat|generate|completions?|embeddings?|function calling|tool (?:use|calling)|system (?:prompts?|messages?))|(?:tools?|tool use|tool calling|function calling|images?|vision|thinking|reasoning) (?:is|are) not supported|not supported (?:for|with|by) this model|only supported in v1\/\w{1,40}|not supported in the v1\/[\w/]{1,40} endpoint/i;
+const UNSUPPORTED = /does not support (?:tools|thinking|insert|images?|vision|chat|generate|completions?|embeddings?|function calling|tool (?:use|calling)|system (?:prompts?|messages?))|(?:tools?|tool use|tool calling|function calling|images?|vision|thinking|reasoning) (?:is|are) not supported|not supported (?:for|with|by) this model|only supported in v1\/\w{1,40}|not supported in the v1\/[\w/]{1,40} endpoint|'tools': array too long/i;
 /** OpenAI's `insufficient_quota`, and the words other providers use for an empty account. */
 const QUOTA = /insufficient_quota|exceeded your (?:current )?quota|quota (?:exceeded|exhausted)|out of credits|credit balance|insufficient (?:balance|credits?|funds)|payment required/i;
 /**

@@ -127,6 +127,7 @@ describe('failure classes', () => {
     ['Ollama: a model that does not think', 'llama', () => ollama, { kind: 'status', status: 400, body: { error: '"llama3.2:3b" does not support thinking' } }, 'unsupported', true, 'not counted'],
     ['OpenAI: a model another of its APIs serves (404)', 'mini', () => openai, { kind: 'status', status: 404, body: openaiError('This is not a chat model and thus not supported in the v1/chat/completions endpoint. Did you mean to use v1/completions?', 'invalid_request_error', null) }, 'unsupported', true, 'not counted'],
     ['OpenAI-compatible: tools the model does not take', 'mini', () => openai, { kind: 'status', status: 400, body: openaiError('tools are not supported by this model', 'invalid_request_error', null) }, 'unsupported', true, 'not counted'],
+    ['OpenAI: more tools than it takes (MCP servers beyond 128)', 'mini', () => openai, { kind: 'status', status: 400, body: openaiError("Invalid 'tools': array too long. Expected an array with maximum length 128, but got an array with length 153 instead.", 'invalid_request_error', 'array_above_max_length') }, 'unsupported', true, 'not counted'],
     ['Ollama: a bad option', 'llama', () => ollama, { kind: 'status', status: 400, body: { error: 'json: cannot unmarshal string into Go struct field Options.num_ctx of type int' } }, 'upstream_4xx', false, 'healthy'],
   ];
 
