@@ -56,9 +56,13 @@ export async function* chunksStopped(chunks: AsyncIterable<ChatCompletionChunk>,
   const hold = Math.max(...stops.map((s) => s.length)) - 1;
   let held = '';
   let last: ChatCompletionChunk | undefined;
-  const withContent = (chunk: ChatCompletionChunk, content: string, finish: ChatCompletionChunk['choices'][number]['finish_reason'] = null): ChatCompletionChunk => ({
-    ...chunk,
-    choices: [{ index: 0, delta: { content }, logprobs: null, finish_reason: finish }],
+  // Text held back, given out before the chunk that shows none follows (a usage-only chunk's counts stay on it alone).
+  const withContent = ({ id, object, created, model }: ChatCompletionChunk, content: string): ChatCompletionChunk => ({
+    id,
+    object,
+    created,
+    model,
+    choices: [{ index: 0, delta: { content }, logprobs: null, finish_reason: null }],
   });
   for await (const chunk of chunks) {
     const choice = chunk.choices[0];

@@ -13,7 +13,7 @@ async function run(parts: ChatCompletionChunk[], stops: string[]) {
   }
   const out: ChatCompletionChunk[] = [];
   for await (const c of chunksStopped(source(), stops)) out.push(c);
-  return { text: out.map((c) => c.choices[0]?.delta.content ?? '').join(''), finish: out.flatMap((c) => c.choices.map((ch) => ch.finish_reason)).filter(Boolean), usage: out.some((c) => c.usage) };
+  return { text: out.map((c) => c.choices[0]?.delta.content ?? '').join(''), finish: out.flatMap((c) => c.choices.map((ch) => ch.finish_reason)).filter(Boolean), usage: out.filter((c) => c.usage).length === 1 };
 }
 
 it('finds a stop sequence split across chunks, and ends the stream there', async () => {
@@ -23,6 +23,8 @@ it('finds a stop sequence split across chunks, and ends the stream there', async
 
 it('gives back what it held when no stop sequence follows, before the finish and its counts', async () => {
   expect(await run([chunk('a <|end'), chunk('less'), chunk(undefined, 'length'), usage], ['<|endoftext|>'])).toEqual({ text: 'a <|endless', finish: ['length'], usage: true });
+  // A stream whose finish came with its last text, then its counts: what was held goes out before the counts, which stay on their own chunk.
+  expect(await run([chunk('a <|end'), usage], ['<|endoftext|>'])).toEqual({ text: 'a <|end', finish: [], usage: true });
   // A stream that ends without a finish chunk still gives all its text.
   expect(await run([chunk('abc'), chunk('de')], ['xyz'])).toEqual({ text: 'abcde', finish: [], usage: false });
   // A chunk that carries the finish with its text lets nothing wait.
