@@ -17,6 +17,8 @@ describe('a field refused as unknown', () => {
     const groq = { error: { message: "'messages.1' : for 'role:assistant' the following must be satisfied[('messages.1' : property 'reasoning_content' is unsupported)]", type: 'invalid_request_error' } };
     expect(refusal(400, groq)).toEqual(['message:reasoning_content']);
     expect(refusal(400, { error: { message: "property 'user' is unsupported" } })).toEqual(['request:user']);
+    // OpenAI's reasoning models (and Azure's, and relays') refuse what they do not take so.
+    expect(refusal(400, { error: { message: "Unsupported parameter: 'stop' is not supported with this model.", type: 'invalid_request_error', param: 'stop', code: 'unsupported_parameter' } })).toEqual(['request:stop']);
     // An effort a model does not have, in Google's and OpenAI's words.
     expect(refusal(400, [{ error: { message: 'Thinking level MEDIUM is not supported for this model. Please retry with other thinking level' } }])).toEqual(['request:reasoning_effort']);
     expect(refusal(400, { error: { message: "Unsupported value: 'reasoning_effort' does not support 'minimal' with this model. Supported values are: 'low', 'medium', and 'high'." } })).toEqual(['request:reasoning_effort']);
