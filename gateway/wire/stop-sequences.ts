@@ -24,11 +24,15 @@ export function withStopsTaken(request: ChatRequest, takes: (stop: string, index
   return taken.length > 0 ? { ...rest, stop: taken } : rest;
 }
 
-/** Where the text first meets a stop sequence, or -1. */
-function firstStop(text: string, stops: readonly string[]): number {
+/**
+ * Where the text first meets a stop sequence, or -1. Its first `checked` characters held none whole,
+ * so each is looked for only where it would end after them: a chunk costs its own length and the
+ * stop sequences' (at most 1,000 characters each, by the front doors' schemas), never the answer's.
+ */
+function firstStop(text: string, stops: readonly string[], checked = 0): number {
   let at = -1;
   for (const stop of stops) {
-    const i = text.indexOf(stop);
+    const i = text.indexOf(stop, Math.max(0, checked - stop.length + 1));
     if (i >= 0 && (at < 0 || i < at)) at = i;
   }
   return at;
@@ -78,7 +82,7 @@ export async function* chunksStopped(chunks: AsyncIterable<ChatCompletionChunk>,
     }
     last = chunk;
     const text = held + delta.content;
-    const at = firstStop(text, stops);
+    const at = firstStop(text, stops, held.length);
     if (at >= 0) {
       if (at > 0) yield { ...chunk, choices: [{ ...choice, delta: { ...delta, content: text.slice(0, at) }, finish_reason: null }] };
       yield { ...chunk, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }] };

@@ -19,6 +19,9 @@ describe('request bodies', () => {
       [chat({ max_tokens: -5 }), 'max_tokens'],
       [chat({ temperature: 'hot' }), 'temperature'],
       [chat({ top_p: 3 }), 'top_p'],
+      // A stop sequence is looked for in every chunk of the answer: its length is bounded.
+      [chat({ stop: ['x'.repeat(1_001)] }), 'stop'],
+      [post('/api/chat', { model: 'default', stream: false, messages: [{ role: 'user', content: 'x' }], options: { stop: ['x'.repeat(1_001)] } }), 'options.stop'],
       // Read when translated (Ollama's format, Anthropic's output schema).
       [chat({ response_format: { type: 'json_schema', json_schema: null } }), 'response_format.json_schema'],
       [post('/api/chat', { model: 'default', stream: false, messages: [{ role: 'user', content: 'x' }], options: { temperature: 'hot' } }), 'options.temperature'],

@@ -3,7 +3,7 @@
  * checked for type and range; everything else passes through to Messages upstreams untouched.
  */
 import Type from 'typebox';
-import { ModelName } from '../openai/schemas';
+import { ModelName, StopSequence } from '../openai/schemas';
 
 const open = { additionalProperties: true } as const;
 const Block = Type.Object({ type: Type.String({ minLength: 1 }) }, open);
@@ -27,7 +27,7 @@ export const MessagesBodySchema = Type.Object(
     ...common,
     max_tokens: Type.Integer({ minimum: 1 }),
     stream: Type.Optional(Type.Boolean()),
-    stop_sequences: Type.Optional(Type.Array(Type.String(), { maxItems: 64 })),
+    stop_sequences: Type.Optional(Type.Array(StopSequence, { maxItems: 64 })),
     temperature: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
     top_p: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
     top_k: Type.Optional(Type.Integer({ minimum: 0 })),

@@ -4,7 +4,7 @@
  * fields pass through.
  */
 import Type from 'typebox';
-import { ModelName as Model } from '../openai/schemas';
+import { ModelName as Model, StopSequence } from '../openai/schemas';
 
 const KeepAlive = Type.Optional(Type.Union([Type.String(), Type.Number()]));
 const Think = Type.Optional(Type.Union([Type.Boolean(), Type.Literal('low'), Type.Literal('medium'), Type.Literal('high')]));
@@ -23,7 +23,7 @@ const Options = Type.Optional(
       num_predict: Type.Optional(Type.Integer({ minimum: -2 })),
       frequency_penalty: Type.Optional(Type.Number()),
       presence_penalty: Type.Optional(Type.Number()),
-      stop: Type.Optional(Type.Array(Type.String(), { maxItems: 32 })),
+      stop: Type.Optional(Type.Array(StopSequence, { maxItems: 32 })),
     },
     { additionalProperties: true },
   ),

@@ -7,6 +7,8 @@ import Type from 'typebox';
 
 /** A model name: a route or deployment, never with control characters (they are a 400, not a 404). */
 export const ModelName = Type.String({ minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001f\\u007f]+$' });
+/** A stop sequence, of a length the gateway can look for in every chunk of an answer (wire/stop-sequences.ts). */
+export const StopSequence = Type.String({ maxLength: 1_000 });
 const Nullable = <T extends Type.TSchema>(schema: T) => Type.Optional(Type.Union([schema, Type.Null()]));
 const open = { additionalProperties: true } as const;
 
@@ -43,7 +45,7 @@ export const ChatBodySchema = Type.Object(
     presence_penalty: Nullable(Type.Number({ minimum: -2, maximum: 2 })),
     frequency_penalty: Nullable(Type.Number({ minimum: -2, maximum: 2 })),
     seed: Nullable(Type.Integer()),
-    stop: Nullable(Type.Union([Type.String(), Type.Array(Type.String(), { maxItems: 32 })])),
+    stop: Nullable(Type.Union([StopSequence, Type.Array(StopSequence, { maxItems: 32 })])),
     logprobs: Nullable(Type.Boolean()),
     top_logprobs: Nullable(Type.Integer({ minimum: 0, maximum: 20 })),
     tools: Type.Optional(Type.Array(Tool)),
@@ -81,7 +83,7 @@ export const CompletionBodySchema = Type.Object(
     presence_penalty: Nullable(Type.Number({ minimum: -2, maximum: 2 })),
     frequency_penalty: Nullable(Type.Number({ minimum: -2, maximum: 2 })),
     seed: Nullable(Type.Integer()),
-    stop: Nullable(Type.Union([Type.String(), Type.Array(Type.String(), { maxItems: 32 })])),
+    stop: Nullable(Type.Union([StopSequence, Type.Array(StopSequence, { maxItems: 32 })])),
     n: Nullable(Type.Literal(1)),
     best_of: Nullable(Type.Literal(1)),
     echo: Nullable(Type.Literal(false)),
