@@ -1,6 +1,6 @@
 /**
  * Budgets: what each has spent in its current period, and what that allows. Spend starts from the
- * usage log's rollups (never a scan of rows) when a budget or its period begins, and each row the
+ * usage log's rollups (at most an hour's rows) when a budget or its period begins, and each row the
  * gateway writes adds its cost at once, so a budget holds on the very request that crosses it. A
  * spent `skip-paid` budget (the default) keeps its requests on free and local deployments, the
  * fallbacks included; a spent `refuse` budget answers 429 until its period ends.

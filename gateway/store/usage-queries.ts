@@ -29,12 +29,12 @@ export function createUsageQueries(db: Db, { settle, rollup }: { settle: () => v
     costSince(since, scope) {
       rollup();
       const firstHour = Math.ceil(since / HOUR) * HOUR;
-      const sum = (table: string, filter: UsageFilter) => {
-        const { where, params } = rollupWhere({ ...filter, ...scope });
-        const row = prepared(`SELECT COALESCE(SUM(cost), 0) AS cost FROM ${table} WHERE ${where.join(' AND ')}`).all(...params)[0] as { cost: number };
-        return row.cost;
-      };
-      return sum('usage_hour', { since: firstHour }) + (firstHour > since ? sum('usage_minute', { since, until: firstHour }) : 0);
+      const sum = (table: string, { where, params }: { where: string[]; params: unknown[] }) =>
+        (prepared(`SELECT COALESCE(SUM(cost), 0) AS cost FROM ${table} WHERE ${where.join(' AND ')}`).all(...params)[0] as { cost: number }).cost;
+      // A period that starts mid-hour (midnight in India, Nepal, Newfoundland) takes that part hour
+      // from the rows: minute rollups are kept three days, rows as long as hour rollups.
+      const partHour = firstHour > since ? sum('usage', dimensionWhere({ since, until: firstHour, ...scope }, 'at')) : 0;
+      return sum('usage_hour', rollupWhere({ since: firstHour, ...scope })) + partHour;
     },
 
     row(requestId) {

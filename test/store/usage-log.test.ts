@@ -120,6 +120,29 @@ describe('usage queries', () => {
   });
 });
 
+describe('spend since an instant', () => {
+  it('counts a period that starts mid-hour (India\'s midnight) after its minute rollups are pruned', () => {
+    const d = tempDir();
+    const handle = openDatabase(d.path);
+    try {
+      const spent = createUsageLog(handle);
+      // Midnight in Kolkata is 18:30 UTC; ten days on, the minute buckets of that half hour are gone.
+      const since = Date.parse('2026-11-19T18:30:00Z');
+      const at = (iso: string, cost: number, id: string) => spent.record(row(0, { id, at: Date.parse(iso), cost }));
+      at('2026-11-19T18:20:00Z', 1, 'before');
+      at('2026-11-19T18:40:00Z', 0.25, 'first_half_hour');
+      at('2026-11-19T19:10:00Z', 0.5, 'next_hour');
+      spent.prune(Date.now() - 90 * 86_400_000, Date.now() - 7 * 86_400_000);
+      expect(spent.costSince(since, {})).toBeCloseTo(0.75, 9);
+      expect(spent.costSince(since, { route: 'default' })).toBeCloseTo(0.75, 9);
+      expect(spent.costSince(since, { route: 'other' })).toBe(0);
+    } finally {
+      handle.close();
+      d.remove();
+    }
+  });
+});
+
 describe('day rollups in a zone', () => {
   it('start each day at that zone\'s midnight, and are made again from the hours when the log is opened in another zone', () => {
     const HOUR = 3_600_000;
