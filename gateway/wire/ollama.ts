@@ -37,9 +37,8 @@ export function toOllamaChat(request: ChatRequest, deployment: DeploymentConfig)
     options: { ...(deployment.options as Partial<OllamaOptions> | undefined), ...optionsFrom(request) },
   };
   if (deployment.keepAlive !== undefined) body.keep_alive = deployment.keepAlive;
-  if (request.tools?.length) {
-    body.tools = request.tools.flatMap((tool) => (tool.type === 'function' ? [{ type: 'function', function: tool.function as never }] : []));
-  }
+  const tools = toolsOffered(request);
+  if (tools.length) body.tools = tools.map((tool) => ({ type: 'function', function: tool.function as never }));
   const format = request.response_format;
   if (format?.type === 'json_object') body.format = 'json';
   if (format?.type === 'json_schema') body.format = format.json_schema.schema ?? 'json';
@@ -57,6 +56,33 @@ export function toOllamaChat(request: ChatRequest, deployment: DeploymentConfig)
     if (request.top_logprobs != null) body.top_logprobs = request.top_logprobs;
   }
   return body;
+}
+
+type FunctionTool = Extract<NonNullable<ChatRequest['tools']>[number], { type: 'function' }>;
+
+/**
+ * Ollama has no `tool_choice`: it would let the model call a tool the client said not to. So
+ * `none` offers no tools, a named function or `allowed_tools` only those; `required` cannot be
+ * enforced.
+ */
+function toolsOffered(request: ChatRequest): FunctionTool[] {
+  const choice = request.tool_choice;
+  if (!request.tools?.length || choice === 'none') return [];
+  const functions = request.tools.filter((tool): tool is FunctionTool => tool.type === 'function');
+  const allowed = typeof choice === 'object' && choice !== null ? namesAllowed(choice) : undefined;
+  return allowed ? functions.filter((tool) => allowed.has(tool.function.name)) : functions;
+}
+
+/** The front doors take any `tool_choice` object, so each shape is read as unknown. */
+function namesAllowed(shape: object): Set<unknown> | undefined {
+  const choice = shape as { type?: unknown; allowed_tools?: { tools?: unknown } };
+  const nameOf = (tool: unknown) => {
+    const t = (tool ?? {}) as { name?: unknown; function?: { name?: unknown } };
+    return t.function?.name ?? t.name;
+  };
+  if (choice.type === 'function') return new Set([nameOf(choice)]);
+  const listed = choice.allowed_tools?.tools;
+  return choice.type === 'allowed_tools' && Array.isArray(listed) ? new Set(listed.map(nameOf)) : undefined;
 }
 
 function optionsFrom(request: ChatRequest): Partial<OllamaOptions> {

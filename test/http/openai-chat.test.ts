@@ -80,6 +80,28 @@ describe('non-streaming chat completions through the openai client', () => {
 });
 
 describe('tool calls', () => {
+  it('keeps tool_choice on an Ollama deployment, which has none: "none" offers no tools, a named or allowed tool only that one', async () => {
+    const time = { type: 'function' as const, function: { name: 'get_time', parameters: { type: 'object', properties: {} } } };
+    const ask = (tool_choice: unknown) => h.openai.chat.completions.create({ model: 'default', messages: [{ role: 'user', content: 'weather?' }], tools: [weather, time], tool_choice: tool_choice as never });
+
+    const none = await ask('none');
+    expect(none.choices[0]?.message.tool_calls ?? []).toEqual([]);
+    expect(none.choices[0]?.message.content).toBe('Echo: weather?');
+    expect(ollama.requests[0]?.body.tools).toBeUndefined();
+
+    const named = await ask({ type: 'function', function: { name: 'get_time' } });
+    expect(named.choices[0]?.message.tool_calls?.map((c) => (c.type === 'function' ? c.function.name : c.type))).toEqual(['get_time']);
+    expect(ollama.requests[1]?.body.tools).toEqual([time]);
+
+    await ask({ type: 'allowed_tools', allowed_tools: { mode: 'auto', tools: [{ type: 'function', function: { name: 'get_time' } }] } });
+    expect(ollama.requests[2]?.body.tools).toEqual([time]);
+    await ask('required');
+    expect(ollama.requests[3]?.body.tools).toEqual([weather, time]);
+    // A shape the front door lets through but does not know offers every tool rather than failing.
+    await ask({ type: 'allowed_tools' });
+    expect(ollama.requests[4]?.body.tools).toEqual([weather, time]);
+  });
+
   it('round-trips a tool call through an Ollama deployment (arguments object <-> JSON string)', async () => {
     const first = await h.openai.chat.completions.create({ model: 'default', messages: [{ role: 'user', content: 'weather?' }], tools: [weather] });
     assertMatchesSpec('openai', 'CreateChatCompletionResponse', JSON.parse(JSON.stringify(first)));
