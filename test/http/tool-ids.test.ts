@@ -22,6 +22,7 @@ const config = () => ({
   ],
   deployments: [
     { name: 'kimi', provider: 'moonshot', model: 'kimi-k2-0905' },
+    { name: 'kimi-vision', provider: 'moonshot', model: 'kimi-k2-0905', capabilities: ['completion', 'tools', 'vision'] },
     { name: 'sonnet', provider: 'claude', model: 'claude-sonnet-4-5' },
   ],
   routes: [],
@@ -73,5 +74,43 @@ describe("a chat client's history with Kimi's ids, sent to Claude", () => {
     expect(results!.content.map((b) => b.tool_use_id)).toEqual(used);
     expect(used[1]).toBe('functions_weather_0_' + used[1]!.split('_').at(-1));
     expect(new Set(used).size).toBe(2);
+  });
+});
+
+describe('histories too long for a quadratic pass or a spread call', () => {
+  it("pairs an Ollama client's 80,000 results with 80,000 calls of one tool, in order", async () => {
+    const n = 80_000;
+    const res = await post('/api/chat', {
+      model: 'kimi',
+      stream: false,
+      messages: [
+        { role: 'user', content: 'call it many times' },
+        { role: 'assistant', content: '', tool_calls: Array.from({ length: n }, (_, i) => ({ function: { name: 'weather', arguments: { city: `c${i}` } } })) },
+        ...Array.from({ length: n }, (_, i) => ({ role: 'tool', tool_name: 'weather', content: `r${i}` })),
+      ],
+    });
+    expect(res.status).toBe(200);
+    const [, assistant, ...results] = kimi.requests[0]!.body.messages as { tool_calls?: { id: string; function: { arguments: string } }[]; tool_call_id?: string; content: string }[];
+    const calls = assistant!.tool_calls!;
+    expect(results.map((r) => r.tool_call_id)).toEqual(calls.map((c) => c.id));
+    expect([JSON.parse(calls[n - 1]!.function.arguments).city, results[n - 1]!.content]).toEqual([`c${n - 1}`, `r${n - 1}`]);
+  });
+
+  it("takes a Messages tool result of 250,000 images to a chat model, each after the line that names its call", async () => {
+    const n = 250_000;
+    const image = { type: 'image', source: { type: 'url', url: 'https://example.com/i.png' } };
+    const res = await post('/v1/messages', {
+      model: 'kimi-vision',
+      max_tokens: 100,
+      messages: [
+        { role: 'user', content: 'look' },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'shot', input: {} }] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: Array.from({ length: n }, () => image) }, { type: 'text', text: 'what do you see?' }] },
+      ],
+    });
+    expect(res.status).toBe(200);
+    const sent = kimi.requests[0]!.body.messages.at(-1) as { role: string; content: { type: string; text?: string }[] };
+    expect(sent.content).toHaveLength(n + 2);
+    expect([sent.content[0]!.text, sent.content[1]!.type, sent.content.at(-1)!.text]).toEqual(['The images the tool call toolu_1 returned:', 'image_url', 'what do you see?']);
   });
 });

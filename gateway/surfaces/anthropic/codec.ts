@@ -131,7 +131,8 @@ function user(content: string | Block[], index: number): ChatRequest['messages']
       const text = textOf(result);
       out.push({ role: 'tool', tool_call_id: String(block.tool_use_id), content: block.is_error ? `Error: ${text}` : text });
       const images = typeof result === 'string' ? [] : result.flatMap((b, k) => (b.type === 'image' ? [imagePart(b, `${at}.content[${k}]`)] : []));
-      if (images.length > 0) returned.push({ type: 'text', text: `The image${images.length > 1 ? 's' : ''} the tool call ${String(block.tool_use_id)} returned:` }, ...images);
+      if (images.length > 0) returned.push({ type: 'text', text: `The image${images.length > 1 ? 's' : ''} the tool call ${String(block.tool_use_id)} returned:` });
+      for (const image of images) returned.push(image);
     } else if (block.type === 'text') {
       parts.push({ type: 'text', text: String(block.text ?? '') });
     } else if (block.type === 'image') {
@@ -140,10 +141,11 @@ function user(content: string | Block[], index: number): ChatRequest['messages']
       throw new GatewayError('needs_native_api', `content block type "${block.type}" can only go to a deployment that speaks the Messages API`, { param: `messages[${index}].content[${j}].type` });
     }
   });
-  parts.unshift(...returned);
-  if (parts.length > 0) {
-    const texts = parts.flatMap((p) => (p.type === 'text' ? [p.text] : []));
-    out.push({ role: 'user', content: texts.length === parts.length ? texts.join('\n') : parts });
+  // Spread into a literal, not into unshift's arguments: a turn may hold more images than a call takes.
+  const all = [...returned, ...parts];
+  if (all.length > 0) {
+    const texts = all.flatMap((p) => (p.type === 'text' ? [p.text] : []));
+    out.push({ role: 'user', content: texts.length === all.length ? texts.join('\n') : all });
   }
   return out;
 }

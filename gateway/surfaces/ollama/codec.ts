@@ -27,19 +27,24 @@ export interface OllamaChatIn {
 }
 
 export function chatFromOllama(body: OllamaChatIn): ChatRequest {
-  const callIds = new Map<string, string[]>();
+  // Ollama's tool messages name their tool, not a call: each takes the next unanswered call of that
+  // name, in order (a queue per name, read by position: one pass however many calls share a name).
+  const callIds = new Map<string, { ids: string[]; next: number }>();
   const messages = (body.messages ?? []).map((m): ChatMessage => {
     if (m.role === 'assistant') {
       const calls: ToolCall[] = (m.tool_calls ?? []).map((c) => {
         const id = newToolCallId();
-        callIds.set(c.function.name, [...(callIds.get(c.function.name) ?? []), id]);
+        const queue = callIds.get(c.function.name);
+        if (queue) queue.ids.push(id);
+        else callIds.set(c.function.name, { ids: [id], next: 0 });
         return { id, type: 'function', function: { name: c.function.name, arguments: JSON.stringify(c.function.arguments ?? {}) } };
       });
       return { role: 'assistant', content: m.content ?? '', ...(calls.length > 0 ? { tool_calls: calls } : {}), ...(m.thinking ? { reasoning_content: m.thinking } : {}) } as ChatMessage;
     }
     if (m.role === 'tool') {
-      const ids = callIds.get(m.tool_name ?? '') ?? [];
-      return { role: 'tool', content: m.content ?? '', tool_call_id: ids.shift() ?? `call_${m.tool_name ?? 'tool'}` };
+      const queue = callIds.get(m.tool_name ?? '');
+      const id = queue && queue.next < queue.ids.length ? queue.ids[queue.next++] : undefined;
+      return { role: 'tool', content: m.content ?? '', tool_call_id: id ?? `call_${m.tool_name ?? 'tool'}` };
     }
     const role = m.role === 'system' ? 'system' : 'user';
     if (role === 'user' && m.images?.length) {
