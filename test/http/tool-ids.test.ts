@@ -113,4 +113,17 @@ describe('histories too long for a quadratic pass or a spread call', () => {
     expect(sent.content).toHaveLength(n + 2);
     expect([sent.content[0]!.text, sent.content[1]!.type, sent.content.at(-1)!.text]).toEqual(['The images the tool call toolu_1 returned:', 'image_url', 'what do you see?']);
   });
+
+  it('takes a Responses function output of 250,000 images to a chat model the same way', async () => {
+    const n = 250_000;
+    const output = Array.from({ length: n }, () => ({ type: 'input_image', image_url: 'https://example.com/i.png' }));
+    const res = await post('/v1/responses', {
+      model: 'kimi-vision',
+      input: [{ role: 'user', content: 'look' }, { type: 'function_call', call_id: 'call_1', name: 'shot', arguments: '{}' }, { type: 'function_call_output', call_id: 'call_1', output }],
+    });
+    expect(res.status).toBe(200);
+    const sent = kimi.requests[0]!.body.messages.at(-1) as { role: string; content: { type: string; text?: string }[] };
+    expect(sent.content).toHaveLength(n + 1);
+    expect([sent.content[0]!.text, sent.content.at(-1)!.type]).toEqual(['The images the tool call call_1 returned:', 'image_url']);
+  });
 });

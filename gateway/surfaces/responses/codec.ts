@@ -103,7 +103,8 @@ export function responsesToChat(body: ResponsesBody, items: readonly Item[], tar
       const output = typeof item.output === 'string' ? item.output : userContent(item.output, `${at}.output`);
       const images = typeof output === 'string' ? [] : output.filter((p) => p.type === 'image_url');
       messages.push({ role: 'tool', tool_call_id: String(item.call_id), content: typeof output === 'string' ? output : output.flatMap((p) => (p.type === 'text' ? [p.text] : [])).join('') });
-      if (images.length > 0) returned.push({ type: 'text', text: `The image${images.length > 1 ? 's' : ''} the tool call ${String(item.call_id)} returned:` }, ...images);
+      if (images.length > 0) returned.push({ type: 'text', text: `The image${images.length > 1 ? 's' : ''} the tool call ${String(item.call_id)} returned:` });
+      for (const image of images) returned.push(image);
     } else if (type === 'message') {
       flush();
       const role = item.role === 'developer' || item.role === 'system' ? 'system' : 'user';
