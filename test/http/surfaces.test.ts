@@ -186,6 +186,12 @@ describe('hooks stay inside their surface', () => {
     const ollamaUnknown = await raw('GET', '/api/nothing-here');
     expect(ollamaUnknown.status).toBe(404);
     expect(typeof ollamaUnknown.body.error).toBe('string');
+    // Anthropic's header picks Anthropic's shape only where both APIs share the path (models).
+    const anthropic = { 'anthropic-version': '2023-06-01' };
+    const chatFromAnthropicClient = await raw('POST', '/v1/chat/completions', { headers: anthropic, body: { model: 'nope', messages: [{ role: 'user', content: 'hi' }] } });
+    expect([chatFromAnthropicClient.status, chatFromAnthropicClient.body.error.code, chatFromAnthropicClient.body.type]).toEqual([404, 'model_not_found', undefined]);
+    const modelForAnthropicClient = await raw('GET', '/v1/models/nope', { headers: anthropic });
+    expect([modelForAnthropicClient.status, modelForAnthropicClient.body.type, modelForAnthropicClient.body.error.type]).toEqual([404, 'error', 'not_found_error']);
     const openaiUnknown = await raw('GET', '/v1/nothing-here');
     expect(openaiUnknown.status).toBe(404);
     expect(openaiUnknown.body.error).toMatchObject({ code: 'not_found' });

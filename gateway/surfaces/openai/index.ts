@@ -3,7 +3,7 @@
  * completions (legacy, for editors' autocomplete), embeddings.
  * One encapsulated plugin: its hooks, schemas and OpenAI-shaped errors belong to these routes only.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { registerModelSurface, type ModelSurfaceServices } from '../../http/model-surface';
 import { routeRequest } from '../../http/route-request';
 import { writeStream } from '../../http/stream-writer';
@@ -26,6 +26,13 @@ import { ollamaStream, ollamaWhole } from '../ollama/run';
 
 const ModelPageQuery = Type.Object({ limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,4}$' })), after_id: Type.Optional(Type.String()), before_id: Type.Optional(Type.String()) }, { additionalProperties: true });
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A path both OpenAI's and Anthropic's APIs have (`/v1/models`): the `anthropic-version` header says whose answer. */
+    sharedWithAnthropic?: boolean;
+  }
+}
+
 export interface OpenAISurfaceOptions {
   router: Router;
   catalog: () => Catalog;
@@ -36,8 +43,10 @@ export interface OpenAISurfaceOptions {
 
 export async function openaiSurface(app: FastifyInstance, options: OpenAISurfaceOptions): Promise<void> {
   const { router, catalog } = options;
-  // A client that says it speaks Anthropic's API (Claude Code asking for models) gets its errors in that shape.
-  await registerModelSurface(app, options.services, (wire, request) => (request.headers['anthropic-version'] ? anthropicErrorBody(wire) : openAIErrorBody(wire)), 'openai');
+  // On the paths both APIs share, a client that says it speaks Anthropic's (Claude Code asking for
+  // models) gets its errors in that shape; an OpenAI endpoint answers in OpenAI's whatever headers came.
+  const speaksAnthropic = (request: FastifyRequest) => request.routeOptions.config.sharedWithAnthropic === true && request.headers['anthropic-version'] !== undefined;
+  await registerModelSurface(app, options.services, (wire, request) => (speaksAnthropic(request) ? anthropicErrorBody(wire) : openAIErrorBody(wire)), 'openai');
 
   const openAIModel = (model: ListedModel) => {
     const created = Math.floor(options.configAppliedAt() / 1000);
@@ -46,9 +55,9 @@ export async function openaiSurface(app: FastifyInstance, options: OpenAISurface
   };
 
   // One path, two APIs: Anthropic's clients (Claude Code's model discovery) say which they speak.
-  app.get<{ Querystring: Type.Static<typeof ModelPageQuery> }>('/models', { schema: { querystring: ModelPageQuery } }, async (request) => {
+  app.get<{ Querystring: Type.Static<typeof ModelPageQuery> }>('/models', { schema: { querystring: ModelPageQuery }, config: { sharedWithAnthropic: true } }, async (request) => {
     const allowed = request.clientKey?.allowedRoutes;
-    if (request.headers['anthropic-version']) {
+    if (speaksAnthropic(request)) {
       const { limit, after_id: afterId, before_id: beforeId } = request.query;
       return anthropicModels(catalog(), options.configAppliedAt(), { limit: limit === undefined ? undefined : Number(limit), afterId, beforeId }, allowed);
     }
@@ -56,10 +65,10 @@ export async function openaiSurface(app: FastifyInstance, options: OpenAISurface
   });
 
   // Model names may hold a slash (`org/model`), so the rest of the path is the name.
-  app.get<{ Params: { '*': string } }>('/models/*', async (request) => {
+  app.get<{ Params: { '*': string } }>('/models/*', { config: { sharedWithAnthropic: true } }, async (request) => {
     const name = request.params['*'];
     const model = listedModel(catalog(), name, request.clientKey?.allowedRoutes);
-    const found = request.headers['anthropic-version'] ? model && anthropicModel(model, options.configAppliedAt()) : model && openAIModel(model);
+    const found = speaksAnthropic(request) ? model && anthropicModel(model, options.configAppliedAt()) : model && openAIModel(model);
     if (!found) throw new GatewayError('model_not_found', `The model "${name}" does not exist`, { param: 'model' });
     return found;
   });
