@@ -54,7 +54,7 @@ export function normalizeCompletion(completion: ChatCompletion): ChatCompletion 
  * index or glue two calls' arguments together, and run tools only on `tool_calls`.
  */
 export function createChunkNormalizer(): (chunk: ChatCompletionChunk) => ChatCompletionChunk {
-  const calls = new Map<number, { ids: Map<string, number>; next: number; last: number | undefined }>();
+  const calls = new Map<number, CallIndexes>();
   return (chunk) => {
     chunk.object = 'chat.completion.chunk';
     for (const choice of chunk.choices ?? []) {
@@ -72,24 +72,50 @@ export function createChunkNormalizer(): (chunk: ChatCompletionChunk) => ChatCom
   };
 }
 
-type CallDelta = { index?: number; id?: string };
+type CallDelta = { index?: number; id?: string; function?: { name?: string } };
 
-/** Calls remembered by id in one stream: an answer has a handful, an upstream gone wrong endless ids. */
+/** One choice's calls: ours by id, and by the index the server gave (which may not tell calls apart). */
+interface CallIndexes {
+  ids: Map<string, number>;
+  byServer: Map<number, { ours: number; id: string | undefined }>;
+  used: Set<number>;
+  next: number;
+  last: number | undefined;
+}
+
+/** Calls remembered in one stream: an answer has a handful, an upstream gone wrong endless ones. */
 const MAX_CALLS = 1_000;
 
-/** Gives each tool-call fragment of one choice the index of its call: a new id is a new call; no id, or a known one, goes on with the call it names, or the last. */
-function indexCalls(choices: Map<number, { ids: Map<string, number>; next: number; last: number | undefined }>, choice: number, calls: CallDelta[] | undefined) {
+/**
+ * Gives each tool-call fragment of one choice the index of its call. Without an index (Gemini): a
+ * new id is a new call; no id, or a known one, goes on with the call it names, or the last. With
+ * one, a call that starts (an id and a name) where another id's call already is gets an index of its
+ * own: Ollama's OpenAI API and LiteLLM's bridges number every parallel call 0, and clients glued
+ * their arguments into one `{...}{...}`. A new id without a name goes on with the call (Poolside
+ * changes the id after a call's first fragment).
+ */
+function indexCalls(choices: Map<number, CallIndexes>, choice: number, calls: CallDelta[] | undefined) {
   let state = choices.get(choice);
   if (!calls?.length) return state;
-  state ??= { ids: new Map(), next: 0, last: undefined };
+  state ??= { ids: new Map(), byServer: new Map(), used: new Set(), next: 0, last: undefined };
   choices.set(choice, state);
   for (const call of calls) {
-    let index = call.index;
-    if (typeof index !== 'number') {
-      index = call.id ? (state.ids.get(call.id) ?? state.next) : (state.last ?? state.next);
-      call.index = index;
+    const known = call.id ? state.ids.get(call.id) : undefined;
+    let index: number;
+    if (typeof call.index !== 'number') {
+      index = known ?? (call.id ? state.next : (state.last ?? state.next));
+    } else {
+      const seen = state.byServer.get(call.index);
+      const starts = call.id !== undefined && call.id !== '' && Boolean(call.function?.name);
+      if (known !== undefined) index = known;
+      else if (seen && !(starts && seen.id !== undefined && seen.id !== call.id)) index = seen.ours;
+      else index = seen || state.used.has(call.index) ? state.next : call.index;
+      if (state.byServer.size < MAX_CALLS && (!seen || seen.ours !== index)) state.byServer.set(call.index, { ours: index, id: call.id || undefined });
+      else if (seen && seen.id === undefined && call.id) seen.id = call.id;
     }
-    if (call.id && !state.ids.has(call.id) && state.ids.size < MAX_CALLS) state.ids.set(call.id, index);
+    call.index = index;
+    if (state.used.size < MAX_CALLS) state.used.add(index);
+    if (call.id && known === undefined && state.ids.size < MAX_CALLS) state.ids.set(call.id, index);
     state.last = index;
     state.next = Math.max(state.next, index + 1);
   }

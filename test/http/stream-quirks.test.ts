@@ -2,7 +2,9 @@
  * OpenAI-compatible servers that answer otherwise than OpenAI, as the gateway meets them upstream:
  * MiniMax on NVIDIA NIM and GLM on Fireworks repeat each call's id and name with every fragment of
  * its arguments; ik_llama.cpp and llama-box end a finished stream without `[DONE]`; llama.cpp's
- * server gave a call's arguments as an object. Each client API must still get its calls named once
+ * server gave a call's arguments as an object; Ollama's OpenAI API and LiteLLM's bridges number every
+ * parallel call 0, and Poolside changes a call's id after its first fragment. Each client API must
+ * still get its calls apart, named once
  * with the arguments the model wrote and its answer whole, and a stream closed before any finish
  * reason must still count as cut short.
  */
@@ -15,26 +17,38 @@ import { startGateway, stopAll, type Harness } from '../support/harness';
 let nim: FakeServer;
 let llama: FakeServer;
 let llamaCpp: FakeServer;
+let litellm: FakeServer;
+let poolside: FakeServer;
 let h: Harness;
 
 beforeAll(async () => {
-  [nim, llama, llamaCpp] = await Promise.all([startFakeOpenAI({ repeatsCallHeaders: true }), startFakeOpenAI({ endsWithoutDone: true }), startFakeOpenAI({ argumentsAsObjects: true })]);
+  [nim, llama, llamaCpp, litellm, poolside] = await Promise.all([
+    startFakeOpenAI({ repeatsCallHeaders: true }),
+    startFakeOpenAI({ endsWithoutDone: true }),
+    startFakeOpenAI({ argumentsAsObjects: true }),
+    startFakeOpenAI({ everyCallIndexZero: true }),
+    startFakeOpenAI({ changesCallId: true }),
+  ]);
   h = await startGateway({
     version: 1,
     providers: [
       { name: 'nim', kind: 'openai', baseUrl: `${nim.url}/v1`, apiKey: 'env:TEST_KEY' },
       { name: 'ik-llama', kind: 'openai', baseUrl: `${llama.url}/v1`, local: true },
       { name: 'llama-server', kind: 'openai', baseUrl: `${llamaCpp.url}/v1`, local: true },
+      { name: 'litellm', kind: 'openai', baseUrl: `${litellm.url}/v1`, local: true },
+      { name: 'poolside', kind: 'openai', baseUrl: `${poolside.url}/v1`, apiKey: 'env:TEST_KEY' },
     ],
     deployments: [
       { name: 'minimax', provider: 'nim', model: 'minimaxai/minimax-m2.7' },
       { name: 'qwen', provider: 'ik-llama', model: 'qwen3-coder' },
       { name: 'gemma', provider: 'llama-server', model: 'gemma-4' },
+      { name: 'zero', provider: 'litellm', model: 'ollama_chat/qwen3' },
+      { name: 'malibu', provider: 'poolside', model: 'malibu' },
     ],
     routes: [],
   });
 });
-afterAll(() => stopAll(h, nim, llama, llamaCpp));
+afterAll(() => stopAll(h, nim, llama, llamaCpp, litellm, poolside));
 
 const city = { type: 'object' as const, properties: { city: { type: 'string' } } };
 
@@ -114,5 +128,27 @@ describe('a server that gives a call\'s arguments as an object', () => {
 
     const ollama = await h.ollama.chat({ model: 'gemma', messages, tools, stream: false });
     expect(ollama.message.tool_calls?.map((c) => c.function.arguments)).toEqual([{ city: 'Paris' }]);
+  });
+});
+
+describe('servers that number every parallel call 0, or change a call\'s id midway', () => {
+  it('keep each call apart, and each call whole, for chat, Messages, Responses and Ollama clients', async () => {
+    const both = [{ type: 'function' as const, function: { name: 'weather', parameters: city } }, { type: 'function' as const, function: { name: 'time', parameters: city } }];
+    const anthropic = new Anthropic({ baseURL: h.url, apiKey: 'any', maxRetries: 0 });
+    for (const [model, expected] of [['zero', 2], ['malibu', 2]] as const) {
+      const chat = await h.openai.chat.completions.stream({ model, messages: [{ role: 'user', content: 'call both' }], tools: both }).finalChatCompletion();
+      const calls = chat.choices[0]!.message.tool_calls!.map((c) => (c.type === 'function' ? [c.function.name, c.function.arguments] : c.type));
+      expect(calls).toEqual([['weather', '{"city":"Paris"}'], ['time', '{"city":"Tokyo"}']].slice(0, expected));
+
+      const message = await anthropic.messages.stream({ model, max_tokens: 200, tools: [{ name: 'weather', input_schema: city }, { name: 'time', input_schema: city }], messages: [{ role: 'user', content: 'call both' }] }).finalMessage();
+      expect(message.content.map((b) => (b.type === 'tool_use' ? [b.name, b.input] : b.type))).toEqual([['weather', { city: 'Paris' }], ['time', { city: 'Tokyo' }]]);
+
+      const response = await h.openai.responses.stream({ model, input: 'call both', tools: both.map((t) => ({ type: 'function' as const, name: t.function.name, parameters: city, strict: false })) }).finalResponse();
+      expect(response.output.map((item) => (item.type === 'function_call' ? [item.name, item.arguments] : item.type))).toEqual([['weather', '{"city":"Paris"}'], ['time', '{"city":"Tokyo"}']]);
+
+      const lines = [];
+      for await (const line of await h.ollama.chat({ model, stream: true, messages: [{ role: 'user', content: 'call both' }], tools: both })) lines.push(line);
+      expect(lines.flatMap((l) => l.message.tool_calls ?? []).map((c) => c.function)).toEqual([{ name: 'weather', arguments: { city: 'Paris' } }, { name: 'time', arguments: { city: 'Tokyo' } }]);
+    }
   });
 });

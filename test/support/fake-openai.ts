@@ -28,6 +28,10 @@ export interface FakeOpenAIOptions {
   repeatsCallHeaders?: boolean;
   /** End a stream as ik_llama.cpp and llama-box do: after the finish reason (and usage), with no `[DONE]`. */
   endsWithoutDone?: boolean;
+  /** Number every streamed call 0, each with its own id, a call's header then its fragments, as Ollama's OpenAI API (ollama#15457) and LiteLLM's bridges do. */
+  everyCallIndexZero?: boolean;
+  /** Change a call's id after its first fragment, as Poolside's API does (later fragments carry another id, and no name). */
+  changesCallId?: boolean;
   /** Give each call's arguments as an object, each call whole in one chunk, as llama.cpp's server did in March 2026 (off the spec). */
   argumentsAsObjects?: boolean;
   /** Serve Responses without `/v1/responses/compact`, as vLLM and LM Studio do (a 404). */
@@ -173,6 +177,17 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
     answer.toolCalls.forEach((call, index) =>
       events.push({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index, id: callId(body.model, call.name, index), type: 'function', function: { name: call.name, arguments: JSON.parse(call.arguments) } }] }, logprobs: null, finish_reason: null }] }),
     );
+  } else if (answer.toolCalls.length > 0 && (options.everyCallIndexZero || options.changesCallId)) {
+    // One call after another, each under index 0 or under an id that changes after its header.
+    answer.toolCalls.forEach((call, index) => {
+      const at = options.everyCallIndexZero ? 0 : index;
+      const id = callId(body.model, call.name, index);
+      events.push({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index: at, id, type: 'function', function: { name: call.name, arguments: '' } }] }, logprobs: null, finish_reason: null }] });
+      for (const part of [call.arguments.slice(0, 5), call.arguments.slice(5)]) {
+        const later = options.changesCallId ? { id: `${id}_next`, type: 'function' } : {};
+        events.push({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index: at, ...later, function: { arguments: part } }] }, logprobs: null, finish_reason: null }] });
+      }
+    });
   } else if (answer.toolCalls.length > 0) {
     // Each call's header first, then the argument fragments interleaved across calls, as a server
     // streaming parallel calls may send them: a client must keep each call's index apart.
