@@ -8,7 +8,8 @@
 import { providerKey } from './api-key';
 import type { DeploymentConfig, NativeApiName, ProviderConfig } from '../config/schema';
 import { UpstreamError } from '../errors';
-import { createChunkNormalizer, decodeEmbedding, normalizeCompletion, withoutHistoryReasoning, type ChatCompletion, type ChatCompletionChunk, type ChatRequest, type CreateEmbeddingResponse } from '../wire/canonical';
+import { decodeEmbedding, withoutHistoryReasoning, type ChatCompletion, type ChatCompletionChunk, type ChatRequest, type CreateEmbeddingResponse } from '../wire/canonical';
+import { createChunkNormalizer, normalizeCompletion } from '../wire/normalize';
 import { limiterFor } from './concurrency';
 import { modelsList } from './models-list';
 import { forGemini, isGoogle } from './gemini';

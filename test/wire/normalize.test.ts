@@ -1,6 +1,7 @@
 /** What an OpenAI-compatible server's answer is mended into on its way in, so every client reads one shape. */
 import { expect, it } from 'vitest';
-import { createChunkNormalizer, normalizeCompletion, type ChatCompletion, type ChatCompletionChunk } from '../../gateway/wire/canonical';
+import type { ChatCompletion, ChatCompletionChunk } from '../../gateway/wire/canonical';
+import { createChunkNormalizer, normalizeCompletion } from '../../gateway/wire/normalize';
 
 const completion = (usage: object, message: object = { role: 'assistant', content: 'hi' }, finish = 'stop') =>
   ({ id: 'c', object: 'chat.completion', created: 1, model: 'm', choices: [{ index: 0, message, finish_reason: finish }], usage }) as unknown as ChatCompletion;

@@ -1,0 +1,138 @@
+/**
+ * An OpenAI-compatible server's answers made into the spec's shape, whole and streamed: the fields
+ * it requires but many servers omit filled, and what servers get wrong mended on the way in, so
+ * every surface and translation downstream meets one shape.
+ */
+import type { ChatCompletion, ChatCompletionChunk, Delta, Message } from './canonical';
+
+const FINISH_REASONS = new Set(['stop', 'length', 'tool_calls', 'content_filter', 'function_call']);
+
+/**
+ * An OpenAI-compatible server's answer as the spec has it: the fields it requires but many servers
+ * omit (`logprobs`, `message.refusal`, a known `finish_reason`) filled, so every response we send
+ * validates, and what servers get wrong mended.
+ */
+export function normalizeCompletion(completion: ChatCompletion): ChatCompletion {
+  completion.object = 'chat.completion';
+  for (const choice of completion.choices ?? []) {
+    choice.logprobs ??= null;
+    if (!FINISH_REASONS.has(choice.finish_reason)) choice.finish_reason = 'stop';
+    const message = choice.message;
+    // Gemini says "stop" after tool calls; clients run tools on "tool_calls".
+    if (choice.finish_reason === 'stop' && message?.tool_calls?.length) choice.finish_reason = 'tool_calls';
+    adoptReasoning(message as Message);
+    argumentsAsText(message?.tool_calls);
+    message.content ??= null;
+    message.refusal ??= null;
+    message.role = 'assistant';
+  }
+  countAllOutput(completion.usage);
+  return completion;
+}
+
+/**
+ * The same for the chunks of one stream, which also get what only the stream as a whole tells. Gemini
+ * (Google's compatibility layer) leaves out each tool call's `index`, sends a call's later argument
+ * fragments (and its thought signature on its own) with neither index nor id, and says
+ * `finish_reason: "stop"` after tool calls. Clients that follow OpenAI's contract crash on a missing
+ * index or glue two calls' arguments together, and run tools only on `tool_calls`.
+ */
+export function createChunkNormalizer(): (chunk: ChatCompletionChunk) => ChatCompletionChunk {
+  const calls = new Map<number, CallIndexes>();
+  return (chunk) => {
+    chunk.object = 'chat.completion.chunk';
+    for (const choice of chunk.choices ?? []) {
+      if (choice.finish_reason === undefined || (choice.finish_reason !== null && !FINISH_REASONS.has(choice.finish_reason))) {
+        choice.finish_reason = choice.finish_reason ? 'stop' : null;
+      }
+      choice.delta ??= {};
+      adoptReasoning(choice.delta as Delta);
+      argumentsAsText(choice.delta.tool_calls);
+      const state = indexCalls(calls, choice.index, choice.delta.tool_calls as CallDelta[] | undefined);
+      if (state && choice.finish_reason === 'stop') choice.finish_reason = 'tool_calls';
+    }
+    countAllOutput(chunk.usage);
+    return chunk;
+  };
+}
+
+type CallDelta = { index?: number; id?: string; function?: { name?: string } };
+
+/** One choice's calls: ours by id, and by the index the server gave (which may not tell calls apart). */
+interface CallIndexes {
+  ids: Map<string, number>;
+  byServer: Map<number, { ours: number; id: string | undefined }>;
+  used: Set<number>;
+  next: number;
+  last: number | undefined;
+}
+
+/** Calls remembered in one stream: an answer has a handful, an upstream gone wrong endless ones. */
+const MAX_CALLS = 1_000;
+
+/**
+ * Gives each tool-call fragment of one choice the index of its call. Without an index (Gemini): a
+ * new id is a new call; no id, or a known one, goes on with the call it names, or the last. With
+ * one, a call that starts (an id and a name) where another id's call already is gets an index of its
+ * own: Ollama's OpenAI API and LiteLLM's bridges number every parallel call 0, and clients glued
+ * their arguments into one `{...}{...}`. A new id without a name goes on with the call (Poolside
+ * changes the id after a call's first fragment).
+ */
+function indexCalls(choices: Map<number, CallIndexes>, choice: number, calls: CallDelta[] | undefined) {
+  let state = choices.get(choice);
+  if (!calls?.length) return state;
+  state ??= { ids: new Map(), byServer: new Map(), used: new Set(), next: 0, last: undefined };
+  choices.set(choice, state);
+  for (const call of calls) {
+    const known = call.id ? state.ids.get(call.id) : undefined;
+    let index: number;
+    if (typeof call.index !== 'number') {
+      index = known ?? (call.id ? state.next : (state.last ?? state.next));
+    } else {
+      const seen = state.byServer.get(call.index);
+      const starts = call.id !== undefined && call.id !== '' && Boolean(call.function?.name);
+      if (known !== undefined) index = known;
+      else if (seen && !(starts && seen.id !== undefined && seen.id !== call.id)) index = seen.ours;
+      else index = seen || state.used.has(call.index) ? state.next : call.index;
+      if (state.byServer.size < MAX_CALLS && (!seen || seen.ours !== index)) state.byServer.set(call.index, { ours: index, id: call.id || undefined });
+      else if (seen && seen.id === undefined && call.id) seen.id = call.id;
+    }
+    call.index = index;
+    if (state.used.size < MAX_CALLS) state.used.add(index);
+    if (call.id && known === undefined && state.ids.size < MAX_CALLS) state.ids.set(call.id, index);
+    state.last = index;
+    state.next = Math.max(state.next, index + 1);
+  }
+  return state;
+}
+
+/**
+ * Output tokens as OpenAI counts them, thinking included (it is billed as output): a server that
+ * leaves thinking out of `completion_tokens` (as Gemini's translations have) still counts it in
+ * `total_tokens`, and the difference is put back.
+ */
+function countAllOutput(usage: ChatCompletion['usage'] | null | undefined): void {
+  if (!usage || typeof usage.total_tokens !== 'number' || typeof usage.prompt_tokens !== 'number') return;
+  const uncounted = usage.total_tokens - usage.prompt_tokens - (usage.completion_tokens ?? 0);
+  if (uncounted > 0) usage.completion_tokens = (usage.completion_tokens ?? 0) + uncounted;
+}
+
+/**
+ * A call's arguments as the JSON text OpenAI's contract has them: llama.cpp's server sent an object
+ * (builds of March 2026, and `--tool-args-object` since), which chat clients take for text and
+ * every translation read as "[object Object]".
+ */
+function argumentsAsText(calls: readonly object[] | null | undefined): void {
+  for (const call of calls ?? []) {
+    const fn = (call as { function?: { arguments?: unknown } }).function;
+    if (fn && fn.arguments != null && typeof fn.arguments !== 'string') fn.arguments = JSON.stringify(fn.arguments);
+  }
+}
+
+/**
+ * Servers differ on where reasoning goes: DeepSeek and vLLM say `reasoning_content`, Ollama's and
+ * OpenRouter's OpenAI APIs say `reasoning`. Inside the gateway it is `reasoning_content`.
+ */
+function adoptReasoning(part: Delta | Message | undefined): void {
+  if (part && !part.reasoning_content && typeof part.reasoning === 'string' && part.reasoning) part.reasoning_content = part.reasoning;
+}
