@@ -8,18 +8,18 @@
 import { providerKey } from './api-key';
 import type { DeploymentConfig, NativeApiName, ProviderConfig } from '../config/schema';
 import { UpstreamError } from '../errors';
-import { decodeEmbedding, withoutHistoryReasoning, type ChatCompletion, type ChatCompletionChunk, type ChatRequest, type CreateEmbeddingResponse } from '../wire/canonical';
-import { createChunkNormalizer, normalizeCompletion } from '../wire/normalize';
+import { decodeEmbedding, withoutHistoryReasoning, type ChatCompletion, type ChatRequest, type CreateEmbeddingResponse } from '../wire/canonical';
+import { normalizeCompletion } from '../wire/normalize';
 import { limiterFor } from './concurrency';
 import { modelsList } from './models-list';
 import { forGemini, isGoogle } from './gemini';
-import { DEFAULT_TIMEOUTS, createTransport, type OpenStream } from './transport';
+import { DEFAULT_TIMEOUTS, createTransport } from './transport';
 import { nativeJson, nativePath, nativeStream } from './native';
 import { createLimitLearner, nativeWithinOutputLimit, withinOutputLimit } from './output-limit';
 import { createFieldLearner } from './unknown-fields';
 import { NO_BOOK } from './signed-reasoning';
 import type { NativeEndpoint, ProviderAdapter, ProviderContext } from './types';
-import { sseEvents } from './upstream-streams';
+import { chunksOf, completionFromEvents, isCompletion } from './chat-events';
 import { chunksFromResponses, createResponsesBridge } from './responses-bridge';
 import { chatToResponses, completionFromResponse } from '../wire/responses';
 import { withoutInlineSystem } from '../wire/system-reminders';
@@ -134,7 +134,7 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
         () =>
           withinLearnedLimit(deployment, (deployment) =>
             withoutRefusedFields({ ...outgoing(request, deployment), model: deployment.model, stream: false }, async (body) => {
-              const { value } = await transport.json<ChatCompletion>({ method: 'POST', path: '/chat/completions', body, via }, signal);
+              const { value } = await transport.json<ChatCompletion>({ method: 'POST', path: '/chat/completions', body, via, orEvents: (text) => completionFromEvents(text, config.name) }, signal);
               if (!isCompletion(value)) throw new UpstreamError('upstream_protocol', `${config.name} answered 200 without a chat completion`);
               return normalizeCompletion(value);
             }),
@@ -217,32 +217,3 @@ export function responsesForOfficialOpenAI(body: Record<string, unknown>, model:
 
 const hasEffort = (body: Record<string, unknown>) => (body.reasoning as { effort?: unknown } | null | undefined)?.effort != null;
 
-function isCompletion(value: unknown): value is ChatCompletion {
-  return typeof value === 'object' && value !== null && Array.isArray((value as ChatCompletion).choices);
-}
-
-/**
- * A chat stream ends with `[DONE]`. Some servers leave it out (ik_llama.cpp, llama-box, gateways in
- * between); their stream is still whole once a chunk has given the answer's finish reason, and only
- * a stream that closes before that was cut short.
- */
-async function* chunksOf(stream: OpenStream, providerName: string): AsyncGenerator<ChatCompletionChunk> {
-  const normalize = createChunkNormalizer();
-  let finished = false;
-  const events = sseEvents(stream, { name: '[DONE]', isEnd: (event) => event.data === '[DONE]', wholeAtClose: () => finished });
-  for await (const event of events) {
-    if (event.data === '[DONE]') return;
-    let payload: unknown;
-    try {
-      payload = JSON.parse(event.data);
-    } catch {
-      throw new UpstreamError('upstream_protocol', `${providerName} sent a stream event that is not JSON`);
-    }
-    const error = (payload as { error?: { message?: string } }).error;
-    if (error) throw new UpstreamError('upstream_5xx', `${providerName} failed mid-stream: ${error.message ?? 'unknown error'}`);
-    if (!Array.isArray((payload as ChatCompletionChunk).choices)) throw new UpstreamError('upstream_protocol', `${providerName} sent a stream event that is not a chat completion chunk`);
-    const chunk = normalize(payload as ChatCompletionChunk);
-    finished ||= chunk.choices.some((choice) => choice.finish_reason);
-    yield chunk;
-  }
-}

@@ -51,6 +51,8 @@ export interface UpstreamRequest {
   headers?: Record<string, string> | undefined;
   /** The gateways the request came through: sent on with this gateway's id after them. */
   via?: string | undefined;
+  /** For a whole request: an answer a server sent as an event stream anyway, made whole (else a protocol failure). */
+  orEvents?: (text: string) => unknown;
 }
 
 /** An upstream answer being streamed: its headers, its body's bytes (capped), and end() once it is over. */
@@ -122,6 +124,7 @@ export function createTransport(options: TransportOptions): Transport {
         const text = response.body.toString('utf8');
         if (response.statusCode >= 300) throw upstreamStatusError(providerName, response.statusCode, response.headers, text);
         const type = String(response.headers['content-type'] ?? '');
+        if (request.orEvents && type.includes('text/event-stream')) return { value: request.orEvents(text) as T, headers: response.headers };
         if (!type.includes('json')) throw new UpstreamError('upstream_protocol', `${providerName} answered ${response.statusCode} with content type "${type}" instead of JSON`);
         return { value: JSON.parse(text) as T, headers: response.headers };
       } catch (error) {

@@ -47,6 +47,14 @@ export async function* sseEvents(stream: OpenStream, end: EndMarker<SseEvent>): 
   });
 }
 
+/** The events of a whole event-stream text (a server that streamed what was asked whole). */
+export function sseEventsIn(text: string): SseEvent[] {
+  const events: SseEvent[] = [];
+  const parser = createParser({ onEvent: (event) => events.push({ event: event.event, data: event.data }) });
+  parser.feed(`${text}\n\n`);
+  return events;
+}
+
 export async function* ndjsonObjects(stream: OpenStream, end: EndMarker<Record<string, unknown>>): AsyncGenerator<Record<string, unknown>> {
   const parse = (line: string): Record<string, unknown> | undefined => {
     if (line.trim() === '') return undefined;

@@ -3,7 +3,8 @@
  * MiniMax on NVIDIA NIM and GLM on Fireworks repeat each call's id and name with every fragment of
  * its arguments; ik_llama.cpp and llama-box end a finished stream without `[DONE]`; llama.cpp's
  * server gave a call's arguments as an object; Ollama's OpenAI API and LiteLLM's bridges number every
- * parallel call 0, and Poolside changes a call's id after its first fragment. Each client API must
+ * parallel call 0, and Poolside changes a call's id after its first fragment; Unsloth Studio's server
+ * streams an answer asked for whole. Each client API must
  * still get its calls apart, named once
  * with the arguments the model wrote and its answer whole, and a stream closed before any finish
  * reason must still count as cut short.
@@ -19,15 +20,17 @@ let llama: FakeServer;
 let llamaCpp: FakeServer;
 let litellm: FakeServer;
 let poolside: FakeServer;
+let unsloth: FakeServer;
 let h: Harness;
 
 beforeAll(async () => {
-  [nim, llama, llamaCpp, litellm, poolside] = await Promise.all([
+  [nim, llama, llamaCpp, litellm, poolside, unsloth] = await Promise.all([
     startFakeOpenAI({ repeatsCallHeaders: true }),
     startFakeOpenAI({ endsWithoutDone: true }),
     startFakeOpenAI({ argumentsAsObjects: true }),
     startFakeOpenAI({ everyCallIndexZero: true }),
     startFakeOpenAI({ changesCallId: true }),
+    startFakeOpenAI({ alwaysStreams: true }),
   ]);
   h = await startGateway({
     version: 1,
@@ -37,6 +40,7 @@ beforeAll(async () => {
       { name: 'llama-server', kind: 'openai', baseUrl: `${llamaCpp.url}/v1`, local: true },
       { name: 'litellm', kind: 'openai', baseUrl: `${litellm.url}/v1`, local: true },
       { name: 'poolside', kind: 'openai', baseUrl: `${poolside.url}/v1`, apiKey: 'env:TEST_KEY' },
+      { name: 'unsloth', kind: 'openai', baseUrl: `${unsloth.url}/v1`, local: true },
     ],
     deployments: [
       { name: 'minimax', provider: 'nim', model: 'minimaxai/minimax-m2.7' },
@@ -44,11 +48,12 @@ beforeAll(async () => {
       { name: 'gemma', provider: 'llama-server', model: 'gemma-4' },
       { name: 'zero', provider: 'litellm', model: 'ollama_chat/qwen3' },
       { name: 'malibu', provider: 'poolside', model: 'malibu' },
+      { name: 'studio', provider: 'unsloth', model: 'gemma-4-12b-it' },
     ],
     routes: [],
   });
 });
-afterAll(() => stopAll(h, nim, llama, llamaCpp, litellm, poolside));
+afterAll(() => stopAll(h, nim, llama, llamaCpp, litellm, poolside, unsloth));
 
 const city = { type: 'object' as const, properties: { city: { type: 'string' } } };
 
@@ -149,6 +154,33 @@ describe('servers that number every parallel call 0, or change a call\'s id midw
       const lines = [];
       for await (const line of await h.ollama.chat({ model, stream: true, messages: [{ role: 'user', content: 'call both' }], tools: both })) lines.push(line);
       expect(lines.flatMap((l) => l.message.tool_calls ?? []).map((c) => c.function)).toEqual([{ name: 'weather', arguments: { city: 'Paris' } }, { name: 'time', arguments: { city: 'Tokyo' } }]);
+    }
+  });
+});
+
+describe('a server that streams what was asked whole', () => {
+  it('gives whole-answer clients of every API the answer gathered from its stream', async () => {
+    const whole = await h.openai.chat.completions.create({ model: 'studio', messages: [{ role: 'user', content: 'one two three' }] });
+    expect([whole.object, whole.choices[0]?.message.content, whole.choices[0]?.finish_reason]).toEqual(['chat.completion', 'Echo: one two three', 'stop']);
+    const calls = await h.openai.chat.completions.create({ model: 'studio', messages: [{ role: 'user', content: 'call both' }], tools: [{ type: 'function', function: { name: 'weather', parameters: city } }, { type: 'function', function: { name: 'time', parameters: city } }] });
+    expect(calls.choices[0]?.message.tool_calls?.map((c) => (c.type === 'function' ? [c.function.name, c.function.arguments] : c.type))).toEqual([['weather', '{"city":"Paris"}'], ['time', '{"city":"Tokyo"}']]);
+
+    const anthropic = new Anthropic({ baseURL: h.url, apiKey: 'any', maxRetries: 0 });
+    const message = await anthropic.messages.create({ model: 'studio', max_tokens: 200, messages: [{ role: 'user', content: 'one two three' }] });
+    expect(message.content.map((b) => (b.type === 'text' ? b.text : b.type))).toEqual(['Echo: one two three']);
+    const ollama = await h.ollama.chat({ model: 'studio', stream: false, messages: [{ role: 'user', content: 'one two three' }] });
+    expect(ollama.message.content).toBe('Echo: one two three');
+    const response = await h.openai.responses.create({ model: 'studio', input: 'one two three' });
+    expect(response.output_text).toBe('Echo: one two three');
+
+    // A stream cut before its finish reason is no whole answer.
+    await unsloth.setMode({ kind: 'truncated', chunks: 2 });
+    try {
+      const cut = await fetch(`${h.baseUrl}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'studio', messages: [{ role: 'user', content: 'one two three' }] }) });
+      expect(cut.status).toBe(503);
+      expect(await cut.text()).toMatch(/event stream that ends before its finish reason/);
+    } finally {
+      await unsloth.setMode({ kind: 'healthy' });
     }
   });
 });

@@ -32,6 +32,8 @@ export interface FakeOpenAIOptions {
   everyCallIndexZero?: boolean;
   /** Change a call's id after its first fragment, as Poolside's API does (later fragments carry another id, and no name). */
   changesCallId?: boolean;
+  /** Answer every chat request as an event stream, `stream: false` too, as Unsloth Studio's server did (unslothai/unsloth#6570). */
+  alwaysStreams?: boolean;
   /** Give each call's arguments as an object, each call whole in one chunk, as llama.cpp's server did in March 2026 (off the spec). */
   argumentsAsObjects?: boolean;
   /** Serve Responses without `/v1/responses/compact`, as vLLM and LM Studio do (a 404). */
@@ -143,7 +145,7 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
     res.end(body.stream ? 'data: {"id": "chatcmpl-broken", "choices": [\n\n' : '{"id": "chatcmpl-broken", "choices": [');
     return;
   }
-  if (!body.stream) {
+  if (!body.stream && !options.alwaysStreams) {
     if (mode.kind === 'reset-mid-stream' || mode.kind === 'truncated') {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.write('{"id":"chatcmpl-cut","object":"chat.completion","choices":[');

@@ -1,0 +1,61 @@
+/**
+ * A chat completions answer read from its events: a stream as it comes, checked as it goes (it must
+ * end with `[DONE]` or a finish reason, every event must be a chunk); and a whole answer that a
+ * server sent as a stream although the request said `stream: false` (Unsloth Studio's server),
+ * gathered into one completion rather than failed.
+ */
+import { UpstreamError } from '../errors';
+import { completionFromChunks, type ChatCompletion, type ChatCompletionChunk } from '../wire/canonical';
+import { createChunkNormalizer, normalizeCompletion } from '../wire/normalize';
+import type { OpenStream } from './transport';
+import { sseEvents, sseEventsIn } from './upstream-streams';
+
+export function isCompletion(value: unknown): value is ChatCompletion {
+  return typeof value === 'object' && value !== null && Array.isArray((value as ChatCompletion).choices);
+}
+
+/**
+ * A chat stream ends with `[DONE]`. Some servers leave it out (ik_llama.cpp, llama-box, gateways in
+ * between); their stream is still whole once a chunk has given the answer's finish reason, and only
+ * a stream that closes before that was cut short.
+ */
+export async function* chunksOf(stream: OpenStream, providerName: string): AsyncGenerator<ChatCompletionChunk> {
+  const normalize = createChunkNormalizer();
+  let finished = false;
+  const events = sseEvents(stream, { name: '[DONE]', isEnd: (event) => event.data === '[DONE]', wholeAtClose: () => finished });
+  for await (const event of events) {
+    if (event.data === '[DONE]') return;
+    const chunk = normalize(chunkIn(event.data, providerName));
+    finished ||= chunk.choices.some((choice) => choice.finish_reason);
+    yield chunk;
+  }
+}
+
+/** A whole answer sent as events: its chunks gathered, or the one completion an event holds whole. */
+export function completionFromEvents(text: string, providerName: string): ChatCompletion {
+  const normalize = createChunkNormalizer();
+  const chunks: ChatCompletionChunk[] = [];
+  for (const event of sseEventsIn(text)) {
+    if (event.data === '[DONE]') break;
+    const chunk = chunkIn(event.data, providerName);
+    if (chunk.choices.some((choice) => 'message' in choice)) return normalizeCompletion(chunk as unknown as ChatCompletion);
+    chunks.push(normalize(chunk));
+  }
+  if (!chunks.some((chunk) => chunk.choices.some((choice) => choice.finish_reason))) {
+    throw new UpstreamError('upstream_protocol', `${providerName} answered a whole request with an event stream that ends before its finish reason`);
+  }
+  return completionFromChunks(chunks);
+}
+
+function chunkIn(data: string, providerName: string): ChatCompletionChunk {
+  let payload: unknown;
+  try {
+    payload = JSON.parse(data);
+  } catch {
+    throw new UpstreamError('upstream_protocol', `${providerName} sent a stream event that is not JSON`);
+  }
+  const error = (payload as { error?: { message?: string } } | null)?.error;
+  if (error) throw new UpstreamError('upstream_5xx', `${providerName} failed mid-stream: ${error.message ?? 'unknown error'}`);
+  if (!isCompletion(payload)) throw new UpstreamError('upstream_protocol', `${providerName} sent a stream event that is not a chat completion chunk`);
+  return payload as unknown as ChatCompletionChunk;
+}
