@@ -118,6 +118,7 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
     withinLearnedLimit(context.deployment, (deployment) => signed(endpoint, { ...nativeBody(endpoint, body, deployment, official), model: deployment.model }, (body) => nativeJson(transport, endpoint, pathOf(endpoint), body, context)));
   const nativeStreamCall: ProviderAdapter['nativeStream'] = (endpoint, body, context) =>
     withinLearnedLimit(context.deployment, (deployment) => signed(endpoint, { ...nativeBody(endpoint, body, deployment, official), model: deployment.model, stream: true }, (body) => nativeStream(transport, endpoint, pathOf(endpoint), body, context)));
+  const gathered = (text: string) => completionFromEvents(text, config.name);
   const bridge = createResponsesBridge(apis.includes('responses') && !apis.includes('chat'));
 
   return {
@@ -134,7 +135,7 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
         () =>
           withinLearnedLimit(deployment, (deployment) =>
             withoutRefusedFields({ ...outgoing(request, deployment), model: deployment.model, stream: false }, async (body) => {
-              const { value } = await transport.json<ChatCompletion>({ method: 'POST', path: '/chat/completions', body, via, orEvents: (text) => completionFromEvents(text, config.name) }, signal);
+              const { value } = await transport.json<ChatCompletion>({ method: 'POST', path: '/chat/completions', body, via, orEvents: gathered }, signal);
               if (!isCompletion(value)) throw new UpstreamError('upstream_protocol', `${config.name} answered 200 without a chat completion`);
               return normalizeCompletion(value);
             }),

@@ -124,8 +124,10 @@ export function createTransport(options: TransportOptions): Transport {
         const text = response.body.toString('utf8');
         if (response.statusCode >= 300) throw upstreamStatusError(providerName, response.statusCode, response.headers, text);
         const type = String(response.headers['content-type'] ?? '');
-        if (request.orEvents && type.includes('text/event-stream')) return { value: request.orEvents(text) as T, headers: response.headers };
-        if (!type.includes('json')) throw new UpstreamError('upstream_protocol', `${providerName} answered ${response.statusCode} with content type "${type}" instead of JSON`);
+        if (!type.includes('json')) {
+          if (request.orEvents && type.includes('text/event-stream')) return { value: request.orEvents(text) as T, headers: response.headers };
+          throw new UpstreamError('upstream_protocol', `${providerName} answered ${response.statusCode} with content type "${type}" instead of JSON`);
+        }
         return { value: JSON.parse(text) as T, headers: response.headers };
       } catch (error) {
         throw toUpstreamError(error, providerName);
