@@ -141,10 +141,10 @@ function toOllamaMessage(message: ChatMessageIn, index: number, toolNames: Map<s
 
 function imageData(url: string, param: string): string {
   const match = /^data:[^;,]*;base64,(.*)$/s.exec(url);
-  if (!match?.[1]) {
-    throw new GatewayError('invalid_request', 'Ollama deployments take images only as base64 data: URLs', { param });
-  }
-  return match[1];
+  if (match?.[1]) return match[1];
+  // Ollama fetches no URL, but a cloud deployment later in the route does: passed over, not refused.
+  if (/^https?:\/\//i.test(url)) throw new GatewayError('needs_native_api', 'an image given by URL can only go to a deployment that fetches it (Ollama takes base64 data: URLs)', { param });
+  throw new GatewayError('invalid_request', 'Ollama deployments take images only as base64 data: URLs', { param });
 }
 
 function parseArguments(text: string, index: number): Record<string, unknown> {

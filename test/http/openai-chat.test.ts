@@ -224,7 +224,16 @@ describe('images', () => {
       .catch((e) => e);
     expect(error.status).toBe(400);
     expect(error.error.param).toBe('messages[0].content[0].image_url.url');
+    expect(error.message).toMatch(/image given by URL .* and no deployment of "llama" does/);
     expect(ollama.requests).toHaveLength(0);
+  });
+
+  it('passes over an Ollama deployment for an image URL, to the cloud one after it in the route', async () => {
+    const content = [{ type: 'text' as const, text: 'see' }, { type: 'image_url' as const, image_url: { url: 'https://example.com/cat.png' } }];
+    const { data, response } = await h.openai.chat.completions.create({ model: 'default', messages: [{ role: 'user', content }] }).withResponse();
+    expect(data.choices[0]?.message.content).toBe('Echo: see [1 image]');
+    expect(response.headers.get('x-switchyard-route')).toMatch(/^llama:skip\(capability-missing\) mini:ok$/);
+    expect([ollama.requests.length, openai.requests[0]?.body.messages[0].content]).toEqual([0, content]);
   });
 });
 
