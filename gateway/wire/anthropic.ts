@@ -24,6 +24,7 @@ import { nearestEffort } from '../models/efforts';
 import { GatewayError, UpstreamError, failureForStatus } from '../errors';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest, Delta, Message as ChatMessage } from './canonical';
 import { stopsOf } from './stop-sequences';
+import { toolsChosen, type ToolsChosen } from './tool-choice';
 
 export type { Message as AnthropicMessage, RawMessageStreamEvent };
 
@@ -87,11 +88,12 @@ export function toMessagesRequest(request: ChatRequest, deployment: DeploymentCo
   const stops = stopsOf(request).filter((stop) => /\S/.test(stop));
   if (stops.length > 0) body.stop_sequences = stops;
   if (request.user) body.metadata = { user_id: request.user };
-  const tools = (request.tools ?? []).flatMap((tool): Tool[] =>
-    tool.type === 'function' ? [{ name: tool.function.name, ...(tool.function.description ? { description: tool.function.description } : {}), input_schema: (tool.function.parameters ?? { type: 'object', properties: {} }) as Tool['input_schema'] }] : [],
-  );
+  // A named tool Anthropic forces itself, with every tool still offered (the prompt cache keeps them);
+  // `allowed_tools` it has not, so only those are offered.
+  const chosen = toolsChosen(request);
+  const tools = (chosen.named === undefined ? chosen.allowed : chosen.offered).map((tool): Tool => ({ name: tool.function.name, ...(tool.function.description ? { description: tool.function.description } : {}), input_schema: (tool.function.parameters ?? { type: 'object', properties: {} }) as Tool['input_schema'] }));
   if (tools.length > 0) body.tools = tools;
-  const choice = toolChoice(request.tool_choice, request.parallel_tool_calls);
+  const choice = toolChoice(chosen, request.parallel_tool_calls);
   if (choice && tools.length > 0) body.tool_choice = choice;
   const effort = request.reasoning_effort;
   if (effort && effort !== 'none' && effort in THINKING_BUDGETS) {
@@ -176,13 +178,15 @@ function toolResult(id: string, content: string): ToolResultBlockParam {
   return { type: 'tool_result', tool_use_id: anthropicToolId(id), content };
 }
 
-function toolChoice(choice: ChatRequest['tool_choice'], parallel: boolean | null | undefined): ToolChoice | undefined {
+/** A named function as Anthropic's `{type: "tool"}`; what else a model must do as `any`, `none` or `auto`. */
+function toolChoice({ mode, named }: ToolsChosen, parallel: boolean | null | undefined): ToolChoice | undefined {
   const serial = parallel === false ? { disable_parallel_tool_use: true } : {};
-  if (choice === 'none') return { type: 'none' };
-  if (choice === 'required') return { type: 'any', ...serial };
-  if (choice && typeof choice === 'object' && 'function' in choice) return { type: 'tool', name: choice.function.name, ...serial };
+  if (mode === 'none') return { type: 'none' };
+  if (named !== undefined) return { type: 'tool', name: named, ...serial };
+  if (mode === 'required') return { type: 'any', ...serial };
   return parallel === false ? { type: 'auto', ...serial } : undefined;
 }
+
 
 const FINISH: Record<string, ChatCompletion['choices'][number]['finish_reason']> = { end_turn: 'stop', stop_sequence: 'stop', max_tokens: 'length', tool_use: 'tool_calls', refusal: 'content_filter', model_context_window_exceeded: 'length' };
 

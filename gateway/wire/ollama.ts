@@ -20,6 +20,7 @@ import { nearestEffort, THINK_LEVELS } from '../models/efforts';
 import { thinksInLevels } from '../models/facts';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest, CreateEmbeddingResponse, Delta, EmbeddingRequest, Message } from './canonical';
 import { logprobsFromOllama } from './logprobs';
+import { toolsChosen } from './tool-choice';
 
 export type { OllamaChatRequest, OllamaChatResponse, OllamaEmbedRequest, OllamaEmbedResponse };
 
@@ -58,31 +59,14 @@ export function toOllamaChat(request: ChatRequest, deployment: DeploymentConfig)
   return body;
 }
 
-type FunctionTool = Extract<NonNullable<ChatRequest['tools']>[number], { type: 'function' }>;
-
 /**
  * Ollama has no `tool_choice`: it would let the model call a tool the client said not to. So
  * `none` offers no tools, a named function or `allowed_tools` only those; `required` cannot be
  * enforced.
  */
-function toolsOffered(request: ChatRequest): FunctionTool[] {
-  const choice = request.tool_choice;
-  if (!request.tools?.length || choice === 'none') return [];
-  const functions = request.tools.filter((tool): tool is FunctionTool => tool.type === 'function');
-  const allowed = typeof choice === 'object' && choice !== null ? namesAllowed(choice) : undefined;
-  return allowed ? functions.filter((tool) => allowed.has(tool.function.name)) : functions;
-}
-
-/** The front doors take any `tool_choice` object, so each shape is read as unknown. */
-function namesAllowed(shape: object): Set<unknown> | undefined {
-  const choice = shape as { type?: unknown; allowed_tools?: { tools?: unknown } };
-  const nameOf = (tool: unknown) => {
-    const t = (tool ?? {}) as { name?: unknown; function?: { name?: unknown } };
-    return t.function?.name ?? t.name;
-  };
-  if (choice.type === 'function') return new Set([nameOf(choice)]);
-  const listed = choice.allowed_tools?.tools;
-  return choice.type === 'allowed_tools' && Array.isArray(listed) ? new Set(listed.map(nameOf)) : undefined;
+function toolsOffered(request: ChatRequest) {
+  const chosen = toolsChosen(request);
+  return chosen.mode === 'none' ? [] : chosen.allowed;
 }
 
 function optionsFrom(request: ChatRequest): Partial<OllamaOptions> {

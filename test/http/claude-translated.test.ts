@@ -76,3 +76,28 @@ describe("Claude Code's hour-long cache marks, passed through", () => {
     }
   });
 });
+
+describe("a chat client's tool_choice on Claude", () => {
+  const tool = (name: string) => ({ type: 'function' as const, function: { name, parameters: { type: 'object', properties: {} } } });
+  const ask = (tool_choice: unknown) => h.openai.chat.completions.create({ model: 'sonnet', messages: [{ role: 'user', content: 'go' }], tools: [tool('a'), tool('b'), tool('c')], tool_choice: tool_choice as never });
+  const sent = () => anthropic.requests.map((r) => [(r.body.tools as { name: string }[] | undefined)?.map((t) => t.name), r.body.tool_choice]);
+
+  it('forces a named tool with every tool offered, and offers only allowed_tools, which Anthropic has not', async () => {
+    await ask({ type: 'function', function: { name: 'b' } });
+    await ask({ type: 'allowed_tools', allowed_tools: { mode: 'required', tools: [{ type: 'function', function: { name: 'a' } }, { type: 'function', function: { name: 'c' } }] } });
+    await ask({ type: 'allowed_tools', allowed_tools: { mode: 'auto', tools: [{ type: 'function', function: { name: 'c' } }] } });
+    await ask('none');
+    expect(sent()).toEqual([
+      [['a', 'b', 'c'], { type: 'tool', name: 'b' }],
+      [['a', 'c'], { type: 'any' }],
+      [['c'], undefined],
+      [['a', 'b', 'c'], { type: 'none' }],
+    ]);
+  });
+
+  it('reads a malformed choice as none rather than failing the request', async () => {
+    const answer = await ask({ type: 'function', function: null });
+    expect(answer.choices[0]?.finish_reason).toBe('tool_calls');
+    expect(sent()).toEqual([[['a', 'b', 'c'], undefined]]);
+  });
+});
