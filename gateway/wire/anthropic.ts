@@ -22,7 +22,7 @@ import type { DeploymentConfig } from '../config/schema';
 import { ADAPTIVE_THINKING, claudeEfforts, SAMPLING_REMOVED } from '../models/claude';
 import { nearestEffort } from '../models/efforts';
 import { GatewayError, UpstreamError, failureForStatus } from '../errors';
-import type { ChatCompletion, ChatCompletionChunk, ChatRequest, Delta, Message as ChatMessage } from './canonical';
+import { imageUrlOf, type ChatCompletion, type ChatCompletionChunk, type ChatRequest, type Delta, type Message as ChatMessage } from './canonical';
 import { stopsOf } from './stop-sequences';
 import { toolsChosen, type ToolsChosen } from './tool-choice';
 
@@ -128,9 +128,9 @@ function userBlocks(content: unknown, index: number): ContentBlockParam[] {
   if (typeof content === 'string') return content === '' ? [] : [{ type: 'text', text: content }];
   if (!Array.isArray(content)) return [];
   // Anthropic refuses an empty text block ("text content blocks must be non-empty"); chat servers take one.
-  return content.flatMap((part: { type: string; text?: string; image_url?: { url: string } }, j): ContentBlockParam[] => {
+  return content.flatMap((part: { type: string; text?: string; image_url?: unknown }, j): ContentBlockParam[] => {
     if (part.type === 'text') return part.text ? [{ type: 'text', text: part.text } satisfies TextBlockParam] : [];
-    if (part.type === 'image_url' && part.image_url) return [image(part.image_url.url, `messages[${index}].content[${j}].image_url.url`)];
+    if (part.type === 'image_url') return [image(imageUrlOf(part, `messages[${index}].content[${j}]`), `messages[${index}].content[${j}].image_url.url`)];
     throw new GatewayError('invalid_request', `content part type "${part.type}" is not supported by Anthropic deployments`, { param: `messages[${index}].content[${j}].type` });
   });
 }

@@ -4,6 +4,7 @@
  * through to an upstream that speaks its API natively. Types come from the official SDK, which is
  * generated from OpenAI's OpenAPI spec (type-only imports: nothing of the SDK is loaded).
  */
+import { GatewayError } from '../errors';
 import { newCompletionId } from './ids';
 import { joinedLogprobs, type ChoiceLogprobs } from './logprobs';
 import type {
@@ -28,6 +29,17 @@ export function nowSeconds(): number {
 export function withBothReasoningNames<T extends Delta | Message>(part: T): T {
   if (part.reasoning_content && part.reasoning === undefined) part.reasoning = part.reasoning_content;
   return part;
+}
+
+/**
+ * An image part's URL: `image_url.url` as OpenAI's spec has it, or `image_url` a string as vLLM and
+ * LiteLLM take it; refused with its path when it holds neither (the front door leaves parts open).
+ */
+export function imageUrlOf(part: { image_url?: unknown }, at: string): string {
+  const value = part.image_url;
+  const url = typeof value === 'string' ? value : (value as { url?: unknown } | null | undefined)?.url;
+  if (typeof url === 'string' && url !== '') return url;
+  throw new GatewayError('invalid_request', `${at}.image_url must hold the image's URL (a data: URL or an http(s) one) as image_url.url`, { param: `${at}.image_url` });
 }
 
 /** A request without the reasoning a client sent back on its assistant turns (servers that keep their own refuse it). */

@@ -18,7 +18,7 @@ import type { DeploymentConfig } from '../config/schema';
 import { GatewayError } from '../errors';
 import { nearestEffort, THINK_LEVELS } from '../models/efforts';
 import { thinksInLevels } from '../models/facts';
-import type { ChatCompletion, ChatCompletionChunk, ChatRequest, CreateEmbeddingResponse, Delta, EmbeddingRequest, Message } from './canonical';
+import { imageUrlOf, type ChatCompletion, type ChatCompletionChunk, type ChatRequest, type CreateEmbeddingResponse, type Delta, type EmbeddingRequest, type Message } from './canonical';
 import { logprobsFromOllama } from './logprobs';
 import { toolsChosen } from './tool-choice';
 
@@ -92,9 +92,9 @@ function toOllamaMessage(message: ChatMessageIn, index: number, toolNames: Map<s
     const images: string[] = [];
     let text = '';
     content.forEach((part, j) => {
-      if (part.type === 'text') text += part.text;
-      else if (part.type === 'refusal') text += part.refusal;
-      else if (part.type === 'image_url') images.push(imageData(part.image_url.url, `messages[${index}].content[${j}].image_url.url`));
+      if (part.type === 'text') text += typeof part.text === 'string' ? part.text : '';
+      else if (part.type === 'refusal') text += typeof part.refusal === 'string' ? part.refusal : '';
+      else if (part.type === 'image_url') images.push(imageData(imageUrlOf(part, `messages[${index}].content[${j}]`), `messages[${index}].content[${j}].image_url.url`));
       else {
         throw new GatewayError('invalid_request', `content part type "${part.type}" is not supported by Ollama deployments`, {
           param: `messages[${index}].content[${j}].type`,

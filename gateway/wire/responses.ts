@@ -7,10 +7,10 @@
 import type { Response, ResponseInputItem, ResponseStreamEvent } from 'openai/resources/responses/responses';
 import { GatewayError } from '../errors';
 import { newCompletionId } from './ids';
-import type { ChatCompletion, ChatCompletionChunk, ChatRequest, Delta, Message } from './canonical';
+import { imageUrlOf, type ChatCompletion, type ChatCompletionChunk, type ChatRequest, type Delta, type Message } from './canonical';
 
 type Finish = ChatCompletionChunk['choices'][number]['finish_reason'];
-type Part = { type: string; text?: string; refusal?: string; image_url?: { url: string; detail?: 'auto' | 'low' | 'high' } };
+type Part = { type: string; text?: string; refusal?: string; image_url?: unknown };
 
 function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
@@ -22,7 +22,7 @@ function userContent(content: unknown, index: number): string | Record<string, u
   if (typeof content === 'string') return content;
   return ((content ?? []) as Part[]).map((part, j) => {
     if (part.type === 'text') return { type: 'input_text', text: part.text ?? '' };
-    if (part.type === 'image_url' && part.image_url) return { type: 'input_image', image_url: part.image_url.url, detail: part.image_url.detail ?? 'auto' };
+    if (part.type === 'image_url') return { type: 'input_image', image_url: imageUrlOf(part, `messages[${index}].content[${j}]`), detail: (part.image_url as { detail?: string } | undefined)?.detail ?? 'auto' };
     throw new GatewayError('invalid_request', `content part type "${part.type}" is not supported by deployments reached through the Responses API`, { param: `messages[${index}].content[${j}].type` });
   });
 }

@@ -210,6 +210,9 @@ describe('images', () => {
     });
     expect(result.choices[0]?.message.content).toBe('Echo: what is this [1 image]');
     expect(ollama.requests[0]?.body.messages[0]).toEqual({ role: 'user', content: 'what is this', images: [pixel] });
+    // The URL as a string, as vLLM and LiteLLM take it.
+    await h.openai.chat.completions.create({ model: 'default', messages: [{ role: 'user', content: [{ type: 'image_url', image_url: `data:image/png;base64,${pixel}` as never }] }] });
+    expect(ollama.requests[1]?.body.messages[0]).toEqual({ role: 'user', content: '', images: [pixel] });
   });
 
   it('passes image content parts to OpenAI-kind upstreams unchanged', async () => {

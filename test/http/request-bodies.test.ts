@@ -42,10 +42,15 @@ describe('request bodies', () => {
     expect(t.ollama.requests).toHaveLength(0);
   });
 
-  it('refuse content the Messages and Responses translations read, with its path, and never open a breaker however often they come', async () => {
+  it('refuse content the Messages, Responses and chat translations read, with its path, and never open a breaker however often they come', async () => {
     const messages = (content: unknown) => post('/v1/messages', { model: 'default', max_tokens: 10, messages: [{ role: 'user', content }] });
     const responses = (input: unknown) => post('/v1/responses', { model: 'default', input });
+    const chat = (messages: unknown[]) => post('/v1/chat/completions', { model: 'default', messages });
     const cases: [() => Promise<Response>, string][] = [
+      // An image part the Ollama translation reads, and a call with no function (a TypeError upstream of both, answered 503).
+      [() => chat([{ role: 'user', content: [{ type: 'image_url' }] }]), 'messages[0].content[0].image_url'],
+      [() => chat([{ role: 'user', content: [{ type: 'image_url', image_url: { url: 5 } }] }]), 'messages[0].content[0].image_url'],
+      [() => chat([{ role: 'assistant', content: null, tool_calls: [{ id: 'x', type: 'function' }] }, { role: 'tool', tool_call_id: 'x', content: 'r' }]), 'messages[0].tool_calls[0].function'],
       [() => messages([{ type: 'tool_result', tool_use_id: 'toolu_1', content: 1 }]), 'messages[0].content[0].content'],
       [() => messages([{ type: 'tool_result', tool_use_id: 'toolu_1', content: [null] }]), 'messages[0].content[0].content'],
       [() => messages([{ type: 'image', source: null }]), 'messages[0].content[0].source'],

@@ -15,7 +15,11 @@ const open = { additionalProperties: true } as const;
 const ContentPart = Type.Object({ type: Type.String({ minLength: 1 }) }, open);
 /** Content is text, a list of parts, or null (an assistant turn that only calls tools). */
 const Content = Type.Union([Type.String(), Type.Array(ContentPart), Type.Null()]);
-const ToolCall = Type.Object({ id: Type.Optional(Type.String()), type: Type.Optional(Type.String()), function: Type.Optional(Type.Object({ name: Type.String(), arguments: Type.Optional(Type.String()) }, open)) }, open);
+/** A function call names its function (a custom tool's call, `type: "custom"`, carries its own fields). */
+const ToolCall = Type.Union([
+  Type.Object({ id: Type.Optional(Type.String()), type: Type.Optional(Type.Literal('function')), function: Type.Object({ name: Type.String(), arguments: Type.Optional(Type.String()) }, open) }, open),
+  Type.Object({ id: Type.Optional(Type.String()), type: Type.String({ pattern: '^(?!function$)' }) }, open),
+]);
 
 const Message = Type.Object(
   {
