@@ -10,6 +10,7 @@ import type { Decision } from '../routing/decision';
 import type { UsageAttempt, UsageFilter, UsageQueries, UsageRow } from './usage-types';
 
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
 
 export function createUsageQueries(db: Db, { settle, rollup }: { settle: () => void; rollup: () => void }): UsageQueries {
   type Query = { all(...params: unknown[]): unknown[] };
@@ -32,8 +33,10 @@ export function createUsageQueries(db: Db, { settle, rollup }: { settle: () => v
       const sum = (table: string, { where, params }: { where: string[]; params: unknown[] }) =>
         (prepared(`SELECT COALESCE(SUM(cost), 0) AS cost FROM ${table} WHERE ${where.join(' AND ')}`).all(...params)[0] as { cost: number }).cost;
       // A period that starts mid-hour (midnight in India, Nepal, Newfoundland) takes that part hour
-      // from the rows: minute rollups are kept three days, rows as long as hour rollups.
-      const partHour = firstHour > since ? sum('usage', dimensionWhere({ since, until: firstHour, ...scope }, 'at')) : 0;
+      // from the minute rollups while they are kept (three days), else from the rows, which are kept
+      // as long as the hour rollups.
+      const part = { since, until: firstHour, ...scope };
+      const partHour = firstHour <= since ? 0 : since >= Date.now() - 2 * DAY ? sum('usage_minute', rollupWhere(part)) : sum('usage', dimensionWhere(part, 'at'));
       return sum('usage_hour', rollupWhere({ since: firstHour, ...scope })) + partHour;
     },
 

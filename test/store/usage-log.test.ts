@@ -136,6 +136,11 @@ describe('spend since an instant', () => {
       expect(spent.costSince(since, {})).toBeCloseTo(0.75, 9);
       expect(spent.costSince(since, { route: 'default' })).toBeCloseTo(0.75, 9);
       expect(spent.costSince(since, { route: 'other' })).toBe(0);
+      // A recent part hour is read from the minute rollups, to the same sum.
+      const recent = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 30 * 60_000;
+      spent.record(row(0, { id: 'recent_before', at: recent - 60_000, cost: 4 }));
+      spent.record(row(0, { id: 'recent_after', at: recent + 60_000, cost: 2 }));
+      expect(spent.costSince(recent, {})).toBeCloseTo(2, 9);
     } finally {
       handle.close();
       d.remove();
