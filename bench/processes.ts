@@ -1,7 +1,7 @@
 /**
  * The bench's processes: the upstreams, the two forwarders, the gateway as users run it (the built
  * CLI, `bin/switchyard.js serve`), and optionally an older checkout's gateway for a before/after
- * column in the same run (`BENCH_BEFORE=DIR`, started the way that checkout's bench started it).
+ * column in the same run (`BENCH_BEFORE=DIR`, that checkout's built CLI with this bench's config).
  * Each is a child of this process, on 127.0.0.1, ended by PID when the bench ends.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -62,20 +62,18 @@ export interface BenchUpstreams {
   hanging: string;
 }
 
-/** The gateway as users run it: the built CLI with a config of the bench's routes, in a fresh data dir. */
-export async function startGateway(urls: BenchUpstreams): Promise<Started> {
+/**
+ * The gateway as users run it: the built CLI with a config of the bench's routes, in a fresh data dir.
+ * `checkout` is another clone (built, with its own node_modules) for a before/after column.
+ */
+export async function startGateway(urls: BenchUpstreams, checkout = root): Promise<Started> {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
   cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
   const configFile = join(dataDir, 'bench-config.json');
   writeFileSync(configFile, JSON.stringify(benchConfig(urls)));
-  return start(process.execPath, [join(root, 'bin', 'switchyard.js'), 'serve', '--port', '0', '--data-dir', dataDir, '--config', configFile], {
+  return start(process.execPath, [join(checkout, 'bin', 'switchyard.js'), 'serve', '--port', '0', '--data-dir', dataDir, '--config', configFile], {
     env: { BENCH_KEY: 'sk-bench', OLLAMA_HOST: `127.0.0.1:${urls.deadPort}` },
   });
-}
-
-/** An older checkout's gateway, started as that checkout's own bench started it. */
-export function startBefore(dir: string, urls: BenchUpstreams): Promise<Started> {
-  return start(process.execPath, ['--import', 'tsx', join(dir, 'bench', 'gateway.ts'), urls.upstream, String(urls.deadPort), urls.failing, urls.hanging], { cwd: dir });
 }
 
 export function benchConfig({ upstream, deadPort, failing, hanging }: BenchUpstreams) {

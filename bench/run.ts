@@ -10,7 +10,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { latencies, median, percentile, throughput, type Target } from './load';
-import { closedPort, memoryMiB, startBefore, startGateway, startScript, stopAll } from './processes';
+import { closedPort, memoryMiB, startGateway, startScript, stopAll } from './processes';
 import { measureHardening } from './hardening';
 import { measureRouting } from './routing';
 import { measureStartup } from './startup';
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   const gateway = await startGateway(urls);
   const bare = await startScript('forwarder.ts', [urls.upstream]);
   const framework = await startScript('fastify-forwarder.ts', [urls.upstream]);
-  const before = BEFORE ? await startBefore(BEFORE, urls) : undefined;
+  const before = BEFORE ? await startGateway(urls, BEFORE) : undefined;
 
   const target = (name: string, started: { port: number; pid: number }, model: string): Target => ({ name, origin: `http://127.0.0.1:${started.port}`, model, pid: started.pid });
   const direct = target('direct', upstream, 'bench-model');
