@@ -8,6 +8,7 @@ import type { Response, ResponseInputItem, ResponseStreamEvent } from 'openai/re
 import { GatewayError } from '../errors';
 import { newCompletionId } from './ids';
 import { imageUrlOf, type ChatCompletion, type ChatCompletionChunk, type ChatRequest, type Delta, type Message } from './canonical';
+import { toolsChosen } from './tool-choice';
 
 type Finish = ChatCompletionChunk['choices'][number]['finish_reason'];
 type Part = { type: string; text?: string; refusal?: string; image_url?: unknown };
@@ -65,6 +66,10 @@ export function chatToResponses(request: ChatRequest): Record<string, unknown> {
     const choice = request.tool_choice;
     if (typeof choice === 'string') body.tool_choice = choice;
     else if (choice?.type === 'function') body.tool_choice = { type: 'function', name: choice.function.name };
+    else if (choice?.type === 'allowed_tools') {
+      const { allowed, mode } = toolsChosen(request);
+      body.tool_choice = { type: 'allowed_tools', mode, tools: allowed.map((t) => ({ type: 'function', name: t.function.name })) };
+    }
   }
   const format = request.response_format;
   if (format?.type === 'json_schema') body.text = { format: { type: 'json_schema', name: format.json_schema.name, schema: format.json_schema.schema ?? {}, ...(format.json_schema.strict != null ? { strict: format.json_schema.strict } : {}) } };

@@ -95,6 +95,16 @@ describe("Codex's tools in an additional_tools item", () => {
     expect(sent.tool_choice).toEqual({ type: 'function', function: { name: 'functions__weather' } });
   });
 
+  it('narrows a chat model to allowed tools named under their namespace (hosted tools among them left out)', async () => {
+    const choice = { type: 'allowed_tools', mode: 'required', tools: [{ type: 'function', namespace: 'functions', name: 'exec' }, { type: 'mcp', server_label: 'docs' }] };
+    const res = await post({ ...liteRequest('mini'), tool_choice: choice });
+    expect(res.status).toBe(200);
+    const sent = openai.requests.at(-1)!.body;
+    assertMatchesSpec('openai', 'CreateChatCompletionRequest', sent);
+    expect(sent.tool_choice).toEqual({ type: 'allowed_tools', allowed_tools: { mode: 'required', tools: [{ type: 'function', function: { name: 'functions__exec' } }] } });
+    expect(sent.tools).toHaveLength(2);
+  });
+
   it("reach an Ollama translated (its Responses API has no namespaces), and OpenAI as sent", async () => {
     const local = (await post(liteRequest('qwen')).then((r) => r.json())) as Response;
     expect(calls(local)).toEqual([{ namespace: 'functions', name: 'weather', arguments: '{"city":"Paris"}' }]);

@@ -76,6 +76,14 @@ describe('a model only the Responses API serves', () => {
     ]);
   });
 
+  it('carries a chat tool choice of allowed tools in the Responses API shape', async () => {
+    await h.openai.chat.completions.create({ model: 'relayed', messages: [{ role: 'user', content: 'call both' }], tools, tool_choice: { type: 'allowed_tools', allowed_tools: { mode: 'required', tools: [{ type: 'function', function: { name: 'time' } }] } } });
+    const sent = relay.requests.at(-1)!.body;
+    assertMatchesSpec('openai', 'CreateResponse', sent);
+    expect(sent.tool_choice).toEqual({ type: 'allowed_tools', mode: 'required', tools: [{ type: 'function', name: 'time' }] });
+    expect(sent.tools.map((t: { name: string }) => t.name)).toEqual(['weather', 'time']);
+  });
+
   it("answers Claude Code in the Messages API", async () => {
     const client = new Anthropic({ baseURL: h.url, apiKey: 'any', maxRetries: 0 });
     const message = await client.messages.stream({ model: 'pro', max_tokens: 1_000, messages: [{ role: 'user', content: 'one two' }] }).finalMessage();

@@ -20,7 +20,7 @@ export interface ResponsesBody {
   instructions?: string | null;
   previous_response_id?: string | null;
   tools?: Tool[];
-  tool_choice?: string | { type: string; name?: string; namespace?: string };
+  tool_choice?: string | { type: string; name?: string; namespace?: string; mode?: string; tools?: ({ type?: string; name?: unknown; namespace?: unknown } | null)[] };
   parallel_tool_calls?: boolean | null;
   max_output_tokens?: number | null;
   temperature?: number | null;
@@ -142,9 +142,8 @@ export function responsesToChat(body: ResponsesBody, items: readonly Item[], tar
         ...(t.type === 'function' && t.strict != null && target === 'openai' ? { strict: t.strict } : {}),
       },
     }));
-    const choice = body.tool_choice;
-    if (choice === 'none' || choice === 'auto' || choice === 'required') request.tool_choice = choice;
-    else if (typeof choice === 'object' && (choice.type === 'function' || choice.type === 'custom') && choice.name) request.tool_choice = { type: 'function', function: { name: chatToolName(choice.name, choice.namespace) } };
+    const choice = toolChoice(body.tool_choice);
+    if (choice) request.tool_choice = choice;
     if (body.parallel_tool_calls === false) request.parallel_tool_calls = false;
   }
   const effort = body.reasoning?.effort;
@@ -221,4 +220,19 @@ export function takesAsSent(body: ResponsesBody & Record<string, unknown>, speak
   // An Ollama's Responses API has neither namespaces nor `additional_tools`: the translation opens them.
   if (kind === 'ollama' && groupsTools(body.tools, inputItems(body))) return false;
   return speaks;
+}
+
+/**
+ * A Responses `tool_choice` in chat terms. `allowed_tools` lists tools as the Responses API names
+ * them (`{type: "function", name}`, hosted tools beside them, which no chat model has).
+ */
+function toolChoice(choice: ResponsesBody['tool_choice']): ChatRequest['tool_choice'] | undefined {
+  if (choice === 'none' || choice === 'auto' || choice === 'required') return choice;
+  if (typeof choice !== 'object' || choice === null) return undefined;
+  if ((choice.type === 'function' || choice.type === 'custom') && choice.name) return { type: 'function', function: { name: chatToolName(choice.name, choice.namespace) } };
+  if (choice.type === 'allowed_tools' && Array.isArray(choice.tools)) {
+    const tools = choice.tools.flatMap((tool) => ((tool?.type === 'function' || tool?.type === 'custom') && typeof tool.name === 'string' ? [{ type: 'function' as const, function: { name: chatToolName(tool.name, tool.namespace) } }] : []));
+    return { type: 'allowed_tools', allowed_tools: { mode: choice.mode === 'required' ? 'required' : 'auto', tools } };
+  }
+  return undefined;
 }
