@@ -69,6 +69,18 @@ describe('the fake OpenAI upstream', () => {
         for (const event of events) assertMatchesSpec('openai', 'ResponseStreamEvent', event);
       }
     }
+    // A model that speaks in phases (a commentary preamble, the answer as final_answer, two summary parts).
+    const phased = await startFakeOpenAI({ speaksInPhases: true });
+    try {
+      const request = { model: 'gpt-5.5', input: 'hi', reasoning: { effort: 'low' } };
+      const response = await post(`${phased.url}/v1/responses`, request).then((r) => r.json());
+      assertMatchesSpec('openai', 'Response', response);
+      expect(response.output.map((i: { type: string; phase?: string }) => i.phase ?? i.type)).toEqual(['reasoning', 'commentary', 'final_answer']);
+      const sse = await post(`${phased.url}/v1/responses`, { ...request, stream: true }).then((r) => r.text());
+      for (const e of sse.trim().split('\n\n')) assertMatchesSpec('openai', 'ResponseStreamEvent', JSON.parse(e.split('\n')[1]!.slice(6)));
+    } finally {
+      await phased.stop();
+    }
     // Codex's "responses lite": tools in an `additional_tools` item, in a namespace its calls name.
     const lite = { model: 'gpt-5.5', input: [{ type: 'additional_tools', id: 'at_1', role: 'developer', tools: [{ type: 'namespace', name: 'functions', description: 'Local tools', tools: twoTools }] }, { role: 'user', content: 'call both' }] };
     const response = await post(`${openai.url}/v1/responses`, lite).then((r) => r.json());

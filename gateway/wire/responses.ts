@@ -97,24 +97,35 @@ function finishOf(response: Pick<Response, 'status' | 'incomplete_details'>, cal
 }
 
 /** A whole Response as a chat completion: its text, reasoning summaries and function calls. */
+/**
+ * Between two messages of one answer (GPT-5.3-codex and later say a commentary preamble before the
+ * final answer, each its own output item), and between reasoning summary parts: one chat message
+ * holds them all, and glued they would read as one run-on sentence.
+ */
+const BETWEEN_PARTS = '\n\n';
+
 export function completionFromResponse(value: Record<string, unknown>): ChatCompletion {
   const response = value as unknown as Response;
-  let content = '';
-  let reasoning = '';
+  const texts: string[] = [];
+  const thoughts: string[] = [];
   let refusal = '';
   const toolCalls: NonNullable<Message['tool_calls']> = [];
   for (const item of response.output ?? []) {
     if (item.type === 'message') {
+      let text = '';
       for (const part of item.content) {
-        if (part.type === 'output_text') content += part.text;
+        if (part.type === 'output_text') text += part.text;
         else if (part.type === 'refusal') refusal += part.refusal;
       }
+      if (text) texts.push(text);
     } else if (item.type === 'reasoning') {
-      reasoning += item.summary.map((s) => s.text).join('\n');
+      for (const part of item.summary) if (part.text) thoughts.push(part.text);
     } else if (item.type === 'function_call') {
       toolCalls.push({ id: item.call_id, type: 'function', function: { name: item.name, arguments: item.arguments } });
     }
   }
+  const content = texts.join(BETWEEN_PARTS);
+  const reasoning = thoughts.join(BETWEEN_PARTS);
   const message: Message = { role: 'assistant', content: toolCalls.length > 0 && !content ? null : content, refusal: refusal || null };
   if (toolCalls.length > 0) message.tool_calls = toolCalls;
   if (reasoning) message.reasoning_content = reasoning;
@@ -140,6 +151,10 @@ export function createResponsesChunkTranslator(): (event: { data: Record<string,
   /** Output item id -> tool-call index. */
   const calls = new Map<string, number>();
   const chunk = (delta: Delta, finish: Finish = null): ChatCompletionChunk => ({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] });
+  // The message (or summary part) the last text came from: text from another is set apart, as whole.
+  let textFrom: string | undefined;
+  let thoughtFrom: string | undefined;
+  const apart = (from: string | undefined, part: string, delta: string) => (from === undefined || from === part ? delta : BETWEEN_PARTS + delta);
   return ({ data }) => {
     const event = data as unknown as ResponseStreamEvent;
     switch (event.type) {
@@ -147,10 +162,19 @@ export function createResponsesChunkTranslator(): (event: { data: Record<string,
         created = event.response.created_at ?? created;
         model = event.response.model;
         return [chunk({ role: 'assistant', content: '' })];
-      case 'response.output_text.delta':
-        return event.delta ? [chunk({ content: event.delta })] : [];
-      case 'response.reasoning_summary_text.delta':
-        return event.delta ? [chunk({ reasoning_content: event.delta })] : [];
+      case 'response.output_text.delta': {
+        if (!event.delta) return [];
+        const content = apart(textFrom, event.item_id, event.delta);
+        textFrom = event.item_id;
+        return [chunk({ content })];
+      }
+      case 'response.reasoning_summary_text.delta': {
+        if (!event.delta) return [];
+        const part = `${event.item_id}:${event.summary_index}`;
+        const reasoning_content = apart(thoughtFrom, part, event.delta);
+        thoughtFrom = part;
+        return [chunk({ reasoning_content })];
+      }
       case 'response.output_item.added': {
         const item = event.item;
         if (item.type !== 'function_call') return [];

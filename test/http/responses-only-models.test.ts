@@ -8,10 +8,11 @@ import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeServer } from '../support/fake-server';
 import { startFakeOpenAI } from '../support/fake-openai';
+import { PREAMBLE, SECOND_THOUGHT } from '../support/responses-wire';
 import { resetBetweenTests, startGateway, stopAll, type Harness } from '../support/harness';
 import { assertMatchesSpec } from '../support/spec';
 
-let openai: FakeServer, relay: FakeServer, h: Harness;
+let openai: FakeServer, relay: FakeServer, phased: FakeServer, h: Harness;
 
 const config = () => ({
   version: 1,
@@ -19,20 +20,22 @@ const config = () => ({
     { name: 'openai', kind: 'openai', baseUrl: `${openai.url}/v1`, apiKey: 'env:TEST_KEY', apis: ['chat', 'responses'] },
     // A relay that speaks Responses alone (as ChatGPT-account relays do).
     { name: 'relay', kind: 'openai', baseUrl: `${relay.url}/v1`, apiKey: 'env:TEST_KEY', apis: ['responses'] },
+    { name: 'phased', kind: 'openai', baseUrl: `${phased.url}/v1`, apiKey: 'env:TEST_KEY', apis: ['responses'] },
   ],
   deployments: [
     { name: 'pro', provider: 'openai', model: 'gpt-5.5-pro' },
     { name: 'relayed', provider: 'relay', model: 'gpt-5.5' },
+    { name: 'codex', provider: 'phased', model: 'gpt-5.3-codex' },
   ],
   routes: [],
 });
 
 beforeAll(async () => {
-  [openai, relay] = await Promise.all([startFakeOpenAI(), startFakeOpenAI()]);
+  [openai, relay, phased] = await Promise.all([startFakeOpenAI(), startFakeOpenAI(), startFakeOpenAI({ speaksInPhases: true })]);
   h = await startGateway(config());
 });
-afterAll(() => stopAll(h, openai, relay));
-beforeEach(() => resetBetweenTests(h, [openai, relay], config()));
+afterAll(() => stopAll(h, openai, relay, phased));
+beforeEach(() => resetBetweenTests(h, [openai, relay, phased], config()));
 
 const city = { type: 'object', properties: { city: { type: 'string' } } };
 const tools = [{ type: 'function' as const, function: { name: 'weather', parameters: city } }, { type: 'function' as const, function: { name: 'time', parameters: city } }];
@@ -82,6 +85,23 @@ describe('a model only the Responses API serves', () => {
     assertMatchesSpec('openai', 'CreateResponse', sent);
     expect(sent.tool_choice).toEqual({ type: 'allowed_tools', mode: 'required', tools: [{ type: 'function', name: 'time' }] });
     expect(sent.tools.map((t: { name: string }) => t.name)).toEqual(['weather', 'time']);
+  });
+
+  it('sets a commentary preamble apart from the final answer, and one summary part from the next, whole and streamed', async () => {
+    const request = { model: 'codex', messages: [{ role: 'user' as const, content: 'one two' }], reasoning_effort: 'low' as const };
+    const expected = { content: `${PREAMBLE}\n\nEcho: one two`, reasoning: expect.stringMatching(new RegExp(`.\\n\\n${SECOND_THOUGHT}$`)) };
+    const whole = await h.openai.chat.completions.create(request);
+    const message = whole.choices[0]!.message as { content: string; reasoning_content?: string };
+    expect({ content: message.content, reasoning: message.reasoning_content }).toEqual(expected);
+
+    let content = '';
+    let reasoning = '';
+    for await (const chunk of await h.openai.chat.completions.create({ ...request, stream: true })) {
+      const delta = chunk.choices[0]?.delta as { content?: string; reasoning_content?: string } | undefined;
+      content += delta?.content ?? '';
+      reasoning += delta?.reasoning_content ?? '';
+    }
+    expect({ content, reasoning }).toEqual(expected);
   });
 
   it("answers Claude Code in the Messages API", async () => {

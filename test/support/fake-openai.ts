@@ -36,6 +36,11 @@ export interface FakeOpenAIOptions {
   alwaysStreams?: boolean;
   /** Give each call's arguments as an object, each call whole in one chunk, as llama.cpp's server did in March 2026 (off the spec). */
   argumentsAsObjects?: boolean;
+  /**
+   * Answer Responses as GPT-5.3-codex and later do: a commentary message (a preamble) before the
+   * answer's items, the answer's message marked `final_answer`, and reasoning summarised in two parts.
+   */
+  speaksInPhases?: boolean;
   /** Serve Responses without `/v1/responses/compact`, as vLLM and LM Studio do (a 404). */
   withoutCompaction?: boolean;
   /** Answer chat with nothing visible (a thinking model that spent its answer on reasoning). */
@@ -57,7 +62,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     if (request.method === 'POST' && request.path === '/v1/responses') {
       const refused = effortRefusal(request.body.model, request.body.reasoning?.effort, 'reasoning.effort');
       if (refused) return sendJson(res, 400, refused);
-      return answerResponses(request, res, mode, options.chunkDelayMs, account);
+      return answerResponses(request, res, mode, options.chunkDelayMs, account, options.speaksInPhases);
     }
     if (request.method === 'POST' && request.path === '/v1/responses/compact' && !options.withoutCompaction) return sendJson(res, 200, compactionFor(request.body, account));
     if (request.method === 'POST' && request.path === '/v1/embeddings') return embeddings(request, res, mode);

@@ -42,21 +42,26 @@ export function encryptedRefusal(body: any, account: string): string | undefined
   return foreign ? `The encrypted content for item ${foreign.id ?? 'rs_unknown'} could not be verified. Reason: Encrypted content could not be decrypted or parsed.` : undefined;
 }
 
-export function responseFor(body: any, account = 'fake'): any {
+/** What a model says before the answer's items when it speaks in phases. */
+export const PREAMBLE = 'I will look into it.';
+/** The second part of its reasoning summary then. */
+export const SECOND_THOUGHT = 'Then I answer.';
+
+export function responseFor(body: any, account = 'fake', inPhases = false): any {
   const tools = offered(body);
   const answer = replyFor(conversation(body), tools, { reasoning: body.reasoning?.effort !== undefined && body.reasoning?.effort !== 'none' });
   const output: any[] = [];
+  const message = (text: string, phase?: string) => ({ id: `msg_fake${++counter}`, type: 'message', role: 'assistant', status: 'completed', ...(phase ? { phase } : {}), content: [{ type: 'output_text', text, annotations: [], logprobs: logprobsOf(wordsOf(text), body) }] });
   if (answer.reasoning) {
     output.push({
       id: `rs_fake${++counter}`,
       type: 'reasoning',
-      summary: [{ type: 'summary_text', text: answer.reasoning }],
+      summary: [{ type: 'summary_text', text: answer.reasoning }, ...(inPhases ? [{ type: 'summary_text', text: SECOND_THOUGHT }] : [])],
       ...(body.include?.includes('reasoning.encrypted_content') ? { encrypted_content: encryptedFor(account) } : {}),
     });
   }
-  if (answer.content) {
-    output.push({ id: `msg_fake${++counter}`, type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: answer.content, annotations: [], logprobs: logprobsOf(wordsOf(answer.content), body) }] });
-  }
+  if (inPhases) output.push(message(PREAMBLE, 'commentary'));
+  if (answer.content) output.push(message(answer.content, inPhases ? 'final_answer' : undefined));
   answer.toolCalls.forEach((call, i) => {
     const namespace = tools.find((t) => t.name === call.name)?.namespace;
     output.push({ id: `fc_fake${++counter}`, type: 'function_call', call_id: `call_fake${counter}_${i}`, ...(namespace ? { namespace } : {}), name: call.name, arguments: call.arguments, status: 'completed' });
@@ -121,11 +126,12 @@ export function responseEventsFor(response: any): any[] {
       events.push(event('response.function_call_arguments.done', { item_id: item.id, output_index, name: item.name, arguments: item.arguments }));
     } else if (item.type === 'reasoning') {
       events.push(event('response.output_item.added', { output_index, item: { ...item, summary: [] } }));
-      const text = item.summary[0].text;
-      events.push(event('response.reasoning_summary_part.added', { item_id: item.id, output_index, summary_index: 0, part: { type: 'summary_text', text: '' } }));
-      events.push(event('response.reasoning_summary_text.delta', { item_id: item.id, output_index, summary_index: 0, delta: text }));
-      events.push(event('response.reasoning_summary_text.done', { item_id: item.id, output_index, summary_index: 0, text }));
-      events.push(event('response.reasoning_summary_part.done', { item_id: item.id, output_index, summary_index: 0, part: { type: 'summary_text', text } }));
+      item.summary.forEach(({ text }: { text: string }, summary_index: number) => {
+        events.push(event('response.reasoning_summary_part.added', { item_id: item.id, output_index, summary_index, part: { type: 'summary_text', text: '' } }));
+        events.push(event('response.reasoning_summary_text.delta', { item_id: item.id, output_index, summary_index, delta: text }));
+        events.push(event('response.reasoning_summary_text.done', { item_id: item.id, output_index, summary_index, text }));
+        events.push(event('response.reasoning_summary_part.done', { item_id: item.id, output_index, summary_index, part: { type: 'summary_text', text } }));
+      });
     }
     events.push(event('response.output_item.done', { output_index, item }));
   });
@@ -161,11 +167,11 @@ export function responsesError(status: number) {
  * Answers POST /v1/responses in the fake's current mode. With an `account` (OpenAI's), reasoning is
  * encrypted for it and reasoning another account encrypted is refused, as OpenAI does.
  */
-export async function answerResponses(request: RecordedRequest, res: ServerResponse, mode: FailureMode, chunkDelayMs = 0, account?: string): Promise<void> {
+export async function answerResponses(request: RecordedRequest, res: ServerResponse, mode: FailureMode, chunkDelayMs = 0, account?: string, inPhases = false): Promise<void> {
   if (mode.kind === 'status') return sendJson(res, mode.status, mode.body ?? responsesError(mode.status), mode.retryAfter ? { 'retry-after': mode.retryAfter } : {});
   const refusal = account === undefined ? undefined : encryptedRefusal(request.body, account);
   if (refusal) return sendJson(res, 400, { error: { message: refusal, type: 'invalid_request_error', param: null, code: 'invalid_encrypted_content' } });
-  const response = responseFor(request.body, account);
+  const response = responseFor(request.body, account, inPhases);
   if (request.body.stream !== true) return sendJson(res, 200, response);
   const events = responseEventsFor(response);
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
