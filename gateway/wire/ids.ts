@@ -1,5 +1,5 @@
 /**
- * Ids the gateway makes up for answers and tool calls (Ollama upstreams give none). They must be
+ * Ids the gateway makes up for answers and tool calls (Ollama before 0.12.10 gives none). They must be
  * unique, not secret: a random prefix per process and a counter. randomBytes per id cost about
  * 25 us of CPU per call on this machine, 14% of a request through an Ollama upstream.
  */

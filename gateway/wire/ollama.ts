@@ -113,12 +113,14 @@ function toOllamaMessage(message: ChatMessageIn, index: number, toolNames: Map<s
     out.tool_calls = message.tool_calls.flatMap((call): OllamaToolCall[] => {
       if (call.type !== 'function') return [];
       toolNames.set(call.id, call.function.name);
-      return [{ function: { name: call.function.name, arguments: parseArguments(call.function.arguments, index) } }];
+      return [{ id: call.id, function: { name: call.function.name, arguments: parseArguments(call.function.arguments, index) } } as OllamaToolCall];
     });
   }
   if (message.role === 'tool') {
     const name = toolNames.get(message.tool_call_id);
     if (name) out.tool_name = name;
+    // Ollama pairs a result with its call by id since 0.12.10 (older ones read the name alone).
+    (out as OllamaMessage & { tool_call_id?: string }).tool_call_id = message.tool_call_id;
   }
   return out;
 }
@@ -141,10 +143,16 @@ function parseArguments(text: string, index: number): Record<string, unknown> {
   throw new GatewayError('invalid_request', 'tool call arguments must be a JSON object', { param: `messages[${index}].tool_calls` });
 }
 
+/** A call's id as Ollama gives it (since 0.12.10), so the client's next turn names the call Ollama knows; made up for older ones. */
+function callId(call: OllamaToolCall): string {
+  const id: unknown = (call as { id?: unknown }).id;
+  return typeof id === 'string' && id !== '' && id.length <= 256 ? id : newToolCallId();
+}
+
 function toolCallsFrom(calls: OllamaToolCall[] | undefined, firstIndex = 0): (ToolCallOut & { index: number })[] {
   return (calls ?? []).map((call, i) => ({
     index: firstIndex + i,
-    id: newToolCallId(),
+    id: callId(call),
     type: 'function' as const,
     function: { name: call.function.name, arguments: JSON.stringify(call.function.arguments ?? {}) },
   }));

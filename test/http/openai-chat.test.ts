@@ -124,8 +124,8 @@ describe('tool calls', () => {
     });
     expect(second.choices[0]?.message.content).toBe('The tool said: sunny, 21C');
     const sent = ollama.requests[1]!.body.messages;
-    expect(sent[1]).toMatchObject({ role: 'assistant', tool_calls: [{ function: { name: 'get_weather', arguments: { city: 'Paris' } } }] });
-    expect(sent[2]).toEqual({ role: 'tool', content: 'sunny, 21C', tool_name: 'get_weather' });
+    expect(sent[1]).toMatchObject({ role: 'assistant', tool_calls: [{ id: call.id, function: { name: 'get_weather', arguments: { city: 'Paris' } } }] });
+    expect(sent[2]).toEqual({ role: 'tool', content: 'sunny, 21C', tool_name: 'get_weather', tool_call_id: call.id });
   });
 
   it('streams a tool call from an OpenAI-kind deployment in fragments the SDK reassembles', async () => {

@@ -58,7 +58,7 @@ describe("Claude Code's screenshot in a tool result", () => {
     expect((await read('local')).status).toBe(200);
     expect(ollama.requests.map((r) => r.body.model)).toEqual(['llava:7b']);
     expect(ollama.requests[0]?.body.messages.slice(2)).toEqual([
-      { role: 'tool', content: 'shot.png (1x1)', tool_name: 'Read' },
+      { role: 'tool', content: 'shot.png (1x1)', tool_name: 'Read', tool_call_id: 'toolu_01' },
       { role: 'user', content: 'The image the tool call toolu_01 returned:', images: [png] },
     ]);
     expect((await read('mini')).status).toBe(200);

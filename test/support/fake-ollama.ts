@@ -145,7 +145,9 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
   if (typeof logprobs === 'string') return sendJson(res, 400, { error: logprobs });
   const answer = replyFor(body.messages, body.tools, { reasoning: thinks });
   if (mode.kind === 'huge') answer.content = 'x '.repeat(Math.ceil(mode.bytes / 2));
-  const toolCalls = answer.toolCalls.length > 0 ? answer.toolCalls.map((call) => ({ function: { name: call.name, arguments: JSON.parse(call.arguments) } })) : undefined;
+  // Since 0.12.10 each call has an id (`call_` and eight letters and digits), as Ollama gives them.
+  const ids = atLeast(options.version ?? '0.12.6', '0.12.10');
+  const toolCalls = answer.toolCalls.length > 0 ? answer.toolCalls.map((call) => ({ ...(ids ? { id: `call_${Math.random().toString(36).slice(2, 10).padEnd(8, '0')}` } : {}), function: { name: call.name, arguments: JSON.parse(call.arguments) } })) : undefined;
   const words = wordsOf(answer.content);
   const final = {
     model: body.model,

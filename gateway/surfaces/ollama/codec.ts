@@ -15,7 +15,7 @@ type ToolCall = { id: string; type: 'function'; function: { name: string; argume
 
 export interface OllamaChatIn {
   model: string;
-  messages?: { role: string; content?: string; images?: string[]; tool_calls?: { function: { name: string; arguments?: unknown } }[]; tool_name?: string; thinking?: string }[];
+  messages?: { role: string; content?: string; images?: string[]; tool_calls?: { id?: unknown; function: { name: string; arguments?: unknown } }[]; tool_name?: string; tool_call_id?: unknown; thinking?: string }[];
   tools?: unknown[];
   format?: unknown;
   options?: Record<string, unknown>;
@@ -27,13 +27,15 @@ export interface OllamaChatIn {
 }
 
 export function chatFromOllama(body: OllamaChatIn): ChatRequest {
-  // Ollama's tool messages name their tool, not a call: each takes the next unanswered call of that
-  // name, in order (a queue per name, read by position: one pass however many calls share a name).
+  // A tool message names its call's id (Ollama 0.12.10 on), or only its tool: then it takes the next
+  // call of that name, in order (a queue per name, read by position: one pass however many share a name).
   const callIds = new Map<string, { ids: string[]; next: number }>();
+  const given = new Set<string>();
   const messages = (body.messages ?? []).map((m): ChatMessage => {
     if (m.role === 'assistant') {
       const calls: ToolCall[] = (m.tool_calls ?? []).map((c) => {
-        const id = newToolCallId();
+        const id = typeof c.id === 'string' && c.id !== '' && !given.has(c.id) ? c.id : newToolCallId();
+        given.add(id);
         const queue = callIds.get(c.function.name);
         if (queue) queue.ids.push(id);
         else callIds.set(c.function.name, { ids: [id], next: 0 });
@@ -42,6 +44,7 @@ export function chatFromOllama(body: OllamaChatIn): ChatRequest {
       return { role: 'assistant', content: m.content ?? '', ...(calls.length > 0 ? { tool_calls: calls } : {}), ...(m.thinking ? { reasoning_content: m.thinking } : {}) } as ChatMessage;
     }
     if (m.role === 'tool') {
+      if (typeof m.tool_call_id === 'string' && given.has(m.tool_call_id)) return { role: 'tool', content: m.content ?? '', tool_call_id: m.tool_call_id };
       const queue = callIds.get(m.tool_name ?? '');
       const id = queue && queue.next < queue.ids.length ? queue.ids[queue.next++] : undefined;
       return { role: 'tool', content: m.content ?? '', tool_call_id: id ?? `call_${m.tool_name ?? 'tool'}` };
@@ -153,8 +156,9 @@ export function finalCounts(usage: ChatCompletion['usage'] | null | undefined, f
   };
 }
 
-function ollamaToolCalls(calls: readonly { function?: { name?: string; arguments?: string } }[] | undefined) {
-  return (calls ?? []).map((c) => ({ function: { name: c.function?.name ?? '', arguments: argumentsObject(c.function?.arguments) } }));
+/** Calls as Ollama gives them, each with its id (as Ollama does since 0.12.10), for the client to name in its result. */
+function ollamaToolCalls(calls: readonly { id?: string; function?: { name?: string; arguments?: string } }[] | undefined) {
+  return (calls ?? []).map((c) => ({ ...(c.id ? { id: c.id } : {}), function: { name: c.function?.name ?? '', arguments: argumentsObject(c.function?.arguments) } }));
 }
 
 export function ollamaChatResponse(completion: ChatCompletion, model: string, elapsedNs: number) {
@@ -226,7 +230,7 @@ export function createOllamaLineWriter(kind: 'chat' | 'generate', model: string)
     finish(elapsedNs: number, firstTokenNs: number): object[] {
       const out: object[] = [];
       if (calls.size > 0 && kind === 'chat') {
-        out.push(line({ tool_calls: ollamaToolCalls(inCallOrder(calls).map((c) => ({ function: c }))) }));
+        out.push(line({ tool_calls: ollamaToolCalls(inCallOrder(calls).map(({ id, ...call }) => ({ id, function: call }))) }));
       }
       const last = kind === 'generate' ? { model, created_at: new Date().toISOString(), response: '', done: true } : { model, created_at: new Date().toISOString(), message: { role: 'assistant', content: '' }, done: true };
       out.push({ ...last, ...finalCounts(usage, finish, elapsedNs, firstTokenNs) });
