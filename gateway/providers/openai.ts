@@ -23,6 +23,7 @@ import { chunksOf, completionFromEvents, isCompletion } from './chat-events';
 import { chunksFromResponses, createResponsesBridge } from './responses-bridge';
 import { chatToResponses, completionFromResponse } from '../wire/responses';
 import { withoutInlineSystem } from '../wire/system-reminders';
+import { withoutLookaroundPatterns } from '../wire/schema-patterns';
 import { withDeferralResolved } from '../wire/tool-deferral';
 import { chunksStopped, completionStopped, stopsOf, withStopsTaken } from '../wire/stop-sequences';
 
@@ -103,16 +104,17 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
   const google = isGoogle(config);
   const outgoing = (request: ChatRequest, deployment: DeploymentConfig) => {
     const limited = withinOutputLimit(withoutEmptyTools(withStopsTaken(request, official && REASONING_MODEL.test(deployment.model) ? NONE : FOUR)), deployment);
-    return official ? forOfficialOpenAI(limited, deployment.model) : google ? forGemini(limited) : limited;
+    return official ? (withoutLookaroundPatterns(forOfficialOpenAI(limited, deployment.model) as unknown as Record<string, unknown>) as unknown as ChatRequest) : google ? forGemini(limited) : limited;
   };
   const pathOf = (endpoint: NativeEndpoint) => nativePath(PATHS, endpoint, config.name);
   const withinLearnedLimit = createLimitLearner();
   const withoutRefusedFields = createFieldLearner();
-  const atNearestEffort = createFieldLearner(new Set());
+  const asTheModelTakes = createFieldLearner(new Set());
   // Reasoning another account encrypted (or none) is left out of a Responses request: OpenAI refuses it (signed-reasoning.ts).
-  // Its effort goes as the nearest the model has, when a refusal lists them (unknown-fields.ts).
+  // Its fields are the client's, all kept: only its effort goes as the nearest the model has, when a
+  // refusal lists them, and schema patterns the server cannot compile are left out (unknown-fields.ts).
   const signed = <T>(endpoint: NativeEndpoint, body: Record<string, unknown>, send: (body: Record<string, unknown>) => Promise<T>) =>
-    endpoint.startsWith('responses') ? (signatures ?? NO_BOOK).send(endpoint, body, config.name, (body) => (hasEffort(body) ? atNearestEffort(body, send) : send(body))) : send(body);
+    endpoint.startsWith('responses') ? (signatures ?? NO_BOOK).send(endpoint, body, config.name, (body) => asTheModelTakes(body, send)) : send(body);
 
   const nativeJsonCall: ProviderAdapter['nativeJson'] = (endpoint, body, context) =>
     withinLearnedLimit(context.deployment, (deployment) => signed(endpoint, { ...nativeBody(endpoint, body, deployment, official), model: deployment.model }, (body) => nativeJson(transport, endpoint, pathOf(endpoint), body, context)));
@@ -198,7 +200,7 @@ function nativeBody(endpoint: NativeEndpoint, body: Record<string, unknown>, dep
   // The servers that speak Messages for other models (vLLM, LM Studio, DeepSeek's) take no system message inside it, and defer no tools.
   const limited = nativeWithinOutputLimit(endpoint, endpoint.startsWith('messages') ? withDeferralResolved(withoutInlineSystem(body)) : body, deployment);
   if (!endpoint.startsWith('responses')) return limited;
-  return official ? responsesForOfficialOpenAI(limited, deployment.model) : limited;
+  return official ? withoutLookaroundPatterns(responsesForOfficialOpenAI(limited, deployment.model)) : limited;
 }
 
 /**
@@ -216,5 +218,4 @@ export function responsesForOfficialOpenAI(body: Record<string, unknown>, model:
   return out;
 }
 
-const hasEffort = (body: Record<string, unknown>) => (body.reasoning as { effort?: unknown } | null | undefined)?.effort != null;
 

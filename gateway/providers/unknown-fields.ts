@@ -13,6 +13,7 @@ import { UpstreamError } from '../errors';
 import { offeredEfforts, refusedFields } from '../refusals';
 import { nearestEffort, type Effort } from '../models/efforts';
 import { withDeferralResolved } from '../wire/tool-deferral';
+import { LOOKAROUND_REFUSED, withoutLookaroundPatterns } from '../wire/schema-patterns';
 
 const DROPPABLE = new Set([
   ...['user', 'parallel_tool_calls', 'stream_options', 'store', 'metadata', 'service_tier', 'prompt_cache_key', 'safety_identifier', 'seed'].map((f) => `request:${f}`),
@@ -54,12 +55,13 @@ const NINE_CHAR_IDS = /must be a-z, A-Z, 0-9, with a length of 9/;
  */
 const NO_DEFERRAL = /defer_loading|tool_reference|deferred (custom )?tools/i;
 
-/** What a model refuses: fields to leave out, the efforts it has (when a refusal listed them), ids not of nine letters and digits, and deferred tools. */
+/** What a model refuses: fields to leave out, the efforts it has (when a refusal listed them), ids not of nine letters and digits, deferred tools, and lookaround in schema patterns. */
 interface Refused {
   fields: Set<string>;
   efforts?: Effort[];
   nineCharIds?: boolean;
   noDeferral?: boolean;
+  noLookaround?: boolean;
 }
 
 /**
@@ -84,6 +86,7 @@ export function createFieldLearner(droppable: ReadonlySet<string> = DROPPABLE, {
         const fresh = named.filter((f) => droppable.has(f) && !refused.fields.has(f) && !(f === 'request:reasoning_effort' && offered.length > 0));
         const said = error instanceof UpstreamError && retries < MAX_RETRIES ? (error.upstreamError?.message ?? '').slice(0, 2_000) : '';
         if (!refused.nineCharIds && NINE_CHAR_IDS.test(said)) refused.nineCharIds = true;
+        else if (!refused.noLookaround && LOOKAROUND_REFUSED.test(said)) refused.noLookaround = true;
         else if (messages && !refused.noDeferral && NO_DEFERRAL.test(said)) refused.noDeferral = true;
         else if (named.includes('request:reasoning_effort') && offered.length > 0 && refused.efforts?.join() !== offered.join()) refused.efforts = offered;
         else if (fresh.length === 0) throw error;
@@ -112,6 +115,7 @@ function amended(body: Body, refused: Refused): Body {
   }
   out = without(out, refused.fields);
   if (refused.noDeferral) out = withDeferralResolved(out);
+  if (refused.noLookaround) out = withoutLookaroundPatterns(out);
   return refused.nineCharIds ? withNineCharIds(out) : out;
 }
 

@@ -62,6 +62,8 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     if (request.method === 'POST' && request.path === '/v1/responses') {
       const refused = effortRefusal(request.body.model, request.body.reasoning?.effort, 'reasoning.effort');
       if (refused) return sendJson(res, 400, refused);
+      const lookaround = lookaroundIn(request.body.tools, ['parameters']);
+      if (lookaround) return sendJson(res, 400, { error: { message: `Invalid JSON schema: regex lookaround is not supported. Found at ${lookaround.at}.`, type: 'invalid_request_error', param: 'tools', code: 'invalid_function_parameters' } });
       return answerResponses(request, res, mode, options.chunkDelayMs, account, options.speaksInPhases);
     }
     if (request.method === 'POST' && request.path === '/v1/responses/compact' && !options.withoutCompaction) return sendJson(res, 200, compactionFor(request.body, account));
@@ -108,6 +110,8 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
   }
   const refused = effortRefusal(body.model, body.reasoning_effort, 'reasoning_effort');
   if (refused) return sendJson(res, 400, refused);
+  const lookaround = lookaroundIn(body.tools, ['function', 'parameters']);
+  if (lookaround) return sendJson(res, 400, { error: { message: `Invalid schema for function '${lookaround.tool}': '${lookaround.pattern}' is not a 'regex'.`, type: 'invalid_request_error', param: 'tools', code: 'invalid_function_parameters' } });
   // As OpenAI (and DeepSeek) refuse an empty tool list, and a tool choice without tools.
   if (Array.isArray(body.tools) && body.tools.length === 0) {
     return sendJson(res, 400, { error: { message: "Invalid 'tools': empty array. Expected an array with minimum length 1, but got an empty array instead.", type: 'invalid_request_error', param: 'tools', code: 'empty_array' } });
@@ -333,4 +337,27 @@ function logprobsOf(tokens: string[], body: Record<string, any>) {
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * A `pattern` with a lookaround in a tool's schema, which OpenAI's validator refuses (its regex
+ * engine has none): where it is, and in which tool. `path` leads from a tool to its schema.
+ */
+function lookaroundIn(tools: unknown, path: string[]): { tool: string; pattern: string; at: string } | undefined {
+  const find = (schema: any, at: string): { pattern: string; at: string } | undefined => {
+    if (!schema || typeof schema !== 'object') return undefined;
+    if (typeof schema.pattern === 'string' && /\(\?<?[=!]/.test(schema.pattern)) return { pattern: schema.pattern, at: `${at}.pattern` };
+    for (const [key, value] of Object.entries(schema)) {
+      if (key === 'enum' || key === 'default' || key === 'const') continue;
+      const found = find(value, `${at}.${key}`);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  for (const tool of Array.isArray(tools) ? tools : []) {
+    const schema = path.reduce((value: any, key) => value?.[key], tool);
+    const found = find(schema, '$');
+    if (found) return { tool: tool.function?.name ?? tool.name, ...found };
+  }
+  return undefined;
 }
