@@ -29,6 +29,8 @@ export const ERROR_CODES = {
   upstream_error: { status: 502, type: 'api_error' },
   internal_error: { status: 500, type: 'api_error' },
   not_implemented: { status: 501, type: 'invalid_request_error' },
+  /** A WebSocket asked of an endpoint served over HTTP alone: 426 is what sends Codex to HTTP at once. */
+  websocket_not_supported: { status: 426, type: 'invalid_request_error' },
   context_length_exceeded: { status: 400, type: 'invalid_request_error' },
   budget_exceeded: { status: 429, type: 'insufficient_quota' },
   shutting_down: { status: 503, type: 'api_error' },

@@ -100,6 +100,14 @@ export async function responsesSurface(app: FastifyInstance, options: ResponsesS
     return compacted(routed(request, reply, execution), items, request.usage);
   });
 
+  // Codex (0.142 on, its OpenAI provider pointed here) asks for the Responses API over a WebSocket
+  // first. Only a 426 sends it to HTTP at once; a 404 it retries for seconds before falling back.
+  app.get('/responses', async (request, reply) => {
+    if (String(request.headers.upgrade ?? '').toLowerCase() !== 'websocket') throw new GatewayError('not_found', 'There is no endpoint GET /v1/responses');
+    reply.header('connection', 'close');
+    throw new GatewayError('websocket_not_supported', 'The Responses API is served over HTTP here: POST /v1/responses (a stream with "stream": true)');
+  });
+
   app.get('/responses/:id', { schema: { params: ResponseParamsSchema } }, async (request) => {
     const { id } = request.params as { id: string };
     const response = store.get(id, request.clientKey?.name ?? null);
