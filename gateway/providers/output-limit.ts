@@ -5,7 +5,7 @@
  * most it writes gives the answer the client wanted, cut where the model must cut it.
  */
 import type { DeploymentConfig } from '../config/schema';
-import { namedOutputLimit, UpstreamError } from '../errors';
+import { namedOutputLimit, roomLeft, UpstreamError } from '../errors';
 import { maxOutputOf } from '../models/facts';
 import { thinkingBudgetWithin } from '../wire/anthropic';
 import type { ChatRequest } from '../wire/canonical';
@@ -54,11 +54,17 @@ function ollamaWithinOutputLimit(body: Record<string, unknown>, deployment: Depl
 /** Models whose named limit is remembered, per provider: any number of models may be asked for. */
 const MAX_LEARNED = 1_000;
 
+/** The least answer room worth asking for: below it the prompt all but fills the window, and the next deployment may do better. */
+const MIN_ROOM = 256;
+
 /**
  * For a model the table does not know: when its upstream refuses an answer limit and names the one
  * it takes (OpenAI's "supports at most 16384", Groq's "must be less than or equal to `8192`"), the
- * attempt is made again within it, and later requests are sent it from the start. One adapter's
- * learner forgets with a config change, which makes the adapter again.
+ * attempt is made again within it, and later requests are sent it from the start. When it names
+ * its window and the request's prompt instead (vLLM's, SGLang's: Claude Code asks for 32,000 or
+ * 64,000 tokens out of a local model with a 64k window), the attempt is made again asking for the
+ * room left, for this request alone. One adapter's learner forgets with a config change, which
+ * makes the adapter again.
  */
 export function createLimitLearner() {
   const learned = new Map<string, number>();
@@ -68,12 +74,18 @@ export function createLimitLearner() {
     try {
       return await send(first);
     } catch (error) {
-      const limit = error instanceof UpstreamError ? namedOutputLimit(error) : undefined;
+      if (!(error instanceof UpstreamError)) throw error;
       // Once, and only lower: a limit that did not help is the upstream's to explain.
-      if (limit === undefined || (first.maxOutputTokens !== undefined && limit >= first.maxOutputTokens)) throw error;
-      if (learned.size >= MAX_LEARNED) learned.clear();
-      learned.set(deployment.model, limit);
-      return await send({ ...first, maxOutputTokens: limit });
+      const lower = (limit: number | undefined): limit is number => limit !== undefined && (first.maxOutputTokens === undefined || limit < first.maxOutputTokens);
+      const limit = namedOutputLimit(error);
+      if (lower(limit)) {
+        if (learned.size >= MAX_LEARNED) learned.clear();
+        learned.set(deployment.model, limit);
+        return await send({ ...first, maxOutputTokens: limit });
+      }
+      const room = roomLeft(error);
+      if (lower(room) && room >= MIN_ROOM) return await send({ ...first, maxOutputTokens: room });
+      throw error;
     }
   };
 }

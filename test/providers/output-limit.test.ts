@@ -1,6 +1,6 @@
 /** The limit an upstream names when it refuses a larger one, in each provider's words. */
 import { describe, expect, it } from 'vitest';
-import { namedOutputLimit, upstreamStatusError } from '../../gateway/errors';
+import { namedOutputLimit, roomLeft, upstreamStatusError } from '../../gateway/errors';
 
 const refused = (body: unknown) => upstreamStatusError('p', 400, {}, JSON.stringify(body));
 
@@ -17,5 +17,18 @@ describe('a named answer limit', () => {
     expect(namedOutputLimit(refused({ error: { message: "Invalid value for 'temperature': must be at most 2.", type: 'invalid_request_error' } }))).toBeUndefined();
     expect(namedOutputLimit(refused({ error: { message: "This model's maximum context length is 128000 tokens. However, your messages resulted in 130512 tokens.", code: 'context_length_exceeded' } }))).toBeUndefined();
     expect(namedOutputLimit(upstreamStatusError('p', 500, {}, JSON.stringify({ error: { message: 'supports at most 10 completion tokens' } })))).toBeUndefined();
+  });
+});
+
+describe('the room a prompt left in the window', () => {
+  it("is read where a refusal names the window and the prompt: vLLM's, OpenAI's older wording, SGLang's", () => {
+    expect(roomLeft(refused({ error: { message: "'max_tokens' or 'max_completion_tokens' is too large: 64000. This model's maximum context length is 64001 tokens and your request has 24235 input tokens (64000 > 64001 - 24235). None", type: 'BadRequestError', param: null, code: 400 } }))).toBe(39_766);
+    expect(roomLeft(refused({ error: { message: "This model's maximum context length is 32768 tokens. However, you requested 33000 tokens (1000 in the messages, 32000 in the completion). Please reduce the length of the messages or completion.", type: 'invalid_request_error', code: 'context_length_exceeded' } }))).toBe(31_768);
+    expect(roomLeft(refused({ object: 'error', message: "Requested token count exceeds the model's maximum context length of 32768 tokens. You requested a total of 33000 tokens: 1000 tokens from the input messages and 32000 tokens for the completion. Please reduce the number of tokens in the input messages or the completion to fit within the limit.", type: 'BadRequestError', code: 400 }))).toBe(31_768);
+  });
+
+  it('is none where the prompt alone fills the window, or the refusal does not name both', () => {
+    expect(roomLeft(refused({ error: { message: "This model's maximum context length is 8192 tokens and your request has 9000 input tokens (100 > 8192 - 9000).", code: 400 } }))).toBeUndefined();
+    expect(roomLeft(refused({ error: { message: "This model's maximum context length is 128000 tokens. However, your messages resulted in 130512 tokens.", code: 'context_length_exceeded' } }))).toBeUndefined();
   });
 });

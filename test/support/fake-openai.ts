@@ -15,6 +15,8 @@ export interface FakeOpenAIOptions {
   /** Milliseconds before the response headers. */
   firstByteDelayMs?: number;
   promptTokens?: number;
+  /** A window (tokens) the prompt (`promptTokens`) and the asked answer limit must fit together, refused in vLLM's words otherwise. */
+  contextLength?: number;
   /** Behave like servers that report no usage at all. */
   omitUsage?: boolean;
   /**
@@ -135,6 +137,14 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
     if (groq !== undefined && typeof asked === 'number' && asked > groq) {
       return sendJson(res, 400, { error: { message: `\`${param}\` must be less than or equal to \`${groq}\`, the maximum value for \`${param}\` is less than the \`context_window\` for this model`, type: 'invalid_request_error', param } });
     }
+  }
+  // As vLLM refuses a prompt and answer limit the window cannot hold together.
+  const window = options.contextLength;
+  const input = options.promptTokens ?? 12;
+  const asked = body.max_completion_tokens ?? body.max_tokens;
+  if (window !== undefined && (input >= window || (typeof asked === 'number' && input + asked > window))) {
+    const message = input >= window ? `This model's maximum context length is ${window} tokens. However, your request has ${input} input tokens. Please reduce the length of the input messages.` : `'max_tokens' or 'max_completion_tokens' is too large: ${asked}. This model's maximum context length is ${window} tokens and your request has ${input} input tokens (${asked} > ${window} - ${input}). None`;
+    return sendJson(res, 400, { error: { message, type: 'BadRequestError', param: null, code: 400 } });
   }
   // As OpenAI takes four stop sequences at most, and its reasoning models none.
   if (Array.isArray(body.stop) && body.stop.length > 4) {
