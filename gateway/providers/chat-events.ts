@@ -17,16 +17,25 @@ export function isCompletion(value: unknown): value is ChatCompletion {
 /**
  * A chat stream ends with `[DONE]`. Some servers leave it out (ik_llama.cpp, llama-box, gateways in
  * between); their stream is still whole once a chunk has given the answer's finish reason, and only
- * a stream that closes before that was cut short.
+ * a stream that closes before that was cut short. Others end with `[DONE]` and never give a finish
+ * reason (OpenCode Zen's muse models, opencode#43379): the answer is whole, and gets the finish
+ * reason clients wait for (the official SDKs fail a stream without one) before it ends.
  */
 export async function* chunksOf(stream: OpenStream, providerName: string): AsyncGenerator<ChatCompletionChunk> {
   const normalize = createChunkNormalizer();
   let finished = false;
+  let last: ChatCompletionChunk | undefined;
+  let calls = false;
   const events = sseEvents(stream, { name: '[DONE]', isEnd: (event) => event.data === '[DONE]', wholeAtClose: () => finished });
   for await (const event of events) {
-    if (event.data === '[DONE]') return;
+    if (event.data === '[DONE]') {
+      if (!finished && last) yield { id: last.id, object: 'chat.completion.chunk', created: last.created, model: last.model, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: calls ? 'tool_calls' : 'stop' }] };
+      return;
+    }
     const chunk = normalize(chunkIn(event.data, providerName));
     finished ||= chunk.choices.some((choice) => choice.finish_reason);
+    calls ||= chunk.choices.some((choice) => (choice.delta?.tool_calls?.length ?? 0) > 0);
+    last = chunk;
     yield chunk;
   }
 }

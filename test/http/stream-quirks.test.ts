@@ -4,7 +4,8 @@
  * its arguments; ik_llama.cpp and llama-box end a finished stream without `[DONE]`; llama.cpp's
  * server gave a call's arguments as an object; Ollama's OpenAI API and LiteLLM's bridges number every
  * parallel call 0, and Poolside changes a call's id after its first fragment; Unsloth Studio's server
- * streams an answer asked for whole. Each client API must
+ * streams an answer asked for whole; OpenCode Zen's muse models end with `[DONE]` and no finish
+ * reason. Each client API must
  * still get its calls apart, named once
  * with the arguments the model wrote and its answer whole, and a stream closed before any finish
  * reason must still count as cut short.
@@ -21,16 +22,18 @@ let llamaCpp: FakeServer;
 let litellm: FakeServer;
 let poolside: FakeServer;
 let unsloth: FakeServer;
+let muse: FakeServer;
 let h: Harness;
 
 beforeAll(async () => {
-  [nim, llama, llamaCpp, litellm, poolside, unsloth] = await Promise.all([
+  [nim, llama, llamaCpp, litellm, poolside, unsloth, muse] = await Promise.all([
     startFakeOpenAI({ repeatsCallHeaders: true }),
     startFakeOpenAI({ endsWithoutDone: true }),
     startFakeOpenAI({ argumentsAsObjects: true }),
     startFakeOpenAI({ everyCallIndexZero: true }),
     startFakeOpenAI({ changesCallId: true }),
     startFakeOpenAI({ alwaysStreams: true }),
+    startFakeOpenAI({ omitsFinishReason: true }),
   ]);
   h = await startGateway({
     version: 1,
@@ -41,6 +44,7 @@ beforeAll(async () => {
       { name: 'litellm', kind: 'openai', baseUrl: `${litellm.url}/v1`, local: true },
       { name: 'poolside', kind: 'openai', baseUrl: `${poolside.url}/v1`, apiKey: 'env:TEST_KEY' },
       { name: 'unsloth', kind: 'openai', baseUrl: `${unsloth.url}/v1`, local: true },
+      { name: 'zen', kind: 'openai', baseUrl: `${muse.url}/v1`, apiKey: 'env:TEST_KEY' },
     ],
     deployments: [
       { name: 'minimax', provider: 'nim', model: 'minimaxai/minimax-m2.7' },
@@ -49,11 +53,12 @@ beforeAll(async () => {
       { name: 'zero', provider: 'litellm', model: 'ollama_chat/qwen3' },
       { name: 'malibu', provider: 'poolside', model: 'malibu' },
       { name: 'studio', provider: 'unsloth', model: 'gemma-4-12b-it' },
+      { name: 'spark', provider: 'zen', model: 'muse-spark-1.2' },
     ],
     routes: [],
   });
 });
-afterAll(() => stopAll(h, nim, llama, llamaCpp, litellm, poolside, unsloth));
+afterAll(() => stopAll(h, nim, llama, llamaCpp, litellm, poolside, unsloth, muse));
 
 const city = { type: 'object' as const, properties: { city: { type: 'string' } } };
 
@@ -114,6 +119,21 @@ describe('a server that ends a finished stream without [DONE]', () => {
     } finally {
       await llama.setMode({ kind: 'healthy' });
     }
+  });
+});
+
+describe('a server that ends a stream with [DONE] but never a finish reason', () => {
+  it('gives every client its finish reason: stop after text, tool_calls after calls', async () => {
+    // The official client fails a stream none of whose chunks finishes ("missing finish_reason for choice 0").
+    const text = await h.openai.chat.completions.stream({ model: 'spark', messages: [{ role: 'user', content: 'one two' }], stream_options: { include_usage: true } }).finalChatCompletion();
+    expect(text.choices[0]).toMatchObject({ finish_reason: 'stop', message: { content: 'Echo: one two' } });
+    const tools = [{ type: 'function' as const, function: { name: 'weather', parameters: city } }];
+    const calling = await h.openai.chat.completions.stream({ model: 'spark', messages: [{ role: 'user', content: 'call it' }], tools }).finalChatCompletion();
+    expect(calling.choices[0]?.finish_reason).toBe('tool_calls');
+
+    const anthropic = new Anthropic({ baseURL: h.url, apiKey: 'any', maxRetries: 0 });
+    const message = await anthropic.messages.stream({ model: 'spark', max_tokens: 200, tools: [{ name: 'weather', input_schema: city }], messages: [{ role: 'user', content: 'call it' }] }).finalMessage();
+    expect(message.stop_reason).toBe('tool_use');
   });
 });
 

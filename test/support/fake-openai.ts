@@ -30,6 +30,8 @@ export interface FakeOpenAIOptions {
   repeatsCallHeaders?: boolean;
   /** End a stream as ik_llama.cpp and llama-box do: after the finish reason (and usage), with no `[DONE]`. */
   endsWithoutDone?: boolean;
+  /** End a stream with `[DONE]` but no chunk giving a finish reason, as OpenCode Zen's muse models did (opencode#43379). */
+  omitsFinishReason?: boolean;
   /** Number every streamed call 0, each with its own id, a call's header then its fragments, as Ollama's OpenAI API (ollama#15457) and LiteLLM's bridges do. */
   everyCallIndexZero?: boolean;
   /** Change a call's id after its first fragment, as Poolside's API does (later fragments carry another id, and no name). */
@@ -226,7 +228,7 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
   } else {
     for (const word of wordsOf(answer.content)) events.push({ ...base, choices: [{ index: 0, delta: { content: word }, logprobs: logprobsOf([word], body), finish_reason: null }] });
   }
-  events.push({ ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: answer.toolCalls.length > 0 ? 'tool_calls' : 'stop' }] });
+  if (!options.omitsFinishReason) events.push({ ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: answer.toolCalls.length > 0 ? 'tool_calls' : 'stop' }] });
   if (includeUsage && !options.omitUsage) {
     for (const event of events) (event as Record<string, unknown>).usage = null;
     events.push({ ...base, choices: [], usage });
