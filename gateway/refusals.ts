@@ -23,6 +23,11 @@ const UNKNOWN_FIELDS = [
   /(?:'(?<at>messages\.\d{1,6}(?:\.tool_calls\.\d{1,6})?)' : )?property '(?<field>\w{1,64})' is unsupported/g,
   /(?<![\w.])(?<at>(?:\w{1,64}\.){1,12})?(?<field>\w{1,64}): Extra inputs are not permitted/g,
   /Unsupported parameter: '(?<field>\w{1,64})' is not supported with this model/g,
+  // OpenAI's Responses API ("Unknown parameter: 'prompt_cache_options'."), OpenCode Go's ("unknown
+  // parameter `access_programs`"), the ChatGPT backend's ("Unsupported parameter: metadata"): top-level fields only.
+  /Unknown parameter: '(?<field>\w{1,64})'/gi,
+  /unknown parameter `(?<field>\w{1,64})`/gi,
+  /Unsupported parameter: (?<field>\w{1,64})(?![\w'.\[])/g,
 ];
 const EFFORT_REFUSED = /reasoning[_.]effort'? does not support|Invalid reasoning_effort: |Thinking level \w{1,20} is not supported for this model|think value "?\w{1,20}"? is not supported for this model|reasoning[_.]effort[^\n]{0,40}?(?:must be one of|Input should be)/;
 /** Where a refusal lists what it takes: OpenAI's "Supported values are: ...", a pydantic server's (vLLM's) "Input should be 'low', 'medium' or 'high'". */

@@ -16,7 +16,7 @@ import { forGemini, isGoogle } from './gemini';
 import { DEFAULT_TIMEOUTS, createTransport } from './transport';
 import { nativeJson, nativePath, nativeStream } from './native';
 import { createLimitLearner, nativeWithinOutputLimit, withinOutputLimit } from './output-limit';
-import { createFieldLearner } from './unknown-fields';
+import { createFieldLearner, RESPONSES_DROPPABLE } from './unknown-fields';
 import { NO_BOOK } from './signed-reasoning';
 import type { NativeEndpoint, ProviderAdapter, ProviderContext } from './types';
 import { chunksOf, completionFromEvents, isCompletion } from './chat-events';
@@ -109,10 +109,10 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
   const pathOf = (endpoint: NativeEndpoint) => nativePath(PATHS, endpoint, config.name);
   const withinLearnedLimit = createLimitLearner();
   const withoutRefusedFields = createFieldLearner();
-  const asTheModelTakes = createFieldLearner(new Set());
+  const asTheModelTakes = createFieldLearner(RESPONSES_DROPPABLE);
   // Reasoning another account encrypted (or none) is left out of a Responses request: OpenAI refuses it (signed-reasoning.ts).
-  // Its fields are the client's, all kept: only its effort goes as the nearest the model has, when a
-  // refusal lists them, and schema patterns the server cannot compile are left out (unknown-fields.ts).
+  // Its fields are the client's: only hints it means the same without are left out where refused, its
+  // effort goes as the nearest the model has, and schema patterns the server cannot compile are left out (unknown-fields.ts).
   const signed = <T>(endpoint: NativeEndpoint, body: Record<string, unknown>, send: (body: Record<string, unknown>) => Promise<T>) =>
     endpoint.startsWith('responses') ? (signatures ?? NO_BOOK).send(endpoint, body, config.name, (body) => asTheModelTakes(body, send)) : send(body);
 

@@ -19,6 +19,11 @@ describe('a field refused as unknown', () => {
     expect(refusal(400, { error: { message: "property 'user' is unsupported" } })).toEqual(['request:user']);
     // OpenAI's reasoning models (and Azure's, and relays') refuse what they do not take so.
     expect(refusal(400, { error: { message: "Unsupported parameter: 'stop' is not supported with this model.", type: 'invalid_request_error', param: 'stop', code: 'unsupported_parameter' } })).toEqual(['request:stop']);
+    // Responses servers: OpenAI's, OpenCode Go's, the ChatGPT backend's; a nested field is none of the request's.
+    expect(refusal(400, { error: { message: "Unknown parameter: 'prompt_cache_options'.", type: 'invalid_request_error', param: 'prompt_cache_options', code: 'unknown_parameter' } })).toEqual(['request:prompt_cache_options']);
+    expect(refusal(400, { error: { message: 'Upstream request failed: [invalid_request_error] unknown parameter `access_programs`' } })).toEqual(['request:access_programs']);
+    expect(refusal(400, { detail: 'Unsupported parameter: metadata' })).toEqual(['request:metadata']);
+    expect(refusal(400, { error: { message: "Unknown parameter: 'input[13].namespace'.", code: 'unknown_parameter' } })).toEqual([]);
     // An effort a model does not have, in Google's and OpenAI's words.
     expect(refusal(400, [{ error: { message: 'Thinking level MEDIUM is not supported for this model. Please retry with other thinking level' } }])).toEqual(['request:reasoning_effort']);
     expect(refusal(400, { error: { message: "Unsupported value: 'reasoning_effort' does not support 'minimal' with this model. Supported values are: 'low', 'medium', and 'high'." } })).toEqual(['request:reasoning_effort']);

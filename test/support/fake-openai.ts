@@ -45,6 +45,8 @@ export interface FakeOpenAIOptions {
    * answer's items, the answer's message marked `final_answer`, and reasoning summarised in two parts.
    */
   speaksInPhases?: boolean;
+  /** Refuse these top-level Responses fields as unknown, in OpenCode Go's words ("unknown parameter `access_programs`"). */
+  refusesResponsesFields?: string[];
   /** Serve Responses without `/v1/responses/compact`, as vLLM and LM Studio do (a 404). */
   withoutCompaction?: boolean;
   /** Answer chat with nothing visible (a thinking model that spent its answer on reasoning). */
@@ -66,6 +68,8 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     if (request.method === 'POST' && request.path === '/v1/responses') {
       const refused = effortRefusal(request.body.model, request.body.reasoning?.effort, 'reasoning.effort');
       if (refused) return sendJson(res, 400, refused);
+      const unknown = options.refusesResponsesFields?.find((field) => field in request.body);
+      if (unknown) return sendJson(res, 400, { error: { message: `Upstream request failed: [invalid_request_error] unknown parameter \`${unknown}\``, type: 'invalid_request_error', param: null, code: null } });
       const lookaround = lookaroundIn(request.body.tools, ['parameters']);
       if (lookaround) return sendJson(res, 400, { error: { message: `Invalid JSON schema: regex lookaround is not supported. Found at ${lookaround.at}.`, type: 'invalid_request_error', param: 'tools', code: 'invalid_function_parameters' } });
       return answerResponses(request, res, mode, options.chunkDelayMs, account, options.speaksInPhases);
