@@ -8,6 +8,7 @@ import type { ServerResponse } from 'node:http';
 import { resetAfterFlush, sendJson, startFakeServer, type FailureMode, type FakeServer, type RecordedRequest } from './fake-server';
 import { cutAtStop, fakeLogprob, replyFor, wordsOf } from './replies';
 import { answerResponses, compactionFor } from './responses-wire';
+import { chatRefusal, responsesRefusal } from './openai-refusals';
 
 export interface FakeOpenAIOptions {
   /** Milliseconds between stream chunks. */
@@ -66,12 +67,8 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     }
     if (request.method === 'POST' && request.path === '/v1/chat/completions') return chat(request, res, mode, options);
     if (request.method === 'POST' && request.path === '/v1/responses') {
-      const refused = effortRefusal(request.body.model, request.body.reasoning?.effort, 'reasoning.effort');
-      if (refused) return sendJson(res, 400, refused);
-      const unknown = options.refusesResponsesFields?.find((field) => field in request.body);
-      if (unknown) return sendJson(res, 400, { error: { message: `Upstream request failed: [invalid_request_error] unknown parameter \`${unknown}\``, type: 'invalid_request_error', param: null, code: null } });
-      const lookaround = lookaroundIn(request.body.tools, ['parameters']);
-      if (lookaround) return sendJson(res, 400, { error: { message: `Invalid JSON schema: regex lookaround is not supported. Found at ${lookaround.at}.`, type: 'invalid_request_error', param: 'tools', code: 'invalid_function_parameters' } });
+      const refused = responsesRefusal(request.body, options);
+      if (refused) return sendJson(res, refused.status, refused.body);
       return answerResponses(request, res, mode, options.chunkDelayMs, account, options.speaksInPhases);
     }
     if (request.method === 'POST' && request.path === '/v1/responses/compact' && !options.withoutCompaction) return sendJson(res, 200, compactionFor(request.body, account));
@@ -88,77 +85,13 @@ function sendError(res: ServerResponse, mode: Extract<FailureMode, { kind: 'stat
 }
 
 const CREATED = 1_763_000_000;
-/** The most completion tokens some models write, as OpenAI documents them. */
-const MAX_OUTPUT: Record<string, number> = { 'gpt-4o': 16_384, 'gpt-4.1': 32_768 };
-/** The reasoning efforts some models have: another is refused, with the list, in OpenAI's words. */
-const EFFORTS: Record<string, string[]> = { 'gpt-5.5': ['none', 'low', 'medium', 'high', 'xhigh'], o3: ['low', 'medium', 'high'] };
-/** OpenAI's refusal of an effort the model does not have (`param`: where the request put it), listing those it has. */
-function effortRefusal(model: unknown, effort: unknown, param: string) {
-  const efforts = Object.entries(EFFORTS).find(([prefix]) => String(model).startsWith(prefix))?.[1];
-  if (!efforts || effort == null || efforts.includes(String(effort))) return undefined;
-  const listed = `${efforts.slice(0, -1).map((e) => `'${e}'`).join(', ')}, and '${efforts.at(-1)}'`;
-  const message = `Unsupported value: '${param}' does not support '${String(effort)}' with this model. Supported values are: ${listed}.`;
-  return { error: { message, type: 'invalid_request_error', param, code: 'unsupported_value' } };
-}
-
 /** A tool call's id: OpenAI's `call_...`, Kimi's `functions.<name>:<index>` (as Moonshot's API and the servers that host Kimi K2 give them), or Mistral's nine letters and digits. */
 const callId = (model: unknown, name: string, index: number) => (/kimi/i.test(String(model)) ? `functions.${name}:${index}` : /stral/i.test(String(model)) ? `Mst00000${index + 1}` : `call_fake${index + 1}`);
-/** Models the gateway's table does not know, refused as Groq words it. */
-const GROQ_MAX_OUTPUT: Record<string, number> = { 'moonshotai/kimi-k2': 16_384 };
 
 async function chat(request: RecordedRequest, res: ServerResponse, mode: FailureMode, options: FakeOpenAIOptions): Promise<void> {
   const body = request.body;
-  // As OpenAI's API answers a request with nothing to answer.
-  if (!Array.isArray(body.messages) || body.messages.length === 0) {
-    return sendJson(res, 400, { error: { message: "[] is too short - 'messages'", type: 'invalid_request_error', param: null, code: null } });
-  }
-  // OpenAI's `-pro` and `-codex` models are served by its Responses API alone.
-  if (/-(?:pro|codex)$/.test(String(body.model))) {
-    return sendJson(res, 404, { error: { message: 'This model is only supported in v1/responses and not in v1/chat/completions.', type: 'invalid_request_error', param: 'model', code: null } });
-  }
-  const refused = effortRefusal(body.model, body.reasoning_effort, 'reasoning_effort');
-  if (refused) return sendJson(res, 400, refused);
-  const lookaround = lookaroundIn(body.tools, ['function', 'parameters']);
-  if (lookaround) return sendJson(res, 400, { error: { message: `Invalid schema for function '${lookaround.tool}': '${lookaround.pattern}' is not a 'regex'.`, type: 'invalid_request_error', param: 'tools', code: 'invalid_function_parameters' } });
-  // As OpenAI (and DeepSeek) refuse an empty tool list, and a tool choice without tools.
-  if (Array.isArray(body.tools) && body.tools.length === 0) {
-    return sendJson(res, 400, { error: { message: "Invalid 'tools': empty array. Expected an array with minimum length 1, but got an empty array instead.", type: 'invalid_request_error', param: 'tools', code: 'empty_array' } });
-  }
-  for (const param of ['tool_choice', 'parallel_tool_calls']) {
-    if (body[param] !== undefined && !body.tools) return sendJson(res, 400, { error: { message: `Invalid value for '${param}': '${param}' is only allowed when 'tools' are specified.`, type: 'invalid_request_error', param, code: null } });
-  }
-  if (options.nineCharIds) {
-    const ids = body.messages.flatMap((m: any) => [...(m.tool_calls ?? []).map((c: any) => c.id), ...(m.role === 'tool' ? [m.tool_call_id] : [])]);
-    const wrong = ids.find((id: unknown) => !/^[a-zA-Z0-9]{9}$/.test(String(id)));
-    if (wrong !== undefined) return sendJson(res, 400, { object: 'error', message: `Tool call id was ${String(wrong)} but must be a-z, A-Z, 0-9, with a length of 9.`, type: 'invalid_function_call', param: null, code: '3280' });
-  }
-  // As OpenAI (and Groq, in its words) refuse an answer limit over what the model writes.
-  const most = Object.entries(MAX_OUTPUT).find(([prefix]) => String(body.model).startsWith(prefix))?.[1];
-  const groq = Object.entries(GROQ_MAX_OUTPUT).find(([prefix]) => String(body.model).startsWith(prefix))?.[1];
-  for (const param of ['max_tokens', 'max_completion_tokens']) {
-    const asked = body[param];
-    if (most !== undefined && typeof asked === 'number' && asked > most) {
-      return sendJson(res, 400, { error: { message: `${param} is too large: ${asked}. This model supports at most ${most} completion tokens, whereas you provided ${asked}.`, type: 'invalid_request_error', param, code: 'invalid_value' } });
-    }
-    if (groq !== undefined && typeof asked === 'number' && asked > groq) {
-      return sendJson(res, 400, { error: { message: `\`${param}\` must be less than or equal to \`${groq}\`, the maximum value for \`${param}\` is less than the \`context_window\` for this model`, type: 'invalid_request_error', param } });
-    }
-  }
-  // As vLLM refuses a prompt and answer limit the window cannot hold together.
-  const window = options.contextLength;
-  const input = options.promptTokens ?? 12;
-  const asked = body.max_completion_tokens ?? body.max_tokens;
-  if (window !== undefined && (input >= window || (typeof asked === 'number' && input + asked > window))) {
-    const message = input >= window ? `This model's maximum context length is ${window} tokens. However, your request has ${input} input tokens. Please reduce the length of the input messages.` : `'max_tokens' or 'max_completion_tokens' is too large: ${asked}. This model's maximum context length is ${window} tokens and your request has ${input} input tokens (${asked} > ${window} - ${input}). None`;
-    return sendJson(res, 400, { error: { message, type: 'BadRequestError', param: null, code: 400 } });
-  }
-  // As OpenAI takes four stop sequences at most, and its reasoning models none.
-  if (Array.isArray(body.stop) && body.stop.length > 4) {
-    return sendJson(res, 400, { error: { message: `Invalid 'stop': array too long. Expected an array with maximum length 4, but got an array with length ${body.stop.length} instead.`, type: 'invalid_request_error', param: 'stop', code: 'array_above_max_length' } });
-  }
-  if (body.stop != null && /^(?:o\d|gpt-5)/.test(String(body.model))) {
-    return sendJson(res, 400, { error: { message: "Unsupported parameter: 'stop' is not supported with this model.", type: 'invalid_request_error', param: 'stop', code: 'unsupported_parameter' } });
-  }
+  const refused = chatRefusal(body, options);
+  if (refused) return sendJson(res, refused.status, refused.body);
   const answer = replyFor(body.messages, body.tools, { reasoning: body.reasoning_effort !== undefined && body.reasoning_effort !== 'none' });
   answer.content = cutAtStop(answer.content, body.stop).text;
   if (options.writesNothing) answer.content = '';
@@ -353,27 +286,4 @@ function logprobsOf(tokens: string[], body: Record<string, any>) {
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/**
- * A `pattern` with a lookaround in a tool's schema, which OpenAI's validator refuses (its regex
- * engine has none): where it is, and in which tool. `path` leads from a tool to its schema.
- */
-function lookaroundIn(tools: unknown, path: string[]): { tool: string; pattern: string; at: string } | undefined {
-  const find = (schema: any, at: string): { pattern: string; at: string } | undefined => {
-    if (!schema || typeof schema !== 'object') return undefined;
-    if (typeof schema.pattern === 'string' && /\(\?<?[=!]/.test(schema.pattern)) return { pattern: schema.pattern, at: `${at}.pattern` };
-    for (const [key, value] of Object.entries(schema)) {
-      if (key === 'enum' || key === 'default' || key === 'const') continue;
-      const found = find(value, `${at}.${key}`);
-      if (found) return found;
-    }
-    return undefined;
-  };
-  for (const tool of Array.isArray(tools) ? tools : []) {
-    const schema = path.reduce((value: any, key) => value?.[key], tool);
-    const found = find(schema, '$');
-    if (found) return { tool: tool.function?.name ?? tool.name, ...found };
-  }
-  return undefined;
 }

@@ -1,0 +1,119 @@
+/**
+ * What OpenAI's API (and the servers the fake stands for with its options) refuses before answering,
+ * in their words: the fake OpenAI's checks of a chat or Responses request. Each returns the status
+ * and body to answer with, or undefined to go on to the answer.
+ */
+import type { FakeOpenAIOptions } from './fake-openai';
+
+export interface Refusal {
+  status: number;
+  body: unknown;
+}
+
+const refusal = (status: number, body: unknown): Refusal => ({ status, body });
+
+/** The most completion tokens some models write, as OpenAI documents them. */
+const MAX_OUTPUT: Record<string, number> = { 'gpt-4o': 16_384, 'gpt-4.1': 32_768 };
+/** The reasoning efforts some models have: another is refused, with the list, in OpenAI's words. */
+const EFFORTS: Record<string, string[]> = { 'gpt-5.5': ['none', 'low', 'medium', 'high', 'xhigh'], o3: ['low', 'medium', 'high'] };
+/** OpenAI's refusal of an effort the model does not have (`param`: where the request put it), listing those it has. */
+function effortRefusal(model: unknown, effort: unknown, param: string) {
+  const efforts = Object.entries(EFFORTS).find(([prefix]) => String(model).startsWith(prefix))?.[1];
+  if (!efforts || effort == null || efforts.includes(String(effort))) return undefined;
+  const listed = `${efforts.slice(0, -1).map((e) => `'${e}'`).join(', ')}, and '${efforts.at(-1)}'`;
+  const message = `Unsupported value: '${param}' does not support '${String(effort)}' with this model. Supported values are: ${listed}.`;
+  return { error: { message, type: 'invalid_request_error', param, code: 'unsupported_value' } };
+}
+
+/** Models the gateway's table does not know, refused as Groq words it. */
+const GROQ_MAX_OUTPUT: Record<string, number> = { 'moonshotai/kimi-k2': 16_384 };
+
+/** A chat completions request OpenAI (or the server the options describe) refuses. */
+export function chatRefusal(body: any, options: FakeOpenAIOptions): Refusal | undefined {
+  // As OpenAI's API answers a request with nothing to answer.
+  if (!Array.isArray(body.messages) || body.messages.length === 0) {
+    return refusal(400, { error: { message: "[] is too short - 'messages'", type: 'invalid_request_error', param: null, code: null } });
+  }
+  // OpenAI's `-pro` and `-codex` models are served by its Responses API alone.
+  if (/-(?:pro|codex)$/.test(String(body.model))) {
+    return refusal(404, { error: { message: 'This model is only supported in v1/responses and not in v1/chat/completions.', type: 'invalid_request_error', param: 'model', code: null } });
+  }
+  const refused = effortRefusal(body.model, body.reasoning_effort, 'reasoning_effort');
+  if (refused) return refusal(400, refused);
+  const lookaround = lookaroundIn(body.tools, ['function', 'parameters']);
+  if (lookaround) return refusal(400, { error: { message: `Invalid schema for function '${lookaround.tool}': '${lookaround.pattern}' is not a 'regex'.`, type: 'invalid_request_error', param: 'tools', code: 'invalid_function_parameters' } });
+  // As OpenAI (and DeepSeek) refuse an empty tool list, and a tool choice without tools.
+  if (Array.isArray(body.tools) && body.tools.length === 0) {
+    return refusal(400, { error: { message: "Invalid 'tools': empty array. Expected an array with minimum length 1, but got an empty array instead.", type: 'invalid_request_error', param: 'tools', code: 'empty_array' } });
+  }
+  for (const param of ['tool_choice', 'parallel_tool_calls']) {
+    if (body[param] !== undefined && !body.tools) return refusal(400, { error: { message: `Invalid value for '${param}': '${param}' is only allowed when 'tools' are specified.`, type: 'invalid_request_error', param, code: null } });
+  }
+  if (options.nineCharIds) {
+    const ids = body.messages.flatMap((m: any) => [...(m.tool_calls ?? []).map((c: any) => c.id), ...(m.role === 'tool' ? [m.tool_call_id] : [])]);
+    const wrong = ids.find((id: unknown) => !/^[a-zA-Z0-9]{9}$/.test(String(id)));
+    if (wrong !== undefined) return refusal(400, { object: 'error', message: `Tool call id was ${String(wrong)} but must be a-z, A-Z, 0-9, with a length of 9.`, type: 'invalid_function_call', param: null, code: '3280' });
+  }
+  // As OpenAI (and Groq, in its words) refuse an answer limit over what the model writes.
+  const most = Object.entries(MAX_OUTPUT).find(([prefix]) => String(body.model).startsWith(prefix))?.[1];
+  const groq = Object.entries(GROQ_MAX_OUTPUT).find(([prefix]) => String(body.model).startsWith(prefix))?.[1];
+  for (const param of ['max_tokens', 'max_completion_tokens']) {
+    const asked = body[param];
+    if (most !== undefined && typeof asked === 'number' && asked > most) {
+      return refusal(400, { error: { message: `${param} is too large: ${asked}. This model supports at most ${most} completion tokens, whereas you provided ${asked}.`, type: 'invalid_request_error', param, code: 'invalid_value' } });
+    }
+    if (groq !== undefined && typeof asked === 'number' && asked > groq) {
+      return refusal(400, { error: { message: `\`${param}\` must be less than or equal to \`${groq}\`, the maximum value for \`${param}\` is less than the \`context_window\` for this model`, type: 'invalid_request_error', param } });
+    }
+  }
+  // As vLLM refuses a prompt and answer limit the window cannot hold together.
+  const window = options.contextLength;
+  const input = options.promptTokens ?? 12;
+  const asked = body.max_completion_tokens ?? body.max_tokens;
+  if (window !== undefined && (input >= window || (typeof asked === 'number' && input + asked > window))) {
+    const message = input >= window ? `This model's maximum context length is ${window} tokens. However, your request has ${input} input tokens. Please reduce the length of the input messages.` : `'max_tokens' or 'max_completion_tokens' is too large: ${asked}. This model's maximum context length is ${window} tokens and your request has ${input} input tokens (${asked} > ${window} - ${input}). None`;
+    return refusal(400, { error: { message, type: 'BadRequestError', param: null, code: 400 } });
+  }
+  // As OpenAI takes four stop sequences at most, and its reasoning models none.
+  if (Array.isArray(body.stop) && body.stop.length > 4) {
+    return refusal(400, { error: { message: `Invalid 'stop': array too long. Expected an array with maximum length 4, but got an array with length ${body.stop.length} instead.`, type: 'invalid_request_error', param: 'stop', code: 'array_above_max_length' } });
+  }
+  if (body.stop != null && /^(?:o\d|gpt-5)/.test(String(body.model))) {
+    return refusal(400, { error: { message: "Unsupported parameter: 'stop' is not supported with this model.", type: 'invalid_request_error', param: 'stop', code: 'unsupported_parameter' } });
+  }
+  return undefined;
+}
+
+/** A Responses request OpenAI (or the server the options describe) refuses. */
+export function responsesRefusal(body: any, options: FakeOpenAIOptions): Refusal | undefined {
+  const refused = effortRefusal(body.model, body.reasoning?.effort, 'reasoning.effort');
+  if (refused) return refusal(400, refused);
+  const unknown = options.refusesResponsesFields?.find((field) => field in body);
+  if (unknown) return refusal(400, { error: { message: `Upstream request failed: [invalid_request_error] unknown parameter \`${unknown}\``, type: 'invalid_request_error', param: null, code: null } });
+  const lookaround = lookaroundIn(body.tools, ['parameters']);
+  if (lookaround) return refusal(400, { error: { message: `Invalid JSON schema: regex lookaround is not supported. Found at ${lookaround.at}.`, type: 'invalid_request_error', param: 'tools', code: 'invalid_function_parameters' } });
+  return undefined;
+}
+
+/**
+ * A `pattern` with a lookaround in a tool's schema, which OpenAI's validator refuses (its regex
+ * engine has none): where it is, and in which tool. `path` leads from a tool to its schema.
+ */
+function lookaroundIn(tools: unknown, path: string[]): { tool: string; pattern: string; at: string } | undefined {
+  const find = (schema: any, at: string): { pattern: string; at: string } | undefined => {
+    if (!schema || typeof schema !== 'object') return undefined;
+    if (typeof schema.pattern === 'string' && /\(\?<?[=!]/.test(schema.pattern)) return { pattern: schema.pattern, at: `${at}.pattern` };
+    for (const [key, value] of Object.entries(schema)) {
+      if (key === 'enum' || key === 'default' || key === 'const') continue;
+      const found = find(value, `${at}.${key}`);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  for (const tool of Array.isArray(tools) ? tools : []) {
+    const schema = path.reduce((value: any, key) => value?.[key], tool);
+    const found = find(schema, '$');
+    if (found) return { tool: tool.function?.name ?? tool.name, ...found };
+  }
+  return undefined;
+}
