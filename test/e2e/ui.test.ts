@@ -268,9 +268,11 @@ describe('building a gateway in the dashboard', () => {
     await page.setViewportSize({ width: 420, height: 800 });
     try {
       await go('/usage');
+      // The page is drawn (its heading) before anything is measured.
+      const heading = await page.getByRole('heading', { name: 'Usage', level: 1 }).boundingBox();
       const nav = page.getByRole('navigation', { name: 'Main' });
       const links = await nav.getByRole('link').evaluateAll((els) => els.map((el) => el.getBoundingClientRect()).map((r) => ({ top: r.top, left: r.left, right: r.right })));
-      const heading = await page.getByRole('heading', { name: 'Usage', level: 1 }).boundingBox();
+      expect(links).toHaveLength(7);
       // Above the page, not beside it; in a few rows, not one per link; none off the window's edge.
       expect(Math.max(...links.map((l) => l.top))).toBeLessThan(heading!.y);
       expect(new Set(links.map((l) => Math.round(l.top))).size).toBeLessThan(links.length / 2);
