@@ -62,9 +62,12 @@ async function main(): Promise<void> {
   // The routing decision at its heaviest against the plain route, end to end (measured apart, below).
   const heavy: Target = { ...through, name: 'chat: 20 deployments, 4 rules, 3 budgets', model: 'live-20' };
 
-  // Warm up JIT, pools and SQLite on every path.
-  for (const t of [...main, deadFirst, scenarios[0] as Target, ...apis]) await latencies(t, 300, false);
-  await latencies(through, 200, true);
+  // Warm up JIT, pools and SQLite on every path; an older gateway on the same paths, so both carry
+  // alike into the rounds (code loaded, heap, usage rows) and the columns compare the builds.
+  const warm = [deadFirst, scenarios[0] as Target, ...apis];
+  const warmEarlier = earlier ? warm.map((t): Target => ({ ...t, origin: earlier.origin, pid: earlier.pid })) : [];
+  for (const t of [...main, ...warm, ...warmEarlier]) await latencies(t, 300, false);
+  for (const t of [through, ...(earlier ? [earlier] : [])]) await latencies(t, 200, true);
 
   const samples: Record<string, number[]> = {};
   const add = (key: string, values: number[]) => (samples[key] ??= []).push(...values);
@@ -78,6 +81,8 @@ async function main(): Promise<void> {
       add(`cpu:${t.name}`, [cpuPerRequest]);
     }
     for (const t of round % 2 === 0 ? [through, deadFirst] : [deadFirst, through]) add(`fallback:${t.name}`, await latencies(t, Math.round(SEQ / 2), false));
+    // The older gateway takes the same dead-primary traffic (not reported), so it carries the same rows into the next round.
+    if (earlier) await latencies({ ...deadFirst, origin: earlier.origin, pid: earlier.pid }, Math.round(SEQ / 2), false);
     process.stderr.write(`round ${round + 1}/${ROUNDS} done\n`);
   }
   // Peak RSS under the load every column took (the rounds above), before the gateway alone goes on
