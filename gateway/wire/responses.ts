@@ -81,13 +81,16 @@ export function chatToResponses(request: ChatRequest): Record<string, unknown> {
 function usageOf(usage: Response['usage'] | null | undefined): ChatCompletion['usage'] {
   const prompt = usage?.input_tokens ?? 0;
   const completion = usage?.output_tokens ?? 0;
+  // Cache writes ride as Anthropic names them, as every translation reads them (canonical.ts).
+  const written = (usage?.input_tokens_details as { cache_write_tokens?: number } | undefined)?.cache_write_tokens ?? 0;
   return {
     prompt_tokens: prompt,
     completion_tokens: completion,
     total_tokens: usage?.total_tokens ?? prompt + completion,
     prompt_tokens_details: { cached_tokens: usage?.input_tokens_details?.cached_tokens ?? 0 },
     completion_tokens_details: { reasoning_tokens: usage?.output_tokens_details?.reasoning_tokens ?? 0 },
-  };
+    ...(written > 0 ? { cache_creation_input_tokens: written } : {}),
+  } as ChatCompletion['usage'];
 }
 
 function finishOf(response: Pick<Response, 'status' | 'incomplete_details'>, calls: number): Finish {

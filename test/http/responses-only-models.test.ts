@@ -31,7 +31,7 @@ const config = () => ({
 });
 
 beforeAll(async () => {
-  [openai, relay, phased] = await Promise.all([startFakeOpenAI(), startFakeOpenAI(), startFakeOpenAI({ speaksInPhases: true })]);
+  [openai, relay, phased] = await Promise.all([startFakeOpenAI(), startFakeOpenAI({ responsesCacheWrites: 4 }), startFakeOpenAI({ speaksInPhases: true })]);
   h = await startGateway(config());
 });
 afterAll(() => stopAll(h, openai, relay, phased));
@@ -108,6 +108,17 @@ describe('a model only the Responses API serves', () => {
     const client = new Anthropic({ baseURL: h.url, apiKey: 'any', maxRetries: 0 });
     const message = await client.messages.stream({ model: 'pro', max_tokens: 1_000, messages: [{ role: 'user', content: 'one two' }] }).finalMessage();
     expect(message.content).toEqual([expect.objectContaining({ type: 'text', text: 'Echo: one two' })]);
+  });
+
+  it("carries the prompt-cache writes it reports to Claude Code and the usage log, whole and streamed", async () => {
+    const client = new Anthropic({ baseURL: h.url, apiKey: 'any', maxRetries: 0 });
+    const request = { model: 'relayed', max_tokens: 1_000, messages: [{ role: 'user' as const, content: 'one two' }] };
+    for (const message of [await client.messages.create(request), await client.messages.stream(request).finalMessage()]) {
+      // Anthropic's input_tokens are those neither read from the cache nor written to it.
+      expect(message.usage).toMatchObject({ input_tokens: 8, cache_creation_input_tokens: 4, cache_read_input_tokens: 0 });
+    }
+    const { rows } = (await h.admin('/admin/api/usage?limit=2').then((r) => r.json())) as { rows: { cacheWriteTokens: number | null }[] };
+    expect(rows.map((r) => r.cacheWriteTokens)).toEqual([4, 4]);
   });
 
   it('is reached through Responses at once on a provider that speaks nothing else', async () => {

@@ -46,6 +46,8 @@ export interface FakeOpenAIOptions {
    * answer's items, the answer's message marked `final_answer`, and reasoning summarised in two parts.
    */
   speaksInPhases?: boolean;
+  /** Prompt tokens its Responses answers say were written to the prompt cache (`input_tokens_details.cache_write_tokens`). */
+  responsesCacheWrites?: number;
   /** Refuse these top-level Responses fields as unknown, in OpenCode Go's words ("unknown parameter `access_programs`"). */
   refusesResponsesFields?: string[];
   /** Serve Responses without `/v1/responses/compact`, as vLLM and LM Studio do (a 404). */
@@ -69,7 +71,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     if (request.method === 'POST' && request.path === '/v1/responses') {
       const refused = responsesRefusal(request.body, options);
       if (refused) return sendJson(res, refused.status, refused.body);
-      return answerResponses(request, res, mode, options.chunkDelayMs, account, options.speaksInPhases);
+      return answerResponses(request, res, mode, options.chunkDelayMs, account, { inPhases: options.speaksInPhases, cacheWrites: options.responsesCacheWrites });
     }
     if (request.method === 'POST' && request.path === '/v1/responses/compact' && !options.withoutCompaction) return sendJson(res, 200, compactionFor(request.body, account));
     if (request.method === 'POST' && request.path === '/v1/embeddings') return embeddings(request, res, mode);

@@ -47,7 +47,13 @@ export const PREAMBLE = 'I will look into it.';
 /** The second part of its reasoning summary then. */
 export const SECOND_THOUGHT = 'Then I answer.';
 
-export function responseFor(body: any, account = 'fake', inPhases = false): any {
+/** How a fake answers beyond the spec's minimum: in phases (GPT-5.3-codex on), and with cache writes it reports. */
+export interface ResponseShape {
+  inPhases?: boolean;
+  cacheWrites?: number;
+}
+
+export function responseFor(body: any, account = 'fake', { inPhases = false, cacheWrites = 0 }: ResponseShape = {}): any {
   const tools = offered(body);
   const answer = replyFor(conversation(body), tools, { reasoning: body.reasoning?.effort !== undefined && body.reasoning?.effort !== 'none' });
   const output: any[] = [];
@@ -90,7 +96,7 @@ export function responseFor(body: any, account = 'fake', inPhases = false): any 
     top_p: body.top_p ?? 1,
     top_logprobs: body.top_logprobs ?? 0,
     truncation: 'disabled',
-    usage: { input_tokens: 12, input_tokens_details: { cached_tokens: 0, cache_write_tokens: 0 }, output_tokens: outputTokens, output_tokens_details: { reasoning_tokens: answer.reasoning ? 5 : 0 }, total_tokens: 12 + outputTokens },
+    usage: { input_tokens: 12, input_tokens_details: { cached_tokens: 0, cache_write_tokens: cacheWrites }, output_tokens: outputTokens, output_tokens_details: { reasoning_tokens: answer.reasoning ? 5 : 0 }, total_tokens: 12 + outputTokens },
     metadata: {},
   };
 }
@@ -167,11 +173,11 @@ export function responsesError(status: number) {
  * Answers POST /v1/responses in the fake's current mode. With an `account` (OpenAI's), reasoning is
  * encrypted for it and reasoning another account encrypted is refused, as OpenAI does.
  */
-export async function answerResponses(request: RecordedRequest, res: ServerResponse, mode: FailureMode, chunkDelayMs = 0, account?: string, inPhases = false): Promise<void> {
+export async function answerResponses(request: RecordedRequest, res: ServerResponse, mode: FailureMode, chunkDelayMs = 0, account?: string, shape: ResponseShape = {}): Promise<void> {
   if (mode.kind === 'status') return sendJson(res, mode.status, mode.body ?? responsesError(mode.status), mode.retryAfter ? { 'retry-after': mode.retryAfter } : {});
   const refusal = account === undefined ? undefined : encryptedRefusal(request.body, account);
   if (refusal) return sendJson(res, 400, { error: { message: refusal, type: 'invalid_request_error', param: null, code: 'invalid_encrypted_content' } });
-  const response = responseFor(request.body, account, inPhases);
+  const response = responseFor(request.body, account, shape);
   if (request.body.stream !== true) return sendJson(res, 200, response);
   const events = responseEventsFor(response);
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
