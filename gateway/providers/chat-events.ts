@@ -40,20 +40,25 @@ export async function* chunksOf(stream: OpenStream, providerName: string): Async
   }
 }
 
-/** A whole answer sent as events: its chunks gathered, or the one completion an event holds whole. */
+/** A whole answer sent as events: its chunks gathered, or the one completion an event holds whole. Whole as a stream is (above). */
 export function completionFromEvents(text: string, providerName: string): ChatCompletion {
   const normalize = createChunkNormalizer();
   const chunks: ChatCompletionChunk[] = [];
+  let done = false;
   for (const event of sseEventsIn(text)) {
-    if (event.data === '[DONE]') break;
+    if (event.data === '[DONE]') {
+      done = true;
+      break;
+    }
     const chunk = chunkIn(event.data, providerName);
     if (chunk.choices.some((choice) => 'message' in choice)) return normalizeCompletion(chunk as unknown as ChatCompletion);
     chunks.push(normalize(chunk));
   }
-  if (!chunks.some((chunk) => chunk.choices.some((choice) => choice.finish_reason))) {
+  if (!(done && chunks.length > 0) && !chunks.some((chunk) => chunk.choices.some((choice) => choice.finish_reason))) {
     throw new UpstreamError('upstream_protocol', `${providerName} answered a whole request with an event stream that ends before its finish reason`);
   }
-  return completionFromChunks(chunks);
+  // Normalised once more for the finish reason a stream that gave none leaves at `stop` after calls.
+  return normalizeCompletion(completionFromChunks(chunks));
 }
 
 function chunkIn(data: string, providerName: string): ChatCompletionChunk {

@@ -23,10 +23,11 @@ let litellm: FakeServer;
 let poolside: FakeServer;
 let unsloth: FakeServer;
 let muse: FakeServer;
+let museWhole: FakeServer;
 let h: Harness;
 
 beforeAll(async () => {
-  [nim, llama, llamaCpp, litellm, poolside, unsloth, muse] = await Promise.all([
+  [nim, llama, llamaCpp, litellm, poolside, unsloth, muse, museWhole] = await Promise.all([
     startFakeOpenAI({ repeatsCallHeaders: true }),
     startFakeOpenAI({ endsWithoutDone: true }),
     startFakeOpenAI({ argumentsAsObjects: true }),
@@ -34,6 +35,7 @@ beforeAll(async () => {
     startFakeOpenAI({ changesCallId: true }),
     startFakeOpenAI({ alwaysStreams: true }),
     startFakeOpenAI({ omitsFinishReason: true }),
+    startFakeOpenAI({ omitsFinishReason: true, alwaysStreams: true }),
   ]);
   h = await startGateway({
     version: 1,
@@ -45,6 +47,7 @@ beforeAll(async () => {
       { name: 'poolside', kind: 'openai', baseUrl: `${poolside.url}/v1`, apiKey: 'env:TEST_KEY' },
       { name: 'unsloth', kind: 'openai', baseUrl: `${unsloth.url}/v1`, local: true },
       { name: 'zen', kind: 'openai', baseUrl: `${muse.url}/v1`, apiKey: 'env:TEST_KEY' },
+      { name: 'zen-streams', kind: 'openai', baseUrl: `${museWhole.url}/v1`, apiKey: 'env:TEST_KEY' },
     ],
     deployments: [
       { name: 'minimax', provider: 'nim', model: 'minimaxai/minimax-m2.7' },
@@ -54,11 +57,12 @@ beforeAll(async () => {
       { name: 'malibu', provider: 'poolside', model: 'malibu' },
       { name: 'studio', provider: 'unsloth', model: 'gemma-4-12b-it' },
       { name: 'spark', provider: 'zen', model: 'muse-spark-1.2' },
+      { name: 'spark-streams', provider: 'zen-streams', model: 'muse-spark-1.2' },
     ],
     routes: [],
   });
 });
-afterAll(() => stopAll(h, nim, llama, llamaCpp, litellm, poolside, unsloth, muse));
+afterAll(() => stopAll(h, nim, llama, llamaCpp, litellm, poolside, unsloth, muse, museWhole));
 
 const city = { type: 'object' as const, properties: { city: { type: 'string' } } };
 
@@ -134,6 +138,10 @@ describe('a server that ends a stream with [DONE] but never a finish reason', ()
     const anthropic = new Anthropic({ baseURL: h.url, apiKey: 'any', maxRetries: 0 });
     const message = await anthropic.messages.stream({ model: 'spark', max_tokens: 200, tools: [{ name: 'weather', input_schema: city }], messages: [{ role: 'user', content: 'call it' }] }).finalMessage();
     expect(message.stop_reason).toBe('tool_use');
+
+    // And a whole answer such a server streams anyway is whole at its [DONE].
+    const whole = await h.openai.chat.completions.create({ model: 'spark-streams', messages: [{ role: 'user', content: 'call it' }], tools });
+    expect(whole.choices[0]).toMatchObject({ finish_reason: 'tool_calls', message: { tool_calls: [expect.objectContaining({ function: { name: 'weather', arguments: '{"city":"Paris"}' } })] } });
   });
 });
 
