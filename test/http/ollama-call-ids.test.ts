@@ -56,7 +56,7 @@ describe('the Ollama front door, to an OpenAI deployment', () => {
     expect(streamed).toEqual([{ id: expect.stringMatching(/^call_/), function: { name: 'get_weather', arguments: { city: 'Paris' } } }]);
   });
 
-  it('pairs results with their calls by id, in any order, and by name (in order) where no id is given', async () => {
+  it('pairs results with their calls by id, in any order, and by name (in order, past those answered by id) where no id is given', async () => {
     const calls = [
       { id: 'call_paris', function: { name: 'get_weather', arguments: { city: 'Paris' } } },
       { id: 'call_tokyo', function: { name: 'get_weather', arguments: { city: 'Tokyo' } } },
@@ -77,6 +77,14 @@ describe('the Ollama front door, to an OpenAI deployment', () => {
 
     await ask([
       { role: 'tool', content: 'sun', tool_name: 'get_weather' },
+      { role: 'tool', content: 'rain', tool_name: 'get_weather' },
+    ]);
+    sent = openai.requests.at(-1)!.body.messages;
+    expect(sent.slice(2).map((m: { tool_call_id: string }) => m.tool_call_id)).toEqual(['call_paris', 'call_tokyo']);
+
+    // Mixed: a call answered by id is passed over by a result that names only its tool.
+    await ask([
+      { role: 'tool', content: 'sun', tool_name: 'get_weather', tool_call_id: 'call_paris' },
       { role: 'tool', content: 'rain', tool_name: 'get_weather' },
     ]);
     sent = openai.requests.at(-1)!.body.messages;

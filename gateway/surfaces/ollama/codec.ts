@@ -31,6 +31,7 @@ export function chatFromOllama(body: OllamaChatIn): ChatRequest {
   // call of that name, in order (a queue per name, read by position: one pass however many share a name).
   const callIds = new Map<string, { ids: string[]; next: number }>();
   const given = new Set<string>();
+  const answered = new Set<string>();
   const messages = (body.messages ?? []).map((m): ChatMessage => {
     if (m.role === 'assistant') {
       const calls: ToolCall[] = (m.tool_calls ?? []).map((c) => {
@@ -44,8 +45,13 @@ export function chatFromOllama(body: OllamaChatIn): ChatRequest {
       return { role: 'assistant', content: m.content ?? '', ...(calls.length > 0 ? { tool_calls: calls } : {}), ...(m.thinking ? { reasoning_content: m.thinking } : {}) } as ChatMessage;
     }
     if (m.role === 'tool') {
-      if (typeof m.tool_call_id === 'string' && given.has(m.tool_call_id)) return { role: 'tool', content: m.content ?? '', tool_call_id: m.tool_call_id };
+      if (typeof m.tool_call_id === 'string' && given.has(m.tool_call_id)) {
+        answered.add(m.tool_call_id);
+        return { role: 'tool', content: m.content ?? '', tool_call_id: m.tool_call_id };
+      }
+      // The next call of that name not yet answered by id (each is passed over once: one pass in all).
       const queue = callIds.get(m.tool_name ?? '');
+      while (queue && queue.next < queue.ids.length && answered.has(queue.ids[queue.next] as string)) queue.next++;
       const id = queue && queue.next < queue.ids.length ? queue.ids[queue.next++] : undefined;
       return { role: 'tool', content: m.content ?? '', tool_call_id: id ?? `call_${m.tool_name ?? 'tool'}` };
     }
