@@ -6,9 +6,9 @@
  * get the client's model name back.
  */
 import { argumentsObject, gatherToolCalls, inCallOrder, type ChatCompletion, type ChatCompletionChunk, type ChatRequest, type CreateEmbeddingResponse, type Delta, type GatheredCall, type Message } from '../../wire/canonical';
-import { newToolCallId } from '../../wire/ids';
 import { ollamaLogprobs } from '../../wire/logprobs';
 import type { OllamaGenerateBody } from '../../wire/ollama';
+import { createCallPairing } from './call-pairing';
 
 type ChatMessage = ChatRequest['messages'][number];
 type ToolCall = { id: string; type: 'function'; function: { name: string; arguments: string } };
@@ -27,34 +27,13 @@ export interface OllamaChatIn {
 }
 
 export function chatFromOllama(body: OllamaChatIn): ChatRequest {
-  // A tool message names its call's id (Ollama 0.12.10 on), or only its tool: then it takes the next
-  // call of that name, in order (a queue per name, read by position: one pass however many share a name).
-  const callIds = new Map<string, { ids: string[]; next: number }>();
-  const given = new Set<string>();
-  const answered = new Set<string>();
+  const pairing = createCallPairing();
   const messages = (body.messages ?? []).map((m): ChatMessage => {
     if (m.role === 'assistant') {
-      const calls: ToolCall[] = (m.tool_calls ?? []).map((c) => {
-        const id = typeof c.id === 'string' && c.id !== '' && !given.has(c.id) ? c.id : newToolCallId();
-        given.add(id);
-        const queue = callIds.get(c.function.name);
-        if (queue) queue.ids.push(id);
-        else callIds.set(c.function.name, { ids: [id], next: 0 });
-        return { id, type: 'function', function: { name: c.function.name, arguments: JSON.stringify(c.function.arguments ?? {}) } };
-      });
+      const calls: ToolCall[] = (m.tool_calls ?? []).map((c) => ({ id: pairing.call(c.function.name, c.id), type: 'function', function: { name: c.function.name, arguments: JSON.stringify(c.function.arguments ?? {}) } }));
       return { role: 'assistant', content: m.content ?? '', ...(calls.length > 0 ? { tool_calls: calls } : {}), ...(m.thinking ? { reasoning_content: m.thinking } : {}) } as ChatMessage;
     }
-    if (m.role === 'tool') {
-      if (typeof m.tool_call_id === 'string' && given.has(m.tool_call_id)) {
-        answered.add(m.tool_call_id);
-        return { role: 'tool', content: m.content ?? '', tool_call_id: m.tool_call_id };
-      }
-      // The next call of that name not yet answered by id (each is passed over once: one pass in all).
-      const queue = callIds.get(m.tool_name ?? '');
-      while (queue && queue.next < queue.ids.length && answered.has(queue.ids[queue.next] as string)) queue.next++;
-      const id = queue && queue.next < queue.ids.length ? queue.ids[queue.next++] : undefined;
-      return { role: 'tool', content: m.content ?? '', tool_call_id: id ?? `call_${m.tool_name ?? 'tool'}` };
-    }
+    if (m.role === 'tool') return { role: 'tool', content: m.content ?? '', tool_call_id: pairing.result(m.tool_name, m.tool_call_id) };
     const role = m.role === 'system' ? 'system' : 'user';
     if (role === 'user' && m.images?.length) {
       return { role, content: [{ type: 'text', text: m.content ?? '' }, ...m.images.map((img) => ({ type: 'image_url' as const, image_url: { url: dataUrl(img) } }))] };
