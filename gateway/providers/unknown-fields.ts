@@ -14,6 +14,7 @@ import { offeredEfforts, refusedFields } from '../refusals';
 import { nearestEffort, type Effort } from '../models/efforts';
 import { withDeferralResolved } from '../wire/tool-deferral';
 import { LOOKAROUND_REFUSED, withoutLookaroundPatterns } from '../wire/schema-patterns';
+import { isRecord, mapped, replaced } from '../wire/records';
 
 const DROPPABLE = new Set([
   ...['user', 'parallel_tool_calls', 'stream_options', 'store', 'metadata', 'service_tier', 'prompt_cache_key', 'safety_identifier', 'seed'].map((f) => `request:${f}`),
@@ -76,9 +77,9 @@ interface Refused {
 
 /**
  * Learned per model: a server may check one model's fields and not another's (reasoning, say).
- * `droppable`: the fields it may leave out (none for a passed-through request, whose fields are the
- * client's: only its effort is moved to the nearest the model has). `messages`: the bodies are
- * Messages requests, whose deferred tools may be resolved here.
+ * `droppable`: the fields it may leave out (for a passed-through request, whose fields are the
+ * client's, only the hints it means the same without: MESSAGES_DROPPABLE, RESPONSES_DROPPABLE).
+ * `messages`: the bodies are Messages requests, whose deferred tools may be resolved here.
  */
 export function createFieldLearner(droppable: ReadonlySet<string> = DROPPABLE, { messages = false } = {}) {
   const learned = new Map<string, Refused>();
@@ -163,19 +164,6 @@ function withoutInCaching(body: Body, refused: ReadonlySet<string>): Body {
   out = replaced(out, 'system', blocks(out.system, false));
   out = replaced(out, 'tools', blocks(out.tools, false));
   return Array.isArray(out.messages) ? replaced(out, 'messages', mapped(out.messages as Body[], (message) => replaced(message, 'content', blocks(message.content, true)))) : out;
-}
-
-const isRecord = (value: unknown): value is Body => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** Each record of a list through `change`; the list itself when nothing changed. */
-function mapped<T>(list: readonly T[], change: (record: Body) => Body): T[] {
-  const out = list.map((item) => (isRecord(item) ? (change(item) as T) : item));
-  return out.some((item, i) => item !== list[i]) ? out : (list as T[]);
-}
-
-/** The record with `key` set to `value`, or the record itself when it is already that. */
-function replaced<T extends Body>(record: T, key: string, value: unknown): T {
-  return record[key] === value ? record : { ...record, [key]: value };
 }
 
 function withoutIn(message: Message, refused: ReadonlySet<string>): Message {

@@ -6,8 +6,7 @@
  * makes them. Anthropic and Ollama take them. A pattern only guides the model outside strict mode,
  * so the schema without it means nearly the same; the request without it is answered at all.
  */
-
-type Body = Record<string, unknown>;
+import { isRecord, mapped, replaced, type JsonRecord as Body } from './records';
 
 /** How OpenAI (and servers checking as it does) refuses one. */
 export const LOOKAROUND_REFUSED = /regex lookaround is not supported|is not a 'regex'/i;
@@ -41,7 +40,7 @@ export function withoutLookaroundPatterns(body: Body): Body {
     const schema = schemaWithout(textSchema, 0);
     if (schema !== textSchema) set('text', { ...text, format: { ...(text!.format as Body), schema } });
   }
-  if (Array.isArray(body.input)) set('input', mapped(body.input, (item) => (item.type === 'additional_tools' ? withKey(item, 'tools', toolsWithout(item.tools)) : item)));
+  if (Array.isArray(body.input)) set('input', mapped(body.input, (item) => (item.type === 'additional_tools' ? replaced(item, 'tools', toolsWithout(item.tools)) : item)));
   return out;
 }
 
@@ -50,9 +49,9 @@ function toolsWithout(tools: unknown): unknown {
   if (!Array.isArray(tools)) return tools;
   return mapped(tools, (tool) => {
     let out = tool;
-    if (isRecord(tool.function) && isRecord(tool.function.parameters)) out = withKey(out, 'function', withKey(tool.function, 'parameters', schemaWithout(tool.function.parameters, 0)));
-    if (isRecord(tool.parameters)) out = withKey(out, 'parameters', schemaWithout(tool.parameters, 0));
-    if (tool.type === 'namespace') out = withKey(out, 'tools', toolsWithout(tool.tools));
+    if (isRecord(tool.function) && isRecord(tool.function.parameters)) out = replaced(out, 'function', replaced(tool.function, 'parameters', schemaWithout(tool.function.parameters, 0)));
+    if (isRecord(tool.parameters)) out = replaced(out, 'parameters', schemaWithout(tool.parameters, 0));
+    if (tool.type === 'namespace') out = replaced(out, 'tools', toolsWithout(tool.tools));
     return out;
   });
 }
@@ -91,21 +90,4 @@ export function hasLookaround(pattern: string): boolean {
     }
   }
   return false;
-}
-
-const isRecord = (value: unknown): value is Body => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-const withKey = (record: Body, key: string, value: unknown): Body => (record[key] === value ? record : { ...record, [key]: value });
-
-/** Each record of a list through `change`; the list itself when nothing changed. */
-function mapped(list: readonly unknown[], change: (record: Body) => unknown): unknown[] {
-  let out: unknown[] | undefined;
-  list.forEach((item, i) => {
-    if (!isRecord(item)) return;
-    const next = change(item);
-    if (next === item) return;
-    out ??= [...list];
-    out[i] = next;
-  });
-  return out ?? (list as unknown[]);
 }

@@ -5,6 +5,7 @@
  */
 import Type from 'typebox';
 import { ModelName as Model, StopSequence } from '../openai/schemas';
+import { isRecord } from '../../wire/records';
 
 const KeepAlive = Type.Optional(Type.Union([Type.String(), Type.Number()]));
 const Think = Type.Optional(Type.Union([Type.Boolean(), Type.Literal('low'), Type.Literal('medium'), Type.Literal('high')]));
@@ -123,4 +124,3 @@ function dropNulls(fields: Record<string, unknown>, names: boolean): void {
   }
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
