@@ -104,7 +104,7 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
   const google = isGoogle(config);
   const outgoing = (request: ChatRequest, deployment: DeploymentConfig) => {
     const limited = withinOutputLimit(withoutEmptyTools(withStopsTaken(request, official && REASONING_MODEL.test(deployment.model) ? NONE : FOUR)), deployment);
-    return official ? (withoutLookaroundPatterns(forOfficialOpenAI(limited, deployment.model) as unknown as Record<string, unknown>) as unknown as ChatRequest) : google ? forGemini(limited) : limited;
+    return official ? withoutLookaroundPatterns(forOfficialOpenAI(limited, deployment.model)) : google ? forGemini(limited) : limited;
   };
   const pathOf = (endpoint: NativeEndpoint) => nativePath(PATHS, endpoint, config.name);
   const withinLearnedLimit = createLimitLearner();

@@ -22,7 +22,8 @@ const DATA_KEYWORDS = new Set(['enum', 'const', 'default', 'examples', 'example'
  * `response_format`, the Responses API's tools (in namespaces and Codex's `additional_tools` items
  * too) and `text.format`. The body itself when it has none.
  */
-export function withoutLookaroundPatterns(body: Body): Body {
+export function withoutLookaroundPatterns<T extends object>(request: T): T {
+  const body = request as unknown as Body;
   let out = body;
   const set = (key: string, value: unknown) => {
     if (value !== out[key]) out = { ...out, [key]: value };
@@ -41,7 +42,7 @@ export function withoutLookaroundPatterns(body: Body): Body {
     if (schema !== textSchema) set('text', { ...text, format: { ...(text!.format as Body), schema } });
   }
   if (Array.isArray(body.input)) set('input', mapped(body.input, (item) => (item.type === 'additional_tools' ? replaced(item, 'tools', toolsWithout(item.tools)) : item)));
-  return out;
+  return out as unknown as T;
 }
 
 /** Tools in any API's shape: chat's `function.parameters`, the Responses API's `parameters`, a namespace's tools. */
