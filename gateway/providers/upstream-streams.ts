@@ -2,8 +2,8 @@
  * Reading streamed upstream answers: Server-Sent Events (OpenAI, Anthropic, Responses; parsed by
  * eventsource-parser) and NDJSON (Ollama). Both check the protocol as they go: a stream must end
  * with its wire's end marker (a stream cut short is a failure, never a short answer), and every
- * NDJSON line must be JSON. After the end marker the rest of the response is read, so the
- * keep-alive connection goes back to the pool instead of being cut.
+ * NDJSON line must be JSON. The answer is whole at its end marker; the rest of the response is read
+ * after it, without anyone waiting, so the keep-alive connection goes back to the pool.
  *
  * Lines are cut before anything parses them, and a partial line is kept as pieces joined once when
  * its newline arrives: a parser that re-joins its buffer with every chunk spends time quadratic in
@@ -12,6 +12,8 @@
 import { createParser } from 'eventsource-parser';
 import { UpstreamError, toUpstreamError } from '../errors';
 import type { OpenStream } from './transport';
+
+const DRAIN_MS = 1_000;
 
 export interface SseEvent {
   /** The `event:` field, when the wire names its events (Anthropic, Responses). */
@@ -123,17 +125,25 @@ async function* read<T>(stream: OpenStream, end: EndMarker<T>, decode: (text: st
   } catch (error) {
     throw toUpstreamError(error, stream.providerName);
   } finally {
-    if (ended) await drain(iterator);
-    stream.end();
+    if (ended) void drain(iterator, stream);
+    else stream.end();
   }
   if (!ended && !end.wholeAtClose?.()) throw new UpstreamError('upstream_protocol', `${stream.providerName}'s stream ended without ${end.name}`);
 }
 
-/** After the end marker only the end of the response should remain: a few reads at most. */
-async function drain(iterator: AsyncIterator<Uint8Array>): Promise<void> {
+/**
+ * After the end marker only the end of the response should remain: a few reads at most, so the
+ * connection goes back to the pool. The answer is whole already, so nobody waits for this, and a
+ * server that leaves the response open after its end marker has its connection cut after a second.
+ */
+async function drain(iterator: AsyncIterator<Uint8Array>, stream: OpenStream): Promise<void> {
+  const cut = setTimeout(() => stream.end(), DRAIN_MS);
   try {
-    for (let extra = 0; extra < 4; extra++) if ((await iterator.next()).done) return;
+    for (let extra = 0; extra < 4; extra++) if ((await iterator.next()).done) break;
   } catch {
     // the connection is gone either way
+  } finally {
+    clearTimeout(cut);
+    stream.end();
   }
 }

@@ -193,7 +193,7 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
     res.write(`${JSON.stringify(lines[i])}\n`);
     if (options.chunkDelayMs) await new Promise((r) => setTimeout(r, options.chunkDelayMs));
   }
-  if (mode.kind === 'stall') return;
+  if (mode.kind === 'stall' || mode.kind === 'open-after-end') return;
   if (mode.kind === 'reset-mid-stream') resetAfterFlush(res);
   else res.end();
 }

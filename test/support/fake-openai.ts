@@ -193,7 +193,8 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
     res.end();
     return;
   }
-  res.end('data: [DONE]\n\n');
+  if (mode.kind === 'open-after-end') res.write('data: [DONE]\n\n');
+  else res.end('data: [DONE]\n\n');
 }
 
 /**

@@ -23,6 +23,8 @@ export type FailureMode =
   | { kind: 'error-event'; chunks: number }
   /** Stream `chunks` lines, then send nothing more with the connection left open (fake-ollama's chat: a wedged runner). */
   | { kind: 'stall'; chunks: number }
+  /** The whole stream with its end marker, then the connection left open (a server or proxy that never ends the response). */
+  | { kind: 'open-after-end' }
   | { kind: 'html' }
   /** 200 with a JSON body labelled text/plain. */
   | { kind: 'wrong-content-type' }

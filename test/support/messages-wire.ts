@@ -231,5 +231,5 @@ export async function answerMessages(request: RecordedRequest, res: ServerRespon
   // As Anthropic reports an overload after the stream began (often right after message_start).
   if (mode.kind === 'error-event') res.end(`event: error\ndata: ${JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } })}\n\n`);
   else if (mode.kind === 'reset-mid-stream') resetAfterFlush(res);
-  else res.end();
+  else if (mode.kind !== 'open-after-end') res.end();
 }

@@ -191,5 +191,5 @@ export async function answerResponses(request: RecordedRequest, res: ServerRespo
   // The Responses API's error event, numbered after what was sent.
   if (mode.kind === 'error-event') res.end(`event: error\ndata: ${JSON.stringify({ type: 'error', sequence_number: sent, code: 'server_error', message: 'The server had an error while processing your request.', param: null })}\n\n`);
   else if (mode.kind === 'reset-mid-stream') resetAfterFlush(res);
-  else res.end();
+  else if (mode.kind !== 'open-after-end') res.end();
 }
