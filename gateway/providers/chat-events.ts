@@ -2,13 +2,14 @@
  * A chat completions answer read from its events: a stream as it comes, checked as it goes (it must
  * end with `[DONE]` or a finish reason, every event must be a chunk); and a whole answer that a
  * server sent as a stream although the request said `stream: false` (Unsloth Studio's server),
- * gathered into one completion rather than failed.
+ * gathered into one completion rather than failed; and the other way round, a whole answer to a
+ * stream request, streamed on.
  */
 import { UpstreamError } from '../errors';
-import { completionFromChunks, type ChatCompletion, type ChatCompletionChunk } from '../wire/canonical';
+import { chunksFromCompletion, completionFromChunks, type ChatCompletion, type ChatCompletionChunk } from '../wire/canonical';
 import { createChunkNormalizer, normalizeCompletion } from '../wire/normalize';
 import type { OpenStream } from './transport';
-import { sseEvents, sseEventsIn } from './upstream-streams';
+import { sseEvents, sseEventsIn, wholeText } from './upstream-streams';
 
 export function isCompletion(value: unknown): value is ChatCompletion {
   return typeof value === 'object' && value !== null && Array.isArray((value as ChatCompletion).choices);
@@ -22,6 +23,10 @@ export function isCompletion(value: unknown): value is ChatCompletion {
  * reason clients wait for (the official SDKs fail a stream without one) before it ends.
  */
 export async function* chunksOf(stream: OpenStream, providerName: string): AsyncGenerator<ChatCompletionChunk> {
+  if (stream.contentType.includes('application/json')) {
+    yield* chunksFromCompletion(completionIn(await wholeText(stream), providerName));
+    return;
+  }
   const normalize = createChunkNormalizer();
   let finished = false;
   let last: ChatCompletionChunk | undefined;
@@ -59,6 +64,25 @@ export function completionFromEvents(text: string, providerName: string): ChatCo
   }
   // Normalised once more for the finish reason a stream that gave none leaves at `stop` after calls.
   return normalizeCompletion(completionFromChunks(chunks));
+}
+
+/**
+ * A whole answer to a stream request: a server or proxy that does not stream (a company's OpenAI
+ * proxy, a server whose streaming is off) answers as JSON, and the answer is streamed on from it.
+ */
+function completionIn(text: string, providerName: string): ChatCompletion {
+  let payload: unknown;
+  try {
+    payload = JSON.parse(text);
+  } catch {
+    throw new UpstreamError('upstream_protocol', `${providerName} answered a stream request with JSON it could not parse`);
+  }
+  const error = (payload as { error?: { message?: string } } | null)?.error;
+  if (error) throw new UpstreamError('upstream_5xx', `${providerName} failed: ${error.message ?? 'unknown error'}`);
+  if (!isCompletion(payload) || !payload.choices.some((choice) => choice.message)) {
+    throw new UpstreamError('upstream_protocol', `${providerName} answered a stream request with JSON that is not a chat completion`);
+  }
+  return normalizeCompletion(payload);
 }
 
 function chunkIn(data: string, providerName: string): ChatCompletionChunk {

@@ -49,6 +49,21 @@ export async function* sseEvents(stream: OpenStream, end: EndMarker<SseEvent>): 
   });
 }
 
+/** The whole body of an answer that came unstreamed (capped in size as every body is). */
+export async function wholeText(stream: OpenStream): Promise<string> {
+  const decoder = new TextDecoder();
+  const parts: string[] = [];
+  try {
+    for await (const bytes of stream.body) parts.push(decoder.decode(bytes, { stream: true }));
+    parts.push(decoder.decode());
+  } catch (error) {
+    throw toUpstreamError(error, stream.providerName);
+  } finally {
+    stream.end();
+  }
+  return parts.join('');
+}
+
 /** The events of a whole event-stream text (a server that streamed what was asked whole). */
 export function sseEventsIn(text: string): SseEvent[] {
   const events: SseEvent[] = [];

@@ -39,6 +39,8 @@ export interface FakeOpenAIOptions {
   changesCallId?: boolean;
   /** Answer every chat request as an event stream, `stream: false` too, as Unsloth Studio's server did (unslothai/unsloth#6570). */
   alwaysStreams?: boolean;
+  /** Answer every chat request whole, as JSON, `stream: true` too, as a company's OpenAI proxy that does not stream does. */
+  neverStreams?: boolean;
   /** Give each call's arguments as an object, each call whole in one chunk, as llama.cpp's server did in March 2026 (off the spec). */
   argumentsAsObjects?: boolean;
   /**
@@ -105,7 +107,7 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
     res.end(body.stream ? 'data: {"id": "chatcmpl-broken", "choices": [\n\n' : '{"id": "chatcmpl-broken", "choices": [');
     return;
   }
-  if (!body.stream && !options.alwaysStreams) {
+  if ((!body.stream || options.neverStreams) && !options.alwaysStreams) {
     if (mode.kind === 'reset-mid-stream' || mode.kind === 'truncated') {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.write('{"id":"chatcmpl-cut","object":"chat.completion","choices":[');
