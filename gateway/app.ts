@@ -17,9 +17,10 @@ import type { TrafficStats } from './health/traffic';
 import { drainPlugin } from './http/close';
 import { lazySerializer, typeboxValidator } from './http/compilers';
 import { MAX_BODY_BYTES, registerJsonBody } from './http/json-body';
-import { isLoopbackHost, localGuardPlugin } from './http/local-guard';
+import { gatewayAddress, isLoopbackHost, localGuardPlugin } from './http/local-guard';
 import { clientKeyOf } from './http/client-keys';
 import { clientKeysRequired } from './config/for-clients';
+import { currentOriginMatcher } from './config/origins';
 import { errorHandler, sendError, type ModelSurfaceServices } from './http/model-surface';
 import { openAIError, toWireError } from './http/wire-errors';
 import type { Budgets } from './budgets/budgets';
@@ -119,7 +120,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     http: { headersTimeout: timeouts.headersMs, connectionsCheckingInterval: Math.min(1_000, timeouts.headersMs) },
   });
   const exposed = !isLoopbackHost(host);
+  const address = gatewayAddress({ host, port });
+  const allowedOrigin = currentOriginMatcher(() => s.config.current().settings?.allowedOrigins);
   const model: ModelSurfaceServices = {
+    origins: { address, allowedOrigin },
     recorder: s.recorder,
     gatewayId: s.gatewayId,
     keys: { keys: s.keys, now: s.now, required: () => clientKeysRequired(exposed, s.config.current().settings), targetOf: (model) => targetOf(s.catalog(), model) },
@@ -129,7 +133,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerJsonBody(app);
   app.setValidatorCompiler(typeboxValidator);
   app.setSerializerCompiler(lazySerializer);
-  await app.register(localGuardPlugin, { host, port });
+  await app.register(localGuardPlugin, { address, allowedOrigin });
   await app.register(drainPlugin);
   app.setErrorHandler(errorHandler(openAIErrorBody));
   app.setNotFoundHandler((request, reply) => {
@@ -146,6 +150,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     prefix: '/admin/api',
     sessions: s.sessions,
     port,
+    address,
     router: s.router,
     recorder: s.recorder,
     health,
@@ -155,6 +160,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     connect: { config: () => s.config.current(), server: () => ({ host, port: port(), exposed }), keys: s.keys, places: s.connectPlaces, windowOf: (d) => probedWindow(s.routingState.facts(d)) },
     gatewayId: s.gatewayId,
   });
-  await app.register(uiSurface, { uiDir: options.uiDir, port, sessions: s.sessions });
+  await app.register(uiSurface, { uiDir: options.uiDir, port, sessions: s.sessions, address });
   return app;
 }

@@ -1,5 +1,6 @@
-/** The config's gateway-wide `settings`: local only, cache, usage log, kept responses, client keys. */
+/** The config's gateway-wide `settings`: local only, cache, usage log, kept responses, web origins, client keys. */
 import Type from 'typebox';
+import { ORIGIN_PATTERN } from './origins';
 
 export const SettingsSchema = Type.Object(
   {
@@ -43,6 +44,13 @@ export const SettingsSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    /**
+     * Web origins that may call the model APIs from a browser or an app's web view (an Obsidian
+     * plugin's `app://obsidian.md`, a web UI's `http://localhost:3000`, an extension's
+     * `chrome-extension://ID`); `*` stands for any part of a host or port (`http://localhost:*`).
+     * The dashboard and admin API answer only their own origin whatever this says.
+     */
+    allowedOrigins: Type.Optional(Type.Array(Type.String({ pattern: ORIGIN_PATTERN, maxLength: 200 }), { maxItems: 50, uniqueItems: true })),
     clientKeys: Type.Optional(
       Type.Object(
         {

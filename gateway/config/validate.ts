@@ -6,6 +6,7 @@
 import { Compile } from 'typebox/compile';
 import { ConfigSchema, type Config } from './schema';
 import { isLocalProvider } from '../routing/locality';
+import { originRule } from './origins';
 
 export interface ConfigIssue {
   /** Dotted path with indexes, e.g. `deployments[0].timeWindows[1].start`. */
@@ -132,6 +133,11 @@ function meaningIssues(config: Config): { errors: ConfigIssue[]; warnings: Confi
     const scope = budget.scope;
     if (typeof scope === 'object' && 'route' in scope && !routeNames.has(scope.route)) errors.push({ path: `${at}.scope.route`, message: `no route is named ${quote(scope.route)}` });
     if (typeof scope === 'object' && 'provider' in scope && !providerNames.has(scope.provider)) errors.push({ path: `${at}.scope.provider`, message: `no provider is named ${quote(scope.provider)}` });
+  });
+
+  config.settings?.allowedOrigins?.forEach((text, i) => {
+    const rule = originRule(text);
+    if ('problem' in rule) errors.push({ path: `settings.allowedOrigins[${i}]`, message: `${quote(text)} ${rule.problem}` });
   });
 
   config.deployments.forEach((deployment, i) => {

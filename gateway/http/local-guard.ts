@@ -1,12 +1,15 @@
 /**
  * DNS-rebinding and CSRF protection for a server on localhost. A web page can make a browser send
  * requests here: with a rebound DNS name (caught by the exact Host check) or cross-origin from its
- * own origin (caught by the Origin check). Both run in onRequest, before any body is read.
+ * own origin (caught by the Origin check: only the gateway's own and those the config allows for
+ * the model APIs pass). Both run in onRequest, before any body is read.
  *
  * Registered at the root, for every request of every surface and for unknown paths alike: it
- * reads only the Host and Origin headers, never the URL, so no spelling of a path escapes it.
+ * reads only the Host and Origin headers, never the URL, so no spelling of a path escapes it. The
+ * dashboard and admin API narrow it to their own origin with `ownOriginOnly`, on their routes.
  */
 import { networkInterfaces } from 'node:os';
+import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { GatewayError } from '../errors';
 
@@ -19,11 +22,18 @@ export interface GuardOptions {
   port: () => number;
 }
 
+/** The names this gateway answers to, and its own web origin. */
+export interface GatewayAddress {
+  port: () => number;
+  hostAllowed(hostHeader: string | undefined): boolean;
+  isOwnOrigin(origin: string): boolean;
+}
+
 export function isLoopbackHost(host: string): boolean {
   return LOOPBACK_NAMES.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
-export const localGuardPlugin = fp<GuardOptions>(async (app, options) => {
+export function gatewayAddress(options: GuardOptions): GatewayAddress {
   const extraNames = new Set<string>();
   if (!isLoopbackHost(options.host)) {
     // Bound beyond loopback: the machine's own addresses are legitimate Host names too.
@@ -33,7 +43,6 @@ export const localGuardPlugin = fp<GuardOptions>(async (app, options) => {
       extraNames.add(options.host.includes(':') ? `[${options.host}]` : options.host);
     }
   }
-
   const hostAllowed = (hostHeader: string | undefined): boolean => {
     if (!hostHeader) return false;
     const match = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(hostHeader.toLowerCase());
@@ -42,23 +51,47 @@ export const localGuardPlugin = fp<GuardOptions>(async (app, options) => {
     if (port !== options.port()) return false;
     return isLoopbackHost(match[1]) || extraNames.has(match[1]);
   };
+  return {
+    port: options.port,
+    hostAllowed,
+    isOwnOrigin(origin) {
+      try {
+        const url = new URL(origin);
+        return url.protocol === 'http:' && hostAllowed(url.host);
+      } catch {
+        return false;
+      }
+    },
+  };
+}
 
+export interface LocalGuardOptions {
+  address: GatewayAddress;
+  /** Another origin the config lets call the model APIs (`settings.allowedOrigins`). */
+  allowedOrigin: (origin: string) => boolean;
+}
+
+export const localGuardPlugin = fp<LocalGuardOptions>(async (app, { address, allowedOrigin }) => {
   app.addHook('onRequest', async (request) => {
-    if (!hostAllowed(request.headers.host)) {
-      throw new GatewayError('host_not_allowed', `Host "${request.headers.host ?? ''}" is not this gateway's address; use http://127.0.0.1:${options.port()}`);
+    if (!address.hostAllowed(request.headers.host)) {
+      throw new GatewayError('host_not_allowed', `Host "${request.headers.host ?? ''}" is not this gateway's address; use http://127.0.0.1:${address.port()}`);
     }
     const origin = request.headers.origin;
-    if (origin !== undefined && !originAllowed(origin)) {
-      throw new GatewayError('origin_not_allowed', `Requests from the web origin "${origin}" are refused`);
-    }
+    if (origin !== undefined && !address.isOwnOrigin(origin) && !allowedOrigin(origin)) throw refused(origin);
   });
-
-  function originAllowed(origin: string): boolean {
-    try {
-      const url = new URL(origin);
-      return url.protocol === 'http:' && hostAllowed(url.host);
-    } catch {
-      return false;
-    }
-  }
 }, { name: 'switchyard-local-guard' });
+
+/**
+ * For the dashboard and the admin API: their own origin only, whatever origins the config lets call
+ * the model APIs (a page those may run must not reach the admin API with the user's session).
+ */
+export function ownOriginOnly(address: GatewayAddress) {
+  return async (request: FastifyRequest) => {
+    const origin = request.headers.origin;
+    if (origin !== undefined && !address.isOwnOrigin(origin)) throw new GatewayError('origin_not_allowed', `Requests from the web origin "${origin.slice(0, 300)}" are refused here: only the dashboard's own pages may use it`);
+  };
+}
+
+function refused(origin: string): GatewayError {
+  return new GatewayError('origin_not_allowed', `Requests from the web origin "${origin.slice(0, 300)}" are refused; to let it call the model APIs, add it to the allowed web origins (Settings, or "settings.allowedOrigins" in the config)`);
+}

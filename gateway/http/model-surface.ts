@@ -1,7 +1,7 @@
 /**
  * What every model surface (a front door that routes requests to models) registers inside its own
- * encapsulated plugin: the usage row, the request id headers, the loop guard, client keys, compressed
- * bodies, and an error handler that writes the surface's own wire error shape. Nothing here is a
+ * encapsulated plugin: web origins the config allows, the usage row, the request id headers, the
+ * loop guard, client keys, compressed bodies, and an error handler that writes the surface's own wire error shape. Nothing here is a
  * root hook: a surface's hooks run for its routes and no other's.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -11,6 +11,7 @@ import { ExecutionError } from '../routing/execute';
 import type { UsageRecorder } from '../usage/recorder';
 import { bodyEncodingPlugin } from './body-encoding';
 import { clientKeysPlugin, type ClientKeysOptions } from './client-keys';
+import { crossOriginPlugin, type CrossOriginOptions } from './cross-origin';
 import { loopGuardPlugin } from './loop-guard';
 import { requestIdPlugin } from './request-id';
 import { usageRowPlugin } from './usage-row';
@@ -20,6 +21,7 @@ export interface ModelSurfaceServices {
   recorder: UsageRecorder;
   gatewayId: string;
   keys: ClientKeysOptions;
+  origins: CrossOriginOptions;
 }
 
 /** A wire's error body for an error (the HTTP status and Retry-After are set apart). */
@@ -31,6 +33,7 @@ export type ErrorShape = (wire: WireError, request: FastifyRequest) => unknown;
  * key limited to some routes.
  */
 export async function registerModelSurface(app: FastifyInstance, services: ModelSurfaceServices, shape: ErrorShape, api: string, modelOf?: (body: Record<string, unknown>) => unknown): Promise<void> {
+  await app.register(crossOriginPlugin, services.origins);
   await app.register(usageRowPlugin, { recorder: services.recorder, api });
   await app.register(requestIdPlugin);
   await app.register(loopGuardPlugin, { gatewayId: services.gatewayId });

@@ -1,9 +1,10 @@
 /**
- * The admin API under `/admin/api`, one encapsulated plugin: the session hook, the usage row of the
- * playground and the OpenAI-shaped error handler belong to its routes and no other's. Model routes
+ * The admin API under `/admin/api`, one encapsulated plugin: the own-origin and session hooks, the
+ * usage row of the playground and the OpenAI-shaped error handler belong to its routes and no other's. Model routes
  * never need a session; admin routes never take a client key.
  */
 import type { FastifyInstance } from 'fastify';
+import { ownOriginOnly, type GatewayAddress } from '../../http/local-guard';
 import { requestIdPlugin } from '../../http/request-id';
 import { usageRowPlugin } from '../../http/usage-row';
 import type { HealthHistory } from '../../store/health-history';
@@ -24,6 +25,8 @@ import { adminErrorHandler } from './validation';
 export interface AdminOptions {
   sessions: AdminSessions;
   port: () => number;
+  /** Its own origin alone may call it, whatever origins the model APIs take. */
+  address: GatewayAddress;
   router: Router;
   recorder: UsageRecorder;
   health: HealthSources;
@@ -37,6 +40,7 @@ export interface AdminOptions {
 
 export async function adminSurface(app: FastifyInstance, options: AdminOptions): Promise<void> {
   const { catalog, breakers, now } = options.health;
+  app.addHook('onRequest', ownOriginOnly(options.address));
   await app.register(usageRowPlugin, { recorder: options.recorder, api: 'openai' });
   await app.register(requestIdPlugin);
   app.setErrorHandler(adminErrorHandler(options.config.config.current));

@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { GatewayError } from '../../errors';
+import { ownOriginOnly, type GatewayAddress } from '../../http/local-guard';
 import { requestIdPlugin } from '../../http/request-id';
 import type { AdminSessions } from '../../store/admin-sessions';
 import { redeemLoginLink } from '../admin/session';
@@ -23,9 +24,12 @@ export interface UiOptions {
   uiDir: string | undefined;
   port: () => number;
   sessions: AdminSessions;
+  /** Its own origin alone may load it, whatever origins the model APIs take. */
+  address: GatewayAddress;
 }
 
 export async function uiSurface(app: FastifyInstance, options: UiOptions): Promise<void> {
+  app.addHook('onRequest', ownOriginOnly(options.address));
   await app.register(requestIdPlugin);
   const built = options.uiDir !== undefined && existsSync(join(options.uiDir, 'index.html'));
   if (built) {

@@ -1,4 +1,4 @@
-/** Settings: where the gateway listens, local only, client keys, budgets, cache, usage retention and body logging, theme, config export, import and history. */
+/** Settings: where the gateway listens, local only, client keys, budgets, cache, usage retention and body logging, web origins, theme, config export, import and history. */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ApiError } from '../../api/client';
@@ -159,16 +159,24 @@ function UsageAndCache({ settings, exposed }: { settings: Settings; exposed: boo
     retentionDays: String(settings.usage?.retentionDays ?? 90),
     logBodies: settings.usage?.logBodies === true,
     keysRequired: settings.clientKeys?.required === true,
+    allowedOrigins: (settings.allowedOrigins ?? []).join('\n'),
   });
   const save = useMutation(settingsMutations.save(client));
   const purge = useMutation(cacheMutations.purge(client));
-  const edited = (): Settings => ({
-    ...settings,
-    cache: { enabled: draft.cacheEnabled, ttlSeconds: Number(draft.ttlSeconds), maxMiB: Number(draft.maxMiB) },
-    usage: { ...settings.usage, retentionDays: Number(draft.retentionDays), logBodies: draft.logBodies },
-    clientKeys: { required: draft.keysRequired },
-  });
+  const edited = (): Settings => {
+    const { allowedOrigins: _, ...rest } = settings;
+    const origins = draft.allowedOrigins.split('\n').map((line) => line.trim()).filter(Boolean);
+    return {
+      ...rest,
+      cache: { enabled: draft.cacheEnabled, ttlSeconds: Number(draft.ttlSeconds), maxMiB: Number(draft.maxMiB) },
+      usage: { ...settings.usage, retentionDays: Number(draft.retentionDays), logBodies: draft.logBodies },
+      clientKeys: { required: draft.keysRequired },
+      ...(origins.length > 0 ? { allowedOrigins: origins } : {}),
+    };
+  };
   const fields = save.error instanceof ApiError ? save.error.fields : {};
+  // One line's problem at a time, the first; the message quotes the line.
+  const originProblem = Object.entries(fields).find(([path]) => path.startsWith('settings.allowedOrigins'))?.[1];
   return (
     <Card title="Cache, usage and access">
       <label className="row"><input type="checkbox" checked={draft.cacheEnabled} onChange={(e) => setDraft({ ...draft, cacheEnabled: e.target.checked })} /> Answer repeated temperature-0 requests from the cache</label>
@@ -178,6 +186,12 @@ function UsageAndCache({ settings, exposed }: { settings: Settings; exposed: boo
         <Field label="Keep usage (days)" error={fields['settings.usage.retentionDays']}><input value={draft.retentionDays} onChange={(e) => setDraft({ ...draft, retentionDays: e.target.value })} inputMode="numeric" /></Field>
       </div>
       <label className="row"><input type="checkbox" checked={draft.logBodies} onChange={(e) => setDraft({ ...draft, logBodies: e.target.checked })} /> Store prompts and answers in the usage log</label>
+      <div style={{ marginTop: 10 }}>
+        <Field label="Web origins that may call the model APIs (one per line)" error={originProblem}>
+          <textarea rows={3} className="mono" value={draft.allowedOrigins} onChange={(e) => setDraft({ ...draft, allowedOrigins: e.target.value })} placeholder={'app://obsidian.md\nhttp://localhost:*'} aria-describedby="origins-help" />
+        </Field>
+      </div>
+      <p id="origins-help" className="muted">For web pages and apps' web views (an Obsidian plugin, a web UI on another port, a browser extension's <code>chrome-extension://*</code>); <code>*</code> stands for a host, its subdomains or a port. The dashboard stays this window's alone.</p>
       <label className="row" style={{ marginTop: 6 }}><input type="checkbox" checked={draft.keysRequired || exposed} disabled={exposed} onChange={(e) => setDraft({ ...draft, keysRequired: e.target.checked })} /> Require a client key for every request{exposed ? ' (always, while it listens beyond this machine)' : ''}</label>
       {save.isError ? <div className="notice bad" role="alert" style={{ marginTop: 8 }}>{save.error.message}</div> : null}
       <div className="row" style={{ marginTop: 10 }}>
