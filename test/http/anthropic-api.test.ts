@@ -193,9 +193,9 @@ describe('translated for upstreams that do not speak Messages', () => {
     expect(openai.requests.at(-1)?.body.messages[0].content[1]).toEqual({ type: 'image_url', image_url: { url: `data:image/png;base64,${png}` } });
   });
 
-  it('passes content only the Messages API carries (a document) over a translated deployment to one that speaks it, and says so when none does', async () => {
+  it('passes content only the Messages API carries (a PDF) over a translated deployment to one that speaks it, and says so when none does', async () => {
     const content = [
-      { type: 'document' as const, source: { type: 'text' as const, media_type: 'text/plain' as const, data: 'The report says hello.' } },
+      { type: 'document' as const, source: { type: 'base64' as const, media_type: 'application/pdf' as const, data: Buffer.from('%PDF-1.7 The report says hello.').toString('base64') } },
       { type: 'text' as const, text: 'summarise' },
     ];
     const { response } = await client.messages.create({ model: 'claude-code', max_tokens: 50, messages: [{ role: 'user', content }] }).withResponse();
@@ -205,7 +205,7 @@ describe('translated for upstreams that do not speak Messages', () => {
 
     const refused = await client.messages.create({ model: 'local-then-openai', max_tokens: 50, messages: [{ role: 'user', content }] }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(Anthropic.BadRequestError);
-    expect(((refused as InstanceType<typeof Anthropic.BadRequestError>).error as { error: { message: string } }).error.message).toBe('content block type "document" can only go to a deployment that speaks the Messages API, and no deployment of "local-then-openai" does');
+    expect(((refused as InstanceType<typeof Anthropic.BadRequestError>).error as { error: { message: string } }).error.message).toBe('messages[0].content[0] is a document that is not text (a PDF, a file or a URL): it can only go to a deployment that speaks the Messages API, and no deployment of "local-then-openai" does');
     expect(openai.requests).toHaveLength(0);
     // The request's content, not the deployments: their breakers stay closed.
     expect(h.gateway.breakers.get('llama').snapshot(Date.now()).state).toBe('closed');

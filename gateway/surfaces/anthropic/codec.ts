@@ -102,6 +102,32 @@ function toolResultBlocks(content: unknown, at: string): string | Block[] {
   return content as string | Block[];
 }
 
+/**
+ * A tool result's blocks with every document and search result as text (Claude Code's tools and MCP
+ * servers return them): they were left out, so the model answered without what the tool found.
+ */
+function asText(result: string | Block[], at: string): string | Block[] {
+  if (typeof result === 'string' || !result.some((b) => b.type === 'document' || b.type === 'search_result')) return result;
+  return result.map((b, k) => (b.type === 'document' || b.type === 'search_result' ? { type: 'text', text: readable(b, `${at}[${k}]`) } : b));
+}
+
+/**
+ * A block's text: a text block's own; a document's or search result's under its title (and source),
+ * when it holds text (`source.type` text or content, a search result's content). A document only a
+ * Messages API reads (a PDF, a file id, a URL) goes to a deployment that speaks it, or is refused.
+ */
+function readable(block: Block, at: string): string {
+  if (block.type === 'text') return String(block.text ?? '');
+  const source = block.source as { type?: string; data?: unknown; content?: unknown } | string | undefined;
+  const body = block.type === 'search_result' ? block.content : typeof source === 'object' && source?.type === 'text' ? source.data : typeof source === 'object' && source?.type === 'content' ? source.content : undefined;
+  const text = typeof body === 'string' ? body : Array.isArray(body) && body.every((b: Block) => b?.type === 'text') ? body.map((b: Block) => String(b.text ?? '')).join('\n') : undefined;
+  if (text === undefined) throw new GatewayError('needs_native_api', `${at} is a ${block.type} that is not text (a PDF, a file or a URL): it can only go to a deployment that speaks the Messages API`, { param: at });
+  const title = typeof block.title === 'string' ? block.title : '';
+  const from = block.type === 'search_result' && typeof source === 'string' ? source : '';
+  const heading = title && from ? `${title} (${from})` : title || from;
+  return heading ? `${heading}\n\n${text}` : text;
+}
+
 /** An image block as a chat image part (a data URL for base64), refused with its path when it holds neither. */
 function imagePart(block: Block, at: string): ImagePart {
   const source = block.source as { type?: string; media_type?: string; data?: string; url?: string } | null;
@@ -127,14 +153,14 @@ function user(content: string | Block[], index: number): ChatRequest['messages']
   content.forEach((block, j) => {
     const at = `messages[${index}].content[${j}]`;
     if (block.type === 'tool_result') {
-      const result = toolResultBlocks(block.content, `${at}.content`);
+      const result = asText(toolResultBlocks(block.content, `${at}.content`), `${at}.content`);
       const text = textOf(result);
       out.push({ role: 'tool', tool_call_id: String(block.tool_use_id), content: block.is_error ? `Error: ${text}` : text });
       const images = typeof result === 'string' ? [] : result.flatMap((b, k) => (b.type === 'image' ? [imagePart(b, `${at}.content[${k}]`)] : []));
       if (images.length > 0) returned.push({ type: 'text', text: `The image${images.length > 1 ? 's' : ''} the tool call ${String(block.tool_use_id)} returned:` });
       for (const image of images) returned.push(image);
-    } else if (block.type === 'text') {
-      parts.push({ type: 'text', text: String(block.text ?? '') });
+    } else if (block.type === 'text' || block.type === 'document' || block.type === 'search_result') {
+      parts.push({ type: 'text', text: readable(block, at) });
     } else if (block.type === 'image') {
       parts.push(imagePart(block, at));
     } else {

@@ -1,0 +1,73 @@
+/**
+ * Documents and search results in a Messages request translated to another API: Claude Code's and
+ * MCP servers' tools return them inside tool results (a text file as a document, a search tool's
+ * results), and a client may attach a text document to its turn. They were left out of the
+ * translation without a word, so the model answered without what the tool had found. Text goes as
+ * text under its title; a document only a Messages API reads (a PDF) goes to a deployment that
+ * speaks it, or is refused by name, never dropped.
+ */
+import Anthropic from '@anthropic-ai/sdk';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { FakeServer } from '../support/fake-server';
+import { startFakeAnthropic } from '../support/fake-anthropic';
+import { startFakeOpenAI } from '../support/fake-openai';
+import { resetBetweenTests, startGateway, stopAll, type Harness } from '../support/harness';
+
+let openai: FakeServer, anthropic: FakeServer, h: Harness, client: Anthropic;
+const config = () => ({
+  version: 1,
+  providers: [
+    { name: 'vllm', kind: 'openai', baseUrl: `${openai.url}/v1`, local: true },
+    { name: 'claude', kind: 'anthropic', baseUrl: anthropic.url, apiKey: 'env:TEST_KEY' },
+  ],
+  deployments: [
+    { name: 'qwen', provider: 'vllm', model: 'qwen3-coder' },
+    { name: 'sonnet', provider: 'claude', model: 'claude-sonnet-4-5' },
+  ],
+  routes: [{ name: 'local-first', deployments: ['qwen', 'sonnet'] }],
+});
+
+beforeAll(async () => {
+  [openai, anthropic] = await Promise.all([startFakeOpenAI(), startFakeAnthropic()]);
+  h = await startGateway(config());
+  client = new Anthropic({ baseURL: h.url, apiKey: 'any', maxRetries: 0 });
+});
+afterAll(() => stopAll(h, openai, anthropic));
+beforeEach(() => resetBetweenTests(h, [openai, anthropic], config()));
+
+const pdf = { type: 'document' as const, source: { type: 'base64' as const, media_type: 'application/pdf' as const, data: Buffer.from('%PDF-1.7 fake').toString('base64') } };
+const turns = (results: Anthropic.ToolResultBlockParam['content'], then: Anthropic.ContentBlockParam[] = [{ type: 'text', text: 'what did it find?' }]): Anthropic.MessageParam[] => [
+  { role: 'user', content: 'look it up' },
+  { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'search', input: { q: 'switchyard' } }] },
+  { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: results }, ...then] },
+];
+
+describe('a Messages request translated to chat', () => {
+  it("gives the model a tool's documents and search results as text, under their titles", async () => {
+    await client.messages.create({
+      model: 'qwen',
+      max_tokens: 100,
+      messages: turns([
+        { type: 'text', text: 'Two things found.' },
+        { type: 'document', title: 'notes.txt', source: { type: 'text', media_type: 'text/plain', data: 'The gateway listens on 7788.' } },
+        { type: 'search_result', source: 'https://example.com/docs', title: 'Docs', content: [{ type: 'text', text: 'Routes fall back in order.' }] },
+      ], [{ type: 'document', title: 'brief', source: { type: 'content', content: [{ type: 'text', text: 'Answer in one line.' }] } }, { type: 'text', text: 'what did it find?' }]),
+    });
+    const sent = openai.requests.at(-1)!.body.messages as { role: string; content: string }[];
+    expect(sent.find((m) => m.role === 'tool')?.content).toBe('Two things found.\nnotes.txt\n\nThe gateway listens on 7788.\nDocs (https://example.com/docs)\n\nRoutes fall back in order.');
+    expect(sent.at(-1)).toEqual({ role: 'user', content: 'brief\n\nAnswer in one line.\nwhat did it find?' });
+  });
+
+  it('sends a PDF a tool returned to a deployment that reads Messages, and refuses it by name where none does', async () => {
+    const message = await client.messages.create({ model: 'local-first', max_tokens: 100, messages: turns([pdf]) });
+    expect(message.model).toBe('claude-sonnet-4-5');
+    expect(openai.requests).toHaveLength(0);
+    expect(JSON.stringify(anthropic.requests.at(-1)!.body.messages)).toContain('application/pdf');
+
+    const refused = await client.messages.create({ model: 'qwen', max_tokens: 100, messages: turns([pdf]) }).catch((error: unknown) => error as InstanceType<typeof Anthropic.APIError>);
+    expect(refused).toBeInstanceOf(Anthropic.APIError);
+    expect((refused as InstanceType<typeof Anthropic.APIError>).status).toBe(400);
+    expect((refused as InstanceType<typeof Anthropic.APIError>).message).toContain('messages[2].content[0].content[0] is a document that is not text');
+    expect(openai.requests).toHaveLength(0);
+  });
+});
