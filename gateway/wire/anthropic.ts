@@ -22,6 +22,7 @@ import type { DeploymentConfig } from '../config/schema';
 import { ADAPTIVE_THINKING, claudeEfforts, SAMPLING_REMOVED } from '../models/claude';
 import { nearestEffort } from '../models/efforts';
 import { GatewayError, UpstreamError, failureForStatus } from '../errors';
+import { anthropicDocument, unreadPart, type FilePart } from './content-parts';
 import { imageUrlOf, type ChatCompletion, type ChatCompletionChunk, type ChatRequest, type Delta, type Message as ChatMessage } from './canonical';
 import { stopsOf } from './stop-sequences';
 import { toolsChosen, type ToolsChosen } from './tool-choice';
@@ -131,7 +132,8 @@ function userBlocks(content: unknown, index: number): ContentBlockParam[] {
   return content.flatMap((part: { type: string; text?: string; image_url?: unknown }, j): ContentBlockParam[] => {
     if (part.type === 'text') return part.text ? [{ type: 'text', text: part.text } satisfies TextBlockParam] : [];
     if (part.type === 'image_url') return [image(imageUrlOf(part, `messages[${index}].content[${j}]`), `messages[${index}].content[${j}].image_url.url`)];
-    throw new GatewayError('invalid_request', `content part type "${part.type}" is not supported by Anthropic deployments`, { param: `messages[${index}].content[${j}].type` });
+    if (part.type === 'file') return [anthropicDocument(part as FilePart, `messages[${index}].content[${j}]`)];
+    throw unreadPart(part.type, `messages[${index}].content[${j}]`, 'Anthropic');
   });
 }
 

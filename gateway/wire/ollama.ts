@@ -13,6 +13,7 @@ import type {
   Options as OllamaOptions,
   ToolCall as OllamaToolCall,
 } from 'ollama';
+import { unreadPart } from './content-parts';
 import { newToolCallId } from './ids';
 import type { DeploymentConfig } from '../config/schema';
 import { GatewayError } from '../errors';
@@ -95,11 +96,7 @@ function toOllamaMessage(message: ChatMessageIn, index: number, toolNames: Map<s
       if (part.type === 'text') text += typeof part.text === 'string' ? part.text : '';
       else if (part.type === 'refusal') text += typeof part.refusal === 'string' ? part.refusal : '';
       else if (part.type === 'image_url') images.push(imageData(imageUrlOf(part, `messages[${index}].content[${j}]`), `messages[${index}].content[${j}].image_url.url`));
-      else {
-        throw new GatewayError('invalid_request', `content part type "${part.type}" is not supported by Ollama deployments`, {
-          param: `messages[${index}].content[${j}].type`,
-        });
-      }
+      else throw unreadPart(String(part.type), `messages[${index}].content[${j}]`, 'Ollama');
     });
     out.content = text;
     if (images.length > 0) out.images = images;

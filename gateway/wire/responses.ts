@@ -5,8 +5,8 @@
  * come from the official SDK (type-only imports).
  */
 import type { Response, ResponseInputItem, ResponseStreamEvent } from 'openai/resources/responses/responses';
-import { GatewayError } from '../errors';
 import { newCompletionId } from './ids';
+import { responsesInputFile, unreadPart, type FilePart } from './content-parts';
 import { imageUrlOf, type ChatCompletion, type ChatCompletionChunk, type ChatRequest, type Delta, type Message } from './canonical';
 import { toolsChosen } from './tool-choice';
 
@@ -24,7 +24,8 @@ function userContent(content: unknown, index: number): string | Record<string, u
   return ((content ?? []) as Part[]).map((part, j) => {
     if (part.type === 'text') return { type: 'input_text', text: part.text ?? '' };
     if (part.type === 'image_url') return { type: 'input_image', image_url: imageUrlOf(part, `messages[${index}].content[${j}]`), detail: (part.image_url as { detail?: string } | undefined)?.detail ?? 'auto' };
-    throw new GatewayError('invalid_request', `content part type "${part.type}" is not supported by deployments reached through the Responses API`, { param: `messages[${index}].content[${j}].type` });
+    if (part.type === 'file') return responsesInputFile(part as FilePart, `messages[${index}].content[${j}]`);
+    throw unreadPart(part.type, `messages[${index}].content[${j}]`, 'Responses API');
   });
 }
 
