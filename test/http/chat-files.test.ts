@@ -2,8 +2,9 @@
  * Files in a chat request (the OpenAI SDK's `file` part: a PDF or a text file sent whole) on routes
  * whose deployments speak other APIs: Anthropic reads them as documents (a PDF as itself, a text file
  * as its text), the Responses API as `input_file`; Ollama reads none, so the route moves on past it.
- * The gateway failed the whole request at the first deployment that could not read the part (a 400
- * "not supported by Ollama deployments"), though a later one could.
+ * A Responses client's `input_file` sent whole is such a part too. The gateway failed the whole
+ * request at the first deployment that could not read the part (a 400 "not supported by Ollama
+ * deployments"), though a later one could, and refused a Responses client's file on any translation.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeServer } from '../support/fake-server';
@@ -60,6 +61,11 @@ describe('a file in a chat request', () => {
     expect(sent.body.input[0].content[1]).toEqual({ type: 'input_file', file_data: `data:application/pdf;base64,${pdf}`, filename: 'report.pdf' });
     // The part against its own schema: the spec's message schemas overlap for a list of parts (OpenAI takes either).
     assertMatchesSpec('openai', 'InputFileContent', sent.body.input[0].content[1]);
+  });
+
+  it("reaches Claude from a Responses client's input_file too", async () => {
+    await h.openai.responses.create({ model: 'to-claude', input: [{ role: 'user', content: [{ type: 'input_text', text: 'summarise' }, { type: 'input_file', filename: 'report.pdf', file_data: `data:application/pdf;base64,${pdf}` }] }] });
+    expect(anthropic.requests.at(-1)!.body.messages[0].content[1]).toEqual({ type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: pdf }, title: 'report.pdf' });
   });
 
   it('is refused by name where no deployment of the route reads it', async () => {

@@ -181,8 +181,14 @@ function textOf(content: unknown, at: string): string {
     .join('');
 }
 
-/** A user message's content: text, and images as image_url parts. Files need OpenAI's servers. */
-type UserPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string; detail?: 'auto' | 'low' | 'high' } };
+/**
+ * A user message's content: text, images as image_url parts, files sent whole as file parts (which
+ * each upstream's translation reads or passes over). Files by id or URL need OpenAI's servers.
+ */
+type UserPart =
+  | { type: 'text'; text: string }
+  | { type: 'image_url'; image_url: { url: string; detail?: 'auto' | 'low' | 'high' } }
+  | { type: 'file'; file: { file_data: string; filename?: string } };
 function userContent(content: unknown, at: string): string | UserPart[] {
   if (typeof content === 'string') return content;
   const parts = partsOf(content, at).map((part, j): UserPart => {
@@ -191,7 +197,10 @@ function userContent(content: unknown, at: string): string | UserPart[] {
       const detail: 'auto' | 'low' | 'high' = part.detail === 'low' || part.detail === 'high' ? part.detail : 'auto';
       return { type: 'image_url' as const, image_url: { url: part.image_url, detail } };
     }
-    const what = part.type === 'input_image' ? 'an image by file_id' : `content part type "${part.type}"`;
+    if (part.type === 'input_file' && typeof part.file_data === 'string' && part.file_data !== '') {
+      return { type: 'file' as const, file: { file_data: part.file_data, ...(typeof part.filename === 'string' ? { filename: part.filename } : {}) } };
+    }
+    const what = part.type === 'input_image' ? 'an image by file_id' : part.type === 'input_file' ? 'a file by file_id or URL' : `content part type "${part.type}"`;
     throw new GatewayError('needs_native_api', `${what} can only go to a deployment that speaks the Responses API`, { param: `${at}[${j}]` });
   });
   return parts.every((p) => p.type === 'text') ? parts.map((p) => (p as { text: string }).text).join('') : parts;
