@@ -30,20 +30,22 @@ export const crossOriginPlugin = fp<CrossOriginOptions>(async (app: FastifyInsta
     app.route({ method: 'OPTIONS', url: route.routePath, handler: notPreflight });
   });
 
-  app.addHook('onRequest', async (request, reply) => {
+  // A callback hook, not an async one: it runs for every model request and almost always has nothing to do.
+  app.addHook('onRequest', (request, reply, done) => {
     const origin = request.headers.origin;
-    if (origin === undefined || address.isOwnOrigin(origin) || !allowedOrigin(origin)) return;
+    if (origin === undefined || address.isOwnOrigin(origin) || !allowedOrigin(origin)) return done();
     reply.header('access-control-allow-origin', origin);
     reply.header('vary', 'Origin');
     reply.header('access-control-expose-headers', EXPOSED);
-    if (request.method !== 'OPTIONS' || request.headers['access-control-request-method'] === undefined) return;
+    if (request.method !== 'OPTIONS' || request.headers['access-control-request-method'] === undefined) return done();
     reply.header('access-control-allow-methods', 'GET, HEAD, POST');
     const asked = request.headers['access-control-request-headers'];
     if (typeof asked === 'string' && asked.length <= MAX_REQUESTED_HEADERS) reply.header('access-control-allow-headers', asked);
     // Chrome asks before a public site's page may reach a loopback server (Private Network Access).
     if (request.headers['access-control-request-private-network'] === 'true') reply.header('access-control-allow-private-network', 'true');
     reply.header('access-control-max-age', '600');
-    return reply.code(204).send();
+    // Answered here, so no later hook (the client key, the usage row) runs for it.
+    reply.code(204).send();
   });
 }, { name: 'switchyard-cross-origin' });
 
