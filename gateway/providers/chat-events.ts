@@ -34,7 +34,8 @@ export async function* chunksOf(stream: OpenStream, providerName: string): Async
   const events = sseEvents(stream, { name: '[DONE]', isEnd: (event) => event.data === '[DONE]', wholeAtClose: () => finished });
   for await (const event of events) {
     if (event.data === '[DONE]') {
-      if (!finished && last) yield { id: last.id, object: 'chat.completion.chunk', created: last.created, model: last.model, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: calls ? 'tool_calls' : 'stop' }] };
+      // Through the normaliser too: calls it still holds for want of a name go out with it.
+      if (!finished && last) yield normalize({ id: last.id, object: 'chat.completion.chunk', created: last.created, model: last.model, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: calls ? 'tool_calls' : 'stop' }] });
       return;
     }
     const chunk = normalize(chunkIn(event.data, providerName));

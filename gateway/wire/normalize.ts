@@ -4,6 +4,7 @@
  * every surface and translation downstream meets one shape.
  */
 import type { ChatCompletion, ChatCompletionChunk, Delta, Message } from './canonical';
+import { newToolCallId } from './ids';
 
 const FINISH_REASONS = new Set(['stop', 'length', 'tool_calls', 'content_filter', 'function_call']);
 
@@ -49,6 +50,7 @@ export function createChunkNormalizer(): (chunk: ChatCompletionChunk) => ChatCom
       adoptReasoning(choice.delta as Delta);
       argumentsAsText(choice.delta.tool_calls);
       const state = indexCalls(calls, choice.index, choice.delta.tool_calls as CallDelta[] | undefined);
+      if (state) announceCalls(state, choice.delta as Delta, choice.finish_reason !== null);
       if (state && choice.finish_reason === 'stop') choice.finish_reason = 'tool_calls';
     }
     countAllOutput(chunk.usage);
@@ -65,6 +67,10 @@ interface CallIndexes {
   used: Set<number>;
   next: number;
   last: number | undefined;
+  /** Calls whose first fragment went out (with its name). */
+  announced: Set<number>;
+  /** What came of a call before its name did. */
+  held: Map<number, { id: string | undefined; arguments: string }>;
 }
 
 /** Calls remembered in one stream: an answer has a handful, an upstream gone wrong endless ones. */
@@ -81,7 +87,7 @@ const MAX_CALLS = 1_000;
 function indexCalls(choices: Map<number, CallIndexes>, choice: number, calls: CallDelta[] | undefined) {
   let state = choices.get(choice);
   if (!calls?.length) return state;
-  state ??= { ids: new Map(), byServer: new Map(), used: new Set(), next: 0, last: undefined };
+  state ??= { ids: new Map(), byServer: new Map(), used: new Set(), next: 0, last: undefined, announced: new Set(), held: new Map() };
   choices.set(choice, state);
   for (const call of calls) {
     const known = call.id ? state.ids.get(call.id) : undefined;
@@ -104,6 +110,46 @@ function indexCalls(choices: Map<number, CallIndexes>, choice: number, calls: Ca
     state.next = Math.max(state.next, index + 1);
   }
   return state;
+}
+
+type Fragment = NonNullable<Delta['tool_calls']>[number];
+
+/**
+ * Each call's first fragment as clients built on the AI SDK (opencode) require it: with its id and
+ * its name, or they fail the stream ("Expected 'function.name' to be a string"). llama.cpp's parser
+ * (before May 2026) named a call only in a later fragment: what comes before the name is held and
+ * goes out with it, under the first id given (one of the gateway's if none came). A call never named
+ * goes out as it came when the choice finishes.
+ */
+function announceCalls(state: CallIndexes, delta: Delta, finishing: boolean): void {
+  const calls = (delta.tool_calls ?? []) as Fragment[];
+  if (calls.length === 0 && !(finishing && state.held.size > 0)) return;
+  const out: Fragment[] = [];
+  for (const call of calls) {
+    if (state.announced.has(call.index)) {
+      out.push(call);
+      continue;
+    }
+    const held = state.held.get(call.index);
+    if (!call.function?.name && (held || state.held.size < MAX_CALLS)) {
+      if (held) {
+        held.id ??= call.id || undefined;
+        held.arguments += call.function?.arguments ?? '';
+      } else {
+        state.held.set(call.index, { id: call.id || undefined, arguments: call.function?.arguments ?? '' });
+      }
+      continue;
+    }
+    if (state.announced.size < MAX_CALLS) state.announced.add(call.index);
+    state.held.delete(call.index);
+    out.push({ ...call, id: held?.id ?? (call.id || newToolCallId()), type: 'function', function: { ...call.function, arguments: (held?.arguments ?? '') + (call.function?.arguments ?? '') } } as Fragment);
+  }
+  if (finishing) {
+    for (const [index, held] of state.held) out.push({ index, ...(held.id ? { id: held.id } : {}), type: 'function', function: { arguments: held.arguments } } as Fragment);
+    state.held.clear();
+  }
+  if (out.length > 0) delta.tool_calls = out;
+  else delete delta.tool_calls;
 }
 
 /**

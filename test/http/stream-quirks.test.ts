@@ -5,7 +5,7 @@
  * server gave a call's arguments as an object; Ollama's OpenAI API and LiteLLM's bridges number every
  * parallel call 0, and Poolside changes a call's id after its first fragment; Unsloth Studio's server
  * streams an answer asked for whole; OpenCode Zen's muse models end with `[DONE]` and no finish
- * reason. Each client API must
+ * reason; llama.cpp's parser named a call only in its second fragment. Each client API must
  * still get its calls apart, named once
  * with the arguments the model wrote and its answer whole, and a stream closed before any finish
  * reason must still count as cut short.
@@ -24,10 +24,11 @@ let poolside: FakeServer;
 let unsloth: FakeServer;
 let muse: FakeServer;
 let museWhole: FakeServer;
+let llamaLate: FakeServer;
 let h: Harness;
 
 beforeAll(async () => {
-  [nim, llama, llamaCpp, litellm, poolside, unsloth, muse, museWhole] = await Promise.all([
+  [nim, llama, llamaCpp, litellm, poolside, unsloth, muse, museWhole, llamaLate] = await Promise.all([
     startFakeOpenAI({ repeatsCallHeaders: true }),
     startFakeOpenAI({ endsWithoutDone: true }),
     startFakeOpenAI({ argumentsAsObjects: true }),
@@ -36,6 +37,7 @@ beforeAll(async () => {
     startFakeOpenAI({ alwaysStreams: true }),
     startFakeOpenAI({ omitsFinishReason: true }),
     startFakeOpenAI({ omitsFinishReason: true, alwaysStreams: true }),
+    startFakeOpenAI({ namesCallsLate: true }),
   ]);
   h = await startGateway({
     version: 1,
@@ -48,6 +50,7 @@ beforeAll(async () => {
       { name: 'unsloth', kind: 'openai', baseUrl: `${unsloth.url}/v1`, local: true },
       { name: 'zen', kind: 'openai', baseUrl: `${muse.url}/v1`, apiKey: 'env:TEST_KEY' },
       { name: 'zen-streams', kind: 'openai', baseUrl: `${museWhole.url}/v1`, apiKey: 'env:TEST_KEY' },
+      { name: 'llama-late', kind: 'openai', baseUrl: `${llamaLate.url}/v1`, local: true },
     ],
     deployments: [
       { name: 'minimax', provider: 'nim', model: 'minimaxai/minimax-m2.7' },
@@ -58,11 +61,12 @@ beforeAll(async () => {
       { name: 'studio', provider: 'unsloth', model: 'gemma-4-12b-it' },
       { name: 'spark', provider: 'zen', model: 'muse-spark-1.2' },
       { name: 'spark-streams', provider: 'zen-streams', model: 'muse-spark-1.2' },
+      { name: 'qwen-late', provider: 'llama-late', model: 'qwen3.5-9b' },
     ],
     routes: [],
   });
 });
-afterAll(() => stopAll(h, nim, llama, llamaCpp, litellm, poolside, unsloth, muse, museWhole));
+afterAll(() => stopAll(h, nim, llama, llamaCpp, litellm, poolside, unsloth, muse, museWhole, llamaLate));
 
 const city = { type: 'object' as const, properties: { city: { type: 'string' } } };
 
@@ -142,6 +146,26 @@ describe('a server that ends a stream with [DONE] but never a finish reason', ()
     // And a whole answer such a server streams anyway is whole at its [DONE].
     const whole = await h.openai.chat.completions.create({ model: 'spark-streams', messages: [{ role: 'user', content: 'call it' }], tools });
     expect(whole.choices[0]).toMatchObject({ finish_reason: 'tool_calls', message: { tool_calls: [expect.objectContaining({ function: { name: 'weather', arguments: '{"city":"Paris"}' } })] } });
+  });
+});
+
+describe('a server that names a call only in its second fragment', () => {
+  it("gives chat clients each call's first fragment with its id and name, as the AI SDK requires", async () => {
+    const tools = [{ type: 'function' as const, function: { name: 'weather', parameters: city } }, { type: 'function' as const, function: { name: 'time', parameters: city } }];
+    const firsts = new Map<number, { id?: string; type?: string; function?: { name?: string } }>();
+    const args = new Map<number, string>();
+    for await (const chunk of await h.openai.chat.completions.create({ model: 'qwen-late', stream: true, messages: [{ role: 'user', content: 'call both' }], tools })) {
+      for (const call of chunk.choices[0]?.delta.tool_calls ?? []) {
+        if (!firsts.has(call.index)) firsts.set(call.index, call);
+        args.set(call.index, (args.get(call.index) ?? '') + (call.function?.arguments ?? ''));
+      }
+    }
+    expect([...firsts.values()].map((c) => [typeof c.id, c.type, c.function?.name])).toEqual([['string', 'function', 'weather'], ['string', 'function', 'time']]);
+    expect([...args.values()]).toEqual(['{"city":"Paris"}', '{"city":"Tokyo"}']);
+
+    const anthropic = new Anthropic({ baseURL: h.url, apiKey: 'any', maxRetries: 0 });
+    const message = await anthropic.messages.stream({ model: 'qwen-late', max_tokens: 200, tools: [{ name: 'weather', input_schema: city }, { name: 'time', input_schema: city }], messages: [{ role: 'user', content: 'call both' }] }).finalMessage();
+    expect(message.content.map((b) => (b.type === 'tool_use' ? [b.name, b.input] : b.type))).toEqual([['weather', { city: 'Paris' }], ['time', { city: 'Tokyo' }]]);
   });
 });
 

@@ -1,8 +1,7 @@
 /**
- * A fake OpenAI-compatible upstream speaking the wire format of ../shared/specs/openai-openapi.yaml:
- * chat completions (JSON and SSE with `[DONE]`, usage chunk on `include_usage`, tool calls),
- * embeddings (float and base64), the models list, and OpenAI's error bodies. test/fakes.test.ts
- * checks its output against the spec so it cannot drift.
+ * A fake OpenAI-compatible upstream speaking the wire format of ../shared/specs/openai-openapi.yaml: chat completions (JSON and
+ * SSE with `[DONE]`, usage chunk on `include_usage`, tool calls), embeddings (float and base64), the models list, and OpenAI's
+ * error bodies. test/fakes.test.ts checks its output against the spec so it cannot drift.
  */
 import type { ServerResponse } from 'node:http';
 import { resetAfterFlush, sendJson, startFakeServer, type FailureMode, type FakeServer, type RecordedRequest } from './fake-server';
@@ -41,6 +40,8 @@ export interface FakeOpenAIOptions {
   alwaysStreams?: boolean;
   /** Answer every chat request whole, as JSON, `stream: true` too, as a company's OpenAI proxy that does not stream does. */
   neverStreams?: boolean;
+  /** Name each call only in its second fragment, the first carrying its id and the start of its arguments, as llama.cpp's parser did before May 2026 (opencode#6649). */
+  namesCallsLate?: boolean;
   /** Give each call's arguments as an object, each call whole in one chunk, as llama.cpp's server did in March 2026 (off the spec). */
   argumentsAsObjects?: boolean;
   /**
@@ -141,6 +142,11 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
     answer.toolCalls.forEach((call, index) =>
       events.push({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index, id: callId(body.model, call.name, index), type: 'function', function: { name: call.name, arguments: JSON.parse(call.arguments) } }] }, logprobs: null, finish_reason: null }] }),
     );
+  } else if (answer.toolCalls.length > 0 && options.namesCallsLate) {
+    answer.toolCalls.forEach((call, index) => {
+      events.push({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index, id: callId(body.model, call.name, index), type: 'function', function: { arguments: call.arguments.slice(0, 5) } }] }, logprobs: null, finish_reason: null }] });
+      events.push({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index, function: { name: call.name, arguments: call.arguments.slice(5) } }] }, logprobs: null, finish_reason: null }] });
+    });
   } else if (answer.toolCalls.length > 0 && (options.everyCallIndexZero || options.changesCallId)) {
     // One call after another, each under index 0 or under an id that changes after its header.
     answer.toolCalls.forEach((call, index) => {

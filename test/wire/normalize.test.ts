@@ -22,3 +22,16 @@ it('says tool_calls where a server said stop after tool calls (Gemini), and fill
   const out = normalizeCompletion(completion({ prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 }, { role: 'assistant', tool_calls: [call] }));
   expect(out.choices[0]).toMatchObject({ finish_reason: 'tool_calls', logprobs: null, message: { content: null, refusal: null, tool_calls: [call] } });
 });
+
+it("holds a call's fragments until its name comes, names calls that came without an id, and lets an unnamed call out at the finish", () => {
+  const normalize = createChunkNormalizer();
+  const fragment = (calls: object[], finish: string | null = null) =>
+    normalize({ id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { tool_calls: calls }, logprobs: null, finish_reason: finish }] } as unknown as ChatCompletionChunk).choices[0]!.delta;
+  expect(fragment([{ index: 0, id: 'call_a', function: { arguments: '{"ci' } }])).toEqual({});
+  expect(fragment([{ index: 0, function: { name: 'weather', arguments: 'ty":1}' } }]).tool_calls).toEqual([{ index: 0, id: 'call_a', type: 'function', function: { name: 'weather', arguments: '{"city":1}' } }]);
+  // Named at once but given no id: one of the gateway's.
+  expect(fragment([{ index: 1, function: { name: 'time', arguments: '{}' } }]).tool_calls?.[0]).toMatchObject({ index: 1, id: expect.stringMatching(/^call_/), function: { name: 'time' } });
+  // Never named: it goes out as it came, when the choice finishes.
+  expect(fragment([{ index: 2, id: 'call_c', function: { arguments: '{"x"' } }])).toEqual({});
+  expect(fragment([{ index: 2, function: { arguments: ':2}' } }], 'tool_calls').tool_calls).toEqual([{ index: 2, id: 'call_c', type: 'function', function: { arguments: '{"x":2}' } }]);
+});
