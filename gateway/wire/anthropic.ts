@@ -5,13 +5,11 @@
  */
 import type {
   ContentBlockParam,
-  ImageBlockParam,
   Message,
   MessageCreateParams as SdkMessageCreateParams,
   MessageParam,
   OutputConfig,
   RawMessageStreamEvent,
-  TextBlockParam,
   Tool,
   ToolChoice,
   ToolResultBlockParam,
@@ -22,8 +20,8 @@ import type { DeploymentConfig } from '../config/schema';
 import { ADAPTIVE_THINKING, claudeEfforts, SAMPLING_REMOVED } from '../models/claude';
 import { nearestEffort } from '../models/efforts';
 import { GatewayError, UpstreamError, failureForStatus } from '../errors';
-import { anthropicDocument, unreadPart, type FilePart } from './content-parts';
-import { imageUrlOf, type ChatCompletion, type ChatCompletionChunk, type ChatRequest, type Delta, type Message as ChatMessage } from './canonical';
+import { anthropicUserBlocks } from './content-parts';
+import type { ChatCompletion, ChatCompletionChunk, ChatRequest, Delta, Message as ChatMessage } from './canonical';
 import { stopsOf } from './stop-sequences';
 import { toolsChosen, type ToolsChosen } from './tool-choice';
 
@@ -73,7 +71,7 @@ export function toMessagesRequest(request: ChatRequest, deployment: DeploymentCo
   };
   request.messages.forEach((message, i) => {
     if (message.role === 'system' || message.role === 'developer') system.push(textOf(message.content));
-    else if (message.role === 'user') push('user', userBlocks(message.content, i));
+    else if (message.role === 'user') push('user', anthropicUserBlocks(message.content, i));
     else if (message.role === 'assistant') push('assistant', assistantBlocks(message, i));
     else if (message.role === 'tool') push('user', [toolResult(message.tool_call_id, textOf(message.content))]);
     else if (message.role === 'function') push('user', [toolResult(message.name, textOf(message.content))]);
@@ -123,25 +121,6 @@ function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) return content.map((p: { type?: string; text?: string; refusal?: string }) => p.text ?? p.refusal ?? '').join('');
   return '';
-}
-
-function userBlocks(content: unknown, index: number): ContentBlockParam[] {
-  if (typeof content === 'string') return content === '' ? [] : [{ type: 'text', text: content }];
-  if (!Array.isArray(content)) return [];
-  // Anthropic refuses an empty text block ("text content blocks must be non-empty"); chat servers take one.
-  return content.flatMap((part: { type: string; text?: string; image_url?: unknown }, j): ContentBlockParam[] => {
-    if (part.type === 'text') return part.text ? [{ type: 'text', text: part.text } satisfies TextBlockParam] : [];
-    if (part.type === 'image_url') return [image(imageUrlOf(part, `messages[${index}].content[${j}]`), `messages[${index}].content[${j}].image_url.url`)];
-    if (part.type === 'file') return [anthropicDocument(part as FilePart, `messages[${index}].content[${j}]`)];
-    throw unreadPart(part.type, `messages[${index}].content[${j}]`, 'Anthropic');
-  });
-}
-
-function image(url: string, param: string): ImageBlockParam {
-  const data = /^data:(image\/(?:jpeg|png|gif|webp));base64,(.*)$/s.exec(url);
-  if (data?.[1] && data[2]) return { type: 'image', source: { type: 'base64', media_type: data[1] as 'image/png', data: data[2] } };
-  if (/^https?:\/\//.test(url)) return { type: 'image', source: { type: 'url', url } };
-  throw new GatewayError('invalid_request', 'Anthropic deployments take images as base64 data: URLs (jpeg, png, gif, webp) or http(s) URLs', { param });
 }
 
 /**

@@ -1,11 +1,12 @@
 /**
- * Chat content parts beyond text and images, as each upstream API takes them: a `file` part (a PDF
- * or a text file sent whole, as the OpenAI SDK sends it) becomes an Anthropic document or a Responses
- * `input_file`. A part an upstream does not read sends the request on to a deployment that may,
+ * Chat content parts as an upstream API takes them: a user turn's parts as Anthropic's blocks, and a
+ * `file` part (a PDF or a text file sent whole, as the OpenAI SDK sends it) as an Anthropic document
+ * or a Responses `input_file`. A part an upstream does not read sends the request on to a deployment that may,
  * rather than failing the route at its first deployment (routing/execute.ts passes over it).
  */
-import type { DocumentBlockParam } from '@anthropic-ai/sdk/resources/messages';
+import type { ContentBlockParam, DocumentBlockParam, ImageBlockParam, TextBlockParam } from '@anthropic-ai/sdk/resources/messages';
 import { GatewayError } from '../errors';
+import { imageUrlOf } from './canonical';
 
 export interface FilePart {
   type: 'file';
@@ -54,4 +55,24 @@ export function responsesInputFile(part: FilePart, at: string): Record<string, u
   if (file) return { type: 'input_file', file_data: `data:${file.mediaType};base64,${file.data}`, ...(file.filename ? { filename: file.filename } : {}) };
   if (typeof part.file?.file_id === 'string') return { type: 'input_file', file_id: part.file.file_id };
   throw new GatewayError('invalid_request', `${at}.file must hold file_data or file_id`, { param: `${at}.file` });
+}
+
+/** A user turn's content as Anthropic's blocks: text, images (base64 or by URL), files as documents. */
+export function anthropicUserBlocks(content: unknown, index: number): ContentBlockParam[] {
+  if (typeof content === 'string') return content === '' ? [] : [{ type: 'text', text: content }];
+  if (!Array.isArray(content)) return [];
+  // Anthropic refuses an empty text block ("text content blocks must be non-empty"); chat servers take one.
+  return content.flatMap((part: { type: string; text?: string; image_url?: unknown }, j): ContentBlockParam[] => {
+    if (part.type === 'text') return part.text ? [{ type: 'text', text: part.text } satisfies TextBlockParam] : [];
+    if (part.type === 'image_url') return [image(imageUrlOf(part, `messages[${index}].content[${j}]`), `messages[${index}].content[${j}].image_url.url`)];
+    if (part.type === 'file') return [anthropicDocument(part as FilePart, `messages[${index}].content[${j}]`)];
+    throw unreadPart(part.type, `messages[${index}].content[${j}]`, 'Anthropic');
+  });
+}
+
+function image(url: string, param: string): ImageBlockParam {
+  const data = /^data:(image\/(?:jpeg|png|gif|webp));base64,(.*)$/s.exec(url);
+  if (data?.[1] && data[2]) return { type: 'image', source: { type: 'base64', media_type: data[1] as 'image/png', data: data[2] } };
+  if (/^https?:\/\//.test(url)) return { type: 'image', source: { type: 'url', url } };
+  throw new GatewayError('invalid_request', 'Anthropic deployments take images as base64 data: URLs (jpeg, png, gif, webp) or http(s) URLs', { param });
 }
