@@ -171,6 +171,11 @@ function toolChoice({ mode, named }: ToolsChosen, parallel: boolean | null | und
 
 const FINISH: Record<string, ChatCompletion['choices'][number]['finish_reason']> = { end_turn: 'stop', stop_sequence: 'stop', max_tokens: 'length', tool_use: 'tool_calls', refusal: 'content_filter', model_context_window_exceeded: 'length' };
 
+/** The stop sequence Anthropic says ended the answer, as a choice's `stop_reason` (canonical.ts: stopSequenceOf). */
+function stoppedAt(said: { stop_reason?: string | null; stop_sequence?: string | null }): { stop_reason?: string } {
+  return said.stop_reason === 'stop_sequence' && said.stop_sequence ? { stop_reason: said.stop_sequence } : {};
+}
+
 /** Anthropic's usage in canonical terms: prompt tokens count the cached ones too, as OpenAI's do. */
 export function usageFrom(usage: { input_tokens?: number | null; output_tokens?: number | null; cache_read_input_tokens?: number | null; cache_creation_input_tokens?: number | null }): NonNullable<ChatCompletion['usage']> {
   const read = usage.cache_read_input_tokens ?? 0;
@@ -197,7 +202,7 @@ export function fromMessage(message: Message): ChatCompletion {
     object: 'chat.completion',
     created: Math.floor(Date.now() / 1000),
     model: message.model,
-    choices: [{ index: 0, message: out, logprobs: null, finish_reason: FINISH[message.stop_reason ?? ''] ?? 'stop' }],
+    choices: [{ index: 0, message: out, logprobs: null, finish_reason: FINISH[message.stop_reason ?? ''] ?? 'stop', ...stoppedAt(message) }],
     usage: usageFrom(message.usage),
   };
 }
@@ -265,9 +270,12 @@ export function createMessagesChunkTranslator(id: string): (event: RawMessageStr
         }
         return [];
       }
-      case 'message_delta':
+      case 'message_delta': {
         usage = { ...usage, ...stripNulls(event.usage) };
-        return [chunk({}, FINISH[event.delta.stop_reason ?? ''] ?? 'stop')];
+        const finished = chunk({}, FINISH[event.delta.stop_reason ?? ''] ?? 'stop');
+        Object.assign(finished.choices[0]!, stoppedAt(event.delta));
+        return [finished];
+      }
       case 'message_stop':
         return [{ id, object: 'chat.completion.chunk', created, model, choices: [], usage: usageFrom(usage) }];
       default:

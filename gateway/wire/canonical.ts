@@ -76,6 +76,16 @@ export function decodeEmbedding(value: number[] | string): number[] {
 export type Delta = ChatCompletionChunk['choices'][number]['delta'] & { reasoning_content?: string; reasoning?: string };
 export type Message = ChatCompletion['choices'][number]['message'] & { reasoning_content?: string; reasoning?: string };
 
+/**
+ * The stop sequence that ended a choice, where something says which: vLLM's `stop_reason` (the
+ * string, or a token id), the gateway's own cut (stop-sequences.ts), an Anthropic upstream's
+ * `stop_sequence`. OpenAI's API and Ollama say only `stop`.
+ */
+export function stopSequenceOf(choice: object | undefined): string | undefined {
+  const said = (choice as { stop_reason?: unknown } | undefined)?.stop_reason;
+  return typeof said === 'string' && said !== '' ? said : undefined;
+}
+
 /** A whole completion from the chunks of a complete stream (content, reasoning, tool-call fragments, usage). */
 export function completionFromChunks(chunks: readonly ChatCompletionChunk[]): ChatCompletion {
   const first = chunks[0];

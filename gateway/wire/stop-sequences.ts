@@ -29,13 +29,17 @@ export function withStopsTaken(request: ChatRequest, takes: (stop: string, index
  * so each is looked for only where it would end after them: a chunk costs its own length and the
  * stop sequences' (at most 1,000 characters each, by the front doors' schemas), never the answer's.
  */
-function firstStop(text: string, stops: readonly string[], checked = 0): number {
+function firstStop(text: string, stops: readonly string[], checked = 0): { at: number; stop: string } {
   let at = -1;
+  let found = '';
   for (const stop of stops) {
     const i = text.indexOf(stop, Math.max(0, checked - stop.length + 1));
-    if (i >= 0 && (at < 0 || i < at)) at = i;
+    if (i >= 0 && (at < 0 || i < at)) {
+      at = i;
+      found = stop;
+    }
   }
-  return at;
+  return { at, stop: found };
 }
 
 /** A whole answer cut before its first stop sequence (its tool calls with it: the model stopped before them). */
@@ -43,10 +47,12 @@ export function completionStopped(completion: ChatCompletion, stops: readonly st
   const choice = completion.choices[0];
   const content = choice?.message.content;
   if (!choice || stops.length === 0 || typeof content !== 'string') return completion;
-  const at = firstStop(content, stops);
+  const { at, stop } = firstStop(content, stops);
   if (at < 0) return completion;
   const { tool_calls: _after, ...message } = choice.message;
-  return { ...completion, choices: [{ ...choice, message: { ...message, content: content.slice(0, at) }, finish_reason: 'stop' }, ...completion.choices.slice(1)] };
+  // `stop_reason` names the stop sequence, as vLLM does (stopSequenceOf).
+  const stopped = { ...choice, message: { ...message, content: content.slice(0, at) }, finish_reason: 'stop' as const, stop_reason: stop };
+  return { ...completion, choices: [stopped, ...completion.choices.slice(1)] };
 }
 
 /**
@@ -54,6 +60,7 @@ export function completionStopped(completion: ChatCompletion, stops: readonly st
  * until the next text tells (at most the longest stop's length less one character), and at a stop
  * the stream ends there with finish reason `stop`, the upstream's stream closed as a server stops
  * generating. Its counts then come from the gateway's estimate, as for any stream without them.
+ * The finish names the stop sequence met (`stop_reason`, as vLLM's does).
  */
 export async function* chunksStopped(chunks: AsyncIterable<ChatCompletionChunk>, stops: readonly string[]): AsyncGenerator<ChatCompletionChunk> {
   if (stops.length === 0) return yield* chunks;
@@ -82,10 +89,10 @@ export async function* chunksStopped(chunks: AsyncIterable<ChatCompletionChunk>,
     }
     last = chunk;
     const text = held + delta.content;
-    const at = firstStop(text, stops, held.length);
+    const { at, stop } = firstStop(text, stops, held.length);
     if (at >= 0) {
       if (at > 0) yield { ...chunk, choices: [{ ...choice, delta: { ...delta, content: text.slice(0, at) }, finish_reason: null }] };
-      yield { ...chunk, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }] };
+      yield { ...chunk, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop', stop_reason: stop } as ChatCompletionChunk['choices'][number]] };
       return;
     }
     // A chunk that finishes the answer lets nothing wait.

@@ -4,8 +4,10 @@
  * server that refuses them: OpenAI takes four ("Invalid 'stop': array too long"), its reasoning
  * models none ("'stop' is not supported with this model"), Anthropic none of whitespace alone.
  * Those requests were refused whole; now the server gets what it takes and the gateway cuts the
- * answer where the server would have.
+ * answer where the server would have. A Messages client is told which stop sequence ended its answer
+ * where the gateway or the upstream says (it was told `end_turn`).
  */
+import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeAnthropic } from '../support/fake-anthropic';
@@ -85,9 +87,24 @@ describe('stop sequences a server does not take', () => {
     expect(anthropic.requests[0]!.body.stop_sequences).toEqual(['END']);
     expect(await streamed('haiku', 'first line\nsecond line', stop)).toEqual({ text: 'Echo: first line', finish: 'stop' });
 
-    // A stop sequence Anthropic takes, it applies: the answer ends as Anthropic ended it.
+    // A stop sequence Anthropic takes, it applies: the answer ends as Anthropic ended it, and names it as vLLM does.
     const taken = await client().chat.completions.create({ model: 'haiku', messages: ask('one END two'), stop });
-    expect(taken.choices[0]).toMatchObject({ message: { content: 'Echo: one ' }, finish_reason: 'stop' });
+    expect(taken.choices[0]).toMatchObject({ message: { content: 'Echo: one ' }, finish_reason: 'stop', stop_reason: 'END' });
     expect(anthropic.requests).toHaveLength(3);
+  });
+});
+
+describe('a Messages client whose stop sequence ended the answer', () => {
+  it('is told which (stop_reason stop_sequence) where the gateway cut the answer, whole and streamed', async () => {
+    const claude = new Anthropic({ baseURL: h.url, apiKey: 'any', maxRetries: 0 });
+    const asked = { model: 'reasoner', max_tokens: 100, stop_sequences: ['gamma', 'zeta'], messages: ask('alpha beta gamma delta') };
+    const whole = await claude.messages.create(asked);
+    expect([whole.content[0]?.type === 'text' && whole.content[0].text, whole.stop_reason, whole.stop_sequence]).toEqual(['Echo: alpha beta ', 'stop_sequence', 'gamma']);
+    const streamedMessage = await claude.messages.stream(asked).finalMessage();
+    expect([streamedMessage.stop_reason, streamedMessage.stop_sequence]).toEqual(['stop_sequence', 'gamma']);
+
+    // An answer that met none ended its turn.
+    const untouched = await claude.messages.create({ ...asked, messages: ask('alpha beta') });
+    expect([untouched.stop_reason, untouched.stop_sequence]).toEqual(['end_turn', null]);
   });
 });

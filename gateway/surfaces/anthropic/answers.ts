@@ -32,8 +32,8 @@ function tokensFrom(usage: UsageFields): Tokens {
   return { input: (usage.input_tokens ?? 0) + read + write, output: usage.output_tokens ?? 0, cacheRead: read, cacheWrite: write, ...(hour ? { cacheWrite1h: hour } : {}) };
 }
 
-export function messagesFormat(model: string, usage: RequestUsage | undefined): StreamFormat<MessagesItem> {
-  const writer = createMessageEventWriter(model);
+export function messagesFormat(model: string, usage: RequestUsage | undefined, stops: readonly string[] = []): StreamFormat<MessagesItem> {
+  const writer = createMessageEventWriter(model, stops);
   let translated = false;
   let counts: UsageFields = {};
   const serialise = (events: RawMessageStreamEvent[]) => events.map((e) => sseEvent(e.type, e)).join('');
@@ -61,7 +61,7 @@ export function messagesFormat(model: string, usage: RequestUsage | undefined): 
   };
 }
 
-export function wholeMessage(whole: MessagesWhole, model: string, usage: RequestUsage | undefined): Record<string, unknown> {
+export function wholeMessage(whole: MessagesWhole, model: string, usage: RequestUsage | undefined, stops: readonly string[] = []): Record<string, unknown> {
   if ('message' in whole) {
     const message = whole.message as unknown as Message;
     usage?.reported(tokensFrom(message.usage ?? {}));
@@ -73,7 +73,7 @@ export function wholeMessage(whole: MessagesWhole, model: string, usage: Request
   if (tokens) usage?.reported(tokens);
   usage?.delivered(completionText(whole.completion));
   usage?.answered();
-  return completionToMessage(whole.completion, model) as unknown as Record<string, unknown>;
+  return completionToMessage(whole.completion, model, stops) as unknown as Record<string, unknown>;
 }
 
 const shapes: AnswerShapes<MessagesItem, MessagesWhole> = {

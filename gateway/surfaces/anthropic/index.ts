@@ -52,7 +52,7 @@ export async function anthropicSurface(app: FastifyInstance, options: AnthropicS
         messagesPreamble,
       );
       const execution = await router.run(route, attempt, { track, discard, cache: messagesCache(body, 'stream') });
-      await writeStream(reply, routed(request, reply, execution), messagesFormat(body.model, request.usage), execution.deployment.provider, request.usage);
+      await writeStream(reply, routed(request, reply, execution), messagesFormat(body.model, request.usage, body.stop_sequences), execution.deployment.provider, request.usage);
       return reply;
     }
     const execution = await router.run<MessagesWhole>(
@@ -63,7 +63,7 @@ export async function anthropicSurface(app: FastifyInstance, options: AnthropicS
           : { completion: await provider.chat({ ...translated(provider.config.kind), stream: false }, { deployment, signal, via: route.via }) },
       { cache: messagesCache(body, 'whole') },
     );
-    return wholeMessage(routed(request, reply, execution), body.model, request.usage);
+    return wholeMessage(routed(request, reply, execution), body.model, request.usage, body.stop_sequences);
   });
 
   /** Token counts (count.ts): exact from an Anthropic deployment, else (or where it cannot count) an estimate. */

@@ -4,11 +4,20 @@
  */
 import type { ContentBlock, Message, MessageDeltaUsage, RawMessageStreamEvent, StopReason, Usage } from '@anthropic-ai/sdk/resources/messages';
 import type { WireError } from '../../http/wire-errors';
-import { argumentsObject, gatherToolCalls, inCallOrder, type ChatCompletion, type ChatCompletionChunk, type Delta, type GatheredCall, type Message as ChatMessage } from '../../wire/canonical';
+import { argumentsObject, gatherToolCalls, inCallOrder, stopSequenceOf, type ChatCompletion, type ChatCompletionChunk, type Delta, type GatheredCall, type Message as ChatMessage } from '../../wire/canonical';
 import { anthropicToolId } from '../../wire/anthropic';
 import { newCompletionId, newToolUseId } from '../../wire/ids';
 
 const STOP: Record<string, StopReason> = { stop: 'end_turn', length: 'max_tokens', tool_calls: 'tool_use', function_call: 'tool_use', content_filter: 'refusal' };
+
+/**
+ * How an answer ended, in Messages terms: at one of the request's stop sequences, named, where the
+ * upstream or the gateway's own cut says which (an answer that only says `stop` ended its turn).
+ */
+function stopOf(finish: string | null | undefined, said: string | undefined, stops: readonly string[]): { stop_reason: StopReason; stop_sequence: string | null } {
+  if ((finish ?? 'stop') === 'stop' && said !== undefined && stops.includes(said)) return { stop_reason: 'stop_sequence', stop_sequence: said };
+  return { stop_reason: STOP[finish ?? 'stop'] ?? 'end_turn', stop_sequence: null };
+}
 
 /** Canonical usage in Anthropic's terms: input tokens exclude the cached ones, which are counted apart. */
 export function anthropicUsage(usage: ChatCompletion['usage'] | null | undefined): Usage {
@@ -33,7 +42,7 @@ export function newMessageId(): string {
 }
 
 /** A canonical completion as a Message. */
-export function completionToMessage(completion: ChatCompletion, model: string): Message {
+export function completionToMessage(completion: ChatCompletion, model: string, stops: readonly string[] = []): Message {
   const choice = completion.choices[0];
   const message = choice?.message as ChatMessage | undefined;
   const content: ContentBlock[] = [];
@@ -49,8 +58,7 @@ export function completionToMessage(completion: ChatCompletion, model: string): 
     role: 'assistant',
     model,
     content,
-    stop_reason: STOP[choice?.finish_reason ?? 'stop'] ?? 'end_turn',
-    stop_sequence: null,
+    ...stopOf(choice?.finish_reason, stopSequenceOf(choice), stops),
     stop_details: null,
     container: null,
     diagnostics: null,
@@ -65,12 +73,13 @@ export function completionToMessage(completion: ChatCompletion, model: string): 
  * their fragments arrive interleaved), then `message_delta` with the stop reason and usage, then
  * `message_stop`.
  */
-export function createMessageEventWriter(model: string) {
+export function createMessageEventWriter(model: string, stops: readonly string[] = []) {
   const id = newMessageId();
   let started = false;
   let open: { index: number; type: 'thinking' | 'text' } | undefined;
   let nextIndex = 0;
   let finish: string | null = null;
+  let sequence: string | undefined;
   let usage: ChatCompletion['usage'] | null = null;
   const calls = new Map<number, GatheredCall>();
   const out: RawMessageStreamEvent[] = [];
@@ -107,7 +116,10 @@ export function createMessageEventWriter(model: string) {
         if (delta.reasoning_content) out.push({ type: 'content_block_delta', index: block('thinking'), delta: { type: 'thinking_delta', thinking: delta.reasoning_content } });
         if (delta.content) out.push({ type: 'content_block_delta', index: block('text'), delta: { type: 'text_delta', text: delta.content } });
         gatherToolCalls(calls, delta);
-        if (choice.finish_reason) finish = choice.finish_reason;
+        if (choice.finish_reason) {
+          finish = choice.finish_reason;
+          sequence = stopSequenceOf(choice);
+        }
       }
       return drain();
     },
@@ -122,7 +134,8 @@ export function createMessageEventWriter(model: string) {
       }
       const final = anthropicUsage(usage);
       const deltaUsage: MessageDeltaUsage = { input_tokens: final.input_tokens, output_tokens: final.output_tokens, cache_read_input_tokens: final.cache_read_input_tokens, cache_creation_input_tokens: final.cache_creation_input_tokens, output_tokens_details: null, server_tool_use: null };
-      out.push({ type: 'message_delta', delta: { stop_reason: calls.size > 0 ? 'tool_use' : (STOP[finish ?? 'stop'] ?? 'end_turn'), stop_sequence: null, stop_details: null, container: null }, usage: deltaUsage });
+      const ended = calls.size > 0 ? { stop_reason: 'tool_use' as const, stop_sequence: null } : stopOf(finish, sequence, stops);
+      out.push({ type: 'message_delta', delta: { ...ended, stop_details: null, container: null }, usage: deltaUsage });
       out.push({ type: 'message_stop' });
       return drain();
     },
