@@ -39,7 +39,7 @@ describe('the built CLI', () => {
     });
     expect((await fetch(url)).status).toBe(200);
     // The UI it serves is the build beside it.
-    expect(await fetch(url.replace('/health', '/')).then((r) => r.text())).toContain('<div id="root">');
+    expect(await fetch(url.replace('/health', '/'), { headers: { accept: 'text/html' } }).then((r) => r.text())).toContain('<div id="root">');
   });
 });
 

@@ -3,6 +3,7 @@
  * slice as null (`"options": null`, `"messages": null`), an unused name as "", and before the first
  * prompt of `ollama run` a request with no messages that only loads the model. The bodies here are
  * as that client marshals them (api/types.go: `json:"options"` and `json:"messages"` have no omitempty).
+ * And the base URL itself, which many clients check for Ollama's own words ("Ollama is running").
  */
 import { describe, expect, it } from 'vitest';
 import { assertMatchesSpec } from '../support/spec';
@@ -72,5 +73,18 @@ describe("Ollama's Go client", () => {
     expect(t.openai.requests.at(-1)?.body).toMatchObject({ messages: [{ role: 'user', content: 'yo' }] });
     expect(t.openai.requests.at(-1)?.body).not.toHaveProperty('temperature');
     expect((await post('/api/embeddings', { model: 'embed', prompt: 'x', options: null })).status).toBe(200);
+  });
+});
+
+describe('the Ollama base URL itself', () => {
+  it("answers a client that checks it as Ollama does, word for word, and a browser with the dashboard", async () => {
+    // As fetch, axios, requests and curl ask: nothing about HTML.
+    for (const accept of ['*/*', 'application/json, text/plain, */*']) {
+      const res = await fetch(`${t.h.url}/`, { headers: { accept } });
+      expect([res.status, res.headers.get('content-type'), await res.text()]).toEqual([200, 'text/plain; charset=utf-8', 'Ollama is running']);
+    }
+    const browser = await fetch(`${t.h.url}/`, { headers: { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' } });
+    expect(browser.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await browser.text()).toMatch(/<!doctype html>/i);
   });
 });

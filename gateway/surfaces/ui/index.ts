@@ -1,7 +1,7 @@
 /**
  * Serves the built UI (out/renderer) from the gateway's own origin, so the browser and the desktop
- * window talk to the admin API without CORS. `/` also redeems a login link. The UI's own pages
- * serve index.html (client-side routes); anything else is a 404.
+ * window talk to the admin API without CORS. `/` also redeems a login link, and answers an Ollama
+ * client as Ollama does. The UI's own pages serve index.html (client-side routes); anything else is a 404.
  */
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -15,6 +15,14 @@ import { redeemLoginLink } from '../admin/session';
 
 /** The UI loads only from its own origin; no frames, no plugins, no inline scripts. */
 export const UI_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/** What Ollama answers at its root, which clients compare word for word. */
+export const OLLAMA_ROOT = 'Ollama is running';
+
+function asksForPage(request: FastifyRequest): boolean {
+  const query = request.query as { token?: unknown; login?: unknown };
+  return String(request.headers.accept ?? '').includes('text/html') || query.token !== undefined || query.login !== undefined;
+}
 
 /** The UI's own pages; anything else that is not a file or an API is a 404. */
 export const UI_PAGES = ['overview', 'routes', 'providers', 'playground', 'connect', 'usage', 'settings'];
@@ -49,7 +57,13 @@ export async function uiSurface(app: FastifyInstance, options: UiOptions): Promi
       .type('text/html')
       .send('<!doctype html><meta charset="utf-8"><title>Switchyard</title><p>The Switchyard UI is not built. Run <code>npm run build</code>, then reload.</p>');
   };
-  app.get('/', page);
+  // `/` is also the Ollama base URL: clients check a server by asking it (the Ollama SDKs' users,
+  // editors' "detect Ollama", Claude Code's HEAD probe) and many want Ollama's own answer, word for
+  // word. A browser, which asks for HTML, and a login link get the dashboard.
+  app.get('/', (request, reply) => {
+    if (asksForPage(request)) return page(request, reply);
+    return reply.type('text/plain; charset=utf-8').send(OLLAMA_ROOT);
+  });
   // Browsers ask for /favicon.ico whatever the page links; the app icon is a PNG, which they all accept.
   if (built) app.get('/favicon.ico', (_request, reply) => reply.type('image/png').sendFile('favicon.png'));
   app.get<{ Params: { page: string } }>('/:page', async (request, reply) => {
