@@ -160,6 +160,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     connect: { config: () => s.config.current(), server: () => ({ host, port: port(), exposed }), keys: s.keys, places: s.connectPlaces, windowOf: (d) => probedWindow(s.routingState.facts(d)) },
     gatewayId: s.gatewayId,
   });
-  await app.register(uiSurface, { uiDir: options.uiDir, port, sessions: s.sessions, address });
+  await app.register(uiSurface, { uiDir: options.uiDir, port, sessions: s.sessions, address, allowedOrigin });
   return app;
 }

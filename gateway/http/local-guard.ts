@@ -85,10 +85,12 @@ export const localGuardPlugin = fp<LocalGuardOptions>(async (app, { address, all
  * For the dashboard and the admin API: their own origin only, whatever origins the config lets call
  * the model APIs (a page those may run must not reach the admin API with the user's session).
  */
-export function ownOriginOnly(address: GatewayAddress) {
+export function ownOriginOnly(address: GatewayAddress, unless?: (request: FastifyRequest) => boolean) {
   return async (request: FastifyRequest) => {
     const origin = request.headers.origin;
-    if (origin !== undefined && !address.isOwnOrigin(origin)) throw new GatewayError('origin_not_allowed', `Requests from the web origin "${origin.slice(0, 300)}" are refused here: only the dashboard's own pages may use it`);
+    if (origin !== undefined && !address.isOwnOrigin(origin) && !unless?.(request)) {
+      throw new GatewayError('origin_not_allowed', `Requests from the web origin "${origin.slice(0, 300)}" are refused here: only the dashboard's own pages may use it`);
+    }
   };
 }
 

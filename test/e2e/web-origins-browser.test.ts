@@ -75,6 +75,8 @@ describe('a page of another origin in Chromium', () => {
     expect(streamed.text).toContain('data: [DONE]');
     const tags = (await fetchFromPage(`${h.url}/api/tags`)) as { status: number; text: string };
     expect(JSON.parse(tags.text).models.length).toBeGreaterThan(0);
+    // As a browser extension checks for Ollama.
+    expect(await fetchFromPage(`${h.url}/`)).toEqual({ status: 200, text: 'Ollama is running' });
   });
 
   it("is allowed from the dashboard's Settings, which says what is wrong with a line", async () => {

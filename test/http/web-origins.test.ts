@@ -113,10 +113,13 @@ describe('origins the config allows', () => {
 
   it('leave the dashboard and admin API to their own origin', async () => {
     for (const [method, path] of [['GET', '/admin/api/health'], ['PUT', '/admin/api/settings'], ['GET', '/']]) {
-      const res = await send(method!, path!, { origin: 'app://obsidian.md', cookie: h.cookie });
+      const res = await send(method!, path!, { origin: 'app://obsidian.md', cookie: h.cookie, accept: 'text/html' });
       expect([path, res.status]).toEqual([path, 403]);
       expect(res.headers['access-control-allow-origin']).toBeUndefined();
     }
+    // Checking the Ollama base URL is an Ollama client's call: it gets Ollama's answer, and may read it.
+    const check = await send('GET', '/', { origin: 'chrome-extension://abcdefghijklmnop', accept: '*/*' });
+    expect([check.status, check.text, check.headers['access-control-allow-origin']]).toEqual([200, 'Ollama is running', 'chrome-extension://abcdefghijklmnop']);
     // A browser's preflight finds nothing to answer it there.
     const asked = await preflight('/admin/api/config', 'app://obsidian.md');
     expect([asked.status, asked.headers['access-control-allow-origin']]).toEqual([404, undefined]);

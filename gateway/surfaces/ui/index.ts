@@ -16,6 +16,13 @@ import { redeemLoginLink } from '../admin/session';
 /** The UI loads only from its own origin; no frames, no plugins, no inline scripts. */
 export const UI_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route that answers an Ollama client's check of the base URL (as well as the dashboard). */
+    ollamaRoot?: boolean;
+  }
+}
+
 /** What Ollama answers at its root, which clients compare word for word. */
 export const OLLAMA_ROOT = 'Ollama is running';
 
@@ -34,10 +41,14 @@ export interface UiOptions {
   sessions: AdminSessions;
   /** Its own origin alone may load it, whatever origins the model APIs take. */
   address: GatewayAddress;
+  /** Origins the config lets call the model APIs: they may also check the Ollama base URL. */
+  allowedOrigin: (origin: string) => boolean;
 }
 
 export async function uiSurface(app: FastifyInstance, options: UiOptions): Promise<void> {
-  app.addHook('onRequest', ownOriginOnly(options.address));
+  // On the matched route: only `/`'s answer to an Ollama client is for the origins the model APIs take.
+  const ollamaCheck = (request: FastifyRequest) => request.routeOptions.config.ollamaRoot === true && !asksForPage(request) && options.allowedOrigin(String(request.headers.origin));
+  app.addHook('onRequest', ownOriginOnly(options.address, ollamaCheck));
   await app.register(requestIdPlugin);
   const built = options.uiDir !== undefined && existsSync(join(options.uiDir, 'index.html'));
   if (built) {
@@ -60,8 +71,11 @@ export async function uiSurface(app: FastifyInstance, options: UiOptions): Promi
   // `/` is also the Ollama base URL: clients check a server by asking it (the Ollama SDKs' users,
   // editors' "detect Ollama", Claude Code's HEAD probe) and many want Ollama's own answer, word for
   // word. A browser, which asks for HTML, and a login link get the dashboard.
-  app.get('/', (request, reply) => {
+  app.get('/', { config: { ollamaRoot: true } }, (request, reply) => {
     if (asksForPage(request)) return page(request, reply);
+    const origin = request.headers.origin;
+    // A page of an allowed origin (a browser extension checking for Ollama) may read the answer.
+    if (origin !== undefined && !options.address.isOwnOrigin(origin)) reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
     return reply.type('text/plain; charset=utf-8').send(OLLAMA_ROOT);
   });
   // Browsers ask for /favicon.ico whatever the page links; the app icon is a PNG, which they all accept.
