@@ -52,6 +52,14 @@ export function originRule(text: string): OriginRule | { problem: string } {
   return { scheme, host, port };
 }
 
+/** What is wrong with each rule of `settings.allowedOrigins` that is not one, in the config check's terms. */
+export function originIssues(rules: readonly string[] | undefined): { path: string; message: string }[] {
+  return (rules ?? []).flatMap((text, i) => {
+    const rule = originRule(text);
+    return 'problem' in rule ? [{ path: `settings.allowedOrigins[${i}]`, message: `${JSON.stringify(text)} ${rule.problem}` }] : [];
+  });
+}
+
 /** True for an origin one of the rules allows; the rules' texts must have passed `originRule`. */
 export function originMatcher(rules: readonly string[]): (origin: string) => boolean {
   const compiled = rules.map(originRule).filter((rule): rule is OriginRule => !('problem' in rule));

@@ -6,7 +6,7 @@
 import { Compile } from 'typebox/compile';
 import { ConfigSchema, type Config } from './schema';
 import { isLocalProvider } from '../routing/locality';
-import { originRule } from './origins';
+import { originIssues } from './origins';
 
 export interface ConfigIssue {
   /** Dotted path with indexes, e.g. `deployments[0].timeWindows[1].start`. */
@@ -135,10 +135,7 @@ function meaningIssues(config: Config): { errors: ConfigIssue[]; warnings: Confi
     if (typeof scope === 'object' && 'provider' in scope && !providerNames.has(scope.provider)) errors.push({ path: `${at}.scope.provider`, message: `no provider is named ${quote(scope.provider)}` });
   });
 
-  config.settings?.allowedOrigins?.forEach((text, i) => {
-    const rule = originRule(text);
-    if ('problem' in rule) errors.push({ path: `settings.allowedOrigins[${i}]`, message: `${quote(text)} ${rule.problem}` });
-  });
+  errors.push(...originIssues(config.settings?.allowedOrigins));
 
   config.deployments.forEach((deployment, i) => {
     const kind = config.providers.find((p) => p.name === deployment.provider)?.kind;
