@@ -10,6 +10,7 @@ import { createConfigStore } from '../store/config-store';
 import { openDatabase } from '../store/db';
 import { gatewayOf } from '../store/gateway-address';
 import { chatModelNames, clientKeysRequired } from '../config/for-clients';
+import { originMatcher } from '../config/origins';
 import { chooseModel, ConnectError, modelContextWindow, OPEN_KEY, runConnect, toolGuides } from './index';
 
 export async function connectCommand(
@@ -28,7 +29,7 @@ export async function connectCommand(
     const keyRequired = clientKeysRequired(gateway.exposed, config?.settings);
     if (!tool) {
       const model = chooseModel(config, values.route);
-      for (const guide of toolGuides({ url, key: values.key ?? (keyRequired ? '<client key>' : OPEN_KEY), keyRequired, model, models: chatModelNames(config), contextWindow: modelContextWindow(config, model) })) {
+      for (const guide of toolGuides({ url, key: values.key ?? (keyRequired ? '<client key>' : OPEN_KEY), keyRequired, model, models: chatModelNames(config), contextWindow: modelContextWindow(config, model), allowsOrigin: originMatcher(config?.settings?.allowedOrigins ?? []) })) {
         io.out(`${guide.name}${guide.connect ? `  (switchyard connect ${guide.connect})` : ''}\n${guide.settings.map((s) => `  ${s.label}: ${s.value}`).join('\n')}\n\n`);
       }
       return 0;

@@ -30,6 +30,8 @@ export interface GuideContext {
   models: readonly string[];
   /** The context window a tool should plan for with that model (context-window.ts), when known. */
   contextWindow?: number | undefined;
+  /** Whether the config lets a web origin call the model APIs (`settings.allowedOrigins`). */
+  allowsOrigin?: (origin: string) => boolean;
 }
 
 /** The model a tool is set to ask for: the one named, else the first route (or chat deployment). */
@@ -182,6 +184,27 @@ export function toolGuides(ctx: GuideContext): ToolGuide[] {
       snippet: { language: 'shell', text: `docker run -d --network=host -v open-webui:/app/backend/data -e OLLAMA_BASE_URL=${url} --name open-webui ghcr.io/open-webui/open-webui:main` },
     },
     {
+      id: 'obsidian',
+      name: 'Obsidian plugins (Copilot, Smart Connections)',
+      api: 'ollama',
+      settings: [
+        { label: 'Ollama base URL', value: url },
+        { label: 'OpenAI-format base URL', value: v1 },
+        { label: 'API key', value: key },
+        { label: 'Web origin to allow', value: originToAllow(ctx, 'app://obsidian.md', 'app://obsidian.md') },
+      ],
+    },
+    {
+      id: 'browser-extensions',
+      name: 'Browser extensions (Page Assist)',
+      api: 'ollama',
+      settings: [
+        { label: 'Ollama URL', value: url },
+        { label: 'Web origin to allow (Chrome, Edge)', value: originToAllow(ctx, 'chrome-extension://*', 'chrome-extension://abcdefghijklmnop') },
+        { label: 'Web origin to allow (Firefox)', value: originToAllow(ctx, 'moz-extension://*', 'moz-extension://0123abcd-4567-89ef') },
+      ],
+    },
+    {
       id: 'openai-sdk',
       name: 'OpenAI SDK',
       api: 'openai',
@@ -214,6 +237,11 @@ export function toolGuides(ctx: GuideContext): ToolGuide[] {
       snippet: { language: 'typescript', text: `import Anthropic from '@anthropic-ai/sdk';\nconst client = new Anthropic({ baseURL: '${url}', apiKey: '${key}' });\nawait client.messages.create({ model: '${model}', max_tokens: 1024, messages: [{ role: 'user', content: 'Hello' }] });` },
     },
   ];
+}
+
+/** A web origin such a tool calls from (`rule` covers it), and whether the config allows it yet. */
+function originToAllow(ctx: GuideContext, rule: string, example: string): string {
+  return ctx.allowsOrigin?.(example) ? `${rule} (allowed)` : `${rule} (not allowed yet: add it to the web origins in Settings)`;
 }
 
 /** A URL's port, its scheme's default when it names none. */

@@ -4,6 +4,7 @@
  * as `switchyard connect` does, diff first.
  */
 import { chatModelNames, clientKeysRequired } from '../../config/for-clients';
+import { originMatcher } from '../../config/origins';
 import { localUrl } from '../../paths';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config/schema';
@@ -47,7 +48,7 @@ export function connectRoutes(app: FastifyInstance, s: ConnectRouteServices): vo
       keyRequired,
       model,
       models,
-      tools: toolGuides({ url, key: keyRequired ? '<your client key>' : OPEN_KEY, keyRequired, model: model ?? '<model>', models, contextWindow: model ? modelContextWindow(config, model, s.windowOf) : undefined }),
+      tools: toolGuides({ url, key: keyRequired ? '<your client key>' : OPEN_KEY, keyRequired, model: model ?? '<model>', models, contextWindow: model ? modelContextWindow(config, model, s.windowOf) : undefined, allowsOrigin: originMatcher(config?.settings?.allowedOrigins ?? []) }),
       connected: WRITABLE_TOOLS.filter((tool) => isConnected(tool, s.places)),
     };
   });
