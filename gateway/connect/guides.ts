@@ -191,7 +191,7 @@ export function toolGuides(ctx: GuideContext): ToolGuide[] {
         { label: 'Ollama base URL', value: url },
         { label: 'OpenAI-format base URL', value: v1 },
         { label: 'API key', value: key },
-        { label: 'Web origin to allow', value: originToAllow(ctx, 'app://obsidian.md', 'app://obsidian.md') },
+        originToAllow(ctx, '', 'app://obsidian.md', 'app://obsidian.md'),
       ],
     },
     {
@@ -200,8 +200,8 @@ export function toolGuides(ctx: GuideContext): ToolGuide[] {
       api: 'ollama',
       settings: [
         { label: 'Ollama URL', value: url },
-        { label: 'Web origin to allow (Chrome, Edge)', value: originToAllow(ctx, 'chrome-extension://*', 'chrome-extension://abcdefghijklmnop') },
-        { label: 'Web origin to allow (Firefox)', value: originToAllow(ctx, 'moz-extension://*', 'moz-extension://0123abcd-4567-89ef') },
+        originToAllow(ctx, ' for Chrome and Edge', 'chrome-extension://*', 'chrome-extension://abcdefghijklmnop'),
+        originToAllow(ctx, ' for Firefox', 'moz-extension://*', 'moz-extension://0123abcd-4567-89ef'),
       ],
     },
     {
@@ -239,9 +239,10 @@ export function toolGuides(ctx: GuideContext): ToolGuide[] {
   ];
 }
 
-/** A web origin such a tool calls from (`rule` covers it), and whether the config allows it yet. */
-function originToAllow(ctx: GuideContext, rule: string, example: string): string {
-  return ctx.allowsOrigin?.(example) ? `${rule} (allowed)` : `${rule} (not allowed yet: add it to the web origins in Settings)`;
+/** The web origin such a tool calls from (`rule` covers it) as the value to copy, and whether the config allows it yet. */
+function originToAllow(ctx: GuideContext, which: string, rule: string, example: string): { label: string; value: string } {
+  const state = ctx.allowsOrigin?.(example) ? 'allowed' : 'not allowed yet: add it to the web origins in Settings';
+  return { label: `Web origin${which} (${state})`, value: rule };
 }
 
 /** A URL's port, its scheme's default when it names none. */

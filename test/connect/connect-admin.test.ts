@@ -41,11 +41,15 @@ describe('the admin API (the Connect page and the desktop app\'s button)', () =>
       expect(guides).toMatchObject({ url: h.url, keyRequired: false, model: 'default', connected: [] });
       expect(guides.tools.map((t: { id: string }) => t.id)).toEqual(['claude-code', 'codex', 'opencode', 'continue', 'cline', 'vscode', 'xcode', 'aider', 'zed', 'open-webui', 'obsidian', 'browser-extensions', 'openai-sdk', 'ollama-sdk', 'anthropic-sdk']);
       // Tools in a web view or a browser say which web origin to allow, and whether it is allowed yet.
-      const origin = (tools: { id: string; settings: { label: string; value: string }[] }[], id: string) => tools.find((t) => t.id === id)!.settings.filter((s) => s.label.startsWith('Web origin')).map((s) => s.value);
-      expect(origin(guides.tools, 'obsidian')).toEqual(['app://obsidian.md (not allowed yet: add it to the web origins in Settings)']);
+      const origin = (tools: { id: string; settings: { label: string; value: string }[] }[], id: string) => tools.find((t) => t.id === id)!.settings.filter((s) => s.label.startsWith('Web origin')).map((s) => `${s.value} ${s.label}`);
+      expect(origin(guides.tools, 'obsidian')).toEqual(['app://obsidian.md Web origin (not allowed yet: add it to the web origins in Settings)']);
       h.gateway.applyConfig({ ...h.gateway.config(), settings: { allowedOrigins: ['app://obsidian.md', 'chrome-extension://*'] } }, 'test');
       const allowed = (await h.admin('/admin/api/connect').then((r) => r.json())).tools;
-      expect([...origin(allowed, 'obsidian'), ...origin(allowed, 'browser-extensions')]).toEqual(['app://obsidian.md (allowed)', 'chrome-extension://* (allowed)', 'moz-extension://* (not allowed yet: add it to the web origins in Settings)']);
+      expect([...origin(allowed, 'obsidian'), ...origin(allowed, 'browser-extensions')]).toEqual([
+        'app://obsidian.md Web origin (allowed)',
+        'chrome-extension://* Web origin for Chrome and Edge (allowed)',
+        'moz-extension://* Web origin for Firefox (not allowed yet: add it to the web origins in Settings)',
+      ]);
       h.gateway.applyConfig({ ...h.gateway.config(), settings: {} }, 'test');
       expect(guides.tools[0].settings).toContainEqual({ label: 'ANTHROPIC_BASE_URL', value: h.url });
       // What to copy is what `connect` writes: without the small model's name, background tasks ask for a Claude id.
