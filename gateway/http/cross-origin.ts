@@ -34,8 +34,7 @@ export const crossOriginPlugin = fp<CrossOriginOptions>(async (app: FastifyInsta
   app.addHook('onRequest', (request, reply, done) => {
     const origin = request.headers.origin;
     if (origin === undefined || address.isOwnOrigin(origin) || !allowedOrigin(origin)) return done();
-    reply.header('access-control-allow-origin', origin);
-    reply.header('vary', 'Origin');
+    readableBy(reply, origin);
     reply.header('access-control-expose-headers', EXPOSED);
     if (request.method !== 'OPTIONS' || request.headers['access-control-request-method'] === undefined) return done();
     reply.header('access-control-allow-methods', 'GET, HEAD, POST');
@@ -48,6 +47,12 @@ export const crossOriginPlugin = fp<CrossOriginOptions>(async (app: FastifyInsta
     reply.code(204).send();
   });
 }, { name: 'switchyard-cross-origin' });
+
+/** The headers that let a page of an allowed `origin` read an answer. */
+export function readableBy(reply: FastifyReply, origin: string): void {
+  reply.header('access-control-allow-origin', origin);
+  reply.header('vary', 'Origin');
+}
 
 /** An OPTIONS request that is no allowed preflight: as if the route did not take it. */
 function notPreflight(_request: FastifyRequest, reply: FastifyReply): void {

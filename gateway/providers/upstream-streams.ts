@@ -152,7 +152,8 @@ async function* read<T>(stream: OpenStream, end: EndMarker<T>, decode: (text: st
  * server that leaves the response open after its end marker has its connection cut after a second.
  */
 async function drain(iterator: AsyncIterator<Uint8Array>, stream: OpenStream): Promise<void> {
-  const cut = setTimeout(() => stream.end(), DRAIN_MS);
+  // Unref'd: a connection still draining never keeps a stopping process alive.
+  const cut = setTimeout(() => stream.end(), DRAIN_MS).unref();
   try {
     for (let extra = 0; extra < 4; extra++) if ((await iterator.next()).done) break;
   } catch {

@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { GatewayError } from '../../errors';
+import { readableBy } from '../../http/cross-origin';
 import { ownOriginOnly, type GatewayAddress } from '../../http/local-guard';
 import { requestIdPlugin } from '../../http/request-id';
 import type { AdminSessions } from '../../store/admin-sessions';
@@ -75,7 +76,7 @@ export async function uiSurface(app: FastifyInstance, options: UiOptions): Promi
     if (asksForPage(request)) return page(request, reply);
     const origin = request.headers.origin;
     // A page of an allowed origin (a browser extension checking for Ollama) may read the answer.
-    if (origin !== undefined && !options.address.isOwnOrigin(origin)) reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
+    if (origin !== undefined && !options.address.isOwnOrigin(origin)) readableBy(reply, origin);
     return reply.type('text/plain; charset=utf-8').send(OLLAMA_ROOT);
   });
   // Browsers ask for /favicon.ico whatever the page links; the app icon is a PNG, which they all accept.
