@@ -112,7 +112,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Closing cuts nothing by itself: the gateway's stop decides how long requests in flight may run (http/close.ts).
     forceCloseConnections: false,
     // A name in a path (/admin/api/routes/NAME, an alias) may be 256 characters, three times that URL-encoded: Fastify's default is 100.
-    routerOptions: { maxParamLength: 1_024 },
+    // A base URL typed with a trailing slash makes many tools send `/v1//chat/completions` or `//api/tags`:
+    // the router matches those as the path itself (every hook hangs on the matched route, so none is skipped).
+    routerOptions: { maxParamLength: 1_024, ignoreDuplicateSlashes: true, ignoreTrailingSlash: true },
     return503OnClosing: false,
     requestTimeout: timeouts.requestMs,
     keepAliveTimeout: timeouts.keepAliveMs,

@@ -117,7 +117,7 @@ describe('the admin session', () => {
       }
     }
     // The spellings the router decodes to the route itself are refused by the route's own hook.
-    for (const path of ['/admin/api/providers', '/%61dmin/api/providers', '/admin/%61pi/providers', '/admin/api/%70roviders', '/admin/api/providers?x=1']) {
+    for (const path of ['/admin/api/providers', '/%61dmin/api/providers', '/admin/%61pi/providers', '/admin/api/%70roviders', '/admin/api/providers?x=1', '//admin/api/providers', '/admin//api/providers', '/admin/api/providers/']) {
       expect((await raw('GET', path)).status, path).toBe(401);
     }
     expect(h.gateway.keys.list().map((k) => k.name)).not.toContain('stolen');
@@ -145,6 +145,29 @@ describe('the admin session', () => {
     expect((await raw('GET', '/api/tags')).status).toBe(200);
     expect((await raw('POST', '/api/chat', { body: { model: 'default', messages: [{ role: 'user', content: 'hi' }], stream: false } })).status).toBe(200);
     expect((await raw('GET', '/health')).status).toBe(200);
+  });
+});
+
+describe('paths as tools join them', () => {
+  // A base URL written with a trailing slash (`http://127.0.0.1:7788/v1/`) and a tool that adds
+  // `/chat/completions` to it sends `/v1//chat/completions`; others add a slash at the end.
+  it('answers a model path with a doubled or trailing slash as the path itself, keys and usage rows included', async () => {
+    const chat = { model: 'default', messages: [{ role: 'user', content: 'hi' }] };
+    for (const path of ['//v1/chat/completions', '/v1//chat/completions', '/v1/chat/completions/']) {
+      const res = await raw('POST', path, { body: chat });
+      expect([res.status, res.body.choices?.[0]?.message.content], path).toEqual([200, 'Echo: hi']);
+    }
+    expect(h.gateway.usage.list({}, { limit: 10 }).rows.slice(0, 3).map((r) => r.endpoint)).toEqual(Array(3).fill('chat.completions'));
+    const ollamaChat = await raw('POST', '//api/chat', { body: { ...chat, stream: false } });
+    expect([ollamaChat.status, ollamaChat.body.message?.content]).toEqual([200, 'Echo: hi']);
+    for (const path of ['//api/tags', '/api/tags/', '//v1/models', '/v1/models/']) {
+      const res = await raw('GET', path);
+      expect([res.status, (res.body.models ?? res.body.data)?.length > 0], path).toEqual([200, true]);
+    }
+    expect((await raw('GET', '/v1//models/default')).body.id).toBe('default');
+    // The client-key check is the matched route's, whatever the spelling.
+    h.gateway.applyConfig(config({ clientKeys: { required: true } }), 'test');
+    expect((await raw('POST', '/v1//chat/completions', { body: chat })).status).toBe(401);
   });
 });
 
