@@ -37,6 +37,19 @@ describe('the UI files', () => {
     expect(fresh.headers.get('content-type')).toMatch(/javascript/);
   });
 
+  it('sends a page asked for with a slash at its end to the page itself, whose files it names then load', async () => {
+    // The built page names its bundles relative to itself (./assets/...), which under /usage/ would be /usage/assets/....
+    const slashed = await fetch(`${h.url}/usage/?range=7d`, { redirect: 'manual' });
+    expect([slashed.status, slashed.headers.get('location')]).toEqual([308, '/usage?range=7d']);
+    expect((await fetch(`${h.url}/nothing/`, { redirect: 'manual' })).status).toBe(404);
+    // A doubled slash (a base URL with a trailing slash) would resolve ./assets/ to //assets/.
+    for (const [path, to] of [['//overview', '/overview'], ['//usage/', '/usage'], ['//?token=t', '/?token=t']]) {
+      const res = await fetch(`${h.url}${path}`, { redirect: 'manual', headers: { accept: 'text/html' } });
+      expect([res.status, res.headers.get('location')], path).toEqual([308, to]);
+    }
+    expect(await fetch(`${h.url}/overview`).then((r) => r.status)).toBe(200);
+  });
+
   it('serves nothing outside its folder, however the path is spelt', async () => {
     // Sent as written: fetch would resolve the dot segments before sending.
     const raw = (path: string) =>
@@ -49,7 +62,7 @@ describe('the UI files', () => {
         req.on('error', reject);
         req.end();
       });
-    for (const path of ['/assets/../../secret.txt', '/assets/%2e%2e/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/assets/..%5c..%5csecret.txt', '/assets/missing.js', '/secret.txt']) {
+    for (const path of ['/assets/../../secret.txt', '/assets/%2e%2e/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt', '/assets/..%5c..%5csecret.txt', '/assets/missing.js', '/secret.txt', '//assets/..//..//secret.txt', '/assets//%2e%2e//%2e%2e//secret.txt', '//secret.txt']) {
       const res = await raw(path);
       expect(res.status, path).toBeGreaterThanOrEqual(400);
       expect(res.body, path).not.toContain('not for the browser');

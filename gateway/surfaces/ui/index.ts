@@ -58,7 +58,10 @@ export async function uiSurface(app: FastifyInstance, options: UiOptions): Promi
     await app.register(fastifyStatic, { root: options.uiDir as string, index: false, wildcard: false, serve: true, cacheControl: true, maxAge: '1h', globIgnore: ['assets/**'] });
     await app.register(fastifyStatic, { root: join(options.uiDir as string, 'assets'), prefix: '/assets/', decorateReply: false, index: false, wildcard: true, cacheControl: true, maxAge: '1h' });
   }
-  const page = async (request: FastifyRequest, reply: FastifyReply) => {
+  /** `at`: the page's own path. Asked for under another spelling, it is sent there first: it loads its files by paths relative to itself, which under `/usage/` or `//` would name no file. */
+  const page = async (request: FastifyRequest, reply: FastifyReply, at: string) => {
+    const [path, query] = request.url.split('?');
+    if (path !== at) return reply.redirect(`${at}${query === undefined ? '' : `?${query}`}`, 308);
     if (redeemLoginLink(options.sessions, request, reply, options.port())) return reply;
     reply.header('cache-control', 'no-store');
     reply.header('content-security-policy', UI_CSP);
@@ -73,7 +76,7 @@ export async function uiSurface(app: FastifyInstance, options: UiOptions): Promi
   // editors' "detect Ollama", Claude Code's HEAD probe) and many want Ollama's own answer, word for
   // word. A browser, which asks for HTML, and a login link get the dashboard.
   app.get('/', { config: { ollamaRoot: true } }, (request, reply) => {
-    if (asksForPage(request)) return page(request, reply);
+    if (asksForPage(request)) return page(request, reply, '/');
     const origin = request.headers.origin;
     // A page of an allowed origin (a browser extension checking for Ollama) may read the answer.
     if (origin !== undefined && !options.address.isOwnOrigin(origin)) readableBy(reply, origin);
@@ -83,6 +86,6 @@ export async function uiSurface(app: FastifyInstance, options: UiOptions): Promi
   if (built) app.get('/favicon.ico', (_request, reply) => reply.type('image/png').sendFile('favicon.png'));
   app.get<{ Params: { page: string } }>('/:page', async (request, reply) => {
     if (!UI_PAGES.includes(request.params.page)) throw new GatewayError('not_found', `There is no page or endpoint ${request.url.split('?')[0]}`);
-    return page(request, reply);
+    return page(request, reply, `/${request.params.page}`);
   });
 }
