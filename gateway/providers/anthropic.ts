@@ -16,7 +16,7 @@ import { withoutInlineSystem } from '../wire/system-reminders';
 import { withDeferralResolved } from '../wire/tool-deferral';
 import { chunksStopped, completionStopped, stopsOf } from '../wire/stop-sequences';
 import { limiterFor } from './concurrency';
-import { modelsList } from './models-list';
+import { modelsList, withoutV1 } from './models-list';
 import { nativeJson, nativePath, nativeStream } from './native';
 import { NO_BOOK } from './signed-reasoning';
 import { createFieldLearner, MESSAGES_DROPPABLE } from './unknown-fields';
@@ -30,6 +30,7 @@ import { sseEvents } from './upstream-streams';
 /** The API version sent when the client named none (another front door's request). */
 export const ANTHROPIC_VERSION = '2023-06-01';
 const PATHS: Partial<Record<NativeEndpoint, string>> = { messages: '/v1/messages', 'messages.count_tokens': '/v1/messages/count_tokens' };
+const MODELS_PATH = '/v1/models?limit=1000';
 
 export function createAnthropicProvider(config: ProviderConfig, { secrets, gatewayId, proxy, signatures }: ProviderContext): ProviderAdapter {
   const { apiKey, unavailableReason } = providerKey(config, secrets, { required: true });
@@ -79,7 +80,7 @@ export function createAnthropicProvider(config: ProviderConfig, { secrets, gatew
     nativeStream: (endpoint, body, context) =>
       withinLearnedLimit(context.deployment, (deployment) => book.send(endpoint, { ...nativeBody(body, { ...context, deployment }), stream: true }, deployment.model, (body) => withoutRefusedFields(body, (body) => nativeStream(transport, endpoint, pathOf(endpoint), body, withVersion(context))))),
 
-    probe: (signal) => modelsList(transport, '/v1/models?limit=1000', config.name, signal),
+    probe: (signal) => modelsList(transport, MODELS_PATH, config.name, signal, withoutV1(config.baseUrl, MODELS_PATH)),
 
     close: () => transport.close(),
   };

@@ -3,19 +3,53 @@
  * MiniMax's (its OpenAI- and Anthropic-compatible ones alike) and Moonshot's answer 404, and the
  * Overview showed such a provider down beside its answered requests. A server that answers 404
  * or 405 is up; its models are unknown (null), not none.
+ *
+ * Unless the base URL is the likely cause: a path the API is not under is the commonest mistake in
+ * a provider's setup (LM Studio's or vLLM's address without `/v1`, Anthropic's with it), and every
+ * request would then fail as a missing model. Where the list answers at the address the base URL
+ * most likely meant (same origin, so the key goes nowhere new), the probe fails saying which.
  */
 import type { CancelSignal } from '../cancel';
 import { UpstreamError } from '../errors';
 import type { Transport } from './transport';
 import type { ProbeResult } from './types';
 
-export async function modelsList(transport: Transport, path: string, providerName: string, signal: CancelSignal): Promise<ProbeResult> {
+/** Where else to look for the list, and what to tell the user when it is there. */
+export interface LikelyBaseUrl {
+  path: string;
+  baseUrl: string;
+}
+
+export async function modelsList(transport: Transport, path: string, providerName: string, signal: CancelSignal, likely?: LikelyBaseUrl): Promise<ProbeResult> {
   try {
-    const { value } = await transport.json<{ data?: { id?: unknown }[] }>({ method: 'GET', path }, signal);
-    if (!Array.isArray(value?.data)) throw new UpstreamError('upstream_protocol', `${providerName}'s models list has no data array`);
-    return { models: value.data.map((m) => String(m.id)) };
+    return await listAt(transport, path, providerName, signal);
   } catch (error) {
-    if (error instanceof UpstreamError && (error.status === 404 || error.status === 405)) return { models: null };
-    throw error;
+    if (!(error instanceof UpstreamError && (error.status === 404 || error.status === 405))) throw error;
+    if (likely && (await listAt(transport, likely.path, providerName, signal).catch(() => undefined))) {
+      throw new UpstreamError('upstream_4xx', `${providerName} has no API at its base URL; it answers at ${likely.baseUrl}: set that as its base URL`, { status: error.status });
+    }
+    return { models: null };
   }
+}
+
+async function listAt(transport: Transport, path: string, providerName: string, signal: CancelSignal): Promise<ProbeResult> {
+  const { value } = await transport.json<{ data?: { id?: unknown }[] }>({ method: 'GET', path }, signal);
+  if (!Array.isArray(value?.data)) throw new UpstreamError('upstream_protocol', `${providerName}'s models list has no data array`);
+  return { models: value.data.map((m) => String(m.id)) };
+}
+
+/** An OpenAI-compatible base URL with no path: most servers (LM Studio, vLLM, Ollama's) answer under /v1. */
+export function withV1(baseUrl: string): LikelyBaseUrl | undefined {
+  const url = new URL(baseUrl);
+  return url.pathname.replace(/\/+$/, '') === '' ? { path: '/v1/models', baseUrl: `${url.origin}/v1` } : undefined;
+}
+
+/** A base URL ending in /v1 where the API's paths begin with /v1 themselves (Anthropic's). */
+export function withoutV1(baseUrl: string, listPath: string): LikelyBaseUrl | undefined {
+  const url = new URL(baseUrl);
+  const path = url.pathname.replace(/\/+$/, '');
+  if (!path.endsWith('/v1')) return undefined;
+  const meant = path.slice(0, -'/v1'.length);
+  // The transport puts the base URL's path before every path: step out of it with the list path's own prefix.
+  return { path: listPath.replace(/^\/v1/, ''), baseUrl: `${url.origin}${meant}` };
 }

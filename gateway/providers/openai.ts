@@ -11,7 +11,7 @@ import { UpstreamError } from '../errors';
 import { decodeEmbedding, withoutHistoryReasoning, type ChatCompletion, type ChatRequest, type CreateEmbeddingResponse } from '../wire/canonical';
 import { normalizeCompletion } from '../wire/normalize';
 import { limiterFor } from './concurrency';
-import { modelsList } from './models-list';
+import { modelsList, withV1 } from './models-list';
 import { forGemini, isGoogle } from './gemini';
 import { DEFAULT_TIMEOUTS, createTransport } from './transport';
 import { nativeJson, nativePath, nativeStream } from './native';
@@ -175,7 +175,7 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
     nativeJson: nativeJsonCall,
     nativeStream: nativeStreamCall,
 
-    probe: (signal) => modelsList(transport, '/models', config.name, signal),
+    probe: (signal) => modelsList(transport, '/models', config.name, signal, withV1(config.baseUrl)),
 
     close: () => transport.close(),
   };
