@@ -17,6 +17,7 @@ import type { TrafficStats } from './health/traffic';
 import { drainPlugin } from './http/close';
 import { lazySerializer, typeboxValidator } from './http/compilers';
 import { MAX_BODY_BYTES, registerJsonBody } from './http/json-body';
+import { noEndpointMessage } from './http/not-found';
 import { gatewayAddress, isLoopbackHost, localGuardPlugin } from './http/local-guard';
 import { clientKeyOf } from './http/client-keys';
 import { clientKeysRequired } from './config/for-clients';
@@ -140,7 +141,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setErrorHandler(errorHandler(openAIErrorBody));
   app.setNotFoundHandler((request, reply) => {
     reply.header('x-request-id', request.id);
-    sendError(request, reply, toWireError(new GatewayError('not_found', `There is no endpoint ${request.method} ${request.url.split('?')[0]}`)), openAIErrorBody);
+    sendError(request, reply, toWireError(new GatewayError('not_found', noEndpointMessage(app, request))), openAIErrorBody);
   });
 
   await app.register(healthSurface, { sources: health, mayReadAll: (request) => !exposed || clientKeyOf(request, s.keys) !== undefined });

@@ -151,7 +151,7 @@ describe('the admin session', () => {
 describe('paths as tools join them', () => {
   // A base URL written with a trailing slash (`http://127.0.0.1:7788/v1/`) and a tool that adds
   // `/chat/completions` to it sends `/v1//chat/completions`; others add a slash at the end.
-  it('answers a model path with a doubled or trailing slash as the path itself, keys and usage rows included', async () => {
+  it('answers a model path with a doubled or trailing slash as the path itself, and names the path a 404 missed by a /v1', async () => {
     const chat = { model: 'default', messages: [{ role: 'user', content: 'hi' }] };
     for (const path of ['//v1/chat/completions', '/v1//chat/completions', '/v1/chat/completions/']) {
       const res = await raw('POST', path, { body: chat });
@@ -165,6 +165,13 @@ describe('paths as tools join them', () => {
       expect([res.status, (res.body.models ?? res.body.data)?.length > 0], path).toEqual([200, true]);
     }
     expect((await raw('GET', '/v1//models/default')).body.id).toBe('default');
+    // A base URL that misses /v1, or has it where the tool adds it, is named in the 404.
+    const missed = await raw('POST', '/chat/completions', { body: chat });
+    expect([missed.status, missed.body.error.message]).toEqual([404, 'There is no endpoint POST /chat/completions: the gateway serves POST /v1/chat/completions; this tool does not add /v1 itself, so its base URL here ends in /v1']);
+    expect((await raw('GET', '/models?x=1')).body.error.message).toBe('There is no page or endpoint /models: the gateway serves GET /v1/models; this tool does not add /v1 itself, so its base URL here ends in /v1');
+    expect((await raw('POST', '/v1/v1/messages', { body: {} })).body.error.message).toBe('There is no endpoint POST /v1/v1/messages: the gateway serves POST /v1/messages; this tool adds /v1 itself, so its base URL here has no /v1');
+    expect((await raw('POST', '/v1/api/chat', { body: {} })).body.error.message).toBe('There is no endpoint POST /v1/api/chat: the gateway serves POST /api/chat; this tool adds /api itself, so its base URL here has no /v1');
+    expect((await raw('POST', '/v1/nothing', { body: {} })).body.error.message).toBe('There is no endpoint POST /v1/nothing');
     // The client-key check is the matched route's, whatever the spelling.
     h.gateway.applyConfig(config({ clientKeys: { required: true } }), 'test');
     expect((await raw('POST', '/v1//chat/completions', { body: chat })).status).toBe(401);

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { GatewayError } from '../../errors';
 import { readableBy } from '../../http/cross-origin';
+import { noEndpointMessage } from '../../http/not-found';
 import { ownOriginOnly, type GatewayAddress } from '../../http/local-guard';
 import { requestIdPlugin } from '../../http/request-id';
 import type { AdminSessions } from '../../store/admin-sessions';
@@ -85,7 +86,7 @@ export async function uiSurface(app: FastifyInstance, options: UiOptions): Promi
   // Browsers ask for /favicon.ico whatever the page links; the app icon is a PNG, which they all accept.
   if (built) app.get('/favicon.ico', (_request, reply) => reply.type('image/png').sendFile('favicon.png'));
   app.get<{ Params: { page: string } }>('/:page', async (request, reply) => {
-    if (!UI_PAGES.includes(request.params.page)) throw new GatewayError('not_found', `There is no page or endpoint ${request.url.split('?')[0]}`);
+    if (!UI_PAGES.includes(request.params.page)) throw new GatewayError('not_found', noEndpointMessage(app, request, 'page or endpoint'));
     return page(request, reply, `/${request.params.page}`);
   });
 }
