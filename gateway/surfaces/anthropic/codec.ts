@@ -50,7 +50,7 @@ export function messagesToChat(sent: MessagesBody, target: ProviderConfig['kind'
   // top_k has no OpenAI field (OpenAI refuses unknown ones); an Ollama upstream takes it as an option.
   if (body.top_k != null && target === 'ollama') (request as ChatRequest & { top_k?: number }).top_k = body.top_k;
   if (body.metadata?.user_id) request.user = endUserId(body.metadata.user_id);
-  const tools = toolsShown(body.tools ?? [], body.messages, body.tool_choice).filter((t) => t.type == null || t.type === 'custom');
+  const tools = chatTools(body);
   if (tools.length > 0) {
     request.tools = tools.map((t) => ({ type: 'function', function: { name: t.name, ...(t.description ? { description: t.description } : {}), parameters: (t.input_schema ?? { type: 'object', properties: {} }) as Record<string, unknown> } }));
     const choice = body.tool_choice;
@@ -64,6 +64,24 @@ export function messagesToChat(sent: MessagesBody, target: ProviderConfig['kind'
   const format = body.output_config?.format;
   if (format?.type === 'json_schema' && format.schema) request.response_format = { type: 'json_schema', json_schema: { name: 'response', schema: format.schema as Record<string, unknown> } };
   return body.stream ? ({ ...request, stream: true } as ChatRequest) : request;
+}
+
+/**
+ * The tools a chat model can be offered: those the client defines. Anthropic's own (`web_search`,
+ * `web_fetch` and `code_execution`, which its servers run; `bash`, `text_editor`, `computer` and
+ * `memory`, whose schemas only its servers know) are left out of a request that offers others too.
+ * A request that offers only those asks for them (Claude Code's WebSearch sends one with the
+ * search tool alone): answered without them, a model would make its results up, so it goes to a
+ * deployment that speaks Messages, or is refused naming the tool.
+ */
+function chatTools(body: MessagesBody): NonNullable<MessagesBody['tools']> {
+  const shown = toolsShown(body.tools ?? [], body.messages, body.tool_choice);
+  const own = shown.filter((t) => t.type == null || t.type === 'custom');
+  if (own.length === 0 && shown.length > 0) {
+    const at = (body.tools ?? []).indexOf(shown[0] as NonNullable<MessagesBody['tools']>[number]);
+    throw new GatewayError('needs_native_api', `tools[${at}] is Anthropic's "${String(shown[0]?.type)}" tool, which only Anthropic's API runs or defines: a request that offers no other tool can only go to a deployment that speaks the Messages API`, { param: `tools[${at}].type` });
+  }
+  return own;
 }
 
 /**
