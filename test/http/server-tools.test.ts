@@ -7,6 +7,7 @@
  * out as before: the model answers with the client's tools.
  */
 import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeServer } from '../support/fake-server';
 import { startFakeAnthropic } from '../support/fake-anthropic';
@@ -78,5 +79,20 @@ describe("Anthropic's own tools", () => {
     const sent = ollama.requests.find((r) => r.path === '/api/chat')!.body;
     expect(sent.tools.map((t: { function: { name: string } }) => t.function.name)).toEqual(['get_weather']);
     expect(anthropic.requests).toHaveLength(0);
+  });
+});
+
+describe("OpenAI's hosted tools", () => {
+  // A chat app that offers its web search with every turn (as Codex does beside its own tools) keeps
+  // working on a local model: the Responses front door leaves hosted tools out even alone.
+  it('are left out of a translation, alone or beside the client\'s own tools', async () => {
+    const responses = new OpenAI({ baseURL: h.baseUrl, apiKey: 'any', maxRetries: 0 }).responses;
+    const shell = { type: 'function' as const, name: 'shell', parameters: { type: 'object', properties: { command: { type: 'string' } } }, strict: false };
+    for (const tools of [[{ type: 'web_search' as const }], [{ type: 'web_search' as const }, shell]]) {
+      const answer = await responses.create({ model: 'llama', input: 'list the files', tools });
+      expect(answer.status).toBe('completed');
+      const sent = ollama.requests.filter((r) => r.path === '/api/chat').at(-1)!.body;
+      expect((sent.tools ?? []).map((t: { function: { name: string } }) => t.function.name)).toEqual(tools.length > 1 ? ['shell'] : []);
+    }
   });
 });
