@@ -281,4 +281,19 @@ describe('building a gateway in the dashboard', () => {
       await page.setViewportSize({ width: 1360, height: 900 });
     }
   });
+
+  it('keeps every card of every page within a phone-wide window (360 px)', async () => {
+    await page.setViewportSize({ width: 360, height: 800 });
+    try {
+      for (const path of ['/overview', '/routes', '/providers', '/playground', '/connect', '/usage', '/settings']) {
+        await go(path);
+        await page.locator('main h1').waitFor();
+        await expect.poll(() => page.getByText(/^Loading /).count(), { timeout: 10_000 }).toBe(0);
+        const overflowing = await page.locator('.card').evaluateAll((cards) => cards.filter((card) => card.getBoundingClientRect().right > innerWidth + 0.5).map((card) => card.querySelector('h2, h3')?.textContent ?? card.className));
+        expect(overflowing, path).toEqual([]);
+      }
+    } finally {
+      await page.setViewportSize({ width: 1360, height: 900 });
+    }
+  });
 });
