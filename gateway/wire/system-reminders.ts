@@ -13,9 +13,15 @@ type Message = Record<string, unknown> & { role?: unknown; content?: unknown };
 
 const OPEN = '<system-reminder>';
 
-/** The body with no `system` message in `messages`; the body itself when it has none. */
+/**
+ * The body with no `system` message in `messages`; the body itself when it has none. A system
+ * message may carry a per-turn directive instead of text (Claude Code's effort for the turns after
+ * it, `{"role": "system", "content": [], "output_config": {"effort": "low"}}`, beta
+ * `per-turn-control-2026-07-01`): the latest one's effort becomes the request's, which is the form
+ * every other server and translation reads.
+ */
 export function withoutInlineSystem<T extends object>(body: T): T {
-  const { messages, system: top } = body as { messages?: unknown; system?: unknown };
+  const { messages, system: top, output_config: config } = body as { messages?: unknown; system?: unknown; output_config?: Record<string, unknown> | null };
   if (!Array.isArray(messages) || !messages.some((m: Message | null) => m?.role === 'system')) return body;
   const leading: Block[] = [];
   const out: Message[] = [];
@@ -28,7 +34,9 @@ export function withoutInlineSystem<T extends object>(body: T): T {
     else out.push({ role: 'user', content: pending });
     pending = [];
   };
+  let effort: unknown;
   for (const message of messages as Message[]) {
+    if (message?.role === 'system') effort = (message.output_config as { effort?: unknown } | null | undefined)?.effort ?? effort;
     if (message?.role !== 'system') {
       flush();
       out.push(message);
@@ -40,7 +48,7 @@ export function withoutInlineSystem<T extends object>(body: T): T {
   }
   flush();
   const system = leading.length === 0 ? top : [...blocksOf(top), ...leading];
-  return { ...body, messages: out, ...(system === undefined ? {} : { system }) };
+  return { ...body, messages: out, ...(system === undefined ? {} : { system }), ...(typeof effort === 'string' ? { output_config: { ...config, effort } } : {}) };
 }
 
 function blocksOf(content: unknown): Block[] {

@@ -88,4 +88,29 @@ describe("Claude Code's system messages inside the conversation", () => {
     expect(roles(anthropic)).toEqual(['user', 'assistant', 'user']);
     expect(sent.messages[2].content.at(-1)).toEqual({ type: 'text', text: `<system-reminder>\n${reminder}\n</system-reminder>` });
   });
+
+  it("carry Claude Code's per-turn effort to a model that does not take them in place", async () => {
+    // A directive with no text, for the turns after it (beta per-turn-control-2026-07-01).
+    const messages = [
+      { role: 'user', content: 'think hard about this' },
+      { role: 'assistant', content: 'Done.' },
+      { role: 'system', content: [], output_config: { effort: 'low' } },
+      { role: 'user', content: 'now just say ok' },
+    ];
+    const ask = (model: string) =>
+      fetch(`${h.url}/v1/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', 'anthropic-beta': 'per-turn-control-2026-07-01' },
+        body: JSON.stringify({ model, max_tokens: 100, thinking: { type: 'adaptive' }, output_config: { effort: 'high' }, messages }),
+      });
+    expect((await ask('opus-4-8')).status).toBe(200);
+    expect([roles(anthropic), anthropic.requests.at(-1)?.body.output_config]).toEqual([['user', 'assistant', 'system', 'user'], { effort: 'high' }]);
+    expect((await ask('sonnet-4-6')).status).toBe(200);
+    expect([roles(anthropic), anthropic.requests.at(-1)?.body.output_config]).toEqual([['user', 'assistant', 'user'], { effort: 'low' }]);
+    expect((await ask('qwen')).status).toBe(200);
+    expect([roles(ollama), ollama.requests.at(-1)?.body.output_config]).toEqual([['user', 'assistant', 'user'], { effort: 'low' }]);
+    await h.gateway.applyConfig({ ...config(), deployments: [...config().deployments, { name: 'o4', provider: 'cloud', model: 'o4-mini' }] }, 'test');
+    expect((await ask('o4')).status).toBe(200);
+    expect(openai.requests.at(-1)?.body.reasoning_effort).toBe('low');
+  });
 });
