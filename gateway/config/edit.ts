@@ -4,17 +4,9 @@
  * is applied, so an edit only has to get references right (renames carry over, removals that would
  * leave dangling references are refused).
  */
+import { EditError } from './edit-error';
+import { mergePatch } from './merge-patch';
 import type { BudgetConfig, Config, DeploymentConfig, ProviderConfig, RouteConfig, Settings } from './schema';
-
-export class EditError extends Error {
-  constructor(
-    message: string,
-    readonly path: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
-}
 
 type Entity = 'providers' | 'deployments' | 'routes' | 'budgets';
 type Item = ProviderConfig | DeploymentConfig | RouteConfig | BudgetConfig;
@@ -118,6 +110,18 @@ export function reorderRoute(config: Config, name: string, order: string[]): Con
 
 export function replaceSettings(config: Config, settings: Settings): Config {
   return { ...clone(config), settings };
+}
+
+/** A merge patch (merge-patch.ts) of a route's fields other than its name (a rename replaces the route). */
+export function patchRoute(config: Config, name: string, patch: Record<string, unknown>): Config {
+  const next = clone(config);
+  const index = indexOf(next, 'routes', name);
+  next.routes[index] = mergePatch(next.routes[index], patch) as RouteConfig;
+  return next;
+}
+
+export function patchSettings(config: Config, patch: Record<string, unknown>): Config {
+  return { ...clone(config), settings: mergePatch(config.settings ?? {}, patch) as Settings };
 }
 
 export interface ConfigChange {

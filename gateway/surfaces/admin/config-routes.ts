@@ -7,7 +7,8 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type Type from 'typebox';
-import { addItem, diffConfigs, EditError, removeAlias, removeItem, reorderRoute, replaceItem, replaceSettings, setAlias } from '../../config/edit';
+import { addItem, diffConfigs, patchRoute, patchSettings, removeAlias, removeItem, reorderRoute, replaceItem, replaceSettings, setAlias } from '../../config/edit';
+import { EditError } from '../../config/edit-error';
 import type { BudgetConfig, Config, DeploymentConfig, ProviderConfig, RouteConfig } from '../../config/schema';
 import { BudgetSchema, ConfigSchema, DeploymentSchema, RouteSchema } from '../../config/schema';
 import type { Secrets } from '../../config/secrets';
@@ -34,10 +35,12 @@ import {
   ProviderViewSchema,
   RouteListSchema,
   RouteOrderSchema,
+  RoutePatchSchema,
   RevisionParams,
   SchedulePreviewSchema,
   ScheduleSchema,
   SettingsInputSchema,
+  SettingsPatchSchema,
   SettingsSavedSchema,
   SettingsViewSchema,
   type ProviderInput,
@@ -158,6 +161,10 @@ export function configRoutes(app: FastifyInstance, services: ConfigRouteServices
     const applied = replace(reply, 'routes', request.params.name, request.body);
     return applied ? find(applied, 'routes', request.body.name) : reply;
   });
+  app.patch<Params & { Body: Type.Static<typeof RoutePatchSchema> }>('/routes/:name', { schema: { params: NameParams, body: RoutePatchSchema, response: { 200: RouteSchema } } }, async (request, reply) => {
+    const applied = apply(reply, () => patchRoute(current(), request.params.name, request.body), { list: 'routes', name: request.params.name });
+    return applied ? find(applied, 'routes', request.params.name) : reply;
+  });
   app.put<Params & { Body: Type.Static<typeof RouteOrderSchema> }>(
     '/routes/:name/order',
     { schema: { params: NameParams, body: RouteOrderSchema, response: { 200: RouteSchema } } },
@@ -219,6 +226,11 @@ export function configRoutes(app: FastifyInstance, services: ConfigRouteServices
   }));
   app.put<{ Body: Type.Static<typeof SettingsInputSchema> }>('/settings', { schema: { body: SettingsInputSchema, response: { 200: SettingsSavedSchema } } }, async (request, reply) => {
     const applied = apply(reply, () => replaceSettings(current(), request.body.settings));
+    return applied ? { settings: applied.settings ?? {} } : reply;
+  });
+
+  app.patch<{ Body: Type.Static<typeof SettingsPatchSchema> }>('/settings', { schema: { body: SettingsPatchSchema, response: { 200: SettingsSavedSchema } } }, async (request, reply) => {
+    const applied = apply(reply, () => patchSettings(current(), request.body.settings));
     return applied ? { settings: applied.settings ?? {} } : reply;
   });
 

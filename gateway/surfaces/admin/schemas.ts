@@ -7,7 +7,7 @@
 import Type from 'typebox';
 import { DeploymentSchema, ProviderSchema, RouteSchema, SettingsSchema, TimeWindowSchema, ConfigSchema } from '../../config/schema';
 import { BudgetViewSchema, HealthReportSchema, ProbeViewSchema } from '../health/schema';
-import { Name, NullableNumber, NullableString, Strict } from './schema-parts';
+import { mergePatchOf, Name, NullableNumber, NullableString, Strict } from './schema-parts';
 import { DecisionSchema, UsageAttemptSchema } from './usage-schemas';
 
 export * from './usage-schemas';
@@ -46,6 +46,9 @@ export const DeploymentListSchema = Type.Object({ deployments: Type.Array(Deploy
 export const RouteListSchema = Type.Object({ routes: Type.Array(RouteSchema) });
 export const DeletedSchema = Type.Object({ deleted: Type.String() });
 export const RouteOrderSchema = Type.Object({ deployments: Type.Array(Name, { maxItems: 32 }) }, Strict);
+const { name: _routeName, ...routeFields } = RouteSchema.properties;
+/** A route's fields to change, the rest kept as they are now (a rename is a PUT). */
+export const RoutePatchSchema = mergePatchOf(routeFields);
 
 export const SchedulePreviewSchema = Type.Object({ timeZone: Type.Optional(Type.String({ maxLength: 64 })), timeWindows: Type.Optional(Type.Array(TimeWindowSchema, { maxItems: 64 })) }, Strict);
 export const ScheduleSchema = Type.Object({
@@ -62,6 +65,8 @@ export const SecretsViewSchema = Type.Object({ backend: Type.String(), protected
 export const ServerViewSchema = Type.Object({ host: Type.String(), port: Type.Integer(), exposed: Type.Boolean() });
 export const SettingsViewSchema = Type.Object({ settings: SettingsSchema, server: ServerViewSchema, secrets: SecretsViewSchema });
 export const SettingsInputSchema = Type.Object({ settings: SettingsSchema }, Strict);
+/** The settings to change, the rest kept as they are now (the tray or another window may have changed them). */
+export const SettingsPatchSchema = Type.Object({ settings: mergePatchOf(SettingsSchema.properties) }, Strict);
 export const SettingsSavedSchema = Type.Object({ settings: SettingsSchema });
 /** A config to preview or import: any JSON, validated in full (shape and meaning) by validateConfig. */
 export const ConfigInputSchema = Type.Object({ config: Type.Unknown() }, Strict);
@@ -243,6 +248,8 @@ export type ProviderView = Type.Static<typeof ProviderViewSchema>;
 export type ProviderInput = Type.Static<typeof ProviderInputSchema>;
 export type ProviderTest = Type.Static<typeof ProviderTestSchema>;
 export type SettingsView = Type.Static<typeof SettingsViewSchema>;
+export type RoutePatch = Type.Static<typeof RoutePatchSchema>;
+export type SettingsPatch = Type.Static<typeof SettingsPatchSchema>['settings'];
 export type Schedule = Type.Static<typeof ScheduleSchema>;
 export type ConfigPreview = Type.Static<typeof ConfigPreviewSchema>;
 export type ConfigRevision = Type.Static<typeof ConfigRevisionSchema>;

@@ -5,7 +5,7 @@
  */
 import { mutationOptions, queryOptions, type QueryClient } from '@tanstack/react-query';
 import { api, send } from '../client';
-import type { Alias, BudgetConfig, ClientBasics, Config, ConfigPreview, ConfigRevision, DeploymentConfig, ProbeOutcome, ProviderInput, ProviderTest, ProviderView, RouteConfig, Schedule, Settings, SettingsView, TimeWindow } from '../types';
+import type { Alias, BudgetConfig, ClientBasics, Config, ConfigPreview, ConfigRevision, DeploymentConfig, ProbeOutcome, ProviderInput, ProviderTest, ProviderView, RouteConfig, RoutePatch, Schedule, Settings, SettingsPatch, SettingsView, TimeWindow } from '../types';
 import { invalidate, path } from './paths';
 
 export const configQueries = {
@@ -79,7 +79,8 @@ export const budgetMutations = {
 
 export const routeMutations = {
   create: (client: QueryClient) => mutationOptions({ mutationFn: (route: RouteConfig) => send<RouteConfig>(path('routes'), 'POST', route), onSuccess: invalidate(client, 'config') }),
-  update: (client: QueryClient, name: string) => mutationOptions({ mutationFn: (route: RouteConfig) => send<RouteConfig>(path('routes', name), 'PUT', route), onSuccess: invalidate(client, 'config') }),
+  /** Only the fields an edit changes (a merge patch): the route's others stay as the gateway holds them now, not as this page read them. */
+  patch: (client: QueryClient, name: string) => mutationOptions({ mutationFn: (change: RoutePatch) => send<RouteConfig>(path('routes', name), 'PATCH', change), onSuccess: invalidate(client, 'config') }),
   /** The fallback order; settled either way, so the list shows what the gateway holds. */
   reorder: (client: QueryClient, name: string) =>
     mutationOptions({ mutationFn: (deployments: string[]) => send<RouteConfig>(path('routes', name, '/order'), 'PUT', { deployments }), onSettled: invalidate(client, 'config') }),
@@ -87,19 +88,11 @@ export const routeMutations = {
 };
 
 export const settingsMutations = {
-  save: (client: QueryClient) => mutationOptions({ mutationFn: (settings: Settings) => send<{ settings: Settings }>(path('settings'), 'PUT', { settings }), onSuccess: invalidate(client, 'config') }),
-  /**
-   * Local only, on the settings as the gateway holds them now (the tray may have changed them since
-   * the page loaded); the health report says it too.
-   */
+  /** Only the settings an edit changes (a merge patch): the others stay as the gateway holds them now (the tray or another window may have changed them since this page read them). */
+  save: (client: QueryClient) => mutationOptions({ mutationFn: (change: SettingsPatch) => send<{ settings: Settings }>(path('settings'), 'PATCH', { settings: change }), onSuccess: invalidate(client, 'config') }),
+  /** Local only; the health report says it too. */
   localOnly: (client: QueryClient) =>
-    mutationOptions({
-      mutationFn: async (on: boolean) => {
-        const { settings } = await api<SettingsView>('/admin/api/settings');
-        return send<{ settings: Settings }>(path('settings'), 'PUT', { settings: { ...settings, localOnly: on } });
-      },
-      onSuccess: invalidate(client, 'config', 'health'),
-    }),
+    mutationOptions({ mutationFn: (on: boolean) => send<{ settings: Settings }>(path('settings'), 'PATCH', { settings: { localOnly: on } }), onSuccess: invalidate(client, 'config', 'health') }),
   previewImport: () => mutationOptions({ mutationFn: (config: unknown) => send<ConfigPreview>(path('config', undefined, '/preview'), 'POST', { config }) }),
   /** What applying an earlier revision again would change. */
   previewRevision: (client: QueryClient) =>

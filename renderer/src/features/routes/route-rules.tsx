@@ -28,17 +28,14 @@ function describeRule(rule: Rule): string {
 
 export function RouteRules({ route, routes }: { route: RouteConfig; routes: string[] }) {
   const client = useQueryClient();
-  const save = useMutation(routeMutations.update(client, route.name));
+  const save = useMutation(routeMutations.patch(client, route.name));
   const others = routes.filter((name) => name !== route.name);
   const [trait, setTrait] = useState<Trait>('minPromptTokens');
   const [value, setValue] = useState('');
   const [use, setUse] = useState('');
   const [valueError, setValueError] = useState<string | undefined>();
   const rules = route.rules ?? [];
-  const saveRules = (next: Rule[]) => {
-    const { rules: _old, ...rest } = route;
-    save.mutate(next.length > 0 ? { ...rest, rules: next } : rest);
-  };
+  const saveRules = (next: Rule[]) => save.mutate({ rules: next.length > 0 ? next : null });
   const add = () => {
     let when: Rule['when'];
     if (trait === 'minPromptTokens') {

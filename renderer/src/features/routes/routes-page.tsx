@@ -8,7 +8,7 @@ import { useEffect, useState } from 'react';
 import { ApiError } from '../../api/client';
 import { deploymentMutations, routeMutations, configQueries } from '../../api/queries/config';
 import { healthQueries } from '../../api/queries/health';
-import type { DeploymentConfig, RouteConfig } from '../../api/types';
+import type { DeploymentConfig, RouteConfig, RoutePatch } from '../../api/types';
 import { LiveState, liveStates, type LiveDeployment } from '../routing/live-state';
 import { Badge, Card, ConfirmButton, Empty, ErrorNote, Field, Loading } from '../../ui/parts';
 import { AliasesCard } from './aliases-card';
@@ -74,14 +74,9 @@ function RouteCard({ route, routes, describe, live }: { route: RouteConfig; rout
   const [retry, setRetry] = useState({ attempts: String(route.retry?.attempts ?? 1), deadlineMs: route.deadlineMs ? String(route.deadlineMs) : '' });
   useEffect(() => setOrder(route.deployments), [route.deployments]);
   const saveOrder = useMutation(routeMutations.reorder(client, route.name));
-  const saveRetry = useMutation(routeMutations.update(client, route.name));
+  const saveRetry = useMutation(routeMutations.patch(client, route.name));
   const remove = useMutation(routeMutations.remove(client));
-  const { deadlineMs: _deadline, ...withoutDeadline } = route;
-  const retried = (): RouteConfig => ({
-    ...withoutDeadline,
-    retry: { ...route.retry, attempts: Number(retry.attempts) },
-    ...(retry.deadlineMs ? { deadlineMs: Number(retry.deadlineMs) } : {}),
-  });
+  const retried = (): RoutePatch => ({ retry: { attempts: Number(retry.attempts) }, deadlineMs: retry.deadlineMs ? Number(retry.deadlineMs) : null });
   const changed = order.join() !== route.deployments.join();
   const fields = saveRetry.error instanceof ApiError ? saveRetry.error.fields : {};
   return (
@@ -90,7 +85,7 @@ function RouteCard({ route, routes, describe, live }: { route: RouteConfig; rout
       <div className="row" style={{ marginTop: 8 }}>
         <label className="row" style={{ gap: 6 }}>
           <span className="muted">Strategy</span>
-          <select value={route.strategy ?? 'ordered'} aria-label={`Strategy of ${route.name}`} onChange={(e) => saveRetry.mutate({ ...route, strategy: e.target.value as RouteConfig['strategy'] })}>
+          <select value={route.strategy ?? 'ordered'} aria-label={`Strategy of ${route.name}`} onChange={(e) => saveRetry.mutate({ strategy: e.target.value as RouteConfig['strategy'] })}>
             {STRATEGIES.map((s) => <option key={s.value} value={s.value}>{s.label}</option>)}
           </select>
         </label>

@@ -5,7 +5,7 @@ import { ApiError } from '../../api/client';
 import { cacheMutations, cacheQueries } from '../../api/queries/cache';
 import { settingsMutations, configQueries } from '../../api/queries/config';
 import { keyMutations, keyQueries } from '../../api/queries/keys';
-import type { Config, ConfigPreview, Settings } from '../../api/types';
+import type { Config, ConfigPreview, Settings, SettingsPatch } from '../../api/types';
 import { applyTheme, themeChoice, type ThemeChoice } from '../../theme';
 import { Badge, Card, ConfirmButton, copy, Empty, ErrorNote, Field, Loading } from '../../ui/parts';
 import { ConfigHistory, PreviewList } from './config-history';
@@ -163,15 +163,14 @@ function UsageAndCache({ settings, exposed }: { settings: Settings; exposed: boo
   });
   const save = useMutation(settingsMutations.save(client));
   const purge = useMutation(cacheMutations.purge(client));
-  const edited = (): Settings => {
-    const { allowedOrigins: _, ...rest } = settings;
+  // Only what this card shows: local only, set from the tray meanwhile, stays as it is.
+  const edited = (): SettingsPatch => {
     const origins = draft.allowedOrigins.split('\n').map((line) => line.trim()).filter(Boolean);
     return {
-      ...rest,
       cache: { enabled: draft.cacheEnabled, ttlSeconds: Number(draft.ttlSeconds), maxMiB: Number(draft.maxMiB) },
-      usage: { ...settings.usage, retentionDays: Number(draft.retentionDays), logBodies: draft.logBodies },
+      usage: { retentionDays: Number(draft.retentionDays), logBodies: draft.logBodies },
       clientKeys: { required: draft.keysRequired },
-      ...(origins.length > 0 ? { allowedOrigins: origins } : {}),
+      allowedOrigins: origins.length > 0 ? origins : null,
     };
   };
   const fields = save.error instanceof ApiError ? save.error.fields : {};

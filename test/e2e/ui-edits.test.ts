@@ -1,0 +1,62 @@
+/**
+ * The dashboard's small edits in a real browser, made on a page that loaded before a change made
+ * elsewhere (another window, the tray, the CLI): the route card's strategy and retry, and the
+ * Settings card, sent the whole route or settings as the page had read them and undid that change.
+ * They now send only what they change (admin-patches.test.ts has the API's side).
+ */
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useDashboard } from '../support/dashboard';
+import type { Harness } from '../support/harness';
+
+const dashboard = useDashboard((upstreams) => ({
+  version: 1,
+  providers: [
+    { name: 'local', kind: 'ollama', baseUrl: upstreams.ollama },
+    { name: 'cloud', kind: 'openai', baseUrl: `${upstreams.openai}/v1`, apiKey: 'env:TEST_KEY', local: false },
+  ],
+  deployments: [
+    { name: 'llama', provider: 'local', model: 'llama3.2:3b' },
+    { name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini' },
+  ],
+  routes: [{ name: 'default', deployments: ['llama', 'mini'] }],
+}));
+let h: Harness;
+let page: Page;
+beforeAll(async () => {
+  ({ h, page } = dashboard);
+  await dashboard.logIn();
+});
+
+/** A change made elsewhere: the admin API, as another window or the tray makes it. */
+const elsewhere = (path: string, method: string, body: unknown) => h.admin(`/admin/api/${path}`, { method, body: JSON.stringify(body) }).then((r) => expect(r.status).toBe(200));
+
+describe('an edit on a page loaded before a change made elsewhere', () => {
+  it("keeps the route's new order when the strategy and the retry are saved", async () => {
+    await dashboard.go('/routes');
+    const strategy = page.getByLabel('Strategy of default');
+    await strategy.waitFor();
+    await elsewhere('routes/default/order', 'PUT', { deployments: ['mini', 'llama'] });
+    await strategy.selectOption('lowest-cost');
+    await expect.poll(() => h.gateway.config().routes[0]?.strategy).toBe('lowest-cost');
+    expect(h.gateway.config().routes[0]?.deployments).toEqual(['mini', 'llama']);
+
+    await elsewhere('routes/default/order', 'PUT', { deployments: ['llama', 'mini'] });
+    await page.getByText('Retry and deadline').click();
+    await page.getByLabel('Attempts per deployment').fill('2');
+    await page.getByRole('button', { name: 'Save retry settings' }).click();
+    await expect.poll(() => h.gateway.config().routes[0]?.retry).toEqual({ attempts: 2 });
+    expect(h.gateway.config().routes[0]).toMatchObject({ deployments: ['llama', 'mini'], strategy: 'lowest-cost' });
+  });
+
+  it('keeps local only, switched from the tray, when the Settings card is saved', async () => {
+    await dashboard.go('/settings');
+    const ttl = page.getByLabel('Cache TTL (seconds)');
+    await ttl.waitFor();
+    await elsewhere('settings', 'PATCH', { settings: { localOnly: true } });
+    await ttl.fill('600');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect.poll(() => h.gateway.config().settings?.cache?.ttlSeconds).toBe(600);
+    expect(h.gateway.config().settings?.localOnly).toBe(true);
+  });
+});

@@ -1,0 +1,61 @@
+/**
+ * Small edits as merge patches. The dashboard's route card and Settings card sent the whole route or
+ * the whole settings as the page had read them, so a change made elsewhere since (another window's
+ * new order, local only switched from the tray or the CLI) was undone without a word by the next
+ * strategy, rule, retry or cache change. They now send only the fields they change (RFC 7386: `null`
+ * removes one), and the gateway merges them into what it holds now.
+ */
+import { describe, expect, it } from 'vitest';
+import { twoTierConfig } from '../support/harness';
+import { useTwoTier } from '../support/two-tier';
+
+const t = useTwoTier({ config: () => twoTierConfig({ ollama: t.ollama.url, openai: t.openai.url }) });
+const patch = (path: string, body: unknown) => t.h.admin(`/admin/api/${path}`, { method: 'PATCH', body: JSON.stringify(body) });
+const route = (name: string) => t.h.gateway.config().routes.find((r) => r.name === name);
+
+describe('a route patched', () => {
+  it('changes only the fields the patch names, keeping an order another window saved meanwhile', async () => {
+    // Another window reorders; this one, still showing the old order, changes the strategy.
+    expect((await t.h.admin('/admin/api/routes/default/order', { method: 'PUT', body: JSON.stringify({ deployments: ['mini', 'llama'] }) })).status).toBe(200);
+    const res = await patch('routes/default', { strategy: 'lowest-latency', retry: { attempts: 2 }, deadlineMs: 30_000 });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ name: 'default', deployments: ['mini', 'llama'], strategy: 'lowest-latency', retry: { attempts: 2 }, deadlineMs: 30_000 });
+    // An object merges into the one there; null removes a field.
+    expect((await patch('routes/default', { retry: { backoffMs: 500 }, deadlineMs: null, rules: [{ when: { hasImages: true }, use: 'cloud-first' }] })).status).toBe(200);
+    expect(route('default')).toEqual({ name: 'default', deployments: ['mini', 'llama'], strategy: 'lowest-latency', retry: { attempts: 2, backoffMs: 500 }, rules: [{ when: { hasImages: true }, use: 'cloud-first' }] });
+    expect((await patch('routes/default', { rules: null })).status).toBe(200);
+    expect(route('default')?.rules).toBeUndefined();
+    const { revisions } = await t.h.admin('/admin/api/config/revisions').then((r) => r.json());
+    expect(revisions[0].source).toBe('admin api: PATCH /admin/api/routes/default');
+  });
+
+  it('refuses a rename, an unknown route and a value the config does not take, changing nothing', async () => {
+    const before = route('default');
+    const renamed = await patch('routes/default', { name: 'other' });
+    expect(renamed.status).toBe(400);
+    expect((await renamed.json()).error.message).toMatch(/name/);
+    const missing = await patch('routes/nope', { strategy: 'ordered' });
+    expect([missing.status, (await missing.json()).error.message]).toEqual([404, 'There is no route named "nope"']);
+    const invalid = await patch('routes/default', { retry: { attempts: 99 } });
+    expect(invalid.status).toBe(400);
+    expect((await invalid.json()).errors[0]).toMatchObject({ field: 'retry.attempts' });
+    const proto = await t.h.admin('/admin/api/routes/default', { method: 'PATCH', body: '{"retry":{"__proto__":{"attempts":3}}}' });
+    expect(proto.status).toBe(400);
+    expect(route('default')).toEqual(before);
+  });
+});
+
+describe('the settings patched', () => {
+  it('change only what the patch names, keeping local only switched from the tray meanwhile', async () => {
+    // The tray (or `switchyard local-only on`) switches local only; a page opened before saves its cache settings.
+    expect((await patch('settings', { settings: { localOnly: true } })).status).toBe(200);
+    const res = await patch('settings', { settings: { cache: { enabled: false, ttlSeconds: 60, maxMiB: 16 }, usage: { retentionDays: 30 }, allowedOrigins: ['app://obsidian.md'] } });
+    expect(res.status).toBe(200);
+    expect((await res.json()).settings).toEqual({ localOnly: true, cache: { enabled: false, ttlSeconds: 60, maxMiB: 16 }, usage: { retentionDays: 30 }, allowedOrigins: ['app://obsidian.md'] });
+    expect((await patch('settings', { settings: { usage: { logBodies: true }, allowedOrigins: null } })).status).toBe(200);
+    expect(t.h.gateway.config().settings).toEqual({ localOnly: true, cache: { enabled: false, ttlSeconds: 60, maxMiB: 16 }, usage: { retentionDays: 30, logBodies: true } });
+    const invalid = await patch('settings', { settings: { allowedOrigins: ['https://*'] } });
+    expect(invalid.status).toBe(400);
+    expect(t.h.gateway.config().settings?.allowedOrigins).toBeUndefined();
+  });
+});
