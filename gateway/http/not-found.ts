@@ -10,7 +10,7 @@ import type { FastifyInstance, FastifyRequest, HTTPMethods } from 'fastify';
 export function noEndpointMessage(app: FastifyInstance, request: FastifyRequest, what = `endpoint ${request.method}`): string {
   const path = request.url.split('?')[0] ?? '';
   const said = `There is no ${what} ${path}`;
-  // Only paths of a few segments are looked at: no route here has more.
+  // A long path is no base URL mistake: it is not looked up.
   if (path.length > 200) return said;
   const method = request.method as HTTPMethods;
   const serves = (url: string) => app.hasRoute({ method, url });
