@@ -1,5 +1,5 @@
 /**
- * JSON Merge Patch (RFC 7386), for edits of a few fields: a member replaces the one it names, an
+ * JSON Merge Patch (RFC 7396), for edits of a few fields: a member replaces the one it names, an
  * object merges into the one there, `null` removes it. The dashboard sends its small edits this way
  * (a route's strategy, rules or retry; the settings it shows), so every other field stays as the
  * gateway holds it now, not as the page last read it: another window, the tray or the CLI may have

@@ -2,7 +2,7 @@
  * Small edits as merge patches. The dashboard's route card and Settings card sent the whole route or
  * the whole settings as the page had read them, so a change made elsewhere since (another window's
  * new order, local only switched from the tray or the CLI) was undone without a word by the next
- * strategy, rule, retry or cache change. They now send only the fields they change (RFC 7386: `null`
+ * strategy, rule, retry or cache change. They now send only the fields they change (RFC 7396: `null`
  * removes one), and the gateway merges them into what it holds now.
  */
 import { describe, expect, it } from 'vitest';
