@@ -4,9 +4,18 @@
  * is applied, so an edit only has to get references right (renames carry over, removals that would
  * leave dangling references are refused).
  */
-import { EditError } from './edit-error';
 import { mergePatch } from './merge-patch';
 import type { BudgetConfig, Config, DeploymentConfig, ProviderConfig, RouteConfig, Settings } from './schema';
+
+export class EditError extends Error {
+  constructor(
+    message: string,
+    readonly path: string,
+    readonly status = 400,
+  ) {
+    super(message);
+  }
+}
 
 type Entity = 'providers' | 'deployments' | 'routes' | 'budgets';
 type Item = ProviderConfig | DeploymentConfig | RouteConfig | BudgetConfig;
@@ -118,6 +127,11 @@ export function patchRoute(config: Config, name: string, patch: Record<string, u
   const index = indexOf(next, 'routes', name);
   next.routes[index] = mergePatch(next.routes[index], patch) as RouteConfig;
   return next;
+}
+
+/** A deployment with a merge patch applied: what `replaceItem` then puts in its place (a new name renames it everywhere). */
+export function patchedDeployment(config: Config, name: string, patch: Record<string, unknown>): DeploymentConfig {
+  return mergePatch(config.deployments[indexOf(config, 'deployments', name)], patch) as DeploymentConfig;
 }
 
 export function patchSettings(config: Config, patch: Record<string, unknown>): Config {

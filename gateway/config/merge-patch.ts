@@ -1,12 +1,11 @@
 /**
  * JSON Merge Patch (RFC 7396), for edits of a few fields: a member replaces the one it names, an
- * object merges into the one there, `null` removes it. The dashboard sends its small edits this way
- * (a route's strategy, rules or retry; the settings it shows), so every other field stays as the
- * gateway holds it now, not as the page last read it: another window, the tray or the CLI may have
- * changed it since. A patch is walked once; its depth is bounded by the schema that checked it.
+ * object merges into the one there, `null` removes it. The dashboard sends its edits this way (a
+ * route's strategy, rules or retry; the settings it shows; what a deployment form changed), so every
+ * other field stays as the gateway holds it now, not as the page last read it: another window, the
+ * tray or the CLI may have changed it since. A patch is walked once; its depth is bounded by the
+ * schema that checked it, and a `__proto__` member never reaches it (http/json-body.ts refuses one).
  */
-import { EditError } from './edit-error';
-
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -14,8 +13,6 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
   if (!isObject(patch)) return patch;
   const out: Json = isObject(target) ? { ...target } : {};
   for (const [key, value] of Object.entries(patch)) {
-    // Set as a property, `__proto__` would replace the object's prototype instead.
-    if (key === '__proto__') throw new EditError('A patch may not name "__proto__"', key);
     if (value === null) delete out[key];
     else out[key] = mergePatch(out[key], value);
   }

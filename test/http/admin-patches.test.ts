@@ -45,6 +45,23 @@ describe('a route patched', () => {
   });
 });
 
+describe('a deployment patched', () => {
+  it('changes only what the patch names, and renames it everywhere when it names a new name', async () => {
+    // A time window set elsewhere while a form was open on the deployment; the form changes the model.
+    const windows = [{ start: '09:00', end: '17:00', days: ['mon'] }];
+    expect((await t.h.admin('/admin/api/deployments/llama', { method: 'PUT', body: JSON.stringify({ ...t.h.gateway.config().deployments[0], timeWindows: windows }) })).status).toBe(200);
+    const res = await patch('deployments/llama', { model: 'llama3.2:1b', keepAlive: null });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ name: 'llama', provider: 'local', model: 'llama3.2:1b', type: 'chat', options: { num_ctx: 8192 }, timeWindows: windows });
+    const renamed = await patch('deployments/llama', { name: 'small-llama' });
+    expect(renamed.status).toBe(200);
+    expect(route('default')?.deployments).toEqual(['small-llama', 'mini']);
+    const proto = await t.h.admin('/admin/api/deployments/small-llama', { method: 'PATCH', body: '{"options":{"__proto__":{"num_ctx":1}}}' });
+    expect([proto.status, (await proto.json()).error.message]).toEqual([400, 'The request body has a "__proto__" or "constructor.prototype" key, which is refused']);
+    expect((await patch('deployments/nope', { model: 'x' })).status).toBe(404);
+  });
+});
+
 describe('the settings patched', () => {
   it('change only what the patch names, keeping local only switched from the tray meanwhile', async () => {
     // The tray (or `switchyard local-only on`) switches local only; a page opened before saves its cache settings.

@@ -7,8 +7,7 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type Type from 'typebox';
-import { addItem, diffConfigs, patchRoute, patchSettings, removeAlias, removeItem, reorderRoute, replaceItem, replaceSettings, setAlias } from '../../config/edit';
-import { EditError } from '../../config/edit-error';
+import { addItem, diffConfigs, EditError, patchedDeployment, patchRoute, patchSettings, removeAlias, removeItem, reorderRoute, replaceItem, replaceSettings, setAlias } from '../../config/edit';
 import type { BudgetConfig, Config, DeploymentConfig, ProviderConfig, RouteConfig } from '../../config/schema';
 import { BudgetSchema, ConfigSchema, DeploymentSchema, RouteSchema } from '../../config/schema';
 import type { Secrets } from '../../config/secrets';
@@ -29,6 +28,7 @@ import {
   ConfigRevisionListSchema,
   DeletedSchema,
   DeploymentListSchema,
+  DeploymentPatchSchema,
   NameParams,
   ProviderInputSchema,
   ProviderListSchema,
@@ -92,10 +92,10 @@ export function configRoutes(app: FastifyInstance, services: ConfigRouteServices
     return result.config;
   };
 
-  /** Replaces a deployment or route; a rename also carries to the client keys limited to it (they live beside the config). */
-  const replace = (reply: FastifyReply, list: 'deployments' | 'routes', name: string, item: DeploymentConfig | RouteConfig): Config | undefined => {
-    const applied = apply(reply, () => replaceItem(current(), list, name, item), { list, name: item.name });
-    if (applied && item.name !== name) services.keys.renameRoute(name, item.name);
+  /** Replaces a deployment or route (`item`: what goes in its place); a rename also carries to the client keys limited to it (they live beside the config). */
+  const replace = (reply: FastifyReply, list: 'deployments' | 'routes', name: string, renamed: string, item: () => DeploymentConfig | RouteConfig): Config | undefined => {
+    const applied = apply(reply, () => replaceItem(current(), list, name, item()), { list, name: renamed });
+    if (applied && renamed !== name) services.keys.renameRoute(name, renamed);
     return applied;
   };
 
@@ -149,8 +149,13 @@ export function configRoutes(app: FastifyInstance, services: ConfigRouteServices
     return applied ? reply.code(201).send(find(applied, 'deployments', request.body.name)) : reply;
   });
   app.put<Params & { Body: DeploymentConfig }>('/deployments/:name', { config: { entity: 'deployments' }, schema: { params: NameParams, body: DeploymentSchema, response: { 200: DeploymentSchema } } }, async (request, reply) => {
-    const applied = replace(reply, 'deployments', request.params.name, request.body);
+    const applied = replace(reply, 'deployments', request.params.name, request.body.name, () => request.body);
     return applied ? find(applied, 'deployments', request.body.name) : reply;
+  });
+  app.patch<Params & { Body: Type.Static<typeof DeploymentPatchSchema> }>('/deployments/:name', { config: { entity: 'deployments' }, schema: { params: NameParams, body: DeploymentPatchSchema, response: { 200: DeploymentSchema } } }, async (request, reply) => {
+    const renamed = request.body.name ?? request.params.name;
+    const applied = replace(reply, 'deployments', request.params.name, renamed, () => patchedDeployment(current(), request.params.name, request.body));
+    return applied ? find(applied, 'deployments', renamed) : reply;
   });
   app.get('/routes', { schema: { response: { 200: RouteListSchema } } }, async () => ({ routes: current().routes }));
   app.post<{ Body: RouteConfig }>('/routes', { config: { entity: 'routes' }, schema: { body: RouteSchema, response: { 201: RouteSchema } } }, async (request, reply) => {
@@ -158,7 +163,7 @@ export function configRoutes(app: FastifyInstance, services: ConfigRouteServices
     return applied ? reply.code(201).send(find(applied, 'routes', request.body.name)) : reply;
   });
   app.put<Params & { Body: RouteConfig }>('/routes/:name', { config: { entity: 'routes' }, schema: { params: NameParams, body: RouteSchema, response: { 200: RouteSchema } } }, async (request, reply) => {
-    const applied = replace(reply, 'routes', request.params.name, request.body);
+    const applied = replace(reply, 'routes', request.params.name, request.body.name, () => request.body);
     return applied ? find(applied, 'routes', request.body.name) : reply;
   });
   app.patch<Params & { Body: Type.Static<typeof RoutePatchSchema> }>('/routes/:name', { schema: { params: NameParams, body: RoutePatchSchema, response: { 200: RouteSchema } } }, async (request, reply) => {

@@ -46,6 +46,8 @@ export const DeploymentListSchema = Type.Object({ deployments: Type.Array(Deploy
 export const RouteListSchema = Type.Object({ routes: Type.Array(RouteSchema) });
 export const DeletedSchema = Type.Object({ deleted: Type.String() });
 export const RouteOrderSchema = Type.Object({ deployments: Type.Array(Name, { maxItems: 32 }) }, Strict);
+/** A deployment's fields to change, the rest kept as they are now; a new name renames it everywhere. */
+export const DeploymentPatchSchema = mergePatchOf(DeploymentSchema.properties);
 const { name: _routeName, ...routeFields } = RouteSchema.properties;
 /** A route's fields to change, the rest kept as they are now (a rename is a PUT). */
 export const RoutePatchSchema = mergePatchOf(routeFields);
@@ -249,6 +251,7 @@ export type ProviderInput = Type.Static<typeof ProviderInputSchema>;
 export type ProviderTest = Type.Static<typeof ProviderTestSchema>;
 export type SettingsView = Type.Static<typeof SettingsViewSchema>;
 export type RoutePatch = Type.Static<typeof RoutePatchSchema>;
+export type DeploymentPatch = Type.Static<typeof DeploymentPatchSchema>;
 export type SettingsPatch = Type.Static<typeof SettingsPatchSchema>['settings'];
 export type Schedule = Type.Static<typeof ScheduleSchema>;
 export type ConfigPreview = Type.Static<typeof ConfigPreviewSchema>;

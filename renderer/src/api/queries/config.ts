@@ -5,6 +5,7 @@
  */
 import { mutationOptions, queryOptions, type QueryClient } from '@tanstack/react-query';
 import { api, send } from '../client';
+import { mergePatchBetween } from '../merge-patch';
 import type { Alias, BudgetConfig, ClientBasics, Config, ConfigPreview, ConfigRevision, DeploymentConfig, ProbeOutcome, ProviderInput, ProviderTest, ProviderView, RouteConfig, RoutePatch, Schedule, Settings, SettingsPatch, SettingsView, TimeWindow } from '../types';
 import { invalidate, path } from './paths';
 
@@ -53,9 +54,11 @@ export const providerMutations = {
 };
 
 export const deploymentMutations = {
-  save: (client: QueryClient, original: string | null) =>
+  /** An edit sends only what changed from `original` (the deployment as the form opened it): fields changed elsewhere meanwhile stay. */
+  save: (client: QueryClient, original: DeploymentConfig | null) =>
     mutationOptions({
-      mutationFn: (body: DeploymentConfig) => (original ? send<DeploymentConfig>(path('deployments', original), 'PUT', body) : send<DeploymentConfig>(path('deployments'), 'POST', body)),
+      mutationFn: (body: DeploymentConfig) =>
+        original ? send<DeploymentConfig>(path('deployments', original.name), 'PATCH', mergePatchBetween(original, body)) : send<DeploymentConfig>(path('deployments'), 'POST', body),
       onSuccess: invalidate(client, 'config'),
     }),
   remove: (client: QueryClient) => mutationOptions({ mutationFn: (name: string) => send(path('deployments', name), 'DELETE'), onSuccess: invalidate(client, 'config') }),

@@ -169,7 +169,7 @@ function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig | undef
   }));
   const [typos, setTypos] = useState<Record<string, string>>({});
   const models = useQuery({ ...configQueries.models(draft.provider), enabled: draft.provider !== '' });
-  const save = useMutation(deploymentMutations.save(client, initial?.name ?? null));
+  const save = useMutation(deploymentMutations.save(client, initial ?? null));
   const remove = useMutation(deploymentMutations.remove(client));
   const fields = { ...(save.error instanceof ApiError ? save.error.fields : {}), ...typos };
   // Editing clears the last save's errors; what the user typed stays.
