@@ -6,21 +6,10 @@
  */
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useDashboard } from '../support/dashboard';
+import { twoProviders, useDashboard } from '../support/dashboard';
 import type { Harness } from '../support/harness';
 
-const dashboard = useDashboard((upstreams) => ({
-  version: 1,
-  providers: [
-    { name: 'local', kind: 'ollama', baseUrl: upstreams.ollama },
-    { name: 'cloud', kind: 'openai', baseUrl: `${upstreams.openai}/v1`, apiKey: 'env:TEST_KEY', local: false },
-  ],
-  deployments: [
-    { name: 'llama', provider: 'local', model: 'llama3.2:3b' },
-    { name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini' },
-  ],
-  routes: [{ name: 'default', deployments: ['llama', 'mini'] }],
-}));
+const dashboard = useDashboard(twoProviders);
 let h: Harness;
 let page: Page;
 beforeAll(async () => {
@@ -36,17 +25,17 @@ describe('an edit on a page loaded before a change made elsewhere', () => {
     await dashboard.go('/routes');
     const strategy = page.getByLabel('Strategy of default');
     await strategy.waitFor();
-    await elsewhere('routes/default/order', 'PUT', { deployments: ['mini', 'llama'] });
+    await elsewhere('routes/default/order', 'PUT', { deployments: ['llama', 'mini'] });
     await strategy.selectOption('lowest-cost');
     await expect.poll(() => h.gateway.config().routes[0]?.strategy).toBe('lowest-cost');
-    expect(h.gateway.config().routes[0]?.deployments).toEqual(['mini', 'llama']);
+    expect(h.gateway.config().routes[0]?.deployments).toEqual(['llama', 'mini']);
 
-    await elsewhere('routes/default/order', 'PUT', { deployments: ['llama', 'mini'] });
+    await elsewhere('routes/default/order', 'PUT', { deployments: ['mini', 'llama'] });
     await page.getByText('Retry and deadline').click();
     await page.getByLabel('Attempts per deployment').fill('2');
     await page.getByRole('button', { name: 'Save retry settings' }).click();
     await expect.poll(() => h.gateway.config().routes[0]?.retry).toEqual({ attempts: 2 });
-    expect(h.gateway.config().routes[0]).toMatchObject({ deployments: ['llama', 'mini'], strategy: 'lowest-cost' });
+    expect(h.gateway.config().routes[0]).toMatchObject({ deployments: ['mini', 'llama'], strategy: 'lowest-cost' });
   });
 
   it('keeps local only, switched from the tray, when the Settings card is saved', async () => {

@@ -8,23 +8,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SHOTS, useDashboard } from '../support/dashboard';
+import { SHOTS, twoProviders, useDashboard } from '../support/dashboard';
 import type { FakeServer } from '../support/fake-server';
 import { startGateway, type Harness } from '../support/harness';
 
-const dashboard = useDashboard((upstreams) => ({
-  version: 1,
-  providers: [
-    { name: 'local', kind: 'ollama', baseUrl: upstreams.ollama },
-    // On loopback here, but a cloud provider to the gateway (its costs, local only).
-    { name: 'cloud', kind: 'openai', baseUrl: `${upstreams.openai}/v1`, apiKey: 'env:TEST_KEY', local: false },
-  ],
-  deployments: [
-    { name: 'llama', provider: 'local', model: 'llama3.2:3b' },
-    { name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini' },
-  ],
-  routes: [{ name: 'default', deployments: ['mini', 'llama'] }],
-}));
+const dashboard = useDashboard(twoProviders);
 const { go, home, notFound } = dashboard;
 let ollama: FakeServer;
 let h: Harness;

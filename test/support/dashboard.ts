@@ -32,6 +32,21 @@ export interface Dashboard {
   logIn(): Promise<void>;
 }
 
+/** The pages' usual gateway: a local Ollama and a cloud provider, a deployment on each, one route (cloud first). */
+export const twoProviders = (upstreams: { ollama: string; openai: string }) => ({
+  version: 1,
+  providers: [
+    { name: 'local', kind: 'ollama', baseUrl: upstreams.ollama },
+    // On loopback here, but a cloud provider to the gateway (its costs, local only).
+    { name: 'cloud', kind: 'openai', baseUrl: `${upstreams.openai}/v1`, apiKey: 'env:TEST_KEY', local: false },
+  ],
+  deployments: [
+    { name: 'llama', provider: 'local', model: 'llama3.2:3b' },
+    { name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini' },
+  ],
+  routes: [{ name: 'default', deployments: ['mini', 'llama'] }],
+});
+
 /** The gateway starts with `config(upstreams)`; the dashboard's fields are set once the file's tests begin. */
 export function useDashboard(config: (upstreams: { ollama: string; openai: string }) => unknown): Dashboard {
   const dashboard = { notFound: [] as string[], home: tempDir() } as Dashboard;
