@@ -61,4 +61,17 @@ describe('an edit on a page loaded before a change made elsewhere', () => {
     await expect.poll(() => h.gateway.config().deployments.find((d) => d.name === 'mini')?.model).toBe('gpt-4.1-nano');
     expect(h.gateway.config().deployments.find((d) => d.name === 'mini')?.timeWindows).toEqual([{ start: '22:00', end: '06:00' }]);
   });
+
+  it("keeps a provider's fields changed elsewhere while its form was open, and its key", async () => {
+    await dashboard.go('/providers');
+    await page.locator('.card', { has: page.getByRole('heading', { name: /^cloud/ }) }).getByRole('button', { name: 'Edit' }).click();
+    const form = page.locator('.card', { has: page.getByRole('heading', { name: 'Edit cloud' }) });
+    await form.getByLabel('Base URL').waitFor();
+    const cloud = h.gateway.config().providers.find((p) => p.name === 'cloud')!;
+    await elsewhere('providers/cloud', 'PUT', { ...cloud, timeouts: { firstByteMs: 5000 } });
+    await form.getByLabel('Base URL').fill(`${cloud.baseUrl}/`);
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => h.gateway.config().providers.find((p) => p.name === 'cloud')?.baseUrl).toBe(`${cloud.baseUrl}/`);
+    expect(h.gateway.config().providers.find((p) => p.name === 'cloud')).toMatchObject({ timeouts: { firstByteMs: 5000 }, apiKey: 'env:TEST_KEY', local: false });
+  });
 });

@@ -53,12 +53,36 @@ describe('a deployment patched', () => {
     const res = await patch('deployments/llama', { model: 'llama3.2:1b', keepAlive: null });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ name: 'llama', provider: 'local', model: 'llama3.2:1b', type: 'chat', options: { num_ctx: 8192 }, timeWindows: windows });
+    // A nested object changed in part: one price, the other kept, a third removed.
+    expect((await patch('deployments/mini', { pricing: { inputPerMTok: 0.5, outputPerMTok: 1.6, cacheReadPerMTok: 0.1 } })).status).toBe(200);
+    expect((await patch('deployments/mini', { pricing: { inputPerMTok: 0.45, cacheReadPerMTok: null } })).status).toBe(200);
+    expect(t.h.gateway.config().deployments.find((d) => d.name === 'mini')?.pricing).toEqual({ inputPerMTok: 0.45, outputPerMTok: 1.6 });
     const renamed = await patch('deployments/llama', { name: 'small-llama' });
     expect(renamed.status).toBe(200);
     expect(route('default')?.deployments).toEqual(['small-llama', 'mini']);
     const proto = await t.h.admin('/admin/api/deployments/small-llama', { method: 'PATCH', body: '{"options":{"__proto__":{"num_ctx":1}}}' });
     expect([proto.status, (await proto.json()).error.message]).toEqual([400, 'The request body has a "__proto__" or "constructor.prototype" key, which is refused']);
     expect((await patch('deployments/nope', { model: 'x' })).status).toBe(404);
+  });
+});
+
+describe('a provider patched', () => {
+  it('changes only what the patch names, and its key only when the patch names one', async () => {
+    const cloud = () => t.h.gateway.config().providers.find((p) => p.name === 'cloud');
+    // Headers set elsewhere; a form opened before changes the base URL.
+    expect((await t.h.admin('/admin/api/providers/cloud', { method: 'PUT', body: JSON.stringify({ name: 'cloud', kind: 'openai', baseUrl: `${t.openai.url}/v1`, headers: { 'x-team': 'a' } }) })).status).toBe(200);
+    const res = await patch('providers/cloud', { baseUrl: `${t.openai.url}/v1/` });
+    expect(res.status).toBe(200);
+    expect((await res.json()).apiKey).toEqual({ reference: 'env:TEST_KEY', set: true, last4: '1234' });
+    expect(cloud()).toEqual({ name: 'cloud', kind: 'openai', baseUrl: `${t.openai.url}/v1/`, headers: { 'x-team': 'a' }, apiKey: 'env:TEST_KEY' });
+    // A key value where keys live in the environment is refused, as in a PUT; null removes the reference.
+    const stored = await patch('providers/cloud', { apiKeyValue: 'sk-new' });
+    expect(stored.status).toBe(400);
+    expect(cloud()?.apiKey).toBe('env:TEST_KEY');
+    expect((await patch('providers/cloud', { apiKey: null, headers: null })).status).toBe(200);
+    expect(cloud()).not.toHaveProperty('apiKey');
+    expect(cloud()).not.toHaveProperty('headers');
+    expect((await patch('providers/nope', { baseUrl: 'http://127.0.0.1:1' })).status).toBe(404);
   });
 });
 

@@ -10,13 +10,13 @@ import type Type from 'typebox';
 import { addItem, diffConfigs, EditError, patchedDeployment, patchRoute, patchSettings, removeAlias, removeItem, reorderRoute, replaceItem, replaceSettings, setAlias } from '../../config/edit';
 import type { BudgetConfig, Config, DeploymentConfig, ProviderConfig, RouteConfig } from '../../config/schema';
 import { BudgetSchema, ConfigSchema, DeploymentSchema, RouteSchema } from '../../config/schema';
+import { mergePatch } from '../../config/merge-patch';
 import type { Secrets } from '../../config/secrets';
 import { keyFollowsOriginIssues } from '../../config/key-binding';
 import { validateConfig, type ConfigIssue, type ValidationResult } from '../../config/validate';
 import type { ClientKeyStore } from '../../store/client-keys';
 import type { ConfigHistory } from '../../store/config-store';
 import { GatewayError } from '../../errors';
-import { weekSchedule } from '../../routing/schedule';
 import {
   AliasListSchema,
   AliasParams,
@@ -32,13 +32,12 @@ import {
   NameParams,
   ProviderInputSchema,
   ProviderListSchema,
+  ProviderPatchSchema,
   ProviderViewSchema,
   RouteListSchema,
   RouteOrderSchema,
   RoutePatchSchema,
   RevisionParams,
-  SchedulePreviewSchema,
-  ScheduleSchema,
   SettingsInputSchema,
   SettingsPatchSchema,
   SettingsSavedSchema,
@@ -142,6 +141,18 @@ export function configRoutes(app: FastifyInstance, services: ConfigRouteServices
     return applied ? providerView(find(applied, 'providers', provider.name) as ProviderConfig) : reply;
   });
 
+  app.patch<Params & { Body: Type.Static<typeof ProviderPatchSchema> }>('/providers/:name', { config: { entity: 'providers' }, schema: { params: NameParams, body: ProviderPatchSchema, response: { 200: ProviderViewSchema } } }, async (request, reply) => {
+    const existing = find(current(), 'providers', request.params.name) as ProviderConfig | undefined;
+    if (!existing) throw new GatewayError('not_found', `There is no provider named "${request.params.name}"`, { param: 'name' });
+    // The key travels apart (write-only, a reference or a value to store): the other fields merge.
+    const { apiKey, apiKeyValue, ...fields } = request.body;
+    const { apiKey: existingKey, ...kept } = existing;
+    const body = { ...(mergePatch(kept, fields) as ProviderInput), ...(apiKey !== undefined ? { apiKey } : {}), ...(apiKeyValue ? { apiKeyValue } : {}) };
+    const { provider, fresh } = withKey(body, existingKey);
+    const applied = apply(reply, () => replaceItem(current(), 'providers', request.params.name, provider), { list: 'providers', name: provider.name }, fresh);
+    return applied ? providerView(find(applied, 'providers', provider.name) as ProviderConfig) : reply;
+  });
+
   // --- deployments and routes: their config schemas are their bodies
   app.get('/deployments', { schema: { response: { 200: DeploymentListSchema } } }, async () => ({ deployments: current().deployments }));
   app.post<{ Body: DeploymentConfig }>('/deployments', { config: { entity: 'deployments' }, schema: { body: DeploymentSchema, response: { 201: DeploymentSchema } } }, async (request, reply) => {
@@ -206,22 +217,6 @@ export function configRoutes(app: FastifyInstance, services: ConfigRouteServices
       return applied ? { deleted: request.params.name } : reply;
     });
   }
-
-  /** The week grid and "blocked now, usable again at..." for windows being edited (nothing is saved). */
-  app.post<{ Body: Type.Static<typeof SchedulePreviewSchema> }>('/schedule/preview', { schema: { body: SchedulePreviewSchema, response: { 200: ScheduleSchema } } }, async (request, reply) => {
-    const zone = request.body.timeZone || services.defaultTimeZone();
-    const probe = validateConfig({
-      version: 1,
-      providers: [{ name: 'p', kind: 'openai', baseUrl: 'http://127.0.0.1' }],
-      deployments: [{ name: 'd', provider: 'p', model: 'm', timeZone: zone, timeWindows: request.body.timeWindows ?? [] }],
-      routes: [],
-    });
-    if (!probe.ok) {
-      const errors = probe.errors.map((e) => ({ ...e, field: e.path.replace(/^deployments\[0\]\./, '') }));
-      return reply.code(400).send(fieldErrors(errors[0]?.message ?? 'invalid', errors));
-    }
-    return weekSchedule(probe.config.deployments[0]?.timeWindows, zone, services.now());
-  });
 
   // --- settings and the whole config
   app.get('/settings', { schema: { response: { 200: SettingsViewSchema } } }, async () => ({

@@ -13,6 +13,7 @@ import type { UsageRecorder } from '../../usage/recorder';
 import type { Router } from '../../routing/router';
 import { budgetView, healthReport, type HealthSources } from '../health/report';
 import { breakerRoutes } from './breakers';
+import { schedulePreview } from './schedule-preview';
 import { configRoutes, type ConfigRouteServices } from './config-routes';
 import { connectRoutes, type ConnectRouteServices } from './connect-routes';
 import { playground } from './playground';
@@ -60,6 +61,7 @@ export async function adminSurface(app: FastifyInstance, options: AdminOptions):
   app.get('/budgets', { schema: { response: { 200: BudgetListSchema } } }, async () => ({ budgets: (options.health.budgets?.status() ?? []).map(budgetView) }));
   breakerRoutes(app, { catalog, breakers });
   configRoutes(app, options.config);
+  schedulePreview(app, options.config);
   providerTools(app, { catalog, secrets: options.config.secrets, config: options.config.config.current, gatewayId: options.gatewayId });
   usageRoutes(app, options.usage);
   connectRoutes(app, options.connect);

@@ -41,6 +41,8 @@ export const ProviderInputSchema = Type.Object(
   },
   Strict,
 );
+/** A provider's fields to change, the rest kept as they are now; `apiKey` and `apiKeyValue` as in a PUT, the key kept when neither is given. */
+export const ProviderPatchSchema = mergePatchOf(ProviderInputSchema.properties);
 export const ProviderListSchema = Type.Object({ providers: Type.Array(ProviderViewSchema) });
 export const DeploymentListSchema = Type.Object({ deployments: Type.Array(DeploymentSchema) });
 export const RouteListSchema = Type.Object({ routes: Type.Array(RouteSchema) });
@@ -248,6 +250,7 @@ export const AliasListSchema = Type.Object({ aliases: Type.Array(AliasSchema) })
 export type Alias = Type.Static<typeof AliasSchema>;
 export type ProviderView = Type.Static<typeof ProviderViewSchema>;
 export type ProviderInput = Type.Static<typeof ProviderInputSchema>;
+export type ProviderPatch = Type.Static<typeof ProviderPatchSchema>;
 export type ProviderTest = Type.Static<typeof ProviderTestSchema>;
 export type SettingsView = Type.Static<typeof SettingsViewSchema>;
 export type RoutePatch = Type.Static<typeof RoutePatchSchema>;

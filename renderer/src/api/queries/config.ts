@@ -39,11 +39,12 @@ export const configQueries = {
 };
 
 export const providerMutations = {
-  /** Creates a provider, or updates the one named `original`. */
-  save: (client: QueryClient, original: string | null) =>
+  /** Creates a provider, or sends an edit's changes from `original` (the provider as the form opened it): fields changed elsewhere meanwhile stay. */
+  save: (client: QueryClient, original: ProviderInput | null) =>
     mutationOptions({
-      mutationKey: ['config', 'providers', 'save', original],
-      mutationFn: (body: ProviderInput) => (original ? send<ProviderView>(path('providers', original), 'PUT', body) : send<ProviderView>(path('providers'), 'POST', body)),
+      mutationKey: ['config', 'providers', 'save', original?.name ?? null],
+      mutationFn: (body: ProviderInput) =>
+        original ? send<ProviderView>(path('providers', original.name), 'PATCH', mergePatchBetween(original, body)) : send<ProviderView>(path('providers'), 'POST', body),
       onSuccess: invalidate(client, 'config'),
     }),
   remove: (client: QueryClient) => mutationOptions({ mutationFn: (name: string) => send(path('providers', name), 'DELETE'), onSuccess: invalidate(client, 'config') }),

@@ -110,17 +110,22 @@ function ProviderCard({ provider, onEdit }: { provider: ProviderView; onEdit: ()
   );
 }
 
-function ProviderForm({ original, initial, canStore, onDone }: { original: string | null; initial: Draft; canStore: boolean; onDone: () => void }) {
-  const client = useQueryClient();
-  const [draft, setDraft] = useState(initial);
-  const body = (): ProviderInput => ({
+/** What a form's draft saves: the fields it does not show as they were, the key as a reference or a value to store. */
+function inputOf(draft: Draft, canStore: boolean): ProviderInput {
+  return {
     ...draft.kept,
     name: draft.name,
     kind: draft.kind,
     baseUrl: draft.baseUrl,
     ...(draft.keyValue && canStore ? { apiKeyValue: draft.keyValue } : draft.keyReference ? { apiKey: draft.keyReference } : { apiKey: null }),
-  });
-  const save = useMutation(providerMutations.save(client, original));
+  };
+}
+
+function ProviderForm({ original, initial, canStore, onDone }: { original: string | null; initial: Draft; canStore: boolean; onDone: () => void }) {
+  const client = useQueryClient();
+  const [draft, setDraft] = useState(initial);
+  const body = () => inputOf(draft, canStore);
+  const save = useMutation(providerMutations.save(client, original ? inputOf(initial, canStore) : null));
   const test = useMutation(providerMutations.testDraft());
   const remove = useMutation(providerMutations.remove(client));
   const fields = save.error instanceof ApiError ? save.error.fields : {};
