@@ -57,8 +57,17 @@ export interface Skip {
   readonly message: string;
   /** When it becomes usable again (epoch ms), if known. */
   until: number | null;
-  /** For context_too_small: the deployment's window, in tokens. */
+  /** For context_too_small: the deployment's window, and the request's prompt (estimated) and answer limit, in tokens. */
   window?: number | undefined;
+  promptTokens?: number | undefined;
+  answerTokens?: number | undefined;
+}
+
+/** A context_too_small skip's numbers. */
+export interface Sizes {
+  window: number;
+  prompt: number;
+  answer: number;
 }
 
 /** One deployment in the order considered: skipped (with why), or to be tried. */
@@ -158,8 +167,8 @@ function resolveModel(catalog: Catalog, model: string): { route: RouteConfig; di
 }
 
 /** A candidate skipped for `reason`; the closure that words it is made only here, on the rarer path. */
-function skip(deployment: DeploymentConfig, reason: SkipReason, describe: () => string, until: number | null = null, window?: number): Candidate {
-  return { deployment, skip: lazySkip(deployment, reason, until, describe, window) };
+function skip(deployment: DeploymentConfig, reason: SkipReason, describe: () => string, until: number | null = null, sizes?: Sizes): Candidate {
+  return { deployment, skip: lazySkip(deployment, reason, until, describe, sizes) };
 }
 
 function candidate(catalog: Catalog, state: RoutingState, deployment: DeploymentConfig, request: PlanRequest, budget: BudgetVerdict | undefined): Candidate {
@@ -220,7 +229,7 @@ function candidate(catalog: Catalog, state: RoutingState, deployment: Deployment
       return { deployment: { ...chosen, maxOutputTokens: room, ...(facts.raiseTo === undefined ? {} : { options: { ...deployment.options, num_ctx: facts.raiseTo } }) } };
     }
   }
-  return skip(deployment, 'context_too_small', () => `${deployment.name} reads ${most} tokens and the request needs about ${needed}`, null, most);
+  return skip(deployment, 'context_too_small', () => `${deployment.name} reads ${most} tokens and the request needs about ${needed}`, null, { window: most, prompt: traits.promptTokens(), answer: output });
 }
 
 /**
@@ -228,14 +237,14 @@ function candidate(catalog: Catalog, state: RoutingState, deployment: Deployment
  * log). A skipped deployment is on the path of every request while it is skipped, and the zoned
  * time in some messages costs more than the rest of the routing decision.
  */
-export function lazySkip(deployment: DeploymentConfig, reason: SkipReason, until: number | null, describe: () => string, window?: number): Skip {
+export function lazySkip(deployment: DeploymentConfig, reason: SkipReason, until: number | null, describe: () => string, sizes?: Sizes): Skip {
   let message: string | undefined;
   return {
     deployment: deployment.name,
     provider: deployment.provider,
     reason,
     until,
-    ...(window === undefined ? {} : { window }),
+    ...(sizes === undefined ? {} : { window: sizes.window, promptTokens: sizes.prompt, answerTokens: sizes.answer }),
     get message() {
       return (message ??= describe());
     },

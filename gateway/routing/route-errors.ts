@@ -40,13 +40,18 @@ export function exhausted(context: { plan: Plan; now: () => number; catalog: Cat
   const tooSmall = skipped.filter((s) => s.reason === 'context_too_small');
   const allContext = tooSmall.length + failures.filter((f) => f.failure === 'context_length').length;
   if (allContext > 0 && allContext === skipped.length + failures.length) {
-    const largest = Math.max(0, ...tooSmall.map((s) => s.window ?? 0));
+    const widest = tooSmall.reduce<Skip | undefined>((best, s) => ((s.window ?? 0) > (best?.window ?? 0) ? s : best), undefined);
     const said = failures.find((f) => f.failure === 'context_length');
-    return new GatewayError(
-      'context_length_exceeded',
-      `The request is too long for every deployment of "${plan.route.name}"${largest ? `: the largest context window available is ${largest} tokens` : ''}${said ? ` (${said.message})` : ''}. Shorten the prompt or lower max_tokens.`,
-      { param: 'messages', details: { largest_context_window: largest || null, skipped, attempts } },
-    );
+    // In OpenAI's words (and Anthropic's, on the Messages front door): agents know a context overflow
+    // by them, and compact the conversation or lower the answer limit instead of failing the turn.
+    const sizes = widest?.window && widest.promptTokens !== undefined && widest.answerTokens !== undefined ? { window: widest.window, prompt: widest.promptTokens, answer: widest.answerTokens } : undefined;
+    const told = sizes
+      ? `: its maximum context length is ${sizes.window} tokens. However, you requested ${sizes.prompt + sizes.answer} tokens (${sizes.prompt} in the messages, ${sizes.answer} in the completion, as estimated here)`
+      : '';
+    return new GatewayError('context_length_exceeded', `The request is too long for every deployment of "${plan.route.name}"${told}${said ? ` (${said.message})` : ''}. Shorten the prompt or lower max_tokens.`, {
+      param: 'messages',
+      details: { largest_context_window: widest?.window ?? null, prompt_tokens: sizes?.prompt ?? null, max_tokens: sizes?.answer ?? null, skipped, attempts },
+    });
   }
   // Every deployment that was tried lacks what the request uses: the last one's own answer (a 400) says so best.
   const unsupported = failures.filter((f) => f.failure === 'unsupported');

@@ -143,7 +143,23 @@ export function createMessageEventWriter(model: string, stops: readonly string[]
 }
 
 /** An error as Anthropic's API writes one. */
-export const anthropicErrorBody = (wire: WireError) => ({ type: 'error', error: { type: anthropicErrorType(wire.status), message: wire.message } });
+export const anthropicErrorBody = (wire: WireError) => ({ type: 'error', error: { type: anthropicErrorType(wire.status), message: wire.code === 'context_length_exceeded' ? tooLong(wire) : wire.message } });
+
+/**
+ * A prompt no deployment's window takes, said first as Anthropic says it: Claude Code and other
+ * agents know an overflow by these words (and read the numbers), and compact the conversation or
+ * lower `max_tokens` where they would otherwise fail the turn.
+ */
+function tooLong(wire: WireError): string {
+  const { largest_context_window: window, prompt_tokens: prompt, max_tokens: answer } = (wire.details ?? {}) as { largest_context_window?: number | null; prompt_tokens?: number | null; max_tokens?: number | null };
+  if (typeof window === 'number' && typeof prompt === 'number' && typeof answer === 'number') {
+    return prompt > window
+      ? `prompt is too long: ${prompt} tokens > ${window} maximum. ${wire.message}`
+      : `input length and \`max_tokens\` exceed context limit: ${prompt} + ${answer} > ${window}, decrease input length or \`max_tokens\` and try again. ${wire.message}`;
+  }
+  // An upstream's refusal is quoted in the message; Anthropic's own words may be among them.
+  return /prompt is too long|exceed context limit/i.test(wire.message) ? wire.message : `prompt is too long: ${wire.message}`;
+}
 
 /** Messages' error types by HTTP status. */
 export function anthropicErrorType(status: number): string {
