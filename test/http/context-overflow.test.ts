@@ -1,10 +1,9 @@
 /**
- * A prompt no deployment's window takes, said in the words agents know an overflow by. Claude Code
- * (and pi, OpenHuman and other agents) compact a conversation on Anthropic's "prompt is too long: N
- * tokens > M maximum", and lower `max_tokens` on "input length and `max_tokens` exceed context
- * limit: P + O > M"; OpenAI clients read "maximum context length is M tokens. However, you requested
- * N tokens". The gateway's own refusal said "The request is too long for every deployment", which
- * none of them recognise, so a long session stopped at the error instead of compacting.
+ * A prompt no deployment's window takes, said in the words agents know an overflow by. Agents read
+ * Anthropic's "prompt is too long: N tokens > M maximum" (and "input length and `max_tokens` exceed
+ * context limit: P + O > M") to compact a conversation or lower `max_tokens`, and OpenAI's "maximum
+ * context length is M tokens. However, you requested N tokens"; the gateway's own refusal said "The
+ * request is too long for every deployment", which none of them recognise.
  */
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';

@@ -146,9 +146,9 @@ export function createMessageEventWriter(model: string, stops: readonly string[]
 export const anthropicErrorBody = (wire: WireError) => ({ type: 'error', error: { type: anthropicErrorType(wire.status), message: wire.code === 'context_length_exceeded' ? tooLong(wire) : wire.message } });
 
 /**
- * A prompt no deployment's window takes, said first as Anthropic says it: Claude Code and other
- * agents know an overflow by these words (and read the numbers), and compact the conversation or
- * lower `max_tokens` where they would otherwise fail the turn.
+ * A prompt no deployment's window takes, said first as Anthropic says it: agents built on its API
+ * know an overflow by these words (and read the numbers), and compact the conversation or lower
+ * `max_tokens` where they would otherwise fail the turn.
  */
 function tooLong(wire: WireError): string {
   const { largest_context_window: window, prompt_tokens: prompt, max_tokens: answer } = (wire.details ?? {}) as { largest_context_window?: number | null; prompt_tokens?: number | null; max_tokens?: number | null };
