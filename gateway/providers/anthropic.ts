@@ -12,6 +12,7 @@ import { ADAPTIVE_THINKING, BUDGET_REFUSED, claudeEfforts, INLINE_SYSTEM, SAMPLI
 import { createMessagesChunkTranslator, fromMessage, MESSAGES_END, THINKING_BUDGETS, thinkingBudgetWithin, toMessagesRequest, type AnthropicMessage, type RawMessageStreamEvent } from '../wire/anthropic';
 import type { ChatCompletionChunk } from '../wire/canonical';
 import { newCompletionId } from '../wire/ids';
+import { withoutBillingHeader } from '../wire/billing-header';
 import { withoutInlineSystem } from '../wire/system-reminders';
 import { withDeferralResolved } from '../wire/tool-deferral';
 import { chunksStopped, completionStopped, stopsOf } from '../wire/stop-sequences';
@@ -34,6 +35,8 @@ const MODELS_PATH = '/v1/models?limit=1000';
 
 export function createAnthropicProvider(config: ProviderConfig, { secrets, gatewayId, proxy, signatures }: ProviderContext): ProviderAdapter {
   const { apiKey, unavailableReason } = providerKey(config, secrets, { required: true });
+  // Anthropic's own API reads Claude Code's billing line; other Anthropic-compatible servers only cache worse for it.
+  const ownApi = new URL(config.baseUrl).hostname === 'api.anthropic.com';
   const transport = createTransport({
     providerName: config.name,
     baseUrl: config.baseUrl,
@@ -76,9 +79,9 @@ export function createAnthropicProvider(config: ProviderConfig, { secrets, gatew
     // A field an Anthropic-compatible server refuses as unknown (Claude Code's `context_management`,
     // `diagnostics`, a caching hint's `scope`) is left out for that model (unknown-fields.ts).
     nativeJson: (endpoint, body, context) =>
-      withinLearnedLimit(context.deployment, (deployment) => book.send(endpoint, nativeBody(body, { ...context, deployment }), deployment.model, (body) => withoutRefusedFields(body, (body) => nativeJson(transport, endpoint, pathOf(endpoint), body, withVersion(context))))),
+      withinLearnedLimit(context.deployment, (deployment) => book.send(endpoint, nativeBody(body, { ...context, deployment }, ownApi), deployment.model, (body) => withoutRefusedFields(body, (body) => nativeJson(transport, endpoint, pathOf(endpoint), body, withVersion(context))))),
     nativeStream: (endpoint, body, context) =>
-      withinLearnedLimit(context.deployment, (deployment) => book.send(endpoint, { ...nativeBody(body, { ...context, deployment }), stream: true }, deployment.model, (body) => withoutRefusedFields(body, (body) => nativeStream(transport, endpoint, pathOf(endpoint), body, withVersion(context))))),
+      withinLearnedLimit(context.deployment, (deployment) => book.send(endpoint, { ...nativeBody(body, { ...context, deployment }, ownApi), stream: true }, deployment.model, (body) => withoutRefusedFields(body, (body) => nativeStream(transport, endpoint, pathOf(endpoint), body, withVersion(context))))),
 
     probe: (signal) => modelsList(transport, MODELS_PATH, config.name, signal, withoutV1(config.baseUrl, MODELS_PATH)),
 
@@ -97,9 +100,9 @@ function withVersion(context: CallContext): CallContext {
  * without sampling parameters the deployment's model refuses: a client asked for one Claude model, and a route or alias may send it to another
  * (Opus 4.7 on take none; from the 4.5 models, a `temperature` or a `top_p`, not both).
  */
-function nativeBody(body: Record<string, unknown>, context: CallContext): Record<string, unknown> {
+function nativeBody(body: Record<string, unknown>, context: CallContext, ownApi: boolean): Record<string, unknown> {
   const model = context.deployment.model;
-  const { temperature, top_p: topP, top_k: topK, ...rest } = body;
+  const { temperature, top_p: topP, top_k: topK, ...rest } = ownApi ? body : withoutBillingHeader(body);
   // Other models behind the Messages API (DeepSeek's, Kimi's) take both as they were sent.
   const oneOf = model.startsWith('claude-') && temperature !== undefined;
   const sampling = SAMPLING_REMOVED.test(model) ? {} : { temperature, top_p: oneOf ? undefined : topP, top_k: topK };

@@ -22,6 +22,7 @@ import type { NativeEndpoint, ProviderAdapter, ProviderContext } from './types';
 import { chunksOf, completionFromEvents, isCompletion } from './chat-events';
 import { chunksFromResponses, createResponsesBridge } from './responses-bridge';
 import { chatToResponses, completionFromResponse } from '../wire/responses';
+import { withoutBillingHeader } from '../wire/billing-header';
 import { withoutInlineSystem } from '../wire/system-reminders';
 import { withoutLookaroundPatterns } from '../wire/schema-patterns';
 import { withDeferralResolved } from '../wire/tool-deferral';
@@ -198,7 +199,7 @@ function withoutEmptyTools(request: ChatRequest): ChatRequest {
  */
 function nativeBody(endpoint: NativeEndpoint, body: Record<string, unknown>, deployment: DeploymentConfig, official: boolean): Record<string, unknown> {
   // The servers that speak Messages for other models (vLLM, LM Studio, DeepSeek's) take no system message inside it, and defer no tools.
-  const limited = nativeWithinOutputLimit(endpoint, endpoint.startsWith('messages') ? withDeferralResolved(withoutInlineSystem(body)) : body, deployment);
+  const limited = nativeWithinOutputLimit(endpoint, endpoint.startsWith('messages') ? withDeferralResolved(withoutInlineSystem(withoutBillingHeader(body))) : body, deployment);
   if (!endpoint.startsWith('responses')) return limited;
   return official ? withoutLookaroundPatterns(responsesForOfficialOpenAI(limited, deployment.model)) : limited;
 }

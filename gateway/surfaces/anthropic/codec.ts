@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type { ProviderConfig } from '../../config/schema';
 import { GatewayError } from '../../errors';
 import type { ChatRequest, Message as ChatMessage } from '../../wire/canonical';
+import { withoutBillingHeader } from '../../wire/billing-header';
 import { withoutInlineSystem } from '../../wire/system-reminders';
 import { referenceText, toolsShown } from '../../wire/tool-deferral';
 
@@ -33,7 +34,7 @@ export interface MessagesBody {
 
 /** A Messages request as a canonical chat request, for an upstream of `target` kind. */
 export function messagesToChat(sent: MessagesBody, target: ProviderConfig['kind']): ChatRequest {
-  const body = withoutInlineSystem(sent);
+  const body = withoutInlineSystem(withoutBillingHeader(sent));
   const messages: ChatRequest['messages'] = [];
   const system = textOf(body.system);
   if (system) messages.push({ role: 'system', content: system });

@@ -14,6 +14,7 @@ import type { Router } from '../../routing/router';
 import { mapEvents, streaming } from '../../routing/streams';
 import type { ChatRequest } from '../../wire/canonical';
 import { messagesCache, messagesFormat, messagesPreamble, wholeMessage, type MessagesItem, type MessagesWhole } from './answers';
+import { withoutBillingHeader } from '../../wire/billing-header';
 import { messagesToChat, type MessagesBody } from './codec';
 import { countOn } from './count';
 import { anthropicErrorBody } from './output';
@@ -51,7 +52,7 @@ export async function anthropicSurface(app: FastifyInstance, options: AnthropicS
           : mapEvents(await provider.chatStream({ ...translated(provider.config.kind), stream: true }, { deployment, signal, via: route.via }), (chunk) => ({ chunk })),
         messagesPreamble,
       );
-      const execution = await router.run(route, attempt, { track, discard, cache: messagesCache(body, 'stream') });
+      const execution = await router.run(route, attempt, { track, discard, cache: messagesCache(withoutBillingHeader(body), 'stream') });
       await writeStream(reply, routed(request, reply, execution), messagesFormat(body.model, request.usage, body.stop_sequences), execution.deployment.provider, request.usage);
       return reply;
     }
@@ -61,7 +62,7 @@ export async function anthropicSurface(app: FastifyInstance, options: AnthropicS
         provider.speaks('messages', deployment)
           ? { message: await provider.nativeJson('messages', { ...body, stream: false }, { deployment, signal, headers, via: route.via }) }
           : { completion: await provider.chat({ ...translated(provider.config.kind), stream: false }, { deployment, signal, via: route.via }) },
-      { cache: messagesCache(body, 'whole') },
+      { cache: messagesCache(withoutBillingHeader(body), 'whole') },
     );
     return wholeMessage(routed(request, reply, execution), body.model, request.usage, body.stop_sequences);
   });
