@@ -19,6 +19,9 @@ export interface LiveSources {
   budgets?(request: { route: string; clientKey: string | undefined }): BudgetVerdict | undefined;
 }
 
+/** Ollama's default keep_alive: how long a model it answered with stays loaded. */
+const LOADED_FOR_MS = 5 * 60_000;
+
 interface Known {
   ollama: boolean;
   upstream: OllamaShowFacts | undefined;
@@ -34,7 +37,7 @@ export function createRoutingState(sources: LiveSources): RoutingState {
     const raiseTo = ollama ? raiseLimitOf(deployment, upstream) : undefined;
     // With numCtx "auto" the window a request gets by default is Ollama's own default.
     const window = contextWindowOf(deployment, kind, upstream) ?? (deployment.numCtx === 'auto' && ollama ? OLLAMA_DEFAULT_NUM_CTX : undefined);
-    const known = { ollama, upstream, loaded: upstream?.loadedContext, facts: { window, raiseTo, capabilities: knownCapabilities(deployment, upstream), maxOutput: maxOutputOf(deployment) } };
+    const known = { ollama, upstream, loaded: upstream?.loadedContext, facts: { window, raiseTo, capabilities: knownCapabilities(deployment, upstream), maxOutput: maxOutputOf(deployment), loaded: upstream?.loadedContext } };
     memo.set(deployment, known);
     return known;
   };
@@ -47,13 +50,29 @@ export function createRoutingState(sources: LiveSources): RoutingState {
     const upstream = sources.modelFacts(deployment.provider, deployment.model);
     return known && known.upstream === upstream && known.loaded === upstream?.loadedContext ? known : work(deployment, true, upstream);
   };
+  // The window each Ollama model was last answered with here: newer than the health probe's /api/ps
+  // until the model would have been unloaded (Ollama's default keep_alive).
+  const ranWith = new Map<string, { numCtx: number; at: number }>();
+  const modelKey = (deployment: DeploymentConfig) => `${deployment.provider}\u0000${deployment.model}`;
   return {
+    ran(deployment) {
+      if (sources.catalog().providers.get(deployment.provider)?.config.kind !== 'ollama') return;
+      const numCtx = deployment.options?.num_ctx;
+      // Sent without one, the model runs with its own default, which the probe knows best.
+      if (typeof numCtx === 'number') ranWith.set(modelKey(deployment), { numCtx, at: Date.now() });
+      else ranWith.delete(modelKey(deployment));
+    },
     modelListed(deployment) {
       if (!knownOf(deployment).ollama) return undefined;
       const installed = sources.installed(deployment.provider);
       return installed ? installed.has(deployment.model) : undefined;
     },
-    facts: (deployment) => knownOf(deployment).facts,
+    facts(deployment) {
+      const known = knownOf(deployment);
+      if (!known.ollama) return known.facts;
+      const ran = ranWith.get(modelKey(deployment));
+      return ran && Date.now() - ran.at < LOADED_FOR_MS && ran.numCtx !== known.facts.loaded ? { ...known.facts, loaded: ran.numCtx } : known.facts;
+    },
     runsRemotely: (deployment) => sources.remote?.(deployment.provider)?.has(deployment.model) === true,
     latencyMs: (deployment) => sources.latencyMs(deployment),
     budgets: (request) => sources.budgets?.(request),

@@ -90,7 +90,6 @@ export interface Plan {
 
 /** Room kept above the estimate when `num_ctx` is raised: estimates run up to ~20% low. */
 const RAISE_MARGIN = 1.25;
-const RAISE_STEP = 1024;
 /** The least room for its answer a request asking for more gets on a deployment that would cut it. */
 const MIN_ANSWER_ROOM = 4096;
 
@@ -212,12 +211,17 @@ function candidate(catalog: Catalog, state: RoutingState, deployment: Deployment
   const limit = facts.window;
   // The answer's room is what the model will be asked for: no more than it writes.
   const output = facts.maxOutput === undefined ? traits.maxTokens : Math.min(traits.maxTokens, facts.maxOutput);
-  if (limit === undefined || traits.bodyBytes + output <= limit) return { deployment: chosen };
+  // Ollama reloads a model for a request with another num_ctx than it runs with, and loses its prompt
+  // cache: a model running with a raised window keeps it for every request that fits it.
+  const kept = facts.raiseTo !== undefined && facts.loaded !== undefined && facts.loaded > (limit ?? 0) && facts.loaded <= facts.raiseTo ? facts.loaded : undefined;
+  const withNumCtx = (numCtx: number): Candidate => ({ deployment: { ...chosen, options: { ...deployment.options, num_ctx: numCtx } } });
+  if (limit === undefined || traits.bodyBytes + output <= limit) return kept ? withNumCtx(kept) : { deployment: chosen };
   const needed = traits.promptTokens() + output;
-  if (needed <= limit) return { deployment: chosen };
+  if (needed <= limit) return kept ? withNumCtx(kept) : { deployment: chosen };
   if (facts.raiseTo !== undefined && needed <= facts.raiseTo) {
-    const numCtx = Math.min(facts.raiseTo, Math.ceil((needed * RAISE_MARGIN) / RAISE_STEP) * RAISE_STEP);
-    return { deployment: { ...chosen, options: { ...deployment.options, num_ctx: numCtx } } };
+    const wanted = needed * RAISE_MARGIN;
+    // Raised a power of two at a time, so a growing conversation reloads the model a few times, not every turn.
+    return withNumCtx(kept !== undefined && wanted <= kept ? kept : Math.min(facts.raiseTo, 2 ** Math.ceil(Math.log2(wanted))));
   }
   const most = facts.raiseTo ?? limit;
   // Ollama ends an answer at the window's end (done_reason "length") where a cloud API refuses the

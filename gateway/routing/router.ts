@@ -113,7 +113,10 @@ export function createRouter(deps: RouterDeps): Router {
       let execution: Execution<T>;
       try {
         execution = await execute({ catalog, plan: planned, breakers: simulated ? undefined : deps.breakers, clientSignal: request.signal, now, random }, attemptOrSimulate, options.track, options.discard);
-        if (!simulated) deps.onAttempts?.(execution.attempts);
+        if (!simulated) {
+          deps.onAttempts?.(execution.attempts);
+          deps.state?.ran?.(execution.deployment);
+        }
       } catch (error) {
         if (error instanceof ExecutionError && !simulated) deps.onAttempts?.(error.attempts);
         throw error;

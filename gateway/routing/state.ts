@@ -15,6 +15,8 @@ export interface DeploymentFacts {
   capabilities: readonly Capability[] | undefined;
   /** The most tokens one answer may have (a request asking for more is sent this), if known. */
   maxOutput: number | undefined;
+  /** The window an Ollama runs the deployment's model with now, when it has it loaded, in tokens. */
+  loaded?: number | undefined;
 }
 
 /** The budgets that apply to one request, and what they allow. */
@@ -38,6 +40,8 @@ export interface RoutingState {
   /** The deployment's median time to an answer over recent live traffic, once it has enough samples. */
   latencyMs(deployment: string): number | undefined;
   budgets(request: { route: string; clientKey: string | undefined }): BudgetVerdict | undefined;
+  /** A deployment as a request was answered on it (its options as sent): what its model runs with now. */
+  ran?(deployment: DeploymentConfig): void;
 }
 
 /** A state that knows nothing: every deployment is listed, windows and latencies unknown, no budgets. */

@@ -116,9 +116,10 @@ describe('pass-through to an Ollama that serves /v1/messages', () => {
     expect(sent?.path).toBe('/api/chat');
     expect(sent?.body.options.num_ctx).toBeGreaterThanOrEqual(8_000);
     expect(final.content[0]).toMatchObject({ type: 'text' });
-    // A prompt that fits the default window still passes through as it came.
+    // A short prompt right after keeps the window the model now runs with (another would reload the
+    // model and lose its prompt cache), so it too goes by /api/chat.
     await client.messages.create({ model: 'llama-new-auto', max_tokens: 100, messages: user('short') });
-    expect(newOllama.requests.at(-1)?.path).toBe('/v1/messages');
+    expect([newOllama.requests.at(-1)?.path, newOllama.requests.at(-1)?.body.options.num_ctx]).toEqual(['/api/chat', sent?.body.options.num_ctx]);
   });
 
   it('is found by the Ollama version its health probe reads, when the config does not say', async () => {
