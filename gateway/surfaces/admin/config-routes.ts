@@ -43,6 +43,7 @@ import {
   SettingsSavedSchema,
   SettingsViewSchema,
   type ProviderInput,
+  type ProviderPatch,
   type ProviderView,
 } from './schemas';
 
@@ -109,6 +110,13 @@ export function configRoutes(app: FastifyInstance, services: ConfigRouteServices
     const provider = keyOf(body, existingKey);
     return { provider, fresh: new Set(body.apiKeyValue !== undefined && provider.apiKey ? [provider.apiKey] : []) };
   };
+  /** A provider's patch as the body a PUT would send, and the key it has: the fields merged, the key only as the patch names it (write-only, it travels apart). */
+  const patchedInput = (name: string, { apiKey, apiKeyValue, ...fields }: ProviderPatch): [ProviderInput, string | undefined] => {
+    const existing = find(current(), 'providers', name) as ProviderConfig | undefined;
+    if (!existing) throw new GatewayError('not_found', `There is no provider named "${name}"`, { param: 'name' });
+    const { apiKey: existingKey, ...merged } = mergePatch(existing, fields) as ProviderConfig;
+    return [{ ...merged, ...(apiKey !== undefined ? { apiKey } : {}), ...(apiKeyValue ? { apiKeyValue } : {}) }, existingKey];
+  };
   const keyOf = (body: ProviderInput, existingKey: string | undefined): ProviderConfig => {
     const { apiKeyValue, apiKey, ...provider } = body;
     if (apiKeyValue !== undefined) {
@@ -141,14 +149,8 @@ export function configRoutes(app: FastifyInstance, services: ConfigRouteServices
     return applied ? providerView(find(applied, 'providers', provider.name) as ProviderConfig) : reply;
   });
 
-  app.patch<Params & { Body: Type.Static<typeof ProviderPatchSchema> }>('/providers/:name', { config: { entity: 'providers' }, schema: { params: NameParams, body: ProviderPatchSchema, response: { 200: ProviderViewSchema } } }, async (request, reply) => {
-    const existing = find(current(), 'providers', request.params.name) as ProviderConfig | undefined;
-    if (!existing) throw new GatewayError('not_found', `There is no provider named "${request.params.name}"`, { param: 'name' });
-    // The key travels apart (write-only, a reference or a value to store): the other fields merge.
-    const { apiKey, apiKeyValue, ...fields } = request.body;
-    const { apiKey: existingKey, ...kept } = existing;
-    const body = { ...(mergePatch(kept, fields) as ProviderInput), ...(apiKey !== undefined ? { apiKey } : {}), ...(apiKeyValue ? { apiKeyValue } : {}) };
-    const { provider, fresh } = withKey(body, existingKey);
+  app.patch<Params & { Body: ProviderPatch }>('/providers/:name', { config: { entity: 'providers' }, schema: { params: NameParams, body: ProviderPatchSchema, response: { 200: ProviderViewSchema } } }, async (request, reply) => {
+    const { provider, fresh } = withKey(...patchedInput(request.params.name, request.body));
     const applied = apply(reply, () => replaceItem(current(), 'providers', request.params.name, provider), { list: 'providers', name: provider.name }, fresh);
     return applied ? providerView(find(applied, 'providers', provider.name) as ProviderConfig) : reply;
   });
