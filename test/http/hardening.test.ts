@@ -115,6 +115,11 @@ describe('a stored key never follows a changed origin', () => {
     // A headless gateway takes no typed key: the message says what can be done instead.
     expect(body.errors[0].message).toMatch(/name another variable, or make the change on this machine with switchyard import$/);
     expect(h.gateway.config().providers[1]?.baseUrl).toBe(`${openai.url}/v1`);
+    // A patch of the base URL alone (the dashboard's form sends one) is held to the same rule.
+    const patched = await h.admin('/admin/api/providers/cloud', { method: 'PATCH', body: JSON.stringify({ baseUrl: `${thief.url}/v1` }) });
+    expect(patched.status).toBe(400);
+    expect((await patched.json()).errors[0]).toMatchObject({ field: 'apiKey', message: expect.stringMatching(/never follows a changed origin/) });
+    expect(h.gateway.config().providers[1]?.baseUrl).toBe(`${openai.url}/v1`);
     const keyless = await h.admin('/admin/api/providers/cloud', { method: 'PUT', body: JSON.stringify({ name: 'cloud', kind: 'openai', baseUrl: `${thief.url}/v1`, apiKey: null }) });
     expect(keyless.status).toBe(200);
     await post('/v1/chat/completions', { model: 'mini', messages: [{ role: 'user', content: 'x' }] });

@@ -104,6 +104,10 @@ const PROTECTED: [string, string, unknown?][] = [
   ['GET', 'aliases'],
   ['PUT', 'aliases/claude-*', { target: 'default' }],
   ['DELETE', 'aliases/claude-*'],
+  ['PATCH', 'settings', { settings: { localOnly: true } }],
+  ['PATCH', 'routes/default', { strategy: 'lowest-cost' }],
+  ['PATCH', 'deployments/llama', { model: 'stolen' }],
+  ['PATCH', 'providers/cloud', { baseUrl: 'http://127.0.0.1:9/v1' }],
 ];
 
 describe('the admin session', () => {
@@ -123,6 +127,8 @@ describe('the admin session', () => {
     expect(h.gateway.keys.list().map((k) => k.name)).not.toContain('stolen');
     expect(h.gateway.config().budgets ?? []).toEqual([]);
     expect(h.gateway.config().aliases ?? {}).toEqual({});
+    expect(h.gateway.config().settings?.localOnly).toBeUndefined();
+    expect(h.gateway.config().deployments.map((d) => d.model)).not.toContain('stolen');
   });
 
   it('never sends a stored key to another host through "test connection" without a session', async () => {
