@@ -32,6 +32,8 @@ export const ERROR_CODES = {
   /** A WebSocket asked of an endpoint served over HTTP alone: 426 is what sends Codex to HTTP at once. */
   websocket_not_supported: { status: 426, type: 'invalid_request_error' },
   context_length_exceeded: { status: 400, type: 'invalid_request_error' },
+  /** Every deployment of the route lacks what the request uses (images, tools): the request's own problem, like a prompt too long for all. */
+  capability_missing: { status: 400, type: 'invalid_request_error' },
   budget_exceeded: { status: 429, type: 'insufficient_quota' },
   shutting_down: { status: 503, type: 'api_error' },
   /** A request this gateway sent upstream came back to it: a provider points at the gateway itself. */
@@ -44,6 +46,12 @@ export interface GatewayErrorOptions {
   param?: string | null;
   /** Seconds, for the `Retry-After` header. */
   retryAfterSeconds?: number;
+  /**
+   * False when sending the request again cannot help until someone changes something (a route whose
+   * every deployment is disabled, local only, outside its windows for good): said as `x-should-retry:
+   * false`, which the OpenAI and Anthropic SDKs obey, where they would retry any other 5xx by themselves.
+   */
+  retryable?: boolean;
   /** Extra machine-readable detail placed beside `message` in the error body. */
   details?: Record<string, unknown>;
   /** Overrides the table's status (used to pass an upstream 4xx through unchanged). */
@@ -61,6 +69,7 @@ export class GatewayError extends Error {
   readonly type: string;
   readonly param: string | null;
   readonly retryAfterSeconds: number | undefined;
+  readonly retryable: boolean | undefined;
   readonly details: Record<string, unknown> | undefined;
 
   constructor(code: ErrorCode, message: string, options: GatewayErrorOptions = {}) {
@@ -72,6 +81,7 @@ export class GatewayError extends Error {
     this.type = options.type ?? ERROR_CODES[code].type;
     this.param = options.param ?? null;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.retryable = options.retryable;
     this.details = options.details;
   }
 }

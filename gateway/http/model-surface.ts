@@ -59,5 +59,6 @@ export function errorHandler(shape: ErrorShape) {
 
 export function sendError(request: FastifyRequest, reply: FastifyReply, wire: WireError, shape: ErrorShape): FastifyReply {
   if (wire.retryAfterSeconds !== undefined) reply.header('retry-after', String(wire.retryAfterSeconds));
+  if (wire.retryable === false) reply.header('x-should-retry', 'false');
   return reply.code(wire.status).send(shape(wire, request));
 }

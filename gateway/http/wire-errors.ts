@@ -15,6 +15,8 @@ export interface WireError {
   param: string | null;
   code: string | null;
   retryAfterSeconds?: number | undefined;
+  /** False: the client is told not to send it again as it is (`x-should-retry: false`). */
+  retryable?: boolean | undefined;
   details?: Record<string, unknown> | undefined;
 }
 
@@ -39,6 +41,7 @@ export function toWireError(error: unknown, request?: FastifyRequest): WireError
       param: error.param,
       code: error.wireCode,
       retryAfterSeconds: error.retryAfterSeconds,
+      retryable: error.retryable,
       details: error.details,
     };
   }

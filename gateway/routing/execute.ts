@@ -71,6 +71,7 @@ export class ExecutionError extends GatewayError {
       param: base.param,
       wireCode: base.wireCode,
       retryAfterSeconds: base.retryAfterSeconds,
+      retryable: base.retryable,
       details: base.details,
       cause: base.cause,
     });

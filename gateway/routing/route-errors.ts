@@ -59,6 +59,13 @@ export function exhausted(context: { plan: Plan; now: () => number; catalog: Cat
     return passThrough(unsupported.at(-1) as UpstreamError);
   }
   if (attempts.length === 0) {
+    // Only what the request uses kept every deployment out: waiting changes nothing, and a 503 would
+    // have SDK clients (Claude Code's ten times over) send it again and again.
+    if (skipped.length > 0 && skipped.every((s) => s.reason === 'capability_missing')) {
+      return new GatewayError('capability_missing', `No deployment of "${plan.route.name}" can take this request: ${skippedText}. Leave that out, or add a deployment whose model has it to the route.`, {
+        details: { skipped },
+      });
+    }
     const soonest = skipped.reduce<number | null>((min, s) => (s.until !== null && (min === null || s.until < min) ? s.until : min), null);
     const first = skipped.find((s) => s.until === soonest);
     const zone = first ? catalog.timeZoneOf(catalog.deployments.get(first.deployment) as DeploymentConfig) : catalog.defaultTimeZone;
@@ -66,6 +73,7 @@ export function exhausted(context: { plan: Plan; now: () => number; catalog: Cat
     const onlyBusy = skipped.length > 0 && skipped.every((s) => s.reason === 'busy' || s.reason === 'cooling');
     return new GatewayError(onlyBusy ? 'all_deployments_rate_limited' : 'no_deployment_available', `No deployment of "${plan.route.name}" is available now: ${skippedText || 'the route is empty'}. ${when}`, {
       retryAfterSeconds: soonest === null ? undefined : Math.max(1, Math.ceil((soonest - now()) / 1000)),
+      ...(soonest === null ? { retryable: false } : {}),
       details: { skipped, available_at: soonest === null ? null : new Date(soonest).toISOString() },
     });
   }

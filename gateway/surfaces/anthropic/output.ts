@@ -142,8 +142,11 @@ export function createMessageEventWriter(model: string, stops: readonly string[]
   };
 }
 
-/** An error as Anthropic's API writes one. */
-export const anthropicErrorBody = (wire: WireError) => ({ type: 'error', error: { type: anthropicErrorType(wire.status), message: wire.code === 'context_length_exceeded' ? tooLong(wire) : wire.message } });
+/**
+ * An error as Anthropic's API writes one. Claude Code sends an answer that says overloaded_error
+ * again whatever its headers say, so a 503 that waiting cannot mend is an api_error.
+ */
+export const anthropicErrorBody = (wire: WireError) => ({ type: 'error', error: { type: wire.retryable === false && wire.status >= 500 ? 'api_error' : anthropicErrorType(wire.status), message: wire.code === 'context_length_exceeded' ? tooLong(wire) : wire.message } });
 
 /**
  * A prompt no deployment's window takes, said first as Anthropic says it: agents built on its API
