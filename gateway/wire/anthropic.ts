@@ -95,7 +95,7 @@ export function toMessagesRequest(request: ChatRequest, deployment: DeploymentCo
   const choice = toolChoice(chosen, request.parallel_tool_calls);
   if (choice && tools.length > 0) body.tool_choice = choice;
   const effort = request.reasoning_effort;
-  if (effort && effort !== 'none' && effort in THINKING_BUDGETS) {
+  if (effort && effort !== 'none' && effort in THINKING_BUDGETS && !toolLoopWithoutThinking(messages)) {
     const budget = maxOutput === undefined ? THINKING_BUDGETS[effort as keyof typeof THINKING_BUDGETS] : Math.min(THINKING_BUDGETS[effort as keyof typeof THINKING_BUDGETS], thinkingBudgetWithin(maxOutput));
     if (ADAPTIVE_THINKING.test(deployment.model)) {
       body.thinking = { type: 'adaptive', display: 'summarized' };
@@ -115,6 +115,20 @@ export function toMessagesRequest(request: ChatRequest, deployment: DeploymentCo
   const format = request.response_format;
   if (format?.type === 'json_schema' && format.json_schema.schema) body.output_config = { ...body.output_config, format: { type: 'json_schema', schema: format.json_schema.schema } };
   return request.stream ? ({ ...body, stream: true } as MessageCreateParams) : body;
+}
+
+/**
+ * Whether the conversation is inside a tool loop whose turn began without thinking. Anthropic refuses
+ * a request that thinks there ("a final `assistant` message must start with a thinking block"), and a
+ * chat history (Codex's Responses input too) carries no thinking blocks: without this, every request
+ * after a tool call failed. That step of the loop goes without thinking, as Anthropic's error advises.
+ */
+function toolLoopWithoutThinking(messages: MessageParam[]): boolean {
+  const last = messages.findLastIndex((m) => m.role === 'assistant');
+  const turn = messages[last];
+  if (!turn || !Array.isArray(turn.content) || !turn.content.some((b) => b.type === 'tool_use')) return false;
+  const first = turn.content[0]?.type;
+  return first !== 'thinking' && first !== 'redacted_thinking' && messages.slice(last + 1).some((m) => Array.isArray(m.content) && m.content.some((b) => b.type === 'tool_result'));
 }
 
 function textOf(content: unknown): string {

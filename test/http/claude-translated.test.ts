@@ -60,6 +60,34 @@ describe("a chat client's conversation on Claude", () => {
   });
 });
 
+describe('thinking through a tool loop on Claude', () => {
+  const f = { type: 'function' as const, name: 'f', parameters: { type: 'object', properties: {} }, strict: false };
+  const thinks = () => anthropic.requests.map((r) => r.body.thinking?.type ?? 'none');
+
+  it("goes without thinking in the steps after a tool call, where Anthropic refused Codex's and a chat client's every one", async () => {
+    // Codex: the Responses API, reasoning asked every turn, the history resent with each request.
+    const codex = (input: unknown) => h.openai.responses.create({ model: 'sonnet', reasoning: { effort: 'low' }, include: ['reasoning.encrypted_content'], store: false, tools: [f], input: input as never });
+    const first = await codex([{ role: 'user', content: 'call f' }]);
+    const call = first.output.find((o) => o.type === 'function_call');
+    expect(call).toBeDefined();
+    const history = [{ role: 'user', content: 'call f' }, ...first.output, { type: 'function_call_output', call_id: call?.call_id, output: 'ok' }];
+    const second = await codex(history);
+    expect(second.output.find((o) => o.type === 'message')).toBeDefined();
+    // A new turn from the user after the loop ended thinks again.
+    await codex([...history, ...second.output, { role: 'user', content: 'thanks' }]);
+
+    // A chat client with reasoning_effort (Cline, opencode) in the same loop.
+    const chat = await h.openai.chat.completions.create({
+      model: 'sonnet',
+      reasoning_effort: 'low',
+      tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object', properties: {} } } }],
+      messages: [{ role: 'user', content: 'call f' }, { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'f', arguments: '{}' } }] }, { role: 'tool', tool_call_id: 'call_1', content: 'ok' }],
+    });
+    expect(chat.choices[0]?.message.content).toBe('The tool said: ok');
+    expect(thinks()).toEqual(['enabled', 'none', 'enabled', 'none']);
+  });
+});
+
 describe("Claude Code's hour-long cache marks, passed through", () => {
   it('are priced as Anthropic bills them: written for an hour at twice the input price, not the 5-minute rate', async () => {
     for (const stream of [false, true]) {
