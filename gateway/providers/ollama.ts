@@ -68,6 +68,8 @@ export function createOllamaProvider(config: ProviderConfig, { secrets, gatewayI
     return version !== undefined && atLeast(version, SINCE[api]);
   };
 
+  const thinkingLearned = createThinkingLearner();
+
   return {
     config,
     unavailableReason,
@@ -75,12 +77,14 @@ export function createOllamaProvider(config: ProviderConfig, { secrets, gatewayI
     speaks,
 
     async chat(request, context) {
-      const whole = await ollamaWhole(transport, 'ollama.chat', '/api/chat', { ...toOllamaChat(withinOutputLimit(request, context.deployment), context.deployment) }, context);
+      const body = { ...toOllamaChat(withinOutputLimit(request, context.deployment), context.deployment) };
+      const whole = await thinkingLearned(context.deployment.model, body, (body) => ollamaWhole(transport, 'ollama.chat', '/api/chat', body, context));
       return fromOllamaChat(whole as unknown as OllamaChatResponse, newCompletionId());
     },
 
     async chatStream(request, context) {
-      return translated(await nativeStream(transport, 'ollama.chat', '/api/chat', { ...toOllamaChat(withinOutputLimit(request, context.deployment), context.deployment), stream: true }, context));
+      const body = { ...toOllamaChat(withinOutputLimit(request, context.deployment), context.deployment), stream: true };
+      return translated(await thinkingLearned(context.deployment.model, body, (body) => nativeStream(transport, 'ollama.chat', '/api/chat', body, context)));
     },
 
     async embed(request, { deployment, signal, via }) {
@@ -91,12 +95,12 @@ export function createOllamaProvider(config: ProviderConfig, { secrets, gatewayI
 
     async nativeJson(endpoint, body, context) {
       const native = outgoing(endpoint, body, context.deployment);
-      return nativeJson(transport, endpoint, PATHS[endpoint], native, context);
+      return thinkingLearned(context.deployment.model, native, (body) => nativeJson(transport, endpoint, PATHS[endpoint], body, context));
     },
 
     nativeStream(endpoint, body, context) {
-      const native = outgoing(endpoint, body, context.deployment);
-      return nativeStream(transport, endpoint, PATHS[endpoint], { ...native, stream: true }, context);
+      const native = { ...outgoing(endpoint, body, context.deployment), stream: true };
+      return thinkingLearned(context.deployment.model, native, (body) => nativeStream(transport, endpoint, PATHS[endpoint], body, context));
     },
 
     show: (model, signal) => call(transport, { method: 'POST', path: '/api/show', body: { model } }, signal),
@@ -178,6 +182,33 @@ function effortAsLevel(body: Record<string, unknown>, deployment: DeploymentConf
   const level = thinksInLevels(deployment.model) ? nearestEffort(effort, THINK_LEVELS) : undefined;
   if (level === effort) return body;
   return { ...body, reasoning: level ? { ...rest, effort: level } : rest };
+}
+
+/** Ollama's refusal of thinking asked of a model that has none. */
+const THINKING_REFUSED = /does not support thinking/i;
+/** Models remembered not to think, per provider: any number may be asked for. */
+const MAX_NON_THINKERS = 1_000;
+
+/**
+ * A model that refused thinking though nothing said beforehand that it has none (not probed yet, or
+ * pulled since the last probe: its capabilities come from /api/show) is asked again at once without
+ * it, and from then on not asked. Agents ask for thinking every turn, so each of their requests failed
+ * (or fell back) until the next probe.
+ */
+function createThinkingLearner() {
+  const refused = new Set<string>();
+  return async function withoutRefusedThinking<T>(model: string, body: Record<string, unknown>, send: (body: Record<string, unknown>) => Promise<T>): Promise<T> {
+    if (refused.has(model)) return send(withoutThinking(body));
+    try {
+      return await send(body);
+    } catch (error) {
+      const without = withoutThinking(body);
+      if (without === body || !(error instanceof UpstreamError && error.status === 400 && THINKING_REFUSED.test(error.upstreamError?.message ?? ''))) throw error;
+      if (refused.size >= MAX_NON_THINKERS) refused.clear();
+      refused.add(model);
+      return send(without);
+    }
+  };
 }
 
 /** A request for a model known not to think, without the thinking Ollama would refuse it for, in each API's words. */
