@@ -61,16 +61,19 @@ export function createAnthropicProvider(config: ProviderConfig, { secrets, gatew
     limiter: limiterFor(config),
     speaks: (api) => api !== 'ollama' && apis.includes(api),
 
+    // A translated history may hold thinking another Claude signed (signed-thinking.ts): left out where refused.
     chat: (request, { deployment, signal, via }) =>
       withinLearnedLimit(deployment, async (deployment) => {
-        const { value } = await transport.json<AnthropicMessage>({ method: 'POST', path: '/v1/messages', body: toMessagesRequest({ ...request, stream: false }, deployment, maxOutputOf(deployment)), via }, signal);
+        const body = toMessagesRequest({ ...request, stream: false }, deployment, maxOutputOf(deployment)) as unknown as Record<string, unknown>;
+        const { value } = await book.send('messages', body, deployment.model, (body) => transport.json<AnthropicMessage>({ method: 'POST', path: '/v1/messages', body, via }, signal));
         if (value?.type !== 'message' || !Array.isArray(value.content)) throw new UpstreamError('upstream_protocol', `${config.name} answered 200 without a message`);
         return completionStopped(fromMessage(value), stopsOf(request));
       }),
 
     chatStream: (request, { deployment, signal, via }) =>
       withinLearnedLimit(deployment, async (deployment) => {
-        const stream = await transport.stream({ method: 'POST', path: '/v1/messages', body: toMessagesRequest({ ...request, stream: true }, deployment, maxOutputOf(deployment)), headers: { accept: 'text/event-stream' }, via }, signal);
+        const body = toMessagesRequest({ ...request, stream: true }, deployment, maxOutputOf(deployment)) as unknown as Record<string, unknown>;
+        const stream = await book.send('messages', body, deployment.model, (body) => transport.stream({ method: 'POST', path: '/v1/messages', body, headers: { accept: 'text/event-stream' }, via }, signal));
         return chunksStopped(translated(sseEvents(stream, MESSAGES_END), config.name), stopsOf(request));
       }),
 

@@ -8,7 +8,7 @@
 import { providerKey } from './api-key';
 import type { DeploymentConfig, NativeApiName, ProviderConfig } from '../config/schema';
 import { UpstreamError } from '../errors';
-import { decodeEmbedding, withoutHistoryReasoning, type ChatCompletion, type ChatRequest, type CreateEmbeddingResponse } from '../wire/canonical';
+import { decodeEmbedding, withoutHistoryReasoning, withoutSignedThinking, type ChatCompletion, type ChatRequest, type CreateEmbeddingResponse } from '../wire/canonical';
 import { normalizeCompletion } from '../wire/normalize';
 import { limiterFor } from './concurrency';
 import { modelsList, withV1 } from './models-list';
@@ -104,7 +104,7 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
   const official = isOpenAI(config);
   const google = isGoogle(config);
   const outgoing = (request: ChatRequest, deployment: DeploymentConfig) => {
-    const limited = withinOutputLimit(withoutEmptyTools(withStopsTaken(request, official && REASONING_MODEL.test(deployment.model) ? NONE : FOUR)), deployment);
+    const limited = withinOutputLimit(withoutEmptyTools(withStopsTaken(withoutSignedThinking(request), official && REASONING_MODEL.test(deployment.model) ? NONE : FOUR)), deployment);
     return official ? withoutLookaroundPatterns(forOfficialOpenAI(limited, deployment.model)) : google ? forGemini(limited) : limited;
   };
   const pathOf = (endpoint: NativeEndpoint) => nativePath(PATHS, endpoint, config.name);

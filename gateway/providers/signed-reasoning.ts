@@ -17,6 +17,7 @@
  * thinking, the request goes without thinking: Anthropic wants such a turn to begin with it.
  */
 import { UpstreamError } from '../errors';
+import { SIGNED_THINKING_PREFIX } from '../wire/signed-thinking';
 import type { NativeEndpoint, NativeEvent, SignatureBook } from './types';
 
 type Body = Record<string, unknown>;
@@ -134,7 +135,8 @@ async function* watchStream(events: AsyncIterable<NativeEvent>, sign: (signature
 function dropped(part: Part | null | undefined, drop: (key: string) => boolean, left: string[]): boolean {
   if (part?.type !== 'thinking' && part?.type !== 'redacted_thinking' && part?.type !== 'reasoning') return false;
   const signature = signatureOf(part);
-  if (typeof signature !== 'string' || signature === '') return true;
+  // This gateway's own carrier of Claude's thinking (signed-thinking.ts): no Responses upstream signed it.
+  if (typeof signature !== 'string' || signature === '' || signature.startsWith(SIGNED_THINKING_PREFIX)) return true;
   if (!drop(keyOf(signature))) return false;
   left.push(keyOf(signature));
   return true;

@@ -22,6 +22,7 @@ import { nearestEffort } from '../models/efforts';
 import { GatewayError, UpstreamError, failureForStatus } from '../errors';
 import { anthropicUserBlocks } from './content-parts';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest, Delta, Message as ChatMessage } from './canonical';
+import type { SignedThinking } from './signed-thinking';
 import { stopsOf } from './stop-sequences';
 import { toolsChosen, type ToolsChosen } from './tool-choice';
 
@@ -149,7 +150,8 @@ export function anthropicToolId(id: string): string {
 }
 
 function assistantBlocks(message: Extract<ChatMessageIn, { role: 'assistant' }>, index: number): ContentBlockParam[] {
-  const blocks: ContentBlockParam[] = [];
+  // The thinking Claude signed for this turn, back where the turn began (signed-thinking.ts).
+  const blocks: ContentBlockParam[] = [...((message as { signed_thinking?: SignedThinking[] }).signed_thinking ?? [])];
   const text = textOf(message.content);
   if (text) blocks.push({ type: 'text', text });
   for (const call of message.tool_calls ?? []) {
@@ -202,15 +204,20 @@ export function usageFrom(usage: { input_tokens?: number | null; output_tokens?:
 export function fromMessage(message: Message): ChatCompletion {
   let content = '';
   let reasoning = '';
+  const signed: SignedThinking[] = [];
   const toolCalls: NonNullable<ChatMessage['tool_calls']> = [];
   for (const block of message.content) {
     if (block.type === 'text') content += block.text;
-    else if (block.type === 'thinking') reasoning += block.thinking;
+    else if (block.type === 'thinking') {
+      reasoning += block.thinking;
+      if (block.signature) signed.push({ type: 'thinking', thinking: block.thinking, signature: block.signature });
+    } else if (block.type === 'redacted_thinking') signed.push({ type: 'redacted_thinking', data: block.data });
     else if (block.type === 'tool_use') toolCalls.push({ id: block.id, type: 'function', function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) } });
   }
   const out: ChatMessage = { role: 'assistant', content: toolCalls.length > 0 && !content ? null : content, refusal: null };
   if (toolCalls.length > 0) out.tool_calls = toolCalls;
   if (reasoning) out.reasoning_content = reasoning;
+  if (signed.length > 0) (out as ChatMessage & { signed_thinking?: SignedThinking[] }).signed_thinking = signed;
   return {
     id: message.id,
     object: 'chat.completion',
@@ -257,6 +264,8 @@ export function createMessagesChunkTranslator(id: string): (event: RawMessageStr
   let usage = { input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 };
   /** Content block index -> tool-call index. */
   const tools = new Map<number, number>();
+  /** Content block index -> the thinking block as it comes, passed on signed when it ends. */
+  const thinking = new Map<number, { thinking: string; signature: string }>();
   const chunk = (delta: Delta, finish: ChatCompletionChunk['choices'][number]['finish_reason'] = null): ChatCompletionChunk => ({
     id,
     object: 'chat.completion.chunk',
@@ -271,18 +280,34 @@ export function createMessagesChunkTranslator(id: string): (event: RawMessageStr
         usage = { ...usage, ...stripNulls(event.message.usage) };
         return [chunk({ role: 'assistant', content: '' })];
       case 'content_block_start':
+        if (event.content_block.type === 'thinking') thinking.set(event.index, { thinking: '', signature: '' });
+        if (event.content_block.type === 'redacted_thinking') return [chunk({ signed_thinking: [{ type: 'redacted_thinking', data: event.content_block.data }] })];
         if (event.content_block.type !== 'tool_use') return [];
         tools.set(event.index, tools.size);
         return [chunk({ tool_calls: [{ index: tools.size - 1, id: event.content_block.id, type: 'function', function: { name: event.content_block.name, arguments: '' } }] })];
       case 'content_block_delta': {
         const delta = event.delta;
         if (delta.type === 'text_delta') return [chunk({ content: delta.text })];
-        if (delta.type === 'thinking_delta') return [chunk({ reasoning_content: delta.thinking })];
+        if (delta.type === 'thinking_delta') {
+          const block = thinking.get(event.index);
+          if (block) block.thinking += delta.thinking;
+          return [chunk({ reasoning_content: delta.thinking })];
+        }
+        if (delta.type === 'signature_delta') {
+          const block = thinking.get(event.index);
+          if (block) block.signature += delta.signature;
+          return [];
+        }
         if (delta.type === 'input_json_delta') {
           const index = tools.get(event.index);
           return index === undefined ? [] : [chunk({ tool_calls: [{ index, function: { arguments: delta.partial_json } }] })];
         }
         return [];
+      }
+      case 'content_block_stop': {
+        const block = thinking.get(event.index);
+        thinking.delete(event.index);
+        return block?.signature ? [chunk({ signed_thinking: [{ type: 'thinking', ...block }] })] : [];
       }
       case 'message_delta': {
         usage = { ...usage, ...stripNulls(event.usage) };

@@ -13,6 +13,7 @@ import type {
   ChatCompletionCreateParams,
 } from 'openai/resources/chat/completions';
 import type { CreateEmbeddingResponse, EmbeddingCreateParams } from 'openai/resources/embeddings';
+import type { SignedThinking } from './signed-thinking';
 
 export type ChatRequest = ChatCompletionCreateParams;
 export type EmbeddingRequest = EmbeddingCreateParams;
@@ -23,11 +24,13 @@ export function nowSeconds(): number {
 }
 
 /**
- * Reasoning for a chat client under both names: opencode and the AI SDK read `reasoning_content`,
- * clients written against Ollama's or OpenRouter's API read `reasoning`.
+ * Reasoning as chat clients read it: under both names (opencode and the AI SDK read
+ * `reasoning_content`, clients written against Ollama's or OpenRouter's API read `reasoning`), and
+ * without Claude's signatures, which are for the Responses API's encrypted content.
  */
-export function withBothReasoningNames<T extends Delta | Message>(part: T): T {
+export function reasoningForChatClients<T extends Delta | Message>(part: T): T {
   if (part.reasoning_content && part.reasoning === undefined) part.reasoning = part.reasoning_content;
+  if (part.signed_thinking) delete part.signed_thinking;
   return part;
 }
 
@@ -55,6 +58,19 @@ export function withoutHistoryReasoning(request: ChatRequest): ChatRequest {
   };
 }
 
+/** A request without Claude's signed thinking on its assistant turns: only an Anthropic upstream takes it. */
+export function withoutSignedThinking(request: ChatRequest): ChatRequest {
+  if (!request.messages.some((m) => m.role === 'assistant' && 'signed_thinking' in m)) return request;
+  return {
+    ...request,
+    messages: request.messages.map((m) => {
+      if (m.role !== 'assistant' || !('signed_thinking' in m)) return m;
+      const { signed_thinking: _, ...rest } = m as typeof m & { signed_thinking?: unknown };
+      return rest;
+    }),
+  };
+}
+
 /** The chunk that carries only `usage` (sent last when `stream_options.include_usage` is set). */
 export function isUsageOnlyChunk(chunk: ChatCompletionChunk): boolean {
   return chunk.choices.length === 0 && chunk.usage != null;
@@ -72,9 +88,12 @@ export function decodeEmbedding(value: number[] | string): number[] {
   return Array.from(new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4));
 }
 
-/** A delta or message may carry reasoning (DeepSeek's and Ollama's thinking) beside the content. */
-export type Delta = ChatCompletionChunk['choices'][number]['delta'] & { reasoning_content?: string; reasoning?: string };
-export type Message = ChatCompletion['choices'][number]['message'] & { reasoning_content?: string; reasoning?: string };
+/**
+ * A delta or message may carry reasoning (DeepSeek's and Ollama's thinking) beside the content, and
+ * Claude's thinking as signed (signed-thinking.ts), which only the Responses front door passes on.
+ */
+export type Delta = ChatCompletionChunk['choices'][number]['delta'] & { reasoning_content?: string; reasoning?: string; signed_thinking?: SignedThinking[] };
+export type Message = ChatCompletion['choices'][number]['message'] & { reasoning_content?: string; reasoning?: string; signed_thinking?: SignedThinking[] };
 
 /**
  * The stop sequence that ended a choice, where something says which: vLLM's `stop_reason` (the
@@ -91,6 +110,7 @@ export function completionFromChunks(chunks: readonly ChatCompletionChunk[]): Ch
   const first = chunks[0];
   let content: string | null = null;
   let reasoning = '';
+  const signed: SignedThinking[] = [];
   let finish: ChatCompletion['choices'][number]['finish_reason'] = 'stop';
   let usage: ChatCompletion['usage'];
   const calls = new Map<number, GatheredCall>();
@@ -102,6 +122,7 @@ export function completionFromChunks(chunks: readonly ChatCompletionChunk[]): Ch
       logprobs.push(choice.logprobs);
       if (typeof delta.content === 'string') content = (content ?? '') + delta.content;
       if (delta.reasoning_content) reasoning += delta.reasoning_content;
+      if (delta.signed_thinking) for (const block of delta.signed_thinking) signed.push(block);
       gatherToolCalls(calls, delta);
       if (choice.finish_reason) finish = choice.finish_reason;
     }
@@ -109,6 +130,7 @@ export function completionFromChunks(chunks: readonly ChatCompletionChunk[]): Ch
   const message: Message = { role: 'assistant', content: calls.size > 0 && !content ? null : (content ?? ''), refusal: null };
   if (calls.size > 0) message.tool_calls = inCallOrder(calls).map((call) => ({ id: call.id, type: 'function' as const, function: { name: call.name, arguments: call.arguments } }));
   if (reasoning) message.reasoning_content = reasoning;
+  if (signed.length > 0) message.signed_thinking = signed;
   return {
     id: first?.id ?? newCompletionId(),
     object: 'chat.completion',
@@ -130,6 +152,7 @@ export function chunksFromCompletion(completion: ChatCompletion): ChatCompletion
   });
   const chunks = [chunk({ role: 'assistant', content: '' })];
   if (message?.reasoning_content) chunks.push(chunk({ reasoning_content: message.reasoning_content }));
+  if (message?.signed_thinking) chunks.push(chunk({ signed_thinking: message.signed_thinking }));
   if (message?.content) chunks.push(chunk({ content: message.content }, null, choice?.logprobs ?? null));
   const calls = (message?.tool_calls ?? []).filter((c) => c.type === 'function');
   if (calls.length > 0) chunks.push(chunk({ tool_calls: calls.map((c, index) => ({ index, id: c.id, type: 'function', function: { name: c.function.name, arguments: c.function.arguments } })) }));

@@ -22,6 +22,7 @@ const config = () => ({
   deployments: [
     { name: 'sonnet', provider: 'claude', model: 'claude-sonnet-4-5', pricing: { inputPerMTok: 3, outputPerMTok: 15, cacheReadPerMTok: 0.3, cacheWritePerMTok: 3.75 } },
     { name: 'haiku-3-5', provider: 'claude', model: 'claude-3-5-haiku-latest' },
+    { name: 'opus', provider: 'claude', model: 'claude-opus-4-6' },
     // Another vendor's model behind a Messages API: asked for nothing it may not know.
     { name: 'other', provider: 'claude', model: 'deepseek-chat' },
   ],
@@ -63,20 +64,39 @@ describe("a chat client's conversation on Claude", () => {
 describe('thinking through a tool loop on Claude', () => {
   const f = { type: 'function' as const, name: 'f', parameters: { type: 'object', properties: {} }, strict: false };
   const thinks = () => anthropic.requests.map((r) => r.body.thinking?.type ?? 'none');
-
-  it("goes without thinking in the steps after a tool call, where Anthropic refused Codex's and a chat client's every one", async () => {
-    // Codex: the Responses API, reasoning asked every turn, the history resent with each request.
-    const codex = (input: unknown) => h.openai.responses.create({ model: 'sonnet', reasoning: { effort: 'low' }, include: ['reasoning.encrypted_content'], store: false, tools: [f], input: input as never });
-    const first = await codex([{ role: 'user', content: 'call f' }]);
+  // Codex: the Responses API, reasoning asked every turn, the history resent with each request.
+  const codex = (model: string, input: unknown, stream = false) =>
+    h.openai.responses.create({ model, reasoning: { effort: 'low' }, include: ['reasoning.encrypted_content'], store: false, stream, tools: [f], input: input as never }) as never;
+  const loop = async (model: string, stream: boolean) => {
+    let first: { output: Record<string, unknown>[] };
+    if (stream) {
+      const events = (await codex(model, [{ role: 'user', content: 'call f' }], true)) as AsyncIterable<{ type: string; response?: { output: Record<string, unknown>[] } }>;
+      let done: { output: Record<string, unknown>[] } | undefined;
+      for await (const event of events) if (event.type === 'response.completed') done = event.response;
+      first = done!;
+    } else first = await codex(model, [{ role: 'user', content: 'call f' }]);
     const call = first.output.find((o) => o.type === 'function_call');
-    expect(call).toBeDefined();
-    const history = [{ role: 'user', content: 'call f' }, ...first.output, { type: 'function_call_output', call_id: call?.call_id, output: 'ok' }];
-    const second = await codex(history);
-    expect(second.output.find((o) => o.type === 'message')).toBeDefined();
-    // A new turn from the user after the loop ended thinks again.
-    await codex([...history, ...second.output, { role: 'user', content: 'thanks' }]);
+    return [{ role: 'user', content: 'call f' }, ...first.output, { type: 'function_call_output', call_id: call?.call_id, output: 'ok' }];
+  };
 
-    // A chat client with reasoning_effort (Cline, opencode) in the same loop.
+  it("hands Codex Claude's signed thinking as encrypted reasoning and back to Claude, so each step of a tool loop thinks", async () => {
+    for (const stream of [false, true]) {
+      anthropic.requests.length = 0;
+      const history = await loop('sonnet', stream);
+      const reasoning = history.find((o) => (o as { type?: string }).type === 'reasoning') as { encrypted_content?: string; summary: { text: string }[] };
+      expect(reasoning.encrypted_content).toMatch(/^switchyard-thinking-v1:/);
+      const second: { output: { type: string }[] } = await codex('sonnet', history);
+      expect(second.output.map((o) => o.type)).toContain('message');
+      // The step after the tool call began with the thinking Claude signed, and thought again.
+      const sent = anthropic.requests[1]?.body.messages[1].content;
+      expect(sent[0]).toMatchObject({ type: 'thinking', thinking: reasoning.summary[0]?.text, signature: expect.any(String) });
+      expect(sent[1]).toMatchObject({ type: 'tool_use' });
+      expect(thinks()).toEqual(['enabled', 'enabled']);
+    }
+  });
+
+  it('goes without thinking in a step whose thinking is lost: a chat client, or a route that moved to another Claude', async () => {
+    // A chat client with reasoning_effort (Cline, opencode) keeps no signatures: Anthropic refused every step after a tool call.
     const chat = await h.openai.chat.completions.create({
       model: 'sonnet',
       reasoning_effort: 'low',
@@ -84,7 +104,16 @@ describe('thinking through a tool loop on Claude', () => {
       messages: [{ role: 'user', content: 'call f' }, { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'f', arguments: '{}' } }] }, { role: 'tool', tool_call_id: 'call_1', content: 'ok' }],
     });
     expect(chat.choices[0]?.message.content).toBe('The tool said: ok');
-    expect(thinks()).toEqual(['enabled', 'none', 'enabled', 'none']);
+    expect(chat.choices[0]?.message).not.toHaveProperty('signed_thinking');
+    expect(thinks()).toEqual(['none']);
+
+    // Sonnet signed the thinking; Opus refuses it, and the step is sent again without it.
+    anthropic.requests.length = 0;
+    const history = await loop('sonnet', false);
+    const second: { output: { type: string }[] } = await codex('opus', history);
+    expect(second.output.map((o) => o.type)).toContain('message');
+    expect(thinks()).toEqual(['enabled', 'adaptive', 'none']);
+    expect(anthropic.requests[2]?.body.messages[1].content[0].type).toBe('tool_use');
   });
 });
 

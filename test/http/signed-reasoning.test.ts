@@ -39,6 +39,7 @@ const config = () => ({
     { name: 'sonnet-only', deployments: ['sonnet'] },
     { name: 'work-first', deployments: ['gpt-work', 'gpt-personal'] },
     { name: 'personal-only', deployments: ['gpt-personal'] },
+    { name: 'claude-then-gpt', deployments: ['sonnet', 'gpt-work'] },
   ],
 });
 
@@ -132,6 +133,24 @@ describe("Codex's encrypted reasoning", () => {
     expect(second.output_text).toBe('The tool said: sunny');
     // The other account is sent the rest of the history, once.
     expect(reasoningSent(accountB)).toEqual([0]);
+  });
+
+  it("carries a session over from Claude to OpenAI without Claude's thinking, in one request", async () => {
+    const question = { type: 'message', role: 'user', content: 'Weather in Paris?' };
+    const first = await codex('claude-then-gpt', [question]);
+    const reasoning = first.output.find((i) => i.type === 'reasoning');
+    const call = first.output.find((i) => i.type === 'function_call') as { call_id: string };
+    // Claude's signed thinking, which Codex hands back next turn.
+    expect(reasoning).toMatchObject({ encrypted_content: expect.stringMatching(/^switchyard-thinking-v1:/) });
+
+    await sonnetHost.setMode({ kind: 'status', status: 529 });
+    const second = await codex('claude-then-gpt', [question, ...first.output, { type: 'function_call_output', call_id: call.call_id, output: 'sunny' }]);
+    expect(second.output_text).toBe('The tool said: sunny');
+    expect(reasoningSent(accountA)).toEqual([0]);
+    // A chat client's conversation too: no OpenAI-compatible server is sent the signatures.
+    const chat = await h.openai.chat.completions.create({ model: 'gpt-work', messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'yo', signed_thinking: [{ type: 'thinking', thinking: 't', signature: 's' }] } as never, { role: 'user', content: 'again' }] });
+    expect(chat.choices[0]?.message.content).toBeTruthy();
+    expect(accountA.requests.filter((r) => r.path === '/v1/chat/completions').map((r) => r.body.messages[1])).toEqual([{ role: 'assistant', content: 'yo' }]);
   });
 
   it('sends reasoning it never saw encrypted again without it when refused, and leaves it out from then on', async () => {

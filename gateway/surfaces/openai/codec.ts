@@ -2,7 +2,7 @@
 import type { StreamFormat } from '../../http/stream-writer';
 import { openAIError, type WireError } from '../../http/wire-errors';
 import type { RequestUsage } from '../../usage/recorder';
-import { chunkText, isUsageOnlyChunk, tokensOf, withBothReasoningNames, type ChatCompletion, type ChatCompletionChunk, type CreateEmbeddingResponse, type Delta, type Message } from '../../wire/canonical';
+import { chunkText, isUsageOnlyChunk, tokensOf, reasoningForChatClients, type ChatCompletion, type ChatCompletionChunk, type CreateEmbeddingResponse, type Delta, type Message } from '../../wire/canonical';
 
 export const SSE_DONE = 'data: [DONE]\n\n';
 
@@ -20,7 +20,7 @@ export function sseFormat(includeUsage: boolean, usage: RequestUsage | undefined
     contentType: 'text/event-stream; charset=utf-8',
     event(chunk) {
       meterChunk(usage, chunk);
-      for (const choice of chunk.choices) withBothReasoningNames(choice.delta as Delta);
+      for (const choice of chunk.choices) reasoningForChatClients(choice.delta as Delta);
       return includeUsage || !isUsageOnlyChunk(chunk) ? sseData(chunk) : '';
     },
     end: () => SSE_DONE,
@@ -30,7 +30,7 @@ export function sseFormat(includeUsage: boolean, usage: RequestUsage | undefined
 
 /** A whole completion as chat clients read it: reasoning under both its names. */
 export function chatAnswer(completion: ChatCompletion): ChatCompletion {
-  for (const choice of completion.choices) withBothReasoningNames(choice.message as Message);
+  for (const choice of completion.choices) reasoningForChatClients(choice.message as Message);
   return completion;
 }
 

@@ -8,6 +8,7 @@ import type { ProviderConfig } from '../../config/schema';
 import { GatewayError } from '../../errors';
 import type { ChatRequest, Message as ChatMessage } from '../../wire/canonical';
 import { withOneLeadingSystem } from '../../wire/system-reminders';
+import { decodeSignedThinking, type SignedThinking } from '../../wire/signed-thinking';
 import { chatToolName, groupsTools, offeredTools, TOOL_SEARCH, type OfferedTools, type Tool } from './tools';
 
 export type Item = { type?: string; role?: string; [key: string]: unknown };
@@ -55,12 +56,18 @@ export function inputItems(body: ResponsesBody): Item[] {
 export function responsesToChat(body: ResponsesBody, items: readonly Item[], target: ProviderConfig['kind'], offered: OfferedTools = offeredTools(body.tools, items)): ChatRequest {
   const messages: ChatRequest['messages'] = [];
   if (body.instructions) messages.push({ role: 'system', content: body.instructions });
-  let turn: { content: string; reasoning: string; calls: NonNullable<ChatMessage['tool_calls']> } | undefined;
-  const assistantTurn = () => (turn ??= { content: '', reasoning: '', calls: [] });
+  let turn: { content: string; reasoning: string; calls: NonNullable<ChatMessage['tool_calls']>; signed: SignedThinking[] } | undefined;
+  const assistantTurn = () => (turn ??= { content: '', reasoning: '', calls: [], signed: [] });
   const flush = () => {
     if (!turn) return;
-    const { content, reasoning, calls } = turn;
-    messages.push({ role: 'assistant', content: calls.length > 0 && !content ? null : content, ...(calls.length > 0 ? { tool_calls: calls } : {}), ...(reasoning ? { reasoning_content: reasoning } : {}) } as ChatRequest['messages'][number]);
+    const { content, reasoning, calls, signed } = turn;
+    messages.push({
+      role: 'assistant',
+      content: calls.length > 0 && !content ? null : content,
+      ...(calls.length > 0 ? { tool_calls: calls } : {}),
+      ...(reasoning ? { reasoning_content: reasoning } : {}),
+      ...(signed.length > 0 ? { signed_thinking: signed } : {}),
+    } as ChatRequest['messages'][number]);
     turn = undefined;
   };
   // A tool message holds text only: images a tool returned (Codex's view_image) follow the run of
@@ -82,9 +89,11 @@ export function responsesToChat(body: ResponsesBody, items: readonly Item[], tar
     if (type === 'message' && item.role === 'assistant') {
       assistantTurn().content += textOf(item.content, `${at}.content`);
     } else if (type === 'reasoning') {
-      // Summaries and reasoning text go back as reasoning; encrypted content is for OpenAI's servers only.
+      // Summaries and reasoning text go back as reasoning; encrypted content is for OpenAI's servers,
+      // but for Claude's thinking that this gateway carried in it, which goes back to Claude.
       const parts = [...partsOf(item.summary, `${at}.summary`, 'an array of summary parts'), ...partsOf(item.content, `${at}.content`, 'an array of content parts')];
       const current = assistantTurn();
+      for (const block of decodeSignedThinking(item.encrypted_content) ?? []) current.signed.push(block);
       const text = parts.map((p) => String(p.text ?? '')).join('\n');
       current.reasoning = current.reasoning && text ? `${current.reasoning}\n${text}` : current.reasoning + text;
     } else if (type === 'function_call' || type === 'custom_tool_call') {

@@ -4,6 +4,7 @@
 import type { Response, ResponseStreamEvent } from 'openai/resources/responses/responses';
 import { gatherToolCalls, inCallOrder, nowSeconds, type ChatCompletion, type ChatCompletionChunk, type Delta, type GatheredCall } from '../../wire/canonical';
 import { deltaLogprobs, outputTextLogprobs } from '../../wire/logprobs';
+import type { SignedThinking } from '../../wire/signed-thinking';
 import { callItem, ending, itemId, messageItem, reasoningItem, responseUsage, type OutputItem, type ResponseShell } from './output';
 import type { OfferedTools } from './tools';
 
@@ -17,7 +18,7 @@ import type { OfferedTools } from './tools';
 export function createResponseEventWriter(shell: ResponseShell, tools: OfferedTools) {
   let sequence = 0;
   let started = false;
-  let open: { kind: 'reasoning' | 'message'; id: string; index: number; text: string; logprobs: ReturnType<typeof outputTextLogprobs> } | undefined;
+  let open: { kind: 'reasoning' | 'message'; id: string; index: number; text: string; logprobs: ReturnType<typeof outputTextLogprobs>; signed: SignedThinking[] } | undefined;
   let finish: string | null = null;
   let usage: ChatCompletion['usage'] | null = null;
   const output: OutputItem[] = [];
@@ -34,12 +35,12 @@ export function createResponseEventWriter(shell: ResponseShell, tools: OfferedTo
   };
   const close = () => {
     if (!open) return;
-    const { kind, id, index: output_index, text, logprobs } = open;
+    const { kind, id, index: output_index, text, logprobs, signed } = open;
     if (kind === 'reasoning') {
       const part = { type: 'summary_text', text };
       push({ type: 'response.reasoning_summary_text.done', item_id: id, output_index, summary_index: 0, text });
       push({ type: 'response.reasoning_summary_part.done', item_id: id, output_index, summary_index: 0, part });
-      output.push(reasoningItem(id, text));
+      output.push(reasoningItem(id, text, signed));
     } else {
       const part = { type: 'output_text', text, annotations: [], logprobs };
       push({ type: 'response.output_text.done', item_id: id, output_index, content_index: 0, text, logprobs: deltaLogprobs({ content: logprobs, refusal: null }) });
@@ -52,7 +53,7 @@ export function createResponseEventWriter(shell: ResponseShell, tools: OfferedTo
   const item = (kind: 'reasoning' | 'message') => {
     if (open?.kind === kind) return open;
     close();
-    open = { kind, id: itemId(kind === 'reasoning' ? 'rs' : 'msg'), index: output.length, text: '', logprobs: [] };
+    open = { kind, id: itemId(kind === 'reasoning' ? 'rs' : 'msg'), index: output.length, text: '', logprobs: [], signed: [] };
     const { id, index: output_index } = open;
     if (kind === 'reasoning') {
       push({ type: 'response.output_item.added', output_index, item: reasoningItem(id, undefined) });
@@ -80,6 +81,7 @@ export function createResponseEventWriter(shell: ResponseShell, tools: OfferedTo
           current.text += delta.reasoning_content;
           push({ type: 'response.reasoning_summary_text.delta', item_id: current.id, output_index: current.index, summary_index: 0, delta: delta.reasoning_content });
         }
+        if (delta.signed_thinking) for (const block of delta.signed_thinking) item('reasoning').signed.push(block);
         if (delta.content) {
           const current = item('message');
           current.text += delta.content;

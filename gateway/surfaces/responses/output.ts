@@ -7,6 +7,7 @@ import type { Response, ResponseOutputText } from 'openai/resources/responses/re
 import { newCompletionId } from '../../wire/ids';
 import { outputTextLogprobs } from '../../wire/logprobs';
 import { argumentsObject, nowSeconds, type ChatCompletion, type Message as ChatMessage } from '../../wire/canonical';
+import { encodeSignedThinking, type SignedThinking } from '../../wire/signed-thinking';
 import type { ResponsesBody } from './codec';
 import type { OfferedTools } from './tools';
 
@@ -101,14 +102,16 @@ export function ending(finish: string | null | undefined): Pick<Response, 'statu
 export const messageItem = (id: string, text: string, status: 'in_progress' | 'completed', logprobs: ResponseOutputText.Logprob[] = []): OutputItem =>
   ({ id, type: 'message', role: 'assistant', status, content: text || status === 'completed' ? [{ type: 'output_text', text, annotations: [], logprobs }] : [] }) as OutputItem;
 
-export const reasoningItem = (id: string, text: string | undefined): OutputItem => ({ id, type: 'reasoning', summary: text === undefined ? [] : [{ type: 'summary_text', text }] }) as OutputItem;
+/** Claude's signed thinking goes as the item's encrypted content, asked for or not: a kept Response replays it too. */
+export const reasoningItem = (id: string, text: string | undefined, signed: readonly SignedThinking[] = []): OutputItem =>
+  ({ id, type: 'reasoning', summary: text === undefined ? [] : [{ type: 'summary_text', text }], ...(signed.length > 0 ? { encrypted_content: encodeSignedThinking(signed) } : {}) }) as OutputItem;
 
 /** A canonical completion as a Response. */
 export function completionToResponse(completion: ChatCompletion, shell: ResponseShell, tools: OfferedTools): Response {
   const choice = completion.choices[0];
   const message = choice?.message as ChatMessage | undefined;
   const output: OutputItem[] = [];
-  if (message?.reasoning_content) output.push(reasoningItem(itemId('rs'), message.reasoning_content));
+  if (message?.reasoning_content || message?.signed_thinking) output.push(reasoningItem(itemId('rs'), message.reasoning_content ?? '', message.signed_thinking));
   if (message?.content) output.push(messageItem(itemId('msg'), message.content, 'completed', outputTextLogprobs(choice?.logprobs)));
   for (const call of message?.tool_calls ?? []) {
     if (call.type === 'function') output.push(callItem({ id: call.id, name: call.function.name, arguments: call.function.arguments }, tools, 'completed'));
