@@ -142,7 +142,12 @@ function dropped(part: Part | null | undefined, drop: (key: string) => boolean, 
   return true;
 }
 
-/** A Messages request without the thinking `drop` names; without thinking, if its last turn called tools and lost its own. */
+/**
+ * A Messages request without the thinking `drop` names; without thinking, if the tool loop it continues
+ * lost its turn's thinking here, or (thinking on a budget) began that turn without any: one another
+ * kind of deployment answered, a route that fell back from Claude to GPT or a local model and back.
+ * Adaptive thinking may skip thinking before a tool call, so Anthropic cannot want it there.
+ */
 function withoutThinking(body: Body, drop: (key: string) => boolean): Left {
   const messages = body.messages;
   if (!Array.isArray(messages)) return { body, left: [] };
@@ -156,17 +161,29 @@ function withoutThinking(body: Body, drop: (key: string) => boolean): Left {
     if (i === last) lastLost = true;
     return { ...message, content };
   });
-  if (kept.every((m, i) => m === messages[i])) return { body, left };
-  const out: Body = { ...body, messages: kept };
   const thinking = body.thinking as { type?: unknown } | undefined;
-  const callsTools = Array.isArray((messages[last] as Message | undefined)?.content) && ((messages[last] as Message).content as Part[]).some((b) => b?.type === 'tool_use');
-  if (lastLost && callsTools && thinking && thinking.type !== 'disabled') {
+  const thinks = thinking !== undefined && thinking !== null && thinking.type !== 'disabled';
+  const changed = kept.some((m, i) => m !== messages[i]);
+  const without = thinks && (lastLost || thinking.type === 'enabled') && loopWithoutThinking(kept);
+  if (!changed && !without) return { body, left };
+  const out: Body = changed ? { ...body, messages: kept } : { ...body };
+  if (without) {
     delete out.thinking;
     // Clearing old thinking is an edit of a request that thinks.
     const management = body.context_management as { edits?: { type?: unknown }[] } | undefined;
     if (Array.isArray(management?.edits)) out.context_management = { ...management, edits: management.edits.filter((e) => !String(e?.type).startsWith('clear_thinking')) };
   }
   return { body: out, left };
+}
+
+/** Anthropic's rule: the turn a tool loop continues begins with its thinking when the request thinks. */
+function loopWithoutThinking(messages: Message[]): boolean {
+  const last = messages.findLastIndex((m) => m?.role === 'assistant');
+  const content = messages[last]?.content;
+  if (!Array.isArray(content) || !(content as Part[]).some((b) => b?.type === 'tool_use')) return false;
+  const first = (content as Part[])[0]?.type;
+  if (first === 'thinking' || first === 'redacted_thinking') return false;
+  return messages.slice(last + 1).some((m) => Array.isArray(m?.content) && (m.content as Part[]).some((b) => b?.type === 'tool_result'));
 }
 
 /** A Responses request without the reasoning items `drop` names (the rest of its input as it was). */

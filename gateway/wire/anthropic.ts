@@ -120,9 +120,11 @@ export function toMessagesRequest(request: ChatRequest, deployment: DeploymentCo
 
 /**
  * Whether the conversation is inside a tool loop whose turn began without thinking. Anthropic refuses
- * a request that thinks there ("a final `assistant` message must start with a thinking block"), and a
- * chat history (Codex's Responses input too) carries no thinking blocks: without this, every request
- * after a tool call failed. That step of the loop goes without thinking, as Anthropic's error advises.
+ * a request that thinks on a budget there ("a final `assistant` message must start with a thinking
+ * block"), and a chat history carries no thinking blocks (signed-thinking.ts brings back what it can):
+ * without this, every request after a tool call failed. That step goes without thinking, as the
+ * error advises; adaptive thinking too, though Claude may skip it there itself: a step's thinking is
+ * a small loss beside a refused turn.
  */
 function toolLoopWithoutThinking(messages: MessageParam[]): boolean {
   const last = messages.findLastIndex((m) => m.role === 'assistant');

@@ -31,6 +31,7 @@ const config = () => ({
   deployments: [
     { name: 'opus', provider: 'a1', model: 'claude-opus-4-5' },
     { name: 'sonnet', provider: 'a2', model: 'claude-sonnet-4-5' },
+    { name: 'opus-4-6', provider: 'a2', model: 'claude-opus-4-6' },
     { name: 'gpt-work', provider: 'work', model: 'gpt-5.4' },
     { name: 'gpt-personal', provider: 'personal', model: 'gpt-5.4' },
   ],
@@ -105,6 +106,32 @@ it('continues a tool call whose thinking no upstream signed (a translated turn),
   expect(sent(sonnetHost)).toHaveLength(1);
   expect(thinkingBlocks(sent(sonnetHost)[0])).toEqual([]);
   expect(sent(sonnetHost)[0]).not.toHaveProperty('thinking');
+});
+
+it('continues on Claude a tool call another kind of deployment made (a route that fell back and came back), without thinking for that step', async () => {
+  const question: Anthropic.MessageParam = { role: 'user', content: 'Weather in Paris?' };
+  // Claude down: GPT answered the turn through a translation, with no thinking block.
+  const first = await ask('gpt-work', [question]);
+  expect(first.content.map((b) => b.type)).toEqual(['tool_use']);
+  const call = first.content[0] as Anthropic.ToolUseBlock;
+  const history: Anthropic.MessageParam[] = [question, { role: 'assistant', content: first.content }, { role: 'user', content: [{ type: 'tool_result', tool_use_id: call.id, content: 'sunny' }] }];
+  const second = await ask('sonnet-only', history);
+  expect(second.content.find((b) => b.type === 'text')).toMatchObject({ text: 'The tool said: sunny' });
+  expect(sent(sonnetHost)).toHaveLength(1);
+  expect(sent(sonnetHost)[0]).not.toHaveProperty('thinking');
+  // The next turn the user begins thinks again.
+  await ask('sonnet-only', [...history, { role: 'assistant', content: second.content }, { role: 'user', content: 'And in Tokyo?' }]);
+  expect(sent(sonnetHost)[1]).toMatchObject({ thinking: { type: 'enabled' } });
+});
+
+it('keeps adaptive thinking on for a step after a tool call Claude made without thinking (adaptive thinking may skip it)', async () => {
+  const history: Anthropic.MessageParam[] = [
+    { role: 'user', content: 'Weather in Paris?' },
+    { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'weather', input: { city: 'Paris' } }] },
+    { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'fog' }] },
+  ];
+  await new Anthropic({ baseURL: h.url, apiKey: 'k', maxRetries: 0 }).messages.create({ model: 'opus-4-6', max_tokens: 4_000, thinking: { type: 'adaptive' }, tools: [weather], messages: history });
+  expect(sent(sonnetHost)[0]).toMatchObject({ thinking: { type: 'adaptive' } });
 });
 
 it("keeps a model's own thinking in the history it is sent", async () => {

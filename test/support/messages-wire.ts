@@ -91,7 +91,8 @@ export function thinkingRefusal(body: any): string | undefined {
   }
   const last = messages.findLastIndex((m) => m.role === 'assistant');
   const turn = messages[last];
-  const thinks = body.thinking?.type === 'enabled' || body.thinking?.type === 'adaptive';
+  // Thinking on a budget always begins a turn; adaptive thinking may skip it, so Anthropic asks it back only on a budget.
+  const thinks = body.thinking?.type === 'enabled';
   const loop = Array.isArray(turn?.content) && turn.content.some((b: any) => b.type === 'tool_use') && messages.slice(last + 1).some((m) => Array.isArray(m.content) && m.content.some((b: any) => b.type === 'tool_result'));
   if (thinks && loop && turn.content[0]?.type !== 'thinking' && turn.content[0]?.type !== 'redacted_thinking') {
     return `messages.${last}.content.0.type: Expected \`thinking\` or \`redacted_thinking\`, but found \`${turn.content[0]?.type}\`. When \`thinking\` is enabled, a final \`assistant\` message must start with a thinking block (preceeding the lastmost set of \`tool_use\` and \`tool_result\` blocks). We recommend you include thinking blocks from previous turns. To avoid this requirement, disable \`thinking\`. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking`;
