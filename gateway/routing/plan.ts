@@ -111,7 +111,12 @@ export function plan(catalog: Catalog, state: RoutingState, request: PlanRequest
   let members = route.deployments.map((name) => catalog.deployments.get(name) as DeploymentConfig);
   for (const deployment of members) {
     const type = deployment.type ?? 'chat';
-    if (type !== request.type) throw new GatewayError('wrong_model_type', `"${request.model}" serves ${type} requests, not ${request.type}`, { param: 'model' });
+    if (type !== request.type) {
+      // A deployment's type is set, not discovered: an embedding model added as chat (the form's default) is the usual cause.
+      const named = deployment.name === request.model ? `"${request.model}"` : `"${request.model}" (its deployment ${deployment.name})`;
+      const hint = request.type === 'embedding' ? `: if ${deployment.model} is an embedding model, set the deployment's type to "embedding"` : '';
+      throw new GatewayError('wrong_model_type', `${named} serves ${type} requests, not ${request.type}${hint}`, { param: 'model' });
+    }
   }
   const strategy = route.strategy ?? 'ordered';
   if (strategy !== 'ordered') {

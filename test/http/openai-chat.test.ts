@@ -277,5 +277,7 @@ describe('models and embeddings', () => {
     const error = await h.openai.embeddings.create({ model: 'default', input: 'x' }).catch((e) => e);
     expect(error.status).toBe(400);
     expect(error.error.param).toBe('model');
+    // Says which deployment, and what to set if its model does embed (the form's type defaults to chat).
+    expect(error.error.message).toMatch(/^"default" \(its deployment \S+\) serves chat requests, not embedding: if \S+ is an embedding model, set the deployment's type to "embedding"$/);
   });
 });
