@@ -63,6 +63,12 @@ export interface CliOptions {
   env?: Record<string, string | undefined>;
 }
 
+/**
+ * The words each command takes after its name (a file, a key's name, a revision, a tool). More is a
+ * mistake, said rather than ignored: `keys create my editor` made a key named "my".
+ */
+const MOST_WORDS: Record<string, number> = { serve: 0, export: 0, import: 1, check: 1, history: 0, restore: 1, usage: 1, 'local-only': 1, 'login-link': 0, keys: 2, connect: 1 };
+
 export async function main(
   argv: string[],
   io: Output = stdio,
@@ -98,6 +104,11 @@ export async function main(
     return 2;
   }
   const { values, positionals } = parsed;
+  const most = MOST_WORDS[command ?? ''];
+  if (most !== undefined && positionals.length > most) {
+    io.err(`switchyard ${command} takes ${most === 0 ? 'no words' : `at most ${most} word${most > 1 ? 's' : ''}`} after its name, not also ${positionals.slice(most).map((w) => `"${w}"`).join(' ')} (a name with a space in it needs quotes).\n\n${USAGE}`);
+    return 2;
+  }
   const dataDir = values['data-dir'] ?? defaultDataDir();
   if (values.port !== undefined && !isPort(values.port)) {
     io.err(`Invalid port "${values.port}": give a number from 0 to 65535\n`);

@@ -107,6 +107,10 @@ describe('argument errors', () => {
     const missing = run(['export', '--data-dir']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^Option '--data-dir <value>' argument missing\./);
+    const words = run(['keys', 'create', 'my', 'editor', '--data-dir', dir()]);
+    expect(words.code).toBe(2);
+    expect(words.stderr).toMatch(/^switchyard keys takes at most 2 words after its name, not also "editor" \(a name with a space in it needs quotes\)\.\n\nSwitchyard /);
+    expect(run(['serve', 'now', '--data-dir', dir()]).stderr).toMatch(/^switchyard serve takes no words after its name, not also "now"/);
     const port = run(['login-link', '--port', '99999', '--data-dir', dir()]);
     expect(port.code).toBe(2);
     expect(port.stderr).toBe('Invalid port "99999": give a number from 0 to 65535\n');
