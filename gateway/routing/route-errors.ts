@@ -33,6 +33,15 @@ export function passThrough(error: UpstreamError): GatewayError {
   });
 }
 
+/**
+ * The SDKs (OpenAI's, and Anthropic's in Claude Code) wait out a Retry-After of up to a minute and
+ * send the request again by themselves; past that they retry within seconds, and again, to the same
+ * answer. A wait longer than this, or none in sight, is said not to be worth retrying.
+ */
+const CLIENT_RETRY_HORIZON_MS = 60_000;
+/** Failures that keep a deployment out until its config changes or a long block ends (a refused key, a missing model, a spent quota). */
+const BLOCKING: ReadonlySet<string> = new Set(['auth', 'model_missing', 'quota']);
+
 export function exhausted(context: { plan: Plan; now: () => number; catalog: Catalog }, attempts: Attempt[], failures: UpstreamError[], skipped: Skip[]): GatewayError {
   const { plan, now, catalog } = context;
   const skippedText = skipped.map((s) => s.message).join('; ');
@@ -73,7 +82,7 @@ export function exhausted(context: { plan: Plan; now: () => number; catalog: Cat
     const onlyBusy = skipped.length > 0 && skipped.every((s) => s.reason === 'busy' || s.reason === 'cooling');
     return new GatewayError(onlyBusy ? 'all_deployments_rate_limited' : 'no_deployment_available', `No deployment of "${plan.route.name}" is available now: ${skippedText || 'the route is empty'}. ${when}`, {
       retryAfterSeconds: soonest === null ? undefined : Math.max(1, Math.ceil((soonest - now()) / 1000)),
-      ...(soonest === null ? { retryable: false } : {}),
+      ...(soonest === null || soonest - now() > CLIENT_RETRY_HORIZON_MS ? { retryable: false } : {}),
       details: { skipped, available_at: soonest === null ? null : new Date(soonest).toISOString() },
     });
   }
@@ -81,8 +90,11 @@ export function exhausted(context: { plan: Plan; now: () => number; catalog: Cat
   const retryAfters = failures.map((f) => f.retryAfterMs).filter((ms): ms is number => ms !== undefined);
   const retryAfterSeconds = retryAfters.length > 0 ? Math.max(1, Math.ceil(Math.min(...retryAfters) / 1000)) : undefined;
   const message = `All ${attempts.length} attempt(s) for "${plan.route.name}" failed: ${listAttempts(attempts)}${skippedText ? `. Skipped: ${skippedText}` : ''}`;
+  // Every deployment tried was refused for its config (now blocked), and none skipped comes back soon.
+  const blocked = failures.length > 0 && failures.every((f) => BLOCKING.has(f.failure)) && !skipped.some((s) => s.until !== null && s.until - now() <= CLIENT_RETRY_HORIZON_MS);
   return new GatewayError(allRateLimited ? 'all_deployments_rate_limited' : 'all_deployments_failed', message, {
     retryAfterSeconds,
+    ...(blocked ? { retryable: false } : {}),
     details: { attempts, skipped },
   });
 }

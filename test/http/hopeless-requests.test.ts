@@ -3,7 +3,9 @@
  * deployment lacks, it is refused as the request's own problem (400), as a prompt too long for
  * every deployment is. When a setting keeps every deployment out (local only, disabled) it is a 503
  * marked `x-should-retry: false`, which the SDKs obey: without it the OpenAI SDK sent it three times
- * and the Anthropic SDK (Claude Code's, asked to retry ten times) as often as it was allowed.
+ * and the Anthropic SDK (Claude Code's, asked to retry ten times) as often as it was allowed. So is
+ * one every deployment refused for its config (a key refused, a model missing), and one whose first
+ * deployment comes back later than any SDK waits (a block of half an hour).
  */
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
@@ -38,7 +40,7 @@ beforeAll(async () => {
       // The fake's llama3.2 has no vision, as the real one (its /api/show capabilities).
       { name: 'llama', provider: 'local', model: 'llama3.2:3b' },
       { name: 'off', provider: 'local', model: 'llama3.2:3b', enabled: false },
-      { name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini', breaker: { failures: 1, cooldownMs: 60_000 } },
+      { name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini', breaker: { failures: 1, cooldownMs: 20_000 } },
     ],
     routes: [
       { name: 'eyes', deployments: ['llama'] },
@@ -103,6 +105,24 @@ describe('requests no wait can mend', () => {
       expect(sent).toBe(1);
     }
     expect(openai.requests.filter((r) => r.method === 'POST')).toHaveLength(0);
+  });
+
+  it('marks a key refused, a model missing, as not to be sent again, first as it fails and then while it is blocked', async () => {
+    await openai.setMode({ kind: 'status', status: 401, body: { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } } });
+    const failed = await openaiClient.chat.completions.create({ model: 'cloud-only', messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
+    expect((failed as InstanceType<typeof OpenAI.APIError>).status).toBe(503);
+    expect((failed as InstanceType<typeof OpenAI.APIError>).headers?.get('x-should-retry')).toBe('false');
+    expect(sent).toBe(1);
+
+    sent = 0;
+    const blocked = await anthropicClient.messages.create({ model: 'cloud-only', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
+    const error = blocked as InstanceType<typeof Anthropic.APIError>;
+    expect(error.status).toBe(503);
+    // Blocked for half an hour: longer than any SDK waits, so said rather than retried.
+    expect(Number(error.headers?.get('retry-after'))).toBeGreaterThan(60);
+    expect((error.error as { error: { message: string } }).error.message).toContain('its key was refused');
+    expect(sent).toBe(1);
+    await h.admin('/admin/api/breakers/mini/reset', { method: 'POST' });
   });
 
   it('leaves a wait that does mend (an open breaker that cools) for the client to retry', async () => {
