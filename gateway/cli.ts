@@ -25,33 +25,7 @@ import { dataDirProblem, listenProblem } from './cli-problems';
 import { clientKeysRequired } from './config/for-clients';
 import { isLoopbackHost } from './http/local-guard';
 import { serveBanner } from './serve-banner';
-
-const USAGE = `Switchyard ${VERSION}: one localhost endpoint for local and cloud models
-
-Usage:
-  switchyard serve [--host H] [--port P] [--data-dir DIR] [--config FILE]
-  switchyard export [--data-dir DIR]            print the stored config as JSON
-  switchyard import FILE [--data-dir DIR]       validate FILE and make it the stored config
-  switchyard check FILE                         validate FILE, change nothing
-  switchyard history [--data-dir DIR]           list the applied configs, newest first
-  switchyard restore ID [--data-dir DIR]        apply an earlier config again
-  switchyard local-only [on|off] [--data-dir DIR]
-                                                say whether only local providers answer, or switch it
-  switchyard login-link [--data-dir DIR] [--port P]
-                                                print a new dashboard login link
-  switchyard usage export [--data-dir DIR] [--format csv|json] [--since ISO-8601]
-                                                write the usage log to stdout
-  switchyard keys create NAME [--rpm N] [--routes a,b] [--data-dir DIR]
-                                                make a client key (shown once)
-  switchyard keys list [--data-dir DIR]         list client keys (names and prefixes)
-  switchyard keys revoke NAME [--data-dir DIR]  revoke a client key
-  switchyard connect [claude-code|codex|opencode] [--route NAME] [--key KEY] [--dry-run] [--undo [--force]] [--port P] [--data-dir DIR]
-                                                point a tool at this gateway in its own config file
-                                                (a backup is kept; --undo restores it exactly); with
-                                                no tool, list every tool's settings to copy
-
-Environment: SWITCHYARD_PORT (default ${DEFAULT_PORT}), SWITCHYARD_HOME (data dir), OLLAMA_HOST, OPENAI_API_KEY, ANTHROPIC_API_KEY.
-`;
+import { extraWords, USAGE } from './cli-usage';
 
 /** How long `serve` lets requests in flight finish when told to stop (an agent's answer, a stream). */
 const STOP_GRACE_MS = 10_000;
@@ -62,12 +36,6 @@ export interface CliOptions {
   /** The environment `connect` finds the tools' config files by (HOME, XDG_CONFIG_HOME, CODEX_HOME). */
   env?: Record<string, string | undefined>;
 }
-
-/**
- * The words each command takes after its name (a file, a key's name, a revision, a tool). More is a
- * mistake, said rather than ignored: `keys create my editor` made a key named "my".
- */
-const MOST_WORDS: Record<string, number> = { serve: 0, export: 0, import: 1, check: 1, history: 0, restore: 1, usage: 1, 'local-only': 1, 'login-link': 0, keys: 2, connect: 1 };
 
 export async function main(
   argv: string[],
@@ -104,9 +72,9 @@ export async function main(
     return 2;
   }
   const { values, positionals } = parsed;
-  const most = MOST_WORDS[command ?? ''];
-  if (most !== undefined && positionals.length > most) {
-    io.err(`switchyard ${command} takes ${most === 0 ? 'no words' : `at most ${most} word${most > 1 ? 's' : ''}`} after its name, not also ${positionals.slice(most).map((w) => `"${w}"`).join(' ')} (a name with a space in it needs quotes).\n\n${USAGE}`);
+  const extra = extraWords(command, positionals);
+  if (extra) {
+    io.err(`${extra}\n\n${USAGE}`);
     return 2;
   }
   const dataDir = values['data-dir'] ?? defaultDataDir();

@@ -4,7 +4,7 @@
  * event lets the request fall back; after it, the stream ends with the front door's error).
  */
 import { GatewayError, UpstreamError } from '../errors';
-import { MESSAGES_END, streamError } from '../wire/anthropic';
+import { MESSAGES_END, streamError } from '../wire/anthropic-answers';
 import type { CallContext, NativeEndpoint, NativeEvent } from './types';
 import type { Transport } from './transport';
 import { ndjsonObjects, sseEvents, type SseEvent } from './upstream-streams';
