@@ -1,0 +1,139 @@
+/**
+ * An attack run on every model front door: well-formed requests (tools, images, thinking, tool
+ * results, reasoning items) with one or two parts replaced by values of another type, removed,
+ * wrapped or nested deep, sent to deployments of every kind (seeded, so a failure repeats). Whatever
+ * comes in, the gateway answers in the front door's own error shape, never with a 5xx while every
+ * upstream is up, and keeps serving. Runs like this found a request that no deployment could take answered 503, which Claude
+ * Code retried ten times.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { FakeServer } from '../support/fake-server';
+import { startFakeAnthropic } from '../support/fake-anthropic';
+import { startFakeOllama } from '../support/fake-ollama';
+import { startFakeOpenAI } from '../support/fake-openai';
+import { startGateway, stopAll, type Harness } from '../support/harness';
+
+const REQUESTS = 360;
+const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+
+let fakes: FakeServer[];
+let h: Harness;
+
+beforeAll(async () => {
+  const [ollama, openai, anthropic] = (fakes = await Promise.all([startFakeOllama({ models: ['llama3.2:3b', 'qwen3:8b', 'nomic-embed-text'] }), startFakeOpenAI(), startFakeAnthropic()]));
+  h = await startGateway({
+    version: 1,
+    providers: [
+      { name: 'claude', kind: 'anthropic', baseUrl: anthropic!.url, apiKey: 'env:TEST_KEY' },
+      { name: 'local', kind: 'ollama', baseUrl: ollama!.url },
+      { name: 'cloud', kind: 'openai', baseUrl: `${openai!.url}/v1`, apiKey: 'env:TEST_KEY' },
+    ],
+    deployments: [
+      { name: 'sonnet', provider: 'claude', model: 'claude-sonnet-4-5' },
+      { name: 'qwen', provider: 'local', model: 'qwen3:8b' },
+      { name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini' },
+      { name: 'embed', provider: 'local', model: 'nomic-embed-text', type: 'embedding' },
+    ],
+    routes: [{ name: 'mixed', deployments: ['qwen', 'sonnet', 'mini'] }],
+  });
+}, 30_000);
+afterAll(() => stopAll(h, ...fakes));
+
+/** A seeded generator (a linear congruence): the same requests on every run. */
+function draws(seed: number) {
+  let state = seed;
+  const next = () => (state = (state * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+  const pick = <T>(values: readonly T[]): T => values[Math.floor(next() * values.length)] as T;
+  return { next, pick };
+}
+type Draws = ReturnType<typeof draws>;
+
+const deep = (n: number): unknown => (n === 0 ? 'x' : n % 2 === 0 ? [deep(n - 1)] : { a: deep(n - 1) });
+const ODD_VALUES: readonly (() => unknown)[] = [
+  () => null, () => true, () => 0, () => -1, () => 1e308, () => 1.5, () => '', () => 'x', () => 'x'.repeat(20_000), () => [], () => ({}), () => [null],
+  () => deep(40), () => ['a', 1, null], () => ({ type: 'text', text: 'q' }), () => ({ type: 'weird' }), () => '{"a":', () => '\u0000\ud800',
+];
+
+const tool = { type: 'function', function: { name: 'f', description: 'd', parameters: { type: 'object', properties: { a: { type: 'number' } } } } };
+/** Each front door's request as its clients send it. */
+const SEEDS: Record<string, (model: string, stream: boolean) => unknown> = {
+  '/v1/chat/completions': (model, stream) => ({
+    model, stream, max_tokens: 50, tools: [tool], reasoning_effort: 'low',
+    messages: [{ role: 'system', content: 's' }, { role: 'user', content: [{ type: 'text', text: 'hi' }, { type: 'image_url', image_url: { url: `data:image/png;base64,${png}` } }] }, { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{"a":1}' } }] }, { role: 'tool', tool_call_id: 'c1', content: 'r' }],
+  }),
+  '/v1/completions': (model, stream) => ({ model, stream, prompt: 'p', max_tokens: 5, suffix: 's' }),
+  '/v1/embeddings': (model) => ({ model, input: ['a', 'b'] }),
+  '/v1/messages': (model, stream) => ({
+    model, stream, max_tokens: 2_000, thinking: { type: 'enabled', budget_tokens: 1_024 }, system: [{ type: 'text', text: 's', cache_control: { type: 'ephemeral' } }],
+    tools: [{ name: 'f', input_schema: { type: 'object', properties: { a: { type: 'number' } } } }],
+    messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: [{ type: 'thinking', thinking: 't', signature: 'sig' }, { type: 'tool_use', id: 'toolu_1', name: 'f', input: { a: 1 } }] }, { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: [{ type: 'text', text: 'r' }, { type: 'image', source: { type: 'base64', media_type: 'image/png', data: png } }] }] }],
+  }),
+  '/v1/messages/count_tokens': (model) => ({ model, system: 's', messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }] }),
+  '/v1/responses': (model, stream) => ({
+    model, stream, store: false, instructions: 'i', reasoning: { effort: 'low' }, include: ['reasoning.encrypted_content'],
+    tools: [{ type: 'function', name: 'f', parameters: { type: 'object', properties: {} } }, { type: 'custom', name: 'apply_patch', format: { type: 'grammar', syntax: 'lark', definition: 'start: /.+/' } }],
+    input: [{ role: 'user', content: [{ type: 'input_text', text: 'hi' }, { type: 'input_image', image_url: `data:image/png;base64,${png}` }] }, { type: 'reasoning', id: 'rs_1', summary: [{ type: 'summary_text', text: 's' }], encrypted_content: 'switchyard-thinking-v1:e30' }, { type: 'function_call', call_id: 'c1', name: 'f', arguments: '{}' }, { type: 'function_call_output', call_id: 'c1', output: 'r' }],
+  }),
+  '/api/chat': (model, stream) => ({ model, stream, think: true, options: { num_ctx: 4096 }, tools: [tool], messages: [{ role: 'user', content: 'hi', images: [png] }, { role: 'assistant', content: '', tool_calls: [{ function: { name: 'f', arguments: { a: 1 } } }] }, { role: 'tool', content: 'r', tool_name: 'f' }] }),
+  '/api/generate': (model, stream) => ({ model, stream, prompt: 'p', suffix: 's', system: 's', options: { num_predict: 5 } }),
+  '/api/embed': (model) => ({ model, input: ['a', 'b'] }),
+  '/api/show': (model) => ({ model }),
+};
+
+function paths(value: unknown, at: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
+  out.push(at);
+  if (Array.isArray(value)) value.forEach((v, i) => paths(v, [...at, i], out));
+  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) paths(v, [...at, k], out);
+  return out;
+}
+
+/** The body with one or two parts replaced, removed, wrapped in an array, or given an odd member. */
+function mutated(body: Record<string, unknown>, draw: Draws): unknown {
+  const changes = draw.next() < 0.7 ? 1 : 2;
+  for (let i = 0; i < changes; i++) {
+    // The model is left as named (else most requests are a 404), unless it is all there is.
+    const parts = paths(body).filter((p) => p.length > 0);
+    const others = parts.filter((p) => p[0] !== 'model');
+    const path = draw.pick(others.length > 0 ? others : parts);
+    const parent = path.slice(0, -1).reduce<unknown>((node, key) => (node as Record<string | number, unknown>)[key], body) as Record<string | number, unknown>;
+    const key = path[path.length - 1] as string | number;
+    const roll = draw.next();
+    if (roll < 0.55) parent[key] = draw.pick(ODD_VALUES)();
+    else if (roll < 0.7) Array.isArray(parent) ? parent.splice(Number(key), 1) : delete parent[key];
+    else if (roll < 0.85) parent[key] = [parent[key]];
+    else if (parent[key] && typeof parent[key] === 'object' && !Array.isArray(parent[key])) (parent[key] as Record<string, unknown>)[draw.pick(['type', 'role', 'content', 'text', 'id', 'name', 'input', 'arguments'])] = draw.pick(ODD_VALUES)();
+  }
+  return body;
+}
+
+/** Whether a refusal is in the front door's own error shape. */
+function inItsShape(path: string, body: unknown): boolean {
+  const b = body as { type?: unknown; error?: { message?: unknown; type?: unknown } | string };
+  if (path.startsWith('/api/')) return typeof b.error === 'string' && b.error !== '';
+  if (path.startsWith('/v1/messages')) return b.type === 'error' && typeof b.error === 'object' && typeof b.error.type === 'string' && typeof b.error.message === 'string';
+  return typeof b.error === 'object' && typeof b.error.message === 'string' && b.error.message !== '';
+}
+
+it('answers every mutated request in its front door’s shape, never with a 5xx while its upstreams are up, and keeps serving', async () => {
+  const draw = draws(20261202);
+  const statuses: number[] = [];
+  for (let i = 0; i < REQUESTS; i++) {
+    const path = draw.pick(Object.keys(SEEDS));
+    const model = draw.pick(['sonnet', 'qwen', 'mini', 'mixed', 'embed']);
+    const sent = JSON.stringify(mutated(SEEDS[path]!(model, draw.next() < 0.5) as Record<string, unknown>, draw));
+    const res = await fetch(`${h.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' }, body: sent });
+    const text = await res.text();
+    statuses.push(res.status);
+    const where = `request ${i}: POST ${path} ${sent.slice(0, 400)}\n-> ${res.status} ${text.slice(0, 300)}`;
+    // Every upstream is up: an answer, the request refused (400), or a model named wrong (404).
+    expect([200, 400, 404], where).toContain(res.status);
+    if (res.status >= 400) {
+      expect(res.headers.get('content-type'), where).toContain('json');
+      expect(inItsShape(path, JSON.parse(text)), where).toBe(true);
+    }
+  }
+  // The run reached both sides: requests answered and requests refused.
+  expect(statuses.filter((s) => s === 200).length).toBeGreaterThan(REQUESTS / 10);
+  expect(statuses.filter((s) => s === 400).length).toBeGreaterThan(REQUESTS / 10);
+  expect((await fetch(`${h.url}/health`)).status).toBe(200);
+});
