@@ -42,6 +42,9 @@ describe('previous_response_id', () => {
     await t.h.openai.responses.delete(second.id);
     await expect(t.h.openai.responses.retrieve(second.id)).rejects.toMatchObject({ status: 404 });
     await expect(t.h.openai.responses.create({ model: 'mini', input: 'x', previous_response_id: second.id })).rejects.toMatchObject({ status: 404, error: { param: 'previous_response_id' } });
+    // A DELETE whose (empty) body says it is JSON, as HTTP helpers that set the header on every call send it.
+    const raw = await fetch(`${t.h.baseUrl}/responses/${first.id}`, { method: 'DELETE', headers: { 'content-type': 'application/json' } });
+    expect(await raw.json()).toEqual({ id: first.id, object: 'response', deleted: true });
   });
 
   it('keeps a response to the client key that made it, under an id that cannot be guessed', async () => {
