@@ -92,6 +92,11 @@ describe('request bodies', () => {
     }
   });
 
+  it('take an empty body that says it is JSON as none where a route takes none (HTTP helpers set the header on every call)', async () => {
+    const reset = await t.h.admin('/admin/api/breakers/mini/reset', { method: 'POST', headers: { 'content-type': 'application/json' } });
+    expect(reset.status).toBe(200);
+  });
+
   it('answer a model name with control characters with 400, not 404', async () => {
     const res = await post('/v1/chat/completions', { model: 'mini\u0000\n', messages: [{ role: 'user', content: 'x' }] });
     expect(res.status).toBe(400);
