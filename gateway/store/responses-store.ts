@@ -32,6 +32,8 @@ export interface ResponsesStore {
   get(id: string, owner: string | null): Record<string, unknown> | undefined;
   /** Every input and output item of the conversation up to and including `id`, oldest first; undefined if `id` is unknown. */
   conversation(id: string, owner: string | null): unknown[] | undefined;
+  /** A kept response's own input items, as sent (its conversation before it not included). */
+  input(id: string, owner: string | null): unknown[] | undefined;
   /** An output item of a kept response, by its id. */
   item(id: string, owner: string | null): unknown;
   delete(id: string, owner: string | null): boolean;
@@ -75,6 +77,10 @@ export function createResponsesStore(db: Db): ResponsesStore {
         next = row.previous_id;
       }
       return turns.reverse().flat();
+    },
+    input(id, owner) {
+      const row = select.get(id, owner ?? '');
+      return row ? (JSON.parse(row.input) as unknown[]) : undefined;
     },
     item(id, owner) {
       const row = selectItem.get(owner ?? '', id);

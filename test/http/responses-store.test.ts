@@ -1,11 +1,12 @@
 /**
  * Responses the gateway keeps (`store`, the default): a conversation continued by
- * `previous_response_id` on any upstream, GET and DELETE of a kept response, each kept to the
+ * `previous_response_id` on any upstream, GET and DELETE of a kept response and its input items, each kept to the
  * client key that made it, and nothing kept with `store: false`.
  */
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import { twoTierConfig } from '../support/harness';
+import { assertMatchesSpec } from '../support/spec';
 import { useTwoTier } from '../support/two-tier';
 
 // The cloud provider serves Responses itself (as OpenAI does): `mini` gets them passed through, `llama` translated.
@@ -60,6 +61,31 @@ describe('previous_response_id', () => {
     await expect(t.h.openai.responses.retrieve(first.id)).rejects.toMatchObject({ status: 404 });
     await expect(as(theirs).responses.create({ model: 'llama', input: 'x', previous_response_id: first.id })).rejects.toMatchObject({ status: 404 });
     await expect(as(theirs).responses.delete(first.id)).rejects.toMatchObject({ status: 404 });
+  });
+
+  it("lists a kept response's input items as OpenAI does: typed, with ids that page, newest first unless asked", async () => {
+    const first = await t.h.openai.responses.create({ model: 'mini', input: 'Weather in Paris?', tools: [{ type: 'function', name: 'weather', parameters: { type: 'object', properties: {} }, strict: false }] });
+    const call = first.output.find((o) => o.type === 'function_call') as { call_id: string };
+    const second = await t.h.openai.responses.create({
+      model: 'llama',
+      previous_response_id: first.id,
+      input: [{ type: 'function_call_output', call_id: call.call_id, output: 'sunny' }, { role: 'developer', content: 'Be brief.' }, { role: 'user', content: [{ type: 'input_text', text: 'And now?' }] }],
+    });
+    const page = await t.h.openai.responses.inputItems.list(second.id);
+    assertMatchesSpec('openai', 'ResponseItemList', page.data ? { object: 'list', data: page.data, first_id: page.data[0]?.id, last_id: page.data.at(-1)?.id, has_more: false } : page);
+    expect(page.data.map((i) => [i.type, (i as { role?: string }).role])).toEqual([['message', 'user'], ['message', 'developer'], ['function_call_output', undefined]]);
+    expect(page.data[1]).toMatchObject({ content: [{ type: 'input_text', text: 'Be brief.' }], status: 'completed' });
+
+    const raw = async (query: string) => (await fetch(`${t.h.baseUrl}/responses/${second.id}/input_items${query}`)).json();
+    const asc = await raw('?order=asc&limit=2');
+    assertMatchesSpec('openai', 'ResponseItemList', asc);
+    expect(asc).toMatchObject({ object: 'list', has_more: true, first_id: page.data[2]?.id, last_id: page.data[1]?.id });
+    expect(await raw(`?order=asc&after=${asc.last_id}`)).toMatchObject({ data: [page.data[0]], has_more: false });
+    // The same ids on every read; the first turn's string input listed as a user message.
+    expect((await raw('')).data.map((i: { id: string }) => i.id)).toEqual(page.data.map((i) => i.id));
+    expect((await t.h.openai.responses.inputItems.list(first.id)).data).toMatchObject([{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Weather in Paris?' }] }]);
+    expect((await fetch(`${t.h.baseUrl}/responses/${second.id}/input_items?limit=0`)).status).toBe(400);
+    expect((await fetch(`${t.h.baseUrl}/responses/${second.id}/input_items?after=nope`)).status).toBe(400);
   });
 
   it('keeps nothing with store: false', async () => {

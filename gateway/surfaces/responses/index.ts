@@ -23,7 +23,8 @@ import { compacted, compactOn } from './compact';
 import { inputItems, responsesToChat, takesAsSent, type ResponsesBody } from './codec';
 import { history, keptTurn, notFound, resolveReferences } from './kept';
 import { responseShell } from './output';
-import { ResponseParamsSchema, ResponsesBodySchema } from './schemas';
+import { inputItemList } from './input-items';
+import { InputItemsQuerySchema, ResponseParamsSchema, ResponsesBodySchema } from './schemas';
 import { offeredTools } from './tools';
 
 export interface ResponsesSurfaceOptions {
@@ -113,6 +114,14 @@ export async function responsesSurface(app: FastifyInstance, options: ResponsesS
     const response = store.get(id, request.clientKey?.name ?? null);
     if (!response) throw notFound(id);
     return response;
+  });
+
+  app.get('/responses/:id/input_items', { schema: { params: ResponseParamsSchema, querystring: InputItemsQuerySchema } }, async (request) => {
+    const { id } = request.params as { id: string };
+    const input = store.input(id, request.clientKey?.name ?? null);
+    if (!input) throw notFound(id);
+    const { limit, order, after } = request.query as { limit?: string; order?: 'asc' | 'desc'; after?: string };
+    return inputItemList(id, input, { limit: limit === undefined ? undefined : Number(limit), order, after });
   });
 
   app.delete('/responses/:id', { schema: { params: ResponseParamsSchema } }, async (request) => {

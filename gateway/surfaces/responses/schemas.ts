@@ -38,3 +38,13 @@ export const ResponsesBodySchema = Type.Object(
 );
 
 export const ResponseParamsSchema = Type.Object({ id: ResponseId }, { additionalProperties: false });
+
+/** OpenAI's paging of a response's input items (a query string: its numbers are text); the rest (`include`) has nothing to add here. */
+export const InputItemsQuerySchema = Type.Object(
+  {
+    limit: Type.Optional(Type.String({ pattern: '^(100|[1-9][0-9]?)$' })),
+    order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')])),
+    after: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+  },
+  open,
+);
