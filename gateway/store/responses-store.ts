@@ -41,7 +41,10 @@ export interface ResponsesStore {
 }
 
 export function createResponsesStore(db: Db): ResponsesStore {
-  const insert = db.prepare('INSERT OR REPLACE INTO responses (id, created_at, previous_id, input, output, response, owner) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  // A row of another client key is never replaced, whatever id an answer comes back with.
+  const insert = db.prepare(
+    "INSERT INTO responses (id, created_at, previous_id, input, output, response, owner) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET created_at = excluded.created_at, previous_id = excluded.previous_id, input = excluded.input, output = excluded.output, response = excluded.response WHERE COALESCE(responses.owner, '') = COALESCE(excluded.owner, '')",
+  );
   const insertItem = db.prepare('INSERT OR REPLACE INTO response_items (owner, id, response_id, position) VALUES (?, ?, ?, ?)');
   // An item whose response is gone (deleted, pruned, or replaced by one without it) is not found.
   const selectItem = db.prepare<[string, string], { output: string; position: number }>(

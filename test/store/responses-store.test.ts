@@ -82,6 +82,11 @@ describe('the responses store', () => {
     expect(responses.get('resp_k', null)).toBeUndefined();
     expect(responses.conversation('resp_k', null)).toBeUndefined();
     expect(responses.delete('resp_k', 'other')).toBe(false);
+    // Another key's save under the same id (an upstream's id, an answer replayed) never replaces it; its own does.
+    responses.save({ ...turn('resp_k', null, 'theirs'), owner: 'other' }, 2_000);
+    expect(responses.get('resp_k', 'editor')).toMatchObject({ said: 'mine' });
+    responses.save({ ...turn('resp_k', null, 'mine again'), owner: 'editor' }, 3_000);
+    expect(responses.get('resp_k', 'editor')).toMatchObject({ said: 'mine again' });
     expect(responses.delete('resp_k', 'editor')).toBe(true);
   });
 

@@ -47,9 +47,15 @@ function tokensFrom(usage: UsageFields): Tokens | undefined {
 const CARRIES_RESPONSE = new Set(['response.created', 'response.in_progress', 'response.completed', 'response.incomplete', 'response.queued']);
 const ENDS = new Set(['response.completed', 'response.incomplete']);
 
-/** An upstream's Response, told the conversation it continues (the upstream saw the history inline instead). */
-function continuing(response: Record<string, unknown>, body: ResponsesBody): Record<string, unknown> {
-  return body.previous_response_id ? { ...response, previous_response_id: body.previous_response_id } : response;
+/**
+ * An upstream's Response as this turn's: under the id the gateway gave the turn, and told the
+ * conversation it continues (the upstream saw the history inline instead). The upstream's own id is
+ * not the one kept: an answer from the cache carried the id of the request that filled it, and
+ * keeping a second response under it replaced the first, another client key's (it lost the response,
+ * and every turn that continued it).
+ */
+function asThisTurn(response: Record<string, unknown>, turn: Turn): Record<string, unknown> {
+  return { ...response, id: turn.shell.id, ...(turn.body.previous_response_id ? { previous_response_id: turn.body.previous_response_id } : {}) };
 }
 
 export function responsesFormat(turn: Turn, usage: RequestUsage | undefined): StreamFormat<ResponsesItem> {
@@ -65,7 +71,7 @@ export function responsesFormat(turn: Turn, usage: RequestUsage | undefined): St
         const type = item.event.event ?? String(data.type);
         if (typeof data.sequence_number === 'number') lastSequence = data.sequence_number;
         if (CARRIES_RESPONSE.has(type) && data.response) {
-          const response = continuing(data.response as Record<string, unknown>, turn.body);
+          const response = asThisTurn(data.response as Record<string, unknown>, turn);
           data = { ...data, response };
           upstreamShell ??= response;
           if (ENDS.has(type)) {
@@ -103,7 +109,7 @@ export function responsesFormat(turn: Turn, usage: RequestUsage | undefined): St
 export function wholeResponse(whole: ResponsesWhole, turn: Turn, usage: RequestUsage | undefined): Record<string, unknown> {
   let response: Record<string, unknown>;
   if ('response' in whole) {
-    response = continuing(whole.response, turn.body);
+    response = asThisTurn(whole.response, turn);
     const tokens = tokensFrom(response.usage as UsageFields);
     if (tokens) usage?.reported(tokens);
     usage?.delivered(outputText(response as unknown as Response));
