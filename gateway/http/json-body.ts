@@ -19,18 +19,15 @@ export function registerJsonBody(app: FastifyInstance): void {
     try {
       // An empty body that says it is JSON (HTTP helpers set the header on every call) is no body: a
       // route that needs one says so in its schema's words (wire-errors.ts), one that takes none is served.
-      if ((body as string).trim() === '') return done(null, undefined);
-      done(null, parseJson(body as string));
+      const text = body as string;
+      done(null, text.trim() === '' ? undefined : parseJson(text));
     } catch (error) {
       done(error as Error, undefined);
     }
   });
 }
 
-export const EMPTY_BODY = 'The request body is empty; send a JSON object';
-
-export function parseJson(text: string): unknown {
-  if (text.trim() === '') throw new GatewayError('invalid_request', EMPTY_BODY);
+function parseJson(text: string): unknown {
   const depth = nestingDepth(text);
   if (depth > MAX_JSON_DEPTH) {
     throw new GatewayError('body_too_deep', `The request body nests deeper than ${MAX_JSON_DEPTH} levels`);

@@ -6,7 +6,7 @@
 import type { FastifyError, FastifyRequest } from 'fastify';
 import { describeSchemaErrors, type SchemaError } from '../config/validate';
 import { isGatewayError } from '../errors';
-import { EMPTY_BODY, MAX_BODY_BYTES } from './json-body';
+import { MAX_BODY_BYTES } from './json-body';
 
 export interface WireError {
   status: number;
@@ -31,6 +31,9 @@ export function validatedInput(error: FastifyError, request: FastifyRequest): un
   return part === 'querystring' ? request.query : part === 'params' ? request.params : part === 'headers' ? request.headers : request.body;
 }
 
+/** A route that needs a body got none (or an empty one, whatever its content type said). */
+const EMPTY_BODY = 'The request body is empty; send a JSON object';
+
 /** `request`, when given, lets a schema error quote the value it refused. */
 export function toWireError(error: unknown, request?: FastifyRequest): WireError {
   if (isGatewayError(error)) {
@@ -48,7 +51,7 @@ export function toWireError(error: unknown, request?: FastifyRequest): WireError
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {
     const part = validatedPart(fastifyError);
-    // Fastify reads no body at all when none came, so the parser's own "empty" message never runs.
+    // No body came, or an empty one (the parser takes that as none): the schema's "required" would not say so.
     if (part === 'request body' && request && request.body === undefined) return { status: 400, message: EMPTY_BODY, type: 'invalid_request_error', param: null, code: 'invalid_request' };
     const [first] = describeSchemaErrors(fastifyError.validation as SchemaError[], request && validatedInput(fastifyError, request));
     const param = first?.path || null;
