@@ -8,6 +8,7 @@
 import { providerKey } from './api-key';
 import type { DeploymentConfig, NativeApiName, ProviderConfig } from '../config/schema';
 import { UpstreamError } from '../errors';
+import { toolNamesTaken } from './tool-names';
 import { decodeEmbedding, withoutHistoryReasoning, withoutSignedThinking, type ChatCompletion, type ChatRequest, type CreateEmbeddingResponse } from '../wire/canonical';
 import { normalizeCompletion } from '../wire/normalize';
 import { limiterFor } from './concurrency';
@@ -130,9 +131,11 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
     limiter: limiterFor(config),
     speaks: (api) => api !== 'ollama' && apis.includes(api),
 
-    chat: (request, context) => {
+    chat: (sent, context) => {
       const { deployment, signal, via } = context;
-      const stops = stopsOf(request);
+      const stops = stopsOf(sent);
+      const names = toolNamesTaken(sent);
+      const request = names.request;
       const answer = bridge.via(
         deployment.model,
         () =>
@@ -144,13 +147,15 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
             }),
           ),
         async () => completionFromResponse(await nativeJsonCall('responses', chatToResponses(outgoing(request, deployment)), context)),
-      );
+      ).then(names.restore);
       return stops.length === 0 ? answer : answer.then((completion) => completionStopped(completion, stops));
     },
 
-    chatStream: (request, context) => {
+    chatStream: (sent, context) => {
       const { deployment, signal, via } = context;
-      const stops = stopsOf(request);
+      const stops = stopsOf(sent);
+      const names = toolNamesTaken(sent);
+      const request = names.request;
       const chunks = bridge.via(
         deployment.model,
         () =>
@@ -161,7 +166,7 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
             }),
           ),
         async () => chunksFromResponses(await nativeStreamCall('responses', chatToResponses(outgoing(request, deployment)), context)),
-      );
+      ).then(names.restoreChunks);
       return stops.length === 0 ? chunks : chunks.then((stream) => chunksStopped(stream, stops));
     },
 

@@ -40,6 +40,8 @@ export function chatRefusal(body: any, options: FakeOpenAIOptions): Refusal | un
   }
   const refused = effortRefusal(body.model, body.reasoning_effort, 'reasoning_effort');
   if (refused) return refusal(400, refused);
+  const named = nameRefusal(body.tools, (tool) => tool?.function?.name, 'function.name');
+  if (named) return refusal(400, named);
   const lookaround = lookaroundIn(body.tools, ['function', 'parameters']);
   if (lookaround) return refusal(400, { error: { message: `Invalid schema for function '${lookaround.tool}': '${lookaround.pattern}' is not a 'regex'.`, type: 'invalid_request_error', param: 'tools', code: 'invalid_function_parameters' } });
   // As OpenAI (and DeepSeek) refuse an empty tool list, and a tool choice without tools.
@@ -90,8 +92,23 @@ export function responsesRefusal(body: any, options: FakeOpenAIOptions): Refusal
   if (refused) return refusal(400, refused);
   const unknown = options.refusesResponsesFields?.find((field) => field in body);
   if (unknown) return refusal(400, { error: { message: `Upstream request failed: [invalid_request_error] unknown parameter \`${unknown}\``, type: 'invalid_request_error', param: null, code: null } });
+  const named = nameRefusal(body.tools, (tool) => (tool?.type === 'function' ? tool.name : undefined), 'name');
+  if (named) return refusal(400, named);
   const lookaround = lookaroundIn(body.tools, ['parameters']);
   if (lookaround) return refusal(400, { error: { message: `Invalid JSON schema: regex lookaround is not supported. Found at ${lookaround.at}.`, type: 'invalid_request_error', param: 'tools', code: 'invalid_function_parameters' } });
+  return undefined;
+}
+
+/** OpenAI's refusal of a function name over 64 characters or with other characters than its pattern's, in its words. */
+function nameRefusal(tools: unknown, nameOf: (tool: any) => unknown, field: string) {
+  if (!Array.isArray(tools)) return undefined;
+  for (const [i, tool] of tools.entries()) {
+    const name = nameOf(tool);
+    if (typeof name !== 'string') continue;
+    const param = `tools[${i}].${field}`;
+    if (name.length > 64) return { error: { message: `Invalid '${param}': string too long. Expected a string with maximum length 64, but got a string with length ${name.length} instead.`, type: 'invalid_request_error', param, code: 'string_above_max_length' } };
+    if (!/^[a-zA-Z0-9_-]+$/.test(name)) return { error: { message: `Invalid '${param}': string does not match pattern. Expected a string that matches the pattern '^[a-zA-Z0-9_-]+$'.`, type: 'invalid_request_error', param, code: 'invalid_value' } };
+  }
   return undefined;
 }
 
