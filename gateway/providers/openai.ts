@@ -8,7 +8,7 @@
 import { providerKey } from './api-key';
 import type { DeploymentConfig, NativeApiName, ProviderConfig } from '../config/schema';
 import { UpstreamError } from '../errors';
-import { toolNamesTaken } from './tool-names';
+import { toolNamesTaken, withCallIdsTaken } from './tool-identifiers';
 import { decodeEmbedding, withoutHistoryReasoning, withoutSignedThinking, type ChatCompletion, type ChatRequest, type CreateEmbeddingResponse } from '../wire/canonical';
 import { normalizeCompletion } from '../wire/normalize';
 import { limiterFor } from './concurrency';
@@ -105,7 +105,7 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
   const official = isOpenAI(config);
   const google = isGoogle(config);
   const outgoing = (request: ChatRequest, deployment: DeploymentConfig) => {
-    const limited = withinOutputLimit(withoutEmptyTools(withStopsTaken(withoutSignedThinking(request), official && REASONING_MODEL.test(deployment.model) ? NONE : FOUR)), deployment);
+    const limited = withinOutputLimit(withoutEmptyTools(withStopsTaken(withCallIdsTaken(withoutSignedThinking(request)), official && REASONING_MODEL.test(deployment.model) ? NONE : FOUR)), deployment);
     return official ? withoutLookaroundPatterns(forOfficialOpenAI(limited, deployment.model)) : google ? forGemini(limited) : limited;
   };
   const pathOf = (endpoint: NativeEndpoint) => nativePath(PATHS, endpoint, config.name);

@@ -42,6 +42,12 @@ export function chatRefusal(body: any, options: FakeOpenAIOptions): Refusal | un
   if (refused) return refusal(400, refused);
   const named = nameRefusal(body.tools, (tool) => tool?.function?.name, 'function.name');
   if (named) return refusal(400, named);
+  // As OpenAI refuses a history's call id over 40 characters (opencode Zen's and Portkey's ran to 46).
+  for (const [i, m] of body.messages.entries()) {
+    const ids: [string, unknown][] = [...(m.tool_calls ?? []).map((c: any, j: number) => [`messages[${i}].tool_calls[${j}].id`, c.id] as [string, unknown]), ...(m.role === 'tool' ? [[`messages[${i}].tool_call_id`, m.tool_call_id] as [string, unknown]] : [])];
+    const long = ids.find(([, id]) => typeof id === 'string' && id.length > 40);
+    if (long) return refusal(400, { error: { message: `Invalid '${long[0]}': string too long. Expected a string with maximum length 40, but got a string with length ${String(long[1]).length} instead.`, type: 'invalid_request_error', param: long[0], code: 'string_above_max_length' } });
+  }
   const lookaround = lookaroundIn(body.tools, ['function', 'parameters']);
   if (lookaround) return refusal(400, { error: { message: `Invalid schema for function '${lookaround.tool}': '${lookaround.pattern}' is not a 'regex'.`, type: 'invalid_request_error', param: 'tools', code: 'invalid_function_parameters' } });
   // As OpenAI (and DeepSeek) refuse an empty tool list, and a tool choice without tools.

@@ -2,7 +2,8 @@
  * Tool names OpenAI-compatible servers refuse: over 64 characters (Claude Code's
  * `mcp__<server>__<tool>` for many MCP servers) or with characters outside `[A-Za-z0-9_-]`. They go
  * to such a server under a short name made from them, the same every turn, and come back under
- * the client's own, whole and streamed, through every front door that translates to chat.
+ * the client's own, whole and streamed, through every front door that translates to chat. And call
+ * ids over OpenAI's 40 characters in a history, which go as a digest, a call still paired with its result.
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -82,5 +83,22 @@ describe('tool names an OpenAI-compatible server refuses', () => {
 
     const response = await h.openai.responses.create({ model: 'mini', input: 'read the console', tools: [{ type: 'function', name: LONG, parameters: { type: 'object', properties: {} }, strict: false }] });
     expect(response.output.find((o) => o.type === 'function_call')).toMatchObject({ name: LONG });
+  });
+
+  it('send a history whose call ids run over 40 characters (another vendor made them) with ids OpenAI takes, a call still paired with its result', async () => {
+    const id = 'call_0_9f5c1a4e-6b2d-4e8f-a1c3-7d9e2b4f6a80'; // 46 characters, as opencode Zen's and a Portkey's ran
+    const messages = [
+      { role: 'user' as const, content: 'read it' },
+      { role: 'assistant' as const, content: null, tool_calls: [{ id, type: 'function' as const, function: { name: 'read', arguments: '{}' } }] },
+      { role: 'tool' as const, tool_call_id: id, content: 'the file' },
+    ];
+    for (const stream of [false, true]) {
+      const tools = [{ type: 'function' as const, function: { name: 'read', parameters: { type: 'object', properties: {} } } }];
+      const answer = stream ? await h.openai.chat.completions.stream({ model: 'mini', tools, messages }).finalChatCompletion() : await h.openai.chat.completions.create({ model: 'mini', tools, messages });
+      expect(answer.choices[0]?.message.content).toBe('The tool said: the file');
+    }
+    const sent = openai.requests.at(-1)!.body.messages;
+    expect(sent[1].tool_calls[0].id).toHaveLength(40);
+    expect(sent[2].tool_call_id).toBe(sent[1].tool_calls[0].id);
   });
 });

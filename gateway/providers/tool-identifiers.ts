@@ -1,11 +1,19 @@
 /**
- * Tool names as OpenAI-compatible servers take them: OpenAI, DeepSeek, Groq and the rest refuse a
+ * Tool names and call ids as OpenAI-compatible servers take them.
+ *
+ * Names: OpenAI, DeepSeek, Groq and the rest refuse a
  * function name over 64 characters or with other characters than letters, digits, `_` and `-`
  * ("Invalid 'tools[43].function.name': string too long. Expected a string with maximum length 64"),
  * and Gemini one that does not begin with a letter or `_`. Claude Code names an MCP server's tools
  * `mcp__<server>__<tool>`, often longer, so every request of a session with such a server failed.
  * A name they refuse goes as a short one made from it (the same every turn, so the history and the
  * tools agree), and the answer's calls come back under the name the client gave.
+ *
+ * Call ids: OpenAI (and Azure, and GitHub Copilot's models) refuse a history whose call id is over 40
+ * characters ("Invalid 'messages[68].tool_calls[0].id': string too long. Expected a string with
+ * maximum length 40"); other vendors' and gateways' ids run longer (opencode Zen's, Gemini's, a
+ * Portkey's), so a session that moved to OpenAI failed from then on. Such an id goes as a digest of
+ * it, the same for the call and its result every turn. The answer's own ids are the server's.
  */
 import { createHash } from 'node:crypto';
 import type { ChatCompletion, ChatCompletionChunk, ChatRequest } from '../wire/canonical';
@@ -65,5 +73,24 @@ export function toolNamesTaken(request: ChatRequest): ToolNames {
         yield chunk;
       }
     },
+  };
+}
+
+/** OpenAI's most for a call id in a chat history. */
+const MAX_CALL_ID = 40;
+
+const shortId = (id: string) => `call_${createHash('sha256').update(id).digest('hex').slice(0, MAX_CALL_ID - 5)}`;
+
+/** The request with every call id over 40 characters, in the calls and their results alike, as a digest of it. */
+export function withCallIdsTaken(request: ChatRequest): ChatRequest {
+  const long = (id: unknown): id is string => typeof id === 'string' && id.length > MAX_CALL_ID;
+  if (!request.messages.some((m) => (m.role === 'tool' && long(m.tool_call_id)) || (m.role === 'assistant' && m.tool_calls?.some((c) => long(c.id))))) return request;
+  return {
+    ...request,
+    messages: request.messages.map((m) => {
+      if (m.role === 'tool' && long(m.tool_call_id)) return { ...m, tool_call_id: shortId(m.tool_call_id) };
+      if (m.role === 'assistant' && m.tool_calls?.some((c) => long(c.id))) return { ...m, tool_calls: m.tool_calls.map((c) => (long(c.id) ? { ...c, id: shortId(c.id) } : c)) };
+      return m;
+    }),
   };
 }
