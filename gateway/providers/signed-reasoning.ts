@@ -145,7 +145,8 @@ function dropped(part: Part | null | undefined, drop: (key: string) => boolean, 
 /**
  * A Messages request without the thinking `drop` names; without thinking, if the tool loop it continues
  * lost its turn's thinking here, or (thinking on a budget) began that turn without any: one another
- * kind of deployment answered, a route that fell back from Claude to GPT or a local model and back.
+ * kind of deployment answered (a route that fell back from Claude to GPT or a local model and back),
+ * or a translated history, which carries none (a chat client's).
  * Adaptive thinking may skip thinking before a tool call, so Anthropic cannot want it there.
  */
 function withoutThinking(body: Body, drop: (key: string) => boolean): Left {

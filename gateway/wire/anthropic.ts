@@ -93,7 +93,8 @@ export function toMessagesRequest(request: ChatRequest, deployment: DeploymentCo
   const choice = toolChoice(chosen, request.parallel_tool_calls);
   if (choice && tools.length > 0) body.tool_choice = choice;
   const effort = request.reasoning_effort;
-  if (effort && effort !== 'none' && effort in THINKING_BUDGETS && !toolLoopWithoutThinking(messages)) {
+  // A tool loop's turn without its thinking goes without thinking on a budget (signed-reasoning.ts, as passed-through requests do).
+  if (effort && effort !== 'none' && effort in THINKING_BUDGETS) {
     const budget = maxOutput === undefined ? THINKING_BUDGETS[effort as keyof typeof THINKING_BUDGETS] : Math.min(THINKING_BUDGETS[effort as keyof typeof THINKING_BUDGETS], thinkingBudgetWithin(maxOutput));
     if (ADAPTIVE_THINKING.test(deployment.model)) {
       body.thinking = { type: 'adaptive', display: 'summarized' };
@@ -113,22 +114,6 @@ export function toMessagesRequest(request: ChatRequest, deployment: DeploymentCo
   const format = request.response_format;
   if (format?.type === 'json_schema' && format.json_schema.schema) body.output_config = { ...body.output_config, format: { type: 'json_schema', schema: format.json_schema.schema } };
   return request.stream ? ({ ...body, stream: true } as MessageCreateParams) : body;
-}
-
-/**
- * Whether the conversation is inside a tool loop whose turn began without thinking. Anthropic refuses
- * a request that thinks on a budget there ("a final `assistant` message must start with a thinking
- * block"), and a chat history carries no thinking blocks (signed-thinking.ts brings back what it can):
- * without this, every request after a tool call failed. That step goes without thinking, as the
- * error advises; adaptive thinking too, though Claude may skip it there itself: a step's thinking is
- * a small loss beside a refused turn.
- */
-function toolLoopWithoutThinking(messages: MessageParam[]): boolean {
-  const last = messages.findLastIndex((m) => m.role === 'assistant');
-  const turn = messages[last];
-  if (!turn || !Array.isArray(turn.content) || !turn.content.some((b) => b.type === 'tool_use')) return false;
-  const first = turn.content[0]?.type;
-  return first !== 'thinking' && first !== 'redacted_thinking' && messages.slice(last + 1).some((m) => Array.isArray(m.content) && m.content.some((b) => b.type === 'tool_result'));
 }
 
 function textOf(content: unknown): string {
