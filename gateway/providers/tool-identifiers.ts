@@ -38,6 +38,8 @@ export function takenName(name: string): string {
 }
 
 export function toolNamesTaken(request: ChatRequest): ToolNames {
+  // Nearly every request's names are taken as they are: nothing is copied for those.
+  if (!request.tools?.some((tool) => tool.type === 'function' && !TAKEN.test(tool.function.name))) return UNCHANGED(request);
   const renamed = new Map<string, string>();
   const rename = (name: unknown): unknown => {
     if (typeof name !== 'string' || TAKEN.test(name)) return name;
@@ -46,7 +48,6 @@ export function toolNamesTaken(request: ChatRequest): ToolNames {
     return short;
   };
   const tools = request.tools?.map((tool) => (tool.type === 'function' && !TAKEN.test(tool.function.name) ? { ...tool, function: { ...tool.function, name: rename(tool.function.name) as string } } : tool));
-  if (renamed.size === 0) return UNCHANGED(request);
   const messages = request.messages.map((message) => {
     if (message.role !== 'assistant' || !message.tool_calls?.some((c) => c.type === 'function' && !TAKEN.test(c.function.name))) return message;
     return { ...message, tool_calls: message.tool_calls.map((c) => (c.type === 'function' ? { ...c, function: { ...c.function, name: rename(c.function.name) as string } } : c)) };
