@@ -5,7 +5,8 @@
  * The key covers the front door's API, what the route would do (its deployments in order with their
  * models and providers: a reorder or an edit must not serve yesterday's answers), and the request
  * fields the surface says change the answer (not `stream`, `user` or `metadata`: a stream and a
- * whole answer of one API share an entry).
+ * whole answer of one API share an entry), and the client key: an answer one key paid for is not
+ * served to another, whose cache hit would tell it what the first asked.
  */
 import { hash } from 'node:crypto';
 import type { RouteConfig, Settings } from '../config/schema';
@@ -29,6 +30,7 @@ export function cacheDecision(
   routeFingerprint: () => string,
   settings: Settings | undefined,
   cacheControl: string | undefined,
+  clientKey: string | undefined,
 ): CacheDecision {
   const ttlMs = (settings?.cache?.ttlSeconds ?? DEFAULT_CACHE_TTL_SECONDS) * 1000;
   const maxBytes = (settings?.cache?.maxMiB ?? DEFAULT_CACHE_MAX_MIB) * 1024 * 1024;
@@ -36,11 +38,11 @@ export function cacheDecision(
   const eligible = settings?.cache?.enabled !== false && !directive.includes('no-store') && (route.cache === true || repeatable);
   if (!eligible) return { lookup: false, store: false, key: undefined, ttlMs, maxBytes };
   // The key is worked out only here: most requests are not cacheable, and it costs a hash of the body.
-  return { lookup: !directive.includes('no-cache'), store: true, key: cacheKey(api, routeFingerprint(), fields()), ttlMs, maxBytes };
+  return { lookup: !directive.includes('no-cache'), store: true, key: cacheKey(api, routeFingerprint(), fields(), clientKey), ttlMs, maxBytes };
 }
 
-export function cacheKey(api: string, route: string, fields: Record<string, unknown>): string {
-  return hash('sha256', canonicalJson({ api, route, fields }), 'hex');
+export function cacheKey(api: string, route: string, fields: Record<string, unknown>, clientKey?: string): string {
+  return hash('sha256', canonicalJson({ api, route, fields, clientKey }), 'hex');
 }
 
 /** JSON with object keys sorted, so equal requests hash equally whatever their key order. */

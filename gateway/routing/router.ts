@@ -96,7 +96,7 @@ export function createRouter(deps: RouterDeps): Router {
       });
       const simulated = request.simulateFailures?.size ? request.simulateFailures : undefined;
       const caching = deps.cache && !simulated ? options.cache : undefined;
-      const decision = caching ? cacheDecision(request.api, caching.key, caching.repeatable, planned.route, () => catalog.fingerprintOf(planned.route), catalog.config.settings, request.cacheControl) : undefined;
+      const decision = caching ? cacheDecision(request.api, caching.key, caching.repeatable, planned.route, () => catalog.fingerprintOf(planned.route), catalog.config.settings, request.cacheControl, request.clientKey) : undefined;
       if (caching && decision?.lookup && decision.key) {
         const hit = deps.cache?.get(decision.key);
         if (hit) {

@@ -88,14 +88,14 @@ describe('previous_response_id', () => {
     expect((await fetch(`${t.h.baseUrl}/responses/${second.id}/input_items?after=nope`)).status).toBe(400);
   });
 
-  it('keeps an answer the cache gives another key as that key\'s own, under an id of its own, and the first key keeps its response', async () => {
+  it('keeps an answer the cache gives as a response of its own, under an id of its own, and another key is not served it', async () => {
     const alice = new OpenAI({ baseURL: t.h.baseUrl, apiKey: t.h.gateway.keys.create('alice').key, maxRetries: 0 });
     const bob = new OpenAI({ baseURL: t.h.baseUrl, apiKey: t.h.gateway.keys.create('bob').key, maxRetries: 0 });
     // Temperature 0: the second is answered from the cache, an upstream's Response (mini passes Responses through).
     for (const stream of [false, true]) {
       const ask = (client: OpenAI) => client.responses.create({ model: 'mini', input: `the same question ${stream}`, temperature: 0, stream: false });
       const first = await ask(alice);
-      const cached = await bob.responses.create({ model: 'mini', input: `the same question ${stream}`, temperature: 0, ...(stream ? { stream: true } : {}) } as never);
+      const cached = await alice.responses.create({ model: 'mini', input: `the same question ${stream}`, temperature: 0, ...(stream ? { stream: true } : {}) } as never);
       let id: string;
       if (stream) {
         let done: { id: string } | undefined;
@@ -104,13 +104,14 @@ describe('previous_response_id', () => {
       } else id = (cached as { id: string }).id;
       expect(id).not.toBe(first.id);
       expect((await alice.responses.retrieve(first.id)).id).toBe(first.id);
-      expect((await bob.responses.retrieve(id)).id).toBe(id);
+      expect((await alice.responses.retrieve(id)).id).toBe(id);
       await expect(bob.responses.retrieve(first.id)).rejects.toMatchObject({ status: 404 });
-      // Alice's conversation goes on from her response.
+      // Alice's conversation goes on from her first response.
       expect((await alice.responses.create({ model: 'mini', input: 'and then?', previous_response_id: first.id })).status).toBe('completed');
+      expect((await ask(bob)).id).not.toBe(first.id);
     }
-    // Each question reached the upstream once: Bob's answers came from the cache.
-    expect(t.openai.requests.filter((r) => r.path === '/v1/responses' && String(r.body.input).startsWith('the same'))).toHaveLength(2);
+    // Each question reached the upstream once for Alice (her second came from the cache) and once for Bob.
+    expect(t.openai.requests.filter((r) => r.path === '/v1/responses' && String(r.body.input).startsWith('the same'))).toHaveLength(4);
   });
 
   it('keeps nothing with store: false', async () => {

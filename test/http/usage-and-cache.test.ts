@@ -178,6 +178,16 @@ describe('response cache', () => {
     expect(hit?.saved).toBeGreaterThan(0);
   });
 
+  it('keeps each client key\'s answers to itself: another key asking the same is a miss, not told what the first asked', async () => {
+    const [one, two] = ['one', 'two'].map((who) => `Bearer ${t.h.gateway.keys.create(`${who}-${randomUUID().slice(0, 8)}`).key}`);
+    const ask = (authorization: string) => t.chat({ model: 'cloud-first', temperature: 0 }, { authorization });
+    expect((await ask(one!)).res.headers.get('x-switchyard-cache')).toBe('miss');
+    expect((await ask(two!)).res.headers.get('x-switchyard-cache')).toBe('miss');
+    expect((await ask(one!)).res.headers.get('x-switchyard-cache')).toBe('hit');
+    expect((await ask(two!)).res.headers.get('x-switchyard-cache')).toBe('hit');
+    expect(t.openai.requests).toHaveLength(2);
+  });
+
   it('replays a cached stream chunk by chunk with the same text, ending with [DONE], without the upstream', async () => {
     const first = await t.chat({ model: 'default', temperature: 0, stream: true, messages: [{ role: 'user', content: 'one two three four' }] });
     const second = await t.chat({ model: 'default', temperature: 0, stream: true, messages: [{ role: 'user', content: 'one two three four' }] });
