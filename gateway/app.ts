@@ -18,6 +18,7 @@ import { drainPlugin } from './http/close';
 import { lazySerializer, typeboxValidator } from './http/compilers';
 import { MAX_BODY_BYTES, registerJsonBody } from './http/json-body';
 import { noEndpointMessage } from './http/not-found';
+import { MAX_PATH_NAME_CHARS, unreadablePathHandler } from './http/unreadable-paths';
 import { gatewayAddress, isLoopbackHost, localGuardPlugin } from './http/local-guard';
 import { clientKeyOf } from './http/client-keys';
 import { clientKeysRequired } from './config/for-clients';
@@ -39,7 +40,7 @@ import type { UsageLog } from './store/usage-log';
 import { adminSurface } from './surfaces/admin';
 import { anthropicSurface } from './surfaces/anthropic';
 import { healthSurface } from './surfaces/health';
-import { ollamaSurface } from './surfaces/ollama';
+import { ollamaErrorBody, ollamaSurface } from './surfaces/ollama';
 import { openaiSurface } from './surfaces/openai';
 import { responsesSurface } from './surfaces/responses';
 import { uiSurface } from './surfaces/ui';
@@ -112,10 +113,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     genReqId: () => `${idPrefix}${(++counter).toString(36).padStart(6, '0')}`,
     // Closing cuts nothing by itself: the gateway's stop decides how long requests in flight may run (http/close.ts).
     forceCloseConnections: false,
-    // A name in a path (/admin/api/routes/NAME, an alias) may be 256 characters, three times that URL-encoded: Fastify's default is 100.
     // A base URL typed with a trailing slash makes many tools send `/v1//chat/completions` or `//api/tags`:
     // the router matches those as the path itself (every hook hangs on the matched route, so none is skipped).
-    routerOptions: { maxParamLength: 1_024, ignoreDuplicateSlashes: true, ignoreTrailingSlash: true },
+    routerOptions: { maxParamLength: MAX_PATH_NAME_CHARS, ignoreDuplicateSlashes: true, ignoreTrailingSlash: true },
+    frameworkErrors: unreadablePathHandler((path) => (path.startsWith('/api/') ? ollamaErrorBody : openAIErrorBody)),
     return503OnClosing: false,
     requestTimeout: timeouts.requestMs,
     keepAliveTimeout: timeouts.keepAliveMs,

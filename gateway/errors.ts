@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   needs_native_api: { status: 400, type: 'invalid_request_error' },
   body_too_deep: { status: 400, type: 'invalid_request_error' },
   body_too_large: { status: 413, type: 'invalid_request_error' },
+  path_too_long: { status: 414, type: 'invalid_request_error' },
   unsupported_media_type: { status: 415, type: 'invalid_request_error' },
   model_not_found: { status: 404, type: 'invalid_request_error' },
   not_found: { status: 404, type: 'invalid_request_error' },

@@ -236,6 +236,21 @@ describe('hooks stay inside their surface', () => {
     expect(adminBad.body.error.message).toMatch(/settings/);
   });
 
+  it('answers a path the router cannot read (a bad escape, a name past its length) in the surface\'s shape, with the request id', async () => {
+    const long = 'x'.repeat(1_100);
+    const cases = [
+      ['GET', '/v1/responses/%ZZ', 400, 'openai'], ['GET', '/api/show%ZZ', 400, 'ollama'], ['DELETE', '/admin/api/routes/%E0%A4', 400, 'openai'],
+      ['GET', `/v1/responses/${long}`, 414, 'openai'], ['PUT', `/admin/api/aliases/${long}`, 414, 'openai'],
+    ] as const;
+    for (const [method, path, status, shape] of cases) {
+      const answer = await raw(method, path, { headers: { cookie: h.cookie } });
+      expect([path.slice(0, 30), answer.status], JSON.stringify(answer.body)).toEqual([path.slice(0, 30), status]);
+      expect(answer.headers['x-request-id']).toMatch(/^req_/);
+      const message = shape === 'ollama' ? answer.body.error : answer.body.error.message;
+      expect(message).toMatch(status === 414 ? /longer than 1,024 characters/ : /not a valid URL/);
+    }
+  });
+
   it('names the part of the request a schema refused and quotes the value it holds', async () => {
     const path = await raw('GET', '/v1/responses/..%2F..%2Fadmin');
     expect(path.status).toBe(400);

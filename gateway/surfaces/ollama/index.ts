@@ -36,7 +36,7 @@ export interface OllamaSurfaceOptions {
   services: ModelSurfaceServices;
 }
 
-const ollamaErrorBody = (wire: { message: string }) => ({ error: wire.message });
+export const ollamaErrorBody = (wire: { message: string }) => ({ error: wire.message });
 
 export async function ollamaSurface(app: FastifyInstance, options: OllamaSurfaceOptions): Promise<void> {
   const { router, catalog } = options;
