@@ -24,6 +24,17 @@ describe('playground', () => {
     expect((await t.h.admin('/admin/api/breakers').then((r) => r.json())).breakers.find((b: { deployment: string }) => b.deployment === 'llama').consecutiveFailures).toBe(0);
   });
 
+  it('refuses a chat request /v1/chat/completions would refuse, before any deployment is called or counted', async () => {
+    for (const bad of [{ content: [null] }, { content: 5 }, { role: 'robot', content: 'hi' }]) {
+      const res = await t.h.admin('/admin/api/playground', { method: 'POST', ...json({ model: 'default', messages: [{ role: 'user', ...bad }], temperature: 0.5 }) });
+      expect([res.status, (await res.json()).error.message]).toEqual([400, expect.stringMatching(/messages/)]);
+    }
+    expect((await t.h.admin('/admin/api/playground', { method: 'POST', ...json({ model: 'default', messages: [{ role: 'user', content: 'hi' }], temperature: 7 }) })).status).toBe(400);
+    expect([...t.ollama.requests, ...t.openai.requests]).toHaveLength(0);
+    const breakers = (await t.h.admin('/admin/api/breakers').then((r) => r.json())).breakers as { consecutiveFailures: number }[];
+    expect(breakers.every((b) => b.consecutiveFailures === 0)).toBe(true);
+  });
+
   it('streams chunks and ends with the trace', async () => {
     const res = await t.h.admin('/admin/api/playground', { method: 'POST', ...json({ model: 'default', stream: true, messages: [{ role: 'user', content: 'a b' }] }) });
     const events = (await res.text()).trim().split('\n\n').map((e) => JSON.parse(e.slice(6)));

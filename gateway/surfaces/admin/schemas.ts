@@ -7,6 +7,7 @@
 import Type from 'typebox';
 import { DeploymentSchema, ProviderSchema, RouteSchema, SettingsSchema, TimeWindowSchema, ConfigSchema } from '../../config/schema';
 import { BudgetViewSchema, HealthReportSchema, ProbeViewSchema } from '../health/schema';
+import { ChatBodySchema } from '../openai/schemas';
 import { mergePatchOf, Name, NullableNumber, NullableString, Strict } from './schema-parts';
 import { DecisionSchema, UsageAttemptSchema } from './usage-schemas';
 
@@ -152,13 +153,9 @@ export const ClientKeyCreatedSchema = Type.Object({ key: Type.String(), record: 
 export const RevokedSchema = Type.Object({ revoked: Type.String() });
 
 // --- playground
+/** A chat request checked as /v1/chat/completions checks it (a bad one is the client's 400, never sent upstream), and the deployments to fail. */
 export const PlaygroundInputSchema = Type.Object(
-  {
-    model: Type.String({ minLength: 1, maxLength: 256 }),
-    messages: Type.Array(Type.Object({ role: Type.String(), content: Type.Unknown() }, { additionalProperties: true }), { minItems: 1 }),
-    stream: Type.Optional(Type.Boolean()),
-    simulateFailures: Type.Optional(Type.Array(Name, { maxItems: 32 })),
-  },
+  { ...ChatBodySchema.properties, simulateFailures: Type.Optional(Type.Array(Name, { maxItems: 32 })) },
   { additionalProperties: true },
 );
 export const SkipSchema = Type.Object({ deployment: Type.String(), provider: Type.String(), reason: Type.String(), message: Type.String(), until: NullableNumber });
