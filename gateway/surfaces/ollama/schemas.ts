@@ -35,7 +35,8 @@ const open = { additionalProperties: true } as const;
 const Format = Type.Optional(Type.Union([Type.String(), Type.Object({}, open)]));
 /** A tool call in an assistant message: its arguments are an object in Ollama's API, not a string. */
 const ToolCall = Type.Object({ function: Type.Object({ name: Type.String({ minLength: 1 }), arguments: Type.Optional(Type.Object({}, open)) }, open) }, open);
-const Tool = Type.Object({ type: Type.Optional(Type.String()), function: Type.Optional(Type.Object({ name: Type.String({ minLength: 1 }) }, open)) }, open);
+/** Ollama's tools are functions, each defining its function (one without is nothing a model can call). */
+const Tool = Type.Object({ type: Type.Optional(Type.String()), function: Type.Object({ name: Type.String({ minLength: 1 }) }, open) }, open);
 
 export const OllamaChatSchema = Type.Object(
   {

@@ -33,7 +33,11 @@ const Message = Type.Object(
   open,
 );
 
-const Tool = Type.Object({ type: Type.String({ minLength: 1 }), function: Type.Optional(Type.Object({ name: Type.String({ minLength: 1 }), parameters: Type.Optional(Type.Object({}, open)) }, open)) }, open);
+/** A function tool defines its function (a custom tool, `type: "custom"`, carries its own fields). */
+const Tool = Type.Union([
+  Type.Object({ type: Type.Literal('function'), function: Type.Object({ name: Type.String({ minLength: 1 }), parameters: Type.Optional(Type.Object({}, open)) }, open) }, open),
+  Type.Object({ type: Type.String({ minLength: 1, pattern: '^(?!function$)' }) }, open),
+]);
 
 export const ChatBodySchema = Type.Object(
   {
