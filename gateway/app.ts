@@ -14,6 +14,7 @@ import type { ValidationResult } from './config/validate';
 import { GatewayError } from './errors';
 import type { HealthMonitor } from './health/monitor';
 import type { TrafficStats } from './health/traffic';
+import { clientErrorHandler } from './http/client-errors';
 import { drainPlugin } from './http/close';
 import { lazySerializer, typeboxValidator } from './http/compilers';
 import { MAX_BODY_BYTES, registerJsonBody } from './http/json-body';
@@ -116,6 +117,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // A base URL typed with a trailing slash makes many tools send `/v1//chat/completions` or `//api/tags`:
     // the router matches those as the path itself (every hook hangs on the matched route, so none is skipped).
     routerOptions: { maxParamLength: MAX_PATH_NAME_CHARS, ignoreDuplicateSlashes: true, ignoreTrailingSlash: true },
+    clientErrorHandler: clientErrorHandler(timeouts),
     frameworkErrors: unreadablePathHandler((path) => (path.startsWith('/api/') ? ollamaErrorBody : openAIErrorBody)),
     return503OnClosing: false,
     requestTimeout: timeouts.requestMs,

@@ -99,18 +99,39 @@ describe('rate limits', () => {
   });
 });
 
+/** What the gateway answers on a raw connection, until it closes it (`closed` false if it had not within 8 s). */
+function rawExchange(bytes: string): Promise<{ closed: boolean; answer: string }> {
+  const socket = connect(h.port, '127.0.0.1');
+  socket.write(bytes);
+  let answer = '';
+  return new Promise((resolve) => {
+    socket.on('data', (chunk) => (answer += chunk.toString()));
+    socket.on('close', () => resolve({ closed: true, answer }));
+    socket.on('error', () => undefined);
+    setTimeout(() => (socket.destroy(), resolve({ closed: false, answer })), 8_000);
+  });
+}
+const bodyOf = (answer: string) => JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4));
+
 describe('slow clients', () => {
-  it('are cut when they never finish their headers', async () => {
-    const socket = connect(h.port, '127.0.0.1');
-    socket.write(`POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1:${h.port}\r\nContent-Type: application/json\r\n`);
-    const closed = await new Promise<boolean>((resolve) => {
-      socket.on('close', () => resolve(true));
-      socket.on('error', () => undefined);
-      socket.resume();
-      setTimeout(() => resolve(false), 8_000);
-    });
-    socket.destroy();
+  it('are cut when they never finish their headers, told why in an OpenAI error', async () => {
+    const { closed, answer } = await rawExchange(`POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1:${h.port}\r\nContent-Type: application/json\r\n`);
     expect(closed).toBe(true);
+    expect(answer).toMatch(/^HTTP\/1.1 408 /);
+    expect(bodyOf(answer).error).toMatchObject({ code: 'request_timeout', message: expect.stringMatching(/did not arrive in time/) });
+  });
+
+  it('that send what Node cannot read (headers too large, not HTTP) are told why in the API\'s error shape', async () => {
+    const huge = `X-Big: ${'x'.repeat(20_000)}\r\n`;
+    const openaiPath = await rawExchange(`GET /v1/models HTTP/1.1\r\nHost: 127.0.0.1:${h.port}\r\n${huge}\r\n`);
+    expect(openaiPath.answer).toMatch(/^HTTP\/1.1 431 /);
+    expect(bodyOf(openaiPath.answer).error).toMatchObject({ code: 'headers_too_large', message: expect.stringMatching(/larger than 16 KiB/) });
+    const ollamaPath = await rawExchange(`GET /api/tags HTTP/1.1\r\nHost: 127.0.0.1:${h.port}\r\n${huge}\r\n`);
+    expect(bodyOf(ollamaPath.answer).error).toMatch(/larger than 16 KiB/);
+    const garbage = await rawExchange('HELLO THERE\r\n\r\n');
+    expect(garbage.answer).toMatch(/^HTTP\/1.1 400 /);
+    expect(bodyOf(garbage.answer).error.message).toMatch(/not valid HTTP/);
+    expect(await health()).toBe(200);
   });
 
   it('never cut a stream that lasts longer than the request timeout', async () => {
