@@ -1,6 +1,7 @@
 /**
  * Agents' sessions whose every step may be answered by another kind of deployment, as a route's
- * fallback moves them: Claude Code (Messages), Codex (Responses) and a chat agent each run tool loops
+ * fallback moves them: Claude Code (Messages), Codex (Responses, the whole history each step), an
+ * Agents SDK app (Responses kept by the gateway, `previous_response_id`) and a chat agent each run tool loops
  * with thinking asked every step, each request naming a deployment drawn at random (seeded, so a
  * failure repeats), the history kept as each client keeps it. Every step must be answered. Runs like
  * these found that Claude refused a step after a tool call that GPT or a local model had made.
@@ -12,6 +13,7 @@ import { startFakeAnthropic } from '../support/fake-anthropic';
 import { startFakeOllama } from '../support/fake-ollama';
 import { startFakeOpenAI } from '../support/fake-openai';
 import { startGateway, stopAll, type Harness } from '../support/harness';
+import { draws } from '../support/mutations';
 
 const DEPLOYMENTS = ['sonnet', 'opus', 'qwen', 'oss', 'llama', 'qwen-new', 'mini', 'gpt5', 'reasoner'];
 const SESSIONS = 12;
@@ -56,18 +58,17 @@ beforeAll(async () => {
 }, 30_000);
 afterAll(() => stopAll(h, ...fakes));
 
-/** A seeded generator (a linear congruence): the same steps on every run. */
-function draws(seed: number) {
-  let state = seed;
-  const next = () => (state = (state * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
-  return { deployment: () => DEPLOYMENTS[Math.floor(next() * DEPLOYMENTS.length)] as string, coin: () => next() < 0.5 };
+/** Seeded draws: the same steps on every run. */
+function stepDraws(seed: number) {
+  const draw = draws(seed);
+  return { deployment: () => draw.pick(DEPLOYMENTS), coin: () => draw.next() < 0.5 };
 }
 
 const weather = { name: 'weather', description: 'The weather in a city', input_schema: { type: 'object' as const, properties: { city: { type: 'string' } } } };
 
 /** One session of `STEPS` requests; each returns whether the model called the tool. */
 async function session(step: (model: string, stream: boolean) => Promise<boolean>, seed: number): Promise<{ calls: number; used: Set<string> }> {
-  const draw = draws(seed);
+  const draw = stepDraws(seed);
   const stream = draw.coin();
   const used = new Set<string>();
   let calls = 0;
@@ -111,6 +112,24 @@ describe('agent sessions across every kind of deployment', () => {
         for (const call of toolCalls) input.push({ type: 'function_call_output', call_id: call.call_id, output: 'sunny' });
         return toolCalls.length > 0;
       }, 200 + s);
+    }
+  });
+
+  it('an Agents SDK app (Responses kept by the gateway, each step continuing the last with only its new items): every step answered', async () => {
+    const tools = [{ type: 'function' as const, name: 'weather', parameters: weather.input_schema, strict: false }];
+    for (let s = 0; s < SESSIONS; s++) {
+      let previous: string | undefined;
+      let pending: Record<string, unknown>[] = [];
+      const { calls } = await session(async (model, stream) => {
+        const input = pending.length > 0 ? pending : [{ role: 'user', content: 'Weather in Paris?' }];
+        const request = { model, input: input as never, reasoning: { effort: 'medium' as const }, tools, ...(previous ? { previous_response_id: previous } : {}) };
+        const response = stream ? await h.openai.responses.stream(request).finalResponse() : await h.openai.responses.create(request);
+        previous = response.id;
+        const toolCalls = response.output.filter((o) => o.type === 'function_call') as { call_id: string }[];
+        pending = toolCalls.map((call) => ({ type: 'function_call_output', call_id: call.call_id, output: 'sunny' }));
+        return toolCalls.length > 0;
+      }, 400 + s);
+      expect(calls).toBeGreaterThan(0);
     }
   });
 
