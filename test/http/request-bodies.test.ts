@@ -61,6 +61,12 @@ describe('request bodies', () => {
       [() => responses([{ role: 'user', content: [null] }]), 'input[0].content[0]'],
       [() => responses([{ type: 'function_call_output', call_id: 'call_1', output: [null] }]), 'input[0].output[0]'],
       [() => responses([{ type: 'reasoning', summary: 'not a list' }]), 'input[0].summary'],
+      // A call or a result without its id or name: sent on as "undefined" where the upstream took it.
+      [() => post('/v1/messages', { model: 'default', max_tokens: 10, messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: [{ type: 'tool_use', name: 'f', input: {} }] }] }), 'messages[1].content[0].id'],
+      [() => post('/v1/messages', { model: 'default', max_tokens: 10, messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'f', input: [1] }] }] }), 'messages[1].content[0].input'],
+      [() => messages([{ type: 'tool_result', content: 'r' }]), 'messages[0].content[0].tool_use_id'],
+      [() => responses([{ type: 'function_call', call_id: 'call_1', arguments: '{}' }]), 'input[0].name'],
+      [() => responses([{ type: 'function_call_output', output: 'r' }]), 'input[0].call_id'],
     ];
     // Each several times: a malformed body is the client's fault, never a deployment's.
     for (let round = 0; round < 3; round++) {

@@ -39,7 +39,7 @@ export function messagesToChat(sent: MessagesBody, target: ProviderConfig['kind'
   const system = textOf(body.system);
   if (system) messages.push({ role: 'system', content: system });
   body.messages.forEach((message, i) => {
-    if (message.role === 'assistant') messages.push(assistant(message.content));
+    if (message.role === 'assistant') messages.push(assistant(message.content, i));
     // A loop, not a spread: a turn may hold more tool results than a call takes arguments.
     else for (const turn of user(message.content, i)) messages.push(turn);
   });
@@ -112,6 +112,19 @@ function textOf(content: string | Block[] | undefined): string {
   return (content ?? []).flatMap((b) => (b.type === 'text' ? [String(b.text ?? '')] : b.type === 'tool_reference' ? [referenceText(b)] : [])).join('\n');
 }
 
+/** A call's id or name, or a result's call id, as Anthropic requires it: a string, else refused with its path (not sent on as "undefined"). */
+function named(value: unknown, at: string): string {
+  if (typeof value === 'string' && value !== '') return value;
+  throw new GatewayError('invalid_request', `${at}: Field required (a non-empty string)`, { param: at });
+}
+
+/** A call's input: an object (Anthropic's rule; absent, none given). */
+function inputOf(value: unknown, at: string): Record<string, unknown> {
+  if (value === undefined) return {};
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+  throw new GatewayError('invalid_request', `${at} must be an object (the tool's arguments)`, { param: at });
+}
+
 /** A tool result's content (the schema leaves a block's fields open): a string or blocks, else refused with its path. */
 function toolResultBlocks(content: unknown, at: string): string | Block[] {
   if (content === undefined || content === null) return '';
@@ -174,7 +187,7 @@ function user(content: string | Block[], index: number): ChatRequest['messages']
     if (block.type === 'tool_result') {
       const result = asText(toolResultBlocks(block.content, `${at}.content`), `${at}.content`);
       const text = textOf(result);
-      out.push({ role: 'tool', tool_call_id: String(block.tool_use_id), content: block.is_error ? `Error: ${text}` : text });
+      out.push({ role: 'tool', tool_call_id: named(block.tool_use_id, `${at}.tool_use_id`), content: block.is_error ? `Error: ${text}` : text });
       const images = typeof result === 'string' ? [] : result.flatMap((b, k) => (b.type === 'image' ? [imagePart(b, `${at}.content[${k}]`)] : []));
       if (images.length > 0) returned.push({ type: 'text', text: `The image${images.length > 1 ? 's' : ''} the tool call ${String(block.tool_use_id)} returned:` });
       for (const image of images) returned.push(image);
@@ -196,15 +209,18 @@ function user(content: string | Block[], index: number): ChatRequest['messages']
 }
 
 /** An assistant turn: text, its thinking kept as reasoning (models that reason want it back), tool calls. */
-function assistant(content: string | Block[]): ChatRequest['messages'][number] {
+function assistant(content: string | Block[], index: number): ChatRequest['messages'][number] {
   if (typeof content === 'string') return { role: 'assistant', content };
   let text = '';
   let reasoning = '';
   const calls: NonNullable<ChatMessage['tool_calls']> = [];
-  for (const block of content) {
+  content.forEach((block, j) => {
     if (block.type === 'text') text += String(block.text ?? '');
     else if (block.type === 'thinking') reasoning += String(block.thinking ?? '');
-    else if (block.type === 'tool_use') calls.push({ id: String(block.id), type: 'function', function: { name: String(block.name), arguments: JSON.stringify(block.input ?? {}) } });
-  }
+    else if (block.type === 'tool_use') {
+      const at = `messages[${index}].content[${j}]`;
+      calls.push({ id: named(block.id, `${at}.id`), type: 'function', function: { name: named(block.name, `${at}.name`), arguments: JSON.stringify(inputOf(block.input, `${at}.input`)) } });
+    }
+  });
   return { role: 'assistant', content: calls.length > 0 && !text ? null : text, ...(calls.length > 0 ? { tool_calls: calls } : {}), ...(reasoning ? { reasoning_content: reasoning } : {}) } as ChatRequest['messages'][number];
 }

@@ -98,7 +98,7 @@ export function responsesToChat(body: ResponsesBody, items: readonly Item[], tar
       current.reasoning = current.reasoning && text ? `${current.reasoning}\n${text}` : current.reasoning + text;
     } else if (type === 'function_call' || type === 'custom_tool_call') {
       const args = type === 'function_call' ? String(item.arguments ?? '') : JSON.stringify({ input: String(item.input ?? '') });
-      assistantTurn().calls.push({ id: String(item.call_id), type: 'function', function: { name: chatToolName(String(item.name), item.namespace), arguments: args } });
+      assistantTurn().calls.push({ id: required(item.call_id, `${at}.call_id`), type: 'function', function: { name: chatToolName(required(item.name, `${at}.name`), item.namespace), arguments: args } });
     } else if (type === 'tool_search_call') {
       searchId = typeof item.call_id === 'string' && item.call_id ? item.call_id : `tool_search_${i}`;
       assistantTurn().calls.push({ id: searchId, type: 'function', function: { name: TOOL_SEARCH, arguments: JSON.stringify(item.arguments ?? {}) } });
@@ -111,7 +111,7 @@ export function responsesToChat(body: ResponsesBody, items: readonly Item[], tar
       flush();
       const output = typeof item.output === 'string' ? item.output : userContent(item.output, `${at}.output`);
       const images = typeof output === 'string' ? [] : output.filter((p) => p.type === 'image_url');
-      messages.push({ role: 'tool', tool_call_id: String(item.call_id), content: typeof output === 'string' ? output : output.flatMap((p) => (p.type === 'text' ? [p.text] : [])).join('') });
+      messages.push({ role: 'tool', tool_call_id: required(item.call_id, `${at}.call_id`), content: typeof output === 'string' ? output : output.flatMap((p) => (p.type === 'text' ? [p.text] : [])).join('') });
       if (images.length > 0) returned.push({ type: 'text', text: `The image${images.length > 1 ? 's' : ''} the tool call ${String(item.call_id)} returned:` });
       for (const image of images) returned.push(image);
     } else if (type === 'message') {
@@ -170,6 +170,12 @@ export function responsesToChat(body: ResponsesBody, items: readonly Item[], tar
  * Content the translation reads: a string, or an array of parts that are objects. Anything else is
  * refused with its path (the schema leaves it open: other item types use these fields differently).
  */
+/** A call's id or name, or an output's call id: a string, as OpenAI requires it, else refused with its path (not sent on as "undefined"). */
+function required(value: unknown, at: string): string {
+  if (typeof value === 'string' && value !== '') return value;
+  throw new GatewayError('invalid_request', `Missing required parameter: '${at}' (a non-empty string).`, { param: at });
+}
+
 function partsOf(content: unknown, at: string, expected = 'a string or an array of content parts'): Part[] {
   if (content === undefined || content === null) return [];
   if (!Array.isArray(content)) throw new GatewayError('invalid_request', `${at} must be ${expected}`, { param: at });
