@@ -31,6 +31,7 @@ describe('request bodies', () => {
       [post('/api/chat', { model: 'cloud-first', stream: false, messages: [{ role: 'user', content: 'x' }], format: 1 }), 'format'],
       // A function tool without its function: read when names are made fit for an OpenAI-compatible server.
       [chat({ tools: [{ type: 'function' }] }), 'tools[0].function'],
+      [post('/v1/responses', { model: 'mini', input: 'x', tools: [{ type: 'function', parameters: {} }] }), 'tools[0].name'],
       [post('/api/chat', { model: 'cloud-first', stream: false, messages: [{ role: 'user', content: 'x' }], tools: [{ type: 'function' }] }), 'tools[0].function'],
       [post('/api/chat', { model: 'cloud-first', stream: false, messages: [{ role: 'assistant', content: '', tool_calls: [{ function: { name: 'f', arguments: '{}' } }] }] }), 'messages[0].tool_calls[0].function.arguments'],
       [post('/api/generate', { model: 'cloud-first', stream: false, prompt: 'x', context: ['a'] }), 'context'],

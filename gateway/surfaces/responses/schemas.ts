@@ -8,7 +8,11 @@ import { ModelName } from '../openai/schemas';
 const open = { additionalProperties: true } as const;
 const Nullable = <T extends Type.TSchema>(schema: T) => Type.Optional(Type.Union([schema, Type.Null()]));
 const Item = Type.Object({ type: Type.Optional(Type.String({ minLength: 1 })), role: Type.Optional(Type.String()) }, open);
-const Tool = Type.Object({ type: Type.String({ minLength: 1 }), name: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })) }, open);
+/** A function or custom tool is named (a call names it back); hosted tools (web search and the like) are not. */
+const Tool = Type.Union([
+  Type.Object({ type: Type.Union([Type.Literal('function'), Type.Literal('custom')]), name: Type.String({ minLength: 1, maxLength: 256 }) }, open),
+  Type.Object({ type: Type.String({ minLength: 1, pattern: '^(?!(function|custom)$)' }), name: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })) }, open),
+]);
 const ToolChoice = Type.Union([Type.String({ minLength: 1 }), Type.Object({ type: Type.String({ minLength: 1 }), name: Type.Optional(Type.String()) }, open)]);
 
 /** Response ids as this gateway and OpenAI write them; anything else cannot name a stored response. */
