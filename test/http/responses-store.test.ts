@@ -54,8 +54,11 @@ describe('previous_response_id', () => {
     const as = (key: string) => new OpenAI({ baseURL: t.h.baseUrl, apiKey: key, maxRetries: 0 });
     const first = await as(mine).responses.create({ model: 'llama', input: 'private' });
     const second = await as(mine).responses.create({ model: 'llama', input: 'private too' });
-    expect(first.id).toMatch(/^resp_[0-9a-f]{32}$/);
-    expect(second.id.slice(0, 12)).not.toBe(first.id.slice(0, 12));
+    // The time (12 hex digits: kept in order, at the end of the store's index), then 32 random ones.
+    expect(first.id).toMatch(/^resp_[0-9a-f]{44}$/);
+    expect(Math.abs(parseInt(first.id.slice(5, 17), 16) - Date.now())).toBeLessThan(60_000);
+    expect(second.id.slice(17, 29)).not.toBe(first.id.slice(17, 29));
+    expect(second.id > first.id || second.id.slice(5, 17) === first.id.slice(5, 17)).toBe(true);
     expect((await as(mine).responses.retrieve(first.id)).id).toBe(first.id);
     await expect(as(theirs).responses.retrieve(first.id)).rejects.toMatchObject({ status: 404 });
     await expect(t.h.openai.responses.retrieve(first.id)).rejects.toMatchObject({ status: 404 });
