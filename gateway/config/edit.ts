@@ -17,7 +17,7 @@ export class EditError extends Error {
   }
 }
 
-type Entity = 'providers' | 'deployments' | 'routes' | 'budgets';
+export type Entity = 'providers' | 'deployments' | 'routes' | 'budgets';
 type Item = ProviderConfig | DeploymentConfig | RouteConfig | BudgetConfig;
 
 /** A config's list, made when it is optional and missing (budgets). */
@@ -129,9 +129,12 @@ export function patchRoute(config: Config, name: string, patch: Record<string, u
   return next;
 }
 
-/** A deployment with a merge patch applied: what `replaceItem` then puts in its place (a new name renames it everywhere). */
-export function patchedDeployment(config: Config, name: string, patch: Record<string, unknown>): DeploymentConfig {
-  return mergePatch(config.deployments[indexOf(config, 'deployments', name)], patch) as DeploymentConfig;
+/** A deployment or budget with a merge patch applied: what `replaceItem` then puts in its place (a deployment's new name renames it everywhere). */
+export function patchedItem<L extends 'deployments' | 'budgets'>(config: Config, list: L, name: string, patch: Record<string, unknown>): NonNullable<Config[L]>[number] {
+  // Read, not made: the config read here is the one being served.
+  const item = (config[list] ?? []).find((candidate) => candidate.name === name);
+  if (!item) throw new EditError(`There is no ${list.slice(0, -1)} named "${name}"`, 'name', 404);
+  return mergePatch(item, patch) as NonNullable<Config[L]>[number];
 }
 
 export function patchSettings(config: Config, patch: Record<string, unknown>): Config {

@@ -1,7 +1,8 @@
 /**
  * The dashboard's small edits in a real browser, made on a page that loaded before a change made
- * elsewhere (another window, the tray, the CLI): the route card's strategy and retry, and the
- * Settings card, sent the whole route or settings as the page had read them and undid that change.
+ * elsewhere (another window, the tray, the CLI): the route card's strategy and retry, the Settings
+ * card and the budget form sent the whole route, settings or budget as the page had read them and
+ * undid that change.
  * They now send only what they change (admin-patches.test.ts has the API's side).
  */
 import type { Page } from 'playwright-core';
@@ -60,6 +61,20 @@ describe('an edit on a page loaded before a change made elsewhere', () => {
     await form.getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => h.gateway.config().deployments.find((d) => d.name === 'mini')?.model).toBe('gpt-4.1-nano');
     expect(h.gateway.config().deployments.find((d) => d.name === 'mini')?.timeWindows).toEqual([{ start: '22:00', end: '06:00' }]);
+  });
+
+  it("keeps a budget's fields changed elsewhere while its form was open, and moves its scope whole", async () => {
+    await h.admin('/admin/api/budgets', { method: 'POST', body: JSON.stringify({ name: 'team', scope: { route: 'default' }, period: 'month', limitUsd: 10 }) });
+    await dashboard.go('/settings');
+    await page.getByRole('button', { name: 'Edit budget team' }).click();
+    const form = page.getByTestId('budget-form');
+    await form.getByLabel('Limit (USD)').waitFor();
+    await elsewhere('budgets/team', 'PATCH', { period: 'week' });
+    await form.getByLabel('Limit (USD)').fill('20');
+    await form.getByLabel(/^Counts/).selectOption('clientKey');
+    await form.getByRole('button', { name: 'Save budget' }).click();
+    await expect.poll(() => h.gateway.config().budgets?.find((b) => b.name === 'team')?.limitUsd).toBe(20);
+    expect(h.gateway.config().budgets?.find((b) => b.name === 'team')).toMatchObject({ period: 'week', scope: { clientKey: 'anonymous' } });
   });
 
   it("keeps a provider's fields changed elsewhere while its form was open, and its key", async () => {

@@ -32,6 +32,25 @@ describe('budgets over the admin API', () => {
     expect(revisions.slice(0, 3).map((r) => r.source)).toEqual(['admin api: DELETE /admin/api/budgets/cloud-daily', 'admin api: PUT /admin/api/budgets/cloud-day', 'admin api: POST /admin/api/budgets']);
   });
 
+  it('takes an edit as a merge patch: fields changed elsewhere meanwhile stay, and its scope moves whole', async () => {
+    const path = '/admin/api/budgets/team';
+    expect((await t.h.admin('/admin/api/budgets', json('POST', { name: 'team', scope: { route: 'default' }, period: 'month', limitUsd: 10 }))).status).toBe(201);
+    // Another window changed the period while this one's form was open: its patch names the limit alone.
+    expect((await t.h.admin(path, json('PATCH', { period: 'week' }))).status).toBe(200);
+    const patched = await t.h.admin(path, json('PATCH', { limitUsd: 20 }));
+    expect([patched.status, await patched.json()]).toEqual([200, { name: 'team', scope: { route: 'default' }, period: 'week', limitUsd: 20 }]);
+    // A scope is one kind: the form's patch removes the old member as it adds the new one.
+    expect(await t.h.admin(path, json('PATCH', { scope: { route: null, clientKey: 'anonymous' } })).then((r) => r.json())).toMatchObject({ scope: { clientKey: 'anonymous' } });
+    expect(await t.h.admin(path, json('PATCH', { scope: 'global' })).then((r) => r.json())).toMatchObject({ scope: 'global' });
+    expect(await t.h.admin(path, json('PATCH', { scope: { provider: 'cloud' }, name: 'cloud-team' })).then((r) => r.json())).toMatchObject({ name: 'cloud-team', scope: { provider: 'cloud' } });
+    // Two kinds at once, or a patch of another shape, change nothing.
+    const both = await t.h.admin('/admin/api/budgets/cloud-team', json('PATCH', { scope: { route: 'default' } }));
+    expect(both.status).toBe(400);
+    expect((await t.h.admin('/admin/api/budgets/cloud-team', json('PATCH', { scope: { team: 'x' } }))).status).toBe(400);
+    expect((await t.h.admin('/admin/api/budgets/nope', json('PATCH', { limitUsd: 1 }))).status).toBe(404);
+    expect(t.h.gateway.config().budgets).toEqual([{ name: 'cloud-team', scope: { provider: 'cloud' }, period: 'week', limitUsd: 20 }]);
+  });
+
   it('refuses a bad one with field errors relative to the budget, and changes nothing', async () => {
     const bad = async (method: string, path: string, body: unknown) => {
       const res = await t.h.admin(path, json(method, body));

@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type Type from 'typebox';
-import { addItem, diffConfigs, EditError, patchedDeployment, patchRoute, patchSettings, removeAlias, removeItem, reorderRoute, replaceItem, replaceSettings, setAlias } from '../../config/edit';
+import { addItem, diffConfigs, EditError, patchedItem, type Entity, patchRoute, patchSettings, removeAlias, removeItem, reorderRoute, replaceItem, replaceSettings, setAlias } from '../../config/edit';
 import type { BudgetConfig, Config, DeploymentConfig, ProviderConfig, RouteConfig } from '../../config/schema';
 import { BudgetSchema, ConfigSchema, DeploymentSchema, RouteSchema } from '../../config/schema';
 import { mergePatch } from '../../config/merge-patch';
@@ -22,6 +22,7 @@ import {
   AliasParams,
   AliasSchema,
   AliasTargetSchema,
+  BudgetPatchSchema,
   ConfigImportedSchema,
   ConfigInputSchema,
   ConfigPreviewSchema,
@@ -42,12 +43,11 @@ import {
   SettingsPatchSchema,
   SettingsSavedSchema,
   SettingsViewSchema,
+  type BudgetPatch,
   type ProviderInput,
   type ProviderPatch,
   type ProviderView,
 } from './schemas';
-
-type Entity = 'providers' | 'deployments' | 'routes' | 'budgets';
 
 export interface ConfigRouteServices {
   config: { current(): Config; apply(next: unknown, source: string): ValidationResult; history: ConfigHistory };
@@ -167,7 +167,7 @@ export function configRoutes(app: FastifyInstance, services: ConfigRouteServices
   });
   app.patch<Params & { Body: Type.Static<typeof DeploymentPatchSchema> }>('/deployments/:name', { config: { entity: 'deployments' }, schema: { params: NameParams, body: DeploymentPatchSchema, response: { 200: DeploymentSchema } } }, async (request, reply) => {
     const renamed = request.body.name ?? request.params.name;
-    const applied = replace(reply, 'deployments', request.params.name, renamed, () => patchedDeployment(current(), request.params.name, request.body));
+    const applied = replace(reply, 'deployments', request.params.name, renamed, () => patchedItem(current(), 'deployments', request.params.name, request.body));
     return applied ? find(applied, 'deployments', renamed) : reply;
   });
   app.get('/routes', { schema: { response: { 200: RouteListSchema } } }, async () => ({ routes: current().routes }));
@@ -200,6 +200,11 @@ export function configRoutes(app: FastifyInstance, services: ConfigRouteServices
   app.put<Params & { Body: BudgetConfig }>('/budgets/:name', { config: { entity: 'budgets' }, schema: { params: NameParams, body: BudgetSchema, response: { 200: BudgetSchema } } }, async (request, reply) => {
     const applied = apply(reply, () => replaceItem(current(), 'budgets', request.params.name, request.body), { list: 'budgets', name: request.body.name });
     return applied ? find(applied, 'budgets', request.body.name) : reply;
+  });
+  app.patch<Params & { Body: BudgetPatch }>('/budgets/:name', { config: { entity: 'budgets' }, schema: { params: NameParams, body: BudgetPatchSchema, response: { 200: BudgetSchema } } }, async (request, reply) => {
+    const renamed = request.body.name ?? request.params.name;
+    const applied = apply(reply, () => replaceItem(current(), 'budgets', request.params.name, patchedItem(current(), 'budgets', request.params.name, request.body)), { list: 'budgets', name: renamed });
+    return applied ? find(applied, 'budgets', renamed) : reply;
   });
 
   // Aliases: other names tools send (`claude-*`), each standing for a route or deployment.

@@ -5,7 +5,7 @@
  * usage-schemas.ts, exported from here too.
  */
 import Type from 'typebox';
-import { DeploymentSchema, ProviderSchema, RouteSchema, SettingsSchema, TimeWindowSchema, ConfigSchema } from '../../config/schema';
+import { BudgetSchema, DeploymentSchema, ProviderSchema, RouteSchema, SettingsSchema, TimeWindowSchema, ConfigSchema } from '../../config/schema';
 import { BudgetViewSchema, HealthReportSchema, ProbeViewSchema } from '../health/schema';
 import { ChatBodySchema } from '../openai/schemas';
 import { mergePatchOf, Name, NullableNumber, NullableString, Strict } from './schema-parts';
@@ -51,6 +51,9 @@ export const DeletedSchema = Type.Object({ deleted: Type.String() });
 export const RouteOrderSchema = Type.Object({ deployments: Type.Array(Name, { maxItems: 32 }) }, Strict);
 /** A deployment's fields to change, the rest kept as they are now; a new name renames it everywhere. */
 export const DeploymentPatchSchema = mergePatchOf(DeploymentSchema.properties);
+/** A budget's scope is a union: patched as the object it is (`{"route": null, "clientKey": "ci"}` moves it to a key), or replaced by "global". */
+const ScopePatch = Type.Union([Type.Literal('global'), Type.Object({ route: Type.Optional(NullableString), clientKey: Type.Optional(NullableString), provider: Type.Optional(NullableString) }, Strict)]);
+export const BudgetPatchSchema = mergePatchOf({ ...BudgetSchema.properties, scope: ScopePatch });
 const { name: _routeName, ...routeFields } = RouteSchema.properties;
 /** A route's fields to change, the rest kept as they are now (a rename is a PUT). */
 export const RoutePatchSchema = mergePatchOf(routeFields);
@@ -252,6 +255,7 @@ export type ProviderTest = Type.Static<typeof ProviderTestSchema>;
 export type SettingsView = Type.Static<typeof SettingsViewSchema>;
 export type RoutePatch = Type.Static<typeof RoutePatchSchema>;
 export type DeploymentPatch = Type.Static<typeof DeploymentPatchSchema>;
+export type BudgetPatch = Type.Static<typeof BudgetPatchSchema>;
 export type SettingsPatch = Type.Static<typeof SettingsPatchSchema>['settings'];
 export type Schedule = Type.Static<typeof ScheduleSchema>;
 export type ConfigPreview = Type.Static<typeof ConfigPreviewSchema>;

@@ -71,10 +71,11 @@ export const aliasMutations = {
 };
 
 export const budgetMutations = {
-  /** Creates a budget, or replaces the one named `original`; the health report's spend follows. */
-  save: (client: QueryClient, original: string | null) =>
+  /** Creates a budget, or sends an edit's changes from `original` (the budget as the form opened it): fields changed elsewhere meanwhile stay; the health report's spend follows. */
+  save: (client: QueryClient, original: BudgetConfig | null) =>
     mutationOptions({
-      mutationFn: (budget: BudgetConfig) => (original ? send<BudgetConfig>(path('budgets', original), 'PUT', budget) : send<BudgetConfig>(path('budgets'), 'POST', budget)),
+      mutationFn: (budget: BudgetConfig) =>
+        original ? send<BudgetConfig>(path('budgets', original.name), 'PATCH', mergePatchBetween(original, budget)) : send<BudgetConfig>(path('budgets'), 'POST', budget),
       onSuccess: invalidate(client, 'config', 'health'),
     }),
   remove: (client: QueryClient) =>

@@ -79,7 +79,7 @@ export function BudgetsCard() {
 function BudgetForm({ original, onDone }: { original: BudgetConfig | undefined; onDone: () => void }) {
   const client = useQueryClient();
   const [draft, setDraft] = useState<Draft>(draftOf(original));
-  const save = useMutation(budgetMutations.save(client, original?.name ?? null));
+  const save = useMutation(budgetMutations.save(client, original ?? null));
   const routes = useQuery(configQueries.routes());
   const providers = useQuery(configQueries.providers());
   const keys = useQuery(keyQueries.all());
