@@ -163,7 +163,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const usageLog = createUsageLog(db, daysIn(timeZone));
   const budgets = createBudgets({ config: () => catalog.config, defaultTimeZone: () => catalog.defaultTimeZone, spentSince: (since, scope) => usageLog.costSince(since, scope), now });
   const routingState = createRoutingState({
-    catalog: () => catalog,
+    catalog: () => catalog, now,
     installed: (provider) => health.installed(provider),
     modelFacts: (provider, model) => health.modelFacts(provider, model),
     remote: (provider) => health.remote(provider),

@@ -17,6 +17,8 @@ export interface LiveSources {
   remote?(provider: string): ReadonlySet<string> | undefined;
   latencyMs(deployment: string): number | undefined;
   budgets?(request: { route: string; clientKey: string | undefined }): BudgetVerdict | undefined;
+  /** The gateway's clock (tests move it). */
+  now?: () => number;
 }
 
 /** Ollama's default keep_alive: how long a model it answered with stays loaded. */
@@ -30,6 +32,7 @@ interface Known {
 }
 
 export function createRoutingState(sources: LiveSources): RoutingState {
+  const now = sources.now ?? Date.now;
   // Deployment configs are replaced whole by a config change, so they key the memo safely.
   const memo = new WeakMap<DeploymentConfig, Known>();
   const work = (deployment: DeploymentConfig, ollama: boolean, upstream: OllamaShowFacts | undefined): Known => {
@@ -59,7 +62,7 @@ export function createRoutingState(sources: LiveSources): RoutingState {
       if (sources.catalog().providers.get(deployment.provider)?.config.kind !== 'ollama') return;
       const numCtx = deployment.options?.num_ctx;
       // Sent without one, the model runs with its own default, which the probe knows best.
-      if (typeof numCtx === 'number') ranWith.set(modelKey(deployment), { numCtx, at: Date.now() });
+      if (typeof numCtx === 'number') ranWith.set(modelKey(deployment), { numCtx, at: now() });
       else ranWith.delete(modelKey(deployment));
     },
     modelListed(deployment) {
@@ -71,7 +74,7 @@ export function createRoutingState(sources: LiveSources): RoutingState {
       const known = knownOf(deployment);
       if (!known.ollama) return known.facts;
       const ran = ranWith.get(modelKey(deployment));
-      return ran && Date.now() - ran.at < LOADED_FOR_MS && ran.numCtx !== known.facts.loaded ? { ...known.facts, loaded: ran.numCtx } : known.facts;
+      return ran && now() - ran.at < LOADED_FOR_MS && ran.numCtx !== known.facts.loaded ? { ...known.facts, loaded: ran.numCtx } : known.facts;
     },
     runsRemotely: (deployment) => sources.remote?.(deployment.provider)?.has(deployment.model) === true,
     latencyMs: (deployment) => sources.latencyMs(deployment),
