@@ -101,6 +101,8 @@ export interface ClientTimeouts {
 export const CLIENT_TIMEOUTS: ClientTimeouts = { headersMs: 10_000, requestMs: 30_000, keepAliveMs: 15_000 };
 
 const openAIErrorBody = (wire: Parameters<typeof openAIError>[0]) => ({ error: openAIError(wire) });
+/** The error shape for a request no route matched yet: Ollama's under /api/, as its surface's 404s; OpenAI's elsewhere. */
+const shapeForPath = (path: string) => (path.startsWith('/api/') ? ollamaErrorBody : openAIErrorBody);
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { services: s, host, port } = options;
@@ -117,8 +119,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // A base URL typed with a trailing slash makes many tools send `/v1//chat/completions` or `//api/tags`:
     // the router matches those as the path itself (every hook hangs on the matched route, so none is skipped).
     routerOptions: { maxParamLength: MAX_PATH_NAME_CHARS, ignoreDuplicateSlashes: true, ignoreTrailingSlash: true },
-    clientErrorHandler: clientErrorHandler(timeouts),
-    frameworkErrors: unreadablePathHandler((path) => (path.startsWith('/api/') ? ollamaErrorBody : openAIErrorBody)),
+    clientErrorHandler: clientErrorHandler(timeouts, shapeForPath),
+    frameworkErrors: unreadablePathHandler(shapeForPath),
     return503OnClosing: false,
     requestTimeout: timeouts.requestMs,
     keepAliveTimeout: timeouts.keepAliveMs,
