@@ -100,6 +100,7 @@ const PROTECTED: [string, string, unknown?][] = [
   ['POST', 'config/revisions/1/restore'],
   ['POST', 'budgets', { name: 'b', scope: 'global', period: 'day', limitUsd: 0 }],
   ['PUT', 'budgets/b', { name: 'b', scope: 'global', period: 'day', limitUsd: 0 }],
+  ['PATCH', 'budgets/b', { limitUsd: 1 }],
   ['DELETE', 'budgets/b'],
   ['GET', 'aliases'],
   ['PUT', 'aliases/claude-*', { target: 'default' }],
