@@ -14,7 +14,7 @@ import type { ValidationResult } from './config/validate';
 import { GatewayError } from './errors';
 import type { HealthMonitor } from './health/monitor';
 import type { TrafficStats } from './health/traffic';
-import { clientErrorHandler } from './http/client-errors';
+import { clientErrorHandler, expectationRefusal } from './http/client-errors';
 import { drainPlugin } from './http/close';
 import { lazySerializer, typeboxValidator } from './http/compilers';
 import { MAX_BODY_BYTES, registerJsonBody } from './http/json-body';
@@ -127,6 +127,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Node checks these deadlines every connectionsCheckingInterval (30 s by default): check often.
     http: { headersTimeout: timeouts.headersMs, connectionsCheckingInterval: Math.min(1_000, timeouts.headersMs) },
   });
+  app.server.on('checkExpectation', expectationRefusal(shapeForPath));
   const exposed = !isLoopbackHost(host);
   const address = gatewayAddress({ host, port });
   const allowedOrigin = currentOriginMatcher(() => s.config.current().settings?.allowedOrigins);

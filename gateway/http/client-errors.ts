@@ -5,7 +5,7 @@
  * string, which an OpenAI client cannot read. Here it is in the API's error shape, chosen as for a
  * path the router cannot read (unreadable-paths.ts) from the request line that came.
  */
-import { STATUS_CODES } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyRequest } from 'fastify';
 import { GatewayError } from '../errors';
@@ -35,5 +35,20 @@ export function clientErrorHandler(limits: ClientErrorLimits, shapeFor: (path: s
       socket.write(`HTTP/1.1 ${wire.status} ${STATUS_CODES[wire.status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${body}`);
     }
     socket.destroy(error);
+  };
+}
+
+/**
+ * An `Expect:` other than `100-continue` is refused with 417, as Node does by itself, but with a body
+ * that says which header to drop: Node's own 417 is empty, and no client shows why its call failed.
+ */
+export function expectationRefusal(shapeFor: (path: string) => ErrorShape) {
+  return (request: IncomingMessage, response: ServerResponse): void => {
+    const expected = String(request.headers.expect ?? '').slice(0, 100);
+    const wire = toWireError(new GatewayError('invalid_request', `The Expect header "${expected}" cannot be met: only "100-continue" is understood. Send the request without it.`, { status: 417, wireCode: 'expectation_failed' }));
+    const body = JSON.stringify(shapeFor(request.url ?? '')(wire, undefined as unknown as FastifyRequest));
+    // The body the client may still send is not read: the connection ends with this answer.
+    response.writeHead(wire.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'close' });
+    response.end(body);
   };
 }

@@ -134,6 +134,17 @@ describe('slow clients', () => {
     expect(await health()).toBe(200);
   });
 
+  it('that expect what the gateway cannot meet are told which header to drop, and a 100-continue still works', async () => {
+    const body = JSON.stringify({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] });
+    const refused = await rawExchange(`POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1:${h.port}\r\nExpect: 200-ok\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+    expect(refused.answer).toMatch(/^HTTP\/1.1 417 /);
+    expect(bodyOf(refused.answer).error).toMatchObject({ code: 'expectation_failed', message: expect.stringMatching(/"200-ok" cannot be met/) });
+    const ollama = await rawExchange(`GET /api/tags HTTP/1.1\r\nHost: 127.0.0.1:${h.port}\r\nExpect: later\r\n\r\n`);
+    expect(bodyOf(ollama.answer).error).toMatch(/"later" cannot be met/);
+    const continued = await rawExchange(`GET /health HTTP/1.1\r\nHost: 127.0.0.1:${h.port}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n`);
+    expect(continued.answer).toMatch(/HTTP\/1.1 200 /);
+  });
+
   it('never cut a stream that lasts longer than the request timeout', async () => {
     const slow = await startFakeOpenAI({ chunkDelayMs: 400 });
     try {
