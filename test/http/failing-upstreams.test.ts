@@ -12,7 +12,7 @@ import { startFakeAnthropic } from '../support/fake-anthropic';
 import { startFakeOllama } from '../support/fake-ollama';
 import { startFakeOpenAI } from '../support/fake-openai';
 import { startGateway, stopAll, type Harness } from '../support/harness';
-import { draws } from '../support/mutations';
+import { draws, testSeed } from '../support/mutations';
 
 const REQUESTS = 400;
 const CLIENTS = 12;
@@ -55,7 +55,7 @@ const FRONT_DOORS = {
 type Path = keyof typeof FRONT_DOORS;
 
 it('answers whole or says it failed, logs each request once with the status its client saw, and leaks no provider slot', async () => {
-  const draw = draws(20261202);
+  const draw = draws(testSeed());
   const since = Date.now();
   let flipping = true;
   const flipper = (async () => {

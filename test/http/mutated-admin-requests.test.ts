@@ -16,7 +16,7 @@ import { startFakeAnthropic } from '../support/fake-anthropic';
 import { startFakeOllama } from '../support/fake-ollama';
 import { startFakeOpenAI } from '../support/fake-openai';
 import { startGateway, stopAll, type Harness } from '../support/harness';
-import { draws, mutated, ODD_VALUES, type Draws } from '../support/mutations';
+import { draws, testSeed, mutated, ODD_VALUES, type Draws } from '../support/mutations';
 
 const REQUESTS = 400;
 /** Values that mean something to the admin API: names in use, times, key references, an address. */
@@ -67,7 +67,8 @@ function drawCall(config: Record<string, unknown>, settings: unknown, i: number,
   const odd = () => String(draw.pick(ADMIN_VALUES)());
   const kind = draw.pick(['providers', 'deployments', 'routes', 'budgets', 'aliases', 'settings', 'import', 'preview', 'keys', 'schedule', 'order', 'connect', 'playground', 'wire', 'usage', 'delete', 'restore', 'probe', 'breaker']);
   if (kind === 'providers' || kind === 'deployments' || kind === 'routes' || kind === 'budgets') {
-    const item = structuredClone(draw.pick((config[kind] as Record<string, unknown>[] | undefined) ?? [{}]));
+    const items = config[kind] as Record<string, unknown>[] | undefined;
+    const item = structuredClone(draw.pick(items?.length ? items : [{}]));
     const method = draw.pick(['PUT', 'POST', 'PATCH']);
     const name = draw.next() < 0.9 ? String(item.name) : odd();
     if (method === 'POST') item.name = `${name}-${i}`;
@@ -100,7 +101,7 @@ function drawCall(config: Record<string, unknown>, settings: unknown, i: number,
 const explained = (call: Call, text: string) => call.path.startsWith('/playground') && /"failure":"(connect|model_missing|auth|key_missing)"|no_deployment_available/.test(text) && !/Cannot read|is not a function/.test(text);
 
 it('answers every mutated admin request in its error shape, changes nothing it refuses, and keeps the config valid and the model API up', async () => {
-  const draw = draws(20261202);
+  const draw = draws(testSeed());
   const read = async (path: string) => (await (await h.admin(`/admin/api${path}`)).json()) as Record<string, unknown>;
   const statuses: number[] = [];
   for (let i = 0; i < REQUESTS; i++) {
@@ -124,6 +125,6 @@ it('answers every mutated admin request in its error shape, changes nothing it r
     expect([500, 502], `${where}\nthen chat -> ${chat.status} ${await chat.text()}`).not.toContain(chat.status);
   }
   // The run reached both sides: writes accepted and writes refused.
-  expect(statuses.filter((s) => s < 300).length).toBeGreaterThan(REQUESTS / 5);
-  expect(statuses.filter((s) => s === 400).length).toBeGreaterThan(REQUESTS / 5);
+  expect(statuses.filter((s) => s < 300).length).toBeGreaterThan(REQUESTS / 8);
+  expect(statuses.filter((s) => s === 400).length).toBeGreaterThan(REQUESTS / 8);
 }, 120_000);

@@ -10,6 +10,8 @@ export function draws(seed: number) {
   return { next, pick };
 }
 export type Draws = ReturnType<typeof draws>;
+/** The attack runs' seed: fixed, so CI repeats itself; SWITCHYARD_TEST_SEED draws another run by hand. */
+export const testSeed = (): number => Number(process.env.SWITCHYARD_TEST_SEED ?? 20261202);
 
 const deep = (n: number): unknown => (n === 0 ? 'x' : n % 2 === 0 ? [deep(n - 1)] : { a: deep(n - 1) });
 /** Values of every JSON type, edge numbers, long and broken strings, deep nesting. */
