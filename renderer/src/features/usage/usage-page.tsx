@@ -74,12 +74,16 @@ function rowsFor<Row>(buckets: number[], empty: (bucket: number) => Row): Map<nu
   return new Map(buckets.map((bucket) => [bucket, empty(bucket)]));
 }
 
+// Two significant digits and no trailing zeros: $0.000006 beside $0.000024, not $0.0000060.
+const costTicks = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumSignificantDigits: 2 });
+const costTick = (v: number) => (v === 0 ? '$0' : costTicks.format(v));
+
 function byBucket(points: RollupPoint[], buckets: number[], granularity: 'hour' | 'day', timeZone: string, value: (p: RollupPoint) => number) {
   const days = rowsFor<Record<string, number | string>>(buckets, (bucket) => ({ day: bucketLabel(bucket, granularity, timeZone) }));
   const groups = new Set<string>();
   for (const p of points) {
     // '' is the requests no provider served (refused, unknown model): they count, under a name.
-    const group = p.group === null ? 'all' : p.group || '(none)';
+    const group = p.group === null ? 'all' : p.group || 'no provider';
     groups.add(group);
     const row = days.get(p.bucket) as Record<string, number | string>;
     row[group] = ((row[group] as number | undefined) ?? 0) + value(p);
@@ -131,7 +135,7 @@ function Charts({ params, days }: { params: UsageParams; days: number }) {
             <LineChart data={moneyData}>
               <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
               <XAxis dataKey="day" stroke="var(--muted)" fontSize={11} />
-              <YAxis stroke="var(--muted)" fontSize={11} width={70} tickFormatter={(v: number) => (v === 0 ? '$0' : `$${v.toPrecision(2)}`)} />
+              <YAxis stroke="var(--muted)" fontSize={11} width={70} tickFormatter={costTick} />
               <Tooltip formatter={(v) => `$${Number(v).toPrecision(3)}`} />
               <Legend />
               <Line dataKey="cost" name="cost" stroke={COLORS[0]} isAnimationActive={false} />
