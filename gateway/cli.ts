@@ -14,7 +14,7 @@ import { keysCommand } from './keys-command';
 import { formatIssues, validateConfig } from './config/validate';
 import { createAdminSessions } from './store/admin-sessions';
 import { createConfigStore } from './store/config-store';
-import { gatewayOf } from './store/gateway-address';
+import { gatewayOf, UnusablePortError } from './store/gateway-address';
 import { usageCommand } from './usage/command';
 import { DB_FILE, openDatabase } from './store/db';
 import { keepHeapCompact } from './heap';
@@ -140,11 +140,14 @@ export async function main(
         return localOnlyCommand(positionals[0], dataDir, io);
       case 'login-link': {
         const db = openDatabase(dataDir);
-        const token = createAdminSessions(db).issueLoginToken();
-        const url = gatewayOf(db, values.port, process.env).url;
-        db.close();
-        io.out(`${url}/?token=${token}\n`);
-        return 0;
+        try {
+          // The URL first: a port it cannot have issues no token.
+          const url = gatewayOf(db, values.port, options.env ?? process.env).url;
+          io.out(`${url}/?token=${createAdminSessions(db).issueLoginToken()}\n`);
+          return 0;
+        } finally {
+          db.close();
+        }
       }
       case 'keys':
         return await keysCommand(positionals, values, dataDir, io);
@@ -164,6 +167,10 @@ export async function main(
         return 2;
     }
   } catch (error) {
+    if (error instanceof UnusablePortError) {
+      io.err(`${error.message}\n`);
+      return 2;
+    }
     // A data dir that is a file, unwritable or full: say so, not a stack trace (awaited above, so a
     // command's rejection lands here too).
     const problem = dataDirProblem(error, dataDir);

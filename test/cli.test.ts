@@ -116,6 +116,27 @@ describe('argument errors', () => {
     expect(port.stderr).toBe('Invalid port "99999": give a number from 0 to 65535\n');
   });
 
+  it('writes no URL with a port no tool can call (0, or a SWITCHYARD_PORT that is not a port), and issues no token for it', () => {
+    const data = dir();
+    expect(run(['login-link', '--data-dir', data]).stdout).toMatch(/^http:\/\/127\.0\.0\.1:7788\/\?token=/);
+    const zero = run(['login-link', '--port', '0', '--data-dir', data]);
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toBe('--port "0" cannot be in a URL: give the port the gateway listens on, 1 to 65535 ("switchyard serve" prints it)\n');
+    const typo = run(['login-link', '--data-dir', data], { SWITCHYARD_PORT: '77 88' });
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/^SWITCHYARD_PORT "77 88" cannot be in a URL/);
+    const home = dir();
+    const connect = run(['connect', 'codex', '--data-dir', data], { SWITCHYARD_PORT: 'abc', HOME: home, CODEX_HOME: join(home, '.codex') });
+    expect(connect.code).toBe(2);
+    expect(connect.stderr).toMatch(/^SWITCHYARD_PORT "abc" cannot be in a URL/);
+    expect(existsSync(join(home, '.codex'))).toBe(false);
+    expect(run(['login-link', '--data-dir', data], { SWITCHYARD_PORT: '8080' }).stdout).toMatch(/^http:\/\/127\.0\.0\.1:8080\/\?token=/);
+    // Only the two links printed above were issued.
+    const db = openDatabase(data);
+    expect(db.prepare('SELECT COUNT(*) AS n FROM admin_tokens').get()).toEqual({ n: 2 });
+    db.close();
+  });
+
   it('says why a data dir or an address cannot be used, without a stack trace', () => {
     const file = join(dir(), 'not-a-dir');
     writeFileSync(file, '');

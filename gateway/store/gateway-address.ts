@@ -46,8 +46,19 @@ export function createGatewayAddress(db: Db, pid = process.pid): GatewayAddress 
  */
 export function gatewayOf(db: Db, port: string | undefined, env: Record<string, string | undefined>): Listening {
   const running = createGatewayAddress(db).running();
-  if (port !== undefined) return { url: `http://127.0.0.1:${port}`, exposed: running?.exposed ?? false };
-  return running ?? { url: `http://127.0.0.1:${env.SWITCHYARD_PORT ?? DEFAULT_PORT}`, exposed: false };
+  if (port !== undefined) return { url: loopbackUrl(port, '--port'), exposed: running?.exposed ?? false };
+  return running ?? { url: env.SWITCHYARD_PORT === undefined ? loopbackUrl(String(DEFAULT_PORT), '') : loopbackUrl(env.SWITCHYARD_PORT, 'SWITCHYARD_PORT'), exposed: false };
+}
+
+/** A port that cannot be in a URL a tool will call: not a number, or 0 (which `serve` takes as "any free port"). */
+export class UnusablePortError extends Error {}
+
+function loopbackUrl(port: string, from: string): string {
+  const n = Number(port);
+  if (!/^[0-9]{1,5}$/.test(port) || n < 1 || n > 65535) {
+    throw new UnusablePortError(`${from} "${port}" cannot be in a URL: give the port the gateway listens on, 1 to 65535 ("switchyard serve" prints it)`);
+  }
+  return `http://127.0.0.1:${n}`;
 }
 
 function isAlive(pid: number): boolean {
