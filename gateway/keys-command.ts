@@ -41,6 +41,7 @@ export function keysCommand(positionals: string[], values: { rpm?: string; route
       }
       const { key } = keys.create(name, { rateLimitPerMinute: rpm, allowedRoutes });
       io.out(`${key}\n`);
+      if (!config && allowedRoutes) io.err(`No config is stored in ${dataDir} yet, so --routes ${allowedRoutes.join(',')} was not checked: a name the config lacks once "switchyard serve" writes it is refused for this key ("switchyard keys list" says which).\n`);
       io.err(`Created client key "${name}". It is shown only now: store it in your tool's settings.\n`);
       return 0;
     }

@@ -265,7 +265,16 @@ describe('switchyard import and export', () => {
 
 
 describe('client keys against a running gateway', () => {
-  it('refuses a key limited to a route that does not exist, and names a route an import dropped', () => {
+  it('refuses a key limited to a route that does not exist (says so when none can be checked yet), and names a route an import dropped', () => {
+    // Before any config is stored the names cannot be checked: the key is made, and that is said.
+    const fresh = dir();
+    const early = run(['keys', 'create', 'early', '--routes', 'defualt', '--data-dir', fresh]);
+    expect(early.code).toBe(0);
+    expect(early.stderr).toContain(`No config is stored in ${fresh} yet, so --routes defualt was not checked`);
+    const home = dir();
+    const connect = run(['connect', 'codex', '--route', 'defualt', '--dry-run', '--data-dir', fresh], { HOME: home, CODEX_HOME: join(home, '.codex') });
+    expect(connect.code).toBe(0);
+    expect(connect.stderr).toBe(`No config is stored in ${fresh} yet, so --route defualt was not checked against its routes.\n`);
     const data = dir();
     run(['import', writeJson(join(data, 'c.json'), config), '--data-dir', data]);
     const typo = run(['keys', 'create', 'ci', '--routes', 'default,defualt', '--data-dir', data]);

@@ -34,6 +34,7 @@ export async function connectCommand(
       }
       return 0;
     }
+    if (!config && values.route) io.err(`No config is stored in ${dataDir} yet, so --route ${values.route} was not checked against its routes.\n`);
     const places = { home: env.HOME || homedir(), env, stateDir: join(dataDir, 'connect') };
     const done = runConnect({ tool, config, url, route: values.route, key: values.key, keyRequired, keys, dryRun: values['dry-run'], undo: values.undo, force: values.force, places });
     if (!done.changed) {
