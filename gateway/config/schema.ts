@@ -244,6 +244,12 @@ export const RouteSchema = Type.Object(
     breaker: Type.Optional(BreakerSchema),
     /** Cache every answer of this route, not only temperature-0 requests. */
     cache: Type.Optional(Type.Boolean()),
+    /**
+     * Keep each session on the deployment that last answered it, while that one is usable: a
+     * session is what its client names one (Claude Code's session id, Codex's prompt cache key,
+     * `x-switchyard-session`); one idle for 30 minutes is forgotten.
+     */
+    stickySessions: Type.Optional(Type.Boolean()),
     /** Failure classes (or upstream status codes) that move on to the next deployment. */
     fallbackOn: Type.Optional(
       Type.Array(Type.Union([Type.Enum(FAILURE_CLASSES), Type.Integer({ minimum: 400, maximum: 599 })])),

@@ -1,4 +1,4 @@
-/** What every model endpoint hands the router from its HTTP request: abort signal, preference, cache directive, traits, client key. */
+/** What every model endpoint hands the router from its HTTP request: abort signal, preference, cache directive, traits, client key, session. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ModelType } from '../routing/plan';
 import type { RouteRequest } from '../routing/router';
@@ -6,6 +6,7 @@ import { clientAbortSignal } from './client-abort';
 import { traitsOf } from './traits';
 import { playgroundRun } from '../playground-run';
 import { viaOf } from './loop-guard';
+import { sessionOf } from './session';
 
 export function routeRequest(request: FastifyRequest, reply: FastifyReply, what: { model: string; type: ModelType; api: string }): RouteRequest {
   const prefer = request.headers['x-switchyard-prefer'];
@@ -20,6 +21,7 @@ export function routeRequest(request: FastifyRequest, reply: FastifyReply, what:
     simulateFailures: playgroundRun()?.simulateFailures,
     traits: traitsOf(request.body, request.headers['content-length']),
     clientKey: request.clientKey?.name,
+    session: sessionOf(request),
     via: viaOf(request),
   };
 }

@@ -29,6 +29,8 @@ export interface Decision {
   direct?: boolean | undefined;
   /** Answered from the response cache: no deployment was asked. */
   cached?: boolean | undefined;
+  /** The deployment tried first because it answered the request's session last. */
+  sticky?: string | undefined;
   steps: DecisionStep[];
 }
 

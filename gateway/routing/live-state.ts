@@ -6,6 +6,7 @@
 import type { DeploymentConfig } from '../config/schema';
 import { contextWindowOf, knownCapabilities, maxOutputOf, OLLAMA_DEFAULT_NUM_CTX, raiseLimitOf, type OllamaShowFacts } from '../models/facts';
 import type { Catalog } from './catalog';
+import { createSessionMemory } from './sessions';
 import type { BudgetVerdict, DeploymentFacts, RoutingState } from './state';
 
 export interface LiveSources {
@@ -79,5 +80,6 @@ export function createRoutingState(sources: LiveSources): RoutingState {
     runsRemotely: (deployment) => sources.remote?.(deployment.provider)?.has(deployment.model) === true,
     latencyMs: (deployment) => sources.latencyMs(deployment),
     budgets: (request) => sources.budgets?.(request),
+    sessions: createSessionMemory(now),
   };
 }

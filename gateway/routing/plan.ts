@@ -28,6 +28,8 @@ export interface PlanRequest {
   traits?: RequestTraits | undefined;
   /** The name of the request's client key, for rules and budgets. */
   clientKey?: string | undefined;
+  /** The conversation the request belongs to (its client's session id), for routes that keep sessions. */
+  session?: string | undefined;
   random?: () => number;
 }
 
@@ -86,6 +88,8 @@ export interface Plan {
   strategy: Strategy;
   candidates: Candidate[];
   budget?: BudgetVerdict | undefined;
+  /** The deployment put first because it answered this session last (a route with `stickySessions`). */
+  sticky?: string | undefined;
 }
 
 /** Room kept above the estimate when `num_ctx` is raised: estimates run up to ~20% low. */
@@ -122,6 +126,10 @@ export function plan(catalog: Catalog, state: RoutingState, request: PlanRequest
   if (strategy !== 'ordered') {
     members = orderByStrategy(route, { deployments: members, providerOf: (d) => catalog.providers.get(d.provider)?.config, latencyMs: state.latencyMs, random: request.random ?? Math.random });
   }
+  // The session's last deployment goes first; an explicit x-switchyard-prefer still wins over it.
+  const kept = route.stickySessions && request.session ? state.sessions?.deploymentOf({ route: route.name, session: request.session, clientKey: request.clientKey }) : undefined;
+  const sticky = kept ? members.find((d) => d.name === kept) : undefined;
+  if (sticky) members = [sticky, ...members.filter((d) => d !== sticky)];
   if (request.prefer !== undefined && request.prefer !== '') {
     const preferred = members.find((d) => d.name === request.prefer);
     if (!preferred) {
@@ -141,7 +149,7 @@ export function plan(catalog: Catalog, state: RoutingState, request: PlanRequest
     });
   }
   const candidates = members.map((deployment) => candidate(catalog, state, deployment, request, budget));
-  return { route, direct: resolved.direct, alias: resolved.alias, rule, strategy, candidates, budget };
+  return { route, direct: resolved.direct, alias: resolved.alias, rule, strategy, candidates, budget, sticky: sticky?.name };
 }
 
 function ruleMatches(when: NonNullable<RouteConfig['rules']>[number]['when'], traits: RequestTraits, clientKey: string | undefined): boolean {

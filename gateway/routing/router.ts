@@ -33,6 +33,8 @@ export interface RouteRequest {
   traits?: RequestTraits | undefined;
   /** The name of the request's client key, for rules and budgets. */
   clientKey?: string | undefined;
+  /** The conversation the request belongs to, as its client names it, for routes that keep sessions. */
+  session?: string | undefined;
   /**
    * The gateways the request already passed through (`x-switchyard-via` as it came), for the
    * surface to send on with each attempt; the router does not read it.
@@ -92,6 +94,7 @@ export function createRouter(deps: RouterDeps): Router {
         localOnly: deps.localOnly?.() ?? false,
         traits: request.traits,
         clientKey: request.clientKey,
+        session: request.session,
         random,
       });
       const simulated = request.simulateFailures?.size ? request.simulateFailures : undefined;
@@ -116,6 +119,7 @@ export function createRouter(deps: RouterDeps): Router {
         if (!simulated) {
           deps.onAttempts?.(execution.attempts);
           deps.state?.ran?.(execution.deployment);
+          if (planned.route.stickySessions && request.session) deps.state?.sessions?.answered({ route: planned.route.name, session: request.session, clientKey: request.clientKey }, execution.deployment.name);
         }
       } catch (error) {
         if (error instanceof ExecutionError && !simulated) deps.onAttempts?.(error.attempts);

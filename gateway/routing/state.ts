@@ -5,6 +5,7 @@
  */
 import type { DeploymentConfig } from '../config/schema';
 import type { Capability } from '../models/facts';
+import type { SessionMemory } from './sessions';
 
 export interface DeploymentFacts {
   /** The window the deployment's requests get as configured, in tokens (undefined: not known). */
@@ -42,6 +43,8 @@ export interface RoutingState {
   budgets(request: { route: string; clientKey: string | undefined }): BudgetVerdict | undefined;
   /** A deployment as a request was answered on it (its options as sent): what its model runs with now. */
   ran?(deployment: DeploymentConfig): void;
+  /** Which deployment answered each session last, for routes that keep their sessions. */
+  sessions?: SessionMemory;
 }
 
 /** A state that knows nothing: every deployment is listed, windows and latencies unknown, no budgets. */

@@ -39,6 +39,33 @@ describe('an edit on a page loaded before a change made elsewhere', () => {
     expect(h.gateway.config().routes[0]).toMatchObject({ deployments: ['mini', 'llama'], strategy: 'lowest-cost' });
   });
 
+  it('keeps sessions on one deployment once ticked, and shows why a session went where it did', async () => {
+    await elsewhere('routes/default', 'PATCH', { strategy: null, retry: null });
+    await dashboard.go('/routes');
+    const keep = page.getByLabel('Keep each session on one deployment');
+    await keep.check();
+    await expect.poll(() => h.gateway.config().routes[0]?.stickySessions).toBe(true);
+    expect(h.gateway.config().routes[0]?.deployments).toEqual(['mini', 'llama']);
+
+    // mini fails once: the session moves to llama and stays there once mini is back.
+    const ask = () => fetch(`${h.baseUrl}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-switchyard-session': 'ui-session' }, body: JSON.stringify({ model: 'default', messages: [{ role: 'user', content: 'hi' }] }) });
+    await dashboard.openai.setMode({ kind: 'status', status: 500 });
+    expect((await ask()).headers.get('x-switchyard-deployment')).toBe('llama');
+    await dashboard.openai.reset();
+    expect((await ask()).headers.get('x-switchyard-deployment')).toBe('llama');
+    await dashboard.go('/usage');
+    const table = page.getByTestId('usage-table');
+    await table.locator('tbody tr').first().click();
+    const drawer = page.getByTestId('request-drawer');
+    await drawer.getByTestId('decision').waitFor();
+    expect(await drawer.getByTestId('decision').textContent()).toContain('llama first: it answered this session last');
+    await page.keyboard.press('Escape');
+
+    await dashboard.go('/routes');
+    await keep.uncheck();
+    await expect.poll(() => h.gateway.config().routes[0]?.stickySessions).toBeUndefined();
+  });
+
   it('keeps local only, switched from the tray, when the Settings card is saved', async () => {
     await dashboard.go('/settings');
     const ttl = page.getByLabel('Cache TTL (seconds)');

@@ -67,6 +67,7 @@ export const DecisionSchema = Type.Object({
   rule: Type.Optional(Type.String()),
   strategy: Type.String(),
   cached: Type.Optional(Type.Boolean()),
+  sticky: Type.Optional(Type.String()),
   steps: Type.Array(
     Type.Object({
       deployment: Type.String(),

@@ -73,6 +73,9 @@ function RouteCard({ route, routes, describe, live }: { route: RouteConfig; rout
   const [order, setOrder] = useState(route.deployments);
   const [retry, setRetry] = useState({ attempts: String(route.retry?.attempts ?? 1), deadlineMs: route.deadlineMs ? String(route.deadlineMs) : '' });
   useEffect(() => setOrder(route.deployments), [route.deployments]);
+  // Shown ticked at once, not only once the saved route comes back.
+  const [keepSessions, setKeepSessions] = useState(route.stickySessions === true);
+  useEffect(() => setKeepSessions(route.stickySessions === true), [route.stickySessions]);
   const saveOrder = useMutation(routeMutations.reorder(client, route.name));
   const saveRetry = useMutation(routeMutations.patch(client, route.name));
   const remove = useMutation(routeMutations.remove(client));
@@ -88,6 +91,17 @@ function RouteCard({ route, routes, describe, live }: { route: RouteConfig; rout
           <select value={route.strategy ?? 'ordered'} aria-label={`Strategy of ${route.name}`} onChange={(e) => saveRetry.mutate({ strategy: e.target.value as RouteConfig['strategy'] })}>
             {STRATEGIES.map((s) => <option key={s.value} value={s.value}>{s.label}</option>)}
           </select>
+        </label>
+        <label className="row" style={{ gap: 6 }} title="Claude Code's and Codex's sessions (or x-switchyard-session) stay on the deployment that last answered them while it is usable; forgotten after 30 idle minutes">
+          <input
+            type="checkbox"
+            checked={keepSessions}
+            onChange={(e) => {
+              setKeepSessions(e.target.checked);
+              saveRetry.mutate({ stickySessions: e.target.checked ? true : null }, { onError: () => setKeepSessions(route.stickySessions === true) });
+            }}
+          />
+          Keep each session on one deployment
         </label>
       </div>
       <div className="row" style={{ marginTop: 10 }}>

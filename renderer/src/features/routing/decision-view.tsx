@@ -32,6 +32,7 @@ export function DecisionList({ decision }: { decision: Decision }) {
         {decision.rule ? <> by rule <code>{decision.rule}</code></> : null}
         {' · '}strategy {decision.strategy}
         {decision.cached ? ' · answered from the cache' : ''}
+        {decision.sticky ? <> · <code>{decision.sticky}</code> first: it answered this session last</> : null}
       </div>
       <ol className="timeline">
         {decision.steps.map((step, i) => (

@@ -1,0 +1,45 @@
+/**
+ * Sticky sessions: which deployment last answered each session of a route that keeps its sessions
+ * (`stickySessions`), so the session's next request tries it first. A conversation that fell back
+ * to the cloud stays there rather than flipping between models turn by turn (and losing its prompt
+ * cache each time), and a weighted or lowest-latency route picks once per session, not per request.
+ * Kept in memory, bounded: the least recently used session goes first, and one idle past
+ * `idleMs` is forgotten.
+ */
+export interface SessionMemory {
+  /** The deployment that last answered this session on this route, if it did within the idle time. */
+  deploymentOf(key: SessionKey): string | undefined;
+  answered(key: SessionKey, deployment: string): void;
+}
+
+export interface SessionKey {
+  route: string;
+  session: string;
+  /** Sessions are kept apart per client key: one key's session id never steers another's requests. */
+  clientKey: string | undefined;
+}
+
+export const SESSION_IDLE_MS = 30 * 60_000;
+const MAX_SESSIONS = 10_000;
+
+export function createSessionMemory(now: () => number, idleMs = SESSION_IDLE_MS, max = MAX_SESSIONS): SessionMemory {
+  // A Map iterates in insertion order: re-inserting on every use keeps the least recent first.
+  const sessions = new Map<string, { deployment: string; at: number }>();
+  const keyOf = (k: SessionKey) => `${k.clientKey ?? ''}\u0000${k.route}\u0000${k.session}`;
+  return {
+    deploymentOf(key) {
+      const id = keyOf(key);
+      const kept = sessions.get(id);
+      if (!kept) return undefined;
+      if (now() - kept.at <= idleMs) return kept.deployment;
+      sessions.delete(id);
+      return undefined;
+    },
+    answered(key, deployment) {
+      const id = keyOf(key);
+      sessions.delete(id);
+      sessions.set(id, { deployment, at: now() });
+      if (sessions.size > max) sessions.delete(sessions.keys().next().value as string);
+    },
+  };
+}

@@ -1,0 +1,125 @@
+/**
+ * Sticky sessions (`stickySessions` on a route): a session that fell back stays on the deployment
+ * that answered it, a weighted route picks once per session, and the session is named the way each
+ * tool names it (Claude Code's header through the Messages front door, Codex's prompt cache key
+ * through Responses, `x-switchyard-session` anywhere). Real clients, real fakes, the gateway's clock.
+ */
+import Anthropic from '@anthropic-ai/sdk';
+import { describe, expect, it } from 'vitest';
+import { useTwoTier } from '../support/two-tier';
+
+let draws: number[] = [];
+const t = useTwoTier({ clock: Date.UTC(2026, 11, 2, 9), gateway: { random: () => draws.shift() ?? 0.5 } });
+
+const sticky = (extra: Record<string, unknown> = {}) => {
+  const config = t.configWith({}, { stickySessions: true, ...extra });
+  const applied = t.h.gateway.applyConfig(config, 'test');
+  if (!applied.ok) throw new Error(JSON.stringify(applied.errors));
+};
+/** Which deployment answered a chat completion in this session (with this client key, if any). */
+const answeredBy = async (session: string | undefined, model = 'default', key?: string) => {
+  const { res } = await t.chat({ model }, { ...(session ? { 'x-switchyard-session': session } : {}), ...(key ? { authorization: `Bearer ${key}` } : {}) });
+  expect(res.status).toBe(200);
+  return { deployment: res.headers.get('x-switchyard-deployment'), route: res.headers.get('x-switchyard-route'), id: res.headers.get('x-request-id') as string };
+};
+
+describe('a route that keeps its sessions', () => {
+  it('keeps a session that fell back on the deployment that answered it, while new sessions start in order', async () => {
+    sticky();
+    await t.ollama.setMode({ kind: 'status', status: 503 });
+    expect((await answeredBy('agent-1')).deployment).toBe('mini');
+    await t.ollama.reset();
+
+    const kept = await answeredBy('agent-1');
+    expect(kept.deployment).toBe('mini');
+    expect(kept.route).toBe('mini:ok');
+    const detail = await (await t.h.admin(`/admin/api/usage/${kept.id}`)).json();
+    expect(detail.decision).toMatchObject({ route: 'default', sticky: 'mini', steps: [{ deployment: 'mini', outcome: 'ok' }] });
+    expect((await answeredBy('agent-2')).deployment).toBe('llama');
+    expect((await answeredBy(undefined)).deployment).toBe('llama');
+    // An explicit preference still wins over the session's.
+    const { res } = await t.chat({ model: 'default' }, { 'x-switchyard-session': 'agent-1', 'x-switchyard-prefer': 'llama' });
+    expect(res.headers.get('x-switchyard-deployment')).toBe('llama');
+  });
+
+  it('moves a session on when its deployment cannot answer, and keeps it where it went', async () => {
+    sticky();
+    await t.ollama.setMode({ kind: 'status', status: 503 });
+    expect((await answeredBy('agent-1')).deployment).toBe('mini');
+    await t.ollama.reset();
+    await t.openai.setMode({ kind: 'status', status: 500 });
+    const moved = await answeredBy('agent-1');
+    expect(moved.route).toBe('mini:fail(upstream-5xx) llama:ok');
+    await t.openai.reset();
+    expect((await answeredBy('agent-1')).deployment).toBe('llama');
+  });
+
+  it('forgets a session idle for 30 minutes, and one whose deployment left the route', async () => {
+    sticky();
+    await t.ollama.setMode({ kind: 'status', status: 503 });
+    expect((await answeredBy('agent-1')).deployment).toBe('mini');
+    expect((await answeredBy('agent-2')).deployment).toBe('mini');
+    await t.ollama.reset();
+    t.clock += 29 * 60_000;
+    expect((await answeredBy('agent-1')).deployment).toBe('mini');
+    t.clock += 2 * 60_000;
+    expect((await answeredBy('agent-2')).deployment).toBe('llama');
+    expect((await answeredBy('agent-1')).deployment).toBe('mini');
+
+    const config = t.configWith({}, { stickySessions: true });
+    config.routes[0]!.deployments = ['llama'];
+    t.h.gateway.applyConfig(config, 'test');
+    expect((await answeredBy('agent-1')).deployment).toBe('llama');
+  });
+
+  it('picks once per session on a weighted route, where without it each request draws again', async () => {
+    const split = { strategy: 'weighted', weights: { llama: 1, mini: 1 } };
+    sticky(split);
+    draws = [0.1, 0.9];
+    expect((await answeredBy('agent-1')).deployment).toBe('mini');
+    draws = [0.9, 0.1];
+    expect((await answeredBy('agent-1')).deployment).toBe('mini');
+    draws = [0.9, 0.1];
+    expect((await answeredBy('agent-2')).deployment).toBe('llama');
+
+    t.h.gateway.applyConfig(t.configWith({}, split), 'test');
+    draws = [0.1, 0.9];
+    expect((await answeredBy('agent-3')).deployment).toBe('mini');
+    draws = [0.9, 0.1];
+    expect((await answeredBy('agent-3')).deployment).toBe('llama');
+  });
+
+  it('keeps one client key\'s session apart from another key sending the same id', async () => {
+    sticky();
+    const a = t.h.gateway.keys.create('key-a', {}).key;
+    const b = t.h.gateway.keys.create('key-b', {}).key;
+    await t.ollama.setMode({ kind: 'status', status: 503 });
+    expect((await answeredBy('shared-id', 'default', a)).deployment).toBe('mini');
+    await t.ollama.reset();
+    expect((await answeredBy('shared-id', 'default', b)).deployment).toBe('llama');
+    expect((await answeredBy('shared-id', 'default', a)).deployment).toBe('mini');
+  });
+
+  it('knows Claude Code\'s session by its header and Codex\'s by its prompt cache key', async () => {
+    sticky();
+    await t.ollama.setMode({ kind: 'status', status: 503 });
+    const claude = new Anthropic({ baseURL: t.h.url, apiKey: 'k', maxRetries: 0, defaultHeaders: { 'x-claude-code-session-id': '5b1e0c2e-claude' } });
+    const ask = () => claude.messages.create({ model: 'default', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] }).withResponse();
+    expect((await ask()).response.headers.get('x-switchyard-deployment')).toBe('mini');
+    const codex = (key: string) => t.h.openai.responses.create({ model: 'default', input: 'hi', store: false, prompt_cache_key: key }).withResponse();
+    expect((await codex('codex-conversation')).response.headers.get('x-switchyard-deployment')).toBe('mini');
+    await t.ollama.reset();
+    expect((await ask()).response.headers.get('x-switchyard-deployment')).toBe('mini');
+    expect((await codex('codex-conversation')).response.headers.get('x-switchyard-deployment')).toBe('mini');
+    expect((await codex('another-conversation')).response.headers.get('x-switchyard-deployment')).toBe('llama');
+  });
+});
+
+describe('a route that does not keep sessions', () => {
+  it('starts every request of a session in order, as before', async () => {
+    await t.ollama.setMode({ kind: 'status', status: 503 });
+    expect((await answeredBy('agent-1')).deployment).toBe('mini');
+    await t.ollama.reset();
+    expect((await answeredBy('agent-1')).deployment).toBe('llama');
+  });
+});
