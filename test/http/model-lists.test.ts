@@ -75,3 +75,12 @@ it('shows a key limited to some routes only those, and the aliases that reach th
   const everything = (await new OpenAI({ baseURL: h.baseUrl, apiKey: 'any', maxRetries: 0 }).models.list()).data.map((m) => m.id);
   expect(everything).toEqual(['default', 'fast', 'alias', 'snapshot', 'typo', 'quick', 'careful']);
 });
+
+it('gives Codex, which asks with its version, the `models` catalog it decodes, beside the list every other client reads', async () => {
+  const codex = await fetch(`${h.baseUrl}/models?client_version=0.144.6`, { headers: { authorization: 'Bearer k' } }).then((r) => r.json());
+  expect(codex.models).toEqual([]);
+  expect(codex.data.map((m: { id: string }) => m.id)).toContain('default');
+  const plain = await fetch(`${h.baseUrl}/models`).then((r) => r.json());
+  expect(plain).not.toHaveProperty('models');
+  expect(plain).toEqual({ object: 'list', data: codex.data });
+});

@@ -24,7 +24,10 @@ import { completionSse, generateBody, textCompletion, type CompletionRequest } f
 import { chatFromGenerate } from '../ollama/codec';
 import { ollamaStream, ollamaWhole } from '../ollama/run';
 
-const ModelPageQuery = Type.Object({ limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,4}$' })), after_id: Type.Optional(Type.String()), before_id: Type.Optional(Type.String()) }, { additionalProperties: true });
+const ModelPageQuery = Type.Object(
+  { limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,4}$' })), after_id: Type.Optional(Type.String()), before_id: Type.Optional(Type.String()), client_version: Type.Optional(Type.String()) },
+  { additionalProperties: true },
+);
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -61,7 +64,11 @@ export async function openaiSurface(app: FastifyInstance, options: OpenAISurface
       const { limit, after_id: afterId, before_id: beforeId } = request.query;
       return anthropicModels(catalog(), options.configAppliedAt(), { limit: limit === undefined ? undefined : Number(limit), afterId, beforeId }, allowed);
     }
-    return { object: 'list', data: listedEntries(catalog(), allowed).map(openAIModel) };
+    const list = { object: 'list', data: listedEntries(catalog(), allowed).map(openAIModel) };
+    // Codex asks with its version and reads `models`, its own catalog, logging an error on every
+    // start when that is missing. It merges what comes into the metadata it ships with, so an empty
+    // one changes nothing else; each route's context window reaches it through its config (connect).
+    return request.query.client_version === undefined ? list : { ...list, models: [] };
   });
 
   // Model names may hold a slash (`org/model`), so the rest of the path is the name.
