@@ -9,6 +9,7 @@ import type { DeploymentConfig, RouteConfig, Strategy } from '../config/schema';
 import { GatewayError } from '../errors';
 import type { Catalog } from './catalog';
 import { isLocalDeployment, isLocalProvider } from './locality';
+import { sessionKey } from './sessions';
 import type { BudgetVerdict, RoutingState } from './state';
 import { isPaid, orderByStrategy } from './strategies';
 import { describeInstant } from './time-windows';
@@ -127,7 +128,7 @@ export function plan(catalog: Catalog, state: RoutingState, request: PlanRequest
     members = orderByStrategy(route, { deployments: members, providerOf: (d) => catalog.providers.get(d.provider)?.config, latencyMs: state.latencyMs, random: request.random ?? Math.random });
   }
   // The session's last deployment goes first; an explicit x-switchyard-prefer still wins over it.
-  const kept = route.stickySessions && request.session ? state.sessions?.deploymentOf({ route: route.name, session: request.session, clientKey: request.clientKey }) : undefined;
+  const kept = route.stickySessions && request.session ? state.sessions?.deploymentOf(sessionKey(route, request.session, request.clientKey)) : undefined;
   const sticky = kept ? members.find((d) => d.name === kept) : undefined;
   if (sticky) members = [sticky, ...members.filter((d) => d !== sticky)];
   if (request.prefer !== undefined && request.prefer !== '') {

@@ -12,6 +12,7 @@ import { cacheDecision } from './cache-policy';
 import type { Catalog } from './catalog';
 import { execute, ExecutionError, type Attempt, type AttemptFn, type Discard, type Execution, type Track } from './execute';
 import { plan, type ModelType } from './plan';
+import { sessionKey } from './sessions';
 import { UNKNOWN_STATE, type RoutingState } from './state';
 import type { RequestTraits } from './traits';
 
@@ -119,7 +120,7 @@ export function createRouter(deps: RouterDeps): Router {
         if (!simulated) {
           deps.onAttempts?.(execution.attempts);
           deps.state?.ran?.(execution.deployment);
-          if (planned.route.stickySessions && request.session) deps.state?.sessions?.answered({ route: planned.route.name, session: request.session, clientKey: request.clientKey }, execution.deployment.name);
+          if (planned.route.stickySessions && request.session) deps.state?.sessions?.answered(sessionKey(planned.route, request.session, request.clientKey), execution.deployment.name);
         }
       } catch (error) {
         if (error instanceof ExecutionError && !simulated) deps.onAttempts?.(error.attempts);

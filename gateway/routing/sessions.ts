@@ -4,8 +4,11 @@
  * to the cloud stays there rather than flipping between models turn by turn (and losing its prompt
  * cache each time), and a weighted or lowest-latency route picks once per session, not per request.
  * Kept in memory, bounded: the least recently used session goes first, and one idle past
- * `idleMs` is forgotten.
+ * `idleMs` is forgotten. A route given another order or strategy starts its sessions afresh: the
+ * dashboard promises that traffic follows a new order.
  */
+import type { RouteConfig } from '../config/schema';
+
 export interface SessionMemory {
   /** The deployment that last answered this session on this route, if it did within the idle time. */
   deploymentOf(key: SessionKey): string | undefined;
@@ -13,10 +16,15 @@ export interface SessionMemory {
 }
 
 export interface SessionKey {
+  /** The route's name with its strategy and order. */
   route: string;
   session: string;
   /** Sessions are kept apart per client key: one key's session id never steers another's requests. */
   clientKey: string | undefined;
+}
+
+export function sessionKey(route: RouteConfig, session: string, clientKey: string | undefined): SessionKey {
+  return { route: `${route.name}\u0000${route.strategy ?? 'ordered'}\u0000${route.deployments.join('\u0000')}`, session, clientKey };
 }
 
 export const SESSION_IDLE_MS = 30 * 60_000;

@@ -72,6 +72,24 @@ describe('a route that keeps its sessions', () => {
     expect((await answeredBy('agent-1')).deployment).toBe('llama');
   });
 
+  it('starts its sessions afresh once the route is given another order: traffic follows the new order', async () => {
+    sticky();
+    expect((await answeredBy('agent-1', 'cloud-first')).deployment).toBe('mini');
+    expect((await answeredBy('agent-2', 'cloud-first')).deployment).toBe('mini');
+    await t.openai.setMode({ kind: 'status', status: 500 });
+    expect((await answeredBy('agent-1', 'cloud-first')).deployment).toBe('llama');
+    await t.openai.reset();
+    // A change elsewhere in the config keeps them.
+    expect((await t.h.admin('/admin/api/routes/default', { method: 'PATCH', body: JSON.stringify({ deadlineMs: 60_000 }) })).status).toBe(200);
+    expect((await answeredBy('agent-1', 'cloud-first')).deployment).toBe('llama');
+    // Local first from now on: both follow.
+    const reordered = await t.h.admin('/admin/api/routes/cloud-first/order', { method: 'PUT', body: JSON.stringify({ deployments: ['llama', 'mini'] }) });
+    expect(reordered.status).toBe(200);
+    expect((await answeredBy('agent-2', 'cloud-first')).deployment).toBe('llama');
+    await t.ollama.setMode({ kind: 'status', status: 503 });
+    expect((await answeredBy('agent-1', 'cloud-first')).deployment).toBe('mini');
+  });
+
   it('picks once per session on a weighted route, where without it each request draws again', async () => {
     const split = { strategy: 'weighted', weights: { llama: 1, mini: 1 } };
     sticky(split);

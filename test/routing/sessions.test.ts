@@ -4,6 +4,7 @@ import { createSessionMemory } from '../../gateway/routing/sessions';
 
 const key = (session: string) => ({ route: 'default', session, clientKey: undefined });
 
+
 it('keeps at most its limit, dropping the session answered least recently', () => {
   let now = 0;
   const memory = createSessionMemory(() => now, 1_000, 3);
