@@ -1,7 +1,7 @@
 /**
  * Every kind of upstream failing at random while a dozen clients use every front door at once,
- * streaming or not, some going away mid-answer (seeded draws; the failures' timing is the
- * machine's). Whatever happens: every answer is whole or says it failed (a stream ends with its end
+ * streaming or not, some going away mid-answer, in a few sessions their route keeps on one
+ * deployment (seeded draws; the failures' timing is the machine's). Whatever happens: every answer is whole or says it failed (a stream ends with its end
  * marker or its error event, never just stops), no refusal is a crash, every request has one usage
  * row with the status its client saw, and once the upstreams recover no provider holds a slot or a
  * queue place a request left behind, and every deployment answers again.
@@ -35,7 +35,8 @@ beforeAll(async () => {
       { name: 'qwen', provider: 'local', model: 'qwen3:8b' },
       { name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini' },
     ],
-    routes: [{ name: 'mixed', deployments: DEPLOYMENTS }],
+    // Sessions kept, so a session's deployment failing under it is among what the run meets.
+    routes: [{ name: 'mixed', deployments: DEPLOYMENTS, stickySessions: true }],
   });
 }, 30_000);
 afterAll(() => stopAll(h, ...fakes));
@@ -71,12 +72,13 @@ it('answers whole or says it failed, logs each request once with the status its 
       sent++;
       const path = draw.pick(Object.keys(FRONT_DOORS) as Path[]);
       const [model, stream] = [draw.pick(['mixed', ...DEPLOYMENTS]), draw.next() < 0.6];
+      const session = `session-${Math.floor(draw.next() * 6)}`;
       const leaving = draw.next() < 0.1 ? new AbortController() : undefined;
       if (leaving) setTimeout(() => leaving.abort(), draw.next() * 400);
       let res: Response;
       let text: string;
       try {
-        res = await fetch(`${h.url}${path}`, { method: 'POST', signal: leaving?.signal, headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' }, body: JSON.stringify(FRONT_DOORS[path].body(model, stream)) });
+        res = await fetch(`${h.url}${path}`, { method: 'POST', signal: leaving?.signal, headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', 'x-switchyard-session': session }, body: JSON.stringify(FRONT_DOORS[path].body(model, stream)) });
         text = await res.text();
       } catch (error) {
         if (leaving?.signal.aborted) continue;
