@@ -29,6 +29,7 @@ function syntheticRow(i: number, total: number, end: number): UsageRow {
     status: i % 50 === 0 ? 503 : 200,
     errorClass: i % 50 === 0 ? 'upstream_5xx' : null,
     errorMessage: i % 50 === 0 ? 'upstream answered 500' : null,
+    session: null,
     attempts: [{ deployment, provider: 'local', outcome: 'ok', latencyMs: 120 }],
     fallback: i % 13 === 0,
     stream: i % 2 === 0,

@@ -15,8 +15,8 @@ Usage:
                                                 say whether only local providers answer, or switch it
   switchyard login-link [--data-dir DIR] [--port P]
                                                 print a new dashboard login link
-  switchyard usage export [--data-dir DIR] [--format csv|json] [--since ISO-8601]
-                                                write the usage log to stdout
+  switchyard usage export [--data-dir DIR] [--format csv|json] [--since ISO-8601] [--session ID]
+                                                write the usage log (or one session's rows) to stdout
   switchyard keys create NAME [--rpm N] [--routes a,b] [--data-dir DIR]
                                                 make a client key (shown once)
   switchyard keys list [--data-dir DIR]         list client keys (names and prefixes)

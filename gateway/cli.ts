@@ -55,6 +55,7 @@ export async function main(
         config: { type: 'string' },
         format: { type: 'string' },
         since: { type: 'string' },
+        session: { type: 'string' },
         rpm: { type: 'string' },
         routes: { type: 'string' },
         route: { type: 'string' },

@@ -53,7 +53,7 @@ describe('switchyard usage export', () => {
       Array.from({ length: 100_000 }, (_, i) =>
         log.recordSoon({
           id: `req_${i}`, at: at + i, endpoint: 'chat.completions', api: 'openai', cacheReadTokens: null, cacheWriteTokens: null, clientKey: 'anonymous', model: 'default', route: 'default', deployment: 'llama', provider: 'local',
-          status: 200, errorClass: null, errorMessage: null, attempts: [{ deployment: 'llama', provider: 'local', outcome: 'ok', latencyMs: 5 }], fallback: false, stream: false, cached: false,
+          status: 200, errorClass: null, errorMessage: null, session: null, attempts: [{ deployment: 'llama', provider: 'local', outcome: 'ok', latencyMs: 5 }], fallback: false, stream: false, cached: false,
           inputTokens: 10, outputTokens: 20, tokensEstimated: false, cost: 0, wouldCost: 0.0001, saved: 0.0001, ttftMs: 3, totalMs: 5,
         }),
       ),
@@ -77,6 +77,23 @@ describe('switchyard usage export', () => {
     expect(lines).toBe(100_001);
   }, 60_000);
 
+  it('writes one session\'s rows with --session', async () => {
+    const data = dir();
+    const db = openDatabase(data);
+    const log = createUsageLog(db);
+    for (const [i, session] of ['claude-1', null, 'claude-1'].entries()) {
+      log.record({
+        id: `req_${i}`, at: Date.parse('2026-11-01T00:00:00Z') + i, endpoint: 'anthropic.messages', api: 'anthropic', cacheReadTokens: null, cacheWriteTokens: null, clientKey: 'anonymous', model: 'default', route: 'default', deployment: 'llama', provider: 'local',
+        status: 200, errorClass: null, errorMessage: null, session, attempts: [], fallback: false, stream: false, cached: false,
+        inputTokens: 10, outputTokens: 20, tokensEstimated: false, cost: 0, wouldCost: 0, saved: 0, ttftMs: 3, totalMs: 5,
+      });
+    }
+    db.close();
+    const exported = run(['usage', 'export', '--session', 'claude-1', '--format', 'json', '--data-dir', data]);
+    expect(exported.code).toBe(0);
+    expect(JSON.parse(exported.stdout).map((r: { id: string; session: string }) => `${r.id}:${r.session}`)).toEqual(['req_0:claude-1', 'req_2:claude-1']);
+  });
+
   it('stops quietly, with status 0, when its reader stops early (| head)', async () => {
     const data = dir();
     const db = openDatabase(data);
@@ -85,7 +102,7 @@ describe('switchyard usage export', () => {
       Array.from({ length: 20_000 }, (_, i) =>
         log.recordSoon({
           id: `req_${i}`, at: Date.parse('2026-11-01T00:00:00Z') + i, endpoint: 'chat.completions', api: 'openai', cacheReadTokens: null, cacheWriteTokens: null, clientKey: 'anonymous', model: 'default', route: 'default', deployment: 'llama', provider: 'local',
-          status: 200, errorClass: null, errorMessage: null, attempts: [], fallback: false, stream: false, cached: false,
+          status: 200, errorClass: null, errorMessage: null, session: null, attempts: [], fallback: false, stream: false, cached: false,
           inputTokens: 10, outputTokens: 20, tokensEstimated: false, cost: 0, wouldCost: 0, saved: 0, ttftMs: 3, totalMs: 5,
         }),
       ),

@@ -21,7 +21,8 @@ export function routeRequest(request: FastifyRequest, reply: FastifyReply, what:
     simulateFailures: playgroundRun()?.simulateFailures,
     traits: traitsOf(request.body, request.headers['content-length']),
     clientKey: request.clientKey?.name,
-    session: sessionOf(request),
+    // Read once, when the usage row is told the body; a request without a row (count_tokens) reads it here.
+    session: request.usage ? (request.usage.session ?? undefined) : sessionOf(request),
     via: viaOf(request),
   };
 }

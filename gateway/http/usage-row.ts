@@ -9,6 +9,7 @@ import fp from 'fastify-plugin';
 import { routeHeader } from '../routing/decision';
 import type { Execution } from '../routing/execute';
 import type { RequestUsage, UsageRecorder } from '../usage/recorder';
+import { sessionOf } from './session';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -35,7 +36,9 @@ export const usageRowPlugin = fp<{ recorder: UsageRecorder; api: string | null }
       });
     });
     app.addHook('preValidation', async (request) => {
-      request.usage?.request(request.body);
+      if (!request.usage) return;
+      request.usage.request(request.body);
+      request.usage.session = sessionOf(request) ?? null;
     });
     app.addHook('onSend', async (request, reply, payload) => {
       await request.usage?.commit(reply.statusCode);

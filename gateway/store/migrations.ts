@@ -259,4 +259,9 @@ export const MIGRATIONS: readonly string[] = [
   // 15: what the client was told when its request failed, so the dashboard can say why
   `ALTER TABLE usage ADD COLUMN error_message TEXT;
    ALTER TABLE usage_inbox ADD COLUMN error_message TEXT;`,
+  // 16: the session a request belonged to, as its tool named it (Claude Code's, Codex's), for what
+  // each session cost; indexed only where there is one
+  `ALTER TABLE usage ADD COLUMN session TEXT;
+   ALTER TABLE usage_inbox ADD COLUMN session TEXT;
+   CREATE INDEX usage_session_at ON usage (session, at) WHERE session IS NOT NULL;`,
 ];

@@ -1,7 +1,7 @@
 /**
  * Reading the usage log: filtered, cursor-paged rows (newest first, fast at a million rows through
  * the (at) and (deployment, at) indexes), rollups per minute, hour or day with latency percentiles
- * from the bins, and a row iterator for export. Every read first settles the rows still waiting in
+ * from the bins, each session's rows added up, and a row iterator for export. Every read first settles the rows still waiting in
  * the inbox (and rollup reads bring the rollups up to date), so a row is readable once written.
  */
 import type { Db } from './db';
@@ -99,6 +99,32 @@ export function createUsageQueries(db: Db, { settle, rollup }: { settle: () => v
       });
     },
 
+    sessions(filter, limit) {
+      settle();
+      const { where, params } = rowWhere(filter);
+      // The deployments each session went to, by how often, from one pass over its rows.
+      const sql = `WITH rows AS MATERIALIZED (SELECT session, client_key, deployment, status, error_class, fallback, input_tokens, output_tokens, cost, saved, at FROM usage WHERE ${['session IS NOT NULL', ...where].join(' AND ')}),
+        answered AS MATERIALIZED (SELECT session, client_key, deployment, COUNT(*) AS n FROM rows WHERE deployment IS NOT NULL GROUP BY 1, 2, 3)
+        SELECT session, client_key, COUNT(*) AS requests, SUM(CASE WHEN status >= 400 OR error_class IS NOT NULL THEN 1 ELSE 0 END) AS errors, SUM(fallback) AS fallbacks,
+          SUM(COALESCE(input_tokens, 0)) AS input_tokens, SUM(COALESCE(output_tokens, 0)) AS output_tokens, SUM(cost) AS cost, SUM(saved) AS saved, MIN(at) AS first_at, MAX(at) AS last_at,
+          (SELECT json_group_array(deployment) FROM (SELECT deployment FROM answered a WHERE a.session = r.session AND a.client_key = r.client_key ORDER BY n DESC, deployment)) AS deployments
+        FROM rows r GROUP BY session, client_key ORDER BY last_at DESC LIMIT ${Math.min(Math.max(Math.floor(limit), 1), 500)}`;
+      return (prepared(sql).all(...params) as SessionDbRow[]).map((r) => ({
+        session: r.session,
+        clientKey: r.client_key,
+        requests: r.requests,
+        errors: r.errors,
+        fallbacks: r.fallbacks,
+        inputTokens: r.input_tokens,
+        outputTokens: r.output_tokens,
+        cost: r.cost,
+        saved: r.saved,
+        firstAt: r.first_at,
+        lastAt: r.last_at,
+        deployments: JSON.parse(r.deployments) as string[],
+      }));
+    },
+
     *iterate(filter) {
       settle();
       const { where, params } = rowWhere(filter);
@@ -107,6 +133,22 @@ export function createUsageQueries(db: Db, { settle, rollup }: { settle: () => v
     },
 
   };
+}
+
+interface SessionDbRow {
+  session: string;
+  client_key: string;
+  requests: number;
+  errors: number;
+  fallbacks: number;
+  input_tokens: number;
+  output_tokens: number;
+  cost: number;
+  saved: number;
+  first_at: number;
+  last_at: number;
+  /** A JSON array. */
+  deployments: string;
 }
 
 interface DbRow {
@@ -121,6 +163,7 @@ interface DbRow {
   status: number;
   error_class: string | null;
   error_message: string | null;
+  session: string | null;
   fallback: number;
   stream: number;
   cached: number;
@@ -171,6 +214,7 @@ function fromDb(r: DbRow): UsageRow {
     status: r.status,
     errorClass: r.error_class,
     errorMessage: r.error_message,
+    session: r.session,
     attempts: JSON.parse(r.attempts) as UsageAttempt[],
     fallback: r.fallback === 1,
     stream: r.stream === 1,
@@ -208,6 +252,7 @@ function dimensionWhere(filter: UsageFilter, time: 'at' | 'bucket'): { where: st
 
 function rowWhere(filter: UsageFilter): { where: string[]; params: unknown[] } {
   const clauses = dimensionWhere(filter, 'at');
+  if (filter.session !== undefined) (clauses.where.push('session = ?'), clauses.params.push(filter.session));
   if (filter.status === 'ok') clauses.where.push('(status < 400 AND error_class IS NULL)');
   else if (filter.status === 'error') clauses.where.push('(status >= 400 OR error_class IS NOT NULL)');
   else if (typeof filter.status === 'number') (clauses.where.push('status = ?'), clauses.params.push(filter.status));

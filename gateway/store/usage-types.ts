@@ -27,6 +27,8 @@ export interface UsageRow {
   errorClass: string | null;
   /** What the client was told when the request failed. */
   errorMessage: string | null;
+  /** The session the request belonged to, as its tool named it (http/session.ts). */
+  session: string | null;
   attempts: UsageAttempt[];
   fallback: boolean;
   stream: boolean;
@@ -53,6 +55,8 @@ export interface UsageFilter {
   deployment?: string;
   provider?: string;
   clientKey?: string;
+  /** Rows only (the rollups keep no sessions). */
+  session?: string;
   /** 'ok' (2xx), 'error' (anything else), or an exact status code. */
   status?: 'ok' | 'error' | number;
   cached?: boolean;
@@ -77,10 +81,29 @@ export interface RollupPoint {
   latencyP95Ms: number | null;
 }
 
+/** One session's rows in a range, added up. */
+export interface SessionSummary {
+  session: string;
+  clientKey: string;
+  requests: number;
+  errors: number;
+  fallbacks: number;
+  inputTokens: number;
+  outputTokens: number;
+  cost: number;
+  saved: number;
+  firstAt: number;
+  lastAt: number;
+  /** The deployments that answered it, most requests first. */
+  deployments: string[];
+}
+
 /** Reading the log: a page of rows, rollups for charts, every row for export. */
 export interface UsageQueries {
   list(filter: UsageFilter, page: { limit: number; before?: string | undefined }): { rows: UsageRow[]; next: string | null };
   rollups(filter: UsageFilter, granularity: Granularity, groupBy: GroupBy): RollupPoint[];
+  /** The sessions with rows matching the filter, the most recently active first. */
+  sessions(filter: UsageFilter, limit: number): SessionSummary[];
   /**
    * What a scope has cost since an instant, from the rollups (brought up to date first): whole
    * hours from the hour table, the part before the first whole hour from the minute table.

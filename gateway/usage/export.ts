@@ -35,6 +35,7 @@ const COLUMNS: [string, (r: UsageRow) => unknown][] = [
   ['total_ms', (r) => Math.round(r.totalMs * 10) / 10],
   // Last: columns added later go at the end, so a spreadsheet built on the old order still lines up.
   ['error_message', (r) => r.errorMessage],
+  ['session', (r) => r.session],
 ];
 
 export function csvCell(value: unknown): string {

@@ -56,6 +56,7 @@ export class RequestUsage {
   private readonly started = process.hrtime.bigint();
   private readonly at: number;
   clientKey = 'anonymous';
+  session: string | null = null;
 
   constructor(
     private readonly id: string,
@@ -163,6 +164,7 @@ export class RequestUsage {
       status,
       errorClass: this.errorClass ?? (status >= 400 ? 'http_' + status : null),
       errorMessage: this.errorMessage,
+      session: this.session,
       attempts: this.attempts.map((a) => ({ ...a })),
       fallback: this.attempts.some((a) => a.outcome === 'failed') && this.attempts.at(-1)?.outcome === 'ok',
       stream: this.stream,

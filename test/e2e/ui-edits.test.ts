@@ -39,7 +39,7 @@ describe('an edit on a page loaded before a change made elsewhere', () => {
     expect(h.gateway.config().routes[0]).toMatchObject({ deployments: ['mini', 'llama'], strategy: 'lowest-cost' });
   });
 
-  it('keeps sessions on one deployment once ticked, and shows why a session went where it did', async () => {
+  it('keeps sessions on one deployment once ticked, shows why a session went where it did, and what the session did', async () => {
     await elsewhere('routes/default', 'PATCH', { strategy: null, retry: null });
     await dashboard.go('/routes');
     const keep = page.getByLabel('Keep each session on one deployment');
@@ -59,7 +59,17 @@ describe('an edit on a page loaded before a change made elsewhere', () => {
     const drawer = page.getByTestId('request-drawer');
     await drawer.getByTestId('decision').waitFor();
     expect(await drawer.getByTestId('decision').textContent()).toContain('llama first: it answered this session last');
-    await page.keyboard.press('Escape');
+    // The session's requests, then every session added up.
+    await drawer.getByRole('button', { name: 'Its requests' }).click();
+    await page.getByTestId('session-filter').waitFor();
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(2);
+    await expect.poll(() => page.getByTestId('session-totals').textContent()).toMatch(/^2 requests · .* answered by llama$/);
+    await page.getByRole('button', { name: 'Show every session' }).click();
+    const session = page.getByRole('row', { name: 'Requests of session ui-session' });
+    await session.waitFor();
+    expect(await session.textContent()).toMatch(/anonymous2\s+1 fell backllama/);
+    await session.click();
+    await page.getByTestId('session-filter').waitFor();
 
     await dashboard.go('/routes');
     await keep.uncheck();

@@ -91,8 +91,8 @@ function drawCall(config: Record<string, unknown>, settings: unknown, i: number,
     case 'probe': return { method: 'POST', path: '/providers/test', body: change({ name: 'cloud', kind: 'openai', baseUrl: 'http://127.0.0.1:1/v1' }), changesConfig: false };
     case 'breaker': return { method: 'POST', path: `/breakers/${segment(draw.next() < 0.5 ? odd() : draw.pick(NAMES))}/reset`, changesConfig: false };
     default: {
-      const field = draw.pick(['range', 'route', 'deployment', 'limit', 'cursor', 'since', 'until', 'status', 'cached', 'bucket']);
-      return { method: 'GET', path: `/${draw.pick(['usage', 'usage/rollups', 'usage/export'])}?${field}=${segment(odd())}`, changesConfig: false };
+      const field = draw.pick(['range', 'route', 'deployment', 'limit', 'cursor', 'since', 'until', 'status', 'cached', 'bucket', 'session']);
+      return { method: 'GET', path: `/${draw.pick(['usage', 'usage/rollups', 'usage/export', 'usage/sessions'])}?${field}=${segment(odd())}`, changesConfig: false };
     }
   }
 }

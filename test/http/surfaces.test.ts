@@ -86,6 +86,7 @@ const PROTECTED: [string, string, unknown?][] = [
   ['GET', 'config'],
   ['GET', 'usage'],
   ['GET', 'usage/export'],
+  ['GET', 'usage/sessions'],
   ['GET', 'overview'],
   ['GET', 'keys'],
   ['GET', 'cache'],

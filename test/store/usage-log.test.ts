@@ -28,6 +28,7 @@ function row(i: number, overrides: Partial<UsageRow> = {}): UsageRow {
     status: i % 10 === 9 ? 503 : 200,
     errorClass: i % 10 === 9 ? 'upstream_5xx' : null,
     errorMessage: i % 10 === 9 ? 'upstream answered 502' : null,
+    session: null,
     attempts: [{ deployment: 'llama', provider: 'local', outcome: 'ok', latencyMs: 10 }],
     fallback: i % 7 === 0,
     stream: false,

@@ -18,6 +18,7 @@ import {
   UsageDetailSchema,
   UsagePageSchema,
   UsageQuerySchema,
+  UsageSessionsSchema,
   type ClientKeyInput,
   type UsageQuery,
 } from './schemas';
@@ -60,6 +61,11 @@ export function usageRoutes(app: FastifyInstance, services: UsageRouteServices):
     const timeZone = services.timeZone();
     return { points, buckets: chartAxis(granularity, filter, points, services.now(), daysIn(timeZone).dayAt), timeZone };
   });
+
+  /** The sessions in the range (Claude Code's, Codex's, any client's x-switchyard-session), each added up. */
+  app.get<Query>('/usage/sessions', { schema: { querystring, response: { 200: UsageSessionsSchema } } }, async (request) => ({
+    sessions: log().sessions(filterFrom(request.query), Number(request.query.limit ?? 20)),
+  }));
 
   /** One request's row with its routing decision (the Usage page's drawer). */
   app.get<{ Params: { requestId: string } }>('/usage/:requestId', { schema: { params: RequestIdParams, response: { 200: UsageDetailSchema } } }, async (request) => {
@@ -141,7 +147,7 @@ function filterFrom(query: UsageQuery): UsageFilter {
   };
   time('since');
   time('until');
-  for (const key of ['route', 'deployment', 'provider', 'clientKey'] as const) if (query[key]) filter[key] = query[key];
+  for (const key of ['route', 'deployment', 'provider', 'clientKey', 'session'] as const) if (query[key]) filter[key] = query[key];
   if (query.status === 'ok' || query.status === 'error') filter.status = query.status;
   else if (query.status && /^\d{3}$/.test(query.status)) filter.status = Number(query.status);
   if (query.cached === 'true' || query.cached === 'false') filter.cached = query.cached === 'true';

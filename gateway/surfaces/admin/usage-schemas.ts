@@ -24,6 +24,7 @@ export const UsageRowSchema = Type.Object({
   status: Type.Integer(),
   errorClass: NullableString,
   errorMessage: NullableString,
+  session: NullableString,
   attempts: Type.Array(UsageAttemptSchema),
   fallback: Type.Boolean(),
   stream: Type.Boolean(),
@@ -48,6 +49,8 @@ export const UsageQuerySchema = Type.Object(
     deployment: Type.Optional(Name),
     provider: Type.Optional(Name),
     clientKey: Type.Optional(Name),
+    /** Rows only: the rollups keep no sessions. */
+    session: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     status: Type.Optional(Type.String({ pattern: '^(ok|error|[1-5][0-9][0-9])$' })),
     cached: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
     limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,4}$' })),
@@ -79,6 +82,23 @@ export const DecisionSchema = Type.Object({
     }),
   ),
 });
+/** One session's requests in a range, added up: what a Claude Code or Codex session cost, and what answered it. */
+export const SessionSummarySchema = Type.Object({
+  session: Type.String(),
+  clientKey: Type.String(),
+  requests: Type.Integer(),
+  errors: Type.Integer(),
+  fallbacks: Type.Integer(),
+  inputTokens: Type.Number(),
+  outputTokens: Type.Number(),
+  cost: Type.Number(),
+  saved: Type.Number(),
+  firstAt: Type.Number(),
+  lastAt: Type.Number(),
+  /** The deployments that answered it, most requests first. */
+  deployments: Type.Array(Type.String()),
+});
+export const UsageSessionsSchema = Type.Object({ sessions: Type.Array(SessionSummarySchema) });
 export const UsageDetailSchema = Type.Object({ ...UsageRowSchema.properties, decision: Type.Union([DecisionSchema, Type.Null()]) });
 export const RequestIdParams = Type.Object({ requestId: Type.String({ minLength: 1, maxLength: 128 }) });
 export const RollupPointSchema = Type.Object({
@@ -121,3 +141,4 @@ export type Rollups = Type.Static<typeof RollupsSchema>;
 export type Overview = Type.Static<typeof OverviewSchema>;
 export type UsageDetail = Type.Static<typeof UsageDetailSchema>;
 export type DecisionView = Type.Static<typeof DecisionSchema>;
+export type SessionSummaryView = Type.Static<typeof SessionSummarySchema>;

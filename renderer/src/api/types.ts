@@ -34,6 +34,7 @@ export type {
   RoutePatch,
   Schedule,
   Session,
+  SessionSummaryView as UsageSession,
   SettingsPatch,
   SettingsView,
   ToolGuide,

@@ -1,7 +1,7 @@
 /** The usage log: the overview, rows, rollups, one request's detail, and the export link. */
 import { queryOptions } from '@tanstack/react-query';
 import { api } from '../client';
-import type { Overview, Rollups, UsageDetail, UsageQuery, UsageRow } from '../types';
+import type { Overview, Rollups, UsageDetail, UsageQuery, UsageRow, UsageSession } from '../types';
 
 /** The usage API's query: its keys from the gateway's schema (a misspelt one does not compile), values as form fields hold them. */
 export type UsageParams = { [K in keyof UsageQuery]?: string };
@@ -12,6 +12,8 @@ export const usageQueries = {
   rows: (params: UsageParams) => queryOptions({ queryKey: ['usage', 'rows', params], queryFn: () => api<{ rows: UsageRow[]; next: string | null }>(`/admin/api/usage?${qs(params)}`) }),
   /** Points per bucket, and the zone whose midnights start day buckets (the gateway's, maybe not this browser's). */
   rollups: (params: UsageParams) => queryOptions({ queryKey: ['usage', 'rollups', params], queryFn: () => api<Rollups>(`/admin/api/usage/rollups?${qs(params)}`) }),
+  /** The sessions in the range, each added up, the most recently active first. */
+  sessions: (params: UsageParams) => queryOptions({ queryKey: ['usage', 'sessions', params], queryFn: () => api<{ sessions: UsageSession[] }>(`/admin/api/usage/sessions?${qs(params)}`) }),
   exportUrl: (params: UsageParams) => `/admin/api/usage/export?${qs(params)}`,
   /** One request's row with its routing decision. */
   detail: (requestId: string) => queryOptions({ queryKey: ['usage', 'detail', requestId], queryFn: () => api<UsageDetail>(`/admin/api/usage/${encodeURIComponent(requestId)}`) }),

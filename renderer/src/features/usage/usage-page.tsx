@@ -1,4 +1,4 @@
-/** Usage: filters, charts per day (requests and cost by provider, fallbacks, cost vs would-have-cost), a paged table and CSV export. */
+/** Usage: filters, charts per day (requests and cost by provider, fallbacks, cost vs would-have-cost), sessions, a paged table and CSV export. */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
@@ -7,6 +7,7 @@ import { keyQueries } from '../../api/queries/keys';
 import { usageQueries, type UsageParams } from '../../api/queries/usage';
 import type { RollupPoint } from '../../api/types';
 import { DecisionList } from '../routing/decision-view';
+import { SessionsCard, SessionTotals } from './sessions-card';
 import { Badge, Card, Empty, ErrorNote, Field, Loading, money } from '../../ui/parts';
 
 const RANGES: Record<string, number> = { '24 hours': 1, '7 days': 7, '30 days': 30, '90 days': 90 };
@@ -23,14 +24,34 @@ export function UsagePage() {
     setFilters({ ...filters, [key]: value || undefined });
     setPages([]);
   };
+  // A session is one client key's: its id alone may be another key's session too.
+  const chooseSession = (session: string, clientKey: string) => {
+    setFilters({ ...filters, session, clientKey });
+    setPages([]);
+  };
   return (
     <>
       <h1>Usage</h1>
       <p className="sub">Every request, what answered it, what it cost, and what local models saved.</p>
       <Filters range={range} setRange={(r) => { setRange(r); setPages([]); }} filters={filters} setFilter={setFilter} />
-      <Charts params={params} days={RANGES[range] as number} />
+      {filters.session ? (
+        <div className="card spread" style={{ marginBottom: 16 }} data-testid="session-filter">
+          <div>
+            <div>Requests of session <code>{filters.session}</code> ({filters.clientKey ?? 'any key'}) only</div>
+            <SessionTotals params={params} />
+          </div>
+          <button onClick={() => setFilters({ ...filters, session: undefined })}>Show every session</button>
+        </div>
+      ) : (
+        <>
+          {/* The rollups behind the charts keep no sessions: they show the range whatever the session. */}
+          <Charts params={params} days={RANGES[range] as number} />
+          <div style={{ height: 16 }} />
+          <SessionsCard params={params} onChoose={(s) => chooseSession(s.session, s.clientKey)} />
+        </>
+      )}
       <div style={{ height: 16 }} />
-      <Rows params={{ ...params, limit: '50', before: pages[pages.length - 1] }} onNext={(cursor) => setPages([...pages, cursor])} onPrevious={pages.length ? () => setPages(pages.slice(0, -1)) : undefined} exportUrl={usageQueries.exportUrl(params)} />
+      <Rows params={{ ...params, limit: '50', before: pages[pages.length - 1] }} onNext={(cursor) => setPages([...pages, cursor])} onPrevious={pages.length ? () => setPages(pages.slice(0, -1)) : undefined} exportUrl={usageQueries.exportUrl(params)} onSession={chooseSession} />
     </>
   );
 }
@@ -163,7 +184,7 @@ function Charts({ params, days }: { params: UsageParams; days: number }) {
   );
 }
 
-function Rows({ params, onNext, onPrevious, exportUrl }: { params: UsageParams; onNext: (cursor: string) => void; onPrevious: (() => void) | undefined; exportUrl: string }) {
+function Rows({ params, onNext, onPrevious, exportUrl, onSession }: { params: UsageParams; onNext: (cursor: string) => void; onPrevious: (() => void) | undefined; exportUrl: string; onSession: (session: string, clientKey: string) => void }) {
   const rows = useQuery({ ...usageQueries.rows(params), placeholderData: keepPreviousData });
   const [open, setOpen] = useState<string | null>(null);
   return (
@@ -210,13 +231,13 @@ function Rows({ params, onNext, onPrevious, exportUrl }: { params: UsageParams; 
         <button disabled={!onPrevious} onClick={onPrevious}>Newer</button>
         <button disabled={!rows.data?.next} onClick={() => rows.data?.next && onNext(rows.data.next)}>Older</button>
       </div>
-      {open ? <RequestDrawer requestId={open} onClose={() => setOpen(null)} /> : null}
+      {open ? <RequestDrawer requestId={open} onClose={() => setOpen(null)} onSession={(session, clientKey) => (setOpen(null), onSession(session, clientKey))} /> : null}
     </Card>
   );
 }
 
 /** One request in full: its row, every attempt, and how it was routed. */
-function RequestDrawer({ requestId, onClose }: { requestId: string; onClose: () => void }) {
+function RequestDrawer({ requestId, onClose, onSession }: { requestId: string; onClose: () => void; onSession: (session: string, clientKey: string) => void }) {
   const detail = useQuery(usageQueries.detail(requestId));
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
@@ -235,6 +256,9 @@ function RequestDrawer({ requestId, onClose }: { requestId: string; onClose: () 
             <tbody>
               <tr><td>Time</td><td>{new Date(detail.data.at).toLocaleString()}</td></tr>
               <tr><td>Front door</td><td>{detail.data.api ?? '-'} · {detail.data.endpoint}</td></tr>
+              {detail.data.session ? (
+                <tr><td>Session</td><td><code className="long-text">{detail.data.session}</code> <button onClick={() => onSession(detail.data.session as string, detail.data.clientKey)}>Its requests</button></td></tr>
+              ) : null}
               <tr><td>Model asked for</td><td className="long-text">{detail.data.model || '-'}</td></tr>
               <tr><td>Answered by</td><td>{detail.data.deployment ?? '-'} {detail.data.provider ? <span className="muted">({detail.data.provider})</span> : null}</td></tr>
               <tr><td>Status</td><td>{detail.data.status} {detail.data.errorClass ? <span className="muted">{detail.data.errorClass}</span> : null}</td></tr>

@@ -1,0 +1,58 @@
+/**
+ * The Usage page's sessions: each session in the range (Claude Code's, Codex's, or any client's
+ * `x-switchyard-session`) added up, what answered it and what it cost. Choosing one shows its
+ * requests below.
+ */
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { usageQueries, type UsageParams } from '../../api/queries/usage';
+import type { UsageSession } from '../../api/types';
+import { Badge, Card, Empty, ErrorNote, Loading, money } from '../../ui/parts';
+
+export function SessionsCard({ params, onChoose }: { params: UsageParams; onChoose: (session: UsageSession) => void }) {
+  const sessions = useQuery({ ...usageQueries.sessions({ ...params, limit: '20' }), placeholderData: keepPreviousData });
+  return (
+    <Card title="Sessions">
+      {sessions.isPending ? <Loading what="sessions" /> : null}
+      {sessions.isError ? <ErrorNote error={sessions.error} /> : null}
+      {sessions.data && sessions.data.sessions.length === 0 ? (
+        <Empty>No sessions in this range. Claude Code and Codex name theirs; any other client can send an x-switchyard-session header.</Empty>
+      ) : null}
+      {sessions.data && sessions.data.sessions.length > 0 ? (
+        <div className="table-wrap">
+          <table data-testid="sessions-table">
+            <thead>
+              <tr><th>Last active</th><th>Session</th><th>Key</th><th>Requests</th><th>Answered by</th><th>Tokens</th><th>Cost</th><th>Saved</th></tr>
+            </thead>
+            <tbody>
+              {sessions.data.sessions.map((s) => (
+                <tr key={`${s.clientKey}/${s.session}`} className="clickable" tabIndex={0} aria-label={`Requests of session ${s.session}`} onClick={() => onChoose(s)} onKeyDown={(e) => { if (e.key === 'Enter') onChoose(s); }}>
+                  <td className="nowrap">{new Date(s.lastAt).toLocaleString()}</td>
+                  <td><span className="clip" title={s.session}>{s.session}</span></td>
+                  <td>{s.clientKey}</td>
+                  <td>{s.requests} {s.errors ? <Badge tone="bad">{s.errors} failed</Badge> : null} {s.fallbacks ? <Badge tone="warn">{s.fallbacks} fell back</Badge> : null}</td>
+                  <td>{s.deployments.join(', ') || '-'}</td>
+                  <td>{s.inputTokens} / {s.outputTokens}</td>
+                  <td>{money(s.cost)}</td>
+                  <td>{money(s.saved)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </Card>
+  );
+}
+
+/** The chosen session in one line: its requests, cost and what answered it, over the range. */
+export function SessionTotals({ params }: { params: UsageParams }) {
+  const sessions = useQuery(usageQueries.sessions({ ...params, limit: '1' }));
+  const s = sessions.data?.sessions[0];
+  if (sessions.isError) return <ErrorNote error={sessions.error} />;
+  if (!s) return null;
+  return (
+    <span className="muted" data-testid="session-totals">
+      {s.requests} requests · {s.inputTokens} / {s.outputTokens} tokens · cost {money(s.cost)} · saved {money(s.saved)} · answered by {s.deployments.join(', ') || '-'}
+    </span>
+  );
+}
