@@ -46,5 +46,11 @@ describe('sessions in the usage log', () => {
     expect(one.sessions).toEqual([expect.objectContaining({ session: 'claude-1', clientKey: 'ci', requests: 1 })]);
     const tooLong = await t.h.admin(`/admin/api/usage/sessions?session=${'x'.repeat(201)}`);
     expect(tooLong.status).toBe(400);
+
+    // opencode's header and the common one name theirs too.
+    await t.chat({ model: 'default' }, { 'x-opencode-session': 'opencode-1' });
+    await t.chat({ model: 'default' }, { 'x-session-id': 'other-1' });
+    const named = (await (await t.h.admin(`/admin/api/usage?since=${since}&limit=2`)).json()).rows.map((r: { session: string }) => r.session);
+    expect(named).toEqual(['other-1', 'opencode-1']);
   });
 });
