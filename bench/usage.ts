@@ -29,7 +29,8 @@ function syntheticRow(i: number, total: number, end: number): UsageRow {
     status: i % 50 === 0 ? 503 : 200,
     errorClass: i % 50 === 0 ? 'upstream_5xx' : null,
     errorMessage: i % 50 === 0 ? 'upstream answered 500' : null,
-    session: null,
+    // Three rows in ten from agents' sessions, a dozen rows each.
+    session: i % 10 < 3 ? `session-${Math.floor(i / 40)}` : null,
     attempts: [{ deployment, provider: 'local', outcome: 'ok', latencyMs: 120 }],
     fallback: i % 13 === 0,
     stream: i % 2 === 0,
@@ -94,6 +95,9 @@ export function benchUsage(rows = Number(process.env.BENCH_USAGE_ROWS ?? 1_000_0
       time('chart: latency p50/p95 per hour by deployment, 30 days', () => log.rollups(last(30), 'hour', 'deployment').length),
       time('chart: per minute, last 24 h', () => log.rollups(last(1), 'minute', 'none').length),
       time('overview: today by deployment', () => log.rollups(last(1), 'day', 'deployment').length),
+      time('sessions: the 20 most recent, last 7 days', () => log.sessions(last(7), 20).length),
+      time('sessions: the 20 most recent, last 90 days', () => log.sessions(last(90), 20).length),
+      time("table: one session's rows", () => log.list({ session: `session-${Math.floor(rows / 80)}` }, { limit: 50 }).rows.length),
     ];
     db.close();
     return { rows, insertMicros, queries };

@@ -260,8 +260,10 @@ export const MIGRATIONS: readonly string[] = [
   `ALTER TABLE usage ADD COLUMN error_message TEXT;
    ALTER TABLE usage_inbox ADD COLUMN error_message TEXT;`,
   // 16: the session a request belonged to, as its tool named it (Claude Code's, Codex's), for what
-  // each session cost; indexed only where there is one
+  // each session cost: the recent sessions found newest first, each one's rows by its id; both
+  // indexes hold only the rows that have a session
   `ALTER TABLE usage ADD COLUMN session TEXT;
    ALTER TABLE usage_inbox ADD COLUMN session TEXT;
-   CREATE INDEX usage_session_at ON usage (session, at) WHERE session IS NOT NULL;`,
+   CREATE INDEX usage_session_at ON usage (session, at) WHERE session IS NOT NULL;
+   CREATE INDEX usage_session_recent ON usage (at) WHERE session IS NOT NULL;`,
 ];

@@ -7,13 +7,15 @@
 import type { Db } from './db';
 import { BIN_COLUMNS, LATENCY_BINS } from './latency-bins';
 import type { Decision } from '../routing/decision';
-import type { UsageAttempt, UsageFilter, UsageQueries, UsageRow } from './usage-types';
+import type { SessionSummary, UsageAttempt, UsageFilter, UsageQueries, UsageRow } from './usage-types';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
+/** Session rows read, newest first, to find the recent sessions: a bound on the request, whatever the log holds. */
+const SESSION_SCAN = 20_000;
 
 export function createUsageQueries(db: Db, { settle, rollup }: { settle: () => void; rollup: () => void }): UsageQueries {
-  type Query = { all(...params: unknown[]): unknown[] };
+  type Query = { all(...params: unknown[]): unknown[]; get(...params: unknown[]): unknown; iterate(...params: unknown[]): IterableIterator<unknown> };
   const listStatements = new Map<string, Query>();
   // Filters make a handful of distinct statements; each is prepared once.
   const prepared = (sql: string) => {
@@ -102,26 +104,28 @@ export function createUsageQueries(db: Db, { settle, rollup }: { settle: () => v
     sessions(filter, limit) {
       settle();
       const { where, params } = rowWhere(filter);
-      // The deployments each session went to, by how often, from one pass over its rows.
-      const sql = `WITH rows AS MATERIALIZED (SELECT session, client_key, deployment, status, error_class, fallback, input_tokens, output_tokens, cost, saved, at FROM usage WHERE ${['session IS NOT NULL', ...where].join(' AND ')}),
-        answered AS MATERIALIZED (SELECT session, client_key, deployment, COUNT(*) AS n FROM rows WHERE deployment IS NOT NULL GROUP BY 1, 2, 3)
-        SELECT session, client_key, COUNT(*) AS requests, SUM(CASE WHEN status >= 400 OR error_class IS NOT NULL THEN 1 ELSE 0 END) AS errors, SUM(fallback) AS fallbacks,
-          SUM(COALESCE(input_tokens, 0)) AS input_tokens, SUM(COALESCE(output_tokens, 0)) AS output_tokens, SUM(cost) AS cost, SUM(saved) AS saved, MIN(at) AS first_at, MAX(at) AS last_at,
-          (SELECT json_group_array(deployment) FROM (SELECT deployment FROM answered a WHERE a.session = r.session AND a.client_key = r.client_key ORDER BY n DESC, deployment)) AS deployments
-        FROM rows r GROUP BY session, client_key ORDER BY last_at DESC LIMIT ${Math.min(Math.max(Math.floor(limit), 1), 500)}`;
-      return (prepared(sql).all(...params) as SessionDbRow[]).map((r) => ({
-        session: r.session,
-        clientKey: r.client_key,
-        requests: r.requests,
-        errors: r.errors,
-        fallbacks: r.fallbacks,
-        inputTokens: r.input_tokens,
-        outputTokens: r.output_tokens,
-        cost: r.cost,
-        saved: r.saved,
-        firstAt: r.first_at,
-        lastAt: r.last_at,
-        deployments: JSON.parse(r.deployments) as string[],
+      const wanted = Math.min(Math.max(Math.floor(limit), 1), 500);
+      // The newest session rows first, until enough sessions are found (or SESSION_SCAN rows read):
+      // recent sessions cost a few rows each, never a pass over the whole range.
+      const recent = prepared(`SELECT session, client_key FROM usage INDEXED BY usage_session_recent WHERE ${['session IS NOT NULL', ...where].join(' AND ')} ORDER BY at DESC`);
+      const found = new Map<string, { session: string; client_key: string }>();
+      let read = 0;
+      for (const row of recent.iterate(...params) as IterableIterator<{ session: string; client_key: string }>) {
+        const key = `${row.client_key}\u0000${row.session}`;
+        if (!found.has(key)) found.set(key, row);
+        if (found.size >= wanted || ++read >= SESSION_SCAN) break;
+      }
+      // Each one added up from its own rows (its index entries), in the same range and filters.
+      const mine = ['session = ?', 'client_key = ?', ...where].join(' AND ');
+      const totals = prepared(`SELECT COUNT(*) AS requests, SUM(CASE WHEN status >= 400 OR error_class IS NOT NULL THEN 1 ELSE 0 END) AS errors, SUM(fallback) AS fallbacks,
+        SUM(COALESCE(input_tokens, 0)) AS inputTokens, SUM(COALESCE(output_tokens, 0)) AS outputTokens, SUM(cost) AS cost, SUM(saved) AS saved, MIN(at) AS firstAt, MAX(at) AS lastAt
+        FROM usage INDEXED BY usage_session_at WHERE ${mine}`);
+      const answered = prepared(`SELECT deployment FROM usage INDEXED BY usage_session_at WHERE ${mine} AND deployment IS NOT NULL GROUP BY deployment ORDER BY COUNT(*) DESC, deployment`);
+      return [...found.values()].map(({ session, client_key }) => ({
+        session,
+        clientKey: client_key,
+        ...(totals.get(session, client_key, ...params) as Omit<SessionSummary, 'session' | 'clientKey' | 'deployments'>),
+        deployments: (answered.all(session, client_key, ...params) as { deployment: string }[]).map((r) => r.deployment),
       }));
     },
 
@@ -133,22 +137,6 @@ export function createUsageQueries(db: Db, { settle, rollup }: { settle: () => v
     },
 
   };
-}
-
-interface SessionDbRow {
-  session: string;
-  client_key: string;
-  requests: number;
-  errors: number;
-  fallbacks: number;
-  input_tokens: number;
-  output_tokens: number;
-  cost: number;
-  saved: number;
-  first_at: number;
-  last_at: number;
-  /** A JSON array. */
-  deployments: string;
 }
 
 interface DbRow {
