@@ -120,7 +120,8 @@ export function createRouter(deps: RouterDeps): Router {
         if (!simulated) {
           deps.onAttempts?.(execution.attempts);
           deps.state?.ran?.(execution.deployment);
-          if (planned.route.stickySessions && request.session) deps.state?.sessions?.answered(sessionKey(planned.route, request.session, request.clientKey), execution.deployment.name);
+          // Kept whether or not the route keeps sessions now: switched on again, it starts from where each session is.
+          if (request.session) deps.state?.sessions?.answered(sessionKey(planned.route, request.session, request.clientKey), execution.deployment.name);
         }
       } catch (error) {
         if (error instanceof ExecutionError && !simulated) deps.onAttempts?.(error.attempts);

@@ -1,6 +1,7 @@
 /**
- * Sticky sessions: which deployment last answered each session of a route that keeps its sessions
- * (`stickySessions`), so the session's next request tries it first. A conversation that fell back
+ * Sticky sessions: which deployment last answered each session of a route, so that on a route that
+ * keeps its sessions (`stickySessions`) the session's next request tries it first. Every route's
+ * are noted, so a route switched to keeping them starts from where each session is. A conversation that fell back
  * to the cloud stays there rather than flipping between models turn by turn (and losing its prompt
  * cache each time), and a weighted or lowest-latency route picks once per session, not per request.
  * Kept in memory, bounded: the least recently used session goes first, and one idle past

@@ -134,10 +134,17 @@ describe('a route that keeps its sessions', () => {
 });
 
 describe('a route that does not keep sessions', () => {
-  it('starts every request of a session in order, as before', async () => {
+  it('starts every request of a session in order, as before, and keeps them where they went once switched on', async () => {
+    sticky();
     await t.ollama.setMode({ kind: 'status', status: 503 });
     expect((await answeredBy('agent-1')).deployment).toBe('mini');
     await t.ollama.reset();
+    t.h.gateway.applyConfig(t.configWith(), 'test');
     expect((await answeredBy('agent-1')).deployment).toBe('llama');
+    // Switched on again: the session is where it was last answered, not where it was when switched off.
+    sticky();
+    const again = await answeredBy('agent-1');
+    expect(again.deployment).toBe('llama');
+    expect(again.route).toBe('llama:ok');
   });
 });
