@@ -23,12 +23,17 @@ const answeredBy = async (session: string | undefined, model = 'default', key?: 
   return { deployment: res.headers.get('x-switchyard-deployment'), route: res.headers.get('x-switchyard-route'), id: res.headers.get('x-request-id') as string };
 };
 
+/** The session's request while the local Ollama is down: it falls back to the cloud, and the Ollama is back after. */
+const fallsBack = async (session: string) => {
+  await t.ollama.setMode({ kind: 'status', status: 503 });
+  expect((await answeredBy(session)).deployment).toBe('mini');
+  await t.ollama.reset();
+};
+
 describe('a route that keeps its sessions', () => {
   it('keeps a session that fell back on the deployment that answered it, while new sessions start in order', async () => {
     sticky();
-    await t.ollama.setMode({ kind: 'status', status: 503 });
-    expect((await answeredBy('agent-1')).deployment).toBe('mini');
-    await t.ollama.reset();
+    await fallsBack('agent-1');
 
     const kept = await answeredBy('agent-1');
     expect(kept.deployment).toBe('mini');
@@ -44,9 +49,7 @@ describe('a route that keeps its sessions', () => {
 
   it('moves a session on when its deployment cannot answer, and keeps it where it went', async () => {
     sticky();
-    await t.ollama.setMode({ kind: 'status', status: 503 });
-    expect((await answeredBy('agent-1')).deployment).toBe('mini');
-    await t.ollama.reset();
+    await fallsBack('agent-1');
     await t.openai.setMode({ kind: 'status', status: 500 });
     const moved = await answeredBy('agent-1');
     expect(moved.route).toBe('mini:fail(upstream-5xx) llama:ok');
@@ -136,9 +139,7 @@ describe('a route that keeps its sessions', () => {
 describe('a route that does not keep sessions', () => {
   it('starts every request of a session in order, as before, and keeps them where they went once switched on', async () => {
     sticky();
-    await t.ollama.setMode({ kind: 'status', status: 503 });
-    expect((await answeredBy('agent-1')).deployment).toBe('mini');
-    await t.ollama.reset();
+    await fallsBack('agent-1');
     t.h.gateway.applyConfig(t.configWith(), 'test');
     expect((await answeredBy('agent-1')).deployment).toBe('llama');
     // Switched on again: the session is where it was last answered, not where it was when switched off.
