@@ -35,7 +35,8 @@ beforeAll(async () => {
       { name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini' },
       { name: 'embed', provider: 'local', model: 'nomic-embed-text', type: 'embedding' },
     ],
-    routes: [{ name: 'mixed', deployments: ['qwen', 'sonnet', 'mini'] }],
+    // Sessions kept: the session each body names (`prompt_cache_key`, mutated like the rest) steers it.
+    routes: [{ name: 'mixed', deployments: ['qwen', 'sonnet', 'mini'], stickySessions: true }],
   });
 }, 30_000);
 afterAll(() => stopAll(h, ...fakes));
@@ -44,7 +45,7 @@ const tool = { type: 'function', function: { name: 'f', description: 'd', parame
 /** Each front door's request as its clients send it. */
 const SEEDS: Record<string, (model: string, stream: boolean) => unknown> = {
   '/v1/chat/completions': (model, stream) => ({
-    model, stream, max_tokens: 50, tools: [tool], reasoning_effort: 'low',
+    model, stream, max_tokens: 50, tools: [tool], reasoning_effort: 'low', prompt_cache_key: 'conversation-1',
     messages: [{ role: 'system', content: 's' }, { role: 'user', content: [{ type: 'text', text: 'hi' }, { type: 'image_url', image_url: { url: `data:image/png;base64,${png}` } }] }, { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{"a":1}' } }] }, { role: 'tool', tool_call_id: 'c1', content: 'r' }],
   }),
   '/v1/completions': (model, stream) => ({ model, stream, prompt: 'p', max_tokens: 5, suffix: 's' }),
@@ -56,7 +57,7 @@ const SEEDS: Record<string, (model: string, stream: boolean) => unknown> = {
   }),
   '/v1/messages/count_tokens': (model) => ({ model, system: 's', messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }] }),
   '/v1/responses': (model, stream) => ({
-    model, stream, store: false, instructions: 'i', reasoning: { effort: 'low' }, include: ['reasoning.encrypted_content'],
+    model, stream, store: false, instructions: 'i', reasoning: { effort: 'low' }, include: ['reasoning.encrypted_content'], prompt_cache_key: 'conversation-2',
     tools: [{ type: 'function', name: 'f', parameters: { type: 'object', properties: {} } }, { type: 'custom', name: 'apply_patch', format: { type: 'grammar', syntax: 'lark', definition: 'start: /.+/' } }],
     input: [{ role: 'user', content: [{ type: 'input_text', text: 'hi' }, { type: 'input_image', image_url: `data:image/png;base64,${png}` }] }, { type: 'reasoning', id: 'rs_1', summary: [{ type: 'summary_text', text: 's' }], encrypted_content: 'switchyard-thinking-v1:e30' }, { type: 'function_call', call_id: 'c1', name: 'f', arguments: '{}' }, { type: 'function_call_output', call_id: 'c1', output: 'r' }],
   }),
