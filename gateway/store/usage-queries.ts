@@ -105,9 +105,15 @@ export function createUsageQueries(db: Db, { settle, rollup }: { settle: () => v
       settle();
       const { where, params } = rowWhere(filter);
       const wanted = Math.min(Math.max(Math.floor(limit), 1), 500);
-      // The newest session rows first, until enough sessions are found (or SESSION_SCAN rows read):
-      // recent sessions cost a few rows each, never a pass over the whole range.
-      const recent = prepared(`SELECT session, client_key FROM usage INDEXED BY usage_session_recent WHERE ${['session IS NOT NULL', ...where].join(' AND ')} ORDER BY at DESC`);
+      // The newest session rows first, until enough sessions are found (or SESSION_SCAN matching rows
+      // read): recent sessions cost a few rows each. Rows a filter passes over are read but not
+      // counted, so a narrow filter reads the range's session rows once. One session named is found
+      // through its own index entries instead, however many newer rows there are.
+      const recent = prepared(
+        filter.session === undefined
+          ? `SELECT session, client_key FROM usage INDEXED BY usage_session_recent WHERE ${['session IS NOT NULL', ...where].join(' AND ')} ORDER BY at DESC`
+          : `SELECT session, client_key FROM usage INDEXED BY usage_session_at WHERE ${where.join(' AND ')} GROUP BY client_key ORDER BY MAX(at) DESC`,
+      );
       const found = new Map<string, { session: string; client_key: string }>();
       let read = 0;
       for (const row of recent.iterate(...params) as IterableIterator<{ session: string; client_key: string }>) {
