@@ -97,6 +97,7 @@ export function benchUsage(rows = Number(process.env.BENCH_USAGE_ROWS ?? 1_000_0
       time('overview: today by deployment', () => log.rollups(last(1), 'day', 'deployment').length),
       time('sessions: the 20 most recent, last 7 days', () => log.sessions(last(7), 20).length),
       time('sessions: the 20 most recent, last 90 days', () => log.sessions(last(90), 20).length),
+      time('sessions: of a deployment no session used, last 90 days (the 20,000-row bound read whole)', () => log.sessions({ deployment: 'sonnet', ...last(90) }, 20).length),
       time("table: one session's rows", () => log.list({ session: `session-${Math.floor(rows / 80)}` }, { limit: 50 }).rows.length),
       time('sessions: one named, added up, last 90 days', () => log.sessions({ session: `session-${Math.floor(rows / 80)}`, ...last(90) }, 20).length),
     ];

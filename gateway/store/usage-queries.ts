@@ -11,7 +11,7 @@ import type { SessionSummary, UsageAttempt, UsageFilter, UsageQueries, UsageRow 
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-/** Session rows read, newest first, to find the recent sessions: a bound on the request, whatever the log holds. */
+/** Session rows read, newest first, to find the recent sessions: a bound on the request, whatever the log holds or the filters ask. */
 const SESSION_SCAN = 20_000;
 
 export function createUsageQueries(db: Db, { settle, rollup }: { settle: () => void; rollup: () => void }): UsageQueries {
@@ -105,21 +105,21 @@ export function createUsageQueries(db: Db, { settle, rollup }: { settle: () => v
       settle();
       const { where, params } = rowWhere(filter);
       const wanted = Math.min(Math.max(Math.floor(limit), 1), 500);
-      // The newest session rows first, until enough sessions are found (or SESSION_SCAN matching rows
-      // read): recent sessions cost a few rows each. Rows a filter passes over are read but not
-      // counted, so a narrow filter reads the range's session rows once. One session named is found
-      // through its own index entries instead, however many newer rows there are.
-      const recent = prepared(
+      // Among the range's newest SESSION_SCAN session rows (the other filters applied to those, so no
+      // filter makes it read more), the newest first until enough sessions are found. One session
+      // named is found through its own index entries instead, however many newer rows there are.
+      const range = rowWhere({ since: filter.since, until: filter.until });
+      const rest = rowWhere({ ...filter, since: undefined, until: undefined });
+      const recent =
         filter.session === undefined
-          ? `SELECT session, client_key FROM usage INDEXED BY usage_session_recent WHERE ${['session IS NOT NULL', ...where].join(' AND ')} ORDER BY at DESC`
-          : `SELECT session, client_key FROM usage INDEXED BY usage_session_at WHERE ${where.join(' AND ')} GROUP BY client_key ORDER BY MAX(at) DESC`,
-      );
+          ? prepared(`SELECT session, client_key FROM (SELECT * FROM usage INDEXED BY usage_session_recent WHERE ${['session IS NOT NULL', ...range.where].join(' AND ')} ORDER BY at DESC LIMIT ${SESSION_SCAN}) WHERE ${['true', ...rest.where].join(' AND ')} ORDER BY at DESC`)
+          : prepared(`SELECT session, client_key FROM usage INDEXED BY usage_session_at WHERE ${where.join(' AND ')} GROUP BY client_key ORDER BY MAX(at) DESC`);
       const found = new Map<string, { session: string; client_key: string }>();
-      let read = 0;
-      for (const row of recent.iterate(...params) as IterableIterator<{ session: string; client_key: string }>) {
+      const scanParams = filter.session === undefined ? [...range.params, ...rest.params] : params;
+      for (const row of recent.iterate(...scanParams) as IterableIterator<{ session: string; client_key: string }>) {
         const key = `${row.client_key}\u0000${row.session}`;
         if (!found.has(key)) found.set(key, row);
-        if (found.size >= wanted || ++read >= SESSION_SCAN) break;
+        if (found.size >= wanted) break;
       }
       // Each one added up from its own rows (its index entries), in the same range and filters.
       const mine = ['session = ?', 'client_key = ?', ...where].join(' AND ');

@@ -102,7 +102,7 @@ export interface SessionSummary {
 export interface UsageQueries {
   list(filter: UsageFilter, page: { limit: number; before?: string | undefined }): { rows: UsageRow[]; next: string | null };
   rollups(filter: UsageFilter, granularity: Granularity, groupBy: GroupBy): RollupPoint[];
-  /** The sessions with rows matching the filter, the most recently active first (found among the newest 20,000 session rows that match it). */
+  /** The sessions with rows matching the filter, the most recently active first (found among the range's newest 20,000 session rows, which the other filters narrow). */
   sessions(filter: UsageFilter, limit: number): SessionSummary[];
   /**
    * What a scope has cost since an instant, from the rollups (brought up to date first): whole

@@ -41,12 +41,15 @@ it('adds up each session, the most recently active first, under the filters rows
 it('finds the recent sessions among the newest 20,000 session rows, however long one of them is, and a named one however old', () => {
   const many = db.transaction(() => {
     log.record(row(10, 'old', 'llama'));
+    log.record(row(10, 'old-cloud', 'mini'));
     for (let i = 0; i < 30_000; i++) log.record(row(11 + i / 1000, 'app-wide', 'llama'));
   });
   many();
   const found = log.sessions({ since: T0 + 9 * 60_000 }, 10);
   // The whole of the long session is added up; the one before the bound is not found.
   expect(found.map((s) => [s.session, s.requests])).toEqual([['app-wide', 30_000]]);
+  // A filter only narrows those newest rows: it never makes the query read past them.
+  expect(log.sessions({ since: T0 + 9 * 60_000, deployment: 'mini' }, 10)).toEqual([]);
   // Named, it is found (through its own index entries, not a pass over the newer rows).
   expect(log.sessions({ session: 'old' }, 10).map((s) => [s.session, s.requests])).toEqual([['old', 1]]);
 });
