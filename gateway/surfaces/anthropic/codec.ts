@@ -187,9 +187,10 @@ function user(content: string | Block[], index: number): ChatRequest['messages']
     if (block.type === 'tool_result') {
       const result = asText(toolResultBlocks(block.content, `${at}.content`), `${at}.content`);
       const text = textOf(result);
-      out.push({ role: 'tool', tool_call_id: named(block.tool_use_id, `${at}.tool_use_id`), content: block.is_error ? `Error: ${text}` : text });
+      const callId = named(block.tool_use_id, `${at}.tool_use_id`);
+      out.push({ role: 'tool', tool_call_id: callId, content: block.is_error ? `Error: ${text}` : text });
       const images = typeof result === 'string' ? [] : result.flatMap((b, k) => (b.type === 'image' ? [imagePart(b, `${at}.content[${k}]`)] : []));
-      if (images.length > 0) returned.push({ type: 'text', text: `The image${images.length > 1 ? 's' : ''} the tool call ${String(block.tool_use_id)} returned:` });
+      if (images.length > 0) returned.push({ type: 'text', text: `The image${images.length > 1 ? 's' : ''} the tool call ${callId} returned:` });
       for (const image of images) returned.push(image);
     } else if (block.type === 'text' || block.type === 'document' || block.type === 'search_result') {
       parts.push({ type: 'text', text: readable(block, at) });
