@@ -42,3 +42,34 @@ export function extraWords(command: string | undefined, positionals: readonly st
   const takes = most === 0 ? 'no words' : `at most ${most} word${most > 1 ? 's' : ''}`;
   return `switchyard ${command} takes ${takes} after its name, not also ${positionals.slice(most).map((w) => `"${w}"`).join(' ')} (a name with a space in it needs quotes).`;
 }
+
+/**
+ * The options each command reads (`keys create` apart from the other `keys` commands). Another is a
+ * mistake, said rather than ignored: `usage export --route x` would otherwise export every route's
+ * rows as though filtered, and `check --data-dir` would seem to check against that data.
+ */
+const OPTIONS: Record<string, readonly string[]> = {
+  serve: ['host', 'port', 'data-dir', 'config'],
+  export: ['data-dir'],
+  import: ['data-dir'],
+  check: [],
+  history: ['data-dir'],
+  restore: ['data-dir'],
+  'local-only': ['data-dir'],
+  'login-link': ['data-dir', 'port'],
+  usage: ['data-dir', 'format', 'since', 'session'],
+  keys: ['data-dir'],
+  'keys create': ['data-dir', 'rpm', 'routes'],
+  connect: ['route', 'key', 'dry-run', 'undo', 'force', 'port', 'data-dir'],
+};
+
+/** What is wrong with the options given to a command, if it does not read one of them. */
+export function strayOptions(command: string | undefined, positionals: readonly string[], given: Record<string, unknown>): string | undefined {
+  const name = command === 'keys' && positionals[0] === 'create' ? 'keys create' : command ?? '';
+  const reads = OPTIONS[name];
+  if (!reads) return undefined;
+  const stray = Object.keys(given).filter((option) => option !== 'help' && !reads.includes(option));
+  if (stray.length === 0) return undefined;
+  const takes = reads.length === 0 ? 'no options' : `only ${reads.map((o) => `--${o}`).join(', ')}`;
+  return `switchyard ${name} does not read ${stray.map((o) => `--${o}`).join(', ')}: it takes ${takes}.`;
+}

@@ -25,7 +25,7 @@ import { dataDirProblem, listenProblem } from './cli-problems';
 import { clientKeysRequired } from './config/for-clients';
 import { isLoopbackHost } from './http/local-guard';
 import { serveBanner } from './serve-banner';
-import { extraWords, USAGE } from './cli-usage';
+import { extraWords, strayOptions, USAGE } from './cli-usage';
 
 /** How long `serve` lets requests in flight finish when told to stop (an agent's answer, a stream). */
 const STOP_GRACE_MS = 10_000;
@@ -73,10 +73,15 @@ export async function main(
     return 2;
   }
   const { values, positionals } = parsed;
-  const extra = extraWords(command, positionals);
+  const extra = extraWords(command, positionals) ?? strayOptions(command, positionals, values);
   if (extra) {
     io.err(`${extra}\n\n${USAGE}`);
     return 2;
+  }
+  if (values.help) {
+    // `serve --help` asks how serve is written; it must not start a gateway.
+    io.out(USAGE);
+    return 0;
   }
   const dataDir = values['data-dir'] ?? defaultDataDir();
   if (values.port !== undefined && !isPort(values.port)) {

@@ -55,6 +55,16 @@ describe('argument errors', () => {
     expect(words.code).toBe(2);
     expect(words.stderr).toMatch(/^switchyard keys takes at most 2 words after its name, not also "editor" \(a name with a space in it needs quotes\)\.\n\nSwitchyard /);
     expect(run(['serve', 'now', '--data-dir', dir()]).stderr).toMatch(/^switchyard serve takes no words after its name, not also "now"/);
+    // An option the command does not read is said, not ignored (a filter that filters nothing).
+    const stray = run(['usage', 'export', '--route', 'coder', '--data-dir', dir()]);
+    expect(stray.code).toBe(2);
+    expect(stray.stderr).toMatch(/^switchyard usage does not read --route: it takes only --data-dir, --format, --since, --session\.\n\nSwitchyard /);
+    expect(run(['keys', 'list', '--rpm', '5', '--data-dir', dir()]).stderr).toMatch(/^switchyard keys does not read --rpm: it takes only --data-dir\./);
+    expect(run(['check', 'x.json', '--data-dir', dir()]).stderr).toMatch(/^switchyard check does not read --data-dir: it takes no options\./);
+    // --help anywhere shows how commands are written; `serve --help` starts no gateway.
+    const help = run(['serve', '--help', '--port', '0', '--data-dir', dir()]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Switchyard .*\n\nUsage:/);
     const port = run(['login-link', '--port', '99999', '--data-dir', dir()]);
     expect(port.code).toBe(2);
     expect(port.stderr).toBe('Invalid port "99999": give a number from 0 to 65535\n');
