@@ -2,12 +2,16 @@
  * Budgets: what each has spent in its current period, and what that allows. Spend starts from the
  * usage log's rollups (at most an hour's rows) when a budget or its period begins, and each row the
  * gateway writes adds its cost at once, so a budget holds on the very request that crosses it. A
- * spent `skip-paid` budget (the default) keeps its requests on free and local deployments, the
- * fallbacks included; a spent `refuse` budget answers 429 until its period ends.
+ * request sent to a paid deployment counts too while it is in flight, at its prompt's full input
+ * price (an answer's tokens are unknown until it ends): agents send requests in parallel, and ten
+ * sent at once under a nearly spent budget would otherwise all go to the cloud. A spent `skip-paid`
+ * budget (the default) keeps its requests on free and local deployments, the fallbacks included; a
+ * spent `refuse` budget answers 429 until its period ends.
  */
-import type { BudgetConfig, Config } from '../config/schema';
+import type { BudgetConfig, Config, DeploymentConfig, ProviderConfig } from '../config/schema';
 import type { BudgetVerdict } from '../routing/state';
 import type { UsageRow } from '../store/usage-types';
+import { cost, priceOf } from '../usage/pricing';
 import { periodAt, type Period } from './periods';
 
 /** What one scope has cost since an instant, from the rollups. */
@@ -19,6 +23,8 @@ export interface BudgetStatus {
   period: BudgetConfig['period'];
   limitUsd: number;
   spentUsd: number;
+  /** What requests in flight to paid deployments hold of it: their prompts at the input price. */
+  inFlightUsd: number;
   remainingUsd: number;
   /** Spent as a share of the limit (1 = reached). */
   fraction: number;
@@ -41,6 +47,8 @@ interface Tracked {
   timeZone: string;
   period: Period;
   spent: number;
+  /** Held by requests in flight; the routing verdicts count it as spent. */
+  held: number;
 }
 
 export function createBudgets(deps: { config: () => Config; defaultTimeZone: () => string; spentSince: SpentSince; now: () => number }): Budgets {
@@ -54,7 +62,7 @@ export function createBudgets(deps: { config: () => Config; defaultTimeZone: () 
   const start = (config: BudgetConfig, now: number): Tracked => {
     const timeZone = config.timeZone ?? deps.defaultTimeZone();
     const period = periodAt(config.period, timeZone, now);
-    return { config, timeZone, period, spent: deps.spentSince(period.start, scopeOf(config)) };
+    return { config, timeZone, period, spent: deps.spentSince(period.start, scopeOf(config)), held: 0 };
   };
   /** The budgets of the current config, each in its current period. */
   const current = (): Tracked[] => {
@@ -83,6 +91,21 @@ export function createBudgets(deps: { config: () => Config; defaultTimeZone: () 
     return scope.provider === row.provider;
   };
   const exceeded = (t: Tracked) => t.spent >= t.config.limitUsd;
+  /** Whether requests go on as if spent: what is in flight counts. */
+  const full = (t: Tracked) => t.spent + t.held >= t.config.limitUsd;
+  /** Holds `usd` on each budget until the release runs (once; a budget restarted for a new period has no holds to release). */
+  const hold = (on: Tracked[], usd: number) => {
+    if (on.length === 0 || !(usd > 0)) return undefined;
+    for (const t of on) t.held += usd;
+    verdicts.clear();
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      for (const t of on) t.held = Math.max(0, t.held - usd);
+      verdicts.clear();
+    };
+  };
 
   return {
     verdict(request) {
@@ -94,14 +117,22 @@ export function createBudgets(deps: { config: () => Config; defaultTimeZone: () 
       const applied: BudgetVerdict['applied'] = [];
       const skipPaid = new Set<string>();
       const spentBy = new Map<string, string>();
+      // The budgets a paid attempt of this request counts for: its own, and its deployment's provider's.
+      const own: Tracked[] = [];
+      const byProvider = new Map<string, Tracked[]>();
       let refuse: BudgetVerdict['refuse'];
       for (const t of all) {
         const scope = t.config.scope;
         const provider = typeof scope === 'object' && 'provider' in scope ? scope.provider : undefined;
         if (provider === undefined && !counts(t, { route: request.route, clientKey: request.clientKey ?? 'anonymous', provider: null })) continue;
-        if (provider === undefined) applied.push({ name: t.config.name, remainingUsd: t.config.limitUsd - t.spent });
-        if (!exceeded(t)) continue;
-        if (provider === undefined && t.config.onExceeded === 'refuse') {
+        if (provider === undefined) {
+          applied.push({ name: t.config.name, remainingUsd: t.config.limitUsd - t.spent });
+          own.push(t);
+        } else byProvider.set(provider, [...(byProvider.get(provider) ?? []), t]);
+        if (!full(t)) continue;
+        // Refused only once really spent: what is in flight may cost far less than it holds, and a
+        // refusal's Retry-After is the period's end. Until then it keeps requests off paid deployments.
+        if (provider === undefined && t.config.onExceeded === 'refuse' && exceeded(t)) {
           refuse ??= { name: t.config.name, resetsAt: t.period.end };
           continue;
         }
@@ -109,7 +140,12 @@ export function createBudgets(deps: { config: () => Config; defaultTimeZone: () 
         skipPaid.add(key);
         if (!spentBy.has(key)) spentBy.set(key, t.config.name);
       }
-      const verdict = applied.length === 0 && skipPaid.size === 0 && !refuse ? undefined : { applied, refuse, skipPaid, spentBudget: (p: string) => spentBy.get(p) ?? spentBy.get('*') };
+      const holdFor = (deployment: DeploymentConfig, provider: ProviderConfig | undefined, promptTokens: () => number) => {
+        const on = [...own, ...(byProvider.get(deployment.provider) ?? [])];
+        return on.length === 0 ? undefined : hold(on, cost(priceOf(deployment, provider), { input: promptTokens(), output: 0 }));
+      };
+      const verdict =
+        applied.length === 0 && skipPaid.size === 0 && !refuse && byProvider.size === 0 ? undefined : { applied, refuse, skipPaid, spentBudget: (p: string) => spentBy.get(p) ?? spentBy.get('*'), hold: holdFor };
       verdicts.set(key, verdict);
       return verdict;
     },
@@ -127,6 +163,7 @@ export function createBudgets(deps: { config: () => Config; defaultTimeZone: () 
         period: t.config.period,
         limitUsd: t.config.limitUsd,
         spentUsd: t.spent,
+        inFlightUsd: t.held,
         remainingUsd: Math.max(0, t.config.limitUsd - t.spent),
         fraction: t.config.limitUsd > 0 ? t.spent / t.config.limitUsd : t.spent > 0 ? 1 : 0,
         exceeded: exceeded(t),

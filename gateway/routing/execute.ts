@@ -19,6 +19,7 @@ import type { Catalog } from './catalog';
 import { BLOCK_CAUSES, CircuitBreaker, DEFAULT_BREAKER, isPermit, type BlockCause, type Outcome, type Refusal } from './circuit-breaker';
 import type { Attempt } from './attempt';
 import type { Decision, DecisionStep } from './decision';
+import { hedged, ProbeStillRunning, type Discard } from './hedge';
 import { lazySkip, type Plan, type Skip, type SkipReason } from './plan';
 import { movesOn, retryDelay, retryPolicy } from './retry';
 import { clientClosed, deadlinePassed, exhausted, passThrough } from './route-errors';
@@ -45,9 +46,11 @@ export interface ExecuteContext {
   clientSignal: CancelSignal;
   now: () => number;
   random: () => number;
+  /** The request's prompt in tokens (estimated on first call), held against its budgets while a paid attempt is in flight. */
+  promptTokens?: (() => number) | undefined;
 }
 
-export type { Attempt };
+export type { Attempt, Discard };
 
 /** What each attempt does; it receives the signal that covers the whole request (client + deadline). */
 export type AttemptFn<T> = (provider: ProviderAdapter, deployment: DeploymentConfig, signal: CancelSignal) => Promise<T>;
@@ -77,9 +80,6 @@ export class ExecutionError extends GatewayError {
     });
   }
 }
-
-/** Drops an answer nobody will read (a hedged probe's late success): a stream is closed. */
-export type Discard<T> = (value: T) => void;
 
 export async function execute<T>(context: ExecuteContext, attempt: AttemptFn<T>, track?: Track<T>, discard?: Discard<T>): Promise<Execution<T>> {
   const { catalog, plan, clientSignal, now, random, breakers } = context;
@@ -132,7 +132,9 @@ export async function execute<T>(context: ExecuteContext, attempt: AttemptFn<T>,
         });
         break;
       }
+      const release = plan.budget?.hold?.(deployment, provider.config, context.promptTokens ?? noPrompt);
       const settle = (error?: unknown) => {
+        release?.();
         admission.release();
         const upstream = error === undefined ? undefined : clientSignal.aborted ? new UpstreamError('client_closed', 'client closed') : toUpstreamError(error, provider.config.name);
         permit.settle(breakerOutcome(upstream));
@@ -204,6 +206,7 @@ export async function execute<T>(context: ExecuteContext, attempt: AttemptFn<T>,
   return fail(exhausted(context, attempts, failures, skipped));
 }
 
+const noPrompt = () => 0;
 const BLOCK_SKIPS: Record<BlockCause, SkipReason> = { auth: 'auth_failed', model_missing: 'model_missing', quota: 'quota_exhausted' };
 
 function skipStep(s: Skip): DecisionStep {
@@ -227,35 +230,6 @@ function breakerOutcome(error: UpstreamError | undefined): Outcome {
   // The gateway's own code failed: the deployment said nothing about its health.
   if (isGatewayFault(error)) return 'neutral';
   return 'failure';
-}
-
-/** The client's side of a probe that outlived its budget: it moves on; the probe settles the breaker later. */
-class ProbeStillRunning extends UpstreamError {}
-
-/**
- * Races a half-open probe against its budget. A probe that answers in time is an ordinary attempt.
- * One that does not goes on in the background and settles the breaker when it ends (a late success
- * closes the circuit, its answer is dropped), while the client moves on at once.
- */
-async function hedged<T>(work: Promise<T>, budgetMs: number, settle: (error?: unknown) => void, discard: Discard<T> | undefined): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'late'>((resolve) => {
-    timer = setTimeout(() => resolve('late'), budgetMs);
-  });
-  try {
-    const first = await Promise.race([work, late]);
-    if (first !== 'late') return first;
-  } finally {
-    clearTimeout(timer);
-  }
-  work.then(
-    (value) => {
-      settle();
-      discard?.(value);
-    },
-    (error) => settle(error),
-  );
-  throw new ProbeStillRunning('timeout', `the half-open probe had not answered within ${budgetMs} ms; moved on while it finishes in the background`);
 }
 
 function markFailed(attempt: Attempt, error: UpstreamError): void {

@@ -116,7 +116,7 @@ export function createRouter(deps: RouterDeps): Router {
         : attempt;
       let execution: Execution<T>;
       try {
-        execution = await execute({ catalog, plan: planned, breakers: simulated ? undefined : deps.breakers, clientSignal: request.signal, now, random }, attemptOrSimulate, options.track, options.discard);
+        execution = await execute({ catalog, plan: planned, breakers: simulated ? undefined : deps.breakers, clientSignal: request.signal, now, random, promptTokens: request.traits?.promptTokens }, attemptOrSimulate, options.track, options.discard);
         if (!simulated) {
           deps.onAttempts?.(execution.attempts);
           deps.state?.ran?.(execution.deployment);

@@ -3,7 +3,7 @@
  * monitor's model lists and model facts, live latency, budgets. Every call is a map lookup or a
  * memo read: this is on the path of every request.
  */
-import type { DeploymentConfig } from '../config/schema';
+import type { DeploymentConfig, ProviderConfig } from '../config/schema';
 import type { Capability } from '../models/facts';
 import type { SessionMemory } from './sessions';
 
@@ -30,6 +30,12 @@ export interface BudgetVerdict {
   skipPaid: ReadonlySet<string>;
   /** The budget that made a provider's paid deployments skip. */
   spentBudget(provider: string): string | undefined;
+  /**
+   * Counts an attempt on `deployment` against the budgets it would be charged to while it is in
+   * flight (its prompt at the input price; nothing for a free one). Returns the release, or
+   * undefined when nothing was held.
+   */
+  hold?(deployment: DeploymentConfig, provider: ProviderConfig | undefined, promptTokens: () => number): (() => void) | undefined;
 }
 
 export interface RoutingState {

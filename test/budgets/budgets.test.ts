@@ -47,4 +47,38 @@ describe('budgets', () => {
     expect(budgets.verdict({ route: 'default', clientKey: 'batch' })?.refuse).toEqual({ name: 'batch', resetsAt: Date.parse('2026-12-01T00:00:00Z') });
     expect(budgets.verdict({ route: 'default', clientKey: 'editor' })).toBeUndefined();
   });
+
+  it('hold what a paid attempt in flight may cost, on its own budgets and its provider\'s, until released once', () => {
+    let now = Date.parse('2026-11-04T12:00:00Z');
+    const config = {
+      version: 1,
+      providers: [],
+      deployments: [],
+      routes: [],
+      budgets: [{ name: 'daily', scope: 'global', period: 'day', limitUsd: 1 }, { name: 'cloud', scope: { provider: 'cloud' }, period: 'day', limitUsd: 10 }, { name: 'other', scope: { route: 'other' }, period: 'day', limitUsd: 1 }],
+    } as unknown as Config;
+    const budgets = createBudgets({ config: () => config, defaultTimeZone: () => 'UTC', now: () => now, spentSince: () => 0 });
+    const paid = { name: 'mini', provider: 'cloud', model: 'm', pricing: { inputPerMTok: 2, outputPerMTok: 8 } };
+    const verdict = budgets.verdict({ route: 'default', clientKey: undefined });
+    // 300,000 prompt tokens at $2 per million: $0.60, the answer's tokens unknown.
+    const release = verdict?.hold?.(paid, undefined, () => 300_000);
+    const held = () => Object.fromEntries(budgets.status().map((b) => [b.name, b.inFlightUsd]));
+    expect(held()).toEqual({ daily: 0.6, cloud: 0.6, other: 0 });
+    expect(budgets.verdict({ route: 'default', clientKey: undefined })?.skipPaid).toEqual(new Set());
+    const second = budgets.verdict({ route: 'default', clientKey: undefined })?.hold?.(paid, undefined, () => 300_000);
+    // $1.20 held of $1: the next request keeps off paid deployments; the spend itself is not reached.
+    expect(budgets.verdict({ route: 'default', clientKey: undefined })?.skipPaid).toEqual(new Set(['*']));
+    expect(budgets.status()[0]).toMatchObject({ spentUsd: 0, exceeded: false });
+    release?.();
+    release?.();
+    expect(held().daily).toBeCloseTo(0.6);
+    expect(budgets.verdict({ route: 'default', clientKey: undefined })?.skipPaid).toEqual(new Set());
+    // Free deployments hold nothing.
+    expect(verdict?.hold?.({ name: 'llama', provider: 'local', model: 'l', pricing: { inputPerMTok: 0, outputPerMTok: 0 } }, undefined, () => 300_000)).toBeUndefined();
+    // A new period starts with nothing held; the old period's release changes nothing in it.
+    now = Date.parse('2026-11-05T00:00:00Z');
+    expect(held().daily).toBe(0);
+    second?.();
+    expect(held()).toEqual({ daily: 0, cloud: 0, other: 0 });
+  });
 });

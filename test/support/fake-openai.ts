@@ -182,7 +182,7 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
   }
 
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
-  const limit = mode.kind === 'reset-mid-stream' || mode.kind === 'truncated' || mode.kind === 'error-event' ? mode.chunks : events.length;
+  const limit = mode.kind === 'reset-mid-stream' || mode.kind === 'truncated' || mode.kind === 'error-event' || mode.kind === 'stall' ? mode.chunks : events.length;
   for (let i = 0; i < Math.min(limit, events.length); i++) {
     if (res.destroyed) return;
     res.write(`data: ${JSON.stringify(events[i])}\n\n`);
@@ -192,15 +192,13 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
     resetAfterFlush(res);
     return;
   }
+  if (mode.kind === 'stall') return; // open and silent: the reader's idle timeout ends it
   // As OpenAI-compatible servers report a failure after the stream began: an event that is no chunk.
   if (mode.kind === 'error-event') {
     res.end(`data: ${JSON.stringify({ error: { message: 'The server had an error while processing your request.', type: 'server_error', param: null, code: null } })}\n\n`);
     return;
   }
-  if (mode.kind === 'truncated' || options.endsWithoutDone) {
-    res.end();
-    return;
-  }
+  if (mode.kind === 'truncated' || options.endsWithoutDone) return void res.end();
   if (mode.kind === 'open-after-end') res.write('data: [DONE]\n\n');
   else res.end('data: [DONE]\n\n');
 }

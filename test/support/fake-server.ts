@@ -21,7 +21,7 @@ export type FailureMode =
   | { kind: 'truncated'; chunks: number }
   /** Stream `chunks` events, then the wire's own mid-stream error (Anthropic's overloaded_error, OpenAI's `{"error"}`, a Response's `error` event). */
   | { kind: 'error-event'; chunks: number }
-  /** Stream `chunks` lines, then send nothing more with the connection left open (fake-ollama's chat: a wedged runner). */
+  /** Stream `chunks` lines, then send nothing more with the connection left open (a wedged runner; chat streams of both fakes). */
   | { kind: 'stall'; chunks: number }
   /** The whole stream with its end marker, then the connection left open (a server or proxy that never ends the response). */
   | { kind: 'open-after-end' }

@@ -75,6 +75,8 @@ export const BudgetViewSchema = Type.Object({
   period: Type.String(),
   limitUsd: Type.Number(),
   spentUsd: Type.Number(),
+  /** Held by requests in flight to paid deployments (their prompts at the input price): routing counts it as spent. */
+  inFlightUsd: Type.Number(),
   remainingUsd: Type.Number(),
   fraction: Type.Number(),
   exceeded: Type.Boolean(),

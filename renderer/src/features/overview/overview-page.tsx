@@ -119,7 +119,7 @@ function Budgets() {
             key={b.name}
             label={`${b.name} (${b.scope}, per ${b.period})`}
             fraction={b.fraction}
-            detail={`${money(b.spentUsd)} of ${money(b.limitUsd)}${b.exceeded ? (b.onExceeded === 'refuse' ? ' · spent: refusing' : ' · spent: local and free only') : ''} · resets ${when(b.resetsAt)}`}
+            detail={`${money(b.spentUsd)} of ${money(b.limitUsd)}${b.inFlightUsd > 0 ? ` (${money(b.inFlightUsd)} more in flight)` : ''}${b.exceeded ? (b.onExceeded === 'refuse' ? ' · spent: refusing' : ' · spent: local and free only') : ''} · resets ${when(b.resetsAt)}`}
           />
         ))}
       </Card>
