@@ -49,6 +49,8 @@ interface Tracked {
   spent: number;
   /** Held by requests in flight; the routing verdicts count it as spent. */
   held: number;
+  /** How many holds are out: none left is exactly nothing held, whatever sums of floats left over. */
+  holds: number;
 }
 
 export function createBudgets(deps: { config: () => Config; defaultTimeZone: () => string; spentSince: SpentSince; now: () => number }): Budgets {
@@ -62,7 +64,7 @@ export function createBudgets(deps: { config: () => Config; defaultTimeZone: () 
   const start = (config: BudgetConfig, now: number): Tracked => {
     const timeZone = config.timeZone ?? deps.defaultTimeZone();
     const period = periodAt(config.period, timeZone, now);
-    return { config, timeZone, period, spent: deps.spentSince(period.start, scopeOf(config)), held: 0 };
+    return { config, timeZone, period, spent: deps.spentSince(period.start, scopeOf(config)), held: 0, holds: 0 };
   };
   /** The budgets of the current config, each in its current period. */
   const current = (): Tracked[] => {
@@ -96,13 +98,19 @@ export function createBudgets(deps: { config: () => Config; defaultTimeZone: () 
   /** Holds `usd` on each budget until the release runs (once; a budget restarted for a new period has no holds to release). */
   const hold = (on: Tracked[], usd: number) => {
     if (on.length === 0 || !(usd > 0)) return undefined;
-    for (const t of on) t.held += usd;
+    for (const t of on) {
+      t.held += usd;
+      t.holds++;
+    }
     verdicts.clear();
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      for (const t of on) t.held = Math.max(0, t.held - usd);
+      for (const t of on) {
+        t.holds = Math.max(0, t.holds - 1);
+        t.held = t.holds === 0 ? 0 : Math.max(0, t.held - usd);
+      }
       verdicts.clear();
     };
   };

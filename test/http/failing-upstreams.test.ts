@@ -4,7 +4,8 @@
  * deployment (seeded draws; the failures' timing is the machine's). Whatever happens: every answer is whole or says it failed (a stream ends with its end
  * marker or its error event, never just stops), no refusal is a crash, every request has one usage
  * row with the status its client saw, and once the upstreams recover no provider holds a slot or a
- * queue place a request left behind, and every deployment answers again.
+ * queue place a request left behind, no budget holds what a request in flight held, and every
+ * deployment answers again.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { FailureMode, FakeServer } from '../support/fake-server';
@@ -26,9 +27,10 @@ beforeAll(async () => {
   h = await startGateway({
     version: 1,
     providers: [
-      { name: 'claude', kind: 'anthropic', baseUrl: anthropic!.url, apiKey: 'env:TEST_KEY', timeouts, maxConcurrent: 3, queue: { max: 4, timeoutMs: 300 } },
+      // Cloud providers (their loopback addresses aside), so their requests hold part of the budget while in flight.
+      { name: 'claude', kind: 'anthropic', baseUrl: anthropic!.url, apiKey: 'env:TEST_KEY', timeouts, maxConcurrent: 3, queue: { max: 4, timeoutMs: 300 }, local: false },
       { name: 'local', kind: 'ollama', baseUrl: ollama!.url, timeouts, maxConcurrent: 2, queue: { max: 3, timeoutMs: 300 } },
-      { name: 'cloud', kind: 'openai', baseUrl: `${openai!.url}/v1`, apiKey: 'env:TEST_KEY', timeouts, maxConcurrent: 4 },
+      { name: 'cloud', kind: 'openai', baseUrl: `${openai!.url}/v1`, apiKey: 'env:TEST_KEY', timeouts, maxConcurrent: 4, local: false },
     ],
     deployments: [
       { name: 'sonnet', provider: 'claude', model: 'claude-sonnet-4-5' },
@@ -37,6 +39,7 @@ beforeAll(async () => {
     ],
     // Sessions kept, so a session's deployment failing under it is among what the run meets.
     routes: [{ name: 'mixed', deployments: DEPLOYMENTS, stickySessions: true }],
+    budgets: [{ name: 'run', scope: 'global', period: 'month', limitUsd: 1000 }],
   });
 }, 30_000);
 afterAll(() => stopAll(h, ...fakes));
@@ -105,6 +108,9 @@ it('answers whole or says it failed, logs each request once with the status its 
   for (const [id, status] of seen) expect([id, rows.get(id)]).toEqual([id, status]);
   const providers = (await (await fetch(`${h.url}/health`)).json()).providers as { name: string; inFlight: number; queued: number }[];
   expect(providers.map((p) => [p.name, p.inFlight, p.queued])).toEqual(providers.map((p) => [p.name, 0, 0]));
+  // Nor a hold on the budget: every paid attempt let go of what it held, however it ended.
+  expect(h.gateway.budgets.status().map((b) => [b.name, b.inFlightUsd])).toEqual([['run', 0]]);
+  expect(h.gateway.budgets.status()[0]?.spentUsd).toBeGreaterThan(0);
   for (const deployment of DEPLOYMENTS) h.gateway.breakers.reset(deployment);
   for (const deployment of DEPLOYMENTS) {
     const answers = await Promise.all(Array.from({ length: 5 }, () => h.openai.chat.completions.create({ model: deployment, messages: [{ role: 'user', content: 'x' }] })));
