@@ -1,0 +1,147 @@
+/**
+ * Routing within limits, through the real gateway and wire-format fakes: context windows (and
+ * numCtx "auto") and budgets on a fixed clock.
+ */
+import Anthropic from '@anthropic-ai/sdk';
+import { describe, expect, it } from 'vitest';
+import { startGateway, tempDir } from '../support/harness';
+import { useRoutingGateway, type Extra } from '../support/routing-gateway';
+
+const g = useRoutingGateway();
+
+describe('context windows', () => {
+  const long = 'lorem ipsum dolor sit amet '.repeat(8_000); // about 40k tokens
+
+  it('sends a 40k-token request past a 4k-context Ollama to a 128k cloud model without touching Ollama', async () => {
+    g.apply({ deployments: [{ name: 'llama', provider: 'local', model: 'llama3.2:3b', options: { num_ctx: 4096 } }] });
+    const answer = await g.chat('default', { messages: [{ role: 'user', content: long }] });
+    expect(answer.route).toBe('llama:skip(context-too-small) mini:ok');
+    expect(g.ollama.requests.filter((r) => r.path === '/api/chat')).toHaveLength(0);
+  });
+
+  it('with numCtx "auto" raises num_ctx for that request up to the cap, so nothing is cut', async () => {
+    g.apply({ deployments: [{ name: 'llama', provider: 'local', model: 'llama3.2:3b', numCtx: 'auto', maxNumCtx: 65_536 }] });
+    const answer = await g.chat('default', { messages: [{ role: 'user', content: long }] });
+    expect(answer.route).toBe('llama:ok');
+    const sent = g.ollama.requests.find((r) => r.path === '/api/chat')?.body;
+    expect(sent.options.num_ctx).toBeGreaterThanOrEqual(40_000);
+    expect(sent.options.num_ctx).toBeLessThanOrEqual(65_536);
+    // A short request right after keeps the window the model now runs with: another would reload it.
+    await g.chat('default');
+    expect(g.ollama.requests.at(-1)?.body.options.num_ctx).toBe(sent.options.num_ctx);
+  });
+
+  it('keeps answering /health while a 1 MiB prompt without spaces is checked against a window', async () => {
+    g.apply({ deployments: [{ name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini', contextWindow: 600_000 }], routes: [{ name: 'big', deployments: ['mini'] }] });
+    const big = g.chat('big', { messages: [{ role: 'user', content: 'ACGT'.repeat(256 * 1024) }] });
+    // Timing belongs to the bench (npm run bench reports the worst /health wait); here: it answered.
+    expect((await fetch(`${g.h.url}/health`)).status).toBe(200);
+    expect((await big).route).toBe('mini:ok');
+  });
+
+  it('gives a long prompt asking for a long answer to an Ollama window with room for part of it, the answer capped at that room', async () => {
+    g.apply({ deployments: [{ name: 'llama', provider: 'local', model: 'llama3.2:3b', numCtx: 'auto', maxNumCtx: 32_768 }] });
+    // About 10k tokens, and Claude Code's 32,000 out: more than the window, but the prompt fits with room to answer.
+    const answer = await g.chat('default', { max_tokens: 32_000, messages: [{ role: 'user', content: 'lorem ipsum dolor sit amet '.repeat(2_000) }] });
+    expect(answer.route).toBe('llama:ok');
+    const sent = g.ollama.requests.find((r) => r.path === '/api/chat')?.body;
+    expect(sent.options.num_ctx).toBe(32_768);
+    expect(sent.options.num_predict).toBeGreaterThanOrEqual(4_096);
+    expect(sent.options.num_predict).toBeLessThanOrEqual(32_768 - 10_000);
+    // An Ollama client's num_predict is capped the same way.
+    const native = await fetch(`${g.h.url}/api/chat`, { method: 'POST', body: JSON.stringify({ model: 'default', stream: false, options: { num_predict: 32_000 }, messages: [{ role: 'user', content: 'lorem ipsum dolor sit amet '.repeat(2_000) }] }) });
+    expect(native.status).toBe(200);
+    expect(g.ollama.requests.at(-1)?.body.options).toMatchObject({ num_ctx: 32_768, num_predict: sent.options.num_predict });
+    // About 25k tokens leave too little room for an answer: the cloud model takes it whole.
+    const longer = await g.chat('default', { max_tokens: 32_000, messages: [{ role: 'user', content: 'lorem ipsum dolor sit amet '.repeat(5_000) }] });
+    expect(longer.route).toBe('llama:skip(context-too-small) mini:ok');
+  });
+
+  it('answers 400 context_length_exceeded naming the largest window when nothing fits', async () => {
+    g.apply({
+      deployments: [
+        { name: 'llama', provider: 'local', model: 'llama3.2:3b', options: { num_ctx: 4096 } },
+        { name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini', contextWindow: 16_000 },
+      ],
+    });
+    const answer = await g.chat('default', { messages: [{ role: 'user', content: long }] });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error).toMatchObject({ code: 'context_length_exceeded', largest_context_window: 16_000 });
+    expect(answer.body.error.message).toContain('16000 tokens');
+    expect(g.openai.requests).toHaveLength(0);
+  });
+});
+
+
+describe('budgets', () => {
+  const budgetConfig = (extra: object = {}): Extra => ({
+    routes: [{ name: 'cloud-first', deployments: ['mini', 'llama'] }],
+    budgets: [{ name: 'daily', scope: 'global', period: 'day', limitUsd: 0.01, timeZone: 'America/New_York', ...extra }],
+  });
+
+  it('switches every front door to local once spend crosses the limit, says what remains, and resets at midnight in its zone', async () => {
+    // A day of its own: other tests' answers (at the real time) are outside its period.
+    g.clock = Date.parse('2026-12-10T15:00:00Z'); // 10:00 in New York
+    g.apply(budgetConfig());
+    // Each cloud answer costs (12 x 400 + 2 x 1000) / 1e6 = $0.0068.
+    const first = await g.chat('cloud-first');
+    expect(first.route).toBe('mini:ok');
+    expect(first.headers.get('x-switchyard-budget')).toBe('daily=0.0100');
+    expect((await g.chat('cloud-first')).route).toBe('mini:ok');
+    const over = await g.chat('cloud-first');
+    expect(over.route).toBe('mini:skip(over-budget) llama:ok');
+    expect(over.headers.get('x-switchyard-budget')).toBe('daily=0.0000');
+
+    const claude = new Anthropic({ baseURL: g.h.url, apiKey: 'k', maxRetries: 0 });
+    const viaMessages = await claude.messages.create({ model: 'cloud-first', max_tokens: 20, messages: [{ role: 'user', content: 'hi' }] }).withResponse();
+    expect(viaMessages.response.headers.get('x-switchyard-route')).toBe('mini:skip(over-budget) llama:ok');
+    const viaResponses = await g.h.openai.responses.create({ model: 'cloud-first', input: 'hi' }).withResponse();
+    expect(viaResponses.response.headers.get('x-switchyard-route')).toBe('mini:skip(over-budget) llama:ok');
+    const viaOllama = await fetch(`${g.h.url}/api/chat`, { method: 'POST', body: JSON.stringify({ model: 'cloud-first', messages: [{ role: 'user', content: 'hi' }], stream: false }) });
+    expect(viaOllama.headers.get('x-switchyard-route')).toBe('mini:skip(over-budget) llama:ok');
+
+    const budgets = await g.h.admin('/admin/api/budgets').then((r) => r.json());
+    expect(budgets.budgets[0]).toMatchObject({ name: 'daily', limitUsd: 0.01, exceeded: true, resetsAt: '2026-12-11T05:00:00.000Z', periodStart: '2026-12-10T05:00:00.000Z' });
+    expect(budgets.budgets[0].spentUsd).toBeCloseTo(0.0136, 6);
+    const health = await fetch(`${g.h.url}/health`).then((r) => r.json());
+    expect(health.budgets[0]).toMatchObject({ name: 'daily', exceeded: true });
+    expect(health.deployments.find((d: { name: string }) => d.name === 'mini').overBudget).toBe(true);
+
+    g.clock = Date.parse('2026-12-11T04:59:00Z'); // 23:59 in New York: still the same day
+    expect((await g.chat('cloud-first')).route).toBe('mini:skip(over-budget) llama:ok');
+    g.clock = Date.parse('2026-12-11T05:00:00Z'); // midnight in New York
+    expect((await g.chat('cloud-first')).route).toBe('mini:ok');
+  });
+
+  it('counts spend from the usage log when the gateway starts again', async () => {
+    g.clock = Date.parse('2026-11-30T15:00:00Z');
+    const dir = tempDir();
+    const c = g.config(budgetConfig());
+    const first = await startGateway(c, { dataDir: dir.path, now: () => g.clock as number, timeZone: 'America/New_York' });
+    try {
+      for (let i = 0; i < 2; i++) await first.openai.chat.completions.create({ model: 'cloud-first', messages: [{ role: 'user', content: 'hello' }] });
+    } finally {
+      await first.gateway.stop();
+    }
+    const again = await startGateway(c, { dataDir: dir.path, now: () => g.clock as number, timeZone: 'America/New_York' });
+    try {
+      expect(again.gateway.budgets.status()[0]?.spentUsd).toBeCloseTo(0.0136, 6);
+      const answer = await again.openai.chat.completions.create({ model: 'cloud-first', messages: [{ role: 'user', content: 'hello' }] }).withResponse();
+      expect(answer.response.headers.get('x-switchyard-deployment')).toBe('llama');
+    } finally {
+      await again.gateway.stop();
+      dir.remove();
+    }
+  });
+
+  it('refuses with 429 until the period resets when the budget says refuse', async () => {
+    g.clock = Date.parse('2026-12-20T15:00:00Z');
+    g.apply(budgetConfig({ onExceeded: 'refuse', limitUsd: 0.005 }));
+    expect((await g.chat('cloud-first')).status).toBe(200);
+    const refused = await g.chat('cloud-first');
+    expect(refused.status).toBe(429);
+    expect(refused.body.error).toMatchObject({ code: 'budget_exceeded', budget: 'daily' });
+    expect(Number(refused.headers.get('retry-after'))).toBe(14 * 3600);
+  });
+});
+
