@@ -16,7 +16,7 @@ import { envSecrets, type Secrets } from './config/secrets';
 import { validateConfig, type ValidationResult } from './config/validate';
 import { createHealthMonitor, type HealthMonitor } from './health/monitor';
 import { createTrafficStats } from './health/traffic';
-import { createProviderSet, upstreamContext } from './providers/registry';
+import { closeAdapters, createProviderSet, upstreamContext } from './providers/registry';
 import type { ProviderAdapter } from './providers/types';
 import { createBreakerBoard, type BreakerBoard } from './routing/breaker-board';
 import { createCatalog, type Catalog } from './routing/catalog';
@@ -32,6 +32,7 @@ import { fileURLToPath } from 'node:url';
 import { createResponseCache, type ResponseCache } from './store/response-cache';
 import { createResponsesStore } from './store/responses-store';
 import { pruneStore } from './store/retention';
+import { keepStickySessions, STICKY_SAVE_MS } from './store/sticky-sessions';
 import { createBudgets, type Budgets } from './budgets/budgets';
 import { createRoutingState } from './routing/live-state';
 import { createUsageLog, type UsageLog } from './store/usage-log';
@@ -130,7 +131,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     try {
       return await work();
     } catch (error) {
-      await closeAll([...providers.values()]);
+      await closeAdapters([...providers.values()]);
       db.close();
       throw error;
     }
@@ -170,6 +171,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     latencyMs: (deployment) => traffic.latencyMs(deployment),
     budgets: (request) => budgets.verdict(request),
   });
+  const sticky = keepStickySessions(db, routingState.sessions, now);
   const cache = createResponseCache(db, now);
   const servingCache = guardedCache(cache, writes);
   const responses = guardedResponses(createResponsesStore(db), writes);
@@ -221,8 +223,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
   log = app.log;
   // Timers start once nothing can fail any more. Rollups need none: they follow traffic (usage-log.ts).
-  const pruner = setInterval(() => writes.attempt('the hourly prune', prune), 3_600_000);
-  pruner.unref();
+  const saveSessions = () => writes.attempt('the sticky sessions', () => sticky.save());
+  const timers = [setInterval(() => writes.attempt('the hourly prune', prune), 3_600_000), setInterval(saveSessions, STICKY_SAVE_MS)];
+  for (const timer of timers) timer.unref();
 
   const swap = (config: Config) => {
     const next = createProviderSet(config.providers, upstream, providers);
@@ -230,7 +233,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     catalog = createCatalog(config, providers, timeZone);
     breakers.configure(config);
     appliedAt = now();
-    void closeAll(next.retired);
+    void closeAdapters(next.retired);
   };
 
   // `switchyard import` writes a new revision, `switchyard keys` creates and revokes keys (a revoked key must stop working).
@@ -275,11 +278,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     startOn,
     async stop({ graceMs = 0 } = {}) {
       stopWatching();
-      clearInterval(pruner);
+      for (const timer of timers) clearInterval(timer);
       health.stop();
       await closeServer(app, graceMs);
+      saveSessions();
       address.forget();
-      await closeAll([...providers.values()]);
+      await closeAdapters([...providers.values()]);
       // Leaves the file as readers expect it (the next open would move these rows anyway).
       usageLog.settle();
       db.close();
@@ -293,8 +297,4 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     }),
     config: () => catalog.config,
   };
-}
-
-async function closeAll(adapters: ProviderAdapter[]): Promise<void> {
-  await Promise.all(adapters.map((a) => a.close().catch(() => undefined)));
 }

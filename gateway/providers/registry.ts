@@ -48,6 +48,11 @@ export function createProviderSet(providers: readonly ProviderConfig[], context:
   return { adapters, retired };
 }
 
+/** Closes adapters' connections; one that fails to close is no reason to keep the others open. */
+export async function closeAdapters(adapters: ProviderAdapter[]): Promise<void> {
+  await Promise.all(adapters.map((a) => a.close().catch(() => undefined)));
+}
+
 /**
  * An adapter whose answers have their signed reasoning noted (signed-reasoning.ts): a Messages
  * answer's thinking as its deployment's model's, a Responses answer's encrypted reasoning as this

@@ -6,7 +6,7 @@
 import type { DeploymentConfig } from '../config/schema';
 import { contextWindowOf, knownCapabilities, maxOutputOf, OLLAMA_DEFAULT_NUM_CTX, raiseLimitOf, type OllamaShowFacts } from '../models/facts';
 import type { Catalog } from './catalog';
-import { createSessionMemory } from './sessions';
+import { createSessionMemory, type SessionMemory } from './sessions';
 import type { BudgetVerdict, DeploymentFacts, RoutingState } from './state';
 
 export interface LiveSources {
@@ -32,7 +32,7 @@ interface Known {
   facts: DeploymentFacts;
 }
 
-export function createRoutingState(sources: LiveSources): RoutingState {
+export function createRoutingState(sources: LiveSources): RoutingState & { sessions: SessionMemory } {
   const now = sources.now ?? Date.now;
   // Deployment configs are replaced whole by a config change, so they key the memo safely.
   const memo = new WeakMap<DeploymentConfig, Known>();

@@ -5,8 +5,9 @@
  * to the cloud stays there rather than flipping between models turn by turn (and losing its prompt
  * cache each time), and a weighted or lowest-latency route picks once per session, not per request.
  * Kept in memory, bounded: the least recently used session goes first, and one idle past
- * `idleMs` is forgotten. A route given another order or strategy starts its sessions afresh: the
- * dashboard promises that traffic follows a new order.
+ * `idleMs` is forgotten. What changed is handed out to be saved (store/sticky-sessions.ts), so a
+ * restart keeps each conversation where it was. A route given another order or strategy starts its
+ * sessions afresh: the dashboard promises that traffic follows a new order.
  */
 import type { RouteConfig } from '../config/schema';
 
@@ -14,6 +15,17 @@ export interface SessionMemory {
   /** The deployment that last answered this session on this route, if it did within the idle time. */
   deploymentOf(key: SessionKey): string | undefined;
   answered(key: SessionKey, deployment: string): void;
+  /** The sessions answered since the last call, to be saved. */
+  changed(): KeptSession[];
+  /** Sessions saved before a restart, oldest first (so the newest are kept when there are too many). */
+  restore(sessions: Iterable<KeptSession>): void;
+}
+
+/** One session as saved: `id` stands for its key (client key, route, session). */
+export interface KeptSession {
+  id: string;
+  deployment: string;
+  at: number;
 }
 
 export interface SessionKey {
@@ -34,7 +46,14 @@ const MAX_SESSIONS = 10_000;
 export function createSessionMemory(now: () => number, idleMs = SESSION_IDLE_MS, max = MAX_SESSIONS): SessionMemory {
   // A Map iterates in insertion order: re-inserting on every use keeps the least recent first.
   const sessions = new Map<string, { deployment: string; at: number }>();
+  // Ids only: a session answered twice before a save is saved once, as it is then.
+  const changed = new Set<string>();
   const keyOf = (k: SessionKey) => `${k.clientKey ?? ''}\u0000${k.route}\u0000${k.session}`;
+  const keep = (id: string, deployment: string, at: number) => {
+    sessions.delete(id);
+    sessions.set(id, { deployment, at });
+    if (sessions.size > max) sessions.delete(sessions.keys().next().value as string);
+  };
   return {
     deploymentOf(key) {
       const id = keyOf(key);
@@ -46,9 +65,21 @@ export function createSessionMemory(now: () => number, idleMs = SESSION_IDLE_MS,
     },
     answered(key, deployment) {
       const id = keyOf(key);
-      sessions.delete(id);
-      sessions.set(id, { deployment, at: now() });
-      if (sessions.size > max) sessions.delete(sessions.keys().next().value as string);
+      keep(id, deployment, now());
+      if (changed.size < max) changed.add(id);
+    },
+    changed() {
+      const out: KeptSession[] = [];
+      for (const id of changed) {
+        const kept = sessions.get(id);
+        if (kept) out.push({ id, ...kept });
+      }
+      changed.clear();
+      return out;
+    },
+    restore(saved) {
+      const since = now() - idleMs;
+      for (const { id, deployment, at } of saved) if (at >= since && !sessions.has(id)) keep(id, deployment, at);
     },
   };
 }

@@ -266,4 +266,8 @@ export const MIGRATIONS: readonly string[] = [
    ALTER TABLE usage_inbox ADD COLUMN session TEXT;
    CREATE INDEX usage_session_at ON usage (session, at) WHERE session IS NOT NULL;
    CREATE INDEX usage_session_recent ON usage (at) WHERE session IS NOT NULL;`,
+  // 17: which deployment answered each session last (routing/sessions.ts), so a restart keeps a
+  // conversation where it was; rows older than the sessions' idle time are deleted by \`at\`
+  `CREATE TABLE sticky_sessions (id TEXT PRIMARY KEY, deployment TEXT NOT NULL, at INTEGER NOT NULL) WITHOUT ROWID;
+   CREATE INDEX sticky_sessions_at ON sticky_sessions (at);`,
 ];

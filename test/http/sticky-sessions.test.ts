@@ -6,6 +6,7 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { describe, expect, it } from 'vitest';
+import { startGateway, tempDir, type Harness } from '../support/harness';
 import { useTwoTier } from '../support/two-tier';
 
 let draws: number[] = [];
@@ -133,6 +134,39 @@ describe('a route that keeps its sessions', () => {
     expect((await ask()).response.headers.get('x-switchyard-deployment')).toBe('mini');
     expect((await codex('codex-conversation')).response.headers.get('x-switchyard-deployment')).toBe('mini');
     expect((await codex('another-conversation')).response.headers.get('x-switchyard-deployment')).toBe('llama');
+  });
+});
+
+describe('a restart', () => {
+  it('keeps each session where it was on the same data dir, and forgets the idle ones', async () => {
+    const dir = tempDir();
+    const config = t.configWith({}, { stickySessions: true });
+    const start = () => startGateway(config, { dataDir: dir.path, now: () => t.clock });
+    const asks = (h: Harness) => async (session: string) => {
+      const res = await fetch(`${h.baseUrl}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-switchyard-session': session }, body: JSON.stringify({ model: 'default', messages: [{ role: 'user', content: 'hi' }] }) });
+      expect(res.status).toBe(200);
+      return res.headers.get('x-switchyard-deployment');
+    };
+    let h = await start();
+    try {
+      let ask = asks(h);
+      await t.ollama.setMode({ kind: 'status', status: 503 });
+      expect(await ask('agent-1')).toBe('mini');
+      t.clock += 20 * 60_000;
+      expect(await ask('agent-2')).toBe('mini');
+      await t.ollama.reset();
+      await h.gateway.stop();
+      // Ten minutes later: agent-1 has been idle for 30, agent-2 for 10.
+      t.clock += 10 * 60_000 + 1;
+      h = await start();
+      ask = asks(h);
+      expect(await ask('agent-2')).toBe('mini');
+      expect(await ask('agent-1')).toBe('llama');
+      expect(await ask('agent-3')).toBe('llama');
+    } finally {
+      await h.gateway.stop();
+      dir.remove();
+    }
   });
 });
 

@@ -1,9 +1,8 @@
-/** The sticky sessions' memory: bounded (the least recently answered goes first) and forgetful past the idle time. */
+/** The sticky sessions' memory: bounded (the least recently answered goes first), forgetful past the idle time, and saved by what changed. */
 import { expect, it } from 'vitest';
 import { createSessionMemory } from '../../gateway/routing/sessions';
 
 const key = (session: string) => ({ route: 'default', session, clientKey: undefined });
-
 
 it('keeps at most its limit, dropping the session answered least recently', () => {
   let now = 0;
@@ -14,4 +13,23 @@ it('keeps at most its limit, dropping the session answered least recently', () =
   expect(['a', 'b', 'c', 'd'].map((s) => memory.deploymentOf(key(s)))).toEqual(['d-a2', undefined, 'd-c', 'd-d']);
   now = 1_001;
   expect(memory.deploymentOf(key('a'))).toBeUndefined();
+});
+
+it('hands out what changed since it was last asked, once each, and restores saved sessions within the idle time', () => {
+  let now = 5_000;
+  const memory = createSessionMemory(() => now, 1_000, 3);
+  memory.answered(key('a'), 'd-1');
+  memory.answered(key('a'), 'd-2');
+  memory.answered(key('b'), 'd-1');
+  const changed = memory.changed();
+  expect(changed.map((s) => [s.deployment, s.at])).toEqual([['d-2', 5_000], ['d-1', 5_000]]);
+  expect(memory.changed()).toEqual([]);
+
+  now = 6_000;
+  const restored = createSessionMemory(() => now, 1_000, 3);
+  restored.answered(key('b'), 'd-live');
+  // Oldest first; one too old is left out, and a session answered since the start keeps its answer.
+  restored.restore([{ id: 'x', deployment: 'd-old', at: 4_999 }, ...changed]);
+  expect(['a', 'b'].map((s) => restored.deploymentOf(key(s)))).toEqual(['d-2', 'd-live']);
+  expect(restored.changed().map((s) => s.deployment)).toEqual(['d-live']);
 });
