@@ -2,11 +2,13 @@
  * Budgets: what each has spent in its current period, and what that allows. Spend starts from the
  * usage log's rollups (at most an hour's rows) when a budget or its period begins, and each row the
  * gateway writes adds its cost at once, so a budget holds on the very request that crosses it. A
- * request sent to a paid deployment counts too while it is in flight, at its prompt's full input
- * price (an answer's tokens are unknown until it ends): agents send requests in parallel, and ten
- * sent at once under a nearly spent budget would otherwise all go to the cloud. A spent `skip-paid`
- * budget (the default) keeps its requests on free and local deployments, the fallbacks included; a
- * spent `refuse` budget answers 429 until its period ends.
+ * request sent to a paid deployment holds its prompt's price at the full input rate while it is in
+ * flight (an answer's tokens are unknown until it ends): agents send requests in parallel, and ten
+ * sent at once under a nearly spent budget would otherwise all go to the cloud. A budget that only
+ * what is held would spend sends paid deployments last, not away: a hold overstates a prompt read
+ * from a provider's cache tenfold, so it may steer but never refuse. A spent `skip-paid` budget (the
+ * default) keeps its requests on free and local deployments, the fallbacks included; a spent
+ * `refuse` budget answers 429 until its period ends.
  */
 import type { BudgetConfig, Config, DeploymentConfig, ProviderConfig } from '../config/schema';
 import type { BudgetVerdict } from '../routing/state';
@@ -93,7 +95,7 @@ export function createBudgets(deps: { config: () => Config; defaultTimeZone: () 
     return scope.provider === row.provider;
   };
   const exceeded = (t: Tracked) => t.spent >= t.config.limitUsd;
-  /** Whether requests go on as if spent: what is in flight counts. */
+  /** Whether what is in flight would spend it: its paid deployments go last. */
   const full = (t: Tracked) => t.spent + t.held >= t.config.limitUsd;
   /** Holds `usd` on each budget until the release runs (once; a budget restarted for a new period has no holds to release). */
   const hold = (on: Tracked[], usd: number) => {
@@ -124,6 +126,7 @@ export function createBudgets(deps: { config: () => Config; defaultTimeZone: () 
       if (verdicts.size >= 1_000) verdicts.clear();
       const applied: BudgetVerdict['applied'] = [];
       const skipPaid = new Set<string>();
+      const heldPaid = new Set<string>();
       const spentBy = new Map<string, string>();
       // The budgets a paid attempt of this request counts for: its own, and its deployment's provider's.
       const own: Tracked[] = [];
@@ -138,14 +141,12 @@ export function createBudgets(deps: { config: () => Config; defaultTimeZone: () 
           own.push(t);
         } else byProvider.set(provider, [...(byProvider.get(provider) ?? []), t]);
         if (!full(t)) continue;
-        // Refused only once really spent: what is in flight may cost far less than it holds, and a
-        // refusal's Retry-After is the period's end. Until then it keeps requests off paid deployments.
         if (provider === undefined && t.config.onExceeded === 'refuse' && exceeded(t)) {
           refuse ??= { name: t.config.name, resetsAt: t.period.end };
           continue;
         }
         const key = provider ?? '*';
-        skipPaid.add(key);
+        (exceeded(t) ? skipPaid : heldPaid).add(key);
         if (!spentBy.has(key)) spentBy.set(key, t.config.name);
       }
       const holdFor = (deployment: DeploymentConfig, provider: ProviderConfig | undefined, promptTokens: () => number) => {
@@ -153,7 +154,7 @@ export function createBudgets(deps: { config: () => Config; defaultTimeZone: () 
         return on.length === 0 ? undefined : hold(on, cost(priceOf(deployment, provider), { input: promptTokens(), output: 0 }));
       };
       const verdict =
-        applied.length === 0 && skipPaid.size === 0 && !refuse && byProvider.size === 0 ? undefined : { applied, refuse, skipPaid, spentBudget: (p: string) => spentBy.get(p) ?? spentBy.get('*'), hold: holdFor };
+        applied.length === 0 && skipPaid.size === 0 && heldPaid.size === 0 && !refuse && byProvider.size === 0 ? undefined : { applied, refuse, skipPaid, heldPaid, spentBudget: (p: string) => spentBy.get(p) ?? spentBy.get('*'), hold: holdFor };
       verdicts.set(key, verdict);
       return verdict;
     },

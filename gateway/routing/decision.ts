@@ -31,6 +31,8 @@ export interface Decision {
   cached?: boolean | undefined;
   /** The deployment tried first because it answered the request's session last. */
   sticky?: string | undefined;
+  /** Paid deployments tried last: their budget would be spent if the requests in flight cost what they hold. */
+  deferred?: string[] | undefined;
   steps: DecisionStep[];
 }
 

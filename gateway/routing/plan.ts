@@ -91,6 +91,8 @@ export interface Plan {
   budget?: BudgetVerdict | undefined;
   /** The deployment put first because it answered this session last (a route with `stickySessions`). */
   sticky?: string | undefined;
+  /** Paid deployments put last: their budget would be spent if the requests in flight cost what they hold. */
+  deferred?: string[] | undefined;
 }
 
 /** Room kept above the estimate when `num_ctx` is raised: estimates run up to ~20% low. */
@@ -131,6 +133,10 @@ export function plan(catalog: Catalog, state: RoutingState, request: PlanRequest
   const kept = route.stickySessions && request.session ? state.sessions?.deploymentOf(sessionKey(route, request.session, request.clientKey)) : undefined;
   const sticky = kept ? members.find((d) => d.name === kept) : undefined;
   if (sticky) members = [sticky, ...members.filter((d) => d !== sticky)];
+  const budget = state.budgets({ route: route.name, clientKey: request.clientKey });
+  // Before a budget is spent, what is in flight only moves paid deployments back: it may steer, not refuse.
+  const deferred = budget?.heldPaid.size ? members.filter((d) => spends(budget.heldPaid, d) && isPaid(d, catalog.providers.get(d.provider)?.config)) : [];
+  if (deferred.length > 0) members = [...members.filter((d) => !deferred.includes(d)), ...deferred];
   if (request.prefer !== undefined && request.prefer !== '') {
     const preferred = members.find((d) => d.name === request.prefer);
     if (!preferred) {
@@ -141,7 +147,6 @@ export function plan(catalog: Catalog, state: RoutingState, request: PlanRequest
     members = [preferred, ...members.filter((d) => d !== preferred)];
   }
 
-  const budget = state.budgets({ route: route.name, clientKey: request.clientKey });
   if (budget?.refuse) {
     const { name, resetsAt } = budget.refuse;
     throw new GatewayError('budget_exceeded', `The budget "${name}" is spent; it resets at ${describeInstant(resetsAt, catalog.defaultTimeZone, request.now)} (${new Date(resetsAt).toISOString()})`, {
@@ -150,7 +155,12 @@ export function plan(catalog: Catalog, state: RoutingState, request: PlanRequest
     });
   }
   const candidates = members.map((deployment) => candidate(catalog, state, deployment, request, budget));
-  return { route, direct: resolved.direct, alias: resolved.alias, rule, strategy, candidates, budget, sticky: sticky?.name };
+  return { route, direct: resolved.direct, alias: resolved.alias, rule, strategy, candidates, budget, sticky: sticky?.name, ...(deferred.length > 0 ? { deferred: deferred.map((d) => d.name) } : {}) };
+}
+
+/** Whether a budget in `providers` (a provider's, or '*' for every one) counts the deployment's spend. */
+function spends(providers: ReadonlySet<string>, deployment: DeploymentConfig): boolean {
+  return providers.has('*') || providers.has(deployment.provider);
 }
 
 function ruleMatches(when: NonNullable<RouteConfig['rules']>[number]['when'], traits: RequestTraits, clientKey: string | undefined): boolean {
@@ -207,7 +217,7 @@ function candidate(catalog: Catalog, state: RoutingState, deployment: Deployment
     );
   }
   if (state.modelListed(deployment) === false) return skip(deployment, 'model_missing', () => `${deployment.name}: ${deployment.provider} does not have the model "${deployment.model}" (from its latest model list)`);
-  if (budget && budget.skipPaid.size > 0 && (budget.skipPaid.has('*') || budget.skipPaid.has(deployment.provider)) && isPaid(deployment, provider)) {
+  if (budget && budget.skipPaid.size > 0 && spends(budget.skipPaid, deployment) && isPaid(deployment, provider)) {
     return skip(deployment, 'over_budget', () => `${deployment.name} costs money and the budget "${budget.spentBudget(deployment.provider) ?? '?'}" is spent`);
   }
   const traits = request.traits;

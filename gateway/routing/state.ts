@@ -28,7 +28,12 @@ export interface BudgetVerdict {
   refuse?: { name: string; resetsAt: number } | undefined;
   /** Paid deployments of these providers (or all, for '*') are skipped: a `skip-paid` budget is spent. */
   skipPaid: ReadonlySet<string>;
-  /** The budget that made a provider's paid deployments skip. */
+  /**
+   * Paid deployments of these providers (or all, for '*') are tried last: a budget is not spent,
+   * but would be if the requests in flight cost what they hold.
+   */
+  heldPaid: ReadonlySet<string>;
+  /** The budget that made a provider's paid deployments skip, or go last. */
   spentBudget(provider: string): string | undefined;
   /**
    * Counts an attempt on `deployment` against the budgets it would be charged to while it is in

@@ -49,11 +49,11 @@ export interface UsageLog extends UsageQueries {
 }
 
 /**
- * A decision that says no more than the row's attempts (no skip, alias or rule, the ordered
- * strategy) is not stored: most are, and `row(id)` rebuilds it from the attempts.
+ * A decision that says no more than the row's attempts (no skip, alias, rule, session or budget,
+ * the ordered strategy) is not stored: most are, and `row(id)` rebuilds it from the attempts.
  */
 function derivable(decision: Decision): boolean {
-  return !decision.alias && !decision.rule && !decision.cached && !decision.sticky && decision.strategy === 'ordered' && decision.steps.every((s) => s.outcome !== 'skipped');
+  return !decision.alias && !decision.rule && !decision.cached && !decision.sticky && !decision.deferred && decision.strategy === 'ordered' && decision.steps.every((s) => s.outcome !== 'skipped');
 }
 
 /** Whose days the day rollups count: a zone, and the day an instant falls in there. */

@@ -48,7 +48,7 @@ describe('budgets', () => {
     expect(budgets.verdict({ route: 'default', clientKey: 'editor' })).toBeUndefined();
   });
 
-  it('hold what a paid attempt in flight may cost, on its own budgets and its provider\'s, until released once', () => {
+  it('hold what a paid attempt in flight may cost, on its own budgets and its provider\'s, until released once, and send paid deployments last while that would spend one', () => {
     let now = Date.parse('2026-11-04T12:00:00Z');
     const config = {
       version: 1,
@@ -64,15 +64,15 @@ describe('budgets', () => {
     const release = verdict?.hold?.(paid, undefined, () => 300_000);
     const held = () => Object.fromEntries(budgets.status().map((b) => [b.name, b.inFlightUsd]));
     expect(held()).toEqual({ daily: 0.6, cloud: 0.6, other: 0 });
-    expect(budgets.verdict({ route: 'default', clientKey: undefined })?.skipPaid).toEqual(new Set());
+    expect(budgets.verdict({ route: 'default', clientKey: undefined })?.heldPaid).toEqual(new Set());
     const second = budgets.verdict({ route: 'default', clientKey: undefined })?.hold?.(paid, undefined, () => 300_000);
-    // $1.20 held of $1: the next request keeps off paid deployments; the spend itself is not reached.
-    expect(budgets.verdict({ route: 'default', clientKey: undefined })?.skipPaid).toEqual(new Set(['*']));
+    // $1.20 held of $1: the next request tries paid deployments last, and skips none: nothing is spent yet.
+    expect(budgets.verdict({ route: 'default', clientKey: undefined })).toMatchObject({ skipPaid: new Set(), heldPaid: new Set(['*']) });
     expect(budgets.status()[0]).toMatchObject({ spentUsd: 0, exceeded: false });
     release?.();
     release?.();
     expect(held().daily).toBeCloseTo(0.6);
-    expect(budgets.verdict({ route: 'default', clientKey: undefined })?.skipPaid).toEqual(new Set());
+    expect(budgets.verdict({ route: 'default', clientKey: undefined })?.heldPaid).toEqual(new Set());
     // Free deployments hold nothing.
     expect(verdict?.hold?.({ name: 'llama', provider: 'local', model: 'l', pricing: { inputPerMTok: 0, outputPerMTok: 0 } }, undefined, () => 300_000)).toBeUndefined();
     // A new period starts with nothing held; the old period's release changes nothing in it.

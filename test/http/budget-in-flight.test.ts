@@ -1,8 +1,9 @@
 /**
  * Budgets and requests in flight: a request sent to a paid deployment holds its prompt's price at
- * the input rate against its budgets until it ends, so requests sent in parallel under a nearly
- * spent budget do not all go to the cloud. Through the real gateway, with a slow OpenAI-compatible
- * fake (paid) and an Ollama fake (free).
+ * the input rate against its budgets until it ends, and while what is held would spend a budget,
+ * its paid deployments are tried last (never skipped: a hold may overstate a cached prompt), so
+ * requests sent in parallel under a nearly spent budget do not all go to the cloud. Through the
+ * real gateway, with a slow OpenAI-compatible fake (paid) and an Ollama fake (free).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeOllama } from '../support/fake-ollama';
@@ -25,7 +26,10 @@ const config = (budget: object = {}) => ({
     { name: 'llama', provider: 'local', model: 'llama3.2:3b' },
     { name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini', pricing: { inputPerMTok: 10, outputPerMTok: 0 } },
   ],
-  routes: [{ name: 'default', deployments: ['mini', 'llama'] }],
+  routes: [
+    { name: 'default', deployments: ['mini', 'llama'] },
+    { name: 'cloud-only', deployments: ['mini'] },
+  ],
   budgets: [{ name: 'daily', scope: 'global', period: 'day', limitUsd: 0.015, ...budget }],
 });
 
@@ -38,12 +42,12 @@ beforeEach(() => resetBetweenTests(h, [ollama, openai], config()));
 
 const prompt = 'word '.repeat(1000);
 
-function send(extra: object = {}): Promise<{ answeredBy: string | null; status: number; text: string }> {
+function send(extra: object = {}): Promise<{ answeredBy: string | null; route: string | null; id: string | null; status: number; text: string }> {
   return fetch(`${h.baseUrl}/chat/completions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ model: 'default', messages: [{ role: 'user', content: prompt }], ...extra }),
-  }).then(async (res) => ({ answeredBy: res.headers.get('x-switchyard-deployment'), status: res.status, text: await res.text() }));
+  }).then(async (res) => ({ answeredBy: res.headers.get('x-switchyard-deployment'), route: res.headers.get('x-switchyard-route'), id: res.headers.get('x-request-id'), status: res.status, text: await res.text() }));
 }
 
 /** Waits (bounded) until the cloud fake has received `count` requests: they are in flight. */
@@ -57,9 +61,9 @@ const inFlightUsd = async () => (await h.admin('/admin/api/budgets').then((r) =>
 describe('a budget with requests in flight', () => {
   it.each([
     ['a global skip-paid budget', {}],
-    ['a refuse budget (skipping paid deployments, not refusing, while only what is in flight reaches it)', { onExceeded: 'refuse' }],
+    ['a refuse budget (not refusing while only what is in flight reaches it)', { onExceeded: 'refuse' }],
     ["a provider's budget", { scope: { provider: 'cloud' } }],
-  ])('%s counts their prompts until they end', async (_, budget) => {
+  ])('%s counts their prompts until they end, trying paid deployments last while that would spend it', async (_, budget) => {
     h.gateway.applyConfig(config(budget), 'test');
     // Earlier tests' answers are in the same day's spend.
     const spentBefore = (await h.admin('/admin/api/budgets').then((r) => r.json())).budgets[0].spentUsd;
@@ -73,14 +77,23 @@ describe('a budget with requests in flight', () => {
     const held = await inFlightUsd();
     expect(held).toBeGreaterThan(0.016);
     expect(held).toBeLessThan(0.03);
+    // $0.02 held of $0.015: the cloud goes last, so the free local model answers.
     const third = await send();
-    expect(third).toMatchObject({ status: 200, answeredBy: 'llama' });
+    expect(third).toMatchObject({ status: 200, answeredBy: 'llama', route: 'llama:ok' });
+    expect((await h.admin(`/admin/api/usage/${third.id}`).then((r) => r.json())).decision).toMatchObject({ deferred: ['mini'] });
+    // Last, not away: with the local model failing, or on a route with no free deployment, the cloud still answers.
+    await ollama.setMode({ kind: 'status', status: 503 });
+    const fourth = send();
+    const cloudOnly = send({ model: 'cloud-only' });
+    expect(await fourth).toMatchObject({ status: 200, answeredBy: 'mini', route: 'llama:fail(upstream-5xx) mini:ok' });
+    expect(await cloudOnly).toMatchObject({ status: 200, answeredBy: 'mini' });
+    await ollama.setMode({ kind: 'healthy' });
     expect(await first).toMatchObject({ status: 200, answeredBy: 'mini' });
     expect(await second).toMatchObject({ status: 200, answeredBy: 'mini' });
     // Ended: what they cost (12 prompt tokens each, as the fake counts them) replaces what they held.
     const [status] = (await h.admin('/admin/api/budgets').then((r) => r.json())).budgets;
     expect(status.inFlightUsd).toBe(0);
-    expect(status.spentUsd - spentBefore).toBeCloseTo(2 * 12 * 10e-6, 9);
+    expect(status.spentUsd - spentBefore).toBeCloseTo(4 * 12 * 10e-6, 9);
     await openai.setMode({ kind: 'healthy' });
     expect(await send()).toMatchObject({ status: 200, answeredBy: 'mini' });
   });

@@ -33,6 +33,7 @@ export function DecisionList({ decision }: { decision: Decision }) {
         {' · '}strategy {decision.strategy}
         {decision.cached ? ' · answered from the cache' : ''}
         {decision.sticky ? <> · <code>{decision.sticky}</code> first: it answered this session last</> : null}
+        {decision.deferred?.length ? <> · {decision.deferred.map((d, i) => <span key={d}>{i > 0 ? ', ' : ''}<code>{d}</code></span>)} last: the requests in flight would spend its budget</> : null}
       </div>
       <ol className="timeline">
         {decision.steps.map((step, i) => (
