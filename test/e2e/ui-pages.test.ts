@@ -1,7 +1,7 @@
 /**
  * The dashboard's other pages in a real browser (support/dashboard.ts), on a gateway set up as the
- * dashboard tests leave one (two providers, two deployments, a route): live state and budgets,
- * snippets that work as shown, connecting a tool, client keys, config history, local only, an exposed gateway,
+ * dashboard tests leave one (two providers, two deployments, a route): live state and a budget's
+ * meter, snippets that work as shown, connecting a tool, client keys, config history, local only, an exposed gateway,
  * and every page in light and dark.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -221,34 +221,6 @@ describe('the dashboard pages', () => {
     await expect.poll(() => notice.count()).toBe(0);
     await go('/settings');
     expect(await page.getByRole('checkbox', { name: 'Send nothing to cloud providers' }).isChecked()).toBe(false);
-  });
-
-  it('adds a budget in Settings, shows its meter on the Overview, edits and deletes it', async () => {
-    await go('/settings');
-    await page.getByRole('button', { name: 'Add budget' }).click();
-    const form = page.getByTestId('budget-form');
-    await form.getByLabel('Name').fill('cloud-month');
-    await form.getByRole('button', { name: 'Add' }).click();
-    await expect.poll(() => form.getByText('Give the limit in US dollars').count()).toBe(1);
-    await form.getByLabel('Limit (USD)').fill('12.5');
-    await form.getByLabel(/^Counts/).selectOption('provider');
-    await form.getByLabel(/^Provider/).selectOption('cloud');
-    await form.getByRole('button', { name: 'Add' }).click();
-    await expect.poll(() => h.gateway.config().budgets).toEqual([{ name: 'cloud-month', scope: { provider: 'cloud' }, period: 'month', limitUsd: 12.5, onExceeded: 'skip-paid' }]);
-    await expect.poll(() => page.getByTestId('budget-cloud-month').textContent()).toContain('of $12.50');
-    await go('/overview');
-    await page.getByRole('meter', { name: /cloud-month/ }).waitFor();
-
-    // An edit keeps what the form does not show (here a time zone set in the config).
-    h.gateway.applyConfig({ ...h.gateway.config(), budgets: [{ name: 'cloud-month', scope: { provider: 'cloud' }, period: 'month', limitUsd: 12.5, timeZone: 'Asia/Tokyo' }] }, 'test');
-    await go('/settings');
-    await page.getByRole('button', { name: 'Edit budget cloud-month' }).click();
-    await form.getByLabel('Limit (USD)').fill('30');
-    await form.getByRole('button', { name: 'Save budget' }).click();
-    await expect.poll(() => h.gateway.config().budgets?.[0]).toMatchObject({ limitUsd: 30, timeZone: 'Asia/Tokyo' });
-    await page.getByRole('button', { name: 'Delete budget cloud-month' }).click();
-    await page.getByRole('button', { name: /Confirm/ }).click();
-    await expect.poll(() => h.gateway.config().budgets).toEqual([]);
   });
 
   it('gives a route another name on the Routes page, which a tool then reaches, and deletes it', async () => {

@@ -1,0 +1,68 @@
+/**
+ * Budgets in a real browser (support/dashboard.ts): added, edited and deleted in Settings with a
+ * meter on the Overview, and what requests in flight hold of one, on the meter and in a request's
+ * routing decision.
+ */
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { twoProviders, useDashboard } from '../support/dashboard';
+import type { Harness } from '../support/harness';
+
+const dashboard = useDashboard(twoProviders);
+let h: Harness;
+let page: Page;
+beforeAll(async () => {
+  ({ h, page } = dashboard);
+  await dashboard.logIn();
+});
+
+describe('budgets', () => {
+  it('adds a budget in Settings, shows its meter on the Overview, edits and deletes it', async () => {
+    await dashboard.go('/settings');
+    await page.getByRole('button', { name: 'Add budget' }).click();
+    const form = page.getByTestId('budget-form');
+    await form.getByLabel('Name').fill('cloud-month');
+    await form.getByRole('button', { name: 'Add' }).click();
+    await expect.poll(() => form.getByText('Give the limit in US dollars').count()).toBe(1);
+    await form.getByLabel('Limit (USD)').fill('12.5');
+    await form.getByLabel(/^Counts/).selectOption('provider');
+    await form.getByLabel(/^Provider/).selectOption('cloud');
+    await form.getByRole('button', { name: 'Add' }).click();
+    await expect.poll(() => h.gateway.config().budgets).toEqual([{ name: 'cloud-month', scope: { provider: 'cloud' }, period: 'month', limitUsd: 12.5, onExceeded: 'skip-paid' }]);
+    await expect.poll(() => page.getByTestId('budget-cloud-month').textContent()).toContain('of $12.50');
+    await dashboard.go('/overview');
+    await page.getByRole('meter', { name: /cloud-month/ }).waitFor();
+
+    // An edit keeps what the form does not show (here a time zone set in the config).
+    h.gateway.applyConfig({ ...h.gateway.config(), budgets: [{ name: 'cloud-month', scope: { provider: 'cloud' }, period: 'month', limitUsd: 12.5, timeZone: 'Asia/Tokyo' }] }, 'test');
+    await dashboard.go('/settings');
+    await page.getByRole('button', { name: 'Edit budget cloud-month' }).click();
+    await form.getByLabel('Limit (USD)').fill('30');
+    await form.getByRole('button', { name: 'Save budget' }).click();
+    await expect.poll(() => h.gateway.config().budgets?.[0]).toMatchObject({ limitUsd: 30, timeZone: 'Asia/Tokyo' });
+    await page.getByRole('button', { name: 'Delete budget cloud-month' }).click();
+    await page.getByRole('button', { name: /Confirm/ }).click();
+    await expect.poll(() => h.gateway.config().budgets).toEqual([]);
+  });
+
+  it('shows what requests in flight hold on the meter, and a paid deployment tried last for it in the decision', async () => {
+    // gpt-4.1-mini at $0.40 per million input tokens: about 1,000 tokens hold $0.0004, past this limit.
+    h.gateway.applyConfig({ ...h.gateway.config(), budgets: [{ name: 'tiny', scope: 'global', period: 'day', limitUsd: 0.0001 }] }, 'test');
+    const ask = () => fetch(`${h.baseUrl}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'default', messages: [{ role: 'user', content: 'word '.repeat(1_000) }] }) });
+    await dashboard.openai.setMode({ kind: 'slow-first-byte', delayMs: 4_000 });
+    const slow = ask();
+    await expect.poll(() => dashboard.openai.requests.length, { timeout: 3_000 }).toBeGreaterThan(0);
+    await dashboard.go('/overview');
+    await expect.poll(() => page.getByRole('meter', { name: /tiny/ }).textContent(), { timeout: 3_000 }).toMatch(/of \$0\.0001 \(\$0\.000\d+ more in flight\)/);
+    // Cloud first on this route; with the budget held, the local model answers first.
+    expect((await ask()).headers.get('x-switchyard-route')).toBe('llama:ok');
+    await dashboard.go('/usage');
+    await page.getByTestId('usage-table').locator('tbody tr').first().click();
+    const decision = page.getByTestId('request-drawer').getByTestId('decision');
+    await decision.waitFor();
+    expect(await decision.textContent()).toContain('mini last: the requests in flight would spend its budget');
+    expect((await slow).status).toBe(200);
+    await dashboard.openai.setMode({ kind: 'healthy' });
+    h.gateway.applyConfig({ ...h.gateway.config(), budgets: [] }, 'test');
+  });
+});
