@@ -1,8 +1,8 @@
 /**
  * The dashboard's other pages in a real browser (support/dashboard.ts), on a gateway set up as the
  * dashboard tests leave one (two providers, two deployments, a route): live state and a budget's
- * meter, snippets that work as shown, connecting a tool, client keys, config history, local only, an exposed gateway,
- * and every page in light and dark.
+ * meter, snippets that work as shown, connecting a tool, client keys, config history, local only,
+ * an exposed gateway, and every page in light and dark (budgets edited: ui-budgets.test.ts).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,10 +14,7 @@ import { startGateway, type Harness } from '../support/harness';
 
 const dashboard = useDashboard(twoProviders);
 const { go, home, notFound } = dashboard;
-let ollama: FakeServer;
-let h: Harness;
-let browser: Browser;
-let page: Page;
+let ollama: FakeServer, h: Harness, browser: Browser, page: Page;
 beforeAll(async () => {
   ({ ollama, h, browser, page } = dashboard);
   // Traffic each deployment answered, for the charts.
