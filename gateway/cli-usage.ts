@@ -17,6 +17,8 @@ Usage:
                                                 print a new dashboard login link
   switchyard usage export [--data-dir DIR] [--format csv|json] [--since ISO-8601] [--session ID]
                                                 write the usage log (or one session's rows) to stdout
+  switchyard usage summary [--data-dir DIR] [--days N] [--by deployment|route|provider|key] [--format table|json]
+                                                what the last N days (7) cost and saved, per deployment
   switchyard keys create NAME [--rpm N] [--routes a,b] [--data-dir DIR]
                                                 make a client key (shown once)
   switchyard keys list [--data-dir DIR]         list client keys (names and prefixes)
@@ -44,7 +46,7 @@ export function extraWords(command: string | undefined, positionals: readonly st
 }
 
 /**
- * The options each command reads (`keys create` apart from the other `keys` commands). Another is a
+ * The options each command reads (`keys create` and `usage`'s two apart from the others). Another is a
  * mistake, said rather than ignored: `usage export --route x` would otherwise export every route's
  * rows as though filtered, and `check --data-dir` would seem to check against that data.
  */
@@ -57,7 +59,9 @@ const OPTIONS: Record<string, readonly string[]> = {
   restore: ['data-dir'],
   'local-only': ['data-dir'],
   'login-link': ['data-dir', 'port'],
-  usage: ['data-dir', 'format', 'since', 'session'],
+  usage: ['data-dir'],
+  'usage export': ['data-dir', 'format', 'since', 'session'],
+  'usage summary': ['data-dir', 'format', 'days', 'by'],
   keys: ['data-dir'],
   'keys create': ['data-dir', 'rpm', 'routes'],
   connect: ['route', 'key', 'dry-run', 'undo', 'force', 'port', 'data-dir'],
@@ -65,7 +69,8 @@ const OPTIONS: Record<string, readonly string[]> = {
 
 /** What is wrong with the options given to a command, if it does not read one of them. */
 export function strayOptions(command: string | undefined, positionals: readonly string[], given: Record<string, unknown>): string | undefined {
-  const name = command === 'keys' && positionals[0] === 'create' ? 'keys create' : command ?? '';
+  const sub = `${command} ${positionals[0]}`;
+  const name = sub in OPTIONS ? sub : command ?? '';
   const reads = OPTIONS[name];
   if (!reads) return undefined;
   const stray = Object.keys(given).filter((option) => option !== 'help' && !reads.includes(option));

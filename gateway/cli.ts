@@ -56,6 +56,8 @@ export async function main(
         format: { type: 'string' },
         since: { type: 'string' },
         session: { type: 'string' },
+        days: { type: 'string' },
+        by: { type: 'string' },
         rpm: { type: 'string' },
         routes: { type: 'string' },
         route: { type: 'string' },

@@ -1,14 +1,21 @@
-/** `switchyard usage export`: every usage row (since a time, of one session) as CSV or JSON lines, streamed to stdout. */
+/**
+ * `switchyard usage export`: every usage row (since a time, of one session) as CSV or JSON lines,
+ * streamed to stdout. `switchyard usage summary`: the last days added up per deployment (summary.ts).
+ */
 import type { Output } from '../cli-output';
 import { openDatabase } from '../store/db';
 import { createUsageLog } from '../store/usage-log';
 import { exportLines } from './export';
 import { daysIn } from '../budgets/periods';
 import { systemTimeZone } from '../routing/time-windows';
+import { SUMMARY_GROUPS, summarize, summarySince, summaryTable, type SummaryGroup } from './summary';
 
-export async function usageCommand(positionals: string[], values: { format?: string; since?: string; session?: string }, dataDir: string, io: Output): Promise<number> {
+const USAGE = 'Usage: switchyard usage export [--data-dir DIR] [--format csv|json] [--since ISO-8601] [--session ID]\n       switchyard usage summary [--data-dir DIR] [--days N] [--by deployment|route|provider|key] [--format table|json]\n';
+
+export async function usageCommand(positionals: string[], values: { format?: string; since?: string; session?: string; days?: string; by?: string }, dataDir: string, io: Output): Promise<number> {
+  if (positionals[0] === 'summary') return summaryCommand(values, dataDir, io);
   if (positionals[0] !== 'export') {
-    io.err('Usage: switchyard usage export [--data-dir DIR] [--format csv|json] [--since ISO-8601] [--session ID]\n');
+    io.err(USAGE);
     return 2;
   }
   const format = values.format ?? 'csv';
@@ -29,6 +36,35 @@ export async function usageCommand(positionals: string[], values: { format?: str
     for (const line of exportLines(createUsageLog(db, daysIn(systemTimeZone())).iterate(filter), format)) {
       if (io.out(line) === false) await io.drained?.();
     }
+  } finally {
+    db.close();
+  }
+  return 0;
+}
+
+function summaryCommand(values: { format?: string; days?: string; by?: string }, dataDir: string, io: Output): number {
+  const days = Number(values.days ?? 7);
+  if (!/^[0-9]{1,4}$/.test(values.days ?? '7') || days < 1) {
+    io.err(`--days "${values.days}" is not a whole number of days from 1 (today) on\n`);
+    return 2;
+  }
+  const by = (values.by ?? 'deployment') as SummaryGroup;
+  if (!(by in SUMMARY_GROUPS)) {
+    io.err(`--by "${values.by}" is not one of ${Object.keys(SUMMARY_GROUPS).join(', ')}\n`);
+    return 2;
+  }
+  const format = values.format ?? 'table';
+  if (format !== 'table' && format !== 'json') {
+    io.err(`Unknown format "${format}": use table or json\n`);
+    return 2;
+  }
+  const zone = systemTimeZone();
+  const dayZone = daysIn(zone);
+  const db = openDatabase(dataDir);
+  try {
+    const since = summarySince(days, Date.now(), dayZone);
+    const summary = summarize(createUsageLog(db, dayZone).rollups({ since }, 'day', SUMMARY_GROUPS[by]), { since, days, by });
+    io.out(format === 'json' ? `${JSON.stringify({ ...summary, since: new Date(since).toISOString(), timeZone: zone })}\n` : summaryTable(summary, zone));
   } finally {
     db.close();
   }

@@ -1,0 +1,133 @@
+/** The built CLI's `usage export` (a large log to a slow pipe, a reader that stops early, one session's rows) and `usage summary`. */
+import { spawn, spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../gateway/store/db';
+import { createUsageLog } from '../gateway/store/usage-log';
+import type { UsageRow } from '../gateway/store/usage-types';
+import { BIN, baseEnv, dir, run, useCliCleanups } from './support/cli';
+
+useCliCleanups();
+
+/** A row a local model answered at `at`, with `fields` changed. */
+const row = (i: number, at: number, fields: Partial<UsageRow> = {}): UsageRow => ({
+  id: `req_${i}`, at, endpoint: 'chat.completions', api: 'openai', cacheReadTokens: null, cacheWriteTokens: null, clientKey: 'anonymous', model: 'default', route: 'default', deployment: 'llama', provider: 'local',
+  status: 200, errorClass: null, errorMessage: null, session: null, attempts: [], fallback: false, stream: false, cached: false,
+  inputTokens: 10, outputTokens: 20, tokensEstimated: false, cost: 0, wouldCost: 0, saved: 0, ttftMs: 3, totalMs: 5, ...fields,
+});
+
+describe('switchyard usage export', () => {
+  it('delivers every row of a 100,000-row log to a slow pipe before it exits', async () => {
+    const data = dir();
+    const db = openDatabase(data);
+    const log = createUsageLog(db);
+    const at = Date.parse('2026-11-01T00:00:00Z');
+    await Promise.all(
+      Array.from({ length: 100_000 }, (_, i) =>
+        log.recordSoon(row(i, at + i, { attempts: [{ deployment: 'llama', provider: 'local', outcome: 'ok', latencyMs: 5 }], wouldCost: 0.0001, saved: 0.0001 })),
+      ),
+    );
+    db.close();
+    const child = spawn(process.execPath, [BIN, 'usage', 'export', '--data-dir', data], { env: baseEnv() });
+    let lines = 0;
+    let last = '';
+    // A reader that takes a chunk, then pauses: what `| less` or a slow network does.
+    child.stdout.on('data', (chunk: Buffer) => {
+      const text = last + chunk.toString('utf8');
+      const parts = text.split('\n');
+      last = parts.pop() ?? '';
+      lines += parts.length;
+      child.stdout.pause();
+      setTimeout(() => child.stdout.resume(), 2);
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code).toBe(0);
+    expect(last).toBe('');
+    expect(lines).toBe(100_001);
+  }, 60_000);
+
+  it('writes one session\'s rows with --session', async () => {
+    const data = dir();
+    const db = openDatabase(data);
+    const log = createUsageLog(db);
+    for (const [i, session] of ['claude-1', null, 'claude-1'].entries()) {
+      log.record(row(i, Date.parse('2026-11-01T00:00:00Z') + i, { endpoint: 'anthropic.messages', api: 'anthropic', session }));
+    }
+    db.close();
+    const exported = run(['usage', 'export', '--session', 'claude-1', '--format', 'json', '--data-dir', data]);
+    expect(exported.code).toBe(0);
+    expect(JSON.parse(exported.stdout).map((r: { id: string; session: string }) => `${r.id}:${r.session}`)).toEqual(['req_0:claude-1', 'req_2:claude-1']);
+  });
+
+  it('stops quietly, with status 0, when its reader stops early (| head)', async () => {
+    const data = dir();
+    const db = openDatabase(data);
+    const log = createUsageLog(db);
+    await Promise.all(
+      Array.from({ length: 20_000 }, (_, i) =>
+        log.recordSoon(row(i, Date.parse('2026-11-01T00:00:00Z') + i)),
+      ),
+    );
+    db.close();
+    const result = spawnSync('bash', ['-o', 'pipefail', '-c', `"${process.execPath}" "${BIN}" usage export --data-dir "${data}" | head -1`], { env: baseEnv(), encoding: 'utf8', timeout: 20_000 });
+    expect(result.stdout).toMatch(/^request_id,/);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+});
+
+describe('switchyard usage summary', () => {
+  it('adds up the last days per deployment (or provider), from the day rollups, as a table or JSON', () => {
+    const data = dir();
+    const db = openDatabase(data);
+    const log = createUsageLog(db);
+    const now = Date.now() - 1_000;
+    const day = 86_400_000;
+    const rows = [
+      row(0, now, { saved: 0.001, wouldCost: 0.001 }),
+      row(1, now, { saved: 0.001, wouldCost: 0.001, inputTokens: 1_000 }),
+      row(2, now, { deployment: 'mini', provider: 'cloud', fallback: true, cost: 0.0068, wouldCost: 0.0068 }),
+      row(3, now, { deployment: null, provider: null, status: 503, errorClass: 'all_deployments_failed', inputTokens: 0, outputTokens: 0 }),
+      row(4, now - 3 * day),
+      // Before the week: not counted.
+      row(5, now - 10 * day, { deployment: 'mini', provider: 'cloud', cost: 1 }),
+    ];
+    for (const r of rows) log.record(r);
+    db.close();
+    const env = { TZ: 'UTC' };
+
+    const week = run(['usage', 'summary', '--format', 'json', '--data-dir', data], env);
+    expect(week.code).toBe(0);
+    const summary = JSON.parse(week.stdout);
+    expect(summary).toMatchObject({ days: 7, by: 'deployment', timeZone: 'UTC', total: { requests: 5, failed: 1, fellBack: 1, inputTokens: 1_030 } });
+    expect(summary.since).toBe(new Date(Math.floor(now / day) * day - 6 * day).toISOString());
+    expect(summary.lines.map((l: { name: string | null; requests: number }) => [l.name, l.requests])).toEqual([['llama', 3], ['mini', 1], [null, 1]]);
+    expect(summary.total.costUsd).toBeCloseTo(0.0068, 9);
+    expect(summary.total.savedUsd).toBeCloseTo(0.002, 9);
+
+    const today = JSON.parse(run(['usage', 'summary', '--days', '1', '--by', 'provider', '--format', 'json', '--data-dir', data], env).stdout);
+    expect(today.lines.map((l: { name: string | null; requests: number }) => [l.name, l.requests])).toEqual([['local', 2], ['cloud', 1], [null, 1]]);
+
+    const table = run(['usage', 'summary', '--data-dir', data], env);
+    expect(table.code).toBe(0);
+    const lines = table.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^Usage over the last 7 days \(since \d{4}-\d\d-\d\d 00:00 UTC\), by deployment:$/);
+    expect(lines[1]).toMatch(/^deployment\s+requests\s+failed\s+fell back\s+cached\s+tokens in\s+tokens out\s+cost\s+saved$/);
+    expect(lines.slice(2).map((l) => l.split(/\s{2,}/))).toEqual([
+      ['llama', '3', '0', '0', '0', '1,020', '60', '$0.0000', '$0.0020'],
+      ['mini', '1', '0', '1', '0', '10', '20', '$0.0068', '$0.0000'],
+      ['no deployment', '1', '1', '0', '0', '0', '0', '$0.0000', '$0.0000'],
+      ['total', '5', '1', '1', '0', '1,030', '80', '$0.0068', '$0.0020'],
+    ]);
+
+    for (const [args, error] of [
+      [['--days', '0'], /^--days "0" is not a whole number of days from 1/],
+      [['--by', 'model'], /^--by "model" is not one of deployment, route, provider, key/],
+      [['--format', 'csv'], /^Unknown format "csv": use table or json/],
+      [['--session', 'x'], /^switchyard usage summary does not read --session: it takes only --data-dir, --format, --days, --by\./],
+    ] as const) {
+      const refused = run(['usage', 'summary', ...args, '--data-dir', data], env);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(error);
+    }
+  });
+});
