@@ -150,8 +150,11 @@ export function createBudgets(deps: { config: () => Config; defaultTimeZone: () 
         if (!spentBy.has(key)) spentBy.set(key, t.config.name);
       }
       const holdFor = (deployment: DeploymentConfig, provider: ProviderConfig | undefined, promptTokens: () => number) => {
+        const price = priceOf(deployment, provider);
+        // A free deployment (a local one, or one with no known price) holds nothing: its prompt is not even counted.
+        if (!(cost(price, { input: 1, output: 0 }) > 0)) return undefined;
         const on = [...own, ...(byProvider.get(deployment.provider) ?? [])];
-        return on.length === 0 ? undefined : hold(on, cost(priceOf(deployment, provider), { input: promptTokens(), output: 0 }));
+        return on.length === 0 ? undefined : hold(on, cost(price, { input: promptTokens(), output: 0 }));
       };
       const verdict =
         applied.length === 0 && skipPaid.size === 0 && heldPaid.size === 0 && !refuse && byProvider.size === 0 ? undefined : { applied, refuse, skipPaid, heldPaid, spentBudget: (p: string) => spentBy.get(p) ?? spentBy.get('*'), hold: holdFor };

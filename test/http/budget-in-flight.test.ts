@@ -67,7 +67,8 @@ describe('a budget with requests in flight', () => {
     h.gateway.applyConfig(config(budget), 'test');
     // Earlier tests' answers are in the same day's spend.
     const spentBefore = (await h.admin('/admin/api/budgets').then((r) => r.json())).budgets[0].spentUsd;
-    await openai.setMode({ kind: 'slow-first-byte', delayMs: 700 });
+    // Slow enough that the first two are still in flight through the fourth, on a busy machine too.
+    await openai.setMode({ kind: 'slow-first-byte', delayMs: 2_000 });
     const first = send();
     await cloudReceived(1);
     expect(await inFlightUsd()).toBeGreaterThan(0.008);
