@@ -1,6 +1,6 @@
 /**
- * The headless CLI: `switchyard serve|export|import|check|history|restore|usage|keys|login-link|
- * connect`. Argument parsing and printing only; everything else is createGateway, the stores and
+ * The headless CLI: `switchyard serve|status|export|import|check|history|restore|usage|keys|
+ * login-link|connect`. Argument parsing and printing only; everything else is createGateway, the stores and
  * the command modules.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { stdio, type Output } from './cli-output';
 import { historyCommand } from './config/history-command';
 import { localOnlyCommand } from './config/local-only-command';
 import { keysCommand } from './keys-command';
+import { statusCommand } from './status-command';
 import { formatIssues, validateConfig } from './config/validate';
 import { createAdminSessions } from './store/admin-sessions';
 import { createConfigStore } from './store/config-store';
@@ -93,7 +94,7 @@ export async function main(
 
   // A command that only reads what is there (or changes it) creates no data dir: a mistyped
   // --data-dir gets told, not a new empty database.
-  const reads = ['export', 'history', 'restore', 'usage', 'local-only'].includes(command ?? '') || (command === 'keys' && positionals[0] !== 'create');
+  const reads = ['export', 'history', 'restore', 'usage', 'local-only', 'status'].includes(command ?? '') || (command === 'keys' && positionals[0] !== 'create');
   if (reads && !existsSync(join(dataDir, DB_FILE))) {
     io.err(`There is no Switchyard data in ${dataDir} (no ${DB_FILE}): is --data-dir right? "switchyard serve" creates it.\n`);
     return 1;
@@ -159,6 +160,8 @@ export async function main(
       }
       case 'keys':
         return await keysCommand(positionals, values, dataDir, io);
+      case 'status':
+        return await statusCommand(dataDir, values.format, io);
       case 'connect': {
         // Loaded here: only this command needs the config-file editors and their parsers.
         const { connectCommand } = await import('./connect/command');

@@ -212,3 +212,35 @@ describe('stopping serve', () => {
     expect(rows[0]).toMatchObject({ route: 'slow', status: 200, errorClass: null });
   });
 });
+
+describe('switchyard status', () => {
+  it('says whether a gateway serves the data dir, where, and what its health report says, as text or JSON', async () => {
+    const data = dir();
+    expect(run(['status', '--data-dir', data]).stderr).toContain(`There is no Switchyard data in ${data}`);
+    const withBudget = { ...config, budgets: [{ name: 'daily', scope: 'global', period: 'day', limitUsd: 5 }] };
+    expect(run(['import', writeJson(join(data, 'in.json'), withBudget), '--data-dir', data]).code).toBe(0);
+    const stopped = run(['status', '--data-dir', data]);
+    expect(stopped.code).toBe(3);
+    expect(stopped.stderr).toBe(`No Switchyard is serving ${data}: "switchyard serve" starts one.\n`);
+
+    const { child, baseUrl } = await serve(['--port', '0', '--data-dir', data]);
+    const url = baseUrl.replace(/\/v1$/, '');
+    const text = run(['status', '--data-dir', data]);
+    expect(text.code).toBe(0);
+    const lines = text.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(new RegExp(`^Switchyard \\S+ at ${url} \\(pid ${child.pid}, up \\d+ s\\): (ok|degraded)$`));
+    expect(lines).toContain(`Data dir: ${data}`);
+    expect(lines).toContain('Store: ok');
+    // The config's two providers, its deployments, and its budget with what it has spent.
+    expect(lines.slice(lines.indexOf('Providers:') + 1, lines.indexOf('Providers:') + 3).map((l) => l.trim().split(/\s{2,}/).slice(0, 3))).toEqual([['local', 'ollama', 'http://127.0.0.1:11434'], ['cloud', 'openai', 'https://api.openai.com/v1']]);
+    expect(lines[lines.indexOf('Budgets:') + 1]).toMatch(/^ {2}daily {2}global, per day {2}\$0\.0000 of \$5\.0000 {2}resets \d{4}-\d\d-\d\dT/);
+    const json = JSON.parse(run(['status', '--format', 'json', '--data-dir', data]).stdout);
+    expect(json).toMatchObject({ url, pid: child.pid, dataDir: data, store: 'ok', budgets: [{ name: 'daily', limitUsd: 5 }] });
+    expect(json.deployments.map((d: { name: string }) => d.name)).toEqual(withBudget.deployments.map((d) => d.name));
+    expect(run(['status', '--format', 'yaml', '--data-dir', data]).stderr).toBe('Unknown format "yaml": use text or json\n');
+
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+    expect(run(['status', '--data-dir', data]).code).toBe(3);
+  });
+});

@@ -18,7 +18,8 @@ export interface GatewayAddress {
   record(listening: Listening): void;
   forget(): void;
   /** Where the gateway running on this data dir listens, if one is. */
-  running(): Listening | undefined;
+  /** The gateway serving this data dir, if one is alive, with its process id. */
+  running(): (Listening & { pid: number }) | undefined;
 }
 
 export function createGatewayAddress(db: Db, pid = process.pid): GatewayAddress {
@@ -35,7 +36,7 @@ export function createGatewayAddress(db: Db, pid = process.pid): GatewayAddress 
     forget: () => void remove.run(pid),
     running() {
       const row = select.get();
-      return row && isAlive(row.pid) ? { url: row.url, exposed: row.exposed === 1 } : undefined;
+      return row && isAlive(row.pid) ? { url: row.url, exposed: row.exposed === 1, pid: row.pid } : undefined;
     },
   };
 }
@@ -47,7 +48,8 @@ export function createGatewayAddress(db: Db, pid = process.pid): GatewayAddress 
 export function gatewayOf(db: Db, port: string | undefined, env: Record<string, string | undefined>): Listening {
   const running = createGatewayAddress(db).running();
   if (port !== undefined) return { url: loopbackUrl(port, '--port'), exposed: running?.exposed ?? false };
-  return running ?? { url: env.SWITCHYARD_PORT === undefined ? loopbackUrl(String(DEFAULT_PORT), '') : loopbackUrl(env.SWITCHYARD_PORT, 'SWITCHYARD_PORT'), exposed: false };
+  if (running) return { url: running.url, exposed: running.exposed };
+  return { url: env.SWITCHYARD_PORT === undefined ? loopbackUrl(String(DEFAULT_PORT), '') : loopbackUrl(env.SWITCHYARD_PORT, 'SWITCHYARD_PORT'), exposed: false };
 }
 
 /** A port that cannot be in a URL a tool will call: not a number, or 0 (which `serve` takes as "any free port"). */

@@ -3,6 +3,7 @@
  * client key), from the day rollups: a headless gateway's answer to the Usage page, read in the
  * time a few hundred rollup rows take however long the log is.
  */
+import { columns } from '../cli-output';
 import type { DayZone } from '../store/usage-log';
 import type { GroupBy, RollupPoint } from '../store/usage-types';
 
@@ -67,13 +68,10 @@ export function summaryTable(summary: Summary, zone: string): string {
   const nobody = `no ${summary.by}`;
   const header = [summary.by, 'requests', 'failed', 'fell back', 'cached', 'tokens in', 'tokens out', 'cost', 'saved'];
   const cells = (l: SummaryLine) => [l.name ?? nobody, ...[l.requests, l.failed, l.fellBack, l.cached, l.inputTokens, l.outputTokens].map(count), money(l.costUsd), money(l.savedUsd)];
-  const rows = [header, ...summary.lines.map(cells), cells(summary.total)];
-  const widths = header.map((_, i) => Math.max(...rows.map((r) => (r[i] as string).length)));
-  const text = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  ').trimEnd();
   const from = new Date(summary.since).toLocaleString('sv-SE', { timeZone: zone }).slice(0, 16);
   const title = `Usage ${summary.days === 1 ? 'today' : `over the last ${summary.days} days`} (since ${from} ${zone}), by ${summary.by}:`;
   if (summary.lines.length === 0) return `${title}\nNo requests.\n`;
-  return `${title}\n${rows.map(text).join('\n')}\n`;
+  return `${title}\n${columns([header, ...summary.lines.map(cells), cells(summary.total)])}\n`;
 }
 
 const count = (n: number) => n.toLocaleString('en-US');

@@ -1,0 +1,76 @@
+/**
+ * `switchyard status`: whether a gateway serves this data dir, where, and what its `/health` says
+ * (providers, deployments, budgets). The running gateway is found as `login-link` finds it (the
+ * address it recorded in the data dir), and asked over HTTP like any monitor.
+ */
+import { columns, type Output } from './cli-output';
+import { openDatabase } from './store/db';
+import { createGatewayAddress } from './store/gateway-address';
+import type { HealthReport } from './surfaces/health/schema';
+
+/** The exit status when no gateway serves the data dir: "not running", as LSB init scripts say it. */
+export const NOT_RUNNING = 3;
+const ASK_MS = 3_000;
+
+export async function statusCommand(dataDir: string, format: string | undefined, io: Output): Promise<number> {
+  if (format !== undefined && format !== 'text' && format !== 'json') {
+    io.err(`Unknown format "${format}": use text or json\n`);
+    return 2;
+  }
+  const db = openDatabase(dataDir);
+  let running;
+  try {
+    running = createGatewayAddress(db).running();
+  } finally {
+    db.close();
+  }
+  if (!running) {
+    io.err(`No Switchyard is serving ${dataDir}: "switchyard serve" starts one.\n`);
+    return NOT_RUNNING;
+  }
+  let report: Partial<HealthReport> & Pick<HealthReport, 'status' | 'version' | 'uptimeSeconds' | 'store'>;
+  try {
+    const res = await fetch(`${running.url}/health`, { signal: AbortSignal.timeout(ASK_MS), redirect: 'error' });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    report = (await res.json()) as typeof report;
+  } catch (error) {
+    const why = (error as Error).name === 'TimeoutError' ? `no answer within ${ASK_MS / 1000} s` : ((error as Error & { cause?: Error }).cause?.message ?? (error as Error).message);
+    io.err(`A Switchyard (pid ${running.pid}) serves ${dataDir} at ${running.url}, but its /health did not answer: ${why}\n`);
+    return 1;
+  }
+  if (format === 'json') {
+    io.out(`${JSON.stringify({ url: running.url, pid: running.pid, dataDir, ...report })}\n`);
+    return 0;
+  }
+  io.out(describe(report, { url: running.url, pid: running.pid, dataDir }));
+  return 0;
+}
+
+function describe(report: Partial<HealthReport> & Pick<HealthReport, 'status' | 'version' | 'uptimeSeconds' | 'store'>, where: { url: string; pid: number; dataDir: string }): string {
+  const lines = [`Switchyard ${report.version} at ${where.url} (pid ${where.pid}, up ${uptime(report.uptimeSeconds)}): ${report.status}`, `Data dir: ${where.dataDir}`];
+  lines.push(`Store: ${report.store}${report.storeError ? ` (${report.storeError})` : ''}`);
+  if (!report.providers) {
+    // What anyone may read of a gateway reachable beyond this machine: the rest needs a client key.
+    lines.push('It listens beyond this machine: the rest of its report (providers, deployments, budgets) needs a client key, and is on the dashboard.');
+    return `${lines.join('\n')}\n`;
+  }
+  if (report.localOnly) lines.push('Local only: on (no request goes to a cloud provider)');
+  const why = (p: HealthReport['providers'][number]) => p.reason ?? (p.status === 'up' ? '' : (p.lastError ?? p.probe?.error ?? ''));
+  lines.push('Providers:', columns(report.providers.map((p) => [p.name, p.kind, p.baseUrl, p.status, `${p.inFlight} in flight, ${p.queued} queued`, why(p)]), { rightFrom: 6, indent: '  ' }));
+  if (report.deployments?.length) {
+    const breaker = (d: HealthReport['deployments'][number]) => (d.breaker.state === 'closed' ? '' : `breaker ${d.breaker.state}${d.breaker.openUntil ? ` until ${d.breaker.openUntil}` : ''}${d.breaker.blockedMessage ? `: ${d.breaker.blockedMessage}` : ''}`);
+    lines.push('Deployments:', columns(report.deployments.map((d) => [d.name, `${d.provider}/${d.model}`, d.status, breaker(d)]), { rightFrom: 4, indent: '  ' }));
+  }
+  if (report.budgets?.length) {
+    const spent = (b: HealthReport['budgets'][number]) => `$${b.spentUsd.toFixed(4)} of $${b.limitUsd.toFixed(4)}${b.inFlightUsd > 0 ? ` (+$${b.inFlightUsd.toFixed(4)} in flight)` : ''}${b.exceeded ? `, spent (${b.onExceeded})` : ''}`;
+    lines.push('Budgets:', columns(report.budgets.map((b) => [b.name, `${b.scope}, per ${b.period}`, spent(b), `resets ${b.resetsAt}`]), { rightFrom: 4, indent: '  ' }));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function uptime(seconds: number): string {
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
