@@ -1,5 +1,3 @@
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
 import { Pool } from 'undici';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeServer, FailureMode } from '../support/fake-server';
@@ -284,40 +282,5 @@ describe('concurrency cap', () => {
     expect(second.retryAfter).toBe('3');
     expect(second.body.error.message).toContain('busy');
     expect(ollama.requests).toHaveLength(1);
-  });
-});
-
-describe('health monitor', () => {
-  it('probes Ollama (version, installed and loaded models) and OpenAI (models list), and stores the history', async () => {
-    const missing = config();
-    missing.deployments.push({ name: 'qwen', provider: 'local', model: 'qwen2.5:7b', type: 'chat' } as never);
-    h.gateway.applyConfig(missing, 'test');
-    await h.gateway.health.probeAll();
-    const health = await fetch(`${h.url}/health`).then((r) => r.json());
-    const local = health.providers.find((p: { name: string }) => p.name === 'local');
-    expect(local.status).toBe('up');
-    expect(local.probe).toMatchObject({ ok: true, version: '0.12.6', models: ['llama3.2:3b', 'nomic-embed-text'], loaded: ['llama3.2:3b'] });
-    const cloud = health.providers.find((p: { name: string }) => p.name === 'cloud');
-    expect(cloud.probe).toMatchObject({ ok: true, models: ['gpt-4.1-mini'] });
-    const byName = Object.fromEntries(health.deployments.map((d: { name: string; modelAvailable: boolean | null }) => [d.name, d.modelAvailable]));
-    expect(byName).toMatchObject({ llama: true, qwen: false, mini: true });
-
-    const db = new Database(join(h.dataDir, 'switchyard.db'), { readonly: true });
-    const rows = db.prepare('SELECT provider, ok, latency_ms FROM health_samples ORDER BY id').all() as { provider: string; ok: number; latency_ms: number }[];
-    db.close();
-    expect(rows.map((r) => [r.provider, r.ok])).toEqual(expect.arrayContaining([['local', 1], ['cloud', 1]]));
-    expect(rows.every((r) => r.latency_ms >= 0)).toBe(true);
-  });
-
-  it('reports a provider down from a failed probe, without touching breakers or traffic stats', async () => {
-    const before = (await fetch(`${h.url}/health`).then((r) => r.json())).providers.find((p: { name: string }) => p.name === 'local');
-    await ollama.setMode({ kind: 'refuse' });
-    for (let i = 0; i < 6; i++) await h.gateway.health.probeAll();
-    const health = await fetch(`${h.url}/health`).then((r) => r.json());
-    const local = health.providers.find((p: { name: string }) => p.name === 'local');
-    expect(local.status).toBe('down');
-    expect(local.probe.ok).toBe(false);
-    expect(local.lastFailureAt).toBe(before.lastFailureAt); // probes are not traffic
-    expect((await breakerOf('llama')).state).toBe('closed');
   });
 });

@@ -1,0 +1,50 @@
+/**
+ * The health monitor over the two-tier fakes: what it learns from each provider kind's probe, what it
+ * keeps, and that a failed probe says a provider is down without touching breakers or traffic stats.
+ */
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { useTwoTier } from '../support/two-tier';
+
+const t = useTwoTier();
+
+const breakerOf = async (name: string) => {
+  const res = await t.h.admin('/admin/api/breakers').then((r) => r.json());
+  return res.breakers.find((b: { deployment: string }) => b.deployment === name);
+};
+
+describe('health monitor', () => {
+  it('probes Ollama (version, installed and loaded models) and OpenAI (models list), and stores the history', async () => {
+    const missing = t.configWith();
+    missing.deployments.push({ name: 'qwen', provider: 'local', model: 'qwen2.5:7b', type: 'chat' } as never);
+    t.h.gateway.applyConfig(missing, 'test');
+    await t.h.gateway.health.probeAll();
+    const health = await fetch(`${t.h.url}/health`).then((r) => r.json());
+    const local = health.providers.find((p: { name: string }) => p.name === 'local');
+    expect(local.status).toBe('up');
+    expect(local.probe).toMatchObject({ ok: true, version: '0.12.6', models: ['llama3.2:3b', 'nomic-embed-text'], loaded: ['llama3.2:3b'] });
+    const cloud = health.providers.find((p: { name: string }) => p.name === 'cloud');
+    expect(cloud.probe).toMatchObject({ ok: true, models: ['gpt-4.1-mini'] });
+    const byName = Object.fromEntries(health.deployments.map((d: { name: string; modelAvailable: boolean | null }) => [d.name, d.modelAvailable]));
+    expect(byName).toMatchObject({ llama: true, qwen: false, mini: true });
+
+    const db = new Database(join(t.h.dataDir, 'switchyard.db'), { readonly: true });
+    const rows = db.prepare('SELECT provider, ok, latency_ms FROM health_samples ORDER BY id').all() as { provider: string; ok: number; latency_ms: number }[];
+    db.close();
+    expect(rows.map((r) => [r.provider, r.ok])).toEqual(expect.arrayContaining([['local', 1], ['cloud', 1]]));
+    expect(rows.every((r) => r.latency_ms >= 0)).toBe(true);
+  });
+
+  it('reports a provider down from a failed probe, without touching breakers or traffic stats', async () => {
+    const before = (await fetch(`${t.h.url}/health`).then((r) => r.json())).providers.find((p: { name: string }) => p.name === 'local');
+    await t.ollama.setMode({ kind: 'refuse' });
+    for (let i = 0; i < 6; i++) await t.h.gateway.health.probeAll();
+    const health = await fetch(`${t.h.url}/health`).then((r) => r.json());
+    const local = health.providers.find((p: { name: string }) => p.name === 'local');
+    expect(local.status).toBe('down');
+    expect(local.probe.ok).toBe(false);
+    expect(local.lastFailureAt).toBe(before.lastFailureAt); // probes are not traffic
+    expect((await breakerOf('llama')).state).toBe('closed');
+  });
+});
