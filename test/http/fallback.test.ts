@@ -7,19 +7,17 @@ import { startGateway, twoTierConfig, type Harness, stopAll, resetBetweenTests }
 
 let ollama: FakeServer;
 let openai: FakeServer;
-let redirectTarget: FakeServer;
 let h: Harness;
 const urls = () => ({ ollama: ollama.url, openai: openai.url, timeouts: { firstByteMs: 400, idleMs: 400 } });
 
 beforeAll(async () => {
   ollama = await startFakeOllama({ chunkDelayMs: 5 });
   openai = await startFakeOpenAI({ chunkDelayMs: 5 });
-  redirectTarget = await startFakeOpenAI();
   h = await startGateway(twoTierConfig(urls()));
 });
-afterAll(() => stopAll(h, ollama, openai, redirectTarget));
+afterAll(() => stopAll(h, ollama, openai));
 beforeEach(async () => {
-  await resetBetweenTests(h, [ollama, openai, redirectTarget], twoTierConfig(urls()));
+  await resetBetweenTests(h, [ollama, openai], twoTierConfig(urls()));
 });
 
 const ask = (model = 'default', extra: Record<string, unknown> = {}) =>
@@ -190,15 +188,6 @@ describe('retries', () => {
     expect(res.status).toBe(504);
     expect(JSON.parse(text).error.message).toContain('deadline of 300 ms');
     expect(openai.requests).toHaveLength(0);
-  });
-});
-
-describe('redirects', () => {
-  it('treats a redirect as a failure and sends nothing (no API key) to the redirect target', async () => {
-    await openai.setMode({ kind: 'redirect', location: redirectTarget.url });
-    const { response } = await ask('cloud-first');
-    expect(response.headers.get('x-switchyard-deployment')).toBe('llama');
-    expect(redirectTarget.requests).toHaveLength(0);
   });
 });
 

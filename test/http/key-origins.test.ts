@@ -1,7 +1,7 @@
 /**
- * A stored key never follows a changed origin: a provider's base URL moved (by PUT, PATCH or an
- * import) while it keeps its key is refused, and a connection test sends a stored key only where the
- * config already sends it. Found by an attack run; kept apart from the other hardening tests.
+ * A stored key never follows a changed origin: a provider's redirect is a failure, not followed; a
+ * provider's base URL moved (by PUT, PATCH or an import) while it keeps its key is refused; and a
+ * connection test sends a stored key only where the config already sends it. Found by an attack run; kept apart from the other hardening tests.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeServer } from '../support/fake-server';
@@ -31,6 +31,13 @@ describe('a stored key never follows a changed origin', () => {
   });
   beforeEach(() => thief.reset());
   afterAll(() => thief.stop());
+
+  it('treats a provider redirecting a request as a failure, and sends nothing (no key) where it points', async () => {
+    await openai.setMode({ kind: 'redirect', location: thief.url });
+    const { response } = await h.openai.chat.completions.create({ model: 'cloud-first', messages: [{ role: 'user', content: 'hello' }] }).withResponse();
+    expect(response.headers.get('x-switchyard-deployment')).toBe('llama');
+    expect(thief.requests).toHaveLength(0);
+  });
 
   it('refuses a new base URL for a provider that keeps its key, until a key is given or removed', async () => {
     const moved = await h.admin('/admin/api/providers/cloud', { method: 'PUT', body: JSON.stringify({ name: 'cloud', kind: 'openai', baseUrl: `${thief.url}/v1` }) });
