@@ -158,3 +158,25 @@ describe("a chat client's tool_choice on Claude", () => {
     expect(sent()).toEqual([[['a', 'b', 'c'], undefined]]);
   });
 });
+
+describe('the other front doors on a Claude deployment', () => {
+  it('serves a chat completion and an Ollama /api/chat from an Anthropic deployment', async () => {
+    const chat = await h.openai.chat.completions.create({ model: 'sonnet', messages: [{ role: 'user', content: 'hi' }] });
+    expect(chat.choices[0]?.message.content).toBe('Echo: hi');
+    const sent = anthropic.requests.at(-1)?.body;
+    expect(sent).toMatchObject({ model: 'claude-sonnet-4-5', max_tokens: 32_000, messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }] });
+    const stream = await h.openai.chat.completions.create({ model: 'sonnet', stream: true, tools: ['weather', 'time'].map((name) => ({ type: 'function' as const, function: { name, description: `${name} in a city`, parameters: { type: 'object', properties: { city: { type: 'string' } } } } })), messages: [{ role: 'user', content: 'call both' }] });
+    const calls = new Map<number, { name: string; args: string }>();
+    for await (const chunk of stream) {
+      for (const call of chunk.choices[0]?.delta.tool_calls ?? []) {
+        const entry = calls.get(call.index) ?? { name: '', args: '' };
+        entry.name += call.function?.name ?? '';
+        entry.args += call.function?.arguments ?? '';
+        calls.set(call.index, entry);
+      }
+    }
+    expect([...calls.values()].map((c) => [c.name, JSON.parse(c.args)])).toEqual([['weather', { city: 'Paris' }], ['time', { city: 'Tokyo' }]]);
+    const ollamaAnswer = await h.ollama.chat({ model: 'sonnet', messages: [{ role: 'user', content: 'hello' }], stream: false });
+    expect(ollamaAnswer.message.content).toBe('Echo: hello');
+  });
+});
