@@ -287,19 +287,3 @@ describe('usage, cache, keys and settings', () => {
     expect(settings).toMatchObject({ settings: { cache: { ttlSeconds: 60 } }, server: { host: '127.0.0.1', port: t.h.port, exposed: false } });
   });
 });
-
-describe('the UI', () => {
-  it('is served at the root and its pages; unknown paths are 404s', async () => {
-    const page = await fetch(`${t.h.url}/routes`);
-    expect(page.status).toBe(200);
-    expect(page.headers.get('content-type')).toMatch(/text\/html/);
-    expect((await fetch(`${t.h.url}/nonsense`)).status).toBe(404);
-  });
-
-  it('serves the app icon as the favicon every browser asks for', async () => {
-    const icon = await fetch(`${t.h.url}/favicon.ico`);
-    expect(icon.status).toBe(200);
-    expect(icon.headers.get('content-type')).toBe('image/png');
-    expect(Buffer.from(await icon.arrayBuffer()).subarray(1, 4).toString()).toBe('PNG');
-  });
-});

@@ -2,9 +2,9 @@
  * The built UI's files: the root's few routed one by one, the hashed bundles under assets/ looked up
  * when asked for, so a UI rebuilt while the gateway runs loads at the next reload instead of a blank
  * page (its new index.html names bundles that did not exist at start). Nothing outside the UI's
- * folder is ever served.
+ * folder is ever served. Its pages are its index at their paths, and the app icon is the favicon.
  */
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +17,7 @@ beforeAll(async () => {
   mkdirSync(join(ui.path, 'renderer', 'assets'), { recursive: true });
   writeFileSync(join(ui.path, 'renderer', 'index.html'), '<!doctype html><script src="/assets/index-old.js"></script>');
   writeFileSync(join(ui.path, 'renderer', 'assets', 'index-old.js'), 'console.log("old")');
+  writeFileSync(join(ui.path, 'renderer', 'favicon.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
   writeFileSync(join(ui.path, 'secret.txt'), 'not for the browser');
   h = await startGateway({ version: 1, providers: [], deployments: [], routes: [] }, { uiDir: join(ui.path, 'renderer') });
 });
@@ -67,5 +68,32 @@ describe('the UI files', () => {
       expect(res.status, path).toBeGreaterThanOrEqual(400);
       expect(res.body, path).not.toContain('not for the browser');
     }
+  });
+});
+
+describe('the UI pages', () => {
+  it('is served at the root and its pages; unknown paths are 404s', async () => {
+    const page = await fetch(`${h.url}/routes`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    expect((await fetch(`${h.url}/nonsense`)).status).toBe(404);
+  });
+
+  it('serves the app icon as the favicon every browser asks for, and a 404 (not an internal error) from a build without it; a page while a rebuild empties the folder says the UI is not built', async () => {
+    const icon = await fetch(`${h.url}/favicon.ico`);
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await icon.arrayBuffer()).subarray(1, 4).toString()).toBe('PNG');
+    rmSync(join(ui.path, 'renderer', 'favicon.png'));
+    // A rebuild empties the folder for a moment: the pages say so then, as an unbuilt UI's do.
+    const index = readFileSync(join(ui.path, 'renderer', 'index.html'));
+    rmSync(join(ui.path, 'renderer', 'index.html'));
+    const rebuilding = await fetch(`${h.url}/routes`);
+    expect(rebuilding.status).toBe(200);
+    expect(await rebuilding.text()).toContain('The Switchyard UI is not built');
+    writeFileSync(join(ui.path, 'renderer', 'index.html'), index);
+    const none = await fetch(`${h.url}/favicon.ico`);
+    expect(none.status).toBe(404);
+    expect((await none.json()).error.code).toBe('not_found');
   });
 });

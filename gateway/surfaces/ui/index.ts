@@ -68,7 +68,8 @@ export async function uiSurface(app: FastifyInstance, options: UiOptions): Promi
     reply.header('content-security-policy', UI_CSP);
     reply.header('x-frame-options', 'DENY');
     reply.header('x-content-type-options', 'nosniff');
-    if (built) return reply.type('text/html').sendFile('index.html');
+    // Looked for each time: a rebuild empties the folder for a moment, which is no internal error.
+    if (built && existsSync(join(options.uiDir as string, 'index.html'))) return reply.type('text/html').sendFile('index.html');
     return reply
       .type('text/html')
       .send('<!doctype html><meta charset="utf-8"><title>Switchyard</title><p>The Switchyard UI is not built. Run <code>npm run build</code>, then reload.</p>');
@@ -84,7 +85,13 @@ export async function uiSurface(app: FastifyInstance, options: UiOptions): Promi
     return reply.type('text/plain; charset=utf-8').send(OLLAMA_ROOT);
   });
   // Browsers ask for /favicon.ico whatever the page links; the app icon is a PNG, which they all accept.
-  if (built) app.get('/favicon.ico', (_request, reply) => reply.type('image/png').sendFile('favicon.png'));
+  // A build without it answers 404, not an internal error.
+  if (built) {
+    app.get('/favicon.ico', (_request, reply) => {
+      if (!existsSync(join(options.uiDir as string, 'favicon.png'))) throw new GatewayError('not_found', 'This build of the UI has no app icon (favicon.png)');
+      return reply.type('image/png').sendFile('favicon.png');
+    });
+  }
   app.get<{ Params: { page: string } }>('/:page', async (request, reply) => {
     if (!UI_PAGES.includes(request.params.page)) throw new GatewayError('not_found', noEndpointMessage(app, request, 'page or endpoint'));
     return page(request, reply, `/${request.params.page}`);
