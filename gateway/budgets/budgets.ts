@@ -49,7 +49,7 @@ interface Tracked {
   timeZone: string;
   period: Period;
   spent: number;
-  /** Held by requests in flight; the routing verdicts count it as spent. */
+  /** Held by requests in flight: while spent and held together reach the limit, paid deployments go last. */
   held: number;
   /** How many holds are out: none left is exactly nothing held, whatever sums of floats left over. */
   holds: number;
