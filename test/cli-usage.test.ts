@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../gateway/store/db';
 import { createUsageLog } from '../gateway/store/usage-log';
 import type { UsageRow } from '../gateway/store/usage-types';
-import { BIN, baseEnv, dir, run, useCliCleanups } from './support/cli';
+import { join } from 'node:path';
+import { BIN, baseEnv, config, dir, run, useCliCleanups, writeJson } from './support/cli';
 
 useCliCleanups();
 
@@ -76,7 +77,7 @@ describe('switchyard usage export', () => {
 });
 
 describe('switchyard usage summary', () => {
-  it('adds up the last days per deployment (or provider), from the day rollups, as a table or JSON', () => {
+  it('adds up the last days per deployment (or provider), from the day rollups, and each budget in its period, as a table or JSON', () => {
     const data = dir();
     const db = openDatabase(data);
     const log = createUsageLog(db);
@@ -94,6 +95,9 @@ describe('switchyard usage summary', () => {
     for (const r of rows) log.record(r);
     db.close();
     const env = { TZ: 'UTC' };
+    // A config whose daily budget today's cloud answer passed.
+    const budgets = [{ name: 'daily', scope: 'global', period: 'day', limitUsd: 0.005 }];
+    expect(run(['import', writeJson(join(data, 'config.json'), { ...config, budgets }), '--data-dir', data], env).code).toBe(0);
 
     const week = run(['usage', 'summary', '--format', 'json', '--data-dir', data], env);
     expect(week.code).toBe(0);
@@ -103,6 +107,8 @@ describe('switchyard usage summary', () => {
     expect(summary.lines.map((l: { name: string | null; requests: number }) => [l.name, l.requests])).toEqual([['llama', 3], ['mini', 1], [null, 1]]);
     expect(summary.total.costUsd).toBeCloseTo(0.0068, 9);
     expect(summary.total.savedUsd).toBeCloseTo(0.002, 9);
+    expect(summary.budgets).toMatchObject([{ name: 'daily', scope: 'global', limitUsd: 0.005, exceeded: true, inFlightUsd: 0 }]);
+    expect(summary.budgets[0].spentUsd).toBeCloseTo(0.0068, 9);
 
     const today = JSON.parse(run(['usage', 'summary', '--days', '1', '--by', 'provider', '--format', 'json', '--data-dir', data], env).stdout);
     expect(today.lines.map((l: { name: string | null; requests: number }) => [l.name, l.requests])).toEqual([['local', 2], ['cloud', 1], [null, 1]]);
@@ -117,6 +123,8 @@ describe('switchyard usage summary', () => {
       ['mini', '1', '0', '1', '0', '10', '20', '$0.0068', '$0.0000'],
       ['no deployment', '1', '1', '0', '0', '0', '0', '$0.0000', '$0.0000'],
       ['total', '5', '1', '1', '0', '1,030', '80', '$0.0068', '$0.0020'],
+      ['Budgets, each in its own period:'],
+      ['', 'daily', 'global, per day', '$0.0068 of $0.0050, spent (skip-paid)', expect.stringMatching(/^resets \d{4}-\d\d-\d\dT00:00:00\.000Z$/)],
     ]);
 
     for (const [args, error] of [

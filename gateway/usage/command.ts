@@ -8,6 +8,10 @@ import { createUsageLog } from '../store/usage-log';
 import { exportLines } from './export';
 import { daysIn } from '../budgets/periods';
 import { systemTimeZone } from '../routing/time-windows';
+import { createBudgets } from '../budgets/budgets';
+import { budgetLines } from '../status-command';
+import { createConfigStore } from '../store/config-store';
+import { budgetView } from '../surfaces/health/report';
 import { SUMMARY_GROUPS, summarize, summarySince, summaryTable, type SummaryGroup } from './summary';
 
 const USAGE = 'Usage: switchyard usage export [--data-dir DIR] [--format csv|json] [--since ISO-8601] [--session ID]\n       switchyard usage summary [--data-dir DIR] [--days N] [--by deployment|route|provider|key] [--format table|json]\n';
@@ -63,8 +67,13 @@ function summaryCommand(values: { format?: string; days?: string; by?: string },
   const db = openDatabase(dataDir);
   try {
     const since = summarySince(days, Date.now(), dayZone);
-    const summary = summarize(createUsageLog(db, dayZone).rollups({ since }, 'day', SUMMARY_GROUPS[by]), { since, days, by });
-    io.out(format === 'json' ? `${JSON.stringify({ ...summary, since: new Date(since).toISOString(), timeZone: zone })}\n` : summaryTable(summary, zone));
+    const log = createUsageLog(db, dayZone);
+    const summary = summarize(log.rollups({ since }, 'day', SUMMARY_GROUPS[by]), { since, days, by });
+    // Each budget in its own period, as the gateway counts it (what requests in flight hold is the running gateway's: `switchyard status`).
+    const config = createConfigStore(db).current();
+    const budgets = config?.budgets?.length ? createBudgets({ config: () => config, defaultTimeZone: () => zone, spentSince: (from, scope) => log.costSince(from, scope), now: Date.now }).status().map(budgetView) : [];
+    if (format === 'json') io.out(`${JSON.stringify({ ...summary, since: new Date(since).toISOString(), timeZone: zone, budgets })}\n`);
+    else io.out(`${summaryTable(summary, zone)}${budgets.length > 0 ? `Budgets, each in its own period:\n${budgetLines(budgets)}\n` : ''}`);
   } finally {
     db.close();
   }
