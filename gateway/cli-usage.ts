@@ -6,7 +6,7 @@ export const USAGE = `Switchyard ${VERSION}: one localhost endpoint for local an
 
 Usage:
   switchyard serve [--host H] [--port P] [--data-dir DIR] [--config FILE]
-  switchyard status [--data-dir DIR] [--format text|json]
+  switchyard status [--data-dir DIR] [--format text|json] [--key KEY]
                                                 whether a gateway serves the data dir, where, and its health
   switchyard export [--data-dir DIR]            print the stored config as JSON
   switchyard import FILE [--data-dir DIR]       validate FILE and make it the stored config
@@ -54,7 +54,7 @@ export function extraWords(command: string | undefined, positionals: readonly st
  */
 const OPTIONS: Record<string, readonly string[]> = {
   serve: ['host', 'port', 'data-dir', 'config'],
-  status: ['data-dir', 'format'],
+  status: ['data-dir', 'format', 'key'],
   export: ['data-dir'],
   import: ['data-dir'],
   check: [],

@@ -161,7 +161,7 @@ export async function main(
       case 'keys':
         return await keysCommand(positionals, values, dataDir, io);
       case 'status':
-        return await statusCommand(dataDir, values.format, io);
+        return await statusCommand(dataDir, values, io);
       case 'connect': {
         // Loaded here: only this command needs the config-file editors and their parsers.
         const { connectCommand } = await import('./connect/command');

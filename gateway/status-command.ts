@@ -12,7 +12,8 @@ import type { BudgetView, HealthReport } from './surfaces/health/schema';
 export const NOT_RUNNING = 3;
 const ASK_MS = 3_000;
 
-export async function statusCommand(dataDir: string, format: string | undefined, io: Output): Promise<number> {
+export async function statusCommand(dataDir: string, values: { format?: string; key?: string }, io: Output): Promise<number> {
+  const { format, key } = values;
   if (format !== undefined && format !== 'text' && format !== 'json') {
     io.err(`Unknown format "${format}": use text or json\n`);
     return 2;
@@ -30,7 +31,7 @@ export async function statusCommand(dataDir: string, format: string | undefined,
   }
   let report: Partial<HealthReport> & Pick<HealthReport, 'status' | 'version' | 'uptimeSeconds' | 'store'>;
   try {
-    const res = await fetch(`${running.url}/health`, { signal: AbortSignal.timeout(ASK_MS), redirect: 'error' });
+    const res = await fetch(`${running.url}/health`, { signal: AbortSignal.timeout(ASK_MS), redirect: 'error', ...(key ? { headers: { authorization: `Bearer ${key}` } } : {}) });
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     report = (await res.json()) as typeof report;
   } catch (error) {
@@ -42,16 +43,16 @@ export async function statusCommand(dataDir: string, format: string | undefined,
     io.out(`${JSON.stringify({ url: running.url, pid: running.pid, dataDir, ...report })}\n`);
     return 0;
   }
-  io.out(describe(report, { url: running.url, pid: running.pid, dataDir }));
+  io.out(describe(report, { url: running.url, pid: running.pid, dataDir, keyGiven: key !== undefined }));
   return 0;
 }
 
-function describe(report: Partial<HealthReport> & Pick<HealthReport, 'status' | 'version' | 'uptimeSeconds' | 'store'>, where: { url: string; pid: number; dataDir: string }): string {
+function describe(report: Partial<HealthReport> & Pick<HealthReport, 'status' | 'version' | 'uptimeSeconds' | 'store'>, where: { url: string; pid: number; dataDir: string; keyGiven: boolean }): string {
   const lines = [`Switchyard ${report.version} at ${where.url} (pid ${where.pid}, up ${uptime(report.uptimeSeconds)}): ${report.status}`, `Data dir: ${where.dataDir}`];
   lines.push(`Store: ${report.store}${report.storeError ? ` (${report.storeError})` : ''}`);
   if (!report.providers) {
     // What anyone may read of a gateway reachable beyond this machine: the rest needs a client key.
-    lines.push('It listens beyond this machine: the rest of its report (providers, deployments, budgets) needs a client key, and is on the dashboard.');
+    lines.push(`It listens beyond this machine: the rest of its report (providers, deployments, budgets) needs a client key${where.keyGiven ? ', and the one given is not one' : ' (--key KEY)'}, and is on the dashboard.`);
     return `${lines.join('\n')}\n`;
   }
   if (report.localOnly) lines.push('Local only: on (no request goes to a cloud provider)');

@@ -243,4 +243,19 @@ describe('switchyard status', () => {
     await new Promise((resolve) => child.once('exit', resolve));
     expect(run(['status', '--data-dir', data]).code).toBe(3);
   });
+
+  it('reads the whole report of a gateway listening beyond this machine with --key, and says it needs one without', async () => {
+    const data = dir();
+    const exposed = await serve(['--port', '0', '--host', '0.0.0.0', '--data-dir', data]);
+    const partial = run(['status', '--data-dir', data]);
+    expect(partial.code).toBe(0);
+    expect(partial.stdout).toContain('needs a client key (--key KEY)');
+    expect(partial.stdout).not.toContain('Providers:');
+    const key = /sy-\S+/.exec(run(['keys', 'create', 'ops', '--data-dir', data]).stdout)?.[0] as string;
+    expect(run(['status', '--key', 'sy-wrong', '--data-dir', data]).stdout).toContain('needs a client key, and the one given is not one');
+    // The running gateway takes a key made by the CLI within 2 s.
+    await expect.poll(() => run(['status', '--key', key, '--data-dir', data]).stdout, { timeout: 5_000 }).toContain('Providers:');
+    exposed.child.kill('SIGTERM');
+    await new Promise((resolve) => exposed.child.once('exit', resolve));
+  });
 });
