@@ -49,11 +49,12 @@ describe('budgets', () => {
     // gpt-4.1-mini at $0.40 per million input tokens: about 1,000 tokens hold $0.0004, past this limit.
     h.gateway.applyConfig({ ...h.gateway.config(), budgets: [{ name: 'tiny', scope: 'global', period: 'day', limitUsd: 0.0001 }] }, 'test');
     const ask = () => fetch(`${h.baseUrl}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'default', messages: [{ role: 'user', content: 'word '.repeat(1_000) }] }) });
-    await dashboard.openai.setMode({ kind: 'slow-first-byte', delayMs: 4_000 });
+    // Slow enough to stay in flight while the page loads on a busy machine.
+    await dashboard.openai.setMode({ kind: 'slow-first-byte', delayMs: 8_000 });
     const slow = ask();
-    await expect.poll(() => dashboard.openai.requests.length, { timeout: 3_000 }).toBeGreaterThan(0);
+    await expect.poll(() => dashboard.openai.requests.filter((r) => r.path === '/v1/chat/completions').length, { timeout: 3_000 }).toBeGreaterThan(0);
     await dashboard.go('/overview');
-    await expect.poll(() => page.getByRole('meter', { name: /tiny/ }).textContent(), { timeout: 3_000 }).toMatch(/of \$0\.0001 \(\$0\.000\d+ more in flight\)/);
+    await expect.poll(() => page.getByRole('meter', { name: /tiny/ }).textContent(), { timeout: 6_000 }).toMatch(/of \$0\.0001 \(\$0\.000\d+ more in flight\)/);
     // Cloud first on this route; with the budget held, the local model answers first.
     expect((await ask()).headers.get('x-switchyard-route')).toBe('llama:ok');
     await dashboard.go('/usage');
