@@ -3,21 +3,15 @@
  * meter on the Overview, and what requests in flight hold of one, on the meter and in a request's
  * routing decision.
  */
-import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { twoProviders, useDashboard } from '../support/dashboard';
-import type { Harness } from '../support/harness';
 
 const dashboard = useDashboard(twoProviders);
-let h: Harness;
-let page: Page;
-beforeAll(async () => {
-  ({ h, page } = dashboard);
-  await dashboard.logIn();
-});
+beforeAll(() => dashboard.logIn());
 
 describe('budgets', () => {
   it('adds a budget in Settings, shows its meter on the Overview, edits and deletes it', async () => {
+    const { h, page } = dashboard;
     await dashboard.go('/settings');
     await page.getByRole('button', { name: 'Add budget' }).click();
     const form = page.getByTestId('budget-form');
@@ -46,6 +40,7 @@ describe('budgets', () => {
   });
 
   it('shows what requests in flight hold on the meter, and a paid deployment tried last for it in the decision', async () => {
+    const { h, page } = dashboard;
     // gpt-4.1-mini at $0.40 per million input tokens: about 1,000 tokens hold $0.0004, past this limit.
     h.gateway.applyConfig({ ...h.gateway.config(), budgets: [{ name: 'tiny', scope: 'global', period: 'day', limitUsd: 0.0001 }] }, 'test');
     const ask = () => fetch(`${h.baseUrl}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'default', messages: [{ role: 'user', content: 'word '.repeat(1_000) }] }) });

@@ -1,15 +1,10 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../gateway/store/db';
 import { createUsageLog, type UsageRow } from '../../gateway/store/usage-log';
 import { tempDir } from '../support/harness';
+import { useUsageLog } from '../support/usage-log';
 
-const dir = tempDir();
-const db = openDatabase(dir.path);
-const log = createUsageLog(db);
-afterAll(() => {
-  db.close();
-  dir.remove();
-});
+const { log } = useUsageLog();
 
 const T0 = Date.parse('2026-11-20T00:00:00Z');
 function row(i: number, overrides: Partial<UsageRow> = {}): UsageRow {

@@ -1,16 +1,9 @@
 /** Each session added up from the usage log: the newest first, under the same filters as rows, and bounded however many rows one session has. */
-import { afterAll, expect, it } from 'vitest';
-import { openDatabase } from '../../gateway/store/db';
-import { createUsageLog, type UsageRow } from '../../gateway/store/usage-log';
-import { tempDir } from '../support/harness';
+import { expect, it } from 'vitest';
+import type { UsageRow } from '../../gateway/store/usage-log';
+import { useUsageLog } from '../support/usage-log';
 
-const dir = tempDir();
-const db = openDatabase(dir.path);
-const log = createUsageLog(db);
-afterAll(() => {
-  db.close();
-  dir.remove();
-});
+const { db, log } = useUsageLog();
 
 const T0 = Date.parse('2026-11-20T00:00:00Z');
 let n = 0;

@@ -2,21 +2,13 @@
  * When a usage row is committed: at once when its request is the only one open (waiting a turn of
  * the event loop would only add latency), and in the group commit of its turn when others are open.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Config } from '../../gateway/config/schema';
 import { createCatalog } from '../../gateway/routing/catalog';
-import { openDatabase } from '../../gateway/store/db';
-import { createUsageLog } from '../../gateway/store/usage-log';
 import { createUsageRecorder } from '../../gateway/usage/recorder';
-import { tempDir } from '../support/harness';
+import { useUsageLog } from '../support/usage-log';
 
-const dir = tempDir();
-const db = openDatabase(dir.path);
-const log = createUsageLog(db);
-afterAll(() => {
-  db.close();
-  dir.remove();
-});
+const { db, log } = useUsageLog();
 
 const config: Config = { version: 1, providers: [], deployments: [], routes: [] };
 const catalog = createCatalog(config, new Map(), 'UTC');
