@@ -1,5 +1,6 @@
-/** Where the CLI and its commands write: stdout and stderr, or a test's buffers. */
+/** Where the CLI and its commands write (stdout and stderr, or a test's buffers), and the layouts they share. */
 import { once } from 'node:events';
+import type { BudgetView } from './surfaces/health/schema';
 
 /** `out` returns false when the reader is behind (a pipe), and `drained` waits for it. */
 export type Output = { out: (text: string) => boolean | void; err: (text: string) => void; drained?: () => Promise<unknown> };
@@ -12,4 +13,10 @@ export function columns(rows: readonly (readonly string[])[], { rightFrom = 1, i
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
   const line = (row: readonly string[]) => indent + row.map((cell, i) => (i < rightFrom ? cell.padEnd(widths[i] as number) : cell.padStart(widths[i] as number))).join('  ').trimEnd();
   return rows.map(line).join('\n');
+}
+
+/** Each budget on a line: its scope and period, what it has spent (and what requests in flight hold), when it resets. */
+export function budgetLines(budgets: readonly BudgetView[]): string {
+  const spent = (b: BudgetView) => `$${b.spentUsd.toFixed(4)} of $${b.limitUsd.toFixed(4)}${b.inFlightUsd > 0 ? ` (+$${b.inFlightUsd.toFixed(4)} in flight)` : ''}${b.exceeded ? `, spent (${b.onExceeded})` : ''}`;
+  return columns(budgets.map((b) => [b.name, `${b.scope}, per ${b.period}`, spent(b), `resets ${b.resetsAt}`]), { rightFrom: 4, indent: '  ' });
 }

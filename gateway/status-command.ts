@@ -3,10 +3,10 @@
  * (providers, deployments, budgets). The running gateway is found as `login-link` finds it (the
  * address it recorded in the data dir), and asked over HTTP like any monitor.
  */
-import { columns, type Output } from './cli-output';
+import { budgetLines, columns, type Output } from './cli-output';
 import { openDatabase } from './store/db';
 import { createGatewayAddress } from './store/gateway-address';
-import type { BudgetView, HealthReport } from './surfaces/health/schema';
+import type { HealthReport } from './surfaces/health/schema';
 
 /** The exit status when no gateway serves the data dir: "not running", as LSB init scripts say it. */
 export const NOT_RUNNING = 3;
@@ -64,12 +64,6 @@ function describe(report: Partial<HealthReport> & Pick<HealthReport, 'status' | 
   }
   if (report.budgets?.length) lines.push('Budgets:', budgetLines(report.budgets));
   return `${lines.join('\n')}\n`;
-}
-
-/** Each budget on a line: its scope and period, what it has spent (and what requests in flight hold), when it resets. */
-export function budgetLines(budgets: readonly BudgetView[]): string {
-  const spent = (b: BudgetView) => `$${b.spentUsd.toFixed(4)} of $${b.limitUsd.toFixed(4)}${b.inFlightUsd > 0 ? ` (+$${b.inFlightUsd.toFixed(4)} in flight)` : ''}${b.exceeded ? `, spent (${b.onExceeded})` : ''}`;
-  return columns(budgets.map((b) => [b.name, `${b.scope}, per ${b.period}`, spent(b), `resets ${b.resetsAt}`]), { rightFrom: 4, indent: '  ' });
 }
 
 function uptime(seconds: number): string {

@@ -187,3 +187,9 @@ export function createBudgets(deps: { config: () => Config; defaultTimeZone: () 
     },
   };
 }
+
+/** A budget's status as the APIs and the CLI show it: its scope in one word, its instants in ISO 8601. */
+export function budgetView(b: BudgetStatus) {
+  const scope = b.scope === 'global' ? 'global' : 'route' in b.scope ? `route:${b.scope.route}` : 'clientKey' in b.scope ? `clientKey:${b.scope.clientKey}` : `provider:${b.scope.provider}`;
+  return { ...b, scope, periodStart: new Date(b.periodStart).toISOString(), resetsAt: new Date(b.resetsAt).toISOString() };
+}

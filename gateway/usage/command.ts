@@ -2,16 +2,14 @@
  * `switchyard usage export`: every usage row (since a time, of one session) as CSV or JSON lines,
  * streamed to stdout. `switchyard usage summary`: the last days added up per deployment (summary.ts).
  */
-import type { Output } from '../cli-output';
+import { budgetLines, type Output } from '../cli-output';
 import { openDatabase } from '../store/db';
 import { createUsageLog } from '../store/usage-log';
 import { exportLines } from './export';
 import { daysIn } from '../budgets/periods';
 import { systemTimeZone } from '../routing/time-windows';
-import { createBudgets } from '../budgets/budgets';
-import { budgetLines } from '../status-command';
+import { budgetView, createBudgets } from '../budgets/budgets';
 import { createConfigStore } from '../store/config-store';
-import { budgetView } from '../surfaces/health/report';
 import { SUMMARY_GROUPS, summarize, summarySince, summaryTable, type SummaryGroup } from './summary';
 
 const USAGE = 'Usage: switchyard usage export [--data-dir DIR] [--format csv|json] [--since ISO-8601] [--session ID]\n       switchyard usage summary [--data-dir DIR] [--days N] [--by deployment|route|provider|key] [--format table|json]\n';

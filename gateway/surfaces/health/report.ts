@@ -10,7 +10,7 @@ import type { BreakerBoard } from '../../routing/breaker-board';
 import type { Catalog } from '../../routing/catalog';
 import type { BreakerSnapshot } from '../../routing/circuit-breaker';
 import type { HealthReport } from './schema';
-import type { BudgetStatus, Budgets } from '../../budgets/budgets';
+import { budgetView, type Budgets } from '../../budgets/budgets';
 import type { RoutingState } from '../../routing/state';
 import { isPaid } from '../../routing/strategies';
 import { isLocalDeployment } from '../../routing/locality';
@@ -107,11 +107,6 @@ export function healthReport(sources: HealthSources): HealthReport {
     deployments,
     budgets,
   };
-}
-
-export function budgetView(b: BudgetStatus) {
-  const scope = b.scope === 'global' ? 'global' : 'route' in b.scope ? `route:${b.scope.route}` : 'clientKey' in b.scope ? `clientKey:${b.scope.clientKey}` : `provider:${b.scope.provider}`;
-  return { ...b, scope, periodStart: new Date(b.periodStart).toISOString(), resetsAt: new Date(b.resetsAt).toISOString() };
 }
 
 /** Whichever spoke last, the probe or real traffic, says whether the provider is up. */
