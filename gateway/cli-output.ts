@@ -1,5 +1,6 @@
 /** Where the CLI and its commands write (stdout and stderr, or a test's buffers), and the layouts they share. */
 import { once } from 'node:events';
+import { printable } from './printable';
 import type { BudgetView } from './surfaces/health/schema';
 
 /** `out` returns false when the reader is behind (a pipe), and `drained` waits for it. */
@@ -8,10 +9,11 @@ export type Output = { out: (text: string) => boolean | void; err: (text: string
 export const stdio: Output = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), drained: () => once(process.stdout, 'drain') };
 
 /** Rows as aligned columns, the first left-aligned and the rest right-aligned (numbers), two spaces apart. */
-export function columns(rows: readonly (readonly string[])[], { rightFrom = 1, indent = '' } = {}): string {
+export function columns(table: readonly (readonly string[])[], { rightFrom = 1, indent = '' } = {}): string {
+  const rows = table.map((row) => row.map(printable));
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  const line = (row: readonly string[]) => indent + row.map((cell, i) => (i < rightFrom ? cell.padEnd(widths[i] as number) : cell.padStart(widths[i] as number))).join('  ').trimEnd();
+  const line = (row: string[]) => indent + row.map((cell, i) => (i < rightFrom ? cell.padEnd(widths[i] as number) : cell.padStart(widths[i] as number))).join('  ').trimEnd();
   return rows.map(line).join('\n');
 }
 

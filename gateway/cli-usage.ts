@@ -21,6 +21,8 @@ Usage:
                                                 write the usage log (or one session's rows) to stdout
   switchyard usage summary [--data-dir DIR] [--days N] [--by deployment|route|provider|key] [--format table|json]
                                                 what the last N days (7) cost and saved, per deployment
+  switchyard usage tail [--lines N] [--follow] [--format text|json] [--route NAME] [--session ID] [--data-dir DIR]
+                                                the last N requests (10), a line each; -f: then each new one
   switchyard keys create NAME [--rpm N] [--routes a,b] [--data-dir DIR]
                                                 make a client key (shown once)
   switchyard keys list [--data-dir DIR]         list client keys (names and prefixes)
@@ -65,6 +67,7 @@ const OPTIONS: Record<string, readonly string[]> = {
   usage: ['data-dir'],
   'usage export': ['data-dir', 'format', 'since', 'session'],
   'usage summary': ['data-dir', 'format', 'days', 'by'],
+  'usage tail': ['data-dir', 'format', 'lines', 'follow', 'route', 'session'],
   keys: ['data-dir'],
   'keys create': ['data-dir', 'rpm', 'routes'],
   connect: ['route', 'key', 'dry-run', 'undo', 'force', 'port', 'data-dir'],

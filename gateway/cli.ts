@@ -59,6 +59,8 @@ export async function main(
         session: { type: 'string' },
         days: { type: 'string' },
         by: { type: 'string' },
+        lines: { type: 'string', short: 'n' },
+        follow: { type: 'boolean', short: 'f' },
         rpm: { type: 'string' },
         routes: { type: 'string' },
         route: { type: 'string' },

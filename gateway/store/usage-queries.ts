@@ -27,6 +27,7 @@ export function createUsageQueries(db: Db, { settle, rollup }: { settle: () => v
     return statement;
   };
 
+  const lastId = db.prepare('SELECT MAX(id) AS id FROM usage');
   const byRequestId = db.prepare<[string], DbRow>('SELECT * FROM usage WHERE request_id = ? ORDER BY id DESC LIMIT 1');
   return {
     costSince(since, scope) {
@@ -133,6 +134,20 @@ export function createUsageQueries(db: Db, { settle, rollup }: { settle: () => v
         ...(totals.get(session, client_key, ...params) as Omit<SessionSummary, 'session' | 'clientKey' | 'deployments'>),
         deployments: (answered.all(session, client_key, ...params) as { deployment: string }[]).map((r) => r.deployment),
       }));
+    },
+
+    written(filter, limit, after) {
+      settle();
+      const top = (lastId.get() as { id: number | null }).id ?? 0;
+      const { where, params } = rowWhere(filter);
+      where.push('id > ?', 'id <= ?');
+      params.push(after ?? 0, top);
+      const take = Math.min(Math.max(Math.floor(limit), after === undefined ? 0 : 1), 1_000);
+      // The newest first when starting, so only the last `take` are read; oldest first after a cursor.
+      const raw = prepared(`SELECT * FROM usage WHERE ${where.join(' AND ')} ORDER BY id ${after === undefined ? 'DESC' : 'ASC'} LIMIT ${take}`).all(...params) as (DbRow & { id: number })[];
+      if (after === undefined) return { rows: raw.reverse().map(fromDb), cursor: top };
+      // A full batch may have more behind it, up to the top.
+      return { rows: raw.map(fromDb), cursor: raw.length === take ? (raw[raw.length - 1] as { id: number }).id : top };
     },
 
     *iterate(filter) {

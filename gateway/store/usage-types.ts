@@ -111,6 +111,12 @@ export interface UsageQueries {
   costSince(since: number, scope: { route?: string; clientKey?: string; provider?: string }): number;
   /** One request's row, by its request id. */
   row(requestId: string): UsageRow | undefined;
+  /**
+   * Matching rows in the order they were written, oldest first: the last `limit`, or (given the
+   * cursor a call returned) up to `limit` written since. The cursor moves past rows the filter
+   * left out, so following a quiet filter never reads the log again.
+   */
+  written(filter: UsageFilter, limit: number, after?: number): { rows: UsageRow[]; cursor: number };
   /** Every matching row, oldest first (for export). */
   iterate(filter: UsageFilter): IterableIterator<UsageRow>;
 }

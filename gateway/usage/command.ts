@@ -1,6 +1,7 @@
 /**
  * `switchyard usage export`: every usage row (since a time, of one session) as CSV or JSON lines,
  * streamed to stdout. `switchyard usage summary`: the last days added up per deployment (summary.ts).
+ * `switchyard usage tail`: the last requests, a line each, and with --follow each new one (tail.ts).
  */
 import { budgetLines, type Output } from '../cli-output';
 import { openDatabase } from '../store/db';
@@ -10,12 +11,19 @@ import { daysIn } from '../budgets/periods';
 import { systemTimeZone } from '../routing/time-windows';
 import { budgetView, createBudgets } from '../budgets/budgets';
 import { createConfigStore } from '../store/config-store';
+import { tail } from './tail';
 import { SUMMARY_GROUPS, summarize, summarySince, summaryTable, type SummaryGroup } from './summary';
 
-const USAGE = 'Usage: switchyard usage export [--data-dir DIR] [--format csv|json] [--since ISO-8601] [--session ID]\n       switchyard usage summary [--data-dir DIR] [--days N] [--by deployment|route|provider|key] [--format table|json]\n';
+const USAGE = `Usage: switchyard usage export [--data-dir DIR] [--format csv|json] [--since ISO-8601] [--session ID]
+       switchyard usage summary [--data-dir DIR] [--days N] [--by deployment|route|provider|key] [--format table|json]
+       switchyard usage tail [--data-dir DIR] [--lines N] [--follow] [--format text|json] [--route NAME] [--session ID]
+`;
 
-export async function usageCommand(positionals: string[], values: { format?: string; since?: string; session?: string; days?: string; by?: string }, dataDir: string, io: Output): Promise<number> {
+type UsageOptions = { format?: string; since?: string; session?: string; days?: string; by?: string; lines?: string; follow?: boolean; route?: string };
+
+export async function usageCommand(positionals: string[], values: UsageOptions, dataDir: string, io: Output): Promise<number> {
   if (positionals[0] === 'summary') return summaryCommand(values, dataDir, io);
+  if (positionals[0] === 'tail') return tailCommand(values, dataDir, io);
   if (positionals[0] !== 'export') {
     io.err(USAGE);
     return 2;
@@ -73,6 +81,31 @@ function summaryCommand(values: { format?: string; days?: string; by?: string },
     if (format === 'json') io.out(`${JSON.stringify({ ...summary, since: new Date(since).toISOString(), timeZone: zone, budgets })}\n`);
     else io.out(`${summaryTable(summary, zone)}${budgets.length > 0 ? `Budgets, each in its own period:\n${budgetLines(budgets)}\n` : ''}`);
   } finally {
+    db.close();
+  }
+  return 0;
+}
+
+async function tailCommand(values: UsageOptions, dataDir: string, io: Output): Promise<number> {
+  const lines = Number(values.lines ?? 10);
+  if (!/^[0-9]{1,4}$/.test(values.lines ?? '10')) {
+    io.err(`--lines "${values.lines}" is not a whole number from 0 to 9999\n`);
+    return 2;
+  }
+  const format = values.format ?? 'text';
+  if (format !== 'text' && format !== 'json') {
+    io.err(`Unknown format "${format}": use text or json\n`);
+    return 2;
+  }
+  const filter = { ...(values.route ? { route: values.route } : {}), ...(values.session ? { session: values.session } : {}) };
+  const stop = new AbortController();
+  const end = () => stop.abort();
+  process.once('SIGINT', end).once('SIGTERM', end);
+  const db = openDatabase(dataDir);
+  try {
+    await tail(createUsageLog(db, daysIn(systemTimeZone())), io, { lines, follow: values.follow === true, format, filter, stop: stop.signal });
+  } finally {
+    process.off('SIGINT', end).off('SIGTERM', end);
     db.close();
   }
   return 0;

@@ -1,8 +1,9 @@
 /**
  * Usage export as CSV or JSON, written row by row (a million rows never sit in memory). CSV cells
  * cannot start a formula (=, +, -, @, tab, CR get a leading apostrophe, as OWASP advises for CSV
- * injection) and carry no control characters (C0, C1, U+2028, U+2029).
+ * injection) and carry no control characters, line separators or bidirectional overrides.
  */
+import { printable } from '../printable';
 import type { UsageRow } from '../store/usage-log';
 
 export type ExportFormat = 'csv' | 'json';
@@ -40,8 +41,8 @@ const COLUMNS: [string, (r: UsageRow) => unknown][] = [
 
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
-  // C0 and C1 controls and the Unicode line separators: each can break a row in some reader.
-  let text = String(value).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ');
+  // Controls and line separators can break a row in some reader.
+  let text = printable(String(value));
   // Text a spreadsheet would read as a formula; a number (a negative saving) stays a number.
   if (typeof value === 'string' && (/^\s*[=+\-@]/.test(text) || /^[\t\r]/.test(value))) text = `'${text}`;
   return /[",\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
