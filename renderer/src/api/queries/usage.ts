@@ -7,13 +7,16 @@ import type { Overview, Rollups, UsageDetail, UsageQuery, UsageRow, UsageSession
 export type UsageParams = { [K in keyof UsageQuery]?: string };
 const qs = (params: UsageParams) => new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '')).toString();
 
+// The usage views follow the log while the page is shown (not in a hidden tab or window): the newest
+// page of requests every few seconds, so a tool's requests appear as it makes them; an older page
+// stays as it was read, so the rows being read do not move.
 export const usageQueries = {
   overview: () => queryOptions({ queryKey: ['usage', 'overview'], queryFn: () => api<Overview>('/admin/api/overview'), refetchInterval: 10_000 }),
-  rows: (params: UsageParams) => queryOptions({ queryKey: ['usage', 'rows', params], queryFn: () => api<{ rows: UsageRow[]; next: string | null }>(`/admin/api/usage?${qs(params)}`) }),
+  rows: (params: UsageParams) => queryOptions({ queryKey: ['usage', 'rows', params], queryFn: () => api<{ rows: UsageRow[]; next: string | null }>(`/admin/api/usage?${qs(params)}`), refetchInterval: params.before ? false : 3_000 }),
   /** Points per bucket, and the zone whose midnights start day buckets (the gateway's, maybe not this browser's). */
-  rollups: (params: UsageParams) => queryOptions({ queryKey: ['usage', 'rollups', params], queryFn: () => api<Rollups>(`/admin/api/usage/rollups?${qs(params)}`) }),
+  rollups: (params: UsageParams) => queryOptions({ queryKey: ['usage', 'rollups', params], queryFn: () => api<Rollups>(`/admin/api/usage/rollups?${qs(params)}`), refetchInterval: 30_000 }),
   /** The sessions in the range, each added up, the most recently active first. */
-  sessions: (params: UsageParams) => queryOptions({ queryKey: ['usage', 'sessions', params], queryFn: () => api<{ sessions: UsageSession[] }>(`/admin/api/usage/sessions?${qs(params)}`) }),
+  sessions: (params: UsageParams) => queryOptions({ queryKey: ['usage', 'sessions', params], queryFn: () => api<{ sessions: UsageSession[] }>(`/admin/api/usage/sessions?${qs(params)}`), refetchInterval: 10_000 }),
   exportUrl: (params: UsageParams) => `/admin/api/usage/export?${qs(params)}`,
   /** One request's row with its routing decision. */
   detail: (requestId: string) => queryOptions({ queryKey: ['usage', 'detail', requestId], queryFn: () => api<UsageDetail>(`/admin/api/usage/${encodeURIComponent(requestId)}`) }),

@@ -230,6 +230,7 @@ function Rows({ params, onNext, onPrevious, exportUrl, onSession }: { params: Us
       <div className="row" style={{ marginTop: 10 }}>
         <button disabled={!onPrevious} onClick={onPrevious}>Newer</button>
         <button disabled={!rows.data?.next} onClick={() => rows.data?.next && onNext(rows.data.next)}>Older</button>
+        <span className="muted">{onPrevious ? 'An older page: it stays as it was read.' : 'The newest first, updated as requests are logged.'}</span>
       </div>
       {open ? <RequestDrawer requestId={open} onClose={() => setOpen(null)} onSession={(session, clientKey) => (setOpen(null), onSession(session, clientKey))} /> : null}
     </Card>

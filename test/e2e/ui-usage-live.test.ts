@@ -1,0 +1,46 @@
+/**
+ * The Usage page while tools make requests, in a real browser (support/dashboard.ts): the newest
+ * page of requests and the sessions follow the log without a reload; an older page stays as read.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { twoProviders, useDashboard } from '../support/dashboard';
+
+const dashboard = useDashboard(twoProviders);
+beforeAll(() => dashboard.logIn());
+
+const ask = (content: string, session?: string) =>
+  dashboard.h.openai.chat.completions.create({ model: 'default', messages: [{ role: 'user', content }] }, session ? { headers: { 'x-switchyard-session': session } } : {});
+
+describe('the usage page, live', () => {
+  it('shows each request as it is logged, and the session it belongs to, without a reload', async () => {
+    const { page } = dashboard;
+    await dashboard.go('/usage');
+    await page.getByText('No requests match these filters.').waitFor();
+    await ask('first', 'live-session');
+    const table = page.getByTestId('usage-table');
+    await expect.poll(() => table.locator('tbody tr').count(), { timeout: 10_000 }).toBe(1);
+    await ask('second', 'live-session');
+    await ask('third');
+    await expect.poll(() => table.locator('tbody tr').count(), { timeout: 10_000 }).toBe(3);
+    await expect.poll(() => page.getByText('live-session').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    expect(await page.getByText('The newest first, updated as requests are logged.').count()).toBe(1);
+  });
+
+  it('keeps an older page still while new requests arrive', async () => {
+    const { page } = dashboard;
+    for (let i = 0; i < 50; i++) await ask(`filler ${i}`);
+    await dashboard.go('/usage');
+    const table = page.getByTestId('usage-table');
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(50);
+    await page.getByRole('button', { name: 'Older' }).click();
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(3);
+    const read = await table.textContent();
+    await ask('while reading an older page');
+    // Longer than the newest page takes to follow the log (the test above).
+    await page.waitForTimeout(4_000);
+    expect(await table.textContent()).toBe(read);
+    expect(await page.getByText('An older page: it stays as it was read.').count()).toBe(1);
+    await page.getByRole('button', { name: 'Newer' }).click();
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(50);
+  });
+});
