@@ -24,6 +24,9 @@ describe('budgets', () => {
     await form.getByRole('button', { name: 'Add' }).click();
     await expect.poll(() => h.gateway.config().budgets).toEqual([{ name: 'cloud-month', scope: { provider: 'cloud' }, period: 'month', limitUsd: 12.5, onExceeded: 'skip-paid' }]);
     await expect.poll(() => page.getByTestId('budget-cloud-month').textContent()).toContain('of $12.50');
+    // Its buttons side by side at the row's end, not one under the other in half a window.
+    const boxes = await Promise.all(['Edit budget cloud-month', 'Delete budget cloud-month'].map((name) => page.getByRole('button', { name }).boundingBox()));
+    expect(Math.abs((boxes[0]?.y ?? 0) - (boxes[1]?.y ?? 100))).toBeLessThan(2);
     await dashboard.go('/overview');
     await page.getByRole('meter', { name: /cloud-month/ }).waitFor();
 

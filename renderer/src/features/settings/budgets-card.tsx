@@ -62,9 +62,12 @@ export function BudgetsCard() {
               <td><strong>{b.name}</strong> <span className="muted">{scopeText(b.scope)}, per {b.period}</span></td>
               <td>{money(spent.get(b.name)?.spentUsd ?? 0)} of {money(b.limitUsd)}</td>
               <td className="muted">{whenSpent(b)}</td>
-              <td className="row" style={{ justifyContent: 'flex-end' }}>
-                <button onClick={() => setEditing(b)} aria-label={`Edit budget ${b.name}`}>Edit</button>
-                <ConfirmButton confirm={`Delete budget ${b.name}?`} label={`Delete budget ${b.name}`} onConfirm={() => remove.mutate(b.name)}>Delete</ConfirmButton>
+              {/* A cell stays a table cell (its border lines up with the row's); the buttons sit in a box inside it. */}
+              <td>
+                <div className="row-actions">
+                  <button onClick={() => setEditing(b)} aria-label={`Edit budget ${b.name}`}>Edit</button>
+                  <ConfirmButton confirm={`Delete budget ${b.name}?`} label={`Delete budget ${b.name}`} onConfirm={() => remove.mutate(b.name)}>Delete</ConfirmButton>
+                </div>
               </td>
             </tr>
           ))}
