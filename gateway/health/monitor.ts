@@ -26,6 +26,8 @@ export interface ProbeRecord {
 export interface HealthMonitor {
   /** Probes every provider now (tests and "test connection" call this instead of waiting). */
   probeAll(): Promise<void>;
+  /** Probes one provider now (after its model was loaded, so the report says so at once). */
+  probe(provider: string): Promise<void>;
   latest(provider: string): ProbeRecord | undefined;
   /** The models an Ollama has installed, from a probe no older than a few intervals (names with and without `:latest`). */
   installed(provider: string): ReadonlySet<string> | undefined;
@@ -125,6 +127,7 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
       await Promise.all(deps.catalog().config.providers.map((p) => probe(p.name)));
       deps.history.prune(deps.now() - RETENTION_MS);
     },
+    probe,
     latest: (provider) => latest.get(provider),
     installed(provider) {
       const list = installed.get(provider);

@@ -110,6 +110,12 @@ export function createOllamaProvider(config: ProviderConfig, { secrets, gatewayI
       return Array.isArray(models) ? models.filter((m): m is Record<string, unknown> => typeof m === 'object' && m !== null) : [];
     },
 
+    async load(deployment, signal) {
+      // A generate request without a prompt only loads the model: Ollama answers at once with `done_reason: "load"`.
+      const body = { model: deployment.model, stream: false, ...(deployment.options ? { options: deployment.options } : {}), ...(deployment.keepAlive === undefined ? {} : { keep_alive: deployment.keepAlive }) };
+      await call(transport, { method: 'POST', path: '/api/generate', body }, signal);
+    },
+
     async probe(signal) {
       const [about, tags, ps] = await Promise.all([
         call(transport, { method: 'GET', path: '/api/version' }, signal),

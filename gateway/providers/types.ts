@@ -68,6 +68,8 @@ export interface ProviderAdapter {
   show?(model: string, signal: CancelSignal): Promise<Record<string, unknown>>;
   /** The models loaded in the upstream right now, as it describes them (Ollama's `/api/ps` entries). */
   running?(signal: CancelSignal): Promise<Record<string, unknown>[]>;
+  /** Puts a deployment's model in memory with the options and keep-alive its requests carry (Ollama), ahead of any request. */
+  load?(deployment: DeploymentConfig, signal: CancelSignal): Promise<void>;
   /** A health probe: cheap read-only calls, outside the concurrency cap and never counted as traffic. */
   probe(signal: CancelSignal): Promise<ProbeResult>;
   /** Closes pooled connections once in-flight requests finish. */

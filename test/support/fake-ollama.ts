@@ -25,6 +25,8 @@ export interface FakeOllamaOptions {
   version?: string;
   /** Models among `models` that it passes to Ollama's cloud: listed with `remote_model` and `remote_host`. */
   cloudModels?: string[];
+  /** What `/api/ps` lists at first (default the first model); a request that only loads or unloads a model changes it. */
+  loaded?: string[];
 }
 
 /**
@@ -54,6 +56,12 @@ const takesLevels = (model: unknown) => /^gpt-oss/.test(String(model));
 
 export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<FakeServer> {
   const models = options.models ?? ['llama3.2:3b', 'nomic-embed-text'];
+  const loaded = new Set(options.loaded ?? models.slice(0, 1));
+  const loadOrUnload = (body: Record<string, any>, kind: 'chat' | 'generate') => {
+    if (kind === 'chat' ? body.messages?.length : body.prompt) return;
+    if (unloads(body)) loaded.delete(body.model);
+    else loaded.add(body.model);
+  };
   return startFakeServer(async (request, res, mode) => {
     if (options.firstByteDelayMs) await new Promise((r) => setTimeout(r, options.firstByteDelayMs));
     if (mode.kind === 'status') {
@@ -67,15 +75,17 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
       case 'GET /api/tags':
         return sendJson(res, 200, { models: models.map((m) => (options.cloudModels?.includes(m) ? { ...summary(m), size: 384, remote_model: m.replace(/[:-]cloud$/, ''), remote_host: 'https://ollama.com:443' } : summary(m))) });
       case 'GET /api/ps':
-        return sendJson(res, 200, { models: models.slice(0, 1).map((m) => ({ ...summary(m), expires_at: '2026-11-22T10:00:00Z', size_vram: 2_000_000_000, context_length: 4096 })) });
+        return sendJson(res, 200, { models: models.filter((m) => loaded.has(m)).map((m) => ({ ...summary(m), expires_at: '2026-11-22T10:00:00Z', size_vram: 2_000_000_000, context_length: 4096 })) });
       case 'POST /api/show':
         if (!models.includes(model)) return sendJson(res, 404, { error: `model '${model}' not found` });
         return sendJson(res, 200, showFor(model));
       case 'POST /api/chat':
         if (!models.includes(model)) return sendJson(res, 404, { error: `model "${model}" not found, try pulling it first` });
+        loadOrUnload(request.body, 'chat');
         return chat(request, res, mode, options);
       case 'POST /api/generate':
         if (!models.includes(model)) return sendJson(res, 404, { error: `model "${model}" not found, try pulling it first` });
+        loadOrUnload(request.body, 'generate');
         return generate(request, res, options);
       case 'POST /v1/messages':
       case 'POST /v1/responses': {
@@ -124,10 +134,12 @@ function summary(name: string) {
  * A request with no messages (chat) or no prompt (generate) only loads the model, or unloads it with
  * `keep_alive: 0`: Ollama answers one JSON object at once, streamed or not (server/routes.go).
  */
+const unloads = (body: Record<string, any>) => body.keep_alive === 0 || body.keep_alive === '0' || body.keep_alive === '0s';
+
 function loadOnly(body: Record<string, any>, res: ServerResponse, kind: 'chat' | 'generate'): boolean {
   const empty = kind === 'chat' ? !body.messages?.length : !body.prompt;
   if (!empty) return false;
-  const unload = body.keep_alive === 0 || body.keep_alive === '0' || body.keep_alive === '0s';
+  const unload = unloads(body);
   const text = kind === 'chat' ? { message: { role: 'assistant', content: '' } } : { response: '' };
   sendJson(res, 200, { model: body.model, created_at: '2026-11-22T08:00:00.000000000Z', ...text, done: true, done_reason: unload ? 'unload' : 'load' });
   return true;

@@ -14,6 +14,7 @@ import type { Router } from '../../routing/router';
 import { budgetView } from '../../budgets/budgets';
 import { healthReport, type HealthSources } from '../health/report';
 import { breakerRoutes } from './breakers';
+import { modelLoading } from './model-loading';
 import { schedulePreview } from './schedule-preview';
 import { configRoutes, type ConfigRouteServices } from './config-routes';
 import { connectRoutes, type ConnectRouteServices } from './connect-routes';
@@ -61,6 +62,7 @@ export async function adminSurface(app: FastifyInstance, options: AdminOptions):
   /** Every budget with its spend in the current period and when it resets. */
   app.get('/budgets', { schema: { response: { 200: BudgetListSchema } } }, async () => ({ budgets: (options.health.budgets?.status() ?? []).map(budgetView) }));
   breakerRoutes(app, { catalog, breakers });
+  modelLoading(app, { catalog, health: options.health.health });
   configRoutes(app, options.config);
   schedulePreview(app, options.config);
   providerTools(app, { catalog, secrets: options.config.secrets, config: options.config.config.current, gatewayId: options.gatewayId });

@@ -91,6 +91,7 @@ export function healthReport(sources: HealthSources): HealthReport {
       overBudget: paid && (spentEverywhere || spentProviders.has(d.provider)),
       local,
       skippedLocalOnly: localOnly && !local,
+      loaded: probe?.result?.loaded ? listsModel(probe.result.loaded, d.model) : null,
       ...trafficView(stats),
     };
   });

@@ -62,10 +62,12 @@ export const DeploymentHealthSchema = Type.Object({
   maxOutput: NullableNumber,
   /** Paid, and a spent skip-paid budget keeps traffic off it. */
   overBudget: Type.Boolean(),
-  /** A cloud deployment while local only is on: the router skips it. */
   /** Runs on this machine or the LAN (not a cloud provider, not an Ollama's cloud model). */
   local: Type.Boolean(),
+  /** A cloud deployment while local only is on: the router skips it. */
   skippedLocalOnly: Type.Boolean(),
+  /** Its model is in an Ollama's memory now, as the latest probe found it; null for other providers, or before a probe answered. */
+  loaded: Type.Union([Type.Boolean(), Type.Null()]),
   ...TrafficView,
 });
 

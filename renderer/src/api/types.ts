@@ -20,6 +20,7 @@ export type {
   ConfigRevision,
   HealthHistory,
   HealthReport as Health,
+  ModelLoaded,
   Overview,
   PlaygroundAnswer,
   PlaygroundWireAnswer,

@@ -1,7 +1,7 @@
-/** Provider health now and over time, and resetting a breaker by hand. */
+/** Provider health now and over time, resetting a breaker by hand, and loading a local model ahead of its requests. */
 import { mutationOptions, queryOptions, type QueryClient } from '@tanstack/react-query';
 import { api, send } from '../client';
-import type { Health, HealthHistory } from '../types';
+import type { Health, HealthHistory, ModelLoaded } from '../types';
 import { invalidate, path } from './paths';
 
 export const healthQueries = {
@@ -11,4 +11,9 @@ export const healthQueries = {
 
 export const breakerMutations = {
   reset: (client: QueryClient) => mutationOptions({ mutationFn: (deployment: string) => send(path('breakers', deployment, '/reset'), 'POST'), onSuccess: invalidate(client, 'health') }),
+};
+
+export const modelMutations = {
+  /** Puts an Ollama deployment's model in memory; the health report then says it is loaded. */
+  load: (client: QueryClient) => mutationOptions({ mutationFn: (deployment: string) => send<ModelLoaded>(path('deployments', deployment, '/load'), 'POST'), onSuccess: invalidate(client, 'health') }),
 };

@@ -29,6 +29,8 @@ export function LiveState({ deployment }: { deployment: LiveDeployment | undefin
   else badges.push(['usable', 'ok']);
   if (deployment.overBudget) badges.push(['over budget', 'warn']);
   if (deployment.installs && !deployment.local) badges.push(["on Ollama's cloud", 'info']);
+  // A model not in memory makes its next request wait for it to load (seconds, or a minute for a large one).
+  else if (deployment.loaded !== null) badges.push(deployment.loaded ? ['in memory', 'info'] : ['not loaded', 'info']);
   if (deployment.contextWindow) badges.push([`context ${deployment.contextWindow.toLocaleString('en-US')}${deployment.raiseTo ? ` (up to ${deployment.raiseTo.toLocaleString('en-US')})` : ''}`, 'info']);
   if (deployment.maxOutput) badges.push([`answers up to ${deployment.maxOutput.toLocaleString('en-US')}`, 'info']);
   return (
