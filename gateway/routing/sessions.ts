@@ -15,8 +15,10 @@ export interface SessionMemory {
   /** The deployment that last answered this session on this route, if it did within the idle time. */
   deploymentOf(key: SessionKey): string | undefined;
   answered(key: SessionKey, deployment: string): void;
-  /** The sessions answered since the last call, to be saved. */
-  changed(): KeptSession[];
+  /** Forgets where a session was answered on a route, so its next request there follows the route's order. */
+  forget(key: SessionKey): boolean;
+  /** What changed since the last call, to be saved: the sessions answered, and the ids of those forgotten. */
+  changed(): { kept: KeptSession[]; forgotten: string[] };
   /** Sessions saved before a restart, oldest first (so the newest are kept when there are too many). */
   restore(sessions: Iterable<KeptSession>): void;
 }
@@ -48,6 +50,7 @@ export function createSessionMemory(now: () => number, idleMs = SESSION_IDLE_MS,
   const sessions = new Map<string, { deployment: string; at: number }>();
   // Ids only: a session answered twice before a save is saved once, as it is then.
   const changed = new Set<string>();
+  const forgotten = new Set<string>();
   const keyOf = (k: SessionKey) => `${k.clientKey ?? ''}\u0000${k.route}\u0000${k.session}`;
   const keep = (id: string, deployment: string, at: number) => {
     sessions.delete(id);
@@ -66,15 +69,25 @@ export function createSessionMemory(now: () => number, idleMs = SESSION_IDLE_MS,
     answered(key, deployment) {
       const id = keyOf(key);
       keep(id, deployment, now());
+      forgotten.delete(id);
       if (changed.size < max) changed.add(id);
     },
+    forget(key) {
+      const id = keyOf(key);
+      if (!sessions.delete(id)) return false;
+      changed.delete(id);
+      if (forgotten.size < max) forgotten.add(id);
+      return true;
+    },
     changed() {
-      const out: KeptSession[] = [];
+      const kept: KeptSession[] = [];
       for (const id of changed) {
-        const kept = sessions.get(id);
-        if (kept) out.push({ id, ...kept });
+        const session = sessions.get(id);
+        if (session) kept.push({ id, ...session });
       }
+      const out = { kept, forgotten: [...forgotten] };
       changed.clear();
+      forgotten.clear();
       return out;
     },
     restore(saved) {

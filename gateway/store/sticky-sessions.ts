@@ -13,7 +13,7 @@ export const STICKY_SAVE_MS = 5_000;
 const MOST_LOADED = 10_000;
 
 export interface StickySessionStore {
-  /** Saves the sessions answered since the last save, and forgets those idle past the sessions' idle time. */
+  /** Saves the sessions answered (or forgotten) since the last save, and forgets those idle past the sessions' idle time. */
   save(): void;
 }
 
@@ -22,16 +22,18 @@ export function keepStickySessions(db: Db, memory: SessionMemory, now: () => num
   const load = db.prepare<[number, number], KeptSession>('SELECT id, deployment, at FROM sticky_sessions WHERE at >= ? ORDER BY at DESC LIMIT ?');
   const upsert = db.prepare<[string, string, number]>('INSERT INTO sticky_sessions (id, deployment, at) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET deployment = excluded.deployment, at = excluded.at');
   const expire = db.prepare<[number]>('DELETE FROM sticky_sessions WHERE at < ?');
+  const remove = db.prepare<[string]>('DELETE FROM sticky_sessions WHERE id = ?');
   // The newest, restored oldest first so the memory's order of use is theirs.
   memory.restore(load.all(now() - idleMs, MOST_LOADED).reverse());
-  const write = db.transaction((sessions: KeptSession[]) => {
-    for (const s of sessions) upsert.run(s.id, s.deployment, s.at);
+  const write = db.transaction(({ kept, forgotten }: { kept: KeptSession[]; forgotten: string[] }) => {
+    for (const id of forgotten) remove.run(id);
+    for (const s of kept) upsert.run(s.id, s.deployment, s.at);
     expire.run(now() - idleMs);
   });
   return {
     save() {
-      const sessions = memory.changed();
-      if (sessions.length > 0) write(sessions);
+      const changed = memory.changed();
+      if (changed.kept.length > 0 || changed.forgotten.length > 0) write(changed);
     },
   };
 }

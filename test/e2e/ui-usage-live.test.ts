@@ -1,11 +1,13 @@
 /**
  * The Usage page while tools make requests, in a real browser (support/dashboard.ts): the newest
- * page of requests and the sessions follow the log without a reload; an older page stays as read.
+ * page of requests and the sessions follow the log without a reload; an older page stays as read;
+ * a session kept on the deployment it fell back to is let go from its view.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { twoProviders, useDashboard } from '../support/dashboard';
 
-const dashboard = useDashboard(twoProviders);
+// The local model first, and each session kept where it was answered.
+const dashboard = useDashboard((upstreams) => ({ ...twoProviders(upstreams), routes: [{ name: 'default', deployments: ['llama', 'mini'], stickySessions: true }] }));
 beforeAll(() => dashboard.logIn());
 
 const ask = (content: string, session?: string) =>
@@ -42,5 +44,21 @@ describe('the usage page, live', () => {
     expect(await page.getByText('An older page: it stays as it was read.').count()).toBe(1);
     await page.getByRole('button', { name: 'Newer' }).click();
     await expect.poll(() => table.locator('tbody tr').count()).toBe(50);
+  });
+
+  it('shows where a session fell back to and is kept, and lets it go back to the route\'s order', async () => {
+    const { page, ollama } = dashboard;
+    await ollama.setMode({ kind: 'status', status: 503 });
+    const fellBack = await ask('while the local model is down', 'agent-session').withResponse();
+    expect(fellBack.response.headers.get('x-switchyard-deployment')).toBe('mini');
+    await ollama.setMode({ kind: 'healthy' });
+    await dashboard.go('/usage');
+    await page.getByRole('row', { name: 'Requests of session agent-session' }).click();
+    const kept = page.getByTestId('session-kept');
+    await expect.poll(() => kept.textContent()).toContain('Kept on mini (route default)');
+    await kept.getByRole('button', { name: "Follow the route's order again" }).click();
+    await page.getByText("Its next request follows each route's order.").waitFor();
+    const after = await ask('the local model is back', 'agent-session').withResponse();
+    expect(after.response.headers.get('x-switchyard-deployment')).toBe('llama');
   });
 });

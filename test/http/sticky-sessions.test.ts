@@ -137,6 +137,47 @@ describe('a route that keeps its sessions', () => {
   });
 });
 
+describe('a session let go by hand', () => {
+  const kept = async (h: Harness, session: string) => (await (await h.admin(`/admin/api/usage/sessions/kept?session=${session}&clientKey=anonymous`)).json()).kept;
+  const release = async (h: Harness, session: string) => (await h.admin(`/admin/api/usage/sessions/kept?session=${session}&clientKey=anonymous`, { method: 'DELETE' })).json();
+
+  it('says where a session is kept, and once let go its next request follows the route\'s order again', async () => {
+    sticky();
+    await fallsBack('agent-9');
+    expect(await kept(t.h, 'agent-9')).toEqual([{ route: 'default', deployment: 'mini' }]);
+    expect((await answeredBy('agent-9')).deployment).toBe('mini');
+    expect(await release(t.h, 'agent-9')).toEqual({ released: 1 });
+    expect(await kept(t.h, 'agent-9')).toEqual([]);
+    expect((await answeredBy('agent-9')).deployment).toBe('llama');
+    expect(await kept(t.h, 'agent-9')).toEqual([{ route: 'default', deployment: 'llama' }]);
+    expect(await release(t.h, 'nobody')).toEqual({ released: 0 });
+    const refused = await t.h.admin('/admin/api/usage/sessions/kept?clientKey=anonymous');
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).error.message).toMatch(/session/);
+  });
+
+  it('stays let go after a restart', async () => {
+    const dir = tempDir();
+    const start = () => startGateway(t.configWith({}, { stickySessions: true }), { dataDir: dir.path, now: () => t.clock });
+    let h = await start();
+    try {
+      await t.ollama.setMode({ kind: 'status', status: 503 });
+      await h.openai.chat.completions.create({ model: 'default', messages: [{ role: 'user', content: 'hi' }] }, { headers: { 'x-switchyard-session': 'agent-7' } });
+      await t.ollama.reset();
+      await h.gateway.stop();
+      h = await start();
+      expect(await kept(h, 'agent-7')).toEqual([{ route: 'default', deployment: 'mini' }]);
+      expect(await release(h, 'agent-7')).toEqual({ released: 1 });
+      await h.gateway.stop();
+      h = await start();
+      expect(await kept(h, 'agent-7')).toEqual([]);
+    } finally {
+      await h.gateway.stop();
+      dir.remove();
+    }
+  });
+});
+
 describe('a restart', () => {
   it('keeps each session where it was on the same data dir, and forgets the idle ones', async () => {
     const dir = tempDir();

@@ -1,4 +1,4 @@
-/** The sticky sessions' memory: bounded (the least recently answered goes first), forgetful past the idle time, and saved by what changed. */
+/** The sticky sessions' memory: bounded (the least recently answered goes first), forgetful past the idle time or when told, and saved by what changed. */
 import { expect, it } from 'vitest';
 import { createSessionMemory } from '../../gateway/routing/sessions';
 
@@ -21,9 +21,9 @@ it('hands out what changed since it was last asked, once each, and restores save
   memory.answered(key('a'), 'd-1');
   memory.answered(key('a'), 'd-2');
   memory.answered(key('b'), 'd-1');
-  const changed = memory.changed();
+  const changed = memory.changed().kept;
   expect(changed.map((s) => [s.deployment, s.at])).toEqual([['d-2', 5_000], ['d-1', 5_000]]);
-  expect(memory.changed()).toEqual([]);
+  expect(memory.changed()).toEqual({ kept: [], forgotten: [] });
 
   now = 6_000;
   const restored = createSessionMemory(() => now, 1_000, 3);
@@ -31,5 +31,21 @@ it('hands out what changed since it was last asked, once each, and restores save
   // Oldest first; one too old is left out, and a session answered since the start keeps its answer.
   restored.restore([{ id: 'x', deployment: 'd-old', at: 4_999 }, ...changed]);
   expect(['a', 'b'].map((s) => restored.deploymentOf(key(s)))).toEqual(['d-2', 'd-live']);
-  expect(restored.changed().map((s) => s.deployment)).toEqual(['d-live']);
+  expect(restored.changed().kept.map((s) => s.deployment)).toEqual(['d-live']);
+});
+
+it('forgets a session on a route when told, and hands that out to be saved once, unless it is answered again first', () => {
+  const memory = createSessionMemory(() => 0, 1_000, 3);
+  memory.answered(key('a'), 'd-1');
+  memory.answered(key('b'), 'd-1');
+  memory.changed();
+  expect(memory.forget(key('a'))).toBe(true);
+  expect(memory.forget(key('a'))).toBe(false);
+  expect(memory.deploymentOf(key('a'))).toBeUndefined();
+  memory.forget(key('b'));
+  memory.answered(key('b'), 'd-2');
+  const changed = memory.changed();
+  expect(changed.forgotten).toHaveLength(1);
+  expect(changed.kept.map((s) => s.deployment)).toEqual(['d-2']);
+  expect(memory.changed()).toEqual({ kept: [], forgotten: [] });
 });

@@ -14,6 +14,7 @@ import type { Router } from '../../routing/router';
 import { budgetView } from '../../budgets/budgets';
 import { healthReport, type HealthSources } from '../health/report';
 import { breakerRoutes } from './breakers';
+import { keptSessions } from './kept-sessions';
 import { modelLoading } from './model-loading';
 import { schedulePreview } from './schedule-preview';
 import { configRoutes, type ConfigRouteServices } from './config-routes';
@@ -67,6 +68,7 @@ export async function adminSurface(app: FastifyInstance, options: AdminOptions):
   schedulePreview(app, options.config);
   providerTools(app, { catalog, secrets: options.config.secrets, config: options.config.config.current, gatewayId: options.gatewayId });
   usageRoutes(app, options.usage);
+  keptSessions(app, { catalog, sessions: options.health.routing?.sessions });
   connectRoutes(app, options.connect);
   playground(app, { router: options.router, catalog, usageLog: options.usage.usageLog, port: options.port });
 }

@@ -101,6 +101,11 @@ export const SessionSummarySchema = Type.Object({
   deployments: Type.Array(Type.String()),
 });
 export const UsageSessionsSchema = Type.Object({ sessions: Type.Array(SessionSummarySchema) });
+/** One client key's session, as the usage log names both (`anonymous` for requests without a key). */
+export const SessionRefSchema = Type.Object({ session: Type.String({ minLength: 1, maxLength: 200 }), clientKey: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
+/** The routes that keep the session, and the deployment each sends its next request to first. */
+export const KeptSessionSchema = Type.Object({ kept: Type.Array(Type.Object({ route: Type.String(), deployment: Type.String() })) });
+export const ReleasedSessionSchema = Type.Object({ released: Type.Integer() });
 export const UsageDetailSchema = Type.Object({ ...UsageRowSchema.properties, decision: Type.Union([DecisionSchema, Type.Null()]) });
 export const RequestIdParams = Type.Object({ requestId: Type.String({ minLength: 1, maxLength: 128 }) });
 export const RollupPointSchema = Type.Object({
@@ -144,3 +149,5 @@ export type Overview = Type.Static<typeof OverviewSchema>;
 export type UsageDetail = Type.Static<typeof UsageDetailSchema>;
 export type DecisionView = Type.Static<typeof DecisionSchema>;
 export type SessionSummaryView = Type.Static<typeof SessionSummarySchema>;
+export type SessionRef = Type.Static<typeof SessionRefSchema>;
+export type KeptSession = Type.Static<typeof KeptSessionSchema>;

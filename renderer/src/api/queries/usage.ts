@@ -1,7 +1,8 @@
 /** The usage log: the overview, rows, rollups, one request's detail, and the export link. */
-import { queryOptions } from '@tanstack/react-query';
-import { api } from '../client';
-import type { Overview, Rollups, UsageDetail, UsageQuery, UsageRow, UsageSession } from '../types';
+import { mutationOptions, queryOptions, type QueryClient } from '@tanstack/react-query';
+import { api, send } from '../client';
+import { invalidate } from './paths';
+import type { KeptSession, Overview, Rollups, SessionRef, UsageDetail, UsageQuery, UsageRow, UsageSession } from '../types';
 
 /** The usage API's query: its keys from the gateway's schema (a misspelt one does not compile), values as form fields hold them. */
 export type UsageParams = { [K in keyof UsageQuery]?: string };
@@ -18,6 +19,13 @@ export const usageQueries = {
   /** The sessions in the range, each added up, the most recently active first. */
   sessions: (params: UsageParams) => queryOptions({ queryKey: ['usage', 'sessions', params], queryFn: () => api<{ sessions: UsageSession[] }>(`/admin/api/usage/sessions?${qs(params)}`), refetchInterval: 10_000 }),
   exportUrl: (params: UsageParams) => `/admin/api/usage/export?${qs(params)}`,
+  /** The routes that keep a session (sticky sessions), and where each sends its next request first. */
+  kept: (ref: SessionRef) => queryOptions({ queryKey: ['usage', 'kept', ref], queryFn: () => api<KeptSession>(`/admin/api/usage/sessions/kept?${new URLSearchParams(ref)}`), refetchInterval: 10_000 }),
   /** One request's row with its routing decision. */
   detail: (requestId: string) => queryOptions({ queryKey: ['usage', 'detail', requestId], queryFn: () => api<UsageDetail>(`/admin/api/usage/${encodeURIComponent(requestId)}`) }),
+};
+
+export const usageMutations = {
+  /** Lets a session go: its next request follows each route's order again. */
+  release: (client: QueryClient) => mutationOptions({ mutationFn: (ref: SessionRef) => send<{ released: number }>(`/admin/api/usage/sessions/kept?${new URLSearchParams(ref)}`, 'DELETE'), onSuccess: invalidate(client, 'usage') }),
 };

@@ -3,8 +3,8 @@
  * `x-switchyard-session`) added up, what answered it and what it cost. Choosing one shows its
  * requests below.
  */
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { usageQueries, type UsageParams } from '../../api/queries/usage';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { usageMutations, usageQueries, type UsageParams } from '../../api/queries/usage';
 import type { UsageSession } from '../../api/types';
 import { Badge, Card, Empty, ErrorNote, Loading, money } from '../../ui/parts';
 
@@ -54,5 +54,24 @@ export function SessionTotals({ params }: { params: UsageParams }) {
     <span className="muted" data-testid="session-totals">
       {s.requests} requests · {s.inputTokens} / {s.outputTokens} tokens · cost {money(s.cost)} · saved {money(s.saved)} · answered by {s.deployments.join(', ') || '-'}
     </span>
+  );
+}
+
+/**
+ * Where a route that keeps its sessions sends this one next (it stays where it was answered, even on
+ * the cloud after a fallback), and a button to let it go so its next request follows the order again.
+ */
+export function SessionKept({ session, clientKey }: { session: string; clientKey: string }) {
+  const ref = { session, clientKey };
+  const kept = useQuery(usageQueries.kept(ref));
+  const release = useMutation(usageMutations.release(useQueryClient()));
+  if (kept.isError) return <ErrorNote error={kept.error} />;
+  if (!kept.data || kept.data.kept.length === 0) return release.isSuccess ? <div className="muted">Its next request follows each route's order.</div> : null;
+  return (
+    <div className="row" data-testid="session-kept">
+      <span className="muted">Kept on {kept.data.kept.map((k) => `${k.deployment} (route ${k.route})`).join(', ')}: its next request goes there first.</span>
+      <button onClick={() => release.mutate(ref)} disabled={release.isPending}>Follow the route's order again</button>
+      {release.isError ? <ErrorNote error={release.error} /> : null}
+    </div>
   );
 }

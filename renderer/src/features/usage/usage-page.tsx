@@ -7,7 +7,7 @@ import { keyQueries } from '../../api/queries/keys';
 import { usageQueries, type UsageParams } from '../../api/queries/usage';
 import type { RollupPoint } from '../../api/types';
 import { DecisionList } from '../routing/decision-view';
-import { SessionsCard, SessionTotals } from './sessions-card';
+import { SessionKept, SessionsCard, SessionTotals } from './sessions-card';
 import { Badge, Card, Empty, ErrorNote, Field, Loading, money } from '../../ui/parts';
 
 const RANGES: Record<string, number> = { '24 hours': 1, '7 days': 7, '30 days': 30, '90 days': 90 };
@@ -39,6 +39,7 @@ export function UsagePage() {
           <div>
             <div>Requests of session <code>{filters.session}</code> ({filters.clientKey ?? 'any key'}) only</div>
             <SessionTotals params={params} />
+            <SessionKept session={filters.session} clientKey={filters.clientKey ?? 'anonymous'} />
           </div>
           <button onClick={() => setFilters({ ...filters, session: undefined })}>Show every session</button>
         </div>
