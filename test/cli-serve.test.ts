@@ -217,7 +217,9 @@ describe('switchyard status', () => {
   it('says whether a gateway serves the data dir, where, and what its health report says, as text or JSON', async () => {
     const data = dir();
     expect(run(['status', '--data-dir', data]).stderr).toContain(`There is no Switchyard data in ${data}`);
-    const withBudget = { ...config, budgets: [{ name: 'daily', scope: 'global', period: 'day', limitUsd: 5 }] };
+    const ollama = await startFakeOllama();
+    onCleanup(() => ollama.stop());
+    const withBudget = { ...config, providers: [{ ...config.providers[0], baseUrl: ollama.url }, config.providers[1]], budgets: [{ name: 'daily', scope: 'global', period: 'day', limitUsd: 5 }] };
     expect(run(['import', writeJson(join(data, 'in.json'), withBudget), '--data-dir', data]).code).toBe(0);
     const stopped = run(['status', '--data-dir', data]);
     expect(stopped.code).toBe(3);
@@ -232,7 +234,9 @@ describe('switchyard status', () => {
     expect(lines).toContain(`Data dir: ${data}`);
     expect(lines).toContain('Store: ok');
     // The config's two providers, its deployments, and its budget with what it has spent.
-    expect(lines.slice(lines.indexOf('Providers:') + 1, lines.indexOf('Providers:') + 3).map((l) => l.trim().split(/\s{2,}/).slice(0, 3))).toEqual([['local', 'ollama', 'http://127.0.0.1:11434'], ['cloud', 'openai', 'https://api.openai.com/v1']]);
+    expect(lines.slice(lines.indexOf('Providers:') + 1, lines.indexOf('Providers:') + 3).map((l) => l.trim().split(/\s{2,}/).slice(0, 3))).toEqual([['local', 'ollama', ollama.url], ['cloud', 'openai', 'https://api.openai.com/v1']]);
+    // Whether the Ollama has the deployment's model in memory, once the gateway's first probe has asked it.
+    await expect.poll(() => run(['status', '--data-dir', data]).stdout.split('\n').find((l) => l.startsWith('  llama'))).toContain('in memory');
     expect(lines[lines.indexOf('Budgets:') + 1]).toMatch(/^ {2}daily {2}global, per day {2}\$0\.0000 of \$5\.0000 {2}resets \d{4}-\d\d-\d\dT/);
     const json = JSON.parse(run(['status', '--format', 'json', '--data-dir', data]).stdout);
     expect(json).toMatchObject({ url, pid: child.pid, dataDir: data, store: 'ok', budgets: [{ name: 'daily', limitUsd: 5 }] });
