@@ -11,7 +11,8 @@ import { openDatabase } from '../store/db';
 import { gatewayOf } from '../store/gateway-address';
 import { chatModelNames, clientKeysRequired } from '../config/for-clients';
 import { originMatcher } from '../config/origins';
-import { chooseModel, ConnectError, modelContextWindow, OPEN_KEY, runConnect, toolGuides } from './index';
+import { printable } from '../printable';
+import { chooseModel, ConnectError, modelContextWindow, OPEN_KEY, runConnect, toolConnections, toolGuides, type Connection } from './index';
 
 export async function connectCommand(
   tool: string | undefined,
@@ -27,15 +28,18 @@ export async function connectCommand(
     const gateway = gatewayOf(db, values.port, env);
     const url = gateway.url;
     const keyRequired = clientKeysRequired(gateway.exposed, config?.settings);
+    const places = { home: env.HOME || homedir(), env, stateDir: join(dataDir, 'connect') };
     if (!tool) {
       const model = chooseModel(config, values.route);
-      for (const guide of toolGuides({ url, key: values.key ?? (keyRequired ? '<client key>' : OPEN_KEY), keyRequired, model, models: chatModelNames(config), contextWindow: modelContextWindow(config, model), allowsOrigin: originMatcher(config?.settings?.allowedOrigins ?? []) })) {
+      const guides = toolGuides({ url, key: values.key ?? (keyRequired ? '<client key>' : OPEN_KEY), keyRequired, model, models: chatModelNames(config), contextWindow: modelContextWindow(config, model), allowsOrigin: originMatcher(config?.settings?.allowedOrigins ?? []) });
+      for (const guide of guides) {
         io.out(`${guide.name}${guide.connect ? `  (switchyard connect ${guide.connect})` : ''}\n${guide.settings.map((s) => `  ${s.label}: ${s.value}`).join('\n')}\n\n`);
       }
+      const nameOf = (id: string) => guides.find((g) => g.connect === id)?.name ?? id;
+      io.out(`Where each tool's settings file points it now (this gateway: ${url}):\n${toolConnections(places, url).map((c) => `  ${nameOf(c.tool)}: ${printable(pointing(c))}`).join('\n')}\n`);
       return 0;
     }
     if (!config && values.route) io.err(`No config is stored in ${dataDir} yet, so --route ${values.route} was not checked against its routes.\n`);
-    const places = { home: env.HOME || homedir(), env, stateDir: join(dataDir, 'connect') };
     const done = runConnect({ tool, config, url, route: values.route, key: values.key, keyRequired, keys, dryRun: values['dry-run'], undo: values.undo, force: values.force, places });
     if (!done.changed) {
       io.out(values.undo ? `${done.file} is already as it was before Switchyard connected.\n` : `${done.file} already points ${tool} at Switchyard; nothing to change.\n`);
@@ -59,4 +63,12 @@ export async function connectCommand(
   } finally {
     db.close();
   }
+}
+
+function pointing(c: Connection): string {
+  const fix = `"switchyard connect ${c.tool}"`;
+  if (c.state === 'here') return `this gateway${c.route ? `, asking for ${c.route}` : ''}`;
+  if (c.state === 'other') return `${c.url}, not this gateway: ${fix} points it here`;
+  if (c.state === 'off') return `something else: ${fix} points it here`;
+  return `no settings file yet: ${fix} writes one`;
 }

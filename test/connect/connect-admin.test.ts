@@ -71,7 +71,14 @@ describe('the admin API (the Connect page and the desktop app\'s button)', () =>
 
       expect(await post({ route: 'cloud-first' }).then((r) => r.json())).toMatchObject({ applied: true });
       expect(JSON.parse(readFileSync(preview.file, 'utf8')).env.ANTHROPIC_MODEL).toBe('cloud-first');
-      expect((await h.admin('/admin/api/connect').then((r) => r.json())).connected).toEqual(['claude-code']);
+      const after = await h.admin('/admin/api/connect').then((r) => r.json());
+      expect(after.connected).toEqual(['claude-code']);
+      // Where each tool's file points it now: Claude Code here, asking for the route it was given; the others have no file.
+      expect(after.connections).toEqual([
+        { tool: 'claude-code', state: 'here', url: h.url, route: 'cloud-first' },
+        { tool: 'codex', state: 'none', url: null, route: null },
+        { tool: 'opencode', state: 'none', url: null, route: null },
+      ]);
       expect(await post({ undo: true }).then((r) => r.json())).toMatchObject({ applied: true });
       expect(existsSync(preview.file)).toBe(false);
 

@@ -152,10 +152,12 @@ describe('the dashboard pages', () => {
     await panel.getByRole('button', { name: 'Write it' }).click();
     await expect.poll(() => panel.textContent()).toContain('Wrote');
     expect(readFileSync(file, 'utf8')).toContain(`base_url = "${h.url}/v1"`);
+    await expect.poll(() => page.getByRole('heading', { name: /^Codex CLI/ }).textContent()).toContain('connected: asks for default');
     await page.getByRole('button', { name: 'Undo' }).click();
     await panel.getByRole('button', { name: 'Restore the earlier file' }).click();
     await expect.poll(() => panel.textContent()).toContain('Restored');
     expect(existsSync(file)).toBe(false);
+    await expect.poll(() => page.getByRole('heading', { name: /^Codex CLI/ }).textContent()).not.toContain('connected');
   });
 
   it('makes a key for one route, shows a route the config lost, and asks once more before revoking a key', async () => {

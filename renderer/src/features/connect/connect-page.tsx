@@ -6,7 +6,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { connectMutations, connectQueries } from '../../api/queries/connect';
-import type { ConnectResult, ToolGuide } from '../../api/types';
+import type { ConnectGuides, ConnectResult, ToolGuide } from '../../api/types';
 import { Badge, Breakable, Card, copy, ErrorNote, Field, Loading } from '../../ui/parts';
 
 const API_NAMES: Record<ToolGuide['api'], string> = { anthropic: 'Anthropic Messages', responses: 'OpenAI Responses', openai: 'OpenAI', ollama: 'Ollama' };
@@ -16,7 +16,7 @@ export function ConnectPage() {
   const guides = useQuery(connectQueries.guides(route));
   if (guides.isPending) return <Loading what="tools" />;
   if (guides.isError) return <ErrorNote error={guides.error} />;
-  const { tools, models, connected, keyRequired, url } = guides.data;
+  const { tools, models, connected, connections, keyRequired, url } = guides.data;
   const chosen = route || guides.data.model || '';
   return (
     <>
@@ -32,17 +32,26 @@ export function ConnectPage() {
       </Field>
       <div className="grid cols-2">
         {tools.map((tool) => (
-          <ToolCard key={tool.id} tool={tool} route={chosen} connected={connected.includes(tool.connect ?? '')} />
+          <ToolCard key={tool.id} tool={tool} route={chosen} connected={connected.includes(tool.connect ?? '')} connection={connections.find((c) => c.tool === tool.connect)} />
         ))}
       </div>
     </>
   );
 }
 
-function ToolCard({ tool, route, connected }: { tool: ToolGuide; route: string; connected: boolean }) {
+type Connection = ConnectGuides['connections'][number];
+
+/** Where the tool's settings file points it now: here (and the route), at another address (an old port), or elsewhere. */
+function Pointing({ connection }: { connection: Connection | undefined }) {
+  if (connection?.state === 'here') return <Badge tone="ok">{`connected${connection.route ? `: asks for ${connection.route}` : ''}`}</Badge>;
+  if (connection?.state === 'other') return <Badge tone="warn">{`points at ${connection.url}, not here`}</Badge>;
+  return null;
+}
+
+function ToolCard({ tool, route, connected, connection }: { tool: ToolGuide; route: string; connected: boolean; connection: Connection | undefined }) {
   return (
     <Card
-      title={<span>{tool.name} <Badge tone="info">{API_NAMES[tool.api]}</Badge> {connected ? <Badge tone="ok">connected</Badge> : null}</span>}
+      title={<span>{tool.name} <Badge tone="info">{API_NAMES[tool.api]}</Badge> <Pointing connection={connection} /></span>}
       actions={tool.snippet ? <button onClick={() => void copy(tool.snippet?.text ?? '')}>Copy {tool.snippet.language}</button> : undefined}
     >
       {tool.configFile ? <div className="muted">{tool.configFile}</div> : null}
