@@ -1,6 +1,7 @@
 /**
- * Local models in a real browser (support/dashboard.ts): the Routes page says whether each Ollama
- * deployment's model is in memory, and "Load now" loads one that is not, before a request waits for it.
+ * Local models in a real browser (support/dashboard.ts): the Overview and the Routes page say
+ * whether each Ollama deployment's model is in memory, and "Load now" loads one that is not, before
+ * a request waits for it.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { twoProviders, useDashboard } from '../support/dashboard';
@@ -14,6 +15,10 @@ describe('local models', () => {
     // Its keep-alive ran out: Ollama unloaded it (what a request with keep_alive 0 makes it do).
     await fetch(`${ollama.url}/api/generate`, { method: 'POST', body: JSON.stringify({ model: 'llama3.2:3b', keep_alive: 0 }) });
     await h.gateway.health.probeAll();
+    // The Overview, the first page the desktop app shows, says so too, with the same button.
+    await dashboard.go('/overview');
+    await page.getByRole('button', { name: "Load llama's model now" }).waitFor();
+    expect(await page.getByRole('row', { name: /^llama/ }).textContent()).toContain('not loaded');
     await dashboard.go('/routes');
     const state = page.getByTestId('state-llama').first();
     await expect.poll(() => state.textContent()).toContain('not loaded');

@@ -4,6 +4,8 @@ import { useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { configQueries, settingsMutations } from '../../api/queries/config';
 import { breakerMutations, healthQueries } from '../../api/queries/health';
+import { LoadButton } from '../routing/load-button';
+import { liveStates } from '../routing/live-state';
 import { usageQueries } from '../../api/queries/usage';
 import type { ProbeSample } from '../../api/types';
 import { Badge, Card, copy, Empty, ErrorNote, Loading, Meter, money, percent, Stat, statusTone, when } from '../../ui/parts';
@@ -135,6 +137,7 @@ function HealthCard() {
   if (health.isPending) return <Card title="Health"><Loading what="health" /></Card>;
   if (health.isError) return <Card title="Health"><ErrorNote error={health.error} /></Card>;
   const kinds = new Map(health.data.providers.map((p) => [p.name, p.kind]));
+  const live = liveStates(health.data);
   return (
     <Card title="Health" actions={<Badge tone={statusTone(health.data.status)}>{health.data.status}</Badge>}>
       {health.data.storeError ? (
@@ -176,7 +179,9 @@ function HealthCard() {
                     kinds.get(d.provider) === 'ollama' ? <div className="field-error">Not installed in {d.provider}: run "ollama pull {d.model}" there</div> : <div className="field-warning">Not in {d.provider}'s model list: check the model name</div>
                   ) : null}
                 </td>
-                <td><Badge tone={statusTone(d.status)}>{d.status}</Badge></td>
+                <td>
+                  <Badge tone={statusTone(d.status)}>{d.status}</Badge> {d.loaded !== null && kinds.get(d.provider) === 'ollama' && d.local ? <Badge tone="info">{d.loaded ? 'in memory' : 'not loaded'}</Badge> : null} <LoadButton deployment={live.get(d.name)} />
+                </td>
                 <td>
                   <div className="row">
                     <Badge tone={statusTone(d.breaker.state)}>{d.breaker.state}</Badge>
