@@ -1,12 +1,12 @@
 /**
  * Routes and deployments: fallback order (drag or keyboard) with each deployment's live state
- * (usable, blocked, open, rate limited, over budget, its context window), strategy, rules (route-rules.tsx) and retry
- * settings, deployment editing with time windows, pricing and context.
+ * (usable, blocked, open, rate limited, over budget, its context window, in memory), strategy, rules
+ * (route-rules.tsx) and retry settings, and the deployments, each edited in deployment-form.tsx.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { ApiError } from '../../api/client';
-import { deploymentMutations, routeMutations, configQueries } from '../../api/queries/config';
+import { routeMutations, configQueries } from '../../api/queries/config';
 import { healthQueries } from '../../api/queries/health';
 import type { DeploymentConfig, RouteConfig, RoutePatch } from '../../api/types';
 import { LoadButton } from '../routing/load-button';
@@ -15,7 +15,7 @@ import { Badge, Card, ConfirmButton, Empty, ErrorNote, Field, Loading } from '..
 import { AliasesCard } from './aliases-card';
 import { RouteRules } from './route-rules';
 import { RouteOrder } from './route-order';
-import { TimeWindowEditor } from './time-window-editor';
+import { DeploymentForm } from './deployment-form';
 
 export function RoutesPage() {
   const routes = useQuery(configQueries.routes());
@@ -166,134 +166,4 @@ function NewRoute({ deployments }: { deployments: DeploymentConfig[] }) {
       </div>
     </Card>
   );
-}
-
-function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig | undefined; onDone: () => void }) {
-  const client = useQueryClient();
-  const providers = useQuery(configQueries.providers());
-  const [draft, setDraft] = useState<DeploymentConfig>(initial ?? { name: '', provider: '', model: '', type: 'chat' });
-  // Numbers are kept as typed ("0." on the way to "0.4", an emptied field) and read on Save.
-  const [numbers, setNumbers] = useState<Record<NumberField, string>>(() => ({
-    inputPerMTok: String(initial?.pricing?.inputPerMTok ?? ''),
-    outputPerMTok: String(initial?.pricing?.outputPerMTok ?? ''),
-    cacheReadPerMTok: String(initial?.pricing?.cacheReadPerMTok ?? ''),
-    cacheWritePerMTok: String(initial?.pricing?.cacheWritePerMTok ?? ''),
-    contextWindow: String(initial?.contextWindow ?? ''),
-    maxOutputTokens: String(initial?.maxOutputTokens ?? ''),
-    maxNumCtx: String(initial?.maxNumCtx ?? ''),
-  }));
-  const [typos, setTypos] = useState<Record<string, string>>({});
-  const models = useQuery({ ...configQueries.models(draft.provider), enabled: draft.provider !== '' });
-  const save = useMutation(deploymentMutations.save(client, initial ?? null));
-  const remove = useMutation(deploymentMutations.remove(client));
-  const fields = { ...(save.error instanceof ApiError ? save.error.fields : {}), ...typos };
-  // Editing clears the last save's errors; what the user typed stays.
-  const set = (patch: Partial<DeploymentConfig>) => {
-    if (save.isError) save.reset();
-    setDraft({ ...draft, ...patch });
-  };
-  const setNumber = (field: NumberField, text: string) => {
-    if (save.isError) save.reset();
-    setTypos({});
-    setNumbers({ ...numbers, [field]: text });
-  };
-  const numberField = (field: NumberField, label: string, name: string, disabled = false) => (
-    <Field label={label} error={fields[pathOf(field)]}>
-      <input value={numbers[field]} inputMode={field.endsWith('PerMTok') ? 'decimal' : 'numeric'} aria-label={name} disabled={disabled} onChange={(e) => setNumber(field, e.target.value)} />
-    </Field>
-  );
-  return (
-    <Card title={initial ? `Edit ${initial.name}` : 'New deployment'}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          const read = readNumbers(numbers);
-          setTypos(read.typos);
-          if (Object.keys(read.typos).length > 0) return;
-          const { input, output, cacheRead, cacheWrite, contextWindow, maxOutputTokens, maxNumCtx } = read.values;
-          // A long-context price (set in the config file) is not on the form, and is kept as it was.
-          const longContext = draft.pricing?.longContext;
-          const pricing =
-            input === undefined && output === undefined && cacheRead === undefined && cacheWrite === undefined
-              ? undefined
-              : { inputPerMTok: input ?? 0, outputPerMTok: output ?? 0, cacheReadPerMTok: cacheRead, cacheWritePerMTok: cacheWrite, ...(longContext ? { longContext } : {}) };
-          save.mutate({ ...draft, pricing, contextWindow, maxOutputTokens, maxNumCtx: draft.numCtx === 'auto' ? maxNumCtx : undefined }, { onSuccess: onDone });
-        }}
-      >
-        <div className="form-grid">
-          <Field label="Name" error={fields.name}>
-            <input value={draft.name} onChange={(e) => set({ name: e.target.value })} aria-label="Deployment name" />
-          </Field>
-          <Field label="Provider" error={fields.provider}>
-            <select value={draft.provider} onChange={(e) => set({ provider: e.target.value })} aria-label="Provider">
-              <option value="">Choose...</option>
-              {providers.data?.map((p) => <option key={p.name} value={p.name}>{p.name} ({p.kind})</option>)}
-            </select>
-          </Field>
-          <Field label={models.data?.error ? 'Model (discovery failed: type it)' : 'Model'} error={fields.model}>
-            <input value={draft.model} onChange={(e) => set({ model: e.target.value })} list="discovered-models" aria-label="Model" />
-            <datalist id="discovered-models">{models.data?.models.map((m) => <option key={m} value={m} />)}</datalist>
-          </Field>
-          <Field label="Type" error={fields.type}>
-            <select value={draft.type ?? 'chat'} onChange={(e) => set({ type: e.target.value as 'chat' | 'embedding' })}>
-              <option value="chat">chat</option>
-              <option value="embedding">embedding</option>
-            </select>
-          </Field>
-          {numberField('inputPerMTok', 'Input $ per 1M tokens', 'Input price')}
-          {numberField('outputPerMTok', 'Output $ per 1M tokens', 'Output price')}
-          {numberField('cacheReadPerMTok', 'Cached input $ per 1M (read; empty: input price)', 'Cache read price')}
-          {numberField('cacheWritePerMTok', 'Cache write $ per 1M (empty: input price)', 'Cache write price')}
-          {numberField('contextWindow', 'Context window (tokens; empty: discovered)', 'Context window')}
-          {numberField('maxOutputTokens', "Most output tokens per answer (empty: the model's known limit)", 'Most output tokens')}
-          {numberField('maxNumCtx', "Raise num_ctx up to (Ollama; empty: the model's maximum)", 'Raise num_ctx up to', draft.numCtx !== 'auto')}
-        </div>
-        <label className="row" style={{ marginBottom: 10 }}>
-          <input type="checkbox" checked={draft.numCtx === 'auto'} onChange={(e) => set({ numCtx: e.target.checked ? 'auto' : undefined })} /> Ollama: raise num_ctx for long requests instead of cutting them
-        </label>
-        <label className="row" style={{ marginBottom: 10 }}>
-          <input type="checkbox" checked={draft.enabled !== false} onChange={(e) => set({ enabled: e.target.checked ? undefined : false })} /> Enabled
-        </label>
-        <TimeWindowEditor
-          windows={draft.timeWindows ?? []}
-          timeZone={draft.timeZone ?? ''}
-          errors={fields}
-          onChange={(timeWindows, timeZone) => set({ timeWindows: timeWindows.length ? timeWindows : undefined, timeZone: timeZone || undefined })}
-        />
-        {save.isError ? <div className="notice bad" role="alert">{Object.keys(fields).length > 0 ? 'Fix the highlighted fields: nothing was saved.' : save.error.message}</div> : null}
-        <div className="row" style={{ marginTop: 12 }}>
-          <button className="primary" type="submit" disabled={save.isPending}>Save</button>
-          <button type="button" onClick={onDone}>Cancel</button>
-          {initial ? <ConfirmButton confirm={`Delete ${initial.name}?`} onConfirm={() => remove.mutate(initial.name, { onSuccess: onDone })}>Delete</ConfirmButton> : null}
-        </div>
-        {remove.isError ? <ErrorNote error={remove.error} /> : null}
-      </form>
-    </Card>
-  );
-}
-
-type NumberField = 'inputPerMTok' | 'outputPerMTok' | 'cacheReadPerMTok' | 'cacheWritePerMTok' | 'contextWindow' | 'maxOutputTokens' | 'maxNumCtx';
-/** Where each number's error shows: the config field it becomes (prices are under `pricing`). */
-const pathOf = (field: NumberField) => (field.endsWith('PerMTok') ? `pricing.${field}` : field);
-
-/** The form's numbers as the config takes them: empty is unset; text that is no number is named, not sent as null. */
-function readNumbers(numbers: Record<NumberField, string>) {
-  const typos: Record<string, string> = {};
-  const read = (field: NumberField): number | undefined => {
-    const text = numbers[field].trim();
-    if (text === '') return undefined;
-    const value = Number(text);
-    if (!Number.isFinite(value)) typos[pathOf(field)] = `"${text}" is not a number`;
-    return value;
-  };
-  const values = {
-    input: read('inputPerMTok'),
-    output: read('outputPerMTok'),
-    cacheRead: read('cacheReadPerMTok'),
-    cacheWrite: read('cacheWritePerMTok'),
-    contextWindow: read('contextWindow'),
-    maxOutputTokens: read('maxOutputTokens'),
-    maxNumCtx: read('maxNumCtx'),
-  };
-  return { values, typos };
 }
