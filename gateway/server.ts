@@ -35,6 +35,7 @@ import { pruneStore } from './store/retention';
 import { keepStickySessions, STICKY_SAVE_MS } from './store/sticky-sessions';
 import { createBudgets, type Budgets } from './budgets/budgets';
 import { createRoutingState } from './routing/live-state';
+import { createWarmUp } from './health/warm-up';
 import { createUsageLog, type UsageLog } from './store/usage-log';
 import { createUsageRecorder } from './usage/recorder';
 import { openDatabase, type Db } from './store/db';
@@ -165,9 +166,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const budgets = createBudgets({ config: () => catalog.config, defaultTimeZone: () => catalog.defaultTimeZone, spentSince: (since, scope) => usageLog.costSince(since, scope), now });
   const routingState = createRoutingState({
     catalog: () => catalog, now,
-    installed: (provider) => health.installed(provider),
-    modelFacts: (provider, model) => health.modelFacts(provider, model),
-    remote: (provider) => health.remote(provider),
+    installed: health.installed, modelFacts: health.modelFacts, remote: health.remote, loaded: health.loaded,
+    warm: createWarmUp({ catalog: () => catalog, probe: (provider) => health.probe(provider), now, warn: (message) => log?.warn(message) }),
     latencyMs: (deployment) => traffic.latencyMs(deployment),
     budgets: (request) => budgets.verdict(request),
   });

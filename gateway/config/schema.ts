@@ -151,6 +151,12 @@ export const DeploymentSchema = Type.Object(
     options: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
     /** Ollama `keep_alive` (e.g. "30m", or seconds). */
     keepAlive: Type.Optional(Type.Union([Type.String(), Type.Number()])),
+    /**
+     * Ollama: what a request does while the model is not in memory. `wait` (the default) waits for
+     * it to load; `fallback` tries the route's other deployments first and loads it in the
+     * background, so requests come back once it is in memory.
+     */
+    coldStart: Type.Optional(Type.Union([Type.Literal('wait'), Type.Literal('fallback')])),
     /** Ollama `think` sent when the request does not say (true, false, or a level for models that take one). */
     think: Type.Optional(Type.Union([Type.Boolean(), Type.Literal('low'), Type.Literal('medium'), Type.Literal('high')])),
     /** What the model can do, over what its provider reports (`/api/show` tells clients). */

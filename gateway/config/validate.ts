@@ -70,8 +70,8 @@ function meaningIssues(config: Config): { errors: ConfigIssue[]; warnings: Confi
       errors.push({ path: `${at}.timeZone`, message: `${quote(deployment.timeZone)} is not a known IANA time zone` });
     }
     const kind = config.providers.find((p) => p.name === deployment.provider)?.kind;
-    if (kind !== undefined && kind !== 'ollama' && (deployment.options !== undefined || deployment.keepAlive !== undefined || deployment.think !== undefined)) {
-      warnings.push({ path: at, message: `options and keepAlive apply only to Ollama providers; ${quote(deployment.name)} ignores them` });
+    if (kind !== undefined && kind !== 'ollama' && (deployment.options !== undefined || deployment.keepAlive !== undefined || deployment.think !== undefined || deployment.coldStart !== undefined)) {
+      warnings.push({ path: at, message: `options, keepAlive, think and coldStart apply only to Ollama providers; ${quote(deployment.name)} ignores them` });
     }
     if (routeNames.has(deployment.name)) {
       errors.push({ path: `${at}.name`, message: `${quote(deployment.name)} is also a route name; a model name must mean one thing` });

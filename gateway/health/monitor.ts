@@ -33,6 +33,8 @@ export interface HealthMonitor {
   installed(provider: string): ReadonlySet<string> | undefined;
   /** What an Ollama's `/api/show` said about one of its models. */
   modelFacts(provider: string, model: string): OllamaShowFacts | undefined;
+  /** The models an Ollama has in memory, from a probe no older than a few intervals (its `/api/ps`). */
+  loaded(provider: string): ReadonlySet<string> | undefined;
   /** The models an Ollama passes to Ollama's cloud, from its latest list (kept while probes fail: a prompt must not leave by mistake). */
   remote(provider: string): ReadonlySet<string> | undefined;
   start(): void;
@@ -56,6 +58,7 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
   const latest = new Map<string, ProbeRecord>();
   const inFlight = new Set<string>();
   const installed = new Map<string, { at: number; models: Set<string> }>();
+  const inMemory = new Map<string, { at: number; models: Set<string> }>();
   const remote = new Map<string, Set<string>>();
   const facts = new Map<string, OllamaShowFacts>();
   let timer: NodeJS.Timeout | undefined;
@@ -101,12 +104,20 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
     if (record.result && deps.catalog().providers.get(name)?.config.kind === 'ollama') {
       const models = bothSpellings(record.result.models ?? []);
       installed.set(name, { at: record.at, models });
+      inMemory.set(name, { at: record.at, models: bothSpellings(record.result.loaded ?? []) });
       remote.set(name, bothSpellings(record.result.remote ?? []));
       await learnModels(name, record.result);
       deps.onInstalled?.(name, models);
     }
     const detail = record.result ? { version: record.result.version ?? null, models: record.result.models?.length ?? null, loaded: record.result.loaded ?? null } : null;
     deps.history.addProbe({ provider: name, at: record.at, ok: record.ok, latencyMs: Math.round(record.latencyMs * 10) / 10, error: record.error, detail });
+  }
+
+  /** A list no older than a few probe intervals; asked per candidate on every request: map lookups, not a search of the providers. */
+  function fresh(list: { at: number; models: Set<string> } | undefined, provider: string): ReadonlySet<string> | undefined {
+    if (!list) return undefined;
+    const interval = deps.catalog().providers.get(provider)?.config.healthCheck?.intervalMs || DEFAULT_PROBE_INTERVAL_MS;
+    return deps.now() - list.at <= STALE_INTERVALS * interval ? list.models : undefined;
   }
 
   function due(): string[] {
@@ -129,13 +140,8 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
     },
     probe,
     latest: (provider) => latest.get(provider),
-    installed(provider) {
-      const list = installed.get(provider);
-      if (!list) return undefined;
-      // Asked per candidate on every request: a map lookup, not a search of the providers.
-      const interval = deps.catalog().providers.get(provider)?.config.healthCheck?.intervalMs || DEFAULT_PROBE_INTERVAL_MS;
-      return deps.now() - list.at <= STALE_INTERVALS * interval ? list.models : undefined;
-    },
+    installed: (provider) => fresh(installed.get(provider), provider),
+    loaded: (provider) => fresh(inMemory.get(provider), provider),
     modelFacts: (provider, model) => facts.get(`${provider}\u0000${model}`),
     remote: (provider) => remote.get(provider),
     start() {

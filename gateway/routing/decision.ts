@@ -33,6 +33,8 @@ export interface Decision {
   sticky?: string | undefined;
   /** Paid deployments tried last: their budget would be spent if the requests in flight cost what they hold. */
   deferred?: string[] | undefined;
+  /** Deployments tried after the others while their model was not in memory (it was being loaded meanwhile). */
+  cold?: string[] | undefined;
   steps: DecisionStep[];
 }
 

@@ -16,6 +16,10 @@ export interface LiveSources {
   modelFacts(provider: string, model: string): OllamaShowFacts | undefined;
   /** The models an Ollama provider passes to Ollama's cloud. */
   remote?(provider: string): ReadonlySet<string> | undefined;
+  /** The models an Ollama provider has in memory, from a fresh probe. */
+  loaded?(provider: string): ReadonlySet<string> | undefined;
+  /** Loads a deployment's model in the background. */
+  warm?(deployment: DeploymentConfig): void;
   latencyMs(deployment: string): number | undefined;
   budgets?(request: { route: string; clientKey: string | undefined }): BudgetVerdict | undefined;
   /** The gateway's clock (tests move it). */
@@ -57,10 +61,13 @@ export function createRoutingState(sources: LiveSources): RoutingState & { sessi
   // The window each Ollama model was last answered with here: newer than the health probe's /api/ps
   // until the model would have been unloaded (Ollama's default keep_alive).
   const ranWith = new Map<string, { numCtx: number; at: number }>();
+  // When each Ollama model last answered here: in memory since, whatever the last probe saw.
+  const answeredAt = new Map<string, number>();
   const modelKey = (deployment: DeploymentConfig) => `${deployment.provider}\u0000${deployment.model}`;
   return {
     ran(deployment) {
       if (sources.catalog().providers.get(deployment.provider)?.config.kind !== 'ollama') return;
+      answeredAt.set(modelKey(deployment), now());
       const numCtx = deployment.options?.num_ctx;
       // Sent without one, the model runs with its own default, which the probe knows best.
       if (typeof numCtx === 'number') ranWith.set(modelKey(deployment), { numCtx, at: now() });
@@ -77,6 +84,12 @@ export function createRoutingState(sources: LiveSources): RoutingState & { sessi
       const ran = ranWith.get(modelKey(deployment));
       return ran && now() - ran.at < LOADED_FOR_MS && ran.numCtx !== known.facts.loaded ? { ...known.facts, loaded: ran.numCtx } : known.facts;
     },
+    inMemory(deployment) {
+      if (!knownOf(deployment).ollama) return undefined;
+      if (now() - (answeredAt.get(modelKey(deployment)) ?? -Infinity) < LOADED_FOR_MS) return true;
+      return sources.loaded?.(deployment.provider)?.has(deployment.model);
+    },
+    warm: (deployment) => sources.warm?.(deployment),
     runsRemotely: (deployment) => sources.remote?.(deployment.provider)?.has(deployment.model) === true,
     latencyMs: (deployment) => sources.latencyMs(deployment),
     budgets: (request) => sources.budgets?.(request),

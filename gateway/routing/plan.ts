@@ -93,6 +93,8 @@ export interface Plan {
   sticky?: string | undefined;
   /** Paid deployments put last: their budget would be spent if the requests in flight cost what they hold. */
   deferred?: string[] | undefined;
+  /** Deployments put after the route's others while their model is not in memory (`coldStart: "fallback"`), to be loaded meanwhile. */
+  cold?: string[] | undefined;
 }
 
 /** Room kept above the estimate when `num_ctx` is raised: estimates run up to ~20% low. */
@@ -133,6 +135,12 @@ export function plan(catalog: Catalog, state: RoutingState, request: PlanRequest
   const kept = route.stickySessions && request.session ? state.sessions?.deploymentOf(sessionKey(route, request.session, request.clientKey)) : undefined;
   const sticky = kept ? members.find((d) => d.name === kept) : undefined;
   if (sticky) members = [sticky, ...members.filter((d) => d !== sticky)];
+  // A model not in memory would keep the request waiting while it loads: the others go first (a cold
+  // one still answers when none of them can; a route of cold ones alone waits). Before the budget's
+  // steer, which outranks it.
+  const notLoaded = members.filter((d) => d.coldStart === 'fallback' && state.inMemory?.(d) === false);
+  const cold = notLoaded.length < members.length ? notLoaded : [];
+  if (cold.length > 0) members = [...members.filter((d) => !cold.includes(d)), ...cold];
   const budget = state.budgets({ route: route.name, clientKey: request.clientKey });
   // Before a budget is spent, what is in flight only moves paid deployments back: it may steer, not refuse.
   const deferred = budget?.heldPaid.size ? members.filter((d) => spends(budget.heldPaid, d) && isPaid(d, catalog.providers.get(d.provider)?.config)) : [];
@@ -155,7 +163,11 @@ export function plan(catalog: Catalog, state: RoutingState, request: PlanRequest
     });
   }
   const candidates = members.map((deployment) => candidate(catalog, state, deployment, request, budget));
-  return { route, direct: resolved.direct, alias: resolved.alias, rule, strategy, candidates, budget, sticky: sticky?.name, ...(deferred.length > 0 ? { deferred: deferred.map((d) => d.name) } : {}) };
+  return {
+    route, direct: resolved.direct, alias: resolved.alias, rule, strategy, candidates, budget, sticky: sticky?.name,
+    ...(deferred.length > 0 ? { deferred: deferred.map((d) => d.name) } : {}),
+    ...(cold.length > 0 ? { cold: cold.map((d) => d.name) } : {}),
+  };
 }
 
 /** Whether a budget in `providers` (a provider's, or '*' for every one) counts the deployment's spend. */

@@ -99,6 +99,11 @@ export function createRouter(deps: RouterDeps): Router {
         random,
       });
       const simulated = request.simulateFailures?.size ? request.simulateFailures : undefined;
+      // Passed over while their models load: loaded now, for the requests after this one.
+      if (!simulated) for (const name of planned.cold ?? []) {
+        const deployment = catalog.deployments.get(name);
+        if (deployment) deps.state?.warm?.(deployment);
+      }
       const caching = deps.cache && !simulated ? options.cache : undefined;
       const decision = caching ? cacheDecision(request.api, caching.key, caching.repeatable, planned.route, () => catalog.fingerprintOf(planned.route), catalog.config.settings, request.cacheControl, request.clientKey) : undefined;
       if (caching && decision?.lookup && decision.key) {

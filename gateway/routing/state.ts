@@ -54,6 +54,10 @@ export interface RoutingState {
   budgets(request: { route: string; clientKey: string | undefined }): BudgetVerdict | undefined;
   /** A deployment as a request was answered on it (its options as sent): what its model runs with now. */
   ran?(deployment: DeploymentConfig): void;
+  /** Whether an Ollama has the deployment's model in memory now; undefined when nothing fresh says (or not an Ollama). */
+  inMemory?(deployment: DeploymentConfig): boolean | undefined;
+  /** Loads the deployment's model in the background, once at a time (a `coldStart: "fallback"` deployment passed over). */
+  warm?(deployment: DeploymentConfig): void;
   /** Which deployment answered each session last, for routes that keep their sessions. */
   sessions?: SessionMemory;
 }

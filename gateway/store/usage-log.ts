@@ -53,7 +53,7 @@ export interface UsageLog extends UsageQueries {
  * the ordered strategy) is not stored: most are, and `row(id)` rebuilds it from the attempts.
  */
 function derivable(decision: Decision): boolean {
-  return !decision.alias && !decision.rule && !decision.cached && !decision.sticky && !decision.deferred && decision.strategy === 'ordered' && decision.steps.every((s) => s.outcome !== 'skipped');
+  return !decision.alias && !decision.rule && !decision.cached && !decision.sticky && !decision.deferred && !decision.cold && decision.strategy === 'ordered' && decision.steps.every((s) => s.outcome !== 'skipped');
 }
 
 /** Whose days the day rollups count: a zone, and the day an instant falls in there. */

@@ -123,6 +123,14 @@ describe('validateConfig', () => {
     expect(result.warnings).toEqual([{ path: 'routes[0].deployments', message: 'route "default" has a single deployment, so fallback cannot help it' }]);
   });
 
+  it('warns, but accepts, Ollama-only settings on a deployment of another kind of provider', () => {
+    const config = example();
+    Object.assign(config.deployments[1]!, { coldStart: 'fallback' });
+    const result = validateConfig(config);
+    expect(result.ok).toBe(true);
+    expect(result.warnings).toEqual([{ path: 'deployments[1]', message: 'options, keepAlive, think and coldStart apply only to Ollama providers; "mini" ignores them' }]);
+  });
+
   it('warns, but accepts, an Ollama the address of which says it is on the internet (local only skips it)', () => {
     const ollamaAt = (baseUrl: string, local?: boolean) => {
       const config = example();

@@ -1,7 +1,8 @@
 /**
  * Local models in a real browser (support/dashboard.ts): the Overview and the Routes page say
- * whether each Ollama deployment's model is in memory, and "Load now" loads one that is not, before
- * a request waits for it.
+ * whether each Ollama deployment's model is in memory, "Load now" loads one that is not, before a
+ * request waits for it, and a deployment set to let the others answer meanwhile says so in the
+ * request's decision.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { twoProviders, useDashboard } from '../support/dashboard';
@@ -45,5 +46,24 @@ describe('local models', () => {
     } finally {
       await ollama.setMode({ kind: 'healthy' });
     }
+  });
+
+  it('lets a deployment\'s others answer while its model loads, set in its form, and says so in the request\'s decision', async () => {
+    const { h, page, ollama } = dashboard;
+    await dashboard.go('/routes');
+    await page.getByRole('row', { name: /^llama/ }).getByRole('button', { name: 'Edit' }).click();
+    await page.getByLabel(/while its model is not in memory/).check();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect.poll(() => h.gateway.config().deployments.find((d) => d.name === 'llama')?.coldStart).toBe('fallback');
+    // Unloaded, as Ollama does when its keep-alive runs out, and the route local first.
+    await fetch(`${ollama.url}/api/generate`, { method: 'POST', body: JSON.stringify({ model: 'llama3.2:3b', keep_alive: 0 }) });
+    await h.gateway.health.probeAll();
+    h.gateway.applyConfig({ ...h.gateway.config(), routes: [{ name: 'default', deployments: ['llama', 'mini'] }] }, 'test');
+    const { response } = await h.openai.chat.completions.create({ model: 'default', messages: [{ role: 'user', content: 'hi' }] }).withResponse();
+    expect(response.headers.get('x-switchyard-deployment')).toBe('mini');
+    await dashboard.go('/usage');
+    await page.getByTestId('usage-table').locator('tbody tr').first().click();
+    await expect.poll(() => page.getByTestId('decision').textContent()).toContain('llama after the others: its model was not in memory, and was being loaded');
+    await page.keyboard.press('Escape');
   });
 });

@@ -73,6 +73,7 @@ export const DecisionSchema = Type.Object({
   sticky: Type.Optional(Type.String()),
   /** Paid deployments tried last: their budget would be spent if the requests in flight cost what they hold. */
   deferred: Type.Optional(Type.Array(Type.String())),
+  cold: Type.Optional(Type.Array(Type.String())),
   steps: Type.Array(
     Type.Object({
       deployment: Type.String(),

@@ -95,6 +95,9 @@ export function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig 
           <input type="checkbox" checked={draft.numCtx === 'auto'} onChange={(e) => set({ numCtx: e.target.checked ? 'auto' : undefined })} /> Ollama: raise num_ctx for long requests instead of cutting them
         </label>
         <label className="row" style={{ marginBottom: 10 }}>
+          <input type="checkbox" checked={draft.coldStart === 'fallback'} onChange={(e) => set({ coldStart: e.target.checked ? 'fallback' : undefined })} /> Ollama: while its model is not in memory, let the route's other deployments answer and load it meanwhile
+        </label>
+        <label className="row" style={{ marginBottom: 10 }}>
           <input type="checkbox" checked={draft.enabled !== false} onChange={(e) => set({ enabled: e.target.checked ? undefined : false })} /> Enabled
         </label>
         <TimeWindowEditor

@@ -33,7 +33,8 @@ export function DecisionList({ decision }: { decision: Decision }) {
         {' · '}strategy {decision.strategy}
         {decision.cached ? ' · answered from the cache' : ''}
         {decision.sticky ? <> · <code>{decision.sticky}</code> first: it answered this session last</> : null}
-        {decision.deferred?.length ? <> · {decision.deferred.map((d, i) => <span key={d}>{i > 0 ? ', ' : ''}<code>{d}</code></span>)} last: the requests in flight would spend its budget</> : null}
+        {decision.deferred?.length ? <> · {names(decision.deferred)} last: the requests in flight would spend its budget</> : null}
+        {decision.cold?.length ? <> · {names(decision.cold)} after the others: its model was not in memory, and was being loaded</> : null}
       </div>
       <ol className="timeline">
         {decision.steps.map((step, i) => (
@@ -51,3 +52,5 @@ export function DecisionList({ decision }: { decision: Decision }) {
     </div>
   );
 }
+
+const names = (list: string[]) => list.map((d, i) => <span key={d}>{i > 0 ? ', ' : ''}<code>{d}</code></span>);
