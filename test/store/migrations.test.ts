@@ -14,7 +14,7 @@ import { tempDir } from '../support/harness';
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'store');
 
 /** Migrations as they shipped: a user's data dir has run them, so their text must never change. */
-const SHIPPED = ['b1b88e24b66192d5', '65c0a389efba4c71', '05ca06fb1592469c', '391e89f94f6c57bd', '0075d0f4aa781051', '9e4d302227ce9b10', '6ec5873754ed596d', 'b4e852e44f52fc0c', 'a2d3c60ae0e53abe', '516e8b428f324230', 'aec0705d22c50708', '1699c631420dda2a', '236b783d0fee3d13', 'b69869e7da9ce0e7', 'f24695f9be850d43', '8c78e8dd9ecf45c0'];
+const SHIPPED = ['b1b88e24b66192d5', '65c0a389efba4c71', '05ca06fb1592469c', '391e89f94f6c57bd', '0075d0f4aa781051', '9e4d302227ce9b10', '6ec5873754ed596d', 'b4e852e44f52fc0c', 'a2d3c60ae0e53abe', '516e8b428f324230', 'aec0705d22c50708', '1699c631420dda2a', '236b783d0fee3d13', 'b69869e7da9ce0e7', 'f24695f9be850d43', '8c78e8dd9ecf45c0', 'a27eadd78b47282a'];
 
 const dirs: { remove(): void }[] = [];
 const dbs: Db[] = [];
