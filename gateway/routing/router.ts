@@ -126,7 +126,9 @@ export function createRouter(deps: RouterDeps): Router {
           deps.onAttempts?.(execution.attempts);
           deps.state?.ran?.(execution.deployment);
           // Kept whether or not the route keeps sessions now: switched on again, it starts from where each session is.
-          if (request.session) deps.state?.sessions?.answered(sessionKey(planned.route, request.session, request.clientKey), execution.deployment.name);
+          // An answer from elsewhere while a model loaded is a stopgap: the session comes back to that model once it is in memory.
+          const stopgap = planned.cold !== undefined && !planned.cold.includes(execution.deployment.name);
+          if (request.session && !stopgap) deps.state?.sessions?.answered(sessionKey(planned.route, request.session, request.clientKey), execution.deployment.name);
         }
       } catch (error) {
         if (error instanceof ExecutionError && !simulated) deps.onAttempts?.(error.attempts);

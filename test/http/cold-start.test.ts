@@ -32,6 +32,7 @@ beforeAll(async () => {
         { name: 'default', deployments: ['qwen', 'mini'] },
         { name: 'alone', deployments: ['qwen'] },
         { name: 'waits', deployments: ['llama', 'mini'] },
+        { name: 'kept', deployments: ['qwen', 'mini'], stickySessions: true },
       ],
     },
     { now: () => clock },
@@ -50,8 +51,8 @@ beforeEach(async () => {
 });
 
 /** Which deployment answered, and the request's routing decision. */
-async function ask(model: string) {
-  const { data, response } = await h.openai.chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }] }).withResponse();
+async function ask(model: string, session?: string) {
+  const { data, response } = await h.openai.chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }] }, session ? { headers: { 'x-switchyard-session': session } } : {}).withResponse();
   expect(data.choices[0]?.message.content).toBeTruthy();
   const detail = await (await h.admin(`/admin/api/usage/${response.headers.get('x-request-id')}`)).json();
   return { deployment: response.headers.get('x-switchyard-deployment'), decision: detail.decision };
@@ -67,6 +68,18 @@ describe('a deployment whose model is not in memory', () => {
     // The probe after the load says it is in memory.
     await expect.poll(async () => (await ask('default')).deployment).toBe('qwen');
     expect(loads()).toHaveLength(1);
+  });
+
+  it('does not move a session that kept to it: the answer from elsewhere meanwhile is a stopgap', async () => {
+    expect((await ask('kept', 'agent-1')).deployment).toBe('mini');
+    await expect.poll(async () => (await ask('kept', 'agent-1')).deployment).toBe('qwen');
+    // Unloaded again: the session, now kept on qwen, is answered elsewhere while it loads, and comes back.
+    await fetch(`${ollama.url}/api/generate`, { method: 'POST', body: JSON.stringify({ model: 'qwen3:8b', keep_alive: 0 }) });
+    clock += 6 * 60_000;
+    await h.gateway.health.probeAll();
+    const meanwhile = await ask('kept', 'agent-1');
+    expect(meanwhile).toMatchObject({ deployment: 'mini', decision: { sticky: 'qwen', cold: ['qwen'] } });
+    await expect.poll(async () => (await ask('kept', 'agent-1')).deployment).toBe('qwen');
   });
 
   it('still answers, last, when the others cannot', async () => {
