@@ -91,10 +91,10 @@ describe('an edit on a page loaded before a change made elsewhere', () => {
     await dashboard.go('/routes');
     await page.getByRole('row', { name: /mini/ }).getByRole('button', { name: 'Edit' }).click();
     const form = page.locator('.card', { has: page.getByRole('heading', { name: 'Edit mini' }) });
-    await form.getByLabel('Model').waitFor();
+    await form.getByLabel('Model', { exact: true }).waitFor();
     const mini = h.gateway.config().deployments.find((d) => d.name === 'mini')!;
     await elsewhere('deployments/mini', 'PUT', { ...mini, timeWindows: [{ start: '22:00', end: '06:00' }] });
-    await form.getByLabel('Model').fill('gpt-4.1-nano');
+    await form.getByLabel('Model', { exact: true }).fill('gpt-4.1-nano');
     await form.getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => h.gateway.config().deployments.find((d) => d.name === 'mini')?.model).toBe('gpt-4.1-nano');
     expect(h.gateway.config().deployments.find((d) => d.name === 'mini')?.timeWindows).toEqual([{ start: '22:00', end: '06:00' }]);
