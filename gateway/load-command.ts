@@ -1,0 +1,48 @@
+/**
+ * `switchyard load DEPLOYMENT`: an Ollama deployment's model put in memory now, with the options and
+ * keep-alive its requests carry, as the dashboard's Load now does; for a login script or a cron job
+ * before the day's work. It calls the Ollama itself, so it works with or without a gateway running.
+ */
+import type { Output } from './cli-output';
+import { envSecrets } from './config/secrets';
+import { closeAdapters, createProviderSet, upstreamContext } from './providers/registry';
+import { createConfigStore } from './store/config-store';
+import { openDatabase } from './store/db';
+
+/** As long as a large model on a slow disk may take. */
+const LOAD_TIMEOUT_MS = 5 * 60_000;
+
+export async function loadCommand(name: string | undefined, dataDir: string, io: Output, env: Record<string, string | undefined>): Promise<number> {
+  const db = openDatabase(dataDir);
+  const config = createConfigStore(db).current();
+  db.close();
+  const loadable = (config?.deployments ?? []).filter((d) => (d.type ?? 'chat') === 'chat' && config?.providers.find((p) => p.name === d.provider)?.kind === 'ollama');
+  const names = loadable.length > 0 ? `: ${loadable.map((d) => d.name).join(', ')}` : ' (this config has none)';
+  const deployment = config?.deployments.find((d) => d.name === name);
+  if (!name || !deployment) {
+    io.err(`${name ? `No deployment is named "${name}"` : 'Name a deployment to load'}; the Ollama chat deployments are${names}\n`);
+    return name ? 1 : 2;
+  }
+  if (!loadable.includes(deployment)) {
+    io.err(`${name} is not a chat model on an Ollama: only those are loaded ahead of their requests${names}\n`);
+    return 1;
+  }
+  const provider = config?.providers.find((p) => p.name === deployment.provider);
+  const { adapters } = createProviderSet(provider ? [provider] : [], upstreamContext(envSecrets(env), env));
+  const adapter = adapters.get(deployment.provider);
+  try {
+    if (!adapter?.load || adapter.unavailableReason) {
+      io.err(`Provider ${deployment.provider} cannot be used: ${adapter?.unavailableReason ?? 'it loads no models'}\n`);
+      return 1;
+    }
+    const started = performance.now();
+    await adapter.load(deployment, AbortSignal.timeout(LOAD_TIMEOUT_MS));
+    io.out(`Loaded ${deployment.model} on ${deployment.provider} (${provider?.baseUrl}) in ${((performance.now() - started) / 1000).toFixed(1)} s${deployment.keepAlive === undefined ? '' : `, kept for ${deployment.keepAlive}`}\n`);
+    return 0;
+  } catch (error) {
+    io.err(`${deployment.provider} did not load ${deployment.model}: ${(error as Error).message}\n`);
+    return 1;
+  } finally {
+    await closeAdapters([...adapters.values()]);
+  }
+}

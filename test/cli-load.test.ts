@@ -1,0 +1,42 @@
+/** The built CLI's `load`: an Ollama deployment's model put in memory from a terminal, gateway running or not, and what it cannot load named. */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { dir, onCleanup, run, runAsync, useCliCleanups, writeJson } from './support/cli';
+import { startFakeOllama } from './support/fake-ollama';
+
+useCliCleanups();
+
+describe('switchyard load', () => {
+  it("loads a deployment's model with its options and keep-alive, and refuses what it cannot load, naming the ones it can", async () => {
+    const ollama = await startFakeOllama({ models: ['qwen3:8b', 'nomic-embed-text'], loaded: [] });
+    onCleanup(() => ollama.stop());
+    const data = dir();
+    const config = {
+      version: 1,
+      providers: [{ name: 'local', kind: 'ollama', baseUrl: ollama.url }, { name: 'cloud', kind: 'openai', baseUrl: 'https://api.openai.com/v1', apiKey: 'env:OPENAI_API_KEY' }],
+      deployments: [
+        { name: 'qwen', provider: 'local', model: 'qwen3:8b', options: { num_ctx: 32768 }, keepAlive: '2h' },
+        { name: 'gone', provider: 'local', model: 'mistral:7b' },
+        { name: 'embed', provider: 'local', model: 'nomic-embed-text', type: 'embedding' },
+        { name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini' },
+      ],
+      routes: [{ name: 'default', deployments: ['qwen', 'mini'] }],
+    };
+    expect(run(['import', writeJson(join(data, 'c.json'), config), '--data-dir', data]).code).toBe(0);
+
+    const loaded = await runAsync(['load', 'qwen', '--data-dir', data]);
+    expect(loaded.stderr).toBe('');
+    expect(loaded.code).toBe(0);
+    expect(loaded.stdout).toMatch(new RegExp(`^Loaded qwen3:8b on local \\(${ollama.url}\\) in \\d+\\.\\d s, kept for 2h\\n$`));
+    expect(ollama.requests.filter((r) => r.path === '/api/generate').map((r) => r.body)).toEqual([{ model: 'qwen3:8b', stream: false, options: { num_ctx: 32768 }, keep_alive: '2h' }]);
+    expect(((await (await fetch(`${ollama.url}/api/ps`)).json()) as { models: { name: string }[] }).models.map((m) => m.name)).toEqual(['qwen3:8b']);
+
+    expect(await runAsync(['load', 'mini', '--data-dir', data])).toMatchObject({ code: 1, stderr: 'mini is not a chat model on an Ollama: only those are loaded ahead of their requests: qwen, gone\n' });
+    expect((await runAsync(['load', 'embed', '--data-dir', data])).code).toBe(1);
+    expect(await runAsync(['load', 'nope', '--data-dir', data])).toMatchObject({ code: 1, stderr: 'No deployment is named "nope"; the Ollama chat deployments are: qwen, gone\n' });
+    expect((await runAsync(['load', '--data-dir', data])).code).toBe(2);
+    const gone = await runAsync(['load', 'gone', '--data-dir', data]);
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toMatch(/^local did not load mistral:7b: .*model "mistral:7b" not found/);
+  });
+});
