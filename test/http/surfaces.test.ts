@@ -110,6 +110,9 @@ const PROTECTED: [string, string, unknown?][] = [
   ['PATCH', 'routes/default', { strategy: 'lowest-cost' }],
   ['PATCH', 'deployments/llama', { model: 'stolen' }],
   ['PATCH', 'providers/cloud', { baseUrl: 'http://127.0.0.1:9/v1' }],
+  ['POST', 'deployments/llama/load'],
+  ['GET', 'usage/sessions/kept?session=s&clientKey=anonymous'],
+  ['DELETE', 'usage/sessions/kept?session=s&clientKey=anonymous'],
 ];
 
 describe('the admin session', () => {
