@@ -164,7 +164,7 @@ export async function main(
       case 'keys':
         return await keysCommand(positionals, values, dataDir, io);
       case 'status':
-        return await statusCommand(dataDir, values, io);
+        return await statusCommand(dataDir, values, io, options.env ?? process.env);
       case 'load':
         return await loadCommand(positionals[0], dataDir, io, options.env ?? process.env);
       case 'connect': {

@@ -1,9 +1,12 @@
 /**
  * `switchyard status`: whether a gateway serves this data dir, where, and what its `/health` says
- * (providers, deployments, budgets). The running gateway is found as `login-link` finds it (the
- * address it recorded in the data dir), and asked over HTTP like any monitor.
+ * (providers, deployments, budgets), and where the tools Switchyard connects point. The running
+ * gateway is found as `login-link` finds it (the address it recorded in the data dir), and asked
+ * over HTTP like any monitor.
  */
+import { homedir } from 'node:os';
 import { budgetLines, columns, type Output } from './cli-output';
+import { printable } from './printable';
 import { openDatabase } from './store/db';
 import { createGatewayAddress } from './store/gateway-address';
 import type { HealthReport } from './surfaces/health/schema';
@@ -12,7 +15,7 @@ import type { HealthReport } from './surfaces/health/schema';
 export const NOT_RUNNING = 3;
 const ASK_MS = 3_000;
 
-export async function statusCommand(dataDir: string, values: { format?: string; key?: string }, io: Output): Promise<number> {
+export async function statusCommand(dataDir: string, values: { format?: string; key?: string }, io: Output, env: Record<string, string | undefined>): Promise<number> {
   const { format, key } = values;
   if (format !== undefined && format !== 'text' && format !== 'json') {
     io.err(`Unknown format "${format}": use text or json\n`);
@@ -39,11 +42,15 @@ export async function statusCommand(dataDir: string, values: { format?: string; 
     io.err(`A Switchyard (pid ${running.pid}) serves ${dataDir} at ${running.url}, but its /health did not answer: ${why}\n`);
     return 1;
   }
+  // Loaded here: only status and connect read the tools' settings files (and need their parsers).
+  const { pointing, toolConnections } = await import('./connect/connections');
+  const tools = toolConnections({ home: env.HOME || homedir(), env }, running.url);
   if (format === 'json') {
-    io.out(`${JSON.stringify({ url: running.url, pid: running.pid, dataDir, ...report })}\n`);
+    io.out(`${JSON.stringify({ url: running.url, pid: running.pid, dataDir, ...report, tools })}\n`);
     return 0;
   }
   io.out(describe(report, { url: running.url, pid: running.pid, dataDir, keyGiven: key !== undefined }));
+  io.out(`Tools (what their settings files point at):\n${tools.map((c) => `  ${printable(pointing(c))}`).join('\n')}\n`);
   return 0;
 }
 

@@ -1,5 +1,6 @@
 /** `switchyard serve` as users run it: start-up, what it prints, the port, --config, and stopping. */
 import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
@@ -238,8 +239,18 @@ describe('switchyard status', () => {
     // Whether the Ollama has the deployment's model in memory, once the gateway's first probe has asked it.
     await expect.poll(() => run(['status', '--data-dir', data]).stdout.split('\n').find((l) => l.startsWith('  llama'))).toContain('in memory');
     expect(lines[lines.indexOf('Budgets:') + 1]).toMatch(/^ {2}daily {2}global, per day {2}\$0\.0000 of \$5\.0000 {2}resets \d{4}-\d\d-\d\dT/);
-    const json = JSON.parse(run(['status', '--format', 'json', '--data-dir', data]).stdout);
-    expect(json).toMatchObject({ url, pid: child.pid, dataDir: data, store: 'ok', budgets: [{ name: 'daily', limitUsd: 5 }] });
+    // And where the tools it can connect point, read from their settings files under HOME.
+    const home = dir();
+    mkdirSync(join(home, '.claude'));
+    writeJson(join(home, '.claude', 'settings.json'), { env: { ANTHROPIC_BASE_URL: url.replace('127.0.0.1', 'localhost'), ANTHROPIC_MODEL: 'default' } });
+    const tools = run(['status', '--data-dir', data], { HOME: home }).stdout.split('\n');
+    expect(tools.slice(tools.indexOf('Tools (what their settings files point at):') + 1, -1)).toEqual([
+      '  Claude Code: this gateway, asking for default',
+      '  Codex CLI: no settings file yet: "switchyard connect codex" writes one',
+      '  opencode: no settings file yet: "switchyard connect opencode" writes one',
+    ]);
+    const json = JSON.parse(run(['status', '--format', 'json', '--data-dir', data], { HOME: home }).stdout);
+    expect(json).toMatchObject({ url, pid: child.pid, dataDir: data, store: 'ok', budgets: [{ name: 'daily', limitUsd: 5 }], tools: [{ tool: 'claude-code', state: 'here', route: 'default' }, { state: 'none' }, { state: 'none' }] });
     expect(json.deployments.map((d: { name: string }) => d.name)).toEqual(withBudget.deployments.map((d) => d.name));
     expect(run(['status', '--format', 'yaml', '--data-dir', data]).stderr).toBe('Unknown format "yaml": use text or json\n');
 

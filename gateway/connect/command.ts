@@ -12,7 +12,7 @@ import { gatewayOf } from '../store/gateway-address';
 import { chatModelNames, clientKeysRequired } from '../config/for-clients';
 import { originMatcher } from '../config/origins';
 import { printable } from '../printable';
-import { chooseModel, ConnectError, modelContextWindow, OPEN_KEY, runConnect, toolConnections, toolGuides, type Connection } from './index';
+import { chooseModel, ConnectError, modelContextWindow, OPEN_KEY, pointing, runConnect, toolConnections, toolGuides } from './index';
 
 export async function connectCommand(
   tool: string | undefined,
@@ -35,8 +35,7 @@ export async function connectCommand(
       for (const guide of guides) {
         io.out(`${guide.name}${guide.connect ? `  (switchyard connect ${guide.connect})` : ''}\n${guide.settings.map((s) => `  ${s.label}: ${s.value}`).join('\n')}\n\n`);
       }
-      const nameOf = (id: string) => guides.find((g) => g.connect === id)?.name ?? id;
-      io.out(`Where each tool's settings file points it now (this gateway: ${url}):\n${toolConnections(places, url).map((c) => `  ${nameOf(c.tool)}: ${printable(pointing(c))}`).join('\n')}\n`);
+      io.out(`Where each tool's settings file points it now (this gateway: ${url}):\n${toolConnections(places, url).map((c) => `  ${printable(pointing(c))}`).join('\n')}\n`);
       return 0;
     }
     if (!config && values.route) io.err(`No config is stored in ${dataDir} yet, so --route ${values.route} was not checked against its routes.\n`);
@@ -63,12 +62,4 @@ export async function connectCommand(
   } finally {
     db.close();
   }
-}
-
-function pointing(c: Connection): string {
-  const fix = `"switchyard connect ${c.tool}"`;
-  if (c.state === 'here') return `this gateway${c.route ? `, asking for ${c.route}` : ''}`;
-  if (c.state === 'other') return `${c.url}, not this gateway: ${fix} points it here`;
-  if (c.state === 'off') return `something else: ${fix} points it here`;
-  return `no settings file yet: ${fix} writes one`;
 }

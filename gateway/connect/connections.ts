@@ -27,6 +27,15 @@ export function connectionOf(tool: ToolId, text: string | undefined, gatewayUrl:
   return { tool, state: sameServer(found.url, gatewayUrl) ? 'here' : 'other', url: found.url, route: found.route };
 }
 
+const TOOL_NAMES: Record<ToolId, string> = { 'claude-code': 'Claude Code', codex: 'Codex CLI', opencode: 'opencode' };
+
+/** One tool's connection in a line, with the command that points it here when it is not. */
+export function pointing(c: Connection): string {
+  const fix = `"switchyard connect ${c.tool}"`;
+  const where = c.state === 'here' ? `this gateway${c.route ? `, asking for ${c.route}` : ''}` : c.state === 'other' ? `${c.url}, not this gateway: ${fix} points it here` : c.state === 'off' ? `something else: ${fix} points it here` : `no settings file yet: ${fix} writes one`;
+  return `${TOOL_NAMES[c.tool]}: ${where}`;
+}
+
 /** Every tool Switchyard can connect, read from its settings file where `places` says it is. */
 export function toolConnections(places: Pick<Places, 'home' | 'env'>, gatewayUrl: string): Connection[] {
   return WRITABLE_TOOLS.map((tool) => {

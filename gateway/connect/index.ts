@@ -14,7 +14,7 @@ import { modelContextWindow, type WindowOf } from './context-window';
 export { ConnectError, OPEN_KEY, WRITABLE_TOOLS, type Places, type ToolId };
 export { toolGuides, chooseModel, type ToolGuide } from './guides';
 export { configFile, isConnected } from './connect';
-export { toolConnections, type Connection } from './connections';
+export { pointing, toolConnections, type Connection } from './connections';
 export { modelContextWindow, type WindowOf } from './context-window';
 
 export interface ConnectRequest {
