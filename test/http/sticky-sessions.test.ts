@@ -151,6 +151,17 @@ describe('a session let go by hand', () => {
     expect((await answeredBy('agent-9')).deployment).toBe('llama');
     expect(await kept(t.h, 'agent-9')).toEqual([{ route: 'default', deployment: 'llama' }]);
     expect(await release(t.h, 'nobody')).toEqual({ released: 0 });
+    // A key's session is named by the key's name, as the usage log names it; another key's is left alone.
+    const a = t.h.gateway.keys.create('key-c', {}).key;
+    const b = t.h.gateway.keys.create('key-d', {}).key;
+    await t.ollama.setMode({ kind: 'status', status: 503 });
+    for (const key of [a, b]) expect((await answeredBy('shared-2', 'default', key)).deployment).toBe('mini');
+    await t.ollama.reset();
+    const keyed = (name: string, method = 'GET') => t.h.admin(`/admin/api/usage/sessions/kept?session=shared-2&clientKey=${name}`, { method }).then((r) => r.json());
+    expect(await keyed('key-c')).toEqual({ kept: [{ route: 'default', deployment: 'mini' }] });
+    expect(await keyed('key-c', 'DELETE')).toEqual({ released: 1 });
+    expect((await answeredBy('shared-2', 'default', a)).deployment).toBe('llama');
+    expect((await answeredBy('shared-2', 'default', b)).deployment).toBe('mini');
     const refused = await t.h.admin('/admin/api/usage/sessions/kept?clientKey=anonymous');
     expect(refused.status).toBe(400);
     expect((await refused.json()).error.message).toMatch(/session/);
