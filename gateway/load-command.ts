@@ -4,7 +4,9 @@
  * before the day's work. It calls the Ollama itself, so it works with or without a gateway running.
  */
 import type { Output } from './cli-output';
+import type { DeploymentConfig } from './config/schema';
 import { envSecrets } from './config/secrets';
+import { notLoadable } from './health/warm-up';
 import { closeAdapters, createProviderSet, upstreamContext } from './providers/registry';
 import { createConfigStore } from './store/config-store';
 import { openDatabase } from './store/db';
@@ -16,18 +18,20 @@ export async function loadCommand(name: string | undefined, dataDir: string, io:
   const db = openDatabase(dataDir);
   const config = createConfigStore(db).current();
   db.close();
-  const loadable = (config?.deployments ?? []).filter((d) => (d.type ?? 'chat') === 'chat' && config?.providers.find((p) => p.name === d.provider)?.kind === 'ollama');
+  const providerOf = (d: DeploymentConfig) => config?.providers.find((p) => p.name === d.provider);
+  const loadable = (config?.deployments ?? []).filter((d) => !notLoadable(d, providerOf(d)));
   const names = loadable.length > 0 ? `: ${loadable.map((d) => d.name).join(', ')}` : ' (this config has none)';
   const deployment = config?.deployments.find((d) => d.name === name);
   if (!name || !deployment) {
     io.err(`${name ? `No deployment is named "${name}"` : 'Name a deployment to load'}; the Ollama chat deployments are${names}\n`);
     return name ? 1 : 2;
   }
-  if (!loadable.includes(deployment)) {
-    io.err(`${name} is not a chat model on an Ollama: only those are loaded ahead of their requests${names}\n`);
+  const provider = providerOf(deployment);
+  const refused = notLoadable(deployment, provider);
+  if (refused) {
+    io.err(`${refused}. These are${names}\n`);
     return 1;
   }
-  const provider = config?.providers.find((p) => p.name === deployment.provider);
   const { adapters } = createProviderSet(provider ? [provider] : [], upstreamContext(envSecrets(env), env));
   const adapter = adapters.get(deployment.provider);
   try {

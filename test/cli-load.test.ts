@@ -31,7 +31,7 @@ describe('switchyard load', () => {
     expect(ollama.requests.filter((r) => r.path === '/api/generate').map((r) => r.body)).toEqual([{ model: 'qwen3:8b', stream: false, options: { num_ctx: 32768 }, keep_alive: '2h' }]);
     expect(((await (await fetch(`${ollama.url}/api/ps`)).json()) as { models: { name: string }[] }).models.map((m) => m.name)).toEqual(['qwen3:8b']);
 
-    expect(await runAsync(['load', 'mini', '--data-dir', data])).toMatchObject({ code: 1, stderr: 'mini is not a chat model on an Ollama: only those are loaded ahead of their requests: qwen, gone\n' });
+    expect(await runAsync(['load', 'mini', '--data-dir', data])).toMatchObject({ code: 1, stderr: 'mini is not a chat model on an Ollama: only those are loaded ahead of their requests (a cloud model needs no loading, an embedding model loads with its first request). These are: qwen, gone\n' });
     expect((await runAsync(['load', 'embed', '--data-dir', data])).code).toBe(1);
     expect(await runAsync(['load', 'nope', '--data-dir', data])).toMatchObject({ code: 1, stderr: 'No deployment is named "nope"; the Ollama chat deployments are: qwen, gone\n' });
     expect((await runAsync(['load', '--data-dir', data])).code).toBe(2);

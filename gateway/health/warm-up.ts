@@ -5,12 +5,21 @@
  * back to it. One load per model at a time, and after a failure (out of memory, a model removed)
  * none for a minute, so a stream of requests does not ask an Ollama that cannot load it again and again.
  */
-import type { DeploymentConfig } from '../config/schema';
+import type { DeploymentConfig, ProviderConfig } from '../config/schema';
 import type { Catalog } from '../routing/catalog';
 
 /** As long as a large model on a slow disk may take; the admin's Load now has the provider's own timeouts. */
 const LOAD_TIMEOUT_MS = 5 * 60_000;
 const AFTER_FAILURE_MS = 60_000;
+
+/**
+ * Why a deployment's model cannot be loaded ahead of its requests, or undefined when it can: only an
+ * Ollama's chat models are (the dashboard's Load now, `switchyard load` and the cold start ask alike).
+ */
+export function notLoadable(deployment: DeploymentConfig, provider: Pick<ProviderConfig, 'kind'> | undefined): string | undefined {
+  if (provider?.kind === 'ollama' && (deployment.type ?? 'chat') === 'chat') return undefined;
+  return `${deployment.name} is not a chat model on an Ollama: only those are loaded ahead of their requests (a cloud model needs no loading, an embedding model loads with its first request)`;
+}
 
 export interface WarmUpDeps {
   catalog: () => Catalog;
@@ -27,7 +36,7 @@ export function createWarmUp(deps: WarmUpDeps): (deployment: DeploymentConfig) =
     const key = `${deployment.provider}\u0000${deployment.model}`;
     if (loading.has(key) || deps.now() - (failedAt.get(key) ?? -Infinity) < AFTER_FAILURE_MS) return;
     const adapter = deps.catalog().providers.get(deployment.provider);
-    if (!adapter?.load || adapter.unavailableReason || (deployment.type ?? 'chat') !== 'chat') return;
+    if (!adapter?.load || adapter.unavailableReason || notLoadable(deployment, adapter.config)) return;
     loading.add(key);
     failedAt.delete(key);
     adapter

@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { GatewayError } from '../../errors';
 import type { HealthMonitor } from '../../health/monitor';
+import { notLoadable } from '../../health/warm-up';
 import { clientAbortSignal } from '../../http/client-abort';
 import type { Catalog } from '../../routing/catalog';
 import { DeploymentParams, ModelLoadedSchema } from './schemas';
@@ -16,9 +17,8 @@ export function modelLoading(app: FastifyInstance, { catalog, health }: { catalo
     const deployment = catalog().deployments.get(name);
     if (!deployment) throw new GatewayError('not_found', `No deployment is named "${name}"`, { param: 'deployment' });
     const adapter = catalog().providers.get(deployment.provider);
-    if (!adapter?.load || (deployment.type ?? 'chat') !== 'chat') {
-      throw new GatewayError('invalid_request', `${name} is not a chat model on an Ollama: only those are loaded ahead of their requests (a cloud model needs no loading, an embedding model loads with its first request)`, { param: 'deployment' });
-    }
+    const refused = notLoadable(deployment, adapter?.config);
+    if (refused || !adapter?.load) throw new GatewayError('invalid_request', refused ?? `${deployment.provider} loads no models`, { param: 'deployment' });
     if (adapter.unavailableReason) throw new GatewayError('invalid_request', `Provider ${deployment.provider} cannot be used: ${adapter.unavailableReason}`, { param: 'deployment' });
     const started = performance.now();
     try {
