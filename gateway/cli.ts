@@ -97,7 +97,7 @@ export async function main(
 
   // A command that only reads what is there (or changes it) creates no data dir: a mistyped
   // --data-dir gets told, not a new empty database.
-  const reads = ['export', 'history', 'restore', 'usage', 'local-only', 'status', 'load'].includes(command ?? '') || (command === 'keys' && positionals[0] !== 'create');
+  const reads = ['export', 'history', 'restore', 'usage', 'local-only', 'status', 'load', 'unload'].includes(command ?? '') || (command === 'keys' && positionals[0] !== 'create');
   if (reads && !existsSync(join(dataDir, DB_FILE))) {
     io.err(`There is no Switchyard data in ${dataDir} (no ${DB_FILE}): is --data-dir right? "switchyard serve" creates it.\n`);
     return 1;
@@ -166,7 +166,8 @@ export async function main(
       case 'status':
         return await statusCommand(dataDir, values, io, options.env ?? process.env);
       case 'load':
-        return await loadCommand(positionals[0], dataDir, io, options.env ?? process.env);
+      case 'unload':
+        return await loadCommand(command, positionals[0], dataDir, io, options.env ?? process.env);
       case 'connect': {
         // Loaded here: only this command needs the config-file editors and their parsers.
         const { connectCommand } = await import('./connect/command');

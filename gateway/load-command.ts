@@ -1,7 +1,9 @@
 /**
  * `switchyard load DEPLOYMENT`: an Ollama deployment's model put in memory now, with the options and
  * keep-alive its requests carry, as the dashboard's Load now does; for a login script or a cron job
- * before the day's work. It calls the Ollama itself, so it works with or without a gateway running.
+ * before the day's work. `switchyard unload DEPLOYMENT` lets it go (as `ollama stop` does), before a
+ * game or another model needs the memory. Each calls the Ollama itself, so it works with or without a
+ * gateway running (a running one sees the change at its next probe).
  */
 import type { Output } from './cli-output';
 import type { DeploymentConfig } from './config/schema';
@@ -14,7 +16,7 @@ import { openDatabase } from './store/db';
 /** As long as a large model on a slow disk may take. */
 const LOAD_TIMEOUT_MS = 5 * 60_000;
 
-export async function loadCommand(name: string | undefined, dataDir: string, io: Output, env: Record<string, string | undefined>): Promise<number> {
+export async function loadCommand(action: 'load' | 'unload', name: string | undefined, dataDir: string, io: Output, env: Record<string, string | undefined>): Promise<number> {
   const db = openDatabase(dataDir);
   const config = createConfigStore(db).current();
   db.close();
@@ -23,7 +25,7 @@ export async function loadCommand(name: string | undefined, dataDir: string, io:
   const names = loadable.length > 0 ? `: ${loadable.map((d) => d.name).join(', ')}` : ' (this config has none)';
   const deployment = config?.deployments.find((d) => d.name === name);
   if (!name || !deployment) {
-    io.err(`${name ? `No deployment is named "${name}"` : 'Name a deployment to load'}; the Ollama chat deployments are${names}\n`);
+    io.err(`${name ? `No deployment is named "${name}"` : `Name a deployment to ${action}`}; the Ollama chat deployments are${names}\n`);
     return name ? 1 : 2;
   }
   const provider = providerOf(deployment);
@@ -35,16 +37,19 @@ export async function loadCommand(name: string | undefined, dataDir: string, io:
   const { adapters } = createProviderSet(provider ? [provider] : [], upstreamContext(envSecrets(env), env));
   const adapter = adapters.get(deployment.provider);
   try {
-    if (!adapter?.load || adapter.unavailableReason) {
+    const call = adapter?.[action]?.bind(adapter);
+    if (!call || adapter?.unavailableReason) {
       io.err(`Provider ${deployment.provider} cannot be used: ${adapter?.unavailableReason ?? 'it loads no models'}\n`);
       return 1;
     }
     const started = performance.now();
-    await adapter.load(deployment, AbortSignal.timeout(LOAD_TIMEOUT_MS));
-    io.out(`Loaded ${deployment.model} on ${deployment.provider} (${provider?.baseUrl}) in ${((performance.now() - started) / 1000).toFixed(1)} s${deployment.keepAlive === undefined ? '' : `, kept for ${deployment.keepAlive}`}\n`);
+    await call(deployment, AbortSignal.timeout(LOAD_TIMEOUT_MS));
+    const took = `in ${((performance.now() - started) / 1000).toFixed(1)} s`;
+    if (action === 'unload') io.out(`Unloaded ${deployment.model} from ${deployment.provider} (${provider?.baseUrl}) ${took}: it leaves memory once the requests running on it finish\n`);
+    else io.out(`Loaded ${deployment.model} on ${deployment.provider} (${provider?.baseUrl}) ${took}${deployment.keepAlive === undefined ? '' : `, kept for ${deployment.keepAlive}`}\n`);
     return 0;
   } catch (error) {
-    io.err(`${deployment.provider} did not load ${deployment.model}: ${(error as Error).message}\n`);
+    io.err(`${deployment.provider} did not ${action} ${deployment.model}: ${(error as Error).message}\n`);
     return 1;
   } finally {
     await closeAdapters([...adapters.values()]);

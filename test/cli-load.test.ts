@@ -1,4 +1,4 @@
-/** The built CLI's `load`: an Ollama deployment's model put in memory from a terminal, gateway running or not, and what it cannot load named. */
+/** The built CLI's `load` and `unload`: an Ollama deployment's model put in memory from a terminal and let go, gateway running or not, and what it cannot load named. */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dir, onCleanup, run, runAsync, useCliCleanups, writeJson } from './support/cli';
@@ -38,5 +38,14 @@ describe('switchyard load', () => {
     const gone = await runAsync(['load', 'gone', '--data-dir', data]);
     expect(gone.code).toBe(1);
     expect(gone.stderr).toMatch(/^local did not load mistral:7b: .*model "mistral:7b" not found/);
+
+    ollama.requests.length = 0;
+    const unloaded = await runAsync(['unload', 'qwen', '--data-dir', data]);
+    expect(unloaded).toMatchObject({ code: 0, stderr: '' });
+    expect(unloaded.stdout).toMatch(new RegExp(`^Unloaded qwen3:8b from local \\(${ollama.url}\\) in \\d+\\.\\d s: it leaves memory once the requests running on it finish\\n$`));
+    expect(ollama.requests.map((r) => [r.path, r.body])).toEqual([['/api/generate', { model: 'qwen3:8b', stream: false, keep_alive: 0 }]]);
+    expect(((await (await fetch(`${ollama.url}/api/ps`)).json()) as { models: unknown[] }).models).toEqual([]);
+    expect(await runAsync(['unload', 'mini', '--data-dir', data])).toMatchObject({ code: 1, stderr: expect.stringContaining('mini is not a chat model on an Ollama') });
+    expect(await runAsync(['unload', '--data-dir', data])).toMatchObject({ code: 2, stderr: 'Name a deployment to unload; the Ollama chat deployments are: qwen, gone\n' });
   });
 });

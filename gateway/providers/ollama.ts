@@ -116,6 +116,11 @@ export function createOllamaProvider(config: ProviderConfig, { secrets, gatewayI
       await call(transport, { method: 'POST', path: '/api/generate', body }, signal);
     },
 
+    async unload(deployment, signal) {
+      // What `ollama stop` sends: Ollama lets the model go as soon as no request runs on it.
+      await call(transport, { method: 'POST', path: '/api/generate', body: { model: deployment.model, stream: false, keep_alive: 0 } }, signal);
+    },
+
     async probe(signal) {
       const [about, tags, ps] = await Promise.all([
         call(transport, { method: 'GET', path: '/api/version' }, signal),

@@ -70,6 +70,8 @@ export interface ProviderAdapter {
   running?(signal: CancelSignal): Promise<Record<string, unknown>[]>;
   /** Puts a deployment's model in memory with the options and keep-alive its requests carry (Ollama), ahead of any request. */
   load?(deployment: DeploymentConfig, signal: CancelSignal): Promise<void>;
+  /** Frees a deployment's model from memory now, once the requests running on it finish (Ollama's `keep_alive: 0`). */
+  unload?(deployment: DeploymentConfig, signal: CancelSignal): Promise<void>;
   /** A health probe: cheap read-only calls, outside the concurrency cap and never counted as traffic. */
   probe(signal: CancelSignal): Promise<ProbeResult>;
   /** Closes pooled connections once in-flight requests finish. */

@@ -73,6 +73,10 @@ export function createRoutingState(sources: LiveSources): RoutingState & { sessi
       if (typeof numCtx === 'number') ranWith.set(modelKey(deployment), { numCtx, at: now() });
       else ranWith.delete(modelKey(deployment));
     },
+    unloaded(deployment) {
+      answeredAt.delete(modelKey(deployment));
+      ranWith.delete(modelKey(deployment));
+    },
     modelListed(deployment) {
       if (!knownOf(deployment).ollama) return undefined;
       const installed = sources.installed(deployment.provider);

@@ -1,7 +1,7 @@
 /**
  * Local models in a real browser (support/dashboard.ts): the Overview and the Routes page say
  * whether each Ollama deployment's model is in memory, "Load now" loads one that is not, before a
- * request waits for it, and a deployment set to let the others answer meanwhile says so in the
+ * request waits for it, "Unload" frees one that is, and a deployment set to let the others answer meanwhile says so in the
  * request's decision.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -31,6 +31,13 @@ describe('local models', () => {
     await expect.poll(() => state.textContent()).toContain('in memory');
     expect(await page.getByRole('button', { name: "Load llama's model now" }).count()).toBe(0);
     expect(ollama.requests.filter((r) => r.path === '/api/generate' && r.body.prompt === undefined).map((r) => r.body.keep_alive)).toEqual([0, undefined]);
+
+    // Loaded, it can be let go, and the badge and the button turn back.
+    await page.getByRole('button', { name: "Unload llama's model" }).click();
+    await expect.poll(() => state.textContent()).toContain('not loaded');
+    await page.getByRole('button', { name: "Load llama's model now" }).waitFor();
+    expect(ollama.requests.filter((r) => r.path === '/api/generate' && r.body.prompt === undefined).map((r) => r.body.keep_alive)).toEqual([0, undefined, 0]);
+    expect(await page.getByRole('button', { name: "Unload mini's model" }).count()).toBe(0);
   });
 
   it('says why a model could not be loaded', async () => {

@@ -1,7 +1,8 @@
 /**
- * "Load now" (`POST /admin/api/deployments/NAME/load`) against a fake Ollama that keeps what it has
- * in memory: the model goes in with the deployment's options and keep-alive, the health report says
- * which deployments' models are loaded, and what cannot be loaded is refused, naming why.
+ * "Load now" and "Unload" (`POST /admin/api/deployments/NAME/load`, `.../unload`) against a fake
+ * Ollama that keeps what it has in memory: the model goes in with the deployment's options and
+ * keep-alive and out with `keep_alive: 0`, the health report says which deployments' models are
+ * loaded, and what cannot be loaded is refused, naming why.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeServer } from '../support/fake-server';
@@ -23,11 +24,15 @@ beforeAll(async () => {
     deployments: [
       { name: 'llama', provider: 'local', model: 'llama3.2:3b' },
       { name: 'qwen', provider: 'local', model: 'qwen3:8b', options: { num_ctx: 16384 }, keepAlive: '30m' },
+      { name: 'coder', provider: 'local', model: 'llama3.2:3b', coldStart: 'fallback' },
       { name: 'gone', provider: 'local', model: 'mistral:7b' },
       { name: 'embed', provider: 'local', model: 'nomic-embed-text', type: 'embedding' },
       { name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini' },
     ],
-    routes: [{ name: 'default', deployments: ['qwen', 'llama', 'mini'] }],
+    routes: [
+      { name: 'default', deployments: ['qwen', 'llama', 'mini'] },
+      { name: 'coding', deployments: ['coder', 'mini'] },
+    ],
   });
   await h.gateway.health.probeAll();
 });
@@ -40,11 +45,11 @@ const loadedStates = async () => {
   const report = (await (await h.admin('/admin/api/health')).json()) as { deployments: { name: string; loaded: boolean | null }[] };
   return Object.fromEntries(report.deployments.map((d) => [d.name, d.loaded]));
 };
-const load = (name: string) => h.admin(`/admin/api/deployments/${encodeURIComponent(name)}/load`, { method: 'POST' });
+const load = (name: string, action = 'load') => h.admin(`/admin/api/deployments/${encodeURIComponent(name)}/${action}`, { method: 'POST' });
 
 describe('loading a local model ahead of its requests', () => {
   it('says which deployments have their model in memory: an Ollama\'s, as its /api/ps lists them; null for a cloud provider', async () => {
-    expect(await loadedStates()).toEqual({ llama: true, qwen: false, gone: false, embed: false, mini: null });
+    expect(await loadedStates()).toEqual({ llama: true, qwen: false, coder: true, gone: false, embed: false, mini: null });
   });
 
   it('loads one with the options and keep-alive its requests carry, and the report says so at once', async () => {
@@ -71,8 +76,44 @@ describe('loading a local model ahead of its requests', () => {
     expect(await loadedStates()).toMatchObject({ gone: false });
   });
 
+  it('unloads one as `ollama stop` does, and the report says so at once for every deployment of its model', async () => {
+    await load('llama');
+    ollama.requests.length = 0;
+    const res = await load('llama', 'unload');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ deployment: 'llama', model: 'llama3.2:3b', ms: expect.any(Number) });
+    expect(ollama.requests.filter((r) => r.path === '/api/generate').map((r) => r.body)).toEqual([{ model: 'llama3.2:3b', stream: false, keep_alive: 0 }]);
+    expect(await loadedStates()).toMatchObject({ llama: false, coder: false, qwen: true });
+  });
+
+  it('forgets the answers that said the model was in memory: a cold-start deployment answered a moment ago goes after the others once unloaded', async () => {
+    await load('coder');
+    const ask = async () => (await h.openai.chat.completions.create({ model: 'coding', messages: [{ role: 'user', content: 'hi' }] }).withResponse()).response.headers.get('x-switchyard-deployment');
+    expect(await ask()).toBe('coder');
+    // Ollama's own keep-alive running out is seen only at the next probe; this gateway's unload is known at once.
+    await load('coder', 'unload');
+    expect(await ask()).toBe('mini');
+    await load('coder');
+  });
+
+  it('refuses to unload what it would not load, and passes on the Ollama\'s refusal', async () => {
+    const res = await load('mini', 'unload');
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toContain('a cloud model needs no loading');
+    await ollama.setMode({ kind: 'status', status: 500, body: { error: 'llama runner is busy' } });
+    try {
+      const failed = await load('qwen', 'unload');
+      expect(failed.status).toBe(502);
+      expect(((await failed.json()) as { error: { message: string } }).error.message).toBe('local did not unload qwen3:8b: 500 llama runner is busy');
+    } finally {
+      await ollama.setMode({ kind: 'healthy' });
+    }
+  });
+
   it('needs the dashboard\'s session, as every admin route does', async () => {
-    const res = await fetch(`${h.url}/admin/api/deployments/qwen/load`, { method: 'POST' });
-    expect(res.status).toBe(401);
+    for (const action of ['load', 'unload']) {
+      const res = await fetch(`${h.url}/admin/api/deployments/qwen/${action}`, { method: 'POST' });
+      expect(res.status).toBe(401);
+    }
   });
 });

@@ -91,7 +91,7 @@ function drawCall(config: Record<string, unknown>, settings: unknown, i: number,
     case 'probe': return { method: 'POST', path: '/providers/test', body: change({ name: 'cloud', kind: 'openai', baseUrl: 'http://127.0.0.1:1/v1' }), changesConfig: false };
     case 'breaker': return { method: 'POST', path: `/breakers/${segment(draw.next() < 0.5 ? odd() : draw.pick(NAMES))}/reset`, changesConfig: false };
     case 'kept': return { method: draw.pick(['GET', 'DELETE']), path: `/usage/sessions/kept?${draw.pick(['session', 'clientKey', 'x'])}=${segment(odd())}&${draw.pick(['session', 'clientKey'])}=${segment(draw.pick(['anonymous', 'k1', odd()]))}`, changesConfig: false };
-    case 'load': return { method: 'POST', path: `/deployments/${segment(draw.next() < 0.3 ? odd() : draw.pick(NAMES))}/load`, changesConfig: false };
+    case 'load': return { method: 'POST', path: `/deployments/${segment(draw.next() < 0.3 ? odd() : draw.pick(NAMES))}/${draw.pick(['load', 'unload'])}`, changesConfig: false };
     default: {
       const field = draw.pick(['range', 'route', 'deployment', 'limit', 'cursor', 'since', 'until', 'status', 'cached', 'bucket', 'session']);
       return { method: 'GET', path: `/${draw.pick(['usage', 'usage/rollups', 'usage/export', 'usage/sessions'])}?${field}=${segment(odd())}`, changesConfig: false };
@@ -99,9 +99,9 @@ function drawCall(config: Record<string, unknown>, settings: unknown, i: number,
   }
 }
 
-/** A 5xx a config edit explains: the playground's deployments (or a model to load) made unreachable or pointed at a model that is not there. */
+/** A 5xx a config edit explains: the playground's deployments (or a model to load or unload) made unreachable or pointed at a model that is not there. */
 const explained = (call: Call, text: string) =>
-  ((call.path.startsWith('/playground') && /"failure":"(connect|model_missing|auth|key_missing)"|no_deployment_available/.test(text)) || (call.path.endsWith('/load') && /did not load/.test(text))) && !/Cannot read|is not a function/.test(text);
+  ((call.path.startsWith('/playground') && /"failure":"(connect|model_missing|auth|key_missing)"|no_deployment_available/.test(text)) || (/\/(un)?load$/.test(call.path) && /did not (un)?load/.test(text))) && !/Cannot read|is not a function/.test(text);
 
 it('answers every mutated admin request in its error shape, changes nothing it refuses, and keeps the config valid and the model API up', async () => {
   const draw = draws(testSeed());

@@ -111,6 +111,7 @@ const PROTECTED: [string, string, unknown?][] = [
   ['PATCH', 'deployments/llama', { model: 'stolen' }],
   ['PATCH', 'providers/cloud', { baseUrl: 'http://127.0.0.1:9/v1' }],
   ['POST', 'deployments/llama/load'],
+  ['POST', 'deployments/llama/unload'],
   ['GET', 'usage/sessions/kept?session=s&clientKey=anonymous'],
   ['DELETE', 'usage/sessions/kept?session=s&clientKey=anonymous'],
 ];

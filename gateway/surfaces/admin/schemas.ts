@@ -129,7 +129,8 @@ export const BreakerViewSchema = Type.Object({
 });
 export const TransitionSchema = Type.Object({ deployment: Type.String(), from: BreakerState, to: BreakerState, at: Type.Number(), reason: Type.String() });
 export const BreakersSchema = Type.Object({ breakers: Type.Array(BreakerViewSchema), transitions: Type.Array(TransitionSchema) });
-export const ModelLoadedSchema = Type.Object({ deployment: Type.String(), model: Type.String(), ms: Type.Integer() });
+/** A model put in memory or let go: which, and how long the Ollama took. */
+export const ModelMemorySchema = Type.Object({ deployment: Type.String(), model: Type.String(), ms: Type.Integer() });
 
 // --- cache and client keys
 export const CacheStatsSchema = Type.Object({ entries: Type.Integer(), bytes: Type.Integer(), hits: Type.Integer(), maxBytes: Type.Integer() });
@@ -266,7 +267,7 @@ export type ConfigRevision = Type.Static<typeof ConfigRevisionSchema>;
 export type ProbeOutcome = Type.Static<typeof ProbeOutcomeSchema>;
 export type ProbeSample = Type.Static<typeof ProbeSampleSchema>;
 export type Breakers = Type.Static<typeof BreakersSchema>;
-export type ModelLoaded = Type.Static<typeof ModelLoadedSchema>;
+export type ModelMemory = Type.Static<typeof ModelMemorySchema>;
 export type CacheStatsView = Type.Static<typeof CacheStatsSchema>;
 export type ClientKeyView = Type.Static<typeof ClientKeyListedSchema>;
 export type ClientKeyInput = Type.Static<typeof ClientKeyInputSchema>;

@@ -21,7 +21,7 @@ export type {
   HealthHistory,
   HealthReport as Health,
   KeptSession,
-  ModelLoaded,
+  ModelMemory,
   Overview,
   PlaygroundAnswer,
   PlaygroundWireAnswer,

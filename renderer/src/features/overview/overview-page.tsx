@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { configQueries, settingsMutations } from '../../api/queries/config';
 import { breakerMutations, healthQueries } from '../../api/queries/health';
-import { LoadButton } from '../routing/load-button';
+import { ModelMemoryButton } from '../routing/model-memory-button';
 import { liveStates } from '../routing/live-state';
 import { usageQueries } from '../../api/queries/usage';
 import type { ProbeSample } from '../../api/types';
@@ -180,7 +180,7 @@ function HealthCard() {
                   ) : null}
                 </td>
                 <td>
-                  <Badge tone={statusTone(d.status)}>{d.status}</Badge> {d.loaded !== null && kinds.get(d.provider) === 'ollama' && d.local ? <Badge tone="info">{d.loaded ? 'in memory' : 'not loaded'}</Badge> : null} <LoadButton deployment={live.get(d.name)} />
+                  <Badge tone={statusTone(d.status)}>{d.status}</Badge> {d.loaded !== null && kinds.get(d.provider) === 'ollama' && d.local ? <Badge tone="info">{d.loaded ? 'in memory' : 'not loaded'}</Badge> : null} <ModelMemoryButton deployment={live.get(d.name)} />
                 </td>
                 <td>
                   <div className="row">
