@@ -67,7 +67,8 @@ function describe(report: Partial<HealthReport> & Pick<HealthReport, 'status' | 
   lines.push('Providers:', columns(report.providers.map((p) => [p.name, p.kind, p.baseUrl, p.status, `${p.inFlight} in flight, ${p.queued} queued`, why(p)]), { rightFrom: 6, indent: '  ' }));
   if (report.deployments?.length) {
     const breaker = (d: HealthReport['deployments'][number]) => (d.breaker.state === 'closed' ? '' : `breaker ${d.breaker.state}${d.breaker.openUntil ? ` until ${d.breaker.openUntil}` : ''}${d.breaker.blockedMessage ? `: ${d.breaker.blockedMessage}` : ''}`);
-    const memory = (d: HealthReport['deployments'][number]) => (d.loaded === null ? '' : d.loaded ? 'in memory' : 'not loaded');
+    // Only an Ollama's deployments say (loaded is null for the others); a model it lacks is not one to load.
+    const memory = (d: HealthReport['deployments'][number]) => (d.loaded === null ? '' : d.modelAvailable === false ? 'not installed' : d.loaded ? 'in memory' : 'not loaded');
     lines.push('Deployments:', columns(report.deployments.map((d) => [d.name, `${d.provider}/${d.model}`, d.status, memory(d), breaker(d)]), { rightFrom: 5, indent: '  ' }));
   }
   if (report.budgets?.length) lines.push('Budgets:', budgetLines(report.budgets));

@@ -220,7 +220,9 @@ describe('switchyard status', () => {
     expect(run(['status', '--data-dir', data]).stderr).toContain(`There is no Switchyard data in ${data}`);
     const ollama = await startFakeOllama();
     onCleanup(() => ollama.stop());
-    const withBudget = { ...config, providers: [{ ...config.providers[0], baseUrl: ollama.url }, config.providers[1]], budgets: [{ name: 'daily', scope: 'global', period: 'day', limitUsd: 5 }] };
+    // `gone`'s model is one the Ollama does not have.
+    const deployments = [...config.deployments, { name: 'gone', provider: 'local', model: 'mistral:7b' }];
+    const withBudget = { ...config, deployments, providers: [{ ...config.providers[0], baseUrl: ollama.url }, config.providers[1]], budgets: [{ name: 'daily', scope: 'global', period: 'day', limitUsd: 5 }] };
     expect(run(['import', writeJson(join(data, 'in.json'), withBudget), '--data-dir', data]).code).toBe(0);
     const stopped = run(['status', '--data-dir', data]);
     expect(stopped.code).toBe(3);
@@ -238,6 +240,7 @@ describe('switchyard status', () => {
     expect(lines.slice(lines.indexOf('Providers:') + 1, lines.indexOf('Providers:') + 3).map((l) => l.trim().split(/\s{2,}/).slice(0, 3))).toEqual([['local', 'ollama', ollama.url], ['cloud', 'openai', 'https://api.openai.com/v1']]);
     // Whether the Ollama has the deployment's model in memory, once the gateway's first probe has asked it.
     await expect.poll(() => run(['status', '--data-dir', data]).stdout.split('\n').find((l) => l.startsWith('  llama'))).toContain('in memory');
+    expect(run(['status', '--data-dir', data]).stdout.split('\n').find((l) => l.startsWith('  gone'))).toMatch(/ not installed/);
     expect(lines[lines.indexOf('Budgets:') + 1]).toMatch(/^ {2}daily {2}global, per day {2}\$0\.0000 of \$5\.0000 {2}resets \d{4}-\d\d-\d\dT/);
     // And where the tools it can connect point, read from their settings files under HOME.
     const home = dir();

@@ -40,6 +40,26 @@ describe('local models', () => {
     expect(await page.getByRole('button', { name: "Unload mini's model" }).count()).toBe(0);
   });
 
+  it('offers nothing to load for a model its Ollama does not have: it says to pull it instead', async () => {
+    const { h, page } = dashboard;
+    const before = h.gateway.config();
+    h.gateway.applyConfig({ ...before, deployments: [...before.deployments, { name: 'gone', provider: 'local', model: 'mistral:7b' }] }, 'test');
+    try {
+      await h.gateway.health.probeAll();
+      await dashboard.go('/overview');
+      const row = page.getByRole('row', { name: /^gone/ });
+      await expect.poll(() => row.textContent()).toContain('ollama pull mistral:7b');
+      expect(await row.textContent()).not.toMatch(/not loaded|in memory/);
+      await dashboard.go('/routes');
+      const state = page.getByTestId('state-gone').first();
+      await expect.poll(() => state.textContent()).toContain('model not installed');
+      expect(await state.textContent()).not.toContain('not loaded');
+      expect(await page.getByRole('button', { name: "Load gone's model now" }).count()).toBe(0);
+    } finally {
+      h.gateway.applyConfig(before, 'test');
+    }
+  });
+
   it('says why a model could not be loaded', async () => {
     const { h, page, ollama } = dashboard;
     await fetch(`${ollama.url}/api/generate`, { method: 'POST', body: JSON.stringify({ model: 'llama3.2:3b', keep_alive: 0 }) });

@@ -5,7 +5,7 @@ import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, X
 import { configQueries, settingsMutations } from '../../api/queries/config';
 import { breakerMutations, healthQueries } from '../../api/queries/health';
 import { ModelMemoryButton } from '../routing/model-memory-button';
-import { liveStates } from '../routing/live-state';
+import { liveStates, MemoryBadge } from '../routing/live-state';
 import { usageQueries } from '../../api/queries/usage';
 import type { ProbeSample } from '../../api/types';
 import { Badge, Card, copy, Empty, ErrorNote, Loading, Meter, money, percent, Stat, statusTone, when } from '../../ui/parts';
@@ -180,7 +180,7 @@ function HealthCard() {
                   ) : null}
                 </td>
                 <td>
-                  <Badge tone={statusTone(d.status)}>{d.status}</Badge> {d.loaded !== null && kinds.get(d.provider) === 'ollama' && d.local ? <Badge tone="info">{d.loaded ? 'in memory' : 'not loaded'}</Badge> : null} <ModelMemoryButton deployment={live.get(d.name)} />
+                  <Badge tone={statusTone(d.status)}>{d.status}</Badge> <MemoryBadge deployment={live.get(d.name)} /> <ModelMemoryButton deployment={live.get(d.name)} />
                 </td>
                 <td>
                   <div className="row">

@@ -11,6 +11,20 @@ export function liveStates(health: Health | undefined): Map<string, LiveDeployme
   return new Map((health?.deployments ?? []).map((d) => [d.name, { ...d, installs: kinds.get(d.provider) === 'ollama' }]));
 }
 
+/**
+ * Whether a local Ollama deployment's model is in memory, as a badge says it; undefined where that
+ * says nothing (a cloud model, nothing fresh from the Ollama, a model it does not have at all).
+ */
+export function memoryState(deployment: LiveDeployment | undefined): 'in memory' | 'not loaded' | undefined {
+  if (!deployment?.installs || !deployment.local || deployment.loaded === null || deployment.modelAvailable === false) return undefined;
+  return deployment.loaded ? 'in memory' : 'not loaded';
+}
+
+export function MemoryBadge({ deployment }: { deployment: LiveDeployment | undefined }) {
+  const memory = memoryState(deployment);
+  return memory ? <Badge tone="info">{memory}</Badge> : null;
+}
+
 export function LiveState({ deployment }: { deployment: LiveDeployment | undefined }) {
   if (!deployment) return null;
   const b = deployment.breaker;
@@ -30,7 +44,8 @@ export function LiveState({ deployment }: { deployment: LiveDeployment | undefin
   if (deployment.overBudget) badges.push(['over budget', 'warn']);
   if (deployment.installs && !deployment.local) badges.push(["on Ollama's cloud", 'info']);
   // A model not in memory makes its next request wait for it to load (seconds, or a minute for a large one).
-  else if (deployment.loaded !== null) badges.push(deployment.loaded ? ['in memory', 'info'] : ['not loaded', 'info']);
+  const memory = memoryState(deployment);
+  if (memory) badges.push([memory, 'info']);
   if (deployment.contextWindow) badges.push([`context ${deployment.contextWindow.toLocaleString('en-US')}${deployment.raiseTo ? ` (up to ${deployment.raiseTo.toLocaleString('en-US')})` : ''}`, 'info']);
   if (deployment.maxOutput) badges.push([`answers up to ${deployment.maxOutput.toLocaleString('en-US')}`, 'info']);
   return (

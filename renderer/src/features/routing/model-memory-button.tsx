@@ -4,13 +4,14 @@
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { modelMutations } from '../../api/queries/health';
-import type { LiveDeployment } from './live-state';
+import { memoryState, type LiveDeployment } from './live-state';
 
 export function ModelMemoryButton({ deployment }: { deployment: LiveDeployment | undefined }) {
   const client = useQueryClient();
   const load = useMutation(modelMutations.load(client));
   const unload = useMutation(modelMutations.unload(client));
-  if (!deployment || !deployment.installs || !deployment.local || deployment.type !== 'chat' || deployment.loaded === null) return null;
+  // Nothing to load where the memory state says nothing: a cloud model, an Ollama not heard from, a model not pulled.
+  if (!deployment || deployment.type !== 'chat' || !memoryState(deployment)) return null;
   const name = deployment.name;
   // While one works its button stays, with what it is doing; otherwise the report says which is wanted.
   const showUnload = unload.isPending || (!load.isPending && deployment.loaded);
