@@ -46,6 +46,7 @@ import { openaiSurface } from './surfaces/openai';
 import { responsesSurface } from './surfaces/responses';
 import { uiSurface } from './surfaces/ui';
 import type { UsageRecorder } from './usage/recorder';
+import type { MetricsTally } from './metrics/tally';
 
 export interface AppServices {
   router: Router;
@@ -56,6 +57,8 @@ export interface AppServices {
   health: HealthMonitor;
   healthHistory: HealthHistory;
   recorder: UsageRecorder;
+  /** What the requests since start add up to, for /metrics. */
+  metrics: MetricsTally;
   usageLog: UsageLog;
   cache: ResponseCache;
   responses: ResponsesStore;
@@ -150,7 +153,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     sendError(request, reply, toWireError(new GatewayError('not_found', noEndpointMessage(app, request))), openAIErrorBody);
   });
 
-  await app.register(healthSurface, { sources: health, mayReadAll: (request) => !exposed || clientKeyOf(request, s.keys) !== undefined });
+  await app.register(healthSurface, { sources: health, metrics: s.metrics, mayReadAll: (request) => !exposed || clientKeyOf(request, s.keys) !== undefined });
   await app.register(openaiSurface, { prefix: '/v1', router: s.router, catalog: s.catalog, configAppliedAt: s.configAppliedAt, services: model });
   await app.register(anthropicSurface, { prefix: '/v1', router: s.router, services: model });
   await app.register(responsesSurface, { prefix: '/v1', router: s.router, services: model, store: s.responses, now: s.now });

@@ -3,42 +3,43 @@
  * It owns the store, the applied config (swapped whole on change, never half-applied), the provider
  * adapters and the HTTP app.
  */
-import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import packageJson from '../package.json';
-import { buildApp, type ClientTimeouts } from './app';
+import { buildApp } from './app';
 import { closeServer } from './http/close';
 import { startingConfig } from './config/defaults';
 import type { Config } from './config/schema';
-import { envSecrets, type Secrets } from './config/secrets';
+import { envSecrets } from './config/secrets';
 import { validateConfig, type ValidationResult } from './config/validate';
-import { createHealthMonitor, type HealthMonitor } from './health/monitor';
+import { createHealthMonitor } from './health/monitor';
 import { createTrafficStats } from './health/traffic';
 import { closeAdapters, createProviderSet, upstreamContext } from './providers/registry';
 import type { ProviderAdapter } from './providers/types';
-import { createBreakerBoard, type BreakerBoard } from './routing/breaker-board';
+import { createBreakerBoard } from './routing/breaker-board';
 import { createCatalog, type Catalog } from './routing/catalog';
 import { createRouter } from './routing/router';
 import { systemTimeZone } from './routing/time-windows';
 import { daysIn } from './budgets/periods';
 import { createConfigStore } from './store/config-store';
 import { createHealthHistory } from './store/health-history';
-import { createAdminSessions, type AdminSessions } from './store/admin-sessions';
-import { createClientKeyStore, type ClientKeyStore } from './store/client-keys';
+import { createAdminSessions } from './store/admin-sessions';
+import { createClientKeyStore } from './store/client-keys';
 import { createGatewayAddress } from './store/gateway-address';
 import { fileURLToPath } from 'node:url';
-import { createResponseCache, type ResponseCache } from './store/response-cache';
+import { createResponseCache } from './store/response-cache';
 import { createResponsesStore } from './store/responses-store';
 import { pruneStore } from './store/retention';
 import { keepStickySessions, STICKY_SAVE_MS } from './store/sticky-sessions';
-import { createBudgets, type Budgets } from './budgets/budgets';
+import { createBudgets } from './budgets/budgets';
 import { createRoutingState } from './routing/live-state';
 import { createWarmUp } from './health/warm-up';
-import { createUsageLog, type UsageLog } from './store/usage-log';
+import { createUsageLog } from './store/usage-log';
 import { createUsageRecorder } from './usage/recorder';
-import { openDatabase, type Db } from './store/db';
+import { createMetricsTally } from './metrics/tally';
+import { openDatabase } from './store/db';
 import { watchOtherWriters } from './store/other-writers';
 import { createSideWrites, guardedCache, guardedHistory, guardedResponses } from './store/side-writes';
 import { DEFAULT_HOST, DEFAULT_PORT, localUrl } from './paths';
@@ -46,59 +47,9 @@ import { isLoopbackHost } from './http/local-guard';
 
 export const VERSION: string = packageJson.version;
 
-export interface GatewayOptions {
-  dataDir: string;
-  host?: string;
-  port?: number;
-  /** A config to import at start, replacing the stored one (`serve --config`). Validated here. */
-  config?: unknown;
-  env?: Record<string, string | undefined>;
-  secrets?: Secrets;
-  logger?: FastifyServerOptions['logger'];
-  now?: () => number;
-  random?: () => number;
-  /** Ask the local Ollama for its models when writing a first-start config (default true). */
-  discoverOllama?: boolean;
-  /** Zone for deployments that name none (default: the machine's). */
-  timeZone?: string;
-  /** Run the periodic provider probes (default true; tests that count upstream requests turn them off). */
-  healthChecks?: boolean;
-  /** The built UI to serve (default: out/renderer of this checkout). */
-  uiDir?: string;
-  /** How long clients may take to send a request (defaults in app.ts; tests shorten them). */
-  clientTimeouts?: Partial<ClientTimeouts>;
-}
+import type { Gateway, GatewayOptions } from './gateway-types';
 
-export interface Gateway {
-  readonly app: FastifyInstance;
-  readonly dataDir: string;
-  readonly warnings: ValidationResult['warnings'];
-  /** What the gateway fixed or noticed while starting (a data dir readable by others), for the operator. */
-  readonly notices: readonly string[];
-  /** Circuit breakers of every deployment (read by /health and the admin API, reset by hand). */
-  readonly breakers: BreakerBoard;
-  readonly health: HealthMonitor;
-  readonly usage: UsageLog;
-  readonly budgets: Budgets;
-  readonly cache: ResponseCache;
-  /** The store's one connection (tests cap its size to play a full disk). */
-  readonly db: Db;
-  readonly keys: ClientKeyStore;
-  readonly sessions: AdminSessions;
-  /** Deletes usage rows, bodies and cache entries past their retention (runs hourly by itself). */
-  prune(): void;
-  /** "Local only" (`settings.localOnly`, kept like any config change): while on, no request is routed to a non-local provider. */
-  setLocalOnly(on: boolean): void;
-  localOnly(): boolean;
-  start(): Promise<{ port: number; url: string; baseUrl: string }>;
-  /** Starts on another port than configured (0: any free one), e.g. when the usual one is taken. */
-  startOn(port: number): Promise<{ port: number; url: string; baseUrl: string }>;
-  /** Stops serving; requests in flight get `graceMs` to finish (default 0: cut at once). */
-  stop(options?: { graceMs?: number }): Promise<void>;
-  /** Validates and applies a config to traffic at once; nothing changes when it is invalid. */
-  applyConfig(input: unknown, source: string): ValidationResult;
-  config(): Config;
-}
+export type { Gateway, GatewayOptions };
 
 export class ConfigError extends Error {
   constructor(readonly result: Extract<ValidationResult, { ok: false }>) {
@@ -163,6 +114,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     },
   });
   const usageLog = createUsageLog(db, daysIn(timeZone));
+  const metrics = createMetricsTally();
   const budgets = createBudgets({ config: () => catalog.config, defaultTimeZone: () => catalog.defaultTimeZone, spentSince: (since, scope) => usageLog.costSince(since, scope), now });
   const routingState = createRoutingState({
     catalog: () => catalog, now,
@@ -202,7 +154,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         breakers,
         health,
         healthHistory: history,
-        recorder: createUsageRecorder({ log: usageLog, catalog: () => catalog, now, onError: (error) => writes.failed('a usage row', error), onRow: (row) => (writes.succeeded('a usage row'), budgets.record(row)) }),
+        recorder: createUsageRecorder({ log: usageLog, catalog: () => catalog, now, onError: (error) => writes.failed('a usage row', error), onRow: (row) => (writes.succeeded('a usage row'), budgets.record(row)), count: (row) => metrics.record(row) }),
+        metrics,
         usageLog,
         cache,
         responses,

@@ -25,6 +25,8 @@ export interface UsageDeps {
   onError?: (error: unknown) => void;
   /** Each row once it is written (budgets add up what it cost). */
   onRow?: (row: UsageRow) => void;
+  /** Each row as it is made, before it is written: `/metrics` counts it even when the store cannot be written. */
+  count?: (row: UsageRow) => void;
 }
 
 /** Token counts an upstream reported for one answer. */
@@ -124,6 +126,7 @@ export class RequestUsage {
     try {
       const catalog = this.deps.catalog();
       const row = this.row(status, catalog);
+      this.deps.count?.(row);
       const settings = catalog.config.settings?.usage;
       const bodies = settings?.logBodies ? { request: JSON.stringify(this.body ?? null), response: this.text } : undefined;
       // With other requests open, the row joins their group commit (one transaction per turn of the

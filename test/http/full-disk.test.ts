@@ -6,6 +6,7 @@
  * unhandled rejection that ended it.
  */
 import { describe, expect, it } from 'vitest';
+import { parseMetrics } from '../support/prometheus-text';
 import { useTwoTier } from '../support/two-tier';
 
 const t = useTwoTier({ config: (t) => t.configWith({ usage: { logBodies: true } }) });
@@ -48,6 +49,10 @@ describe('a full disk', () => {
     expect(full).toMatchObject({ status: 'error', store: 'error' });
     // Each kind that failed (which ones depends on which tables had room left in their pages), with its count and first error.
     expect(full.storeError).toMatch(/^(a [a-z ]+: \d+ failed since \S+ \(database or disk is full\)(; |$))+$/);
+    // /metrics counts every request, rows written or not (30 asked, a stream, two Responses, six that failed over), and says the store fails.
+    const metrics = parseMetrics(await (await fetch(`${h.url}/metrics`)).text());
+    expect(metrics.series('switchyard_requests_total').reduce((sum, s) => sum + s.value, 0)).toBe(39);
+    expect(metrics.value('switchyard_store_ok')).toBe(0);
 
     // Room again: each kind that failed goes through again, and the store is fine.
     await ollama.setMode({ kind: 'healthy' });

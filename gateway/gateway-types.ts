@@ -1,0 +1,68 @@
+/** What createGateway (server.ts) takes, and the gateway it gives: what the CLI, the desktop app and tests hold. */
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { ClientTimeouts } from './app';
+import type { Budgets } from './budgets/budgets';
+import type { Config } from './config/schema';
+import type { Secrets } from './config/secrets';
+import type { ValidationResult } from './config/validate';
+import type { HealthMonitor } from './health/monitor';
+import type { BreakerBoard } from './routing/breaker-board';
+import type { AdminSessions } from './store/admin-sessions';
+import type { ClientKeyStore } from './store/client-keys';
+import type { Db } from './store/db';
+import type { ResponseCache } from './store/response-cache';
+import type { UsageLog } from './store/usage-log';
+
+export interface GatewayOptions {
+  dataDir: string;
+  host?: string;
+  port?: number;
+  /** A config to import at start, replacing the stored one (`serve --config`). Validated here. */
+  config?: unknown;
+  env?: Record<string, string | undefined>;
+  secrets?: Secrets;
+  logger?: FastifyServerOptions['logger'];
+  now?: () => number;
+  random?: () => number;
+  /** Ask the local Ollama for its models when writing a first-start config (default true). */
+  discoverOllama?: boolean;
+  /** Zone for deployments that name none (default: the machine's). */
+  timeZone?: string;
+  /** Run the periodic provider probes (default true; tests that count upstream requests turn them off). */
+  healthChecks?: boolean;
+  /** The built UI to serve (default: out/renderer of this checkout). */
+  uiDir?: string;
+  /** How long clients may take to send a request (defaults in app.ts; tests shorten them). */
+  clientTimeouts?: Partial<ClientTimeouts>;
+}
+
+export interface Gateway {
+  readonly app: FastifyInstance;
+  readonly dataDir: string;
+  readonly warnings: ValidationResult['warnings'];
+  /** What the gateway fixed or noticed while starting (a data dir readable by others), for the operator. */
+  readonly notices: readonly string[];
+  /** Circuit breakers of every deployment (read by /health and the admin API, reset by hand). */
+  readonly breakers: BreakerBoard;
+  readonly health: HealthMonitor;
+  readonly usage: UsageLog;
+  readonly budgets: Budgets;
+  readonly cache: ResponseCache;
+  /** The store's one connection (tests cap its size to play a full disk). */
+  readonly db: Db;
+  readonly keys: ClientKeyStore;
+  readonly sessions: AdminSessions;
+  /** Deletes usage rows, bodies and cache entries past their retention (runs hourly by itself). */
+  prune(): void;
+  /** "Local only" (`settings.localOnly`, kept like any config change): while on, no request is routed to a non-local provider. */
+  setLocalOnly(on: boolean): void;
+  localOnly(): boolean;
+  start(): Promise<{ port: number; url: string; baseUrl: string }>;
+  /** Starts on another port than configured (0: any free one), e.g. when the usual one is taken. */
+  startOn(port: number): Promise<{ port: number; url: string; baseUrl: string }>;
+  /** Stops serving; requests in flight get `graceMs` to finish (default 0: cut at once). */
+  stop(options?: { graceMs?: number }): Promise<void>;
+  /** Validates and applies a config to traffic at once; nothing changes when it is invalid. */
+  applyConfig(input: unknown, source: string): ValidationResult;
+  config(): Config;
+}
