@@ -23,6 +23,12 @@ export interface ProbeRecord {
   result: ProbeResult | null;
 }
 
+/** A list of models a probe found, and when it asked. */
+export interface ModelsSeen {
+  at: number;
+  models: ReadonlySet<string>;
+}
+
 export interface HealthMonitor {
   /** Probes every provider now (tests and "test connection" call this instead of waiting). */
   probeAll(): Promise<void>;
@@ -33,8 +39,8 @@ export interface HealthMonitor {
   installed(provider: string): ReadonlySet<string> | undefined;
   /** What an Ollama's `/api/show` said about one of its models. */
   modelFacts(provider: string, model: string): OllamaShowFacts | undefined;
-  /** The models an Ollama has in memory, from a probe no older than a few intervals (its `/api/ps`). */
-  loaded(provider: string): ReadonlySet<string> | undefined;
+  /** The models an Ollama has in memory, from a probe no older than a few intervals (its `/api/ps`), and when that probe asked. */
+  loaded(provider: string): ModelsSeen | undefined;
   /** The models an Ollama passes to Ollama's cloud, from its latest list (kept while probes fail: a prompt must not leave by mistake). */
   remote(provider: string): ReadonlySet<string> | undefined;
   start(): void;
@@ -57,8 +63,8 @@ const SHOWS_PER_PROBE = 8;
 export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
   const latest = new Map<string, ProbeRecord>();
   const inFlight = new Set<string>();
-  const installed = new Map<string, { at: number; models: Set<string> }>();
-  const inMemory = new Map<string, { at: number; models: Set<string> }>();
+  const installed = new Map<string, ModelsSeen>();
+  const inMemory = new Map<string, ModelsSeen>();
   const remote = new Map<string, Set<string>>();
   const facts = new Map<string, OllamaShowFacts>();
   let timer: NodeJS.Timeout | undefined;
@@ -114,10 +120,10 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
   }
 
   /** A list no older than a few probe intervals; asked per candidate on every request: map lookups, not a search of the providers. */
-  function fresh(list: { at: number; models: Set<string> } | undefined, provider: string): ReadonlySet<string> | undefined {
+  function fresh(list: ModelsSeen | undefined, provider: string): ModelsSeen | undefined {
     if (!list) return undefined;
     const interval = deps.catalog().providers.get(provider)?.config.healthCheck?.intervalMs || DEFAULT_PROBE_INTERVAL_MS;
-    return deps.now() - list.at <= STALE_INTERVALS * interval ? list.models : undefined;
+    return deps.now() - list.at <= STALE_INTERVALS * interval ? list : undefined;
   }
 
   function due(): string[] {
@@ -140,7 +146,7 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
     },
     probe,
     latest: (provider) => latest.get(provider),
-    installed: (provider) => fresh(installed.get(provider), provider),
+    installed: (provider) => fresh(installed.get(provider), provider)?.models,
     loaded: (provider) => fresh(inMemory.get(provider), provider),
     modelFacts: (provider, model) => facts.get(`${provider}\u0000${model}`),
     remote: (provider) => remote.get(provider),

@@ -16,8 +16,8 @@ export interface LiveSources {
   modelFacts(provider: string, model: string): OllamaShowFacts | undefined;
   /** The models an Ollama provider passes to Ollama's cloud. */
   remote?(provider: string): ReadonlySet<string> | undefined;
-  /** The models an Ollama provider has in memory, from a fresh probe. */
-  loaded?(provider: string): ReadonlySet<string> | undefined;
+  /** The models an Ollama provider has in memory, from a fresh probe, and when it asked. */
+  loaded?(provider: string): { at: number; models: ReadonlySet<string> } | undefined;
   /** Loads a deployment's model in the background. */
   warm?(deployment: DeploymentConfig): void;
   latencyMs(deployment: string): number | undefined;
@@ -73,10 +73,6 @@ export function createRoutingState(sources: LiveSources): RoutingState & { sessi
       if (typeof numCtx === 'number') ranWith.set(modelKey(deployment), { numCtx, at: now() });
       else ranWith.delete(modelKey(deployment));
     },
-    unloaded(deployment) {
-      answeredAt.delete(modelKey(deployment));
-      ranWith.delete(modelKey(deployment));
-    },
     modelListed(deployment) {
       if (!knownOf(deployment).ollama) return undefined;
       const installed = sources.installed(deployment.provider);
@@ -90,8 +86,13 @@ export function createRoutingState(sources: LiveSources): RoutingState & { sessi
     },
     inMemory(deployment) {
       if (!knownOf(deployment).ollama) return undefined;
-      if (now() - (answeredAt.get(modelKey(deployment)) ?? -Infinity) < LOADED_FOR_MS) return true;
-      return sources.loaded?.(deployment.provider)?.has(deployment.model);
+      const seen = sources.loaded?.(deployment.provider);
+      const answered = answeredAt.get(modelKey(deployment));
+      // Whichever is newer says. An answer since the probe means the model is loaded (for a keep-alive
+      // after it); a probe since the answer saw what Ollama holds now, which may no longer be this model:
+      // Ollama unloads one to make room for another, or when its keep-alive ran out.
+      if (answered !== undefined && (seen === undefined || answered >= seen.at) && now() - answered < LOADED_FOR_MS) return true;
+      return seen?.models.has(deployment.model);
     },
     warm: (deployment) => sources.warm?.(deployment),
     runsRemotely: (deployment) => sources.remote?.(deployment.provider)?.has(deployment.model) === true,

@@ -54,8 +54,6 @@ export interface RoutingState {
   budgets(request: { route: string; clientKey: string | undefined }): BudgetVerdict | undefined;
   /** A deployment as a request was answered on it (its options as sent): what its model runs with now. */
   ran?(deployment: DeploymentConfig): void;
-  /** The deployment's model was unloaded here: the answers before it no longer say it is in memory, or with which window. */
-  unloaded?(deployment: DeploymentConfig): void;
   /** Whether an Ollama has the deployment's model in memory now; undefined when nothing fresh says (or not an Ollama). */
   inMemory?(deployment: DeploymentConfig): boolean | undefined;
   /** Loads the deployment's model in the background, once at a time (a `coldStart: "fallback"` deployment passed over). */

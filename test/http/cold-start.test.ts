@@ -82,6 +82,18 @@ describe('a deployment whose model is not in memory', () => {
     await expect.poll(async () => (await ask('kept', 'agent-1')).deployment).toBe('qwen');
   });
 
+  it('goes after the others once Ollama let its model go for another, though it answered a moment before', async () => {
+    await ask('alone');
+    expect((await ask('default')).deployment).toBe('qwen');
+    // Ollama unloads a model to make room for another (or when its keep-alive runs out); the next probe sees it gone.
+    await fetch(`${ollama.url}/api/generate`, { method: 'POST', body: JSON.stringify({ model: 'qwen3:8b', keep_alive: 0 }) });
+    clock += 1_000;
+    await h.gateway.health.probeAll();
+    const meanwhile = await ask('default');
+    expect(meanwhile).toMatchObject({ deployment: 'mini', decision: { cold: ['qwen'] } });
+    await expect.poll(async () => (await ask('default')).deployment).toBe('qwen');
+  });
+
   it('still answers, last, when the others cannot', async () => {
     await openai.setMode({ kind: 'status', status: 500 });
     const answered = await ask('default');

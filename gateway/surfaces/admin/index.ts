@@ -63,7 +63,7 @@ export async function adminSurface(app: FastifyInstance, options: AdminOptions):
   /** Every budget with its spend in the current period and when it resets. */
   app.get('/budgets', { schema: { response: { 200: BudgetListSchema } } }, async () => ({ budgets: (options.health.budgets?.status() ?? []).map(budgetView) }));
   breakerRoutes(app, { catalog, breakers });
-  modelLoading(app, { catalog, health: options.health.health, routing: options.health.routing });
+  modelLoading(app, { catalog, health: options.health.health });
   configRoutes(app, options.config);
   schedulePreview(app, options.config);
   providerTools(app, { catalog, secrets: options.config.secrets, config: options.config.config.current, gatewayId: options.gatewayId });

@@ -10,16 +10,14 @@ import type { HealthMonitor } from '../../health/monitor';
 import { notLoadable } from '../../health/warm-up';
 import { clientAbortSignal } from '../../http/client-abort';
 import type { Catalog } from '../../routing/catalog';
-import type { RoutingState } from '../../routing/state';
 import { DeploymentParams, ModelMemorySchema } from './schemas';
 
 interface ModelLoadingServices {
   catalog: () => Catalog;
   health: Pick<HealthMonitor, 'probe'>;
-  routing: Pick<RoutingState, 'unloaded'> | undefined;
 }
 
-export function modelLoading(app: FastifyInstance, { catalog, health, routing }: ModelLoadingServices): void {
+export function modelLoading(app: FastifyInstance, { catalog, health }: ModelLoadingServices): void {
   for (const action of ['load', 'unload'] as const) {
     app.post<{ Params: { deployment: string } }>(`/deployments/:deployment/${action}`, { schema: { params: DeploymentParams, response: { 200: ModelMemorySchema } } }, async (request, reply) => {
       const name = request.params.deployment;
@@ -38,8 +36,8 @@ export function modelLoading(app: FastifyInstance, { catalog, health, routing }:
         throw new GatewayError('upstream_error', `${deployment.provider} did not ${action} ${deployment.model}: ${(error as Error).message}`, { param: 'deployment' });
       }
       const ms = Math.round(performance.now() - started);
-      if (action === 'unload') routing?.unloaded?.(deployment);
-      // The report (the Routes page's badge) says so from now on, not from the next probe.
+      // The report (the Routes page's badge) says so from now on, not from the next probe, and so does
+      // the router: a probe newer than the model's last answer is what it goes by.
       await health.probe(deployment.provider);
       return { deployment: name, model: deployment.model, ms };
     });
