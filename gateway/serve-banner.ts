@@ -25,6 +25,7 @@ export function serveBanner(b: BannerInput): string {
     `  OpenAI base URL:  ${b.baseUrl}`,
     `  Ollama base URL:  ${b.url}`,
     `  Health:           ${b.url}/health`,
+    `  Metrics:          ${b.url}/metrics   (Prometheus)`,
     `  Dashboard:        ${b.url}/?token=${b.loginToken}   (login link: works once, for 24 h)`,
     ...(b.otherMachines.length > 0 ? [`  Other machines:   ${b.otherMachines.map((origin) => `${origin}/v1`).join(', ')} (with a client key)`] : []),
     `  Data dir:         ${b.dataDir}`,

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startFakeOllama } from './support/fake-ollama';
 import { startFakeOpenAI } from './support/fake-openai';
+import { parseMetrics } from './support/prometheus-text';
 import { baseEnv, config, dir, freePort, onCleanup, run, serve, useCliCleanups, writeJson } from './support/cli';
 
 useCliCleanups();
@@ -177,6 +178,10 @@ describe('stopping serve', () => {
     await expect.poll(() => /Health:\s+(\S+)/.exec(output)?.[1], { timeout: 30_000, interval: 100 }).toBeDefined();
     const health = /Health:\s+(\S+)/.exec(output)?.[1] as string;
     expect((await fetch(health)).status).toBe(200);
+    // The built bundle serves the metrics the banner names, in Prometheus's text format.
+    const metrics = await fetch(/Metrics:\s+(\S+)/.exec(output)?.[1] as string);
+    expect(metrics.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    expect(parseMetrics(await metrics.text()).types.get('switchyard_requests_total')).toBe('COUNTER');
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
