@@ -47,6 +47,7 @@ import { responsesSurface } from './surfaces/responses';
 import { uiSurface } from './surfaces/ui';
 import type { UsageRecorder } from './usage/recorder';
 import type { MetricsTally } from './metrics/tally';
+import type { Pulls } from './models/pulls';
 
 export interface AppServices {
   router: Router;
@@ -59,6 +60,8 @@ export interface AppServices {
   recorder: UsageRecorder;
   /** What the requests since start add up to, for /metrics. */
   metrics: MetricsTally;
+  /** Models being pulled to an Ollama from the dashboard. */
+  pulls: Pulls;
   usageLog: UsageLog;
   cache: ResponseCache;
   responses: ResponsesStore;
@@ -171,6 +174,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     usage: { usageLog: s.usageLog, cache: s.cache, keys: s.keys, config: () => s.config.current(), now: s.now, timeZone: () => s.catalog().defaultTimeZone },
     connect: { config: () => s.config.current(), server: () => ({ host, port: port(), exposed }), keys: s.keys, places: s.connectPlaces, windowOf: (d) => probedWindow(s.routingState.facts(d)) },
     gatewayId: s.gatewayId,
+    pulls: s.pulls,
   });
   await app.register(uiSurface, { uiDir: options.uiDir, port, sessions: s.sessions, address, allowedOrigin });
   return app;

@@ -10,6 +10,7 @@ Usage:
                                                 whether a gateway serves the data dir, where, and its health
   switchyard load DEPLOYMENT [--data-dir DIR]   put an Ollama deployment's model in memory now
   switchyard unload DEPLOYMENT [--data-dir DIR] free its memory (once its requests finish)
+  switchyard pull DEPLOYMENT [--data-dir DIR]   download its model to its Ollama
   switchyard export [--data-dir DIR]            print the stored config as JSON
   switchyard import FILE [--data-dir DIR]       validate FILE and make it the stored config
   switchyard check FILE                         validate FILE, change nothing
@@ -41,7 +42,7 @@ Environment: SWITCHYARD_PORT (default ${DEFAULT_PORT}), SWITCHYARD_HOME (data di
  * The words each command takes after its name (a file, a key's name, a revision, a tool). More is a
  * mistake, said rather than ignored: `keys create my editor` made a key named "my".
  */
-const MOST_WORDS: Record<string, number> = { serve: 0, status: 0, load: 1, unload: 1, export: 0, import: 1, check: 1, history: 0, restore: 1, usage: 1, 'local-only': 1, 'login-link': 0, keys: 2, connect: 1 };
+const MOST_WORDS: Record<string, number> = { serve: 0, status: 0, load: 1, unload: 1, pull: 1, export: 0, import: 1, check: 1, history: 0, restore: 1, usage: 1, 'local-only': 1, 'login-link': 0, keys: 2, connect: 1 };
 
 /** What is wrong with the words after a command's name, if there are more than it takes. */
 export function extraWords(command: string | undefined, positionals: readonly string[]): string | undefined {
@@ -61,6 +62,7 @@ const OPTIONS: Record<string, readonly string[]> = {
   status: ['data-dir', 'format', 'key'],
   load: ['data-dir'],
   unload: ['data-dir'],
+  pull: ['data-dir'],
   export: ['data-dir'],
   import: ['data-dir'],
   check: [],

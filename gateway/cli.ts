@@ -12,7 +12,7 @@ import { historyCommand } from './config/history-command';
 import { localOnlyCommand } from './config/local-only-command';
 import { keysCommand } from './keys-command';
 import { statusCommand } from './status-command';
-import { loadCommand } from './load-command';
+import { modelCommand } from './model-commands';
 import { formatIssues, validateConfig } from './config/validate';
 import { createAdminSessions } from './store/admin-sessions';
 import { createConfigStore } from './store/config-store';
@@ -97,7 +97,7 @@ export async function main(
 
   // A command that only reads what is there (or changes it) creates no data dir: a mistyped
   // --data-dir gets told, not a new empty database.
-  const reads = ['export', 'history', 'restore', 'usage', 'local-only', 'status', 'load', 'unload'].includes(command ?? '') || (command === 'keys' && positionals[0] !== 'create');
+  const reads = ['export', 'history', 'restore', 'usage', 'local-only', 'status', 'load', 'unload', 'pull'].includes(command ?? '') || (command === 'keys' && positionals[0] !== 'create');
   if (reads && !existsSync(join(dataDir, DB_FILE))) {
     io.err(`There is no Switchyard data in ${dataDir} (no ${DB_FILE}): is --data-dir right? "switchyard serve" creates it.\n`);
     return 1;
@@ -167,7 +167,8 @@ export async function main(
         return await statusCommand(dataDir, values, io, options.env ?? process.env);
       case 'load':
       case 'unload':
-        return await loadCommand(command, positionals[0], dataDir, io, options.env ?? process.env);
+      case 'pull':
+        return await modelCommand(command, positionals[0], dataDir, io, options.env ?? process.env);
       case 'connect': {
         // Loaded here: only this command needs the config-file editors and their parsers.
         const { connectCommand } = await import('./connect/command');

@@ -36,6 +36,7 @@ import { keepStickySessions, STICKY_SAVE_MS } from './store/sticky-sessions';
 import { createBudgets } from './budgets/budgets';
 import { createRoutingState } from './routing/live-state';
 import { createWarmUp } from './health/warm-up';
+import { createPulls } from './models/pulls';
 import { createUsageLog } from './store/usage-log';
 import { createUsageRecorder } from './usage/recorder';
 import { createMetricsTally } from './metrics/tally';
@@ -156,6 +157,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         healthHistory: history,
         recorder: createUsageRecorder({ log: usageLog, catalog: () => catalog, now, onError: (error) => writes.failed('a usage row', error), onRow: (row) => (writes.succeeded('a usage row'), budgets.record(row)), count: (row) => metrics.record(row) }),
         metrics,
+        pulls: createPulls({ catalog: () => catalog, probe: (provider) => health.probe(provider), now }),
         usageLog,
         cache,
         responses,

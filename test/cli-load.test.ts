@@ -1,4 +1,4 @@
-/** The built CLI's `load` and `unload`: an Ollama deployment's model put in memory from a terminal and let go, gateway running or not, and what it cannot load named. */
+/** The built CLI's `load`, `unload` and `pull`: an Ollama deployment's model put in memory from a terminal, let go and downloaded, gateway running or not, and what it cannot do named. */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dir, onCleanup, run, runAsync, useCliCleanups, writeJson } from './support/cli';
@@ -47,5 +47,37 @@ describe('switchyard load', () => {
     expect(((await (await fetch(`${ollama.url}/api/ps`)).json()) as { models: unknown[] }).models).toEqual([]);
     expect(await runAsync(['unload', 'mini', '--data-dir', data])).toMatchObject({ code: 1, stderr: expect.stringContaining('mini is not a chat model on an Ollama') });
     expect(await runAsync(['unload', '--data-dir', data])).toMatchObject({ code: 2, stderr: 'Name a deployment to unload; the Ollama chat deployments are: qwen, gone\n' });
+  });
+
+  it('pulls a deployment\'s model to its Ollama, telling each step, and says why a pull failed', async () => {
+    const ollama = await startFakeOllama({ models: [], pullable: ['qwen3-coder:30b'] });
+    onCleanup(() => ollama.stop());
+    const data = dir();
+    const config = {
+      version: 1,
+      providers: [{ name: 'local', kind: 'ollama', baseUrl: ollama.url }, { name: 'cloud', kind: 'openai', baseUrl: 'https://api.openai.com/v1', apiKey: 'env:OPENAI_API_KEY' }],
+      deployments: [
+        { name: 'coder', provider: 'local', model: 'qwen3-coder:30b' },
+        { name: 'gone', provider: 'local', model: 'no-such-model:1b' },
+        { name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini' },
+      ],
+      routes: [{ name: 'default', deployments: ['coder', 'mini'] }],
+    };
+    expect(run(['import', writeJson(join(data, 'c.json'), config), '--data-dir', data]).code).toBe(0);
+    const pulled = await runAsync(['pull', 'coder', '--data-dir', data]);
+    expect(pulled).toMatchObject({ code: 0, stderr: '' });
+    const lines = pulled.stdout.trimEnd().split('\n');
+    const layer = lines[1]?.split(':')[0];
+    expect(lines).toEqual([
+      'pulling manifest',
+      ...[0, 20, 50, 70, 100].map((percent) => `${layer}: ${percent}% of 2.0 GB`),
+      'verifying sha256 digest',
+      'writing manifest',
+      expect.stringMatching(new RegExp(`^Pulled qwen3-coder:30b to local \\(${ollama.url}\\) in \\d+\\.\\d s$`)),
+    ]);
+    expect(((await (await fetch(`${ollama.url}/api/tags`)).json()) as { models: { name: string }[] }).models.map((m) => m.name)).toEqual(['qwen3-coder:30b']);
+    const failed = await runAsync(['pull', 'gone', '--data-dir', data]);
+    expect(failed).toMatchObject({ code: 1, stderr: 'local did not pull no-such-model:1b: pull model manifest: file does not exist\n' });
+    expect(await runAsync(['pull', 'mini', '--data-dir', data])).toMatchObject({ code: 1, stderr: expect.stringContaining('mini is not on an Ollama: only an Ollama pulls models') });
   });
 });

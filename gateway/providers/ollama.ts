@@ -25,6 +25,7 @@ import {
 import { limiterFor } from './concurrency';
 import { DEFAULT_TIMEOUTS, createTransport, type Transport } from './transport';
 import { nativeJson, nativeStream, ollamaWhole } from './native';
+import { ndjsonObjects } from './upstream-streams';
 import { nativeWithinOutputLimit, withinOutputLimit } from './output-limit';
 import type { NativeApi, NativeEndpoint, ProviderAdapter, ProviderContext } from './types';
 import { withoutBillingHeader } from '../wire/billing-header';
@@ -44,6 +45,8 @@ const PATHS: Record<NativeEndpoint, string> = {
 /** The Ollama versions that serve the OpenAI Responses API and the Anthropic Messages API themselves. */
 // Text completions go to an Ollama's own generate instead, but its OpenAI API has served them from the start.
 const SINCE = { responses: '0.13.3', messages: '0.14.0', completions: '0.1.14' } as const;
+const PULL_IDLE_MS = 10 * 60_000;
+const PULL_TOTAL_MS = 24 * 3_600_000;
 
 export function createOllamaProvider(config: ProviderConfig, { secrets, gatewayId, proxy }: ProviderContext): ProviderAdapter {
   const { apiKey, unavailableReason } = providerKey(config, secrets);
@@ -57,6 +60,19 @@ export function createOllamaProvider(config: ProviderConfig, { secrets, gatewayI
     timeouts: config.timeouts,
     maxResponseBytes: config.maxResponseBytes,
   });
+  // A pull takes as long as the download does (tens of GB), and Ollama is quiet while it verifies a
+  // large file: its own transport, made on first use, has no deadline but a long idle limit.
+  let pullTransport: Transport | undefined;
+  const pulling = () =>
+    (pullTransport ??= createTransport({
+      providerName: config.name,
+      baseUrl: config.baseUrl,
+      headers: { accept: 'application/x-ndjson', ...config.headers, ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
+      defaults: DEFAULT_TIMEOUTS.ollama,
+      timeouts: { ...config.timeouts, idleMs: PULL_IDLE_MS, totalMs: PULL_TOTAL_MS },
+      gatewayId,
+      proxy,
+    }));
   // What it serves: declared in the config, else learned from its version (its health probe asks).
   let version: string | undefined;
   const speaks = (api: NativeApi, deployment?: DeploymentConfig) => {
@@ -121,6 +137,20 @@ export function createOllamaProvider(config: ProviderConfig, { secrets, gatewayI
       await call(transport, { method: 'POST', path: '/api/generate', body: { model: deployment.model, stream: false, keep_alive: 0 } }, signal);
     },
 
+    async pull(model, signal, progress) {
+      const stream = await pulling().stream({ method: 'POST', path: '/api/pull', body: { model, stream: true } }, signal);
+      try {
+        // Ollama reports a failure after the first line as an `error` line (server/routes.go), and ends with `success`.
+        for await (const line of ndjsonObjects(stream, { isEnd: (line) => line.status === 'success' || typeof line.error === 'string', name: '"success"' })) {
+          if (typeof line.error === 'string') throw new UpstreamError('upstream_4xx', line.error);
+          const number = (value: unknown) => (typeof value === 'number' ? value : undefined);
+          progress({ status: String(line.status ?? ''), digest: typeof line.digest === 'string' ? line.digest : undefined, total: number(line.total), completed: number(line.completed) });
+        }
+      } finally {
+        stream.end();
+      }
+    },
+
     async probe(signal) {
       const [about, tags, ps] = await Promise.all([
         call(transport, { method: 'GET', path: '/api/version' }, signal),
@@ -140,7 +170,9 @@ export function createOllamaProvider(config: ProviderConfig, { secrets, gatewayI
       return { version, models: names(tags.models), loaded: names(ps.models), loadedContext, remote };
     },
 
-    close: () => transport.close(),
+    close: async () => {
+      await Promise.all([transport.close(), pullTransport?.close()]);
+    },
   };
 }
 

@@ -72,10 +72,20 @@ export interface ProviderAdapter {
   load?(deployment: DeploymentConfig, signal: CancelSignal): Promise<void>;
   /** Frees a deployment's model from memory now, once the requests running on it finish (Ollama's `keep_alive: 0`). */
   unload?(deployment: DeploymentConfig, signal: CancelSignal): Promise<void>;
+  /** Downloads a model to the upstream (Ollama's `/api/pull`), telling its progress; resolves once it is installed. */
+  pull?(model: string, signal: CancelSignal, progress: (step: PullProgress) => void): Promise<void>;
   /** A health probe: cheap read-only calls, outside the concurrency cap and never counted as traffic. */
   probe(signal: CancelSignal): Promise<ProbeResult>;
   /** Closes pooled connections once in-flight requests finish. */
   close(): Promise<void>;
+}
+
+/** One step of a pull, as Ollama streams them: `pulling manifest`, `pulling <digest>` with bytes, `verifying sha256 digest`, `success`. */
+export interface PullProgress {
+  status: string;
+  digest?: string | undefined;
+  total?: number | undefined;
+  completed?: number | undefined;
 }
 
 export interface ProbeResult {

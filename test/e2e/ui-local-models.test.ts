@@ -60,6 +60,29 @@ describe('local models', () => {
     }
   });
 
+  it('pulls a model its Ollama does not have from the page, and says why one could not be pulled', async () => {
+    const { h, page, ollama } = dashboard;
+    const before = h.gateway.config();
+    h.gateway.applyConfig({ ...before, deployments: [...before.deployments, { name: 'qwen', provider: 'local', model: 'qwen3:8b' }, { name: 'nowhere', provider: 'local', model: 'no-such-model:1b' }] }, 'test');
+    try {
+      await h.gateway.health.probeAll();
+      await dashboard.go('/routes');
+      const state = page.getByTestId('state-qwen').first();
+      await expect.poll(() => state.textContent()).toContain('model not installed');
+      await page.getByRole('button', { name: "Pull qwen's model" }).click();
+      // Done, and the report asked again: installed (and loaded by its first request, not by the pull).
+      await expect.poll(() => state.textContent(), { timeout: 10_000 }).toContain('usable');
+      expect(await state.textContent()).toContain('not loaded');
+      expect(await page.getByRole('button', { name: "Pull qwen's model" }).count()).toBe(0);
+      expect(ollama.requests.filter((r) => r.path === '/api/pull').map((r) => r.body)).toEqual([{ model: 'qwen3:8b', stream: true }]);
+
+      await page.getByRole('button', { name: "Pull nowhere's model" }).click();
+      await expect.poll(() => page.getByRole('alert').textContent()).toContain('local did not pull no-such-model:1b: pull model manifest: file does not exist');
+    } finally {
+      h.gateway.applyConfig(before, 'test');
+    }
+  });
+
   it('says why a model could not be loaded', async () => {
     const { h, page, ollama } = dashboard;
     await fetch(`${ollama.url}/api/generate`, { method: 'POST', body: JSON.stringify({ model: 'llama3.2:3b', keep_alive: 0 }) });

@@ -112,6 +112,9 @@ const PROTECTED: [string, string, unknown?][] = [
   ['PATCH', 'providers/cloud', { baseUrl: 'http://127.0.0.1:9/v1' }],
   ['POST', 'deployments/llama/load'],
   ['POST', 'deployments/llama/unload'],
+  ['POST', 'deployments/llama/pull'],
+  ['DELETE', 'deployments/llama/pull'],
+  ['GET', 'pulls'],
   ['GET', 'usage/sessions/kept?session=s&clientKey=anonymous'],
   ['DELETE', 'usage/sessions/kept?session=s&clientKey=anonymous'],
 ];

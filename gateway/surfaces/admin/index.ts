@@ -16,6 +16,8 @@ import { healthReport, type HealthSources } from '../health/report';
 import { breakerRoutes } from './breakers';
 import { keptSessions } from './kept-sessions';
 import { modelLoading } from './model-loading';
+import { modelPulls } from './model-pulls';
+import type { Pulls } from '../../models/pulls';
 import { schedulePreview } from './schedule-preview';
 import { configRoutes, type ConfigRouteServices } from './config-routes';
 import { connectRoutes, type ConnectRouteServices } from './connect-routes';
@@ -40,6 +42,7 @@ export interface AdminOptions {
   connect: ConnectRouteServices;
   /** Sent with a connection test, so a provider that points back at this gateway says so. */
   gatewayId: string;
+  pulls: Pulls;
 }
 
 export async function adminSurface(app: FastifyInstance, options: AdminOptions): Promise<void> {
@@ -64,6 +67,7 @@ export async function adminSurface(app: FastifyInstance, options: AdminOptions):
   app.get('/budgets', { schema: { response: { 200: BudgetListSchema } } }, async () => ({ budgets: (options.health.budgets?.status() ?? []).map(budgetView) }));
   breakerRoutes(app, { catalog, breakers });
   modelLoading(app, { catalog, health: options.health.health });
+  modelPulls(app, { catalog, pulls: options.pulls });
   configRoutes(app, options.config);
   schedulePreview(app, options.config);
   providerTools(app, { catalog, secrets: options.config.secrets, config: options.config.config.current, gatewayId: options.gatewayId });

@@ -131,6 +131,12 @@ export const TransitionSchema = Type.Object({ deployment: Type.String(), from: B
 export const BreakersSchema = Type.Object({ breakers: Type.Array(BreakerViewSchema), transitions: Type.Array(TransitionSchema) });
 /** A model put in memory or let go: which, and how long the Ollama took. */
 export const ModelMemorySchema = Type.Object({ deployment: Type.String(), model: Type.String(), ms: Type.Integer() });
+/** A model being pulled to an Ollama, or pulled a moment ago: its latest step and bytes, and how it ended. */
+export const PullViewSchema = Type.Object({
+  provider: Type.String(), model: Type.String(), state: Type.Union([Type.Literal('pulling'), Type.Literal('done'), Type.Literal('failed'), Type.Literal('cancelled')]), status: Type.String(),
+  completed: NullableNumber, total: NullableNumber, error: NullableString, startedAt: Type.Number(), endedAt: NullableNumber,
+});
+export const PullListSchema = Type.Object({ pulls: Type.Array(PullViewSchema) });
 
 // --- cache and client keys
 export const CacheStatsSchema = Type.Object({ entries: Type.Integer(), bytes: Type.Integer(), hits: Type.Integer(), maxBytes: Type.Integer() });
@@ -268,6 +274,8 @@ export type ProbeOutcome = Type.Static<typeof ProbeOutcomeSchema>;
 export type ProbeSample = Type.Static<typeof ProbeSampleSchema>;
 export type Breakers = Type.Static<typeof BreakersSchema>;
 export type ModelMemory = Type.Static<typeof ModelMemorySchema>;
+export type PullView = Type.Static<typeof PullViewSchema>;
+export type PullList = Type.Static<typeof PullListSchema>;
 export type CacheStatsView = Type.Static<typeof CacheStatsSchema>;
 export type ClientKeyView = Type.Static<typeof ClientKeyListedSchema>;
 export type ClientKeyInput = Type.Static<typeof ClientKeyInputSchema>;

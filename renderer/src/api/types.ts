@@ -22,6 +22,8 @@ export type {
   HealthReport as Health,
   KeptSession,
   ModelMemory,
+  PullList,
+  PullView as Pull,
   Overview,
   PlaygroundAnswer,
   PlaygroundWireAnswer,

@@ -1,7 +1,7 @@
-/** Provider health now and over time, resetting a breaker by hand, and loading a local model ahead of its requests or letting it go. */
+/** Provider health now and over time, resetting a breaker by hand, and local models: loaded ahead of their requests, let go, pulled. */
 import { mutationOptions, queryOptions, type QueryClient } from '@tanstack/react-query';
 import { api, send } from '../client';
-import type { Health, HealthHistory, ModelMemory } from '../types';
+import type { Health, HealthHistory, ModelMemory, Pull, PullList } from '../types';
 import { invalidate, path } from './paths';
 
 export const healthQueries = {
@@ -18,4 +18,20 @@ export const modelMutations = {
   load: (client: QueryClient) => mutationOptions({ mutationFn: (deployment: string) => send<ModelMemory>(path('deployments', deployment, '/load'), 'POST'), onSuccess: invalidate(client, 'health') }),
   /** Frees it (once its requests finish); the health report then says it is not loaded. */
   unload: (client: QueryClient) => mutationOptions({ mutationFn: (deployment: string) => send<ModelMemory>(path('deployments', deployment, '/unload'), 'POST'), onSuccess: invalidate(client, 'health') }),
+};
+
+export const pullQueries = {
+  /** The pulls under way and just ended; asked every second while one runs. */
+  list: () =>
+    queryOptions({
+      queryKey: ['pulls'],
+      queryFn: () => api<PullList>('/admin/api/pulls').then((r) => r.pulls),
+      refetchInterval: (query) => (query.state.data?.some((p) => p.state === 'pulling') ? 1_000 : false),
+    }),
+};
+
+export const pullMutations = {
+  /** Starts pulling a deployment's model to its Ollama (in the background: the list follows it). */
+  start: (client: QueryClient) => mutationOptions({ mutationFn: (deployment: string) => send<Pull>(path('deployments', deployment, '/pull'), 'POST'), onSuccess: invalidate(client, 'pulls') }),
+  cancel: (client: QueryClient) => mutationOptions({ mutationFn: (deployment: string) => send<Pull>(path('deployments', deployment, '/pull'), 'DELETE'), onSuccess: invalidate(client, 'pulls') }),
 };

@@ -5,6 +5,7 @@ import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, X
 import { configQueries, settingsMutations } from '../../api/queries/config';
 import { breakerMutations, healthQueries } from '../../api/queries/health';
 import { ModelMemoryButton } from '../routing/model-memory-button';
+import { PullButton } from '../routing/pull-button';
 import { liveStates, MemoryBadge } from '../routing/live-state';
 import { usageQueries } from '../../api/queries/usage';
 import type { ProbeSample } from '../../api/types';
@@ -180,7 +181,7 @@ function HealthCard() {
                   ) : null}
                 </td>
                 <td>
-                  <Badge tone={statusTone(d.status)}>{d.status}</Badge> <MemoryBadge deployment={live.get(d.name)} /> <ModelMemoryButton deployment={live.get(d.name)} />
+                  <Badge tone={statusTone(d.status)}>{d.status}</Badge> <MemoryBadge deployment={live.get(d.name)} /> <ModelMemoryButton deployment={live.get(d.name)} /> <PullButton deployment={live.get(d.name)} />
                 </td>
                 <td>
                   <div className="row">

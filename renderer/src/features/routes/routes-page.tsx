@@ -10,6 +10,7 @@ import { routeMutations, configQueries } from '../../api/queries/config';
 import { healthQueries } from '../../api/queries/health';
 import type { DeploymentConfig, RouteConfig, RoutePatch } from '../../api/types';
 import { ModelMemoryButton } from '../routing/model-memory-button';
+import { PullButton } from '../routing/pull-button';
 import { LiveState, liveStates, type LiveDeployment } from '../routing/live-state';
 import { Badge, Card, ConfirmButton, Empty, ErrorNote, Field, Loading } from '../../ui/parts';
 import { AliasesCard } from './aliases-card';
@@ -48,7 +49,7 @@ export function RoutesPage() {
                 {deployments.data.map((d) => (
                   <tr key={d.name}>
                     <td><strong>{d.name}</strong><div className="muted">{d.provider} · {d.model}</div></td>
-                    <td>{d.timeWindows?.length ? <Badge tone="info">{d.timeWindows.length} window(s)</Badge> : null} <LiveState deployment={live.get(d.name)} /> <ModelMemoryButton deployment={live.get(d.name)} /></td>
+                    <td>{d.timeWindows?.length ? <Badge tone="info">{d.timeWindows.length} window(s)</Badge> : null} <LiveState deployment={live.get(d.name)} /> <ModelMemoryButton deployment={live.get(d.name)} /> <PullButton deployment={live.get(d.name)} /></td>
                     <td style={{ textAlign: 'right' }}><button onClick={() => setEditing(d)}>Edit</button></td>
                   </tr>
                 ))}

@@ -1,0 +1,100 @@
+/**
+ * The local models of the data dir's config, from a terminal: `switchyard load DEPLOYMENT` puts an
+ * Ollama deployment's model in memory now, with the options and keep-alive its requests carry (as the
+ * dashboard's Load now does; for a login script or a cron job before the day's work), `unload` lets
+ * it go (as `ollama stop` does, before a game or another model needs the memory), and `pull`
+ * downloads it to its Ollama (as `ollama pull` does, to the Ollama the config names, which may be
+ * another machine's). Each calls the Ollama itself, so it works with or without a gateway running (a
+ * running one sees the change at its next probe).
+ */
+import type { Output } from './cli-output';
+import type { DeploymentConfig, ProviderConfig } from './config/schema';
+import { envSecrets } from './config/secrets';
+import { notLoadable } from './health/warm-up';
+import type { PullProgress } from './providers/types';
+import { closeAdapters, createProviderSet, upstreamContext } from './providers/registry';
+import { createConfigStore } from './store/config-store';
+import { openDatabase } from './store/db';
+
+/** As long as a large model on a slow disk may take; a pull has its own transport's limits instead. */
+const LOAD_TIMEOUT_MS = 5 * 60_000;
+
+type Action = 'load' | 'unload' | 'pull';
+
+/** Why the action does not apply to a deployment, or undefined when it does. */
+function refusal(action: Action, deployment: DeploymentConfig, provider: ProviderConfig | undefined): string | undefined {
+  if (action !== 'pull') return notLoadable(deployment, provider);
+  return provider?.kind === 'ollama' ? undefined : `${deployment.name} is not on an Ollama: only an Ollama pulls models (a cloud provider has its models already)`;
+}
+
+export async function modelCommand(action: Action, name: string | undefined, dataDir: string, io: Output, env: Record<string, string | undefined>): Promise<number> {
+  const db = openDatabase(dataDir);
+  const config = createConfigStore(db).current();
+  db.close();
+  const providerOf = (d: DeploymentConfig) => config?.providers.find((p) => p.name === d.provider);
+  const fit = (config?.deployments ?? []).filter((d) => !refusal(action, d, providerOf(d)));
+  const names = fit.length > 0 ? `: ${fit.map((d) => d.name).join(', ')}` : ' (this config has none)';
+  const which = action === 'pull' ? 'Ollama deployments' : 'Ollama chat deployments';
+  const deployment = config?.deployments.find((d) => d.name === name);
+  if (!name || !deployment) {
+    io.err(`${name ? `No deployment is named "${name}"` : `Name a deployment to ${action}`}; the ${which} are${names}\n`);
+    return name ? 1 : 2;
+  }
+  const provider = providerOf(deployment);
+  const refused = refusal(action, deployment, provider);
+  if (refused) {
+    io.err(`${refused}. These are${names}\n`);
+    return 1;
+  }
+  const { adapters } = createProviderSet(provider ? [provider] : [], upstreamContext(envSecrets(env), env));
+  const adapter = adapters.get(deployment.provider);
+  try {
+    if (!adapter?.[action] || adapter.unavailableReason) {
+      io.err(`Provider ${deployment.provider} cannot be used: ${adapter?.unavailableReason ?? `it does not ${action} models`}\n`);
+      return 1;
+    }
+    const started = performance.now();
+    const where = `${deployment.provider} (${provider?.baseUrl})`;
+    const took = () => `in ${((performance.now() - started) / 1000).toFixed(1)} s`;
+    if (action === 'pull') {
+      await adapter.pull?.(deployment.model, AbortSignal.timeout(24 * 3_600_000), progressPrinter(io));
+      io.out(`Pulled ${deployment.model} to ${where} ${took()}\n`);
+    } else if (action === 'unload') {
+      await adapter.unload?.(deployment, AbortSignal.timeout(LOAD_TIMEOUT_MS));
+      io.out(`Unloaded ${deployment.model} from ${where} ${took()}: it leaves memory once the requests running on it finish\n`);
+    } else {
+      await adapter.load?.(deployment, AbortSignal.timeout(LOAD_TIMEOUT_MS));
+      io.out(`Loaded ${deployment.model} on ${where} ${took()}${deployment.keepAlive === undefined ? '' : `, kept for ${deployment.keepAlive}`}\n`);
+    }
+    return 0;
+  } catch (error) {
+    io.err(`${deployment.provider} did not ${action} ${deployment.model}: ${(error as Error).message}\n`);
+    return 1;
+  } finally {
+    await closeAdapters([...adapters.values()]);
+  }
+}
+
+/**
+ * A pull's progress as lines a log or a pipe can keep: each step once (`pulling manifest`, a layer,
+ * `verifying sha256 digest`), and a layer's download at each tenth, not at every one of Ollama's
+ * sixteen updates a second.
+ */
+function progressPrinter(io: Output): (step: PullProgress) => void {
+  let last = '';
+  let tenth = -1;
+  return (step) => {
+    if (step.status === 'success') return;
+    const downloading = step.total !== undefined && step.total > 0 && step.completed !== undefined;
+    if (step.status !== last) {
+      last = step.status;
+      tenth = -1;
+      if (!downloading) io.out(`${step.status}\n`);
+    }
+    if (!downloading) return;
+    const now = Math.floor((10 * step.completed!) / step.total!);
+    if (now === tenth) return;
+    tenth = now;
+    io.out(`${step.status}: ${now * 10}% of ${(step.total! / 1e9).toFixed(1)} GB\n`);
+  };
+}

@@ -1,0 +1,42 @@
+/**
+ * Beside a deployment whose model its Ollama does not have: "Pull" downloads it there (what the page
+ * told the user to run in a terminal before), with its progress while it runs, Cancel, and Ollama's
+ * words when it fails. Once it ends the health report is asked again, so the badges turn.
+ */
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { pullMutations, pullQueries } from '../../api/queries/health';
+import type { LiveDeployment } from './live-state';
+
+export function PullButton({ deployment }: { deployment: LiveDeployment | undefined }) {
+  const client = useQueryClient();
+  const pulls = useQuery(pullQueries.list());
+  const start = useMutation(pullMutations.start(client));
+  const cancel = useMutation(pullMutations.cancel(client));
+  const pull = deployment ? pulls.data?.find((p) => p.provider === deployment.provider && p.model === deployment.model) : undefined;
+  const state = pull?.state;
+  useEffect(() => {
+    if (state === 'done') void client.invalidateQueries({ queryKey: ['health'] });
+  }, [state, client]);
+  if (!deployment?.installs) return null;
+  const name = deployment.name;
+  if (state === 'pulling') {
+    const percent = pull?.total ? ` ${Math.floor((100 * (pull.completed ?? 0)) / pull.total)}%` : '';
+    return (
+      <span className="row" style={{ gap: 4, display: 'inline-flex' }} data-testid={`pull-${name}`}>
+        <span className="muted">Pulling {deployment.model}{percent}…</span>
+        <button className="link" onClick={() => cancel.mutate(name)} disabled={cancel.isPending} aria-label={`Cancel pulling ${name}'s model`}>Cancel</button>
+      </span>
+    );
+  }
+  if (deployment.modelAvailable !== false) return null;
+  const failed = start.error?.message ?? (state === 'failed' ? `${deployment.provider} did not pull ${deployment.model}: ${pull?.error ?? 'it failed'}` : undefined);
+  return (
+    <>
+      <button className="link" onClick={() => start.mutate(name)} disabled={start.isPending} aria-label={`Pull ${name}'s model`} title={`Download ${deployment.model} to ${deployment.provider} (ollama pull)`}>
+        Pull {deployment.model}
+      </button>
+      {failed ? <div className="field-error" role="alert">{failed}</div> : null}
+    </>
+  );
+}
