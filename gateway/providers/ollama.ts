@@ -5,7 +5,7 @@
  * JSON (Ollama's own client would skip a bad line and carry on).
  */
 import { providerKey } from './api-key';
-import type { CancelSignal } from '../cancel';
+import { linkedCancellation, type Cancellation, type CancelSignal } from '../cancel';
 import type { DeploymentConfig, ProviderConfig } from '../config/schema';
 import { UpstreamError } from '../errors';
 import { nearestEffort, THINK_LEVELS } from '../models/efforts';
@@ -27,7 +27,7 @@ import { DEFAULT_TIMEOUTS, createTransport, type Transport } from './transport';
 import { nativeJson, nativeStream, ollamaWhole } from './native';
 import { ndjsonObjects } from './upstream-streams';
 import { nativeWithinOutputLimit, withinOutputLimit } from './output-limit';
-import type { NativeApi, NativeEndpoint, ProviderAdapter, ProviderContext } from './types';
+import type { NativeApi, NativeEndpoint, ProviderAdapter, ProviderContext, PullProgress } from './types';
 import { withoutBillingHeader } from '../wire/billing-header';
 import { withoutInlineSystem } from '../wire/system-reminders';
 import { withDeferralResolved } from '../wire/tool-deferral';
@@ -73,6 +73,20 @@ export function createOllamaProvider(config: ProviderConfig, { secrets, gatewayI
       gatewayId,
       proxy,
     }));
+  const pullsInFlight = new Set<Cancellation>();
+  async function pullWith(signal: CancelSignal, model: string, progress: (step: PullProgress) => void): Promise<void> {
+    const stream = await pulling().stream({ method: 'POST', path: '/api/pull', body: { model, stream: true } }, signal);
+    try {
+      // Ollama reports a failure after the first line as an `error` line (server/routes.go), and ends with `success`.
+      for await (const line of ndjsonObjects(stream, { isEnd: (line) => line.status === 'success' || typeof line.error === 'string', name: '"success"' })) {
+        if (typeof line.error === 'string') throw new UpstreamError('upstream_4xx', line.error);
+        const number = (value: unknown) => (typeof value === 'number' ? value : undefined);
+        progress({ status: String(line.status ?? ''), digest: typeof line.digest === 'string' ? line.digest : undefined, total: number(line.total), completed: number(line.completed) });
+      }
+    } finally {
+      stream.end();
+    }
+  }
   // What it serves: declared in the config, else learned from its version (its health probe asks).
   let version: string | undefined;
   const speaks = (api: NativeApi, deployment?: DeploymentConfig) => {
@@ -138,16 +152,14 @@ export function createOllamaProvider(config: ProviderConfig, { secrets, gatewayI
     },
 
     async pull(model, signal, progress) {
-      const stream = await pulling().stream({ method: 'POST', path: '/api/pull', body: { model, stream: true } }, signal);
+      // Ended by close() too: a download of many gigabytes must not hold a stopping gateway.
+      const own = linkedCancellation(signal, undefined, () => undefined);
+      pullsInFlight.add(own.signal);
       try {
-        // Ollama reports a failure after the first line as an `error` line (server/routes.go), and ends with `success`.
-        for await (const line of ndjsonObjects(stream, { isEnd: (line) => line.status === 'success' || typeof line.error === 'string', name: '"success"' })) {
-          if (typeof line.error === 'string') throw new UpstreamError('upstream_4xx', line.error);
-          const number = (value: unknown) => (typeof value === 'number' ? value : undefined);
-          progress({ status: String(line.status ?? ''), digest: typeof line.digest === 'string' ? line.digest : undefined, total: number(line.total), completed: number(line.completed) });
-        }
+        await pullWith(own.signal, model, progress);
       } finally {
-        stream.end();
+        pullsInFlight.delete(own.signal);
+        own.end();
       }
     },
 
@@ -171,6 +183,7 @@ export function createOllamaProvider(config: ProviderConfig, { secrets, gatewayI
     },
 
     close: async () => {
+      for (const pull of pullsInFlight) pull.abort(new UpstreamError('client_closed', 'the gateway stopped'));
       await Promise.all([transport.close(), pullTransport?.close()]);
     },
   };

@@ -88,6 +88,19 @@ describe('pulling a model to an Ollama', () => {
     expect((await pull('mistral', 'DELETE')).status).toBe(404);
   });
 
+  it('does not hold a stopping gateway: a pull under way ends with it', async () => {
+    // A step a minute: without the pull ended, stopping would wait for the download (this test's timeout).
+    const slow = await startFakeOllama({ models: [], pullStepMs: 60_000 });
+    const other = await startGateway({ version: 1, providers: [{ name: 'local', kind: 'ollama', baseUrl: slow.url, healthCheck: { intervalMs: 0 } }], deployments: [{ name: 'qwen', provider: 'local', model: 'qwen3:8b' }], routes: [] });
+    try {
+      expect((await other.admin('/admin/api/deployments/qwen/pull', { method: 'POST' })).status).toBe(202);
+      await expect.poll(() => slow.requests.some((r) => r.path === '/api/pull')).toBe(true);
+    } finally {
+      await other.stop();
+      await slow.stop();
+    }
+  });
+
   it('refuses what no Ollama serves, and needs the dashboard\'s session', async () => {
     const refused = await pull('mini');
     expect(refused.status).toBe(400);
