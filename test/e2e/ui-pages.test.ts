@@ -50,7 +50,7 @@ describe('the dashboard pages', () => {
     expect(await page.getByRole('row', { name: /^typo / }).textContent()).toContain("Not in cloud's model list: check the model name");
     await h.gateway.health.probeAll();
     await go('/overview');
-    await expect.poll(() => page.getByRole('row', { name: /^missing / }).textContent()).toContain('Not installed in local: run "ollama pull qwen9:1b" there');
+    await expect.poll(() => page.getByRole('row', { name: /^missing / }).textContent()).toContain('Not installed in local: Pull it, or run "ollama pull qwen9:1b" there');
     await go('/routes');
     await expect.poll(() => page.getByTestId('state-missing').first().textContent()).toContain('model not installed');
     expect(await page.getByTestId('state-typo').first().textContent()).toContain("not in cloud's model list");
