@@ -7,6 +7,7 @@ import type { ServerResponse } from 'node:http';
 import { resetAfterFlush, sendJson, startFakeServer, type FailureMode, type FakeServer, type RecordedRequest } from './fake-server';
 import { anthropicError, answerMessages } from './messages-wire';
 import { fakeLogprob, replyFor, wordsOf } from './replies';
+import { pull } from './ollama-pull';
 import { answerResponses } from './responses-wire';
 
 function atLeast(version: string, minimum: string): boolean {
@@ -59,7 +60,8 @@ function showFor(model: string) {
 const takesLevels = (model: unknown) => /^gpt-oss/.test(String(model));
 
 export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<FakeServer> {
-  const models = [...(options.models ?? ['llama3.2:3b', 'nomic-embed-text'])];
+  // The caller's own array: a test may install a model by pushing to it, as a pull does.
+  const models = options.models ?? ['llama3.2:3b', 'nomic-embed-text'];
   const loaded = new Set(options.loaded ?? models.slice(0, 1));
   const loadOrUnload = (body: Record<string, any>, kind: 'chat' | 'generate') => {
     if (kind === 'chat' ? body.messages?.length : body.prompt) return;
@@ -263,42 +265,4 @@ function embed(request: RecordedRequest, res: ServerResponse): void {
     load_duration: 100_000,
     prompt_eval_count: 3 * inputs.length,
   });
-}
-
-/**
- * `/api/pull` as Ollama's PullHandler streams it (server/routes.go): an invalid name is a 400, then
- * NDJSON progress (`pulling manifest`, each layer's `pulling <digest>` with `total` and `completed`,
- * `verifying sha256 digest`, `writing manifest`, `success`), and a failure after the first line is an
- * `{"error"}` line. A client that goes away cancels it (the handler runs on the request's context):
- * nothing is installed then.
- */
-async function pull(body: Record<string, any>, res: ServerResponse, fake: { registry: string[]; stepMs: number; installed(model: string): void }): Promise<void> {
-  const model = String(body.model ?? body.name ?? '');
-  if (!/^[\w.-]+(:[\w.-]+)?$/.test(model)) return sendJson(res, 400, { error: 'invalid model name' });
-  let gone = false;
-  res.on('close', () => (gone = !res.writableFinished));
-  const lines: Record<string, unknown>[] = [];
-  const send = async (line: Record<string, unknown>) => {
-    if (body.stream === false) return void lines.push(line);
-    res.write(`${JSON.stringify(line)}\n`);
-    await new Promise((r) => setTimeout(r, fake.stepMs));
-  };
-  if (body.stream !== false) res.writeHead(200, { 'content-type': 'application/x-ndjson' });
-  await send({ status: 'pulling manifest' });
-  if (!fake.registry.includes(model)) {
-    const error = 'pull model manifest: file does not exist';
-    if (body.stream === false) return sendJson(res, 500, { error });
-    return void res.end(`${JSON.stringify({ error })}\n`);
-  }
-  const digest = `sha256:${Buffer.from(model).toString('hex').padEnd(64, '0').slice(0, 64)}`;
-  const total = 2_019_377_376;
-  for (let step = 0; step <= 4; step++) {
-    if (gone) return;
-    await send({ status: `pulling ${digest.slice(7, 19)}`, digest, total, completed: Math.round((total * step) / 4) });
-  }
-  for (const status of ['verifying sha256 digest', 'writing manifest']) await send({ status });
-  if (gone) return;
-  fake.installed(model);
-  if (body.stream === false) return sendJson(res, 200, { status: 'success' });
-  res.end(`${JSON.stringify({ status: 'success' })}\n`);
 }
