@@ -53,6 +53,9 @@ const available = async (name: string) => ((await (await h.admin('/admin/api/hea
 describe('pulling a model to an Ollama', () => {
   it('pulls in the background with its progress to read, and the deployment answers once it is installed', async () => {
     expect(await available('qwen')).toBe(false);
+    // Meanwhile the route passes it over (its Ollama's list lacks the model) and the cloud answers.
+    const before = await h.openai.chat.completions.create({ model: 'default', messages: [{ role: 'user', content: 'hi' }] }).withResponse();
+    expect(before.response.headers.get('x-switchyard-deployment')).toBe('mini');
     const started = await pull('qwen');
     expect(started.status).toBe(202);
     expect(await started.json()).toMatchObject({ provider: 'local', model: 'qwen3:8b', state: 'pulling' });
