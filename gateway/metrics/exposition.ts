@@ -62,6 +62,8 @@ export function renderMetrics(tally: TallySnapshot, report: HealthReport, starte
   w.family('switchyard_tokens_total', 'counter', 'Tokens by the deployment that answered: input, output, and prompt tokens read from or written to the upstream cache.').samples('switchyard_tokens_total', tally.tokens);
   w.family('switchyard_cost_usd_total', 'counter', 'What the answers cost, in US dollars, at the deployments\' prices.').samples('switchyard_cost_usd_total', tally.costUsd);
   w.family('switchyard_saved_usd_total', 'counter', 'What local models and the cache saved against the cloud price they stand in for, in US dollars.').samples('switchyard_saved_usd_total', tally.savedUsd);
+  w.family('switchyard_client_requests_total', 'counter', 'Client requests by client key ("anonymous": none).').samples('switchyard_client_requests_total', tally.keyRequests);
+  w.family('switchyard_client_cost_usd_total', 'counter', 'What each client key\'s answers cost, in US dollars.').samples('switchyard_client_cost_usd_total', tally.keyCostUsd);
   w.family('switchyard_request_duration_seconds', 'histogram', 'Time from a request to the end of its answer.').histograms('switchyard_request_duration_seconds', tally.duration);
   w.family('switchyard_time_to_first_byte_seconds', 'histogram', 'Time from a streamed request to its first byte.').histograms('switchyard_time_to_first_byte_seconds', tally.firstByte);
 

@@ -2,7 +2,7 @@
  * What the requests since this process started add up to, for `/metrics`: counters and latency
  * histograms kept in memory, one map entry per label set. Each usage row is added once, before it is
  * written, so a store that cannot be written (a full disk) still counts. Labels are config names,
- * an API, a status code and a failure class: a model name a client made up never becomes a label
+ * client keys' names, an API, a status code and a failure class: a model name a client made up never becomes a label
  * (its row has no route), so the number of series stays bounded by the config.
  */
 import type { UsageRow } from '../store/usage-types';
@@ -32,6 +32,8 @@ export interface TallySnapshot {
   tokens: Series<number>[];
   costUsd: Series<number>[];
   savedUsd: Series<number>[];
+  keyRequests: Series<number>[];
+  keyCostUsd: Series<number>[];
   duration: Series<Histogram>[];
   firstByte: Series<Histogram>[];
 }
@@ -84,6 +86,9 @@ export function createMetricsTally(): MetricsTally {
   const tokens = counter('deployment', 'provider', 'type');
   const costUsd = counter('deployment', 'provider');
   const savedUsd = counter('deployment', 'provider');
+  // Client keys are made by the admin, so their names are bounded too ("anonymous": no key).
+  const keyRequests = counter('key');
+  const keyCostUsd = counter('key');
   const duration = histogram('api', 'route');
   const firstByte = histogram('api', 'route');
 
@@ -107,6 +112,8 @@ export function createMetricsTally(): MetricsTally {
         if (row.cost) costUsd.at(deployment, provider).value += row.cost;
         if (row.saved) savedUsd.at(deployment, provider).value += row.saved;
       }
+      keyRequests.at(row.clientKey).value += 1;
+      if (row.cost) keyCostUsd.at(row.clientKey).value += row.cost;
       observe(duration.at(api, route).value, row.totalMs);
       if (row.stream && row.ttftMs !== null) observe(firstByte.at(api, route).value, row.ttftMs);
     },
@@ -118,6 +125,8 @@ export function createMetricsTally(): MetricsTally {
       tokens: tokens.list(),
       costUsd: costUsd.list(),
       savedUsd: savedUsd.list(),
+      keyRequests: keyRequests.list(),
+      keyCostUsd: keyCostUsd.list(),
       duration: duration.list(),
       firstByte: firstByte.list(),
     }),

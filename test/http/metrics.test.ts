@@ -6,6 +6,7 @@
  * up never becomes a label; and beyond loopback it needs a client key, as the full health report does.
  */
 import { Ollama } from 'ollama';
+import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeServer } from '../support/fake-server';
 import { startFakeOllama } from '../support/fake-ollama';
@@ -67,13 +68,18 @@ describe('/metrics', () => {
     await chat('cached', 'same question');
     // A model nobody configured: counted, but its name is no label.
     await expect(chat('made-up-model-\u202e"{}')).rejects.toMatchObject({ status: 404 });
+    // One request with a client key: counted under the key's name.
+    const { key } = h.gateway.keys.create('ci-runner');
+    await new OpenAI({ baseURL: h.baseUrl, apiKey: key, maxRetries: 0 }).chat.completions.create({ model: 'default', messages: [{ role: 'user', content: 'with a key' }] });
 
     const { res, text } = await scrape();
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
     const m = parseMetrics(text);
     expect(m.types.get('switchyard_requests_total')).toBe('COUNTER');
-    expect(m.value('switchyard_requests_total', { api: 'openai', route: 'default', deployment: 'llama', status: '200' })).toBe(3);
+    expect(m.value('switchyard_requests_total', { api: 'openai', route: 'default', deployment: 'llama', status: '200' })).toBe(4);
+    expect(m.value('switchyard_client_requests_total', { key: 'ci-runner' })).toBe(1);
+    expect(m.value('switchyard_client_requests_total', { key: 'anonymous' })).toBe(8);
     expect(m.value('switchyard_requests_total', { api: 'ollama', route: 'default', deployment: 'llama', status: '200' })).toBe(1);
     expect(m.value('switchyard_requests_total', { api: 'openai', route: 'default', deployment: 'mini', status: '200' })).toBe(1);
     expect(m.value('switchyard_requests_total', { api: 'openai', route: 'cached', deployment: 'mini', status: '200' })).toBe(2);
@@ -92,13 +98,14 @@ describe('/metrics', () => {
       expect(m.value('switchyard_tokens_total', { deployment, provider, type: 'output' })).toBe(sum(deployment, (r) => r.outputTokens));
     }
     expect(m.value('switchyard_cost_usd_total', { deployment: 'mini', provider: 'cloud' })).toBeCloseTo(sum('mini', (r) => r.cost), 9);
+    expect(m.value('switchyard_client_cost_usd_total', { key: 'anonymous' })).toBeCloseTo(sum('mini', (r) => r.cost), 9);
     expect(sum('mini', (r) => r.cost)).toBeGreaterThan(0);
 
     // Every request is in the duration histogram, its buckets cumulative; the one stream in the first-byte one.
     expect(m.types.get('switchyard_request_duration_seconds')).toBe('HISTOGRAM');
     const openaiDefault = { api: 'openai', route: 'default' };
-    expect(m.value('switchyard_request_duration_seconds_count', openaiDefault)).toBe(4);
-    expect(m.value('switchyard_request_duration_seconds_bucket', { ...openaiDefault, le: '+Inf' })).toBe(4);
+    expect(m.value('switchyard_request_duration_seconds_count', openaiDefault)).toBe(5);
+    expect(m.value('switchyard_request_duration_seconds_bucket', { ...openaiDefault, le: '+Inf' })).toBe(5);
     expect(m.value('switchyard_request_duration_seconds_sum', openaiDefault)).toBeGreaterThan(0);
     const buckets = m.series('switchyard_request_duration_seconds_bucket').filter((s) => s.labels.api === 'openai' && s.labels.route === 'default');
     expect(buckets.map((s) => s.labels.le)).toEqual(['0.05', '0.1', '0.25', '0.5', '1', '2.5', '5', '10', '30', '60', '120', '300', '+Inf']);
