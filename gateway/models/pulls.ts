@@ -74,11 +74,9 @@ export function createPulls(deps: PullsDeps): Pulls {
           view.total = step.total ?? null;
         })
         .then(
-          () => {
-            end(view, 'done', null);
-            // Installed: the report and the router say so now, not at the next probe (whose own failure is its report's).
-            return deps.probe(deployment.provider).catch(() => undefined);
-          },
+          // Installed: probed before it says so, so the report and the router know it as soon as the page
+          // does (a probe's own failure is its report's). Done even if cancelled too late: it is there.
+          () => deps.probe(deployment.provider).then(() => end(view, 'done', null), () => end(view, 'done', null)),
           (error: unknown) => {
             if (view.state === 'pulling') end(view, 'failed', (error as Error).message);
           },
