@@ -10,7 +10,8 @@ Usage:
                                                 whether a gateway serves the data dir, where, and its health
   switchyard load DEPLOYMENT [--data-dir DIR]   put an Ollama deployment's model in memory now
   switchyard unload DEPLOYMENT [--data-dir DIR] free its memory (once its requests finish)
-  switchyard pull DEPLOYMENT [--data-dir DIR]   download its model to its Ollama
+  switchyard pull DEPLOYMENT|--missing [--data-dir DIR]
+                                                download its model to its Ollama (--missing: every one it lacks)
   switchyard export [--data-dir DIR]            print the stored config as JSON
   switchyard import FILE [--data-dir DIR]       validate FILE and make it the stored config
   switchyard check FILE                         validate FILE, change nothing
@@ -62,7 +63,7 @@ const OPTIONS: Record<string, readonly string[]> = {
   status: ['data-dir', 'format', 'key'],
   load: ['data-dir'],
   unload: ['data-dir'],
-  pull: ['data-dir'],
+  pull: ['data-dir', 'missing'],
   export: ['data-dir'],
   import: ['data-dir'],
   check: [],

@@ -69,6 +69,7 @@ export async function main(
         'dry-run': { type: 'boolean' },
         undo: { type: 'boolean' },
         force: { type: 'boolean' },
+        missing: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -168,7 +169,7 @@ export async function main(
       case 'load':
       case 'unload':
       case 'pull':
-        return await modelCommand(command, positionals[0], dataDir, io, options.env ?? process.env);
+        return await modelCommand(command, positionals[0], dataDir, io, options.env ?? process.env, values.missing === true);
       case 'connect': {
         // Loaded here: only this command needs the config-file editors and their parsers.
         const { connectCommand } = await import('./connect/command');

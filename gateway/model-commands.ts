@@ -27,10 +27,17 @@ function refusal(action: Action, deployment: DeploymentConfig, provider: Provide
   return provider?.kind === 'ollama' ? undefined : `${deployment.name} is not on an Ollama: only an Ollama pulls models (a cloud provider has its models already)`;
 }
 
-export async function modelCommand(action: Action, name: string | undefined, dataDir: string, io: Output, env: Record<string, string | undefined>): Promise<number> {
+export async function modelCommand(action: Action, name: string | undefined, dataDir: string, io: Output, env: Record<string, string | undefined>, missing = false): Promise<number> {
   const db = openDatabase(dataDir);
   const config = createConfigStore(db).current();
   db.close();
+  if (missing) {
+    if (action !== 'pull' || name) {
+      io.err(action === 'pull' ? 'switchyard pull takes a deployment or --missing, not both\n' : `--missing is for switchyard pull, not ${action}\n`);
+      return 2;
+    }
+    return pullMissing(config?.deployments ?? [], config?.providers ?? [], io, env);
+  }
   const providerOf = (d: DeploymentConfig) => config?.providers.find((p) => p.name === d.provider);
   const fit = (config?.deployments ?? []).filter((d) => !refusal(action, d, providerOf(d)));
   const names = fit.length > 0 ? `: ${fit.map((d) => d.name).join(', ')}` : ' (this config has none)';
@@ -97,4 +104,47 @@ function progressPrinter(io: Output): (step: PullProgress) => void {
     tenth = now;
     io.out(`${step.status}: ${now * 10}% of ${(step.total! / 1e9).toFixed(1)} GB\n`);
   };
+}
+
+/**
+ * `switchyard pull --missing`: every model the config's Ollama deployments name that their Ollama
+ * does not have, one after another (a new machine, or a config from elsewhere, made ready in one
+ * command). Exits 1 when a pull failed or an Ollama could not be asked, after trying the rest.
+ */
+async function pullMissing(deployments: DeploymentConfig[], providers: ProviderConfig[], io: Output, env: Record<string, string | undefined>): Promise<number> {
+  const ollamas = providers.filter((p) => p.kind === 'ollama');
+  const { adapters } = createProviderSet(ollamas, upstreamContext(envSecrets(env), env));
+  let failed = 0;
+  let pulled = 0;
+  try {
+    for (const provider of ollamas) {
+      const adapter = adapters.get(provider.name);
+      const wanted = [...new Set(deployments.filter((d) => d.provider === provider.name).map((d) => d.model))];
+      if (!adapter?.pull || wanted.length === 0) continue;
+      let installed: ReadonlySet<string>;
+      try {
+        const models = (await adapter.probe(AbortSignal.timeout(10_000))).models ?? [];
+        // Ollama lists `name:latest` for a model asked for as `name`.
+        installed = new Set(models.flatMap((m) => [m, m.replace(/:latest$/, '')]));
+      } catch (error) {
+        io.err(`${provider.name} (${provider.baseUrl}) did not answer: ${(error as Error).message}\n`);
+        failed++;
+        continue;
+      }
+      for (const model of wanted.filter((m) => !installed.has(m))) {
+        io.out(`${model} to ${provider.name}:\n`);
+        try {
+          await adapter.pull(model, AbortSignal.timeout(24 * 3_600_000), progressPrinter(io));
+          pulled++;
+        } catch (error) {
+          io.err(`${provider.name} did not pull ${model}: ${(error as Error).message}\n`);
+          failed++;
+        }
+      }
+    }
+  } finally {
+    await closeAdapters([...adapters.values()]);
+  }
+  io.out(pulled + failed === 0 ? "Every Ollama deployment's model is installed\n" : `Pulled ${pulled} model${pulled === 1 ? '' : 's'}${failed ? `; ${failed} failed` : ''}\n`);
+  return failed > 0 ? 1 : 0;
 }

@@ -64,6 +64,12 @@ describe('switchyard load', () => {
       routes: [{ name: 'default', deployments: ['coder', 'mini'] }],
     };
     expect(run(['import', writeJson(join(data, 'c.json'), config), '--data-dir', data]).code).toBe(0);
+    // Every model the config names that its Ollama lacks, in one command: a failure is said and counted, the rest still pulled.
+    const missing = await runAsync(['pull', '--missing', '--data-dir', data]);
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toMatch(/^qwen3-coder:30b to local:\npulling manifest\n[\s\S]*writing manifest\nno-such-model:1b to local:\npulling manifest\nPulled 1 model; 1 failed\n$/);
+    expect(missing.stderr).toBe('local did not pull no-such-model:1b: pull model manifest: file does not exist\n');
+    expect((await runAsync(['pull', 'coder', '--missing', '--data-dir', data])).code).toBe(2);
     const pulled = await runAsync(['pull', 'coder', '--data-dir', data]);
     expect(pulled).toMatchObject({ code: 0, stderr: '' });
     const lines = pulled.stdout.trimEnd().split('\n');
