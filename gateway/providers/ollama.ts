@@ -47,6 +47,8 @@ const PATHS: Record<NativeEndpoint, string> = {
 const SINCE = { responses: '0.13.3', messages: '0.14.0', completions: '0.1.14' } as const;
 const PULL_IDLE_MS = 10 * 60_000;
 const PULL_TOTAL_MS = 24 * 3_600_000;
+/** A progress line is a few hundred bytes. */
+const PULL_LINE_BYTES = 64 * 1024;
 
 export function createOllamaProvider(config: ProviderConfig, { secrets, gatewayId, proxy }: ProviderContext): ProviderAdapter {
   const { apiKey, unavailableReason } = providerKey(config, secrets);
@@ -70,12 +72,16 @@ export function createOllamaProvider(config: ProviderConfig, { secrets, gatewayI
       headers: { accept: 'application/x-ndjson', ...config.headers, ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
       defaults: DEFAULT_TIMEOUTS.ollama,
       timeouts: { ...config.timeouts, idleMs: PULL_IDLE_MS, totalMs: PULL_TOTAL_MS },
+      // Ollama writes a progress line every 60 ms, about 1 MB a minute: a large model on a slow line
+      // passes any cap on the whole answer. Each line is read and dropped, so lines are bounded instead.
+      maxResponseBytes: Number.MAX_SAFE_INTEGER,
       gatewayId,
       proxy,
     }));
   const pullsInFlight = new Set<Cancellation>();
   async function pullWith(signal: CancelSignal, model: string, progress: (step: PullProgress) => void): Promise<void> {
-    const stream = await pulling().stream({ method: 'POST', path: '/api/pull', body: { model, stream: true } }, signal);
+    const opened = await pulling().stream({ method: 'POST', path: '/api/pull', body: { model, stream: true } }, signal);
+    const stream = { ...opened, body: shortLines(opened.body, PULL_LINE_BYTES, config.name) };
     try {
       // Ollama reports a failure after the first line as an `error` line (server/routes.go), and ends with `success`.
       for await (const line of ndjsonObjects(stream, { isEnd: (line) => line.status === 'success' || typeof line.error === 'string', name: '"success"' })) {
@@ -84,7 +90,7 @@ export function createOllamaProvider(config: ProviderConfig, { secrets, gatewayI
         progress({ status: String(line.status ?? ''), digest: typeof line.digest === 'string' ? line.digest : undefined, total: number(line.total), completed: number(line.completed) });
       }
     } finally {
-      stream.end();
+      opened.end();
     }
   }
   // What it serves: declared in the config, else learned from its version (its health probe asks).
@@ -208,6 +214,23 @@ async function call(transport: Transport, request: Parameters<Transport['json']>
 async function* translated(lines: AsyncIterable<{ data: Record<string, unknown> }>): AsyncGenerator<ChatCompletionChunk> {
   const translate = createOllamaChunkTranslator(newCompletionId());
   for await (const line of lines) yield* translate(line.data as unknown as OllamaChatResponse);
+}
+
+/** The bytes of a stream whose lines are each at most `most` bytes long (a line without end must not fill memory). */
+async function* shortLines(body: AsyncIterable<Uint8Array>, most: number, providerName: string): AsyncGenerator<Uint8Array> {
+  const tooLong = () => new UpstreamError('upstream_protocol', `${providerName} sent a progress line longer than ${most / 1024} KiB`);
+  let open = 0;
+  for await (const chunk of body) {
+    let from = 0;
+    for (let at = chunk.indexOf(10); at >= 0; at = chunk.indexOf(10, from)) {
+      if (open + at - from > most) throw tooLong();
+      open = 0;
+      from = at + 1;
+    }
+    open += chunk.byteLength - from;
+    if (open > most) throw tooLong();
+    yield chunk;
+  }
 }
 
 /** `0.14.2` >= `0.14.0`: numeric parts compared in order (pre-release tags ignored). */
