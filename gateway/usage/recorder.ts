@@ -126,7 +126,13 @@ export class RequestUsage {
     try {
       const catalog = this.deps.catalog();
       const row = this.row(status, catalog);
-      this.deps.count?.(row);
+      // Counted before it is written (a full disk loses no count), and never at the row's expense.
+      let uncounted: unknown;
+      try {
+        this.deps.count?.(row);
+      } catch (error) {
+        uncounted = error;
+      }
       const settings = catalog.config.settings?.usage;
       const bodies = settings?.logBodies ? { request: JSON.stringify(this.body ?? null), response: this.text } : undefined;
       // With other requests open, the row joins their group commit (one transaction per turn of the
@@ -134,6 +140,7 @@ export class RequestUsage {
       if (alone) this.deps.log.record(row, bodies);
       else await this.deps.log.recordSoon(row, bodies);
       this.deps.onRow?.(row);
+      if (uncounted) throw uncounted;
     } catch (error) {
       // A row that cannot be made or written must not fail the answer (nor, for a client that left,
       // become an unhandled rejection): it is reported instead.
