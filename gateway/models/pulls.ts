@@ -30,7 +30,8 @@ export interface PullView {
 export interface Pulls {
   /** Starts pulling the deployment's model, or returns the pull already under way. */
   start(deployment: DeploymentConfig): PullView;
-  cancel(provider: string, model: string): boolean;
+  /** Stops a pull under way; what it was, or undefined when none was. */
+  cancel(provider: string, model: string): PullView | undefined;
   list(): PullView[];
 }
 
@@ -85,10 +86,10 @@ export function createPulls(deps: PullsDeps): Pulls {
     },
     cancel(provider, model) {
       const pull = pulls.get(keyOf(provider, model));
-      if (pull?.view.state !== 'pulling') return false;
+      if (pull?.view.state !== 'pulling') return undefined;
       end(pull.view, 'cancelled', null);
       pull.cancel.abort();
-      return true;
+      return { ...pull.view };
     },
     list() {
       forgetOld();

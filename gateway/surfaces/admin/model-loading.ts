@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { GatewayError } from '../../errors';
+import { localModelTarget } from './local-model-target';
 import type { HealthMonitor } from '../../health/monitor';
 import { notLoadable } from '../../health/warm-up';
 import { clientAbortSignal } from '../../http/client-abort';
@@ -21,13 +22,8 @@ export function modelLoading(app: FastifyInstance, { catalog, health }: ModelLoa
   for (const action of ['load', 'unload'] as const) {
     app.post<{ Params: { deployment: string } }>(`/deployments/:deployment/${action}`, { schema: { params: DeploymentParams, response: { 200: ModelMemorySchema } } }, async (request, reply) => {
       const name = request.params.deployment;
-      const deployment = catalog().deployments.get(name);
-      if (!deployment) throw new GatewayError('not_found', `No deployment is named "${name}"`, { param: 'deployment' });
-      const adapter = catalog().providers.get(deployment.provider);
-      const refused = notLoadable(deployment, adapter?.config);
-      const call = adapter?.[action]?.bind(adapter);
-      if (refused || !adapter || !call) throw new GatewayError('invalid_request', refused ?? `${deployment.provider} loads no models`, { param: 'deployment' });
-      if (adapter.unavailableReason) throw new GatewayError('invalid_request', `Provider ${deployment.provider} cannot be used: ${adapter.unavailableReason}`, { param: 'deployment' });
+      const { deployment, adapter } = localModelTarget(catalog(), name, (d, a) => notLoadable(d, a?.config) ?? (a?.[action] ? undefined : `${d.provider} loads no models`));
+      const call = adapter[action]!.bind(adapter);
       const started = performance.now();
       try {
         // Within the provider's timeouts, and given up if the page that asked goes away.
