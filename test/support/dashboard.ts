@@ -8,7 +8,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, vi } from 'vitest';
 import { findChromium } from './browser';
 import type { FakeServer } from './fake-server';
 import { startFakeOllama } from './fake-ollama';
@@ -49,6 +49,8 @@ export const twoProviders = (upstreams: { ollama: string; openai: string }) => (
 
 /** The gateway starts with `config(upstreams)`; the dashboard's fields are set once the file's tests begin. */
 export function useDashboard(config: (upstreams: { ollama: string; openai: string }) => unknown): Dashboard {
+  // A UI test walks several pages, each a browser round trip: 20 s has run out under CI's load.
+  vi.setConfig({ testTimeout: 60_000 });
   const dashboard = { notFound: [] as string[], home: tempDir() } as Dashboard;
   dashboard.go = async (path) => {
     await dashboard.page.goto(`${dashboard.h.url}${path}`);
