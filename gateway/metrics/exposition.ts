@@ -6,6 +6,7 @@
  */
 import type { BreakerState } from '../routing/circuit-breaker';
 import type { HealthReport } from '../surfaces/health/schema';
+import type { ProcessFigures } from './process';
 import { LATENCY_BUCKETS, type Histogram, type Labels, type Series, type TallySnapshot } from './tally';
 
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -47,9 +48,12 @@ class Writer {
   }
 }
 
-export function renderMetrics(tally: TallySnapshot, report: HealthReport, startedAt: number): string {
+const one = (labels: Labels, value: number): Series<number> => ({ labels, value });
+/** One series, or none when the figure is not known here. */
+const known = (value: number | undefined): Series<number>[] => (value === undefined ? [] : [one({}, value)]);
+
+export function renderMetrics(tally: TallySnapshot, report: HealthReport, startedAt: number, proc: ProcessFigures): string {
   const w = new Writer();
-  const one = (labels: Labels, value: number): Series<number> => ({ labels, value });
   w.family('switchyard_info', 'gauge', 'The running gateway, as a label.').samples('switchyard_info', [one({ version: report.version }, 1)]);
   w.family('switchyard_start_time_seconds', 'gauge', 'When this process started, in seconds since the epoch (the counters count from then).').samples('switchyard_start_time_seconds', [one({}, startedAt / 1000)]);
   w.family('switchyard_store_ok', 'gauge', '1 while the store is written, 0 while it cannot be (a full disk): requests are answered but not all recorded.').samples('switchyard_store_ok', [one({}, report.store === 'ok' ? 1 : 0)]);
@@ -83,5 +87,25 @@ export function renderMetrics(tally: TallySnapshot, report: HealthReport, starte
   w.family('switchyard_budget_spent_usd', 'gauge', 'Spent in the budget\'s current period, in US dollars.').samples('switchyard_budget_spent_usd', report.budgets.map((b) => one({ budget: b.name }, b.spentUsd)));
   w.family('switchyard_budget_in_flight_usd', 'gauge', 'Held by requests in flight to paid deployments, in US dollars.').samples('switchyard_budget_in_flight_usd', report.budgets.map((b) => one({ budget: b.name }, b.inFlightUsd)));
   w.family('switchyard_budget_limit_usd', 'gauge', 'The budget\'s limit per period, in US dollars.').samples('switchyard_budget_limit_usd', report.budgets.map((b) => one({ budget: b.name }, b.limitUsd)));
+  processFamilies(w, proc, startedAt);
   return `${w.lines.join('\n')}\n`;
+}
+
+/** The process, under the names Prometheus's client libraries use (gateway/metrics/process.ts). */
+function processFamilies(w: Writer, proc: ProcessFigures, startedAt: number): void {
+  w.family('process_cpu_user_seconds_total', 'counter', 'User CPU time spent, in seconds.').samples('process_cpu_user_seconds_total', [one({}, proc.cpuUserSeconds)]);
+  w.family('process_cpu_system_seconds_total', 'counter', 'System CPU time spent, in seconds.').samples('process_cpu_system_seconds_total', [one({}, proc.cpuSystemSeconds)]);
+  w.family('process_cpu_seconds_total', 'counter', 'User and system CPU time spent, in seconds.').samples('process_cpu_seconds_total', [one({}, proc.cpuUserSeconds + proc.cpuSystemSeconds)]);
+  w.family('process_start_time_seconds', 'gauge', 'When the process started, in seconds since the epoch.').samples('process_start_time_seconds', [one({}, startedAt / 1000)]);
+  w.family('process_resident_memory_bytes', 'gauge', 'Resident memory, in bytes.').samples('process_resident_memory_bytes', [one({}, proc.residentBytes)]);
+  w.family('process_open_fds', 'gauge', 'Open file descriptors (sockets, the database, logs).').samples('process_open_fds', known(proc.openFds));
+  w.family('process_max_fds', 'gauge', 'The most file descriptors the process may open.').samples('process_max_fds', known(proc.maxFds));
+  w.family('nodejs_heap_size_used_bytes', 'gauge', "V8's heap in use, in bytes.").samples('nodejs_heap_size_used_bytes', [one({}, proc.heapUsedBytes)]);
+  w.family('nodejs_heap_size_total_bytes', 'gauge', "V8's heap, in bytes.").samples('nodejs_heap_size_total_bytes', [one({}, proc.heapTotalBytes)]);
+  w.family('nodejs_external_memory_bytes', 'gauge', 'Memory of objects outside the heap that it holds (buffers), in bytes.').samples('nodejs_external_memory_bytes', [one({}, proc.externalBytes)]);
+  const lag = proc.eventLoopLag;
+  for (const [name, value] of [['p50', lag?.p50], ['p90', lag?.p90], ['p99', lag?.p99], ['max', lag?.max]] as const) {
+    w.family(`nodejs_eventloop_lag_${name}_seconds`, 'gauge', `The event loop's delay since the scrape before (its ${name === 'max' ? 'longest' : name}), in seconds: a request waits this long to be read.`).samples(`nodejs_eventloop_lag_${name}_seconds`, known(value));
+  }
+  w.family('nodejs_version_info', 'gauge', 'The Node.js version, as a label.').samples('nodejs_version_info', [one({ version: `v${proc.nodeVersion}` }, 1)]);
 }

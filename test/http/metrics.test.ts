@@ -132,6 +132,29 @@ describe('/metrics', () => {
     expect(m.value('switchyard_start_time_seconds')).toBeLessThanOrEqual(Date.now() / 1000);
   });
 
+  it("describes the process under Prometheus's usual names, and an event loop held up shows in the next scrape", async () => {
+    const first = parseMetrics((await scrape()).text);
+    // Node's monitor measures from its first tick after a scrape's reset, so the stall starts after one.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The gateway runs in this process: holding its thread (for 150 ms of CPU, however loaded the machine) holds the gateway's event loop.
+    const start = process.cpuUsage();
+    while (process.cpuUsage(start).user < 150_000);
+    const m = parseMetrics((await scrape()).text);
+    expect(m.types.get('process_cpu_seconds_total')).toBe('COUNTER');
+    expect(m.value('process_cpu_seconds_total')).toBeGreaterThanOrEqual(first.value('process_cpu_seconds_total') + 0.1);
+    expect(m.value('process_cpu_seconds_total')).toBeCloseTo(m.value('process_cpu_user_seconds_total') + m.value('process_cpu_system_seconds_total'), 9);
+    expect(m.value('process_start_time_seconds')).toBe(m.value('switchyard_start_time_seconds'));
+    expect(m.value('process_resident_memory_bytes')).toBeGreaterThan(m.value('nodejs_heap_size_used_bytes'));
+    expect(m.value('nodejs_heap_size_total_bytes')).toBeGreaterThanOrEqual(m.value('nodejs_heap_size_used_bytes'));
+    expect(m.value('process_open_fds')).toBeGreaterThan(0);
+    expect(m.value('process_open_fds')).toBeLessThan(m.value('process_max_fds'));
+    expect(m.value('nodejs_eventloop_lag_max_seconds')).toBeGreaterThanOrEqual(0.1);
+    expect(m.value('nodejs_eventloop_lag_p50_seconds')).toBeLessThanOrEqual(m.value('nodejs_eventloop_lag_p99_seconds'));
+    expect(m.value('nodejs_version_info', { version: process.version })).toBe(1);
+    // Each scrape reads the delays since the one before: the stall is gone from the next.
+    expect(parseMetrics((await scrape()).text).value('nodejs_eventloop_lag_max_seconds')).toBeLessThan(m.value('nodejs_eventloop_lag_max_seconds'));
+  });
+
   it('needs a client key beyond loopback, as the full health report does, and answers in the API\'s error shape', async () => {
     const exposed = await startGateway(config(), { host: '0.0.0.0' });
     try {

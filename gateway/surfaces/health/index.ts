@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { GatewayError } from '../../errors';
 import { requestIdPlugin } from '../../http/request-id';
 import { METRICS_CONTENT_TYPE, renderMetrics } from '../../metrics/exposition';
+import { createProcessMeter } from '../../metrics/process';
 import type { MetricsTally } from '../../metrics/tally';
 import { healthReport, type HealthSources } from './report';
 import { HealthAnswerSchema } from './schema';
@@ -21,6 +22,8 @@ export interface HealthSurfaceOptions {
 
 export async function healthSurface(app: FastifyInstance, { sources, metrics, mayReadAll }: HealthSurfaceOptions): Promise<void> {
   await app.register(requestIdPlugin);
+  const processMeter = createProcessMeter();
+  app.addHook('onClose', async () => processMeter.close());
   app.get('/health', { schema: { response: { 200: HealthAnswerSchema } } }, async (request) => {
     const report = healthReport(sources);
     if (mayReadAll(request)) return report;
@@ -30,6 +33,6 @@ export async function healthSurface(app: FastifyInstance, { sources, metrics, ma
   app.get('/metrics', async (request, reply) => {
     if (!mayReadAll(request)) throw new GatewayError('invalid_api_key', 'The metrics of a gateway listening beyond this machine need a client key: send it as "Authorization: Bearer <key>"');
     reply.type(METRICS_CONTENT_TYPE);
-    return renderMetrics(metrics.snapshot(), healthReport(sources), sources.startedAt);
+    return renderMetrics(metrics.snapshot(), healthReport(sources), sources.startedAt, processMeter.read());
   });
 }
