@@ -278,7 +278,10 @@ describe('errors as Ollama sends them', () => {
     for (const [method, path] of [['POST', '/api/pull'], ['POST', '/api/push'], ['POST', '/api/create'], ['POST', '/api/copy'], ['DELETE', '/api/delete']]) {
       const res = await fetch(`${h.url}${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'llama3.2' }) });
       expect(res.status).toBe(501);
-      expect((await res.json()).error).toContain('manage models in Ollama itself');
+      const said = (await res.json()).error;
+      expect(said).toContain('manage models in Ollama itself');
+      // Switchyard pulls a deployment's model itself, for whoever runs it: the refusal says where.
+      if (path === '/api/pull') expect(said).toContain('"switchyard pull DEPLOYMENT"');
     }
     await expect(client.pull({ model: 'llama3.2' })).rejects.toThrow(/ollama pull/);
     expect(ollamaUp.requests).toHaveLength(0);

@@ -127,9 +127,10 @@ export async function ollamaSurface(app: FastifyInstance, options: OllamaSurface
 
   const manage = async (request: FastifyRequest) => {
     const action = request.routeOptions.url?.split('/').pop() ?? 'manage';
+    const own = action === 'pull' ? ', or pull a deployment\'s model from Switchyard\'s dashboard (Routes & deployments) or with "switchyard pull DEPLOYMENT"' : '';
     throw new GatewayError(
       'not_implemented',
-      `Switchyard does not ${action} models: manage models in Ollama itself (for example "ollama pull llama3.2"), then add them as deployments in Switchyard`,
+      `Switchyard does not ${action} models for its clients: manage models in Ollama itself (for example "ollama pull llama3.2"), then add them as deployments in Switchyard${own}`,
     );
   };
   for (const path of ['/pull', '/push', '/create', '/copy']) app.post(path, manage);
