@@ -42,7 +42,8 @@ import { createUsageRecorder } from './usage/recorder';
 import { createMetricsTally } from './metrics/tally';
 import { openDatabase } from './store/db';
 import { watchOtherWriters } from './store/other-writers';
-import { createSideWrites, guardedCache, guardedHistory, guardedResponses } from './store/side-writes';
+import { createSideWrites, guardedCache, guardedHistory, guardedQuirks, guardedResponses } from './store/side-writes';
+import { createQuirkStore } from './store/upstream-quirks';
 import { DEFAULT_HOST, DEFAULT_PORT, localUrl } from './paths';
 import { isLoopbackHost } from './http/local-guard';
 
@@ -61,7 +62,6 @@ export class ConfigError extends Error {
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const env = options.env ?? process.env;
   const secrets = options.secrets ?? envSecrets(env);
-  const upstream = upstreamContext(secrets, env);
   const now = options.now ?? Date.now;
   const host = options.host ?? DEFAULT_HOST;
   const timeZone = options.timeZone ?? systemTimeZone();
@@ -94,6 +94,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const initial = starting.config;
   notices.push(...starting.notices);
 
+  let log: FastifyInstance['log'] | undefined; // the app's, once it exists: a write may fail before
+  const writes = createSideWrites((error, message) => (error ? log?.error({ err: error }, message) : log?.warn(message)), now);
+  const upstream = { ...upstreamContext(secrets, env), quirks: guardedQuirks(createQuirkStore(db, now), writes) };
   providers = createProviderSet(initial.providers, upstream).adapters;
   for (const adapter of providers.values()) if (adapter.unavailableReason) notices.push(`provider ${adapter.config.name} cannot be used: ${adapter.unavailableReason}, so requests skip its deployments`);
   let catalog: Catalog = createCatalog(initial, providers, timeZone);
@@ -101,8 +104,6 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const traffic = createTrafficStats(now);
   const breakers = createBreakerBoard(now);
   breakers.configure(initial);
-  let log: FastifyInstance['log'] | undefined; // the app's, once it exists: a write may fail before
-  const writes = createSideWrites((error, message) => (error ? log?.error({ err: error }, message) : log?.warn(message)), now);
   const history = guardedHistory(createHealthHistory(db), writes);
   breakers.onTransition((transition) => history.addTransition(transition));
   const health = createHealthMonitor({

@@ -21,8 +21,8 @@ import { limiterFor } from './concurrency';
 import { modelsList, withoutV1 } from './models-list';
 import { nativeJson, nativePath, nativeStream } from './native';
 import { NO_BOOK } from './signed-reasoning';
-import { createFieldLearner, MESSAGES_DROPPABLE } from './unknown-fields';
-import { createLimitLearner, nativeWithinOutputLimit } from './output-limit';
+import { createFieldLearner, MESSAGES_DROPPABLE, refusalMemory } from './unknown-fields';
+import { createLimitLearner, limitMemory, nativeWithinOutputLimit } from './output-limit';
 import { nearestEffort } from '../models/efforts';
 import { maxOutputOf } from '../models/facts';
 import { DEFAULT_TIMEOUTS, createTransport } from './transport';
@@ -34,7 +34,8 @@ export const ANTHROPIC_VERSION = '2023-06-01';
 const PATHS: Partial<Record<NativeEndpoint, string>> = { messages: '/v1/messages', 'messages.count_tokens': '/v1/messages/count_tokens' };
 const MODELS_PATH = '/v1/models?limit=1000';
 
-export function createAnthropicProvider(config: ProviderConfig, { secrets, gatewayId, proxy, signatures }: ProviderContext): ProviderAdapter {
+export function createAnthropicProvider(config: ProviderConfig, context: ProviderContext): ProviderAdapter {
+  const { secrets, gatewayId, proxy, signatures } = context;
   const { apiKey, unavailableReason } = providerKey(config, secrets, { required: true });
   // Anthropic's own API reads Claude Code's billing line; other Anthropic-compatible servers only cache worse for it.
   const ownApi = new URL(config.baseUrl).hostname === 'api.anthropic.com';
@@ -51,8 +52,8 @@ export function createAnthropicProvider(config: ProviderConfig, { secrets, gatew
   });
   const apis = config.apis ?? ['messages'];
   const pathOf = (endpoint: NativeEndpoint) => nativePath(PATHS, endpoint, config.name);
-  const withinLearnedLimit = createLimitLearner();
-  const withoutRefusedFields = createFieldLearner(MESSAGES_DROPPABLE, { messages: true });
+  const withinLearnedLimit = createLimitLearner(limitMemory(context, config));
+  const withoutRefusedFields = createFieldLearner(MESSAGES_DROPPABLE, { messages: true, memory: refusalMemory(context, config, 'messages-fields', MESSAGES_DROPPABLE) });
   // Thinking another model signed is left out: Anthropic refuses it (signed-reasoning.ts).
   const book = signatures ?? NO_BOOK;
 

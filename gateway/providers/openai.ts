@@ -16,12 +16,12 @@ import { modelsList, withV1 } from './models-list';
 import { forGemini, isGoogle } from './gemini';
 import { DEFAULT_TIMEOUTS, createTransport } from './transport';
 import { nativeJson, nativePath, nativeStream } from './native';
-import { createLimitLearner, nativeWithinOutputLimit, withinOutputLimit } from './output-limit';
-import { createFieldLearner, RESPONSES_DROPPABLE } from './unknown-fields';
+import { createLimitLearner, limitMemory, nativeWithinOutputLimit, withinOutputLimit } from './output-limit';
+import { createFieldLearner, refusalMemory, RESPONSES_DROPPABLE } from './unknown-fields';
 import { NO_BOOK } from './signed-reasoning';
 import type { NativeEndpoint, ProviderAdapter, ProviderContext } from './types';
 import { chunksOf, completionFromEvents, isCompletion } from './chat-events';
-import { chunksFromResponses, createResponsesBridge } from './responses-bridge';
+import { bridgeMemory, chunksFromResponses, createResponsesBridge } from './responses-bridge';
 import { chatToResponses, completionFromResponse } from '../wire/responses';
 import { withoutBillingHeader } from '../wire/billing-header';
 import { withoutInlineSystem } from '../wire/system-reminders';
@@ -87,7 +87,8 @@ export function forOfficialOpenAI(request: ChatRequest, model: string): ChatRequ
   return withoutHistoryReasoning(out);
 }
 
-export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayId, proxy, signatures }: ProviderContext): ProviderAdapter {
+export function createOpenAIProvider(config: ProviderConfig, context: ProviderContext): ProviderAdapter {
+  const { secrets, gatewayId, proxy, signatures } = context;
   const { apiKey, unavailableReason } = providerKey(config, secrets);
   // A keyless local server (LM Studio, vLLM) gets no Authorization header at all.
   const transport = createTransport({
@@ -109,9 +110,9 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
     return official ? withoutLookaroundPatterns(forOfficialOpenAI(limited, deployment.model)) : google ? forGemini(limited) : limited;
   };
   const pathOf = (endpoint: NativeEndpoint) => nativePath(PATHS, endpoint, config.name);
-  const withinLearnedLimit = createLimitLearner();
-  const withoutRefusedFields = createFieldLearner();
-  const asTheModelTakes = createFieldLearner(RESPONSES_DROPPABLE);
+  const withinLearnedLimit = createLimitLearner(limitMemory(context, config));
+  const withoutRefusedFields = createFieldLearner(undefined, { memory: refusalMemory(context, config, 'chat-fields') });
+  const asTheModelTakes = createFieldLearner(RESPONSES_DROPPABLE, { memory: refusalMemory(context, config, 'responses-fields', RESPONSES_DROPPABLE) });
   // Reasoning another account encrypted (or none) is left out of a Responses request: OpenAI refuses it (signed-reasoning.ts).
   // Its fields are the client's: only hints it means the same without are left out where refused, its
   // effort goes as the nearest the model has, and schema patterns the server cannot compile are left out (unknown-fields.ts).
@@ -123,7 +124,7 @@ export function createOpenAIProvider(config: ProviderConfig, { secrets, gatewayI
   const nativeStreamCall: ProviderAdapter['nativeStream'] = (endpoint, body, context) =>
     withinLearnedLimit(context.deployment, (deployment) => signed(endpoint, { ...nativeBody(endpoint, body, deployment, official), model: deployment.model, stream: true }, (body) => nativeStream(transport, endpoint, pathOf(endpoint), body, context)));
   const gathered = (text: string) => completionFromEvents(text, config.name);
-  const bridge = createResponsesBridge(apis.includes('responses') && !apis.includes('chat'));
+  const bridge = createResponsesBridge(apis.includes('responses') && !apis.includes('chat'), bridgeMemory(context, config));
 
   return {
     config,

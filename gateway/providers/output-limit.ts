@@ -4,12 +4,13 @@
  * that takes fewer, which refuses it outright ("max_tokens is too large"). Asking that model for the
  * most it writes gives the answer the client wanted, cut where the model must cut it.
  */
-import type { DeploymentConfig } from '../config/schema';
+import type { DeploymentConfig, ProviderConfig } from '../config/schema';
 import { namedOutputLimit, roomLeft, UpstreamError } from '../errors';
 import { maxOutputOf } from '../models/facts';
 import { thinkingBudgetWithin } from '../wire/anthropic';
 import type { ChatRequest } from '../wire/canonical';
-import type { NativeEndpoint } from './types';
+import { learnerMemory, type LearnerMemory } from './quirk-memory';
+import type { NativeEndpoint, ProviderContext } from './types';
 
 /** A canonical request whose `max_tokens` or `max_completion_tokens` asks for more than the model writes, capped. */
 export function withinOutputLimit(request: ChatRequest, deployment: DeploymentConfig): ChatRequest {
@@ -63,11 +64,14 @@ const MIN_ROOM = 256;
  * attempt is made again within it, and later requests are sent it from the start. When it names
  * its window and the request's prompt instead (vLLM's, SGLang's: Claude Code asks for 32,000 or
  * 64,000 tokens out of a local model with a 64k window), the attempt is made again asking for the
- * room left, for this request alone. One adapter's learner forgets with a config change, which
- * makes the adapter again.
+ * room left, for this request alone. What it learns is kept across restarts (quirk-memory.ts).
  */
-export function createLimitLearner() {
-  const learned = new Map<string, number>();
+/** The limits learned of this upstream before (quirk-memory.ts). */
+export const limitMemory = (context: Pick<ProviderContext, 'quirks'>, config: ProviderConfig): LearnerMemory<number> =>
+  learnerMemory(context, config, 'output-limit', (stored) => (Number.isSafeInteger(stored) && (stored as number) > 0 ? (stored as number) : undefined));
+
+export function createLimitLearner(memory?: LearnerMemory<number>) {
+  const learned = new Map<string, number>(memory?.initial.slice(-MAX_LEARNED));
   return async function withinLearnedLimit<T>(deployment: DeploymentConfig, send: (deployment: DeploymentConfig) => Promise<T>): Promise<T> {
     const known = learned.get(deployment.model);
     const first = known !== undefined && !(deployment.maxOutputTokens !== undefined && deployment.maxOutputTokens <= known) ? { ...deployment, maxOutputTokens: known } : deployment;
@@ -81,6 +85,7 @@ export function createLimitLearner() {
       if (lower(limit)) {
         if (learned.size >= MAX_LEARNED) learned.clear();
         learned.set(deployment.model, limit);
+        memory?.remember(deployment.model, limit);
         return await send({ ...first, maxOutputTokens: limit });
       }
       const room = roomLeft(error);

@@ -7,14 +7,20 @@
 import { UpstreamError } from '../errors';
 import type { ChatCompletionChunk } from '../wire/canonical';
 import { createResponsesChunkTranslator } from '../wire/responses';
-import type { NativeEvent } from './types';
+import type { ProviderConfig } from '../config/schema';
+import { learnerMemory, type LearnerMemory } from './quirk-memory';
+import type { NativeEvent, ProviderContext } from './types';
 
 const ONLY_RESPONSES = /only supported in v1\/responses/i;
 /** Models remembered per provider: any number of models may be asked for. */
 const MAX_MODELS = 1_000;
 
-export function createResponsesBridge(speaksOnlyResponses: boolean) {
-  const learned = new Set<string>();
+/** The models of this upstream found before to take only Responses (quirk-memory.ts). */
+export const bridgeMemory = (context: Pick<ProviderContext, 'quirks'>, config: ProviderConfig): LearnerMemory<true> =>
+  learnerMemory(context, config, 'responses-only', (stored) => (stored === true ? true : undefined));
+
+export function createResponsesBridge(speaksOnlyResponses: boolean, memory?: LearnerMemory<true>) {
+  const learned = new Set<string>(memory?.initial.slice(-MAX_MODELS).map(([model]) => model));
   return {
     /** The answer by chat where the model takes it, else by `bridged`. */
     via<T>(model: string, chat: () => Promise<T>, bridged: () => Promise<T>): Promise<T> {
@@ -23,6 +29,7 @@ export function createResponsesBridge(speaksOnlyResponses: boolean) {
       return chat().catch((error: unknown) => {
         if (!(error instanceof UpstreamError) || !ONLY_RESPONSES.test((error.upstreamError?.message ?? '').slice(0, 2_000))) throw error;
         if (learned.size < MAX_MODELS) learned.add(model);
+        memory?.remember(model, true);
         return bridged();
       });
     },

@@ -32,6 +32,19 @@ export interface ProviderContext {
   signatures?: SignatureBook | undefined;
   /** The proxy the environment names for cloud upstreams. */
   proxy?: ProxySettings | undefined;
+  /** Where what upstreams refused is kept across restarts (quirk-memory.ts); without it, memory only. */
+  quirks?: QuirkBook | undefined;
+}
+
+/**
+ * What each upstream was found to refuse, model by model, kept beside the adapters' memory so a
+ * restart does not pay a refused round trip per quirk again. `upstream` names the server (its kind
+ * and base URL), `learner` what was learned (refused fields, an output limit, Responses only).
+ */
+export interface QuirkBook {
+  /** What was learned, newest last; values are as `note` was given them, read back from JSON. */
+  recall(upstream: string, learner: string): [model: string, value: unknown][];
+  note(upstream: string, learner: string, model: string, value: unknown): void;
 }
 
 export interface CallContext {

@@ -11,10 +11,13 @@
 import { createHash } from 'node:crypto';
 import { UpstreamError } from '../errors';
 import { offeredEfforts, refusedFields } from '../refusals';
-import { nearestEffort, type Effort } from '../models/efforts';
+import { EFFORTS, nearestEffort, type Effort } from '../models/efforts';
 import { withDeferralResolved } from '../wire/tool-deferral';
 import { LOOKAROUND_REFUSED, withoutLookaroundPatterns } from '../wire/schema-patterns';
 import { isRecord, mapped, replaced } from '../wire/records';
+import type { ProviderConfig } from '../config/schema';
+import { learnerMemory, type LearnerMemory } from './quirk-memory';
+import type { ProviderContext } from './types';
 
 const DROPPABLE = new Set([
   ...['user', 'parallel_tool_calls', 'stream_options', 'store', 'metadata', 'service_tier', 'prompt_cache_key', 'safety_identifier', 'seed'].map((f) => `request:${f}`),
@@ -81,8 +84,8 @@ interface Refused {
  * client's, only the hints it means the same without: MESSAGES_DROPPABLE, RESPONSES_DROPPABLE).
  * `messages`: the bodies are Messages requests, whose deferred tools may be resolved here.
  */
-export function createFieldLearner(droppable: ReadonlySet<string> = DROPPABLE, { messages = false } = {}) {
-  const learned = new Map<string, Refused>();
+export function createFieldLearner(droppable: ReadonlySet<string> = DROPPABLE, { messages = false, memory }: { messages?: boolean; memory?: LearnerMemory<Refused> } = {}) {
+  const learned = new Map<string, Refused>(memory?.initial.slice(-MAX_MODELS));
   return async function withoutRefusedFields<T>(body: Body, send: (body: Body) => Promise<T>): Promise<T> {
     const model = String(body.model);
     const known = learned.get(model);
@@ -104,6 +107,7 @@ export function createFieldLearner(droppable: ReadonlySet<string> = DROPPABLE, {
         for (const field of fresh) refused.fields.add(field);
         if (!learned.has(model) && learned.size >= MAX_MODELS) learned.clear();
         learned.set(model, refused);
+        memory?.remember(model, refused);
         // Only a request that changes is worth asking again: a field named but not sent is not the fault.
         const next = amended(current, refused);
         if (next === current) throw error;
@@ -111,6 +115,29 @@ export function createFieldLearner(droppable: ReadonlySet<string> = DROPPABLE, {
       }
     }
   };
+}
+
+/** What one of this upstream's field learners (`learner`) found before (quirk-memory.ts). */
+export const refusalMemory = (context: Pick<ProviderContext, 'quirks'>, config: ProviderConfig, learner: string, droppable: ReadonlySet<string> = DROPPABLE): LearnerMemory<Refused> =>
+  learnerMemory(context, config, learner, (stored) => refusalFrom(stored, droppable), storedRefusal);
+
+/** A Refused as kept on disk: its set as a list. */
+const storedRefusal = (refused: Refused): unknown => ({ ...refused, fields: [...refused.fields] });
+
+/**
+ * A kept Refused read back, holding only what this learner may leave out and efforts it knows; a
+ * record damaged or from another version is undefined (the quirk is learned again, at one refusal).
+ */
+function refusalFrom(stored: unknown, droppable: ReadonlySet<string>): Refused | undefined {
+  if (!isRecord(stored) || !Array.isArray(stored.fields)) return undefined;
+  const fields = new Set(stored.fields.filter((f): f is string => typeof f === 'string' && droppable.has(f)));
+  const refused: Refused = { fields };
+  if (Array.isArray(stored.efforts)) {
+    const efforts = stored.efforts.filter((e): e is Effort => (EFFORTS as readonly unknown[]).includes(e));
+    if (efforts.length > 0) refused.efforts = efforts;
+  }
+  for (const flag of ['nineCharIds', 'noDeferral', 'noLookaround'] as const) if (stored[flag] === true) refused[flag] = true;
+  return refused;
 }
 
 /** The body as the model takes it: its effort (chat's `reasoning_effort`, Responses' `reasoning.effort`) the nearest the model has, and without the refused fields. */

@@ -270,4 +270,14 @@ export const MIGRATIONS: readonly string[] = [
   // conversation where it was; rows older than the sessions' idle time are deleted by \`at\`
   `CREATE TABLE sticky_sessions (id TEXT PRIMARY KEY, deployment TEXT NOT NULL, at INTEGER NOT NULL) WITHOUT ROWID;
    CREATE INDEX sticky_sessions_at ON sticky_sessions (at);`,
+  // 18: what each upstream (its kind and base URL) was found to refuse, per learner and model, as
+  // JSON (store/upstream-quirks.ts); a few rows per strict server, read when its adapter is made
+  `CREATE TABLE upstream_quirks (
+     upstream TEXT NOT NULL,
+     learner TEXT NOT NULL,
+     model TEXT NOT NULL,
+     value TEXT NOT NULL,
+     learned_at INTEGER NOT NULL,
+     PRIMARY KEY (upstream, learner, model)
+   ) WITHOUT ROWID;`,
 ];

@@ -8,6 +8,7 @@
 import type { HealthHistory } from './health-history';
 import type { ResponseCache } from './response-cache';
 import type { ResponsesStore } from './responses-store';
+import type { QuirkBook } from '../providers/types';
 
 export interface SideWrites {
   /** Runs a write of a kind (`what`); on failure reports it and returns undefined. */
@@ -95,4 +96,19 @@ export function guardedCache(cache: ResponseCache, writes: SideWrites): Response
 /** Kept Responses answers: one that cannot be kept is still the client's answer, and later turns find it unknown. */
 export function guardedResponses(responses: ResponsesStore, writes: SideWrites): ResponsesStore {
   return { ...responses, save: (entry, at) => void writes.attempt('a kept response', () => responses.save(entry, at)) };
+}
+
+/** Learned quirks: one that cannot be kept is learned again after a restart, at one refusal; one that cannot be read likewise. */
+export function guardedQuirks(quirks: QuirkBook, writes: SideWrites): QuirkBook {
+  return {
+    recall(upstream, learner) {
+      try {
+        return quirks.recall(upstream, learner);
+      } catch (error) {
+        writes.failed('a learned quirk lookup', error);
+        return [];
+      }
+    },
+    note: (upstream, learner, model, value) => void writes.attempt('a learned quirk', () => quirks.note(upstream, learner, model, value)),
+  };
 }

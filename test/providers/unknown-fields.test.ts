@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { upstreamStatusError } from '../../gateway/errors';
 import { offeredEfforts, refusedFields } from '../../gateway/refusals';
-import { createFieldLearner, without } from '../../gateway/providers/unknown-fields';
+import { createFieldLearner, refusalMemory, without } from '../../gateway/providers/unknown-fields';
+import type { QuirkBook } from '../../gateway/providers/types';
 
 const refusal = (status: number, body: unknown) => refusedFields(upstreamStatusError('p', status, {}, JSON.stringify(body)));
 
@@ -89,5 +90,35 @@ describe('the field learner', () => {
     await expect(learn({ model: 'm', messages: [], tools: [] }, failing('Unrecognized request argument supplied: tools'))).rejects.toThrow();
     expect(calls).toBe(2);
   });
-});
 
+  it('starts where an earlier run left off: efforts, ids and fields read back from their JSON as they were learned', async () => {
+    // A book as the store keeps it: every value through JSON.
+    const rows = new Map<string, [string, string][]>();
+    const book: QuirkBook = {
+      recall: (upstream, learner) => (rows.get(`${upstream}|${learner}`) ?? []).map(([model, json]) => [model, JSON.parse(json)]),
+      note: (upstream, learner, model, value) => rows.set(`${upstream}|${learner}`, [...(rows.get(`${upstream}|${learner}`) ?? []).filter(([m]) => m !== model), [model, JSON.stringify(value)]]),
+    };
+    const provider = { name: 'strict', kind: 'openai', baseUrl: 'http://127.0.0.1:9/v1' } as const;
+    const strict = (sent: Record<string, unknown>[]) => async (body: Record<string, unknown>) => {
+      sent.push(body);
+      if ('seed' in body) throw refusing('Unrecognized request argument supplied: seed');
+      if (body.reasoning_effort === 'max') throw refusing("Unsupported value: 'reasoning_effort' does not support 'max' with this model. Supported values are: 'low', 'medium', and 'high'.");
+      const ids = (body.messages as { tool_call_id?: string }[]).flatMap((m) => (m.tool_call_id ? [m.tool_call_id] : []));
+      if (ids.some((id) => !/^[a-zA-Z0-9]{9}$/.test(id))) throw refusing('Tool call id was toolu_1 but must be a-z, A-Z, 0-9, with a length of 9.');
+      return 'ok';
+    };
+    const body = { model: 'm', seed: 1, reasoning_effort: 'max', messages: [{ role: 'tool', tool_call_id: 'toolu_1', content: 'x' }] };
+    const first: Record<string, unknown>[] = [];
+    await createFieldLearner(undefined, { memory: refusalMemory({ quirks: book }, provider, 'chat-fields') })(body, strict(first));
+    expect(first.length).toBe(4);
+    const later: Record<string, unknown>[] = [];
+    await createFieldLearner(undefined, { memory: refusalMemory({ quirks: book }, provider, 'chat-fields') })(body, strict(later));
+    expect(later).toEqual([first.at(-1)]);
+    expect(later[0]).toMatchObject({ reasoning_effort: 'high', messages: [{ tool_call_id: expect.stringMatching(/^[a-f0-9]{9}$/) }] });
+    expect(later[0]).not.toHaveProperty('seed');
+    // Another server starts with nothing learned.
+    const elsewhere: Record<string, unknown>[] = [];
+    await createFieldLearner(undefined, { memory: refusalMemory({ quirks: book }, { ...provider, baseUrl: 'http://127.0.0.1:10/v1' }, 'chat-fields') })(body, strict(elsewhere));
+    expect(elsewhere.length).toBe(4);
+  });
+});

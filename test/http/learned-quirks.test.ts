@@ -1,0 +1,143 @@
+/**
+ * What strict upstreams refused is kept across a restart: a field Gemini does not know, an answer
+ * limit Groq names, a model OpenAI serves by Responses alone. Each is learned from one refusal, and
+ * after a restart on the same data dir the first request goes as the server takes it. What was
+ * learned belongs to the server (its base URL), lapses after 30 days, and a damaged record is
+ * learned again rather than trusted.
+ */
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { FakeServer } from '../support/fake-server';
+import { startFakeGemini } from '../support/fake-gemini';
+import { startFakeOpenAI } from '../support/fake-openai';
+import { startGateway, tempDir, type Harness } from '../support/harness';
+
+let gemini: FakeServer;
+let groq: FakeServer;
+let data: ReturnType<typeof tempDir>;
+const DAY = 24 * 3_600_000;
+
+const config = (geminiUrl = gemini.url) => ({
+  version: 1,
+  providers: [
+    { name: 'gemini', kind: 'openai', baseUrl: `${geminiUrl}/v1beta/openai`, apiKey: 'env:TEST_KEY' },
+    { name: 'groq', kind: 'openai', baseUrl: `${groq.url}/v1`, apiKey: 'env:TEST_KEY' },
+  ],
+  deployments: [
+    { name: 'flash', provider: 'gemini', model: 'gemini-3.5-flash' },
+    { name: 'kimi', provider: 'groq', model: 'moonshotai/kimi-k2-instruct' },
+    { name: 'codex', provider: 'groq', model: 'gpt-5.1-codex' },
+  ],
+  routes: [],
+});
+
+beforeAll(async () => {
+  [gemini, groq] = await Promise.all([startFakeGemini(), startFakeOpenAI()]);
+});
+afterAll(async () => {
+  await Promise.all([gemini.stop(), groq.stop()]);
+});
+beforeEach(() => {
+  data?.remove();
+  data = tempDir();
+  gemini.requests.length = 0;
+  groq.requests.length = 0;
+});
+afterAll(() => data?.remove());
+
+/** A gateway on the test's data dir, started, used once and stopped: a run of the app. */
+async function run<T>(use: (h: Harness) => Promise<T>, options: { now?: () => number; geminiUrl?: string } = {}): Promise<T> {
+  const h = await startGateway(config(options.geminiUrl), { dataDir: data.path, ...(options.now ? { now: options.now } : {}) });
+  try {
+    return await use(h);
+  } finally {
+    await h.stop();
+  }
+}
+const askFlash = (h: Harness) => h.openai.chat.completions.create({ model: 'flash', user: 'someone', messages: [{ role: 'user', content: 'hi' }] });
+const sentTo = (fake: FakeServer, path: string) => fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith(path));
+
+describe('a quirk learned from a refusal', () => {
+  it('is kept across a restart: the next run sends the request as the server takes it, the first time', async () => {
+    await run(async (h) => expect((await askFlash(h)).choices[0]?.message.content).toBeTruthy());
+    expect(sentTo(gemini, '/chat/completions').map((r) => 'user' in (r.body as object))).toEqual([true, false]);
+
+    await run(async (h) => {
+      expect((await askFlash(h)).choices[0]?.message.content).toBeTruthy();
+      // Groq's limit and OpenAI's Responses-only model, each learned from its refusal.
+      await h.openai.chat.completions.create({ model: 'kimi', max_tokens: 50_000, messages: [{ role: 'user', content: 'hi' }] });
+      await h.openai.chat.completions.create({ model: 'codex', messages: [{ role: 'user', content: 'hi' }] });
+    });
+    expect(sentTo(gemini, '/chat/completions').map((r) => 'user' in (r.body as object))).toEqual([true, false, false]);
+    expect(sentTo(groq, '/chat/completions').map((r) => [(r.body as { model: string }).model, (r.body as { max_tokens?: number }).max_tokens])).toEqual([
+      ['moonshotai/kimi-k2-instruct', 50_000],
+      ['moonshotai/kimi-k2-instruct', 16_384],
+      ['gpt-5.1-codex', undefined],
+    ]);
+    expect(sentTo(groq, '/responses')).toHaveLength(1);
+
+    groq.requests.length = 0;
+    await run(async (h) => {
+      await h.openai.chat.completions.create({ model: 'kimi', max_tokens: 50_000, messages: [{ role: 'user', content: 'hi' }] });
+      await h.openai.chat.completions.create({ model: 'codex', messages: [{ role: 'user', content: 'hi' }] });
+    });
+    // Within the limit and by Responses from the first request.
+    expect(sentTo(groq, '/chat/completions').map((r) => (r.body as { max_tokens?: number }).max_tokens)).toEqual([16_384]);
+    expect(sentTo(groq, '/responses')).toHaveLength(1);
+  });
+
+  it("belongs to the server: another base URL learns its own, and a provider's other settings keep it", async () => {
+    await run(async (h) => void (await askFlash(h)));
+    const other = await startFakeGemini();
+    try {
+      await run(async (h) => void (await askFlash(h)), { geminiUrl: other.url });
+      expect(sentTo(other, '/chat/completions').map((r) => 'user' in (r.body as object))).toEqual([true, false]);
+    } finally {
+      await other.stop();
+    }
+    gemini.requests.length = 0;
+    await run(async (h) => {
+      // A change to the provider that keeps its server (a timeout) makes its adapter again: it still knows.
+      const provider = h.gateway.config().providers.find((p) => p.name === 'gemini')!;
+      expect((await h.admin('/admin/api/providers/gemini', { method: 'PUT', body: JSON.stringify({ ...provider, timeouts: { firstByteMs: 9_000 } }) })).status).toBe(200);
+      await askFlash(h);
+    });
+    expect(sentTo(gemini, '/chat/completions').map((r) => 'user' in (r.body as object))).toEqual([false]);
+  });
+
+  it('lapses 30 days after it was learned, and is learned again', async () => {
+    const start = Date.now();
+    await run(async (h) => void (await askFlash(h)), { now: () => start });
+    await run(async (h) => void (await askFlash(h)), { now: () => start + 29 * DAY });
+    expect(sentTo(gemini, '/chat/completions').map((r) => 'user' in (r.body as object))).toEqual([true, false, false]);
+    await run(async (h) => void (await askFlash(h)), { now: () => start + 31 * DAY });
+    expect(sentTo(gemini, '/chat/completions').map((r) => 'user' in (r.body as object))).toEqual([true, false, false, true, false]);
+  });
+
+  it('is learned again when its record is damaged or names what may not be left out', async () => {
+    await run(async (h) => void (await askFlash(h)));
+    const db = new Database(join(data.path, 'switchyard.db'));
+    try {
+      const rows = db.prepare("SELECT learner, model, value FROM upstream_quirks WHERE upstream LIKE 'openai %/v1beta/openai'").all();
+      expect(rows).toEqual([{ learner: 'chat-fields', model: 'gemini-3.5-flash', value: JSON.stringify({ fields: ['request:user'] }) }]);
+      // Only fields a request means the same without are ever left out, whatever the file says.
+      db.prepare("UPDATE upstream_quirks SET value = ? WHERE learner = 'chat-fields'").run(JSON.stringify({ fields: ['request:messages'] }));
+    } finally {
+      db.close();
+    }
+    await run(async (h) => void (await askFlash(h)));
+    expect(sentTo(gemini, '/chat/completions').map((r) => ['user' in (r.body as object), Array.isArray((r.body as { messages?: unknown }).messages)])).toEqual([
+      [true, true], [false, true], [true, true], [false, true],
+    ]);
+    const again = new Database(join(data.path, 'switchyard.db'));
+    try {
+      again.prepare("UPDATE upstream_quirks SET value = 'not json' WHERE learner = 'chat-fields'").run();
+    } finally {
+      again.close();
+    }
+    gemini.requests.length = 0;
+    await run(async (h) => void (await askFlash(h)));
+    expect(sentTo(gemini, '/chat/completions').map((r) => 'user' in (r.body as object))).toEqual([true, false]);
+  });
+});
