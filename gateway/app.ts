@@ -48,6 +48,7 @@ import { uiSurface } from './surfaces/ui';
 import type { UsageRecorder } from './usage/recorder';
 import type { MetricsTally } from './metrics/tally';
 import type { Pulls } from './models/pulls';
+import type { QuirkMemory } from './providers/types';
 
 export interface AppServices {
   router: Router;
@@ -62,6 +63,8 @@ export interface AppServices {
   metrics: MetricsTally;
   /** Models being pulled to an Ollama from the dashboard. */
   pulls: Pulls;
+  /** What each provider's server was found to refuse. */
+  quirks: QuirkMemory;
   usageLog: UsageLog;
   cache: ResponseCache;
   responses: ResponsesStore;
@@ -175,6 +178,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     connect: { config: () => s.config.current(), server: () => ({ host, port: port(), exposed }), keys: s.keys, places: s.connectPlaces, windowOf: (d) => probedWindow(s.routingState.facts(d)) },
     gatewayId: s.gatewayId,
     pulls: s.pulls,
+    quirks: s.quirks,
   });
   await app.register(uiSurface, { uiDir: options.uiDir, port, sessions: s.sessions, address, allowedOrigin });
   return app;

@@ -96,7 +96,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
   let log: FastifyInstance['log'] | undefined; // the app's, once it exists: a write may fail before
   const writes = createSideWrites((error, message) => (error ? log?.error({ err: error }, message) : log?.warn(message)), now);
-  const upstream = { ...upstreamContext(secrets, env), quirks: guardedQuirks(createQuirkStore(db, now), writes) };
+  const upstream = upstreamContext(secrets, env, guardedQuirks(createQuirkStore(db, now), writes));
   providers = createProviderSet(initial.providers, upstream).adapters;
   for (const adapter of providers.values()) if (adapter.unavailableReason) notices.push(`provider ${adapter.config.name} cannot be used: ${adapter.unavailableReason}, so requests skip its deployments`);
   let catalog: Catalog = createCatalog(initial, providers, timeZone);
@@ -159,6 +159,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         recorder: createUsageRecorder({ log: usageLog, catalog: () => catalog, now, onError: (error) => writes.failed('a usage row', error), onRow: (row) => (writes.succeeded('a usage row'), budgets.record(row)), count: (row) => metrics.record(row) }),
         metrics,
         pulls: createPulls({ catalog: () => catalog, probe: (provider) => health.probe(provider), now }),
+        quirks: upstream.quirks,
         usageLog,
         cache,
         responses,

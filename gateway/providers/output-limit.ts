@@ -9,8 +9,8 @@ import { namedOutputLimit, roomLeft, UpstreamError } from '../errors';
 import { maxOutputOf } from '../models/facts';
 import { thinkingBudgetWithin } from '../wire/anthropic';
 import type { ChatRequest } from '../wire/canonical';
-import { learnerMemory, type LearnerMemory } from './quirk-memory';
-import type { NativeEndpoint, ProviderContext } from './types';
+import { learnerMemory } from './quirk-memory';
+import type { LearnerMemory, NativeEndpoint, ProviderContext } from './types';
 
 /** A canonical request whose `max_tokens` or `max_completion_tokens` asks for more than the model writes, capped. */
 export function withinOutputLimit(request: ChatRequest, deployment: DeploymentConfig): ChatRequest {
@@ -71,7 +71,7 @@ export const limitMemory = (context: Pick<ProviderContext, 'quirks'>, config: Pr
   learnerMemory(context, config, 'output-limit', (stored) => (Number.isSafeInteger(stored) && (stored as number) > 0 ? (stored as number) : undefined));
 
 export function createLimitLearner(memory?: LearnerMemory<number>) {
-  const learned = new Map<string, number>(memory?.initial.slice(-MAX_LEARNED));
+  const learned = memory?.learned ?? new Map<string, number>();
   return async function withinLearnedLimit<T>(deployment: DeploymentConfig, send: (deployment: DeploymentConfig) => Promise<T>): Promise<T> {
     const known = learned.get(deployment.model);
     const first = known !== undefined && !(deployment.maxOutputTokens !== undefined && deployment.maxOutputTokens <= known) ? { ...deployment, maxOutputTokens: known } : deployment;

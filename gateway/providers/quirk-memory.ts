@@ -1,26 +1,66 @@
 /**
- * One learner's memory of an upstream, model by model: what the QuirkBook kept from earlier runs,
- * and a way to keep what it learns now. The learners (unknown-fields.ts, output-limit.ts,
- * responses-bridge.ts) hold their maps themselves; this is only where those start and are saved.
+ * What the adapters learned of each server from its refusals (unknown-fields.ts, output-limit.ts,
+ * responses-bridge.ts), held here rather than in each adapter: one map per learner and server,
+ * started from what the store kept, so neither a restart nor a config change that makes an adapter
+ * again costs a refused round trip per quirk. The learners read and set the maps; this module only
+ * starts, keeps, lists and forgets them.
  */
 import type { ProviderConfig } from '../config/schema';
-import type { ProviderContext } from './types';
+import type { LearnerMemory, ProviderContext, QuirkMemory, QuirkRow, QuirkRows } from './types';
 
-export interface LearnerMemory<V> {
-  /** What was learned before this adapter was made, oldest first. */
-  initial: [model: string, value: V][];
-  remember(model: string, value: V): void;
+/** The server a provider reaches: another base URL is another server, with quirks of its own; its name is not part of it. */
+export const serverOf = (config: Pick<ProviderConfig, 'kind' | 'baseUrl'>): string => `${config.kind} ${config.baseUrl}`;
+
+/** Without `rows`, what is learned lasts as long as the process. */
+export function createQuirkMemory(rows?: QuirkRows): QuirkMemory {
+  const maps = new Map<string, Map<string, unknown>>();
+  const keyOf = (server: string, learner: string) => `${server}\u0000${learner}`;
+  return {
+    learner<V>(server: string, learner: string, read: (stored: unknown) => V | undefined, store: (value: V) => unknown): LearnerMemory<V> {
+      const key = keyOf(server, learner);
+      let learned = maps.get(key) as Map<string, V> | undefined;
+      if (!learned) {
+        learned = new Map();
+        // Kept values are read from disk: each is checked by `read`, and one it refuses is learned again.
+        for (const [model, stored] of rows?.recall(server, learner) ?? []) {
+          const value = read(stored);
+          if (value !== undefined) learned.set(model, value);
+        }
+        maps.set(key, learned as Map<string, unknown>);
+      }
+      return { learned, remember: (model, value) => rows?.note(server, learner, model, store(value)) };
+    },
+    list: (server) => rows?.list(server) ?? [],
+    forget(server) {
+      for (const [key, learned] of maps) if (key.startsWith(`${server}\u0000`)) learned.clear();
+      rows?.forget(server);
+    },
+  };
 }
 
-/** Kept values are read from disk: each is checked by `read`, and one it refuses (undefined) is skipped. */
+/** A learner's memory of this provider's server, or one of its own when the adapter has no quirk memory (a CLI command's). */
 export function learnerMemory<V>(context: Pick<ProviderContext, 'quirks'>, config: ProviderConfig, learner: string, read: (stored: unknown) => V | undefined, store: (value: V) => unknown = (v) => v): LearnerMemory<V> {
-  const book = context.quirks;
-  // The server, not the provider's name: another base URL is another server, which has its own quirks.
-  const upstream = `${config.kind} ${config.baseUrl}`;
-  const initial: [string, V][] = [];
-  for (const [model, stored] of book?.recall(upstream, learner) ?? []) {
-    const value = read(stored);
-    if (value !== undefined) initial.push([model, value]);
-  }
-  return { initial, remember: (model, value) => book?.note(upstream, learner, model, store(value)) };
+  return context.quirks?.learner(serverOf(config), learner, read, store) ?? { learned: new Map(), remember: () => undefined };
+}
+
+const SCOPES: Record<string, string> = { request: '', message: ' in messages', call: ' in tool calls', tool: ' in tools', cache: ' in caching hints' };
+const fieldText = (field: string) => {
+  const colon = field.indexOf(':');
+  return `\`${field.slice(colon + 1)}\`${SCOPES[field.slice(0, colon)] ?? ''}`;
+};
+
+/** What a kept quirk means, in words for the dashboard: what the server refused and what is sent it instead. */
+export function describeQuirk({ learner, value }: Pick<QuirkRow, 'learner' | 'value'>): string {
+  if (learner === 'output-limit') return `writes at most ${Number(value).toLocaleString('en-US')} tokens an answer: asked for no more`;
+  if (learner === 'responses-only') return 'is served by the Responses API alone: chat goes to it that way';
+  const api = { 'chat-fields': 'chat', 'responses-fields': 'Responses', 'messages-fields': 'Messages' }[learner] ?? learner;
+  const kept = (value ?? {}) as { fields?: unknown; efforts?: unknown; nineCharIds?: unknown; noDeferral?: unknown; noLookaround?: unknown };
+  const parts: string[] = [];
+  const fields = Array.isArray(kept.fields) ? kept.fields.filter((f): f is string => typeof f === 'string') : [];
+  if (fields.length > 0) parts.push(`refuses ${fields.map(fieldText).join(', ')}: left out`);
+  if (Array.isArray(kept.efforts)) parts.push(`takes the efforts ${kept.efforts.join(', ')}: asked at the nearest`);
+  if (kept.nineCharIds === true) parts.push('takes tool call ids of nine letters and digits: others sent as a digest');
+  if (kept.noDeferral === true) parts.push('defers no tools: sent the tools the model would see');
+  if (kept.noLookaround === true) parts.push('refuses lookaround in tool schema patterns: those patterns left out');
+  return `${api} requests: ${parts.join('; ') || 'nothing left out'}`;
 }

@@ -10,7 +10,8 @@ import { randomBytes } from 'node:crypto';
 import type { Secrets } from '../config/secrets';
 import { proxySettings } from './proxy';
 import { createSignatureBook } from './signed-reasoning';
-import type { CallContext, NativeEndpoint, ProviderAdapter, ProviderContext } from './types';
+import { createQuirkMemory } from './quirk-memory';
+import type { CallContext, NativeEndpoint, ProviderAdapter, ProviderContext, QuirkMemory, QuirkRows } from './types';
 
 const CREATE: Record<ProviderConfig['kind'], (config: ProviderConfig, context: ProviderContext) => ProviderAdapter> = {
   ollama: createOllamaProvider,
@@ -20,10 +21,11 @@ const CREATE: Record<ProviderConfig['kind'], (config: ProviderConfig, context: P
 
 /**
  * What every adapter of one gateway shares: its secrets, its id (sent with every upstream request,
- * so a loop back to it shows), the book of thinking signatures, and the proxy its environment names.
+ * so a loop back to it shows), the book of thinking signatures, the proxy its environment names, and
+ * what it learned of each server (kept in `quirks` when given).
  */
-export function upstreamContext(secrets: Secrets, env: Record<string, string | undefined> = {}): ProviderContext & { gatewayId: string } {
-  return { secrets, gatewayId: randomBytes(12).toString('base64url'), signatures: createSignatureBook(), proxy: proxySettings(env) };
+export function upstreamContext(secrets: Secrets, env: Record<string, string | undefined> = {}, quirks?: QuirkRows): ProviderContext & { gatewayId: string; quirks: QuirkMemory } {
+  return { secrets, gatewayId: randomBytes(12).toString('base64url'), signatures: createSignatureBook(), proxy: proxySettings(env), quirks: createQuirkMemory(quirks) };
 }
 
 export interface ProviderSet {

@@ -8,8 +8,8 @@ import { UpstreamError } from '../errors';
 import type { ChatCompletionChunk } from '../wire/canonical';
 import { createResponsesChunkTranslator } from '../wire/responses';
 import type { ProviderConfig } from '../config/schema';
-import { learnerMemory, type LearnerMemory } from './quirk-memory';
-import type { NativeEvent, ProviderContext } from './types';
+import { learnerMemory } from './quirk-memory';
+import type { LearnerMemory, NativeEvent, ProviderContext } from './types';
 
 const ONLY_RESPONSES = /only supported in v1\/responses/i;
 /** Models remembered per provider: any number of models may be asked for. */
@@ -20,7 +20,7 @@ export const bridgeMemory = (context: Pick<ProviderContext, 'quirks'>, config: P
   learnerMemory(context, config, 'responses-only', (stored) => (stored === true ? true : undefined));
 
 export function createResponsesBridge(speaksOnlyResponses: boolean, memory?: LearnerMemory<true>) {
-  const learned = new Set<string>(memory?.initial.slice(-MAX_MODELS).map(([model]) => model));
+  const learned = memory?.learned ?? new Map<string, true>();
   return {
     /** The answer by chat where the model takes it, else by `bridged`. */
     via<T>(model: string, chat: () => Promise<T>, bridged: () => Promise<T>): Promise<T> {
@@ -28,7 +28,7 @@ export function createResponsesBridge(speaksOnlyResponses: boolean, memory?: Lea
       // No async frame of its own: this wraps every chat request to an OpenAI-compatible server.
       return chat().catch((error: unknown) => {
         if (!(error instanceof UpstreamError) || !ONLY_RESPONSES.test((error.upstreamError?.message ?? '').slice(0, 2_000))) throw error;
-        if (learned.size < MAX_MODELS) learned.add(model);
+        if (learned.size < MAX_MODELS) learned.set(model, true);
         memory?.remember(model, true);
         return bridged();
       });

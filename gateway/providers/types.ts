@@ -32,19 +32,48 @@ export interface ProviderContext {
   signatures?: SignatureBook | undefined;
   /** The proxy the environment names for cloud upstreams. */
   proxy?: ProxySettings | undefined;
-  /** Where what upstreams refused is kept across restarts (quirk-memory.ts); without it, memory only. */
-  quirks?: QuirkBook | undefined;
+  /** What upstreams were found to refuse (quirk-memory.ts); without it, each adapter learns alone. */
+  quirks?: QuirkMemory | undefined;
+}
+
+/** One thing learned of a server, as it is kept (store/upstream-quirks.ts). */
+export interface QuirkRow {
+  learner: string;
+  model: string;
+  /** As the learner gave it, read back from JSON. */
+  value: unknown;
+  learnedAt: number;
 }
 
 /**
- * What each upstream was found to refuse, model by model, kept beside the adapters' memory so a
- * restart does not pay a refused round trip per quirk again. `upstream` names the server (its kind
- * and base URL), `learner` what was learned (refused fields, an output limit, Responses only).
+ * Where what upstreams refused is kept across restarts. `server` names the upstream (its kind and
+ * base URL: quirk-memory.ts), `learner` what was learned (refused fields, an output limit, Responses only).
  */
-export interface QuirkBook {
-  /** What was learned, newest last; values are as `note` was given them, read back from JSON. */
-  recall(upstream: string, learner: string): [model: string, value: unknown][];
-  note(upstream: string, learner: string, model: string, value: unknown): void;
+export interface QuirkRows {
+  /** What one learner learned of a server, oldest first. */
+  recall(server: string, learner: string): [model: string, value: unknown][];
+  note(server: string, learner: string, model: string, value: unknown): void;
+  list(server: string): QuirkRow[];
+  forget(server: string): void;
+}
+
+/** One learner's memory of one server, model by model. */
+export interface LearnerMemory<V> {
+  learned: Map<string, V>;
+  /** Keeps what was just set in `learned` across restarts. */
+  remember(model: string, value: V): void;
+}
+
+/**
+ * What the adapters learned of each server (quirk-memory.ts): one map per learner and server, shared
+ * by every adapter of that server (a config change that makes the adapter again keeps it), started
+ * from what was kept.
+ */
+export interface QuirkMemory {
+  learner<V>(server: string, learner: string, read: (stored: unknown) => V | undefined, store: (value: V) => unknown): LearnerMemory<V>;
+  list(server: string): QuirkRow[];
+  /** Forgets what was learned of a server, kept and in memory: its next requests go as clients send them. */
+  forget(server: string): void;
 }
 
 export interface CallContext {

@@ -16,8 +16,8 @@ import { withDeferralResolved } from '../wire/tool-deferral';
 import { LOOKAROUND_REFUSED, withoutLookaroundPatterns } from '../wire/schema-patterns';
 import { isRecord, mapped, replaced } from '../wire/records';
 import type { ProviderConfig } from '../config/schema';
-import { learnerMemory, type LearnerMemory } from './quirk-memory';
-import type { ProviderContext } from './types';
+import { learnerMemory } from './quirk-memory';
+import type { LearnerMemory, ProviderContext } from './types';
 
 const DROPPABLE = new Set([
   ...['user', 'parallel_tool_calls', 'stream_options', 'store', 'metadata', 'service_tier', 'prompt_cache_key', 'safety_identifier', 'seed'].map((f) => `request:${f}`),
@@ -85,7 +85,7 @@ interface Refused {
  * `messages`: the bodies are Messages requests, whose deferred tools may be resolved here.
  */
 export function createFieldLearner(droppable: ReadonlySet<string> = DROPPABLE, { messages = false, memory }: { messages?: boolean; memory?: LearnerMemory<Refused> } = {}) {
-  const learned = new Map<string, Refused>(memory?.initial.slice(-MAX_MODELS));
+  const learned = memory?.learned ?? new Map<string, Refused>();
   return async function withoutRefusedFields<T>(body: Body, send: (body: Body) => Promise<T>): Promise<T> {
     const model = String(body.model);
     const known = learned.get(model);

@@ -8,7 +8,7 @@
 import type { HealthHistory } from './health-history';
 import type { ResponseCache } from './response-cache';
 import type { ResponsesStore } from './responses-store';
-import type { QuirkBook } from '../providers/types';
+import type { QuirkRows } from '../providers/types';
 
 export interface SideWrites {
   /** Runs a write of a kind (`what`); on failure reports it and returns undefined. */
@@ -99,16 +99,19 @@ export function guardedResponses(responses: ResponsesStore, writes: SideWrites):
 }
 
 /** Learned quirks: one that cannot be kept is learned again after a restart, at one refusal; one that cannot be read likewise. */
-export function guardedQuirks(quirks: QuirkBook, writes: SideWrites): QuirkBook {
+export function guardedQuirks(quirks: QuirkRows, writes: SideWrites): QuirkRows {
+  const read = <T>(what: () => T, none: T): T => {
+    try {
+      return what();
+    } catch (error) {
+      writes.failed('a learned quirk lookup', error);
+      return none;
+    }
+  };
   return {
-    recall(upstream, learner) {
-      try {
-        return quirks.recall(upstream, learner);
-      } catch (error) {
-        writes.failed('a learned quirk lookup', error);
-        return [];
-      }
-    },
-    note: (upstream, learner, model, value) => void writes.attempt('a learned quirk', () => quirks.note(upstream, learner, model, value)),
+    recall: (server, learner) => read(() => quirks.recall(server, learner), []),
+    list: (server) => read(() => quirks.list(server), []),
+    note: (server, learner, model, value) => void writes.attempt('a learned quirk', () => quirks.note(server, learner, model, value)),
+    forget: (server) => void writes.attempt('a learned quirk', () => quirks.forget(server)),
   };
 }

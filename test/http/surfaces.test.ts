@@ -115,6 +115,8 @@ const PROTECTED: [string, string, unknown?][] = [
   ['POST', 'deployments/llama/pull'],
   ['DELETE', 'deployments/llama/pull'],
   ['GET', 'pulls'],
+  ['GET', 'providers/cloud/quirks'],
+  ['DELETE', 'providers/cloud/quirks'],
   ['GET', 'usage/sessions/kept?session=s&clientKey=anonymous'],
   ['DELETE', 'usage/sessions/kept?session=s&clientKey=anonymous'],
 ];

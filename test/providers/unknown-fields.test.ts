@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { upstreamStatusError } from '../../gateway/errors';
 import { offeredEfforts, refusedFields } from '../../gateway/refusals';
 import { createFieldLearner, refusalMemory, without } from '../../gateway/providers/unknown-fields';
-import type { QuirkBook } from '../../gateway/providers/types';
+import { createQuirkMemory } from '../../gateway/providers/quirk-memory';
+import type { QuirkRows } from '../../gateway/providers/types';
 
 const refusal = (status: number, body: unknown) => refusedFields(upstreamStatusError('p', status, {}, JSON.stringify(body)));
 
@@ -92,11 +93,13 @@ describe('the field learner', () => {
   });
 
   it('starts where an earlier run left off: efforts, ids and fields read back from their JSON as they were learned', async () => {
-    // A book as the store keeps it: every value through JSON.
-    const rows = new Map<string, [string, string][]>();
-    const book: QuirkBook = {
-      recall: (upstream, learner) => (rows.get(`${upstream}|${learner}`) ?? []).map(([model, json]) => [model, JSON.parse(json)]),
-      note: (upstream, learner, model, value) => rows.set(`${upstream}|${learner}`, [...(rows.get(`${upstream}|${learner}`) ?? []).filter(([m]) => m !== model), [model, JSON.stringify(value)]]),
+    // Rows as the store keeps them: every value through JSON.
+    const kept = new Map<string, [string, string][]>();
+    const rows: QuirkRows = {
+      recall: (server, learner) => (kept.get(`${server}|${learner}`) ?? []).map(([model, json]) => [model, JSON.parse(json)]),
+      note: (server, learner, model, value) => void kept.set(`${server}|${learner}`, [...(kept.get(`${server}|${learner}`) ?? []).filter(([m]) => m !== model), [model, JSON.stringify(value)]]),
+      list: () => [],
+      forget: () => undefined,
     };
     const provider = { name: 'strict', kind: 'openai', baseUrl: 'http://127.0.0.1:9/v1' } as const;
     const strict = (sent: Record<string, unknown>[]) => async (body: Record<string, unknown>) => {
@@ -109,16 +112,17 @@ describe('the field learner', () => {
     };
     const body = { model: 'm', seed: 1, reasoning_effort: 'max', messages: [{ role: 'tool', tool_call_id: 'toolu_1', content: 'x' }] };
     const first: Record<string, unknown>[] = [];
-    await createFieldLearner(undefined, { memory: refusalMemory({ quirks: book }, provider, 'chat-fields') })(body, strict(first));
+    await createFieldLearner(undefined, { memory: refusalMemory({ quirks: createQuirkMemory(rows) }, provider, 'chat-fields') })(body, strict(first));
     expect(first.length).toBe(4);
     const later: Record<string, unknown>[] = [];
-    await createFieldLearner(undefined, { memory: refusalMemory({ quirks: book }, provider, 'chat-fields') })(body, strict(later));
+    // A restart: a new memory, started from the rows.
+    await createFieldLearner(undefined, { memory: refusalMemory({ quirks: createQuirkMemory(rows) }, provider, 'chat-fields') })(body, strict(later));
     expect(later).toEqual([first.at(-1)]);
     expect(later[0]).toMatchObject({ reasoning_effort: 'high', messages: [{ tool_call_id: expect.stringMatching(/^[a-f0-9]{9}$/) }] });
     expect(later[0]).not.toHaveProperty('seed');
     // Another server starts with nothing learned.
     const elsewhere: Record<string, unknown>[] = [];
-    await createFieldLearner(undefined, { memory: refusalMemory({ quirks: book }, { ...provider, baseUrl: 'http://127.0.0.1:10/v1' }, 'chat-fields') })(body, strict(elsewhere));
+    await createFieldLearner(undefined, { memory: refusalMemory({ quirks: createQuirkMemory(rows) }, { ...provider, baseUrl: 'http://127.0.0.1:10/v1' }, 'chat-fields') })(body, strict(elsewhere));
     expect(elsewhere.length).toBe(4);
   });
 });

@@ -18,10 +18,12 @@ import { keptSessions } from './kept-sessions';
 import { modelLoading } from './model-loading';
 import { modelPulls } from './model-pulls';
 import type { Pulls } from '../../models/pulls';
+import type { QuirkMemory } from '../../providers/types';
 import { schedulePreview } from './schedule-preview';
 import { configRoutes, type ConfigRouteServices } from './config-routes';
 import { connectRoutes, type ConnectRouteServices } from './connect-routes';
 import { playground } from './playground';
+import { providerQuirks } from './provider-quirks';
 import { providerTools } from './provider-tools';
 import { registerSession } from './session';
 import { usageRoutes, type UsageRouteServices } from './usage-routes';
@@ -43,6 +45,8 @@ export interface AdminOptions {
   /** Sent with a connection test, so a provider that points back at this gateway says so. */
   gatewayId: string;
   pulls: Pulls;
+  /** What each provider's server was found to refuse. */
+  quirks: QuirkMemory;
 }
 
 export async function adminSurface(app: FastifyInstance, options: AdminOptions): Promise<void> {
@@ -71,6 +75,7 @@ export async function adminSurface(app: FastifyInstance, options: AdminOptions):
   configRoutes(app, options.config);
   schedulePreview(app, options.config);
   providerTools(app, { catalog, secrets: options.config.secrets, config: options.config.config.current, gatewayId: options.gatewayId });
+  providerQuirks(app, { catalog, quirks: options.quirks });
   usageRoutes(app, options.usage);
   keptSessions(app, { catalog, sessions: options.health.routing?.sessions });
   connectRoutes(app, options.connect);

@@ -2,7 +2,8 @@
  * Every admin API body, request and response, as TypeBox schemas: Fastify validates requests and
  * serialises responses with them, the handlers are typed by them, and the renderer's types are
  * derived from them (import type only), so the three cannot drift apart. The usage log's are in
- * usage-schemas.ts, exported from here too.
+ * usage-schemas.ts, and what is said of providers' servers (models, pulls, quirks) in
+ * server-schemas.ts, both exported from here too.
  */
 import Type from 'typebox';
 import { BudgetSchema, DeploymentSchema, ProviderSchema, RouteSchema, SettingsSchema, TimeWindowSchema, ConfigSchema } from '../../config/schema';
@@ -12,6 +13,7 @@ import { mergePatchOf, Name, NullableNumber, NullableString, Strict } from './sc
 import { DecisionSchema, UsageAttemptSchema } from './usage-schemas';
 
 export * from './usage-schemas';
+export * from './server-schemas';
 
 export const NameParams = Type.Object({ name: Name });
 export const DeploymentParams = Type.Object({ deployment: Name });
@@ -129,14 +131,6 @@ export const BreakerViewSchema = Type.Object({
 });
 export const TransitionSchema = Type.Object({ deployment: Type.String(), from: BreakerState, to: BreakerState, at: Type.Number(), reason: Type.String() });
 export const BreakersSchema = Type.Object({ breakers: Type.Array(BreakerViewSchema), transitions: Type.Array(TransitionSchema) });
-/** A model put in memory or let go: which, and how long the Ollama took. */
-export const ModelMemorySchema = Type.Object({ deployment: Type.String(), model: Type.String(), ms: Type.Integer() });
-/** A model being pulled to an Ollama, or pulled a moment ago: its latest step and bytes, and how it ended. */
-export const PullViewSchema = Type.Object({
-  provider: Type.String(), model: Type.String(), state: Type.Union([Type.Literal('pulling'), Type.Literal('done'), Type.Literal('failed'), Type.Literal('cancelled')]), status: Type.String(),
-  completed: NullableNumber, total: NullableNumber, error: NullableString, startedAt: Type.Number(), endedAt: NullableNumber,
-});
-export const PullListSchema = Type.Object({ pulls: Type.Array(PullViewSchema) });
 
 // --- cache and client keys
 export const CacheStatsSchema = Type.Object({ entries: Type.Integer(), bytes: Type.Integer(), hits: Type.Integer(), maxBytes: Type.Integer() });
@@ -273,9 +267,6 @@ export type ConfigRevision = Type.Static<typeof ConfigRevisionSchema>;
 export type ProbeOutcome = Type.Static<typeof ProbeOutcomeSchema>;
 export type ProbeSample = Type.Static<typeof ProbeSampleSchema>;
 export type Breakers = Type.Static<typeof BreakersSchema>;
-export type ModelMemory = Type.Static<typeof ModelMemorySchema>;
-export type PullView = Type.Static<typeof PullViewSchema>;
-export type PullList = Type.Static<typeof PullListSchema>;
 export type CacheStatsView = Type.Static<typeof CacheStatsSchema>;
 export type ClientKeyView = Type.Static<typeof ClientKeyListedSchema>;
 export type ClientKeyInput = Type.Static<typeof ClientKeyInputSchema>;

@@ -33,6 +33,7 @@ export type {
   ProviderInput,
   ProviderTest,
   ProviderView,
+  QuirkView,
   RollupPointView as RollupPoint,
   Rollups,
   RoutePatch,

@@ -6,7 +6,7 @@
 import { mutationOptions, queryOptions, type QueryClient } from '@tanstack/react-query';
 import { api, send } from '../client';
 import { mergePatchBetween } from '../merge-patch';
-import type { Alias, BudgetConfig, ClientBasics, Config, ConfigPreview, ConfigRevision, DeploymentConfig, ProbeOutcome, ProviderInput, ProviderTest, ProviderView, RouteConfig, RoutePatch, Schedule, Settings, SettingsPatch, SettingsView, TimeWindow } from '../types';
+import type { Alias, BudgetConfig, ClientBasics, Config, ConfigPreview, ConfigRevision, DeploymentConfig, ProbeOutcome, ProviderInput, ProviderTest, ProviderView, QuirkView, RouteConfig, RoutePatch, Schedule, Settings, SettingsPatch, SettingsView, TimeWindow } from '../types';
 import { invalidate, path } from './paths';
 
 export const configQueries = {
@@ -22,6 +22,9 @@ export const configQueries = {
       queryFn: () => api<{ models: string[]; error: string | null }>(`/admin/api/providers/${encodeURIComponent(provider)}/models`),
       staleTime: 30_000,
     }),
+  /** What the provider's server was found to refuse, and what is sent it instead. */
+  quirks: (provider: string) =>
+    queryOptions({ queryKey: ['config', 'providers', provider, 'quirks'], queryFn: () => api<{ quirks: QuirkView[] }>(path('providers', provider, '/quirks')).then((r) => r.quirks) }),
   aliases: () => queryOptions({ queryKey: ['config', 'aliases'], queryFn: () => api<{ aliases: Alias[] }>('/admin/api/aliases').then((r) => r.aliases) }),
   /** Budgets as the config holds them (GET /admin/api/budgets has them with their spend, for meters). */
   budgets: () => queryOptions({ queryKey: ['config', 'budgets'], queryFn: () => api<Config>('/admin/api/config').then((c) => c.budgets ?? []) }),
@@ -50,6 +53,9 @@ export const providerMutations = {
   remove: (client: QueryClient) => mutationOptions({ mutationFn: (name: string) => send(path('providers', name), 'DELETE'), onSuccess: invalidate(client, 'config') }),
   /** Tests a saved provider. */
   test: () => mutationOptions({ mutationFn: (name: string) => send<ProbeOutcome>(path('providers', name, '/test'), 'POST') }),
+  /** Forgets what the provider's server was found to refuse (it was upgraded): its next requests go as clients send them. */
+  forgetQuirks: (client: QueryClient) =>
+    mutationOptions({ mutationFn: (name: string) => send<{ quirks: QuirkView[] }>(path('providers', name, '/quirks'), 'DELETE'), onSuccess: invalidate(client, 'config') }),
   /** Tests a provider as typed in a form, before it is saved. */
   testDraft: () => mutationOptions({ mutationFn: (provider: ProviderTest) => send<ProbeOutcome>(path('providers', undefined, '/test'), 'POST', provider) }),
 };

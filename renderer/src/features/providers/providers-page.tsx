@@ -1,10 +1,11 @@
-/** Providers: add from presets, key entry (write-only), test connection with latency, discovered models. */
+/** Providers: add from presets, key entry (write-only), test connection with latency, discovered models, what each server refused. */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ApiError } from '../../api/client';
 import { providerMutations, configQueries } from '../../api/queries/config';
 import type { ProbeOutcome, ProviderConfig, ProviderInput, ProviderView } from '../../api/types';
 import { Badge, Card, ConfirmButton, Empty, ErrorNote, Field, Loading } from '../../ui/parts';
+import { ProviderQuirks } from './provider-quirks';
 
 /**
  * Well-known servers: kind, base URL, the usual key variable, and the APIs they serve themselves
@@ -106,6 +107,7 @@ function ProviderCard({ provider, onEdit }: { provider: ProviderView; onEdit: ()
         </div>
       ) : null}
       {test.isError ? <ErrorNote error={test.error} /> : null}
+      <ProviderQuirks provider={provider.name} />
     </Card>
   );
 }

@@ -1,0 +1,24 @@
+/**
+ * What the admin API says of the servers behind the providers: a model put in memory or let go, the
+ * pulls of models to an Ollama, and what a server was found to refuse (providers/quirk-memory.ts).
+ */
+import Type from 'typebox';
+import { NullableNumber, NullableString } from './schema-parts';
+
+/** A model put in memory or let go: which, and how long the Ollama took. */
+export const ModelMemorySchema = Type.Object({ deployment: Type.String(), model: Type.String(), ms: Type.Integer() });
+/** A model being pulled to an Ollama, or pulled a moment ago: its latest step and bytes, and how it ended. */
+export const PullViewSchema = Type.Object({
+  provider: Type.String(), model: Type.String(), state: Type.Union([Type.Literal('pulling'), Type.Literal('done'), Type.Literal('failed'), Type.Literal('cancelled')]), status: Type.String(),
+  completed: NullableNumber, total: NullableNumber, error: NullableString, startedAt: Type.Number(), endedAt: NullableNumber,
+});
+export const PullListSchema = Type.Object({ pulls: Type.Array(PullViewSchema) });
+/** What a provider's server was found to refuse, model by model, and what is sent it instead (newest first). */
+export const QuirkViewSchema = Type.Object({ model: Type.String(), learned: Type.String(), learnedAt: Type.Number() });
+export const QuirkListSchema = Type.Object({ quirks: Type.Array(QuirkViewSchema) });
+
+export type ModelMemory = Type.Static<typeof ModelMemorySchema>;
+export type PullView = Type.Static<typeof PullViewSchema>;
+export type PullList = Type.Static<typeof PullListSchema>;
+export type QuirkView = Type.Static<typeof QuirkViewSchema>;
+export type QuirkList = Type.Static<typeof QuirkListSchema>;

@@ -1,0 +1,32 @@
+/**
+ * The Providers page in a real browser shows what a server was found to refuse, in words, on its
+ * provider's card, and Forget makes the next request go as the client sent it.
+ */
+import { beforeAll, expect, it } from 'vitest';
+import { twoProviders, useDashboard } from '../support/dashboard';
+
+const dashboard = useDashboard((upstreams) => {
+  const config = twoProviders(upstreams);
+  // OpenAI serves its -codex models by Responses alone: a chat request learns so from its refusal.
+  return { ...config, deployments: [...config.deployments, { name: 'codex', provider: 'cloud', model: 'gpt-5.1-codex' }] };
+});
+beforeAll(() => dashboard.logIn());
+
+it("shows what the cloud provider's server refused on its card, and forgets it", async () => {
+  const { h, page } = dashboard;
+  const ask = () => h.openai.chat.completions.create({ model: 'codex', messages: [{ role: 'user', content: 'hi' }] });
+  const chatRequests = () => dashboard.openai.requests.filter((r) => r.path === '/v1/chat/completions').length;
+  await ask();
+  expect(chatRequests()).toBe(1);
+
+  await dashboard.go('/providers');
+  const learned = page.getByLabel('Learned about cloud');
+  await learned.waitFor();
+  expect(await learned.textContent()).toContain('gpt-5.1-codex is served by the Responses API alone: chat goes to it that way');
+  expect(await page.getByLabel('Learned about local').count()).toBe(0);
+
+  await learned.getByRole('button', { name: 'Forget what was learned' }).click();
+  await expect.poll(() => learned.count()).toBe(0);
+  await ask();
+  expect(chatRequests()).toBe(2);
+});
