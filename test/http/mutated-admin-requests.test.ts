@@ -93,7 +93,7 @@ function drawCall(config: Record<string, unknown>, settings: unknown, i: number,
     case 'kept': return { method: draw.pick(['GET', 'DELETE']), path: `/usage/sessions/kept?${draw.pick(['session', 'clientKey', 'x'])}=${segment(odd())}&${draw.pick(['session', 'clientKey'])}=${segment(draw.pick(['anonymous', 'k1', odd()]))}`, changesConfig: false };
     case 'load': return { method: 'POST', path: `/deployments/${segment(draw.next() < 0.3 ? odd() : draw.pick(NAMES))}/${draw.pick(['load', 'unload'])}`, changesConfig: false };
     case 'pull': return draw.next() < 0.2 ? { method: 'GET', path: '/pulls', changesConfig: false } : { method: draw.pick(['POST', 'DELETE']), path: `/deployments/${segment(draw.next() < 0.3 ? odd() : draw.pick(NAMES))}/pull`, changesConfig: false };
-    case 'quirks': return { method: draw.pick(['GET', 'DELETE']), path: `/providers/${segment(draw.next() < 0.3 ? odd() : draw.pick(NAMES))}/quirks`, changesConfig: false };
+    case 'quirks': return draw.next() < 0.2 ? { method: 'GET', path: '/quirks', changesConfig: false } : { method: 'DELETE', path: `/providers/${segment(draw.next() < 0.3 ? odd() : draw.pick(NAMES))}/quirks`, changesConfig: false };
     default: {
       const field = draw.pick(['range', 'route', 'deployment', 'limit', 'cursor', 'since', 'until', 'status', 'cached', 'bucket', 'session']);
       return { method: 'GET', path: `/${draw.pick(['usage', 'usage/rollups', 'usage/export', 'usage/sessions'])}?${field}=${segment(odd())}`, changesConfig: false };

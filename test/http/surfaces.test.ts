@@ -115,7 +115,7 @@ const PROTECTED: [string, string, unknown?][] = [
   ['POST', 'deployments/llama/pull'],
   ['DELETE', 'deployments/llama/pull'],
   ['GET', 'pulls'],
-  ['GET', 'providers/cloud/quirks'],
+  ['GET', 'quirks'],
   ['DELETE', 'providers/cloud/quirks'],
   ['GET', 'usage/sessions/kept?session=s&clientKey=anonymous'],
   ['DELETE', 'usage/sessions/kept?session=s&clientKey=anonymous'],

@@ -22,9 +22,8 @@ export const configQueries = {
       queryFn: () => api<{ models: string[]; error: string | null }>(`/admin/api/providers/${encodeURIComponent(provider)}/models`),
       staleTime: 30_000,
     }),
-  /** What the provider's server was found to refuse, and what is sent it instead. */
-  quirks: (provider: string) =>
-    queryOptions({ queryKey: ['config', 'providers', provider, 'quirks'], queryFn: () => api<{ quirks: QuirkView[] }>(path('providers', provider, '/quirks')).then((r) => r.quirks) }),
+  /** What each provider's server was found to refuse, and what is sent it instead. */
+  quirks: () => queryOptions({ queryKey: ['config', 'quirks'], queryFn: () => api<{ quirks: QuirkView[] }>(path('quirks')).then((r) => r.quirks) }),
   aliases: () => queryOptions({ queryKey: ['config', 'aliases'], queryFn: () => api<{ aliases: Alias[] }>('/admin/api/aliases').then((r) => r.aliases) }),
   /** Budgets as the config holds them (GET /admin/api/budgets has them with their spend, for meters). */
   budgets: () => queryOptions({ queryKey: ['config', 'budgets'], queryFn: () => api<Config>('/admin/api/config').then((c) => c.budgets ?? []) }),

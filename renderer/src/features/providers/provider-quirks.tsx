@@ -9,15 +9,17 @@ import { ErrorNote } from '../../ui/parts';
 
 export function ProviderQuirks({ provider }: { provider: string }) {
   const client = useQueryClient();
-  const quirks = useQuery(configQueries.quirks(provider));
+  // One list for every card: the page never asks after a provider removed elsewhere meanwhile.
+  const all = useQuery(configQueries.quirks());
   const forget = useMutation(providerMutations.forgetQuirks(client));
-  if (quirks.isError) return <ErrorNote error={quirks.error} />;
-  if (!quirks.data?.length) return null;
+  if (all.isError) return <ErrorNote error={all.error} />;
+  const quirks = all.data?.filter((quirk) => quirk.provider === provider) ?? [];
+  if (quirks.length === 0) return null;
   return (
     <div className="quirks" aria-label={`Learned about ${provider}`} style={{ marginTop: 10 }}>
       <div className="muted">Learned from its refusals, and sent so since:</div>
       <ul>
-        {quirks.data.map((quirk) => (
+        {quirks.map((quirk) => (
           <li key={`${quirk.model} ${quirk.learned}`}>
             <span className="mono">{quirk.model}</span> {quirk.learned}
           </li>
