@@ -26,6 +26,8 @@ import { limiterFor } from './concurrency';
 import { DEFAULT_TIMEOUTS, createTransport, type Transport } from './transport';
 import { nativeJson, nativeStream, ollamaWhole } from './native';
 import { ndjsonObjects } from './upstream-streams';
+import { learnerMemory } from './quirk-memory';
+import { createThinkingLearner, withoutThinking } from './thinking-learner';
 import { nativeWithinOutputLimit, withinOutputLimit } from './output-limit';
 import type { NativeApi, NativeEndpoint, ProviderAdapter, ProviderContext, PullProgress } from './types';
 import { withoutBillingHeader } from '../wire/billing-header';
@@ -50,7 +52,8 @@ const PULL_TOTAL_MS = 24 * 3_600_000;
 /** A progress line is a few hundred bytes. */
 const PULL_LINE_BYTES = 64 * 1024;
 
-export function createOllamaProvider(config: ProviderConfig, { secrets, gatewayId, proxy }: ProviderContext): ProviderAdapter {
+export function createOllamaProvider(config: ProviderConfig, context: ProviderContext): ProviderAdapter {
+  const { secrets, gatewayId, proxy } = context;
   const { apiKey, unavailableReason } = providerKey(config, secrets);
   const transport = createTransport({
     providerName: config.name,
@@ -104,7 +107,7 @@ export function createOllamaProvider(config: ProviderConfig, { secrets, gatewayI
     return version !== undefined && atLeast(version, SINCE[api]);
   };
 
-  const thinkingLearned = createThinkingLearner();
+  const thinkingLearned = createThinkingLearner(learnerMemory(context, config, 'no-thinking', (stored) => (stored === true ? true : undefined)));
 
   return {
     config,
@@ -261,38 +264,4 @@ function effortAsLevel(body: Record<string, unknown>, deployment: DeploymentConf
   const level = thinksInLevels(deployment.model) ? nearestEffort(effort, THINK_LEVELS) : undefined;
   if (level === effort) return body;
   return { ...body, reasoning: level ? { ...rest, effort: level } : rest };
-}
-
-/** Ollama's refusal of thinking asked of a model that has none. */
-const THINKING_REFUSED = /does not support thinking/i;
-/** Models remembered not to think, per provider: any number may be asked for. */
-const MAX_NON_THINKERS = 1_000;
-
-/**
- * A model that refused thinking though nothing said beforehand that it has none (not probed yet, or
- * pulled since the last probe: its capabilities come from /api/show) is asked again at once without
- * it, and from then on not asked. Agents ask for thinking every turn, so each of their requests failed
- * (or fell back) until the next probe.
- */
-function createThinkingLearner() {
-  const refused = new Set<string>();
-  return async function withoutRefusedThinking<T>(model: string, body: Record<string, unknown>, send: (body: Record<string, unknown>) => Promise<T>): Promise<T> {
-    if (refused.has(model)) return send(withoutThinking(body));
-    try {
-      return await send(body);
-    } catch (error) {
-      const without = withoutThinking(body);
-      if (without === body || !(error instanceof UpstreamError && error.status === 400 && THINKING_REFUSED.test(error.upstreamError?.message ?? ''))) throw error;
-      if (refused.size >= MAX_NON_THINKERS) refused.clear();
-      refused.add(model);
-      return send(without);
-    }
-  };
-}
-
-/** A request for a model known not to think, without the thinking Ollama would refuse it for, in each API's words. */
-function withoutThinking(body: Record<string, unknown>): Record<string, unknown> {
-  const { think, thinking, reasoning, ...rest } = body;
-  if (think === undefined && thinking === undefined && reasoning === undefined) return body;
-  return think === false ? { ...rest, think } : rest;
 }

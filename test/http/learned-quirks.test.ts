@@ -10,11 +10,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeServer } from '../support/fake-server';
 import { startFakeGemini } from '../support/fake-gemini';
+import { startFakeOllama } from '../support/fake-ollama';
 import { startFakeOpenAI } from '../support/fake-openai';
 import { startGateway, tempDir, type Harness } from '../support/harness';
 
 let gemini: FakeServer;
 let groq: FakeServer;
+let ollama: FakeServer;
 let data: ReturnType<typeof tempDir>;
 const DAY = 24 * 3_600_000;
 
@@ -23,26 +25,29 @@ const config = (geminiUrl = gemini.url) => ({
   providers: [
     { name: 'gemini', kind: 'openai', baseUrl: `${geminiUrl}/v1beta/openai`, apiKey: 'env:TEST_KEY' },
     { name: 'groq', kind: 'openai', baseUrl: `${groq.url}/v1`, apiKey: 'env:TEST_KEY' },
+    { name: 'local', kind: 'ollama', baseUrl: ollama.url },
   ],
   deployments: [
     { name: 'flash', provider: 'gemini', model: 'gemini-3.5-flash' },
     { name: 'kimi', provider: 'groq', model: 'moonshotai/kimi-k2-instruct' },
     { name: 'codex', provider: 'groq', model: 'gpt-5.1-codex' },
+    { name: 'llama', provider: 'local', model: 'llama3.2:3b' },
   ],
   routes: [],
 });
 
 beforeAll(async () => {
-  [gemini, groq] = await Promise.all([startFakeGemini(), startFakeOpenAI()]);
+  [gemini, groq, ollama] = await Promise.all([startFakeGemini(), startFakeOpenAI(), startFakeOllama({ models: ['llama3.2:3b'] })]);
 });
 afterAll(async () => {
-  await Promise.all([gemini.stop(), groq.stop()]);
+  await Promise.all([gemini.stop(), groq.stop(), ollama.stop()]);
 });
 beforeEach(() => {
   data?.remove();
   data = tempDir();
   gemini.requests.length = 0;
   groq.requests.length = 0;
+  ollama.requests.length = 0;
 });
 afterAll(() => data?.remove());
 
@@ -85,6 +90,18 @@ describe('a quirk learned from a refusal', () => {
     // Within the limit and by Responses from the first request.
     expect(sentTo(groq, '/chat/completions').map((r) => (r.body as { max_tokens?: number }).max_tokens)).toEqual([16_384]);
     expect(sentTo(groq, '/responses')).toHaveLength(1);
+  });
+
+  it('keeps an Ollama model that does not think from being asked to, before any probe has said so', async () => {
+    // The health probe, which reads a model's capabilities, is off here: only the refusal says it.
+    const ask = (h: Harness) => h.ollama.chat({ model: 'llama', think: true, messages: [{ role: 'user', content: 'hi' }] });
+    await run(async (h) => expect((await ask(h)).message.content).toBeTruthy());
+    await run(async (h) => {
+      expect((await ask(h)).message.content).toBeTruthy();
+      const quirks = (await (await h.admin('/admin/api/quirks')).json()) as { quirks: { provider: string; model: string; learned: string }[] };
+      expect(quirks.quirks).toEqual([expect.objectContaining({ provider: 'local', model: 'llama3.2:3b', learned: 'does not think: asked for none' })]);
+    });
+    expect(sentTo(ollama, '/api/chat').map((r) => (r.body as { think?: unknown }).think)).toEqual([true, undefined, undefined]);
   });
 
   it("belongs to the server: another base URL learns its own, and a provider's other settings keep it", async () => {
