@@ -52,11 +52,15 @@ function ollamaWithinOutputLimit(body: Record<string, unknown>, deployment: Depl
   return { ...body, options: { ...options, num_predict: most } };
 }
 
-/** Models whose named limit is remembered, per provider: any number of models may be asked for. */
+/** Models whose named limit is remembered, per server: any number of models may be asked for. */
 const MAX_LEARNED = 1_000;
 
 /** The least answer room worth asking for: below it the prompt all but fills the window, and the next deployment may do better. */
 const MIN_ROOM = 256;
+
+/** The limits learned of this upstream before (quirk-memory.ts). */
+export const limitMemory = (context: Pick<ProviderContext, 'quirks'>, config: ProviderConfig): LearnerMemory<number> =>
+  learnerMemory(context, config, 'output-limit', (stored) => (Number.isSafeInteger(stored) && (stored as number) > 0 ? (stored as number) : undefined));
 
 /**
  * For a model the table does not know: when its upstream refuses an answer limit and names the one
@@ -66,10 +70,6 @@ const MIN_ROOM = 256;
  * 64,000 tokens out of a local model with a 64k window), the attempt is made again asking for the
  * room left, for this request alone. What it learns is kept across restarts (quirk-memory.ts).
  */
-/** The limits learned of this upstream before (quirk-memory.ts). */
-export const limitMemory = (context: Pick<ProviderContext, 'quirks'>, config: ProviderConfig): LearnerMemory<number> =>
-  learnerMemory(context, config, 'output-limit', (stored) => (Number.isSafeInteger(stored) && (stored as number) > 0 ? (stored as number) : undefined));
-
 export function createLimitLearner(memory?: LearnerMemory<number>) {
   const learned = memory?.learned ?? new Map<string, number>();
   return async function withinLearnedLimit<T>(deployment: DeploymentConfig, send: (deployment: DeploymentConfig) => Promise<T>): Promise<T> {

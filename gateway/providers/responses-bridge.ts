@@ -12,7 +12,7 @@ import { learnerMemory } from './quirk-memory';
 import type { LearnerMemory, NativeEvent, ProviderContext } from './types';
 
 const ONLY_RESPONSES = /only supported in v1\/responses/i;
-/** Models remembered per provider: any number of models may be asked for. */
+/** Models remembered per server: any number of models may be asked for. */
 const MAX_MODELS = 1_000;
 
 /** The models of this upstream found before to take only Responses (quirk-memory.ts). */

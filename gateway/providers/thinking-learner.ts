@@ -7,7 +7,7 @@ import type { LearnerMemory } from './types';
 
 /** Ollama's refusal of thinking asked of a model that has none. */
 const THINKING_REFUSED = /does not support thinking/i;
-/** Models remembered not to think, per provider: any number may be asked for. */
+/** Models remembered not to think, per server: any number may be asked for. */
 const MAX_NON_THINKERS = 1_000;
 
 /**

@@ -52,7 +52,7 @@ const MAX_RETRIES = 5;
 type Body = Record<string, unknown>;
 type Message = Record<string, unknown> & { tool_calls?: Record<string, unknown>[] };
 
-/** Models whose refused fields are remembered, per provider: any number of models may be asked for. */
+/** Models whose refused fields are remembered, per server: any number of models may be asked for. */
 const MAX_MODELS = 1_000;
 
 /**

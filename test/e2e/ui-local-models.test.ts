@@ -6,6 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { twoProviders, useDashboard } from '../support/dashboard';
+import { startFakeOllama } from '../support/fake-ollama';
 
 const dashboard = useDashboard(twoProviders);
 beforeAll(() => dashboard.logIn());
@@ -80,6 +81,30 @@ describe('local models', () => {
       await expect.poll(() => page.getByRole('alert').textContent()).toContain('local did not pull no-such-model:1b: pull model manifest: file does not exist');
     } finally {
       h.gateway.applyConfig(before, 'test');
+    }
+  });
+
+  it("shows a pull's progress as a bar with the bytes, and cancels it", async () => {
+    const { h, page } = dashboard;
+    // An Ollama on a slow line: each progress line comes a second after the last.
+    const slow = await startFakeOllama({ models: [], pullStepMs: 1_000 });
+    const before = h.gateway.config();
+    h.gateway.applyConfig({ ...before, providers: [...before.providers, { name: 'slow', kind: 'ollama', baseUrl: slow.url }], deployments: [...before.deployments, { name: 'mistral', provider: 'slow', model: 'mistral:7b' }] }, 'test');
+    try {
+      await h.gateway.health.probeAll();
+      await dashboard.go('/routes');
+      await page.getByRole('button', { name: "Pull mistral's model" }).click();
+      const bar = page.getByRole('progressbar', { name: "Pulling mistral's model" });
+      // A layer under way: the bar has its size, and the bytes read as Ollama counts them.
+      await expect.poll(() => bar.getAttribute('max'), { timeout: 10_000 }).toBe('2019377376');
+      await expect.poll(() => page.getByTestId('pull-mistral').textContent()).toMatch(/\d\.\d of 2\.0 GB/);
+      await page.getByRole('button', { name: "Cancel pulling mistral's model" }).click();
+      await page.getByRole('button', { name: "Pull mistral's model" }).waitFor();
+      expect(await bar.count()).toBe(0);
+      expect(slow.requests.filter((r) => r.path === '/api/pull')).toHaveLength(1);
+    } finally {
+      h.gateway.applyConfig(before, 'test');
+      await slow.stop();
     }
   });
 

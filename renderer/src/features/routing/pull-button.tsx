@@ -1,7 +1,7 @@
 /**
  * Beside a deployment whose model its Ollama does not have: "Pull" downloads it there (what the page
- * told the user to run in a terminal before), with its progress while it runs, Cancel, and Ollama's
- * words when it fails. Once it ends the health report is asked again, so the badges turn.
+ * told the user to run in a terminal before), with a progress bar and the bytes while it runs (the
+ * step's name while no size is known), Cancel, and Ollama's words when it fails. Once it ends the health report is asked again, so the badges turn.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
@@ -20,11 +20,13 @@ export function PullButton({ deployment }: { deployment: LiveDeployment | undefi
   }, [state, client]);
   if (!deployment?.installs) return null;
   const name = deployment.name;
-  if (state === 'pulling') {
-    const percent = pull?.total ? ` ${Math.floor((100 * (pull.completed ?? 0)) / pull.total)}%` : '';
+  if (state === 'pulling' && pull) {
+    // Ollama gives a layer's size only while it downloads it: before (the manifest) and after (verifying) the bar has no end.
+    const sized = pull.total ? { value: pull.completed ?? 0, max: pull.total } : {};
     return (
-      <span className="row" style={{ gap: 4, display: 'inline-flex' }} data-testid={`pull-${name}`}>
-        <span className="muted">Pulling {deployment.model}{percent}…</span>
+      <span className="row" style={{ gap: 6, display: 'inline-flex', alignItems: 'center' }} data-testid={`pull-${name}`}>
+        <progress {...sized} aria-label={`Pulling ${name}'s model`} style={{ width: 90 }} />
+        <span className="muted">{pull.total ? `${gigabytes(pull.completed ?? 0)} of ${gigabytes(pull.total)} GB` : pull.status}</span>
         <button className="link" onClick={() => cancel.mutate(name)} disabled={cancel.isPending} aria-label={`Cancel pulling ${name}'s model`}>Cancel</button>
       </span>
     );
@@ -40,3 +42,6 @@ export function PullButton({ deployment }: { deployment: LiveDeployment | undefi
     </>
   );
 }
+
+/** Bytes as Ollama's own progress counts them (decimal gigabytes), to a tenth. */
+const gigabytes = (bytes: number) => (bytes / 1e9).toFixed(1);
