@@ -6,6 +6,7 @@ import type { Config } from './config/schema';
 import type { Secrets } from './config/secrets';
 import type { ValidationResult } from './config/validate';
 import type { HealthMonitor } from './health/monitor';
+import type { Pulls } from './models/pulls';
 import type { BreakerBoard } from './routing/breaker-board';
 import type { AdminSessions } from './store/admin-sessions';
 import type { ClientKeyStore } from './store/client-keys';
@@ -52,6 +53,8 @@ export interface Gateway {
   readonly db: Db;
   readonly keys: ClientKeyStore;
   readonly sessions: AdminSessions;
+  /** Models being pulled to an Ollama (from the dashboard), and those that ended in the last minutes. */
+  readonly pulls: Pulls;
   /** Deletes usage rows, bodies and cache entries past their retention (runs hourly by itself). */
   prune(): void;
   /** "Local only" (`settings.localOnly`, kept like any config change): while on, no request is routed to a non-local provider. */

@@ -136,6 +136,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   if (other) notices.push(`another Switchyard (${other.url}) is serving this data dir: the two share its config, keys and usage log`);
   const localOnly = () => catalog.config.settings?.localOnly === true;
   const router = createRouter({ catalog: () => catalog, state: routingState, breakers, cache: servingCache, localOnly, now, random: options.random, onAttempts: (a) => traffic.record(a) });
+  const pulls = createPulls({ catalog: () => catalog, probe: (provider) => health.probe(provider), now });
   const prune = () => pruneStore({ usageLog, cache, responses }, catalog.config.settings, now());
 
   let boundPort = options.port ?? DEFAULT_PORT;
@@ -158,7 +159,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         healthHistory: history,
         recorder: createUsageRecorder({ log: usageLog, catalog: () => catalog, now, onError: (error) => writes.failed('a usage row', error), onRow: (row) => (writes.succeeded('a usage row'), budgets.record(row)), count: (row) => metrics.record(row) }),
         metrics,
-        pulls: createPulls({ catalog: () => catalog, probe: (provider) => health.probe(provider), now }),
+        pulls,
         quirks: upstream.quirks,
         usageLog,
         cache,
@@ -224,6 +225,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     db,
     keys,
     sessions,
+    pulls,
     prune,
     setLocalOnly: (on) => {
       if (on === localOnly()) return;

@@ -132,7 +132,7 @@ export async function runDesktop(shell: Shell, deps: DesktopDeps): Promise<Deskt
     const changed = JSON.stringify(providers) !== JSON.stringify(state.providers) || state.localOnly !== gateway.localOnly();
     state.providers = providers;
     state.localOnly = gateway.localOnly();
-    for (const notice of notifier({ providers, fallbacks, budgets: health.budgets ?? [], storeError: health.storeError ?? null })) shell.notify(notice.title, notice.body);
+    for (const notice of notifier({ providers, fallbacks, budgets: health.budgets ?? [], storeError: health.storeError ?? null, pulls: gateway.pulls.list() })) shell.notify(notice.title, notice.body);
     if (changed) renderTray();
   }
 

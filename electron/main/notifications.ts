@@ -1,7 +1,8 @@
 /**
  * Desktop notifications only on changes: a provider went down, traffic is falling back, it
  * recovered, a budget reached 80% or 100% of its limit, the store cannot be written (a full disk)
- * or can again. Fed the gateway's health snapshots;
+ * or can again, a model pull the page started ended (a download of gigabytes outlives the window
+ * it was started from). Fed the gateway's health snapshots;
  * remembers the last state so nothing repeats (a budget's warnings come again in its next period).
  */
 export interface HealthSnapshot {
@@ -11,6 +12,8 @@ export interface HealthSnapshot {
   budgets?: { name: string; fraction: number; limitUsd: number; onExceeded: string; resetsAt: string }[];
   /** What the store fails to write, from /health (null while it works). */
   storeError?: string | null;
+  /** Model pulls under way and just ended (the gateway's `pulls.list()`). */
+  pulls?: { provider: string; model: string; state: string; error: string | null; startedAt: number }[];
 }
 
 export interface Notice {
@@ -25,8 +28,18 @@ export function createNotifier() {
   let storeFailing = false;
   /** Per budget and period, the highest threshold already announced. */
   const announced = new Map<string, number>();
+  /** Pulls seen under way: their end is announced once (a cancelled one was the user's own doing). */
+  const pulling = new Set<string>();
   return (snapshot: HealthSnapshot): Notice[] => {
     const notices: Notice[] = [];
+    for (const pull of snapshot.pulls ?? []) {
+      const key = `${pull.provider}\u0000${pull.model}\u0000${pull.startedAt}`;
+      if (pull.state === 'pulling') pulling.add(key);
+      else if (pulling.delete(key)) {
+        if (pull.state === 'done') notices.push({ title: `${pull.model} is pulled`, body: `${pull.provider} has it: its deployments can answer now.` });
+        else if (pull.state === 'failed') notices.push({ title: `${pull.provider} did not pull ${pull.model}`, body: pull.error ?? 'The pull failed.' });
+      }
+    }
     for (const budget of snapshot.budgets ?? []) {
       const key = `${budget.name}\u0000${budget.resetsAt}`;
       const reached = budget.fraction >= 1 ? 1 : budget.fraction >= 0.8 ? 0.8 : 0;

@@ -50,6 +50,22 @@ describe('notifications', () => {
   });
 });
 
+describe('notifications of pulls', () => {
+  it('fire once when a pull seen under way ends done or failed, never for a cancelled one', () => {
+    const notify = createNotifier();
+    const pull = (model: string, state: string, error: string | null = null) => ({ provider: 'local', model, state, error, startedAt: 1 });
+    const at = (...pulls: ReturnType<typeof pull>[]) => notify({ providers: [], fallbacks: 0, pulls });
+    expect(at(pull('a', 'pulling'), pull('b', 'pulling'), pull('c', 'pulling'))).toEqual([]);
+    expect(at(pull('a', 'done'), pull('b', 'failed', 'pull model manifest: file does not exist'), pull('c', 'cancelled'))).toEqual([
+      { title: 'a is pulled', body: 'local has it: its deployments can answer now.' },
+      { title: 'local did not pull b', body: 'pull model manifest: file does not exist' },
+    ]);
+    expect(at(pull('a', 'done'), pull('b', 'failed'))).toEqual([]);
+    // One that began and ended between two looks was watched on the page: no notice.
+    expect(at(pull('d', 'done'))).toEqual([]);
+  });
+});
+
 describe('secrets', () => {
   const cipher = (backend: string, available = true): Cipher => ({
     available: async () => available,

@@ -187,4 +187,19 @@ describe('tray', () => {
     expect(shell.tooltip).toContain('local down');
     expect(shell.notices.map((n) => n.title)).toEqual(['local is down', 'Switchyard is falling back']);
   });
+
+  it('says when a model pull the page started has ended, though its window was closed', async () => {
+    // Each progress line a quarter second after the last: the pull is seen under way.
+    const { shell, desktop } = await startDesktop({ pullStepMs: 250 });
+    const gateway = desktop.gateway!;
+    const qwen = { name: 'qwen', provider: 'local', model: 'qwen3:8b' };
+    gateway.applyConfig({ ...gateway.config(), deployments: [...gateway.config().deployments, qwen] }, 'test');
+    gateway.pulls.start(qwen);
+    await desktop.refresh();
+    expect(shell.notices).toEqual([]);
+    await expect.poll(() => gateway.pulls.list()[0]?.state, { timeout: 10_000 }).toBe('done');
+    await desktop.refresh();
+    await desktop.refresh();
+    expect(shell.notices).toEqual([{ title: 'qwen3:8b is pulled', body: 'local has it: its deployments can answer now.' }]);
+  });
 });

@@ -163,10 +163,10 @@ function cloudIsRemote(config: ReturnType<typeof twoTierConfig>) {
   return { ...config, providers: config.providers.map((p) => (p.name === 'cloud' ? { ...p, local: false } : p)) };
 }
 
-export async function startDesktop(options: { port?: number; lockTaken?: boolean; hidden?: boolean; cloudKey?: string } = {}): Promise<{ shell: FakeShell; desktop: DesktopApp }> {
+export async function startDesktop(options: { port?: number; lockTaken?: boolean; hidden?: boolean; cloudKey?: string; pullStepMs?: number } = {}): Promise<{ shell: FakeShell; desktop: DesktopApp }> {
   const keys = options.cloudKey === '' ? {} : { TEST_KEY: options.cloudKey ?? 'sk-test-1234' };
   const dir = tempDir('switchyard-desktop-');
-  const ollama = await startFakeOllama();
+  const ollama = await startFakeOllama(options.pullStepMs ? { pullStepMs: options.pullStepMs } : {});
   const openai = await startFakeOpenAI();
   const shell = new FakeShell(dir.path, options.lockTaken);
   const desktop = (await runDesktop(shell, {
