@@ -1,7 +1,8 @@
 /**
  * The Usage page while tools make requests, in a real browser (support/dashboard.ts): the newest
  * page of requests and the sessions follow the log without a reload; an older page stays as read;
- * a session kept on the deployment it fell back to is let go from its view.
+ * a session kept on the deployment it fell back to is let go from its view; a request's drawer shows
+ * its prompt and answer once they are kept.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { twoProviders, useDashboard } from '../support/dashboard';
@@ -60,5 +61,32 @@ describe('the usage page, live', () => {
     await page.getByText("Its next request follows each route's order.").waitFor();
     const after = await ask('the local model is back', 'agent-session').withResponse();
     expect(after.response.headers.get('x-switchyard-deployment')).toBe('llama');
+  });
+
+  it("shows a request's prompt and answer in its drawer once they are kept, and says so where they are not", async () => {
+    const { h, page } = dashboard;
+    const id = (await ask('before storing').withResponse()).response.headers.get('x-request-id');
+    const settings = (logBodies: boolean) => h.admin('/admin/api/settings', { method: 'PATCH', body: JSON.stringify({ settings: { usage: { logBodies } } }) });
+    expect((await settings(true)).status).toBe(200);
+    try {
+      await ask('the capital of France?');
+      await dashboard.go('/usage');
+      const table = page.getByTestId('usage-table');
+      await table.locator('tbody tr').first().click();
+      const answer = page.getByRole('group', { name: 'Answer as kept' });
+      await expect.poll(() => answer.textContent()).toContain('Echo: the capital of France?');
+      const request = page.getByRole('group', { name: 'Request as kept' });
+      await request.locator('summary').click();
+      // The request as the client sent it, laid out to read.
+      expect(await request.locator('pre').textContent()).toContain('"content": "the capital of France?"');
+      expect(await request.getByRole('link', { name: 'Download' }).getAttribute('href')).toMatch(/^\/admin\/api\/usage\/[^/]+\/bodies\/request$/);
+
+      await page.getByRole('button', { name: 'Close' }).click();
+      await page.goto(`${h.url}/usage`);
+      await table.locator('tbody tr').nth(1).click();
+      await expect.poll(() => page.getByTestId('request-drawer').textContent()).toContain(`No prompt or answer is kept for request "${id}"`);
+    } finally {
+      await settings(false);
+    }
   });
 });

@@ -96,6 +96,7 @@ function drawCall(config: Record<string, unknown>, settings: unknown, i: number,
     case 'quirks': return draw.next() < 0.2 ? { method: 'GET', path: '/quirks', changesConfig: false } : { method: 'DELETE', path: `/providers/${segment(draw.next() < 0.3 ? odd() : draw.pick(NAMES))}/quirks`, changesConfig: false };
     default: {
       const field = draw.pick(['range', 'route', 'deployment', 'limit', 'cursor', 'since', 'until', 'status', 'cached', 'bucket', 'session']);
+      if (draw.next() < 0.2) return { method: 'GET', path: `/usage/${segment(odd())}/bodies${draw.pick(['', '/request', '/answer', `/${segment(odd())}`])}`, changesConfig: false };
       return { method: 'GET', path: `/${draw.pick(['usage', 'usage/rollups', 'usage/export', 'usage/sessions'])}?${field}=${segment(odd())}`, changesConfig: false };
     }
   }

@@ -116,6 +116,8 @@ const PROTECTED: [string, string, unknown?][] = [
   ['DELETE', 'deployments/llama/pull'],
   ['GET', 'pulls'],
   ['GET', 'quirks'],
+  ['GET', 'usage/some-request/bodies'],
+  ['GET', 'usage/some-request/bodies/request'],
   ['DELETE', 'providers/cloud/quirks'],
   ['GET', 'usage/sessions/kept?session=s&clientKey=anonymous'],
   ['DELETE', 'usage/sessions/kept?session=s&clientKey=anonymous'],

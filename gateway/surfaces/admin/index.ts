@@ -26,6 +26,7 @@ import { playground } from './playground';
 import { providerQuirks } from './provider-quirks';
 import { providerTools } from './provider-tools';
 import { registerSession } from './session';
+import { usageBodies } from './usage-bodies';
 import { usageRoutes, type UsageRouteServices } from './usage-routes';
 import { BudgetListSchema, HealthHistorySchema, HealthReportSchema } from './schemas';
 import { adminErrorHandler } from './validation';
@@ -77,6 +78,7 @@ export async function adminSurface(app: FastifyInstance, options: AdminOptions):
   providerTools(app, { catalog, secrets: options.config.secrets, config: options.config.config.current, gatewayId: options.gatewayId });
   providerQuirks(app, { catalog, quirks: options.quirks });
   usageRoutes(app, options.usage);
+  usageBodies(app, { usageLog: options.usage.usageLog });
   keptSessions(app, { catalog, sessions: options.health.routing?.sessions });
   connectRoutes(app, options.connect);
   playground(app, { router: options.router, catalog, usageLog: options.usage.usageLog, port: options.port });

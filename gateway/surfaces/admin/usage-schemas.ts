@@ -109,6 +109,10 @@ export const KeptSessionSchema = Type.Object({ kept: Type.Array(Type.Object({ ro
 export const ReleasedSessionSchema = Type.Object({ released: Type.Integer() });
 export const UsageDetailSchema = Type.Object({ ...UsageRowSchema.properties, decision: Type.Union([DecisionSchema, Type.Null()]) });
 export const RequestIdParams = Type.Object({ requestId: Type.String({ minLength: 1, maxLength: 128 }) });
+export const BodyPartParams = Type.Object({ ...RequestIdParams.properties, part: Type.Union([Type.Literal('request'), Type.Literal('answer')]) });
+/** The start of a kept prompt (the request as the client sent it, JSON) or answer (its text), and how long it is whole. */
+const BodyPreview = Type.Union([Type.Object({ text: Type.String(), length: Type.Integer() }), Type.Null()]);
+export const UsageBodiesSchema = Type.Object({ request: BodyPreview, answer: BodyPreview });
 export const RollupPointSchema = Type.Object({
   bucket: Type.Number(),
   group: NullableString,
@@ -148,6 +152,7 @@ export type RollupPointView = Type.Static<typeof RollupPointSchema>;
 export type Rollups = Type.Static<typeof RollupsSchema>;
 export type Overview = Type.Static<typeof OverviewSchema>;
 export type UsageDetail = Type.Static<typeof UsageDetailSchema>;
+export type UsageBodies = Type.Static<typeof UsageBodiesSchema>;
 export type DecisionView = Type.Static<typeof DecisionSchema>;
 export type SessionSummaryView = Type.Static<typeof SessionSummarySchema>;
 export type SessionRef = Type.Static<typeof SessionRefSchema>;

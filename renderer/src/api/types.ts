@@ -47,6 +47,7 @@ export type {
   Trace,
   UpstreamSent,
   UsageAttemptView as Attempt,
+  UsageBodies,
   UsageDetail,
   UsageQuery,
   UsageRowView as UsageRow,

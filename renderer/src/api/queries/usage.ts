@@ -1,8 +1,8 @@
-/** The usage log: the overview, rows, rollups, one request's detail, and the export link. */
+/** The usage log: the overview, rows, rollups, one request's detail and kept bodies, and the export link. */
 import { mutationOptions, queryOptions, type QueryClient } from '@tanstack/react-query';
 import { api, send } from '../client';
 import { invalidate } from './paths';
-import type { KeptSession, Overview, Rollups, SessionRef, UsageDetail, UsageQuery, UsageRow, UsageSession } from '../types';
+import type { KeptSession, Overview, Rollups, SessionRef, UsageBodies, UsageDetail, UsageQuery, UsageRow, UsageSession } from '../types';
 
 /** The usage API's query: its keys from the gateway's schema (a misspelt one does not compile), values as form fields hold them. */
 export type UsageParams = { [K in keyof UsageQuery]?: string };
@@ -23,6 +23,10 @@ export const usageQueries = {
   kept: (ref: SessionRef) => queryOptions({ queryKey: ['usage', 'kept', ref], queryFn: () => api<KeptSession>(`/admin/api/usage/sessions/kept?${new URLSearchParams(ref)}`), refetchInterval: 10_000 }),
   /** One request's row with its routing decision. */
   detail: (requestId: string) => queryOptions({ queryKey: ['usage', 'detail', requestId], queryFn: () => api<UsageDetail>(`/admin/api/usage/${encodeURIComponent(requestId)}`) }),
+  /** The start of its kept prompt and answer (a 404 when none were kept); never retried, as none will appear. */
+  bodies: (requestId: string) => queryOptions({ queryKey: ['usage', 'bodies', requestId], queryFn: () => api<UsageBodies>(`/admin/api/usage/${encodeURIComponent(requestId)}/bodies`), retry: false }),
+  /** Where either one downloads whole. */
+  bodyUrl: (requestId: string, part: 'request' | 'answer') => `/admin/api/usage/${encodeURIComponent(requestId)}/bodies/${part}`,
 };
 
 export const usageMutations = {

@@ -8,6 +8,7 @@ import { usageQueries, type UsageParams } from '../../api/queries/usage';
 import type { RollupPoint } from '../../api/types';
 import { DecisionList } from '../routing/decision-view';
 import { SessionKept, SessionsCard, SessionTotals } from './sessions-card';
+import { KeptBodies } from './kept-bodies';
 import { Badge, Card, Empty, ErrorNote, Field, Loading, money } from '../../ui/parts';
 
 const RANGES: Record<string, number> = { '24 hours': 1, '7 days': 7, '30 days': 30, '90 days': 90 };
@@ -272,6 +273,8 @@ function RequestDrawer({ requestId, onClose, onSession }: { requestId: string; o
           </table>
           <h3>How it was routed</h3>
           {detail.data.decision ? <DecisionList decision={detail.data.decision} /> : <Empty>This request was not routed (it was refused before a route was chosen).</Empty>}
+          <h3>Prompt and answer</h3>
+          <KeptBodies requestId={requestId} />
         </>
       ) : null}
     </aside>
