@@ -184,7 +184,7 @@ function UsageAndCache({ settings, exposed }: { settings: Settings; exposed: boo
         <Field label="Cache size (MiB)" error={fields['settings.cache.maxMiB']}><input value={draft.maxMiB} onChange={(e) => setDraft({ ...draft, maxMiB: e.target.value })} inputMode="numeric" /></Field>
         <Field label="Keep usage (days)" error={fields['settings.usage.retentionDays']}><input value={draft.retentionDays} onChange={(e) => setDraft({ ...draft, retentionDays: e.target.value })} inputMode="numeric" /></Field>
       </div>
-      <label className="row"><input type="checkbox" checked={draft.logBodies} onChange={(e) => setDraft({ ...draft, logBodies: e.target.checked })} /> Store prompts and answers in the usage log</label>
+      <label className="row"><input type="checkbox" checked={draft.logBodies} onChange={(e) => setDraft({ ...draft, logBodies: e.target.checked })} /> Store prompts and answers in the usage log <span className="muted">(each request's drawer on the Usage page shows them)</span></label>
       <div style={{ marginTop: 10 }}>
         <Field label="Web origins that may call the model APIs (one per line)" error={originProblem}>
           <textarea rows={3} className="mono" value={draft.allowedOrigins} onChange={(e) => setDraft({ ...draft, allowedOrigins: e.target.value })} placeholder={'app://obsidian.md\nhttp://localhost:*'} aria-describedby="origins-help" />
