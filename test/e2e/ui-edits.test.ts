@@ -127,3 +127,43 @@ describe('an edit on a page loaded before a change made elsewhere', () => {
     expect(h.gateway.config().providers.find((p) => p.name === 'cloud')).toMatchObject({ timeouts: { firstByteMs: 5000 }, apiKey: 'env:TEST_KEY', local: false });
   });
 });
+
+describe('a number typed wrong', () => {
+  // JSON writes NaN as null, which a merge patch reads as "remove": "abc" in the cache TTL put it back
+  // to its default with "Saved" beside it. Now the field says so and nothing is sent.
+  it('is named under its field, and nothing is saved or sent', async () => {
+    await elsewhere('settings', 'PATCH', { settings: { cache: { ttlSeconds: 600 } } });
+    await dashboard.go('/settings');
+    const ttl = page.getByLabel('Cache TTL (seconds)');
+    await expect.poll(() => ttl.inputValue()).toBe('600');
+    await ttl.fill('ten minutes');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('"ten minutes" is not a number').waitFor();
+    expect(await page.getByText('Fix the highlighted fields: nothing was saved.').count()).toBe(1);
+    expect(h.gateway.config().settings?.cache?.ttlSeconds).toBe(600);
+
+    await page.getByLabel('Requests per minute').fill('lots');
+    await page.getByLabel('Key name').fill('typo-key');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    await page.getByText('"lots" is not a number').waitFor();
+    expect(h.gateway.keys.list().some((k) => k.name === 'typo-key')).toBe(false);
+
+    await dashboard.go('/routes');
+    await page.getByText('Retry and deadline').click();
+    await page.getByLabel('Attempts per deployment').fill('two');
+    await page.getByRole('button', { name: 'Save retry settings' }).click();
+    await page.getByText('"two" is not a number').waitFor();
+    expect(h.gateway.config().routes[0]?.retry).toBeUndefined();
+
+    await dashboard.go('/playground');
+    const asked = dashboard.openai.requests.length + dashboard.ollama.requests.length;
+    await page.getByLabel('Temperature').fill('warm');
+    await page.getByText('"warm" is not a number').waitFor();
+    await page.getByRole('textbox', { name: 'Message' }).fill('hi');
+    expect(await page.getByRole('button', { name: 'Send' }).isDisabled()).toBe(true);
+    await page.getByRole('textbox', { name: 'Message' }).press('Control+Enter');
+    expect(dashboard.openai.requests.length + dashboard.ollama.requests.length).toBe(asked);
+    await page.getByLabel('Temperature').fill('0.2');
+    expect(await page.getByRole('button', { name: 'Send' }).isDisabled()).toBe(false);
+  });
+});

@@ -13,6 +13,7 @@ import type { PlaygroundWireAnswer, Trace, UpstreamSent } from '../../api/types'
 import { Badge, Card, copy, ErrorNote, Field, money } from '../../ui/parts';
 import { DecisionList } from '../routing/decision-view';
 import { answerError, answerText, API_LABELS, curlFor, requestFor, traceOf, type PlaygroundApi } from './wire';
+import { numberReader } from '../../ui/numbers';
 
 type ShownTrace = Trace & { upstream?: UpstreamSent[] };
 
@@ -48,11 +49,13 @@ export function PlaygroundPage() {
   const routeNames = new Set(routes.data?.map((r) => r.name));
   const model = picked !== null && names.includes(picked) ? picked : (names[0] ?? '');
   const chain = routes.data?.find((r) => r.name === model)?.deployments ?? (deployments.data?.some((d) => d.name === model) ? [model] : []);
-  const options = { model, stream, temperature: temperature !== '' ? Number(temperature) : undefined, maxTokens: maxTokens !== '' ? Number(maxTokens) : undefined };
+  // Text that is no number is named under its field, and the turn is not sent (JSON would carry it as null, which the API takes as "not set").
+  const numbers = numberReader();
+  const options = { model, stream, temperature: numbers.read('temperature', temperature), maxTokens: numbers.read('maxTokens', maxTokens) };
   const messagesOf = (list: Turn[]) => list.map(({ role, content }) => ({ role, content }));
 
   async function sendTurn() {
-    if (!input.trim() || !model) return;
+    if (!input.trim() || !model || !numbers.ok()) return;
     setError(null);
     setBusy(true);
     const history = [...turns, { role: 'user' as const, content: input }];
@@ -105,7 +108,7 @@ export function PlaygroundPage() {
           <form onSubmit={(e) => { e.preventDefault(); void sendTurn(); }}>
             <textarea rows={3} value={input} onChange={(e) => setInput(e.target.value)} placeholder="Ask something..." aria-label="Message" onKeyDown={(e) => { if (e.key === 'Enter' && (e.metaKey || e.ctrlKey)) void sendTurn(); }} />
             <div className="row" style={{ marginTop: 8 }}>
-              <button className="primary" type="submit" disabled={busy || !input.trim() || !model}>{busy ? 'Answering...' : 'Send'}</button>
+              <button className="primary" type="submit" disabled={busy || !input.trim() || !model || !numbers.ok()}>{busy ? 'Answering...' : 'Send'}</button>
               <span className="muted">Ctrl+Enter</span>
             </div>
           </form>
@@ -130,8 +133,8 @@ export function PlaygroundPage() {
               {basics.data && !model ? <span className="muted">No chat route or deployment yet: add one under Routes & deployments.</span> : null}
             </Field>
             <div className="form-grid">
-              <Field label="Temperature"><input value={temperature} onChange={(e) => setTemperature(e.target.value)} inputMode="decimal" /></Field>
-              <Field label="Max tokens"><input value={maxTokens} onChange={(e) => setMaxTokens(e.target.value)} inputMode="numeric" placeholder="default" /></Field>
+              <Field label="Temperature" error={numbers.typos.temperature}><input value={temperature} onChange={(e) => setTemperature(e.target.value)} inputMode="decimal" /></Field>
+              <Field label="Max tokens" error={numbers.typos.maxTokens}><input value={maxTokens} onChange={(e) => setMaxTokens(e.target.value)} inputMode="numeric" placeholder="default" /></Field>
             </div>
             <Field label="Simulate failure of">
               <div className="row">

@@ -10,6 +10,7 @@ import { deploymentMutations, configQueries } from '../../api/queries/config';
 import type { DeploymentConfig } from '../../api/types';
 import { Card, ConfirmButton, ErrorNote, Field } from '../../ui/parts';
 import { TimeWindowEditor } from './time-window-editor';
+import { numberReader } from '../../ui/numbers';
 
 export function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig | undefined; onDone: () => void }) {
   const client = useQueryClient();
@@ -122,16 +123,10 @@ type NumberField = 'inputPerMTok' | 'outputPerMTok' | 'cacheReadPerMTok' | 'cach
 /** Where each number's error shows: the config field it becomes (prices are under `pricing`). */
 const pathOf = (field: NumberField) => (field.endsWith('PerMTok') ? `pricing.${field}` : field);
 
-/** The form's numbers as the config takes them: empty is unset; text that is no number is named, not sent as null. */
+/** The form's numbers as the config takes them (ui/numbers.ts). */
 function readNumbers(numbers: Record<NumberField, string>) {
-  const typos: Record<string, string> = {};
-  const read = (field: NumberField): number | undefined => {
-    const text = numbers[field].trim();
-    if (text === '') return undefined;
-    const value = Number(text);
-    if (!Number.isFinite(value)) typos[pathOf(field)] = `"${text}" is not a number`;
-    return value;
-  };
+  const { read: readAt, typos } = numberReader();
+  const read = (field: NumberField) => readAt(pathOf(field), numbers[field]);
   const values = {
     input: read('inputPerMTok'),
     output: read('outputPerMTok'),

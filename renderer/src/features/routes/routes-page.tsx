@@ -17,6 +17,7 @@ import { AliasesCard } from './aliases-card';
 import { RouteRules } from './route-rules';
 import { RouteOrder } from './route-order';
 import { DeploymentForm } from './deployment-form';
+import { numberReader } from '../../ui/numbers';
 
 export function RoutesPage() {
   const routes = useQuery(configQueries.routes());
@@ -81,9 +82,16 @@ function RouteCard({ route, routes, describe, live }: { route: RouteConfig; rout
   const saveOrder = useMutation(routeMutations.reorder(client, route.name));
   const saveRetry = useMutation(routeMutations.patch(client, route.name));
   const remove = useMutation(routeMutations.remove(client));
-  const retried = (): RoutePatch => ({ retry: { attempts: Number(retry.attempts) }, deadlineMs: retry.deadlineMs ? Number(retry.deadlineMs) : null });
+  const [typos, setTypos] = useState<Record<string, string>>({});
+  // Empty attempts stay as they were, an empty deadline is none; text that is no number is named, and nothing is sent.
+  const saveRetrySettings = () => {
+    const { read, typos: found, ok } = numberReader();
+    const patch: RoutePatch = { retry: { attempts: read('retry.attempts', retry.attempts) }, deadlineMs: read('deadlineMs', retry.deadlineMs) ?? null };
+    setTypos(found);
+    if (ok()) saveRetry.mutate(patch);
+  };
   const changed = order.join() !== route.deployments.join();
-  const fields = saveRetry.error instanceof ApiError ? saveRetry.error.fields : {};
+  const fields = { ...(saveRetry.error instanceof ApiError ? saveRetry.error.fields : {}), ...typos };
   return (
     <Card title={<>Route <code>{route.name}</code></>} actions={<ConfirmButton label={`Delete route ${route.name}`} confirm={`Delete ${route.name}?`} onConfirm={() => remove.mutate(route.name)}>Delete</ConfirmButton>}>
       <RouteOrder items={order} onChange={setOrder} describe={describe} state={(name) => <LiveState deployment={live.get(name)} />} />
@@ -123,7 +131,7 @@ function RouteCard({ route, routes, describe, live }: { route: RouteConfig; rout
             <input value={retry.deadlineMs} onChange={(e) => setRetry({ ...retry, deadlineMs: e.target.value })} inputMode="numeric" />
           </Field>
         </div>
-        <button onClick={() => saveRetry.mutate(retried())}>Save retry settings</button>
+        <button onClick={saveRetrySettings}>Save retry settings</button>
         {saveRetry.isError && Object.keys(fields).length === 0 ? <ErrorNote error={saveRetry.error} /> : null}
       </details>
     </Card>

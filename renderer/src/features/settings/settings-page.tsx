@@ -10,6 +10,7 @@ import { applyTheme, themeChoice, type ThemeChoice } from '../../theme';
 import { Badge, Card, ConfirmButton, copy, Empty, ErrorNote, Field, Loading } from '../../ui/parts';
 import { ConfigHistory, PreviewList } from './config-history';
 import { BudgetsCard } from './budgets-card';
+import { numberReader } from '../../ui/numbers';
 
 export function SettingsPage() {
   const settings = useQuery(configQueries.settings());
@@ -87,9 +88,14 @@ function Keys() {
   const [only, setOnly] = useState<string[]>([]);
   const create = useMutation(keyMutations.create(client));
   const revoke = useMutation(keyMutations.revoke(client));
-  const submit = () =>
+  const [rpmTypo, setRpmTypo] = useState<string | undefined>();
+  const submit = () => {
+    const { read, typos } = numberReader();
+    const limit = read('rateLimitPerMinute', rpm);
+    setRpmTypo(typos.rateLimitPerMinute);
+    if (typos.rateLimitPerMinute) return;
     create.mutate(
-      { name, ...(rpm ? { rateLimitPerMinute: Number(rpm) } : {}), ...(only.length > 0 ? { allowedRoutes: only } : {}) },
+      { name, ...(limit !== undefined ? { rateLimitPerMinute: limit } : {}), ...(only.length > 0 ? { allowedRoutes: only } : {}) },
       {
         onSuccess: (result) => {
           setCreated(result.key);
@@ -99,6 +105,7 @@ function Keys() {
         },
       },
     );
+  };
   const fields = create.error instanceof ApiError ? create.error.fields : {};
   return (
     <Card title="Client keys">
@@ -111,8 +118,8 @@ function Keys() {
       {/* The routes come before the button: a key is made with its limits, not limited after. */}
       <form onSubmit={(e) => { e.preventDefault(); submit(); }}>
         <div className="row" style={{ alignItems: 'flex-end' }}>
-          <Field label="Name" error={fields.name ?? (create.isError ? create.error.message : undefined)}><input value={name} onChange={(e) => setName(e.target.value)} placeholder="my-editor" aria-label="Key name" /></Field>
-          <Field label="Requests/min (optional)"><input value={rpm} onChange={(e) => setRpm(e.target.value)} inputMode="numeric" size={6} /></Field>
+          <Field label="Name" error={fields.name ?? (create.isError && !fields.rateLimitPerMinute ? create.error.message : undefined)}><input value={name} onChange={(e) => setName(e.target.value)} placeholder="my-editor" aria-label="Key name" /></Field>
+          <Field label="Requests/min (optional)" error={rpmTypo ?? fields.rateLimitPerMinute}><input value={rpm} onChange={(e) => setRpm(e.target.value)} inputMode="numeric" size={6} aria-label="Requests per minute" /></Field>
         </div>
         {routes.data?.length ? (
           <fieldset className="row" aria-label="Routes the new key may use">
@@ -158,22 +165,29 @@ function UsageAndCache({ settings, exposed }: { settings: Settings; exposed: boo
     maxMiB: String(settings.cache?.maxMiB ?? 256),
     retentionDays: String(settings.usage?.retentionDays ?? 90),
     logBodies: settings.usage?.logBodies === true,
+    bodyRetentionDays: String(settings.usage?.bodyRetentionDays ?? 7),
     keysRequired: settings.clientKeys?.required === true,
     allowedOrigins: (settings.allowedOrigins ?? []).join('\n'),
   });
   const save = useMutation(settingsMutations.save(client));
   const purge = useMutation(cacheMutations.purge(client));
-  // Only what this card shows: local only, set from the tray meanwhile, stays as it is.
-  const edited = (): SettingsPatch => {
+  const [typos, setTypos] = useState<Record<string, string>>({});
+  // Only what this card shows: local only, set from the tray meanwhile, stays as it is. A number
+  // left empty stays as it was; one that is no number is named, and nothing is sent.
+  const submit = () => {
+    const { read, typos: found, ok } = numberReader();
+    const number = (path: string, text: string) => read(`settings.${path}`, text);
     const origins = draft.allowedOrigins.split('\n').map((line) => line.trim()).filter(Boolean);
-    return {
-      cache: { enabled: draft.cacheEnabled, ttlSeconds: Number(draft.ttlSeconds), maxMiB: Number(draft.maxMiB) },
-      usage: { retentionDays: Number(draft.retentionDays), logBodies: draft.logBodies },
+    const edited: SettingsPatch = {
+      cache: { enabled: draft.cacheEnabled, ttlSeconds: number('cache.ttlSeconds', draft.ttlSeconds), maxMiB: number('cache.maxMiB', draft.maxMiB) },
+      usage: { retentionDays: number('usage.retentionDays', draft.retentionDays), logBodies: draft.logBodies, ...(draft.logBodies ? { bodyRetentionDays: number('usage.bodyRetentionDays', draft.bodyRetentionDays) } : {}) },
       clientKeys: { required: draft.keysRequired },
       allowedOrigins: origins.length > 0 ? origins : null,
     };
+    setTypos(found);
+    if (ok()) save.mutate(edited);
   };
-  const fields = save.error instanceof ApiError ? save.error.fields : {};
+  const fields = { ...(save.error instanceof ApiError ? save.error.fields : {}), ...typos };
   // One line's problem at a time, the first; the message quotes the line.
   const originProblem = Object.entries(fields).find(([path]) => path.startsWith('settings.allowedOrigins'))?.[1];
   return (
@@ -185,6 +199,11 @@ function UsageAndCache({ settings, exposed }: { settings: Settings; exposed: boo
         <Field label="Keep usage (days)" error={fields['settings.usage.retentionDays']}><input value={draft.retentionDays} onChange={(e) => setDraft({ ...draft, retentionDays: e.target.value })} inputMode="numeric" /></Field>
       </div>
       <label className="row"><input type="checkbox" checked={draft.logBodies} onChange={(e) => setDraft({ ...draft, logBodies: e.target.checked })} /> Store prompts and answers in the usage log <span className="muted">(each request's drawer on the Usage page shows them)</span></label>
+      {draft.logBodies ? (
+        <div className="form-grid" style={{ marginTop: 8 }}>
+          <Field label="Keep prompts and answers (days)" error={fields['settings.usage.bodyRetentionDays']}><input value={draft.bodyRetentionDays} onChange={(e) => setDraft({ ...draft, bodyRetentionDays: e.target.value })} inputMode="numeric" /></Field>
+        </div>
+      ) : null}
       <div style={{ marginTop: 10 }}>
         <Field label="Web origins that may call the model APIs (one per line)" error={originProblem}>
           <textarea rows={3} className="mono" value={draft.allowedOrigins} onChange={(e) => setDraft({ ...draft, allowedOrigins: e.target.value })} placeholder={'app://obsidian.md\nhttp://localhost:*'} aria-describedby="origins-help" />
@@ -194,8 +213,8 @@ function UsageAndCache({ settings, exposed }: { settings: Settings; exposed: boo
       <label className="row" style={{ marginTop: 6 }}><input type="checkbox" checked={draft.keysRequired || exposed} disabled={exposed} onChange={(e) => setDraft({ ...draft, keysRequired: e.target.checked })} /> Require a client key for every request{exposed ? ' (always, while it listens beyond this machine)' : ''}</label>
       {save.isError ? <div className="notice bad" role="alert" style={{ marginTop: 8 }}>{save.error.message}</div> : null}
       <div className="row" style={{ marginTop: 10 }}>
-        <button className="primary" onClick={() => save.mutate(edited())} disabled={save.isPending}>Save</button>
-        {save.isSuccess ? <span className="muted">Saved</span> : null}
+        <button className="primary" onClick={submit} disabled={save.isPending}>Save</button>
+        {Object.keys(typos).length > 0 ? <span className="field-error" role="alert">Fix the highlighted fields: nothing was saved.</span> : save.isSuccess ? <span className="muted">Saved</span> : null}
       </div>
       <div className="spread" style={{ marginTop: 14 }}>
         <span className="muted">{stats.data ? `${stats.data.entries} cached ${stats.data.entries === 1 ? 'answer' : 'answers'}, ${(stats.data.bytes / 1024 / 1024).toFixed(1)} of ${(stats.data.maxBytes / 1024 / 1024).toFixed(0)} MiB, ${stats.data.hits} hits` : 'Cache...'}</span>
