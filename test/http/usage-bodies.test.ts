@@ -1,7 +1,7 @@
 /**
  * A request's prompt and answer, kept while "Store prompts and answers" is on, read back through the
  * admin API: the start of each for the Usage page's drawer, either one whole as a download (sent as
- * stored, not escaped into JSON), and a clear 404 where nothing was kept.
+ * stored, not escaped into JSON), nulls where nothing was kept, and a 404 for a request not logged.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeServer } from '../support/fake-server';
@@ -54,6 +54,7 @@ describe("a request's kept prompt and answer", () => {
     expect(whole.status).toBe(200);
     expect(whole.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(whole.headers.get('content-disposition')).toMatch(/^attachment; filename="[\w-]+-request\.json"$/);
+    expect(whole.headers.get('x-content-type-options')).toBe('nosniff');
     const text = await whole.text();
     expect(text).toHaveLength(kept.request.length);
     expect(JSON.parse(text).messages[0].content).toBe(long);
@@ -68,13 +69,17 @@ describe("a request's kept prompt and answer", () => {
       const id = await chat('not kept');
       await expect.poll(() => h.gateway.usage.row(id)).toBeTruthy();
       const res = await bodies(id);
-      expect(res.status).toBe(404);
-      expect((await res.json()).error.message).toContain('kept only while "Store prompts and answers" is on');
-      expect((await h.admin(`/admin/api/usage/${id}/bodies/request`)).status).toBe(404);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ request: null, answer: null });
+      const download = await h.admin(`/admin/api/usage/${id}/bodies/request`);
+      expect(download.status).toBe(404);
+      expect((await download.json()).error.message).toContain('kept only while "Store prompts and answers" is on');
     } finally {
       h.gateway.applyConfig(config(true), 'test');
     }
-    expect((await h.admin('/admin/api/usage/no-such-request/bodies')).status).toBe(404);
+    const unknown = await h.admin('/admin/api/usage/no-such-request/bodies');
+    expect(unknown.status).toBe(404);
+    expect((await unknown.json()).error.message).toBe('No request with id "no-such-request" is in the usage log');
     expect((await h.admin('/admin/api/usage/no-such-request/bodies/other')).status).toBe(400);
   });
 });

@@ -20,11 +20,14 @@ export function usageBodies(app: FastifyInstance, { usageLog }: { usageLog: Usag
     }
     return bodies;
   };
-  const preview = (text: string | null) => (text === null ? null : { text: text.slice(0, BODY_PREVIEW_CHARS), length: text.length });
+  const preview = (text: string | null | undefined) => (text == null ? null : { text: text.slice(0, BODY_PREVIEW_CHARS), length: text.length });
 
+  // A request in the log whose bodies were not kept is no error: both are null (the drawer says why).
   app.get<{ Params: { requestId: string } }>('/usage/:requestId/bodies', { schema: { params: RequestIdParams, response: { 200: UsageBodiesSchema } } }, async (request): Promise<UsageBodies> => {
-    const { request: prompt, response } = kept(request.params.requestId);
-    return { request: preview(prompt), answer: preview(response) };
+    const { requestId } = request.params;
+    const bodies = usageLog.body(requestId);
+    if (!bodies && !usageLog.row(requestId)) throw new GatewayError('not_found', `No request with id "${requestId}" is in the usage log`, { param: 'requestId' });
+    return { request: preview(bodies?.request), answer: preview(bodies?.response) };
   });
 
   app.get<{ Params: { requestId: string; part: 'request' | 'answer' } }>('/usage/:requestId/bodies/:part', { schema: { params: BodyPartParams } }, async (request, reply) => {
@@ -33,6 +36,11 @@ export function usageBodies(app: FastifyInstance, { usageLog }: { usageLog: Usag
     const text = part === 'request' ? bodies.request : bodies.response;
     if (text === null) throw new GatewayError('not_found', `The ${part} of request "${requestId}" was not kept`, { param: 'part' });
     const file = `${requestId.replace(/[^\w-]/g, '_')}-${part}.${part === 'request' ? 'json' : 'txt'}`;
-    return reply.type(part === 'request' ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8').header('content-disposition', `attachment; filename="${file}"`).send(text);
+    // A prompt is the client's text: saved, never shown as a page of this origin.
+    return reply
+      .type(part === 'request' ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${file}"`)
+      .header('x-content-type-options', 'nosniff')
+      .send(text);
   });
 }

@@ -23,8 +23,8 @@ export const usageQueries = {
   kept: (ref: SessionRef) => queryOptions({ queryKey: ['usage', 'kept', ref], queryFn: () => api<KeptSession>(`/admin/api/usage/sessions/kept?${new URLSearchParams(ref)}`), refetchInterval: 10_000 }),
   /** One request's row with its routing decision. */
   detail: (requestId: string) => queryOptions({ queryKey: ['usage', 'detail', requestId], queryFn: () => api<UsageDetail>(`/admin/api/usage/${encodeURIComponent(requestId)}`) }),
-  /** The start of its kept prompt and answer (a 404 when none were kept); never retried, as none will appear. */
-  bodies: (requestId: string) => queryOptions({ queryKey: ['usage', 'bodies', requestId], queryFn: () => api<UsageBodies>(`/admin/api/usage/${encodeURIComponent(requestId)}/bodies`), retry: false }),
+  /** The start of its kept prompt and answer (both null when none were kept). */
+  bodies: (requestId: string) => queryOptions({ queryKey: ['usage', 'bodies', requestId], queryFn: () => api<UsageBodies>(`/admin/api/usage/${encodeURIComponent(requestId)}/bodies`) }),
   /** Where either one downloads whole. */
   bodyUrl: (requestId: string, part: 'request' | 'answer') => `/admin/api/usage/${encodeURIComponent(requestId)}/bodies/${part}`,
 };

@@ -4,7 +4,6 @@
  * when it is JSON, and either one whole as a download.
  */
 import { useQuery } from '@tanstack/react-query';
-import { ApiError } from '../../api/client';
 import { usageQueries } from '../../api/queries/usage';
 import type { UsageBodies } from '../../api/types';
 import { ErrorNote, Loading } from '../../ui/parts';
@@ -12,8 +11,10 @@ import { ErrorNote, Loading } from '../../ui/parts';
 export function KeptBodies({ requestId }: { requestId: string }) {
   const bodies = useQuery(usageQueries.bodies(requestId));
   if (bodies.isPending) return <Loading what="the prompt and answer" />;
-  if (bodies.error instanceof ApiError && bodies.error.status === 404) return <p className="muted">{bodies.error.message}</p>;
   if (bodies.isError) return <ErrorNote error={bodies.error} />;
+  if (!bodies.data.request && !bodies.data.answer) {
+    return <p className="muted">Not kept for this request: prompts and answers are stored only while "Store prompts and answers" is on (Settings), for the days set there.</p>;
+  }
   return (
     <>
       <Body title="Request" requestId={requestId} part="request" kept={bodies.data.request} json />
