@@ -166,4 +166,25 @@ describe('a number typed wrong', () => {
     await page.getByLabel('Temperature').fill('0.2');
     expect(await page.getByRole('button', { name: 'Send' }).isDisabled()).toBe(false);
   });
+
+  it('compares local answers with the cloud model the Settings card names, and the Overview says which', async () => {
+    await dashboard.go('/settings');
+    const label = page.getByLabel('Local answers would have cost, at (a cloud model)');
+    await label.fill('claude-sonnet-4-5');
+    await page.getByLabel('Its input price ($ per million tokens)').fill('3');
+    await page.getByLabel('Its output price ($ per million tokens)').fill('15');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect.poll(() => h.gateway.config().settings?.usage?.compareWith).toEqual({ label: 'claude-sonnet-4-5', inputPerMTok: 3, outputPerMTok: 15 });
+    await dashboard.go('/overview');
+    const saved = page.locator('.stat', { hasText: 'Saved by local and cache' });
+    await expect.poll(() => saved.getAttribute('title')).toMatch(/local answers at claude-sonnet-4-5's price$/);
+
+    // Emptied: back to the default.
+    await dashboard.go('/settings');
+    await label.fill('');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect.poll(() => h.gateway.config().settings?.usage?.compareWith).toBeUndefined();
+    await dashboard.go('/overview');
+    await expect.poll(() => saved.getAttribute('title')).toMatch(/local answers at gpt-4.1-mini's price$/);
+  });
 });

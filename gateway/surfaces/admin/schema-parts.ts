@@ -7,7 +7,9 @@ export const Name = Type.String({ minLength: 1, maxLength: 256 });
 /** Request bodies and queries name every field they take: a misspelt one is an error, not silently ignored. */
 export const Strict = { additionalProperties: false } as const;
 
-type Patched<T extends TProperties> = { [K in keyof T]: TOptional<TUnion<[T[K], TNull]>> };
+/** As patchedFields makes them: every field optional and nullable, an object's own fields too, at every depth. */
+type Patched<T extends TProperties> = { [K in keyof T]: TOptional<TUnion<[PatchOf<T[K]>, TNull]>> };
+type PatchOf<S> = S extends TObject<infer P> ? TObject<Patched<P>> : S;
 
 /**
  * A JSON Merge Patch of an object's fields (config/merge-patch.ts): each optional, `null` to remove

@@ -31,6 +31,7 @@ import { exportLines } from '../../usage/export';
 import { chartAxis } from '../../usage/buckets';
 import { daysIn } from '../../budgets/periods';
 import { DEFAULT_CACHE_MAX_MIB } from '../../routing/cache-policy';
+import { DEFAULT_COMPARISON } from '../../usage/pricing';
 import { unknownModels } from '../../routing/aliases';
 
 export interface UsageRouteServices {
@@ -98,6 +99,7 @@ export function usageRoutes(app: FastifyInstance, services: UsageRouteServices):
       cost: today.cost,
       wouldCost: today.wouldCost,
       saved: today.saved,
+      comparedWith: (services.config().settings?.usage?.compareWith ?? DEFAULT_COMPARISON).label,
       recentFailures: log().list({ status: 'error' }, { limit: 8 }).rows,
     };
   });

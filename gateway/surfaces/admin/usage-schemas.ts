@@ -142,6 +142,8 @@ export const OverviewSchema = Type.Object({
   cost: Type.Number(),
   wouldCost: Type.Number(),
   saved: Type.Number(),
+  /** The cloud model whose price local answers "would have cost" (settings.usage.compareWith, or the default). */
+  comparedWith: Type.String(),
   recentFailures: Type.Array(UsageRowSchema),
 });
 

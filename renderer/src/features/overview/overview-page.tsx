@@ -104,7 +104,7 @@ function Today() {
       <Stat label="Fallback rate" value={percent(o.fallbackRate)} hint="Answered after another deployment failed" />
       <Stat label="Cache hit rate" value={percent(o.cacheHitRate)} />
       <Stat label="Cost today" value={money(o.cost)} />
-      <Stat label="Saved by local and cache" value={money(o.saved)} hint={`Would have cost ${money(o.wouldCost)}`} />
+      <Stat label="Saved by local and cache" value={money(o.saved)} hint={`Would have cost ${money(o.wouldCost)}, local answers at ${o.comparedWith}'s price`} />
     </div>
   );
 }

@@ -83,10 +83,10 @@ function RouteCard({ route, routes, describe, live }: { route: RouteConfig; rout
   const saveRetry = useMutation(routeMutations.patch(client, route.name));
   const remove = useMutation(routeMutations.remove(client));
   const [typos, setTypos] = useState<Record<string, string>>({});
-  // Empty attempts stay as they were, an empty deadline is none; text that is no number is named, and nothing is sent.
+  // Empty attempts are the default, an empty deadline is none; text that is no number is named, and nothing is sent.
   const saveRetrySettings = () => {
     const { read, typos: found, ok } = numberReader();
-    const patch: RoutePatch = { retry: { attempts: read('retry.attempts', retry.attempts) }, deadlineMs: read('deadlineMs', retry.deadlineMs) ?? null };
+    const patch: RoutePatch = { retry: { attempts: read('retry.attempts', retry.attempts) ?? null }, deadlineMs: read('deadlineMs', retry.deadlineMs) ?? null };
     setTypos(found);
     if (ok()) saveRetry.mutate(patch);
   };

@@ -166,6 +166,9 @@ function UsageAndCache({ settings, exposed }: { settings: Settings; exposed: boo
     retentionDays: String(settings.usage?.retentionDays ?? 90),
     logBodies: settings.usage?.logBodies === true,
     bodyRetentionDays: String(settings.usage?.bodyRetentionDays ?? 7),
+    compareLabel: settings.usage?.compareWith?.label ?? '',
+    compareInput: String(settings.usage?.compareWith?.inputPerMTok ?? ''),
+    compareOutput: String(settings.usage?.compareWith?.outputPerMTok ?? ''),
     keysRequired: settings.clientKeys?.required === true,
     allowedOrigins: (settings.allowedOrigins ?? []).join('\n'),
   });
@@ -173,14 +176,17 @@ function UsageAndCache({ settings, exposed }: { settings: Settings; exposed: boo
   const purge = useMutation(cacheMutations.purge(client));
   const [typos, setTypos] = useState<Record<string, string>>({});
   // Only what this card shows: local only, set from the tray meanwhile, stays as it is. A number
-  // left empty stays as it was; one that is no number is named, and nothing is sent.
+  // left empty goes back to its default; one that is no number is named, and nothing is sent.
   const submit = () => {
     const { read, typos: found, ok } = numberReader();
-    const number = (path: string, text: string) => read(`settings.${path}`, text);
+    const number = (path: string, text: string) => read(`settings.${path}`, text) ?? null;
+    const compareWith = draft.compareLabel.trim()
+      ? { label: draft.compareLabel.trim(), inputPerMTok: number('usage.compareWith.inputPerMTok', draft.compareInput), outputPerMTok: number('usage.compareWith.outputPerMTok', draft.compareOutput) }
+      : null;
     const origins = draft.allowedOrigins.split('\n').map((line) => line.trim()).filter(Boolean);
     const edited: SettingsPatch = {
       cache: { enabled: draft.cacheEnabled, ttlSeconds: number('cache.ttlSeconds', draft.ttlSeconds), maxMiB: number('cache.maxMiB', draft.maxMiB) },
-      usage: { retentionDays: number('usage.retentionDays', draft.retentionDays), logBodies: draft.logBodies, ...(draft.logBodies ? { bodyRetentionDays: number('usage.bodyRetentionDays', draft.bodyRetentionDays) } : {}) },
+      usage: { retentionDays: number('usage.retentionDays', draft.retentionDays), logBodies: draft.logBodies, compareWith, ...(draft.logBodies ? { bodyRetentionDays: number('usage.bodyRetentionDays', draft.bodyRetentionDays) } : {}) },
       clientKeys: { required: draft.keysRequired },
       allowedOrigins: origins.length > 0 ? origins : null,
     };
@@ -199,6 +205,11 @@ function UsageAndCache({ settings, exposed }: { settings: Settings; exposed: boo
         <Field label="Keep usage (days)" error={fields['settings.usage.retentionDays']}><input value={draft.retentionDays} onChange={(e) => setDraft({ ...draft, retentionDays: e.target.value })} inputMode="numeric" /></Field>
       </div>
       <label className="row"><input type="checkbox" checked={draft.logBodies} onChange={(e) => setDraft({ ...draft, logBodies: e.target.checked })} /> Store prompts and answers in the usage log <span className="muted">(each request's drawer on the Usage page shows them)</span></label>
+      <div className="form-grid" style={{ marginTop: 8 }}>
+        <Field label="Local answers would have cost, at (a cloud model)" error={fields['settings.usage.compareWith.label']}><input value={draft.compareLabel} onChange={(e) => setDraft({ ...draft, compareLabel: e.target.value })} placeholder="gpt-4.1-mini (default)" /></Field>
+        <Field label="Its input price ($ per million tokens)" error={fields['settings.usage.compareWith.inputPerMTok'] ?? fields['settings.usage.compareWith']}><input value={draft.compareInput} onChange={(e) => setDraft({ ...draft, compareInput: e.target.value })} inputMode="decimal" /></Field>
+        <Field label="Its output price ($ per million tokens)" error={fields['settings.usage.compareWith.outputPerMTok']}><input value={draft.compareOutput} onChange={(e) => setDraft({ ...draft, compareOutput: e.target.value })} inputMode="decimal" /></Field>
+      </div>
       {draft.logBodies ? (
         <div className="form-grid" style={{ marginTop: 8 }}>
           <Field label="Keep prompts and answers (days)" error={fields['settings.usage.bodyRetentionDays']}><input value={draft.bodyRetentionDays} onChange={(e) => setDraft({ ...draft, bodyRetentionDays: e.target.value })} inputMode="numeric" /></Field>
