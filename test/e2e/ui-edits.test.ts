@@ -169,7 +169,7 @@ describe('a number typed wrong', () => {
 
   it('compares local answers with the cloud model the Settings card names, and the Overview says which', async () => {
     await dashboard.go('/settings');
-    const label = page.getByLabel('Local answers would have cost, at (a cloud model)');
+    const label = page.getByLabel('Price local answers as (a cloud model)');
     await label.fill('claude-sonnet-4-5');
     await page.getByLabel('Its input price ($ per million tokens)').fill('3');
     await page.getByLabel('Its output price ($ per million tokens)').fill('15');

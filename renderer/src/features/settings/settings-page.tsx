@@ -206,7 +206,7 @@ function UsageAndCache({ settings, exposed }: { settings: Settings; exposed: boo
       </div>
       <label className="row"><input type="checkbox" checked={draft.logBodies} onChange={(e) => setDraft({ ...draft, logBodies: e.target.checked })} /> Store prompts and answers in the usage log <span className="muted">(each request's drawer on the Usage page shows them)</span></label>
       <div className="form-grid" style={{ marginTop: 8 }}>
-        <Field label="Local answers would have cost, at (a cloud model)" error={fields['settings.usage.compareWith.label']}><input value={draft.compareLabel} onChange={(e) => setDraft({ ...draft, compareLabel: e.target.value })} placeholder="gpt-4.1-mini (default)" /></Field>
+        <Field label="Price local answers as (a cloud model)" error={fields['settings.usage.compareWith.label']}><input value={draft.compareLabel} onChange={(e) => setDraft({ ...draft, compareLabel: e.target.value })} placeholder="gpt-4.1-mini (default)" /></Field>
         <Field label="Its input price ($ per million tokens)" error={fields['settings.usage.compareWith.inputPerMTok'] ?? fields['settings.usage.compareWith']}><input value={draft.compareInput} onChange={(e) => setDraft({ ...draft, compareInput: e.target.value })} inputMode="decimal" /></Field>
         <Field label="Its output price ($ per million tokens)" error={fields['settings.usage.compareWith.outputPerMTok']}><input value={draft.compareOutput} onChange={(e) => setDraft({ ...draft, compareOutput: e.target.value })} inputMode="decimal" /></Field>
       </div>
