@@ -23,6 +23,8 @@ Usage:
                                                 print a new dashboard login link
   switchyard usage export [--data-dir DIR] [--format csv|json] [--since ISO-8601] [--session ID]
                                                 write the usage log (or one session's rows) to stdout
+  switchyard usage show REQUEST_ID [--data-dir DIR] [--format text|json]
+                                                one request whole: how it was routed, its kept prompt and answer
   switchyard usage summary [--data-dir DIR] [--days N] [--by deployment|route|provider|key] [--format table|json]
                                                 what the last N days (7) cost and saved, per deployment
   switchyard usage tail [--lines N] [--follow] [--format text|json] [--route NAME] [--session ID] [--data-dir DIR]
@@ -43,11 +45,11 @@ Environment: SWITCHYARD_PORT (default ${DEFAULT_PORT}), SWITCHYARD_HOME (data di
  * The words each command takes after its name (a file, a key's name, a revision, a tool). More is a
  * mistake, said rather than ignored: `keys create my editor` made a key named "my".
  */
-const MOST_WORDS: Record<string, number> = { serve: 0, status: 0, load: 1, unload: 1, pull: 1, export: 0, import: 1, check: 1, history: 0, restore: 1, usage: 1, 'local-only': 1, 'login-link': 0, keys: 2, connect: 1 };
+const MOST_WORDS: Record<string, number> = { serve: 0, status: 0, load: 1, unload: 1, pull: 1, export: 0, import: 1, check: 1, history: 0, restore: 1, usage: 1, 'usage show': 2, 'local-only': 1, 'login-link': 0, keys: 2, connect: 1 };
 
 /** What is wrong with the words after a command's name, if there are more than it takes. */
 export function extraWords(command: string | undefined, positionals: readonly string[]): string | undefined {
-  const most = MOST_WORDS[command ?? ''];
+  const most = MOST_WORDS[`${command} ${positionals[0]}`] ?? MOST_WORDS[command ?? ''];
   if (most === undefined || positionals.length <= most) return undefined;
   const takes = most === 0 ? 'no words' : `at most ${most} word${most > 1 ? 's' : ''}`;
   return `switchyard ${command} takes ${takes} after its name, not also ${positionals.slice(most).map((w) => `"${w}"`).join(' ')} (a name with a space in it needs quotes).`;
@@ -75,6 +77,7 @@ const OPTIONS: Record<string, readonly string[]> = {
   'usage export': ['data-dir', 'format', 'since', 'session'],
   'usage summary': ['data-dir', 'format', 'days', 'by'],
   'usage tail': ['data-dir', 'format', 'lines', 'follow', 'route', 'session'],
+  'usage show': ['data-dir', 'format'],
   keys: ['data-dir'],
   'keys create': ['data-dir', 'rpm', 'routes'],
   connect: ['route', 'key', 'dry-run', 'undo', 'force', 'port', 'data-dir'],

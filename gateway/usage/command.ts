@@ -2,8 +2,10 @@
  * `switchyard usage export`: every usage row (since a time, of one session) as CSV or JSON lines,
  * streamed to stdout. `switchyard usage summary`: the last days added up per deployment (summary.ts).
  * `switchyard usage tail`: the last requests, a line each, and with --follow each new one (tail.ts).
+ * `switchyard usage show ID`: one request whole, its routing and kept prompt and answer (show.ts).
  */
 import { budgetLines, type Output } from '../cli-output';
+import { printable } from '../printable';
 import { openDatabase } from '../store/db';
 import { createUsageLog } from '../store/usage-log';
 import { exportLines } from './export';
@@ -11,10 +13,12 @@ import { daysIn } from '../budgets/periods';
 import { systemTimeZone } from '../routing/time-windows';
 import { budgetView, createBudgets } from '../budgets/budgets';
 import { createConfigStore } from '../store/config-store';
+import { showJson, showText } from './show';
 import { tail } from './tail';
 import { SUMMARY_GROUPS, summarize, summarySince, summaryTable, type SummaryGroup } from './summary';
 
 const USAGE = `Usage: switchyard usage export [--data-dir DIR] [--format csv|json] [--since ISO-8601] [--session ID]
+       switchyard usage show REQUEST_ID [--data-dir DIR] [--format text|json]
        switchyard usage summary [--data-dir DIR] [--days N] [--by deployment|route|provider|key] [--format table|json]
        switchyard usage tail [--data-dir DIR] [--lines N] [--follow] [--format text|json] [--route NAME] [--session ID]
 `;
@@ -24,6 +28,7 @@ type UsageOptions = { format?: string; since?: string; session?: string; days?: 
 export async function usageCommand(positionals: string[], values: UsageOptions, dataDir: string, io: Output): Promise<number> {
   if (positionals[0] === 'summary') return summaryCommand(values, dataDir, io);
   if (positionals[0] === 'tail') return tailCommand(values, dataDir, io);
+  if (positionals[0] === 'show') return showCommand(positionals[1], values, dataDir, io);
   if (positionals[0] !== 'export') {
     io.err(USAGE);
     return 2;
@@ -106,6 +111,32 @@ async function tailCommand(values: UsageOptions, dataDir: string, io: Output): P
     await tail(createUsageLog(db, daysIn(systemTimeZone())), io, { lines, follow: values.follow === true, format, filter, stop: stop.signal });
   } finally {
     process.off('SIGINT', end).off('SIGTERM', end);
+    db.close();
+  }
+  return 0;
+}
+
+function showCommand(requestId: string | undefined, values: UsageOptions, dataDir: string, io: Output): number {
+  if (!requestId) {
+    io.err('Name the request: switchyard usage show REQUEST_ID (its id is in `usage tail`, the x-request-id header and the Usage page)\n');
+    return 2;
+  }
+  const format = values.format ?? 'text';
+  if (format !== 'text' && format !== 'json') {
+    io.err(`Unknown format "${format}": use text or json\n`);
+    return 2;
+  }
+  const db = openDatabase(dataDir);
+  try {
+    const log = createUsageLog(db, daysIn(systemTimeZone()));
+    const row = log.row(requestId);
+    if (!row) {
+      io.err(`No request with id "${printable(requestId)}" is in the usage log of ${dataDir}\n`);
+      return 1;
+    }
+    const shown = { row, bodies: log.body(requestId) };
+    io.out(format === 'json' ? showJson(shown) : showText(shown, new Date()));
+  } finally {
     db.close();
   }
   return 0;
