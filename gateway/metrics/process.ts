@@ -22,7 +22,7 @@ export interface ProcessFigures {
   nodeVersion: string;
 }
 
-export interface ProcessMeter {
+interface ProcessMeter {
   read(): ProcessFigures;
   close(): void;
 }

@@ -26,7 +26,7 @@ import { limiterFor } from './concurrency';
 import { DEFAULT_TIMEOUTS, createTransport, type Transport } from './transport';
 import { nativeJson, nativeStream, ollamaWhole } from './native';
 import { ndjsonObjects } from './upstream-streams';
-import { learnerMemory } from './quirk-memory';
+import { modelsMemory } from './quirk-memory';
 import { createThinkingLearner, withoutThinking } from './thinking-learner';
 import { nativeWithinOutputLimit, withinOutputLimit } from './output-limit';
 import type { NativeApi, NativeEndpoint, ProviderAdapter, ProviderContext, PullProgress } from './types';
@@ -107,7 +107,7 @@ export function createOllamaProvider(config: ProviderConfig, context: ProviderCo
     return version !== undefined && atLeast(version, SINCE[api]);
   };
 
-  const thinkingLearned = createThinkingLearner(learnerMemory(context, config, 'no-thinking', (stored) => (stored === true ? true : undefined)));
+  const thinkingLearned = createThinkingLearner(modelsMemory(context, config, 'no-thinking'));
 
   return {
     config,

@@ -21,7 +21,8 @@ import { createFieldLearner, refusalMemory, RESPONSES_DROPPABLE } from './unknow
 import { NO_BOOK } from './signed-reasoning';
 import type { NativeEndpoint, ProviderAdapter, ProviderContext } from './types';
 import { chunksOf, completionFromEvents, isCompletion } from './chat-events';
-import { bridgeMemory, chunksFromResponses, createResponsesBridge } from './responses-bridge';
+import { chunksFromResponses, createResponsesBridge } from './responses-bridge';
+import { modelsMemory } from './quirk-memory';
 import { chatToResponses, completionFromResponse } from '../wire/responses';
 import { withoutBillingHeader } from '../wire/billing-header';
 import { withoutInlineSystem } from '../wire/system-reminders';
@@ -124,7 +125,7 @@ export function createOpenAIProvider(config: ProviderConfig, context: ProviderCo
   const nativeStreamCall: ProviderAdapter['nativeStream'] = (endpoint, body, context) =>
     withinLearnedLimit(context.deployment, (deployment) => signed(endpoint, { ...nativeBody(endpoint, body, deployment, official), model: deployment.model, stream: true }, (body) => nativeStream(transport, endpoint, pathOf(endpoint), body, context)));
   const gathered = (text: string) => completionFromEvents(text, config.name);
-  const bridge = createResponsesBridge(apis.includes('responses') && !apis.includes('chat'), bridgeMemory(context, config));
+  const bridge = createResponsesBridge(apis.includes('responses') && !apis.includes('chat'), modelsMemory(context, config, 'responses-only'));
 
   return {
     config,

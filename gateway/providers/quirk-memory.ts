@@ -43,6 +43,10 @@ export function learnerMemory<V>(context: Pick<ProviderContext, 'quirks'>, confi
   return context.quirks?.learner(serverOf(config), learner, read, store) ?? { learned: new Map(), remember: () => undefined };
 }
 
+/** A learner that notes models alone (Responses only, no thinking): each kept as `true`. */
+export const modelsMemory = (context: Pick<ProviderContext, 'quirks'>, config: ProviderConfig, learner: string): LearnerMemory<true> =>
+  learnerMemory(context, config, learner, (stored) => (stored === true ? true : undefined));
+
 const SCOPES: Record<string, string> = { request: '', message: ' in messages', call: ' in tool calls', tool: ' in tools', cache: ' in caching hints' };
 const fieldText = (field: string) => {
   const colon = field.indexOf(':');

@@ -7,17 +7,11 @@
 import { UpstreamError } from '../errors';
 import type { ChatCompletionChunk } from '../wire/canonical';
 import { createResponsesChunkTranslator } from '../wire/responses';
-import type { ProviderConfig } from '../config/schema';
-import { learnerMemory } from './quirk-memory';
-import type { LearnerMemory, NativeEvent, ProviderContext } from './types';
+import type { LearnerMemory, NativeEvent } from './types';
 
 const ONLY_RESPONSES = /only supported in v1\/responses/i;
 /** Models remembered per server: any number of models may be asked for. */
 const MAX_MODELS = 1_000;
-
-/** The models of this upstream found before to take only Responses (quirk-memory.ts). */
-export const bridgeMemory = (context: Pick<ProviderContext, 'quirks'>, config: ProviderConfig): LearnerMemory<true> =>
-  learnerMemory(context, config, 'responses-only', (stored) => (stored === true ? true : undefined));
 
 export function createResponsesBridge(speaksOnlyResponses: boolean, memory?: LearnerMemory<true>) {
   const learned = memory?.learned ?? new Map<string, true>();

@@ -7,7 +7,7 @@
 import type { Database as Db } from 'better-sqlite3';
 import type { QuirkRow, QuirkRows } from '../providers/types';
 
-export const QUIRK_KEPT_MS = 30 * 24 * 3_600_000;
+const QUIRK_KEPT_MS = 30 * 24 * 3_600_000;
 /** Per upstream and learner, as many as a learner holds in memory. */
 const MOST_RECALLED = 1_000;
 

@@ -10,7 +10,7 @@ import { printable } from '../printable';
 import type { UsageRow } from '../store/usage-types';
 import { tailLine } from './tail';
 
-export interface ShownRequest {
+interface ShownRequest {
   row: UsageRow;
   bodies: { request: string | null; response: string | null } | undefined;
 }

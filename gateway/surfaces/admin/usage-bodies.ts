@@ -10,7 +10,7 @@ import type { UsageLog } from '../../store/usage-log';
 import { BodyPartParams, RequestIdParams, UsageBodiesSchema, type UsageBodies } from './schemas';
 
 /** What the drawer shows of each: enough to read, little enough for a page to lay out at once. */
-export const BODY_PREVIEW_CHARS = 100_000;
+const BODY_PREVIEW_CHARS = 100_000;
 
 export function usageBodies(app: FastifyInstance, { usageLog }: { usageLog: UsageLog }): void {
   const kept = (requestId: string) => {
