@@ -1,6 +1,6 @@
 /** How the CLI's commands are written: the usage text, and the words each takes after its name. */
 import { DEFAULT_PORT } from './paths';
-import { VERSION } from './server';
+import { VERSION } from './version';
 
 export const USAGE = `Switchyard ${VERSION}: one localhost endpoint for local and cloud models
 

@@ -1,36 +1,26 @@
 /**
- * The headless CLI: `switchyard serve|status|export|import|check|history|restore|usage|keys|
- * login-link|connect`. Argument parsing and printing only; everything else is createGateway, the stores and
- * the command modules.
+ * The headless CLI: `switchyard serve|status|load|unload|pull|export|import|check|history|restore|
+ * usage|keys|login-link|local-only|connect`. Argument parsing and printing only; everything else is
+ * the stores and the command modules (serve-command runs createGateway).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { networkInterfaces } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stdio, type Output } from './cli-output';
+import { readConfigFile } from './config/config-file';
 import { historyCommand } from './config/history-command';
 import { localOnlyCommand } from './config/local-only-command';
 import { keysCommand } from './keys-command';
 import { statusCommand } from './status-command';
-import { modelCommand } from './model-commands';
 import { formatIssues, validateConfig } from './config/validate';
 import { createAdminSessions } from './store/admin-sessions';
 import { createConfigStore } from './store/config-store';
 import { gatewayOf, UnusablePortError } from './store/gateway-address';
 import { usageCommand } from './usage/command';
 import { DB_FILE, openDatabase } from './store/db';
-import { keepHeapCompact } from './heap';
-import { ConfigError, createGateway, VERSION } from './server';
-import { DEFAULT_HOST, DEFAULT_PORT, defaultDataDir } from './paths';
-import { cutConnections } from './http/close';
-import { dataDirProblem, listenProblem } from './cli-problems';
-import { clientKeysRequired } from './config/for-clients';
-import { isLoopbackHost } from './http/local-guard';
-import { serveBanner } from './serve-banner';
+import { defaultDataDir, isPort } from './paths';
+import { dataDirProblem } from './cli-problems';
 import { extraWords, strayOptions, USAGE } from './cli-usage';
-
-/** How long `serve` lets requests in flight finish when told to stop (an agent's answer, a stream). */
-const STOP_GRACE_MS = 10_000;
 
 export interface CliOptions {
   /** The built UI to serve (the entry knows where the bundle put it). */
@@ -106,8 +96,11 @@ export async function main(
 
   try {
     switch (command) {
-      case 'serve':
-        return await serve({ host: values.host, port: values.port, dataDir, configFile: values.config, uiDir: options.uiDir }, io);
+      case 'serve': {
+        // Loaded here, as are the model commands: the other commands need no HTTP server or upstream client.
+        const { serveCommand } = await import('./serve-command');
+        return await serveCommand({ host: values.host, port: values.port, dataDir, configFile: values.config, uiDir: options.uiDir }, io);
+      }
       case 'export': {
         const db = openDatabase(dataDir);
         const config = createConfigStore(db).current();
@@ -168,8 +161,10 @@ export async function main(
         return await statusCommand(dataDir, values, io, options.env ?? process.env);
       case 'load':
       case 'unload':
-      case 'pull':
+      case 'pull': {
+        const { modelCommand } = await import('./model-commands');
         return await modelCommand(command, positionals[0], dataDir, io, options.env ?? process.env, values.missing === true);
+      }
       case 'connect': {
         // Loaded here: only this command needs the config-file editors and their parsers.
         const { connectCommand } = await import('./connect/command');
@@ -197,102 +192,4 @@ export async function main(
     io.err(`${problem}\n`);
     return 1;
   }
-}
-
-function readConfigFile(file: string, io: Output): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    io.err(`Cannot read ${file}: ${(error as Error).message}\n`);
-    return undefined;
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    io.err(`${file} is not valid JSON: ${(error as Error).message}\n`);
-    return undefined;
-  }
-}
-
-async function serve(args: { host: string | undefined; port: string | undefined; dataDir: string; configFile: string | undefined; uiDir: string | undefined }, io: Output): Promise<number> {
-  const host = args.host ?? DEFAULT_HOST;
-  const portText = args.port ?? process.env.SWITCHYARD_PORT ?? String(DEFAULT_PORT);
-  const port = Number(portText);
-  if (!isPort(portText)) {
-    io.err(`Invalid port "${portText}": give a number from 0 to 65535\n`);
-    return 2;
-  }
-  let config: unknown;
-  if (args.configFile) {
-    config = readConfigFile(args.configFile, io);
-    if (config === undefined) return 1;
-  }
-  keepHeapCompact();
-  let gateway;
-  try {
-    gateway = await createGateway({
-      dataDir: args.dataDir,
-      host,
-      port,
-      config,
-      ...(args.uiDir ? { uiDir: args.uiDir } : {}),
-      logger: { level: process.env.SWITCHYARD_LOG_LEVEL ?? 'warn', redact: ['req.headers.authorization', 'req.headers["x-api-key"]'] },
-    });
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      io.err(`${args.configFile} is not a valid Switchyard config; nothing was changed:\n${formatIssues(error.result.errors)}\n`);
-      return 1;
-    }
-    throw error;
-  }
-  for (const notice of gateway.notices) io.err(`Notice: ${notice}\n`);
-  if (gateway.warnings.length > 0) io.err(`Config warnings:\n${formatIssues(gateway.warnings)}\n`);
-  let started;
-  try {
-    started = await gateway.start();
-  } catch (error) {
-    await gateway.stop().catch(() => undefined);
-    const problem = listenProblem(error, host, port);
-    if (problem) {
-      io.err(`${problem}\n`);
-      return 1;
-    }
-    throw error;
-  }
-  if (!isLoopbackHost(host)) io.err(`Warning: listening on ${host}, beyond this machine. Anyone who can reach it can use your providers.\n`);
-  io.out(
-    serveBanner({
-      version: VERSION,
-      url: started.url,
-      baseUrl: started.baseUrl,
-      loginToken: gateway.sessions.issueLoginToken(),
-      dataDir: args.dataDir,
-      config: gateway.config(),
-      keysRequired: clientKeysRequired(!isLoopbackHost(host), gateway.config().settings),
-      otherMachines: host === '0.0.0.0' || host === '::' ? lanOrigins(started.port) : [],
-    }),
-  );
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-  io.out(`Stopping: requests in flight may finish (up to ${STOP_GRACE_MS / 1000} s); press Ctrl-C again to stop at once\n`);
-  const cut = () => cutConnections(gateway.app);
-  process.once('SIGINT', cut);
-  process.once('SIGTERM', cut);
-  await gateway.stop({ graceMs: STOP_GRACE_MS });
-  return 0;
-}
-
-/** This machine's own addresses beyond loopback, as origins on `port` (a few: a laptop has one or two). */
-function lanOrigins(port: number): string[] {
-  const addresses = Object.values(networkInterfaces()).flatMap((list) => list ?? []).filter((a) => !a.internal && a.family === 'IPv4');
-  return addresses.slice(0, 3).map((a) => `http://${a.address}:${port}`);
-}
-
-function isPort(text: string): boolean {
-  const port = Number(text);
-  return /^[0-9]{1,5}$/.test(text) && port <= 65535;
 }

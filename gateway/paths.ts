@@ -22,3 +22,9 @@ export function localUrl(host: string, port: number): string {
   const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   return `http://${reachable}:${port}`;
 }
+
+/** Whether `text` is a port number as the CLI and SWITCHYARD_PORT take it: digits only, 0 to 65535. */
+export function isPort(text: string): boolean {
+  const port = Number(text);
+  return /^[0-9]{1,5}$/.test(text) && port <= 65535;
+}

@@ -7,7 +7,6 @@ import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import packageJson from '../package.json';
 import { buildApp } from './app';
 import { closeServer } from './http/close';
 import { startingConfig } from './config/defaults';
@@ -46,8 +45,7 @@ import { createSideWrites, guardedCache, guardedHistory, guardedQuirks, guardedR
 import { createQuirkStore } from './store/upstream-quirks';
 import { DEFAULT_HOST, DEFAULT_PORT, localUrl } from './paths';
 import { isLoopbackHost } from './http/local-guard';
-
-export const VERSION: string = packageJson.version;
+import { VERSION } from './version';
 
 import type { Gateway, GatewayOptions } from './gateway-types';
 

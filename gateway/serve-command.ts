@@ -1,0 +1,107 @@
+/**
+ * `switchyard serve`: the gateway in this process until Ctrl-C or SIGTERM, then a gentle stop.
+ * Loaded only for this command, so the others start without the HTTP server and upstream clients.
+ */
+import { networkInterfaces } from 'node:os';
+import type { Output } from './cli-output';
+import { readConfigFile } from './config/config-file';
+import { clientKeysRequired } from './config/for-clients';
+import { formatIssues } from './config/validate';
+import { keepHeapCompact } from './heap';
+import { cutConnections } from './http/close';
+import { isLoopbackHost } from './http/local-guard';
+import { listenProblem } from './cli-problems';
+import { DEFAULT_HOST, DEFAULT_PORT, isPort } from './paths';
+import { serveBanner } from './serve-banner';
+import { ConfigError, createGateway } from './server';
+import { VERSION } from './version';
+
+/** How long `serve` lets requests in flight finish when told to stop (an agent's answer, a stream). */
+const STOP_GRACE_MS = 10_000;
+
+export interface ServeArgs {
+  host: string | undefined;
+  port: string | undefined;
+  dataDir: string;
+  configFile: string | undefined;
+  uiDir: string | undefined;
+}
+
+export async function serveCommand(args: ServeArgs, io: Output): Promise<number> {
+  const host = args.host ?? DEFAULT_HOST;
+  const portText = args.port ?? process.env.SWITCHYARD_PORT ?? String(DEFAULT_PORT);
+  const port = Number(portText);
+  if (!isPort(portText)) {
+    io.err(`Invalid port "${portText}": give a number from 0 to 65535\n`);
+    return 2;
+  }
+  let config: unknown;
+  if (args.configFile) {
+    config = readConfigFile(args.configFile, io);
+    if (config === undefined) return 1;
+  }
+  keepHeapCompact();
+  let gateway;
+  try {
+    gateway = await createGateway({
+      dataDir: args.dataDir,
+      host,
+      port,
+      config,
+      ...(args.uiDir ? { uiDir: args.uiDir } : {}),
+      logger: { level: process.env.SWITCHYARD_LOG_LEVEL ?? 'warn', redact: ['req.headers.authorization', 'req.headers["x-api-key"]'] },
+    });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.err(`${args.configFile} is not a valid Switchyard config; nothing was changed:\n${formatIssues(error.result.errors)}\n`);
+      return 1;
+    }
+    throw error;
+  }
+  for (const notice of gateway.notices) io.err(`Notice: ${notice}\n`);
+  if (gateway.warnings.length > 0) io.err(`Config warnings:\n${formatIssues(gateway.warnings)}\n`);
+  let started;
+  try {
+    started = await gateway.start();
+  } catch (error) {
+    await gateway.stop().catch(() => undefined);
+    const problem = listenProblem(error, host, port);
+    if (problem) {
+      io.err(`${problem}\n`);
+      return 1;
+    }
+    throw error;
+  }
+  if (!isLoopbackHost(host)) io.err(`Warning: listening on ${host}, beyond this machine. Anyone who can reach it can use your providers.\n`);
+  io.out(
+    serveBanner({
+      version: VERSION,
+      url: started.url,
+      baseUrl: started.baseUrl,
+      loginToken: gateway.sessions.issueLoginToken(),
+      dataDir: args.dataDir,
+      config: gateway.config(),
+      keysRequired: clientKeysRequired(!isLoopbackHost(host), gateway.config().settings),
+      otherMachines: host === '0.0.0.0' || host === '::' ? lanOrigins(started.port) : [],
+    }),
+  );
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  io.out(`Stopping: requests in flight may finish (up to ${STOP_GRACE_MS / 1000} s); press Ctrl-C again to stop at once\n`);
+  const cut = () => cutConnections(gateway.app);
+  process.once('SIGINT', cut);
+  process.once('SIGTERM', cut);
+  await gateway.stop({ graceMs: STOP_GRACE_MS });
+  return 0;
+}
+
+
+/** This machine's own addresses beyond loopback, as origins on `port` (a few: a laptop has one or two). */
+function lanOrigins(port: number): string[] {
+  const addresses = Object.values(networkInterfaces()).flatMap((list) => list ?? []).filter((a) => !a.internal && a.family === 'IPv4');
+  return addresses.slice(0, 3).map((a) => `http://${a.address}:${port}`);
+}
+
