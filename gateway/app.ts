@@ -16,7 +16,7 @@ import type { HealthMonitor } from './health/monitor';
 import type { TrafficStats } from './health/traffic';
 import { clientErrorHandler, expectationRefusal } from './http/client-errors';
 import { drainPlugin } from './http/close';
-import { lazySerializer, typeboxValidator } from './http/compilers';
+import { compilersFactory } from './http/compilers';
 import { MAX_BODY_BYTES, registerJsonBody } from './http/json-body';
 import { noEndpointMessage } from './http/not-found';
 import { MAX_PATH_NAME_CHARS, unreadablePathHandler } from './http/unreadable-paths';
@@ -135,6 +135,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     keepAliveTimeout: timeouts.keepAliveMs,
     // Node checks these deadlines every connectionsCheckingInterval (30 s by default): check often.
     http: { headersTimeout: timeouts.headersMs, connectionsCheckingInterval: Math.min(1_000, timeouts.headersMs) },
+    schemaController: { compilersFactory },
   });
   app.server.on('checkExpectation', expectationRefusal(shapeForPath));
   const exposed = !isLoopbackHost(host);
@@ -149,8 +150,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const health = { catalog: s.catalog, routing: s.routingState, budgets: s.budgets, traffic: s.traffic, breakers: s.breakers, health: s.health, storeProblem: s.storeProblem, version: s.version, startedAt: s.startedAt, now: s.now };
 
   registerJsonBody(app);
-  app.setValidatorCompiler(typeboxValidator);
-  app.setSerializerCompiler(lazySerializer);
   await app.register(localGuardPlugin, { address, allowedOrigin });
   await app.register(drainPlugin);
   app.setErrorHandler(errorHandler(openAIErrorBody));
