@@ -13,7 +13,7 @@ import { latencies, median, percentile, throughput, type Target } from './load';
 import { closedPort, memoryMiB, startGateway, startScript, stopAll } from './processes';
 import { measureHardening } from './hardening';
 import { measureRouting } from './routing';
-import { measureStartup } from './startup';
+import { measureCommand, measureStartup } from './startup';
 import { benchUsage } from './usage';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -25,7 +25,7 @@ const here = import.meta.dirname;
 
 async function main(): Promise<void> {
   process.stderr.write('start-up: the gateway and a bare Fastify app, from spawn to /health, and RSS after 10 s idle...\n');
-  const startup = await measureStartup(STARTUP_ROUNDS);
+  const startup = { ...(await measureStartup(STARTUP_ROUNDS)), command: measureCommand(STARTUP_ROUNDS * 2) };
 
   const upstream = await startScript('upstream.ts');
   const failing = await startScript('upstream.ts', ['fail']);
@@ -152,6 +152,7 @@ async function main(): Promise<void> {
   console.log(`\n| start-up | gateway | bare Fastify app |\n|---|---|---|`);
   console.log(`| ready: spawn to first /health (ms) | ${fmt(startup.gateway.readyMs)} | ${fmt(startup.bare.readyMs)} |`);
   console.log(`| RSS after 10 s idle (MiB) | ${fmt(startup.gateway.idleRssMiB)} | ${fmt(startup.bare.idleRssMiB)} |`);
+  console.log(`| a command on the data dir, \`switchyard usage tail\`: spawn to exit (ms) | ${fmt(startup.command.command)} | ${fmt(startup.command.bareNode)} (\`node -e 0\`) |`);
   console.log(`\npeak RSS under the shared load rounds (MiB): bare forwarder ${fmt(loadPeaks.forwarder)}, Fastify forwarder ${fmt(loadPeaks.fastify)}, Switchyard ${fmt(loadPeaks.switchyard)}${earlier ? `, before ${fmt(loadPeaks.before)}` : ''}`);
   console.log(`peak RSS over the whole run, with the gateway-only phases after them (MiB): Switchyard ${fmt(wholeRunPeaks.switchyard)}${earlier ? `, before ${fmt(wholeRunPeaks.before)}` : ''}`);
   console.log(`\n| target | measured | limit | ${earlier ? 'before |' : ''}\n|---|---|---|${earlier ? '---|' : ''}`);

@@ -1,8 +1,10 @@
 /**
  * Start-up and memory at rest: time from spawning the process to its first `/health` answer, and
  * resident memory after 10 s idle, for the gateway as users start it (`switchyard serve` on a new
- * data dir: first-start config, Ollama discovery) and for a bare Fastify app, alternating.
+ * data dir: first-start config, Ollama discovery) and for a bare Fastify app, alternating. And a
+ * command on the data dir (`switchyard usage tail`), spawn to exit, against Node doing nothing.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,4 +60,28 @@ export async function measureStartup(rounds: number, idleMs = 10_000): Promise<{
   }
   const summary = (runs: StartupFigures[]) => ({ readyMs: median(runs.map((r) => r.readyMs)), idleRssMiB: median(runs.map((r) => r.idleRssMiB)) });
   return { gateway: summary(gatewayRuns), bare: summary(bareRuns) };
+}
+
+/** Milliseconds from spawn to exit: `switchyard usage tail` on a data dir, and `node -e 0`, alternating. */
+export function measureCommand(rounds: number): { command: number; bareNode: number } {
+  const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-bench-command-'));
+  const bin = join(root, 'bin', 'switchyard.js');
+  const timed = (args: string[]) => {
+    const t0 = performance.now();
+    const result = spawnSync(process.execPath, args, { encoding: 'utf8', env: process.env });
+    if (result.status !== 0) throw new Error(`${args.join(' ')} exited with ${result.status}: ${result.stderr}`);
+    return performance.now() - t0;
+  };
+  try {
+    timed([bin, 'keys', 'create', 'bench', '--data-dir', dataDir]);
+    const command: number[] = [];
+    const bareNode: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      command.push(timed([bin, 'usage', 'tail', '--data-dir', dataDir]));
+      bareNode.push(timed(['-e', '0']));
+    }
+    return { command: median(command), bareNode: median(bareNode) };
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 }
