@@ -135,7 +135,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const localOnly = () => catalog.config.settings?.localOnly === true;
   const router = createRouter({ catalog: () => catalog, state: routingState, breakers, cache: servingCache, localOnly, now, random: options.random, onAttempts: (a) => traffic.record(a) });
   const pulls = createPulls({ catalog: () => catalog, probe: (provider) => health.probe(provider), now });
-  const prune = () => pruneStore({ usageLog, cache, responses }, catalog.config.settings, now());
+  const prune = () => pruneStore({ usageLog, cache, responses, healthHistory: history }, catalog.config.settings, now());
 
   let boundPort = options.port ?? DEFAULT_PORT;
   let applyConfig: Gateway['applyConfig'];

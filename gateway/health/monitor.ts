@@ -13,7 +13,6 @@ import type { HealthHistory } from '../store/health-history';
 
 export const DEFAULT_PROBE_INTERVAL_MS = 30_000;
 const PROBE_TIMEOUT_MS = 5_000;
-const RETENTION_MS = 7 * 86_400_000;
 
 export interface ProbeRecord {
   at: number;
@@ -142,7 +141,6 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
   return {
     async probeAll() {
       await Promise.all(deps.catalog().config.providers.map((p) => probe(p.name)));
-      deps.history.prune(deps.now() - RETENTION_MS);
     },
     probe,
     latest: (provider) => latest.get(provider),

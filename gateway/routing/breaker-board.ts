@@ -6,8 +6,6 @@
 import type { BreakerConfig, Config, DeploymentConfig } from '../config/schema';
 import { CircuitBreaker, DEFAULT_BREAKER, type BlockCause, type BreakerSettings, type BreakerSnapshot, type Transition } from './circuit-breaker';
 
-const HISTORY = 200;
-
 export interface BreakerBoard {
   /** The deployment's breaker, configured from the current config. */
   get(name: string): CircuitBreaker;
@@ -18,19 +16,14 @@ export interface BreakerBoard {
   reset(name: string): boolean;
   /** Lifts a deployment's block of this cause, if it has one. */
   unblock(name: string, cause: BlockCause, reason: string): void;
-  /** The latest transitions, oldest first. */
-  transitions(): readonly Transition[];
   onTransition(listener: (transition: Transition) => void): () => void;
 }
 
 export function createBreakerBoard(now: () => number): BreakerBoard {
   const breakers = new Map<string, CircuitBreaker>();
   const settings = new Map<string, BreakerSettings>();
-  const history: Transition[] = [];
   const listeners = new Set<(transition: Transition) => void>();
   const record = (transition: Transition) => {
-    history.push(transition);
-    if (history.length > HISTORY) history.shift();
     for (const listener of listeners) listener(transition);
   };
   const get = (name: string) => {
@@ -64,7 +57,6 @@ export function createBreakerBoard(now: () => number): BreakerBoard {
     unblock(name, cause, reason) {
       breakers.get(name)?.unblock(cause, now(), reason);
     },
-    transitions: () => history,
     onTransition(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

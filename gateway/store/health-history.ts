@@ -1,6 +1,6 @@
 /**
  * Health history in SQLite, for the latency and status charts: one row per provider probe and one
- * per breaker transition. Old rows are pruned as new ones arrive.
+ * per breaker transition, kept for a week (store/retention.ts).
  */
 import type { Transition } from '../routing/circuit-breaker';
 import type { Db } from './db';

@@ -1,15 +1,24 @@
-/** Circuit breakers by hand: read every deployment's state, or close one after fixing it. */
+/**
+ * Circuit breakers: every deployment's state and the last day's transitions (from the store, so a
+ * restart keeps them: why requests went elsewhere yesterday afternoon), or close one by hand.
+ */
 import type { FastifyInstance } from 'fastify';
 import { GatewayError } from '../../errors';
 import type { BreakerBoard } from '../../routing/breaker-board';
 import type { Catalog } from '../../routing/catalog';
+import type { HealthHistory } from '../../store/health-history';
 import { BreakersSchema, BreakerViewSchema, DeploymentParams } from './schemas';
 
-export function breakerRoutes(app: FastifyInstance, { catalog, breakers }: { catalog: () => Catalog; breakers: BreakerBoard }): void {
+/** The transitions shown: a day's, at most this many (a flapping breaker makes three a cooldown). */
+const SHOWN_TRANSITIONS = 200;
+const DAY_MS = 86_400_000;
+
+export function breakerRoutes(app: FastifyInstance, { catalog, breakers, history, now }: { catalog: () => Catalog; breakers: BreakerBoard; history: HealthHistory; now: () => number }): void {
   app.get('/breakers', { schema: { response: { 200: BreakersSchema } } }, async () => {
     return {
       breakers: catalog().config.deployments.map((d) => ({ deployment: d.name, ...breakers.snapshot(d.name) })),
-      transitions: breakers.transitions(),
+      // Newest first from the store (the latest when there are more), listed oldest first.
+      transitions: history.transitions(now() - DAY_MS, SHOWN_TRANSITIONS).reverse(),
     };
   });
 

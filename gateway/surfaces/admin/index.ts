@@ -70,7 +70,7 @@ export async function adminSurface(app: FastifyInstance, options: AdminOptions):
   });
   /** Every budget with its spend in the current period and when it resets. */
   app.get('/budgets', { schema: { response: { 200: BudgetListSchema } } }, async () => ({ budgets: (options.health.budgets?.status() ?? []).map(budgetView) }));
-  breakerRoutes(app, { catalog, breakers });
+  breakerRoutes(app, { catalog, breakers, history: options.healthHistory, now });
   modelLoading(app, { catalog, health: options.health.health });
   modelPulls(app, { catalog, pulls: options.pulls });
   configRoutes(app, options.config);
