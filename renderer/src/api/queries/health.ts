@@ -1,12 +1,14 @@
 /** Provider health now and over time, resetting a breaker by hand, and local models: loaded ahead of their requests, let go, pulled. */
 import { mutationOptions, queryOptions, type QueryClient } from '@tanstack/react-query';
 import { api, send } from '../client';
-import type { Health, HealthHistory, ModelMemory, Pull, PullList } from '../types';
+import type { Breakers, Health, HealthHistory, ModelMemory, Pull, PullList } from '../types';
 import { invalidate, path } from './paths';
 
 export const healthQueries = {
   now: () => queryOptions({ queryKey: ['health'], queryFn: () => api<Health>('/admin/api/health'), refetchInterval: 5_000 }),
   history: () => queryOptions({ queryKey: ['health', 'history'], queryFn: () => api<HealthHistory>('/admin/api/health/history').then((r) => r.history), refetchInterval: 30_000 }),
+  /** The last day's breaker transitions, oldest first (under 'health': a reset by hand asks again). */
+  breakerEvents: () => queryOptions({ queryKey: ['health', 'breakers'], queryFn: () => api<Breakers>('/admin/api/breakers').then((r) => r.transitions), refetchInterval: 10_000 }),
 };
 
 export const breakerMutations = {

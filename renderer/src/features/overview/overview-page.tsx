@@ -1,4 +1,4 @@
-/** Overview: where to point tools, today's numbers, health with breakers, latency over time, recent failures. */
+/** Overview: where to point tools, today's numbers, health with breakers, latency over time, recent failures, breaker events. */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
@@ -6,6 +6,7 @@ import { configQueries, settingsMutations } from '../../api/queries/config';
 import { breakerMutations, healthQueries } from '../../api/queries/health';
 import { ModelMemoryButton } from '../routing/model-memory-button';
 import { PullButton } from '../routing/pull-button';
+import { BreakerEvents } from './breaker-events';
 import { liveStates, MemoryBadge } from '../routing/live-state';
 import { usageQueries } from '../../api/queries/usage';
 import type { ProbeSample } from '../../api/types';
@@ -28,6 +29,8 @@ export function OverviewPage() {
       </div>
       <div style={{ height: 16 }} />
       <RecentFailures />
+      <div style={{ height: 16 }} />
+      <BreakerEvents />
     </>
   );
 }

@@ -1,0 +1,41 @@
+/**
+ * The Overview in a real browser lists the last day's breaker events: a local model that failed
+ * opens its breaker (its requests go to the cloud), and a reset by hand closes it, with how long it
+ * was open.
+ */
+import { beforeAll, expect, it } from 'vitest';
+import { twoProviders, useDashboard } from '../support/dashboard';
+
+const dashboard = useDashboard((upstreams) => {
+  const config = twoProviders(upstreams);
+  return {
+    ...config,
+    deployments: [{ ...config.deployments[0]!, breaker: { failures: 2, cooldownMs: 600_000 } }, config.deployments[1]!],
+    routes: [{ name: 'default', deployments: ['llama', 'mini'] }],
+  };
+});
+beforeAll(() => dashboard.logIn());
+
+it('lists the breaker opening and its reset by hand, newest first', async () => {
+  const { h, page } = dashboard;
+  await dashboard.go('/');
+  await page.getByText('No breaker opened in the last 24 hours').waitFor();
+
+  await dashboard.ollama.setMode({ kind: 'status', status: 500 });
+  for (let i = 0; i < 2; i++) {
+    const answer = await h.openai.chat.completions.create({ model: 'default', messages: [{ role: 'user', content: 'hi' }] });
+    expect(answer.model).toBe('gpt-4.1-mini');
+  }
+  // The page asks every 10 s; opened afresh, it asks at once.
+  await dashboard.go('/');
+  const events = page.getByTestId('breaker-event');
+  await expect.poll(() => events.count()).toBe(1);
+  expect(await events.first().textContent()).toMatch(/llamaclosed → open2 consecutive failures$/);
+
+  await dashboard.ollama.setMode({ kind: 'healthy' });
+  await page.getByRole('button', { name: 'Reset' }).click();
+  await expect.poll(() => events.count()).toBe(2);
+  expect(await events.first().textContent()).toMatch(/llamaopen → closedreset by hand \(open \d+ s\)$/);
+  expect(await events.nth(1).textContent()).toContain('2 consecutive failures');
+  expect(dashboard.notFound).toEqual([]);
+});
