@@ -1,10 +1,14 @@
 /**
  * The health monitor over the two-tier fakes: what it learns from each provider kind's probe, what it
- * keeps, and that a failed probe says a provider is down without touching breakers or traffic stats.
+ * keeps, and that a failed probe says a provider is down without touching breakers or traffic stats;
+ * and, started as `serve` starts it, probing each provider on its own interval.
  */
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { startFakeOllama } from '../support/fake-ollama';
+import { startFakeOpenAI } from '../support/fake-openai';
+import { startGateway, stopAll, twoTierConfig } from '../support/harness';
 import { useTwoTier } from '../support/two-tier';
 
 const t = useTwoTier();
@@ -46,5 +50,28 @@ describe('health monitor', () => {
     expect(local.probe.ok).toBe(false);
     expect(local.lastFailureAt).toBe(before.lastFailureAt); // probes are not traffic
     expect((await breakerOf('llama')).state).toBe('closed');
+  });
+});
+
+describe('health monitor, started as serve starts it', () => {
+  it('probes each provider on its own interval, never one whose interval is 0, and sees a provider go down and come back', async () => {
+    const [ollama, openai] = await Promise.all([startFakeOllama(), startFakeOpenAI()]);
+    const config = twoTierConfig({ ollama: ollama.url, openai: openai.url });
+    Object.assign(config.providers[0]!, { healthCheck: { intervalMs: 200 } });
+    Object.assign(config.providers[1]!, { healthCheck: { intervalMs: 0 } });
+    const h = await startGateway(config, { healthChecks: true });
+    try {
+      const local = async () => (await fetch(`${h.url}/health`).then((r) => r.json())).providers.find((p: { name: string }) => p.name === 'local');
+      const probes = () => ollama.requests.filter((r) => r.path === '/api/version').length;
+      await expect.poll(probes).toBeGreaterThanOrEqual(3);
+      expect((await local()).status).toBe('up');
+      await ollama.setMode({ kind: 'refuse' });
+      await expect.poll(async () => (await local()).status).toBe('down');
+      await ollama.setMode({ kind: 'healthy' });
+      await expect.poll(async () => (await local()).status).toBe('up');
+      expect(openai.requests.filter((r) => r.path === '/v1/models')).toEqual([]);
+    } finally {
+      await stopAll(h, ollama, openai);
+    }
   });
 });
