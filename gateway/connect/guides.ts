@@ -162,6 +162,24 @@ export function toolGuides(ctx: GuideContext): ToolGuide[] {
       snippet: { language: 'shell', text: `aider --openai-api-base ${v1} --openai-api-key ${key} --model openai/${model}` },
     },
     {
+      // Goose's OpenAI provider takes the host and the path apart (a host ending in /v1 asks for
+      // /v1/v1/...), and assumes 128,000 tokens for a model it does not know: a local model's window is
+      // given instead, so its compaction starts before the model truncates.
+      id: 'goose',
+      name: 'Goose',
+      api: 'openai',
+      configFile: '~/.config/goose/config.yaml (or the same names in the environment; the key only in the environment)',
+      settings: [
+        { label: 'GOOSE_PROVIDER', value: 'openai' },
+        { label: 'OPENAI_HOST', value: url },
+        { label: 'OPENAI_BASE_PATH', value: 'v1/chat/completions' },
+        { label: 'OPENAI_API_KEY', value: key },
+        { label: 'GOOSE_MODEL', value: model },
+        ...(ctx.contextWindow ? [{ label: 'GOOSE_CONTEXT_LIMIT', value: String(ctx.contextWindow) }] : []),
+      ],
+      snippet: { language: 'shell', text: `GOOSE_PROVIDER=openai OPENAI_HOST=${url} OPENAI_BASE_PATH=v1/chat/completions OPENAI_API_KEY=${key} GOOSE_MODEL=${model}${ctx.contextWindow ? ` GOOSE_CONTEXT_LIMIT=${ctx.contextWindow}` : ''} goose session` },
+    },
+    {
       id: 'zed',
       name: 'Zed',
       api: 'ollama',

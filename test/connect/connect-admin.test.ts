@@ -39,7 +39,7 @@ describe('the admin API (the Connect page and the desktop app\'s button)', () =>
     try {
       const guides = await h.admin('/admin/api/connect').then((r) => r.json());
       expect(guides).toMatchObject({ url: h.url, keyRequired: false, model: 'default', connected: [] });
-      expect(guides.tools.map((t: { id: string }) => t.id)).toEqual(['claude-code', 'codex', 'opencode', 'continue', 'cline', 'vscode', 'xcode', 'aider', 'zed', 'open-webui', 'obsidian', 'browser-extensions', 'openai-sdk', 'ollama-sdk', 'anthropic-sdk']);
+      expect(guides.tools.map((t: { id: string }) => t.id)).toEqual(['claude-code', 'codex', 'opencode', 'continue', 'cline', 'vscode', 'xcode', 'aider', 'goose', 'zed', 'open-webui', 'obsidian', 'browser-extensions', 'openai-sdk', 'ollama-sdk', 'anthropic-sdk']);
       // Tools in a web view or a browser say which web origin to allow, and whether it is allowed yet.
       const origin = (tools: { id: string; settings: { label: string; value: string }[] }[], id: string) => tools.find((t) => t.id === id)!.settings.filter((s) => s.label.startsWith('Web origin')).map((s) => `${s.value} ${s.label}`);
       expect(origin(guides.tools, 'obsidian')).toEqual(['app://obsidian.md Web origin (not allowed yet: add it to the web origins in Settings)']);
@@ -60,6 +60,8 @@ describe('the admin API (the Connect page and the desktop app\'s button)', () =>
       const webui = guides.tools.find((t: { id: string }) => t.id === 'open-webui');
       expect(webui.snippet.text).toContain(`--network=host`);
       expect(webui.snippet.text).toContain(`OLLAMA_BASE_URL=${h.url} `);
+      // Goose takes the host and the path apart, and is told the route's window (it assumes 128,000 otherwise).
+      expect(guides.tools.find((t: { id: string }) => t.id === 'goose').snippet.text).toBe(`GOOSE_PROVIDER=openai OPENAI_HOST=${h.url} OPENAI_BASE_PATH=v1/chat/completions OPENAI_API_KEY=switchyard GOOSE_MODEL=default GOOSE_CONTEXT_LIMIT=1047576 goose session`);
       // Xcode takes a locally hosted provider's port alone.
       expect(guides.tools.find((t: { id: string }) => t.id === 'xcode').settings).toContainEqual({ label: 'Port', value: new URL(h.url).port });
 
