@@ -1,19 +1,24 @@
 /**
  * `switchyard status`: whether a gateway serves this data dir, where, and what its `/health` says
- * (providers, deployments, budgets), and where the tools Switchyard connects point. The running
- * gateway is found as `login-link` finds it (the address it recorded in the data dir), and asked
- * over HTTP like any monitor.
+ * (providers, deployments, budgets), the last day's breaker events (from the data dir), and where
+ * the tools Switchyard connects point. The running gateway is found as `login-link` finds it (the
+ * address it recorded in the data dir), and asked over HTTP like any monitor.
  */
 import { homedir } from 'node:os';
 import { budgetLines, columns, type Output } from './cli-output';
 import { printable } from './printable';
 import { openDatabase } from './store/db';
 import { createGatewayAddress } from './store/gateway-address';
+import { createHealthHistory } from './store/health-history';
+import type { Transition } from './routing/circuit-breaker';
 import type { HealthReport } from './surfaces/health/schema';
 
 /** The exit status when no gateway serves the data dir: "not running", as LSB init scripts say it. */
 export const NOT_RUNNING = 3;
 const ASK_MS = 3_000;
+const DAY_MS = 86_400_000;
+/** Breaker events listed, newest first: enough for a flapping deployment to show, not a log. */
+const EVENTS = 10;
 
 export async function statusCommand(dataDir: string, values: { format?: string; key?: string }, io: Output, env: Record<string, string | undefined>): Promise<number> {
   const { format, key } = values;
@@ -23,8 +28,10 @@ export async function statusCommand(dataDir: string, values: { format?: string; 
   }
   const db = openDatabase(dataDir);
   let running;
+  let events: Transition[];
   try {
     running = createGatewayAddress(db).running();
+    events = createHealthHistory(db).transitions(Date.now() - DAY_MS, EVENTS);
   } finally {
     db.close();
   }
@@ -46,10 +53,11 @@ export async function statusCommand(dataDir: string, values: { format?: string; 
   const { pointing, toolConnections } = await import('./connect/connections');
   const tools = toolConnections({ home: env.HOME || homedir(), env }, running.url);
   if (format === 'json') {
-    io.out(`${JSON.stringify({ url: running.url, pid: running.pid, dataDir, ...report, tools })}\n`);
+    io.out(`${JSON.stringify({ url: running.url, pid: running.pid, dataDir, ...report, breakerEvents: events, tools })}\n`);
     return 0;
   }
   io.out(describe(report, { url: running.url, pid: running.pid, dataDir, keyGiven: key !== undefined }));
+  io.out(breakerEvents(events));
   io.out(`Tools (what their settings files point at):\n${tools.map((c) => `  ${printable(pointing(c))}`).join('\n')}\n`);
   return 0;
 }
@@ -73,6 +81,13 @@ function describe(report: Partial<HealthReport> & Pick<HealthReport, 'status' | 
   }
   if (report.budgets?.length) lines.push('Budgets:', budgetLines(report.budgets));
   return `${lines.join('\n')}\n`;
+}
+
+/** The last day's breaker transitions, newest first: why a deployment was skipped, and when it came back. */
+function breakerEvents(events: readonly Transition[]): string {
+  if (events.length === 0) return 'Breaker events: none in the last 24 h\n';
+  const rows = events.map((e) => [new Date(e.at).toISOString(), e.deployment, `${e.from} -> ${e.to}`, e.reason]);
+  return `Breaker events (last 24 h, newest first${events.length === EVENTS ? `, the latest ${EVENTS}` : ''}):\n${columns(rows, { rightFrom: 4, indent: '  ' })}\n`;
 }
 
 function uptime(seconds: number): string {

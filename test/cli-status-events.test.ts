@@ -1,0 +1,36 @@
+/**
+ * `switchyard status` lists the last day's breaker events from the data dir: a local model that
+ * failed, its breaker opening (and why), as a headless server's operator would want to read it.
+ */
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { startFakeOllama } from './support/fake-ollama';
+import { dir, onCleanup, run, serve, useCliCleanups, writeJson } from './support/cli';
+
+useCliCleanups();
+
+it('lists the breaker events of the last 24 hours, newest first, as text and JSON', async () => {
+  const ollama = await startFakeOllama();
+  onCleanup(() => ollama.stop());
+  const data = dir();
+  const config = {
+    version: 1,
+    providers: [{ name: 'local', kind: 'ollama', baseUrl: ollama.url }],
+    deployments: [{ name: 'llama', provider: 'local', model: 'llama3.2:3b', breaker: { failures: 2, cooldownMs: 600_000 } }],
+    routes: [{ name: 'default', deployments: ['llama'] }],
+  };
+  const { baseUrl } = await serve(['--port', '0', '--data-dir', data, '--config', writeJson(join(data, 'c.json'), config)]);
+  expect(run(['status', '--data-dir', data]).stdout).toContain('Breaker events: none in the last 24 h\n');
+
+  await ollama.setMode({ kind: 'status', status: 500 });
+  for (let i = 0; i < 2; i++) {
+    const res = await fetch(`${baseUrl}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'default', messages: [{ role: 'user', content: 'hi' }] }) });
+    expect(res.status).toBeGreaterThanOrEqual(500);
+  }
+  const lines = run(['status', '--data-dir', data]).stdout.split('\n');
+  const at = lines.indexOf('Breaker events (last 24 h, newest first):');
+  expect(at).toBeGreaterThan(0);
+  expect(lines[at + 1]).toMatch(/^ {2}\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z {2}llama {2}closed -> open {2}2 consecutive failures$/);
+  const json = JSON.parse(run(['status', '--format', 'json', '--data-dir', data]).stdout);
+  expect(json.breakerEvents).toEqual([{ deployment: 'llama', from: 'closed', to: 'open', at: expect.any(Number), reason: '2 consecutive failures' }]);
+});
