@@ -4,13 +4,14 @@
  * dashboard's Load now does; for a login script or a cron job before the day's work), `unload` lets
  * it go (as `ollama stop` does, before a game or another model needs the memory), and `pull`
  * downloads it to its Ollama (as `ollama pull` does, to the Ollama the config names, which may be
- * another machine's). Each calls the Ollama itself, so it works with or without a gateway running (a
+ * another machine's; for an installed model, its newer version if there is one). Each calls the Ollama itself, so it works with or without a gateway running (a
  * running one sees the change at its next probe).
  */
 import type { Output } from './cli-output';
 import type { DeploymentConfig, ProviderConfig } from './config/schema';
 import { envSecrets } from './config/secrets';
 import { notLoadable } from './health/warm-up';
+import { pullOutcome } from './models/pulls';
 import type { PullProgress } from './providers/types';
 import { closeAdapters, createProviderSet, upstreamContext } from './providers/registry';
 import { createConfigStore } from './store/config-store';
@@ -18,6 +19,8 @@ import { openDatabase } from './store/db';
 
 /** As long as a large model on a slow disk may take; a pull has its own transport's limits instead. */
 const LOAD_TIMEOUT_MS = 5 * 60_000;
+/** The model list asked before and after a pull, as the gateway's probes ask it. */
+const PROBE_MS = 5_000;
 
 type Action = 'load' | 'unload' | 'pull';
 
@@ -64,8 +67,17 @@ export async function modelCommand(action: Action, name: string | undefined, dat
     const where = `${deployment.provider} (${provider?.baseUrl})`;
     const took = () => `in ${((performance.now() - started) / 1000).toFixed(1)} s`;
     if (action === 'pull') {
+      // The model's manifest digest before and after: an installed model's pull says whether it brought a newer version.
+      const digest = async () => {
+        const result = await adapter.probe(AbortSignal.timeout(PROBE_MS)).catch(() => undefined);
+        return result ? (result.digests?.get(deployment.model) ?? null) : undefined;
+      };
+      const before = await digest();
       await adapter.pull?.(deployment.model, AbortSignal.timeout(24 * 3_600_000), progressPrinter(io));
-      io.out(`Pulled ${deployment.model} to ${where} ${took()}\n`);
+      const outcome = pullOutcome(before, await digest());
+      if (outcome === 'up to date') io.out(`${deployment.model} on ${where} is up to date: there was nothing newer to pull (${took()})\n`);
+      else if (outcome === 'updated') io.out(`Updated ${deployment.model} on ${where} to its newer version ${took()}\n`);
+      else io.out(`Pulled ${deployment.model} to ${where} ${took()}\n`);
     } else if (action === 'unload') {
       await adapter.unload?.(deployment, AbortSignal.timeout(LOAD_TIMEOUT_MS));
       io.out(`Unloaded ${deployment.model} from ${where} ${took()}: it leaves memory once the requests running on it finish\n`);

@@ -134,7 +134,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   if (other) notices.push(`another Switchyard (${other.url}) is serving this data dir: the two share its config, keys and usage log`);
   const localOnly = () => catalog.config.settings?.localOnly === true;
   const router = createRouter({ catalog: () => catalog, state: routingState, breakers, cache: servingCache, localOnly, now, random: options.random, onAttempts: (a) => traffic.record(a) });
-  const pulls = createPulls({ catalog: () => catalog, probe: (provider) => health.probe(provider), now });
+  const digestOf = (provider: string, model: string) => {
+    const result = health.latest(provider)?.result;
+    return result ? (result.digests?.get(model) ?? null) : undefined;
+  };
+  const pulls = createPulls({ catalog: () => catalog, probe: (provider) => health.probe(provider), digestOf, now });
   const prune = () => pruneStore({ usageLog, cache, responses, healthHistory: history }, catalog.config.settings, now());
 
   let boundPort = options.port ?? DEFAULT_PORT;

@@ -49,8 +49,9 @@ describe('switchyard load', () => {
     expect(await runAsync(['unload', '--data-dir', data])).toMatchObject({ code: 2, stderr: 'Name a deployment to unload; the Ollama chat deployments are: qwen, gone\n' });
   });
 
-  it('pulls a deployment\'s model to its Ollama, telling each step, and says why a pull failed', async () => {
-    const ollama = await startFakeOllama({ models: [], pullable: ['qwen3-coder:30b'] });
+  it('pulls a deployment\'s model to its Ollama, telling each step, says whether an installed one was updated, and why a pull failed', async () => {
+    // qwen3-coder is installed, and its registry has a newer version; mistral is not installed.
+    const ollama = await startFakeOllama({ models: ['qwen3-coder:30b'], pullable: ['qwen3-coder:30b', 'mistral:7b'], newer: ['qwen3-coder:30b'] });
     onCleanup(() => ollama.stop());
     const data = dir();
     const config = {
@@ -58,6 +59,7 @@ describe('switchyard load', () => {
       providers: [{ name: 'local', kind: 'ollama', baseUrl: ollama.url }, { name: 'cloud', kind: 'openai', baseUrl: 'https://api.openai.com/v1', apiKey: 'env:OPENAI_API_KEY' }],
       deployments: [
         { name: 'coder', provider: 'local', model: 'qwen3-coder:30b' },
+        { name: 'mistral', provider: 'local', model: 'mistral:7b' },
         { name: 'gone', provider: 'local', model: 'no-such-model:1b' },
         { name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini' },
       ],
@@ -67,9 +69,10 @@ describe('switchyard load', () => {
     // Every model the config names that its Ollama lacks, in one command: a failure is said and counted, the rest still pulled.
     const missing = await runAsync(['pull', '--missing', '--data-dir', data]);
     expect(missing.code).toBe(1);
-    expect(missing.stdout).toMatch(/^qwen3-coder:30b to local:\npulling manifest\n[\s\S]*writing manifest\nno-such-model:1b to local:\npulling manifest\nPulled 1 model; 1 failed\n$/);
+    expect(missing.stdout).toMatch(/^mistral:7b to local:\npulling manifest\n[\s\S]*writing manifest\nno-such-model:1b to local:\npulling manifest\nPulled 1 model; 1 failed\n$/);
     expect(missing.stderr).toBe('local did not pull no-such-model:1b: pull model manifest: file does not exist\n');
     expect((await runAsync(['pull', 'coder', '--missing', '--data-dir', data])).code).toBe(2);
+    // An installed model with a newer version: it is downloaded, and said to be updated.
     const pulled = await runAsync(['pull', 'coder', '--data-dir', data]);
     expect(pulled).toMatchObject({ code: 0, stderr: '' });
     const lines = pulled.stdout.trimEnd().split('\n');
@@ -79,9 +82,12 @@ describe('switchyard load', () => {
       ...[0, 20, 50, 70, 100].map((percent) => `${layer}: ${percent}% of 2.0 GB`),
       'verifying sha256 digest',
       'writing manifest',
-      expect.stringMatching(new RegExp(`^Pulled qwen3-coder:30b to local \\(${ollama.url}\\) in \\d+\\.\\d s$`)),
+      expect.stringMatching(new RegExp(`^Updated qwen3-coder:30b on local \\(${ollama.url}\\) to its newer version in \\d+\\.\\d s$`)),
     ]);
-    expect(((await (await fetch(`${ollama.url}/api/tags`)).json()) as { models: { name: string }[] }).models.map((m) => m.name)).toEqual(['qwen3-coder:30b']);
+    // Pulled again: Ollama has every layer, nothing is downloaded, and it says so.
+    const again = (await runAsync(['pull', 'coder', '--data-dir', data])).stdout.trimEnd().split('\n');
+    expect(again).toEqual(['pulling manifest', `${layer}: 100% of 2.0 GB`, 'writing manifest', expect.stringMatching(/^qwen3-coder:30b on local \(.+\) is up to date: there was nothing newer to pull \(in \d+\.\d s\)$/)]);
+    expect(((await (await fetch(`${ollama.url}/api/tags`)).json()) as { models: { name: string }[] }).models.map((m) => m.name)).toEqual(['qwen3-coder:30b', 'mistral:7b']);
     const failed = await runAsync(['pull', 'gone', '--data-dir', data]);
     expect(failed).toMatchObject({ code: 1, stderr: 'local did not pull no-such-model:1b: pull model manifest: file does not exist\n' });
     expect(await runAsync(['pull', 'mini', '--data-dir', data])).toMatchObject({ code: 1, stderr: expect.stringContaining('mini is not on an Ollama: only an Ollama pulls models') });

@@ -13,7 +13,7 @@ export interface HealthSnapshot {
   /** What the store fails to write, from /health (null while it works). */
   storeError?: string | null;
   /** Model pulls under way and just ended (the gateway's `pulls.list()`). */
-  pulls?: { provider: string; model: string; state: string; error: string | null; startedAt: number }[];
+  pulls?: { provider: string; model: string; state: string; error: string | null; startedAt: number; outcome?: string | null }[];
 }
 
 export interface Notice {
@@ -36,7 +36,7 @@ export function createNotifier() {
       const key = `${pull.provider}\u0000${pull.model}\u0000${pull.startedAt}`;
       if (pull.state === 'pulling') pulling.add(key);
       else if (pulling.delete(key)) {
-        if (pull.state === 'done') notices.push({ title: `${pull.model} is pulled`, body: `${pull.provider} has it: its deployments can answer now.` });
+        if (pull.state === 'done') notices.push(pulled(pull));
         else if (pull.state === 'failed') notices.push({ title: `${pull.provider} did not pull ${pull.model}`, body: pull.error ?? 'The pull failed.' });
       }
     }
@@ -72,4 +72,11 @@ export function createNotifier() {
     fallingBack = newFallbacks;
     return notices;
   };
+}
+
+/** A pull that ended well, as its outcome says: a new model, a newer version, or nothing newer. */
+function pulled(pull: { provider: string; model: string; outcome?: string | null }): Notice {
+  if (pull.outcome === 'updated') return { title: `${pull.model} is updated`, body: `${pull.provider} has its newer version now.` };
+  if (pull.outcome === 'up to date') return { title: `${pull.model} is up to date`, body: `${pull.provider}'s registry had nothing newer.` };
+  return { title: `${pull.model} is pulled`, body: `${pull.provider} has it: its deployments can answer now.` };
 }

@@ -188,7 +188,13 @@ export function createOllamaProvider(config: ProviderConfig, context: ProviderCo
         if (typeof m?.context_length === 'number') loadedContext[String(m.name)] = m.context_length;
       }
       const remote = (tags.models as { name?: unknown; remote_host?: unknown }[]).filter((m) => typeof m?.remote_host === 'string' && m.remote_host !== '').map((m) => String(m.name));
-      return { version, models: names(tags.models), loaded: names(ps.models), loadedContext, remote };
+      const digests = new Map<string, string>();
+      for (const m of tags.models as { name?: unknown; digest?: unknown }[]) {
+        if (typeof m?.digest !== 'string') continue;
+        digests.set(String(m.name), m.digest);
+        digests.set(String(m.name).replace(/:latest$/, ''), m.digest);
+      }
+      return { version, models: names(tags.models), loaded: names(ps.models), loadedContext, remote, digests };
     },
 
     close: async () => {

@@ -141,6 +141,8 @@ export interface ProbeResult {
   loadedContext?: Record<string, number>;
   /** Ollama only: models it passes to Ollama's cloud (`remote_host` in its list), not run here. */
   remote?: string[];
+  /** Ollama only: each installed model's manifest digest, by name with and without `:latest` (a pull of a newer version changes it). */
+  digests?: ReadonlyMap<string, string>;
 }
 
 /**

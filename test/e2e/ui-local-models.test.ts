@@ -84,6 +84,31 @@ describe('local models', () => {
     }
   });
 
+  it('updates an installed model from the page, and says whether its registry had a newer version', async () => {
+    const { h, page } = dashboard;
+    const other = await startFakeOllama({ models: ['mistral:7b'], newer: ['mistral:7b'] });
+    const before = h.gateway.config();
+    h.gateway.applyConfig({ ...before, providers: [...before.providers, { name: 'other', kind: 'ollama', baseUrl: other.url }], deployments: [...before.deployments, { name: 'mistral', provider: 'other', model: 'mistral:7b' }] }, 'test');
+    try {
+      await h.gateway.health.probeAll();
+      await dashboard.go('/routes');
+      const update = page.getByRole('button', { name: "Update mistral's model" });
+      await update.click();
+      const said = page.getByRole('status').filter({ hasText: /newer|up to date/ });
+      await expect.poll(() => said.textContent(), { timeout: 10_000 }).toBe(' updated to its newer version');
+      await update.click();
+      await expect.poll(() => said.textContent(), { timeout: 10_000 }).toBe(' up to date: nothing newer');
+      expect(other.requests.filter((r) => r.path === '/api/pull')).toHaveLength(2);
+      // Only the Routes page offers it: the Overview keeps to what needs doing.
+      await dashboard.go('/');
+      await page.getByRole('heading', { name: 'Health' }).waitFor();
+      expect(await page.getByRole('button', { name: "Update mistral's model" }).count()).toBe(0);
+    } finally {
+      h.gateway.applyConfig(before, 'test');
+      await other.stop();
+    }
+  });
+
   it("shows a pull's progress as a bar with the bytes, and cancels it", async () => {
     const { h, page } = dashboard;
     // An Ollama on a slow line: each progress line comes a second after the last.

@@ -53,7 +53,7 @@ describe('notifications', () => {
 describe('notifications of pulls', () => {
   it('fire once when a pull seen under way ends done or failed, never for a cancelled one', () => {
     const notify = createNotifier();
-    const pull = (model: string, state: string, error: string | null = null) => ({ provider: 'local', model, state, error, startedAt: 1 });
+    const pull = (model: string, state: string, error: string | null = null, outcome: string | null = null) => ({ provider: 'local', model, state, error, startedAt: 1, outcome });
     const at = (...pulls: ReturnType<typeof pull>[]) => notify({ providers: [], fallbacks: 0, pulls });
     expect(at(pull('a', 'pulling'), pull('b', 'pulling'), pull('c', 'pulling'))).toEqual([]);
     expect(at(pull('a', 'done'), pull('b', 'failed', 'pull model manifest: file does not exist'), pull('c', 'cancelled'))).toEqual([
@@ -63,6 +63,12 @@ describe('notifications of pulls', () => {
     expect(at(pull('a', 'done'), pull('b', 'failed'))).toEqual([]);
     // One that began and ended between two looks was watched on the page: no notice.
     expect(at(pull('d', 'done'))).toEqual([]);
+    // An installed model pulled again: updated, or nothing newer.
+    expect(at(pull('e', 'pulling'), pull('f', 'pulling'))).toEqual([]);
+    expect(at(pull('e', 'done', null, 'updated'), pull('f', 'done', null, 'up to date'))).toEqual([
+      { title: 'e is updated', body: 'local has its newer version now.' },
+      { title: 'f is up to date', body: "local's registry had nothing newer." },
+    ]);
   });
 });
 

@@ -3,7 +3,8 @@
  * `GET /admin/api/pulls`, `DELETE .../pull`), against a fake Ollama that streams `/api/pull` as
  * Ollama does: the pull runs in the background with its progress readable, the deployment is
  * usable once it ends (no probe to wait for), a model the registry lacks fails with Ollama's words,
- * a pull can be cancelled, and what no Ollama serves is refused.
+ * a pull can be cancelled, an installed model's pull says whether it brought a newer version, and
+ * what no Ollama serves is refused.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeServer } from '../support/fake-server';
@@ -15,7 +16,7 @@ let ollama: FakeServer;
 let openai: FakeServer;
 let h: Harness;
 beforeAll(async () => {
-  [ollama, openai] = await Promise.all([startFakeOllama({ models: ['llama3.2:3b'], pullStepMs: 40 }), startFakeOpenAI()]);
+  [ollama, openai] = await Promise.all([startFakeOllama({ models: ['llama3.2:3b'], pullStepMs: 40, newer: ['llama3.2:3b'] }), startFakeOpenAI()]);
   h = await startGateway({
     version: 1,
     providers: [
@@ -24,6 +25,7 @@ beforeAll(async () => {
     ],
     deployments: [
       { name: 'qwen', provider: 'local', model: 'qwen3:8b' },
+      { name: 'llama', provider: 'local', model: 'llama3.2:3b' },
       { name: 'mistral', provider: 'local', model: 'mistral:7b' },
       { name: 'nowhere', provider: 'local', model: 'no-such-model:1b' },
       { name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini' },
@@ -45,6 +47,7 @@ interface Pull {
   completed: number | null;
   total: number | null;
   error: string | null;
+  outcome: string | null;
 }
 const pull = (name: string, method = 'POST') => h.admin(`/admin/api/deployments/${encodeURIComponent(name)}/pull`, { method });
 const pullOf = async (model: string) => ((await (await h.admin('/admin/api/pulls')).json()) as { pulls: Pull[] }).pulls.find((p) => p.model === model);
@@ -64,7 +67,7 @@ describe('pulling a model to an Ollama', () => {
     await expect.poll(async () => (await pullOf('qwen3:8b'))?.completed ?? 0).toBeGreaterThan(0);
     expect(await pullOf('qwen3:8b')).toMatchObject({ status: expect.stringMatching(/^pulling [0-9a-f]{12}$/), total: 2_019_377_376 });
     await expect.poll(async () => (await pullOf('qwen3:8b'))?.state, { timeout: 5_000 }).toBe('done');
-    expect(await pullOf('qwen3:8b')).toMatchObject({ status: 'success', error: null });
+    expect(await pullOf('qwen3:8b')).toMatchObject({ status: 'success', error: null, outcome: 'installed' });
     expect(ollama.requests.filter((r) => r.path === '/api/pull').map((r) => r.body)).toEqual([{ model: 'qwen3:8b', stream: true }]);
     // The probe after the pull says it is there: the route's first deployment answers again.
     expect(await available('qwen')).toBe(true);
@@ -72,10 +75,23 @@ describe('pulling a model to an Ollama', () => {
     expect(response.headers.get('x-switchyard-deployment')).toBe('qwen');
   });
 
+  it('says whether the pull of an installed model brought its newer version, or found it up to date', async () => {
+    expect(await available('llama')).toBe(true);
+    expect((await pull('llama')).status).toBe(202);
+    await expect.poll(async () => (await pullOf('llama3.2:3b'))?.state, { timeout: 5_000 }).toBe('done');
+    expect(await pullOf('llama3.2:3b')).toMatchObject({ outcome: 'updated', error: null });
+    // Again: Ollama has every layer, downloads nothing, and the model's digest is the same.
+    const pulls = ollama.requests.filter((r) => r.path === '/api/pull').length;
+    expect(await (await pull('llama')).json()).toMatchObject({ state: 'pulling', outcome: null });
+    await expect.poll(async () => (await pullOf('llama3.2:3b'))?.state, { timeout: 5_000 }).toBe('done');
+    expect(await pullOf('llama3.2:3b')).toMatchObject({ outcome: 'up to date', error: null });
+    expect(ollama.requests.filter((r) => r.path === '/api/pull')).toHaveLength(pulls + 1);
+  });
+
   it('says why a pull failed, in Ollama\'s words', async () => {
     expect((await pull('nowhere')).status).toBe(202);
     await expect.poll(async () => (await pullOf('no-such-model:1b'))?.state).toBe('failed');
-    expect((await pullOf('no-such-model:1b'))?.error).toBe('pull model manifest: file does not exist');
+    expect(await pullOf('no-such-model:1b')).toMatchObject({ error: 'pull model manifest: file does not exist', outcome: null });
     expect(await available('nowhere')).toBe(false);
   });
 

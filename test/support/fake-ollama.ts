@@ -32,7 +32,13 @@ export interface FakeOllamaOptions {
   pullable?: string[];
   /** Time between the pull's progress lines (default 10 ms). */
   pullStepMs?: number;
+  /** Installed models whose registry has a newer version: a pull downloads it, and its digest changes. */
+  newer?: string[];
 }
+
+/** The manifest digest of a model as installed, and of the newer version a registry may have. */
+const DIGEST = 'a80c4f17acd55265feec403c7aef86be0c25983ab279d83f3bcd3abbcb5b8b72';
+const NEWER_DIGEST = 'f2c9e8d7b6a5948372615049382716a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9';
 
 /**
  * `/api/show` as Ollama answers it for a kind of model: its architecture and trained context,
@@ -62,6 +68,9 @@ const takesLevels = (model: unknown) => /^gpt-oss/.test(String(model));
 export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<FakeServer> {
   // The caller's own array: a test may install a model by pushing to it, as a pull does.
   const models = options.models ?? ['llama3.2:3b', 'nomic-embed-text'];
+  const digests = new Map<string, string>();
+  const digestOf = (model: string) => digests.get(model) ?? DIGEST;
+  const registryDigest = (model: string) => (options.newer?.includes(model) ? NEWER_DIGEST : DIGEST);
   const loaded = new Set(options.loaded ?? models.slice(0, 1));
   const loadOrUnload = (body: Record<string, any>, kind: 'chat' | 'generate') => {
     if (kind === 'chat' ? body.messages?.length : body.prompt) return;
@@ -79,14 +88,22 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
       case 'GET /api/version':
         return sendJson(res, 200, { version: options.version ?? '0.12.6' });
       case 'GET /api/tags':
-        return sendJson(res, 200, { models: models.map((m) => (options.cloudModels?.includes(m) ? { ...summary(m), size: 384, remote_model: m.replace(/[:-]cloud$/, ''), remote_host: 'https://ollama.com:443' } : summary(m))) });
+        return sendJson(res, 200, { models: models.map((m) => (options.cloudModels?.includes(m) ? { ...summary(m), size: 384, remote_model: m.replace(/[:-]cloud$/, ''), remote_host: 'https://ollama.com:443' } : summary(m, digestOf(m)))) });
       case 'GET /api/ps':
-        return sendJson(res, 200, { models: models.filter((m) => loaded.has(m)).map((m) => ({ ...summary(m), expires_at: '2026-11-22T10:00:00Z', size_vram: 2_000_000_000, context_length: 4096 })) });
+        return sendJson(res, 200, { models: models.filter((m) => loaded.has(m)).map((m) => ({ ...summary(m, digestOf(m)), expires_at: '2026-11-22T10:00:00Z', size_vram: 2_000_000_000, context_length: 4096 })) });
       case 'POST /api/show':
         if (!models.includes(model)) return sendJson(res, 404, { error: `model '${model}' not found` });
         return sendJson(res, 200, showFor(model));
       case 'POST /api/pull':
-        return pull(request.body ?? {}, res, { registry: options.pullable ?? ['qwen3:8b', 'mistral:7b', 'llama3.2:3b', 'nomic-embed-text'], stepMs: options.pullStepMs ?? 10, installed: (m) => void (models.includes(m) || models.push(m)) });
+        return pull(request.body ?? {}, res, {
+          registry: options.pullable ?? ['qwen3:8b', 'mistral:7b', 'llama3.2:3b', 'nomic-embed-text'],
+          stepMs: options.pullStepMs ?? 10,
+          current: (m) => models.includes(m) && digestOf(m) === registryDigest(m),
+          installed: (m) => {
+            if (!models.includes(m)) models.push(m);
+            digests.set(m, registryDigest(m));
+          },
+        });
       case 'POST /api/chat':
         if (!models.includes(model)) return sendJson(res, 404, { error: `model "${model}" not found, try pulling it first` });
         loadOrUnload(request.body, 'chat');
@@ -127,13 +144,13 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
   });
 }
 
-function summary(name: string) {
+function summary(name: string, digest = DIGEST) {
   return {
     name,
     model: name,
     modified_at: '2026-10-01T12:00:00.000000000Z',
     size: 2_019_393_189,
-    digest: 'a80c4f17acd55265feec403c7aef86be0c25983ab279d83f3bcd3abbcb5b8b72',
+    digest,
     details: { parent_model: '', format: 'gguf', family: 'llama', families: ['llama'], parameter_size: '3.2B', quantization_level: 'Q4_K_M' },
   };
 }

@@ -11,6 +11,8 @@ export const ModelMemorySchema = Type.Object({ deployment: Type.String(), model:
 export const PullViewSchema = Type.Object({
   provider: Type.String(), model: Type.String(), state: Type.Union([Type.Literal('pulling'), Type.Literal('done'), Type.Literal('failed'), Type.Literal('cancelled')]), status: Type.String(),
   completed: NullableNumber, total: NullableNumber, error: NullableString, startedAt: Type.Number(), endedAt: NullableNumber,
+  // How a finished pull left the model: its manifest digest before and after (null while it runs or when unknown).
+  outcome: Type.Union([Type.Literal('installed'), Type.Literal('updated'), Type.Literal('up to date'), Type.Null()]),
 });
 export const PullListSchema = Type.Object({ pulls: Type.Array(PullViewSchema) });
 /** What a provider's server was found to refuse, model by model, and what is sent it instead (newest first). */

@@ -50,7 +50,7 @@ export function RoutesPage() {
                 {deployments.data.map((d) => (
                   <tr key={d.name}>
                     <td><strong>{d.name}</strong><div className="muted">{d.provider} · {d.model}</div></td>
-                    <td>{d.timeWindows?.length ? <Badge tone="info">{d.timeWindows.length} window(s)</Badge> : null} <LiveState deployment={live.get(d.name)} /> <ModelMemoryButton deployment={live.get(d.name)} /> <PullButton deployment={live.get(d.name)} /></td>
+                    <td>{d.timeWindows?.length ? <Badge tone="info">{d.timeWindows.length} window(s)</Badge> : null} <LiveState deployment={live.get(d.name)} /> <ModelMemoryButton deployment={live.get(d.name)} /> <PullButton deployment={live.get(d.name)} offerUpdate /></td>
                     <td style={{ textAlign: 'right' }}><button onClick={() => setEditing(d)}>Edit</button></td>
                   </tr>
                 ))}
