@@ -73,6 +73,13 @@ export async function serveCommand(args: ServeArgs, io: Output): Promise<number>
     throw error;
   }
   if (!isLoopbackHost(host)) io.err(`Warning: listening on ${host}, beyond this machine. Anyone who can reach it can use your providers.\n`);
+  // Listened for before the banner: a supervisor or a script that stops it as soon as it reads the
+  // banner must get the gentle stop, not the default end of the process.
+  const stopAsked = new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
   io.out(
     serveBanner({
       version: VERSION,
@@ -85,11 +92,7 @@ export async function serveCommand(args: ServeArgs, io: Output): Promise<number>
       otherMachines: host === '0.0.0.0' || host === '::' ? lanOrigins(started.port) : [],
     }),
   );
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await stopAsked;
   io.out(`Stopping: requests in flight may finish (up to ${STOP_GRACE_MS / 1000} s); press Ctrl-C again to stop at once\n`);
   const cut = () => cutConnections(gateway.app);
   process.once('SIGINT', cut);
