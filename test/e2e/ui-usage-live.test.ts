@@ -2,8 +2,10 @@
  * The Usage page while tools make requests, in a real browser (support/dashboard.ts): the newest
  * page of requests and the sessions follow the log without a reload; an older page stays as read;
  * a session kept on the deployment it fell back to is let go from its view; a request's drawer shows
- * its prompt and answer once they are kept.
+ * its prompt and answer once they are kept, and the request as a curl command that sends it again.
  */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { twoProviders, useDashboard } from '../support/dashboard';
 
@@ -80,10 +82,18 @@ describe('the usage page, live', () => {
       // The request as the client sent it, laid out to read.
       expect(await request.locator('pre').textContent()).toContain('"content": "the capital of France?"');
       expect(await request.getByRole('link', { name: 'Download' }).getAttribute('href')).toMatch(/^\/admin\/api\/usage\/[^/]+\/bodies\/request$/);
+      // Sent again as shown, by a shell: the same question, answered and logged again.
+      const curl = page.getByRole('group', { name: 'Request as curl' });
+      await curl.locator('summary').click();
+      const command = (await curl.locator('pre').textContent()) ?? '';
+      expect(command).toMatch(new RegExp(`^curl -sS '${h.url}/v1/chat/completions' -H 'content-type: application/json' --data-binary @- <<'JSON'\n`));
+      const { stdout } = await promisify(execFile)('bash', ['-c', command], { timeout: 10_000 });
+      expect(JSON.parse(stdout).choices[0].message.content).toBe('Echo: the capital of France?');
 
       await page.getByRole('button', { name: 'Close' }).click();
       await page.goto(`${h.url}/usage`);
-      await table.locator('tbody tr').nth(1).click();
+      // Third newest: behind the one sent again and the one it sent.
+      await table.locator('tbody tr').nth(2).click();
       await page.getByTestId('request-drawer').getByText(id!).waitFor();
       await expect.poll(() => page.getByTestId('request-drawer').textContent()).toContain('Not kept for this request: prompts and answers are stored only while "Store prompts and answers" is on');
       // Not kept is no failure: nothing the page asked for was missing.

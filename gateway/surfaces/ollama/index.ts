@@ -119,7 +119,7 @@ export async function ollamaSurface(app: FastifyInstance, options: OllamaSurface
     return ollamaEmbedResponse(result, body.model, Number(process.hrtime.bigint() - started));
   });
 
-  app.post('/embeddings', { schema: { body: OllamaEmbeddingsSchema }, config: { usage: 'ollama.embed' } }, async (request, reply) => {
+  app.post('/embeddings', { schema: { body: OllamaEmbeddingsSchema }, config: { usage: 'ollama.embeddings' } }, async (request, reply) => {
     const body = request.body as { model: string; prompt: string };
     const result = await embed(request, reply, body.model, body.prompt);
     return { embedding: result.data[0]?.embedding ?? [] };

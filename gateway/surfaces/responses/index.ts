@@ -92,7 +92,7 @@ export async function responsesSurface(app: FastifyInstance, options: ResponsesS
   });
 
   /** Compaction (compact.ts): passed through where the upstream speaks Responses, else a summary the model writes. */
-  app.post('/responses/compact', { schema: { body: ResponsesBodySchema }, config: { usage: 'responses' } }, async (request, reply) => {
+  app.post('/responses/compact', { schema: { body: ResponsesBodySchema }, config: { usage: 'responses.compact' } }, async (request, reply) => {
     const body = request.body as ResponsesBody & Record<string, unknown>;
     if (body.stream === true) throw new GatewayError('invalid_request', 'A compaction is answered whole: /v1/responses/compact takes no stream', { param: 'stream' });
     const { items, native } = conversation(body, request.clientKey?.name ?? null);

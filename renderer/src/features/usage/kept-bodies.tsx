@@ -1,14 +1,18 @@
 /**
  * A request's prompt and answer in its drawer, when the usage log kept them ("Store prompts and
  * answers" in Settings): the start of each (a prompt may be megabytes), the request pretty-printed
- * when it is JSON, and either one whole as a download.
+ * when it is JSON, either one whole as a download, and the request as a curl command that sends it
+ * again (is it still failing? does the route answer it now?).
  */
 import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { configQueries } from '../../api/queries/config';
 import { usageQueries } from '../../api/queries/usage';
 import type { UsageBodies } from '../../api/types';
-import { ErrorNote, Loading } from '../../ui/parts';
+import { copy, ErrorNote, Loading } from '../../ui/parts';
+import { curlOf } from './as-curl';
 
-export function KeptBodies({ requestId }: { requestId: string }) {
+export function KeptBodies({ requestId, endpoint }: { requestId: string; endpoint: string }) {
   const bodies = useQuery(usageQueries.bodies(requestId));
   if (bodies.isPending) return <Loading what="the prompt and answer" />;
   if (bodies.isError) return <ErrorNote error={bodies.error} />;
@@ -18,6 +22,7 @@ export function KeptBodies({ requestId }: { requestId: string }) {
   return (
     <>
       <Body title="Request" requestId={requestId} part="request" kept={bodies.data.request} json />
+      {bodies.data.request ? <AsCurl endpoint={endpoint} kept={bodies.data.request} /> : null}
       <Body title="Answer" requestId={requestId} part="answer" kept={bodies.data.answer} />
     </>
   );
@@ -33,6 +38,25 @@ function Body({ title, requestId, part, kept, json = false }: { title: string; r
         <a href={usageQueries.bodyUrl(requestId, part)} download>Download</a>
       </summary>
       <pre className="snippet kept-body">{json && whole ? pretty(kept.text) : kept.text}</pre>
+    </details>
+  );
+}
+
+function AsCurl({ endpoint, kept }: { endpoint: string; kept: NonNullable<UsageBodies['request']> }) {
+  const clients = useQuery(configQueries.clients());
+  const [said, setSaid] = useState<string>();
+  const whole = kept.text.length === kept.length;
+  const command = curlOf(window.location.origin, endpoint, whole ? kept.text : undefined, clients.data?.keyRequired ?? false);
+  if (!command) return null;
+  return (
+    <details aria-label="Request as curl">
+      <summary>
+        Send it again with curl{' '}
+        <button className="link" onClick={() => copy(command).then(() => setSaid('copied'), (error: Error) => setSaid(`not copied: ${error.message}`))}>Copy</button>
+        {said ? <span className="muted" role="status"> {said}</span> : null}
+      </summary>
+      {whole ? null : <p className="muted">The request is longer than shown here: download it, save it as request.json, and run this beside it.</p>}
+      <pre className="snippet kept-body">{command}</pre>
     </details>
   );
 }

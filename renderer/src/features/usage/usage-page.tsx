@@ -274,7 +274,7 @@ function RequestDrawer({ requestId, onClose, onSession }: { requestId: string; o
           <h3>How it was routed</h3>
           {detail.data.decision ? <DecisionList decision={detail.data.decision} /> : <Empty>This request was not routed (it was refused before a route was chosen).</Empty>}
           <h3>Prompt and answer</h3>
-          <KeptBodies requestId={requestId} />
+          <KeptBodies requestId={requestId} endpoint={detail.data.endpoint} />
         </>
       ) : null}
     </aside>
