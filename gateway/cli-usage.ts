@@ -38,6 +38,8 @@ Usage:
                                                 (a backup is kept; --undo restores it exactly); with
                                                 no tool, list every tool's settings to copy
 
+  switchyard --version                          print the version (--help after any command: this text)
+
 Environment: SWITCHYARD_PORT (default ${DEFAULT_PORT}), SWITCHYARD_HOME (data dir), OLLAMA_HOST, OPENAI_API_KEY, ANTHROPIC_API_KEY.
 `;
 
@@ -89,7 +91,7 @@ export function strayOptions(command: string | undefined, positionals: readonly 
   const name = sub in OPTIONS ? sub : command ?? '';
   const reads = OPTIONS[name];
   if (!reads) return undefined;
-  const stray = Object.keys(given).filter((option) => option !== 'help' && !reads.includes(option));
+  const stray = Object.keys(given).filter((option) => option !== 'help' && option !== 'version' && !reads.includes(option));
   if (stray.length === 0) return undefined;
   const takes = reads.length === 0 ? 'no options' : `only ${reads.map((o) => `--${o}`).join(', ')}`;
   return `switchyard ${name} does not read ${stray.map((o) => `--${o}`).join(', ')}: it takes ${takes}.`;

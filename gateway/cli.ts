@@ -21,6 +21,7 @@ import { DB_FILE, openDatabase } from './store/db';
 import { defaultDataDir, isPort } from './paths';
 import { dataDirProblem } from './cli-problems';
 import { extraWords, strayOptions, USAGE } from './cli-usage';
+import { VERSION } from './version';
 
 export interface CliOptions {
   /** The built UI to serve (the entry knows where the bundle put it). */
@@ -61,6 +62,7 @@ export async function main(
         force: { type: 'boolean' },
         missing: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
       },
     });
   } catch (error) {
@@ -74,6 +76,11 @@ export async function main(
   if (extra) {
     io.err(`${extra}\n\n${USAGE}`);
     return 2;
+  }
+  if (values.version || command === '--version' || command === '-v' || command === 'version') {
+    // What every CLI answers, anywhere on the line, and nothing else (`serve --version` starts no gateway).
+    io.out(`switchyard ${VERSION}\n`);
+    return 0;
   }
   if (values.help) {
     // `serve --help` asks how serve is written; it must not start a gateway.

@@ -1,6 +1,6 @@
 /** The built CLI's commands that end: check, import/export, history, keys, argument errors (usage export: cli-usage-export.test.ts). */
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../gateway/store/db';
@@ -61,6 +61,10 @@ describe('argument errors', () => {
     expect(stray.stderr).toMatch(/^switchyard usage export does not read --route: it takes only --data-dir, --format, --since, --session\.\n\nSwitchyard /);
     expect(run(['keys', 'list', '--rpm', '5', '--data-dir', dir()]).stderr).toMatch(/^switchyard keys does not read --rpm: it takes only --data-dir\./);
     expect(run(['check', 'x.json', '--data-dir', dir()]).stderr).toMatch(/^switchyard check does not read --data-dir: it takes no options\./);
+    // --version alone or anywhere prints the version, and `serve --version` starts no gateway.
+    for (const args of [['--version'], ['-v'], ['version'], ['serve', '--version', '--port', '0', '--data-dir', dir()]]) {
+      expect(run(args), args.join(' ')).toMatchObject({ code: 0, stdout: `switchyard ${JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')).version}\n`, stderr: '' });
+    }
     // --help anywhere shows how commands are written; `serve --help` starts no gateway.
     const help = run(['serve', '--help', '--port', '0', '--data-dir', dir()]);
     expect(help.code).toBe(0);
