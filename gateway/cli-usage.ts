@@ -14,6 +14,7 @@ Usage:
                                                 download its model to its Ollama (--missing: every one it lacks)
   switchyard export [--data-dir DIR]            print the stored config as JSON
   switchyard import FILE [--data-dir DIR]       validate FILE and make it the stored config
+  switchyard backup FILE [--data-dir DIR]       copy the whole database to a new file (gateway running or not)
   switchyard check FILE                         validate FILE, change nothing
   switchyard history [--data-dir DIR]           list the applied configs, newest first
   switchyard restore ID [--data-dir DIR]        apply an earlier config again
@@ -47,7 +48,7 @@ Environment: SWITCHYARD_PORT (default ${DEFAULT_PORT}), SWITCHYARD_HOME (data di
  * The words each command takes after its name (a file, a key's name, a revision, a tool). More is a
  * mistake, said rather than ignored: `keys create my editor` made a key named "my".
  */
-const MOST_WORDS: Record<string, number> = { serve: 0, status: 0, load: 1, unload: 1, pull: 1, export: 0, import: 1, check: 1, history: 0, restore: 1, usage: 1, 'usage show': 2, 'local-only': 1, 'login-link': 0, keys: 2, connect: 1 };
+const MOST_WORDS: Record<string, number> = { serve: 0, status: 0, load: 1, unload: 1, pull: 1, export: 0, import: 1, check: 1, history: 0, restore: 1, usage: 1, 'usage show': 2, 'local-only': 1, 'login-link': 0, keys: 2, connect: 1, backup: 1 };
 
 /** What is wrong with the words after a command's name, if there are more than it takes. */
 export function extraWords(command: string | undefined, positionals: readonly string[]): string | undefined {
@@ -70,6 +71,7 @@ const OPTIONS: Record<string, readonly string[]> = {
   pull: ['data-dir', 'missing'],
   export: ['data-dir'],
   import: ['data-dir'],
+  backup: ['data-dir'],
   check: [],
   history: ['data-dir'],
   restore: ['data-dir'],

@@ -1,6 +1,6 @@
 /**
- * The headless CLI: `switchyard serve|status|load|unload|pull|export|import|check|history|restore|
- * usage|keys|login-link|local-only|connect`. Argument parsing and printing only; everything else is
+ * The headless CLI: `switchyard serve|status|load|unload|pull|export|import|check|backup|history|
+ * restore|usage|keys|login-link|local-only|connect`. Argument parsing and printing only; everything else is
  * the stores and the command modules (serve-command runs createGateway).
  */
 import { existsSync } from 'node:fs';
@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { stdio, type Output } from './cli-output';
 import { readConfigFile } from './config/config-file';
 import { historyCommand } from './config/history-command';
+import { backupCommand } from './store/backup-command';
 import { localOnlyCommand } from './config/local-only-command';
 import { keysCommand } from './keys-command';
 import { statusCommand } from './status-command';
@@ -95,7 +96,7 @@ export async function main(
 
   // A command that only reads what is there (or changes it) creates no data dir: a mistyped
   // --data-dir gets told, not a new empty database.
-  const reads = ['export', 'history', 'restore', 'usage', 'local-only', 'status', 'load', 'unload', 'pull'].includes(command ?? '') || (command === 'keys' && positionals[0] !== 'create');
+  const reads = ['export', 'backup', 'history', 'restore', 'usage', 'local-only', 'status', 'load', 'unload', 'pull'].includes(command ?? '') || (command === 'keys' && positionals[0] !== 'create');
   if (reads && !existsSync(join(dataDir, DB_FILE))) {
     io.err(`There is no Switchyard data in ${dataDir} (no ${DB_FILE}): is --data-dir right? "switchyard serve" creates it.\n`);
     return 1;
@@ -144,6 +145,8 @@ export async function main(
         io.out(`Imported ${file} into ${dataDir}; a running gateway on this data dir applies it within 2 s\n`);
         return 0;
       }
+      case 'backup':
+        return backupCommand(positionals[0], dataDir, io);
       case 'history':
       case 'restore':
         return await historyCommand(command, positionals[0], dataDir, io);

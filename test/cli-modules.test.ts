@@ -37,7 +37,7 @@ describe('the packages each command loads', () => {
     const file = writeJson(join(dir(), 'config.json'), config);
     expect(run(['import', file, '--data-dir', data]).code).toBe(0);
 
-    for (const args of [['--help'], ['check', file], ['export'], ['history'], ['usage', 'tail'], ['usage', 'summary'], ['keys', 'list']]) {
+    for (const args of [['--help'], ['check', file], ['export'], ['history'], ['usage', 'tail'], ['usage', 'summary'], ['keys', 'list'], ['backup', join(dir(), 'copy.db')]]) {
       const recorder = packageRecorder();
       const result = run([...args, ...(args[0] === '--help' || args[0] === 'check' ? [] : ['--data-dir', data])], recorder.env);
       expect(result.code, `${args.join(' ')}: ${result.stderr}`).toBe(0);

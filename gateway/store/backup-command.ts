@@ -1,0 +1,35 @@
+/**
+ * `switchyard backup FILE`: the data dir's whole database (config and its history, client keys,
+ * usage, kept prompts, learned quirks) copied to one file, safely while a gateway runs on it:
+ * `VACUUM INTO` reads one consistent snapshot (WAL readers never block the gateway's writes, and
+ * its commits never restart the copy) and writes a compacted file. The copy is as private as the
+ * data dir (0600): it holds what the database holds.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Output } from '../cli-output';
+import { DB_FILE, openDatabase } from './db';
+
+export function backupCommand(file: string | undefined, dataDir: string, io: Output): number {
+  if (!file) {
+    io.err('switchyard backup: name the file to write (it must not exist yet)\n');
+    return 2;
+  }
+  const target = resolve(file);
+  if (existsSync(target)) {
+    io.err(`${target} exists already: name a new file (a backup never overwrites one)\n`);
+    return 1;
+  }
+  const db = openDatabase(dataDir);
+  // The file SQLite creates takes this process's umask: none but its owner may read it.
+  const umask = process.umask(0o077);
+  try {
+    db.prepare('VACUUM INTO ?').run(target);
+  } finally {
+    process.umask(umask);
+    db.close();
+  }
+  const mib = statSync(target).size / 2 ** 20;
+  io.out(`Backed up ${dataDir} to ${target} (${mib.toFixed(1)} MiB). To restore it: stop the gateway, then copy it to ${resolve(dataDir, DB_FILE)} and remove any ${DB_FILE}-wal and ${DB_FILE}-shm beside it.\n`);
+  return 0;
+}
