@@ -7,6 +7,7 @@ import { breakerMutations, healthQueries } from '../../api/queries/health';
 import { ModelMemoryButton } from '../routing/model-memory-button';
 import { PullButton } from '../routing/pull-button';
 import { BreakerEvents } from './breaker-events';
+import { GettingStarted } from './getting-started';
 import { liveStates, MemoryBadge } from '../routing/live-state';
 import { usageQueries } from '../../api/queries/usage';
 import type { ProbeSample } from '../../api/types';
@@ -20,6 +21,7 @@ export function OverviewPage() {
       <h1>Overview</h1>
       <p className="sub">One URL for every tool; Switchyard picks the model.</p>
       <LocalOnlyNotice />
+      <GettingStarted />
       <Connect />
       <Today />
       <Budgets />
