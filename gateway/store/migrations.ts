@@ -280,4 +280,7 @@ export const MIGRATIONS: readonly string[] = [
      learned_at INTEGER NOT NULL,
      PRIMARY KEY (upstream, learner, model)
    ) WITHOUT ROWID;`,
+  // 19: the hourly prune deletes health samples by \`at\` alone (store/retention.ts): without this index
+  // it read every sample of the week each hour
+  `CREATE INDEX health_samples_at ON health_samples (at);`,
 ];
