@@ -8,7 +8,9 @@ import type { FakeServer } from './support/fake-server';
 import { startFakeOllama } from './support/fake-ollama';
 import { startFakeOpenAI } from './support/fake-openai';
 import { startGateway, tempDir } from './support/harness';
-import { run } from './support/cli';
+import { run, useCliCleanups } from './support/cli';
+
+useCliCleanups();
 
 let ollama: FakeServer;
 let openai: FakeServer;

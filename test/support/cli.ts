@@ -7,7 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { afterEach } from 'vitest';
+import { afterAll, afterEach } from 'vitest';
 import { tempDir } from './harness';
 
 export const BIN = join(import.meta.dirname, '..', '..', 'bin', 'switchyard.js');
@@ -15,6 +15,10 @@ const cleanups: (() => void | Promise<void>)[] = [];
 export function useCliCleanups(): void {
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  afterAll(() => {
+    home?.remove();
+    home = undefined;
   });
 }
 
@@ -28,8 +32,11 @@ export function dir() {
   return d.path;
 }
 
+/** The HOME the CLI runs with unless a test names one: tools' settings files are written under it, never the real user's. */
+let home: ReturnType<typeof tempDir> | undefined;
+
 export const baseEnv = (extra: Record<string, string> = {}) => {
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', OLLAMA_HOST: '127.0.0.1:9', ...extra };
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: (home ??= tempDir('switchyard-cli-home-')).path, OLLAMA_HOST: '127.0.0.1:9', ...extra };
   return env;
 };
 
