@@ -8,6 +8,7 @@ Usage:
   switchyard serve [--host H] [--port P] [--data-dir DIR] [--config FILE]
   switchyard status [--data-dir DIR] [--format text|json] [--key KEY]
                                                 whether a gateway serves the data dir, where, and its health
+  switchyard doctor [--data-dir DIR]            check what requests need now: providers, keys, models, routes, tools
   switchyard load DEPLOYMENT [--data-dir DIR]   put an Ollama deployment's model in memory now
   switchyard unload DEPLOYMENT [--data-dir DIR] free its memory (once its requests finish)
   switchyard pull DEPLOYMENT|--missing [--data-dir DIR]
@@ -48,7 +49,7 @@ Environment: SWITCHYARD_PORT (default ${DEFAULT_PORT}), SWITCHYARD_HOME (data di
  * The words each command takes after its name (a file, a key's name, a revision, a tool). More is a
  * mistake, said rather than ignored: `keys create my editor` made a key named "my".
  */
-const MOST_WORDS: Record<string, number> = { serve: 0, status: 0, load: 1, unload: 1, pull: 1, export: 0, import: 1, check: 1, history: 0, restore: 1, usage: 1, 'usage show': 2, 'local-only': 1, 'login-link': 0, keys: 2, connect: 1, backup: 1 };
+const MOST_WORDS: Record<string, number> = { serve: 0, status: 0, load: 1, unload: 1, pull: 1, export: 0, import: 1, check: 1, history: 0, restore: 1, usage: 1, 'usage show': 2, 'local-only': 1, 'login-link': 0, keys: 2, connect: 1, backup: 1, doctor: 0 };
 
 /** What is wrong with the words after a command's name, if there are more than it takes. */
 export function extraWords(command: string | undefined, positionals: readonly string[]): string | undefined {
@@ -72,6 +73,7 @@ const OPTIONS: Record<string, readonly string[]> = {
   export: ['data-dir'],
   import: ['data-dir'],
   backup: ['data-dir'],
+  doctor: ['data-dir'],
   check: [],
   history: ['data-dir'],
   restore: ['data-dir'],

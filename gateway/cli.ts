@@ -1,6 +1,6 @@
 /**
- * The headless CLI: `switchyard serve|status|load|unload|pull|export|import|check|backup|history|
- * restore|usage|keys|login-link|local-only|connect`. Argument parsing and printing only; everything else is
+ * The headless CLI: `switchyard serve|status|doctor|load|unload|pull|export|import|check|backup|
+ * history|restore|usage|keys|login-link|local-only|connect`. Argument parsing and printing only; everything else is
  * the stores and the command modules (serve-command runs createGateway).
  */
 import { existsSync } from 'node:fs';
@@ -96,7 +96,7 @@ export async function main(
 
   // A command that only reads what is there (or changes it) creates no data dir: a mistyped
   // --data-dir gets told, not a new empty database.
-  const reads = ['export', 'backup', 'history', 'restore', 'usage', 'local-only', 'status', 'load', 'unload', 'pull'].includes(command ?? '') || (command === 'keys' && positionals[0] !== 'create');
+  const reads = ['export', 'backup', 'doctor', 'history', 'restore', 'usage', 'local-only', 'status', 'load', 'unload', 'pull'].includes(command ?? '') || (command === 'keys' && positionals[0] !== 'create');
   if (reads && !existsSync(join(dataDir, DB_FILE))) {
     io.err(`There is no Switchyard data in ${dataDir} (no ${DB_FILE}): is --data-dir right? "switchyard serve" creates it.\n`);
     return 1;
@@ -174,6 +174,10 @@ export async function main(
       case 'pull': {
         const { modelCommand } = await import('./model-commands');
         return await modelCommand(command, positionals[0], dataDir, io, options.env ?? process.env, values.missing === true);
+      }
+      case 'doctor': {
+        const { doctorCommand } = await import('./doctor-command');
+        return await doctorCommand(dataDir, io, options.env ?? process.env);
       }
       case 'connect': {
         // Loaded here: only this command needs the config-file editors and their parsers.

@@ -1,0 +1,64 @@
+/**
+ * `switchyard doctor` against real upstreams on loopback, no gateway running: each provider asked
+ * as the gateway's probes ask it, a key that is not set, a server that does not answer, a model its
+ * Ollama lacks and a route none of whose deployments can answer, each said with what to do; exit 1
+ * until nothing needs doing, then 0.
+ */
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { startFakeOllama } from './support/fake-ollama';
+import { startFakeOpenAI } from './support/fake-openai';
+import { dir, freePort, onCleanup, run, runAsync, useCliCleanups, writeJson } from './support/cli';
+
+useCliCleanups();
+
+it('says what stands between the config and answered requests, and what to do about each', async () => {
+  const [ollama, openai] = await Promise.all([startFakeOllama({ models: ['llama3.2:3b'] }), startFakeOpenAI()]);
+  onCleanup(() => Promise.all([ollama.stop(), openai.stop()]).then(() => undefined));
+  const dead = await freePort();
+  const data = dir();
+  const config = (key: string) => ({
+    version: 1,
+    providers: [
+      { name: 'local', kind: 'ollama', baseUrl: ollama.url },
+      { name: 'cloud', kind: 'openai', baseUrl: `${openai.url}/v1`, apiKey: `env:${key}` },
+      { name: 'gone', kind: 'openai', baseUrl: `http://127.0.0.1:${dead}/v1` },
+    ],
+    deployments: [
+      { name: 'llama', provider: 'local', model: 'llama3.2:3b' },
+      { name: 'qwen', provider: 'local', model: 'qwen3:8b' },
+      { name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini' },
+      { name: 'far', provider: 'gone', model: 'm' },
+    ],
+    routes: [
+      { name: 'default', deployments: ['llama', 'mini'] },
+      { name: 'stuck', deployments: ['qwen', 'far'] },
+    ],
+  });
+  expect(run(['import', writeJson(join(dir(), 'c.json'), config('DOCTOR_KEY')), '--data-dir', data]).code).toBe(0);
+  const home = dir();
+  const checked = await runAsync(['doctor', '--data-dir', data], { HOME: home });
+  expect(checked.code).toBe(1);
+  const lines = checked.stdout.trimEnd().split('\n');
+  expect(lines).toContain('[✓] Config: 3 providers, 4 deployments, 2 routes');
+  expect(lines).toContain('[!] No gateway serves this data dir: "switchyard serve" starts one (at http://127.0.0.1:7788)');
+  expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^\\[✓\\] local \\(${ollama.url}\\) answers in \\d+ ms, 1 model listed$`)));
+  expect(lines).toContainEqual(expect.stringMatching(/^\[✗\] cloud \(.+\): .*DOCTOR_KEY/));
+  expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^\\[✗\\] gone \\(http://127\\.0\\.0\\.1:${dead}/v1\\): does not answer: `)));
+  expect(lines).toContain('[✗] qwen: qwen3:8b is not installed on local: "switchyard pull qwen" downloads it');
+  expect(lines).toContain('[✓] Route default: llama can answer now');
+  expect(lines).toContain('[✗] Route stuck: none of qwen, far can answer now (see above)');
+  expect(lines).toContain('[!] Claude Code: no settings file yet: "switchyard connect claude-code" writes one');
+  expect(lines.at(-1)).toBe('4 things to do.');
+
+  // The key set, the dead provider and the missing model out of the config: nothing needs doing.
+  const healthy = config('DOCTOR_KEY');
+  healthy.providers.pop();
+  healthy.deployments.splice(1, 1);
+  healthy.deployments.pop();
+  healthy.routes.pop();
+  expect(run(['import', writeJson(join(dir(), 'ok.json'), healthy), '--data-dir', data]).code).toBe(0);
+  const fine = await runAsync(['doctor', '--data-dir', data], { HOME: home, DOCTOR_KEY: 'sk-test' });
+  expect(fine.stdout).toContain('[✓] Route default: llama, mini can answer now');
+  expect(fine).toMatchObject({ code: 0, stdout: expect.stringMatching(/Nothing needs doing\.\n$/) });
+});
