@@ -20,7 +20,8 @@ import { createGatewayAddress, gatewayOf } from './store/gateway-address';
 /** As long as the gateway's own probes wait for a provider. */
 const PROBE_MS = 5_000;
 
-type Probe = { ok: true; ms: number; result: ProbeResult } | { ok: false; why: string };
+/** `unknown`: its key is in the desktop app's keychain, which only the app reads. */
+type Probe = { ok: true; ms: number; result: ProbeResult } | { ok: false; why: string } | { ok: 'unknown'; why: string };
 
 export async function doctorCommand(dataDir: string, io: Output, env: Record<string, string | undefined>): Promise<number> {
   let needed = 0;
@@ -51,7 +52,8 @@ export async function doctorCommand(dataDir: string, io: Output, env: Record<str
   const probes = await probeProviders(config, env);
   for (const provider of config.providers) {
     const probe = probes.get(provider.name)!;
-    if (probe.ok) line('✓', `${provider.name} (${provider.baseUrl}) answers in ${Math.round(probe.ms)} ms${probe.result.models ? `, ${count(probe.result.models.length, 'model')} listed` : ''}`);
+    if (probe.ok === 'unknown') line('!', `${provider.name} (${provider.baseUrl}): ${probe.why}`);
+    else if (probe.ok) line('✓', `${provider.name} (${provider.baseUrl}) answers in ${Math.round(probe.ms)} ms${probe.result.models ? `, ${count(probe.result.models.length, 'model')} listed` : ''}`);
     else line('✗', `${provider.name} (${provider.baseUrl}): ${probe.why}`);
   }
 
@@ -83,6 +85,10 @@ async function probeProviders(config: Config, env: Record<string, string | undef
     await Promise.all(
       config.providers.map(async (provider) => {
         const adapter = adapters.get(provider.name);
+        if (provider.apiKey?.startsWith('secret:')) {
+          probes.set(provider.name, { ok: 'unknown', why: "its key is kept by the desktop app, in this system's keychain: only the app sends it (its Test connection checks it)" });
+          return;
+        }
         if (!adapter || adapter.unavailableReason) {
           probes.set(provider.name, { ok: false, why: adapter?.unavailableReason ?? 'it cannot be used' });
           return;
@@ -106,6 +112,8 @@ async function probeProviders(config: Config, env: Record<string, string | undef
 function usable(d: DeploymentConfig, config: Config, probes: Map<string, Probe>): 'yes' | 'provider' | 'not installed' | 'disabled' {
   if (d.enabled === false) return 'disabled';
   const probe = probes.get(d.provider);
+  // Not checked here: taken as able, as the provider's own line says.
+  if (probe?.ok === 'unknown') return 'yes';
   if (!probe?.ok) return 'provider';
   const kind = config.providers.find((p) => p.name === d.provider)?.kind;
   if (kind !== 'ollama') return 'yes';

@@ -23,6 +23,7 @@ it('says what stands between the config and answered requests, and what to do ab
       { name: 'local', kind: 'ollama', baseUrl: ollama.url },
       { name: 'cloud', kind: 'openai', baseUrl: `${openai.url}/v1`, apiKey: `env:${key}` },
       { name: 'gone', kind: 'openai', baseUrl: `http://127.0.0.1:${dead}/v1` },
+      { name: 'desk', kind: 'openai', baseUrl: `${openai.url}/v1`, apiKey: 'secret:desk' },
     ],
     deployments: [
       { name: 'llama', provider: 'local', model: 'llama3.2:3b' },
@@ -40,11 +41,13 @@ it('says what stands between the config and answered requests, and what to do ab
   const checked = await runAsync(['doctor', '--data-dir', data], { HOME: home });
   expect(checked.code).toBe(1);
   const lines = checked.stdout.trimEnd().split('\n');
-  expect(lines).toContain('[✓] Config: 3 providers, 4 deployments, 2 routes');
+  expect(lines).toContain('[✓] Config: 4 providers, 4 deployments, 2 routes');
   expect(lines).toContain('[!] No gateway serves this data dir: "switchyard serve" starts one (at http://127.0.0.1:7788)');
   expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^\\[✓\\] local \\(${ollama.url}\\) answers in \\d+ ms, 1 model listed$`)));
   expect(lines).toContainEqual(expect.stringMatching(/^\[✗\] cloud \(.+\): .*DOCTOR_KEY/));
   expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^\\[✗\\] gone \\(http://127\\.0\\.0\\.1:${dead}/v1\\): does not answer: `)));
+  // A key the desktop app keeps in the keychain is not the CLI's to read: said, not counted.
+  expect(lines).toContain(`[!] desk (${openai.url}/v1): its key is kept by the desktop app, in this system's keychain: only the app sends it (its Test connection checks it)`);
   expect(lines).toContain('[✗] qwen: qwen3:8b is not installed on local: "switchyard pull qwen" downloads it');
   expect(lines).toContain('[✓] Route default: llama can answer now');
   expect(lines).toContain('[✗] Route stuck: none of qwen, far can answer now (see above)');
@@ -53,7 +56,7 @@ it('says what stands between the config and answered requests, and what to do ab
 
   // The key set, the dead provider and the missing model out of the config: nothing needs doing.
   const healthy = config('DOCTOR_KEY');
-  healthy.providers.pop();
+  healthy.providers.splice(2, 2);
   healthy.deployments.splice(1, 1);
   healthy.deployments.pop();
   healthy.routes.pop();
