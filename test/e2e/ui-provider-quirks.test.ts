@@ -1,6 +1,7 @@
 /**
  * The Providers page in a real browser shows what a server was found to refuse, in words, on its
- * provider's card, and Forget makes the next request go as the client sent it.
+ * provider's card, and Forget makes the next request go as the client sent it; and how the
+ * gateway's probes found each provider (up, or down and why).
  */
 import { beforeAll, expect, it } from 'vitest';
 import { twoProviders, useDashboard } from '../support/dashboard';
@@ -29,4 +30,20 @@ it("shows what the cloud provider's server refused on its card, and forgets it",
   await expect.poll(() => learned.count()).toBe(0);
   await ask();
   expect(chatRequests()).toBe(2);
+});
+
+it("shows on each provider's card how the gateway's probes found it, and why it is down", async () => {
+  const { h, page, ollama } = dashboard;
+  await h.gateway.health.probeAll();
+  await dashboard.go('/providers');
+  const local = page.getByTestId('provider-health-local');
+  await expect.poll(() => local.textContent()).toMatch(/^up · probed \d\d:\d\d(\s?[AP]M)?, \d+ ms$/);
+  await ollama.setMode({ kind: 'refuse' });
+  try {
+    await h.gateway.health.probeAll();
+    await dashboard.go('/providers');
+    await expect.poll(() => local.textContent()).toMatch(/^down · probed .+connection failed \(ECONNREFUSED\)/);
+  } finally {
+    await ollama.setMode({ kind: 'healthy' });
+  }
 });

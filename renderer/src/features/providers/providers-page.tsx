@@ -1,10 +1,11 @@
-/** Providers: add from presets, key entry (write-only), test connection with latency, discovered models, what each server refused. */
+/** Providers: add from presets, key entry (write-only), how the probes find each, test connection with latency, discovered models, what each server refused. */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ApiError } from '../../api/client';
 import { providerMutations, configQueries } from '../../api/queries/config';
+import { healthQueries } from '../../api/queries/health';
 import type { ProbeOutcome, ProviderConfig, ProviderInput, ProviderView } from '../../api/types';
-import { Badge, Card, ConfirmButton, Empty, ErrorNote, Field, Loading } from '../../ui/parts';
+import { Badge, Card, ConfirmButton, Empty, ErrorNote, Field, Loading, statusTone, when } from '../../ui/parts';
 import { ProviderQuirks } from './provider-quirks';
 
 /**
@@ -87,11 +88,28 @@ function testSummary(outcome: ProbeOutcome): string | null {
   return outcome.models === null ? `${connected}: it keeps no models list (if requests fail, check that the base URL ends where the API starts, e.g. /v1)` : `${connected}: ${outcome.models.length} models`;
 }
 
+/** How the gateway's own probes found the provider, as the Overview's health card does: up or down, and why. */
+function ProbeLine({ provider }: { provider: string }) {
+  const health = useQuery(healthQueries.now());
+  const found = health.data?.providers.find((p) => p.name === provider);
+  if (!found) return null;
+  const why = found.status === 'up' ? null : (found.reason ?? found.probe?.error ?? null);
+  const probed = found.probe ? ` · probed ${when(found.probe.at)}${found.probe.ok ? `, ${Math.round(found.probe.latencyMs)} ms` : ''}` : ' · not probed yet';
+  return (
+    <div style={{ marginTop: 8 }} data-testid={`provider-health-${provider}`}>
+      <Badge tone={statusTone(found.status)}>{found.status}</Badge>
+      <span className="muted">{probed}</span>
+      {why ? <div className="field-error">{why}</div> : null}
+    </div>
+  );
+}
+
 function ProviderCard({ provider, onEdit }: { provider: ProviderView; onEdit: () => void }) {
   const test = useMutation(providerMutations.test());
   return (
     <Card title={<>{provider.name} <span className="muted">{provider.kind}</span></>} actions={<button onClick={onEdit}>Edit</button>}>
       <div className="mono">{provider.baseUrl}</div>
+      <ProbeLine provider={provider.name} />
       <div className="row" style={{ marginTop: 8 }}>
         {provider.apiKey.reference ? (
           <Badge tone={provider.apiKey.set ? 'ok' : 'bad'}>{provider.apiKey.set ? `key set ····${provider.apiKey.last4}` : `${provider.apiKey.reference.replace(/^env:/, '')} is not set`}</Badge>
