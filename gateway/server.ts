@@ -139,7 +139,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     return result ? (result.digests?.get(model) ?? null) : undefined;
   };
   const pulls = createPulls({ catalog: () => catalog, probe: (provider) => health.probe(provider), digestOf, now });
-  const prune = () => pruneStore({ usageLog, cache, responses, healthHistory: history }, catalog.config.settings, now());
+  const prune = () => pruneStore({ usageLog, cache, responses, healthHistory: history, sessions }, catalog.config.settings, now());
 
   let boundPort = options.port ?? DEFAULT_PORT;
   let applyConfig: Gateway['applyConfig'];

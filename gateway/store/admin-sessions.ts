@@ -2,7 +2,8 @@
  * Admin sessions. A login link (`/?token=...`) carries a single-use token; opening it sets an
  * HttpOnly SameSite=Strict session cookie. Both are kept as SHA-256 hashes in SQLite, so a link
  * printed by `switchyard login-link` (another process) works for the running gateway, and a session
- * outlives a restart.
+ * outlives a restart. Expired ones are deleted with the store's other old rows (store/retention.ts):
+ * every start prints a login link, and every desktop launch makes a session.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from './db';
@@ -18,6 +19,8 @@ export interface AdminSessions {
   /** A session without a login link (the desktop app sets its cookie itself). */
   createSession(): string;
   valid(sessionId: string | undefined): boolean;
+  /** Deletes the tokens and sessions expired by `at`. */
+  prune(at: number): void;
 }
 
 const hash = (value: string) => createHash('sha256').update(value).digest('hex');
@@ -27,6 +30,8 @@ export function createAdminSessions(db: Db, now: () => number = Date.now): Admin
   const useToken = db.prepare('UPDATE admin_tokens SET used_at = ? WHERE hash = ? AND used_at IS NULL AND expires_at > ?');
   const insertSession = db.prepare('INSERT INTO admin_sessions (hash, expires_at) VALUES (?, ?)');
   const findSession = db.prepare<[string, number], { hash: string }>('SELECT hash FROM admin_sessions WHERE hash = ? AND expires_at > ?');
+  const expiredTokens = db.prepare<[number]>('DELETE FROM admin_tokens WHERE expires_at <= ?');
+  const expiredSessions = db.prepare<[number]>('DELETE FROM admin_sessions WHERE expires_at <= ?');
   const createSession = () => {
     const id = randomBytes(32).toString('base64url');
     insertSession.run(hash(id), now() + SESSION_TTL_MS);
@@ -44,5 +49,9 @@ export function createAdminSessions(db: Db, now: () => number = Date.now): Admin
     },
     createSession,
     valid: (sessionId) => (sessionId ? findSession.get(hash(sessionId), now()) !== undefined : false),
+    prune(at) {
+      expiredTokens.run(at);
+      expiredSessions.run(at);
+    },
   };
 }
