@@ -6,7 +6,7 @@ import { networkInterfaces } from 'node:os';
 import type { Output } from './cli-output';
 import { readConfigFile } from './config/config-file';
 import { clientKeysRequired } from './config/for-clients';
-import { formatIssues } from './config/validate';
+import { formatIssues, validateConfig, type ValidationResult } from './config/validate';
 import { keepHeapCompact } from './heap';
 import { cutConnections } from './http/close';
 import { isLoopbackHost } from './http/local-guard';
@@ -80,6 +80,7 @@ export async function serveCommand(args: ServeArgs, io: Output): Promise<number>
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  if (args.configFile) reloadOnHangup(args.configFile, gateway, io);
   io.out(
     serveBanner({
       version: VERSION,
@@ -101,6 +102,23 @@ export async function serveCommand(args: ServeArgs, io: Output): Promise<number>
   return 0;
 }
 
+
+/**
+ * With --config, SIGHUP (`systemctl reload`, `kill -HUP`) applies the file again, checked as at
+ * start: an invalid or unreadable file changes nothing and says why, on stderr (the service's log).
+ * A file the same as the config in force makes no new revision.
+ */
+function reloadOnHangup(file: string, gateway: { applyConfig(input: unknown, source: string): ValidationResult; config(): unknown }, io: Output): void {
+  process.on('SIGHUP', () => {
+    const input = readConfigFile(file, io);
+    if (input === undefined) return io.err(`${file} was not reloaded; the config in force is kept\n`);
+    const checked = validateConfig(input);
+    if (checked.ok && JSON.stringify(checked.config) === JSON.stringify(gateway.config())) return io.err(`Reloaded ${file}: no change\n`);
+    const result = gateway.applyConfig(input, `reload ${file}`);
+    if (!result.ok) return io.err(`${file} is not a valid Switchyard config; the config in force is kept:\n${formatIssues(result.errors)}\n`);
+    io.err(`Reloaded ${file}${result.warnings.length > 0 ? `; warnings:\n${formatIssues(result.warnings)}` : ''}\n`);
+  });
+}
 
 /** This machine's own addresses beyond loopback, as origins on `port` (a few: a laptop has one or two). */
 function lanOrigins(port: number): string[] {
