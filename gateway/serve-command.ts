@@ -6,14 +6,14 @@ import { networkInterfaces } from 'node:os';
 import type { Output } from './cli-output';
 import { readConfigFile } from './config/config-file';
 import { clientKeysRequired } from './config/for-clients';
-import { formatIssues, validateConfig, type ValidationResult } from './config/validate';
+import { formatIssues, validateConfig } from './config/validate';
 import { keepHeapCompact } from './heap';
 import { cutConnections } from './http/close';
 import { isLoopbackHost } from './http/local-guard';
 import { listenProblem } from './cli-problems';
 import { DEFAULT_HOST, DEFAULT_PORT, isPort } from './paths';
 import { serveBanner } from './serve-banner';
-import { ConfigError, createGateway } from './server';
+import { ConfigError, createGateway, type Gateway } from './server';
 import { VERSION } from './version';
 
 /** How long `serve` lets requests in flight finish when told to stop (an agent's answer, a stream). */
@@ -108,7 +108,7 @@ export async function serveCommand(args: ServeArgs, io: Output): Promise<number>
  * start: an invalid or unreadable file changes nothing and says why, on stderr (the service's log).
  * A file the same as the config in force makes no new revision.
  */
-function reloadOnHangup(file: string, gateway: { applyConfig(input: unknown, source: string): ValidationResult; config(): unknown }, io: Output): void {
+function reloadOnHangup(file: string, gateway: Pick<Gateway, 'applyConfig' | 'config'>, io: Output): void {
   process.on('SIGHUP', () => {
     const input = readConfigFile(file, io);
     if (input === undefined) return io.err(`${file} was not reloaded; the config in force is kept\n`);
