@@ -75,6 +75,8 @@ export interface AppServices {
   secrets: Secrets;
   /** Where `connect` finds tools' config files and keeps what it needs to undo. */
   connectPlaces: Places;
+  /** The data dir, and its database's size now (Settings shows them, with how to back it up). */
+  data: () => { dir: string; bytes: number };
   config: { current(): Config; apply(next: unknown, source: string): ValidationResult; history: ConfigHistory };
   /** Why the store cannot be written (a full disk), or undefined while it works. */
   storeProblem: () => string | undefined;
@@ -172,7 +174,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     recorder: s.recorder,
     health,
     healthHistory: s.healthHistory,
-    config: { config: s.config, keys: s.keys, secrets: s.secrets, defaultTimeZone: () => s.catalog().defaultTimeZone, server: () => ({ host, port: port(), exposed }), now: s.now },
+    config: { config: s.config, keys: s.keys, secrets: s.secrets, defaultTimeZone: () => s.catalog().defaultTimeZone, server: () => ({ host, port: port(), exposed }), data: s.data, now: s.now },
     usage: { usageLog: s.usageLog, cache: s.cache, keys: s.keys, config: () => s.config.current(), now: s.now, timeZone: () => s.catalog().defaultTimeZone },
     connect: { config: () => s.config.current(), server: () => ({ host, port: port(), exposed }), keys: s.keys, places: s.connectPlaces, windowOf: (d) => probedWindow(s.routingState.facts(d)) },
     gatewayId: s.gatewayId,

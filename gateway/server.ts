@@ -39,7 +39,7 @@ import { createPulls } from './models/pulls';
 import { createUsageLog } from './store/usage-log';
 import { createUsageRecorder } from './usage/recorder';
 import { createMetricsTally } from './metrics/tally';
-import { openDatabase } from './store/db';
+import { databaseBytes, openDatabase } from './store/db';
 import { watchOtherWriters } from './store/other-writers';
 import { createSideWrites, guardedCache, guardedHistory, guardedQuirks, guardedResponses } from './store/side-writes';
 import { createQuirkStore } from './store/upstream-quirks';
@@ -172,6 +172,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         sessions,
         secrets,
         connectPlaces: { home: env.HOME || homedir(), env, stateDir: join(options.dataDir, 'connect') },
+        data: () => ({ dir: options.dataDir, bytes: databaseBytes(options.dataDir) }),
         config: { current: () => catalog.config, apply: (next, source) => applyConfig(next, source), history: configs },
         storeProblem: () => (db.open ? writes.problem() : 'the database is closed'),
         gatewayId: upstream.gatewayId,

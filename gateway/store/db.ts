@@ -41,6 +41,14 @@ export function openDatabase(dataDir: string, options: OpenOptions = {}): Db {
   return db;
 }
 
+/** The database's size on disk: the file and its WAL and shared-memory files beside it. */
+export function databaseBytes(dataDir: string): number {
+  const path = join(dataDir, DB_FILE);
+  let bytes = 0;
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(file)) bytes += statSync(file).size;
+  return bytes;
+}
+
 /** After deleting text (a cache purge, expired bodies): moves the overwritten pages into the file and empties the WAL. */
 export function scrub(db: Db): void {
   db.pragma('wal_checkpoint(TRUNCATE)');

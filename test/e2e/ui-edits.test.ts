@@ -85,6 +85,9 @@ describe('an edit on a page loaded before a change made elsewhere', () => {
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await expect.poll(() => h.gateway.config().settings?.cache?.ttlSeconds).toBe(600);
     expect(h.gateway.config().settings?.localOnly).toBe(true);
+    // The Server card says where the data is, how big, and how to copy it while it runs.
+    expect(await page.getByTestId('data-dir').textContent()).toMatch(new RegExp(`^Data: ${h.dataDir} \\(\\d+\\.\\d MiB: `));
+    await page.getByText(`switchyard backup FILE --data-dir ${h.dataDir}`).waitFor();
   });
 
   it("keeps a deployment's fields changed elsewhere while its form was open, and saves what the form changed", async () => {

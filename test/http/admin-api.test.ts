@@ -1,4 +1,6 @@
 import { request as httpRequest } from 'node:http';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startGateway, tempDir, twoTierConfig } from '../support/harness';
 import { useTwoTier } from '../support/two-tier';
@@ -283,7 +285,12 @@ describe('usage, cache, keys and settings', () => {
     expect(saved.status).toBe(200);
     const bad = await t.h.admin('/admin/api/settings', { method: 'PUT', ...json({ settings: { usage: { retentionDays: 0 } } }) });
     expect(bad.status).toBe(400);
+    // The database file only grows (nothing here vacuums it): what Settings says of its size is at least this.
+    const file = statSync(join(t.h.dataDir, 'switchyard.db')).size;
     const settings = await t.h.admin('/admin/api/settings').then((r) => r.json());
     expect(settings).toMatchObject({ settings: { cache: { ttlSeconds: 60 } }, server: { host: '127.0.0.1', port: t.h.port, exposed: false } });
+    // Where the data is, and the database's size on disk: its file, with the WAL's shared memory beside it.
+    expect(settings.data).toEqual({ dir: t.h.dataDir, bytes: expect.any(Number) });
+    expect(settings.data.bytes).toBeGreaterThan(file);
   });
 });

@@ -57,11 +57,11 @@ export interface ConfigRouteServices {
   /** Zone of deployments that name none. */
   defaultTimeZone: () => string;
   server(): { host: string; port: number; exposed: boolean };
+  data(): { dir: string; bytes: number };
   now: () => number;
 }
 
 type Params = { Params: Type.Static<typeof NameParams> };
-
 export function configRoutes(app: FastifyInstance, services: ConfigRouteServices): void {
   const current = () => services.config.current();
 
@@ -228,7 +228,7 @@ export function configRoutes(app: FastifyInstance, services: ConfigRouteServices
   // --- settings and the whole config
   app.get('/settings', { schema: { response: { 200: SettingsViewSchema } } }, async () => ({
     settings: current().settings ?? {},
-    server: services.server(),
+    server: services.server(), data: services.data(),
     secrets: services.secrets.describe?.() ?? { backend: 'environment', protected: true, canStore: false },
   }));
   app.put<{ Body: Type.Static<typeof SettingsInputSchema> }>('/settings', { schema: { body: SettingsInputSchema, response: { 200: SettingsSavedSchema } } }, async (request, reply) => {
