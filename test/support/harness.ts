@@ -34,9 +34,9 @@ export async function startGateway(config: unknown, options: Partial<GatewayOpti
   // A data dir of its own unless the test brings one (which the test then removes).
   const own = options.dataDir === undefined ? tempDir() : undefined;
   const dataDir = options.dataDir ?? (own as { path: string }).path;
-  // And a HOME of its own unless the test names one: a connect asked of the admin API (a mutation
-  // test's) writes a tool's settings file under HOME, never the real user's.
-  const home = options.env?.HOME === undefined ? tempDir('switchyard-home-') : undefined;
+  // And a HOME inside the data dir unless the test names one (gone with it): a connect asked of the
+  // admin API (a mutation test's) writes a tool's settings file under HOME, never the real user's.
+  const home = options.env?.HOME === undefined ? join(dataDir, 'home') : undefined;
   const gateway = await createGateway({
     dataDir,
     port: 0,
@@ -45,7 +45,7 @@ export async function startGateway(config: unknown, options: Partial<GatewayOpti
     healthChecks: false,
     timeZone: 'UTC',
     ...options,
-    env: { TEST_KEY: 'sk-test-secret-1234', ...(home ? { HOME: home.path } : {}), ...options.env },
+    env: { TEST_KEY: 'sk-test-secret-1234', ...(home ? { HOME: home } : {}), ...options.env },
   });
   const started = await gateway.start();
   const cookie = `switchyard_session_${started.port}=${gateway.sessions.createSession()}`;
@@ -66,7 +66,6 @@ export async function startGateway(config: unknown, options: Partial<GatewayOpti
     async stop() {
       await gateway.stop();
       own?.remove();
-      home?.remove();
     },
   };
 }
