@@ -10,6 +10,7 @@ import type { Output } from './cli-output';
 import type { Config, DeploymentConfig } from './config/schema';
 import { envSecrets } from './config/secrets';
 import { validateConfig } from './config/validate';
+import { listsModel } from './models/listed';
 import { printable } from './printable';
 import { closeAdapters, createProviderSet, upstreamContext } from './providers/registry';
 import type { ProbeResult } from './providers/types';
@@ -108,7 +109,7 @@ async function probeProviders(config: Config, env: Record<string, string | undef
   return probes;
 }
 
-/** Whether a deployment could answer now: its provider answers and, on an Ollama, has its model. */
+/** Whether a deployment could answer now: its provider answers and, on an Ollama, has its model (as the health report says it). */
 function usable(d: DeploymentConfig, config: Config, probes: Map<string, Probe>): 'yes' | 'provider' | 'not installed' | 'disabled' {
   if (d.enabled === false) return 'disabled';
   const probe = probes.get(d.provider);
@@ -117,6 +118,5 @@ function usable(d: DeploymentConfig, config: Config, probes: Map<string, Probe>)
   if (!probe?.ok) return 'provider';
   const kind = config.providers.find((p) => p.name === d.provider)?.kind;
   if (kind !== 'ollama') return 'yes';
-  const installed = new Set((probe.result.models ?? []).flatMap((m) => [m, m.replace(/:latest$/, '')]));
-  return installed.has(d.model) ? 'yes' : 'not installed';
+  return listsModel(probe.result.models ?? [], d.model) ? 'yes' : 'not installed';
 }

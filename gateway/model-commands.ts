@@ -11,6 +11,7 @@ import type { Output } from './cli-output';
 import type { DeploymentConfig, ProviderConfig } from './config/schema';
 import { envSecrets } from './config/secrets';
 import { notLoadable } from './health/warm-up';
+import { listsModel } from './models/listed';
 import { pullOutcome } from './models/pulls';
 import type { PullProgress } from './providers/types';
 import { closeAdapters, createProviderSet, upstreamContext } from './providers/registry';
@@ -133,17 +134,16 @@ async function pullMissing(deployments: DeploymentConfig[], providers: ProviderC
       const adapter = adapters.get(provider.name);
       const wanted = [...new Set(deployments.filter((d) => d.provider === provider.name).map((d) => d.model))];
       if (!adapter?.pull || wanted.length === 0) continue;
-      let installed: ReadonlySet<string>;
+      let installed: readonly string[];
       try {
-        const models = (await adapter.probe(AbortSignal.timeout(10_000))).models ?? [];
-        // Ollama lists `name:latest` for a model asked for as `name`.
-        installed = new Set(models.flatMap((m) => [m, m.replace(/:latest$/, '')]));
+        installed = (await adapter.probe(AbortSignal.timeout(10_000))).models ?? [];
       } catch (error) {
         io.err(`${provider.name} (${provider.baseUrl}) did not answer: ${(error as Error).message}\n`);
         failed++;
         continue;
       }
-      for (const model of wanted.filter((m) => !installed.has(m))) {
+      // As the health report says a model is there (Ollama lists `name:latest` for `name`).
+      for (const model of wanted.filter((m) => !listsModel(installed, m))) {
         io.out(`${model} to ${provider.name}:\n`);
         try {
           await adapter.pull(model, AbortSignal.timeout(24 * 3_600_000), progressPrinter(io));
