@@ -1,7 +1,7 @@
 /**
  * The headless CLI: `switchyard serve|status|doctor|load|unload|pull|export|import|check|backup|
- * history|restore|usage|keys|login-link|local-only|connect`. Argument parsing and printing only; everything else is
- * the stores and the command modules (serve-command runs createGateway).
+ * history|restore|usage|keys|login-link|local-only|connect`. Argument parsing and printing only;
+ * everything else is the stores and the command modules (serve-command runs createGateway).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
