@@ -6,7 +6,7 @@
  * change is fresh and bound to nothing yet.
  */
 import type { Config } from './schema';
-import type { ConfigIssue } from './validate';
+import type { ConfigIssue } from './schema-errors';
 
 export function originOf(baseUrl: string): string | undefined {
   try {

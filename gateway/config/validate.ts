@@ -7,18 +7,14 @@ import { Compile } from 'typebox/compile';
 import { ConfigSchema, type Config } from './schema';
 import { isLocalProvider } from '../routing/locality';
 import { originIssues } from './origins';
-
-export interface ConfigIssue {
-  /** Dotted path with indexes, e.g. `deployments[0].timeWindows[1].start`. */
-  path: string;
-  message: string;
-}
+import { describeSchemaErrors, quote, type ConfigIssue } from './schema-errors';
 
 export type ValidationResult =
   | { ok: true; config: Config; warnings: ConfigIssue[] }
   | { ok: false; errors: ConfigIssue[]; warnings: ConfigIssue[] };
 
-const checkShape = Compile(ConfigSchema);
+// Compiled on first use: most commands never validate a config, and compiling takes ~12 ms of a start.
+let checkShape: ReturnType<typeof Compile<typeof ConfigSchema>> | undefined;
 
 export function validateConfig(input: unknown): ValidationResult {
   const version = (input as { version?: unknown } | null)?.version;
@@ -180,121 +176,6 @@ function uniqueNames(items: { name: string }[], list: string, errors: ConfigIssu
 }
 
 function schemaIssues(input: unknown): ConfigIssue[] {
+  checkShape ??= Compile(ConfigSchema);
   return checkShape.Check(input) ? [] : describeSchemaErrors(checkShape.Errors(input), input);
-}
-
-/** A schema error as TypeBox (and ajv) reports it. */
-export interface SchemaError {
-  keyword: string;
-  instancePath: string;
-  params: unknown;
-  message?: string | undefined;
-}
-
-/**
- * Schema errors as issues that name the field and the value in words a user can act on, for the
- * config file and for every admin API body alike.
- */
-export function describeSchemaErrors(errors: Iterable<SchemaError>, input: unknown): ConfigIssue[] {
-  const issues: ConfigIssue[] = [];
-  const seen = new Set<string>();
-  const list = [...errors];
-  const allowed = allowedValues(list);
-  for (const error of list) {
-    // TypeBox reports an unknown key twice (as `false` schema and as additionalProperties); keep one.
-    if (error.keyword === 'boolean') continue;
-    // A nullable literal's "must be null" is said by its list of values.
-    if (error.keyword === 'type' && allowed.has(error.instancePath)) continue;
-    const path = toPath(error.instancePath);
-    let message: string;
-    if (error.keyword === 'additionalProperties') {
-      const extra = (error.params as { additionalProperties?: string[] }).additionalProperties ?? [];
-      for (const key of extra) push(path ? `${path}.${key}` : key, 'unknown field');
-      continue;
-    }
-    const value = valueAt(input, error.instancePath);
-    if (error.keyword === 'required') {
-      const missing = (error.params as { requiredProperties?: string[] }).requiredProperties ?? [];
-      for (const key of missing) push(path ? `${path}.${key}` : key, 'is required');
-      continue;
-    } else if (error.keyword === 'pattern' && /HH|\[01\]/.test(String((error.params as { pattern?: string }).pattern))) {
-      message = `${quote(value)} is not a time in HH:MM form (00:00 to 23:59)`;
-    } else if (path.endsWith('apiKey')) {
-      // Every branch of the key's union fails on a pasted key: one message, and never the value quoted back.
-      message = 'must name an environment variable that holds the key, e.g. "env:OPENAI_API_KEY", not the key itself (the desktop app can store a pasted key encrypted)';
-    } else if (error.keyword === 'pattern' && (path === 'name' || path.endsWith('.name'))) {
-      // An admin API body is the item itself: its name's path is `name`, not `routes[2].name`.
-      message = value === '' ? 'is required (letters, digits and . _ : / @ -, up to 128)' : `${quote(value)} is not a valid name (letters, digits and . _ : / @ -, up to 128)`;
-    } else if (error.keyword === 'maxProperties' || error.keyword === 'maxItems') {
-      const limit = (error.params as { limit?: number }).limit;
-      const count = Array.isArray(value) ? value.length : value && typeof value === 'object' ? Object.keys(value).length : 0;
-      message = `has ${count} entries; at most ${limit} are allowed`;
-    } else if (error.keyword === 'const' || error.keyword === 'enum' || error.keyword === 'anyOf') {
-      const values = allowed.get(error.instancePath);
-      message = values ? `must be ${values} (got ${quote(value)})` : `${quote(value)} is not one of the allowed values`;
-      if (path.includes('.days[')) message = `${quote(value)} is not a day name (mon, tue, wed, thu, fri, sat, sun)`;
-    } else {
-      message = `${error.message ?? 'is invalid'} (got ${quote(value)})`;
-    }
-    push(path, message);
-  }
-  return issues;
-
-  function push(path: string, message: string): void {
-    const key = `${path}\u0000${message}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    issues.push({ path, message });
-  }
-}
-
-/**
- * The values each place accepts, where its schema lists them (a literal, a union of literals, an
- * enum, each maybe nullable), in words: `"low", "medium" or "high"`. One pass over the errors.
- */
-function allowedValues(errors: readonly SchemaError[]): Map<string, string> {
-  const found = new Map<string, { values: unknown[]; listed: boolean }>();
-  for (const error of errors) {
-    const params = error.params as { allowedValue?: unknown; allowedValues?: unknown[]; type?: unknown } | undefined;
-    const values = error.keyword === 'const' ? [params?.allowedValue] : error.keyword === 'enum' ? (params?.allowedValues ?? []) : error.keyword === 'type' && params?.type === 'null' ? [null] : undefined;
-    if (!values) continue;
-    const at = found.get(error.instancePath) ?? { values: [], listed: false };
-    at.values.push(...values);
-    at.listed ||= error.keyword !== 'type';
-    found.set(error.instancePath, at);
-  }
-  const words = new Map<string, string>();
-  for (const [path, { values, listed }] of found) {
-    if (!listed) continue;
-    const quoted = [...new Set(values.map(quote))];
-    const shown = quoted.length > 12 ? [...quoted.slice(0, 12), `${quoted.length - 12} more`] : quoted;
-    words.set(path, shown.length === 1 ? (shown[0] as string) : `${shown.slice(0, -1).join(', ')} or ${shown.at(-1)}`);
-  }
-  return words;
-}
-
-function toPath(pointer: string): string {
-  if (!pointer) return '';
-  return pointer
-    .split('/')
-    .slice(1)
-    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path ? `${path}.${part}` : part), '');
-}
-
-function valueAt(root: unknown, pointer: string): unknown {
-  let value: unknown = root;
-  for (const part of pointer.split('/').slice(1)) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<string, unknown>)[part.replace(/~1/g, '/').replace(/~0/g, '~')];
-  }
-  return value;
-}
-
-function quote(value: unknown): string {
-  // JSON.stringify writes an overflowed number (1e400 parses to Infinity) as null.
-  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
-  const text = JSON.stringify(value);
-  if (text === undefined) return String(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

@@ -4,7 +4,7 @@
  * ...); 5xx details stay in the log, never in the body.
  */
 import type { FastifyError, FastifyRequest } from 'fastify';
-import { describeSchemaErrors, type SchemaError } from '../config/validate';
+import { describeSchemaErrors, type SchemaError } from '../config/schema-errors';
 import { isGatewayError } from '../errors';
 import { MAX_BODY_BYTES } from './json-body';
 

@@ -13,7 +13,8 @@ import { BudgetSchema, ConfigSchema, DeploymentSchema, RouteSchema } from '../..
 import { mergePatch } from '../../config/merge-patch';
 import type { Secrets } from '../../config/secrets';
 import { keyFollowsOriginIssues } from '../../config/key-binding';
-import { validateConfig, type ConfigIssue, type ValidationResult } from '../../config/validate';
+import { validateConfig, type ValidationResult } from '../../config/validate';
+import { fieldErrors } from './validation';
 import type { ClientKeyStore } from '../../store/client-keys';
 import type { ConfigHistory } from '../../store/config-store';
 import { GatewayError } from '../../errors';
@@ -290,11 +291,4 @@ function describe(reply: FastifyReply): string {
 
 function find(config: Config, list: Entity, name: string): unknown {
   return (config[list] ?? []).find((item) => item.name === name);
-}
-
-export function fieldErrors(message: string, errors: (ConfigIssue & { field?: string | null })[]) {
-  return {
-    error: { message, type: 'invalid_request_error', param: errors[0]?.field ?? errors[0]?.path ?? null, code: 'invalid_config' },
-    errors,
-  };
 }

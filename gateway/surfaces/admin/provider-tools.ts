@@ -11,7 +11,7 @@ import { createProviderSet } from '../../providers/registry';
 import type { ProviderAdapter } from '../../providers/types';
 import type { Secrets } from '../../config/secrets';
 import type { Catalog } from '../../routing/catalog';
-import { fieldErrors } from './config-routes';
+import { fieldErrors } from './validation';
 import { ModelListSchema, NameParams, ProbeOutcomeSchema, ProviderTestSchema, type ProbeOutcome, type ProviderTest } from './schemas';
 
 const TEST_TIMEOUT_MS = 8_000;

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type Type from 'typebox';
 import { validateConfig } from '../../config/validate';
 import { weekSchedule } from '../../routing/schedule';
-import { fieldErrors } from './config-routes';
+import { fieldErrors } from './validation';
 import { SchedulePreviewSchema, ScheduleSchema } from './schemas';
 
 export function schedulePreview(app: FastifyInstance, services: { defaultTimeZone: () => string; now: () => number }): void {

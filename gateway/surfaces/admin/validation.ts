@@ -4,10 +4,9 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config/schema';
-import { describeSchemaErrors } from '../../config/validate';
+import { describeSchemaErrors, type ConfigIssue } from '../../config/schema-errors';
 import { errorHandler } from '../../http/model-surface';
 import { openAIError, validatedInput, validatedPart } from '../../http/wire-errors';
-import { fieldErrors } from './config-routes';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -28,6 +27,14 @@ export function adminErrorHandler(config: () => Config) {
     const issues = describeSchemaErrors(error.validation as never, input).map((issue) => ({ path: `${prefix}${issue.path}`, message: issue.message, field: issue.path || null }));
     const first = issues[0];
     return reply.code(400).send(fieldErrors(first ? `Invalid ${where}: ${first.field ?? where} ${first.message}` : `Invalid ${where}`, issues));
+  };
+}
+
+/** The admin API's 400 body: the first problem as an OpenAI-style error, and every field's below it. */
+export function fieldErrors(message: string, errors: (ConfigIssue & { field?: string | null })[]) {
+  return {
+    error: { message, type: 'invalid_request_error', param: errors[0]?.field ?? errors[0]?.path ?? null, code: 'invalid_config' },
+    errors,
   };
 }
 
