@@ -1,34 +1,63 @@
 /**
  * What the built CLI loads: a command that only reads or writes the data dir starts without the HTTP
  * server, the upstream client and the response serialiser (about 200 ms and 25 MiB a run); `serve`
- * loads them. Read from the packages Node has loaded when each process exits.
+ * loads them. The bundle carries some packages inside its chunks, so a package counts as loaded when
+ * Node loaded a file of it from node_modules or a chunk of the build that holds its code.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { config, dir, run, serve, useCliCleanups, writeJson } from './support/cli';
 
 useCliCleanups();
 
 const SERVER_PACKAGES = ['fastify', '@fastify/static', 'undici', 'fast-json-stringify'];
+const PACKAGE_IN_PATH = /node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/;
+// Each module the bundler takes in is headed by a comment naming its file: `// node_modules/fastify/fastify.js`.
+const PACKAGE_IN_CHUNK = /^\/\/ node_modules\/((?:@[^/\s]+\/)?[^/\s]+)\//gm;
 
-/** A preload that writes, as the process exits, the names of the packages it loaded. */
+/**
+ * A preload that lists every file the process loads: ES modules through a loader hook (the bundle's
+ * chunks and external ES packages), CommonJS files from require's cache as the process exits.
+ */
 function packageRecorder(): { env: Record<string, string>; loaded: () => string[] } {
   const folder = dir();
-  const out = join(folder, 'loaded.json');
-  const preload = join(folder, 'record.cjs');
+  const out = join(folder, 'loaded.txt');
+  const hooks = join(folder, 'hooks.mjs');
+  const preload = join(folder, 'record.mjs');
+  writeFileSync(
+    hooks,
+    `import { appendFileSync } from 'node:fs';
+    export async function load(url, context, next) {
+      if (url.startsWith('file:')) appendFileSync(${JSON.stringify(out)}, url + '\\n');
+      return next(url, context);
+    }`,
+  );
   writeFileSync(
     preload,
-    `process.on('exit', () => {
-      const names = new Set();
-      for (const file of Object.keys(require.cache)) {
-        const match = /node_modules[\\\\/]((?:@[^\\\\/]+[\\\\/])?[^\\\\/]+)/.exec(file);
-        if (match) names.add(match[1].replace('\\\\', '/'));
-      }
-      require('node:fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify([...names]));
+    `import { register, createRequire } from 'node:module';
+    import { appendFileSync } from 'node:fs';
+    import { pathToFileURL } from 'node:url';
+    register(${JSON.stringify(pathToFileURL(hooks).href)});
+    const require = createRequire(import.meta.url);
+    process.on('exit', () => {
+      const files = Object.keys(require.cache).map((file) => pathToFileURL(file).href);
+      appendFileSync(${JSON.stringify(out)}, files.map((url) => url + '\\n').join(''));
     });`,
   );
-  return { env: { NODE_OPTIONS: `--require ${preload}` }, loaded: () => JSON.parse(readFileSync(out, 'utf8')) as string[] };
+  appendFileSync(out, '');
+  const loaded = () => {
+    const names = new Set<string>();
+    for (const url of new Set(readFileSync(out, 'utf8').split('\n').filter(Boolean))) {
+      const file = fileURLToPath(url);
+      const inPath = PACKAGE_IN_PATH.exec(file)?.[1];
+      if (inPath) names.add(inPath.replace('\\', '/'));
+      else if (/[\\/]out[\\/]main[\\/]/.test(file)) for (const [, name] of readFileSync(file, 'utf8').matchAll(PACKAGE_IN_CHUNK)) names.add(name ?? '');
+    }
+    return [...names];
+  };
+  return { env: { NODE_OPTIONS: `--import ${pathToFileURL(preload).href}` }, loaded };
 }
 
 describe('the packages each command loads', () => {
