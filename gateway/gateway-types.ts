@@ -6,6 +6,7 @@ import type { Config } from './config/schema';
 import type { Secrets } from './config/secrets';
 import type { ValidationResult } from './config/validate';
 import type { HealthMonitor } from './health/monitor';
+import type { MetricsTally } from './metrics/tally';
 import type { Pulls } from './models/pulls';
 import type { BreakerBoard } from './routing/breaker-board';
 import type { AdminSessions } from './store/admin-sessions';
@@ -53,6 +54,8 @@ export interface Gateway {
   readonly db: Db;
   readonly keys: ClientKeyStore;
   readonly sessions: AdminSessions;
+  /** What the requests since start add up to (`/metrics`; the notices read its fallbacks). */
+  readonly metrics: MetricsTally;
   /** Models being pulled to an Ollama (from the dashboard), and those that ended in the last minutes. */
   readonly pulls: Pulls;
   /** Deletes usage rows, bodies and cache entries past their retention (runs hourly by itself). */

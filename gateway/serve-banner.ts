@@ -17,6 +17,8 @@ export interface BannerInput {
   keysRequired: boolean;
   /** Where other machines reach a gateway bound to every interface (this machine's addresses). */
   otherMachines: readonly string[];
+  /** Where notices are posted (the webhook's host alone: its path is a secret). */
+  webhookHost?: string | undefined;
 }
 
 export function serveBanner(b: BannerInput): string {
@@ -29,6 +31,7 @@ export function serveBanner(b: BannerInput): string {
     `  Dashboard:        ${b.url}/?token=${b.loginToken}   (login link: works once, for 24 h)`,
     ...(b.otherMachines.length > 0 ? [`  Other machines:   ${b.otherMachines.map((origin) => `${origin}/v1`).join(', ')} (with a client key)`] : []),
     `  Data dir:         ${b.dataDir}`,
+    ...(b.webhookHost ? [`  Notices:          posted to the webhook at ${b.webhookHost}`] : []),
     `  Routes:           ${b.config.routes.map((r) => `${r.name} -> ${r.deployments.join(' > ')}`).join('; ') || 'none'}`,
   ];
   const model = chatModelNames(b.config)[0];

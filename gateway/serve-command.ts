@@ -12,6 +12,10 @@ import { cutConnections } from './http/close';
 import { isLoopbackHost } from './http/local-guard';
 import { listenProblem } from './cli-problems';
 import { DEFAULT_HOST, DEFAULT_PORT, isPort } from './paths';
+import { readHealthSnapshot } from './notices/snapshot';
+import { watchNotices } from './notices/watch';
+import { createWebhookSender, parseWebhookUrl, WEBHOOK_VARIABLE } from './notices/webhook';
+import { proxySettings } from './providers/proxy';
 import { serveBanner } from './serve-banner';
 import { ConfigError, createGateway, type Gateway } from './server';
 import { VERSION } from './version';
@@ -33,6 +37,11 @@ export async function serveCommand(args: ServeArgs, io: Output): Promise<number>
   const port = Number(portText);
   if (!isPort(portText)) {
     io.err(`Invalid port "${portText}": give a number from 0 to 65535\n`);
+    return 2;
+  }
+  const webhook = process.env[WEBHOOK_VARIABLE] ? parseWebhookUrl(process.env[WEBHOOK_VARIABLE]) : undefined;
+  if (webhook && !webhook.ok) {
+    io.err(`${webhook.message}: give the incoming webhook's URL (Slack, Discord, Mattermost...), or unset it\n`);
     return 2;
   }
   let config: unknown;
@@ -81,6 +90,8 @@ export async function serveCommand(args: ServeArgs, io: Output): Promise<number>
     process.once('SIGTERM', stop);
   });
   if (args.configFile) reloadOnHangup(args.configFile, gateway, io);
+  const sender = webhook && createWebhookSender(webhook.url, proxySettings(process.env), (problem) => io.err(`Notice not delivered: ${problem}\n`));
+  const watcher = sender && watchNotices(() => readHealthSnapshot(gateway, started.port).then((read) => read.snapshot), (notice) => sender.send(notice));
   io.out(
     serveBanner({
       version: VERSION,
@@ -91,6 +102,7 @@ export async function serveCommand(args: ServeArgs, io: Output): Promise<number>
       config: gateway.config(),
       keysRequired: clientKeysRequired(!isLoopbackHost(host), gateway.config().settings),
       otherMachines: host === '0.0.0.0' || host === '::' ? lanOrigins(started.port) : [],
+      webhookHost: webhook?.url.host,
     }),
   );
   await stopAsked;
@@ -98,7 +110,9 @@ export async function serveCommand(args: ServeArgs, io: Output): Promise<number>
   const cut = () => cutConnections(gateway.app);
   process.once('SIGINT', cut);
   process.once('SIGTERM', cut);
+  watcher?.stop();
   await gateway.stop({ graceMs: STOP_GRACE_MS });
+  await sender?.close();
   return 0;
 }
 

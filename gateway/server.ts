@@ -228,6 +228,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     db,
     keys,
     sessions,
+    metrics,
     pulls,
     prune,
     setLocalOnly: (on) => {

@@ -9,7 +9,8 @@ import type { Gateway, GatewayOptions } from '../../gateway/server';
 import { sessionCookieName } from '../../gateway/surfaces/admin/session';
 import { DEFAULT_PORT } from '../../gateway/paths';
 import type { Secrets } from '../../gateway/config/secrets';
-import { createNotifier, type HealthSnapshot } from './notifications';
+import { createNotifier } from '../../gateway/notices/notifier';
+import { readHealthSnapshot } from '../../gateway/notices/snapshot';
 import type { DesktopWindow, Shell } from './shell';
 import { namesProxy, proxyVariables } from './system-proxy';
 import { trayMenu, trayTooltip, type TrayState } from './tray';
@@ -125,14 +126,13 @@ export async function runDesktop(shell: Shell, deps: DesktopDeps): Promise<Deskt
 
   async function refresh(): Promise<void> {
     if (!gateway) return renderTray();
-    const health = (await gateway.app.inject({ method: 'GET', url: '/health', headers: { host: `127.0.0.1:${state.port}` } })).json() as { providers: { name: string; status: string }[]; budgets?: NonNullable<HealthSnapshot['budgets']>; storeError?: string | null };
-    const fallbacks = gateway.usage.rollups({ since: 0 }, 'day', 'none').reduce((n, p) => n + p.fallbacks, 0);
-    const providers = health.providers.map((p) => ({ name: p.name, status: p.status }));
+    const { snapshot } = await readHealthSnapshot(gateway, state.port ?? 0);
+    const providers = snapshot.providers;
     // Local only is a setting the dashboard changes too: the tray's tick follows it.
     const changed = JSON.stringify(providers) !== JSON.stringify(state.providers) || state.localOnly !== gateway.localOnly();
     state.providers = providers;
     state.localOnly = gateway.localOnly();
-    for (const notice of notifier({ providers, fallbacks, budgets: health.budgets ?? [], storeError: health.storeError ?? null, pulls: gateway.pulls.list() })) shell.notify(notice.title, notice.body);
+    for (const notice of notifier(snapshot)) shell.notify(notice.title, notice.body);
     if (changed) renderTray();
   }
 

@@ -8,7 +8,7 @@ import { createContext, runInContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { autostartEntry, autostartPath } from '../../electron/main/autostart';
 import { DESKTOP_CHANNELS, desktopHandlers } from '../../electron/main/ipc';
-import { createNotifier } from '../../electron/main/notifications';
+import { createNotifier } from '../../gateway/notices/notifier';
 import { createEncryptedSecrets, type Cipher } from '../../electron/main/secrets';
 import { namesProxy, proxyVariables } from '../../electron/main/system-proxy';
 import { onCleanup, useDesktopCleanups } from '../support/desktop';

@@ -1,9 +1,10 @@
 /**
- * Desktop notifications only on changes: a provider went down, traffic is falling back, it
- * recovered, a budget reached 80% or 100% of its limit, the store cannot be written (a full disk)
- * or can again, a model pull the page started ended (a download of gigabytes outlives the window
- * it was started from). Fed the gateway's health snapshots;
- * remembers the last state so nothing repeats (a budget's warnings come again in its next period).
+ * Notices only on changes: a provider went down, traffic is falling back, it recovered, a budget
+ * reached 80% or 100% of its limit, the store cannot be written (a full disk) or can again, a model
+ * pull the page started ended (a download of gigabytes outlives the window it was started from).
+ * Fed the gateway's health snapshots; remembers the last state so nothing repeats (a budget's
+ * warnings come again in its next period). The desktop app shows them as notifications, `serve`
+ * posts them to a webhook.
  */
 export interface HealthSnapshot {
   providers: { name: string; status: string }[];

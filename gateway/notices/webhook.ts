@@ -1,0 +1,79 @@
+/**
+ * Notices posted to a chat's incoming webhook, for a gateway with no desktop to show them (`serve`
+ * on a server). The URL is a secret (whoever has it can post to the channel): it comes from the
+ * environment, is never printed beyond its host, and its requests never follow a redirect. A
+ * receiver on the internet is reached through the proxy the environment names, as cloud providers are.
+ * Slack and Discord get their own body; any other receiver (Mattermost, Google Chat, Rocket.Chat, a
+ * script) gets `text` beside the notice's parts.
+ */
+import { upstreamDispatcher, type ProxySettings } from '../providers/proxy';
+import type { Notice } from './notifier';
+
+export const WEBHOOK_VARIABLE = 'SWITCHYARD_WEBHOOK_URL';
+const TIMEOUT_MS = 5_000;
+/** Posts waiting at once at most: a receiver that hangs must not gather notices without end. */
+const MAX_PENDING = 20;
+/** Discord's limit for a message's content; the others take more. */
+const MAX_TEXT = 2_000;
+
+export type WebhookUrl = { ok: true; url: URL } | { ok: false; message: string };
+
+export function parseWebhookUrl(value: string): WebhookUrl {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return { ok: false, message: `${WEBHOOK_VARIABLE} is not a URL` };
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return { ok: false, message: `${WEBHOOK_VARIABLE} must be an http or https URL, not ${url.protocol}` };
+  if (url.username || url.password) return { ok: false, message: `${WEBHOOK_VARIABLE} must not carry a user name or password` };
+  return { ok: true, url };
+}
+
+/** The JSON body a receiver at `url` reads. */
+export function webhookBody(url: URL, notice: Notice): Record<string, string> {
+  const text = `Switchyard: ${notice.title}. ${notice.body}`.slice(0, MAX_TEXT);
+  if (url.hostname === 'hooks.slack.com') return { text };
+  if (url.hostname === 'discord.com' || url.hostname === 'discordapp.com') return { content: text };
+  return { text, title: notice.title, body: notice.body, source: 'switchyard' };
+}
+
+export interface WebhookSender {
+  send(notice: Notice): void;
+  /** Waits for the posts under way, then lets go of the connection (at a gentle stop). */
+  close(): Promise<void>;
+}
+
+/** Posts each notice once, in the background; a failure is reported by `onError`, never thrown. */
+export function createWebhookSender(url: URL, proxy: ProxySettings | undefined, onError: (message: string) => void): WebhookSender {
+  const dispatcher = upstreamDispatcher(url.href, proxy, { connect: { timeout: TIMEOUT_MS }, headersTimeout: TIMEOUT_MS, bodyTimeout: TIMEOUT_MS });
+  const pending = new Set<Promise<void>>();
+  const post = async (notice: Notice): Promise<void> => {
+    try {
+      // undici's request follows no redirect: one that would take the channel's secret path elsewhere is a failure.
+      const response = await dispatcher.request({
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': 'switchyard' },
+        body: JSON.stringify(webhookBody(url, notice)),
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
+      await response.body.dump();
+      if (response.statusCode < 200 || response.statusCode >= 300) onError(`the webhook at ${url.host} answered ${response.statusCode} to "${notice.title}"`);
+    } catch (error) {
+      onError(`the webhook at ${url.host} could not be reached for "${notice.title}": ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  return {
+    send(notice) {
+      if (pending.size >= MAX_PENDING) return onError(`the webhook at ${url.host} is behind by ${MAX_PENDING} notices: "${notice.title}" was dropped`);
+      const sent = post(notice).finally(() => pending.delete(sent));
+      pending.add(sent);
+    },
+    async close() {
+      await Promise.all(pending);
+      await dispatcher.close();
+    },
+  };
+}

@@ -1,0 +1,91 @@
+/**
+ * A headless gateway's notices: `serve` with SWITCHYARD_WEBHOOK_URL posts what the desktop app
+ * would show (a provider down, back up) to a chat's incoming webhook, in the body that chat reads;
+ * a redirect is never followed (the URL's path is the channel's secret); a URL that is not one stops
+ * `serve` before it starts.
+ */
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { webhookBody } from '../gateway/notices/webhook';
+import { dir, run, serve, useCliCleanups, writeJson } from './support/cli';
+import { startFakeOllama } from './support/fake-ollama';
+import { startFakeServer, type FakeServer } from './support/fake-server';
+
+useCliCleanups();
+
+const servers: FakeServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.stop()));
+});
+
+/** A chat's incoming webhook: records each post and answers as Slack does (200, "ok"). */
+async function receiver(): Promise<FakeServer> {
+  const server = await startFakeServer((_request, res) => void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok'));
+  servers.push(server);
+  return server;
+}
+
+async function gatewayWith(webhookUrl: string) {
+  const ollama = await startFakeOllama();
+  servers.push(ollama);
+  const file = writeJson(join(dir(), 'switchyard.json'), {
+    version: 1,
+    providers: [{ name: 'local', kind: 'ollama', baseUrl: ollama.url, healthCheck: { intervalMs: 200 } }],
+    deployments: [{ name: 'llama', provider: 'local', model: 'llama3.2:3b' }],
+    routes: [{ name: 'default', deployments: ['llama'] }],
+  });
+  const served = await serve(['--port', '0', '--data-dir', dir(), '--config', file], { SWITCHYARD_WEBHOOK_URL: webhookUrl });
+  return { ollama, ...served };
+}
+
+describe('notices posted to a webhook', () => {
+  it('posts a provider going down and coming back, once each, and names only the host', async () => {
+    const hook = await receiver();
+    const { ollama, output } = await gatewayWith(`${hook.url}/hooks/T000/secret-path`);
+    expect(output()).toContain(`Notices:          posted to the webhook at 127.0.0.1:${hook.port}`);
+    expect(output()).not.toContain('secret-path');
+
+    await ollama.setMode({ kind: 'refuse' });
+    await expect.poll(() => hook.requests.map((r) => r.body?.title), { timeout: 10_000 }).toContain('local is down');
+    await ollama.setMode({ kind: 'healthy' });
+    await expect.poll(() => hook.requests.map((r) => r.body?.title), { timeout: 10_000 }).toContain('local recovered');
+
+    const down = hook.requests.find((r) => r.body?.title === 'local is down');
+    expect(down).toMatchObject({ method: 'POST', path: '/hooks/T000/secret-path', headers: expect.objectContaining({ 'content-type': 'application/json' }) });
+    expect(down?.body).toEqual({ text: 'Switchyard: local is down. Requests go to the next deployment of each route.', title: 'local is down', body: 'Requests go to the next deployment of each route.', source: 'switchyard' });
+    expect(hook.requests.filter((r) => r.body?.title === 'local is down')).toHaveLength(1);
+    expect(output()).not.toContain('Notice not delivered');
+  }, 30_000);
+
+  it('does not follow a redirect, and says the notice was not delivered', async () => {
+    const elsewhere = await receiver();
+    const hook = await receiver();
+    await hook.setMode({ kind: 'redirect', location: elsewhere.url });
+    const { ollama, output } = await gatewayWith(`${hook.url}/hooks/secret-path`);
+    await ollama.setMode({ kind: 'refuse' });
+    await expect.poll(output, { timeout: 10_000 }).toContain(`Notice not delivered: the webhook at 127.0.0.1:${hook.port} answered 302 to "local is down"`);
+    expect(hook.requests.length).toBeGreaterThan(0);
+    expect(elsewhere.requests).toEqual([]);
+  }, 30_000);
+
+  it('refuses to start with a webhook that is not an http URL', () => {
+    for (const [value, message] of [
+      ['hooks.slack.com/services/x', 'SWITCHYARD_WEBHOOK_URL is not a URL'],
+      ['ftp://example.com/hook', 'SWITCHYARD_WEBHOOK_URL must be an http or https URL, not ftp:'],
+      ['https://user:pw@example.com/hook', 'SWITCHYARD_WEBHOOK_URL must not carry a user name or password'],
+    ] as const) {
+      const result = run(['serve', '--port', '0', '--data-dir', dir()], { SWITCHYARD_WEBHOOK_URL: value });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(message);
+      expect(result.stderr).not.toContain('pw@');
+    }
+  });
+
+  it('writes the body each chat reads: Slack text, Discord content, anything else both parts', () => {
+    const notice = { title: 'cloud is down', body: 'Requests go to the next deployment of each route.' };
+    expect(webhookBody(new URL('https://hooks.slack.com/services/T/B/x'), notice)).toEqual({ text: 'Switchyard: cloud is down. Requests go to the next deployment of each route.' });
+    expect(webhookBody(new URL('https://discord.com/api/webhooks/1/x'), notice)).toEqual({ content: 'Switchyard: cloud is down. Requests go to the next deployment of each route.' });
+    expect(webhookBody(new URL('https://chat.example.com/hooks/x'), notice)).toMatchObject({ text: expect.stringContaining('cloud is down'), title: notice.title, body: notice.body });
+    expect(webhookBody(new URL('https://discord.com/api/webhooks/1/x'), { title: 'x', body: 'y'.repeat(5000) }).content).toHaveLength(2000);
+  });
+});
