@@ -1,6 +1,7 @@
 /**
  * `switchyard doctor`: what stands between this data dir's config and answered requests, checked
- * now, gateway running or not: the config, whether a gateway serves the data dir, each provider
+ * now, gateway running or not: the config, whether a gateway serves the data dir (and the webhook
+ * its notices would go to), each provider
  * (its key, whether it answers and how fast), each Ollama deployment's model, each route (can any of
  * its deployments answer now?) and where the tools point. A line each, [✓] or [✗] with what to do
  * ([!] for what may be meant); exit 1 when anything needs doing.
@@ -11,6 +12,7 @@ import type { Config, DeploymentConfig } from './config/schema';
 import { envSecrets } from './config/secrets';
 import { validateConfig } from './config/validate';
 import { listsModel } from './models/listed';
+import { parseWebhookUrl, WEBHOOK_VARIABLE } from './notices/webhook';
 import { printable } from './printable';
 import { closeAdapters, createProviderSet, upstreamContext } from './providers/registry';
 import type { ProbeResult } from './providers/types';
@@ -49,6 +51,9 @@ export async function doctorCommand(dataDir: string, io: Output, env: Record<str
   for (const warning of validateConfig(config).warnings) line('!', `${warning.path}: ${warning.message}`);
   if (running) line('✓', `A gateway serves this data dir at ${running.url} (pid ${running.pid})`);
   else line('!', `No gateway serves this data dir: "switchyard serve" starts one (at ${url})`);
+  const webhook = env[WEBHOOK_VARIABLE] ? parseWebhookUrl(env[WEBHOOK_VARIABLE]) : undefined;
+  if (webhook?.ok) line('✓', `Notices: "switchyard serve" posts them to the webhook at ${webhook.url.host}`);
+  else if (webhook) line('✗', `${webhook.message}: "switchyard serve" will not start with it`);
 
   const probes = await probeProviders(config, env);
   for (const provider of config.providers) {

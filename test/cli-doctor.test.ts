@@ -64,4 +64,12 @@ it('says what stands between the config and answered requests, and what to do ab
   const fine = await runAsync(['doctor', '--data-dir', data], { HOME: home, DOCTOR_KEY: 'sk-test' });
   expect(fine.stdout).toContain('[✓] Route default: llama, mini can answer now');
   expect(fine).toMatchObject({ code: 0, stdout: expect.stringMatching(/Nothing needs doing\.\n$/) });
+  expect(fine.stdout).not.toContain('Notices');
+
+  // The webhook serve's notices would go to: its host only (the path is the channel's secret), or why serve would refuse it.
+  const hooked = await runAsync(['doctor', '--data-dir', data], { HOME: home, DOCTOR_KEY: 'sk-test', SWITCHYARD_WEBHOOK_URL: 'https://hooks.slack.com/services/T0/B0/secret' });
+  expect(hooked.stdout).toContain('[✓] Notices: "switchyard serve" posts them to the webhook at hooks.slack.com\n');
+  expect(hooked.stdout).not.toContain('secret');
+  const broken = await runAsync(['doctor', '--data-dir', data], { HOME: home, DOCTOR_KEY: 'sk-test', SWITCHYARD_WEBHOOK_URL: 'hooks.slack.com/services/x' });
+  expect(broken).toMatchObject({ code: 1, stdout: expect.stringContaining('[✗] SWITCHYARD_WEBHOOK_URL is not a URL: "switchyard serve" will not start with it\n') });
 });
