@@ -22,10 +22,14 @@ export interface Notice {
   body: string;
 }
 
-export function createNotifier() {
+/** Falling back is said again only after this long without a request that fell back. */
+export const FALLBACK_QUIET_MS = 10 * 60_000;
+
+export function createNotifier(now: () => number = Date.now) {
   const last = new Map<string, string>();
   let lastFallbacks: number | undefined;
-  let fallingBack = false;
+  /** When a request last fell back (as far as the snapshots tell). */
+  let lastFallbackAt: number | undefined;
   let storeFailing = false;
   /** Per budget and period, the highest threshold already announced. */
   const announced = new Map<string, number>();
@@ -69,8 +73,13 @@ export function createNotifier() {
     storeFailing = failing;
     const newFallbacks = lastFallbacks !== undefined && snapshot.fallbacks > lastFallbacks;
     lastFallbacks = snapshot.fallbacks;
-    if (newFallbacks && !fallingBack) notices.push({ title: 'Switchyard is falling back', body: 'A deployment failed and requests were answered by the next one.' });
-    fallingBack = newFallbacks;
+    // Requests that fall back now and then (a flaky deployment, a few requests a minute) are one
+    // episode, not a notice every few seconds: a chat channel would fill with them.
+    if (newFallbacks) {
+      const at = now();
+      if (lastFallbackAt === undefined || at - lastFallbackAt >= FALLBACK_QUIET_MS) notices.push({ title: 'Switchyard is falling back', body: 'A deployment failed and requests were answered by the next one.' });
+      lastFallbackAt = at;
+    }
     return notices;
   };
 }

@@ -27,6 +27,21 @@ describe('notifications', () => {
     expect(notify({ providers: [{ name: 'local', status: 'up' }], fallbacks: 5 }).map((n) => n.title)).toEqual(['local recovered']);
   });
 
+  it('say falling back once an episode: again only after 10 quiet minutes', () => {
+    let clock = 0;
+    const notify = createNotifier(() => clock);
+    const fellBack = (fallbacks: number, at: number) => ((clock = at), notify({ providers: [], fallbacks }).map((n) => n.title));
+    expect(fellBack(0, 0)).toEqual([]);
+    expect(fellBack(1, 2_000)).toEqual(['Switchyard is falling back']);
+    // A request falls back every few ticks: still the same episode.
+    expect(fellBack(1, 4_000)).toEqual([]);
+    expect(fellBack(2, 6_000)).toEqual([]);
+    expect(fellBack(2, 8_000)).toEqual([]);
+    expect(fellBack(3, 9 * 60_000)).toEqual([]);
+    expect(fellBack(3, 18 * 60_000)).toEqual([]);
+    expect(fellBack(4, 19 * 60_000 + 1)).toEqual(['Switchyard is falling back']);
+  });
+
   it('fire when the store cannot be written (a full disk), and once when it can again', () => {
     const notify = createNotifier();
     const store = (storeError: string | null) => notify({ providers: [], fallbacks: 0, storeError });
