@@ -40,16 +40,18 @@ Usage:
                                                 (a backup is kept; --undo restores it exactly); with
                                                 no tool, list every tool's settings to copy
 
+  switchyard notices test                       post a test notice to SWITCHYARD_WEBHOOK_URL, as serve posts notices
+
   switchyard --version                          print the version (--help after any command: this text)
 
-Environment: SWITCHYARD_PORT (default ${DEFAULT_PORT}), SWITCHYARD_HOME (data dir), OLLAMA_HOST, OPENAI_API_KEY, ANTHROPIC_API_KEY.
+Environment: SWITCHYARD_PORT (default ${DEFAULT_PORT}), SWITCHYARD_HOME (data dir), SWITCHYARD_WEBHOOK_URL (serve's notices), OLLAMA_HOST, OPENAI_API_KEY, ANTHROPIC_API_KEY.
 `;
 
 /**
  * The words each command takes after its name (a file, a key's name, a revision, a tool). More is a
  * mistake, said rather than ignored: `keys create my editor` made a key named "my".
  */
-const MOST_WORDS: Record<string, number> = { serve: 0, status: 0, load: 1, unload: 1, pull: 1, export: 0, import: 1, check: 1, history: 0, restore: 1, usage: 1, 'usage show': 2, 'local-only': 1, 'login-link': 0, keys: 2, connect: 1, backup: 1, doctor: 0 };
+const MOST_WORDS: Record<string, number> = { serve: 0, status: 0, load: 1, unload: 1, pull: 1, export: 0, import: 1, check: 1, history: 0, restore: 1, usage: 1, 'usage show': 2, 'local-only': 1, 'login-link': 0, keys: 2, connect: 1, backup: 1, doctor: 0, notices: 1 };
 
 /** What is wrong with the words after a command's name, if there are more than it takes. */
 export function extraWords(command: string | undefined, positionals: readonly string[]): string | undefined {
@@ -74,6 +76,7 @@ const OPTIONS: Record<string, readonly string[]> = {
   import: ['data-dir'],
   backup: ['data-dir'],
   doctor: ['data-dir'],
+  notices: [],
   check: [],
   history: ['data-dir'],
   restore: ['data-dir'],

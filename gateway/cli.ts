@@ -1,6 +1,6 @@
 /**
  * The headless CLI: `switchyard serve|status|doctor|load|unload|pull|export|import|check|backup|
- * history|restore|usage|keys|login-link|local-only|connect`. Argument parsing and printing only;
+ * history|restore|usage|keys|login-link|local-only|connect|notices`. Argument parsing and printing only;
  * everything else is the stores and the command modules (serve-command runs createGateway).
  */
 import { existsSync } from 'node:fs';
@@ -178,6 +178,10 @@ export async function main(
       case 'doctor': {
         const { doctorCommand } = await import('./doctor-command');
         return await doctorCommand(dataDir, io, options.env ?? process.env);
+      }
+      case 'notices': {
+        const { noticesCommand } = await import('./notices/command');
+        return await noticesCommand(positionals[0], io, options.env ?? process.env);
       }
       case 'connect': {
         // Loaded here: only this command needs the config-file editors and their parsers.

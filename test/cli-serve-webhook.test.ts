@@ -2,12 +2,12 @@
  * A headless gateway's notices: `serve` with SWITCHYARD_WEBHOOK_URL posts what the desktop app
  * would show (a provider down, back up) to a chat's incoming webhook, in the body that chat reads;
  * a redirect is never followed (the URL's path is the channel's secret); a URL that is not one stops
- * `serve` before it starts.
+ * `serve` before it starts. `switchyard notices test` posts one now and says what the receiver answered.
  */
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { webhookBody } from '../gateway/notices/webhook';
-import { dir, run, serve, useCliCleanups, writeJson } from './support/cli';
+import { dir, run, runAsync, serve, useCliCleanups, writeJson } from './support/cli';
 import { startFakeOllama } from './support/fake-ollama';
 import { startFakeServer, type FakeServer } from './support/fake-server';
 
@@ -18,9 +18,9 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.stop()));
 });
 
-/** A chat's incoming webhook: records each post and answers as Slack does (200, "ok"). */
+/** A chat's incoming webhook: records each post and answers as Slack does (200, "ok"; a revoked one 404, "no_service"). */
 async function receiver(): Promise<FakeServer> {
-  const server = await startFakeServer((_request, res) => void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok'));
+  const server = await startFakeServer((_request, res, mode) => void res.writeHead(mode.kind === 'status' ? mode.status : 200, { 'content-type': 'text/plain' }).end(mode.kind === 'status' ? String(mode.body) : 'ok'));
   servers.push(server);
   return server;
 }
@@ -79,6 +79,19 @@ describe('notices posted to a webhook', () => {
       expect(result.stderr).toContain(message);
       expect(result.stderr).not.toContain('pw@');
     }
+  });
+
+  it('posts a test notice on demand, and says why when it did not arrive', async () => {
+    const hook = await receiver();
+    const sent = await runAsync(['notices', 'test'], { SWITCHYARD_WEBHOOK_URL: `${hook.url}/hooks/secret-path` });
+    expect(sent).toMatchObject({ code: 0, stdout: `Posted a test notice to the webhook at 127.0.0.1:${hook.port}\n` });
+    expect(hook.requests).toMatchObject([{ method: 'POST', path: '/hooks/secret-path', body: { title: 'a test notice', text: 'Switchyard: a test notice. Notices from this gateway reach this channel.' } }]);
+
+    await hook.setMode({ kind: 'status', status: 404, body: 'no_service' });
+    const refused = await runAsync(['notices', 'test'], { SWITCHYARD_WEBHOOK_URL: `${hook.url}/hooks/revoked` });
+    expect(refused).toMatchObject({ code: 1, stderr: `Not delivered: the webhook at 127.0.0.1:${hook.port} answered 404 to "a test notice"\n` });
+    expect(run(['notices', 'test'])).toMatchObject({ code: 1, stderr: expect.stringContaining('SWITCHYARD_WEBHOOK_URL is not set') });
+    expect(run(['notices'])).toMatchObject({ code: 2, stderr: expect.stringContaining('the one subcommand is "test"') });
   });
 
   it('writes the body each chat reads: Slack text, Discord content, anything else both parts', () => {
