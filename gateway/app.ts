@@ -48,6 +48,7 @@ import { uiSurface } from './surfaces/ui';
 import type { UsageRecorder } from './usage/recorder';
 import type { MetricsTally } from './metrics/tally';
 import type { Pulls } from './models/pulls';
+import type { NoticesView } from './surfaces/admin/schemas';
 import type { QuirkMemory } from './providers/types';
 
 export interface AppServices {
@@ -77,6 +78,7 @@ export interface AppServices {
   connectPlaces: Places;
   /** The data dir, and its database's size now (Settings shows them, with how to back it up). */
   data: () => { dir: string; bytes: number };
+  notices: NoticesView;
   config: { current(): Config; apply(next: unknown, source: string): ValidationResult; history: ConfigHistory };
   /** Why the store cannot be written (a full disk), or undefined while it works. */
   storeProblem: () => string | undefined;
@@ -174,7 +176,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     recorder: s.recorder,
     health,
     healthHistory: s.healthHistory,
-    config: { config: s.config, keys: s.keys, secrets: s.secrets, defaultTimeZone: () => s.catalog().defaultTimeZone, server: () => ({ host, port: port(), exposed }), data: s.data, now: s.now },
+    config: { config: s.config, keys: s.keys, secrets: s.secrets, defaultTimeZone: () => s.catalog().defaultTimeZone, server: () => ({ host, port: port(), exposed, notices: s.notices }), data: s.data, now: s.now },
     usage: { usageLog: s.usageLog, cache: s.cache, keys: s.keys, config: () => s.config.current(), now: s.now, timeZone: () => s.catalog().defaultTimeZone },
     connect: { config: () => s.config.current(), server: () => ({ host, port: port(), exposed }), keys: s.keys, places: s.connectPlaces, windowOf: (d) => probedWindow(s.routingState.facts(d)) },
     gatewayId: s.gatewayId,

@@ -7,6 +7,7 @@ import type { Secrets } from './config/secrets';
 import type { ValidationResult } from './config/validate';
 import type { HealthMonitor } from './health/monitor';
 import type { MetricsTally } from './metrics/tally';
+import type { NoticesView } from './surfaces/admin/schemas';
 import type { Pulls } from './models/pulls';
 import type { BreakerBoard } from './routing/breaker-board';
 import type { AdminSessions } from './store/admin-sessions';
@@ -34,6 +35,8 @@ export interface GatewayOptions {
   healthChecks?: boolean;
   /** The built UI to serve (default: out/renderer of this checkout). */
   uiDir?: string;
+  /** Where its notices go, for Settings to say (the desktop app and `serve` send them; default nowhere). */
+  notices?: NoticesView;
   /** How long clients may take to send a request (defaults in app.ts; tests shorten them). */
   clientTimeouts?: Partial<ClientTimeouts>;
 }

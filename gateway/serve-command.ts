@@ -58,6 +58,7 @@ export async function serveCommand(args: ServeArgs, io: Output): Promise<number>
       port,
       config,
       ...(args.uiDir ? { uiDir: args.uiDir } : {}),
+      notices: { desktop: false, webhookHost: webhook?.url.host ?? null },
       logger: { level: process.env.SWITCHYARD_LOG_LEVEL ?? 'warn', redact: ['req.headers.authorization', 'req.headers["x-api-key"]'] },
     });
   } catch (error) {

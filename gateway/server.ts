@@ -173,6 +173,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         secrets,
         connectPlaces: { home: env.HOME || homedir(), env, stateDir: join(options.dataDir, 'connect') },
         data: () => ({ dir: options.dataDir, bytes: databaseBytes(options.dataDir) }),
+        notices: options.notices ?? { desktop: false, webhookHost: null },
         config: { current: () => catalog.config, apply: (next, source) => applyConfig(next, source), history: configs },
         storeProblem: () => (db.open ? writes.problem() : 'the database is closed'),
         gatewayId: upstream.gatewayId,

@@ -44,6 +44,11 @@ describe('notices posted to a webhook', () => {
     const { ollama, output } = await gatewayWith(`${hook.url}/hooks/T000/secret-path`);
     expect(output()).toContain(`Notices:          posted to the webhook at 127.0.0.1:${hook.port}`);
     expect(output()).not.toContain('secret-path');
+    // Settings says where they go, by host alone, to whoever logs in with the banner's link.
+    const link = /Dashboard:\s+(\S+)/.exec(output())?.[1] ?? '';
+    const cookie = (await fetch(link, { redirect: 'manual' })).headers.get('set-cookie')?.split(';')[0] ?? '';
+    const settings = await (await fetch(new URL('/admin/api/settings', link), { headers: { cookie } })).json();
+    expect(settings.server.notices).toEqual({ desktop: false, webhookHost: `127.0.0.1:${hook.port}` });
 
     await ollama.setMode({ kind: 'refuse' });
     await expect.poll(() => hook.requests.map((r) => r.body?.title), { timeout: 10_000 }).toContain('local is down');

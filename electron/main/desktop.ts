@@ -53,7 +53,7 @@ export async function runDesktop(shell: Shell, deps: DesktopDeps): Promise<Deskt
   let origin: string | null = null;
   try {
     const env = await withSystemProxy(shell, deps.env ?? process.env);
-    gateway = await deps.createGateway({ dataDir: join(shell.userDataDir(), 'data'), port: wanted, secrets: deps.secrets, env, ...(deps.uiDir ? { uiDir: deps.uiDir } : {}) });
+    gateway = await deps.createGateway({ dataDir: join(shell.userDataDir(), 'data'), port: wanted, secrets: deps.secrets, env, notices: { desktop: true, webhookHost: null }, ...(deps.uiDir ? { uiDir: deps.uiDir } : {}) });
     origin = (await startOnFreePort(gateway, wanted, shell)).url;
     state.port = Number(new URL(origin).port);
     state.localOnly = gateway.localOnly();

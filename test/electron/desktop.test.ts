@@ -28,6 +28,9 @@ describe('desktop lifecycle', () => {
     expect(desktop.gateway?.sessions.valid(cookie.value)).toBe(true);
     expect(window.loaded[0]).not.toContain('token');
     expect((await fetch(`${desktop.origin}/health`)).status).toBe(200);
+    // Settings, in the window, says notices come as this app's notifications.
+    const settings = await (await fetch(`${desktop.origin}/admin/api/settings`, { headers: { cookie: `${cookie.name}=${cookie.value}` } })).json();
+    expect(settings.server.notices).toEqual({ desktop: true, webhookHost: null });
   });
 
   it('makes every window with exactly the locked-down options', async () => {

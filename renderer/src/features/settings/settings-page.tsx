@@ -5,7 +5,7 @@ import { ApiError } from '../../api/client';
 import { cacheMutations, cacheQueries } from '../../api/queries/cache';
 import { settingsMutations, configQueries } from '../../api/queries/config';
 import { keyMutations, keyQueries } from '../../api/queries/keys';
-import type { Config, ConfigPreview, Settings, SettingsPatch } from '../../api/types';
+import type { Config, ConfigPreview, Settings, SettingsPatch, SettingsView } from '../../api/types';
 import { applyTheme, themeChoice, type ThemeChoice } from '../../theme';
 import { Badge, Card, ConfirmButton, copy, Empty, ErrorNote, Field, Loading } from '../../ui/parts';
 import { ConfigHistory, PreviewList } from './config-history';
@@ -28,6 +28,7 @@ export function SettingsPage() {
           <p className="muted">To change the port or host, restart with <code>--port</code> / <code>--host</code> (or <code>SWITCHYARD_PORT</code>). Binding beyond loopback makes client keys mandatory.</p>
           <p data-testid="data-dir">Data: <code className="long-text">{data.dir}</code> ({(data.bytes / 2 ** 20).toFixed(1)} MiB: config and its history, keys, usage, kept prompts).</p>
           <p className="muted">A copy while it runs: <code className="long-text">switchyard backup FILE --data-dir {data.dir}</code></p>
+          <Notices to={server.notices} />
         </Card>
         <LocalOnly on={settings.data.settings.localOnly === true} />
         <Keys />
@@ -38,6 +39,17 @@ export function SettingsPage() {
         <Theme />
       </div>
     </>
+  );
+}
+
+/** Where a provider down, a fallback or a budget spent is told: set where the gateway starts, so only said here. */
+function Notices({ to }: { to: SettingsView['server']['notices'] }) {
+  if (to.desktop) return <p data-testid="notices">Notices: this app's notifications, on each change (a provider down or back, falling back, a budget at 80% or spent, a full disk, a pull ended).</p>;
+  if (to.webhookHost) return <p data-testid="notices">Notices: posted to the webhook at <code>{to.webhookHost}</code> on each change (a provider down or back, falling back, a budget at 80% or spent, a full disk, a pull ended).</p>;
+  return (
+    <p data-testid="notices" className="muted">
+      Notices: none here. Started with <code>SWITCHYARD_WEBHOOK_URL</code> set to a chat's incoming webhook (Slack, Discord, Mattermost...), <code>switchyard serve</code> posts a provider down, a fallback or a budget spent to it; <code>switchyard notices test</code> checks it.
+    </p>
   );
 }
 
