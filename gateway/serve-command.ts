@@ -113,7 +113,7 @@ export async function serveCommand(args: ServeArgs, io: Output): Promise<number>
   process.once('SIGTERM', cut);
   watcher?.stop();
   await gateway.stop({ graceMs: STOP_GRACE_MS });
-  await sender?.close();
+  await sender?.close({ giveUpRetries: true });
   return 0;
 }
 

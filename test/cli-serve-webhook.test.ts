@@ -99,6 +99,16 @@ describe('notices posted to a webhook', () => {
     expect(run(['notices'])).toMatchObject({ code: 2, stderr: expect.stringContaining('the one subcommand is "test"') });
   });
 
+  it('tries a post the receiver could not take once more, a few seconds later', async () => {
+    // A chat's hiccup: its first answer a 503, then it takes posts again.
+    const hook = await startFakeServer((_request, res) => void res.writeHead(hook.requests.length === 1 ? 503 : 200).end());
+    servers.push(hook);
+    const sent = await runAsync(['notices', 'test'], { SWITCHYARD_WEBHOOK_URL: `${hook.url}/hooks/x` });
+    expect(sent).toMatchObject({ code: 0, stdout: `Posted a test notice to the webhook at 127.0.0.1:${hook.port}\n` });
+    expect(hook.requests).toHaveLength(2);
+    expect(hook.requests[1]!.at - hook.requests[0]!.at).toBeGreaterThanOrEqual(2_900);
+  });
+
   it('writes the body each chat reads: Slack text, Discord content, anything else both parts', () => {
     const notice = { title: 'cloud is down', body: 'Requests go to the next deployment of each route.' };
     expect(webhookBody(new URL('https://hooks.slack.com/services/T/B/x'), notice)).toEqual({ text: 'Switchyard: cloud is down. Requests go to the next deployment of each route.' });

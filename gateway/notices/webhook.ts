@@ -6,6 +6,7 @@
  * Slack and Discord get their own body; any other receiver (Mattermost, Google Chat, Rocket.Chat, a
  * script) gets `text` beside the notice's parts.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { upstreamDispatcher, type ProxySettings } from '../providers/proxy';
 import type { Notice } from './notifier';
 
@@ -13,6 +14,8 @@ export const WEBHOOK_VARIABLE = 'SWITCHYARD_WEBHOOK_URL';
 const TIMEOUT_MS = 5_000;
 /** Posts waiting at once at most: a receiver that hangs must not gather notices without end. */
 const MAX_PENDING = 20;
+/** A post the receiver could not take (no answer, 429, 5xx) is tried once more after this long. */
+const RETRY_MS = 3_000;
 /** Discord's limit for a message's content; the others take more. */
 const MAX_TEXT = 2_000;
 
@@ -40,15 +43,24 @@ export function webhookBody(url: URL, notice: Notice): Record<string, string> {
 
 export interface WebhookSender {
   send(notice: Notice): void;
-  /** Waits for the posts under way, then lets go of the connection (at a gentle stop). */
-  close(): Promise<void>;
+  /**
+   * Waits for the posts under way, then lets go of the connection. `giveUpRetries`: a retry still
+   * waiting is not made (a gateway stopping must not wait on a chat that is down).
+   */
+  close(options: { giveUpRetries: boolean }): Promise<void>;
 }
 
-/** Posts each notice once, in the background; a failure is reported by `onError`, never thrown. */
+/**
+ * Posts each notice in the background, once more a few seconds later when the receiver could not
+ * take it (a chat's hiccup must not lose "cloud is down"); what still failed is reported by
+ * `onError`, never thrown.
+ */
 export function createWebhookSender(url: URL, proxy: ProxySettings | undefined, onError: (message: string) => void): WebhookSender {
   const dispatcher = upstreamDispatcher(url.href, proxy, { connect: { timeout: TIMEOUT_MS }, headersTimeout: TIMEOUT_MS, bodyTimeout: TIMEOUT_MS });
   const pending = new Set<Promise<void>>();
-  const post = async (notice: Notice): Promise<void> => {
+  const closing = new AbortController();
+  /** Undefined once the receiver took it, else what went wrong and whether another try may help. */
+  const attempt = async (notice: Notice): Promise<{ problem: string; again: boolean } | undefined> => {
     try {
       // undici's request follows no redirect: one that would take the channel's secret path elsewhere is a failure.
       const response = await dispatcher.request({
@@ -60,10 +72,19 @@ export function createWebhookSender(url: URL, proxy: ProxySettings | undefined, 
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });
       await response.body.dump();
-      if (response.statusCode < 200 || response.statusCode >= 300) onError(`the webhook at ${url.host} answered ${response.statusCode} to "${notice.title}"`);
+      if (response.statusCode >= 200 && response.statusCode < 300) return undefined;
+      return { problem: `answered ${response.statusCode} to "${notice.title}"`, again: response.statusCode === 429 || response.statusCode >= 500 };
     } catch (error) {
-      onError(`the webhook at ${url.host} could not be reached for "${notice.title}": ${error instanceof Error ? error.message : String(error)}`);
+      return { problem: `could not be reached for "${notice.title}": ${error instanceof Error ? error.message : String(error)}`, again: true };
     }
+  };
+  const post = async (notice: Notice): Promise<void> => {
+    let failed = await attempt(notice);
+    if (failed?.again && !closing.signal.aborted) {
+      const waited = await sleep(RETRY_MS, true, { signal: closing.signal }).catch(() => false);
+      if (waited) failed = await attempt(notice);
+    }
+    if (failed) onError(`the webhook at ${url.host} ${failed.problem}`);
   };
   return {
     send(notice) {
@@ -71,7 +92,8 @@ export function createWebhookSender(url: URL, proxy: ProxySettings | undefined, 
       const sent = post(notice).finally(() => pending.delete(sent));
       pending.add(sent);
     },
-    async close() {
+    async close({ giveUpRetries }) {
+      if (giveUpRetries) closing.abort();
       await Promise.all(pending);
       await dispatcher.close();
     },
