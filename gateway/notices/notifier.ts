@@ -31,25 +31,29 @@ export function createNotifier(now: () => number = Date.now) {
   /** When a request last fell back (as far as the snapshots tell). */
   let lastFallbackAt: number | undefined;
   let storeFailing = false;
-  /** Per budget and period, the highest threshold already announced. */
-  const announced = new Map<string, number>();
+  /** Per budget, its period's end and the highest threshold announced in it (one entry a budget, however long it runs). */
+  const announced = new Map<string, { resetsAt: string; reached: number }>();
   /** Pulls seen under way: their end is announced once (a cancelled one was the user's own doing). */
   const pulling = new Set<string>();
   return (snapshot: HealthSnapshot): Notice[] => {
     const notices: Notice[] = [];
+    const listed = new Set<string>();
     for (const pull of snapshot.pulls ?? []) {
       const key = `${pull.provider}\u0000${pull.model}\u0000${pull.startedAt}`;
+      listed.add(key);
       if (pull.state === 'pulling') pulling.add(key);
       else if (pulling.delete(key)) {
         if (pull.state === 'done') notices.push(pulled(pull));
         else if (pull.state === 'failed') notices.push({ title: `${pull.provider} did not pull ${pull.model}`, body: pull.error ?? 'The pull failed.' });
       }
     }
+    // A pull no longer listed (its end unseen between two reads) is forgotten, not kept for ever.
+    for (const key of pulling) if (!listed.has(key)) pulling.delete(key);
     for (const budget of snapshot.budgets ?? []) {
-      const key = `${budget.name}\u0000${budget.resetsAt}`;
       const reached = budget.fraction >= 1 ? 1 : budget.fraction >= 0.8 ? 0.8 : 0;
-      if (reached <= (announced.get(key) ?? 0)) continue;
-      announced.set(key, reached);
+      const before = announced.get(budget.name);
+      if (reached <= (before?.resetsAt === budget.resetsAt ? before.reached : 0)) continue;
+      announced.set(budget.name, { resetsAt: budget.resetsAt, reached });
       const limit = `$${budget.limitUsd.toFixed(2)}`;
       if (reached === 1) {
         notices.push({
