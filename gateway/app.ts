@@ -12,8 +12,6 @@ import type { Places } from './connect/connect';
 import { probedWindow } from './connect/context-window';
 import type { ValidationResult } from './config/validate';
 import { GatewayError } from './errors';
-import type { HealthMonitor } from './health/monitor';
-import type { TrafficStats } from './health/traffic';
 import { clientErrorHandler, expectationRefusal } from './http/client-errors';
 import { drainPlugin } from './http/close';
 import { compilersFactory } from './http/compilers';
@@ -26,8 +24,6 @@ import { clientKeysRequired } from './config/for-clients';
 import { currentOriginMatcher } from './config/origins';
 import { errorHandler, sendError, type ModelSurfaceServices } from './http/model-surface';
 import { openAIError, toWireError } from './http/wire-errors';
-import type { Budgets } from './budgets/budgets';
-import type { BreakerBoard } from './routing/breaker-board';
 import type { RoutingState } from './routing/state';
 import { targetOf, type Catalog } from './routing/catalog';
 import type { Router } from './routing/router';
@@ -41,6 +37,7 @@ import type { UsageLog } from './store/usage-log';
 import { adminSurface } from './surfaces/admin';
 import { anthropicSurface } from './surfaces/anthropic';
 import { healthSurface } from './surfaces/health';
+import type { HealthSources } from './surfaces/health/report';
 import { ollamaErrorBody, ollamaSurface } from './surfaces/ollama';
 import { openaiSurface } from './surfaces/openai';
 import { responsesSurface } from './surfaces/responses';
@@ -55,9 +52,8 @@ export interface AppServices {
   router: Router;
   catalog: () => Catalog;
   configAppliedAt: () => number;
-  traffic: TrafficStats;
-  breakers: BreakerBoard;
-  health: HealthMonitor;
+  /** What the health report (`/health`, the admin API, the notices) is made from. */
+  health: HealthSources;
   healthHistory: HealthHistory;
   recorder: UsageRecorder;
   /** What the requests since start add up to, for /metrics. */
@@ -70,7 +66,6 @@ export interface AppServices {
   cache: ResponseCache;
   responses: ResponsesStore;
   routingState: RoutingState;
-  budgets: Budgets;
   keys: ClientKeyStore;
   sessions: AdminSessions;
   secrets: Secrets;
@@ -80,12 +75,8 @@ export interface AppServices {
   data: () => { dir: string; bytes: number };
   notices: NoticesView;
   config: { current(): Config; apply(next: unknown, source: string): ValidationResult; history: ConfigHistory };
-  /** Why the store cannot be written (a full disk), or undefined while it works. */
-  storeProblem: () => string | undefined;
   /** This gateway's id, sent upstream with every request: a request that comes back with it is a loop. */
   gatewayId: string;
-  version: string;
-  startedAt: number;
   now: () => number;
 }
 
@@ -151,8 +142,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     gatewayId: s.gatewayId,
     keys: { keys: s.keys, now: s.now, required: () => clientKeysRequired(exposed, s.config.current().settings), targetOf: (model) => targetOf(s.catalog(), model) },
   };
-  const health = { catalog: s.catalog, routing: s.routingState, budgets: s.budgets, traffic: s.traffic, breakers: s.breakers, health: s.health, storeProblem: s.storeProblem, version: s.version, startedAt: s.startedAt, now: s.now };
-
   registerJsonBody(app);
   await app.register(localGuardPlugin, { address, allowedOrigin });
   await app.register(drainPlugin);
@@ -162,7 +151,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     sendError(request, reply, toWireError(new GatewayError('not_found', noEndpointMessage(app, request))), openAIErrorBody);
   });
 
-  await app.register(healthSurface, { sources: health, metrics: s.metrics, mayReadAll: (request) => !exposed || clientKeyOf(request, s.keys) !== undefined });
+  await app.register(healthSurface, { sources: s.health, metrics: s.metrics, mayReadAll: (request) => !exposed || clientKeyOf(request, s.keys) !== undefined });
   await app.register(openaiSurface, { prefix: '/v1', router: s.router, catalog: s.catalog, configAppliedAt: s.configAppliedAt, services: model });
   await app.register(anthropicSurface, { prefix: '/v1', router: s.router, services: model });
   await app.register(responsesSurface, { prefix: '/v1', router: s.router, services: model, store: s.responses, now: s.now });
@@ -174,7 +163,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     address,
     router: s.router,
     recorder: s.recorder,
-    health,
+    health: s.health,
     healthHistory: s.healthHistory,
     config: { config: s.config, keys: s.keys, secrets: s.secrets, defaultTimeZone: () => s.catalog().defaultTimeZone, server: () => ({ host, port: port(), exposed, notices: s.notices }), data: s.data, now: s.now },
     usage: { usageLog: s.usageLog, cache: s.cache, keys: s.keys, config: () => s.config.current(), now: s.now, timeZone: () => s.catalog().defaultTimeZone },

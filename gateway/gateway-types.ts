@@ -8,6 +8,7 @@ import type { ValidationResult } from './config/validate';
 import type { HealthMonitor } from './health/monitor';
 import type { MetricsTally } from './metrics/tally';
 import type { NoticesView } from './surfaces/admin/schemas';
+import type { HealthReport } from './surfaces/health/schema';
 import type { Pulls } from './models/pulls';
 import type { BreakerBoard } from './routing/breaker-board';
 import type { AdminSessions } from './store/admin-sessions';
@@ -57,6 +58,8 @@ export interface Gateway {
   readonly db: Db;
   readonly keys: ClientKeyStore;
   readonly sessions: AdminSessions;
+  /** The whole health report, as `/health` gives it to a caller allowed to read it all (the notices read it in process). */
+  healthReport(): HealthReport;
   /** What the requests since start add up to (`/metrics`; the notices read its fallbacks). */
   readonly metrics: MetricsTally;
   /** Models being pulled to an Ollama (from the dashboard), and those that ended in the last minutes. */

@@ -92,7 +92,7 @@ export async function serveCommand(args: ServeArgs, io: Output): Promise<number>
   });
   if (args.configFile) reloadOnHangup(args.configFile, gateway, io);
   const sender = webhook && createWebhookSender(webhook.url, proxySettings(process.env), (problem) => io.err(`Notice not delivered: ${problem}\n`));
-  const watcher = sender && watchNotices(() => readHealthSnapshot(gateway, started.port), (notice) => sender.send(notice));
+  const watcher = sender && watchNotices(() => readHealthSnapshot(gateway), (notice) => sender.send(notice));
   io.out(
     serveBanner({
       version: VERSION,

@@ -46,6 +46,7 @@ import { createQuirkStore } from './store/upstream-quirks';
 import { DEFAULT_HOST, DEFAULT_PORT, localUrl } from './paths';
 import { isLoopbackHost } from './http/local-guard';
 import { VERSION } from './version';
+import { healthReport, type HealthSources } from './surfaces/health/report';
 
 import type { Gateway, GatewayOptions } from './gateway-types';
 
@@ -141,6 +142,19 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const pulls = createPulls({ catalog: () => catalog, probe: (provider) => health.probe(provider), digestOf, now });
   const prune = () => pruneStore({ usageLog, cache, responses, healthHistory: history, sessions }, catalog.config.settings, now());
 
+  const reportSources: HealthSources = {
+    catalog: () => catalog,
+    routing: routingState,
+    budgets,
+    traffic,
+    breakers,
+    health,
+    storeProblem: () => (db.open ? writes.problem() : 'the database is closed'),
+    version: VERSION,
+    startedAt: now(),
+    now,
+  };
+
   let boundPort = options.port ?? DEFAULT_PORT;
   let applyConfig: Gateway['applyConfig'];
   const app = await opened(async () => {
@@ -155,9 +169,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         router,
         catalog: () => catalog,
         configAppliedAt: () => appliedAt,
-        traffic,
-        breakers,
-        health,
+        health: reportSources,
         healthHistory: history,
         recorder: createUsageRecorder({ log: usageLog, catalog: () => catalog, now, onError: (error) => writes.failed('a usage row', error), onRow: (row) => (writes.succeeded('a usage row'), budgets.record(row)), count: (row) => metrics.record(row) }),
         metrics,
@@ -167,7 +179,6 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         cache,
         responses,
         routingState,
-        budgets,
         keys,
         sessions,
         secrets,
@@ -175,10 +186,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         data: () => ({ dir: options.dataDir, bytes: databaseBytes(options.dataDir) }),
         notices: options.notices ?? { desktop: false, webhookHost: null },
         config: { current: () => catalog.config, apply: (next, source) => applyConfig(next, source), history: configs },
-        storeProblem: () => (db.open ? writes.problem() : 'the database is closed'),
         gatewayId: upstream.gatewayId,
-        version: VERSION,
-        startedAt: now(),
         now,
       },
     });
@@ -231,6 +239,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     sessions,
     metrics,
     pulls,
+    healthReport: () => healthReport(reportSources),
     prune,
     setLocalOnly: (on) => {
       if (on === localOnly()) return;

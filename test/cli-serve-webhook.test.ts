@@ -25,7 +25,7 @@ async function receiver(): Promise<FakeServer> {
   return server;
 }
 
-async function gatewayWith(webhookUrl: string) {
+async function gatewayWith(webhookUrl: string, args: string[] = []) {
   const ollama = await startFakeOllama();
   servers.push(ollama);
   const file = writeJson(join(dir(), 'switchyard.json'), {
@@ -34,14 +34,15 @@ async function gatewayWith(webhookUrl: string) {
     deployments: [{ name: 'llama', provider: 'local', model: 'llama3.2:3b' }],
     routes: [{ name: 'default', deployments: ['llama'] }],
   });
-  const served = await serve(['--port', '0', '--data-dir', dir(), '--config', file], { SWITCHYARD_WEBHOOK_URL: webhookUrl });
+  const served = await serve(['--port', '0', '--data-dir', dir(), '--config', file, ...args], { SWITCHYARD_WEBHOOK_URL: webhookUrl });
   return { ollama, ...served };
 }
 
 describe('notices posted to a webhook', () => {
   it('posts a provider going down and coming back, once each, and names only the host', async () => {
     const hook = await receiver();
-    const { ollama, output } = await gatewayWith(`${hook.url}/hooks/T000/secret-path`);
+    // As on a server: listening beyond loopback, where /health tells a caller without a key only the status.
+    const { ollama, output } = await gatewayWith(`${hook.url}/hooks/T000/secret-path`, ['--host', '0.0.0.0']);
     expect(output()).toContain(`Notices:          posted to the webhook at 127.0.0.1:${hook.port}`);
     expect(output()).not.toContain('secret-path');
     // Settings says where they go, by host alone, to whoever logs in with the banner's link.

@@ -126,7 +126,7 @@ export async function runDesktop(shell: Shell, deps: DesktopDeps): Promise<Deskt
 
   async function refresh(): Promise<void> {
     if (!gateway) return renderTray();
-    const snapshot = await readHealthSnapshot(gateway, state.port ?? 0);
+    const snapshot = readHealthSnapshot(gateway);
     const providers = snapshot.providers;
     // Local only is a setting the dashboard changes too: the tray's tick follows it.
     const changed = JSON.stringify(providers) !== JSON.stringify(state.providers) || state.localOnly !== gateway.localOnly();
