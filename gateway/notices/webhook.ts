@@ -35,7 +35,8 @@ export function parseWebhookUrl(value: string): WebhookUrl {
 
 /** The JSON body a receiver at `url` reads. */
 export function webhookBody(url: URL, notice: Notice): Record<string, string> {
-  const text = `Switchyard: ${notice.title}. ${notice.body}`.slice(0, MAX_TEXT);
+  // Cut by code points: a cut through an emoji's surrogate pair would be text no chat takes.
+  const text = [...`Switchyard: ${notice.title}. ${notice.body}`].slice(0, MAX_TEXT).join('');
   if (url.hostname === 'hooks.slack.com') return { text };
   if (url.hostname === 'discord.com' || url.hostname === 'discordapp.com') return { content: text };
   return { text, title: notice.title, body: notice.body, source: 'switchyard' };
