@@ -52,7 +52,7 @@ export async function doctorCommand(dataDir: string, io: Output, env: Record<str
   if (running) line('✓', `A gateway serves this data dir at ${running.url} (pid ${running.pid})`);
   else line('!', `No gateway serves this data dir: "switchyard serve" starts one (at ${url})`);
   const webhook = env[WEBHOOK_VARIABLE] ? parseWebhookUrl(env[WEBHOOK_VARIABLE]) : undefined;
-  if (webhook?.ok) line('✓', `Notices: "switchyard serve" posts them to the webhook at ${webhook.url.host}`);
+  if (webhook?.ok) line(webhook.warning ? '!' : '✓', `Notices: "switchyard serve" posts them to the webhook at ${webhook.url.host}${webhook.warning ? `; but ${webhook.warning}` : ''}`);
   else if (webhook) line('✗', `${webhook.message}: "switchyard serve" will not start with it`);
 
   const probes = await probeProviders(config, env);

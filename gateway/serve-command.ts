@@ -44,6 +44,7 @@ export async function serveCommand(args: ServeArgs, io: Output): Promise<number>
     io.err(`${webhook.message}: give the incoming webhook's URL (Slack, Discord, Mattermost...), or unset it\n`);
     return 2;
   }
+  if (webhook?.warning) io.err(`Warning: ${webhook.warning}\n`);
   let config: unknown;
   if (args.configFile) {
     config = readConfigFile(args.configFile, io);

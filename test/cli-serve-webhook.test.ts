@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { webhookBody } from '../gateway/notices/webhook';
+import { parseWebhookUrl, webhookBody } from '../gateway/notices/webhook';
 import { dir, run, runAsync, serve, useCliCleanups, writeJson } from './support/cli';
 import { startFakeOllama } from './support/fake-ollama';
 import { startFakeServer, type FakeServer } from './support/fake-server';
@@ -108,6 +108,21 @@ describe('notices posted to a webhook', () => {
     expect(sent).toMatchObject({ code: 0, stdout: `Posted a test notice to the webhook at 127.0.0.1:${hook.port}\n` });
     expect(hook.requests).toHaveLength(2);
     expect(hook.requests[1]!.at - hook.requests[0]!.at).toBeGreaterThanOrEqual(2_900);
+  });
+
+  it('warns of a webhook on the internet reached over plain http, whose secret path would cross it in clear', async () => {
+    const warning = 'SWITCHYARD_WEBHOOK_URL is http, not https: its path, which is the channel\'s secret, would cross the internet in clear';
+    const data = dir();
+    const { child, output } = await serve(['--port', '0', '--data-dir', data], { SWITCHYARD_WEBHOOK_URL: 'http://chat.example.com/hooks/secret' });
+    // Stopped at once: its first read only notes each provider, so nothing is ever posted beyond this machine.
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+    expect(output()).toContain(`Warning: ${warning}`);
+    expect(output()).not.toContain('/hooks/secret');
+    const doctor = await runAsync(['doctor', '--data-dir', data], { SWITCHYARD_WEBHOOK_URL: 'http://chat.example.com/hooks/secret' });
+    expect(doctor.stdout).toContain(`[!] Notices: "switchyard serve" posts them to the webhook at chat.example.com; but ${warning}`);
+    // On this machine or its network, plain http is what such a chat often speaks: no warning.
+    expect(parseWebhookUrl('http://mattermost.lan/hooks/x')).toEqual({ ok: true, url: new URL('http://mattermost.lan/hooks/x') });
   });
 
   it('writes the body each chat reads: Slack text, Discord content, anything else both parts', () => {

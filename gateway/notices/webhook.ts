@@ -7,6 +7,7 @@
  * script) gets `text` beside the notice's parts.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isLoopbackHost, isPrivateHost } from '../providers/hosts';
 import { upstreamDispatcher, type ProxySettings } from '../providers/proxy';
 import type { Notice } from './notifier';
 
@@ -19,7 +20,8 @@ const RETRY_MS = 3_000;
 /** Discord's limit for a message's content; the others take more. */
 const MAX_TEXT = 2_000;
 
-export type WebhookUrl = { ok: true; url: URL } | { ok: false; message: string };
+/** `warning`: what to know before using it (its secret path would cross the internet in clear). */
+export type WebhookUrl = { ok: true; url: URL; warning?: string } | { ok: false; message: string };
 
 export function parseWebhookUrl(value: string): WebhookUrl {
   let url: URL;
@@ -30,6 +32,10 @@ export function parseWebhookUrl(value: string): WebhookUrl {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return { ok: false, message: `${WEBHOOK_VARIABLE} must be an http or https URL, not ${url.protocol}` };
   if (url.username || url.password) return { ok: false, message: `${WEBHOOK_VARIABLE} must not carry a user name or password` };
+  const host = url.hostname.toLowerCase();
+  if (url.protocol === 'http:' && !isLoopbackHost(host) && !isPrivateHost(host)) {
+    return { ok: true, url, warning: `${WEBHOOK_VARIABLE} is http, not https: its path, which is the channel's secret, would cross the internet in clear` };
+  }
   return { ok: true, url };
 }
 
