@@ -92,8 +92,9 @@ export async function serveCommand(args: ServeArgs, io: Output): Promise<number>
     process.once('SIGTERM', stop);
   });
   if (args.configFile) reloadOnHangup(args.configFile, gateway, io);
-  const sender = webhook && createWebhookSender(webhook.url, proxySettings(process.env), (problem) => io.err(`Notice not delivered: ${problem}\n`));
-  const watcher = sender && watchNotices(() => readHealthSnapshot(gateway), (notice) => sender.send(notice));
+  const undelivered = (problem: string) => io.err(`Notice not delivered: ${problem}\n`);
+  const sender = webhook && createWebhookSender(webhook.url, proxySettings(process.env), undelivered);
+  const watcher = sender && watchNotices({ read: () => readHealthSnapshot(gateway), deliver: (notice) => sender.send(notice), onError: undelivered });
   io.out(
     serveBanner({
       version: VERSION,

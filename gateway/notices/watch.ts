@@ -6,13 +6,26 @@ import { createNotifier, type HealthSnapshot, type Notice } from './notifier';
 
 export const WATCH_EVERY_MS = 2_000;
 
-export function watchNotices(read: () => HealthSnapshot, deliver: (notice: Notice) => void, everyMs = WATCH_EVERY_MS): { stop(): void } {
+export interface WatchOptions {
+  read: () => HealthSnapshot;
+  deliver: (notice: Notice) => void;
+  /** A read that failed, said once until reads work again: notices that silently stop help nobody. */
+  onError: (message: string) => void;
+  everyMs?: number;
+}
+
+export function watchNotices({ read, deliver, onError, everyMs = WATCH_EVERY_MS }: WatchOptions): { stop(): void } {
   const notifier = createNotifier();
+  let failing = false;
   const tick = () => {
     try {
-      for (const notice of notifier(read())) deliver(notice);
-    } catch {
-      // A read that fails (the gateway stopping) is tried again at the next tick, never the end of serve.
+      const notices = notifier(read());
+      failing = false;
+      for (const notice of notices) deliver(notice);
+    } catch (error) {
+      // Never the end of serve: the next tick tries again.
+      if (!failing) onError(`the gateway's health could not be read for notices: ${error instanceof Error ? error.message : String(error)}`);
+      failing = true;
     }
   };
   tick();
