@@ -26,7 +26,8 @@ it('reloads its config file on SIGHUP, and keeps the one in force when the file 
   writeJson(file, config(['default', 'coder']));
   child.kill('SIGHUP');
   await expect.poll(models).toContain('coder');
-  expect(output()).toContain(`Reloaded ${file}`);
+  // The line is written after the change is in force, so it may reach this pipe a moment later.
+  await expect.poll(output).toContain(`Reloaded ${file}`);
   // A revision like any other change, named for what made it.
   expect(run(['history', '--data-dir', data]).stdout).toContain(`reload ${file}`);
 

@@ -116,7 +116,8 @@ describe('notices posted to a webhook', () => {
     const { child, output } = await serve(['--port', '0', '--data-dir', data], { SWITCHYARD_WEBHOOK_URL: 'http://chat.example.com/hooks/secret' });
     // Stopped at once: its first read only notes each provider, so nothing is ever posted beyond this machine.
     child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
+    // 'close', not 'exit': the pipes may still hold the last of its output when the process has ended.
+    await new Promise((resolve) => child.once('close', resolve));
     expect(output()).toContain(`Warning: ${warning}`);
     expect(output()).not.toContain('/hooks/secret');
     const doctor = await runAsync(['doctor', '--data-dir', data], { SWITCHYARD_WEBHOOK_URL: 'http://chat.example.com/hooks/secret' });

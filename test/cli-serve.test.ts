@@ -207,7 +207,8 @@ describe('stopping serve', () => {
     });
     const reader = (res.body as ReadableStream<Uint8Array>).getReader();
     let text = new TextDecoder().decode((await reader.read()).value);
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    // 'close', not 'exit': the pipes may still hold the last of its output when the process has ended.
+    const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
     child.kill('SIGTERM');
     for (let part = await reader.read(); !part.done; part = await reader.read()) text += new TextDecoder().decode(part.value);
     expect(text.trim().endsWith('data: [DONE]')).toBe(true);
