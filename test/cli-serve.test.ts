@@ -19,8 +19,9 @@ describe('switchyard serve', () => {
     expect(baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/);
     const models = await fetch(`${baseUrl}/models`).then((r) => r.json());
     expect(models.data.map((m: { id: string }) => m.id)).toEqual(['default', 'embed', 'llama3.2', 'gpt-4.1-mini', 'text-embedding-3-small']);
-    // No Ollama answered (OLLAMA_HOST is a closed port here): the guessed local model is said at start.
-    expect(output()).toContain(
+    // No Ollama answered (OLLAMA_HOST is a closed port here): the guessed local model is said at start
+    // (on stderr, which may reach this pipe after the banner on stdout).
+    await expect.poll(output).toContain(
       'Notice: no Ollama answered at http://127.0.0.1:9, so the default route guesses the model "llama3.2": start Ollama and run "ollama pull llama3.2", or change the route in the dashboard; until then requests go to gpt-4.1-mini',
     );
     child.kill('SIGTERM');
@@ -39,11 +40,15 @@ describe('switchyard serve', () => {
     const found = await serve(['--port', '0', '--data-dir', dir()], { OLLAMA_HOST: withChat.url });
     const models = await fetch(`${found.baseUrl}/models`).then((r) => r.json());
     expect(models.data.map((m: { id: string }) => m.id)).toEqual(['default', 'embed', 'qwen2.5:7b', 'nomic-embed-text']);
+    // Read once its output is whole (at 'close'), so that a notice still in the pipe is not missed.
+    found.child.kill('SIGTERM');
+    await new Promise((resolve) => found.child.once('close', resolve));
+    expect(found.output()).toContain('Switchyard');
     expect(found.output()).not.toContain('Notice:');
 
     const none = await serve(['--port', '0', '--data-dir', dir()], { OLLAMA_HOST: embedOnly.url });
-    expect(none.output()).toContain(`Notice: the Ollama at ${embedOnly.url} has no chat model installed, so the default route guesses the model "llama3.2"`);
-    expect(none.output()).toContain('until then requests fail, as no cloud provider is set up (none of OPENAI_API_KEY, ANTHROPIC_API_KEY and GEMINI_API_KEY was set)');
+    await expect.poll(none.output).toContain(`Notice: the Ollama at ${embedOnly.url} has no chat model installed, so the default route guesses the model "llama3.2"`);
+    await expect.poll(none.output).toContain('until then requests fail, as no cloud provider is set up (none of OPENAI_API_KEY, ANTHROPIC_API_KEY and GEMINI_API_KEY was set)');
   });
 
   it('takes its port from SWITCHYARD_PORT, and --port wins over it', async () => {
@@ -63,7 +68,7 @@ describe('switchyard serve', () => {
     const models = await fetch(`${baseUrl}/models`).then((r) => r.json());
     expect(models.data.map((m: { id: string }) => m.id)).toEqual(['default', 'llama', 'mini']);
     // Said at start, not first at a request: the key this provider needs is not in the environment.
-    expect(output()).toContain('Notice: provider cloud cannot be used: its API key OPENAI_API_KEY is not set, so requests skip its deployments');
+    await expect.poll(output).toContain('Notice: provider cloud cannot be used: its API key OPENAI_API_KEY is not set, so requests skip its deployments');
   });
 
   it('prints a request to try that works as printed, naming a chat route this config has', async () => {
