@@ -2,6 +2,9 @@
  * Schema errors in words a user can act on: each names the field and the value, for the config file
  * and for every admin API body alike (TypeBox's errors and Fastify's ajv errors have the same shape).
  */
+import { chooseUnionBranches, type SchemaError } from './union-branches';
+
+export type { SchemaError };
 
 export interface ConfigIssue {
   /** Dotted path with indexes, e.g. `deployments[0].timeWindows[1].start`. */
@@ -9,19 +12,11 @@ export interface ConfigIssue {
   message: string;
 }
 
-/** A schema error as TypeBox (and ajv) reports it. */
-export interface SchemaError {
-  keyword: string;
-  instancePath: string;
-  params: unknown;
-  message?: string | undefined;
-}
-
 /** Schema errors as issues: one per field and message, a value's allowed values listed. */
 export function describeSchemaErrors(errors: Iterable<SchemaError>, input: unknown): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const seen = new Set<string>();
-  const list = [...errors];
+  const list = chooseUnionBranches([...errors]);
   const allowed = allowedValues(list);
   for (const error of list) {
     // TypeBox reports an unknown key twice (as `false` schema and as additionalProperties); keep one.

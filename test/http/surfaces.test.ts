@@ -274,7 +274,7 @@ describe('hooks stay inside their surface', () => {
     expect(query.body.error.message).toMatch(/^Invalid query string: limit must match .* \(got "lots"\)$/);
     const overflow = await raw('POST', '/v1/chat/completions', { text: '{"model":"default","messages":[{"role":"user","content":"hi"}],"temperature":1e400}' });
     expect(overflow.status).toBe(400);
-    expect(overflow.body.error.message).toBe('Invalid request body: temperature must be number (got Infinity)');
+    expect(overflow.body.error.message).toBe('Invalid request body: temperature must be number or null (got Infinity)');
     // A field that takes a few values says which.
     const choices = await raw('POST', '/v1/chat/completions', { body: { model: 'default', messages: [{ role: 'user', content: 'hi' }], n: 2 } });
     expect(choices.body.error).toMatchObject({ param: 'n', message: 'Invalid request body: n must be 1 or null (got 2)' });
