@@ -39,6 +39,10 @@ export function messagesToChat(sent: MessagesBody, target: ProviderConfig['kind'
   const system = textOf(body.system);
   if (system) messages.push({ role: 'system', content: system });
   body.messages.forEach((message, i) => {
+    // Anthropic's rule, in its words: an empty turn would reach a chat model as no turn at all.
+    if (message.content.length === 0 && !(message.role === 'assistant' && i === body.messages.length - 1)) {
+      throw new GatewayError('invalid_request', `messages.${i}: all messages must have non-empty content except for the optional final assistant message`, { param: `messages[${i}].content` });
+    }
     if (message.role === 'assistant') messages.push(assistant(message.content, i));
     // A loop, not a spread: a turn may hold more tool results than a call takes arguments.
     else for (const turn of user(message.content, i)) messages.push(turn);

@@ -128,6 +128,8 @@ export function responsesToChat(body: ResponsesBody, items: readonly Item[], tar
   });
   flush();
   flushReturned();
+  // Sent on, nothing would be asked: a chat API refuses it in its own words, and Ollama only loads the model.
+  if (messages.length === 0) throw new GatewayError('invalid_request', "The request has no input: give this turn's input (a string or input items), or previous_response_id to go on from a kept response", { param: 'input' });
 
   const request: ChatRequest = { model: body.model, messages: withOneLeadingSystem(messages) };
   if (body.max_output_tokens != null) request.max_tokens = body.max_output_tokens;

@@ -1,6 +1,7 @@
 /**
- * A field that takes several kinds of value is refused in words about the kind the client sent:
- * not with the first branch's complaint ("must be string" for an empty array where arrays are fine).
+ * Requests refused in words the client can act on: a field that takes several kinds of value, about
+ * the kind the client sent (not the first branch's complaint: "must be string" for an empty array
+ * where arrays are fine); a turn with nothing in it, before a chat model is asked nothing.
  */
 import { expect, it } from 'vitest';
 import { useTwoTier } from '../support/two-tier';
@@ -22,4 +23,21 @@ it("names the problem of the branch the value's kind chose, or every kind the fi
   // A function tool without its name: the variant its type names, not the hosted tools' branch.
   expect(await refusal('/v1/responses', { model: 'default', input: 'hi', tools: [{ type: 'function' }] })).toMatchObject({ status: 400, param: 'tools[0].name', message: 'Invalid request body: tools[0].name is required' });
   expect(await refusal('/v1/chat/completions', { model: 'default', messages: [{ role: 'user', content: 'hi' }], max_tokens: 'lots' })).toMatchObject({ param: 'max_tokens', message: 'Invalid request body: max_tokens must be integer or null (got "lots")' });
+});
+
+it('refuses a turn with nothing in it, which a chat model would take as no turn at all', async () => {
+  const before = t.ollama.requests.length;
+  // Anthropic's rule, in its words: only the last turn, the assistant's, may be empty (a prefill).
+  for (const content of [[], '']) {
+    const res = await fetch(`${t.h.baseUrl}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'default', max_tokens: 5, messages: [{ role: 'user', content }] }) });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ type: 'error', error: { type: 'invalid_request_error', message: 'messages.0: all messages must have non-empty content except for the optional final assistant message' } });
+  }
+  const prefill = await fetch(`${t.h.baseUrl}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'default', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: '' }] }) });
+  expect(prefill.status).toBe(200);
+  // A Response with no input and nothing to go on from: Ollama would only load the model.
+  for (const body of [{ model: 'default' }, { model: 'default', input: [] }]) {
+    expect(await refusal('/v1/responses', body)).toMatchObject({ status: 400, param: 'input', message: "The request has no input: give this turn's input (a string or input items), or previous_response_id to go on from a kept response" });
+  }
+  expect(t.ollama.requests.length - before).toBe(1);
 });
