@@ -27,7 +27,7 @@ export function describeSchemaErrors(errors: Iterable<SchemaError>, input: unkno
     let message: string;
     if (error.keyword === 'additionalProperties') {
       const extra = (error.params as { additionalProperties?: string[] }).additionalProperties ?? [];
-      for (const key of extra) push(path ? `${path}.${key}` : key, 'unknown field');
+      for (const key of extra) push(path ? `${path}.${key}` : key, 'is not a known field');
       continue;
     }
     const value = valueAt(input, error.instancePath);

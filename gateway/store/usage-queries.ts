@@ -6,6 +6,7 @@
  */
 import type { Db } from './db';
 import { BIN_COLUMNS, LATENCY_BINS } from './latency-bins';
+import { decodeCursor, encodeCursor } from './usage-cursor';
 import type { Decision } from '../routing/decision';
 import type { SessionSummary, UsageAttempt, UsageFilter, UsageQueries, UsageRow } from './usage-types';
 
@@ -287,13 +288,4 @@ function percentile(histogram: number[], q: number): number | null {
     seen += count;
   }
   return null;
-}
-
-function encodeCursor(at: number, rowid: number): string {
-  return Buffer.from(`${at}:${rowid}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { at: number; rowid: number } | undefined {
-  const [at, rowid] = Buffer.from(cursor, 'base64url').toString().split(':').map(Number);
-  return Number.isFinite(at) && Number.isFinite(rowid) ? { at: at as number, rowid: rowid as number } : undefined;
 }

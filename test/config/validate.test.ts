@@ -98,7 +98,7 @@ describe('validateConfig', () => {
   });
 
   it('rejects unknown fields, missing fields, bad kinds and non-http URLs', () => {
-    expect(errorsOf((c) => (c.routes[0].fallbackOrder = []))).toContainEqual({ path: 'routes[0].fallbackOrder', message: 'unknown field' });
+    expect(errorsOf((c) => (c.routes[0].fallbackOrder = []))).toContainEqual({ path: 'routes[0].fallbackOrder', message: 'is not a known field' });
     expect(errorsOf((c) => delete c.deployments[0].model)).toContainEqual({ path: 'deployments[0].model', message: 'is required' });
     expect(errorsOf((c) => (c.providers[0].kind = 'azure'))).toContainEqual({ path: 'providers[0].kind', message: 'must be "ollama", "openai" or "anthropic" (got "azure")' });
     expect(errorsOf((c) => (c.providers[0].baseUrl = 'ftp://x'))).toContainEqual({ path: 'providers[0].baseUrl', message: '"ftp://x" is not an http(s) URL' });

@@ -41,3 +41,20 @@ it('refuses a turn with nothing in it, which a chat model would take as no turn 
   }
   expect(t.ollama.requests.length - before).toBe(1);
 });
+
+it('refuses a usage page cursor it never gave, instead of starting again from the newest row', async () => {
+  await t.chat({ model: 'default' });
+  await t.chat({ model: 'default' });
+  const first = (await (await t.h.admin('/admin/api/usage?limit=1')).json()) as { rows: { id: string }[]; next: string };
+  const second = (await (await t.h.admin(`/admin/api/usage?limit=1&before=${first.next}`)).json()) as { rows: { id: string }[] };
+  expect(second.rows[0]?.id).toMatch(/^req_/);
+  expect(second.rows[0]?.id).not.toBe(first.rows[0]?.id);
+  for (const cursor of ['zz', Buffer.from('1:x').toString('base64url'), Buffer.from('1:2:3').toString('base64url')]) {
+    const res = await t.h.admin(`/admin/api/usage?limit=1&before=${cursor}`);
+    expect(res.status).toBe(400);
+    expect((await res.json()).error).toMatchObject({ param: 'before', code: 'invalid_request', message: 'before is not a cursor this gateway gave: pass the "next" of the page before' });
+  }
+  // A query only asks: its errors are no config's.
+  const limit = await t.h.admin('/admin/api/usage?limit=lots');
+  expect((await limit.json()).error).toMatchObject({ param: 'limit', code: 'invalid_request' });
+});

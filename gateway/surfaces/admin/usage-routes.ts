@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { Readable } from 'node:stream';
 import { GatewayError } from '../../errors';
 import { ClientKeyError } from '../../store/client-keys';
+import { decodeCursor } from '../../store/usage-cursor';
 import type { GroupBy, UsageFilter } from '../../store/usage-types';
 import {
   CacheStatsSchema,
@@ -52,6 +53,9 @@ export function usageRoutes(app: FastifyInstance, services: UsageRouteServices):
 
   app.get<Query>('/usage', { schema: { querystring, response: { 200: UsagePageSchema } } }, async (request) => {
     const limit = Math.min(500, Math.max(1, Number(request.query.limit ?? 50)));
+    if (request.query.before !== undefined && !decodeCursor(request.query.before)) {
+      throw new GatewayError('invalid_request', 'before is not a cursor this gateway gave: pass the "next" of the page before', { param: 'before' });
+    }
     return log().list(filterFrom(request.query), { limit, before: request.query.before });
   });
 

@@ -26,14 +26,16 @@ export function adminErrorHandler(config: () => Config) {
     const prefix = (error.validationContext ?? 'body') === 'body' ? entityPrefix(config(), request) : '';
     const issues = describeSchemaErrors(error.validation as never, input).map((issue) => ({ path: `${prefix}${issue.path}`, message: issue.message, field: issue.path || null }));
     const first = issues[0];
-    return reply.code(400).send(fieldErrors(first ? `Invalid ${where}: ${first.field ?? where} ${first.message}` : `Invalid ${where}`, issues));
+    const message = first ? `Invalid ${where}: ${first.field ?? where} ${first.message}` : `Invalid ${where}`;
+    // A body edits the config (its errors are the config's own); a query string or path only asks.
+    return reply.code(400).send(fieldErrors(message, issues, (error.validationContext ?? 'body') === 'body' ? 'invalid_config' : 'invalid_request'));
   };
 }
 
 /** The admin API's 400 body: the first problem as an OpenAI-style error, and every field's below it. */
-export function fieldErrors(message: string, errors: (ConfigIssue & { field?: string | null })[]) {
+export function fieldErrors(message: string, errors: (ConfigIssue & { field?: string | null })[], code = 'invalid_config') {
   return {
-    error: { message, type: 'invalid_request_error', param: errors[0]?.field ?? errors[0]?.path ?? null, code: 'invalid_config' },
+    error: { message, type: 'invalid_request_error', param: errors[0]?.field ?? errors[0]?.path ?? null, code },
     errors,
   };
 }
