@@ -12,11 +12,23 @@ export interface ConfigIssue {
   message: string;
 }
 
+/** Errors read from a validator, at most: a body or file with many bad items is told of the first ones. */
+const MAX_SCHEMA_ERRORS = 200;
+
+function firstOf<T>(items: Iterable<T>, limit: number): T[] {
+  const taken: T[] = [];
+  for (const item of items) {
+    taken.push(item);
+    if (taken.length >= limit) break;
+  }
+  return taken;
+}
+
 /** Schema errors as issues: one per field and message, a value's allowed values listed. */
 export function describeSchemaErrors(errors: Iterable<SchemaError>, input: unknown): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const seen = new Set<string>();
-  const list = chooseUnionBranches([...errors]);
+  const list = chooseUnionBranches(firstOf(errors, MAX_SCHEMA_ERRORS));
   const allowed = allowedValues(list);
   for (const error of list) {
     // TypeBox reports an unknown key twice (as `false` schema and as additionalProperties); keep one.

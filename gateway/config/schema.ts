@@ -66,7 +66,7 @@ export const ProviderSchema = Type.Object(
      * stored encrypted). Values never live in the config.
      */
     apiKey: Type.Optional(Type.String({ pattern: '^(env:[A-Za-z_][A-Za-z0-9_]*|secret:[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127})$' })),
-    headers: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z0-9-]{1,128}$' }), Type.String({ maxLength: 8192 }))),
+    headers: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z0-9-]{1,128}$' }), Type.String({ maxLength: 8192 }), { maxProperties: 64 })),
     timeouts: Type.Optional(TimeoutsSchema),
     /** Requests in flight at once (default 2 for Ollama, no cap for OpenAI-compatible). */
     maxConcurrent: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
@@ -241,7 +241,7 @@ export const RouteSchema = Type.Object(
      */
     strategy: Type.Optional(Type.Union([Type.Literal('ordered'), Type.Literal('lowest-latency'), Type.Literal('lowest-cost'), Type.Literal('weighted')])),
     /** For `weighted`: each deployment's share (default 1). */
-    weights: Type.Optional(Type.Record(Type.String({ minLength: 1 }), Type.Number({ minimum: 0, maximum: 1_000_000 }))),
+    weights: Type.Optional(Type.Record(Type.String({ minLength: 1 }), Type.Number({ minimum: 0, maximum: 1_000_000 }), { maxProperties: 32 })),
     /** Traits of a request that send it to another route instead, tried in order; the first that matches wins. */
     rules: Type.Optional(Type.Array(RuleSchema, { maxItems: 32 })),
     retry: Type.Optional(RetrySchema),
@@ -258,7 +258,7 @@ export const RouteSchema = Type.Object(
     stickySessions: Type.Optional(Type.Boolean()),
     /** Failure classes (or upstream status codes) that move on to the next deployment. */
     fallbackOn: Type.Optional(
-      Type.Array(Type.Union([Type.Enum(FAILURE_CLASSES), Type.Integer({ minimum: 400, maximum: 599 })])),
+      Type.Array(Type.Union([Type.Enum(FAILURE_CLASSES), Type.Integer({ minimum: 400, maximum: 599 })]), { maxItems: 64 }),
     ),
   },
   { additionalProperties: false },

@@ -20,6 +20,8 @@ export function validateConfig(input: unknown): ValidationResult {
   const version = (input as { version?: unknown } | null)?.version;
   // A later format is not a broken file: say which one this gateway reads, and judge nothing else by this one's rules.
   if (typeof version === 'number' && version > 1) return { ok: false, errors: [{ path: 'version', message: `this is config version ${version}, from a newer Switchyard; this one reads version 1` }], warnings: [] };
+  const overLong = overLongLists(input);
+  if (overLong.length > 0) return { ok: false, errors: overLong, warnings: [] };
   const shapeErrors = schemaIssues(input);
   const { errors, warnings } = shapeErrors.length === 0 ? meaningIssues(input as Config) : bestEffortMeaningIssues(input);
   const all = [...shapeErrors, ...errors];
@@ -33,6 +35,22 @@ function bestEffortMeaningIssues(input: unknown): { errors: ConfigIssue[]; warni
   } catch {
     return { errors: [], warnings: [] };
   }
+}
+
+const LISTS = ['providers', 'deployments', 'routes', 'budgets'] as const;
+
+/**
+ * The lists longer than the schema takes, said alone: each of their items would add errors of its
+ * own (a 1.2 MB file of 400,000 providers made 800,000 of them in 3 s on the event loop, the
+ * length's own error last), and the length is what to mend first.
+ */
+function overLongLists(input: unknown): ConfigIssue[] {
+  const record = input as Record<string, unknown> | null;
+  return LISTS.flatMap((list) => {
+    const items = record?.[list];
+    const max = (ConfigSchema.properties[list] as { maxItems?: number }).maxItems;
+    return Array.isArray(items) && max !== undefined && items.length > max ? [{ path: list, message: `has ${items.length} entries; at most ${max} are allowed` }] : [];
+  });
 }
 
 function meaningIssues(config: Config): { errors: ConfigIssue[]; warnings: ConfigIssue[] } {
