@@ -2,6 +2,7 @@
  * Schema errors in words a user can act on: each names the field and the value, for the config file
  * and for every admin API body alike (TypeBox's errors and Fastify's ajv errors have the same shape).
  */
+import { Settings } from 'typebox/system';
 import { chooseUnionBranches, type SchemaError } from './union-branches';
 
 export type { SchemaError };
@@ -12,23 +13,26 @@ export interface ConfigIssue {
   message: string;
 }
 
-/** Errors read from a validator, at most: a body or file with many bad items is told of the first ones. */
-const MAX_SCHEMA_ERRORS = 200;
+/**
+ * Errors a validator reports for one value, at most: a hostile body cannot make the list grow
+ * without limit, and TypeBox's own default (8) ends most lists before a union's own error, which
+ * says which branch the value was meant for (see union-branches.ts).
+ */
+const MAX_SCHEMA_ERRORS = 50;
+let bounded = false;
 
-function firstOf<T>(items: Iterable<T>, limit: number): T[] {
-  const taken: T[] = [];
-  for (const item of items) {
-    taken.push(item);
-    if (taken.length >= limit) break;
-  }
-  return taken;
+/** A TypeBox validator's errors for `value`, at most MAX_SCHEMA_ERRORS of them. */
+export function schemaErrorsOf(validator: { Errors(value: unknown): Iterable<SchemaError> }, value: unknown): SchemaError[] {
+  if (!bounded) Settings.Set({ maxErrors: MAX_SCHEMA_ERRORS });
+  bounded = true;
+  return [...validator.Errors(value)];
 }
 
 /** Schema errors as issues: one per field and message, a value's allowed values listed. */
 export function describeSchemaErrors(errors: Iterable<SchemaError>, input: unknown): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const seen = new Set<string>();
-  const list = chooseUnionBranches(firstOf(errors, MAX_SCHEMA_ERRORS));
+  const list = chooseUnionBranches([...errors]);
   const allowed = allowedValues(list);
   for (const error of list) {
     // TypeBox reports an unknown key twice (as `false` schema and as additionalProperties); keep one.

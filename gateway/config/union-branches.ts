@@ -25,20 +25,32 @@ const BRANCH = '/anyOf/';
  */
 export function chooseUnionBranches(errors: readonly SchemaError[]): SchemaError[] {
   const kept: SchemaError[] = [];
+  const settled = new Set<SchemaError>();
   for (const error of errors) {
-    if (error.keyword !== 'anyOf' || error.schemaPath === undefined) {
-      kept.push(error);
-      continue;
-    }
-    const prefix = `${error.schemaPath}${BRANCH}`;
-    let start = kept.length;
-    while (start > 0 && inside(kept[start - 1] as SchemaError, prefix, error.instancePath)) start -= 1;
-    const branches = groupByBranch(kept.slice(start), prefix);
-    const chosen = choose(branches, error);
-    if (chosen) kept.splice(start, kept.length - start, ...chosen);
+    if (error.keyword === 'anyOf' && error.schemaPath !== undefined) settle(kept, error, settled);
     else kept.push(error);
   }
+  // TypeBox stops at its eighth error: a union whose own error never came (an array of many bad
+  // items fills the list first) is settled on the branch errors that did, which end the list.
+  const open = kept.find((error) => !settled.has(error) && error.schemaPath?.includes(BRANCH));
+  if (open?.schemaPath) {
+    const schemaPath = open.schemaPath.slice(0, open.schemaPath.indexOf(BRANCH));
+    const run = kept.slice(kept.indexOf(open)).filter((error) => error.schemaPath?.startsWith(`${schemaPath}${BRANCH}`));
+    const instancePath = run.reduce((shortest, error) => (error.instancePath.length < shortest.length ? error.instancePath : shortest), open.instancePath);
+    settle(kept, { keyword: 'anyOf', schemaPath, instancePath, params: {} }, settled, false);
+  }
   return kept;
+}
+
+/** Puts in place of the union's run of branch errors at the end of `kept` what `choose` keeps, or the run and (`own`) the union's error. */
+function settle(kept: SchemaError[], union: SchemaError, settled: Set<SchemaError>, own = true): void {
+  const prefix = `${union.schemaPath}${BRANCH}`;
+  let start = kept.length;
+  while (start > 0 && inside(kept[start - 1] as SchemaError, prefix, union.instancePath)) start -= 1;
+  const run = kept.slice(start);
+  const replacement = choose(groupByBranch(run, prefix), union) ?? (own ? [...run, union] : run);
+  kept.splice(start, run.length, ...replacement);
+  for (const error of replacement) settled.add(error);
 }
 
 function inside(error: SchemaError, prefix: string, instancePath: string): boolean {
@@ -59,7 +71,7 @@ function groupByBranch(errors: SchemaError[], prefix: string): SchemaError[][] {
 /** The errors to keep in place of a union's, or undefined to leave them as they are. */
 function choose(branches: SchemaError[][], union: SchemaError): SchemaError[] | undefined {
   // A union of constants: its errors list the allowed values, which the messages say as one list.
-  if (branches.every((branch) => branch.every(isLiteral))) return undefined;
+  if (branches.every(isLiteral)) return undefined;
   const fitting = branches.filter((branch) => !wrongKind(branch, union.instancePath) && !otherVariant(branch, union.instancePath));
   if (fitting.length === 0) return branches.every((branch) => wrongKind(branch, union.instancePath)) ? [kindsAllowed(branches, union.instancePath)] : undefined;
   // The branch that went furthest into the value is the one it was meant for: `[[1.5]]` is an
@@ -81,8 +93,10 @@ function kindsAllowed(branches: SchemaError[][], at: string): SchemaError {
   return { keyword: 'type', instancePath: at, params: { type: kinds }, message: `must be ${kinds.length > 1 ? `${kinds.slice(0, -1).join(', ')} or ${kinds.at(-1)}` : String(kinds[0])}` };
 }
 
-const isLiteral = (error: SchemaError) =>
-  error.keyword === 'const' || error.keyword === 'enum' || (error.keyword === 'type' && (error.params as { type?: unknown } | undefined)?.type === 'null');
+/** A branch that is one constant: its errors are the value's kind and the constant (or null's kind). */
+const isLiteral = (branch: SchemaError[]) =>
+  branch.every((error) => error.keyword === 'const' || error.keyword === 'enum' || error.keyword === 'type') &&
+  (branch.some((error) => error.keyword === 'const' || error.keyword === 'enum') || (branch.length === 1 && (branch[0]?.params as { type?: unknown } | undefined)?.type === 'null'));
 
 /** The value is not of the kind this branch takes at all (a number where it takes an array). */
 const wrongKind = (branch: SchemaError[], at: string) => branch.length === 1 && branch[0]?.keyword === 'type' && branch[0].instancePath === at;

@@ -7,7 +7,7 @@ import { Compile } from 'typebox/compile';
 import { ConfigSchema, type Config } from './schema';
 import { isLocalProvider } from '../routing/locality';
 import { originIssues } from './origins';
-import { describeSchemaErrors, quote, type ConfigIssue } from './schema-errors';
+import { describeSchemaErrors, quote, schemaErrorsOf, type ConfigIssue } from './schema-errors';
 
 export type ValidationResult =
   | { ok: true; config: Config; warnings: ConfigIssue[] }
@@ -195,5 +195,5 @@ function uniqueNames(items: { name: string }[], list: string, errors: ConfigIssu
 
 function schemaIssues(input: unknown): ConfigIssue[] {
   checkShape ??= Compile(ConfigSchema);
-  return checkShape.Check(input) ? [] : describeSchemaErrors(checkShape.Errors(input), input);
+  return checkShape.Check(input) ? [] : describeSchemaErrors(schemaErrorsOf(checkShape, input), input);
 }

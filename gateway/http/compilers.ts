@@ -9,22 +9,15 @@ import type { FastifySchemaCompiler, FastifySerializerCompiler, FastifyServerOpt
 import fastJson from 'fast-json-stringify';
 import type { TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
+import { schemaErrorsOf } from '../config/schema-errors';
 import { isRecord, mapped, replaced, type JsonRecord } from '../wire/records';
-
-/** Errors reported for one body, at most: a hostile body cannot make the list grow without limit. */
-const MAX_ERRORS = 50;
 
 const typeboxValidator: FastifySchemaCompiler<unknown> = ({ schema }) => {
   let validator: ReturnType<typeof Compile> | undefined;
   return (data: unknown) => {
     validator ??= Compile(schema as TSchema);
     if (validator.Check(data)) return { value: data };
-    const errors = [];
-    for (const error of validator.Errors(data)) {
-      errors.push(error);
-      if (errors.length >= MAX_ERRORS) break;
-    }
-    return { error: errors as never };
+    return { error: schemaErrorsOf(validator, data) as never };
   };
 };
 

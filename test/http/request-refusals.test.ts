@@ -25,6 +25,15 @@ it("names the problem of the branch the value's kind chose, or every kind the fi
   expect(await refusal('/v1/chat/completions', { model: 'default', messages: [{ role: 'user', content: 'hi' }], max_tokens: 'lots' })).toMatchObject({ param: 'max_tokens', message: 'Invalid request body: max_tokens must be integer or null (got "lots")' });
 });
 
+it('says the same of a body with many errors, whose list ends before a union has said which branch was meant', async () => {
+  // TypeBox stops at its eighth error by default: the roles a message may have were cut to the first.
+  const turns = Array.from({ length: 30 }, () => ({ role: 5, content: 1 }));
+  expect(await refusal('/v1/messages', { model: 'default', max_tokens: 5, messages: turns })).toMatchObject({ status: 400, message: 'Invalid request body: messages[0].role must be "user", "assistant" or "system" (got 5)' });
+  expect(await refusal('/v1/chat/completions', { model: 'default', messages: turns })).toMatchObject({ param: 'messages[0].role', message: 'Invalid request body: messages[0].role must be "system", "developer", "user", "assistant", "tool" or "function" (got 5)' });
+  // A union whose own error never came (every item of a long array fails first) is settled on its branches.
+  expect(await refusal('/v1/responses', { model: 'default', input: Array.from({ length: 1000 }, () => ({ type: 5 })) })).toMatchObject({ param: 'input[0].type', message: 'Invalid request body: input[0].type must be string (got 5)' });
+});
+
 it('refuses a turn with nothing in it, which a chat model would take as no turn at all', async () => {
   const before = t.ollama.requests.length;
   // Anthropic's rule, in its words: only the last turn, the assistant's, may be empty (a prefill).
