@@ -3,6 +3,7 @@
  * and for every admin API body alike (TypeBox's errors and Fastify's ajv errors have the same shape).
  */
 import { Settings } from 'typebox/system';
+import { patternWords } from './pattern-words';
 import { chooseUnionBranches, type SchemaError } from './union-branches';
 
 export type { SchemaError };
@@ -51,14 +52,12 @@ export function describeSchemaErrors(errors: Iterable<SchemaError>, input: unkno
       const missing = (error.params as { requiredProperties?: string[] }).requiredProperties ?? [];
       for (const key of missing) push(path ? `${path}.${key}` : key, 'is required');
       continue;
-    } else if (error.keyword === 'pattern' && /HH|\[01\]/.test(String((error.params as { pattern?: string }).pattern))) {
-      message = `${quote(value)} is not a time in HH:MM form (00:00 to 23:59)`;
     } else if (path.endsWith('apiKey')) {
       // Every branch of the key's union fails on a pasted key: one message, and never the value quoted back.
       message = 'must name an environment variable that holds the key, e.g. "env:OPENAI_API_KEY", not the key itself (the desktop app can store a pasted key encrypted)';
-    } else if (error.keyword === 'pattern' && (path === 'name' || path.endsWith('.name'))) {
-      // An admin API body is the item itself: its name's path is `name`, not `routes[2].name`.
-      message = value === '' ? 'is required (letters, digits and . _ : / @ -, up to 128)' : `${quote(value)} is not a valid name (letters, digits and . _ : / @ -, up to 128)`;
+    } else if (error.keyword === 'pattern' && patternWords(String((error.params as { pattern?: unknown }).pattern))) {
+      const words = patternWords(String((error.params as { pattern?: unknown }).pattern)) as string;
+      message = value === '' ? `is required: ${words}` : `${quote(value)} is not ${words}`;
     } else if (error.keyword === 'maxProperties' || error.keyword === 'maxItems') {
       const limit = (error.params as { limit?: number }).limit;
       const count = Array.isArray(value) ? value.length : value && typeof value === 'object' ? Object.keys(value).length : 0;

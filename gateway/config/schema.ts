@@ -9,7 +9,8 @@ import { SettingsSchema } from './settings-schema';
 
 export { SettingsSchema };
 
-const Name = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127}$' });
+export const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127}$';
+const Name = Type.String({ pattern: NAME_PATTERN });
 const PositiveMs = Type.Integer({ minimum: 1, maximum: 86_400_000 });
 const NonNegativeMs = Type.Integer({ minimum: 0, maximum: 86_400_000 });
 

@@ -44,7 +44,8 @@ describe('validateConfig', () => {
   for (const bad of ['24:00', '7:5', '25:00', '12:60', '9:00', '']) {
     it(`rejects the time "${bad}" naming the field and the value`, () => {
       const errors = errorsOf((c) => (c.deployments[0].timeWindows[0].start = bad));
-      expect(errors).toContainEqual({ path: 'deployments[0].timeWindows[0].start', message: `"${bad}" is not a time in HH:MM form (00:00 to 23:59)` });
+      const said = bad === '' ? 'is required: a time in HH:MM form (00:00 to 23:59)' : `"${bad}" is not a time in HH:MM form (00:00 to 23:59)`;
+      expect(errors).toContainEqual({ path: 'deployments[0].timeWindows[0].start', message: said });
     });
   }
 

@@ -63,7 +63,7 @@ describe('budgets over the admin API', () => {
     expect(negative.status).toBe(400);
     expect(negative.errors[0]?.field).toBe('limitUsd');
     // Said in words, not as the name's pattern.
-    expect((await bad('POST', '/admin/api/budgets', { name: '', scope: 'global', period: 'day', limitUsd: 1 })).errors).toEqual([expect.objectContaining({ field: 'name', message: 'is required (letters, digits and . _ : / @ -, up to 128)' })]);
+    expect((await bad('POST', '/admin/api/budgets', { name: '', scope: 'global', period: 'day', limitUsd: 1 })).errors).toEqual([expect.objectContaining({ field: 'name', message: 'is required: a valid name (letters, digits and . _ : / @ -, up to 128)' })]);
     expect((await bad('POST', '/admin/api/budgets', { name: 'a b', scope: 'global', period: 'day', limitUsd: 1 })).errors[0]?.message).toBe('"a b" is not a valid name (letters, digits and . _ : / @ -, up to 128)');
     const zone = await bad('POST', '/admin/api/budgets', { name: 'tz', scope: 'global', period: 'day', limitUsd: 1, timeZone: 'Mars/Olympus' });
     expect(zone.errors[0]).toMatchObject({ field: 'timeZone' });

@@ -67,3 +67,13 @@ it('refuses a usage page cursor it never gave, instead of starting again from th
   const limit = await t.h.admin('/admin/api/usage?limit=lots');
   expect((await limit.json()).error).toMatchObject({ param: 'limit', code: 'invalid_request' });
 });
+
+it('says what a value a pattern refused should have been, in words rather than a regular expression', async () => {
+  const query = async (path: string) => ((await (await t.h.admin(path)).json()) as { error: { message: string } }).error.message;
+  expect(await query('/admin/api/usage?limit=ten')).toBe('Invalid query string: limit "ten" is not a whole number (at most 4 digits)');
+  expect(await query('/admin/api/usage?status=fine')).toBe('Invalid query string: status "fine" is not "ok", "error" or an HTTP status (100 to 599)');
+  expect(await query('/admin/api/config/revisions/latest')).toBe('Invalid path: id "latest" is not a whole number (at most 12 digits)');
+  const key = await t.h.admin('/admin/api/keys', { method: 'POST', body: JSON.stringify({ name: 'my key' }) });
+  expect((await key.json()).error.message).toBe('Invalid request body: name "my key" is not a valid key name (letters, digits and . _ -, up to 64)');
+  expect(await refusal('/v1/chat/completions', { model: 'llama\n', messages: [{ role: 'user', content: 'hi' }] })).toMatchObject({ param: 'model', message: 'Invalid request body: model "llama\\n" is not a name without control characters (line breaks, tabs and the like)' });
+});

@@ -268,10 +268,10 @@ describe('hooks stay inside their surface', () => {
     const path = await raw('GET', '/v1/responses/..%2F..%2Fadmin');
     expect(path.status).toBe(400);
     expect(path.body.error).toMatchObject({ param: 'id', code: 'invalid_request' });
-    expect(path.body.error.message).toMatch(/^Invalid path: id must match .* \(got "\.\.\/\.\.\/admin"\)$/);
+    expect(path.body.error.message).toBe('Invalid path: id "../../admin" is not an id (letters, digits, _ and -)');
     const query = await raw('GET', '/v1/models?limit=lots', { headers: { 'anthropic-version': '2023-06-01' } });
     expect(query.status).toBe(400);
-    expect(query.body.error.message).toMatch(/^Invalid query string: limit must match .* \(got "lots"\)$/);
+    expect(query.body.error.message).toBe('Invalid query string: limit "lots" is not a whole number (at most 4 digits)');
     const overflow = await raw('POST', '/v1/chat/completions', { text: '{"model":"default","messages":[{"role":"user","content":"hi"}],"temperature":1e400}' });
     expect(overflow.status).toBe(400);
     expect(overflow.body.error.message).toBe('Invalid request body: temperature must be number or null (got Infinity)');
