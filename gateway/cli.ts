@@ -69,7 +69,7 @@ export async function main(
   } catch (error) {
     // An unknown option, or one without its value: say which, and how the commands are written.
     if (!(error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) throw error;
-    io.err(`${(error as Error).message.split('. ')[0]}.\n\n${USAGE}`);
+    io.err(`${optionProblem((error as Error).message)}\n\n${USAGE}`);
     return 2;
   }
   const { values, positionals } = parsed;
@@ -210,4 +210,15 @@ export async function main(
     io.err(`${problem}\n`);
     return 1;
   }
+}
+
+/**
+ * Node's words for an option it could not read, made short: an option without its value is said so
+ * (Node calls one followed by another option "ambiguous", over three lines), the rest by their first sentence.
+ */
+function optionProblem(message: string): string {
+  const option = /'(?:-\w, )?(--?[\w-]+)/.exec(message)?.[1];
+  if (option && /argument missing|is ambiguous/.test(message)) return `${option} needs a value: ${option} VALUE`;
+  if (option && /does not take an argument/.test(message)) return `${option} takes no value`;
+  return `${message.split(/\.\s/)[0]?.replace(/\.$/, '')}.`;
 }

@@ -50,7 +50,10 @@ describe('argument errors', () => {
     expect(unknown.stderr).not.toContain('    at ');
     const missing = run(['export', '--data-dir']);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/^Option '--data-dir <value>' argument missing\./);
+    expect(missing.stderr).toMatch(/^--data-dir needs a value: --data-dir VALUE\n\nSwitchyard /);
+    // Followed by another option, Node calls it "ambiguous" over three lines: it is the same mistake.
+    expect(run(['serve', '--port', '--data-dir', dir()]).stderr).toMatch(/^--port needs a value: --port VALUE\n\nSwitchyard /);
+    expect(run(['usage', 'tail', '--follow=yes', '--data-dir', dir()]).stderr).toMatch(/^--follow takes no value\n\nSwitchyard /);
     const words = run(['keys', 'create', 'my', 'editor', '--data-dir', dir()]);
     expect(words.code).toBe(2);
     expect(words.stderr).toMatch(/^switchyard keys takes at most 2 words after its name, not also "editor" \(a name with a space in it needs quotes\)\.\n\nSwitchyard /);
