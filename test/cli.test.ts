@@ -153,6 +153,11 @@ describe('switchyard check', () => {
     const result = run(['check', file]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('is not valid JSON');
+    // A file that is not there, or a directory, in words rather than a syscall's.
+    const missing = join(dir(), 'none.json');
+    expect(run(['check', missing])).toMatchObject({ code: 1, stderr: `There is no file ${missing}\n` });
+    const folder = dir();
+    expect(run(['import', folder, '--data-dir', dir()])).toMatchObject({ code: 1, stderr: `${folder} is a directory: name the config file in it\n` });
   });
 });
 

@@ -8,7 +8,7 @@ export function readConfigFile(file: string, io: Output): unknown {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    io.err(`Cannot read ${file}: ${(error as Error).message}\n`);
+    io.err(`${unreadable(file, error as NodeJS.ErrnoException)}\n`);
     return undefined;
   }
   try {
@@ -17,4 +17,12 @@ export function readConfigFile(file: string, io: Output): unknown {
     io.err(`${file} is not valid JSON: ${(error as Error).message}\n`);
     return undefined;
   }
+}
+
+/** Why the file could not be read, in words for the common cases (Node's own names the syscall too). */
+function unreadable(file: string, error: NodeJS.ErrnoException): string {
+  if (error.code === 'ENOENT') return `There is no file ${file}`;
+  if (error.code === 'EISDIR') return `${file} is a directory: name the config file in it`;
+  if (error.code === 'EACCES' || error.code === 'EPERM') return `${file} cannot be read: permission denied`;
+  return `Cannot read ${file}: ${error.message}`;
 }
