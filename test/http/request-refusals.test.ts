@@ -77,3 +77,14 @@ it('says what a value a pattern refused should have been, in words rather than a
   expect((await key.json()).error.message).toBe('Invalid request body: name "my key" is not a valid key name (letters, digits and . _ -, up to 64)');
   expect(await refusal('/v1/chat/completions', { model: 'llama\n', messages: [{ role: 'user', content: 'hi' }] })).toMatchObject({ param: 'model', message: 'Invalid request body: model "llama\\n" is not a name without control characters (line breaks, tabs and the like)' });
 });
+
+it('refuses a query on an admin route that reads none, as a misspelt field anywhere else is refused', async () => {
+  // `?hours=1` asked for the last hour of health history, and got the whole day without a word.
+  for (const path of ['/admin/api/health/history?hours=1', '/admin/api/config/revisions?limit=5', '/admin/api/overview?range=week']) {
+    const res = await t.h.admin(path);
+    expect(res.status).toBe(400);
+    const field = /\?(\w+)=/.exec(path)?.[1];
+    expect((await res.json()).error).toMatchObject({ param: field, code: 'invalid_request', message: `Invalid query string: ${field} is not a known field` });
+  }
+  expect((await t.h.admin('/admin/api/health/history')).status).toBe(200);
+});

@@ -29,6 +29,7 @@ import { registerSession } from './session';
 import { usageBodies } from './usage-bodies';
 import { usageRoutes, type UsageRouteServices } from './usage-routes';
 import { BudgetListSchema, HealthHistorySchema, HealthReportSchema } from './schemas';
+import { NoQuery } from './schema-parts';
 import { adminErrorHandler } from './validation';
 
 export interface AdminOptions {
@@ -56,6 +57,10 @@ export async function adminSurface(app: FastifyInstance, options: AdminOptions):
   await app.register(usageRowPlugin, { recorder: options.recorder, api: 'openai' });
   await app.register(requestIdPlugin);
   app.setErrorHandler(adminErrorHandler(options.config.config.current));
+  // As a body names every field it takes, so does a query: `?hours=1` on the health history filtered nothing and said nothing.
+  app.addHook('onRoute', (route) => {
+    if (!route.schema?.querystring) route.schema = { ...route.schema, querystring: NoQuery };
+  });
   registerSession(app, { sessions: options.sessions, port: options.port, version: options.health.version });
 
   app.get('/health', { schema: { response: { 200: HealthReportSchema } } }, async () => healthReport(options.health));

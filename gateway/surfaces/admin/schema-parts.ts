@@ -6,6 +6,8 @@ export const NullableNumber = Type.Union([Type.Number(), Type.Null()]);
 export const Name = Type.String({ minLength: 1, maxLength: 256 });
 /** Request bodies and queries name every field they take: a misspelt one is an error, not silently ignored. */
 export const Strict = { additionalProperties: false } as const;
+/** The query of a route that reads none: any field in it is one the client meant to do something, and does not. */
+export const NoQuery = Type.Object({}, Strict);
 
 /** As patchedFields makes them: every field optional and nullable, an object's own fields too, at every depth. */
 type Patched<T extends TProperties> = { [K in keyof T]: TOptional<TUnion<[PatchOf<T[K]>, TNull]>> };
