@@ -2,7 +2,8 @@
  * The desktop app's logic, on a Shell (the real Electron or a test fake): one instance, the
  * gateway in-process on its loopback port (a taken port is explained, not a crash), a locked-down
  * window on the gateway's own origin with the admin cookie set by the main process, close-to-tray,
- * a tray menu rebuilt as health changes, notifications on changes, and a clean quit.
+ * a tray menu rebuilt as health changes, notifications on changes (and, with SWITCHYARD_WEBHOOK_URL
+ * in its environment, the same posted to a chat as `serve` posts them), and a clean quit.
  */
 import { join } from 'node:path';
 import type { Gateway, GatewayOptions } from '../../gateway/server';
@@ -11,6 +12,8 @@ import { DEFAULT_PORT } from '../../gateway/paths';
 import type { Secrets } from '../../gateway/config/secrets';
 import { createNotifier } from '../../gateway/notices/notifier';
 import { readHealthSnapshot } from '../../gateway/notices/snapshot';
+import { createWebhookSender, parseWebhookUrl, WEBHOOK_VARIABLE, type WebhookSender } from '../../gateway/notices/webhook';
+import { proxySettings } from '../../gateway/providers/proxy';
 import type { DesktopWindow, Shell } from './shell';
 import { namesProxy, proxyVariables } from './system-proxy';
 import { trayMenu, trayTooltip, type TrayState } from './tray';
@@ -51,9 +54,11 @@ export async function runDesktop(shell: Shell, deps: DesktopDeps): Promise<Deskt
   const wanted = deps.port ?? DEFAULT_PORT;
   let gateway: Gateway | undefined;
   let origin: string | null = null;
+  let webhook: (WebhookSender & { host: string }) | undefined;
   try {
     const env = await withSystemProxy(shell, deps.env ?? process.env);
-    gateway = await deps.createGateway({ dataDir: join(shell.userDataDir(), 'data'), port: wanted, secrets: deps.secrets, env, notices: { desktop: true, webhookHost: null }, ...(deps.uiDir ? { uiDir: deps.uiDir } : {}) });
+    webhook = webhookSender(env, shell);
+    gateway = await deps.createGateway({ dataDir: join(shell.userDataDir(), 'data'), port: wanted, secrets: deps.secrets, env, notices: { desktop: true, webhookHost: webhook?.host ?? null }, ...(deps.uiDir ? { uiDir: deps.uiDir } : {}) });
     origin = (await startOnFreePort(gateway, wanted, shell)).url;
     state.port = Number(new URL(origin).port);
     state.localOnly = gateway.localOnly();
@@ -132,7 +137,10 @@ export async function runDesktop(shell: Shell, deps: DesktopDeps): Promise<Deskt
     const changed = JSON.stringify(providers) !== JSON.stringify(state.providers) || state.localOnly !== gateway.localOnly();
     state.providers = providers;
     state.localOnly = gateway.localOnly();
-    for (const notice of notifier(snapshot)) shell.notify(notice.title, notice.body);
+    for (const notice of notifier(snapshot)) {
+      shell.notify(notice.title, notice.body);
+      webhook?.send(notice);
+    }
     if (changed) renderTray();
   }
 
@@ -142,6 +150,7 @@ export async function runDesktop(shell: Shell, deps: DesktopDeps): Promise<Deskt
     clearInterval(timer);
     // In-flight requests are cut with a clear error by the server's close; the database is closed.
     await gateway?.stop().catch(() => undefined);
+    await webhook?.close({ giveUpRetries: true });
     window?.destroy();
     shell.exit(0);
   }
@@ -166,7 +175,24 @@ export async function runDesktop(shell: Shell, deps: DesktopDeps): Promise<Deskt
   };
 }
 
-/** The configured port, or (when another program holds it) any free one, saying so plainly. */
+/**
+ * Notices posted to the chat SWITCHYARD_WEBHOOK_URL names too, when the app's environment has it (an
+ * app started from a terminal, or given it by launchctl or a desktop file). A URL serve would refuse
+ * is said once, and the app starts without it.
+ */
+function webhookSender(env: Record<string, string | undefined>, shell: Shell): (WebhookSender & { host: string }) | undefined {
+  const value = env[WEBHOOK_VARIABLE];
+  if (!value) return undefined;
+  const parsed = parseWebhookUrl(value);
+  if (!parsed.ok) {
+    shell.notify('Notices are not posted to the webhook', `${parsed.message}: give the incoming webhook's URL (Slack, Discord, Mattermost...), or unset it.`);
+    return undefined;
+  }
+  if (parsed.warning) shell.notify('The webhook is reached in clear', `${parsed.warning}.`);
+  const sender = createWebhookSender(parsed.url, proxySettings(env), (problem) => console.error(`Notice not delivered: ${problem}`));
+  return Object.assign(sender, { host: parsed.url.host });
+}
+
 /** The environment, with the system's proxy for cloud APIs when it names none (an app from the Dock has no shell's). */
 async function withSystemProxy(shell: Shell, env: Record<string, string | undefined>): Promise<Record<string, string | undefined>> {
   if (namesProxy(env)) return env;
@@ -178,6 +204,7 @@ async function withSystemProxy(shell: Shell, env: Record<string, string | undefi
   }
 }
 
+/** The configured port, or (when another program holds it) any free one, saying so plainly. */
 async function startOnFreePort(gateway: Gateway, wanted: number, shell: Shell): Promise<{ url: string }> {
   try {
     return await gateway.start();

@@ -12,6 +12,8 @@ import { envSecrets } from '../../gateway/config/secrets';
 import { runDesktop } from '../../electron/main/desktop';
 import { FakeShell, onCleanup, startDesktop, useDesktopCleanups, type FakeWindow } from '../support/desktop';
 import { tempDir } from '../support/harness';
+import { startFakeServer } from '../support/fake-server';
+import { sessionCookieName } from '../../gateway/surfaces/admin/session';
 
 useDesktopCleanups();
 
@@ -189,6 +191,27 @@ describe('tray', () => {
     expect(shell.item(/^local:/).label).toBe('local: down');
     expect(shell.tooltip).toContain('local down');
     expect(shell.notices.map((n) => n.title)).toEqual(['local is down', 'Switchyard is falling back']);
+  });
+
+  it('posts the same notices to the webhook its environment names, and says a URL it cannot use', async () => {
+    const hook = await startFakeServer((_request, res) => void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok'));
+    onCleanup(() => hook.stop());
+    const { shell, desktop } = await startDesktop({ env: { SWITCHYARD_WEBHOOK_URL: `${hook.url}/services/T1/B2/secret` } });
+    await desktop.refresh();
+    await desktop.gateway?.applyConfig({ ...desktop.gateway.config(), providers: desktop.gateway.config().providers.map((p) => (p.name === 'local' ? { ...p, baseUrl: 'http://127.0.0.1:9' } : p)) }, 'test');
+    await fetch(`${desktop.origin}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'default', messages: [{ role: 'user', content: 'x' }] }) });
+    await desktop.refresh();
+    expect(shell.notices.map((n) => n.title)).toEqual(['local is down', 'Switchyard is falling back']);
+    await expect.poll(() => hook.requests.length).toBe(2);
+    expect(hook.requests.map((r) => [r.path, (r.body as { title: string }).title])).toEqual([['/services/T1/B2/secret', 'local is down'], ['/services/T1/B2/secret', 'Switchyard is falling back']]);
+    // Settings says both places, the webhook by its host alone.
+    const settings = await (await fetch(`${desktop.origin}/admin/api/settings`, { headers: { cookie: `${sessionCookieName(Number(new URL(desktop.origin as string).port))}=${desktop.gateway?.sessions.createSession()}` } })).json();
+    expect(settings.server.notices).toEqual({ desktop: true, webhookHost: new URL(hook.url).host });
+
+    const bad = await startDesktop({ env: { SWITCHYARD_WEBHOOK_URL: 'https://user:pw@hooks.example.com/x' } });
+    expect(bad.desktop.gateway).toBeDefined();
+    expect(bad.shell.notices[0]?.title).toBe('Notices are not posted to the webhook');
+    expect(bad.shell.notices[0]?.body).not.toContain('pw');
   });
 
   it('says when a model pull the page started has ended, though its window was closed', async () => {

@@ -14,6 +14,7 @@ import type { FakeServer } from './fake-server';
 import { startFakeOllama } from './fake-ollama';
 import { startFakeOpenAI } from './fake-openai';
 import { startGateway, tempDir, type Harness } from './harness';
+import type { GatewayOptions } from '../../gateway/server';
 
 export const SHOTS = join(import.meta.dirname, '..', '..', 'test-artifacts', 'screenshots');
 
@@ -48,7 +49,7 @@ export const twoProviders = (upstreams: { ollama: string; openai: string }) => (
 });
 
 /** The gateway starts with `config(upstreams)`; the dashboard's fields are set once the file's tests begin. */
-export function useDashboard(config: (upstreams: { ollama: string; openai: string }) => unknown): Dashboard {
+export function useDashboard(config: (upstreams: { ollama: string; openai: string }) => unknown, gateway: Partial<GatewayOptions> = {}): Dashboard {
   // A UI test walks several pages, each a browser round trip: 20 s has run out under CI's load.
   vi.setConfig({ testTimeout: 60_000 });
   const dashboard = { notFound: [] as string[], home: tempDir() } as Dashboard;
@@ -63,7 +64,7 @@ export function useDashboard(config: (upstreams: { ollama: string; openai: strin
   beforeAll(async () => {
     dashboard.ollama = await startFakeOllama();
     dashboard.openai = await startFakeOpenAI();
-    dashboard.h = await startGateway(config({ ollama: dashboard.ollama.url, openai: dashboard.openai.url }), { env: { HOME: dashboard.home.path } });
+    dashboard.h = await startGateway(config({ ollama: dashboard.ollama.url, openai: dashboard.openai.url }), { ...gateway, env: { HOME: dashboard.home.path } });
     const found = await findChromium();
     console.log(`UI tests in ${found.source}`);
     dashboard.browser = await chromium.launch({ executablePath: found.executablePath, args: found.args });

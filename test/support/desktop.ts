@@ -163,7 +163,7 @@ function cloudIsRemote(config: ReturnType<typeof twoTierConfig>) {
   return { ...config, providers: config.providers.map((p) => (p.name === 'cloud' ? { ...p, local: false } : p)) };
 }
 
-export async function startDesktop(options: { port?: number; lockTaken?: boolean; hidden?: boolean; cloudKey?: string; pullStepMs?: number } = {}): Promise<{ shell: FakeShell; desktop: DesktopApp }> {
+export async function startDesktop(options: { port?: number; lockTaken?: boolean; hidden?: boolean; cloudKey?: string; pullStepMs?: number; env?: Record<string, string> } = {}): Promise<{ shell: FakeShell; desktop: DesktopApp }> {
   const keys = options.cloudKey === '' ? {} : { TEST_KEY: options.cloudKey ?? 'sk-test-1234' };
   const dir = tempDir('switchyard-desktop-');
   const ollama = await startFakeOllama(options.pullStepMs ? { pullStepMs: options.pullStepMs } : {});
@@ -171,7 +171,7 @@ export async function startDesktop(options: { port?: number; lockTaken?: boolean
   const shell = new FakeShell(dir.path, options.lockTaken);
   const desktop = (await runDesktop(shell, {
     createGateway: (o) => createGateway({ ...o, config: cloudIsRemote(twoTierConfig({ ollama: ollama.url, openai: openai.url })), discoverOllama: false, healthChecks: false, env: keys, secrets: envSecrets(keys) }),
-    env: {},
+    env: options.env ?? {},
     secrets: envSecrets({}),
     preloadPath: '/app/out/preload/index.cjs',
     port: options.port ?? (await freePort()),

@@ -44,8 +44,10 @@ export function SettingsPage() {
 
 /** Where a provider down, a fallback or a budget spent is told: set where the gateway starts, so only said here. */
 function Notices({ to }: { to: SettingsView['server']['notices'] }) {
-  if (to.desktop) return <p data-testid="notices">Notices: this app's notifications, on each change (a provider down or back, falling back, a budget at 80% or spent, a full disk, a pull ended).</p>;
-  if (to.webhookHost) return <p data-testid="notices">Notices: posted to the webhook at <code>{to.webhookHost}</code> on each change (a provider down or back, falling back, a budget at 80% or spent, a full disk, a pull ended).</p>;
+  const changes = 'on each change (a provider down or back, falling back, a budget at 80% or spent, a full disk, a pull ended)';
+  const hook = to.webhookHost && <>posted to the webhook at <code>{to.webhookHost}</code></>;
+  if (to.desktop) return <p data-testid="notices">Notices: this app's notifications{hook && <>, and {hook}</>}, {changes}.</p>;
+  if (hook) return <p data-testid="notices">Notices: {hook} {changes}.</p>;
   return (
     <p data-testid="notices" className="muted">
       Notices: none here. Started with <code>SWITCHYARD_WEBHOOK_URL</code> set to a chat's incoming webhook (Slack, Discord, Mattermost...), <code>switchyard serve</code> posts a provider down, a fallback or a budget spent to it; <code>switchyard notices test</code> checks it.
