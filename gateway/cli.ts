@@ -195,7 +195,8 @@ export async function main(
         io.out(USAGE);
         return command === undefined ? 2 : 0;
       default:
-        io.err(`Unknown command "${command}".\n\n${USAGE}`);
+        // `switchyard --data-dir X` left the command out; it is not a command named "--data-dir".
+        io.err(`${command?.startsWith('-') ? `Name a command before ${command}.` : `Unknown command "${command}"${didYouMean(command ?? '')}`}\n\n${USAGE}`);
         return 2;
     }
   } catch (error) {
@@ -221,4 +222,26 @@ function optionProblem(message: string): string {
   if (option && /argument missing|is ambiguous/.test(message)) return `${option} needs a value: ${option} VALUE`;
   if (option && /does not take an argument/.test(message)) return `${option} takes no value`;
   return `${message.split(/\.\s/)[0]?.replace(/\.$/, '')}.`;
+}
+
+/** `: did you mean "serve"?` for a command one or two letters off one the usage lists, else a full stop. */
+function didYouMean(typed: string): string {
+  const commands = new Set([...USAGE.matchAll(/^\s+switchyard ([a-z][a-z-]*)/gm)].map((match) => match[1] as string));
+  let best: { command: string; distance: number } | undefined;
+  for (const command of commands) {
+    const distance = editDistance(typed.slice(0, 32), command);
+    if (distance <= 2 && (!best || distance < best.distance)) best = { command, distance };
+  }
+  return best ? `: did you mean "${best.command}"?` : '.';
+}
+
+/** Levenshtein distance of two short words (a command typed, at most 32 letters, and one listed). */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length] as number;
 }

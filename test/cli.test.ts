@@ -51,6 +51,9 @@ describe('argument errors', () => {
     const missing = run(['export', '--data-dir']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^--data-dir needs a value: --data-dir VALUE\n\nSwitchyard /);
+    expect(run(['--data-dir', dir()])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^Name a command before --data-dir\.\n\nSwitchyard /) });
+    expect(run(['serv'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^Unknown command "serv": did you mean "serve"\?\n\nSwitchyard /) });
+    expect(run(['frobnicate']).stderr).toMatch(/^Unknown command "frobnicate"\.\n/);
     // Followed by another option, Node calls it "ambiguous" over three lines: it is the same mistake.
     expect(run(['serve', '--port', '--data-dir', dir()]).stderr).toMatch(/^--port needs a value: --port VALUE\n\nSwitchyard /);
     expect(run(['usage', 'tail', '--follow=yes', '--data-dir', dir()]).stderr).toMatch(/^--follow takes no value\n\nSwitchyard /);
