@@ -21,6 +21,7 @@ import { usageCommand } from './usage/command';
 import { DB_FILE, openDatabase } from './store/db';
 import { defaultDataDir, isPort } from './paths';
 import { dataDirProblem } from './cli-problems';
+import { nearest } from './config/nearest';
 import { extraWords, strayOptions, USAGE } from './cli-usage';
 import { VERSION } from './version';
 
@@ -226,22 +227,6 @@ function optionProblem(message: string): string {
 
 /** `: did you mean "serve"?` for a command one or two letters off one the usage lists, else a full stop. */
 function didYouMean(typed: string): string {
-  const commands = new Set([...USAGE.matchAll(/^\s+switchyard ([a-z][a-z-]*)/gm)].map((match) => match[1] as string));
-  let best: { command: string; distance: number } | undefined;
-  for (const command of commands) {
-    const distance = editDistance(typed.slice(0, 32), command);
-    if (distance <= 2 && (!best || distance < best.distance)) best = { command, distance };
-  }
-  return best ? `: did you mean "${best.command}"?` : '.';
-}
-
-/** Levenshtein distance of two short words (a command typed, at most 32 letters, and one listed). */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) current[j] = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
-    previous = current;
-  }
-  return previous[b.length] as number;
+  const meant = nearest(typed, new Set([...USAGE.matchAll(/^\s+switchyard ([a-z][a-z-]*)/gm)].map((match) => match[1] as string)));
+  return meant ? `: did you mean "${meant}"?` : '.';
 }

@@ -7,6 +7,7 @@ import { Compile } from 'typebox/compile';
 import { ConfigSchema, type Config } from './schema';
 import { isLocalProvider } from '../routing/locality';
 import { originIssues } from './origins';
+import { nearest } from './nearest';
 import { describeSchemaErrors, quote, schemaErrorsOf, type ConfigIssue } from './schema-errors';
 
 export type ValidationResult =
@@ -60,10 +61,21 @@ function meaningIssues(config: Config): { errors: ConfigIssue[]; warnings: Confi
   const providerNames = uniqueNames(config.providers, 'providers', errors);
   const deploymentNames = uniqueNames(config.deployments, 'deployments', errors);
   const routeNames = uniqueNames(config.routes, 'routes', errors);
+  // A name one or two letters off one that is there is suggested, for the first five unknown names:
+  // a file with hundreds of them stays quick to check.
+  let suggestions = 5;
+  const noneNamed = (what: string, name: string, known: Iterable<string>) => {
+    const meant = suggestions-- > 0 ? nearest(name, known) : undefined;
+    return `no ${what} is named ${quote(name)}${meant ? ` (did you mean ${quote(meant)}?)` : ''}`;
+  };
 
   config.providers.forEach((provider, i) => {
     const url = parseHttpUrl(provider.baseUrl);
-    if (!url) errors.push({ path: `providers[${i}].baseUrl`, message: `${quote(provider.baseUrl)} is not an http(s) URL` });
+    if (!url) {
+      // `localhost:11434`, as OLLAMA_HOST is often written: the scheme was left out.
+      const meant = /^(?!https?[:/])[a-z0-9.-]+(:\d+)?(\/.*)?$/i.test(provider.baseUrl) && parseHttpUrl(`http://${provider.baseUrl}`) ? ` (did you mean ${quote(`http://${provider.baseUrl}`)}?)` : '';
+      errors.push({ path: `providers[${i}].baseUrl`, message: `${quote(provider.baseUrl)} is not an http(s) URL${meant}` });
+    }
     // The transport sends to the URL's origin, which has no user or password: refuse them rather than
     // drop them silently, and keep them out of the config's plain text (the message does not repeat them).
     else if (url.username || url.password) {
@@ -78,7 +90,7 @@ function meaningIssues(config: Config): { errors: ConfigIssue[]; warnings: Confi
     const at = `deployments[${i}]`;
     deploymentTypes.set(deployment.name, deployment.type ?? 'chat');
     if (!providerNames.has(deployment.provider)) {
-      errors.push({ path: `${at}.provider`, message: `no provider is named ${quote(deployment.provider)}` });
+      errors.push({ path: `${at}.provider`, message: noneNamed('provider', deployment.provider, providerNames) });
     }
     if (deployment.timeZone !== undefined && !isKnownTimeZone(deployment.timeZone)) {
       errors.push({ path: `${at}.timeZone`, message: `${quote(deployment.timeZone)} is not a known IANA time zone` });
@@ -101,7 +113,7 @@ function meaningIssues(config: Config): { errors: ConfigIssue[]; warnings: Confi
     const types = new Set<string>();
     route.deployments.forEach((name, j) => {
       if (!deploymentNames.has(name)) {
-        errors.push({ path: `${at}.deployments[${j}]`, message: `no deployment is named ${quote(name)}` });
+        errors.push({ path: `${at}.deployments[${j}]`, message: noneNamed('deployment', name, deploymentNames) });
         return;
       }
       if (seen.has(name)) errors.push({ path: `${at}.deployments[${j}]`, message: `${quote(name)} is listed twice` });
@@ -124,7 +136,7 @@ function meaningIssues(config: Config): { errors: ConfigIssue[]; warnings: Confi
     if (route.weights && route.strategy !== 'weighted') warnings.push({ path: `${at}.weights`, message: `weights apply only with "strategy": "weighted"` });
     route.rules?.forEach((rule, j) => {
       const target = config.routes.find((r) => r.name === rule.use);
-      if (!target) errors.push({ path: `${at}.rules[${j}].use`, message: `no route is named ${quote(rule.use)}` });
+      if (!target) errors.push({ path: `${at}.rules[${j}].use`, message: noneNamed('route', rule.use, routeNames) });
       else if (target.name === route.name) errors.push({ path: `${at}.rules[${j}].use`, message: 'a rule cannot send a route to itself' });
       else if (target.deployments.some((d) => deploymentTypes.get(d) !== [...types][0])) errors.push({ path: `${at}.rules[${j}].use`, message: `route ${quote(rule.use)} serves another type of request` });
     });
@@ -133,7 +145,7 @@ function meaningIssues(config: Config): { errors: ConfigIssue[]; warnings: Confi
   const modelNames = new Set([...routeNames, ...deploymentNames]);
   for (const [alias, target] of Object.entries(config.aliases ?? {})) {
     const at = `aliases.${alias}`;
-    if (!modelNames.has(target)) errors.push({ path: at, message: `no route or deployment is named ${quote(target)}` });
+    if (!modelNames.has(target)) errors.push({ path: at, message: noneNamed('route or deployment', target, modelNames) });
     if (modelNames.has(alias)) errors.push({ path: at, message: `${quote(alias)} is already a route or deployment name; a model name must mean one thing` });
     if (/[\u0000-\u001f]/.test(alias)) errors.push({ path: at, message: 'an alias cannot contain control characters' });
   }
@@ -145,8 +157,8 @@ function meaningIssues(config: Config): { errors: ConfigIssue[]; warnings: Confi
     budgetNames.add(budget.name);
     if (budget.timeZone !== undefined && !isKnownTimeZone(budget.timeZone)) errors.push({ path: `${at}.timeZone`, message: `${quote(budget.timeZone)} is not a known IANA time zone` });
     const scope = budget.scope;
-    if (typeof scope === 'object' && 'route' in scope && !routeNames.has(scope.route)) errors.push({ path: `${at}.scope.route`, message: `no route is named ${quote(scope.route)}` });
-    if (typeof scope === 'object' && 'provider' in scope && !providerNames.has(scope.provider)) errors.push({ path: `${at}.scope.provider`, message: `no provider is named ${quote(scope.provider)}` });
+    if (typeof scope === 'object' && 'route' in scope && !routeNames.has(scope.route)) errors.push({ path: `${at}.scope.route`, message: noneNamed('route', scope.route, routeNames) });
+    if (typeof scope === 'object' && 'provider' in scope && !providerNames.has(scope.provider)) errors.push({ path: `${at}.scope.provider`, message: noneNamed('provider', scope.provider, providerNames) });
   });
 
   errors.push(...originIssues(config.settings?.allowedOrigins));

@@ -78,6 +78,14 @@ describe('validateConfig', () => {
     expect(errorsOf((c) => c.routes[0].deployments.push('ghost'))).toContainEqual({ path: 'routes[0].deployments[2]', message: 'no deployment is named "ghost"' });
   });
 
+  it('suggests the name a reference was one or two letters off, and the scheme a base URL left out', () => {
+    expect(errorsOf((c) => (c.routes[0].deployments = ['llama', 'mni']))).toContainEqual({ path: 'routes[0].deployments[1]', message: 'no deployment is named "mni" (did you mean "mini"?)' });
+    expect(errorsOf((c) => (c.deployments[0].provider = 'locl'))).toContainEqual({ path: 'deployments[0].provider', message: 'no provider is named "locl" (did you mean "local"?)' });
+    expect(errorsOf((c) => (c.deployments[0].provider = 'elsewhere'))).toContainEqual({ path: 'deployments[0].provider', message: 'no provider is named "elsewhere"' });
+    expect(errorsOf((c) => (c.providers[0].baseUrl = 'localhost:11434'))).toContainEqual({ path: 'providers[0].baseUrl', message: '"localhost:11434" is not an http(s) URL (did you mean "http://localhost:11434"?)' });
+    expect(errorsOf((c) => (c.providers[0].baseUrl = 'http//localhost'))).toContainEqual({ path: 'providers[0].baseUrl', message: '"http//localhost" is not an http(s) URL' });
+  });
+
   it('rejects a route that mixes chat and embedding deployments', () => {
     const errors = errorsOf((c) => (c.deployments[1].type = 'embedding'));
     expect(errors).toContainEqual({ path: 'routes[0].deployments', message: 'route "default" mixes deployment types (chat, embedding); all must share one type' });
