@@ -6,6 +6,7 @@
  * window. Pure: the same catalog, state, request and instant always give the same plan.
  */
 import type { DeploymentConfig, RouteConfig, Strategy } from '../config/schema';
+import { nearest } from '../config/nearest';
 import { GatewayError } from '../errors';
 import type { Catalog } from './catalog';
 import { isLocalDeployment, isLocalProvider } from './locality';
@@ -196,7 +197,9 @@ function resolveModel(catalog: Catalog, model: string): { route: RouteConfig; di
     if (catalog.deployments.has(aliased.target)) return { route: catalog.directRoute(aliased.target), direct: true, alias: aliased.alias };
   }
   const known = [...catalog.routes.keys(), ...catalog.deployments.keys()];
-  throw new GatewayError('model_not_found', `The model "${model}" does not exist: name a route or a deployment (${known.length > 0 ? known.slice(0, 20).join(', ') : 'none are configured'})`, {
+  // A tool set up with a typo: the name it was a letter or two off (among the first 200, so a stream of unknown names stays cheap).
+  const meant = nearest(model, known.slice(0, 200));
+  throw new GatewayError('model_not_found', `The model "${model}" does not exist${meant ? ` (did you mean "${meant}"?)` : ''}: name a route or a deployment (${known.length > 0 ? known.slice(0, 20).join(', ') : 'none are configured'})`, {
     param: 'model',
   });
 }

@@ -105,6 +105,9 @@ describe('bad requests get OpenAI-shaped errors naming the field', () => {
     expect(res.headers['content-type']).toMatch(/application\/json/);
     expect(res.body.error).toMatchObject({ code: 'model_not_found', param: 'model', message: expect.stringContaining('default, cloud-first') });
     assertMatchesSpec('openai', 'ErrorResponse', res.body);
+    // A tool set up with a typo is told the name it was meant to be.
+    const typo = await chat({ model: 'defualt', messages: [{ role: 'user', content: 'x' }] });
+    expect(typo.body.error.message).toMatch(/^The model "defualt" does not exist \(did you mean "default"\?\): name a route or a deployment \(default, /);
   });
 
   it('refuses a body over the size limit with 413', async () => {
