@@ -48,7 +48,7 @@ function settle(kept: SchemaError[], union: SchemaError, settled: Set<SchemaErro
   let start = kept.length;
   while (start > 0 && inside(kept[start - 1] as SchemaError, prefix, union.instancePath)) start -= 1;
   const run = kept.slice(start);
-  const replacement = choose(groupByBranch(run, prefix), union) ?? (own ? [...run, union] : run);
+  const replacement = choose(groupByBranch(run, prefix), union, own) ?? (own ? [...run, union] : run);
   kept.splice(start, run.length, ...replacement);
   for (const error of replacement) settled.add(error);
 }
@@ -68,18 +68,21 @@ function groupByBranch(errors: SchemaError[], prefix: string): SchemaError[][] {
   return [...branches.values()];
 }
 
-/** The errors to keep in place of a union's, or undefined to leave them as they are. */
-function choose(branches: SchemaError[][], union: SchemaError): SchemaError[] | undefined {
+/**
+ * The errors to keep in place of a union's, or undefined to leave them as they are. `complete`:
+ * every branch reported; a list cut short may lack the very branches a kinds list would name.
+ */
+function choose(branches: SchemaError[][], union: SchemaError, complete: boolean): SchemaError[] | undefined {
   // A union of constants: its errors list the allowed values, which the messages say as one list.
   if (branches.every(isLiteral)) return undefined;
   const fitting = branches.filter((branch) => !wrongKind(branch, union.instancePath) && !otherVariant(branch, union.instancePath));
-  if (fitting.length === 0) return branches.every((branch) => wrongKind(branch, union.instancePath)) ? [kindsAllowed(branches, union.instancePath)] : undefined;
+  if (fitting.length === 0) return complete && branches.every((branch) => wrongKind(branch, union.instancePath)) ? [kindsAllowed(branches, union.instancePath)] : undefined;
   // The branch that went furthest into the value is the one it was meant for: `[[1.5]]` is an
   // array of token arrays with a bad token, not an array of strings whose first is wrong.
   const deepest = Math.max(...fitting.map(depth));
   const furthest = fitting.filter((branch) => depth(branch) === deepest);
   const at = furthest[0]?.[0]?.instancePath as string;
-  return furthest.length > 1 && furthest.every((branch) => wrongKind(branch, at)) ? [kindsAllowed(furthest, at)] : furthest[0];
+  return complete && furthest.length > 1 && furthest.every((branch) => wrongKind(branch, at)) ? [kindsAllowed(furthest, at)] : furthest[0];
 }
 
 const depth = (branch: SchemaError[]) => Math.max(...branch.map((error) => error.instancePath.split('/').length));
