@@ -7,10 +7,11 @@
 const MAX_LENGTH = 40;
 
 export function nearest(typed: string, known: Iterable<string>, maxDistance = 2): string | undefined {
-  if (typed.length > MAX_LENGTH) return undefined;
+  // A config checked as best it can be may hold a number where a name goes.
+  if (typeof typed !== 'string' || typed.length > MAX_LENGTH) return undefined;
   let best: { name: string; distance: number } | undefined;
   for (const name of known) {
-    if (name.length > MAX_LENGTH || Math.abs(name.length - typed.length) > maxDistance || name === typed) continue;
+    if (typeof name !== 'string' || name.length > MAX_LENGTH || Math.abs(name.length - typed.length) > maxDistance || name === typed) continue;
     const distance = editDistanceWithin(typed, name, best ? best.distance - 1 : maxDistance);
     if (distance !== undefined) best = { name, distance };
   }

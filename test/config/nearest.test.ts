@@ -23,6 +23,8 @@ it('finds the name one or two edits off, the closest first', () => {
   expect(nearest('llama', ['llama'])).toBeUndefined();
   expect(nearest('kitten', ['sitting'])).toBeUndefined();
   expect(nearest('x'.repeat(41), ['x'.repeat(40)])).toBeUndefined();
+  // A config read as best it can be may hold a number where a name goes: nothing is suggested for it.
+  expect(nearest(2 as unknown as string, ['ab'])).toBeUndefined();
 });
 
 it('agrees with a whole Levenshtein table on random words', () => {
