@@ -248,7 +248,7 @@ describe('client keys against a running gateway', () => {
     run(['import', writeJson(join(data, 'c.json'), config), '--data-dir', data]);
     const typo = run(['keys', 'create', 'ci', '--routes', 'default,defualt', '--data-dir', data]);
     expect(typo.code).toBe(1);
-    expect(typo.stderr).toBe('--routes: no route, deployment or alias is named "defualt"\n');
+    expect(typo.stderr).toBe('--routes: no route, deployment or alias is named "defualt" (did you mean "default"?)\n');
     const none = run(['keys', 'list', '--data-dir', data]);
     expect(none.stdout).toBe('');
     expect(none.stderr).toBe('No client keys yet: make one with "switchyard keys create NAME".\n');

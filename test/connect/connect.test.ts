@@ -269,6 +269,8 @@ describe('the command', () => {
     const wrong = await connect('codex', '--route', 'nope');
     expect(wrong.code).toBe(1);
     expect(wrong.err).toContain('Choose one of: coder, chat, llama');
+    // A typo is told the name it was meant to be.
+    expect((await connect('codex', '--route', 'codr')).err).toContain('No route or chat deployment is named "codr" (did you mean "coder"?). Choose one of:');
     const list = await connect();
     for (const name of ['Claude Code', 'Codex CLI', 'opencode', 'Continue', 'Cline / Roo Code', 'Aider', 'Zed', 'Open WebUI', 'OpenAI SDK', 'Ollama clients', 'Anthropic SDK']) expect(list.out).toContain(name);
     expect((await connect('cursor')).err).toContain('can set up claude-code, codex, opencode');
