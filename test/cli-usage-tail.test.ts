@@ -57,6 +57,10 @@ describe('switchyard usage tail', () => {
     expect(json(['--route', 'coder'])).toEqual(['req_1']);
     expect(json(['-n', '1'])).toEqual(['req_3']);
     expect(run(['usage', 'tail', '--lines', '0', '--data-dir', data]).stdout).toBe('');
+    // A route the stored config never named is likely a typo: said, since it would show nothing.
+    run(['import', writeJson(join(dir(), 'c.json'), { version: 1, providers: [{ name: 'local', kind: 'ollama', baseUrl: 'http://127.0.0.1:11434' }], deployments: [{ name: 'llama', provider: 'local', model: 'llama3.2' }], routes: [{ name: 'default', deployments: ['llama'] }, { name: 'coder', deployments: ['llama'] }] }), '--data-dir', data]);
+    expect(run(['usage', 'tail', '--route', 'codr', '--data-dir', data])).toMatchObject({ code: 0, stdout: '', stderr: 'Note: the config has no route named "codr" (did you mean "coder"?); only rows of a route once named so are shown.\n' });
+    expect(run(['usage', 'tail', '--route', 'coder', '--data-dir', data]).stderr).toBe('');
   });
 
   it('refuses what it cannot do, naming it', () => {

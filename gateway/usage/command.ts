@@ -15,6 +15,7 @@ import { budgetView, createBudgets } from '../budgets/budgets';
 import { createConfigStore } from '../store/config-store';
 import { showJson, showText } from './show';
 import { tail } from './tail';
+import { nearest } from '../config/nearest';
 import { SUMMARY_GROUPS, summarize, summarySince, summaryTable, type SummaryGroup } from './summary';
 
 const USAGE = `Usage: switchyard usage export [--data-dir DIR] [--format csv|json] [--since ISO-8601] [--session ID]
@@ -91,6 +92,16 @@ function summaryCommand(values: { format?: string; days?: string; by?: string },
   return 0;
 }
 
+/**
+ * Rows keep the route they went through, so a route since renamed or removed is still a filter; one
+ * the config has never named is likely a typo, which would otherwise show nothing and say nothing.
+ */
+function unknownRouteNote(route: string, routes: string[]): string {
+  if (routes.includes(route)) return '';
+  const meant = nearest(route, routes);
+  return `Note: the config has no route named ${JSON.stringify(printable(route))}${meant ? ` (did you mean ${JSON.stringify(meant)}?)` : ''}; only rows of a route once named so are shown.\n`;
+}
+
 async function tailCommand(values: UsageOptions, dataDir: string, io: Output): Promise<number> {
   const lines = Number(values.lines ?? 10);
   if (!/^[0-9]{1,4}$/.test(values.lines ?? '10')) {
@@ -108,6 +119,9 @@ async function tailCommand(values: UsageOptions, dataDir: string, io: Output): P
   process.once('SIGINT', end).once('SIGTERM', end);
   const db = openDatabase(dataDir);
   try {
+    const routes = createConfigStore(db).current()?.routes.map((r) => r.name);
+    const note = values.route && routes ? unknownRouteNote(values.route, routes) : '';
+    if (note) io.err(note);
     await tail(createUsageLog(db, daysIn(systemTimeZone())), io, { lines, follow: values.follow === true, format, filter, stop: stop.signal });
   } finally {
     process.off('SIGINT', end).off('SIGTERM', end);
