@@ -46,6 +46,7 @@ import type { UsageRecorder } from './usage/recorder';
 import type { MetricsTally } from './metrics/tally';
 import type { Pulls } from './models/pulls';
 import type { NoticesView } from './surfaces/admin/schemas';
+import type { NoticeTest } from './surfaces/admin/notice-test';
 import type { QuirkMemory } from './providers/types';
 
 export interface AppServices {
@@ -74,6 +75,8 @@ export interface AppServices {
   /** The data dir, and its database's size now (Settings shows them, with how to back it up). */
   data: () => { dir: string; bytes: number };
   notices: NoticesView;
+  /** Posts a test notice to the webhook notices go to (Settings' button), when they go to one. */
+  noticeTest?: NoticeTest | undefined;
   config: { current(): Config; apply(next: unknown, source: string): ValidationResult; history: ConfigHistory };
   /** This gateway's id, sent upstream with every request: a request that comes back with it is a loop. */
   gatewayId: string;
@@ -171,6 +174,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     gatewayId: s.gatewayId,
     pulls: s.pulls,
     quirks: s.quirks,
+    noticeTest: s.noticeTest,
   });
   await app.register(uiSurface, { uiDir: options.uiDir, port, sessions: s.sessions, address, allowedOrigin });
   return app;

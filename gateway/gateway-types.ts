@@ -8,6 +8,7 @@ import type { ValidationResult } from './config/validate';
 import type { HealthMonitor } from './health/monitor';
 import type { MetricsTally } from './metrics/tally';
 import type { NoticesView } from './surfaces/admin/schemas';
+import type { NoticeTest } from './surfaces/admin/notice-test';
 import type { HealthReport } from './surfaces/health/schema';
 import type { Pulls } from './models/pulls';
 import type { BreakerBoard } from './routing/breaker-board';
@@ -38,6 +39,8 @@ export interface GatewayOptions {
   uiDir?: string;
   /** Where its notices go, for Settings to say (the desktop app and `serve` send them; default nowhere). */
   notices?: NoticesView;
+  /** Settings' "Send a test notice": set by whoever posts the notices to a webhook (`serve`, the desktop app). */
+  noticeTest?: NoticeTest;
   /** How long clients may take to send a request (defaults in app.ts; tests shorten them). */
   clientTimeouts?: Partial<ClientTimeouts>;
 }

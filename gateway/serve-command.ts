@@ -14,7 +14,7 @@ import { listenProblem } from './cli-problems';
 import { DEFAULT_HOST, DEFAULT_PORT, isPort } from './paths';
 import { readHealthSnapshot } from './notices/snapshot';
 import { watchNotices } from './notices/watch';
-import { createWebhookSender, parseWebhookUrl, WEBHOOK_VARIABLE } from './notices/webhook';
+import { createWebhookSender, parseWebhookUrl, WEBHOOK_VARIABLE, type WebhookSender } from './notices/webhook';
 import { proxySettings } from './providers/proxy';
 import { serveBanner } from './serve-banner';
 import { ConfigError, createGateway, type Gateway } from './server';
@@ -51,6 +51,8 @@ export async function serveCommand(args: ServeArgs, io: Output): Promise<number>
     if (config === undefined) return 1;
   }
   keepHeapCompact();
+  // Made once the gateway listens; Settings' test notice cannot be asked for before that.
+  let sender: WebhookSender | undefined;
   let gateway;
   try {
     gateway = await createGateway({
@@ -60,6 +62,7 @@ export async function serveCommand(args: ServeArgs, io: Output): Promise<number>
       config,
       ...(args.uiDir ? { uiDir: args.uiDir } : {}),
       notices: { desktop: false, webhookHost: webhook?.url.host ?? null },
+      ...(webhook ? { noticeTest: { host: webhook.url.host, send: async () => (sender ? sender.test() : 'the gateway is still starting') } } : {}),
       logger: { level: process.env.SWITCHYARD_LOG_LEVEL ?? 'warn', redact: ['req.headers.authorization', 'req.headers["x-api-key"]'] },
     });
   } catch (error) {
@@ -93,7 +96,7 @@ export async function serveCommand(args: ServeArgs, io: Output): Promise<number>
   });
   if (args.configFile) reloadOnHangup(args.configFile, gateway, io);
   const undelivered = (problem: string) => io.err(`Notice not delivered: ${problem}\n`);
-  const sender = webhook && createWebhookSender(webhook.url, proxySettings(process.env), undelivered);
+  sender = webhook && createWebhookSender(webhook.url, proxySettings(process.env), undelivered);
   const watcher = sender && watchNotices({ read: () => readHealthSnapshot(gateway), deliver: (notice) => sender.send(notice), onError: undelivered });
   io.out(
     serveBanner({

@@ -185,6 +185,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         connectPlaces: { home: env.HOME || homedir(), env, stateDir: join(options.dataDir, 'connect') },
         data: () => ({ dir: options.dataDir, bytes: databaseBytes(options.dataDir) }),
         notices: options.notices ?? { desktop: false, webhookHost: null },
+        noticeTest: options.noticeTest,
         config: { current: () => catalog.config, apply: (next, source) => applyConfig(next, source), history: configs },
         gatewayId: upstream.gatewayId,
         now,

@@ -50,6 +50,10 @@ describe('notices posted to a webhook', () => {
     const cookie = (await fetch(link, { redirect: 'manual' })).headers.get('set-cookie')?.split(';')[0] ?? '';
     const settings = await (await fetch(new URL('/admin/api/settings', link), { headers: { cookie } })).json();
     expect(settings.server.notices).toEqual({ desktop: false, webhookHost: `127.0.0.1:${hook.port}` });
+    // And its "Send a test notice" posts one through serve's own sender.
+    const tried = await (await fetch(new URL('/admin/api/notices/test', link), { method: 'POST', headers: { cookie } })).json();
+    expect(tried).toEqual({ delivered: true, message: `Posted a test notice to the webhook at 127.0.0.1:${hook.port}` });
+    expect(hook.requests.map((r) => r.body?.title)).toEqual(['a test notice']);
 
     await ollama.setMode({ kind: 'refuse' });
     await expect.poll(() => hook.requests.map((r) => r.body?.title), { timeout: 10_000 }).toContain('local is down');

@@ -57,8 +57,10 @@ export async function runDesktop(shell: Shell, deps: DesktopDeps): Promise<Deskt
   let webhook: (WebhookSender & { host: string }) | undefined;
   try {
     const env = await withSystemProxy(shell, deps.env ?? process.env);
-    webhook = webhookSender(env, shell);
-    gateway = await deps.createGateway({ dataDir: join(shell.userDataDir(), 'data'), port: wanted, secrets: deps.secrets, env, notices: { desktop: true, webhookHost: webhook?.host ?? null }, ...(deps.uiDir ? { uiDir: deps.uiDir } : {}) });
+    const hook = webhookSender(env, shell);
+    webhook = hook;
+    const notices = { notices: { desktop: true, webhookHost: hook?.host ?? null }, ...(hook ? { noticeTest: { host: hook.host, send: () => hook.test() } } : {}) };
+    gateway = await deps.createGateway({ dataDir: join(shell.userDataDir(), 'data'), port: wanted, secrets: deps.secrets, env, ...notices, ...(deps.uiDir ? { uiDir: deps.uiDir } : {}) });
     origin = (await startOnFreePort(gateway, wanted, shell)).url;
     state.port = Number(new URL(origin).port);
     state.localOnly = gateway.localOnly();

@@ -5,7 +5,7 @@
  */
 import type { Output } from '../cli-output';
 import { proxySettings } from '../providers/proxy';
-import { createWebhookSender, parseWebhookUrl, WEBHOOK_VARIABLE } from './webhook';
+import { createWebhookSender, parseWebhookUrl, TEST_NOTICE, WEBHOOK_VARIABLE } from './webhook';
 
 export async function noticesCommand(subcommand: string | undefined, io: Output, env: Record<string, string | undefined>): Promise<number> {
   if (subcommand !== 'test') {
@@ -24,7 +24,7 @@ export async function noticesCommand(subcommand: string | undefined, io: Output,
   }
   let problem: string | undefined;
   const sender = createWebhookSender(webhook.url, proxySettings(env), (message) => (problem = message));
-  sender.send({ title: 'a test notice', body: 'Notices from this gateway reach this channel.' });
+  sender.send(TEST_NOTICE);
   await sender.close({ giveUpRetries: false });
   if (problem) {
     io.err(`Not delivered: ${problem}\n`);

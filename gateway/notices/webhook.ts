@@ -55,7 +55,11 @@ export interface WebhookSender {
    * waiting is not made (a gateway stopping must not wait on a chat that is down).
    */
   close(options: { giveUpRetries: boolean }): Promise<void>;
+  /** Posts a test notice now, once: undefined when the receiver took it, else what went wrong. */
+  test(): Promise<string | undefined>;
 }
+
+export const TEST_NOTICE: Notice = { title: 'a test notice', body: 'Notices from this gateway reach this channel.' };
 
 /**
  * Posts each notice in the background, once more a few seconds later when the receiver could not
@@ -98,6 +102,10 @@ export function createWebhookSender(url: URL, proxy: ProxySettings | undefined, 
       if (pending.size >= MAX_PENDING) return onError(`the webhook at ${url.host} is behind by ${MAX_PENDING} notices: "${notice.title}" was dropped`);
       const sent = post(notice).finally(() => pending.delete(sent));
       pending.add(sent);
+    },
+    async test() {
+      const failed = await attempt(TEST_NOTICE);
+      return failed && `the webhook at ${url.host} ${failed.problem}`;
     },
     async close({ giveUpRetries }) {
       if (giveUpRetries) closing.abort();

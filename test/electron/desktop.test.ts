@@ -205,8 +205,13 @@ describe('tray', () => {
     await expect.poll(() => hook.requests.length).toBe(2);
     expect(hook.requests.map((r) => [r.path, (r.body as { title: string }).title])).toEqual([['/services/T1/B2/secret', 'local is down'], ['/services/T1/B2/secret', 'Switchyard is falling back']]);
     // Settings says both places, the webhook by its host alone.
-    const settings = await (await fetch(`${desktop.origin}/admin/api/settings`, { headers: { cookie: `${sessionCookieName(Number(new URL(desktop.origin as string).port))}=${desktop.gateway?.sessions.createSession()}` } })).json();
+    const cookie = `${sessionCookieName(Number(new URL(desktop.origin as string).port))}=${desktop.gateway?.sessions.createSession()}`;
+    const settings = await (await fetch(`${desktop.origin}/admin/api/settings`, { headers: { cookie } })).json();
     expect(settings.server.notices).toEqual({ desktop: true, webhookHost: new URL(hook.url).host });
+    // Its "Send a test notice" goes through the app's own sender.
+    const tried = await (await fetch(`${desktop.origin}/admin/api/notices/test`, { method: 'POST', headers: { cookie } })).json();
+    expect(tried).toEqual({ delivered: true, message: `Posted a test notice to the webhook at ${new URL(hook.url).host}` });
+    expect(hook.requests.at(-1)?.body).toMatchObject({ title: 'a test notice' });
 
     const bad = await startDesktop({ env: { SWITCHYARD_WEBHOOK_URL: 'https://user:pw@hooks.example.com/x' } });
     expect(bad.desktop.gateway).toBeDefined();

@@ -24,3 +24,6 @@ export type PullView = Type.Static<typeof PullViewSchema>;
 export type PullList = Type.Static<typeof PullListSchema>;
 export type QuirkView = Type.Static<typeof QuirkViewSchema>;
 export type QuirkList = Type.Static<typeof QuirkListSchema>;
+/** A test notice posted to the webhook: whether it arrived, in words for the page. */
+export const NoticeTestSchema = Type.Object({ delivered: Type.Boolean(), message: Type.String() });
+export type NoticeTestResult = Type.Static<typeof NoticeTestSchema>;

@@ -22,6 +22,7 @@ export type {
   HealthReport as Health,
   KeptSession,
   ModelMemory,
+  NoticeTestResult,
   PullList,
   PullView as Pull,
   Overview,

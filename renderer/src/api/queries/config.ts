@@ -6,7 +6,7 @@
 import { mutationOptions, queryOptions, type QueryClient } from '@tanstack/react-query';
 import { api, send } from '../client';
 import { mergePatchBetween } from '../merge-patch';
-import type { Alias, BudgetConfig, ClientBasics, Config, ConfigPreview, ConfigRevision, DeploymentConfig, ProbeOutcome, ProviderInput, ProviderTest, ProviderView, QuirkView, RouteConfig, RoutePatch, Schedule, Settings, SettingsPatch, SettingsView, TimeWindow } from '../types';
+import type { Alias, BudgetConfig, ClientBasics, Config, ConfigPreview, ConfigRevision, DeploymentConfig, NoticeTestResult, ProbeOutcome, ProviderInput, ProviderTest, ProviderView, QuirkView, RouteConfig, RoutePatch, Schedule, Settings, SettingsPatch, SettingsView, TimeWindow } from '../types';
 import { invalidate, path } from './paths';
 
 export const configQueries = {
@@ -103,6 +103,8 @@ export const settingsMutations = {
   /** Local only; the health report says it too. */
   localOnly: (client: QueryClient) =>
     mutationOptions({ mutationFn: (on: boolean) => send<{ settings: Settings }>(path('settings'), 'PATCH', { settings: { localOnly: on } }), onSuccess: invalidate(client, 'config', 'health') }),
+  /** Posts a test notice to the webhook notices go to, and says whether it arrived. */
+  testNotice: () => mutationOptions({ mutationFn: () => send<NoticeTestResult>('/admin/api/notices/test', 'POST') }),
   previewImport: () => mutationOptions({ mutationFn: (config: unknown) => send<ConfigPreview>(path('config', undefined, '/preview'), 'POST', { config }) }),
   /** What applying an earlier revision again would change. */
   previewRevision: (client: QueryClient) =>

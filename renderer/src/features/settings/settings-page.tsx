@@ -5,11 +5,12 @@ import { ApiError } from '../../api/client';
 import { cacheMutations, cacheQueries } from '../../api/queries/cache';
 import { settingsMutations, configQueries } from '../../api/queries/config';
 import { keyMutations, keyQueries } from '../../api/queries/keys';
-import type { Config, ConfigPreview, Settings, SettingsPatch, SettingsView } from '../../api/types';
+import type { Config, ConfigPreview, Settings, SettingsPatch } from '../../api/types';
 import { applyTheme, themeChoice, type ThemeChoice } from '../../theme';
 import { Badge, Card, ConfirmButton, copy, Empty, ErrorNote, Field, Loading } from '../../ui/parts';
 import { ConfigHistory, PreviewList } from './config-history';
 import { BudgetsCard } from './budgets-card';
+import { Notices } from './notices';
 import { numberReader } from '../../ui/numbers';
 
 export function SettingsPage() {
@@ -39,19 +40,6 @@ export function SettingsPage() {
         <Theme />
       </div>
     </>
-  );
-}
-
-/** Where a provider down, a fallback or a budget spent is told: set where the gateway starts, so only said here. */
-function Notices({ to }: { to: SettingsView['server']['notices'] }) {
-  const changes = 'on each change (a provider down or back, falling back, a budget at 80% or spent, a full disk, a pull ended)';
-  const hook = to.webhookHost && <>posted to the webhook at <code>{to.webhookHost}</code></>;
-  if (to.desktop) return <p data-testid="notices">Notices: this app's notifications{hook && <>, and {hook}</>}, {changes}.</p>;
-  if (hook) return <p data-testid="notices">Notices: {hook} {changes}.</p>;
-  return (
-    <p data-testid="notices" className="muted">
-      Notices: none here. Started with <code>SWITCHYARD_WEBHOOK_URL</code> set to a chat's incoming webhook (Slack, Discord, Mattermost...), <code>switchyard serve</code> posts a provider down, a fallback or a budget spent to it; <code>switchyard notices test</code> checks it.
-    </p>
   );
 }
 
