@@ -141,8 +141,10 @@ describe('skipped before any attempt', () => {
     expect((await g.chat('default')).route).toMatch(/^llama:skip\(circuit-open\) mini:ok$/);
     await new Promise((r) => setTimeout(r, 100));
     await g.ollama.setMode({ kind: 'slow-first-byte', delayMs: 300 });
+    const sent = g.ollama.requests.length;
     const probe = g.chat('default');
-    await new Promise((r) => setTimeout(r, 80));
+    // Out once it reached Ollama: a fixed wait could end before it did, under load.
+    await expect.poll(() => g.ollama.requests.length).toBeGreaterThan(sent);
     expect((await g.chat('default')).route).toBe('llama:skip(probe-in-flight) mini:ok');
     expect((await probe).route).toBe('llama:ok');
 
@@ -151,8 +153,9 @@ describe('skipped before any attempt', () => {
     (c.providers[0] as Record<string, unknown>).maxConcurrent = 1;
     (c.providers[0] as Record<string, unknown>).queue = { max: 0 };
     g.h.gateway.applyConfig(c, 'test');
+    const waiting = g.ollama.requests.length;
     const slow = g.chat('default');
-    await new Promise((r) => setTimeout(r, 80));
+    await expect.poll(() => g.ollama.requests.length).toBeGreaterThan(waiting);
     expect((await g.chat('default')).route).toBe('llama:skip(busy) mini:ok');
     await slow;
   });
