@@ -72,6 +72,9 @@ it('shows a key limited to some routes only those, and the aliases that reach th
   // What it may not use is not found for it; without the key, everything is listed.
   expect(await openai.models.retrieve('default').catch((e: unknown) => e)).toBeInstanceOf(NotFoundError);
   expect(await openai.models.retrieve('claude-sonnet-4-6')).toMatchObject({ id: 'claude-sonnet-4-6' });
+  // A typo is told the name it was meant to be, among what this key may list only.
+  expect(((await openai.models.retrieve('fats').catch((e: unknown) => e)) as NotFoundError).error).toMatchObject({ message: 'The model "fats" does not exist (did you mean "fast"?)' });
+  expect(((await openai.models.retrieve('defualt').catch((e: unknown) => e)) as NotFoundError).error).toMatchObject({ message: 'The model "defualt" does not exist' });
   const everything = (await new OpenAI({ baseURL: h.baseUrl, apiKey: 'any', maxRetries: 0 }).models.list()).data.map((m) => m.id);
   expect(everything).toEqual(['default', 'fast', 'alias', 'snapshot', 'typo', 'quick', 'careful']);
 });
