@@ -5,9 +5,6 @@
  * origin once and compares its parts: time linear in its length, no pattern engine.
  */
 
-/** How a rule looks to the config schema; `originRule` says the rest. */
-export const ORIGIN_PATTERN = '^[A-Za-z][A-Za-z0-9+.-]{0,30}://[^/?#\\s]{1,160}$';
-
 interface Origin {
   scheme: string;
   host: string;

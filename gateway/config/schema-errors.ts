@@ -3,7 +3,7 @@
  * and for every admin API body alike (TypeBox's errors and Fastify's ajv errors have the same shape).
  */
 import { Settings } from 'typebox/system';
-import { patternWords } from './pattern-words';
+import { patternWords } from './patterns';
 import { chooseUnionBranches, type SchemaError } from './union-branches';
 
 export type { SchemaError };

@@ -6,11 +6,10 @@
 import Type from 'typebox';
 import { FAILURE_CLASSES } from '../errors';
 import { SettingsSchema } from './settings-schema';
+import { HHMM_PATTERN, NAME_PATTERN } from './patterns';
 
 export { SettingsSchema };
 
-export const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127}$';
-export const HHMM_PATTERN = '^([01][0-9]|2[0-3]):[0-5][0-9]$';
 const Name = Type.String({ pattern: NAME_PATTERN });
 const PositiveMs = Type.Integer({ minimum: 1, maximum: 86_400_000 });
 const NonNegativeMs = Type.Integer({ minimum: 0, maximum: 86_400_000 });

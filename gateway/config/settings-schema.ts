@@ -1,6 +1,6 @@
 /** The config's gateway-wide `settings`: local only, cache, usage log, kept responses, web origins, client keys. */
 import Type from 'typebox';
-import { ORIGIN_PATTERN } from './origins';
+import { ORIGIN_PATTERN } from './patterns';
 
 export const SettingsSchema = Type.Object(
   {

@@ -5,6 +5,7 @@
  */
 import { hash as digest, randomBytes } from 'node:crypto';
 import type { Db } from './db';
+import { KEY_NAME_PATTERN, patternWords } from '../config/patterns';
 
 export interface ClientKey {
   name: string;
@@ -39,6 +40,7 @@ interface Row {
   allowed_routes: string | null;
 }
 
+const KEY_NAME = new RegExp(KEY_NAME_PATTERN);
 const hash = (token: string) => digest('sha256', token, 'hex');
 
 /** Tokens whose verdict is remembered; past this many the memory starts over. */
@@ -69,7 +71,7 @@ export function createClientKeyStore(db: Db, now: () => number = Date.now): Clie
   };
   return {
     create(name, options = {}) {
-      if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) throw new ClientKeyError(`"${name}" is not a valid key name (letters, digits and . _ -, up to 64)`);
+      if (!KEY_NAME.test(name)) throw new ClientKeyError(`"${name}" is not ${patternWords(KEY_NAME_PATTERN)}`);
       if (all.all().some((r) => r.name === name)) throw new ClientKeyError(`a key named "${name}" exists already`);
       const key = `sy-${randomBytes(24).toString('base64url')}`;
       insert.run(name, hash(key), key.slice(0, 7), now(), options.rateLimitPerMinute ?? null, options.allowedRoutes ? JSON.stringify(options.allowedRoutes) : null);

@@ -11,6 +11,7 @@ import { BudgetViewSchema, HealthReportSchema, ProbeViewSchema } from '../health
 import { ChatBodySchema } from '../openai/schemas';
 import { mergePatchOf, Name, NullableNumber, NullableString, Strict } from './schema-parts';
 import { DecisionSchema, UsageAttemptSchema } from './usage-schemas';
+import { digitsPattern, KEY_NAME_PATTERN } from '../../config/patterns';
 
 export * from './usage-schemas';
 export * from './server-schemas';
@@ -96,7 +97,7 @@ export const ConfigPreviewSchema = Type.Object({
   changes: Type.Array(ConfigChangeSchema),
 });
 export const ConfigImportedSchema = Type.Object({ applied: Type.Literal(true), config: ConfigSchema });
-export const RevisionParams = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,12}$' }) });
+export const RevisionParams = Type.Object({ id: Type.String({ pattern: digitsPattern(12) }) });
 export const ConfigRevisionSchema = Type.Object({ id: Type.Integer(), createdAt: Type.Number(), source: Type.String() });
 /** Newest first; the first is the config in force. */
 export const ConfigRevisionListSchema = Type.Object({ revisions: Type.Array(ConfigRevisionSchema) });
@@ -152,7 +153,7 @@ export const ClientKeyListedSchema = Type.Object({ ...ClientKeySchema.properties
 export const ClientKeyListSchema = Type.Object({ keys: Type.Array(ClientKeyListedSchema) });
 export const ClientKeyInputSchema = Type.Object(
   {
-    name: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' }),
+    name: Type.String({ pattern: KEY_NAME_PATTERN }),
     rateLimitPerMinute: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 1_000_000 }), Type.Null()])),
     allowedRoutes: Type.Optional(Type.Union([Type.Array(Name, { maxItems: 256 }), Type.Null()])),
   },

@@ -1,6 +1,7 @@
 /** The usage log over the admin API: rows, one request's decision, rollups, the overview, and their query. */
 import Type from 'typebox';
 import { Name, NullableNumber, NullableString, Strict } from './schema-parts';
+import { digitsPattern, STATUS_PATTERN } from '../../config/patterns';
 
 export const UsageAttemptSchema = Type.Object({
   deployment: Type.String(),
@@ -51,9 +52,9 @@ export const UsageQuerySchema = Type.Object(
     clientKey: Type.Optional(Name),
     /** Rows only: the rollups keep no sessions. */
     session: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    status: Type.Optional(Type.String({ pattern: '^(ok|error|[1-5][0-9][0-9])$' })),
+    status: Type.Optional(Type.String({ pattern: STATUS_PATTERN })),
     cached: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
-    limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,4}$' })),
+    limit: Type.Optional(Type.String({ pattern: digitsPattern(4) })),
     before: Type.Optional(Type.String({ maxLength: 128 })),
     granularity: Type.Optional(Type.Union([Type.Literal('minute'), Type.Literal('hour'), Type.Literal('day')])),
     groupBy: Type.Optional(Type.Union(['none', 'deployment', 'provider', 'route', 'clientKey'].map((g) => Type.Literal(g)))),

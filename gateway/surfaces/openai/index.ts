@@ -24,9 +24,10 @@ import { ChatBodySchema, CompletionBodySchema, EmbeddingBodySchema } from './sch
 import { completionSse, generateBody, textCompletion, type CompletionRequest } from './completions';
 import { chatFromGenerate } from '../ollama/codec';
 import { ollamaStream, ollamaWhole } from '../ollama/run';
+import { digitsPattern } from '../../config/patterns';
 
 const ModelPageQuery = Type.Object(
-  { limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,4}$' })), after_id: Type.Optional(Type.String()), before_id: Type.Optional(Type.String()), client_version: Type.Optional(Type.String()) },
+  { limit: Type.Optional(Type.String({ pattern: digitsPattern(4) })), after_id: Type.Optional(Type.String()), before_id: Type.Optional(Type.String()), client_version: Type.Optional(Type.String()) },
   { additionalProperties: true },
 );
 

@@ -4,9 +4,10 @@
  * upstream's puzzle); every other field passes through to the upstream untouched.
  */
 import Type from 'typebox';
+import { PRINTABLE_PATTERN } from '../../config/patterns';
 
 /** A model name: a route or deployment, never with control characters (they are a 400, not a 404). */
-export const ModelName = Type.String({ minLength: 1, maxLength: 256, pattern: '^[^\\u0000-\\u001f\\u007f]+$' });
+export const ModelName = Type.String({ minLength: 1, maxLength: 256, pattern: PRINTABLE_PATTERN });
 /** A stop sequence, of a length the gateway can look for in every chunk of an answer (wire/stop-sequences.ts). */
 export const StopSequence = Type.String({ maxLength: 1_000 });
 const Nullable = <T extends Type.TSchema>(schema: T) => Type.Optional(Type.Union([schema, Type.Null()]));

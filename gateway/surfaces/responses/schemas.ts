@@ -4,6 +4,7 @@
  */
 import Type from 'typebox';
 import { ModelName } from '../openai/schemas';
+import { ID_PATTERN, PAGE_SIZE_PATTERN } from '../../config/patterns';
 
 const open = { additionalProperties: true } as const;
 const Nullable = <T extends Type.TSchema>(schema: T) => Type.Optional(Type.Union([schema, Type.Null()]));
@@ -16,7 +17,7 @@ const Tool = Type.Union([
 const ToolChoice = Type.Union([Type.String({ minLength: 1 }), Type.Object({ type: Type.String({ minLength: 1 }), name: Type.Optional(Type.String()) }, open)]);
 
 /** Response ids as this gateway and OpenAI write them; anything else cannot name a stored response. */
-export const ResponseId = Type.String({ minLength: 1, maxLength: 256, pattern: '^[A-Za-z0-9_-]+$' });
+export const ResponseId = Type.String({ minLength: 1, maxLength: 256, pattern: ID_PATTERN });
 
 export const ResponsesBodySchema = Type.Object(
   {
@@ -46,7 +47,7 @@ export const ResponseParamsSchema = Type.Object({ id: ResponseId }, { additional
 /** OpenAI's paging of a response's input items (a query string: its numbers are text); the rest (`include`) has nothing to add here. */
 export const InputItemsQuerySchema = Type.Object(
   {
-    limit: Type.Optional(Type.String({ pattern: '^(100|[1-9][0-9]?)$' })),
+    limit: Type.Optional(Type.String({ pattern: PAGE_SIZE_PATTERN })),
     order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')])),
     after: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
   },
