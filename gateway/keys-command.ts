@@ -4,7 +4,7 @@
  */
 import type { Output } from './cli-output';
 import { unknownModels } from './routing/aliases';
-import { nearest } from './config/nearest';
+import { didYouMean } from './config/nearest';
 import { ClientKeyError, createClientKeyStore } from './store/client-keys';
 import { createConfigStore } from './store/config-store';
 import { openDatabase } from './store/db';
@@ -37,8 +37,8 @@ export function keysCommand(positionals: string[], values: { rpm?: string; route
       const config = createConfigStore(db).current();
       const unknown = config && allowedRoutes ? unknownModels(config, allowedRoutes) : [];
       if (unknown.length > 0) {
-        const meant = config && nearest(unknown[0] as string, [...config.routes.map((r) => r.name), ...config.deployments.map((d) => d.name), ...Object.keys(config.aliases ?? {})]);
-        io.err(`--routes: no route, deployment or alias is named ${unknown.map((n) => `"${n}"`).join(', ')}${meant ? ` (did you mean "${meant}"?)` : ''}\n`);
+        const known = config ? [...config.routes.map((r) => r.name), ...config.deployments.map((d) => d.name), ...Object.keys(config.aliases ?? {})] : [];
+        io.err(`--routes: no route, deployment or alias is named ${unknown.map((n) => `"${n}"`).join(', ')}${didYouMean(unknown[0] as string, known)}\n`);
         return 1;
       }
       const { key } = keys.create(name, { rateLimitPerMinute: rpm, allowedRoutes });

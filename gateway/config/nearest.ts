@@ -6,6 +6,12 @@
  */
 const MAX_LENGTH = 40;
 
+/** ` (did you mean "mini"?)` after an unknown name, or nothing when no known name is that close. */
+export function didYouMean(typed: string, known: Iterable<string>): string {
+  const meant = nearest(typed, known);
+  return meant ? ` (did you mean ${JSON.stringify(meant)}?)` : '';
+}
+
 export function nearest(typed: string, known: Iterable<string>, maxDistance = 2): string | undefined {
   // A config checked as best it can be may hold a number where a name goes.
   if (typeof typed !== 'string' || typed.length > MAX_LENGTH) return undefined;

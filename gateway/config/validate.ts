@@ -7,7 +7,7 @@ import { Compile } from 'typebox/compile';
 import { ConfigSchema, type Config } from './schema';
 import { isLocalProvider } from '../routing/locality';
 import { originIssues } from './origins';
-import { nearest } from './nearest';
+import { didYouMean } from './nearest';
 import { describeSchemaErrors, quote, schemaErrorsOf, type ConfigIssue } from './schema-errors';
 
 export type ValidationResult =
@@ -65,8 +65,7 @@ function meaningIssues(config: Config): { errors: ConfigIssue[]; warnings: Confi
   // a file with hundreds of them stays quick to check.
   let suggestions = 5;
   const noneNamed = (what: string, name: string, known: Iterable<string>) => {
-    const meant = suggestions-- > 0 ? nearest(name, known) : undefined;
-    return `no ${what} is named ${quote(name)}${meant ? ` (did you mean ${quote(meant)}?)` : ''}`;
+    return `no ${what} is named ${quote(name)}${suggestions-- > 0 ? didYouMean(name, known) : ''}`;
   };
 
   config.providers.forEach((provider, i) => {

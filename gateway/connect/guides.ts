@@ -6,7 +6,7 @@
 import { chatModelNames } from '../config/for-clients';
 import type { Config } from '../config/schema';
 import { CLAUDE_TIERS, CLAUDE_WINDOW, ConnectError, type ToolId } from './editors';
-import { nearest } from '../config/nearest';
+import { didYouMean } from '../config/nearest';
 
 export interface ToolGuide {
   id: string;
@@ -39,10 +39,7 @@ export interface GuideContext {
 export function chooseModel(config: Config | undefined, named?: string): string {
   const names = chatModelNames(config);
   if (named) {
-    if (config && !names.includes(named)) {
-      const meant = nearest(named, names);
-      throw new ConnectError(`No route or chat deployment is named "${named}"${meant ? ` (did you mean "${meant}"?)` : ''}. Choose one of: ${names.join(', ') || '(none yet)'}.`);
-    }
+    if (config && !names.includes(named)) throw new ConnectError(`No route or chat deployment is named "${named}"${didYouMean(named, names)}. Choose one of: ${names.join(', ') || '(none yet)'}.`);
     return named;
   }
   const first = names[0];

@@ -15,7 +15,7 @@ import { budgetView, createBudgets } from '../budgets/budgets';
 import { createConfigStore } from '../store/config-store';
 import { showJson, showText } from './show';
 import { tail } from './tail';
-import { nearest } from '../config/nearest';
+import { didYouMean } from '../config/nearest';
 import { SUMMARY_GROUPS, summarize, summarySince, summaryTable, type SummaryGroup } from './summary';
 
 const USAGE = `Usage: switchyard usage export [--data-dir DIR] [--format csv|json] [--since ISO-8601] [--session ID]
@@ -98,8 +98,7 @@ function summaryCommand(values: { format?: string; days?: string; by?: string },
  */
 function unknownRouteNote(route: string, routes: string[]): string {
   if (routes.includes(route)) return '';
-  const meant = nearest(route, routes);
-  return `Note: the config has no route named ${JSON.stringify(printable(route))}${meant ? ` (did you mean ${JSON.stringify(meant)}?)` : ''}; only rows of a route once named so are shown.\n`;
+  return `Note: the config has no route named ${JSON.stringify(printable(route))}${didYouMean(route, routes)}; only rows of a route once named so are shown.\n`;
 }
 
 async function tailCommand(values: UsageOptions, dataDir: string, io: Output): Promise<number> {

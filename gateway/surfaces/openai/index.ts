@@ -18,7 +18,7 @@ import Type from 'typebox';
 import { anthropicModel, anthropicModels } from '../anthropic/models';
 import { anthropicErrorBody } from '../anthropic/output';
 import { listedEntries, listedModel, type ListedModel } from '../../routing/listing';
-import { nearest } from '../../config/nearest';
+import { didYouMean } from '../../config/nearest';
 import { GatewayError } from '../../errors';
 import { ChatBodySchema, CompletionBodySchema, EmbeddingBodySchema } from './schemas';
 import { completionSse, generateBody, textCompletion, type CompletionRequest } from './completions';
@@ -81,8 +81,7 @@ export async function openaiSurface(app: FastifyInstance, options: OpenAISurface
     if (!found) {
       // Suggested only among what this key may list, so a key limited to some routes learns no others.
       const listed = listedEntries(catalog(), request.clientKey?.allowedRoutes).map((m) => (m.kind === 'route' ? m.route.name : m.kind === 'deployment' ? m.deployment.name : m.name));
-      const meant = nearest(name, listed.slice(0, 100));
-      throw new GatewayError('model_not_found', `The model "${name}" does not exist${meant ? ` (did you mean "${meant}"?)` : ''}`, { param: 'model' });
+      throw new GatewayError('model_not_found', `The model "${name}" does not exist${didYouMean(name, listed.slice(0, 100))}`, { param: 'model' });
     }
     return found;
   });
