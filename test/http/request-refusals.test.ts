@@ -48,6 +48,8 @@ it('refuses a turn with nothing in it, which a chat model would take as no turn 
   for (const body of [{ model: 'default' }, { model: 'default', input: [] }]) {
     expect(await refusal('/v1/responses', body)).toMatchObject({ status: 400, param: 'input', message: "The request has no input: give this turn's input (a string or input items), or previous_response_id to go on from a kept response" });
   }
+  // A chat turn's list of parts has one, as OpenAI's own API requires.
+  expect(await refusal('/v1/chat/completions', { model: 'default', messages: [{ role: 'user', content: [] }] })).toMatchObject({ status: 400, param: 'messages[0].content', message: 'Invalid request body: messages[0].content must not have fewer than 1 items (got [])' });
   expect(t.ollama.requests.length - before).toBe(1);
 });
 

@@ -14,8 +14,11 @@ const Nullable = <T extends Type.TSchema>(schema: T) => Type.Optional(Type.Union
 const open = { additionalProperties: true } as const;
 
 const ContentPart = Type.Object({ type: Type.String({ minLength: 1 }) }, open);
-/** Content is text, a list of parts, or null (an assistant turn that only calls tools). */
-const Content = Type.Union([Type.String(), Type.Array(ContentPart), Type.Null()]);
+/**
+ * Content is text, a list of parts, or null (an assistant turn that only calls tools). A list has a
+ * part, as OpenAI requires: an empty one, translated, would ask a chat model nothing.
+ */
+const Content = Type.Union([Type.String(), Type.Array(ContentPart, { minItems: 1 }), Type.Null()]);
 /** A function call names its function (a custom tool's call, `type: "custom"`, carries its own fields). */
 const ToolCall = Type.Union([
   Type.Object({ id: Type.Optional(Type.String()), type: Type.Optional(Type.Literal('function')), function: Type.Object({ name: Type.String(), arguments: Type.Optional(Type.String()) }, open) }, open),
