@@ -90,3 +90,18 @@ it('refuses a query on an admin route that reads none, as a misspelt field anywh
   }
   expect((await t.h.admin('/admin/api/health/history')).status).toBe(200);
 });
+
+it("marks a config route's body errors as the config's, and any other body's as a request's", async () => {
+  const post = (path: string, body: unknown) => t.h.admin(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const config = await post('/admin/api/deployments', { name: 'x', provider: 'local', model: 5 });
+  expect([config.status, (await config.json()).error]).toEqual([400, expect.objectContaining({ code: 'invalid_config', param: 'model' })]);
+  // A client key, a playground turn and a tool's setup are not config: an error in them is the request's.
+  for (const [path, body, param] of [
+    ['/admin/api/keys', { name: 'ci', routes: 'default' }, 'routes'],
+    ['/admin/api/playground', { model: 'default', messages: 'hi' }, 'messages'],
+    ['/admin/api/connect/claude-code', { route: 5 }, 'route'],
+  ] as const) {
+    const res = await post(path, body);
+    expect([path, res.status, (await res.json()).error]).toEqual([path, 400, expect.objectContaining({ code: 'invalid_request', param })]);
+  }
+});

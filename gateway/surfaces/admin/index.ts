@@ -81,7 +81,11 @@ export async function adminSurface(app: FastifyInstance, options: AdminOptions):
   breakerRoutes(app, { catalog, breakers, history: options.healthHistory, now });
   modelLoading(app, { catalog, health: options.health.health });
   modelPulls(app, { catalog, pulls: options.pulls });
-  configRoutes(app, options.config);
+  // A config route's body is config, so its errors are the config's (`invalid_config`); any other body only asks.
+  await app.register(async (edits) => {
+    edits.addHook('onRoute', (route) => void (route.config = { ...route.config, editsConfig: true }));
+    configRoutes(edits, options.config);
+  });
   schedulePreview(app, options.config);
   providerTools(app, { catalog, secrets: options.config.secrets, config: options.config.config.current, gatewayId: options.gatewayId });
   providerQuirks(app, { catalog, quirks: options.quirks });

@@ -12,6 +12,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The config list whose item the route's body is: field errors then also carry their path in the whole config. */
     entity?: 'providers' | 'deployments' | 'routes' | 'budgets';
+    /** The route's body is (a part of) the config: its errors are `invalid_config`, as config validation's are. */
+    editsConfig?: boolean;
   }
 }
 
@@ -27,8 +29,9 @@ export function adminErrorHandler(config: () => Config) {
     const issues = describeSchemaErrors(error.validation as never, input).map((issue) => ({ path: `${prefix}${issue.path}`, message: issue.message, field: issue.path || null }));
     const first = issues[0];
     const message = first ? `Invalid ${where}: ${first.field ?? where} ${first.message}` : `Invalid ${where}`;
-    // A body edits the config (its errors are the config's own); a query string or path only asks.
-    return reply.code(400).send(fieldErrors(message, issues, (error.validationContext ?? 'body') === 'body' ? 'invalid_config' : 'invalid_request'));
+    // A config route's body is config (its errors are the config's own); any other body, a query string or a path only asks.
+    const code = (error.validationContext ?? 'body') === 'body' && request.routeOptions.config.editsConfig ? 'invalid_config' : 'invalid_request';
+    return reply.code(400).send(fieldErrors(message, issues, code));
   };
 }
 
