@@ -140,7 +140,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     return result ? (result.digests?.get(model) ?? null) : undefined;
   };
   const pulls = createPulls({ catalog: () => catalog, probe: (provider) => health.probe(provider), digestOf, now });
-  const prune = () => pruneStore({ usageLog, cache, responses, healthHistory: history, sessions }, catalog.config.settings, now());
+  const prune = () => pruneStore({ usageLog, cache, responses, healthHistory: history, sessions, configs }, catalog.config.settings, now());
 
   const reportSources: HealthSources = {
     catalog: () => catalog,

@@ -1,7 +1,8 @@
 /**
  * Config revisions in SQLite. Every applied config is a new row, so the current config is simply
  * the newest row, and an earlier one can be looked at and applied again (as a new row: history is
- * never rewritten).
+ * never rewritten). The newest `REVISIONS_KEPT` are kept: a tray toggle or a dashboard edit is a
+ * revision each, and a config can run to hundreds of kilobytes.
  */
 import type { Config } from '../config/schema';
 import type { Db } from './db';
@@ -23,13 +24,18 @@ export interface ConfigHistory {
 export interface ConfigStore extends ConfigHistory {
   current(): Config | undefined;
   save(config: Config, source: string): number;
+  /** Deletes all but the newest `REVISIONS_KEPT` revisions. */
+  prune(): void;
 }
+
+export const REVISIONS_KEPT = 1_000;
 
 export function createConfigStore(db: Db, now: () => number = Date.now): ConfigStore {
   const latest = db.prepare<[], { json: string }>('SELECT json FROM config_revisions ORDER BY id DESC LIMIT 1');
   const insert = db.prepare<[number, string, string]>('INSERT INTO config_revisions (created_at, source, json) VALUES (?, ?, ?)');
   const newest = db.prepare<[number], ConfigRevision>('SELECT id, created_at AS createdAt, source FROM config_revisions ORDER BY id DESC LIMIT ?');
   const one = db.prepare<[number], { json: string }>('SELECT json FROM config_revisions WHERE id = ?');
+  const older = db.prepare<[number]>('DELETE FROM config_revisions WHERE id <= (SELECT id FROM config_revisions ORDER BY id DESC LIMIT 1 OFFSET ?)');
   return {
     current() {
       const row = latest.get();
@@ -39,6 +45,7 @@ export function createConfigStore(db: Db, now: () => number = Date.now): ConfigS
       return Number(insert.run(now(), source, JSON.stringify(config)).lastInsertRowid);
     },
     list: (limit) => newest.all(limit),
+    prune: () => void older.run(REVISIONS_KEPT),
     get(id) {
       const row = one.get(id);
       return row ? (JSON.parse(row.json) as Config) : undefined;

@@ -1,10 +1,11 @@
 /**
  * What the store keeps, and for how long: past it, usage rows, bodies, cached answers, kept responses,
- * the health history (probes and breaker transitions) and expired login links and sessions go. Run
- * at start and hourly.
+ * the health history (probes and breaker transitions), expired login links and sessions, and config
+ * revisions beyond the newest thousand go. Run at start and hourly.
  */
 import type { Settings } from '../config/schema';
 import type { AdminSessions } from './admin-sessions';
+import type { ConfigStore } from './config-store';
 import type { HealthHistory } from './health-history';
 import type { ResponseCache } from './response-cache';
 import { RESPONSES_RETENTION_DAYS, type ResponsesStore } from './responses-store';
@@ -14,11 +15,12 @@ const DAY_MS = 86_400_000;
 /** A probe every 30 s per provider is ~2,900 rows a day: a week covers the charts and the breaker events shown. */
 const HEALTH_RETENTION_DAYS = 7;
 
-export function pruneStore(stores: { usageLog: UsageLog; cache: ResponseCache; responses: ResponsesStore; healthHistory: HealthHistory; sessions: AdminSessions }, settings: Settings | undefined, now: number): void {
+export function pruneStore(stores: { usageLog: UsageLog; cache: ResponseCache; responses: ResponsesStore; healthHistory: HealthHistory; sessions: AdminSessions; configs: Pick<ConfigStore, 'prune'> }, settings: Settings | undefined, now: number): void {
   const usage = settings?.usage;
   stores.usageLog.prune(now - (usage?.retentionDays ?? 90) * DAY_MS, now - (usage?.bodyRetentionDays ?? 7) * DAY_MS);
   stores.cache.pruneExpired();
   stores.responses.prune(now - (settings?.responses?.retentionDays ?? RESPONSES_RETENTION_DAYS) * DAY_MS);
   stores.healthHistory.prune(now - HEALTH_RETENTION_DAYS * DAY_MS);
   stores.sessions.prune(now);
+  stores.configs.prune();
 }

@@ -1,11 +1,14 @@
 /**
  * What a gateway deletes at start (and hourly) as past keeping: expired login links and admin
  * sessions (every start prints a link, every desktop launch makes a session), while the live ones
- * keep working. Health history and usage have their own tests (breaker-history, usage-log).
+ * keep working; config revisions beyond the newest thousand. Health history and usage have their own
+ * tests (breaker-history, usage-log).
  */
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
+import { createConfigStore, REVISIONS_KEPT } from '../../gateway/store/config-store';
+import { openDatabase } from '../../gateway/store/db';
 import { startGateway, tempDir } from '../support/harness';
 
 const data = tempDir();
@@ -35,5 +38,30 @@ it('deletes expired login links and sessions when it starts, and keeps those sti
     expect(second.gateway.sessions.redeem(liveToken)).toEqual(expect.any(String));
   } finally {
     await second.stop();
+  }
+});
+
+it('keeps the newest thousand config revisions, and says a pruned one is not there', async () => {
+  const dir = tempDir();
+  try {
+    const db = openDatabase(dir.path);
+    const configs = createConfigStore(db);
+    for (let i = 0; i < REVISIONS_KEPT + 5; i++) configs.save({ ...config, providers: [] }, `edit ${i}`);
+    db.close();
+    const h = await startGateway(config, { dataDir: dir.path });
+    try {
+      const db = new Database(join(dir.path, 'switchyard.db'), { readonly: true });
+      const rows = db.prepare('SELECT id, source FROM config_revisions ORDER BY id').all() as { id: number; source: string }[];
+      db.close();
+      // The five oldest edits went (the start applied the same config again: no new revision).
+      expect(rows).toHaveLength(REVISIONS_KEPT);
+      expect([rows[0]!.source, rows.at(-1)!.source]).toEqual(['edit 5', `edit ${REVISIONS_KEPT + 4}`]);
+      expect((await h.admin(`/admin/api/config/revisions/${rows[0]!.id}`)).status).toBe(200);
+      expect((await h.admin(`/admin/api/config/revisions/${rows[0]!.id - 1}`)).status).toBe(404);
+    } finally {
+      await h.stop();
+    }
+  } finally {
+    dir.remove();
   }
 });
