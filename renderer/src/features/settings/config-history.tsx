@@ -14,7 +14,7 @@ export function ConfigHistory() {
   if (revisions.isError) return <ErrorNote error={revisions.error} />;
   return (
     <Card title="Config history">
-      <p className="muted">Every change is kept. Restoring one applies it again as a new change, checked like an import.</p>
+      <p className="muted">Every change is kept (the newest thousand). Restoring one applies it again as a new change, checked like an import.</p>
       <div className="table-wrap">
       <table>
         <tbody>
