@@ -97,7 +97,7 @@ export async function main(
 
   // A command that only reads what is there (or changes it) creates no data dir: a mistyped
   // --data-dir gets told, not a new empty database.
-  const reads = ['export', 'backup', 'doctor', 'history', 'restore', 'usage', 'local-only', 'status', 'load', 'unload', 'pull'].includes(command ?? '') || (command === 'keys' && positionals[0] !== 'create');
+  const reads = ['export', 'backup', 'doctor', 'history', 'restore', 'usage', 'local-only', 'status', 'load', 'unload', 'pull'].includes(command ?? '') || (command === 'keys' && positionals[0] !== 'create') || (command === 'connect' && positionals[0] === undefined);
   if (reads && !existsSync(join(dataDir, DB_FILE))) {
     io.err(`There is no Switchyard data in ${dataDir} (no ${DB_FILE}): is --data-dir right? "switchyard serve" creates it.\n`);
     return 1;

@@ -123,7 +123,7 @@ describe('argument errors', () => {
 
   it('creates no data dir for a command that only reads one, and says the dir holds none', () => {
     const missing = join(dir(), 'typo');
-    for (const args of [['export'], ['history'], ['usage', 'export'], ['keys', 'list']]) {
+    for (const args of [['export'], ['history'], ['usage', 'export'], ['keys', 'list'], ['connect']]) {
       const result = run([...args, '--data-dir', missing]);
       expect(result.code).toBe(1);
       expect(result.stderr).toContain(`There is no Switchyard data in ${missing} (no switchyard.db)`);
