@@ -46,7 +46,7 @@ it('keeps the newest thousand config revisions, and says a pruned one is not the
   try {
     const db = openDatabase(dir.path);
     const configs = createConfigStore(db);
-    for (let i = 0; i < REVISIONS_KEPT + 5; i++) configs.save({ ...config, providers: [] }, `edit ${i}`);
+    for (let i = 0; i < REVISIONS_KEPT + 5; i++) configs.save({ version: 1, providers: [], deployments: [], routes: [] }, `edit ${i}`);
     db.close();
     const h = await startGateway(config, { dataDir: dir.path });
     try {

@@ -4,6 +4,7 @@
  * `{type: "model", id, display_name, created_at}`, the list paged with `limit`, `after_id` and
  * `before_id`.
  */
+import { GatewayError } from '../../errors';
 import type { Catalog } from '../../routing/catalog';
 import { listedEntries, type ListedModel } from '../../routing/listing';
 
@@ -17,10 +18,15 @@ export function anthropicModels(catalog: Catalog, createdAt: number, page: Model
   // Claude Code's discovery keeps only ids starting "claude": a `claude-*` alias makes a route show there.
   const all = listedEntries(catalog, allowed).flatMap((model) => anthropicModel(model, createdAt) ?? []);
   const limit = Math.min(1000, Math.max(1, page.limit ?? 20));
-  let start = 0;
-  let end = all.length;
-  if (page.afterId) start = all.findIndex((m) => m.id === page.afterId) + 1;
-  if (page.beforeId) end = Math.max(0, all.findIndex((m) => m.id === page.beforeId));
+  // A cursor no longer listed (its route renamed or removed between pages) is said: read as the
+  // start, it handed a pager the first page again; read as the end, an empty page with no more.
+  const at = (id: string, param: string) => {
+    const index = all.findIndex((m) => m.id === id);
+    if (index < 0) throw new GatewayError('invalid_request', `${param} "${id}" is not a model in this list (the models changed since the page that gave it?): list again from the first page`, { param });
+    return index;
+  };
+  const start = page.afterId ? at(page.afterId, 'after_id') + 1 : 0;
+  const end = page.beforeId ? at(page.beforeId, 'before_id') : all.length;
   const data = page.beforeId ? all.slice(Math.max(start, end - limit), end) : all.slice(start, start + limit);
   const lastShown = data.at(-1) ? all.indexOf(data.at(-1) as (typeof all)[number]) : -1;
   return { data, has_more: page.beforeId ? all.indexOf(data[0] as (typeof all)[number]) > 0 : lastShown >= 0 && lastShown < all.length - 1, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null };
