@@ -54,6 +54,12 @@ export function listedEntries(catalog: Catalog, allowed?: readonly string[] | nu
   ];
 }
 
+/** The names the lists show, for "did you mean": only what the asking key may list, so it learns no others. */
+export function listedNames(catalog: Catalog, allowed?: readonly string[] | null): string[] {
+  const listed = listedModels(catalog, allowed);
+  return [...listed.routes.map((r) => r.name), ...listed.deployments.map((d) => d.name), ...listed.aliases];
+}
+
 /** The listed model a name stands for, as a request naming it would be routed: exact names, then aliases (patterns too). */
 export function listedModel(catalog: Catalog, name: string, allowed?: readonly string[] | null): ListedModel | undefined {
   const listed = listedModels(catalog, allowed);

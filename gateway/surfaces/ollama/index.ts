@@ -61,7 +61,7 @@ export async function ollamaSurface(app: FastifyInstance, options: OllamaSurface
     const body = request.body as { model?: string; name?: string };
     const name = body.model ?? body.name;
     if (!name) throw new GatewayError('invalid_request', 'model is required', { param: 'model' });
-    return withTimeout(reply, 5_000, (signal) => show(catalog(), ollamaName(catalog(), name), signal));
+    return withTimeout(reply, 5_000, (signal) => show(catalog(), ollamaName(catalog(), name), signal, request.clientKey?.allowedRoutes));
   });
 
   /** Chat and generate alike: NDJSON unless `"stream": false`, then the whole answer in Ollama's shape. */

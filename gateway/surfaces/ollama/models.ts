@@ -9,7 +9,8 @@ import type { CancelSignal } from '../../cancel';
 import type { DeploymentConfig } from '../../config/schema';
 import { GatewayError } from '../../errors';
 import type { Catalog } from '../../routing/catalog';
-import { listedModels } from '../../routing/listing';
+import { didYouMean } from '../../config/nearest';
+import { listedModels, listedNames } from '../../routing/listing';
 import { capabilitiesOf, contextWindowOf, knownModel, ollamaShowFacts, type OllamaShowFacts } from '../../models/facts';
 
 export function tags(catalog: Catalog, modifiedAt: number, allowed?: readonly string[] | null) {
@@ -68,8 +69,9 @@ const FIM_TEMPLATE = '{{- if .Suffix }}<|fim_prefix|>{{ .Prompt }}<|fim_suffix|>
  * `thinking`), `model_info["<arch>.context_length"]`, and a template that mentions `.Suffix` only
  * where fill-in-the-middle works. The deployment's `capabilities` and `contextWindow` win.
  */
-export async function show(catalog: Catalog, name: string, signal: CancelSignal): Promise<Record<string, unknown>> {
-  const deployment = representative(catalog, name);
+export async function show(catalog: Catalog, name: string, signal: CancelSignal, allowed?: readonly string[] | null): Promise<Record<string, unknown>> {
+  const deployment = representativeOrUndefined(catalog, name);
+  if (!deployment) throw new GatewayError('model_not_found', `model "${name}" not found${didYouMean(name, listedNames(catalog, allowed).slice(0, 100))}`);
   const provider = catalog.providers.get(deployment.provider);
   const kind = provider?.config.kind ?? 'openai';
   let upstream: Record<string, unknown> = {};

@@ -17,7 +17,7 @@ import { chatAnswer, encodeEmbeddings, openAIErrorBody, sseFormat } from './code
 import Type from 'typebox';
 import { anthropicModel, anthropicModels } from '../anthropic/models';
 import { anthropicErrorBody } from '../anthropic/output';
-import { listedEntries, listedModel, type ListedModel } from '../../routing/listing';
+import { listedEntries, listedModel, listedNames, type ListedModel } from '../../routing/listing';
 import { didYouMean } from '../../config/nearest';
 import { GatewayError } from '../../errors';
 import { ChatBodySchema, CompletionBodySchema, EmbeddingBodySchema } from './schemas';
@@ -79,8 +79,7 @@ export async function openaiSurface(app: FastifyInstance, options: OpenAISurface
     const model = listedModel(catalog(), name, request.clientKey?.allowedRoutes);
     const found = speaksAnthropic(request) ? model && anthropicModel(model, options.configAppliedAt()) : model && openAIModel(model);
     if (!found) {
-      // Suggested only among what this key may list, so a key limited to some routes learns no others.
-      const listed = listedEntries(catalog(), request.clientKey?.allowedRoutes).map((m) => (m.kind === 'route' ? m.route.name : m.kind === 'deployment' ? m.deployment.name : m.name));
+      const listed = listedNames(catalog(), request.clientKey?.allowedRoutes);
       throw new GatewayError('model_not_found', `The model "${name}" does not exist${didYouMean(name, listed.slice(0, 100))}`, { param: 'model' });
     }
     return found;
