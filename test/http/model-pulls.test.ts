@@ -101,7 +101,8 @@ describe('pulling a model to an Ollama', () => {
     const cancelled = await pull('mistral', 'DELETE');
     expect(cancelled.status).toBe(200);
     expect(await cancelled.json()).toMatchObject({ model: 'mistral:7b', state: 'cancelled', error: null });
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    // Ollama's pull ends with its request (the fake's too: it installs nothing once the client has gone).
+    await expect.poll(() => ollama.aborted.some((r) => r.path === '/api/pull' && r.body?.model === 'mistral:7b')).toBe(true);
     await h.gateway.health.probeAll();
     expect(await available('mistral')).toBe(false);
     expect((await pull('mistral', 'DELETE')).status).toBe(404);
