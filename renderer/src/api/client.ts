@@ -24,7 +24,9 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
       credentials: 'same-origin',
       headers: { ...(init.body ? { 'content-type': 'application/json' } : {}), ...(init.headers as Record<string, string> | undefined) },
     });
-  } catch {
+  } catch (error) {
+    // Stopped on purpose (the playground's Stop): not the gateway's absence.
+    if (init.signal?.aborted) throw error;
     throw new ApiError('The Switchyard gateway cannot be reached. Is it still running?', 0, 'unreachable');
   }
   const text = await response.text();
@@ -38,7 +40,7 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   return body as T;
 }
 
-export const send = <T>(path: string, method: string, body?: unknown) => api<T>(path, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+export const send = <T>(path: string, method: string, body?: unknown, signal?: AbortSignal) => api<T>(path, { method, signal, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
 
 function safeJson(text: string): unknown {
   try {
@@ -50,13 +52,15 @@ function safeJson(text: string): unknown {
 
 /**
  * POSTs a body and hands each Server-Sent Event's JSON data to `onEvent` as it arrives (the
- * playground's stream). Errors before the stream begins are thrown as ApiErrors, like `api`.
+ * playground's stream). Errors before the stream begins are thrown as ApiErrors, like `api`; an
+ * aborted `signal` ends the request (the gateway then cancels the upstream's) and throws its reason.
  */
-export async function streamEvents<T>(path: string, body: unknown, onEvent: (event: T) => void): Promise<void> {
+export async function streamEvents<T>(path: string, body: unknown, onEvent: (event: T) => void, signal?: AbortSignal): Promise<void> {
   let response: Response;
   try {
-    response = await fetch(path, { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  } catch {
+    response = await fetch(path, { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal });
+  } catch (error) {
+    if (signal?.aborted) throw error;
     throw new ApiError('The Switchyard gateway cannot be reached. Is it still running?', 0, 'unreachable');
   }
   if (!response.ok || !response.body) {

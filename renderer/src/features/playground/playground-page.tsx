@@ -3,10 +3,10 @@
  * chat completions stream live; Messages and Responses go through their front doors and show what
  * that client would get), with each answer's attempt timeline, tokens, cost and cache status, the
  * request as it went upstream (translated or passed through), "simulate failure" toggles per
- * deployment, and the request as curl.
+ * deployment, Stop for an answer under way, and the request as curl.
  */
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { send, streamEvents } from '../../api/client';
 import { configQueries } from '../../api/queries/config';
 import type { PlaygroundWireAnswer, Trace, UpstreamSent } from '../../api/types';
@@ -27,6 +27,8 @@ interface Turn {
   role: 'user' | 'assistant';
   content: string;
   trace?: ShownTrace;
+  /** Stopped before its answer ended: what had come is kept. */
+  stopped?: boolean;
 }
 
 export function PlaygroundPage() {
@@ -43,6 +45,7 @@ export function PlaygroundPage() {
   const [stream, setStream] = useState(true);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const stopper = useRef<AbortController | null>(null);
 
   // Chat routes and deployments only; until one is picked (or once the picked one is gone), the first.
   const names = basics.data?.models ?? [];
@@ -61,25 +64,31 @@ export function PlaygroundPage() {
     const history = [...turns, { role: 'user' as const, content: input }];
     setTurns([...history, { role: 'assistant', content: '' }]);
     setInput('');
+    const stop = new AbortController();
+    stopper.current = stop;
+    let text = '';
     try {
       if (api === 'openai' && stream) {
-        let text = '';
         await streamEvents<PlaygroundEvent>('/admin/api/playground', { ...requestFor('openai', messagesOf(history), options), simulateFailures: simulated }, (event) => {
           if (event.type === 'chunk') text += event.chunk.choices[0]?.delta?.content ?? '';
           if (event.type === 'error') setError(new Error(event.message));
           const trace = event.type === 'chunk' ? undefined : event;
           setTurns([...history, { role: 'assistant', content: text, ...(trace ? { trace } : {}) }]);
-        });
+        }, stop.signal);
       } else {
-        const answer = await send<PlaygroundWireAnswer>('/admin/api/playground/wire', 'POST', { api, body: requestFor(api, messagesOf(history), options), simulateFailures: simulated });
+        const answer = await send<PlaygroundWireAnswer>('/admin/api/playground/wire', 'POST', { api, body: requestFor(api, messagesOf(history), options), simulateFailures: simulated }, stop.signal);
         const failure = answer.status >= 400 ? (answerError(answer.answer) ?? `The front door answered ${answer.status}`) : undefined;
         if (failure) setError(new Error(failure));
         setTurns([...history, { role: 'assistant', content: failure ? '' : answerText(api, answer.answer), trace: traceOf(answer) }]);
       }
     } catch (caught) {
-      setError(caught);
-      setTurns(history);
+      if (stop.signal.aborted) setTurns([...history, { role: 'assistant', content: text, stopped: true }]);
+      else {
+        setError(caught);
+        setTurns(history);
+      }
     } finally {
+      stopper.current = null;
       setBusy(false);
     }
   }
@@ -100,6 +109,7 @@ export function PlaygroundPage() {
             {turns.map((turn, i) => (
               <div key={i}>
                 <div className={`bubble ${turn.role}`} data-testid={turn.role === 'assistant' ? 'answer' : undefined}>{turn.content || (busy && i === turns.length - 1 ? '...' : '')}</div>
+                {turn.stopped ? <div className="muted" data-testid="stopped">Stopped{turn.content ? '' : ' before any of the answer came'}: the gateway cancelled the request upstream.</div> : null}
                 {turn.trace ? <TraceView trace={turn.trace} /> : null}
               </div>
             ))}
@@ -109,6 +119,7 @@ export function PlaygroundPage() {
             <textarea rows={3} value={input} onChange={(e) => setInput(e.target.value)} placeholder="Ask something..." aria-label="Message" onKeyDown={(e) => { if (e.key === 'Enter' && (e.metaKey || e.ctrlKey)) void sendTurn(); }} />
             <div className="row" style={{ marginTop: 8 }}>
               <button className="primary" type="submit" disabled={busy || !input.trim() || !model || !numbers.ok()}>{busy ? 'Answering...' : 'Send'}</button>
+              {busy ? <button type="button" onClick={() => stopper.current?.abort()}>Stop</button> : null}
               <span className="muted">Ctrl+Enter</span>
             </div>
           </form>
