@@ -34,6 +34,9 @@ it("shows what the cloud provider's server refused on its card, and forgets it",
 
 it("shows on each provider's card how the gateway's probes found it, and why it is down", async () => {
   const { h, page, ollama } = dashboard;
+  // Before any probe, the cloud provider's status comes from its answers to the requests above.
+  await dashboard.go('/providers');
+  await expect.poll(() => page.getByTestId('provider-health-cloud').textContent()).toBe('up · from its answers, not probed yet');
   await h.gateway.health.probeAll();
   await dashboard.go('/providers');
   const local = page.getByTestId('provider-health-local');

@@ -94,7 +94,8 @@ function ProbeLine({ provider }: { provider: string }) {
   const found = health.data?.providers.find((p) => p.name === provider);
   if (!found) return null;
   const why = found.status === 'up' ? null : (found.reason ?? found.probe?.error ?? null);
-  const probed = found.probe ? ` · probed ${when(found.probe.at)}${found.probe.ok ? `, ${Math.round(found.probe.latencyMs)} ms` : ''}` : ' · not probed yet';
+  // Without a probe, "up" or "down" came from the provider's answers to requests: say so.
+  const probed = found.probe ? ` · probed ${when(found.probe.at)}${found.probe.ok ? `, ${Math.round(found.probe.latencyMs)} ms` : ''}` : found.status === 'unknown' ? ' · not probed yet' : ' · from its answers, not probed yet';
   return (
     <div style={{ marginTop: 8 }} data-testid={`provider-health-${provider}`}>
       <Badge tone={statusTone(found.status)}>{found.status}</Badge>
