@@ -2,11 +2,12 @@
  * A playground run: the admin playground sends a request through a real front door (in process,
  * with app.inject) inside one of these, and the gateway's parts that it passes through read it. The
  * client key check lets it through as "playground", the router fails the deployments it names
- * without calling them, and the transport notes each request it sends upstream, so the playground
- * can show the request as translated. Only in-process code can start a run: nothing a client sends
+ * without calling them and is cancelled when the browser's request is, and the transport notes each
+ * request it sends upstream, so the playground can show the request as translated. Only in-process code can start a run: nothing a client sends
  * sets one.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { CancelSignal } from './cancel';
 
 export interface UpstreamSent {
   provider: string;
@@ -18,6 +19,8 @@ export interface UpstreamSent {
 export interface PlaygroundRun {
   simulateFailures: ReadonlySet<string>;
   upstream: UpstreamSent[];
+  /** The browser's request going away (its Stop): an injected request has no connection of its own to close. */
+  signal?: CancelSignal;
 }
 
 const runs = new AsyncLocalStorage<PlaygroundRun>();

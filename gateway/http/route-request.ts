@@ -10,15 +10,16 @@ import { sessionOf } from './session';
 
 export function routeRequest(request: FastifyRequest, reply: FastifyReply, what: { model: string; type: ModelType; api: string }): RouteRequest {
   const prefer = request.headers['x-switchyard-prefer'];
+  const playground = playgroundRun();
   // One literal of one shape: this runs for every request, and spreading objects of varying shapes here cost microseconds.
   return {
     model: what.model,
     type: what.type,
     api: what.api,
-    signal: clientAbortSignal(reply),
+    signal: playground?.signal ?? clientAbortSignal(reply),
     prefer: Array.isArray(prefer) ? prefer[0] : prefer,
     cacheControl: request.headers['cache-control'],
-    simulateFailures: playgroundRun()?.simulateFailures,
+    simulateFailures: playground?.simulateFailures,
     traits: traitsOf(request.body, request.headers['content-length']),
     clientKey: request.clientKey?.name,
     // Read once, when the usage row is told the body; a request without a row (count_tokens) reads it here.

@@ -11,6 +11,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { inPlaygroundRun, type PlaygroundRun } from '../../playground-run';
 import type { UsageLog } from '../../store/usage-log';
 import { routeRequest } from '../../http/route-request';
+import { clientAbortSignal } from '../../http/client-abort';
 import { writeStream } from '../../http/stream-writer';
 import { routed } from '../../http/usage-row';
 import type { Catalog } from '../../routing/catalog';
@@ -44,9 +45,9 @@ export function playground(app: FastifyInstance, { router, catalog, usageLog, po
     return inPlaygroundRun(run, () => chatRun(request, reply, chat, run));
   });
 
-  app.post<{ Body: PlaygroundWireInput }>('/playground/wire', { schema: { body: PlaygroundWireInputSchema, response: { 200: PlaygroundWireAnswerSchema } } }, async (request) => {
+  app.post<{ Body: PlaygroundWireInput }>('/playground/wire', { schema: { body: PlaygroundWireInputSchema, response: { 200: PlaygroundWireAnswerSchema } } }, async (request, reply) => {
     const { api, body, simulateFailures } = request.body;
-    const run: PlaygroundRun = { simulateFailures: new Set(simulateFailures ?? []), upstream: [] };
+    const run: PlaygroundRun = { simulateFailures: new Set(simulateFailures ?? []), upstream: [], signal: clientAbortSignal(reply) };
     const started = performance.now();
     // Started inside the run (`.then` starts it): an inject only awaited would start later, outside the run.
     const answer = await inPlaygroundRun(run, () =>
