@@ -2,9 +2,9 @@
  * A playground run: the admin playground sends a request through a real front door (in process,
  * with app.inject) inside one of these, and the gateway's parts that it passes through read it. The
  * client key check lets it through as "playground", the router fails the deployments it names
- * without calling them and is cancelled when the browser's request is, and the transport notes each
- * request it sends upstream, so the playground can show the request as translated. Only in-process code can start a run: nothing a client sends
- * sets one.
+ * without calling them and is cancelled when the browser's request is, and the transport notes
+ * each request it sends upstream, so the playground can show the request as translated. Only
+ * in-process code can start a run: nothing a client sends sets one.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { CancelSignal } from './cancel';

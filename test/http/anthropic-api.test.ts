@@ -272,6 +272,9 @@ describe('a Claude Code session', () => {
       const res = await fetch(`${h.url}/v1/models?${cursor}=gone-route`, { headers: { 'anthropic-version': '2023-06-01' } });
       expect([res.status, await res.json()]).toEqual([400, { type: 'error', error: { type: 'invalid_request_error', message: `${cursor} "gone-route" is not a model in this list (the models changed since the page that gave it?): list again from the first page` } }]);
     }
+    // A cursor is a model's id: one longer than any is refused before a lookup, and said back cut short.
+    const long = await fetch(`${h.url}/v1/models?after_id=${'x'.repeat(3000)}`, { headers: { 'anthropic-version': '2023-06-01' } });
+    expect([long.status, (await long.json()).error.message]).toEqual([400, expect.stringMatching(/^Invalid query string: after_id must not have more than 256 characters \(got "x{20,100}\.\.\.\)$/)]);
   });
 
   it('takes its client key as x-api-key or as a bearer token', async () => {

@@ -20,14 +20,14 @@ import { anthropicErrorBody } from '../anthropic/output';
 import { listedEntries, listedModel, listedNames, type ListedModel } from '../../routing/listing';
 import { didYouMean } from '../../config/nearest';
 import { GatewayError } from '../../errors';
-import { ChatBodySchema, CompletionBodySchema, EmbeddingBodySchema } from './schemas';
+import { ChatBodySchema, CompletionBodySchema, EmbeddingBodySchema, ModelName } from './schemas';
 import { completionSse, generateBody, textCompletion, type CompletionRequest } from './completions';
 import { chatFromGenerate } from '../ollama/codec';
 import { ollamaStream, ollamaWhole } from '../ollama/run';
 import { digitsPattern } from '../../config/patterns';
 
 const ModelPageQuery = Type.Object(
-  { limit: Type.Optional(Type.String({ pattern: digitsPattern(4) })), after_id: Type.Optional(Type.String()), before_id: Type.Optional(Type.String()), client_version: Type.Optional(Type.String()) },
+  { limit: Type.Optional(Type.String({ pattern: digitsPattern(4) })), after_id: Type.Optional(ModelName), before_id: Type.Optional(ModelName), client_version: Type.Optional(Type.String()) },
   { additionalProperties: true },
 );
 
