@@ -29,6 +29,9 @@ describe('the usage page, live', () => {
     await expect.poll(() => table.locator('tbody tr').count(), { timeout: 10_000 }).toBe(3);
     await expect.poll(() => page.getByText('live-session').count(), { timeout: 15_000 }).toBeGreaterThan(0);
     expect(await page.getByText('The newest first, updated as requests are logged.').count()).toBe(1);
+    // The gateway here counts days in UTC, the browser lives in New York (vitest.config.ts): the page says whose is whose.
+    await dashboard.go('/usage');
+    expect(await page.getByTestId('chart-zone').textContent()).toBe("The charts count days and hours in the gateway's zone, UTC; the requests below show this browser's time (America/New_York).");
   });
 
   it('keeps an older page still while new requests arrive', async () => {

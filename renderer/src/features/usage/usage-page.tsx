@@ -132,6 +132,8 @@ function Charts({ params, days }: { params: UsageParams; days: number }) {
     row.errors += p.errors;
   }
   const moneyData = [...money.values()];
+  // The gateway's days (its budgets' and the Overview's "today") may not be this browser's, on a server elsewhere.
+  const here = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const stacked = (title: string, chart: { data: Record<string, number | string>[]; groups: string[] }) => (
     <Card title={title}>
       <div className="chart">
@@ -149,40 +151,43 @@ function Charts({ params, days }: { params: UsageParams; days: number }) {
     </Card>
   );
   return (
-    <div className="grid cols-2">
-      {stacked('Requests by provider', requests)}
-      {stacked('Tokens by provider', tokens)}
-      <Card title="Cost vs what it would have cost">
-        <div className="chart">
-          <ResponsiveContainer>
-            <LineChart data={moneyData}>
-              <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
-              <XAxis dataKey="day" stroke="var(--muted)" fontSize={11} />
-              <YAxis stroke="var(--muted)" fontSize={11} width={70} tickFormatter={costTick} />
-              <Tooltip formatter={(v) => `$${Number(v).toPrecision(3)}`} />
-              <Legend />
-              <Line dataKey="cost" name="cost" stroke={COLORS[0]} isAnimationActive={false} />
-              <Line dataKey="wouldCost" name="would have cost" stroke={COLORS[1]} strokeDasharray="4 3" isAnimationActive={false} />
-            </LineChart>
-          </ResponsiveContainer>
-        </div>
-      </Card>
-      <Card title="Fallbacks and errors">
-        <div className="chart">
-          <ResponsiveContainer>
-            <BarChart data={moneyData}>
-              <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
-              <XAxis dataKey="day" stroke="var(--muted)" fontSize={11} />
-              <YAxis stroke="var(--muted)" fontSize={11} allowDecimals={false} />
-              <Tooltip />
-              <Legend />
-              <Bar dataKey="fallbacks" fill={COLORS[1]} isAnimationActive={false} />
-              <Bar dataKey="errors" fill={COLORS[4]} isAnimationActive={false} />
-            </BarChart>
-          </ResponsiveContainer>
-        </div>
-      </Card>
-    </div>
+    <>
+      {timeZone !== here ? <p className="muted" data-testid="chart-zone">The charts count days and hours in the gateway's zone, {timeZone}; the requests below show this browser's time ({here}).</p> : null}
+      <div className="grid cols-2">
+        {stacked('Requests by provider', requests)}
+        {stacked('Tokens by provider', tokens)}
+        <Card title="Cost vs what it would have cost">
+          <div className="chart">
+            <ResponsiveContainer>
+              <LineChart data={moneyData}>
+                <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
+                <XAxis dataKey="day" stroke="var(--muted)" fontSize={11} />
+                <YAxis stroke="var(--muted)" fontSize={11} width={70} tickFormatter={costTick} />
+                <Tooltip formatter={(v) => `$${Number(v).toPrecision(3)}`} />
+                <Legend />
+                <Line dataKey="cost" name="cost" stroke={COLORS[0]} isAnimationActive={false} />
+                <Line dataKey="wouldCost" name="would have cost" stroke={COLORS[1]} strokeDasharray="4 3" isAnimationActive={false} />
+              </LineChart>
+            </ResponsiveContainer>
+          </div>
+        </Card>
+        <Card title="Fallbacks and errors">
+          <div className="chart">
+            <ResponsiveContainer>
+              <BarChart data={moneyData}>
+                <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
+                <XAxis dataKey="day" stroke="var(--muted)" fontSize={11} />
+                <YAxis stroke="var(--muted)" fontSize={11} allowDecimals={false} />
+                <Tooltip />
+                <Legend />
+                <Bar dataKey="fallbacks" fill={COLORS[1]} isAnimationActive={false} />
+                <Bar dataKey="errors" fill={COLORS[4]} isAnimationActive={false} />
+              </BarChart>
+            </ResponsiveContainer>
+          </div>
+        </Card>
+      </div>
+    </>
   );
 }
 
