@@ -37,11 +37,14 @@ it('says the same of a body with many errors, whose list ends before a union has
 it('refuses a turn with nothing in it, which a chat model would take as no turn at all', async () => {
   const before = t.ollama.requests.length;
   // Anthropic's rule, in its words: only the last turn, the assistant's, may be empty (a prefill).
-  for (const content of [[], '']) {
+  // Only empty text blocks (Claude Code has sent them) carry nothing either.
+  for (const content of [[], '', [{ type: 'text', text: '' }, { type: 'text', text: '' }]]) {
     const res = await fetch(`${t.h.baseUrl}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'default', max_tokens: 5, messages: [{ role: 'user', content }] }) });
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ type: 'error', error: { type: 'invalid_request_error', message: 'messages.0: all messages must have non-empty content except for the optional final assistant message' } });
   }
+  const partly = await fetch(`${t.h.baseUrl}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'default', max_tokens: 5, messages: [{ role: 'user', content: [{ type: 'text', text: '' }, { type: 'text', text: 'hi' }] }] }) });
+  expect(partly.status).toBe(200);
   const prefill = await fetch(`${t.h.baseUrl}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'default', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: '' }] }) });
   expect(prefill.status).toBe(200);
   // A Response with no input and nothing to go on from: Ollama would only load the model.
@@ -50,7 +53,7 @@ it('refuses a turn with nothing in it, which a chat model would take as no turn 
   }
   // A chat turn's list of parts has one, as OpenAI's own API requires.
   expect(await refusal('/v1/chat/completions', { model: 'default', messages: [{ role: 'user', content: [] }] })).toMatchObject({ status: 400, param: 'messages[0].content', message: 'Invalid request body: messages[0].content must not have fewer than 1 items (got [])' });
-  expect(t.ollama.requests.length - before).toBe(1);
+  expect(t.ollama.requests.length - before).toBe(2);
 });
 
 it('refuses a usage page cursor it never gave, instead of starting again from the newest row', async () => {

@@ -40,7 +40,7 @@ export function messagesToChat(sent: MessagesBody, target: ProviderConfig['kind'
   if (system) messages.push({ role: 'system', content: system });
   body.messages.forEach((message, i) => {
     // Anthropic's rule, in its words: an empty turn would reach a chat model as no turn at all.
-    if (message.content.length === 0 && !(message.role === 'assistant' && i === body.messages.length - 1)) {
+    if (carriesNothing(message.content) && !(message.role === 'assistant' && i === body.messages.length - 1)) {
       throw new GatewayError('invalid_request', `messages.${i}: all messages must have non-empty content except for the optional final assistant message`, { param: `messages[${i}].content` });
     }
     if (message.role === 'assistant') messages.push(assistant(message.content, i));
@@ -109,6 +109,11 @@ function reasoningEffort(body: MessagesBody): ChatRequest['reasoning_effort'] | 
     return budget <= 2048 ? 'low' : budget <= 8192 ? 'medium' : 'high';
   }
   return 'medium';
+}
+
+/** Empty content, or only empty text blocks (Claude Code has sent those): nothing for a chat model to read. */
+function carriesNothing(content: string | Block[]): boolean {
+  return typeof content === 'string' ? content === '' : content.every((block) => block.type === 'text' && !block.text);
 }
 
 function textOf(content: string | Block[] | undefined): string {
