@@ -45,7 +45,9 @@ it('stops a turn sent as Messages, which the gateway runs through that front doo
   await page.getByLabel('Message').fill('never answered');
   await page.getByRole('button', { name: 'Send' }).click();
   await expect.poll(() => openai.requests.length).toBe(sent + 1);
-  await page.getByRole('button', { name: 'Stop' }).click();
+  // Escape stops it too, wherever the focus is.
+  await page.getByLabel('Temperature').focus();
+  await page.keyboard.press('Escape');
   await page.getByTestId('stopped').waitFor();
   expect(await page.getByTestId('stopped').textContent()).toBe('Stopped before any of the answer came: the gateway cancelled the request upstream.');
   // The in-process request had no connection of its own to close: the browser's request stands for it.

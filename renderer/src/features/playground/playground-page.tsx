@@ -6,7 +6,7 @@
  * deployment, Stop for an answer under way, and the request as curl.
  */
 import { useQuery } from '@tanstack/react-query';
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { send, streamEvents } from '../../api/client';
 import { configQueries } from '../../api/queries/config';
 import type { PlaygroundWireAnswer, Trace, UpstreamSent } from '../../api/types';
@@ -46,6 +46,15 @@ export function PlaygroundPage() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const stopper = useRef<AbortController | null>(null);
+  // Escape stops an answer under way, wherever the focus is (as in a chat app).
+  useEffect(() => {
+    if (!busy) return undefined;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') stopper.current?.abort();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [busy]);
 
   // Chat routes and deployments only; until one is picked (or once the picked one is gone), the first.
   const names = basics.data?.models ?? [];
@@ -119,7 +128,7 @@ export function PlaygroundPage() {
             <textarea rows={3} value={input} onChange={(e) => setInput(e.target.value)} placeholder="Ask something..." aria-label="Message" onKeyDown={(e) => { if (e.key === 'Enter' && (e.metaKey || e.ctrlKey)) void sendTurn(); }} />
             <div className="row" style={{ marginTop: 8 }}>
               <button className="primary" type="submit" disabled={busy || !input.trim() || !model || !numbers.ok()}>{busy ? 'Answering...' : 'Send'}</button>
-              {busy ? <button type="button" onClick={() => stopper.current?.abort()}>Stop</button> : null}
+              {busy ? <button type="button" onClick={() => stopper.current?.abort()} title="Esc">Stop</button> : null}
               <span className="muted">Ctrl+Enter</span>
             </div>
           </form>
