@@ -2,7 +2,8 @@
  * What the gateway says about models. Health's "is the model in its provider's list" for a cloud
  * provider whose list names snapshots (Anthropic lists `claude-haiku-4-5-20251001`, first start
  * configures `claude-haiku-4-5`); one model retrieved in OpenAI's and Anthropic's shapes, by the real
- * SDKs; and the lists a client key limited to some routes is shown.
+ * SDKs; the lists a client key limited to some routes is shown; and Anthropic's list paged by its
+ * cursors both ways.
  */
 import Anthropic, { NotFoundError as AnthropicNotFound } from '@anthropic-ai/sdk';
 import OpenAI, { NotFoundError } from 'openai';
@@ -88,4 +89,23 @@ it('gives Codex, which asks with its version, the `models` catalog it decodes, b
   const plain = await fetch(`${h.baseUrl}/models`).then((r) => r.json());
   expect(plain).not.toHaveProperty('models');
   expect(plain).toEqual({ object: 'list', data: codex.data });
+});
+
+it('pages the Anthropic list forward and back with the SDK, and says a cursor no longer listed is not', async () => {
+  const client = new Anthropic({ baseURL: h.url, apiKey: 'any', maxRetries: 0 });
+  const whole = (await client.models.list({ limit: 1000 })).data.map((m) => m.id);
+  expect(whole.length).toBeGreaterThan(4);
+  const forward: string[] = [];
+  for await (const model of client.models.list({ limit: 2 })) forward.push(model.id);
+  expect(forward).toEqual(whole);
+  const back = await client.models.list({ limit: 2, before_id: whole[3] });
+  expect(back.data.map((m) => m.id)).toEqual(whole.slice(1, 3));
+  // A route renamed between pages: its id as a cursor gave the first page again (a pager saw every model twice).
+  for (const cursor of ['after_id', 'before_id']) {
+    const res = await fetch(`${h.url}/v1/models?${cursor}=gone-route`, { headers: { 'anthropic-version': '2023-06-01' } });
+    expect([res.status, await res.json()]).toEqual([400, { type: 'error', error: { type: 'invalid_request_error', message: `${cursor} "gone-route" is not a model in this list (the models changed since the page that gave it?): list again from the first page` } }]);
+  }
+  // A cursor is a model's id: one longer than any is refused before a lookup, and said back cut short.
+  const long = await fetch(`${h.url}/v1/models?after_id=${'x'.repeat(3000)}`, { headers: { 'anthropic-version': '2023-06-01' } });
+  expect([long.status, (await long.json()).error.message]).toEqual([400, expect.stringMatching(/^Invalid query string: after_id must not have more than 256 characters \(got "x{20,100}\.\.\.\)$/)]);
 });
