@@ -104,7 +104,9 @@ async function probeProviders(config: Config, env: Record<string, string | undef
           const result = await adapter.probe(AbortSignal.timeout(PROBE_MS));
           probes.set(provider.name, { ok: true, ms: performance.now() - started, result });
         } catch (error) {
-          probes.set(provider.name, { ok: false, why: `does not answer: ${(error as Error).message}` });
+          // The line starts with the provider's name already: the upstream error's own prefix would say it twice.
+          const message = (error as Error).message;
+          probes.set(provider.name, { ok: false, why: `does not answer: ${message.startsWith(`${provider.name}: `) ? message.slice(provider.name.length + 2) : message}` });
         }
       }),
     );
