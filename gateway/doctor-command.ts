@@ -11,6 +11,7 @@ import type { Output } from './cli-output';
 import type { Config, DeploymentConfig } from './config/schema';
 import { envSecrets } from './config/secrets';
 import { validateConfig } from './config/validate';
+import { withoutProviderName } from './health/provider-words';
 import { listsModel } from './models/listed';
 import { parseWebhookUrl, WEBHOOK_VARIABLE } from './notices/webhook';
 import { printable } from './printable';
@@ -104,9 +105,7 @@ async function probeProviders(config: Config, env: Record<string, string | undef
           const result = await adapter.probe(AbortSignal.timeout(PROBE_MS));
           probes.set(provider.name, { ok: true, ms: performance.now() - started, result });
         } catch (error) {
-          // The line starts with the provider's name already: the upstream error's own prefix would say it twice.
-          const message = (error as Error).message;
-          probes.set(provider.name, { ok: false, why: `does not answer: ${message.startsWith(`${provider.name}: `) ? message.slice(provider.name.length + 2) : message}` });
+          probes.set(provider.name, { ok: false, why: `does not answer: ${withoutProviderName(provider.name, (error as Error).message)}` });
         }
       }),
     );

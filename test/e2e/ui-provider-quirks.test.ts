@@ -45,7 +45,8 @@ it("shows on each provider's card how the gateway's probes found it, and why it 
   try {
     await h.gateway.health.probeAll();
     await dashboard.go('/providers');
-    await expect.poll(() => local.textContent()).toMatch(/^down · probed .+connection failed \(ECONNREFUSED\)/);
+    // Why, under the card's name, without the name again.
+    await expect.poll(() => local.textContent()).toMatch(/^down · probed \d\d:\d\d(\s?[AP]M)?connection failed \(ECONNREFUSED\)$/);
   } finally {
     await ollama.setMode({ kind: 'healthy' });
   }

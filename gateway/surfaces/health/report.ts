@@ -5,6 +5,7 @@
  */
 import type { DeploymentConfig } from '../../config/schema';
 import type { HealthMonitor, ProbeRecord } from '../../health/monitor';
+import { withoutProviderName } from '../../health/provider-words';
 import type { TrafficRecord, TrafficStats } from '../../health/traffic';
 import type { BreakerBoard } from '../../routing/breaker-board';
 import type { Catalog } from '../../routing/catalog';
@@ -51,10 +52,11 @@ export function healthReport(sources: HealthSources): HealthReport {
       baseUrl: p.baseUrl,
       status: adapter?.unavailableReason ? 'unavailable' : statusFrom(stats, probe),
       reason: adapter?.unavailableReason ?? null,
-      probe: probe ? probeView(probe) : null,
+      probe: probe ? { ...probeView(probe), error: withoutProviderName(p.name, probe.error) } : null,
       inFlight: adapter?.limiter.inFlight ?? 0,
       queued: adapter?.limiter.waiting ?? 0,
       ...trafficView(stats),
+      lastError: withoutProviderName(p.name, stats.lastError),
     };
   });
   const deployments = catalog.config.deployments.map((d) => {
