@@ -17,8 +17,17 @@ export function columns(table: readonly (readonly string[])[], { rightFrom = 1, 
   return rows.map(line).join('\n');
 }
 
+/**
+ * Dollars to the hundredth of a cent (a local model's day is often worth less than a cent); nothing
+ * is "$0" and a cost too small to show is "<$0.0001", as on the dashboard: "$0.0000" read as free.
+ */
+export function usd(value: number): string {
+  if (value === 0) return '$0';
+  return value < 0.00005 ? '<$0.0001' : `$${value.toFixed(4)}`;
+}
+
 /** Each budget on a line: its scope and period, what it has spent (and what requests in flight hold), when it resets. */
 export function budgetLines(budgets: readonly BudgetView[]): string {
-  const spent = (b: BudgetView) => `$${b.spentUsd.toFixed(4)} of $${b.limitUsd.toFixed(4)}${b.inFlightUsd > 0 ? ` (+$${b.inFlightUsd.toFixed(4)} in flight)` : ''}${b.exceeded ? `, spent (${b.onExceeded})` : ''}`;
+  const spent = (b: BudgetView) => `${usd(b.spentUsd)} of ${usd(b.limitUsd)}${b.inFlightUsd > 0 ? ` (+${usd(b.inFlightUsd)} in flight)` : ''}${b.exceeded ? `, spent (${b.onExceeded})` : ''}`;
   return columns(budgets.map((b) => [b.name, `${b.scope}, per ${b.period}`, spent(b), `resets ${b.resetsAt}`]), { rightFrom: 4, indent: '  ' });
 }

@@ -119,9 +119,9 @@ describe('switchyard usage summary', () => {
     expect(lines[0]).toMatch(/^Usage over the last 7 days \(since \d{4}-\d\d-\d\d 00:00 UTC\), by deployment:$/);
     expect(lines[1]).toMatch(/^deployment\s+requests\s+failed\s+fell back\s+cached\s+tokens in\s+tokens out\s+cost\s+saved$/);
     expect(lines.slice(2).map((l) => l.split(/\s{2,}/))).toEqual([
-      ['llama', '3', '0', '0', '0', '1,020', '60', '$0.0000', '$0.0020'],
-      ['mini', '1', '0', '1', '0', '10', '20', '$0.0068', '$0.0000'],
-      ['no deployment', '1', '1', '0', '0', '0', '0', '$0.0000', '$0.0000'],
+      ['llama', '3', '0', '0', '0', '1,020', '60', '$0', '$0.0020'],
+      ['mini', '1', '0', '1', '0', '10', '20', '$0.0068', '$0'],
+      ['no deployment', '1', '1', '0', '0', '0', '0', '$0', '$0'],
       ['total', '5', '1', '1', '0', '1,030', '80', '$0.0068', '$0.0020'],
       ['Budgets, each in its own period:'],
       ['', 'daily', 'global, per day', '$0.0068 of $0.0050, spent (skip-paid)', expect.stringMatching(/^resets \d{4}-\d\d-\d\dT00:00:00\.000Z$/)],

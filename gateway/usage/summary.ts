@@ -3,7 +3,7 @@
  * client key), from the day rollups: a headless gateway's answer to the Usage page, read in the
  * time a few hundred rollup rows take however long the log is.
  */
-import { columns } from '../cli-output';
+import { columns, usd } from '../cli-output';
 import type { DayZone } from '../store/usage-log';
 import type { GroupBy, RollupPoint } from '../store/usage-types';
 
@@ -67,7 +67,7 @@ export function summarize(points: readonly RollupPoint[], meta: Omit<Summary, 'l
 export function summaryTable(summary: Summary, zone: string): string {
   const nobody = `no ${summary.by}`;
   const header = [summary.by, 'requests', 'failed', 'fell back', 'cached', 'tokens in', 'tokens out', 'cost', 'saved'];
-  const cells = (l: SummaryLine) => [l.name ?? nobody, ...[l.requests, l.failed, l.fellBack, l.cached, l.inputTokens, l.outputTokens].map(count), money(l.costUsd), money(l.savedUsd)];
+  const cells = (l: SummaryLine) => [l.name ?? nobody, ...[l.requests, l.failed, l.fellBack, l.cached, l.inputTokens, l.outputTokens].map(count), usd(l.costUsd), usd(l.savedUsd)];
   const from = new Date(summary.since).toLocaleString('sv-SE', { timeZone: zone }).slice(0, 16);
   const title = `Usage ${summary.days === 1 ? 'today' : `over the last ${summary.days} days`} (since ${from} ${zone}), by ${summary.by}:`;
   if (summary.lines.length === 0) return `${title}\nNo requests.\n`;
@@ -76,5 +76,3 @@ export function summaryTable(summary: Summary, zone: string): string {
 
 const count = (n: number) => n.toLocaleString('en-US');
 
-/** Dollars to the hundredth of a cent: a local model's day is often worth less than a cent. */
-const money = (usd: number) => `$${usd.toFixed(4)}`;

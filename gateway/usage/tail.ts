@@ -5,7 +5,7 @@
  * gateway runs or not, and needs no key.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Output } from '../cli-output';
+import { usd, type Output } from '../cli-output';
 import { printable } from '../printable';
 import type { UsageFilter, UsageQueries, UsageRow } from '../store/usage-types';
 
@@ -55,7 +55,7 @@ export function tailLine(row: UsageRow, now: Date): string {
   const fellBack = row.deployment && failedFirst.length > 0 ? ` (after ${failedFirst.map((a) => `${a.deployment}: ${a.failure ?? a.status ?? 'failed'}`).join(', ')})` : '';
   const parts = [time, String(row.status), row.api ?? row.endpoint, row.clientKey, `${path}${row.cached ? ' (cache)' : ''}${fellBack}`];
   if (row.inputTokens !== null || row.outputTokens !== null) parts.push(`${row.tokensEstimated ? '~' : ''}in ${count(row.inputTokens)} out ${count(row.outputTokens)}`);
-  parts.push(row.cost > 0 ? `$${row.cost.toFixed(4)}` : '$0', `${duration(row.totalMs)}${row.stream && row.ttftMs !== null ? ` (first ${duration(row.ttftMs)})` : ''}`);
+  parts.push(usd(row.cost), `${duration(row.totalMs)}${row.stream && row.ttftMs !== null ? ` (first ${duration(row.ttftMs)})` : ''}`);
   if (row.status >= 400 || row.errorClass) parts.push(`${row.errorClass ?? 'error'}: ${(row.errorMessage ?? '').slice(0, 200)}`);
   return printable(parts.join('  '));
 }
