@@ -18,8 +18,8 @@ export function columns(table: readonly (readonly string[])[], { rightFrom = 1, 
 }
 
 /**
- * Dollars to the hundredth of a cent (a local model's day is often worth less than a cent); nothing
- * is "$0" and a cost too small to show is "<$0.0001", as on the dashboard: "$0.0000" read as free.
+ * Dollars to the hundredth of a cent (a local model's day is often worth less than a cent); zero is
+ * "$0" and a cost too small to show is "<$0.0001", as on the dashboard: "$0.0000" read as free.
  */
 export function usd(value: number): string {
   if (value === 0) return '$0';

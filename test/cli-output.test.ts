@@ -12,7 +12,7 @@ describe('columns', () => {
 });
 
 describe('usd', () => {
-  it('says nothing as $0 and a cost too small to show as <$0.0001, not $0.0000 either way', () => {
+  it('says zero as $0 and a cost too small to show as <$0.0001, not $0.0000 either way', () => {
     expect([0, 0.00002, 0.00005, 0.0068, 12.5].map(usd)).toEqual(['$0', '<$0.0001', '$0.0001', '$0.0068', '$12.5000']);
   });
 });
