@@ -75,4 +75,3 @@ export function summaryTable(summary: Summary, zone: string): string {
 }
 
 const count = (n: number) => n.toLocaleString('en-US');
-

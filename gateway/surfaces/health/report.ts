@@ -52,7 +52,7 @@ export function healthReport(sources: HealthSources): HealthReport {
       baseUrl: p.baseUrl,
       status: adapter?.unavailableReason ? 'unavailable' : statusFrom(stats, probe),
       reason: adapter?.unavailableReason ?? null,
-      probe: probe ? { ...probeView(probe), error: withoutProviderName(p.name, probe.error) } : null,
+      probe: probe ? probeView(probe, p.name) : null,
       inFlight: adapter?.limiter.inFlight ?? 0,
       queued: adapter?.limiter.waiting ?? 0,
       ...trafficView(stats),
@@ -137,12 +137,13 @@ function modelAvailable(d: DeploymentConfig, probe: ProbeRecord | undefined): bo
   return models ? listsModel(models, d.model) : null;
 }
 
-function probeView(probe: ProbeRecord) {
+/** A provider's latest probe, its error said on the provider's own row (without its name again). */
+function probeView(probe: ProbeRecord, provider: string) {
   return {
     at: new Date(probe.at).toISOString(),
     ok: probe.ok,
     latencyMs: Math.round(probe.latencyMs * 10) / 10,
-    error: probe.error,
+    error: withoutProviderName(provider, probe.error),
     version: probe.result?.version ?? null,
     models: probe.result?.models ?? null,
     loaded: probe.result?.loaded ?? null,
