@@ -1,0 +1,54 @@
+/**
+ * The dashboard on narrow windows, in a real browser (support/dashboard.ts): the pages' links above
+ * the page, every card within a phone's width, and checkboxes that stay square beside long words.
+ */
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { twoProviders, useDashboard } from '../support/dashboard';
+
+const dashboard = useDashboard(twoProviders);
+const { go } = dashboard;
+let page: Page;
+beforeAll(async () => {
+  page = dashboard.page;
+  // Traffic for the charts and the usage table: the pages are measured with something in them.
+  for (const model of ['llama', 'mini']) await dashboard.h.openai.chat.completions.create({ model, messages: [{ role: 'user', content: 'x' }] });
+  await dashboard.logIn();
+});
+
+describe('the dashboard on a narrow window', () => {
+  it('puts the pages in rows above the page on a narrow window, every link on screen', async () => {
+    await page.setViewportSize({ width: 420, height: 800 });
+    try {
+      await go('/usage');
+      // The page is drawn (its heading) before anything is measured.
+      const heading = await page.getByRole('heading', { name: 'Usage', level: 1 }).boundingBox();
+      const nav = page.getByRole('navigation', { name: 'Main' });
+      const links = await nav.getByRole('link').evaluateAll((els) => els.map((el) => el.getBoundingClientRect()).map((r) => ({ top: r.top, left: r.left, right: r.right })));
+      expect(links).toHaveLength(7);
+      // Above the page, not beside it; in a few rows, not one per link; none off the window's edge.
+      expect(Math.max(...links.map((l) => l.top))).toBeLessThan(heading!.y);
+      expect(new Set(links.map((l) => Math.round(l.top))).size).toBeLessThan(links.length / 2);
+      expect(links.every((l) => l.left >= 0 && l.right <= 420)).toBe(true);
+    } finally {
+      await page.setViewportSize({ width: 1360, height: 900 });
+    }
+  });
+
+  it('keeps every card of every page within a phone-wide window (360 px), and every checkbox square beside long words', async () => {
+    await page.setViewportSize({ width: 360, height: 800 });
+    try {
+      for (const path of ['/overview', '/routes', '/providers', '/playground', '/connect', '/usage', '/settings']) {
+        await go(path);
+        await page.locator('main h1').waitFor();
+        await expect.poll(() => page.getByText(/^Loading /).count(), { timeout: 10_000 }).toBe(0);
+        const overflowing = await page.locator('.card').evaluateAll((cards) => cards.filter((card) => card.getBoundingClientRect().right > innerWidth + 0.5).map((card) => card.querySelector('h2, h3')?.textContent ?? card.className));
+        expect(overflowing, path).toEqual([]);
+        const squeezed = await page.locator('input[type=checkbox]').evaluateAll((boxes) => boxes.map((box) => [box.getBoundingClientRect(), box.closest('label')?.textContent] as const).filter(([r]) => r.height > 0 && r.width < r.height - 1).map(([, words]) => words));
+        expect(squeezed, path).toEqual([]);
+      }
+    } finally {
+      await page.setViewportSize({ width: 1360, height: 900 });
+    }
+  });
+});
