@@ -212,7 +212,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     keys.reload();
     const stored = configs.current();
     if (stored && JSON.stringify(stored) !== JSON.stringify(catalog.config)) swap(stored);
-  });
+  }, (error) => app.log.error({ err: error }, 'checking for changes another process made (switchyard import, keys) failed; checking again every 2 s'));
 
   async function startOn(port: number) {
     boundPort = port;

@@ -1,7 +1,7 @@
 /**
  * Reading the usage log: filtered, cursor-paged rows (newest first, fast at a million rows through
  * the (at) and (deployment, at) indexes), rollups per minute, hour or day with latency percentiles
- * from the bins, each session's rows added up, and a row iterator for export. Every read first settles the rows still waiting in
+ * from the bins, each session's rows added up, and every row for export (a batch at a time). Every read first settles the rows still waiting in
  * the inbox (and rollup reads bring the rollups up to date), so a row is readable once written.
  */
 import type { Db } from './db';
@@ -14,6 +14,7 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 /** Session rows read, newest first, to find the recent sessions: a bound on the request, whatever the log holds or the filters ask. */
 const SESSION_SCAN = 20_000;
+const EXPORT_BATCH = 500;
 
 export function createUsageQueries(db: Db, { settle, rollup }: { settle: () => void; rollup: () => void }): UsageQueries {
   type Query = { all(...params: unknown[]): unknown[]; get(...params: unknown[]): unknown; iterate(...params: unknown[]): IterableIterator<unknown> };
@@ -21,10 +22,7 @@ export function createUsageQueries(db: Db, { settle, rollup }: { settle: () => v
   // Filters make a handful of distinct statements; each is prepared once.
   const prepared = (sql: string) => {
     let statement = listStatements.get(sql);
-    if (!statement) {
-      statement = db.prepare(sql) as unknown as Query;
-      listStatements.set(sql, statement);
-    }
+    if (!statement) listStatements.set(sql, (statement = db.prepare(sql) as unknown as Query));
     return statement;
   };
 
@@ -153,9 +151,20 @@ export function createUsageQueries(db: Db, { settle, rollup }: { settle: () => v
 
     *iterate(filter) {
       settle();
+      // Batches read whole: while an export waits for a slow reader no statement is open on the
+      // connection every usage row needs (better-sqlite3 refuses one while another iterates). The rows
+      // written before it began (ids up to the top), each batch after the last one's (at, id).
+      const top = (lastId.get() as { id: number | null }).id ?? 0;
       const { where, params } = rowWhere(filter);
-      const statement = db.prepare(`SELECT * FROM usage ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at, id`);
-      for (const raw of statement.iterate(...(params as never[]))) yield fromDb(raw as DbRow);
+      const batch = prepared(`SELECT * FROM usage WHERE ${[...where, 'id <= ?', 'at >= ?', '(at > ? OR id > ?)'].join(' AND ')} ORDER BY at, id LIMIT ${EXPORT_BATCH}`);
+      let after = { at: Number.MIN_SAFE_INTEGER, id: 0 };
+      for (;;) {
+        const raw = batch.all(...params, top, after.at, after.at, after.id) as (DbRow & { id: number })[];
+        for (const row of raw) yield fromDb(row);
+        const last = raw[raw.length - 1];
+        if (raw.length < EXPORT_BATCH || !last) return;
+        after = { at: last.at, id: last.id };
+      }
     },
 
   };

@@ -117,6 +117,6 @@ export interface UsageQueries {
    * left out, so following a quiet filter never reads the log again.
    */
   written(filter: UsageFilter, limit: number, after?: number): { rows: UsageRow[]; cursor: number };
-  /** Every matching row, oldest first (for export). */
+  /** Every matching row written before the call, oldest first (for export), read a batch at a time: no statement stays open while a reader waits. */
   iterate(filter: UsageFilter): IterableIterator<UsageRow>;
 }

@@ -240,3 +240,21 @@ describe('the usage inbox', () => {
     }
   });
 });
+
+describe('the export iterator', () => {
+  const { log: own } = useUsageLog();
+
+  it('leaves the connection free between rows, reads in (at, id) order across batches, and stops at the rows written before it began', () => {
+    // 1,200 rows: a run of 700 at one instant crosses a batch; the last 100 were written later but happened first.
+    for (let i = 0; i < 1_200; i++) own.record(row(i, { id: `x_${i}`, at: i < 400 ? T0 + i : i < 1_100 ? T0 + 400 : T0 - 1_200 + i }));
+    const rows = own.iterate({});
+    const first = rows.next().value as UsageRow;
+    // A request answered while an export waits for its reader: its row is written, and readable.
+    own.record(row(5_000, { id: 'during', at: T0 }));
+    expect(own.row('during')?.id).toBe('during');
+    const ids = [first, ...rows].map((r) => r.id);
+    const expected = [...Array(100).keys()].map((i) => `x_${1_100 + i}`).concat([...Array(1_100).keys()].map((i) => `x_${i}`));
+    expect(ids).toEqual(expected);
+    expect([...own.iterate({ since: T0 + 400 })]).toHaveLength(700);
+  });
+});
