@@ -70,7 +70,7 @@ export async function main(
   } catch (error) {
     // An unknown option, or one without its value: say which, and how the commands are written.
     if (!(error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) throw error;
-    io.err(`${optionProblem((error as Error).message)}\n\n${USAGE}`);
+    io.err(`${optionProblem((error as Error).message, rest)}\n\n${USAGE}`);
     return 2;
   }
   const { values, positionals } = parsed;
@@ -216,10 +216,13 @@ export async function main(
 
 /**
  * Node's words for an option it could not read, made short: an option without its value is said so
- * (Node calls one followed by another option "ambiguous", over three lines), the rest by their first sentence.
+ * (Node calls one followed by another option "ambiguous", over three lines), one followed by a
+ * negative number is shown how to write it, the rest by their first sentence.
  */
-function optionProblem(message: string): string {
+function optionProblem(message: string, args: readonly string[]): string {
   const option = /'(?:-\w, )?(--?[\w-]+)/.exec(message)?.[1];
+  const next = option ? args[args.indexOf(option) + 1] : undefined;
+  if (option && next && /is ambiguous/.test(message) && /^-[\d.]/.test(next)) return `${option} ${next}: a value that starts with a dash is written ${option}=${next}`;
   if (option && /argument missing|is ambiguous/.test(message)) return `${option} needs a value: ${option} VALUE`;
   if (option && /does not take an argument/.test(message)) return `${option} takes no value`;
   return `${message.split(/\.\s/)[0]?.replace(/\.$/, '')}.`;

@@ -128,7 +128,8 @@ describe('switchyard usage summary', () => {
     ]);
 
     for (const [args, error] of [
-      [['--days', '0'], /^--days "0" is not a whole number of days from 1/],
+      [['--days', '0'], /^--days "0" is not a whole number of days from 1 \(today\) to 9999$/m],
+      [['--days', '10000'], /^--days "10000" is not a whole number of days from 1 \(today\) to 9999$/m],
       [['--by', 'model'], /^--by "model" is not one of deployment, route, provider, key/],
       [['--format', 'csv'], /^Unknown format "csv": use table or json/],
       [['--session', 'x'], /^switchyard usage summary does not read --session: it takes only --data-dir, --format, --days, --by\./],

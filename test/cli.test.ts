@@ -56,6 +56,8 @@ describe('argument errors', () => {
     expect(run(['frobnicate']).stderr).toMatch(/^Unknown command "frobnicate"\.\n/);
     // Followed by another option, Node calls it "ambiguous" over three lines: it is the same mistake.
     expect(run(['serve', '--port', '--data-dir', dir()]).stderr).toMatch(/^--port needs a value: --port VALUE\n\nSwitchyard /);
+    // A negative number after an option reads as an option to Node: the way to write it is said.
+    expect(run(['usage', 'tail', '--lines', '-1', '--data-dir', dir()]).stderr).toMatch(/^--lines -1: a value that starts with a dash is written --lines=-1\n\nSwitchyard /);
     expect(run(['usage', 'tail', '--follow=yes', '--data-dir', dir()]).stderr).toMatch(/^--follow takes no value\n\nSwitchyard /);
     const words = run(['keys', 'create', 'my', 'editor', '--data-dir', dir()]);
     expect(words.code).toBe(2);

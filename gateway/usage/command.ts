@@ -61,7 +61,7 @@ export async function usageCommand(positionals: string[], values: UsageOptions, 
 function summaryCommand(values: { format?: string; days?: string; by?: string }, dataDir: string, io: Output): number {
   const days = Number(values.days ?? 7);
   if (!/^[0-9]{1,4}$/.test(values.days ?? '7') || days < 1) {
-    io.err(`--days "${values.days}" is not a whole number of days from 1 (today) on\n`);
+    io.err(`--days "${values.days}" is not a whole number of days from 1 (today) to 9999\n`);
     return 2;
   }
   const by = (values.by ?? 'deployment') as SummaryGroup;
