@@ -67,8 +67,8 @@ export interface Gateway {
   readonly metrics: MetricsTally;
   /** Models being pulled to an Ollama (from the dashboard), and those that ended in the last minutes. */
   readonly pulls: Pulls;
-  /** Deletes usage rows, bodies and cache entries past their retention (runs hourly by itself). */
-  prune(): void;
+  /** Deletes usage rows, bodies and cache entries past their retention (runs hourly by itself); the usage log in steps, resolved when done. */
+  prune(): Promise<void>;
   /** "Local only" (`settings.localOnly`, kept like any config change): while on, no request is routed to a non-local provider. */
   setLocalOnly(on: boolean): void;
   localOnly(): boolean;

@@ -158,7 +158,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   let boundPort = options.port ?? DEFAULT_PORT;
   let applyConfig: Gateway['applyConfig'];
   const app = await opened(async () => {
-    prune();
+    await prune();
     return buildApp({
       host,
       port: () => boundPort,
@@ -195,7 +195,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   log = app.log;
   // Timers start once nothing can fail any more. Rollups need none: they follow traffic (usage-log.ts).
   const saveSessions = () => writes.attempt('the sticky sessions', () => sticky.save());
-  const timers = [setInterval(() => writes.attempt('the hourly prune', prune), 3_600_000), setInterval(saveSessions, STICKY_SAVE_MS)];
+  const hourlyPrune = () => prune().then(() => writes.succeeded('the hourly prune'), (error: unknown) => writes.failed('the hourly prune', error));
+  const timers = [setInterval(hourlyPrune, 3_600_000), setInterval(saveSessions, STICKY_SAVE_MS)];
   for (const timer of timers) timer.unref();
 
   const swap = (config: Config) => {

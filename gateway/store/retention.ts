@@ -15,12 +15,13 @@ const DAY_MS = 86_400_000;
 /** A probe every 30 s per provider is ~2,900 rows a day: a week covers the charts and the breaker events shown. */
 const HEALTH_RETENTION_DAYS = 7;
 
-export function pruneStore(stores: { usageLog: UsageLog; cache: ResponseCache; responses: ResponsesStore; healthHistory: HealthHistory; sessions: AdminSessions; configs: Pick<ConfigStore, 'prune'> }, settings: Settings | undefined, now: number): void {
-  const usage = settings?.usage;
-  stores.usageLog.prune(now - (usage?.retentionDays ?? 90) * DAY_MS, now - (usage?.bodyRetentionDays ?? 7) * DAY_MS);
+/** The small tables at once; the usage log (which can hold millions of rows) in steps, resolved when done. */
+export async function pruneStore(stores: { usageLog: UsageLog; cache: ResponseCache; responses: ResponsesStore; healthHistory: HealthHistory; sessions: AdminSessions; configs: Pick<ConfigStore, 'prune'> }, settings: Settings | undefined, now: number): Promise<void> {
   stores.cache.pruneExpired();
   stores.responses.prune(now - (settings?.responses?.retentionDays ?? RESPONSES_RETENTION_DAYS) * DAY_MS);
   stores.healthHistory.prune(now - HEALTH_RETENTION_DAYS * DAY_MS);
   stores.sessions.prune(now);
   stores.configs.prune();
+  const usage = settings?.usage;
+  return stores.usageLog.prune(now - (usage?.retentionDays ?? 90) * DAY_MS, now - (usage?.bodyRetentionDays ?? 7) * DAY_MS);
 }

@@ -8,9 +8,10 @@
  * are never stale), so charts over a million rows read a few thousand rollup rows. Latency
  * percentiles come from a fixed histogram in each rollup row.
  */
-import { scrub, type Db } from './db';
+import type { Db } from './db';
 import { BIN_COLUMNS, LATENCY_BINS } from './latency-bins';
 import { createUsageQueries } from './usage-queries';
+import { createUsagePrune } from './usage-prune';
 import type { Decision } from '../routing/decision';
 import type { UsageQueries, UsageRow } from './usage-types';
 
@@ -44,7 +45,8 @@ export interface UsageLog extends UsageQueries {
   rollup(): void;
   /** The same in small steps, yielding to requests between them. */
   rollupInBackground(): void;
-  prune(rowsBefore: number, bodiesBefore: number): void;
+  /** Deletes rows and bodies past their cutoffs, a step at a time (usage-prune.ts); resolves when done. */
+  prune(rowsBefore: number, bodiesBefore: number): Promise<void>;
   body(requestId: string): { request: string | null; response: string | null } | undefined;
 }
 
@@ -282,16 +284,7 @@ export function createUsageLog(db: Db, days: DayZone = UTC_DAYS): UsageLog {
 
     ...createUsageQueries(db, { settle, rollup }),
 
-    prune(rowsBefore, bodiesBefore) {
-      rollup();
-      db.prepare('DELETE FROM usage WHERE at < ?').run(rowsBefore);
-      db.prepare('DELETE FROM usage_hour WHERE bucket < ?').run(rowsBefore);
-      db.prepare('DELETE FROM usage_day WHERE bucket < ?').run(rowsBefore);
-      // Minute buckets serve only recent charts.
-      db.prepare('DELETE FROM usage_minute WHERE bucket < ?').run(Math.max(rowsBefore, Date.now() - 3 * DAY));
-      db.prepare('DELETE FROM usage_bodies WHERE at < ?').run(bodiesBefore);
-      scrub(db);
-    },
+    prune: createUsagePrune(db, settle, rollStep),
 
     body: (requestId) => selectBody.get(requestId),
   };

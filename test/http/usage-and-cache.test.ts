@@ -142,7 +142,7 @@ describe('usage log', () => {
     await t.chat({ model: 'default' });
     expect(rows(0).length).toBeGreaterThan(0);
     t.clock += 91 * 86_400_000;
-    t.h.gateway.prune();
+    await t.h.gateway.prune();
     expect(rows(0)).toHaveLength(0);
   });
 

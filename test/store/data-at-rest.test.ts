@@ -54,7 +54,7 @@ describe('files at rest', () => {
 });
 
 describe('a purge', () => {
-  it('leaves no cached answer and no logged body in the file or its WAL', () => {
+  it('leaves no cached answer and no logged body in the file or its WAL', async () => {
     const data = dir();
     const db = openDatabase(data);
     const sentinel = `sentinel-${Math.random().toString(36).slice(2)}-text`;
@@ -65,20 +65,20 @@ describe('a purge', () => {
     const bytes = () => ['switchyard.db', 'switchyard.db-wal'].map((f) => join(data, f)).filter(existsSync).map((f) => readFileSync(f).toString('latin1')).join('');
     expect(bytes()).toContain(sentinel);
     cache.purge();
-    log.prune(0, Date.now() - 7 * 86_400_000);
+    await log.prune(0, Date.now() - 7 * 86_400_000);
     expect(bytes()).not.toContain(sentinel);
     db.close();
   });
 });
 
 describe('usage rollups', () => {
-  it('count rows written after a prune emptied the log', () => {
+  it('count rows written after a prune emptied the log', async () => {
     const db = openDatabase(dir());
     const log = createUsageLog(db);
     const now = Date.now();
     for (let i = 0; i < 5; i++) log.record(row(i, now - 200 * 86_400_000));
     log.rollup();
-    log.prune(now - 90 * 86_400_000, now - 7 * 86_400_000);
+    await log.prune(now - 90 * 86_400_000, now - 7 * 86_400_000);
     expect(log.list({}, { limit: 10 }).rows).toHaveLength(0);
     for (let i = 5; i < 8; i++) log.record(row(i, now));
     expect(log.rollups({ since: now - 86_400_000 }, 'day', 'none').reduce((n, p) => n + p.requests, 0)).toBe(3);

@@ -117,7 +117,7 @@ describe('usage queries', () => {
 });
 
 describe('spend since an instant', () => {
-  it('counts a period that starts mid-hour (India\'s midnight) after its minute rollups are pruned', () => {
+  it('counts a period that starts mid-hour (India\'s midnight) after its minute rollups are pruned', async () => {
     const d = tempDir();
     const handle = openDatabase(d.path);
     try {
@@ -128,7 +128,7 @@ describe('spend since an instant', () => {
       at('2026-11-19T18:20:00Z', 1, 'before');
       at('2026-11-19T18:40:00Z', 0.25, 'first_half_hour');
       at('2026-11-19T19:10:00Z', 0.5, 'next_hour');
-      spent.prune(Date.now() - 90 * 86_400_000, Date.now() - 7 * 86_400_000);
+      await spent.prune(Date.now() - 90 * 86_400_000, Date.now() - 7 * 86_400_000);
       expect(spent.costSince(since, {})).toBeCloseTo(0.75, 9);
       expect(spent.costSince(since, { route: 'default' })).toBeCloseTo(0.75, 9);
       expect(spent.costSince(since, { route: 'other' })).toBe(0);
