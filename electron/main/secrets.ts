@@ -34,25 +34,30 @@ export async function createEncryptedSecrets(options: { cipher: Cipher; file: st
     }
   }
   const available = await cipher.available();
-  let writing = Promise.resolve();
+  // Writes in order; one that failed (a full disk) does not stop the ones after it.
+  let writing: Promise<unknown> = Promise.resolve();
   return {
     resolve(reference) {
       if (reference.startsWith('secret:')) return values.get(reference.slice(7));
       const match = /^env:(.+)$/.exec(reference);
       return match?.[1] ? env[match[1]] || undefined : undefined;
     },
-    store(providerName, value) {
+    async store(providerName, value) {
       if (!available) throw new Error('This system offers no encrypted storage for keys: use an env:NAME reference instead');
-      values.set(providerName, value);
-      // Persisted in order, atomically (write then rename), so a crash never leaves half a file.
-      writing = writing.then(async () => {
-        stored[providerName] = (await cipher.encrypt(value)).toString('base64');
-        await writeFile(`${file}.tmp`, JSON.stringify(stored), { mode: 0o600 });
+      // Atomically (write then rename), so a crash never leaves half a file; usable once on disk, so
+      // a key the UI was told is saved is there after a restart.
+      const write = writing.catch(() => undefined).then(async () => {
+        const next = { ...stored, [providerName]: (await cipher.encrypt(value)).toString('base64') };
+        await writeFile(`${file}.tmp`, JSON.stringify(next), { mode: 0o600 });
         await rename(`${file}.tmp`, file);
+        stored = next;
+        values.set(providerName, value);
       });
+      writing = write;
+      await write;
       return `secret:${providerName}`;
     },
     describe: () => ({ backend: cipher.backend(), protected: available && cipher.backend() !== 'basic_text', canStore: available, ...(unreadable.length > 0 ? { unreadable } : {}) }),
-    flushed: () => writing,
+    flushed: () => writing.then(() => undefined, () => undefined),
   };
 }

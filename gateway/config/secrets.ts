@@ -5,8 +5,11 @@
 export interface Secrets {
   /** The value behind a reference, or undefined when it is not set. */
   resolve(reference: string): string | undefined;
-  /** Stores a key entered in the UI and returns its reference; absent where keys live only in the environment. */
-  store?(providerName: string, value: string): string;
+  /**
+   * Stores a key entered in the UI; resolves with its reference once the key is kept (on disk,
+   * encrypted), rejects when it could not be. Absent where keys live only in the environment.
+   */
+  store?(providerName: string, value: string): Promise<string>;
   /** Where keys live and whether they are protected at rest, for the UI to say plainly. */
   describe?(): { backend: string; protected: boolean; canStore: boolean; unreadable?: string[] };
 }

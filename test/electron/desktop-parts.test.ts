@@ -100,7 +100,7 @@ describe('secrets', () => {
     onCleanup(() => dir.remove());
     const file = join(dir.path, 'secrets.json');
     const secrets = await createEncryptedSecrets({ cipher: cipher('gnome_libsecret'), file, env: { OPENAI_API_KEY: 'sk-env' } });
-    expect(secrets.store?.('cloud', 'sk-live-secret-9876')).toBe('secret:cloud');
+    expect(await secrets.store?.('cloud', 'sk-live-secret-9876')).toBe('secret:cloud');
     expect(secrets.resolve('secret:cloud')).toBe('sk-live-secret-9876');
     expect(secrets.resolve('env:OPENAI_API_KEY')).toBe('sk-env');
     await secrets.flushed();
@@ -116,7 +116,7 @@ describe('secrets', () => {
     const plain = await createEncryptedSecrets({ cipher: cipher('basic_text'), file: join(dir.path, 's.json'), env: {} });
     expect(plain.describe?.()).toEqual({ backend: 'basic_text', protected: false, canStore: true });
     const none = await createEncryptedSecrets({ cipher: cipher('basic_text', false), file: join(dir.path, 't.json'), env: {} });
-    expect(() => none.store?.('x', 'y')).toThrow(/env:NAME/);
+    await expect(none.store?.('x', 'y')).rejects.toThrow(/env:NAME/);
   });
 
   it('takes a key pasted in the admin API as a secret: reference the config accepts, and sends it upstream', async () => {
@@ -138,13 +138,46 @@ describe('secrets', () => {
     expect(upstream.requests.at(-1)?.headers.authorization).toBe('Bearer sk-pasted-in-the-ui-4321');
   });
 
+  it('says when a key could not be kept, changing nothing, and keeps the next one', async () => {
+    const dir = tempDir();
+    const upstream = await startFakeOpenAI();
+    let failNext = false;
+    const flaky: Cipher = { ...cipher('gnome_libsecret'), encrypt: async (text) => {
+      if (failNext) throw new Error('the keyring is locked');
+      return cipher('gnome_libsecret').encrypt(text);
+    } };
+    const file = join(dir.path, 'secrets.json');
+    const secrets = await createEncryptedSecrets({ cipher: flaky, file, env: {} });
+    const h = await startGateway({ version: 1, providers: [], deployments: [], routes: [] }, { secrets });
+    onCleanup(async () => {
+      await h.stop();
+      await upstream.stop();
+      dir.remove();
+    });
+    const provider = (key: string, extra = {}) => JSON.stringify({ name: 'cloud', kind: 'openai', baseUrl: `${upstream.url}/v1`, apiKeyValue: key, ...extra });
+    failNext = true;
+    const failed = await h.admin('/admin/api/providers', { method: 'POST', body: provider('sk-first-1111') });
+    expect(failed.status).toBe(500);
+    expect((await failed.json()).error).toMatchObject({ message: 'The key could not be saved, and nothing was changed: the keyring is locked', param: 'apiKeyValue' });
+    expect(h.gateway.config().providers).toEqual([]);
+    expect(secrets.resolve('secret:cloud')).toBeUndefined();
+    failNext = false;
+    expect((await h.admin('/admin/api/providers', { method: 'POST', body: provider('sk-second-2222') })).status).toBe(201);
+    // A change refused for another field leaves the provider the key it had, on disk too.
+    const refused = await h.admin('/admin/api/providers/cloud', { method: 'PUT', body: provider('sk-third-3333', { baseUrl: 'not a url' }) });
+    expect(refused.status).toBe(400);
+    expect(secrets.resolve('secret:cloud')).toBe('sk-second-2222');
+    const restarted = await createEncryptedSecrets({ cipher: flaky, file, env: {} });
+    expect(restarted.resolve('secret:cloud')).toBe('sk-second-2222');
+  });
+
   it('keeps every other key when one stored key cannot be decrypted, and names that one', async () => {
     const dir = tempDir();
     onCleanup(() => dir.remove());
     const file = join(dir.path, 'secrets.json');
     const first = await createEncryptedSecrets({ cipher: cipher('gnome_libsecret'), file, env: {} });
-    first.store?.('good', 'sk-good-1111');
-    first.store?.('bad', 'sk-bad-2222');
+    await first.store?.('good', 'sk-good-1111');
+    await first.store?.('bad', 'sk-bad-2222');
     await first.flushed();
     const failing: Cipher = { ...cipher('gnome_libsecret'), decrypt: async (data) => {
       const text = await cipher('gnome_libsecret').decrypt(data);

@@ -2,19 +2,19 @@
  * Providers, deployments, routes and budgets over the admin API: list, create, update, delete, reorder,
  * plus settings, whole-config export, preview and import, and the revisions to restore. Bodies are checked by their schemas
  * first; every change is then validated as a whole config exactly as the config file is, applied to
- * traffic at once, or refused with field errors and nothing changed. Provider API keys are
- * write-only: responses say only whether one is set and its last 4 characters.
+ * traffic at once, or refused with field errors and nothing changed. Providers' own routes (their
+ * write-only keys) are in provider-routes.ts.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type Type from 'typebox';
 import { addItem, diffConfigs, EditError, patchedItem, type Entity, patchRoute, patchSettings, removeAlias, removeItem, reorderRoute, replaceItem, replaceSettings, setAlias } from '../../config/edit';
-import type { BudgetConfig, Config, DeploymentConfig, ProviderConfig, RouteConfig } from '../../config/schema';
+import type { BudgetConfig, Config, DeploymentConfig, RouteConfig } from '../../config/schema';
 import { BudgetSchema, ConfigSchema, DeploymentSchema, RouteSchema } from '../../config/schema';
-import { mergePatch } from '../../config/merge-patch';
 import type { Secrets } from '../../config/secrets';
 import { keyFollowsOriginIssues } from '../../config/key-binding';
 import { validateConfig, type ValidationResult } from '../../config/validate';
 import { fieldErrors } from './validation';
+import { providerRoutes } from './provider-routes';
 import type { ClientKeyStore } from '../../store/client-keys';
 import type { ConfigHistory } from '../../store/config-store';
 import { GatewayError } from '../../errors';
@@ -32,10 +32,6 @@ import {
   DeploymentListSchema,
   DeploymentPatchSchema,
   NameParams,
-  ProviderInputSchema,
-  ProviderListSchema,
-  ProviderPatchSchema,
-  ProviderViewSchema,
   RouteListSchema,
   RouteOrderSchema,
   RoutePatchSchema,
@@ -45,9 +41,6 @@ import {
   SettingsSavedSchema,
   SettingsViewSchema,
   type BudgetPatch,
-  type ProviderInput,
-  type ProviderPatch,
-  type ProviderView,
 } from './schemas';
 
 export interface ConfigRouteServices {
@@ -66,6 +59,19 @@ type Params = { Params: Type.Static<typeof NameParams> };
 export function configRoutes(app: FastifyInstance, services: ConfigRouteServices): void {
   const current = () => services.config.current();
 
+  const issuesOf = (candidate: Config, fresh?: ReadonlySet<string>) => {
+    const validated = validateConfig(candidate);
+    return validated.ok ? keyFollowsOriginIssues(current(), candidate, fresh) : validated.errors;
+  };
+  /** Whether an edit would be applied (apply() says why not). */
+  const wouldApply = (next: () => Config, fresh: ReadonlySet<string>): boolean => {
+    try {
+      return issuesOf(next(), fresh).length === 0;
+    } catch (error) {
+      if (error instanceof EditError) return false;
+      throw error;
+    }
+  };
   /**
    * Applies an edit, or answers with field errors (relative to the edited item when known) and
    * changes nothing. `fresh` names key references typed in with this change (bound to no origin yet).
@@ -79,8 +85,7 @@ export function configRoutes(app: FastifyInstance, services: ConfigRouteServices
       void reply.code(error.status).send(fieldErrors(error.message, [{ path: error.path, message: error.message, field: error.path }]));
       return undefined;
     }
-    const validated = validateConfig(candidate);
-    const errors = validated.ok ? keyFollowsOriginIssues(current(), candidate, fresh) : validated.errors;
+    const errors = issuesOf(candidate, fresh);
     const result = errors.length === 0 ? services.config.apply(candidate, source) : undefined;
     if (!result?.ok) {
       const issues = result && !result.ok ? result.errors : errors;
@@ -100,61 +105,7 @@ export function configRoutes(app: FastifyInstance, services: ConfigRouteServices
     return applied;
   };
 
-  const providerView = (provider: ProviderConfig): ProviderView => {
-    const { apiKey, ...rest } = provider;
-    const value = apiKey ? services.secrets.resolve(apiKey) : undefined;
-    return { ...rest, apiKey: { reference: apiKey ?? null, set: value !== undefined, last4: value ? value.slice(-4) : null } };
-  };
-
-  /** A provider from its body: `apiKey` a reference (null removes it), or `apiKeyValue` stored as a secret; else the key it had. */
-  const withKey = (body: ProviderInput, existingKey: string | undefined): { provider: ProviderConfig; fresh: Set<string> } => {
-    const provider = keyOf(body, existingKey);
-    return { provider, fresh: new Set(body.apiKeyValue !== undefined && provider.apiKey ? [provider.apiKey] : []) };
-  };
-  /** A provider's patch as the body a PUT would send, and the key it has: the fields merged, the key only as the patch names it (write-only, it travels apart). */
-  const patchedInput = (name: string, { apiKey, apiKeyValue, ...fields }: ProviderPatch): [ProviderInput, string | undefined] => {
-    const existing = find(current(), 'providers', name) as ProviderConfig | undefined;
-    if (!existing) throw new GatewayError('not_found', `There is no provider named "${name}"`, { param: 'name' });
-    const { apiKey: existingKey, ...merged } = mergePatch(existing, fields) as ProviderConfig;
-    return [{ ...merged, ...(apiKey !== undefined ? { apiKey } : {}), ...(apiKeyValue ? { apiKeyValue } : {}) }, existingKey];
-  };
-  const keyOf = (body: ProviderInput, existingKey: string | undefined): ProviderConfig => {
-    const { apiKeyValue, apiKey, ...provider } = body;
-    if (apiKeyValue !== undefined) {
-      const store = services.secrets.store;
-      if (!store) {
-        throw new GatewayError(
-          'invalid_request',
-          'This gateway reads API keys from environment variables: set one (e.g. OPENAI_API_KEY) and enter env:OPENAI_API_KEY as the key reference',
-          { param: 'apiKeyValue' },
-        );
-      }
-      return { ...provider, apiKey: store(provider.name, apiKeyValue) };
-    }
-    if (apiKey === null) return provider;
-    if (typeof apiKey === 'string') return { ...provider, apiKey };
-    return existingKey ? { ...provider, apiKey: existingKey } : provider;
-  };
-
-  // --- providers
-  app.get('/providers', { schema: { response: { 200: ProviderListSchema } } }, async () => ({ providers: current().providers.map(providerView) }));
-  app.post<{ Body: ProviderInput }>('/providers', { config: { entity: 'providers' }, schema: { body: ProviderInputSchema, response: { 201: ProviderViewSchema } } }, async (request, reply) => {
-    const { provider, fresh } = withKey(request.body, undefined);
-    const applied = apply(reply, () => addItem(current(), 'providers', provider), { list: 'providers', name: provider.name }, fresh);
-    return applied ? reply.code(201).send(providerView(find(applied, 'providers', provider.name) as ProviderConfig)) : reply;
-  });
-  app.put<Params & { Body: ProviderInput }>('/providers/:name', { config: { entity: 'providers' }, schema: { params: NameParams, body: ProviderInputSchema, response: { 200: ProviderViewSchema } } }, async (request, reply) => {
-    const existing = current().providers.find((p) => p.name === request.params.name);
-    const { provider, fresh } = withKey(request.body, existing?.apiKey);
-    const applied = apply(reply, () => replaceItem(current(), 'providers', request.params.name, provider), { list: 'providers', name: provider.name }, fresh);
-    return applied ? providerView(find(applied, 'providers', provider.name) as ProviderConfig) : reply;
-  });
-
-  app.patch<Params & { Body: ProviderPatch }>('/providers/:name', { config: { entity: 'providers' }, schema: { params: NameParams, body: ProviderPatchSchema, response: { 200: ProviderViewSchema } } }, async (request, reply) => {
-    const { provider, fresh } = withKey(...patchedInput(request.params.name, request.body));
-    const applied = apply(reply, () => replaceItem(current(), 'providers', request.params.name, provider), { list: 'providers', name: provider.name }, fresh);
-    return applied ? providerView(find(applied, 'providers', provider.name) as ProviderConfig) : reply;
-  });
+  providerRoutes(app, { current, apply, wouldApply, secrets: services.secrets });
 
   // --- deployments and routes: their config schemas are their bodies
   app.get('/deployments', { schema: { response: { 200: DeploymentListSchema } } }, async () => ({ deployments: current().deployments }));

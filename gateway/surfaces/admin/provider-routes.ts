@@ -1,0 +1,87 @@
+/**
+ * Providers over the admin API: list, create, replace and patch (DELETE is config-routes.ts's, as
+ * for every list). Keys are write-only: a response says only whether one is set and its last 4
+ * characters. A key typed in is kept by the secret store (the desktop's, encrypted) only once the
+ * change is known to be valid, and before it is applied.
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type Type from 'typebox';
+import { addItem, replaceItem, type Entity } from '../../config/edit';
+import { mergePatch } from '../../config/merge-patch';
+import type { Config, ProviderConfig } from '../../config/schema';
+import type { Secrets } from '../../config/secrets';
+import { GatewayError } from '../../errors';
+import { NameParams, ProviderInputSchema, ProviderListSchema, ProviderPatchSchema, ProviderViewSchema, type ProviderInput, type ProviderPatch, type ProviderView } from './schemas';
+
+export interface ProviderRouteParts {
+  current(): Config;
+  /** Applies an edit, or answers with field errors and changes nothing (config-routes.ts). */
+  apply(reply: FastifyReply, next: () => Config, focus?: { list: Entity; name: string }, fresh?: ReadonlySet<string>): Config | undefined;
+  /** Whether an edit would be applied. */
+  wouldApply(next: () => Config, fresh: ReadonlySet<string>): boolean;
+  secrets: Secrets;
+}
+
+type Params = { Params: Type.Static<typeof NameParams> };
+export function providerRoutes(app: FastifyInstance, { current, apply, wouldApply, secrets }: ProviderRouteParts): void {
+  const named = (config: Config, name: string) => config.providers.find((p) => p.name === name);
+  const providerView = (provider: ProviderConfig): ProviderView => {
+    const { apiKey, ...rest } = provider;
+    const value = apiKey ? secrets.resolve(apiKey) : undefined;
+    return { ...rest, apiKey: { reference: apiKey ?? null, set: value !== undefined, last4: value ? value.slice(-4) : null } };
+  };
+
+  /**
+   * Applies a provider change (`change` puts the provider in the config). Its key: `apiKey` a
+   * reference (null removes it), or `apiKeyValue` kept by the secret store, only once the change is
+   * known to be valid (a refused change leaves the provider the key it had) and before it is applied
+   * (a key that could not be kept changes nothing); else the key it had.
+   */
+  const applyProvider = async (reply: FastifyReply, { apiKeyValue, apiKey, ...fields }: ProviderInput, existingKey: string | undefined, change: (provider: ProviderConfig) => Config): Promise<Config | undefined> => {
+    const focus = { list: 'providers' as const, name: fields.name };
+    if (apiKeyValue === undefined) {
+      const key = apiKey === null ? undefined : (apiKey ?? existingKey);
+      return apply(reply, () => change(key ? { ...fields, apiKey: key } : fields), focus);
+    }
+    if (!secrets.store || secrets.describe?.().canStore === false) {
+      throw new GatewayError(
+        'invalid_request',
+        `${secrets.store ? 'This system offers no encrypted storage for keys' : 'This gateway reads API keys from environment variables'}: set one (e.g. OPENAI_API_KEY) and enter env:OPENAI_API_KEY as the key reference`,
+        { param: 'apiKeyValue' },
+      );
+    }
+    const provisional = `secret:${fields.name}`;
+    if (!wouldApply(() => change({ ...fields, apiKey: provisional }), new Set([provisional]))) return apply(reply, () => change({ ...fields, apiKey: provisional }), focus, new Set([provisional]));
+    let reference: string;
+    try {
+      reference = await secrets.store(fields.name, apiKeyValue);
+    } catch (error) {
+      throw new GatewayError('internal_error', `The key could not be saved, and nothing was changed: ${error instanceof Error ? error.message : String(error)}`, { param: 'apiKeyValue' });
+    }
+    return apply(reply, () => change({ ...fields, apiKey: reference }), focus, new Set([reference]));
+  };
+  /** A provider's patch as the body a PUT would send, and the key it has: the fields merged, the key only as the patch names it (write-only, it travels apart). */
+  const patchedInput = (name: string, { apiKey, apiKeyValue, ...fields }: ProviderPatch): [ProviderInput, string | undefined] => {
+    const existing = named(current(), name);
+    if (!existing) throw new GatewayError('not_found', `There is no provider named "${name}"`, { param: 'name' });
+    const { apiKey: existingKey, ...merged } = mergePatch(existing, fields) as ProviderConfig;
+    return [{ ...merged, ...(apiKey !== undefined ? { apiKey } : {}), ...(apiKeyValue ? { apiKeyValue } : {}) }, existingKey];
+  };
+
+  app.get('/providers', { schema: { response: { 200: ProviderListSchema } } }, async () => ({ providers: current().providers.map(providerView) }));
+  app.post<{ Body: ProviderInput }>('/providers', { config: { entity: 'providers' }, schema: { body: ProviderInputSchema, response: { 201: ProviderViewSchema } } }, async (request, reply) => {
+    const applied = await applyProvider(reply, request.body, undefined, (provider) => addItem(current(), 'providers', provider));
+    return applied ? reply.code(201).send(providerView(named(applied, request.body.name) as ProviderConfig)) : reply;
+  });
+  app.put<Params & { Body: ProviderInput }>('/providers/:name', { config: { entity: 'providers' }, schema: { params: NameParams, body: ProviderInputSchema, response: { 200: ProviderViewSchema } } }, async (request, reply) => {
+    const existing = named(current(), request.params.name);
+    const applied = await applyProvider(reply, request.body, existing?.apiKey, (provider) => replaceItem(current(), 'providers', request.params.name, provider));
+    return applied ? providerView(named(applied, request.body.name) as ProviderConfig) : reply;
+  });
+
+  app.patch<Params & { Body: ProviderPatch }>('/providers/:name', { config: { entity: 'providers' }, schema: { params: NameParams, body: ProviderPatchSchema, response: { 200: ProviderViewSchema } } }, async (request, reply) => {
+    const [input, existingKey] = patchedInput(request.params.name, request.body);
+    const applied = await applyProvider(reply, input, existingKey, (provider) => replaceItem(current(), 'providers', request.params.name, provider));
+    return applied ? providerView(named(applied, input.name) as ProviderConfig) : reply;
+  });
+}
