@@ -115,7 +115,12 @@ export async function runDesktop(shell: Shell, deps: DesktopDeps): Promise<Deskt
     openDashboard: () => showWindow(),
     toggleLocalOnly: () => {
       if (!gateway) return;
-      gateway.setLocalOnly(!gateway.localOnly());
+      try {
+        gateway.setLocalOnly(!gateway.localOnly());
+      } catch (error) {
+        // Kept like any config change, so a full disk refuses it: said, not thrown from a menu click.
+        shell.notify('Local only was not switched', `Switchyard could not save the change: ${error instanceof Error ? error.message : String(error)}`);
+      }
       state.localOnly = gateway.localOnly();
       renderTray();
     },

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SHOTS, twoProviders, useDashboard } from '../support/dashboard';
+import { fillDisk } from '../support/full-disk';
 import type { FakeServer } from '../support/fake-server';
 import { startGateway, type Harness } from '../support/harness';
 
@@ -60,24 +61,14 @@ describe('the dashboard pages', () => {
 
   it('says on the Overview when the store cannot be written (a full disk), and stops saying it once it can', async () => {
     const db = h.gateway.db;
-    db.exec('CREATE TABLE filler (x BLOB)');
-    db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
+    const room = fillDisk(db);
     try {
-      // A full disk, free pages taken too; then requests whose rows need room.
-      const fill = db.prepare('INSERT INTO filler VALUES (zeroblob(?))');
-      for (const size of [65_536, 4_096, 512, 64, 1]) {
-        try {
-          for (;;) fill.run(size);
-        } catch {
-          // full at this size: try a smaller one
-        }
-      }
+      // A full disk; then requests whose rows need room.
       for (let i = 0; i < 20; i++) await h.openai.chat.completions.create({ model: 'llama', temperature: 0, messages: [{ role: 'user', content: `${'fill '.repeat(300)}${i}` }] });
       await go('/overview');
       await expect.poll(() => page.getByTestId('store-error').textContent()).toMatch(/^Requests are answered, but the store cannot be written \(is the disk full\?\): .*database or disk is full/);
     } finally {
-      db.pragma('max_page_count = 1073741823');
-      db.exec('DROP TABLE filler');
+      room();
     }
     await h.openai.chat.completions.create({ model: 'llama', temperature: 0, messages: [{ role: 'user', content: 'room again' }] });
     await go('/overview');

@@ -179,6 +179,15 @@ describe('tray', () => {
     shell.item(/^Start at login/).click?.();
     expect(shell.loginItem).toBe(true);
     expect(shell.item(/^Start at login/).checked).toBe(true);
+
+    // A store that takes no write (a full disk, a read-only volume): the switch is kept like any
+    // config change, so it is refused, and said.
+    desktop.gateway!.db.pragma('query_only = ON');
+    shell.item(/^Local only/).click?.();
+    desktop.gateway!.db.pragma('query_only = OFF');
+    expect(shell.item(/^Local only/).checked).toBe(false);
+    expect(desktop.gateway?.localOnly()).toBe(false);
+    expect(shell.notices.at(-1)).toEqual({ title: 'Local only was not switched', body: expect.stringMatching(/^Switchyard could not save the change: attempt to write a readonly database/) });
   });
 
   it('is rebuilt when a provider goes down, with a notification only on the change', async () => {

@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseMetrics } from '../support/prometheus-text';
+import { fillDisk } from '../support/full-disk';
 import { useTwoTier } from '../support/two-tier';
 
 const t = useTwoTier({ config: (t) => t.configWith({ usage: { logBodies: true } }) });
@@ -18,17 +19,7 @@ describe('a full disk', () => {
   it('answers every request, records what it can, and says what fails until writes go through again', async () => {
     const { h, ollama } = t;
     const db = h.gateway.db;
-    db.exec('CREATE TABLE filler (x BLOB)');
-    db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true }) as number}`);
-    // Its free pages filled too, so no write finds room by chance.
-    const fill = db.prepare('INSERT INTO filler VALUES (zeroblob(?))');
-    for (const size of [65_536, 4_096, 512, 64, 1]) {
-      try {
-        for (;;) fill.run(size);
-      } catch (error) {
-        expect((error as { code?: string }).code).toBe('SQLITE_FULL');
-      }
-    }
+    const room = fillDisk(db);
     // Whole and streamed answers, each logged with its body and kept in the cache: the file must grow, and cannot.
     for (let i = 0; i < 30; i++) expect((await ask(`${'a long prompt '.repeat(200)}${i}`)).choices[0]?.message.content).toContain('Echo:');
     const stream = await h.openai.chat.completions.create({ model: 'default', temperature: 0, stream: true, messages: [{ role: 'user', content: 'streamed' }] });
@@ -56,12 +47,24 @@ describe('a full disk', () => {
 
     // Room again: each kind that failed goes through again, and the store is fine.
     await ollama.setMode({ kind: 'healthy' });
-    db.pragma('max_page_count = 1073741823');
-    db.exec('DROP TABLE filler');
+    room();
     await ask('room again');
     await h.openai.responses.create({ model: 'default', input: 'kept again' });
     await h.gateway.health.probeAll();
     h.gateway.breakers.reset('llama');
     expect(await health()).toMatchObject({ store: 'ok', storeError: null });
+  });
+
+  it('refuses a dashboard change the store cannot keep, says why, and changes nothing', async () => {
+    const db = t.h.gateway.db;
+    db.pragma('query_only = ON');
+    try {
+      const res = await t.h.admin('/admin/api/settings', { method: 'PATCH', body: JSON.stringify({ settings: { localOnly: true } }) });
+      expect(res.status).toBe(500);
+      expect((await res.json()).error.message).toBe("Switchyard's store could not be written (attempt to write a readonly database): nothing was changed");
+      expect(t.h.gateway.localOnly()).toBe(false);
+    } finally {
+      db.pragma('query_only = OFF');
+    }
   });
 });
