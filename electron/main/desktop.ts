@@ -125,8 +125,13 @@ export async function runDesktop(shell: Shell, deps: DesktopDeps): Promise<Deskt
       renderTray();
     },
     toggleStartAtLogin: () => {
-      state.startAtLogin = !state.startAtLogin;
-      shell.setLoginItem(state.startAtLogin);
+      try {
+        shell.setLoginItem(!state.startAtLogin);
+        state.startAtLogin = !state.startAtLogin;
+      } catch (error) {
+        // Linux's entry is a file in ~/.config/autostart, which may not be writable.
+        shell.notify('Start at login was not switched', error instanceof Error ? error.message : String(error));
+      }
       renderTray();
     },
     quit: () => void quit(),

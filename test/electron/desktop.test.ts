@@ -179,6 +179,11 @@ describe('tray', () => {
     shell.item(/^Start at login/).click?.();
     expect(shell.loginItem).toBe(true);
     expect(shell.item(/^Start at login/).checked).toBe(true);
+    shell.loginItemRefusal = new Error("EACCES: permission denied, open '/home/you/.config/autostart/switchyard.desktop'");
+    shell.item(/^Start at login/).click?.();
+    shell.loginItemRefusal = undefined;
+    expect(shell.item(/^Start at login/).checked).toBe(true);
+    expect(shell.notices.at(-1)).toEqual({ title: 'Start at login was not switched', body: expect.stringMatching(/^EACCES: permission denied/) });
 
     // A store that takes no write (a full disk, a read-only volume): the switch is kept like any
     // config change, so it is refused, and said.

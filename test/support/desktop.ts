@@ -117,7 +117,10 @@ export class FakeShell implements Shell {
   showError(title: string, message: string) {
     this.errors.push(`${title}: ${message}`);
   }
+  /** What setting the login item throws, when a test makes it fail (an unwritable autostart folder). */
+  loginItemRefusal: Error | undefined;
   setLoginItem(enabled: boolean) {
+    if (this.loginItemRefusal) throw this.loginItemRefusal;
     this.loginItem = enabled;
   }
   loginItemEnabled() {
