@@ -1,14 +1,15 @@
 /**
  * Reading the usage log: filtered, cursor-paged rows (newest first, fast at a million rows through
- * the (at) and (deployment, at) indexes), rollups per minute, hour or day with latency percentiles
+ * each filter's index: usage-filters.ts), rollups per minute, hour or day with latency percentiles
  * from the bins, each session's rows added up, and every row for export (a batch at a time). Every read first settles the rows still waiting in
  * the inbox (and rollup reads bring the rollups up to date), so a row is readable once written.
  */
 import type { Db } from './db';
 import { BIN_COLUMNS, LATENCY_BINS } from './latency-bins';
 import { decodeCursor, encodeCursor } from './usage-cursor';
+import { dimensionWhere, pageQuery, rollupWhere, rowWhere, usageTable } from './usage-filters';
 import type { Decision } from '../routing/decision';
-import type { SessionSummary, UsageAttempt, UsageFilter, UsageQueries, UsageRow } from './usage-types';
+import type { SessionSummary, UsageAttempt, UsageQueries, UsageRow } from './usage-types';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -52,14 +53,8 @@ export function createUsageQueries(db: Db, { settle, rollup }: { settle: () => v
 
     list(filter, page) {
       settle();
-      const { where, params } = rowWhere(filter);
-      const cursor = page.before ? decodeCursor(page.before) : undefined;
-      if (cursor) {
-        where.push('(at < ? OR (at = ? AND id < ?))');
-        params.push(cursor.at, cursor.at, cursor.rowid);
-      }
       const limit = Math.min(Math.max(page.limit, 1), 500);
-      const sql = `SELECT * FROM usage ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at DESC, id DESC LIMIT ${limit + 1}`;
+      const { sql, params } = pageQuery(filter, page.before ? decodeCursor(page.before) : undefined, limit + 1);
       const raw = prepared(sql).all(...params) as (DbRow & { id: number })[];
       const more = raw.length > limit;
       const rows = raw.slice(0, limit);
@@ -156,7 +151,7 @@ export function createUsageQueries(db: Db, { settle, rollup }: { settle: () => v
       // written before it began (ids up to the top), each batch after the last one's (at, id).
       const top = (lastId.get() as { id: number | null }).id ?? 0;
       const { where, params } = rowWhere(filter);
-      const batch = prepared(`SELECT * FROM usage WHERE ${[...where, 'id <= ?', 'at >= ?', '(at > ? OR id > ?)'].join(' AND ')} ORDER BY at, id LIMIT ${EXPORT_BATCH}`);
+      const batch = prepared(`SELECT * FROM ${usageTable(filter)} WHERE ${[...where, 'id <= ?', 'at >= ?', '(at > ? OR id > ?)'].join(' AND ')} ORDER BY at, id LIMIT ${EXPORT_BATCH}`);
       let after = { at: Number.MIN_SAFE_INTEGER, id: 0 };
       for (;;) {
         const raw = batch.all(...params, top, after.at, after.at, after.id) as (DbRow & { id: number })[];
@@ -250,36 +245,6 @@ function fromDb(r: DbRow): UsageRow {
     totalMs: r.total_ms,
   };
 }
-
-/** The filters shared by raw rows and rollups; `time` is the column holding the instant. */
-function dimensionWhere(filter: UsageFilter, time: 'at' | 'bucket'): { where: string[]; params: unknown[] } {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  const add = (clause: string, value: unknown) => {
-    where.push(clause);
-    params.push(value);
-  };
-  if (filter.since !== undefined) add(`${time} >= ?`, filter.since);
-  if (filter.until !== undefined) add(`${time} < ?`, filter.until);
-  if (filter.route !== undefined) add('route = ?', filter.route);
-  if (filter.deployment !== undefined) add('deployment = ?', filter.deployment);
-  if (filter.provider !== undefined) add('provider = ?', filter.provider);
-  if (filter.clientKey !== undefined) add('client_key = ?', filter.clientKey);
-  if (filter.cached !== undefined) add('cached = ?', filter.cached ? 1 : 0);
-  return { where, params };
-}
-
-function rowWhere(filter: UsageFilter): { where: string[]; params: unknown[] } {
-  const clauses = dimensionWhere(filter, 'at');
-  if (filter.session !== undefined) (clauses.where.push('session = ?'), clauses.params.push(filter.session));
-  if (filter.status === 'ok') clauses.where.push('(status < 400 AND error_class IS NULL)');
-  else if (filter.status === 'error') clauses.where.push('(status >= 400 OR error_class IS NOT NULL)');
-  else if (typeof filter.status === 'number') (clauses.where.push('status = ?'), clauses.params.push(filter.status));
-  return clauses;
-}
-
-/** Rollups keep no status, so a status filter cannot narrow them. */
-const rollupWhere = (filter: UsageFilter) => dimensionWhere(filter, 'bucket');
 
 /** A percentile from the histogram, interpolated inside its bin. */
 function percentile(histogram: number[], q: number): number | null {
