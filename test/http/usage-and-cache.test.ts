@@ -271,7 +271,7 @@ describe('the response cache', () => {
   });
 
   it('counts an entry answered again once in its size', async () => {
-    t.h.gateway.cache.purge();
+    await t.h.gateway.cache.purge();
     t.h.gateway.cache.put('k', { deployment: 'd', provider: 'p', kind: 'x', payload: { text: 'a'.repeat(100) } }, 60_000, 1024 * 1024);
     const once = t.h.gateway.cache.stats(1024 * 1024).bytes;
     t.h.gateway.cache.put('k', { deployment: 'd', provider: 'p', kind: 'x', payload: { text: 'a'.repeat(100) } }, 60_000, 1024 * 1024);

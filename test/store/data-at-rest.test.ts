@@ -64,7 +64,7 @@ describe('a purge', () => {
     log.record(row(1, Date.now() - 30 * 86_400_000), { request: `{"prompt":"${sentinel}"}`, response: sentinel });
     const bytes = () => ['switchyard.db', 'switchyard.db-wal'].map((f) => join(data, f)).filter(existsSync).map((f) => readFileSync(f).toString('latin1')).join('');
     expect(bytes()).toContain(sentinel);
-    cache.purge();
+    await cache.purge();
     await log.prune(0, Date.now() - 7 * 86_400_000);
     expect(bytes()).not.toContain(sentinel);
     db.close();

@@ -53,7 +53,7 @@ export function useTwoTier(options: { ollama?: FakeOllamaOptions; config?: (t: T
   beforeEach(async () => {
     await resetBetweenTests(t.h, [t.ollama, t.openai], t.config());
     if (options.clock === undefined) return;
-    t.h.gateway.cache.purge();
+    await t.h.gateway.cache.purge();
     t.clock += 3_600_000;
   });
   return t;

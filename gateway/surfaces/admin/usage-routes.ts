@@ -113,7 +113,7 @@ export function usageRoutes(app: FastifyInstance, services: UsageRouteServices):
     return services.cache.stats((settings?.maxMiB ?? DEFAULT_CACHE_MAX_MIB) * 1024 * 1024);
   });
 
-  app.delete('/cache', { schema: { response: { 200: PurgedSchema } } }, async () => ({ purged: services.cache.purge() }));
+  app.delete('/cache', { schema: { response: { 200: PurgedSchema } } }, async () => ({ purged: await services.cache.purge() }));
 
   app.get('/keys', { schema: { response: { 200: ClientKeyListSchema } } }, async () => {
     const config = services.config();
