@@ -291,4 +291,8 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX usage_provider_at ON usage (provider, at);
    CREATE INDEX usage_failed_at ON usage (at) WHERE status >= 400 OR error_class IS NOT NULL;
    CREATE INDEX usage_cached_at ON usage (at) WHERE cached = 1;`,
+  // 21: a kept response's items are deleted with it through this index (store/responses-store.ts);
+  // the hourly prune read every item to find those left behind, and now finds none
+  `CREATE INDEX response_items_response ON response_items (response_id);
+   DELETE FROM response_items WHERE response_id NOT IN (SELECT id FROM responses);`,
 ];

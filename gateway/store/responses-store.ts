@@ -11,6 +11,8 @@ export const RESPONSES_RETENTION_DAYS = 30;
 
 /** The most turns a conversation is rebuilt from; older ones are left out. */
 const MAX_TURNS = 1_000;
+/** Responses pruned at a time. */
+const PRUNE_STEP = 100;
 
 export interface StoredResponse {
   id: string;
@@ -37,7 +39,8 @@ export interface ResponsesStore {
   /** An output item of a kept response, by its id. */
   item(id: string, owner: string | null): unknown;
   delete(id: string, owner: string | null): boolean;
-  prune(before: number): void;
+  /** Deletes the responses made before `before`, with their items, a step at a time; resolves when done. */
+  prune(before: number): Promise<void>;
 }
 
 export function createResponsesStore(db: Db): ResponsesStore {
@@ -50,7 +53,8 @@ export function createResponsesStore(db: Db): ResponsesStore {
   const selectItem = db.prepare<[string, string], { output: string; position: number }>(
     "SELECT r.output, i.position FROM response_items i JOIN responses r ON r.id = i.response_id AND COALESCE(r.owner, '') = i.owner WHERE i.owner = ? AND i.id = ?",
   );
-  const orphans = db.prepare('DELETE FROM response_items WHERE response_id NOT IN (SELECT id FROM responses)');
+  // A response's items go with it (through their response_id index), when it is deleted or pruned.
+  const itemsOf = db.prepare('DELETE FROM response_items WHERE response_id = ?');
   const saveRow = (entry: StoredResponse, at: number) => insert.run(entry.id, at, entry.previousId, JSON.stringify(entry.input), JSON.stringify(entry.output), JSON.stringify(entry.response), entry.owner);
   const saveWithItems = db.transaction((entry: StoredResponse, at: number) => {
     saveRow(entry, at);
@@ -60,7 +64,19 @@ export function createResponsesStore(db: Db): ResponsesStore {
     "SELECT previous_id, input, output, response FROM responses WHERE id = ? AND COALESCE(owner, '') = ?",
   );
   const remove = db.prepare("DELETE FROM responses WHERE id = ? AND COALESCE(owner, '') = ?");
-  const old = db.prepare('DELETE FROM responses WHERE created_at < ?');
+  const removeWithItems = db.transaction((id: string, owner: string) => {
+    const removed = remove.run(id, owner).changes > 0;
+    if (removed) itemsOf.run(id);
+    return removed;
+  });
+  const old = db.prepare<[number], string>(`SELECT id FROM responses WHERE created_at < ? LIMIT ${PRUNE_STEP}`).pluck();
+  const removeById = db.prepare('DELETE FROM responses WHERE id = ?');
+  const removeOld = db.transaction((ids: string[]) => {
+    for (const id of ids) {
+      itemsOf.run(id);
+      removeById.run(id);
+    }
+  });
   return {
     save: (entry, at) => void (entry.items.length > 0 ? saveWithItems(entry, at) : saveRow(entry, at)),
     get(id, owner) {
@@ -89,9 +105,13 @@ export function createResponsesStore(db: Db): ResponsesStore {
       const row = selectItem.get(owner ?? '', id);
       return row ? (JSON.parse(row.output) as unknown[])[row.position] : undefined;
     },
-    delete: (id, owner) => remove.run(id, owner ?? '').changes > 0,
-    prune(before) {
-      if (old.run(before).changes > 0) orphans.run();
+    delete: (id, owner) => removeWithItems(id, owner ?? ''),
+    // A few at a time with requests served between: a turn can hold a long conversation's text.
+    async prune(before) {
+      for (let ids = old.all(before); ids.length > 0 && db.open; ids = old.all(before)) {
+        removeOld(ids);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     },
   };
 }

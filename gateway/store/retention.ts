@@ -15,10 +15,10 @@ const DAY_MS = 86_400_000;
 /** A probe every 30 s per provider is ~2,900 rows a day: a week covers the charts and the breaker events shown. */
 const HEALTH_RETENTION_DAYS = 7;
 
-/** The small tables at once; the cache and the usage log (which can hold 256 MiB and millions of rows) in steps, resolved when done. */
+/** The small tables at once; the cache, kept responses and the usage log (hundreds of MiB, millions of rows) in steps, resolved when done. */
 export async function pruneStore(stores: { usageLog: UsageLog; cache: ResponseCache; responses: ResponsesStore; healthHistory: HealthHistory; sessions: AdminSessions; configs: Pick<ConfigStore, 'prune'> }, settings: Settings | undefined, now: number): Promise<void> {
   await stores.cache.pruneExpired();
-  stores.responses.prune(now - (settings?.responses?.retentionDays ?? RESPONSES_RETENTION_DAYS) * DAY_MS);
+  await stores.responses.prune(now - (settings?.responses?.retentionDays ?? RESPONSES_RETENTION_DAYS) * DAY_MS);
   stores.healthHistory.prune(now - HEALTH_RETENTION_DAYS * DAY_MS);
   stores.sessions.prune(now);
   stores.configs.prune();

@@ -46,20 +46,20 @@ describe('the responses store', () => {
     expect(db.prepare('SELECT count(*) AS n FROM responses').get()).toEqual({ n: 4 });
   });
 
-  it('deletes one response, and prunes those older than the retention', () => {
+  it('deletes one response, and prunes those older than the retention', async () => {
     const { responses } = store();
     responses.save(turn('resp_1', null, 'a'), 1_000);
     responses.save(turn('resp_2', 'resp_1', 'b'), 5_000);
     expect(responses.delete('resp_2', null)).toBe(true);
     expect(responses.delete('resp_2', null)).toBe(false);
     responses.save(turn('resp_3', 'resp_1', 'c'), 5_000);
-    responses.prune(2_000);
+    await responses.prune(2_000);
     expect(responses.get('resp_1', null)).toBeUndefined();
     // The earlier turn is gone: the conversation continues from what is left.
     expect(responses.conversation('resp_3', null)).toHaveLength(2);
   });
 
-  it('finds an output item by its id, for its owner only, and lets it go with its response', () => {
+  it('finds an output item by its id, for its owner only, and lets it go with its response', async () => {
     const { db, responses } = store();
     responses.save(turn('resp_1', null, 'a'), 1_000);
     responses.save({ ...turn('resp_2', 'resp_1', 'b'), owner: 'editor' }, 5_000);
@@ -69,7 +69,8 @@ describe('the responses store', () => {
     expect(responses.item('msg_resp_1', 'editor')).toBeUndefined();
     expect(responses.delete('resp_2', 'editor')).toBe(true);
     expect(responses.item('msg_resp_2', 'editor')).toBeUndefined();
-    responses.prune(2_000);
+    expect(db.prepare('SELECT count(*) AS n FROM response_items').get()).toEqual({ n: 1 });
+    await responses.prune(2_000);
     expect(responses.item('msg_resp_1', null)).toBeUndefined();
     expect(db.prepare('SELECT count(*) AS n FROM response_items').get()).toEqual({ n: 0 });
   });
@@ -88,6 +89,26 @@ describe('the responses store', () => {
     responses.save({ ...turn('resp_k', null, 'mine again'), owner: 'editor' }, 3_000);
     expect(responses.get('resp_k', 'editor')).toMatchObject({ said: 'mine again' });
     expect(responses.delete('resp_k', 'editor')).toBe(true);
+  });
+
+  it('prunes a big store a few responses at a time, with requests served between', async () => {
+    const { db, responses } = store();
+    db.transaction(() => {
+      for (let i = 0; i < 1_000; i++) responses.save(turn(`resp_old_${i}`, null, 'old'), 1_000);
+    })();
+    responses.save(turn('resp_new', null, 'new'), 9_000);
+    let turns = 0;
+    let done = false;
+    const tick = () => {
+      turns++;
+      if (!done) setImmediate(tick);
+    };
+    setImmediate(tick);
+    await responses.prune(2_000);
+    done = true;
+    expect(turns).toBeGreaterThanOrEqual(10);
+    expect(db.prepare('SELECT count(*) AS n FROM responses').get()).toEqual({ n: 1 });
+    expect(db.prepare('SELECT count(*) AS n FROM response_items').get()).toEqual({ n: 1 });
   });
 
   it('walks a long chain (or a cycle written by hand) a bounded number of steps', () => {
