@@ -66,6 +66,17 @@ describe("Anthropic's own tools", () => {
     expect(h.gateway.usage.list({}, { limit: 1 }).rows[0]).toMatchObject({ status: 400, errorClass: 'needs_native_api' });
   });
 
+  it("sends a request that names MCP servers for Anthropic's connector to a deployment that speaks Messages, and refuses it by name where none does", async () => {
+    const servers = [{ type: 'url', url: 'https://mcp.example.com/sse', name: 'tickets' }];
+    const asked = (model: string) => client.beta.messages.create({ model, max_tokens: 100, messages: [{ role: 'user', content: 'list my open tickets' }], mcp_servers: servers as never, betas: ['mcp-client-2025-04-04'] });
+    expect((await asked('local-first')).model).toBe('claude-sonnet-4-5');
+    expect(anthropic.requests.at(-1)!.body.mcp_servers).toEqual(servers);
+    const refused = (await asked('llama').catch((error: unknown) => error)) as InstanceType<typeof Anthropic.APIError>;
+    expect(refused.status).toBe(400);
+    expect((refused.error as { error: { message: string } }).error.message).toBe(`mcp_servers names MCP servers that Anthropic's API connects to (its MCP connector): a request that uses them can only go to a deployment that speaks the Messages API, and no deployment of "llama" does`);
+    expect(ollama.requests.filter((r) => r.path === '/api/chat')).toHaveLength(0);
+  });
+
   it('leaves them out beside tools the client defines, and the model answers with those', async () => {
     await client.messages.create({
       model: 'llama',

@@ -30,11 +30,17 @@ export interface MessagesBody {
   thinking?: { type: 'enabled' | 'disabled' | 'adaptive' | string; budget_tokens?: number };
   output_config?: { effort?: string | null; format?: { type: string; schema?: unknown } | null };
   stream?: boolean;
+  /** Anthropic's MCP connector: servers its API connects to, whose tools it runs. */
+  mcp_servers?: unknown[];
 }
 
 /** A Messages request as a canonical chat request, for an upstream of `target` kind. */
 export function messagesToChat(sent: MessagesBody, target: ProviderConfig['kind']): ChatRequest {
   const body = withoutInlineSystem(withoutBillingHeader(sent));
+  // Translated, the servers would be dropped and the model would answer without their tools, as if it had none.
+  if (Array.isArray(body.mcp_servers) && body.mcp_servers.length > 0) {
+    throw new GatewayError('needs_native_api', "mcp_servers names MCP servers that Anthropic's API connects to (its MCP connector): a request that uses them can only go to a deployment that speaks the Messages API", { param: 'mcp_servers' });
+  }
   const messages: ChatRequest['messages'] = [];
   const system = textOf(body.system);
   if (system) messages.push({ role: 'system', content: system });
