@@ -21,6 +21,19 @@ const t = useTwoTier({
   },
 });
 
+describe('background', () => {
+  it('answers a background request when it is done, on an upstream that runs it in the background too', async () => {
+    // A client polls until the status is final: a response kept as "queued" would be polled for ever.
+    for (const model of ['mini', 'llama']) {
+      const created = await t.h.openai.responses.create({ model, input: 'take your time', background: true });
+      expect([created.status, created.output_text]).toEqual(['completed', 'Echo: take your time']);
+      const polled = await t.h.openai.responses.retrieve(created.id);
+      expect([polled.status, polled.output_text]).toEqual(['completed', 'Echo: take your time']);
+    }
+    expect(t.openai.requests.at(-1)?.body.background).toBeUndefined();
+  });
+});
+
 describe('previous_response_id', () => {
   it('continues a kept conversation on any upstream, and GET and DELETE work on kept responses', async () => {
     const first = await t.h.openai.responses.create({ model: 'mini', input: 'my name is Ada' });

@@ -178,6 +178,8 @@ export async function answerResponses(request: RecordedRequest, res: ServerRespo
   const refusal = account === undefined ? undefined : encryptedRefusal(request.body, account);
   if (refusal) return sendJson(res, 400, { error: { message: refusal, type: 'invalid_request_error', param: null, code: 'invalid_encrypted_content' } });
   const response = responseFor(request.body, account, shape);
+  // Background mode, as OpenAI answers it: at once, queued, the answer left to a later GET by its id.
+  if (request.body.background === true && request.body.stream !== true) return sendJson(res, 200, { ...response, status: 'queued', background: true, completed_at: null, output: [], usage: null });
   if (request.body.stream !== true) return sendJson(res, 200, response);
   const events = responseEventsFor(response);
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });

@@ -54,8 +54,10 @@ export async function responsesSurface(app: FastifyInstance, options: ResponsesS
     const sent = inputItems(body);
     const input = resolveReferences(store, sent, owner);
     const items = [...history(store, body.previous_response_id, owner), ...input];
-    const { previous_response_id: _previous, ...rest } = body;
-    const native = body.previous_response_id || input !== sent ? { ...rest, input: items } : body;
+    // `background` is not passed on: the upstream would answer "queued" and keep the answer for a GET
+    // of its own id, which clients never see; run here, the answer is whole when it comes back.
+    const { previous_response_id: _previous, background: _background, ...rest } = body;
+    const native = body.previous_response_id || input !== sent || body.background != null ? { ...rest, input: items } : body;
     return { input, items, native };
   };
 
