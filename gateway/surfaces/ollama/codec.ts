@@ -5,6 +5,7 @@
  * shapes, streamed as NDJSON lines. Requests for Ollama upstreams pass through; their lines only
  * get the client's model name back.
  */
+import { GatewayError } from '../../errors';
 import { argumentsObject, gatherToolCalls, inCallOrder, type ChatCompletion, type ChatCompletionChunk, type ChatRequest, type CreateEmbeddingResponse, type Delta, type GatheredCall, type Message } from '../../wire/canonical';
 import { ollamaLogprobs } from '../../wire/logprobs';
 import type { OllamaGenerateBody } from '../../wire/ollama';
@@ -62,6 +63,11 @@ function thinkEffort(think: boolean | string | undefined): ChatRequest['reasonin
  * model in the cloud can stand in for a local FIM model.
  */
 export function chatFromGenerate(body: OllamaGenerateBody): ChatRequest {
+  // A raw prompt is written in its model's own template (FIM tokens, turn markers): a chat model
+  // reads the markers as words and answers them, which an editor's autocomplete would then insert.
+  if (body.raw === true) {
+    throw new GatewayError('needs_native_api', "A raw prompt (raw: true) is written in its model's own template: only a deployment that takes it as it is (an Ollama's, or a server's text completions) can answer it", { param: 'raw' });
+  }
   const messages: ChatMessage[] = [];
   if (body.suffix !== undefined && body.suffix !== '') {
     messages.push({ role: 'system', content: 'You complete code. Reply with only the text that belongs between <prefix> and <suffix>, with no explanation and no code fences.' });
