@@ -13,7 +13,7 @@ import { startGateway, stopAll, type Harness } from '../support/harness';
 let go: FakeServer, h: Harness;
 
 beforeAll(async () => {
-  go = await startFakeOpenAI({ refusesResponsesFields: ['access_programs', 'prompt_cache_key', 'background'] });
+  go = await startFakeOpenAI({ refusesResponsesFields: ['access_programs', 'prompt_cache_key', 'max_tool_calls'] });
   h = await startGateway({
     version: 1,
     providers: [{ name: 'opencode-go', kind: 'openai', baseUrl: `${go.url}/v1`, apiKey: 'env:TEST_KEY', apis: ['responses'] }],
@@ -44,8 +44,9 @@ describe('a strict Responses server', () => {
   });
 
   it('still refuses what the request means differently without', async () => {
-    const res = await post({ model: 'spark', input: 'x', background: true });
+    // A bound on the tools it may call: answered without it, the model could call more.
+    const res = await post({ model: 'spark', input: 'x', max_tool_calls: 3 });
     expect(res.status).toBe(400);
-    expect((await res.json()).error.message).toContain('unknown parameter `background`');
+    expect((await res.json()).error.message).toContain('unknown parameter `max_tool_calls`');
   });
 });
