@@ -3,8 +3,8 @@
  * MCP servers' tools return them inside tool results (a text file as a document, a search tool's
  * results), and a client may attach a text document to its turn. They were left out of the
  * translation without a word, so the model answered without what the tool had found. Text goes as
- * text under its title; a document only a Messages API reads (a PDF) goes to a deployment that
- * speaks it, or is refused by name, never dropped.
+ * text under its title; a document only a Messages API reads (a PDF), or an image it holds by
+ * `file_id`, goes to a deployment that speaks it, or is refused by name, never dropped.
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -68,6 +68,19 @@ describe('a Messages request translated to chat', () => {
     expect(refused).toBeInstanceOf(Anthropic.APIError);
     expect((refused as InstanceType<typeof Anthropic.APIError>).status).toBe(400);
     expect((refused as InstanceType<typeof Anthropic.APIError>).message).toContain('messages[2].content[0].content[0] is a document that is not text');
+    expect(openai.requests).toHaveLength(0);
+  });
+
+  it("sends an image uploaded through Anthropic's Files API to a deployment that reads Messages, and refuses it by name where none does", async () => {
+    // A local model that reads images, first: it cannot read this one.
+    const base = config();
+    h.gateway.applyConfig({ ...base, deployments: [...base.deployments, { name: 'vision', provider: 'vllm', model: 'local-vision-model' }], routes: [{ name: 'local-first', deployments: ['vision', 'sonnet'] }] }, 'test');
+    const uploaded: Anthropic.MessageParam[] = [{ role: 'user', content: [{ type: 'image', source: { type: 'file', file_id: 'file_011CNha8iCJcU1wXNR6q4V8w' } } as never, { type: 'text', text: 'what is in it?' }] }];
+    expect((await client.messages.create({ model: 'local-first', max_tokens: 100, messages: uploaded })).model).toBe('claude-sonnet-4-5');
+    expect(JSON.stringify(anthropic.requests.at(-1)!.body.messages)).toContain('file_011CNha8iCJcU1wXNR6q4V8w');
+    const refused = (await client.messages.create({ model: 'vision', max_tokens: 100, messages: uploaded }).catch((error: unknown) => error)) as InstanceType<typeof Anthropic.APIError>;
+    expect(refused.status).toBe(400);
+    expect((refused.error as { error: { message: string } }).error.message).toBe('messages[0].content[0] is an image by file_id: it can only go to a deployment that speaks the Messages API, and no deployment of "vision" does');
     expect(openai.requests).toHaveLength(0);
   });
 });

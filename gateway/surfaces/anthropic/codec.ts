@@ -178,6 +178,8 @@ function readable(block: Block, at: string): string {
 /** An image block as a chat image part (a data URL for base64), refused with its path when it holds neither. */
 function imagePart(block: Block, at: string): ImagePart {
   const source = block.source as { type?: string; media_type?: string; data?: string; url?: string } | null;
+  // An image uploaded through Anthropic's Files API: only Anthropic's API can read it by its id.
+  if (source?.type === 'file') throw new GatewayError('needs_native_api', `${at} is an image by file_id: it can only go to a deployment that speaks the Messages API`, { param: `${at}.source` });
   const url = source?.type === 'base64' ? `data:${source.media_type};base64,${source.data}` : source?.url;
   // Anthropic's error body has no param: the message names the field.
   if (!url) throw new GatewayError('invalid_request', `${at}.source must hold an image as base64 data or a URL`, { param: `${at}.source` });
