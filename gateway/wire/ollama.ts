@@ -261,8 +261,10 @@ export function nativeBody(body: Record<string, unknown>, deployment: Deployment
 export function toOllamaEmbed(request: EmbeddingRequest, deployment: DeploymentConfig): OllamaEmbedRequest {
   const input = request.input;
   const isText = typeof input === 'string' || (Array.isArray(input) && input.every((item) => typeof item === 'string'));
+  // LangChain's OpenAIEmbeddings sends token ids by default: an OpenAI-compatible deployment later
+  // in the route takes them, so the route passes over this one rather than refusing.
   if (!isText) {
-    throw new GatewayError('invalid_request', 'Ollama deployments take text input only (a string or an array of strings), not token arrays', {
+    throw new GatewayError('needs_native_api', 'token ids (arrays of integers) can only go to a deployment that takes them: Ollama embeds text (a string or an array of strings)', {
       param: 'input',
     });
   }

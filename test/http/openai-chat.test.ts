@@ -271,6 +271,15 @@ describe('models and embeddings', () => {
     });
   }
 
+  it('embeds token ids (as LangChain sends them) on a deployment that takes them, passing over an Ollama', async () => {
+    const tokens = await h.openai.embeddings.create({ model: 'embed', input: [[9906, 1917], [15339]], encoding_format: 'float' });
+    expect(tokens.data).toHaveLength(2);
+    expect(openai.requests.at(-1)?.body).toMatchObject({ model: 'text-embedding-3-small', input: [[9906, 1917], [15339]] });
+    const refused = await h.openai.embeddings.create({ model: 'local-embed', input: [[9906]] }).catch((e) => e);
+    expect([refused.status, refused.error.param]).toEqual([400, 'input']);
+    expect(refused.error.message).toBe('token ids (arrays of integers) can only go to a deployment that takes them: Ollama embeds text (a string or an array of strings), and no deployment of "local-embed" does');
+  });
+
   it('embeds through the embed route and refuses a chat route for embeddings', async () => {
     const result = await h.openai.embeddings.create({ model: 'embed', input: 'x', encoding_format: 'float' });
     expect(result.data).toHaveLength(1);
