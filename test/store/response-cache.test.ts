@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createResponseCache } from '../../gateway/store/response-cache';
+import { turnsDuring } from '../support/event-loop';
 import { useUsageLog } from '../support/usage-log';
 
 const { db } = useUsageLog();
@@ -14,20 +15,6 @@ const entries = () => db.prepare('SELECT COUNT(*) FROM response_cache').pluck().
 const fill = (count: number, ttlMs: number) => {
   for (let i = 0; i < count; i++) cache.put(`k${i}`, { deployment: 'd', provider: 'p', kind: 'openai.chat', payload: { answer: `${i}`.padEnd(2_000, '.') } }, ttlMs, 1 << 30);
 };
-/** Turns of the event loop while `work` runs. */
-async function turnsDuring<T>(work: () => Promise<T>): Promise<{ result: T; turns: number }> {
-  let turns = 0;
-  let done = false;
-  const tick = () => {
-    turns++;
-    if (!done) setImmediate(tick);
-  };
-  setImmediate(tick);
-  const result = await work();
-  done = true;
-  return { result, turns };
-}
-
 describe('the response cache', () => {
   it('purges in steps, serving nothing it purges from the call on, and keeps what is cached after', async () => {
     fill(1_000, 60_000);

@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../gateway/store/db';
 import { createResponsesStore } from '../../gateway/store/responses-store';
+import { turnsDuring } from '../support/event-loop';
 import { tempDir } from '../support/harness';
 
 const open: { db: Db; dir: { remove(): void } }[] = [];
@@ -97,15 +98,7 @@ describe('the responses store', () => {
       for (let i = 0; i < 1_000; i++) responses.save(turn(`resp_old_${i}`, null, 'old'), 1_000);
     })();
     responses.save(turn('resp_new', null, 'new'), 9_000);
-    let turns = 0;
-    let done = false;
-    const tick = () => {
-      turns++;
-      if (!done) setImmediate(tick);
-    };
-    setImmediate(tick);
-    await responses.prune(2_000);
-    done = true;
+    const { turns } = await turnsDuring(() => responses.prune(2_000));
     expect(turns).toBeGreaterThanOrEqual(10);
     expect(db.prepare('SELECT count(*) AS n FROM responses').get()).toEqual({ n: 1 });
     expect(db.prepare('SELECT count(*) AS n FROM response_items').get()).toEqual({ n: 1 });

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../gateway/store/db';
 import { createUsageLog, type UsageRow } from '../../gateway/store/usage-log';
+import { turnsDuring } from '../support/event-loop';
 import { tempDir } from '../support/harness';
 
 const DAY = 86_400_000;
@@ -27,19 +28,13 @@ describe('pruning the usage log', () => {
         for (let i = 9_000; i < 9_010; i++) log.record(row(i, now - DAY), { request: '{}', response: 'recent' });
       })();
       log.settle();
-      let turns = 0;
-      let finished = false;
-      const tick = () => {
-        turns++;
-        if (!finished) setImmediate(tick);
-      };
-      setImmediate(tick);
-      const pruning = log.prune(now - 7 * DAY, now - 7 * DAY);
-      // Nothing deleted before the call returns: the deleting is done in the turns after it.
-      expect(count('usage')).toBe(9_010);
-      expect(log.prune(now - 7 * DAY, now - 7 * DAY)).toBe(pruning);
-      await pruning;
-      finished = true;
+      const { turns } = await turnsDuring(() => {
+        const pruning = log.prune(now - 7 * DAY, now - 7 * DAY);
+        // Nothing deleted before the call returns: the deleting is done in the turns after it.
+        expect(count('usage')).toBe(9_010);
+        expect(log.prune(now - 7 * DAY, now - 7 * DAY)).toBe(pruning);
+        return pruning;
+      });
       expect(count('usage')).toBe(10);
       expect(count('usage_bodies')).toBe(10);
       // Rolling up, the rows and the bodies: each in steps of 2,000, a turn of the event loop apart.
