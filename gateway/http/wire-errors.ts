@@ -67,7 +67,7 @@ export function toWireError(error: unknown, request?: FastifyRequest): WireError
   // The store refused a write (a full disk, a read-only volume): a reason the user can act on, and
   // what was asked is not done (every change is one transaction, kept before it is applied).
   const sqlite = (error as { code?: unknown }).code;
-  if (typeof sqlite === 'string' && /^SQLITE_(FULL|READONLY|IOERR|CANTOPEN|BUSY|LOCKED)/.test(sqlite)) {
+  if (typeof sqlite === 'string' && /^SQLITE_(FULL|READONLY|IOERR)/.test(sqlite)) {
     return { status: 500, message: `Switchyard's store could not be written (${(error as Error).message}): nothing was changed`, type: 'api_error', param: null, code: 'internal_error' };
   }
   return { status: 500, message: 'Internal error in the gateway; see its log', type: 'api_error', param: null, code: 'internal_error' };
