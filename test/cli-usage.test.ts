@@ -88,7 +88,8 @@ describe('switchyard usage summary', () => {
       row(1, now, { saved: 0.001, wouldCost: 0.001, inputTokens: 1_000 }),
       row(2, now, { deployment: 'mini', provider: 'cloud', fallback: true, cost: 0.0068, wouldCost: 0.0068 }),
       row(3, now, { deployment: null, provider: null, status: 503, errorClass: 'all_deployments_failed', inputTokens: 0, outputTokens: 0 }),
-      row(4, now - 3 * day),
+      // A request that named its deployment itself: no route.
+      row(4, now - 3 * day, { route: null }),
       // Before the week: not counted.
       row(5, now - 10 * day, { deployment: 'mini', provider: 'cloud', cost: 1 }),
     ];
@@ -126,6 +127,11 @@ describe('switchyard usage summary', () => {
       ['Budgets, each in its own period:'],
       ['', 'daily', 'global, per day', '$0.0068 of $0.0050, spent (skip-paid)', expect.stringMatching(/^resets \d{4}-\d\d-\d\dT00:00:00\.000Z$/)],
     ]);
+
+    // By route, the requests without one are said what they are: a deployment named itself, or refused.
+    const byRoute = run(['usage', 'summary', '--by', 'route', '--data-dir', data], env).stdout.trimEnd().split('\n');
+    expect(byRoute.find((l) => l.startsWith('no route  '))).toBeDefined();
+    expect(byRoute.at(-3)).toBe('no route: requests that named a deployment itself, and requests refused before routing');
 
     for (const [args, error] of [
       [['--days', '0'], /^--days "0" is not a whole number of days from 1 \(today\) to 9999$/m],

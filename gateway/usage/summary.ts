@@ -71,7 +71,9 @@ export function summaryTable(summary: Summary, zone: string): string {
   const from = new Date(summary.since).toLocaleString('sv-SE', { timeZone: zone }).slice(0, 16);
   const title = `Usage ${summary.days === 1 ? 'today' : `over the last ${summary.days} days`} (since ${from} ${zone}), by ${summary.by}:`;
   if (summary.lines.length === 0) return `${title}\nNo requests.\n`;
-  return `${title}\n${columns([header, ...summary.lines.map(cells), cells(summary.total)])}\n`;
+  // A request that named a deployment itself has no route, as one refused before routing has none.
+  const note = summary.by === 'route' && summary.lines.some((l) => l.name === null) ? 'no route: requests that named a deployment itself, and requests refused before routing\n' : '';
+  return `${title}\n${columns([header, ...summary.lines.map(cells), cells(summary.total)])}\n${note}`;
 }
 
 const count = (n: number) => n.toLocaleString('en-US');
