@@ -36,6 +36,7 @@ import type { ResponsesStore } from './store/responses-store';
 import type { UsageLog } from './store/usage-log';
 import { adminSurface } from './surfaces/admin';
 import { anthropicSurface } from './surfaces/anthropic';
+import { anthropicErrorBody } from './surfaces/anthropic/output';
 import { healthSurface } from './surfaces/health';
 import type { HealthSources } from './surfaces/health/report';
 import { ollamaErrorBody, ollamaSurface } from './surfaces/ollama';
@@ -151,7 +152,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setErrorHandler(errorHandler(openAIErrorBody));
   app.setNotFoundHandler((request, reply) => {
     reply.header('x-request-id', request.id);
-    sendError(request, reply, toWireError(new GatewayError('not_found', noEndpointMessage(app, request))), openAIErrorBody);
+    // An Anthropic client (every one sends anthropic-version) reads Anthropic's error shape.
+    const shape = request.headers['anthropic-version'] !== undefined ? anthropicErrorBody : openAIErrorBody;
+    sendError(request, reply, toWireError(new GatewayError('not_found', noEndpointMessage(app, request))), shape);
   });
 
   await app.register(healthSurface, { sources: s.health, metrics: s.metrics, mayReadAll: (request) => !exposed || clientKeyOf(request, s.keys) !== undefined });
