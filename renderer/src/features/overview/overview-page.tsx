@@ -1,7 +1,8 @@
 /** Overview: where to point tools, today's numbers, health with breakers, latency over time, recent failures, breaker events. */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { ChartBox } from '../../ui/chart-box';
 import { configQueries, settingsMutations } from '../../api/queries/config';
 import { breakerMutations, healthQueries } from '../../api/queries/health';
 import { ModelMemoryButton } from '../routing/model-memory-button';
@@ -246,21 +247,19 @@ function LatencyChart() {
       {data.length === 0 ? (
         <Empty>No requests in the last 24 hours yet.</Empty>
       ) : (
-        <div className="chart">
-          <ResponsiveContainer>
-            <LineChart data={data}>
-              <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
-              <XAxis dataKey="time" stroke="var(--muted)" fontSize={11} padding={{ left: 8, right: 8 }} />
-              <YAxis unit=" ms" stroke="var(--muted)" fontSize={11} />
-              <Tooltip />
-              <Legend />
-              {deployments.flatMap((d, i) => [
-                <Line key={`${d}50`} dataKey={`${d} p50`} stroke={SERIES_COLORS[i % SERIES_COLORS.length]} dot={{ r: 2 }} connectNulls isAnimationActive={false} />,
-                <Line key={`${d}95`} dataKey={`${d} p95`} stroke={SERIES_COLORS[i % SERIES_COLORS.length]} strokeDasharray="4 3" dot={{ r: 2 }} connectNulls isAnimationActive={false} />,
-              ])}
-            </LineChart>
-          </ResponsiveContainer>
-        </div>
+        <ChartBox>
+          <LineChart data={data}>
+            <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
+            <XAxis dataKey="time" stroke="var(--muted)" fontSize={11} padding={{ left: 8, right: 8 }} />
+            <YAxis unit=" ms" stroke="var(--muted)" fontSize={11} />
+            <Tooltip />
+            <Legend />
+            {deployments.flatMap((d, i) => [
+              <Line key={`${d}50`} dataKey={`${d} p50`} stroke={SERIES_COLORS[i % SERIES_COLORS.length]} dot={{ r: 2 }} connectNulls isAnimationActive={false} />,
+              <Line key={`${d}95`} dataKey={`${d} p95`} stroke={SERIES_COLORS[i % SERIES_COLORS.length]} strokeDasharray="4 3" dot={{ r: 2 }} connectNulls isAnimationActive={false} />,
+            ])}
+          </LineChart>
+        </ChartBox>
       )}
     </Card>
   );

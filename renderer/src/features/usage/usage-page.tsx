@@ -1,7 +1,8 @@
 /** Usage: filters, charts per day (requests and cost by provider, fallbacks, cost vs would-have-cost), sessions, a paged table and CSV export. */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { ChartBox } from '../../ui/chart-box';
 import { configQueries } from '../../api/queries/config';
 import { keyQueries } from '../../api/queries/keys';
 import { usageQueries, type UsageParams } from '../../api/queries/usage';
@@ -136,18 +137,16 @@ function Charts({ params, days }: { params: UsageParams; days: number }) {
   const here = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const stacked = (title: string, chart: { data: Record<string, number | string>[]; groups: string[] }) => (
     <Card title={title}>
-      <div className="chart">
-        <ResponsiveContainer>
-          <BarChart data={chart.data}>
-            <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
-            <XAxis dataKey="day" stroke="var(--muted)" fontSize={11} />
-            <YAxis stroke="var(--muted)" fontSize={11} />
-            <Tooltip />
-            <Legend />
-            {chart.groups.map((g, i) => <Bar key={g} dataKey={g} stackId="a" fill={COLORS[i % COLORS.length]} isAnimationActive={false} />)}
-          </BarChart>
-        </ResponsiveContainer>
-      </div>
+      <ChartBox>
+        <BarChart data={chart.data}>
+          <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
+          <XAxis dataKey="day" stroke="var(--muted)" fontSize={11} />
+          <YAxis stroke="var(--muted)" fontSize={11} />
+          <Tooltip />
+          <Legend />
+          {chart.groups.map((g, i) => <Bar key={g} dataKey={g} stackId="a" fill={COLORS[i % COLORS.length]} isAnimationActive={false} />)}
+        </BarChart>
+      </ChartBox>
     </Card>
   );
   return (
@@ -157,34 +156,30 @@ function Charts({ params, days }: { params: UsageParams; days: number }) {
         {stacked('Requests by provider', requests)}
         {stacked('Tokens by provider', tokens)}
         <Card title="Cost vs what it would have cost">
-          <div className="chart">
-            <ResponsiveContainer>
-              <LineChart data={moneyData}>
-                <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
-                <XAxis dataKey="day" stroke="var(--muted)" fontSize={11} />
-                <YAxis stroke="var(--muted)" fontSize={11} width={70} tickFormatter={costTick} />
-                <Tooltip formatter={(v) => `$${Number(v).toPrecision(3)}`} />
-                <Legend />
-                <Line dataKey="cost" name="cost" stroke={COLORS[0]} isAnimationActive={false} />
-                <Line dataKey="wouldCost" name="would have cost" stroke={COLORS[1]} strokeDasharray="4 3" isAnimationActive={false} />
-              </LineChart>
-            </ResponsiveContainer>
-          </div>
+          <ChartBox>
+            <LineChart data={moneyData}>
+              <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
+              <XAxis dataKey="day" stroke="var(--muted)" fontSize={11} />
+              <YAxis stroke="var(--muted)" fontSize={11} width={70} tickFormatter={costTick} />
+              <Tooltip formatter={(v) => `$${Number(v).toPrecision(3)}`} />
+              <Legend />
+              <Line dataKey="cost" name="cost" stroke={COLORS[0]} isAnimationActive={false} />
+              <Line dataKey="wouldCost" name="would have cost" stroke={COLORS[1]} strokeDasharray="4 3" isAnimationActive={false} />
+            </LineChart>
+          </ChartBox>
         </Card>
         <Card title="Fallbacks and errors">
-          <div className="chart">
-            <ResponsiveContainer>
-              <BarChart data={moneyData}>
-                <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
-                <XAxis dataKey="day" stroke="var(--muted)" fontSize={11} />
-                <YAxis stroke="var(--muted)" fontSize={11} allowDecimals={false} />
-                <Tooltip />
-                <Legend />
-                <Bar dataKey="fallbacks" fill={COLORS[1]} isAnimationActive={false} />
-                <Bar dataKey="errors" fill={COLORS[4]} isAnimationActive={false} />
-              </BarChart>
-            </ResponsiveContainer>
-          </div>
+          <ChartBox>
+            <BarChart data={moneyData}>
+              <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
+              <XAxis dataKey="day" stroke="var(--muted)" fontSize={11} />
+              <YAxis stroke="var(--muted)" fontSize={11} allowDecimals={false} />
+              <Tooltip />
+              <Legend />
+              <Bar dataKey="fallbacks" fill={COLORS[1]} isAnimationActive={false} />
+              <Bar dataKey="errors" fill={COLORS[4]} isAnimationActive={false} />
+            </BarChart>
+          </ChartBox>
         </Card>
       </div>
     </>
