@@ -1,7 +1,7 @@
 /** A usage log on a real SQLite file in a temporary data dir for a test file: opened now, closed and removed after the file's tests. */
 import { afterAll } from 'vitest';
 import { openDatabase, type Db } from '../../gateway/store/db';
-import { createUsageLog, type UsageLog } from '../../gateway/store/usage-log';
+import { createUsageLog, type UsageLog, type UsageRow } from '../../gateway/store/usage-log';
 import { tempDir } from './harness';
 
 export function useUsageLog(): { db: Db; log: UsageLog } {
@@ -13,4 +13,14 @@ export function useUsageLog(): { db: Db; log: UsageLog } {
     dir.remove();
   });
   return { db, log };
+}
+
+/** A usage row of a plain answered chat request, as a test starts from; `overrides` set what it is about. */
+export function usageRow(overrides: Partial<UsageRow> & Pick<UsageRow, 'id' | 'at'>): UsageRow {
+  return {
+    endpoint: 'chat.completions', api: 'openai', cacheReadTokens: null, cacheWriteTokens: null, clientKey: 'anonymous', model: 'default', route: 'default',
+    deployment: 'llama', provider: 'local', status: 200, errorClass: null, errorMessage: null, session: null, attempts: [{ deployment: 'llama', provider: 'local', outcome: 'ok', latencyMs: 10 }],
+    fallback: false, stream: false, cached: false, inputTokens: 10, outputTokens: 20, tokensEstimated: false, cost: 0, wouldCost: 0.001, saved: 0.001, ttftMs: 5, totalMs: 50,
+    ...overrides,
+  };
 }
