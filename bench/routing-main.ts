@@ -3,7 +3,8 @@
  * of 20 deployments with four rules and three budgets to check, each timed over many calls (after a
  * warm-up), so the cost of the decision is seen apart from HTTP and JSON. Run bundled (routing.ts),
  * as the gateway runs: tsx's transform wraps every closure in a naming helper that costs more than
- * the decision itself.
+ * the decision itself. Also the time windows at the config's limit (64 on one deployment): the state a
+ * request's plan reads when the cached one expires, and the editor's week preview.
  */
 import { createBudgets } from '../gateway/budgets/budgets';
 import { validateConfig } from '../gateway/config/validate';
@@ -13,6 +14,8 @@ import { createProviderSet } from '../gateway/providers/registry';
 import { createCatalog } from '../gateway/routing/catalog';
 import { createRoutingState } from '../gateway/routing/live-state';
 import { plan } from '../gateway/routing/plan';
+import { weekSchedule } from '../gateway/routing/schedule';
+import { windowState } from '../gateway/routing/time-windows';
 import { benchConfig } from './processes';
 
 function measureRouting(iterations = 200_000): { plainUs: number; heavyUs: number } {
@@ -39,4 +42,23 @@ function measureRouting(iterations = 200_000): { plainUs: number; heavyUs: numbe
   return { plainUs, heavyUs };
 }
 
-process.stdout.write(`${JSON.stringify(measureRouting())}\n`);
+function measureWindows(rounds = 20): { windowStateMs: number; weekScheduleMs: number } {
+  const windows = Array.from({ length: 64 }, (_, i) => ({
+    start: `${String((i * 5) % 24).padStart(2, '0')}:${String((i * 7) % 60).padStart(2, '0')}`,
+    end: `${String((i * 5 + 3) % 24).padStart(2, '0')}:${String((i * 11) % 60).padStart(2, '0')}`,
+    ...(i % 4 === 0 ? { action: 'allow' as const } : {}),
+  }));
+  const mean = (work: (i: number) => unknown) => {
+    work(0);
+    const started = process.hrtime.bigint();
+    for (let i = 1; i <= rounds; i++) work(i);
+    return Number(process.hrtime.bigint() - started) / 1e6 / rounds;
+  };
+  const now = Date.now();
+  return {
+    windowStateMs: mean((i) => windowState(windows, 'Europe/Paris', now + i * 3_600_000)),
+    weekScheduleMs: mean((i) => weekSchedule(windows, 'Europe/Paris', now + i * 3_600_000)),
+  };
+}
+
+process.stdout.write(`${JSON.stringify({ ...measureRouting(), ...measureWindows() })}\n`);

@@ -6,7 +6,9 @@ import { buildSync } from 'esbuild';
 
 const root = join(import.meta.dirname, '..');
 
-export function measureRouting(): { plainUs: number; heavyUs: number } {
+export type RoutingFigures = { plainUs: number; heavyUs: number; windowStateMs: number; weekScheduleMs: number };
+
+export function measureRouting(): RoutingFigures {
   // Inside the project, so the packages left outside the bundle resolve from node_modules.
   const dir = join(root, 'node_modules', '.cache', 'switchyard-bench');
   mkdirSync(dir, { recursive: true });
@@ -14,7 +16,7 @@ export function measureRouting(): { plainUs: number; heavyUs: number } {
   try {
     buildSync({ entryPoints: [join(import.meta.dirname, 'routing-main.ts')], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile, logLevel: 'error' });
     const out = execFileSync(process.execPath, [outfile], { cwd: root, encoding: 'utf8' });
-    return JSON.parse(out.trim().split('\n').at(-1) as string) as { plainUs: number; heavyUs: number };
+    return JSON.parse(out.trim().split('\n').at(-1) as string) as RoutingFigures;
   } finally {
     rmSync(outfile, { force: true });
   }

@@ -7,7 +7,7 @@ import { hash } from 'node:crypto';
 import type { Config, DeploymentConfig, RouteConfig } from '../config/schema';
 import type { ProviderAdapter } from '../providers/types';
 import { createAliasResolver, type AliasMatch } from './aliases';
-import { windowState, type WindowState } from './time-windows';
+import { windowClock, type WindowState } from './time-windows';
 
 export interface Catalog {
   readonly config: Config;
@@ -32,6 +32,7 @@ export function targetOf(catalog: Catalog, model: string): string | undefined {
 
 export function createCatalog(config: Config, providers: ReadonlyMap<string, ProviderAdapter>, defaultTimeZone: string): Catalog {
   const memo = new Map<string, WindowState>();
+  const clocks = new Map<string, (now: number) => WindowState>();
   // Route configs are stable for a catalog's life (a config change builds a new catalog): they key the memo.
   const fingerprints = new WeakMap<RouteConfig, string>();
   const timeZoneOf = (deployment: DeploymentConfig) => deployment.timeZone ?? defaultTimeZone;
@@ -62,7 +63,9 @@ export function createCatalog(config: Config, providers: ReadonlyMap<string, Pro
     windowStateOf(deployment, now) {
       const cached = memo.get(deployment.name);
       if (cached && now < cached.validUntil && (cached.until === null || now < cached.until)) return cached;
-      const state = windowState(deployment.timeWindows, timeZoneOf(deployment), now);
+      let clock = clocks.get(deployment.name);
+      if (!clock) clocks.set(deployment.name, (clock = windowClock(deployment.timeWindows, timeZoneOf(deployment))));
+      const state = clock(now);
       memo.set(deployment.name, state);
       return state;
     },

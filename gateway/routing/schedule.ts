@@ -5,7 +5,7 @@
  */
 import { temporal } from '../lazy';
 import type { TimeWindow } from '../config/schema';
-import { describeInstant, windowState } from './time-windows';
+import { describeInstant, localDate, stateAt, timeline, usableAt, windowState } from './time-windows';
 
 export interface Schedule {
   timeZone: string;
@@ -18,15 +18,17 @@ export interface Schedule {
 
 export function weekSchedule(windows: readonly TimeWindow[] | undefined, timeZone: string, now: number): Schedule {
   const { Temporal } = temporal();
-  const today = Temporal.Instant.fromEpochMilliseconds(now).toZonedDateTimeISO(timeZone).toPlainDate();
+  const today = localDate(now, timeZone);
   const monday = today.subtract({ days: today.dayOfWeek - 1 });
+  // One timeline from the Sunday before to 8 days after today answers both the grid and "now".
+  const line = windows && windows.length > 0 ? timeline(windows, timeZone, monday, -1, today.dayOfWeek - 1 + 8) : undefined;
   const grid = Array.from({ length: 7 }, (_, day) =>
     Array.from({ length: 24 }, (_, hour) => {
-      const at = monday.add({ days: day }).toZonedDateTime({ timeZone, plainTime: Temporal.PlainTime.from({ hour, minute: 30 }) }).epochMilliseconds;
-      return windowState(windows, timeZone, at).usable;
+      if (!line) return true;
+      return usableAt(line, monday.add({ days: day }).toZonedDateTime({ timeZone, plainTime: Temporal.PlainTime.from({ hour, minute: 30 }) }).epochMilliseconds);
     }),
   );
-  const state = windowState(windows, timeZone, now);
+  const state = line ? stateAt(line, now) : windowState(windows, timeZone, now);
   let summary = state.usable ? 'usable now' : 'blocked now';
   if (state.until !== null) {
     const minutes = Math.max(1, Math.round((state.until - now) / 60_000));
