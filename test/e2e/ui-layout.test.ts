@@ -1,6 +1,7 @@
 /**
  * The dashboard on narrow windows, in a real browser (support/dashboard.ts): the pages' links above
- * the page, every card within a phone's width, and checkboxes that stay square beside long words.
+ * the page, every card within a phone's width with no table scrolling sideways in it, and checkboxes
+ * that stay square beside long words.
  */
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +14,10 @@ beforeAll(async () => {
   page = dashboard.page;
   // Traffic for the charts and the usage table: the pages are measured with something in them.
   for (const model of ['llama', 'mini']) await dashboard.h.openai.chat.completions.create({ model, messages: [{ role: 'user', content: 'x' }] });
+  // And a failure through both deployments, for the Overview's "Recent failures" and its reasons.
+  await Promise.all([dashboard.openai.setMode({ kind: 'status', status: 500 }), dashboard.ollama.setMode({ kind: 'status', status: 500 })]);
+  await dashboard.h.openai.chat.completions.create({ model: 'default', messages: [{ role: 'user', content: 'x' }] }, { maxRetries: 0 }).catch(() => undefined);
+  await Promise.all([dashboard.openai.setMode({ kind: 'healthy' }), dashboard.ollama.setMode({ kind: 'healthy' })]);
   await dashboard.logIn();
 });
 
@@ -44,6 +49,9 @@ describe('the dashboard on a narrow window', () => {
         await expect.poll(() => page.getByText(/^Loading /).count(), { timeout: 10_000 }).toBe(0);
         const overflowing = await page.locator('.card').evaluateAll((cards) => cards.filter((card) => card.getBoundingClientRect().right > innerWidth + 0.5).map((card) => card.querySelector('h2, h3')?.textContent ?? card.className));
         expect(overflowing, path).toEqual([]);
+        // Nor does a card's table hide its last columns behind a sideways scroll.
+        const scrolling = await page.locator('.card .table-wrap').evaluateAll((wraps) => wraps.filter((wrap) => wrap.scrollWidth > wrap.clientWidth + 1).map((wrap) => wrap.closest('.card')?.querySelector('h2, h3')?.textContent));
+        expect(scrolling, path).toEqual([]);
         const squeezed = await page.locator('input[type=checkbox]').evaluateAll((boxes) => boxes.map((box) => [box.getBoundingClientRect(), box.closest('label')?.textContent] as const).filter(([r]) => r.height > 0 && r.width < r.height - 1).map(([, words]) => words));
         expect(squeezed, path).toEqual([]);
       }

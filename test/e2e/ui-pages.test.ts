@@ -95,6 +95,10 @@ describe('the dashboard pages', () => {
       const legend = page.locator('.recharts-legend-item-text');
       await legend.first().waitFor();
       for (const entry of await legend.allTextContents()) expect(entry).toMatch(/^(llama|mini) p(50|95)$/);
+      // Every request of this file came within an hour or two: no line joins them, so their points are drawn large.
+      const radii = await page.locator('.recharts-line-dots circle').evaluateAll((dots) => dots.map((dot) => dot.getAttribute('r')));
+      expect(radii.length).toBeGreaterThan(0);
+      expect(new Set(radii)).toEqual(new Set(['4']));
       // Recent failures says why a request no deployment saw failed: what its client was told.
       expect(await page.getByRole('row', { name: /401/ }).first().textContent()).toContain('The client key is not valid (unknown or revoked)');
       const snippet = page.locator('pre.snippet');

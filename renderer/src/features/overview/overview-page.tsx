@@ -1,20 +1,18 @@
 /** Overview: where to point tools, today's numbers, health with breakers, latency over time, recent failures, breaker events. */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
-import { ChartBox } from '../../ui/chart-box';
 import { configQueries, settingsMutations } from '../../api/queries/config';
 import { breakerMutations, healthQueries } from '../../api/queries/health';
 import { ModelMemoryButton } from '../routing/model-memory-button';
 import { PullButton } from '../routing/pull-button';
 import { BreakerEvents } from './breaker-events';
 import { GettingStarted } from './getting-started';
+import { LatencyChart } from './latency-chart';
+import { RecentFailures } from './recent-failures';
 import { liveStates, MemoryBadge } from '../routing/live-state';
 import { usageQueries } from '../../api/queries/usage';
 import type { ProbeSample } from '../../api/types';
-import { Badge, Card, copy, Empty, ErrorNote, Loading, Meter, money, percent, Stat, statusTone, when } from '../../ui/parts';
-
-const SERIES_COLORS = ['#2f6feb', '#d4731a', '#1a7f37', '#8250df', '#cf222e', '#0a7ea4'];
+import { Badge, Card, copy, ErrorNote, Loading, Meter, money, percent, Stat, statusTone, when } from '../../ui/parts';
 
 export function OverviewPage() {
   return (
@@ -222,76 +220,5 @@ function Sparkline({ samples }: { samples: ProbeSample[] }) {
       </svg>
       <span className="muted">{Math.round(last.latencyMs as number)} ms</span>
     </span>
-  );
-}
-
-function LatencyChart() {
-  // Rounded to the minute so the query key stays the same between renders.
-  const since = String(Math.floor(Date.now() / 60_000) * 60_000 - 24 * 3_600_000);
-  const rollups = useQuery(usageQueries.rollups({ granularity: 'hour', groupBy: 'deployment', since }));
-  if (rollups.isPending) return <Card title="Latency by deployment"><Loading what="latency" /></Card>;
-  if (rollups.isError) return <Card title="Latency by deployment"><ErrorNote error={rollups.error} /></Card>;
-  // Requests that reached no deployment (refused, unknown model) measure the gateway, not a deployment.
-  const points = rollups.data.points.filter((p) => p.group);
-  const deployments = [...new Set(points.map((p) => p.group as string))];
-  // Every hour of the 24 is on the axis, quiet ones too; a line joins the hours that had requests.
-  const byBucket = new Map(rollups.data.buckets.map((hour): [number, Record<string, number | string>] => [hour, { time: new Date(hour).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) }]));
-  for (const point of points) {
-    const row = byBucket.get(point.bucket) as Record<string, number | string>;
-    if (point.latencyP50Ms !== null) row[`${point.group} p50`] = point.latencyP50Ms;
-    if (point.latencyP95Ms !== null) row[`${point.group} p95`] = point.latencyP95Ms;
-  }
-  const data = points.length === 0 ? [] : [...byBucket.values()];
-  return (
-    <Card title="Latency p50 / p95 by deployment (24 h)">
-      {data.length === 0 ? (
-        <Empty>No requests in the last 24 hours yet.</Empty>
-      ) : (
-        <ChartBox>
-          <LineChart data={data}>
-            <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
-            <XAxis dataKey="time" stroke="var(--muted)" fontSize={11} padding={{ left: 8, right: 8 }} />
-            <YAxis unit=" ms" stroke="var(--muted)" fontSize={11} />
-            <Tooltip />
-            <Legend />
-            {deployments.flatMap((d, i) => [
-              <Line key={`${d}50`} dataKey={`${d} p50`} stroke={SERIES_COLORS[i % SERIES_COLORS.length]} dot={{ r: 2 }} connectNulls isAnimationActive={false} />,
-              <Line key={`${d}95`} dataKey={`${d} p95`} stroke={SERIES_COLORS[i % SERIES_COLORS.length]} strokeDasharray="4 3" dot={{ r: 2 }} connectNulls isAnimationActive={false} />,
-            ])}
-          </LineChart>
-        </ChartBox>
-      )}
-    </Card>
-  );
-}
-
-function RecentFailures() {
-  const overview = useQuery(usageQueries.overview());
-  const failures = overview.data?.recentFailures ?? [];
-  return (
-    <Card title="Recent failures">
-      {overview.isError ? <ErrorNote error={overview.error} /> : null}
-      {failures.length === 0 ? (
-        <Empty>No failed requests. Fallbacks that succeeded are counted in the fallback rate.</Empty>
-      ) : (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr><th>Time</th><th>Model</th><th>Status</th><th>Why</th></tr>
-            </thead>
-            <tbody>
-              {failures.map((f) => (
-                <tr key={f.id}>
-                  <td>{new Date(f.at).toLocaleTimeString()}</td>
-                  <td><span className="clip" title={f.model}>{f.model || '-'}</span></td>
-                  <td><Badge tone="bad">{f.status}</Badge> <span className="muted">{f.errorClass}</span></td>
-                  <td className="muted" title={f.errorMessage ?? undefined}>{f.attempts.map((a) => `${a.deployment}: ${a.failure ?? a.outcome}${a.status ? ` ${a.status}` : ''}`).join(' > ') || f.errorMessage || 'no attempt was made'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-    </Card>
   );
 }

@@ -204,25 +204,25 @@ function Rows({ params, onNext, onPrevious, exportUrl, onSession }: { params: Us
       {rows.data && rows.data.rows.length === 0 ? <Empty>No requests match these filters.</Empty> : null}
       {rows.data && rows.data.rows.length > 0 ? (
         <div className="table-wrap">
-          <table data-testid="usage-table">
+          <table className="stacked" data-testid="usage-table">
             <thead>
               <tr><th>Time</th><th>Key</th><th>API</th><th>Model</th><th>Answered by</th><th>Status</th><th>Tokens</th><th>Cost</th><th>Saved</th><th>Latency</th></tr>
             </thead>
             <tbody>
               {rows.data.rows.map((r) => (
                 <tr key={r.id} className="clickable" tabIndex={0} aria-label={`Details of request ${r.id}`} onClick={() => setOpen(r.id)} onKeyDown={(e) => { if (e.key === 'Enter') setOpen(r.id); }}>
-                  <td className="nowrap">{new Date(r.at).toLocaleString()}</td>
-                  <td>{r.clientKey}</td>
-                  <td>{r.api ?? '-'}</td>
-                  <td><span className="clip" title={r.model}>{r.model || '-'}</span>{r.stream ? <span className="muted"> · stream</span> : null}</td>
-                  <td>
+                  <td data-label="Time" className="nowrap">{new Date(r.at).toLocaleString()}</td>
+                  <td data-label="Key">{r.clientKey}</td>
+                  <td data-label="API">{r.api ?? '-'}</td>
+                  <td data-label="Model"><span className="clip" title={r.model}>{r.model || '-'}</span>{r.stream ? <span className="muted"> · stream</span> : null}</td>
+                  <td data-label="Answered by">
                     {r.deployment ?? '-'} {r.fallback ? <Badge tone="warn">fallback</Badge> : null} {r.cached ? <Badge tone="info">cache</Badge> : null}
                   </td>
-                  <td><Badge tone={r.status < 400 && !r.errorClass ? 'ok' : 'bad'}>{r.status}</Badge> {r.errorClass ? <span className="muted">{r.errorClass}</span> : null}</td>
-                  <td>{r.inputTokens ?? '-'} / {r.outputTokens ?? '-'}{r.tokensEstimated ? <span className="muted"> est.</span> : null}{r.cacheReadTokens ? <span className="muted"> · {r.cacheReadTokens} cached</span> : null}</td>
-                  <td>{money(r.cost)}</td>
-                  <td>{money(r.saved)}</td>
-                  <td>{Math.round(r.totalMs)} ms</td>
+                  <td data-label="Status"><Badge tone={r.status < 400 && !r.errorClass ? 'ok' : 'bad'}>{r.status}</Badge> {r.errorClass ? <span className="muted">{r.errorClass}</span> : null}</td>
+                  <td data-label="Tokens">{r.inputTokens ?? '-'} / {r.outputTokens ?? '-'}{r.tokensEstimated ? <span className="muted"> est.</span> : null}{r.cacheReadTokens ? <span className="muted"> · {r.cacheReadTokens} cached</span> : null}</td>
+                  <td data-label="Cost">{money(r.cost)}</td>
+                  <td data-label="Saved">{money(r.saved)}</td>
+                  <td data-label="Latency">{Math.round(r.totalMs)} ms</td>
                 </tr>
               ))}
             </tbody>

@@ -1,0 +1,35 @@
+/** The Overview's newest failed requests, each with the attempts that failed and why. */
+import { useQuery } from '@tanstack/react-query';
+import { usageQueries } from '../../api/queries/usage';
+import { Badge, Card, Empty, ErrorNote } from '../../ui/parts';
+
+export function RecentFailures() {
+  const overview = useQuery(usageQueries.overview());
+  const failures = overview.data?.recentFailures ?? [];
+  return (
+    <Card title="Recent failures">
+      {overview.isError ? <ErrorNote error={overview.error} /> : null}
+      {failures.length === 0 ? (
+        <Empty>No failed requests. Fallbacks that succeeded are counted in the fallback rate.</Empty>
+      ) : (
+        <div className="table-wrap">
+          <table className="stacked">
+            <thead>
+              <tr><th>Time</th><th>Model</th><th>Status</th><th>Why</th></tr>
+            </thead>
+            <tbody>
+              {failures.map((f) => (
+                <tr key={f.id}>
+                  <td data-label="Time">{new Date(f.at).toLocaleTimeString()}</td>
+                  <td data-label="Model"><span className="clip" title={f.model}>{f.model || '-'}</span></td>
+                  <td data-label="Status"><Badge tone="bad">{f.status}</Badge> <span className="muted">{f.errorClass}</span></td>
+                  <td data-label="Why" className="muted long-text" title={f.errorMessage ?? undefined}>{f.attempts.map((a) => `${a.deployment}: ${a.failure ?? a.outcome}${a.status ? ` ${a.status}` : ''}`).join(' > ') || f.errorMessage || 'no attempt was made'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Card>
+  );
+}
