@@ -123,6 +123,8 @@ export async function execute<T>(context: ExecuteContext, attempt: AttemptFn<T>,
       if (!isSlot(admission)) {
         permit.settle('neutral');
         if (clientSignal.aborted) fail(clientClosed());
+        // The deadline passed in the queue: the next deployment is not tried with no time left (it would fail, and count).
+        if (signal.aborted) fail(deadlinePassed(policy, attempts, `${deployment.name} waited for provider ${deployment.provider} (busy)`));
         skip({
           deployment: deployment.name,
           provider: deployment.provider,

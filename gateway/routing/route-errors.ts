@@ -15,8 +15,9 @@ export function clientClosed(): GatewayError {
   return new GatewayError('upstream_error', 'the client closed the connection', { status: 499, wireCode: 'client_closed' });
 }
 
-export function deadlinePassed(policy: RetryPolicy, attempts: Attempt[]): GatewayError {
-  return new GatewayError('all_deployments_failed', `The route's deadline of ${policy.deadlineMs} ms passed after ${attempts.length} attempt(s): ${listAttempts(attempts)}`, {
+export function deadlinePassed(policy: RetryPolicy, attempts: Attempt[], waiting?: string): GatewayError {
+  const after = `after ${attempts.length} attempt(s)${attempts.length > 0 ? `: ${listAttempts(attempts)}` : ''}`;
+  return new GatewayError('all_deployments_failed', `The route's deadline of ${policy.deadlineMs} ms passed ${waiting ? `while ${waiting}, ` : ''}${after}`, {
     status: 504,
     details: { attempts },
   });
