@@ -192,8 +192,8 @@ describe('retries', () => {
 
   it('ends at the deadline when it passes in a busy provider\'s queue, sending nothing on and counting nothing against the next deployment', async () => {
     const config = twoTierConfig({ ...urls(), timeouts: { firstByteMs: 10_000 } });
-    config.providers[0] = { ...config.providers[0], maxConcurrent: 1, queue: { max: 5, timeoutMs: 10_000 } } as (typeof config.providers)[0];
-    h.gateway.applyConfig({ ...config, routes: [{ name: 'default', deployments: ['llama', 'mini'], deadlineMs: 300 }, { name: 'local', deployments: ['llama'] }] }, 'test');
+    const [local, ...others] = config.providers;
+    h.gateway.applyConfig({ ...config, providers: [{ ...local, maxConcurrent: 1, queue: { max: 5, timeoutMs: 10_000 } }, ...others], routes: [{ name: 'default', deployments: ['llama', 'mini'], deadlineMs: 300 }, { name: 'local', deployments: ['llama'] }] }, 'test');
     await ollama.setMode({ kind: 'hang' });
     // The one slot is taken by a request that hangs; the next waits in the queue past its deadline.
     const holder = new AbortController();
