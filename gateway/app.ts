@@ -46,8 +46,8 @@ import { uiSurface } from './surfaces/ui';
 import type { UsageRecorder } from './usage/recorder';
 import type { MetricsTally } from './metrics/tally';
 import type { Pulls } from './models/pulls';
-import type { NoticesView } from './surfaces/admin/schemas';
-import type { NoticeTest } from './surfaces/admin/notice-test';
+import type { WebhookChannel } from './notices/webhook-channel';
+import { noticesView } from './surfaces/admin/notice-routes';
 import type { QuirkMemory } from './providers/types';
 
 export interface AppServices {
@@ -75,9 +75,8 @@ export interface AppServices {
   connectPlaces: Places;
   /** The data dir, and its database's size now (Settings shows them, with how to back it up). */
   data: () => { dir: string; bytes: number };
-  notices: NoticesView;
-  /** Posts a test notice to the webhook notices go to (Settings' button), when they go to one. */
-  noticeTest?: NoticeTest | undefined;
+  /** Whether the desktop app shows the notices, and the webhook they are posted to. */
+  notices: { desktop: boolean; webhook: WebhookChannel };
   config: { current(): Config; apply(next: unknown, source: string): ValidationResult; history: ConfigHistory };
   /** This gateway's id, sent upstream with every request: a request that comes back with it is a loop. */
   gatewayId: string;
@@ -171,13 +170,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     recorder: s.recorder,
     health: s.health,
     healthHistory: s.healthHistory,
-    config: { config: s.config, keys: s.keys, secrets: s.secrets, defaultTimeZone: () => s.catalog().defaultTimeZone, server: () => ({ host, port: port(), exposed, notices: s.notices }), data: s.data, now: s.now },
+    config: { config: s.config, keys: s.keys, secrets: s.secrets, defaultTimeZone: () => s.catalog().defaultTimeZone, server: () => ({ host, port: port(), exposed, notices: noticesView(s.notices) }), data: s.data, now: s.now },
     usage: { usageLog: s.usageLog, cache: s.cache, keys: s.keys, config: () => s.config.current(), now: s.now, timeZone: () => s.catalog().defaultTimeZone },
     connect: { config: () => s.config.current(), server: () => ({ host, port: port(), exposed }), keys: s.keys, places: s.connectPlaces, windowOf: (d) => probedWindow(s.routingState.facts(d)) },
     gatewayId: s.gatewayId,
     pulls: s.pulls,
     quirks: s.quirks,
-    noticeTest: s.noticeTest,
+    webhook: s.notices.webhook,
   });
   await app.register(uiSurface, { uiDir: options.uiDir, port, sessions: s.sessions, address, allowedOrigin });
   return app;

@@ -40,7 +40,8 @@ Usage:
                                                 (a backup is kept; --undo restores it exactly); with
                                                 no tool, list every tool's settings to copy
 
-  switchyard notices test                       post a test notice to SWITCHYARD_WEBHOOK_URL, as serve posts notices
+  switchyard notices test [--data-dir DIR]      post a test notice where serve posts them: the
+                                                settings' webhook, else SWITCHYARD_WEBHOOK_URL
 
   switchyard --version                          print the version (--help after any command: this text)
 
@@ -76,7 +77,7 @@ const OPTIONS: Record<string, readonly string[]> = {
   import: ['data-dir'],
   backup: ['data-dir'],
   doctor: ['data-dir'],
-  notices: [],
+  notices: ['data-dir'],
   check: [],
   history: ['data-dir'],
   restore: ['data-dir'],

@@ -182,7 +182,7 @@ export async function main(
       }
       case 'notices': {
         const { noticesCommand } = await import('./notices/command');
-        return await noticesCommand(positionals[0], io, options.env ?? process.env);
+        return await noticesCommand(positionals[0], dataDir, io, options.env ?? process.env);
       }
       case 'connect': {
         // Loaded here: only this command needs the config-file editors and their parsers.

@@ -13,7 +13,7 @@ import { envSecrets } from './config/secrets';
 import { validateConfig } from './config/validate';
 import { withoutProviderName } from './health/provider-words';
 import { listsModel } from './models/listed';
-import { parseWebhookUrl, WEBHOOK_VARIABLE } from './notices/webhook';
+import { createWebhookChannel } from './notices/webhook-channel';
 import { printable } from './printable';
 import { closeAdapters, createProviderSet, upstreamContext } from './providers/registry';
 import type { ProbeResult } from './providers/types';
@@ -52,9 +52,7 @@ export async function doctorCommand(dataDir: string, io: Output, env: Record<str
   for (const warning of validateConfig(config).warnings) line('!', `${warning.path}: ${warning.message}`);
   if (running) line('✓', `A gateway serves this data dir at ${running.url} (pid ${running.pid})`);
   else line('!', `No gateway serves this data dir: "switchyard serve" starts one (at ${url})`);
-  const webhook = env[WEBHOOK_VARIABLE] ? parseWebhookUrl(env[WEBHOOK_VARIABLE]) : undefined;
-  if (webhook?.ok) line(webhook.warning ? '!' : '✓', `Notices: "switchyard serve" posts them to the webhook at ${webhook.url.host}${webhook.warning ? `; but ${webhook.warning}` : ''}`);
-  else if (webhook) line('✗', `${webhook.message}: "switchyard serve" will not start with it`);
+  noticesLine(config, env, line);
 
   const probes = await probeProviders(config, env);
   for (const provider of config.providers) {
@@ -125,4 +123,14 @@ function usable(d: DeploymentConfig, config: Config, probes: Map<string, Probe>)
   const kind = config.providers.find((p) => p.name === d.provider)?.kind;
   if (kind !== 'ollama') return 'yes';
   return listsModel(probe.result.models ?? [], d.model) ? 'yes' : 'not installed';
+}
+
+/** Where notices would be posted: the webhook the settings name (else SWITCHYARD_WEBHOOK_URL), or why they could not be. */
+function noticesLine(config: Config, env: Record<string, string | undefined>, line: (mark: '✓' | '✗' | '!', text: string) => void): void {
+  const reference = config.settings?.notices?.webhook;
+  if (reference?.startsWith('secret:')) return line('!', "Notices: posted to the webhook pasted in the desktop app's Settings, kept in its key store, which only the app can read");
+  const state = createWebhookChannel({ reference: () => reference, resolve: envSecrets(env).resolve, env, proxy: undefined, undelivered: () => undefined }).state();
+  const named = state.from === 'settings' ? ' (named in the settings)' : '';
+  if (state.host) line(state.warning ? '!' : '✓', `Notices: "switchyard serve" posts them to the webhook at ${state.host}${named}${state.warning ? `; but ${state.warning}` : ''}`);
+  else if (state.problem) line('✗', state.from === 'environment' ? `${state.problem}: "switchyard serve" will not start with it` : `Notices: ${state.problem}`);
 }

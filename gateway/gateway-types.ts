@@ -7,8 +7,7 @@ import type { Secrets } from './config/secrets';
 import type { ValidationResult } from './config/validate';
 import type { HealthMonitor } from './health/monitor';
 import type { MetricsTally } from './metrics/tally';
-import type { NoticesView } from './surfaces/admin/schemas';
-import type { NoticeTest } from './surfaces/admin/notice-test';
+import type { WebhookChannel } from './notices/webhook-channel';
 import type { HealthReport } from './surfaces/health/schema';
 import type { Pulls } from './models/pulls';
 import type { BreakerBoard } from './routing/breaker-board';
@@ -37,10 +36,11 @@ export interface GatewayOptions {
   healthChecks?: boolean;
   /** The built UI to serve (default: out/renderer of this checkout). */
   uiDir?: string;
-  /** Where its notices go, for Settings to say (the desktop app and `serve` send them; default nowhere). */
-  notices?: NoticesView;
-  /** Settings' "Send a test notice": set by whoever posts the notices to a webhook (`serve`, the desktop app). */
-  noticeTest?: NoticeTest;
+  /**
+   * Who shows its notices: `desktop` when the desktop app does (Settings says so); `undelivered`
+   * hears of a notice the webhook did not take (`serve` prints it). Posting them is `webhook`'s.
+   */
+  notices?: { desktop: boolean; undelivered?: (problem: string) => void };
   /** How long clients may take to send a request (defaults in app.ts; tests shorten them). */
   clientTimeouts?: Partial<ClientTimeouts>;
 }
@@ -67,6 +67,8 @@ export interface Gateway {
   readonly metrics: MetricsTally;
   /** Models being pulled to an Ollama (from the dashboard), and those that ended in the last minutes. */
   readonly pulls: Pulls;
+  /** The chat webhook notices are posted to (settings.notices.webhook, else SWITCHYARD_WEBHOOK_URL); closed by stop(). */
+  readonly webhook: WebhookChannel;
   /** Deletes usage rows, bodies and cache entries past their retention (runs hourly by itself); the usage log in steps, resolved when done. */
   prune(): Promise<void>;
   /** "Local only" (`settings.localOnly`, kept like any config change): while on, no request is routed to a non-local provider. */

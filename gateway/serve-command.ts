@@ -14,8 +14,7 @@ import { listenProblem } from './cli-problems';
 import { DEFAULT_HOST, DEFAULT_PORT, isPort } from './paths';
 import { readHealthSnapshot } from './notices/snapshot';
 import { watchNotices } from './notices/watch';
-import { createWebhookSender, parseWebhookUrl, WEBHOOK_VARIABLE, type WebhookSender } from './notices/webhook';
-import { proxySettings } from './providers/proxy';
+import { parseWebhookUrl, WEBHOOK_VARIABLE } from './notices/webhook';
 import { serveBanner } from './serve-banner';
 import { ConfigError, createGateway, type Gateway } from './server';
 import { VERSION } from './version';
@@ -39,20 +38,19 @@ export async function serveCommand(args: ServeArgs, io: Output): Promise<number>
     io.err(`Invalid port "${portText}": give a number from 0 to 65535\n`);
     return 2;
   }
-  const webhook = process.env[WEBHOOK_VARIABLE] ? parseWebhookUrl(process.env[WEBHOOK_VARIABLE]) : undefined;
-  if (webhook && !webhook.ok) {
-    io.err(`${webhook.message}: give the incoming webhook's URL (Slack, Discord, Mattermost...), or unset it\n`);
+  // A variable given where serve starts is checked at once; a webhook the settings name is said below.
+  const variable = process.env[WEBHOOK_VARIABLE] ? parseWebhookUrl(process.env[WEBHOOK_VARIABLE]) : undefined;
+  if (variable && !variable.ok) {
+    io.err(`${variable.message}: give the incoming webhook's URL (Slack, Discord, Mattermost...), or unset it\n`);
     return 2;
   }
-  if (webhook?.warning) io.err(`Warning: ${webhook.warning}\n`);
   let config: unknown;
   if (args.configFile) {
     config = readConfigFile(args.configFile, io);
     if (config === undefined) return 1;
   }
   keepHeapCompact();
-  // Made once the gateway listens; Settings' test notice cannot be asked for before that.
-  let sender: WebhookSender | undefined;
+  const undelivered = (problem: string) => io.err(`Notice not delivered: ${problem}\n`);
   let gateway;
   try {
     gateway = await createGateway({
@@ -61,8 +59,7 @@ export async function serveCommand(args: ServeArgs, io: Output): Promise<number>
       port,
       config,
       ...(args.uiDir ? { uiDir: args.uiDir } : {}),
-      notices: { desktop: false, webhookHost: webhook?.url.host ?? null },
-      ...(webhook ? { noticeTest: { host: webhook.url.host, send: async () => (sender ? sender.test() : 'the gateway is still starting') } } : {}),
+      notices: { desktop: false, undelivered },
       logger: { level: process.env.SWITCHYARD_LOG_LEVEL ?? 'warn', redact: ['req.headers.authorization', 'req.headers["x-api-key"]'] },
     });
   } catch (error) {
@@ -95,9 +92,11 @@ export async function serveCommand(args: ServeArgs, io: Output): Promise<number>
     process.once('SIGTERM', stop);
   });
   if (args.configFile) reloadOnHangup(args.configFile, gateway, io);
-  const undelivered = (problem: string) => io.err(`Notice not delivered: ${problem}\n`);
-  sender = webhook && createWebhookSender(webhook.url, proxySettings(process.env), undelivered);
-  const watcher = sender && watchNotices({ read: () => readHealthSnapshot(gateway), deliver: (notice) => sender.send(notice), onError: undelivered });
+  const webhook = gateway.webhook.state();
+  if (webhook.problem) io.err(`Notices are not posted to the webhook: ${webhook.problem}\n`);
+  if (webhook.warning) io.err(`Warning: ${webhook.warning}\n`);
+  // Watched all along: a webhook set in Settings later is posted to from its next notice.
+  const watcher = watchNotices({ read: () => readHealthSnapshot(gateway), deliver: (notice) => gateway.webhook.send(notice), active: () => gateway.webhook.state().from !== null, onError: undelivered });
   io.out(
     serveBanner({
       version: VERSION,
@@ -108,7 +107,7 @@ export async function serveCommand(args: ServeArgs, io: Output): Promise<number>
       config: gateway.config(),
       keysRequired: clientKeysRequired(!isLoopbackHost(host), gateway.config().settings),
       otherMachines: host === '0.0.0.0' || host === '::' ? lanOrigins(started.port) : [],
-      webhookHost: webhook?.url.host,
+      webhookHost: webhook.host ?? undefined,
     }),
   );
   await stopAsked;
@@ -116,9 +115,8 @@ export async function serveCommand(args: ServeArgs, io: Output): Promise<number>
   const cut = () => cutConnections(gateway.app);
   process.once('SIGINT', cut);
   process.once('SIGTERM', cut);
-  watcher?.stop();
+  watcher.stop();
   await gateway.stop({ graceMs: STOP_GRACE_MS });
-  await sender?.close({ giveUpRetries: true });
   return 0;
 }
 

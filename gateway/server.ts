@@ -36,6 +36,7 @@ import { createBudgets } from './budgets/budgets';
 import { createRoutingState } from './routing/live-state';
 import { createWarmUp } from './health/warm-up';
 import { createPulls } from './models/pulls';
+import { createWebhookChannel } from './notices/webhook-channel';
 import { createUsageLog } from './store/usage-log';
 import { createUsageRecorder } from './usage/recorder';
 import { createMetricsTally } from './metrics/tally';
@@ -140,6 +141,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     return result ? (result.digests?.get(model) ?? null) : undefined;
   };
   const pulls = createPulls({ catalog: () => catalog, probe: (provider) => health.probe(provider), digestOf, now });
+  const webhook = createWebhookChannel({ reference: () => catalog.config.settings?.notices?.webhook, resolve: (reference) => secrets.resolve(reference), env, proxy: upstream.proxy, undelivered: options.notices?.undelivered ?? (() => undefined) });
   const prune = () => pruneStore({ usageLog, cache, responses, healthHistory: history, sessions, configs }, catalog.config.settings, now());
 
   const reportSources: HealthSources = {
@@ -184,8 +186,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         secrets,
         connectPlaces: { home: env.HOME || homedir(), env, stateDir: join(options.dataDir, 'connect') },
         data: () => ({ dir: options.dataDir, bytes: databaseBytes(options.dataDir) }),
-        notices: options.notices ?? { desktop: false, webhookHost: null },
-        noticeTest: options.noticeTest,
+        notices: { desktop: options.notices?.desktop ?? false, webhook },
         config: { current: () => catalog.config, apply: (next, source) => applyConfig(next, source), history: configs },
         gatewayId: upstream.gatewayId,
         now,
@@ -241,6 +242,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     sessions,
     metrics,
     pulls,
+    webhook,
     healthReport: () => healthReport(reportSources),
     prune,
     setLocalOnly: (on) => {
@@ -262,6 +264,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       // Leaves the file as readers expect it (the next open would move these rows anyway).
       usageLog.settle();
       db.close();
+      // A chat that is down must not hold the stop: a post waiting to be tried again is given up.
+      await webhook.close({ giveUpRetries: true });
     },
     applyConfig: (applyConfig = (input, source) => {
       const result = validateConfig(input);

@@ -3,6 +3,7 @@
  * would show (a provider down, back up) to a chat's incoming webhook, in the body that chat reads;
  * a redirect is never followed (the URL's path is the channel's secret); a URL that is not one stops
  * `serve` before it starts. `switchyard notices test` posts one now and says what the receiver answered.
+ * A webhook the settings name (env:NAME) takes the variable's place, for all three.
  */
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -25,7 +26,7 @@ async function receiver(): Promise<FakeServer> {
   return server;
 }
 
-async function gatewayWith(webhookUrl: string, args: string[] = []) {
+async function gatewayWith(webhookUrl: string, args: string[] = [], settings: Record<string, unknown> = {}, env: Record<string, string> = { SWITCHYARD_WEBHOOK_URL: webhookUrl }) {
   const ollama = await startFakeOllama();
   servers.push(ollama);
   const file = writeJson(join(dir(), 'switchyard.json'), {
@@ -33,9 +34,11 @@ async function gatewayWith(webhookUrl: string, args: string[] = []) {
     providers: [{ name: 'local', kind: 'ollama', baseUrl: ollama.url, healthCheck: { intervalMs: 200 } }],
     deployments: [{ name: 'llama', provider: 'local', model: 'llama3.2:3b' }],
     routes: [{ name: 'default', deployments: ['llama'] }],
+    settings,
   });
-  const served = await serve(['--port', '0', '--data-dir', dir(), '--config', file, ...args], { SWITCHYARD_WEBHOOK_URL: webhookUrl });
-  return { ollama, ...served };
+  const data = dir();
+  const served = await serve(['--port', '0', '--data-dir', data, '--config', file, ...args], env);
+  return { ollama, data, ...served };
 }
 
 describe('notices posted to a webhook', () => {
@@ -49,7 +52,7 @@ describe('notices posted to a webhook', () => {
     const link = /Dashboard:\s+(\S+)/.exec(output())?.[1] ?? '';
     const cookie = (await fetch(link, { redirect: 'manual' })).headers.get('set-cookie')?.split(';')[0] ?? '';
     const settings = await (await fetch(new URL('/admin/api/settings', link), { headers: { cookie } })).json();
-    expect(settings.server.notices).toEqual({ desktop: false, webhookHost: `127.0.0.1:${hook.port}` });
+    expect(settings.server.notices).toEqual({ desktop: false, webhookHost: `127.0.0.1:${hook.port}`, webhookFrom: 'environment', webhookProblem: null, webhookWarning: null });
     // And its "Send a test notice" posts one through serve's own sender.
     const tried = await (await fetch(new URL('/admin/api/notices/test', link), { method: 'POST', headers: { cookie } })).json();
     expect(tried).toEqual({ delivered: true, message: `Posted a test notice to the webhook at 127.0.0.1:${hook.port}` });
@@ -66,6 +69,29 @@ describe('notices posted to a webhook', () => {
     expect(hook.requests.filter((r) => r.body?.title === 'local is down')).toHaveLength(1);
     expect(output()).not.toContain('Notice not delivered');
   }, 30_000);
+
+  it('posts to the webhook the settings name as env:NAME, from serve, `notices test` and `doctor` alike', async () => {
+    const hook = await receiver();
+    const env = { TEAM_HOOK: `${hook.url}/hooks/team` };
+    const { ollama, output, data } = await gatewayWith('', [], { notices: { webhook: 'env:TEAM_HOOK' } }, env);
+    expect(output()).toContain(`Notices:          posted to the webhook at 127.0.0.1:${hook.port}`);
+    await ollama.setMode({ kind: 'refuse' });
+    await expect.poll(() => hook.requests.map((r) => r.body?.title), { timeout: 10_000 }).toContain('local is down');
+    const sent = await runAsync(['notices', 'test', '--data-dir', data], env);
+    expect(sent).toMatchObject({ code: 0, stdout: `Posted a test notice to the webhook at 127.0.0.1:${hook.port}\n` });
+    expect(hook.requests.at(-1)).toMatchObject({ path: '/hooks/team', body: { title: 'a test notice' } });
+    const doctor = await runAsync(['doctor', '--data-dir', data], {});
+    expect(doctor.stdout).toContain("[✗] Notices: TEAM_HOOK, which the settings name, is not set in the gateway's environment");
+    expect((await runAsync(['doctor', '--data-dir', data], env)).stdout).toContain(`[✓] Notices: "switchyard serve" posts them to the webhook at 127.0.0.1:${hook.port} (named in the settings)`);
+  }, 30_000);
+
+  it('says a webhook pasted in the desktop app is for the app alone to post to', async () => {
+    const data = dir();
+    const file = writeJson(join(dir(), 'switchyard.json'), { version: 1, providers: [], deployments: [], routes: [], settings: { notices: { webhook: 'secret:#webhook' } } });
+    expect(run(['import', file, '--data-dir', data]).code).toBe(0);
+    expect(run(['notices', 'test', '--data-dir', data])).toMatchObject({ code: 1, stderr: expect.stringContaining("kept in its key store, which only the app can read: use \"Send a test notice\" there") });
+    expect((await runAsync(['doctor', '--data-dir', data], {})).stdout).toContain("[!] Notices: posted to the webhook pasted in the desktop app's Settings, kept in its key store, which only the app can read");
+  });
 
   it('does not follow a redirect, and says the notice was not delivered', async () => {
     const elsewhere = await receiver();

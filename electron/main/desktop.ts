@@ -12,8 +12,7 @@ import { DEFAULT_PORT } from '../../gateway/paths';
 import type { Secrets } from '../../gateway/config/secrets';
 import { createNotifier } from '../../gateway/notices/notifier';
 import { readHealthSnapshot } from '../../gateway/notices/snapshot';
-import { createWebhookSender, parseWebhookUrl, WEBHOOK_VARIABLE, type WebhookSender } from '../../gateway/notices/webhook';
-import { proxySettings } from '../../gateway/providers/proxy';
+import type { WebhookState } from '../../gateway/notices/webhook-channel';
 import type { DesktopWindow, Shell } from './shell';
 import { namesProxy, proxyVariables } from './system-proxy';
 import { trayMenu, trayTooltip, type TrayState } from './tray';
@@ -54,13 +53,11 @@ export async function runDesktop(shell: Shell, deps: DesktopDeps): Promise<Deskt
   const wanted = deps.port ?? DEFAULT_PORT;
   let gateway: Gateway | undefined;
   let origin: string | null = null;
-  let webhook: (WebhookSender & { host: string }) | undefined;
   try {
     const env = await withSystemProxy(shell, deps.env ?? process.env);
-    const hook = webhookSender(env, shell);
-    webhook = hook;
-    const notices = { notices: { desktop: true, webhookHost: hook?.host ?? null }, ...(hook ? { noticeTest: { host: hook.host, send: () => hook.test() } } : {}) };
-    gateway = await deps.createGateway({ dataDir: join(shell.userDataDir(), 'data'), port: wanted, secrets: deps.secrets, env, ...notices, ...(deps.uiDir ? { uiDir: deps.uiDir } : {}) });
+    const notices = { desktop: true, undelivered: (problem: string) => console.error(`Notice not delivered: ${problem}`) };
+    gateway = await deps.createGateway({ dataDir: join(shell.userDataDir(), 'data'), port: wanted, secrets: deps.secrets, env, notices, ...(deps.uiDir ? { uiDir: deps.uiDir } : {}) });
+    sayWebhookProblems(gateway.webhook.state(), shell);
     origin = (await startOnFreePort(gateway, wanted, shell)).url;
     state.port = Number(new URL(origin).port);
     state.localOnly = gateway.localOnly();
@@ -151,7 +148,7 @@ export async function runDesktop(shell: Shell, deps: DesktopDeps): Promise<Deskt
     state.localOnly = gateway.localOnly();
     for (const notice of notifier(snapshot)) {
       shell.notify(notice.title, notice.body);
-      webhook?.send(notice);
+      gateway.webhook.send(notice);
     }
     if (changed) renderTray();
   }
@@ -161,8 +158,8 @@ export async function runDesktop(shell: Shell, deps: DesktopDeps): Promise<Deskt
     quitting = true;
     clearInterval(timer);
     // In-flight requests are cut with a clear error by the server's close; the database is closed.
+    // Its webhook's posts under way too (one waiting to be tried again is given up).
     await gateway?.stop().catch(() => undefined);
-    await webhook?.close({ giveUpRetries: true });
     window?.destroy();
     shell.exit(0);
   }
@@ -188,21 +185,13 @@ export async function runDesktop(shell: Shell, deps: DesktopDeps): Promise<Deskt
 }
 
 /**
- * Notices posted to the chat SWITCHYARD_WEBHOOK_URL names too, when the app's environment has it (an
- * app started from a terminal, or given it by launchctl or a desktop file). A URL serve would refuse
- * is said once, and the app starts without it.
+ * Notices are posted to a chat's webhook too when one is set (pasted in Settings, or
+ * SWITCHYARD_WEBHOOK_URL in the app's environment: an app started from a terminal, or given it by
+ * launchctl or a desktop file). One that cannot be posted to is said once, at start.
  */
-function webhookSender(env: Record<string, string | undefined>, shell: Shell): (WebhookSender & { host: string }) | undefined {
-  const value = env[WEBHOOK_VARIABLE];
-  if (!value) return undefined;
-  const parsed = parseWebhookUrl(value);
-  if (!parsed.ok) {
-    shell.notify('Notices are not posted to the webhook', `${parsed.message}: give the incoming webhook's URL (Slack, Discord, Mattermost...), or unset it.`);
-    return undefined;
-  }
-  if (parsed.warning) shell.notify('The webhook is reached in clear', `${parsed.warning}.`);
-  const sender = createWebhookSender(parsed.url, proxySettings(env), (problem) => console.error(`Notice not delivered: ${problem}`));
-  return Object.assign(sender, { host: parsed.url.host });
+function sayWebhookProblems(webhook: WebhookState, shell: Shell): void {
+  if (webhook.problem) shell.notify('Notices are not posted to the webhook', `${webhook.problem.charAt(0).toUpperCase()}${webhook.problem.slice(1)}: give the incoming webhook's URL (Slack, Discord, Mattermost...) in Settings.`);
+  if (webhook.warning) shell.notify('The webhook is reached in clear', `${webhook.warning}.`);
 }
 
 /** The environment, with the system's proxy for cloud APIs when it names none (an app from the Dock has no shell's). */

@@ -14,6 +14,9 @@ export const NAME_PATTERN = pattern('^[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127}$', 'a 
 export const HHMM_PATTERN = pattern('^([01][0-9]|2[0-3]):[0-5][0-9]$', 'a time in HH:MM form (00:00 to 23:59)');
 /** How a web origin rule looks to the config schema; origins.ts's `originRule` says the rest. */
 export const ORIGIN_PATTERN = pattern('^[A-Za-z][A-Za-z0-9+.-]{0,30}://[^/?#\\s]{1,160}$', 'an origin: a scheme and a host, maybe a port, and nothing after (http://localhost:5173)');
+/** The desktop's key store keeps providers' keys by their names; the webhook's name is one no provider can have. */
+export const WEBHOOK_SECRET = '#webhook';
+export const WEBHOOK_REFERENCE_PATTERN = pattern('^(env:[A-Za-z_][A-Za-z0-9_]*|secret:#webhook)$', 'a reference to the webhook\'s URL: env:NAME (an environment variable), or secret:#webhook (pasted in the desktop app)');
 export const KEY_NAME_PATTERN = pattern('^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$', 'a valid key name (letters, digits and . _ -, up to 64)');
 export const STATUS_PATTERN = pattern('^(ok|error|[1-5][0-9][0-9])$', '"ok", "error" or an HTTP status (100 to 599)');
 export const PAGE_SIZE_PATTERN = pattern('^(100|[1-9][0-9]?)$', 'a whole number from 1 to 100');

@@ -1,6 +1,6 @@
-/** The config's gateway-wide `settings`: local only, cache, usage log, kept responses, web origins, client keys. */
+/** The config's gateway-wide `settings`: local only, cache, usage log, kept responses, web origins, client keys, notices. */
 import Type from 'typebox';
-import { ORIGIN_PATTERN } from './patterns';
+import { ORIGIN_PATTERN, WEBHOOK_REFERENCE_PATTERN } from './patterns';
 
 export const SettingsSchema = Type.Object(
   {
@@ -56,6 +56,19 @@ export const SettingsSchema = Type.Object(
         {
           /** Refuse requests without a valid client key (always on when bound beyond loopback). */
           required: Type.Optional(Type.Boolean()),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    notices: Type.Optional(
+      Type.Object(
+        {
+          /**
+           * The chat webhook notices are posted to, as a reference (its URL is the channel's secret):
+           * `env:NAME`, or `secret:#webhook`, the URL pasted in the desktop app's Settings and kept
+           * encrypted. Without it, SWITCHYARD_WEBHOOK_URL where the gateway starts.
+           */
+          webhook: Type.Optional(Type.String({ pattern: WEBHOOK_REFERENCE_PATTERN })),
         },
         { additionalProperties: false },
       ),

@@ -1,7 +1,8 @@
 /**
  * Notices posted to a chat's incoming webhook, for a gateway with no desktop to show them (`serve`
- * on a server). The URL is a secret (whoever has it can post to the channel): it comes from the
- * environment, is never printed beyond its host, and its requests never follow a redirect. A
+ * on a server) or a desktop away from its user. The URL is a secret (whoever has it can post to the
+ * channel): it comes from the environment or the desktop's key store (webhook-channel.ts), is never
+ * printed beyond its host, and its requests never follow a redirect. A
  * receiver on the internet is reached through the proxy the environment names, as cloud providers are.
  * Slack and Discord get their own body; any other receiver (Mattermost, Google Chat, Rocket.Chat, a
  * script) gets `text` beside the notice's parts.
@@ -23,18 +24,19 @@ const MAX_TEXT = 2_000;
 /** `warning`: what to know before using it (its secret path would cross the internet in clear). */
 export type WebhookUrl = { ok: true; url: URL; warning?: string } | { ok: false; message: string };
 
-export function parseWebhookUrl(value: string): WebhookUrl {
+/** `what` names the value in a refusal: the variable it came from, or where else it was given. */
+export function parseWebhookUrl(value: string, what = WEBHOOK_VARIABLE): WebhookUrl {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    return { ok: false, message: `${WEBHOOK_VARIABLE} is not a URL` };
+    return { ok: false, message: `${what} is not a URL` };
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return { ok: false, message: `${WEBHOOK_VARIABLE} must be an http or https URL, not ${url.protocol}` };
-  if (url.username || url.password) return { ok: false, message: `${WEBHOOK_VARIABLE} must not carry a user name or password` };
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return { ok: false, message: `${what} must be an http or https URL, not ${url.protocol}` };
+  if (url.username || url.password) return { ok: false, message: `${what} must not carry a user name or password` };
   const host = url.hostname.toLowerCase();
   if (url.protocol === 'http:' && !isLoopbackHost(host) && !isPrivateHost(host)) {
-    return { ok: true, url, warning: `${WEBHOOK_VARIABLE} is http, not https: its path, which is the channel's secret, would cross the internet in clear` };
+    return { ok: true, url, warning: `${what} is http, not https: its path, which is the channel's secret, would cross the internet in clear` };
   }
   return { ok: true, url };
 }

@@ -88,8 +88,10 @@ describe('an edit on a page loaded before a change made elsewhere', () => {
     // The Server card says where the data is, how big, and how to copy it while it runs.
     expect(await page.getByTestId('data-dir').textContent()).toMatch(new RegExp(`^Data: ${h.dataDir} \\(\\d+\\.\\d MiB: `));
     await page.getByText(`switchyard backup FILE --data-dir ${h.dataDir}`).waitFor();
-    // And where notices go: nowhere for a gateway started without a webhook, with how to send them.
-    expect(await page.getByTestId('notices').textContent()).toMatch(/^Notices: none here\. Started with SWITCHYARD_WEBHOOK_URL set .* switchyard notices test checks it\.$/);
+    // And where notices go: nowhere for a gateway started without a webhook, with how to send them;
+    // a gateway that reads secrets from its environment takes a variable's name, not the URL.
+    expect(await page.getByTestId('notices').textContent()).toMatch(/^Notices: none here\. A chat's incoming webhook .* set below, or SWITCHYARD_WEBHOOK_URL where switchyard serve starts, is told of .*\.$/);
+    await page.getByLabel("env:NAME of a variable holding the chat webhook's URL").waitFor();
   });
 
   it("keeps a deployment's fields changed elsewhere while its form was open, and saves what the form changed", async () => {

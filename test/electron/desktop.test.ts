@@ -3,13 +3,14 @@
  * real gateway behind it. The Electron binary cannot run on this machine; what it would add (real
  * windows, tray, dialogs) is the thin adapter in electron/main/electron-shell.ts.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createGateway } from '../../gateway/server';
 import { envSecrets } from '../../gateway/config/secrets';
 import { runDesktop } from '../../electron/main/desktop';
+import { createEncryptedSecrets } from '../../electron/main/secrets';
 import { FakeShell, onCleanup, startDesktop, useDesktopCleanups, type FakeWindow } from '../support/desktop';
 import { tempDir } from '../support/harness';
 import { startFakeServer } from '../support/fake-server';
@@ -32,7 +33,7 @@ describe('desktop lifecycle', () => {
     expect((await fetch(`${desktop.origin}/health`)).status).toBe(200);
     // Settings, in the window, says notices come as this app's notifications.
     const settings = await (await fetch(`${desktop.origin}/admin/api/settings`, { headers: { cookie: `${cookie.name}=${cookie.value}` } })).json();
-    expect(settings.server.notices).toEqual({ desktop: true, webhookHost: null });
+    expect(settings.server.notices).toEqual({ desktop: true, webhookHost: null, webhookFrom: null, webhookProblem: null, webhookWarning: null });
   });
 
   it('makes every window with exactly the locked-down options', async () => {
@@ -221,7 +222,7 @@ describe('tray', () => {
     // Settings says both places, the webhook by its host alone.
     const cookie = `${sessionCookieName(Number(new URL(desktop.origin as string).port))}=${desktop.gateway?.sessions.createSession()}`;
     const settings = await (await fetch(`${desktop.origin}/admin/api/settings`, { headers: { cookie } })).json();
-    expect(settings.server.notices).toEqual({ desktop: true, webhookHost: new URL(hook.url).host });
+    expect(settings.server.notices).toEqual({ desktop: true, webhookHost: new URL(hook.url).host, webhookFrom: 'environment', webhookProblem: null, webhookWarning: null });
     // Its "Send a test notice" goes through the app's own sender.
     const tried = await (await fetch(`${desktop.origin}/admin/api/notices/test`, { method: 'POST', headers: { cookie } })).json();
     expect(tried).toEqual({ delivered: true, message: `Posted a test notice to the webhook at ${new URL(hook.url).host}` });
@@ -231,6 +232,27 @@ describe('tray', () => {
     expect(bad.desktop.gateway).toBeDefined();
     expect(bad.shell.notices[0]?.title).toBe('Notices are not posted to the webhook');
     expect(bad.shell.notices[0]?.body).not.toContain('pw');
+  });
+
+  it('posts the notices to a webhook pasted in its Settings, kept in its encrypted key store, from the next notice on', async () => {
+    const hook = await startFakeServer((_request, res) => void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok'));
+    onCleanup(() => hook.stop());
+    const dir = tempDir();
+    onCleanup(() => dir.remove());
+    const file = join(dir.path, 'secrets.json');
+    const cipher = { available: async () => true, backend: () => 'keychain', encrypt: async (text: string) => Buffer.from(text, 'utf8').map((b) => b ^ 0x5a) as Buffer, decrypt: async (data: Buffer) => Buffer.from(data.map((b) => b ^ 0x5a)).toString('utf8') };
+    const { shell, desktop } = await startDesktop({ secrets: await createEncryptedSecrets({ cipher, file, env: { TEST_KEY: 'sk-test-1234' } }) });
+    await desktop.refresh();
+    const cookie = `${sessionCookieName(Number(new URL(desktop.origin as string).port))}=${desktop.gateway?.sessions.createSession()}`;
+    const pasted = await fetch(`${desktop.origin}/admin/api/notices/webhook`, { method: 'PUT', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ url: `${hook.url}/services/T1/B2/secret` }) });
+    expect(pasted.status).toBe(200);
+    // On disk encrypted, not as the URL.
+    expect(readFileSync(file, 'utf8')).not.toContain('/services/T1');
+    await desktop.gateway?.applyConfig({ ...desktop.gateway.config(), providers: desktop.gateway.config().providers.map((p) => (p.name === 'local' ? { ...p, baseUrl: 'http://127.0.0.1:9' } : p)) }, 'test');
+    await fetch(`${desktop.origin}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'default', messages: [{ role: 'user', content: 'x' }] }) });
+    await desktop.refresh();
+    expect(shell.notices.map((n) => n.title)).toEqual(['local is down', 'Switchyard is falling back']);
+    await expect.poll(() => hook.requests.map((r) => [r.path, (r.body as { title: string }).title])).toEqual([['/services/T1/B2/secret', 'local is down'], ['/services/T1/B2/secret', 'Switchyard is falling back']]);
   });
 
   it('says when a model pull the page started has ended, though its window was closed', async () => {

@@ -2,7 +2,7 @@
  * An attack run on the admin API, as a confused or hostile page with the session would make it:
  * every kind of write (providers, deployments, routes, budgets, aliases, settings, a config
  * imported or previewed, keys, a route's order, revisions restored, connections, probes, breakers,
- * models loaded, sessions let go, the playground) with one or two parts of a well-formed body
+ * models loaded, sessions let go, the playground, a notices webhook) with one or two parts of a well-formed body
  * replaced, removed, wrapped or nested, and odd names in the path (seeded, so a failure repeats).
  * Whatever comes in: never a 5xx the upstreams do not explain, every refusal in the API's error
  * shape, a refused write changes nothing, an accepted one leaves a config that validates, and the
@@ -65,7 +65,7 @@ interface Call { method: string; path: string; body?: unknown; changesConfig: bo
 function drawCall(config: Record<string, unknown>, settings: unknown, i: number, draw: Draws): Call {
   const change = (body: unknown) => mutated(body, draw, { values: ADMIN_VALUES, members: MEMBERS });
   const odd = () => String(draw.pick(ADMIN_VALUES)());
-  const kind = draw.pick(['providers', 'deployments', 'routes', 'budgets', 'aliases', 'settings', 'import', 'preview', 'keys', 'schedule', 'order', 'connect', 'playground', 'wire', 'usage', 'delete', 'restore', 'probe', 'breaker', 'load', 'pull', 'kept', 'quirks']);
+  const kind = draw.pick(['providers', 'deployments', 'routes', 'budgets', 'aliases', 'settings', 'import', 'preview', 'keys', 'schedule', 'order', 'connect', 'playground', 'wire', 'usage', 'delete', 'restore', 'probe', 'breaker', 'load', 'pull', 'kept', 'quirks', 'webhook']);
   if (kind === 'providers' || kind === 'deployments' || kind === 'routes' || kind === 'budgets') {
     const items = config[kind] as Record<string, unknown>[] | undefined;
     const item = structuredClone(draw.pick(items?.length ? items : [{}]));
@@ -90,6 +90,7 @@ function drawCall(config: Record<string, unknown>, settings: unknown, i: number,
     case 'restore': return { method: 'POST', path: `/config/revisions/${segment(draw.next() < 0.5 ? String(draw.pick([1, 2, 3, 0, 99])) : odd())}/restore`, changesConfig: true };
     case 'probe': return { method: 'POST', path: '/providers/test', body: change({ name: 'cloud', kind: 'openai', baseUrl: 'http://127.0.0.1:1/v1' }), changesConfig: false };
     case 'breaker': return { method: 'POST', path: `/breakers/${segment(draw.next() < 0.5 ? odd() : draw.pick(NAMES))}/reset`, changesConfig: false };
+    case 'webhook': return { method: 'PUT', path: '/notices/webhook', body: change({ url: draw.pick(['https://hooks.slack.com/services/T1/B2/x', 'http://127.0.0.1:1/hook', odd()]) }), changesConfig: true };
     case 'kept': return { method: draw.pick(['GET', 'DELETE']), path: `/usage/sessions/kept?${draw.pick(['session', 'clientKey', 'x'])}=${segment(odd())}&${draw.pick(['session', 'clientKey'])}=${segment(draw.pick(['anonymous', 'k1', odd()]))}`, changesConfig: false };
     case 'load': return { method: 'POST', path: `/deployments/${segment(draw.next() < 0.3 ? odd() : draw.pick(NAMES))}/${draw.pick(['load', 'unload'])}`, changesConfig: false };
     case 'pull': return draw.next() < 0.2 ? { method: 'GET', path: '/pulls', changesConfig: false } : { method: draw.pick(['POST', 'DELETE']), path: `/deployments/${segment(draw.next() < 0.3 ? odd() : draw.pick(NAMES))}/pull`, changesConfig: false };

@@ -121,6 +121,8 @@ const PROTECTED: [string, string, unknown?][] = [
   ['DELETE', 'providers/cloud/quirks'],
   ['GET', 'usage/sessions/kept?session=s&clientKey=anonymous'],
   ['DELETE', 'usage/sessions/kept?session=s&clientKey=anonymous'],
+  ['POST', 'notices/test'],
+  ['PUT', 'notices/webhook', { url: 'http://127.0.0.1:9/stolen' }],
 ];
 
 describe('the admin session', () => {
@@ -141,6 +143,7 @@ describe('the admin session', () => {
     expect(h.gateway.config().budgets ?? []).toEqual([]);
     expect(h.gateway.config().aliases ?? {}).toEqual({});
     expect(h.gateway.config().settings?.localOnly).toBeUndefined();
+    expect(h.gateway.config().settings?.notices).toBeUndefined();
     expect(h.gateway.config().deployments.map((d) => d.model)).not.toContain('stolen');
   });
 

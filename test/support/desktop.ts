@@ -6,7 +6,7 @@
  */
 import { afterEach } from 'vitest';
 import { createGateway } from '../../gateway/server';
-import { envSecrets } from '../../gateway/config/secrets';
+import { envSecrets, type Secrets } from '../../gateway/config/secrets';
 import { runDesktop, type DesktopApp } from '../../electron/main/desktop';
 import type { DesktopWindow, MenuItem, Shell, WindowOptions } from '../../electron/main/shell';
 import { startFakeOllama } from './fake-ollama';
@@ -166,16 +166,17 @@ function cloudIsRemote(config: ReturnType<typeof twoTierConfig>) {
   return { ...config, providers: config.providers.map((p) => (p.name === 'cloud' ? { ...p, local: false } : p)) };
 }
 
-export async function startDesktop(options: { port?: number; lockTaken?: boolean; hidden?: boolean; cloudKey?: string; pullStepMs?: number; env?: Record<string, string> } = {}): Promise<{ shell: FakeShell; desktop: DesktopApp }> {
+export async function startDesktop(options: { port?: number; lockTaken?: boolean; hidden?: boolean; cloudKey?: string; pullStepMs?: number; env?: Record<string, string>; secrets?: Secrets } = {}): Promise<{ shell: FakeShell; desktop: DesktopApp }> {
   const keys = options.cloudKey === '' ? {} : { TEST_KEY: options.cloudKey ?? 'sk-test-1234' };
   const dir = tempDir('switchyard-desktop-');
   const ollama = await startFakeOllama(options.pullStepMs ? { pullStepMs: options.pullStepMs } : {});
   const openai = await startFakeOpenAI();
   const shell = new FakeShell(dir.path, options.lockTaken);
   const desktop = (await runDesktop(shell, {
-    createGateway: (o) => createGateway({ ...o, config: cloudIsRemote(twoTierConfig({ ollama: ollama.url, openai: openai.url })), discoverOllama: false, healthChecks: false, env: keys, secrets: envSecrets(keys) }),
+    // The app's environment (its webhook, a proxy) with the fake cloud's key; its key store when the test brings one.
+    createGateway: (o) => createGateway({ ...o, config: cloudIsRemote(twoTierConfig({ ollama: ollama.url, openai: openai.url })), discoverOllama: false, healthChecks: false, env: { ...o.env, ...keys }, secrets: options.secrets ?? envSecrets(keys) }),
     env: options.env ?? {},
-    secrets: envSecrets({}),
+    secrets: options.secrets ?? envSecrets({}),
     preloadPath: '/app/out/preload/index.cjs',
     port: options.port ?? (await freePort()),
     hidden: options.hidden ?? false,

@@ -3,7 +3,7 @@
  * plus settings, whole-config export, preview and import, and the revisions to restore. Bodies are checked by their schemas
  * first; every change is then validated as a whole config exactly as the config file is, applied to
  * traffic at once, or refused with field errors and nothing changed. Providers' own routes (their
- * write-only keys) are in provider-routes.ts.
+ * write-only keys) are in provider-routes.ts, the notices' webhook URL (write-only too) in notice-routes.ts.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type Type from 'typebox';
@@ -15,6 +15,7 @@ import { keyFollowsOriginIssues } from '../../config/key-binding';
 import { validateConfig, type ValidationResult } from '../../config/validate';
 import { fieldErrors } from './validation';
 import { providerRoutes } from './provider-routes';
+import { webhookRoute } from './notice-routes';
 import type { ClientKeyStore } from '../../store/client-keys';
 import type { ConfigHistory } from '../../store/config-store';
 import { GatewayError } from '../../errors';
@@ -106,6 +107,7 @@ export function configRoutes(app: FastifyInstance, services: ConfigRouteServices
   };
 
   providerRoutes(app, { current, apply, wouldApply, secrets: services.secrets });
+  webhookRoute(app, { current, apply: (reply, next) => apply(reply, next), secrets: services.secrets });
 
   // --- deployments and routes: their config schemas are their bodies
   app.get('/deployments', { schema: { response: { 200: DeploymentListSchema } } }, async () => ({ deployments: current().deployments }));

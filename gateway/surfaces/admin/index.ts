@@ -22,7 +22,8 @@ import type { QuirkMemory } from '../../providers/types';
 import { schedulePreview } from './schedule-preview';
 import { configRoutes, type ConfigRouteServices } from './config-routes';
 import { connectRoutes, type ConnectRouteServices } from './connect-routes';
-import { noticeTestRoute, type NoticeTest } from './notice-test';
+import { noticeTestRoute } from './notice-routes';
+import type { WebhookChannel } from '../../notices/webhook-channel';
 import { playground } from './playground';
 import { providerQuirks } from './provider-quirks';
 import { providerTools } from './provider-tools';
@@ -50,8 +51,8 @@ export interface AdminOptions {
   pulls: Pulls;
   /** What each provider's server was found to refuse. */
   quirks: QuirkMemory;
-  /** Settings' "Send a test notice", when notices go to a webhook. */
-  noticeTest: NoticeTest | undefined;
+  /** The webhook notices are posted to (Settings' "Send a test notice"). */
+  webhook: WebhookChannel;
 }
 
 export async function adminSurface(app: FastifyInstance, options: AdminOptions): Promise<void> {
@@ -93,6 +94,6 @@ export async function adminSurface(app: FastifyInstance, options: AdminOptions):
   usageBodies(app, { usageLog: options.usage.usageLog });
   keptSessions(app, { catalog, sessions: options.health.routing?.sessions });
   connectRoutes(app, options.connect);
-  noticeTestRoute(app, options.noticeTest);
+  noticeTestRoute(app, options.webhook);
   playground(app, { router: options.router, catalog, usageLog: options.usage.usageLog, port: options.port });
 }

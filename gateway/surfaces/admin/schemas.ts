@@ -11,6 +11,7 @@ import { BudgetViewSchema, HealthReportSchema, ProbeViewSchema } from '../health
 import { ChatBodySchema } from '../openai/schemas';
 import { mergePatchOf, Name, NullableNumber, NullableString, Strict } from './schema-parts';
 import { DecisionSchema, UsageAttemptSchema } from './usage-schemas';
+import { NoticesViewSchema } from './server-schemas';
 import { digitsPattern, KEY_NAME_PATTERN } from '../../config/patterns';
 
 export * from './usage-schemas';
@@ -73,8 +74,6 @@ export const ScheduleSchema = Type.Object({
 // --- settings and the whole config
 /** Where keys live; `unreadable` names stored keys that could not be decrypted (enter them again). */
 export const SecretsViewSchema = Type.Object({ backend: Type.String(), protected: Type.Boolean(), canStore: Type.Boolean(), unreadable: Type.Optional(Type.Array(Type.String())) });
-/** Where the gateway's notices (a provider down, a budget spent...) go: the desktop's notifications, a webhook's host (its path is a secret), or nowhere. */
-export const NoticesViewSchema = Type.Object({ desktop: Type.Boolean(), webhookHost: NullableString });
 export const ServerViewSchema = Type.Object({ host: Type.String(), port: Type.Integer(), exposed: Type.Boolean(), notices: NoticesViewSchema });
 /** Where the gateway keeps its data, and the database's size on disk (file, WAL and shared memory). */
 export const DataViewSchema = Type.Object({ dir: Type.String(), bytes: Type.Integer() });
@@ -258,7 +257,6 @@ export const AliasSchema = Type.Object({ alias: Type.String(), target: Type.Stri
 export const AliasListSchema = Type.Object({ aliases: Type.Array(AliasSchema) });
 export type Alias = Type.Static<typeof AliasSchema>;
 export type ProviderView = Type.Static<typeof ProviderViewSchema>;
-export type NoticesView = Type.Static<typeof NoticesViewSchema>;
 export type ProviderInput = Type.Static<typeof ProviderInputSchema>;
 export type ProviderPatch = Type.Static<typeof ProviderPatchSchema>;
 export type ProviderTest = Type.Static<typeof ProviderTestSchema>;

@@ -1,6 +1,7 @@
 /**
  * What the admin API says of the servers behind the providers: a model put in memory or let go, the
- * pulls of models to an Ollama, and what a server was found to refuse (providers/quirk-memory.ts).
+ * pulls of models to an Ollama, and what a server was found to refuse (providers/quirk-memory.ts);
+ * and of the chat webhook notices are posted to.
  */
 import Type from 'typebox';
 import { NullableNumber, NullableString } from './schema-parts';
@@ -25,5 +26,22 @@ export type PullList = Type.Static<typeof PullListSchema>;
 export type QuirkView = Type.Static<typeof QuirkViewSchema>;
 export type QuirkList = Type.Static<typeof QuirkListSchema>;
 /** A test notice posted to the webhook: whether it arrived, in words for the page. */
+/**
+ * Where the gateway's notices (a provider down, a budget spent...) go: the desktop's notifications,
+ * a webhook's host (its path is a secret) and where it is set, or nowhere; why a webhook that is set
+ * cannot be posted to, and what to know about one that can.
+ */
+export const NoticesViewSchema = Type.Object({
+  desktop: Type.Boolean(),
+  webhookHost: NullableString,
+  webhookFrom: Type.Union([Type.Literal('settings'), Type.Literal('environment'), Type.Null()]),
+  webhookProblem: NullableString,
+  webhookWarning: NullableString,
+});
+export type NoticesView = Type.Static<typeof NoticesViewSchema>;
+/** What a test notice came to, in words for the page. */
 export const NoticeTestSchema = Type.Object({ delivered: Type.Boolean(), message: Type.String() });
 export type NoticeTestResult = Type.Static<typeof NoticeTestSchema>;
+/** A webhook URL pasted in Settings: kept by the desktop's key store, never shown again (the host is). */
+export const WebhookInputSchema = Type.Object({ url: Type.String({ minLength: 1, maxLength: 2048 }) }, { additionalProperties: false });
+export type WebhookInput = Type.Static<typeof WebhookInputSchema>;

@@ -52,4 +52,5 @@ export type {
   UsageDetail,
   UsageQuery,
   UsageRowView as UsageRow,
+  WebhookInput,
 } from '../../../gateway/surfaces/admin/schemas';

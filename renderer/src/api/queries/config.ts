@@ -6,7 +6,7 @@
 import { mutationOptions, queryOptions, type QueryClient } from '@tanstack/react-query';
 import { api, send } from '../client';
 import { mergePatchBetween } from '../merge-patch';
-import type { Alias, BudgetConfig, ClientBasics, Config, ConfigPreview, ConfigRevision, DeploymentConfig, NoticeTestResult, ProbeOutcome, ProviderInput, ProviderTest, ProviderView, QuirkView, RouteConfig, RoutePatch, Schedule, Settings, SettingsPatch, SettingsView, TimeWindow } from '../types';
+import type { Alias, BudgetConfig, ClientBasics, Config, ConfigPreview, ConfigRevision, DeploymentConfig, NoticeTestResult, ProbeOutcome, ProviderInput, ProviderTest, ProviderView, QuirkView, RouteConfig, RoutePatch, Schedule, Settings, SettingsPatch, SettingsView, TimeWindow, WebhookInput } from '../types';
 import { invalidate, path } from './paths';
 
 export const configQueries = {
@@ -105,6 +105,8 @@ export const settingsMutations = {
     mutationOptions({ mutationFn: (on: boolean) => send<{ settings: Settings }>(path('settings'), 'PATCH', { settings: { localOnly: on } }), onSuccess: invalidate(client, 'config', 'health') }),
   /** Posts a test notice to the webhook notices go to, and says whether it arrived. */
   testNotice: () => mutationOptions({ mutationFn: () => send<NoticeTestResult>('/admin/api/notices/test', 'POST') }),
+  /** A webhook URL pasted in: kept by the desktop's key store, named in the settings by reference. */
+  webhook: (client: QueryClient) => mutationOptions({ mutationFn: (input: WebhookInput) => send<{ settings: Settings }>('/admin/api/notices/webhook', 'PUT', input), onSuccess: invalidate(client, 'config') }),
   previewImport: () => mutationOptions({ mutationFn: (config: unknown) => send<ConfigPreview>(path('config', undefined, '/preview'), 'POST', { config }) }),
   /** What applying an earlier revision again would change. */
   previewRevision: (client: QueryClient) =>
