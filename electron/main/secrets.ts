@@ -36,6 +36,21 @@ export async function createEncryptedSecrets(options: { cipher: Cipher; file: st
   const available = await cipher.available();
   // Writes in order; one that failed (a full disk) does not stop the ones after it.
   let writing: Promise<unknown> = Promise.resolve();
+  /**
+   * Atomically (write then rename), so a crash never leaves half a file; in use once on disk, so a
+   * key the UI was told is saved is there after a restart, and one it was told is gone is gone.
+   */
+  const write = (next: () => Promise<Record<string, string>>, then: () => void): Promise<void> => {
+    const done = writing.catch(() => undefined).then(async () => {
+      const contents = await next();
+      await writeFile(`${file}.tmp`, JSON.stringify(contents), { mode: 0o600 });
+      await rename(`${file}.tmp`, file);
+      stored = contents;
+      then();
+    });
+    writing = done;
+    return done;
+  };
   return {
     resolve(reference) {
       if (reference.startsWith('secret:')) return values.get(reference.slice(7));
@@ -44,18 +59,12 @@ export async function createEncryptedSecrets(options: { cipher: Cipher; file: st
     },
     async store(providerName, value) {
       if (!available) throw new Error('This system offers no encrypted storage for keys: use an env:NAME reference instead');
-      // Atomically (write then rename), so a crash never leaves half a file; usable once on disk, so
-      // a key the UI was told is saved is there after a restart.
-      const write = writing.catch(() => undefined).then(async () => {
-        const next = { ...stored, [providerName]: (await cipher.encrypt(value)).toString('base64') };
-        await writeFile(`${file}.tmp`, JSON.stringify(next), { mode: 0o600 });
-        await rename(`${file}.tmp`, file);
-        stored = next;
-        values.set(providerName, value);
-      });
-      writing = write;
-      await write;
+      await write(async () => ({ ...stored, [providerName]: (await cipher.encrypt(value)).toString('base64') }), () => values.set(providerName, value));
       return `secret:${providerName}`;
+    },
+    async forget(name) {
+      if (!(name in stored)) return;
+      await write(async () => Object.fromEntries(Object.entries(stored).filter(([key]) => key !== name)), () => values.delete(name));
     },
     describe: () => ({ backend: cipher.backend(), protected: available && cipher.backend() !== 'basic_text', canStore: available, ...(unreadable.length > 0 ? { unreadable } : {}) }),
     flushed: () => writing.then(() => undefined, () => undefined),

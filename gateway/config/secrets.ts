@@ -10,6 +10,8 @@ export interface Secrets {
    * encrypted), rejects when it could not be. Absent where keys live only in the environment.
    */
   store?(providerName: string, value: string): Promise<string>;
+  /** Deletes a kept value (the webhook's URL, removed in Settings); resolves once it is off the disk. */
+  forget?(name: string): Promise<void>;
   /** Where keys live and whether they are protected at rest, for the UI to say plainly. */
   describe?(): { backend: string; protected: boolean; canStore: boolean; unreadable?: string[] };
 }

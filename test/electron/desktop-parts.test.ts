@@ -110,6 +110,21 @@ describe('secrets', () => {
     expect(again.describe?.()).toEqual({ backend: 'gnome_libsecret', protected: true, canStore: true });
   });
 
+  it('forgets a value for good: gone from memory and from the file, the others kept', async () => {
+    const dir = tempDir();
+    onCleanup(() => dir.remove());
+    const file = join(dir.path, 'secrets.json');
+    const secrets = await createEncryptedSecrets({ cipher: cipher('gnome_libsecret'), file, env: {} });
+    await secrets.store?.('cloud', 'sk-kept-1234');
+    await secrets.store?.('#webhook', 'https://hooks.slack.com/services/T1/B2/secret');
+    await secrets.forget?.('#webhook');
+    await secrets.forget?.('never-stored');
+    expect(secrets.resolve('secret:#webhook')).toBeUndefined();
+    expect(Object.keys(JSON.parse(readFileSync(file, 'utf8')))).toEqual(['cloud']);
+    const again = await createEncryptedSecrets({ cipher: cipher('gnome_libsecret'), file, env: {} });
+    expect([again.resolve('secret:cloud'), again.resolve('secret:#webhook')]).toEqual(['sk-kept-1234', undefined]);
+  });
+
   it('says plainly when keys are not protected (basic_text) and refuses to store without encryption', async () => {
     const dir = tempDir();
     onCleanup(() => dir.remove());

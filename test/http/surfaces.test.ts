@@ -123,6 +123,7 @@ const PROTECTED: [string, string, unknown?][] = [
   ['DELETE', 'usage/sessions/kept?session=s&clientKey=anonymous'],
   ['POST', 'notices/test'],
   ['PUT', 'notices/webhook', { url: 'http://127.0.0.1:9/stolen' }],
+  ['DELETE', 'notices/webhook'],
 ];
 
 describe('the admin session', () => {

@@ -4,6 +4,7 @@
  * (`PUT /admin/api/notices/webhook`) is kept by the secret store and named in the settings by
  * reference, never shown again beyond its host; settings name an `env:` variable instead, or nothing.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEncryptedSecrets, type Cipher } from '../../electron/main/secrets';
@@ -84,7 +85,7 @@ describe('a webhook named in the settings', () => {
     expect((await refused.json()).error.message).toContain('env:NAME');
   });
 
-  it('pasted in, is kept by the key store and named by reference, its host alone shown; a new one replaces it, and it can be removed', async () => {
+  it('pasted in, is kept by the key store and named by reference, its host alone shown; a new one replaces it, and removed, it is deleted', async () => {
     const first = await receiver();
     const second = await receiver();
     const dir = tempDir();
@@ -115,9 +116,12 @@ describe('a webhook named in the settings', () => {
     }
     expect((await notices(h)).webhookHost).toBe(new URL(second.url).host);
 
-    expect((await h.admin('/admin/api/settings', { method: 'PATCH', body: JSON.stringify({ settings: { notices: { webhook: null } } }) })).status).toBe(200);
+    // Removed: out of the settings, and out of the key store's file.
+    expect((await h.admin('/admin/api/notices/webhook', { method: 'DELETE' })).status).toBe(200);
     expect(await notices(h)).toMatchObject({ webhookHost: null, webhookFrom: null });
     expect((await test_(h)).status).toBe(404);
+    expect(secrets.resolve('secret:#webhook')).toBeUndefined();
+    expect(Object.keys(JSON.parse(readFileSync(join(dir.path, 'secrets.json'), 'utf8')))).toEqual([]);
   });
 
   it('is refused pasted in where secrets come from the environment alone, saying how to name one', async () => {

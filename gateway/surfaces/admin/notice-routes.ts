@@ -3,7 +3,8 @@
  * posted where the next notice would go, as `switchyard notices test` posts one from a terminal),
  * and a chat webhook's URL pasted in (`PUT /notices/webhook`): kept by the desktop's key store,
  * encrypted, and named in the settings by reference (`secret:#webhook`), never shown again beyond
- * its host. Removing it, or naming an `env:NAME` instead, is a settings patch like any other.
+ * its host; `DELETE` takes it out of the settings and the key store. Naming an `env:NAME` instead is
+ * a settings patch like any other.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type Type from 'typebox';
@@ -57,5 +58,17 @@ export function webhookRoute(app: FastifyInstance, { current, apply, secrets }: 
     }
     const applied = apply(reply, () => patchSettings(current(), { notices: { webhook: reference } }));
     return applied ? { settings: applied.settings ?? {} } : reply;
+  });
+
+  app.delete('/notices/webhook', { schema: { response: { 200: SettingsSavedSchema } } }, async (_request, reply) => {
+    const applied = apply(reply, () => patchSettings(current(), { notices: { webhook: null } }));
+    if (!applied) return reply;
+    // Out of use from here; off the disk too, so a URL removed is not kept anywhere.
+    try {
+      await secrets.forget?.(WEBHOOK_SECRET);
+    } catch (error) {
+      throw new GatewayError('internal_error', `The webhook is no longer used, but its URL could not be deleted from the key store: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return { settings: applied.settings ?? {} };
   });
 }

@@ -39,7 +39,7 @@ function WebhookForm({ set, canStore }: { set: boolean; canStore: boolean }) {
   const client = useQueryClient();
   const paste = useMutation(settingsMutations.webhook(client));
   const name = useMutation(settingsMutations.save(client));
-  const remove = useMutation(settingsMutations.save(client));
+  const remove = useMutation(settingsMutations.removeWebhook(client));
   const [value, setValue] = useState('');
   const pending = paste.isPending || name.isPending || remove.isPending;
   const error = paste.error ?? name.error ?? remove.error;
@@ -64,7 +64,7 @@ function WebhookForm({ set, canStore }: { set: boolean; canStore: boolean }) {
         <input type={canStore ? 'password' : 'text'} autoComplete="off" value={value} onChange={(e) => setValue(e.target.value)} placeholder={canStore ? 'https://hooks.slack.com/services/...' : 'env:NOTICES_WEBHOOK'} />
       </Field>
       <button type="submit" disabled={pending || !value.trim()} style={{ marginBottom: 10 }}>{set ? 'Replace webhook' : 'Save webhook'}</button>
-      {set ? <button type="button" disabled={pending} onClick={() => remove.mutate({ notices: { webhook: null } })} style={{ marginBottom: 10 }}>Remove webhook</button> : null}
+      {set ? <button type="button" disabled={pending} onClick={() => remove.mutate()} style={{ marginBottom: 10 }}>Remove webhook</button> : null}
     </form>
   );
 }
