@@ -2,7 +2,7 @@
  * The Electron main process: the real shell, encrypted secrets, the preload's IPC, then the
  * desktop logic. Everything with a decision in it lives in desktop.ts and is unit-tested.
  */
-import { app, safeStorage } from 'electron';
+import { app, dialog, safeStorage } from 'electron';
 import { join } from 'node:path';
 import { keepHeapCompact } from '../../gateway/heap';
 import { createGateway } from '../../gateway/server';
@@ -44,4 +44,9 @@ async function main(): Promise<void> {
   });
 }
 
-void main();
+// A start that fails before the window or the tray exist would leave an app running with nothing to
+// show or quit it by (Electron only logs a rejected promise): it is said, and the app ends.
+main().catch((error: unknown) => {
+  dialog.showErrorBox('Switchyard could not start', error instanceof Error ? error.message : String(error));
+  app.exit(1);
+});
