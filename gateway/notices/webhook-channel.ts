@@ -48,7 +48,7 @@ export function createWebhookChannel(options: ChannelOptions): WebhookChannel {
     if (from === null) return { host: null, from, problem: null, warning: null };
     const value = reference ? options.resolve(reference) : options.env[WEBHOOK_VARIABLE];
     if (value === undefined) {
-      const problem = reference?.startsWith('env:') ? `${reference.slice(4)}, which the settings name, is not set in the gateway's environment` : "the URL pasted in the desktop app's Settings is in its key store only: this gateway has none";
+      const problem = reference?.startsWith('env:') ? `${reference.slice(4)}, which the settings name, is not set in the gateway's environment` : "the URL pasted in the desktop app's Settings is not in this gateway's key store (a gateway without the app's store, or a keyring that could not be read): paste it again in Settings";
       return { host: null, from, problem, warning: null };
     }
     const parsed = parseWebhookUrl(value, reference ? `the webhook (${reference})` : WEBHOOK_VARIABLE);

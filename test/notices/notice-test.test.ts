@@ -124,6 +124,16 @@ describe('a webhook named in the settings', () => {
     expect(Object.keys(JSON.parse(readFileSync(join(dir.path, 'secrets.json'), 'utf8')))).toEqual([]);
   });
 
+  it("pasted in a desktop app, and read by a gateway without that app's key store, says so and what to do", async () => {
+    const h = await startGateway({ ...config(), settings: { notices: { webhook: 'secret:#webhook' } } });
+    running.push(h);
+    expect(await notices(h)).toMatchObject({
+      webhookHost: null,
+      webhookFrom: 'settings',
+      webhookProblem: "the URL pasted in the desktop app's Settings is not in this gateway's key store (a gateway without the app's store, or a keyring that could not be read): paste it again in Settings",
+    });
+  });
+
   it('is refused pasted in where secrets come from the environment alone, saying how to name one', async () => {
     const h = await gateway();
     const res = await h.admin('/admin/api/notices/webhook', { method: 'PUT', body: JSON.stringify({ url: 'https://hooks.slack.com/services/T1/B2/secret' }) });
