@@ -95,10 +95,15 @@ describe('secrets', () => {
     decrypt: async (data) => Buffer.from(data.map((b) => b ^ 0x5a)).toString('utf8').split('').reverse().join(''),
   });
 
-  it('stores keys encrypted at rest and resolves them after a restart', async () => {
+  /** A key store's file in a directory of its own, removed after the test. */
+  const secretsFile = () => {
     const dir = tempDir();
     onCleanup(() => dir.remove());
-    const file = join(dir.path, 'secrets.json');
+    return join(dir.path, 'secrets.json');
+  };
+
+  it('stores keys encrypted at rest and resolves them after a restart', async () => {
+    const file = secretsFile();
     const secrets = await createEncryptedSecrets({ cipher: cipher('gnome_libsecret'), file, env: { OPENAI_API_KEY: 'sk-env' } });
     expect(await secrets.store?.('cloud', 'sk-live-secret-9876')).toBe('secret:cloud');
     expect(secrets.resolve('secret:cloud')).toBe('sk-live-secret-9876');
@@ -111,9 +116,7 @@ describe('secrets', () => {
   });
 
   it('forgets a value for good: gone from memory and from the file, the others kept', async () => {
-    const dir = tempDir();
-    onCleanup(() => dir.remove());
-    const file = join(dir.path, 'secrets.json');
+    const file = secretsFile();
     const secrets = await createEncryptedSecrets({ cipher: cipher('gnome_libsecret'), file, env: {} });
     await secrets.store?.('cloud', 'sk-kept-1234');
     await secrets.store?.('#webhook', 'https://hooks.slack.com/services/T1/B2/secret');
@@ -187,9 +190,7 @@ describe('secrets', () => {
   });
 
   it('keeps every other key when one stored key cannot be decrypted, and names that one', async () => {
-    const dir = tempDir();
-    onCleanup(() => dir.remove());
-    const file = join(dir.path, 'secrets.json');
+    const file = secretsFile();
     const first = await createEncryptedSecrets({ cipher: cipher('gnome_libsecret'), file, env: {} });
     await first.store?.('good', 'sk-good-1111');
     await first.store?.('bad', 'sk-bad-2222');

@@ -177,41 +177,6 @@ describe('retries', () => {
     expect(ollama.requests).toHaveLength(1);
     expect(response.headers.get('x-switchyard-deployment')).toBe('mini');
   });
-
-  it('stops at the route deadline with 504', async () => {
-    h.gateway.applyConfig(
-      { ...twoTierConfig({ ...urls(), timeouts: { firstByteMs: 10_000 } }), routes: [{ name: 'default', deployments: ['llama', 'mini'], deadlineMs: 300 }] },
-      'test',
-    );
-    await ollama.setMode({ kind: 'hang' });
-    const { res, text } = await rawChat({ model: 'default' });
-    expect(res.status).toBe(504);
-    expect(JSON.parse(text).error.message).toContain('deadline of 300 ms');
-    expect(openai.requests).toHaveLength(0);
-  });
-
-  it('ends at the deadline when it passes in a busy provider\'s queue, sending nothing on and counting nothing against the next deployment', async () => {
-    const config = twoTierConfig({ ...urls(), timeouts: { firstByteMs: 10_000 } });
-    const [local, ...others] = config.providers;
-    h.gateway.applyConfig({ ...config, providers: [{ ...local, maxConcurrent: 1, queue: { max: 5, timeoutMs: 10_000 } }, ...others], routes: [{ name: 'default', deployments: ['llama', 'mini'], deadlineMs: 300 }, { name: 'local', deployments: ['llama'] }] }, 'test');
-    await ollama.setMode({ kind: 'hang' });
-    // The one slot is taken by a request that hangs; the next waits in the queue past its deadline.
-    const holder = new AbortController();
-    const holding = fetch(`${h.baseUrl}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'local', messages: [{ role: 'user', content: 'hold' }] }), signal: holder.signal }).catch(() => undefined);
-    await expect.poll(() => ollama.requests.length).toBe(1);
-    try {
-      for (let i = 0; i < 4; i++) {
-        const { res, text } = await rawChat({ model: 'default' });
-        expect(res.status).toBe(504);
-        expect(JSON.parse(text).error.message).toBe("The route's deadline of 300 ms passed while llama waited for provider local (busy), after 0 attempt(s)");
-      }
-      expect(openai.requests).toHaveLength(0);
-      expect(h.gateway.breakers.snapshot('mini')).toMatchObject({ state: 'closed', consecutiveFailures: 0 });
-    } finally {
-      holder.abort();
-      await holding;
-    }
-  });
 });
 
 describe('streaming fallback', () => {

@@ -52,13 +52,17 @@ function drawWindows(next: () => number): TimeWindow[] {
   });
 }
 
+/** `count` cases drawn from `seed`: windows, a zone and a start, the zones and starts taken in turn. */
+function* cases(seed: number, count: number): Generator<{ windows: TimeWindow[]; zone: string; start: number; next: () => number }> {
+  const next = random(seed);
+  for (let round = 0; round < count; round++) {
+    yield { windows: drawWindows(next), zone: ZONES[round % ZONES.length] as string, start: Date.parse(STARTS[round % STARTS.length] as string), next };
+  }
+}
+
 describe('time windows read from one timeline', () => {
   it('agree with each occurrence checked in turn, and the state changes exactly where "until" says', () => {
-    const next = random(20261203);
-    for (let round = 0; round < 60; round++) {
-      const windows = drawWindows(next);
-      const zone = ZONES[round % ZONES.length] as string;
-      const start = Date.parse(STARTS[round % STARTS.length] as string);
+    for (const { windows, zone, start, next } of cases(20261203, 60)) {
       for (let step = 0; step < 12; step++) {
         const now = start + Math.floor(next() * 8 * 86_400_000 / 60_000) * 60_000;
         const state = windowState(windows, zone, now);
@@ -83,12 +87,9 @@ describe('time windows read from one timeline', () => {
         expect(clock(now), JSON.stringify({ day, hour })).toEqual(windowState(windows, 'Europe/Paris', now));
       }
     }
-    const next = random(42);
-    for (let round = 0; round < 20; round++) {
-      const windows = drawWindows(next);
-      const zone = ZONES[round % ZONES.length] as string;
+    for (const { windows, zone, start, next } of cases(42, 20)) {
       const clock = windowClock(windows, zone);
-      let now = Date.parse(STARTS[round % STARTS.length] as string);
+      let now = start;
       for (let step = 0; step < 40; step++) {
         now += Math.floor(next() * 6 * 60) * 60_000;
         expect(clock(now), JSON.stringify({ windows, zone, now: new Date(now).toISOString() })).toEqual(windowState(windows, zone, now));
@@ -97,11 +98,7 @@ describe('time windows read from one timeline', () => {
   });
 
   it("gives the week's grid the state at half past each hour", () => {
-    const next = random(7);
-    for (let round = 0; round < 10; round++) {
-      const windows = drawWindows(next);
-      const zone = ZONES[round % ZONES.length] as string;
-      const now = Date.parse(STARTS[round % STARTS.length] as string);
+    for (const { windows, zone, start: now } of cases(7, 10)) {
       const schedule = weekSchedule(windows, zone, now);
       const today = Temporal.Instant.fromEpochMilliseconds(now).toZonedDateTimeISO(zone).toPlainDate();
       const monday = today.subtract({ days: today.dayOfWeek - 1 });
