@@ -135,11 +135,12 @@ export async function execute<T>(context: ExecuteContext, attempt: AttemptFn<T>,
         break;
       }
       const release = plan.budget?.hold?.(deployment, provider.config, context.promptTokens ?? noPrompt);
-      const settle = (error?: unknown) => {
+      /** `answering`: the deployment was answering when the route's deadline cut it, which says nothing of its health. */
+      const settle = (error?: unknown, answering = false) => {
         release?.();
         admission.release();
         const upstream = error === undefined ? undefined : clientSignal.aborted ? new UpstreamError('client_closed', 'client closed') : toUpstreamError(error, provider.config.name);
-        permit.settle(breakerOutcome(upstream));
+        permit.settle(answering ? 'neutral' : breakerOutcome(upstream));
         if (!upstream) return;
         // A 429 cools the deployment: until its Retry-After, or for the configured cooldown when it names none.
         if (upstream.failure === 'rate_limited') breaker.coolUntil(now() + Math.min(upstream.retryAfterMs ?? breaker.rateLimitCooldownMs, policy.retryAfterCapMs));
@@ -185,6 +186,9 @@ export async function execute<T>(context: ExecuteContext, attempt: AttemptFn<T>,
       steps.push(step);
       if (track) {
         value = track(value, (error) => {
+          // A stream under way that the deadline ended: its first byte came, and its own idle timeout had not
+          // judged it stalled. (One that hangs before its first byte still counts: the next request would wait on it too.)
+          const cut = error !== undefined && signal.aborted && !clientSignal.aborted;
           deadline?.end();
           // A stream that failed after its first byte: the attempt that opened it failed after all.
           const failure = error === undefined || clientSignal.aborted ? undefined : toUpstreamError(error, provider.config.name);
@@ -192,7 +196,7 @@ export async function execute<T>(context: ExecuteContext, attempt: AttemptFn<T>,
             markFailed(attempt_, failure);
             Object.assign(step, attemptStep(attempt_));
           }
-          settle(error);
+          settle(error, cut);
         });
       } else {
         deadline?.end();

@@ -2,12 +2,14 @@
  * A route's deadline (`deadlineMs`) bounds the whole request: a deployment that hangs is cut at it
  * with a 504 and the next is not tried with no time left; nor when the time ran out in a busy
  * provider's queue, where the next deployment, tried, would fail at once and count against its breaker.
+ * A stream it cuts was being answered: that is no failure of its deployment.
  */
 import { describe, expect, it } from 'vitest';
 import { twoTierConfig } from '../support/harness';
 import { useTwoTier } from '../support/two-tier';
 
-const t = useTwoTier();
+// Ollama's streams a word each 60 ms: a few words outlast a 300 ms deadline.
+const t = useTwoTier({ ollama: { chunkDelayMs: 60 } });
 const tiers = () => twoTierConfig({ ollama: t.ollama.url, openai: t.openai.url, timeouts: { firstByteMs: 10_000 } });
 
 describe('the route deadline', () => {
@@ -40,5 +42,22 @@ describe('the route deadline', () => {
       holder.abort();
       await holding;
     }
+  });
+
+  it("cuts a stream still under way at the deadline without counting it against its deployment's breaker", async () => {
+    t.h.gateway.applyConfig({ ...tiers(), routes: [{ name: 'default', deployments: ['llama', 'mini'], deadlineMs: 300 }] }, 'test');
+    const words = Array.from({ length: 30 }, (_, i) => `word${i}`).join(' ');
+    for (let i = 0; i < 6; i++) {
+      const { res, text } = await t.chat({ model: 'default', stream: true, messages: [{ role: 'user', content: words }] });
+      expect(res.headers.get('x-switchyard-deployment')).toBe('llama');
+      // Some of the answer came, then the stream ended short of its end, saying why.
+      expect(text).toContain('Echo');
+      expect(text).not.toContain('word29');
+      expect(text.trim().split('\n').at(-1)).toBe('data: {"error":{"message":"The upstream failed after the stream began: local: the route deadline passed","type":"api_error","param":null,"code":"timeout"}}');
+    }
+    expect(t.h.gateway.breakers.snapshot('llama')).toMatchObject({ state: 'closed', consecutiveFailures: 0 });
+    expect(t.openai.requests).toHaveLength(0);
+    // The request's row still says its attempt was cut, and why.
+    expect(t.rows(0).at(-1)?.attempts).toEqual([expect.objectContaining({ deployment: 'llama', outcome: 'failed', failure: 'timeout', message: 'local: the route deadline passed' })]);
   });
 });
