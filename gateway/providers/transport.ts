@@ -97,8 +97,12 @@ export function createTransport(options: TransportOptions): Transport {
   const getHeaders = { ...options.headers, ...(options.gatewayId ? { [VIA_HEADER]: options.gatewayId } : {}) };
   const jsonHeaders = { ...getHeaders, 'content-type': 'application/json' };
   const paths = new Map<string, string>();
-  const attempt = (parent: CancelSignal | undefined): LinkedCancellation =>
-    linkedCancellation(parent, timeouts.totalMs, () => new DOMException(`no complete answer within ${timeouts.totalMs} ms`, 'TimeoutError'));
+  // A stream that keeps coming is bounded by its idle timeout and size cap alone, as the vendors' SDKs
+  // leave it (a long answer from a local model on a CPU runs past 10 min); a totalMs set for the
+  // provider bounds it too (a body that trickles and never ends).
+  const streamTotalMs = options.timeouts?.totalMs;
+  const attempt = (parent: CancelSignal | undefined, totalMs: number | undefined): LinkedCancellation =>
+    linkedCancellation(parent, totalMs, () => new DOMException(`no complete answer within ${totalMs} ms`, 'TimeoutError'));
   const dispatchOptions = (request: UpstreamRequest): Dispatcher.DispatchOptions => {
     const base = request.body === undefined ? getHeaders : jsonHeaders;
     let path = paths.get(request.path);
@@ -118,7 +122,7 @@ export function createTransport(options: TransportOptions): Transport {
     maxResponseBytes,
 
     async json<T>(request: UpstreamRequest, signal: CancelSignal | undefined) {
-      const call = attempt(signal);
+      const call = attempt(signal, timeouts.totalMs);
       try {
         const response = await requestWhole(agent, { ...dispatchOptions(request), headersTimeout: wholeFirstByteMs }, call.signal, maxResponseBytes, providerName);
         const text = response.body.toString('utf8');
@@ -137,7 +141,7 @@ export function createTransport(options: TransportOptions): Transport {
     },
 
     async stream(request, signal) {
-      const call = attempt(signal);
+      const call = attempt(signal, streamTotalMs);
       let response: Dispatcher.ResponseData;
       try {
         response = await agent.request({ ...dispatchOptions(request), signal: asAbortSignal(call.signal) } as Dispatcher.RequestOptions);

@@ -1,7 +1,9 @@
 /**
  * The transport's timeouts against a real upstream on loopback that is slow to send its headers:
  * a streamed answer must show its first byte within firstByteMs, while a whole answer (its first
- * byte comes when it is done) has until totalMs, unless the provider sets firstByteMs itself.
+ * byte comes when it is done) has until totalMs, unless the provider sets firstByteMs itself. And a
+ * stream that keeps coming is not cut at the default totalMs (a long answer from a local model on a
+ * CPU), only at one the provider sets.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cancellation } from '../../gateway/cancel';
@@ -37,6 +39,30 @@ describe('the upstream transport', () => {
       await expect(t.stream(chat(true), new Cancellation())).rejects.toMatchObject({ failure: 'timeout' });
     } finally {
       await t.close();
+    }
+  });
+
+  it('lets a stream that keeps coming run past the default totalMs, and cuts it at one the provider sets', async () => {
+    // Eight words, one each 100 ms: the stream lasts about 0.8 s, over a 300 ms total.
+    const steady = await startFakeOpenAI({ chunkDelayMs: 100 });
+    const words = { method: 'POST' as const, path: '/chat/completions', body: { model: 'gpt-4.1-mini', stream: true, messages: [{ role: 'user', content: 'one two three four five six seven eight' }] } };
+    const read = async (timeouts?: { totalMs: number }) => {
+      const t = createTransport({ providerName: 'steady', baseUrl: `${steady.url}/v1`, headers: {}, defaults: { ...defaults, totalMs: 300 }, timeouts });
+      const opened = await t.stream(words, new Cancellation());
+      let text = '';
+      try {
+        for await (const bytes of opened.body) text += Buffer.from(bytes).toString('utf8');
+        return text;
+      } finally {
+        opened.end();
+        await t.close();
+      }
+    };
+    try {
+      expect(await read()).toContain('data: [DONE]');
+      await expect(read({ totalMs: 300 })).rejects.toThrow(/300 ms/);
+    } finally {
+      await steady.stop();
     }
   });
 
