@@ -35,7 +35,7 @@ const config = () => ({
 });
 
 beforeAll(async () => {
-  [anthropic, openai, ollama] = await Promise.all([startFakeAnthropic(), startFakeOpenAI(), startFakeOllama()]);
+  [anthropic, openai, ollama] = await Promise.all([startFakeAnthropic(), startFakeOpenAI({ responsesKeepalives: true }), startFakeOllama()]);
   h = await startGateway(config());
 });
 afterAll(() => stopAll(h, anthropic, openai, ollama));
@@ -61,6 +61,19 @@ describe('a stream that fails before any of the answer', () => {
     const text = await res.text();
     expect(text).toContain('event: response.completed');
     expect(text).not.toContain('event: error');
+  });
+
+  it("falls back from a Response that fails after OpenAI's keepalive, which carries nothing of the answer", async () => {
+    await openai.setMode({ kind: 'error-event', chunks: 3 });
+    const res = await post('/v1/responses', { model: 'openai-first', stream: true, input: 'one two' });
+    expect(res.headers.get('x-switchyard-route')).toBe('gpt:fail(upstream-5xx) llama:ok');
+    expect(await res.text()).not.toContain('event: error');
+  });
+
+  it('passes the keepalive on in a Response that goes on, as OpenAI sent it', async () => {
+    const text = await (await post('/v1/responses', { model: 'openai-first', stream: true, input: 'one two' })).text();
+    expect(text).toContain('event: keepalive\ndata: {"type":"keepalive","sequence_number":2}');
+    expect(text).toContain('event: response.completed');
   });
 
   it('falls back from a chat stream that fails after the role chunk', async () => {

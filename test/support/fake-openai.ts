@@ -51,6 +51,8 @@ export interface FakeOpenAIOptions {
   speaksInPhases?: boolean;
   /** Prompt tokens its Responses answers say were written to the prompt cache (`input_tokens_details.cache_write_tokens`). */
   responsesCacheWrites?: number;
+  /** Send a `keepalive` event after `response.in_progress`, as OpenAI's Responses streams do during a long think (undocumented, seen since 2026). */
+  responsesKeepalives?: boolean;
   /** Refuse these top-level Responses fields as unknown, in OpenCode Go's words ("unknown parameter `access_programs`"). */
   refusesResponsesFields?: string[];
   /** Serve Responses without `/v1/responses/compact`, as vLLM and LM Studio do (a 404). */
@@ -74,7 +76,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     if (request.method === 'POST' && request.path === '/v1/responses') {
       const refused = responsesRefusal(request.body, options);
       if (refused) return sendJson(res, refused.status, refused.body);
-      return answerResponses(request, res, mode, options.chunkDelayMs, account, { inPhases: options.speaksInPhases, cacheWrites: options.responsesCacheWrites });
+      return answerResponses(request, res, mode, options.chunkDelayMs, account, { inPhases: options.speaksInPhases, cacheWrites: options.responsesCacheWrites, keepalive: options.responsesKeepalives });
     }
     if (request.method === 'POST' && request.path === '/v1/responses/compact' && !options.withoutCompaction) return sendJson(res, 200, compactionFor(request.body, account));
     if (request.method === 'POST' && request.path === '/v1/embeddings') return embeddings(request, res, mode);

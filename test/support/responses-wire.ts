@@ -51,6 +51,8 @@ export const SECOND_THOUGHT = 'Then I answer.';
 export interface ResponseShape {
   inPhases?: boolean;
   cacheWrites?: number;
+  /** A `keepalive` event after `response.in_progress` (streams only). */
+  keepalive?: boolean | undefined;
 }
 
 export function responseFor(body: any, account = 'fake', { inPhases = false, cacheWrites = 0 }: ResponseShape = {}): any {
@@ -111,12 +113,13 @@ function logprobsOf(tokens: string[], body: any) {
 }
 
 /** A response as the Responses API streams it, every event numbered in order. */
-export function responseEventsFor(response: any): any[] {
+export function responseEventsFor(response: any, keepalive = false): any[] {
   let sequence = 0;
   const event = (type: string, fields: Record<string, unknown>) => ({ type, sequence_number: sequence++, ...fields });
   const { usage: _usage, ...rest } = response;
   const pending = { ...rest, status: 'in_progress', completed_at: null, output: [] };
   const events: any[] = [event('response.created', { response: pending }), event('response.in_progress', { response: pending })];
+  if (keepalive) events.push(event('keepalive', {}));
   response.output.forEach((item: any, output_index: number) => {
     if (item.type === 'message') {
       events.push(event('response.output_item.added', { output_index, item: { ...item, status: 'in_progress', content: [] } }));
@@ -181,7 +184,7 @@ export async function answerResponses(request: RecordedRequest, res: ServerRespo
   // Background mode, as OpenAI answers it: at once, queued, the answer left to a later GET by its id.
   if (request.body.background === true && request.body.stream !== true) return sendJson(res, 200, { ...response, status: 'queued', background: true, completed_at: null, output: [], usage: null });
   if (request.body.stream !== true) return sendJson(res, 200, response);
-  const events = responseEventsFor(response);
+  const events = responseEventsFor(response, shape.keepalive === true);
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
   const limit = mode.kind === 'reset-mid-stream' || mode.kind === 'truncated' || mode.kind === 'error-event' ? mode.chunks : events.length;
   const sent = Math.min(limit, events.length);

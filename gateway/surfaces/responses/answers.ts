@@ -31,8 +31,11 @@ export interface Turn {
   done(response: Record<string, unknown>): void;
 }
 
-/** Events before any of the answer: held back while the request may still fall back (routing/streams.ts). */
-const PREAMBLE = new Set(['response.created', 'response.in_progress', 'response.queued', 'response.output_item.added', 'response.content_part.added', 'response.reasoning_summary_part.added']);
+/**
+ * Events before any of the answer: held back while the request may still fall back (routing/streams.ts).
+ * `keepalive` is OpenAI's, sent during a long think (undocumented; clients seen failing on it since 2026).
+ */
+const PREAMBLE = new Set(['response.created', 'response.in_progress', 'response.queued', 'response.output_item.added', 'response.content_part.added', 'response.reasoning_summary_part.added', 'keepalive']);
 export const responsesPreamble = (item: ResponsesItem): boolean => ('chunk' in item ? isPreambleChunk(item.chunk) : PREAMBLE.has(item.event.event ?? String(item.event.data.type)));
 
 type UsageFields = { input_tokens?: number; output_tokens?: number; input_tokens_details?: { cached_tokens?: number; cache_write_tokens?: number } | null } | null | undefined;
