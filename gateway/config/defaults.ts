@@ -4,7 +4,7 @@
  * route with local models first.
  */
 import type { ConfigStore } from '../store/config-store';
-import { isLocalDeployment } from '../routing/locality';
+import { isLocalDeployment } from '../providers/locality';
 import type { Config, DeploymentConfig } from './schema';
 
 export const DEFAULT_OLLAMA_URL = 'http://127.0.0.1:11434';

@@ -5,7 +5,7 @@
  */
 import { Compile } from 'typebox/compile';
 import { ConfigSchema, type Config } from './schema';
-import { isLocalProvider } from '../routing/locality';
+import { isLocalProvider } from '../providers/locality';
 import { originIssues } from './origins';
 import { didYouMean } from './nearest';
 import { describeSchemaErrors, quote, schemaErrorsOf, type ConfigIssue } from './schema-errors';

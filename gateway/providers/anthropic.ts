@@ -25,7 +25,8 @@ import { createFieldLearner, MESSAGES_DROPPABLE, refusalMemory } from './unknown
 import { createLimitLearner, limitMemory, nativeWithinOutputLimit } from './output-limit';
 import { nearestEffort } from '../models/efforts';
 import { maxOutputOf } from '../models/facts';
-import { DEFAULT_TIMEOUTS, createTransport } from './transport';
+import { createTransport, defaultTimeouts } from './transport';
+import { isLocalProvider } from './locality';
 import type { CallContext, NativeEndpoint, ProviderAdapter, ProviderContext } from './types';
 import { sseEvents } from './upstream-streams';
 
@@ -44,7 +45,7 @@ export function createAnthropicProvider(config: ProviderConfig, context: Provide
     baseUrl: config.baseUrl,
     // The key goes as the official SDK sends it.
     headers: { accept: 'application/json', 'anthropic-version': ANTHROPIC_VERSION, ...config.headers, ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
-    defaults: DEFAULT_TIMEOUTS.anthropic,
+    defaults: defaultTimeouts('anthropic', isLocalProvider(config)),
     gatewayId,
     proxy,
     timeouts: config.timeouts,

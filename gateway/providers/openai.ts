@@ -14,7 +14,8 @@ import { normalizeCompletion } from '../wire/normalize';
 import { limiterFor } from './concurrency';
 import { modelsList, withV1 } from './models-list';
 import { forGemini, isGoogle } from './gemini';
-import { DEFAULT_TIMEOUTS, createTransport } from './transport';
+import { createTransport, defaultTimeouts } from './transport';
+import { isLocalProvider } from './locality';
 import { nativeJson, nativePath, nativeStream } from './native';
 import { createLimitLearner, limitMemory, nativeWithinOutputLimit, withinOutputLimit } from './output-limit';
 import { createFieldLearner, refusalMemory, RESPONSES_DROPPABLE } from './unknown-fields';
@@ -96,7 +97,7 @@ export function createOpenAIProvider(config: ProviderConfig, context: ProviderCo
     providerName: config.name,
     baseUrl: config.baseUrl,
     headers: { accept: 'application/json', ...config.headers, ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
-    defaults: DEFAULT_TIMEOUTS.openai,
+    defaults: defaultTimeouts('openai', isLocalProvider(config)),
     gatewayId,
     proxy,
     timeouts: config.timeouts,

@@ -23,12 +23,18 @@ import { VIA_HEADER } from './via';
  * model thinks unseen: GPT-5's stream can be silent for minutes before its first event, so a cloud
  * stream waits as long as the clients themselves do (Codex's stream_idle_timeout_ms is 300 s;
  * Claude Code's own watchdog, 90 s, comes first for it) rather than cut a turn and pay for it twice.
+ * A server of another kind on this machine (LM Studio, vLLM, an Ollama's own OpenAI and Anthropic
+ * APIs) streams its thinking too: `defaultTimeouts` gives it a local idle.
  */
 export const DEFAULT_TIMEOUTS = {
   ollama: { connectMs: 3_000, firstByteMs: 120_000, idleMs: 30_000, totalMs: 600_000 },
   openai: { connectMs: 3_000, firstByteMs: 60_000, idleMs: 300_000, totalMs: 600_000 },
   anthropic: { connectMs: 3_000, firstByteMs: 60_000, idleMs: 300_000, totalMs: 600_000 },
 } as const satisfies Record<string, Required<Timeouts>>;
+
+export function defaultTimeouts(kind: keyof typeof DEFAULT_TIMEOUTS, local: boolean): Required<Timeouts> {
+  return local ? { ...DEFAULT_TIMEOUTS[kind], idleMs: DEFAULT_TIMEOUTS.ollama.idleMs } : DEFAULT_TIMEOUTS[kind];
+}
 
 export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 

@@ -7,7 +7,7 @@
 import type { DeploymentConfig, RouteConfig } from '../config/schema';
 import { concreteAliases } from './aliases';
 import type { Catalog } from './catalog';
-import { isLocalDeployment } from './locality';
+import { isLocalDeployment } from '../providers/locality';
 
 export interface Listed {
   routes: RouteConfig[];

@@ -9,7 +9,7 @@ import type { DeploymentConfig, RouteConfig, Strategy } from '../config/schema';
 import { didYouMean } from '../config/nearest';
 import { GatewayError } from '../errors';
 import type { Catalog } from './catalog';
-import { isLocalDeployment, isLocalProvider } from './locality';
+import { isLocalDeployment, isLocalProvider } from '../providers/locality';
 import { sessionKey } from './sessions';
 import type { BudgetVerdict, RoutingState } from './state';
 import { isPaid, orderByStrategy } from './strategies';

@@ -4,7 +4,7 @@
  */
 import type { DeploymentConfig, ProviderConfig, RouteConfig } from '../config/schema';
 import { baseCostPerMTok, priceOf } from '../usage/pricing';
-import { isLocalDeployment } from './locality';
+import { isLocalDeployment } from '../providers/locality';
 
 /** How often `lowest-latency` puts another deployment first, so one that recovered can win back traffic. */
 export const EXPLORE_RATE = 0.05;

@@ -12,7 +12,7 @@
  */
 import { lazy } from '../lazy';
 import type { DeploymentConfig, Pricing, ProviderConfig, Settings } from '../config/schema';
-import { isLocalDeployment } from '../routing/locality';
+import { isLocalDeployment } from '../providers/locality';
 
 /** Dollars per million tokens: one rate, or one that rises for requests whose whole prompt passes a `start`. */
 export type Rate = number | { base: number; tiers: readonly { start: number; price: number }[] };

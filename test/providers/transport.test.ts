@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cancellation } from '../../gateway/cancel';
-import { createTransport, DEFAULT_TIMEOUTS } from '../../gateway/providers/transport';
+import { createTransport, DEFAULT_TIMEOUTS, defaultTimeouts } from '../../gateway/providers/transport';
 import type { FakeServer } from '../support/fake-server';
 import { startFakeOpenAI } from '../support/fake-openai';
 
@@ -66,11 +66,12 @@ describe('the upstream transport', () => {
     }
   });
 
-  it("waits on a silent cloud stream as long as the clients themselves do, and calls a local one stalled at 30 s", () => {
+  it('waits on a silent cloud stream as long as the clients themselves do, and calls a local one stalled at 30 s', () => {
     // GPT-5 thinks unseen for minutes before its first event; Codex waits 300 s, Claude Code 90 s.
-    for (const kind of ['openai', 'anthropic'] as const) expect(DEFAULT_TIMEOUTS[kind].idleMs, kind).toBeGreaterThanOrEqual(300_000);
-    // An Ollama streams its thinking: a silence is a wedged runner, and the next deployment is tried.
-    expect(DEFAULT_TIMEOUTS.ollama.idleMs).toBe(30_000);
+    for (const kind of ['openai', 'anthropic'] as const) expect(defaultTimeouts(kind, false).idleMs, kind).toBeGreaterThanOrEqual(300_000);
+    // An Ollama, and any server on this machine, streams its thinking: a silence is a wedged runner, and the next deployment is tried.
+    for (const kind of ['ollama', 'openai', 'anthropic'] as const) expect(defaultTimeouts(kind, true).idleMs, kind).toBe(30_000);
+    expect(defaultTimeouts('openai', true)).toEqual({ ...DEFAULT_TIMEOUTS.openai, idleMs: 30_000 });
   });
 
   it('bounds a whole answer by a firstByteMs the provider sets itself', async () => {

@@ -14,7 +14,7 @@ import type { HealthReport } from './schema';
 import { budgetView, type Budgets } from '../../budgets/budgets';
 import type { RoutingState } from '../../routing/state';
 import { isPaid } from '../../routing/strategies';
-import { isLocalDeployment } from '../../routing/locality';
+import { isLocalDeployment } from '../../providers/locality';
 import { listsModel } from '../../models/listed';
 
 export interface HealthSources {

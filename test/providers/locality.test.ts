@@ -1,6 +1,6 @@
 /** What counts as local: what "local first", "local only" and "saved by local" mean. */
 import { expect, it } from 'vitest';
-import { isLocalDeployment, isLocalProvider } from '../../gateway/routing/locality';
+import { isLocalDeployment, isLocalProvider } from '../../gateway/providers/locality';
 
 const ollama = (baseUrl: string, local?: boolean) => ({ kind: 'ollama', baseUrl, ...(local === undefined ? {} : { local }) });
 

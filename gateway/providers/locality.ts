@@ -1,5 +1,5 @@
 /** Whether a provider runs on this machine or the LAN: what "local first", "local only" and "free" mean. */
-import { isLoopbackHost, isPrivateHost } from '../providers/hosts';
+import { isLoopbackHost, isPrivateHost } from './hosts';
 
 type Provider = { kind: string; baseUrl: string; local?: boolean | undefined };
 
