@@ -17,6 +17,7 @@ import { parseWebhookUrl } from '../../notices/webhook';
 import type { WebhookChannel } from '../../notices/webhook-channel';
 import { NoticeTestSchema, WebhookInputSchema, type NoticesView } from './server-schemas';
 import { SettingsSavedSchema } from './schemas';
+import { keepTypedSecret, type TypedSecret } from './typed-secrets';
 
 export function noticesView({ desktop, webhook }: { desktop: boolean; webhook: WebhookChannel }): NoticesView {
   const state = webhook.state();
@@ -39,23 +40,18 @@ export interface WebhookRouteParts {
   secrets: Secrets;
 }
 
+const TYPED_URL: TypedSecret = {
+  param: 'url',
+  subject: 'The webhook URL',
+  kind: 'secrets',
+  instead: 'set one to the URL (e.g. NOTICES_WEBHOOK) and name it in the settings as env:NOTICES_WEBHOOK, or start the gateway with SWITCHYARD_WEBHOOK_URL set',
+};
+
 export function webhookRoute(app: FastifyInstance, { current, apply, secrets }: WebhookRouteParts): void {
   app.put<{ Body: Type.Static<typeof WebhookInputSchema> }>('/notices/webhook', { schema: { body: WebhookInputSchema, response: { 200: SettingsSavedSchema } } }, async (request, reply) => {
     const parsed = parseWebhookUrl(request.body.url.trim(), 'The webhook URL');
     if (!parsed.ok) throw new GatewayError('invalid_request', `${parsed.message}: paste the incoming webhook's URL your chat gave (Slack, Discord, Mattermost...)`, { param: 'url' });
-    if (!secrets.store || secrets.describe?.().canStore === false) {
-      throw new GatewayError(
-        'invalid_request',
-        `${secrets.store ? 'This system offers no encrypted storage for the URL' : 'This gateway reads secrets from environment variables'}: set one to the URL (e.g. NOTICES_WEBHOOK) and name it in the settings as env:NOTICES_WEBHOOK, or start the gateway with SWITCHYARD_WEBHOOK_URL set`,
-        { param: 'url' },
-      );
-    }
-    let reference: string;
-    try {
-      reference = await secrets.store(WEBHOOK_SECRET, parsed.url.href);
-    } catch (error) {
-      throw new GatewayError('internal_error', `The webhook URL could not be saved, and nothing was changed: ${error instanceof Error ? error.message : String(error)}`, { param: 'url' });
-    }
+    const reference = await keepTypedSecret(secrets, WEBHOOK_SECRET, parsed.url.href, TYPED_URL);
     const applied = apply(reply, () => patchSettings(current(), { notices: { webhook: reference } }));
     return applied ? { settings: applied.settings ?? {} } : reply;
   });

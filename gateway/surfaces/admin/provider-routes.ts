@@ -11,6 +11,7 @@ import { mergePatch } from '../../config/merge-patch';
 import type { Config, ProviderConfig } from '../../config/schema';
 import type { Secrets } from '../../config/secrets';
 import { GatewayError } from '../../errors';
+import { keepTypedSecret, refuseUnlessStorable, type TypedSecret } from './typed-secrets';
 import { NameParams, ProviderInputSchema, ProviderListSchema, ProviderPatchSchema, ProviderViewSchema, type ProviderInput, type ProviderPatch, type ProviderView } from './schemas';
 
 export interface ProviderRouteParts {
@@ -23,6 +24,7 @@ export interface ProviderRouteParts {
 }
 
 type Params = { Params: Type.Static<typeof NameParams> };
+const TYPED_KEY: TypedSecret = { param: 'apiKeyValue', subject: 'The key', kind: 'API keys', instead: 'set one (e.g. OPENAI_API_KEY) and enter env:OPENAI_API_KEY as the key reference' };
 export function providerRoutes(app: FastifyInstance, { current, apply, wouldApply, secrets }: ProviderRouteParts): void {
   const named = (config: Config, name: string) => config.providers.find((p) => p.name === name);
   const providerView = (provider: ProviderConfig): ProviderView => {
@@ -43,21 +45,10 @@ export function providerRoutes(app: FastifyInstance, { current, apply, wouldAppl
       const key = apiKey === null ? undefined : (apiKey ?? existingKey);
       return apply(reply, () => change(key ? { ...fields, apiKey: key } : fields), focus);
     }
-    if (!secrets.store || secrets.describe?.().canStore === false) {
-      throw new GatewayError(
-        'invalid_request',
-        `${secrets.store ? 'This system offers no encrypted storage for keys' : 'This gateway reads API keys from environment variables'}: set one (e.g. OPENAI_API_KEY) and enter env:OPENAI_API_KEY as the key reference`,
-        { param: 'apiKeyValue' },
-      );
-    }
+    refuseUnlessStorable(secrets, TYPED_KEY);
     const provisional = `secret:${fields.name}`;
     if (!wouldApply(() => change({ ...fields, apiKey: provisional }), new Set([provisional]))) return apply(reply, () => change({ ...fields, apiKey: provisional }), focus, new Set([provisional]));
-    let reference: string;
-    try {
-      reference = await secrets.store(fields.name, apiKeyValue);
-    } catch (error) {
-      throw new GatewayError('internal_error', `The key could not be saved, and nothing was changed: ${error instanceof Error ? error.message : String(error)}`, { param: 'apiKeyValue' });
-    }
+    const reference = await keepTypedSecret(secrets, fields.name, apiKeyValue, TYPED_KEY);
     return apply(reply, () => change({ ...fields, apiKey: reference }), focus, new Set([reference]));
   };
   /** A provider's patch as the body a PUT would send, and the key it has: the fields merged, the key only as the patch names it (write-only, it travels apart). */
