@@ -1,18 +1,20 @@
 /**
  * Passive health: what real traffic says about each provider and deployment (last success, last
- * failure and its reason, latency of the last answer). Kept in memory; the probes of the health
+ * failure and its reason, latency of the last answer). A failure counts as its breaker counts it
+ * (`failureSays`): a request the upstream refused as wrong shows it alive, and one it could not
+ * take (too long, tools it lacks, a 429, a refused key) says nothing, so a client's bad request
+ * never shows Ollama down or sends a "down" notice. Kept in memory; the probes of the health
  * monitor add to the same picture.
  */
-import type { Attempt } from '../routing/execute';
+import { failureSays, type Attempt } from '../routing/attempt';
 
 export interface TrafficRecord {
   lastOkAt: number | null;
+  /** What the last attempt that said anything said: up (an answer of any kind, a 4xx included) or down. */
+  said: { at: number; up: boolean } | null;
   lastFailureAt: number | null;
   lastError: string | null;
   lastLatencyMs: number | null;
-  consecutiveFailures: number;
-  requests: number;
-  failures: number;
 }
 
 export interface TrafficStats {
@@ -71,22 +73,21 @@ export function createTrafficStats(now: () => number = Date.now): TrafficStats {
   const get = (map: Map<string, TrafficRecord>, name: string): TrafficRecord => {
     let record = map.get(name);
     if (!record) {
-      record = { lastOkAt: null, lastFailureAt: null, lastError: null, lastLatencyMs: null, consecutiveFailures: 0, requests: 0, failures: 0 };
+      record = { lastOkAt: null, said: null, lastFailureAt: null, lastError: null, lastLatencyMs: null };
       map.set(name, record);
     }
     return record;
   };
   const apply = (record: TrafficRecord, attempt: Attempt, at: number) => {
-    record.requests++;
+    const says = attempt.outcome === 'ok' || !attempt.failure ? 'success' : failureSays(attempt.failure);
     if (attempt.outcome === 'ok') {
       record.lastOkAt = at;
       record.lastLatencyMs = attempt.latencyMs;
-      record.consecutiveFailures = 0;
-    } else if (attempt.failure !== 'client_closed') {
-      record.failures++;
+    }
+    if (says !== 'neutral') record.said = { at, up: says === 'success' };
+    if (says === 'failure') {
       record.lastFailureAt = at;
       record.lastError = attempt.message ?? attempt.failure ?? 'failed';
-      record.consecutiveFailures++;
     }
   };
   return {

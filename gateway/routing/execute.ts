@@ -17,7 +17,7 @@ import type { ProviderAdapter } from '../providers/types';
 import type { BreakerBoard } from './breaker-board';
 import type { Catalog } from './catalog';
 import { BLOCK_CAUSES, CircuitBreaker, DEFAULT_BREAKER, isPermit, type BlockCause, type Outcome, type Refusal } from './circuit-breaker';
-import type { Attempt } from './attempt';
+import { failureSays, type Attempt } from './attempt';
 import type { Decision, DecisionStep } from './decision';
 import { hedged, ProbeStillRunning, type Discard } from './hedge';
 import { lazySkip, type Plan, type Skip, type SkipReason } from './plan';
@@ -225,17 +225,12 @@ function attemptStep(a: Attempt): DecisionStep {
   return { deployment: a.deployment, outcome: a.outcome, ...(a.failure ? { reason: a.failure } : {}), ...(a.status !== undefined ? { status: a.status } : {}), ms: Math.round(a.latencyMs), ...(a.message ? { message: a.message } : {}) };
 }
 
-/**
- * What an attempt says about the deployment's health: a 4xx is the request's fault, so it is alive;
- * an UNFIT failure, a client that left and a 429 (which cools it instead) say nothing; a refused
- * key, a missing model and a spent quota block it instead (see `settle`).
- */
+/** What an attempt says about the deployment's health (see `failureSays`). */
 function breakerOutcome(error: UpstreamError | undefined): Outcome {
-  if (!error || error.failure === 'upstream_4xx') return 'success';
-  if (error.failure === 'client_closed' || error.failure === 'rate_limited' || UNFIT.has(error.failure) || BLOCK_CAUSES.has(error.failure)) return 'neutral';
+  if (!error) return 'success';
   // The gateway's own code failed: the deployment said nothing about its health.
   if (isGatewayFault(error)) return 'neutral';
-  return 'failure';
+  return failureSays(error.failure);
 }
 
 function markFailed(attempt: Attempt, error: UpstreamError): void {

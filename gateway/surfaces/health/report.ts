@@ -115,8 +115,7 @@ export function healthReport(sources: HealthSources): HealthReport {
 /** Whichever spoke last, the probe or real traffic, says whether the provider is up. */
 function statusFrom(stats: TrafficRecord, probe: ProbeRecord | undefined): Status {
   const events: { at: number; ok: boolean }[] = [];
-  if (stats.lastOkAt !== null) events.push({ at: stats.lastOkAt, ok: true });
-  if (stats.lastFailureAt !== null) events.push({ at: stats.lastFailureAt, ok: false });
+  if (stats.said) events.push({ at: stats.said.at, ok: stats.said.up });
   if (probe) events.push({ at: probe.at, ok: probe.ok });
   if (events.length === 0) return 'unknown';
   return events.reduce((a, b) => (b.at >= a.at ? b : a)).ok ? 'up' : 'down';
