@@ -119,11 +119,29 @@ export function createRouter(deps: RouterDeps): Router {
         ? (provider, deployment, signal) =>
             simulated.has(deployment.name) ? Promise.reject(new UpstreamError('upstream_5xx', 'simulated failure (playground): not sent upstream')) : attempt(provider, deployment, signal)
         : attempt;
+      // A stream's attempts are told once it ends: one that failed after its first byte failed after all.
+      const tell = simulated ? undefined : deps.onAttempts;
+      let ran: Attempt[] | undefined;
+      let ended = !options.track;
+      const told = () => {
+        if (ran && ended) tell?.(ran);
+      };
+      const inner = options.track;
+      const track: Track<T> | undefined =
+        inner && tell
+          ? (value, settle) =>
+              inner(value, (error) => {
+                settle(error);
+                ended = true;
+                told();
+              })
+          : inner;
       let execution: Execution<T>;
       try {
-        execution = await execute({ catalog, plan: planned, breakers: simulated ? undefined : deps.breakers, clientSignal: request.signal, now, random, promptTokens: request.traits?.promptTokens }, attemptOrSimulate, options.track, options.discard);
+        execution = await execute({ catalog, plan: planned, breakers: simulated ? undefined : deps.breakers, clientSignal: request.signal, now, random, promptTokens: request.traits?.promptTokens }, attemptOrSimulate, track, options.discard);
+        ran = execution.attempts;
+        told();
         if (!simulated) {
-          deps.onAttempts?.(execution.attempts);
           deps.state?.ran?.(execution.deployment);
           // Kept whether or not the route keeps sessions now: switched on again, it starts from where each session is.
           // An answer from elsewhere while a model loaded is a stopgap: the session comes back to that model once it is in memory.
@@ -131,7 +149,7 @@ export function createRouter(deps: RouterDeps): Router {
           if (request.session && !stopgap) deps.state?.sessions?.answered(sessionKey(planned.route, request.session, request.clientKey), execution.deployment.name);
         }
       } catch (error) {
-        if (error instanceof ExecutionError && !simulated) deps.onAttempts?.(error.attempts);
+        if (error instanceof ExecutionError) tell?.(error.attempts);
         throw error;
       }
       const cache = deps.cache;

@@ -2,8 +2,8 @@
  * What live traffic says of a provider's health on /health (and so on the dashboard and in its
  * "is down" notices): only a failure its breaker would count shows it down. A request the upstream
  * refused as wrong shows it answering; one it could not take (too long, tools it lacks, a 429, a
- * refused key) says nothing either way; and of a request retried on one deployment, the last try
- * is what the dashboard shows.
+ * refused key) says nothing either way; of a request retried on one deployment, the last try is
+ * what the dashboard shows; and a stream that broke after its first chunk counts once it ended.
  */
 import { describe, expect, it } from 'vitest';
 import { useTwoTier } from '../support/two-tier';
@@ -63,5 +63,16 @@ describe('passive health from live traffic', () => {
     expect(res.headers.get('x-switchyard-deployment')).toBe('llama');
     expect(res.headers.get('x-switchyard-attempts')).toBe('2');
     expect(await health()).toMatchObject({ local: 'up', llama: 'up' });
+  });
+
+  it('shows a stream that broke after its first chunk as a failure, once it ended', async () => {
+    await t.ollama.setMode({ kind: 'healthy' });
+    expect((await t.chat({ model: 'llama' })).res.status).toBe(200);
+    await t.ollama.setMode({ kind: 'reset-mid-stream', chunks: 3 });
+    const { res, text } = await t.chat({ model: 'llama', stream: true });
+    // Under way when it broke: the client has the words so far, then the error event.
+    expect(res.status).toBe(200);
+    expect(text).toMatch(/"error"/);
+    expect(await health()).toMatchObject({ local: 'down', llama: 'down' });
   });
 });
