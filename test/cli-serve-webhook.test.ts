@@ -42,7 +42,7 @@ async function gatewayWith(webhookUrl: string, args: string[] = [], settings: Re
 }
 
 describe('notices posted to a webhook', () => {
-  it('posts a provider going down and coming back, once each, and names only the host', async () => {
+  it('posts a provider going down, once, and names only the host', async () => {
     const hook = await receiver();
     // As on a server: listening beyond loopback, where /health tells a caller without a key only the status.
     const { ollama, output } = await gatewayWith(`${hook.url}/hooks/T000/secret-path`, ['--host', '0.0.0.0']);
@@ -60,8 +60,6 @@ describe('notices posted to a webhook', () => {
 
     await ollama.setMode({ kind: 'refuse' });
     await expect.poll(() => hook.requests.map((r) => r.body?.title), { timeout: 10_000 }).toContain('local is down');
-    await ollama.setMode({ kind: 'healthy' });
-    await expect.poll(() => hook.requests.map((r) => r.body?.title), { timeout: 10_000 }).toContain('local recovered');
 
     const down = hook.requests.find((r) => r.body?.title === 'local is down');
     expect(down).toMatchObject({ method: 'POST', path: '/hooks/T000/secret-path', headers: expect.objectContaining({ 'content-type': 'application/json' }) });

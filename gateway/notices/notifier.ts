@@ -1,5 +1,6 @@
 /**
- * Notices only on changes: a provider went down, traffic is falling back, it recovered, a budget
+ * Notices only on changes: a provider went down, traffic is falling back, it recovered (once it
+ * stayed up a minute: one that comes and goes is one notice, not two every few seconds), a budget
  * reached 80% or 100% of its limit, the store cannot be written (a full disk) or can again, a model
  * pull the page started ended (a download of gigabytes outlives the window it was started from).
  * Fed the gateway's health snapshots; remembers the last state so nothing repeats (a budget's
@@ -24,9 +25,12 @@ export interface Notice {
 
 /** Falling back is said again only after this long without a request that fell back. */
 export const FALLBACK_QUIET_MS = 10 * 60_000;
+/** A provider said to be down is said to have recovered once it has been up this long without a break. */
+export const RECOVERED_AFTER_MS = 60_000;
 
 export function createNotifier(now: () => number = Date.now) {
-  const last = new Map<string, string>();
+  /** Per provider, the status last said (its first, unsaid), and since when it has been up again after a "down". */
+  const said = new Map<string, { status: string; upSince?: number }>();
   let lastFallbacks: number | undefined;
   /** When a request last fell back (as far as the snapshots tell). */
   let lastFallbackAt: number | undefined;
@@ -64,12 +68,17 @@ export function createNotifier(now: () => number = Date.now) {
         notices.push({ title: `Budget "${budget.name}" is at ${Math.floor(budget.fraction * 100)}%`, body: `Of ${limit} for this period.` });
       }
     }
-    for (const provider of snapshot.providers) {
-      const before = last.get(provider.name);
-      last.set(provider.name, provider.status);
-      if (before === undefined || before === provider.status) continue;
-      if (provider.status === 'down') notices.push({ title: `${provider.name} is down`, body: 'Requests go to the next deployment of each route.' });
-      else if (provider.status === 'up' && before === 'down') notices.push({ title: `${provider.name} recovered`, body: 'Traffic returns to it.' });
+    for (const { name, status } of snapshot.providers) {
+      const before = said.get(name);
+      if (!before || (status !== 'up' && status !== 'down')) said.set(name, { status });
+      else if (status === 'down') {
+        if (before.status !== 'down') notices.push({ title: `${name} is down`, body: 'Requests go to the next deployment of each route.' });
+        said.set(name, { status });
+      } else if (before.status !== 'down') said.set(name, { status });
+      else if (now() - (before.upSince ??= now()) >= RECOVERED_AFTER_MS) {
+        notices.push({ title: `${name} recovered`, body: 'Traffic returns to it.' });
+        said.set(name, { status });
+      }
     }
     const failing = Boolean(snapshot.storeError);
     if (failing && !storeFailing) notices.push({ title: 'Switchyard cannot write its data', body: `Requests are still answered, but not all recorded. Is the disk full? ${snapshot.storeError}` });

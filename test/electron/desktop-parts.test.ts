@@ -18,13 +18,32 @@ import { startGateway, tempDir } from '../support/harness';
 useDesktopCleanups();
 
 describe('notifications', () => {
-  it('fire on changes only: down, falling back, recovered', () => {
-    const notify = createNotifier();
-    expect(notify({ providers: [{ name: 'local', status: 'up' }], fallbacks: 0 })).toEqual([]);
-    expect(notify({ providers: [{ name: 'local', status: 'up' }], fallbacks: 0 })).toEqual([]);
-    expect(notify({ providers: [{ name: 'local', status: 'down' }], fallbacks: 2 }).map((n) => n.title)).toEqual(['local is down', 'Switchyard is falling back']);
-    expect(notify({ providers: [{ name: 'local', status: 'down' }], fallbacks: 5 })).toEqual([]);
-    expect(notify({ providers: [{ name: 'local', status: 'up' }], fallbacks: 5 }).map((n) => n.title)).toEqual(['local recovered']);
+  it('fire on changes only: down, falling back, recovered once up for a minute', () => {
+    let clock = 0;
+    const notify = createNotifier(() => clock);
+    const at = (ms: number, status: string, fallbacks = 0) => ((clock = ms), notify({ providers: [{ name: 'local', status }], fallbacks }).map((n) => n.title));
+    expect(at(0, 'up')).toEqual([]);
+    expect(at(2_000, 'up')).toEqual([]);
+    expect(at(4_000, 'down', 2)).toEqual(['local is down', 'Switchyard is falling back']);
+    expect(at(6_000, 'down', 5)).toEqual([]);
+    expect(at(8_000, 'up', 5)).toEqual([]);
+    expect(at(67_999, 'up', 5)).toEqual([]);
+    expect(at(68_000, 'up', 5)).toEqual(['local recovered']);
+    expect(at(70_000, 'up', 5)).toEqual([]);
+  });
+
+  it('say a provider that comes and goes is down once, and recovered once it stays up', () => {
+    let clock = 0;
+    const notify = createNotifier(() => clock);
+    const at = (ms: number, status: string) => ((clock = ms), notify({ providers: [{ name: 'local', status }, { name: 'cloud', status: 'up' }], fallbacks: 0 }).map((n) => n.title));
+    expect(at(0, 'up')).toEqual([]);
+    expect(at(2_000, 'down')).toEqual(['local is down']);
+    // Up and down every few seconds for ten minutes (a model that crashes on long prompts): nothing more.
+    for (let ms = 4_000; ms < 600_000; ms += 2_000) expect(at(ms, ms % 10_000 < 6_000 ? 'up' : 'down'), `at ${ms} ms`).toEqual([]);
+    expect(at(600_000, 'up')).toEqual([]);
+    expect(at(660_000, 'up')).toEqual(['local recovered']);
+    // Down again after it had recovered: said at once.
+    expect(at(662_000, 'down')).toEqual(['local is down']);
   });
 
   it('say falling back once an episode: again only after 10 quiet minutes', () => {

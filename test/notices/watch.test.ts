@@ -44,7 +44,7 @@ it('says a failing read once per streak, and delivers again once reads work', as
 it('reads nothing while no webhook is set, and starts from the health as it is once one is', async () => {
   let active = false;
   let reads = 0;
-  let local = 'down';
+  let local = 'up';
   const delivered: string[] = [];
   stop = watchNotices({
     read: () => (reads++, { providers: [{ name: 'local', status: local as 'up' | 'down' }], fallbacks: 0 }),
@@ -57,6 +57,6 @@ it('reads nothing while no webhook is set, and starts from the health as it is o
   expect(reads).toBe(0);
   active = true;
   await expect.poll(() => reads).toBeGreaterThan(1);
-  local = 'up';
-  await expect.poll(() => delivered).toEqual(['local recovered']);
+  local = 'down';
+  await expect.poll(() => delivered).toEqual(['local is down']);
 });
