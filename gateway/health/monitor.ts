@@ -66,18 +66,25 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
   const inMemory = new Map<string, ModelsSeen>();
   const remote = new Map<string, Set<string>>();
   const facts = new Map<string, OllamaShowFacts>();
+  /** The digest of the model each of `facts` was learned from: a model pulled again in a newer version, or made again by `ollama create`, is asked again. */
+  const learnedFrom = new Map<string, string | undefined>();
   let timer: NodeJS.Timeout | undefined;
 
-  /** Learns the facts of deployed models not seen yet (a model pulled again under the same name keeps its facts). */
+  /** Learns the facts of deployed models not seen yet, or changed since (their digest): until then the old facts stand. */
   async function learnModels(name: string, result: ProbeResult): Promise<void> {
     const adapter = deps.catalog().providers.get(name);
     if (!adapter?.show) return;
-    const unknown = [...new Set(deps.catalog().config.deployments.filter((d) => d.provider === name).map((d) => d.model))].filter((m) => !facts.has(`${name}\u0000${m}`) && installed.get(name)?.models.has(m));
+    const key = (model: string) => `${name}\u0000${model}`;
+    const unknown = [...new Set(deps.catalog().config.deployments.filter((d) => d.provider === name).map((d) => d.model))].filter(
+      (m) => installed.get(name)?.models.has(m) && (!facts.has(key(m)) || learnedFrom.get(key(m)) !== result.digests?.get(m)),
+    );
     await Promise.all(
       unknown.slice(0, SHOWS_PER_PROBE).map(async (model) => {
         try {
           const shown = await adapter.show?.(model, AbortSignal.timeout(PROBE_TIMEOUT_MS));
-          if (shown) facts.set(`${name}\u0000${model}`, ollamaShowFacts(shown));
+          if (!shown) return;
+          facts.set(key(model), ollamaShowFacts(shown));
+          learnedFrom.set(key(model), result.digests?.get(model));
         } catch {
           // The next probe asks again.
         }

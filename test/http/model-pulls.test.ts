@@ -51,7 +51,9 @@ interface Pull {
 }
 const pull = (name: string, method = 'POST') => h.admin(`/admin/api/deployments/${encodeURIComponent(name)}/pull`, { method });
 const pullOf = async (model: string) => ((await (await h.admin('/admin/api/pulls')).json()) as { pulls: Pull[] }).pulls.find((p) => p.model === model);
-const available = async (name: string) => ((await (await h.admin('/admin/api/health')).json()) as { deployments: { name: string; modelAvailable: boolean | null }[] }).deployments.find((d) => d.name === name)?.modelAvailable;
+const deploymentOf = async (name: string) => ((await (await h.admin('/admin/api/health')).json()) as { deployments: { name: string; modelAvailable: boolean | null; contextWindow: number | null }[] }).deployments.find((d) => d.name === name);
+const windowOf = async (name: string) => (await deploymentOf(name))?.contextWindow;
+const available = async (name: string) => (await deploymentOf(name))?.modelAvailable;
 
 describe('pulling a model to an Ollama', () => {
   it('pulls in the background with its progress to read, and the deployment answers once it is installed', async () => {
@@ -77,9 +79,12 @@ describe('pulling a model to an Ollama', () => {
 
   it('says whether the pull of an installed model brought its newer version, or found it up to date', async () => {
     expect(await available('llama')).toBe(true);
+    expect(await windowOf('llama')).toBe(8_192);
     expect((await pull('llama')).status).toBe(202);
     await expect.poll(async () => (await pullOf('llama3.2:3b'))?.state, { timeout: 5_000 }).toBe('done');
     expect(await pullOf('llama3.2:3b')).toMatchObject({ outcome: 'updated', error: null });
+    // The newer version's Modelfile gives it a larger window: what the router knows of it follows.
+    expect(await windowOf('llama')).toBe(16_384);
     // Again: Ollama has every layer, downloads nothing, and the model's digest is the same.
     const pulls = ollama.requests.filter((r) => r.path === '/api/pull').length;
     expect(await (await pull('llama')).json()).toMatchObject({ state: 'pulling', outcome: null });

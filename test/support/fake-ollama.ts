@@ -43,9 +43,10 @@ const NEWER_DIGEST = 'f2c9e8d7b6a5948372615049382716a5b4c3d2e1f0a9b8c7d6e5f4a3b2
 /**
  * `/api/show` as Ollama answers it for a kind of model: its architecture and trained context,
  * the capabilities Ollama derives from the template and weights, and a template with `.Suffix`
- * only for fill-in-the-middle models.
+ * only for fill-in-the-middle models. A model's newer version (its digest changed by a pull) has a
+ * Modelfile of its own: a larger `num_ctx`.
  */
-function showFor(model: string) {
+function showFor(model: string, digest = DIGEST) {
   const kind = /embed/.test(model) ? 'embed' : /coder/.test(model) ? 'coder' : /qwen3|gpt-oss/.test(model) ? 'thinker' : /llava|vision/.test(model) ? 'vision' : 'chat';
   const arch = { embed: 'nomic-bert', coder: 'qwen2', thinker: 'qwen3', vision: 'llama', chat: 'llama' }[kind];
   const capabilities = { embed: ['embedding'], coder: ['completion', 'tools', 'insert'], thinker: ['completion', 'tools', 'thinking'], vision: ['completion', 'vision'], chat: ['completion', 'tools'] }[kind];
@@ -54,7 +55,7 @@ function showFor(model: string) {
       ? '{{- if .Suffix }}<|fim_prefix|>{{ .Prompt }}<|fim_suffix|>{{ .Suffix }}<|fim_middle|>{{- else }}{{ .Prompt }}{{- end }}'
       : '{{- range .Messages }}<|start_header_id|>{{ .Role }}<|end_header_id|>{{ .Content }}<|eot_id|>{{- end }}';
   return {
-    parameters: 'num_ctx                        8192\nstop                           "<|eot_id|>"',
+    parameters: `num_ctx                        ${digest === NEWER_DIGEST ? 16384 : 8192}\nstop                           "<|eot_id|>"`,
     template,
     details: summary(model).details,
     model_info: { 'general.architecture': arch, [`${arch}.context_length`]: kind === 'embed' ? 2048 : 131072 },
@@ -93,7 +94,7 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
         return sendJson(res, 200, { models: models.filter((m) => loaded.has(m)).map((m) => ({ ...summary(m, digestOf(m)), expires_at: '2026-11-22T10:00:00Z', size_vram: 2_000_000_000, context_length: 4096 })) });
       case 'POST /api/show':
         if (!models.includes(model)) return sendJson(res, 404, { error: `model '${model}' not found` });
-        return sendJson(res, 200, showFor(model));
+        return sendJson(res, 200, showFor(model, digestOf(model)));
       case 'POST /api/pull':
         return pull(request.body ?? {}, res, {
           registry: options.pullable ?? ['qwen3:8b', 'mistral:7b', 'llama3.2:3b', 'nomic-embed-text'],
