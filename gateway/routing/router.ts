@@ -119,28 +119,12 @@ export function createRouter(deps: RouterDeps): Router {
         ? (provider, deployment, signal) =>
             simulated.has(deployment.name) ? Promise.reject(new UpstreamError('upstream_5xx', 'simulated failure (playground): not sent upstream')) : attempt(provider, deployment, signal)
         : attempt;
-      // A stream's attempts are told once it ends: one that failed after its first byte failed after all.
       const tell = simulated ? undefined : deps.onAttempts;
-      let ran: Attempt[] | undefined;
-      let ended = !options.track;
-      const told = () => {
-        if (ran && ended) tell?.(ran);
-      };
-      const inner = options.track;
-      const track: Track<T> | undefined =
-        inner && tell
-          ? (value, settle) =>
-              inner(value, (error) => {
-                settle(error);
-                ended = true;
-                told();
-              })
-          : inner;
+      const report = reportWhenEnded(tell, options.track);
       let execution: Execution<T>;
       try {
-        execution = await execute({ catalog, plan: planned, breakers: simulated ? undefined : deps.breakers, clientSignal: request.signal, now, random, promptTokens: request.traits?.promptTokens }, attemptOrSimulate, track, options.discard);
-        ran = execution.attempts;
-        told();
+        execution = await execute({ catalog, plan: planned, breakers: simulated ? undefined : deps.breakers, clientSignal: request.signal, now, random, promptTokens: request.traits?.promptTokens }, attemptOrSimulate, report.track, options.discard);
+        report.ran(execution.attempts);
         if (!simulated) {
           deps.state?.ran?.(execution.deployment);
           // Kept whether or not the route keeps sessions now: switched on again, it starts from where each session is.
@@ -158,6 +142,28 @@ export function createRouter(deps: RouterDeps): Router {
       const store = (payload: unknown) =>
         cache.put(key, { deployment: execution.deployment.name, provider: execution.deployment.provider, kind: request.api, payload }, decision.ttlMs, decision.maxBytes);
       return { ...execution, value: caching.keep(execution.value, store), cache: decision.lookup ? 'miss' : 'bypass' };
+    },
+  };
+}
+
+/**
+ * Tells `tell` a run's attempts once its answer has ended: a whole answer's as the run returns, a
+ * stream's when it ends (one that failed after its first byte failed after all).
+ */
+function reportWhenEnded<T>(tell: ((attempts: readonly Attempt[]) => void) | undefined, track: Track<T> | undefined): { track: Track<T> | undefined; ran(attempts: Attempt[]): void } {
+  if (!tell || !track) return { track, ran: (attempts) => tell?.(attempts) };
+  let ran: Attempt[] | undefined;
+  let ended = false;
+  return {
+    track: (value, settle) =>
+      track(value, (error) => {
+        settle(error);
+        ended = true;
+        if (ran) tell(ran);
+      }),
+    ran(attempts) {
+      ran = attempts;
+      if (ended) tell(attempts);
     },
   };
 }
