@@ -1,7 +1,7 @@
 /**
  * The dashboard on narrow windows, in a real browser (support/dashboard.ts): the pages' links above
- * the page, every card within a phone's width with no table scrolling sideways in it, and checkboxes
- * that stay square beside long words.
+ * the page, every card within a phone's width with no table scrolling sideways in it and nothing
+ * running past its edge, and checkboxes that stay square beside long words.
  */
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +18,13 @@ beforeAll(async () => {
   await Promise.all([dashboard.openai.setMode({ kind: 'status', status: 500 }), dashboard.ollama.setMode({ kind: 'status', status: 500 })]);
   await dashboard.h.openai.chat.completions.create({ model: 'default', messages: [{ role: 'user', content: 'x' }] }, { maxRetries: 0 }).catch(() => undefined);
   await Promise.all([dashboard.openai.setMode({ kind: 'healthy' }), dashboard.ollama.setMode({ kind: 'healthy' })]);
+  // And a row in each of the other tables: an alias, a budget, a client key.
+  const post = (path: string, method: string, body: unknown) => dashboard.h.admin(`/admin/api/${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  for (const made of [
+    await post('aliases/claude-sonnet-*', 'PUT', { target: 'default' }),
+    await post('budgets', 'POST', { name: 'cloud-spend-this-month', scope: { provider: 'cloud' }, period: 'month', limitUsd: 25 }),
+    await post('keys', 'POST', { name: 'continue-in-vscode', rateLimitPerMinute: 120 }),
+  ]) expect(made.ok, await made.clone().text()).toBe(true);
   await dashboard.logIn();
 });
 
@@ -52,6 +59,15 @@ describe('the dashboard on a narrow window', () => {
         // Nor does a card's table hide its last columns behind a sideways scroll.
         const scrolling = await page.locator('.card .table-wrap').evaluateAll((wraps) => wraps.filter((wrap) => wrap.scrollWidth > wrap.clientWidth + 1).map((wrap) => wrap.closest('.card')?.querySelector('h2, h3')?.textContent));
         expect(scrolling, path).toEqual([]);
+        // Nor does anything in a card run past its edge (a table's last cells, a select with long options).
+        const spilling = await page.locator('.card').evaluateAll((cards) =>
+          cards.flatMap((card) => {
+            const edge = card.getBoundingClientRect().right;
+            const past = [...card.querySelectorAll('*')].find((el) => el.getBoundingClientRect().width > 0 && el.getBoundingClientRect().right > edge + 0.5);
+            return past ? [`${card.querySelector('h2, h3')?.textContent}: ${past.tagName.toLowerCase()}`] : [];
+          }),
+        );
+        expect(spilling, path).toEqual([]);
         const squeezed = await page.locator('input[type=checkbox]').evaluateAll((boxes) => boxes.map((box) => [box.getBoundingClientRect(), box.closest('label')?.textContent] as const).filter(([r]) => r.height > 0 && r.width < r.height - 1).map(([, words]) => words));
         expect(squeezed, path).toEqual([]);
       }

@@ -21,7 +21,7 @@ export function AliasesCard({ targets }: { targets: string[] }) {
     <Card title="Aliases">
       <p className="muted">Other model names tools send, each for a route or deployment. <code>*</code> matches anything: <code>claude-*</code> takes every Claude model Claude Code asks for. Exact names win, then patterns in this order.</p>
       {aliases.data.length === 0 ? <Empty>No aliases.</Empty> : null}
-      <table>
+      <table className="stacked">
         <tbody>
           {aliases.data.map((a) => (
             <tr key={a.alias} data-testid={`alias-${a.alias}`}>

@@ -45,7 +45,7 @@ export function RoutesPage() {
         <div className="grid">
           <Card title="Deployments" actions={<button className="primary" onClick={() => setEditing('new')}>Add deployment</button>}>
             {deployments.data.length === 0 ? <Empty>No deployments yet: add one for a model on a provider.</Empty> : null}
-            <table>
+            <table className="stacked">
               <tbody>
                 {deployments.data.map((d) => (
                   <tr key={d.name}>

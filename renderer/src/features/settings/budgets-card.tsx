@@ -55,7 +55,7 @@ export function BudgetsCard() {
     <Card title="Budgets" actions={editing ? null : <button onClick={() => setEditing('new')}>Add budget</button>}>
       <p className="muted">What may be spent per day, week or month. Past it, paid deployments are skipped (local and free ones keep answering), or every request is refused.</p>
       {budgets.data.length === 0 && !editing ? <Empty>No budgets: spending is not limited.</Empty> : null}
-      <table>
+      <table className="stacked">
         <tbody>
           {budgets.data.map((b) => (
             <tr key={b.name} data-testid={`budget-${b.name}`}>

@@ -16,7 +16,7 @@ export function ConfigHistory() {
     <Card title="Config history">
       <p className="muted">Every change is kept (the newest thousand). Restoring one applies it again as a new change, checked like an import.</p>
       <div className="table-wrap">
-      <table>
+      <table className="stacked">
         <tbody>
           {revisions.data.map((r, i) => (
             <tr key={r.id}>

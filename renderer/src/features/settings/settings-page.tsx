@@ -139,7 +139,7 @@ function Keys() {
       </form>
       {keys.isError ? <ErrorNote error={keys.error} /> : null}
       {keys.data?.length === 0 ? <Empty>No keys yet.</Empty> : null}
-      <table>
+      <table className="stacked">
         <tbody>
           {keys.data?.map((k) => (
             <tr key={k.name}>
