@@ -24,7 +24,8 @@ import { VIA_HEADER } from './via';
  * stream waits as long as the clients themselves do (Codex's stream_idle_timeout_ms is 300 s;
  * Claude Code's own watchdog, 90 s, comes first for it) rather than cut a turn and pay for it twice.
  * A server of another kind on this machine (LM Studio, vLLM, an Ollama's own OpenAI and Anthropic
- * APIs) streams its thinking too: `defaultTimeouts` gives it a local idle.
+ * APIs) streams its thinking too, and may load its model on the first request as Ollama does (LM
+ * Studio's just-in-time loading): `defaultTimeouts` gives it Ollama's idle and first byte.
  */
 export const DEFAULT_TIMEOUTS = {
   ollama: { connectMs: 3_000, firstByteMs: 120_000, idleMs: 30_000, totalMs: 600_000 },
@@ -33,7 +34,7 @@ export const DEFAULT_TIMEOUTS = {
 } as const satisfies Record<string, Required<Timeouts>>;
 
 export function defaultTimeouts(kind: keyof typeof DEFAULT_TIMEOUTS, local: boolean): Required<Timeouts> {
-  return local ? { ...DEFAULT_TIMEOUTS[kind], idleMs: DEFAULT_TIMEOUTS.ollama.idleMs } : DEFAULT_TIMEOUTS[kind];
+  return local ? { ...DEFAULT_TIMEOUTS[kind], idleMs: DEFAULT_TIMEOUTS.ollama.idleMs, firstByteMs: DEFAULT_TIMEOUTS.ollama.firstByteMs } : DEFAULT_TIMEOUTS[kind];
 }
 
 export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;

@@ -71,7 +71,13 @@ describe('the upstream transport', () => {
     for (const kind of ['openai', 'anthropic'] as const) expect(defaultTimeouts(kind, false).idleMs, kind).toBeGreaterThanOrEqual(300_000);
     // An Ollama, and any server on this machine, streams its thinking: a silence is a wedged runner, and the next deployment is tried.
     for (const kind of ['ollama', 'openai', 'anthropic'] as const) expect(defaultTimeouts(kind, true).idleMs, kind).toBe(30_000);
-    expect(defaultTimeouts('openai', true)).toEqual({ ...DEFAULT_TIMEOUTS.openai, idleMs: 30_000 });
+    expect(defaultTimeouts('openai', true)).toEqual({ ...DEFAULT_TIMEOUTS.openai, idleMs: 30_000, firstByteMs: 120_000 });
+  });
+
+  it('gives a server on this machine of any kind the first byte a local model loading takes, as an Ollama', () => {
+    // LM Studio loads a model on its first request (just in time), as Ollama does: a cloud's 60 s would cut that load.
+    for (const kind of ['ollama', 'openai', 'anthropic'] as const) expect(defaultTimeouts(kind, true).firstByteMs, kind).toBe(DEFAULT_TIMEOUTS.ollama.firstByteMs);
+    for (const kind of ['openai', 'anthropic'] as const) expect(defaultTimeouts(kind, false).firstByteMs, kind).toBe(60_000);
   });
 
   it('bounds a whole answer by a firstByteMs the provider sets itself', async () => {
