@@ -5,7 +5,9 @@
  * a tray menu rebuilt as health changes, notifications on changes (and, with SWITCHYARD_WEBHOOK_URL
  * in its environment, the same posted to a chat as `serve` posts them), and a clean quit.
  */
+import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { toolsPointedAt } from '../../gateway/connect/connections';
 import type { Gateway, GatewayOptions } from '../../gateway/server';
 import { sessionCookieName } from '../../gateway/surfaces/admin/session';
 import { DEFAULT_PORT } from '../../gateway/paths';
@@ -58,7 +60,7 @@ export async function runDesktop(shell: Shell, deps: DesktopDeps): Promise<Deskt
     const notices = { desktop: true, undelivered: (problem: string) => console.error(`Notice not delivered: ${problem}`) };
     gateway = await deps.createGateway({ dataDir: join(shell.userDataDir(), 'data'), port: wanted, secrets: deps.secrets, env, notices, ...(deps.uiDir ? { uiDir: deps.uiDir } : {}) });
     sayWebhookProblems(gateway.webhook.state(), shell);
-    origin = (await startOnFreePort(gateway, wanted, shell)).url;
+    origin = (await startOnFreePort(gateway, wanted, shell, env)).url;
     state.port = Number(new URL(origin).port);
     state.localOnly = gateway.localOnly();
     // What headless serve prints at start (a provider without its key, a guessed local model): here nothing else would show it.
@@ -206,13 +208,16 @@ async function withSystemProxy(shell: Shell, env: Record<string, string | undefi
 }
 
 /** The configured port, or (when another program holds it) any free one, saying so plainly. */
-async function startOnFreePort(gateway: Gateway, wanted: number, shell: Shell): Promise<{ url: string }> {
+async function startOnFreePort(gateway: Gateway, wanted: number, shell: Shell, env: NodeJS.ProcessEnv): Promise<{ url: string }> {
   try {
     return await gateway.start();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
     const fallback = await gateway.startOn(0);
-    shell.notify(`Port ${wanted} is in use`, `Another program uses port ${wanted}, so Switchyard listens on ${new URL(fallback.url).port}. Point tools at ${fallback.url}/v1, or free port ${wanted} and restart.`);
+    // Tools connected here before still name the taken port: their prompts now go to the program that holds it.
+    const stranded = toolsPointedAt({ home: env.HOME || homedir(), env }, `http://127.0.0.1:${wanted}`);
+    const tools = stranded.length === 0 ? '' : ` ${stranded.join(', ')} still ${stranded.length === 1 ? 'points' : 'point'} at port ${wanted}, so ${stranded.length === 1 ? 'its' : 'their'} requests go to that program: connect ${stranded.length === 1 ? 'it' : 'them'} again (Connect a tool) or free the port.`;
+    shell.notify(`Port ${wanted} is in use`, `Another program uses port ${wanted}, so Switchyard listens on ${new URL(fallback.url).port}. Point tools at ${fallback.url}/v1, or free port ${wanted} and restart.${tools}`);
     return fallback;
   }
 }

@@ -36,6 +36,11 @@ export function pointing(c: Connection): string {
   return `${TOOL_NAMES[c.tool]}: ${where}`;
 }
 
+/** The tools whose settings files point at `url` (a port the gateway could not have: their requests go to whatever holds it). */
+export function toolsPointedAt(places: Pick<Places, 'home' | 'env'>, url: string): string[] {
+  return toolConnections(places, url).filter((c) => c.state === 'here').map((c) => TOOL_NAMES[c.tool]);
+}
+
 /** Every tool Switchyard can connect, read from its settings file where `places` says it is. */
 export function toolConnections(places: Pick<Places, 'home' | 'env'>, gatewayUrl: string): Connection[] {
   return WRITABLE_TOOLS.map((tool) => {

@@ -3,7 +3,7 @@
  * real gateway behind it. The Electron binary cannot run on this machine; what it would add (real
  * windows, tray, dialogs) is the thin adapter in electron/main/electron-shell.ts.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -121,7 +121,26 @@ describe('desktop lifecycle', () => {
     expect(actual).not.toBe(taken);
     expect(shell.notices[0]?.title).toBe(`Port ${taken} is in use`);
     expect(shell.notices[0]?.body).toContain(`http://127.0.0.1:${actual}/v1`);
+    expect(shell.notices[0]?.body).not.toContain('still point');
     expect(shell.item(/^Running on port/).label).toBe(`Running on port ${actual}`);
+  });
+
+  it('names the tools still pointed at a taken port: their prompts go to the program that holds it', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    onCleanup(() => new Promise<void>((r) => blocker.close(() => r())));
+    const taken = (blocker.address() as { port: number }).port;
+    // Claude Code and Codex were connected while the gateway had the port; opencode points at another server.
+    const home = tempDir();
+    onCleanup(() => home.remove());
+    mkdirSync(join(home.path, '.claude'));
+    writeFileSync(join(home.path, '.claude', 'settings.json'), JSON.stringify({ env: { ANTHROPIC_BASE_URL: `http://localhost:${taken}`, ANTHROPIC_MODEL: 'coder' } }));
+    mkdirSync(join(home.path, '.codex'));
+    writeFileSync(join(home.path, '.codex', 'config.toml'), `model_provider = "switchyard"\nmodel = "coder"\n\n[model_providers.switchyard]\nname = "Switchyard"\nbase_url = "http://127.0.0.1:${taken}/v1"\n`);
+    mkdirSync(join(home.path, '.config', 'opencode'), { recursive: true });
+    writeFileSync(join(home.path, '.config', 'opencode', 'opencode.json'), JSON.stringify({ model: 'switchyard/coder', provider: { switchyard: { options: { baseURL: 'http://127.0.0.1:7799/v1' } } } }));
+    const { shell } = await startDesktop({ port: taken, env: { HOME: home.path } });
+    expect(shell.notices[0]?.body).toContain(`Claude Code, Codex CLI still point at port ${taken}, so their requests go to that program: connect them again (Connect a tool) or free the port.`);
   });
 
   it('shows what the gateway noticed at start as a notification (headless serve prints it)', async () => {
