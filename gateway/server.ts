@@ -44,6 +44,7 @@ import { databaseBytes, openDatabase } from './store/db';
 import { watchOtherWriters } from './store/other-writers';
 import { createSideWrites, guardedCache, guardedHistory, guardedQuirks, guardedResponses } from './store/side-writes';
 import { createQuirkStore } from './store/upstream-quirks';
+import { serverOf } from './providers/quirk-memory';
 import { DEFAULT_HOST, DEFAULT_PORT, localUrl } from './paths';
 import { isLoopbackHost } from './http/local-guard';
 import { VERSION } from './version';
@@ -113,6 +114,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     // A model pulled after a 404 blocked its deployment is usable again at once.
     onInstalled: (provider, installed) => {
       for (const d of catalog.config.deployments) if (d.provider === provider && installed.has(d.model)) breakers.unblock(d.name, 'model_missing', 'the model is installed now');
+    },
+    // What an older version refused, a new one may take: its next requests go as clients send them (one refusal relearns the rest).
+    onUpgraded: (provider) => {
+      const config = catalog.providers.get(provider)?.config;
+      if (config) upstream.quirks.forget(serverOf(config));
     },
   });
   const usageLog = createUsageLog(db, daysIn(timeZone));

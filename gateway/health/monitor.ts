@@ -52,6 +52,8 @@ export interface HealthMonitorDeps {
   now: () => number;
   /** After each successful probe of an Ollama, with the models it has (a missing model may have been pulled). */
   onInstalled?: (provider: string, installed: ReadonlySet<string>) => void;
+  /** When an Ollama answers with another version than it did before (upgraded, or another server at its address). */
+  onUpgraded?: (provider: string, from: string, to: string) => void;
 }
 
 /** A list older than this many intervals says nothing any more (the probes behind it failed). */
@@ -61,6 +63,8 @@ const SHOWS_PER_PROBE = 8;
 
 export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
   const latest = new Map<string, ProbeRecord>();
+  /** Each provider's version, from its last probe that said one. */
+  const versions = new Map<string, string>();
   const inFlight = new Set<string>();
   const installed = new Map<string, ModelsSeen>();
   const inMemory = new Map<string, ModelsSeen>();
@@ -120,6 +124,10 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
       remote.set(name, bothSpellings(record.result.remote ?? []));
       await learnModels(name, record.result);
       deps.onInstalled?.(name, models);
+      const version = record.result.version;
+      const before = versions.get(name);
+      if (version !== undefined) versions.set(name, version);
+      if (version !== undefined && before !== undefined && version !== before) deps.onUpgraded?.(name, before, version);
     }
     const detail = record.result ? { version: record.result.version ?? null, models: record.result.models?.length ?? null, loaded: record.result.loaded ?? null } : null;
     deps.history.addProbe({ provider: name, at: record.at, ok: record.ok, latencyMs: Math.round(record.latencyMs * 10) / 10, error: record.error, detail });

@@ -2,8 +2,8 @@
  * What strict upstreams refused is kept across a restart: a field Gemini does not know, an answer
  * limit Groq names, a model OpenAI serves by Responses alone. Each is learned from one refusal, and
  * after a restart on the same data dir the first request goes as the server takes it. What was
- * learned belongs to the server (its base URL), lapses after 30 days, and a damaged record is
- * learned again rather than trusted.
+ * learned belongs to the server (its base URL), lapses after 30 days or when an Ollama is upgraded,
+ * and a damaged record is learned again rather than trusted.
  */
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
@@ -18,6 +18,8 @@ let gemini: FakeServer;
 let groq: FakeServer;
 let ollama: FakeServer;
 let data: ReturnType<typeof tempDir>;
+/** What the fake Ollama serves and says of itself: a test upgrades it by changing its version. */
+const ollamaSays = { models: ['llama3.2:3b'], version: '0.12.6' };
 const DAY = 24 * 3_600_000;
 
 const config = (geminiUrl = gemini.url) => ({
@@ -37,7 +39,7 @@ const config = (geminiUrl = gemini.url) => ({
 });
 
 beforeAll(async () => {
-  [gemini, groq, ollama] = await Promise.all([startFakeGemini(), startFakeOpenAI(), startFakeOllama({ models: ['llama3.2:3b'] })]);
+  [gemini, groq, ollama] = await Promise.all([startFakeGemini(), startFakeOpenAI(), startFakeOllama(ollamaSays)]);
 });
 afterAll(async () => {
   await Promise.all([gemini.stop(), groq.stop(), ollama.stop()]);
@@ -102,6 +104,28 @@ describe('a quirk learned from a refusal', () => {
       expect(quirks.quirks).toEqual([expect.objectContaining({ provider: 'local', model: 'llama3.2:3b', learned: 'does not think: asked for none' })]);
     });
     expect(sentTo(ollama, '/api/chat').map((r) => (r.body as { think?: unknown }).think)).toEqual([true, undefined, undefined]);
+  });
+
+  it('is forgotten when an Ollama is upgraded (its probe says another version): what it refused, the new one may take', async () => {
+    const quirks = async (h: Harness) => ((await (await h.admin('/admin/api/quirks')).json()) as { quirks: { learned: string }[] }).quirks.map((q) => q.learned);
+    try {
+      await run(async (h) => {
+        // Learned before any probe (a probe reads the model's capabilities, and it would not be asked to think).
+        await h.ollama.chat({ model: 'llama', think: true, messages: [{ role: 'user', content: 'hi' }] });
+        expect(await quirks(h)).toEqual(['does not think: asked for none']);
+        // Probed, twice, at the same version: kept.
+        await h.gateway.health.probeAll();
+        await h.gateway.health.probeAll();
+        expect(await quirks(h)).toEqual(['does not think: asked for none']);
+        ollamaSays.version = '0.13.1';
+        await h.gateway.health.probeAll();
+        expect(await quirks(h)).toEqual([]);
+      });
+      // Forgotten on disk too: a restart does not bring it back.
+      await run(async (h) => expect(await quirks(h)).toEqual([]));
+    } finally {
+      ollamaSays.version = '0.12.6';
+    }
   });
 
   it("belongs to the server: another base URL learns its own, and a provider's other settings keep it", async () => {
