@@ -122,12 +122,16 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
       installed.set(name, { at: record.at, models });
       inMemory.set(name, { at: record.at, models: bothSpellings(record.result.loaded ?? []) });
       remote.set(name, bothSpellings(record.result.remote ?? []));
-      await learnModels(name, record.result);
-      deps.onInstalled?.(name, models);
       const version = record.result.version;
       const before = versions.get(name);
       if (version !== undefined) versions.set(name, version);
-      if (version !== undefined && before !== undefined && version !== before) deps.onUpgraded?.(name, before, version);
+      if (version !== undefined && before !== undefined && version !== before) {
+        // A new Ollama may say more of the same model (capabilities it did not detect before): asked again.
+        for (const key of facts.keys()) if (key.startsWith(`${name}\u0000`)) facts.delete(key);
+        deps.onUpgraded?.(name, before, version);
+      }
+      await learnModels(name, record.result);
+      deps.onInstalled?.(name, models);
     }
     const detail = record.result ? { version: record.result.version ?? null, models: record.result.models?.length ?? null, loaded: record.result.loaded ?? null } : null;
     deps.history.addProbe({ provider: name, at: record.at, ok: record.ok, latencyMs: Math.round(record.latencyMs * 10) / 10, error: record.error, detail });

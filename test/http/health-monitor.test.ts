@@ -75,3 +75,21 @@ describe('health monitor, started as serve starts it', () => {
     }
   });
 });
+
+describe('what an Ollama says of its models', () => {
+  it('is asked again once it is upgraded: a capability the old version did not detect is known at once', async () => {
+    const says = { models: ['qwen3:8b'], version: '0.8.0' };
+    const ollama = await startFakeOllama(says);
+    const h = await startGateway({ version: 1, providers: [{ name: 'local', kind: 'ollama', baseUrl: ollama.url, healthCheck: { intervalMs: 0 } }], deployments: [{ name: 'qwen', provider: 'local', model: 'qwen3:8b' }], routes: [] });
+    try {
+      const capabilities = async () => (await (await h.admin('/admin/api/health')).json()).deployments[0].capabilities as string[];
+      await h.gateway.health.probeAll();
+      expect(await capabilities()).not.toContain('thinking');
+      says.version = '0.12.6';
+      await h.gateway.health.probeAll();
+      expect(await capabilities()).toContain('thinking');
+    } finally {
+      await stopAll(h, ollama);
+    }
+  });
+});

@@ -44,12 +44,14 @@ const NEWER_DIGEST = 'f2c9e8d7b6a5948372615049382716a5b4c3d2e1f0a9b8c7d6e5f4a3b2
  * `/api/show` as Ollama answers it for a kind of model: its architecture and trained context,
  * the capabilities Ollama derives from the template and weights, and a template with `.Suffix`
  * only for fill-in-the-middle models. A model's newer version (its digest changed by a pull) has a
- * Modelfile of its own: a larger `num_ctx`.
+ * Modelfile of its own: a larger `num_ctx`; an Ollama before 0.9.0 lists no `thinking` capability.
  */
-function showFor(model: string, digest = DIGEST) {
+function showFor(model: string, digest: string, version: string) {
   const kind = /embed/.test(model) ? 'embed' : /coder/.test(model) ? 'coder' : /qwen3|gpt-oss/.test(model) ? 'thinker' : /llava|vision/.test(model) ? 'vision' : 'chat';
   const arch = { embed: 'nomic-bert', coder: 'qwen2', thinker: 'qwen3', vision: 'llama', chat: 'llama' }[kind];
-  const capabilities = { embed: ['embedding'], coder: ['completion', 'tools', 'insert'], thinker: ['completion', 'tools', 'thinking'], vision: ['completion', 'vision'], chat: ['completion', 'tools'] }[kind];
+  // Ollama tells a thinking model by its capabilities since 0.9.0.
+  const thinks = atLeast(version, '0.9.0') ? ['thinking'] : [];
+  const capabilities = { embed: ['embedding'], coder: ['completion', 'tools', 'insert'], thinker: ['completion', 'tools', ...thinks], vision: ['completion', 'vision'], chat: ['completion', 'tools'] }[kind];
   const template =
     kind === 'coder'
       ? '{{- if .Suffix }}<|fim_prefix|>{{ .Prompt }}<|fim_suffix|>{{ .Suffix }}<|fim_middle|>{{- else }}{{ .Prompt }}{{- end }}'
@@ -94,7 +96,7 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
         return sendJson(res, 200, { models: models.filter((m) => loaded.has(m)).map((m) => ({ ...summary(m, digestOf(m)), expires_at: '2026-11-22T10:00:00Z', size_vram: 2_000_000_000, context_length: 4096 })) });
       case 'POST /api/show':
         if (!models.includes(model)) return sendJson(res, 404, { error: `model '${model}' not found` });
-        return sendJson(res, 200, showFor(model, digestOf(model)));
+        return sendJson(res, 200, showFor(model, digestOf(model), options.version ?? '0.12.6'));
       case 'POST /api/pull':
         return pull(request.body ?? {}, res, {
           registry: options.pullable ?? ['qwen3:8b', 'mistral:7b', 'llama3.2:3b', 'nomic-embed-text'],
