@@ -178,7 +178,7 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
   if (loadOnly(body, res, 'chat')) return;
   const thinks = body.think === true || (typeof body.think === 'string' && body.think !== '');
   // As Ollama refuses thinking asked of a model without it, and a level asked of one that thinks on or off.
-  if (thinks && !showFor(String(body.model)).capabilities.includes('thinking')) return sendJson(res, 400, { error: `"${body.model}" does not support thinking` });
+  if (thinks && !showFor(String(body.model), DIGEST, options.version ?? '0.12.6').capabilities.includes('thinking')) return sendJson(res, 400, { error: `"${body.model}" does not support thinking` });
   if (typeof body.think === 'string' && !['low', 'medium', 'high'].includes(body.think)) return sendJson(res, 400, { error: 'think must be a boolean or string ("high", "medium", "low")' });
   if (typeof body.think === 'string' && !takesLevels(body.model)) return sendJson(res, 400, { error: `think value "${body.think}" is not supported for this model` });
   const logprobs = logprobsAsked(body);
