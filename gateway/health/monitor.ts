@@ -42,6 +42,8 @@ export interface HealthMonitor {
   loaded(provider: string): ModelsSeen | undefined;
   /** The models an Ollama passes to Ollama's cloud, from its latest list (kept while probes fail: a prompt must not leave by mistake). */
   remote(provider: string): ReadonlySet<string> | undefined;
+  /** A model's context window as another server's models list says it (kept while probes fail: it does not change when a server is down). */
+  listedWindow(provider: string, model: string): number | undefined;
   start(): void;
   stop(): void;
 }
@@ -69,6 +71,7 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
   const installed = new Map<string, ModelsSeen>();
   const inMemory = new Map<string, ModelsSeen>();
   const remote = new Map<string, Set<string>>();
+  const windows = new Map<string, ReadonlyMap<string, number>>();
   const facts = new Map<string, OllamaShowFacts>();
   /** The digest of the model each of `facts` was learned from: a model pulled again in a newer version, or made again by `ollama create`, is asked again. */
   const learnedFrom = new Map<string, string | undefined>();
@@ -117,6 +120,8 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
       inFlight.delete(name);
     }
     latest.set(name, record);
+    if (record.result?.windows) windows.set(name, record.result.windows);
+    else if (record.result) windows.delete(name);
     if (record.result && deps.catalog().providers.get(name)?.config.kind === 'ollama') {
       const models = bothSpellings(record.result.models ?? []);
       installed.set(name, { at: record.at, models });
@@ -167,6 +172,7 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
     loaded: (provider) => fresh(inMemory.get(provider), provider),
     modelFacts: (provider, model) => facts.get(`${provider}\u0000${model}`),
     remote: (provider) => remote.get(provider),
+    listedWindow: (provider, model) => windows.get(provider)?.get(model),
     start() {
       // One light tick finds the providers that are due, so interval changes in the config apply at once.
       timer = setInterval(() => {

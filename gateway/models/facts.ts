@@ -108,11 +108,12 @@ export function maxOutputOf(deployment: DeploymentConfig): number | undefined {
  * The context window a deployment's requests get, in tokens, or undefined when nothing says.
  * For Ollama that is the `num_ctx` the gateway sends (the deployment's option), else the Modelfile's,
  * else what the loaded model runs with (`/api/ps`); the trained maximum is only what `num_ctx` may
- * be raised to.
+ * be raised to. For another server, what its models list says (`listed`: as it serves the model),
+ * else the bundled table.
  */
-export function contextWindowOf(deployment: DeploymentConfig, kind: ProviderConfig['kind'], upstream?: OllamaShowFacts): number | undefined {
+export function contextWindowOf(deployment: DeploymentConfig, kind: ProviderConfig['kind'], upstream?: OllamaShowFacts, listed?: number): number | undefined {
   if (deployment.contextWindow) return deployment.contextWindow;
-  if (kind !== 'ollama') return knownModel(deployment.model)?.contextWindow;
+  if (kind !== 'ollama') return listed ?? knownModel(deployment.model)?.contextWindow;
   const numCtx = deployment.options?.num_ctx;
   if (typeof numCtx === 'number' && numCtx > 0) return numCtx;
   return upstream?.modelfileNumCtx ?? upstream?.loadedContext;

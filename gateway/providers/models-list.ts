@@ -8,6 +8,9 @@
  * a provider's setup (LM Studio's or vLLM's address without `/v1`, Anthropic's with it), and every
  * request would then fail as a missing model. Where the list answers at the address the base URL
  * most likely meant (same origin, so the key goes nowhere new), the probe fails saying which.
+ *
+ * Many lists say each model's context window too (vLLM, Groq, OpenRouter, Together, Mistral): the
+ * router then knows a model the bundled table does not, as the server serves it.
  */
 import type { CancelSignal } from '../cancel';
 import { UpstreamError } from '../errors';
@@ -32,10 +35,29 @@ export async function modelsList(transport: Transport, path: string, providerNam
   }
 }
 
+type ListedModel = { id?: unknown } & Partial<Record<(typeof WINDOW_FIELDS)[number], unknown>>;
+
+/**
+ * Where a list entry says the model's context window: vLLM's serving limit (`max_model_len`), Groq's
+ * `context_window`, OpenRouter's and Together's `context_length`, Mistral's `max_context_length`.
+ */
+const WINDOW_FIELDS = ['max_model_len', 'context_window', 'context_length', 'max_context_length'] as const;
+/** A window past this is no window any model has: a field that means something else. */
+const MOST_TOKENS = 100_000_000;
+
 async function listAt(transport: Transport, path: string, providerName: string, signal: CancelSignal): Promise<ProbeResult> {
-  const { value } = await transport.json<{ data?: { id?: unknown }[] }>({ method: 'GET', path }, signal);
-  if (!Array.isArray(value?.data)) throw new UpstreamError('upstream_protocol', `${providerName}'s models list has no data array`);
-  return { models: value.data.map((m) => String(m.id)) };
+  const { value } = await transport.json<{ data?: ListedModel[] } | ListedModel[]>({ method: 'GET', path }, signal);
+  // Together's is the array itself, not an object holding it.
+  const listed = Array.isArray(value) ? value : value?.data;
+  if (!Array.isArray(listed)) throw new UpstreamError('upstream_protocol', `${providerName}'s models list has no data array`);
+  const windows = new Map<string, number>();
+  const models = listed.map((m) => {
+    const id = String(m?.id);
+    const window = WINDOW_FIELDS.map((field) => m?.[field]).find((n): n is number => Number.isSafeInteger(n) && (n as number) > 0 && (n as number) <= MOST_TOKENS);
+    if (window !== undefined) windows.set(id, window);
+    return id;
+  });
+  return { models, ...(windows.size > 0 ? { windows } : {}) };
 }
 
 /** An OpenAI-compatible base URL with no path: most servers (LM Studio, vLLM, Ollama's) answer under /v1. */

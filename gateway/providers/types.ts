@@ -143,6 +143,8 @@ export interface ProbeResult {
   remote?: string[];
   /** Ollama only: each installed model's manifest digest, by name with and without `:latest` (a pull of a newer version changes it). */
   digests?: ReadonlyMap<string, string>;
+  /** Others: the context window of each model whose list entry says one (models-list.ts). */
+  windows?: ReadonlyMap<string, number>;
 }
 
 /**

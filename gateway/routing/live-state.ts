@@ -16,6 +16,8 @@ export interface LiveSources {
   modelFacts(provider: string, model: string): OllamaShowFacts | undefined;
   /** The models an Ollama provider passes to Ollama's cloud. */
   remote?(provider: string): ReadonlySet<string> | undefined;
+  /** A model's context window as another server's models list says it. */
+  listedWindow?(provider: string, model: string): number | undefined;
   /** The models an Ollama provider has in memory, from a fresh probe, and when it asked. */
   loaded?(provider: string): { at: number; models: ReadonlySet<string> } | undefined;
   /** Loads a deployment's model in the background. */
@@ -33,6 +35,8 @@ interface Known {
   ollama: boolean;
   upstream: OllamaShowFacts | undefined;
   loaded: number | undefined;
+  /** Another server's: the window its models list says. */
+  listed: number | undefined;
   facts: DeploymentFacts;
 }
 
@@ -40,20 +44,23 @@ export function createRoutingState(sources: LiveSources): RoutingState & { sessi
   const now = sources.now ?? Date.now;
   // Deployment configs are replaced whole by a config change, so they key the memo safely.
   const memo = new WeakMap<DeploymentConfig, Known>();
-  const work = (deployment: DeploymentConfig, ollama: boolean, upstream: OllamaShowFacts | undefined): Known => {
+  const work = (deployment: DeploymentConfig, ollama: boolean, upstream: OllamaShowFacts | undefined, listed?: number): Known => {
     const kind = ollama ? 'ollama' : (sources.catalog().providers.get(deployment.provider)?.config.kind ?? 'openai');
     const raiseTo = ollama ? raiseLimitOf(deployment, upstream) : undefined;
     // With numCtx "auto" the window a request gets by default is Ollama's own default.
-    const window = contextWindowOf(deployment, kind, upstream) ?? (deployment.numCtx === 'auto' && ollama ? OLLAMA_DEFAULT_NUM_CTX : undefined);
-    const known = { ollama, upstream, loaded: upstream?.loadedContext, facts: { window, raiseTo, capabilities: knownCapabilities(deployment, upstream), maxOutput: maxOutputOf(deployment), loaded: upstream?.loadedContext } };
+    const window = contextWindowOf(deployment, kind, upstream, listed) ?? (deployment.numCtx === 'auto' && ollama ? OLLAMA_DEFAULT_NUM_CTX : undefined);
+    const known = { ollama, upstream, loaded: upstream?.loadedContext, listed, facts: { window, raiseTo, capabilities: knownCapabilities(deployment, upstream), maxOutput: maxOutputOf(deployment), loaded: upstream?.loadedContext } };
     memo.set(deployment, known);
     return known;
   };
   const knownOf = (deployment: DeploymentConfig): Known => {
     const known = memo.get(deployment);
-    if (known && !known.ollama) return known;
     const ollama = known?.ollama ?? sources.catalog().providers.get(deployment.provider)?.config.kind === 'ollama';
-    if (!ollama) return work(deployment, false, undefined);
+    if (!ollama) {
+      // What the server's list says may change with each probe.
+      const listed = sources.listedWindow?.(deployment.provider, deployment.model);
+      return known && known.listed === listed ? known : work(deployment, false, undefined, listed);
+    }
     // What Ollama says may change with each probe.
     const upstream = sources.modelFacts(deployment.provider, deployment.model);
     return known && known.upstream === upstream && known.loaded === upstream?.loadedContext ? known : work(deployment, true, upstream);

@@ -61,6 +61,10 @@ export interface FakeOpenAIOptions {
   writesNothing?: boolean;
   /** Hold tool call ids to nine letters and digits, in the history too, as Mistral's API does (and give its own calls such ids). */
   nineCharIds?: boolean;
+  /** Its models list's entries as the server gives them (vLLM's with `max_model_len`, Groq's with `context_window`, ...); default one gpt-4.1-mini. */
+  models?: Record<string, unknown>[];
+  /** Give the models list as a bare array, as Together's API does, not `{object, data}`. */
+  bareModelsList?: boolean;
 }
 
 export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<FakeServer> {
@@ -70,7 +74,8 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     if (options.firstByteDelayMs) await delay(options.firstByteDelayMs);
     if (mode.kind === 'status') return sendError(res, mode);
     if (request.method === 'GET' && request.path === '/v1/models') {
-      return sendJson(res, 200, { object: 'list', data: [{ id: 'gpt-4.1-mini', object: 'model', created: 1_700_000_000, owned_by: 'openai' }] });
+      const data = options.models ?? [{ id: 'gpt-4.1-mini', object: 'model', created: 1_700_000_000, owned_by: 'openai' }];
+      return sendJson(res, 200, options.bareModelsList ? data : { object: 'list', data });
     }
     if (request.method === 'POST' && request.path === '/v1/chat/completions') return chat(request, res, mode, options);
     if (request.method === 'POST' && request.path === '/v1/responses') {
