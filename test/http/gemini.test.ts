@@ -67,6 +67,16 @@ const weather = {
 };
 const chats = () => gemini.requests.filter((r) => r.path === '/v1beta/openai/chat/completions');
 
+it('finds the model in the list Google gives by resource name (models/gemini-...): no "not in its model list" warning', async () => {
+  await h.gateway.health.probeAll();
+  const report = await (await h.admin('/admin/api/health')).json();
+  const gemini = report.providers.find((p: { name: string }) => p.name === 'gemini');
+  expect(gemini.probe.models).toEqual(['models/gemini-3.5-flash']);
+  const available = Object.fromEntries(report.deployments.map((d: { name: string; modelAvailable: boolean | null }) => [d.name, d.modelAvailable]));
+  // Flash is listed; Pro (a preview this key does not list) is not.
+  expect(available).toMatchObject({ flash: true, pro: false });
+});
+
 it('serves Claude Code through two tool-calling turns: unsigned calls pass, and a field Google does not know is left out from then on', async () => {
   const claude = new Anthropic({ baseURL: h.url, apiKey: 'k', maxRetries: 0 });
   const ask = (messages: Anthropic.MessageParam[]) =>

@@ -1,4 +1,4 @@
-/** Whether a provider's model list names a deployment's model: aliases of dated snapshots, Ollama's ":latest". */
+/** Whether a provider's model list names a deployment's model: aliases of dated snapshots, Ollama's ":latest", Gemini's resource names. */
 import { describe, expect, it } from 'vitest';
 import { listsModel } from '../../gateway/models/listed';
 
@@ -21,5 +21,11 @@ describe('a model list', () => {
     expect(listsModel(['llama3.2:latest'], 'llama3.2')).toBe(true);
     expect(listsModel(['llama3.2'], 'llama3.2:latest')).toBe(true);
     expect(listsModel(['llama3.2:3b'], 'llama3.2')).toBe(false);
+  });
+
+  it("names a Gemini model Google lists by its resource name, taken with or without the prefix", () => {
+    expect(listsModel(['models/gemini-2.5-flash'], 'gemini-2.5-flash')).toBe(true);
+    expect(listsModel(['models/gemini-2.5-flash'], 'models/gemini-2.5-flash')).toBe(true);
+    expect(listsModel(['models/gemini-2.5-flash'], 'gemini-2.5-pro')).toBe(false);
   });
 });
