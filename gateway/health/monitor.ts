@@ -7,6 +7,7 @@
  * concurrency caps or the usage log: they are not client traffic.
  */
 import { ollamaShowFacts, type OllamaShowFacts } from '../models/facts';
+import { listsModel } from '../models/listed';
 import type { ProbeResult } from '../providers/types';
 import type { Catalog } from '../routing/catalog';
 import type { HealthHistory } from '../store/health-history';
@@ -62,6 +63,8 @@ export interface HealthMonitorDeps {
 const STALE_INTERVALS = 3;
 /** `/api/show` calls per probe at most: the rest wait for the next. */
 const SHOWS_PER_PROBE = 8;
+/** Models whose listed window is remembered per provider (a config names a few; a client's made-up name is never asked). */
+const MOST_FOUND = 1_024;
 
 export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
   const latest = new Map<string, ProbeRecord>();
@@ -71,7 +74,23 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
   const installed = new Map<string, ModelsSeen>();
   const inMemory = new Map<string, ModelsSeen>();
   const remote = new Map<string, Set<string>>();
-  const windows = new Map<string, ReadonlyMap<string, number>>();
+  /** Per provider, the windows its list says by listed id, and each deployed model's as found there (by `listsModel`: an alias through its snapshot). */
+  const windows = new Map<string, { listed: ReadonlyMap<string, number>; found: Map<string, number | undefined> }>();
+  function listedWindow(provider: string, model: string): number | undefined {
+    const known = windows.get(provider);
+    if (!known) return undefined;
+    if (known.found.has(model)) return known.found.get(model);
+    let window = known.listed.get(model);
+    if (window === undefined) {
+      for (const [id, size] of known.listed) {
+        if (!listsModel([id], model)) continue;
+        window = size;
+        break;
+      }
+    }
+    if (known.found.size < MOST_FOUND) known.found.set(model, window);
+    return window;
+  }
   const facts = new Map<string, OllamaShowFacts>();
   /** The digest of the model each of `facts` was learned from: a model pulled again in a newer version, or made again by `ollama create`, is asked again. */
   const learnedFrom = new Map<string, string | undefined>();
@@ -120,7 +139,7 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
       inFlight.delete(name);
     }
     latest.set(name, record);
-    if (record.result?.windows) windows.set(name, record.result.windows);
+    if (record.result?.windows) windows.set(name, { listed: record.result.windows, found: new Map() });
     else if (record.result) windows.delete(name);
     if (record.result && deps.catalog().providers.get(name)?.config.kind === 'ollama') {
       const models = bothSpellings(record.result.models ?? []);
@@ -172,7 +191,7 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
     loaded: (provider) => fresh(inMemory.get(provider), provider),
     modelFacts: (provider, model) => facts.get(`${provider}\u0000${model}`),
     remote: (provider) => remote.get(provider),
-    listedWindow: (provider, model) => windows.get(provider)?.get(model),
+    listedWindow,
     start() {
       // One light tick finds the providers that are due, so interval changes in the config apply at once.
       timer = setInterval(() => {

@@ -9,8 +9,8 @@
  * request would then fail as a missing model. Where the list answers at the address the base URL
  * most likely meant (same origin, so the key goes nowhere new), the probe fails saying which.
  *
- * Many lists say each model's context window too (vLLM, Groq, OpenRouter, Together, Mistral): the
- * router then knows a model the bundled table does not, as the server serves it.
+ * Many lists say each model's context window too (vLLM, Groq, OpenRouter, Together, Mistral,
+ * Anthropic): the router then knows a model the bundled table does not, as the server serves it.
  */
 import type { CancelSignal } from '../cancel';
 import { UpstreamError } from '../errors';
@@ -39,9 +39,10 @@ type ListedModel = { id?: unknown } & Partial<Record<(typeof WINDOW_FIELDS)[numb
 
 /**
  * Where a list entry says the model's context window: vLLM's serving limit (`max_model_len`), Groq's
- * `context_window`, OpenRouter's and Together's `context_length`, Mistral's `max_context_length`.
+ * `context_window`, OpenRouter's and Together's `context_length`, Mistral's `max_context_length`,
+ * Anthropic's `max_input_tokens`.
  */
-const WINDOW_FIELDS = ['max_model_len', 'context_window', 'context_length', 'max_context_length'] as const;
+const WINDOW_FIELDS = ['max_model_len', 'context_window', 'context_length', 'max_context_length', 'max_input_tokens'] as const;
 /** A window past this is no window any model has: a field that means something else. */
 const MOST_TOKENS = 100_000_000;
 

@@ -1,22 +1,26 @@
 /**
  * Context windows a server's models list says: vLLM's `max_model_len`, Groq's `context_window`,
- * OpenRouter's and Together's `context_length` (Together's list a bare array). The router knows a
+ * OpenRouter's and Together's `context_length` (Together's list a bare array), Anthropic's
+ * `max_input_tokens`. The router knows a
  * model the bundled table does not, and one it does as the server serves it (vLLM started with a
  * smaller window than the model's), skips it for a prompt it cannot take, and the config's own
  * `contextWindow` still wins.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeServer } from '../support/fake-server';
+import { startFakeAnthropic } from '../support/fake-anthropic';
 import { startFakeOpenAI } from '../support/fake-openai';
 import { startGateway, stopAll, type Harness } from '../support/harness';
 
-let vllm: FakeServer, together: FakeServer, groq: FakeServer, h: Harness;
+let vllm: FakeServer, together: FakeServer, groq: FakeServer, claude: FakeServer, h: Harness;
 
 beforeAll(async () => {
-  [vllm, together, groq] = await Promise.all([
+  [vllm, together, groq, claude] = await Promise.all([
     startFakeOpenAI({ models: [{ id: 'Qwen/Qwen3-32B', object: 'model', owned_by: 'vllm', max_model_len: 32_768 }] }),
     startFakeOpenAI({ bareModelsList: true, models: [{ id: 'deepcogito/cogito-v2-1-671b', object: 'model', type: 'chat', context_length: 163_840 }] }),
-    startFakeOpenAI({ models: [{ id: 'moonshotai/kimi-k2-instruct-0905', object: 'model', owned_by: 'Moonshot AI', context_window: 262_144 }, { id: 'odd-model', object: 'model', context_window: 'large' }] }),
+    startFakeOpenAI({ models: [{ id: 'moonshotai/kimi-k2-instruct-0905', object: 'model', owned_by: 'Moonshot AI', context_window: 262_144 }, { id: 'odd-model', object: 'model', context_window: 'large' }, { id: 'acme-coder-2026-03-01', object: 'model', context_window: 65_536 }] }),
+    // A Claude line newer than the bundled table, listed by snapshot as Anthropic lists models.
+    startFakeAnthropic({ models: [{ type: 'model', id: 'claude-mythos-1-20261120', display_name: 'Claude Mythos 1', created_at: '2026-11-20T00:00:00Z', max_input_tokens: 500_000, max_tokens: 128_000 }] }),
   ]);
   h = await startGateway(
     {
@@ -25,6 +29,7 @@ beforeAll(async () => {
         { name: 'vllm', kind: 'openai', baseUrl: `${vllm.url}/v1` },
         { name: 'together', kind: 'openai', baseUrl: `${together.url}/v1`, apiKey: 'env:TEST_KEY', local: false },
         { name: 'groq', kind: 'openai', baseUrl: `${groq.url}/v1`, apiKey: 'env:TEST_KEY', local: false },
+        { name: 'anthropic', kind: 'anthropic', baseUrl: claude.url, apiKey: 'env:TEST_KEY', local: false },
       ],
       deployments: [
         { name: 'qwen', provider: 'vllm', model: 'Qwen/Qwen3-32B' },
@@ -32,27 +37,30 @@ beforeAll(async () => {
         { name: 'kimi', provider: 'groq', model: 'moonshotai/kimi-k2-instruct-0905' },
         { name: 'kimi-capped', provider: 'groq', model: 'moonshotai/kimi-k2-instruct-0905', contextWindow: 65_536 },
         { name: 'odd', provider: 'groq', model: 'odd-model' },
+        // Named by its alias; the list has the dated snapshot, as OpenAI's and Anthropic's do.
+        { name: 'acme', provider: 'groq', model: 'acme-coder' },
+        { name: 'mythos', provider: 'anthropic', model: 'claude-mythos-1' },
       ],
       routes: [{ name: 'coder', deployments: ['qwen', 'cogito'] }],
     },
     { env: { TEST_KEY: 'sk-test' } },
   );
 });
-afterAll(() => stopAll(h, vllm, together, groq));
+afterAll(() => stopAll(h, vllm, together, groq, claude));
 
 const report = () => h.admin('/admin/api/health').then((r) => r.json());
 const windows = async () => Object.fromEntries((await report()).deployments.map((d: { name: string; contextWindow: number | null }) => [d.name, d.contextWindow]));
 
 describe('context windows from models lists', () => {
-  it('are known once a probe has read each list, Together\'s bare array included; the config\'s own wins', async () => {
+  it('are known once a probe has read each list (Together\'s a bare array, a model named by the alias of its listed snapshot); the config\'s own wins', async () => {
     // The bundled table knows Qwen3-32B (trained for 131,072) and Kimi K2, not Cogito.
-    expect(await windows()).toEqual({ qwen: 131_072, cogito: null, kimi: 262_144, 'kimi-capped': 65_536, odd: null });
+    expect(await windows()).toEqual({ qwen: 131_072, cogito: null, kimi: 262_144, 'kimi-capped': 65_536, odd: null, acme: null, mythos: null });
     await h.gateway.health.probeAll();
     const probed = await report();
-    expect(probed.providers.map((p: { name: string; status: string }) => [p.name, p.status])).toEqual([['vllm', 'up'], ['together', 'up'], ['groq', 'up']]);
+    expect(probed.providers.map((p: { name: string; status: string }) => [p.name, p.status])).toEqual([['vllm', 'up'], ['together', 'up'], ['groq', 'up'], ['anthropic', 'up']]);
     expect(probed.providers[1].probe.models).toEqual(['deepcogito/cogito-v2-1-671b']);
     // vLLM serves Qwen with 32,768; a field that is no count of tokens says nothing.
-    expect(await windows()).toEqual({ qwen: 32_768, cogito: 163_840, kimi: 262_144, 'kimi-capped': 65_536, odd: null });
+    expect(await windows()).toEqual({ qwen: 32_768, cogito: 163_840, kimi: 262_144, 'kimi-capped': 65_536, odd: null, acme: 65_536, mythos: 500_000 });
   });
 
   it('route a prompt too long for a model as its server serves it to one that takes it', async () => {

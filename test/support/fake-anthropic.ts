@@ -17,7 +17,12 @@ export interface FakeAnthropicOptions {
   strictFields?: boolean;
   /** Keep no models list (404), as MiniMax's and Moonshot's APIs do. */
   noModelsList?: boolean;
+  /** The models list's entries, as the account's list gives them (default Sonnet and Haiku 4.5). */
+  models?: Record<string, unknown>[];
 }
+
+/** A page of Anthropic's models list holding them all. */
+const modelsList = (data: Record<string, unknown>[]) => ({ data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null });
 
 const BASE_FIELDS = new Set(['model', 'messages', 'system', 'max_tokens', 'metadata', 'stop_sequences', 'stream', 'temperature', 'top_p', 'top_k', 'tools', 'tool_choice', 'thinking']);
 const TOOL_FIELDS = new Set(['name', 'description', 'input_schema', 'cache_control', 'type']);
@@ -61,15 +66,10 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       case 'GET /v1/models':
         if (options.noModelsList) break;
         // As Anthropic's list: dated snapshots only, though its API also takes their aliases (claude-sonnet-4-5).
-        return sendJson(res, 200, {
-          data: [
-            { type: 'model', id: 'claude-sonnet-4-5-20250929', display_name: 'Claude Sonnet 4.5', created_at: '2025-09-29T00:00:00Z' },
-            { type: 'model', id: 'claude-haiku-4-5-20251001', display_name: 'Claude Haiku 4.5', created_at: '2025-10-01T00:00:00Z' },
-          ],
-          has_more: false,
-          first_id: 'claude-sonnet-4-5-20250929',
-          last_id: 'claude-haiku-4-5-20251001',
-        });
+        return sendJson(res, 200, modelsList(options.models ?? [
+          { type: 'model', id: 'claude-sonnet-4-5-20250929', display_name: 'Claude Sonnet 4.5', created_at: '2025-09-29T00:00:00Z', max_input_tokens: 200_000, max_tokens: 64_000 },
+          { type: 'model', id: 'claude-haiku-4-5-20251001', display_name: 'Claude Haiku 4.5', created_at: '2025-10-01T00:00:00Z', max_input_tokens: 200_000, max_tokens: 64_000 },
+        ]));
     }
     return sendJson(res, 404, anthropicError(404, `Not found: ${request.method} ${request.path}`));
   });
