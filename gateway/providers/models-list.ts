@@ -53,7 +53,8 @@ async function listAt(transport: Transport, path: string, providerName: string, 
   if (!Array.isArray(listed)) throw new UpstreamError('upstream_protocol', `${providerName}'s models list has no data array`);
   const windows = new Map<string, number>();
   const models = listed.map((m) => {
-    const id = String(m?.id);
+    // Google lists Gemini's models by resource name (`models/gemini-2.5-flash`); its API takes the name after it.
+    const id = String(m?.id).replace(/^models\//, '');
     const window = WINDOW_FIELDS.map((field) => m?.[field]).find((n): n is number => Number.isSafeInteger(n) && (n as number) > 0 && (n as number) <= MOST_TOKENS);
     if (window !== undefined) windows.set(id, window);
     return id;

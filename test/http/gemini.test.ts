@@ -67,11 +67,13 @@ const weather = {
 };
 const chats = () => gemini.requests.filter((r) => r.path === '/v1beta/openai/chat/completions');
 
-it('finds the model in the list Google gives by resource name (models/gemini-...): no "not in its model list" warning', async () => {
+it('reads the list Google gives by resource name (models/gemini-...) as the names its API takes: no "not in its model list" warning', async () => {
   await h.gateway.health.probeAll();
   const report = await (await h.admin('/admin/api/health')).json();
   const gemini = report.providers.find((p: { name: string }) => p.name === 'gemini');
-  expect(gemini.probe.models).toEqual(['models/gemini-3.5-flash']);
+  expect(gemini.probe.models).toEqual(['gemini-3.5-flash']);
+  // And model discovery offers the names the bundled table (prices, windows) knows them by.
+  expect(await (await h.admin('/admin/api/providers/gemini/models')).json()).toEqual({ models: ['gemini-3.5-flash'], error: null });
   const available = Object.fromEntries(report.deployments.map((d: { name: string; modelAvailable: boolean | null }) => [d.name, d.modelAvailable]));
   // Flash is listed; Pro (a preview this key does not list) is not.
   expect(available).toMatchObject({ flash: true, pro: false });

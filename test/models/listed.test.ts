@@ -23,9 +23,9 @@ describe('a model list', () => {
     expect(listsModel(['llama3.2:3b'], 'llama3.2')).toBe(false);
   });
 
-  it("names a Gemini model Google lists by its resource name, taken with or without the prefix", () => {
-    expect(listsModel(['models/gemini-2.5-flash'], 'gemini-2.5-flash')).toBe(true);
-    expect(listsModel(['models/gemini-2.5-flash'], 'models/gemini-2.5-flash')).toBe(true);
-    expect(listsModel(['models/gemini-2.5-flash'], 'gemini-2.5-pro')).toBe(false);
+  it("names a Gemini model a deployment names by its resource name, as Gemini's API takes it too", () => {
+    expect(listsModel(['gemini-2.5-flash'], 'models/gemini-2.5-flash')).toBe(true);
+    expect(listsModel(['gemini-2.5-flash'], 'gemini-2.5-flash')).toBe(true);
+    expect(listsModel(['gemini-2.5-flash'], 'models/gemini-2.5-pro')).toBe(false);
   });
 });
