@@ -102,6 +102,17 @@ export interface PricedTokens {
   cacheWrite?: number | undefined;
   /** Of `cacheWrite`, what was written for an hour (Anthropic's `ttl: "1h"`), billed at twice the input rate, not the write rate of the 5-minute cache. */
   cacheWrite1h?: number | undefined;
+  /** What the provider says it billed for the answer, in US dollars (OpenRouter's `usage.cost`). */
+  billedUsd?: number | undefined;
+}
+
+/**
+ * What an answer cost: what its provider billed, where it says (OpenRouter bills every model at its
+ * own rates, many of them in no price table), else its tokens at `price`. A local deployment's price
+ * is its own (0, or what the config gives it), whatever a server on this machine says.
+ */
+export function answerCost(price: Price, tokens: PricedTokens, local: boolean): number {
+  return tokens.billedUsd !== undefined && !local ? tokens.billedUsd : cost(price, tokens);
 }
 
 export function cost(price: Omit<Price, 'source'>, tokens: PricedTokens): number {

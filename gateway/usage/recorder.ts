@@ -10,7 +10,8 @@ import { ExecutionError, type Execution } from '../routing/execute';
 import type { Decision } from '../routing/decision';
 import type { UsageLog } from '../store/usage-log';
 import type { UsageRow } from '../store/usage-types';
-import { cost, priceOf, referencePrice } from './pricing';
+import { isLocalDeployment } from '../providers/locality';
+import { answerCost, cost, priceOf, referencePrice } from './pricing';
 import { estimateTokens, promptText, quickTokenCount } from './tokens';
 
 /** Answer text kept for estimates and body logging; beyond it, characters are only counted. */
@@ -38,6 +39,8 @@ export interface Tokens {
   cacheWrite?: number | undefined;
   /** Of those written, what was written for an hour (priced apart: pricing.ts). */
   cacheWrite1h?: number | undefined;
+  /** What the provider says it billed, in US dollars (OpenRouter's `usage.cost`): it stands over the price table (`answerCost`). */
+  billedUsd?: number | undefined;
 }
 
 export class RequestUsage {
@@ -158,8 +161,11 @@ export class RequestUsage {
     let wouldCost = 0;
     if (deployment && tokens) {
       const price = priceOf(deployment, provider);
-      wouldCost = cost(referencePrice(price, deployment, provider, catalog.config.settings), tokens);
-      paid = cached ? 0 : cost(price, tokens);
+      const local = isLocalDeployment(deployment, provider);
+      const paidFor = answerCost(price, tokens, local);
+      // A cloud deployment is its own reference: what it billed is what it would have cost.
+      wouldCost = local ? cost(referencePrice(price, deployment, provider, catalog.config.settings), tokens) : paidFor;
+      paid = cached ? 0 : paidFor;
     }
     return {
       id: this.id,

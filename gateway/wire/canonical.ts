@@ -211,12 +211,17 @@ export function completionText(completion: ChatCompletion): string {
   return completion.choices.map((c) => c.message?.content ?? '').join('');
 }
 
-/** Upstream token counts in the gateway's own terms, when the answer carries them (prompt-cache reads and writes too). */
-export function tokensOf(usage: { prompt_tokens?: number; completion_tokens?: number; prompt_tokens_details?: { cached_tokens?: number } | null } | null | undefined): { input: number; output: number; cacheRead?: number; cacheWrite?: number } | undefined {
+/**
+ * Upstream token counts in the gateway's own terms, when the answer carries them (prompt-cache reads
+ * and writes too), and what the provider billed when it says (OpenRouter's `usage.cost`, in dollars).
+ */
+export function tokensOf(usage: { prompt_tokens?: number; completion_tokens?: number; prompt_tokens_details?: { cached_tokens?: number } | null } | null | undefined): { input: number; output: number; cacheRead?: number; cacheWrite?: number; billedUsd?: number } | undefined {
   if (!usage || typeof usage.prompt_tokens !== 'number') return undefined;
   const cacheRead = usage.prompt_tokens_details?.cached_tokens ?? 0;
   const cacheWrite = (usage as { cache_creation_input_tokens?: number }).cache_creation_input_tokens ?? 0;
-  return { input: usage.prompt_tokens, output: usage.completion_tokens ?? 0, ...(cacheRead ? { cacheRead } : {}), ...(cacheWrite ? { cacheWrite } : {}) };
+  const billed = (usage as { cost?: unknown }).cost;
+  const billedUsd = typeof billed === 'number' && Number.isFinite(billed) && billed >= 0 ? billed : undefined;
+  return { input: usage.prompt_tokens, output: usage.completion_tokens ?? 0, ...(cacheRead ? { cacheRead } : {}), ...(cacheWrite ? { cacheWrite } : {}), ...(billedUsd !== undefined ? { billedUsd } : {}) };
 }
 
 /**

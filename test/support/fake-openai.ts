@@ -65,6 +65,8 @@ export interface FakeOpenAIOptions {
   models?: Record<string, unknown>[];
   /** Give the models list as a bare array, as Together's API does, not `{object, data}`. */
   bareModelsList?: boolean;
+  /** Say in every answer's usage what it billed, as OpenRouter does (`cost`, in dollars: this much per token), a stream's usage chunk sent unasked. */
+  billsPerToken?: number;
 }
 
 export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<FakeServer> {
@@ -109,7 +111,8 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
   if (options.writesNothing) answer.content = '';
   if (mode.kind === 'huge') answer.content = 'x '.repeat(Math.ceil(mode.bytes / 2));
   const id = `chatcmpl-fake${request.path.length}${Date.now() % 100000}`;
-  const usage = usageFor(answer.content, options.promptTokens);
+  const counted = usageFor(answer.content, options.promptTokens);
+  const usage = options.billsPerToken === undefined ? counted : { ...counted, cost: counted.total_tokens * options.billsPerToken, is_byok: false, cost_details: { upstream_inference_cost: null } };
   if (mode.kind === 'malformed-json') {
     res.writeHead(200, { 'content-type': body.stream ? 'text/event-stream' : 'application/json' });
     res.end(body.stream ? 'data: {"id": "chatcmpl-broken", "choices": [\n\n' : '{"id": "chatcmpl-broken", "choices": [');
@@ -140,7 +143,7 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
     return;
   }
 
-  const includeUsage = body.stream_options?.include_usage === true;
+  const includeUsage = body.stream_options?.include_usage === true || options.billsPerToken !== undefined;
   const base = { id, object: 'chat.completion.chunk', created: CREATED, model: body.model, service_tier: 'default', system_fingerprint: 'fp_fake' };
   if (mode.kind === 'long-stream' || mode.kind === 'huge-event') return bigStream(res, base, mode);
   const events: unknown[] = [{ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }] }];

@@ -17,7 +17,8 @@ import { routed } from '../../http/usage-row';
 import type { Catalog } from '../../routing/catalog';
 import type { Execution } from '../../routing/execute';
 import type { Router } from '../../routing/router';
-import { cost, priceOf } from '../../usage/pricing';
+import { isLocalDeployment } from '../../providers/locality';
+import { answerCost, priceOf } from '../../usage/pricing';
 import { completionText, tokensOf, type ChatCompletionChunk, type ChatRequest } from '../../wire/canonical';
 import { chatStream, chatWhole } from '../openai/chat';
 import { meterChunk, sseData } from '../openai/codec';
@@ -127,7 +128,7 @@ export function playground(app: FastifyInstance, { router, catalog, usageLog, po
       attempts: execution.attempts,
       skipped: execution.skipped,
       tokens: usage ? { input: usage.prompt_tokens, output: usage.completion_tokens } : null,
-      cost: usage && execution.cache !== 'hit' ? cost(price, tokensOf(usage) ?? { input: usage.prompt_tokens, output: usage.completion_tokens }) : 0,
+      cost: usage && execution.cache !== 'hit' ? answerCost(price, tokensOf(usage) ?? { input: usage.prompt_tokens, output: usage.completion_tokens }, isLocalDeployment(execution.deployment, provider)) : 0,
       totalMs: Math.round(totalMs),
       firstTokenMs: firstTokenMs === null ? null : Math.round(firstTokenMs),
       decision: execution.decision,
