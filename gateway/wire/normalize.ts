@@ -28,6 +28,7 @@ export function normalizeCompletion(completion: ChatCompletion): ChatCompletion 
     message.role = 'assistant';
   }
   countAllOutput(completion.usage);
+  cacheHitsAsCached(completion.usage);
   return completion;
 }
 
@@ -54,6 +55,7 @@ export function createChunkNormalizer(): (chunk: ChatCompletionChunk) => ChatCom
       if (state && choice.finish_reason === 'stop') choice.finish_reason = 'tool_calls';
     }
     countAllOutput(chunk.usage);
+    cacheHitsAsCached(chunk.usage);
     return chunk;
   };
 }
@@ -161,6 +163,17 @@ function countAllOutput(usage: ChatCompletion['usage'] | null | undefined): void
   if (!usage || typeof usage.total_tokens !== 'number' || typeof usage.prompt_tokens !== 'number') return;
   const uncounted = usage.total_tokens - usage.prompt_tokens - (usage.completion_tokens ?? 0);
   if (uncounted > 0) usage.completion_tokens = (usage.completion_tokens ?? 0) + uncounted;
+}
+
+/**
+ * Prompt tokens read from the prompt cache where OpenAI says them: DeepSeek says them in its own
+ * `prompt_cache_hit_tokens`, and without this its cache hits (most of an agent's prompt, at a
+ * fiftieth of the price) were priced as fresh input and told to Claude Code and Codex as none.
+ */
+function cacheHitsAsCached(usage: ChatCompletion['usage'] | null | undefined): void {
+  const hits = (usage as { prompt_cache_hit_tokens?: unknown } | null | undefined)?.prompt_cache_hit_tokens;
+  if (!usage || typeof hits !== 'number' || !(hits > 0) || (usage.prompt_tokens_details?.cached_tokens ?? 0) > 0) return;
+  usage.prompt_tokens_details = { ...usage.prompt_tokens_details, cached_tokens: Math.min(hits, usage.prompt_tokens ?? hits) };
 }
 
 /**

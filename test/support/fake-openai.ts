@@ -67,6 +67,8 @@ export interface FakeOpenAIOptions {
   bareModelsList?: boolean;
   /** Say in every answer's usage what it billed, as OpenRouter does (`cost`, in dollars: this much per token), a stream's usage chunk sent unasked. */
   billsPerToken?: number;
+  /** Say this many prompt tokens were read from the prompt cache as DeepSeek does: `prompt_cache_hit_tokens` and `_miss_tokens`, no `prompt_tokens_details`. */
+  deepseekCacheHits?: number;
 }
 
 export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<FakeServer> {
@@ -111,8 +113,7 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
   if (options.writesNothing) answer.content = '';
   if (mode.kind === 'huge') answer.content = 'x '.repeat(Math.ceil(mode.bytes / 2));
   const id = `chatcmpl-fake${request.path.length}${Date.now() % 100000}`;
-  const counted = usageFor(answer.content, options.promptTokens);
-  const usage = options.billsPerToken === undefined ? counted : { ...counted, cost: counted.total_tokens * options.billsPerToken, is_byok: false, cost_details: { upstream_inference_cost: null } };
+  const usage = usageAsServed(usageFor(answer.content, options.promptTokens), options);
   if (mode.kind === 'malformed-json') {
     res.writeHead(200, { 'content-type': body.stream ? 'text/event-stream' : 'application/json' });
     res.end(body.stream ? 'data: {"id": "chatcmpl-broken", "choices": [\n\n' : '{"id": "chatcmpl-broken", "choices": [');
@@ -281,6 +282,16 @@ function embeddings(request: RecordedRequest, res: ServerResponse, mode: Failure
 /** Values exactly representable as float32, so base64 round trips compare equal. */
 export function fakeVector(index: number): number[] {
   return [index + 0.5, 0.25, -1, 0.125];
+}
+
+/** Usage as the server being played gives it: OpenRouter's bill, DeepSeek's own cache fields. */
+function usageAsServed(counted: ReturnType<typeof usageFor>, options: FakeOpenAIOptions): Record<string, unknown> {
+  if (options.deepseekCacheHits !== undefined) {
+    const { prompt_tokens_details: _openai, ...rest } = counted;
+    return { ...rest, prompt_cache_hit_tokens: options.deepseekCacheHits, prompt_cache_miss_tokens: counted.prompt_tokens - options.deepseekCacheHits };
+  }
+  if (options.billsPerToken !== undefined) return { ...counted, cost: counted.total_tokens * options.billsPerToken, is_byok: false, cost_details: { upstream_inference_cost: null } };
+  return counted;
 }
 
 export function usageFor(content: string, promptTokens = 12) {

@@ -1,0 +1,56 @@
+/**
+ * DeepSeek says the prompt tokens it read from its prompt cache in its own `prompt_cache_hit_tokens`,
+ * not OpenAI's `prompt_tokens_details.cached_tokens`. Read as none, an agent's prompt (mostly cache
+ * hits, at a fiftieth of the price) was priced as fresh input, and Claude Code and chat clients were
+ * told no cache was read. Each front door now says them where its clients read them.
+ */
+import Anthropic from '@anthropic-ai/sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FakeServer } from '../support/fake-server';
+import { startFakeOpenAI } from '../support/fake-openai';
+import { startGateway, stopAll, type Harness } from '../support/harness';
+
+const PROMPT = 3_000;
+const HITS = 2_944;
+let deepseek: FakeServer, h: Harness;
+
+beforeAll(async () => {
+  deepseek = await startFakeOpenAI({ promptTokens: PROMPT, deepseekCacheHits: HITS });
+  h = await startGateway(
+    {
+      version: 1,
+      providers: [{ name: 'deepseek', kind: 'openai', baseUrl: `${deepseek.url}/v1`, apiKey: 'env:TEST_KEY', local: false }],
+      deployments: [{ name: 'chat', provider: 'deepseek', model: 'deepseek-chat' }],
+      routes: [],
+    },
+    { env: { TEST_KEY: 'sk-test' } },
+  );
+});
+afterAll(() => stopAll(h, deepseek));
+
+const rows = () => [...h.gateway.usage.iterate({ since: 0 })];
+
+describe("DeepSeek's prompt cache hits", () => {
+  it('are cached tokens to a chat client, whole and streamed, and in the row priced as cache reads', async () => {
+    const whole = await h.openai.chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] });
+    expect(whole.usage?.prompt_tokens_details?.cached_tokens).toBe(HITS);
+    const stream = await h.openai.chat.completions.create({ model: 'chat', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'hi' }] });
+    let streamed: number | undefined;
+    for await (const chunk of stream) streamed ??= chunk.usage?.prompt_tokens_details?.cached_tokens;
+    expect(streamed).toBe(HITS);
+    await expect.poll(() => rows().length).toBe(2);
+    for (const row of rows()) expect(row).toMatchObject({ inputTokens: PROMPT, cacheReadTokens: HITS });
+    // DeepSeek's cache hits cost a tenth of its input price or less: the whole prompt at the input price would be several times more.
+    const row = rows()[0]!;
+    expect(row.cost).toBeLessThan((PROMPT * 0.28) / 1_000_000);
+  });
+
+  it("are cache reads to Claude Code through the Messages API", async () => {
+    const claude = new Anthropic({ baseURL: h.url, apiKey: 'any', maxRetries: 0 });
+    const message = await claude.messages.create({ model: 'chat', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] });
+    expect(message.usage.cache_read_input_tokens).toBe(HITS);
+    expect(message.usage.input_tokens).toBe(PROMPT - HITS);
+    const stream = claude.messages.stream({ model: 'chat', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] });
+    expect((await stream.finalMessage()).usage.cache_read_input_tokens).toBe(HITS);
+  });
+});
