@@ -44,6 +44,12 @@ export function createChunkNormalizer(): (chunk: ChatCompletionChunk) => ChatCom
   return (chunk) => {
     chunk.object = 'chat.completion.chunk';
     for (const choice of chunk.choices ?? []) {
+      // Moonshot's Kimi gives a stream's usage inside its last choice, not beside it.
+      const inChoice = (choice as { usage?: ChatCompletionChunk['usage'] }).usage;
+      if (inChoice !== undefined) {
+        chunk.usage ??= inChoice;
+        delete (choice as { usage?: unknown }).usage;
+      }
       if (choice.finish_reason === undefined || (choice.finish_reason !== null && !FINISH_REASONS.has(choice.finish_reason))) {
         choice.finish_reason = choice.finish_reason ? 'stop' : null;
       }
@@ -167,11 +173,13 @@ function countAllOutput(usage: ChatCompletion['usage'] | null | undefined): void
 
 /**
  * Prompt tokens read from the prompt cache where OpenAI says them: DeepSeek says them in its own
- * `prompt_cache_hit_tokens`, and without this its cache hits (most of an agent's prompt, at a
- * fiftieth of the price) were priced as fresh input and told to Claude Code and Codex as none.
+ * `prompt_cache_hit_tokens`, Moonshot's Kimi in a top-level `cached_tokens`, and without this their
+ * cache hits (most of an agent's prompt, at a tenth of the price or less) were priced as fresh input
+ * and told to Claude Code and Codex as none.
  */
 function cacheHitsAsCached(usage: ChatCompletion['usage'] | null | undefined): void {
-  const hits = (usage as { prompt_cache_hit_tokens?: unknown } | null | undefined)?.prompt_cache_hit_tokens;
+  const own = usage as { prompt_cache_hit_tokens?: unknown; cached_tokens?: unknown } | null | undefined;
+  const hits = own?.prompt_cache_hit_tokens ?? own?.cached_tokens;
   if (!usage || typeof hits !== 'number' || !(hits > 0) || (usage.prompt_tokens_details?.cached_tokens ?? 0) > 0) return;
   usage.prompt_tokens_details = { ...usage.prompt_tokens_details, cached_tokens: Math.min(hits, usage.prompt_tokens ?? hits) };
 }

@@ -69,6 +69,8 @@ export interface FakeOpenAIOptions {
   billsPerToken?: number;
   /** Say this many prompt tokens were read from the prompt cache as DeepSeek does: `prompt_cache_hit_tokens` and `_miss_tokens`, no `prompt_tokens_details`. */
   deepseekCacheHits?: number;
+  /** Answer as Moonshot's Kimi API: prompt cache reads as a top-level `cached_tokens` (this many), and a stream's usage inside its last choice, unasked. */
+  kimiCachedTokens?: number;
 }
 
 export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<FakeServer> {
@@ -186,8 +188,9 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
   } else {
     for (const word of wordsOf(answer.content)) events.push({ ...base, choices: [{ index: 0, delta: { content: word }, logprobs: logprobsOf([word], body), finish_reason: null }] });
   }
-  if (!options.omitsFinishReason) events.push({ ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: answer.toolCalls.length > 0 ? 'tool_calls' : 'stop' }] });
-  if (includeUsage && !options.omitUsage) {
+  const kimiUsage = options.kimiCachedTokens === undefined ? {} : { usage };
+  if (!options.omitsFinishReason) events.push({ ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: answer.toolCalls.length > 0 ? 'tool_calls' : 'stop', ...kimiUsage }] });
+  if (includeUsage && !options.omitUsage && options.kimiCachedTokens === undefined) {
     for (const event of events) (event as Record<string, unknown>).usage = null;
     events.push({ ...base, choices: [], usage });
   }
@@ -289,6 +292,10 @@ function usageAsServed(counted: ReturnType<typeof usageFor>, options: FakeOpenAI
   if (options.deepseekCacheHits !== undefined) {
     const { prompt_tokens_details: _openai, ...rest } = counted;
     return { ...rest, prompt_cache_hit_tokens: options.deepseekCacheHits, prompt_cache_miss_tokens: counted.prompt_tokens - options.deepseekCacheHits };
+  }
+  if (options.kimiCachedTokens !== undefined) {
+    const { prompt_tokens_details: _openai, ...rest } = counted;
+    return { ...rest, cached_tokens: options.kimiCachedTokens };
   }
   if (options.billsPerToken !== undefined) return { ...counted, cost: counted.total_tokens * options.billsPerToken, is_byok: false, cost_details: { upstream_inference_cost: null } };
   return counted;

@@ -1,8 +1,9 @@
 /**
  * DeepSeek says the prompt tokens it read from its prompt cache in its own `prompt_cache_hit_tokens`,
- * not OpenAI's `prompt_tokens_details.cached_tokens`. Read as none, an agent's prompt (mostly cache
- * hits, at a fiftieth of the price) was priced as fresh input, and Claude Code and chat clients were
- * told no cache was read. Each front door now says them where its clients read them.
+ * Moonshot's Kimi in a top-level `cached_tokens` (and a stream's usage inside its last choice), not
+ * in OpenAI's `prompt_tokens_details.cached_tokens`. Read as none, an agent's prompt (mostly cache
+ * hits, at a tenth of the price or less) was priced as fresh input, and Claude Code and chat clients
+ * were told no cache was read. Each front door now says them where its clients read them.
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,23 +13,29 @@ import { startGateway, stopAll, type Harness } from '../support/harness';
 
 const PROMPT = 3_000;
 const HITS = 2_944;
-let deepseek: FakeServer, h: Harness;
+let deepseek: FakeServer, kimi: FakeServer, h: Harness;
 
 beforeAll(async () => {
-  deepseek = await startFakeOpenAI({ promptTokens: PROMPT, deepseekCacheHits: HITS });
+  [deepseek, kimi] = await Promise.all([startFakeOpenAI({ promptTokens: PROMPT, deepseekCacheHits: HITS }), startFakeOpenAI({ promptTokens: PROMPT, kimiCachedTokens: HITS })]);
   h = await startGateway(
     {
       version: 1,
-      providers: [{ name: 'deepseek', kind: 'openai', baseUrl: `${deepseek.url}/v1`, apiKey: 'env:TEST_KEY', local: false }],
-      deployments: [{ name: 'chat', provider: 'deepseek', model: 'deepseek-chat' }],
+      providers: [
+        { name: 'deepseek', kind: 'openai', baseUrl: `${deepseek.url}/v1`, apiKey: 'env:TEST_KEY', local: false },
+        { name: 'moonshot', kind: 'openai', baseUrl: `${kimi.url}/v1`, apiKey: 'env:TEST_KEY', local: false },
+      ],
+      deployments: [
+        { name: 'chat', provider: 'deepseek', model: 'deepseek-chat' },
+        { name: 'kimi', provider: 'moonshot', model: 'kimi-k2.6' },
+      ],
       routes: [],
     },
     { env: { TEST_KEY: 'sk-test' } },
   );
 });
-afterAll(() => stopAll(h, deepseek));
+afterAll(() => stopAll(h, deepseek, kimi));
 
-const rows = () => [...h.gateway.usage.iterate({ since: 0 })];
+const rows = (deployment = 'chat') => [...h.gateway.usage.iterate({ since: 0 })].filter((r) => r.deployment === deployment);
 
 describe("DeepSeek's prompt cache hits", () => {
   it('are cached tokens to a chat client, whole and streamed, and in the row priced as cache reads', async () => {
@@ -52,5 +59,17 @@ describe("DeepSeek's prompt cache hits", () => {
     expect(message.usage.input_tokens).toBe(PROMPT - HITS);
     const stream = claude.messages.stream({ model: 'chat', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] });
     expect((await stream.finalMessage()).usage.cache_read_input_tokens).toBe(HITS);
+  });
+
+  it("are read from Kimi's top-level cached_tokens, and a stream's usage from inside its last choice", async () => {
+    const whole = await h.openai.chat.completions.create({ model: 'kimi', messages: [{ role: 'user', content: 'hi' }] });
+    expect(whole.usage?.prompt_tokens_details?.cached_tokens).toBe(HITS);
+    const stream = await h.openai.chat.completions.create({ model: 'kimi', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'hi' }] });
+    let streamed: number | undefined;
+    for await (const chunk of stream) streamed ??= chunk.usage?.prompt_tokens_details?.cached_tokens;
+    expect(streamed).toBe(HITS);
+    await expect.poll(() => rows('kimi').length).toBe(2);
+    // Counted, not estimated: the stream's usage was found where Kimi puts it.
+    for (const row of rows('kimi')) expect(row).toMatchObject({ inputTokens: PROMPT, cacheReadTokens: HITS, tokensEstimated: false });
   });
 });
