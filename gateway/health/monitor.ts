@@ -2,15 +2,16 @@
  * Active health: probes each provider on its interval (Ollama: version, installed and loaded
  * models; OpenAI-compatible: the models list), keeps the latest result in memory for /health and
  * every sample in SQLite for charts. For an Ollama it also learns what each deployed model is
- * (`/api/show`: capabilities, trained context, the Modelfile's num_ctx), once per model, for the
- * router's context and capability checks. Probes never pass through the router, the breakers, the
+ * (`/api/show`: capabilities, trained context, the Modelfile's num_ctx), once per model version and
+ * Ollama version, for the router's context and capability checks; of other servers, the windows
+ * their lists say (listed-windows.ts). Probes never pass through the router, the breakers, the
  * concurrency caps or the usage log: they are not client traffic.
  */
 import { ollamaShowFacts, type OllamaShowFacts } from '../models/facts';
-import { listsModel } from '../models/listed';
 import type { ProbeResult } from '../providers/types';
 import type { Catalog } from '../routing/catalog';
 import type { HealthHistory } from '../store/health-history';
+import { createListedWindows } from './listed-windows';
 
 export const DEFAULT_PROBE_INTERVAL_MS = 30_000;
 const PROBE_TIMEOUT_MS = 5_000;
@@ -63,8 +64,6 @@ export interface HealthMonitorDeps {
 const STALE_INTERVALS = 3;
 /** `/api/show` calls per probe at most: the rest wait for the next. */
 const SHOWS_PER_PROBE = 8;
-/** Models whose listed window is remembered per provider (a config names a few; a client's made-up name is never asked). */
-const MOST_FOUND = 1_024;
 
 export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
   const latest = new Map<string, ProbeRecord>();
@@ -74,23 +73,7 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
   const installed = new Map<string, ModelsSeen>();
   const inMemory = new Map<string, ModelsSeen>();
   const remote = new Map<string, Set<string>>();
-  /** Per provider, the windows its list says by listed id, and each deployed model's as found there (by `listsModel`: an alias through its snapshot). */
-  const windows = new Map<string, { listed: ReadonlyMap<string, number>; found: Map<string, number | undefined> }>();
-  function listedWindow(provider: string, model: string): number | undefined {
-    const known = windows.get(provider);
-    if (!known) return undefined;
-    if (known.found.has(model)) return known.found.get(model);
-    let window = known.listed.get(model);
-    if (window === undefined) {
-      for (const [id, size] of known.listed) {
-        if (!listsModel([id], model)) continue;
-        window = size;
-        break;
-      }
-    }
-    if (known.found.size < MOST_FOUND) known.found.set(model, window);
-    return window;
-  }
+  const windows = createListedWindows();
   const facts = new Map<string, OllamaShowFacts>();
   /** The digest of the model each of `facts` was learned from: a model pulled again in a newer version, or made again by `ollama create`, is asked again. */
   const learnedFrom = new Map<string, string | undefined>();
@@ -139,8 +122,7 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
       inFlight.delete(name);
     }
     latest.set(name, record);
-    if (record.result?.windows) windows.set(name, { listed: record.result.windows, found: new Map() });
-    else if (record.result) windows.delete(name);
+    windows.probed(name, record.result);
     if (record.result && deps.catalog().providers.get(name)?.config.kind === 'ollama') {
       const models = bothSpellings(record.result.models ?? []);
       installed.set(name, { at: record.at, models });
@@ -191,7 +173,7 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
     loaded: (provider) => fresh(inMemory.get(provider), provider),
     modelFacts: (provider, model) => facts.get(`${provider}\u0000${model}`),
     remote: (provider) => remote.get(provider),
-    listedWindow,
+    listedWindow: windows.window,
     start() {
       // One light tick finds the providers that are due, so interval changes in the config apply at once.
       timer = setInterval(() => {

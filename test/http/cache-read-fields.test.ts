@@ -37,14 +37,18 @@ afterAll(() => stopAll(h, deepseek, kimi));
 
 const rows = (deployment = 'chat') => [...h.gateway.usage.iterate({ since: 0 })].filter((r) => r.deployment === deployment);
 
-describe("DeepSeek's prompt cache hits", () => {
-  it('are cached tokens to a chat client, whole and streamed, and in the row priced as cache reads', async () => {
-    const whole = await h.openai.chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] });
-    expect(whole.usage?.prompt_tokens_details?.cached_tokens).toBe(HITS);
-    const stream = await h.openai.chat.completions.create({ model: 'chat', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'hi' }] });
-    let streamed: number | undefined;
-    for await (const chunk of stream) streamed ??= chunk.usage?.prompt_tokens_details?.cached_tokens;
-    expect(streamed).toBe(HITS);
+/** The cached tokens a chat client is told of, asking once whole and once streamed (with its usage). */
+async function cachedToldToChat(model: string): Promise<[number | undefined, number | undefined]> {
+  const whole = await h.openai.chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }] });
+  const stream = await h.openai.chat.completions.create({ model, stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'hi' }] });
+  let streamed: number | undefined;
+  for await (const chunk of stream) streamed ??= chunk.usage?.prompt_tokens_details?.cached_tokens;
+  return [whole.usage?.prompt_tokens_details?.cached_tokens, streamed];
+}
+
+describe('prompt cache reads in a provider\'s own fields', () => {
+  it("are DeepSeek's cached tokens to a chat client, whole and streamed, and in the row priced as cache reads", async () => {
+    expect(await cachedToldToChat('chat')).toEqual([HITS, HITS]);
     await expect.poll(() => rows().length).toBe(2);
     for (const row of rows()) expect(row).toMatchObject({ inputTokens: PROMPT, cacheReadTokens: HITS });
     // DeepSeek's cache hits cost a tenth of its input price or less: the whole prompt at the input price would be several times more.
@@ -52,7 +56,7 @@ describe("DeepSeek's prompt cache hits", () => {
     expect(row.cost).toBeLessThan((PROMPT * 0.28) / 1_000_000);
   });
 
-  it("are cache reads to Claude Code through the Messages API", async () => {
+  it("are DeepSeek's cache reads to Claude Code through the Messages API", async () => {
     const claude = new Anthropic({ baseURL: h.url, apiKey: 'any', maxRetries: 0 });
     const message = await claude.messages.create({ model: 'chat', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] });
     expect(message.usage.cache_read_input_tokens).toBe(HITS);
@@ -62,12 +66,7 @@ describe("DeepSeek's prompt cache hits", () => {
   });
 
   it("are read from Kimi's top-level cached_tokens, and a stream's usage from inside its last choice", async () => {
-    const whole = await h.openai.chat.completions.create({ model: 'kimi', messages: [{ role: 'user', content: 'hi' }] });
-    expect(whole.usage?.prompt_tokens_details?.cached_tokens).toBe(HITS);
-    const stream = await h.openai.chat.completions.create({ model: 'kimi', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'hi' }] });
-    let streamed: number | undefined;
-    for await (const chunk of stream) streamed ??= chunk.usage?.prompt_tokens_details?.cached_tokens;
-    expect(streamed).toBe(HITS);
+    expect(await cachedToldToChat('kimi')).toEqual([HITS, HITS]);
     await expect.poll(() => rows('kimi').length).toBe(2);
     // Counted, not estimated: the stream's usage was found where Kimi puts it.
     for (const row of rows('kimi')) expect(row).toMatchObject({ inputTokens: PROMPT, cacheReadTokens: HITS, tokensEstimated: false });
