@@ -213,16 +213,20 @@ export function completionText(completion: ChatCompletion): string {
 
 /**
  * Upstream token counts in the gateway's own terms, when the answer carries them (prompt-cache reads
- * and writes too), and what the provider billed when it says (OpenRouter's `usage.cost`, in dollars).
+ * and writes too), and what the provider billed when it says: OpenRouter's `usage.cost` in dollars,
+ * xAI's `usage.cost_in_usd_ticks` in ten-billionths of one.
  */
 export function tokensOf(usage: { prompt_tokens?: number; completion_tokens?: number; prompt_tokens_details?: { cached_tokens?: number } | null } | null | undefined): { input: number; output: number; cacheRead?: number; cacheWrite?: number; billedUsd?: number } | undefined {
   if (!usage || typeof usage.prompt_tokens !== 'number') return undefined;
   const cacheRead = usage.prompt_tokens_details?.cached_tokens ?? 0;
   const cacheWrite = (usage as { cache_creation_input_tokens?: number }).cache_creation_input_tokens ?? 0;
-  const billed = (usage as { cost?: unknown }).cost;
-  const billedUsd = typeof billed === 'number' && Number.isFinite(billed) && billed >= 0 ? billed : undefined;
+  const billedUsd = dollars((usage as { cost?: unknown }).cost, 1) ?? dollars((usage as { cost_in_usd_ticks?: unknown }).cost_in_usd_ticks, USD_TICKS);
   return { input: usage.prompt_tokens, output: usage.completion_tokens ?? 0, ...(cacheRead ? { cacheRead } : {}), ...(cacheWrite ? { cacheWrite } : {}), ...(billedUsd !== undefined ? { billedUsd } : {}) };
 }
+
+/** xAI's ticks in a dollar. */
+const USD_TICKS = 10_000_000_000;
+const dollars = (value: unknown, per: number) => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value / per : undefined);
 
 /**
  * A model's tool call arguments as the object the APIs that carry them so want (Messages, Ollama):

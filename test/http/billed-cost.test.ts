@@ -1,6 +1,6 @@
 /**
  * What a provider says it billed (OpenRouter's `usage.cost`, in every answer's usage and a stream's
- * last chunk) is a row's cost: OpenRouter bills each model at its own rates, many of them in no
+ * last chunk; xAI's `usage.cost_in_usd_ticks`) is a row's cost: OpenRouter bills each model at its own rates, many of them in no
  * price table, and a budget must count them. A local deployment stays free, whatever it says, and
  * the playground shows the same figure.
  */
@@ -10,15 +10,16 @@ import { startFakeOpenAI } from '../support/fake-openai';
 import { startGateway, stopAll, type Harness } from '../support/harness';
 
 const PER_TOKEN = 0.000_002;
-let openrouter: FakeServer, lmstudio: FakeServer, h: Harness;
+let openrouter: FakeServer, xai: FakeServer, lmstudio: FakeServer, h: Harness;
 
 beforeAll(async () => {
-  [openrouter, lmstudio] = await Promise.all([startFakeOpenAI({ billsPerToken: PER_TOKEN }), startFakeOpenAI({ billsPerToken: PER_TOKEN })]);
+  [openrouter, xai, lmstudio] = await Promise.all([startFakeOpenAI({ billsPerToken: PER_TOKEN }), startFakeOpenAI({ billsPerToken: PER_TOKEN, billsInTicks: true }), startFakeOpenAI({ billsPerToken: PER_TOKEN })]);
   h = await startGateway(
     {
       version: 1,
       providers: [
         { name: 'openrouter', kind: 'openai', baseUrl: `${openrouter.url}/v1`, apiKey: 'env:TEST_KEY', local: false },
+        { name: 'xai', kind: 'openai', baseUrl: `${xai.url}/v1`, apiKey: 'env:TEST_KEY', local: false },
         { name: 'lmstudio', kind: 'openai', baseUrl: `${lmstudio.url}/v1` },
       ],
       deployments: [
@@ -26,6 +27,7 @@ beforeAll(async () => {
         { name: 'coder', provider: 'openrouter', model: 'qwen/qwen3-coder-next' },
         // In the table: the bill stands over it.
         { name: 'mini', provider: 'openrouter', model: 'openai/gpt-4.1-mini' },
+        { name: 'grok', provider: 'xai', model: 'grok-code-fast-2' },
         { name: 'local', provider: 'lmstudio', model: 'qwen3-coder-30b' },
       ],
       routes: [],
@@ -34,7 +36,7 @@ beforeAll(async () => {
     { env: { TEST_KEY: 'sk-test' } },
   );
 });
-afterAll(() => stopAll(h, openrouter, lmstudio));
+afterAll(() => stopAll(h, openrouter, xai, lmstudio));
 
 const rowOf = (deployment: string) => [...h.gateway.usage.iterate({ since: 0 })].find((r) => r.deployment === deployment);
 
@@ -54,6 +56,13 @@ describe('a cost the provider bills', () => {
 
     const budget = (await (await h.admin('/admin/api/budgets')).json()).budgets[0];
     expect(budget.spentUsd).toBeCloseTo(billed + row.cost, 12);
+  });
+
+  it("is read from xAI's ticks, ten billion to the dollar", async () => {
+    const whole = await h.openai.chat.completions.create({ model: 'grok', messages: [{ role: 'user', content: 'hello there' }] });
+    const ticks = (whole.usage as unknown as { cost_in_usd_ticks: number }).cost_in_usd_ticks;
+    expect(ticks).toBeGreaterThan(0);
+    await expect.poll(() => rowOf('grok')?.cost).toBeCloseTo(ticks / 1e10, 12);
   });
 
   it('leaves a local deployment free, and the playground shows the bill', async () => {

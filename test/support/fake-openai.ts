@@ -67,6 +67,8 @@ export interface FakeOpenAIOptions {
   bareModelsList?: boolean;
   /** Say in every answer's usage what it billed, as OpenRouter does (`cost`, in dollars: this much per token), a stream's usage chunk sent unasked. */
   billsPerToken?: number;
+  /** Say it in ticks as xAI does (`cost_in_usd_ticks`, ten billion to the dollar), rather than as OpenRouter. */
+  billsInTicks?: boolean;
   /** Say this many prompt tokens were read from the prompt cache as DeepSeek does: `prompt_cache_hit_tokens` and `_miss_tokens`, no `prompt_tokens_details`. */
   deepseekCacheHits?: number;
   /** Answer as Moonshot's Kimi API: prompt cache reads as a top-level `cached_tokens` (this many), and a stream's usage inside its last choice, unasked. */
@@ -297,6 +299,7 @@ function usageAsServed(counted: ReturnType<typeof usageFor>, options: FakeOpenAI
     const { prompt_tokens_details: _openai, ...rest } = counted;
     return { ...rest, cached_tokens: options.kimiCachedTokens };
   }
+  if (options.billsPerToken !== undefined && options.billsInTicks) return { ...counted, cost_in_usd_ticks: Math.round(counted.total_tokens * options.billsPerToken * 1e10) };
   if (options.billsPerToken !== undefined) return { ...counted, cost: counted.total_tokens * options.billsPerToken, is_byok: false, cost_details: { upstream_inference_cost: null } };
   return counted;
 }
