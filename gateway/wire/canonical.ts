@@ -220,13 +220,18 @@ export function tokensOf(usage: { prompt_tokens?: number; completion_tokens?: nu
   if (!usage || typeof usage.prompt_tokens !== 'number') return undefined;
   const cacheRead = usage.prompt_tokens_details?.cached_tokens ?? 0;
   const cacheWrite = (usage as { cache_creation_input_tokens?: number }).cache_creation_input_tokens ?? 0;
-  const billedUsd = dollars((usage as { cost?: unknown }).cost, 1) ?? dollars((usage as { cost_in_usd_ticks?: unknown }).cost_in_usd_ticks, USD_TICKS);
-  return { input: usage.prompt_tokens, output: usage.completion_tokens ?? 0, ...(cacheRead ? { cacheRead } : {}), ...(cacheWrite ? { cacheWrite } : {}), ...(billedUsd !== undefined ? { billedUsd } : {}) };
+  return { input: usage.prompt_tokens, output: usage.completion_tokens ?? 0, ...(cacheRead ? { cacheRead } : {}), ...(cacheWrite ? { cacheWrite } : {}), ...billedIn(usage) };
 }
 
 /** xAI's ticks in a dollar. */
 const USD_TICKS = 10_000_000_000;
 const dollars = (value: unknown, per: number) => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value / per : undefined);
+
+/** What a usage object (chat's or a Response's) says was billed: OpenRouter's `cost` in dollars, xAI's `cost_in_usd_ticks`. */
+export function billedIn(usage: object): { billedUsd?: number } {
+  const billedUsd = dollars((usage as { cost?: unknown }).cost, 1) ?? dollars((usage as { cost_in_usd_ticks?: unknown }).cost_in_usd_ticks, USD_TICKS);
+  return billedUsd === undefined ? {} : { billedUsd };
+}
 
 /**
  * A model's tool call arguments as the object the APIs that carry them so want (Messages, Ollama):

@@ -19,7 +19,7 @@ beforeAll(async () => {
       version: 1,
       providers: [
         { name: 'openrouter', kind: 'openai', baseUrl: `${openrouter.url}/v1`, apiKey: 'env:TEST_KEY', local: false },
-        { name: 'xai', kind: 'openai', baseUrl: `${xai.url}/v1`, apiKey: 'env:TEST_KEY', local: false },
+        { name: 'xai', kind: 'openai', baseUrl: `${xai.url}/v1`, apiKey: 'env:TEST_KEY', local: false, apis: ['chat', 'responses'] },
         { name: 'lmstudio', kind: 'openai', baseUrl: `${lmstudio.url}/v1` },
       ],
       deployments: [
@@ -63,6 +63,11 @@ describe('a cost the provider bills', () => {
     const ticks = (whole.usage as unknown as { cost_in_usd_ticks: number }).cost_in_usd_ticks;
     expect(ticks).toBeGreaterThan(0);
     await expect.poll(() => rowOf('grok')?.cost).toBeCloseTo(ticks / 1e10, 12);
+    // Its Responses API too, passed through as Codex sends it.
+    const response = await h.openai.responses.create({ model: 'grok', input: 'hello there', store: false });
+    const billed = (response.usage as unknown as { cost_in_usd_ticks: number }).cost_in_usd_ticks / 1e10;
+    await expect.poll(() => [...h.gateway.usage.iterate({ since: 0 })].find((r) => r.api === 'responses')?.cost).toBeCloseTo(billed, 12);
+    expect(billed).toBeGreaterThan(0);
   });
 
   it('leaves a local deployment free, and the playground shows the bill', async () => {

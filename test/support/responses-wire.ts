@@ -53,9 +53,11 @@ export interface ResponseShape {
   cacheWrites?: number;
   /** A `keepalive` event after `response.in_progress` (streams only). */
   keepalive?: boolean | undefined;
+  /** What it billed, as xAI's Responses say it: `usage.cost_in_usd_ticks` at this many dollars a token. */
+  billsPerToken?: number | undefined;
 }
 
-export function responseFor(body: any, account = 'fake', { inPhases = false, cacheWrites = 0 }: ResponseShape = {}): any {
+export function responseFor(body: any, account = 'fake', { inPhases = false, cacheWrites = 0, billsPerToken }: ResponseShape = {}): any {
   const tools = offered(body);
   const answer = replyFor(conversation(body), tools, { reasoning: body.reasoning?.effort !== undefined && body.reasoning?.effort !== 'none' });
   const output: any[] = [];
@@ -98,7 +100,14 @@ export function responseFor(body: any, account = 'fake', { inPhases = false, cac
     top_p: body.top_p ?? 1,
     top_logprobs: body.top_logprobs ?? 0,
     truncation: 'disabled',
-    usage: { input_tokens: 12, input_tokens_details: { cached_tokens: 0, cache_write_tokens: cacheWrites }, output_tokens: outputTokens, output_tokens_details: { reasoning_tokens: answer.reasoning ? 5 : 0 }, total_tokens: 12 + outputTokens },
+    usage: {
+      input_tokens: 12,
+      input_tokens_details: { cached_tokens: 0, cache_write_tokens: cacheWrites },
+      output_tokens: outputTokens,
+      output_tokens_details: { reasoning_tokens: answer.reasoning ? 5 : 0 },
+      total_tokens: 12 + outputTokens,
+      ...(billsPerToken === undefined ? {} : { cost_in_usd_ticks: Math.round((12 + outputTokens) * billsPerToken * 1e10) }),
+    },
     metadata: {},
   };
 }

@@ -10,7 +10,7 @@ import { cachedStream, cachedWhole, type AnswerShapes } from '../../routing/answ
 import type { Caching } from '../../routing/router';
 import type { OpenedStream } from '../../routing/streams';
 import type { RequestUsage, Tokens } from '../../usage/recorder';
-import { chunksFromCompletion, chunkText, completionFromChunks, completionText, isPreambleChunk, tokensOf, type ChatCompletion, type ChatCompletionChunk } from '../../wire/canonical';
+import { billedIn, chunksFromCompletion, chunkText, completionFromChunks, completionText, isPreambleChunk, tokensOf, type ChatCompletion, type ChatCompletionChunk } from '../../wire/canonical';
 import { deltaLogprobs } from '../../wire/logprobs';
 import { heldUpstream, type ResponsesBody } from './codec';
 import { createResponseEventWriter, sseEvent } from './events';
@@ -43,7 +43,7 @@ type UsageFields = { input_tokens?: number; output_tokens?: number; input_tokens
 /** The Responses API's counts as the usage row takes them (input includes the cached part). */
 function tokensFrom(usage: UsageFields): Tokens | undefined {
   if (!usage || typeof usage.input_tokens !== 'number') return undefined;
-  return { input: usage.input_tokens, output: usage.output_tokens ?? 0, cacheRead: usage.input_tokens_details?.cached_tokens ?? 0, cacheWrite: usage.input_tokens_details?.cache_write_tokens ?? 0 };
+  return { input: usage.input_tokens, output: usage.output_tokens ?? 0, cacheRead: usage.input_tokens_details?.cached_tokens ?? 0, cacheWrite: usage.input_tokens_details?.cache_write_tokens ?? 0, ...billedIn(usage) };
 }
 
 /** Events that carry the whole Response: the client's own `previous_response_id` goes back into each. */
