@@ -15,7 +15,7 @@
 import type { ServerResponse } from 'node:http';
 import { sendJson, startFakeServer, type FakeServer, type FailureMode, type RecordedRequest } from './fake-server';
 import { replyFor, wordsOf } from './replies';
-import { usageFor } from './fake-openai';
+import { usageFor } from './served-usage';
 
 /** The parameters Google documents for its compatibility layer. */
 const KNOWN = new Set(['model', 'messages', 'max_tokens', 'max_completion_tokens', 'n', 'frequency_penalty', 'presence_penalty', 'reasoning_effort', 'response_format', 'seed', 'stop', 'stream', 'stream_options', 'temperature', 'top_p', 'tools', 'tool_choice', 'modalities', 'audio']);
