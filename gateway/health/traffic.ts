@@ -3,10 +3,13 @@
  * failure and its reason, latency of the last answer). A failure counts as its breaker counts it
  * (`failureSays`): a request the upstream refused as wrong shows it alive, and one it could not
  * take (too long, tools it lacks, a 429, a refused key) says nothing, so a client's bad request
- * never shows Ollama down or sends a "down" notice. Kept in memory; the probes of the health
- * monitor add to the same picture.
+ * never shows Ollama down or sends a "down" notice. A provider is down when it cannot be reached
+ * or its answers break; a 5xx downs only its deployment (one model's runner crashed, out of
+ * memory, the server answering). Kept in memory; the probes of the health monitor add to the same
+ * picture.
  */
 import { failureSays, type Attempt } from '../routing/attempt';
+import type { Outcome } from '../routing/circuit-breaker';
 
 export interface TrafficRecord {
   lastOkAt: number | null;
@@ -78,8 +81,7 @@ export function createTrafficStats(now: () => number = Date.now): TrafficStats {
     }
     return record;
   };
-  const apply = (record: TrafficRecord, attempt: Attempt, at: number) => {
-    const says = attempt.outcome === 'ok' || !attempt.failure ? 'success' : failureSays(attempt.failure);
+  const apply = (record: TrafficRecord, attempt: Attempt, at: number, says: Outcome) => {
     if (attempt.outcome === 'ok') {
       record.lastOkAt = at;
       record.lastLatencyMs = attempt.latencyMs;
@@ -94,8 +96,10 @@ export function createTrafficStats(now: () => number = Date.now): TrafficStats {
     record(attempts) {
       const at = now();
       for (const attempt of attempts) {
-        apply(get(providers, attempt.provider), attempt, at);
-        apply(get(deployments, attempt.deployment), attempt, at);
+        const says = attempt.outcome === 'ok' || !attempt.failure ? 'success' : failureSays(attempt.failure);
+        // A 5xx is the deployment's model failing (an Ollama runner that crashed on one model); its server answered.
+        apply(get(providers, attempt.provider), attempt, at, attempt.failure === 'upstream_5xx' ? 'success' : says);
+        apply(get(deployments, attempt.deployment), attempt, at, says);
         if (attempt.outcome !== 'ok') continue;
         let ring = latencies.get(attempt.deployment);
         if (!ring) latencies.set(attempt.deployment, (ring = new LatencyRing()));

@@ -2,8 +2,9 @@
  * What live traffic says of a provider's health on /health (and so on the dashboard and in its
  * "is down" notices): only a failure its breaker would count shows it down. A request the upstream
  * refused as wrong shows it answering; one it could not take (too long, tools it lacks, a 429, a
- * refused key) says nothing either way; of a request retried on one deployment, the last try is
- * what the dashboard shows; and a stream that broke after its first chunk counts once it ended.
+ * refused key) says nothing either way; a 5xx (one model's runner failed) downs the deployment, not
+ * its Ollama, which answered; of a request retried on one deployment, the last try is what the
+ * dashboard shows; and a stream that broke after its first chunk counts once it ended.
  */
 import { describe, expect, it } from 'vitest';
 import { useTwoTier } from '../support/two-tier';
@@ -20,7 +21,7 @@ const ollamaSays = (status: number, error: string) => t.ollama.setMode({ kind: '
 
 describe('passive health from live traffic', () => {
   it('shows a provider that refused a request as wrong as answering, not down', async () => {
-    await ollamaSays(500, 'llama runner process has terminated');
+    await t.ollama.setMode({ kind: 'refuse' });
     expect((await t.chat({ model: 'llama' })).res.status).toBe(503);
     expect(await health()).toMatchObject({ local: 'down', llama: 'down' });
 
@@ -52,6 +53,14 @@ describe('passive health from live traffic', () => {
       expect(after.local, error).toBe('up');
       expect(after.lastError, error).toBe(before.lastError);
     }
+  });
+
+  it("shows a model whose runner failed (a 5xx) down, and its Ollama, which answered, up", async () => {
+    await t.ollama.setMode({ kind: 'healthy' });
+    expect((await t.chat({ model: 'llama' })).res.status).toBe(200);
+    await ollamaSays(500, 'model requires more system memory (12.3 GiB) than is available (8.0 GiB)');
+    expect((await t.chat({ model: 'llama' })).res.status).toBe(503);
+    expect(await health()).toMatchObject({ local: 'up', llama: 'down' });
   });
 
   it('shows the last try of a request retried on one deployment', async () => {
