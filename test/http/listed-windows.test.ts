@@ -61,6 +61,10 @@ describe('context windows from models lists', () => {
     expect(probed.providers[1].probe.models).toEqual(['deepcogito/cogito-v2-1-671b']);
     // vLLM serves Qwen with 32,768; a field that is no count of tokens says nothing.
     expect(await windows()).toEqual({ qwen: 32_768, cogito: 163_840, kimi: 262_144, 'kimi-capped': 65_536, odd: null, acme: 65_536, mythos: 500_000 });
+    // And an Ollama-API client (Roo Code, Continue) reading the model's window from /api/show is told the same.
+    const shown = await h.ollama.show({ model: 'qwen' });
+    const said = Object.entries(shown.model_info as unknown as Record<string, unknown>).find(([key]) => key.endsWith('.context_length'))?.[1];
+    expect(said).toBe(32_768);
   });
 
   it('route a prompt too long for a model as its server serves it to one that takes it', async () => {

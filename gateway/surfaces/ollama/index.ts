@@ -7,6 +7,7 @@
  * `{"error": "..."}`.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { DeploymentConfig } from '../../config/schema';
 import { linkedCancellation, type CancelSignal } from '../../cancel';
 import { GatewayError } from '../../errors';
 import { clientAbortSignal } from '../../http/client-abort';
@@ -33,6 +34,8 @@ export interface OllamaSurfaceOptions {
   router: Router;
   catalog: () => Catalog;
   configAppliedAt: () => number;
+  /** A deployment's window as the router knows it (another server's from its models list: health/listed-windows.ts). */
+  routedWindow?: (deployment: DeploymentConfig) => number | undefined;
   services: ModelSurfaceServices;
 }
 
@@ -61,7 +64,7 @@ export async function ollamaSurface(app: FastifyInstance, options: OllamaSurface
     const body = request.body as { model?: string; name?: string };
     const name = body.model ?? body.name;
     if (!name) throw new GatewayError('invalid_request', 'model is required', { param: 'model' });
-    return withTimeout(reply, 5_000, (signal) => show(catalog(), ollamaName(catalog(), name), signal, request.clientKey?.allowedRoutes));
+    return withTimeout(reply, 5_000, (signal) => show(catalog(), ollamaName(catalog(), name), signal, request.clientKey?.allowedRoutes, options.routedWindow));
   });
 
   /** Chat and generate alike: NDJSON unless `"stream": false`, then the whole answer in Ollama's shape. */

@@ -67,9 +67,10 @@ const FIM_TEMPLATE = '{{- if .Suffix }}<|fim_prefix|>{{ .Prompt }}<|fim_suffix|>
  * A model as Ollama's `/api/show` describes one, truthfully for every kind of upstream: the
  * capabilities clients filter on (Roo Code hides models without `tools`, Zed reads `vision` and
  * `thinking`), `model_info["<arch>.context_length"]`, and a template that mentions `.Suffix` only
- * where fill-in-the-middle works. The deployment's `capabilities` and `contextWindow` win.
+ * where fill-in-the-middle works. The deployment's `capabilities` and `contextWindow` win; another
+ * server's window is what its models list says, where it says one.
  */
-export async function show(catalog: Catalog, name: string, signal: CancelSignal, allowed?: readonly string[] | null): Promise<Record<string, unknown>> {
+export async function show(catalog: Catalog, name: string, signal: CancelSignal, allowed?: readonly string[] | null, routedWindow?: (deployment: DeploymentConfig) => number | undefined): Promise<Record<string, unknown>> {
   const deployment = representativeOrUndefined(catalog, name);
   if (!deployment) throw new GatewayError('model_not_found', `model "${name}" not found${didYouMean(name, listedNames(catalog, allowed).slice(0, 100))}`);
   const provider = catalog.providers.get(deployment.provider);
@@ -86,7 +87,9 @@ export async function show(catalog: Catalog, name: string, signal: CancelSignal,
   const capabilities = capabilitiesOf(deployment, facts);
   const family = facts?.family ?? kind;
   // What the deployment is configured to read, else what the upstream says (as Ollama itself would).
-  const window = contextWindowOf(deployment, kind, kind === 'ollama' ? (facts as OllamaShowFacts) : undefined) ?? (facts as OllamaShowFacts | undefined)?.trainedContext ?? facts?.contextWindow;
+  // Another server's as the router knows it (its models list's word, listed-windows.ts, over the table's).
+  const routed = kind === 'ollama' ? undefined : routedWindow?.(deployment);
+  const window = routed ?? contextWindowOf(deployment, kind, kind === 'ollama' ? (facts as OllamaShowFacts) : undefined) ?? (facts as OllamaShowFacts | undefined)?.trainedContext ?? facts?.contextWindow;
   const modelInfo: Record<string, unknown> = { ...((upstream.model_info as Record<string, unknown> | undefined) ?? {}), 'general.architecture': family };
   if (window) modelInfo[`${family}.context_length`] = window;
 
