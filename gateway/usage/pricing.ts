@@ -102,13 +102,13 @@ export interface PricedTokens {
   cacheWrite?: number | undefined;
   /** Of `cacheWrite`, what was written for an hour (Anthropic's `ttl: "1h"`), billed at twice the input rate, not the write rate of the 5-minute cache. */
   cacheWrite1h?: number | undefined;
-  /** What the provider says it billed for the answer, in US dollars (OpenRouter's `usage.cost`). */
+  /** What the provider says it billed for the answer, in US dollars (OpenRouter's `usage.cost`, xAI's ticks: canonical.ts `billedIn`). */
   billedUsd?: number | undefined;
 }
 
 /**
  * What an answer cost: what its provider billed, where it says (OpenRouter bills every model at its
- * own rates, many of them in no price table), else its tokens at `price`. A local deployment's price
+ * own rates, many of them in no price table; xAI says its bill too), else its tokens at `price`. A local deployment's price
  * is its own (0, or what the config gives it), whatever a server on this machine says.
  */
 export function answerCost(price: Price, tokens: PricedTokens, local: boolean): number {

@@ -11,7 +11,7 @@ import type { Decision } from '../routing/decision';
 import type { UsageLog } from '../store/usage-log';
 import type { UsageRow } from '../store/usage-types';
 import { isLocalDeployment } from '../providers/locality';
-import { answerCost, cost, priceOf, referencePrice } from './pricing';
+import { answerCost, cost, priceOf, referencePrice, type PricedTokens } from './pricing';
 import { estimateTokens, promptText, quickTokenCount } from './tokens';
 
 /** Answer text kept for estimates and body logging; beyond it, characters are only counted. */
@@ -30,18 +30,8 @@ export interface UsageDeps {
   count?: (row: UsageRow) => void;
 }
 
-/** Token counts an upstream reported for one answer. */
-export interface Tokens {
-  input: number;
-  output: number;
-  /** Prompt tokens served from the upstream's prompt cache, and written to it. */
-  cacheRead?: number | undefined;
-  cacheWrite?: number | undefined;
-  /** Of those written, what was written for an hour (priced apart: pricing.ts). */
-  cacheWrite1h?: number | undefined;
-  /** What the provider says it billed, in US dollars (OpenRouter's `usage.cost`): it stands over the price table (`answerCost`). */
-  billedUsd?: number | undefined;
-}
+/** Token counts an upstream reported for one answer (and what it billed, where it says): what pricing reads. */
+export type Tokens = PricedTokens;
 
 export class RequestUsage {
   private model = '';
