@@ -75,8 +75,6 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
   const remote = new Map<string, Set<string>>();
   const windows = createListedWindows();
   const facts = new Map<string, OllamaShowFacts>();
-  /** The digest of the model each of `facts` was learned from: a model pulled again in a newer version, or made again by `ollama create`, is asked again. */
-  const learnedFrom = new Map<string, string | undefined>();
   let timer: NodeJS.Timeout | undefined;
 
   /** Learns the facts of deployed models not seen yet, or changed since (their digest): until then the old facts stand. */
@@ -85,15 +83,15 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
     if (!adapter?.show) return;
     const key = (model: string) => `${name}\u0000${model}`;
     const unknown = [...new Set(deps.catalog().config.deployments.filter((d) => d.provider === name).map((d) => d.model))].filter(
-      (m) => installed.get(name)?.models.has(m) && (!facts.has(key(m)) || learnedFrom.get(key(m)) !== result.digests?.get(m)),
+      (m) => installed.get(name)?.models.has(m) && (!facts.has(key(m)) || facts.get(key(m))?.digest !== result.digests?.get(m)),
     );
     await Promise.all(
       unknown.slice(0, SHOWS_PER_PROBE).map(async (model) => {
         try {
           const shown = await adapter.show?.(model, AbortSignal.timeout(PROBE_TIMEOUT_MS));
           if (!shown) return;
-          facts.set(key(model), ollamaShowFacts(shown));
-          learnedFrom.set(key(model), result.digests?.get(model));
+          // Of the version they came from: a model pulled again in a newer version, or made again by `ollama create`, is asked again.
+          facts.set(key(model), { ...ollamaShowFacts(shown), digest: result.digests?.get(model) });
         } catch {
           // The next probe asks again.
         }

@@ -25,6 +25,8 @@ export interface OllamaShowFacts extends ModelFacts {
   modelfileNumCtx?: number | undefined;
   /** The context it runs with while loaded (`/api/ps`). */
   loadedContext?: number | undefined;
+  /** The manifest digest of the model these facts were learned from (`/api/tags`): which version of it Ollama has. */
+  digest?: string | undefined;
 }
 
 const KNOWN = [...table.models].sort((a, b) => b.match.length - a.match.length);

@@ -3,10 +3,11 @@
  * is meant to be repeatable: chat at temperature 0, and embeddings (deterministic); a route can opt
  * in for everything. `Cache-Control: no-cache` skips the lookup, `no-store` skips the cache entirely.
  * The key covers the front door's API, what the route would do (its deployments in order with their
- * models and providers: a reorder or an edit must not serve yesterday's answers), and the request
- * fields the surface says change the answer (not `stream`, `user` or `metadata`: a stream and a
- * whole answer of one API share an entry), and the client key: an answer one key paid for is not
- * served to another, whose cache hit would tell it what the first asked.
+ * models and providers, and the versions of those models their servers say: a reorder, an edit or a
+ * model pulled again must not serve yesterday's answers), and the request fields the surface says
+ * change the answer (not `stream`, `user` or `metadata`: a stream and a whole answer of one API
+ * share an entry), and the client key: an answer one key paid for is not served to another, whose
+ * cache hit would tell it what the first asked.
  */
 import { hash } from 'node:crypto';
 import type { RouteConfig, Settings } from '../config/schema';

@@ -49,7 +49,7 @@ export function createRoutingState(sources: LiveSources): RoutingState & { sessi
     const raiseTo = ollama ? raiseLimitOf(deployment, upstream) : undefined;
     // With numCtx "auto" the window a request gets by default is Ollama's own default.
     const window = contextWindowOf(deployment, kind, upstream, listed) ?? (deployment.numCtx === 'auto' && ollama ? OLLAMA_DEFAULT_NUM_CTX : undefined);
-    const known = { ollama, upstream, loaded: upstream?.loadedContext, listed, facts: { window, raiseTo, capabilities: knownCapabilities(deployment, upstream), maxOutput: maxOutputOf(deployment), loaded: upstream?.loadedContext } };
+    const known = { ollama, upstream, loaded: upstream?.loadedContext, listed, facts: { window, raiseTo, capabilities: knownCapabilities(deployment, upstream), maxOutput: maxOutputOf(deployment), loaded: upstream?.loadedContext, version: upstream?.digest } };
     memo.set(deployment, known);
     return known;
   };

@@ -5,6 +5,7 @@
  * catalog, serves from the cache or runs the fallback loop, and reports every attempt.
  */
 import type { CancelSignal } from '../cancel';
+import type { RouteConfig } from '../config/schema';
 import { UpstreamError } from '../errors';
 import type { ResponseCache } from '../store/response-cache';
 import type { BreakerBoard } from './breaker-board';
@@ -105,7 +106,7 @@ export function createRouter(deps: RouterDeps): Router {
         if (deployment) deps.state?.warm?.(deployment);
       }
       const caching = deps.cache && !simulated ? options.cache : undefined;
-      const decision = caching ? cacheDecision(request.api, caching.key, caching.repeatable, planned.route, () => catalog.fingerprintOf(planned.route), catalog.config.settings, request.cacheControl, request.clientKey) : undefined;
+      const decision = caching ? cacheDecision(request.api, caching.key, caching.repeatable, planned.route, () => whatRouteRuns(catalog, deps.state ?? UNKNOWN_STATE, planned.route), catalog.config.settings, request.cacheControl, request.clientKey) : undefined;
       if (caching && decision?.lookup && decision.key) {
         const hit = deps.cache?.get(decision.key);
         if (hit) {
@@ -166,4 +167,18 @@ function reportWhenEnded<T>(tell: ((attempts: readonly Attempt[]) => void) | und
       if (ended) tell(attempts);
     },
   };
+}
+
+/**
+ * What a route runs, for its answers' cache key: its deployments as configured, and the version of
+ * each one's model where its server says it (an Ollama's digest). A model pulled again in a newer
+ * version, or made again by `ollama create` with another system prompt, answers anew; an embedding
+ * model's new vectors are not mixed with the old version's.
+ */
+function whatRouteRuns(catalog: Catalog, state: RoutingState, route: RouteConfig): string {
+  const versions = route.deployments.map((name) => {
+    const deployment = catalog.deployments.get(name);
+    return (deployment && state.facts(deployment).version) ?? '';
+  });
+  return versions.some(Boolean) ? `${catalog.fingerprintOf(route)}:${versions.join(',')}` : catalog.fingerprintOf(route);
 }

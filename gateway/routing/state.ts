@@ -18,6 +18,8 @@ export interface DeploymentFacts {
   maxOutput: number | undefined;
   /** The window an Ollama runs the deployment's model with now, when it has it loaded, in tokens. */
   loaded?: number | undefined;
+  /** Which version of the model its server has (an Ollama's manifest digest), when it says. */
+  version?: string | undefined;
 }
 
 /** The budgets that apply to one request, and what they allow. */

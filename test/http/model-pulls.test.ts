@@ -54,6 +54,9 @@ const pullOf = async (model: string) => ((await (await h.admin('/admin/api/pulls
 const deploymentOf = async (name: string) => ((await (await h.admin('/admin/api/health')).json()) as { deployments: { name: string; modelAvailable: boolean | null; contextWindow: number | null }[] }).deployments.find((d) => d.name === name);
 const windowOf = async (name: string) => (await deploymentOf(name))?.contextWindow;
 const available = async (name: string) => (await deploymentOf(name))?.modelAvailable;
+/** A repeatable (temperature 0) question to a deployment, answered from the cache when it may be. */
+const ask = (model: string) => h.openai.chat.completions.create({ model, temperature: 0, messages: [{ role: 'user', content: 'the same question' }] }).withResponse();
+const cacheOf = async (asked: ReturnType<typeof ask>) => (await asked).response.headers.get('x-switchyard-cache');
 
 describe('pulling a model to an Ollama', () => {
   it('pulls in the background with its progress to read, and the deployment answers once it is installed', async () => {
@@ -80,11 +83,18 @@ describe('pulling a model to an Ollama', () => {
   it('says whether the pull of an installed model brought its newer version, or found it up to date', async () => {
     expect(await available('llama')).toBe(true);
     expect(await windowOf('llama')).toBe(8_192);
+    expect(await cacheOf(ask('llama'))).toBe('miss');
+    expect(await cacheOf(ask('llama'))).toBe('hit');
     expect((await pull('llama')).status).toBe(202);
     await expect.poll(async () => (await pullOf('llama3.2:3b'))?.state, { timeout: 5_000 }).toBe('done');
     expect(await pullOf('llama3.2:3b')).toMatchObject({ outcome: 'updated', error: null });
     // The newer version's Modelfile gives it a larger window: what the router knows of it follows.
     expect(await windowOf('llama')).toBe(16_384);
+    // Nor is the old version's answer served for the new one's: it is asked, and its answer kept.
+    const chats = ollama.requests.filter((r) => r.path === '/api/chat').length;
+    expect(await cacheOf(ask('llama'))).toBe('miss');
+    expect(await cacheOf(ask('llama'))).toBe('hit');
+    expect(ollama.requests.filter((r) => r.path === '/api/chat')).toHaveLength(chats + 1);
     // Again: Ollama has every layer, downloads nothing, and the model's digest is the same.
     const pulls = ollama.requests.filter((r) => r.path === '/api/pull').length;
     expect(await (await pull('llama')).json()).toMatchObject({ state: 'pulling', outcome: null });
