@@ -1,7 +1,8 @@
 /**
  * Every deployment's circuit breaker, in the one place that /health, the admin API and the desktop
  * notifications read. Breakers are keyed by deployment name and survive config changes, so a
- * config edit does not forget that a deployment is down.
+ * config edit does not forget that a deployment is down, unless the edit points the deployment at
+ * another model or server: what failed was the old one, and the edit is usually the fix.
  */
 import type { BreakerConfig, Config, DeploymentConfig } from '../config/schema';
 import { CircuitBreaker, DEFAULT_BREAKER, type BlockCause, type BreakerSettings, type BreakerSnapshot, type Transition } from './circuit-breaker';
@@ -22,6 +23,8 @@ export interface BreakerBoard {
 export function createBreakerBoard(now: () => number): BreakerBoard {
   const breakers = new Map<string, CircuitBreaker>();
   const settings = new Map<string, BreakerSettings>();
+  /** The model and server each deployment reached under the last config. */
+  const reaches = new Map<string, string>();
   const listeners = new Set<(transition: Transition) => void>();
   const record = (transition: Transition) => {
     for (const listener of listeners) listener(transition);
@@ -43,10 +46,15 @@ export function createBreakerBoard(now: () => number): BreakerBoard {
         settings.set(deployment.name, resolved);
         const breaker = breakers.get(deployment.name);
         breaker?.configure(resolved);
+        const target = reachOf(deployment, config);
+        const moved = reaches.has(deployment.name) && reaches.get(deployment.name) !== target;
+        reaches.set(deployment.name, target);
         // A config change is how a refused key or a wrong model gets fixed: blocks are lifted by it.
-        if (breaker?.isBlocked) breaker.reset(now());
+        if (breaker && moved) breaker.reset(now(), 'its model or server was changed');
+        else if (breaker?.isBlocked) breaker.reset(now(), 'lifted by a config change');
       }
       for (const name of [...breakers.keys()]) if (!settings.has(name)) breakers.delete(name);
+      for (const name of [...reaches.keys()]) if (!settings.has(name)) reaches.delete(name);
     },
     snapshot: (name) => get(name).snapshot(now()),
     reset(name) {
@@ -75,4 +83,10 @@ function breakerSettings(deployment: DeploymentConfig, config: Config): BreakerS
     probeBudgetMs: chosen.probeBudgetMs ?? DEFAULT_BREAKER.probeBudgetMs,
     blockMs: chosen.blockMs ?? DEFAULT_BREAKER.blockMs,
   };
+}
+
+/** The model and server a deployment's requests go to. */
+function reachOf(deployment: DeploymentConfig, config: Config): string {
+  const provider = config.providers.find((p) => p.name === deployment.provider);
+  return JSON.stringify([deployment.provider, provider?.kind, provider?.baseUrl, deployment.model]);
 }

@@ -158,14 +158,14 @@ export class CircuitBreaker {
     this.blockedMessage = null;
   }
 
-  reset(now: number): void {
+  reset(now: number, reason = 'reset by hand'): void {
     this.clearBlock();
     this.coolingUntil = 0;
     this.probeInFlight = false;
     this.consecutiveFailures = 0;
     this.recent = undefined;
     this.cooldownMs = this.settings.cooldownMs;
-    if (this.state !== 'closed') this.transition('closed', now, 'reset by hand');
+    if (this.state !== 'closed') this.transition('closed', now, reason);
   }
 
   snapshot(now: number): BreakerSnapshot {
