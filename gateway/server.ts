@@ -211,6 +211,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     providers = next.adapters;
     catalog = createCatalog(config, providers, timeZone);
     breakers.configure(config);
+    for (const name of health.configured()) traffic.forget(name, config.deployments.filter((d) => d.provider === name).map((d) => d.name));
     appliedAt = now();
     void closeAdapters(next.retired);
   };

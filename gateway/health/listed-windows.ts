@@ -15,6 +15,8 @@ export interface ListedWindows {
   /** After a provider's probe: its list's windows replace those kept (a list without any clears them); a failed probe keeps them. */
   probed(provider: string, result: ProbeResult | null): void;
   window(provider: string, model: string): number | undefined;
+  /** A provider moved to another server, or gone: the old server's windows are not the new one's. */
+  forget(provider: string): void;
 }
 
 export function createListedWindows(): ListedWindows {
@@ -24,6 +26,7 @@ export function createListedWindows(): ListedWindows {
       if (result?.windows) byProvider.set(provider, { listed: result.windows, found: new Map() });
       else if (result) byProvider.delete(provider);
     },
+    forget: (provider) => void byProvider.delete(provider),
     window(provider, model) {
       const known = byProvider.get(provider);
       if (!known) return undefined;

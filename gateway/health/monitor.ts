@@ -4,10 +4,12 @@
  * every sample in SQLite for charts. For an Ollama it also learns what each deployed model is
  * (`/api/show`: capabilities, trained context, the Modelfile's num_ctx), once per model version and
  * Ollama version, for the router's context and capability checks; of other servers, the windows
- * their lists say (listed-windows.ts). Probes never pass through the router, the breakers, the
- * concurrency caps or the usage log: they are not client traffic.
+ * their lists say (listed-windows.ts). What it knows is of a server: a provider moved to another by
+ * a config edit starts afresh. Probes never pass through the router, the breakers, the concurrency
+ * caps or the usage log: they are not client traffic.
  */
 import { ollamaShowFacts, type OllamaShowFacts } from '../models/facts';
+import { serverOf } from '../providers/quirk-memory';
 import type { ProbeResult } from '../providers/types';
 import type { Catalog } from '../routing/catalog';
 import type { HealthHistory } from '../store/health-history';
@@ -46,6 +48,11 @@ export interface HealthMonitor {
   remote(provider: string): ReadonlySet<string> | undefined;
   /** A model's context window as another server's models list says it (kept while probes fail: it does not change when a server is down). */
   listedWindow(provider: string, model: string): number | undefined;
+  /**
+   * After a config change: what was learned of providers now at another server (or gone) is
+   * forgotten, and those moved are probed at once when probing runs. Returns the names moved.
+   */
+  configured(): string[];
   start(): void;
   stop(): void;
 }
@@ -69,7 +76,11 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
   const latest = new Map<string, ProbeRecord>();
   /** Each provider's version, from its last probe that said one. */
   const versions = new Map<string, string>();
-  const inFlight = new Set<string>();
+  /** The probe under way of each provider, by the generation it belongs to. */
+  const inFlight = new Map<string, number>();
+  /** Each provider's generation: a move to another server starts a new one, and what a probe of the old one finds is dropped. */
+  const generations = new Map<string, { server: string; generation: number }>();
+  const generationOf = (name: string) => generations.get(name)?.generation ?? 0;
   const installed = new Map<string, ModelsSeen>();
   const inMemory = new Map<string, ModelsSeen>();
   const remote = new Map<string, Set<string>>();
@@ -78,7 +89,7 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
   let timer: NodeJS.Timeout | undefined;
 
   /** Learns the facts of deployed models not seen yet, or changed since (their digest): until then the old facts stand. */
-  async function learnModels(name: string, result: ProbeResult): Promise<void> {
+  async function learnModels(name: string, result: ProbeResult, generation: number): Promise<void> {
     const adapter = deps.catalog().providers.get(name);
     if (!adapter?.show) return;
     const key = (model: string) => `${name}\u0000${model}`;
@@ -89,7 +100,7 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
       unknown.slice(0, SHOWS_PER_PROBE).map(async (model) => {
         try {
           const shown = await adapter.show?.(model, AbortSignal.timeout(PROBE_TIMEOUT_MS));
-          if (!shown) return;
+          if (!shown || generationOf(name) !== generation) return;
           // Of the version they came from: a model pulled again in a newer version, or made again by `ollama create`, is asked again.
           facts.set(key(model), { ...ollamaShowFacts(shown), digest: result.digests?.get(model) });
         } catch {
@@ -106,8 +117,10 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
 
   async function probe(name: string): Promise<void> {
     const adapter = deps.catalog().providers.get(name);
-    if (!adapter || inFlight.has(name)) return;
-    inFlight.add(name);
+    const generation = generationOf(name);
+    if (!adapter || inFlight.get(name) === generation) return;
+    inFlight.set(name, generation);
+    if (!generations.has(name)) generations.set(name, { server: serverOf(adapter.config), generation });
     const started = deps.now();
     const t0 = performance.now();
     let record: ProbeRecord;
@@ -117,8 +130,10 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
     } catch (error) {
       record = { at: started, ok: false, latencyMs: performance.now() - t0, error: (error as Error).message, result: null };
     } finally {
-      inFlight.delete(name);
+      if (inFlight.get(name) === generation) inFlight.delete(name);
     }
+    // Moved to another server meanwhile: this says nothing of the new one.
+    if (generationOf(name) !== generation) return;
     latest.set(name, record);
     windows.probed(name, record.result);
     if (record.result && deps.catalog().providers.get(name)?.config.kind === 'ollama') {
@@ -134,7 +149,7 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
         for (const key of facts.keys()) if (key.startsWith(`${name}\u0000`)) facts.delete(key);
         deps.onUpgraded?.(name, before, version);
       }
-      await learnModels(name, record.result);
+      await learnModels(name, record.result, generation);
       deps.onInstalled?.(name, models);
     }
     const detail = record.result ? { version: record.result.version ?? null, models: record.result.models?.length ?? null, loaded: record.result.loaded ?? null } : null;
@@ -172,6 +187,25 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
     modelFacts: (provider, model) => facts.get(`${provider}\u0000${model}`),
     remote: (provider) => remote.get(provider),
     listedWindow: windows.window,
+    configured() {
+      const providers = new Map(deps.catalog().config.providers.map((p) => [p.name, p]));
+      const moved: string[] = [];
+      for (const [name, { server, generation }] of generations) {
+        const provider = providers.get(name);
+        if (provider && serverOf(provider) === server) continue;
+        for (const kept of [latest, versions, installed, inMemory, remote]) kept.delete(name);
+        for (const key of facts.keys()) if (key.startsWith(`${name}\u0000`)) facts.delete(key);
+        windows.forget(name);
+        if (!provider) {
+          generations.delete(name);
+          continue;
+        }
+        generations.set(name, { server: serverOf(provider), generation: generation + 1 });
+        moved.push(name);
+        if (timer && provider.healthCheck?.intervalMs !== 0) void probe(name);
+      }
+      return moved;
+    },
     start() {
       // One light tick finds the providers that are due, so interval changes in the config apply at once.
       timer = setInterval(() => {

@@ -29,6 +29,8 @@ export interface TrafficStats {
    * answers within LATENCY_WINDOW_MS, once it has MIN_SAMPLES of them: `lowest-latency` routes by it.
    */
   latencyMs(deployment: string): number | undefined;
+  /** What traffic said of a provider and its deployments: it was another server's (moved by a config change). */
+  forget(provider: string, deployments: readonly string[]): void;
 }
 
 export const LATENCY_SAMPLES = 20;
@@ -107,6 +109,13 @@ export function createTrafficStats(now: () => number = Date.now): TrafficStats {
       }
     },
     latencyMs: (deployment) => latencies.get(deployment)?.p50(now()),
+    forget(provider, names) {
+      providers.delete(provider);
+      for (const name of names) {
+        deployments.delete(name);
+        latencies.delete(name);
+      }
+    },
     provider: (name) => ({ ...get(providers, name) }),
     deployment: (name) => ({ ...get(deployments, name) }),
   };
