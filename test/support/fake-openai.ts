@@ -6,7 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import { resetAfterFlush, sendJson, startFakeServer, type FailureMode, type FakeServer, type RecordedRequest } from './fake-server';
 import { cutAtStop, fakeLogprob, replyFor, wordsOf } from './replies';
-import { answerResponses, compactionFor } from './responses-wire';
+import { answerResponses, compactionFor, obfuscation } from './responses-wire';
 import { chatRefusal, responsesRefusal } from './openai-refusals';
 import { usageAsServed, usageFor, type UsageShape } from './served-usage';
 
@@ -82,7 +82,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     if (request.method === 'POST' && request.path === '/v1/responses') {
       const refused = responsesRefusal(request.body, options);
       if (refused) return sendJson(res, refused.status, refused.body);
-      return answerResponses(request, res, mode, options.chunkDelayMs, account, { inPhases: options.speaksInPhases, cacheWrites: options.responsesCacheWrites, keepalive: options.responsesKeepalives, billsPerToken: options.billsInTicks ? options.billsPerToken : undefined });
+      return answerResponses(request, res, mode, options.chunkDelayMs, account, { inPhases: options.speaksInPhases, cacheWrites: options.responsesCacheWrites, keepalive: options.responsesKeepalives, billsPerToken: options.billsInTicks ? options.billsPerToken : undefined, obfuscates: true });
     }
     if (request.method === 'POST' && request.path === '/v1/responses/compact' && !options.withoutCompaction) return sendJson(res, 200, compactionFor(request.body, account));
     if (request.method === 'POST' && request.path === '/v1/embeddings') return embeddings(request, res, mode);
@@ -190,6 +190,7 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
     events.push({ ...base, choices: [], usage });
   }
 
+  for (const event of events) Object.assign(event as Record<string, unknown>, obfuscation(body));
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
   const limit = mode.kind === 'reset-mid-stream' || mode.kind === 'truncated' || mode.kind === 'error-event' || mode.kind === 'stall' ? mode.chunks : events.length;
   for (let i = 0; i < Math.min(limit, events.length); i++) {

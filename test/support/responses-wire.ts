@@ -55,6 +55,18 @@ export interface ResponseShape {
   keepalive?: boolean | undefined;
   /** What it billed, as xAI's Responses say it: `usage.cost_in_usd_ticks` at this many dollars a token. */
   billsPerToken?: number | undefined;
+  /** OpenAI's: random padding in an `obfuscation` field of each delta event, unless `stream_options.include_obfuscation` is false. */
+  obfuscates?: boolean | undefined;
+}
+
+/**
+ * OpenAI's stream obfuscation (on by default since 2025): random characters in each delta event's
+ * `obfuscation` field, so that an event's size does not tell its text over the network.
+ */
+export function obfuscation(body: any): Record<string, string> {
+  if (body.stream_options?.include_obfuscation === false) return {};
+  const length = 1 + Math.floor(Math.random() * 15);
+  return { obfuscation: Array.from({ length }, () => 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'[Math.floor(Math.random() * 62)]).join('') };
 }
 
 export function responseFor(body: any, account = 'fake', { inPhases = false, cacheWrites = 0, billsPerToken }: ResponseShape = {}): any {
@@ -194,6 +206,7 @@ export async function answerResponses(request: RecordedRequest, res: ServerRespo
   if (request.body.background === true && request.body.stream !== true) return sendJson(res, 200, { ...response, status: 'queued', background: true, completed_at: null, output: [], usage: null });
   if (request.body.stream !== true) return sendJson(res, 200, response);
   const events = responseEventsFor(response, shape.keepalive === true);
+  if (shape.obfuscates) for (const event of events) if (event.type.endsWith('.delta')) Object.assign(event, obfuscation(request.body));
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
   const limit = mode.kind === 'reset-mid-stream' || mode.kind === 'truncated' || mode.kind === 'error-event' ? mode.chunks : events.length;
   const sent = Math.min(limit, events.length);
