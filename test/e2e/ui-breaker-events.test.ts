@@ -1,7 +1,7 @@
 /**
  * The Overview in a real browser lists the last day's breaker events: a local model that failed
  * opens its breaker (its requests go to the cloud), and a reset by hand closes it, with how long it
- * was open.
+ * was open. Its recent failures say what each attempt's upstream said, not only its failure class.
  */
 import { beforeAll, expect, it } from 'vitest';
 import { twoProviders, useDashboard } from '../support/dashboard';
@@ -38,4 +38,18 @@ it('lists the breaker opening and its reset by hand, newest first', async () => 
   expect(await events.first().textContent()).toMatch(/llamaopen → closedreset by hand \(open \d+ s\)$/);
   expect(await events.nth(1).textContent()).toContain('2 consecutive failures');
   expect(dashboard.notFound).toEqual([]);
+});
+
+it("says why each attempt of a failed request failed, in its upstream's words", async () => {
+  const { h, page } = dashboard;
+  await Promise.all([dashboard.ollama.setMode({ kind: 'refuse' }), dashboard.openai.setMode({ kind: 'status', status: 500 })]);
+  try {
+    await expect(h.openai.chat.completions.create({ model: 'default', messages: [{ role: 'user', content: 'hi' }] }, { maxRetries: 0 })).rejects.toThrow();
+  } finally {
+    await Promise.all([dashboard.ollama.setMode({ kind: 'healthy' }), dashboard.openai.setMode({ kind: 'healthy' })]);
+  }
+  await dashboard.go('/');
+  const why = page.getByRole('row', { name: /upstream_5xx/ }).first().locator('td[data-label="Why"]');
+  await expect.poll(() => why.count()).toBe(1);
+  expect(await why.textContent()).toMatch(/^llama: .*connection failed \(ECONNREFUSED\) > mini: 500 fake upstream error 500$/);
 });

@@ -1,7 +1,11 @@
 /** The Overview's newest failed requests, each with the attempts that failed and why. */
 import { useQuery } from '@tanstack/react-query';
 import { usageQueries } from '../../api/queries/usage';
+import type { Attempt } from '../../api/types';
 import { Badge, Card, Empty, ErrorNote } from '../../ui/parts';
+
+/** What an attempt's upstream (or the gateway) said, else its failure class: "connect" alone tells a user little. */
+const attemptSaid = (a: Attempt) => `${a.deployment}: ${a.message ?? `${a.failure ?? a.outcome}${a.status ? ` ${a.status}` : ''}`}`;
 
 export function RecentFailures() {
   const overview = useQuery(usageQueries.overview());
@@ -23,7 +27,7 @@ export function RecentFailures() {
                   <td data-label="Time">{new Date(f.at).toLocaleTimeString()}</td>
                   <td data-label="Model"><span className="clip" title={f.model}>{f.model || '-'}</span></td>
                   <td data-label="Status"><Badge tone="bad">{f.status}</Badge> <span className="muted">{f.errorClass}</span></td>
-                  <td data-label="Why" className="muted long-text" title={f.errorMessage ?? undefined}>{f.attempts.map((a) => `${a.deployment}: ${a.failure ?? a.outcome}${a.status ? ` ${a.status}` : ''}`).join(' > ') || f.errorMessage || 'no attempt was made'}</td>
+                  <td data-label="Why" className="muted long-text" title={f.errorMessage ?? undefined}>{f.attempts.map(attemptSaid).join(' > ') || f.errorMessage || 'no attempt was made'}</td>
                 </tr>
               ))}
             </tbody>
