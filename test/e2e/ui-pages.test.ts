@@ -119,7 +119,7 @@ describe('the dashboard pages', () => {
       const bars = page.locator('.recharts-legend-item-text');
       await bars.first().waitFor();
       const names = await bars.allTextContents();
-      expect(names).toContain('no provider');
+      expect(names).toContain('none answered');
       expect(names.every((n) => n.trim().length > 0)).toBe(true);
     } finally {
       h.gateway.applyConfig(config, 'test');

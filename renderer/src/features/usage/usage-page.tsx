@@ -106,8 +106,8 @@ function byBucket(points: RollupPoint[], buckets: number[], granularity: 'hour' 
   const days = rowsFor<Record<string, number | string>>(buckets, (bucket) => ({ day: bucketLabel(bucket, granularity, timeZone) }));
   const groups = new Set<string>();
   for (const p of points) {
-    // '' is the requests no provider served (refused, unknown model): they count, under a name.
-    const group = p.group === null ? 'all' : p.group || 'no provider';
+    // '' is the requests no provider answered (refused, unknown model, every attempt failed): they count, under a name.
+    const group = p.group === null ? 'all' : p.group || 'none answered';
     groups.add(group);
     const row = days.get(p.bucket) as Record<string, number | string>;
     row[group] = ((row[group] as number | undefined) ?? 0) + value(p);
