@@ -3,7 +3,7 @@
  * read through the secret store: `env:NAME`, or the URL pasted in the desktop app's Settings), else
  * SWITCHYARD_WEBHOOK_URL as the gateway was started. Read at each use, so a webhook set, changed or
  * removed in Settings is where the next notice goes: one sender per URL, the one before closed (its
- * posts under way finish) when the URL changes.
+ * posts under way finish, a retry included unless the gateway stops) when the URL changes.
  */
 import type { Notice } from './notifier';
 import { createWebhookSender, parseWebhookUrl, WEBHOOK_VARIABLE, type WebhookSender } from './webhook';
@@ -40,7 +40,8 @@ export interface ChannelOptions {
 
 export function createWebhookChannel(options: ChannelOptions): WebhookChannel {
   let current: { href: string; sender: WebhookSender } | undefined;
-  const closing = new Set<Promise<void>>();
+  /** Senders of a URL replaced since, finishing their posts (a retry included, unless the gateway stops). */
+  const retired = new Set<WebhookSender>();
 
   const target = (): WebhookState & { url?: URL } => {
     const reference = options.reference();
@@ -57,8 +58,9 @@ export function createWebhookChannel(options: ChannelOptions): WebhookChannel {
   };
   const retire = () => {
     if (!current) return;
-    const done = current.sender.close({ giveUpRetries: false }).finally(() => closing.delete(done));
-    closing.add(done);
+    const { sender } = current;
+    retired.add(sender);
+    void sender.close({ giveUpRetries: false }).finally(() => retired.delete(sender));
     current = undefined;
   };
   const sender = (): WebhookSender | undefined => {
@@ -81,7 +83,8 @@ export function createWebhookChannel(options: ChannelOptions): WebhookChannel {
     close: async ({ giveUpRetries }) => {
       const last = current?.sender.close({ giveUpRetries });
       current = undefined;
-      await Promise.all([last, ...closing]);
+      // A replaced URL's retry is given up too: a stopping gateway waits on no chat that is down.
+      await Promise.all([last, ...[...retired].map((sender) => sender.close({ giveUpRetries }))]);
     },
   };
 }

@@ -54,7 +54,8 @@ export interface WebhookSender {
   send(notice: Notice): void;
   /**
    * Waits for the posts under way, then lets go of the connection. `giveUpRetries`: a retry still
-   * waiting is not made (a gateway stopping must not wait on a chat that is down).
+   * waiting is not made (a gateway stopping must not wait on a chat that is down). Called again
+   * (a sender closed before, now giving up), it gives up as asked and waits for the same close.
    */
   close(options: { giveUpRetries: boolean }): Promise<void>;
   /** Posts a test notice now, once: undefined when the receiver took it, else what went wrong. */
@@ -72,6 +73,7 @@ export function createWebhookSender(url: URL, proxy: ProxySettings | undefined, 
   const dispatcher = upstreamDispatcher(url.href, proxy, { connect: { timeout: TIMEOUT_MS }, headersTimeout: TIMEOUT_MS, bodyTimeout: TIMEOUT_MS });
   const pending = new Set<Promise<void>>();
   const closing = new AbortController();
+  let closed: Promise<void> | undefined;
   /** Undefined once the receiver took it, else what went wrong and whether another try may help. */
   const attempt = async (notice: Notice): Promise<{ problem: string; again: boolean } | undefined> => {
     try {
@@ -109,10 +111,10 @@ export function createWebhookSender(url: URL, proxy: ProxySettings | undefined, 
       const failed = await attempt(TEST_NOTICE);
       return failed && `the webhook at ${url.host} ${failed.problem}`;
     },
-    async close({ giveUpRetries }) {
+    close({ giveUpRetries }) {
       if (giveUpRetries) closing.abort();
-      await Promise.all(pending);
-      await dispatcher.close();
+      closed ??= Promise.all(pending).then(() => dispatcher.close());
+      return closed;
     },
   };
 }
