@@ -39,7 +39,7 @@ describe('the admin API (the Connect page and the desktop app\'s button)', () =>
     try {
       const guides = await h.admin('/admin/api/connect').then((r) => r.json());
       expect(guides).toMatchObject({ url: h.url, keyRequired: false, model: 'default', connected: [] });
-      expect(guides.tools.map((t: { id: string }) => t.id)).toEqual(['claude-code', 'codex', 'opencode', 'continue', 'cline', 'vscode', 'xcode', 'aider', 'goose', 'zed', 'open-webui', 'obsidian', 'browser-extensions', 'openai-sdk', 'ollama-sdk', 'anthropic-sdk']);
+      expect(guides.tools.map((t: { id: string }) => t.id)).toEqual(['claude-code', 'codex', 'opencode', 'aider', 'goose', 'qwen-code', 'crush', 'continue', 'cline', 'vscode', 'xcode', 'zed', 'open-webui', 'obsidian', 'browser-extensions', 'openai-sdk', 'ollama-sdk', 'anthropic-sdk']);
       // Tools in a web view or a browser say which web origin to allow, and whether it is allowed yet.
       const origin = (tools: { id: string; settings: { label: string; value: string }[] }[], id: string) => tools.find((t) => t.id === id)!.settings.filter((s) => s.label.startsWith('Web origin')).map((s) => `${s.value} ${s.label}`);
       expect(origin(guides.tools, 'obsidian')).toEqual(['app://obsidian.md Web origin (not allowed yet: add it to the web origins in Settings)']);
@@ -62,6 +62,15 @@ describe('the admin API (the Connect page and the desktop app\'s button)', () =>
       expect(webui.snippet.text).toContain(`OLLAMA_BASE_URL=${h.url} `);
       // Goose takes the host and the path apart, and is told the route's window (it assumes 128,000 otherwise).
       expect(guides.tools.find((t: { id: string }) => t.id === 'goose').snippet.text).toBe(`GOOSE_PROVIDER=openai OPENAI_HOST=${h.url} OPENAI_BASE_PATH=v1/chat/completions OPENAI_API_KEY=switchyard GOOSE_MODEL=default GOOSE_CONTEXT_LIMIT=1047576 goose session`);
+      // Qwen Code and Crush are given every model to pick from, as the JSON their settings files hold; Crush, the route's window.
+      const snippetOf = (id: string) => JSON.parse(guides.tools.find((t: { id: string }) => t.id === id).snippet.text);
+      const qwen = snippetOf('qwen-code');
+      expect(qwen).toMatchObject({ env: { SWITCHYARD_API_KEY: 'switchyard' }, security: { auth: { selectedType: 'openai' } }, model: { name: 'default' } });
+      expect(qwen.modelProviders.openai).toContainEqual({ id: 'cloud-first', name: 'cloud-first (Switchyard)', baseUrl: `${h.url}/v1`, envKey: 'SWITCHYARD_API_KEY' });
+      const crush = snippetOf('crush').providers.switchyard;
+      expect(crush).toMatchObject({ type: 'openai-compat', base_url: `${h.url}/v1`, api_key: 'switchyard' });
+      expect(crush.models).toContainEqual({ id: 'default', name: 'default', context_window: 1_047_576 });
+      expect(crush.models).toContainEqual({ id: 'cloud-first', name: 'cloud-first' });
       // Xcode takes a locally hosted provider's port alone.
       expect(guides.tools.find((t: { id: string }) => t.id === 'xcode').settings).toContainEqual({ label: 'Port', value: new URL(h.url).port });
 

@@ -272,7 +272,7 @@ describe('the command', () => {
     // A typo is told the name it was meant to be.
     expect((await connect('codex', '--route', 'codr')).err).toContain('No route or chat deployment is named "codr" (did you mean "coder"?). Choose one of:');
     const list = await connect();
-    for (const name of ['Claude Code', 'Codex CLI', 'opencode', 'Continue', 'Cline / Roo Code', 'Aider', 'Zed', 'Open WebUI', 'OpenAI SDK', 'Ollama clients', 'Anthropic SDK']) expect(list.out).toContain(name);
+    for (const name of ['Claude Code', 'Codex CLI', 'opencode', 'Continue', 'Cline / Roo Code', 'Aider', 'Qwen Code', 'Crush', 'Zed', 'Open WebUI', 'OpenAI SDK', 'Ollama clients', 'Anthropic SDK']) expect(list.out).toContain(name);
     expect((await connect('cursor')).err).toContain('can set up claude-code, codex, opencode');
   });
 

@@ -1,0 +1,141 @@
+/**
+ * How each coding agent run in a terminal is pointed at this gateway: Claude Code, Codex and
+ * opencode (which `switchyard connect` can set up itself), and the ones to set up by hand.
+ */
+import { CLAUDE_TIERS, CLAUDE_WINDOW } from './editors';
+import type { GuideContext, ToolGuide } from './guide-types';
+
+/** The variable a tool that reads its key from the environment is told to read. */
+const KEY_VARIABLE = 'SWITCHYARD_API_KEY';
+
+export function agentGuides(ctx: GuideContext): ToolGuide[] {
+  const { url, key, model } = ctx;
+  const v1 = `${url}/v1`;
+  return [
+    {
+      id: 'claude-code',
+      name: 'Claude Code',
+      api: 'anthropic',
+      connect: 'claude-code',
+      configFile: '~/.claude/settings.json (env)',
+      settings: [
+        { label: 'ANTHROPIC_BASE_URL', value: url },
+        { label: 'ANTHROPIC_AUTH_TOKEN', value: key },
+        { label: 'ANTHROPIC_MODEL', value: model },
+        // Each tier (background tasks' haiku, /model and subagents' sonnet and opus); unset, they name a Claude id.
+        ...CLAUDE_TIERS.map((label) => ({ label, value: model })),
+        ...(ctx.contextWindow ? [{ label: CLAUDE_WINDOW, value: String(ctx.contextWindow) }] : []),
+      ],
+      snippet: { language: 'shell', text: `ANTHROPIC_BASE_URL=${url} ANTHROPIC_AUTH_TOKEN=${key} ANTHROPIC_MODEL=${model} ${CLAUDE_TIERS.map((name) => `${name}=${model}`).join(' ')}${ctx.contextWindow ? ` ${CLAUDE_WINDOW}=${ctx.contextWindow}` : ''} claude` },
+    },
+    {
+      id: 'codex',
+      name: 'Codex CLI',
+      api: 'responses',
+      connect: 'codex',
+      configFile: '~/.codex/config.toml',
+      settings: [
+        { label: 'base_url', value: v1 },
+        { label: 'wire_api', value: 'responses' },
+        { label: 'model', value: model },
+        // Without it Codex knows no window for the model, and never compacts a long session.
+        ...(ctx.contextWindow ? [{ label: 'model_context_window', value: String(ctx.contextWindow) }] : []),
+      ],
+      snippet: {
+        language: 'toml',
+        text: `model_provider = "switchyard"\nmodel = "${model}"\n${ctx.contextWindow ? `model_context_window = ${ctx.contextWindow}\n` : ''}\n[model_providers.switchyard]\nname = "Switchyard"\nbase_url = "${v1}"\nwire_api = "responses"\nhttp_headers = { Authorization = "Bearer ${key}" }\n`,
+      },
+    },
+    {
+      id: 'opencode',
+      name: 'opencode',
+      api: 'openai',
+      connect: 'opencode',
+      configFile: '~/.config/opencode/opencode.json',
+      settings: [
+        { label: 'baseURL', value: v1 },
+        { label: 'apiKey', value: key },
+        { label: 'model', value: `switchyard/${model}` },
+      ],
+      snippet: {
+        language: 'json',
+        text: JSON.stringify({ provider: { switchyard: { npm: '@ai-sdk/openai-compatible', name: 'Switchyard', options: { baseURL: v1, apiKey: key }, models: Object.fromEntries(ctx.models.map((m) => [m, { name: m }])) } }, model: `switchyard/${model}` }, null, 2),
+      },
+    },
+    {
+      id: 'aider',
+      name: 'Aider',
+      api: 'openai',
+      settings: [
+        { label: '--openai-api-base', value: v1 },
+        { label: '--openai-api-key', value: key },
+        { label: '--model', value: `openai/${model}` },
+      ],
+      snippet: { language: 'shell', text: `aider --openai-api-base ${v1} --openai-api-key ${key} --model openai/${model}` },
+    },
+    {
+      // Goose's OpenAI provider takes the host and the path apart (a host ending in /v1 asks for
+      // /v1/v1/...), and assumes 128,000 tokens for a model it does not know: a local model's window is
+      // given instead, so its compaction starts before the model truncates.
+      id: 'goose',
+      name: 'Goose',
+      api: 'openai',
+      configFile: '~/.config/goose/config.yaml (or the same names in the environment; the key only in the environment)',
+      settings: [
+        { label: 'GOOSE_PROVIDER', value: 'openai' },
+        { label: 'OPENAI_HOST', value: url },
+        { label: 'OPENAI_BASE_PATH', value: 'v1/chat/completions' },
+        { label: 'OPENAI_API_KEY', value: key },
+        { label: 'GOOSE_MODEL', value: model },
+        ...(ctx.contextWindow ? [{ label: 'GOOSE_CONTEXT_LIMIT', value: String(ctx.contextWindow) }] : []),
+      ],
+      snippet: { language: 'shell', text: `GOOSE_PROVIDER=openai OPENAI_HOST=${url} OPENAI_BASE_PATH=v1/chat/completions OPENAI_API_KEY=${key} GOOSE_MODEL=${model}${ctx.contextWindow ? ` GOOSE_CONTEXT_LIMIT=${ctx.contextWindow}` : ''} goose session` },
+    },
+    {
+      // Qwen Code reads a key only from the variable an entry names (its settings' `env` is the fallback).
+      id: 'qwen-code',
+      name: 'Qwen Code',
+      api: 'openai',
+      configFile: '~/.qwen/settings.json',
+      settings: [
+        { label: 'modelProviders.openai[].baseUrl', value: v1 },
+        { label: 'modelProviders.openai[].envKey', value: KEY_VARIABLE },
+        { label: KEY_VARIABLE, value: key },
+        { label: 'model.name', value: model },
+      ],
+      snippet: {
+        language: 'json',
+        text: JSON.stringify(
+          { modelProviders: { openai: ctx.models.map((m) => ({ id: m, name: `${m} (Switchyard)`, baseUrl: v1, envKey: KEY_VARIABLE })) }, env: { [KEY_VARIABLE]: key }, security: { auth: { selectedType: 'openai' } }, model: { name: model } },
+          null,
+          2,
+        ),
+      },
+    },
+    {
+      // Crush's "openai-compat" type is its own for servers other than OpenAI's; it plans for a model's window only when told it.
+      id: 'crush',
+      name: 'Crush',
+      api: 'openai',
+      configFile: '~/.config/crush/crush.json (or crush.json in a project)',
+      settings: [
+        { label: 'providers.switchyard.type', value: 'openai-compat' },
+        { label: 'base_url', value: v1 },
+        { label: 'api_key', value: key },
+        { label: 'models[].id', value: model },
+        ...(ctx.contextWindow ? [{ label: 'models[].context_window', value: String(ctx.contextWindow) }] : []),
+      ],
+      snippet: {
+        language: 'json',
+        text: JSON.stringify(
+          {
+            $schema: 'https://charm.land/crush.json',
+            providers: { switchyard: { type: 'openai-compat', name: 'Switchyard', base_url: v1, api_key: key, models: ctx.models.map((m) => ({ id: m, name: m, ...(m === model && ctx.contextWindow ? { context_window: ctx.contextWindow } : {}) })) } },
+          },
+          null,
+          2,
+        ),
+      },
+    },
+  ];
+}
