@@ -9,6 +9,8 @@
  * caps or the usage log: they are not client traffic.
  */
 import { ollamaShowFacts, type OllamaShowFacts } from '../models/facts';
+import type { ProviderConfig } from '../config/schema';
+import { isLocalProvider } from '../providers/locality';
 import { serverOf } from '../providers/quirk-memory';
 import type { ProbeResult } from '../providers/types';
 import type { Catalog } from '../routing/catalog';
@@ -16,6 +18,12 @@ import type { HealthHistory } from '../store/health-history';
 import { createListedWindows } from './listed-windows';
 
 export const DEFAULT_PROBE_INTERVAL_MS = 30_000;
+/**
+ * A cloud provider's probe interval: its traffic tells its health as it happens, its models seldom
+ * change, and a list such as OpenRouter's (hundreds of models, their descriptions and prices) is
+ * not fetched every half minute all day.
+ */
+export const CLOUD_PROBE_INTERVAL_MS = 300_000;
 const PROBE_TIMEOUT_MS = 5_000;
 
 export interface ProbeRecord {
@@ -79,7 +87,7 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
   /** The probe under way of each provider, by the generation it belongs to. */
   const inFlight = new Map<string, number>();
   /** Each provider's generation: a move to another server starts a new one, and what a probe of the old one finds is dropped. */
-  const generations = new Map<string, { server: string; generation: number }>();
+  const generations = new Map<string, { server: string; generation: number; settings: string }>();
   const generationOf = (name: string) => generations.get(name)?.generation ?? 0;
   const installed = new Map<string, ModelsSeen>();
   const inMemory = new Map<string, ModelsSeen>();
@@ -120,7 +128,7 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
     const generation = generationOf(name);
     if (!adapter || inFlight.get(name) === generation) return;
     inFlight.set(name, generation);
-    if (!generations.has(name)) generations.set(name, { server: serverOf(adapter.config), generation });
+    generations.set(name, { server: serverOf(adapter.config), generation, settings: JSON.stringify(adapter.config) });
     const started = deps.now();
     const t0 = performance.now();
     let record: ProbeRecord;
@@ -159,7 +167,8 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
   /** A list no older than a few probe intervals; asked per candidate on every request: map lookups, not a search of the providers. */
   function fresh(list: ModelsSeen | undefined, provider: string): ModelsSeen | undefined {
     if (!list) return undefined;
-    const interval = deps.catalog().providers.get(provider)?.config.healthCheck?.intervalMs || DEFAULT_PROBE_INTERVAL_MS;
+    const config = deps.catalog().providers.get(provider)?.config;
+    const interval = (config && intervalOf(config)) || DEFAULT_PROBE_INTERVAL_MS;
     return deps.now() - list.at <= STALE_INTERVALS * interval ? list : undefined;
   }
 
@@ -168,10 +177,11 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
     return deps
       .catalog()
       .config.providers.filter((p) => {
-        const interval = p.healthCheck?.intervalMs ?? DEFAULT_PROBE_INTERVAL_MS;
+        const interval = intervalOf(p);
         if (interval === 0) return false;
         const last = latest.get(p.name);
-        return !last || now - last.at >= interval;
+        // A provider whose last probe failed is watched as closely as a local one: its recovery shows soon.
+        return !last || now - last.at >= (last.ok ? interval : Math.min(interval, DEFAULT_PROBE_INTERVAL_MS));
       })
       .map((p) => p.name);
   }
@@ -190,9 +200,13 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
     configured() {
       const providers = new Map(deps.catalog().config.providers.map((p) => [p.name, p]));
       const moved: string[] = [];
-      for (const [name, { server, generation }] of generations) {
+      for (const [name, { server, generation, settings }] of generations) {
         const provider = providers.get(name);
-        if (provider && serverOf(provider) === server) continue;
+        if (provider && serverOf(provider) === server) {
+          // Its key or headers changed (a refused key fixed): what the last probe said may not hold, and a cloud's next is minutes away.
+          if (timer && intervalOf(provider) !== 0 && JSON.stringify(provider) !== settings) void probe(name);
+          continue;
+        }
         for (const kept of [latest, versions, installed, inMemory, remote]) kept.delete(name);
         for (const key of facts.keys()) if (key.startsWith(`${name}\u0000`)) facts.delete(key);
         windows.forget(name);
@@ -200,9 +214,9 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
           generations.delete(name);
           continue;
         }
-        generations.set(name, { server: serverOf(provider), generation: generation + 1 });
+        generations.set(name, { server: serverOf(provider), generation: generation + 1, settings: '' });
         moved.push(name);
-        if (timer && provider.healthCheck?.intervalMs !== 0) void probe(name);
+        if (timer && intervalOf(provider) !== 0) void probe(name);
       }
       return moved;
     },
@@ -228,4 +242,9 @@ function bothSpellings(names: readonly string[]): Set<string> {
     out.add(name.replace(/:latest$/, ''));
   }
   return out;
+}
+
+/** How often a provider is probed: as its config says (0: never), else every 30 s on this machine or the LAN and every 5 min in the cloud. */
+function intervalOf(provider: ProviderConfig): number {
+  return provider.healthCheck?.intervalMs ?? (isLocalProvider(provider) ? DEFAULT_PROBE_INTERVAL_MS : CLOUD_PROBE_INTERVAL_MS);
 }

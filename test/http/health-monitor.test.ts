@@ -1,7 +1,8 @@
 /**
  * The health monitor over the two-tier fakes: what it learns from each provider kind's probe, what it
  * keeps, and that a failed probe says a provider is down without touching breakers or traffic stats;
- * and, started as `serve` starts it, probing each provider on its own interval.
+ * and, started as `serve` starts it, probing each provider on its own interval (by default 30 s on
+ * this machine, 5 min in the cloud).
  */
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
@@ -74,6 +75,44 @@ describe('health monitor, started as serve starts it', () => {
       await stopAll(h, ollama, openai);
     }
   });
+});
+
+describe('how often each provider is probed by default', () => {
+  it("probes a local one every 30 s, a cloud one every 5 min (every 30 s while it fails), and a cloud one whose key changed at once", async () => {
+    const [ollama, openai] = await Promise.all([startFakeOllama(), startFakeOpenAI()]);
+    let clock = Date.parse('2026-11-23T10:00:00Z');
+    const h = await startGateway(twoTierConfig({ ollama: ollama.url, openai: openai.url }), { healthChecks: true, now: () => clock });
+    try {
+      const local = () => ollama.requests.filter((r) => r.path === '/api/version').length;
+      const cloud = () => openai.requests.filter((r) => r.path === '/v1/models').length;
+      /** Moves the clock, then waits for the probes that are due (the monitor looks every second) and a look after them. */
+      const after = async (ms: number, probed: () => boolean) => {
+        clock += ms;
+        await expect.poll(probed, { timeout: 5_000 }).toBe(true);
+        await new Promise((resolve) => setTimeout(resolve, 1_200));
+      };
+      await after(0, () => local() === 1 && cloud() === 1);
+      await after(31_000, () => local() === 2);
+      expect(cloud()).toBe(1);
+      await after(270_000, () => local() === 3);
+      expect(cloud()).toBe(2);
+      // A failing probe of a cloud provider: it is asked again in 30 s, not 5 min.
+      await openai.setMode({ kind: 'status', status: 503 });
+      await after(301_000, () => cloud() === 3);
+      await after(31_000, () => cloud() === 4);
+      await openai.setMode({ kind: 'healthy' });
+      await after(31_000, () => cloud() === 5);
+      await after(31_000, () => local() >= 7);
+      expect(cloud()).toBe(5);
+      // Its key changed (a refused one fixed): probed at once, not in 5 min.
+      const changed = twoTierConfig({ ollama: ollama.url, openai: openai.url });
+      Object.assign(changed.providers[1]!, { apiKey: 'env:OTHER_KEY' });
+      h.gateway.applyConfig(changed, 'test');
+      await expect.poll(cloud).toBe(6);
+    } finally {
+      await stopAll(h, ollama, openai);
+    }
+  }, 30_000);
 });
 
 describe('what an Ollama says of its models', () => {
