@@ -122,7 +122,7 @@ describe('switchyard usage summary', () => {
     expect(lines.slice(2).map((l) => l.split(/\s{2,}/))).toEqual([
       ['llama', '3', '0', '0', '0', '1,020', '60', '$0', '$0.0020'],
       ['mini', '1', '0', '1', '0', '10', '20', '$0.0068', '$0'],
-      ['no deployment', '1', '1', '0', '0', '0', '0', '$0', '$0'],
+      ['none answered', '1', '1', '0', '0', '0', '0', '$0', '$0'],
       ['total', '5', '1', '1', '0', '1,030', '80', '$0.0068', '$0.0020'],
       ['Budgets, each in its own period:'],
       ['', 'daily', 'global, per day', '$0.0068 of $0.0050, spent (skip-paid)', expect.stringMatching(/^resets \d{4}-\d\d-\d\dT00:00:00\.000Z$/)],

@@ -65,7 +65,8 @@ export function summarize(points: readonly RollupPoint[], meta: Omit<Summary, 'l
 
 /** The summary as a table for a terminal: one line per group, then the total. */
 export function summaryTable(summary: Summary, zone: string): string {
-  const nobody = `no ${summary.by}`;
+  // A request no deployment answered was refused or failed, as the Usage page's charts say it.
+  const nobody = summary.by === 'deployment' || summary.by === 'provider' ? 'none answered' : `no ${summary.by}`;
   const header = [summary.by, 'requests', 'failed', 'fell back', 'cached', 'tokens in', 'tokens out', 'cost', 'saved'];
   const cells = (l: SummaryLine) => [l.name ?? nobody, ...[l.requests, l.failed, l.fellBack, l.cached, l.inputTokens, l.outputTokens].map(count), usd(l.costUsd), usd(l.savedUsd)];
   const from = new Date(summary.since).toLocaleString('sv-SE', { timeZone: zone }).slice(0, 16);
