@@ -4,18 +4,18 @@
  * every sample in SQLite for charts. For an Ollama it also learns what each deployed model is
  * (`/api/show`: capabilities, trained context, the Modelfile's num_ctx), once per model version and
  * Ollama version, for the router's context and capability checks; of other servers, the windows
- * their lists say (listed-windows.ts). What it knows is of a server: a provider moved to another by
- * a config edit starts afresh. Probes never pass through the router, the breakers, the concurrency
- * caps or the usage log: they are not client traffic.
+ * and answer limits their lists say (listed-limits.ts). What it knows is of a server: a provider
+ * moved to another by a config edit starts afresh. Probes never pass through the router, the
+ * breakers, the concurrency caps or the usage log: they are not client traffic.
  */
 import { ollamaShowFacts, type OllamaShowFacts } from '../models/facts';
 import type { ProviderConfig } from '../config/schema';
 import { isLocalProvider } from '../providers/locality';
 import { serverOf } from '../providers/quirk-memory';
-import type { ProbeResult } from '../providers/types';
+import type { ListedLimits, ProbeResult } from '../providers/types';
 import type { Catalog } from '../routing/catalog';
 import type { HealthHistory } from '../store/health-history';
-import { createListedWindows } from './listed-windows';
+import { createListedLimits } from './listed-limits';
 
 export const DEFAULT_PROBE_INTERVAL_MS = 30_000;
 /**
@@ -54,8 +54,8 @@ export interface HealthMonitor {
   loaded(provider: string): ModelsSeen | undefined;
   /** The models an Ollama passes to Ollama's cloud, from its latest list (kept while probes fail: a prompt must not leave by mistake). */
   remote(provider: string): ReadonlySet<string> | undefined;
-  /** A model's context window as another server's models list says it (kept while probes fail: it does not change when a server is down). */
-  listedWindow(provider: string, model: string): number | undefined;
+  /** A model's context window and answer limit as another server's models list says them (kept while probes fail: they do not change when a server is down). */
+  listedLimits(provider: string, model: string): ListedLimits | undefined;
   /**
    * After a config change: what was learned of providers now at another server (or gone) is
    * forgotten, and those moved are probed at once when probing runs. Returns the names moved.
@@ -92,7 +92,7 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
   const installed = new Map<string, ModelsSeen>();
   const inMemory = new Map<string, ModelsSeen>();
   const remote = new Map<string, Set<string>>();
-  const windows = createListedWindows();
+  const listed = createListedLimits();
   const facts = new Map<string, OllamaShowFacts>();
   let timer: NodeJS.Timeout | undefined;
 
@@ -143,7 +143,7 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
     // Moved to another server meanwhile: this says nothing of the new one.
     if (generationOf(name) !== generation) return;
     latest.set(name, record);
-    windows.probed(name, record.result);
+    listed.probed(name, record.result);
     if (record.result && deps.catalog().providers.get(name)?.config.kind === 'ollama') {
       const models = bothSpellings(record.result.models ?? []);
       installed.set(name, { at: record.at, models });
@@ -196,7 +196,7 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
     loaded: (provider) => fresh(inMemory.get(provider), provider),
     modelFacts: (provider, model) => facts.get(`${provider}\u0000${model}`),
     remote: (provider) => remote.get(provider),
-    listedWindow: windows.window,
+    listedLimits: listed.limits,
     configured() {
       const providers = new Map(deps.catalog().config.providers.map((p) => [p.name, p]));
       const moved: string[] = [];
@@ -209,7 +209,7 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
         }
         for (const kept of [latest, versions, installed, inMemory, remote]) kept.delete(name);
         for (const key of facts.keys()) if (key.startsWith(`${name}\u0000`)) facts.delete(key);
-        windows.forget(name);
+        listed.forget(name);
         if (!provider) {
           generations.delete(name);
           continue;

@@ -99,11 +99,12 @@ export function capabilitiesOf(deployment: DeploymentConfig, upstream?: ModelFac
 }
 
 /**
- * The most tokens one answer from a deployment may have: its own `maxOutputTokens`, else the
- * bundled table's (cloud models; a request over it is refused, not cut). Undefined: no limit known.
+ * The most tokens one answer from a deployment may have: its own `maxOutputTokens`, else what its
+ * server's models list says (`listed`), else the bundled table's (cloud models; a request over it is
+ * refused, not cut). Undefined: no limit known.
  */
-export function maxOutputOf(deployment: DeploymentConfig): number | undefined {
-  return deployment.maxOutputTokens ?? knownModel(deployment.model)?.maxOutput;
+export function maxOutputOf(deployment: DeploymentConfig, listed?: number): number | undefined {
+  return deployment.maxOutputTokens ?? listed ?? knownModel(deployment.model)?.maxOutput;
 }
 
 /**

@@ -10,12 +10,13 @@
  * most likely meant (same origin, so the key goes nowhere new), the probe fails saying which.
  *
  * Many lists say each model's context window too (vLLM, Groq, OpenRouter, Together, Mistral,
- * Anthropic): the router then knows a model the bundled table does not, as the server serves it.
+ * Anthropic), and some the most one answer may have (Anthropic, Groq, OpenRouter): the router then
+ * knows a model the bundled table does not, as the server serves it.
  */
 import type { CancelSignal } from '../cancel';
 import { UpstreamError } from '../errors';
 import type { Transport } from './transport';
-import type { ProbeResult } from './types';
+import type { ListedLimits, ProbeResult } from './types';
 
 /** Where else to look for the list, and what to tell the user when it is there. */
 export interface LikelyBaseUrl {
@@ -35,7 +36,7 @@ export async function modelsList(transport: Transport, path: string, providerNam
   }
 }
 
-type ListedModel = { id?: unknown } & Partial<Record<(typeof WINDOW_FIELDS)[number], unknown>>;
+type ListedModel = { id?: unknown; top_provider?: { max_completion_tokens?: unknown } | null } & Partial<Record<(typeof WINDOW_FIELDS)[number] | (typeof OUTPUT_FIELDS)[number], unknown>>;
 
 /**
  * Where a list entry says the model's context window: vLLM's serving limit (`max_model_len`), Groq's
@@ -43,23 +44,30 @@ type ListedModel = { id?: unknown } & Partial<Record<(typeof WINDOW_FIELDS)[numb
  * Anthropic's `max_input_tokens`.
  */
 const WINDOW_FIELDS = ['max_model_len', 'context_window', 'context_length', 'max_context_length', 'max_input_tokens'] as const;
-/** A window past this is no window any model has: a field that means something else. */
+/**
+ * Where a list entry says the most one answer may have: Anthropic's `max_tokens`, Groq's
+ * `max_completion_tokens` (and OpenRouter's under `top_provider`).
+ */
+const OUTPUT_FIELDS = ['max_tokens', 'max_completion_tokens'] as const;
+/** A size past this is no size any model has: a field that means something else. */
 const MOST_TOKENS = 100_000_000;
+const isTokens = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) > 0 && (n as number) <= MOST_TOKENS;
 
 async function listAt(transport: Transport, path: string, providerName: string, signal: CancelSignal): Promise<ProbeResult> {
   const { value } = await transport.json<{ data?: ListedModel[] } | ListedModel[]>({ method: 'GET', path }, signal);
   // Together's is the array itself, not an object holding it.
   const listed = Array.isArray(value) ? value : value?.data;
   if (!Array.isArray(listed)) throw new UpstreamError('upstream_protocol', `${providerName}'s models list has no data array`);
-  const windows = new Map<string, number>();
+  const limits = new Map<string, ListedLimits>();
   const models = listed.map((m) => {
     // Google lists Gemini's models by resource name (`models/gemini-2.5-flash`); its API takes the name after it.
     const id = String(m?.id).replace(/^models\//, '');
-    const window = WINDOW_FIELDS.map((field) => m?.[field]).find((n): n is number => Number.isSafeInteger(n) && (n as number) > 0 && (n as number) <= MOST_TOKENS);
-    if (window !== undefined) windows.set(id, window);
+    const window = WINDOW_FIELDS.map((field) => m?.[field]).find(isTokens);
+    const maxOutput = [...OUTPUT_FIELDS.map((field) => m?.[field]), m?.top_provider?.max_completion_tokens].find(isTokens);
+    if (window !== undefined || maxOutput !== undefined) limits.set(id, { ...(window === undefined ? {} : { window }), ...(maxOutput === undefined ? {} : { maxOutput }) });
     return id;
   });
-  return { models, ...(windows.size > 0 ? { windows } : {}) };
+  return { models, ...(limits.size > 0 ? { limits } : {}) };
 }
 
 /** An OpenAI-compatible base URL with no path: most servers (LM Studio, vLLM, Ollama's) answer under /v1. */

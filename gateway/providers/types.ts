@@ -143,8 +143,15 @@ export interface ProbeResult {
   remote?: string[];
   /** Ollama only: each installed model's manifest digest, by name with and without `:latest` (a pull of a newer version changes it). */
   digests?: ReadonlyMap<string, string>;
-  /** Others: the context window of each model whose list entry says one (models-list.ts). */
-  windows?: ReadonlyMap<string, number>;
+  /** Others: the context window and answer limit of each model whose list entry says one (models-list.ts). */
+  limits?: ReadonlyMap<string, ListedLimits>;
+}
+
+/** What a models list says of one model's size, in tokens. */
+export interface ListedLimits {
+  window?: number;
+  /** The most one answer may have. */
+  maxOutput?: number;
 }
 
 /**

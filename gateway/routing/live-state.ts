@@ -5,6 +5,7 @@
  */
 import type { DeploymentConfig } from '../config/schema';
 import { contextWindowOf, knownCapabilities, maxOutputOf, OLLAMA_DEFAULT_NUM_CTX, raiseLimitOf, type OllamaShowFacts } from '../models/facts';
+import type { ListedLimits } from '../providers/types';
 import type { Catalog } from './catalog';
 import { createSessionMemory, type SessionMemory } from './sessions';
 import type { BudgetVerdict, DeploymentFacts, RoutingState } from './state';
@@ -16,8 +17,8 @@ export interface LiveSources {
   modelFacts(provider: string, model: string): OllamaShowFacts | undefined;
   /** The models an Ollama provider passes to Ollama's cloud. */
   remote?(provider: string): ReadonlySet<string> | undefined;
-  /** A model's context window as another server's models list says it. */
-  listedWindow?(provider: string, model: string): number | undefined;
+  /** A model's context window and answer limit as another server's models list says them. */
+  listed?(provider: string, model: string): ListedLimits | undefined;
   /** The models an Ollama provider has in memory, from a fresh probe, and when it asked. */
   loaded?(provider: string): { at: number; models: ReadonlySet<string> } | undefined;
   /** Loads a deployment's model in the background. */
@@ -35,8 +36,8 @@ interface Known {
   ollama: boolean;
   upstream: OllamaShowFacts | undefined;
   loaded: number | undefined;
-  /** Another server's: the window its models list says. */
-  listed: number | undefined;
+  /** Another server's: what its models list says of the model. */
+  listed: ListedLimits | undefined;
   facts: DeploymentFacts;
 }
 
@@ -44,12 +45,12 @@ export function createRoutingState(sources: LiveSources): RoutingState & { sessi
   const now = sources.now ?? Date.now;
   // Deployment configs are replaced whole by a config change, so they key the memo safely.
   const memo = new WeakMap<DeploymentConfig, Known>();
-  const work = (deployment: DeploymentConfig, ollama: boolean, upstream: OllamaShowFacts | undefined, listed?: number): Known => {
+  const work = (deployment: DeploymentConfig, ollama: boolean, upstream: OllamaShowFacts | undefined, listed?: ListedLimits): Known => {
     const kind = ollama ? 'ollama' : (sources.catalog().providers.get(deployment.provider)?.config.kind ?? 'openai');
     const raiseTo = ollama ? raiseLimitOf(deployment, upstream) : undefined;
     // With numCtx "auto" the window a request gets by default is Ollama's own default.
-    const window = contextWindowOf(deployment, kind, upstream, listed) ?? (deployment.numCtx === 'auto' && ollama ? OLLAMA_DEFAULT_NUM_CTX : undefined);
-    const known = { ollama, upstream, loaded: upstream?.loadedContext, listed, facts: { window, raiseTo, capabilities: knownCapabilities(deployment, upstream), maxOutput: maxOutputOf(deployment), loaded: upstream?.loadedContext, version: upstream?.digest } };
+    const window = contextWindowOf(deployment, kind, upstream, listed?.window) ?? (deployment.numCtx === 'auto' && ollama ? OLLAMA_DEFAULT_NUM_CTX : undefined);
+    const known = { ollama, upstream, loaded: upstream?.loadedContext, listed, facts: { window, raiseTo, capabilities: knownCapabilities(deployment, upstream), maxOutput: maxOutputOf(deployment, listed?.maxOutput), loaded: upstream?.loadedContext, version: upstream?.digest } };
     memo.set(deployment, known);
     return known;
   };
@@ -57,8 +58,8 @@ export function createRoutingState(sources: LiveSources): RoutingState & { sessi
     const known = memo.get(deployment);
     const ollama = known?.ollama ?? sources.catalog().providers.get(deployment.provider)?.config.kind === 'ollama';
     if (!ollama) {
-      // What the server's list says may change with each probe.
-      const listed = sources.listedWindow?.(deployment.provider, deployment.model);
+      // What the server's list says may change with each probe (the same object until then).
+      const listed = sources.listed?.(deployment.provider, deployment.model);
       return known && known.listed === listed ? known : work(deployment, false, undefined, listed);
     }
     // What Ollama says may change with each probe.

@@ -246,7 +246,12 @@ function candidate(catalog: Catalog, state: RoutingState, deployment: Deployment
   // An Ollama model known not to think is told so, and answers without thinking where Ollama would
   // refuse the request ("does not support thinking"): agents ask for thinking every turn.
   const toldNotToThink = traits.thinking && provider?.kind === 'ollama' && capabilities && !capabilities.includes('thinking') && !deployment.capabilities;
-  const chosen = toldNotToThink ? { ...deployment, capabilities: [...capabilities] } : deployment;
+  const told = toldNotToThink ? { ...deployment, capabilities: [...capabilities] } : deployment;
+  // A request asking more than the model writes is sent its limit (output-limit.ts), which its
+  // server's models list may be alone to say: it goes with the deployment, so the model is not
+  // asked for what it refuses.
+  const overLimit = facts.maxOutput !== undefined && traits.maxTokens > facts.maxOutput && deployment.maxOutputTokens === undefined;
+  const chosen = overLimit ? { ...told, maxOutputTokens: facts.maxOutput } : told;
   const limit = facts.window;
   // The answer's room is what the model will be asked for: no more than it writes.
   const output = facts.maxOutput === undefined ? traits.maxTokens : Math.min(traits.maxTokens, facts.maxOutput);

@@ -34,7 +34,7 @@ export interface OllamaSurfaceOptions {
   router: Router;
   catalog: () => Catalog;
   configAppliedAt: () => number;
-  /** A deployment's window as the router knows it (another server's from its models list: health/listed-windows.ts). */
+  /** A deployment's window as the router knows it (another server's from its models list: health/listed-limits.ts). */
   routedWindow?: (deployment: DeploymentConfig) => number | undefined;
   services: ModelSurfaceServices;
 }

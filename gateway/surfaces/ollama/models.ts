@@ -87,7 +87,7 @@ export async function show(catalog: Catalog, name: string, signal: CancelSignal,
   const capabilities = capabilitiesOf(deployment, facts);
   const family = facts?.family ?? kind;
   // What the deployment is configured to read, else what the upstream says (as Ollama itself would).
-  // Another server's as the router knows it (its models list's word, listed-windows.ts, over the table's).
+  // Another server's as the router knows it (its models list's word, listed-limits.ts, over the table's).
   const routed = kind === 'ollama' ? undefined : routedWindow?.(deployment);
   const window = routed ?? contextWindowOf(deployment, kind, kind === 'ollama' ? (facts as OllamaShowFacts) : undefined) ?? (facts as OllamaShowFacts | undefined)?.trainedContext ?? facts?.contextWindow;
   const modelInfo: Record<string, unknown> = { ...((upstream.model_info as Record<string, unknown> | undefined) ?? {}), 'general.architecture': family };
