@@ -95,6 +95,8 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
   const listed = createListedLimits();
   const facts = new Map<string, OllamaShowFacts>();
   let timer: NodeJS.Timeout | undefined;
+  /** What a provider's probe goes by: its config, and the models deployed on it. */
+  const askedWith = (provider: ProviderConfig) => JSON.stringify([provider, deps.catalog().config.deployments.filter((d) => d.provider === provider.name).map((d) => d.model)]);
 
   /** Learns the facts of deployed models not seen yet, or changed since (their digest): until then the old facts stand. */
   async function learnModels(name: string, result: ProbeResult, generation: number): Promise<void> {
@@ -128,7 +130,7 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
     const generation = generationOf(name);
     if (!adapter || inFlight.get(name) === generation) return;
     inFlight.set(name, generation);
-    generations.set(name, { server: serverOf(adapter.config), generation, settings: JSON.stringify(adapter.config) });
+    generations.set(name, { server: serverOf(adapter.config), generation, settings: askedWith(adapter.config) });
     const started = deps.now();
     const t0 = performance.now();
     let record: ProbeRecord;
@@ -203,8 +205,9 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
       for (const [name, { server, generation, settings }] of generations) {
         const provider = providers.get(name);
         if (provider && serverOf(provider) === server) {
-          // Its key or headers changed (a refused key fixed): what the last probe said may not hold, and a cloud's next is minutes away.
-          if (timer && intervalOf(provider) !== 0 && JSON.stringify(provider) !== settings) void probe(name);
+          // Its key or headers changed (a refused key fixed), or a model was deployed on it (just pulled, say): what the
+          // last probe said may not hold, and the next is half a minute away (a cloud's, minutes).
+          if (timer && intervalOf(provider) !== 0 && askedWith(provider) !== settings) void probe(name);
           continue;
         }
         for (const kept of [latest, versions, installed, inMemory, remote]) kept.delete(name);

@@ -77,6 +77,29 @@ describe('health monitor, started as serve starts it', () => {
   });
 });
 
+describe('a config edit, while probes run', () => {
+  it('probes an Ollama at once when a model is deployed on it: one just pulled answers at once, not after its next probe', async () => {
+    const installed = ['llama3.2:3b'];
+    const [ollama, openai] = await Promise.all([startFakeOllama({ models: installed }), startFakeOpenAI()]);
+    // The clock stands still: no probe falls due by itself.
+    const h = await startGateway(twoTierConfig({ ollama: ollama.url, openai: openai.url }), { healthChecks: true, now: () => Date.parse('2026-11-23T10:00:00Z') });
+    try {
+      await expect.poll(() => h.gateway.health.latest('local')?.ok).toBe(true);
+      // `ollama pull qwen3:8b`, then a deployment of it added in the dashboard.
+      installed.push('qwen3:8b');
+      const config = twoTierConfig({ ollama: ollama.url, openai: openai.url });
+      config.deployments.push({ name: 'qwen', provider: 'local', model: 'qwen3:8b', type: 'chat' } as never);
+      config.routes.push({ name: 'qwen-first', deployments: ['qwen', 'mini'] } as never);
+      h.gateway.applyConfig(config, 'test');
+      await expect.poll(() => h.gateway.health.installed('local')?.has('qwen3:8b')).toBe(true);
+      const res = await fetch(`${h.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'qwen-first', messages: [{ role: 'user', content: 'hi' }] }) });
+      expect(res.headers.get('x-switchyard-deployment')).toBe('qwen');
+    } finally {
+      await stopAll(h, ollama, openai);
+    }
+  });
+});
+
 describe('how often each provider is probed by default', () => {
   it("probes a local one every 30 s, a cloud one every 5 min (every 30 s while it fails), and a cloud one whose key changed at once", async () => {
     const [ollama, openai] = await Promise.all([startFakeOllama(), startFakeOpenAI()]);
