@@ -26,7 +26,7 @@ import { createLimitLearner, limitMemory, nativeWithinOutputLimit } from './outp
 import { nearestEffort } from '../models/efforts';
 import { maxOutputOf } from '../models/facts';
 import { createTransport, defaultTimeouts } from './transport';
-import { isLocalProvider } from './locality';
+import { isLocalProvider, isOnLocalNetwork } from './locality';
 import type { CallContext, NativeEndpoint, ProviderAdapter, ProviderContext } from './types';
 import { sseEvents } from './upstream-streams';
 
@@ -45,7 +45,7 @@ export function createAnthropicProvider(config: ProviderConfig, context: Provide
     baseUrl: config.baseUrl,
     // The key goes as the official SDK sends it.
     headers: { accept: 'application/json', 'anthropic-version': ANTHROPIC_VERSION, ...config.headers, ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
-    defaults: defaultTimeouts('anthropic', isLocalProvider(config)),
+    defaults: defaultTimeouts('anthropic', isLocalProvider(config), isOnLocalNetwork(config)),
     gatewayId,
     proxy,
     timeouts: config.timeouts,

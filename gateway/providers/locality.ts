@@ -36,3 +36,18 @@ function decide(provider: Provider): boolean {
     return false;
   }
 }
+
+/**
+ * A server elsewhere on this machine's network that its config does not mark either way (a GPU box
+ * running LM Studio or vLLM, a LiteLLM proxy): it counts as cloud, since it may pass prompts on to
+ * one, but its model may load on a first request as a local one's does.
+ */
+export function isOnLocalNetwork(provider: Provider): boolean {
+  if (provider.local !== undefined) return false;
+  try {
+    const host = new URL(provider.baseUrl).hostname.toLowerCase();
+    return !isLoopbackHost(host) && isPrivateHost(host);
+  } catch {
+    return false;
+  }
+}

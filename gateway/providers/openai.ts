@@ -15,7 +15,7 @@ import { limiterFor } from './concurrency';
 import { modelsList, withV1 } from './models-list';
 import { forGemini, isGoogle } from './gemini';
 import { createTransport, defaultTimeouts } from './transport';
-import { isLocalProvider } from './locality';
+import { isLocalProvider, isOnLocalNetwork } from './locality';
 import { nativeJson, nativePath, nativeStream } from './native';
 import { createLimitLearner, limitMemory, nativeWithinOutputLimit, withinOutputLimit } from './output-limit';
 import { createFieldLearner, refusalMemory, RESPONSES_DROPPABLE } from './unknown-fields';
@@ -97,7 +97,7 @@ export function createOpenAIProvider(config: ProviderConfig, context: ProviderCo
     providerName: config.name,
     baseUrl: config.baseUrl,
     headers: { accept: 'application/json', ...config.headers, ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
-    defaults: defaultTimeouts('openai', isLocalProvider(config)),
+    defaults: defaultTimeouts('openai', isLocalProvider(config), isOnLocalNetwork(config)),
     gatewayId,
     proxy,
     timeouts: config.timeouts,

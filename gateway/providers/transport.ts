@@ -25,7 +25,9 @@ import { VIA_HEADER } from './via';
  * Claude Code's own watchdog, 90 s, comes first for it) rather than cut a turn and pay for it twice.
  * A server of another kind on this machine (LM Studio, vLLM, an Ollama's own OpenAI and Anthropic
  * APIs) streams its thinking too, and may load its model on the first request as Ollama does (LM
- * Studio's just-in-time loading): `defaultTimeouts` gives it Ollama's idle and first byte.
+ * Studio's just-in-time loading): `defaultTimeouts` gives it Ollama's idle and first byte. One
+ * elsewhere on the local network gets Ollama's first byte (a GPU box loading a model) but a cloud's
+ * idle (it may be a proxy to a cloud whose reasoning models think unseen).
  */
 export const DEFAULT_TIMEOUTS = {
   ollama: { connectMs: 3_000, firstByteMs: 120_000, idleMs: 30_000, totalMs: 600_000 },
@@ -33,8 +35,9 @@ export const DEFAULT_TIMEOUTS = {
   anthropic: { connectMs: 3_000, firstByteMs: 60_000, idleMs: 300_000, totalMs: 600_000 },
 } as const satisfies Record<string, Required<Timeouts>>;
 
-export function defaultTimeouts(kind: keyof typeof DEFAULT_TIMEOUTS, local: boolean): Required<Timeouts> {
-  return local ? { ...DEFAULT_TIMEOUTS[kind], idleMs: DEFAULT_TIMEOUTS.ollama.idleMs, firstByteMs: DEFAULT_TIMEOUTS.ollama.firstByteMs } : DEFAULT_TIMEOUTS[kind];
+export function defaultTimeouts(kind: keyof typeof DEFAULT_TIMEOUTS, local: boolean, onLocalNetwork = false): Required<Timeouts> {
+  if (local) return { ...DEFAULT_TIMEOUTS[kind], idleMs: DEFAULT_TIMEOUTS.ollama.idleMs, firstByteMs: DEFAULT_TIMEOUTS.ollama.firstByteMs };
+  return onLocalNetwork ? { ...DEFAULT_TIMEOUTS[kind], firstByteMs: DEFAULT_TIMEOUTS.ollama.firstByteMs } : DEFAULT_TIMEOUTS[kind];
 }
 
 export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;

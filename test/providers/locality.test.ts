@@ -1,6 +1,6 @@
 /** What counts as local: what "local first", "local only" and "saved by local" mean. */
 import { expect, it } from 'vitest';
-import { isLocalDeployment, isLocalProvider } from '../../gateway/providers/locality';
+import { isLocalDeployment, isLocalProvider, isOnLocalNetwork } from '../../gateway/providers/locality';
 
 const ollama = (baseUrl: string, local?: boolean) => ({ kind: 'ollama', baseUrl, ...(local === undefined ? {} : { local }) });
 
@@ -17,6 +17,14 @@ it('takes other servers as local only on this machine', () => {
   expect(isLocalProvider({ kind: 'openai', baseUrl: 'http://127.0.0.1:1234/v1' })).toBe(true);
   expect(isLocalProvider({ kind: 'openai', baseUrl: 'http://192.168.1.20:8000/v1' })).toBe(false);
   expect(isLocalProvider({ kind: 'openai', baseUrl: 'https://api.openai.com/v1' })).toBe(false);
+});
+
+it('tells a server elsewhere on the local network that its config does not mark either way', () => {
+  for (const url of ['http://192.168.1.20:1234/v1', 'http://gpu-box:8000/v1', 'http://studio.local:1234/v1']) expect(isOnLocalNetwork({ kind: 'openai', baseUrl: url }), url).toBe(true);
+  for (const url of ['http://127.0.0.1:1234/v1', 'https://api.openai.com/v1', 'http://8.8.8.8/v1', 'not a url']) expect(isOnLocalNetwork({ kind: 'openai', baseUrl: url }), url).toBe(false);
+  // Marked either way, it is what it says.
+  expect(isOnLocalNetwork({ kind: 'openai', baseUrl: 'http://192.168.1.20:1234/v1', local: true })).toBe(false);
+  expect(isOnLocalNetwork({ kind: 'openai', baseUrl: 'http://192.168.1.20:1234/v1', local: false })).toBe(false);
 });
 
 it("takes an Ollama's cloud models as cloud by their tag", () => {
