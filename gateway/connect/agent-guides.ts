@@ -2,7 +2,7 @@
  * How each coding agent run in a terminal is pointed at this gateway: Claude Code, Codex and
  * opencode (which `switchyard connect` can set up itself), and the ones to set up by hand.
  */
-import { CLAUDE_TIERS, CLAUDE_WINDOW } from './editors';
+import { CLAUDE_TIERS, CLAUDE_WINDOW, opencodeModel } from './editors';
 import type { GuideContext, ToolGuide } from './guide-types';
 
 /** The variable a tool that reads its key from the environment is told to read. */
@@ -59,7 +59,7 @@ export function agentGuides(ctx: GuideContext): ToolGuide[] {
       ],
       snippet: {
         language: 'json',
-        text: JSON.stringify({ provider: { switchyard: { npm: '@ai-sdk/openai-compatible', name: 'Switchyard', options: { baseURL: v1, apiKey: key }, models: Object.fromEntries(ctx.models.map((m) => [m, { name: m }])) } }, model: `switchyard/${model}` }, null, 2),
+        text: JSON.stringify({ provider: { switchyard: { npm: '@ai-sdk/openai-compatible', name: 'Switchyard', options: { baseURL: v1, apiKey: key }, models: Object.fromEntries(ctx.models.map((m) => [m, opencodeModel(m, ctx.windows?.get(m))])) } }, model: `switchyard/${model}` }, null, 2),
       },
     },
     {
@@ -113,7 +113,7 @@ export function agentGuides(ctx: GuideContext): ToolGuide[] {
       },
     },
     {
-      // Crush's "openai-compat" type is its own for servers other than OpenAI's; it plans for a model's window only when told it.
+      // Crush's "openai-compat" type is its own for servers other than OpenAI's; it plans for each model's window only when told it.
       id: 'crush',
       name: 'Crush',
       api: 'openai',
@@ -130,7 +130,7 @@ export function agentGuides(ctx: GuideContext): ToolGuide[] {
         text: JSON.stringify(
           {
             $schema: 'https://charm.land/crush.json',
-            providers: { switchyard: { type: 'openai-compat', name: 'Switchyard', base_url: v1, api_key: key, models: ctx.models.map((m) => ({ id: m, name: m, ...(m === model && ctx.contextWindow ? { context_window: ctx.contextWindow } : {}) })) } },
+            providers: { switchyard: { type: 'openai-compat', name: 'Switchyard', base_url: v1, api_key: key, models: ctx.models.map((m) => ({ id: m, name: m, ...(ctx.windows?.has(m) ? { context_window: ctx.windows.get(m) } : {}) })) } },
           },
           null,
           2,

@@ -2,7 +2,8 @@
  * The context window a tool should plan for when it asks for a model (a route, or one deployment):
  * the largest any deployment it may reach can take, so the tool compacts its history before no
  * deployment could answer it. Codex must be told (`model_context_window`): a model it has no
- * metadata for gets no window, so it never compacts, and a long session ends in refusals.
+ * metadata for gets no window, so it never compacts, and a long session ends in refusals; so must
+ * opencode (each model's `limit`), Claude Code, Goose and Crush.
  */
 import type { Config, DeploymentConfig } from '../config/schema';
 import { contextWindowOf, raiseLimitOf } from '../models/facts';
@@ -40,4 +41,24 @@ export function modelContextWindow(config: Pick<Config, 'providers' | 'deploymen
     if (window !== undefined && (most === undefined || window > most)) most = window;
   }
   return most;
+}
+
+/** Each model a tool may offer, with the window it should plan for where one is known. */
+export function modelWindows(config: Pick<Config, 'providers' | 'deployments' | 'routes'> | undefined, models: readonly string[], windowOf?: WindowOf): Map<string, number> {
+  const windows = new Map<string, number>();
+  for (const model of models) {
+    const window = modelContextWindow(config, model, windowOf);
+    if (window !== undefined) windows.set(model, window);
+  }
+  return windows;
+}
+
+/**
+ * The room a tool should keep for an answer beside its history in a window (opencode's
+ * `limit.output`, which it also sends as the answer's limit): a quarter of the window, at most the
+ * 32,000 tokens opencode asks at most. All of a model's own limit would leave a local window no
+ * room for history: opencode would compact at every turn.
+ */
+export function answerRoom(window: number): number {
+  return Math.min(32_000, Math.floor(window / 4));
 }

@@ -5,6 +5,7 @@
  */
 import { applyEdits, modify, parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { parse as parseToml, TomlError } from 'smol-toml';
+import { answerRoom } from './context-window';
 
 export type ToolId = 'claude-code' | 'codex' | 'opencode';
 export const WRITABLE_TOOLS: readonly ToolId[] = ['claude-code', 'codex', 'opencode'];
@@ -18,6 +19,8 @@ export interface Target {
   models: readonly string[];
   /** The context window the tool should plan for (context-window.ts), when known. */
   contextWindow?: number | undefined;
+  /** Each of `models`' windows, where known. */
+  windows?: ReadonlyMap<string, number> | undefined;
 }
 
 export class ConnectError extends Error {}
@@ -69,11 +72,20 @@ function claudeCode(current: string | undefined, target: Target, what: string): 
   ]);
 }
 
+/**
+ * A model as opencode's config names it: with its `limit` where its window is known. Without one,
+ * opencode plans for no window (it never compacts a long session) and 1.4.3 asked for answers of
+ * at most 0 tokens, which every request was refused for.
+ */
+export function opencodeModel(name: string, window: number | undefined): { name: string; limit?: { context: number; output: number } } {
+  return window ? { name, limit: { context: window, output: answerRoom(window) } } : { name };
+}
+
 /** opencode: a provider through the AI SDK's OpenAI-compatible package, and the default model. */
 function opencode(current: string | undefined, target: Target, what: string): string {
   const text = current ?? '{\n  "$schema": "https://opencode.ai/config.json"\n}';
   jsonObject(text, what);
-  const models = Object.fromEntries(target.models.map((name) => [name, { name }]));
+  const models = Object.fromEntries(target.models.map((name) => [name, opencodeModel(name, target.windows?.get(name))]));
   return setJson(text, [
     [['provider', PROVIDER_ID], { npm: '@ai-sdk/openai-compatible', name: 'Switchyard', options: { baseURL: `${target.url}/v1`, apiKey: target.key }, models }],
     [['model'], `${PROVIDER_ID}/${target.model}`],

@@ -24,6 +24,8 @@ export interface GuideContext {
   models: readonly string[];
   /** The context window a tool should plan for with that model (context-window.ts), when known. */
   contextWindow?: number | undefined;
+  /** Each of `models`' windows, where known. */
+  windows?: ReadonlyMap<string, number> | undefined;
   /** Whether the config lets a web origin call the model APIs (`settings.allowedOrigins`). */
   allowsOrigin?: (origin: string) => boolean;
 }

@@ -9,13 +9,13 @@ import { applyConnect, applyUndo, configFile, planConnect, planUndo, readText, t
 import { ConnectError, OPEN_KEY, WRITABLE_TOOLS, writtenKey, type ToolId } from './editors';
 import { chatModelNames } from '../config/for-clients';
 import { chooseModel } from './guides';
-import { modelContextWindow, type WindowOf } from './context-window';
+import { modelContextWindow, modelWindows, type WindowOf } from './context-window';
 
 export { ConnectError, OPEN_KEY, WRITABLE_TOOLS, type Places, type ToolId };
 export { toolGuides, chooseModel, type ToolGuide } from './guides';
 export { configFile, isConnected } from './connect';
 export { pointing, toolConnections, type Connection } from './connections';
-export { modelContextWindow, type WindowOf } from './context-window';
+export { modelContextWindow, modelWindows, type WindowOf } from './context-window';
 
 export interface ConnectRequest {
   tool: string;
@@ -61,8 +61,10 @@ export function runConnect(request: ConnectRequest): ConnectResult {
     return result(plan, !request.dryRun);
   }
   const model = chooseModel(request.config, request.route);
-  const contextWindow = modelContextWindow(request.config, model, request.windowOf);
-  const target = (key: string) => ({ url: request.url, key, model, models: chatModelNames(request.config), contextWindow });
+  const models = chatModelNames(request.config);
+  const windows = modelWindows(request.config, models, request.windowOf);
+  const contextWindow = windows.get(model) ?? modelContextWindow(request.config, model, request.windowOf);
+  const target = (key: string) => ({ url: request.url, key, model, models, contextWindow, windows });
   // A key the tool already sends is kept while it works: connecting twice changes nothing and makes no second key.
   const written = writtenKey(tool, readText(configFile(tool, places))?.text);
   const existing = request.key ?? (written && (!request.keyRequired || request.keys.verify(written)) ? written : undefined);

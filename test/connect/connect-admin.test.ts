@@ -70,7 +70,11 @@ describe('the admin API (the Connect page and the desktop app\'s button)', () =>
       const crush = snippetOf('crush').providers.switchyard;
       expect(crush).toMatchObject({ type: 'openai-compat', base_url: `${h.url}/v1`, api_key: 'switchyard' });
       expect(crush.models).toContainEqual({ id: 'default', name: 'default', context_window: 1_047_576 });
-      expect(crush.models).toContainEqual({ id: 'cloud-first', name: 'cloud-first' });
+      expect(crush.models).toContainEqual({ id: 'llama', name: 'llama', context_window: 8_192 });
+      // opencode is given each model's limit: the window, and a quarter of it (at most 32,000) kept for the answer.
+      const opencode = snippetOf('opencode').provider.switchyard.models;
+      expect(opencode.default).toEqual({ name: 'default', limit: { context: 1_047_576, output: 32_000 } });
+      expect(opencode.llama).toEqual({ name: 'llama', limit: { context: 8_192, output: 2_048 } });
       // Xcode takes a locally hosted provider's port alone.
       expect(guides.tools.find((t: { id: string }) => t.id === 'xcode').settings).toContainEqual({ label: 'Port', value: new URL(h.url).port });
 
@@ -101,7 +105,7 @@ describe('the admin API (the Connect page and the desktop app\'s button)', () =>
     }
   });
 
-  it("gives Codex the route's context window from what the gateway learned of its models", async () => {
+  it("gives Codex and opencode the route's context window from what the gateway learned of its models", async () => {
     const ollama = await startFakeOllama({ models: ['qwen3:8b'] });
     const config = { version: 1, providers: [{ name: 'local', kind: 'ollama', baseUrl: ollama.url }], deployments: [{ name: 'qwen', provider: 'local', model: 'qwen3:8b', numCtx: 'auto' }], routes: [{ name: 'coder', deployments: ['qwen'] }] };
     const h = await startGateway(config, { env: { HOME: home.path } });
@@ -113,6 +117,12 @@ describe('the admin API (the Connect page and the desktop app\'s button)', () =>
       expect(await codexSettings()).toContainEqual({ label: 'model_context_window', value: '131072' });
       const made = await h.admin('/admin/api/connect/codex', { method: 'POST', body: '{}' }).then((r) => r.json());
       expect(parseToml(readFileSync(made.file, 'utf8'))).toMatchObject({ model: 'coder', model_context_window: 131_072 });
+      // Without a limit opencode plans for no window, and 1.4.3 asked for answers of at most 0 tokens.
+      const opencode = await h.admin('/admin/api/connect/opencode', { method: 'POST', body: '{}' }).then((r) => r.json());
+      expect(JSON.parse(readFileSync(opencode.file, 'utf8')).provider.switchyard.models).toEqual({
+        coder: { name: 'coder', limit: { context: 131_072, output: 32_000 } },
+        qwen: { name: 'qwen', limit: { context: 131_072, output: 32_000 } },
+      });
     } finally {
       await h.stop();
       await ollama.stop();
