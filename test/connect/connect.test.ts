@@ -1,63 +1,23 @@
 /**
- * `switchyard connect` against a temporary HOME: each tool's own config file written with only
- * Switchyard's keys changed, a second run changing nothing, undo restoring the file byte for byte
- * (or removing one Switchyard created), and a malformed file refused and left untouched.
+ * `switchyard connect` against a temporary HOME for Claude Code and Codex: each tool's own config
+ * file written with only Switchyard's keys changed, a second run changing nothing, undo restoring
+ * the file byte for byte (or removing one Switchyard created), and a malformed file refused and
+ * left untouched. opencode and the command itself: connect-command.test.ts.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseJsonc } from 'jsonc-parser';
 import { parse as parseToml } from 'smol-toml';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../../gateway/cli';
-import { validateConfig } from '../../gateway/config/validate';
+import { describe, expect, it } from 'vitest';
 import { createClientKeyStore } from '../../gateway/store/client-keys';
-import { createConfigStore } from '../../gateway/store/config-store';
 import { createGatewayAddress } from '../../gateway/store/gateway-address';
 import { openDatabase } from '../../gateway/store/db';
-import { tempDir } from '../support/harness';
+import { useConnectCli, write } from '../support/connect-cli';
 
-let home: { path: string; remove(): void };
-let data: { path: string; remove(): void };
-
-function storeConfig(extra: Record<string, unknown> = {}) {
-  const result = validateConfig({
-    version: 1,
-    providers: [{ name: 'local', kind: 'ollama', baseUrl: 'http://127.0.0.1:11434' }],
-    deployments: [{ name: 'llama', provider: 'local', model: 'llama3.2:3b' }, { name: 'embed', provider: 'local', model: 'nomic-embed-text', type: 'embedding' }],
-    routes: [{ name: 'coder', deployments: ['llama'] }, { name: 'chat', deployments: ['llama'] }],
-    ...extra,
-  });
-  if (!result.ok) throw new Error(JSON.stringify(result.errors));
-  const db = openDatabase(data.path);
-  createConfigStore(db).save(result.config, 'test');
-  db.close();
-}
-
-beforeEach(() => {
-  home = tempDir();
-  data = tempDir();
-  storeConfig();
-});
-afterEach(() => {
-  home.remove();
-  data.remove();
-});
-
-async function connect(...args: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(['connect', ...args, '--data-dir', data.path, '--port', '7788'], { out: (t) => void (out += t), err: (t) => void (err += t) }, { env: { HOME: home.path } });
-  return { code, out, err };
-}
-
-function write(path: string, text: string) {
-  mkdirSync(join(path, '..'), { recursive: true });
-  writeFileSync(path, text);
-}
+const cli = useConnectCli();
+const { connect, storeConfig } = cli;
 
 describe('claude-code', () => {
-  const file = () => join(home.path, '.claude', 'settings.json');
+  const file = () => join(cli.home.path, '.claude', 'settings.json');
   const original = '{\n  "model": "opus",\n  "env": {\n    "DISABLE_TELEMETRY": "1"\n  },\n  "permissions": { "allow": ["Bash(npm test)"] }\n}\n';
 
   it('shows the diff on a dry run and changes nothing', async () => {
@@ -106,7 +66,7 @@ describe('claude-code', () => {
     expect(run.code).toBe(1);
     expect(run.err).toMatch(/settings\.json is not valid JSON \(\w+ on line 2\); it was left untouched/);
     expect(readFileSync(file(), 'utf8')).toBe('{ "env": { "A": 1, }\n  "broken"\n');
-    expect(existsSync(join(data.path, 'connect', 'claude-code.json'))).toBe(false);
+    expect(existsSync(join(cli.data.path, 'connect', 'claude-code.json'))).toBe(false);
   });
 
   it('makes a client key named after the tool when keys are required, and keeps it on the next run', async () => {
@@ -115,31 +75,31 @@ describe('claude-code', () => {
     expect(run.err).toContain('Created client key "claude-code"');
     const token = JSON.parse(readFileSync(file(), 'utf8')).env.ANTHROPIC_AUTH_TOKEN as string;
     expect(run.out).not.toContain(token);
-    const db = openDatabase(data.path);
+    const db = openDatabase(cli.data.path);
     expect(createClientKeyStore(db).verify(token)?.name).toBe('claude-code');
     db.close();
     expect((await connect('claude-code')).out).toContain('nothing to change');
-    const again = openDatabase(data.path);
+    const again = openDatabase(cli.data.path);
     expect(createClientKeyStore(again).list()).toHaveLength(1);
     again.close();
   });
 
   it('makes a client key when the gateway running on its data dir listens beyond loopback, where every request needs one', async () => {
-    const db = openDatabase(data.path);
+    const db = openDatabase(cli.data.path);
     createGatewayAddress(db).record({ url: 'http://127.0.0.1:7788', exposed: true });
     db.close();
     const run = await connect('claude-code');
     expect(run.err).toContain('Created client key "claude-code"');
     const token = JSON.parse(readFileSync(file(), 'utf8')).env.ANTHROPIC_AUTH_TOKEN as string;
-    const keys = openDatabase(data.path);
+    const keys = openDatabase(cli.data.path);
     expect(createClientKeyStore(keys).verify(token)?.name).toBe('claude-code');
     keys.close();
   });
 
   it('edits a settings file kept as a link where it points, and leaves the link a link', async () => {
-    const real = join(home.path, 'dotfiles', 'claude-settings.json');
+    const real = join(cli.home.path, 'dotfiles', 'claude-settings.json');
     write(real, original);
-    mkdirSync(join(home.path, '.claude'), { recursive: true });
+    mkdirSync(join(cli.home.path, '.claude'), { recursive: true });
     symlinkSync(real, file());
     expect((await connect('claude-code')).code).toBe(0);
     expect(lstatSync(file()).isSymbolicLink()).toBe(true);
@@ -170,7 +130,7 @@ describe('claude-code', () => {
 });
 
 describe('codex', () => {
-  const file = () => join(home.path, '.codex', 'config.toml');
+  const file = () => join(cli.home.path, '.codex', 'config.toml');
   const original = [
     '# my Codex settings',
     'model = "o3"  # the default',
@@ -226,7 +186,7 @@ describe('codex', () => {
     await connect('codex', '--undo');
     expect(readFileSync(file(), 'utf8')).toBe('model_context_window = 8192 # mine\n');
     await connect('claude-code', '--route', 'on-machine');
-    expect(JSON.parse(readFileSync(join(home.path, '.claude', 'settings.json'), 'utf8')).env).toMatchObject({ ANTHROPIC_MODEL: 'on-machine', CLAUDE_CODE_MAX_CONTEXT_TOKENS: '65536' });
+    expect(JSON.parse(readFileSync(join(cli.home.path, '.claude', 'settings.json'), 'utf8')).env).toMatchObject({ ANTHROPIC_MODEL: 'on-machine', CLAUDE_CODE_MAX_CONTEXT_TOKENS: '65536' });
   });
 
   it('refuses malformed TOML and leaves it untouched', async () => {
@@ -243,62 +203,5 @@ describe('codex', () => {
     expect(statSync(file()).mode & 0o777).toBe(0o600);
     await connect('codex', '--undo');
     expect(existsSync(file())).toBe(false);
-  });
-});
-
-describe('opencode', () => {
-  it('adds an OpenAI-compatible provider with every model and picks the route, in a JSONC file with comments', async () => {
-    const file = join(home.path, '.config', 'opencode', 'opencode.jsonc');
-    const original = '{\n  // my theme\n  "theme": "tokyonight",\n}\n';
-    write(file, original);
-    await connect('opencode', '--route', 'coder');
-    const text = readFileSync(file, 'utf8');
-    expect(text).toContain('// my theme');
-    expect(parseJsonc(text)).toEqual({
-      theme: 'tokyonight',
-      provider: { switchyard: { npm: '@ai-sdk/openai-compatible', name: 'Switchyard', options: { baseURL: 'http://127.0.0.1:7788/v1', apiKey: 'switchyard' }, models: { coder: { name: 'coder' }, chat: { name: 'chat' }, llama: { name: 'llama' } } } },
-      model: 'switchyard/coder',
-    });
-    await connect('opencode', '--undo');
-    expect(readFileSync(file, 'utf8')).toBe(original);
-  });
-});
-
-describe('the command', () => {
-  it('names the routes when asked for one that does not exist, and lists every tool without a tool name', async () => {
-    const wrong = await connect('codex', '--route', 'nope');
-    expect(wrong.code).toBe(1);
-    expect(wrong.err).toContain('Choose one of: coder, chat, llama');
-    // A typo is told the name it was meant to be.
-    expect((await connect('codex', '--route', 'codr')).err).toContain('No route or chat deployment is named "codr" (did you mean "coder"?). Choose one of:');
-    const list = await connect();
-    for (const name of ['Claude Code', 'Codex CLI', 'opencode', 'Continue', 'Cline / Roo Code', 'Aider', 'Qwen Code', 'Crush', 'Zed', 'Open WebUI', 'OpenAI SDK', 'Ollama clients', 'Anthropic SDK']) expect(list.out).toContain(name);
-    expect((await connect('cursor')).err).toContain('can set up claude-code, codex, opencode');
-  });
-
-  it('suggests and accepts chat routes only: a route to embedding models is no model for a chat tool', async () => {
-    storeConfig({ routes: [{ name: 'vectors', deployments: ['embed'] }, { name: 'coder', deployments: ['llama'] }] });
-    const list = await connect();
-    expect(list.out).toContain('ANTHROPIC_MODEL: coder');
-    // The settings to copy are the ones `connect claude-code` writes, the small model's name too.
-    expect(list.out).toContain('ANTHROPIC_DEFAULT_HAIKU_MODEL: coder');
-    const wrong = await connect('codex', '--route', 'vectors');
-    expect(wrong.code).toBe(1);
-    expect(wrong.err).toContain('Choose one of: coder, llama');
-  });
-
-  it('runs from the built CLI', () => {
-    const bin = join(import.meta.dirname, '..', '..', 'bin', 'switchyard.js');
-    const run = spawnSync(process.execPath, [bin, 'connect', 'codex', '--dry-run', '--data-dir', data.path], { env: { ...process.env, HOME: home.path, SWITCHYARD_PORT: '7799' }, encoding: 'utf8' });
-    expect(run.stderr).toBe('');
-    expect(run.status).toBe(0);
-    expect(run.stdout).toContain('+base_url = "http://127.0.0.1:7799/v1"');
-    // The key a gateway without client keys takes is no secret, and also the provider's name: shown as written.
-    expect(run.stdout).toContain('+model_provider = "switchyard"');
-    expect(run.stdout).toContain('+http_headers = { Authorization = "Bearer switchyard" }');
-    // A real key is shortened wherever it appears.
-    const keyed = spawnSync(process.execPath, [bin, 'connect', 'codex', '--dry-run', '--key', 'sy-abcdefghijklmnopqrstuvwxyz', '--data-dir', data.path], { env: { ...process.env, HOME: home.path }, encoding: 'utf8' });
-    expect(keyed.stdout).toContain('Authorization = "Bearer sy-abc...wxyz"');
-    expect(keyed.stdout).not.toContain('abcdefghijklmnop');
   });
 });
