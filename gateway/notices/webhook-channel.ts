@@ -60,7 +60,11 @@ export function createWebhookChannel(options: ChannelOptions): WebhookChannel {
     if (!current) return;
     const { sender } = current;
     retired.add(sender);
-    void sender.close({ giveUpRetries: false }).finally(() => retired.delete(sender));
+    // Its posts report their own failures; letting go of its connection has nothing to tell.
+    void sender
+      .close({ giveUpRetries: false })
+      .catch(() => undefined)
+      .finally(() => retired.delete(sender));
     current = undefined;
   };
   const sender = (): WebhookSender | undefined => {
