@@ -11,6 +11,7 @@ const KEY_VARIABLE = 'SWITCHYARD_API_KEY';
 export function agentGuides(ctx: GuideContext): ToolGuide[] {
   const { url, key, model } = ctx;
   const v1 = `${url}/v1`;
+  const window = ctx.windows?.get(model);
   return [
     {
       id: 'claude-code',
@@ -24,9 +25,9 @@ export function agentGuides(ctx: GuideContext): ToolGuide[] {
         { label: 'ANTHROPIC_MODEL', value: model },
         // Each tier (background tasks' haiku, /model and subagents' sonnet and opus); unset, they name a Claude id.
         ...CLAUDE_TIERS.map((label) => ({ label, value: model })),
-        ...(ctx.contextWindow ? [{ label: CLAUDE_WINDOW, value: String(ctx.contextWindow) }] : []),
+        ...(window ? [{ label: CLAUDE_WINDOW, value: String(window) }] : []),
       ],
-      snippet: { language: 'shell', text: `ANTHROPIC_BASE_URL=${url} ANTHROPIC_AUTH_TOKEN=${key} ANTHROPIC_MODEL=${model} ${CLAUDE_TIERS.map((name) => `${name}=${model}`).join(' ')}${ctx.contextWindow ? ` ${CLAUDE_WINDOW}=${ctx.contextWindow}` : ''} claude` },
+      snippet: { language: 'shell', text: `ANTHROPIC_BASE_URL=${url} ANTHROPIC_AUTH_TOKEN=${key} ANTHROPIC_MODEL=${model} ${CLAUDE_TIERS.map((name) => `${name}=${model}`).join(' ')}${window ? ` ${CLAUDE_WINDOW}=${window}` : ''} claude` },
     },
     {
       id: 'codex',
@@ -39,11 +40,11 @@ export function agentGuides(ctx: GuideContext): ToolGuide[] {
         { label: 'wire_api', value: 'responses' },
         { label: 'model', value: model },
         // Without it Codex knows no window for the model, and never compacts a long session.
-        ...(ctx.contextWindow ? [{ label: 'model_context_window', value: String(ctx.contextWindow) }] : []),
+        ...(window ? [{ label: 'model_context_window', value: String(window) }] : []),
       ],
       snippet: {
         language: 'toml',
-        text: `model_provider = "switchyard"\nmodel = "${model}"\n${ctx.contextWindow ? `model_context_window = ${ctx.contextWindow}\n` : ''}\n[model_providers.switchyard]\nname = "Switchyard"\nbase_url = "${v1}"\nwire_api = "responses"\nhttp_headers = { Authorization = "Bearer ${key}" }\n`,
+        text: `model_provider = "switchyard"\nmodel = "${model}"\n${window ? `model_context_window = ${window}\n` : ''}\n[model_providers.switchyard]\nname = "Switchyard"\nbase_url = "${v1}"\nwire_api = "responses"\nhttp_headers = { Authorization = "Bearer ${key}" }\n`,
       },
     },
     {
@@ -87,9 +88,9 @@ export function agentGuides(ctx: GuideContext): ToolGuide[] {
         { label: 'OPENAI_BASE_PATH', value: 'v1/chat/completions' },
         { label: 'OPENAI_API_KEY', value: key },
         { label: 'GOOSE_MODEL', value: model },
-        ...(ctx.contextWindow ? [{ label: 'GOOSE_CONTEXT_LIMIT', value: String(ctx.contextWindow) }] : []),
+        ...(window ? [{ label: 'GOOSE_CONTEXT_LIMIT', value: String(window) }] : []),
       ],
-      snippet: { language: 'shell', text: `GOOSE_PROVIDER=openai OPENAI_HOST=${url} OPENAI_BASE_PATH=v1/chat/completions OPENAI_API_KEY=${key} GOOSE_MODEL=${model}${ctx.contextWindow ? ` GOOSE_CONTEXT_LIMIT=${ctx.contextWindow}` : ''} goose session` },
+      snippet: { language: 'shell', text: `GOOSE_PROVIDER=openai OPENAI_HOST=${url} OPENAI_BASE_PATH=v1/chat/completions OPENAI_API_KEY=${key} GOOSE_MODEL=${model}${window ? ` GOOSE_CONTEXT_LIMIT=${window}` : ''} goose session` },
     },
     {
       // Qwen Code reads a key only from the variable an entry names (its settings' `env` is the fallback).
@@ -123,7 +124,7 @@ export function agentGuides(ctx: GuideContext): ToolGuide[] {
         { label: 'base_url', value: v1 },
         { label: 'api_key', value: key },
         { label: 'models[].id', value: model },
-        ...(ctx.contextWindow ? [{ label: 'models[].context_window', value: String(ctx.contextWindow) }] : []),
+        ...(window ? [{ label: 'models[].context_window', value: String(window) }] : []),
       ],
       snippet: {
         language: 'json',

@@ -12,7 +12,7 @@ import { gatewayOf } from '../store/gateway-address';
 import { chatModelNames, clientKeysRequired } from '../config/for-clients';
 import { originMatcher } from '../config/origins';
 import { printable } from '../printable';
-import { chooseModel, ConnectError, modelContextWindow, modelWindows, OPEN_KEY, pointing, runConnect, toolConnections, toolGuides } from './index';
+import { chooseModel, ConnectError, modelWindows, OPEN_KEY, pointing, runConnect, toolConnections, toolGuides } from './index';
 
 export async function connectCommand(
   tool: string | undefined,
@@ -31,7 +31,7 @@ export async function connectCommand(
     const places = { home: env.HOME || homedir(), env, stateDir: join(dataDir, 'connect') };
     if (!tool) {
       const model = chooseModel(config, values.route);
-      const guides = toolGuides({ url, key: values.key ?? (keyRequired ? '<client key>' : OPEN_KEY), keyRequired, model, models: chatModelNames(config), contextWindow: modelContextWindow(config, model), windows: modelWindows(config, chatModelNames(config)), allowsOrigin: originMatcher(config?.settings?.allowedOrigins ?? []) });
+      const guides = toolGuides({ url, key: values.key ?? (keyRequired ? '<client key>' : OPEN_KEY), keyRequired, model, models: chatModelNames(config), windows: modelWindows(config, chatModelNames(config)), allowsOrigin: originMatcher(config?.settings?.allowedOrigins ?? []) });
       for (const guide of guides) {
         io.out(`${guide.name}${guide.connect ? `  (switchyard connect ${guide.connect})` : ''}\n${guide.settings.map((s) => `  ${s.label}: ${s.value}`).join('\n')}\n\n`);
       }

@@ -17,13 +17,14 @@ export interface Target {
   model: string;
   /** Every model name a tool may offer in its picker. */
   models: readonly string[];
-  /** The context window the tool should plan for (context-window.ts), when known. */
-  contextWindow?: number | undefined;
-  /** Each of `models`' windows, where known. */
+  /** The context window the tool should plan for with each of `models` (context-window.ts), where known. */
   windows?: ReadonlyMap<string, number> | undefined;
 }
 
 export class ConnectError extends Error {}
+
+/** The window the tool should plan for with the model it is set to ask for. */
+const plannedWindow = (target: Target) => target.windows?.get(target.model);
 
 /** The name Switchyard's entries go under in tools that keep several providers. */
 export const PROVIDER_ID = 'switchyard';
@@ -68,7 +69,7 @@ function claudeCode(current: string | undefined, target: Target, what: string): 
     // opus) is this route; unset, it would ask for a Claude id no route has.
     ...CLAUDE_TIERS.map((name): [string[], string] => [['env', name], target.model]),
     // A model id it does not know gets 200k: auto-compaction past a smaller route's window, or long before a larger one's.
-    ...(target.contextWindow ? [[['env', CLAUDE_WINDOW], String(target.contextWindow)] as [string[], string]] : []),
+    ...(plannedWindow(target) ? [[['env', CLAUDE_WINDOW], String(plannedWindow(target))] as [string[], string]] : []),
   ]);
 }
 
@@ -117,7 +118,7 @@ function codex(current: string | undefined, target: Target, what: string): strin
   const firstTable = lines.findIndex((line) => TABLE_HEADER.test(line));
   const topEnd = firstTable < 0 ? lines.length : firstTable;
   // Top-level keys as TOML values; the window only when known (Codex then compacts at 90% of it).
-  const values: Record<string, string> = { model_provider: tomlString(PROVIDER_ID), model: tomlString(target.model), ...(target.contextWindow ? { model_context_window: String(target.contextWindow) } : {}) };
+  const values: Record<string, string> = { model_provider: tomlString(PROVIDER_ID), model: tomlString(target.model), ...(plannedWindow(target) ? { model_context_window: String(plannedWindow(target)) } : {}) };
   for (const [key, value] of Object.entries(values)) {
     const pattern = new RegExp(`^\\s*${key}\\s*=`);
     const at = lines.slice(0, topEnd).findIndex((line) => pattern.test(line));
@@ -137,7 +138,7 @@ function codex(current: string | undefined, target: Target, what: string): strin
   const out = `${lines.join('\n')}\n`;
 
   const parsed = parseTomlOrRefuse(out, what) as { model_provider?: unknown; model?: unknown; model_context_window?: unknown; model_providers?: Record<string, { base_url?: unknown }> };
-  if (parsed.model_provider !== PROVIDER_ID || parsed.model !== target.model || (target.contextWindow && parsed.model_context_window !== target.contextWindow) || parsed.model_providers?.[PROVIDER_ID]?.base_url !== `${target.url}/v1`) {
+  if (parsed.model_provider !== PROVIDER_ID || parsed.model !== target.model || (plannedWindow(target) && parsed.model_context_window !== plannedWindow(target)) || parsed.model_providers?.[PROVIDER_ID]?.base_url !== `${target.url}/v1`) {
     throw new ConnectError(`${what} is laid out in a way this edit cannot follow safely (for example an inline model_providers table); it was left untouched. Add the settings shown by --dry-run by hand.`);
   }
   return out;

@@ -22,9 +22,7 @@ export interface GuideContext {
   keyRequired: boolean;
   model: string;
   models: readonly string[];
-  /** The context window a tool should plan for with that model (context-window.ts), when known. */
-  contextWindow?: number | undefined;
-  /** Each of `models`' windows, where known. */
+  /** The context window a tool should plan for with each of `models` (context-window.ts), where known. */
   windows?: ReadonlyMap<string, number> | undefined;
   /** Whether the config lets a web origin call the model APIs (`settings.allowedOrigins`). */
   allowsOrigin?: (origin: string) => boolean;

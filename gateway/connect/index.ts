@@ -9,13 +9,13 @@ import { applyConnect, applyUndo, configFile, planConnect, planUndo, readText, t
 import { ConnectError, OPEN_KEY, WRITABLE_TOOLS, writtenKey, type ToolId } from './editors';
 import { chatModelNames } from '../config/for-clients';
 import { chooseModel } from './guides';
-import { modelContextWindow, modelWindows, type WindowOf } from './context-window';
+import { modelWindows, type WindowOf } from './context-window';
 
 export { ConnectError, OPEN_KEY, WRITABLE_TOOLS, type Places, type ToolId };
 export { toolGuides, chooseModel, type ToolGuide } from './guides';
 export { configFile, isConnected } from './connect';
 export { pointing, toolConnections, type Connection } from './connections';
-export { modelContextWindow, modelWindows, type WindowOf } from './context-window';
+export { modelWindows, type WindowOf } from './context-window';
 
 export interface ConnectRequest {
   tool: string;
@@ -63,8 +63,7 @@ export function runConnect(request: ConnectRequest): ConnectResult {
   const model = chooseModel(request.config, request.route);
   const models = chatModelNames(request.config);
   const windows = modelWindows(request.config, models, request.windowOf);
-  const contextWindow = windows.get(model) ?? modelContextWindow(request.config, model, request.windowOf);
-  const target = (key: string) => ({ url: request.url, key, model, models, contextWindow, windows });
+  const target = (key: string) => ({ url: request.url, key, model, models, windows });
   // A key the tool already sends is kept while it works: connecting twice changes nothing and makes no second key.
   const written = writtenKey(tool, readText(configFile(tool, places))?.text);
   const existing = request.key ?? (written && (!request.keyRequired || request.keys.verify(written)) ? written : undefined);

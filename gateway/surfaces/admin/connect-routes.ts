@@ -34,7 +34,7 @@ export function connectRoutes(app: FastifyInstance, s: ConnectRouteServices): vo
   });
 
   app.get<{ Querystring: { route?: string } }>('/connect', { schema: { querystring: ConnectQuerySchema, response: { 200: ConnectGuidesSchema } } }, async (request) => {
-    const { toolGuides, toolConnections, isConnected, modelContextWindow, modelWindows, OPEN_KEY, WRITABLE_TOOLS } = await load();
+    const { toolGuides, toolConnections, isConnected, modelWindows, OPEN_KEY, WRITABLE_TOOLS } = await load();
     const config = s.config();
     const { host, port, exposed } = s.server();
     const keyRequired = clientKeysRequired(exposed, config.settings);
@@ -48,7 +48,7 @@ export function connectRoutes(app: FastifyInstance, s: ConnectRouteServices): vo
       keyRequired,
       model,
       models,
-      tools: toolGuides({ url, key: keyRequired ? '<your client key>' : OPEN_KEY, keyRequired, model: model ?? '<model>', models, contextWindow: model ? modelContextWindow(config, model, s.windowOf) : undefined, windows: modelWindows(config, models, s.windowOf), allowsOrigin: originMatcher(config?.settings?.allowedOrigins ?? []) }),
+      tools: toolGuides({ url, key: keyRequired ? '<your client key>' : OPEN_KEY, keyRequired, model: model ?? '<model>', models, windows: modelWindows(config, models, s.windowOf), allowsOrigin: originMatcher(config?.settings?.allowedOrigins ?? []) }),
       connected: WRITABLE_TOOLS.filter((tool) => isConnected(tool, s.places)),
       connections: toolConnections(s.places, url),
     };
