@@ -6,6 +6,7 @@
 import { Compile } from 'typebox/compile';
 import { ConfigSchema, type Config } from './schema';
 import { isLocalProvider } from '../providers/locality';
+import { unsendableInHeader } from '../providers/header-values';
 import { originIssues } from './origins';
 import { didYouMean } from './nearest';
 import { describeSchemaErrors, quote, schemaErrorsOf, type ConfigIssue } from './schema-errors';
@@ -69,6 +70,10 @@ function meaningIssues(config: Config): { errors: ConfigIssue[]; warnings: Confi
   };
 
   config.providers.forEach((provider, i) => {
+    for (const [name, value] of Object.entries(provider.headers ?? {})) {
+      const unsendable = unsendableInHeader(value);
+      if (unsendable) errors.push({ path: `providers[${i}].headers.${name}`, message: `the value has ${unsendable}` });
+    }
     const url = parseHttpUrl(provider.baseUrl);
     if (!url) {
       // `localhost:11434`, as OLLAMA_HOST is often written: the scheme was left out.

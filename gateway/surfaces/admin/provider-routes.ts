@@ -11,7 +11,8 @@ import { mergePatch } from '../../config/merge-patch';
 import type { Config, ProviderConfig } from '../../config/schema';
 import type { Secrets } from '../../config/secrets';
 import { GatewayError } from '../../errors';
-import { keepTypedSecret, refuseUnlessStorable, type TypedSecret } from './typed-secrets';
+import { cleanKey } from '../../providers/api-key';
+import { keepTypedSecret, refuseUnlessStorable, typedKey, type TypedSecret } from './typed-secrets';
 import { NameParams, ProviderInputSchema, ProviderListSchema, ProviderPatchSchema, ProviderViewSchema, type ProviderInput, type ProviderPatch, type ProviderView } from './schemas';
 
 export interface ProviderRouteParts {
@@ -29,8 +30,9 @@ export function providerRoutes(app: FastifyInstance, { current, apply, wouldAppl
   const named = (config: Config, name: string) => config.providers.find((p) => p.name === name);
   const providerView = (provider: ProviderConfig): ProviderView => {
     const { apiKey, ...rest } = provider;
-    const value = apiKey ? secrets.resolve(apiKey) : undefined;
-    return { ...rest, apiKey: { reference: apiKey ?? null, set: value !== undefined, last4: value ? value.slice(-4) : null } };
+    // As it is sent: a key with a line break after it shows its own last four characters.
+    const value = apiKey ? cleanKey(secrets.resolve(apiKey) ?? '') : '';
+    return { ...rest, apiKey: { reference: apiKey ?? null, set: value !== '', last4: value ? value.slice(-4) : null } };
   };
 
   /**
@@ -46,9 +48,10 @@ export function providerRoutes(app: FastifyInstance, { current, apply, wouldAppl
       return apply(reply, () => change(key ? { ...fields, apiKey: key } : fields), focus);
     }
     refuseUnlessStorable(secrets, TYPED_KEY);
+    const key = typedKey(apiKeyValue, TYPED_KEY.param);
     const provisional = `secret:${fields.name}`;
     if (!wouldApply(() => change({ ...fields, apiKey: provisional }), new Set([provisional]))) return apply(reply, () => change({ ...fields, apiKey: provisional }), focus, new Set([provisional]));
-    const reference = await keepTypedSecret(secrets, fields.name, apiKeyValue, TYPED_KEY);
+    const reference = await keepTypedSecret(secrets, fields.name, key, TYPED_KEY);
     return apply(reply, () => change({ ...fields, apiKey: reference }), focus, new Set([reference]));
   };
   /** A provider's patch as the body a PUT would send, and the key it has: the fields merged, the key only as the patch names it (write-only, it travels apart). */

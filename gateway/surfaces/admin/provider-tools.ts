@@ -12,6 +12,7 @@ import type { ProviderAdapter } from '../../providers/types';
 import type { Secrets } from '../../config/secrets';
 import type { Catalog } from '../../routing/catalog';
 import { fieldErrors } from './validation';
+import { typedKey } from './typed-secrets';
 import { ModelListSchema, NameParams, ProbeOutcomeSchema, ProviderTestSchema, type ProbeOutcome, type ProviderTest } from './schemas';
 
 const TEST_TIMEOUT_MS = 8_000;
@@ -50,8 +51,9 @@ export function providerTools(app: FastifyInstance, { catalog, secrets, config, 
       return reply.code(400).send(fieldErrors(message, [{ path: 'apiKey', field: 'apiKey', message }]));
     }
     const typed = apiKeyValue === undefined ? undefined : 'env:SWITCHYARD_TYPED_KEY';
+    const key = apiKeyValue === undefined ? undefined : typedKey(apiKeyValue, 'apiKeyValue');
     if (typed) provider.apiKey = typed;
-    const keys: Secrets = typed ? { resolve: (reference) => (reference === typed ? apiKeyValue : undefined) } : secrets;
+    const keys: Secrets = typed ? { resolve: (reference) => (reference === typed ? key : undefined) } : secrets;
     const check = validateConfig({ version: 1, providers: [provider], deployments: [], routes: [] });
     if (!check.ok) return reply.code(400).send(fieldErrors(check.errors[0]?.message ?? 'invalid', check.errors.map((e) => ({ ...e, field: e.path.replace(/^providers\[0\]\./, '') }))));
     const { adapters } = createProviderSet([provider], { secrets: keys, gatewayId });

@@ -6,6 +6,7 @@
  */
 import type { Secrets } from '../../config/secrets';
 import { GatewayError } from '../../errors';
+import { cleanKey, keyFlaw } from '../../providers/api-key';
 
 export interface TypedSecret {
   /** The body field it came in. */
@@ -32,4 +33,13 @@ export async function keepTypedSecret(secrets: Secrets, name: string, value: str
   } catch (error) {
     throw new GatewayError('internal_error', `${what.subject} could not be saved, and nothing was changed: ${error instanceof Error ? error.message : String(error)}`, { param: what.param });
   }
+}
+
+/** An API key as typed or pasted, cleaned as it will be sent; refused, saying what is wrong, where no provider would take it. */
+export function typedKey(value: string, param: string): string {
+  const key = cleanKey(value);
+  if (!key) throw new GatewayError('invalid_request', 'The key is empty: paste the whole key', { param });
+  const flaw = keyFlaw(key);
+  if (flaw) throw new GatewayError('invalid_request', `The key has ${flaw}, which no API key has: paste the key again`, { param });
+  return key;
 }
