@@ -71,6 +71,11 @@ export function money(value: number): string {
   return value < 0.01 ? `$${value.toFixed(4)}` : `$${value.toFixed(2)}`;
 }
 
+/** `1 model`, `3 models`: a count with its noun ("1 models" read as a slip). */
+export function counted(n: number, noun: string): string {
+  return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 export function percent(value: number): string {
   return `${(value * 100).toFixed(value < 0.1 && value > 0 ? 1 : 0)}%`;
 }

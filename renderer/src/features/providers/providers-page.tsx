@@ -5,7 +5,7 @@ import { ApiError } from '../../api/client';
 import { providerMutations, configQueries } from '../../api/queries/config';
 import { healthQueries } from '../../api/queries/health';
 import type { ProbeOutcome, ProviderConfig, ProviderInput, ProviderView } from '../../api/types';
-import { Badge, Card, ConfirmButton, Empty, ErrorNote, Field, Loading, statusTone, when } from '../../ui/parts';
+import { Badge, Card, ConfirmButton, counted, Empty, ErrorNote, Field, Loading, statusTone, when } from '../../ui/parts';
 import { ProviderQuirks } from './provider-quirks';
 
 /**
@@ -85,7 +85,7 @@ export function ProvidersPage() {
 function testSummary(outcome: ProbeOutcome): string | null {
   if (!outcome.ok) return outcome.error;
   const connected = `Connected in ${outcome.latencyMs} ms${outcome.version ? ` (Ollama ${outcome.version})` : ''}`;
-  return outcome.models === null ? `${connected}: it keeps no models list (if requests fail, check that the base URL ends where the API starts, e.g. /v1)` : `${connected}: ${outcome.models.length} models`;
+  return outcome.models === null ? `${connected}: it keeps no models list (if requests fail, check that the base URL ends where the API starts, e.g. /v1)` : `${connected}: ${counted(outcome.models.length, 'model')}`;
 }
 
 /** How the gateway's own probes found the provider, as the Overview's health card does: up or down, and why. */

@@ -6,7 +6,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { usageMutations, usageQueries, type UsageParams } from '../../api/queries/usage';
 import type { UsageSession } from '../../api/types';
-import { Badge, Card, Empty, ErrorNote, Loading, money } from '../../ui/parts';
+import { Badge, Card, counted, Empty, ErrorNote, Loading, money } from '../../ui/parts';
 
 export function SessionsCard({ params, onChoose }: { params: UsageParams; onChoose: (session: UsageSession) => void }) {
   const sessions = useQuery({ ...usageQueries.sessions({ ...params, limit: '20' }), placeholderData: keepPreviousData });
@@ -52,7 +52,7 @@ export function SessionTotals({ params }: { params: UsageParams }) {
   if (!s) return null;
   return (
     <span className="muted" data-testid="session-totals">
-      {s.requests} requests · {s.inputTokens} / {s.outputTokens} tokens · cost {money(s.cost)} · saved {money(s.saved)} · answered by {s.deployments.join(', ') || '-'}
+      {counted(s.requests, 'request')} · {s.inputTokens} / {s.outputTokens} tokens · cost {money(s.cost)} · saved {money(s.saved)} · answered by {s.deployments.join(', ') || '-'}
     </span>
   );
 }
