@@ -126,7 +126,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const budgets = createBudgets({ config: () => catalog.config, defaultTimeZone: () => catalog.defaultTimeZone, spentSince: (since, scope) => usageLog.costSince(since, scope), now });
   const routingState = createRoutingState({
     catalog: () => catalog, now,
-    installed: health.installed, modelFacts: health.modelFacts, remote: health.remote, loaded: health.loaded, listed: health.listedLimits,
+    installed: health.installed, recheck: health.recheck, modelFacts: health.modelFacts, remote: health.remote, loaded: health.loaded, listed: health.listedLimits,
     warm: createWarmUp({ catalog: () => catalog, probe: (provider) => health.probe(provider), now, warn: (message) => log?.warn(message) }),
     latencyMs: (deployment) => traffic.latencyMs(deployment),
     budgets: (request) => budgets.verdict(request),

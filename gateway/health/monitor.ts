@@ -48,6 +48,12 @@ export interface HealthMonitor {
   latest(provider: string): ProbeRecord | undefined;
   /** The models an Ollama has installed, from a probe no older than a few intervals (names with and without `:latest`). */
   installed(provider: string): ReadonlySet<string> | undefined;
+  /**
+   * A request found a deployed model missing from the provider's list: asks the provider again at
+   * once, unless it was asked in the last few seconds. A model pulled from a terminal (`ollama
+   * pull`) is then seen by the next request, not after the next probe (up to 30 s on).
+   */
+  recheck(provider: string): void;
   /** What an Ollama's `/api/show` said about one of its models. */
   modelFacts(provider: string, model: string): OllamaShowFacts | undefined;
   /** The models an Ollama has in memory, from a probe no older than a few intervals (its `/api/ps`), and when that probe asked. */
@@ -77,6 +83,8 @@ export interface HealthMonitorDeps {
 
 /** A list older than this many intervals says nothing any more (the probes behind it failed). */
 const STALE_INTERVALS = 3;
+/** A list younger than this is not asked again for a model missing from it (every request for a model never pulled would ask). */
+const RECHECK_AFTER_MS = 2_000;
 /** `/api/show` calls per probe at most: the rest wait for the next. */
 const SHOWS_PER_PROBE = 8;
 
@@ -193,6 +201,11 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
       await Promise.all(deps.catalog().config.providers.map((p) => probe(p.name)));
     },
     probe,
+    recheck(provider) {
+      // Only while probing runs (a gateway started without probes asks nothing by itself).
+      const last = latest.get(provider);
+      if (timer && (!last || deps.now() - last.at >= RECHECK_AFTER_MS)) void probe(provider);
+    },
     latest: (provider) => latest.get(provider),
     installed: (provider) => fresh(installed.get(provider), provider)?.models,
     loaded: (provider) => fresh(inMemory.get(provider), provider),

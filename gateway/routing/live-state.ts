@@ -14,6 +14,8 @@ export interface LiveSources {
   catalog: () => Catalog;
   /** The models an Ollama provider has installed, from a fresh probe. */
   installed(provider: string): ReadonlySet<string> | undefined;
+  /** A deployed model is missing from that list: the provider is asked again (it may have been pulled since). */
+  recheck?(provider: string): void;
   modelFacts(provider: string, model: string): OllamaShowFacts | undefined;
   /** The models an Ollama provider passes to Ollama's cloud. */
   remote?(provider: string): ReadonlySet<string> | undefined;
@@ -84,7 +86,10 @@ export function createRoutingState(sources: LiveSources): RoutingState & { sessi
     modelListed(deployment) {
       if (!knownOf(deployment).ollama) return undefined;
       const installed = sources.installed(deployment.provider);
-      return installed ? installed.has(deployment.model) : undefined;
+      if (!installed) return undefined;
+      const listed = installed.has(deployment.model);
+      if (!listed) sources.recheck?.(deployment.provider);
+      return listed;
     },
     facts(deployment) {
       const known = knownOf(deployment);

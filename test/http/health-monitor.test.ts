@@ -100,6 +100,32 @@ describe('a config edit, while probes run', () => {
   });
 });
 
+describe('a model pulled from a terminal', () => {
+  it('is seen by the request after the one that found it missing, not at the next probe; a list just read is not asked again', async () => {
+    const installed = ['nomic-embed-text'];
+    const [ollama, openai] = await Promise.all([startFakeOllama({ models: installed }), startFakeOpenAI()]);
+    let clock = Date.parse('2026-11-23T10:00:00Z');
+    const h = await startGateway(twoTierConfig({ ollama: ollama.url, openai: openai.url }), { healthChecks: true, now: () => clock });
+    try {
+      const ask = async () => (await fetch(`${h.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'default', messages: [{ role: 'user', content: 'hi' }] }) })).headers.get('x-switchyard-deployment');
+      const lists = () => ollama.requests.filter((r) => r.path === '/api/tags').length;
+      await expect.poll(() => h.gateway.health.latest('local')?.ok).toBe(true);
+      // Asked again only once its list is a few seconds old: a model never pulled costs no probe per request.
+      expect([await ask(), await ask(), await ask()]).toEqual(['mini', 'mini', 'mini']);
+      expect(lists()).toBe(1);
+      // `ollama pull llama3.2:3b` in a terminal; the next probe is 30 s away.
+      installed.push('llama3.2:3b');
+      clock += 3_000;
+      expect(await ask()).toBe('mini');
+      await expect.poll(() => h.gateway.health.installed('local')?.has('llama3.2:3b')).toBe(true);
+      expect(await ask()).toBe('llama');
+      expect(lists()).toBe(2);
+    } finally {
+      await stopAll(h, ollama, openai);
+    }
+  });
+});
+
 describe('how often each provider is probed by default', () => {
   it("probes a local one every 30 s, a cloud one every 5 min (every 30 s while it fails), and a cloud one whose key changed at once", async () => {
     const [ollama, openai] = await Promise.all([startFakeOllama(), startFakeOpenAI()]);
