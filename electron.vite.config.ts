@@ -16,8 +16,10 @@ export default defineConfig({
         input: { index: resolve(__dirname, 'electron/main/index.ts'), cli: resolve(__dirname, 'gateway/cli.ts') },
         // V8 keeps each chunk's source for the life of the process, two bytes a character if one
         // character needs it: an arrow in a message doubled 3.6 MB of source (5.6 MiB more heap, and
-        // every start measured idled at ~100 MiB instead of ~85).
-        output: { charset: 'ascii', chunkFileNames: (chunk) => `chunks/${chunkName(chunk.moduleIds)}-[hash].js` },
+        // every start measured idled at ~100 MiB instead of ~85). Doc comments (typebox's and
+        // undici's are most of them: 0.4 of 4 MB) are parsed at every start and read by no one:
+        // without them `serve` answered its first /health 10 ms sooner (median of 20 alternating starts).
+        output: { charset: 'ascii', comments: false, chunkFileNames: (chunk) => `chunks/${chunkName(chunk.moduleIds)}-[hash].js` },
       },
     },
   },
