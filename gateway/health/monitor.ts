@@ -12,7 +12,7 @@ import { ollamaShowFacts, type OllamaShowFacts } from '../models/facts';
 import type { ProviderConfig } from '../config/schema';
 import { isLocalProvider } from '../providers/locality';
 import { serverOf } from '../providers/quirk-memory';
-import type { ListedLimits, ProbeResult } from '../providers/types';
+import type { ListedLimits, ProbeResult, ProviderAdapter } from '../providers/types';
 import type { Catalog } from '../routing/catalog';
 import type { HealthHistory } from '../store/health-history';
 import { createListedLimits } from './listed-limits';
@@ -95,7 +95,7 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
   /** The probe under way of each provider, by the generation it belongs to. */
   const inFlight = new Map<string, number>();
   /** Each provider's generation: a move to another server starts a new one, and what a probe of the old one finds is dropped. */
-  const generations = new Map<string, { server: string; generation: number; settings: string }>();
+  const generations = new Map<string, { server: string; generation: number; settings: string; adapter?: ProviderAdapter }>();
   const generationOf = (name: string) => generations.get(name)?.generation ?? 0;
   const installed = new Map<string, ModelsSeen>();
   const inMemory = new Map<string, ModelsSeen>();
@@ -138,7 +138,7 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
     const generation = generationOf(name);
     if (!adapter || inFlight.get(name) === generation) return;
     inFlight.set(name, generation);
-    generations.set(name, { server: serverOf(adapter.config), generation, settings: askedWith(adapter.config) });
+    generations.set(name, { server: serverOf(adapter.config), generation, settings: askedWith(adapter.config), adapter });
     const started = deps.now();
     const t0 = performance.now();
     let record: ProbeRecord;
@@ -215,12 +215,14 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
     configured() {
       const providers = new Map(deps.catalog().config.providers.map((p) => [p.name, p]));
       const moved: string[] = [];
-      for (const [name, { server, generation, settings }] of generations) {
+      for (const [name, { server, generation, settings, adapter }] of generations) {
         const provider = providers.get(name);
         if (provider && serverOf(provider) === server) {
-          // Its key or headers changed (a refused key fixed), or a model was deployed on it (just pulled, say): what the
-          // last probe said may not hold, and the next is half a minute away (a cloud's, minutes).
-          if (timer && intervalOf(provider) !== 0 && askedWith(provider) !== settings) void probe(name);
+          // Its key or headers changed (a refused key fixed, or typed again under the same reference: a new
+          // adapter), or a model was deployed on it (just pulled, say): what the last probe said may not
+          // hold, and the next is half a minute away (a cloud's, minutes).
+          const changed = askedWith(provider) !== settings || deps.catalog().providers.get(name) !== adapter;
+          if (timer && intervalOf(provider) !== 0 && changed) void probe(name);
           continue;
         }
         for (const kept of [latest, versions, installed, inMemory, remote]) kept.delete(name);

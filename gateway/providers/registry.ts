@@ -34,17 +34,26 @@ export interface ProviderSet {
   retired: ProviderAdapter[];
 }
 
+/**
+ * The key each adapter was made with, as its reference resolved then. A key typed again in the
+ * dashboard keeps its reference (`secret:NAME`), so the config alone does not say it changed.
+ */
+const madeWithKey = new WeakMap<ProviderAdapter, string | undefined>();
+
 export function createProviderSet(providers: readonly ProviderConfig[], context: ProviderContext, previous?: Map<string, ProviderAdapter>): ProviderSet {
   const adapters = new Map<string, ProviderAdapter>();
   const kept = new Set<ProviderAdapter>();
   for (const config of providers) {
     const old = previous?.get(config.name);
-    if (old && JSON.stringify(old.config) === JSON.stringify(config)) {
+    const key = config.apiKey ? context.secrets.resolve(config.apiKey) : undefined;
+    if (old && JSON.stringify(old.config) === JSON.stringify(config) && madeWithKey.get(old) === key) {
       adapters.set(config.name, old);
       kept.add(old);
       continue;
     }
-    adapters.set(config.name, watched(CREATE[config.kind](config, context), context));
+    const adapter = watched(CREATE[config.kind](config, context), context);
+    madeWithKey.set(adapter, key);
+    adapters.set(config.name, adapter);
   }
   const retired = [...(previous?.values() ?? [])].filter((adapter) => !kept.has(adapter));
   return { adapters, retired };

@@ -3,7 +3,7 @@
  * password manager, a terminal selection) it is sent without them; with a space, line break or
  * typographic character inside it the provider is unavailable and says so, where undici's "invalid
  * authorization header" failed every request before. A header value no request can carry is refused
- * with the config. No message repeats the key.
+ * with the config. No message repeats the key. A key typed again under its reference is the one sent next.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -68,12 +68,13 @@ describe('a key from the environment', () => {
 });
 
 describe('a key typed in the dashboard', () => {
-  it('is kept without what surrounds it, and refused with what is wrong when no provider would take it', async () => {
+  it('is kept without what surrounds it, refused with what is wrong when no provider would take it, and sent (and probed) at once when typed again', async () => {
     openai.reset();
     const dir = mkdtempSync(join(tmpdir(), 'switchyard-keys-'));
     const cipher = { available: async () => true, backend: () => 'keychain', encrypt: async (text: string) => Buffer.from(text, 'utf8'), decrypt: async (data: Buffer) => data.toString('utf8') };
     const secrets = await createEncryptedSecrets({ cipher, file: join(dir, 'keys.json'), env: {} });
-    const h = await startGateway({ ...cloudOnly(), providers: [cloudOnly().providers[0]], deployments: [], routes: [] }, { secrets });
+    // Probing runs, on a clock that stands still: only a probe asked for at once happens.
+    const h = await startGateway({ ...cloudOnly(), providers: [cloudOnly().providers[0]], deployments: [], routes: [] }, { secrets, healthChecks: true, now: () => Date.parse('2026-11-23T10:00:00Z') });
     try {
       const provider = { name: 'typed', kind: 'openai', baseUrl: `${openai.url}/v1`, local: false };
       const post = (path: string, apiKeyValue: string) => h.admin(`/admin/api${path}`, { method: 'POST', body: JSON.stringify({ ...provider, apiKeyValue }) });
@@ -93,6 +94,20 @@ describe('a key typed in the dashboard', () => {
       const tested = await post('/providers/test', '\tsk-typed-9999 ');
       expect(tested.status).toBe(200);
       expect(openai.requests.at(-1)?.headers.authorization).toBe('Bearer sk-typed-9999');
+
+      // Typed again (a key rotated, or a wrong one fixed): it keeps its reference, secret:typed, and
+      // the next request sends the new key, where the provider went on with the old one until a restart.
+      expect((await h.admin('/admin/api/deployments', { method: 'POST', body: JSON.stringify({ name: 'typed-mini', provider: 'typed', model: 'gpt-4.1-mini' }) })).status).toBe(201);
+      const sent = async () => {
+        await h.openai.chat.completions.create({ model: 'typed-mini', messages: [{ role: 'user', content: 'hi' }] });
+        return openai.requests.at(-1)?.headers.authorization;
+      };
+      expect(await sent()).toBe('Bearer sk-typed-9999');
+      await expect.poll(() => h.gateway.health.latest('typed')?.ok).toBe(true);
+      const again = await h.admin('/admin/api/providers/typed', { method: 'PATCH', body: JSON.stringify({ apiKeyValue: 'sk-typed-0000' }) });
+      expect((await again.json()).apiKey).toEqual({ reference: 'secret:typed', set: true, last4: '0000' });
+      expect(await sent()).toBe('Bearer sk-typed-0000');
+      await expect.poll(() => openai.requests.some((r) => r.path === '/v1/models' && r.headers.authorization === 'Bearer sk-typed-0000')).toBe(true);
     } finally {
       await h.stop();
       await secrets.flushed();
