@@ -30,6 +30,7 @@ import type { Router } from './routing/router';
 import type { AdminSessions } from './store/admin-sessions';
 import type { ClientKeyStore } from './store/client-keys';
 import type { ConfigHistory } from './store/config-store';
+import type { KeyBindings } from './config/key-binding';
 import type { HealthHistory } from './store/health-history';
 import type { ResponseCache } from './store/response-cache';
 import type { ResponsesStore } from './store/responses-store';
@@ -77,7 +78,7 @@ export interface AppServices {
   data: () => { dir: string; bytes: number };
   /** Whether the desktop app shows the notices, and the webhook they are posted to. */
   notices: { desktop: boolean; webhook: WebhookChannel };
-  config: { current(): Config; apply(next: unknown, source: string): ValidationResult; history: ConfigHistory };
+  config: { current(): Config; apply(next: unknown, source: string): ValidationResult; history: ConfigHistory; keyBindings: KeyBindings };
   /** This gateway's id, sent upstream with every request: a request that comes back with it is a loop. */
   gatewayId: string;
   now: () => number;

@@ -9,6 +9,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from './app';
 import { closeServer } from './http/close';
+import { createKeyBindings } from './config/key-binding';
 import { startingConfig } from './config/defaults';
 import type { Config } from './config/schema';
 import { envSecrets } from './config/secrets';
@@ -193,7 +194,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         connectPlaces: { home: env.HOME || homedir(), env, stateDir: join(options.dataDir, 'connect') },
         data: () => ({ dir: options.dataDir, bytes: databaseBytes(options.dataDir) }),
         notices: { desktop: options.notices?.desktop ?? false, webhook },
-        config: { current: () => catalog.config, apply: (next, source) => applyConfig(next, source), history: configs },
+        config: { current: () => catalog.config, apply: (next, source) => applyConfig(next, source), history: configs, keyBindings: createKeyBindings(configs) },
         gatewayId: upstream.gatewayId,
         now,
       },

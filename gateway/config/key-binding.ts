@@ -1,12 +1,24 @@
 /**
- * A stored key never follows a changed origin. A key reference (`env:NAME`, `secret:NAME`) in the
- * stored config is bound to the origins its providers send it to; an edit, an import or a
- * connection test from the admin API may not send it anywhere else, or an admin session could read
- * a key it is never shown by pointing its provider at a server of its own. A key typed in with the
- * change is fresh and bound to nothing yet.
+ * A stored key never follows a changed origin. A key reference (`env:NAME`, `secret:NAME`) is bound
+ * to the origins its providers send it to in the stored config and in every revision before it;
+ * an edit, an import or a connection test from the admin API may not send it anywhere else, or an
+ * admin session could read a key it is never shown by pointing its provider at a server of its own
+ * (or by taking the key off its provider, or the provider away, and giving it to a new one at its
+ * own server in a second edit). A key typed in with the change is fresh and bound to nothing yet.
  */
 import type { Config } from './schema';
 import type { ConfigIssue } from './schema-errors';
+
+/** A provider's key reference and base URL, as a revision had them. */
+export interface KeyUse {
+  reference: string;
+  baseUrl: string;
+}
+
+export interface KeyBindings {
+  /** Each key reference's origins: every revision's and `current`'s. */
+  bound(current: Config): ReadonlyMap<string, ReadonlySet<string>>;
+}
 
 export function originOf(baseUrl: string): string | undefined {
   try {
@@ -14,6 +26,20 @@ export function originOf(baseUrl: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The origins each key reference was ever sent to: by every revision saved (their uses outlive their pruning) and `current`. */
+export function createKeyBindings(history: { keyUses(): KeyUse[] }): KeyBindings {
+  return {
+    bound(current) {
+      const bound = keyOrigins(current);
+      for (const use of history.keyUses()) {
+        const origin = originOf(use.baseUrl);
+        if (origin) bound.set(use.reference, (bound.get(use.reference) ?? new Set()).add(origin));
+      }
+      return bound;
+    },
+  };
 }
 
 /** Each key reference of a config, and the origins it is sent to. */
@@ -30,9 +56,8 @@ export function keyOrigins(config: Config): Map<string, Set<string>> {
   return bound;
 }
 
-/** Providers of `next` that would send a key of `current` to an origin `current` does not send it to. */
-export function keyFollowsOriginIssues(current: Config, next: Config, fresh: ReadonlySet<string> = new Set()): ConfigIssue[] {
-  const bound = keyOrigins(current);
+/** Providers of `next` that would send a bound key to an origin it is not bound to. */
+export function keyFollowsOriginIssues(bound: ReadonlyMap<string, ReadonlySet<string>>, next: Config, fresh: ReadonlySet<string> = new Set()): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   next.providers.forEach((provider, i) => {
     if (!provider.apiKey || fresh.has(provider.apiKey)) return;

@@ -4,6 +4,7 @@
  * never rewritten). The newest `REVISIONS_KEPT` are kept: a tray toggle or a dashboard edit is a
  * revision each, and a config can run to hundreds of kilobytes.
  */
+import type { KeyUse } from '../config/key-binding';
 import type { Config } from '../config/schema';
 import type { Db } from './db';
 
@@ -23,6 +24,8 @@ export interface ConfigHistory {
 
 export interface ConfigStore extends ConfigHistory {
   current(): Config | undefined;
+  /** Each key reference with each base URL a revision gave it, saved ones since pruned included. */
+  keyUses(): KeyUse[];
   save(config: Config, source: string): number;
   /** Deletes all but the newest `REVISIONS_KEPT` revisions. */
   prune(): void;
@@ -35,15 +38,25 @@ export function createConfigStore(db: Db, now: () => number = Date.now): ConfigS
   const insert = db.prepare<[number, string, string]>('INSERT INTO config_revisions (created_at, source, json) VALUES (?, ?, ?)');
   const newest = db.prepare<[number], ConfigRevision>('SELECT id, created_at AS createdAt, source FROM config_revisions ORDER BY id DESC LIMIT ?');
   const one = db.prepare<[number], { json: string }>('SELECT json FROM config_revisions WHERE id = ?');
+  const noteKeyUses = db.prepare<[string]>(
+    `INSERT OR IGNORE INTO config_key_uses
+     SELECT json_extract(p.value, '$.apiKey'), json_extract(p.value, '$.baseUrl') FROM json_each(?, '$.providers') AS p
+     WHERE json_type(p.value, '$.apiKey') = 'text' AND json_type(p.value, '$.baseUrl') = 'text'`,
+  );
+  const keyUses = db.prepare<[], KeyUse>('SELECT reference, base_url AS baseUrl FROM config_key_uses');
+  const saveRevision = db.transaction((config: Config, source: string) => {
+    const json = JSON.stringify(config);
+    noteKeyUses.run(json);
+    return Number(insert.run(now(), source, json).lastInsertRowid);
+  });
   const older = db.prepare<[number]>('DELETE FROM config_revisions WHERE id <= (SELECT id FROM config_revisions ORDER BY id DESC LIMIT 1 OFFSET ?)');
   return {
     current() {
       const row = latest.get();
       return row ? (JSON.parse(row.json) as Config) : undefined;
     },
-    save(config, source) {
-      return Number(insert.run(now(), source, JSON.stringify(config)).lastInsertRowid);
-    },
+    save: (config, source) => saveRevision(config, source),
+    keyUses: () => keyUses.all(),
     list: (limit) => newest.all(limit),
     prune: () => void older.run(REVISIONS_KEPT),
     get(id) {

@@ -295,4 +295,12 @@ export const MIGRATIONS: readonly string[] = [
   // the hourly prune read every item to find those left behind, and now finds none
   `CREATE INDEX response_items_response ON response_items (response_id);
    DELETE FROM response_items WHERE response_id NOT IN (SELECT id FROM responses);`,
+  // 22: each key reference with each base URL a config revision ever gave it (config/key-binding.ts):
+  // a key removed from its provider, or whose provider was removed, stays bound to its origins. Filled
+  // from the revisions kept so far; each revision saved adds its own (store/config-store.ts)
+  `CREATE TABLE config_key_uses (reference TEXT NOT NULL, base_url TEXT NOT NULL, PRIMARY KEY (reference, base_url)) WITHOUT ROWID;
+   INSERT OR IGNORE INTO config_key_uses
+     SELECT json_extract(p.value, '$.apiKey'), json_extract(p.value, '$.baseUrl')
+     FROM config_revisions AS r, json_each(r.json, '$.providers') AS p
+     WHERE json_type(p.value, '$.apiKey') = 'text' AND json_type(p.value, '$.baseUrl') = 'text';`,
 ];

@@ -58,6 +58,27 @@ describe('a stored key never follows a changed origin', () => {
     expect(thief.requests.at(-1)?.headers.authorization).toBeUndefined();
   });
 
+  it('refuses a key given back to a provider at another origin after it was taken off, or to a new provider after its own was removed', async () => {
+    const keyless = await h.admin('/admin/api/providers/cloud', { method: 'PUT', body: JSON.stringify({ name: 'cloud', kind: 'openai', baseUrl: `${thief.url}/v1`, apiKey: null }) });
+    expect(keyless.status).toBe(200);
+    const given = await h.admin('/admin/api/providers/cloud', { method: 'PATCH', body: JSON.stringify({ apiKey: 'env:TEST_KEY' }) });
+    expect(given.status).toBe(400);
+    expect((await given.json()).errors[0]).toMatchObject({ field: 'apiKey', message: expect.stringMatching(/^the key env:TEST_KEY is sent to http:\/\/127\.0\.0\.1:\d+, and a stored key never follows a changed origin/) });
+    // The same in two edits of the whole config: the provider removed, then one of the same name at the other server.
+    const removed = structuredClone(config());
+    removed.providers.splice(1, 1);
+    removed.deployments = removed.deployments.filter((d) => d.provider !== 'cloud');
+    removed.routes = removed.routes.map((r) => ({ ...r, deployments: r.deployments.filter((d) => d !== 'mini' && d !== 'cloud-embed') }));
+    expect((await h.admin('/admin/api/config/import', { method: 'POST', body: JSON.stringify({ config: removed }) })).status).toBe(200);
+    const back = structuredClone(config());
+    back.providers[1]!.baseUrl = `${thief.url}/v1`;
+    expect((await h.admin('/admin/api/config/import', { method: 'POST', body: JSON.stringify({ config: back }) })).status).toBe(400);
+    // Where it was sent before, it may go again.
+    expect((await h.admin('/admin/api/config/import', { method: 'POST', body: JSON.stringify({ config: config() }) })).status).toBe(200);
+    await post('/v1/chat/completions', { model: 'mini', messages: [{ role: 'user', content: 'x' }] });
+    expect(thief.requests.some((r) => r.headers.authorization !== undefined)).toBe(false);
+  });
+
   it('refuses an import that points a stored key at another origin, and says so in the preview', async () => {
     const moved = structuredClone(config());
     moved.providers[1]!.baseUrl = `${thief.url}/v1`;

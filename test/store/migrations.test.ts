@@ -71,6 +71,25 @@ describe('schema migrations', () => {
     expect(createConfigStore(upgraded).current()?.routes).toEqual([{ name: 'default', deployments: ['llama'] }]);
   });
 
+  it("bind the keys of revisions saved before their uses were kept (22), as those saved after", () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const raw = new Database(join(dir.path, 'switchyard.db'));
+    for (const [i, migration] of MIGRATIONS.slice(0, 21).entries()) {
+      raw.exec(migration);
+      raw.pragma(`user_version = ${i + 1}`);
+    }
+    const provider = (baseUrl: string) => ({ version: 1, providers: [{ name: 'cloud', kind: 'openai', baseUrl, apiKey: 'env:OPENAI_API_KEY' }, { name: 'local', kind: 'ollama', baseUrl: 'http://127.0.0.1:11434' }], deployments: [], routes: [] });
+    raw.prepare('INSERT INTO config_revisions (created_at, source, json) VALUES (1, ?, ?)').run('first', JSON.stringify(provider('https://api.openai.com/v1')));
+    raw.close();
+    const db = openDatabase(dir.path);
+    dbs.push(db);
+    const configs = createConfigStore(db);
+    configs.save(provider('https://openrouter.ai/api/v1') as never, 'later');
+    expect(configs.keyUses()).toEqual(expect.arrayContaining([{ reference: 'env:OPENAI_API_KEY', baseUrl: 'https://api.openai.com/v1' }, { reference: 'env:OPENAI_API_KEY', baseUrl: 'https://openrouter.ai/api/v1' }]));
+    expect(configs.keyUses()).toHaveLength(2);
+  });
+
   it('bring the last shipped database (version 5) forward with its usage, rollups and keys intact', () => {
     const before = new Database(join(FIXTURES, 'v5.db'), { readonly: true });
     expect(before.pragma('user_version', { simple: true })).toBe(5);

@@ -11,7 +11,7 @@ import { addItem, diffConfigs, EditError, patchedItem, type Entity, patchRoute, 
 import type { BudgetConfig, Config, DeploymentConfig, RouteConfig } from '../../config/schema';
 import { BudgetSchema, ConfigSchema, DeploymentSchema, RouteSchema } from '../../config/schema';
 import type { Secrets } from '../../config/secrets';
-import { keyFollowsOriginIssues } from '../../config/key-binding';
+import { keyFollowsOriginIssues, type KeyBindings } from '../../config/key-binding';
 import { validateConfig, type ValidationResult } from '../../config/validate';
 import { fieldErrors } from './validation';
 import { providerRoutes } from './provider-routes';
@@ -45,7 +45,7 @@ import {
 } from './schemas';
 
 export interface ConfigRouteServices {
-  config: { current(): Config; apply(next: unknown, source: string): ValidationResult; history: ConfigHistory };
+  config: { current(): Config; apply(next: unknown, source: string): ValidationResult; history: ConfigHistory; keyBindings: KeyBindings };
   /** Client keys limited to a route or deployment follow its rename. */
   keys: Pick<ClientKeyStore, 'renameRoute'>;
   secrets: Secrets;
@@ -62,7 +62,7 @@ export function configRoutes(app: FastifyInstance, services: ConfigRouteServices
 
   const issuesOf = (candidate: Config, fresh?: ReadonlySet<string>) => {
     const validated = validateConfig(candidate);
-    return validated.ok ? keyFollowsOriginIssues(current(), candidate, fresh) : validated.errors;
+    return validated.ok ? keyFollowsOriginIssues(services.config.keyBindings.bound(current()), candidate, fresh) : validated.errors;
   };
   /** Whether an edit would be applied (apply() says why not). */
   const wouldApply = (next: () => Config, fresh: ReadonlySet<string>): boolean => {
@@ -201,7 +201,7 @@ export function configRoutes(app: FastifyInstance, services: ConfigRouteServices
   });
   app.post<{ Body: Type.Static<typeof ConfigInputSchema> }>('/config/preview', { schema: { body: ConfigInputSchema, response: { 200: ConfigPreviewSchema } } }, async (request) => {
     const result = validateConfig(request.body.config);
-    const errors = result.ok ? keyFollowsOriginIssues(current(), result.config) : result.errors;
+    const errors = result.ok ? keyFollowsOriginIssues(services.config.keyBindings.bound(current()), result.config) : result.errors;
     return {
       valid: errors.length === 0,
       errors,
