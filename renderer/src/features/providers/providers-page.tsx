@@ -61,7 +61,7 @@ export function ProvidersPage() {
         <div className="grid">
           {providers.data.length === 0 ? <Empty>No providers yet: add one from a preset.</Empty> : null}
           {providers.data.map((p) => (
-            <ProviderCard key={p.name} provider={p} onEdit={() => setDraft({ original: p.name, value: draftOf(p) })} />
+            <ProviderCard key={p.name} provider={p} canStore={canStore} onEdit={() => setDraft({ original: p.name, value: draftOf(p) })} />
           ))}
         </div>
         <div className="grid">
@@ -105,7 +105,7 @@ function ProbeLine({ provider }: { provider: string }) {
   );
 }
 
-function ProviderCard({ provider, onEdit }: { provider: ProviderView; onEdit: () => void }) {
+function ProviderCard({ provider, canStore, onEdit }: { provider: ProviderView; canStore: boolean; onEdit: () => void }) {
   const test = useMutation(providerMutations.test());
   return (
     <Card title={<>{provider.name} <span className="muted">{provider.kind}</span></>} actions={<button onClick={onEdit}>Edit</button>}>
@@ -119,6 +119,10 @@ function ProviderCard({ provider, onEdit }: { provider: ProviderView; onEdit: ()
         )}
         <button onClick={() => test.mutate(provider.name)} disabled={test.isPending}>{test.isPending ? 'Testing...' : 'Test connection'}</button>
       </div>
+      {/* An app opened from the dock or a launcher never read the shell profile that exports the variable. */}
+      {canStore && !provider.apiKey.set && provider.apiKey.reference?.startsWith('env:') ? (
+        <p className="muted" data-testid={`key-hint-${provider.name}`}>The app sees only the variables it was started with, not your shell profile's: Edit, and paste the key (it is kept encrypted).</p>
+      ) : null}
       {test.data ? (
         <div className={`notice ${test.data.ok ? 'ok' : 'bad'}`} style={{ marginTop: 10 }} role="status">
           {testSummary(test.data)}

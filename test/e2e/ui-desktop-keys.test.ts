@@ -1,0 +1,37 @@
+/**
+ * Provider keys in the desktop app, in a real browser: a key its config names by an environment
+ * variable the app cannot see (opened from the dock, it never read the shell profile that exports it)
+ * says how to give it instead, and a key pasted in the provider's form, with the line break a copy
+ * brings, is kept without it and shown by its last four characters.
+ */
+import { join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { createEncryptedSecrets } from '../../electron/main/secrets';
+import { twoProviders, useDashboard } from '../support/dashboard';
+import { tempDir } from '../support/harness';
+
+const dir = tempDir();
+const cipher = { available: async () => true, backend: () => 'keychain', encrypt: async (text: string) => Buffer.from(text), decrypt: async (data: Buffer) => data.toString() };
+// No TEST_KEY: the provider "cloud" names env:TEST_KEY, which this app was not started with.
+const secrets = await createEncryptedSecrets({ cipher, file: join(dir.path, 'secrets.json'), env: {} });
+const dashboard = useDashboard(twoProviders, { secrets });
+afterAll(() => dir.remove());
+
+it('says to paste a key the app cannot see in its environment, and keeps one pasted with a line break without it', async () => {
+  const { page, openai } = dashboard;
+  await dashboard.logIn();
+  await dashboard.go('/providers');
+  const card = page.locator('.card', { has: page.getByRole('heading', { name: /^cloud/ }) });
+  await expect.poll(() => card.getByText('TEST_KEY is not set', { exact: true }).count()).toBe(1);
+  expect(await page.getByTestId('key-hint-cloud').textContent()).toBe("The app sees only the variables it was started with, not your shell profile's: Edit, and paste the key (it is kept encrypted).");
+  expect(await page.getByTestId('key-hint-local').count()).toBe(0);
+
+  await card.getByRole('button', { name: 'Edit' }).click();
+  await page.getByLabel('API key value').fill('sk-pasted-4321\n');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect.poll(() => card.getByText('key set ····4321').count()).toBe(1);
+  expect(await page.getByTestId('key-hint-cloud').count()).toBe(0);
+  expect(secrets.resolve('secret:cloud')).toBe('sk-pasted-4321');
+  await card.getByRole('button', { name: 'Test connection' }).click();
+  await expect.poll(() => openai.requests.some((r) => r.path === '/v1/models' && r.headers.authorization === 'Bearer sk-pasted-4321')).toBe(true);
+});
