@@ -207,6 +207,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const timers = [setInterval(hourlyPrune, 3_600_000), setInterval(saveSessions, STICKY_SAVE_MS)];
   for (const timer of timers) timer.unref();
 
+  /** Adapters a config change replaced that still have work under way. */
+  const retiring = new Set<ProviderAdapter>();
   const swap = (config: Config) => {
     const next = createProviderSet(config.providers, upstream, providers);
     providers = next.adapters;
@@ -214,7 +216,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     breakers.configure(config);
     for (const name of health.configured()) traffic.forget(name, config.deployments.filter((d) => d.provider === name).map((d) => d.name));
     appliedAt = now();
-    void closeAdapters(next.retired);
+    // What they still have under way goes on with them (a queued request, a pull); the stop ends it.
+    for (const adapter of next.retired) {
+      retiring.add(adapter);
+      void adapter.retire().finally(() => retiring.delete(adapter));
+    }
   };
 
   // `switchyard import` writes a new revision, `switchyard keys` creates and revokes keys (a revoked key must stop working).
@@ -268,7 +274,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       await closeServer(app, graceMs);
       saveSessions();
       address.forget();
-      await closeAdapters([...providers.values()]);
+      await closeAdapters([...providers.values(), ...retiring]);
       // Leaves the file as readers expect it (the next open would move these rows anyway).
       usageLog.settle();
       db.close();

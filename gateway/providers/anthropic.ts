@@ -91,6 +91,7 @@ export function createAnthropicProvider(config: ProviderConfig, context: Provide
 
     probe: (signal) => modelsList(transport, MODELS_PATH, config.name, signal, withoutV1(config.baseUrl, MODELS_PATH)),
 
+    retire: () => transport.retire(),
     close: () => transport.close(),
   };
 }

@@ -197,6 +197,9 @@ export function createOllamaProvider(config: ProviderConfig, context: ProviderCo
       return { version, models: names(tags.models), loaded: names(ps.models), loadedContext, remote, digests };
     },
 
+    retire: async () => {
+      await Promise.all([transport.retire(), pullTransport?.retire()]);
+    },
     close: async () => {
       for (const pull of pullsInFlight) pull.abort(new UpstreamError('client_closed', 'the gateway stopped'));
       await Promise.all([transport.close(), pullTransport?.close()]);

@@ -186,6 +186,7 @@ export function createOpenAIProvider(config: ProviderConfig, context: ProviderCo
 
     probe: (signal) => modelsList(transport, '/models', config.name, signal, withV1(config.baseUrl)),
 
+    retire: () => transport.retire(),
     close: () => transport.close(),
   };
 }

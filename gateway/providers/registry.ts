@@ -30,7 +30,7 @@ export function upstreamContext(secrets: Secrets, env: Record<string, string | u
 
 export interface ProviderSet {
   adapters: Map<string, ProviderAdapter>;
-  /** Adapters of the previous set that this one no longer uses: close them once it is in place. */
+  /** Adapters of the previous set that this one no longer uses: retire them once it is in place. */
   retired: ProviderAdapter[];
 }
 

@@ -89,6 +89,12 @@ export interface Transport {
   json<T = unknown>(request: UpstreamRequest, signal: CancelSignal | undefined): Promise<{ value: T; headers: RawHeaders }>;
   /** One request whose answer streams; non-2xx answers throw before anything is returned. */
   stream(request: UpstreamRequest, signal: CancelSignal): Promise<OpenStream>;
+  /**
+   * A config change replaced it: its connections go once no request is under way (resolved then).
+   * A request still to come (one waiting in its provider's queue, or out its retry's backoff) opens
+   * a connection of its own, let go when it ends.
+   */
+  retire(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -103,12 +109,30 @@ export function createTransport(options: TransportOptions): Transport {
   const url = new URL(options.baseUrl);
   const origin = url.origin;
   const basePath = url.pathname.replace(/\/+$/, '');
-  const agent = upstreamDispatcher(options.baseUrl, options.proxy, {
-    connect: { timeout: timeouts.connectMs },
-    headersTimeout: timeouts.firstByteMs,
-    bodyTimeout: timeouts.idleMs,
-    keepAliveTimeout: 10_000,
-  });
+  const connect = () =>
+    upstreamDispatcher(options.baseUrl, options.proxy, {
+      connect: { timeout: timeouts.connectMs },
+      headersTimeout: timeouts.firstByteMs,
+      bodyTimeout: timeouts.idleMs,
+      keepAliveTimeout: 10_000,
+    });
+  let agent: Dispatcher | undefined = connect();
+  /** Requests under way (a stream until its end()). */
+  let active = 0;
+  let retired = false;
+  let stopped = false;
+  const idle: (() => void)[] = [];
+  const letGo = () => {
+    const last = agent;
+    agent = undefined;
+    void last?.close().catch(() => undefined);
+    for (const resolve of idle.splice(0)) resolve();
+  };
+  const dispatcher = (): Dispatcher => {
+    if (agent) return agent;
+    if (stopped) throw new UpstreamError('connect', `${providerName}: the gateway is stopping`);
+    return (agent = connect());
+  };
   // Built once: most requests add no headers of their own, and copying a header object per request shows in profiles.
   const getHeaders = { ...options.headers, ...(options.gatewayId ? { [VIA_HEADER]: options.gatewayId } : {}) };
   const jsonHeaders = { ...getHeaders, 'content-type': 'application/json' };
@@ -117,8 +141,20 @@ export function createTransport(options: TransportOptions): Transport {
   // leave it (a long answer from a local model on a CPU runs past 10 min); a totalMs set for the
   // provider bounds it too (a body that trickles and never ends).
   const streamTotalMs = options.timeouts?.totalMs;
-  const attempt = (parent: CancelSignal | undefined, totalMs: number | undefined): LinkedCancellation =>
-    linkedCancellation(parent, totalMs, () => new DOMException(`no complete answer within ${totalMs} ms`, 'TimeoutError'));
+  const attempt = (parent: CancelSignal | undefined, totalMs: number | undefined): LinkedCancellation => {
+    const call = linkedCancellation(parent, totalMs, () => new DOMException(`no complete answer within ${totalMs} ms`, 'TimeoutError'));
+    active++;
+    let over = false;
+    return {
+      signal: call.signal,
+      end() {
+        call.end();
+        if (over) return;
+        over = true;
+        if (--active === 0 && retired) letGo();
+      },
+    };
+  };
   const dispatchOptions = (request: UpstreamRequest): Dispatcher.DispatchOptions => {
     const base = request.body === undefined ? getHeaders : jsonHeaders;
     let path = paths.get(request.path);
@@ -140,7 +176,7 @@ export function createTransport(options: TransportOptions): Transport {
     async json<T>(request: UpstreamRequest, signal: CancelSignal | undefined) {
       const call = attempt(signal, timeouts.totalMs);
       try {
-        const response = await requestWhole(agent, { ...dispatchOptions(request), headersTimeout: wholeFirstByteMs }, call.signal, maxResponseBytes, providerName);
+        const response = await requestWhole(dispatcher(), { ...dispatchOptions(request), headersTimeout: wholeFirstByteMs }, call.signal, maxResponseBytes, providerName);
         const text = response.body.toString('utf8');
         if (response.statusCode >= 300) throw upstreamStatusError(providerName, response.statusCode, response.headers, text);
         const type = String(response.headers['content-type'] ?? '');
@@ -160,7 +196,7 @@ export function createTransport(options: TransportOptions): Transport {
       const call = attempt(signal, streamTotalMs);
       let response: Dispatcher.ResponseData;
       try {
-        response = await agent.request({ ...dispatchOptions(request), signal: asAbortSignal(call.signal) } as Dispatcher.RequestOptions);
+        response = await dispatcher().request({ ...dispatchOptions(request), signal: asAbortSignal(call.signal) } as Dispatcher.RequestOptions);
       } catch (error) {
         call.end();
         throw toUpstreamError(error, providerName);
@@ -193,7 +229,21 @@ export function createTransport(options: TransportOptions): Transport {
       };
     },
 
-    close: () => agent.close(),
+    retire() {
+      retired = true;
+      return new Promise<void>((resolve) => {
+        idle.push(resolve);
+        if (active === 0) letGo();
+      });
+    },
+
+    async close() {
+      stopped = true;
+      const last = agent;
+      agent = undefined;
+      await last?.close();
+      for (const resolve of idle.splice(0)) resolve();
+    },
   };
 }
 

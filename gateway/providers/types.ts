@@ -118,6 +118,11 @@ export interface ProviderAdapter {
   pull?(model: string, signal: CancelSignal, progress: (step: PullProgress) => void): Promise<void>;
   /** A health probe: cheap read-only calls, outside the concurrency cap and never counted as traffic. */
   probe(signal: CancelSignal): Promise<ProbeResult>;
+  /**
+   * A config change replaced it: its connections go once no request is under way. What is under way
+   * (a request queued for it, a stream, a model pull) goes on: only the gateway's stop ends a pull.
+   */
+  retire(): Promise<void>;
   /** Closes pooled connections once in-flight requests finish. */
   close(): Promise<void>;
 }
