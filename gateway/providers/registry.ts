@@ -1,6 +1,7 @@
 /**
- * Provider adapters for a config. Adapters whose provider config did not change are kept, so a
- * config change elsewhere does not drop warm upstream connections.
+ * Provider adapters for a config. Adapters whose provider config and key did not change are kept,
+ * so a config change elsewhere does not drop warm upstream connections; the others are replaced,
+ * and retire once nothing they run is under way.
  */
 import type { ProviderConfig } from '../config/schema';
 import { createAnthropicProvider } from './anthropic';
