@@ -17,6 +17,11 @@ export function columns(table: readonly (readonly string[])[], { rightFrom = 1, 
   return rows.map(line).join('\n');
 }
 
+/** `1 route`, `3 routes`: a count with its noun ("1 routes" read as a slip). */
+export function counted(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 /**
  * Dollars to the hundredth of a cent (a local model's day is often worth less than a cent); zero is
  * "$0" and a cost too small to show is "<$0.0001", as on the dashboard: "$0.0000" read as free.

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { stdio, type Output } from './cli-output';
+import { counted, stdio, type Output } from './cli-output';
 import { readConfigFile } from './config/config-file';
 import { historyCommand } from './config/history-command';
 import { backupCommand } from './store/backup-command';
@@ -137,7 +137,7 @@ export async function main(
           return 1;
         }
         if (command === 'check') {
-          io.out(`${file} is valid: ${result.config.providers.length} providers, ${result.config.deployments.length} deployments, ${result.config.routes.length} routes\n`);
+          io.out(`${file} is valid: ${counted(result.config.providers.length, 'provider')}, ${counted(result.config.deployments.length, 'deployment')}, ${counted(result.config.routes.length, 'route')}\n`);
           return 0;
         }
         const db = openDatabase(dataDir);

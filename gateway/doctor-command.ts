@@ -7,7 +7,7 @@
  * ([!] for what may be meant); exit 1 when anything needs doing.
  */
 import { homedir } from 'node:os';
-import type { Output } from './cli-output';
+import { counted, type Output } from './cli-output';
 import type { Config, DeploymentConfig } from './config/schema';
 import { envSecrets } from './config/secrets';
 import { validateConfig } from './config/validate';
@@ -48,7 +48,7 @@ export async function doctorCommand(dataDir: string, io: Output, env: Record<str
     line('✗', `No config is stored in ${dataDir}: "switchyard serve" makes one, or "switchyard import FILE"`);
     return 1;
   }
-  line('✓', `Config: ${count(config.providers.length, 'provider')}, ${count(config.deployments.length, 'deployment')}, ${count(config.routes.length, 'route')}`);
+  line('✓', `Config: ${counted(config.providers.length, 'provider')}, ${counted(config.deployments.length, 'deployment')}, ${counted(config.routes.length, 'route')}`);
   for (const warning of validateConfig(config).warnings) line('!', `${warning.path}: ${warning.message}`);
   if (running) line('✓', `A gateway serves this data dir at ${running.url} (pid ${running.pid})`);
   else line('!', `No gateway serves this data dir: "switchyard serve" starts one (at ${url})`);
@@ -58,7 +58,7 @@ export async function doctorCommand(dataDir: string, io: Output, env: Record<str
   for (const provider of config.providers) {
     const probe = probes.get(provider.name)!;
     if (probe.ok === 'unknown') line('!', `${provider.name} (${provider.baseUrl}): ${probe.why}`);
-    else if (probe.ok) line('✓', `${provider.name} (${provider.baseUrl}) answers in ${Math.round(probe.ms)} ms${probe.result.models ? `, ${count(probe.result.models.length, 'model')} listed` : ''}`);
+    else if (probe.ok) line('✓', `${provider.name} (${provider.baseUrl}) answers in ${Math.round(probe.ms)} ms${probe.result.models ? `, ${counted(probe.result.models.length, 'model')} listed` : ''}`);
     else line('✗', `${provider.name} (${provider.baseUrl}): ${probe.why}`);
   }
 
@@ -76,11 +76,10 @@ export async function doctorCommand(dataDir: string, io: Output, env: Record<str
 
   const { pointing, toolConnections } = await import('./connect/connections');
   for (const tool of toolConnections({ home: env.HOME || homedir(), env }, running?.url ?? url)) line(tool.state === 'here' ? '✓' : '!', pointing(tool));
-  io.out(needed === 0 ? 'Nothing needs doing.\n' : `${count(needed, 'thing')} to do.\n`);
+  io.out(needed === 0 ? 'Nothing needs doing.\n' : `${counted(needed, 'thing')} to do.\n`);
   return needed === 0 ? 0 : 1;
 }
 
-const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** Every provider asked at once, as the gateway's probes ask: its key first, then its server. */
 async function probeProviders(config: Config, env: Record<string, string | undefined>): Promise<Map<string, Probe>> {

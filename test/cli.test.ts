@@ -139,7 +139,7 @@ describe('switchyard check', () => {
     const file = writeJson(join(dir(), 'ok.json'), config);
     const result = run(['check', file]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('is valid: 2 providers, 2 deployments, 1 routes');
+    expect(result.stdout).toContain('is valid: 2 providers, 2 deployments, 1 route\n');
   });
 
   it('rejects an invalid file, naming each field and value', () => {
