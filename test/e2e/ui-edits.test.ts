@@ -76,7 +76,7 @@ describe('an edit on a page loaded before a change made elsewhere', () => {
     await expect.poll(() => h.gateway.config().routes[0]?.stickySessions).toBeUndefined();
   });
 
-  it('keeps local only, switched from the tray, when the Settings card is saved', async () => {
+  it('keeps local only, switched from the tray, when the Settings card is saved; says where data and notices go, and what the cache holds', async () => {
     await dashboard.go('/settings');
     const ttl = page.getByLabel('Cache TTL (seconds)');
     await ttl.waitFor();
@@ -92,6 +92,11 @@ describe('an edit on a page loaded before a change made elsewhere', () => {
     // a gateway that reads secrets from its environment takes a variable's name, not the URL.
     expect(await page.getByTestId('notices').textContent()).toMatch(/^Notices: none here\. A chat's incoming webhook .* set below, or SWITCHYARD_WEBHOOK_URL where switchyard serve starts, is told of .*\.$/);
     await page.getByLabel("env:NAME of a variable holding the chat webhook's URL").waitFor();
+    // The cache's line counts in words of the right number: one answer kept, asked for once more.
+    expect((await h.admin('/admin/api/cache', { method: 'DELETE' })).status).toBe(200);
+    for (let i = 0; i < 2; i++) await h.openai.chat.completions.create({ model: 'llama', temperature: 0, messages: [{ role: 'user', content: 'the same question' }] });
+    await page.reload();
+    await page.getByText(/^1 cached answer, \d+\.\d of \d+ MiB, 1 hit$/).waitFor();
   });
 
   it("keeps a deployment's fields changed elsewhere while its form was open, and saves what the form changed", async () => {

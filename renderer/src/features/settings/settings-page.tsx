@@ -7,7 +7,7 @@ import { settingsMutations, configQueries } from '../../api/queries/config';
 import { keyMutations, keyQueries } from '../../api/queries/keys';
 import type { Config, ConfigPreview, Settings, SettingsPatch } from '../../api/types';
 import { applyTheme, themeChoice, type ThemeChoice } from '../../theme';
-import { Badge, Card, ConfirmButton, copy, Empty, ErrorNote, Field, Loading } from '../../ui/parts';
+import { Badge, Card, ConfirmButton, copy, counted, Empty, ErrorNote, Field, Loading } from '../../ui/parts';
 import { ConfigHistory, PreviewList } from './config-history';
 import { BudgetsCard } from './budgets-card';
 import { Notices } from './notices';
@@ -232,7 +232,7 @@ function UsageAndCache({ settings, exposed }: { settings: Settings; exposed: boo
         {Object.keys(typos).length > 0 ? <span className="field-error" role="alert">Fix the highlighted fields: nothing was saved.</span> : save.isSuccess ? <span className="muted">Saved</span> : null}
       </div>
       <div className="spread" style={{ marginTop: 14 }}>
-        <span className="muted">{stats.data ? `${stats.data.entries} cached ${stats.data.entries === 1 ? 'answer' : 'answers'}, ${(stats.data.bytes / 1024 / 1024).toFixed(1)} of ${(stats.data.maxBytes / 1024 / 1024).toFixed(0)} MiB, ${stats.data.hits} hits` : 'Cache...'}</span>
+        <span className="muted">{stats.data ? `${counted(stats.data.entries, 'cached answer')}, ${(stats.data.bytes / 1024 / 1024).toFixed(1)} of ${(stats.data.maxBytes / 1024 / 1024).toFixed(0)} MiB, ${counted(stats.data.hits, 'hit')}` : 'Cache...'}</span>
         <ConfirmButton confirm="Purge every cached answer?" onConfirm={() => purge.mutate()}>Purge cache</ConfirmButton>
       </div>
     </Card>
