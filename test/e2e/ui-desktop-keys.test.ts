@@ -2,7 +2,8 @@
  * Provider keys in the desktop app, in a real browser: a key its config names by an environment
  * variable the app cannot see (opened from the dock, it never read the shell profile that exports it)
  * says how to give it instead, and a key pasted in the provider's form, with the line break a copy
- * brings, is kept without it and shown by its last four characters.
+ * brings, is kept without it and shown by its last four characters; one that no request can carry
+ * is not shown as set.
  */
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
@@ -17,7 +18,7 @@ const secrets = await createEncryptedSecrets({ cipher, file: join(dir.path, 'sec
 const dashboard = useDashboard(twoProviders, { secrets });
 afterAll(() => dir.remove());
 
-it('says to paste a key the app cannot see in its environment, and keeps one pasted with a line break without it', async () => {
+it('says to paste a key the app cannot see in its environment, keeps one pasted with a line break without it, and shows one no request can carry as unusable', async () => {
   const { page, openai } = dashboard;
   await dashboard.logIn();
   await dashboard.go('/providers');
@@ -34,4 +35,9 @@ it('says to paste a key the app cannot see in its environment, and keeps one pas
   expect(secrets.resolve('secret:cloud')).toBe('sk-pasted-4321');
   await card.getByRole('button', { name: 'Test connection' }).click();
   await expect.poll(() => openai.requests.some((r) => r.path === '/v1/models' && r.headers.authorization === 'Bearer sk-pasted-4321')).toBe(true);
+
+  // A key kept before keys were checked as they are typed, with a typographic dash in it: not "key set".
+  await secrets.store?.('cloud', 'sk-pasted\u20144321');
+  await page.reload();
+  await expect.poll(() => card.getByText('key unusable: copy it again').count()).toBe(1);
 });

@@ -168,7 +168,7 @@ describe('secrets', () => {
     });
     const saved = await h.admin('/admin/api/providers', { method: 'POST', body: JSON.stringify({ name: 'cloud', kind: 'openai', baseUrl: `${upstream.url}/v1`, apiKeyValue: 'sk-pasted-in-the-ui-4321' }) });
     expect(saved.status).toBe(201);
-    expect((await saved.json()).apiKey).toEqual({ reference: 'secret:cloud', set: true, last4: '4321' });
+    expect((await saved.json()).apiKey).toEqual({ reference: 'secret:cloud', set: true, last4: '4321', problem: null });
     expect(h.gateway.config().providers[0]?.apiKey).toBe('secret:cloud');
     await h.admin('/admin/api/deployments', { method: 'POST', body: JSON.stringify({ name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini' }) });
     await h.openai.chat.completions.create({ model: 'mini', messages: [{ role: 'user', content: 'hi' }] });

@@ -47,7 +47,7 @@ describe('providers, deployments and routes', () => {
   it('never returns an API key, only whether it is set and its last 4 characters', async () => {
     const { providers } = await t.h.admin('/admin/api/providers').then((r) => r.json());
     const cloud = providers.find((p: { name: string }) => p.name === 'cloud');
-    expect(cloud.apiKey).toEqual({ reference: 'env:TEST_KEY', set: true, last4: '1234' });
+    expect(cloud.apiKey).toEqual({ reference: 'env:TEST_KEY', set: true, last4: '1234', problem: null });
     expect(JSON.stringify(providers)).not.toContain('sk-test-secret');
   });
 

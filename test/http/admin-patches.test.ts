@@ -73,7 +73,7 @@ describe('a provider patched', () => {
     expect((await t.h.admin('/admin/api/providers/cloud', { method: 'PUT', body: JSON.stringify({ name: 'cloud', kind: 'openai', baseUrl: `${t.openai.url}/v1`, headers: { 'x-team': 'a' } }) })).status).toBe(200);
     const res = await patch('providers/cloud', { baseUrl: `${t.openai.url}/v1/` });
     expect(res.status).toBe(200);
-    expect((await res.json()).apiKey).toEqual({ reference: 'env:TEST_KEY', set: true, last4: '1234' });
+    expect((await res.json()).apiKey).toEqual({ reference: 'env:TEST_KEY', set: true, last4: '1234', problem: null });
     expect(cloud()).toEqual({ name: 'cloud', kind: 'openai', baseUrl: `${t.openai.url}/v1/`, headers: { 'x-team': 'a' }, apiKey: 'env:TEST_KEY' });
     // A key value where keys live in the environment is refused, as in a PUT; null removes the reference.
     const stored = await patch('providers/cloud', { apiKeyValue: 'sk-new' });

@@ -37,7 +37,7 @@ describe('a key from the environment', () => {
       expect(answer.choices[0]?.message.content).toBe('Echo: hi');
       expect(openai.requests.at(-1)?.headers.authorization).toBe('Bearer sk-test-5678');
       const { providers } = await (await h.admin('/admin/api/providers')).json();
-      expect(providers.find((p: { name: string }) => p.name === 'cloud').apiKey).toEqual({ reference: 'env:TEST_KEY', set: true, last4: '5678' });
+      expect(providers.find((p: { name: string }) => p.name === 'cloud').apiKey).toEqual({ reference: 'env:TEST_KEY', set: true, last4: '5678', problem: null });
     } finally {
       await h.stop();
     }
@@ -61,6 +61,9 @@ describe('a key from the environment', () => {
       const health = await (await fetch(`${h.url}/health`)).json();
       expect(health.providers.find((p: { name: string }) => p.name === 'cloud')).toMatchObject({ status: 'unavailable', reason });
       expect(openai.requests).toHaveLength(0);
+      // The dashboard's provider list says the key is set, and why it cannot be sent.
+      const { providers } = await (await h.admin('/admin/api/providers')).json();
+      expect(providers.find((p: { name: string }) => p.name === 'cloud').apiKey).toMatchObject({ set: true, problem: `it has ${flaw}` });
     } finally {
       await h.stop();
     }
@@ -89,7 +92,7 @@ describe('a key typed in the dashboard', () => {
 
       const kept = await post('/providers', ' sk-typed-9999\r\n');
       expect(kept.status).toBe(201);
-      expect((await kept.json()).apiKey).toEqual({ reference: 'secret:typed', set: true, last4: '9999' });
+      expect((await kept.json()).apiKey).toEqual({ reference: 'secret:typed', set: true, last4: '9999', problem: null });
       expect(secrets.resolve('secret:typed')).toBe('sk-typed-9999');
       const tested = await post('/providers/test', '\tsk-typed-9999 ');
       expect(tested.status).toBe(200);
@@ -105,7 +108,7 @@ describe('a key typed in the dashboard', () => {
       expect(await sent()).toBe('Bearer sk-typed-9999');
       await expect.poll(() => h.gateway.health.latest('typed')?.ok).toBe(true);
       const again = await h.admin('/admin/api/providers/typed', { method: 'PATCH', body: JSON.stringify({ apiKeyValue: 'sk-typed-0000' }) });
-      expect((await again.json()).apiKey).toEqual({ reference: 'secret:typed', set: true, last4: '0000' });
+      expect((await again.json()).apiKey).toEqual({ reference: 'secret:typed', set: true, last4: '0000', problem: null });
       expect(await sent()).toBe('Bearer sk-typed-0000');
       await expect.poll(() => openai.requests.some((r) => r.path === '/v1/models' && r.headers.authorization === 'Bearer sk-typed-0000')).toBe(true);
     } finally {

@@ -11,7 +11,7 @@ import { mergePatch } from '../../config/merge-patch';
 import type { Config, ProviderConfig } from '../../config/schema';
 import type { Secrets } from '../../config/secrets';
 import { GatewayError } from '../../errors';
-import { cleanKey } from '../../providers/api-key';
+import { cleanKey, keyFlaw } from '../../providers/api-key';
 import { keepTypedSecret, refuseUnlessStorable, typedKey, type TypedSecret } from './typed-secrets';
 import { NameParams, ProviderInputSchema, ProviderListSchema, ProviderPatchSchema, ProviderViewSchema, type ProviderInput, type ProviderPatch, type ProviderView } from './schemas';
 
@@ -32,7 +32,8 @@ export function providerRoutes(app: FastifyInstance, { current, apply, wouldAppl
     const { apiKey, ...rest } = provider;
     // As it is sent: a key with a line break after it shows its own last four characters.
     const value = apiKey ? cleanKey(secrets.resolve(apiKey) ?? '') : '';
-    return { ...rest, apiKey: { reference: apiKey ?? null, set: value !== '', last4: value ? value.slice(-4) : null } };
+    const problem = value ? keyFlaw(value) : undefined;
+    return { ...rest, apiKey: { reference: apiKey ?? null, set: value !== '', last4: value ? value.slice(-4) : null, problem: problem ? `it has ${problem}` : null } };
   };
 
   /**

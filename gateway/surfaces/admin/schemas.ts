@@ -32,10 +32,13 @@ export const SessionSchema = Type.Object({ authenticated: Type.Boolean(), versio
 
 // --- providers, deployments, routes
 const { apiKey: _apiKey, ...providerFields } = ProviderSchema.properties;
-/** A provider as the API shows it: its key never, only its reference, whether it is set and its last 4. */
+/**
+ * A provider as the API shows it: its key never, only its reference, whether it is set, its last 4,
+ * and why a key that is set cannot be sent (a space or line break inside it), null when it can.
+ */
 export const ProviderViewSchema = Type.Object({
   ...providerFields,
-  apiKey: Type.Object({ reference: NullableString, set: Type.Boolean(), last4: NullableString }),
+  apiKey: Type.Object({ reference: NullableString, set: Type.Boolean(), last4: NullableString, problem: NullableString }),
 });
 /** A provider as the API takes it: `apiKey` a reference (or null to remove it), or `apiKeyValue` to store a key. */
 export const ProviderInputSchema = Type.Object(

@@ -39,7 +39,7 @@ export function GettingStarted() {
     steps.push(missing.length === 0 ? { done: true, text: "Every local deployment's model is installed" } : { done: false, text: `Not installed yet: ${[...new Set(missing.map((d) => d.model))].join(', ')}`, href: '/routes', action: 'Pull them on the Routes page' });
   }
   // Cloud as the router counts it (the health report's `local`), with a key where its provider names one.
-  const keyMissing = new Set(providers.data.filter((p) => p.apiKey.reference && !p.apiKey.set).map((p) => p.name));
+  const keyMissing = new Set(providers.data.filter((p) => p.apiKey.reference && (!p.apiKey.set || p.apiKey.problem)).map((p) => p.name));
   const cloud = health.data.deployments.some((d) => !d.local && d.enabled && d.type === 'chat' && !keyMissing.has(d.provider));
   steps.push(cloud ? { done: true, text: 'A cloud provider takes over when the local model cannot answer' } : { done: false, optional: true, text: 'No cloud provider to fall back on: requests fail while Ollama is down', href: '/providers', action: 'Add a cloud provider' });
   const pointed = (connect.data?.connections ?? []).filter((c) => c.state === 'here').map((c) => c.tool);

@@ -113,7 +113,9 @@ function ProviderCard({ provider, canStore, onEdit }: { provider: ProviderView; 
       <ProbeLine provider={provider.name} />
       <div className="row" style={{ marginTop: 8 }}>
         {provider.apiKey.reference ? (
-          <Badge tone={provider.apiKey.set ? 'ok' : 'bad'}>{provider.apiKey.set ? `key set ····${provider.apiKey.last4}` : `${provider.apiKey.reference.replace(/^env:/, '')} is not set`}</Badge>
+          <Badge tone={provider.apiKey.set && !provider.apiKey.problem ? 'ok' : 'bad'}>
+            {!provider.apiKey.set ? `${provider.apiKey.reference.replace(/^env:/, '')} is not set` : provider.apiKey.problem ? 'key unusable: copy it again' : `key set ····${provider.apiKey.last4}`}
+          </Badge>
         ) : (
           <Badge>no key</Badge>
         )}
