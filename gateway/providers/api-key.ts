@@ -4,14 +4,21 @@ import type { Secrets } from '../config/secrets';
 import { characterAt } from './header-values';
 
 export function providerKey(config: ProviderConfig, secrets: Secrets, options: { required?: boolean } = {}): { apiKey: string | undefined; unavailableReason: string | undefined } {
-  const resolved = config.apiKey ? secrets.resolve(config.apiKey) : undefined;
-  const apiKey = resolved === undefined ? undefined : cleanKey(resolved);
+  const { key: apiKey, flaw } = readKey(config.apiKey, secrets);
   const name = config.apiKey?.replace(/^\w+:/, '');
   if (config.apiKey && !apiKey) return { apiKey: undefined, unavailableReason: `its API key ${name} is not set` };
-  const flaw = apiKey ? keyFlaw(apiKey) : undefined;
   if (flaw) return { apiKey: undefined, unavailableReason: `its API key ${name} has ${flaw}: copy the key again` };
   if (!config.apiKey && options.required) return { apiKey, unavailableReason: 'it has no API key' };
   return { apiKey, unavailableReason: undefined };
+}
+
+/**
+ * The key a reference names, cleaned as it is sent (undefined when it names none, or nothing but
+ * spaces), and what in it no provider would take. The gateway and the dashboard read keys alike.
+ */
+export function readKey(reference: string | undefined, secrets: Secrets): { key: string | undefined; flaw: string | undefined } {
+  const key = reference ? cleanKey(secrets.resolve(reference) ?? '') || undefined : undefined;
+  return { key, flaw: key ? keyFlaw(key) : undefined };
 }
 
 /**

@@ -11,7 +11,7 @@ import { mergePatch } from '../../config/merge-patch';
 import type { Config, ProviderConfig } from '../../config/schema';
 import type { Secrets } from '../../config/secrets';
 import { GatewayError } from '../../errors';
-import { cleanKey, keyFlaw } from '../../providers/api-key';
+import { readKey } from '../../providers/api-key';
 import { keepTypedSecret, refuseUnlessStorable, typedKey, type TypedSecret } from './typed-secrets';
 import { NameParams, ProviderInputSchema, ProviderListSchema, ProviderPatchSchema, ProviderViewSchema, type ProviderInput, type ProviderPatch, type ProviderView } from './schemas';
 
@@ -31,9 +31,8 @@ export function providerRoutes(app: FastifyInstance, { current, apply, wouldAppl
   const providerView = (provider: ProviderConfig): ProviderView => {
     const { apiKey, ...rest } = provider;
     // As it is sent: a key with a line break after it shows its own last four characters.
-    const value = apiKey ? cleanKey(secrets.resolve(apiKey) ?? '') : '';
-    const problem = value ? keyFlaw(value) : undefined;
-    return { ...rest, apiKey: { reference: apiKey ?? null, set: value !== '', last4: value ? value.slice(-4) : null, problem: problem ? `it has ${problem}` : null } };
+    const { key, flaw } = readKey(apiKey, secrets);
+    return { ...rest, apiKey: { reference: apiKey ?? null, set: key !== undefined, last4: key?.slice(-4) ?? null, problem: flaw ? `it has ${flaw}` : null } };
   };
 
   /**
