@@ -77,12 +77,24 @@ describe('health monitor, started as serve starts it', () => {
   });
 });
 
+/**
+ * Probes running as `serve` runs them, against the two-tier fakes (the Ollama listing `models`), on
+ * the test's clock: it stands still unless the test moves it, so no probe falls due by itself.
+ */
+async function probing(clock: () => number, models?: string[]) {
+  const [ollama, openai] = await Promise.all([startFakeOllama(models ? { models } : {}), startFakeOpenAI()]);
+  const h = await startGateway(twoTierConfig({ ollama: ollama.url, openai: openai.url }), { healthChecks: true, now: clock });
+  return { ollama, openai, h, stop: () => stopAll(h, ollama, openai) };
+}
+
+/** The deployment that answered a chat request for `model`. */
+const answeredBy = async (url: string, model: string) =>
+  (await fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] }) })).headers.get('x-switchyard-deployment');
+
 describe('a config edit, while probes run', () => {
   it('probes an Ollama at once when a model is deployed on it: one just pulled answers at once, not after its next probe', async () => {
     const installed = ['llama3.2:3b'];
-    const [ollama, openai] = await Promise.all([startFakeOllama({ models: installed }), startFakeOpenAI()]);
-    // The clock stands still: no probe falls due by itself.
-    const h = await startGateway(twoTierConfig({ ollama: ollama.url, openai: openai.url }), { healthChecks: true, now: () => Date.parse('2026-11-23T10:00:00Z') });
+    const { ollama, openai, h, stop } = await probing(() => Date.parse('2026-11-23T10:00:00Z'), installed);
     try {
       await expect.poll(() => h.gateway.health.latest('local')?.ok).toBe(true);
       // `ollama pull qwen3:8b`, then a deployment of it added in the dashboard.
@@ -92,10 +104,9 @@ describe('a config edit, while probes run', () => {
       config.routes.push({ name: 'qwen-first', deployments: ['qwen', 'mini'] } as never);
       h.gateway.applyConfig(config, 'test');
       await expect.poll(() => h.gateway.health.installed('local')?.has('qwen3:8b')).toBe(true);
-      const res = await fetch(`${h.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'qwen-first', messages: [{ role: 'user', content: 'hi' }] }) });
-      expect(res.headers.get('x-switchyard-deployment')).toBe('qwen');
+      expect(await answeredBy(h.url, 'qwen-first')).toBe('qwen');
     } finally {
-      await stopAll(h, ollama, openai);
+      await stop();
     }
   });
 });
@@ -103,11 +114,10 @@ describe('a config edit, while probes run', () => {
 describe('a model pulled from a terminal', () => {
   it('is seen by the request after the one that found it missing, not at the next probe; a list just read is not asked again', async () => {
     const installed = ['nomic-embed-text'];
-    const [ollama, openai] = await Promise.all([startFakeOllama({ models: installed }), startFakeOpenAI()]);
     let clock = Date.parse('2026-11-23T10:00:00Z');
-    const h = await startGateway(twoTierConfig({ ollama: ollama.url, openai: openai.url }), { healthChecks: true, now: () => clock });
+    const { ollama, h, stop } = await probing(() => clock, installed);
     try {
-      const ask = async () => (await fetch(`${h.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'default', messages: [{ role: 'user', content: 'hi' }] }) })).headers.get('x-switchyard-deployment');
+      const ask = () => answeredBy(h.url, 'default');
       const lists = () => ollama.requests.filter((r) => r.path === '/api/tags').length;
       await expect.poll(() => h.gateway.health.latest('local')?.ok).toBe(true);
       // Asked again only once its list is a few seconds old: a model never pulled costs no probe per request.
@@ -121,16 +131,15 @@ describe('a model pulled from a terminal', () => {
       expect(await ask()).toBe('llama');
       expect(lists()).toBe(2);
     } finally {
-      await stopAll(h, ollama, openai);
+      await stop();
     }
   });
 });
 
 describe('how often each provider is probed by default', () => {
   it("probes a local one every 30 s, a cloud one every 5 min (every 30 s while it fails), and a cloud one whose key changed at once", async () => {
-    const [ollama, openai] = await Promise.all([startFakeOllama(), startFakeOpenAI()]);
     let clock = Date.parse('2026-11-23T10:00:00Z');
-    const h = await startGateway(twoTierConfig({ ollama: ollama.url, openai: openai.url }), { healthChecks: true, now: () => clock });
+    const { ollama, openai, h, stop } = await probing(() => clock);
     try {
       const local = () => ollama.requests.filter((r) => r.path === '/api/version').length;
       const cloud = () => openai.requests.filter((r) => r.path === '/v1/models').length;
@@ -159,7 +168,7 @@ describe('how often each provider is probed by default', () => {
       h.gateway.applyConfig(changed, 'test');
       await expect.poll(cloud).toBe(6);
     } finally {
-      await stopAll(h, ollama, openai);
+      await stop();
     }
   }, 30_000);
 });
