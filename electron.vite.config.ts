@@ -14,12 +14,15 @@ export default defineConfig({
       outDir: 'out/main',
       rollupOptions: {
         input: { index: resolve(__dirname, 'electron/main/index.ts'), cli: resolve(__dirname, 'gateway/cli.ts') },
+        // CommonJS: Node 20 can use V8's code cache only for a script it compiles through vm.Script,
+        // which an ES module is not (bin/code-cache.js loads the CLI so, about 100 ms of 500 off
+        // `serve`'s start; Electron loads the same files as its main process).
         // V8 keeps each chunk's source for the life of the process, two bytes a character if one
         // character needs it: an arrow in a message doubled 3.6 MB of source (5.6 MiB more heap, and
         // every start measured idled at ~100 MiB instead of ~85). Doc comments (typebox's and
         // undici's are most of them: 0.4 of 4 MB) are parsed at every start and read by no one:
         // without them `serve` answered its first /health 10 ms sooner (median of 20 alternating starts).
-        output: { charset: 'ascii', comments: false, chunkFileNames: (chunk) => `chunks/${chunkName(chunk.moduleIds)}-[hash].js` },
+        output: { format: 'cjs', entryFileNames: '[name].cjs', charset: 'ascii', comments: false, chunkFileNames: (chunk) => `chunks/${chunkName(chunk.moduleIds)}-[hash].cjs` },
       },
     },
   },

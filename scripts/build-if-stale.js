@@ -6,7 +6,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
-const built = join(root, 'out', 'main', 'cli.js');
+const built = join(root, 'out', 'main', 'cli.cjs');
 const sources = ['gateway', 'electron', 'renderer', 'resources', 'package.json', 'package-lock.json', 'electron.vite.config.ts'];
 
 function newest(path) {

@@ -18,8 +18,9 @@ const PACKAGE_IN_PATH = /node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/;
 const PACKAGE_IN_CHUNK = /^\/\/ node_modules\/((?:@[^/\s]+\/)?[^/\s]+)\//gm;
 
 /**
- * A preload that lists every file the process loads: ES modules through a loader hook (the bundle's
- * chunks and external ES packages), CommonJS files from require's cache as the process exits.
+ * A preload that lists every file the process loads: the bundle's chunks as they are read (the CLI
+ * compiles them itself, with V8's code cache), ES modules through a loader hook, CommonJS files
+ * from require's cache as the process exits.
  */
 function packageRecorder(): { env: Record<string, string>; loaded: () => string[] } {
   const folder = dir();
@@ -36,10 +37,16 @@ function packageRecorder(): { env: Record<string, string>; loaded: () => string[
   );
   writeFileSync(
     preload,
-    `import { register, createRequire } from 'node:module';
-    import { appendFileSync } from 'node:fs';
+    `import { register, createRequire, syncBuiltinESMExports } from 'node:module';
+    import fs, { appendFileSync } from 'node:fs';
     import { pathToFileURL } from 'node:url';
     register(${JSON.stringify(pathToFileURL(hooks).href)});
+    const read = fs.readFileSync;
+    fs.readFileSync = function (file, ...rest) {
+      if (typeof file === 'string' && file.endsWith('.cjs')) appendFileSync(${JSON.stringify(out)}, pathToFileURL(file).href + '\\n');
+      return read.call(this, file, ...rest);
+    };
+    syncBuiltinESMExports();
     const require = createRequire(import.meta.url);
     process.on('exit', () => {
       const files = Object.keys(require.cache).map((file) => pathToFileURL(file).href);
