@@ -1,8 +1,9 @@
 /**
  * The built CLI's code cache (bin/code-cache.js), on a copy of the build of its own, so no other
  * test's runs write its caches: the first run writes a cache for each chunk it loads, later runs
- * use them as they are, and a cache V8 refuses, a folder that cannot be written or the switch
- * turning it off never stops a command.
+ * use them as they are, a cache is never used for other code (V8 itself would take one made for any
+ * source of the same length), and a cache V8 refuses, one damaged on disk, a folder that cannot be
+ * written or the switch turning it off never stops a command.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -28,16 +29,22 @@ function freshCopy(): void {
   caches = join(copy, 'out', 'main', '.code-cache');
 }
 
+function runCopy(args: string[], env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, [join(copy, 'bin', 'switchyard.js'), ...args], { env: baseEnv(env), encoding: 'utf8', timeout: 20_000 });
+  expect(result.status, result.stderr).toBe(0);
+  return result;
+}
+
 /** A command that opens the database (the store's chunk): a key made, by each run its own. */
 function makeKey(env: Record<string, string> = {}) {
   const name = `key-${++runs}`;
-  const made = spawnSync(process.execPath, [join(copy, 'bin', 'switchyard.js'), 'keys', 'create', name, '--data-dir', join(copy, 'data')], { env: baseEnv(env), encoding: 'utf8', timeout: 20_000 });
-  expect(made.status, made.stderr).toBe(0);
-  expect(made.stderr).toContain(`Created client key "${name}"`);
+  expect(runCopy(['keys', 'create', name, '--data-dir', join(copy, 'data')], env).stderr).toContain(`Created client key "${name}"`);
 }
 let runs = 0;
 
 const written = () => Object.fromEntries(readdirSync(caches).map((name) => [name, statSync(join(caches, name)).mtimeMs]));
+/** The cache file of a built file: its name, then its source's CRC-32. */
+const cacheOf = (prefix: string) => readdirSync(caches).find((name) => name.startsWith(prefix)) as string;
 
 it('writes a cache for each chunk a command loads, and the next run uses them as they are', () => {
   freshCopy();
@@ -45,24 +52,38 @@ it('writes a cache for each chunk a command loads, and the next run uses them as
   makeKey();
   const first = written();
   // The entry and the store's chunk (the database) at least; nothing left half-written beside them.
-  expect(Object.keys(first)).toEqual(expect.arrayContaining(['cli.cjs.v8', expect.stringMatching(/^store-.*\.cjs\.v8$/)]));
-  expect(Object.keys(first).every((name) => name.endsWith('.cjs.v8'))).toBe(true);
+  expect(Object.keys(first)).toEqual(expect.arrayContaining([expect.stringMatching(/^cli\.cjs\.[0-9a-f]+\.v8$/), expect.stringMatching(/^store-.*\.cjs\.[0-9a-f]+\.v8$/)]));
+  expect(Object.keys(first).every((name) => /\.cjs\.[0-9a-f]+\.v8$/.test(name))).toBe(true);
   makeKey();
   // A cache V8 refused would have been written again.
   expect(written()).toEqual(first);
 });
 
-it('a cache V8 refuses (not for this source) is written again, and the command runs as without one', () => {
+it('never runs a cache made for other code, even of the same length', () => {
   freshCopy();
   makeKey();
-  const entry = join(caches, 'cli.cjs.v8');
-  const store = readdirSync(caches).find((name) => name.startsWith('store-')) as string;
-  // Another chunk's cache, and bytes that are no cache at all.
-  writeFileSync(entry, readFileSync(join(caches, store)));
-  writeFileSync(join(caches, store), 'not a code cache');
+  const entry = join(copy, 'out', 'main', 'cli.cjs');
+  const source = readFileSync(entry, 'utf8');
+  // The usage text is made as the entry loads, so its cache holds it.
+  expect(runCopy(['--help']).stdout).toContain('one localhost endpoint');
+  // The same length, other code: what V8 checks of a cache's source would not tell them apart.
+  writeFileSync(entry, source.replace('one localhost endpoint', 'one LOCALHOST endpoint'));
+  expect(runCopy(['--help']).stdout).toContain('one LOCALHOST endpoint');
+});
+
+it('a cache V8 refuses (made for another chunk) or one damaged on disk is written again, and the command runs as without one', () => {
+  freshCopy();
   makeKey();
-  expect(readFileSync(entry).equals(readFileSync(join(caches, store)))).toBe(false);
-  expect(readFileSync(join(caches, store)).toString()).not.toBe('not a code cache');
+  const entry = join(caches, cacheOf('cli.cjs.'));
+  const store = join(caches, cacheOf('store-'));
+  writeFileSync(entry, readFileSync(store));
+  // A byte changed in the middle, as a disk might: V8 would take it as it is.
+  const damaged = readFileSync(store);
+  damaged[damaged.length >> 1] = (damaged[damaged.length >> 1] as number) ^ 0x5a;
+  writeFileSync(store, damaged);
+  makeKey();
+  expect(readFileSync(entry).equals(readFileSync(store))).toBe(false);
+  expect(readFileSync(store).equals(damaged)).toBe(false);
   const rewritten = written();
   makeKey();
   expect(written()).toEqual(rewritten);
