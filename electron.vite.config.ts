@@ -15,7 +15,7 @@ export default defineConfig({
       rollupOptions: {
         input: { index: resolve(__dirname, 'electron/main/index.ts'), cli: resolve(__dirname, 'gateway/cli.ts') },
         // CommonJS: Node 20 can use V8's code cache only for a script it compiles through vm.Script,
-        // which an ES module is not (bin/code-cache.js loads the CLI so, about 100 ms of 500 off
+        // which an ES module is not (bin/code-cache.js loads the CLI so, about 130 ms of 590 off
         // `serve`'s start; Electron loads the same files as its main process).
         // V8 keeps each chunk's source for the life of the process, two bytes a character if one
         // character needs it: an arrow in a message doubled 3.6 MB of source (5.6 MiB more heap, and
