@@ -5,7 +5,14 @@
  * admin session could read a key it is never shown by pointing its provider at a server of its own
  * (or by taking the key off its provider, or the provider away, and giving it to a new one at its
  * own server in a second edit). A key typed in with the change is fresh and bound to nothing yet.
+ *
+ * A key no revision used is bound to nothing either: an admin session could name any variable of
+ * the gateway's environment (`env:AWS_SECRET_ACCESS_KEY`) for a provider at its own server. On this
+ * machine alone (the default) whoever holds a session can read that environment anyway; on a gateway
+ * open to the network, such a key's first server is named from the admin API only when it is on this
+ * machine, and otherwise from the machine itself (`switchyard import`, the `--config` file).
  */
+import { isLoopbackHost } from '../providers/hosts';
 import type { Config } from './schema';
 import type { ConfigIssue } from './schema-errors';
 
@@ -56,14 +63,27 @@ export function keyOrigins(config: Config): Map<string, Set<string>> {
   return bound;
 }
 
-/** Providers of `next` that would send a bound key to an origin it is not bound to. */
-export function keyFollowsOriginIssues(bound: ReadonlyMap<string, ReadonlySet<string>>, next: Config, fresh: ReadonlySet<string> = new Set()): ConfigIssue[] {
+/**
+ * Providers of `next` that would send a bound key to an origin it is not bound to, or, on a gateway
+ * open to the network, a key bound to nothing to a server not on this machine.
+ */
+export function keyFollowsOriginIssues(bound: ReadonlyMap<string, ReadonlySet<string>>, next: Config, fresh: ReadonlySet<string> = new Set(), openToNetwork = false): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   next.providers.forEach((provider, i) => {
     if (!provider.apiKey || fresh.has(provider.apiKey)) return;
     const origins = bound.get(provider.apiKey);
     const origin = originOf(provider.baseUrl);
-    if (!origins || !origin || origins.has(origin)) return;
+    if (!origin) return;
+    if (!origins) {
+      if (openToNetwork && !isLoopbackHost(new URL(origin).hostname)) {
+        issues.push({
+          path: `providers[${i}].apiKey`,
+          message: `no provider has used the key ${provider.apiKey} yet, and this gateway is open to the network: from the dashboard a key's first server must be on this machine; for ${origin}, ${provider.apiKey.startsWith('env:') ? 'name it on this machine with switchyard import (or in the --config file)' : 'type the key in with the change'}`,
+        });
+      }
+      return;
+    }
+    if (origins.has(origin)) return;
     issues.push({
       path: `providers[${i}].apiKey`,
       message: `the key ${provider.apiKey} is sent to ${[...origins].join(', ')}, and a stored key never follows a changed origin: for ${origin}, ${provider.apiKey.startsWith('env:') ? 'name another variable' : 'type the key in again'}, or make the change on this machine with switchyard import`,

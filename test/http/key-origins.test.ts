@@ -2,6 +2,9 @@
  * A stored key never follows a changed origin: a provider's redirect is a failure, not followed; a
  * provider's base URL moved (by PUT, PATCH or an import) while it keeps its key is refused; and a
  * connection test sends a stored key only where the config already sends it. Found by an attack run; kept apart from the other hardening tests.
+ * On a gateway open to the network, a key no provider used yet goes from the dashboard only to a
+ * server on this machine (an admin session could otherwise have any variable of the gateway's
+ * environment sent to a server of its own).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeServer } from '../support/fake-server';
@@ -100,5 +103,39 @@ describe('a stored key never follows a changed origin', () => {
     const typed = await test({ baseUrl: `${thief.url}/v1`, apiKeyValue: 'sk-typed-for-this-test' }).then((r) => r.json());
     expect(typed.ok).toBe(true);
     expect(thief.requests.at(-1)?.headers.authorization).toBe('Bearer sk-typed-for-this-test');
+  });
+});
+
+describe('on a gateway open to the network, a key no provider has used yet', () => {
+  it('is given from the dashboard only to a server on this machine; one elsewhere is named on the machine itself', async () => {
+    const exposed = await startGateway(config(), { host: '0.0.0.0' });
+    try {
+      const add = (baseUrl: string) => exposed.admin('/admin/api/providers', { method: 'POST', body: JSON.stringify({ name: 'added', kind: 'openai', baseUrl, apiKey: 'env:HOME' }) });
+      // No request is made: the address is never reached, the edit is refused as it is read.
+      const away = await add('https://models.example.com/v1');
+      expect(away.status).toBe(400);
+      expect((await away.json()).errors[0]).toMatchObject({
+        field: 'apiKey',
+        message: 'no provider has used the key env:HOME yet, and this gateway is open to the network: from the dashboard a key\'s first server must be on this machine; for https://models.example.com, name it on this machine with switchyard import (or in the --config file)',
+      });
+      // An import from the dashboard, and its preview, are held to the same rule.
+      const imported = structuredClone(config()) as { providers: unknown[] };
+      imported.providers.push({ name: 'added', kind: 'openai', baseUrl: 'https://models.example.com/v1', apiKey: 'env:HOME' });
+      const preview = await exposed.admin('/admin/api/config/preview', { method: 'POST', body: JSON.stringify({ config: imported }) }).then((r) => r.json());
+      expect(preview).toMatchObject({ valid: false, errors: [{ path: 'providers[2].apiKey' }] });
+      expect((await exposed.admin('/admin/api/config/import', { method: 'POST', body: JSON.stringify({ config: imported }) })).status).toBe(400);
+      expect(exposed.gateway.config().providers.map((p) => p.name)).toEqual(['local', 'cloud']);
+      // A server on this machine may have it; a key already in use goes where it is already sent.
+      expect((await add(`${openai.url}/v1`)).status).toBe(201);
+      const second = await exposed.admin('/admin/api/providers', { method: 'POST', body: JSON.stringify({ name: 'second', kind: 'openai', baseUrl: `${openai.url}/v1`, apiKey: 'env:TEST_KEY' }) });
+      expect(second.status).toBe(201);
+    } finally {
+      await exposed.stop();
+    }
+  });
+
+  it('is given anywhere on a gateway on this machine alone, whose sessions can read its environment anyway', async () => {
+    const added = await h.admin('/admin/api/providers', { method: 'POST', body: JSON.stringify({ name: 'added', kind: 'openai', baseUrl: 'https://models.example.com/v1', apiKey: 'env:HOME' }) });
+    expect(added.status).toBe(201);
   });
 });

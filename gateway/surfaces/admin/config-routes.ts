@@ -62,7 +62,7 @@ export function configRoutes(app: FastifyInstance, services: ConfigRouteServices
 
   const issuesOf = (candidate: Config, fresh?: ReadonlySet<string>) => {
     const validated = validateConfig(candidate);
-    return validated.ok ? keyFollowsOriginIssues(services.config.keyBindings.bound(current()), candidate, fresh) : validated.errors;
+    return validated.ok ? keyFollowsOriginIssues(services.config.keyBindings.bound(current()), candidate, fresh, services.server().exposed) : validated.errors;
   };
   /** Whether an edit would be applied (apply() says why not). */
   const wouldApply = (next: () => Config, fresh: ReadonlySet<string>): boolean => {
@@ -201,7 +201,7 @@ export function configRoutes(app: FastifyInstance, services: ConfigRouteServices
   });
   app.post<{ Body: Type.Static<typeof ConfigInputSchema> }>('/config/preview', { schema: { body: ConfigInputSchema, response: { 200: ConfigPreviewSchema } } }, async (request) => {
     const result = validateConfig(request.body.config);
-    const errors = result.ok ? keyFollowsOriginIssues(services.config.keyBindings.bound(current()), result.config) : result.errors;
+    const errors = result.ok ? keyFollowsOriginIssues(services.config.keyBindings.bound(current()), result.config, undefined, services.server().exposed) : result.errors;
     return {
       valid: errors.length === 0,
       errors,
