@@ -9,7 +9,7 @@ import { clientKeysRequired } from './config/for-clients';
 import { formatIssues, validateConfig } from './config/validate';
 import { keepHeapCompact } from './heap';
 import { cutConnections } from './http/close';
-import { isLoopbackHost } from './http/local-guard';
+import { isLoopbackHost } from './providers/hosts';
 import { listenProblem } from './cli-problems';
 import { DEFAULT_HOST, DEFAULT_PORT, isPort } from './paths';
 import { readHealthSnapshot } from './notices/snapshot';

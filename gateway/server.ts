@@ -47,7 +47,7 @@ import { createSideWrites, guardedCache, guardedHistory, guardedQuirks, guardedR
 import { createQuirkStore } from './store/upstream-quirks';
 import { serverOf } from './providers/quirk-memory';
 import { DEFAULT_HOST, DEFAULT_PORT, localUrl } from './paths';
-import { isLoopbackHost } from './http/local-guard';
+import { isLoopbackHost } from './providers/hosts';
 import { VERSION } from './version';
 import { healthReport, type HealthSources } from './surfaces/health/report';
 

@@ -12,8 +12,7 @@ import { networkInterfaces } from 'node:os';
 import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { GatewayError } from '../errors';
-
-const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+import { isLoopbackHost } from '../providers/hosts';
 
 export interface GuardOptions {
   /** The address the server is bound to (`127.0.0.1`, `0.0.0.0`, a LAN address...). */
@@ -27,10 +26,6 @@ export interface GatewayAddress {
   port: () => number;
   hostAllowed(hostHeader: string | undefined): boolean;
   isOwnOrigin(origin: string): boolean;
-}
-
-export function isLoopbackHost(host: string): boolean {
-  return LOOPBACK_NAMES.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 export function gatewayAddress(options: GuardOptions): GatewayAddress {

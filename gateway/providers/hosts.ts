@@ -1,8 +1,13 @@
 /** Where a host is: this machine, its local network, or the internet (by name or address, never by lookup). */
 
-/** This machine: `localhost`, 127.0.0.0/8, ::1. */
+const LOOPBACK_NAMES = new Set(['localhost', '[::1]', '::1']);
+
+/**
+ * This machine: `localhost`, an address in 127.0.0.0/8, ::1 (in brackets as a URL has it, or bare as
+ * `--host` takes it). An address whole: `127.example.com` is a name anyone can point anywhere.
+ */
 export function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '[::1]' || /^127\./.test(host);
+  return LOOPBACK_NAMES.has(host) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 /**

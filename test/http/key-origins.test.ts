@@ -124,6 +124,8 @@ describe('on a gateway open to the network, a key no provider has used yet', () 
       const preview = await exposed.admin('/admin/api/config/preview', { method: 'POST', body: JSON.stringify({ config: imported }) }).then((r) => r.json());
       expect(preview).toMatchObject({ valid: false, errors: [{ path: 'providers[2].apiKey' }] });
       expect((await exposed.admin('/admin/api/config/import', { method: 'POST', body: JSON.stringify({ config: imported }) })).status).toBe(400);
+      // A name that starts like a loopback address is no server on this machine.
+      expect((await add('http://127.0.0.1.models.example.com/v1')).status).toBe(400);
       expect(exposed.gateway.config().providers.map((p) => p.name)).toEqual(['local', 'cloud']);
       // A server on this machine may have it; a key already in use goes where it is already sent.
       expect((await add(`${openai.url}/v1`)).status).toBe(201);

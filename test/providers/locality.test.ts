@@ -7,7 +7,8 @@ const ollama = (baseUrl: string, local?: boolean) => ({ kind: 'ollama', baseUrl,
 it('takes an Ollama on this machine or the LAN as local, and one on the internet (ollama.com) as cloud', () => {
   const local = ['http://127.0.0.1:11434', 'http://localhost:11434', 'http://[::1]:11434', 'http://192.168.1.20:11434', 'http://10.0.0.5:11434', 'http://172.20.1.1:11434', 'http://100.101.102.103:11434', 'http://gpu-box:11434', 'http://studio.local:11434', 'http://nas.lan:11434', 'http://gpu.tail1234.ts.net:11434', 'http://[fd12::1]:11434'];
   for (const url of local) expect(isLocalProvider(ollama(url)), url).toBe(true);
-  for (const url of ['https://ollama.com', 'https://ollama.example.org:11434', 'http://8.8.8.8:11434', 'http://172.32.0.1:11434']) expect(isLocalProvider(ollama(url)), url).toBe(false);
+  // A name that starts like a loopback address is a name: anyone can point it anywhere.
+  for (const url of ['https://ollama.com', 'https://ollama.example.org:11434', 'http://8.8.8.8:11434', 'http://172.32.0.1:11434', 'http://127.0.0.1.example.com:11434', 'http://127.models.example.com:11434']) expect(isLocalProvider(ollama(url)), url).toBe(false);
   // The provider's own word wins.
   expect(isLocalProvider(ollama('https://ollama.example.org', true))).toBe(true);
   expect(isLocalProvider(ollama('http://127.0.0.1:11434', false))).toBe(false);
@@ -15,6 +16,7 @@ it('takes an Ollama on this machine or the LAN as local, and one on the internet
 
 it('takes other servers as local only on this machine', () => {
   expect(isLocalProvider({ kind: 'openai', baseUrl: 'http://127.0.0.1:1234/v1' })).toBe(true);
+  expect(isLocalProvider({ kind: 'openai', baseUrl: 'http://127.0.0.1.example.com:1234/v1' })).toBe(false);
   expect(isLocalProvider({ kind: 'openai', baseUrl: 'http://192.168.1.20:8000/v1' })).toBe(false);
   expect(isLocalProvider({ kind: 'openai', baseUrl: 'https://api.openai.com/v1' })).toBe(false);
 });
