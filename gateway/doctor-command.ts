@@ -80,7 +80,6 @@ export async function doctorCommand(dataDir: string, io: Output, env: Record<str
   return needed === 0 ? 0 : 1;
 }
 
-
 /** Every provider asked at once, as the gateway's probes ask: its key first, then its server. */
 async function probeProviders(config: Config, env: Record<string, string | undefined>): Promise<Map<string, Probe>> {
   const { adapters } = createProviderSet(config.providers, upstreamContext(envSecrets(env), env));

@@ -60,9 +60,11 @@ type Params = { Params: Type.Static<typeof NameParams> };
 export function configRoutes(app: FastifyInstance, services: ConfigRouteServices): void {
   const current = () => services.config.current();
 
+  /** Where a valid candidate would send keys it may not: what every revision bound, and the gateway's exposure. */
+  const keyIssues = (candidate: Config, fresh?: ReadonlySet<string>) => keyFollowsOriginIssues(services.config.keyBindings.bound(current()), candidate, fresh, services.server().exposed);
   const issuesOf = (candidate: Config, fresh?: ReadonlySet<string>) => {
     const validated = validateConfig(candidate);
-    return validated.ok ? keyFollowsOriginIssues(services.config.keyBindings.bound(current()), candidate, fresh, services.server().exposed) : validated.errors;
+    return validated.ok ? keyIssues(candidate, fresh) : validated.errors;
   };
   /** Whether an edit would be applied (apply() says why not). */
   const wouldApply = (next: () => Config, fresh: ReadonlySet<string>): boolean => {
@@ -201,7 +203,7 @@ export function configRoutes(app: FastifyInstance, services: ConfigRouteServices
   });
   app.post<{ Body: Type.Static<typeof ConfigInputSchema> }>('/config/preview', { schema: { body: ConfigInputSchema, response: { 200: ConfigPreviewSchema } } }, async (request) => {
     const result = validateConfig(request.body.config);
-    const errors = result.ok ? keyFollowsOriginIssues(services.config.keyBindings.bound(current()), result.config, undefined, services.server().exposed) : result.errors;
+    const errors = result.ok ? keyIssues(result.config) : result.errors;
     return {
       valid: errors.length === 0,
       errors,
