@@ -50,6 +50,7 @@ import type { MetricsTally } from './metrics/tally';
 import type { Pulls } from './models/pulls';
 import type { WebhookChannel } from './notices/webhook-channel';
 import { noticesView } from './surfaces/admin/notice-routes';
+import { loginLinkHint } from './surfaces/admin/session';
 import type { QuirkMemory } from './providers/types';
 
 export interface AppServices {
@@ -75,8 +76,8 @@ export interface AppServices {
   secrets: Secrets;
   /** Where `connect` finds tools' config files and keeps what it needs to undo. */
   connectPlaces: Places;
-  /** The data dir, and its database's size now (Settings shows them, with how to back it up). */
-  data: () => { dir: string; bytes: number };
+  /** The data dir, and its database's size now (Settings shows them, with how to back it up); whether it is the default one. */
+  data: () => { dir: string; bytes: number; isDefault: boolean };
   /** Whether the desktop app shows the notices, and the webhook they are posted to. */
   notices: { desktop: boolean; webhook: WebhookChannel };
   config: { current(): Config; apply(next: unknown, source: string): ValidationResult; history: ConfigHistory; keyBindings: KeyBindings };
@@ -166,6 +167,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(adminSurface, {
     prefix: '/admin/api',
     sessions: s.sessions,
+    loginLink: loginLinkHint(s.data().dir, s.data().isDefault, exposed),
     port,
     address,
     router: s.router,

@@ -12,11 +12,11 @@ import { historyCommand } from './config/history-command';
 import { backupCommand } from './store/backup-command';
 import { localOnlyCommand } from './config/local-only-command';
 import { keysCommand } from './keys-command';
+import { loginLinkCommand } from './login-link-command';
 import { statusCommand } from './status-command';
 import { formatIssues, validateConfig } from './config/validate';
-import { createAdminSessions } from './store/admin-sessions';
 import { createConfigStore } from './store/config-store';
-import { gatewayOf, UnusablePortError } from './store/gateway-address';
+import { UnusablePortError } from './store/gateway-address';
 import { usageCommand } from './usage/command';
 import { DB_FILE, openDatabase } from './store/db';
 import { defaultDataDir, isPort } from './paths';
@@ -97,7 +97,7 @@ export async function main(
 
   // A command that only reads what is there (or changes it) creates no data dir: a mistyped
   // --data-dir gets told, not a new empty database.
-  const reads = ['export', 'backup', 'doctor', 'history', 'restore', 'usage', 'local-only', 'status', 'load', 'unload', 'pull'].includes(command ?? '') || (command === 'keys' && positionals[0] !== 'create') || (command === 'connect' && positionals[0] === undefined);
+  const reads = ['export', 'backup', 'doctor', 'history', 'restore', 'usage', 'local-only', 'status', 'load', 'unload', 'pull', 'login-link'].includes(command ?? '') || (command === 'keys' && positionals[0] !== 'create') || (command === 'connect' && positionals[0] === undefined);
   if (reads && !existsSync(join(dataDir, DB_FILE))) {
     io.err(`There is no Switchyard data in ${dataDir} (no ${DB_FILE}): is --data-dir right? "switchyard serve" creates it.\n`);
     return 1;
@@ -155,17 +155,8 @@ export async function main(
         return await usageCommand(positionals, values, dataDir, io);
       case 'local-only':
         return localOnlyCommand(positionals[0], dataDir, io);
-      case 'login-link': {
-        const db = openDatabase(dataDir);
-        try {
-          // The URL first: a port it cannot have issues no token.
-          const url = gatewayOf(db, values.port, options.env ?? process.env).url;
-          io.out(`${url}/?token=${createAdminSessions(db).issueLoginToken()}\n`);
-          return 0;
-        } finally {
-          db.close();
-        }
-      }
+      case 'login-link':
+        return loginLinkCommand(dataDir, values.port, options.env ?? process.env, io);
       case 'keys':
         return await keysCommand(positionals, values, dataDir, io);
       case 'status':

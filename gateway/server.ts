@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { buildApp } from './app';
 import { closeServer } from './http/close';
 import { createKeyBindings } from './config/key-binding';
@@ -46,7 +46,7 @@ import { watchOtherWriters } from './store/other-writers';
 import { createSideWrites, guardedCache, guardedHistory, guardedQuirks, guardedResponses } from './store/side-writes';
 import { createQuirkStore } from './store/upstream-quirks';
 import { serverOf } from './providers/quirk-memory';
-import { DEFAULT_HOST, DEFAULT_PORT, localUrl } from './paths';
+import { DEFAULT_HOST, DEFAULT_PORT, defaultDataDir, localUrl } from './paths';
 import { isLoopbackHost } from './providers/hosts';
 import { VERSION } from './version';
 import { healthReport, type HealthSources } from './surfaces/health/report';
@@ -192,7 +192,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         sessions,
         secrets,
         connectPlaces: { home: env.HOME || homedir(), env, stateDir: join(options.dataDir, 'connect') },
-        data: () => ({ dir: options.dataDir, bytes: databaseBytes(options.dataDir) }),
+        data: () => ({ dir: options.dataDir, bytes: databaseBytes(options.dataDir), isDefault: resolve(options.dataDir) === resolve(defaultDataDir(env)) }),
         notices: { desktop: options.notices?.desktop ?? false, webhook },
         config: { current: () => catalog.config, apply: (next, source) => applyConfig(next, source), history: configs, keyBindings: createKeyBindings(configs) },
         gatewayId: upstream.gatewayId,

@@ -146,13 +146,18 @@ describe('commands that print or write the gateway URL', () => {
     const env = { SWITCHYARD_PORT: '4321' };
     const { child, baseUrl } = await serve(['--port', '0', '--data-dir', data], env);
     const url = baseUrl.replace(/\/v1$/, '');
-    const link = run(['login-link', '--data-dir', data], env).stdout.trim();
+    const issued = run(['login-link', '--data-dir', data], env);
+    const link = issued.stdout.trim();
     expect(link).toMatch(new RegExp(`^${url}/\\?token=[\\w-]+$`));
+    expect(issued.stderr).toBe('');
     const login = await fetch(link, { redirect: 'manual' });
     expect(login.status).toBe(303);
     expect(login.headers.get('set-cookie')).toMatch(/^switchyard_session_/);
     expect(run(['connect', '--data-dir', data], env).stdout).toContain(`${url}/v1`);
-    expect(run(['login-link', '--data-dir', data, '--port', '5555'], env).stdout).toMatch(/^http:\/\/127\.0\.0\.1:5555\/\?token=/);
+    // Another port (a tunnel's) names it; the note says where the gateway serving the data dir listens.
+    const elsewhere = run(['login-link', '--data-dir', data, '--port', '5555'], env);
+    expect(elsewhere.stdout).toMatch(/^http:\/\/127\.0\.0\.1:5555\/\?token=/);
+    expect(elsewhere.stderr).toBe(`Note: the gateway serving ${data} listens at ${url}; the link names http://127.0.0.1:5555 (a tunnel or a forwarded port?).\n`);
     // A second gateway on the same data dir says so, and the first keeps its place.
     const second = await serve(['--port', '0', '--data-dir', data], env);
     await expect.poll(() => second.output(), { timeout: 5000 }).toContain(`Notice: another Switchyard (${url}) is serving this data dir`);

@@ -84,6 +84,7 @@ describe('argument errors', () => {
 
   it('writes no URL with a port no tool can call (0, or a SWITCHYARD_PORT that is not a port), and issues no token for it', () => {
     const data = dir();
+    openDatabase(data).close();
     expect(run(['login-link', '--data-dir', data]).stdout).toMatch(/^http:\/\/127\.0\.0\.1:7788\/\?token=/);
     const zero = run(['login-link', '--port', '0', '--data-dir', data]);
     expect(zero.code).toBe(2);
@@ -97,16 +98,18 @@ describe('argument errors', () => {
     expect(connect.stderr).toMatch(/^SWITCHYARD_PORT "abc" cannot be in a URL/);
     expect(existsSync(join(home, '.codex'))).toBe(false);
     expect(run(['login-link', '--data-dir', data], { SWITCHYARD_PORT: '8080' }).stdout).toMatch(/^http:\/\/127\.0\.0\.1:8080\/\?token=/);
-    // Only the two links printed above were issued.
+    // No gateway serves the data dir: the link is printed, and the note says whose links it takes.
+    expect(run(['login-link', '--data-dir', data]).stderr).toBe(`Note: no gateway is serving ${data} now. The link works, within 24 h, for one started on it; a gateway started with another --data-dir takes links issued with its own.\n`);
+    // Only the three links printed above were issued.
     const db = openDatabase(data);
-    expect(db.prepare('SELECT COUNT(*) AS n FROM admin_tokens').get()).toEqual({ n: 2 });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM admin_tokens').get()).toEqual({ n: 3 });
     db.close();
   });
 
   it('says why a data dir or an address cannot be used, without a stack trace', () => {
     const file = join(dir(), 'not-a-dir');
     writeFileSync(file, '');
-    for (const args of [['serve', '--port', '0'], ['keys', 'create', 'x'], ['login-link']]) {
+    for (const args of [['serve', '--port', '0'], ['keys', 'create', 'x']]) {
       const refused = run([...args, '--data-dir', file]);
       expect(refused.code).toBe(1);
       expect(refused.stderr).toBe(`Cannot use the data dir ${file}: a part of the path is a file, not a directory (${join(file, 'switchyard.db')}). Choose another with --data-dir or SWITCHYARD_HOME.\n`);
@@ -125,7 +128,8 @@ describe('argument errors', () => {
 
   it('creates no data dir for a command that only reads one, and says the dir holds none', () => {
     const missing = join(dir(), 'typo');
-    for (const args of [['export'], ['history'], ['usage', 'export'], ['keys', 'list'], ['connect']]) {
+    // A login link too: a row in a database no gateway ever served, which the one the user meant refuses.
+    for (const args of [['export'], ['history'], ['usage', 'export'], ['keys', 'list'], ['connect'], ['login-link']]) {
       const result = run([...args, '--data-dir', missing]);
       expect(result.code).toBe(1);
       expect(result.stderr).toContain(`There is no Switchyard data in ${missing} (no switchyard.db)`);

@@ -2,6 +2,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState, type ReactNode } from 'react';
 import { sessionQuery } from './api/queries/session';
+import type { Session } from './api/types';
 import { ConnectPage } from './features/connect/connect-page';
 import { OverviewPage } from './features/overview/overview-page';
 import { PlaygroundPage } from './features/playground/playground-page';
@@ -42,7 +43,7 @@ export function App() {
   const [path, navigate] = usePath();
   if (session.isPending) return <Loading what="Switchyard" />;
   if (session.isError) return <div className="login"><ErrorNote error={session.error} /></div>;
-  if (!session.data.authenticated) return <Login />;
+  if (!session.data.authenticated) return <Login hint={session.data.loginLink} />;
   const page = PAGES.find((p) => p.path === path) ?? PAGES[0]!;
   return (
     <div className="shell">
@@ -70,8 +71,10 @@ export function App() {
   );
 }
 
-function Login() {
+/** A link is a row in the gateway's own database: the command names its data dir, or a link from another is refused. */
+function Login({ hint }: { hint: Session['loginLink'] }) {
   const expired = new URLSearchParams(window.location.search).get('login') === 'expired';
+  const dataDir = hint.dataDir ?? (hint.hiddenDataDir ? 'DIR' : undefined);
   return (
     <div className="login card">
       <h1>Sign in to Switchyard</h1>
@@ -79,7 +82,8 @@ function Login() {
       <p>The dashboard opens with the one-time link Switchyard printed when it started, like:</p>
       <pre className="snippet">Dashboard: http://{window.location.host}/?token=...</pre>
       <p>For a new link, run:</p>
-      <pre className="snippet">npm run switchyard -- login-link --port {window.location.port || '80'}</pre>
+      <pre className="snippet">npm run switchyard -- login-link --port {window.location.port || '80'}{dataDir ? ` --data-dir ${dataDir}` : ''}</pre>
+      {hint.hiddenDataDir ? <p>where DIR is the data dir the gateway was started with (<code>--data-dir</code> or <code>SWITCHYARD_HOME</code>).</p> : null}
       <p className="muted">The OpenAI-compatible API at <code>{window.location.origin}/v1</code> needs no sign-in.</p>
     </div>
   );

@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { SHOTS, useDashboard } from '../support/dashboard';
 import type { FakeServer } from '../support/fake-server';
 import type { Harness } from '../support/harness';
+import { run } from '../support/cli';
 
 const dashboard = useDashboard(() => ({ version: 1, providers: [], deployments: [], routes: [] }));
 const { go, notFound } = dashboard;
@@ -26,6 +27,15 @@ describe('building a gateway in the dashboard', () => {
     await expect.poll(() => page.getByText('Sign in to Switchyard').isVisible()).toBe(true);
     const status = await page.evaluate(async () => (await fetch('/admin/api/providers')).status);
     expect(status).toBe(401);
+    // The command it shows, run as shown (the built CLI for `npm run switchyard --`), prints a link that
+    // signs in here: it names this gateway's data dir, where a link is kept.
+    const command = (await page.locator('pre', { hasText: 'login-link' }).textContent()) ?? '';
+    expect(command).toBe(`npm run switchyard -- login-link --port ${h.port} --data-dir ${h.dataDir}`);
+    const issued = run(command.replace('npm run switchyard -- ', '').split(' '));
+    expect(issued).toMatchObject({ code: 0, stderr: '' });
+    await go(issued.stdout.trim().replace(h.url, ''));
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    await page.context().clearCookies();
   });
 
   it('logs in through the one-time link, which does not work twice', async () => {

@@ -34,6 +34,28 @@ describe('admin session', () => {
     expect(again.headers.get('set-cookie')).toBeNull();
   });
 
+  it('tells a visitor the login-link command for this data dir, and shows no path on a gateway open to the network', async () => {
+    // A link is a row of the data dir's database: one issued on the default data dir is refused here.
+    const session = async (url: string) => (await fetch(`${url}/admin/api/session`)).json();
+    const refusal = async (url: string) => (await (await fetch(`${url}/admin/api/providers`)).json()).error.message;
+    expect(await session(t.h.url)).toEqual({ authenticated: false, version: expect.any(String), loginLink: { dataDir: t.h.dataDir, hiddenDataDir: false } });
+    expect(await refusal(t.h.url)).toBe(`Open the login link printed when Switchyard started (or run "switchyard login-link --data-dir ${t.h.dataDir}") to use the admin API`);
+    const spaced = tempDir('switchyard test ');
+    const exposed = await startGateway(config(), { host: '0.0.0.0', dataDir: spaced.path });
+    const ownDefault = await startGateway(config(), { env: { SWITCHYARD_HOME: spaced.path }, dataDir: spaced.path });
+    const quoted = await startGateway(config(), { dataDir: spaced.path });
+    try {
+      expect((await session(exposed.url)).loginLink).toEqual({ dataDir: null, hiddenDataDir: true });
+      expect(await refusal(exposed.url)).toBe('Open the login link printed when Switchyard started (or run "switchyard login-link" with the data dir it was started on) to use the admin API');
+      expect((await session(ownDefault.url)).loginLink).toEqual({ dataDir: null, hiddenDataDir: false });
+      expect(await refusal(ownDefault.url)).toBe('Open the login link printed when Switchyard started (or run "switchyard login-link") to use the admin API');
+      expect((await session(quoted.url)).loginLink).toEqual({ dataDir: `'${spaced.path}'`, hiddenDataDir: false });
+    } finally {
+      await Promise.all([exposed.stop(), ownDefault.stop(), quoted.stop()]);
+      spaced.remove();
+    }
+  });
+
   it('refuses a foreign Origin even with a valid cookie', async () => {
     const res = await new Promise<number>((resolve) => {
       const req = httpRequest({ host: '127.0.0.1', port: t.h.port, path: '/admin/api/cache', method: 'DELETE', headers: { cookie: t.h.cookie, origin: 'https://evil.example' } }, (r) => resolve(r.statusCode ?? 0));

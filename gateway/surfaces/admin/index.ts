@@ -27,7 +27,7 @@ import type { WebhookChannel } from '../../notices/webhook-channel';
 import { playground } from './playground';
 import { providerQuirks } from './provider-quirks';
 import { providerTools } from './provider-tools';
-import { registerSession } from './session';
+import { registerSession, type LoginLinkHint } from './session';
 import { usageBodies } from './usage-bodies';
 import { usageRoutes, type UsageRouteServices } from './usage-routes';
 import { BudgetListSchema, HealthHistorySchema, HealthReportSchema } from './schemas';
@@ -36,6 +36,8 @@ import { adminErrorHandler } from './validation';
 
 export interface AdminOptions {
   sessions: AdminSessions;
+  /** What `login-link` needs for a link this gateway takes, as the sign-in page says it. */
+  loginLink: LoginLinkHint;
   port: () => number;
   /** Its own origin alone may call it, whatever origins the model APIs take. */
   address: GatewayAddress;
@@ -65,7 +67,7 @@ export async function adminSurface(app: FastifyInstance, options: AdminOptions):
   app.addHook('onRoute', (route) => {
     if (!route.schema?.querystring) route.schema = { ...route.schema, querystring: NoQuery };
   });
-  registerSession(app, { sessions: options.sessions, port: options.port, version: options.health.version });
+  registerSession(app, { sessions: options.sessions, port: options.port, version: options.health.version, loginLink: options.loginLink });
 
   app.get('/health', { schema: { response: { 200: HealthReportSchema } } }, async () => healthReport(options.health));
   /** Probe latency and status over the last day, per provider, for the sparklines. */

@@ -28,7 +28,12 @@ export const ErrorBodySchema = Type.Object({
 });
 
 // --- session
-export const SessionSchema = Type.Object({ authenticated: Type.Boolean(), version: Type.String() });
+export const SessionSchema = Type.Object({
+  authenticated: Type.Boolean(),
+  version: Type.String(),
+  /** What `login-link` needs for a link this gateway takes (session.ts). */
+  loginLink: Type.Object({ dataDir: Type.Union([Type.String(), Type.Null()]), hiddenDataDir: Type.Boolean() }),
+});
 
 // --- providers, deployments, routes
 const { apiKey: _apiKey, ...providerFields } = ProviderSchema.properties;

@@ -6,6 +6,7 @@
  * Host and Origin are checked for every request by the root's local guard.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { resolve } from 'node:path';
 import { GatewayError } from '../../errors';
 import { SESSION_TTL_MS, type AdminSessions } from '../../store/admin-sessions';
 import { SessionSchema } from './schemas';
@@ -44,19 +45,45 @@ export interface SessionOptions {
   sessions: AdminSessions;
   port: () => number;
   version: string;
+  loginLink: LoginLinkHint;
+}
+
+/**
+ * What `switchyard login-link` must be told to issue a link this gateway takes: a link is a row in
+ * the data dir's database, so one issued on another data dir (the default, when the gateway was
+ * started with --data-dir, or the desktop app's) is refused as expired. A gateway open to the
+ * network names no path to a visitor who has not signed in.
+ */
+export interface LoginLinkHint {
+  /** `--data-dir`'s argument, quoted for the shell; null for the default data dir or when hidden. */
+  dataDir: string | null;
+  /** The gateway runs on another data dir than the default, which it does not show. */
+  hiddenDataDir: boolean;
+}
+
+export function loginLinkHint(dataDir: string, isDefault: boolean, exposed: boolean, platform: NodeJS.Platform = process.platform): LoginLinkHint {
+  if (isDefault) return { dataDir: null, hiddenDataDir: false };
+  if (exposed) return { dataDir: null, hiddenDataDir: true };
+  return { dataDir: shellWord(resolve(dataDir), platform), hiddenDataDir: false };
+}
+
+/** A path as one word of a command line (macOS's data dir has a space in it). */
+function shellWord(text: string, platform: NodeJS.Platform): string {
+  if (/^[\w@%+=:,./-]+$/.test(text)) return text;
+  return platform === 'win32' ? `"${text}"` : `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
 /** Registers the session requirement on the admin plugin, and `GET /session` (the one public admin route). */
-export function registerSession(app: FastifyInstance, { sessions, port, version }: SessionOptions): void {
+export function registerSession(app: FastifyInstance, { sessions, port, version, loginLink }: SessionOptions): void {
   const authenticated = (request: FastifyRequest) => sessions.valid(readCookie(request, sessionCookieName(port())));
+  const command = `switchyard login-link${loginLink.dataDir === null ? '' : ` --data-dir ${loginLink.dataDir}`}`;
+  const required = `Open the login link printed when Switchyard started (or run "${command}"${loginLink.hiddenDataDir ? ' with the data dir it was started on' : ''}) to use the admin API`;
   app.addHook('onRequest', async (request) => {
     if (request.routeOptions.config.public === true) return;
-    if (!authenticated(request)) {
-      throw new GatewayError('admin_session_required', 'Open the login link printed when Switchyard started (or run "switchyard login-link") to use the admin API');
-    }
+    if (!authenticated(request)) throw new GatewayError('admin_session_required', required);
   });
 
-  app.get('/session', { config: { public: true }, schema: { response: { 200: SessionSchema } } }, async (request) => ({ authenticated: authenticated(request), version }));
+  app.get('/session', { config: { public: true }, schema: { response: { 200: SessionSchema } } }, async (request) => ({ authenticated: authenticated(request), version, loginLink }));
 }
 
 /** `GET /?token=...`: sets the session cookie and redirects to the clean URL. */
