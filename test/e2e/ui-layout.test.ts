@@ -1,13 +1,16 @@
 /**
  * The dashboard on narrow windows, in a real browser (support/dashboard.ts): the pages' links above
  * the page, every card within a phone's width with no table scrolling sideways in it and nothing
- * running past its edge, and checkboxes that stay square beside long words.
+ * running past its edge, and checkboxes that stay square beside long words; the usage log's columns
+ * whole on a laptop's window.
  */
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { twoProviders, useDashboard } from '../support/dashboard';
 
-const dashboard = useDashboard(twoProviders);
+// The gateway's clock, set back for a request of another day.
+let setBack = 0;
+const dashboard = useDashboard(twoProviders, { now: () => Date.now() - setBack });
 const { go } = dashboard;
 let page: Page;
 beforeAll(async () => {
@@ -71,6 +74,35 @@ describe('the dashboard on a narrow window', () => {
         const squeezed = await page.locator('input[type=checkbox]').evaluateAll((boxes) => boxes.map((box) => [box.getBoundingClientRect(), box.closest('label')?.textContent] as const).filter(([r]) => r.height > 0 && r.width < r.height - 1).map(([, words]) => words));
         expect(squeezed, path).toEqual([]);
       }
+    } finally {
+      await page.setViewportSize({ width: 1360, height: 900 });
+    }
+  });
+});
+
+describe('the usage log on a laptop', () => {
+  it("shows every column of its requests in a 1280-pixel window, each time to the second, another day's with its date", async () => {
+    const ask = (model: string) => dashboard.h.openai.chat.completions.create({ model, messages: [{ role: 'user', content: 'x' }] }).catch(() => undefined);
+    setBack = 2 * 86_400_000;
+    await ask('mini');
+    setBack = 0;
+    // A model name as long as Claude Code's (through the alias), and one no route has, refused with its reason.
+    await ask('claude-sonnet-4-5-20250929');
+    await ask('claude-opus-4-1-20250805-unknown');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    try {
+      await go('/usage');
+      const table = page.getByTestId('usage-table');
+      await expect.poll(() => table.locator('tbody tr').count()).toBeGreaterThanOrEqual(5);
+      const wrap = await table.evaluate((t) => ({ scroll: t.parentElement!.scrollWidth, width: t.parentElement!.clientWidth }));
+      expect(wrap.scroll).toBeLessThanOrEqual(wrap.width + 1);
+      const times = await table.locator('td[data-label="Time"] > span').evaluateAll((cells) => cells.map((c) => ({ text: c.textContent ?? '', title: c.getAttribute('title') ?? '' })));
+      const day = (ms: number) => new Date(ms).toLocaleDateString('en-US', { month: 'short', day: 'numeric' });
+      // The oldest row is the one of two days ago: its date, then its time; today's rows, their time alone.
+      expect(times.at(-1)!.text).toMatch(new RegExp(`^${day(Date.now() - 2 * 86_400_000)} \\d{1,2}:\\d{2}:\\d{2}`));
+      expect(times.slice(0, -1).every((t) => /^\d{1,2}:\d{2}:\d{2}( [AP]M)?$/.test(t.text))).toBe(true);
+      // The whole moment, with the year, where the pointer rests.
+      expect(times.every((t) => t.title.includes(String(new Date().getFullYear())) || t.title.includes(String(new Date().getFullYear() - 1)))).toBe(true);
     } finally {
       await page.setViewportSize({ width: 1360, height: 900 });
     }

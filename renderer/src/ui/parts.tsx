@@ -105,6 +105,17 @@ export function when(iso: string | null): string {
   return sameDay ? date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : date.toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 }
 
+/**
+ * A moment in a log: today's as its clock time to the second, another day's with its date before it,
+ * on a line of its own where the column is narrow; the whole moment, with the year, as its title.
+ */
+export function Moment({ at }: { at: number | string }) {
+  const date = new Date(at);
+  const time = <span className="nowrap">{date.toLocaleTimeString([], { hour: 'numeric', minute: '2-digit', second: '2-digit' })}</span>;
+  if (date.toDateString() === new Date().toDateString()) return <span title={date.toLocaleString()}>{time}</span>;
+  return <span title={date.toLocaleString()}><span className="nowrap">{date.toLocaleDateString([], { month: 'short', day: 'numeric' })}</span> {time}</span>;
+}
+
 /** A destructive action: the first click asks, a second one within a few seconds does it. */
 export function ConfirmButton({ children, confirm, onConfirm, label }: { children: ReactNode; confirm: string; onConfirm: () => void; label?: string }) {
   const [asking, setAsking] = useState(false);

@@ -6,7 +6,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { healthQueries } from '../../api/queries/health';
 import type { Breakers } from '../../api/types';
-import { Badge, Card, Empty, ErrorNote, Loading, statusTone } from '../../ui/parts';
+import { Badge, Card, Empty, ErrorNote, Loading, Moment, statusTone } from '../../ui/parts';
 
 type Transition = Breakers['transitions'][number];
 
@@ -32,7 +32,7 @@ export function BreakerEvents() {
             <tbody>
               {rows.slice(0, SHOWN).map(({ transition: t, openFor }) => (
                 <tr key={`${t.deployment}-${t.at}-${t.to}`} data-testid="breaker-event">
-                  <td>{clock(t.at)}</td>
+                  <td><Moment at={t.at} /></td>
                   <td>{t.deployment}</td>
                   <td><Badge tone={statusTone(t.from)}>{t.from}</Badge> → <Badge tone={statusTone(t.to)}>{t.to}</Badge></td>
                   <td className="muted">{t.reason}{openFor === undefined ? '' : ` (open ${duration(openFor)})`}</td>
@@ -56,13 +56,6 @@ function withOpenFor(transitions: readonly Transition[]): { transition: Transiti
     if (transition.to === 'closed') openedAt.delete(transition.deployment);
     return { transition, openFor: opened === undefined ? undefined : transition.at - opened };
   });
-}
-
-/** A time of the last day: today's as a clock time, yesterday's with the weekday. */
-function clock(at: number): string {
-  const date = new Date(at);
-  const options: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit', second: '2-digit' };
-  return date.toDateString() === new Date().toDateString() ? date.toLocaleTimeString([], options) : date.toLocaleString([], { weekday: 'short', ...options });
 }
 
 function duration(ms: number): string {

@@ -2,7 +2,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { usageQueries } from '../../api/queries/usage';
 import type { Attempt } from '../../api/types';
-import { Badge, Card, Empty, ErrorNote } from '../../ui/parts';
+import { Badge, Card, Empty, ErrorNote, Moment } from '../../ui/parts';
 
 /** What an attempt's upstream (or the gateway) said, else its failure class: "connect" alone tells a user little. */
 const attemptSaid = (a: Attempt) => `${a.deployment}: ${a.message ?? `${a.failure ?? a.outcome}${a.status ? ` ${a.status}` : ''}`}`;
@@ -24,7 +24,7 @@ export function RecentFailures() {
             <tbody>
               {failures.map((f) => (
                 <tr key={f.id}>
-                  <td data-label="Time">{new Date(f.at).toLocaleTimeString()}</td>
+                  <td data-label="Time"><Moment at={f.at} /></td>
                   <td data-label="Model"><span className="clip" title={f.model}>{f.model || '-'}</span></td>
                   <td data-label="Status"><Badge tone="bad">{f.status}</Badge> <span className="muted">{f.errorClass}</span></td>
                   <td data-label="Why" className="muted long-text" title={f.errorMessage ?? undefined}>{f.attempts.map(attemptSaid).join(' > ') || f.errorMessage || 'no attempt was made'}</td>

@@ -6,7 +6,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { usageMutations, usageQueries, type UsageParams } from '../../api/queries/usage';
 import type { UsageSession } from '../../api/types';
-import { Badge, Card, counted, Empty, ErrorNote, Loading, money } from '../../ui/parts';
+import { Badge, Card, counted, Empty, ErrorNote, Loading, Moment, money } from '../../ui/parts';
 
 export function SessionsCard({ params, onChoose }: { params: UsageParams; onChoose: (session: UsageSession) => void }) {
   const sessions = useQuery({ ...usageQueries.sessions({ ...params, limit: '20' }), placeholderData: keepPreviousData });
@@ -26,7 +26,7 @@ export function SessionsCard({ params, onChoose }: { params: UsageParams; onChoo
             <tbody>
               {sessions.data.sessions.map((s) => (
                 <tr key={`${s.clientKey}/${s.session}`} className="clickable" tabIndex={0} aria-label={`Requests of session ${s.session}`} onClick={() => onChoose(s)} onKeyDown={(e) => { if (e.key === 'Enter') onChoose(s); }}>
-                  <td className="nowrap">{new Date(s.lastAt).toLocaleString()}</td>
+                  <td><Moment at={s.lastAt} /></td>
                   <td><span className="clip" title={s.session}>{s.session}</span></td>
                   <td>{s.clientKey}</td>
                   <td>{s.requests} {s.errors ? <Badge tone="bad">{s.errors} failed</Badge> : null} {s.fallbacks ? <Badge tone="warn">{s.fallbacks} fell back</Badge> : null}</td>

@@ -10,7 +10,7 @@ import type { RollupPoint } from '../../api/types';
 import { DecisionList } from '../routing/decision-view';
 import { SessionKept, SessionsCard, SessionTotals } from './sessions-card';
 import { KeptBodies } from './kept-bodies';
-import { Badge, Card, Empty, ErrorNote, Field, Loading, money } from '../../ui/parts';
+import { Badge, Card, Empty, ErrorNote, Field, Loading, Moment, money } from '../../ui/parts';
 
 const RANGES: Record<string, number> = { '24 hours': 1, '7 days': 7, '30 days': 30, '90 days': 90 };
 const COLORS = ['#2f6feb', '#d4731a', '#1a7f37', '#8250df', '#cf222e'];
@@ -204,14 +204,14 @@ function Rows({ params, onNext, onPrevious, exportUrl, onSession }: { params: Us
       {rows.data && rows.data.rows.length === 0 ? <Empty>No requests match these filters.</Empty> : null}
       {rows.data && rows.data.rows.length > 0 ? (
         <div className="table-wrap">
-          <table className="stacked" data-testid="usage-table">
+          <table className="stacked requests-table" data-testid="usage-table">
             <thead>
               <tr><th>Time</th><th>Key</th><th>API</th><th>Model</th><th>Answered by</th><th>Status</th><th>Tokens</th><th>Cost</th><th>Saved</th><th>Latency</th></tr>
             </thead>
             <tbody>
               {rows.data.rows.map((r) => (
                 <tr key={r.id} className="clickable" tabIndex={0} aria-label={`Details of request ${r.id}`} onClick={() => setOpen(r.id)} onKeyDown={(e) => { if (e.key === 'Enter') setOpen(r.id); }}>
-                  <td data-label="Time" className="nowrap">{new Date(r.at).toLocaleString()}</td>
+                  <td data-label="Time"><Moment at={r.at} /></td>
                   <td data-label="Key">{r.clientKey}</td>
                   <td data-label="API">{r.api ?? '-'}</td>
                   <td data-label="Model"><span className="clip" title={r.model}>{r.model || '-'}</span>{r.stream ? <span className="muted"> · stream</span> : null}</td>
