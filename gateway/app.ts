@@ -76,8 +76,8 @@ export interface AppServices {
   secrets: Secrets;
   /** Where `connect` finds tools' config files and keeps what it needs to undo. */
   connectPlaces: Places;
-  /** The data dir, and its database's size now (Settings shows them, with how to back it up); whether it is the default one. */
-  data: () => { dir: string; bytes: number; isDefault: boolean };
+  /** The data dir (and as one word of a command line), its database's size now, and whether it is the default one (Settings and the sign-in page). */
+  data: () => { dir: string; argument: string; bytes: number; isDefault: boolean };
   /** Whether the desktop app shows the notices, and the webhook they are posted to. */
   notices: { desktop: boolean; webhook: WebhookChannel };
   config: { current(): Config; apply(next: unknown, source: string): ValidationResult; history: ConfigHistory; keyBindings: KeyBindings };
@@ -167,7 +167,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(adminSurface, {
     prefix: '/admin/api',
     sessions: s.sessions,
-    loginLink: loginLinkHint(s.data().dir, s.data().isDefault, exposed),
+    loginLink: loginLinkHint(s.data(), exposed),
     port,
     address,
     router: s.router,

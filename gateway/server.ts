@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildApp } from './app';
+import { shellWord } from './shell-word';
 import { closeServer } from './http/close';
 import { createKeyBindings } from './config/key-binding';
 import { startingConfig } from './config/defaults';
@@ -192,7 +193,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         sessions,
         secrets,
         connectPlaces: { home: env.HOME || homedir(), env, stateDir: join(options.dataDir, 'connect') },
-        data: () => ({ dir: options.dataDir, bytes: databaseBytes(options.dataDir), isDefault: resolve(options.dataDir) === resolve(defaultDataDir(env)) }),
+        data: () => ({ dir: options.dataDir, argument: shellWord(resolve(options.dataDir)), bytes: databaseBytes(options.dataDir), isDefault: resolve(options.dataDir) === resolve(defaultDataDir(env)) }),
         notices: { desktop: options.notices?.desktop ?? false, webhook },
         config: { current: () => catalog.config, apply: (next, source) => applyConfig(next, source), history: configs, keyBindings: createKeyBindings(configs) },
         gatewayId: upstream.gatewayId,

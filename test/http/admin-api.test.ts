@@ -1,7 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { shellWord } from '../../gateway/shell-word';
 import { startGateway, tempDir, twoTierConfig } from '../support/harness';
 import { useTwoTier } from '../support/two-tier';
 
@@ -50,10 +52,20 @@ describe('admin session', () => {
       expect((await session(ownDefault.url)).loginLink).toEqual({ dataDir: null, hiddenDataDir: false });
       expect(await refusal(ownDefault.url)).toBe('Open the login link printed when Switchyard started (or run "switchyard login-link") to use the admin API');
       expect((await session(quoted.url)).loginLink).toEqual({ dataDir: `'${spaced.path}'`, hiddenDataDir: false });
+      // Settings' backup command quotes it the same way.
+      expect((await (await quoted.admin('/admin/api/settings')).json()).data).toMatchObject({ dir: spaced.path, argument: `'${spaced.path}'` });
     } finally {
       await Promise.all([exposed.stop(), ownDefault.stop(), quoted.stop()]);
       spaced.remove();
     }
+  });
+
+  it('quotes a path as one word the shell gives back whole', () => {
+    for (const path of ['/home/you/.local/share/switchyard', "/Users/you/Library/Application Support/Switch'yard", '/tmp/a $HOME `b` "c"']) {
+      expect(execFileSync('sh', ['-c', `printf %s ${shellWord(path, 'linux')}`], { encoding: 'utf8' })).toBe(path);
+    }
+    expect(shellWord('/home/you/.local/share/switchyard', 'linux')).toBe('/home/you/.local/share/switchyard');
+    expect(shellWord('C:\\Users\\you\\AppData\\Roaming\\Switchyard', 'win32')).toBe('"C:\\Users\\you\\AppData\\Roaming\\Switchyard"');
   });
 
   it('refuses a foreign Origin even with a valid cookie', async () => {
@@ -312,7 +324,7 @@ describe('usage, cache, keys and settings', () => {
     const settings = await t.h.admin('/admin/api/settings').then((r) => r.json());
     expect(settings).toMatchObject({ settings: { cache: { ttlSeconds: 60 } }, server: { host: '127.0.0.1', port: t.h.port, exposed: false } });
     // Where the data is, and the database's size on disk: its file, with the WAL's shared memory beside it.
-    expect(settings.data).toEqual({ dir: t.h.dataDir, bytes: expect.any(Number) });
+    expect(settings.data).toEqual({ dir: t.h.dataDir, argument: t.h.dataDir, bytes: expect.any(Number) });
     expect(settings.data.bytes).toBeGreaterThan(file);
   });
 });

@@ -52,7 +52,7 @@ export interface ConfigRouteServices {
   /** Zone of deployments that name none. */
   defaultTimeZone: () => string;
   server(): { host: string; port: number; exposed: boolean };
-  data(): { dir: string; bytes: number };
+  data(): { dir: string; argument: string; bytes: number };
   now: () => number;
 }
 

@@ -84,7 +84,8 @@ export const ScheduleSchema = Type.Object({
 export const SecretsViewSchema = Type.Object({ backend: Type.String(), protected: Type.Boolean(), canStore: Type.Boolean(), unreadable: Type.Optional(Type.Array(Type.String())) });
 export const ServerViewSchema = Type.Object({ host: Type.String(), port: Type.Integer(), exposed: Type.Boolean(), notices: NoticesViewSchema });
 /** Where the gateway keeps its data, and the database's size on disk (file, WAL and shared memory). */
-export const DataViewSchema = Type.Object({ dir: Type.String(), bytes: Type.Integer() });
+/** `argument`: the dir as one word of a command line, quoted as this machine's shell needs. */
+export const DataViewSchema = Type.Object({ dir: Type.String(), argument: Type.String(), bytes: Type.Integer() });
 export const SettingsViewSchema = Type.Object({ settings: SettingsSchema, server: ServerViewSchema, data: DataViewSchema, secrets: SecretsViewSchema });
 export const SettingsInputSchema = Type.Object({ settings: SettingsSchema }, Strict);
 /** The settings to change, the rest kept as they are now (the tray or another window may have changed them). */

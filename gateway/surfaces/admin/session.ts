@@ -6,7 +6,6 @@
  * Host and Origin are checked for every request by the root's local guard.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { resolve } from 'node:path';
 import { GatewayError } from '../../errors';
 import { SESSION_TTL_MS, type AdminSessions } from '../../store/admin-sessions';
 import { SessionSchema } from './schemas';
@@ -61,16 +60,11 @@ export interface LoginLinkHint {
   hiddenDataDir: boolean;
 }
 
-export function loginLinkHint(dataDir: string, isDefault: boolean, exposed: boolean, platform: NodeJS.Platform = process.platform): LoginLinkHint {
-  if (isDefault) return { dataDir: null, hiddenDataDir: false };
+/** `argument`: the data dir as one word of a command line. */
+export function loginLinkHint(data: { argument: string; isDefault: boolean }, exposed: boolean): LoginLinkHint {
+  if (data.isDefault) return { dataDir: null, hiddenDataDir: false };
   if (exposed) return { dataDir: null, hiddenDataDir: true };
-  return { dataDir: shellWord(resolve(dataDir), platform), hiddenDataDir: false };
-}
-
-/** A path as one word of a command line (macOS's data dir has a space in it). */
-function shellWord(text: string, platform: NodeJS.Platform): string {
-  if (/^[\w@%+=:,./-]+$/.test(text)) return text;
-  return platform === 'win32' ? `"${text}"` : `'${text.replaceAll("'", `'\\''`)}'`;
+  return { dataDir: data.argument, hiddenDataDir: false };
 }
 
 /** Registers the session requirement on the admin plugin, and `GET /session` (the one public admin route). */

@@ -28,7 +28,7 @@ export function SettingsPage() {
           {server.exposed ? <div className="notice warn">Reachable beyond this machine: client keys are required for every request.</div> : null}
           <p className="muted">To change the port or host, restart with <code>--port</code> / <code>--host</code> (or <code>SWITCHYARD_PORT</code>). Binding beyond loopback makes client keys mandatory.</p>
           <p data-testid="data-dir">Data: <code className="long-text">{data.dir}</code> ({(data.bytes / 2 ** 20).toFixed(1)} MiB: config and its history, keys, usage, kept prompts).</p>
-          <p className="muted">A copy while it runs: <code className="long-text">switchyard backup FILE --data-dir {data.dir}</code></p>
+          <p className="muted">A copy while it runs: <code className="long-text">switchyard backup FILE --data-dir {data.argument}</code></p>
           <Notices to={server.notices} canStore={settings.data.secrets.canStore} />
         </Card>
         <LocalOnly on={settings.data.settings.localOnly === true} />
