@@ -109,3 +109,31 @@ it('pages the Anthropic list forward and back with the SDK, and says a cursor no
   const long = await fetch(`${h.url}/v1/models?after_id=${'x'.repeat(3000)}`, { headers: { 'anthropic-version': '2023-06-01' } });
   expect([long.status, (await long.json()).error.message]).toEqual([400, expect.stringMatching(/^Invalid query string: after_id must not have more than 256 characters \(got "x{20,100}\.\.\.\)$/)]);
 });
+
+it("leaves embeddings out of Anthropic's list (the Messages API cannot use them): the deployments, a route of them and an alias of either", async () => {
+  const mixed = await startGateway({
+    version: 1,
+    providers: [{ name: 'local', kind: 'ollama', baseUrl: 'http://127.0.0.1:9' }],
+    deployments: [
+      { name: 'llama', provider: 'local', model: 'llama3.2:3b' },
+      { name: 'embedder', provider: 'local', model: 'nomic-embed-text', type: 'embedding' },
+    ],
+    routes: [
+      { name: 'chat', deployments: ['llama'] },
+      { name: 'embed', deployments: ['embedder'] },
+    ],
+    aliases: { talk: 'chat', vectors: 'embed', 'nomic-raw': 'embedder' },
+  });
+  try {
+    const anthropicClient = new Anthropic({ baseURL: mixed.url, apiKey: 'any', maxRetries: 0 });
+    expect((await anthropicClient.models.list()).data.map((m) => m.id)).toEqual(['chat', 'llama', 'talk']);
+    for (const name of ['embed', 'embedder', 'vectors', 'nomic-raw']) {
+      const refused = await anthropicClient.models.retrieve(name).catch((e: unknown) => e);
+      expect(refused, name).toBeInstanceOf(AnthropicNotFound);
+    }
+    // OpenAI's list names them all: its clients embed too.
+    expect((await mixed.openai.models.list()).data.map((m) => m.id)).toEqual(['chat', 'embed', 'llama', 'embedder', 'talk', 'vectors', 'nomic-raw']);
+  } finally {
+    await mixed.stop();
+  }
+});

@@ -1,6 +1,6 @@
 /**
  * Models as Anthropic's API describes them (for clients that send `anthropic-version`, such as
- * Claude Code's model discovery): routes, chat deployments and aliases as
+ * Claude Code's model discovery): the routes, deployments and aliases that answer chat, as
  * `{type: "model", id, display_name, created_at}`, the list paged with `limit`, `after_id` and
  * `before_id`.
  */
@@ -16,7 +16,7 @@ export interface ModelPage {
 
 export function anthropicModels(catalog: Catalog, createdAt: number, page: ModelPage, allowed?: readonly string[] | null) {
   // Claude Code's discovery keeps only ids starting "claude": a `claude-*` alias makes a route show there.
-  const all = listedEntries(catalog, allowed).flatMap((model) => anthropicModel(model, createdAt) ?? []);
+  const all = listedEntries(catalog, allowed).flatMap((model) => anthropicModel(catalog, model, createdAt) ?? []);
   const limit = Math.min(1000, Math.max(1, page.limit ?? 20));
   // A cursor no longer listed (its route renamed or removed between pages) is said: read as the
   // start, it handed a pager the first page again; read as the end, an empty page with no more.
@@ -32,12 +32,17 @@ export function anthropicModels(catalog: Catalog, createdAt: number, page: Model
   return { data, has_more: page.beforeId ? all.indexOf(data[0] as (typeof all)[number]) > 0 : lastShown >= 0 && lastShown < all.length - 1, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null };
 }
 
-/** One model in Anthropic's shape; none for an embedding deployment (the Messages API cannot use it). */
-export function anthropicModel(model: ListedModel, createdAt: number) {
+/**
+ * One model in Anthropic's shape; none for embeddings (the Messages API cannot use them): an
+ * embedding deployment, a route of them (a route's deployments share one type) or an alias of either.
+ */
+export function anthropicModel(catalog: Catalog, model: ListedModel, createdAt: number) {
+  const target = model.kind === 'route' ? model.route.name : model.kind === 'alias' ? model.target : model.deployment.name;
+  const first = catalog.routes.get(target)?.deployments[0] ?? target;
+  if ((catalog.deployments.get(first)?.type ?? 'chat') !== 'chat') return undefined;
   const created_at = new Date(createdAt).toISOString();
   if (model.kind === 'route') return { type: 'model' as const, id: model.route.name, display_name: `${model.route.name} (Switchyard route)`, created_at };
   if (model.kind === 'alias') return { type: 'model' as const, id: model.name, display_name: `${model.name} (alias of ${model.target})`, created_at };
   const d = model.deployment;
-  if ((d.type ?? 'chat') !== 'chat') return undefined;
   return { type: 'model' as const, id: d.name, display_name: `${d.name} (${d.model} on ${d.provider})`, created_at };
 }

@@ -77,7 +77,7 @@ export async function openaiSurface(app: FastifyInstance, options: OpenAISurface
   app.get<{ Params: { '*': string } }>('/models/*', { config: { sharedWithAnthropic: true } }, async (request) => {
     const name = request.params['*'];
     const model = listedModel(catalog(), name, request.clientKey?.allowedRoutes);
-    const found = speaksAnthropic(request) ? model && anthropicModel(model, options.configAppliedAt()) : model && openAIModel(model);
+    const found = speaksAnthropic(request) ? model && anthropicModel(catalog(), model, options.configAppliedAt()) : model && openAIModel(model);
     if (!found) {
       const listed = listedNames(catalog(), request.clientKey?.allowedRoutes);
       throw new GatewayError('model_not_found', `The model "${name}" does not exist${didYouMean(name, listed.slice(0, 100))}`, { param: 'model' });
