@@ -106,6 +106,10 @@ function meaningIssues(config: Config): { errors: ConfigIssue[]; warnings: Confi
     if (routeNames.has(deployment.name)) {
       errors.push({ path: `${at}.name`, message: `${quote(deployment.name)} is also a route name; a model name must mean one thing` });
     }
+    // Pasted from a model page with the space after it: the provider would look for a model of that name and find none.
+    if (/^\s|\s$/.test(deployment.model)) {
+      errors.push({ path: `${at}.model`, message: `${quote(deployment.model)} has a space or line break at its start or end, which its provider would take as part of the name (did you mean ${quote(deployment.model.trim())}?)` });
+    }
     if (kind === 'anthropic' && deployment.type === 'embedding') {
       errors.push({ path: `${at}.type`, message: `Anthropic has no embeddings API, so ${quote(deployment.provider)} cannot serve an embedding deployment` });
     }

@@ -91,6 +91,15 @@ describe('validateConfig', () => {
     expect(errors).toContainEqual({ path: 'routes[0].deployments', message: 'route "default" mixes deployment types (chat, embedding); all must share one type' });
   });
 
+  it('rejects a model name with a space or line break at either end, which its provider would look for as it is', () => {
+    expect(errorsOf((c) => (c.deployments[1].model = 'gpt-4.1-mini '))).toEqual([
+      { path: 'deployments[1].model', message: '"gpt-4.1-mini " has a space or line break at its start or end, which its provider would take as part of the name (did you mean "gpt-4.1-mini"?)' },
+    ]);
+    expect(errorsOf((c) => (c.deployments[0].model = '\nllama3.2:3b')).map((e) => e.path)).toEqual(['deployments[0].model']);
+    // Inside the name is the provider's business (Ollama's "hf.co/org/model:Q4_K_M", a Bedrock ARN).
+    expect(validateConfig({ ...example(), deployments: [{ ...example().deployments[0], model: 'hf.co/org/Some Model:Q4' }, example().deployments[1]] }).ok).toBe(true);
+  });
+
   it('rejects an embedding deployment on Anthropic, which has no embeddings API', () => {
     const errors = errorsOf((c) => {
       c.providers.push({ name: 'claude', kind: 'anthropic', baseUrl: 'https://api.anthropic.com', apiKey: 'env:ANTHROPIC_API_KEY' });

@@ -59,10 +59,11 @@ describe('building a gateway in the dashboard', () => {
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByRole('heading', { name: /local/ }).waitFor();
 
+    // Pasted, with the spaces a paste brings: what is saved is what was meant.
     await page.getByRole('button', { name: 'Custom (OpenAI-compatible)' }).click();
-    await page.getByLabel('Provider name').fill('cloud');
-    await page.getByLabel('Base URL').fill(`${openai.url}/v1`);
-    await page.getByLabel('API key reference').fill('env:TEST_KEY');
+    await page.getByLabel('Provider name').fill('cloud ');
+    await page.getByLabel('Base URL').fill(` ${openai.url}/v1\n`);
+    await page.getByLabel('API key reference').fill('env:TEST_KEY ');
     // An unsaved provider is tested with a key typed in, never with a stored one sent to a new host.
     await page.getByRole('button', { name: 'Test connection' }).last().click();
     await page.getByText('type the key in to test this one').waitFor();
@@ -77,7 +78,7 @@ describe('building a gateway in the dashboard', () => {
     await go('/routes');
     for (const [name, provider, model] of [
       ['llama', 'local', 'llama3.2:3b'],
-      ['mini', 'cloud', 'gpt-4.1-mini'],
+      ['mini', 'cloud', ' gpt-4.1-mini '],
     ]) {
       await page.getByRole('button', { name: 'Add deployment' }).click();
       await page.getByLabel('Deployment name').fill(name as string);
@@ -86,7 +87,8 @@ describe('building a gateway in the dashboard', () => {
       await page.getByRole('button', { name: 'Save', exact: true }).click();
       await page.getByRole('cell', { name: new RegExp(`^${name}`) }).waitFor();
     }
-    expect(h.gateway.config().deployments.map((d) => d.name)).toEqual(['llama', 'mini']);
+    expect(h.gateway.config().deployments.map((d) => [d.name, d.model])).toEqual([['llama', 'llama3.2:3b'], ['mini', 'gpt-4.1-mini']]);
+    expect(h.gateway.config().providers.map((p) => [p.name, p.baseUrl, p.apiKey])).toEqual([['local', ollama.url, undefined], ['cloud', `${openai.url}/v1`, 'env:TEST_KEY']]);
   });
 
   it('keeps what the provider form does not show when a provider is edited and saved', async () => {

@@ -137,14 +137,14 @@ function ProviderCard({ provider, canStore, onEdit }: { provider: ProviderView; 
   );
 }
 
-/** What a form's draft saves: the fields it does not show as they were, the key as a reference or a value to store. */
+/** What a form's draft saves: the fields it does not show as they were, the key as a reference or a value to store; what was typed, without the space a paste brought. */
 function inputOf(draft: Draft, canStore: boolean): ProviderInput {
   return {
     ...draft.kept,
-    name: draft.name,
+    name: draft.name.trim(),
     kind: draft.kind,
-    baseUrl: draft.baseUrl,
-    ...(draft.keyValue && canStore ? { apiKeyValue: draft.keyValue } : draft.keyReference ? { apiKey: draft.keyReference } : { apiKey: null }),
+    baseUrl: draft.baseUrl.trim(),
+    ...(draft.keyValue && canStore ? { apiKeyValue: draft.keyValue } : draft.keyReference.trim() ? { apiKey: draft.keyReference.trim() } : { apiKey: null }),
   };
 }
 
@@ -179,7 +179,7 @@ function ProviderForm({ original, initial, canStore, onDone }: { original: strin
         {save.isError ? <div className="notice bad" role="alert">{save.error.message}</div> : null}
         <div className="row">
           <button className="primary" type="submit" disabled={save.isPending}>Save</button>
-          <button type="button" onClick={() => test.mutate({ ...draft.kept, name: draft.name || 'draft', kind: draft.kind, baseUrl: draft.baseUrl, ...(draft.keyValue ? { apiKeyValue: draft.keyValue } : draft.keyReference ? { apiKey: draft.keyReference } : {}) })} disabled={test.isPending}>Test connection</button>
+          <button type="button" onClick={() => test.mutate({ ...draft.kept, name: draft.name.trim() || 'draft', kind: draft.kind, baseUrl: draft.baseUrl.trim(), ...(draft.keyValue ? { apiKeyValue: draft.keyValue } : draft.keyReference.trim() ? { apiKey: draft.keyReference.trim() } : {}) })} disabled={test.isPending}>Test connection</button>
           <button type="button" onClick={onDone}>Cancel</button>
           {original ? <ConfirmButton confirm={`Delete ${original}?`} onConfirm={() => remove.mutate(original, { onSuccess: onDone })}>Delete</ConfirmButton> : null}
         </div>

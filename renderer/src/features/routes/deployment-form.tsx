@@ -61,7 +61,8 @@ export function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig 
             input === undefined && output === undefined && cacheRead === undefined && cacheWrite === undefined
               ? undefined
               : { inputPerMTok: input ?? 0, outputPerMTok: output ?? 0, cacheReadPerMTok: cacheRead, cacheWritePerMTok: cacheWrite, ...(longContext ? { longContext } : {}) };
-          save.mutate({ ...draft, pricing, contextWindow, maxOutputTokens, maxNumCtx: draft.numCtx === 'auto' ? maxNumCtx : undefined }, { onSuccess: onDone });
+          // A name pasted with the space after it is the name.
+          save.mutate({ ...draft, name: draft.name.trim(), model: draft.model.trim(), pricing, contextWindow, maxOutputTokens, maxNumCtx: draft.numCtx === 'auto' ? maxNumCtx : undefined }, { onSuccess: onDone });
         }}
       >
         <div className="form-grid">
