@@ -44,8 +44,8 @@ describe('local only', () => {
     expect((await lists()).openai).toEqual(everything);
     t.h.gateway.setLocalOnly(true);
     const reachable = ['cloud-first', 'default', 'embed', 'home', 'llama', 'local-embed'];
-    // Anthropic's list names chat models only.
-    expect(await lists()).toEqual({ openai: reachable, anthropic: reachable.filter((m) => m !== 'local-embed'), ollama: reachable });
+    // Anthropic's list names chat models only (not the embed route either).
+    expect(await lists()).toEqual({ openai: reachable, anthropic: reachable.filter((m) => m !== 'local-embed' && m !== 'embed'), ollama: reachable });
   });
 
   it('outlasts a restart, and each switch is a config revision', async () => {
