@@ -75,7 +75,7 @@ export async function doctorCommand(dataDir: string, io: Output, env: Record<str
   }
 
   const { pointing, toolConnections } = await import('./connect/connections');
-  for (const tool of toolConnections({ home: env.HOME || homedir(), env }, running?.url ?? url)) line(tool.state === 'here' ? '✓' : '!', pointing(tool));
+  for (const tool of toolConnections({ home: env.HOME || homedir(), env }, running?.url ?? url, config)) line(tool.unknownRoute ? '✗' : tool.state === 'here' ? '✓' : '!', pointing(tool));
   io.out(needed === 0 ? 'Nothing needs doing.\n' : `${counted(needed, 'thing')} to do.\n`);
   return needed === 0 ? 0 : 1;
 }

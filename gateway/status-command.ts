@@ -7,6 +7,8 @@
 import { homedir } from 'node:os';
 import { budgetLines, columns, type Output } from './cli-output';
 import { printable } from './printable';
+import type { Config } from './config/schema';
+import { createConfigStore } from './store/config-store';
 import { openDatabase } from './store/db';
 import { createGatewayAddress } from './store/gateway-address';
 import { createHealthHistory } from './store/health-history';
@@ -29,9 +31,11 @@ export async function statusCommand(dataDir: string, values: { format?: string; 
   const db = openDatabase(dataDir);
   let running;
   let events: Transition[];
+  let config: Config | undefined;
   try {
     running = createGatewayAddress(db).running();
     events = createHealthHistory(db).transitions(Date.now() - DAY_MS, EVENTS);
+    config = createConfigStore(db).current();
   } finally {
     db.close();
   }
@@ -51,7 +55,7 @@ export async function statusCommand(dataDir: string, values: { format?: string; 
   }
   // Loaded here: only status and connect read the tools' settings files (and need their parsers).
   const { pointing, toolConnections } = await import('./connect/connections');
-  const tools = toolConnections({ home: env.HOME || homedir(), env }, running.url);
+  const tools = toolConnections({ home: env.HOME || homedir(), env }, running.url, config);
   if (format === 'json') {
     io.out(`${JSON.stringify({ url: running.url, pid: running.pid, dataDir, ...report, breakerEvents: events, tools })}\n`);
     return 0;

@@ -4,6 +4,7 @@
  * Ollama lacks and a route none of whose deployments can answer, each said with what to do; exit 1
  * until nothing needs doing, then 0.
  */
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { startFakeOllama } from './support/fake-ollama';
@@ -66,6 +67,11 @@ it('says what stands between the config and answered requests, and what to do ab
   expect(fine.stdout).toContain('[✓] Route default: llama, mini can answer now');
   expect(fine).toMatchObject({ code: 0, stdout: expect.stringMatching(/Nothing needs doing\.\n$/) });
   expect(fine.stdout).not.toContain('Notices');
+  // Codex asking for a route the config has no more (renamed since): counted, with what to do.
+  writeFileSync(join(home, 'config.toml'), `model_provider = "switchyard"\nmodel = "stuck"\n\n[model_providers.switchyard]\nbase_url = "http://127.0.0.1:7788/v1"\n`);
+  const lost = await runAsync(['doctor', '--data-dir', data], { HOME: home, DOCTOR_KEY: 'sk-test', CODEX_HOME: home });
+  expect(lost).toMatchObject({ code: 1, stdout: expect.stringContaining('[✗] Codex CLI: this gateway, asking for stuck, which is no route, deployment or alias here (renamed or deleted?), so each of its requests is refused: "switchyard connect codex" points it at a route (--route NAME for another)\n') });
+  rmSync(join(home, 'config.toml'));
 
   // The webhook serve's notices would go to: its host only (the path is the channel's secret), or why serve would refuse it.
   const hooked = await runAsync(['doctor', '--data-dir', data], { HOME: home, DOCTOR_KEY: 'sk-test', SWITCHYARD_WEBHOOK_URL: 'https://hooks.slack.com/services/T0/B0/secret' });

@@ -35,7 +35,7 @@ export async function connectCommand(
       for (const guide of guides) {
         io.out(`${guide.name}${guide.connect ? `  (switchyard connect ${guide.connect})` : ''}\n${guide.settings.map((s) => `  ${s.label}: ${s.value}`).join('\n')}\n\n`);
       }
-      io.out(`Where each tool's settings file points it now (this gateway: ${url}):\n${toolConnections(places, url).map((c) => `  ${printable(pointing(c))}`).join('\n')}\n`);
+      io.out(`Where each tool's settings file points it now (this gateway: ${url}):\n${toolConnections(places, url, config).map((c) => `  ${printable(pointing(c))}`).join('\n')}\n`);
       return 0;
     }
     if (!config && values.route) io.err(`No config is stored in ${dataDir} yet, so --route ${values.route} was not checked against its routes.\n`);

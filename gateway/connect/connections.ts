@@ -1,13 +1,16 @@
 /**
  * Where each tool's own settings file points it now: at this gateway (and which route it asks for),
  * at another address (an earlier port: a gateway started with --port 0 or another SWITCHYARD_PORT,
- * so the tool now fails to connect), or elsewhere altogether. Read, never written; a file that does
- * not parse says nothing.
+ * so the tool now fails to connect), or elsewhere altogether; and whether the route it asks for is
+ * still one here (a route renamed or deleted since leaves it asking for a name every request of it
+ * is refused by). Read, never written; a file that does not parse says nothing.
  */
 import { parse } from 'jsonc-parser';
 import { parse as parseToml } from 'smol-toml';
 import { configFile, readText, type Places } from './connect';
 import { PROVIDER_ID, WRITABLE_TOOLS, type ToolId } from './editors';
+import type { Config } from '../config/schema';
+import { unknownModels } from '../routing/aliases';
 
 export interface Connection {
   tool: ToolId;
@@ -17,14 +20,21 @@ export interface Connection {
   url: string | null;
   /** The model (route) it asks for, when it names one. */
   route: string | null;
+  /** It points here and asks for a model that is no route, deployment or alias of the config (renamed or deleted since). */
+  unknownRoute: boolean;
 }
 
-/** What `tool`'s settings file (its text, or undefined when there is none) points it at, against this gateway's root URL. */
-export function connectionOf(tool: ToolId, text: string | undefined, gatewayUrl: string): Connection {
-  if (text === undefined) return { tool, state: 'none', url: null, route: null };
+/** What a tool's model is checked against: the gateway's config, when the caller has it. */
+type Served = Pick<Config, 'routes' | 'deployments' | 'aliases'>;
+
+/** What `tool`'s settings file (its text, or undefined when there is none) points it at, against this gateway's root URL (and config). */
+export function connectionOf(tool: ToolId, text: string | undefined, gatewayUrl: string, served?: Served): Connection {
+  if (text === undefined) return { tool, state: 'none', url: null, route: null, unknownRoute: false };
   const found = pointsAt(tool, text);
-  if (!found?.url) return { tool, state: 'off', url: null, route: null };
-  return { tool, state: sameServer(found.url, gatewayUrl) ? 'here' : 'other', url: found.url, route: found.route };
+  if (!found?.url) return { tool, state: 'off', url: null, route: null, unknownRoute: false };
+  const here = sameServer(found.url, gatewayUrl);
+  const unknownRoute = here && found.route !== null && served !== undefined && unknownModels(served, [found.route]).length > 0;
+  return { tool, state: here ? 'here' : 'other', url: found.url, route: found.route, unknownRoute };
 }
 
 const TOOL_NAMES: Record<ToolId, string> = { 'claude-code': 'Claude Code', codex: 'Codex CLI', opencode: 'opencode' };
@@ -32,6 +42,7 @@ const TOOL_NAMES: Record<ToolId, string> = { 'claude-code': 'Claude Code', codex
 /** One tool's connection in a line, with the command that points it here when it is not. */
 export function pointing(c: Connection): string {
   const fix = `"switchyard connect ${c.tool}"`;
+  if (c.unknownRoute) return `${TOOL_NAMES[c.tool]}: this gateway, asking for ${c.route}, which is no route, deployment or alias here (renamed or deleted?), so each of its requests is refused: ${fix} points it at a route (--route NAME for another)`;
   const where = c.state === 'here' ? `this gateway${c.route ? `, asking for ${c.route}` : ''}` : c.state === 'other' ? `${c.url}, not this gateway: ${fix} points it here` : c.state === 'off' ? `something else: ${fix} points it here` : `no settings file yet: ${fix} writes one`;
   return `${TOOL_NAMES[c.tool]}: ${where}`;
 }
@@ -41,17 +52,17 @@ export function toolsPointedAt(places: Pick<Places, 'home' | 'env'>, url: string
   return toolConnections(places, url).filter((c) => c.state === 'here').map((c) => TOOL_NAMES[c.tool]);
 }
 
-/** Every tool Switchyard can connect, read from its settings file where `places` says it is. */
-export function toolConnections(places: Pick<Places, 'home' | 'env'>, gatewayUrl: string): Connection[] {
+/** Every tool Switchyard can connect, read from its settings file where `places` says it is; `served`: the config its model is checked against. */
+export function toolConnections(places: Pick<Places, 'home' | 'env'>, gatewayUrl: string, served?: Served): Connection[] {
   return WRITABLE_TOOLS.map((tool) => {
     let text: string | undefined;
     try {
       text = readText(configFile(tool, places))?.text;
     } catch {
       // Not a file, too big, not UTF-8: it points the tool at nothing here.
-      return { tool, state: 'off', url: null, route: null };
+      return { tool, state: 'off', url: null, route: null, unknownRoute: false };
     }
-    return connectionOf(tool, text, gatewayUrl);
+    return connectionOf(tool, text, gatewayUrl, served);
   });
 }
 

@@ -90,10 +90,16 @@ describe('the admin API (the Connect page and the desktop app\'s button)', () =>
       expect(after.connected).toEqual(['claude-code']);
       // Where each tool's file points it now: Claude Code here, asking for the route it was given; the others have no file.
       expect(after.connections).toEqual([
-        { tool: 'claude-code', state: 'here', url: h.url, route: 'cloud-first' },
-        { tool: 'codex', state: 'none', url: null, route: null },
-        { tool: 'opencode', state: 'none', url: null, route: null },
+        { tool: 'claude-code', state: 'here', url: h.url, route: 'cloud-first', unknownRoute: false },
+        { tool: 'codex', state: 'none', url: null, route: null, unknownRoute: false },
+        { tool: 'opencode', state: 'none', url: null, route: null, unknownRoute: false },
       ]);
+      // The route renamed in the dashboard: Claude Code still asks for the old name, refused on each request; the page says so.
+      const route = (await h.admin('/admin/api/routes').then((r) => r.json())).routes.find((r: { name: string }) => r.name === 'cloud-first');
+      const rename = (from: string, to: string) => h.admin(`/admin/api/routes/${from}`, { method: 'PUT', body: JSON.stringify({ ...route, name: to }) });
+      expect((await rename('cloud-first', 'cloud-later')).status).toBe(200);
+      expect((await h.admin('/admin/api/connect').then((r) => r.json())).connections[0]).toEqual({ tool: 'claude-code', state: 'here', url: h.url, route: 'cloud-first', unknownRoute: true });
+      expect((await rename('cloud-later', 'cloud-first')).status).toBe(200);
       expect(await post({ undo: true }).then((r) => r.json())).toMatchObject({ applied: true });
       expect(existsSync(preview.file)).toBe(false);
 

@@ -50,7 +50,7 @@ export function connectRoutes(app: FastifyInstance, s: ConnectRouteServices): vo
       models,
       tools: toolGuides({ url, key: keyRequired ? '<your client key>' : OPEN_KEY, keyRequired, model: model ?? '<model>', models, windows: modelWindows(config, models, s.windowOf), allowsOrigin: originMatcher(config?.settings?.allowedOrigins ?? []) }),
       connected: WRITABLE_TOOLS.filter((tool) => isConnected(tool, s.places)),
-      connections: toolConnections(s.places, url),
+      connections: toolConnections(s.places, url, config),
     };
   });
 

@@ -239,7 +239,7 @@ export const ConnectGuidesSchema = Type.Object({
   /** Tools whose config Switchyard has written (and can undo). */
   connected: Type.Array(Type.String()),
   /** Where each tool's settings file points it now: this gateway (`here`), another address (`other`), something else (`off`), no file (`none`). */
-  connections: Type.Array(Type.Object({ tool: Type.String(), state: Type.Union([Type.Literal('here'), Type.Literal('other'), Type.Literal('off'), Type.Literal('none')]), url: NullableString, route: NullableString })),
+  connections: Type.Array(Type.Object({ tool: Type.String(), state: Type.Union([Type.Literal('here'), Type.Literal('other'), Type.Literal('off'), Type.Literal('none')]), url: NullableString, route: NullableString, unknownRoute: Type.Boolean() })),
 });
 /** What any client tool needs, for the dashboard's snippets: whether it must send a key, and the chat models it can ask for (first: the one to suggest). */
 export const ClientBasicsSchema = Type.Object({ keyRequired: Type.Boolean(), models: Type.Array(Type.String()) });

@@ -41,8 +41,9 @@ export function ConnectPage() {
 
 type Connection = ConnectGuides['connections'][number];
 
-/** Where the tool's settings file points it now: here (and the route), at another address (an old port), or elsewhere. */
+/** Where the tool's settings file points it now: here (and the route, or one renamed or deleted since), at another address (an old port), or elsewhere. */
 function Pointing({ connection }: { connection: Connection | undefined }) {
+  if (connection?.unknownRoute) return <Badge tone="bad">{`asks for ${connection.route}, which is not here: connect it again`}</Badge>;
   if (connection?.state === 'here') return <Badge tone="ok">{`connected${connection.route ? `: asks for ${connection.route}` : ''}`}</Badge>;
   if (connection?.state === 'other') return <Badge tone="warn">{`points at ${connection.url}, not here`}</Badge>;
   return null;
