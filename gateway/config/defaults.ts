@@ -5,6 +5,7 @@
  */
 import type { ConfigStore } from '../store/config-store';
 import { isLocalDeployment } from '../providers/locality';
+import { isLoopbackHost } from '../providers/hosts';
 import type { Config, DeploymentConfig } from './schema';
 
 export const DEFAULT_OLLAMA_URL = 'http://127.0.0.1:11434';
@@ -119,7 +120,8 @@ export function pointsAtGateway(url: string | undefined, ownPort: number | undef
   try {
     const parsed = new URL(url);
     const port = Number(parsed.port || (parsed.protocol === 'https:' ? 443 : 80));
-    return port === ownPort && /^(localhost|127\.\d+\.\d+\.\d+|\[::1\]|0\.0\.0\.0)$/.test(parsed.hostname);
+    // 0.0.0.0: a tool given the gateway's wildcard listen address reaches it on loopback.
+    return port === ownPort && (isLoopbackHost(parsed.hostname) || parsed.hostname === '0.0.0.0');
   } catch {
     return false;
   }
