@@ -62,6 +62,13 @@ export function createUsageQueries(db: Db, { settle, rollup }: { settle: () => v
       return { rows: rows.map(fromDb), next: more && last ? encodeCursor(last.at, last.id) : null };
     },
 
+    names(since) {
+      rollup();
+      const hour = since === undefined ? 0 : Math.floor(since / HOUR) * HOUR;
+      const of = (column: string) => (prepared(`SELECT DISTINCT ${column} AS name FROM usage_hour WHERE bucket >= ? AND ${column} != '' ORDER BY name`).all(hour) as { name: string }[]).map((r) => r.name);
+      return { routes: of('route'), deployments: of('deployment'), providers: of('provider'), clientKeys: of('client_key') };
+    },
+
     rollups(filter, granularity, groupBy) {
       rollup();
       // Each table's buckets are its own: a day's starts at midnight in the log's zone, not UTC's.

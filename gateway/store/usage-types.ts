@@ -98,6 +98,13 @@ export interface SessionSummary {
   deployments: string[];
 }
 
+export interface UsageNames {
+  routes: string[];
+  deployments: string[];
+  providers: string[];
+  clientKeys: string[];
+}
+
 /** Reading the log: a page of rows, rollups for charts, every row for export. */
 export interface UsageQueries {
   list(filter: UsageFilter, page: { limit: number; before?: string | undefined }): { rows: UsageRow[]; next: string | null };
@@ -111,6 +118,11 @@ export interface UsageQueries {
   costSince(since: number, scope: { route?: string; clientKey?: string; provider?: string }): number;
   /** One request's row, by its request id. */
   row(requestId: string): UsageRow | undefined;
+  /**
+   * The routes, deployments, providers and client keys the log has rows of since an instant (to the
+   * hour), from the hour rollups: names a config no longer has (renamed, deleted) are still in the log.
+   */
+  names(since: number | undefined): UsageNames;
   /**
    * Matching rows in the order they were written, oldest first: the last `limit`, or (given the
    * cursor a call returned) up to `limit` written since. The cursor moves past rows the filter

@@ -106,3 +106,24 @@ describe('the usage page, live', () => {
     }
   });
 });
+
+describe('the usage filters', () => {
+  it('offer a route renamed since, as the log still has its requests, and filter by it', async () => {
+    const { h, page } = dashboard;
+    const route = (await h.admin('/admin/api/routes').then((r) => r.json())).routes.find((r: { name: string }) => r.name === 'default');
+    const rename = (from: string, to: string) => h.admin(`/admin/api/routes/${from}`, { method: 'PUT', body: JSON.stringify({ ...route, name: to }) });
+    expect((await rename('default', 'everyday')).status).toBe(200);
+    try {
+      await h.openai.chat.completions.create({ model: 'everyday', messages: [{ role: 'user', content: 'under the new name' }] });
+      await dashboard.go('/usage');
+      const select = page.getByLabel('Route', { exact: true });
+      await expect.poll(() => select.locator('option').allTextContents()).toEqual(['all', 'everyday', 'default (not in the config now)']);
+      await select.selectOption('default');
+      const models = () => page.getByTestId('usage-table').locator('td[data-label="Model"]').allTextContents();
+      await expect.poll(async () => (await models()).length).toBeGreaterThan(0);
+      await expect.poll(async () => new Set((await models()).map((m) => m.replace(/ · stream$/, '')))).toEqual(new Set(['default']));
+    } finally {
+      expect((await rename('everyday', 'default')).status).toBe(200);
+    }
+  });
+});

@@ -133,6 +133,9 @@ export const RollupPointSchema = Type.Object({
  * `buckets`: the start of every bucket in the range, empty ones included, and of every point's,
  * oldest first (a chart's axis); `timeZone`: whose midnights start the day buckets (the gateway's), for labelling them.
  */
+/** `GET /usage/names?since=`: what the log has rows of, configured now or not. */
+export const UsageNamesQuerySchema = Type.Object({ since: Type.Optional(Time) }, Strict);
+export const UsageNamesSchema = Type.Object({ routes: Type.Array(Type.String()), deployments: Type.Array(Type.String()), providers: Type.Array(Type.String()), clientKeys: Type.Array(Type.String()) });
 export const RollupsSchema = Type.Object({ points: Type.Array(RollupPointSchema), buckets: Type.Array(Type.Number()), timeZone: Type.String() });
 export const OverviewSchema = Type.Object({
   since: Type.String(),
@@ -153,6 +156,7 @@ export type UsageAttemptView = Type.Static<typeof UsageAttemptSchema>;
 export type UsageQuery = Type.Static<typeof UsageQuerySchema>;
 export type RollupPointView = Type.Static<typeof RollupPointSchema>;
 export type Rollups = Type.Static<typeof RollupsSchema>;
+export type UsageNames = Type.Static<typeof UsageNamesSchema>;
 export type Overview = Type.Static<typeof OverviewSchema>;
 export type UsageDetail = Type.Static<typeof UsageDetailSchema>;
 export type UsageBodies = Type.Static<typeof UsageBodiesSchema>;

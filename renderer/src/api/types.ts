@@ -50,6 +50,7 @@ export type {
   UsageAttemptView as Attempt,
   UsageBodies,
   UsageDetail,
+  UsageNames,
   UsageQuery,
   UsageRowView as UsageRow,
   WebhookInput,

@@ -2,7 +2,7 @@
 import { mutationOptions, queryOptions, type QueryClient } from '@tanstack/react-query';
 import { api, send } from '../client';
 import { invalidate } from './paths';
-import type { KeptSession, Overview, Rollups, SessionRef, UsageBodies, UsageDetail, UsageQuery, UsageRow, UsageSession } from '../types';
+import type { KeptSession, Overview, Rollups, SessionRef, UsageBodies, UsageDetail, UsageNames, UsageQuery, UsageRow, UsageSession } from '../types';
 
 /** The usage API's query: its keys from the gateway's schema (a misspelt one does not compile), values as form fields hold them. */
 export type UsageParams = { [K in keyof UsageQuery]?: string };
@@ -18,6 +18,8 @@ export const usageQueries = {
   rollups: (params: UsageParams) => queryOptions({ queryKey: ['usage', 'rollups', params], queryFn: () => api<Rollups>(`/admin/api/usage/rollups?${qs(params)}`), refetchInterval: 30_000 }),
   /** The sessions in the range, each added up, the most recently active first. */
   sessions: (params: UsageParams) => queryOptions({ queryKey: ['usage', 'sessions', params], queryFn: () => api<{ sessions: UsageSession[] }>(`/admin/api/usage/sessions?${qs(params)}`), refetchInterval: 10_000 }),
+  /** The routes, deployments, providers and keys the log has rows of since an instant, configured now or not. */
+  names: (since: string) => queryOptions({ queryKey: ['usage', 'names', since], queryFn: () => api<UsageNames>(`/admin/api/usage/names?${qs({ since })}`), refetchInterval: 30_000 }),
   exportUrl: (params: UsageParams) => `/admin/api/usage/export?${qs(params)}`,
   /** The routes that keep a session (sticky sessions), and where each sends its next request first. */
   kept: (ref: SessionRef) => queryOptions({ queryKey: ['usage', 'kept', ref], queryFn: () => api<KeptSession>(`/admin/api/usage/sessions/kept?${new URLSearchParams(ref)}`), refetchInterval: 10_000 }),

@@ -35,7 +35,7 @@ export function UsagePage() {
     <>
       <h1>Usage</h1>
       <p className="sub">Every request, what answered it, what it cost, and what local models saved.</p>
-      <Filters range={range} setRange={(r) => { setRange(r); setPages([]); }} filters={filters} setFilter={setFilter} />
+      <Filters range={range} since={since} setRange={(r) => { setRange(r); setPages([]); }} filters={filters} setFilter={setFilter} />
       {filters.session ? (
         <div className="card spread" style={{ marginBottom: 16 }} data-testid="session-filter">
           <div>
@@ -59,29 +59,38 @@ export function UsagePage() {
   );
 }
 
-function Filters({ range, setRange, filters, setFilter }: { range: string; setRange: (r: string) => void; filters: UsageParams; setFilter: (k: keyof UsageParams, v: string) => void }) {
+/**
+ * The filters: each name the config has now, then those only the log has in the range (a route
+ * renamed or a deployment deleted since), so last month's requests of either can still be picked.
+ */
+function Filters({ range, since, setRange, filters, setFilter }: { range: string; since: string; setRange: (r: string) => void; filters: UsageParams; setFilter: (k: keyof UsageParams, v: string) => void }) {
   const routes = useQuery(configQueries.routes());
   const deployments = useQuery(configQueries.deployments());
   const providers = useQuery(configQueries.providers());
   const keys = useQuery(keyQueries.all());
-  const select = (key: keyof UsageParams, label: string, options: string[]) => (
-    <Field label={label}>
-      <select value={filters[key] ?? ''} onChange={(e) => setFilter(key, e.target.value)} aria-label={label}>
-        <option value="">all</option>
-        {options.map((o) => <option key={o} value={o}>{o}</option>)}
-      </select>
-    </Field>
-  );
+  const logged = useQuery(usageQueries.names(since)).data;
+  const select = (key: keyof UsageParams, label: string, configured: string[], inLog: string[] = []) => {
+    const gone = inLog.filter((name) => !configured.includes(name));
+    return (
+      <Field label={label}>
+        <select value={filters[key] ?? ''} onChange={(e) => setFilter(key, e.target.value)} aria-label={label}>
+          <option value="">all</option>
+          {configured.map((o) => <option key={o} value={o}>{o}</option>)}
+          {gone.map((o) => <option key={o} value={o}>{`${o} (not in the config now)`}</option>)}
+        </select>
+      </Field>
+    );
+  };
   return (
     <div className="card" style={{ marginBottom: 16 }}>
       <div className="form-grid">
         <Field label="Time range">
           <select value={range} onChange={(e) => setRange(e.target.value)} aria-label="Time range">{Object.keys(RANGES).map((r) => <option key={r}>{r}</option>)}</select>
         </Field>
-        {select('route', 'Route', routes.data?.map((r) => r.name) ?? [])}
-        {select('deployment', 'Deployment', deployments.data?.map((d) => d.name) ?? [])}
-        {select('provider', 'Provider', providers.data?.map((p) => p.name) ?? [])}
-        {select('clientKey', 'Client key', ['anonymous', 'playground', ...(keys.data?.map((k) => k.name) ?? [])])}
+        {select('route', 'Route', routes.data?.map((r) => r.name) ?? [], logged?.routes)}
+        {select('deployment', 'Deployment', deployments.data?.map((d) => d.name) ?? [], logged?.deployments)}
+        {select('provider', 'Provider', providers.data?.map((p) => p.name) ?? [], logged?.providers)}
+        {select('clientKey', 'Client key', ['anonymous', 'playground', ...(keys.data?.map((k) => k.name) ?? [])], logged?.clientKeys)}
         {select('status', 'Status', ['ok', 'error'])}
         {select('cached', 'Cached', ['true', 'false'])}
       </div>
