@@ -140,6 +140,33 @@ describe('an edit on a page loaded before a change made elsewhere', () => {
   });
 });
 
+describe('where a provider runs', () => {
+  // A vLLM on a GPU box of the LAN counts as cloud by its address (it may pass prompts on); its owner says otherwise here.
+  it('is shown on its card, guessed or as said, and set from its form', async () => {
+    await dashboard.go('/providers');
+    const heading = (name: string) => page.getByRole('heading', { name: new RegExp(`^${name} `) });
+    await expect.poll(() => heading('local').textContent()).toBe('local ollama local (by its address)');
+    expect(await heading('cloud').textContent()).toBe('cloud openai cloud');
+    const runsAs = async (name: string, choice: string) => {
+      await page.locator('.card', { has: heading(name) }).getByRole('button', { name: 'Edit' }).click();
+      const form = page.locator('.card', { has: page.getByRole('heading', { name: `Edit ${name}` }) });
+      await form.getByLabel('Where it runs').selectOption(choice);
+      await form.getByRole('button', { name: 'Save' }).click();
+      await form.waitFor({ state: 'detached' });
+    };
+    await runsAs('local', 'cloud');
+    expect(h.gateway.config().providers.find((p) => p.name === 'local')?.local).toBe(false);
+    await expect.poll(() => heading('local').textContent()).toBe('local ollama cloud');
+    // The form opens on what was said; back to the guess, the config says nothing.
+    await page.locator('.card', { has: heading('local') }).getByRole('button', { name: 'Edit' }).click();
+    expect(await page.getByLabel('Where it runs').inputValue()).toBe('cloud');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await runsAs('local', 'guess');
+    expect(h.gateway.config().providers.find((p) => p.name === 'local')).not.toHaveProperty('local');
+    await expect.poll(() => heading('local').textContent()).toBe('local ollama local (by its address)');
+  });
+});
+
 describe('a number typed wrong', () => {
   // JSON writes NaN as null, which a merge patch reads as "remove": "abc" in the cache TTL put it back
   // to its default with "Saved" beside it. Now the field says so and nothing is sent.

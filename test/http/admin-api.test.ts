@@ -82,6 +82,8 @@ describe('providers, deployments and routes', () => {
     const { providers } = await t.h.admin('/admin/api/providers').then((r) => r.json());
     const cloud = providers.find((p: { name: string }) => p.name === 'cloud');
     expect(cloud.apiKey).toEqual({ reference: 'env:TEST_KEY', set: true, last4: '1234', problem: null });
+    // Where each runs: the cloud one as its config says (on loopback here), the Ollama by its address.
+    expect(providers.map((p: { name: string; runsLocally: boolean }) => [p.name, p.runsLocally])).toEqual([['local', true], ['cloud', false]]);
     expect(JSON.stringify(providers)).not.toContain('sk-test-secret');
   });
 

@@ -12,6 +12,7 @@ import type { Config, ProviderConfig } from '../../config/schema';
 import type { Secrets } from '../../config/secrets';
 import { GatewayError } from '../../errors';
 import { readKey } from '../../providers/api-key';
+import { isLocalProvider } from '../../providers/locality';
 import { keepTypedSecret, refuseUnlessStorable, typedKey, type TypedSecret } from './typed-secrets';
 import { NameParams, ProviderInputSchema, ProviderListSchema, ProviderPatchSchema, ProviderViewSchema, type ProviderInput, type ProviderPatch, type ProviderView } from './schemas';
 
@@ -32,7 +33,7 @@ export function providerRoutes(app: FastifyInstance, { current, apply, wouldAppl
     const { apiKey, ...rest } = provider;
     // As it is sent: a key with a line break after it shows its own last four characters.
     const { key, flaw } = readKey(apiKey, secrets);
-    return { ...rest, apiKey: { reference: apiKey ?? null, set: key !== undefined, last4: key?.slice(-4) ?? null, problem: flaw ? `it has ${flaw}` : null } };
+    return { ...rest, runsLocally: isLocalProvider(provider), apiKey: { reference: apiKey ?? null, set: key !== undefined, last4: key?.slice(-4) ?? null, problem: flaw ? `it has ${flaw}` : null } };
   };
 
   /**

@@ -39,10 +39,12 @@ export const SessionSchema = Type.Object({
 const { apiKey: _apiKey, ...providerFields } = ProviderSchema.properties;
 /**
  * A provider as the API shows it: its key never, only its reference, whether it is set, its last 4,
- * and why a key that is set cannot be sent (a space or line break inside it), null when it can.
+ * and why a key that is set cannot be sent (a space or line break inside it), null when it can; and
+ * whether it counts as local (free, used while local only is on): its `local`, else its address's guess.
  */
 export const ProviderViewSchema = Type.Object({
   ...providerFields,
+  runsLocally: Type.Boolean(),
   apiKey: Type.Object({ reference: NullableString, set: Type.Boolean(), last4: NullableString, problem: NullableString }),
 });
 /** A provider as the API takes it: `apiKey` a reference (or null to remove it), or `apiKeyValue` to store a key. */

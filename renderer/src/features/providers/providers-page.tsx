@@ -30,20 +30,28 @@ export const PRESETS: readonly { label: string; name: string; kind: ProviderConf
 ];
 
 /** What the form does not show (timeouts, headers, limits, APIs...): sent back as it was, so an edit keeps it. */
-type Kept = Omit<ProviderView, 'name' | 'kind' | 'baseUrl' | 'apiKey'>;
+type Kept = Omit<ProviderView, 'name' | 'kind' | 'baseUrl' | 'apiKey' | 'local' | 'runsLocally'>;
 
 interface Draft {
   name: string;
   kind: ProviderConfig['kind'];
   baseUrl: string;
+  /** Where it runs, as said (undefined: guessed from its address). */
+  local: boolean | undefined;
   keyReference: string;
   keyValue: string;
   kept: Kept;
 }
 
-function draftOf({ name, kind, baseUrl, apiKey, ...kept }: ProviderView): Draft {
-  return { name, kind, baseUrl, keyReference: apiKey.reference ?? '', keyValue: '', kept };
+function draftOf({ name, kind, baseUrl, apiKey, local, runsLocally: _guess, ...kept }: ProviderView): Draft {
+  return { name, kind, baseUrl, local, keyReference: apiKey.reference ?? '', keyValue: '', kept };
 }
+
+const RUNS: Record<string, { label: string; local: boolean | undefined }> = {
+  guess: { label: 'Guess from its address (this machine, or an Ollama on my network: local)', local: undefined },
+  local: { label: 'On this machine or my network: local (free, used while local only is on)', local: true },
+  cloud: { label: 'A cloud service (its answers cost; skipped while local only is on)', local: false },
+};
 
 export function ProvidersPage() {
   const providers = useQuery(configQueries.providers());
@@ -68,7 +76,7 @@ export function ProvidersPage() {
           <Card title="Add a provider">
             <div className="row">
               {PRESETS.map((preset) => (
-                <button key={preset.label} onClick={() => setDraft({ original: null, value: { name: preset.name, kind: preset.kind, baseUrl: preset.baseUrl, keyReference: preset.keyEnv ? `env:${preset.keyEnv}` : '', keyValue: '', kept: preset.apis ? { apis: preset.apis } : {} } })}>
+                <button key={preset.label} onClick={() => setDraft({ original: null, value: { name: preset.name, kind: preset.kind, baseUrl: preset.baseUrl, local: undefined, keyReference: preset.keyEnv ? `env:${preset.keyEnv}` : '', keyValue: '', kept: preset.apis ? { apis: preset.apis } : {} } })}>
                   {preset.label}
                 </button>
               ))}
@@ -108,7 +116,10 @@ function ProbeLine({ provider }: { provider: string }) {
 function ProviderCard({ provider, canStore, onEdit }: { provider: ProviderView; canStore: boolean; onEdit: () => void }) {
   const test = useMutation(providerMutations.test());
   return (
-    <Card title={<>{provider.name} <span className="muted">{provider.kind}</span></>} actions={<button onClick={onEdit}>Edit</button>}>
+    <Card
+      title={<>{provider.name} <span className="muted">{provider.kind}</span> <Badge tone="info">{`${provider.runsLocally ? 'local' : 'cloud'}${provider.local === undefined ? ' (by its address)' : ''}`}</Badge></>}
+      actions={<button onClick={onEdit}>Edit</button>}
+    >
       <div className="mono">{provider.baseUrl}</div>
       <ProbeLine provider={provider.name} />
       <div className="row" style={{ marginTop: 8 }}>
@@ -144,6 +155,7 @@ function inputOf(draft: Draft, canStore: boolean): ProviderInput {
     name: draft.name.trim(),
     kind: draft.kind,
     baseUrl: draft.baseUrl.trim(),
+    ...(draft.local === undefined ? {} : { local: draft.local }),
     ...(draft.keyValue && canStore ? { apiKeyValue: draft.keyValue } : draft.keyReference.trim() ? { apiKey: draft.keyReference.trim() } : { apiKey: null }),
   };
 }
@@ -170,6 +182,11 @@ function ProviderForm({ original, initial, canStore, onDone }: { original: strin
           </Field>
         </div>
         <Field label="Base URL" error={fields.baseUrl}><input value={draft.baseUrl} onChange={(e) => setDraft({ ...draft, baseUrl: e.target.value })} aria-label="Base URL" /></Field>
+        <Field label="Where it runs" error={fields.local}>
+          <select value={Object.keys(RUNS).find((k) => RUNS[k]?.local === draft.local)} onChange={(e) => setDraft({ ...draft, local: RUNS[e.target.value]?.local })} aria-label="Where it runs">
+            {Object.entries(RUNS).map(([key, run]) => <option key={key} value={key}>{run.label}</option>)}
+          </select>
+        </Field>
         <Field label="API key reference (env:NAME)" error={fields.apiKey}>
           <input value={draft.keyReference} placeholder="env:OPENAI_API_KEY" onChange={(e) => setDraft({ ...draft, keyReference: e.target.value })} aria-label="API key reference" />
         </Field>
@@ -179,7 +196,7 @@ function ProviderForm({ original, initial, canStore, onDone }: { original: strin
         {save.isError ? <div className="notice bad" role="alert">{save.error.message}</div> : null}
         <div className="row">
           <button className="primary" type="submit" disabled={save.isPending}>Save</button>
-          <button type="button" onClick={() => test.mutate({ ...draft.kept, name: draft.name.trim() || 'draft', kind: draft.kind, baseUrl: draft.baseUrl.trim(), ...(draft.keyValue ? { apiKeyValue: draft.keyValue } : draft.keyReference.trim() ? { apiKey: draft.keyReference.trim() } : {}) })} disabled={test.isPending}>Test connection</button>
+          <button type="button" onClick={() => test.mutate({ ...draft.kept, name: draft.name.trim() || 'draft', kind: draft.kind, baseUrl: draft.baseUrl.trim(), ...(draft.local === undefined ? {} : { local: draft.local }), ...(draft.keyValue ? { apiKeyValue: draft.keyValue } : draft.keyReference.trim() ? { apiKey: draft.keyReference.trim() } : {}) })} disabled={test.isPending}>Test connection</button>
           <button type="button" onClick={onDone}>Cancel</button>
           {original ? <ConfirmButton confirm={`Delete ${original}?`} onConfirm={() => remove.mutate(original, { onSuccess: onDone })}>Delete</ConfirmButton> : null}
         </div>
