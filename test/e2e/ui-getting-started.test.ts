@@ -35,6 +35,12 @@ it('lists what is missing with where to do it, ticks each as it is done, and is 
     await dashboard.go('/');
     await page.getByRole('heading', { name: 'Health' }).waitFor();
     await expect.poll(() => card.count()).toBe(0);
+    // The route Claude Code asks for renamed: the card is back, saying which tool to connect again.
+    const ready = h.gateway.config();
+    h.gateway.applyConfig({ ...ready, routes: ready.routes.map((r) => ({ ...r, name: `${r.name}-renamed` })) }, 'test');
+    await dashboard.go('/');
+    await card.waitFor();
+    expect((await items()).at(-1)).toBe('✗ claude-code asks for default, which is no route here any more · Connect it again');
   } finally {
     h.gateway.applyConfig(before, 'test');
   }

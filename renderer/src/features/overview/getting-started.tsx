@@ -42,8 +42,11 @@ export function GettingStarted() {
   const keyMissing = new Set(providers.data.filter((p) => p.apiKey.reference && (!p.apiKey.set || p.apiKey.problem)).map((p) => p.name));
   const cloud = health.data.deployments.some((d) => !d.local && d.enabled && d.type === 'chat' && !keyMissing.has(d.provider));
   steps.push(cloud ? { done: true, text: 'A cloud provider takes over when the local model cannot answer' } : { done: false, optional: true, text: 'No cloud provider to fall back on: requests fail while Ollama is down', href: '/providers', action: 'Add a cloud provider' });
-  const pointed = (connect.data?.connections ?? []).filter((c) => c.state === 'here').map((c) => c.tool);
-  steps.push(pointed.length > 0 ? { done: true, text: `Pointed here: ${pointed.join(', ')}` } : { done: false, text: 'No tool points here yet (Claude Code, Codex, opencode, editors)', href: '/connect', action: 'Point a tool here' });
+  const here = (connect.data?.connections ?? []).filter((c) => c.state === 'here');
+  // A tool asking for a route renamed or deleted since has each request refused: pointed here, but not working.
+  const lost = here.filter((c) => c.unknownRoute);
+  if (lost.length > 0) steps.push({ done: false, text: `${lost.map((c) => `${c.tool} asks for ${c.route}`).join(', ')}, which is no route here any more`, href: '/connect', action: 'Connect it again' });
+  else steps.push(here.length > 0 ? { done: true, text: `Pointed here: ${here.map((c) => c.tool).join(', ')}` } : { done: false, text: 'No tool points here yet (Claude Code, Codex, opencode, editors)', href: '/connect', action: 'Point a tool here' });
 
   if (steps.every((s) => s.done || s.optional)) return null;
   const hide = () => {
