@@ -148,6 +148,11 @@ describe('the dashboard pages', () => {
     await expect.poll(() => panel.textContent()).toContain('Wrote');
     expect(readFileSync(file, 'utf8')).toContain(`base_url = "${h.url}/v1"`);
     await expect.poll(() => page.getByRole('heading', { name: /^Codex CLI/ }).textContent()).toContain('connected: asks for default');
+    // Deleting the route it asks for says so before it is done (the second click deletes; none is made).
+    await go('/routes');
+    await page.getByRole('button', { name: 'Delete route default' }).click();
+    expect(await page.getByRole('button', { name: 'Confirm: Delete route default' }).textContent()).toBe('Delete default? codex asks for it');
+    await go('/connect');
     // A model the config has no more (a route renamed since): the card says its requests go nowhere.
     const written = readFileSync(file, 'utf8');
     writeFileSync(file, written.replace('model = "default"', 'model = "default-renamed-since"'));

@@ -7,6 +7,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { ApiError } from '../../api/client';
 import { routeMutations, configQueries } from '../../api/queries/config';
+import { connectQueries } from '../../api/queries/connect';
 import { healthQueries } from '../../api/queries/health';
 import type { DeploymentConfig, RouteConfig, RoutePatch } from '../../api/types';
 import { ModelMemoryButton } from '../routing/model-memory-button';
@@ -82,6 +83,8 @@ function RouteCard({ route, routes, describe, live }: { route: RouteConfig; rout
   const saveOrder = useMutation(routeMutations.reorder(client, route.name));
   const saveRetry = useMutation(routeMutations.patch(client, route.name));
   const remove = useMutation(routeMutations.remove(client));
+  // The tools whose settings ask for this route: deleted, each of their requests is refused.
+  const askers = (useQuery(connectQueries.guides('')).data?.connections ?? []).filter((c) => c.state === 'here' && c.route === route.name).map((c) => c.tool);
   const [typos, setTypos] = useState<Record<string, string>>({});
   // Empty attempts are the default, an empty deadline is none; text that is no number is named, and nothing is sent.
   const saveRetrySettings = () => {
@@ -93,7 +96,7 @@ function RouteCard({ route, routes, describe, live }: { route: RouteConfig; rout
   const changed = order.join() !== route.deployments.join();
   const fields = { ...(saveRetry.error instanceof ApiError ? saveRetry.error.fields : {}), ...typos };
   return (
-    <Card title={<>Route <code>{route.name}</code></>} actions={<ConfirmButton label={`Delete route ${route.name}`} confirm={`Delete ${route.name}?`} onConfirm={() => remove.mutate(route.name)}>Delete</ConfirmButton>}>
+    <Card title={<>Route <code>{route.name}</code></>} actions={<ConfirmButton label={`Delete route ${route.name}`} confirm={askers.length > 0 ? `Delete ${route.name}? ${askers.join(' and ')} ${askers.length > 1 ? 'ask' : 'asks'} for it` : `Delete ${route.name}?`} onConfirm={() => remove.mutate(route.name)}>Delete</ConfirmButton>}>
       <RouteOrder items={order} onChange={setOrder} describe={describe} state={(name) => <LiveState deployment={live.get(name)} />} />
       <div className="row" style={{ marginTop: 8 }}>
         <label className="row" style={{ gap: 6 }}>
