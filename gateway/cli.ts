@@ -6,15 +6,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { counted, stdio, type Output } from './cli-output';
-import { readConfigFile } from './config/config-file';
+import { stdio, type Output } from './cli-output';
 import { historyCommand } from './config/history-command';
+import { importCommand } from './config/import-command';
 import { backupCommand } from './store/backup-command';
 import { localOnlyCommand } from './config/local-only-command';
 import { keysCommand } from './keys-command';
 import { loginLinkCommand } from './login-link-command';
 import { statusCommand } from './status-command';
-import { formatIssues, validateConfig } from './config/validate';
 import { createConfigStore } from './store/config-store';
 import { UnusablePortError } from './store/gateway-address';
 import { usageCommand } from './usage/command';
@@ -122,35 +121,13 @@ export async function main(
         return 0;
       }
       case 'import':
-      case 'check': {
-        const file = positionals[0];
-        if (!file) {
-          io.err(`switchyard ${command}: name a config file\n`);
-          return 2;
-        }
-        const input = readConfigFile(file, io);
-        if (input === undefined) return 1;
-        const result = validateConfig(input);
-        if (result.warnings.length > 0) io.err(`Warnings:\n${formatIssues(result.warnings)}\n`);
-        if (!result.ok) {
-          io.err(`${file} is not a valid Switchyard config:\n${formatIssues(result.errors)}\n`);
-          return 1;
-        }
-        if (command === 'check') {
-          io.out(`${file} is valid: ${counted(result.config.providers.length, 'provider')}, ${counted(result.config.deployments.length, 'deployment')}, ${counted(result.config.routes.length, 'route')}\n`);
-          return 0;
-        }
-        const db = openDatabase(dataDir);
-        createConfigStore(db).save(result.config, `import ${file}`);
-        db.close();
-        io.out(`Imported ${file} into ${dataDir}; a running gateway on this data dir applies it within 2 s\n`);
-        return 0;
-      }
+      case 'check':
+        return await importCommand(command, positionals[0], dataDir, io, options.env ?? process.env);
       case 'backup':
         return backupCommand(positionals[0], dataDir, io);
       case 'history':
       case 'restore':
-        return await historyCommand(command, positionals[0], dataDir, io);
+        return await historyCommand(command, positionals[0], dataDir, io, options.env ?? process.env);
       case 'usage':
         return await usageCommand(positionals, values, dataDir, io);
       case 'local-only':

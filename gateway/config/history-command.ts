@@ -1,16 +1,17 @@
 /**
  * `switchyard history` lists the applied configs, newest (the one in force) first; `switchyard
  * restore ID` applies one again as a new revision, validated like an import. A running gateway on
- * the data dir picks it up as it does an import.
+ * the data dir picks it up as it does an import; a tool asking for a route it lacks is said, too.
  */
 import type { Output } from '../cli-output';
+import { noteLostTools } from '../connect/lost-tools';
 import { createConfigStore } from '../store/config-store';
 import { openDatabase } from '../store/db';
 import { formatIssues, validateConfig } from './validate';
 
 const SHOWN = 50;
 
-export function historyCommand(command: 'history' | 'restore', id: string | undefined, dataDir: string, io: Output): number {
+export async function historyCommand(command: 'history' | 'restore', id: string | undefined, dataDir: string, io: Output, env: Record<string, string | undefined>): Promise<number> {
   const db = openDatabase(dataDir);
   try {
     const configs = createConfigStore(db);
@@ -36,6 +37,7 @@ export function historyCommand(command: 'history' | 'restore', id: string | unde
     }
     configs.save(result.config, `restore ${id}`);
     io.out(`Restored revision ${id}; a running gateway on this data dir applies it within 2 s\n`);
+    await noteLostTools(db, result.config, io, env);
     return 0;
   } finally {
     db.close();

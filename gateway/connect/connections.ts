@@ -52,6 +52,11 @@ export function toolsPointedAt(places: Pick<Places, 'home' | 'env'>, url: string
   return toolConnections(places, url).filter((c) => c.state === 'here').map((c) => TOOL_NAMES[c.tool]);
 }
 
+/** What to tell whoever just changed the config: each tool pointed at `url` that asks for a model `served` has no more. */
+export function lostToolLines(places: Pick<Places, 'home' | 'env'>, url: string, served: Served): string[] {
+  return toolConnections(places, url, served).filter((c) => c.unknownRoute).map(pointing);
+}
+
 /** Every tool Switchyard can connect, read from its settings file where `places` says it is; `served`: the config its model is checked against. */
 export function toolConnections(places: Pick<Places, 'home' | 'env'>, gatewayUrl: string, served?: Served): Connection[] {
   return WRITABLE_TOOLS.map((tool) => {
