@@ -27,13 +27,8 @@ export const ErrorBodySchema = Type.Object({
   errors: Type.Optional(Type.Array(IssueSchema)),
 });
 
-// --- session
-export const SessionSchema = Type.Object({
-  authenticated: Type.Boolean(),
-  version: Type.String(),
-  /** What `login-link` needs for a link this gateway takes (session.ts). */
-  loginLink: Type.Object({ dataDir: Type.Union([Type.String(), Type.Null()]), hiddenDataDir: Type.Boolean() }),
-});
+// --- session; `loginLink`: what `login-link` needs for a link this gateway takes (session.ts)
+export const SessionSchema = Type.Object({ authenticated: Type.Boolean(), version: Type.String(), loginLink: Type.Object({ dataDir: NullableString, hiddenDataDir: Type.Boolean() }) });
 
 // --- providers, deployments, routes
 const { apiKey: _apiKey, ...providerFields } = ProviderSchema.properties;
