@@ -1,9 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { shellWord } from '../../gateway/shell-word';
 import { startGateway, tempDir, twoTierConfig } from '../support/harness';
 import { useTwoTier } from '../support/two-tier';
 
@@ -34,38 +32,6 @@ describe('admin session', () => {
     const again = await fetch(`${t.h.url}/?token=${token}`, { redirect: 'manual' });
     expect(again.headers.get('location')).toBe('/?login=expired');
     expect(again.headers.get('set-cookie')).toBeNull();
-  });
-
-  it('tells a visitor the login-link command for this data dir, and shows no path on a gateway open to the network', async () => {
-    // A link is a row of the data dir's database: one issued on the default data dir is refused here.
-    const session = async (url: string) => (await fetch(`${url}/admin/api/session`)).json();
-    const refusal = async (url: string) => (await (await fetch(`${url}/admin/api/providers`)).json()).error.message;
-    expect(await session(t.h.url)).toEqual({ authenticated: false, version: expect.any(String), loginLink: { dataDir: t.h.dataDir, hiddenDataDir: false } });
-    expect(await refusal(t.h.url)).toBe(`Open the login link printed when Switchyard started (or run "switchyard login-link --data-dir ${t.h.dataDir}") to use the admin API`);
-    const spaced = tempDir('switchyard test ');
-    const exposed = await startGateway(config(), { host: '0.0.0.0', dataDir: spaced.path });
-    const ownDefault = await startGateway(config(), { env: { SWITCHYARD_HOME: spaced.path }, dataDir: spaced.path });
-    const quoted = await startGateway(config(), { dataDir: spaced.path });
-    try {
-      expect((await session(exposed.url)).loginLink).toEqual({ dataDir: null, hiddenDataDir: true });
-      expect(await refusal(exposed.url)).toBe('Open the login link printed when Switchyard started (or run "switchyard login-link" with the data dir it was started on) to use the admin API');
-      expect((await session(ownDefault.url)).loginLink).toEqual({ dataDir: null, hiddenDataDir: false });
-      expect(await refusal(ownDefault.url)).toBe('Open the login link printed when Switchyard started (or run "switchyard login-link") to use the admin API');
-      expect((await session(quoted.url)).loginLink).toEqual({ dataDir: `'${spaced.path}'`, hiddenDataDir: false });
-      // Settings' backup command quotes it the same way.
-      expect((await (await quoted.admin('/admin/api/settings')).json()).data).toMatchObject({ dir: spaced.path, argument: `'${spaced.path}'` });
-    } finally {
-      await Promise.all([exposed.stop(), ownDefault.stop(), quoted.stop()]);
-      spaced.remove();
-    }
-  });
-
-  it('quotes a path as one word the shell gives back whole', () => {
-    for (const path of ['/home/you/.local/share/switchyard', "/Users/you/Library/Application Support/Switch'yard", '/tmp/a $HOME `b` "c"']) {
-      expect(execFileSync('sh', ['-c', `printf %s ${shellWord(path, 'linux')}`], { encoding: 'utf8' })).toBe(path);
-    }
-    expect(shellWord('/home/you/.local/share/switchyard', 'linux')).toBe('/home/you/.local/share/switchyard');
-    expect(shellWord('C:\\Users\\you\\AppData\\Roaming\\Switchyard', 'win32')).toBe('"C:\\Users\\you\\AppData\\Roaming\\Switchyard"');
   });
 
   it('refuses a foreign Origin even with a valid cookie', async () => {
@@ -261,26 +227,6 @@ describe('usage, cache, keys and settings', () => {
       const bad = await t.h.admin(`/admin/api/usage/rollups?${query}`);
       expect(bad.status).toBe(400);
       expect((await bad.json()).error).toMatchObject({ message: expect.stringMatching(/^(since|until) must be an ISO-8601 time or epoch milliseconds$/), param: expect.stringMatching(/since|until/) });
-    }
-  });
-
-  it('names what the log has rows of in a range, a route renamed since too, for the filters', async () => {
-    const own = await startGateway(config());
-    try {
-      await own.openai.chat.completions.create({ model: 'default', messages: [{ role: 'user', content: 'x' }] });
-      await own.openai.chat.completions.create({ model: 'mini', messages: [{ role: 'user', content: 'x' }] });
-      const route = (await own.admin('/admin/api/routes').then((r) => r.json())).routes.find((r: { name: string }) => r.name === 'default');
-      expect((await own.admin('/admin/api/routes/default', { method: 'PUT', body: JSON.stringify({ ...route, name: 'everyday' }) })).status).toBe(200);
-      await own.openai.chat.completions.create({ model: 'everyday', messages: [{ role: 'user', content: 'x' }] });
-      const since = Date.now() - 3_600_000;
-      // A request that named a deployment went by no route.
-      expect(await own.admin(`/admin/api/usage/names?since=${since}`).then((r) => r.json())).toEqual({ routes: ['default', 'everyday'], deployments: ['llama', 'mini'], providers: ['cloud', 'local'], clientKeys: ['anonymous'] });
-      expect(await own.admin(`/admin/api/usage/names?since=${Date.now() + 7_200_000}`).then((r) => r.json())).toEqual({ routes: [], deployments: [], providers: [], clientKeys: [] });
-      // The log's rows of the old name are read by it.
-      expect((await own.admin(`/admin/api/usage?route=default&since=${since}`).then((r) => r.json())).rows).toHaveLength(1);
-      for (const query of ['since=not-a-time', 'route=default']) expect((await own.admin(`/admin/api/usage/names?${query}`)).status).toBe(400);
-    } finally {
-      await own.stop();
     }
   });
 
