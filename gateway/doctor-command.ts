@@ -1,9 +1,9 @@
 /**
  * `switchyard doctor`: what stands between this data dir's config and answered requests, checked
  * now, gateway running or not: the config, whether a gateway serves the data dir (and the webhook
- * its notices would go to), each provider
- * (its key, whether it answers and how fast), each Ollama deployment's model, each route (can any of
- * its deployments answer now?) and where the tools point. A line each, [✓] or [✗] with what to do
+ * its notices would go to), each provider (its key, whether it answers and how fast: where a gateway
+ * serves the data dir, with the key it holds, not this shell's), each Ollama deployment's model, each
+ * route (can any of its deployments answer now?) and where the tools point. A line each, [✓] or [✗] with what to do
  * ([!] for what may be meant); exit 1 when anything needs doing.
  */
 import { homedir } from 'node:os';
@@ -19,13 +19,15 @@ import { closeAdapters, createProviderSet, upstreamContext } from './providers/r
 import type { ProbeResult } from './providers/types';
 import { createConfigStore } from './store/config-store';
 import { openDatabase } from './store/db';
+import { askHealth, type RunningHealth } from './running-health';
 import { createGatewayAddress, gatewayOf } from './store/gateway-address';
 
 /** As long as the gateway's own probes wait for a provider. */
 const PROBE_MS = 5_000;
 
-/** `unknown`: its key is in the desktop app's keychain, which only the app reads. */
-type Probe = { ok: true; ms: number; result: ProbeResult } | { ok: false; why: string } | { ok: 'unknown'; why: string };
+/** `unknown`: its key is in the desktop app's keychain, which only the app reads. `seen`: the running gateway's probe, not this command's. */
+type Probe = { ok: true; ms: number; result: ProbeResult; seen?: string } | { ok: false; why: string } | { ok: 'unknown'; why: string };
+type ProviderHealth = NonNullable<RunningHealth['providers']>[number];
 
 export async function doctorCommand(dataDir: string, io: Output, env: Record<string, string | undefined>): Promise<number> {
   let needed = 0;
@@ -54,11 +56,13 @@ export async function doctorCommand(dataDir: string, io: Output, env: Record<str
   else line('!', `No gateway serves this data dir: "switchyard serve" starts one (at ${url})`);
   noticesLine(config, env, line);
 
-  const probes = await probeProviders(config, env);
+  const probes = await probeProviders(config, env, running ? await gatewayView(running.url) : undefined);
   for (const provider of config.providers) {
     const probe = probes.get(provider.name)!;
+    const listed = (result: ProbeResult) => (result.models ? `, ${counted(result.models.length, 'model')} listed` : '');
     if (probe.ok === 'unknown') line('!', `${provider.name} (${provider.baseUrl}): ${probe.why}`);
-    else if (probe.ok) line('✓', `${provider.name} (${provider.baseUrl}) answers in ${Math.round(probe.ms)} ms${probe.result.models ? `, ${counted(probe.result.models.length, 'model')} listed` : ''}`);
+    else if (probe.ok && probe.seen) line('✓', `${provider.name} (${provider.baseUrl}) answered the gateway's probe ${probe.seen} in ${Math.round(probe.ms)} ms${listed(probe.result)} (${keyHeld(provider.apiKey)})`);
+    else if (probe.ok) line('✓', `${provider.name} (${provider.baseUrl}) answers in ${Math.round(probe.ms)} ms${listed(probe.result)}`);
     else line('✗', `${provider.name} (${provider.baseUrl}): ${probe.why}`);
   }
 
@@ -80,14 +84,42 @@ export async function doctorCommand(dataDir: string, io: Output, env: Record<str
   return needed === 0 ? 0 : 1;
 }
 
-/** Every provider asked at once, as the gateway's probes ask: its key first, then its server. */
-async function probeProviders(config: Config, env: Record<string, string | undefined>): Promise<Map<string, Probe>> {
+/**
+ * What the gateway serving the data dir says of its providers: its keys come from its own
+ * environment (or the desktop app's keychain), which may not be this shell's. None from a gateway
+ * open to the network (its providers are for client keys) or one that does not answer.
+ */
+async function gatewayView(url: string): Promise<Map<string, ProviderHealth> | undefined> {
+  const asked = await askHealth(url);
+  if ('why' in asked || !asked.report.providers) return undefined;
+  return new Map(asked.report.providers.map((p) => [p.name, p]));
+}
+
+/**
+ * Every provider asked at once, as the gateway's probes ask: its key first, then its server. Where
+ * a gateway serves the data dir, its key is the one that counts: a provider it cannot use is said
+ * so, and one whose key only it has is judged by its last probe.
+ */
+async function probeProviders(config: Config, env: Record<string, string | undefined>, view: Map<string, ProviderHealth> | undefined): Promise<Map<string, Probe>> {
   const { adapters } = createProviderSet(config.providers, upstreamContext(envSecrets(env), env));
   const probes = new Map<string, Probe>();
   try {
     await Promise.all(
       config.providers.map(async (provider) => {
         const adapter = adapters.get(provider.name);
+        const theirs = view?.get(provider.name);
+        const seen = theirs && theirs.kind === provider.kind && theirs.baseUrl === provider.baseUrl ? theirs : undefined;
+        const keyless = provider.apiKey?.startsWith('secret:') || (adapter?.unavailableReason !== undefined && provider.apiKey !== undefined);
+        if (seen?.status === 'unavailable') {
+          const here = envName(provider.apiKey);
+          const hint = here && adapter && !adapter.unavailableReason ? `; this shell has ${here}, the gateway's environment did not when it started: restart it where ${here} is set` : '';
+          probes.set(provider.name, { ok: false, why: `the gateway serving this data dir cannot use it: ${seen.reason ?? 'its key is not set'}${hint}` });
+          return;
+        }
+        if (seen && keyless) {
+          probes.set(provider.name, probedBy(seen));
+          return;
+        }
         if (provider.apiKey?.startsWith('secret:')) {
           probes.set(provider.name, { ok: 'unknown', why: "its key is kept by the desktop app, in this system's keychain: only the app sends it (its Test connection checks it)" });
           return;
@@ -109,6 +141,23 @@ async function probeProviders(config: Config, env: Record<string, string | undef
     await closeAdapters([...adapters.values()]);
   }
   return probes;
+}
+
+/** A provider judged by the running gateway's last probe of it. */
+function probedBy(seen: ProviderHealth): Probe {
+  const probe = seen.probe;
+  if (!probe) return { ok: 'unknown', why: 'its key is the gateway\'s, and the gateway has not probed it yet: "switchyard doctor" again in a minute' };
+  if (!probe.ok) return { ok: false, why: `does not answer the gateway: ${withoutProviderName(seen.name, probe.error ?? 'no answer')}` };
+  const seconds = Math.max(0, Math.round((Date.now() - Date.parse(probe.at)) / 1000));
+  return { ok: true, ms: probe.latencyMs, result: { models: probe.models }, seen: seconds < 120 ? `${seconds} s ago` : `${Math.round(seconds / 60)} min ago` };
+}
+
+const envName = (reference: string | undefined) => (reference?.startsWith('env:') ? reference.slice(4) : undefined);
+
+/** Whose key the gateway's probe used, where this command could not send it. */
+function keyHeld(reference: string | undefined): string {
+  const name = envName(reference);
+  return name ? `with the gateway's key: this shell has no ${name}` : "with the key the desktop app keeps in this system's keychain";
 }
 
 /** Whether a deployment could answer now: its provider answers and, on an Ollama, has its model (as the health report says it). */

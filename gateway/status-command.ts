@@ -14,10 +14,10 @@ import { createGatewayAddress } from './store/gateway-address';
 import { createHealthHistory } from './store/health-history';
 import type { Transition } from './routing/circuit-breaker';
 import type { HealthReport } from './surfaces/health/schema';
+import { askHealth, type RunningHealth } from './running-health';
 
 /** The exit status when no gateway serves the data dir: "not running", as LSB init scripts say it. */
 export const NOT_RUNNING = 3;
-const ASK_MS = 3_000;
 const DAY_MS = 86_400_000;
 /** Breaker events listed, newest first: enough for a flapping deployment to show, not a log. */
 const EVENTS = 10;
@@ -43,16 +43,12 @@ export async function statusCommand(dataDir: string, values: { format?: string; 
     io.err(`No Switchyard is serving ${dataDir}: "switchyard serve" starts one.\n`);
     return NOT_RUNNING;
   }
-  let report: Partial<HealthReport> & Pick<HealthReport, 'status' | 'version' | 'uptimeSeconds' | 'store'>;
-  try {
-    const res = await fetch(`${running.url}/health`, { signal: AbortSignal.timeout(ASK_MS), redirect: 'error', ...(key ? { headers: { authorization: `Bearer ${key}` } } : {}) });
-    if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    report = (await res.json()) as typeof report;
-  } catch (error) {
-    const why = (error as Error).name === 'TimeoutError' ? `no answer within ${ASK_MS / 1000} s` : ((error as Error & { cause?: Error }).cause?.message ?? (error as Error).message);
-    io.err(`A Switchyard (pid ${running.pid}) serves ${dataDir} at ${running.url}, but its /health did not answer: ${why}\n`);
+  const asked = await askHealth(running.url, key);
+  if ('why' in asked) {
+    io.err(`A Switchyard (pid ${running.pid}) serves ${dataDir} at ${running.url}, but its /health did not answer: ${asked.why}\n`);
     return 1;
   }
+  const { report } = asked;
   // Loaded here: only status and connect read the tools' settings files (and need their parsers).
   const { pointing, toolConnections } = await import('./connect/connections');
   const tools = toolConnections({ home: env.HOME || homedir(), env }, running.url, config);
@@ -66,7 +62,7 @@ export async function statusCommand(dataDir: string, values: { format?: string; 
   return 0;
 }
 
-function describe(report: Partial<HealthReport> & Pick<HealthReport, 'status' | 'version' | 'uptimeSeconds' | 'store'>, where: { url: string; pid: number; dataDir: string; keyGiven: boolean }): string {
+function describe(report: RunningHealth, where: { url: string; pid: number; dataDir: string; keyGiven: boolean }): string {
   const lines = [`Switchyard ${report.version} at ${where.url} (pid ${where.pid}, up ${uptime(report.uptimeSeconds)}): ${report.status}`, `Data dir: ${where.dataDir}`];
   lines.push(`Store: ${report.store}${report.storeError ? ` (${report.storeError})` : ''}`);
   if (!report.providers) {

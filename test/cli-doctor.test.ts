@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { startFakeOllama } from './support/fake-ollama';
 import { startFakeOpenAI } from './support/fake-openai';
-import { dir, freePort, onCleanup, run, runAsync, useCliCleanups, writeJson } from './support/cli';
+import { dir, freePort, onCleanup, run, runAsync, serve, useCliCleanups, writeJson } from './support/cli';
 
 useCliCleanups();
 
@@ -79,4 +79,41 @@ it('says what stands between the config and answered requests, and what to do ab
   expect(hooked.stdout).not.toContain('secret');
   const broken = await runAsync(['doctor', '--data-dir', data], { HOME: home, DOCTOR_KEY: 'sk-test', SWITCHYARD_WEBHOOK_URL: 'hooks.slack.com/services/x' });
   expect(broken).toMatchObject({ code: 1, stdout: expect.stringContaining('[✗] SWITCHYARD_WEBHOOK_URL is not a URL: "switchyard serve" will not start with it\n') });
+});
+
+it("judges a provider's key by the gateway serving the data dir, not by this shell's environment", async () => {
+  const openai = await startFakeOpenAI();
+  onCleanup(() => openai.stop());
+  const data = dir();
+  const config = {
+    version: 1,
+    providers: [{ name: 'cloud', kind: 'openai', baseUrl: `${openai.url}/v1`, apiKey: 'env:DOCTOR_KEY' }],
+    deployments: [{ name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini' }],
+    routes: [{ name: 'default', deployments: ['mini'] }],
+  };
+  expect(run(['import', writeJson(join(dir(), 'c.json'), config), '--data-dir', data]).code).toBe(0);
+  const home = dir();
+  const started = async (env: Record<string, string>) => {
+    const gateway = await serve(['--port', String(await freePort()), '--data-dir', data], env);
+    const origin = new URL(gateway.baseUrl).origin;
+    // Until its first probe of the provider is in: the report doctor reads.
+    await expect.poll(async () => ((await (await fetch(`${origin}/health`)).json()) as { providers: { status: string; probe: unknown }[] }).providers[0], { timeout: 10_000 }).toSatisfy((p) => p.status === 'unavailable' || p.probe !== null);
+    return gateway;
+  };
+
+  // Started where the key is set; doctor run from a shell without it.
+  const keyed = await started({ DOCTOR_KEY: 'sk-test' });
+  const fromBareShell = await runAsync(['doctor', '--data-dir', data], { HOME: home });
+  expect(fromBareShell.stdout).toMatch(new RegExp(`^\\[✓\\] cloud \\(${openai.url}/v1\\) answered the gateway's probe \\d+ s ago in \\d+ ms, 1 model listed \\(with the gateway's key: this shell has no DOCTOR_KEY\\)$`, 'm'));
+  expect(fromBareShell.stdout).toContain('[✓] Route default: mini can answer now\n');
+  expect(fromBareShell.code).toBe(0);
+  keyed.child.kill('SIGTERM');
+  await new Promise((resolve) => keyed.child.once('exit', resolve));
+
+  // Started where the key is not set (an app opened from the desktop, say); doctor run from a shell with it.
+  await started({});
+  const fromKeyedShell = await runAsync(['doctor', '--data-dir', data], { HOME: home, DOCTOR_KEY: 'sk-test' });
+  expect(fromKeyedShell.stdout).toContain(`[✗] cloud (${openai.url}/v1): the gateway serving this data dir cannot use it: its API key DOCTOR_KEY is not set; this shell has DOCTOR_KEY, the gateway's environment did not when it started: restart it where DOCTOR_KEY is set\n`);
+  expect(fromKeyedShell.stdout).toContain('[✗] Route default: none of mini can answer now (see above)\n');
+  expect(fromKeyedShell.code).toBe(1);
 });
