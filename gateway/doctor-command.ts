@@ -51,7 +51,10 @@ export async function doctorCommand(dataDir: string, io: Output, env: Record<str
     return 1;
   }
   line('✓', `Config: ${counted(config.providers.length, 'provider')}, ${counted(config.deployments.length, 'deployment')}, ${counted(config.routes.length, 'route')}`);
-  for (const warning of validateConfig(config).warnings) line('!', `${warning.path}: ${warning.message}`);
+  const checked = validateConfig(config);
+  // A config stored by an earlier version, which this one's validation refuses: it runs, but the next change to it is refused until it is mended.
+  if (!checked.ok) for (const error of checked.errors) line('✗', `${error.path}: ${error.message} (the stored config runs as it is, but each change to it is refused until this is mended)`);
+  for (const warning of checked.warnings) line('!', `${warning.path}: ${warning.message}`);
   if (running) line('✓', `A gateway serves this data dir at ${running.url} (pid ${running.pid})`);
   else line('!', `No gateway serves this data dir: "switchyard serve" starts one (at ${url})`);
   noticesLine(config, env, line);

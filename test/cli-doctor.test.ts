@@ -7,6 +7,9 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
+import type { Config } from '../gateway/config/schema';
+import { createConfigStore } from '../gateway/store/config-store';
+import { openDatabase } from '../gateway/store/db';
 import { startFakeOllama } from './support/fake-ollama';
 import { startFakeOpenAI } from './support/fake-openai';
 import { dir, freePort, onCleanup, run, runAsync, serve, useCliCleanups, writeJson } from './support/cli';
@@ -116,4 +119,15 @@ it("judges a provider's key by the gateway serving the data dir, not by this she
   expect(fromKeyedShell.stdout).toContain(`[✗] cloud (${openai.url}/v1): the gateway serving this data dir cannot use it: its API key DOCTOR_KEY is not set; this shell has DOCTOR_KEY, the gateway's environment did not when it started: restart it where DOCTOR_KEY is set\n`);
   expect(fromKeyedShell.stdout).toContain('[✗] Route default: none of mini can answer now (see above)\n');
   expect(fromKeyedShell.code).toBe(1);
+});
+
+it('says what an earlier version let into the stored config that this one refuses', async () => {
+  const data = dir();
+  const db = openDatabase(data);
+  // As an earlier version stored it: an endpoint's address pasted as the base URL.
+  createConfigStore(db).save({ version: 1, providers: [{ name: 'cloud', kind: 'openai', baseUrl: 'http://127.0.0.1:9/v1/chat/completions' }], deployments: [{ name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini' }], routes: [{ name: 'default', deployments: ['mini'] }] } as Config, 'an earlier version');
+  db.close();
+  const checked = await runAsync(['doctor', '--data-dir', data], { HOME: dir() });
+  expect(checked.code).toBe(1);
+  expect(checked.stdout).toContain('[✗] providers[0].baseUrl: "http://127.0.0.1:9/v1/chat/completions" ends in "/chat/completions", which each request adds to the base URL itself: did you mean "http://127.0.0.1:9/v1"? (the stored config runs as it is, but each change to it is refused until this is mended)\n');
 });

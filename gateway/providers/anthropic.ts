@@ -18,7 +18,7 @@ import { withoutInlineSystem } from '../wire/system-reminders';
 import { withDeferralResolved } from '../wire/tool-deferral';
 import { chunksStopped, completionStopped, stopsOf } from '../wire/stop-sequences';
 import { limiterFor } from './concurrency';
-import { modelsList, withoutV1 } from './models-list';
+import { modelsList } from './models-list';
 import { nativeJson, nativePath, nativeStream } from './native';
 import { NO_BOOK } from './signed-reasoning';
 import { createFieldLearner, MESSAGES_DROPPABLE, refusalMemory } from './unknown-fields';
@@ -89,7 +89,7 @@ export function createAnthropicProvider(config: ProviderConfig, context: Provide
     nativeStream: (endpoint, body, context) =>
       withinLearnedLimit(context.deployment, (deployment) => book.send(endpoint, { ...nativeBody(body, { ...context, deployment }, ownApi), stream: true }, deployment.model, (body) => withoutRefusedFields(body, (body) => nativeStream(transport, endpoint, pathOf(endpoint), body, withVersion(context))))),
 
-    probe: (signal) => modelsList(transport, MODELS_PATH, config.name, signal, withoutV1(config.baseUrl, MODELS_PATH)),
+    probe: (signal) => modelsList(transport, MODELS_PATH, config.name, signal),
 
     retire: () => transport.retire(),
     close: () => transport.close(),

@@ -4,10 +4,11 @@
  * Overview showed such a provider down beside its answered requests. A server that answers 404
  * or 405 is up; its models are unknown (null), not none.
  *
- * Unless the base URL is the likely cause: a path the API is not under is the commonest mistake in
- * a provider's setup (LM Studio's or vLLM's address without `/v1`, Anthropic's with it), and every
- * request would then fail as a missing model. Where the list answers at the address the base URL
- * most likely meant (same origin, so the key goes nowhere new), the probe fails saying which.
+ * Unless the base URL is the likely cause: LM Studio's or vLLM's address without `/v1` is the
+ * commonest mistake in a provider's setup that validation cannot see (a server at its origin is as
+ * valid), and every request would then fail as a missing model. Where the list answers at the
+ * address the base URL most likely meant (same origin, so the key goes nowhere new), the probe fails
+ * saying which. A path too many (an endpoint's, Anthropic's `/v1`) is refused at validation.
  *
  * Many lists say each model's context window too (vLLM, Groq, OpenRouter, Together, Mistral,
  * Anthropic), and some the most one answer may have (Anthropic, Groq, OpenRouter): the router then
@@ -74,14 +75,4 @@ async function listAt(transport: Transport, path: string, providerName: string, 
 export function withV1(baseUrl: string): LikelyBaseUrl | undefined {
   const url = new URL(baseUrl);
   return url.pathname.replace(/\/+$/, '') === '' ? { path: '/v1/models', baseUrl: `${url.origin}/v1` } : undefined;
-}
-
-/** A base URL ending in /v1 where the API's paths begin with /v1 themselves (Anthropic's). */
-export function withoutV1(baseUrl: string, listPath: string): LikelyBaseUrl | undefined {
-  const url = new URL(baseUrl);
-  const path = url.pathname.replace(/\/+$/, '');
-  if (!path.endsWith('/v1')) return undefined;
-  const meant = path.slice(0, -'/v1'.length);
-  // The transport puts the base URL's path before every path: step out of it with the list path's own prefix.
-  return { path: listPath.replace(/^\/v1/, ''), baseUrl: `${url.origin}${meant}` };
 }

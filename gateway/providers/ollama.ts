@@ -177,9 +177,7 @@ export function createOllamaProvider(config: ProviderConfig, context: ProviderCo
         call(transport, { method: 'GET', path: '/api/version' }, signal),
         call(transport, { method: 'GET', path: '/api/tags' }, signal),
         call(transport, { method: 'GET', path: '/api/ps' }, signal),
-      ]).catch((error: unknown) => {
-        throw openAIAddress(error, config);
-      });
+      ]);
       const names = (list: unknown) => (Array.isArray(list) ? list.map((m: { name?: unknown }) => String(m?.name)) : []);
       if (!Array.isArray(tags.models)) throw new UpstreamError('upstream_protocol', `${config.name}'s model list has no models array`);
       version = String(about.version ?? '');
@@ -205,18 +203,6 @@ export function createOllamaProvider(config: ProviderConfig, context: ProviderCo
       await Promise.all([transport.close(), pullTransport?.close()]);
     },
   };
-}
-
-/**
- * An Ollama's address given with `/v1`, its OpenAI-compatible API (the address most guides show):
- * the native API is at the server's own address, and every request would fail as a missing model.
- */
-function openAIAddress(error: unknown, config: ProviderConfig): unknown {
-  const url = new URL(config.baseUrl);
-  const path = url.pathname.replace(/\/+$/, '');
-  if (!(error instanceof UpstreamError && error.status === 404 && path.endsWith('/v1'))) return error;
-  const meant = `${url.origin}${path.slice(0, -'/v1'.length)}`;
-  return new UpstreamError('upstream_4xx', `${config.name}'s base URL ends in /v1, Ollama's OpenAI-compatible API: an Ollama provider takes the server's own address, ${meant}`, { status: 404 });
 }
 
 async function call(transport: Transport, request: Parameters<Transport['json']>[0], signal: CancelSignal): Promise<Record<string, unknown>> {
