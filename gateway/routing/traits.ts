@@ -15,5 +15,3 @@ export interface RequestTraits {
   thinking: boolean;
 }
 
-/** For requests that say nothing the router filters on (health checks, tests). */
-export const NO_TRAITS: RequestTraits = { bodyBytes: 0, maxTokens: 0, promptTokens: () => 0, tools: false, images: false, thinking: false };

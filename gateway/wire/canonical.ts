@@ -76,11 +76,6 @@ export function isUsageOnlyChunk(chunk: ChatCompletionChunk): boolean {
   return chunk.choices.length === 0 && chunk.usage != null;
 }
 
-/** Whether a finished stream said how it finished: a stream without it was cut short. */
-export function hasFinishReason(chunk: ChatCompletionChunk): boolean {
-  return chunk.choices.some((c) => c.finish_reason != null);
-}
-
 /** Embeddings travel as floats inside the gateway; an upstream may answer base64 (little-endian float32). */
 export function decodeEmbedding(value: number[] | string): number[] {
   if (typeof value !== 'string') return value;

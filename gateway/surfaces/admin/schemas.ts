@@ -22,6 +22,7 @@ export const DeploymentParams = Type.Object({ deployment: Name });
 
 /** A field error: `path` in the whole config, `field` relative to the item being edited when known. */
 export const IssueSchema = Type.Object({ path: Type.String(), message: Type.String(), field: Type.Optional(NullableString) });
+/** Every admin error's body (validation.ts, the error handler): the OpenAI-style error and, for a config, its field errors. */
 export const ErrorBodySchema = Type.Object({
   error: Type.Object({ message: Type.String(), type: Type.String(), param: NullableString, code: NullableString }, { additionalProperties: true }),
   errors: Type.Optional(Type.Array(IssueSchema)),
@@ -268,7 +269,7 @@ export type ProviderPatch = Type.Static<typeof ProviderPatchSchema>;
 export type ProviderTest = Type.Static<typeof ProviderTestSchema>;
 export type SettingsView = Type.Static<typeof SettingsViewSchema>;
 export type RoutePatch = Type.Static<typeof RoutePatchSchema>;
-export type DeploymentPatch = Type.Static<typeof DeploymentPatchSchema>;
+export type ErrorBody = Type.Static<typeof ErrorBodySchema>;
 export type BudgetPatch = Type.Static<typeof BudgetPatchSchema>;
 export type SettingsPatch = Type.Static<typeof SettingsPatchSchema>['settings'];
 export type Schedule = Type.Static<typeof ScheduleSchema>;

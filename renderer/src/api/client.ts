@@ -1,5 +1,6 @@
 /** The admin API client: same origin, the session cookie rides along, errors become typed ApiErrors. */
 import { createParser } from 'eventsource-parser';
+import type { ErrorBody } from './types';
 
 export class ApiError extends Error {
   constructor(
@@ -32,9 +33,10 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   const text = await response.text();
   const body = text ? safeJson(text) : undefined;
   if (!response.ok) {
-    const error = (body as { error?: { message?: string; code?: string } } | undefined)?.error;
+    // A proxy's or a crashed server's answer may be anything: read as the admin API's error body where it is one.
+    const { error, errors } = (typeof body === 'object' && body !== null ? body : {}) as Partial<ErrorBody>;
     const fields: Record<string, string> = {};
-    for (const issue of ((body as { errors?: { path: string; field?: string | null; message: string }[] })?.errors ?? [])) fields[issue.field ?? issue.path] = issue.message;
+    for (const issue of errors ?? []) fields[issue.field ?? issue.path] = issue.message;
     throw new ApiError(error?.message ?? `Request failed (${response.status})`, response.status, error?.code ?? null, fields);
   }
   return body as T;

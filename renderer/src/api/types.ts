@@ -48,6 +48,7 @@ export type {
   Trace,
   UpstreamSent,
   UsageAttemptView as Attempt,
+  ErrorBody,
   UsageBodies,
   UsageDetail,
   UsageNames,
