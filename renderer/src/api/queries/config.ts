@@ -6,29 +6,29 @@
 import { mutationOptions, queryOptions, type QueryClient } from '@tanstack/react-query';
 import { api, send } from '../client';
 import { mergePatchBetween } from '../merge-patch';
-import type { Alias, BudgetConfig, ClientBasics, Config, ConfigPreview, ConfigRevision, DeploymentConfig, NoticeTestResult, ProbeOutcome, ProviderInput, ProviderTest, ProviderView, QuirkView, RouteConfig, RoutePatch, Schedule, Settings, SettingsPatch, SettingsView, TimeWindow, WebhookInput } from '../types';
+import type { Alias, AliasList, BudgetConfig, ClientBasics, Config, ConfigPreview, ConfigRevisionList, DeploymentConfig, DeploymentList, ModelList, NoticeTestResult, ProbeOutcome, ProviderInput, ProviderList, ProviderTest, ProviderView, QuirkList, RouteConfig, RouteList, RoutePatch, Schedule, SettingsPatch, SettingsSaved, SettingsView, TimeWindow, WebhookInput } from '../types';
 import { invalidate, path } from './paths';
 
 export const configQueries = {
-  providers: () => queryOptions({ queryKey: ['config', 'providers'], queryFn: () => api<{ providers: ProviderView[] }>('/admin/api/providers').then((r) => r.providers) }),
-  deployments: () => queryOptions({ queryKey: ['config', 'deployments'], queryFn: () => api<{ deployments: DeploymentConfig[] }>('/admin/api/deployments').then((r) => r.deployments) }),
-  routes: () => queryOptions({ queryKey: ['config', 'routes'], queryFn: () => api<{ routes: RouteConfig[] }>('/admin/api/routes').then((r) => r.routes) }),
+  providers: () => queryOptions({ queryKey: ['config', 'providers'], queryFn: () => api<ProviderList>('/admin/api/providers').then((r) => r.providers) }),
+  deployments: () => queryOptions({ queryKey: ['config', 'deployments'], queryFn: () => api<DeploymentList>('/admin/api/deployments').then((r) => r.deployments) }),
+  routes: () => queryOptions({ queryKey: ['config', 'routes'], queryFn: () => api<RouteList>('/admin/api/routes').then((r) => r.routes) }),
   settings: () => queryOptions({ queryKey: ['config', 'settings'], queryFn: () => api<SettingsView>('/admin/api/settings') }),
   /** What client tools need (a key or not, the chat models to ask for): under 'config', so every config change refreshes it. */
   clients: () => queryOptions({ queryKey: ['config', 'clients'], queryFn: () => api<ClientBasics>('/admin/api/clients') }),
   models: (provider: string) =>
     queryOptions({
       queryKey: ['config', 'providers', provider, 'models'],
-      queryFn: () => api<{ models: string[]; error: string | null }>(`/admin/api/providers/${encodeURIComponent(provider)}/models`),
+      queryFn: () => api<ModelList>(`/admin/api/providers/${encodeURIComponent(provider)}/models`),
       staleTime: 30_000,
     }),
   /** What each provider's server was found to refuse, and what is sent it instead. */
-  quirks: () => queryOptions({ queryKey: ['config', 'quirks'], queryFn: () => api<{ quirks: QuirkView[] }>(path('quirks')).then((r) => r.quirks) }),
-  aliases: () => queryOptions({ queryKey: ['config', 'aliases'], queryFn: () => api<{ aliases: Alias[] }>('/admin/api/aliases').then((r) => r.aliases) }),
+  quirks: () => queryOptions({ queryKey: ['config', 'quirks'], queryFn: () => api<QuirkList>(path('quirks')).then((r) => r.quirks) }),
+  aliases: () => queryOptions({ queryKey: ['config', 'aliases'], queryFn: () => api<AliasList>('/admin/api/aliases').then((r) => r.aliases) }),
   /** Budgets as the config holds them (GET /admin/api/budgets has them with their spend, for meters). */
   budgets: () => queryOptions({ queryKey: ['config', 'budgets'], queryFn: () => api<Config>('/admin/api/config').then((c) => c.budgets ?? []) }),
   /** Every applied config, newest (the one in force) first. */
-  revisions: () => queryOptions({ queryKey: ['config', 'revisions'], queryFn: () => api<{ revisions: ConfigRevision[] }>('/admin/api/config/revisions').then((r) => r.revisions) }),
+  revisions: () => queryOptions({ queryKey: ['config', 'revisions'], queryFn: () => api<ConfigRevisionList>('/admin/api/config/revisions').then((r) => r.revisions) }),
   revision: (id: number) => queryOptions({ queryKey: ['config', 'revisions', id], queryFn: () => api<Config>(`/admin/api/config/revisions/${id}`), staleTime: Infinity }),
   /** The week grid and the live line for windows being edited (computed by the gateway, nothing saved). */
   schedule: (timeWindows: TimeWindow[], timeZone: string) =>
@@ -54,7 +54,7 @@ export const providerMutations = {
   test: () => mutationOptions({ mutationFn: (name: string) => send<ProbeOutcome>(path('providers', name, '/test'), 'POST') }),
   /** Forgets what the provider's server was found to refuse (it was upgraded): its next requests go as clients send them. */
   forgetQuirks: (client: QueryClient) =>
-    mutationOptions({ mutationFn: (name: string) => send<{ quirks: QuirkView[] }>(path('providers', name, '/quirks'), 'DELETE'), onSuccess: invalidate(client, 'config') }),
+    mutationOptions({ mutationFn: (name: string) => send<QuirkList>(path('providers', name, '/quirks'), 'DELETE'), onSuccess: invalidate(client, 'config') }),
   /** Tests a provider as typed in a form, before it is saved. */
   testDraft: () => mutationOptions({ mutationFn: (provider: ProviderTest) => send<ProbeOutcome>(path('providers', undefined, '/test'), 'POST', provider) }),
 };
@@ -99,16 +99,16 @@ export const routeMutations = {
 
 export const settingsMutations = {
   /** Only the settings an edit changes (a merge patch): the others stay as the gateway holds them now (the tray or another window may have changed them since this page read them). */
-  save: (client: QueryClient) => mutationOptions({ mutationFn: (change: SettingsPatch) => send<{ settings: Settings }>(path('settings'), 'PATCH', { settings: change }), onSuccess: invalidate(client, 'config') }),
+  save: (client: QueryClient) => mutationOptions({ mutationFn: (change: SettingsPatch) => send<SettingsSaved>(path('settings'), 'PATCH', { settings: change }), onSuccess: invalidate(client, 'config') }),
   /** Local only; the health report says it too. */
   localOnly: (client: QueryClient) =>
-    mutationOptions({ mutationFn: (on: boolean) => send<{ settings: Settings }>(path('settings'), 'PATCH', { settings: { localOnly: on } }), onSuccess: invalidate(client, 'config', 'health') }),
+    mutationOptions({ mutationFn: (on: boolean) => send<SettingsSaved>(path('settings'), 'PATCH', { settings: { localOnly: on } }), onSuccess: invalidate(client, 'config', 'health') }),
   /** Posts a test notice to the webhook notices go to, and says whether it arrived. */
   testNotice: () => mutationOptions({ mutationFn: () => send<NoticeTestResult>('/admin/api/notices/test', 'POST') }),
   /** A webhook URL pasted in: kept by the desktop's key store, named in the settings by reference. */
-  webhook: (client: QueryClient) => mutationOptions({ mutationFn: (input: WebhookInput) => send<{ settings: Settings }>('/admin/api/notices/webhook', 'PUT', input), onSuccess: invalidate(client, 'config') }),
+  webhook: (client: QueryClient) => mutationOptions({ mutationFn: (input: WebhookInput) => send<SettingsSaved>('/admin/api/notices/webhook', 'PUT', input), onSuccess: invalidate(client, 'config') }),
   /** The webhook set here removed: out of the settings, and out of the desktop's key store. */
-  removeWebhook: (client: QueryClient) => mutationOptions({ mutationFn: () => send<{ settings: Settings }>('/admin/api/notices/webhook', 'DELETE'), onSuccess: invalidate(client, 'config') }),
+  removeWebhook: (client: QueryClient) => mutationOptions({ mutationFn: () => send<SettingsSaved>('/admin/api/notices/webhook', 'DELETE'), onSuccess: invalidate(client, 'config') }),
   previewImport: () => mutationOptions({ mutationFn: (config: unknown) => send<ConfigPreview>(path('config', undefined, '/preview'), 'POST', { config }) }),
   /** What applying an earlier revision again would change. */
   previewRevision: (client: QueryClient) =>

@@ -2,7 +2,7 @@
 import { mutationOptions, queryOptions, type QueryClient } from '@tanstack/react-query';
 import { api, send } from '../client';
 import { invalidate } from './paths';
-import type { KeptSession, Overview, Rollups, SessionRef, UsageBodies, UsageDetail, UsageNames, UsageQuery, UsageRow, UsageSession } from '../types';
+import type { KeptSession, Overview, ReleasedSessions, Rollups, SessionRef, UsageBodies, UsageDetail, UsageNames, UsagePage, UsageQuery, UsageSessions } from '../types';
 
 /** The usage API's query: its keys from the gateway's schema (a misspelt one does not compile), values as form fields hold them. */
 export type UsageParams = { [K in keyof UsageQuery]?: string };
@@ -13,11 +13,11 @@ const qs = (params: UsageParams) => new URLSearchParams(Object.entries(params).f
 // stays as it was read, so the rows being read do not move.
 export const usageQueries = {
   overview: () => queryOptions({ queryKey: ['usage', 'overview'], queryFn: () => api<Overview>('/admin/api/overview'), refetchInterval: 10_000 }),
-  rows: (params: UsageParams) => queryOptions({ queryKey: ['usage', 'rows', params], queryFn: () => api<{ rows: UsageRow[]; next: string | null }>(`/admin/api/usage?${qs(params)}`), refetchInterval: params.before ? false : 3_000 }),
+  rows: (params: UsageParams) => queryOptions({ queryKey: ['usage', 'rows', params], queryFn: () => api<UsagePage>(`/admin/api/usage?${qs(params)}`), refetchInterval: params.before ? false : 3_000 }),
   /** Points per bucket, and the zone whose midnights start day buckets (the gateway's, maybe not this browser's). */
   rollups: (params: UsageParams) => queryOptions({ queryKey: ['usage', 'rollups', params], queryFn: () => api<Rollups>(`/admin/api/usage/rollups?${qs(params)}`), refetchInterval: 30_000 }),
   /** The sessions in the range, each added up, the most recently active first. */
-  sessions: (params: UsageParams) => queryOptions({ queryKey: ['usage', 'sessions', params], queryFn: () => api<{ sessions: UsageSession[] }>(`/admin/api/usage/sessions?${qs(params)}`), refetchInterval: 10_000 }),
+  sessions: (params: UsageParams) => queryOptions({ queryKey: ['usage', 'sessions', params], queryFn: () => api<UsageSessions>(`/admin/api/usage/sessions?${qs(params)}`), refetchInterval: 10_000 }),
   /** The routes, deployments, providers and keys the log has rows of since an instant, configured now or not. */
   names: (since: string) => queryOptions({ queryKey: ['usage', 'names', since], queryFn: () => api<UsageNames>(`/admin/api/usage/names?${qs({ since })}`), refetchInterval: 30_000 }),
   exportUrl: (params: UsageParams) => `/admin/api/usage/export?${qs(params)}`,
@@ -33,5 +33,5 @@ export const usageQueries = {
 
 export const usageMutations = {
   /** Lets a session go: its next request follows each route's order again. */
-  release: (client: QueryClient) => mutationOptions({ mutationFn: (ref: SessionRef) => send<{ released: number }>(`/admin/api/usage/sessions/kept?${new URLSearchParams(ref)}`, 'DELETE'), onSuccess: invalidate(client, 'usage') }),
+  release: (client: QueryClient) => mutationOptions({ mutationFn: (ref: SessionRef) => send<ReleasedSessions>(`/admin/api/usage/sessions/kept?${new URLSearchParams(ref)}`, 'DELETE'), onSuccess: invalidate(client, 'usage') }),
 };
