@@ -13,6 +13,7 @@ import type { Pulls } from './models/pulls';
 import type { BreakerBoard } from './routing/breaker-board';
 import type { AdminSessions } from './store/admin-sessions';
 import type { ClientKeyStore } from './store/client-keys';
+import type { ConfigHistory } from './store/config-store';
 import type { Db } from './store/db';
 import type { ResponseCache } from './store/response-cache';
 import type { UsageLog } from './store/usage-log';
@@ -23,6 +24,8 @@ export interface GatewayOptions {
   port?: number;
   /** A config to import at start, replacing the stored one (`serve --config`). Validated here. */
   config?: unknown;
+  /** The file `config` was read from: named where it replaces changes made since, and on the dashboard, which it owns. */
+  configFile?: string;
   env?: Record<string, string | undefined>;
   secrets?: Secrets;
   logger?: FastifyServerOptions['logger'];
@@ -49,6 +52,8 @@ export interface Gateway {
   readonly app: FastifyInstance;
   readonly dataDir: string;
   readonly warnings: ValidationResult['warnings'];
+  /** The applied configs, newest first (a reload of the config file says which it replaced). */
+  readonly history: ConfigHistory;
   /** What the gateway fixed or noticed while starting (a data dir readable by others), for the operator. */
   readonly notices: readonly string[];
   /** Circuit breakers of every deployment (read by /health and the admin API, reset by hand). */

@@ -3,8 +3,10 @@
  * Loaded only for this command, so the others start without the HTTP server and upstream clients.
  */
 import { networkInterfaces } from 'node:os';
+import { resolve } from 'node:path';
 import type { Output } from './cli-output';
 import { readConfigFile } from './config/config-file';
+import { changedSinceFile, FILE_SOURCES, replacedNotice } from './config/file-owned';
 import { clientKeysRequired } from './config/for-clients';
 import { formatIssues, validateConfig } from './config/validate';
 import { keepHeapCompact } from './heap';
@@ -58,6 +60,7 @@ export async function serveCommand(args: ServeArgs, io: Output): Promise<number>
       host,
       port,
       config,
+      ...(args.configFile ? { configFile: resolve(args.configFile) } : {}),
       ...(args.uiDir ? { uiDir: args.uiDir } : {}),
       notices: { desktop: false, undelivered },
       logger: { level: process.env.SWITCHYARD_LOG_LEVEL ?? 'warn', redact: ['req.headers.authorization', 'req.headers["x-api-key"]'] },
@@ -126,15 +129,17 @@ export async function serveCommand(args: ServeArgs, io: Output): Promise<number>
  * start: an invalid or unreadable file changes nothing and says why, on stderr (the service's log).
  * A file the same as the config in force makes no new revision.
  */
-function reloadOnHangup(file: string, gateway: Pick<Gateway, 'applyConfig' | 'config'>, io: Output): void {
+function reloadOnHangup(file: string, gateway: Pick<Gateway, 'applyConfig' | 'config' | 'history'>, io: Output): void {
   process.on('SIGHUP', () => {
     const input = readConfigFile(file, io);
     if (input === undefined) return io.err(`${file} was not reloaded; the config in force is kept\n`);
     const checked = validateConfig(input);
     if (checked.ok && JSON.stringify(checked.config) === JSON.stringify(gateway.config())) return io.err(`Reloaded ${file}: no change\n`);
-    const result = gateway.applyConfig(input, `reload ${file}`);
+    const replaced = changedSinceFile(gateway.history);
+    const result = gateway.applyConfig(input, FILE_SOURCES.reload(file));
     if (!result.ok) return io.err(`${file} is not a valid Switchyard config; the config in force is kept:\n${formatIssues(result.errors)}\n`);
     io.err(`Reloaded ${file}${result.warnings.length > 0 ? `; warnings:\n${formatIssues(result.warnings)}` : ''}\n`);
+    if (replaced) io.err(`Notice: ${replacedNotice(file, replaced)}\n`);
   });
 }
 

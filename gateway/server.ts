@@ -93,7 +93,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     }
   };
   const configs = createConfigStore(db, now);
-  const starting = await opened(() => startingConfig(configs, given, env, options.discoverOllama !== false, options.port ?? DEFAULT_PORT));
+  const starting = await opened(() => startingConfig(configs, given && { config: given, file: options.configFile ?? 'the config file' }, env, options.discoverOllama !== false, options.port ?? DEFAULT_PORT));
   const initial = starting.config;
   notices.push(...starting.notices);
 
@@ -195,7 +195,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         connectPlaces: { home: env.HOME || homedir(), env, stateDir: join(options.dataDir, 'connect') },
         data: () => ({ dir: options.dataDir, argument: shellWord(resolve(options.dataDir)), bytes: databaseBytes(options.dataDir), isDefault: resolve(options.dataDir) === resolve(defaultDataDir(env)) }),
         notices: { desktop: options.notices?.desktop ?? false, webhook },
-        config: { current: () => catalog.config, apply: (next, source) => applyConfig(next, source), history: configs, keyBindings: createKeyBindings(configs) },
+        config: { current: () => catalog.config, apply: (next, source) => applyConfig(next, source), history: configs, keyBindings: createKeyBindings(configs), file: options.configFile ?? null },
         gatewayId: upstream.gatewayId,
         now,
       },
@@ -290,5 +290,6 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       return result;
     }),
     config: () => catalog.config,
+    history: configs,
   };
 }

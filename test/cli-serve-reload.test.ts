@@ -44,3 +44,41 @@ it('reloads its config file on SIGHUP, and keeps the one in force when the file 
   child.kill('SIGHUP');
   await expect.poll(output).toContain(`Reloaded ${file}: no change`);
 });
+
+it('says which revision a config file replaced when changes were made since it was applied, at a reload and at a start', async () => {
+  const data = dir();
+  const file = join(dir(), 'switchyard.json');
+  const config = (routes: string[]) => ({
+    version: 1,
+    providers: [{ name: 'local', kind: 'ollama', baseUrl: 'http://127.0.0.1:9' }],
+    deployments: [{ name: 'llama', provider: 'local', model: 'llama3.2:3b' }],
+    routes: routes.map((name) => ({ name, deployments: ['llama'] })),
+  });
+  const elsewhere = writeJson(join(dir(), 'other.json'), config(['default', 'made-elsewhere']));
+  const revisionOf = (source: string) => /^[\s*]*(\d+)\s/.exec(run(['history', '--data-dir', data]).stdout.split('\n').find((line) => line.includes(source)) ?? '')?.[1];
+  writeJson(file, config(['default']));
+  const first = await serve(['--port', '0', '--data-dir', data, '--config', file]);
+  // The file's own changes replace nothing of anyone's: no notice.
+  writeJson(file, config(['default', 'coder']));
+  first.child.kill('SIGHUP');
+  await expect.poll(first.output).toContain(`Reloaded ${file}`);
+  expect(first.output()).not.toContain('replaced');
+
+  // A change made since by another hand (an import here; the dashboard's are the same), then the file again.
+  expect(run(['import', elsewhere, '--data-dir', data]).code).toBe(0);
+  const imported = revisionOf(`import ${elsewhere}`);
+  expect(imported).toMatch(/^\d+$/);
+  writeJson(file, config(['default']));
+  first.child.kill('SIGHUP');
+  await expect.poll(first.output).toContain(`Notice: ${file} replaced the stored config, changed since a config file was last applied (revision ${imported}, "import ${elsewhere}"): "switchyard restore ${imported}" applies that one again; put its changes in ${file} to keep them\n`);
+  first.child.kill('SIGTERM');
+  await new Promise((resolve) => first.child.once('exit', resolve));
+
+  // And at a start.
+  expect(run(['import', elsewhere, '--data-dir', data]).code).toBe(0);
+  const again = revisionOf(`import ${elsewhere}`);
+  const second = await serve(['--port', '0', '--data-dir', data, '--config', file]);
+  expect(second.output()).toContain(`Notice: ${file} replaced the stored config, changed since a config file was last applied (revision ${again}, "import ${elsewhere}")`);
+  const models = ((await (await fetch(`${second.baseUrl}/models`)).json()) as { data: { id: string }[] }).data.map((m) => m.id);
+  expect(models).not.toContain('made-elsewhere');
+});

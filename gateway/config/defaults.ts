@@ -3,6 +3,7 @@
  * OpenAI, Anthropic and Google's Gemini when their keys are in the environment, and a `default`
  * route with local models first.
  */
+import { changedSinceFile, FILE_SOURCES, replacedNotice } from './file-owned';
 import type { ConfigStore } from '../store/config-store';
 import { isLocalDeployment } from '../providers/locality';
 import { isLoopbackHost } from '../providers/hosts';
@@ -151,12 +152,14 @@ export async function installedOllamaModels(host: string): Promise<string[] | un
  * local Ollama which models are installed). `notices` says what the operator should know about it:
  * a first-start route that had to guess its local model works only once that model is there.
  */
-export async function startingConfig(configs: ConfigStore, given: Config | undefined, env: Record<string, string | undefined>, discover: boolean, ownPort?: number): Promise<{ config: Config; notices: string[] }> {
+export async function startingConfig(configs: ConfigStore, given: { config: Config; file: string } | undefined, env: Record<string, string | undefined>, discover: boolean, ownPort?: number): Promise<{ config: Config; notices: string[] }> {
   const stored = configs.current();
   if (given) {
     // Restarting with the same file is no change: history keeps one revision of it, not one per start.
-    if (JSON.stringify(given) !== JSON.stringify(stored)) configs.save(given, 'serve --config');
-    return { config: given, notices: [] };
+    if (JSON.stringify(given.config) === JSON.stringify(stored)) return { config: given.config, notices: [] };
+    const replaced = changedSinceFile(configs);
+    configs.save(given.config, FILE_SOURCES.start);
+    return { config: given.config, notices: replaced ? [replacedNotice(given.file, replaced)] : [] };
   }
   if (stored) return { config: stored, notices: [] };
   const host = ollamaUrlFromEnv(env);

@@ -8,18 +8,20 @@ import { OverviewPage } from './features/overview/overview-page';
 import { PlaygroundPage } from './features/playground/playground-page';
 import { ProvidersPage } from './features/providers/providers-page';
 import { RoutesPage } from './features/routes/routes-page';
+import { ConfigFileNote } from './features/settings/config-file-note';
 import { SettingsPage } from './features/settings/settings-page';
 import { UsagePage } from './features/usage/usage-page';
 import { ErrorNote, Loading } from './ui/parts';
 
-const PAGES: { path: string; label: string; render: () => ReactNode }[] = [
+/** `edits`: the page changes the config, which a config file may own (ConfigFileNote). */
+const PAGES: { path: string; label: string; render: () => ReactNode; edits?: boolean }[] = [
   { path: '/overview', label: 'Overview', render: () => <OverviewPage /> },
-  { path: '/routes', label: 'Routes & deployments', render: () => <RoutesPage /> },
-  { path: '/providers', label: 'Providers', render: () => <ProvidersPage /> },
+  { path: '/routes', label: 'Routes & deployments', render: () => <RoutesPage />, edits: true },
+  { path: '/providers', label: 'Providers', render: () => <ProvidersPage />, edits: true },
   { path: '/playground', label: 'Playground', render: () => <PlaygroundPage /> },
   { path: '/connect', label: 'Connect a tool', render: () => <ConnectPage /> },
   { path: '/usage', label: 'Usage', render: () => <UsagePage /> },
-  { path: '/settings', label: 'Settings', render: () => <SettingsPage /> },
+  { path: '/settings', label: 'Settings', render: () => <SettingsPage />, edits: true },
 ];
 
 function usePath(): [string, (path: string) => void] {
@@ -66,7 +68,10 @@ export function App() {
         </div>
         <div className="sidebar-foot">v{session.data.version} · {window.location.host}</div>
       </nav>
-      <main>{page.render()}</main>
+      <main>
+        {page.edits ? <ConfigFileNote /> : null}
+        {page.render()}
+      </main>
     </div>
   );
 }

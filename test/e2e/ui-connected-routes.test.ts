@@ -22,6 +22,8 @@ it('names the connected tool when its route is deleted, and says when it asks fo
   // Deleting the route it asks for says so before it is done (the second click deletes; none is made).
   await dashboard.go('/routes');
   await page.getByRole('button', { name: 'Delete route default' }).click();
+  // No config file owns this gateway's config (ui-config-file.test.ts): the page says nothing of one.
+  expect(await page.getByTestId('config-file').count()).toBe(0);
   expect(await page.getByRole('button', { name: 'Confirm: Delete route default' }).textContent()).toBe('Delete default? codex asks for it');
 
   // A model the config has no more (a route renamed since): the card says its requests go nowhere.

@@ -80,7 +80,7 @@ export const ScheduleSchema = Type.Object({
 // --- settings and the whole config
 /** Where keys live; `unreadable` names stored keys that could not be decrypted (enter them again). */
 export const SecretsViewSchema = Type.Object({ backend: Type.String(), protected: Type.Boolean(), canStore: Type.Boolean(), unreadable: Type.Optional(Type.Array(Type.String())) });
-export const ServerViewSchema = Type.Object({ host: Type.String(), port: Type.Integer(), exposed: Type.Boolean(), notices: NoticesViewSchema });
+export const ServerViewSchema = Type.Object({ host: Type.String(), port: Type.Integer(), exposed: Type.Boolean(), notices: NoticesViewSchema, configFile: NullableString });
 /** Where the gateway keeps its data, and the database's size on disk (file, WAL and shared memory). */
 /** `argument`: the dir as one word of a command line, quoted as this machine's shell needs. */
 export const DataViewSchema = Type.Object({ dir: Type.String(), argument: Type.String(), bytes: Type.Integer() });
