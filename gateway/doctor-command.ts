@@ -12,7 +12,7 @@ import type { Config, DeploymentConfig } from './config/schema';
 import { envSecrets } from './config/secrets';
 import { validateConfig } from './config/validate';
 import { withoutProviderName } from './health/provider-words';
-import { listsModel } from './models/listed';
+import { listsModel, modelMeant } from './models/listed';
 import { createWebhookChannel } from './notices/webhook-channel';
 import { printable } from './printable';
 import { closeAdapters, createProviderSet, upstreamContext } from './providers/registry';
@@ -71,7 +71,11 @@ export async function doctorCommand(dataDir: string, io: Output, env: Record<str
 
   const answers = (d: DeploymentConfig) => usable(d, config, probes);
   const missing = config.deployments.filter((d) => answers(d) === 'not installed');
-  for (const d of missing) line('✗', `${d.name}: ${d.model} is not installed on ${d.provider}: "switchyard pull ${d.name}" downloads it`);
+  for (const d of missing) {
+    const probe = probes.get(d.provider);
+    const meant = probe?.ok === true ? modelMeant(probe.result.models ?? [], d.model) : undefined;
+    line('✗', `${d.name}: ${d.model} is not installed on ${d.provider}${meant ? ` (it has ${meant}: the one meant? then make it the deployment's model)` : ''}: "switchyard pull ${d.name}" downloads it`);
+  }
   for (const route of config.routes) {
     const able = route.deployments.filter((name) => {
       const d = config.deployments.find((x) => x.name === name);

@@ -17,7 +17,7 @@ import { dir, freePort, onCleanup, run, runAsync, serve, useCliCleanups, writeJs
 useCliCleanups();
 
 it('says what stands between the config and answered requests, and what to do about each', async () => {
-  const [ollama, openai] = await Promise.all([startFakeOllama({ models: ['llama3.2:3b'] }), startFakeOpenAI()]);
+  const [ollama, openai] = await Promise.all([startFakeOllama({ models: ['llama3.2:3b', 'qwen3:4b'] }), startFakeOpenAI()]);
   onCleanup(() => Promise.all([ollama.stop(), openai.stop()]).then(() => undefined));
   const dead = await freePort();
   const data = dir();
@@ -47,13 +47,13 @@ it('says what stands between the config and answered requests, and what to do ab
   const lines = checked.stdout.trimEnd().split('\n');
   expect(lines).toContain('[✓] Config: 4 providers, 4 deployments, 2 routes');
   expect(lines).toContain('[!] No gateway serves this data dir: "switchyard serve" starts one (at http://127.0.0.1:7788)');
-  expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^\\[✓\\] local \\(${ollama.url}\\) answers in \\d+ ms, 1 model listed$`)));
+  expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^\\[✓\\] local \\(${ollama.url}\\) answers in \\d+ ms, 2 models listed$`)));
   expect(lines).toContainEqual(expect.stringMatching(/^\[✗\] cloud \(.+\): .*DOCTOR_KEY/));
   // Its name once: the upstream error's own "gone: " prefix is not said again.
   expect(lines).toContainEqual(`[✗] gone (http://127.0.0.1:${dead}/v1): does not answer: connection failed (ECONNREFUSED)`);
   // A key the desktop app keeps in the keychain is not the CLI's to read: said, not counted.
   expect(lines).toContain(`[!] desk (${openai.url}/v1): its key is kept by the desktop app, in this system's keychain: only the app sends it (its Test connection checks it)`);
-  expect(lines).toContain('[✗] qwen: qwen3:8b is not installed on local: "switchyard pull qwen" downloads it');
+  expect(lines).toContain('[✗] qwen: qwen3:8b is not installed on local (it has qwen3:4b: the one meant? then make it the deployment\'s model): "switchyard pull qwen" downloads it');
   expect(lines).toContain('[✓] Route default: llama can answer now');
   expect(lines).toContain('[✗] Route stuck: none of qwen, far can answer now (see above)');
   expect(lines).toContain('[!] Claude Code: no settings file yet: "switchyard connect claude-code" writes one');

@@ -6,6 +6,7 @@
  * (`models/gemini-2.5-flash`) as well as by the name alone, which is how lists give it
  * (models-list.ts).
  */
+import { nearest } from '../config/nearest';
 
 /** A snapshot's date after an alias: `-20251001` (Anthropic) or `-2024-08-06` (OpenAI). */
 const SNAPSHOT_DATE = /^-(?:\d{8}|\d{4}-\d{2}-\d{2})$/;
@@ -15,4 +16,27 @@ export function listsModel(models: readonly string[], named: string): boolean {
   const untagged = model.replace(/:latest$/, '');
   const alias = model.replace(/-latest$/, '');
   return models.some((listed) => listed === model || listed === untagged || listed === `${untagged}:latest` || (listed.startsWith(alias) && SNAPSHOT_DATE.test(listed.slice(alias.length))));
+}
+
+/** What each list's missing names were found to mean: a list is kept as long as the probe that gave it. */
+const meant = new WeakMap<readonly string[], Map<string, string | null>>();
+
+/**
+ * The listed model a name the list lacks most likely meant: the same model with another tag (an
+ * Ollama's `qwen3:8b` for `qwen3`, which means `qwen3:latest`), else a name a letter or two off
+ * (`gpt-4.1mini`). Worked out once per list and name: the health report asks at each refresh.
+ */
+export function modelMeant(models: readonly string[], named: string): string | undefined {
+  let known = meant.get(models);
+  if (!known) meant.set(models, (known = new Map()));
+  if (!known.has(named)) known.set(named, closest(models, named) ?? null);
+  return known.get(named) ?? undefined;
+}
+
+function closest(models: readonly string[], named: string): string | undefined {
+  const base = named.replace(/^models\//, '').split(':')[0];
+  const tagged = models.find((listed) => listed.includes(':') && listed.split(':')[0] === base);
+  // A dated snapshot's alias too (`claude-sonnet-4-5` for `claude-sonnet-4.5`): the name its API takes.
+  const aliases = models.map((listed) => listed.replace(/-(?:\d{8}|\d{4}-\d{2}-\d{2})$/, ''));
+  return tagged ?? nearest(named, new Set([...aliases, ...models]));
 }

@@ -44,7 +44,8 @@ describe('local models', () => {
   it('offers nothing to load for a model its Ollama does not have: it says to pull it instead', async () => {
     const { h, page } = dashboard;
     const before = h.gateway.config();
-    h.gateway.applyConfig({ ...before, deployments: [...before.deployments, { name: 'gone', provider: 'local', model: 'mistral:7b' }] }, 'test');
+    // And a tag its Ollama lacks of a model it has: the tag it has is offered as the one meant.
+    h.gateway.applyConfig({ ...before, deployments: [...before.deployments, { name: 'gone', provider: 'local', model: 'mistral:7b' }, { name: 'small', provider: 'local', model: 'llama3.2:1b' }] }, 'test');
     try {
       await h.gateway.health.probeAll();
       await dashboard.go('/overview');
@@ -56,6 +57,10 @@ describe('local models', () => {
       await expect.poll(() => state.textContent()).toContain('model not installed');
       expect(await state.textContent()).not.toContain('not loaded');
       expect(await page.getByRole('button', { name: "Load gone's model now" }).count()).toBe(0);
+      expect(await state.textContent()).not.toContain('meant');
+      await expect.poll(() => page.getByTestId('state-small').first().textContent()).toContain('model not installed (meant llama3.2:3b?)');
+      await dashboard.go('/overview');
+      await expect.poll(() => page.getByRole('row', { name: /^small/ }).textContent()).toContain('Not installed in local (it has llama3.2:3b: the one meant?): Pull it, or run "ollama pull llama3.2:1b" there');
     } finally {
       h.gateway.applyConfig(before, 'test');
     }

@@ -41,6 +41,8 @@ it('counts an alias as listed when its dated snapshot is, and still flags a name
   expect(anthropic.requests.some((r) => r.method === 'GET' && r.path === '/v1/models')).toBe(true);
   const available = Object.fromEntries(health.deployments.map((d: { name: string; modelAvailable: boolean | null }) => [d.name, d.modelAvailable]));
   expect(available).toEqual({ alias: true, snapshot: true, typo: false });
+  // What the name nothing lists most likely meant: the listed snapshot's alias a letter off.
+  expect(health.deployments.map((d: { modelMeant: string | null }) => d.modelMeant)).toEqual([null, null, 'claude-haiku-4-5']);
 });
 
 it('retrieves one model in OpenAI\'s shape, and in Anthropic\'s for a client that says it speaks it', async () => {

@@ -15,7 +15,7 @@ import { budgetView, type Budgets } from '../../budgets/budgets';
 import type { RoutingState } from '../../routing/state';
 import { isPaid } from '../../routing/strategies';
 import { isLocalDeployment } from '../../providers/locality';
-import { listsModel } from '../../models/listed';
+import { listsModel, modelMeant } from '../../models/listed';
 
 export interface HealthSources {
   catalog: () => Catalog;
@@ -75,7 +75,7 @@ export function healthReport(sources: HealthSources): HealthReport {
       type: d.type ?? 'chat',
       enabled: d.enabled !== false,
       status: deploymentStatus(d, !window.usable, breaker, statusFrom(stats, probe), at),
-      modelAvailable: modelAvailable(d, probe),
+      ...modelInList(d, probe),
       inTimeWindow: !window.usable,
       windowChangesAt: iso(window.until),
       breaker: {
@@ -130,10 +130,12 @@ function deploymentStatus(d: DeploymentConfig, blocked: boolean, breaker: Breake
   return provider;
 }
 
-/** From the latest probe: is the deployment's model among the provider's models? */
-function modelAvailable(d: DeploymentConfig, probe: ProbeRecord | undefined): boolean | null {
+/** From the latest probe: is the deployment's model among the provider's models, and if not, which one was meant? */
+function modelInList(d: DeploymentConfig, probe: ProbeRecord | undefined): { modelAvailable: boolean | null; modelMeant: string | null } {
   const models = probe?.result?.models;
-  return models ? listsModel(models, d.model) : null;
+  if (!models) return { modelAvailable: null, modelMeant: null };
+  if (listsModel(models, d.model)) return { modelAvailable: true, modelMeant: null };
+  return { modelAvailable: false, modelMeant: modelMeant(models, d.model) ?? null };
 }
 
 /** A provider's latest probe, its error said on the provider's own row (without its name again). */

@@ -42,6 +42,8 @@ export const DeploymentHealthSchema = Type.Object({
   enabled: Type.Boolean(),
   status: Type.String(),
   modelAvailable: Type.Union([Type.Boolean(), Type.Null()]),
+  /** Where its provider's list lacks its model: the listed one it most likely meant (another tag, a letter or two off). */
+  modelMeant: NullableString,
   inTimeWindow: Type.Boolean(),
   windowChangesAt: NullableString,
   breaker: Type.Object({

@@ -181,7 +181,11 @@ function HealthCard() {
                   <strong>{d.name}</strong> <span className="muted">{d.model}</span>
                   {d.modelAvailable === false ? (
                     // Only Ollama's list is what it can run; a cloud list is a hint, and the router still tries the model.
-                    kinds.get(d.provider) === 'ollama' ? <div className="field-error">Not installed in {d.provider}: Pull it, or run "ollama pull {d.model}" there</div> : <div className="field-warning">Not in {d.provider}'s model list: check the model name</div>
+                    kinds.get(d.provider) === 'ollama' ? (
+                      <div className="field-error">Not installed in {d.provider}{d.modelMeant ? ` (it has ${d.modelMeant}: the one meant?)` : ''}: Pull it, or run "ollama pull {d.model}" there</div>
+                    ) : (
+                      <div className="field-warning">Not in {d.provider}'s model list: {d.modelMeant ? `did you mean ${d.modelMeant}?` : 'check the model name'}</div>
+                    )
                   ) : null}
                 </td>
                 <td>

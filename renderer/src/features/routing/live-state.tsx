@@ -37,7 +37,7 @@ export function LiveState({ deployment }: { deployment: LiveDeployment | undefin
   else if (deployment.status === 'cooling') badges.push([`rate limited until ${when(b.coolingUntil)}`, 'warn']);
   else if (deployment.inTimeWindow) badges.push([`time window until ${when(deployment.windowChangesAt)}`, 'warn']);
   // An Ollama without the model is skipped; a cloud provider's list is only a hint (a typo, a retired model), so it is still tried.
-  else if (deployment.modelAvailable === false) badges.push(deployment.installs ? ['model not installed', 'bad'] : [`not in ${deployment.provider}'s model list`, 'warn']);
+  else if (deployment.modelAvailable === false) badges.push([`${deployment.installs ? 'model not installed' : `not in ${deployment.provider}'s model list`}${deployment.modelMeant ? ` (meant ${deployment.modelMeant}?)` : ''}`, deployment.installs ? 'bad' : 'warn']);
   // Its provider's last request or probe failed: still tried in its turn (the breaker decides when to stop), but not shown as fine.
   else if (deployment.status === 'down') badges.push([`down: ${deployment.provider} failed last`, 'bad']);
   else badges.push(['usable', 'ok']);
