@@ -19,17 +19,17 @@ export function listsModel(models: readonly string[], named: string): boolean {
 }
 
 /** What each list's missing names were found to mean: a list is kept as long as the probe that gave it. */
-const meant = new WeakMap<readonly string[], Map<string, string | null>>();
+const meant = new WeakMap<Iterable<string>, Map<string, string | null>>();
 
 /**
  * The listed model a name the list lacks most likely meant: the same model with another tag (an
  * Ollama's `qwen3:8b` for `qwen3`, which means `qwen3:latest`), else a name a letter or two off
  * (`gpt-4.1mini`). Worked out once per list and name: the health report asks at each refresh.
  */
-export function modelMeant(models: readonly string[], named: string): string | undefined {
+export function modelMeant(models: readonly string[] | ReadonlySet<string>, named: string): string | undefined {
   let known = meant.get(models);
   if (!known) meant.set(models, (known = new Map()));
-  if (!known.has(named)) known.set(named, closest(models, named) ?? null);
+  if (!known.has(named)) known.set(named, closest([...models], named) ?? null);
   return known.get(named) ?? undefined;
 }
 

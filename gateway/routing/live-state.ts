@@ -5,6 +5,7 @@
  */
 import type { DeploymentConfig } from '../config/schema';
 import { contextWindowOf, knownCapabilities, maxOutputOf, OLLAMA_DEFAULT_NUM_CTX, raiseLimitOf, type OllamaShowFacts } from '../models/facts';
+import { modelMeant } from '../models/listed';
 import type { ListedLimits } from '../providers/types';
 import type { Catalog } from './catalog';
 import { createSessionMemory, type SessionMemory } from './sessions';
@@ -90,6 +91,10 @@ export function createRoutingState(sources: LiveSources): RoutingState & { sessi
       const listed = installed.has(deployment.model);
       if (!listed) sources.recheck?.(deployment.provider);
       return listed;
+    },
+    modelMeant(deployment) {
+      const installed = sources.installed(deployment.provider);
+      return installed ? modelMeant(installed, deployment.model) : undefined;
     },
     facts(deployment) {
       const known = knownOf(deployment);

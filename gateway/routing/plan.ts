@@ -231,7 +231,12 @@ function candidate(catalog: Catalog, state: RoutingState, deployment: Deployment
       until,
     );
   }
-  if (state.modelListed(deployment) === false) return skip(deployment, 'model_missing', () => `${deployment.name}: ${deployment.provider} does not have the model "${deployment.model}" (from its latest model list)`);
+  if (state.modelListed(deployment) === false) {
+    return skip(deployment, 'model_missing', () => {
+      const meant = state.modelMeant?.(deployment);
+      return `${deployment.name}: ${deployment.provider} does not have the model "${deployment.model}" (from its latest model list)${meant ? `; it has "${meant}": the one meant?` : ''}`;
+    });
+  }
   if (budget && budget.skipPaid.size > 0 && spends(budget.skipPaid, deployment) && isPaid(deployment, provider)) {
     return skip(deployment, 'over_budget', () => `${deployment.name} costs money and the budget "${budget.spentBudget(deployment.provider) ?? '?'}" is spent`);
   }

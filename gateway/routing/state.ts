@@ -48,6 +48,8 @@ export interface BudgetVerdict {
 export interface RoutingState {
   /** False when the provider's latest model list lacks the deployment's model; undefined when there is no fresh list. */
   modelListed(deployment: DeploymentConfig): boolean | undefined;
+  /** Where that list lacks it: the listed model it most likely meant (models/listed.ts). */
+  modelMeant?(deployment: DeploymentConfig): string | undefined;
   facts(deployment: DeploymentConfig): DeploymentFacts;
   /** An Ollama deployment whose model its Ollama passes to Ollama's cloud (by its model list). */
   runsRemotely(deployment: DeploymentConfig): boolean;

@@ -134,6 +134,17 @@ describe('skipped before any attempt', () => {
     expect((await g.chat('default', { messages: [{ role: 'user', content: 'lorem ipsum '.repeat(1_000) }] })).route).toBe('llama:skip(context-too-small) mini:ok');
   });
 
+  it('names the model a deployment most likely meant where its Ollama lacks the one it names, in what the client is told', async () => {
+    g.apply({ deployments: [{ name: 'small', provider: 'local', model: 'llama3.2:1b' }], routes: [{ name: 'tagged', deployments: ['small', 'qwen'] }] });
+    await g.h.gateway.health.probeAll();
+    const answer = await g.chat('tagged');
+    expect([answer.status, answer.route]).toEqual([503, 'small:skip(model-missing) qwen:skip(model-missing)']);
+    expect(answer.body.error.message).toContain('small: local does not have the model "llama3.2:1b" (from its latest model list); it has "llama3.2:3b": the one meant?');
+    // Nothing installed is near qwen3:8b: nothing is offered.
+    expect(answer.body.error.message).toContain('qwen: local does not have the model "qwen3:8b" (from its latest model list)');
+    expect(answer.body.error.message).not.toMatch(/qwen3:8b" \(from its latest model list\);/);
+  });
+
   it('says when the circuit is open, a probe is out, or the provider is busy', async () => {
     g.apply({ deployments: [{ name: 'llama', provider: 'local', model: 'llama3.2:3b', breaker: { failures: 1, cooldownMs: 50, probeBudgetMs: 2_000 } }] });
     await g.ollama.setMode({ kind: 'status', status: 500 });
