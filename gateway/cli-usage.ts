@@ -8,7 +8,8 @@ Usage:
   switchyard serve [--host H] [--port P] [--data-dir DIR] [--config FILE]
   switchyard status [--data-dir DIR] [--format text|json] [--key KEY]
                                                 whether a gateway serves the data dir, where, and its health
-  switchyard doctor [--data-dir DIR]            check what requests need now: providers, keys, models, routes, tools
+  switchyard doctor [--data-dir DIR] [--key KEY]
+                                                check what requests need now: providers, keys, models, routes, tools
   switchyard load DEPLOYMENT [--data-dir DIR]   put an Ollama deployment's model in memory now
   switchyard unload DEPLOYMENT [--data-dir DIR] free its memory (once its requests finish)
   switchyard pull DEPLOYMENT|--missing [--data-dir DIR]
@@ -76,7 +77,7 @@ const OPTIONS: Record<string, readonly string[]> = {
   export: ['data-dir'],
   import: ['data-dir'],
   backup: ['data-dir'],
-  doctor: ['data-dir'],
+  doctor: ['data-dir', 'key'],
   notices: ['data-dir'],
   check: [],
   history: ['data-dir'],

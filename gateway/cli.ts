@@ -146,7 +146,7 @@ export async function main(
       }
       case 'doctor': {
         const { doctorCommand } = await import('./doctor-command');
-        return await doctorCommand(dataDir, io, options.env ?? process.env);
+        return await doctorCommand(dataDir, io, options.env ?? process.env, values.key);
       }
       case 'notices': {
         const { noticesCommand } = await import('./notices/command');

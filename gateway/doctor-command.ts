@@ -29,7 +29,7 @@ const PROBE_MS = 5_000;
 type Probe = { ok: true; ms: number; result: ProbeResult; seen?: string } | { ok: false; why: string } | { ok: 'unknown'; why: string };
 type ProviderHealth = NonNullable<RunningHealth['providers']>[number];
 
-export async function doctorCommand(dataDir: string, io: Output, env: Record<string, string | undefined>): Promise<number> {
+export async function doctorCommand(dataDir: string, io: Output, env: Record<string, string | undefined>, key?: string): Promise<number> {
   let needed = 0;
   const line = (mark: '✓' | '✗' | '!', text: string) => {
     if (mark === '✗') needed++;
@@ -59,7 +59,9 @@ export async function doctorCommand(dataDir: string, io: Output, env: Record<str
   else line('!', `No gateway serves this data dir: "switchyard serve" starts one (at ${url})`);
   noticesLine(config, env, line);
 
-  const probes = await probeProviders(config, env, running ? await gatewayView(running.url) : undefined);
+  const view = running ? await gatewayView(running.url, key) : undefined;
+  if (running?.exposed && !view) line('!', `The gateway listens beyond this machine, so what it says of its providers' keys needs a client key${key ? ', and the one given is not one' : ' (--key KEY)'}: the keys below are this shell's`);
+  const probes = await probeProviders(config, env, view);
   for (const provider of config.providers) {
     const probe = probes.get(provider.name)!;
     const listed = (result: ProbeResult) => (result.models ? `, ${counted(result.models.length, 'model')} listed` : '');
@@ -93,11 +95,11 @@ export async function doctorCommand(dataDir: string, io: Output, env: Record<str
 
 /**
  * What the gateway serving the data dir says of its providers: its keys come from its own
- * environment (or the desktop app's keychain), which may not be this shell's. None from a gateway
- * open to the network (its providers are for client keys) or one that does not answer.
+ * environment (or the desktop app's keychain), which may not be this shell's. None from one that
+ * does not answer, or one open to the network without a client key (`--key`, as `status` takes it).
  */
-async function gatewayView(url: string): Promise<Map<string, ProviderHealth> | undefined> {
-  const asked = await askHealth(url);
+async function gatewayView(url: string, key: string | undefined): Promise<Map<string, ProviderHealth> | undefined> {
+  const asked = await askHealth(url, key);
   if ('why' in asked || !asked.report.providers) return undefined;
   return new Map(asked.report.providers.map((p) => [p.name, p]));
 }

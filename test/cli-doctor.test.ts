@@ -121,6 +121,31 @@ it("judges a provider's key by the gateway serving the data dir, not by this she
   expect(fromKeyedShell.code).toBe(1);
 });
 
+it('asks a gateway open to the network for its view of the keys with a client key, and says when it was not given one', async () => {
+  const openai = await startFakeOpenAI();
+  onCleanup(() => openai.stop());
+  const data = dir();
+  const config = {
+    version: 1,
+    providers: [{ name: 'cloud', kind: 'openai', baseUrl: `${openai.url}/v1`, apiKey: 'env:DOCTOR_KEY' }],
+    deployments: [{ name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini' }],
+    routes: [{ name: 'default', deployments: ['mini'] }],
+  };
+  expect(run(['import', writeJson(join(dir(), 'c.json'), config), '--data-dir', data]).code).toBe(0);
+  const key = run(['keys', 'create', 'ops', '--data-dir', data]).stdout.trim();
+  expect(key).toMatch(/^sy-/);
+  const gateway = await serve(['--port', String(await freePort()), '--host', '0.0.0.0', '--data-dir', data], { DOCTOR_KEY: 'sk-test' });
+  const health = `${new URL(gateway.baseUrl).origin.replace('0.0.0.0', '127.0.0.1')}/health`;
+  await expect.poll(async () => ((await (await fetch(health, { headers: { authorization: `Bearer ${key}` } })).json()) as { providers: { probe: unknown }[] }).providers[0]?.probe, { timeout: 10_000 }).not.toBeNull();
+
+  const unkeyed = await runAsync(['doctor', '--data-dir', data], { HOME: dir() });
+  expect(unkeyed.stdout).toContain("[!] The gateway listens beyond this machine, so what it says of its providers' keys needs a client key (--key KEY): the keys below are this shell's\n");
+  expect(unkeyed.stdout).toMatch(/^\[✗\] cloud \(.+\): its API key DOCTOR_KEY is not set$/m);
+  const keyed = await runAsync(['doctor', '--data-dir', data, '--key', key], { HOME: dir() });
+  expect(keyed.stdout).not.toContain('listens beyond this machine');
+  expect(keyed.stdout).toMatch(/^\[✓\] cloud \(.+\) answered the gateway's probe \d+ s ago in \d+ ms, 1 model listed \(with the gateway's key: this shell has no DOCTOR_KEY\)$/m);
+});
+
 it('says what an earlier version let into the stored config that this one refuses', async () => {
   const data = dir();
   const db = openDatabase(data);
