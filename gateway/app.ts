@@ -16,7 +16,7 @@ import { clientErrorHandler, expectationRefusal } from './http/client-errors';
 import { drainPlugin } from './http/close';
 import { compilersFactory } from './http/compilers';
 import { MAX_BODY_BYTES, registerJsonBody } from './http/json-body';
-import { noEndpointMessage } from './http/not-found';
+import { noEndpointMessage, watchServed } from './http/not-found';
 import { MAX_PATH_NAME_CHARS, unreadablePathHandler } from './http/unreadable-paths';
 import { gatewayAddress, localGuardPlugin } from './http/local-guard';
 import { isLoopbackHost } from './providers/hosts';
@@ -150,6 +150,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     keys: { keys: s.keys, now: s.now, required: () => clientKeysRequired(exposed, s.config.current().settings), targetOf: (model) => targetOf(s.catalog(), model) },
   };
   registerJsonBody(app);
+  const served = watchServed(app);
   await app.register(localGuardPlugin, { address, allowedOrigin });
   await app.register(drainPlugin);
   app.setErrorHandler(errorHandler(openAIErrorBody));
@@ -157,7 +158,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
     // An Anthropic client (every one sends anthropic-version) reads Anthropic's error shape.
     const shape = request.headers['anthropic-version'] !== undefined ? anthropicErrorBody : openAIErrorBody;
-    sendError(request, reply, toWireError(new GatewayError('not_found', noEndpointMessage(app, request))), shape);
+    sendError(request, reply, toWireError(new GatewayError('not_found', noEndpointMessage(app, request, undefined, served))), shape);
   });
 
   await app.register(healthSurface, { sources: s.health, metrics: s.metrics, mayReadAll: (request) => !exposed || clientKeyOf(request, s.keys) !== undefined });

@@ -2,12 +2,34 @@
  * What a 404 for a path says. A tool's base URL is the commonest mistake in its setup: without
  * `/v1` an OpenAI client asks for `/chat/completions`, with it Claude Code asks for
  * `/v1/v1/messages` and an Ollama client for `/v1/api/chat`. Where the path the tool meant is one
- * the gateway serves, the answer names it and what to change.
+ * the gateway serves, the answer names it and what to change; where it is an API the gateway does
+ * not pass on (OpenAI's images or audio, say), the answer lists what it serves there.
  */
 import type { FastifyInstance, FastifyRequest, HTTPMethods } from 'fastify';
+import { nearest } from '../config/nearest';
 
-/** `what`: the UI's pages share the root with the APIs, so a GET there may have meant either. */
-export function noEndpointMessage(app: FastifyInstance, request: FastifyRequest, what = `endpoint ${request.method}`): string {
+/** The endpoints the model APIs serve under each of their prefixes, as the surfaces add their routes. */
+export type Served = (prefix: string) => readonly string[];
+
+const PREFIXED = /^(\/v1|\/api)\/([^:]+?)\/?(?:\/:.*)?$/;
+
+/** Watches routes being added (register it before the surfaces): `chat/completions`, `messages`, ... under `/v1`. */
+export function watchServed(app: FastifyInstance): Served {
+  const served = new Map<string, string[]>();
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    const match = PREFIXED.exec(route.url);
+    if (!match || methods.every((m) => m === 'OPTIONS' || m === 'HEAD')) return;
+    const [, prefix, path] = match as unknown as [string, string, string];
+    const list = served.get(prefix) ?? [];
+    // `messages` says `messages/count_tokens` too; `chat/completions` stays whole, as no `chat` is served.
+    if (!list.some((p) => path === p || path.startsWith(`${p}/`))) served.set(prefix, [...list.filter((p) => !p.startsWith(`${path}/`)), path]);
+  });
+  return (prefix) => served.get(prefix) ?? [];
+}
+
+/** `what`: the UI's pages share the root with the APIs, so a GET there may have meant either. `served`: what is listed for a path under a model API's prefix that none of its endpoints is. */
+export function noEndpointMessage(app: FastifyInstance, request: FastifyRequest, what = `endpoint ${request.method}`, served?: Served): string {
   const path = request.url.split('?')[0] ?? '';
   const said = `There is no ${what} ${path}`;
   // A long path is no base URL mistake: it is not looked up.
@@ -22,5 +44,11 @@ export function noEndpointMessage(app: FastifyInstance, request: FastifyRequest,
   if (without !== path && serves(without)) {
     return `${said}: the gateway serves ${request.method} ${without}; this tool adds ${without.startsWith('/api/') ? '/api' : '/v1'} itself, so its base URL here has no /v1`;
   }
-  return said;
+  const prefix = /^\/(?:v1|api)(?=\/)/.exec(path)?.[0];
+  const there = prefix && served ? served(prefix) : [];
+  if (!prefix || there.length === 0) return said;
+  const near = nearest(path.slice(prefix.length + 1), there);
+  if (near) return `${said} (did you mean ${request.method} ${prefix}/${near}?)`;
+  const list = there.length > 1 ? `${there.slice(0, -1).join(', ')} and ${there.at(-1)}` : there[0];
+  return `${said}: under ${prefix} the gateway serves ${list} (whatever else a provider's API has, such as images or audio, is not passed on: call the provider for it)`;
 }

@@ -1,0 +1,32 @@
+/**
+ * An API the gateway does not pass on (OpenAI's images, audio, files), asked of it by the real
+ * `openai` SDK: the 404 lists what it serves under /v1, from the routes the surfaces registered, and
+ * a path a letter or two off one of them is named.
+ */
+import OpenAI, { NotFoundError } from 'openai';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startGateway, stopAll, twoTierConfig, type Harness } from '../support/harness';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startGateway(twoTierConfig({ ollama: 'http://127.0.0.1:9', openai: 'http://127.0.0.1:9' }));
+});
+afterAll(() => stopAll(h));
+
+const SERVED = 'under /v1 the gateway serves models, chat/completions, completions, embeddings, messages and responses (whatever else a provider\'s API has, such as images or audio, is not passed on: call the provider for it)';
+
+it('says what it serves under /v1 when asked for an API it does not pass on', async () => {
+  const client = new OpenAI({ baseURL: h.baseUrl, apiKey: 'any', maxRetries: 0 });
+  const images = await client.images.generate({ model: 'gpt-image-1', prompt: 'a switchyard' }).catch((e: unknown) => e);
+  expect(images).toBeInstanceOf(NotFoundError);
+  expect((images as NotFoundError).error).toMatchObject({ code: 'not_found', message: `There is no endpoint POST /v1/images/generations: ${SERVED}` });
+  const speech = await client.audio.speech.create({ model: 'tts-1', voice: 'alloy', input: 'hi' }).catch((e: unknown) => e);
+  expect((speech as NotFoundError).status).toBe(404);
+  const files = await client.files.list().catch((e: unknown) => e);
+  expect((files as NotFoundError).error).toMatchObject({ message: `There is no endpoint GET /v1/files: ${SERVED}` });
+});
+
+it('names the endpoint a path a letter or two off was meant to be', async () => {
+  const res = await fetch(`${h.baseUrl}/chat/completion`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  expect([res.status, ((await res.json()) as { error: { message: string } }).error.message]).toEqual([404, 'There is no endpoint POST /v1/chat/completion (did you mean POST /v1/chat/completions?)']);
+});
