@@ -36,20 +36,8 @@ export interface PlanRequest {
 }
 
 export const SKIP_REASONS = [
-  'disabled',
-  'time_window',
-  'local_only',
-  'key_missing',
-  'model_missing',
-  'auth_failed',
-  'quota_exhausted',
-  'over_budget',
-  'context_too_small',
-  'capability_missing',
-  'circuit_open',
-  'probe_in_flight',
-  'cooling',
-  'busy',
+  'disabled', 'time_window', 'local_only', 'key_missing', 'model_missing', 'auth_failed', 'quota_exhausted',
+  'over_budget', 'context_too_small', 'capability_missing', 'circuit_open', 'probe_in_flight', 'cooling', 'busy',
 ] as const;
 
 export type SkipReason = (typeof SKIP_REASONS)[number];
