@@ -85,11 +85,12 @@ function meaningIssues(config: Config): { errors: ConfigIssue[]; warnings: Confi
     // drop them silently, and keep them out of the config's plain text (the message does not repeat them).
     else if (url.username || url.password) {
       errors.push({ path: `providers[${i}].baseUrl`, message: 'the URL has a user and password, which would not be sent and would be kept in the config as plain text: give them as a header instead, e.g. "headers": {"authorization": "Basic ..."}' });
-    } else if (pasted(provider.kind, url)) {
-      const { endpoint, meant } = pasted(provider.kind, url)!;
-      errors.push({ path: `providers[${i}].baseUrl`, message: `${quote(provider.baseUrl)} ends in ${quote(endpoint)}, which each request adds to the base URL itself: did you mean ${quote(meant)}?` });
-    } else if (provider.kind === 'ollama' && provider.local === undefined && !isLocalProvider(provider)) {
-      warnings.push({ path: `providers[${i}].local`, message: `the Ollama at ${url.host} is on the internet as far as its address says, so local only skips it and its answers are not counted as saved by local: set "local": true if it runs on your network (false to say it does not)` });
+    } else {
+      const paste = pasted(provider.kind, url);
+      if (paste) errors.push({ path: `providers[${i}].baseUrl`, message: `${quote(provider.baseUrl)} ends in ${quote(paste.endpoint)}, which each request adds to the base URL itself: did you mean ${quote(paste.meant)}?` });
+      else if (provider.kind === 'ollama' && provider.local === undefined && !isLocalProvider(provider)) {
+        warnings.push({ path: `providers[${i}].local`, message: `the Ollama at ${url.host} is on the internet as far as its address says, so local only skips it and its answers are not counted as saved by local: set "local": true if it runs on your network (false to say it does not)` });
+      }
     }
   });
 

@@ -14,4 +14,3 @@ export interface RequestTraits {
   /** The request asks the model to reason. */
   thinking: boolean;
 }
-
