@@ -54,6 +54,15 @@ export function replaceItem(config: Config, list: Entity, name: string, item: It
   return next;
 }
 
+/** A route under a new name (every reference follows), its old name kept as an alias of it when asked, so tools that ask for it still reach it. */
+export function renameRoute(config: Config, from: string, to: string, keepAlias: boolean): Config {
+  const route = config.routes.find((r) => r.name === from);
+  if (!route) throw new EditError(`There is no route named "${from}"`, 'name', 404);
+  const next = replaceItem(config, 'routes', from, { ...route, name: to });
+  if (keepAlias && to !== from) next.aliases = { ...next.aliases, [from]: to };
+  return next;
+}
+
 /**
  * Every place a config names a provider, deployment or route: deployments name their provider,
  * routes their deployments, rules the route they use, aliases a route or deployment, budgets the

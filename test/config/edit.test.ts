@@ -1,6 +1,6 @@
 /** Renames through the admin API's edits: every reference follows, so the result still validates. */
 import { describe, expect, it } from 'vitest';
-import { removeItem, replaceItem } from '../../gateway/config/edit';
+import { removeItem, renameRoute, replaceItem } from '../../gateway/config/edit';
 import type { Config } from '../../gateway/config/schema';
 import { validateConfig } from '../../gateway/config/validate';
 
@@ -58,5 +58,12 @@ describe('renaming in a config', () => {
   it('refuses, through validation, to remove a route something still names', () => {
     const result = validateConfig(removeItem(config, 'routes', 'vision'));
     expect(result.ok ? [] : result.errors.map((e) => e.path)).toEqual(['routes[0].rules[0].use', 'aliases.gpt-4o*', 'budgets[0].scope.route']);
+  });
+
+  it('renames a route keeping its old name as an alias of it, beside the aliases that followed it', () => {
+    const next = valid(renameRoute(config, 'vision', 'eyes', true));
+    expect(next.aliases).toEqual({ 'gpt-4o*': 'eyes', small: 'mini', vision: 'eyes' });
+    expect(next.routes[0]?.rules?.[0]?.use).toBe('eyes');
+    expect(valid(renameRoute(config, 'vision', 'eyes', false)).aliases).toEqual({ 'gpt-4o*': 'eyes', small: 'mini' });
   });
 });

@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type Type from 'typebox';
-import { addItem, diffConfigs, EditError, patchedItem, type Entity, patchRoute, patchSettings, removeAlias, removeItem, reorderRoute, replaceItem, replaceSettings, setAlias } from '../../config/edit';
+import { addItem, diffConfigs, EditError, patchedItem, type Entity, patchRoute, patchSettings, removeAlias, removeItem, renameRoute, reorderRoute, replaceItem, replaceSettings, setAlias } from '../../config/edit';
 import type { BudgetConfig, Config, DeploymentConfig, RouteConfig } from '../../config/schema';
 import { BudgetSchema, ConfigSchema, DeploymentSchema, RouteSchema } from '../../config/schema';
 import type { Secrets } from '../../config/secrets';
@@ -35,6 +35,8 @@ import {
   NameParams,
   RouteListSchema,
   RouteOrderSchema,
+  RouteRenameSchema,
+  type RouteRename,
   RoutePatchSchema,
   RevisionParams,
   SettingsInputSchema,
@@ -101,9 +103,9 @@ export function configRoutes(app: FastifyInstance, services: ConfigRouteServices
     return result.config;
   };
 
-  /** Replaces a deployment or route (`item`: what goes in its place); a rename also carries to the client keys limited to it (they live beside the config). */
-  const replace = (reply: FastifyReply, list: 'deployments' | 'routes', name: string, renamed: string, item: () => DeploymentConfig | RouteConfig): Config | undefined => {
-    const applied = apply(reply, () => replaceItem(current(), list, name, item()), { list, name: renamed });
+  /** Applies an edit that may rename a deployment or route (`renamed`: its name after); a rename also carries to the client keys limited to it (they live beside the config). */
+  const replace = (reply: FastifyReply, list: 'deployments' | 'routes', name: string, renamed: string, next: () => Config): Config | undefined => {
+    const applied = apply(reply, next, { list, name: renamed });
     if (applied && renamed !== name) services.keys.renameRoute(name, renamed);
     return applied;
   };
@@ -118,12 +120,12 @@ export function configRoutes(app: FastifyInstance, services: ConfigRouteServices
     return applied ? reply.code(201).send(find(applied, 'deployments', request.body.name)) : reply;
   });
   app.put<Params & { Body: DeploymentConfig }>('/deployments/:name', { config: { entity: 'deployments' }, schema: { params: NameParams, body: DeploymentSchema, response: { 200: DeploymentSchema } } }, async (request, reply) => {
-    const applied = replace(reply, 'deployments', request.params.name, request.body.name, () => request.body);
+    const applied = replace(reply, 'deployments', request.params.name, request.body.name, () => replaceItem(current(), 'deployments', request.params.name, request.body));
     return applied ? find(applied, 'deployments', request.body.name) : reply;
   });
   app.patch<Params & { Body: Type.Static<typeof DeploymentPatchSchema> }>('/deployments/:name', { config: { entity: 'deployments' }, schema: { params: NameParams, body: DeploymentPatchSchema, response: { 200: DeploymentSchema } } }, async (request, reply) => {
     const renamed = request.body.name ?? request.params.name;
-    const applied = replace(reply, 'deployments', request.params.name, renamed, () => patchedItem(current(), 'deployments', request.params.name, request.body));
+    const applied = replace(reply, 'deployments', request.params.name, renamed, () => replaceItem(current(), 'deployments', request.params.name, patchedItem(current(), 'deployments', request.params.name, request.body)));
     return applied ? find(applied, 'deployments', renamed) : reply;
   });
   app.get('/routes', { schema: { response: { 200: RouteListSchema } } }, async () => ({ routes: current().routes }));
@@ -132,12 +134,17 @@ export function configRoutes(app: FastifyInstance, services: ConfigRouteServices
     return applied ? reply.code(201).send(find(applied, 'routes', request.body.name)) : reply;
   });
   app.put<Params & { Body: RouteConfig }>('/routes/:name', { config: { entity: 'routes' }, schema: { params: NameParams, body: RouteSchema, response: { 200: RouteSchema } } }, async (request, reply) => {
-    const applied = replace(reply, 'routes', request.params.name, request.body.name, () => request.body);
+    const applied = replace(reply, 'routes', request.params.name, request.body.name, () => replaceItem(current(), 'routes', request.params.name, request.body));
     return applied ? find(applied, 'routes', request.body.name) : reply;
   });
   app.patch<Params & { Body: Type.Static<typeof RoutePatchSchema> }>('/routes/:name', { schema: { params: NameParams, body: RoutePatchSchema, response: { 200: RouteSchema } } }, async (request, reply) => {
     const applied = apply(reply, () => patchRoute(current(), request.params.name, request.body), { list: 'routes', name: request.params.name });
     return applied ? find(applied, 'routes', request.params.name) : reply;
+  });
+  app.post<Params & { Body: RouteRename }>('/routes/:name/rename', { schema: { params: NameParams, body: RouteRenameSchema, response: { 200: RouteSchema } } }, async (request, reply) => {
+    const { name: to, keepAlias } = request.body;
+    const applied = replace(reply, 'routes', request.params.name, to, () => renameRoute(current(), request.params.name, to, keepAlias));
+    return applied ? find(applied, 'routes', to) : reply;
   });
   app.put<Params & { Body: Type.Static<typeof RouteOrderSchema> }>(
     '/routes/:name/order',

@@ -59,6 +59,8 @@ export const DeploymentListSchema = Type.Object({ deployments: Type.Array(Deploy
 export const RouteListSchema = Type.Object({ routes: Type.Array(RouteSchema) });
 export const DeletedSchema = Type.Object({ deleted: Type.String() });
 export const RouteOrderSchema = Type.Object({ deployments: Type.Array(Name, { maxItems: 32 }) }, Strict);
+/** `keepAlias`: the old name stays an alias of the route, so tools that ask for it still reach it. */
+export const RouteRenameSchema = Type.Object({ name: Name, keepAlias: Type.Boolean() }, Strict);
 /** A deployment's fields to change, the rest kept as they are now; a new name renames it everywhere. */
 export const DeploymentPatchSchema = mergePatchOf(DeploymentSchema.properties);
 /** A budget's scope is a union: patched as the object it is (`{"route": null, "clientKey": "ci"}` moves it to a key), or replaced by "global". */
@@ -269,6 +271,7 @@ export type ProviderPatch = Type.Static<typeof ProviderPatchSchema>;
 export type ProviderTest = Type.Static<typeof ProviderTestSchema>;
 export type SettingsView = Type.Static<typeof SettingsViewSchema>;
 export type RoutePatch = Type.Static<typeof RoutePatchSchema>;
+export type RouteRename = Type.Static<typeof RouteRenameSchema>;
 export type ErrorBody = Type.Static<typeof ErrorBodySchema>;
 export type BudgetPatch = Type.Static<typeof BudgetPatchSchema>;
 export type SettingsPatch = Type.Static<typeof SettingsPatchSchema>['settings'];

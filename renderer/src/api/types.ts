@@ -41,6 +41,7 @@ export type {
   RollupPointView as RollupPoint,
   Rollups,
   RoutePatch,
+  RouteRename,
   Schedule,
   Session,
   SessionRef,

@@ -6,7 +6,7 @@
 import { mutationOptions, queryOptions, type QueryClient } from '@tanstack/react-query';
 import { api, send } from '../client';
 import { mergePatchBetween } from '../merge-patch';
-import type { Alias, AliasList, BudgetConfig, ClientBasics, Config, ConfigPreview, ConfigRevisionList, DeploymentConfig, DeploymentList, ModelList, NoticeTestResult, ProbeOutcome, ProviderInput, ProviderList, ProviderTest, ProviderView, QuirkList, RouteConfig, RouteList, RoutePatch, Schedule, SettingsPatch, SettingsSaved, SettingsView, TimeWindow, WebhookInput } from '../types';
+import type { Alias, AliasList, BudgetConfig, ClientBasics, Config, ConfigPreview, ConfigRevisionList, DeploymentConfig, DeploymentList, ModelList, NoticeTestResult, ProbeOutcome, ProviderInput, ProviderList, ProviderTest, ProviderView, QuirkList, RouteConfig, RouteList, RoutePatch, RouteRename, Schedule, SettingsPatch, SettingsSaved, SettingsView, TimeWindow, WebhookInput } from '../types';
 import { invalidate, path } from './paths';
 
 export const configQueries = {
@@ -95,6 +95,8 @@ export const routeMutations = {
   reorder: (client: QueryClient, name: string) =>
     mutationOptions({ mutationFn: (deployments: string[]) => send<RouteConfig>(path('routes', name, '/order'), 'PUT', { deployments }), onSettled: invalidate(client, 'config') }),
   remove: (client: QueryClient) => mutationOptions({ mutationFn: (name: string) => send(path('routes', name), 'DELETE'), onSuccess: invalidate(client, 'config') }),
+  /** A new name, every reference following it (and the client keys limited to it); the old one kept as an alias when asked. */
+  rename: (client: QueryClient, name: string) => mutationOptions({ mutationFn: (rename: RouteRename) => send<RouteConfig>(path('routes', name, '/rename'), 'POST', rename), onSuccess: invalidate(client, 'config', 'keys', 'connect') }),
 };
 
 export const settingsMutations = {

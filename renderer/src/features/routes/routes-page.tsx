@@ -15,6 +15,7 @@ import { PullButton } from '../routing/pull-button';
 import { LiveState, liveStates, type LiveDeployment } from '../routing/live-state';
 import { Badge, Card, ConfirmButton, Empty, ErrorNote, Field, Loading } from '../../ui/parts';
 import { AliasesCard } from './aliases-card';
+import { RouteRename } from './route-rename';
 import { RouteRules } from './route-rules';
 import { RouteOrder } from './route-order';
 import { DeploymentForm } from './deployment-form';
@@ -83,6 +84,7 @@ function RouteCard({ route, routes, describe, live }: { route: RouteConfig; rout
   const saveOrder = useMutation(routeMutations.reorder(client, route.name));
   const saveRetry = useMutation(routeMutations.patch(client, route.name));
   const remove = useMutation(routeMutations.remove(client));
+  const [renaming, setRenaming] = useState(false);
   // The tools whose settings ask for this route: deleted, each of their requests is refused.
   const askers = (useQuery(connectQueries.guides('')).data?.connections ?? []).filter((c) => c.state === 'here' && c.route === route.name).map((c) => c.tool);
   const [typos, setTypos] = useState<Record<string, string>>({});
@@ -96,7 +98,16 @@ function RouteCard({ route, routes, describe, live }: { route: RouteConfig; rout
   const changed = order.join() !== route.deployments.join();
   const fields = { ...(saveRetry.error instanceof ApiError ? saveRetry.error.fields : {}), ...typos };
   return (
-    <Card title={<>Route <code>{route.name}</code></>} actions={<ConfirmButton label={`Delete route ${route.name}`} confirm={askers.length > 0 ? `Delete ${route.name}? ${askers.join(' and ')} ${askers.length > 1 ? 'ask' : 'asks'} for it` : `Delete ${route.name}?`} onConfirm={() => remove.mutate(route.name)}>Delete</ConfirmButton>}>
+    <Card
+      title={<>Route <code>{route.name}</code></>}
+      actions={
+        <div className="row">
+          <button aria-label={`Rename route ${route.name}`} onClick={() => setRenaming(true)} disabled={renaming}>Rename</button>
+          <ConfirmButton label={`Delete route ${route.name}`} confirm={askers.length > 0 ? `Delete ${route.name}? ${askers.join(' and ')} ${askers.length > 1 ? 'ask' : 'asks'} for it` : `Delete ${route.name}?`} onConfirm={() => remove.mutate(route.name)}>Delete</ConfirmButton>
+        </div>
+      }
+    >
+      {renaming ? <RouteRename route={route} askers={askers} onClose={() => setRenaming(false)} /> : null}
       <RouteOrder items={order} onChange={setOrder} describe={describe} state={(name) => <LiveState deployment={live.get(name)} />} />
       <div className="row" style={{ marginTop: 8 }}>
         <label className="row" style={{ gap: 6 }}>

@@ -1,0 +1,45 @@
+/**
+ * Renaming a route from the admin API (the Routes page's Rename): every reference follows (rules,
+ * aliases, budgets, client keys limited to it), and its old name may stay an alias of it, so the
+ * tools that ask for it still reach it. One revision, applied whole or not at all.
+ */
+import OpenAI from 'openai';
+import { expect, it } from 'vitest';
+import { useTwoTier } from '../support/two-tier';
+
+const t = useTwoTier();
+const rename = (from: string, body: unknown) => t.h.admin(`/admin/api/routes/${from}/rename`, { method: 'POST', body: JSON.stringify(body) });
+const revisions = async () => ((await t.h.admin('/admin/api/config/revisions').then((r) => r.json())) as { revisions: unknown[] }).revisions.length;
+
+it('renames a route with its old name kept as an alias: tools asking for it still reach it, and keys limited to it follow', async () => {
+  const key = await t.h.admin('/admin/api/keys', { method: 'POST', body: JSON.stringify({ name: 'editor', allowedRoutes: ['default'] }) }).then((r) => r.json());
+  const before = await revisions();
+  const res = await rename('default', { name: 'main', keepAlias: true });
+  expect([res.status, await res.json()]).toEqual([200, expect.objectContaining({ name: 'main', deployments: ['llama', 'mini'] })]);
+  expect(await revisions()).toBe(before + 1);
+  expect(t.h.gateway.config().routes.map((r) => r.name)).toEqual(['main', 'cloud-first', 'embed']);
+  expect(t.h.gateway.config().aliases).toEqual({ default: 'main' });
+
+  // A tool still configured with the old name, holding the key limited to it.
+  const client = new OpenAI({ baseURL: t.h.baseUrl, apiKey: key.key, maxRetries: 0 });
+  const answer = await client.chat.completions.create({ model: 'default', messages: [{ role: 'user', content: 'hi' }] });
+  expect(answer.choices[0]?.message.content).toBe('Echo: hi');
+  const keys = await t.h.admin('/admin/api/keys').then((r) => r.json());
+  expect(keys.keys.find((k: { name: string }) => k.name === 'editor')).toMatchObject({ allowedRoutes: ['main'], unknownRoutes: [] });
+});
+
+it('renames a route without the alias when asked, and refuses a name taken, changing nothing', async () => {
+  expect((await rename('cloud-first', { name: 'remote', keepAlias: false })).status).toBe(200);
+  const gone = await t.chat({ model: 'cloud-first' });
+  expect([gone.res.status, JSON.parse(gone.text).error.code]).toEqual([404, 'model_not_found']);
+
+  const before = await revisions();
+  const taken = await rename('remote', { name: 'embed', keepAlias: true });
+  expect([taken.status, (await taken.json()).error.message]).toEqual([409, 'A route named "embed" exists already']);
+  const missing = await rename('nothing', { name: 'other', keepAlias: true });
+  expect(missing.status).toBe(404);
+  const bad = await rename('remote', { name: 'no spaces please', keepAlias: true });
+  expect(bad.status).toBe(400);
+  expect(await revisions()).toBe(before);
+  expect(t.h.gateway.config().routes.map((r) => r.name)).toEqual(['default', 'remote', 'embed']);
+});
