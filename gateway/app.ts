@@ -143,14 +143,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const exposed = !isLoopbackHost(host);
   const address = gatewayAddress({ host, port });
   const allowedOrigin = currentOriginMatcher(() => s.config.current().settings?.allowedOrigins);
+  const served = watchServed(app);
   const model: ModelSurfaceServices = {
+    served,
     origins: { address, allowedOrigin },
     recorder: s.recorder,
     gatewayId: s.gatewayId,
     keys: { keys: s.keys, now: s.now, required: () => clientKeysRequired(exposed, s.config.current().settings), targetOf: (model) => targetOf(s.catalog(), model) },
   };
   registerJsonBody(app);
-  const served = watchServed(app);
   await app.register(localGuardPlugin, { address, allowedOrigin });
   await app.register(drainPlugin);
   app.setErrorHandler(errorHandler(openAIErrorBody));

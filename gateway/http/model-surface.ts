@@ -15,6 +15,7 @@ import { crossOriginPlugin, type CrossOriginOptions } from './cross-origin';
 import { loopGuardPlugin } from './loop-guard';
 import { requestIdPlugin } from './request-id';
 import { usageRowPlugin } from './usage-row';
+import type { Served } from './not-found';
 import { toWireError, type WireError } from './wire-errors';
 
 export interface ModelSurfaceServices {
@@ -22,6 +23,8 @@ export interface ModelSurfaceServices {
   gatewayId: string;
   keys: ClientKeysOptions;
   origins: CrossOriginOptions;
+  /** What each model API serves under its prefix, for a 404's list (not-found.ts). */
+  served: Served;
 }
 
 /** A wire's error body for an error (the HTTP status and Retry-After are set apart). */

@@ -50,5 +50,6 @@ export function noEndpointMessage(app: FastifyInstance, request: FastifyRequest,
   const near = nearest(path.slice(prefix.length + 1), there);
   if (near) return `${said} (did you mean ${request.method} ${prefix}/${near}?)`;
   const list = there.length > 1 ? `${there.slice(0, -1).join(', ')} and ${there.at(-1)}` : there[0];
-  return `${said}: under ${prefix} the gateway serves ${list} (whatever else a provider's API has, such as images or audio, is not passed on: call the provider for it)`;
+  const elsewhere = prefix === '/v1' ? "whatever else a provider's API has, such as images or audio, is not passed on: call the provider for it" : "the rest of Ollama's API, such as its blobs, is for Ollama itself";
+  return `${said}: under ${prefix} the gateway serves ${list} (${elsewhere})`;
 }

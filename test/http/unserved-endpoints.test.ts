@@ -29,4 +29,9 @@ it('says what it serves under /v1 when asked for an API it does not pass on', as
 it('names the endpoint a path a letter or two off was meant to be', async () => {
   const res = await fetch(`${h.baseUrl}/chat/completion`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
   expect([res.status, ((await res.json()) as { error: { message: string } }).error.message]).toEqual([404, 'There is no endpoint POST /v1/chat/completion (did you mean POST /v1/chat/completions?)']);
+  // Ollama's API the same, in Ollama's error shape.
+  const ollama = await fetch(`${h.url}/api/chatt`, { method: 'POST', body: '{}' });
+  expect([ollama.status, await ollama.json()]).toEqual([404, { error: 'There is no endpoint POST /api/chatt (did you mean POST /api/chat?)' }]);
+  const blobs = await fetch(`${h.url}/api/blobs/sha256:abc`, { method: 'POST', body: '' });
+  expect(((await blobs.json()) as { error: string }).error).toMatch(/^There is no endpoint POST \/api\/blobs\/sha256:abc: under \/api the gateway serves version, tags, ps, show, chat, generate, embed, embeddings, .* \(the rest of Ollama's API, such as its blobs, is for Ollama itself\)$/);
 });

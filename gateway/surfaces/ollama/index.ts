@@ -12,6 +12,7 @@ import { linkedCancellation, type CancelSignal } from '../../cancel';
 import { GatewayError } from '../../errors';
 import { clientAbortSignal } from '../../http/client-abort';
 import { registerModelSurface, sendError, type ModelSurfaceServices } from '../../http/model-surface';
+import { noEndpointMessage } from '../../http/not-found';
 import { routeRequest } from '../../http/route-request';
 import { writeStream } from '../../http/stream-writer';
 import { routed } from '../../http/usage-row';
@@ -51,7 +52,7 @@ export async function ollamaSurface(app: FastifyInstance, options: OllamaSurface
     return typeof name === 'string' ? ollamaName(catalog(), name) : name;
   });
   app.setNotFoundHandler((request, reply) =>
-    sendError(request, reply, toWireError(new GatewayError('not_found', `There is no endpoint ${request.method} ${request.url.split('?')[0]}`)), ollamaErrorBody),
+    sendError(request, reply, toWireError(new GatewayError('not_found', noEndpointMessage(app, request, undefined, options.services.served))), ollamaErrorBody),
   );
 
   app.get('/version', async () => ({ version: OLLAMA_API_VERSION }));
