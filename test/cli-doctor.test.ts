@@ -84,7 +84,8 @@ it('says what stands between the config and answered requests, and what to do ab
   expect(broken).toMatchObject({ code: 1, stdout: expect.stringContaining('[✗] SWITCHYARD_WEBHOOK_URL is not a URL: "switchyard serve" will not start with it\n') });
 });
 
-it("judges a provider's key by the gateway serving the data dir, not by this shell's environment", async () => {
+/** A data dir whose one provider's key is DOCTOR_KEY, an OpenAI fake behind it. */
+async function cloudBehindKey() {
   const openai = await startFakeOpenAI();
   onCleanup(() => openai.stop());
   const data = dir();
@@ -95,6 +96,11 @@ it("judges a provider's key by the gateway serving the data dir, not by this she
     routes: [{ name: 'default', deployments: ['mini'] }],
   };
   expect(run(['import', writeJson(join(dir(), 'c.json'), config), '--data-dir', data]).code).toBe(0);
+  return { openai, data };
+}
+
+it("judges a provider's key by the gateway serving the data dir, not by this shell's environment", async () => {
+  const { openai, data } = await cloudBehindKey();
   const home = dir();
   const started = async (env: Record<string, string>) => {
     const gateway = await serve(['--port', String(await freePort()), '--data-dir', data], env);
@@ -122,16 +128,7 @@ it("judges a provider's key by the gateway serving the data dir, not by this she
 });
 
 it('asks a gateway open to the network for its view of the keys with a client key, and says when it was not given one', async () => {
-  const openai = await startFakeOpenAI();
-  onCleanup(() => openai.stop());
-  const data = dir();
-  const config = {
-    version: 1,
-    providers: [{ name: 'cloud', kind: 'openai', baseUrl: `${openai.url}/v1`, apiKey: 'env:DOCTOR_KEY' }],
-    deployments: [{ name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini' }],
-    routes: [{ name: 'default', deployments: ['mini'] }],
-  };
-  expect(run(['import', writeJson(join(dir(), 'c.json'), config), '--data-dir', data]).code).toBe(0);
+  const { data } = await cloudBehindKey();
   const key = run(['keys', 'create', 'ops', '--data-dir', data]).stdout.trim();
   expect(key).toMatch(/^sy-/);
   const gateway = await serve(['--port', String(await freePort()), '--host', '0.0.0.0', '--data-dir', data], { DOCTOR_KEY: 'sk-test' });

@@ -9,15 +9,17 @@ import { dir, run, serve, useCliCleanups, writeJson } from './support/cli';
 
 useCliCleanups();
 
+/** A config file's content with these routes (each on the one deployment). */
+const config = (routes: string[]) => ({
+  version: 1,
+  providers: [{ name: 'local', kind: 'ollama', baseUrl: 'http://127.0.0.1:9' }],
+  deployments: [{ name: 'llama', provider: 'local', model: 'llama3.2:3b' }],
+  routes: routes.map((name) => ({ name, deployments: ['llama'] })),
+});
+
 it('reloads its config file on SIGHUP, and keeps the one in force when the file is not valid', async () => {
   const data = dir();
   const file = join(dir(), 'switchyard.json');
-  const config = (routes: string[]) => ({
-    version: 1,
-    providers: [{ name: 'local', kind: 'ollama', baseUrl: 'http://127.0.0.1:9' }],
-    deployments: [{ name: 'llama', provider: 'local', model: 'llama3.2:3b' }],
-    routes: routes.map((name) => ({ name, deployments: ['llama'] })),
-  });
   writeJson(file, config(['default']));
   const { child, baseUrl, output } = await serve(['--port', '0', '--data-dir', data, '--config', file]);
   const models = async () => ((await (await fetch(`${baseUrl}/models`)).json()) as { data: { id: string }[] }).data.map((m) => m.id);
@@ -48,12 +50,6 @@ it('reloads its config file on SIGHUP, and keeps the one in force when the file 
 it('says which revision a config file replaced when changes were made since it was applied, at a reload and at a start', async () => {
   const data = dir();
   const file = join(dir(), 'switchyard.json');
-  const config = (routes: string[]) => ({
-    version: 1,
-    providers: [{ name: 'local', kind: 'ollama', baseUrl: 'http://127.0.0.1:9' }],
-    deployments: [{ name: 'llama', provider: 'local', model: 'llama3.2:3b' }],
-    routes: routes.map((name) => ({ name, deployments: ['llama'] })),
-  });
   const elsewhere = writeJson(join(dir(), 'other.json'), config(['default', 'made-elsewhere']));
   const revisionOf = (source: string) => /^[\s*]*(\d+)\s/.exec(run(['history', '--data-dir', data]).stdout.split('\n').find((line) => line.includes(source)) ?? '')?.[1];
   writeJson(file, config(['default']));
