@@ -10,9 +10,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { SHOTS, useDashboard } from '../support/dashboard';
 import type { FakeServer } from '../support/fake-server';
 import type { Harness } from '../support/harness';
-import { run } from '../support/cli';
+import { run, useCliCleanups } from '../support/cli';
 
 const dashboard = useDashboard(() => ({ version: 1, providers: [], deployments: [], routes: [] }));
+// The login-link command it runs gets a HOME of its own, removed after the file.
+useCliCleanups();
 const { go, notFound } = dashboard;
 let ollama: FakeServer;
 let openai: FakeServer;
