@@ -107,7 +107,7 @@ const PROTECTED: [string, string, unknown?][] = [
   ['PUT', 'aliases/claude-*', { target: 'default' }],
   ['DELETE', 'aliases/claude-*'],
   ['PATCH', 'settings', { settings: { localOnly: true } }],
-  ['PATCH', 'routes/default', { strategy: 'lowest-cost' }],
+  ['PATCH', 'routes/default', { strategy: 'lowest-cost' }], ['POST', 'routes/default/rename', { name: 'stolen', keepAlias: false }], ['GET', 'usage/names'],
   ['PATCH', 'deployments/llama', { model: 'stolen' }],
   ['PATCH', 'providers/cloud', { baseUrl: 'http://127.0.0.1:9/v1' }],
   ['POST', 'deployments/llama/load'],
