@@ -7,6 +7,7 @@
  * queue place a request left behind, no budget holds what a request in flight held, and every
  * deployment answers again.
  */
+import type { IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { FailureMode, FakeServer } from '../support/fake-server';
 import { startFakeAnthropic } from '../support/fake-anthropic';
@@ -69,19 +70,25 @@ it('answers whole or says it failed, logs each request once with the status its 
     }
   })();
   const seen = new Map<string, number>();
+  // A client leaves only once the gateway has its request: one that leaves sooner may never be sent
+  // (undici drops a fetch aborted before it is written), and then there is no request to log.
+  const arrived = new Map<string, () => void>();
+  const onArrival = (req: IncomingMessage) => arrived.get(String(req.headers['x-test-request']))?.();
+  h.gateway.app.server.on('request', onArrival);
   let sent = 0;
   const client = async () => {
     while (sent < REQUESTS) {
-      sent++;
+      const n = String(sent++);
       const path = draw.pick(Object.keys(FRONT_DOORS) as Path[]);
       const [model, stream] = [draw.pick(['mixed', ...DEPLOYMENTS]), draw.next() < 0.6];
       const session = `session-${Math.floor(draw.next() * 6)}`;
       const leaving = draw.next() < 0.1 ? new AbortController() : undefined;
-      if (leaving) setTimeout(() => leaving.abort(), draw.next() * 400);
+      const leaveAfterMs = draw.next() * 400;
+      if (leaving) arrived.set(n, () => setTimeout(() => leaving.abort(), leaveAfterMs));
       let res: Response;
       let text: string;
       try {
-        res = await fetch(`${h.url}${path}`, { method: 'POST', signal: leaving?.signal, headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', 'x-switchyard-session': session }, body: JSON.stringify(FRONT_DOORS[path].body(model, stream)) });
+        res = await fetch(`${h.url}${path}`, { method: 'POST', signal: leaving?.signal, headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', 'x-switchyard-session': session, 'x-test-request': n }, body: JSON.stringify(FRONT_DOORS[path].body(model, stream)) });
         text = await res.text();
       } catch (error) {
         if (leaving?.signal.aborted) continue;
@@ -98,6 +105,7 @@ it('answers whole or says it failed, logs each request once with the status its 
   try {
     await Promise.all(Array.from({ length: CLIENTS }, client));
   } finally {
+    h.gateway.app.server.off('request', onArrival);
     flipping = false;
     await flipper;
     await Promise.all(fakes.map((fake) => fake.setMode({ kind: 'healthy' })));
