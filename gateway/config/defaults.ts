@@ -8,6 +8,7 @@ import type { ConfigStore } from '../store/config-store';
 import { isLocalDeployment } from '../providers/locality';
 import { isLoopbackHost } from '../providers/hosts';
 import type { Config, DeploymentConfig } from './schema';
+import { validateConfig } from './validate';
 
 export const DEFAULT_OLLAMA_URL = 'http://127.0.0.1:11434';
 export const GEMINI_URL = 'https://generativelanguage.googleapis.com/v1beta/openai';
@@ -161,7 +162,7 @@ export async function startingConfig(configs: ConfigStore, given: { config: Conf
     configs.save(given.config, FILE_SOURCES.start);
     return { config: given.config, notices: replaced ? [replacedNotice(given.file, replaced)] : [] };
   }
-  if (stored) return { config: stored, notices: [] };
+  if (stored) return { config: stored, notices: refusedInStored(stored) };
   const host = ollamaUrlFromEnv(env);
   const installed = discover ? await installedOllamaModels(host) : undefined;
   const first = defaultConfig({ env, installedOllamaModels: installed, ownPort });
@@ -179,4 +180,16 @@ export async function startingConfig(configs: ConfigStore, given: { config: Conf
     config: first,
     notices: [...notices, `${why}, so the default route guesses the model "${FALLBACK_LOCAL_MODEL}": start Ollama and run "ollama pull ${FALLBACK_LOCAL_MODEL}", or change the route in the dashboard; ${meanwhile}`],
   };
+}
+
+/**
+ * A config an earlier version stored, which this one's validation refuses (an endpoint's address as
+ * a base URL), runs as it is; the operator hears what to mend, as no change to it can be saved until then.
+ */
+function refusedInStored(stored: Config): string[] {
+  const checked = validateConfig(stored);
+  if (checked.ok) return [];
+  const [first, ...more] = checked.errors;
+  const rest = more.length > 0 ? `, and ${more.length} more ("switchyard doctor" lists them)` : '';
+  return [`the stored config has what this version refuses (${first?.path}: ${first?.message}${rest}): it runs as it is, but no change to it can be saved until that is mended`];
 }

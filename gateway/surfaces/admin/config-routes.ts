@@ -13,6 +13,7 @@ import { BudgetSchema, ConfigSchema, DeploymentSchema, RouteSchema } from '../..
 import type { Secrets } from '../../config/secrets';
 import { keyFollowsOriginIssues, type KeyBindings } from '../../config/key-binding';
 import { validateConfig, type ValidationResult } from '../../config/validate';
+import type { ConfigIssue } from '../../config/schema-errors';
 import { fieldErrors } from './validation';
 import { providerRoutes } from './provider-routes';
 import { webhookRoute } from './notice-routes';
@@ -68,6 +69,17 @@ export function configRoutes(app: FastifyInstance, services: ConfigRouteServices
     const validated = validateConfig(candidate);
     return validated.ok ? keyIssues(candidate, fresh) : validated.errors;
   };
+  /**
+   * What a refused edit is told. A problem the stored config already had (an earlier version let it
+   * in) refuses every edit until it is mended: said as such, not as the fault of an edit elsewhere.
+   */
+  const refusal = (issues: readonly ConfigIssue[]): string => {
+    const standing = validateConfig(current());
+    const had = new Set(standing.ok ? [] : standing.errors.map((e) => `${e.path}\u0000${e.message}`));
+    const caused = issues.find((e) => !had.has(`${e.path}\u0000${e.message}`));
+    if (caused) return `The change is invalid: ${caused.path} ${caused.message}`;
+    return `No change can be saved until the stored config is mended: it has what this version refuses (an earlier one saved it): ${issues[0]?.path} ${issues[0]?.message}`;
+  };
   /** Whether an edit would be applied (apply() says why not). */
   const wouldApply = (next: () => Config, fresh: ReadonlySet<string>): boolean => {
     try {
@@ -97,7 +109,7 @@ export function configRoutes(app: FastifyInstance, services: ConfigRouteServices
       const index = focus ? (candidate[focus.list] ?? []).findIndex((item) => item.name === focus.name) : -1;
       const prefix = focus && index >= 0 ? `${focus.list}[${index}].` : undefined;
       const fields = issues.map((e) => ({ ...e, field: prefix && e.path.startsWith(prefix) ? e.path.slice(prefix.length) : null }));
-      void reply.code(400).send(fieldErrors(`The change is invalid: ${issues[0]?.path} ${issues[0]?.message}`, fields));
+      void reply.code(400).send(fieldErrors(refusal(issues), fields));
       return undefined;
     }
     return result.config;
