@@ -51,3 +51,23 @@ it("shows on each provider's card how the gateway's probes found it, and why it 
     await ollama.setMode({ kind: 'healthy' });
   }
 });
+
+it("says on a provider's card that answers its probe which of its deployments fail, as in a cloud API's outage", async () => {
+  const { h, page, openai } = dashboard;
+  await openai.setMode({ kind: 'status', status: 503 });
+  try {
+    // Five failures in a row open the deployment's breaker (the SDK's retries are off).
+    for (let i = 0; i < 5; i++) await expect(h.openai.chat.completions.create({ model: 'mini', messages: [{ role: 'user', content: 'hi' }] })).rejects.toThrow();
+  } finally {
+    await openai.setMode({ kind: 'healthy' });
+  }
+  // Its models list still answers: the provider is up, and says which deployment fails.
+  await h.gateway.health.probeAll();
+  await dashboard.go('/providers');
+  const cloud = page.getByTestId('provider-health-cloud');
+  await expect.poll(() => cloud.textContent()).toMatch(/^up · probed .+ msbut 1 of its 2 deployments fail: mini \(last: .*503.*\)$/);
+  await expect.poll(() => page.getByTestId('provider-health-local').textContent()).not.toContain('fail');
+  h.gateway.breakers.reset('mini');
+  await dashboard.go('/providers');
+  await expect.poll(() => cloud.textContent()).not.toContain('fail');
+});

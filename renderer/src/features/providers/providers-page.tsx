@@ -104,11 +104,22 @@ function ProbeLine({ provider }: { provider: string }) {
   const why = found.status === 'up' ? null : (found.reason ?? found.probe?.error ?? null);
   // Without a probe, "up" or "down" came from the provider's answers to requests: say so.
   const probed = found.probe ? ` · probed ${when(found.probe.at)}${found.probe.ok ? `, ${Math.round(found.probe.latencyMs)} ms` : ''}` : found.status === 'unknown' ? ' · not probed yet' : ' · from its answers, not probed yet';
+  // A server that answers its probe while its models fail (a cloud API's 5xx outage, a model's runner
+  // crashed) is "up": what its deployments' breakers say is told beside it, not left to the Overview.
+  const mine = health.data?.deployments.filter((d) => d.provider === provider && d.enabled) ?? [];
+  const failing = found.status === 'up' ? mine.filter((d) => d.status === 'open' || d.status === 'probing') : [];
+  const lastError = failing.find((d) => d.lastError)?.lastError;
   return (
     <div style={{ marginTop: 8 }} data-testid={`provider-health-${provider}`}>
       <Badge tone={statusTone(found.status)}>{found.status}</Badge>
       <span className="muted">{probed}</span>
       {why ? <div className="field-error">{why}</div> : null}
+      {failing.length > 0 ? (
+        <div className="field-error">
+          {failing.length === mine.length ? `but ${mine.length === 1 ? 'its deployment fails' : `all ${mine.length} of its deployments fail`}` : `but ${failing.length} of its ${mine.length} deployments fail`}: {failing.map((d) => d.name).join(', ')}
+          {lastError ? ` (last: ${lastError})` : ''}
+        </div>
+      ) : null}
     </div>
   );
 }
