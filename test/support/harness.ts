@@ -37,17 +37,26 @@ export async function startGateway(config: unknown, options: Partial<GatewayOpti
   // And a HOME inside the data dir unless the test names one (gone with it): a connect asked of the
   // admin API (a mutation test's) writes a tool's settings file under HOME, never the real user's.
   const home = options.env?.HOME === undefined ? join(dataDir, 'home') : undefined;
-  const gateway = await createGateway({
-    dataDir,
-    port: 0,
-    config,
-    discoverOllama: false,
-    healthChecks: false,
-    timeZone: 'UTC',
-    ...options,
-    env: { TEST_KEY: 'sk-test-secret-1234', ...(home ? { HOME: home } : {}), ...options.env },
-  });
-  const started = await gateway.start();
+  let gateway: Gateway | undefined;
+  let started: Awaited<ReturnType<Gateway['start']>>;
+  try {
+    gateway = await createGateway({
+      dataDir,
+      port: 0,
+      config,
+      discoverOllama: false,
+      healthChecks: false,
+      timeZone: 'UTC',
+      ...options,
+      env: { TEST_KEY: 'sk-test-secret-1234', ...(home ? { HOME: home } : {}), ...options.env },
+    });
+    started = await gateway.start();
+  } catch (error) {
+    // A test that expects the start to fail leaves no data dir behind.
+    await gateway?.stop();
+    own?.remove();
+    throw error;
+  }
   const cookie = `switchyard_session_${started.port}=${gateway.sessions.createSession()}`;
   return {
     cookie,
