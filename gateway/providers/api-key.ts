@@ -22,12 +22,20 @@ export function readKey(reference: string | undefined, secrets: Secrets): { key:
 }
 
 /**
- * A key as it is sent: without the spaces and line break around it that copying it from a page, a
- * password manager or a Windows-edited .env file brings along (a key never has any).
+ * A key as it is sent: without what copying it brings along, which no key has: the spaces and line
+ * break around it (a page, a password manager, a Windows-edited .env file), the variable name and
+ * quotes of the .env line it came from (Docker's --env-file keeps the quotes in the value), or the
+ * "Bearer " of the header a curl example sends it in.
  */
 export function cleanKey(value: string): string {
-  return value.trim();
+  let key = value.trim().replace(ASSIGNMENT, '');
+  const quoted = /^(["'])(.*)\1$/s.exec(key);
+  if (quoted) key = (quoted[2] as string).trim();
+  return key.replace(/^bearer\s+/i, '');
 }
+
+/** `OPENAI_API_KEY=` or `export ANTHROPIC_API_KEY = `: a variable's name as .env files and shells write it (no key starts so). */
+const ASSIGNMENT = /^(?:export\s+)?[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\s*=\s*/;
 
 /**
  * What no provider's key holds, where a cleaned key holds it: a space, a line break or a character

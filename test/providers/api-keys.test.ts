@@ -1,6 +1,7 @@
 /**
  * A key as people copy it: with a line break or spaces around it (a Windows-edited .env file, a
- * password manager, a terminal selection) it is sent without them; with a space, line break or
+ * password manager, a terminal selection), or inside the .env line or the header it was copied from
+ * (`OPENAI_API_KEY="sk-..."`, `Bearer sk-...`), it is sent without them; with a space, line break or
  * typographic character inside it the provider is unavailable and says so, where undici's "invalid
  * authorization header" failed every request before. A header value no request can carry is refused
  * with the config. No message repeats the key. A key typed again under its reference is the one sent next.
@@ -38,6 +39,17 @@ describe('a key from the environment', () => {
       expect(openai.requests.at(-1)?.headers.authorization).toBe('Bearer sk-test-5678');
       const { providers } = await (await h.admin('/admin/api/providers')).json();
       expect(providers.find((p: { name: string }) => p.name === 'cloud').apiKey).toEqual({ reference: 'env:TEST_KEY', set: true, last4: '5678', problem: null });
+    } finally {
+      await h.stop();
+    }
+  });
+
+  it.each([['"sk-test-5678"'], ["'sk-test-5678'\n"], ['TEST_KEY="sk-test-5678"'], ['export OPENAI_API_KEY=sk-test-5678'], ['Bearer sk-test-5678']])('is sent without the .env line or header it was copied from: %j', async (key) => {
+    openai.reset();
+    const h = await startGateway(cloudOnly(), { env: { TEST_KEY: key } });
+    try {
+      expect((await chat(h.baseUrl)).status).toBe(200);
+      expect(openai.requests.at(-1)?.headers.authorization).toBe('Bearer sk-test-5678');
     } finally {
       await h.stop();
     }
@@ -90,11 +102,11 @@ describe('a key typed in the dashboard', () => {
       expect((await post('/providers', ' \n ')).status).toBe(400);
       expect((await (await h.admin('/admin/api/providers')).json()).providers.map((p: { name: string }) => p.name)).toEqual(['local']);
 
-      const kept = await post('/providers', ' sk-typed-9999\r\n');
+      const kept = await post('/providers', ' OPENAI_API_KEY="sk-typed-9999"\r\n');
       expect(kept.status).toBe(201);
       expect((await kept.json()).apiKey).toEqual({ reference: 'secret:typed', set: true, last4: '9999', problem: null });
       expect(secrets.resolve('secret:typed')).toBe('sk-typed-9999');
-      const tested = await post('/providers/test', '\tsk-typed-9999 ');
+      const tested = await post('/providers/test', '\tBearer sk-typed-9999 ');
       expect(tested.status).toBe(200);
       expect(openai.requests.at(-1)?.headers.authorization).toBe('Bearer sk-typed-9999');
 
