@@ -9,6 +9,7 @@ import { isLocalProvider } from '../providers/locality';
 import { unsendableInHeader } from '../providers/header-values';
 import { originIssues } from './origins';
 import { didYouMean } from './nearest';
+import { valueOfCopiedLine } from './copied-line';
 import { endpointPasted as pasted } from './endpoint-paste';
 import { describeSchemaErrors, quote, schemaErrorsOf, type ConfigIssue } from './schema-errors';
 
@@ -38,6 +39,13 @@ function bestEffortMeaningIssues(input: unknown): { errors: ConfigIssue[]; warni
   } catch {
     return { errors: [], warnings: [] };
   }
+}
+
+/** A base URL that is not one, as it was likely meant: without the .env line it was copied from, with the scheme `localhost:11434` (as OLLAMA_HOST is often written) leaves out. */
+function urlMeant(text: string): string | undefined {
+  const value = valueOfCopiedLine(text);
+  const withScheme = /^(?!https?[:/])[a-z0-9.-]+(:\d+)?(\/.*)?$/i.test(value) ? `http://${value}` : value;
+  return withScheme !== text && parseHttpUrl(withScheme) ? withScheme : undefined;
 }
 
 const LISTS = ['providers', 'deployments', 'routes', 'budgets'] as const;
@@ -77,9 +85,8 @@ function meaningIssues(config: Config): { errors: ConfigIssue[]; warnings: Confi
     }
     const url = parseHttpUrl(provider.baseUrl);
     if (!url) {
-      // `localhost:11434`, as OLLAMA_HOST is often written: the scheme was left out.
-      const meant = /^(?!https?[:/])[a-z0-9.-]+(:\d+)?(\/.*)?$/i.test(provider.baseUrl) && parseHttpUrl(`http://${provider.baseUrl}`) ? ` (did you mean ${quote(`http://${provider.baseUrl}`)}?)` : '';
-      errors.push({ path: `providers[${i}].baseUrl`, message: `${quote(provider.baseUrl)} is not an http(s) URL${meant}` });
+      const meant = urlMeant(provider.baseUrl);
+      errors.push({ path: `providers[${i}].baseUrl`, message: `${quote(provider.baseUrl)} is not an http(s) URL${meant ? ` (did you mean ${quote(meant)}?)` : ''}` });
     }
     // The transport sends to the URL's origin, which has no user or password: refuse them rather than
     // drop them silently, and keep them out of the config's plain text (the message does not repeat them).

@@ -2,6 +2,7 @@
 import type { ProviderConfig } from '../config/schema';
 import type { Secrets } from '../config/secrets';
 import { characterAt } from './header-values';
+import { valueOfCopiedLine } from '../config/copied-line';
 
 export function providerKey(config: ProviderConfig, secrets: Secrets, options: { required?: boolean } = {}): { apiKey: string | undefined; unavailableReason: string | undefined } {
   const { key: apiKey, flaw } = readKey(config.apiKey, secrets);
@@ -28,14 +29,8 @@ export function readKey(reference: string | undefined, secrets: Secrets): { key:
  * "Bearer " of the header a curl example sends it in.
  */
 export function cleanKey(value: string): string {
-  let key = value.trim().replace(ASSIGNMENT, '');
-  const quoted = /^(["'])(.*)\1$/s.exec(key);
-  if (quoted) key = (quoted[2] as string).trim();
-  return key.replace(/^bearer\s+/i, '');
+  return valueOfCopiedLine(value).replace(/^bearer\s+/i, '');
 }
-
-/** `OPENAI_API_KEY=` or `export ANTHROPIC_API_KEY = `: a variable's name as .env files and shells write it (no key starts so). */
-const ASSIGNMENT = /^(?:export\s+)?[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\s*=\s*/;
 
 /**
  * What no provider's key holds, where a cleaned key holds it: a space, a line break or a character

@@ -109,6 +109,9 @@ export function createTransport(options: TransportOptions): Transport {
   const url = new URL(options.baseUrl);
   const origin = url.origin;
   const basePath = url.pathname.replace(/\/+$/, '');
+  // A query the base URL carries goes with every request: Azure OpenAI's `?api-version=...`, which
+  // each of its endpoints requires.
+  const query = url.search.slice(1);
   const connect = () =>
     upstreamDispatcher(options.baseUrl, options.proxy, {
       connect: { timeout: timeouts.connectMs },
@@ -158,7 +161,7 @@ export function createTransport(options: TransportOptions): Transport {
   const dispatchOptions = (request: UpstreamRequest): Dispatcher.DispatchOptions => {
     const base = request.body === undefined ? getHeaders : jsonHeaders;
     let path = paths.get(request.path);
-    if (path === undefined) paths.set(request.path, (path = `${basePath}${request.path}`));
+    if (path === undefined) paths.set(request.path, (path = `${basePath}${request.path}${query ? `${request.path.includes('?') ? '&' : '?'}${query}` : ''}`));
     playgroundRun()?.upstream.push({ provider: providerName, method: request.method, url: `${origin}${path}`, body: request.body });
     return {
       origin,

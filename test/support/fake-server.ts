@@ -44,6 +44,8 @@ export type FailureMode =
 export interface RecordedRequest {
   method: string;
   path: string;
+  /** The query string, without its `?` ('' when none). */
+  query: string;
   headers: IncomingMessage['headers'];
   body: any;
   /** Epoch ms when the request arrived. */
@@ -83,7 +85,8 @@ export async function startFakeServer(handler: WireHandler): Promise<FakeServer>
       } catch {
         // keep the raw text
       }
-      const recorded: RecordedRequest = { method: req.method ?? 'GET', path: (req.url ?? '/').split('?')[0] as string, headers: req.headers, body, at: Date.now() };
+      const [path = '/', query = ''] = (req.url ?? '/').split('?');
+      const recorded: RecordedRequest = { method: req.method ?? 'GET', path, query, headers: req.headers, body, at: Date.now() };
       requests.push(recorded);
       res.on('close', () => {
         if (!res.writableFinished) aborted.push(recorded);
