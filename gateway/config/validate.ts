@@ -41,6 +41,11 @@ function bestEffortMeaningIssues(input: unknown): { errors: ConfigIssue[]; warni
   }
 }
 
+/** A query parameter of a base URL (each of which goes with every request) that names a credential: `?key=`, `?access_token=`. */
+function credentialParam(url: URL): string | undefined {
+  return [...url.searchParams.keys()].find((name) => /key|token|secret|pass|sig|auth|cred/i.test(name));
+}
+
 /** A base URL that is not one, as it was likely meant: without the .env line it was copied from, with the scheme `localhost:11434` (as OLLAMA_HOST is often written) leaves out. */
 function urlMeant(text: string): string | undefined {
   const value = valueOfCopiedLine(text);
@@ -92,6 +97,8 @@ function meaningIssues(config: Config): { errors: ConfigIssue[]; warnings: Confi
     // drop them silently, and keep them out of the config's plain text (the message does not repeat them).
     else if (url.username || url.password) {
       errors.push({ path: `providers[${i}].baseUrl`, message: 'the URL has a user and password, which would not be sent and would be kept in the config as plain text: give them as a header instead, e.g. "headers": {"authorization": "Basic ..."}' });
+    } else if (credentialParam(url)) {
+      errors.push({ path: `providers[${i}].baseUrl`, message: `the URL's query has ${quote(credentialParam(url) as string)}, a credential, which would be kept in the config as plain text and shown wherever the base URL is: give it as the provider's apiKey or a header instead` });
     } else {
       const paste = pasted(provider.kind, url);
       if (paste) errors.push({ path: `providers[${i}].baseUrl`, message: `${quote(provider.baseUrl)} ends in ${quote(paste.endpoint)}, which each request adds to the base URL itself: did you mean ${quote(paste.meant)}?` });
