@@ -23,7 +23,8 @@ const meant = new WeakMap<Iterable<string>, Map<string, string | null>>();
 
 /**
  * The listed model a name the list lacks most likely meant: the same model with another tag (an
- * Ollama's `qwen3:8b` for `qwen3`, which means `qwen3:latest`), else a name a letter or two off
+ * Ollama's `qwen3:8b` for `qwen3`, which means `qwen3:latest`), or with or without its vendor's
+ * prefix (`openai/gpt-4.1-mini`), else a name a letter or two off
  * (`gpt-4.1mini`). Worked out once per list and name: the health report asks at each refresh.
  */
 export function modelMeant(models: readonly string[] | ReadonlySet<string>, named: string): string | undefined {
@@ -36,7 +37,10 @@ export function modelMeant(models: readonly string[] | ReadonlySet<string>, name
 function closest(models: readonly string[], named: string): string | undefined {
   const base = named.replace(/^models\//, '').split(':')[0];
   const tagged = models.find((listed) => listed.includes(':') && listed.split(':')[0] === base);
+  // With or without its vendor (`openai/gpt-4.1-mini` on OpenAI's API, `gpt-4.1-mini` on OpenRouter's).
+  const unvendored = named.slice(named.lastIndexOf('/') + 1);
+  const vendored = models.find((listed) => listed.slice(listed.lastIndexOf('/') + 1) === unvendored);
   // A dated snapshot's alias too (`claude-sonnet-4-5` for `claude-sonnet-4.5`): the name its API takes.
   const aliases = models.map((listed) => listed.replace(/-(?:\d{8}|\d{4}-\d{2}-\d{2})$/, ''));
-  return tagged ?? nearest(named, new Set([...aliases, ...models]));
+  return tagged ?? vendored ?? nearest(named, new Set([...aliases, ...models]));
 }

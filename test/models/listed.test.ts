@@ -29,13 +29,16 @@ describe('a model list', () => {
     expect(listsModel(['gemini-2.5-flash'], 'models/gemini-2.5-pro')).toBe(false);
   });
 
-  it('says which listed model a name it lacks most likely meant: another tag of it, else a name a letter or two off', () => {
+  it('says which listed model a name it lacks most likely meant: another tag of it, or it with or without its vendor, else a name a letter or two off', () => {
     const ollama = ['llama3.2:3b', 'qwen3:8b', 'nomic-embed-text:latest'];
     expect(modelMeant(ollama, 'qwen3')).toBe('qwen3:8b');
     expect(modelMeant(ollama, 'llama3.2:1b')).toBe('llama3.2:3b');
     expect(modelMeant(['gpt-4.1-mini', 'gpt-4.1'], 'gpt-4.1mini')).toBe('gpt-4.1-mini');
     // A dated snapshot is offered by its alias, the name its API takes.
     expect(modelMeant(['claude-sonnet-4-5-20250929'], 'claude-sonnet-4.5')).toBe('claude-sonnet-4-5');
+    // The same model with or without its vendor's prefix, as OpenRouter and LiteLLM write it and OpenAI does not.
+    expect(modelMeant(['gpt-4.1-mini', 'gpt-4.1'], 'openai/gpt-4.1-mini')).toBe('gpt-4.1-mini');
+    expect(modelMeant(['openai/gpt-4.1-mini', 'anthropic/claude-sonnet-4.5'], 'claude-sonnet-4.5')).toBe('anthropic/claude-sonnet-4.5');
     expect(modelMeant(ollama, 'mistral')).toBeUndefined();
     // Asked again of the same list: the same answer (worked out once).
     expect(modelMeant(ollama, 'qwen3')).toBe('qwen3:8b');
