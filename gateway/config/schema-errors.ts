@@ -53,8 +53,12 @@ export function describeSchemaErrors(errors: Iterable<SchemaError>, input: unkno
       for (const key of missing) push(path ? `${path}.${key}` : key, 'is required');
       continue;
     } else if (path.endsWith('apiKey')) {
-      // Every branch of the key's union fails on a pasted key: one message, and never the value quoted back.
-      message = 'must name an environment variable that holds the key, e.g. "env:OPENAI_API_KEY", not the key itself (the desktop app can store a pasted key encrypted)';
+      // Every branch of the key's union fails on a pasted key: one message, and never the value quoted
+      // back, unless it is a variable written as a shell or Windows would (`$OPENAI_API_KEY`).
+      const variable = variableWritten(value);
+      message = variable
+        ? `must be written env:NAME to name an environment variable (did you mean ${quote(`env:${variable}`)}?)`
+        : 'must name an environment variable that holds the key, e.g. "env:OPENAI_API_KEY", not the key itself (the desktop app can store a pasted key encrypted)';
     } else if (error.keyword === 'pattern' && patternWords(String((error.params as { pattern?: unknown }).pattern))) {
       const words = patternWords(String((error.params as { pattern?: unknown }).pattern)) as string;
       message = value === '' ? `is required: ${words}` : `${quote(value)} is not ${words}`;
@@ -130,4 +134,11 @@ export function quote(value: unknown): string {
   const text = JSON.stringify(value);
   if (text === undefined) return String(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** `$OPENAI_API_KEY`, `${OPENAI_API_KEY}`, `%OPENAI_API_KEY%` or `OPENAI_API_KEY`: a variable's name, which no key is. */
+function variableWritten(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const found = /^(?:\$\{([A-Za-z_]\w*)\}|\$([A-Za-z_]\w*)|%([A-Za-z_]\w*)%|([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+))$/.exec(value.trim());
+  return found ? (found[1] ?? found[2] ?? found[3] ?? found[4]) : undefined;
 }

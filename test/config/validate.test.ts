@@ -119,6 +119,10 @@ describe('validateConfig', () => {
     expect(errors[0]?.path).toBe('providers[1].apiKey');
     expect(errors[0]?.message).toContain('env:OPENAI_API_KEY');
     expect(JSON.stringify(errors)).not.toContain('sk-live-123');
+    // A variable written as a shell, a .env file or Windows would: the reference meant.
+    for (const written of ['$OPENAI_API_KEY', '${OPENAI_API_KEY}', '%OPENAI_API_KEY%', 'OPENAI_API_KEY']) {
+      expect(errorsOf((c) => (c.providers[1].apiKey = written))).toContainEqual({ path: 'providers[1].apiKey', message: 'must be written env:NAME to name an environment variable (did you mean "env:OPENAI_API_KEY"?)' });
+    }
   });
 
   it('rejects unknown fields, missing fields, bad kinds and non-http URLs', () => {
