@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isLoopbackHost, isPrivateHost } from '../providers/hosts';
 import { upstreamDispatcher, type ProxySettings } from '../providers/proxy';
 import type { Notice } from './notifier';
+import { valueOfCopiedLine } from '../config/copied-line';
 
 export const WEBHOOK_VARIABLE = 'SWITCHYARD_WEBHOOK_URL';
 const TIMEOUT_MS = 5_000;
@@ -24,11 +25,14 @@ const MAX_TEXT = 2_000;
 /** `warning`: what to know before using it (its secret path would cross the internet in clear). */
 export type WebhookUrl = { ok: true; url: URL; warning?: string } | { ok: false; message: string };
 
-/** `what` names the value in a refusal: the variable it came from, or where else it was given. */
+/**
+ * `what` names the value in a refusal: the variable it came from, or where else it was given. Read
+ * without the .env line it was copied with (the quotes Docker's --env-file keeps in the value).
+ */
 export function parseWebhookUrl(value: string, what = WEBHOOK_VARIABLE): WebhookUrl {
   let url: URL;
   try {
-    url = new URL(value);
+    url = new URL(valueOfCopiedLine(value));
   } catch {
     return { ok: false, message: `${what} is not a URL` };
   }

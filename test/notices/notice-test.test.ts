@@ -102,8 +102,8 @@ describe('a webhook named in the settings', () => {
     expect((await (await test_(h)).json()).delivered).toBe(true);
     expect(first.requests.map((r) => r.path)).toEqual(['/services/T1/B2/secret']);
 
-    // Another URL pasted: the next notice goes there.
-    expect((await paste(`${second.url}/hooks/other`)).status).toBe(200);
+    // Another URL pasted, with the .env line it was copied from: the next notice goes there.
+    expect((await paste(`SWITCHYARD_WEBHOOK_URL="${second.url}/hooks/other"`)).status).toBe(200);
     h.gateway.webhook.send({ title: 'local is down', body: 'x' });
     await expect.poll(() => second.requests.length).toBe(1);
     expect(first.requests).toHaveLength(1);

@@ -49,7 +49,7 @@ const TYPED_URL: TypedSecret = {
 
 export function webhookRoute(app: FastifyInstance, { current, apply, secrets }: WebhookRouteParts): void {
   app.put<{ Body: Type.Static<typeof WebhookInputSchema> }>('/notices/webhook', { schema: { body: WebhookInputSchema, response: { 200: SettingsSavedSchema } } }, async (request, reply) => {
-    const parsed = parseWebhookUrl(request.body.url.trim(), 'The webhook URL');
+    const parsed = parseWebhookUrl(request.body.url, 'The webhook URL');
     if (!parsed.ok) throw new GatewayError('invalid_request', `${parsed.message}: paste the incoming webhook's URL your chat gave (Slack, Discord, Mattermost...)`, { param: 'url' });
     const reference = await keepTypedSecret(secrets, WEBHOOK_SECRET, parsed.url.href, TYPED_URL);
     const applied = apply(reply, () => patchSettings(current(), { notices: { webhook: reference } }));
