@@ -1,6 +1,6 @@
 /**
  * The known name a mistyped one was meant to be: one or two letters off (`mni` for `mini`, `serv`
- * for `serve`), for a "did you mean" after an unknown name. Bounded, as a request for an unknown
+ * for `serve`), or it with a vendor's prefix (`openai/mini`), for a "did you mean" after an unknown name. Bounded, as a request for an unknown
  * model runs it: names past 40 characters and names whose lengths differ by more than the distance
  * are not compared, and a comparison looks only within the distance of the diagonal (40 x 5 steps).
  */
@@ -15,8 +15,11 @@ export function didYouMean(typed: string, known: Iterable<string>): string {
 export function nearest(typed: string, known: Iterable<string>, maxDistance = 2): string | undefined {
   // A config checked as best it can be may hold a number where a name goes.
   if (typeof typed !== 'string' || typed.length > MAX_LENGTH) return undefined;
+  // A name with a vendor's prefix, as LiteLLM and OpenRouter write models (`openai/mini`): the one after it.
+  const unvendored = typed.includes('/') ? typed.slice(typed.lastIndexOf('/') + 1) : undefined;
   let best: { name: string; distance: number } | undefined;
   for (const name of known) {
+    if (name === unvendored) return name;
     if (typeof name !== 'string' || name.length > MAX_LENGTH || Math.abs(name.length - typed.length) > maxDistance || name === typed) continue;
     const distance = editDistanceWithin(typed, name, best ? best.distance - 1 : maxDistance);
     if (distance !== undefined) best = { name, distance };

@@ -15,13 +15,16 @@ function levenshtein(a: string, b: string): number {
   return previous[b.length]!;
 }
 
-it('finds the name one or two edits off, the closest first', () => {
+it('finds the name one or two edits off, the closest first, or the one a vendor prefix was put before', () => {
   expect(nearest('mni', ['llama', 'mini'])).toBe('mini');
   expect(nearest('defualt', ['cloud-first', 'default'])).toBe('default');
   expect(nearest('serv', ['status', 'serve'])).toBe('serve');
   expect(nearest('abcdef', ['abcxyz', 'abdcef'])).toBe('abdcef');
   expect(nearest('llama', ['llama'])).toBeUndefined();
   expect(nearest('kitten', ['sitting'])).toBeUndefined();
+  // With a vendor's prefix, as LiteLLM and OpenRouter write models: the name after it.
+  expect(nearest('openai/mini', ['llama', 'mini'])).toBe('mini');
+  expect(nearest('openai/gpt-4.1-mini', ['mini'])).toBeUndefined();
   expect(nearest('x'.repeat(41), ['x'.repeat(40)])).toBeUndefined();
   // A config read as best it can be may hold a number where a name goes: nothing is suggested for it.
   expect(nearest(2 as unknown as string, ['ab'])).toBeUndefined();

@@ -78,6 +78,8 @@ it('shows a key limited to some routes only those, and the aliases that reach th
   // A typo is told the name it was meant to be, among what this key may list only.
   expect(((await openai.models.retrieve('fats').catch((e: unknown) => e)) as NotFoundError).error).toMatchObject({ message: 'The model "fats" does not exist (did you mean "fast"?)' });
   expect(((await openai.models.retrieve('defualt').catch((e: unknown) => e)) as NotFoundError).error).toMatchObject({ message: 'The model "defualt" does not exist' });
+  // A name with a vendor's prefix, as a LiteLLM-style tool writes it.
+  expect(((await openai.models.retrieve('openai/fast').catch((e: unknown) => e)) as NotFoundError).error).toMatchObject({ message: 'The model "openai/fast" does not exist (did you mean "fast"?)' });
   // Ollama's /api/show says the same (a limited key is told the names it may use, before any lookup).
   await expect(new Ollama({ host: h.url }).show({ model: 'defualt' })).rejects.toMatchObject({ status_code: 404, error: 'model "defualt" not found (did you mean "default"?)' });
   const everything = (await new OpenAI({ baseURL: h.baseUrl, apiKey: 'any', maxRetries: 0 }).models.list()).data.map((m) => m.id);
