@@ -59,8 +59,13 @@ export function renameRoute(config: Config, from: string, to: string, keepAlias:
   const route = config.routes.find((r) => r.name === from);
   if (!route) throw new EditError(`There is no route named "${from}"`, 'name', 404);
   const next = replaceItem(config, 'routes', from, { ...route, name: to });
-  if (keepAlias && to !== from) next.aliases = { ...next.aliases, [from]: to };
-  return next;
+  return keepAlias ? keepingOldName(next, from, to) : next;
+}
+
+/** A renamed route or deployment's old name kept as an alias of its new one (in `renamed`, an edit's own copy). */
+export function keepingOldName(renamed: Config, from: string, to: string): Config {
+  if (to !== from) renamed.aliases = { ...renamed.aliases, [from]: to };
+  return renamed;
 }
 
 /**

@@ -2,7 +2,8 @@
  * Renaming a route on the Routes page, in a real browser (support/dashboard.ts): the card comes back
  * under its new name, its old name kept as an alias (the Aliases card lists it), so a tool connected
  * with the old name still reaches it and the Connect page does not call it lost; a name taken is
- * refused beside the field, and nothing changes.
+ * refused beside the field, and nothing changes. A deployment renamed from its form keeps its old
+ * name as an alias too, unless unticked.
  */
 import { beforeAll, expect, it } from 'vitest';
 import { twoProviders, useDashboard } from '../support/dashboard';
@@ -38,5 +39,30 @@ it('renames a route, keeping its old name as an alias the connected tool still a
   const codex = page.getByRole('heading', { name: /^Codex CLI/ });
   await expect.poll(() => codex.textContent()).toContain('connected: asks for default');
   expect(await codex.textContent()).not.toContain('not here');
+  expect(dashboard.notFound).toEqual([]);
+});
+
+it('renames a deployment from its form, keeping its old name as an alias unless unticked', async () => {
+  const { h, page } = dashboard;
+  await dashboard.go('/routes');
+  const edit = (model: string) => page.locator('tr', { hasText: model }).getByRole('button', { name: 'Edit' }).click();
+  await edit('gpt-4.1-mini');
+  const form = page.locator('form', { has: page.getByLabel('Deployment name') });
+  // Offered only once the name changes.
+  expect(await form.textContent()).not.toContain('as an alias');
+  await form.getByLabel('Deployment name').fill('cloud-mini');
+  const keep = form.getByRole('checkbox', { name: 'Keep "mini" as an alias, so tools that ask for it still reach this deployment' });
+  expect(await keep.isChecked()).toBe(true);
+  await form.getByRole('button', { name: 'Save' }).click();
+  await expect.poll(() => h.gateway.config().aliases?.mini).toBe('cloud-mini');
+  expect(h.gateway.config().deployments.map((d) => d.name)).toEqual(['llama', 'cloud-mini']);
+
+  // Unticked: the old name goes with the rename.
+  await edit('llama3.2:3b');
+  await form.getByLabel('Deployment name').fill('local-llama');
+  await form.getByRole('checkbox', { name: /^Keep "llama" as an alias/ }).uncheck();
+  await form.getByRole('button', { name: 'Save' }).click();
+  await expect.poll(() => h.gateway.config().deployments.map((d) => d.name)).toEqual(['local-llama', 'cloud-mini']);
+  expect(h.gateway.config().aliases?.llama).toBeUndefined();
   expect(dashboard.notFound).toEqual([]);
 });

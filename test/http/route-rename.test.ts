@@ -1,7 +1,8 @@
 /**
- * Renaming a route from the admin API (the Routes page's Rename): every reference follows (rules,
- * aliases, budgets, client keys limited to it), and its old name may stay an alias of it, so the
- * tools that ask for it still reach it. One revision, applied whole or not at all.
+ * Renaming a route from the admin API (the Routes page's Rename), or a deployment from its form:
+ * every reference follows (rules, aliases, budgets, client keys limited to it), and its old name may
+ * stay an alias of it, so the tools that ask for it still reach it. One revision, applied whole or
+ * not at all.
  */
 import OpenAI from 'openai';
 import { expect, it } from 'vitest';
@@ -42,4 +43,22 @@ it('renames a route without the alias when asked, and refuses a name taken, chan
   expect(bad.status).toBe(400);
   expect(await revisions()).toBe(before);
   expect(t.h.gateway.config().routes.map((r) => r.name)).toEqual(['default', 'remote', 'embed']);
+});
+
+it('renames a deployment from its form with its old name kept as an alias when asked, in one revision', async () => {
+  const patch = (name: string, body: unknown) => t.h.admin(`/admin/api/deployments/${name}`, { method: 'PATCH', body: JSON.stringify(body) });
+  const before = await revisions();
+  const res = await patch('mini', { name: 'cloud-mini', keepAlias: true, maxOutputTokens: 4096 });
+  expect([res.status, await res.json()]).toEqual([200, expect.objectContaining({ name: 'cloud-mini', maxOutputTokens: 4096 })]);
+  expect(await revisions()).toBe(before + 1);
+  expect(t.h.gateway.config().aliases).toEqual({ mini: 'cloud-mini' });
+  expect(t.h.gateway.config().routes.find((r) => r.name === 'cloud-first')?.deployments).toEqual(['cloud-mini', 'llama']);
+  // A tool still asking for the old name reaches the deployment under its new one.
+  const asked = await t.chat({ model: 'mini' });
+  expect([asked.res.status, asked.res.headers.get('x-switchyard-deployment')]).toEqual([200, 'cloud-mini']);
+
+  // Without keepAlias, the old name goes.
+  expect((await patch('llama', { name: 'local-llama' })).status).toBe(200);
+  expect(t.h.gateway.config().aliases).toEqual({ mini: 'cloud-mini' });
+  expect((await t.chat({ model: 'llama' })).res.status).toBe(404);
 });

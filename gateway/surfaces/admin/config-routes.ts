@@ -7,7 +7,7 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type Type from 'typebox';
-import { addItem, diffConfigs, EditError, patchedItem, type Entity, patchRoute, patchSettings, removeAlias, removeItem, renameRoute, reorderRoute, replaceItem, replaceSettings, setAlias } from '../../config/edit';
+import { addItem, diffConfigs, EditError, keepingOldName, patchedItem, type Entity, patchRoute, patchSettings, removeAlias, removeItem, renameRoute, reorderRoute, replaceItem, replaceSettings, setAlias } from '../../config/edit';
 import type { BudgetConfig, Config, DeploymentConfig, RouteConfig } from '../../config/schema';
 import { BudgetSchema, ConfigSchema, DeploymentSchema, RouteSchema } from '../../config/schema';
 import type { Secrets } from '../../config/secrets';
@@ -136,8 +136,11 @@ export function configRoutes(app: FastifyInstance, services: ConfigRouteServices
     return applied ? find(applied, 'deployments', request.body.name) : reply;
   });
   app.patch<Params & { Body: Type.Static<typeof DeploymentPatchSchema> }>('/deployments/:name', { config: { entity: 'deployments' }, schema: { params: NameParams, body: DeploymentPatchSchema, response: { 200: DeploymentSchema } } }, async (request, reply) => {
-    const renamed = request.body.name ?? request.params.name;
-    const applied = replace(reply, 'deployments', request.params.name, renamed, () => replaceItem(current(), 'deployments', request.params.name, patchedItem(current(), 'deployments', request.params.name, request.body)));
+    const { keepAlias, ...patch } = request.body;
+    const { name } = request.params;
+    const renamed = patch.name ?? name;
+    const edited = () => replaceItem(current(), 'deployments', name, patchedItem(current(), 'deployments', name, patch));
+    const applied = replace(reply, 'deployments', name, renamed, () => (keepAlias ? keepingOldName(edited(), name, renamed) : edited()));
     return applied ? find(applied, 'deployments', renamed) : reply;
   });
   app.get('/routes', { schema: { response: { 200: RouteListSchema } } }, async () => ({ routes: current().routes }));

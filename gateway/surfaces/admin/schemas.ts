@@ -61,8 +61,8 @@ export const DeletedSchema = Type.Object({ deleted: Type.String() });
 export const RouteOrderSchema = Type.Object({ deployments: Type.Array(Name, { maxItems: 32 }) }, Strict);
 /** `keepAlias`: the old name stays an alias of the route, so tools that ask for it still reach it. */
 export const RouteRenameSchema = Type.Object({ name: Name, keepAlias: Type.Boolean() }, Strict);
-/** A deployment's fields to change, the rest kept as they are now; a new name renames it everywhere. */
-export const DeploymentPatchSchema = mergePatchOf(DeploymentSchema.properties);
+/** A deployment's fields to change, the rest kept as they are now; a new name renames it everywhere (`keepAlias`: the old one stays an alias of it). */
+export const DeploymentPatchSchema = mergePatchOf({ ...DeploymentSchema.properties, keepAlias: Type.Boolean() });
 /** A budget's scope is a union: patched as the object it is (`{"route": null, "clientKey": "ci"}` moves it to a key), or replaced by "global". */
 const ScopePatch = Type.Union([Type.Literal('global'), Type.Object({ route: Type.Optional(NullableString), clientKey: Type.Optional(NullableString), provider: Type.Optional(NullableString) }, Strict)]);
 export const BudgetPatchSchema = mergePatchOf({ ...BudgetSchema.properties, scope: ScopePatch });

@@ -60,11 +60,14 @@ export const providerMutations = {
 };
 
 export const deploymentMutations = {
-  /** An edit sends only what changed from `original` (the deployment as the form opened it): fields changed elsewhere meanwhile stay. */
+  /**
+   * An edit sends only what changed from `original` (the deployment as the form opened it): fields
+   * changed elsewhere meanwhile stay. `keepAlias` with a new name keeps the old one as an alias of it.
+   */
   save: (client: QueryClient, original: DeploymentConfig | null) =>
     mutationOptions({
-      mutationFn: (body: DeploymentConfig) =>
-        original ? send<DeploymentConfig>(path('deployments', original.name), 'PATCH', mergePatchBetween(original, body)) : send<DeploymentConfig>(path('deployments'), 'POST', body),
+      mutationFn: ({ keepAlias, ...body }: DeploymentConfig & { keepAlias?: boolean }) =>
+        original ? send<DeploymentConfig>(path('deployments', original.name), 'PATCH', { ...mergePatchBetween(original, body), ...(keepAlias ? { keepAlias } : {}) }) : send<DeploymentConfig>(path('deployments'), 'POST', body),
       onSuccess: invalidate(client, 'config'),
     }),
   remove: (client: QueryClient) => mutationOptions({ mutationFn: (name: string) => send(path('deployments', name), 'DELETE'), onSuccess: invalidate(client, 'config') }),

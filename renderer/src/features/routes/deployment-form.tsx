@@ -27,6 +27,9 @@ export function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig 
     maxNumCtx: String(initial?.maxNumCtx ?? ''),
   }));
   const [typos, setTypos] = useState<Record<string, string>>({});
+  // Renamed, its old name is kept as an alias unless unticked: the tools set up with it still reach it.
+  const [keepAlias, setKeepAlias] = useState(true);
+  const renamed = initial !== undefined && draft.name.trim() !== '' && draft.name.trim() !== initial.name;
   const models = useQuery({ ...configQueries.models(draft.provider), enabled: draft.provider !== '' });
   const save = useMutation(deploymentMutations.save(client, initial ?? null));
   const remove = useMutation(deploymentMutations.remove(client));
@@ -62,13 +65,21 @@ export function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig 
               ? undefined
               : { inputPerMTok: input ?? 0, outputPerMTok: output ?? 0, cacheReadPerMTok: cacheRead, cacheWritePerMTok: cacheWrite, ...(longContext ? { longContext } : {}) };
           // A name pasted with the space after it is the name.
-          save.mutate({ ...draft, name: draft.name.trim(), model: draft.model.trim(), pricing, contextWindow, maxOutputTokens, maxNumCtx: draft.numCtx === 'auto' ? maxNumCtx : undefined }, { onSuccess: onDone });
+          save.mutate({ ...draft, name: draft.name.trim(), model: draft.model.trim(), pricing, contextWindow, maxOutputTokens, maxNumCtx: draft.numCtx === 'auto' ? maxNumCtx : undefined, keepAlias: renamed && keepAlias }, { onSuccess: onDone });
         }}
       >
         <div className="form-grid">
-          <Field label="Name" error={fields.name}>
-            <input value={draft.name} onChange={(e) => set({ name: e.target.value })} aria-label="Deployment name" />
-          </Field>
+          <div>
+            <Field label="Name" error={fields.name}>
+              <input value={draft.name} onChange={(e) => set({ name: e.target.value })} aria-label="Deployment name" />
+            </Field>
+            {renamed ? (
+              <label className="row" style={{ gap: 6, marginTop: 6 }}>
+                <input type="checkbox" checked={keepAlias} onChange={(e) => setKeepAlias(e.target.checked)} />
+                Keep "{initial.name}" as an alias, so tools that ask for it still reach this deployment
+              </label>
+            ) : null}
+          </div>
           <Field label="Provider" error={fields.provider}>
             <select value={draft.provider} onChange={(e) => set({ provider: e.target.value })} aria-label="Provider">
               <option value="">Choose...</option>
