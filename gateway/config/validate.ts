@@ -41,9 +41,12 @@ function bestEffortMeaningIssues(input: unknown): { errors: ConfigIssue[]; warni
   }
 }
 
-/** A query parameter of a base URL (each of which goes with every request) that names a credential: `?key=`, `?access_token=`. */
+/**
+ * A query parameter of a base URL (each of which goes with every request) that names a credential:
+ * `?key=`, `?api_key=`, `?access_token=`, a SAS `?sig=`, an Azure Function's `?code=`.
+ */
 function credentialParam(url: URL): string | undefined {
-  return [...url.searchParams.keys()].find((name) => /key|token|secret|pass|sig|auth|cred/i.test(name));
+  return [...url.searchParams.keys()].find((name) => /(?:^|[-_.])(?:api[-_]?key|key|token|secret|pass(?:word|wd)?|sig(?:nature)?|auth(?:orization)?|cred(?:ential)?s?|code)(?:$|[-_.])/i.test(name));
 }
 
 /** A base URL that is not one, as it was likely meant: without the .env line it was copied from, with the scheme `localhost:11434` (as OLLAMA_HOST is often written) leaves out. */

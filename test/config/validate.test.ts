@@ -86,7 +86,12 @@ describe('validateConfig', () => {
     expect(errorsOf((c) => (c.providers[0].baseUrl = 'http//localhost'))).toContainEqual({ path: 'providers[0].baseUrl', message: '"http//localhost" is not an http(s) URL' });
     // A query goes with every request, but a credential in it would be shown with the base URL.
     expect(errorsOf((c) => (c.providers[0].baseUrl = 'http://127.0.0.1:11434/?api-version=1&key=AIza123'))).toContainEqual({ path: 'providers[0].baseUrl', message: 'the URL\'s query has "key", a credential, which would be kept in the config as plain text and shown wherever the base URL is: give it as the provider\'s apiKey or a header instead' });
-    expect(validateConfig({ ...example(), providers: example().providers.map((p, i) => (i === 1 ? { ...p, baseUrl: 'https://x.openai.azure.com/openai/v1?api-version=2024-10-21' } : p)) }).ok).toBe(true);
+    for (const name of ['api_key', 'access_token', 'X-Amz-Signature', 'code']) {
+      expect(errorsOf((c) => (c.providers[0].baseUrl = `http://127.0.0.1:11434/?${name}=x`)).map((e) => e.message).join()).toContain(`the URL's query has "${name}", a credential`);
+    }
+    for (const query of ['api-version=2024-10-21', 'assignment=1&author=me']) {
+      expect(validateConfig({ ...example(), providers: example().providers.map((p, i) => (i === 1 ? { ...p, baseUrl: `https://x.openai.azure.com/openai/v1?${query}` } : p)) }).ok).toBe(true);
+    }
     // Copied with the line that set it, from a .env file or a shell profile.
     expect(errorsOf((c) => (c.providers[0].baseUrl = '"http://127.0.0.1:11434"'))).toContainEqual({ path: 'providers[0].baseUrl', message: '"\\"http://127.0.0.1:11434\\"" is not an http(s) URL (did you mean "http://127.0.0.1:11434"?)' });
     expect(errorsOf((c) => (c.providers[0].baseUrl = 'export OLLAMA_HOST=localhost:11434'))).toContainEqual({ path: 'providers[0].baseUrl', message: '"export OLLAMA_HOST=localhost:11434" is not an http(s) URL (did you mean "http://localhost:11434"?)' });
