@@ -50,7 +50,11 @@ export function replaceItem(config: Config, list: Entity, name: string, item: It
     throw new EditError(`A ${list.slice(0, -1)} named "${item.name}" exists already`, 'name', 409);
   }
   listOf(next, list)[index] = item;
-  if (item.name !== name) renameReferences(next, list, name, item.name);
+  if (item.name !== name) {
+    // Renamed to a name that was an alias of it (a rename undone): the name itself now, no alias.
+    if (next.aliases?.[item.name] === name) delete next.aliases[item.name];
+    renameReferences(next, list, name, item.name);
+  }
   return next;
 }
 

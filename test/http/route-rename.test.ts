@@ -62,3 +62,18 @@ it('renames a deployment from its form with its old name kept as an alias when a
   expect(t.h.gateway.config().aliases).toEqual({ mini: 'cloud-mini' });
   expect((await t.chat({ model: 'llama' })).res.status).toBe(404);
 });
+
+it('undoes a rename: the old name, an alias of it since, becomes its name again', async () => {
+  expect((await rename('default', { name: 'main', keepAlias: true })).status).toBe(200);
+  const back = await rename('main', { name: 'default', keepAlias: false });
+  expect([back.status, (await back.json()).name]).toEqual([200, 'default']);
+  expect(t.h.gateway.config().aliases ?? {}).toEqual({});
+  const patch = (name: string, body: unknown) => t.h.admin(`/admin/api/deployments/${name}`, { method: 'PATCH', body: JSON.stringify(body) });
+  expect((await patch('mini', { name: 'cloud-mini', keepAlias: true })).status).toBe(200);
+  expect((await patch('cloud-mini', { name: 'mini', keepAlias: true })).status).toBe(200);
+  expect(t.h.gateway.config().aliases).toEqual({ 'cloud-mini': 'mini' });
+  // An alias of something else keeps its name taken.
+  expect((await t.h.admin('/admin/api/aliases/fast', { method: 'PUT', body: JSON.stringify({ target: 'default' }) })).status).toBe(200);
+  const taken = await patch('mini', { name: 'fast' });
+  expect([taken.status, (await taken.json()).error.message]).toEqual([400, expect.stringContaining('"fast" is already a route or deployment name')]);
+});
