@@ -107,6 +107,14 @@ export function removeItem(config: Config, list: Entity, name: string): Config {
     if (only.length > 0) throw new EditError(`"${name}" is the only deployment of ${only.join(', ')}: remove that route first`, 'name', 409);
     for (const route of routes) route.deployments = route.deployments.filter((d) => d !== name);
   }
+  if (list === 'routes') {
+    const ruled = next.routes.filter((r) => r.name !== name && r.rules?.some((rule) => rule.use === name)).map((r) => r.name);
+    if (ruled.length > 0) throw new EditError(`Route "${name}" is used by the rules of ${ruled.join(', ')}: change those rules first`, 'name', 409);
+    const counting = (next.budgets ?? []).filter((b) => typeof b.scope === 'object' && 'route' in b.scope && b.scope.route === name).map((b) => b.name);
+    if (counting.length > 0) throw new EditError(`Route "${name}" is what budget ${counting.join(', ')} counts: delete or change ${counting.length > 1 ? 'those budgets' : 'that budget'} first`, 'name', 409);
+  }
+  // Its aliases are other names of it, and go with it.
+  if (list !== 'providers' && next.aliases) for (const [alias, target] of Object.entries(next.aliases)) if (target === name) delete next.aliases[alias];
   listOf(next, list).splice(index, 1);
   return next;
 }

@@ -1,4 +1,4 @@
-/** Renames through the admin API's edits: every reference follows, so the result still validates. */
+/** Renames and removals through the admin API's edits: every reference follows, or the edit says what still names the item, so the result still validates. */
 import { describe, expect, it } from 'vitest';
 import { removeItem, renameRoute, replaceItem } from '../../gateway/config/edit';
 import type { Config } from '../../gateway/config/schema';
@@ -55,9 +55,13 @@ describe('renaming in a config', () => {
     expect(config).toEqual(before);
   });
 
-  it('refuses, through validation, to remove a route something still names', () => {
-    const result = validateConfig(removeItem(config, 'routes', 'vision'));
-    expect(result.ok ? [] : result.errors.map((e) => e.path)).toEqual(['routes[0].rules[0].use', 'aliases.gpt-4o*', 'budgets[0].scope.route']);
+  it('refuses to remove a route a rule or a budget still names, saying which; its aliases, other names of it, go with it', () => {
+    expect(() => removeItem(config, 'routes', 'vision')).toThrow('Route "vision" is used by the rules of default: change those rules first');
+    const unruled: Config = { ...config, routes: [{ name: 'default', deployments: ['mini', 'big'] }, { name: 'vision', deployments: ['big'] }] };
+    expect(() => removeItem(unruled, 'routes', 'vision')).toThrow('Route "vision" is what budget vision-day counts: delete or change that budget first');
+    const next = valid(removeItem({ ...unruled, budgets: config.budgets?.slice(1) }, 'routes', 'vision'));
+    expect(next.aliases).toEqual({ small: 'mini' });
+    expect(valid(removeItem(config, 'deployments', 'mini')).aliases).toEqual({ 'gpt-4o*': 'vision' });
   });
 
   it('renames a route keeping its old name as an alias of it, beside the aliases that followed it', () => {

@@ -66,3 +66,15 @@ it('renames a deployment from its form, keeping its old name as an alias unless 
   expect(h.gateway.config().aliases?.llama).toBeUndefined();
   expect(dashboard.notFound).toEqual([]);
 });
+
+it('deletes a renamed route with its alias, saying first which go and which tool asks for it', async () => {
+  const { h, page } = dashboard;
+  await dashboard.go('/routes');
+  await page.getByRole('button', { name: 'Delete route main' }).click();
+  const confirm = page.getByRole('button', { name: 'Confirm: Delete route main' });
+  expect(await confirm.textContent()).toBe('Delete main? Its alias default goes with it. codex asks for it');
+  await confirm.click();
+  await expect.poll(() => h.gateway.config().routes.map((r) => r.name)).toEqual(['taken']);
+  expect(h.gateway.config().aliases?.default).toBeUndefined();
+  expect(dashboard.notFound).toEqual([]);
+});

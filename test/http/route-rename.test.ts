@@ -77,3 +77,14 @@ it('undoes a rename: the old name, an alias of it since, becomes its name again'
   const taken = await patch('mini', { name: 'fast' });
   expect([taken.status, (await taken.json()).error.message]).toEqual([400, expect.stringContaining('"fast" is already a route or deployment name')]);
 });
+
+it('deletes a renamed route with the alias that kept its old name, and says which budget still counts one', async () => {
+  expect((await rename('cloud-first', { name: 'remote', keepAlias: true })).status).toBe(200);
+  const deleted = await t.h.admin('/admin/api/routes/remote', { method: 'DELETE' });
+  expect([deleted.status, await deleted.json()]).toEqual([200, { deleted: 'remote' }]);
+  expect(t.h.gateway.config().aliases ?? {}).toEqual({});
+
+  expect((await t.h.admin('/admin/api/budgets', { method: 'POST', body: JSON.stringify({ name: 'daily', scope: { route: 'default' }, period: 'day', limitUsd: 5 }) })).status).toBe(201);
+  const counted = await t.h.admin('/admin/api/routes/default', { method: 'DELETE' });
+  expect([counted.status, (await counted.json()).error.message]).toEqual([409, 'Route "default" is what budget daily counts: delete or change that budget first']);
+});

@@ -85,8 +85,17 @@ function RouteCard({ route, routes, describe, live }: { route: RouteConfig; rout
   const saveRetry = useMutation(routeMutations.patch(client, route.name));
   const remove = useMutation(routeMutations.remove(client));
   const [renaming, setRenaming] = useState(false);
-  // The tools whose settings ask for this route: deleted, each of their requests is refused.
-  const askers = (useQuery(connectQueries.guides('')).data?.connections ?? []).filter((c) => c.state === 'here' && c.route === route.name).map((c) => c.tool);
+  // The tools whose settings ask for this route, by its name or an alias of it (its old name after a
+  // rename): deleted, with its aliases, each of their requests is refused.
+  const connections = (useQuery(connectQueries.guides('')).data?.connections ?? []).filter((c) => c.state === 'here');
+  const aliases = (useQuery(configQueries.aliases()).data ?? []).filter((a) => a.target === route.name).map((a) => a.alias);
+  const askers = connections.filter((c) => c.route === route.name).map((c) => c.tool);
+  const losers = connections.filter((c) => c.route !== null && (c.route === route.name || aliases.includes(c.route))).map((c) => c.tool);
+  const deleting = [
+    `Delete ${route.name}?`,
+    aliases.length > 0 ? `Its ${aliases.length > 1 ? 'aliases' : 'alias'} ${aliases.join(', ')} ${aliases.length > 1 ? 'go' : 'goes'} with it.` : '',
+    losers.length > 0 ? `${losers.join(' and ')} ${losers.length > 1 ? 'ask' : 'asks'} for it` : '',
+  ].filter(Boolean).join(' ');
   const [typos, setTypos] = useState<Record<string, string>>({});
   // Empty attempts are the default, an empty deadline is none; text that is no number is named, and nothing is sent.
   const saveRetrySettings = () => {
@@ -103,7 +112,7 @@ function RouteCard({ route, routes, describe, live }: { route: RouteConfig; rout
       actions={
         <div className="row">
           <button aria-label={`Rename route ${route.name}`} onClick={() => setRenaming(true)} disabled={renaming}>Rename</button>
-          <ConfirmButton label={`Delete route ${route.name}`} confirm={askers.length > 0 ? `Delete ${route.name}? ${askers.join(' and ')} ${askers.length > 1 ? 'ask' : 'asks'} for it` : `Delete ${route.name}?`} onConfirm={() => remove.mutate(route.name)}>Delete</ConfirmButton>
+          <ConfirmButton label={`Delete route ${route.name}`} confirm={deleting} onConfirm={() => remove.mutate(route.name)}>Delete</ConfirmButton>
         </div>
       }
     >
