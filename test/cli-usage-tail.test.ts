@@ -46,7 +46,8 @@ describe('switchyard usage tail', () => {
     // What a client named its model reaches the terminal as text: no escape, bell, override or line break.
     expect(fields[2]?.slice(0, 4)).toEqual(['404', 'openai', 'anonymous', 'evil [2J txt.exe forged line']);
     expect(tail.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
-    expect(lines[0]).toMatch(/^\d\d:\d\d:\d\d {2}/);
+    // Its time of day; with its date too when that is not today (a minute before a run just after midnight).
+    expect(lines[0]).toMatch(/^(\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\d {2}/);
   });
 
   it('keeps to one route or one session, and writes rows as JSON lines', () => {
