@@ -64,6 +64,11 @@ it('renames a deployment from its form, keeping its old name as an alias unless 
   await form.getByRole('button', { name: 'Save' }).click();
   await expect.poll(() => h.gateway.config().deployments.map((d) => d.name)).toEqual(['local-llama', 'cloud-mini']);
   expect(h.gateway.config().aliases?.llama).toBeUndefined();
+  // Its Delete says the alias goes with it.
+  await edit('gpt-4.1-mini');
+  await form.getByRole('button', { name: 'Delete' }).click();
+  expect(await form.getByRole('button', { name: /^Delete cloud-mini\?/ }).textContent()).toBe('Delete cloud-mini? Its alias mini goes with it.');
+  await form.getByRole('button', { name: 'Cancel' }).click();
   expect(dashboard.notFound).toEqual([]);
 });
 

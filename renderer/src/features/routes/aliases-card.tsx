@@ -48,3 +48,9 @@ export function AliasesCard({ targets }: { targets: string[] }) {
     </Card>
   );
 }
+
+/** What a delete's confirmation says of the aliases that go with a route or deployment (nothing when it has none). */
+export function aliasesGoing(aliases: readonly string[]): string {
+  if (aliases.length === 0) return '';
+  return aliases.length > 1 ? `Its aliases ${aliases.join(', ')} go with it.` : `Its alias ${aliases[0]} goes with it.`;
+}

@@ -10,6 +10,7 @@ import { deploymentMutations, configQueries } from '../../api/queries/config';
 import type { DeploymentConfig } from '../../api/types';
 import { Card, ConfirmButton, ErrorNote, Field } from '../../ui/parts';
 import { TimeWindowEditor } from './time-window-editor';
+import { aliasesGoing } from './aliases-card';
 import { numberReader } from '../../ui/numbers';
 
 export function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig | undefined; onDone: () => void }) {
@@ -33,6 +34,8 @@ export function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig 
   const models = useQuery({ ...configQueries.models(draft.provider), enabled: draft.provider !== '' });
   const save = useMutation(deploymentMutations.save(client, initial ?? null));
   const remove = useMutation(deploymentMutations.remove(client));
+  // Its other names, which a delete takes with it.
+  const aliases = (useQuery(configQueries.aliases()).data ?? []).filter((a) => a.target === initial?.name).map((a) => a.alias);
   const fields = { ...(save.error instanceof ApiError ? save.error.fields : {}), ...typos };
   // Editing clears the last save's errors; what the user typed stays.
   const set = (patch: Partial<DeploymentConfig>) => {
@@ -123,7 +126,7 @@ export function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig 
         <div className="row" style={{ marginTop: 12 }}>
           <button className="primary" type="submit" disabled={save.isPending}>Save</button>
           <button type="button" onClick={onDone}>Cancel</button>
-          {initial ? <ConfirmButton confirm={`Delete ${initial.name}?`} onConfirm={() => remove.mutate(initial.name, { onSuccess: onDone })}>Delete</ConfirmButton> : null}
+          {initial ? <ConfirmButton confirm={[`Delete ${initial.name}?`, aliasesGoing(aliases)].filter(Boolean).join(' ')} onConfirm={() => remove.mutate(initial.name, { onSuccess: onDone })}>Delete</ConfirmButton> : null}
         </div>
         {remove.isError ? <ErrorNote error={remove.error} /> : null}
       </form>

@@ -14,7 +14,7 @@ import { ModelMemoryButton } from '../routing/model-memory-button';
 import { PullButton } from '../routing/pull-button';
 import { LiveState, liveStates, type LiveDeployment } from '../routing/live-state';
 import { Badge, Card, ConfirmButton, Empty, ErrorNote, Field, Loading } from '../../ui/parts';
-import { AliasesCard } from './aliases-card';
+import { AliasesCard, aliasesGoing } from './aliases-card';
 import { RouteRename } from './route-rename';
 import { RouteRules } from './route-rules';
 import { RouteOrder } from './route-order';
@@ -93,7 +93,7 @@ function RouteCard({ route, routes, describe, live }: { route: RouteConfig; rout
   const losers = connections.filter((c) => c.route !== null && (c.route === route.name || aliases.includes(c.route))).map((c) => c.tool);
   const deleting = [
     `Delete ${route.name}?`,
-    aliases.length > 0 ? `Its ${aliases.length > 1 ? 'aliases' : 'alias'} ${aliases.join(', ')} ${aliases.length > 1 ? 'go' : 'goes'} with it.` : '',
+    aliasesGoing(aliases),
     losers.length > 0 ? `${losers.join(' and ')} ${losers.length > 1 ? 'ask' : 'asks'} for it` : '',
   ].filter(Boolean).join(' ');
   const [typos, setTypos] = useState<Record<string, string>>({});
