@@ -1,8 +1,9 @@
 /**
  * The known name a mistyped one was meant to be: one or two letters off (`mni` for `mini`, `serv`
- * for `serve`), or it with a vendor's prefix (`openai/mini`), for a "did you mean" after an unknown name. Bounded, as a request for an unknown
- * model runs it: names past 40 characters and names whose lengths differ by more than the distance
- * are not compared, and a comparison looks only within the distance of the diagonal (40 x 5 steps).
+ * for `serve`), or it with a vendor's prefix (`openai/mini`), for a "did you mean" after an unknown
+ * name. Bounded, as a request for an unknown model runs it: names past 40 characters and names whose
+ * lengths differ by more than the distance are not compared, and a comparison looks only within the
+ * distance of the diagonal (40 x 5 steps).
  */
 const MAX_LENGTH = 40;
 
