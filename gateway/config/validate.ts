@@ -92,6 +92,7 @@ function meaningIssues(config: Config): { errors: ConfigIssue[]; warnings: Confi
       if (unsendable) errors.push({ path: `providers[${i}].headers.${name}`, message: `the value has ${unsendable}` });
     }
     const url = parseHttpUrl(provider.baseUrl);
+    const credential = url ? credentialParam(url) : undefined;
     if (!url) {
       const meant = urlMeant(provider.baseUrl);
       errors.push({ path: `providers[${i}].baseUrl`, message: `${quote(provider.baseUrl)} is not an http(s) URL${meant ? ` (did you mean ${quote(meant)}?)` : ''}` });
@@ -100,8 +101,8 @@ function meaningIssues(config: Config): { errors: ConfigIssue[]; warnings: Confi
     // drop them silently, and keep them out of the config's plain text (the message does not repeat them).
     else if (url.username || url.password) {
       errors.push({ path: `providers[${i}].baseUrl`, message: 'the URL has a user and password, which would not be sent and would be kept in the config as plain text: give them as a header instead, e.g. "headers": {"authorization": "Basic ..."}' });
-    } else if (credentialParam(url)) {
-      errors.push({ path: `providers[${i}].baseUrl`, message: `the URL's query has ${quote(credentialParam(url) as string)}, a credential, which would be kept in the config as plain text and shown wherever the base URL is: give it as the provider's apiKey or a header instead` });
+    } else if (credential) {
+      errors.push({ path: `providers[${i}].baseUrl`, message: `the URL's query has ${quote(credential)}, a credential, which would be kept in the config as plain text and shown wherever the base URL is: give it as the provider's apiKey or a header instead` });
     } else {
       const paste = pasted(provider.kind, url);
       if (paste) errors.push({ path: `providers[${i}].baseUrl`, message: `${quote(provider.baseUrl)} ends in ${quote(paste.endpoint)}, which each request adds to the base URL itself: did you mean ${quote(paste.meant)}?` });

@@ -24,8 +24,8 @@ const meant = new WeakMap<Iterable<string>, Map<string, string | null>>();
 /**
  * The listed model a name the list lacks most likely meant: the same model with another tag (an
  * Ollama's `qwen3:8b` for `qwen3`, which means `qwen3:latest`), or with or without its vendor's
- * prefix (`openai/gpt-4.1-mini`), else a name a letter or two off
- * (`gpt-4.1mini`). Worked out once per list and name: the health report asks at each refresh.
+ * prefix (`openai/gpt-4.1-mini`), else a name a letter or two off (`gpt-4.1mini`). Worked out once
+ * per list and name: the health report asks at each refresh.
  */
 export function modelMeant(models: readonly string[] | ReadonlySet<string>, named: string): string | undefined {
   let known = meant.get(models);
