@@ -31,6 +31,8 @@ export interface TrafficStats {
   latencyMs(deployment: string): number | undefined;
   /** What traffic said of a provider and its deployments: it was another server's (moved by a config change). */
   forget(provider: string, deployments: readonly string[]): void;
+  /** Deployments a config change renamed (old name to new): what traffic said of each goes on under its new name. */
+  renamed(deployments: ReadonlyMap<string, string>): void;
 }
 
 export const LATENCY_SAMPLES = 20;
@@ -114,6 +116,14 @@ export function createTrafficStats(now: () => number = Date.now): TrafficStats {
       for (const name of names) {
         deployments.delete(name);
         latencies.delete(name);
+      }
+    },
+    renamed(names) {
+      for (const [from, to] of names) {
+        for (const map of [deployments, latencies] as Map<string, unknown>[]) {
+          if (map.has(from)) map.set(to, map.get(from));
+          map.delete(from);
+        }
       }
     },
     provider: (name) => ({ ...get(providers, name) }),

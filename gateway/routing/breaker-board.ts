@@ -2,16 +2,18 @@
  * Every deployment's circuit breaker, in the one place that /health, the admin API and the desktop
  * notifications read. Breakers are keyed by deployment name and survive config changes, so a
  * config edit does not forget that a deployment is down, unless the edit points the deployment at
- * another model or server: what failed was the old one, and the edit is usually the fix.
+ * another model or server: what failed was the old one, and the edit is usually the fix. A renamed
+ * deployment (routing/renamed.ts) keeps its breaker under its new name.
  */
 import type { BreakerConfig, Config, DeploymentConfig } from '../config/schema';
+import { reachOf } from './renamed';
 import { CircuitBreaker, DEFAULT_BREAKER, type BlockCause, type BreakerSettings, type BreakerSnapshot, type Transition } from './circuit-breaker';
 
 export interface BreakerBoard {
   /** The deployment's breaker, configured from the current config. */
   get(name: string): CircuitBreaker;
-  /** Applies a config's breaker settings (deployment's own, else its first route's, else defaults). */
-  configure(config: Config): void;
+  /** Applies a config's breaker settings (deployment's own, else its first route's, else defaults); `renamed`: old name to new. */
+  configure(config: Config, renamed?: ReadonlyMap<string, string>): void;
   snapshot(name: string): BreakerSnapshot;
   /** Closes the breaker by hand; false when no deployment has that name. */
   reset(name: string): boolean;
@@ -39,7 +41,12 @@ export function createBreakerBoard(now: () => number): BreakerBoard {
   };
   return {
     get,
-    configure(config) {
+    configure(config, renamed = new Map()) {
+      for (const [from, to] of renamed) {
+        const breaker = breakers.get(from);
+        if (breaker) breakers.set(to, breaker.renamed(to));
+        if (reaches.has(from)) reaches.set(to, reaches.get(from) as string);
+      }
       settings.clear();
       for (const deployment of config.deployments) {
         const resolved = breakerSettings(deployment, config);
@@ -85,8 +92,3 @@ function breakerSettings(deployment: DeploymentConfig, config: Config): BreakerS
   };
 }
 
-/** The model and server a deployment's requests go to. */
-function reachOf(deployment: DeploymentConfig, config: Config): string {
-  const provider = config.providers.find((p) => p.name === deployment.provider);
-  return JSON.stringify([deployment.provider, provider?.kind, provider?.baseUrl, deployment.model]);
-}

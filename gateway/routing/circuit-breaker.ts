@@ -93,12 +93,18 @@ export class CircuitBreaker {
   private recent: OutcomeWindow | undefined;
 
   constructor(
-    readonly deployment: string,
+    private deployment: string,
     private settings: BreakerSettings,
     private readonly now: () => number,
     private readonly onTransition: (transition: Transition) => void = () => {},
   ) {
     this.cooldownMs = settings.cooldownMs;
+  }
+
+  /** The same deployment under a new name (its model and server unchanged): its state goes on. */
+  renamed(deployment: string): this {
+    this.deployment = deployment;
+    return this;
   }
 
   configure(settings: BreakerSettings): void {

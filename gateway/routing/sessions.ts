@@ -21,6 +21,11 @@ export interface SessionMemory {
   changed(): { kept: KeptSession[]; forgotten: string[] };
   /** Sessions saved before a restart, oldest first (so the newest are kept when there are too many). */
   restore(sessions: Iterable<KeptSession>): void;
+  /**
+   * Deployments a config change renamed (old name to new; routing/renamed.ts): the sessions of a
+   * route that changed by those names alone go on, as they were, under the new names.
+   */
+  renamed(deployments: ReadonlyMap<string, string>, before: readonly RouteConfig[], after: readonly RouteConfig[]): void;
 }
 
 /** One session as saved: `id` stands for its key (client key, route, session). */
@@ -39,7 +44,23 @@ export interface SessionKey {
 }
 
 export function sessionKey(route: RouteConfig, session: string, clientKey: string | undefined): SessionKey {
-  return { route: `${route.name}\u0000${route.strategy ?? 'ordered'}\u0000${route.deployments.join('\u0000')}`, session, clientKey };
+  return { route: routeKey(route, route.deployments), session, clientKey };
+}
+
+const routeKey = (route: RouteConfig, deployments: readonly string[]) => `${route.name}\u0000${route.strategy ?? 'ordered'}\u0000${deployments.join('\u0000')}`;
+
+/** Each route's key before and after a change that renamed some of its deployments and nothing else of it. */
+function routeKeysRenamed(deployments: ReadonlyMap<string, string>, before: readonly RouteConfig[], after: readonly RouteConfig[]): Map<string, { from: string; to: string }> {
+  const back = new Map([...deployments].map(([from, to]) => [to, from]));
+  const was = new Map(before.map((route) => [route.name, route]));
+  const out = new Map<string, { from: string; to: string }>();
+  for (const route of after) {
+    const old = was.get(route.name);
+    const from = routeKey(route, route.deployments.map((name) => back.get(name) ?? name));
+    const to = routeKey(route, route.deployments);
+    if (old && from !== to && routeKey(old, old.deployments) === from) out.set(route.name, { from, to });
+  }
+  return out;
 }
 
 export const SESSION_IDLE_MS = 30 * 60_000;
@@ -89,6 +110,26 @@ export function createSessionMemory(now: () => number, idleMs = SESSION_IDLE_MS,
       changed.clear();
       forgotten.clear();
       return out;
+    },
+    renamed(deployments, before, after) {
+      if (deployments.size === 0) return;
+      const routes = routeKeysRenamed(deployments, before, after);
+      // Rebuilt in order, so the least recently used still goes first.
+      const all = [...sessions];
+      sessions.clear();
+      for (const [id, kept] of all) {
+        // An id is the client key's name (no NUL in it), the route's key, then the session.
+        const start = id.indexOf('\u0000') + 1;
+        const route = routes.get(id.slice(start, id.indexOf('\u0000', start)));
+        const moved = route && id.startsWith(`${route.from}\u0000`, start) ? `${id.slice(0, start)}${route.to}${id.slice(start + route.from.length)}` : id;
+        const deployment = deployments.get(kept.deployment) ?? kept.deployment;
+        sessions.set(moved, { ...kept, deployment });
+        if (moved !== id) {
+          changed.delete(id);
+          if (forgotten.size < max) forgotten.add(id);
+        }
+        if ((moved !== id || deployment !== kept.deployment) && changed.size < max) changed.add(moved);
+      }
     },
     restore(saved) {
       const since = now() - idleMs;

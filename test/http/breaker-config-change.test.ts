@@ -70,3 +70,14 @@ it('stays open through an edit that leaves the deployment as it was', async () =
   expect(await answeredBy()).toBe('mini');
   expect(broken.requests).toHaveLength(sent);
 });
+
+it('stays open through a rename in the dashboard, with what traffic said of the deployment, under its new name', async () => {
+  const res = await h.admin('/admin/api/deployments/llama', { method: 'PATCH', body: JSON.stringify({ name: 'local-llama' }) });
+  expect(res.status).toBe(200);
+  expect(h.gateway.breakers.snapshot('local-llama')).toMatchObject({ state: 'open', consecutiveFailures: 2 });
+  const sent = broken.requests.length;
+  expect(await answeredBy()).toBe('mini');
+  expect(broken.requests).toHaveLength(sent);
+  const health = (await (await fetch(`${h.url}/health`)).json()) as { deployments: { name: string; lastFailureAt: string | null; breaker: { state: string } }[] };
+  expect(health.deployments.find((d) => d.name === 'local-llama')).toMatchObject({ breaker: { state: 'open' }, lastFailureAt: expect.any(String) });
+});

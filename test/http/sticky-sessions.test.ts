@@ -86,12 +86,16 @@ describe('a route that keeps its sessions', () => {
     // A change elsewhere in the config keeps them.
     expect((await t.h.admin('/admin/api/routes/default', { method: 'PATCH', body: JSON.stringify({ deadlineMs: 60_000 }) })).status).toBe(200);
     expect((await answeredBy('agent-1', 'cloud-first')).deployment).toBe('llama');
+    // So does a rename of one of its deployments (the same model on the same server).
+    expect((await t.h.admin('/admin/api/deployments/mini', { method: 'PATCH', body: JSON.stringify({ name: 'cloud-mini' }) })).status).toBe(200);
+    expect((await answeredBy('agent-1', 'cloud-first')).deployment).toBe('llama');
+    expect((await answeredBy('agent-2', 'cloud-first')).deployment).toBe('cloud-mini');
     // Local first from now on: both follow.
-    const reordered = await t.h.admin('/admin/api/routes/cloud-first/order', { method: 'PUT', body: JSON.stringify({ deployments: ['llama', 'mini'] }) });
+    const reordered = await t.h.admin('/admin/api/routes/cloud-first/order', { method: 'PUT', body: JSON.stringify({ deployments: ['llama', 'cloud-mini'] }) });
     expect(reordered.status).toBe(200);
     expect((await answeredBy('agent-2', 'cloud-first')).deployment).toBe('llama');
     await t.ollama.setMode({ kind: 'status', status: 503 });
-    expect((await answeredBy('agent-1', 'cloud-first')).deployment).toBe('mini');
+    expect((await answeredBy('agent-1', 'cloud-first')).deployment).toBe('cloud-mini');
   });
 
   it('picks once per session on a weighted route, where without it each request draws again', async () => {

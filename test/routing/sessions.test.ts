@@ -1,6 +1,7 @@
-/** The sticky sessions' memory: bounded (the least recently answered goes first), forgetful past the idle time or when told, and saved by what changed. */
+/** The sticky sessions' memory: bounded (the least recently answered goes first), forgetful past the idle time or when told, saved by what changed, and carried through a deployment's rename. */
 import { expect, it } from 'vitest';
-import { createSessionMemory } from '../../gateway/routing/sessions';
+import { renamedDeployments } from '../../gateway/routing/renamed';
+import { createSessionMemory, sessionKey } from '../../gateway/routing/sessions';
 
 const key = (session: string) => ({ route: 'default', session, clientKey: undefined });
 
@@ -48,4 +49,38 @@ it('forgets a session on a route when told, and hands that out to be saved once,
   expect(changed.forgotten).toHaveLength(1);
   expect(changed.kept.map((s) => s.deployment)).toEqual(['d-2']);
   expect(memory.changed()).toEqual({ kept: [], forgotten: [] });
+});
+
+it('carries sessions through a deployment rename: the routes that changed by it alone, kept in their order and saved under the new keys', () => {
+  const memory = createSessionMemory(() => 0, 1_000, 10);
+  const route = (name: string, deployments: string[], strategy?: 'ordered' | 'weighted') => ({ name, deployments, ...(strategy ? { strategy } : {}) });
+  const before = [route('main', ['llama', 'mini']), route('other', ['llama', 'mini']), route('cloud', ['mini'])];
+  const after = [route('main', ['local', 'mini']), route('other', ['mini', 'local']), route('cloud', ['mini'])];
+  memory.answered(sessionKey(before[0]!, 's1', undefined), 'llama');
+  memory.answered(sessionKey(before[1]!, 's2', 'codex'), 'mini');
+  memory.answered(sessionKey(before[0]!, 's3', 'codex'), 'mini');
+  memory.answered(sessionKey(before[2]!, 's4', undefined), 'mini');
+  memory.changed();
+
+  memory.renamed(new Map([['llama', 'local']]), before, after);
+  expect(memory.deploymentOf(sessionKey(after[0]!, 's1', undefined))).toBe('local');
+  expect(memory.deploymentOf(sessionKey(after[0]!, 's3', 'codex'))).toBe('mini');
+  // Reordered as well as renamed: its sessions start afresh, as after any new order.
+  expect(memory.deploymentOf(sessionKey(after[1]!, 's2', 'codex'))).toBeUndefined();
+  expect(memory.deploymentOf(sessionKey(after[2]!, 's4', undefined))).toBe('mini');
+  const saved = memory.changed();
+  expect(saved.kept.map((s) => s.deployment).sort()).toEqual(['local', 'mini']);
+  expect(saved.forgotten).toHaveLength(2);
+});
+
+it('pairs a deployment that left with one that came reaching the same model on the same server, and only when that is certain', () => {
+  const config = (deployments: [string, string, string][]) => ({
+    version: 1 as const,
+    providers: [{ name: 'local', kind: 'ollama' as const, baseUrl: 'http://127.0.0.1:11434' }, { name: 'cloud', kind: 'openai' as const, baseUrl: 'https://api.openai.com/v1' }],
+    deployments: deployments.map(([name, provider, model]) => ({ name, provider, model })),
+    routes: [],
+  });
+  const before = config([['llama', 'local', 'llama3.2'], ['mini', 'cloud', 'gpt-4.1-mini'], ['a', 'cloud', 'gpt-5'], ['b', 'cloud', 'gpt-5'], ['q', 'local', 'qwen3']]);
+  const after = config([['local-llama', 'local', 'llama3.2'], ['mini', 'cloud', 'gpt-4.1-mini'], ['c', 'cloud', 'gpt-5'], ['qwen', 'local', 'qwen3:8b']]);
+  expect([...renamedDeployments(before, after)]).toEqual([['llama', 'local-llama']]);
 });
