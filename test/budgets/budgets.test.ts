@@ -82,3 +82,28 @@ describe('budgets', () => {
     expect(held()).toEqual({ daily: 0, cloud: 0, other: 0 });
   });
 });
+
+describe('a budget whose scope is renamed', () => {
+  it('goes on with its spend, kept for a restart; one moved to a route that existed counts that route afresh', () => {
+    const now = Date.parse('2026-11-04T12:00:00Z');
+    const routes = (...names: string[]) => names.map((name) => ({ name, deployments: ['mini'] }));
+    const budget = (route: string) => ({ name: 'team', scope: { route }, period: 'month' as const, limitUsd: 5 });
+    let config = { version: 1, providers: [], deployments: [], routes: routes('default', 'batch'), budgets: [budget('default')] } as unknown as Config;
+    const rollups: Record<string, number> = { default: 2, batch: 0.25 };
+    const kept = new Map<string, number>();
+    const carries = { get: (scope: string, period: string, start: number) => kept.get(`${scope} ${period} ${start}`) ?? 0, set: (scope: string, period: string, start: number, _end: number, usd: number) => void kept.set(`${scope} ${period} ${start}`, usd) };
+    const deps = { config: () => config, defaultTimeZone: () => 'UTC', now: () => now, spentSince: (_: number, scope: { route?: string }) => rollups[scope.route ?? ''] ?? 0, carries };
+    const budgets = createBudgets(deps);
+    budgets.record(row(now, 1));
+    expect(budgets.status()[0]?.spentUsd).toBe(3);
+
+    config = { ...config, routes: routes('main', 'batch'), budgets: [budget('main')] };
+    expect(budgets.status()[0]).toMatchObject({ scope: { route: 'main' }, spentUsd: 3 });
+    expect([...kept.values()]).toEqual([3]);
+    // A restart: the rollups have nothing under the new name, and the carried spend is counted.
+    expect(createBudgets(deps).status()[0]?.spentUsd).toBe(3);
+
+    config = { ...config, budgets: [budget('batch')] };
+    expect(budgets.status()[0]).toMatchObject({ scope: { route: 'batch' }, spentUsd: 0.25 });
+  });
+});
