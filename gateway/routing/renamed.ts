@@ -7,10 +7,10 @@
  */
 import type { Config, DeploymentConfig } from '../config/schema';
 
-/** The model and server a deployment's requests go to. */
+/** The model and server a deployment's requests go to (not its provider's name: a provider renamed is the same server). */
 export function reachOf(deployment: DeploymentConfig, config: Config): string {
   const provider = config.providers.find((p) => p.name === deployment.provider);
-  return JSON.stringify([deployment.provider, provider?.kind, provider?.baseUrl, deployment.model]);
+  return JSON.stringify([provider?.kind, provider?.baseUrl, deployment.model]);
 }
 
 /** Old name to new, for each deployment the change renamed. */

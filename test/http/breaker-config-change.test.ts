@@ -71,6 +71,11 @@ it('stays open through an edit that leaves the deployment as it was', async () =
   expect(broken.requests).toHaveLength(sent);
 });
 
+it('stays open through a rename of its provider', async () => {
+  expect((await h.admin('/admin/api/providers/local', { method: 'PATCH', body: JSON.stringify({ name: 'ollama' }) })).status).toBe(200);
+  expect(h.gateway.breakers.snapshot('llama').state).toBe('open');
+});
+
 it('stays open through a rename in the dashboard, with what traffic said of the deployment, under its new name', async () => {
   const res = await h.admin('/admin/api/deployments/llama', { method: 'PATCH', body: JSON.stringify({ name: 'local-llama' }) });
   expect(res.status).toBe(200);
