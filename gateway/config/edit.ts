@@ -74,13 +74,18 @@ export function keepingOldName(renamed: Config, from: string, to: string): Confi
 
 /**
  * Every place a config names a provider, deployment or route: deployments name their provider,
- * routes their deployments, rules the route they use, aliases a route or deployment, budgets the
+ * routes their deployments (and weights), rules the route they use, aliases a route or deployment, budgets the
  * route or provider they count.
  */
 function renameReferences(config: Config, list: Entity, from: string, to: string): void {
   const rename = (value: string) => (value === from ? to : value);
   if (list === 'providers') for (const d of config.deployments) d.provider = rename(d.provider);
-  if (list === 'deployments') for (const r of config.routes) r.deployments = r.deployments.map(rename);
+  if (list === 'deployments') {
+    for (const r of config.routes) {
+      r.deployments = r.deployments.map(rename);
+      if (r.weights && Object.hasOwn(r.weights, from)) r.weights = Object.fromEntries(Object.entries(r.weights).map(([name, weight]) => [rename(name), weight]));
+    }
+  }
   if (list === 'routes') for (const r of config.routes) for (const rule of r.rules ?? []) rule.use = rename(rule.use);
   // Names are unique across routes and deployments, so an alias's target is one or the other.
   if (list !== 'providers' && config.aliases) {
@@ -105,7 +110,10 @@ export function removeItem(config: Config, list: Entity, name: string): Config {
     const routes = next.routes.filter((r) => r.deployments.includes(name));
     const only = routes.filter((r) => r.deployments.length === 1).map((r) => r.name);
     if (only.length > 0) throw new EditError(`"${name}" is the only deployment of ${only.join(', ')}: remove that route first`, 'name', 409);
-    for (const route of routes) route.deployments = route.deployments.filter((d) => d !== name);
+    for (const route of routes) {
+      route.deployments = route.deployments.filter((d) => d !== name);
+      if (route.weights) delete route.weights[name];
+    }
   }
   if (list === 'routes') {
     const ruled = next.routes.filter((r) => r.name !== name && r.rules?.some((rule) => rule.use === name)).map((r) => r.name);

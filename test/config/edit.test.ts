@@ -49,6 +49,12 @@ describe('renaming in a config', () => {
     expect(next.budgets?.[1]?.scope).toEqual({ provider: 'openai' });
   });
 
+  it('carries a deployment\'s new name to the weights of a weighted route, and takes its weight with it when it goes', () => {
+    const weighted: Config = { ...config, routes: [...config.routes, { name: 'split', deployments: ['mini', 'big'], strategy: 'weighted', weights: { mini: 3, big: 1 } }] };
+    expect(valid(replaceItem(weighted, 'deployments', 'mini', { name: 'mini-2', provider: 'cloud', model: 'gpt-4.1-mini' })).routes[2]?.weights).toEqual({ 'mini-2': 3, big: 1 });
+    expect(valid(removeItem(weighted, 'deployments', 'mini')).routes[2]?.weights).toEqual({ big: 1 });
+  });
+
   it('leaves the config it was given as it was', () => {
     const before = structuredClone(config);
     replaceItem(config, 'routes', 'vision', { name: 'images', deployments: ['big'] });
