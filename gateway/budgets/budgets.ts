@@ -81,6 +81,8 @@ export function createBudgets(deps: { config: () => Config; defaultTimeZone: () 
     if (!t) return undefined;
     t.config = b;
     deps.carries?.set(JSON.stringify(b.scope), b.period, t.period.start, t.period.end, t.spent - deps.spentSince(t.period.start, scopeOf(b)));
+    // Counted under the new name now: a route given the old name later starts from its own rows alone.
+    deps.carries?.set(JSON.stringify(from.scope), b.period, t.period.start, t.period.end, 0);
     return t;
   };
   /** The budgets of the current config, each in its current period. */
