@@ -3,7 +3,7 @@
  * under its new name, its old name kept as an alias (the Aliases card lists it), so a tool connected
  * with the old name still reaches it and the Connect page does not call it lost; a name taken is
  * refused beside the field, and nothing changes. A deployment renamed from its form keeps its old
- * name as an alias too, unless unticked.
+ * name as an alias too, unless unticked, and a weighted route's weights follow it.
  */
 import { beforeAll, expect, it } from 'vitest';
 import { twoProviders, useDashboard } from '../support/dashboard';
@@ -81,5 +81,34 @@ it('deletes a renamed route with its alias, saying first which go and which tool
   await confirm.click();
   await expect.poll(() => h.gateway.config().routes.map((r) => r.name)).toEqual(['taken']);
   expect(h.gateway.config().aliases?.default).toBeUndefined();
+  expect(dashboard.notFound).toEqual([]);
+});
+
+it("edits a weighted route's weights, each with its share of traffic, and they follow a deployment renamed from its form", async () => {
+  const { h, page } = dashboard;
+  expect((await h.admin('/admin/api/routes', { method: 'POST', body: JSON.stringify({ name: 'split', deployments: ['local-llama', 'cloud-mini'] }) })).status).toBe(201);
+  await dashboard.go('/routes');
+  expect(await page.getByTestId('weights-split').count()).toBe(0);
+  await page.getByLabel('Strategy of split').selectOption('weighted');
+  const weights = page.getByTestId('weights-split');
+  await expect.poll(() => weights.textContent()).toContain('local-llama: 50% of traffic');
+  await weights.getByLabel('Weight of local-llama').fill('3');
+  expect(await weights.textContent()).toContain('local-llama: 75% of traffic');
+  await weights.getByLabel('Weight of cloud-mini').fill('one');
+  await weights.getByRole('button', { name: 'Save weights' }).click();
+  await expect.poll(() => weights.textContent()).toContain('"one" is not a number');
+  expect(h.gateway.config().routes.find((r) => r.name === 'split')?.weights).toBeUndefined();
+  await weights.getByLabel('Weight of cloud-mini').fill('0');
+  expect(await weights.textContent()).toContain('cloud-mini: only when the others cannot answer');
+  await weights.getByRole('button', { name: 'Save weights' }).click();
+  await expect.poll(() => h.gateway.config().routes.find((r) => r.name === 'split')?.weights).toEqual({ 'local-llama': 3, 'cloud-mini': 0 });
+  await expect.poll(() => weights.textContent()).toContain('Saved: traffic follows these weights');
+
+  await page.locator('tr', { hasText: 'gpt-4.1-mini' }).getByRole('button', { name: 'Edit' }).click();
+  const form = page.locator('form', { has: page.getByLabel('Deployment name') });
+  await form.getByLabel('Deployment name').fill('mini-2');
+  await form.getByRole('button', { name: 'Save' }).click();
+  await expect.poll(() => h.gateway.config().routes.find((r) => r.name === 'split')?.weights).toEqual({ 'local-llama': 3, 'mini-2': 0 });
+  await expect.poll(() => weights.textContent()).toContain('mini-2: only when the others cannot answer');
   expect(dashboard.notFound).toEqual([]);
 });

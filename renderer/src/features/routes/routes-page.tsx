@@ -17,6 +17,7 @@ import { Badge, Card, ConfirmButton, Empty, ErrorNote, Field, Loading } from '..
 import { AliasesCard, aliasesGoing } from './aliases-card';
 import { RouteRename } from './route-rename';
 import { RouteRules } from './route-rules';
+import { RouteWeights } from './route-weights';
 import { RouteOrder } from './route-order';
 import { DeploymentForm } from './deployment-form';
 import { numberReader } from '../../ui/numbers';
@@ -70,7 +71,7 @@ const STRATEGIES: { value: NonNullable<RouteConfig['strategy']>; label: string }
   { value: 'ordered', label: 'In this order' },
   { value: 'lowest-latency', label: 'Lowest latency (recent live traffic)' },
   { value: 'lowest-cost', label: 'Lowest cost (local first)' },
-  { value: 'weighted', label: 'Weighted (weights in the config file)' },
+  { value: 'weighted', label: 'Weighted (random, by the weights below)' },
 ];
 
 function RouteCard({ route, routes, describe, live }: { route: RouteConfig; routes: string[]; describe: (name: string) => string; live: Map<string, LiveDeployment> }) {
@@ -137,6 +138,7 @@ function RouteCard({ route, routes, describe, live }: { route: RouteConfig; rout
           Keep each session on one deployment
         </label>
       </div>
+      {route.strategy === 'weighted' ? <RouteWeights route={route} /> : null}
       <div className="row" style={{ marginTop: 10 }}>
         <button className="primary" disabled={!changed || saveOrder.isPending} onClick={() => saveOrder.mutate(order)}>Save order</button>
         {changed ? <span className="muted">Unsaved order</span> : saveOrder.isSuccess ? <span className="muted">Saved: traffic follows the new order</span> : null}
