@@ -141,3 +141,42 @@ describe('on a gateway open to the network, a key no provider has used yet', () 
     expect(added.status).toBe(201);
   });
 });
+
+describe('a key typed in the dashboard', () => {
+  it('is kept apart from every key another provider or another server had: a provider given a renamed one\'s old name does not take its key', async () => {
+    const kept = new Map<string, string>();
+    const secrets = {
+      resolve: (reference: string) => (reference.startsWith('secret:') ? kept.get(reference.slice(7)) : undefined),
+      store: async (name: string, value: string) => (kept.set(name, value), `secret:${name}`),
+      describe: () => ({ backend: 'test', protected: true, canStore: true }),
+    };
+    const desk = await startGateway(config(), { secrets });
+    const other = await startFakeOpenAI();
+    try {
+      const provider = (method: string, path: string, body: unknown) => desk.admin(`/admin/api/providers${path}`, { method, body: JSON.stringify(body) });
+      const keyOf = (name: string) => desk.gateway.config().providers.find((p) => p.name === name)?.apiKey;
+      expect((await provider('PATCH', '/cloud', { apiKeyValue: 'sk-openai-key' })).status).toBe(200);
+      expect((await provider('PATCH', '/cloud', { name: 'openai' })).status).toBe(200);
+      expect((await provider('POST', '', { name: 'cloud', kind: 'openai', baseUrl: `${other.url}/v1`, apiKeyValue: 'sk-other-key' })).status).toBe(201);
+      expect(keyOf('cloud')).not.toBe(keyOf('openai'));
+      expect(secrets.resolve(keyOf('openai') as string)).toBe('sk-openai-key');
+      expect(secrets.resolve(keyOf('cloud') as string)).toBe('sk-other-key');
+      const res = await fetch(`${desk.baseUrl}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'mini', messages: [{ role: 'user', content: 'hi' }] }) });
+      expect(res.status).toBe(200);
+      expect(openai.requests.at(-1)?.headers.authorization).toBe('Bearer sk-openai-key');
+
+      // Typed again for the same server, a key replaces the one kept for it; typed for another server
+      // (the provider moved), it is kept apart, and the first server's stays as a restore would want it.
+      expect((await provider('PATCH', '/openai', { apiKeyValue: 'sk-rotated' })).status).toBe(200);
+      const first = keyOf('openai') as string;
+      expect((await provider('PATCH', '/openai', { apiKeyValue: 'sk-rotated-again' })).status).toBe(200);
+      expect(keyOf('openai')).toBe(first);
+      expect((await provider('PATCH', '/openai', { baseUrl: `${other.url}/v1`, apiKeyValue: 'sk-moved-key' })).status).toBe(200);
+      expect(keyOf('openai')).not.toBe(first);
+      expect([secrets.resolve(first), secrets.resolve(keyOf('openai') as string)]).toEqual(['sk-rotated-again', 'sk-moved-key']);
+    } finally {
+      await desk.stop();
+      await other.stop();
+    }
+  });
+});

@@ -122,7 +122,7 @@ export function configRoutes(app: FastifyInstance, services: ConfigRouteServices
     return applied;
   };
 
-  providerRoutes(app, { current, apply, wouldApply, secrets: services.secrets });
+  providerRoutes(app, { current, apply, wouldApply, keyOrigins: () => services.config.keyBindings.bound(current()), secrets: services.secrets });
   webhookRoute(app, { current, apply: (reply, next) => apply(reply, next), secrets: services.secrets });
 
   // --- deployments and routes: their config schemas are their bodies

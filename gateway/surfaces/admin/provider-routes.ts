@@ -6,14 +6,14 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type Type from 'typebox';
-import { addItem, replaceItem, type Entity } from '../../config/edit';
+import { addItem, EditError, replaceItem, type Entity } from '../../config/edit';
 import { mergePatch } from '../../config/merge-patch';
 import type { Config, ProviderConfig } from '../../config/schema';
 import type { Secrets } from '../../config/secrets';
 import { GatewayError } from '../../errors';
 import { readKey } from '../../providers/api-key';
 import { isLocalProvider } from '../../providers/locality';
-import { keepTypedSecret, refuseUnlessStorable, typedKey, type TypedSecret } from './typed-secrets';
+import { keepTypedSecret, refuseUnlessStorable, secretNameFor, typedKey, type TypedSecret } from './typed-secrets';
 import { NameParams, ProviderInputSchema, ProviderListSchema, ProviderPatchSchema, ProviderViewSchema, type ProviderInput, type ProviderPatch, type ProviderView } from './schemas';
 
 export interface ProviderRouteParts {
@@ -22,12 +22,14 @@ export interface ProviderRouteParts {
   apply(reply: FastifyReply, next: () => Config, focus?: { list: Entity; name: string }, fresh?: ReadonlySet<string>): Config | undefined;
   /** Whether an edit would be applied. */
   wouldApply(next: () => Config, fresh: ReadonlySet<string>): boolean;
+  /** Each key reference's servers, in the config and every revision (config/key-binding.ts). */
+  keyOrigins(): ReadonlyMap<string, ReadonlySet<string>>;
   secrets: Secrets;
 }
 
 type Params = { Params: Type.Static<typeof NameParams> };
 const TYPED_KEY: TypedSecret = { param: 'apiKeyValue', subject: 'The key', kind: 'API keys', instead: 'set one (e.g. OPENAI_API_KEY) and enter env:OPENAI_API_KEY as the key reference' };
-export function providerRoutes(app: FastifyInstance, { current, apply, wouldApply, secrets }: ProviderRouteParts): void {
+export function providerRoutes(app: FastifyInstance, { current, apply, wouldApply, keyOrigins, secrets }: ProviderRouteParts): void {
   const named = (config: Config, name: string) => config.providers.find((p) => p.name === name);
   const providerView = (provider: ProviderConfig): ProviderView => {
     const { apiKey, ...rest } = provider;
@@ -50,9 +52,10 @@ export function providerRoutes(app: FastifyInstance, { current, apply, wouldAppl
     }
     refuseUnlessStorable(secrets, TYPED_KEY);
     const key = typedKey(apiKeyValue, TYPED_KEY.param);
-    const provisional = `secret:${fields.name}`;
+    const name = secretNameFor(fields, othersAfter(() => change(fields), fields.name), keyOrigins());
+    const provisional = `secret:${name}`;
     if (!wouldApply(() => change({ ...fields, apiKey: provisional }), new Set([provisional]))) return apply(reply, () => change({ ...fields, apiKey: provisional }), focus, new Set([provisional]));
-    const reference = await keepTypedSecret(secrets, fields.name, key, TYPED_KEY);
+    const reference = await keepTypedSecret(secrets, name, key, TYPED_KEY);
     return apply(reply, () => change({ ...fields, apiKey: reference }), focus, new Set([reference]));
   };
   /** A provider's patch as the body a PUT would send, and the key it has: the fields merged, the key only as the patch names it (write-only, it travels apart). */
@@ -79,4 +82,14 @@ export function providerRoutes(app: FastifyInstance, { current, apply, wouldAppl
     const applied = await applyProvider(reply, input, existingKey, (provider) => replaceItem(current(), 'providers', request.params.name, provider));
     return applied ? providerView(named(applied, input.name) as ProviderConfig) : reply;
   });
+}
+
+/** The other providers of the config an edit makes; none when the edit is refused (apply says why). */
+function othersAfter(change: () => Config, name: string): ProviderConfig[] {
+  try {
+    return change().providers.filter((p) => p.name !== name);
+  } catch (error) {
+    if (error instanceof EditError) return [];
+    throw error;
+  }
 }

@@ -4,6 +4,8 @@
  * gateway that reads its secrets from the environment, a system with no encrypted storage), and a
  * 500 saying nothing changed when it could not be written.
  */
+import { originOf } from '../../config/key-binding';
+import type { ProviderConfig } from '../../config/schema';
 import type { Secrets } from '../../config/secrets';
 import { GatewayError } from '../../errors';
 import { cleanKey, keyFlaw } from '../../providers/api-key';
@@ -42,4 +44,23 @@ export function typedKey(value: string, param: string): string {
   const flaw = keyFlaw(key);
   if (flaw) throw new GatewayError('invalid_request', `The key has ${flaw}, which no API key has: paste the key again`, { param });
   return key;
+}
+
+/**
+ * The name a provider's typed key is kept under: the provider's own, unless another provider's key
+ * is kept under it, or a key kept under it was ever sent to another server (a renamed provider's,
+ * whose old name a new provider took; its own before it moved): then the name with .2, .3 and on.
+ * A kept key is only ever sent to the one server it was typed for, in this config and in every
+ * revision a restore could bring back.
+ */
+export function secretNameFor(provider: ProviderConfig, others: readonly ProviderConfig[], bound: ReadonlyMap<string, ReadonlySet<string>>): string {
+  const origin = originOf(provider.baseUrl);
+  const taken = new Set(others.map((p) => p.apiKey));
+  const free = (name: string) => !taken.has(`secret:${name}`) && [...(bound.get(`secret:${name}`) ?? [])].every((o) => o === origin);
+  if (free(provider.name)) return provider.name;
+  // Within the 128 characters a reference's name may have; ends, as taken and bound are finite.
+  const stem = provider.name.slice(0, 120);
+  let n = 2;
+  while (!free(`${stem}.${n}`)) n++;
+  return `${stem}.${n}`;
 }
