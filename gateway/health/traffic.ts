@@ -31,8 +31,12 @@ export interface TrafficStats {
   latencyMs(deployment: string): number | undefined;
   /** What traffic said of a provider and its deployments: it was another server's (moved by a config change). */
   forget(provider: string, deployments: readonly string[]): void;
-  /** Deployments a config change renamed (old name to new): what traffic said of each goes on under its new name. */
-  renamed(deployments: ReadonlyMap<string, string>): void;
+  /**
+   * After a config change: what traffic said of each renamed deployment (old name to new) goes on
+   * under its new name, and what it said of a deployment now gone or pointed elsewhere is forgotten
+   * (a deployment given its name later must not inherit another model's latency).
+   */
+  configured(renamed: ReadonlyMap<string, string>, replaced: readonly string[]): void;
 }
 
 export const LATENCY_SAMPLES = 20;
@@ -118,9 +122,10 @@ export function createTrafficStats(now: () => number = Date.now): TrafficStats {
         latencies.delete(name);
       }
     },
-    renamed(names) {
-      for (const [from, to] of names) {
-        for (const map of [deployments, latencies] as Map<string, unknown>[]) {
+    configured(renamed, replaced) {
+      for (const map of [deployments, latencies] as Map<string, unknown>[]) {
+        for (const name of replaced) map.delete(name);
+        for (const [from, to] of renamed) {
           if (map.has(from)) map.set(to, map.get(from));
           map.delete(from);
         }

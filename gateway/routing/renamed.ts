@@ -27,6 +27,21 @@ export function renamedDeployments(before: Config, after: Config): ReadonlyMap<s
   return renamed;
 }
 
+/** What a config change did to deployment names: those it renamed (old to new), and those it replaced. */
+export function deploymentChanges(before: Config, after: Config): { renamed: ReadonlyMap<string, string>; replaced: string[] } {
+  const renamed = renamedDeployments(before, after);
+  return { renamed, replaced: replacedDeployments(before, after, renamed) };
+}
+
+/**
+ * Deployments whose name now stands for another model or server, or for nothing: gone without a
+ * rename, or pointed elsewhere. What was known of them under that name was the old target's.
+ */
+function replacedDeployments(before: Config, after: Config, renamed: ReadonlyMap<string, string>): string[] {
+  const now = new Map(after.deployments.map((d) => [d.name, reachOf(d, after)]));
+  return before.deployments.filter((d) => !renamed.has(d.name) && now.get(d.name) !== reachOf(d, before)).map((d) => d.name);
+}
+
 function byReach(deployments: readonly DeploymentConfig[], config: Config): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const deployment of deployments) {
