@@ -1,12 +1,14 @@
 /** A config file named on the command line (`import`, `check`, `serve --config`), read as JSON. */
 import { readFileSync } from 'node:fs';
 import type { Output } from '../cli-output';
+import { jsonProblem } from './json-problem';
 
 /** The file's JSON, or undefined once it has said why there is none (unreadable, not JSON). */
 export function readConfigFile(file: string, io: Output): unknown {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    // Without the byte order mark Windows editors may put first, which JSON.parse refuses.
+    text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
   } catch (error) {
     io.err(`${unreadable(file, error as NodeJS.ErrnoException)}\n`);
     return undefined;
@@ -14,7 +16,7 @@ export function readConfigFile(file: string, io: Output): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    io.err(`${file} is not valid JSON: ${(error as Error).message}\n`);
+    io.err(`${file} is not valid JSON: ${jsonProblem(text) ?? (error as Error).message}\n`);
     return undefined;
   }
 }

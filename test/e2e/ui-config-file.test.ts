@@ -1,7 +1,8 @@
 /**
  * A gateway whose config a file owns (`serve --config FILE`), in a real browser (support/dashboard.ts):
  * the pages that edit the config say that the file is applied again at each start and reload, and
- * link the export that would put a change made here in it; the other pages say nothing of it.
+ * link the export that would put a change made here in it; the other pages say nothing of it. A
+ * config pasted to import is said to be not JSON where it stops being so, then previewed and applied.
  */
 import { beforeAll, expect, it } from 'vitest';
 import { twoProviders, useDashboard } from '../support/dashboard';
@@ -27,5 +28,24 @@ it('says on the pages that edit the config that a file owns it, and nowhere else
   // What the note reads: the settings' server view (null without a file: ui-connected-routes.test.ts).
   const settings = await dashboard.h.admin('/admin/api/settings').then((r) => r.json());
   expect(settings.server.configFile).toBe('/etc/switchyard/config.json');
+  expect(dashboard.notFound).toEqual([]);
+});
+
+it('imports a pasted config: says where a paste stops being JSON, then what it would change, then applies it', async () => {
+  const { h, page } = dashboard;
+  await dashboard.go('/settings');
+  const paste = page.getByLabel('Paste a config to import');
+  const card = page.locator('section', { has: page.getByRole('heading', { name: 'Export and import' }) });
+  await paste.fill('{\n  "version": 1,\n}');
+  await expect.poll(() => card.textContent()).toMatch(/This is not valid JSON: .*(line 3|position 16)/);
+  expect(await card.getByRole('button', { name: 'Preview changes' }).isDisabled()).toBe(true);
+
+  const next = structuredClone(h.gateway.config());
+  next.routes.push({ name: 'pasted', deployments: ['mini'] });
+  await paste.fill(JSON.stringify(next, null, 2));
+  await card.getByRole('button', { name: 'Preview changes' }).click();
+  await expect.poll(() => card.textContent()).toContain('added route pasted');
+  await card.getByRole('button', { name: 'Apply' }).click();
+  await expect.poll(() => h.gateway.config().routes.map((r) => r.name)).toContain('pasted');
   expect(dashboard.notFound).toEqual([]);
 });

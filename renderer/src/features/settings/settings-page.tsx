@@ -243,13 +243,15 @@ function ConfigImport() {
   const client = useQueryClient();
   const [text, setText] = useState('');
   const [preview, setPreview] = useState<ConfigPreview | null>(null);
-  const parsed = (): Config | undefined => {
+  // The browser's own words for where it stops being JSON ("... (line 4 column 1)").
+  const reading = (): { config: Config; problem?: undefined } | { config?: undefined; problem: string } => {
     try {
-      return JSON.parse(text) as Config;
-    } catch {
-      return undefined;
+      return { config: JSON.parse(text) as Config };
+    } catch (error) {
+      return { problem: (error as Error).message };
     }
   };
+  const parsed = () => reading().config;
   const check = useMutation(settingsMutations.previewImport());
   const apply = useMutation(settingsMutations.importConfig(client));
   const applied = () => {
@@ -258,7 +260,7 @@ function ConfigImport() {
   };
   return (
     <Card title="Export and import" actions={<a className="button" href="/admin/api/config" download="switchyard-config.json">Export config</a>}>
-      <Field label="Paste a config to import" error={text && !parsed() ? 'This is not valid JSON' : undefined}>
+      <Field label="Paste a config to import" error={text && !parsed() ? `This is not valid JSON: ${reading().problem}` : undefined}>
         <textarea rows={5} value={text} onChange={(e) => { setText(e.target.value); setPreview(null); }} className="mono" />
       </Field>
       <div className="row">

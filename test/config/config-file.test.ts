@@ -1,0 +1,33 @@
+/** A config file as a person edits it by hand: where it stops being JSON, said by line and column in words, and a Windows editor's byte order mark read past. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { readConfigFile } from '../../gateway/config/config-file';
+
+const dir = mkdtempSync(join(tmpdir(), 'switchyard-config-file-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function read(text: string): { value: unknown; err: string } {
+  const file = join(dir, 'config.json');
+  writeFileSync(file, text);
+  let err = '';
+  const value = readConfigFile(file, { out: () => {}, err: (s: string) => void (err += s) } as never);
+  return { value, err: err.replace(`${file} `, '') };
+}
+
+it('says where a hand-edited file stops being JSON, and what is there that JSON does not have', () => {
+  const cases: [string, string][] = [
+    ['{\n  "version": 1,\n  "routes": [],\n}', 'line 3, column 15: a comma after the last item, which JSON does not allow'],
+    ['{\n  "version": 1 // the only one\n}', 'line 2, column 16: a comment, which JSON does not have'],
+    ['{\n  "version": 1\n  "routes": []\n}', 'line 3, column 3: a comma is missing before this'],
+    ["{ 'version': 1 }", 'line 1, column 3: a character JSON does not have here (strings and names take double quotes)'],
+    ['{ "version": 1', 'line 1, column 15: a } is missing: an object is not closed'],
+    ['  \n', 'the file is empty'],
+  ];
+  for (const [text, said] of cases) expect(read(text)).toEqual({ value: undefined, err: `is not valid JSON: ${said}\n` });
+});
+
+it("reads a file a Windows editor saved with a byte order mark", () => {
+  expect(read('\uFEFF{ "version": 1 }')).toEqual({ value: { version: 1 }, err: '' });
+});
