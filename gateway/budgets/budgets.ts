@@ -91,7 +91,8 @@ export function createBudgets(deps: { config: () => Config; defaultTimeZone: () 
     const budgets = config.budgets;
     const now = deps.now();
     if (budgets !== source) {
-      // A config change: budgets kept as they were (or renamed with their scope) keep their spend, new or changed ones start from the rollups.
+      // A config change: budgets kept as they were (or whose route or provider was renamed) keep
+      // their spend, new or changed ones start from the rollups.
       const before = new Map(tracked.map((t) => [JSON.stringify(t.config), t]));
       tracked = (budgets ?? []).map((b) => before.get(JSON.stringify(b)) ?? renamed(b, before, seen, config) ?? start(b, now));
       source = budgets;

@@ -74,8 +74,8 @@ export function keepingOldName(renamed: Config, from: string, to: string): Confi
 
 /**
  * Every place a config names a provider, deployment or route: deployments name their provider,
- * routes their deployments (and weights), rules the route they use, aliases a route or deployment, budgets the
- * route or provider they count.
+ * routes their deployments (and weights), rules the route they use, aliases a route or deployment,
+ * budgets the route or provider they count.
  */
 function renameReferences(config: Config, list: Entity, from: string, to: string): void {
   const rename = (value: string) => (value === from ? to : value);

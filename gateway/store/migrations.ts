@@ -305,12 +305,6 @@ export const MIGRATIONS: readonly string[] = [
      WHERE json_type(p.value, '$.apiKey') = 'text' AND json_type(p.value, '$.baseUrl') = 'text';`,
   // 23: what a budget's scope spent under its names before a rename, per period (store/budget-carries.ts):
   // usage rows keep the names they were written under; rows of ended periods are deleted by \`period_end\`
-  `CREATE TABLE budget_carries (
-     scope TEXT NOT NULL,
-     period TEXT NOT NULL,
-     period_start INTEGER NOT NULL,
-     period_end INTEGER NOT NULL,
-     usd REAL NOT NULL,
-     PRIMARY KEY (scope, period, period_start)
-   ) WITHOUT ROWID;`,
+  `CREATE TABLE budget_carries (scope TEXT NOT NULL, period TEXT NOT NULL, period_start INTEGER NOT NULL, period_end INTEGER NOT NULL, usd REAL NOT NULL,
+     PRIMARY KEY (scope, period, period_start)) WITHOUT ROWID;`,
 ];
