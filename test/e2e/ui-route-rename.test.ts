@@ -97,6 +97,7 @@ it("edits a weighted route's weights, each with its share of traffic, and they f
   await weights.getByLabel('Weight of cloud-mini').fill('one');
   await weights.getByRole('button', { name: 'Save weights' }).click();
   await expect.poll(() => weights.textContent()).toContain('"one" is not a number');
+  expect(await weights.textContent()).toContain('cloud-mini: not a number');
   expect(h.gateway.config().routes.find((r) => r.name === 'split')?.weights).toBeUndefined();
   await weights.getByLabel('Weight of cloud-mini').fill('0');
   expect(await weights.textContent()).toContain('cloud-mini: only when the others cannot answer');

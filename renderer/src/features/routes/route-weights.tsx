@@ -25,7 +25,10 @@ export function RouteWeights({ route }: { route: RouteConfig }) {
     return Number.isFinite(value) && value > 0 ? value : 0;
   };
   const total = route.deployments.reduce((sum, d) => sum + typed(d), 0);
-  const share = (d: string) => (typed(d) === 0 ? 'only when the others cannot answer' : `${Math.round((typed(d) / total) * 100)}% of traffic`);
+  const share = (d: string) => {
+    if (!Number.isFinite(Number(weights[d]?.trim() || 1))) return 'not a number';
+    return typed(d) === 0 ? 'only when the others cannot answer' : `${Math.round((typed(d) / total) * 100)}% of traffic`;
+  };
   const submit = () => {
     const { read, typos: found, ok } = numberReader();
     const next = Object.fromEntries(route.deployments.map((d) => [d, read(`weights.${d}`, weights[d] ?? '') ?? 1]));
