@@ -6,8 +6,8 @@
  * cache each time), and a weighted or lowest-latency route picks once per session, not per request.
  * Kept in memory, bounded: the least recently used session goes first, and one idle past
  * `idleMs` is forgotten. What changed is handed out to be saved (store/sticky-sessions.ts), so a
- * restart keeps each conversation where it was. A route given another order or strategy starts its
- * sessions afresh: the dashboard promises that traffic follows a new order.
+ * restart keeps each conversation where it was. A route given another order, strategy or weights
+ * starts its sessions afresh: the dashboard promises that traffic follows a new order.
  */
 import type { RouteConfig } from '../config/schema';
 
@@ -47,7 +47,11 @@ export function sessionKey(route: RouteConfig, session: string, clientKey: strin
   return { route: routeKey(route, route.deployments), session, clientKey };
 }
 
-const routeKey = (route: RouteConfig, deployments: readonly string[]) => `${route.name}\u0000${route.strategy ?? 'ordered'}\u0000${deployments.join('\u0000')}`;
+/** A route's name, strategy and order (a weighted route's weights are its order), as `deployments` name them. */
+function routeKey(route: RouteConfig, deployments: readonly string[]): string {
+  const weights = route.strategy === 'weighted' ? `\u0000${route.deployments.map((d) => route.weights?.[d] ?? 1).join(',')}` : '';
+  return `${route.name}\u0000${route.strategy ?? 'ordered'}\u0000${deployments.join('\u0000')}${weights}`;
+}
 
 /** Each route's key before and after a change that renamed some of its deployments and nothing else of it. */
 function routeKeysRenamed(deployments: ReadonlyMap<string, string>, before: readonly RouteConfig[], after: readonly RouteConfig[]): Map<string, { from: string; to: string }> {

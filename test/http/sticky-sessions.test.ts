@@ -107,6 +107,9 @@ describe('a route that keeps its sessions', () => {
     expect((await answeredBy('agent-1')).deployment).toBe('mini');
     draws = [0.9, 0.1];
     expect((await answeredBy('agent-2')).deployment).toBe('llama');
+    // New weights start its sessions afresh, as a new order does: one given 0 answers only when the other cannot.
+    sticky({ strategy: 'weighted', weights: { llama: 1, mini: 0 } });
+    expect((await answeredBy('agent-1')).deployment).toBe('llama');
 
     t.h.gateway.applyConfig(t.configWith({}, split), 'test');
     draws = [0.1, 0.9];
