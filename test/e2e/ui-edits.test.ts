@@ -22,7 +22,7 @@ beforeAll(async () => {
 const elsewhere = (path: string, method: string, body: unknown) => h.admin(`/admin/api/${path}`, { method, body: JSON.stringify(body) }).then((r) => expect(r.status).toBe(200));
 
 describe('an edit on a page loaded before a change made elsewhere', () => {
-  it("keeps the route's new order when the strategy and the retry are saved", async () => {
+  it("keeps the route's new order when the strategy, the cache and the retry are saved", async () => {
     await dashboard.go('/routes');
     const strategy = page.getByLabel('Strategy of default');
     await strategy.waitFor();
@@ -30,13 +30,17 @@ describe('an edit on a page loaded before a change made elsewhere', () => {
     await strategy.selectOption('lowest-cost');
     await expect.poll(() => h.gateway.config().routes[0]?.strategy).toBe('lowest-cost');
     expect(h.gateway.config().routes[0]?.deployments).toEqual(['llama', 'mini']);
+    await page.getByRole('checkbox', { name: 'Cache every answer' }).first().check();
+    await expect.poll(() => h.gateway.config().routes[0]?.cache).toBe(true);
 
     await elsewhere('routes/default/order', 'PUT', { deployments: ['mini', 'llama'] });
     await page.getByText('Retry and deadline').click();
     await page.getByLabel('Attempts per deployment').fill('2');
     await page.getByRole('button', { name: 'Save retry settings' }).click();
     await expect.poll(() => h.gateway.config().routes[0]?.retry).toEqual({ attempts: 2 });
-    expect(h.gateway.config().routes[0]).toMatchObject({ deployments: ['mini', 'llama'], strategy: 'lowest-cost' });
+    expect(h.gateway.config().routes[0]).toMatchObject({ deployments: ['mini', 'llama'], strategy: 'lowest-cost', cache: true });
+    await page.getByRole('checkbox', { name: 'Cache every answer' }).first().uncheck();
+    await expect.poll(() => h.gateway.config().routes[0]?.cache).toBeUndefined();
   });
 
   it('keeps sessions on one deployment once ticked, shows why a session went where it did, and what the session did', async () => {

@@ -82,6 +82,8 @@ function RouteCard({ route, routes, describe, live }: { route: RouteConfig; rout
   // Shown ticked at once, not only once the saved route comes back.
   const [keepSessions, setKeepSessions] = useState(route.stickySessions === true);
   useEffect(() => setKeepSessions(route.stickySessions === true), [route.stickySessions]);
+  const [cacheAll, setCacheAll] = useState(route.cache === true);
+  useEffect(() => setCacheAll(route.cache === true), [route.cache]);
   const saveOrder = useMutation(routeMutations.reorder(client, route.name));
   const saveRetry = useMutation(routeMutations.patch(client, route.name));
   const remove = useMutation(routeMutations.remove(client));
@@ -136,6 +138,17 @@ function RouteCard({ route, routes, describe, live }: { route: RouteConfig; rout
             }}
           />
           Keep each session on one deployment
+        </label>
+        <label className="row" style={{ gap: 6 }} title="A request made again (the same messages and parameters, from the same client key) is answered from the cache; without this, only temperature-0 requests are">
+          <input
+            type="checkbox"
+            checked={cacheAll}
+            onChange={(e) => {
+              setCacheAll(e.target.checked);
+              saveRetry.mutate({ cache: e.target.checked ? true : null }, { onError: () => setCacheAll(route.cache === true) });
+            }}
+          />
+          Cache every answer
         </label>
       </div>
       {route.strategy === 'weighted' ? <RouteWeights route={route} /> : null}
