@@ -19,10 +19,13 @@ const WORDS: Record<string, string> = {
   EndOfFileExpected: 'more after the end of the JSON value',
 };
 
-/** "line 3, column 5: ..." for the first problem in `text`, or undefined when it is valid JSON. */
-export function jsonProblem(text: string): string | undefined {
+/**
+ * "line 3, column 5: ..." for the first problem in `text`, or undefined when it is valid JSON.
+ * `jsonc`: comments and a comma after the last item are allowed (tools' settings files take them).
+ */
+export function jsonProblem(text: string, jsonc = false): string | undefined {
   const errors: ParseError[] = [];
-  parse(text, errors, { allowTrailingComma: false, disallowComments: true });
+  parse(text, errors, { allowTrailingComma: jsonc, disallowComments: !jsonc });
   const first = errors[0];
   if (!first) return undefined;
   if (text.trim() === '') return 'the file is empty';

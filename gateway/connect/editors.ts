@@ -3,7 +3,8 @@
  * set, everything else (other keys, comments, formatting) is left as it was. A file that does not
  * parse is refused, never rewritten. Pure: text in, text out.
  */
-import { applyEdits, modify, parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { applyEdits, modify, parse } from 'jsonc-parser';
+import { jsonProblem } from '../config/json-problem';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { answerRoom } from './context-window';
 
@@ -35,13 +36,9 @@ export const OPEN_KEY = 'switchyard';
 const JSON_FORMAT = { formattingOptions: { insertSpaces: true, tabSize: 2, eol: '\n' } };
 
 function jsonObject(text: string, what: string): void {
-  const errors: ParseError[] = [];
-  const value: unknown = parse(text, errors, { allowTrailingComma: true, disallowComments: false });
-  const first = errors[0];
-  if (first) {
-    const line = text.slice(0, first.offset).split('\n').length;
-    throw new ConnectError(`${what} is not valid JSON (${printParseErrorCode(first.error)} on line ${line}); it was left untouched. Fix it, or move it aside, and run again.`);
-  }
+  const problem = jsonProblem(text, true);
+  if (problem) throw new ConnectError(`${what} is not valid JSON (${problem}); it was left untouched. Fix it, or move it aside, and run again.`);
+  const value: unknown = parse(text, [], { allowTrailingComma: true, disallowComments: false });
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw new ConnectError(`${what} does not hold a JSON object; it was left untouched.`);
 }
 

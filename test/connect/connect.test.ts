@@ -64,7 +64,7 @@ describe('claude-code', () => {
     write(file(), '{ "env": { "A": 1, }\n  "broken"\n');
     const run = await connect('claude-code');
     expect(run.code).toBe(1);
-    expect(run.err).toMatch(/settings\.json is not valid JSON \(\w+ on line 2\); it was left untouched/);
+    expect(run.err).toMatch(/settings\.json is not valid JSON \(line 2, column 3: a comma is missing before this\); it was left untouched/);
     expect(readFileSync(file(), 'utf8')).toBe('{ "env": { "A": 1, }\n  "broken"\n');
     expect(existsSync(join(cli.data.path, 'connect', 'claude-code.json'))).toBe(false);
   });
