@@ -93,14 +93,14 @@ it("edits a weighted route's weights, each with its share of traffic, and they f
   const weights = page.getByTestId('weights-split');
   await expect.poll(() => weights.textContent()).toContain('local-llama: 50% of traffic');
   await weights.getByLabel('Weight of local-llama').fill('3');
-  expect(await weights.textContent()).toContain('local-llama: 75% of traffic');
+  await expect.poll(() => weights.textContent()).toContain('local-llama: 75% of traffic');
   await weights.getByLabel('Weight of cloud-mini').fill('one');
   await weights.getByRole('button', { name: 'Save weights' }).click();
   await expect.poll(() => weights.textContent()).toContain('"one" is not a number');
-  expect(await weights.textContent()).toContain('cloud-mini: not a number');
+  await expect.poll(() => weights.textContent()).toContain('cloud-mini: not a number');
   expect(h.gateway.config().routes.find((r) => r.name === 'split')?.weights).toBeUndefined();
   await weights.getByLabel('Weight of cloud-mini').fill('0');
-  expect(await weights.textContent()).toContain('cloud-mini: only when the others cannot answer');
+  await expect.poll(() => weights.textContent()).toContain('cloud-mini: only when the others cannot answer');
   await weights.getByRole('button', { name: 'Save weights' }).click();
   await expect.poll(() => h.gateway.config().routes.find((r) => r.name === 'split')?.weights).toEqual({ 'local-llama': 3, 'cloud-mini': 0 });
   await expect.poll(() => weights.textContent()).toContain('Saved: traffic follows these weights');
