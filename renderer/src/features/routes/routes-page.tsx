@@ -79,11 +79,6 @@ function RouteCard({ route, routes, describe, live }: { route: RouteConfig; rout
   const [order, setOrder] = useState(route.deployments);
   const [retry, setRetry] = useState({ attempts: String(route.retry?.attempts ?? 1), deadlineMs: route.deadlineMs ? String(route.deadlineMs) : '' });
   useEffect(() => setOrder(route.deployments), [route.deployments]);
-  // Shown ticked at once, not only once the saved route comes back.
-  const [keepSessions, setKeepSessions] = useState(route.stickySessions === true);
-  useEffect(() => setKeepSessions(route.stickySessions === true), [route.stickySessions]);
-  const [cacheAll, setCacheAll] = useState(route.cache === true);
-  useEffect(() => setCacheAll(route.cache === true), [route.cache]);
   const saveOrder = useMutation(routeMutations.reorder(client, route.name));
   const saveRetry = useMutation(routeMutations.patch(client, route.name));
   const remove = useMutation(routeMutations.remove(client));
@@ -128,28 +123,8 @@ function RouteCard({ route, routes, describe, live }: { route: RouteConfig; rout
             {STRATEGIES.map((s) => <option key={s.value} value={s.value}>{s.label}</option>)}
           </select>
         </label>
-        <label className="row" style={{ gap: 6 }} title="Claude Code's and Codex's sessions (or x-switchyard-session) stay on the deployment that last answered them while it is usable; forgotten after 30 idle minutes">
-          <input
-            type="checkbox"
-            checked={keepSessions}
-            onChange={(e) => {
-              setKeepSessions(e.target.checked);
-              saveRetry.mutate({ stickySessions: e.target.checked ? true : null }, { onError: () => setKeepSessions(route.stickySessions === true) });
-            }}
-          />
-          Keep each session on one deployment
-        </label>
-        <label className="row" style={{ gap: 6 }} title="A request made again (the same messages and parameters, from the same client key) is answered from the cache; without this, only temperature-0 requests are">
-          <input
-            type="checkbox"
-            checked={cacheAll}
-            onChange={(e) => {
-              setCacheAll(e.target.checked);
-              saveRetry.mutate({ cache: e.target.checked ? true : null }, { onError: () => setCacheAll(route.cache === true) });
-            }}
-          />
-          Cache every answer
-        </label>
+        <RouteFlag route={route} field="stickySessions" label="Keep each session on one deployment" title="Claude Code's and Codex's sessions (or x-switchyard-session) stay on the deployment that last answered them while it is usable; forgotten after 30 idle minutes" save={(patch, onError) => saveRetry.mutate(patch, { onError })} />
+        <RouteFlag route={route} field="cache" label="Cache every answer" title="A request made again (the same messages and parameters, from the same client key) is answered from the cache; without this, only temperature-0 requests are" save={(patch, onError) => saveRetry.mutate(patch, { onError })} />
       </div>
       {route.strategy === 'weighted' ? <RouteWeights route={route} /> : null}
       <div className="row" style={{ marginTop: 10 }}>
@@ -173,6 +148,19 @@ function RouteCard({ route, routes, describe, live }: { route: RouteConfig; rout
         {saveRetry.isError && Object.keys(fields).length === 0 ? <ErrorNote error={saveRetry.error} /> : null}
       </details>
     </Card>
+  );
+}
+
+/** A route's yes-or-no setting: shown ticked at once, not only once the saved route comes back, and saved as a patch (unticked: removed). */
+function RouteFlag({ route, field, label, title, save }: { route: RouteConfig; field: 'stickySessions' | 'cache'; label: string; title: string; save: (patch: RoutePatch, onError: () => void) => void }) {
+  const saved = route[field] === true;
+  const [on, setOn] = useState(saved);
+  useEffect(() => setOn(saved), [saved]);
+  return (
+    <label className="row" style={{ gap: 6 }} title={title}>
+      <input type="checkbox" checked={on} onChange={(e) => { setOn(e.target.checked); save({ [field]: e.target.checked ? true : null }, () => setOn(saved)); }} />
+      {label}
+    </label>
   );
 }
 
