@@ -81,7 +81,7 @@ export interface AppServices {
   /** Whether the desktop app shows the notices, and the webhook they are posted to. */
   notices: { desktop: boolean; webhook: WebhookChannel };
   /** `file`: the config file applied at each start and reload (`serve --config`), whose config the dashboard's edits last only until then. */
-  config: { current(): Config; apply(next: unknown, source: string): ValidationResult; history: ConfigHistory; keyBindings: KeyBindings; file: string | null };
+  config: { current(): Config; apply(next: unknown, source: string, renamed?: ReadonlyMap<string, string>): ValidationResult; history: ConfigHistory; keyBindings: KeyBindings; file: string | null };
   /** This gateway's id, sent upstream with every request: a request that comes back with it is a loop. */
   gatewayId: string;
   now: () => number;
@@ -177,7 +177,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     recorder: s.recorder,
     health: s.health,
     healthHistory: s.healthHistory,
-    config: { config: s.config, keys: s.keys, secrets: s.secrets, defaultTimeZone: () => s.catalog().defaultTimeZone, server: () => ({ host, port: port(), exposed, notices: noticesView(s.notices), configFile: s.config.file }), data: s.data, now: s.now },
+    config: { config: s.config, secrets: s.secrets, defaultTimeZone: () => s.catalog().defaultTimeZone, server: () => ({ host, port: port(), exposed, notices: noticesView(s.notices), configFile: s.config.file }), data: s.data, now: s.now },
     usage: { usageLog: s.usageLog, cache: s.cache, keys: s.keys, config: () => s.config.current(), now: s.now, timeZone: () => s.catalog().defaultTimeZone },
     connect: { config: () => s.config.current(), server: () => ({ host, port: port(), exposed }), keys: s.keys, places: s.connectPlaces, windowOf: (d) => probedWindow(s.routingState.facts(d)) },
     gatewayId: s.gatewayId,

@@ -84,7 +84,7 @@ export interface Gateway {
   startOn(port: number): Promise<{ port: number; url: string; baseUrl: string }>;
   /** Stops serving; requests in flight get `graceMs` to finish (default 0: cut at once). */
   stop(options?: { graceMs?: number }): Promise<void>;
-  /** Validates and applies a config to traffic at once; nothing changes when it is invalid. */
-  applyConfig(input: unknown, source: string): ValidationResult;
+  /** Validates and applies a config to traffic at once; nothing changes when it is invalid. `renamed`: names it renames (store/config-store.ts). */
+  applyConfig(input: unknown, source: string, renamed?: ReadonlyMap<string, string>): ValidationResult;
   config(): Config;
 }

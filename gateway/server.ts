@@ -19,7 +19,7 @@ import { createHealthMonitor } from './health/monitor';
 import { createTrafficStats } from './health/traffic';
 import { closeAdapters, createProviderSet, upstreamContext } from './providers/registry';
 import type { ProviderAdapter } from './providers/types';
-import { deploymentChanges } from './routing/renamed';
+import { deploymentChanges } from './config/renames';
 import { createBreakerBoard } from './routing/breaker-board';
 import { createCatalog, type Catalog } from './routing/catalog';
 import { createRouter } from './routing/router';
@@ -53,7 +53,6 @@ import { DEFAULT_HOST, DEFAULT_PORT, defaultDataDir, localUrl } from './paths';
 import { isLoopbackHost } from './providers/hosts';
 import { VERSION } from './version';
 import { healthReport, type HealthSources } from './surfaces/health/report';
-
 import type { Gateway, GatewayOptions } from './gateway-types';
 
 export type { Gateway, GatewayOptions };
@@ -197,7 +196,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         connectPlaces: { home: env.HOME || homedir(), env, stateDir: join(options.dataDir, 'connect') },
         data: () => ({ dir: options.dataDir, argument: shellWord(resolve(options.dataDir)), bytes: databaseBytes(options.dataDir), isDefault: resolve(options.dataDir) === resolve(defaultDataDir(env)) }),
         notices: { desktop: options.notices?.desktop ?? false, webhook },
-        config: { current: () => catalog.config, apply: (next, source) => applyConfig(next, source), history: configs, keyBindings: createKeyBindings(configs), file: options.configFile ?? null },
+        config: { current: () => catalog.config, apply: (next, source, renamed) => applyConfig(next, source, renamed), history: configs, keyBindings: createKeyBindings(configs), file: options.configFile ?? null },
         gatewayId: upstream.gatewayId,
         now,
       },
@@ -287,10 +286,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       // A chat that is down must not hold the stop: a post waiting to be tried again is given up.
       await webhook.close({ giveUpRetries: true });
     },
-    applyConfig: (applyConfig = (input, source) => {
+    applyConfig: (applyConfig = (input, source, renamed) => {
       const result = validateConfig(input);
       if (!result.ok) return result;
-      configs.save(result.config, source);
+      configs.save(result.config, source, renamed);
+      keys.reload();
       swap(result.config);
       return result;
     }),

@@ -3,10 +3,10 @@
  * notifications read. Breakers are keyed by deployment name and survive config changes, so a
  * config edit does not forget that a deployment is down, unless the edit points the deployment at
  * another model or server: what failed was the old one, and the edit is usually the fix. A renamed
- * deployment (routing/renamed.ts) keeps its breaker under its new name.
+ * deployment (config/renames.ts) keeps its breaker under its new name.
  */
 import type { BreakerConfig, Config, DeploymentConfig } from '../config/schema';
-import { reachOf } from './renamed';
+import { reachOf } from '../config/renames';
 import { CircuitBreaker, DEFAULT_BREAKER, type BlockCause, type BreakerSettings, type BreakerSnapshot, type Transition } from './circuit-breaker';
 
 export interface BreakerBoard {

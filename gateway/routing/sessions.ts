@@ -22,7 +22,7 @@ export interface SessionMemory {
   /** Sessions saved before a restart, oldest first (so the newest are kept when there are too many). */
   restore(sessions: Iterable<KeptSession>): void;
   /**
-   * Deployments a config change renamed (old name to new; routing/renamed.ts): the sessions of a
+   * Deployments a config change renamed (old name to new; config/renames.ts): the sessions of a
    * route that changed by those names alone go on, as they were, under the new names.
    */
   renamed(deployments: ReadonlyMap<string, string>, before: readonly RouteConfig[], after: readonly RouteConfig[]): void;

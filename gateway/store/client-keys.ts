@@ -20,8 +20,6 @@ export interface ClientKeyStore {
   create(name: string, options?: { rateLimitPerMinute?: number | null; allowedRoutes?: string[] | null }): { key: string; record: ClientKey };
   list(): ClientKey[];
   revoke(name: string): boolean;
-  /** A route or deployment was renamed: keys limited to it keep it under its new name. */
-  renameRoute(from: string, to: string): void;
   /** The live key a token belongs to, if any. */
   verify(token: string): ClientKey | undefined;
   /** Forgets what it read, for keys created or revoked by another process (the CLI). */
@@ -50,13 +48,6 @@ export function createClientKeyStore(db: Db, now: () => number = Date.now): Clie
   const insert = db.prepare('INSERT INTO client_keys (name, hash, prefix, created_at, revoked_at, rate_limit_per_minute, allowed_routes) VALUES (?, ?, ?, ?, NULL, ?, ?)');
   const all = db.prepare<[], Row>('SELECT * FROM client_keys ORDER BY created_at');
   const revoke = db.prepare('UPDATE client_keys SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL');
-  const setRoutes = db.prepare('UPDATE client_keys SET allowed_routes = ? WHERE name = ?');
-  const renameRoute = db.transaction((from: string, to: string) => {
-    for (const row of all.all()) {
-      const routes = row.allowed_routes ? (JSON.parse(row.allowed_routes) as string[]) : null;
-      if (routes?.includes(from)) setRoutes.run(JSON.stringify(routes.map((r) => (r === from ? to : r))), row.name);
-    }
-  });
   let byHash: Map<string, ClientKey> | undefined;
   // Every request from an SDK carries a token, and a SHA-256 through OpenSSL costs 5-9 us of CPU
   // on this machine: each token's verdict is kept until the keys change.
@@ -84,10 +75,6 @@ export function createClientKeyStore(db: Db, now: () => number = Date.now): Clie
       reload();
       return changed;
     },
-    renameRoute(from, to) {
-      renameRoute(from, to);
-      reload();
-    },
     verify(token) {
       let key = verified.get(token);
       if (key === undefined) {
@@ -98,6 +85,22 @@ export function createClientKeyStore(db: Db, now: () => number = Date.now): Clie
       return key ?? undefined;
     },
     reload,
+  };
+}
+
+/**
+ * Keys limited to a route or deployment a config change renamed (old name to new) keep it under its
+ * new name; called as the revision is saved (store/config-store.ts), in its transaction.
+ */
+export function keyLimitsFollowing(db: Db): (renamed: ReadonlyMap<string, string>) => void {
+  const limited = db.prepare<[], Pick<Row, 'name' | 'allowed_routes'>>('SELECT name, allowed_routes FROM client_keys WHERE allowed_routes IS NOT NULL');
+  const setRoutes = db.prepare<[string, string]>('UPDATE client_keys SET allowed_routes = ? WHERE name = ?');
+  return (renamed) => {
+    if (renamed.size === 0) return;
+    for (const row of limited.all()) {
+      const routes = JSON.parse(row.allowed_routes as string) as string[];
+      if (routes.some((r) => renamed.has(r))) setRoutes.run(JSON.stringify(routes.map((r) => renamed.get(r) ?? r)), row.name);
+    }
   };
 }
 

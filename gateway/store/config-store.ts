@@ -5,7 +5,9 @@
  * revision each, and a config can run to hundreds of kilobytes.
  */
 import type { KeyUse } from '../config/key-binding';
+import { renamedNames } from '../config/renames';
 import type { Config } from '../config/schema';
+import { keyLimitsFollowing } from './client-keys';
 import type { Db } from './db';
 
 export interface ConfigRevision {
@@ -26,7 +28,11 @@ export interface ConfigStore extends ConfigHistory {
   current(): Config | undefined;
   /** Each key reference with each base URL a revision gave it, saved ones since pruned included. */
   keyUses(): KeyUse[];
-  save(config: Config, source: string): number;
+  /**
+   * Saves a revision; client keys limited to a name it renames follow (config/renames.ts finds
+   * them, `renamed` says those its maker knows of).
+   */
+  save(config: Config, source: string, renamed?: ReadonlyMap<string, string>): number;
   /** Deletes all but the newest `REVISIONS_KEPT` revisions. */
   prune(): void;
 }
@@ -44,8 +50,11 @@ export function createConfigStore(db: Db, now: () => number = Date.now): ConfigS
      WHERE json_type(p.value, '$.apiKey') = 'text' AND json_type(p.value, '$.baseUrl') = 'text'`,
   );
   const keyUses = db.prepare<[], KeyUse>('SELECT reference, base_url AS baseUrl FROM config_key_uses');
-  const saveRevision = db.transaction((config: Config, source: string) => {
+  const keyLimitsFollow = keyLimitsFollowing(db);
+  const saveRevision = db.transaction((config: Config, source: string, renamed?: ReadonlyMap<string, string>) => {
     const json = JSON.stringify(config);
+    const before = latest.get();
+    if (before) keyLimitsFollow(renamedNames(JSON.parse(before.json) as Config, config, renamed));
     noteKeyUses.run(json);
     return Number(insert.run(now(), source, json).lastInsertRowid);
   });
@@ -55,7 +64,7 @@ export function createConfigStore(db: Db, now: () => number = Date.now): ConfigS
       const row = latest.get();
       return row ? (JSON.parse(row.json) as Config) : undefined;
     },
-    save: (config, source) => saveRevision(config, source),
+    save: (config, source, renamed) => saveRevision(config, source, renamed),
     keyUses: () => keyUses.all(),
     list: (limit) => newest.all(limit),
     prune: () => void older.run(REVISIONS_KEPT),

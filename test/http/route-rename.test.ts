@@ -88,3 +88,24 @@ it('deletes a renamed route with the alias that kept its old name, and says whic
   const counted = await t.h.admin('/admin/api/routes/default', { method: 'DELETE' });
   expect([counted.status, (await counted.json()).error.message]).toEqual([409, 'Route "default" is what budget daily counts: delete or change that budget first']);
 });
+
+it('keys limited to a name follow it through a restore, and through a deployment renamed with another model from its form', async () => {
+  const key = await t.h.admin('/admin/api/keys', { method: 'POST', body: JSON.stringify({ name: 'restorer', allowedRoutes: ['default', 'mini'] }) }).then((r) => r.json());
+  const listed = async () => ((await t.h.admin('/admin/api/keys').then((r) => r.json())) as { keys: { name: string }[] }).keys.find((k) => k.name === 'restorer');
+  const [{ id: beforeRename }] = ((await t.h.admin('/admin/api/config/revisions').then((r) => r.json())) as { revisions: [{ id: number }] }).revisions;
+  expect((await rename('default', { name: 'main', keepAlias: false })).status).toBe(200);
+  expect(await listed()).toMatchObject({ allowedRoutes: ['main', 'mini'], unknownRoutes: [] });
+  const client = new OpenAI({ baseURL: t.h.baseUrl, apiKey: key.key, maxRetries: 0 });
+  const ask = (model: string) => client.chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }] }).then((a) => a.choices[0]?.message.content);
+  expect(await ask('main')).toBe('Echo: hi');
+
+  // The revision before the rename, restored: the route's name is "default" again, and so is the key's.
+  expect((await t.h.admin(`/admin/api/config/revisions/${beforeRename}/restore`, { method: 'POST' })).status).toBe(200);
+  expect(await listed()).toMatchObject({ allowedRoutes: ['default', 'mini'], unknownRoutes: [] });
+  expect(await ask('default')).toBe('Echo: hi');
+
+  // Renamed from its form with another model: no longer the same deployment to what is known of it, but the key follows the name it was given.
+  const patch = await t.h.admin('/admin/api/deployments/mini', { method: 'PATCH', body: JSON.stringify({ name: 'cloud-4o', model: 'gpt-4o' }) });
+  expect(patch.status).toBe(200);
+  expect(await listed()).toMatchObject({ allowedRoutes: ['default', 'cloud-4o'], unknownRoutes: [] });
+});

@@ -1,6 +1,6 @@
 /** The sticky sessions' memory: bounded (the least recently answered goes first), forgetful past the idle time or when told, saved by what changed, and carried through a deployment's rename. */
 import { expect, it } from 'vitest';
-import { renamedDeployments } from '../../gateway/routing/renamed';
+import { renamedDeployments } from '../../gateway/config/renames';
 import { createSessionMemory, sessionKey } from '../../gateway/routing/sessions';
 
 const key = (session: string) => ({ route: 'default', session, clientKey: undefined });

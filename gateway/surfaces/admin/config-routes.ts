@@ -17,7 +17,6 @@ import type { ConfigIssue } from '../../config/schema-errors';
 import { fieldErrors } from './validation';
 import { providerRoutes } from './provider-routes';
 import { webhookRoute } from './notice-routes';
-import type { ClientKeyStore } from '../../store/client-keys';
 import type { ConfigHistory } from '../../store/config-store';
 import { GatewayError } from '../../errors';
 import {
@@ -48,9 +47,7 @@ import {
 } from './schemas';
 
 export interface ConfigRouteServices {
-  config: { current(): Config; apply(next: unknown, source: string): ValidationResult; history: ConfigHistory; keyBindings: KeyBindings };
-  /** Client keys limited to a route or deployment follow its rename. */
-  keys: Pick<ClientKeyStore, 'renameRoute'>;
+  config: { current(): Config; apply(next: unknown, source: string, renamed?: ReadonlyMap<string, string>): ValidationResult; history: ConfigHistory; keyBindings: KeyBindings };
   secrets: Secrets;
   /** Zone of deployments that name none. */
   defaultTimeZone: () => string;
@@ -93,7 +90,7 @@ export function configRoutes(app: FastifyInstance, services: ConfigRouteServices
    * Applies an edit, or answers with field errors (relative to the edited item when known) and
    * changes nothing. `fresh` names key references typed in with this change (bound to no origin yet).
    */
-  const apply = (reply: FastifyReply, next: () => Config, focus?: { list: Entity; name: string }, fresh?: ReadonlySet<string>, source = describe(reply)): Config | undefined => {
+  const apply = (reply: FastifyReply, next: () => Config, focus?: { list: Entity; name: string; renamedFrom?: string }, fresh?: ReadonlySet<string>, source = describe(reply)): Config | undefined => {
     let candidate: Config;
     try {
       candidate = next();
@@ -103,7 +100,8 @@ export function configRoutes(app: FastifyInstance, services: ConfigRouteServices
       return undefined;
     }
     const errors = issuesOf(candidate, fresh);
-    const result = errors.length === 0 ? services.config.apply(candidate, source) : undefined;
+    const renamed = focus?.renamedFrom !== undefined && focus.renamedFrom !== focus.name ? new Map([[focus.renamedFrom, focus.name]]) : undefined;
+    const result = errors.length === 0 ? services.config.apply(candidate, source, renamed) : undefined;
     if (!result?.ok) {
       const issues = result && !result.ok ? result.errors : errors;
       const index = focus ? (candidate[focus.list] ?? []).findIndex((item) => item.name === focus.name) : -1;
@@ -115,12 +113,9 @@ export function configRoutes(app: FastifyInstance, services: ConfigRouteServices
     return result.config;
   };
 
-  /** Applies an edit that may rename a deployment or route (`renamed`: its name after); a rename also carries to the client keys limited to it (they live beside the config). */
-  const replace = (reply: FastifyReply, list: 'deployments' | 'routes', name: string, renamed: string, next: () => Config): Config | undefined => {
-    const applied = apply(reply, next, { list, name: renamed });
-    if (applied && renamed !== name) services.keys.renameRoute(name, renamed);
-    return applied;
-  };
+  /** Applies an edit that may rename a deployment or route (`renamed`: its name after), a rename its maker is sure of (client keys limited to it follow even when more of it changed). */
+  const replace = (reply: FastifyReply, list: 'deployments' | 'routes', name: string, renamed: string, next: () => Config): Config | undefined =>
+    apply(reply, next, { list, name: renamed, renamedFrom: name });
 
   providerRoutes(app, { current, apply, wouldApply, keyOrigins: () => services.config.keyBindings.bound(current()), secrets: services.secrets });
   webhookRoute(app, { current, apply: (reply, next) => apply(reply, next), secrets: services.secrets });

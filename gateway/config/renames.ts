@@ -1,0 +1,71 @@
+/**
+ * Names a config change renamed. A deployment that left and one that came in reaching the same
+ * model on the same server are one deployment under a new name, whichever way the change was made
+ * (the dashboard's rename, an edited file, an import, a restore): what is known of it (its breaker,
+ * its latency, the sessions it answers) is the server's and model's, and goes on under the new name.
+ * A route that left and one that came with nothing else of it changed are one route. Only a pairing
+ * that is certain counts: two that left alike, or two that came, carry nothing.
+ */
+import type { Config, DeploymentConfig, RouteConfig } from './schema';
+
+/** The model and server a deployment's requests go to (not its provider's name: a provider renamed is the same server). */
+export function reachOf(deployment: DeploymentConfig, config: Config): string {
+  const provider = config.providers.find((p) => p.name === deployment.provider);
+  return JSON.stringify([provider?.kind, provider?.baseUrl, deployment.model]);
+}
+
+/** Old name to new, for each deployment the change renamed. */
+export function renamedDeployments(before: Config, after: Config): ReadonlyMap<string, string> {
+  return renamedAmong(before.deployments, after.deployments, (d) => reachOf(d, before), (d) => reachOf(d, after));
+}
+
+/** Old name to new, for each deployment or route the change renamed, with `known` (renames the change's maker was sure of: the dashboard's) over what is found. */
+export function renamedNames(before: Config, after: Config, known: ReadonlyMap<string, string> = new Map()): ReadonlyMap<string, string> {
+  const deployments = renamedDeployments(before, after);
+  // A route's deployments renamed in the same change are still its deployments.
+  const was = (route: RouteConfig) => body({ ...route, deployments: route.deployments.map((d) => deployments.get(d) ?? d), weights: route.weights && Object.fromEntries(Object.entries(route.weights).map(([d, w]) => [deployments.get(d) ?? d, w])) });
+  return new Map([...deployments, ...renamedAmong(before.routes, after.routes, was, body), ...known]);
+}
+
+/** A route but for its name. */
+const body = (route: RouteConfig) => JSON.stringify({ ...route, name: '' });
+
+/** What a config change did to deployment names: those it renamed (old to new), and those it replaced. */
+export function deploymentChanges(before: Config, after: Config): { renamed: ReadonlyMap<string, string>; replaced: string[] } {
+  const renamed = renamedDeployments(before, after);
+  return { renamed, replaced: replacedDeployments(before, after, renamed) };
+}
+
+/**
+ * Deployments whose name now stands for another model or server, or for nothing: gone without a
+ * rename, or pointed elsewhere. What was known of them under that name was the old target's.
+ */
+function replacedDeployments(before: Config, after: Config, renamed: ReadonlyMap<string, string>): string[] {
+  const now = new Map(after.deployments.map((d) => [d.name, reachOf(d, after)]));
+  return before.deployments.filter((d) => !renamed.has(d.name) && now.get(d.name) !== reachOf(d, before)).map((d) => d.name);
+}
+
+/** Old name to new where exactly one item left and one came in known by the same thing (`was` before the change, `is` after). */
+function renamedAmong<T extends { name: string }>(before: readonly T[], after: readonly T[], was: (item: T) => string, is: (item: T) => string): Map<string, string> {
+  const kept = new Set(after.map((item) => item.name));
+  const existed = new Set(before.map((item) => item.name));
+  const came = grouped(after.filter((item) => !existed.has(item.name)), is);
+  const renamed = new Map<string, string>();
+  for (const [key, from] of grouped(before.filter((item) => !kept.has(item.name)), was)) {
+    const to = came.get(key);
+    if (from.length === 1 && to?.length === 1) renamed.set(from[0] as string, to[0] as string);
+  }
+  return renamed;
+}
+
+/** Names by what they are known by. */
+function grouped<T extends { name: string }>(items: readonly T[], what: (item: T) => string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const item of items) {
+    const key = what(item);
+    const names = out.get(key);
+    if (names) names.push(item.name);
+    else out.set(key, [item.name]);
+  }
+  return out;
+}
