@@ -135,12 +135,12 @@ export async function execute<T>(context: ExecuteContext, attempt: AttemptFn<T>,
         break;
       }
       const release = plan.budget?.hold?.(deployment, provider.config, context.promptTokens ?? noPrompt);
-      /** `answering`: the deployment was answering when the route's deadline cut it, which says nothing of its health. */
-      const settle = (error?: unknown, answering = false) => {
+      /** `notItsFault`: the route's deadline cut it answering, or left it too little time: that says nothing of its health. */
+      const settle = (error?: unknown, notItsFault = false) => {
         release?.();
         admission.release();
         const upstream = error === undefined ? undefined : clientSignal.aborted ? new UpstreamError('client_closed', 'client closed') : toUpstreamError(error, provider.config.name);
-        permit.settle(answering ? 'neutral' : breakerOutcome(upstream));
+        permit.settle(notItsFault ? 'neutral' : breakerOutcome(upstream));
         if (!upstream) return;
         // A 429 cools the deployment: until its Retry-After, or for the configured cooldown when it names none.
         if (upstream.failure === 'rate_limited') breaker.coolUntil(now() + Math.min(upstream.retryAfterMs ?? breaker.rateLimitCooldownMs, policy.retryAfterCapMs));
@@ -152,7 +152,10 @@ export async function execute<T>(context: ExecuteContext, attempt: AttemptFn<T>,
       try {
         value = permit.probe && hasNext ? await hedged(attempt(provider, deployment, signal), breaker.probeBudgetMs, settle, discard) : await attempt(provider, deployment, signal);
       } catch (thrown) {
-        if (!(thrown instanceof ProbeStillRunning)) settle(thrown);
+        // Cut by the route's deadline after other deployments took part of it: not blamed for their time.
+        // (One given the whole deadline that hangs before its first byte counts: the next request would wait on it too.)
+        const cutShort = signal.aborted && !clientSignal.aborted && attempts.some((a) => a.deployment !== deployment.name);
+        if (!(thrown instanceof ProbeStillRunning)) settle(thrown, cutShort);
         // Content only a deployment speaking the front door's own API can take: a later one may.
         if (isGatewayError(thrown) && thrown.code === 'needs_native_api') {
           nativeOnly = thrown;
@@ -186,8 +189,7 @@ export async function execute<T>(context: ExecuteContext, attempt: AttemptFn<T>,
       steps.push(step);
       if (track) {
         value = track(value, (error) => {
-          // A stream under way that the deadline ended: its first byte came, and its own idle timeout had not
-          // judged it stalled. (One that hangs before its first byte still counts: the next request would wait on it too.)
+          // A stream under way that the deadline ended: its first byte came, and its own idle timeout had not judged it stalled.
           const cut = error !== undefined && signal.aborted && !clientSignal.aborted;
           deadline?.end();
           // A stream that failed after its first byte: the attempt that opened it failed after all.

@@ -2,7 +2,8 @@
  * A route's deadline (`deadlineMs`) bounds the whole request: a deployment that hangs is cut at it
  * with a 504 and the next is not tried with no time left; nor when the time ran out in a busy
  * provider's queue, where the next deployment, tried, would fail at once and count against its breaker.
- * A stream it cuts was being answered: that is no failure of its deployment.
+ * A stream it cuts was being answered, and a deployment tried after others took most of it had too little
+ * time: neither is a failure of its deployment.
  */
 import { describe, expect, it } from 'vitest';
 import { twoTierConfig } from '../support/harness';
@@ -20,6 +21,23 @@ describe('the route deadline', () => {
     expect(res.status).toBe(504);
     expect(JSON.parse(text).error.message).toContain('deadline of 300 ms');
     expect(t.openai.requests).toHaveLength(0);
+    // It had the whole deadline and gave no first byte: that counts (the next request would wait on it too).
+    expect(t.h.gateway.breakers.snapshot('llama')).toMatchObject({ consecutiveFailures: 1 });
+  });
+
+  it('does not count a cut against a deployment tried after others took most of the deadline', async () => {
+    const [local, cloud] = tiers().providers;
+    // mini gives up on its own (undici's timers tick coarsely: within about a second), a failure of its own;
+    // llama, slow to begin, is then cut by the deadline with what was left of it.
+    t.h.gateway.applyConfig({ ...tiers(), providers: [local, { ...cloud, timeouts: { firstByteMs: 300 } }], routes: [{ name: 'default', deployments: ['mini', 'llama'], deadlineMs: 2_500 }] }, 'test');
+    await t.ollama.setMode({ kind: 'hang' });
+    await t.openai.setMode({ kind: 'hang' });
+    for (let i = 0; i < 2; i++) {
+      const { res, text } = await t.chat({ model: 'default' });
+      expect([res.status, JSON.parse(text).error.message]).toEqual([504, expect.stringContaining('deadline of 2500 ms passed after 2 attempt(s)')]);
+    }
+    expect(t.h.gateway.breakers.snapshot('mini')).toMatchObject({ consecutiveFailures: 2 });
+    expect(t.h.gateway.breakers.snapshot('llama')).toMatchObject({ state: 'closed', consecutiveFailures: 0 });
   });
 
   it("ends at the deadline when it passes in a busy provider's queue, sending nothing on and counting nothing against the next deployment", async () => {
