@@ -3,10 +3,11 @@
  * model on the same server are one deployment under a new name, whichever way the change was made
  * (the dashboard's rename, an edited file, an import, a restore): what is known of it (its breaker,
  * its latency, the sessions it answers) is the server's and model's, and goes on under the new name.
- * A route that left and one that came with nothing else of it changed are one route. Only a pairing
+ * A route that left and one that came with nothing else of it changed are one route, and a provider
+ * for the same server one provider. Only a pairing
  * that is certain counts: two that left alike, or two that came, carry nothing.
  */
-import type { Config, DeploymentConfig, RouteConfig } from './schema';
+import type { Config, DeploymentConfig, ProviderConfig, RouteConfig } from './schema';
 
 /** The model and server a deployment's requests go to (not its provider's name: a provider renamed is the same server). */
 export function reachOf(deployment: DeploymentConfig, config: Config): string {
@@ -29,6 +30,12 @@ export function renamedNames(before: Config, after: Config, known: ReadonlyMap<s
 
 /** A route but for its name. */
 const body = (route: RouteConfig) => JSON.stringify({ ...route, name: '' });
+
+/** Old name to new, for each provider the change renamed: one that left and one that came for the same server. */
+export function renamedProviders(before: Config, after: Config): ReadonlyMap<string, string> {
+  const server = (p: ProviderConfig) => JSON.stringify([p.kind, p.baseUrl]);
+  return renamedAmong(before.providers, after.providers, server, server);
+}
 
 /** What a config change did to deployment names: those it renamed (old to new), and those it replaced. */
 export function deploymentChanges(before: Config, after: Config): { renamed: ReadonlyMap<string, string>; replaced: string[] } {

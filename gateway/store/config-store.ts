@@ -5,10 +5,11 @@
  * revision each, and a config can run to hundreds of kilobytes.
  */
 import type { KeyUse } from '../config/key-binding';
-import { renamedNames } from '../config/renames';
+import { renamedNames, renamedProviders } from '../config/renames';
 import type { Config } from '../config/schema';
 import { keyLimitsFollowing } from './client-keys';
 import type { Db } from './db';
+import { probesFollowing } from './health-history';
 
 export interface ConfigRevision {
   id: number;
@@ -30,7 +31,7 @@ export interface ConfigStore extends ConfigHistory {
   keyUses(): KeyUse[];
   /**
    * Saves a revision; client keys limited to a name it renames follow (config/renames.ts finds
-   * them, `renamed` says those its maker knows of).
+   * them, `renamed` says those its maker knows of), and so does a renamed provider's probe history.
    */
   save(config: Config, source: string, renamed?: ReadonlyMap<string, string>): number;
   /** Deletes all but the newest `REVISIONS_KEPT` revisions. */
@@ -51,10 +52,15 @@ export function createConfigStore(db: Db, now: () => number = Date.now): ConfigS
   );
   const keyUses = db.prepare<[], KeyUse>('SELECT reference, base_url AS baseUrl FROM config_key_uses');
   const keyLimitsFollow = keyLimitsFollowing(db);
+  const probesFollow = probesFollowing(db);
   const saveRevision = db.transaction((config: Config, source: string, renamed?: ReadonlyMap<string, string>) => {
     const json = JSON.stringify(config);
     const before = latest.get();
-    if (before) keyLimitsFollow(renamedNames(JSON.parse(before.json) as Config, config, renamed));
+    const was = before && (JSON.parse(before.json) as Config);
+    if (was) {
+      keyLimitsFollow(renamedNames(was, config, renamed));
+      probesFollow(renamedProviders(was, config));
+    }
     noteKeyUses.run(json);
     return Number(insert.run(now(), source, json).lastInsertRowid);
   });

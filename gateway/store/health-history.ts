@@ -22,6 +22,14 @@ export interface HealthHistory {
   prune(before: number): void;
 }
 
+/** A provider a config change renamed (old name to new) keeps its probes' history; called as the revision is saved (store/config-store.ts). */
+export function probesFollowing(db: Db): (renamed: ReadonlyMap<string, string>) => void {
+  const rename = db.prepare<[string, string]>('UPDATE health_samples SET provider = ? WHERE provider = ?');
+  return (renamed) => {
+    for (const [from, to] of renamed) rename.run(to, from);
+  };
+}
+
 export function createHealthHistory(db: Db): HealthHistory {
   const insertProbe = db.prepare('INSERT INTO health_samples (provider, at, ok, latency_ms, error, detail) VALUES (?, ?, ?, ?, ?, ?)');
   const insertTransition = db.prepare('INSERT INTO breaker_transitions (deployment, at, from_state, to_state, reason) VALUES (?, ?, ?, ?, ?)');
