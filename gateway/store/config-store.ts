@@ -2,7 +2,9 @@
  * Config revisions in SQLite. Every applied config is a new row, so the current config is simply
  * the newest row, and an earlier one can be looked at and applied again (as a new row: history is
  * never rewritten). The newest `REVISIONS_KEPT` are kept: a tray toggle or a dashboard edit is a
- * revision each, and a config can run to hundreds of kilobytes.
+ * revision each, and a config can run to hundreds of kilobytes. What other tables keep by a name
+ * a revision renames (client keys' limits, probe history) follows it in the same transaction, so
+ * every path that saves one (the dashboard, an import, a restore, an edited file) carries it alike.
  */
 import type { KeyUse } from '../config/key-binding';
 import { renamedNames, renamedProviders } from '../config/renames';
