@@ -34,7 +34,7 @@ import { fileURLToPath } from 'node:url';
 import { createResponseCache } from './store/response-cache';
 import { createResponsesStore } from './store/responses-store';
 import { pruneStore } from './store/retention';
-import { createBudgetCarries } from './store/budget-carries';
+import { scopeNames } from './store/scope-names';
 import { keepStickySessions, STICKY_SAVE_MS } from './store/sticky-sessions';
 import { createBudgets } from './budgets/budgets';
 import { createRoutingState } from './routing/live-state';
@@ -126,7 +126,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
   const usageLog = createUsageLog(db, daysIn(timeZone));
   const metrics = createMetricsTally();
-  const budgets = createBudgets({ config: () => catalog.config, defaultTimeZone: () => catalog.defaultTimeZone, spentSince: (since, scope) => usageLog.costSince(since, scope), now, carries: createBudgetCarries(db, now) });
+  const budgets = createBudgets({ config: () => catalog.config, defaultTimeZone: () => catalog.defaultTimeZone, spentSince: (since, scope) => usageLog.costSince(since, scope), now, names: scopeNames(db) });
   const routingState = createRoutingState({
     catalog: () => catalog, now,
     installed: health.installed, recheck: health.recheck, modelFacts: health.modelFacts, remote: health.remote, loaded: health.loaded, listed: health.listedLimits,

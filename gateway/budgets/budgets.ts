@@ -14,9 +14,8 @@ import type { BudgetConfig, Config, DeploymentConfig, ProviderConfig } from '../
 import type { BudgetVerdict } from '../routing/state';
 import type { UsageRow } from '../store/usage-types';
 import { cost, priceOf } from '../usage/pricing';
-import type { BudgetCarries } from '../store/budget-carries';
+import type { NameSpan, RenamedKind } from '../store/scope-names';
 import { periodAt, type Period } from './periods';
-import { renamedScopeOf } from './renamed-scope';
 
 /** What one scope has cost since an instant, from the rollups. */
 export type SpentSince = (since: number, scope: { route?: string; clientKey?: string; provider?: string }) => number;
@@ -57,33 +56,29 @@ interface Tracked {
   holds: number;
 }
 
-export function createBudgets(deps: { config: () => Config; defaultTimeZone: () => string; spentSince: SpentSince; now: () => number; carries?: BudgetCarries }): Budgets {
+/** The names a route or provider had since an instant, each with when (store/scope-names.ts). */
+export type NamesSince = (kind: RenamedKind, name: string, since: number) => NameSpan[];
+
+export function createBudgets(deps: { config: () => Config; defaultTimeZone: () => string; spentSince: SpentSince; now: () => number; names?: NamesSince }): Budgets {
   let source: Config['budgets'];
-  /** The config the tracked budgets were made for. */
-  let seen: Config | undefined;
   let tracked: Tracked[] = [];
   // Verdicts change only when spend does, a period ends or the budgets change: kept until then.
   const verdicts = new Map<string, BudgetVerdict | undefined>();
   let verdictsUntil = 0;
 
-  const scopeOf = (b: BudgetConfig) => (b.scope === 'global' ? {} : b.scope);
-  /** What the scope spent in the period under the names it had before a rename. */
-  const carried = (b: BudgetConfig, period: Period) => (b.scope === 'global' ? 0 : (deps.carries?.get(JSON.stringify(b.scope), b.period, period.start) ?? 0));
+  /** What the budget's scope spent since the period began: a route or provider under each name it had in it (usage rows keep theirs). */
+  const spentIn = (b: BudgetConfig, period: Period): number => {
+    const scope = b.scope;
+    if (scope === 'global' || 'clientKey' in scope) return deps.spentSince(period.start, scope === 'global' ? {} : scope);
+    const [kind, name]: [RenamedKind, string] = 'route' in scope ? ['route', scope.route] : ['provider', scope.provider];
+    const spans = deps.names?.(kind, name, period.start) ?? [{ name, from: period.start, until: undefined }];
+    const spent = (spanName: string, since: number) => deps.spentSince(since, { [kind]: spanName });
+    return spans.reduce((sum, s) => sum + spent(s.name, s.from) - (s.until === undefined ? 0 : spent(s.name, s.until)), 0);
+  };
   const start = (config: BudgetConfig, now: number): Tracked => {
     const timeZone = config.timeZone ?? deps.defaultTimeZone();
     const period = periodAt(config.period, timeZone, now);
-    return { config, timeZone, period, spent: deps.spentSince(period.start, scopeOf(config)) + carried(config, period), held: 0, holds: 0 };
-  };
-  /** A budget whose route or provider a change renamed goes on as it was (holds and all), and what it spent is kept for a restart. */
-  const renamed = (b: BudgetConfig, before: Map<string, Tracked>, was: Config | undefined, is: Config): Tracked | undefined => {
-    const from = was && renamedScopeOf(b, [...before.values()].map((t) => t.config), was, is);
-    const t = from && before.get(JSON.stringify(from));
-    if (!t) return undefined;
-    t.config = b;
-    deps.carries?.set(JSON.stringify(b.scope), b.period, t.period.start, t.period.end, t.spent - deps.spentSince(t.period.start, scopeOf(b)));
-    // Counted under the new name now: a route given the old name later starts from its own rows alone.
-    deps.carries?.set(JSON.stringify(from.scope), b.period, t.period.start, t.period.end, 0);
-    return t;
+    return { config, timeZone, period, spent: spentIn(config, period), held: 0, holds: 0 };
   };
   /** The budgets of the current config, each in its current period. */
   const current = (): Tracked[] => {
@@ -91,12 +86,11 @@ export function createBudgets(deps: { config: () => Config; defaultTimeZone: () 
     const budgets = config.budgets;
     const now = deps.now();
     if (budgets !== source) {
-      // A config change: budgets kept as they were (or whose route or provider was renamed) keep
-      // their spend, new or changed ones start from the rollups.
+      // A config change: budgets kept as they were keep their spend (and holds); new or changed ones
+      // (a route or provider renamed changes theirs) start from the rollups of each name they had.
       const before = new Map(tracked.map((t) => [JSON.stringify(t.config), t]));
-      tracked = (budgets ?? []).map((b) => before.get(JSON.stringify(b)) ?? renamed(b, before, seen, config) ?? start(b, now));
+      tracked = (budgets ?? []).map((b) => before.get(JSON.stringify(b)) ?? start(b, now));
       source = budgets;
-      seen = config;
       verdicts.clear();
       verdictsUntil = 0;
     }

@@ -3,8 +3,9 @@
  * the newest row, and an earlier one can be looked at and applied again (as a new row: history is
  * never rewritten). The newest `REVISIONS_KEPT` are kept: a tray toggle or a dashboard edit is a
  * revision each, and a config can run to hundreds of kilobytes. What other tables keep by a name
- * a revision renames (client keys' limits, probe history) follows it in the same transaction, so
- * every path that saves one (the dashboard, an import, a restore, an edited file) carries it alike.
+ * a revision renames (client keys' limits, probe history) follows it in the same transaction, and
+ * the renames of routes and providers are noted (their budgets count each name they had: scope-names.ts),
+ * so every path that saves one (the dashboard, an import, a restore, an edited file) carries them alike.
  */
 import type { KeyUse } from '../config/key-binding';
 import { renamedNames, renamedProviders } from '../config/renames';
@@ -12,6 +13,7 @@ import type { Config } from '../config/schema';
 import { keyLimitsFollowing } from './client-keys';
 import type { Db } from './db';
 import { probesFollowing } from './health-history';
+import { renamesNoted } from './scope-names';
 
 export interface ConfigRevision {
   id: number;
@@ -34,6 +36,7 @@ export interface ConfigStore extends ConfigHistory {
   /**
    * Saves a revision; client keys limited to a name it renames follow (config/renames.ts finds
    * them, `renamed` says those its maker knows of), and so does a renamed provider's probe history.
+   * Renamed routes and providers are noted with the instant.
    */
   save(config: Config, source: string, renamed?: ReadonlyMap<string, string>): number;
   /** Deletes all but the newest `REVISIONS_KEPT` revisions. */
@@ -55,13 +58,20 @@ export function createConfigStore(db: Db, now: () => number = Date.now): ConfigS
   const keyUses = db.prepare<[], KeyUse>('SELECT reference, base_url AS baseUrl FROM config_key_uses');
   const keyLimitsFollow = keyLimitsFollowing(db);
   const probesFollow = probesFollowing(db);
+  const noteRenames = renamesNoted(db);
   const saveRevision = db.transaction((config: Config, source: string, renamed?: ReadonlyMap<string, string>) => {
     const json = JSON.stringify(config);
     const before = latest.get();
     const was = before && (JSON.parse(before.json) as Config);
     if (was) {
-      keyLimitsFollow(renamedNames(was, config, renamed));
-      probesFollow(renamedProviders(was, config));
+      const names = renamedNames(was, config, renamed);
+      const providers = renamedProviders(was, config);
+      keyLimitsFollow(names);
+      probesFollow(providers);
+      const routes = new Set(was.routes.map((r) => r.name));
+      const at = now();
+      noteRenames('route', new Map([...names].filter(([from]) => routes.has(from))), at);
+      noteRenames('provider', providers, at);
     }
     noteKeyUses.run(json);
     return Number(insert.run(now(), source, json).lastInsertRowid);

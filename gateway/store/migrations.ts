@@ -307,4 +307,10 @@ export const MIGRATIONS: readonly string[] = [
   // usage rows keep the names they were written under; rows of ended periods are deleted by \`period_end\`
   `CREATE TABLE budget_carries (scope TEXT NOT NULL, period TEXT NOT NULL, period_start INTEGER NOT NULL, period_end INTEGER NOT NULL, usd REAL NOT NULL,
      PRIMARY KEY (scope, period, period_start)) WITHOUT ROWID;`,
+  // 24: the names routes and providers had, and when (store/scope-names.ts), in place of 23's amounts:
+  // a budget counts each name's own rows, whatever path renamed it and whether the gateway ran then
+  `CREATE TABLE scope_renames (kind TEXT NOT NULL, from_name TEXT NOT NULL, to_name TEXT NOT NULL, at INTEGER NOT NULL);
+   CREATE INDEX scope_renames_to ON scope_renames (kind, to_name, at);
+   CREATE INDEX scope_renames_from ON scope_renames (kind, from_name, at);
+   DROP TABLE budget_carries;`,
 ];

@@ -4,7 +4,7 @@
  * `switchyard usage tail`: the last requests, a line each, and with --follow each new one (tail.ts).
  * `switchyard usage show ID`: one request whole, its routing and kept prompt and answer (show.ts).
  */
-import { createBudgetCarries } from '../store/budget-carries';
+import { scopeNames } from '../store/scope-names';
 import { budgetLines, type Output } from '../cli-output';
 import { printable } from '../printable';
 import { openDatabase } from '../store/db';
@@ -84,7 +84,7 @@ function summaryCommand(values: { format?: string; days?: string; by?: string },
     const summary = summarize(log.rollups({ since }, 'day', SUMMARY_GROUPS[by]), { since, days, by });
     // Each budget in its own period, as the gateway counts it (what requests in flight hold is the running gateway's: `switchyard status`).
     const config = createConfigStore(db).current();
-    const budgets = config?.budgets?.length ? createBudgets({ config: () => config, defaultTimeZone: () => zone, spentSince: (from, scope) => log.costSince(from, scope), now: Date.now, carries: createBudgetCarries(db, Date.now) }).status().map(budgetView) : [];
+    const budgets = config?.budgets?.length ? createBudgets({ config: () => config, defaultTimeZone: () => zone, spentSince: (from, scope) => log.costSince(from, scope), now: Date.now, names: scopeNames(db) }).status().map(budgetView) : [];
     if (format === 'json') io.out(`${JSON.stringify({ ...summary, since: new Date(since).toISOString(), timeZone: zone, budgets })}\n`);
     else io.out(`${summaryTable(summary, zone)}${budgets.length > 0 ? `Budgets, each in its own period:\n${budgetLines(budgets)}\n` : ''}`);
   } finally {

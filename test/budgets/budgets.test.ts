@@ -84,24 +84,31 @@ describe('budgets', () => {
 });
 
 describe('a budget whose scope is renamed', () => {
-  it('goes on with its spend, kept for a restart; one moved to a route that existed counts that route afresh', () => {
+  it('counts each name its route had in the period, each for its own time; one moved to another route counts that route', () => {
     const now = Date.parse('2026-11-04T12:00:00Z');
+    const renamedAt = Date.parse('2026-11-03T09:00:00Z');
     const routes = (...names: string[]) => names.map((name) => ({ name, deployments: ['mini'] }));
-    const budget = (route: string) => ({ name: 'team', scope: { route }, period: 'month' as const, limitUsd: 5 });
-    let config = { version: 1, providers: [], deployments: [], routes: routes('default', 'batch'), budgets: [budget('default')] } as unknown as Config;
-    const rollups: Record<string, number> = { default: 2, batch: 0.25 };
-    const kept = new Map<string, number>();
-    const carries = { get: (scope: string, period: string, start: number) => kept.get(`${scope} ${period} ${start}`) ?? 0, set: (scope: string, period: string, start: number, _end: number, usd: number) => void kept.set(`${scope} ${period} ${start}`, usd) };
-    const deps = { config: () => config, defaultTimeZone: () => 'UTC', now: () => now, spentSince: (_: number, scope: { route?: string }) => rollups[scope.route ?? ''] ?? 0, carries };
-    const budgets = createBudgets(deps);
-    budgets.record(row(now, 1));
-    expect(budgets.status()[0]?.spentUsd).toBe(3);
+    const budget = (route: string, limitUsd = 5) => ({ name: 'team', scope: { route }, period: 'month' as const, limitUsd });
+    let config = { version: 1, providers: [], deployments: [], routes: routes('main', 'batch'), budgets: [budget('main')] } as unknown as Config;
+    // Rows as the usage log keeps them, under the names they were written under: "default" was renamed "main".
+    const rows = [row(Date.parse('2026-10-30T10:00:00Z'), 7), row(Date.parse('2026-11-02T10:00:00Z'), 2), row(renamedAt + 3_600_000, 0.5, { route: 'main' }), row(now - 1, 0.25, { route: 'batch' })];
+    const spentSince = (since: number, scope: { route?: string }) => rows.filter((r) => r.at >= since && r.route === scope.route).reduce((sum, r) => sum + r.cost, 0);
+    const asked: [string, string, number][] = [];
+    const names = (kind: 'route' | 'provider', name: string, since: number) => {
+      asked.push([kind, name, since]);
+      return name === 'main' ? [{ name: 'main', from: renamedAt, until: undefined }, { name: 'default', from: since, until: renamedAt + 60_000 }] : [{ name, from: since, until: undefined }];
+    };
+    const budgets = createBudgets({ config: () => config, defaultTimeZone: () => 'UTC', now: () => now, spentSince, names });
+    // October's 7 is another period's; "default" from the 1st to the rename, "main" since.
+    expect(budgets.status()[0]).toMatchObject({ scope: { route: 'main' }, spentUsd: 2.5 });
+    expect(asked).toEqual([['route', 'main', Date.parse('2026-11-01T00:00:00Z')]]);
+    budgets.record(row(now, 1, { route: 'main' }));
+    expect(budgets.status()[0]?.spentUsd).toBe(3.5);
 
-    config = { ...config, routes: routes('main', 'batch'), budgets: [budget('main')] };
-    expect(budgets.status()[0]).toMatchObject({ scope: { route: 'main' }, spentUsd: 3 });
-    expect(Object.fromEntries(kept)).toEqual({ [`{"route":"main"} month ${Date.parse('2026-11-01T00:00:00Z')}`]: 3, [`{"route":"default"} month ${Date.parse('2026-11-01T00:00:00Z')}`]: 0 });
-    // A restart: the rollups have nothing under the new name, and the carried spend is counted.
-    expect(createBudgets(deps).status()[0]?.spentUsd).toBe(3);
+    // Its limit changed: a changed budget starts again, from the rollups of each name (the row just recorded is in them now).
+    rows.push(row(now, 1, { route: 'main' }));
+    config = { ...config, budgets: [budget('main', 3)] };
+    expect(budgets.status()[0]).toMatchObject({ spentUsd: 3.5, exceeded: true });
 
     config = { ...config, budgets: [budget('batch')] };
     expect(budgets.status()[0]).toMatchObject({ scope: { route: 'batch' }, spentUsd: 0.25 });

@@ -2,14 +2,19 @@
  * A budget through a rename of what it counts. Usage rows keep the names they were written under, so
  * a route or provider renamed mid-period must not start its budget from nothing: a spent `refuse`
  * budget would be lifted by a rename, and a monthly one would forget the month. The spend goes on
- * under the new name, through a restart too.
+ * under the new name, through a restart too, and through a rename made while no gateway ran
+ * (`switchyard import` of an edited file, the real CLI).
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { run, useCliCleanups } from '../support/cli';
 import type { FakeServer } from '../support/fake-server';
 import { startFakeOllama } from '../support/fake-ollama';
 import { startFakeOpenAI } from '../support/fake-openai';
 import { startGateway, tempDir, twoTierConfig, type Harness } from '../support/harness';
 
+useCliCleanups();
 let ollama: FakeServer;
 let openai: FakeServer;
 let data: { path: string; remove(): void };
@@ -59,6 +64,30 @@ it('keeps a route budget and a provider budget spent through their renames and a
   try {
     expect((await chat(h, 'paid')).status).toBe(429);
     expect(await spent(h)).toEqual([expect.objectContaining({ name: 'paid-route', spentUsd: 2 * ONE_ANSWER, exceeded: true }), expect.objectContaining({ name: 'cloud-month', spentUsd: 2 * ONE_ANSWER })]);
+  } finally {
+    await h.stop();
+  }
+});
+
+it('keeps a budget spent through a rename imported while no gateway ran, with its limit changed in the same file', async () => {
+  const dataDir = join(data.path, 'stopped');
+  const config = { ...twoTierConfig({ ollama: ollama.url, openai: openai.url }), budgets: [{ name: 'paid-route', scope: { route: 'cloud-first' }, period: 'month', limitUsd: ONE_ANSWER * 1.5, onExceeded: 'refuse' }] };
+  let h = await startGateway(config, { dataDir, now: () => clock });
+  try {
+    for (const status of [200, 200, 429]) expect((await chat(h, 'cloud-first')).status).toBe(status);
+  } finally {
+    await h.stop();
+  }
+  // The file edited by hand: the route renamed, and the budget's limit raised a little, still below what was spent.
+  const file = join(data.path, 'edited.json');
+  const routes = config.routes.map((r) => (r.name === 'cloud-first' ? { ...r, name: 'paid' } : r));
+  writeFileSync(file, JSON.stringify({ ...config, routes, budgets: [{ ...config.budgets[0], scope: { route: 'paid' }, limitUsd: ONE_ANSWER * 1.9 }] }));
+  expect(run(['import', file, '--data-dir', dataDir], { TEST_KEY: 'sk-test' }).code).toBe(0);
+
+  h = await startGateway(undefined, { dataDir, now: () => clock });
+  try {
+    expect(await spent(h)).toEqual([expect.objectContaining({ name: 'paid-route', scope: 'route:paid', spentUsd: 2 * ONE_ANSWER, exceeded: true })]);
+    expect((await chat(h, 'paid')).status).toBe(429);
   } finally {
     await h.stop();
   }
