@@ -204,7 +204,7 @@ describe('switchyard import and export', () => {
     expect(listed).toHaveLength(2);
     expect(listed[0]).toMatch(/^\*\s+2\s+\S+\s+import .*b\.json$/);
     expect(listed[1]).toMatch(/^\s+1\s+\S+\s+import .*a\.json$/);
-    expect(run(['restore', '1', '--data-dir', data]).code).toBe(0);
+    expect(run(['restore', '1', '--data-dir', data])).toMatchObject({ code: 0, stdout: expect.not.stringContaining('Renamed') });
     expect(JSON.parse(run(['export', '--data-dir', data]).stdout)).toEqual(config);
     expect(run(['history', '--data-dir', data]).stdout).toMatch(/^\*\s+3\s+\S+\s+restore 1$/m);
     const missing = run(['restore', '99', '--data-dir', data]);
@@ -259,12 +259,17 @@ describe('client keys against a running gateway', () => {
     expect(none.stdout).toBe('');
     expect(none.stderr).toBe('No client keys yet: make one with "switchyard keys create NAME".\n');
 
-    // A route the next import drops is named when the keys are listed (the key fails closed for it).
+    // A route the next import renames, nothing else of it changed, takes the key along, and the import says so.
     expect(run(['keys', 'create', 'ci', '--routes', 'default', '--data-dir', data]).code).toBe(0);
-    run(['import', writeJson(join(data, 'renamed.json'), { ...config, routes: [{ ...config.routes[0], name: 'main' }] }), '--data-dir', data]);
+    const renamed = run(['import', writeJson(join(data, 'renamed.json'), { ...config, routes: [{ ...config.routes[0], name: 'main' }] }), '--data-dir', data]);
+    expect(renamed.stdout).toContain('\nRenamed route default to main: client keys limited to them, their budgets and their probe history go on under the new names\n');
+    expect(run(['keys', 'list', '--data-dir', data])).toMatchObject({ stdout: expect.stringMatching(/^ci\tsy-\S+\.\.\.\tactive\tno limit\tmain\n$/), stderr: '' });
+    // One the next import drops (another route in its place) is named when the keys are listed (the key fails closed for it).
+    const other = run(['import', writeJson(join(data, 'other.json'), { ...config, routes: [{ name: 'remote', deployments: ['mini'] }] }), '--data-dir', data]);
+    expect(other.stdout).not.toContain('Renamed');
     const listed = run(['keys', 'list', '--data-dir', data]);
-    expect(listed.stdout).toMatch(/^ci\tsy-\S+\.\.\.\tactive\tno limit\tdefault\n$/);
-    expect(listed.stderr).toBe('Key "ci" names "default", which the config no longer has: requests for it with this key are refused.\n');
+    expect(listed.stdout).toMatch(/^ci\tsy-\S+\.\.\.\tactive\tno limit\tmain\n$/);
+    expect(listed.stderr).toBe('Key "ci" names "main", which the config no longer has: requests for it with this key are refused.\n');
   });
 
   it('honours keys created and revoked by the CLI while it runs', async () => {

@@ -5,6 +5,7 @@
  * leave dangling references are refused).
  */
 import { mergePatch } from './merge-patch';
+import { renamesOf } from './renames';
 import type { BudgetConfig, Config, DeploymentConfig, ProviderConfig, RouteConfig, Settings } from './schema';
 
 export class EditError extends Error {
@@ -176,14 +177,19 @@ export function patchSettings(config: Config, patch: Record<string, unknown>): C
 }
 
 export interface ConfigChange {
-  change: 'added' | 'removed' | 'changed';
+  change: 'added' | 'removed' | 'changed' | 'renamed';
   kind: 'provider' | 'deployment' | 'route' | 'settings';
   name: string;
+  /** A renamed item's name before (config/renames.ts: what counts by name follows it). */
+  from?: string;
 }
 
 /** What applying `next` over `current` would change, item by item (for the import preview). */
 export function diffConfigs(current: Config, next: Config): ConfigChange[] {
-  const changes: ConfigChange[] = [];
+  const renames = renamesOf(current, next);
+  const changes: ConfigChange[] = renames.map((r) => ({ change: 'renamed', kind: r.kind, name: r.to, from: r.from }));
+  const came = new Set(renames.map((r) => `${r.kind}\u0000${r.to}`));
+  const left = new Set(renames.map((r) => `${r.kind}\u0000${r.from}`));
   for (const [list, kind] of [
     ['providers', 'provider'],
     ['deployments', 'deployment'],
@@ -192,10 +198,11 @@ export function diffConfigs(current: Config, next: Config): ConfigChange[] {
     const before = new Map((current[list] as { name: string }[]).map((item) => [item.name, JSON.stringify(item)]));
     const after = new Map((next[list] as { name: string }[]).map((item) => [item.name, JSON.stringify(item)]));
     for (const [name, json] of after) {
-      if (!before.has(name)) changes.push({ change: 'added', kind, name });
-      else if (before.get(name) !== json) changes.push({ change: 'changed', kind, name });
+      if (!before.has(name)) {
+        if (!came.has(`${kind}\u0000${name}`)) changes.push({ change: 'added', kind, name });
+      } else if (before.get(name) !== json) changes.push({ change: 'changed', kind, name });
     }
-    for (const name of before.keys()) if (!after.has(name)) changes.push({ change: 'removed', kind, name });
+    for (const name of before.keys()) if (!after.has(name) && !left.has(`${kind}\u0000${name}`)) changes.push({ change: 'removed', kind, name });
   }
   if (JSON.stringify(current.settings ?? {}) !== JSON.stringify(next.settings ?? {})) changes.push({ change: 'changed', kind: 'settings', name: 'settings' });
   return changes;

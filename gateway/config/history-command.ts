@@ -7,6 +7,7 @@ import type { Output } from '../cli-output';
 import { noteLostTools } from '../connect/lost-tools';
 import { createConfigStore } from '../store/config-store';
 import { openDatabase } from '../store/db';
+import { renamesSaid } from './renames';
 import { formatIssues, validateConfig } from './validate';
 
 const SHOWN = 50;
@@ -35,8 +36,10 @@ export async function historyCommand(command: 'history' | 'restore', id: string 
       io.err(`Revision ${id} is not valid for this Switchyard; nothing was changed:\n${formatIssues(result.errors)}\n`);
       return 1;
     }
+    const before = configs.current();
     configs.save(result.config, `restore ${id}`);
     io.out(`Restored revision ${id}; a running gateway on this data dir applies it within 2 s\n`);
+    io.out(renamesSaid(before, result.config) ?? '');
     await noteLostTools(db, result.config, io, env);
     return 0;
   } finally {

@@ -8,6 +8,7 @@ import { noteLostTools } from '../connect/lost-tools';
 import { createConfigStore } from '../store/config-store';
 import { openDatabase } from '../store/db';
 import { readConfigFile } from './config-file';
+import { renamesSaid } from './renames';
 import { formatIssues, validateConfig } from './validate';
 
 export async function importCommand(command: 'import' | 'check', file: string | undefined, dataDir: string, io: Output, env: Record<string, string | undefined>): Promise<number> {
@@ -29,8 +30,11 @@ export async function importCommand(command: 'import' | 'check', file: string | 
   }
   const db = openDatabase(dataDir);
   try {
-    createConfigStore(db).save(result.config, `import ${file}`);
+    const configs = createConfigStore(db);
+    const before = configs.current();
+    configs.save(result.config, `import ${file}`);
     io.out(`Imported ${file} into ${dataDir}; a running gateway on this data dir applies it within 2 s\n`);
+    io.out(renamesSaid(before, result.config) ?? '');
     await noteLostTools(db, result.config, io, env);
     return 0;
   } finally {

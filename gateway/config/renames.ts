@@ -37,6 +37,26 @@ export function renamedProviders(before: Config, after: Config): ReadonlyMap<str
   return renamedAmong(before.providers, after.providers, server, server);
 }
 
+export interface Rename {
+  kind: 'provider' | 'deployment' | 'route';
+  from: string;
+  to: string;
+}
+
+/** Each provider, deployment and route the change renamed, with `known` (deployment and route renames its maker was sure of) over what is found. */
+export function renamesOf(before: Config, after: Config, known?: ReadonlyMap<string, string>): Rename[] {
+  const routes = new Set(before.routes.map((r) => r.name));
+  const providers = [...renamedProviders(before, after)].map(([from, to]): Rename => ({ kind: 'provider', from, to }));
+  return [...providers, ...[...renamedNames(before, after, known)].map(([from, to]): Rename => ({ kind: routes.has(from) ? 'route' : 'deployment', from, to }))];
+}
+
+/** What `switchyard import` and `restore` say of the renames they saved, if any. */
+export function renamesSaid(before: Config | undefined, after: Config): string | undefined {
+  const renames = before ? renamesOf(before, after) : [];
+  if (renames.length === 0) return undefined;
+  return `Renamed ${renames.map((r) => `${r.kind} ${r.from} to ${r.to}`).join(', ')}: client keys limited to them, their budgets and their probe history go on under the new names\n`;
+}
+
 /** What a config change did to deployment names: those it renamed (old to new), and those it replaced. */
 export function deploymentChanges(before: Config, after: Config): { renamed: ReadonlyMap<string, string>; replaced: string[] } {
   const renamed = renamedDeployments(before, after);

@@ -8,7 +8,7 @@
  * so every path that saves one (the dashboard, an import, a restore, an edited file) carries them alike.
  */
 import type { KeyUse } from '../config/key-binding';
-import { renamedNames, renamedProviders } from '../config/renames';
+import { renamesOf, type Rename } from '../config/renames';
 import type { Config } from '../config/schema';
 import { keyLimitsFollowing } from './client-keys';
 import type { Db } from './db';
@@ -64,14 +64,12 @@ export function createConfigStore(db: Db, now: () => number = Date.now): ConfigS
     const before = latest.get();
     const was = before && (JSON.parse(before.json) as Config);
     if (was) {
-      const names = renamedNames(was, config, renamed);
-      const providers = renamedProviders(was, config);
-      keyLimitsFollow(names);
-      probesFollow(providers);
-      const routes = new Set(was.routes.map((r) => r.name));
-      const at = now();
-      noteRenames('route', new Map([...names].filter(([from]) => routes.has(from))), at);
-      noteRenames('provider', providers, at);
+      const renames = renamesOf(was, config, renamed);
+      const of = (...kinds: Rename['kind'][]) => new Map(renames.filter((r) => kinds.includes(r.kind)).map((r) => [r.from, r.to]));
+      keyLimitsFollow(of('route', 'deployment'));
+      probesFollow(of('provider'));
+      noteRenames('route', of('route'), now());
+      noteRenames('provider', of('provider'), now());
     }
     noteKeyUses.run(json);
     return Number(insert.run(now(), source, json).lastInsertRowid);

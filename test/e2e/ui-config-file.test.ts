@@ -2,7 +2,7 @@
  * A gateway whose config a file owns (`serve --config FILE`), in a real browser (support/dashboard.ts):
  * the pages that edit the config say that the file is applied again at each start and reload, and
  * link the export that would put a change made here in it; the other pages say nothing of it. A
- * config pasted to import is said to be not JSON where it stops being so, then previewed and applied.
+ * config pasted to import is said to be not JSON where it stops being so, then previewed (a rename said as one) and applied.
  */
 import { beforeAll, expect, it } from 'vitest';
 import { twoProviders, useDashboard } from '../support/dashboard';
@@ -42,9 +42,12 @@ it('imports a pasted config: says where a paste stops being JSON, then what it w
 
   const next = structuredClone(h.gateway.config());
   next.routes.push({ name: 'pasted', deployments: ['mini'] });
+  // A route renamed in the paste, nothing else of it changed: said as a rename (its keys and budgets go with it).
+  next.routes[0]!.name = 'main';
   await paste.fill(JSON.stringify(next, null, 2));
   await card.getByRole('button', { name: 'Preview changes' }).click();
   await expect.poll(() => card.textContent()).toContain('added route pasted');
+  expect(await card.textContent()).toContain('renamed route main (was default)');
   await card.getByRole('button', { name: 'Apply' }).click();
   await expect.poll(() => h.gateway.config().routes.map((r) => r.name)).toContain('pasted');
   expect(dashboard.notFound).toEqual([]);

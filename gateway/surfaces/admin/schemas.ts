@@ -16,7 +16,6 @@ import { digitsPattern, KEY_NAME_PATTERN } from '../../config/patterns';
 
 export * from './usage-schemas';
 export * from './server-schemas';
-
 export const NameParams = Type.Object({ name: Name });
 export const DeploymentParams = Type.Object({ deployment: Name });
 
@@ -94,9 +93,10 @@ export const SettingsSavedSchema = Type.Object({ settings: SettingsSchema });
 /** A config to preview or import: any JSON, validated in full (shape and meaning) by validateConfig. */
 export const ConfigInputSchema = Type.Object({ config: Type.Unknown() }, Strict);
 export const ConfigChangeSchema = Type.Object({
-  change: Type.Union([Type.Literal('added'), Type.Literal('removed'), Type.Literal('changed')]),
+  change: Type.Union([Type.Literal('added'), Type.Literal('removed'), Type.Literal('changed'), Type.Literal('renamed')]),
   kind: Type.Union([Type.Literal('provider'), Type.Literal('deployment'), Type.Literal('route'), Type.Literal('settings')]),
   name: Type.String(),
+  from: Type.Optional(Type.String()), // a renamed item's name before
 });
 export const ConfigPreviewSchema = Type.Object({
   valid: Type.Boolean(),

@@ -58,5 +58,5 @@ export function ConfigHistory() {
 /** What applying a config would change, or why it cannot be applied. */
 export function PreviewList({ preview }: { preview: ConfigPreview }) {
   if (!preview.valid) return <ul className="field-error">{preview.errors.map((e) => <li key={e.path}>{e.path}: {e.message}</li>)}</ul>;
-  return <ul>{preview.changes.length ? preview.changes.map((c) => <li key={`${c.kind}${c.name}`}>{c.change} {c.kind} <strong>{c.name}</strong></li>) : <li>No changes</li>}</ul>;
+  return <ul>{preview.changes.length ? preview.changes.map((c) => <li key={`${c.change}${c.kind}${c.name}`}>{c.change} {c.kind} <strong>{c.name}</strong>{c.from === undefined ? null : ` (was ${c.from})`}</li>) : <li>No changes</li>}</ul>;
 }
