@@ -19,7 +19,7 @@ import { createHealthMonitor } from './health/monitor';
 import { createTrafficStats } from './health/traffic';
 import { closeAdapters, createProviderSet, upstreamContext } from './providers/registry';
 import type { ProviderAdapter } from './providers/types';
-import { deploymentChanges } from './config/renames';
+import { nameChanges } from './config/renames';
 import { createBreakerBoard } from './routing/breaker-board';
 import { createCatalog, type Catalog } from './routing/catalog';
 import { createRouter } from './routing/router';
@@ -213,12 +213,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const retiring = new Set<ProviderAdapter>();
   const swap = (config: Config) => {
     const next = createProviderSet(config.providers, upstream, providers);
-    const { renamed, replaced } = deploymentChanges(catalog.config, config);
+    const { renamed, replaced, providers: providersRenamed } = nameChanges(catalog.config, config);
     routingState.sessions?.renamed(renamed, catalog.config.routes, config.routes);
     providers = next.adapters;
     catalog = createCatalog(config, providers, timeZone);
     breakers.configure(config, renamed);
-    traffic.configured(renamed, replaced);
+    traffic.configured(renamed, replaced, providersRenamed);
     for (const name of health.configured()) traffic.forget(name, config.deployments.filter((d) => d.provider === name).map((d) => d.name));
     appliedAt = now();
     // What they still have under way goes on with them (a queued request, a pull); the stop ends it.

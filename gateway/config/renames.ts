@@ -57,10 +57,10 @@ export function renamesSaid(before: Config | undefined, after: Config): string |
   return `Renamed ${renames.map((r) => `${r.kind} ${r.from} to ${r.to}`).join(', ')}: client keys limited to them, their budgets and their probe history go on under the new names\n`;
 }
 
-/** What a config change did to deployment names: those it renamed (old to new), and those it replaced. */
-export function deploymentChanges(before: Config, after: Config): { renamed: ReadonlyMap<string, string>; replaced: string[] } {
+/** What a config change did to names: the deployments it renamed (old to new) and replaced, and the providers it renamed. */
+export function nameChanges(before: Config, after: Config): { renamed: ReadonlyMap<string, string>; replaced: string[]; providers: ReadonlyMap<string, string> } {
   const renamed = renamedDeployments(before, after);
-  return { renamed, replaced: replacedDeployments(before, after, renamed) };
+  return { renamed, replaced: replacedDeployments(before, after, renamed), providers: renamedProviders(before, after) };
 }
 
 /**

@@ -32,11 +32,11 @@ export interface TrafficStats {
   /** What traffic said of a provider and its deployments: it was another server's (moved by a config change). */
   forget(provider: string, deployments: readonly string[]): void;
   /**
-   * After a config change: what traffic said of each renamed deployment (old name to new) goes on
-   * under its new name, and what it said of a deployment now gone or pointed elsewhere is forgotten
-   * (a deployment given its name later must not inherit another model's latency).
+   * After a config change: what traffic said of each renamed deployment and provider (old name to new)
+   * goes on under its new name, and what it said of a deployment now gone or pointed elsewhere is
+   * forgotten (a deployment given its name later must not inherit another model's latency).
    */
-  configured(renamed: ReadonlyMap<string, string>, replaced: readonly string[]): void;
+  configured(renamed: ReadonlyMap<string, string>, replaced: readonly string[], providersRenamed?: ReadonlyMap<string, string>): void;
 }
 
 export const LATENCY_SAMPLES = 20;
@@ -122,14 +122,18 @@ export function createTrafficStats(now: () => number = Date.now): TrafficStats {
         latencies.delete(name);
       }
     },
-    configured(renamed, replaced) {
-      for (const map of [deployments, latencies] as Map<string, unknown>[]) {
-        for (const name of replaced) map.delete(name);
-        for (const [from, to] of renamed) {
+    configured(renamed, replaced, providersRenamed = new Map()) {
+      const move = (map: Map<string, unknown>, names: ReadonlyMap<string, string>) => {
+        for (const [from, to] of names) {
           if (map.has(from)) map.set(to, map.get(from));
           map.delete(from);
         }
+      };
+      for (const map of [deployments, latencies] as Map<string, unknown>[]) {
+        for (const name of replaced) map.delete(name);
+        move(map, renamed);
       }
+      move(providers, providersRenamed);
     },
     provider: (name) => ({ ...get(providers, name) }),
     deployment: (name) => ({ ...get(deployments, name) }),
