@@ -169,6 +169,46 @@ describe('where a provider runs', () => {
     expect(h.gateway.config().providers.find((p) => p.name === 'local')).not.toHaveProperty('local');
     await expect.poll(() => heading('local').textContent()).toBe('local ollama local (by its address)');
   });
+
+  // How busy it may get before its requests spill over to the cloud: config-file only before.
+  it('sets its capacity and probe interval from its form, names a typo, and an emptied field is the default again', async () => {
+    await dashboard.go('/providers');
+    const open = async () => {
+      await page.locator('.card', { has: page.getByRole('heading', { name: /^local / }) }).getByRole('button', { name: 'Edit' }).click();
+      const form = page.locator('.card', { has: page.getByRole('heading', { name: 'Edit local' }) });
+      await form.getByText('Capacity and probes').click();
+      return form;
+    };
+    let form = await open();
+    expect(await form.getByLabel('Requests at once').getAttribute('placeholder')).toMatch(/^2 /);
+    await form.getByLabel('Requests at once').fill('four');
+    await form.getByLabel('Waiting at most').fill('10');
+    await form.getByLabel('Wait for a turn at most (seconds)').fill('5');
+    await form.getByLabel('Probe every (seconds, 0: never)').fill('0');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.getByText('"four" is not a number').waitFor();
+    expect(h.gateway.config().providers.find((p) => p.name === 'local')).not.toHaveProperty('maxConcurrent');
+    await form.getByLabel('Requests at once').fill('4');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.waitFor({ state: 'detached' });
+    expect(h.gateway.config().providers.find((p) => p.name === 'local')).toMatchObject({ maxConcurrent: 4, queue: { max: 10, timeoutMs: 5000 }, healthCheck: { intervalMs: 0 } });
+
+    // A value the config refuses is said under its field.
+    form = await open();
+    expect(await form.getByLabel('Wait for a turn at most (seconds)').inputValue()).toBe('5');
+    await form.getByLabel('Requests at once').fill('0');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.locator('.field.invalid', { hasText: 'Requests at once' }).waitFor();
+    await form.getByLabel('Requests at once').fill('');
+    await form.getByLabel('Waiting at most').fill('');
+    await form.getByLabel('Wait for a turn at most (seconds)').fill('');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.waitFor({ state: 'detached' });
+    const local = h.gateway.config().providers.find((p) => p.name === 'local');
+    expect(local).not.toHaveProperty('maxConcurrent');
+    expect(local).not.toHaveProperty('queue');
+    expect(local).toMatchObject({ healthCheck: { intervalMs: 0 } });
+  });
 });
 
 describe('a number typed wrong', () => {

@@ -7,6 +7,7 @@ import { healthQueries } from '../../api/queries/health';
 import type { ProbeOutcome, ProviderConfig, ProviderInput, ProviderView } from '../../api/types';
 import { Badge, Card, ConfirmButton, counted, Empty, ErrorNote, Field, Loading, statusTone, when } from '../../ui/parts';
 import { ProviderQuirks } from './provider-quirks';
+import { CapacityFields, capacityText, readCapacity } from './provider-capacity';
 
 /**
  * Well-known servers: kind, base URL, the usual key variable, and the APIs they serve themselves
@@ -174,14 +175,23 @@ function inputOf(draft: Draft, canStore: boolean): ProviderInput {
 function ProviderForm({ original, initial, canStore, onDone }: { original: string | null; initial: Draft; canStore: boolean; onDone: () => void }) {
   const client = useQueryClient();
   const [draft, setDraft] = useState(initial);
+  const [capacity, setCapacity] = useState(() => capacityText(initial.kept));
+  const [typos, setTypos] = useState<Record<string, string>>({});
   const body = () => inputOf(draft, canStore);
   const save = useMutation(providerMutations.save(client, original ? inputOf(initial, canStore) : null));
   const test = useMutation(providerMutations.testDraft());
   const remove = useMutation(providerMutations.remove(client));
-  const fields = save.error instanceof ApiError ? save.error.fields : {};
+  const fields = { ...(save.error instanceof ApiError ? save.error.fields : {}), ...typos };
   return (
     <Card title={original ? `Edit ${original}` : 'New provider'}>
-      <form onSubmit={(e) => { e.preventDefault(); save.mutate(body(), { onSuccess: onDone }); }}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          const read = readCapacity(capacity);
+          setTypos(read.typos);
+          if (Object.keys(read.typos).length === 0) save.mutate({ ...body(), ...read.values }, { onSuccess: onDone });
+        }}
+      >
         <div className="form-grid">
           <Field label="Name" error={fields.name}><input value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.target.value })} aria-label="Provider name" /></Field>
           <Field label="Kind" error={fields.kind}>
@@ -204,6 +214,7 @@ function ProviderForm({ original, initial, canStore, onDone }: { original: strin
         <Field label={canStore ? 'Or paste the key (stored encrypted, never shown again)' : 'Paste a key to test the connection (not saved: here saved keys come from environment variables)'} error={fields.apiKeyValue}>
           <input type="password" autoComplete="off" value={draft.keyValue} onChange={(e) => setDraft({ ...draft, keyValue: e.target.value })} aria-label="API key value" />
         </Field>
+        <CapacityFields kind={draft.kind} text={capacity} errors={fields} onChange={(text) => (setTypos({}), setCapacity(text))} />
         {save.isError ? <div className="notice bad" role="alert">{save.error.message}</div> : null}
         <div className="row">
           <button className="primary" type="submit" disabled={save.isPending}>Save</button>
