@@ -3,6 +3,7 @@
  * (unique names, references, one type per route, real time zones). Every message names the
  * field and the offending value, so the CLI, the file check and the admin API can show it as is.
  */
+import { keepAliveProblem } from './keep-alive';
 import { Compile } from 'typebox/compile';
 import { ConfigSchema, type Config } from './schema';
 import { isLocalProvider } from '../providers/locality';
@@ -126,6 +127,8 @@ function meaningIssues(config: Config): { errors: ConfigIssue[]; warnings: Confi
     if (kind !== undefined && kind !== 'ollama' && (deployment.options !== undefined || deployment.keepAlive !== undefined || deployment.think !== undefined || deployment.coldStart !== undefined)) {
       warnings.push({ path: at, message: `options, keepAlive, think and coldStart apply only to Ollama providers; ${quote(deployment.name)} ignores them` });
     }
+    const keepAlive = deployment.keepAlive === undefined ? undefined : keepAliveProblem(deployment.keepAlive);
+    if (keepAlive) errors.push({ path: `${at}.keepAlive`, message: keepAlive });
     if (routeNames.has(deployment.name)) {
       errors.push({ path: `${at}.name`, message: `${quote(deployment.name)} is also a route name; a model name must mean one thing` });
     }

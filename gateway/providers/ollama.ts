@@ -4,6 +4,7 @@
  * model and defaults. Answers are checked: a stream must end with `done: true`, every line must be
  * JSON (Ollama's own client would skip a bad line and carry on).
  */
+import { keepAliveSent } from '../config/keep-alive';
 import { providerKey } from './api-key';
 import { linkedCancellation, type Cancellation, type CancelSignal } from '../cancel';
 import type { DeploymentConfig, ProviderConfig } from '../config/schema';
@@ -151,7 +152,7 @@ export function createOllamaProvider(config: ProviderConfig, context: ProviderCo
 
     async load(deployment, signal) {
       // A generate request without a prompt only loads the model: Ollama answers at once with `done_reason: "load"`.
-      const body = { model: deployment.model, stream: false, ...(deployment.options ? { options: deployment.options } : {}), ...(deployment.keepAlive === undefined ? {} : { keep_alive: deployment.keepAlive }) };
+      const body = { model: deployment.model, stream: false, ...(deployment.options ? { options: deployment.options } : {}), ...(deployment.keepAlive === undefined ? {} : { keep_alive: keepAliveSent(deployment.keepAlive) }) };
       await call(transport, { method: 'POST', path: '/api/generate', body }, signal);
     },
 

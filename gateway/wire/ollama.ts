@@ -4,6 +4,7 @@
  * `num_ctx` and `keep_alive` (Ollama silently truncates prompts past its 4096-token default
  * otherwise). Requests that arrive in Ollama's own API pass through instead (`nativeBody`).
  */
+import { keepAliveSent } from '../config/keep-alive';
 import type {
   ChatRequest as OllamaChatRequest,
   ChatResponse as OllamaChatResponse,
@@ -38,7 +39,7 @@ export function toOllamaChat(request: ChatRequest, deployment: DeploymentConfig)
     stream: request.stream === true,
     options: { ...(deployment.options as Partial<OllamaOptions> | undefined), ...optionsFrom(request) },
   };
-  if (deployment.keepAlive !== undefined) body.keep_alive = deployment.keepAlive;
+  if (deployment.keepAlive !== undefined) body.keep_alive = keepAliveSent(deployment.keepAlive);
   const tools = toolsOffered(request);
   if (tools.length) body.tools = tools.map((tool) => ({ type: 'function', function: tool.function as never }));
   const format = request.response_format;
@@ -253,7 +254,7 @@ export interface OllamaGenerateBody {
 export function nativeBody(body: Record<string, unknown>, deployment: DeploymentConfig): Record<string, unknown> {
   const out: Record<string, unknown> = { ...body, model: deployment.model };
   if (deployment.options || body.options) out.options = { ...deployment.options, ...(body.options as Record<string, unknown> | undefined) };
-  if (body.keep_alive === undefined && deployment.keepAlive !== undefined) out.keep_alive = deployment.keepAlive;
+  if (body.keep_alive === undefined && deployment.keepAlive !== undefined) out.keep_alive = keepAliveSent(deployment.keepAlive);
   if (body.think === undefined && deployment.think !== undefined) out.think = deployment.think;
   return out;
 }

@@ -116,6 +116,20 @@ describe('an edit on a page loaded before a change made elsewhere', () => {
     expect(h.gateway.config().deployments.find((d) => d.name === 'mini')?.timeWindows).toEqual([{ start: '22:00', end: '06:00' }]);
   });
 
+  it("sets how long an Ollama deployment's model stays in memory, refusing what Ollama would not read", async () => {
+    await dashboard.go('/routes');
+    await page.getByRole('row', { name: /llama/ }).getByRole('button', { name: 'Edit' }).click();
+    const form = page.locator('.card', { has: page.getByRole('heading', { name: 'Edit llama' }) });
+    const field = form.getByLabel('Keep in memory after use');
+    expect(await field.inputValue()).toBe(String(h.gateway.config().deployments.find((d) => d.name === 'llama')?.keepAlive ?? ''));
+    await field.fill('30 minutes');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.getByText('"30 minutes" is not a time Ollama reads').waitFor();
+    await field.fill('-1');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => h.gateway.config().deployments.find((d) => d.name === 'llama')?.keepAlive).toBe('-1');
+  });
+
   it("keeps a budget's fields changed elsewhere while its form was open, and moves its scope whole", async () => {
     await h.admin('/admin/api/budgets', { method: 'POST', body: JSON.stringify({ name: 'team', scope: { route: 'default' }, period: 'month', limitUsd: 10 }) });
     await dashboard.go('/settings');

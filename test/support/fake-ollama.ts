@@ -164,6 +164,17 @@ function summary(name: string, digest = DIGEST) {
  */
 const unloads = (body: Record<string, any>) => body.keep_alive === 0 || body.keep_alive === '0' || body.keep_alive === '0s';
 
+/**
+ * Ollama reads a `keep_alive` string with Go's time.ParseDuration (api/types.go): "-1" or "3600" as a
+ * string, or "30 minutes", fails the request's binding with a 400, before anything else is looked at.
+ */
+function keepAliveRefused(body: Record<string, any>, res: ServerResponse): boolean {
+  const value = body.keep_alive;
+  if (typeof value !== 'string' || value === '0' || /^[-+]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$/.test(value)) return false;
+  sendJson(res, 400, { error: /^[-+]?[\d.]+$/.test(value) ? `time: missing unit in duration ${JSON.stringify(value)}` : `time: invalid duration ${JSON.stringify(value)}` });
+  return true;
+}
+
 function loadOnly(body: Record<string, any>, res: ServerResponse, kind: 'chat' | 'generate'): boolean {
   const empty = kind === 'chat' ? !body.messages?.length : !body.prompt;
   if (!empty) return false;
@@ -175,7 +186,7 @@ function loadOnly(body: Record<string, any>, res: ServerResponse, kind: 'chat' |
 
 async function chat(request: RecordedRequest, res: ServerResponse, mode: FailureMode, options: FakeOllamaOptions): Promise<void> {
   const body = request.body;
-  if (loadOnly(body, res, 'chat')) return;
+  if (keepAliveRefused(body, res) || loadOnly(body, res, 'chat')) return;
   const thinks = body.think === true || (typeof body.think === 'string' && body.think !== '');
   // As Ollama refuses thinking asked of a model without it, and a level asked of one that thinks on or off.
   if (thinks && !showFor(String(body.model), DIGEST, options.version ?? '0.12.6').capabilities.includes('thinking')) return sendJson(res, 400, { error: `"${body.model}" does not support thinking` });
@@ -241,7 +252,7 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
 /** Native generate: an echo of the prompt, or a visible fill-in-the-middle marker when a suffix is sent. */
 async function generate(request: RecordedRequest, res: ServerResponse, options: FakeOllamaOptions): Promise<void> {
   const body = request.body;
-  if (loadOnly(body, res, 'generate')) return;
+  if (keepAliveRefused(body, res) || loadOnly(body, res, 'generate')) return;
   const logprobs = logprobsAsked(body);
   if (typeof logprobs === 'string') return sendJson(res, 400, { error: logprobs });
   const text = body.suffix ? `[FIM between ${JSON.stringify(body.prompt)} and ${JSON.stringify(body.suffix)}]` : `Echo: ${body.prompt ?? ''}`;

@@ -1,6 +1,6 @@
 /**
- * A deployment's form: its model on a provider, prices, context and output limits, Ollama's num_ctx
- * and cold start, whether it is enabled, and its time windows. Numbers are kept as typed and read on
+ * A deployment's form: its model on a provider, prices, context and output limits, Ollama's num_ctx,
+ * keep-alive and cold start, whether it is enabled, and its time windows. Numbers are kept as typed and read on
  * Save, so a half-typed price is named rather than sent.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -106,6 +106,9 @@ export function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig 
           {numberField('contextWindow', 'Context window (tokens; empty: discovered)', 'Context window')}
           {numberField('maxOutputTokens', "Most output tokens per answer (empty: the model's known limit)", 'Most output tokens')}
           {numberField('maxNumCtx', "Raise num_ctx up to (Ollama; empty: the model's maximum)", 'Raise num_ctx up to', draft.numCtx !== 'auto')}
+          <Field label="Keep in memory after use (Ollama: 30m, 2h, -1 always, 0 never; empty: Ollama's 5m)" error={fields.keepAlive}>
+            <input value={draft.keepAlive === undefined ? '' : String(draft.keepAlive)} placeholder="5m" aria-label="Keep in memory after use" onChange={(e) => set({ keepAlive: e.target.value === '' ? undefined : e.target.value })} />
+          </Field>
         </div>
         <label className="row" style={{ marginBottom: 10 }}>
           <input type="checkbox" checked={draft.numCtx === 'auto'} onChange={(e) => set({ numCtx: e.target.checked ? 'auto' : undefined })} /> Ollama: raise num_ctx for long requests instead of cutting them
