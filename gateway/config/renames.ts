@@ -4,8 +4,9 @@
  * (the dashboard's rename, an edited file, an import, a restore): what is known of it (its breaker,
  * its latency, the sessions it answers) is the server's and model's, and goes on under the new name.
  * A route that left and one that came with nothing else of it changed are one route, and a provider
- * for the same server one provider. Only a pairing
- * that is certain counts: two that left alike, or two that came, carry nothing.
+ * for the same server with the same key one provider (another key is another account: its spend is
+ * not this one's). Only a pairing that is certain counts: two that left alike, or two that came,
+ * carry nothing.
  */
 import type { Config, DeploymentConfig, ProviderConfig, RouteConfig } from './schema';
 
@@ -21,7 +22,7 @@ export function renamedDeployments(before: Config, after: Config): ReadonlyMap<s
 }
 
 /** Old name to new, for each deployment or route the change renamed, with `known` (renames the change's maker was sure of: the dashboard's) over what is found. */
-export function renamedNames(before: Config, after: Config, known: ReadonlyMap<string, string> = new Map()): ReadonlyMap<string, string> {
+function renamedNames(before: Config, after: Config, known: ReadonlyMap<string, string> = new Map()): ReadonlyMap<string, string> {
   const deployments = renamedDeployments(before, after);
   // A route's deployments renamed in the same change are still its deployments.
   const was = (route: RouteConfig) => body({ ...route, deployments: route.deployments.map((d) => deployments.get(d) ?? d), weights: route.weights && Object.fromEntries(Object.entries(route.weights).map(([d, w]) => [deployments.get(d) ?? d, w])) });
@@ -31,10 +32,10 @@ export function renamedNames(before: Config, after: Config, known: ReadonlyMap<s
 /** A route but for its name. */
 const body = (route: RouteConfig) => JSON.stringify({ ...route, name: '' });
 
-/** Old name to new, for each provider the change renamed: one that left and one that came for the same server. */
-export function renamedProviders(before: Config, after: Config): ReadonlyMap<string, string> {
-  const server = (p: ProviderConfig) => JSON.stringify([p.kind, p.baseUrl]);
-  return renamedAmong(before.providers, after.providers, server, server);
+/** Old name to new, for each provider the change renamed: one that left and one that came for the same server, with the same key. */
+function renamedProviders(before: Config, after: Config): ReadonlyMap<string, string> {
+  const account = (p: ProviderConfig) => JSON.stringify([p.kind, p.baseUrl, p.apiKey]);
+  return renamedAmong(before.providers, after.providers, account, account);
 }
 
 export interface Rename {
