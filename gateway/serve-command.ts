@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import type { Output } from './cli-output';
 import { readConfigFile } from './config/config-file';
 import { changedSinceFile, FILE_SOURCES, replacedNotice } from './config/file-owned';
+import { renamesSaid } from './config/renames';
 import { clientKeysRequired } from './config/for-clients';
 import { formatIssues, validateConfig } from './config/validate';
 import { keepHeapCompact } from './heap';
@@ -136,9 +137,12 @@ function reloadOnHangup(file: string, gateway: Pick<Gateway, 'applyConfig' | 'co
     const checked = validateConfig(input);
     if (checked.ok && JSON.stringify(checked.config) === JSON.stringify(gateway.config())) return io.err(`Reloaded ${file}: no change\n`);
     const replaced = changedSinceFile(gateway.history);
+    const before = gateway.config();
     const result = gateway.applyConfig(input, FILE_SOURCES.reload(file));
     if (!result.ok) return io.err(`${file} is not a valid Switchyard config; the config in force is kept:\n${formatIssues(result.errors)}\n`);
     io.err(`Reloaded ${file}${result.warnings.length > 0 ? `; warnings:\n${formatIssues(result.warnings)}` : ''}\n`);
+    const renamed = renamesSaid(before, result.config);
+    if (renamed) io.err(`${renamed}\n`);
     if (replaced) io.err(`Notice: ${replacedNotice(file, replaced)}\n`);
   });
 }

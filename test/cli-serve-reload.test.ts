@@ -78,3 +78,20 @@ it('says which revision a config file replaced when changes were made since it w
   const models = ((await (await fetch(`${second.baseUrl}/models`)).json()) as { data: { id: string }[] }).data.map((m) => m.id);
   expect(models).not.toContain('made-elsewhere');
 });
+
+it('says which routes a config file renamed, at a reload and at a start (what counts by name follows them)', async () => {
+  const data = dir();
+  const file = join(dir(), 'switchyard.json');
+  writeJson(file, config(['default']));
+  const first = await serve(['--port', '0', '--data-dir', data, '--config', file]);
+  writeJson(file, config(['main']));
+  first.child.kill('SIGHUP');
+  await expect.poll(first.output).toContain('Renamed route default to main: client keys limited to them, their budgets and their probe history go on under the new names\n');
+  first.child.kill('SIGTERM');
+  await new Promise((resolve) => first.child.once('exit', resolve));
+
+  // Edited while it was stopped.
+  writeJson(file, config(['coder']));
+  const second = await serve(['--port', '0', '--data-dir', data, '--config', file]);
+  expect(second.output()).toContain('Notice: Renamed route main to coder: client keys limited to them');
+});

@@ -3,6 +3,7 @@
  * OpenAI, Anthropic and Google's Gemini when their keys are in the environment, and a `default`
  * route with local models first.
  */
+import { renamesSaid } from './renames';
 import { changedSinceFile, FILE_SOURCES, replacedNotice } from './file-owned';
 import type { ConfigStore } from '../store/config-store';
 import { isLocalDeployment } from '../providers/locality';
@@ -160,7 +161,8 @@ export async function startingConfig(configs: ConfigStore, given: { config: Conf
     if (JSON.stringify(given.config) === JSON.stringify(stored)) return { config: given.config, notices: [] };
     const replaced = changedSinceFile(configs);
     configs.save(given.config, FILE_SOURCES.start);
-    return { config: given.config, notices: replaced ? [replacedNotice(given.file, replaced)] : [] };
+    const renamed = renamesSaid(stored, given.config);
+    return { config: given.config, notices: [...(replaced ? [replacedNotice(given.file, replaced)] : []), ...(renamed ? [renamed] : [])] };
   }
   if (stored) return { config: stored, notices: refusedInStored(stored) };
   const host = ollamaUrlFromEnv(env);

@@ -39,7 +39,8 @@ export async function historyCommand(command: 'history' | 'restore', id: string 
     const before = configs.current();
     configs.save(result.config, `restore ${id}`);
     io.out(`Restored revision ${id}; a running gateway on this data dir applies it within 2 s\n`);
-    io.out(renamesSaid(before, result.config) ?? '');
+    const renamed = renamesSaid(before, result.config);
+    if (renamed) io.out(`${renamed}\n`);
     await noteLostTools(db, result.config, io, env);
     return 0;
   } finally {

@@ -34,7 +34,8 @@ export async function importCommand(command: 'import' | 'check', file: string | 
     const before = configs.current();
     configs.save(result.config, `import ${file}`);
     io.out(`Imported ${file} into ${dataDir}; a running gateway on this data dir applies it within 2 s\n`);
-    io.out(renamesSaid(before, result.config) ?? '');
+    const renamed = renamesSaid(before, result.config);
+    if (renamed) io.out(`${renamed}\n`);
     await noteLostTools(db, result.config, io, env);
     return 0;
   } finally {

@@ -51,11 +51,11 @@ export function renamesOf(before: Config, after: Config, known?: ReadonlyMap<str
   return [...providers, ...[...renamedNames(before, after, known)].map(([from, to]): Rename => ({ kind: routes.has(from) ? 'route' : 'deployment', from, to }))];
 }
 
-/** What `switchyard import` and `restore` say of the renames they saved, if any. */
+/** What `switchyard import`, `restore` and `serve --config` say of the renames they saved, if any. */
 export function renamesSaid(before: Config | undefined, after: Config): string | undefined {
   const renames = before ? renamesOf(before, after) : [];
   if (renames.length === 0) return undefined;
-  return `Renamed ${renames.map((r) => `${r.kind} ${r.from} to ${r.to}`).join(', ')}: client keys limited to them, their budgets and their probe history go on under the new names\n`;
+  return `Renamed ${renames.map((r) => `${r.kind} ${r.from} to ${r.to}`).join(', ')}: client keys limited to them, their budgets and their probe history go on under the new names`;
 }
 
 /** What a config change did to names: the deployments it renamed (old to new) and replaced, and the providers it renamed. */
