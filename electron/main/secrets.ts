@@ -66,6 +66,7 @@ export async function createEncryptedSecrets(options: { cipher: Cipher; file: st
       if (!(name in stored)) return;
       await write(async () => Object.fromEntries(Object.entries(stored).filter(([key]) => key !== name)), () => values.delete(name));
     },
+    kept: () => Object.keys(stored),
     describe: () => ({ backend: cipher.backend(), protected: available && cipher.backend() !== 'basic_text', canStore: available, ...(unreadable.length > 0 ? { unreadable } : {}) }),
     flushed: () => writing.then(() => undefined, () => undefined),
   };

@@ -12,6 +12,8 @@ export interface Secrets {
   store?(providerName: string, value: string): Promise<string>;
   /** Deletes a kept value (the webhook's URL, removed in Settings); resolves once it is off the disk. */
   forget?(name: string): Promise<void>;
+  /** The names of the values kept (those that could not be decrypted too). */
+  kept?(): string[];
   /** Where keys live and whether they are protected at rest, for the UI to say plainly. */
   describe?(): { backend: string; protected: boolean; canStore: boolean; unreadable?: string[] };
 }

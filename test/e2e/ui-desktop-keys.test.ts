@@ -3,7 +3,7 @@
  * variable the app cannot see (opened from the dock, it never read the shell profile that exports it)
  * says how to give it instead, and a key pasted in the provider's form, with the line break a copy
  * brings, is kept without it and shown by its last four characters; one that no request can carry
- * is not shown as set.
+ * is not shown as set; one kept for no provider is listed in Settings and forgotten there.
  */
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
@@ -40,4 +40,20 @@ it('says to paste a key the app cannot see in its environment, keeps one pasted 
   await secrets.store?.('cloud', 'sk-pasted\u20144321');
   await page.reload();
   await expect.poll(() => card.getByText('key unusable: copy it again').count()).toBe(1);
+});
+
+it('lists a key kept for no provider in Settings, and forgets it there', async () => {
+  const { page, h } = dashboard;
+  await dashboard.logIn();
+  expect(secrets.resolve('secret:cloud')).toBeDefined();
+  // The provider takes a variable instead: the key it was typed for stays kept, for a restore.
+  expect((await h.admin('/admin/api/providers/cloud', { method: 'PATCH', body: JSON.stringify({ apiKey: 'env:TEST_KEY' }) })).status).toBe(200);
+  await dashboard.go('/settings');
+  const card = page.locator('.card', { has: page.getByRole('heading', { name: 'Keys kept for no provider' }) });
+  await expect.poll(() => card.getByTestId('kept-keys').textContent()).toContain('cloud');
+  await card.getByRole('button', { name: 'Forget cloud' }).click();
+  await card.getByRole('button', { name: 'Confirm: Forget cloud' }).click();
+  await card.waitFor({ state: 'detached' });
+  expect(secrets.resolve('secret:cloud')).toBeUndefined();
+  expect(dashboard.notFound).toEqual([]);
 });

@@ -119,6 +119,7 @@ const PROTECTED: [string, string, unknown?][] = [
   ['GET', 'usage/some-request/bodies'],
   ['GET', 'usage/some-request/bodies/request'],
   ['DELETE', 'providers/cloud/quirks'],
+  ['DELETE', 'secrets/cloud'],
   ['GET', 'usage/sessions/kept?session=s&clientKey=anonymous'],
   ['DELETE', 'usage/sessions/kept?session=s&clientKey=anonymous'],
   ['POST', 'notices/test'],

@@ -16,6 +16,7 @@ import { validateConfig, type ValidationResult } from '../../config/validate';
 import type { ConfigIssue } from '../../config/schema-errors';
 import { fieldErrors } from './validation';
 import { providerRoutes } from './provider-routes';
+import { keptKeyRoutes, unusedKeys } from './kept-keys';
 import { webhookRoute } from './notice-routes';
 import type { ConfigHistory } from '../../store/config-store';
 import { GatewayError } from '../../errors';
@@ -119,6 +120,7 @@ export function configRoutes(app: FastifyInstance, services: ConfigRouteServices
 
   providerRoutes(app, { current, apply, wouldApply, keyOrigins: () => services.config.keyBindings.bound(current()), secrets: services.secrets });
   webhookRoute(app, { current, apply: (reply, next) => apply(reply, next), secrets: services.secrets });
+  keptKeyRoutes(app, { current, secrets: services.secrets });
 
   // --- deployments and routes: their config schemas are their bodies
   app.get('/deployments', { schema: { response: { 200: DeploymentListSchema } } }, async () => ({ deployments: current().deployments }));
@@ -202,7 +204,7 @@ export function configRoutes(app: FastifyInstance, services: ConfigRouteServices
   app.get('/settings', { schema: { response: { 200: SettingsViewSchema } } }, async () => ({
     settings: current().settings ?? {},
     server: services.server(), data: services.data(),
-    secrets: services.secrets.describe?.() ?? { backend: 'environment', protected: true, canStore: false },
+    secrets: { ...(services.secrets.describe?.() ?? { backend: 'environment', protected: true, canStore: false }), unused: unusedKeys(current(), services.secrets) },
   }));
   app.put<{ Body: Type.Static<typeof SettingsInputSchema> }>('/settings', { schema: { body: SettingsInputSchema, response: { 200: SettingsSavedSchema } } }, async (request, reply) => {
     const applied = apply(reply, () => replaceSettings(current(), request.body.settings));

@@ -79,8 +79,8 @@ export const ScheduleSchema = Type.Object({
 });
 
 // --- settings and the whole config
-/** Where keys live; `unreadable` names stored keys that could not be decrypted (enter them again). */
-export const SecretsViewSchema = Type.Object({ backend: Type.String(), protected: Type.Boolean(), canStore: Type.Boolean(), unreadable: Type.Optional(Type.Array(Type.String())) });
+/** Where keys live; `unreadable` names stored keys that could not be decrypted (enter them again), `unused` kept keys the config names nowhere (kept-keys.ts). */
+export const SecretsViewSchema = Type.Object({ backend: Type.String(), protected: Type.Boolean(), canStore: Type.Boolean(), unreadable: Type.Optional(Type.Array(Type.String())), unused: Type.Array(Type.String()) });
 export const ServerViewSchema = Type.Object({ host: Type.String(), port: Type.Integer(), exposed: Type.Boolean(), notices: NoticesViewSchema, configFile: NullableString });
 /** Where the gateway keeps its data, and the database's size on disk (file, WAL and shared memory). */
 /** `argument`: the dir as one word of a command line, quoted as this machine's shell needs. */

@@ -112,6 +112,8 @@ export const settingsMutations = {
   testNotice: () => mutationOptions({ mutationFn: () => send<NoticeTestResult>('/admin/api/notices/test', 'POST') }),
   /** A webhook URL pasted in: kept by the desktop's key store, named in the settings by reference. */
   webhook: (client: QueryClient) => mutationOptions({ mutationFn: (input: WebhookInput) => send<SettingsSaved>('/admin/api/notices/webhook', 'PUT', input), onSuccess: invalidate(client, 'config') }),
+  /** A key the desktop's key store keeps for no provider, deleted from it. */
+  forgetKey: (client: QueryClient) => mutationOptions({ mutationFn: (name: string) => send<{ forgotten: string }>(path('secrets', name), 'DELETE'), onSuccess: invalidate(client, 'config') }),
   /** The webhook set here removed: out of the settings, and out of the desktop's key store. */
   removeWebhook: (client: QueryClient) => mutationOptions({ mutationFn: () => send<SettingsSaved>('/admin/api/notices/webhook', 'DELETE'), onSuccess: invalidate(client, 'config') }),
   previewImport: () => mutationOptions({ mutationFn: (config: unknown) => send<ConfigPreview>(path('config', undefined, '/preview'), 'POST', { config }) }),

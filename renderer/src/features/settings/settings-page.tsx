@@ -11,6 +11,7 @@ import { Badge, Card, ConfirmButton, copy, counted, Empty, ErrorNote, Field, Loa
 import { ConfigHistory, PreviewList } from './config-history';
 import { BudgetsCard } from './budgets-card';
 import { Notices } from './notices';
+import { KeptKeys } from './kept-keys';
 import { numberReader } from '../../ui/numbers';
 
 export function SettingsPage() {
@@ -33,6 +34,7 @@ export function SettingsPage() {
         </Card>
         <LocalOnly on={settings.data.settings.localOnly === true} />
         <Keys />
+        <KeptKeys unused={settings.data.secrets.unused} />
         <BudgetsCard />
         <UsageAndCache settings={settings.data.settings} exposed={settings.data.server.exposed} />
         <ConfigImport />
