@@ -130,6 +130,31 @@ describe('an edit on a page loaded before a change made elsewhere', () => {
     await expect.poll(() => h.gateway.config().deployments.find((d) => d.name === 'llama')?.keepAlive).toBe('-1');
   });
 
+  it("says what a deployment's model can do where its provider reports it wrong, and goes back to what it reports", async () => {
+    const llama = () => h.gateway.config().deployments.find((d) => d.name === 'llama');
+    const open = async () => {
+      await dashboard.go('/routes');
+      await page.getByRole('row', { name: /llama/ }).getByRole('button', { name: 'Edit' }).click();
+      return page.locator('.card', { has: page.getByRole('heading', { name: 'Edit llama' }) });
+    };
+    let form = await open();
+    const say = form.getByRole('checkbox', { name: /^Say what its model can do/ });
+    expect(await say.isChecked()).toBe(false);
+    await say.check();
+    const group = form.getByRole('group', { name: 'What its model can do' });
+    await group.getByRole('checkbox', { name: 'images' }).check();
+    await group.getByRole('checkbox', { name: 'tools' }).uncheck();
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => llama()?.capabilities).toEqual(expect.arrayContaining(['vision']));
+    expect(llama()?.capabilities).not.toContain('tools');
+
+    form = await open();
+    expect(await form.getByRole('group', { name: 'What its model can do' }).getByRole('checkbox', { name: 'images' }).isChecked()).toBe(true);
+    await form.getByRole('checkbox', { name: /^Say what its model can do/ }).uncheck();
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => llama()).not.toHaveProperty('capabilities');
+  });
+
   it("keeps a budget's fields changed elsewhere while its form was open, and moves its scope whole", async () => {
     await h.admin('/admin/api/budgets', { method: 'POST', body: JSON.stringify({ name: 'team', scope: { route: 'default' }, period: 'month', limitUsd: 10 }) });
     await dashboard.go('/settings');

@@ -1,6 +1,6 @@
 /**
  * A deployment's form: its model on a provider, prices, context and output limits, Ollama's num_ctx,
- * keep-alive and cold start, whether it is enabled, and its time windows. Numbers are kept as typed and read on
+ * keep-alive and cold start, what its model can do, whether it is enabled, and its time windows. Numbers are kept as typed and read on
  * Save, so a half-typed price is named rather than sent.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -12,6 +12,7 @@ import { Card, ConfirmButton, ErrorNote, Field } from '../../ui/parts';
 import { TimeWindowEditor } from './time-window-editor';
 import { aliasesGoing } from './aliases-card';
 import { numberReader } from '../../ui/numbers';
+import { CapabilitiesField } from './capabilities-field';
 
 export function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig | undefined; onDone: () => void }) {
   const client = useQueryClient();
@@ -116,6 +117,7 @@ export function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig 
         <label className="row" style={{ marginBottom: 10 }}>
           <input type="checkbox" checked={draft.coldStart === 'fallback'} onChange={(e) => set({ coldStart: e.target.checked ? 'fallback' : undefined })} /> Ollama: while its model is not in memory, let the route's other deployments answer and load it meanwhile
         </label>
+        <CapabilitiesField deployment={initial?.name} value={draft.capabilities} onChange={(capabilities) => set({ capabilities })} />
         <label className="row" style={{ marginBottom: 10 }}>
           <input type="checkbox" checked={draft.enabled !== false} onChange={(e) => set({ enabled: e.target.checked ? undefined : false })} /> Enabled
         </label>
