@@ -209,6 +209,29 @@ describe('where a provider runs', () => {
     await expect.poll(() => heading('local').textContent()).toBe('local ollama local (by its address)');
   });
 
+  it('says which APIs its server serves itself from its form, and goes back to what its kind and address say', async () => {
+    const cloud = () => h.gateway.config().providers.find((p) => p.name === 'cloud');
+    const open = async () => {
+      await dashboard.go('/providers');
+      await page.locator('.card', { has: page.getByRole('heading', { name: /^cloud / }) }).getByRole('button', { name: 'Edit' }).click();
+      return page.locator('.card', { has: page.getByRole('heading', { name: 'Edit cloud' }) });
+    };
+    let form = await open();
+    const say = form.getByRole('checkbox', { name: /^Say which APIs its server serves itself/ });
+    await say.check();
+    const group = form.getByRole('group', { name: 'APIs its server serves' });
+    // The one ticked stays ticked: a server serves one API at least.
+    expect(await group.getByRole('checkbox', { name: 'chat completions' }).isDisabled()).toBe(true);
+    await group.getByRole('checkbox', { name: 'Responses' }).check();
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => cloud()?.apis).toEqual(['chat', 'responses']);
+
+    form = await open();
+    await form.getByRole('checkbox', { name: /^Say which APIs its server serves itself/ }).uncheck();
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => cloud()).not.toHaveProperty('apis');
+  });
+
   // How busy it may get before its requests spill over to the cloud: config-file only before.
   it('sets its capacity and probe interval from its form, names a typo, and an emptied field is the default again', async () => {
     await dashboard.go('/providers');

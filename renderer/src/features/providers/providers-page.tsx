@@ -8,6 +8,7 @@ import type { ProbeOutcome, ProviderConfig, ProviderInput, ProviderView } from '
 import { Badge, Card, ConfirmButton, counted, Empty, ErrorNote, Field, Loading, statusTone, when } from '../../ui/parts';
 import { ProviderQuirks } from './provider-quirks';
 import { CapacityFields, capacityText, readCapacity } from './provider-capacity';
+import { ProviderApis } from './provider-apis';
 
 /**
  * Well-known servers: kind, base URL, the usual key variable, and the APIs they serve themselves
@@ -214,6 +215,8 @@ function ProviderForm({ original, initial, canStore, onDone }: { original: strin
         <Field label={canStore ? 'Or paste the key (stored encrypted, never shown again)' : 'Paste a key to test the connection (not saved: here saved keys come from environment variables)'} error={fields.apiKeyValue}>
           <input type="password" autoComplete="off" value={draft.keyValue} onChange={(e) => setDraft({ ...draft, keyValue: e.target.value })} aria-label="API key value" />
         </Field>
+        <ProviderApis kind={draft.kind} value={draft.kept.apis} onChange={(apis) => setDraft({ ...draft, kept: { ...draft.kept, apis } })} />
+        {fields.apis ? <div className="field-error" role="alert">{fields.apis}</div> : null}
         <CapacityFields kind={draft.kind} text={capacity} errors={fields} onChange={(text) => (setTypos({}), setCapacity(text))} />
         {save.isError ? <div className="notice bad" role="alert">{save.error.message}</div> : null}
         <div className="row">
