@@ -207,22 +207,6 @@ describe('config export and import', () => {
     const exported = await t.h.admin('/admin/api/config').then((r) => r.json());
     expect(exported).toEqual(next);
   });
-
-  it('says a route, deployment or provider renamed as renamed, not as one removed and one added', async () => {
-    const next = config();
-    const [local, ...providers] = next.providers;
-    next.providers = [{ ...local!, name: 'ollama' }, ...providers];
-    next.deployments = next.deployments.map((d) => (d.name === 'llama' ? { ...d, name: 'local-llama', provider: 'ollama' } : d.provider === 'local' ? { ...d, provider: 'ollama' } : d));
-    next.routes = next.routes.map((r) => ({ ...r, name: r.name === 'cloud-first' ? 'remote' : r.name, deployments: r.deployments.map((d) => (d === 'llama' ? 'local-llama' : d)) }));
-    const preview = await t.h.admin('/admin/api/config/preview', { method: 'POST', ...json({ config: next }) }).then((r) => r.json());
-    expect(preview.changes).toEqual([
-      { change: 'renamed', kind: 'provider', name: 'ollama', from: 'local' },
-      { change: 'renamed', kind: 'deployment', name: 'local-llama', from: 'llama' },
-      { change: 'renamed', kind: 'route', name: 'remote', from: 'cloud-first' },
-      { change: 'changed', kind: 'deployment', name: 'local-embed' },
-      { change: 'changed', kind: 'route', name: 'default' },
-    ]);
-  });
 });
 
 describe('usage, cache, keys and settings', () => {

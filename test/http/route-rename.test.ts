@@ -2,10 +2,12 @@
  * Renaming a route from the admin API (the Routes page's Rename), or a deployment from its form:
  * every reference follows (rules, aliases, budgets, client keys limited to it), and its old name may
  * stay an alias of it, so the tools that ask for it still reach it. One revision, applied whole or
- * not at all.
+ * not at all. Keys limited to a name follow it by any path (a restore too), and an import's preview
+ * says a rename as one.
  */
 import OpenAI from 'openai';
 import { expect, it } from 'vitest';
+import { twoTierConfig } from '../support/harness';
 import { useTwoTier } from '../support/two-tier';
 
 const t = useTwoTier();
@@ -108,4 +110,20 @@ it('keys limited to a name follow it through a restore, and through a deployment
   const patch = await t.h.admin('/admin/api/deployments/mini', { method: 'PATCH', body: JSON.stringify({ name: 'cloud-4o', model: 'gpt-4o' }) });
   expect(patch.status).toBe(200);
   expect(await listed()).toMatchObject({ allowedRoutes: ['default', 'cloud-4o'], unknownRoutes: [] });
+});
+
+it('says a route, deployment or provider renamed as renamed, not as one removed and one added', async () => {
+  const next = twoTierConfig({ ollama: t.ollama.url, openai: t.openai.url });
+  const [local, ...providers] = next.providers;
+  next.providers = [{ ...local!, name: 'ollama' }, ...providers];
+  next.deployments = next.deployments.map((d) => (d.name === 'llama' ? { ...d, name: 'local-llama', provider: 'ollama' } : d.provider === 'local' ? { ...d, provider: 'ollama' } : d));
+  next.routes = next.routes.map((r) => ({ ...r, name: r.name === 'cloud-first' ? 'remote' : r.name, deployments: r.deployments.map((d) => (d === 'llama' ? 'local-llama' : d)) }));
+  const preview = await t.h.admin('/admin/api/config/preview', { method: 'POST', body: JSON.stringify({ config: next }) }).then((r) => r.json());
+  expect(preview.changes).toEqual([
+    { change: 'renamed', kind: 'provider', name: 'ollama', from: 'local' },
+    { change: 'renamed', kind: 'deployment', name: 'local-llama', from: 'llama' },
+    { change: 'renamed', kind: 'route', name: 'remote', from: 'cloud-first' },
+    { change: 'changed', kind: 'deployment', name: 'local-embed' },
+    { change: 'changed', kind: 'route', name: 'default' },
+  ]);
 });

@@ -1,0 +1,149 @@
+/**
+ * What was config-file only, set from the dashboard's forms in a real browser: how long Ollama keeps
+ * a deployment's model in memory and what the model can do; where a provider runs, which APIs its
+ * server serves itself, and its capacity and probes. Each goes back to its default when emptied or
+ * unticked, and what the config would refuse is said under its field.
+ */
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { twoProviders, useDashboard } from '../support/dashboard';
+import type { Harness } from '../support/harness';
+
+const dashboard = useDashboard(twoProviders);
+let h: Harness;
+let page: Page;
+beforeAll(async () => {
+  ({ h, page } = dashboard);
+  await dashboard.logIn();
+});
+
+describe("a deployment's form", () => {
+  it("sets how long an Ollama deployment's model stays in memory, refusing what Ollama would not read", async () => {
+    await dashboard.go('/routes');
+    await page.getByRole('row', { name: /llama/ }).getByRole('button', { name: 'Edit' }).click();
+    const form = page.locator('.card', { has: page.getByRole('heading', { name: 'Edit llama' }) });
+    const field = form.getByLabel('Keep in memory after use');
+    expect(await field.inputValue()).toBe(String(h.gateway.config().deployments.find((d) => d.name === 'llama')?.keepAlive ?? ''));
+    await field.fill('30 minutes');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.getByText('"30 minutes" is not a time Ollama reads').waitFor();
+    await field.fill('-1');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => h.gateway.config().deployments.find((d) => d.name === 'llama')?.keepAlive).toBe('-1');
+  });
+
+  it("says what a deployment's model can do where its provider reports it wrong, and goes back to what it reports", async () => {
+    const llama = () => h.gateway.config().deployments.find((d) => d.name === 'llama');
+    const open = async () => {
+      await dashboard.go('/routes');
+      await page.getByRole('row', { name: /llama/ }).getByRole('button', { name: 'Edit' }).click();
+      return page.locator('.card', { has: page.getByRole('heading', { name: 'Edit llama' }) });
+    };
+    let form = await open();
+    const say = form.getByRole('checkbox', { name: /^Say what its model can do/ });
+    expect(await say.isChecked()).toBe(false);
+    await say.check();
+    const group = form.getByRole('group', { name: 'What its model can do' });
+    await group.getByRole('checkbox', { name: 'images' }).check();
+    await group.getByRole('checkbox', { name: 'tools' }).uncheck();
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => llama()?.capabilities).toEqual(expect.arrayContaining(['vision']));
+    expect(llama()?.capabilities).not.toContain('tools');
+
+    form = await open();
+    expect(await form.getByRole('group', { name: 'What its model can do' }).getByRole('checkbox', { name: 'images' }).isChecked()).toBe(true);
+    await form.getByRole('checkbox', { name: /^Say what its model can do/ }).uncheck();
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => llama()).not.toHaveProperty('capabilities');
+  });
+});
+
+describe('where a provider runs', () => {
+  // A vLLM on a GPU box of the LAN counts as cloud by its address (it may pass prompts on); its owner says otherwise here.
+  it('is shown on its card, guessed or as said, and set from its form', async () => {
+    await dashboard.go('/providers');
+    const heading = (name: string) => page.getByRole('heading', { name: new RegExp(`^${name} `) });
+    await expect.poll(() => heading('local').textContent()).toBe('local ollama local (by its address)');
+    expect(await heading('cloud').textContent()).toBe('cloud openai cloud');
+    const runsAs = async (name: string, choice: string) => {
+      await page.locator('.card', { has: heading(name) }).getByRole('button', { name: 'Edit' }).click();
+      const form = page.locator('.card', { has: page.getByRole('heading', { name: `Edit ${name}` }) });
+      await form.getByLabel('Where it runs').selectOption(choice);
+      await form.getByRole('button', { name: 'Save' }).click();
+      await form.waitFor({ state: 'detached' });
+    };
+    await runsAs('local', 'cloud');
+    expect(h.gateway.config().providers.find((p) => p.name === 'local')?.local).toBe(false);
+    await expect.poll(() => heading('local').textContent()).toBe('local ollama cloud');
+    // The form opens on what was said; back to the guess, the config says nothing.
+    await page.locator('.card', { has: heading('local') }).getByRole('button', { name: 'Edit' }).click();
+    expect(await page.getByLabel('Where it runs').inputValue()).toBe('cloud');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await runsAs('local', 'guess');
+    expect(h.gateway.config().providers.find((p) => p.name === 'local')).not.toHaveProperty('local');
+    await expect.poll(() => heading('local').textContent()).toBe('local ollama local (by its address)');
+  });
+
+  it('says which APIs its server serves itself from its form, and goes back to what its kind and address say', async () => {
+    const cloud = () => h.gateway.config().providers.find((p) => p.name === 'cloud');
+    const open = async () => {
+      await dashboard.go('/providers');
+      await page.locator('.card', { has: page.getByRole('heading', { name: /^cloud / }) }).getByRole('button', { name: 'Edit' }).click();
+      return page.locator('.card', { has: page.getByRole('heading', { name: 'Edit cloud' }) });
+    };
+    let form = await open();
+    const say = form.getByRole('checkbox', { name: /^Say which APIs its server serves itself/ });
+    await say.check();
+    const group = form.getByRole('group', { name: 'APIs its server serves' });
+    // The one ticked stays ticked: a server serves one API at least.
+    expect(await group.getByRole('checkbox', { name: 'chat completions' }).isDisabled()).toBe(true);
+    await group.getByRole('checkbox', { name: 'Responses' }).check();
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => cloud()?.apis).toEqual(['chat', 'responses']);
+
+    form = await open();
+    await form.getByRole('checkbox', { name: /^Say which APIs its server serves itself/ }).uncheck();
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => cloud()).not.toHaveProperty('apis');
+  });
+
+  // How busy it may get before its requests spill over to the cloud: config-file only before.
+  it('sets its capacity and probe interval from its form, names a typo, and an emptied field is the default again', async () => {
+    await dashboard.go('/providers');
+    const open = async () => {
+      await page.locator('.card', { has: page.getByRole('heading', { name: /^local / }) }).getByRole('button', { name: 'Edit' }).click();
+      const form = page.locator('.card', { has: page.getByRole('heading', { name: 'Edit local' }) });
+      await form.getByText('Capacity and probes').click();
+      return form;
+    };
+    let form = await open();
+    expect(await form.getByLabel('Requests at once').getAttribute('placeholder')).toMatch(/^2 /);
+    await form.getByLabel('Requests at once').fill('four');
+    await form.getByLabel('Waiting at most').fill('10');
+    await form.getByLabel('Wait for a turn at most (seconds)').fill('5');
+    await form.getByLabel('Probe every (seconds, 0: never)').fill('0');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.getByText('"four" is not a number').waitFor();
+    expect(h.gateway.config().providers.find((p) => p.name === 'local')).not.toHaveProperty('maxConcurrent');
+    await form.getByLabel('Requests at once').fill('4');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.waitFor({ state: 'detached' });
+    expect(h.gateway.config().providers.find((p) => p.name === 'local')).toMatchObject({ maxConcurrent: 4, queue: { max: 10, timeoutMs: 5000 }, healthCheck: { intervalMs: 0 } });
+
+    // A value the config refuses is said under its field.
+    form = await open();
+    expect(await form.getByLabel('Wait for a turn at most (seconds)').inputValue()).toBe('5');
+    await form.getByLabel('Requests at once').fill('0');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.locator('.field.invalid', { hasText: 'Requests at once' }).waitFor();
+    await form.getByLabel('Requests at once').fill('');
+    await form.getByLabel('Waiting at most').fill('');
+    await form.getByLabel('Wait for a turn at most (seconds)').fill('');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.waitFor({ state: 'detached' });
+    const local = h.gateway.config().providers.find((p) => p.name === 'local');
+    expect(local).not.toHaveProperty('maxConcurrent');
+    expect(local).not.toHaveProperty('queue');
+    expect(local).toMatchObject({ healthCheck: { intervalMs: 0 } });
+  });
+});
