@@ -18,7 +18,7 @@ export function CapabilitiesField({ deployment, value, onChange }: { deployment:
   const words = reported.map((c) => LABELS[c]).join(', ');
   return (
     <OverrideChecklist
-      say={`Say what its model can do, instead of what its provider reports${value === undefined && words ? ` (${words})` : ''}`}
+      say={`Say what its model can do, instead of what its server reports${value === undefined && words ? ` (${words})` : ''}`}
       group="What its model can do"
       labels={LABELS}
       value={value}
