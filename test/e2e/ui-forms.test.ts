@@ -4,21 +4,15 @@
  * server serves itself, and its capacity and probes. Each goes back to its default when emptied or
  * unticked, and what the config would refuse is said under its field.
  */
-import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { twoProviders, useDashboard } from '../support/dashboard';
-import type { Harness } from '../support/harness';
 
 const dashboard = useDashboard(twoProviders);
-let h: Harness;
-let page: Page;
-beforeAll(async () => {
-  ({ h, page } = dashboard);
-  await dashboard.logIn();
-});
+beforeAll(() => dashboard.logIn());
 
 describe("a deployment's form", () => {
   it("sets how long an Ollama deployment's model stays in memory, refusing what Ollama would not read", async () => {
+    const { h, page } = dashboard;
     await dashboard.go('/routes');
     await page.getByRole('row', { name: /llama/ }).getByRole('button', { name: 'Edit' }).click();
     const form = page.locator('.card', { has: page.getByRole('heading', { name: 'Edit llama' }) });
@@ -33,6 +27,7 @@ describe("a deployment's form", () => {
   });
 
   it("says what a deployment's model can do where its provider reports it wrong, and goes back to what it reports", async () => {
+    const { h, page } = dashboard;
     const llama = () => h.gateway.config().deployments.find((d) => d.name === 'llama');
     const open = async () => {
       await dashboard.go('/routes');
@@ -61,6 +56,7 @@ describe("a deployment's form", () => {
 describe('where a provider runs', () => {
   // A vLLM on a GPU box of the LAN counts as cloud by its address (it may pass prompts on); its owner says otherwise here.
   it('is shown on its card, guessed or as said, and set from its form', async () => {
+    const { h, page } = dashboard;
     await dashboard.go('/providers');
     const heading = (name: string) => page.getByRole('heading', { name: new RegExp(`^${name} `) });
     await expect.poll(() => heading('local').textContent()).toBe('local ollama local (by its address)');
@@ -85,6 +81,7 @@ describe('where a provider runs', () => {
   });
 
   it('says which APIs its server serves itself from its form, and goes back to what its kind and address say', async () => {
+    const { h, page } = dashboard;
     const cloud = () => h.gateway.config().providers.find((p) => p.name === 'cloud');
     const open = async () => {
       await dashboard.go('/providers');
@@ -109,6 +106,7 @@ describe('where a provider runs', () => {
 
   // How busy it may get before its requests spill over to the cloud: config-file only before.
   it('sets its capacity and probe interval from its form, names a typo, and an emptied field is the default again', async () => {
+    const { h, page } = dashboard;
     await dashboard.go('/providers');
     const open = async () => {
       await page.locator('.card', { has: page.getByRole('heading', { name: /^local / }) }).getByRole('button', { name: 'Edit' }).click();
