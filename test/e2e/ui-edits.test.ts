@@ -34,7 +34,7 @@ describe('an edit on a page loaded before a change made elsewhere', () => {
     await expect.poll(() => h.gateway.config().routes[0]?.cache).toBe(true);
 
     await elsewhere('routes/default/order', 'PUT', { deployments: ['mini', 'llama'] });
-    await page.getByText('Retry and deadline').click();
+    await page.getByText('Retry, fallback and breaker').click();
     await page.getByLabel('Attempts per deployment').fill('2');
     await page.getByRole('button', { name: 'Save retry settings' }).click();
     await expect.poll(() => h.gateway.config().routes[0]?.retry).toEqual({ attempts: 2 });
@@ -165,7 +165,7 @@ describe('a number typed wrong', () => {
     expect(h.gateway.keys.list().some((k) => k.name === 'typo-key')).toBe(false);
 
     await dashboard.go('/routes');
-    await page.getByText('Retry and deadline').click();
+    await page.getByText('Retry, fallback and breaker').click();
     await page.getByLabel('Attempts per deployment').fill('two');
     await page.getByRole('button', { name: 'Save retry settings' }).click();
     await page.getByText('"two" is not a number').waitFor();

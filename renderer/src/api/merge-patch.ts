@@ -21,3 +21,14 @@ export function mergePatchBetween(before: Json, after: Json): Json {
   }
   return patch;
 }
+
+/**
+ * An optional object of the config (a route's retry, a breaker) with a form's fields in place of its
+ * own, an emptied one (undefined) removed and the fields the form does not show kept; undefined
+ * when nothing is left, so the object goes rather than stay as `{}`.
+ */
+export function withFields<T extends object>(kept: T | undefined, fields: Partial<T>): T | undefined {
+  const merged: Json = { ...kept, ...fields };
+  for (const key of Object.keys(merged)) if (merged[key] === undefined) delete merged[key];
+  return Object.keys(merged).length > 0 ? (merged as T) : undefined;
+}

@@ -5,7 +5,7 @@
 import type { Static } from 'typebox';
 import type { AliasListSchema, ClientKeyListSchema, ConfigRevisionListSchema, DeploymentListSchema, ModelListSchema, ProviderListSchema, PurgedSchema, QuirkListSchema, RouteListSchema, SettingsSavedSchema } from '../../../gateway/surfaces/admin/schemas';
 import type { ReleasedSessionSchema, UsagePageSchema, UsageSessionsSchema } from '../../../gateway/surfaces/admin/usage-schemas';
-export type { BudgetConfig, Capability, Config, DeploymentConfig, ProviderConfig, RouteConfig, Settings, TimeWindow } from '../../../gateway/config/schema';
+export type { BreakerConfig, BudgetConfig, Capability, Config, DeploymentConfig, ProviderConfig, RouteConfig, Settings, TimeWindow } from '../../../gateway/config/schema';
 export type {
   Alias,
   Breakers,

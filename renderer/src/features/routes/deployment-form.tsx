@@ -1,7 +1,7 @@
 /**
  * A deployment's form: its model on a provider, prices, context and output limits, Ollama's num_ctx,
- * keep-alive and cold start, what its model can do, whether it is enabled, and its time windows. Numbers are kept as typed and read on
- * Save, so a half-typed price is named rather than sent.
+ * keep-alive and cold start, what its model can do, whether it is enabled, its time windows and its
+ * breaker. Numbers are kept as typed and read on Save, so a half-typed price is named rather than sent.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -13,6 +13,8 @@ import { TimeWindowEditor } from './time-window-editor';
 import { aliasesGoing } from './aliases-card';
 import { numberReader } from '../../ui/numbers';
 import { CapabilitiesField } from './capabilities-field';
+import { BreakerFields, breakerText, readBreaker } from '../routing/breaker-fields';
+import { withFields } from '../../api/merge-patch';
 
 export function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig | undefined; onDone: () => void }) {
   const client = useQueryClient();
@@ -28,6 +30,7 @@ export function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig 
     maxOutputTokens: String(initial?.maxOutputTokens ?? ''),
     maxNumCtx: String(initial?.maxNumCtx ?? ''),
   }));
+  const [breaker, setBreaker] = useState(() => breakerText(initial?.breaker));
   const [typos, setTypos] = useState<Record<string, string>>({});
   // Renamed, its old name is kept as an alias unless unticked: the tools set up with it still reach it.
   const [keepAlias, setKeepAlias] = useState(true);
@@ -59,8 +62,10 @@ export function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig 
         onSubmit={(e) => {
           e.preventDefault();
           const read = readNumbers(numbers);
-          setTypos(read.typos);
-          if (Object.keys(read.typos).length > 0) return;
+          const breakerRead = numberReader();
+          const breakerShown = readBreaker(breaker, breakerRead.read);
+          setTypos({ ...read.typos, ...breakerRead.typos });
+          if (Object.keys(read.typos).length > 0 || !breakerRead.ok()) return;
           const { input, output, cacheRead, cacheWrite, contextWindow, maxOutputTokens, maxNumCtx } = read.values;
           // A long-context price (set in the config file) is not on the form, and is kept as it was.
           const longContext = draft.pricing?.longContext;
@@ -69,7 +74,7 @@ export function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig 
               ? undefined
               : { inputPerMTok: input ?? 0, outputPerMTok: output ?? 0, cacheReadPerMTok: cacheRead, cacheWritePerMTok: cacheWrite, ...(longContext ? { longContext } : {}) };
           // A name pasted with the space after it is the name.
-          save.mutate({ ...draft, name: draft.name.trim(), model: draft.model.trim(), pricing, contextWindow, maxOutputTokens, maxNumCtx: draft.numCtx === 'auto' ? maxNumCtx : undefined, keepAlias: renamed && keepAlias }, { onSuccess: onDone });
+          save.mutate({ ...draft, name: draft.name.trim(), model: draft.model.trim(), pricing, contextWindow, maxOutputTokens, maxNumCtx: draft.numCtx === 'auto' ? maxNumCtx : undefined, breaker: withFields(draft.breaker, breakerShown), keepAlias: renamed && keepAlias }, { onSuccess: onDone });
         }}
       >
         <div className="form-grid">
@@ -127,6 +132,11 @@ export function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig 
           errors={fields}
           onChange={(timeWindows, timeZone) => set({ timeWindows: timeWindows.length ? timeWindows : undefined, timeZone: timeZone || undefined })}
         />
+        <details style={{ marginBottom: 10 }}>
+          <summary>Breaker</summary>
+          <p className="muted">Empty: its route&apos;s breaker, or the default each field shows.</p>
+          <BreakerFields owner={initial?.name ?? 'new deployment'} text={breaker} errors={fields} onChange={(text) => { if (save.isError) save.reset(); setTypos({}); setBreaker(text); }} />
+        </details>
         {save.isError ? <div className="notice bad" role="alert">{Object.keys(fields).length > 0 ? 'Fix the highlighted fields: nothing was saved.' : save.error.message}</div> : null}
         <div className="row" style={{ marginTop: 12 }}>
           <button className="primary" type="submit" disabled={save.isPending}>Save</button>

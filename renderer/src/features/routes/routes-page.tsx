@@ -1,7 +1,8 @@
 /**
  * Routes and deployments: fallback order (drag or keyboard) with each deployment's live state
  * (usable, blocked, open, rate limited, over budget, its context window, in memory), strategy, rules
- * (route-rules.tsx) and retry settings, and the deployments, each edited in deployment-form.tsx.
+ * (route-rules.tsx) and retry, fallback and breaker settings (route-retry.tsx), and the deployments,
+ * each edited in deployment-form.tsx.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
@@ -20,7 +21,7 @@ import { RouteRules } from './route-rules';
 import { RouteWeights } from './route-weights';
 import { RouteOrder } from './route-order';
 import { DeploymentForm } from './deployment-form';
-import { numberReader } from '../../ui/numbers';
+import { RouteRetry } from './route-retry';
 
 export function RoutesPage() {
   const routes = useQuery(configQueries.routes());
@@ -77,7 +78,6 @@ const STRATEGIES: { value: NonNullable<RouteConfig['strategy']>; label: string }
 function RouteCard({ route, routes, describe, live }: { route: RouteConfig; routes: string[]; describe: (name: string) => string; live: Map<string, LiveDeployment> }) {
   const client = useQueryClient();
   const [order, setOrder] = useState(route.deployments);
-  const [retry, setRetry] = useState({ attempts: String(route.retry?.attempts ?? 1), deadlineMs: route.deadlineMs ? String(route.deadlineMs) : '' });
   useEffect(() => setOrder(route.deployments), [route.deployments]);
   const saveOrder = useMutation(routeMutations.reorder(client, route.name));
   const saveRetry = useMutation(routeMutations.patch(client, route.name));
@@ -94,16 +94,7 @@ function RouteCard({ route, routes, describe, live }: { route: RouteConfig; rout
     aliasesGoing(aliases),
     losers.length > 0 ? `${losers.join(' and ')} ${losers.length > 1 ? 'ask' : 'asks'} for it` : '',
   ].filter(Boolean).join(' ');
-  const [typos, setTypos] = useState<Record<string, string>>({});
-  // Empty attempts are the default, an empty deadline is none; text that is no number is named, and nothing is sent.
-  const saveRetrySettings = () => {
-    const { read, typos: found, ok } = numberReader();
-    const patch: RoutePatch = { retry: { attempts: read('retry.attempts', retry.attempts) ?? null }, deadlineMs: read('deadlineMs', retry.deadlineMs) ?? null };
-    setTypos(found);
-    if (ok()) saveRetry.mutate(patch);
-  };
   const changed = order.join() !== route.deployments.join();
-  const fields = { ...(saveRetry.error instanceof ApiError ? saveRetry.error.fields : {}), ...typos };
   return (
     <Card
       title={<>Route <code>{route.name}</code></>}
@@ -134,19 +125,8 @@ function RouteCard({ route, routes, describe, live }: { route: RouteConfig; rout
       {saveOrder.isError ? <ErrorNote error={saveOrder.error} /> : null}
       {remove.isError ? <ErrorNote error={remove.error} /> : null}
       <RouteRules route={route} routes={routes} />
-      <details style={{ marginTop: 10 }}>
-        <summary>Retry and deadline</summary>
-        <div className="form-grid" style={{ marginTop: 8 }}>
-          <Field label="Attempts per deployment" error={fields['retry.attempts']}>
-            <input value={retry.attempts} onChange={(e) => setRetry({ ...retry, attempts: e.target.value })} inputMode="numeric" />
-          </Field>
-          <Field label="Deadline (ms, empty for none)" error={fields.deadlineMs}>
-            <input value={retry.deadlineMs} onChange={(e) => setRetry({ ...retry, deadlineMs: e.target.value })} inputMode="numeric" />
-          </Field>
-        </div>
-        <button onClick={saveRetrySettings}>Save retry settings</button>
-        {saveRetry.isError && Object.keys(fields).length === 0 ? <ErrorNote error={saveRetry.error} /> : null}
-      </details>
+      <RouteRetry route={route} />
+      {saveRetry.isError ? <ErrorNote error={saveRetry.error} /> : null}
     </Card>
   );
 }
