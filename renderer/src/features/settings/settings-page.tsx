@@ -172,6 +172,7 @@ function UsageAndCache({ settings, exposed }: { settings: Settings; exposed: boo
     retentionDays: String(settings.usage?.retentionDays ?? 90),
     logBodies: settings.usage?.logBodies === true,
     bodyRetentionDays: String(settings.usage?.bodyRetentionDays ?? 7),
+    responsesDays: String(settings.responses?.retentionDays ?? 30),
     compareLabel: settings.usage?.compareWith?.label ?? '',
     compareInput: String(settings.usage?.compareWith?.inputPerMTok ?? ''),
     compareOutput: String(settings.usage?.compareWith?.outputPerMTok ?? ''),
@@ -193,6 +194,7 @@ function UsageAndCache({ settings, exposed }: { settings: Settings; exposed: boo
     const edited: SettingsPatch = {
       cache: { enabled: draft.cacheEnabled, ttlSeconds: number('cache.ttlSeconds', draft.ttlSeconds), maxMiB: number('cache.maxMiB', draft.maxMiB) },
       usage: { retentionDays: number('usage.retentionDays', draft.retentionDays), logBodies: draft.logBodies, compareWith, ...(draft.logBodies ? { bodyRetentionDays: number('usage.bodyRetentionDays', draft.bodyRetentionDays) } : {}) },
+      responses: { retentionDays: number('responses.retentionDays', draft.responsesDays) },
       clientKeys: { required: draft.keysRequired },
       allowedOrigins: origins.length > 0 ? origins : null,
     };
@@ -209,6 +211,7 @@ function UsageAndCache({ settings, exposed }: { settings: Settings; exposed: boo
         <Field label="Cache TTL (seconds)" error={fields['settings.cache.ttlSeconds']}><input value={draft.ttlSeconds} onChange={(e) => setDraft({ ...draft, ttlSeconds: e.target.value })} inputMode="numeric" /></Field>
         <Field label="Cache size (MiB)" error={fields['settings.cache.maxMiB']}><input value={draft.maxMiB} onChange={(e) => setDraft({ ...draft, maxMiB: e.target.value })} inputMode="numeric" /></Field>
         <Field label="Keep usage (days)" error={fields['settings.usage.retentionDays']}><input value={draft.retentionDays} onChange={(e) => setDraft({ ...draft, retentionDays: e.target.value })} inputMode="numeric" /></Field>
+        <Field label="Keep Responses answers for previous_response_id (days)" error={fields['settings.responses.retentionDays']}><input value={draft.responsesDays} onChange={(e) => setDraft({ ...draft, responsesDays: e.target.value })} inputMode="numeric" /></Field>
       </div>
       <label className="row"><input type="checkbox" checked={draft.logBodies} onChange={(e) => setDraft({ ...draft, logBodies: e.target.checked })} /> Store prompts and answers in the usage log <span className="muted">(each request's drawer on the Usage page shows them)</span></label>
       <div className="form-grid" style={{ marginTop: 8 }}>
