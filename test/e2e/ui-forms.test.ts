@@ -111,7 +111,7 @@ describe('where a provider runs', () => {
     const open = async () => {
       await page.locator('.card', { has: page.getByRole('heading', { name: /^local / }) }).getByRole('button', { name: 'Edit' }).click();
       const form = page.locator('.card', { has: page.getByRole('heading', { name: 'Edit local' }) });
-      await form.getByText('Capacity and probes').click();
+      await form.getByText('Capacity, timeouts and probes').click();
       return form;
     };
     let form = await open();
@@ -143,5 +143,40 @@ describe('where a provider runs', () => {
     expect(local).not.toHaveProperty('maxConcurrent');
     expect(local).not.toHaveProperty('queue');
     expect(local).toMatchObject({ healthCheck: { intervalMs: 0 } });
+  });
+  // A local model loading a long prompt can take longer than two minutes to its first token: config-file only before.
+  it('sets its timeouts from its form, and the gateway holds to them', async () => {
+    const { h, page } = dashboard;
+    const local = () => h.gateway.config().providers.find((p) => p.name === 'local');
+    const open = async () => {
+      await dashboard.go('/providers');
+      await page.locator('.card', { has: page.getByRole('heading', { name: /^local / }) }).getByRole('button', { name: 'Edit' }).click();
+      const form = page.locator('.card', { has: page.getByRole('heading', { name: 'Edit local' }) });
+      await form.getByText('Capacity, timeouts and probes').click();
+      return form;
+    };
+    let form = await open();
+    expect(await form.getByLabel('First token within (seconds)').getAttribute('placeholder')).toBe('120 local, 60 cloud');
+    await form.getByLabel('First token within (seconds)').fill('0.5');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.waitFor({ state: 'detached' });
+    expect(local()?.timeouts).toEqual({ firstByteMs: 500 });
+    await dashboard.ollama.setMode({ kind: 'slow-first-byte', delayMs: 3_000 });
+    try {
+      const answer = await fetch(`${h.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'llama', messages: [{ role: 'user', content: 'hi' }] }) });
+      // Cut at its first-byte timeout, long before the model's first token.
+      expect(answer.status).toBe(503);
+      expect(((await answer.json()) as { error: { attempts: { failure: string }[] } }).error.attempts.map((a) => a.failure)).toEqual(['timeout']);
+    } finally {
+      await dashboard.ollama.setMode({ kind: 'healthy' });
+      await h.admin('/admin/api/breakers/llama/reset', { method: 'POST' });
+    }
+
+    form = await open();
+    expect(await form.getByLabel('First token within (seconds)').inputValue()).toBe('0.5');
+    await form.getByLabel('First token within (seconds)').fill('');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.waitFor({ state: 'detached' });
+    expect(local()).not.toHaveProperty('timeouts');
   });
 });

@@ -1,19 +1,25 @@
 /**
  * A provider's capacity, in its form: how many requests it serves at once, how many wait for a turn
- * and how long before they spill over to the route's next deployment (the "busy" fallback), and how
- * often the gateway probes it. Empty is the default, which each field says; numbers are kept as
- * typed and read on Save, a typo named beside its field rather than sent.
+ * and how long before they spill over to the route's next deployment (the "busy" fallback), how long
+ * each part of an answer may take before the next deployment is tried (its timeouts), and how often
+ * the gateway probes it. Empty is the default, which each field says; numbers are kept as typed and
+ * read on Save, a typo named beside its field rather than sent.
  */
 import type { ProviderConfig } from '../../api/types';
 import { numberReader } from '../../ui/numbers';
 import { Field } from '../../ui/parts';
 
-type Capacity = Pick<ProviderConfig, 'maxConcurrent' | 'queue' | 'healthCheck'>;
+type Capacity = Pick<ProviderConfig, 'maxConcurrent' | 'queue' | 'healthCheck' | 'timeouts'>;
+type Timeouts = NonNullable<ProviderConfig['timeouts']>;
 export interface CapacityText {
   maxConcurrent: string;
   queueMax: string;
   queueSeconds: string;
   probeSeconds: string;
+  connectSeconds: string;
+  firstByteSeconds: string;
+  idleSeconds: string;
+  totalSeconds: string;
 }
 
 const seconds = (ms: number | undefined) => (ms === undefined ? '' : String(ms / 1000));
@@ -24,6 +30,10 @@ export function capacityText(provider: Capacity): CapacityText {
     queueMax: String(provider.queue?.max ?? ''),
     queueSeconds: seconds(provider.queue?.timeoutMs),
     probeSeconds: seconds(provider.healthCheck?.intervalMs),
+    connectSeconds: seconds(provider.timeouts?.connectMs),
+    firstByteSeconds: seconds(provider.timeouts?.firstByteMs),
+    idleSeconds: seconds(provider.timeouts?.idleMs),
+    totalSeconds: seconds(provider.timeouts?.totalMs),
   };
 }
 
@@ -37,11 +47,18 @@ export function readCapacity(text: CapacityText): { values: Capacity; typos: Rec
   const maxConcurrent = read('maxConcurrent', text.maxConcurrent);
   const queue = { max: read('queue.max', text.queueMax), timeoutMs: ms('queue.timeoutMs', text.queueSeconds) };
   const intervalMs = ms('healthCheck.intervalMs', text.probeSeconds);
+  const timeouts: Timeouts = {
+    connectMs: ms('timeouts.connectMs', text.connectSeconds),
+    firstByteMs: ms('timeouts.firstByteMs', text.firstByteSeconds),
+    idleMs: ms('timeouts.idleMs', text.idleSeconds),
+    totalMs: ms('timeouts.totalMs', text.totalSeconds),
+  };
   return {
     values: {
       maxConcurrent,
       queue: queue.max === undefined && queue.timeoutMs === undefined ? undefined : queue,
       healthCheck: intervalMs === undefined ? undefined : { intervalMs },
+      timeouts: Object.values(timeouts).every((t) => t === undefined) ? undefined : timeouts,
     },
     typos,
   };
@@ -55,13 +72,20 @@ export function CapacityFields({ kind, text, errors, onChange }: { kind: Provide
   );
   return (
     <details>
-      <summary>Capacity and probes</summary>
+      <summary>Capacity, timeouts and probes</summary>
       <p className="muted">Past its requests at once, a request waits for a turn; one that finds the line full, or waits longer than it may, goes to the route&apos;s next deployment.</p>
       <div className="form-grid">
         {field('maxConcurrent', 'maxConcurrent', 'Requests at once', kind === 'ollama' ? "2 (Ollama's default)" : 'no cap')}
         {field('queueMax', 'queue.max', 'Waiting at most', '50')}
         {field('queueSeconds', 'queue.timeoutMs', 'Wait for a turn at most (seconds)', '2')}
         {field('probeSeconds', 'healthCheck.intervalMs', 'Probe every (seconds, 0: never)', '30 local, 300 cloud')}
+      </div>
+      <p className="muted">Past a timeout the request goes to the route&apos;s next deployment. A local model may be loading before its first token; a cloud reasoning model may think unseen for minutes.</p>
+      <div className="form-grid">
+        {field('connectSeconds', 'timeouts.connectMs', 'Connect within (seconds)', '3')}
+        {field('firstByteSeconds', 'timeouts.firstByteMs', 'First token within (seconds)', '120 local, 60 cloud')}
+        {field('idleSeconds', 'timeouts.idleMs', 'Silent mid-answer at most (seconds)', '30 local, 300 cloud')}
+        {field('totalSeconds', 'timeouts.totalMs', 'Whole answer within (seconds)', '600')}
       </div>
     </details>
   );

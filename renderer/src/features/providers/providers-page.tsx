@@ -31,7 +31,7 @@ export const PRESETS: readonly { label: string; name: string; kind: ProviderConf
   { label: 'Custom (OpenAI-compatible)', name: '', kind: 'openai', baseUrl: '', keyEnv: '' },
 ];
 
-/** What the form does not show (timeouts, headers, limits, APIs...): sent back as it was, so an edit keeps it. */
+/** What the form's first fields do not show (capacity, timeouts and APIs, in their parts; headers and limits, nowhere): sent back as it was, so an edit keeps it. */
 type Kept = Omit<ProviderView, 'name' | 'kind' | 'baseUrl' | 'apiKey' | 'local' | 'runsLocally'>;
 
 interface Draft {
