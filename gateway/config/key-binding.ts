@@ -1,8 +1,8 @@
 /**
- * A stored key never follows a changed origin. A key reference (`env:NAME`, `secret:NAME`) is bound
- * to the origins its providers send it to in the stored config and in every revision before it;
- * an edit, an import or a connection test from the admin API may not send it anywhere else, or an
- * admin session could read a key it is never shown by pointing its provider at a server of its own
+ * A stored key never follows a changed origin. A key reference (`env:NAME`, `secret:NAME`), a
+ * provider's `apiKey` or a header's value, is bound to the origins its providers send it to in the
+ * stored config and in every revision before it; an edit, an import or a connection test from the
+ * admin API may not send it anywhere else, or an admin session could read a key it is never shown by pointing its provider at a server of its own
  * (or by taking the key off its provider, or the provider away, and giving it to a new one at its
  * own server in a second edit). A key typed in with the change is fresh and bound to nothing yet.
  *
@@ -13,7 +13,8 @@
  * machine, and otherwise from the machine itself (`switchyard import`, the `--config` file).
  */
 import { isLoopbackHost } from '../providers/hosts';
-import type { Config } from './schema';
+import { isKeyReference } from './patterns';
+import type { Config, ProviderConfig } from './schema';
 import type { ConfigIssue } from './schema-errors';
 
 /** A provider's key reference and base URL, as a revision had them. */
@@ -49,16 +50,20 @@ export function createKeyBindings(history: { keyUses(): KeyUse[] }): KeyBindings
   };
 }
 
+/** The key references a provider sends: its `apiKey`, and each header whose value is one; each with its field. */
+export function referencesOf(provider: ProviderConfig): { reference: string; field: string }[] {
+  const references = provider.apiKey ? [{ reference: provider.apiKey, field: 'apiKey' }] : [];
+  for (const [name, value] of Object.entries(provider.headers ?? {})) if (isKeyReference(value)) references.push({ reference: value, field: `headers.${name}` });
+  return references;
+}
+
 /** Each key reference of a config, and the origins it is sent to. */
 export function keyOrigins(config: Config): Map<string, Set<string>> {
   const bound = new Map<string, Set<string>>();
   for (const provider of config.providers) {
-    if (!provider.apiKey) continue;
     const origin = originOf(provider.baseUrl);
     if (!origin) continue;
-    const origins = bound.get(provider.apiKey) ?? new Set<string>();
-    origins.add(origin);
-    bound.set(provider.apiKey, origins);
+    for (const { reference } of referencesOf(provider)) bound.set(reference, (bound.get(reference) ?? new Set<string>()).add(origin));
   }
   return bound;
 }
@@ -70,24 +75,27 @@ export function keyOrigins(config: Config): Map<string, Set<string>> {
 export function keyFollowsOriginIssues(bound: ReadonlyMap<string, ReadonlySet<string>>, next: Config, fresh: ReadonlySet<string> = new Set(), openToNetwork = false): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   next.providers.forEach((provider, i) => {
-    if (!provider.apiKey || fresh.has(provider.apiKey)) return;
-    const origins = bound.get(provider.apiKey);
     const origin = originOf(provider.baseUrl);
     if (!origin) return;
-    if (!origins) {
-      if (openToNetwork && !isLoopbackHost(new URL(origin).hostname)) {
-        issues.push({
-          path: `providers[${i}].apiKey`,
-          message: `no provider has used the key ${provider.apiKey} yet, and this gateway is open to the network: from the dashboard a key's first server must be on this machine; for ${origin}, ${provider.apiKey.startsWith('env:') ? 'name it on this machine with switchyard import (or in the --config file)' : 'type the key in with the change'}`,
-        });
+    for (const { reference, field } of referencesOf(provider)) {
+      if (fresh.has(reference)) continue;
+      const origins = bound.get(reference);
+      const path = `providers[${i}].${field}`;
+      if (!origins) {
+        if (openToNetwork && !isLoopbackHost(new URL(origin).hostname)) {
+          issues.push({
+            path,
+            message: `no provider has used the key ${reference} yet, and this gateway is open to the network: from the dashboard a key's first server must be on this machine; for ${origin}, ${reference.startsWith('env:') || field !== 'apiKey' ? 'name it on this machine with switchyard import (or in the --config file)' : 'type the key in with the change'}`,
+          });
+        }
+        continue;
       }
-      return;
+      if (origins.has(origin)) continue;
+      issues.push({
+        path,
+        message: `the key ${reference} is sent to ${[...origins].join(', ')}, and a stored key never follows a changed origin: for ${origin}, ${reference.startsWith('env:') ? 'name another variable' : field === 'apiKey' ? 'type the key in again' : 'name another key'}, or make the change on this machine with switchyard import`,
+      });
     }
-    if (origins.has(origin)) return;
-    issues.push({
-      path: `providers[${i}].apiKey`,
-      message: `the key ${provider.apiKey} is sent to ${[...origins].join(', ')}, and a stored key never follows a changed origin: for ${origin}, ${provider.apiKey.startsWith('env:') ? 'name another variable' : 'type the key in again'}, or make the change on this machine with switchyard import`,
-    });
   });
   return issues;
 }

@@ -17,6 +17,13 @@ export const ORIGIN_PATTERN = pattern('^[A-Za-z][A-Za-z0-9+.-]{0,30}://[^/?#\\s]
 /** The desktop's key store keeps providers' keys by their names; the webhook's name is one no provider can have. */
 export const WEBHOOK_SECRET = '#webhook';
 export const WEBHOOK_REFERENCE_PATTERN = pattern('^(env:[A-Za-z_][A-Za-z0-9_]*|secret:#webhook)$', 'a reference to the webhook\'s URL: env:NAME (an environment variable), or secret:#webhook (pasted in the desktop app)');
+/**
+ * A reference to a secret: `env:NAME` (an environment variable) or `secret:NAME` (a key the desktop
+ * app stored encrypted). A provider's `apiKey` must be one; a header's value may be one.
+ */
+export const KEY_REFERENCE_PATTERN = pattern('^(env:[A-Za-z_][A-Za-z0-9_]*|secret:[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127})$', 'a reference to a key: env:NAME (an environment variable), or secret:NAME (a key typed in the desktop app)');
+const KEY_REFERENCE = new RegExp(KEY_REFERENCE_PATTERN);
+export const isKeyReference = (value: string): boolean => KEY_REFERENCE.test(value);
 export const KEY_NAME_PATTERN = pattern('^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$', 'a valid key name (letters, digits and . _ -, up to 64)');
 export const STATUS_PATTERN = pattern('^(ok|error|[1-5][0-9][0-9])$', '"ok", "error" or an HTTP status (100 to 599)');
 export const PAGE_SIZE_PATTERN = pattern('^(100|[1-9][0-9]?)$', 'a whole number from 1 to 100');

@@ -6,7 +6,7 @@
 import Type from 'typebox';
 import { FAILURE_CLASSES } from '../errors';
 import { SettingsSchema } from './settings-schema';
-import { HHMM_PATTERN, NAME_PATTERN } from './patterns';
+import { HHMM_PATTERN, KEY_REFERENCE_PATTERN, NAME_PATTERN } from './patterns';
 
 export { SettingsSchema };
 
@@ -64,7 +64,12 @@ export const ProviderSchema = Type.Object(
      * Only a reference: `env:NAME` (an environment variable), or `secret:NAME` (a key the desktop app
      * stored encrypted). Values never live in the config.
      */
-    apiKey: Type.Optional(Type.String({ pattern: '^(env:[A-Za-z_][A-Za-z0-9_]*|secret:[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127})$' })),
+    apiKey: Type.Optional(Type.String({ pattern: KEY_REFERENCE_PATTERN })),
+    /**
+     * Sent with every request. A value that is a key reference (`env:NAME`, `secret:NAME`) is sent as
+     * the key it names, and bound to this provider's origin as its `apiKey` is: Azure OpenAI's
+     * `api-key`, a proxy's `authorization`, Cloudflare Access's `CF-Access-Client-Secret`.
+     */
     headers: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z0-9-]{1,128}$' }), Type.String({ maxLength: 8192 }), { maxProperties: 64 })),
     timeouts: Type.Optional(TimeoutsSchema),
     /** Requests in flight at once (default 2 for Ollama, no cap for OpenAI-compatible). */

@@ -101,7 +101,7 @@ function meaningIssues(config: Config): { errors: ConfigIssue[]; warnings: Confi
     // The transport sends to the URL's origin, which has no user or password: refuse them rather than
     // drop them silently, and keep them out of the config's plain text (the message does not repeat them).
     else if (url.username || url.password) {
-      errors.push({ path: `providers[${i}].baseUrl`, message: 'the URL has a user and password, which would not be sent and would be kept in the config as plain text: give them as a header instead, e.g. "headers": {"authorization": "Basic ..."}' });
+      errors.push({ path: `providers[${i}].baseUrl`, message: 'the URL has a user and password, which would not be sent and would be kept in the config as plain text: give them as a header naming a variable that holds them instead, e.g. "headers": {"authorization": "env:PROXY_AUTHORIZATION"} with PROXY_AUTHORIZATION="Basic ..."' });
     } else if (credential) {
       errors.push({ path: `providers[${i}].baseUrl`, message: `the URL's query has ${quote(credential)}, a credential, which would be kept in the config as plain text and shown wherever the base URL is: give it as the provider's apiKey or a header instead` });
     } else {

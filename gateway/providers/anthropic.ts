@@ -5,7 +5,7 @@
  * door's requests are translated (wire/anthropic.ts). Answers are checked like every provider's: a
  * stream must end with `message_stop`, and an `error` event is a failure of the deployment.
  */
-import { providerKey } from './api-key';
+import { providerCredentials } from './api-key';
 import type { ProviderConfig } from '../config/schema';
 import { UpstreamError } from '../errors';
 import { ADAPTIVE_THINKING, BUDGET_REFUSED, claudeEfforts, INLINE_SYSTEM, SAMPLING_REMOVED } from '../models/claude';
@@ -37,14 +37,14 @@ const MODELS_PATH = '/v1/models?limit=1000';
 
 export function createAnthropicProvider(config: ProviderConfig, context: ProviderContext): ProviderAdapter {
   const { secrets, gatewayId, proxy, signatures } = context;
-  const { apiKey, unavailableReason } = providerKey(config, secrets, { required: true });
+  const { headers: credentials, unavailableReason } = providerCredentials(config, secrets, { required: true });
   // Anthropic's own API reads Claude Code's billing line; other Anthropic-compatible servers only cache worse for it.
   const ownApi = new URL(config.baseUrl).hostname === 'api.anthropic.com';
   const transport = createTransport({
     providerName: config.name,
     baseUrl: config.baseUrl,
     // The key goes as the official SDK sends it.
-    headers: { accept: 'application/json', 'anthropic-version': ANTHROPIC_VERSION, ...config.headers, ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
+    headers: { accept: 'application/json', 'anthropic-version': ANTHROPIC_VERSION, ...credentials },
     defaults: defaultTimeouts('anthropic', isLocalProvider(config), isOnLocalNetwork(config)),
     gatewayId,
     proxy,

@@ -1,16 +1,41 @@
-/** A provider's API key, resolved from its config reference, and why the provider cannot be used without it. */
+/**
+ * A provider's credentials, resolved from their config references: its API key (sent as a bearer
+ * token) and each header whose value names a key (Azure's `api-key`, a proxy's), and why the
+ * provider cannot be used without them.
+ */
 import type { ProviderConfig } from '../config/schema';
 import type { Secrets } from '../config/secrets';
-import { characterAt } from './header-values';
+import { isKeyReference } from '../config/patterns';
+import { characterAt, unsendableInHeader } from './header-values';
 import { valueOfCopiedLine } from '../config/copied-line';
 
-export function providerKey(config: ProviderConfig, secrets: Secrets, options: { required?: boolean } = {}): { apiKey: string | undefined; unavailableReason: string | undefined } {
+export interface Credentials {
+  /** The headers that carry them, with the config's other headers: what every request to the provider sends. */
+  headers: Record<string, string>;
+  unavailableReason: string | undefined;
+}
+
+export function providerCredentials(config: ProviderConfig, secrets: Secrets, options: { required?: boolean } = {}): Credentials {
   const { key: apiKey, flaw } = readKey(config.apiKey, secrets);
   const name = config.apiKey?.replace(/^\w+:/, '');
-  if (config.apiKey && !apiKey) return { apiKey: undefined, unavailableReason: `its API key ${name} is not set` };
-  if (flaw) return { apiKey: undefined, unavailableReason: `its API key ${name} has ${flaw}: copy the key again` };
-  if (!config.apiKey && options.required) return { apiKey, unavailableReason: 'it has no API key' };
-  return { apiKey, unavailableReason: undefined };
+  const headers: Record<string, string> = {};
+  let unavailableReason: string | undefined;
+  for (const [header, value] of Object.entries(config.headers ?? {})) {
+    if (!isKeyReference(value)) {
+      headers[header] = value;
+      continue;
+    }
+    const resolved = valueOfCopiedLine(secrets.resolve(value) ?? '');
+    const unsendable = resolved ? unsendableInHeader(resolved) : undefined;
+    if (!resolved || unsendable) unavailableReason ??= `its ${header} header's key ${value.replace(/^\w+:/, '')} ${resolved ? `has ${unsendable}: copy the key again` : 'is not set'}`;
+    else headers[header] = resolved;
+  }
+  if (config.apiKey && !apiKey) unavailableReason = `its API key ${name} is not set`;
+  else if (flaw) unavailableReason = `its API key ${name} has ${flaw}: copy the key again`;
+  else if (apiKey) headers.authorization = `Bearer ${apiKey}`;
+  // A server that takes its key in a header of its own (a proxy's x-api-key) needs no apiKey.
+  else if (options.required && !Object.values(config.headers ?? {}).some(isKeyReference)) unavailableReason ??= 'it has no API key';
+  return { headers, unavailableReason };
 }
 
 /**

@@ -5,7 +5,7 @@
  * JSON (Ollama's own client would skip a bad line and carry on).
  */
 import { keepAliveSent } from '../config/keep-alive';
-import { providerKey } from './api-key';
+import { providerCredentials } from './api-key';
 import { linkedCancellation, type Cancellation, type CancelSignal } from '../cancel';
 import type { DeploymentConfig, ProviderConfig } from '../config/schema';
 import { UpstreamError } from '../errors';
@@ -55,11 +55,11 @@ const PULL_LINE_BYTES = 64 * 1024;
 
 export function createOllamaProvider(config: ProviderConfig, context: ProviderContext): ProviderAdapter {
   const { secrets, gatewayId, proxy } = context;
-  const { apiKey, unavailableReason } = providerKey(config, secrets);
+  const { headers: credentials, unavailableReason } = providerCredentials(config, secrets);
   const transport = createTransport({
     providerName: config.name,
     baseUrl: config.baseUrl,
-    headers: { accept: 'application/json', ...config.headers, ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
+    headers: { accept: 'application/json', ...credentials },
     defaults: DEFAULT_TIMEOUTS.ollama,
     gatewayId,
     proxy,
@@ -73,7 +73,7 @@ export function createOllamaProvider(config: ProviderConfig, context: ProviderCo
     (pullTransport ??= createTransport({
       providerName: config.name,
       baseUrl: config.baseUrl,
-      headers: { accept: 'application/x-ndjson', ...config.headers, ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
+      headers: { accept: 'application/x-ndjson', ...credentials },
       defaults: DEFAULT_TIMEOUTS.ollama,
       timeouts: { ...config.timeouts, idleMs: PULL_IDLE_MS, totalMs: PULL_TOTAL_MS },
       // Ollama writes a progress line every 60 ms, about 1 MB a minute: a large model on a slow line

@@ -5,7 +5,7 @@
  * stream must end with `[DONE]` or a finish reason, every event must be a chunk) and normalised so
  * they validate against the spec.
  */
-import { providerKey } from './api-key';
+import { providerCredentials } from './api-key';
 import type { DeploymentConfig, NativeApiName, ProviderConfig } from '../config/schema';
 import { UpstreamError } from '../errors';
 import { toolNamesTaken, withCallIdsTaken } from './tool-identifiers';
@@ -91,12 +91,12 @@ export function forOfficialOpenAI(request: ChatRequest, model: string): ChatRequ
 
 export function createOpenAIProvider(config: ProviderConfig, context: ProviderContext): ProviderAdapter {
   const { secrets, gatewayId, proxy, signatures } = context;
-  const { apiKey, unavailableReason } = providerKey(config, secrets);
+  const { headers: credentials, unavailableReason } = providerCredentials(config, secrets);
   // A keyless local server (LM Studio, vLLM) gets no Authorization header at all.
   const transport = createTransport({
     providerName: config.name,
     baseUrl: config.baseUrl,
-    headers: { accept: 'application/json', ...config.headers, ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
+    headers: { accept: 'application/json', ...credentials },
     defaults: defaultTimeouts('openai', isLocalProvider(config), isOnLocalNetwork(config)),
     gatewayId,
     proxy,

@@ -9,6 +9,7 @@ import { createOllamaProvider } from './ollama';
 import { createOpenAIProvider } from './openai';
 import { randomBytes } from 'node:crypto';
 import type { Secrets } from '../config/secrets';
+import { referencesOf } from '../config/key-binding';
 import { proxySettings } from './proxy';
 import { createSignatureBook } from './signed-reasoning';
 import { createQuirkMemory } from './quirk-memory';
@@ -36,24 +37,26 @@ export interface ProviderSet {
 }
 
 /**
- * The key each adapter was made with, as its reference resolved then. A key typed again in the
- * dashboard keeps its reference (`secret:NAME`), so the config alone does not say it changed.
+ * The keys each adapter was made with (its API key's, its headers'), as their references resolved
+ * then. A key typed again in the dashboard keeps its reference (`secret:NAME`), so the config alone
+ * does not say it changed.
  */
-const madeWithKey = new WeakMap<ProviderAdapter, string | undefined>();
+const madeWithKeys = new WeakMap<ProviderAdapter, string>();
+const keysOf = (config: ProviderConfig, secrets: Secrets) => JSON.stringify(referencesOf(config).map(({ reference }) => secrets.resolve(reference) ?? null));
 
 export function createProviderSet(providers: readonly ProviderConfig[], context: ProviderContext, previous?: Map<string, ProviderAdapter>): ProviderSet {
   const adapters = new Map<string, ProviderAdapter>();
   const kept = new Set<ProviderAdapter>();
   for (const config of providers) {
     const old = previous?.get(config.name);
-    const key = config.apiKey ? context.secrets.resolve(config.apiKey) : undefined;
-    if (old && JSON.stringify(old.config) === JSON.stringify(config) && madeWithKey.get(old) === key) {
+    const keys = keysOf(config, context.secrets);
+    if (old && JSON.stringify(old.config) === JSON.stringify(config) && madeWithKeys.get(old) === keys) {
       adapters.set(config.name, old);
       kept.add(old);
       continue;
     }
     const adapter = watched(CREATE[config.kind](config, context), context);
-    madeWithKey.set(adapter, key);
+    madeWithKeys.set(adapter, keys);
     adapters.set(config.name, adapter);
   }
   const retired = [...(previous?.values() ?? [])].filter((adapter) => !kept.has(adapter));

@@ -7,7 +7,7 @@
  * the renames of routes and providers are noted (their budgets count each name they had: scope-names.ts),
  * so every path that saves one (the dashboard, an import, a restore, an edited file) carries them alike.
  */
-import type { KeyUse } from '../config/key-binding';
+import { referencesOf, type KeyUse } from '../config/key-binding';
 import { renamesOf, type Rename } from '../config/renames';
 import type { Config } from '../config/schema';
 import { keyLimitsFollowing } from './client-keys';
@@ -50,11 +50,10 @@ export function createConfigStore(db: Db, now: () => number = Date.now): ConfigS
   const insert = db.prepare<[number, string, string]>('INSERT INTO config_revisions (created_at, source, json) VALUES (?, ?, ?)');
   const newest = db.prepare<[number], ConfigRevision>('SELECT id, created_at AS createdAt, source FROM config_revisions ORDER BY id DESC LIMIT ?');
   const one = db.prepare<[number], { json: string }>('SELECT json FROM config_revisions WHERE id = ?');
-  const noteKeyUses = db.prepare<[string]>(
-    `INSERT OR IGNORE INTO config_key_uses
-     SELECT json_extract(p.value, '$.apiKey'), json_extract(p.value, '$.baseUrl') FROM json_each(?, '$.providers') AS p
-     WHERE json_type(p.value, '$.apiKey') = 'text' AND json_type(p.value, '$.baseUrl') = 'text'`,
-  );
+  const noteKeyUse = db.prepare<[string, string]>('INSERT OR IGNORE INTO config_key_uses (reference, base_url) VALUES (?, ?)');
+  const noteKeyUses = (config: Config) => {
+    for (const provider of config.providers) for (const { reference } of referencesOf(provider)) noteKeyUse.run(reference, provider.baseUrl);
+  };
   const keyUses = db.prepare<[], KeyUse>('SELECT reference, base_url AS baseUrl FROM config_key_uses');
   const keyLimitsFollow = keyLimitsFollowing(db);
   const probesFollow = probesFollowing(db);
@@ -71,7 +70,7 @@ export function createConfigStore(db: Db, now: () => number = Date.now): ConfigS
       noteRenames('route', of('route'), now());
       noteRenames('provider', of('provider'), now());
     }
-    noteKeyUses.run(json);
+    noteKeyUses(config);
     return Number(insert.run(now(), source, json).lastInsertRowid);
   });
   const older = db.prepare<[number]>('DELETE FROM config_revisions WHERE id <= (SELECT id FROM config_revisions ORDER BY id DESC LIMIT 1 OFFSET ?)');

@@ -6,22 +6,23 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type Type from 'typebox';
+import { referencesOf } from '../../config/key-binding';
 import { WEBHOOK_SECRET } from '../../config/patterns';
 import type { Config } from '../../config/schema';
 import type { Secrets } from '../../config/secrets';
 import { GatewayError } from '../../errors';
 import { NameParams } from './schemas';
 
-/** The kept keys no provider of `config` names (the webhook's URL has its own place in Settings). */
+/** The kept keys no provider of `config` names, as its key or a header's (the webhook's URL has its own place in Settings). */
 export function unusedKeys(config: Config, secrets: Secrets): string[] {
-  const named = new Set(config.providers.flatMap((p) => (p.apiKey?.startsWith('secret:') ? [p.apiKey.slice(7)] : [])));
+  const named = new Set(config.providers.flatMap((p) => referencesOf(p).flatMap(({ reference }) => (reference.startsWith('secret:') ? [reference.slice(7)] : []))));
   return (secrets.kept?.() ?? []).filter((name) => name !== WEBHOOK_SECRET && !named.has(name)).sort();
 }
 
 export function keptKeyRoutes(app: FastifyInstance, { current, secrets }: { current(): Config; secrets: Secrets }): void {
   app.delete<{ Params: Type.Static<typeof NameParams> }>('/secrets/:name', { schema: { params: NameParams } }, async (request) => {
     const { name } = request.params;
-    const user = current().providers.find((p) => p.apiKey === `secret:${name}`);
+    const user = current().providers.find((p) => referencesOf(p).some(({ reference }) => reference === `secret:${name}`));
     if (user) throw new GatewayError('invalid_request', `Provider ${user.name} uses the key kept as "${name}": give it another key first`, { param: 'name', status: 409 });
     if (!secrets.forget || !(secrets.kept?.() ?? []).includes(name)) throw new GatewayError('not_found', `No key is kept as "${name}"`, { param: 'name' });
     try {

@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config/schema';
-import { mayTestWith, originOf } from '../../config/key-binding';
+import { mayTestWith, originOf, referencesOf } from '../../config/key-binding';
 import { validateConfig } from '../../config/validate';
 import { GatewayError } from '../../errors';
 import { createProviderSet } from '../../providers/registry';
@@ -45,15 +45,17 @@ export function providerTools(app: FastifyInstance, { catalog, secrets, config, 
   /** Tests a provider as typed in a form, before it is saved. */
   app.post<{ Body: ProviderTest }>('/providers/test', { schema: { body: ProviderTestSchema, response: { 200: ProbeOutcomeSchema } } }, async (request, reply) => {
     const { apiKeyValue, ...provider } = request.body;
-    // A key typed in is used for this test only; a stored one only where the stored config already sends it.
-    if (provider.apiKey && !mayTestWith(config(), provider.apiKey, provider.baseUrl)) {
-      const message = `${provider.apiKey} is not sent to ${originOf(provider.baseUrl) ?? provider.baseUrl} by any saved provider: type the key in to test this one`;
-      return reply.code(400).send(fieldErrors(message, [{ path: 'apiKey', field: 'apiKey', message }]));
+    // A key typed in is used for this test only; a stored one (its key, a header's) only where the stored config already sends it.
+    const unsent = referencesOf(provider).find(({ reference }) => !mayTestWith(config(), reference, provider.baseUrl));
+    if (unsent) {
+      const message = `${unsent.reference} is not sent to ${originOf(provider.baseUrl) ?? provider.baseUrl} by any saved provider: ${unsent.field === 'apiKey' ? 'type the key in to test this one' : 'save the provider, then test it'}`;
+      return reply.code(400).send(fieldErrors(message, [{ path: unsent.field, field: unsent.field, message }]));
     }
     const typed = apiKeyValue === undefined ? undefined : 'env:SWITCHYARD_TYPED_KEY';
     const key = apiKeyValue === undefined ? undefined : typedKey(apiKeyValue, 'apiKeyValue');
     if (typed) provider.apiKey = typed;
-    const keys: Secrets = typed ? { resolve: (reference) => (reference === typed ? key : undefined) } : secrets;
+    // Its headers' keys passed the check above.
+    const keys: Secrets = typed ? { resolve: (reference) => (reference === typed ? key : secrets.resolve(reference)) } : secrets;
     const check = validateConfig({ version: 1, providers: [provider], deployments: [], routes: [] });
     if (!check.ok) return reply.code(400).send(fieldErrors(check.errors[0]?.message ?? 'invalid', check.errors.map((e) => ({ ...e, field: e.path.replace(/^providers\[0\]\./, '') }))));
     const { adapters } = createProviderSet([provider], { secrets: keys, gatewayId });
