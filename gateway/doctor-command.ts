@@ -9,6 +9,7 @@
 import { homedir } from 'node:os';
 import { counted, type Output } from './cli-output';
 import type { Config, DeploymentConfig } from './config/schema';
+import { referencesOf } from './config/key-binding';
 import { envSecrets } from './config/secrets';
 import { validateConfig } from './config/validate';
 import { withoutProviderName } from './health/provider-words';
@@ -118,7 +119,10 @@ async function probeProviders(config: Config, env: Record<string, string | undef
         const adapter = adapters.get(provider.name);
         const theirs = view?.get(provider.name);
         const seen = theirs && theirs.kind === provider.kind && theirs.baseUrl === provider.baseUrl ? theirs : undefined;
-        const keyless = provider.apiKey?.startsWith('secret:') || (adapter?.unavailableReason !== undefined && provider.apiKey !== undefined);
+        // Its API key's reference and its headers': a key the desktop app keeps, or one this shell lacks.
+        const references = referencesOf(provider).map((r) => r.reference);
+        const kept = references.some((r) => r.startsWith('secret:'));
+        const keyless = kept || (adapter?.unavailableReason !== undefined && references.length > 0);
         if (seen?.status === 'unavailable') {
           const here = envName(provider.apiKey);
           const hint = here && adapter && !adapter.unavailableReason ? `; this shell has ${here}, the gateway's environment did not when it started: restart it where ${here} is set` : '';
@@ -129,7 +133,7 @@ async function probeProviders(config: Config, env: Record<string, string | undef
           probes.set(provider.name, probedBy(seen));
           return;
         }
-        if (provider.apiKey?.startsWith('secret:')) {
+        if (kept) {
           probes.set(provider.name, { ok: 'unknown', why: "its key is kept by the desktop app, in this system's keychain: only the app sends it (its Test connection checks it)" });
           return;
         }

@@ -28,6 +28,8 @@ it('says what stands between the config and answered requests, and what to do ab
       { name: 'cloud', kind: 'openai', baseUrl: `${openai.url}/v1`, apiKey: `env:${key}` },
       { name: 'gone', kind: 'openai', baseUrl: `http://127.0.0.1:${dead}/v1` },
       { name: 'desk', kind: 'openai', baseUrl: `${openai.url}/v1`, apiKey: 'secret:desk' },
+      // Azure's classic API takes its key in a header: a header's key the app keeps is said alike.
+      { name: 'azure', kind: 'openai', baseUrl: `${openai.url}/v1`, headers: { 'api-key': 'secret:azure' } },
     ],
     deployments: [
       { name: 'llama', provider: 'local', model: 'llama3.2:3b' },
@@ -45,7 +47,7 @@ it('says what stands between the config and answered requests, and what to do ab
   const checked = await runAsync(['doctor', '--data-dir', data], { HOME: home });
   expect(checked.code).toBe(1);
   const lines = checked.stdout.trimEnd().split('\n');
-  expect(lines).toContain('[✓] Config: 4 providers, 4 deployments, 2 routes');
+  expect(lines).toContain('[✓] Config: 5 providers, 4 deployments, 2 routes');
   expect(lines).toContain('[!] No gateway serves this data dir: "switchyard serve" starts one (at http://127.0.0.1:7788)');
   expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^\\[✓\\] local \\(${ollama.url}\\) answers in \\d+ ms, 2 models listed$`)));
   expect(lines).toContainEqual(expect.stringMatching(/^\[✗\] cloud \(.+\): .*DOCTOR_KEY/));
@@ -53,6 +55,7 @@ it('says what stands between the config and answered requests, and what to do ab
   expect(lines).toContainEqual(`[✗] gone (http://127.0.0.1:${dead}/v1): does not answer: connection failed (ECONNREFUSED)`);
   // A key the desktop app keeps in the keychain is not the CLI's to read: said, not counted.
   expect(lines).toContain(`[!] desk (${openai.url}/v1): its key is kept by the desktop app, in this system's keychain: only the app sends it (its Test connection checks it)`);
+  expect(lines).toContain(`[!] azure (${openai.url}/v1): its key is kept by the desktop app, in this system's keychain: only the app sends it (its Test connection checks it)`);
   expect(lines).toContain('[✗] qwen: qwen3:8b is not installed on local (it has qwen3:4b: the one meant? then make it the deployment\'s model): "switchyard pull qwen" downloads it');
   expect(lines).toContain('[✓] Route default: llama can answer now');
   expect(lines).toContain('[✗] Route stuck: none of qwen, far can answer now (see above)');
