@@ -179,4 +179,39 @@ describe('where a provider runs', () => {
     await form.waitFor({ state: 'detached' });
     expect(local()).not.toHaveProperty('timeouts');
   });
+  // Azure OpenAI's classic API takes its key in an api-key header: config-file only before.
+  it('sets its headers from its form, a key named in one sent as the key, and a name given twice named', async () => {
+    const { h, page } = dashboard;
+    const cloud = () => h.gateway.config().providers.find((p) => p.name === 'cloud');
+    const open = async () => {
+      await dashboard.go('/providers');
+      await page.locator('.card', { has: page.getByRole('heading', { name: /^cloud / }) }).getByRole('button', { name: 'Edit' }).click();
+      return page.locator('.card', { has: page.getByRole('heading', { name: 'Edit cloud' }) });
+    };
+    let form = await open();
+    await form.getByText('Headers', { exact: true }).click();
+    await form.getByRole('button', { name: 'Add a header' }).click();
+    await form.getByLabel('Header 1', { exact: true }).fill('api-key');
+    await form.getByLabel('Value of header 1').fill('env:TEST_KEY');
+    await form.getByRole('button', { name: 'Add a header' }).click();
+    await form.getByLabel('Header 2', { exact: true }).fill('API-Key');
+    await form.getByLabel('Value of header 2').fill('plain');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.getByText('API-Key is given twice (header names are the same in any case)').waitFor();
+    expect(cloud()).not.toHaveProperty('headers');
+    await form.getByRole('button', { name: 'Remove header 2' }).click();
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.waitFor({ state: 'detached' });
+    expect(cloud()?.headers).toEqual({ 'api-key': 'env:TEST_KEY' });
+    await h.openai.chat.completions.create({ model: 'mini', messages: [{ role: 'user', content: 'hi' }] });
+    expect(dashboard.openai.requests.at(-1)?.headers['api-key']).toBe('sk-test-secret-1234');
+
+    // Shown as saved, the reference and not the key; removed, the config has none.
+    form = await open();
+    expect(await form.getByLabel('Value of header 1').inputValue()).toBe('env:TEST_KEY');
+    await form.getByRole('button', { name: 'Remove header 1' }).click();
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.waitFor({ state: 'detached' });
+    expect(cloud()).not.toHaveProperty('headers');
+  });
 });

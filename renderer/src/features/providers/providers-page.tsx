@@ -9,6 +9,7 @@ import { Badge, Card, ConfirmButton, counted, Empty, ErrorNote, Field, Loading, 
 import { ProviderQuirks } from './provider-quirks';
 import { CapacityFields, capacityText, readCapacity } from './provider-capacity';
 import { ProviderApis } from './provider-apis';
+import { HeadersField, headerRows, readHeaders } from './provider-headers';
 
 /**
  * Well-known servers: kind, base URL, the usual key variable, and the APIs they serve themselves
@@ -31,7 +32,7 @@ export const PRESETS: readonly { label: string; name: string; kind: ProviderConf
   { label: 'Custom (OpenAI-compatible)', name: '', kind: 'openai', baseUrl: '', keyEnv: '' },
 ];
 
-/** What the form's first fields do not show (capacity, timeouts and APIs, in their parts; headers and limits, nowhere): sent back as it was, so an edit keeps it. */
+/** What the form's first fields do not show (headers, capacity, timeouts and APIs, in their parts; the largest answer, nowhere): sent back as it was, so an edit keeps it. */
 type Kept = Omit<ProviderView, 'name' | 'kind' | 'baseUrl' | 'apiKey' | 'local' | 'runsLocally'>;
 
 interface Draft {
@@ -177,6 +178,7 @@ function ProviderForm({ original, initial, canStore, onDone }: { original: strin
   const client = useQueryClient();
   const [draft, setDraft] = useState(initial);
   const [capacity, setCapacity] = useState(() => capacityText(initial.kept));
+  const [headers, setHeaders] = useState(() => headerRows(initial.kept.headers));
   const [typos, setTypos] = useState<Record<string, string>>({});
   const body = () => inputOf(draft, canStore);
   const save = useMutation(providerMutations.save(client, original ? inputOf(initial, canStore) : null));
@@ -189,8 +191,9 @@ function ProviderForm({ original, initial, canStore, onDone }: { original: strin
         onSubmit={(e) => {
           e.preventDefault();
           const read = readCapacity(capacity);
-          setTypos(read.typos);
-          if (Object.keys(read.typos).length === 0) save.mutate({ ...body(), ...read.values }, { onSuccess: onDone });
+          const sent = readHeaders(headers);
+          setTypos({ ...read.typos, ...sent.typos });
+          if (Object.keys(read.typos).length === 0 && Object.keys(sent.typos).length === 0) save.mutate({ ...body(), ...read.values, headers: sent.headers }, { onSuccess: onDone });
         }}
       >
         <div className="form-grid">
@@ -217,11 +220,12 @@ function ProviderForm({ original, initial, canStore, onDone }: { original: strin
         </Field>
         <ProviderApis kind={draft.kind} value={draft.kept.apis} onChange={(apis) => setDraft({ ...draft, kept: { ...draft.kept, apis } })} />
         {fields.apis ? <div className="field-error" role="alert">{fields.apis}</div> : null}
+        <HeadersField rows={headers} errors={fields} onChange={(rows) => (setTypos({}), setHeaders(rows))} />
         <CapacityFields kind={draft.kind} text={capacity} errors={fields} onChange={(text) => (setTypos({}), setCapacity(text))} />
         {save.isError ? <div className="notice bad" role="alert">{save.error.message}</div> : null}
         <div className="row">
           <button className="primary" type="submit" disabled={save.isPending}>Save</button>
-          <button type="button" onClick={() => test.mutate({ ...draft.kept, name: draft.name.trim() || 'draft', kind: draft.kind, baseUrl: draft.baseUrl.trim(), ...(draft.local === undefined ? {} : { local: draft.local }), ...(draft.keyValue ? { apiKeyValue: draft.keyValue } : draft.keyReference.trim() ? { apiKey: draft.keyReference.trim() } : {}) })} disabled={test.isPending}>Test connection</button>
+          <button type="button" onClick={() => test.mutate({ ...draft.kept, headers: readHeaders(headers).headers, name: draft.name.trim() || 'draft', kind: draft.kind, baseUrl: draft.baseUrl.trim(), ...(draft.local === undefined ? {} : { local: draft.local }), ...(draft.keyValue ? { apiKeyValue: draft.keyValue } : draft.keyReference.trim() ? { apiKey: draft.keyReference.trim() } : {}) })} disabled={test.isPending}>Test connection</button>
           <button type="button" onClick={onDone}>Cancel</button>
           {original ? <ConfirmButton confirm={`Delete ${original}?`} onConfirm={() => remove.mutate(original, { onSuccess: onDone })}>Delete</ConfirmButton> : null}
         </div>

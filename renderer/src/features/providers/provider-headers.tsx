@@ -1,0 +1,56 @@
+/**
+ * A provider's headers, in its form: each sent with every request to it as given or, for a value
+ * that names a key (`env:NAME`, `secret:NAME`), as the key it names: Azure OpenAI's classic
+ * `api-key`, a proxy's `authorization`, Cloudflare Access's service token. Rows are kept as typed and
+ * read on Save: an empty row is dropped, a name no header can have or one given twice is named
+ * under it, and nothing is sent.
+ */
+import { Field } from '../../ui/parts';
+
+export interface HeaderRow {
+  name: string;
+  value: string;
+}
+
+const HEADER_NAME = /^[A-Za-z0-9-]{1,128}$/;
+
+export const headerRows = (headers: Record<string, string> | undefined): HeaderRow[] => Object.entries(headers ?? {}).map(([name, value]) => ({ name, value }));
+
+/** The headers as the config takes them (undefined: none), and each problem by the path the API's errors use. */
+export function readHeaders(rows: HeaderRow[]): { headers: Record<string, string> | undefined; typos: Record<string, string> } {
+  const headers: Record<string, string> = {};
+  const typos: Record<string, string> = {};
+  const seen = new Set<string>();
+  for (const row of rows) {
+    const name = row.name.trim();
+    if (name === '' && row.value.trim() === '') continue;
+    const key = name.toLowerCase();
+    if (!HEADER_NAME.test(name)) typos[`headers.${name}`] = name === '' ? 'a header needs a name' : `"${name}" is not a header name (letters, digits and -)`;
+    else if (seen.has(key)) typos[`headers.${name}`] = `${name} is given twice (header names are the same in any case)`;
+    seen.add(key);
+    headers[name] = row.value.trim();
+  }
+  return { headers: Object.keys(headers).length > 0 ? headers : undefined, typos };
+}
+
+export function HeadersField({ rows, errors, onChange }: { rows: HeaderRow[]; errors: Record<string, string | undefined>; onChange: (rows: HeaderRow[]) => void }) {
+  const set = (i: number, row: Partial<HeaderRow>) => onChange(rows.map((r, j) => (j === i ? { ...r, ...row } : r)));
+  return (
+    <details style={{ marginBottom: 10 }} open={rows.length > 0 || undefined}>
+      <summary>Headers</summary>
+      <p className="muted">Sent with every request. A value written <code>env:NAME</code> (or <code>secret:NAME</code>) is sent as the key it names, and is never kept in the config: Azure&apos;s <code>api-key</code>, a proxy&apos;s <code>authorization</code>.</p>
+      {rows.map((row, i) => (
+        <div key={i} style={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr) minmax(0, 1.4fr) auto', gap: 10, alignItems: 'end' }}>
+          <Field label={`Header ${i + 1}`} error={errors[`headers.${row.name.trim()}`]}>
+            <input value={row.name} placeholder="api-key" aria-label={`Header ${i + 1}`} onChange={(e) => set(i, { name: e.target.value })} />
+          </Field>
+          <Field label="Its value, or env:NAME">
+            <input value={row.value} placeholder="env:AZURE_OPENAI_API_KEY" aria-label={`Value of header ${i + 1}`} onChange={(e) => set(i, { value: e.target.value })} />
+          </Field>
+          <button type="button" aria-label={`Remove header ${i + 1}`} onClick={() => onChange(rows.filter((_, j) => j !== i))} style={{ marginBottom: 12 }}>Remove</button>
+        </div>
+      ))}
+      <button type="button" onClick={() => onChange([...rows, { name: '', value: '' }])}>Add a header</button>
+    </details>
+  );
+}
