@@ -1,8 +1,9 @@
 /**
  * What was config-file only, set from the dashboard's forms in a real browser: how long Ollama keeps
- * a deployment's model in memory and what the model can do; where a provider runs, which APIs its
- * server serves itself, and its capacity and probes. Each goes back to its default when emptied or
- * unticked, and what the config would refuse is said under its field.
+ * a deployment's model in memory, its options and thinking, and what the model can do; where a
+ * provider runs, which APIs its server serves itself, its capacity, timeouts and probes, and its
+ * headers. Each goes back to its default when emptied or unticked, what the config would refuse is
+ * said under its field, and the gateway acts on what was saved.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { twoProviders, useDashboard } from '../support/dashboard';
@@ -50,6 +51,29 @@ describe("a deployment's form", () => {
     await form.getByRole('checkbox', { name: /^Say what its model can do/ }).uncheck();
     await form.getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => llama()).not.toHaveProperty('capabilities');
+  });
+  it("sets an Ollama deployment's options and thinking, which its requests run with, refusing text that is no JSON object", async () => {
+    const { h, page } = dashboard;
+    const llama = () => h.gateway.config().deployments.find((d) => d.name === 'llama');
+    await dashboard.go('/routes');
+    await page.getByRole('row', { name: /llama/ }).getByRole('button', { name: 'Edit' }).click();
+    const form = page.locator('.card', { has: page.getByRole('heading', { name: 'Edit llama' }) });
+    const options = form.getByLabel('Ollama options');
+    await options.fill('{"num_ctx": 16384,}');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.getByText(/^not JSON: /).waitFor();
+    await options.fill('[16384]');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.getByText('must be one JSON object, e.g. {"num_ctx": 16384}').waitFor();
+    expect(llama()).not.toHaveProperty('options');
+    await options.fill('{"num_ctx": 16384, "temperature": 0.2}');
+    await form.getByLabel('Thinking when a request does not say').selectOption({ label: 'off' });
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.waitFor({ state: 'detached' });
+    expect(llama()).toMatchObject({ options: { num_ctx: 16384, temperature: 0.2 }, think: false });
+    await h.openai.chat.completions.create({ model: 'llama', messages: [{ role: 'user', content: 'hi' }] });
+    const sent = dashboard.ollama.requests.filter((r) => r.path === '/api/chat').at(-1)?.body;
+    expect(sent).toMatchObject({ options: { num_ctx: 16384, temperature: 0.2 }, think: false });
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * A deployment's form: its model on a provider, prices, context and output limits, Ollama's num_ctx,
- * keep-alive and cold start, what its model can do, whether it is enabled, its time windows and its
- * breaker. Numbers are kept as typed and read on Save, so a half-typed price is named rather than sent.
+ * keep-alive, cold start, options and thinking (ollama-options.tsx), what its model can do, whether
+ * it is enabled, its time windows and its breaker. Numbers are kept as typed and read on Save, so a
+ * half-typed price is named rather than sent.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -13,6 +14,7 @@ import { TimeWindowEditor } from './time-window-editor';
 import { aliasesGoing } from './aliases-card';
 import { numberReader } from '../../ui/numbers';
 import { CapabilitiesField } from './capabilities-field';
+import { OllamaOptions, optionsText, readOptions } from './ollama-options';
 import { BreakerFields, breakerText, readBreaker } from '../routing/breaker-fields';
 import { withFields } from '../../api/merge-patch';
 
@@ -31,6 +33,7 @@ export function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig 
     maxNumCtx: String(initial?.maxNumCtx ?? ''),
   }));
   const [breaker, setBreaker] = useState(() => breakerText(initial?.breaker));
+  const [options, setOptions] = useState(() => optionsText(initial?.options));
   const [typos, setTypos] = useState<Record<string, string>>({});
   // Renamed, its old name is kept as an alias unless unticked: the tools set up with it still reach it.
   const [keepAlias, setKeepAlias] = useState(true);
@@ -64,8 +67,9 @@ export function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig 
           const read = readNumbers(numbers);
           const breakerRead = numberReader();
           const breakerShown = readBreaker(breaker, breakerRead.read);
-          setTypos({ ...read.typos, ...breakerRead.typos });
-          if (Object.keys(read.typos).length > 0 || !breakerRead.ok()) return;
+          const ollama = readOptions(options);
+          setTypos({ ...read.typos, ...breakerRead.typos, ...('problem' in ollama ? { options: ollama.problem } : {}) });
+          if (Object.keys(read.typos).length > 0 || !breakerRead.ok() || 'problem' in ollama) return;
           const { input, output, cacheRead, cacheWrite, contextWindow, maxOutputTokens, maxNumCtx } = read.values;
           // A long-context price (set in the config file) is not on the form, and is kept as it was.
           const longContext = draft.pricing?.longContext;
@@ -74,7 +78,7 @@ export function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig 
               ? undefined
               : { inputPerMTok: input ?? 0, outputPerMTok: output ?? 0, cacheReadPerMTok: cacheRead, cacheWritePerMTok: cacheWrite, ...(longContext ? { longContext } : {}) };
           // A name pasted with the space after it is the name.
-          save.mutate({ ...draft, name: draft.name.trim(), model: draft.model.trim(), pricing, contextWindow, maxOutputTokens, maxNumCtx: draft.numCtx === 'auto' ? maxNumCtx : undefined, breaker: withFields(draft.breaker, breakerShown), keepAlias: renamed && keepAlias }, { onSuccess: onDone });
+          save.mutate({ ...draft, name: draft.name.trim(), model: draft.model.trim(), pricing, contextWindow, maxOutputTokens, maxNumCtx: draft.numCtx === 'auto' ? maxNumCtx : undefined, breaker: withFields(draft.breaker, breakerShown), options: ollama.options, keepAlias: renamed && keepAlias }, { onSuccess: onDone });
         }}
       >
         <div className="form-grid">
@@ -116,6 +120,7 @@ export function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig 
             <input value={draft.keepAlive === undefined ? '' : String(draft.keepAlive)} placeholder="5m" aria-label="Keep in memory after use" onChange={(e) => set({ keepAlive: e.target.value === '' ? undefined : e.target.value })} />
           </Field>
         </div>
+        <OllamaOptions text={options} think={draft.think} error={fields.options} onText={(text) => { if (save.isError) save.reset(); setTypos({}); setOptions(text); }} onThink={(think) => set({ think })} />
         <label className="row" style={{ marginBottom: 10 }}>
           <input type="checkbox" checked={draft.numCtx === 'auto'} onChange={(e) => set({ numCtx: e.target.checked ? 'auto' : undefined })} /> Ollama: raise num_ctx for long requests instead of cutting them
         </label>
