@@ -77,11 +77,13 @@ describe("a route's card", () => {
     await card.getByRole('button', { name: 'Save retry settings' }).click();
     await card.getByText('"two" is not a number').waitFor();
     expect(route()?.retry?.backoffMs).toBeUndefined();
+    // Changed elsewhere while the card is open (another window, the CLI): it stays, the card sends only what it changed.
+    expect((await h.admin('/admin/api/routes/default', { method: 'PATCH', body: JSON.stringify({ retry: { attempts: 3 } }) })).status).toBe(200);
     await card.getByLabel('Breaker failures (default)').fill('2');
     await card.getByLabel('Breaker cool-down (default)').fill('30');
     await card.getByRole('button', { name: 'Save retry settings' }).click();
     await expect.poll(() => route()?.breaker).toEqual({ probeBudgetMs: 2_000, failures: 2, cooldownMs: 30_000 });
-    expect(route()?.retry).toMatchObject({ backoffMs: 100 });
+    expect(route()?.retry).toEqual({ attempts: 3, backoffMs: 100 });
     // mini sets no breaker of its own: the route's is what it runs with.
     const breakers = (await (await h.admin('/admin/api/breakers')).json()) as { breakers: { deployment: string; cooldownMs: number }[] };
     expect(breakers.breakers.find((b) => b.deployment === 'mini')?.cooldownMs).toBe(30_000);
@@ -91,7 +93,7 @@ describe("a route's card", () => {
     await card.getByLabel('First retry after').fill('');
     await card.getByRole('button', { name: 'Save retry settings' }).click();
     await expect.poll(() => route()?.breaker).toEqual({ probeBudgetMs: 2_000 });
-    expect(route()?.retry ?? {}).not.toHaveProperty('backoffMs');
+    expect(route()?.retry).toEqual({ attempts: 3 });
   });
 });
 

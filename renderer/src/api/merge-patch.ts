@@ -24,11 +24,12 @@ export function mergePatchBetween(before: Json, after: Json): Json {
 
 /**
  * An optional object of the config (a route's retry, a breaker) with a form's fields in place of its
- * own, an emptied one (undefined) removed and the fields the form does not show kept; undefined
- * when nothing is left, so the object goes rather than stay as `{}`.
+ * own (undefined: emptied), the fields the form does not show kept. Where there is one it stays, so
+ * that a patch between the two names each field changed and no other (one changed elsewhere
+ * meanwhile stays); where there is none, one is made only if the form gives a field.
  */
 export function withFields<T extends object>(kept: T | undefined, fields: Partial<T>): T | undefined {
-  const merged: Json = { ...kept, ...fields };
-  for (const key of Object.keys(merged)) if (merged[key] === undefined) delete merged[key];
-  return Object.keys(merged).length > 0 ? (merged as T) : undefined;
+  if (kept !== undefined) return { ...kept, ...fields };
+  const given = Object.entries(fields).filter(([, value]) => value !== undefined);
+  return given.length > 0 ? (Object.fromEntries(given) as T) : undefined;
 }

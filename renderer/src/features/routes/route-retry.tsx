@@ -18,8 +18,11 @@ import { FallbackOnField, fallbackDraft, readFallback } from './fallback-on';
 export function RouteRetry({ route }: { route: RouteConfig }) {
   const client = useQueryClient();
   const save = useMutation(routeMutations.patch(client, route.name));
+  // What the card shows, as it was drawn or last saved: a save sends only what was changed since, so
+  // a field changed elsewhere meanwhile (another window, an import) stays as the gateway holds it.
+  const [shownRoute, setShownRoute] = useState(route);
   const [text, setText] = useState({
-    attempts: String(route.retry?.attempts ?? 1),
+    attempts: String(route.retry?.attempts ?? ''),
     deadlineMs: String(route.deadlineMs ?? ''),
     backoffMs: String(route.retry?.backoffMs ?? ''),
     maxBackoffMs: String(route.retry?.maxBackoffMs ?? ''),
@@ -34,14 +37,13 @@ export function RouteRetry({ route }: { route: RouteConfig }) {
     const retry = { attempts: read('retry.attempts', text.attempts), backoffMs: read('retry.backoffMs', text.backoffMs), maxBackoffMs: read('retry.maxBackoffMs', text.maxBackoffMs), retryAfterCapMs: read('retry.retryAfterCapMs', text.retryAfterCapMs) };
     const deadlineMs = read('deadlineMs', text.deadlineMs);
     const shown = readBreaker(breaker, read);
-    const fallbackOn = readFallback(fallback, route);
+    const fallbackOn = readFallback(fallback, shownRoute);
     if ('problem' in fallbackOn) found.fallbackOn = fallbackOn.problem;
     setTypos(found);
     if (Object.keys(found).length > 0 || 'problem' in fallbackOn) return;
-    const after: RouteConfig = { ...route, retry: withFields(route.retry, retry), deadlineMs, fallbackOn: fallbackOn.value, breaker: withFields(route.breaker, shown) };
-    // Only what changed: the rest (set elsewhere since the card was drawn) stays as the gateway holds it.
-    const patch: RoutePatch = mergePatchBetween(route, after);
-    save.mutate(patch);
+    const after: RouteConfig = { ...shownRoute, retry: withFields(shownRoute.retry, retry), deadlineMs, fallbackOn: fallbackOn.value, breaker: withFields(shownRoute.breaker, shown) };
+    const patch: RoutePatch = mergePatchBetween(shownRoute, after);
+    save.mutate(patch, { onSuccess: () => setShownRoute(after) });
   };
   const numberField = (key: keyof typeof text, path: string, label: string, placeholder = '') => (
     <Field label={label} error={fields[path]}>
@@ -52,7 +54,7 @@ export function RouteRetry({ route }: { route: RouteConfig }) {
     <details style={{ marginTop: 10 }}>
       <summary>Retry, fallback and breaker</summary>
       <div className="form-grid" style={{ marginTop: 8 }}>
-        {numberField('attempts', 'retry.attempts', 'Attempts per deployment')}
+        {numberField('attempts', 'retry.attempts', 'Attempts per deployment', '1')}
         {numberField('deadlineMs', 'deadlineMs', 'Deadline (ms, empty for none)')}
         {numberField('backoffMs', 'retry.backoffMs', 'First retry after (ms, then doubling)', '250')}
         {numberField('maxBackoffMs', 'retry.maxBackoffMs', 'Retry waits at most (ms)', '5000')}
