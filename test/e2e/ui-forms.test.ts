@@ -13,10 +13,8 @@ beforeAll(() => dashboard.logIn());
 
 describe("a deployment's form", () => {
   it("sets how long an Ollama deployment's model stays in memory, refusing what Ollama would not read", async () => {
-    const { h, page } = dashboard;
-    await dashboard.go('/routes');
-    await page.getByRole('row', { name: /llama/ }).getByRole('button', { name: 'Edit' }).click();
-    const form = page.locator('.card', { has: page.getByRole('heading', { name: 'Edit llama' }) });
+    const { h } = dashboard;
+    const form = await dashboard.editDeployment('llama');
     const field = form.getByLabel('Keep in memory after use');
     expect(await field.inputValue()).toBe(String(h.gateway.config().deployments.find((d) => d.name === 'llama')?.keepAlive ?? ''));
     await field.fill('30 minutes');
@@ -28,13 +26,9 @@ describe("a deployment's form", () => {
   });
 
   it("says what a deployment's model can do where its provider reports it wrong, and goes back to what it reports", async () => {
-    const { h, page } = dashboard;
+    const { h } = dashboard;
     const llama = () => h.gateway.config().deployments.find((d) => d.name === 'llama');
-    const open = async () => {
-      await dashboard.go('/routes');
-      await page.getByRole('row', { name: /llama/ }).getByRole('button', { name: 'Edit' }).click();
-      return page.locator('.card', { has: page.getByRole('heading', { name: 'Edit llama' }) });
-    };
+    const open = () => dashboard.editDeployment('llama');
     let form = await open();
     const say = form.getByRole('checkbox', { name: /^Say what its model can do/ });
     expect(await say.isChecked()).toBe(false);
@@ -53,11 +47,9 @@ describe("a deployment's form", () => {
     await expect.poll(() => llama()).not.toHaveProperty('capabilities');
   });
   it("sets an Ollama deployment's options and thinking, which its requests run with, refusing text that is no JSON object", async () => {
-    const { h, page } = dashboard;
+    const { h } = dashboard;
     const llama = () => h.gateway.config().deployments.find((d) => d.name === 'llama');
-    await dashboard.go('/routes');
-    await page.getByRole('row', { name: /llama/ }).getByRole('button', { name: 'Edit' }).click();
-    const form = page.locator('.card', { has: page.getByRole('heading', { name: 'Edit llama' }) });
+    const form = await dashboard.editDeployment('llama');
     const options = form.getByLabel('Ollama options');
     await options.fill('{"num_ctx": 16384,}');
     await form.getByRole('button', { name: 'Save' }).click();
@@ -78,6 +70,12 @@ describe("a deployment's form", () => {
 });
 
 describe('where a provider runs', () => {
+  const openCapacity = async () => {
+    const form = await dashboard.editProvider('local');
+    await form.getByText('Capacity, timeouts and probes').click();
+    return form;
+  };
+
   // A vLLM on a GPU box of the LAN counts as cloud by its address (it may pass prompts on); its owner says otherwise here.
   it('is shown on its card, guessed or as said, and set from its form', async () => {
     const { h, page } = dashboard;
@@ -105,13 +103,9 @@ describe('where a provider runs', () => {
   });
 
   it('says which APIs its server serves itself from its form, and goes back to what its kind and address say', async () => {
-    const { h, page } = dashboard;
+    const { h } = dashboard;
     const cloud = () => h.gateway.config().providers.find((p) => p.name === 'cloud');
-    const open = async () => {
-      await dashboard.go('/providers');
-      await page.locator('.card', { has: page.getByRole('heading', { name: /^cloud / }) }).getByRole('button', { name: 'Edit' }).click();
-      return page.locator('.card', { has: page.getByRole('heading', { name: 'Edit cloud' }) });
-    };
+    const open = () => dashboard.editProvider('cloud');
     let form = await open();
     const say = form.getByRole('checkbox', { name: /^Say which APIs its server serves itself/ });
     await say.check();
@@ -130,15 +124,8 @@ describe('where a provider runs', () => {
 
   // How busy it may get before its requests spill over to the cloud: config-file only before.
   it('sets its capacity and probe interval from its form, names a typo, and an emptied field is the default again', async () => {
-    const { h, page } = dashboard;
-    await dashboard.go('/providers');
-    const open = async () => {
-      await page.locator('.card', { has: page.getByRole('heading', { name: /^local / }) }).getByRole('button', { name: 'Edit' }).click();
-      const form = page.locator('.card', { has: page.getByRole('heading', { name: 'Edit local' }) });
-      await form.getByText('Capacity, timeouts and probes').click();
-      return form;
-    };
-    let form = await open();
+    const { h } = dashboard;
+    let form = await openCapacity();
     expect(await form.getByLabel('Requests at once').getAttribute('placeholder')).toMatch(/^2 /);
     await form.getByLabel('Requests at once').fill('four');
     await form.getByLabel('Waiting at most').fill('10');
@@ -153,7 +140,7 @@ describe('where a provider runs', () => {
     expect(h.gateway.config().providers.find((p) => p.name === 'local')).toMatchObject({ maxConcurrent: 4, queue: { max: 10, timeoutMs: 5000 }, healthCheck: { intervalMs: 0 } });
 
     // A value the config refuses is said under its field.
-    form = await open();
+    form = await openCapacity();
     expect(await form.getByLabel('Wait for a turn at most (seconds)').inputValue()).toBe('5');
     await form.getByLabel('Requests at once').fill('0');
     await form.getByRole('button', { name: 'Save' }).click();
@@ -170,16 +157,9 @@ describe('where a provider runs', () => {
   });
   // A local model loading a long prompt can take longer than two minutes to its first token: config-file only before.
   it('sets its timeouts from its form, and the gateway holds to them', async () => {
-    const { h, page } = dashboard;
+    const { h } = dashboard;
     const local = () => h.gateway.config().providers.find((p) => p.name === 'local');
-    const open = async () => {
-      await dashboard.go('/providers');
-      await page.locator('.card', { has: page.getByRole('heading', { name: /^local / }) }).getByRole('button', { name: 'Edit' }).click();
-      const form = page.locator('.card', { has: page.getByRole('heading', { name: 'Edit local' }) });
-      await form.getByText('Capacity, timeouts and probes').click();
-      return form;
-    };
-    let form = await open();
+    let form = await openCapacity();
     expect(await form.getByLabel('First token within (seconds)').getAttribute('placeholder')).toBe('120 local, 60 cloud');
     await form.getByLabel('First token within (seconds)').fill('0.5');
     await form.getByRole('button', { name: 'Save' }).click();
@@ -196,22 +176,19 @@ describe('where a provider runs', () => {
       await h.admin('/admin/api/breakers/llama/reset', { method: 'POST' });
     }
 
-    form = await open();
+    form = await openCapacity();
     expect(await form.getByLabel('First token within (seconds)').inputValue()).toBe('0.5');
     await form.getByLabel('First token within (seconds)').fill('');
     await form.getByRole('button', { name: 'Save' }).click();
     await form.waitFor({ state: 'detached' });
     expect(local()).not.toHaveProperty('timeouts');
   });
+
   // Azure OpenAI's classic API takes its key in an api-key header: config-file only before.
   it('sets its headers from its form, a key named in one sent as the key, and a name given twice named', async () => {
-    const { h, page } = dashboard;
+    const { h } = dashboard;
     const cloud = () => h.gateway.config().providers.find((p) => p.name === 'cloud');
-    const open = async () => {
-      await dashboard.go('/providers');
-      await page.locator('.card', { has: page.getByRole('heading', { name: /^cloud / }) }).getByRole('button', { name: 'Edit' }).click();
-      return page.locator('.card', { has: page.getByRole('heading', { name: 'Edit cloud' }) });
-    };
+    const open = () => dashboard.editProvider('cloud');
     let form = await open();
     await form.getByText('Headers', { exact: true }).click();
     await form.getByRole('button', { name: 'Add a header' }).click();

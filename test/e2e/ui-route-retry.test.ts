@@ -99,11 +99,9 @@ describe("a route's card", () => {
 
 describe("a deployment's form", () => {
   it('sets its own breaker over its route\'s, keeping its failure rate', async () => {
-    const { h, page } = dashboard;
+    const { h } = dashboard;
     const llama = () => h.gateway.config().deployments.find((d) => d.name === 'llama');
-    await dashboard.go('/routes');
-    await page.getByRole('row', { name: /llama/ }).getByRole('button', { name: 'Edit' }).click();
-    const form = page.locator('.card', { has: page.getByRole('heading', { name: 'Edit llama' }) });
+    const form = await dashboard.editDeployment('llama');
     await form.getByText('Breaker', { exact: true }).click();
     await form.getByLabel('Breaker block (llama)').fill('half an hour');
     await form.getByRole('button', { name: 'Save' }).click();

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeServer } from '../support/fake-server';
 import { startFakeOllama } from '../support/fake-ollama';
 import { startFakeOpenAI } from '../support/fake-openai';
-import { resetBetweenTests, startGateway, stopAll, twoTierConfig, type Harness } from '../support/harness';
+import { cloudRemovedThenMoved, resetBetweenTests, startGateway, stopAll, twoTierConfig, type Harness } from '../support/harness';
 
 let ollama: FakeServer;
 let openai: FakeServer;
@@ -67,17 +67,9 @@ describe('a stored key never follows a changed origin', () => {
     const given = await h.admin('/admin/api/providers/cloud', { method: 'PATCH', body: JSON.stringify({ apiKey: 'env:TEST_KEY' }) });
     expect(given.status).toBe(400);
     expect((await given.json()).errors[0]).toMatchObject({ field: 'apiKey', message: expect.stringMatching(/^the key env:TEST_KEY is sent to http:\/\/127\.0\.0\.1:\d+, and a stored key never follows a changed origin/) });
-    // The same in two edits of the whole config: the provider removed, then one of the same name at the other server.
-    const removed = structuredClone(config());
-    removed.providers.splice(1, 1);
-    removed.deployments = removed.deployments.filter((d) => d.provider !== 'cloud');
-    removed.routes = removed.routes.map((r) => ({ ...r, deployments: r.deployments.filter((d) => d !== 'mini' && d !== 'cloud-embed') }));
-    expect((await h.admin('/admin/api/config/import', { method: 'POST', body: JSON.stringify({ config: removed }) })).status).toBe(200);
-    const back = structuredClone(config());
-    back.providers[1]!.baseUrl = `${thief.url}/v1`;
-    expect((await h.admin('/admin/api/config/import', { method: 'POST', body: JSON.stringify({ config: back }) })).status).toBe(400);
-    // Where it was sent before, it may go again.
-    expect((await h.admin('/admin/api/config/import', { method: 'POST', body: JSON.stringify({ config: config() }) })).status).toBe(200);
+    // The same in two edits of the whole config: the provider removed, then one of the same name at
+    // the other server (refused); where it was sent before, it may go again.
+    expect(await cloudRemovedThenMoved(h, config(), `${thief.url}/v1`)).toEqual([200, 400, 200]);
     await post('/v1/chat/completions', { model: 'mini', messages: [{ role: 'user', content: 'x' }] });
     expect(thief.requests.some((r) => r.headers.authorization !== undefined)).toBe(false);
   });

@@ -7,7 +7,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, vi } from 'vitest';
 import { findChromium } from './browser';
 import type { FakeServer } from './fake-server';
@@ -31,6 +31,9 @@ export interface Dashboard {
   go(path: string): Promise<void>;
   /** Signs the page in through a one-time login link. */
   logIn(): Promise<void>;
+  /** Opens a deployment's form on the Routes page, or a provider's on the Providers page: the form's card. */
+  editDeployment(name: string): Promise<Locator>;
+  editProvider(name: string): Promise<Locator>;
 }
 
 /** The pages' usual gateway: a local Ollama and a cloud provider, a deployment on each, one route (cloud first). */
@@ -59,6 +62,17 @@ export function useDashboard(config: (upstreams: { ollama: string; openai: strin
   dashboard.logIn = async () => {
     await dashboard.go(`/?token=${dashboard.h.gateway.sessions.issueLoginToken()}`);
     await dashboard.page.getByRole('heading', { name: 'Overview' }).waitFor();
+  };
+  const formOf = (name: string) => dashboard.page.locator('.card', { has: dashboard.page.getByRole('heading', { name: `Edit ${name}` }) });
+  dashboard.editDeployment = async (name) => {
+    await dashboard.go('/routes');
+    await dashboard.page.getByRole('row', { name: new RegExp(`^${name} `) }).getByRole('button', { name: 'Edit' }).click();
+    return formOf(name);
+  };
+  dashboard.editProvider = async (name) => {
+    await dashboard.go('/providers');
+    await dashboard.page.locator('.card', { has: dashboard.page.getByRole('heading', { name: new RegExp(`^${name} `) }) }).getByRole('button', { name: 'Edit' }).click();
+    return formOf(name);
   };
 
   beforeAll(async () => {

@@ -109,6 +109,23 @@ export function twoTierConfig(urls: TwoTierUrls, routeExtras: Record<string, unk
   };
 }
 
+/**
+ * A key moved in two edits of the whole config: the cloud provider removed (with what runs on it),
+ * then put back at `baseUrl`, then back where it was. Each import's status, in that order.
+ */
+type TwoTierShape = { providers: unknown[]; deployments: { provider: string }[]; routes: { deployments: string[] }[] };
+export async function cloudRemovedThenMoved(h: Harness, config: TwoTierShape, baseUrl: string): Promise<number[]> {
+  const removed = structuredClone(config);
+  removed.providers.splice(1, 1);
+  removed.deployments = removed.deployments.filter((d) => d.provider !== 'cloud');
+  removed.routes = removed.routes.map((r) => ({ ...r, deployments: r.deployments.filter((d) => d !== 'mini' && d !== 'cloud-embed') }));
+  const moved = structuredClone(config);
+  (moved.providers[1] as { baseUrl: string }).baseUrl = baseUrl;
+  const statuses: number[] = [];
+  for (const step of [removed, moved, config]) statuses.push((await h.admin('/admin/api/config/import', { method: 'POST', body: JSON.stringify({ config: step }) })).status);
+  return statuses;
+}
+
 /** Between tests sharing one gateway: healthy fakes with no recorded requests, the given config, closed breakers. */
 export async function resetBetweenTests(h: Harness, fakes: { reset(): Promise<void> }[], config: unknown): Promise<void> {
   await Promise.all(fakes.map((f) => f.reset()));
