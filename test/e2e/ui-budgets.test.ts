@@ -30,13 +30,22 @@ describe('budgets', () => {
     await dashboard.go('/overview');
     await page.getByRole('meter', { name: /cloud-month/ }).waitFor();
 
-    // An edit keeps what the form does not show (here a time zone set in the config).
+    // The zone its periods start in, set in the config, is shown, kept by an edit of its limit, and set from the form.
     h.gateway.applyConfig({ ...h.gateway.config(), budgets: [{ name: 'cloud-month', scope: { provider: 'cloud' }, period: 'month', limitUsd: 12.5, timeZone: 'Asia/Tokyo' }] }, 'test');
     await dashboard.go('/settings');
+    await expect.poll(() => page.getByTestId('budget-cloud-month').textContent()).toContain('per month (Asia/Tokyo)');
     await page.getByRole('button', { name: 'Edit budget cloud-month' }).click();
+    expect(await form.getByLabel('Zone the periods start in').inputValue()).toBe('Asia/Tokyo');
     await form.getByLabel('Limit (USD)').fill('30');
     await form.getByRole('button', { name: 'Save budget' }).click();
     await expect.poll(() => h.gateway.config().budgets?.[0]).toMatchObject({ limitUsd: 30, timeZone: 'Asia/Tokyo' });
+    await page.getByRole('button', { name: 'Edit budget cloud-month' }).click();
+    await form.getByLabel('Zone the periods start in').fill('Europe/Pariss');
+    await form.getByRole('button', { name: 'Save budget' }).click();
+    await form.getByText('"Europe/Pariss" is not a known IANA time zone').waitFor();
+    await form.getByLabel('Zone the periods start in').fill('Europe/Paris');
+    await form.getByRole('button', { name: 'Save budget' }).click();
+    await expect.poll(() => h.gateway.config().budgets?.[0]?.timeZone).toBe('Europe/Paris');
     await page.getByRole('button', { name: 'Delete budget cloud-month' }).click();
     await page.getByRole('button', { name: /Confirm/ }).click();
     await expect.poll(() => h.gateway.config().budgets).toEqual([]);

@@ -22,12 +22,13 @@ interface Draft {
   scopeKind: ScopeKind;
   scopeName: string;
   onExceeded: NonNullable<BudgetConfig['onExceeded']>;
+  timeZone: string;
 }
 
 function draftOf(budget: BudgetConfig | undefined): Draft {
   const scope = budget?.scope ?? 'global';
   const [scopeKind, scopeName] = scope === 'global' ? (['global', ''] as const) : 'route' in scope ? (['route', scope.route] as const) : 'clientKey' in scope ? (['clientKey', scope.clientKey] as const) : (['provider', scope.provider] as const);
-  return { name: budget?.name ?? '', limitUsd: budget ? String(budget.limitUsd) : '', period: budget?.period ?? 'month', scopeKind, scopeName, onExceeded: budget?.onExceeded ?? 'skip-paid' };
+  return { name: budget?.name ?? '', limitUsd: budget ? String(budget.limitUsd) : '', period: budget?.period ?? 'month', scopeKind, scopeName, onExceeded: budget?.onExceeded ?? 'skip-paid', timeZone: budget?.timeZone ?? '' };
 }
 
 function scopeText(scope: BudgetConfig['scope']): string {
@@ -59,7 +60,7 @@ export function BudgetsCard() {
         <tbody>
           {budgets.data.map((b) => (
             <tr key={b.name} data-testid={`budget-${b.name}`}>
-              <td><strong>{b.name}</strong> <span className="muted">{scopeText(b.scope)}, per {b.period}</span></td>
+              <td><strong>{b.name}</strong> <span className="muted">{scopeText(b.scope)}, per {b.period}{b.timeZone ? ` (${b.timeZone})` : ''}</span></td>
               <td>{money(spent.get(b.name)?.spentUsd ?? 0)} of {money(b.limitUsd)}</td>
               <td className="muted">{whenSpent(b)}</td>
               {/* A cell stays a table cell (its border lines up with the row's); the buttons sit in a box inside it. */}
@@ -103,7 +104,7 @@ function BudgetForm({ original, onDone }: { original: BudgetConfig | undefined; 
     const limit = Number(draft.limitUsd.trim());
     if (draft.limitUsd.trim() === '' || !Number.isFinite(limit)) return setLimitError('Give the limit in US dollars, for example 20');
     setLimitError(undefined);
-    save.mutate({ ...original, name: draft.name.trim(), limitUsd: limit, period: draft.period, scope: scope(), onExceeded: draft.scopeKind === 'provider' ? 'skip-paid' : draft.onExceeded }, { onSuccess: onDone });
+    save.mutate({ ...original, name: draft.name.trim(), limitUsd: limit, period: draft.period, scope: scope(), onExceeded: draft.scopeKind === 'provider' ? 'skip-paid' : draft.onExceeded, timeZone: draft.timeZone.trim() || undefined }, { onSuccess: onDone });
   };
   const scopeError = fields.scope ?? fields['scope.route'] ?? fields['scope.clientKey'] ?? fields['scope.provider'];
   return (
@@ -130,6 +131,7 @@ function BudgetForm({ original, onDone }: { original: BudgetConfig | undefined; 
             </select>
           </Field>
         )}
+        <Field label="Periods start at midnight in (empty: the gateway's zone)" error={fields.timeZone}><input value={draft.timeZone} onChange={(e) => setDraft({ ...draft, timeZone: e.target.value })} placeholder="Europe/Paris" aria-label="Zone the periods start in" /></Field>
         {/* A provider's budget keeps requests off its paid deployments; only the other scopes can refuse. */}
         <Field label="When spent" error={fields.onExceeded}>
           <select value={draft.scopeKind === 'provider' ? 'skip-paid' : draft.onExceeded} disabled={draft.scopeKind === 'provider'} onChange={(e) => setDraft({ ...draft, onExceeded: e.target.value as Draft['onExceeded'] })}>
