@@ -2,9 +2,10 @@
  * A stored key never follows a changed origin. A key reference (`env:NAME`, `secret:NAME`), a
  * provider's `apiKey` or a header's value, is bound to the origins its providers send it to in the
  * stored config and in every revision before it; an edit, an import or a connection test from the
- * admin API may not send it anywhere else, or an admin session could read a key it is never shown by pointing its provider at a server of its own
- * (or by taking the key off its provider, or the provider away, and giving it to a new one at its
- * own server in a second edit). A key typed in with the change is fresh and bound to nothing yet.
+ * admin API may not send it anywhere else, or an admin session could read a key it is never shown
+ * by pointing its provider at a server of its own (or by taking the key off its provider, or the
+ * provider away, and giving it to a new one at its own server in a second edit). A key typed in
+ * with the change is fresh and bound to nothing yet.
  *
  * A key no revision used is bound to nothing either: an admin session could name any variable of
  * the gateway's environment (`env:AWS_SECRET_ACCESS_KEY`) for a provider at its own server. On this

@@ -37,14 +37,14 @@ const MODELS_PATH = '/v1/models?limit=1000';
 
 export function createAnthropicProvider(config: ProviderConfig, context: ProviderContext): ProviderAdapter {
   const { secrets, gatewayId, proxy, signatures } = context;
-  const { headers: credentials, unavailableReason } = providerCredentials(config, secrets, { required: true });
+  const { headers: providerHeaders, unavailableReason } = providerCredentials(config, secrets, { required: true });
   // Anthropic's own API reads Claude Code's billing line; other Anthropic-compatible servers only cache worse for it.
   const ownApi = new URL(config.baseUrl).hostname === 'api.anthropic.com';
   const transport = createTransport({
     providerName: config.name,
     baseUrl: config.baseUrl,
     // The key goes as the official SDK sends it.
-    headers: { accept: 'application/json', 'anthropic-version': ANTHROPIC_VERSION, ...credentials },
+    headers: { accept: 'application/json', 'anthropic-version': ANTHROPIC_VERSION, ...providerHeaders },
     defaults: defaultTimeouts('anthropic', isLocalProvider(config), isOnLocalNetwork(config)),
     gatewayId,
     proxy,

@@ -55,11 +55,11 @@ const PULL_LINE_BYTES = 64 * 1024;
 
 export function createOllamaProvider(config: ProviderConfig, context: ProviderContext): ProviderAdapter {
   const { secrets, gatewayId, proxy } = context;
-  const { headers: credentials, unavailableReason } = providerCredentials(config, secrets);
+  const { headers: providerHeaders, unavailableReason } = providerCredentials(config, secrets);
   const transport = createTransport({
     providerName: config.name,
     baseUrl: config.baseUrl,
-    headers: { accept: 'application/json', ...credentials },
+    headers: { accept: 'application/json', ...providerHeaders },
     defaults: DEFAULT_TIMEOUTS.ollama,
     gatewayId,
     proxy,
@@ -73,7 +73,7 @@ export function createOllamaProvider(config: ProviderConfig, context: ProviderCo
     (pullTransport ??= createTransport({
       providerName: config.name,
       baseUrl: config.baseUrl,
-      headers: { accept: 'application/x-ndjson', ...credentials },
+      headers: { accept: 'application/x-ndjson', ...providerHeaders },
       defaults: DEFAULT_TIMEOUTS.ollama,
       timeouts: { ...config.timeouts, idleMs: PULL_IDLE_MS, totalMs: PULL_TOTAL_MS },
       // Ollama writes a progress line every 60 ms, about 1 MB a minute: a large model on a slow line

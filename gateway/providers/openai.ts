@@ -91,12 +91,12 @@ export function forOfficialOpenAI(request: ChatRequest, model: string): ChatRequ
 
 export function createOpenAIProvider(config: ProviderConfig, context: ProviderContext): ProviderAdapter {
   const { secrets, gatewayId, proxy, signatures } = context;
-  const { headers: credentials, unavailableReason } = providerCredentials(config, secrets);
+  const { headers: providerHeaders, unavailableReason } = providerCredentials(config, secrets);
   // A keyless local server (LM Studio, vLLM) gets no Authorization header at all.
   const transport = createTransport({
     providerName: config.name,
     baseUrl: config.baseUrl,
-    headers: { accept: 'application/json', ...credentials },
+    headers: { accept: 'application/json', ...providerHeaders },
     defaults: defaultTimeouts('openai', isLocalProvider(config), isOnLocalNetwork(config)),
     gatewayId,
     proxy,

@@ -204,6 +204,7 @@ describe('where a provider runs', () => {
     await form.getByRole('button', { name: 'Save' }).click();
     await form.waitFor({ state: 'detached' });
     expect(cloud()?.headers).toEqual({ 'api-key': 'env:TEST_KEY' });
+    await dashboard.page.locator('.card', { has: dashboard.page.getByRole('heading', { name: /^cloud / }) }).getByText('key in its api-key header').waitFor();
     await h.openai.chat.completions.create({ model: 'mini', messages: [{ role: 'user', content: 'hi' }] });
     expect(dashboard.openai.requests.at(-1)?.headers['api-key']).toBe('sk-test-secret-1234');
 

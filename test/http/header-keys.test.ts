@@ -43,8 +43,8 @@ describe('a header naming a key', () => {
     expect(sent['api-key']).toBe('sk-test-secret-1234');
     expect(sent['x-title']).toBe('switchyard');
     expect(sent.authorization).toBeUndefined();
-    const views = (await (await h.admin('/admin/api/providers')).json()) as { providers: { name: string; headers?: Record<string, string> }[] };
-    expect(views.providers.find((p) => p.name === 'cloud')?.headers).toEqual({ 'api-key': 'env:TEST_KEY', 'x-title': 'switchyard' });
+    const views = (await (await h.admin('/admin/api/providers')).json()) as { providers: { name: string; headers?: Record<string, string>; headerKeys: unknown[] }[] };
+    expect(views.providers.find((p) => p.name === 'cloud')).toMatchObject({ headers: { 'api-key': 'env:TEST_KEY', 'x-title': 'switchyard' }, headerKeys: [{ header: 'api-key', reference: 'env:TEST_KEY', set: true }] });
     expect(JSON.stringify(await (await h.admin('/admin/api/config')).json())).not.toContain('sk-test-secret-1234');
   });
 
@@ -53,6 +53,8 @@ describe('a header naming a key', () => {
     const refused = await chat('mini');
     expect(refused.status).toBe(503);
     expect(JSON.stringify(await refused.json())).toContain("provider cloud cannot be used: its api-key header's key SWITCHYARD_TEST_UNSET_KEY is not set");
+    const views = (await (await h.admin('/admin/api/providers')).json()) as { providers: { name: string; headerKeys: unknown[] }[] };
+    expect(views.providers.find((p) => p.name === 'cloud')?.headerKeys).toEqual([{ header: 'api-key', reference: 'env:SWITCHYARD_TEST_UNSET_KEY', set: false }]);
     const moved = await chat('cloud-first');
     expect(moved.headers.get('x-switchyard-deployment')).toBe('llama');
     expect(openai.requests.filter((r) => r.path === '/v1/chat/completions')).toHaveLength(0);

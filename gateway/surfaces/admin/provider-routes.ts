@@ -11,6 +11,7 @@ import { mergePatch } from '../../config/merge-patch';
 import type { Config, ProviderConfig } from '../../config/schema';
 import type { Secrets } from '../../config/secrets';
 import { GatewayError } from '../../errors';
+import { referencesOf } from '../../config/key-binding';
 import { readKey } from '../../providers/api-key';
 import { isLocalProvider } from '../../providers/locality';
 import { keepTypedSecret, refuseUnlessStorable, secretNameFor, typedKey, type TypedSecret } from './typed-secrets';
@@ -35,7 +36,8 @@ export function providerRoutes(app: FastifyInstance, { current, apply, wouldAppl
     const { apiKey, ...rest } = provider;
     // As it is sent: a key with a line break after it shows its own last four characters.
     const { key, flaw } = readKey(apiKey, secrets);
-    return { ...rest, runsLocally: isLocalProvider(provider), apiKey: { reference: apiKey ?? null, set: key !== undefined, last4: key?.slice(-4) ?? null, problem: flaw ? `it has ${flaw}` : null } };
+    const headerKeys = referencesOf(provider).flatMap(({ reference, field }) => (field === 'apiKey' ? [] : [{ header: field.slice('headers.'.length), reference, set: !!secrets.resolve(reference)?.trim() }]));
+    return { ...rest, runsLocally: isLocalProvider(provider), apiKey: { reference: apiKey ?? null, set: key !== undefined, last4: key?.slice(-4) ?? null, problem: flaw ? `it has ${flaw}` : null }, headerKeys };
   };
 
   /**

@@ -34,13 +34,15 @@ export const SessionSchema = Type.Object({ authenticated: Type.Boolean(), versio
 const { apiKey: _apiKey, ...providerFields } = ProviderSchema.properties;
 /**
  * A provider as the API shows it: its key never, only its reference, whether it is set, its last 4,
- * and why a key that is set cannot be sent (a space or line break inside it), null when it can; and
- * whether it counts as local (free, used while local only is on): its `local`, else its address's guess.
+ * and why a key that is set cannot be sent (a space or line break inside it), null when it can; each
+ * header that names a key, and whether that is set; and whether it counts as local (free, used while
+ * local only is on): its `local`, else its address's guess.
  */
 export const ProviderViewSchema = Type.Object({
   ...providerFields,
   runsLocally: Type.Boolean(),
   apiKey: Type.Object({ reference: NullableString, set: Type.Boolean(), last4: NullableString, problem: NullableString }),
+  headerKeys: Type.Array(Type.Object({ header: Type.String(), reference: Type.String(), set: Type.Boolean() })),
 });
 /** A provider as the API takes it: `apiKey` a reference (or null to remove it), or `apiKeyValue` to store a key. */
 export const ProviderInputSchema = Type.Object(
@@ -112,9 +114,7 @@ export const ConfigRevisionListSchema = Type.Object({ revisions: Type.Array(Conf
 
 // --- provider tools
 export const ProbeOutcomeSchema = Type.Object({
-  ok: Type.Boolean(),
-  latencyMs: NullableNumber,
-  error: NullableString,
+  ok: Type.Boolean(), latencyMs: NullableNumber, error: NullableString,
   /** Null when the provider keeps no models list (its server answered 404 or 405 for it). */
   models: Type.Union([Type.Array(Type.String()), Type.Null()]),
   loaded: Type.Optional(Type.Union([Type.Array(Type.String()), Type.Null()])),

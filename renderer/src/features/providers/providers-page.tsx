@@ -33,7 +33,7 @@ export const PRESETS: readonly { label: string; name: string; kind: ProviderConf
 ];
 
 /** What the form's first fields do not show (headers, capacity, timeouts and APIs, in their parts; the largest answer, nowhere): sent back as it was, so an edit keeps it. */
-type Kept = Omit<ProviderView, 'name' | 'kind' | 'baseUrl' | 'apiKey' | 'local' | 'runsLocally'>;
+type Kept = Omit<ProviderView, 'name' | 'kind' | 'baseUrl' | 'apiKey' | 'local' | 'runsLocally' | 'headerKeys'>;
 
 interface Draft {
   name: string;
@@ -46,7 +46,7 @@ interface Draft {
   kept: Kept;
 }
 
-function draftOf({ name, kind, baseUrl, apiKey, local, runsLocally: _guess, ...kept }: ProviderView): Draft {
+function draftOf({ name, kind, baseUrl, apiKey, local, runsLocally: _guess, headerKeys: _keys, ...kept }: ProviderView): Draft {
   return { name, kind, baseUrl, local, keyReference: apiKey.reference ?? '', keyValue: '', kept };
 }
 
@@ -141,9 +141,12 @@ function ProviderCard({ provider, canStore, onEdit }: { provider: ProviderView; 
           <Badge tone={provider.apiKey.set && !provider.apiKey.problem ? 'ok' : 'bad'}>
             {!provider.apiKey.set ? `${provider.apiKey.reference.replace(/^env:/, '')} is not set` : provider.apiKey.problem ? 'key unusable: copy it again' : `key set ····${provider.apiKey.last4}`}
           </Badge>
-        ) : (
+        ) : provider.headerKeys.length === 0 ? (
           <Badge>no key</Badge>
-        )}
+        ) : null}
+        {provider.headerKeys.map((k) => (
+          <Badge key={k.header} tone={k.set ? 'ok' : 'bad'}>{k.set ? `key in its ${k.header} header` : `${k.reference.replace(/^\w+:/, '')} (its ${k.header} header) is not set`}</Badge>
+        ))}
         <button onClick={() => test.mutate(provider.name)} disabled={test.isPending}>{test.isPending ? 'Testing...' : 'Test connection'}</button>
       </div>
       {/* An app opened from the dock or a launcher never read the shell profile that exports the variable. */}
