@@ -8,6 +8,7 @@ import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
 /** By jsonc-parser's names for its codes (a const enum, which this build cannot read). */
 const WORDS: Record<string, string> = {
   InvalidCommentToken: 'a comment, which JSON does not have',
+  UnexpectedEndOfComment: 'a comment is not closed (its */ is missing)',
   CommaExpected: 'a comma is missing before this',
   ColonExpected: 'a colon (:) is missing after the name before this',
   CloseBraceExpected: 'a } is missing: an object is not closed',

@@ -2,7 +2,8 @@
  * A gateway whose config a file owns (`serve --config FILE`), in a real browser (support/dashboard.ts):
  * the pages that edit the config say that the file is applied again at each start and reload, and
  * link the export that would put a change made here in it; the other pages say nothing of it. A
- * config pasted to import is said to be not JSON where it stops being so, then previewed (a rename said as one) and applied.
+ * config pasted to import (comments and a comma after the last item allowed, as in a file edited by
+ * hand) is said to be not JSON where it stops being so, then previewed (a rename said as one) and applied.
  */
 import { beforeAll, expect, it } from 'vitest';
 import { twoProviders, useDashboard } from '../support/dashboard';
@@ -36,15 +37,16 @@ it('imports a pasted config: says where a paste stops being JSON, then what it w
   await dashboard.go('/settings');
   const paste = page.getByLabel('Paste a config to import');
   const card = page.locator('section', { has: page.getByRole('heading', { name: 'Export and import' }) });
-  await paste.fill('{\n  "version": 1,\n}');
-  await expect.poll(() => card.textContent()).toMatch(/This is not valid JSON: .*(line 3|position 16)/);
+  await paste.fill('{\n  "version": 1\n  "routes": []\n}');
+  await expect.poll(() => card.textContent()).toMatch(/This is not valid JSON: .*(line 3|position 18)/);
   expect(await card.getByRole('button', { name: 'Preview changes' }).isDisabled()).toBe(true);
 
   const next = structuredClone(h.gateway.config());
   next.routes.push({ name: 'pasted', deployments: ['mini'] });
   // A route renamed in the paste, nothing else of it changed: said as a rename (its keys and budgets go with it).
   next.routes[0]!.name = 'main';
-  await paste.fill(JSON.stringify(next, null, 2));
+  // As a file edited by hand has it: a comment, and a comma after the last item.
+  await paste.fill(`// edited by hand\n${JSON.stringify(next, null, 2).replace(/\n}$/, ',\n}')}`);
   await card.getByRole('button', { name: 'Preview changes' }).click();
   await expect.poll(() => card.textContent()).toContain('added route pasted');
   expect(await card.textContent()).toContain('renamed route main (was default)');

@@ -1,4 +1,5 @@
 /** Settings: where the gateway listens, local only, client keys, budgets, cache, usage retention and body logging, web origins, theme, config export, import and history. */
+import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ApiError } from '../../api/client';
@@ -248,12 +249,16 @@ function ConfigImport() {
   const client = useQueryClient();
   const [text, setText] = useState('');
   const [preview, setPreview] = useState<ConfigPreview | null>(null);
-  // The browser's own words for where it stops being JSON ("... (line 4 column 1)").
+  // A file edited by hand may have comments and a comma after the last item, as `switchyard import`
+  // takes them (the JSON sent on is a plain copy); otherwise the browser's own words for where it
+  // stops being JSON ("... (line 4 column 1)").
   const reading = (): { config: Config; problem?: undefined } | { config?: undefined; problem: string } => {
     try {
       return { config: JSON.parse(text) as Config };
     } catch (error) {
-      return { problem: (error as Error).message };
+      const errors: ParseError[] = [];
+      const value: unknown = parseJsonc(text, errors, { allowTrailingComma: true });
+      return errors.length === 0 && typeof value === 'object' && value !== null ? { config: value as Config } : { problem: (error as Error).message };
     }
   };
   const parsed = () => reading().config;
