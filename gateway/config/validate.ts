@@ -13,6 +13,10 @@ import { didYouMean } from './nearest';
 import { valueOfCopiedLine } from './copied-line';
 import { endpointPasted as pasted } from './endpoint-paste';
 import { describeSchemaErrors, quote, schemaErrorsOf, type ConfigIssue } from './schema-errors';
+import { isKeyReference } from './patterns';
+
+/** Headers that carry a key: one written in the config as plain text is said (the rest may hold anything). */
+const CREDENTIAL_HEADER = /^(authorization|proxy-authorization|api-key|x-api-key|cf-access-client-secret)$/i;
 
 export type ValidationResult =
   | { ok: true; config: Config; warnings: ConfigIssue[] }
@@ -91,6 +95,9 @@ function meaningIssues(config: Config): { errors: ConfigIssue[]; warnings: Confi
     for (const [name, value] of Object.entries(provider.headers ?? {})) {
       const unsendable = unsendableInHeader(value);
       if (unsendable) errors.push({ path: `providers[${i}].headers.${name}`, message: `the value has ${unsendable}` });
+      else if (CREDENTIAL_HEADER.test(name) && !isKeyReference(value)) {
+        warnings.push({ path: `providers[${i}].headers.${name}`, message: `holds a key as plain text, kept in the config and shown wherever it is: put it in a variable and write "env:NAME" here (its value is sent as the key)` });
+      }
     }
     const url = parseHttpUrl(provider.baseUrl);
     const credential = url ? credentialParam(url) : undefined;

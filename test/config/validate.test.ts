@@ -156,6 +156,16 @@ describe('validateConfig', () => {
     expect(result.warnings).toEqual([{ path: 'routes[0].deployments', message: 'route "default" has a single deployment, so fallback cannot help it' }]);
   });
 
+  it('warns, but accepts, a key written as plain text in a header that carries one, and not one named by a reference', () => {
+    const headered = (headers: Record<string, string>) => {
+      const config = example();
+      Object.assign(config.providers[1]!, { headers });
+      return validateConfig(config).warnings;
+    };
+    expect(headered({ 'Api-Key': '0123abcd', 'x-title': 'switchyard' })).toEqual([{ path: 'providers[1].headers.Api-Key', message: expect.stringMatching(/^holds a key as plain text, kept in the config and shown wherever it is: put it in a variable and write "env:NAME" here/) }]);
+    expect(headered({ authorization: 'env:PROXY_AUTHORIZATION', 'cf-access-client-secret': 'secret:cf' })).toEqual([]);
+  });
+
   it('warns, but accepts, Ollama-only settings on a deployment of another kind of provider', () => {
     const config = example();
     Object.assign(config.deployments[1]!, { coldStart: 'fallback' });
