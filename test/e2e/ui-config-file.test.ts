@@ -3,7 +3,8 @@
  * the pages that edit the config say that the file is applied again at each start and reload, and
  * link the export that would put a change made here in it; the other pages say nothing of it. A
  * config pasted to import (comments and a comma after the last item allowed, as in a file edited by
- * hand) is said to be not JSON where it stops being so, then previewed (a rename said as one) and applied.
+ * hand) is said to be not JSON where it stops being so, then previewed (a rename said as one, its
+ * warnings said) and applied.
  */
 import { beforeAll, expect, it } from 'vitest';
 import { twoProviders, useDashboard } from '../support/dashboard';
@@ -50,6 +51,8 @@ it('imports a pasted config: says where a paste stops being JSON, then what it w
   await card.getByRole('button', { name: 'Preview changes' }).click();
   await expect.poll(() => card.textContent()).toContain('added route pasted');
   expect(await card.textContent()).toContain('renamed route main (was default)');
+  // What the config takes but may not mean is said before it is applied, as `switchyard import` says it.
+  expect(await card.getByRole('status', { name: 'Warnings' }).textContent()).toContain('routes[1].deployments: route "pasted" has a single deployment, so fallback cannot help it');
   await card.getByRole('button', { name: 'Apply' }).click();
   await expect.poll(() => h.gateway.config().routes.map((r) => r.name)).toContain('pasted');
   expect(dashboard.notFound).toEqual([]);

@@ -55,8 +55,18 @@ export function ConfigHistory() {
   );
 }
 
-/** What applying a config would change, or why it cannot be applied. */
+/** What applying a config would change and what in it is taken but doubtful (its warnings), or why it cannot be applied. */
 export function PreviewList({ preview }: { preview: ConfigPreview }) {
   if (!preview.valid) return <ul className="field-error">{preview.errors.map((e) => <li key={e.path}>{e.path}: {e.message}</li>)}</ul>;
-  return <ul>{preview.changes.length ? preview.changes.map((c) => <li key={`${c.change}${c.kind}${c.name}`}>{c.change} {c.kind} <strong>{c.name}</strong>{c.from === undefined ? null : ` (was ${c.from})`}</li>) : <li>No changes</li>}</ul>;
+  return (
+    <>
+      <ul>{preview.changes.length ? preview.changes.map((c) => <li key={`${c.change}${c.kind}${c.name}`}>{c.change} {c.kind} <strong>{c.name}</strong>{c.from === undefined ? null : ` (was ${c.from})`}</li>) : <li>No changes</li>}</ul>
+      {preview.warnings.length > 0 ? (
+        <div className="notice warn" role="status" aria-label="Warnings">
+          Taken, but worth a look:
+          <ul>{preview.warnings.map((w) => <li key={`${w.path}${w.message}`}>{w.path}: {w.message}</li>)}</ul>
+        </div>
+      ) : null}
+    </>
+  );
 }
