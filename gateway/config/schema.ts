@@ -66,6 +66,11 @@ export const ProviderSchema = Type.Object(
      */
     apiKey: Type.Optional(Type.String({ pattern: KEY_REFERENCE_PATTERN })),
     /**
+     * The header the key goes in: `authorization` as a bearer token (the default, what OpenAI-compatible
+     * servers and Anthropic take), or as it is in `api-key` (Azure OpenAI's classic API) or `x-api-key`.
+     */
+    keyHeader: Type.Optional(Type.Union([Type.Literal('authorization'), Type.Literal('api-key'), Type.Literal('x-api-key')])),
+    /**
      * Sent with every request. A value that is a key reference (`env:NAME`, `secret:NAME`) is sent as
      * the key it names, and bound to this provider's origin as its `apiKey` is: Azure OpenAI's
      * `api-key`, a proxy's `authorization`, Cloudflare Access's `CF-Access-Client-Secret`.

@@ -1,7 +1,7 @@
 /**
- * A provider's credentials, resolved from their config references: its API key (sent as a bearer
- * token) and each header whose value names a key (Azure's `api-key`, a proxy's), and why the
- * provider cannot be used without them.
+ * A provider's credentials, resolved from their config references: its API key (a bearer token, or
+ * as it is in the header its `keyHeader` names) and each header whose value names a key (a proxy's),
+ * and why the provider cannot be used without them.
  */
 import type { ProviderConfig } from '../config/schema';
 import type { Secrets } from '../config/secrets';
@@ -32,7 +32,10 @@ export function providerCredentials(config: ProviderConfig, secrets: Secrets, op
   }
   if (config.apiKey && !apiKey) unavailableReason = `its API key ${name} is not set`;
   else if (flaw) unavailableReason = `its API key ${name} has ${flaw}: copy the key again`;
-  else if (apiKey) headers.authorization = `Bearer ${apiKey}`;
+  else if (apiKey) {
+    const header = config.keyHeader ?? 'authorization';
+    headers[header] = header === 'authorization' ? `Bearer ${apiKey}` : apiKey;
+  }
   // A server that takes its key in a header of its own (a proxy's x-api-key) needs no apiKey.
   else if (options.required && !Object.values(config.headers ?? {}).some(isKeyReference)) unavailableReason ??= 'it has no API key';
   return { headers, unavailableReason };

@@ -185,7 +185,7 @@ describe('where a provider runs', () => {
   });
 
   // Azure OpenAI's classic API takes its key in an api-key header: config-file only before.
-  it('sets its headers from its form, a key named in one sent as the key, and a name given twice named', async () => {
+  it('sets its headers and the header its key goes in from its form, a key named in one sent as the key, and a name given twice named', async () => {
     const { h } = dashboard;
     const cloud = () => h.gateway.config().providers.find((p) => p.name === 'cloud');
     const open = () => dashboard.editProvider('cloud');
@@ -212,8 +212,14 @@ describe('where a provider runs', () => {
     form = await open();
     expect(await form.getByLabel('Value of header 1').inputValue()).toBe('env:TEST_KEY');
     await form.getByRole('button', { name: 'Remove header 1' }).click();
+    // Its own key in Azure's header instead (a key typed in the desktop app can go there too).
+    await form.getByLabel('Send the key in').selectOption('api-key');
     await form.getByRole('button', { name: 'Save' }).click();
     await form.waitFor({ state: 'detached' });
     expect(cloud()).not.toHaveProperty('headers');
+    expect(cloud()?.keyHeader).toBe('api-key');
+    await h.openai.chat.completions.create({ model: 'mini', messages: [{ role: 'user', content: 'hi' }] });
+    expect(dashboard.openai.requests.at(-1)?.headers).toMatchObject({ 'api-key': 'sk-test-secret-1234' });
+    expect(dashboard.openai.requests.at(-1)?.headers.authorization).toBeUndefined();
   });
 });

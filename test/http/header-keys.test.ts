@@ -1,6 +1,7 @@
 /**
  * A provider's header whose value names a key (`env:NAME`, `secret:NAME`): Azure OpenAI's classic
- * `api-key`, a proxy's `authorization`, Cloudflare Access's service token. The key is sent in that
+ * `api-key`, a proxy's `authorization`, Cloudflare Access's service token; and the API key itself
+ * sent in another header than Authorization (`keyHeader`). The key is sent in that
  * header (the config and the admin API hold only its name); an unset one makes the provider unusable
  * with that reason, as an unset API key does; and it is bound to the provider's origin as an API key
  * is: moved with the provider to another server, given to a provider at another server, or sent by a
@@ -58,6 +59,21 @@ describe('a header naming a key', () => {
     const moved = await chat('cloud-first');
     expect(moved.headers.get('x-switchyard-deployment')).toBe('llama');
     expect(openai.requests.filter((r) => r.path === '/v1/chat/completions')).toHaveLength(0);
+  });
+});
+
+describe("a provider's keyHeader", () => {
+  // Azure OpenAI's classic API takes its key as it is in api-key; a key typed in the desktop app can go there too.
+  it('sends the API key as it is in the header it names, and no Authorization', async () => {
+    const base = twoTierConfig({ ollama: ollama.url, openai: openai.url });
+    await resetBetweenTests(h, [openai], { ...base, providers: [base.providers[0], { ...base.providers[1], keyHeader: 'api-key' }] });
+    expect((await chat('mini')).status).toBe(200);
+    const sent = openai.requests.at(-1)?.headers ?? {};
+    expect(sent['api-key']).toBe('sk-test-secret-1234');
+    expect(sent.authorization).toBeUndefined();
+    await resetBetweenTests(h, [openai], base);
+    expect((await chat('mini')).status).toBe(200);
+    expect(openai.requests.at(-1)?.headers.authorization).toBe('Bearer sk-test-secret-1234');
   });
 });
 

@@ -221,6 +221,13 @@ function ProviderForm({ original, initial, canStore, onDone }: { original: strin
         <Field label={canStore ? 'Or paste the key (stored encrypted, never shown again)' : 'Paste a key to test the connection (not saved: here saved keys come from environment variables)'} error={fields.apiKeyValue}>
           <input type="password" autoComplete="off" value={draft.keyValue} onChange={(e) => setDraft({ ...draft, keyValue: e.target.value })} aria-label="API key value" />
         </Field>
+        <Field label="Send the key in" error={fields.keyHeader}>
+          <select value={draft.kept.keyHeader ?? 'authorization'} aria-label="Send the key in" onChange={(e) => setDraft({ ...draft, kept: { ...draft.kept, keyHeader: e.target.value === 'authorization' ? undefined : (e.target.value as ProviderConfig['keyHeader']) } })}>
+            <option value="authorization">Authorization, as a bearer token (most servers)</option>
+            <option value="api-key">an api-key header (Azure OpenAI)</option>
+            <option value="x-api-key">an x-api-key header</option>
+          </select>
+        </Field>
         <ProviderApis kind={draft.kind} value={draft.kept.apis} onChange={(apis) => setDraft({ ...draft, kept: { ...draft.kept, apis } })} />
         {fields.apis ? <div className="field-error" role="alert">{fields.apis}</div> : null}
         <HeadersField rows={headers} errors={fields} onChange={(rows) => (setTypos({}), setHeaders(rows))} />
