@@ -16,7 +16,7 @@ import { describeSchemaErrors, quote, schemaErrorsOf, type ConfigIssue } from '.
 import { isKeyReference } from './patterns';
 
 /** Headers that carry a key: one written in the config as plain text is said (the rest may hold anything). */
-const CREDENTIAL_HEADER = /^(authorization|proxy-authorization|api-key|x-api-key|cf-access-client-secret)$/i;
+export const CREDENTIAL_HEADER = /^(authorization|proxy-authorization|api-key|x-api-key|cf-access-client-secret)$/i;
 
 export type ValidationResult =
   | { ok: true; config: Config; warnings: ConfigIssue[] }

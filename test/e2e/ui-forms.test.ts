@@ -193,7 +193,11 @@ describe('where a provider runs', () => {
     await form.getByText('Headers', { exact: true }).click();
     await form.getByRole('button', { name: 'Add a header' }).click();
     await form.getByLabel('Header 1', { exact: true }).fill('api-key');
+    // A key typed as it is would be kept in the config as plain text: said at once (the config check warns of it too).
+    await form.getByLabel('Value of header 1').fill('sk-typed-1234');
+    await form.getByText('A key typed here is kept in the config as plain text, and shown: put it in a variable and write env:NAME.').waitFor();
     await form.getByLabel('Value of header 1').fill('env:TEST_KEY');
+    expect(await form.getByText('A key typed here is kept in the config as plain text').count()).toBe(0);
     await form.getByRole('button', { name: 'Add a header' }).click();
     await form.getByLabel('Header 2', { exact: true }).fill('API-Key');
     await form.getByLabel('Value of header 2').fill('plain');

@@ -13,6 +13,11 @@ export interface HeaderRow {
 }
 
 const HEADER_NAME = /^[A-Za-z0-9-]{1,128}$/;
+/** Headers that carry a key, as the gateway's config check knows them (config/validate.ts; kept in step by test/renderer/header-keys.test.ts). */
+export const CREDENTIAL_HEADER = /^(authorization|proxy-authorization|api-key|x-api-key|cf-access-client-secret)$/i;
+const REFERENCE = /^(env|secret):/;
+
+const plainKey = (row: HeaderRow) => CREDENTIAL_HEADER.test(row.name.trim()) && row.value.trim() !== '' && !REFERENCE.test(row.value.trim());
 
 export const headerRows = (headers: Record<string, string> | undefined): HeaderRow[] => Object.entries(headers ?? {}).map(([name, value]) => ({ name, value }));
 
@@ -48,6 +53,7 @@ export function HeadersField({ rows, errors, onChange }: { rows: HeaderRow[]; er
             <input value={row.value} placeholder="env:AZURE_OPENAI_API_KEY" aria-label={`Value of header ${i + 1}`} onChange={(e) => set(i, { value: e.target.value })} />
           </Field>
           <button type="button" aria-label={`Remove header ${i + 1}`} onClick={() => onChange(rows.filter((_, j) => j !== i))} style={{ marginBottom: 12 }}>Remove</button>
+          {plainKey(row) ? <p className="muted" role="status" style={{ gridColumn: '1 / -1', marginTop: -6 }}>A key typed here is kept in the config as plain text, and shown: put it in a variable and write env:NAME.</p> : null}
         </div>
       ))}
       <button type="button" onClick={() => onChange([...rows, { name: '', value: '' }])}>Add a header</button>
