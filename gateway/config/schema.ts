@@ -1,59 +1,19 @@
 /**
  * The config file's schema: one source for the TypeScript types, the JSON Schema that validates
  * the file, and the admin API's bodies. Cross-references and time zones are checked in
- * validate.ts, which a JSON Schema cannot express. The gateway-wide settings are in settings-schema.ts.
+ * validate.ts, which a JSON Schema cannot express. The gateway-wide settings are in settings-schema.ts,
+ * timeouts, breakers and retries in resilience-schema.ts.
  */
 import Type from 'typebox';
 import { FAILURE_CLASSES } from '../errors';
+import { BreakerSchema, NonNegativeMs, PositiveMs, RetrySchema, TimeoutsSchema } from './resilience-schema';
 import { SettingsSchema } from './settings-schema';
 import { HHMM_PATTERN, KEY_REFERENCE_PATTERN, NAME_PATTERN } from './patterns';
 
 export { SettingsSchema };
 
 const Name = Type.String({ pattern: NAME_PATTERN });
-const PositiveMs = Type.Integer({ minimum: 1, maximum: 86_400_000 });
-const NonNegativeMs = Type.Integer({ minimum: 0, maximum: 86_400_000 });
 export const DAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-
-export const TimeoutsSchema = Type.Object(
-  {
-    connectMs: Type.Optional(PositiveMs),
-    firstByteMs: Type.Optional(PositiveMs),
-    idleMs: Type.Optional(PositiveMs),
-    totalMs: Type.Optional(PositiveMs),
-  },
-  { additionalProperties: false },
-);
-
-export const BreakerSchema = Type.Object(
-  {
-    failures: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
-    cooldownMs: Type.Optional(PositiveMs),
-    maxCooldownMs: Type.Optional(PositiveMs),
-    /**
-     * The request that carries a half-open probe waits this long for it, then moves on to the next
-     * deployment while the probe finishes in the background and decides the breaker (default 3 s).
-     */
-    probeBudgetMs: Type.Optional(PositiveMs),
-    /**
-     * How long a refused key (401/403), a missing model (404) or a spent quota keeps the deployment
-     * out (default 30 min); a config change or a manual reset lifts it sooner.
-     */
-    blockMs: Type.Optional(PositiveMs),
-    /** Also open when this share of the last requests in the window failed. */
-    failureRate: Type.Optional(
-      Type.Object(
-        {
-          threshold: Type.Number({ exclusiveMinimum: 0, maximum: 1 }),
-          minRequests: Type.Integer({ minimum: 1, maximum: 100_000 }),
-          windowMs: PositiveMs,
-        },
-        { additionalProperties: false },
-      ),
-    ),
-  },
-  { additionalProperties: false },
-);
 
 export const ProviderSchema = Type.Object(
   {
@@ -181,16 +141,6 @@ export const DeploymentSchema = Type.Object(
     numCtx: Type.Optional(Type.Literal('auto')),
     maxNumCtx: Type.Optional(Type.Integer({ minimum: 256, maximum: 100_000_000 })),
     breaker: Type.Optional(BreakerSchema),
-  },
-  { additionalProperties: false },
-);
-
-export const RetrySchema = Type.Object(
-  {
-    attempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 })),
-    backoffMs: Type.Optional(NonNegativeMs),
-    maxBackoffMs: Type.Optional(NonNegativeMs),
-    retryAfterCapMs: Type.Optional(NonNegativeMs),
   },
   { additionalProperties: false },
 );
