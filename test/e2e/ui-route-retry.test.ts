@@ -1,9 +1,9 @@
 /**
  * A route's retry, fallback and breaker settings and a deployment's breaker, set from the dashboard
  * in a real browser: the config takes what the form says, the gateway acts on it (a failure the route
- * no longer moves on reaches the client; a status code it now moves on does not), what the config
- * file set and the form does not show is kept, an emptied field goes back to its default, and a typo
- * is named under its field with nothing sent.
+ * no longer moves on reaches the client; a status code it now moves on does not), what was set
+ * elsewhere is kept, an emptied field goes back to its default, and a typo (or a failure rate given
+ * in part) is named under its field with nothing sent.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { twoProviders, useDashboard } from '../support/dashboard';
@@ -88,8 +88,16 @@ describe("a route's card", () => {
     const breakers = (await (await h.admin('/admin/api/breakers')).json()) as { breakers: { deployment: string; cooldownMs: number }[] };
     expect(breakers.breakers.find((b) => b.deployment === 'mini')?.cooldownMs).toBe(30_000);
 
-    await card.getByLabel('Breaker failures (default)').fill('');
-    await card.getByLabel('Breaker cool-down (default)').fill('');
+    // The failure rate is one setting of three parts: given in part, the missing part is named.
+    await card.getByLabel('Breaker failure rate (default)').fill('50');
+    await card.getByLabel('Breaker rate requests (default)').fill('10');
+    await card.getByRole('button', { name: 'Save retry settings' }).click();
+    await card.getByText('give all three parts of the failure rate, or none').waitFor();
+    await card.getByLabel('Breaker rate window (default)').fill('30');
+    await card.getByRole('button', { name: 'Save retry settings' }).click();
+    await expect.poll(() => route()?.breaker?.failureRate).toEqual({ threshold: 0.5, minRequests: 10, windowMs: 30_000 });
+
+    for (const field of ['Breaker failures', 'Breaker cool-down', 'Breaker failure rate', 'Breaker rate requests', 'Breaker rate window']) await card.getByLabel(`${field} (default)`).fill('');
     await card.getByLabel('First retry after').fill('');
     await card.getByRole('button', { name: 'Save retry settings' }).click();
     await expect.poll(() => route()?.breaker).toEqual({ probeBudgetMs: 2_000 });
@@ -103,6 +111,8 @@ describe("a deployment's form", () => {
     const llama = () => h.gateway.config().deployments.find((d) => d.name === 'llama');
     const form = await dashboard.editDeployment('llama');
     await form.getByText('Breaker', { exact: true }).click();
+    // The failure rate the config file set, as the form shows it.
+    expect(await Promise.all(['Breaker failure rate', 'Breaker rate requests', 'Breaker rate window'].map((f) => form.getByLabel(`${f} (llama)`).inputValue()))).toEqual(['50', '20', '60']);
     await form.getByLabel('Breaker block (llama)').fill('half an hour');
     await form.getByRole('button', { name: 'Save' }).click();
     await form.getByText('"half an hour" is not a number').waitFor();

@@ -66,7 +66,7 @@ export function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig 
           e.preventDefault();
           const read = readNumbers(numbers);
           const breakerRead = numberReader();
-          const breakerShown = readBreaker(breaker, breakerRead.read);
+          const breakerShown = readBreaker(breaker, breakerRead);
           const ollama = readOptions(options);
           setTypos({ ...read.typos, ...breakerRead.typos, ...('problem' in ollama ? { options: ollama.problem } : {}) });
           if (Object.keys(read.typos).length > 0 || !breakerRead.ok() || 'problem' in ollama) return;

@@ -33,10 +33,11 @@ export function RouteRetry({ route }: { route: RouteConfig }) {
   const [typos, setTypos] = useState<Record<string, string>>({});
   const fields: Record<string, string | undefined> = { ...(save.error instanceof ApiError ? save.error.fields : {}), ...typos };
   const submit = () => {
-    const { read, typos: found } = numberReader();
+    const reader = numberReader();
+    const { read, typos: found } = reader;
     const retry = { attempts: read('retry.attempts', text.attempts), backoffMs: read('retry.backoffMs', text.backoffMs), maxBackoffMs: read('retry.maxBackoffMs', text.maxBackoffMs), retryAfterCapMs: read('retry.retryAfterCapMs', text.retryAfterCapMs) };
     const deadlineMs = read('deadlineMs', text.deadlineMs);
-    const shown = readBreaker(breaker, read);
+    const shown = readBreaker(breaker, reader);
     const fallbackOn = readFallback(fallback, shownRoute);
     if ('problem' in fallbackOn) found.fallbackOn = fallbackOn.problem;
     setTypos(found);
