@@ -123,7 +123,7 @@ describe('where a provider runs', () => {
   });
 
   // How busy it may get before its requests spill over to the cloud: config-file only before.
-  it('sets its capacity and probe interval from its form, names a typo, and an emptied field is the default again', async () => {
+  it('sets its capacity, largest answer and probe interval from its form, names a typo, and an emptied field is the default again', async () => {
     const { h } = dashboard;
     let form = await openCapacity();
     expect(await form.getByLabel('Requests at once').getAttribute('placeholder')).toMatch(/^2 /);
@@ -131,13 +131,14 @@ describe('where a provider runs', () => {
     await form.getByLabel('Waiting at most').fill('10');
     await form.getByLabel('Wait for a turn at most (seconds)').fill('5');
     await form.getByLabel('Probe every (seconds, 0: never)').fill('0');
+    await form.getByLabel('Largest answer (MiB)').fill('64');
     await form.getByRole('button', { name: 'Save' }).click();
     await form.getByText('"four" is not a number').waitFor();
     expect(h.gateway.config().providers.find((p) => p.name === 'local')).not.toHaveProperty('maxConcurrent');
     await form.getByLabel('Requests at once').fill('4');
     await form.getByRole('button', { name: 'Save' }).click();
     await form.waitFor({ state: 'detached' });
-    expect(h.gateway.config().providers.find((p) => p.name === 'local')).toMatchObject({ maxConcurrent: 4, queue: { max: 10, timeoutMs: 5000 }, healthCheck: { intervalMs: 0 } });
+    expect(h.gateway.config().providers.find((p) => p.name === 'local')).toMatchObject({ maxConcurrent: 4, queue: { max: 10, timeoutMs: 5000 }, healthCheck: { intervalMs: 0 }, maxResponseBytes: 64 * 1024 * 1024 });
 
     // A value the config refuses is said under its field.
     form = await openCapacity();
@@ -148,10 +149,12 @@ describe('where a provider runs', () => {
     await form.getByLabel('Requests at once').fill('');
     await form.getByLabel('Waiting at most').fill('');
     await form.getByLabel('Wait for a turn at most (seconds)').fill('');
+    await form.getByLabel('Largest answer (MiB)').fill('');
     await form.getByRole('button', { name: 'Save' }).click();
     await form.waitFor({ state: 'detached' });
     const local = h.gateway.config().providers.find((p) => p.name === 'local');
     expect(local).not.toHaveProperty('maxConcurrent');
+    expect(local).not.toHaveProperty('maxResponseBytes');
     expect(local).not.toHaveProperty('queue');
     expect(local).toMatchObject({ healthCheck: { intervalMs: 0 } });
   });

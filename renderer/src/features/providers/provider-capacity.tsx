@@ -1,15 +1,15 @@
 /**
  * A provider's capacity, in its form: how many requests it serves at once, how many wait for a turn
  * and how long before they spill over to the route's next deployment (the "busy" fallback), how long
- * each part of an answer may take before the next deployment is tried (its timeouts), and how often
- * the gateway probes it. Empty is the default, which each field says; numbers are kept as typed and
+ * each part of an answer may take before the next deployment is tried (its timeouts) and how large a
+ * whole answer may be, and how often the gateway probes it. Empty is the default, which each field says; numbers are kept as typed and
  * read on Save, a typo named beside its field rather than sent.
  */
 import type { ProviderConfig } from '../../api/types';
 import { numberReader } from '../../ui/numbers';
 import { Field } from '../../ui/parts';
 
-type Capacity = Pick<ProviderConfig, 'maxConcurrent' | 'queue' | 'healthCheck' | 'timeouts'>;
+type Capacity = Pick<ProviderConfig, 'maxConcurrent' | 'queue' | 'healthCheck' | 'timeouts' | 'maxResponseBytes'>;
 type Timeouts = NonNullable<ProviderConfig['timeouts']>;
 export interface CapacityText {
   maxConcurrent: string;
@@ -20,8 +20,10 @@ export interface CapacityText {
   firstByteSeconds: string;
   idleSeconds: string;
   totalSeconds: string;
+  largestMiB: string;
 }
 
+const MIB = 1024 * 1024;
 const seconds = (ms: number | undefined) => (ms === undefined ? '' : String(ms / 1000));
 
 export function capacityText(provider: Capacity): CapacityText {
@@ -34,6 +36,7 @@ export function capacityText(provider: Capacity): CapacityText {
     firstByteSeconds: seconds(provider.timeouts?.firstByteMs),
     idleSeconds: seconds(provider.timeouts?.idleMs),
     totalSeconds: seconds(provider.timeouts?.totalMs),
+    largestMiB: provider.maxResponseBytes === undefined ? '' : String(provider.maxResponseBytes / MIB),
   };
 }
 
@@ -47,6 +50,7 @@ export function readCapacity(text: CapacityText): { values: Capacity; typos: Rec
   const maxConcurrent = read('maxConcurrent', text.maxConcurrent);
   const queue = { max: read('queue.max', text.queueMax), timeoutMs: ms('queue.timeoutMs', text.queueSeconds) };
   const intervalMs = ms('healthCheck.intervalMs', text.probeSeconds);
+  const largest = read('maxResponseBytes', text.largestMiB);
   const timeouts: Timeouts = {
     connectMs: ms('timeouts.connectMs', text.connectSeconds),
     firstByteMs: ms('timeouts.firstByteMs', text.firstByteSeconds),
@@ -59,6 +63,7 @@ export function readCapacity(text: CapacityText): { values: Capacity; typos: Rec
       queue: queue.max === undefined && queue.timeoutMs === undefined ? undefined : queue,
       healthCheck: intervalMs === undefined ? undefined : { intervalMs },
       timeouts: Object.values(timeouts).every((t) => t === undefined) ? undefined : timeouts,
+      maxResponseBytes: largest === undefined ? undefined : Math.round(largest * MIB),
     },
     typos,
   };
@@ -86,6 +91,7 @@ export function CapacityFields({ kind, text, errors, onChange }: { kind: Provide
         {field('firstByteSeconds', 'timeouts.firstByteMs', 'First token within (seconds)', '120 local, 60 cloud')}
         {field('idleSeconds', 'timeouts.idleMs', 'Silent mid-answer at most (seconds)', '30 local, 300 cloud')}
         {field('totalSeconds', 'timeouts.totalMs', 'Whole answer within (seconds)', '600')}
+        {field('largestMiB', 'maxResponseBytes', 'Largest answer (MiB)', '32')}
       </div>
     </details>
   );
