@@ -67,6 +67,23 @@ describe("a deployment's form", () => {
     const sent = dashboard.ollama.requests.filter((r) => r.path === '/api/chat').at(-1)?.body;
     expect(sent).toMatchObject({ options: { num_ctx: 16384, temperature: 0.2 }, think: false });
   });
+  it("sets a deployment's long-context prices, its size and both prices together", async () => {
+    const { h } = dashboard;
+    const mini = () => h.gateway.config().deployments.find((d) => d.name === 'mini');
+    const form = await dashboard.editDeployment('mini');
+    await form.getByLabel('Input price').fill('1.25');
+    await form.getByLabel('Output price').fill('10');
+    await form.getByText('Long-context prices').click();
+    await form.getByLabel('Long prompts from').fill('200000');
+    await form.getByLabel('Long prompts: $ in').fill('2.5');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.getByText('give the size and both prices for long prompts, or none').waitFor();
+    expect(mini()?.pricing).toBeUndefined();
+    await form.getByLabel('Long prompts: $ out').fill('15');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.waitFor({ state: 'detached' });
+    expect(mini()?.pricing).toEqual({ inputPerMTok: 1.25, outputPerMTok: 10, longContext: { aboveTokens: 200_000, inputPerMTok: 2.5, outputPerMTok: 15 } });
+  });
 });
 
 describe('where a provider runs', () => {

@@ -15,6 +15,7 @@ import { aliasesGoing } from './aliases-card';
 import { numberReader } from '../../ui/numbers';
 import { CapabilitiesField } from './capabilities-field';
 import { OllamaOptions, optionsText, readOptions } from './ollama-options';
+import { LongContextPrice, longContextText, readLongContext } from './long-context-price';
 import { BreakerFields, breakerText, readBreaker } from '../routing/breaker-fields';
 import { withFields } from '../../api/merge-patch';
 
@@ -34,6 +35,7 @@ export function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig 
   }));
   const [breaker, setBreaker] = useState(() => breakerText(initial?.breaker));
   const [options, setOptions] = useState(() => optionsText(initial?.options));
+  const [longText, setLongText] = useState(() => longContextText(initial?.pricing?.longContext));
   const [typos, setTypos] = useState<Record<string, string>>({});
   // Renamed, its old name is kept as an alias unless unticked: the tools set up with it still reach it.
   const [keepAlias, setKeepAlias] = useState(true);
@@ -65,14 +67,14 @@ export function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig 
         onSubmit={(e) => {
           e.preventDefault();
           const read = readNumbers(numbers);
-          const breakerRead = numberReader();
-          const breakerShown = readBreaker(breaker, breakerRead);
+          const reader = numberReader();
+          const breakerShown = readBreaker(breaker, reader);
+          const longContext = readLongContext(longText, reader);
           const ollama = readOptions(options);
-          setTypos({ ...read.typos, ...breakerRead.typos, ...('problem' in ollama ? { options: ollama.problem } : {}) });
-          if (Object.keys(read.typos).length > 0 || !breakerRead.ok() || 'problem' in ollama) return;
+          setTypos({ ...read.typos, ...reader.typos, ...('problem' in ollama ? { options: ollama.problem } : {}) });
+          if (Object.keys(read.typos).length > 0 || !reader.ok() || 'problem' in ollama) return;
           const { input, output, cacheRead, cacheWrite, contextWindow, maxOutputTokens, maxNumCtx } = read.values;
-          // A long-context price (set in the config file) is not on the form, and is kept as it was.
-          const longContext = draft.pricing?.longContext;
+          if (longContext && input === undefined && output === undefined) return setTypos({ ...reader.typos, 'pricing.inputPerMTok': 'give the price below the long-context size too' });
           const pricing =
             input === undefined && output === undefined && cacheRead === undefined && cacheWrite === undefined
               ? undefined
@@ -137,6 +139,7 @@ export function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig 
           errors={fields}
           onChange={(timeWindows, timeZone) => set({ timeWindows: timeWindows.length ? timeWindows : undefined, timeZone: timeZone || undefined })}
         />
+        <LongContextPrice text={longText} errors={fields} onChange={(text) => { if (save.isError) save.reset(); setTypos({}); setLongText(text); }} />
         <details style={{ marginBottom: 10 }}>
           <summary>Breaker</summary>
           <p className="muted">Empty: its route&apos;s breaker, or the default each field shows.</p>
