@@ -84,6 +84,25 @@ describe("a deployment's form", () => {
     await form.waitFor({ state: 'detached' });
     expect(mini()?.pricing).toEqual({ inputPerMTok: 1.25, outputPerMTok: 10, longContext: { aboveTokens: 200_000, inputPerMTok: 2.5, outputPerMTok: 15 } });
   });
+  it('adds a route rule of several traits at once, which a request must all have', async () => {
+    const { h, page } = dashboard;
+    expect((await h.admin('/admin/api/routes', { method: 'POST', body: JSON.stringify({ name: 'vision', deployments: ['mini'] }) })).status).toBe(201);
+    const rules = () => h.gateway.config().routes.find((r) => r.name === 'default')?.rules;
+    await dashboard.go('/routes');
+    await page.getByText('Rules (0)').first().click();
+    await page.getByLabel('Rule trait for default').selectOption('hasImages');
+    await page.getByRole('button', { name: 'And another trait for a rule of default' }).click();
+    await page.getByRole('status').filter({ hasText: 'when has images and ...' }).waitFor();
+    await page.getByLabel('Rule trait for default').selectOption('clientKey');
+    await page.getByLabel('Rule value for default').fill('ci');
+    await page.getByLabel('Rule target for default').selectOption('vision');
+    await page.getByRole('button', { name: 'Add rule' }).first().click();
+    await expect.poll(rules).toEqual([{ when: { hasImages: true, clientKey: 'ci' }, use: 'vision' }]);
+    await expect.poll(() => page.getByLabel('Rules of default').textContent()).toContain('when has images and key ci');
+    await page.getByRole('button', { name: 'Delete rule 1 of default' }).click();
+    await expect.poll(rules).toBeUndefined();
+    expect((await h.admin('/admin/api/routes/vision', { method: 'DELETE' })).status).toBe(200);
+  });
 });
 
 describe('where a provider runs', () => {

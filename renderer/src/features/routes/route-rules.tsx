@@ -1,7 +1,7 @@
 /**
- * A route's rules: requests with a trait (a long prompt, images, tools, reasoning, one client key)
- * go to another route instead, the first rule that matches winning. Listed, added and deleted here;
- * each change saves the whole route, so the rest of it stays as it is.
+ * A route's rules: requests with a trait (a long prompt, images, tools, reasoning, one client key),
+ * or several ("And..."), go to another route instead, the first rule that matches winning. Listed,
+ * added and deleted here; each change saves the route's rules, so the rest of it stays as it is.
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -34,23 +34,34 @@ export function RouteRules({ route, routes }: { route: RouteConfig; routes: stri
   const [value, setValue] = useState('');
   const [use, setUse] = useState('');
   const [valueError, setValueError] = useState<string | undefined>();
+  // Traits given with "and" before the last: a rule matches a request that has them all.
+  const [pending, setPending] = useState<Rule['when'] | null>(null);
   const rules = route.rules ?? [];
-  const saveRules = (next: Rule[]) => save.mutate({ rules: next.length > 0 ? next : null });
-  const add = () => {
+  const saveRules = (next: Rule[], onSuccess?: () => void) => save.mutate({ rules: next.length > 0 ? next : null }, { onSuccess });
+  /** The trait as chosen, or undefined once its value's problem is said. */
+  const condition = (): Rule['when'] | undefined => {
     let when: Rule['when'];
     if (trait === 'minPromptTokens') {
       const tokens = Number(value.trim());
-      if (!Number.isInteger(tokens) || tokens < 1) return setValueError('Give a whole number of tokens, for example 32000');
+      if (!Number.isInteger(tokens) || tokens < 1) return void setValueError('Give a whole number of tokens, for example 32000');
       when = { minPromptTokens: tokens };
     } else if (trait === 'clientKey') {
-      if (!value.trim()) return setValueError('Name the client key');
+      if (!value.trim()) return void setValueError('Name the client key');
       when = { clientKey: value.trim() };
     } else {
       when = { [trait]: true };
     }
     setValueError(undefined);
-    saveRules([...rules, { when, use: use || (others[0] ?? '') }]);
     setValue('');
+    return { ...pending, ...when };
+  };
+  const and = () => {
+    const when = condition();
+    if (when) setPending(when);
+  };
+  const add = () => {
+    const when = condition();
+    if (when) saveRules([...rules, { when, use: use || (others[0] ?? '') }], () => setPending(null));
   };
   const asks = trait === 'minPromptTokens' || trait === 'clientKey';
   return (
@@ -86,7 +97,12 @@ export function RouteRules({ route, routes }: { route: RouteConfig; routes: stri
               </select>
             </Field>
           </div>
-          <button style={{ marginTop: 8 }} onClick={add} disabled={save.isPending}>Add rule</button>
+          {pending ? <p className="muted" role="status">when {describeRule({ when: pending, use: '' })} and ...</p> : null}
+          <div className="row" style={{ marginTop: 8 }}>
+            <button onClick={add} disabled={save.isPending}>Add rule</button>
+            <button onClick={and} aria-label={`And another trait for a rule of ${route.name}`}>And...</button>
+            {pending ? <button onClick={() => setPending(null)}>Start over</button> : null}
+          </div>
         </>
       )}
       {save.isError ? <ErrorNote error={save.error} /> : null}
