@@ -9,11 +9,12 @@ import { PlaygroundPage } from './features/playground/playground-page';
 import { ProvidersPage } from './features/providers/providers-page';
 import { RoutesPage } from './features/routes/routes-page';
 import { ConfigFileNote } from './features/settings/config-file-note';
+import { ConfigWarnings } from './features/settings/config-warnings';
 import { SettingsPage } from './features/settings/settings-page';
 import { UsagePage } from './features/usage/usage-page';
 import { ErrorNote, Loading } from './ui/parts';
 
-/** `edits`: the page changes the config, which a config file may own (ConfigFileNote). */
+/** `edits`: the page changes the config, which a config file may own (ConfigFileNote) and whose warnings it says (ConfigWarnings). */
 const PAGES: { path: string; label: string; render: () => ReactNode; edits?: boolean }[] = [
   { path: '/overview', label: 'Overview', render: () => <OverviewPage /> },
   { path: '/routes', label: 'Routes & deployments', render: () => <RoutesPage />, edits: true },
@@ -70,6 +71,7 @@ export function App() {
       </nav>
       <main>
         {page.edits ? <ConfigFileNote /> : null}
+        {page.edits ? <ConfigWarnings /> : null}
         {page.render()}
       </main>
     </div>

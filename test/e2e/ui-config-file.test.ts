@@ -57,3 +57,26 @@ it('imports a pasted config: says where a paste stops being JSON, then what it w
   await expect.poll(() => h.gateway.config().routes.map((r) => r.name)).toContain('pasted');
   expect(dashboard.notFound).toEqual([]);
 });
+
+it("says the config's warnings above the pages that edit it, whatever made them, and nowhere else", async () => {
+  const { h, page } = dashboard;
+  // The test before left a route of one deployment: a config with none first.
+  const before = { ...h.gateway.config(), routes: h.gateway.config().routes.filter((r) => r.deployments.length > 1) };
+  expect(h.gateway.applyConfig(before, 'test').ok).toBe(true);
+  const warnings = page.getByTestId('config-warnings');
+  // Made by a file or the CLI, not by this page: a route of one deployment.
+  expect(h.gateway.applyConfig({ ...before, routes: [...before.routes, { name: 'solo', deployments: ['mini'] }] }, 'test').ok).toBe(true);
+  await dashboard.go('/routes');
+  await expect.poll(() => warnings.locator('summary').textContent()).toBe('1 thing in the config worth a look');
+  await warnings.locator('summary').click();
+  expect(await warnings.textContent()).toContain('routes[1].deployments: route "solo" has a single deployment, so fallback cannot help it');
+  await dashboard.go('/overview');
+  await page.getByRole('heading', { level: 1 }).waitFor();
+  expect(await warnings.count()).toBe(0);
+  // Mended, it is gone.
+  expect(h.gateway.applyConfig(before, 'test').ok).toBe(true);
+  await dashboard.go('/providers');
+  await page.getByRole('heading', { name: 'Providers', level: 1 }).waitFor();
+  expect((await (await h.admin('/admin/api/config/warnings')).json()).warnings).toEqual([]);
+  await expect.poll(() => warnings.count()).toBe(0);
+});

@@ -83,7 +83,7 @@ const PROTECTED: [string, string, unknown?][] = [
   ['GET', 'deployments'],
   ['GET', 'routes'],
   ['GET', 'settings'],
-  ['GET', 'config'],
+  ['GET', 'config'], ['GET', 'config/warnings'],
   ['GET', 'usage'],
   ['GET', 'usage/export'],
   ['GET', 'usage/sessions'],

@@ -29,6 +29,7 @@ import {
   ConfigImportedSchema,
   ConfigInputSchema,
   ConfigPreviewSchema,
+  ConfigWarningsSchema,
   ConfigRevisionListSchema,
   DeletedSchema,
   DeploymentListSchema,
@@ -219,6 +220,14 @@ export function configRoutes(app: FastifyInstance, services: ConfigRouteServices
   app.get('/config', { schema: { response: { 200: ConfigSchema } } }, async (_request, reply) => {
     reply.header('content-disposition', 'attachment; filename="switchyard-config.json"');
     return current();
+  });
+  // Worked out once for each config in force (a config is replaced, never changed).
+  const warningsOf = new WeakMap<Config, ConfigIssue[]>();
+  app.get('/config/warnings', { schema: { response: { 200: ConfigWarningsSchema } } }, async () => {
+    const config = current();
+    let warnings = warningsOf.get(config);
+    if (!warnings) warningsOf.set(config, (warnings = validateConfig(config).warnings));
+    return { warnings };
   });
   app.post<{ Body: Type.Static<typeof ConfigInputSchema> }>('/config/preview', { schema: { body: ConfigInputSchema, response: { 200: ConfigPreviewSchema } } }, async (request) => {
     const result = validateConfig(request.body.config);

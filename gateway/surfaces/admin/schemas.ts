@@ -100,12 +100,9 @@ export const ConfigChangeSchema = Type.Object({
   name: Type.String(),
   from: Type.Optional(Type.String()), // a renamed item's name before
 });
-export const ConfigPreviewSchema = Type.Object({
-  valid: Type.Boolean(),
-  errors: Type.Array(IssueSchema),
-  warnings: Type.Array(IssueSchema),
-  changes: Type.Array(ConfigChangeSchema),
-});
+export const ConfigPreviewSchema = Type.Object({ valid: Type.Boolean(), errors: Type.Array(IssueSchema), warnings: Type.Array(IssueSchema), changes: Type.Array(ConfigChangeSchema) });
+/** What the config in force is taken with but may not mean (a route of one deployment, a key written as plain text). */
+export const ConfigWarningsSchema = Type.Object({ warnings: Type.Array(IssueSchema) });
 export const ConfigImportedSchema = Type.Object({ applied: Type.Literal(true), config: ConfigSchema });
 export const RevisionParams = Type.Object({ id: Type.String({ pattern: digitsPattern(12) }) });
 export const ConfigRevisionSchema = Type.Object({ id: Type.Integer(), createdAt: Type.Number(), source: Type.String() });

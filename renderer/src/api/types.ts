@@ -3,7 +3,7 @@
  * validate and serialise them). Imported as types only: no gateway code reaches the bundle.
  */
 import type { Static } from 'typebox';
-import type { AliasListSchema, ClientKeyListSchema, ConfigRevisionListSchema, DeploymentListSchema, ModelListSchema, ProviderListSchema, PurgedSchema, QuirkListSchema, RouteListSchema, SettingsSavedSchema } from '../../../gateway/surfaces/admin/schemas';
+import type { AliasListSchema, ClientKeyListSchema, ConfigRevisionListSchema, ConfigWarningsSchema, DeploymentListSchema, ModelListSchema, ProviderListSchema, PurgedSchema, QuirkListSchema, RouteListSchema, SettingsSavedSchema } from '../../../gateway/surfaces/admin/schemas';
 import type { ReleasedSessionSchema, UsagePageSchema, UsageSessionsSchema } from '../../../gateway/surfaces/admin/usage-schemas';
 export type { BreakerConfig, BudgetConfig, Capability, Config, DeploymentConfig, ProviderConfig, RouteConfig, Settings, TimeWindow } from '../../../gateway/config/schema';
 export type {
@@ -65,6 +65,7 @@ export type {
 export type AliasList = Static<typeof AliasListSchema>;
 export type ClientKeyList = Static<typeof ClientKeyListSchema>;
 export type ConfigRevisionList = Static<typeof ConfigRevisionListSchema>;
+export type ConfigWarnings = Static<typeof ConfigWarningsSchema>;
 export type DeploymentList = Static<typeof DeploymentListSchema>;
 export type ModelList = Static<typeof ModelListSchema>;
 export type ProviderList = Static<typeof ProviderListSchema>;

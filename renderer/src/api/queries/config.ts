@@ -6,7 +6,7 @@
 import { mutationOptions, queryOptions, type QueryClient } from '@tanstack/react-query';
 import { api, send } from '../client';
 import { mergePatchBetween } from '../merge-patch';
-import type { Alias, AliasList, BudgetConfig, ClientBasics, Config, ConfigPreview, ConfigRevisionList, DeploymentConfig, DeploymentList, ModelList, NoticeTestResult, ProbeOutcome, ProviderInput, ProviderList, ProviderTest, ProviderView, QuirkList, RouteConfig, RouteList, RoutePatch, RouteRename, Schedule, SettingsPatch, SettingsSaved, SettingsView, TimeWindow, WebhookInput } from '../types';
+import type { Alias, AliasList, BudgetConfig, ClientBasics, Config, ConfigPreview, ConfigRevisionList, ConfigWarnings, DeploymentConfig, DeploymentList, ModelList, NoticeTestResult, ProbeOutcome, ProviderInput, ProviderList, ProviderTest, ProviderView, QuirkList, RouteConfig, RouteList, RoutePatch, RouteRename, Schedule, SettingsPatch, SettingsSaved, SettingsView, TimeWindow, WebhookInput } from '../types';
 import { invalidate, path } from './paths';
 
 export const configQueries = {
@@ -27,6 +27,8 @@ export const configQueries = {
   aliases: () => queryOptions({ queryKey: ['config', 'aliases'], queryFn: () => api<AliasList>('/admin/api/aliases').then((r) => r.aliases) }),
   /** Budgets as the config holds them (GET /admin/api/budgets has them with their spend, for meters). */
   budgets: () => queryOptions({ queryKey: ['config', 'budgets'], queryFn: () => api<Config>('/admin/api/config').then((c) => c.budgets ?? []) }),
+  /** What the config in force is taken with but may not mean: under 'config', so every config change refreshes it. */
+  warnings: () => queryOptions({ queryKey: ['config', 'warnings'], queryFn: () => api<ConfigWarnings>(path('config/warnings')).then((r) => r.warnings) }),
   /** Every applied config, newest (the one in force) first. */
   revisions: () => queryOptions({ queryKey: ['config', 'revisions'], queryFn: () => api<ConfigRevisionList>('/admin/api/config/revisions').then((r) => r.revisions) }),
   revision: (id: number) => queryOptions({ queryKey: ['config', 'revisions', id], queryFn: () => api<Config>(`/admin/api/config/revisions/${id}`), staleTime: Infinity }),
