@@ -25,10 +25,9 @@ export function providerCredentials(config: ProviderConfig, secrets: Secrets, op
       headers[header] = value;
       continue;
     }
-    const resolved = valueOfCopiedLine(secrets.resolve(value) ?? '');
-    const unsendable = resolved ? unsendableInHeader(resolved) : undefined;
-    if (!resolved || unsendable) unavailableReason ??= `its ${header} header's key ${value.replace(/^\w+:/, '')} ${resolved ? `has ${unsendable}: copy the key again` : 'is not set'}`;
-    else headers[header] = resolved;
+    const { key, flaw: unsendable } = readHeaderKey(value, secrets);
+    if (!key || unsendable) unavailableReason ??= `its ${header} header's key ${value.replace(/^\w+:/, '')} ${key ? `has ${unsendable}: copy the key again` : 'is not set'}`;
+    else headers[header] = key;
   }
   if (config.apiKey && !apiKey) unavailableReason = `its API key ${name} is not set`;
   else if (flaw) unavailableReason = `its API key ${name} has ${flaw}: copy the key again`;
@@ -48,6 +47,15 @@ export function providerCredentials(config: ProviderConfig, secrets: Secrets, op
 export function readKey(reference: string | undefined, secrets: Secrets): { key: string | undefined; flaw: string | undefined } {
   const key = reference ? cleanKey(secrets.resolve(reference) ?? '') || undefined : undefined;
   return { key, flaw: key ? keyFlaw(key) : undefined };
+}
+
+/**
+ * The key a header's reference names, as it is sent: without the spaces and the .env line around it,
+ * but as it is inside (a header may hold "Basic ..." or "Bearer ..."); and what no header can carry.
+ */
+export function readHeaderKey(reference: string, secrets: Secrets): { key: string | undefined; flaw: string | undefined } {
+  const key = valueOfCopiedLine(secrets.resolve(reference) ?? '') || undefined;
+  return { key, flaw: key ? unsendableInHeader(key) : undefined };
 }
 
 /**

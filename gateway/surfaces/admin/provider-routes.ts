@@ -12,7 +12,7 @@ import type { Config, ProviderConfig } from '../../config/schema';
 import type { Secrets } from '../../config/secrets';
 import { GatewayError } from '../../errors';
 import { referencesOf } from '../../config/key-binding';
-import { readKey } from '../../providers/api-key';
+import { readHeaderKey, readKey } from '../../providers/api-key';
 import { isLocalProvider } from '../../providers/locality';
 import { keepTypedSecret, refuseUnlessStorable, secretNameFor, typedKey, type TypedSecret } from './typed-secrets';
 import { NameParams, ProviderInputSchema, ProviderListSchema, ProviderPatchSchema, ProviderViewSchema, type ProviderInput, type ProviderPatch, type ProviderView } from './schemas';
@@ -36,7 +36,7 @@ export function providerRoutes(app: FastifyInstance, { current, apply, wouldAppl
     const { apiKey, ...rest } = provider;
     // As it is sent: a key with a line break after it shows its own last four characters.
     const { key, flaw } = readKey(apiKey, secrets);
-    const headerKeys = referencesOf(provider).flatMap(({ reference, field }) => (field === 'apiKey' ? [] : [{ header: field.slice('headers.'.length), reference, set: !!secrets.resolve(reference)?.trim() }]));
+    const headerKeys = referencesOf(provider).flatMap(({ reference, field }) => (field === 'apiKey' ? [] : [{ header: field.slice('headers.'.length), reference, set: readHeaderKey(reference, secrets).key !== undefined }]));
     return { ...rest, runsLocally: isLocalProvider(provider), apiKey: { reference: apiKey ?? null, set: key !== undefined, last4: key?.slice(-4) ?? null, problem: flaw ? `it has ${flaw}` : null }, headerKeys };
   };
 
