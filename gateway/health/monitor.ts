@@ -178,7 +178,7 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
   function fresh(list: ModelsSeen | undefined, provider: string): ModelsSeen | undefined {
     if (!list) return undefined;
     const config = deps.catalog().providers.get(provider)?.config;
-    const interval = (config && intervalOf(config)) || DEFAULT_PROBE_INTERVAL_MS;
+    const interval = (config && probeIntervalOf(config)) || DEFAULT_PROBE_INTERVAL_MS;
     return deps.now() - list.at <= STALE_INTERVALS * interval ? list : undefined;
   }
 
@@ -187,7 +187,7 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
     return deps
       .catalog()
       .config.providers.filter((p) => {
-        const interval = intervalOf(p);
+        const interval = probeIntervalOf(p);
         if (interval === 0) return false;
         const last = latest.get(p.name);
         // A provider whose last probe failed is watched as closely as a local one: its recovery shows soon.
@@ -222,7 +222,7 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
           // adapter), or a model was deployed on it (just pulled, say): what the last probe said may not
           // hold, and the next is half a minute away (a cloud's, minutes).
           const changed = askedWith(provider) !== settings || deps.catalog().providers.get(name) !== adapter;
-          if (timer && intervalOf(provider) !== 0 && changed) void probe(name);
+          if (timer && probeIntervalOf(provider) !== 0 && changed) void probe(name);
           continue;
         }
         for (const kept of [latest, versions, installed, inMemory, remote]) kept.delete(name);
@@ -234,7 +234,7 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
         }
         generations.set(name, { server: serverOf(provider), generation: generation + 1, settings: '' });
         moved.push(name);
-        if (timer && intervalOf(provider) !== 0) void probe(name);
+        if (timer && probeIntervalOf(provider) !== 0) void probe(name);
       }
       return moved;
     },
@@ -263,6 +263,6 @@ function bothSpellings(names: readonly string[]): Set<string> {
 }
 
 /** How often a provider is probed: as its config says (0: never), else every 30 s on this machine or the LAN and every 5 min in the cloud. */
-function intervalOf(provider: ProviderConfig): number {
+export function probeIntervalOf(provider: ProviderConfig): number {
   return provider.healthCheck?.intervalMs ?? (isLocalProvider(provider) ? DEFAULT_PROBE_INTERVAL_MS : CLOUD_PROBE_INTERVAL_MS);
 }

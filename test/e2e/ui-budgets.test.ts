@@ -31,9 +31,11 @@ describe('budgets', () => {
     await page.getByRole('meter', { name: /cloud-month/ }).waitFor();
 
     // The zone its periods start in, set in the config, is shown, kept by an edit of its limit, and set from the form.
-    h.gateway.applyConfig({ ...h.gateway.config(), budgets: [{ name: 'cloud-month', scope: { provider: 'cloud' }, period: 'month', limitUsd: 12.5, timeZone: 'Asia/Tokyo' }] }, 'test');
+    h.gateway.applyConfig({ ...h.gateway.config(), budgets: [{ name: 'cloud-month', scope: { provider: 'cloud' }, period: 'month', limitUsd: 12_500, timeZone: 'Asia/Tokyo' }] }, 'test');
     await dashboard.go('/settings');
     await expect.poll(() => page.getByTestId('budget-cloud-month').textContent()).toContain('per month (Asia/Tokyo)');
+    // Grouped as money is read.
+    expect(await page.getByTestId('budget-cloud-month').textContent()).toContain('$12,500.00');
     await page.getByRole('button', { name: 'Edit budget cloud-month' }).click();
     expect(await form.getByLabel('Zone the periods start in').inputValue()).toBe('Asia/Tokyo');
     await form.getByLabel('Limit (USD)').fill('30');

@@ -71,3 +71,16 @@ it("says on a provider's card that answers its probe which of its deployments fa
   await dashboard.go('/providers');
   await expect.poll(() => cloud.textContent()).not.toContain('fail');
 });
+
+it('says a provider whose config turns probes off will not be probed, rather than "not probed yet" for ever', async () => {
+  const { h, page } = dashboard;
+  const config = h.gateway.config();
+  const spare = { name: 'spare', kind: 'openai' as const, baseUrl: config.providers.find((p) => p.name === 'cloud')?.baseUrl as string, healthCheck: { intervalMs: 0 } };
+  h.gateway.applyConfig({ ...config, providers: [...config.providers, spare] }, 'test');
+  await dashboard.go('/providers');
+  await expect.poll(() => page.getByTestId('provider-health-spare').textContent()).toBe('unknown · probes off, and no request sent to it yet');
+  await dashboard.go('/overview');
+  await expect.poll(() => page.getByRole('row', { name: /^spare openai/ }).textContent()).toContain('probes off');
+  // Those it probes still say they wait for one.
+  expect(await page.getByRole('row', { name: /^local ollama/ }).textContent()).not.toContain('probes off');
+});

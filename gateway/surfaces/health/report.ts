@@ -4,7 +4,7 @@
  * window. Served by `/health` and by the admin API.
  */
 import type { DeploymentConfig } from '../../config/schema';
-import type { HealthMonitor, ProbeRecord } from '../../health/monitor';
+import { probeIntervalOf, type HealthMonitor, type ProbeRecord } from '../../health/monitor';
 import { withoutProviderName } from '../../health/provider-words';
 import type { TrafficRecord, TrafficStats } from '../../health/traffic';
 import type { BreakerBoard } from '../../routing/breaker-board';
@@ -53,6 +53,7 @@ export function healthReport(sources: HealthSources): HealthReport {
       status: adapter?.unavailableReason ? 'unavailable' : statusFrom(stats, probe),
       reason: adapter?.unavailableReason ?? null,
       probe: probe ? probeView(probe, p.name) : null,
+      probeIntervalMs: probeIntervalOf(p),
       inFlight: adapter?.limiter.inFlight ?? 0,
       queued: adapter?.limiter.waiting ?? 0,
       ...trafficView(stats),

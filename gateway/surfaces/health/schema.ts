@@ -29,6 +29,8 @@ export const ProviderHealthSchema = Type.Object({
   status: Type.String(),
   reason: NullableString,
   probe: Type.Union([ProbeViewSchema, Type.Null()]),
+  /** How often the gateway probes it; 0: never (its config turns probes off), so only its answers say how it is. */
+  probeIntervalMs: Type.Integer(),
   inFlight: Type.Integer(),
   queued: Type.Integer(),
   ...TrafficView,

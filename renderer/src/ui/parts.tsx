@@ -68,7 +68,8 @@ export function Field({ label, error, children }: { label: string; error?: strin
 export function money(value: number): string {
   if (value === 0) return '$0';
   if (value < 0.0001) return '<$0.0001';
-  return value < 0.01 ? `$${value.toFixed(4)}` : `$${value.toFixed(2)}`;
+  // Grouped as budgets are read: $1,000,000.00, not $1000000.00.
+  return value < 0.01 ? `$${value.toFixed(4)}` : `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 }
 
 /** `1 model`, `3 models`: a count with its noun ("1 models" read as a slip). */

@@ -163,7 +163,7 @@ function HealthCard() {
                   {p.reason || p.probe?.error ? <div className="field-error">{p.reason ?? p.probe?.error}</div> : null}
                 </td>
                 <td><Badge tone={statusTone(p.status)}>{p.status}</Badge></td>
-                <td><Sparkline samples={history.data?.[p.name] ?? []} /></td>
+                <td><Sparkline samples={history.data?.[p.name] ?? []} probesOff={p.probeIntervalMs === 0} /></td>
               </tr>
             ))}
           </tbody>
@@ -209,9 +209,9 @@ function HealthCard() {
   );
 }
 
-function Sparkline({ samples }: { samples: ProbeSample[] }) {
+function Sparkline({ samples, probesOff }: { samples: ProbeSample[]; probesOff: boolean }) {
   const points = samples.filter((s) => s.ok && s.latencyMs !== null);
-  if (samples.length === 0) return <span className="muted">no probes yet</span>;
+  if (samples.length === 0) return <span className="muted">{probesOff ? 'probes off' : 'no probes yet'}</span>;
   if (points.length === 0) return <span className="muted">{samples.length === 1 ? 'its probe failed' : `all ${samples.length} probes failed`}</span>;
   if (points.length === 1) return <span className="muted">{Math.round(points[0]?.latencyMs as number)} ms</span>;
   const max = Math.max(...points.map((p) => p.latencyMs as number), 1);

@@ -99,14 +99,20 @@ function testSummary(outcome: ProbeOutcome): string | null {
   return outcome.models === null ? `${connected}: it keeps no models list (if requests fail, check that the base URL ends where the API starts, e.g. /v1)` : `${connected}: ${counted(outcome.models.length, 'model')}`;
 }
 
+function unprobed(status: string, probesOff: boolean): string {
+  if (status === 'unknown') return probesOff ? ' · probes off, and no request sent to it yet' : ' · not probed yet';
+  return probesOff ? ' · from its answers (probes off)' : ' · from its answers, not probed yet';
+}
+
 /** How the gateway's own probes found the provider, as the Overview's health card does: up or down, and why. */
 function ProbeLine({ provider }: { provider: string }) {
   const health = useQuery(healthQueries.now());
   const found = health.data?.providers.find((p) => p.name === provider);
   if (!found) return null;
   const why = found.status === 'up' ? null : (found.reason ?? found.probe?.error ?? null);
-  // Without a probe, "up" or "down" came from the provider's answers to requests: say so.
-  const probed = found.probe ? ` · probed ${when(found.probe.at)}${found.probe.ok ? `, ${Math.round(found.probe.latencyMs)} ms` : ''}` : found.status === 'unknown' ? ' · not probed yet' : ' · from its answers, not probed yet';
+  // Without a probe, "up" or "down" came from the provider's answers to requests: say so, and that
+  // none will come where its config turns probes off ("not probed yet" would wait forever).
+  const probed = found.probe ? ` · probed ${when(found.probe.at)}${found.probe.ok ? `, ${Math.round(found.probe.latencyMs)} ms` : ''}` : unprobed(found.status, found.probeIntervalMs === 0);
   // A server that answers its probe while its models fail (a cloud API's 5xx outage, a model's runner
   // crashed) is "up": what its deployments' breakers say is told beside it, not left to the Overview.
   const mine = health.data?.deployments.filter((d) => d.provider === provider && d.enabled) ?? [];
