@@ -227,6 +227,7 @@ describe('building a gateway in the dashboard', () => {
     await page.getByLabel('API').selectOption('anthropic');
     await expect.poll(() => page.locator('pre.snippet', { hasText: 'curl ' }).textContent()).toContain('/v1/messages');
     await page.getByLabel('Message').fill('hello as messages');
+    await page.getByLabel('System prompt').fill('Answer in one word.');
     await page.getByRole('button', { name: 'Send' }).click();
     await expect.poll(() => page.getByTestId('answer').last().textContent()).toBe('Echo: hello as messages');
     const upstream = page.getByTestId('upstream').last();
@@ -235,6 +236,16 @@ describe('building a gateway in the dashboard', () => {
     // The route puts the cloud deployment first (the ordering test above): Messages went out as a chat completion.
     expect(sent).toContain(`${openai.url}/v1/chat/completions`);
     expect(sent).toContain('"max_tokens": 1024');
+    // Messages' system prompt, translated: the chat request's first message.
+    const messages = (openai.requests.at(-1)?.body as { messages: unknown[] }).messages;
+    expect([messages[0], messages.at(-1)]).toEqual([{ role: 'system', content: 'Answer in one word.' }, { role: 'user', content: 'hello as messages' }]);
+    // Where each of the other APIs puts it.
+    const snippet = page.locator('pre.snippet', { hasText: 'curl ' });
+    await page.getByLabel('API').selectOption('responses');
+    await expect.poll(() => snippet.textContent()).toContain('"instructions":"Answer in one word."');
+    await page.getByLabel('API').selectOption('openai');
+    await expect.poll(() => snippet.textContent()).toContain('"messages":[{"role":"system","content":"Answer in one word."}');
+    await page.getByLabel('API').selectOption('anthropic');
   });
 
   it('shows the requests just made in the usage table and charts, with the API each came in by', async () => {

@@ -2,7 +2,7 @@
  * Playground: a multi-turn chat through the real router, sent as any of the three APIs (OpenAI's
  * chat completions stream live; Messages and Responses go through their front doors and show what
  * that client would get), with each answer's attempt timeline, tokens, cost and cache status, the
- * request as it went upstream (translated or passed through), "simulate failure" toggles per
+ * request as it went upstream (translated or passed through), a system prompt, "simulate failure" toggles per
  * deployment, Stop for an answer under way, and the request as curl.
  */
 import { useQuery } from '@tanstack/react-query';
@@ -40,6 +40,7 @@ export function PlaygroundPage() {
   const [input, setInput] = useState('');
   const [temperature, setTemperature] = useState('0.7');
   const [maxTokens, setMaxTokens] = useState('');
+  const [system, setSystem] = useState('');
   const [simulated, setSimulated] = useState<string[]>([]);
   const [api, setApi] = useState<PlaygroundApi>('openai');
   const [stream, setStream] = useState(true);
@@ -63,7 +64,7 @@ export function PlaygroundPage() {
   const chain = routes.data?.find((r) => r.name === model)?.deployments ?? (deployments.data?.some((d) => d.name === model) ? [model] : []);
   // Text that is no number is named under its field, and the turn is not sent (JSON would carry it as null, which the API takes as "not set").
   const numbers = numberReader();
-  const options = { model, stream, temperature: numbers.read('temperature', temperature), maxTokens: numbers.read('maxTokens', maxTokens) };
+  const options = { model, stream, temperature: numbers.read('temperature', temperature), maxTokens: numbers.read('maxTokens', maxTokens), system };
   const messagesOf = (list: Turn[]) => list.map(({ role, content }) => ({ role, content }));
 
   async function sendTurn() {
@@ -156,6 +157,9 @@ export function PlaygroundPage() {
               <Field label="Temperature" error={numbers.typos.temperature}><input value={temperature} onChange={(e) => setTemperature(e.target.value)} inputMode="decimal" /></Field>
               <Field label="Max tokens" error={numbers.typos.maxTokens}><input value={maxTokens} onChange={(e) => setMaxTokens(e.target.value)} inputMode="numeric" placeholder="default" /></Field>
             </div>
+            <Field label="System prompt">
+              <textarea rows={2} value={system} onChange={(e) => setSystem(e.target.value)} placeholder="none (optional): sent with every turn" />
+            </Field>
             <Field label="Simulate failure of">
               <div className="row">
                 {chain.length === 0 ? <span className="muted">pick a route</span> : null}

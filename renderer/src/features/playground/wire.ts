@@ -16,15 +16,18 @@ export interface Options {
   stream: boolean;
   temperature: number | undefined;
   maxTokens: number | undefined;
+  /** The system prompt ('' for none), where each API puts it: a system message, Messages' `system`, Responses' `instructions`. */
+  system: string;
 }
 
 type Message = { role: 'user' | 'assistant'; content: string };
 
 export function requestFor(api: PlaygroundApi, messages: Message[], o: Options): Record<string, unknown> {
   const sampling = o.temperature !== undefined ? { temperature: api === 'anthropic' ? Math.min(o.temperature, 1) : o.temperature } : {};
-  if (api === 'anthropic') return { model: o.model, max_tokens: o.maxTokens ?? 1024, messages, stream: o.stream, ...sampling };
-  if (api === 'responses') return { model: o.model, input: messages.map((m) => ({ role: m.role, content: m.content })), stream: o.stream, ...(o.maxTokens !== undefined ? { max_output_tokens: o.maxTokens } : {}), ...sampling };
-  return { model: o.model, messages, stream: o.stream, ...(o.maxTokens !== undefined ? { max_tokens: o.maxTokens } : {}), ...sampling };
+  const system = o.system.trim() ? o.system : undefined;
+  if (api === 'anthropic') return { model: o.model, max_tokens: o.maxTokens ?? 1024, ...(system ? { system } : {}), messages, stream: o.stream, ...sampling };
+  if (api === 'responses') return { model: o.model, ...(system ? { instructions: system } : {}), input: messages.map((m) => ({ role: m.role, content: m.content })), stream: o.stream, ...(o.maxTokens !== undefined ? { max_output_tokens: o.maxTokens } : {}), ...sampling };
+  return { model: o.model, messages: system ? [{ role: 'system', content: system }, ...messages] : messages, stream: o.stream, ...(o.maxTokens !== undefined ? { max_tokens: o.maxTokens } : {}), ...sampling };
 }
 
 /** The answer's visible text, from a whole answer or from a stream's SSE text. */
