@@ -2,7 +2,7 @@
  * The dashboard on narrow windows, in a real browser (support/dashboard.ts): the pages' links above
  * the page, every card within a phone's width with no table scrolling sideways in it and nothing
  * running past its edge, and checkboxes that stay square beside long words; the usage log's columns
- * whole on a laptop's window.
+ * whole on a laptop's window; a tool's config of forty routes in a box that scrolls.
  */
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -105,6 +105,25 @@ describe('the usage log on a laptop', () => {
       expect(times.every((t) => t.title.includes(String(new Date().getFullYear())) || t.title.includes(String(new Date().getFullYear() - 1)))).toBe(true);
     } finally {
       await page.setViewportSize({ width: 1360, height: 900 });
+    }
+  });
+});
+
+describe('the Connect page with forty routes', () => {
+  it("keeps a tool's config of every model in a box that scrolls, not a page of its own", async () => {
+    const { h } = dashboard;
+    const before = h.gateway.config();
+    const routes = Array.from({ length: 40 }, (_, i) => ({ name: `route-${i + 1}`, deployments: ['mini', 'llama'] }));
+    h.gateway.applyConfig({ ...before, routes: [...before.routes, ...routes] }, 'test');
+    try {
+      await go('/connect');
+      const snippet = page.locator('.card', { has: page.getByRole('table', { name: 'opencode settings' }) }).locator('pre.snippet');
+      await expect.poll(() => snippet.textContent()).toContain('"route-40"');
+      const box = await snippet.evaluate((el) => ({ height: el.getBoundingClientRect().height, scroll: el.scrollHeight, client: el.clientHeight }));
+      expect(box.height).toBeLessThan(450);
+      expect(box.scroll).toBeGreaterThan(box.client);
+    } finally {
+      h.gateway.applyConfig(before, 'test');
     }
   });
 });
