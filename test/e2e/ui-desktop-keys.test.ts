@@ -3,7 +3,8 @@
  * variable the app cannot see (opened from the dock, it never read the shell profile that exports it)
  * says how to give it instead, and a key pasted in the provider's form, with the line break a copy
  * brings, is kept without it and shown by its last four characters; one that no request can carry
- * is not shown as set; one kept for no provider is listed in Settings and forgotten there.
+ * is not shown as set; one kept for no provider is listed in Settings and forgotten there; and a
+ * key typed as a header's value is kept encrypted too, the header naming it.
  */
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
@@ -56,4 +57,34 @@ it('lists a key kept for no provider in Settings, and forgets it there', async (
   await card.waitFor({ state: 'detached' });
   expect(secrets.resolve('secret:cloud')).toBeUndefined();
   expect(dashboard.notFound).toEqual([]);
+});
+
+it("keeps a key typed as a header's value encrypted, ticked so for a header that carries keys, and sends it", async () => {
+  const { page, openai, h } = dashboard;
+  await dashboard.logIn();
+  await dashboard.go('/providers');
+  const form = await dashboard.editProvider('cloud');
+  // A proxy that takes its key in a header of its own (the variable the API key names is not set here).
+  await form.getByLabel('API key reference').fill('');
+  await form.getByText('Headers', { exact: true }).click();
+  await form.getByRole('button', { name: 'Add a header' }).click();
+  await form.getByLabel('Header 1', { exact: true }).fill('x-api-key');
+  await form.getByLabel('Value of header 1').fill('proxy-secret-9876');
+  expect(await form.getByLabel('Keep the key in row 1 encrypted').isChecked()).toBe(true);
+  await form.getByRole('button', { name: 'Test connection' }).click();
+  await expect.poll(() => openai.requests.at(-1)?.headers['x-api-key']).toBe('proxy-secret-9876');
+  expect(secrets.resolve('secret:cloud.x-api-key')).toBeUndefined();
+  await form.getByRole('button', { name: 'Save', exact: true }).click();
+  const card = page.locator('.card', { has: page.getByRole('heading', { name: /^cloud/ }) });
+  await expect.poll(() => card.getByText('key in its x-api-key header').count()).toBe(1);
+  expect(h.gateway.config().providers[1]?.headers).toEqual({ 'x-api-key': 'secret:cloud.x-api-key' });
+  expect(secrets.resolve('secret:cloud.x-api-key')).toBe('proxy-secret-9876');
+  await h.openai.chat.completions.create({ model: 'mini', messages: [{ role: 'user', content: 'hi' }] });
+  expect(openai.requests.at(-1)?.headers['x-api-key']).toBe('proxy-secret-9876');
+  // Unticked, a value is the config's, as typed.
+  await dashboard.editProvider('cloud');
+  await form.getByLabel('Value of header 1').fill('team-a');
+  await form.getByLabel('Keep the key in row 1 encrypted').uncheck();
+  await form.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect.poll(() => h.gateway.config().providers[1]?.headers).toEqual({ 'x-api-key': 'team-a' });
 });

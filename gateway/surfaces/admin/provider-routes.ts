@@ -14,7 +14,7 @@ import { GatewayError } from '../../errors';
 import { referencesOf } from '../../config/key-binding';
 import { readHeaderKey, readKey } from '../../providers/api-key';
 import { isLocalProvider } from '../../providers/locality';
-import { keepTypedSecret, refuseUnlessStorable, secretNameFor, typedKey, type TypedSecret } from './typed-secrets';
+import { keepTypedSecret, refuseUnlessStorable, secretNameFor, typedHeaderKey, typedKey, withHeaderKey, type TypedSecret } from './typed-secrets';
 import { NameParams, ProviderInputSchema, ProviderListSchema, ProviderPatchSchema, ProviderViewSchema, type ProviderInput, type ProviderPatch, type ProviderView } from './schemas';
 
 export interface ProviderRouteParts {
@@ -30,6 +30,7 @@ export interface ProviderRouteParts {
 
 type Params = { Params: Type.Static<typeof NameParams> };
 const TYPED_KEY: TypedSecret = { param: 'apiKeyValue', subject: 'The key', kind: 'API keys', instead: 'set one (e.g. OPENAI_API_KEY) and enter env:OPENAI_API_KEY as the key reference' };
+const TYPED_HEADER_KEY: TypedSecret = { param: 'headerKeyValues', subject: "A header's key", kind: 'keys', instead: "set one (e.g. PROXY_TOKEN) and write env:PROXY_TOKEN as the header's value" };
 export function providerRoutes(app: FastifyInstance, { current, apply, wouldApply, keyOrigins, secrets }: ProviderRouteParts): void {
   const named = (config: Config, name: string) => config.providers.find((p) => p.name === name);
   const providerView = (provider: ProviderConfig): ProviderView => {
@@ -42,30 +43,35 @@ export function providerRoutes(app: FastifyInstance, { current, apply, wouldAppl
 
   /**
    * Applies a provider change (`change` puts the provider in the config). Its key: `apiKey` a
-   * reference (null removes it), or `apiKeyValue` kept by the secret store, only once the change is
-   * known to be valid (a refused change leaves the provider the key it had) and before it is applied
-   * (a key that could not be kept changes nothing); else the key it had.
+   * reference (null removes it), or `apiKeyValue` kept by the secret store; else the key it had.
+   * `headerKeyValues` are keys typed for its headers, each kept too and named by its header. What
+   * was typed is kept only once the change is known to be valid (a refused change leaves the
+   * provider the keys it had) and before it is applied (a key that could not be kept changes nothing).
    */
-  const applyProvider = async (reply: FastifyReply, { apiKeyValue, apiKey, ...fields }: ProviderInput, existingKey: string | undefined, change: (provider: ProviderConfig) => Config): Promise<Config | undefined> => {
+  const applyProvider = async (reply: FastifyReply, { apiKeyValue, apiKey, headerKeyValues, ...fields }: ProviderInput, existingKey: string | undefined, change: (provider: ProviderConfig) => Config): Promise<Config | undefined> => {
     const focus = { list: 'providers' as const, name: fields.name };
-    if (apiKeyValue === undefined) {
-      const key = apiKey === null ? undefined : (apiKey ?? existingKey);
-      return apply(reply, () => change(key ? { ...fields, apiKey: key } : fields), focus);
+    const key = apiKey === null ? undefined : (apiKey ?? existingKey);
+    const given = key ? { ...fields, apiKey: key } : fields;
+    const typed = typedSecretsOf(fields.name, apiKeyValue, headerKeyValues ?? undefined);
+    if (typed.length === 0) return apply(reply, () => change(given), focus);
+    refuseUnlessStorable(secrets, typed[0]?.header ? TYPED_HEADER_KEY : TYPED_KEY);
+    const values = typed.map((t) => (t.header ? typedHeaderKey(t.value, t.header, t.param) : typedKey(t.value, t.param)));
+    const others = othersAfter(() => change(given), fields.name);
+    // Nor a name its own other keys have (one header's key named by hand as another's would be).
+    const names = typed.map((t) => secretNameFor(t.wanted, fields, [...others, t.put(given, '')], keyOrigins()));
+    const provider = typed.reduce((p, t, i) => t.put(p, `secret:${names[i]}`), given);
+    const fresh = new Set(names.map((name) => `secret:${name}`));
+    if (wouldApply(() => change(provider), fresh)) {
+      for (const [i, t] of typed.entries()) await keepTypedSecret(secrets, names[i] as string, values[i] as string, t.header ? TYPED_HEADER_KEY : TYPED_KEY);
     }
-    refuseUnlessStorable(secrets, TYPED_KEY);
-    const key = typedKey(apiKeyValue, TYPED_KEY.param);
-    const name = secretNameFor(fields, othersAfter(() => change(fields), fields.name), keyOrigins());
-    const provisional = `secret:${name}`;
-    if (!wouldApply(() => change({ ...fields, apiKey: provisional }), new Set([provisional]))) return apply(reply, () => change({ ...fields, apiKey: provisional }), focus, new Set([provisional]));
-    const reference = await keepTypedSecret(secrets, name, key, TYPED_KEY);
-    return apply(reply, () => change({ ...fields, apiKey: reference }), focus, new Set([reference]));
+    return apply(reply, () => change(provider), focus, fresh);
   };
   /** A provider's patch as the body a PUT would send, and the key it has: the fields merged, the key only as the patch names it (write-only, it travels apart). */
-  const patchedInput = (name: string, { apiKey, apiKeyValue, ...fields }: ProviderPatch): [ProviderInput, string | undefined] => {
+  const patchedInput = (name: string, { apiKey, apiKeyValue, headerKeyValues, ...fields }: ProviderPatch): [ProviderInput, string | undefined] => {
     const existing = named(current(), name);
     if (!existing) throw new GatewayError('not_found', `There is no provider named "${name}"`, { param: 'name' });
     const { apiKey: existingKey, ...merged } = mergePatch(existing, fields) as ProviderConfig;
-    return [{ ...merged, ...(apiKey !== undefined ? { apiKey } : {}), ...(apiKeyValue ? { apiKeyValue } : {}) }, existingKey];
+    return [{ ...merged, ...(apiKey !== undefined ? { apiKey } : {}), ...(apiKeyValue ? { apiKeyValue } : {}), ...(headerKeyValues ? { headerKeyValues } : {}) }, existingKey];
   };
 
   app.get('/providers', { schema: { response: { 200: ProviderListSchema } } }, async () => ({ providers: current().providers.map(providerView) }));
@@ -94,4 +100,34 @@ function othersAfter(change: () => Config, name: string): ProviderConfig[] {
     if (error instanceof EditError) return [];
     throw error;
   }
+}
+
+interface Typed {
+  value: string;
+  /** The body field it came in, for its error. */
+  param: string;
+  /** The header it is for; none: the API key. */
+  header?: string;
+  /** The name it would be kept under, before secretNameFor makes it unique. */
+  wanted: string;
+  /** The provider with its reference in place. */
+  put(provider: ProviderConfig, reference: string): ProviderConfig;
+}
+
+/** The keys typed with a change: the API key (kept under the provider's name) and each header's (under the name and the header's). */
+function typedSecretsOf(name: string, apiKeyValue: string | undefined, headerKeyValues: Record<string, string> | undefined): Typed[] {
+  const typed: Typed[] = apiKeyValue === undefined ? [] : [{ value: apiKeyValue, param: 'apiKeyValue', wanted: name, put: (p, reference) => ({ ...p, apiKey: reference }) }];
+  const seen = new Set<string>();
+  for (const [header, value] of Object.entries(headerKeyValues ?? {})) {
+    if (seen.has(header.toLowerCase())) throw new GatewayError('invalid_request', `${header} is given twice (header names are the same in any case)`, { param: `headerKeyValues.${header}` });
+    seen.add(header.toLowerCase());
+    typed.push({
+      value,
+      param: `headerKeyValues.${header}`,
+      header,
+      wanted: `${name}.${header.toLowerCase()}`.slice(0, 128),
+      put: (p, reference) => ({ ...p, headers: withHeaderKey(p.headers, header, reference) }),
+    });
+  }
+  return typed;
 }

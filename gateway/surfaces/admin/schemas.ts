@@ -44,13 +44,11 @@ export const ProviderViewSchema = Type.Object({
   apiKey: Type.Object({ reference: NullableString, set: Type.Boolean(), last4: NullableString, problem: NullableString }),
   headerKeys: Type.Array(Type.Object({ header: Type.String(), reference: Type.String(), set: Type.Boolean() })),
 });
-/** A provider as the API takes it: `apiKey` a reference (or null to remove it), or `apiKeyValue` to store a key. */
+/** Keys typed for a provider's headers, by header: each kept as the API key is, and named by its header's value. */
+const HeaderKeyValues = Type.Record(Type.String({ pattern: '^[A-Za-z0-9-]{1,128}$' }), Type.String({ minLength: 1, maxLength: 8192 }), { maxProperties: 64 });
+/** A provider as the API takes it: `apiKey` a reference (or null to remove it), or `apiKeyValue` to store a key; `headerKeyValues` to store headers' keys. */
 export const ProviderInputSchema = Type.Object(
-  {
-    ...providerFields,
-    apiKey: Type.Optional(Type.Union([ProviderSchema.properties.apiKey, Type.Null()])),
-    apiKeyValue: Type.Optional(Type.String({ minLength: 1, maxLength: 8192 })),
-  },
+  { ...providerFields, apiKey: Type.Optional(Type.Union([ProviderSchema.properties.apiKey, Type.Null()])), apiKeyValue: Type.Optional(Type.String({ minLength: 1, maxLength: 8192 })), headerKeyValues: Type.Optional(HeaderKeyValues) },
   Strict,
 );
 /** A provider's fields to change, the rest kept as they are now; `apiKey` and `apiKeyValue` as in a PUT, the key kept when neither is given. */
@@ -118,7 +116,7 @@ export const ProbeOutcomeSchema = Type.Object({
   version: NullableString,
 });
 /** A provider as typed in a form, to test before saving: a stored key reference, or a key typed in for this test only. */
-export const ProviderTestSchema = Type.Object({ ...ProviderSchema.properties, apiKeyValue: Type.Optional(Type.String({ minLength: 1, maxLength: 8192 })) }, Strict);
+export const ProviderTestSchema = Type.Object({ ...ProviderSchema.properties, apiKeyValue: Type.Optional(Type.String({ minLength: 1, maxLength: 8192 })), headerKeyValues: Type.Optional(HeaderKeyValues) }, Strict);
 export const ModelListSchema = Type.Object({ models: Type.Array(Type.String()), error: NullableString });
 
 // --- health, budgets and breakers

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { ApiError } from '../../api/client';
 import { providerMutations, configQueries } from '../../api/queries/config';
 import { healthQueries } from '../../api/queries/health';
-import type { ProbeOutcome, ProviderConfig, ProviderInput, ProviderView } from '../../api/types';
+import type { ProbeOutcome, ProviderConfig, ProviderInput, ProviderTest, ProviderView } from '../../api/types';
 import { Badge, Card, ConfirmButton, counted, Empty, ErrorNote, Field, Loading, statusTone, when } from '../../ui/parts';
 import { ProviderQuirks } from './provider-quirks';
 import { CapacityFields, capacityText, readCapacity } from './provider-capacity';
@@ -183,6 +183,12 @@ function inputOf(draft: Draft, canStore: boolean): ProviderInput {
   };
 }
 
+/** A draft as a connection test takes it: what was typed (keys too) used for the test alone. */
+function testBody(draft: Draft, { headers, keys }: ReturnType<typeof readHeaders>): ProviderTest {
+  const key = draft.keyValue ? { apiKeyValue: draft.keyValue } : draft.keyReference.trim() ? { apiKey: draft.keyReference.trim() } : {};
+  return { ...draft.kept, headers, ...(keys ? { headerKeyValues: keys } : {}), name: draft.name.trim() || 'draft', kind: draft.kind, baseUrl: draft.baseUrl.trim(), ...(draft.local === undefined ? {} : { local: draft.local }), ...key };
+}
+
 function ProviderForm({ original, initial, canStore, onDone }: { original: string | null; initial: Draft; canStore: boolean; onDone: () => void }) {
   const client = useQueryClient();
   const [draft, setDraft] = useState(initial);
@@ -200,9 +206,9 @@ function ProviderForm({ original, initial, canStore, onDone }: { original: strin
         onSubmit={(e) => {
           e.preventDefault();
           const read = readCapacity(capacity);
-          const sent = readHeaders(headers);
+          const sent = readHeaders(headers, canStore);
           setTypos({ ...read.typos, ...sent.typos });
-          if (Object.keys(read.typos).length === 0 && Object.keys(sent.typos).length === 0) save.mutate({ ...body(), ...read.values, headers: sent.headers }, { onSuccess: onDone });
+          if (Object.keys(read.typos).length === 0 && Object.keys(sent.typos).length === 0) save.mutate({ ...body(), ...read.values, headers: sent.headers, ...(sent.keys ? { headerKeyValues: sent.keys } : {}) }, { onSuccess: onDone });
         }}
       >
         <div className="form-grid">
@@ -236,12 +242,12 @@ function ProviderForm({ original, initial, canStore, onDone }: { original: strin
         </Field>
         <ProviderApis kind={draft.kind} value={draft.kept.apis} onChange={(apis) => setDraft({ ...draft, kept: { ...draft.kept, apis } })} />
         {fields.apis ? <div className="field-error" role="alert">{fields.apis}</div> : null}
-        <HeadersField rows={headers} errors={fields} onChange={(rows) => (setTypos({}), setHeaders(rows))} />
+        <HeadersField rows={headers} errors={fields} canStore={canStore} onChange={(rows) => (setTypos({}), setHeaders(rows))} />
         <CapacityFields kind={draft.kind} text={capacity} errors={fields} onChange={(text) => (setTypos({}), setCapacity(text))} />
         {save.isError ? <div className="notice bad" role="alert">{save.error.message}</div> : null}
         <div className="row">
           <button className="primary" type="submit" disabled={save.isPending}>Save</button>
-          <button type="button" onClick={() => test.mutate({ ...draft.kept, headers: readHeaders(headers).headers, name: draft.name.trim() || 'draft', kind: draft.kind, baseUrl: draft.baseUrl.trim(), ...(draft.local === undefined ? {} : { local: draft.local }), ...(draft.keyValue ? { apiKeyValue: draft.keyValue } : draft.keyReference.trim() ? { apiKey: draft.keyReference.trim() } : {}) })} disabled={test.isPending}>Test connection</button>
+          <button type="button" onClick={() => test.mutate(testBody(draft, readHeaders(headers, canStore)))} disabled={test.isPending}>Test connection</button>
           <button type="button" onClick={onDone}>Cancel</button>
           {original ? <ConfirmButton confirm={`Delete ${original}?`} onConfirm={() => remove.mutate(original, { onSuccess: onDone })}>Delete</ConfirmButton> : null}
         </div>
