@@ -2,7 +2,7 @@
  * Playground: a multi-turn chat through the real router, sent as any of the three APIs (OpenAI's
  * chat completions stream live; Messages and Responses go through their front doors and show what
  * that client would get), with each answer's attempt timeline, tokens, cost and cache status, the
- * request as it went upstream (translated or passed through), a system prompt, "simulate failure" toggles per
+ * request as it went upstream (translated or passed through), what a model thought (folded), a system prompt, "simulate failure" toggles per
  * deployment, Stop for an answer under way, and the request as curl.
  */
 import { useQuery } from '@tanstack/react-query';
@@ -12,20 +12,22 @@ import { configQueries } from '../../api/queries/config';
 import type { PlaygroundWireAnswer, Trace, UpstreamSent } from '../../api/types';
 import { Badge, Card, copy, ErrorNote, Field, money } from '../../ui/parts';
 import { DecisionList } from '../routing/decision-view';
-import { answerError, answerText, API_LABELS, curlFor, requestFor, traceOf, type PlaygroundApi } from './wire';
+import { answerError, answerParts, API_LABELS, curlFor, requestFor, traceOf, type PlaygroundApi } from './wire';
 import { numberReader } from '../../ui/numbers';
 
 type ShownTrace = Trace & { upstream?: UpstreamSent[] };
 
 /** The playground's stream: answer chunks, then the trace (or an error with the trace so far). */
 type PlaygroundEvent =
-  | { type: 'chunk'; chunk: { choices: { delta?: { content?: string | null } }[] } }
+  | { type: 'chunk'; chunk: { choices: { delta?: { content?: string | null; reasoning_content?: string; reasoning?: string } }[] } }
   | ({ type: 'trace' } & ShownTrace)
   | ({ type: 'error'; message: string } & ShownTrace);
 
 interface Turn {
   role: 'user' | 'assistant';
   content: string;
+  /** What the model thought before it answered, where it says. */
+  reasoning?: string;
   trace?: ShownTrace;
   /** Stopped before its answer ended: what had come is kept. */
   stopped?: boolean;
@@ -77,22 +79,26 @@ export function PlaygroundPage() {
     const stop = new AbortController();
     stopper.current = stop;
     let text = '';
+    let reasoning = '';
     try {
       if (api === 'openai' && stream) {
         await streamEvents<PlaygroundEvent>('/admin/api/playground', { ...requestFor('openai', messagesOf(history), options), simulateFailures: simulated }, (event) => {
-          if (event.type === 'chunk') text += event.chunk.choices[0]?.delta?.content ?? '';
+          const delta = event.type === 'chunk' ? event.chunk.choices[0]?.delta : undefined;
+          text += delta?.content ?? '';
+          reasoning += delta?.reasoning_content ?? delta?.reasoning ?? '';
           if (event.type === 'error') setError(new Error(event.message));
           const trace = event.type === 'chunk' ? undefined : event;
-          setTurns([...history, { role: 'assistant', content: text, ...(trace ? { trace } : {}) }]);
+          setTurns([...history, { role: 'assistant', content: text, ...(reasoning ? { reasoning } : {}), ...(trace ? { trace } : {}) }]);
         }, stop.signal);
       } else {
         const answer = await send<PlaygroundWireAnswer>('/admin/api/playground/wire', 'POST', { api, body: requestFor(api, messagesOf(history), options), simulateFailures: simulated }, stop.signal);
         const failure = answer.status >= 400 ? (answerError(answer.answer) ?? `The front door answered ${answer.status}`) : undefined;
         if (failure) setError(new Error(failure));
-        setTurns([...history, { role: 'assistant', content: failure ? '' : answerText(api, answer.answer), trace: traceOf(answer) }]);
+        const parts = failure ? { text: '', reasoning: '' } : answerParts(api, answer.answer);
+        setTurns([...history, { role: 'assistant', content: parts.text, ...(parts.reasoning ? { reasoning: parts.reasoning } : {}), trace: traceOf(answer) }]);
       }
     } catch (caught) {
-      if (stop.signal.aborted) setTurns([...history, { role: 'assistant', content: text, stopped: true }]);
+      if (stop.signal.aborted) setTurns([...history, { role: 'assistant', content: text, ...(reasoning ? { reasoning } : {}), stopped: true }]);
       else {
         setError(caught);
         setTurns(history);
@@ -118,6 +124,13 @@ export function PlaygroundPage() {
             {turns.length === 0 ? <div className="empty">Write a message to start.</div> : null}
             {turns.map((turn, i) => (
               <div key={i}>
+                {/* Open while the model thinks, folded once its answer comes: the answer is what was asked for. */}
+                {turn.reasoning ? (
+                  <details className="thinking" open={!turn.content || undefined} data-testid="thinking">
+                    <summary>Thinking</summary>
+                    <div className="muted">{turn.reasoning}</div>
+                  </details>
+                ) : null}
                 <div className={`bubble ${turn.role}`} data-testid={turn.role === 'assistant' ? 'answer' : undefined}>{turn.content || (busy && i === turns.length - 1 ? '...' : '')}</div>
                 {turn.stopped ? <div className="muted" data-testid="stopped">Stopped{turn.content ? '' : ' before any of the answer came'}: the gateway cancelled the request upstream.</div> : null}
                 {turn.trace ? <TraceView trace={turn.trace} /> : null}

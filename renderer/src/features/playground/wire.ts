@@ -30,27 +30,56 @@ export function requestFor(api: PlaygroundApi, messages: Message[], o: Options):
   return { model: o.model, messages: system ? [{ role: 'system', content: system }, ...messages] : messages, stream: o.stream, ...(o.maxTokens !== undefined ? { max_tokens: o.maxTokens } : {}), ...sampling };
 }
 
-/** The answer's visible text, from a whole answer or from a stream's SSE text. */
-export function answerText(api: PlaygroundApi, answer: unknown): string {
+/** What a model thought before it answered (reasoning, thinking), where its answer says: shown apart from the answer. */
+type Parts = { text: string; reasoning: string };
+
+type Event = { type?: string; delta?: { type?: string; text?: string; thinking?: string } | string; choices?: { delta?: { content?: string | null; reasoning_content?: string; reasoning?: string } }[] };
+
+/** The answer's visible text and its reasoning, from a whole answer or from a stream's SSE text. */
+export function answerParts(api: PlaygroundApi, answer: unknown): Parts {
   if (typeof answer === 'string') {
-    let text = '';
+    const parts = { text: '', reasoning: '' };
     for (const data of eventData(answer)) {
       if (data === '[DONE]') continue;
       try {
-        const event = JSON.parse(data) as { type?: string; delta?: { type?: string; text?: string } | string; choices?: { delta?: { content?: string } }[] };
-        if (api === 'anthropic' && event.type === 'content_block_delta' && typeof event.delta === 'object' && event.delta.type === 'text_delta') text += event.delta.text ?? '';
-        if (api === 'responses' && event.type === 'response.output_text.delta' && typeof event.delta === 'string') text += event.delta;
-        if (api === 'openai') text += event.choices?.[0]?.delta?.content ?? '';
+        addEvent(api, JSON.parse(data) as Event, parts);
       } catch {
         // not an event of ours; skip it
       }
     }
-    return text;
+    return parts;
   }
-  const a = answer as { content?: { type: string; text?: string }[]; output?: { type: string; content?: { type: string; text?: string }[] }[]; choices?: { message?: { content?: string | null } }[] };
-  if (api === 'anthropic') return (a.content ?? []).filter((b) => b.type === 'text').map((b) => b.text).join('');
-  if (api === 'responses') return (a.output ?? []).filter((o) => o.type === 'message').flatMap((o) => o.content ?? []).filter((p) => p.type === 'output_text').map((p) => p.text).join('');
-  return a.choices?.[0]?.message?.content ?? '';
+  type Block = { type: string; text?: string; thinking?: string };
+  const a = answer as { content?: Block[]; output?: { type: string; content?: Block[]; summary?: Block[] }[]; choices?: { message?: { content?: string | null; reasoning_content?: string; reasoning?: string } }[] };
+  if (api === 'anthropic') {
+    const blocks = a.content ?? [];
+    return { text: blocks.filter((b) => b.type === 'text').map((b) => b.text).join(''), reasoning: blocks.filter((b) => b.type === 'thinking').map((b) => b.thinking).join('') };
+  }
+  if (api === 'responses') {
+    const items = a.output ?? [];
+    const reasoning = items.filter((o) => o.type === 'reasoning').flatMap((o) => [...(o.summary ?? []), ...(o.content ?? [])]).map((p) => p.text ?? '').join('\n');
+    return { text: items.filter((o) => o.type === 'message').flatMap((o) => o.content ?? []).filter((p) => p.type === 'output_text').map((p) => p.text).join(''), reasoning };
+  }
+  const message = a.choices?.[0]?.message;
+  return { text: message?.content ?? '', reasoning: message?.reasoning_content ?? message?.reasoning ?? '' };
+}
+
+/** One streamed event's text or reasoning, added to what came before. */
+function addEvent(api: PlaygroundApi, event: Event, parts: Parts): void {
+  const delta = event.delta;
+  if (api === 'anthropic' && event.type === 'content_block_delta' && typeof delta === 'object') {
+    if (delta.type === 'text_delta') parts.text += delta.text ?? '';
+    if (delta.type === 'thinking_delta') parts.reasoning += delta.thinking ?? '';
+  }
+  if (api === 'responses' && typeof delta === 'string') {
+    if (event.type === 'response.output_text.delta') parts.text += delta;
+    if (event.type === 'response.reasoning_summary_text.delta' || event.type === 'response.reasoning_text.delta') parts.reasoning += delta;
+  }
+  if (api === 'openai') {
+    const chunk = event.choices?.[0]?.delta;
+    parts.text += chunk?.content ?? '';
+    parts.reasoning += chunk?.reasoning_content ?? chunk?.reasoning ?? '';
+  }
 }
 
 /** The error a front door answered, in any of the three shapes. */
