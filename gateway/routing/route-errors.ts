@@ -16,7 +16,7 @@ export function clientClosed(): GatewayError {
 }
 
 export function deadlinePassed(policy: RetryPolicy, attempts: Attempt[], waiting?: string): GatewayError {
-  const after = `after ${attempts.length} attempt(s)${attempts.length > 0 ? `: ${listAttempts(attempts)}` : ''}`;
+  const after = attempts.length === 0 ? 'before any attempt' : `after ${attempts.length === 1 ? '1 attempt' : `${attempts.length} attempts`}: ${listAttempts(attempts)}`;
   return new GatewayError('all_deployments_failed', `The route's deadline of ${policy.deadlineMs} ms passed ${waiting ? `while ${waiting}, ` : ''}${after}`, {
     status: 504,
     details: { attempts },
@@ -90,7 +90,8 @@ export function exhausted(context: { plan: Plan; now: () => number; catalog: Cat
   const allRateLimited = failures.length > 0 && failures.every((f) => f.failure === 'rate_limited');
   const retryAfters = failures.map((f) => f.retryAfterMs).filter((ms): ms is number => ms !== undefined);
   const retryAfterSeconds = retryAfters.length > 0 ? Math.max(1, Math.ceil(Math.min(...retryAfters) / 1000)) : undefined;
-  const message = `All ${attempts.length} attempt(s) for "${plan.route.name}" failed: ${listAttempts(attempts)}${skippedText ? `. Skipped: ${skippedText}` : ''}`;
+  const tried = attempts.length === 1 ? 'The one attempt' : `All ${attempts.length} attempts`;
+  const message = `${tried} for "${plan.route.name}" failed: ${listAttempts(attempts)}${skippedText ? `. Skipped: ${skippedText}` : ''}`;
   // Every deployment tried was refused for its config (now blocked), and none skipped comes back soon.
   const blocked = failures.length > 0 && failures.every((f) => BLOCKING.has(f.failure)) && !skipped.some((s) => s.until !== null && s.until - now() <= CLIENT_RETRY_HORIZON_MS);
   return new GatewayError(allRateLimited ? 'all_deployments_rate_limited' : 'all_deployments_failed', message, {
