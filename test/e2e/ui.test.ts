@@ -201,6 +201,7 @@ describe('building a gateway in the dashboard', () => {
     await page.screenshot({ path: join(SHOTS, 'routes-window-editor-light.png'), fullPage: true });
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await expect.poll(() => h.gateway.config().deployments[0]?.timeWindows?.[0]?.start).toBe('00:00');
+    await expect.poll(() => page.getByRole('row', { name: /llama/ }).first().textContent()).toContain('1 time window');
   });
 
   it('rehearses a failure in the playground and shows the fallback in the attempt timeline', async () => {

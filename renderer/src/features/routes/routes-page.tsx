@@ -14,7 +14,7 @@ import type { DeploymentConfig, RouteConfig, RoutePatch } from '../../api/types'
 import { ModelMemoryButton } from '../routing/model-memory-button';
 import { PullButton } from '../routing/pull-button';
 import { LiveState, liveStates, type LiveDeployment } from '../routing/live-state';
-import { Badge, Card, ConfirmButton, Empty, ErrorNote, Field, Loading } from '../../ui/parts';
+import { Badge, Card, ConfirmButton, counted, Empty, ErrorNote, Field, Loading } from '../../ui/parts';
 import { AliasesCard, aliasesGoing } from './aliases-card';
 import { RouteRename } from './route-rename';
 import { RouteRules } from './route-rules';
@@ -54,7 +54,7 @@ export function RoutesPage() {
                 {deployments.data.map((d) => (
                   <tr key={d.name}>
                     <td><strong>{d.name}</strong><div className="muted">{d.provider} · {d.model}</div></td>
-                    <td>{d.timeWindows?.length ? <Badge tone="info">{d.timeWindows.length} window(s)</Badge> : null} <LiveState deployment={live.get(d.name)} /> <ModelMemoryButton deployment={live.get(d.name)} /> <PullButton deployment={live.get(d.name)} offerUpdate /></td>
+                    <td>{d.timeWindows?.length ? <Badge tone="info">{counted(d.timeWindows.length, 'time window')}</Badge> : null} <LiveState deployment={live.get(d.name)} /> <ModelMemoryButton deployment={live.get(d.name)} /> <PullButton deployment={live.get(d.name)} offerUpdate /></td>
                     <td style={{ textAlign: 'right' }}><button onClick={() => setEditing(d)}>Edit</button></td>
                   </tr>
                 ))}
