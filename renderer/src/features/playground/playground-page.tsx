@@ -2,8 +2,9 @@
  * Playground: a multi-turn chat through the real router, sent as any of the three APIs (OpenAI's
  * chat completions stream live; Messages and Responses go through their front doors and show what
  * that client would get), with each answer's attempt timeline, tokens, cost and cache status, the
- * request as it went upstream (translated or passed through), what a model thought (folded), a system prompt, "simulate failure" toggles per
- * deployment, Stop for an answer under way, and the request as curl.
+ * request as it went upstream (translated or passed through), what a model thought (folded), a
+ * system prompt, "simulate failure" toggles per deployment, Stop for an answer under way, and the
+ * request as curl.
  */
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
