@@ -50,6 +50,11 @@ interface Tracked {
   timeZone: string;
   period: Period;
   spent: number;
+  /** What requests in flight hold of it; one cell, carried to the budget an edit makes of it, which their releases then reach. */
+  inFlight: InFlight;
+}
+
+interface InFlight {
   /** Held by requests in flight: while spent and held together reach the limit, paid deployments go last. */
   held: number;
   /** How many holds are out: none left is exactly nothing held, whatever sums of floats left over. */
@@ -75,10 +80,10 @@ export function createBudgets(deps: { config: () => Config; defaultTimeZone: () 
     const spent = (spanName: string, since: number) => deps.spentSince(since, { [kind]: spanName });
     return spans.reduce((sum, s) => sum + spent(s.name, s.from) - (s.until === undefined ? 0 : spent(s.name, s.until)), 0);
   };
-  const start = (config: BudgetConfig, now: number): Tracked => {
+  const start = (config: BudgetConfig, now: number, inFlight: InFlight = { held: 0, holds: 0 }): Tracked => {
     const timeZone = config.timeZone ?? deps.defaultTimeZone();
     const period = periodAt(config.period, timeZone, now);
-    return { config, timeZone, period, spent: spentIn(config, period), held: 0, holds: 0 };
+    return { config, timeZone, period, spent: spentIn(config, period), inFlight };
   };
   /** The budgets of the current config, each in its current period. */
   const current = (): Tracked[] => {
@@ -86,10 +91,12 @@ export function createBudgets(deps: { config: () => Config; defaultTimeZone: () 
     const budgets = config.budgets;
     const now = deps.now();
     if (budgets !== source) {
-      // A config change: budgets kept as they were keep their spend (and holds); new or changed ones
-      // (a route or provider renamed changes theirs) start from the rollups of each name they had.
+      // A config change: budgets kept as they were keep their spend (and holds); changed ones (a limit
+      // raised, a route or provider renamed) start from the rollups of each name they had, and keep
+      // what requests in flight hold of them (those requests are still under way); new ones hold nothing.
       const before = new Map(tracked.map((t) => [JSON.stringify(t.config), t]));
-      tracked = (budgets ?? []).map((b) => before.get(JSON.stringify(b)) ?? start(b, now));
+      const named = new Map(tracked.map((t) => [t.config.name, t]));
+      tracked = (budgets ?? []).map((b) => before.get(JSON.stringify(b)) ?? start(b, now, named.get(b.name)?.inFlight));
       source = budgets;
       verdicts.clear();
       verdictsUntil = 0;
@@ -110,22 +117,23 @@ export function createBudgets(deps: { config: () => Config; defaultTimeZone: () 
   };
   const exceeded = (t: Tracked) => t.spent >= t.config.limitUsd;
   /** Whether what is in flight would spend it: its paid deployments go last. */
-  const full = (t: Tracked) => t.spent + t.held >= t.config.limitUsd;
+  const full = (t: Tracked) => t.spent + t.inFlight.held >= t.config.limitUsd;
   /** Holds `usd` on each budget until the release runs (once; a budget restarted for a new period has no holds to release). */
   const hold = (on: Tracked[], usd: number) => {
     if (on.length === 0 || !(usd > 0)) return undefined;
-    for (const t of on) {
-      t.held += usd;
-      t.holds++;
+    const cells = on.map((t) => t.inFlight);
+    for (const cell of cells) {
+      cell.held += usd;
+      cell.holds++;
     }
     verdicts.clear();
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      for (const t of on) {
-        t.holds = Math.max(0, t.holds - 1);
-        t.held = t.holds === 0 ? 0 : Math.max(0, t.held - usd);
+      for (const cell of cells) {
+        cell.holds = Math.max(0, cell.holds - 1);
+        cell.held = cell.holds === 0 ? 0 : Math.max(0, cell.held - usd);
       }
       verdicts.clear();
     };
@@ -189,7 +197,7 @@ export function createBudgets(deps: { config: () => Config; defaultTimeZone: () 
         period: t.config.period,
         limitUsd: t.config.limitUsd,
         spentUsd: t.spent,
-        inFlightUsd: t.held,
+        inFlightUsd: t.inFlight.held,
         remainingUsd: Math.max(0, t.config.limitUsd - t.spent),
         fraction: t.config.limitUsd > 0 ? t.spent / t.config.limitUsd : t.spent > 0 ? 1 : 0,
         exceeded: exceeded(t),

@@ -2,7 +2,8 @@
  * Budgets and requests in flight: a request sent to a paid deployment holds its prompt's price at
  * the input rate against its budgets until it ends, and while what is held would spend a budget,
  * its paid deployments are tried last (never skipped: a hold may overstate a cached prompt), so
- * requests sent in parallel under a nearly spent budget do not all go to the cloud. Through the
+ * requests sent in parallel under a nearly spent budget do not all go to the cloud; an edit of the
+ * budget while they run keeps what they hold. Through the
  * real gateway, with a slow OpenAI-compatible fake (paid) and an Ollama fake (free).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -97,6 +98,25 @@ describe('a budget with requests in flight', () => {
     expect(status.spentUsd - spentBefore).toBeCloseTo(4 * 12 * 10e-6, 9);
     await openai.setMode({ kind: 'healthy' });
     expect(await send()).toMatchObject({ status: 200, answeredBy: 'mini' });
+  });
+
+  it('keeps what requests in flight hold through an edit of the budget, and lets go when they end', async () => {
+    h.gateway.applyConfig(config({ scope: { provider: 'cloud' } }), 'test');
+    await openai.setMode({ kind: 'slow-first-byte', delayMs: 2_000 });
+    const first = send();
+    await cloudReceived(1);
+    expect(await inFlightUsd()).toBeGreaterThan(0.008);
+    // The limit raised a little from the dashboard while the request is under way: it is still held.
+    expect((await h.admin('/admin/api/budgets/daily', { method: 'PATCH', body: JSON.stringify({ limitUsd: 0.016 }) })).status).toBe(200);
+    expect(await inFlightUsd()).toBeGreaterThan(0.008);
+    const second = send();
+    await cloudReceived(2);
+    // $0.02 held of $0.016: the cloud goes last.
+    expect(await send()).toMatchObject({ status: 200, answeredBy: 'llama' });
+    expect(await first).toMatchObject({ status: 200, answeredBy: 'mini' });
+    expect(await second).toMatchObject({ status: 200, answeredBy: 'mini' });
+    expect(await inFlightUsd()).toBe(0);
+    await openai.setMode({ kind: 'healthy' });
   });
 
   it('holds a stream past its first chunk until it ends, failed or not, and lets go of an attempt that failed', async () => {
