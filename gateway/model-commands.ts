@@ -9,6 +9,7 @@
  */
 import type { Output } from './cli-output';
 import type { DeploymentConfig, ProviderConfig } from './config/schema';
+import { referencesOf } from './config/key-binding';
 import { envSecrets } from './config/secrets';
 import { notLoadable } from './health/warm-up';
 import { listsModel } from './models/listed';
@@ -61,7 +62,7 @@ export async function modelCommand(action: Action, name: string | undefined, dat
   const adapter = adapters.get(deployment.provider);
   try {
     if (!adapter?.[action] || adapter.unavailableReason) {
-      io.err(`Provider ${deployment.provider} cannot be used: ${adapter?.unavailableReason ?? `it does not ${action} models`}\n`);
+      io.err(`${unusable(provider, adapter?.unavailableReason ?? `it does not ${action} models`)}\n`);
       return 1;
     }
     const started = performance.now();
@@ -93,6 +94,16 @@ export async function modelCommand(action: Action, name: string | undefined, dat
   } finally {
     await closeAdapters([...adapters.values()]);
   }
+}
+
+/**
+ * Why the command cannot call a provider. A key the desktop app keeps (`secret:NAME`) is out of a
+ * shell's reach, not "not set": said so, with what to do instead.
+ */
+function unusable(provider: ProviderConfig | undefined, reason: string): string {
+  const kept = provider ? referencesOf(provider).find((r) => r.reference.startsWith('secret:')) : undefined;
+  if (!provider || !kept) return `Provider ${provider?.name ?? 'of the deployment'} cannot be used: ${reason}`;
+  return `Provider ${provider.name} cannot be used from a shell: its key ${kept.reference} is kept by the desktop app, which only the app can read. Use the app (the Overview's Load now and Pull do this), or name the key by an environment variable this shell sets (env:NAME)`;
 }
 
 /**
@@ -134,6 +145,11 @@ async function pullMissing(deployments: DeploymentConfig[], providers: ProviderC
       const adapter = adapters.get(provider.name);
       const wanted = [...new Set(deployments.filter((d) => d.provider === provider.name).map((d) => d.model))];
       if (!adapter?.pull || wanted.length === 0) continue;
+      if (adapter.unavailableReason) {
+        io.err(`${unusable(provider, adapter.unavailableReason)}\n`);
+        failed++;
+        continue;
+      }
       let installed: readonly string[];
       try {
         installed = (await adapter.probe(AbortSignal.timeout(10_000))).models ?? [];

@@ -92,4 +92,21 @@ describe('switchyard load', () => {
     expect(failed).toMatchObject({ code: 1, stderr: 'local did not pull no-such-model:1b: pull model manifest: file does not exist\n' });
     expect(await runAsync(['pull', 'mini', '--data-dir', data])).toMatchObject({ code: 1, stderr: expect.stringContaining('mini is not on an Ollama: only an Ollama pulls models') });
   });
+
+  it("says a key the desktop app keeps is out of a shell's reach, and sends nothing without it", async () => {
+    // A remote Ollama behind a proxy whose key was pasted in the desktop app.
+    const ollama = await startFakeOllama({ models: ['qwen3:8b'] });
+    onCleanup(() => ollama.stop());
+    const data = dir();
+    const config = {
+      version: 1,
+      providers: [{ name: 'remote', kind: 'ollama', baseUrl: ollama.url, local: false, headers: { 'x-api-key': 'secret:remote.x-api-key' } }],
+      deployments: [{ name: 'qwen', provider: 'remote', model: 'qwen3:8b' }, { name: 'mistral', provider: 'remote', model: 'mistral:7b' }],
+      routes: [{ name: 'default', deployments: ['qwen', 'mistral'] }],
+    };
+    expect(run(['import', writeJson(join(data, 'c.json'), config), '--data-dir', data]).code).toBe(0);
+    const said = "Provider remote cannot be used from a shell: its key secret:remote.x-api-key is kept by the desktop app, which only the app can read. Use the app (the Overview's Load now and Pull do this), or name the key by an environment variable this shell sets (env:NAME)\n";
+    for (const args of [['load', 'qwen'], ['unload', 'qwen'], ['pull', 'mistral'], ['pull', '--missing']]) expect(await runAsync([...args, '--data-dir', data]), args.join(' ')).toMatchObject({ code: 1, stderr: said });
+    expect(ollama.requests).toEqual([]);
+  });
 });
