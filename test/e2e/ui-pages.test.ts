@@ -249,17 +249,6 @@ describe('the dashboard pages', () => {
     expect((await h.admin('/admin/api/routes/long', { method: 'DELETE' })).status).toBe(200);
   });
 
-  it("adds providers from presets: LM Studio serving text completions (real fill-in-the-middle), Gemini at Google's compatibility layer", async () => {
-    await go('/providers');
-    const expected = { lmstudio: { apis: ['chat', 'completions'] }, gemini: { baseUrl: 'https://generativelanguage.googleapis.com/v1beta/openai', apiKey: 'env:GEMINI_API_KEY' } };
-    for (const [label, name] of [['LM Studio', 'lmstudio'], ['Google Gemini', 'gemini']] as const) {
-      await page.getByRole('button', { name: label, exact: true }).click();
-      await page.getByRole('button', { name: 'Save', exact: true }).click();
-      await expect.poll(() => h.gateway.config().providers.find((p) => p.name === name)).toMatchObject(expected[name]);
-      expect((await h.admin(`/admin/api/providers/${name}`, { method: 'DELETE' })).status).toBe(200);
-    }
-  });
-
   it('shows client keys as required, and not to be switched off, on a gateway that listens beyond this machine', async () => {
     const exposed = await startGateway({ version: 1, providers: [], deployments: [], routes: [] }, { host: '0.0.0.0' });
     const other = await browser.newPage();

@@ -11,10 +11,13 @@ import { CapacityFields, capacityText, readCapacity } from './provider-capacity'
 import { ProviderApis } from './provider-apis';
 import { HeadersField, headerRows, readHeaders } from './provider-headers';
 
+/** The part of Azure's base URL that is each user's own: the form says to fill it in rather than save it. */
+const AZURE_RESOURCE = 'YOUR-RESOURCE';
+
 /**
  * Well-known servers: kind, base URL, the usual key variable, and the APIs they serve themselves
- * beyond chat (LM Studio's and vLLM's text completions fill in the middle for editors' autocomplete;
- * xAI serves Responses, so Codex's requests pass through to it).
+ * beyond chat (LM Studio's, vLLM's and llama.cpp's text completions fill in the middle for editors'
+ * autocomplete; xAI and Azure serve Responses, so Codex's requests pass through to them).
  */
 export const PRESETS: readonly { label: string; name: string; kind: ProviderConfig['kind']; baseUrl: string; keyEnv: string; apis?: NonNullable<ProviderConfig['apis']> }[] = [
   { label: 'Ollama', name: 'ollama', kind: 'ollama', baseUrl: 'http://127.0.0.1:11434', keyEnv: '' },
@@ -27,8 +30,11 @@ export const PRESETS: readonly { label: string; name: string; kind: ProviderConf
   { label: 'Together', name: 'together', kind: 'openai', baseUrl: 'https://api.together.xyz/v1', keyEnv: 'TOGETHER_API_KEY' },
   { label: 'Mistral', name: 'mistral', kind: 'openai', baseUrl: 'https://api.mistral.ai/v1', keyEnv: 'MISTRAL_API_KEY' },
   { label: 'DeepSeek', name: 'deepseek', kind: 'openai', baseUrl: 'https://api.deepseek.com/v1', keyEnv: 'DEEPSEEK_API_KEY' },
+  // Azure's v1 API (since August 2025): the OpenAI API at the resource's own host, a deployment's name as the model, chat and Responses.
+  { label: 'Azure OpenAI', name: 'azure', kind: 'openai', baseUrl: `https://${AZURE_RESOURCE}.openai.azure.com/openai/v1`, keyEnv: 'AZURE_OPENAI_API_KEY', apis: ['chat', 'responses'] },
   { label: 'LM Studio', name: 'lmstudio', kind: 'openai', baseUrl: 'http://127.0.0.1:1234/v1', keyEnv: '', apis: ['chat', 'completions'] },
   { label: 'vLLM', name: 'vllm', kind: 'openai', baseUrl: 'http://127.0.0.1:8000/v1', keyEnv: '', apis: ['chat', 'completions'] },
+  { label: 'llama.cpp', name: 'llamacpp', kind: 'openai', baseUrl: 'http://127.0.0.1:8080/v1', keyEnv: '', apis: ['chat', 'completions'] },
   { label: 'Custom (OpenAI-compatible)', name: '', kind: 'openai', baseUrl: '', keyEnv: '' },
 ];
 
@@ -207,8 +213,9 @@ function ProviderForm({ original, initial, canStore, onDone }: { original: strin
           e.preventDefault();
           const read = readCapacity(capacity);
           const sent = readHeaders(headers, canStore);
-          setTypos({ ...read.typos, ...sent.typos });
-          if (Object.keys(read.typos).length === 0 && Object.keys(sent.typos).length === 0) save.mutate({ ...body(), ...read.values, headers: sent.headers, ...(sent.keys ? { headerKeyValues: sent.keys } : {}) }, { onSuccess: onDone });
+          const placeholder: Record<string, string> = draft.baseUrl.includes(AZURE_RESOURCE) ? { baseUrl: `Put your Azure resource's name in place of ${AZURE_RESOURCE}` } : {};
+          setTypos({ ...read.typos, ...sent.typos, ...placeholder });
+          if (Object.keys(read.typos).length === 0 && Object.keys(sent.typos).length === 0 && !placeholder.baseUrl) save.mutate({ ...body(), ...read.values, headers: sent.headers, ...(sent.keys ? { headerKeyValues: sent.keys } : {}) }, { onSuccess: onDone });
         }}
       >
         <div className="form-grid">
@@ -221,7 +228,7 @@ function ProviderForm({ original, initial, canStore, onDone }: { original: strin
             </select>
           </Field>
         </div>
-        <Field label="Base URL" error={fields.baseUrl}><input value={draft.baseUrl} onChange={(e) => setDraft({ ...draft, baseUrl: e.target.value })} aria-label="Base URL" /></Field>
+        <Field label="Base URL" error={fields.baseUrl}><input value={draft.baseUrl} onChange={(e) => (setTypos({}), setDraft({ ...draft, baseUrl: e.target.value }))} aria-label="Base URL" /></Field>
         <Field label="Where it runs" error={fields.local}>
           <select value={Object.keys(RUNS).find((k) => RUNS[k]?.local === draft.local)} onChange={(e) => setDraft({ ...draft, local: RUNS[e.target.value]?.local })} aria-label="Where it runs">
             {Object.entries(RUNS).map(([key, run]) => <option key={key} value={key}>{run.label}</option>)}
