@@ -11,7 +11,7 @@ import { useEffect, useRef, useState } from 'react';
 import { send, streamEvents } from '../../api/client';
 import { configQueries } from '../../api/queries/config';
 import type { PlaygroundWireAnswer, Trace, UpstreamSent } from '../../api/types';
-import { Badge, Card, copy, ErrorNote, Field, money } from '../../ui/parts';
+import { Badge, Card, copy, duration, ErrorNote, Field, money } from '../../ui/parts';
 import { DecisionList } from '../routing/decision-view';
 import { answerError, answerParts, API_LABELS, curlFor, requestFor, traceOf, type PlaygroundApi } from './wire';
 import { numberReader } from '../../ui/numbers';
@@ -203,7 +203,7 @@ function TraceView({ trace }: { trace: ShownTrace }) {
         <Badge tone={trace.cache === 'hit' ? 'info' : undefined}>cache {trace.cache}</Badge>
         {trace.tokens ? <span className="muted">{trace.tokens.input} in / {trace.tokens.output} out</span> : null}
         <span className="muted">{money(trace.cost)}</span>
-        <span className="muted">{trace.totalMs} ms{trace.firstTokenMs !== null ? `, first token ${trace.firstTokenMs} ms` : ''}</span>
+        <span className="muted">{duration(trace.totalMs)}{trace.firstTokenMs !== null ? `, first token ${duration(trace.firstTokenMs)}` : ''}</span>
       </div>
       {/* The decision lists every step; the attempts alone only for a trace without one. */}
       {trace.decision ? <DecisionList decision={trace.decision} /> : <ol className="timeline">
@@ -213,7 +213,7 @@ function TraceView({ trace }: { trace: ShownTrace }) {
         {trace.attempts.map((a, i) => (
           <li key={i}>
             <Badge tone={a.outcome === 'ok' ? 'ok' : 'bad'}>{a.outcome === 'ok' ? 'answered' : 'failed'}</Badge> <strong>{a.deployment}</strong>{' '}
-            <span className="muted">{a.latencyMs} ms{a.message ? ` · ${a.message}` : ''}</span>
+            <span className="muted">{duration(a.latencyMs)}{a.message ? ` · ${a.message}` : ''}</span>
           </li>
         ))}
       </ol>}

@@ -4,7 +4,7 @@
  * the Usage drawer and the Playground.
  */
 import type { DecisionView as Decision } from '../../api/types';
-import { Badge } from '../../ui/parts';
+import { Badge, duration } from '../../ui/parts';
 
 const REASONS: Record<string, string> = {
   disabled: 'disabled',
@@ -42,7 +42,7 @@ export function DecisionList({ decision }: { decision: Decision }) {
             <Badge tone={step.outcome === 'ok' ? 'ok' : step.outcome === 'failed' ? 'bad' : 'warn'}>{step.outcome === 'ok' ? 'answered' : step.outcome === 'failed' ? `failed: ${step.reason ?? ''}` : `skipped: ${REASONS[step.reason ?? ''] ?? step.reason}`}</Badge>{' '}
             <strong>{step.deployment}</strong>{' '}
             <span className="muted">
-              {step.ms !== undefined ? `${step.ms} ms` : ''}
+              {step.ms !== undefined ? duration(step.ms) : ''}
               {step.status ? ` · HTTP ${step.status}` : ''}
               {step.message ? ` · ${step.message}` : ''}
             </span>

@@ -10,7 +10,7 @@ import type { RollupPoint } from '../../api/types';
 import { DecisionList } from '../routing/decision-view';
 import { SessionKept, SessionsCard, SessionTotals } from './sessions-card';
 import { KeptBodies } from './kept-bodies';
-import { Badge, Card, Empty, ErrorNote, Field, Loading, Moment, money } from '../../ui/parts';
+import { Badge, Card, duration, Empty, ErrorNote, Field, Loading, Moment, money } from '../../ui/parts';
 
 const RANGES: Record<string, number> = { '24 hours': 1, '7 days': 7, '30 days': 30, '90 days': 90 };
 const COLORS = ['#2f6feb', '#d4731a', '#1a7f37', '#8250df', '#cf222e'];
@@ -231,7 +231,7 @@ function Rows({ params, onNext, onPrevious, exportUrl, onSession }: { params: Us
                   <td data-label="Tokens">{r.inputTokens ?? '-'} / {r.outputTokens ?? '-'}{r.tokensEstimated ? <span className="muted"> est.</span> : null}{r.cacheReadTokens ? <span className="muted"> · {r.cacheReadTokens} cached</span> : null}</td>
                   <td data-label="Cost">{money(r.cost)}</td>
                   <td data-label="Saved">{money(r.saved)}</td>
-                  <td data-label="Latency">{Math.round(r.totalMs)} ms</td>
+                  <td data-label="Latency">{duration(r.totalMs)}</td>
                 </tr>
               ))}
             </tbody>
@@ -277,7 +277,7 @@ function RequestDrawer({ requestId, onClose, onSession }: { requestId: string; o
               {detail.data.errorMessage ? <tr><td>Error</td><td className="error-message">{detail.data.errorMessage}</td></tr> : null}
               <tr><td>Tokens</td><td>{detail.data.inputTokens ?? '-'} in / {detail.data.outputTokens ?? '-'} out{detail.data.cacheReadTokens ? ` · ${detail.data.cacheReadTokens} cached` : ''}</td></tr>
               <tr><td>Cost</td><td>{money(detail.data.cost)} <span className="muted">(saved {money(detail.data.saved)})</span></td></tr>
-              <tr><td>Time</td><td>{Math.round(detail.data.totalMs)} ms{detail.data.ttftMs !== null ? `, first token ${Math.round(detail.data.ttftMs)} ms` : ''}</td></tr>
+              <tr><td>Time</td><td>{duration(detail.data.totalMs)}{detail.data.ttftMs !== null ? `, first token ${duration(detail.data.ttftMs)}` : ''}</td></tr>
             </tbody>
           </table>
           <h3>How it was routed</h3>
