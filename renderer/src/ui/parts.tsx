@@ -77,9 +77,9 @@ export function counted(n: number, noun: string): string {
   return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
 }
 
-/** A time as people read it: 840 ms, 12.4 s, 3 min 5 s (a local model's answer takes a minute or two: "84213 ms" is read digit by digit). */
+/** A time as people read it, as `switchyard usage tail` says it: 840 ms, 12.4 s, and past a minute 3 min 5 s (a local model's answer takes a minute or two: "84213 ms" is read digit by digit). */
 export function duration(ms: number): string {
-  if (ms < 10_000) return `${Math.round(ms)} ms`;
+  if (ms < 1_000) return `${Math.round(ms)} ms`;
   if (ms < 59_950) return `${(ms / 1000).toFixed(1)} s`;
   const seconds = Math.round(ms / 1000);
   return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
