@@ -2,14 +2,19 @@
  * The playground with a thinking model (a local qwen3 that thinks by default), in a real browser:
  * what it thought is shown apart from its answer, folded once the answer came, through each of
  * the three APIs (chat's reasoning, Messages' thinking blocks, Responses' reasoning summary),
- * streamed or whole.
+ * streamed or whole; and how hard it is asked to think, which a route's rule may route by.
  */
 import { expect, it } from 'vitest';
 import { twoProviders, useDashboard } from '../support/dashboard';
 
 const dashboard = useDashboard((upstreams) => {
   const config = twoProviders(upstreams);
-  return { ...config, deployments: [...config.deployments, { name: 'qwen', provider: 'local', model: 'qwen3:8b', think: true }] };
+  return {
+    ...config,
+    deployments: [...config.deployments, { name: 'qwen', provider: 'local', model: 'qwen3:8b', think: true }, { name: 'qwen-asked', provider: 'local', model: 'qwen3:8b' }],
+    // Requests that ask to think go to the thinking model.
+    routes: [...config.routes, { name: 'deep', deployments: ['qwen-asked'] }, { name: 'smart', deployments: ['llama'], rules: [{ when: { thinking: true }, use: 'deep' }] }],
+  };
 });
 
 it("shows what a thinking model thought apart from its answer, in each API's shape", async () => {
@@ -37,4 +42,36 @@ it("shows what a thinking model thought apart from its answer, in each API's sha
   await page.getByRole('button', { name: 'Send' }).click();
   await expect.poll(() => page.getByTestId('answer').last().textContent()).toBe('Echo: plain');
   expect(await page.getByTestId('thinking').count()).toBe(turns.length);
+});
+
+it("asks a model to think as hard as picked, in each API's words, and rehearses a route's rule for requests that think", async () => {
+  const { page, ollama } = dashboard;
+  await dashboard.go('/playground');
+  await page.getByLabel('Model').selectOption('smart');
+  const last = () => ollama.requests.filter((r) => r.path === '/api/chat').at(-1);
+  const turns = [['openai', 'high'], ['anthropic', 'medium'], ['responses', 'low']] as const;
+  for (const [index, [api, effort]] of turns.entries()) {
+    await page.getByLabel('API').selectOption(api);
+    await page.getByLabel('Thinking').selectOption(effort);
+    await page.getByLabel('Message').fill(`deep ${index}`);
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => page.getByTestId('answer').last().textContent(), { message: api }).toBe(`Echo: deep ${index}`);
+    // The rule sent it to the thinking model, asked to think (qwen3 thinks on or off); what it thought is shown.
+    expect(await page.getByTestId('trace').last().textContent(), api).toContain('Answered by qwen-asked');
+    expect(last()?.body, api).toMatchObject({ model: 'qwen3:8b', think: true });
+    expect(await page.getByTestId('thinking').last().textContent()).toBe('ThinkingLet me think about it.');
+  }
+  // Off: the route's first deployment answers, and a model that thinks by default is asked not to.
+  await page.getByLabel('Thinking').selectOption('none');
+  const thoughts = await page.getByTestId('thinking').count();
+  await page.getByLabel('Message').fill('quick');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await expect.poll(() => page.getByTestId('answer').last().textContent()).toBe('Echo: quick');
+  expect(await page.getByTestId('trace').last().textContent()).toContain('Answered by llama');
+  await page.getByLabel('Model').selectOption('qwen');
+  await page.getByLabel('Message').fill('no thoughts');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await expect.poll(() => page.getByTestId('answer').last().textContent()).toBe('Echo: no thoughts');
+  expect(last()?.body).toMatchObject({ model: 'qwen3:8b', think: false });
+  expect(await page.getByTestId('thinking').count()).toBe(thoughts);
 });

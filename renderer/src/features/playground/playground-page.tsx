@@ -2,9 +2,9 @@
  * Playground: a multi-turn chat through the real router, sent as any of the three APIs (OpenAI's
  * chat completions stream live; Messages and Responses go through their front doors and show what
  * that client would get), with each answer's attempt timeline, tokens, cost and cache status, the
- * request as it went upstream (translated or passed through), what a model thought (folded), a
- * system prompt, "simulate failure" toggles per deployment, Stop for an answer under way, and the
- * request as curl.
+ * request as it went upstream (translated or passed through), what a model thought (folded), how
+ * hard it thinks (a route's rule for thinking requests rehearsed), a system prompt, "simulate
+ * failure" toggles per deployment, Stop for an answer under way, and the request as curl.
  */
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
@@ -13,7 +13,7 @@ import { configQueries } from '../../api/queries/config';
 import type { PlaygroundWireAnswer, Trace, UpstreamSent } from '../../api/types';
 import { Badge, Card, copy, duration, ErrorNote, Field, money } from '../../ui/parts';
 import { DecisionList } from '../routing/decision-view';
-import { answerError, answerParts, API_LABELS, curlFor, requestFor, traceOf, type PlaygroundApi } from './wire';
+import { answerError, answerParts, API_LABELS, curlFor, requestFor, traceOf, type Effort, type PlaygroundApi } from './wire';
 import { numberReader } from '../../ui/numbers';
 
 type ShownTrace = Trace & { upstream?: UpstreamSent[] };
@@ -44,6 +44,7 @@ export function PlaygroundPage() {
   const [temperature, setTemperature] = useState('0.7');
   const [maxTokens, setMaxTokens] = useState('');
   const [system, setSystem] = useState('');
+  const [effort, setEffort] = useState<Effort>('');
   const [simulated, setSimulated] = useState<string[]>([]);
   const [api, setApi] = useState<PlaygroundApi>('openai');
   const [stream, setStream] = useState(true);
@@ -67,7 +68,7 @@ export function PlaygroundPage() {
   const chain = routes.data?.find((r) => r.name === model)?.deployments ?? (deployments.data?.some((d) => d.name === model) ? [model] : []);
   // Text that is no number is named under its field, and the turn is not sent (JSON would carry it as null, which the API takes as "not set").
   const numbers = numberReader();
-  const options = { model, stream, temperature: numbers.read('temperature', temperature), maxTokens: numbers.read('maxTokens', maxTokens), system };
+  const options = { model, stream, temperature: numbers.read('temperature', temperature), maxTokens: numbers.read('maxTokens', maxTokens), system, effort };
   const messagesOf = (list: Turn[]) => list.map(({ role, content }) => ({ role, content }));
 
   async function sendTurn() {
@@ -171,6 +172,15 @@ export function PlaygroundPage() {
               <Field label="Temperature" error={numbers.typos.temperature}><input value={temperature} onChange={(e) => setTemperature(e.target.value)} inputMode="decimal" /></Field>
               <Field label="Max tokens" error={numbers.typos.maxTokens}><input value={maxTokens} onChange={(e) => setMaxTokens(e.target.value)} inputMode="numeric" placeholder="default" /></Field>
             </div>
+            <Field label="Thinking">
+              <select value={effort} onChange={(e) => setEffort(e.target.value as Effort)} aria-label="Thinking">
+                <option value="">as the deployment does</option>
+                <option value="none">off</option>
+                <option value="low">low</option>
+                <option value="medium">medium</option>
+                <option value="high">high</option>
+              </select>
+            </Field>
             <Field label="System prompt">
               <textarea rows={2} value={system} onChange={(e) => setSystem(e.target.value)} placeholder="none (optional): sent with every turn" />
             </Field>

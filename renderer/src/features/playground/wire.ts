@@ -18,16 +18,28 @@ export interface Options {
   maxTokens: number | undefined;
   /** The system prompt ('' for none), where each API puts it: a system message, Messages' `system`, Responses' `instructions`. */
   system: string;
+  /** How hard the model thinks ('' as the deployment does), as each API asks it: `reasoning_effort`, Messages' `thinking` budget, Responses' `reasoning.effort`. */
+  effort: Effort;
 }
+
+export type Effort = '' | 'none' | 'low' | 'medium' | 'high';
+
+/** Messages' thinking budget for each effort, in the bands the gateway reads back as that effort (surfaces/anthropic/codec.ts). */
+const THINKING_BUDGET = { low: 1024, medium: 4096, high: 16384 } as const;
 
 type Message = { role: 'user' | 'assistant'; content: string };
 
 export function requestFor(api: PlaygroundApi, messages: Message[], o: Options): Record<string, unknown> {
   const sampling = o.temperature !== undefined ? { temperature: api === 'anthropic' ? Math.min(o.temperature, 1) : o.temperature } : {};
   const system = o.system.trim() ? o.system : undefined;
-  if (api === 'anthropic') return { model: o.model, max_tokens: o.maxTokens ?? 1024, ...(system ? { system } : {}), messages, stream: o.stream, ...sampling };
-  if (api === 'responses') return { model: o.model, ...(system ? { instructions: system } : {}), input: messages.map((m) => ({ role: m.role, content: m.content })), stream: o.stream, ...(o.maxTokens !== undefined ? { max_output_tokens: o.maxTokens } : {}), ...sampling };
-  return { model: o.model, messages: system ? [{ role: 'system', content: system }, ...messages] : messages, stream: o.stream, ...(o.maxTokens !== undefined ? { max_tokens: o.maxTokens } : {}), ...sampling };
+  if (api === 'anthropic') {
+    // Its answer must have room beyond the thinking: max_tokens above the budget.
+    const budget = o.effort && o.effort !== 'none' ? THINKING_BUDGET[o.effort] : 0;
+    const thinking = o.effort === 'none' ? { thinking: { type: 'disabled' } } : budget ? { thinking: { type: 'enabled', budget_tokens: budget } } : {};
+    return { model: o.model, max_tokens: o.maxTokens ?? budget + 1024, ...(system ? { system } : {}), messages, stream: o.stream, ...thinking, ...sampling };
+  }
+  if (api === 'responses') return { model: o.model, ...(system ? { instructions: system } : {}), input: messages.map((m) => ({ role: m.role, content: m.content })), stream: o.stream, ...(o.maxTokens !== undefined ? { max_output_tokens: o.maxTokens } : {}), ...(o.effort ? { reasoning: { effort: o.effort } } : {}), ...sampling };
+  return { model: o.model, messages: system ? [{ role: 'system', content: system }, ...messages] : messages, stream: o.stream, ...(o.maxTokens !== undefined ? { max_tokens: o.maxTokens } : {}), ...(o.effort ? { reasoning_effort: o.effort } : {}), ...sampling };
 }
 
 /** What a model thought before it answered (reasoning, thinking), where its answer says: shown apart from the answer. */
