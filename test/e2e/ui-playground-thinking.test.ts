@@ -60,6 +60,11 @@ it("asks a model to think as hard as picked, in each API's words, and rehearses 
     expect(await page.getByTestId('trace').last().textContent(), api).toContain('Answered by qwen-asked');
     expect(last()?.body, api).toMatchObject({ model: 'qwen3:8b', think: true });
     expect(await page.getByTestId('thinking').last().textContent()).toBe('ThinkingLet me think about it.');
+    if (api !== 'anthropic') continue;
+    // A thinking budget, and no temperature (Anthropic takes none but 1 with thinking on).
+    const curl = await page.locator('pre.snippet', { hasText: 'curl ' }).textContent();
+    expect(curl).toContain('"thinking":{"type":"enabled","budget_tokens":4096}');
+    expect(curl).not.toContain('temperature');
   }
   // Off: the route's first deployment answers, and a model that thinks by default is asked not to.
   await page.getByLabel('Thinking').selectOption('none');

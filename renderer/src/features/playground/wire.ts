@@ -1,7 +1,8 @@
 /**
  * The playground's three APIs: a conversation as a request in each (what a client of that API would
- * send), the answer's text back out of each (whole or as its stream's SSE text), and the request as
- * curl for the matching front door.
+ * send, with the system prompt and the thinking asked where each puts them), the answer's text and
+ * reasoning back out of each (whole or as its stream's SSE text), and the request as curl for the
+ * matching front door.
  */
 import { eventData } from '../../api/client';
 import type { PlaygroundWireAnswer, Trace } from '../../api/types';
@@ -36,7 +37,8 @@ export function requestFor(api: PlaygroundApi, messages: Message[], o: Options):
     // Its answer must have room beyond the thinking: max_tokens above the budget.
     const budget = o.effort && o.effort !== 'none' ? THINKING_BUDGET[o.effort] : 0;
     const thinking = o.effort === 'none' ? { thinking: { type: 'disabled' } } : budget ? { thinking: { type: 'enabled', budget_tokens: budget } } : {};
-    return { model: o.model, max_tokens: o.maxTokens ?? budget + 1024, ...(system ? { system } : {}), messages, stream: o.stream, ...thinking, ...sampling };
+    // Anthropic takes no temperature but 1 with thinking on ("temperature may only be set to 1 when thinking is enabled"): none is sent.
+    return { model: o.model, max_tokens: o.maxTokens ?? budget + 1024, ...(system ? { system } : {}), messages, stream: o.stream, ...thinking, ...(budget ? {} : sampling) };
   }
   if (api === 'responses') return { model: o.model, ...(system ? { instructions: system } : {}), input: messages.map((m) => ({ role: m.role, content: m.content })), stream: o.stream, ...(o.maxTokens !== undefined ? { max_output_tokens: o.maxTokens } : {}), ...(o.effort ? { reasoning: { effort: o.effort } } : {}), ...sampling };
   return { model: o.model, messages: system ? [{ role: 'system', content: system }, ...messages] : messages, stream: o.stream, ...(o.maxTokens !== undefined ? { max_tokens: o.maxTokens } : {}), ...(o.effort ? { reasoning_effort: o.effort } : {}), ...sampling };
