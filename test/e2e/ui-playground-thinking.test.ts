@@ -1,8 +1,9 @@
 /**
  * The playground with a thinking model (a local qwen3 that thinks by default), in a real browser:
  * what it thought is shown apart from its answer, folded once the answer came, through each of
- * the three APIs (chat's reasoning, Messages' thinking blocks, Responses' reasoning summary),
- * streamed or whole; and how hard it is asked to think, which a route's rule may route by.
+ * the four APIs (chat's reasoning, Messages' thinking blocks, Responses' reasoning summary,
+ * Ollama's thinking), streamed or whole; and how hard it is asked to think, which a route's rule
+ * may route by.
  */
 import { expect, it } from 'vitest';
 import { twoProviders, useDashboard } from '../support/dashboard';
@@ -24,7 +25,7 @@ it("shows what a thinking model thought apart from its answer, in each API's sha
   await dashboard.logIn();
   await dashboard.go('/playground');
   await page.getByLabel('Model').selectOption('qwen');
-  const turns: [string, boolean][] = [['openai', true], ['openai', false], ['anthropic', true], ['anthropic', false], ['responses', true], ['responses', false]];
+  const turns: [string, boolean][] = [['openai', true], ['openai', false], ['anthropic', true], ['anthropic', false], ['responses', true], ['responses', false], ['ollama', true], ['ollama', false]];
   for (const [index, [api, stream]] of turns.entries()) {
     await page.getByLabel('API').selectOption(api);
     await page.getByLabel('Stream').setChecked(stream);
@@ -49,7 +50,7 @@ it("asks a model to think as hard as picked, in each API's words, and rehearses 
   await dashboard.go('/playground');
   await page.getByLabel('Model').selectOption('smart');
   const last = () => ollama.requests.filter((r) => r.path === '/api/chat').at(-1);
-  const turns = [['openai', 'high'], ['anthropic', 'medium'], ['responses', 'low']] as const;
+  const turns = [['openai', 'high'], ['anthropic', 'medium'], ['responses', 'low'], ['ollama', 'high']] as const;
   for (const [index, [api, effort]] of turns.entries()) {
     await page.getByLabel('API').selectOption(api);
     await page.getByLabel('Thinking').selectOption(effort);

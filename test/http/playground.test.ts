@@ -56,6 +56,10 @@ describe('playground', () => {
     expect(streamed).toMatchObject({ status: 200, deployment: 'llama', contentType: 'text/event-stream; charset=utf-8' });
     expect(streamed.answer).toMatch(/event: response\.completed\n/);
     expect(streamed.upstream[0].url).toBe(`${t.ollama.url}/api/chat`);
+    // Ollama's own chat, streamed: its NDJSON lines as they came, not read as one JSON body.
+    const native = await wire({ api: 'ollama', body: { model: 'default', messages: [{ role: 'user', content: 'c d' }] } });
+    expect(native).toMatchObject({ status: 200, deployment: 'llama', contentType: 'application/x-ndjson' });
+    expect(native.answer.trim().split('\n').map((line: string) => JSON.parse(line).message.content).join('')).toBe('Echo: c d');
 
     const refused = await wire({ api: 'openai', body: { model: 'default', messages: [] } });
     expect(refused).toMatchObject({ status: 400, answer: { error: { type: 'invalid_request_error' } }, upstream: [] });

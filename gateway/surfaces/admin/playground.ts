@@ -35,7 +35,7 @@ export interface PlaygroundServices {
 }
 
 /** Where each API's requests go in, as a client would send them. */
-const FRONT_DOORS = { openai: '/v1/chat/completions', anthropic: '/v1/messages', responses: '/v1/responses' } as const;
+const FRONT_DOORS = { openai: '/v1/chat/completions', anthropic: '/v1/messages', responses: '/v1/responses', ollama: '/api/chat' } as const;
 
 export function playground(app: FastifyInstance, { router, catalog, usageLog, port }: PlaygroundServices): void {
   const schema = { body: PlaygroundInputSchema, response: { 200: PlaygroundAnswerSchema } };
@@ -67,7 +67,8 @@ export function playground(app: FastifyInstance, { router, catalog, usageLog, po
     return {
       status: answer.statusCode,
       contentType,
-      answer: contentType.includes('json') ? answer.json() : answer.body,
+      // NDJSON (Ollama's stream) is text, a JSON object per line.
+      answer: contentType.startsWith('application/json') ? answer.json() : answer.body,
       requestId,
       deployment: row?.deployment ?? null,
       provider: row?.provider ?? null,

@@ -191,7 +191,7 @@ export const PlaygroundAnswerSchema = Type.Object({ completion: Type.Unknown(), 
 /** A request in any front door's API, sent through that front door as a client would send it. */
 export const PlaygroundWireInputSchema = Type.Object(
   {
-    api: Type.Union([Type.Literal('openai'), Type.Literal('anthropic'), Type.Literal('responses')]),
+    api: Type.Union([Type.Literal('openai'), Type.Literal('anthropic'), Type.Literal('responses'), Type.Literal('ollama')]),
     body: Type.Record(Type.String(), Type.Unknown()),
     simulateFailures: Type.Optional(Type.Array(Name, { maxItems: 32 })),
   },

@@ -1,8 +1,8 @@
 /**
- * Playground: a multi-turn chat through the real router, sent as any of the three APIs (OpenAI's
- * chat completions stream live; Messages and Responses go through their front doors and show what
- * that client would get), with each answer's attempt timeline, tokens, cost and cache status, the
- * request as it went upstream (translated or passed through), what a model thought (folded), how
+ * Playground: a multi-turn chat through the real router, sent as any of the four APIs (OpenAI's
+ * chat completions stream live; Messages, Responses and Ollama's chat go through their front doors
+ * and show what that client would get), with each answer's attempt timeline, tokens, cost and cache
+ * status, the request as it went upstream (translated or passed through), what a model thought (folded), how
  * hard it thinks (a route's rule for thinking requests rehearsed), a system prompt, "simulate
  * failure" toggles per deployment, Stop for an answer under way, and the request as curl.
  */

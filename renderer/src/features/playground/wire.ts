@@ -1,5 +1,5 @@
 /**
- * The playground's three APIs: a conversation as a request in each (what a client of that API would
+ * The playground's four APIs: a conversation as a request in each (what a client of that API would
  * send, with the system prompt and the thinking asked where each puts them), the answer's text and
  * reasoning back out of each (whole or as its stream's SSE text), and the request as curl for the
  * matching front door.
@@ -7,10 +7,10 @@
 import { eventData } from '../../api/client';
 import type { PlaygroundWireAnswer, Trace } from '../../api/types';
 
-export type PlaygroundApi = 'openai' | 'anthropic' | 'responses';
+export type PlaygroundApi = 'openai' | 'anthropic' | 'responses' | 'ollama';
 
-export const API_LABELS: Record<PlaygroundApi, string> = { openai: 'OpenAI Chat Completions', anthropic: 'Anthropic Messages', responses: 'OpenAI Responses' };
-export const API_PATHS: Record<PlaygroundApi, string> = { openai: '/v1/chat/completions', anthropic: '/v1/messages', responses: '/v1/responses' };
+export const API_LABELS: Record<PlaygroundApi, string> = { openai: 'OpenAI Chat Completions', anthropic: 'Anthropic Messages', responses: 'OpenAI Responses', ollama: 'Ollama chat' };
+export const API_PATHS: Record<PlaygroundApi, string> = { openai: '/v1/chat/completions', anthropic: '/v1/messages', responses: '/v1/responses', ollama: '/api/chat' };
 
 export interface Options {
   model: string;
@@ -40,6 +40,11 @@ export function requestFor(api: PlaygroundApi, messages: Message[], o: Options):
     // Anthropic takes no temperature but 1 with thinking on ("temperature may only be set to 1 when thinking is enabled"): none is sent.
     return { model: o.model, max_tokens: o.maxTokens ?? budget + 1024, ...(system ? { system } : {}), messages, stream: o.stream, ...thinking, ...(budget ? {} : sampling) };
   }
+  // Ollama's think is on or off (a level only some models take); its sampling under options.
+  if (api === 'ollama') {
+    const options = { ...(o.temperature !== undefined ? { temperature: o.temperature } : {}), ...(o.maxTokens !== undefined ? { num_predict: o.maxTokens } : {}) };
+    return { model: o.model, messages: system ? [{ role: 'system', content: system }, ...messages] : messages, stream: o.stream, ...(o.effort ? { think: o.effort !== 'none' } : {}), ...(Object.keys(options).length > 0 ? { options } : {}) };
+  }
   if (api === 'responses') return { model: o.model, ...(system ? { instructions: system } : {}), input: messages.map((m) => ({ role: m.role, content: m.content })), stream: o.stream, ...(o.maxTokens !== undefined ? { max_output_tokens: o.maxTokens } : {}), ...(o.effort ? { reasoning: { effort: o.effort } } : {}), ...sampling };
   return { model: o.model, messages: system ? [{ role: 'system', content: system }, ...messages] : messages, stream: o.stream, ...(o.maxTokens !== undefined ? { max_tokens: o.maxTokens } : {}), ...(o.effort ? { reasoning_effort: o.effort } : {}), ...sampling };
 }
@@ -51,6 +56,20 @@ type Event = { type?: string; delta?: { type?: string; text?: string; thinking?:
 
 /** The answer's visible text and its reasoning, from a whole answer or from a stream's SSE text. */
 export function answerParts(api: PlaygroundApi, answer: unknown): Parts {
+  if (api === 'ollama') {
+    // A stream is NDJSON, a line per chunk; a whole answer, one such object.
+    const parts = { text: '', reasoning: '' };
+    for (const line of typeof answer === 'string' ? answer.split('\n') : [JSON.stringify(answer)]) {
+      try {
+        const message = (JSON.parse(line) as { message?: { content?: string; thinking?: string } }).message;
+        parts.text += message?.content ?? '';
+        parts.reasoning += message?.thinking ?? '';
+      } catch {
+        // a blank line
+      }
+    }
+    return parts;
+  }
   if (typeof answer === 'string') {
     const parts = { text: '', reasoning: '' };
     for (const data of eventData(answer)) {
@@ -96,10 +115,10 @@ function addEvent(api: PlaygroundApi, event: Event, parts: Parts): void {
   }
 }
 
-/** The error a front door answered, in any of the three shapes. */
+/** The error a front door answered, in any of the four shapes (Ollama's is a string). */
 export function answerError(answer: unknown): string | undefined {
-  const error = (answer as { error?: { message?: string } } | undefined)?.error;
-  return error?.message;
+  const error = (answer as { error?: { message?: string } | string } | undefined)?.error;
+  return typeof error === 'string' ? error : error?.message;
 }
 
 /** A wire answer's trace in the shape the trace view shows. */
