@@ -93,10 +93,16 @@ export function createBudgets(deps: { config: () => Config; defaultTimeZone: () 
     if (budgets !== source) {
       // A config change: budgets kept as they were keep their spend (and holds); changed ones (a limit
       // raised, a route or provider renamed) start from the rollups of each name they had, and keep
-      // what requests in flight hold of them (those requests are still under way); new ones hold nothing.
+      // what requests in flight hold of them (those requests are still under way); so does a budget
+      // renamed, where one name left and one came; new ones hold nothing.
       const before = new Map(tracked.map((t) => [JSON.stringify(t.config), t]));
       const named = new Map(tracked.map((t) => [t.config.name, t]));
-      tracked = (budgets ?? []).map((b) => before.get(JSON.stringify(b)) ?? start(b, now, named.get(b.name)?.inFlight));
+      const names = new Set((budgets ?? []).map((b) => b.name));
+      const gone = tracked.filter((t) => !names.has(t.config.name));
+      const came = (budgets ?? []).filter((b) => !named.has(b.name));
+      const renamed = gone.length === 1 && came.length === 1 ? { to: came[0], from: gone[0] } : undefined;
+      const held = (b: BudgetConfig) => named.get(b.name)?.inFlight ?? (b === renamed?.to ? renamed.from?.inFlight : undefined);
+      tracked = (budgets ?? []).map((b) => before.get(JSON.stringify(b)) ?? start(b, now, held(b)));
       source = budgets;
       verdicts.clear();
       verdictsUntil = 0;

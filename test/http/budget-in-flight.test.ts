@@ -100,7 +100,7 @@ describe('a budget with requests in flight', () => {
     expect(await send()).toMatchObject({ status: 200, answeredBy: 'mini' });
   });
 
-  it('keeps what requests in flight hold through an edit of the budget, and lets go when they end', async () => {
+  it('keeps what requests in flight hold through an edit of the budget and a rename, and lets go when they end', async () => {
     h.gateway.applyConfig(config({ scope: { provider: 'cloud' } }), 'test');
     await openai.setMode({ kind: 'slow-first-byte', delayMs: 2_000 });
     const first = send();
@@ -108,6 +108,9 @@ describe('a budget with requests in flight', () => {
     expect(await inFlightUsd()).toBeGreaterThan(0.008);
     // The limit raised a little from the dashboard while the request is under way: it is still held.
     expect((await h.admin('/admin/api/budgets/daily', { method: 'PATCH', body: JSON.stringify({ limitUsd: 0.016 }) })).status).toBe(200);
+    expect(await inFlightUsd()).toBeGreaterThan(0.008);
+    // And renamed: the same budget under another name.
+    expect((await h.admin('/admin/api/budgets/daily', { method: 'PATCH', body: JSON.stringify({ name: 'cloud-daily' }) })).status).toBe(200);
     expect(await inFlightUsd()).toBeGreaterThan(0.008);
     const second = send();
     await cloudReceived(2);
