@@ -12,7 +12,7 @@ import type { ProviderAdapter } from '../../providers/types';
 import type { Secrets } from '../../config/secrets';
 import type { Catalog } from '../../routing/catalog';
 import { fieldErrors } from './validation';
-import { typedHeaderKey, typedKey, withHeaderKey } from './typed-secrets';
+import { withTypedKeys } from './typed-secrets';
 import { ModelListSchema, NameParams, ProbeOutcomeSchema, ProviderTestSchema, type ProbeOutcome, type ProviderTest } from './schemas';
 
 const TEST_TIMEOUT_MS = 8_000;
@@ -44,16 +44,8 @@ export function providerTools(app: FastifyInstance, { catalog, secrets, config, 
 
   /** Tests a provider as typed in a form, before it is saved. */
   app.post<{ Body: ProviderTest }>('/providers/test', { schema: { body: ProviderTestSchema, response: { 200: ProbeOutcomeSchema } } }, async (request, reply) => {
-    const { apiKeyValue, headerKeyValues, ...provider } = request.body;
-    // Keys typed in (the API key's, headers') are used for this test only, under references of their own.
-    const typed = new Map<string, string>();
-    if (apiKeyValue !== undefined) typed.set((provider.apiKey = 'env:SWITCHYARD_TYPED_KEY'), typedKey(apiKeyValue, 'apiKeyValue'));
-    Object.entries(headerKeyValues ?? {}).forEach(([header, value], i) => {
-      const reference = `env:SWITCHYARD_TYPED_HEADER_KEY_${i}`;
-      typed.set(reference, typedHeaderKey(value, header, `headerKeyValues.${header}`));
-      provider.headers = withHeaderKey(provider.headers, header, reference);
-    });
-    // A stored one (its key, a header's) only where the stored config already sends it.
+    const { provider, typed } = withTypedKeys(request.body);
+    // A stored key (its API key's, a header's) is sent only where the stored config already sends it.
     const unsent = referencesOf(provider).find(({ reference }) => !typed.has(reference) && !mayTestWith(config(), reference, provider.baseUrl));
     if (unsent) {
       const message = `${unsent.reference} is not sent to ${originOf(provider.baseUrl) ?? provider.baseUrl} by any saved provider: ${unsent.field === 'apiKey' ? 'type the key in to test this one' : 'save the provider, then test it'}`;

@@ -81,3 +81,18 @@ export function secretNameFor(wanted: string, provider: ProviderConfig, others: 
   while (!free(`${stem}.${n}`)) n++;
   return `${stem}.${n}`;
 }
+
+/**
+ * A provider being tested with the keys typed in its form (the API key's, headers'), each put under
+ * a reference of its own and resolved from `typed` for this test only: none is kept.
+ */
+export function withTypedKeys({ apiKeyValue, headerKeyValues, ...provider }: ProviderConfig & { apiKeyValue?: string; headerKeyValues?: Record<string, string> }): { provider: ProviderConfig; typed: Map<string, string> } {
+  const typed = new Map<string, string>();
+  if (apiKeyValue !== undefined) typed.set((provider.apiKey = 'env:SWITCHYARD_TYPED_KEY'), typedKey(apiKeyValue, 'apiKeyValue'));
+  Object.entries(headerKeyValues ?? {}).forEach(([header, value], i) => {
+    const reference = `env:SWITCHYARD_TYPED_HEADER_KEY_${i}`;
+    typed.set(reference, typedHeaderKey(value, header, `headerKeyValues.${header}`));
+    provider.headers = withHeaderKey(provider.headers, header, reference);
+  });
+  return { provider, typed };
+}
