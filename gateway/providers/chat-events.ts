@@ -38,7 +38,9 @@ export async function* chunksOf(stream: OpenStream, providerName: string): Async
       if (!finished && last) yield normalize({ id: last.id, object: 'chat.completion.chunk', created: last.created, model: last.model, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: calls ? 'tool_calls' : 'stop' }] });
       return;
     }
-    const chunk = normalize(chunkIn(event.data, providerName));
+    const read = chunkIn(event.data, providerName);
+    if (carriesNothing(read)) continue;
+    const chunk = normalize(read);
     finished ||= chunk.choices.some((choice) => choice.finish_reason);
     calls ||= chunk.choices.some((choice) => (choice.delta?.tool_calls?.length ?? 0) > 0);
     last = chunk;
@@ -58,6 +60,7 @@ export function completionFromEvents(text: string, providerName: string): ChatCo
     }
     const chunk = chunkIn(event.data, providerName);
     if (chunk.choices.some((choice) => 'message' in choice)) return normalizeCompletion(chunk as unknown as ChatCompletion);
+    if (carriesNothing(chunk)) continue;
     chunks.push(normalize(chunk));
   }
   if (!(done && chunks.length > 0) && !chunks.some((chunk) => chunk.choices.some((choice) => choice.finish_reason))) {
@@ -84,6 +87,17 @@ function completionIn(text: string, providerName: string): ChatCompletion {
     throw new UpstreamError('upstream_protocol', `${providerName} answered a stream request with JSON that is not a chat completion`);
   }
   return normalizeCompletion(payload);
+}
+
+/**
+ * Azure OpenAI's content filter sends events of its own among the chunks, under an empty id and
+ * model: the prompt's results first (no choices, no usage) and, with its asynchronous filter,
+ * annotations (a choice with results and offsets but no delta), one even after the finish reason.
+ * They carry nothing of the answer, and a client written for OpenAI's stream reads
+ * `choices[0].delta` of every chunk but the usage's (or takes the first chunk's id), so they stop here.
+ */
+function carriesNothing(chunk: ChatCompletionChunk): boolean {
+  return !chunk.usage && chunk.choices.every((choice) => choice.delta === undefined && !choice.finish_reason);
 }
 
 function chunkIn(data: string, providerName: string): ChatCompletionChunk {

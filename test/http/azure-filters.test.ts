@@ -1,0 +1,76 @@
+/**
+ * Azure OpenAI streams its content filter's results among the chunks: a first event for the prompt
+ * with no choices and an empty id, model and object, and with the asynchronous filter, annotation
+ * events whose choice has no delta, one after the finish reason. Every client API must get the
+ * answer whole, with the answer's own id and model, and nothing of the annotations in between.
+ */
+import Anthropic from '@anthropic-ai/sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FakeServer } from '../support/fake-server';
+import { startFakeOpenAI } from '../support/fake-openai';
+import { startGateway, stopAll, type Harness } from '../support/harness';
+
+let standard: FakeServer, asynchronous: FakeServer, streamsAll: FakeServer, h: Harness;
+
+beforeAll(async () => {
+  [standard, asynchronous, streamsAll] = await Promise.all([startFakeOpenAI({ azureFilter: 'default' }), startFakeOpenAI({ azureFilter: 'asynchronous' }), startFakeOpenAI({ azureFilter: 'asynchronous', alwaysStreams: true })]);
+  h = await startGateway({
+    version: 1,
+    providers: [
+      { name: 'azure', kind: 'openai', baseUrl: `${standard.url}/v1`, apiKey: 'env:TEST_KEY' },
+      { name: 'azure-async', kind: 'openai', baseUrl: `${asynchronous.url}/v1`, apiKey: 'env:TEST_KEY' },
+      { name: 'azure-proxy', kind: 'openai', baseUrl: `${streamsAll.url}/v1`, apiKey: 'env:TEST_KEY' },
+    ],
+    deployments: [
+      { name: 'gpt', provider: 'azure', model: 'gpt-4.1' },
+      { name: 'gpt-async', provider: 'azure-async', model: 'gpt-4.1' },
+      { name: 'gpt-proxied', provider: 'azure-proxy', model: 'gpt-4.1' },
+    ],
+    routes: [],
+  });
+});
+afterAll(() => stopAll(h, standard, asynchronous, streamsAll));
+
+const city = { type: 'object' as const, properties: { city: { type: 'string' } } };
+
+describe.each(['gpt', 'gpt-async'])('Azure OpenAI with its content filter (%s)', (model) => {
+  it('streams chat whole, under the answer id, with the usage', async () => {
+    const chunks = [];
+    for await (const chunk of await h.openai.chat.completions.create({ model, stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'one two three' }] })) chunks.push(chunk);
+    expect(chunks.map((c) => c.choices[0]?.delta?.content ?? '').join('')).toBe('Echo: one two three');
+    expect(new Set(chunks.map((c) => c.id)).size).toBe(1);
+    expect(chunks[0]?.id).toMatch(/^chatcmpl-/);
+    expect(chunks.every((c) => c.model === 'gpt-4.1' && c.object === 'chat.completion.chunk' && c.created > 0)).toBe(true);
+    // Every chunk but the usage's has its choice, as OpenAI's stream has.
+    expect(chunks.slice(0, -1).every((c) => c.choices[0]?.delta !== undefined)).toBe(true);
+    expect(chunks.at(-1)?.usage?.completion_tokens).toBeGreaterThan(0);
+    const whole = await h.openai.chat.completions.stream({ model, messages: [{ role: 'user', content: 'call it' }], tools: [{ type: 'function', function: { name: 'weather', parameters: city } }] }).finalChatCompletion();
+    expect(whole.choices[0]).toMatchObject({ finish_reason: 'tool_calls', message: { tool_calls: [{ function: { name: 'weather', arguments: '{"city":"Paris"}' } }] } });
+  });
+
+  it('answers Messages, Responses and Ollama clients whole', async () => {
+    const anthropic = new Anthropic({ baseURL: h.url, apiKey: 'any', maxRetries: 0 });
+    const message = await anthropic.messages.stream({ model, max_tokens: 200, messages: [{ role: 'user', content: 'one two three' }] }).finalMessage();
+    expect(message).toMatchObject({ stop_reason: 'end_turn', content: [{ type: 'text', text: 'Echo: one two three' }] });
+    expect(message.id).toMatch(/^msg_/);
+    expect(message.usage.output_tokens).toBeGreaterThan(0);
+
+    const response = await h.openai.responses.stream({ model, input: 'one two three' }).finalResponse();
+    expect(response).toMatchObject({ status: 'completed', output_text: 'Echo: one two three' });
+
+    let text = '';
+    for await (const line of await h.ollama.chat({ model, stream: true, messages: [{ role: 'user', content: 'one two three' }] })) text += line.message.content;
+    expect(text).toBe('Echo: one two three');
+
+    const { rows } = (await h.admin('/admin/api/usage?limit=3').then((r) => r.json())) as { rows: { deployment: string; status: number; errorClass: string | null; outputTokens: number | null }[] };
+    expect(rows.map((r) => [r.deployment, r.status, r.errorClass])).toEqual(Array(3).fill([model, 200, null]));
+  });
+});
+
+describe("a whole answer a server streams with Azure's annotations", () => {
+  it('is gathered under the answer id', async () => {
+    const completion = await h.openai.chat.completions.create({ model: 'gpt-proxied', messages: [{ role: 'user', content: 'one two three' }] });
+    expect(completion.id).toMatch(/^chatcmpl-/);
+    expect(completion).toMatchObject({ model: 'gpt-4.1', choices: [{ finish_reason: 'stop', message: { content: 'Echo: one two three' } }] });
+  });
+});

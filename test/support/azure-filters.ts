@@ -1,0 +1,24 @@
+/**
+ * Azure OpenAI's content filter as it shows in a chat stream: a first event for the prompt's
+ * results (`prompt_filter_results`, no choices, an empty id, model and object, created 0), each
+ * choice carrying its `content_filter_results`, and with the asynchronous filter, annotation
+ * events of their own (a choice with results and offsets but no delta, again with an empty id),
+ * one of them after the finish reason (learn.microsoft.com/azure/foundry/openai/concepts/content-streaming).
+ */
+export type AzureFilter = 'default' | 'asynchronous';
+
+const SAFE = { filtered: false, severity: 'safe' };
+const RESULTS = { hate: SAFE, self_harm: SAFE, sexual: SAFE, violence: SAFE };
+const ANNOTATION = { id: '', object: '', created: 0, model: '' };
+
+export function withAzureFilters(events: Record<string, unknown>[], filter: AzureFilter): Record<string, unknown>[] {
+  const prompt = { ...ANNOTATION, choices: [], prompt_filter_results: [{ prompt_index: 0, content_filter_results: RESULTS }] };
+  const filtered = events.map((event) => ({ ...event, choices: (event.choices as Record<string, unknown>[]).map((choice) => ({ ...choice, content_filter_results: filter === 'default' ? RESULTS : {} })) }));
+  if (filter === 'default') return [prompt, ...filtered];
+  const annotation = (end: number) => ({ ...ANNOTATION, choices: [{ index: 0, finish_reason: null, content_filter_results: RESULTS, content_filter_offsets: { check_offset: end, start_offset: 0, end_offset: end } }] });
+  const finish = filtered.findIndex((event) => (event.choices as { finish_reason?: unknown }[]).some((choice) => choice.finish_reason));
+  const middle = Math.max(1, Math.floor((finish < 0 ? filtered.length : finish) / 2));
+  const out = [prompt, ...filtered.slice(0, middle), annotation(10), ...filtered.slice(middle)];
+  out.splice(finish < 0 ? out.length : finish + 3, 0, annotation(40));
+  return out;
+}
