@@ -27,6 +27,11 @@ export function errorBodyOf(text: string, status: number): UpstreamErrorBody {
     const plain = text.trim().slice(0, 500);
     return { message: plain || `HTTP ${status}`, param: null, code: null };
   }
+  return errorBodyFrom(json, text.slice(0, 500) || `HTTP ${status}`);
+}
+
+/** An error answer already parsed (an error event of a stream too); `otherwise` is its message where it names none. */
+export function errorBodyFrom(json: unknown, otherwise: string): UpstreamErrorBody {
   if (Array.isArray(json)) json = json[0];
   const error = (json as { error?: unknown } | null)?.error;
   if (typeof error === 'string') return { message: error, param: null, code: null };
@@ -43,7 +48,7 @@ export function errorBodyOf(text: string, status: number): UpstreamErrorBody {
     };
   }
   const message = (json as { message?: unknown } | null)?.message;
-  return { message: typeof message === 'string' ? message : text.slice(0, 500) || `HTTP ${status}`, param: null, code: null };
+  return { message: typeof message === 'string' ? message : otherwise, param: null, code: null };
 }
 
 /** Google's `RetryInfo` detail: `{"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "37s"}`. */

@@ -28,6 +28,7 @@ import { maxOutputOf } from '../models/facts';
 import { createTransport, defaultTimeouts } from './transport';
 import { isLocalProvider, isOnLocalNetwork } from './locality';
 import type { CallContext, NativeEndpoint, ProviderAdapter, ProviderContext } from './types';
+import { failureInAnswer } from './stream-errors';
 import { sseEvents } from './upstream-streams';
 
 /** The API version sent when the client named none (another front door's request). */
@@ -166,7 +167,7 @@ async function* translated(events: AsyncIterable<{ event: string | undefined; da
     } catch {
       throw new UpstreamError('upstream_protocol', `${providerName} sent a stream event that is not JSON`);
     }
-    if (event.type === 'error') throw new UpstreamError('upstream_5xx', `${providerName} failed mid-stream: ${'error' in event ? (event.error?.message ?? 'error') : 'error'}`);
+    if (event.type === 'error') throw failureInAnswer(providerName, event);
     if (event.type === 'ping') continue;
     yield* translate(event as RawMessageStreamEvent);
   }

@@ -8,6 +8,7 @@
 import { UpstreamError } from '../errors';
 import { chunksFromCompletion, completionFromChunks, type ChatCompletion, type ChatCompletionChunk } from '../wire/canonical';
 import { createChunkNormalizer, normalizeCompletion } from '../wire/normalize';
+import { failureInAnswer } from './stream-errors';
 import type { OpenStream } from './transport';
 import { sseEvents, sseEventsIn, wholeText } from './upstream-streams';
 
@@ -81,8 +82,7 @@ function completionIn(text: string, providerName: string): ChatCompletion {
   } catch {
     throw new UpstreamError('upstream_protocol', `${providerName} answered a stream request with JSON it could not parse`);
   }
-  const error = (payload as { error?: { message?: string } } | null)?.error;
-  if (error) throw new UpstreamError('upstream_5xx', `${providerName} failed: ${error.message ?? 'unknown error'}`);
+  if ((payload as { error?: unknown } | null)?.error) throw failureInAnswer(providerName, payload, 'failed');
   if (!isCompletion(payload) || !payload.choices.some((choice) => choice.message)) {
     throw new UpstreamError('upstream_protocol', `${providerName} answered a stream request with JSON that is not a chat completion`);
   }
@@ -107,8 +107,7 @@ function chunkIn(data: string, providerName: string): ChatCompletionChunk {
   } catch {
     throw new UpstreamError('upstream_protocol', `${providerName} sent a stream event that is not JSON`);
   }
-  const error = (payload as { error?: { message?: string } } | null)?.error;
-  if (error) throw new UpstreamError('upstream_5xx', `${providerName} failed mid-stream: ${error.message ?? 'unknown error'}`);
+  if ((payload as { error?: unknown } | null)?.error) throw failureInAnswer(providerName, payload);
   if (!isCompletion(payload)) throw new UpstreamError('upstream_protocol', `${providerName} sent a stream event that is not a chat completion chunk`);
   return payload as unknown as ChatCompletionChunk;
 }

@@ -4,7 +4,8 @@
  * event lets the request fall back; after it, the stream ends with the front door's error).
  */
 import { GatewayError, UpstreamError } from '../errors';
-import { MESSAGES_END, streamError } from '../wire/anthropic-answers';
+import { MESSAGES_END } from '../wire/anthropic-answers';
+import { failureInAnswer } from './stream-errors';
 import type { CallContext, NativeEndpoint, NativeEvent } from './types';
 import type { Transport } from './transport';
 import { ndjsonObjects, sseEvents, type SseEvent } from './upstream-streams';
@@ -58,7 +59,7 @@ export async function nativeStream(transport: Transport, endpoint: NativeEndpoin
 /** Ollama reports a failure after the stream began as a line `{"error": "..."}`. */
 async function* ollamaLines(objects: AsyncIterable<Record<string, unknown>>, providerName: string): AsyncGenerator<NativeEvent> {
   for await (const data of objects) {
-    if (typeof data.error === 'string') throw new UpstreamError('upstream_5xx', `${providerName} failed mid-stream: ${data.error}`);
+    if (typeof data.error === 'string') throw failureInAnswer(providerName, data);
     yield { data };
   }
 }
@@ -76,11 +77,8 @@ async function* sseJson(events: AsyncIterable<SseEvent>, providerName: string): 
     // OpenAI-compatible servers report a failure mid-stream as an unnamed event `{"error": {...}}`.
     const type = event ?? (typeof data.type === 'string' ? data.type : data.error ? 'error' : undefined);
     // Anthropic's error event carries `error: {type, message}`; the Responses API's has `code` and `message` at its top.
-    if (type === 'error') throw streamError(providerName, (data.error ? data : { error: { type: String(data.code ?? 'api_error'), message: String(data.message ?? 'error') } }) as { error?: { type?: string; message?: string } });
-    if (type === 'response.failed') {
-      const error = (data.response as { error?: { message?: string } } | undefined)?.error;
-      throw new UpstreamError('upstream_5xx', `${providerName} failed mid-stream: ${error?.message ?? 'response.failed'}`);
-    }
+    if (type === 'error') throw failureInAnswer(providerName, data.error ? data : { error: { code: data.code ?? 'api_error', message: data.message ?? 'error' } });
+    if (type === 'response.failed') throw failureInAnswer(providerName, { error: (data.response as { error?: unknown } | undefined)?.error ?? { message: 'response.failed' } });
     yield { event: type, data };
   }
 }

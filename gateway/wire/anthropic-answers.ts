@@ -5,7 +5,6 @@
  * reason and usage.
  */
 import type { Message, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
-import { UpstreamError, failureForStatus } from '../errors';
 import type { ChatCompletion, ChatCompletionChunk, Delta, Message as ChatMessage } from './canonical';
 import type { SignedThinking } from './signed-thinking';
 
@@ -56,28 +55,6 @@ export function fromMessage(message: Message): ChatCompletion {
 
 /** The end of a Messages stream; an `error` event is a failure of the deployment. */
 export const MESSAGES_END = { name: 'message_stop', isEnd: (event: { event: string | undefined }) => event.event === 'message_stop' };
-
-/** Anthropic's mid-stream `error` event, as the failure it reports (overloaded: the deployment's 5xx). */
-const ERROR_TYPE_STATUS: Record<string, number> = {
-  invalid_request_error: 400,
-  authentication_error: 401,
-  billing_error: 402,
-  permission_error: 403,
-  not_found_error: 404,
-  request_too_large: 413,
-  rate_limit_error: 429,
-  api_error: 500,
-  overloaded_error: 529,
-};
-
-export function streamError(providerName: string, data: { error?: { type?: string; message?: string } }): UpstreamError {
-  const type = data.error?.type ?? 'api_error';
-  const body = { message: data.error?.message ?? type, type };
-  // The same classes as the status each error type comes with over HTTP.
-  const status = ERROR_TYPE_STATUS[type] ?? 500;
-  // The status goes with it, so a Messages client is told the same type (an overload stays an overload).
-  return new UpstreamError(failureForStatus(status, body), `${providerName} failed mid-stream: ${body.message}`, { status, upstreamError: body });
-}
 
 /**
  * A stateful translator from Messages stream events to canonical chunks: text, thinking and tool

@@ -209,7 +209,7 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
   if (mode.kind === 'stall') return; // open and silent: the reader's idle timeout ends it
   // As OpenAI-compatible servers report a failure after the stream began: an event that is no chunk.
   if (mode.kind === 'error-event') {
-    res.end(`data: ${JSON.stringify({ error: { message: 'The server had an error while processing your request.', type: 'server_error', param: null, code: null } })}\n\n`);
+    res.end(`data: ${JSON.stringify(mode.event ?? { error: { message: 'The server had an error while processing your request.', type: 'server_error', param: null, code: null } })}\n\n`);
     return;
   }
   if (mode.kind === 'truncated' || options.endsWithoutDone) return void res.end();

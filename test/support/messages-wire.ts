@@ -230,7 +230,7 @@ export async function answerMessages(request: RecordedRequest, res: ServerRespon
     if (chunkDelayMs) await new Promise((r) => setTimeout(r, chunkDelayMs));
   }
   // As Anthropic reports an overload after the stream began (often right after message_start).
-  if (mode.kind === 'error-event') res.end(`event: error\ndata: ${JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } })}\n\n`);
+  if (mode.kind === 'error-event') res.end(`event: error\ndata: ${JSON.stringify(mode.event ?? { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } })}\n\n`);
   else if (mode.kind === 'reset-mid-stream') resetAfterFlush(res);
   else if (mode.kind !== 'open-after-end') res.end();
 }
