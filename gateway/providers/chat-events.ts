@@ -100,6 +100,11 @@ function carriesNothing(chunk: ChatCompletionChunk): boolean {
   return !chunk.usage && chunk.choices.every((choice) => choice.delta === undefined && !choice.finish_reason);
 }
 
+function isUsageWithoutChoices(payload: unknown): payload is Record<string, unknown> {
+  const value = payload as { choices?: unknown; usage?: unknown } | null;
+  return typeof value === 'object' && value !== null && value.choices === undefined && typeof value.usage === 'object' && value.usage !== null;
+}
+
 function chunkIn(data: string, providerName: string): ChatCompletionChunk {
   let payload: unknown;
   try {
@@ -108,6 +113,8 @@ function chunkIn(data: string, providerName: string): ChatCompletionChunk {
     throw new UpstreamError('upstream_protocol', `${providerName} sent a stream event that is not JSON`);
   }
   if ((payload as { error?: unknown } | null)?.error) throw failureInAnswer(providerName, payload);
+  // A usage chunk without `choices` (servers that leave out what is empty) is the usage chunk all the same.
+  if (isUsageWithoutChoices(payload)) return { ...payload, choices: [] } as unknown as ChatCompletionChunk;
   if (!isCompletion(payload)) throw new UpstreamError('upstream_protocol', `${providerName} sent a stream event that is not a chat completion chunk`);
   return payload as unknown as ChatCompletionChunk;
 }

@@ -54,6 +54,8 @@ export function createChunkNormalizer(): (chunk: ChatCompletionChunk) => ChatCom
         choice.finish_reason = choice.finish_reason ? 'stop' : null;
       }
       choice.delta ??= {};
+      // MiniMax's API gives deltas an empty role, which strict clients refuse.
+      if ('role' in choice.delta && !choice.delta.role) delete choice.delta.role;
       adoptReasoning(choice.delta as Delta);
       argumentsAsText(choice.delta.tool_calls);
       const state = indexCalls(calls, choice.index, choice.delta.tool_calls as CallDelta[] | undefined);

@@ -9,7 +9,7 @@ import { cutAtStop, fakeLogprob, replyFor, wordsOf } from './replies';
 import { answerResponses, compactionFor, obfuscation } from './responses-wire';
 import { chatRefusal, responsesRefusal } from './openai-refusals';
 import { usageAsServed, usageFor, type UsageShape } from './served-usage';
-import { withAzureFilters, type AzureFilter } from './azure-filters';
+import { withQuirk, type ChunkQuirk } from './chunk-quirks';
 
 export interface FakeOpenAIOptions extends UsageShape {
   /** Milliseconds between stream chunks. */
@@ -67,8 +67,8 @@ export interface FakeOpenAIOptions extends UsageShape {
   models?: Record<string, unknown>[];
   /** Give the models list as a bare array, as Together's API does, not `{object, data}`. */
   bareModelsList?: boolean;
-  /** Stream chat with Azure OpenAI's content filter results and annotation events, as its default or asynchronous filter sends them. */
-  azureFilter?: AzureFilter;
+  /** Stream chat as a server off OpenAI's contract does (Azure OpenAI's content filter events, a usage chunk without choices, ...: chunk-quirks.ts). */
+  chunkQuirk?: ChunkQuirk;
 }
 
 export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<FakeServer> {
@@ -194,7 +194,7 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
   }
 
   for (const event of events) Object.assign(event as Record<string, unknown>, obfuscation(body));
-  if (options.azureFilter) events.splice(0, events.length, ...withAzureFilters(events as Record<string, unknown>[], options.azureFilter));
+  if (options.chunkQuirk) events.splice(0, events.length, ...withQuirk(events as Record<string, unknown>[], options.chunkQuirk));
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
   const limit = mode.kind === 'reset-mid-stream' || mode.kind === 'truncated' || mode.kind === 'error-event' || mode.kind === 'stall' ? mode.chunks : events.length;
   for (let i = 0; i < Math.min(limit, events.length); i++) {

@@ -1,17 +1,33 @@
 /**
- * Azure OpenAI's content filter as it shows in a chat stream: a first event for the prompt's
+ * Chat streams as servers off OpenAI's contract send them:
+ *
+ * - `default` and `asynchronous`: Azure OpenAI's content filter as it shows in a chat stream: a first event for the prompt's
  * results (`prompt_filter_results`, no choices, an empty id, model and object, created 0), each
  * choice carrying its `content_filter_results`, and with the asynchronous filter, annotation
  * events of their own (a choice with results and offsets but no delta, again with an empty id),
  * one of them after the finish reason (learn.microsoft.com/azure/foundry/openai/concepts/content-streaming).
+ * - `usage-without-choices`: the usage chunk with no `choices` at all (ROCm ATOM before #1711, servers
+ *   that leave out what is empty).
+ * - `empty-role`: every delta's `role` an empty string after the first (MiniMax's API).
  */
-export type AzureFilter = 'default' | 'asynchronous';
+export type ChunkQuirk = 'default' | 'asynchronous' | 'usage-without-choices' | 'empty-role';
+
+export function withQuirk(events: Record<string, unknown>[], quirk: ChunkQuirk): Record<string, unknown>[] {
+  if (quirk === 'usage-without-choices') return events.map((event) => (Array.isArray(event.choices) && event.choices.length === 0 ? withoutChoices(event) : event));
+  if (quirk === 'empty-role') return events.map((event, i) => (i === 0 ? event : { ...event, choices: (event.choices as Record<string, unknown>[]).map((choice) => ({ ...choice, delta: { role: '', ...(choice.delta as object) } })) }));
+  return withAzureFilters(events, quirk);
+}
+
+function withoutChoices(event: Record<string, unknown>): Record<string, unknown> {
+  const { choices: _, ...rest } = event;
+  return rest;
+}
 
 const SAFE = { filtered: false, severity: 'safe' };
 const RESULTS = { hate: SAFE, self_harm: SAFE, sexual: SAFE, violence: SAFE };
 const ANNOTATION = { id: '', object: '', created: 0, model: '' };
 
-export function withAzureFilters(events: Record<string, unknown>[], filter: AzureFilter): Record<string, unknown>[] {
+function withAzureFilters(events: Record<string, unknown>[], filter: 'default' | 'asynchronous'): Record<string, unknown>[] {
   const prompt = { ...ANNOTATION, choices: [], prompt_filter_results: [{ prompt_index: 0, content_filter_results: RESULTS }] };
   const filtered = events.map((event) => ({ ...event, choices: (event.choices as Record<string, unknown>[]).map((choice) => ({ ...choice, content_filter_results: filter === 'default' ? RESULTS : {} })) }));
   if (filter === 'default') return [prompt, ...filtered];

@@ -1,8 +1,11 @@
 /**
- * Azure OpenAI streams its content filter's results among the chunks: a first event for the prompt
- * with no choices and an empty id, model and object, and with the asynchronous filter, annotation
- * events whose choice has no delta, one after the finish reason. Every client API must get the
- * answer whole, with the answer's own id and model, and nothing of the annotations in between.
+ * Chat chunks off OpenAI's contract, as the gateway meets them upstream. Azure OpenAI streams its
+ * content filter's results among the chunks: a first event for the prompt with no choices and an
+ * empty id, model and object, and with the asynchronous filter, annotation events whose choice has
+ * no delta, one after the finish reason. Some servers send the usage chunk without `choices`
+ * (the stream failed as "not a chat completion chunk"); MiniMax's API gives deltas an empty `role`.
+ * Every client API must get the answer whole, with the answer's own id and model and its usage,
+ * and chat clients chunks as OpenAI sends them.
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,30 +13,40 @@ import type { FakeServer } from '../support/fake-server';
 import { startFakeOpenAI } from '../support/fake-openai';
 import { startGateway, stopAll, type Harness } from '../support/harness';
 
-let standard: FakeServer, asynchronous: FakeServer, streamsAll: FakeServer, h: Harness;
+let standard: FakeServer, asynchronous: FakeServer, streamsAll: FakeServer, bare: FakeServer, minimax: FakeServer, h: Harness;
 
 beforeAll(async () => {
-  [standard, asynchronous, streamsAll] = await Promise.all([startFakeOpenAI({ azureFilter: 'default' }), startFakeOpenAI({ azureFilter: 'asynchronous' }), startFakeOpenAI({ azureFilter: 'asynchronous', alwaysStreams: true })]);
+  [standard, asynchronous, streamsAll, bare, minimax] = await Promise.all([
+    startFakeOpenAI({ chunkQuirk: 'default' }),
+    startFakeOpenAI({ chunkQuirk: 'asynchronous' }),
+    startFakeOpenAI({ chunkQuirk: 'asynchronous', alwaysStreams: true }),
+    startFakeOpenAI({ chunkQuirk: 'usage-without-choices' }),
+    startFakeOpenAI({ chunkQuirk: 'empty-role' }),
+  ]);
   h = await startGateway({
     version: 1,
     providers: [
       { name: 'azure', kind: 'openai', baseUrl: `${standard.url}/v1`, apiKey: 'env:TEST_KEY' },
       { name: 'azure-async', kind: 'openai', baseUrl: `${asynchronous.url}/v1`, apiKey: 'env:TEST_KEY' },
       { name: 'azure-proxy', kind: 'openai', baseUrl: `${streamsAll.url}/v1`, apiKey: 'env:TEST_KEY' },
+      { name: 'bare', kind: 'openai', baseUrl: `${bare.url}/v1`, local: true },
+      { name: 'minimax', kind: 'openai', baseUrl: `${minimax.url}/v1`, apiKey: 'env:TEST_KEY' },
     ],
     deployments: [
       { name: 'gpt', provider: 'azure', model: 'gpt-4.1' },
       { name: 'gpt-async', provider: 'azure-async', model: 'gpt-4.1' },
       { name: 'gpt-proxied', provider: 'azure-proxy', model: 'gpt-4.1' },
+      { name: 'atom', provider: 'bare', model: 'gpt-4.1' },
+      { name: 'm2', provider: 'minimax', model: 'gpt-4.1' },
     ],
     routes: [],
   });
 });
-afterAll(() => stopAll(h, standard, asynchronous, streamsAll));
+afterAll(() => stopAll(h, standard, asynchronous, streamsAll, bare, minimax));
 
 const city = { type: 'object' as const, properties: { city: { type: 'string' } } };
 
-describe.each(['gpt', 'gpt-async'])('Azure OpenAI with its content filter (%s)', (model) => {
+describe.each(['gpt', 'gpt-async', 'atom', 'm2'])('a server off the contract (%s)', (model) => {
   it('streams chat whole, under the answer id, with the usage', async () => {
     const chunks = [];
     for await (const chunk of await h.openai.chat.completions.create({ model, stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'one two three' }] })) chunks.push(chunk);
@@ -72,5 +85,14 @@ describe("a whole answer a server streams with Azure's annotations", () => {
     const completion = await h.openai.chat.completions.create({ model: 'gpt-proxied', messages: [{ role: 'user', content: 'one two three' }] });
     expect(completion.id).toMatch(/^chatcmpl-/);
     expect(completion).toMatchObject({ model: 'gpt-4.1', choices: [{ finish_reason: 'stop', message: { content: 'Echo: one two three' } }] });
+  });
+});
+
+describe('deltas as MiniMax gives them', () => {
+  it('reach chat clients without an empty role', async () => {
+    const res = await fetch(`${h.baseUrl}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'm2', stream: true, messages: [{ role: 'user', content: 'one two' }] }) });
+    const text = await res.text();
+    expect(text).toContain('"content":"two"');
+    expect(text).not.toContain('"role":""');
   });
 });
