@@ -32,8 +32,9 @@ function tokensFrom(usage: UsageFields): Tokens {
   return { input: (usage.input_tokens ?? 0) + read + write, output: usage.output_tokens ?? 0, cacheRead: read, cacheWrite: write, ...(hour ? { cacheWrite1h: hour } : {}) };
 }
 
-export function messagesFormat(model: string, usage: RequestUsage | undefined, stops: readonly string[] = []): StreamFormat<MessagesItem> {
-  const writer = createMessageEventWriter(model, stops);
+/** `promptTokens` estimates the prompt, for a translated answer's `message_start` (output.ts). */
+export function messagesFormat(model: string, usage: RequestUsage | undefined, stops: readonly string[] = [], promptTokens?: () => number): StreamFormat<MessagesItem> {
+  const writer = createMessageEventWriter(model, stops, promptTokens);
   let translated = false;
   let counts: UsageFields = {};
   const serialise = (events: RawMessageStreamEvent[]) => events.map((e) => sseEvent(e.type, e)).join('');

@@ -53,7 +53,7 @@ export async function anthropicSurface(app: FastifyInstance, options: AnthropicS
         messagesPreamble,
       );
       const execution = await router.run(route, attempt, { track, discard, cache: messagesCache(withoutBillingHeader(body), 'stream') });
-      await writeStream(reply, routed(request, reply, execution), messagesFormat(body.model, request.usage, body.stop_sequences), execution.deployment.provider, request.usage);
+      await writeStream(reply, routed(request, reply, execution), messagesFormat(body.model, request.usage, body.stop_sequences, route.traits?.promptTokens), execution.deployment.provider, request.usage);
       return reply;
     }
     const execution = await router.run<MessagesWhole>(

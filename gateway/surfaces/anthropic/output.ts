@@ -72,8 +72,14 @@ export function completionToMessage(completion: ChatCompletion, model: string, s
  * complete in one `input_json_delta`, never `{}`; parallel calls keep their own blocks even when
  * their fragments arrive interleaved), then `message_delta` with the stop reason and usage, then
  * `message_stop`.
+ *
+ * Other upstreams count the prompt only at the end, but Anthropic's `message_start` gives its input
+ * tokens, and Claude Code reads its context's size from there (its display, and its auto-compaction
+ * where `message_delta` gives none): zero there showed an empty context and never compacted a
+ * conversation outgrowing a local model. So it carries the gateway's estimate, and `message_delta`
+ * the upstream's count.
  */
-export function createMessageEventWriter(model: string, stops: readonly string[] = []) {
+export function createMessageEventWriter(model: string, stops: readonly string[] = [], promptTokens?: () => number) {
   const id = newMessageId();
   let started = false;
   let open: { index: number; type: 'thinking' | 'text' } | undefined;
@@ -88,7 +94,7 @@ export function createMessageEventWriter(model: string, stops: readonly string[]
     started = true;
     out.push({
       type: 'message_start',
-      message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, stop_details: null, container: null, diagnostics: null, usage: anthropicUsage(null) },
+      message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, stop_details: null, container: null, diagnostics: null, usage: { ...anthropicUsage(null), input_tokens: promptTokens?.() ?? 0 } },
     });
     // Anthropic sends a ping after message_start; clients that count on it get one.
     out.push({ type: 'ping' } as unknown as RawMessageStreamEvent);
