@@ -119,12 +119,14 @@ export function createOllamaProvider(config: ProviderConfig, context: ProviderCo
     async chat(request, context) {
       const body = { ...toOllamaChat(withinOutputLimit(request, context.deployment), context.deployment) };
       const whole = await thinkingLearned(context.deployment.model, body, (body) => ollamaWhole(transport, 'ollama.chat', '/api/chat', body, context));
+      const loaded = onlyLoaded(whole, config.name, context.deployment.model);
+      if (loaded) throw loaded;
       return fromOllamaChat(whole as unknown as OllamaChatResponse, newCompletionId());
     },
 
     async chatStream(request, context) {
       const body = { ...toOllamaChat(withinOutputLimit(request, context.deployment), context.deployment), stream: true };
-      return translated(await thinkingLearned(context.deployment.model, body, (body) => nativeStream(transport, 'ollama.chat', '/api/chat', body, context)));
+      return translated(await thinkingLearned(context.deployment.model, body, (body) => nativeStream(transport, 'ollama.chat', '/api/chat', body, context)), config.name, context.deployment.model);
     },
 
     async embed(request, { deployment, signal, via }) {
@@ -210,9 +212,25 @@ async function call(transport: Transport, request: Parameters<Transport['json']>
   return (await transport.json<Record<string, unknown>>(request, signal)).value;
 }
 
-async function* translated(lines: AsyncIterable<{ data: Record<string, unknown> }>): AsyncGenerator<ChatCompletionChunk> {
+async function* translated(lines: AsyncIterable<{ data: Record<string, unknown> }>, providerName: string, model: string): AsyncGenerator<ChatCompletionChunk> {
   const translate = createOllamaChunkTranslator(newCompletionId());
-  for await (const line of lines) yield* translate(line.data as unknown as OllamaChatResponse);
+  for await (const line of lines) {
+    const loaded = onlyLoaded(line.data, providerName, model);
+    if (loaded) throw loaded;
+    yield* translate(line.data as unknown as OllamaChatResponse);
+  }
+}
+
+/**
+ * An answer that only loaded the model (`done_reason` "load", or "unload"): how Ollama answers a
+ * chat it finds nothing to answer in (no messages; on ollama.com, no turn but system ones). It is no
+ * empty answer: a deployment that reads the request otherwise (a cloud API answers a system prompt
+ * alone) may answer it, and with none the client is told why.
+ */
+function onlyLoaded(line: Record<string, unknown>, providerName: string, model: string): UpstreamError | undefined {
+  if (line.done !== true || (line.done_reason !== 'load' && line.done_reason !== 'unload')) return undefined;
+  const message = `${providerName} only loaded ${model} and wrote nothing (done_reason "${String(line.done_reason)}"), as Ollama answers a chat with no user turn`;
+  return new UpstreamError('unsupported', message, { status: 400, upstreamError: { message, param: 'messages', code: null } });
 }
 
 /** The bytes of a stream whose lines are each at most `most` bytes long (a line without end must not fill memory). */

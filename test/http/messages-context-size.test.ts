@@ -36,7 +36,7 @@ afterAll(() => stopAll(h, ollama, vllm, anthropic));
 
 // About 2,000 tokens: a thousand two-word lines.
 const prompt = Array.from({ length: 1_000 }, (_, i) => `line ${i}`).join('\n');
-const request = (model: string) => ({ model, max_tokens: 100, stream: true, system: 'You are Claude Code.', messages: [{ role: 'user', content: prompt }] });
+const request = (model: string) => ({ model, max_tokens: 100, stream: true, system: 'You are Claude Code.', messages: [{ role: 'user' as const, content: prompt }] });
 
 async function events(model: string): Promise<{ type: string; message?: { usage: { input_tokens: number } }; usage?: { input_tokens: number } }[]> {
   const res = await fetch(`${h.url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' }, body: JSON.stringify(request(model)) });

@@ -34,6 +34,8 @@ export interface FakeOllamaOptions {
   pullStepMs?: number;
   /** Installed models whose registry has a newer version: a pull downloads it, and its digest changes. */
   newer?: string[];
+  /** Answer a chat with no turn but system ones by only loading the model (`done_reason: "load"`), as ollama.com does (can1357/oh-my-pi#7465). */
+  loadsWithoutUserTurn?: boolean;
 }
 
 /** The manifest digest of a model as installed, and of the newer version a registry may have. */
@@ -175,18 +177,17 @@ function keepAliveRefused(body: Record<string, any>, res: ServerResponse): boole
   return true;
 }
 
-function loadOnly(body: Record<string, any>, res: ServerResponse, kind: 'chat' | 'generate'): boolean {
-  const empty = kind === 'chat' ? !body.messages?.length : !body.prompt;
+function loadOnly(body: Record<string, any>, res: ServerResponse, kind: 'chat' | 'generate', systemAlone = false): boolean {
+  const empty = kind === 'chat' ? !body.messages?.some((m: { role?: string }) => !systemAlone || m.role !== 'system') : !body.prompt;
   if (!empty) return false;
-  const unload = unloads(body);
   const text = kind === 'chat' ? { message: { role: 'assistant', content: '' } } : { response: '' };
-  sendJson(res, 200, { model: body.model, created_at: '2026-11-22T08:00:00.000000000Z', ...text, done: true, done_reason: unload ? 'unload' : 'load' });
+  sendJson(res, 200, { model: body.model, created_at: '2026-11-22T08:00:00.000000000Z', ...text, done: true, done_reason: unloads(body) ? 'unload' : 'load' });
   return true;
 }
 
 async function chat(request: RecordedRequest, res: ServerResponse, mode: FailureMode, options: FakeOllamaOptions): Promise<void> {
   const body = request.body;
-  if (keepAliveRefused(body, res) || loadOnly(body, res, 'chat')) return;
+  if (keepAliveRefused(body, res) || loadOnly(body, res, 'chat', options.loadsWithoutUserTurn)) return;
   const thinks = body.think === true || (typeof body.think === 'string' && body.think !== '');
   // As Ollama refuses thinking asked of a model without it, and a level asked of one that thinks on or off.
   if (thinks && !showFor(String(body.model), DIGEST, options.version ?? '0.12.6').capabilities.includes('thinking')) return sendJson(res, 400, { error: `"${body.model}" does not support thinking` });
