@@ -11,6 +11,14 @@ export type SignedThinking = { type: 'thinking'; thinking: string; signature: st
 /** Marks an encrypted content as this gateway's: no Responses upstream signed it (signed-reasoning.ts leaves it out for them). */
 export const SIGNED_THINKING_PREFIX = 'switchyard-thinking-v1:';
 
+/**
+ * The signature of a thinking block the gateway made from another upstream's reasoning: Claude Code
+ * drops a thinking block that ends without a `signature_delta`, and the whole turn with it (a local
+ * model's answer showed as empty). No upstream signed it, and its prefix keeps it out of any
+ * history sent to one (signed-reasoning.ts).
+ */
+export const UNSIGNED = `${SIGNED_THINKING_PREFIX}unsigned`;
+
 /** Blocks one reasoning item carries at most; an answer has a handful. */
 const MAX_BLOCKS = 256;
 

@@ -152,6 +152,25 @@ describe('an Ollama client', () => {
 });
 
 describe('Messages and Responses clients', () => {
+  it('get a thinking block of another upstream with a signature, which no history sends to Claude', async () => {
+    // Claude Code drops a thinking block that ends without a signature_delta, and the turn with it.
+    const raw = await fetch(`${h.url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' }, body: JSON.stringify({ model: 'reasoner', max_tokens: 4000, stream: true, thinking: { type: 'enabled', budget_tokens: 2000 }, messages: [{ role: 'user', content: 'why' }] }) });
+    const events = (await raw.text()).split('\n').filter((l) => l.startsWith('data: ')).map((l) => JSON.parse(l.slice(6)) as { type: string; index?: number; delta?: { type: string; signature?: string } });
+    const thinking = events.filter((e) => e.index === 0).map((e) => (e.type === 'content_block_delta' ? e.delta?.type : e.type));
+    expect(thinking).toEqual(['content_block_start', 'thinking_delta', 'signature_delta', 'content_block_stop']);
+    const signature = events.find((e) => e.delta?.type === 'signature_delta')?.delta?.signature;
+    expect(signature).toMatch(/\S/);
+
+    const client = new Anthropic({ baseURL: h.url, apiKey: 'k', maxRetries: 0 });
+    const whole = await client.messages.create({ model: 'reasoner', max_tokens: 4000, thinking: { type: 'enabled', budget_tokens: 2000 }, messages: [{ role: 'user', content: 'why' }] });
+    expect(whole.content[0]).toMatchObject({ type: 'thinking', signature });
+
+    // A route that went to Claude next: the block is left out of what Claude is sent, not refused there.
+    await client.messages.create({ model: 'sonnet-4-5', max_tokens: 4000, messages: [{ role: 'user', content: 'why' }, { role: 'assistant', content: whole.content }, { role: 'user', content: 'and then?' }] });
+    expect(anthropic.requests).toHaveLength(1);
+    expect(JSON.stringify(anthropic.requests[0]?.body.messages)).not.toContain('"thinking"');
+  });
+
   it('get a DeepSeek model\'s reasoning as a thinking block and as a reasoning item', async () => {
     const client = new Anthropic({ baseURL: h.url, apiKey: 'k', maxRetries: 0 });
     const message = await client.messages.stream({ model: 'reasoner', max_tokens: 4000, thinking: { type: 'enabled', budget_tokens: 2000 }, messages: [{ role: 'user', content: 'why' }] }).finalMessage();

@@ -7,6 +7,7 @@ import type { WireError } from '../../http/wire-errors';
 import { argumentsObject, gatherToolCalls, inCallOrder, stopSequenceOf, type ChatCompletion, type ChatCompletionChunk, type Delta, type GatheredCall, type Message as ChatMessage } from '../../wire/canonical';
 import { anthropicToolId } from '../../wire/anthropic';
 import { newCompletionId, newToolUseId } from '../../wire/ids';
+import { UNSIGNED } from '../../wire/signed-thinking';
 
 const STOP: Record<string, StopReason> = { stop: 'end_turn', length: 'max_tokens', tool_calls: 'tool_use', function_call: 'tool_use', content_filter: 'refusal' };
 
@@ -46,7 +47,7 @@ export function completionToMessage(completion: ChatCompletion, model: string, s
   const choice = completion.choices[0];
   const message = choice?.message as ChatMessage | undefined;
   const content: ContentBlock[] = [];
-  if (message?.reasoning_content) content.push({ type: 'thinking', thinking: message.reasoning_content, signature: '' });
+  if (message?.reasoning_content) content.push({ type: 'thinking', thinking: message.reasoning_content, signature: UNSIGNED });
   if (message?.content) content.push({ type: 'text', text: message.content, citations: null });
   for (const call of message?.tool_calls ?? []) {
     if (call.type !== 'function') continue;
@@ -101,6 +102,7 @@ export function createMessageEventWriter(model: string, stops: readonly string[]
   };
   const close = () => {
     if (!open) return;
+    if (open.type === 'thinking') out.push({ type: 'content_block_delta', index: open.index, delta: { type: 'signature_delta', signature: UNSIGNED } });
     out.push({ type: 'content_block_stop', index: open.index });
     open = undefined;
   };
