@@ -129,7 +129,7 @@ type Fragment = NonNullable<Delta['tool_calls']>[number];
  * its name, or they fail the stream ("Expected 'function.name' to be a string"). llama.cpp's parser
  * (before May 2026) named a call only in a later fragment: what comes before the name is held and
  * goes out with it, under the first id given (one of the gateway's if none came). A call never named
- * goes out as it came when the choice finishes.
+ * goes out as it came when the choice finishes. Named once: a later fragment's empty name goes no further.
  */
 function announceCalls(state: CallIndexes, delta: Delta, finishing: boolean): void {
   const calls = (delta.tool_calls ?? []) as Fragment[];
@@ -137,6 +137,8 @@ function announceCalls(state: CallIndexes, delta: Delta, finishing: boolean): vo
   const out: Fragment[] = [];
   for (const call of calls) {
     if (state.announced.has(call.index)) {
+      // LM Studio's server gives a call's later fragments an empty name, which clients that take the last name given (gptel) kept.
+      if (call.function?.name === '') delete call.function.name;
       out.push(call);
       continue;
     }

@@ -13,15 +13,16 @@ import type { FakeServer } from '../support/fake-server';
 import { startFakeOpenAI } from '../support/fake-openai';
 import { startGateway, stopAll, type Harness } from '../support/harness';
 
-let standard: FakeServer, asynchronous: FakeServer, streamsAll: FakeServer, bare: FakeServer, minimax: FakeServer, h: Harness;
+let standard: FakeServer, asynchronous: FakeServer, streamsAll: FakeServer, bare: FakeServer, minimax: FakeServer, lmStudio: FakeServer, h: Harness;
 
 beforeAll(async () => {
-  [standard, asynchronous, streamsAll, bare, minimax] = await Promise.all([
+  [standard, asynchronous, streamsAll, bare, minimax, lmStudio] = await Promise.all([
     startFakeOpenAI({ chunkQuirk: 'default' }),
     startFakeOpenAI({ chunkQuirk: 'asynchronous' }),
     startFakeOpenAI({ chunkQuirk: 'asynchronous', alwaysStreams: true }),
     startFakeOpenAI({ chunkQuirk: 'usage-without-choices' }),
     startFakeOpenAI({ chunkQuirk: 'empty-role' }),
+    startFakeOpenAI({ chunkQuirk: 'empty-call-names' }),
   ]);
   h = await startGateway({
     version: 1,
@@ -31,6 +32,7 @@ beforeAll(async () => {
       { name: 'azure-proxy', kind: 'openai', baseUrl: `${streamsAll.url}/v1`, apiKey: 'env:TEST_KEY' },
       { name: 'bare', kind: 'openai', baseUrl: `${bare.url}/v1`, local: true },
       { name: 'minimax', kind: 'openai', baseUrl: `${minimax.url}/v1`, apiKey: 'env:TEST_KEY' },
+      { name: 'lm-studio', kind: 'openai', baseUrl: `${lmStudio.url}/v1`, local: true },
     ],
     deployments: [
       { name: 'gpt', provider: 'azure', model: 'gpt-4.1' },
@@ -38,15 +40,16 @@ beforeAll(async () => {
       { name: 'gpt-proxied', provider: 'azure-proxy', model: 'gpt-4.1' },
       { name: 'atom', provider: 'bare', model: 'gpt-4.1' },
       { name: 'm2', provider: 'minimax', model: 'gpt-4.1' },
+      { name: 'qwen', provider: 'lm-studio', model: 'gpt-4.1' },
     ],
     routes: [],
   });
 });
-afterAll(() => stopAll(h, standard, asynchronous, streamsAll, bare, minimax));
+afterAll(() => stopAll(h, standard, asynchronous, streamsAll, bare, minimax, lmStudio));
 
 const city = { type: 'object' as const, properties: { city: { type: 'string' } } };
 
-describe.each(['gpt', 'gpt-async', 'atom', 'm2'])('a server off the contract (%s)', (model) => {
+describe.each(['gpt', 'gpt-async', 'atom', 'm2', 'qwen'])('a server off the contract (%s)', (model) => {
   it('streams chat whole, under the answer id, with the usage', async () => {
     const chunks = [];
     for await (const chunk of await h.openai.chat.completions.create({ model, stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'one two three' }] })) chunks.push(chunk);
@@ -94,5 +97,14 @@ describe('deltas as MiniMax gives them', () => {
     const text = await res.text();
     expect(text).toContain('"content":"two"');
     expect(text).not.toContain('"role":""');
+  });
+});
+
+describe('calls whose later fragments have an empty name, as LM Studio streams them', () => {
+  it('reach chat clients named once, so a client that takes the last name given keeps it', async () => {
+    const res = await fetch(`${h.baseUrl}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'qwen', stream: true, messages: [{ role: 'user', content: 'call both' }], tools: ['weather', 'time'].map((name) => ({ type: 'function', function: { name, parameters: city } })) }) });
+    const fragments = (await res.text()).split('\n').filter((l) => l.startsWith('data: {')).flatMap((l) => (JSON.parse(l.slice(6)) as { choices: { delta?: { tool_calls?: { function?: { name?: string } }[] } }[] }).choices[0]?.delta?.tool_calls ?? []);
+    expect(fragments.length).toBeGreaterThan(2);
+    expect(fragments.map((f) => f.function?.name).filter((name) => name !== undefined)).toEqual(['weather', 'time']);
   });
 });

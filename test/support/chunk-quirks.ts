@@ -9,13 +9,28 @@
  * - `usage-without-choices`: the usage chunk with no `choices` at all (ROCm ATOM before #1711, servers
  *   that leave out what is empty).
  * - `empty-role`: every delta's `role` an empty string after the first (MiniMax's API).
+ * - `empty-call-names`: a call's later fragments with an empty `name` (LM Studio's server, lmstudio-bug-tracker#649).
  */
-export type ChunkQuirk = 'default' | 'asynchronous' | 'usage-without-choices' | 'empty-role';
+export type ChunkQuirk = 'default' | 'asynchronous' | 'usage-without-choices' | 'empty-role' | 'empty-call-names';
 
 export function withQuirk(events: Record<string, unknown>[], quirk: ChunkQuirk): Record<string, unknown>[] {
   if (quirk === 'usage-without-choices') return events.map((event) => (Array.isArray(event.choices) && event.choices.length === 0 ? withoutChoices(event) : event));
+  if (quirk === 'empty-call-names') return events.map(namesEmptied());
   if (quirk === 'empty-role') return events.map((event, i) => (i === 0 ? event : { ...event, choices: (event.choices as Record<string, unknown>[]).map((choice) => ({ ...choice, delta: { role: '', ...(choice.delta as object) } })) }));
   return withAzureFilters(events, quirk);
+}
+
+/** Each call's fragments after its first with `name: ""`. */
+function namesEmptied(): (event: Record<string, unknown>) => Record<string, unknown> {
+  const named = new Set<number>();
+  return (event) => ({
+    ...event,
+    choices: (event.choices as { delta?: { tool_calls?: { index: number; function?: Record<string, unknown> }[] } }[]).map((choice) => {
+      const calls = choice.delta?.tool_calls;
+      if (!calls) return choice;
+      return { ...choice, delta: { ...choice.delta, tool_calls: calls.map((call) => (named.has(call.index) ? { ...call, function: { ...call.function, name: '' } } : (named.add(call.index), call))) } };
+    }),
+  });
 }
 
 function withoutChoices(event: Record<string, unknown>): Record<string, unknown> {
