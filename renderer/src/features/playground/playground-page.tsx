@@ -4,7 +4,8 @@
  * and show what that client would get), with each answer's attempt timeline, tokens, cost and cache
  * status, the request as it went upstream (translated or passed through), what a model thought (folded), how
  * hard it thinks (a route's rule for thinking requests rehearsed), a system prompt, "simulate
- * failure" toggles per deployment, Stop for an answer under way, and the request as curl.
+ * failure" toggles per deployment, Stop for an answer under way, and the request as code (curl, Python,
+ * Node.js: snippets.ts).
  */
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
@@ -13,7 +14,8 @@ import { configQueries } from '../../api/queries/config';
 import type { PlaygroundWireAnswer, Trace, UpstreamSent } from '../../api/types';
 import { Badge, Card, copy, duration, ErrorNote, Field, money } from '../../ui/parts';
 import { DecisionList } from '../routing/decision-view';
-import { answerError, answerParts, API_LABELS, curlFor, requestFor, traceOf, type Effort, type PlaygroundApi } from './wire';
+import { LANGUAGES, snippetFor, type Language } from './snippets';
+import { answerError, answerParts, API_LABELS, requestFor, traceOf, type Effort, type PlaygroundApi } from './wire';
 import { numberReader } from '../../ui/numbers';
 
 type ShownTrace = Trace & { upstream?: UpstreamSent[] };
@@ -48,6 +50,7 @@ export function PlaygroundPage() {
   const [simulated, setSimulated] = useState<string[]>([]);
   const [api, setApi] = useState<PlaygroundApi>('openai');
   const [stream, setStream] = useState(true);
+  const [language, setLanguage] = useState<Language>('curl');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const stopper = useRef<AbortController | null>(null);
@@ -114,7 +117,7 @@ export function PlaygroundPage() {
   // Before anything is typed the snippet still asks something: a request with no messages is refused (or, to an Ollama, only loads the model).
   const pending = input || (turns.length === 0 ? 'Hello' : '');
   const lastRequest = requestFor(api, [...messagesOf(turns), ...(pending ? [{ role: 'user' as const, content: pending }] : [])], options);
-  const curl = curlFor(api, lastRequest, basics.data?.keyRequired ?? false);
+  const snippet = snippetFor(language, api, lastRequest, window.location.origin, basics.data?.keyRequired ?? false);
 
   return (
     <>
@@ -196,8 +199,11 @@ export function PlaygroundPage() {
               </div>
             </Field>
           </Card>
-          <Card title={`As code (${API_LABELS[api]})`} actions={<button onClick={() => void copy(curl)}>Copy as curl</button>}>
-            <pre className="snippet">{curl}</pre>
+          <Card title={`As code (${API_LABELS[api]})`} actions={<button onClick={() => void copy(snippet)}>Copy</button>}>
+            <div className="tabs" role="tablist">
+              {LANGUAGES.map((name) => <button key={name} role="tab" aria-selected={language === name} onClick={() => setLanguage(name)}>{name}</button>)}
+            </div>
+            <pre className="snippet">{snippet}</pre>
           </Card>
         </div>
       </div>

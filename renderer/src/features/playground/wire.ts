@@ -1,8 +1,7 @@
 /**
  * The playground's four APIs: a conversation as a request in each (what a client of that API would
  * send, with the system prompt and the thinking asked where each puts them), the answer's text and
- * reasoning back out of each (whole or as its stream's SSE text), and the request as curl for the
- * matching front door.
+ * reasoning back out of each (whole or as its stream's SSE text). The request as code: snippets.ts.
  */
 import { eventData } from '../../api/client';
 import type { PlaygroundWireAnswer, Trace } from '../../api/types';
@@ -10,7 +9,6 @@ import type { PlaygroundWireAnswer, Trace } from '../../api/types';
 export type PlaygroundApi = 'openai' | 'anthropic' | 'responses' | 'ollama';
 
 export const API_LABELS: Record<PlaygroundApi, string> = { openai: 'OpenAI Chat Completions', anthropic: 'Anthropic Messages', responses: 'OpenAI Responses', ollama: 'Ollama chat' };
-export const API_PATHS: Record<PlaygroundApi, string> = { openai: '/v1/chat/completions', anthropic: '/v1/messages', responses: '/v1/responses', ollama: '/api/chat' };
 
 export interface Options {
   model: string;
@@ -136,10 +134,4 @@ export function traceOf(answer: PlaygroundWireAnswer): Trace & { upstream: Playg
     ...(answer.decision ? { decision: answer.decision } : {}),
     upstream: answer.upstream,
   };
-}
-
-/** The request as a command to run outside the dashboard: with a client key's header where keys are required. */
-export function curlFor(api: PlaygroundApi, body: Record<string, unknown>, keyRequired: boolean): string {
-  const headers = (api === 'anthropic' ? " -H 'anthropic-version: 2023-06-01'" : '') + (keyRequired ? " -H 'authorization: Bearer <your client key>'" : '');
-  return `curl ${window.location.origin}${API_PATHS[api]} -H 'content-type: application/json'${headers} -d '${JSON.stringify(body).replace(/'/g, "'\\''")}'`;
 }
