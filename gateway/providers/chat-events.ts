@@ -8,7 +8,7 @@
 import { UpstreamError } from '../errors';
 import { chunksFromCompletion, completionFromChunks, type ChatCompletion, type ChatCompletionChunk } from '../wire/canonical';
 import { createChunkNormalizer, normalizeCompletion } from '../wire/normalize';
-import { failureInAnswer } from './stream-errors';
+import { failureInAnswer, reportsFailure } from './stream-errors';
 import type { OpenStream } from './transport';
 import { sseEvents, sseEventsIn, wholeText } from './upstream-streams';
 
@@ -82,7 +82,7 @@ function completionIn(text: string, providerName: string): ChatCompletion {
   } catch {
     throw new UpstreamError('upstream_protocol', `${providerName} answered a stream request with JSON it could not parse`);
   }
-  if ((payload as { error?: unknown } | null)?.error) throw failureInAnswer(providerName, payload, 'failed');
+  if (reportsFailure(payload)) throw failureInAnswer(providerName, payload, 'failed');
   if (!isCompletion(payload) || !payload.choices.some((choice) => choice.message)) {
     throw new UpstreamError('upstream_protocol', `${providerName} answered a stream request with JSON that is not a chat completion`);
   }
@@ -112,7 +112,7 @@ function chunkIn(data: string, providerName: string): ChatCompletionChunk {
   } catch {
     throw new UpstreamError('upstream_protocol', `${providerName} sent a stream event that is not JSON`);
   }
-  if ((payload as { error?: unknown } | null)?.error) throw failureInAnswer(providerName, payload);
+  if (reportsFailure(payload)) throw failureInAnswer(providerName, payload);
   // A usage chunk without `choices` (servers that leave out what is empty) is the usage chunk all the same.
   if (isUsageWithoutChoices(payload)) return { ...payload, choices: [] } as unknown as ChatCompletionChunk;
   if (!isCompletion(payload)) throw new UpstreamError('upstream_protocol', `${providerName} sent a stream event that is not a chat completion chunk`);

@@ -57,6 +57,11 @@ describe('a failure reported inside a stream', () => {
     expect(h.gateway.breakers.snapshot('small')).toMatchObject({ consecutiveFailures: 0 });
   });
 
+  it("is a rate limit when Google's compatibility layer says its code 429, in its list of one", async () => {
+    await llamaCpp.setMode({ kind: 'error-event', chunks: 1, event: [{ error: { code: 429, message: 'Resource has been exhausted (e.g. check quota).', status: 'RESOURCE_EXHAUSTED' } }] });
+    expect((await chat('small-first')).headers.get('x-switchyard-route')).toBe('small:fail(rate-limited) llama:ok');
+  });
+
   it("is a rate limit when Anthropic says rate_limit_error, to a chat client as to a Messages client", async () => {
     const limited = { type: 'error', error: { type: 'rate_limit_error', message: 'Number of request tokens has exceeded your per-minute rate limit' } };
     await anthropic.setMode({ kind: 'error-event', chunks: 1, event: limited });

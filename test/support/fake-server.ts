@@ -23,7 +23,7 @@ export type FailureMode =
    * Stream `chunks` events, then the wire's own mid-stream error (Anthropic's overloaded_error, OpenAI's `{"error"}`, a Response's `error` event);
    * `event` is that error event's data, where another server's words are wanted.
    */
-  | { kind: 'error-event'; chunks: number; event?: Record<string, unknown> }
+  | { kind: 'error-event'; chunks: number; event?: unknown }
   /** Stream `chunks` lines, then send nothing more with the connection left open (a wedged runner; chat streams of both fakes). */
   | { kind: 'stall'; chunks: number }
   /** The whole stream with its end marker, then the connection left open (a server or proxy that never ends the response). */
