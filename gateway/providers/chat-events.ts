@@ -97,7 +97,7 @@ function completionIn(text: string, providerName: string): ChatCompletion {
  * `choices[0].delta` of every chunk but the usage's (or takes the first chunk's id), so they stop here.
  */
 function carriesNothing(chunk: ChatCompletionChunk): boolean {
-  return !chunk.usage && chunk.choices.every((choice) => choice.delta === undefined && !choice.finish_reason);
+  return !chunk.usage && chunk.choices.every((choice) => choice.delta === undefined && !choice.finish_reason && !choice.logprobs);
 }
 
 function isUsageWithoutChoices(payload: unknown): payload is Record<string, unknown> {
