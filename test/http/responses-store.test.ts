@@ -154,8 +154,8 @@ describe('item_reference', () => {
     ]);
     await t.h.openai.responses.create({ model: 'mini', input });
     const sent = t.openai.requests.at(-1)?.body.input;
-    // The message inline without the id OpenAI never made; the reasoning left out, as it carries no encrypted content.
-    expect(sent).toEqual([{ role: 'user', content: 'my name is Ada' }, { type: 'message', role: 'assistant', content: message!.content }, { role: 'user', content: 'what is my name' }]);
+    // The message inline without the id OpenAI never made, with its phase (OpenAI asks for it back); the reasoning left out, as it carries no encrypted content.
+    expect(sent).toEqual([{ role: 'user', content: 'my name is Ada' }, { type: 'message', role: 'assistant', content: message!.content, phase: 'final_answer' }, { role: 'user', content: 'what is my name' }]);
   });
 
   it('is the client key\'s that kept it; an unknown one goes on only to an upstream that may know it', async () => {

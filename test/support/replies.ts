@@ -27,7 +27,8 @@ export function replyFor(messages: any[], tools: any[] | undefined, options: { r
   if (names.length > 0 && !isToolResult(last)) {
     const both = names.length > 1 && /\bboth\b/.test(textOf(last.content));
     const calls = (both ? names.slice(0, 2) : names.slice(0, 1)).map((name, i) => ({ name, arguments: JSON.stringify({ city: i === 0 ? 'Paris' : 'Tokyo' }) }));
-    return { content: '', toolCalls: calls, ...reasoning };
+    // "say first": a line before the calls, as models narrate what they are about to do (where the wire lets them).
+    return { content: /\bsay first\b/.test(textOf(last.content)) ? 'Let me look that up.' : '', toolCalls: calls, ...reasoning };
   }
   if (isToolResult(last)) return { content: `The tool said: ${toolResultText(last)}`, toolCalls: [], ...reasoning };
   const images = Array.isArray(last.content) ? last.content.filter((p: any) => p.type === 'image_url' || p.type === 'image' || p.type === 'input_image').length : (last.images?.length ?? 0);

@@ -5,7 +5,7 @@ import type { Response, ResponseStreamEvent } from 'openai/resources/responses/r
 import { gatherToolCalls, inCallOrder, nowSeconds, type ChatCompletion, type ChatCompletionChunk, type Delta, type GatheredCall } from '../../wire/canonical';
 import { deltaLogprobs, outputTextLogprobs } from '../../wire/logprobs';
 import type { SignedThinking } from '../../wire/signed-thinking';
-import { callItem, ending, itemId, messageItem, reasoningItem, responseUsage, type OutputItem, type ResponseShell } from './output';
+import { callItem, ending, itemId, messageItem, phaseOf, reasoningItem, responseUsage, type OutputItem, type ResponseShell } from './output';
 import type { OfferedTools } from './tools';
 
 /**
@@ -33,7 +33,8 @@ export function createResponseEventWriter(shell: ResponseShell, tools: OfferedTo
     push({ type: 'response.created', response: pending() });
     push({ type: 'response.in_progress', response: pending() });
   };
-  const close = () => {
+  /** `followed`: another item comes after it (a message's phase: output.ts). */
+  const close = (followed: boolean) => {
     if (!open) return;
     const { kind, id, index: output_index, text, logprobs, signed } = open;
     if (kind === 'reasoning') {
@@ -45,14 +46,14 @@ export function createResponseEventWriter(shell: ResponseShell, tools: OfferedTo
       const part = { type: 'output_text', text, annotations: [], logprobs };
       push({ type: 'response.output_text.done', item_id: id, output_index, content_index: 0, text, logprobs: deltaLogprobs({ content: logprobs, refusal: null }) });
       push({ type: 'response.content_part.done', item_id: id, output_index, content_index: 0, part });
-      output.push(messageItem(id, text, 'completed', logprobs));
+      output.push(messageItem(id, text, 'completed', logprobs, phaseOf(followed, finish)));
     }
     push({ type: 'response.output_item.done', output_index, item: output[output_index] });
     open = undefined;
   };
   const item = (kind: 'reasoning' | 'message') => {
     if (open?.kind === kind) return open;
-    close();
+    close(true);
     open = { kind, id: itemId(kind === 'reasoning' ? 'rs' : 'msg'), index: output.length, text: '', logprobs: [], signed: [] };
     const { id, index: output_index } = open;
     if (kind === 'reasoning') {
@@ -95,7 +96,7 @@ export function createResponseEventWriter(shell: ResponseShell, tools: OfferedTo
     },
     finish(): ResponseStreamEvent[] {
       start();
-      close();
+      close(calls.size > 0);
       for (const call of inCallOrder(calls)) {
         const output_index = output.length;
         const done = callItem(call, tools, 'completed');

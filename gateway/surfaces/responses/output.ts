@@ -103,8 +103,21 @@ export function ending(finish: string | null | undefined): Pick<Response, 'statu
   return { status: 'completed', incomplete_details: null };
 }
 
-export const messageItem = (id: string, text: string, status: 'in_progress' | 'completed', logprobs: ResponseOutputText.Logprob[] = []): OutputItem =>
-  ({ id, type: 'message', role: 'assistant', status, content: text || status === 'completed' ? [{ type: 'output_text', text, annotations: [], logprobs }] : [] }) as OutputItem;
+export const messageItem = (id: string, text: string, status: 'in_progress' | 'completed', logprobs: ResponseOutputText.Logprob[] = [], phase?: Phase): OutputItem =>
+  ({ id, type: 'message', role: 'assistant', status, content: text || status === 'completed' ? [{ type: 'output_text', text, annotations: [], logprobs }] : [], ...(phase ? { phase } : {}) }) as OutputItem;
+
+type Phase = 'commentary' | 'final_answer';
+
+/**
+ * A message's phase, as GPT-5.3-codex and later label theirs and Codex reads them: commentary when
+ * another item follows it (a tool call, more reasoning), the final answer when it ends a completed
+ * Response; none for a cut one. Codex finds a turn's answer by its `final_answer`, and without one
+ * showed a translated answer twice or left it among the turn's progress notes.
+ */
+export function phaseOf(followed: boolean, finish: string | null | undefined): Phase | undefined {
+  if (followed) return 'commentary';
+  return ending(finish).status === 'completed' ? 'final_answer' : undefined;
+}
 
 /** Claude's signed thinking goes as the item's encrypted content, asked for or not: a kept Response replays it too. */
 export const reasoningItem = (id: string, text: string | undefined, signed: readonly SignedThinking[] = []): OutputItem =>
@@ -116,7 +129,8 @@ export function completionToResponse(completion: ChatCompletion, shell: Response
   const message = choice?.message as ChatMessage | undefined;
   const output: OutputItem[] = [];
   if (message?.reasoning_content || message?.signed_thinking) output.push(reasoningItem(itemId('rs'), message.reasoning_content ?? '', message.signed_thinking));
-  if (message?.content) output.push(messageItem(itemId('msg'), message.content, 'completed', outputTextLogprobs(choice?.logprobs)));
+  const calls = (message?.tool_calls ?? []).length > 0;
+  if (message?.content) output.push(messageItem(itemId('msg'), message.content, 'completed', outputTextLogprobs(choice?.logprobs), phaseOf(calls, choice?.finish_reason)));
   for (const call of message?.tool_calls ?? []) {
     if (call.type === 'function') output.push(callItem({ id: call.id, name: call.function.name, arguments: call.function.arguments }, tools, 'completed'));
   }
