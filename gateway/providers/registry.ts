@@ -70,13 +70,16 @@ export async function closeAdapters(adapters: ProviderAdapter[]): Promise<void> 
 
 /**
  * An adapter whose answers have their signed reasoning noted (signed-reasoning.ts): a Messages
- * answer's thinking as its deployment's model's, a Responses answer's encrypted reasoning as this
- * provider's. Only answers to requests that ask for it can have any.
+ * answer's thinking as its deployment's model's, a Responses answer's encrypted reasoning and a
+ * compaction's compacted history as this provider's. Only answers to requests that ask for
+ * reasoning can have any; a compaction always has.
  */
 function watched(adapter: ProviderAdapter, { signatures }: ProviderContext): ProviderAdapter {
   if (!signatures) return adapter;
   const signer = (endpoint: NativeEndpoint, body: Record<string, unknown>, context: CallContext): string | undefined => {
     if (endpoint === 'messages') return ((body.thinking as { type?: unknown } | undefined)?.type ?? 'disabled') !== 'disabled' ? context.deployment.model : undefined;
+    // A compaction is always encrypted for the account that made it.
+    if (endpoint === 'responses.compact') return adapter.config.name;
     return endpoint === 'responses' && Array.isArray(body.include) && body.include.includes('reasoning.encrypted_content') ? adapter.config.name : undefined;
   };
   return {

@@ -5,7 +5,8 @@
  *   block"). The signer is the model.
  * - Responses: OpenAI encrypts a reasoning item's `encrypted_content` for the account that got it,
  *   and refuses it from another ("The encrypted content for item rs_... could not be verified",
- *   `invalid_encrypted_content`). The signer is the provider.
+ *   `invalid_encrypted_content`); so a compaction item, the history `/responses/compact` compacted
+ *   (`cmp_...`). The signer is the provider.
  * Claude Code and Codex resend their whole history every turn, so once a route fell back from one
  * signer to another, every later turn would be refused: the session wedges.
  *
@@ -62,7 +63,7 @@ export function createSignatureBook(): SignatureBook {
 
   return {
     watched(endpoint, signer, answer) {
-      if (endpoint !== 'messages' && endpoint !== 'responses') return answer;
+      if (endpoint !== 'messages' && endpoint !== 'responses' && endpoint !== 'responses.compact') return answer;
       if (isAsyncIterable(answer)) return watchStream(answer as AsyncIterable<NativeEvent>, (signature) => sign(signer, signature)) as typeof answer;
       const parts = endpoint === 'messages' ? (answer as { content?: Part[] }).content : (answer as { output?: Part[] }).output;
       for (const part of Array.isArray(parts) ? parts : []) sign(signer, signatureOf(part));
@@ -98,11 +99,11 @@ function keyOf(signature: string): string {
   return signature.slice(-64);
 }
 
-/** A thinking block's signature, a redacted one's data, a reasoning item's encrypted content. */
+/** A thinking block's signature, a redacted one's data, a reasoning or compaction item's encrypted content. */
 function signatureOf(part: Part | null | undefined): unknown {
   if (part?.type === 'thinking') return part.signature;
   if (part?.type === 'redacted_thinking') return part.data;
-  return part?.type === 'reasoning' ? part.encrypted_content : undefined;
+  return part?.type === 'reasoning' || part?.type === 'compaction' ? part.encrypted_content : undefined;
 }
 
 function isAsyncIterable(value: unknown): boolean {
@@ -133,7 +134,7 @@ async function* watchStream(events: AsyncIterable<NativeEvent>, sign: (signature
  * upstream's reasoning, a reasoning item with only a summary), which no upstream would verify.
  */
 function dropped(part: Part | null | undefined, drop: (key: string) => boolean, left: string[]): boolean {
-  if (part?.type !== 'thinking' && part?.type !== 'redacted_thinking' && part?.type !== 'reasoning') return false;
+  if (part?.type !== 'thinking' && part?.type !== 'redacted_thinking' && part?.type !== 'reasoning' && part?.type !== 'compaction') return false;
   const signature = signatureOf(part);
   // This gateway's own carrier of Claude's thinking (signed-thinking.ts): no Responses upstream signed it.
   if (typeof signature !== 'string' || signature === '' || signature.startsWith(SIGNED_THINKING_PREFIX)) return true;

@@ -180,6 +180,17 @@ describe("Codex's encrypted reasoning", () => {
     expect(accountA.requests.filter((r) => r.path === '/v1/chat/completions').map((r) => r.body.messages[1])).toEqual([{ role: 'assistant', content: 'yo' }]);
   });
 
+  it("carries a session compacted on one OpenAI account over to another, without the compaction only the first can read", async () => {
+    const history = [{ type: 'message', role: 'user', content: 'Weather in Paris?' }, { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Sunny.' }] }];
+    const compacted = (await h.openai.post('/responses/compact', { body: { model: 'work-first', input: history } })) as { output: { type: string }[] };
+    expect(compacted.output.map((i) => i.type)).toContain('compaction');
+    await accountA.setMode({ kind: 'status', status: 503 });
+    const next = await codex('work-first', [...compacted.output, { type: 'message', role: 'user', content: 'And Tokyo?' }]);
+    expect(next.status).toBe('completed');
+    // Left out at once: the book knows whose it is.
+    expect(accountB.requests.filter((r) => r.path === '/v1/responses').map((r) => (r.body.input as { type: string }[]).some((i) => i.type === 'compaction'))).toEqual([false]);
+  });
+
   it('sends reasoning it never saw encrypted again without it when refused, and leaves it out from then on', async () => {
     const input = [{ type: 'message', role: 'user', content: 'Hi' }, { type: 'reasoning', id: 'rs_old', summary: [], encrypted_content: encryptedFor('acct_work') }, { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Hello.' }] }, { type: 'message', role: 'user', content: 'Again?' }];
     expect((await codex('personal-only', input)).status).toBe('completed');

@@ -36,9 +36,9 @@ export function encryptedFor(account: string): string {
   return `gAAAAA${Buffer.from(account).toString('base64url')}.${(++counter).toString(36)}`;
 }
 
-/** Why an account would refuse a request's reasoning items, in OpenAI's words: one encrypted for another. */
+/** Why an account would refuse a request's reasoning or compaction items, in OpenAI's words: one encrypted for another. */
 export function encryptedRefusal(body: any, account: string): string | undefined {
-  const foreign = (Array.isArray(body.input) ? body.input : []).find((item: any) => item?.type === 'reasoning' && typeof item.encrypted_content === 'string' && !item.encrypted_content.startsWith(`gAAAAA${Buffer.from(account).toString('base64url')}.`));
+  const foreign = (Array.isArray(body.input) ? body.input : []).find((item: any) => (item?.type === 'reasoning' || item?.type === 'compaction') && typeof item.encrypted_content === 'string' && !item.encrypted_content.startsWith(`gAAAAA${Buffer.from(account).toString('base64url')}.`));
   return foreign ? `The encrypted content for item ${foreign.id ?? 'rs_unknown'} could not be verified. Reason: Encrypted content could not be decrypted or parsed.` : undefined;
 }
 
