@@ -5,6 +5,7 @@
  */
 import type { ChatCompletion, ChatCompletionChunk, Delta, Message } from './canonical';
 import { newToolCallId } from './ids';
+import { createThinkSplitter, thinkingOutOfText } from './think-tags';
 
 const FINISH_REASONS = new Set(['stop', 'length', 'tool_calls', 'content_filter', 'function_call']);
 
@@ -22,6 +23,8 @@ export function normalizeCompletion(completion: ChatCompletion): ChatCompletion 
     // Gemini says "stop" after tool calls; clients run tools on "tool_calls".
     if (choice.finish_reason === 'stop' && message?.tool_calls?.length) choice.finish_reason = 'tool_calls';
     adoptReasoning(message as Message);
+    const split = !(message as Message | undefined)?.reasoning_content && typeof message?.content === 'string' ? thinkingOutOfText(message.content) : undefined;
+    if (split) Object.assign(message, { content: split.content, ...(split.reasoning ? { reasoning_content: split.reasoning } : {}) });
     argumentsAsText(message?.tool_calls);
     message.content ??= null;
     message.refusal ??= null;
@@ -41,6 +44,7 @@ export function normalizeCompletion(completion: ChatCompletion): ChatCompletion 
  */
 export function createChunkNormalizer(): (chunk: ChatCompletionChunk) => ChatCompletionChunk {
   const calls = new Map<number, CallIndexes>();
+  const splitters = new Map<number, ReturnType<typeof createThinkSplitter>>();
   return (chunk) => {
     chunk.object = 'chat.completion.chunk';
     for (const choice of chunk.choices ?? []) {
@@ -57,6 +61,7 @@ export function createChunkNormalizer(): (chunk: ChatCompletionChunk) => ChatCom
       // MiniMax's API gives deltas an empty role, which strict clients refuse.
       if ('role' in choice.delta && !choice.delta.role) delete choice.delta.role;
       adoptReasoning(choice.delta as Delta);
+      if (splitters.size < MAX_CALLS) splitThinking(choice.delta as Delta, splitters.get(choice.index) ?? splitters.set(choice.index, createThinkSplitter()).get(choice.index)!, choice.finish_reason !== null);
       argumentsAsText(choice.delta.tool_calls);
       const state = indexCalls(calls, choice.index, choice.delta.tool_calls as CallDelta[] | undefined);
       if (state) announceCalls(state, choice.delta as Delta, choice.finish_reason !== null);
@@ -204,6 +209,14 @@ function argumentsAsText(calls: readonly object[] | null | undefined): void {
  * Servers differ on where reasoning goes: DeepSeek and vLLM say `reasoning_content`, Ollama's and
  * OpenRouter's OpenAI APIs say `reasoning`. Inside the gateway it is `reasoning_content`.
  */
+/** A delta's text through its choice's splitter: reasoning written between think tags goes where servers that parse it put it. */
+function splitThinking(delta: Delta, split: ReturnType<typeof createThinkSplitter>, ending: boolean): void {
+  if (typeof delta.content !== 'string' && !ending) return;
+  const { reasoning, content } = split(typeof delta.content === 'string' ? delta.content : '', ending);
+  if (typeof delta.content === 'string' || content) delta.content = content;
+  if (reasoning) delta.reasoning_content = (delta.reasoning_content ?? '') + reasoning;
+}
+
 function adoptReasoning(part: Delta | Message | undefined): void {
   if (part && !part.reasoning_content && typeof part.reasoning === 'string' && part.reasoning) part.reasoning_content = part.reasoning;
 }

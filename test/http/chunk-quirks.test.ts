@@ -3,7 +3,9 @@
  * content filter's results among the chunks: a first event for the prompt with no choices and an
  * empty id, model and object, and with the asynchronous filter, annotation events whose choice has
  * no delta, one after the finish reason. Some servers send the usage chunk without `choices`
- * (the stream failed as "not a chat completion chunk"); MiniMax's API gives deltas an empty `role`.
+ * (the stream failed as "not a chat completion chunk"); MiniMax's API gives deltas an empty `role`;
+ * LM Studio a call's later fragments an empty name; servers that do not parse reasoning write it into
+ * the text between think tags.
  * Every client API must get the answer whole, with the answer's own id and model and its usage,
  * and chat clients chunks as OpenAI sends them.
  */
@@ -13,16 +15,17 @@ import type { FakeServer } from '../support/fake-server';
 import { startFakeOpenAI } from '../support/fake-openai';
 import { startGateway, stopAll, type Harness } from '../support/harness';
 
-let standard: FakeServer, asynchronous: FakeServer, streamsAll: FakeServer, bare: FakeServer, minimax: FakeServer, lmStudio: FakeServer, h: Harness;
+let standard: FakeServer, asynchronous: FakeServer, streamsAll: FakeServer, bare: FakeServer, minimax: FakeServer, lmStudio: FakeServer, raw: FakeServer, h: Harness;
 
 beforeAll(async () => {
-  [standard, asynchronous, streamsAll, bare, minimax, lmStudio] = await Promise.all([
+  [standard, asynchronous, streamsAll, bare, minimax, lmStudio, raw] = await Promise.all([
     startFakeOpenAI({ chunkQuirk: 'default' }),
     startFakeOpenAI({ chunkQuirk: 'asynchronous' }),
     startFakeOpenAI({ chunkQuirk: 'asynchronous', alwaysStreams: true }),
     startFakeOpenAI({ chunkQuirk: 'usage-without-choices' }),
     startFakeOpenAI({ chunkQuirk: 'empty-role' }),
     startFakeOpenAI({ chunkQuirk: 'empty-call-names' }),
+    startFakeOpenAI({ chunkQuirk: 'think-tags' }),
   ]);
   h = await startGateway({
     version: 1,
@@ -33,6 +36,7 @@ beforeAll(async () => {
       { name: 'bare', kind: 'openai', baseUrl: `${bare.url}/v1`, local: true },
       { name: 'minimax', kind: 'openai', baseUrl: `${minimax.url}/v1`, apiKey: 'env:TEST_KEY' },
       { name: 'lm-studio', kind: 'openai', baseUrl: `${lmStudio.url}/v1`, local: true },
+      { name: 'raw', kind: 'openai', baseUrl: `${raw.url}/v1`, local: true },
     ],
     deployments: [
       { name: 'gpt', provider: 'azure', model: 'gpt-4.1' },
@@ -41,11 +45,12 @@ beforeAll(async () => {
       { name: 'atom', provider: 'bare', model: 'gpt-4.1' },
       { name: 'm2', provider: 'minimax', model: 'gpt-4.1' },
       { name: 'qwen', provider: 'lm-studio', model: 'gpt-4.1' },
+      { name: 'r1', provider: 'raw', model: 'gpt-4.1' },
     ],
     routes: [],
   });
 });
-afterAll(() => stopAll(h, standard, asynchronous, streamsAll, bare, minimax, lmStudio));
+afterAll(() => stopAll(h, standard, asynchronous, streamsAll, bare, minimax, lmStudio, raw));
 
 const city = { type: 'object' as const, properties: { city: { type: 'string' } } };
 
@@ -106,5 +111,28 @@ describe('calls whose later fragments have an empty name, as LM Studio streams t
     const fragments = (await res.text()).split('\n').filter((l) => l.startsWith('data: {')).flatMap((l) => (JSON.parse(l.slice(6)) as { choices: { delta?: { tool_calls?: { function?: { name?: string } }[] } }[] }).choices[0]?.delta?.tool_calls ?? []);
     expect(fragments.length).toBeGreaterThan(2);
     expect(fragments.map((f) => f.function?.name).filter((name) => name !== undefined)).toEqual(['weather', 'time']);
+  });
+});
+
+describe('reasoning written into the text between think tags', () => {
+  it('reaches every client API as its reasoning, apart from the answer, streamed and whole', async () => {
+    const ask = { model: 'r1', messages: [{ role: 'user' as const, content: 'one two' }] };
+    let reasoning = '';
+    let content = '';
+    for await (const chunk of await h.openai.chat.completions.create({ ...ask, stream: true })) {
+      content += chunk.choices[0]?.delta?.content ?? '';
+      reasoning += (chunk.choices[0]?.delta as { reasoning_content?: string } | undefined)?.reasoning_content ?? '';
+    }
+    expect([reasoning, content]).toEqual(['Let me think about it.\n', 'Echo: one two']);
+    const whole = await h.openai.chat.completions.create(ask);
+    expect(whole.choices[0]?.message).toMatchObject({ content: 'Echo: one two', reasoning_content: 'Let me think about it.\n' });
+
+    const anthropic = new Anthropic({ baseURL: h.url, apiKey: 'any', maxRetries: 0 });
+    const message = await anthropic.messages.stream({ model: 'r1', max_tokens: 200, messages: ask.messages }).finalMessage();
+    expect(message.content.map((b) => (b.type === 'thinking' ? ['thinking', b.thinking] : b.type === 'text' ? ['text', b.text] : [b.type]))).toEqual([['thinking', 'Let me think about it.\n'], ['text', 'Echo: one two']]);
+
+    const response = await h.openai.responses.create({ model: 'r1', input: 'one two' });
+    expect(response.output_text).toBe('Echo: one two');
+    expect(response.output[0]).toMatchObject({ type: 'reasoning', summary: [{ type: 'summary_text', text: 'Let me think about it.\n' }] });
   });
 });
