@@ -22,6 +22,7 @@ import { nearestEffort, THINK_LEVELS } from '../models/efforts';
 import { thinksInLevels } from '../models/facts';
 import { imageUrlOf, type ChatCompletion, type ChatCompletionChunk, type ChatRequest, type CreateEmbeddingResponse, type Delta, type EmbeddingRequest, type Message } from './canonical';
 import { logprobsFromOllama } from './logprobs';
+import { createThinkSplitter, thinkingOutOfText } from './think-tags';
 import { toolsChosen } from './tool-choice';
 
 export type { OllamaChatRequest, OllamaChatResponse, OllamaEmbedRequest, OllamaEmbedResponse };
@@ -181,6 +182,9 @@ export function fromOllamaChat(response: OllamaChatResponse, id: string): ChatCo
   };
   if (toolCalls.length > 0) message.tool_calls = toolCalls;
   if (response.message?.thinking) message.reasoning_content = response.message.thinking;
+  // A model Ollama knows no thinking of writes its reasoning into the text (think-tags.ts).
+  const split = !message.reasoning_content && message.content ? thinkingOutOfText(message.content) : undefined;
+  if (split) Object.assign(message, { content: split.content, ...(split.reasoning ? { reasoning_content: split.reasoning } : {}) });
   return {
     id,
     object: 'chat.completion',
@@ -199,6 +203,7 @@ export function createOllamaChunkTranslator(id: string): (event: OllamaChatRespo
   let sentRole = false;
   let toolCallCount = 0;
   let created = 0;
+  const split = createThinkSplitter();
   return (event) => {
     created ||= createdSeconds(event.created_at);
     const base = { id, object: 'chat.completion.chunk' as const, created, model: event.model };
@@ -207,9 +212,10 @@ export function createOllamaChunkTranslator(id: string): (event: OllamaChatRespo
       delta.role = 'assistant';
       sentRole = true;
     }
-    const content = event.message?.content;
-    if (content) delta.content = content;
-    if (event.message?.thinking) delta.reasoning_content = event.message.thinking;
+    const parts = split(event.message?.content ?? '', event.done === true);
+    if (parts.content) delta.content = parts.content;
+    const reasoning = (event.message?.thinking ?? '') + parts.reasoning;
+    if (reasoning) delta.reasoning_content = reasoning;
     const calls = toolCallsFrom(event.message?.tool_calls, toolCallCount);
     if (calls.length > 0) {
       delta.tool_calls = calls;

@@ -12,20 +12,21 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeServer } from '../support/fake-server';
+import { startFakeOllama } from '../support/fake-ollama';
 import { startFakeOpenAI } from '../support/fake-openai';
 import { startGateway, stopAll, type Harness } from '../support/harness';
 
-let standard: FakeServer, asynchronous: FakeServer, streamsAll: FakeServer, bare: FakeServer, minimax: FakeServer, lmStudio: FakeServer, raw: FakeServer, h: Harness;
+let standard: FakeServer, asynchronous: FakeServer, streamsAll: FakeServer, bare: FakeServer, minimax: FakeServer, lmStudio: FakeServer, ollama: FakeServer, h: Harness;
 
 beforeAll(async () => {
-  [standard, asynchronous, streamsAll, bare, minimax, lmStudio, raw] = await Promise.all([
+  [standard, asynchronous, streamsAll, bare, minimax, lmStudio, ollama] = await Promise.all([
     startFakeOpenAI({ chunkQuirk: 'default' }),
     startFakeOpenAI({ chunkQuirk: 'asynchronous' }),
     startFakeOpenAI({ chunkQuirk: 'asynchronous', alwaysStreams: true }),
     startFakeOpenAI({ chunkQuirk: 'usage-without-choices' }),
     startFakeOpenAI({ chunkQuirk: 'empty-role' }),
     startFakeOpenAI({ chunkQuirk: 'empty-call-names' }),
-    startFakeOpenAI({ chunkQuirk: 'think-tags' }),
+    startFakeOllama(),
   ]);
   h = await startGateway({
     version: 1,
@@ -36,7 +37,7 @@ beforeAll(async () => {
       { name: 'bare', kind: 'openai', baseUrl: `${bare.url}/v1`, local: true },
       { name: 'minimax', kind: 'openai', baseUrl: `${minimax.url}/v1`, apiKey: 'env:TEST_KEY' },
       { name: 'lm-studio', kind: 'openai', baseUrl: `${lmStudio.url}/v1`, local: true },
-      { name: 'raw', kind: 'openai', baseUrl: `${raw.url}/v1`, local: true },
+      { name: 'local', kind: 'ollama', baseUrl: ollama.url },
     ],
     deployments: [
       { name: 'gpt', provider: 'azure', model: 'gpt-4.1' },
@@ -45,12 +46,13 @@ beforeAll(async () => {
       { name: 'atom', provider: 'bare', model: 'gpt-4.1' },
       { name: 'm2', provider: 'minimax', model: 'gpt-4.1' },
       { name: 'qwen', provider: 'lm-studio', model: 'gpt-4.1' },
-      { name: 'r1', provider: 'raw', model: 'gpt-4.1' },
+      { name: 'r1', provider: 'lm-studio', model: 'deepseek-r1' },
+      { name: 'r1-local', provider: 'local', model: 'llama3.2:3b' },
     ],
     routes: [],
   });
 });
-afterAll(() => stopAll(h, standard, asynchronous, streamsAll, bare, minimax, lmStudio, raw));
+afterAll(() => stopAll(h, standard, asynchronous, streamsAll, bare, minimax, lmStudio, ollama));
 
 const city = { type: 'object' as const, properties: { city: { type: 'string' } } };
 
@@ -114,25 +116,25 @@ describe('calls whose later fragments have an empty name, as LM Studio streams t
   });
 });
 
-describe('reasoning written into the text between think tags', () => {
+describe.each(['r1', 'r1-local'])('reasoning a model writes into the text between think tags (%s)', (model) => {
   it('reaches every client API as its reasoning, apart from the answer, streamed and whole', async () => {
-    const ask = { model: 'r1', messages: [{ role: 'user' as const, content: 'one two' }] };
+    const ask = { model, messages: [{ role: 'user' as const, content: 'think aloud' }] };
     let reasoning = '';
     let content = '';
     for await (const chunk of await h.openai.chat.completions.create({ ...ask, stream: true })) {
       content += chunk.choices[0]?.delta?.content ?? '';
       reasoning += (chunk.choices[0]?.delta as { reasoning_content?: string } | undefined)?.reasoning_content ?? '';
     }
-    expect([reasoning, content]).toEqual(['Let me think about it.\n', 'Echo: one two']);
+    expect([reasoning, content]).toEqual(['Let me think about it.\n', 'Echo: think aloud']);
     const whole = await h.openai.chat.completions.create(ask);
-    expect(whole.choices[0]?.message).toMatchObject({ content: 'Echo: one two', reasoning_content: 'Let me think about it.\n' });
+    expect(whole.choices[0]?.message).toMatchObject({ content: 'Echo: think aloud', reasoning_content: 'Let me think about it.\n' });
 
     const anthropic = new Anthropic({ baseURL: h.url, apiKey: 'any', maxRetries: 0 });
-    const message = await anthropic.messages.stream({ model: 'r1', max_tokens: 200, messages: ask.messages }).finalMessage();
-    expect(message.content.map((b) => (b.type === 'thinking' ? ['thinking', b.thinking] : b.type === 'text' ? ['text', b.text] : [b.type]))).toEqual([['thinking', 'Let me think about it.\n'], ['text', 'Echo: one two']]);
+    const message = await anthropic.messages.stream({ model, max_tokens: 200, messages: ask.messages }).finalMessage();
+    expect(message.content.map((b) => (b.type === 'thinking' ? ['thinking', b.thinking] : b.type === 'text' ? ['text', b.text] : [b.type]))).toEqual([['thinking', 'Let me think about it.\n'], ['text', 'Echo: think aloud']]);
 
-    const response = await h.openai.responses.create({ model: 'r1', input: 'one two' });
-    expect(response.output_text).toBe('Echo: one two');
+    const response = await h.openai.responses.create({ model, input: 'think aloud' });
+    expect(response.output_text).toBe('Echo: think aloud');
     expect(response.output[0]).toMatchObject({ type: 'reasoning', summary: [{ type: 'summary_text', text: 'Let me think about it.\n' }] });
   });
 });

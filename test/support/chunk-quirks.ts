@@ -10,17 +10,11 @@
  *   that leave out what is empty).
  * - `empty-role`: every delta's `role` an empty string after the first (MiniMax's API).
  * - `empty-call-names`: a call's later fragments with an empty `name` (LM Studio's server, lmstudio-bug-tracker#649).
- * - `think-tags`: the reasoning written into the answer's text between `<think>` and `</think>`, whole
- *   and streamed (MiniMax's API by default, llama.cpp's server without a reasoning format).
  */
-export type ChunkQuirk = 'default' | 'asynchronous' | 'usage-without-choices' | 'empty-role' | 'empty-call-names' | 'think-tags';
-
-/** An answer's text as a server that writes its reasoning into it sends it. */
-export const thinkingInline = (text: string): string => `<think>\nLet me think about it.\n</think>\n\n${text}`;
+export type ChunkQuirk = 'default' | 'asynchronous' | 'usage-without-choices' | 'empty-role' | 'empty-call-names';
 
 export function withQuirk(events: Record<string, unknown>[], quirk: ChunkQuirk): Record<string, unknown>[] {
   if (quirk === 'usage-without-choices') return events.map((event) => (Array.isArray(event.choices) && event.choices.length === 0 ? withoutChoices(event) : event));
-  if (quirk === 'think-tags') return events; // in the text itself (thinkingInline)
   if (quirk === 'empty-call-names') return events.map(namesEmptied());
   if (quirk === 'empty-role') return events.map((event, i) => (i === 0 ? event : { ...event, choices: (event.choices as Record<string, unknown>[]).map((choice) => ({ ...choice, delta: { role: '', ...(choice.delta as object) } })) }));
   return withAzureFilters(events, quirk);

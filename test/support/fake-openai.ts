@@ -9,7 +9,7 @@ import { cutAtStop, fakeLogprob, replyFor, wordsOf } from './replies';
 import { answerResponses, compactionFor, obfuscation } from './responses-wire';
 import { chatRefusal, responsesRefusal } from './openai-refusals';
 import { usageAsServed, usageFor, type UsageShape } from './served-usage';
-import { thinkingInline, withQuirk, type ChunkQuirk } from './chunk-quirks';
+import { withQuirk, type ChunkQuirk } from './chunk-quirks';
 
 export interface FakeOpenAIOptions extends UsageShape {
   /** Milliseconds between stream chunks. */
@@ -110,7 +110,7 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
   if (refused) return sendJson(res, refused.status, refused.body);
   const answer = replyFor(body.messages, body.tools, { reasoning: body.reasoning_effort !== undefined && body.reasoning_effort !== 'none' });
   answer.content = cutAtStop(answer.content, body.stop).text;
-  answer.content = options.writesNothing ? '' : options.chunkQuirk === 'think-tags' ? thinkingInline(answer.content) : answer.content;
+  if (options.writesNothing) answer.content = '';
   if (mode.kind === 'huge') answer.content = 'x '.repeat(Math.ceil(mode.bytes / 2));
   const id = `chatcmpl-fake${request.path.length}${Date.now() % 100000}`;
   const usage = usageAsServed(usageFor(answer.content, options.promptTokens), options);

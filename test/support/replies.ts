@@ -32,7 +32,9 @@ export function replyFor(messages: any[], tools: any[] | undefined, options: { r
   }
   if (isToolResult(last)) return { content: `The tool said: ${toolResultText(last)}`, toolCalls: [], ...reasoning };
   const images = Array.isArray(last.content) ? last.content.filter((p: any) => p.type === 'image_url' || p.type === 'image' || p.type === 'input_image').length : (last.images?.length ?? 0);
-  return { content: `Echo: ${textOf(last.content)}${images ? ` [${images} image${images > 1 ? 's' : ''}]` : ''}`, toolCalls: [], ...reasoning };
+  const echo = `Echo: ${textOf(last.content)}${images ? ` [${images} image${images > 1 ? 's' : ''}]` : ''}`;
+  // "think aloud": the reasoning written into the text, as a model served raw writes it (no server parses it out).
+  return { content: /\bthink aloud\b/.test(textOf(last.content)) ? `<think>\nLet me think about it.\n</think>\n\n${echo}` : echo, toolCalls: [], ...reasoning };
 }
 
 /** A tool's result, in chat (`role: tool`), Messages (`tool_result` blocks) or Responses (`function_call_output`) form. */
