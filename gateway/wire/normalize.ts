@@ -5,7 +5,7 @@
  */
 import type { ChatCompletion, ChatCompletionChunk, Delta, Message } from './canonical';
 import { newToolCallId } from './ids';
-import { createThinkSplitter, thinkingOutOfText } from './think-tags';
+import { createThinkSplitter, takeThinkingOut } from './think-tags';
 
 const FINISH_REASONS = new Set(['stop', 'length', 'tool_calls', 'content_filter', 'function_call']);
 
@@ -23,8 +23,7 @@ export function normalizeCompletion(completion: ChatCompletion): ChatCompletion 
     // Gemini says "stop" after tool calls; clients run tools on "tool_calls".
     if (choice.finish_reason === 'stop' && message?.tool_calls?.length) choice.finish_reason = 'tool_calls';
     adoptReasoning(message as Message);
-    const split = !(message as Message | undefined)?.reasoning_content && typeof message?.content === 'string' ? thinkingOutOfText(message.content) : undefined;
-    if (split) Object.assign(message, { content: split.content, ...(split.reasoning ? { reasoning_content: split.reasoning } : {}) });
+    if (message) takeThinkingOut(message as Message);
     argumentsAsText(message?.tool_calls);
     message.content ??= null;
     message.refusal ??= null;
@@ -205,10 +204,6 @@ function argumentsAsText(calls: readonly object[] | null | undefined): void {
   }
 }
 
-/**
- * Servers differ on where reasoning goes: DeepSeek and vLLM say `reasoning_content`, Ollama's and
- * OpenRouter's OpenAI APIs say `reasoning`. Inside the gateway it is `reasoning_content`.
- */
 /** A delta's text through its choice's splitter: reasoning written between think tags goes where servers that parse it put it. */
 function splitThinking(delta: Delta, split: ReturnType<typeof createThinkSplitter>, ending: boolean): void {
   if (typeof delta.content !== 'string' && !ending) return;
@@ -217,6 +212,10 @@ function splitThinking(delta: Delta, split: ReturnType<typeof createThinkSplitte
   if (reasoning) delta.reasoning_content = (delta.reasoning_content ?? '') + reasoning;
 }
 
+/**
+ * Servers differ on where reasoning goes: DeepSeek and vLLM say `reasoning_content`, Ollama's and
+ * OpenRouter's OpenAI APIs say `reasoning`. Inside the gateway it is `reasoning_content`.
+ */
 function adoptReasoning(part: Delta | Message | undefined): void {
   if (part && !part.reasoning_content && typeof part.reasoning === 'string' && part.reasoning) part.reasoning_content = part.reasoning;
 }

@@ -22,7 +22,7 @@ import { nearestEffort, THINK_LEVELS } from '../models/efforts';
 import { thinksInLevels } from '../models/facts';
 import { imageUrlOf, type ChatCompletion, type ChatCompletionChunk, type ChatRequest, type CreateEmbeddingResponse, type Delta, type EmbeddingRequest, type Message } from './canonical';
 import { logprobsFromOllama } from './logprobs';
-import { createThinkSplitter, thinkingOutOfText } from './think-tags';
+import { createThinkSplitter, takeThinkingOut } from './think-tags';
 import { toolsChosen } from './tool-choice';
 
 export type { OllamaChatRequest, OllamaChatResponse, OllamaEmbedRequest, OllamaEmbedResponse };
@@ -183,8 +183,7 @@ export function fromOllamaChat(response: OllamaChatResponse, id: string): ChatCo
   if (toolCalls.length > 0) message.tool_calls = toolCalls;
   if (response.message?.thinking) message.reasoning_content = response.message.thinking;
   // A model Ollama knows no thinking of writes its reasoning into the text (think-tags.ts).
-  const split = !message.reasoning_content && message.content ? thinkingOutOfText(message.content) : undefined;
-  if (split) Object.assign(message, { content: split.content, ...(split.reasoning ? { reasoning_content: split.reasoning } : {}) });
+  takeThinkingOut(message);
   return {
     id,
     object: 'chat.completion',

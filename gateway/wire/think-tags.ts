@@ -12,7 +12,15 @@ const CLOSE = '</think>';
 
 type Parts = { reasoning: string; content: string };
 
-/** A whole answer's text split; none where the server gave its reasoning apart or the text opens otherwise. */
+/** A whole answer's message with the reasoning its text opens with taken out (none taken where the server gave it apart). */
+export function takeThinkingOut(message: { content?: string | null; reasoning_content?: string }): void {
+  const split = !message.reasoning_content && typeof message.content === 'string' ? thinkingOutOfText(message.content) : undefined;
+  if (!split) return;
+  message.content = split.content;
+  if (split.reasoning) message.reasoning_content = split.reasoning;
+}
+
+/** A whole answer's text split; none where the text opens otherwise. */
 export function thinkingOutOfText(content: string): Parts | undefined {
   const at = content.search(/\S/);
   if (at < 0 || !content.startsWith(OPEN, at)) return undefined;
