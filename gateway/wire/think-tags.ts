@@ -9,6 +9,12 @@
  */
 const OPEN = '<think>';
 const CLOSE = '</think>';
+/**
+ * What a stream's start is held to at most while it may still open a think block: a few newlines
+ * come before one. Past this the answer opens otherwise, and nothing read twice grows with the
+ * stream (a server sending whitespace a byte at a time is not read over and over).
+ */
+const MAX_HELD = 1024;
 
 type Parts = { reasoning: string; content: string };
 
@@ -59,7 +65,7 @@ export function createThinkSplitter(): (text: string, ending: boolean) => Parts 
         trimNext = true;
         rest = lead.slice(OPEN.length);
         held = '';
-      } else if (ending || !OPEN.startsWith(lead)) {
+      } else if (ending || held.length > MAX_HELD || !OPEN.startsWith(lead)) {
         phase = 'answer';
         out.content = held;
         held = '';

@@ -45,6 +45,14 @@ describe('think tags', () => {
     expect(createThinkSplitter()('<thi', false)).toEqual({ reasoning: '', content: '' });
   });
 
+  it('hold back no more than a short start, however a stream dribbles whitespace', () => {
+    const split = createThinkSplitter();
+    let released = '';
+    for (let i = 0; i < 5_000; i++) released += split(' ', false).content;
+    expect(released.length).toBeGreaterThan(3_900);
+    expect(split('<think>late</think>', false)).toEqual({ reasoning: '', content: '<think>late</think>' });
+  });
+
   it('end a stream cut while thinking with all of it as reasoning', () => {
     expect(streamed(['<think>still ', 'thinking </th'])).toEqual({ reasoning: 'still thinking </th', content: '' });
   });
