@@ -15,6 +15,7 @@ import { deltaLogprobs } from '../../wire/logprobs';
 import { heldUpstream, type ResponsesBody } from './codec';
 import { createResponseEventWriter, sseEvent } from './events';
 import { completionToResponse, type ResponseShell } from './output';
+import { createPhaseStamper, withPhases } from './phases';
 import type { OfferedTools } from './tools';
 
 /** One event of an answer: a Responses upstream's own event, or a canonical chunk to translate. */
@@ -63,29 +64,31 @@ function asThisTurn(response: Record<string, unknown>, turn: Turn): Record<strin
 
 export function responsesFormat(turn: Turn, usage: RequestUsage | undefined): StreamFormat<ResponsesItem> {
   const writer = createResponseEventWriter(turn.shell, turn.tools);
+  const phases = createPhaseStamper();
   let translated = false;
   let lastSequence = -1;
   let upstreamShell: Record<string, unknown> | undefined;
+  /** An upstream's event as it goes on: under this turn's id, metered. */
+  const passed = ([type, event]: [string, Record<string, unknown>]): string => {
+    let data = event;
+    if (typeof data.sequence_number === 'number') lastSequence = data.sequence_number;
+    if (CARRIES_RESPONSE.has(type) && data.response) {
+      const response = asThisTurn(data.response as Record<string, unknown>, turn);
+      data = { ...data, response };
+      upstreamShell ??= response;
+      if (ENDS.has(type)) {
+        const tokens = tokensFrom(response.usage as UsageFields);
+        if (tokens) usage?.reported(tokens);
+        turn.done(response);
+      }
+    }
+    if (type === 'response.output_text.delta') usage?.delivered(String(data.delta ?? ''));
+    return `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
+  };
   return {
     contentType: 'text/event-stream; charset=utf-8',
     event(item) {
-      if ('event' in item) {
-        let data = item.event.data;
-        const type = item.event.event ?? String(data.type);
-        if (typeof data.sequence_number === 'number') lastSequence = data.sequence_number;
-        if (CARRIES_RESPONSE.has(type) && data.response) {
-          const response = asThisTurn(data.response as Record<string, unknown>, turn);
-          data = { ...data, response };
-          upstreamShell ??= response;
-          if (ENDS.has(type)) {
-            const tokens = tokensFrom(response.usage as UsageFields);
-            if (tokens) usage?.reported(tokens);
-            turn.done(response);
-          }
-        }
-        if (type === 'response.output_text.delta') usage?.delivered(String(data.delta ?? ''));
-        return `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
-      }
+      if ('event' in item) return phases.events(item.event.event ?? String(item.event.data.type), item.event.data).map(passed).join('');
       translated = true;
       const tokens = tokensOf(item.chunk.usage);
       if (tokens) usage?.reported(tokens);
@@ -93,7 +96,7 @@ export function responsesFormat(turn: Turn, usage: RequestUsage | undefined): St
       return writer.events(item.chunk).map(sseEvent).join('');
     },
     end() {
-      if (!translated) return '';
+      if (!translated) return phases.flush().map(passed).join('');
       const events = writer.finish().map(sseEvent).join('');
       if (writer.response) turn.done(writer.response as unknown as Record<string, unknown>);
       return events;
@@ -102,9 +105,10 @@ export function responsesFormat(turn: Turn, usage: RequestUsage | undefined): St
     error(failure, message) {
       const code = failure.status === 429 ? 'rate_limit_exceeded' : 'server_error';
       if (translated || !upstreamShell) return sseEvent(writer.failed(message, code));
+      const held = phases.flush().map(passed).join('');
       const { usage: _usage, ...shell } = upstreamShell;
       const response = { ...shell, status: 'failed', completed_at: null, error: { code, message } };
-      return sseEvent({ type: 'response.failed', sequence_number: lastSequence + 1, response } as { type: string });
+      return held + sseEvent({ type: 'response.failed', sequence_number: lastSequence + 1, response } as { type: string });
     },
   };
 }
@@ -112,7 +116,7 @@ export function responsesFormat(turn: Turn, usage: RequestUsage | undefined): St
 export function wholeResponse(whole: ResponsesWhole, turn: Turn, usage: RequestUsage | undefined): Record<string, unknown> {
   let response: Record<string, unknown>;
   if ('response' in whole) {
-    response = asThisTurn(whole.response, turn);
+    response = asThisTurn(withPhases(whole.response), turn);
     const tokens = tokensFrom(response.usage as UsageFields);
     if (tokens) usage?.reported(tokens);
     usage?.delivered(outputText(response as unknown as Response));

@@ -46,7 +46,7 @@ export function createResponseEventWriter(shell: ResponseShell, tools: OfferedTo
       const part = { type: 'output_text', text, annotations: [], logprobs };
       push({ type: 'response.output_text.done', item_id: id, output_index, content_index: 0, text, logprobs: deltaLogprobs({ content: logprobs, refusal: null }) });
       push({ type: 'response.content_part.done', item_id: id, output_index, content_index: 0, part });
-      output.push(messageItem(id, text, 'completed', logprobs, phaseOf(followed, finish)));
+      output.push(messageItem(id, text, 'completed', logprobs, phaseOf(followed, ending(finish).status === 'completed')));
     }
     push({ type: 'response.output_item.done', output_index, item: output[output_index] });
     open = undefined;

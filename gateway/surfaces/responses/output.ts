@@ -114,9 +114,9 @@ type Phase = 'commentary' | 'final_answer';
  * Response; none for a cut one. Codex finds a turn's answer by its `final_answer`, and without one
  * showed a translated answer twice or left it among the turn's progress notes.
  */
-export function phaseOf(followed: boolean, finish: string | null | undefined): Phase | undefined {
+export function phaseOf(followed: boolean, completed: boolean): Phase | undefined {
   if (followed) return 'commentary';
-  return ending(finish).status === 'completed' ? 'final_answer' : undefined;
+  return completed ? 'final_answer' : undefined;
 }
 
 /** Claude's signed thinking goes as the item's encrypted content, asked for or not: a kept Response replays it too. */
@@ -130,7 +130,7 @@ export function completionToResponse(completion: ChatCompletion, shell: Response
   const output: OutputItem[] = [];
   if (message?.reasoning_content || message?.signed_thinking) output.push(reasoningItem(itemId('rs'), message.reasoning_content ?? '', message.signed_thinking));
   const calls = (message?.tool_calls ?? []).length > 0;
-  if (message?.content) output.push(messageItem(itemId('msg'), message.content, 'completed', outputTextLogprobs(choice?.logprobs), phaseOf(calls, choice?.finish_reason)));
+  if (message?.content) output.push(messageItem(itemId('msg'), message.content, 'completed', outputTextLogprobs(choice?.logprobs), phaseOf(calls, ending(choice?.finish_reason).status === 'completed')));
   for (const call of message?.tool_calls ?? []) {
     if (call.type === 'function') output.push(callItem({ id: call.id, name: call.function.name, arguments: call.function.arguments }, tools, 'completed'));
   }
