@@ -73,6 +73,13 @@ it("keeps a header's key apart from the provider's other keys, and refuses a hea
   const saved = await put(desktop, { headers: { 'x-b': 'secret:cloud.x-a' }, headerKeyValues: { 'x-a': 'key-a' } });
   expect(saved.status, await saved.clone().text()).toBe(200);
   expect((await saved.json()).headers).toEqual({ 'x-b': 'secret:cloud.x-a', 'x-a': 'secret:cloud.x-a.2' });
+  // Two long header names alike for the 128 characters a name may have: each its own key all the same.
+  const [long1, long2] = [`x-${'a'.repeat(125)}1`, `x-${'a'.repeat(125)}2`];
+  const alike = await put(desktop, { headerKeyValues: { [long1]: 'key-one', [long2]: 'key-two' } });
+  expect(alike.status, await alike.clone().text()).toBe(200);
+  const headers = (await alike.json()).headers as Record<string, string>;
+  expect(headers[long1]).not.toBe(headers[long2]);
+  expect([secrets.resolve(headers[long1]!), secrets.resolve(headers[long2]!)]).toEqual(['key-one', 'key-two']);
   const twice = await put(desktop, { headerKeyValues: { 'x-c': 'one', 'X-C': 'two' } });
   expect(twice.status).toBe(400);
   expect((await twice.json()).error).toMatchObject({ param: 'headerKeyValues.X-C', message: 'X-C is given twice (header names are the same in any case)' });

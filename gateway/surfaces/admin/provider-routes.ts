@@ -57,9 +57,15 @@ export function providerRoutes(app: FastifyInstance, { current, apply, wouldAppl
     refuseUnlessStorable(secrets, typed[0]?.header ? TYPED_HEADER_KEY : TYPED_KEY);
     const values = typed.map((t) => (t.header ? typedHeaderKey(t.value, t.header, t.param) : typedKey(t.value, t.param)));
     const others = othersAfter(() => change(given), fields.name);
-    // Nor a name its own other keys have (one header's key named by hand as another's would be).
-    const names = typed.map((t) => secretNameFor(t.wanted, fields, [...others, t.put(given, '')], keyOrigins()));
-    const provider = typed.reduce((p, t, i) => t.put(p, `secret:${names[i]}`), given);
+    // Nor a name its own other keys have: one header's key named by hand as another's would be, and
+    // the keys named before it in this change (two long header names alike for 128 characters).
+    const names: string[] = [];
+    let provider = given;
+    for (const t of typed) {
+      const name = secretNameFor(t.wanted, fields, [...others, t.put(provider, '')], keyOrigins());
+      names.push(name);
+      provider = t.put(provider, `secret:${name}`);
+    }
     const fresh = new Set(names.map((name) => `secret:${name}`));
     if (wouldApply(() => change(provider), fresh)) {
       for (const [i, t] of typed.entries()) await keepTypedSecret(secrets, names[i] as string, values[i] as string, t.header ? TYPED_HEADER_KEY : TYPED_KEY);
