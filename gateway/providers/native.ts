@@ -78,7 +78,8 @@ async function* sseJson(events: AsyncIterable<SseEvent>, providerName: string): 
     const type = event ?? (typeof data.type === 'string' ? data.type : data.error ? 'error' : undefined);
     // Anthropic's error event carries `error: {type, message}`; the Responses API's has `code` and `message` at its top.
     if (type === 'error') throw failureInAnswer(providerName, data.error ? data : { error: { code: data.code ?? 'api_error', message: data.message ?? 'error' } });
-    if (type === 'response.failed') throw failureInAnswer(providerName, { error: (data.response as { error?: unknown } | undefined)?.error ?? { message: 'response.failed' } });
+    // Some servers (Pioneer's) leave the Response's `error` null and give it beside the Response.
+    if (type === 'response.failed') throw failureInAnswer(providerName, { error: (data.response as { error?: unknown } | undefined)?.error ?? data.error ?? { message: 'response.failed' } });
     yield { event: type, data };
   }
 }

@@ -82,6 +82,18 @@ describe('a failure reported inside a stream', () => {
     expect(await res.text()).toContain('event: response.completed');
   });
 
+  it("reads a response.failed whose error is beside its Response, not in it (Pioneer's: response.error null)", async () => {
+    const failed = (code: string, message: string) => ({ type: 'response.failed', sequence_number: 2, response: { id: 'resp_1', object: 'response', status: 'failed', error: null, model: 'gpt-5.5', output: [] }, error: { message, type: 'server_error', code } });
+    const post = (model: string) => fetch(`${h.baseUrl}/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model, stream: true, input: 'one two' }) });
+    await openai.setMode({ kind: 'error-event', chunks: 2, event: failed('upstream_error', 'Upstream provider error') });
+    const res = await post('gpt');
+    expect(res.headers.get('x-switchyard-route')).toBe('gpt:fail(upstream-5xx)');
+    expect(((await res.json()) as { error: { message: string } }).error.message).toContain('Upstream provider error');
+    await resetBetweenTests(h, [llamaCpp, anthropic, openai, ollama], config());
+    await openai.setMode({ kind: 'error-event', chunks: 2, event: failed('rate_limit_exceeded', 'Rate limit reached') });
+    expect((await post('openai-first')).headers.get('x-switchyard-route')).toBe('gpt:fail(rate-limited) llama:ok');
+  });
+
   it("passes on a server's own words given as a string, and one that names no status is still the deployment's 5xx", async () => {
     await llamaCpp.setMode({ kind: 'error-event', chunks: 1, event: { error: 'llama runner process has terminated: signal: killed' } });
     const res = await chat('small');

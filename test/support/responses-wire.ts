@@ -216,7 +216,7 @@ export async function answerResponses(request: RecordedRequest, res: ServerRespo
     if (chunkDelayMs) await new Promise((r) => setTimeout(r, chunkDelayMs));
   }
   // The Responses API's error event, numbered after what was sent.
-  if (mode.kind === 'error-event') res.end(`event: error\ndata: ${JSON.stringify(mode.event ?? { type: 'error', sequence_number: sent, code: 'server_error', message: 'The server had an error while processing your request.', param: null })}\n\n`);
+  if (mode.kind === 'error-event') res.end(`event: ${(mode.event as { type?: string } | undefined)?.type ?? 'error'}\ndata: ${JSON.stringify(mode.event ?? { type: 'error', sequence_number: sent, code: 'server_error', message: 'The server had an error while processing your request.', param: null })}\n\n`);
   else if (mode.kind === 'reset-mid-stream') resetAfterFlush(res);
   else if (mode.kind !== 'open-after-end') res.end();
 }
