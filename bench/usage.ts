@@ -31,6 +31,7 @@ function syntheticRow(i: number, total: number, end: number): UsageRow {
     errorMessage: i % 50 === 0 ? 'upstream answered 500' : null,
     // Three rows in ten from agents' sessions, a dozen rows each.
     session: i % 10 < 3 ? `session-${Math.floor(i / 40)}` : null,
+    tool: i % 10 < 3 ? (i % 2 ? 'Claude Code' : 'Codex') : 'curl',
     attempts: [{ deployment, provider: 'local', outcome: 'ok', latencyMs: 120 }],
     fallback: i % 13 === 0,
     stream: i % 2 === 0,
@@ -95,6 +96,7 @@ export function benchUsage(rows = Number(process.env.BENCH_USAGE_ROWS ?? 1_000_0
       time('chart: latency p50/p95 per hour by deployment, 30 days', () => log.rollups(last(30), 'hour', 'deployment').length),
       time('chart: per minute, last 24 h', () => log.rollups(last(1), 'minute', 'none').length),
       time('overview: today by deployment', () => log.rollups(last(1), 'day', 'deployment').length),
+      time('overview: the tools seen in the last 7 days (the newest 5,000 rows)', () => log.tools(last(7).since, 12).length),
       time('sessions: the 20 most recent, last 7 days', () => log.sessions(last(7), 20).length),
       time('sessions: the 20 most recent, last 90 days', () => log.sessions(last(90), 20).length),
       time('sessions: of a deployment no session used, last 90 days (the 20,000-row bound read whole)', () => log.sessions({ deployment: 'sonnet', ...last(90) }, 20).length),

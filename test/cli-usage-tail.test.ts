@@ -13,7 +13,7 @@ useCliCleanups();
 
 const row = (i: number, fields: Partial<UsageRow> = {}): UsageRow => ({
   id: `req_${i}`, at: Date.now() - 60_000 + i, endpoint: 'chat.completions', api: 'openai', cacheReadTokens: null, cacheWriteTokens: null, clientKey: 'anonymous', model: 'default', route: 'default', deployment: 'llama', provider: 'local',
-  status: 200, errorClass: null, errorMessage: null, session: null, attempts: [], fallback: false, stream: false, cached: false,
+  status: 200, errorClass: null, errorMessage: null, session: null, tool: null, attempts: [], fallback: false, stream: false, cached: false,
   inputTokens: 12_345, outputTokens: 340, tokensEstimated: false, cost: 0, wouldCost: 0, saved: 0, ttftMs: null, totalMs: 1_234, ...fields,
 });
 

@@ -12,7 +12,7 @@ useCliCleanups();
 /** A row a local model answered at `at`, with `fields` changed. */
 const row = (i: number, at: number, fields: Partial<UsageRow> = {}): UsageRow => ({
   id: `req_${i}`, at, endpoint: 'chat.completions', api: 'openai', cacheReadTokens: null, cacheWriteTokens: null, clientKey: 'anonymous', model: 'default', route: 'default', deployment: 'llama', provider: 'local',
-  status: 200, errorClass: null, errorMessage: null, session: null, attempts: [], fallback: false, stream: false, cached: false,
+  status: 200, errorClass: null, errorMessage: null, session: null, tool: null, attempts: [], fallback: false, stream: false, cached: false,
   inputTokens: 10, outputTokens: 20, tokensEstimated: false, cost: 0, wouldCost: 0, saved: 0, ttftMs: 3, totalMs: 5, ...fields,
 });
 

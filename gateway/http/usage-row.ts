@@ -9,6 +9,7 @@ import fp from 'fastify-plugin';
 import { routeHeader } from '../routing/decision';
 import type { Execution } from '../routing/execute';
 import type { RequestUsage, UsageRecorder } from '../usage/recorder';
+import { toolOf } from './client-tool';
 import { sessionOf } from './session';
 
 declare module 'fastify' {
@@ -29,6 +30,7 @@ export const usageRowPlugin = fp<{ recorder: UsageRecorder; api: string | null }
       if (!endpoint) return;
       const usage = recorder.begin(request.id, endpoint, api);
       request.usage = usage;
+      usage.tool = toolOf(request.headers);
       reply.raw.once('close', () => {
         if (reply.raw.writableFinished) return;
         usage.failed(undefined, 'client_closed');

@@ -313,4 +313,8 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX scope_renames_to ON scope_renames (kind, to_name, at);
    CREATE INDEX scope_renames_from ON scope_renames (kind, from_name, at);
    DROP TABLE budget_carries;`,
+  // 25: the tool that sent each request, as its headers name it (http/client-tool.ts): Claude Code,
+  // Codex, curl; the dashboard finds the tools seen lately among the newest rows (no index needed)
+  `ALTER TABLE usage ADD COLUMN tool TEXT;
+   ALTER TABLE usage_inbox ADD COLUMN tool TEXT;`,
 ];

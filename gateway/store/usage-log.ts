@@ -27,7 +27,7 @@ const HOUR = 3_600_000;
 const DAY = 86_400_000;
 
 const COLUMNS = `request_id, at, endpoint, client_key, model, route, deployment, provider, status, error_class, attempt_count, fallback, stream,
-  cached, input_tokens, output_tokens, tokens_estimated, cost, would_cost, saved, ttft_ms, total_ms, attempts, api, cache_read_tokens, cache_write_tokens, decision, error_message, session`;
+  cached, input_tokens, output_tokens, tokens_estimated, cost, would_cost, saved, ttft_ms, total_ms, attempts, api, cache_read_tokens, cache_write_tokens, decision, error_message, session, tool`;
 
 export interface UsageLog extends UsageQueries {
   /** Writes a row now, in its own transaction. */
@@ -86,7 +86,7 @@ export function createUsageLog(db: Db, days: DayZone = UTC_DAYS): UsageLog {
     if (ms < day.start || ms >= day.end) day = days.dayAt(ms);
     return day.start;
   });
-  const insertRow = db.prepare(`INSERT INTO usage_inbox (${COLUMNS}) VALUES (${Array(29).fill('?').join(', ')})`);
+  const insertRow = db.prepare(`INSERT INTO usage_inbox (${COLUMNS}) VALUES (${Array(30).fill('?').join(', ')})`);
   const inboxHasRows = db.prepare<[], number>('SELECT EXISTS (SELECT 1 FROM usage_inbox)').pluck();
   const moveRows = db.prepare(`INSERT INTO usage (${COLUMNS}) SELECT ${COLUMNS} FROM usage_inbox ORDER BY rowid`);
   const emptyInbox = db.prepare('DELETE FROM usage_inbox');
@@ -170,6 +170,7 @@ export function createUsageLog(db: Db, days: DayZone = UTC_DAYS): UsageLog {
       row.decision && !derivable(row.decision) ? JSON.stringify(row.decision) : null,
       row.errorMessage,
       row.session,
+      row.tool,
     );
     if (bodies) insertBodies.run(row.id, row.at, bodies.request, bodies.response);
   };

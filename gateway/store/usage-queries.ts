@@ -9,12 +9,14 @@ import { BIN_COLUMNS, LATENCY_BINS } from './latency-bins';
 import { decodeCursor, encodeCursor } from './usage-cursor';
 import { dimensionWhere, pageQuery, rollupWhere, rowWhere, usageTable } from './usage-filters';
 import type { Decision } from '../routing/decision';
-import type { SessionSummary, UsageAttempt, UsageQueries, UsageRow } from './usage-types';
+import type { SessionSummary, ToolSeen, UsageAttempt, UsageQueries, UsageRow } from './usage-types';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 /** Session rows read, newest first, to find the recent sessions: a bound on the request, whatever the log holds or the filters ask. */
 const SESSION_SCAN = 20_000;
+/** Rows read, newest first, to find the tools seen lately: the dashboard asks often, so a bound, not a range. */
+const TOOL_SCAN = 5_000;
 const EXPORT_BATCH = 500;
 
 export function createUsageQueries(db: Db, { settle, rollup }: { settle: () => void; rollup: () => void }): UsageQueries {
@@ -114,11 +116,14 @@ export function createUsageQueries(db: Db, { settle, rollup }: { settle: () => v
       const rest = rowWhere({ ...filter, since: undefined, until: undefined });
       const recent =
         filter.session === undefined
-          ? prepared(`SELECT session, client_key FROM (SELECT * FROM usage INDEXED BY usage_session_recent WHERE ${['session IS NOT NULL', ...range.where].join(' AND ')} ORDER BY at DESC LIMIT ${SESSION_SCAN}) WHERE ${['true', ...rest.where].join(' AND ')} ORDER BY at DESC`)
-          : prepared(`SELECT session, client_key FROM usage INDEXED BY usage_session_at WHERE ${where.join(' AND ')} GROUP BY client_key ORDER BY MAX(at) DESC`);
-      const found = new Map<string, { session: string; client_key: string }>();
+          ? prepared(`SELECT session, client_key, tool FROM (SELECT * FROM usage INDEXED BY usage_session_recent WHERE ${['session IS NOT NULL', ...range.where].join(' AND ')} ORDER BY at DESC LIMIT ${SESSION_SCAN}) WHERE ${['true', ...rest.where].join(' AND ')} ORDER BY at DESC`)
+          : prepared(`SELECT session, client_key, tool, MAX(at) AS newest FROM usage INDEXED BY usage_session_at WHERE ${where.join(' AND ')} GROUP BY client_key ORDER BY newest DESC`);
+      // (With MAX(at) among the columns, SQLite takes a group's other columns from its newest row.)
+      type Found = { session: string; client_key: string; tool: string | null };
+      const found = new Map<string, Found>();
       const scanParams = filter.session === undefined ? [...range.params, ...rest.params] : params;
-      for (const row of recent.iterate(...scanParams) as IterableIterator<{ session: string; client_key: string }>) {
+      // The newest row of each comes first, so the tool it names is the one the session was last sent from.
+      for (const row of recent.iterate(...scanParams) as IterableIterator<Found>) {
         const key = `${row.client_key}\u0000${row.session}`;
         if (!found.has(key)) found.set(key, row);
         if (found.size >= wanted) break;
@@ -129,12 +134,20 @@ export function createUsageQueries(db: Db, { settle, rollup }: { settle: () => v
         SUM(COALESCE(input_tokens, 0)) AS inputTokens, SUM(COALESCE(output_tokens, 0)) AS outputTokens, SUM(cost) AS cost, SUM(saved) AS saved, MIN(at) AS firstAt, MAX(at) AS lastAt
         FROM usage INDEXED BY usage_session_at WHERE ${mine}`);
       const answered = prepared(`SELECT deployment FROM usage INDEXED BY usage_session_at WHERE ${mine} AND deployment IS NOT NULL GROUP BY deployment ORDER BY COUNT(*) DESC, deployment`);
-      return [...found.values()].map(({ session, client_key }) => ({
+      return [...found.values()].map(({ session, client_key, tool }) => ({
         session,
         clientKey: client_key,
-        ...(totals.get(session, client_key, ...params) as Omit<SessionSummary, 'session' | 'clientKey' | 'deployments'>),
+        tool,
+        ...(totals.get(session, client_key, ...params) as Omit<SessionSummary, 'session' | 'clientKey' | 'tool' | 'deployments'>),
         deployments: (answered.all(session, client_key, ...params) as { deployment: string }[]).map((r) => r.deployment),
       }));
+    },
+
+    tools(since, limit) {
+      settle();
+      const seen = prepared(`SELECT tool, COUNT(*) AS requests, MAX(at) AS lastAt FROM (SELECT tool, at FROM usage WHERE at >= ? ORDER BY at DESC LIMIT ${TOOL_SCAN})
+        WHERE tool IS NOT NULL GROUP BY tool ORDER BY lastAt DESC LIMIT ?`);
+      return seen.all(since, Math.min(Math.max(Math.floor(limit), 1), 100)) as ToolSeen[];
     },
 
     written(filter, limit, after) {
@@ -185,6 +198,7 @@ interface DbRow {
   error_class: string | null;
   error_message: string | null;
   session: string | null;
+  tool: string | null;
   fallback: number;
   stream: number;
   cached: number;
@@ -236,6 +250,7 @@ function fromDb(r: DbRow): UsageRow {
     errorClass: r.error_class,
     errorMessage: r.error_message,
     session: r.session,
+    tool: r.tool,
     attempts: JSON.parse(r.attempts) as UsageAttempt[],
     fallback: r.fallback === 1,
     stream: r.stream === 1,

@@ -29,6 +29,8 @@ export interface UsageRow {
   errorMessage: string | null;
   /** The session the request belonged to, as its tool named it (http/session.ts). */
   session: string | null;
+  /** The tool that sent it, as its headers name it (http/client-tool.ts). */
+  tool: string | null;
   attempts: UsageAttempt[];
   fallback: boolean;
   stream: boolean;
@@ -85,6 +87,8 @@ export interface RollupPoint {
 export interface SessionSummary {
   session: string;
   clientKey: string;
+  /** The tool its newest request came from. */
+  tool: string | null;
   requests: number;
   errors: number;
   fallbacks: number;
@@ -96,6 +100,13 @@ export interface SessionSummary {
   lastAt: number;
   /** The deployments that answered it, most requests first. */
   deployments: string[];
+}
+
+/** A tool that sent requests lately, as the usage rows name it. */
+export interface ToolSeen {
+  tool: string;
+  requests: number;
+  lastAt: number;
 }
 
 export interface UsageNames {
@@ -111,6 +122,8 @@ export interface UsageQueries {
   rollups(filter: UsageFilter, granularity: Granularity, groupBy: GroupBy): RollupPoint[];
   /** The sessions with rows matching the filter, the most recently active first (found among the range's newest 20,000 session rows, which the other filters narrow). */
   sessions(filter: UsageFilter, limit: number): SessionSummary[];
+  /** The tools that sent requests since an instant, the most recent first: found among the newest 5,000 rows (so `requests` counts those). */
+  tools(since: number, limit: number): ToolSeen[];
   /**
    * What a scope has cost since an instant, from the rollups (brought up to date first): whole
    * hours from the hour table, the part before the first whole hour from the minute table.

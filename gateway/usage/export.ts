@@ -37,6 +37,7 @@ const COLUMNS: [string, (r: UsageRow) => unknown][] = [
   // Last: columns added later go at the end, so a spreadsheet built on the old order still lines up.
   ['error_message', (r) => r.errorMessage],
   ['session', (r) => r.session],
+  ['tool', (r) => r.tool],
 ];
 
 export function csvCell(value: unknown): string {

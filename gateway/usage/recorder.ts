@@ -52,6 +52,7 @@ export class RequestUsage {
   private readonly at: number;
   clientKey = 'anonymous';
   session: string | null = null;
+  tool: string | null = null;
 
   constructor(
     private readonly id: string,
@@ -171,6 +172,7 @@ export class RequestUsage {
       errorClass: this.errorClass ?? (status >= 400 ? 'http_' + status : null),
       errorMessage: this.errorMessage,
       session: this.session,
+      tool: this.tool,
       attempts: this.attempts.map((a) => ({ ...a })),
       fallback: this.attempts.some((a) => a.outcome === 'failed') && this.attempts.at(-1)?.outcome === 'ok',
       stream: this.stream,

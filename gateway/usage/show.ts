@@ -20,7 +20,7 @@ export function showJson({ row, bodies }: ShownRequest): string {
 }
 
 export function showText({ row, bodies }: ShownRequest, now: Date): string {
-  const lines = [tailLine(row, now), `id ${row.id}`, ...(row.session ? [printable(`session ${row.session}`)] : [])];
+  const lines = [tailLine(row, now), `id ${row.id}`, ...(row.tool ? [printable(`from ${row.tool}`)] : []), ...(row.session ? [printable(`session ${row.session}`)] : [])];
   lines.push('', ...(row.decision ? routed(row.decision) : ['Not routed: refused before a route was chosen.']));
   if (!bodies) lines.push('', 'Prompt and answer: not kept (they are while settings.usage.logBodies is on).');
   else {

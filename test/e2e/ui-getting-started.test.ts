@@ -1,7 +1,7 @@
 /**
  * The Overview's "Getting started" in a real browser: what a new install still lacks (a model the
- * routes name that Ollama does not have, a tool pointed here), each with where to do it, gone once
- * everything is done, and hidden for good by hand.
+ * routes name that Ollama does not have, a tool pointed here or sending requests), each with where
+ * to do it, gone once everything is done, and hidden for good by hand.
  */
 import { beforeAll, expect, it } from 'vitest';
 import { twoProviders, useDashboard } from '../support/dashboard';
@@ -26,6 +26,19 @@ it('lists what is missing with where to do it, ticks each as it is done, and is 
     '✗ No tool points here yet (Claude Code, Codex, opencode, editors) · Point a tool here',
   ]);
   expect(await card.getByRole('link', { name: 'Pull them on the Routes page' }).getAttribute('href')).toBe('/routes');
+
+  // A tool set up without a settings file (environment variables, an editor's box) is known by its
+  // requests; the dashboard's own playground is no tool pointed here.
+  const post = { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'default', messages: [{ role: 'user', content: 'hi' }] }) };
+  expect((await h.admin('/admin/api/playground', post)).status).toBe(200);
+  await dashboard.go('/');
+  await card.waitFor();
+  expect((await items()).at(-1)).toBe('✗ No tool points here yet (Claude Code, Codex, opencode, editors) · Point a tool here');
+  const sent = await fetch(`${h.baseUrl}/chat/completions`, { ...post, headers: { ...post.headers, 'user-agent': 'codex_cli_rs/0.98.0 (Ubuntu 24.04; x86_64) xterm-256color' } });
+  expect(sent.status).toBe(200);
+  await dashboard.go('/');
+  await card.waitFor();
+  await expect.poll(async () => (await items()).at(-1)).toBe('✓ Requests arrive from Codex');
 
   // Claude Code pointed here, and the model not named any more: nothing is left, and the card goes.
   expect((await h.admin('/admin/api/connect/claude-code', { method: 'POST', body: '{}' })).status).toBe(200);

@@ -281,7 +281,7 @@ describe('building a gateway in the dashboard', () => {
     // Every column still shows beside the name, cut short; the whole name is in its title and in the drawer.
     const wrap = table.locator('xpath=..');
     expect(await wrap.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
-    const cell = table.locator('tbody tr').first().locator('.clip');
+    const cell = table.locator('tbody tr').first().locator('td[data-label="Model"] .clip');
     expect(await cell.getAttribute('title')).toBe(name);
     await table.locator('tbody tr').first().click();
     const drawer = page.getByTestId('request-drawer');

@@ -36,9 +36,9 @@ describe('sessions in the usage log', () => {
     expect(rows.every((r: { session: string; api: string }) => r.session === 'claude-1' && r.api === 'anthropic')).toBe(true);
     const csv = await (await t.h.admin(`/admin/api/usage/export?since=${since}&session=codex-1&format=csv`)).text();
     const [header, ...lines] = csv.trim().split('\n');
-    expect(header!.split(',').at(-1)).toBe('session');
+    expect(header!.split(',').slice(-2)).toEqual(['session', 'tool']);
     expect(lines).toHaveLength(1);
-    expect(lines[0]!.endsWith(',codex-1')).toBe(true);
+    expect(lines[0]!.endsWith(',codex-1,OpenAI SDK (JS)')).toBe(true);
     const all = (await (await t.h.admin(`/admin/api/usage?since=${since}`)).json()).rows;
     expect(all.filter((r: { session: string | null }) => r.session === null)).toHaveLength(1);
 

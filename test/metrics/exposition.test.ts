@@ -17,7 +17,7 @@ const report: HealthReport = { status: 'ok', version: '1.2.3', uptimeSeconds: 5,
 const proc: ProcessFigures = { cpuUserSeconds: 1.5, cpuSystemSeconds: 0.25, residentBytes: 90e6, heapUsedBytes: 20e6, heapTotalBytes: 30e6, externalBytes: 2e6, openFds: 21, maxFds: 1024, eventLoopLag: undefined, nodeVersion: '20.19.0' };
 
 const row = (over: Partial<UsageRow>): UsageRow => ({
-  id: 'r', at: 0, endpoint: '/v1/chat/completions', api: 'openai', clientKey: 'anonymous', model: 'm', route: 'r', deployment: 'd', provider: 'p', status: 200, errorClass: null, errorMessage: null, session: null,
+  id: 'r', at: 0, endpoint: '/v1/chat/completions', api: 'openai', clientKey: 'anonymous', model: 'm', route: 'r', deployment: 'd', provider: 'p', status: 200, errorClass: null, errorMessage: null, session: null, tool: null,
   attempts: [], fallback: false, stream: false, cached: false, inputTokens: 3, outputTokens: 4, cacheReadTokens: null, cacheWriteTokens: null, tokensEstimated: false, cost: 0.5, wouldCost: 0.5, saved: 0, ttftMs: null, totalMs: 40, ...over,
 });
 

@@ -24,7 +24,7 @@ const mode = (path: string) => statSync(path).mode & 0o777;
 
 function row(i: number, at: number): UsageRow {
   return {
-    id: `r_${i}`, at, endpoint: 'chat.completions', api: 'openai', cacheReadTokens: null, cacheWriteTokens: null, clientKey: 'anonymous', model: 'default', route: 'default', deployment: 'llama', provider: 'local', status: 200, errorClass: null, errorMessage: null, session: null,
+    id: `r_${i}`, at, endpoint: 'chat.completions', api: 'openai', cacheReadTokens: null, cacheWriteTokens: null, clientKey: 'anonymous', model: 'default', route: 'default', deployment: 'llama', provider: 'local', status: 200, errorClass: null, errorMessage: null, session: null, tool: null,
     attempts: [{ deployment: 'llama', provider: 'local', outcome: 'ok', latencyMs: 5 }], fallback: false, stream: false, cached: false, inputTokens: 1, outputTokens: 1, tokensEstimated: false,
     cost: 0, wouldCost: 0, saved: 0, ttftMs: 1, totalMs: 5,
   };

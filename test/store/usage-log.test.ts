@@ -24,6 +24,7 @@ function row(i: number, overrides: Partial<UsageRow> = {}): UsageRow {
     errorClass: i % 10 === 9 ? 'upstream_5xx' : null,
     errorMessage: i % 10 === 9 ? 'upstream answered 502' : null,
     session: null,
+    tool: null,
     attempts: [{ deployment: 'llama', provider: 'local', outcome: 'ok', latencyMs: 10 }],
     fallback: i % 7 === 0,
     stream: false,

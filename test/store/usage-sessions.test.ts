@@ -9,26 +9,29 @@ const T0 = Date.parse('2026-11-20T00:00:00Z');
 let n = 0;
 const row = (minute: number, session: string | null, deployment: string, overrides: Partial<UsageRow> = {}): UsageRow => ({
   id: `req_${n++}`, at: T0 + minute * 60_000, endpoint: 'anthropic.messages', api: 'anthropic', cacheReadTokens: null, cacheWriteTokens: null, clientKey: 'anonymous', model: 'default', route: 'default',
-  deployment, provider: deployment === 'mini' ? 'cloud' : 'local', status: 200, errorClass: null, errorMessage: null, session, attempts: [], fallback: false, stream: true, cached: false,
+  deployment, provider: deployment === 'mini' ? 'cloud' : 'local', status: 200, errorClass: null, errorMessage: null, session, tool: null, attempts: [], fallback: false, stream: true, cached: false,
   inputTokens: 100, outputTokens: 10, tokensEstimated: false, cost: deployment === 'mini' ? 0.01 : 0, wouldCost: 0.01, saved: deployment === 'mini' ? 0 : 0.01, ttftMs: 5, totalMs: 50,
   ...overrides,
 });
 
 it('adds up each session, the most recently active first, under the filters rows take', () => {
-  log.record(row(0, 'a', 'llama'));
-  log.record(row(1, 'a', 'mini', { status: 503, errorClass: 'upstream_5xx' }));
+  log.record(row(0, 'a', 'llama', { tool: 'Codex' }));
+  log.record(row(1, 'a', 'mini', { status: 503, errorClass: 'upstream_5xx', tool: 'Claude Code' }));
   log.record(row(2, null, 'llama'));
-  log.record(row(3, 'b', 'mini'));
+  log.record(row(3, 'b', 'mini', { tool: 'curl' }));
   log.record(row(4, 'a', 'llama', { fallback: true }));
   log.record(row(5, 'a', 'llama', { clientKey: 'ci' }));
   expect(log.sessions({}, 10)).toEqual([
-    { session: 'a', clientKey: 'ci', requests: 1, errors: 0, fallbacks: 0, inputTokens: 100, outputTokens: 10, cost: 0, saved: 0.01, firstAt: T0 + 300_000, lastAt: T0 + 300_000, deployments: ['llama'] },
-    { session: 'a', clientKey: 'anonymous', requests: 3, errors: 1, fallbacks: 1, inputTokens: 300, outputTokens: 30, cost: 0.01, saved: 0.02, firstAt: T0, lastAt: T0 + 240_000, deployments: ['llama', 'mini'] },
-    { session: 'b', clientKey: 'anonymous', requests: 1, errors: 0, fallbacks: 0, inputTokens: 100, outputTokens: 10, cost: 0.01, saved: 0, firstAt: T0 + 180_000, lastAt: T0 + 180_000, deployments: ['mini'] },
+    { session: 'a', clientKey: 'ci', tool: null, requests: 1, errors: 0, fallbacks: 0, inputTokens: 100, outputTokens: 10, cost: 0, saved: 0.01, firstAt: T0 + 300_000, lastAt: T0 + 300_000, deployments: ['llama'] },
+    // Its tool is its newest request's (the last of the three sent none).
+    { session: 'a', clientKey: 'anonymous', tool: null, requests: 3, errors: 1, fallbacks: 1, inputTokens: 300, outputTokens: 30, cost: 0.01, saved: 0.02, firstAt: T0, lastAt: T0 + 240_000, deployments: ['llama', 'mini'] },
+    { session: 'b', clientKey: 'anonymous', tool: 'curl', requests: 1, errors: 0, fallbacks: 0, inputTokens: 100, outputTokens: 10, cost: 0.01, saved: 0, firstAt: T0 + 180_000, lastAt: T0 + 180_000, deployments: ['mini'] },
   ]);
   expect(log.sessions({ deployment: 'mini', clientKey: 'anonymous' }, 10).map((s) => [s.session, s.requests, s.deployments])).toEqual([['b', 1, ['mini']], ['a', 1, ['mini']]]);
   expect(log.sessions({ since: T0 + 150_000 }, 10).map((s) => `${s.session}/${s.clientKey}:${s.requests}`)).toEqual(['a/ci:1', 'a/anonymous:1', 'b/anonymous:1']);
   expect(log.sessions({}, 1).map((s) => s.clientKey)).toEqual(['ci']);
+  // One session named: its tool is still its newest request's.
+  expect(log.sessions({ session: 'a', until: T0 + 90_000 }, 10).map((s) => s.tool)).toEqual(['Claude Code']);
 });
 
 it('finds the recent sessions among the newest 20,000 session rows, however long one of them is, and a named one however old', () => {

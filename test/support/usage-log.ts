@@ -19,7 +19,7 @@ export function useUsageLog(): { db: Db; log: UsageLog } {
 export function usageRow(overrides: Partial<UsageRow> & Pick<UsageRow, 'id' | 'at'>): UsageRow {
   return {
     endpoint: 'chat.completions', api: 'openai', cacheReadTokens: null, cacheWriteTokens: null, clientKey: 'anonymous', model: 'default', route: 'default',
-    deployment: 'llama', provider: 'local', status: 200, errorClass: null, errorMessage: null, session: null, attempts: [{ deployment: 'llama', provider: 'local', outcome: 'ok', latencyMs: 10 }],
+    deployment: 'llama', provider: 'local', status: 200, errorClass: null, errorMessage: null, session: null, tool: null, attempts: [{ deployment: 'llama', provider: 'local', outcome: 'ok', latencyMs: 10 }],
     fallback: false, stream: false, cached: false, inputTokens: 10, outputTokens: 20, tokensEstimated: false, cost: 0, wouldCost: 0.001, saved: 0.001, ttftMs: 5, totalMs: 50,
     ...overrides,
   };

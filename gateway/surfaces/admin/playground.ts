@@ -37,6 +37,9 @@ export interface PlaygroundServices {
 /** Where each API's requests go in, as a client would send them. */
 const FRONT_DOORS = { openai: '/v1/chat/completions', anthropic: '/v1/messages', responses: '/v1/responses', ollama: '/api/chat' } as const;
 
+/** The tool the playground's requests are logged as. */
+export const PLAYGROUND = 'Playground';
+
 export function playground(app: FastifyInstance, { router, catalog, usageLog, port }: PlaygroundServices): void {
   const schema = { body: PlaygroundInputSchema, response: { 200: PlaygroundAnswerSchema } };
   app.post<{ Body: PlaygroundInput }>('/playground', { schema, config: { usage: 'playground' } }, async (request, reply) => {
@@ -56,7 +59,8 @@ export function playground(app: FastifyInstance, { router, catalog, usageLog, po
         .inject({
           method: 'POST',
           url: FRONT_DOORS[api],
-          headers: { host: `127.0.0.1:${port()}`, 'content-type': 'application/json', ...(api === 'anthropic' ? { 'anthropic-version': '2023-06-01' } : {}) },
+          // Named as a tool names itself to the front doors (http/client-tool.ts), so its rows say where they came from.
+          headers: { host: `127.0.0.1:${port()}`, 'content-type': 'application/json', 'x-title': PLAYGROUND, ...(api === 'anthropic' ? { 'anthropic-version': '2023-06-01' } : {}) },
           payload: body,
         })
         .then((response) => response),
@@ -84,7 +88,10 @@ export function playground(app: FastifyInstance, { router, catalog, usageLog, po
   });
 
   async function chatRun(request: FastifyRequest, reply: FastifyReply, chat: Omit<PlaygroundInput, 'simulateFailures'>, run: PlaygroundRun) {
-    if (request.usage) request.usage.clientKey = 'playground';
+    if (request.usage) {
+      request.usage.clientKey = 'playground';
+      request.usage.tool = PLAYGROUND;
+    }
     const route = routeRequest(request, reply, { model: chat.model, type: 'chat', api: 'openai.chat' });
     const started = performance.now();
     if (chat.stream) {

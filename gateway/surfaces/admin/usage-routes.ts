@@ -49,6 +49,9 @@ export interface UsageRouteServices {
 
 type Query = { Querystring: UsageQuery };
 
+/** How far back the overview looks for the tools that sent requests. */
+const TOOLS_SEEN_MS = 7 * 86_400_000;
+
 export function usageRoutes(app: FastifyInstance, services: UsageRouteServices): void {
   const log = () => services.usageLog;
   const querystring = UsageQuerySchema;
@@ -110,6 +113,7 @@ export function usageRoutes(app: FastifyInstance, services: UsageRouteServices):
       saved: today.saved,
       comparedWith: (services.config().settings?.usage?.compareWith ?? DEFAULT_COMPARISON).label,
       recentFailures: log().list({ status: 'error' }, { limit: 8 }).rows,
+      tools: log().tools(services.now() - TOOLS_SEEN_MS, 12),
     };
   });
 

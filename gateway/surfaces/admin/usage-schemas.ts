@@ -26,6 +26,8 @@ export const UsageRowSchema = Type.Object({
   errorClass: NullableString,
   errorMessage: NullableString,
   session: NullableString,
+  /** The tool that sent it, as its headers name it: Claude Code, Codex, curl. */
+  tool: NullableString,
   attempts: Type.Array(UsageAttemptSchema),
   fallback: Type.Boolean(),
   stream: Type.Boolean(),
@@ -90,6 +92,7 @@ export const DecisionSchema = Type.Object({
 export const SessionSummarySchema = Type.Object({
   session: Type.String(),
   clientKey: Type.String(),
+  tool: NullableString,
   requests: Type.Integer(),
   errors: Type.Integer(),
   fallbacks: Type.Integer(),
@@ -149,6 +152,8 @@ export const OverviewSchema = Type.Object({
   /** The cloud model whose price local answers "would have cost" (settings.usage.compareWith, or the default). */
   comparedWith: Type.String(),
   recentFailures: Type.Array(UsageRowSchema),
+  /** The tools that sent requests in the last 7 days, the most recent first (counted among the newest 5,000 rows). */
+  tools: Type.Array(Type.Object({ tool: Type.String(), requests: Type.Integer(), lastAt: Type.Number() })),
 });
 
 export type UsageRowView = Type.Static<typeof UsageRowSchema>;

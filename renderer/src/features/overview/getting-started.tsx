@@ -2,13 +2,15 @@
  * What a new install still lacks, on the Overview until each is done (or the card is hidden): an
  * Ollama that answers, the local models the routes name, a cloud provider to fall back on (optional),
  * and a tool pointed here. Each item says how to do it where it is done; the states are the health
- * report's, the providers' keys and where the tools' settings files point.
+ * report's, the providers' keys, where the tools' settings files point, and the tools that sent
+ * requests lately (a tool set up by environment variables or in an editor has no file to find).
  */
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { configQueries } from '../../api/queries/config';
 import { connectQueries } from '../../api/queries/connect';
 import { healthQueries } from '../../api/queries/health';
+import { usageQueries } from '../../api/queries/usage';
 import { Card } from '../../ui/parts';
 
 const HIDDEN_KEY = 'switchyard.gettingStarted.hidden';
@@ -25,9 +27,10 @@ export function GettingStarted() {
   const health = useQuery(healthQueries.now());
   const providers = useQuery(configQueries.providers());
   const connect = useQuery(connectQueries.guides(''));
+  const overview = useQuery(usageQueries.overview());
   const [hidden, setHidden] = useState(() => window.localStorage.getItem(HIDDEN_KEY) === '1');
   // The connect guides fail for a config with no chat route yet: then no tool can be pointed here either.
-  if (hidden || !health.data || !providers.data || connect.isPending) return null;
+  if (hidden || !health.data || !providers.data || connect.isPending || overview.isPending) return null;
 
   const steps: Step[] = [];
   for (const p of health.data.providers.filter((p) => p.kind === 'ollama')) {
@@ -45,8 +48,12 @@ export function GettingStarted() {
   const here = (connect.data?.connections ?? []).filter((c) => c.state === 'here');
   // A tool asking for a route renamed or deleted since has each request refused: pointed here, but not working.
   const lost = here.filter((c) => c.unknownRoute);
+  // The dashboard's own playground is no tool pointed here.
+  const seen = (overview.data?.tools ?? []).map((t) => t.tool).filter((tool) => tool !== 'Playground');
   if (lost.length > 0) steps.push({ done: false, text: `${lost.map((c) => `${c.tool} asks for ${c.route}`).join(', ')}, which is no route here any more`, href: '/connect', action: 'Connect it again' });
-  else steps.push(here.length > 0 ? { done: true, text: `Pointed here: ${here.map((c) => c.tool).join(', ')}` } : { done: false, text: 'No tool points here yet (Claude Code, Codex, opencode, editors)', href: '/connect', action: 'Point a tool here' });
+  else if (here.length > 0) steps.push({ done: true, text: `Pointed here: ${here.map((c) => c.tool).join(', ')}` });
+  else if (seen.length > 0) steps.push({ done: true, text: `Requests arrive from ${seen.slice(0, 4).join(', ')}${seen.length > 4 ? ` and ${seen.length - 4} more` : ''}` });
+  else steps.push({ done: false, text: 'No tool points here yet (Claude Code, Codex, opencode, editors)', href: '/connect', action: 'Point a tool here' });
 
   if (steps.every((s) => s.done || s.optional)) return null;
   const hide = () => {

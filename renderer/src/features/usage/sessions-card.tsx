@@ -21,13 +21,14 @@ export function SessionsCard({ params, onChoose }: { params: UsageParams; onChoo
         <div className="table-wrap">
           <table data-testid="sessions-table">
             <thead>
-              <tr><th>Last active</th><th>Session</th><th>Key</th><th>Requests</th><th>Answered by</th><th>Tokens</th><th>Cost</th><th>Saved</th></tr>
+              <tr><th>Last active</th><th>Session</th><th>Tool</th><th>Key</th><th>Requests</th><th>Answered by</th><th>Tokens</th><th>Cost</th><th>Saved</th></tr>
             </thead>
             <tbody>
               {sessions.data.sessions.map((s) => (
                 <tr key={`${s.clientKey}/${s.session}`} className="clickable" tabIndex={0} aria-label={`Requests of session ${s.session}`} onClick={() => onChoose(s)} onKeyDown={(e) => { if (e.key === 'Enter') onChoose(s); }}>
                   <td><Moment at={s.lastAt} /></td>
                   <td><span className="clip" title={s.session}>{s.session}</span></td>
+                  <td>{s.tool ?? '-'}</td>
                   <td>{s.clientKey}</td>
                   <td>{s.requests} {s.errors ? <Badge tone="bad">{s.errors} failed</Badge> : null} {s.fallbacks ? <Badge tone="warn">{s.fallbacks} fell back</Badge> : null}</td>
                   <td>{s.deployments.join(', ') || '-'}</td>

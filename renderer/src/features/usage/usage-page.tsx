@@ -215,13 +215,14 @@ function Rows({ params, onNext, onPrevious, exportUrl, onSession }: { params: Us
         <div className="table-wrap">
           <table className="stacked requests-table" data-testid="usage-table">
             <thead>
-              <tr><th>Time</th><th>Key</th><th>API</th><th>Model</th><th>Answered by</th><th>Status</th><th>Tokens</th><th>Cost</th><th>Saved</th><th>Latency</th></tr>
+              <tr><th>Time</th><th>From</th><th>API</th><th>Model</th><th>Answered by</th><th>Status</th><th>Tokens</th><th>Cost</th><th>Saved</th><th>Latency</th></tr>
             </thead>
             <tbody>
               {rows.data.rows.map((r) => (
                 <tr key={r.id} className="clickable" tabIndex={0} aria-label={`Details of request ${r.id}`} onClick={() => setOpen(r.id)} onKeyDown={(e) => { if (e.key === 'Enter') setOpen(r.id); }}>
                   <td data-label="Time"><Moment at={r.at} /></td>
-                  <td data-label="Key">{r.clientKey}</td>
+                  {/* The tool, and the client key unless it is none: one column, so the table fits a laptop's window. */}
+                  <td data-label="From"><span className="clip" title={r.tool ?? undefined}>{r.tool ?? '-'}</span>{r.clientKey !== 'anonymous' ? <span className="muted"> · {r.clientKey}</span> : null}</td>
                   <td data-label="API">{r.api ?? '-'}</td>
                   <td data-label="Model"><span className="clip" title={r.model}>{r.model || '-'}</span>{r.stream ? <span className="muted"> · stream</span> : null}</td>
                   <td data-label="Answered by">
@@ -267,6 +268,7 @@ function RequestDrawer({ requestId, onClose, onSession }: { requestId: string; o
           <table>
             <tbody>
               <tr><td>Time</td><td>{new Date(detail.data.at).toLocaleString()}</td></tr>
+              <tr><td>Sent by</td><td className="long-text">{detail.data.tool ?? 'a client that named no tool'} <span className="muted">· key {detail.data.clientKey}</span></td></tr>
               <tr><td>Front door</td><td>{detail.data.api ?? '-'} · {detail.data.endpoint}</td></tr>
               {detail.data.session ? (
                 <tr><td>Session</td><td><code className="long-text">{detail.data.session}</code> <button onClick={() => onSession(detail.data.session as string, detail.data.clientKey)}>Its requests</button></td></tr>

@@ -1,0 +1,57 @@
+/**
+ * Which tool sent a request, for the usage log and the dashboard ("Claude Code", "Codex", "curl"):
+ * a header only that tool sends (its session header, Codex's `originator`), then its User-Agent
+ * (`claude-cli/2.1.3 (external, cli)`, `codex_cli_rs/0.98.0 (...)`), then the app name many tools
+ * give OpenRouter (`X-Title`: Cline, Roo Code, Kilo Code), then the SDK or program the User-Agent
+ * names, else its first word. Read from headers alone, each looked at once and only its start.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+
+/** Names are cut to this and kept to printable ASCII: the log's rows stay small whatever a client sends. */
+const MAX_CHARS = 48;
+/** Only this much of a header is read: every pattern below matches near its start. */
+const READ_CHARS = 200;
+
+/** What a User-Agent says of the tool itself, before any X-Title (a tool's own name wins over an app name it passes on). */
+const TOOLS: readonly [RegExp, string][] = [
+  [/^claude-cli\/\S+ \(external, sdk-/i, 'Claude Agent SDK'],
+  [/^claude-cli\//i, 'Claude Code'],
+  [/^codex[_-]/i, 'Codex'],
+  [/^opencode\//i, 'opencode'],
+];
+
+/** SDKs and libraries many tools are built on: named after X-Title, which says which tool used them. */
+const LIBRARIES: readonly [RegExp, string][] = [
+  [/^OpenAI\/JS\b/i, 'OpenAI SDK (JS)'],
+  [/^OpenAI\/Python\b/i, 'OpenAI SDK (Python)'],
+  [/^Anthropic\/JS\b/i, 'Anthropic SDK (JS)'],
+  [/^Anthropic\/Python\b/i, 'Anthropic SDK (Python)'],
+  [/^ollama-js\//i, 'Ollama SDK (JS)'],
+  [/^ollama-python\//i, 'Ollama SDK (Python)'],
+  [/^litellm\//i, 'LiteLLM'],
+  [/^ai-sdk\//i, 'AI SDK'],
+  [/^Mozilla\//, 'a browser'],
+];
+
+export function toolOf(headers: IncomingHttpHeaders): string | null {
+  if (headers['x-claude-code-session-id']) return 'Claude Code';
+  if (headers['x-opencode-session']) return 'opencode';
+  if (/^codex/i.test(first(headers.originator))) return 'Codex';
+  const agent = first(headers['user-agent']);
+  const tool = TOOLS.find(([pattern]) => pattern.test(agent));
+  if (tool) return tool[1];
+  const title = printable(first(headers['x-title']));
+  if (title) return title;
+  const library = LIBRARIES.find(([pattern]) => pattern.test(agent));
+  if (library) return library[1];
+  // The program's own name, without its version: `curl/8.5.0` is curl, `python-requests/2.32` python-requests.
+  return printable(/^[^\s/;(]+/.exec(agent)?.[0] ?? '') || null;
+}
+
+function first(value: string | string[] | undefined): string {
+  return (Array.isArray(value) ? (value[0] ?? '') : (value ?? '')).slice(0, READ_CHARS);
+}
+
+function printable(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, '').trim().slice(0, MAX_CHARS).trim();
+}
