@@ -3,6 +3,7 @@
  * opencode (which `switchyard connect` can set up itself), and the ones to set up by hand.
  */
 import { CLAUDE_TIERS, CLAUDE_WINDOW, opencodeModel } from './editors';
+import { TOOL } from '../http/client-tool';
 import type { GuideContext, ToolGuide } from './guide-types';
 
 /** The variable a tool that reads its key from the environment is told to read. */
@@ -16,6 +17,7 @@ export function agentGuides(ctx: GuideContext): ToolGuide[] {
     {
       id: 'claude-code',
       name: 'Claude Code',
+      seenAs: [TOOL.claudeCode],
       api: 'anthropic',
       connect: 'claude-code',
       configFile: '~/.claude/settings.json (env)',
@@ -32,6 +34,7 @@ export function agentGuides(ctx: GuideContext): ToolGuide[] {
     {
       id: 'codex',
       name: 'Codex CLI',
+      seenAs: [TOOL.codex],
       api: 'responses',
       connect: 'codex',
       configFile: '~/.codex/config.toml',
@@ -50,6 +53,7 @@ export function agentGuides(ctx: GuideContext): ToolGuide[] {
     {
       id: 'opencode',
       name: 'opencode',
+      seenAs: [TOOL.opencode],
       api: 'openai',
       connect: 'opencode',
       configFile: '~/.config/opencode/opencode.json',

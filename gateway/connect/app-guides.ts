@@ -2,6 +2,7 @@
  * How editors, chat apps, plugins and the SDKs are pointed at this gateway: the settings to copy,
  * and for those that call from a web origin, whether the config lets them yet.
  */
+import { TOOL } from '../http/client-tool';
 import type { GuideContext, ToolGuide } from './guide-types';
 
 export function appGuides(ctx: GuideContext): ToolGuide[] {
@@ -24,6 +25,7 @@ export function appGuides(ctx: GuideContext): ToolGuide[] {
     {
       id: 'cline',
       name: 'Cline / Roo Code',
+      seenAs: [TOOL.cline, TOOL.roo],
       api: 'ollama',
       settings: [
         { label: 'API Provider', value: 'Ollama (or "OpenAI Compatible" with the base URL below)' },
@@ -36,6 +38,7 @@ export function appGuides(ctx: GuideContext): ToolGuide[] {
     {
       id: 'vscode',
       name: 'VS Code (GitHub Copilot)',
+      seenAs: [TOOL.copilot],
       api: 'ollama',
       configFile: 'VS Code settings.json',
       settings: [
@@ -94,6 +97,7 @@ export function appGuides(ctx: GuideContext): ToolGuide[] {
     {
       id: 'browser-extensions',
       name: 'Browser extensions (Page Assist)',
+      seenAs: [TOOL.browser],
       api: 'ollama',
       settings: [
         { label: 'Ollama URL', value: url },
@@ -104,6 +108,7 @@ export function appGuides(ctx: GuideContext): ToolGuide[] {
     {
       id: 'openai-sdk',
       name: 'OpenAI SDK',
+      seenAs: [TOOL.openaiJs, TOOL.openaiPython],
       api: 'openai',
       settings: [
         { label: 'baseURL', value: v1 },
@@ -115,6 +120,7 @@ export function appGuides(ctx: GuideContext): ToolGuide[] {
     {
       id: 'ollama-sdk',
       name: 'Ollama clients',
+      seenAs: [TOOL.ollamaJs, TOOL.ollamaPython],
       api: 'ollama',
       settings: [
         { label: 'OLLAMA_HOST', value: url },
@@ -125,6 +131,7 @@ export function appGuides(ctx: GuideContext): ToolGuide[] {
     {
       id: 'anthropic-sdk',
       name: 'Anthropic SDK',
+      seenAs: [TOOL.anthropicJs, TOOL.anthropicPython],
       api: 'anthropic',
       settings: [
         { label: 'baseURL', value: url },

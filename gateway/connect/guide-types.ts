@@ -12,6 +12,8 @@ export interface ToolGuide {
   configFile?: string;
   settings: { label: string; value: string }[];
   snippet?: { language: string; text: string };
+  /** The names the usage log gives this tool's requests (http/client-tool.ts), where its headers tell it apart. */
+  seenAs?: readonly string[];
 }
 
 export interface GuideContext {

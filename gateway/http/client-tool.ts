@@ -12,31 +12,53 @@ const MAX_CHARS = 48;
 /** Only this much of a header is read: every pattern below matches near its start. */
 const READ_CHARS = 200;
 
+/** The names the log gives the tools it knows; the Connect page's guides name theirs by these. */
+export const TOOL = {
+  claudeCode: 'Claude Code',
+  claudeAgentSdk: 'Claude Agent SDK',
+  codex: 'Codex',
+  opencode: 'opencode',
+  copilot: 'VS Code (GitHub Copilot)',
+  cline: 'Cline',
+  roo: 'Roo Code',
+  openaiJs: 'OpenAI SDK (JS)',
+  openaiPython: 'OpenAI SDK (Python)',
+  anthropicJs: 'Anthropic SDK (JS)',
+  anthropicPython: 'Anthropic SDK (Python)',
+  ollamaJs: 'Ollama SDK (JS)',
+  ollamaPython: 'Ollama SDK (Python)',
+  litellm: 'LiteLLM',
+  aiSdk: 'AI SDK',
+  browser: 'a browser',
+} as const;
+
 /** What a User-Agent says of the tool itself, before any X-Title (a tool's own name wins over an app name it passes on). */
 const TOOLS: readonly [RegExp, string][] = [
-  [/^claude-cli\/\S+ \(external, sdk-/i, 'Claude Agent SDK'],
-  [/^claude-cli\//i, 'Claude Code'],
-  [/^codex[_-]/i, 'Codex'],
-  [/^opencode\//i, 'opencode'],
+  [/^claude-cli\/\S+ \(external, sdk-/i, TOOL.claudeAgentSdk],
+  [/^claude-cli\//i, TOOL.claudeCode],
+  [/^codex[_-]/i, TOOL.codex],
+  [/^opencode\//i, TOOL.opencode],
+  [/^GitHubCopilotChat\//i, TOOL.copilot],
+  [/^RooCode\//i, TOOL.roo],
 ];
 
 /** SDKs and libraries many tools are built on: named after X-Title, which says which tool used them. */
 const LIBRARIES: readonly [RegExp, string][] = [
-  [/^OpenAI\/JS\b/i, 'OpenAI SDK (JS)'],
-  [/^OpenAI\/Python\b/i, 'OpenAI SDK (Python)'],
-  [/^Anthropic\/JS\b/i, 'Anthropic SDK (JS)'],
-  [/^Anthropic\/Python\b/i, 'Anthropic SDK (Python)'],
-  [/^ollama-js\//i, 'Ollama SDK (JS)'],
-  [/^ollama-python\//i, 'Ollama SDK (Python)'],
-  [/^litellm\//i, 'LiteLLM'],
-  [/^ai-sdk\//i, 'AI SDK'],
-  [/^Mozilla\//, 'a browser'],
+  [/^OpenAI\/JS\b/i, TOOL.openaiJs],
+  [/^OpenAI\/Python\b/i, TOOL.openaiPython],
+  [/^Anthropic\/JS\b/i, TOOL.anthropicJs],
+  [/^Anthropic\/Python\b/i, TOOL.anthropicPython],
+  [/^ollama-js\//i, TOOL.ollamaJs],
+  [/^ollama-python\//i, TOOL.ollamaPython],
+  [/^litellm\//i, TOOL.litellm],
+  [/^ai-sdk\//i, TOOL.aiSdk],
+  [/^Mozilla\//, TOOL.browser],
 ];
 
 export function toolOf(headers: IncomingHttpHeaders): string | null {
-  if (headers['x-claude-code-session-id']) return 'Claude Code';
-  if (headers['x-opencode-session']) return 'opencode';
-  if (/^codex/i.test(first(headers.originator))) return 'Codex';
+  if (headers['x-claude-code-session-id']) return TOOL.claudeCode;
+  if (headers['x-opencode-session']) return TOOL.opencode;
+  if (/^codex/i.test(first(headers.originator))) return TOOL.codex;
   const agent = first(headers['user-agent']);
   const tool = TOOLS.find(([pattern]) => pattern.test(agent));
   if (tool) return tool[1];

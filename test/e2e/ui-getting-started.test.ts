@@ -39,6 +39,11 @@ it('lists what is missing with where to do it, ticks each as it is done, and is 
   await dashboard.go('/');
   await card.waitFor();
   await expect.poll(async () => (await items()).at(-1)).toBe('✓ Requests arrive from Codex');
+  // The Connect page says so on Codex's card, and on no other.
+  await dashboard.go('/connect');
+  const codex = page.locator('.card', { has: page.getByRole('heading', { name: /^Codex CLI/ }) });
+  await expect.poll(() => codex.textContent()).toContain('last request');
+  expect(await page.getByText('last request').count()).toBe(1);
 
   // Claude Code pointed here, and the model not named any more: nothing is left, and the card goes.
   expect((await h.admin('/admin/api/connect/claude-code', { method: 'POST', body: '{}' })).status).toBe(200);

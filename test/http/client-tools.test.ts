@@ -9,7 +9,8 @@ import Anthropic from '@anthropic-ai/sdk';
 import { request } from 'node:http';
 import { Ollama } from 'ollama';
 import { describe, expect, it } from 'vitest';
-import { toolOf } from '../../gateway/http/client-tool';
+import { toolGuides } from '../../gateway/connect/guides';
+import { TOOL, toolOf } from '../../gateway/http/client-tool';
 import { useTwoTier } from '../support/two-tier';
 
 const t = useTwoTier({ clock: Date.UTC(2026, 11, 4, 9) });
@@ -73,6 +74,9 @@ describe('toolOf', () => {
     [{ 'user-agent': 'ollama-python/0.6.0 (x86_64 linux) Python/3.12.3' }, 'Ollama SDK (Python)'],
     [{ 'user-agent': 'litellm/1.77.0' }, 'LiteLLM'],
     [{ 'x-title': 'Roo Code', 'user-agent': 'OpenAI/JS 5.12.2' }, 'Roo Code'],
+    [{ 'user-agent': 'GitHubCopilotChat/0.35.0' }, 'VS Code (GitHub Copilot)'],
+    [{ 'user-agent': 'RooCode/3.53.0' }, 'Roo Code'],
+    [{ 'x-title': 'Cline', 'user-agent': 'Cline/3.0.47' }, 'Cline'],
     [{ 'user-agent': 'python-requests/2.32.3' }, 'python-requests'],
     [{ 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36' }, 'a browser'],
     [{ 'user-agent': '\u00e9\u00e9' }, null],
@@ -80,4 +84,12 @@ describe('toolOf', () => {
   ])('%j is %s', (headers, tool) => {
     expect(toolOf(headers)).toBe(tool);
   });
+});
+
+it("names on the Connect page's guides only tools the log can name", () => {
+  const guides = toolGuides({ url: 'http://127.0.0.1:7788', key: 'k', keyRequired: false, model: 'default', models: ['default'] });
+  const named = guides.flatMap((g) => g.seenAs ?? []);
+  expect(named.length).toBeGreaterThan(5);
+  expect(named.filter((name) => !(Object.values(TOOL) as string[]).includes(name))).toEqual([]);
+  expect(guides.find((g) => g.id === 'claude-code')?.seenAs).toEqual([toolOf({ 'user-agent': 'claude-cli/2.1.3 (external, cli)' })]);
 });

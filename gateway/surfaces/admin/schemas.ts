@@ -224,6 +224,7 @@ export const ToolGuideSchema = Type.Object({
   configFile: Type.Optional(Type.String()),
   settings: Type.Array(Type.Object({ label: Type.String(), value: Type.String() })),
   snippet: Type.Optional(Type.Object({ language: Type.String(), text: Type.String() })),
+  seenAs: Type.Optional(Type.Array(Type.String())),
 });
 export const ConnectGuidesSchema = Type.Object({
   url: Type.String(),

@@ -1,19 +1,24 @@
 /**
  * Connect: every tool a developer points at Switchyard, with the exact settings for this gateway to
  * copy, and for Claude Code, Codex and opencode a button that writes the tool's own config file
- * (the change shown first as a diff, undoable).
+ * (the change shown first as a diff, undoable); where a tool's requests can be told apart, when it
+ * last sent one.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { connectMutations, connectQueries } from '../../api/queries/connect';
+import { usageQueries } from '../../api/queries/usage';
 import type { ConnectGuides, ConnectResult, ToolGuide } from '../../api/types';
-import { Badge, Breakable, Card, copy, ErrorNote, Field, Loading } from '../../ui/parts';
+import { Badge, Breakable, Card, copy, ErrorNote, Field, Loading, Moment } from '../../ui/parts';
 
 const API_NAMES: Record<ToolGuide['api'], string> = { anthropic: 'Anthropic Messages', responses: 'OpenAI Responses', openai: 'OpenAI', ollama: 'Ollama' };
 
 export function ConnectPage() {
   const [route, setRoute] = useState('');
   const guides = useQuery(connectQueries.guides(route));
+  // The tools that sent requests lately, by the names the usage log gives them: a tool set up by hand shows it reached here.
+  const overview = useQuery(usageQueries.overview());
+  const lastSeen = new Map((overview.data?.tools ?? []).map((t) => [t.tool, t.lastAt]));
   if (guides.isPending) return <Loading what="tools" />;
   if (guides.isError) return <ErrorNote error={guides.error} />;
   const { tools, models, connected, connections, keyRequired, url } = guides.data;
@@ -32,7 +37,7 @@ export function ConnectPage() {
       </Field>
       <div className="grid cols-2">
         {tools.map((tool) => (
-          <ToolCard key={tool.id} tool={tool} route={chosen} connected={connected.includes(tool.connect ?? '')} connection={connections.find((c) => c.tool === tool.connect)} />
+          <ToolCard key={tool.id} tool={tool} route={chosen} connected={connected.includes(tool.connect ?? '')} connection={connections.find((c) => c.tool === tool.connect)} seenAt={latest((tool.seenAs ?? []).map((name) => lastSeen.get(name)))} />
         ))}
       </div>
     </>
@@ -49,10 +54,12 @@ function Pointing({ connection }: { connection: Connection | undefined }) {
   return null;
 }
 
-function ToolCard({ tool, route, connected, connection }: { tool: ToolGuide; route: string; connected: boolean; connection: Connection | undefined }) {
+const latest = (times: (number | undefined)[]): number | undefined => times.reduce<number | undefined>((a, b) => (b === undefined ? a : Math.max(a ?? b, b)), undefined);
+
+function ToolCard({ tool, route, connected, connection, seenAt }: { tool: ToolGuide; route: string; connected: boolean; connection: Connection | undefined; seenAt: number | undefined }) {
   return (
     <Card
-      title={<span>{tool.name} <Badge tone="info">{API_NAMES[tool.api]}</Badge> <Pointing connection={connection} /></span>}
+      title={<span>{tool.name} <Badge tone="info">{API_NAMES[tool.api]}</Badge> <Pointing connection={connection} />{seenAt !== undefined ? <> <Badge tone="ok">last request <Moment at={seenAt} /></Badge></> : null}</span>}
       actions={tool.snippet ? <button onClick={() => void copy(tool.snippet?.text ?? '')}>Copy {tool.snippet.language}</button> : undefined}
     >
       {tool.configFile ? <div className="muted">{tool.configFile}</div> : null}
