@@ -11,6 +11,7 @@ import { UpstreamError } from '../errors';
 import { toolNamesTaken, withCallIdsTaken } from './tool-identifiers';
 import { decodeEmbedding, withoutHistoryReasoning, withoutSignedThinking, type ChatCompletion, type ChatRequest, type CreateEmbeddingResponse } from '../wire/canonical';
 import { normalizeCompletion } from '../wire/normalize';
+import { detailsCarried, withDetailsCarried, withDetailsReturned } from '../wire/reasoning-details';
 import { limiterFor } from './concurrency';
 import { modelsList, withV1 } from './models-list';
 import { forGemini, isGoogle } from './gemini';
@@ -107,8 +108,10 @@ export function createOpenAIProvider(config: ProviderConfig, context: ProviderCo
   const apis = servedApis(config);
   const official = isOpenAI(config);
   const google = isGoogle(config);
+  // Where its answers' reasoning details came from, so only this server gets them back (reasoning-details.ts).
+  const origin = new URL(config.baseUrl).origin;
   const outgoing = (request: ChatRequest, deployment: DeploymentConfig) => {
-    const limited = withinOutputLimit(withoutEmptyTools(withStopsTaken(withCallIdsTaken(withoutSignedThinking(request)), official && REASONING_MODEL.test(deployment.model) ? NONE : FOUR)), deployment);
+    const limited = withinOutputLimit(withoutEmptyTools(withStopsTaken(withCallIdsTaken(withoutSignedThinking(withDetailsReturned(request, origin))), official && REASONING_MODEL.test(deployment.model) ? NONE : FOUR)), deployment);
     return official ? withoutLookaroundPatterns(forOfficialOpenAI(limited, deployment.model)) : google ? forGemini(limited) : limited;
   };
   const pathOf = (endpoint: NativeEndpoint) => nativePath(PATHS, endpoint, config.name);
@@ -146,7 +149,7 @@ export function createOpenAIProvider(config: ProviderConfig, context: ProviderCo
             withoutRefusedFields({ ...outgoing(request, deployment), model: deployment.model, stream: false }, async (body) => {
               const { value } = await transport.json<ChatCompletion>({ method: 'POST', path: '/chat/completions', body, via, orEvents: gathered }, signal);
               if (!isCompletion(value)) throw new UpstreamError('upstream_protocol', `${config.name} answered 200 without a chat completion`);
-              return normalizeCompletion(value);
+              return withDetailsCarried(normalizeCompletion(value), origin);
             }),
           ),
         async () => completionFromResponse(await nativeJsonCall('responses', chatToResponses(outgoing(request, deployment)), context)),
@@ -165,7 +168,7 @@ export function createOpenAIProvider(config: ProviderConfig, context: ProviderCo
           withinLearnedLimit(deployment, (deployment) =>
             withoutRefusedFields({ ...outgoing(request, deployment), model: deployment.model, stream: true, stream_options: { ...request.stream_options, include_usage: true } }, async (body) => {
               const stream = await transport.stream({ method: 'POST', path: '/chat/completions', body, headers: { accept: 'text/event-stream' }, via }, signal);
-              return chunksOf(stream, config.name);
+              return detailsCarried(chunksOf(stream, config.name), origin);
             }),
           ),
         async () => chunksFromResponses(await nativeStreamCall('responses', chatToResponses(outgoing(request, deployment)), context)),

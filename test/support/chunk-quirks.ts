@@ -10,14 +10,38 @@
  *   that leave out what is empty).
  * - `empty-role`: every delta's `role` an empty string after the first (MiniMax's API).
  * - `empty-call-names`: a call's later fragments with an empty `name` (LM Studio's server, lmstudio-bug-tracker#649).
+ * - `openrouter-details`: OpenRouter's `reasoning_details` as it streams Gemini 3's: its reasoning text
+ *   in two fragments of one item (joined by `index`), then each call's thought signature as an
+ *   encrypted item; a history that does not give them back is refused (openai-refusals.ts).
  */
-export type ChunkQuirk = 'default' | 'asynchronous' | 'usage-without-choices' | 'empty-role' | 'empty-call-names';
+export type ChunkQuirk = 'default' | 'asynchronous' | 'usage-without-choices' | 'empty-role' | 'empty-call-names' | 'openrouter-details';
+
+/** The thought signature OpenRouter's Gemini gives a call, as an encrypted reasoning detail. */
+export const signatureOf = (callId: string) => ({ type: 'reasoning.encrypted', data: `gemini-signature-for-${callId}`, id: callId, format: 'google-gemini-v1' });
+export const DETAILS_TEXT = 'Let me check that.';
 
 export function withQuirk(events: Record<string, unknown>[], quirk: ChunkQuirk): Record<string, unknown>[] {
   if (quirk === 'usage-without-choices') return events.map((event) => (Array.isArray(event.choices) && event.choices.length === 0 ? withoutChoices(event) : event));
   if (quirk === 'empty-call-names') return events.map(namesEmptied());
+  if (quirk === 'openrouter-details') return withDetails(events);
   if (quirk === 'empty-role') return events.map((event, i) => (i === 0 ? event : { ...event, choices: (event.choices as Record<string, unknown>[]).map((choice) => ({ ...choice, delta: { role: '', ...(choice.delta as object) } })) }));
   return withAzureFilters(events, quirk);
+}
+
+function withDetails(events: Record<string, unknown>[]): Record<string, unknown>[] {
+  type Choice = { delta?: { tool_calls?: { id?: string }[] } & Record<string, unknown> };
+  const fragments = [DETAILS_TEXT.slice(0, 7), DETAILS_TEXT.slice(7)];
+  let next = 2;
+  return events.map((event) => ({
+    ...event,
+    choices: (event.choices as Choice[]).map((choice) => {
+      if (!choice.delta) return choice;
+      const text = fragments.shift();
+      const calls = (choice.delta.tool_calls ?? []).filter((call) => call.id).map((call) => ({ ...signatureOf(call.id!), index: next++ }));
+      const details = [...(text ? [{ type: 'reasoning.text', text, format: 'google-gemini-v1', index: 0, ...(fragments.length === 0 ? { signature: null } : {}) }] : []), ...calls];
+      return details.length > 0 ? { ...choice, delta: { ...choice.delta, reasoning_details: details } } : choice;
+    }),
+  }));
 }
 
 /** Each call's fragments after its first with `name: ""`. */

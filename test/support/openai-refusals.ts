@@ -3,6 +3,7 @@
  * in their words: the fake OpenAI's checks of a chat or Responses request. Each returns the status
  * and body to answer with, or undefined to go on to the answer.
  */
+import { DETAILS_TEXT, signatureOf } from './chunk-quirks';
 import type { FakeOpenAIOptions } from './fake-openai';
 
 export interface Refusal {
@@ -56,6 +57,10 @@ export function chatRefusal(body: any, options: FakeOpenAIOptions): Refusal | un
   }
   for (const param of ['tool_choice', 'parallel_tool_calls']) {
     if (body[param] !== undefined && !body.tools) return refusal(400, { error: { message: `Invalid value for '${param}': '${param}' is only allowed when 'tools' are specified.`, type: 'invalid_request_error', param, code: null } });
+  }
+  if (options.chunkQuirk === 'openrouter-details') {
+    const lost = detailsLost(body.messages);
+    if (lost) return refusal(400, { error: { message: 'Provider returned error', code: 400, metadata: { raw: `Gemini models require OpenRouter reasoning details to be preserved in each request. Please refer to our docs: https://openrouter.ai/docs/guides/best-practices/reasoning-tokens#preserving-reasoning-blocks. Upstream error: Function call is missing a thought_signature in functionCall parts. Additional data, function call \`default_api:${lost}\``, provider_name: 'Google AI Studio' } } });
   }
   if (options.nineCharIds) {
     const ids = body.messages.flatMap((m: any) => [...(m.tool_calls ?? []).map((c: any) => c.id), ...(m.role === 'tool' ? [m.tool_call_id] : [])]);
@@ -137,6 +142,18 @@ function lookaroundIn(tools: unknown, path: string[]): { tool: string; pattern: 
     const schema = path.reduce((value: any, key) => value?.[key], tool);
     const found = find(schema, '$');
     if (found) return { tool: tool.function?.name ?? tool.name, ...found };
+  }
+  return undefined;
+}
+
+/** As OpenRouter's Gemini 3 refuses a history: the name of a call whose turn did not give back its signature (and the reasoning text whole). */
+function detailsLost(messages: any[]): string | undefined {
+  for (const m of messages) {
+    if (m.role !== 'assistant' || !m.tool_calls?.length) continue;
+    const details: any[] = Array.isArray(m.reasoning_details) ? m.reasoning_details : [];
+    const whole = details.some((d) => d.type === 'reasoning.text' && d.text === DETAILS_TEXT && d.index === 0);
+    const missing = m.tool_calls.find((call: any) => !details.some((d) => d.type === 'reasoning.encrypted' && d.data === signatureOf(call.id).data));
+    if (missing || !whole) return (missing ?? m.tool_calls[0]).function?.name ?? 'unknown';
   }
   return undefined;
 }

@@ -11,6 +11,8 @@ import type { ChatRequest, Message as ChatMessage } from '../../wire/canonical';
 import { withoutBillingHeader } from '../../wire/billing-header';
 import { withoutInlineSystem } from '../../wire/system-reminders';
 import { referenceText, toolsShown } from '../../wire/tool-deferral';
+import { DETAILS_PREFIX } from '../../wire/reasoning-details';
+import type { SignedThinking } from '../../wire/signed-thinking';
 
 type Block = { type: string; [key: string]: unknown };
 type InMessage = { role: string; content: string | Block[] };
@@ -226,19 +228,24 @@ function user(content: string | Block[], index: number): ChatRequest['messages']
   return out;
 }
 
-/** An assistant turn: text, its thinking kept as reasoning (models that reason want it back), tool calls. */
+/**
+ * An assistant turn: text, its thinking kept as reasoning (models that reason want it back), tool
+ * calls, and the reasoning details another server gave it (wire/reasoning-details.ts), for that server.
+ */
 function assistant(content: string | Block[], index: number): ChatRequest['messages'][number] {
   if (typeof content === 'string') return { role: 'assistant', content };
   let text = '';
   let reasoning = '';
   const calls: NonNullable<ChatMessage['tool_calls']> = [];
+  const carried: SignedThinking[] = [];
   content.forEach((block, j) => {
     if (block.type === 'text') text += String(block.text ?? '');
     else if (block.type === 'thinking') reasoning += String(block.thinking ?? '');
+    else if (block.type === 'redacted_thinking' && typeof block.data === 'string' && block.data.startsWith(DETAILS_PREFIX)) carried.push({ type: 'redacted_thinking', data: block.data });
     else if (block.type === 'tool_use') {
       const at = `messages[${index}].content[${j}]`;
       calls.push({ id: named(block.id, `${at}.id`), type: 'function', function: { name: named(block.name, `${at}.name`), arguments: JSON.stringify(inputOf(block.input, `${at}.input`)) } });
     }
   });
-  return { role: 'assistant', content: calls.length > 0 && !text ? null : text, ...(calls.length > 0 ? { tool_calls: calls } : {}), ...(reasoning ? { reasoning_content: reasoning } : {}) } as ChatRequest['messages'][number];
+  return { role: 'assistant', content: calls.length > 0 && !text ? null : text, ...(calls.length > 0 ? { tool_calls: calls } : {}), ...(reasoning ? { reasoning_content: reasoning } : {}), ...(carried.length > 0 ? { signed_thinking: carried } : {}) } as ChatRequest['messages'][number];
 }

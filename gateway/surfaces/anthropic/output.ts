@@ -2,12 +2,12 @@
  * Canonical chat answers as the Messages front door gives them, pure: a whole Message, or Messages
  * stream events written as the chunks come; and errors in Anthropic's shape.
  */
-import type { ContentBlock, Message, MessageDeltaUsage, RawMessageStreamEvent, StopReason, Usage } from '@anthropic-ai/sdk/resources/messages';
+import type { ContentBlock, Message, MessageDeltaUsage, RawMessageStreamEvent, RedactedThinkingBlock, StopReason, Usage } from '@anthropic-ai/sdk/resources/messages';
 import type { WireError } from '../../http/wire-errors';
 import { argumentsObject, gatherToolCalls, inCallOrder, stopSequenceOf, type ChatCompletion, type ChatCompletionChunk, type Delta, type GatheredCall, type Message as ChatMessage } from '../../wire/canonical';
 import { anthropicToolId } from '../../wire/anthropic';
 import { newCompletionId, newToolUseId } from '../../wire/ids';
-import { UNSIGNED } from '../../wire/signed-thinking';
+import { UNSIGNED, type SignedThinking } from '../../wire/signed-thinking';
 
 const STOP: Record<string, StopReason> = { stop: 'end_turn', length: 'max_tokens', tool_calls: 'tool_use', function_call: 'tool_use', content_filter: 'refusal' };
 
@@ -48,6 +48,7 @@ export function completionToMessage(completion: ChatCompletion, model: string, s
   const message = choice?.message as ChatMessage | undefined;
   const content: ContentBlock[] = [];
   if (message?.reasoning_content) content.push({ type: 'thinking', thinking: message.reasoning_content, signature: UNSIGNED });
+  content.push(...redactedOf(message?.signed_thinking));
   if (message?.content) content.push({ type: 'text', text: message.content, citations: null });
   for (const call of message?.tool_calls ?? []) {
     if (call.type !== 'function') continue;
@@ -89,6 +90,7 @@ export function createMessageEventWriter(model: string, stops: readonly string[]
   let sequence: string | undefined;
   let usage: ChatCompletion['usage'] | null = null;
   const calls = new Map<number, GatheredCall>();
+  const redacted: RedactedThinkingBlock[] = [];
   const out: RawMessageStreamEvent[] = [];
   const start = () => {
     if (started) return;
@@ -124,6 +126,7 @@ export function createMessageEventWriter(model: string, stops: readonly string[]
         if (delta.reasoning_content) out.push({ type: 'content_block_delta', index: block('thinking'), delta: { type: 'thinking_delta', thinking: delta.reasoning_content } });
         if (delta.content) out.push({ type: 'content_block_delta', index: block('text'), delta: { type: 'text_delta', text: delta.content } });
         gatherToolCalls(calls, delta);
+        redacted.push(...redactedOf(delta.signed_thinking));
         if (choice.finish_reason) {
           finish = choice.finish_reason;
           sequence = stopSequenceOf(choice);
@@ -134,6 +137,10 @@ export function createMessageEventWriter(model: string, stops: readonly string[]
     finish(): RawMessageStreamEvent[] {
       start();
       close();
+      for (const block of redacted) {
+        const index = nextIndex++;
+        out.push({ type: 'content_block_start', index, content_block: block }, { type: 'content_block_stop', index });
+      }
       for (const call of inCallOrder(calls)) {
         const index = nextIndex++;
         out.push({ type: 'content_block_start', index, content_block: { type: 'tool_use', id: call.id ? anthropicToolId(call.id) : newToolUseId(), name: call.name, input: {}, caller: { type: 'direct' } } });
@@ -186,4 +193,12 @@ export function anthropicErrorType(status: number): string {
 
 export function sseEvent(event: string, data: unknown): string {
   return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+/**
+ * The redacted thinking an answer carries (another server's reasoning details: wire/reasoning-details.ts),
+ * as blocks the client keeps and sends back with the turn; before its tool calls, as thinking goes.
+ */
+function redactedOf(blocks: readonly SignedThinking[] | undefined): RedactedThinkingBlock[] {
+  return (blocks ?? []).flatMap((block) => (block.type === 'redacted_thinking' ? [{ type: 'redacted_thinking' as const, data: block.data }] : []));
 }
