@@ -3,7 +3,8 @@
  * a header only that tool sends (its session header, Codex's `originator`), then its User-Agent
  * (`claude-cli/2.1.3 (external, cli)`, `codex_cli_rs/0.98.0 (...)`), then the app name many tools
  * give OpenRouter (`X-Title`: Cline, Roo Code, Kilo Code), then the SDK or program the User-Agent
- * names, else its first word. Read from headers alone, each looked at once and only its start.
+ * names, else its first word; a Codex subagent's requests name it too ("Codex (review)"). Read from
+ * headers alone, each looked at once and only its start.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 
@@ -58,10 +59,11 @@ const LIBRARIES: readonly [RegExp, string][] = [
 export function toolOf(headers: IncomingHttpHeaders): string | null {
   if (headers['x-claude-code-session-id']) return TOOL.claudeCode;
   if (headers['x-opencode-session']) return TOOL.opencode;
-  if (/^codex/i.test(first(headers.originator))) return TOOL.codex;
   const agent = first(headers['user-agent']);
-  const tool = TOOLS.find(([pattern]) => pattern.test(agent));
-  if (tool) return tool[1];
+  const tool = /^codex/i.test(first(headers.originator)) ? TOOL.codex : TOOLS.find(([pattern]) => pattern.test(agent))?.[1];
+  // Codex's subagents say which they are (review, compact, memory_consolidation): their requests are told apart.
+  const subagent = tool === TOOL.codex ? printable(first(headers['x-openai-subagent'])).slice(0, 24) : '';
+  if (tool) return subagent ? `${tool} (${subagent})` : tool;
   const title = printable(first(headers['x-title']));
   if (title) return title;
   const library = LIBRARIES.find(([pattern]) => pattern.test(agent));

@@ -67,6 +67,8 @@ describe('toolOf', () => {
     [{ 'user-agent': 'claude-cli/2.1.3 (external, sdk-ts)' }, 'Claude Agent SDK'],
     [{ 'user-agent': 'codex_exec/0.98.0 (Ubuntu 24.04; x86_64)' }, 'Codex'],
     [{ originator: 'codex_vscode', 'user-agent': 'node' }, 'Codex'],
+    [{ originator: 'codex_cli_rs', 'x-openai-subagent': 'review' }, 'Codex (review)'],
+    [{ 'user-agent': 'claude-cli/2.1.3 (external, cli)', 'x-openai-subagent': 'review' }, 'Claude Code'],
     [{ 'x-opencode-session': 'ses_1', 'user-agent': 'ai-sdk/openai-compatible/1.0.2' }, 'opencode'],
     [{ 'user-agent': 'ai-sdk/openai-compatible/1.0.2' }, 'AI SDK'],
     [{ 'user-agent': 'OpenAI/Python 1.99.1' }, 'OpenAI SDK (Python)'],

@@ -50,7 +50,9 @@ describe('sessions in the usage log', () => {
     // opencode's header and the common one name theirs too.
     await t.chat({ model: 'default' }, { 'x-opencode-session': 'opencode-1' });
     await t.chat({ model: 'default' }, { 'x-session-id': 'other-1' });
-    const named = (await (await t.h.admin(`/admin/api/usage?since=${since}&limit=2`)).json()).rows.map((r: { session: string }) => r.session);
-    expect(named).toEqual(['other-1', 'opencode-1']);
+    // Codex's subagents send their root session's id as session-id beside their own thread's cache key: one session.
+    await t.h.openai.responses.create({ model: 'default', input: 'review this', store: false, prompt_cache_key: 'child-thread' }, { headers: { 'session-id': 'codex-root', 'x-openai-subagent': 'review' } });
+    const named = (await (await t.h.admin(`/admin/api/usage?since=${since}&limit=3`)).json()).rows.map((r: { session: string; tool: string }) => `${r.session} ${r.tool}`);
+    expect(named).toEqual(['codex-root OpenAI SDK (JS)', 'other-1 node', 'opencode-1 opencode']);
   });
 });
