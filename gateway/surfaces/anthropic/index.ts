@@ -35,12 +35,23 @@ function anthropicHeaders(request: FastifyRequest): Record<string, string> | und
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
+/**
+ * `[1m]` after a model's name is Claude Code's own selector of a 1M-token window (`sonnet[1m]`,
+ * `ANTHROPIC_MODEL=default[1m]`), not part of any model's name: Claude Code takes it off before it
+ * asks, but some of its requests (auto mode's safety check) leak it, and a route asked for as
+ * `default[1m]` was no route here. It is read as the name before it (also doubled, in any case).
+ */
+function withoutWindowSuffix<T extends { model: string }>(body: T): T {
+  const model = body.model.replace(/(?:\[1m\])+$/i, '');
+  return model === body.model || model === '' ? body : { ...body, model };
+}
+
 export async function anthropicSurface(app: FastifyInstance, options: AnthropicSurfaceOptions): Promise<void> {
   const { router } = options;
   await registerModelSurface(app, options.services, anthropicErrorBody, 'anthropic');
 
   app.post('/messages', { schema: { body: MessagesBodySchema }, config: { usage: 'anthropic.messages' } }, async (request, reply) => {
-    const body = request.body as MessagesBody & Record<string, unknown>;
+    const body = withoutWindowSuffix(request.body as MessagesBody & Record<string, unknown>);
     const headers = anthropicHeaders(request);
     const route = routeRequest(request, reply, { model: body.model, type: 'chat', api: 'anthropic.messages' });
     const translations = new Map<ProviderConfig['kind'], ChatRequest>();
@@ -69,7 +80,7 @@ export async function anthropicSurface(app: FastifyInstance, options: AnthropicS
 
   /** Token counts (count.ts): exact from an Anthropic deployment, else (or where it cannot count) an estimate. */
   app.post('/messages/count_tokens', { schema: { body: CountTokensBodySchema } }, async (request, reply) => {
-    const body = request.body as MessagesBody & Record<string, unknown>;
+    const body = withoutWindowSuffix(request.body as MessagesBody & Record<string, unknown>);
     const headers = anthropicHeaders(request);
     const route = routeRequest(request, reply, { model: body.model, type: 'chat', api: 'anthropic.count_tokens' });
     const execution = await router.run(route, (provider, deployment, signal) => countOn(provider, deployment, body, { signal, headers, via: route.via }));
