@@ -146,7 +146,9 @@ export function completionFromResponse(value: Record<string, unknown>): ChatComp
 /**
  * A stateful translator from a Responses stream's events to chat chunks: text and reasoning-summary
  * deltas, each function call its own tool-call index (its arguments as fragments), then the finish
- * reason and a usage-only chunk from the event that ends the stream.
+ * reason and a usage-only chunk from the event that ends the stream. Some servers send no deltas
+ * (gpt-5.3-codex-spark at times): a part's `done` event (or its item's) gives it whole, and what it
+ * holds beyond what its deltas gave goes on, so a call is never left with empty arguments.
  */
 export function createResponsesChunkTranslator(): (event: { data: Record<string, unknown> }) => ChatCompletionChunk[] {
   const id = newCompletionId();
@@ -154,11 +156,49 @@ export function createResponsesChunkTranslator(): (event: { data: Record<string,
   let model = '';
   /** Output item id -> tool-call index. */
   const calls = new Map<string, number>();
+  /** What each part (a text, a summary, a call's arguments) has given so far, by its key. */
+  const given = new Map<string, string>();
   const chunk = (delta: Delta, finish: Finish = null): ChatCompletionChunk => ({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] });
   // The message (or summary part) the last text came from: text from another is set apart, as whole.
   let textFrom: string | undefined;
   let thoughtFrom: string | undefined;
   const apart = (from: string | undefined, part: string, delta: string) => (from === undefined || from === part ? delta : BETWEEN_PARTS + delta);
+  /** A part's next piece, noted as given; a whole part gives what it holds beyond the pieces before it (nothing if they differ). */
+  const piece = (key: string, text: string | undefined, whole: boolean): string => {
+    if (!text) return '';
+    const before = given.get(key) ?? '';
+    const more = !whole ? text : text.startsWith(before) ? text.slice(before.length) : '';
+    if (more) given.set(key, before + more);
+    return more;
+  };
+  const text = (item: string, part: number, delta: string | undefined, whole: boolean): ChatCompletionChunk[] => {
+    const more = piece(`text:${item}:${part}`, delta, whole);
+    if (!more) return [];
+    const content = apart(textFrom, item, more);
+    textFrom = item;
+    return [chunk({ content })];
+  };
+  const thought = (item: string, summary: number, delta: string | undefined, whole: boolean): ChatCompletionChunk[] => {
+    const more = piece(`thought:${item}:${summary}`, delta, whole);
+    if (!more) return [];
+    const part = `${item}:${summary}`;
+    const reasoning_content = apart(thoughtFrom, part, more);
+    thoughtFrom = part;
+    return [chunk({ reasoning_content })];
+  };
+  const call = (item: { id?: string; call_id: string; name: string; arguments?: string }): ChatCompletionChunk[] => {
+    const key = item.id ?? item.call_id;
+    if (calls.has(key)) return [];
+    const index = calls.size;
+    calls.set(key, index);
+    const args = piece(`args:${key}`, item.arguments, false);
+    return [chunk({ tool_calls: [{ index, id: item.call_id, type: 'function', function: { name: item.name, arguments: args } }] })];
+  };
+  const args = (key: string, delta: string | undefined, whole: boolean): ChatCompletionChunk[] => {
+    const index = calls.get(key);
+    const more = index === undefined ? '' : piece(`args:${key}`, delta, whole);
+    return more ? [chunk({ tool_calls: [{ index: index!, function: { arguments: more } }] })] : [];
+  };
   return ({ data }) => {
     const event = data as unknown as ResponseStreamEvent;
     switch (event.type) {
@@ -166,29 +206,28 @@ export function createResponsesChunkTranslator(): (event: { data: Record<string,
         created = event.response.created_at ?? created;
         model = event.response.model;
         return [chunk({ role: 'assistant', content: '' })];
-      case 'response.output_text.delta': {
-        if (!event.delta) return [];
-        const content = apart(textFrom, event.item_id, event.delta);
-        textFrom = event.item_id;
-        return [chunk({ content })];
-      }
-      case 'response.reasoning_summary_text.delta': {
-        if (!event.delta) return [];
-        const part = `${event.item_id}:${event.summary_index}`;
-        const reasoning_content = apart(thoughtFrom, part, event.delta);
-        thoughtFrom = part;
-        return [chunk({ reasoning_content })];
-      }
-      case 'response.output_item.added': {
+      case 'response.output_text.delta':
+      case 'response.output_text.done':
+        return text(event.item_id, event.content_index ?? 0, event.type === 'response.output_text.done' ? event.text : event.delta, event.type === 'response.output_text.done');
+      case 'response.reasoning_summary_text.delta':
+      case 'response.reasoning_summary_text.done':
+        return thought(event.item_id, event.summary_index, event.type === 'response.reasoning_summary_text.done' ? event.text : event.delta, event.type === 'response.reasoning_summary_text.done');
+      case 'response.output_item.added':
+        return event.item.type === 'function_call' ? call(event.item) : [];
+      case 'response.function_call_arguments.delta':
+        return args(event.item_id, event.delta, false);
+      case 'response.function_call_arguments.done':
+        return args(event.item_id, event.arguments, true);
+      case 'response.output_item.done': {
+        // The item whole: a call never announced, the rest of a call's arguments, of a message's text, of its summary.
         const item = event.item;
-        if (item.type !== 'function_call') return [];
-        const index = calls.size;
-        calls.set(item.id ?? String(index), index);
-        return [chunk({ tool_calls: [{ index, id: item.call_id, type: 'function', function: { name: item.name, arguments: item.arguments ?? '' } }] })];
-      }
-      case 'response.function_call_arguments.delta': {
-        const index = calls.get(event.item_id);
-        return index === undefined || !event.delta ? [] : [chunk({ tool_calls: [{ index, function: { arguments: event.delta } }] })];
+        if (item.type === 'function_call') {
+          const key = item.id ?? item.call_id;
+          return calls.has(key) ? args(key, item.arguments, true) : call(item);
+        }
+        if (item.type === 'message' && item.id) return item.content.flatMap((part, i) => (part.type === 'output_text' ? text(item.id, i, part.text, true) : []));
+        if (item.type === 'reasoning') return item.summary.flatMap((part, i) => thought(item.id, i, part.text, true));
+        return [];
       }
       case 'response.completed':
       case 'response.incomplete':

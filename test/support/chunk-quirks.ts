@@ -13,8 +13,10 @@
  * - `openrouter-details`: OpenRouter's `reasoning_details` as it streams Gemini 3's: its reasoning text
  *   in two fragments of one item (joined by `index`), then each call's thought signature as an
  *   encrypted item; a history that does not give them back is refused (openai-refusals.ts).
+ * - `whole-in-done`: a Responses stream, not a chat one, with no delta events: its text and call
+ *   arguments whole in their `done` events alone (responses-wire.ts).
  */
-export type ChunkQuirk = 'default' | 'asynchronous' | 'usage-without-choices' | 'empty-role' | 'empty-call-names' | 'openrouter-details';
+export type ChunkQuirk = 'default' | 'asynchronous' | 'usage-without-choices' | 'empty-role' | 'empty-call-names' | 'openrouter-details' | 'whole-in-done';
 
 /** The thought signature OpenRouter's Gemini gives a call, as an encrypted reasoning detail. */
 export const signatureOf = (callId: string) => ({ type: 'reasoning.encrypted', data: `gemini-signature-for-${callId}`, id: callId, format: 'google-gemini-v1' });
@@ -24,6 +26,7 @@ export function withQuirk(events: Record<string, unknown>[], quirk: ChunkQuirk):
   if (quirk === 'usage-without-choices') return events.map((event) => (Array.isArray(event.choices) && event.choices.length === 0 ? withoutChoices(event) : event));
   if (quirk === 'empty-call-names') return events.map(namesEmptied());
   if (quirk === 'openrouter-details') return withDetails(events);
+  if (quirk === 'whole-in-done') return events;
   if (quirk === 'empty-role') return events.map((event, i) => (i === 0 ? event : { ...event, choices: (event.choices as Record<string, unknown>[]).map((choice) => ({ ...choice, delta: { role: '', ...(choice.delta as object) } })) }));
   return withAzureFilters(events, quirk);
 }

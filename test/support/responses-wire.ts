@@ -57,6 +57,8 @@ export interface ResponseShape {
   billsPerToken?: number | undefined;
   /** OpenAI's: random padding in an `obfuscation` field of each delta event, unless `stream_options.include_obfuscation` is false. */
   obfuscates?: boolean | undefined;
+  /** No delta events: text and call arguments whole in their `done` events alone (gpt-5.3-codex-spark's, some servers'). */
+  wholeInDone?: boolean | undefined;
 }
 
 /**
@@ -134,7 +136,7 @@ function logprobsOf(tokens: string[], body: any) {
 }
 
 /** A response as the Responses API streams it, every event numbered in order. */
-export function responseEventsFor(response: any, keepalive = false): any[] {
+export function responseEventsFor(response: any, keepalive = false, wholeInDone = false): any[] {
   let sequence = 0;
   const event = (type: string, fields: Record<string, unknown>) => ({ type, sequence_number: sequence++, ...fields });
   const { usage: _usage, ...rest } = response;
@@ -147,12 +149,12 @@ export function responseEventsFor(response: any, keepalive = false): any[] {
       const part = item.content[0];
       events.push(event('response.content_part.added', { item_id: item.id, output_index, content_index: 0, part: { ...part, text: '' } }));
       const perToken = part.logprobs.map(({ token, logprob, top_logprobs }: any) => ({ token, logprob, top_logprobs: top_logprobs.map((t: any) => ({ token: t.token, logprob: t.logprob })) }));
-      wordsOf(part.text).forEach((word, i) => events.push(event('response.output_text.delta', { item_id: item.id, output_index, content_index: 0, delta: word, logprobs: perToken.slice(i, i + 1) })));
+      if (!wholeInDone) wordsOf(part.text).forEach((word, i) => events.push(event('response.output_text.delta', { item_id: item.id, output_index, content_index: 0, delta: word, logprobs: perToken.slice(i, i + 1) })));
       events.push(event('response.output_text.done', { item_id: item.id, output_index, content_index: 0, text: part.text, logprobs: perToken }));
       events.push(event('response.content_part.done', { item_id: item.id, output_index, content_index: 0, part }));
     } else if (item.type === 'function_call') {
       events.push(event('response.output_item.added', { output_index, item: { ...item, arguments: '', status: 'in_progress' } }));
-      for (const part of [item.arguments.slice(0, 5), item.arguments.slice(5)]) events.push(event('response.function_call_arguments.delta', { item_id: item.id, output_index, delta: part }));
+      if (!wholeInDone) for (const part of [item.arguments.slice(0, 5), item.arguments.slice(5)]) events.push(event('response.function_call_arguments.delta', { item_id: item.id, output_index, delta: part }));
       events.push(event('response.function_call_arguments.done', { item_id: item.id, output_index, name: item.name, arguments: item.arguments }));
     } else if (item.type === 'reasoning') {
       events.push(event('response.output_item.added', { output_index, item: { ...item, summary: [] } }));
@@ -205,7 +207,7 @@ export async function answerResponses(request: RecordedRequest, res: ServerRespo
   // Background mode, as OpenAI answers it: at once, queued, the answer left to a later GET by its id.
   if (request.body.background === true && request.body.stream !== true) return sendJson(res, 200, { ...response, status: 'queued', background: true, completed_at: null, output: [], usage: null });
   if (request.body.stream !== true) return sendJson(res, 200, response);
-  const events = responseEventsFor(response, shape.keepalive === true);
+  const events = responseEventsFor(response, shape.keepalive === true, shape.wholeInDone === true);
   if (shape.obfuscates) for (const event of events) if (event.type.endsWith('.delta')) Object.assign(event, obfuscation(request.body));
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
   const limit = mode.kind === 'reset-mid-stream' || mode.kind === 'truncated' || mode.kind === 'error-event' ? mode.chunks : events.length;
