@@ -39,11 +39,12 @@ export const MESSAGES_DROPPABLE: ReadonlySet<string> = new Set(['request:context
 /**
  * What a Responses request means the same without, for Responses servers other than OpenAI's that
  * refuse what Codex and the SDKs send beyond what they know (OpenCode Go refused Codex 0.155's
- * `access_programs` on every turn): caching and routing hints, who the end user is, metadata. Never
- * its input, tools, limits, format or `store`.
+ * `access_programs` on every turn): caching and routing hints, who the end user is, metadata, how
+ * a stream is delivered (`stream_options`: the SDKs' obfuscation padding, Codex's reasoning summary
+ * delivery). Never its input, tools, limits, format or `store`.
  */
 export const RESPONSES_DROPPABLE: ReadonlySet<string> = new Set(
-  ['access_programs', 'prompt_cache_key', 'prompt_cache_retention', 'prompt_cache_options', 'safety_identifier', 'user', 'metadata', 'client_metadata', 'service_tier', 'parallel_tool_calls'].map((f) => `request:${f}`),
+  ['access_programs', 'stream_options', 'prompt_cache_key', 'prompt_cache_retention', 'prompt_cache_options', 'safety_identifier', 'user', 'metadata', 'client_metadata', 'service_tier', 'parallel_tool_calls'].map((f) => `request:${f}`),
 );
 
 /** Fields refused in one request: a server that names one at a time is asked again this often at most. */

@@ -1,6 +1,6 @@
 /**
  * Codex sends more than a Responses server other than OpenAI's may know: 0.155 added
- * `access_programs`, the SDKs send `prompt_cache_key` and `safety_identifier`. OpenCode Go refused
+ * `access_programs` and a `stream_options` of its own, the SDKs send `prompt_cache_key` and `safety_identifier`. OpenCode Go refused
  * `access_programs` ("unknown parameter `access_programs`"), so every Codex turn through a gateway to
  * it failed. Such a hint is left out for that model, learned from the refusal, and nothing else of the
  * request is: a field it means something different without still reaches the client refused.
@@ -13,7 +13,7 @@ import { startGateway, stopAll, type Harness } from '../support/harness';
 let go: FakeServer, h: Harness;
 
 beforeAll(async () => {
-  go = await startFakeOpenAI({ refusesResponsesFields: ['access_programs', 'prompt_cache_key', 'max_tool_calls'] });
+  go = await startFakeOpenAI({ refusesResponsesFields: ['access_programs', 'prompt_cache_key', 'stream_options', 'max_tool_calls'] });
   h = await startGateway({
     version: 1,
     providers: [{ name: 'opencode-go', kind: 'openai', baseUrl: `${go.url}/v1`, apiKey: 'env:TEST_KEY', apis: ['responses'] }],
@@ -24,7 +24,7 @@ beforeAll(async () => {
 afterAll(() => stopAll(h, go));
 
 const post = (body: Record<string, unknown>) => fetch(`${h.baseUrl}/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-const codexTurn = { model: 'spark', input: 'one two', store: false, access_programs: [], prompt_cache_key: 'session-1', include: ['reasoning.encrypted_content'] };
+const codexTurn = { model: 'spark', input: 'one two', store: false, access_programs: [], prompt_cache_key: 'session-1', stream_options: { reasoning_summary_delivery: 'sequential_cutoff' }, include: ['reasoning.encrypted_content'] };
 
 describe('a strict Responses server', () => {
   it("answers Codex's turns, the hints it refuses left out, learned from its words", async () => {
@@ -33,14 +33,15 @@ describe('a strict Responses server', () => {
     const answer = (await res.json()) as { output: { type: string; content?: { text: string }[] }[] };
     expect(answer.output.find((item) => item.type === 'message')?.content?.[0]?.text).toBe('Echo: one two');
     // One refusal per field, then the answer, with everything else as Codex sent it.
-    expect(go.requests).toHaveLength(3);
+    expect(go.requests).toHaveLength(4);
     const sent = go.requests.at(-1)!.body;
     expect(sent).not.toHaveProperty('access_programs');
     expect(sent).not.toHaveProperty('prompt_cache_key');
+    expect(sent).not.toHaveProperty('stream_options');
     expect(sent).toMatchObject({ model: 'muse-spark-1.3-contributor', input: 'one two', store: false, include: ['reasoning.encrypted_content'] });
 
     await post(codexTurn);
-    expect(go.requests).toHaveLength(4);
+    expect(go.requests).toHaveLength(5);
   });
 
   it('still refuses what the request means differently without', async () => {
