@@ -8,6 +8,7 @@
 import { UpstreamError } from '../errors';
 import { chunksFromCompletion, completionFromChunks, type ChatCompletion, type ChatCompletionChunk } from '../wire/canonical';
 import { createChunkNormalizer, normalizeCompletion } from '../wire/normalize';
+import { createDetailsCarrier, withDetailsCarried } from '../wire/reasoning-details';
 import { failureInAnswer, reportsFailure } from './stream-errors';
 import type { OpenStream } from './transport';
 import { sseEvents, sseEventsIn, wholeText } from './upstream-streams';
@@ -23,12 +24,14 @@ export function isCompletion(value: unknown): value is ChatCompletion {
  * reason (OpenCode Zen's muse models, opencode#43379): the answer is whole, and gets the finish
  * reason clients wait for (the official SDKs fail a stream without one) before it ends.
  */
-export async function* chunksOf(stream: OpenStream, providerName: string): AsyncGenerator<ChatCompletionChunk> {
+export async function* chunksOf(stream: OpenStream, providerName: string, origin: string): AsyncGenerator<ChatCompletionChunk> {
   if (stream.contentType.includes('application/json')) {
-    yield* chunksFromCompletion(completionIn(await wholeText(stream), providerName));
+    yield* chunksFromCompletion(withDetailsCarried(completionIn(await wholeText(stream), providerName), origin));
     return;
   }
   const normalize = createChunkNormalizer();
+  // The server's reasoning details, for a translated answer to carry (wire/reasoning-details.ts).
+  const carry = createDetailsCarrier(origin);
   let finished = false;
   let last: ChatCompletionChunk | undefined;
   let calls = false;
@@ -36,12 +39,17 @@ export async function* chunksOf(stream: OpenStream, providerName: string): Async
   for await (const event of events) {
     if (event.data === '[DONE]') {
       // Through the normaliser too: calls it still holds for want of a name go out with it.
-      if (!finished && last) yield normalize({ id: last.id, object: 'chat.completion.chunk', created: last.created, model: last.model, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: calls ? 'tool_calls' : 'stop' }] });
+      if (!finished && last) {
+        const end = normalize({ id: last.id, object: 'chat.completion.chunk', created: last.created, model: last.model, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: calls ? 'tool_calls' : 'stop' }] });
+        carry(end);
+        yield end;
+      }
       return;
     }
     const read = chunkIn(event.data, providerName);
     if (carriesNothing(read)) continue;
     const chunk = normalize(read);
+    carry(chunk);
     finished ||= chunk.choices.some((choice) => choice.finish_reason);
     calls ||= chunk.choices.some((choice) => (choice.delta?.tool_calls?.length ?? 0) > 0);
     last = chunk;

@@ -11,7 +11,7 @@ import { UpstreamError } from '../errors';
 import { toolNamesTaken, withCallIdsTaken } from './tool-identifiers';
 import { decodeEmbedding, withoutHistoryReasoning, withoutSignedThinking, type ChatCompletion, type ChatRequest, type CreateEmbeddingResponse } from '../wire/canonical';
 import { normalizeCompletion } from '../wire/normalize';
-import { detailsCarried, withDetailsCarried, withDetailsReturned } from '../wire/reasoning-details';
+import { withDetailsCarried, withDetailsReturned } from '../wire/reasoning-details';
 import { limiterFor } from './concurrency';
 import { modelsList, withV1 } from './models-list';
 import { forGemini, isGoogle } from './gemini';
@@ -168,7 +168,7 @@ export function createOpenAIProvider(config: ProviderConfig, context: ProviderCo
           withinLearnedLimit(deployment, (deployment) =>
             withoutRefusedFields({ ...outgoing(request, deployment), model: deployment.model, stream: true, stream_options: { ...request.stream_options, include_usage: true } }, async (body) => {
               const stream = await transport.stream({ method: 'POST', path: '/chat/completions', body, headers: { accept: 'text/event-stream' }, via }, signal);
-              return detailsCarried(chunksOf(stream, config.name), origin);
+              return chunksOf(stream, config.name, origin);
             }),
           ),
         async () => chunksFromResponses(await nativeStreamCall('responses', chatToResponses(outgoing(request, deployment)), context)),

@@ -77,16 +77,15 @@ export function withDetailsCarried(completion: ChatCompletion, origin: string): 
   return completion;
 }
 
-/** A stream whose details, joined, ride on the chunk that ends the answer (its first choice's: agents ask for one). */
-export async function* detailsCarried(chunks: AsyncIterable<ChatCompletionChunk>, origin: string): AsyncGenerator<ChatCompletionChunk> {
+/** For a stream: each chunk as it passes, its details joined, and carried on the chunk that ends the answer (its first choice's: agents ask for one). */
+export function createDetailsCarrier(origin: string): (chunk: ChatCompletionChunk) => void {
   const details = createDetailsJoiner();
-  for await (const chunk of chunks) {
+  return (chunk) => {
     const choice = chunk.choices.find((c) => c.index === 0);
     const delta = choice?.delta as (Delta & { reasoning_details?: unknown }) | undefined;
     if (delta?.reasoning_details) details.add(delta.reasoning_details);
     if (delta && choice?.finish_reason && details.joined().length > 0) delta.signed_thinking = [...(delta.signed_thinking ?? []), detailsBlock(origin, details.joined())];
-    yield chunk;
-  }
+  };
 }
 
 /** A request whose assistant turns give `origin` back the details it gave them; a turn that has its own keeps them. */
