@@ -36,6 +36,7 @@ import { daysIn } from '../../budgets/periods';
 import { DEFAULT_CACHE_MAX_MIB } from '../../routing/cache-policy';
 import { DEFAULT_COMPARISON } from '../../usage/pricing';
 import { unknownModels } from '../../routing/aliases';
+import { PLAYGROUND } from './playground';
 
 export interface UsageRouteServices {
   usageLog: UsageLog;
@@ -113,7 +114,8 @@ export function usageRoutes(app: FastifyInstance, services: UsageRouteServices):
       saved: today.saved,
       comparedWith: (services.config().settings?.usage?.compareWith ?? DEFAULT_COMPARISON).label,
       recentFailures: log().list({ status: 'error' }, { limit: 8 }).rows,
-      tools: log().tools(services.now() - TOOLS_SEEN_MS, 12),
+      // The dashboard's own playground is no tool pointed here.
+      tools: log().tools(services.now() - TOOLS_SEEN_MS, 13).filter((seen) => seen.tool !== PLAYGROUND).slice(0, 12),
     };
   });
 

@@ -152,7 +152,7 @@ export const OverviewSchema = Type.Object({
   /** The cloud model whose price local answers "would have cost" (settings.usage.compareWith, or the default). */
   comparedWith: Type.String(),
   recentFailures: Type.Array(UsageRowSchema),
-  /** The tools that sent requests in the last 7 days, the most recent first (counted among the newest 5,000 rows). */
+  /** The tools that sent requests in the last 7 days, the most recent first (counted among the newest 5,000 rows); not the playground. */
   tools: Type.Array(Type.Object({ tool: Type.String(), requests: Type.Integer(), lastAt: Type.Number() })),
 });
 

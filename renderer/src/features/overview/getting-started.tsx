@@ -48,8 +48,7 @@ export function GettingStarted() {
   const here = (connect.data?.connections ?? []).filter((c) => c.state === 'here');
   // A tool asking for a route renamed or deleted since has each request refused: pointed here, but not working.
   const lost = here.filter((c) => c.unknownRoute);
-  // The dashboard's own playground is no tool pointed here.
-  const seen = (overview.data?.tools ?? []).map((t) => t.tool).filter((tool) => tool !== 'Playground');
+  const seen = (overview.data?.tools ?? []).map((t) => t.tool);
   if (lost.length > 0) steps.push({ done: false, text: `${lost.map((c) => `${c.tool} asks for ${c.route}`).join(', ')}, which is no route here any more`, href: '/connect', action: 'Connect it again' });
   else if (here.length > 0) steps.push({ done: true, text: `Pointed here: ${here.map((c) => c.tool).join(', ')}` });
   else if (seen.length > 0) steps.push({ done: true, text: `Requests arrive from ${seen.slice(0, 4).join(', ')}${seen.length > 4 ? ` and ${seen.length - 4} more` : ''}` });
