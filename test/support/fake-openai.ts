@@ -46,10 +46,7 @@ export interface FakeOpenAIOptions extends UsageShape {
   namesCallsLate?: boolean;
   /** Give each call's arguments as an object, each call whole in one chunk, as llama.cpp's server did in March 2026 (off the spec). */
   argumentsAsObjects?: boolean;
-  /**
-   * Answer Responses as GPT-5.3-codex and later do: a commentary message (a preamble) before the
-   * answer's items, the answer's message marked `final_answer`, and reasoning summarised in two parts.
-   */
+  /** Answer Responses as GPT-5.3-codex and later do: a commentary preamble first, the answer marked `final_answer`, reasoning summarised in two parts. */
   speaksInPhases?: boolean;
   /** Prompt tokens its Responses answers say were written to the prompt cache (`input_tokens_details.cache_write_tokens`). */
   responsesCacheWrites?: number;
@@ -59,6 +56,8 @@ export interface FakeOpenAIOptions extends UsageShape {
   refusesResponsesFields?: string[];
   /** Serve Responses without `/v1/responses/compact`, as vLLM and LM Studio do (a 404). */
   withoutCompaction?: boolean;
+  /** Refuse a Responses request offering any tool but a function or an MCP server, in LM Studio's words (Codex's namespaces, custom and hosted tools). */
+  refusesOtherTools?: boolean;
   /** Answer chat with nothing visible (a thinking model that spent its answer on reasoning). */
   writesNothing?: boolean;
   /** Hold tool call ids to nine letters and digits, in the history too, as Mistral's API does (and give its own calls such ids). */

@@ -25,6 +25,7 @@ import { history, keptTurn, notFound, resolveReferences } from './kept';
 import { responseShell } from './output';
 import { inputItemList } from './input-items';
 import { InputItemsQuerySchema, ResponseParamsSchema, ResponsesBodySchema } from './schemas';
+import { createToolRefusals } from './tool-refusals';
 import { offeredTools } from './tools';
 
 export interface ResponsesSurfaceOptions {
@@ -39,6 +40,7 @@ const errorBody = (wire: WireError) => ({ error: openAIError(wire) });
 
 export async function responsesSurface(app: FastifyInstance, options: ResponsesSurfaceOptions): Promise<void> {
   const { router, store, now } = options;
+  const toolRefusals = createToolRefusals();
   await registerModelSurface(app, options.services, errorBody, 'responses');
   const keep = (body: ResponsesBody, input: unknown[], owner: string | null) => (response: Record<string, unknown>) => {
     const turn = keptTurn(body, input, response, owner);
@@ -70,12 +72,26 @@ export async function responsesSurface(app: FastifyInstance, options: ResponsesS
     const route = routeRequest(request, reply, { model: body.model, type: 'chat', api: 'responses' });
     const translations = new Map<ProviderConfig['kind'], ChatRequest>();
     const translated = (kind: ProviderConfig['kind']) => translations.get(kind) ?? translations.set(kind, responsesToChat(body, items, kind, tools)).get(kind) as ChatRequest;
-    const speaksNatively = (provider: Provider, deployment: DeploymentConfig) => takesAsSent(body, provider.speaks('responses', deployment), provider.config.kind);
+    const speaksNatively = (provider: Provider, deployment: DeploymentConfig) => takesAsSent(body, provider.speaks('responses', deployment), provider.config.kind) && !toolRefusals.refuses(provider, deployment, body.tools);
+    /** As sent where the deployment takes it so, translated where it does not, or where it refuses the tools offered (tool-refusals.ts). */
+    const either = async <T>(provider: Provider, deployment: DeploymentConfig, asSent: () => Promise<T>, asChat: () => Promise<T>): Promise<T> => {
+      if (!speaksNatively(provider, deployment)) return asChat();
+      try {
+        return await asSent();
+      } catch (error) {
+        if (!toolRefusals.learned(error, provider, deployment, body.tools)) throw error;
+        return asChat();
+      }
+    };
     if (body.stream === true) {
-      const { attempt, track, discard } = streaming<ResponsesItem>(async (provider, deployment, signal) =>
-        speaksNatively(provider, deployment)
-          ? mapEvents(await provider.nativeStream('responses', native, { deployment, signal, via: route.via }), (event) => ({ event }))
-          : mapEvents(await provider.chatStream({ ...translated(provider.config.kind), stream: true }, { deployment, signal, via: route.via }), (chunk) => ({ chunk })),
+      const { attempt, track, discard } = streaming<ResponsesItem>(
+        (provider, deployment, signal) =>
+          either<AsyncIterable<ResponsesItem>>(
+            provider,
+            deployment,
+            async () => mapEvents(await provider.nativeStream('responses', native, { deployment, signal, via: route.via }), (event) => ({ event })),
+            async () => mapEvents(await provider.chatStream({ ...translated(provider.config.kind), stream: true }, { deployment, signal, via: route.via }), (chunk) => ({ chunk })),
+          ),
         responsesPreamble,
       );
       const execution = await router.run(route, attempt, { track, discard, cache: responsesCache(body, 'stream') });
@@ -84,10 +100,13 @@ export async function responsesSurface(app: FastifyInstance, options: ResponsesS
     }
     const execution = await router.run<ResponsesWhole>(
       route,
-      async (provider, deployment, signal) =>
-        speaksNatively(provider, deployment)
-          ? { response: await provider.nativeJson('responses', { ...native, stream: false }, { deployment, signal, via: route.via }) }
-          : { completion: await provider.chat({ ...translated(provider.config.kind), stream: false }, { deployment, signal, via: route.via }) },
+      (provider, deployment, signal) =>
+        either<ResponsesWhole>(
+          provider,
+          deployment,
+          async () => ({ response: await provider.nativeJson('responses', { ...native, stream: false }, { deployment, signal, via: route.via }) }),
+          async () => ({ completion: await provider.chat({ ...translated(provider.config.kind), stream: false }, { deployment, signal, via: route.via }) }),
+        ),
       { cache: responsesCache(body, 'whole') },
     );
     return wholeResponse(routed(request, reply, execution), turn, request.usage);
