@@ -77,6 +77,8 @@ interface Refused {
   nineCharIds?: boolean;
   noDeferral?: boolean;
   noLookaround?: boolean;
+  /** The server requires the Responses `text.format` OpenAI reads as plain text when it is left out (LM Studio's). */
+  textFormat?: boolean;
 }
 
 /**
@@ -103,6 +105,7 @@ export function createFieldLearner(droppable: ReadonlySet<string> = DROPPABLE, {
         if (!refused.nineCharIds && NINE_CHAR_IDS.test(said)) refused.nineCharIds = true;
         else if (!refused.noLookaround && LOOKAROUND_REFUSED.test(said)) refused.noLookaround = true;
         else if (messages && !refused.noDeferral && NO_DEFERRAL.test(said)) refused.noDeferral = true;
+        else if (!refused.textFormat && requiresTextFormat(error)) refused.textFormat = true;
         else if (named.includes('request:reasoning_effort') && offered.length > 0 && refused.efforts?.join() !== offered.join()) refused.efforts = offered;
         else if (fresh.length === 0) throw error;
         for (const field of fresh) refused.fields.add(field);
@@ -137,7 +140,7 @@ function refusalFrom(stored: unknown, droppable: ReadonlySet<string>): Refused |
     const efforts = stored.efforts.filter((e): e is Effort => (EFFORTS as readonly unknown[]).includes(e));
     if (efforts.length > 0) refused.efforts = efforts;
   }
-  for (const flag of ['nineCharIds', 'noDeferral', 'noLookaround'] as const) if (stored[flag] === true) refused[flag] = true;
+  for (const flag of ['nineCharIds', 'noDeferral', 'noLookaround', 'textFormat'] as const) if (stored[flag] === true) refused[flag] = true;
   return refused;
 }
 
@@ -155,7 +158,23 @@ function amended(body: Body, refused: Refused): Body {
   out = without(out, refused.fields);
   if (refused.noDeferral) out = withDeferralResolved(out);
   if (refused.noLookaround) out = withoutLookaroundPatterns(out);
+  if (refused.textFormat && 'input' in out) out = withTextFormat(out);
   return refused.nineCharIds ? withNineCharIds(out) : out;
+}
+
+/**
+ * LM Studio's refusal of a Responses request whose `text` has no `format` ("Required" at
+ * `text.format`, code `missing_required_parameter`), as Codex's VS Code extension sends it (`text: {verbosity}`).
+ */
+function requiresTextFormat(error: unknown): boolean {
+  const body = error instanceof UpstreamError ? error.upstreamError : undefined;
+  return body?.param === 'text.format' && (body.code === 'missing_required_parameter' || /required/i.test(body.message));
+}
+
+/** The request with the format OpenAI's API reads when none is given: plain text. */
+function withTextFormat(body: Body): Body {
+  const text = body.text && typeof body.text === 'object' ? (body.text as Body) : {};
+  return text.format ? body : { ...body, text: { ...text, format: { type: 'text' } } };
 }
 
 /** A history's tool call ids as nine letters and digits, each the same every turn (a digest), so calls and results stay paired. */

@@ -10,18 +10,25 @@ import type { FakeServer } from '../support/fake-server';
 import { startFakeOpenAI } from '../support/fake-openai';
 import { startGateway, stopAll, type Harness } from '../support/harness';
 
-let go: FakeServer, h: Harness;
+let go: FakeServer, lmStudio: FakeServer, h: Harness;
 
 beforeAll(async () => {
   go = await startFakeOpenAI({ refusesResponsesFields: ['access_programs', 'prompt_cache_key', 'stream_options', 'max_tool_calls'] });
+  lmStudio = await startFakeOpenAI({ requiresTextFormat: true });
   h = await startGateway({
     version: 1,
-    providers: [{ name: 'opencode-go', kind: 'openai', baseUrl: `${go.url}/v1`, apiKey: 'env:TEST_KEY', apis: ['responses'] }],
-    deployments: [{ name: 'spark', provider: 'opencode-go', model: 'muse-spark-1.3-contributor' }],
+    providers: [
+      { name: 'opencode-go', kind: 'openai', baseUrl: `${go.url}/v1`, apiKey: 'env:TEST_KEY', apis: ['responses'] },
+      { name: 'lm-studio', kind: 'openai', baseUrl: `${lmStudio.url}/v1`, local: true, apis: ['chat', 'responses'] },
+    ],
+    deployments: [
+      { name: 'spark', provider: 'opencode-go', model: 'muse-spark-1.3-contributor' },
+      { name: 'qwen', provider: 'lm-studio', model: 'qwen3.6-35b-a3b' },
+    ],
     routes: [],
   });
 });
-afterAll(() => stopAll(h, go));
+afterAll(() => stopAll(h, go, lmStudio));
 
 const post = (body: Record<string, unknown>) => fetch(`${h.baseUrl}/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 const codexTurn = { model: 'spark', input: 'one two', store: false, access_programs: [], prompt_cache_key: 'session-1', stream_options: { reasoning_summary_delivery: 'sequential_cutoff' }, include: ['reasoning.encrypted_content'] };
@@ -49,5 +56,15 @@ describe('a strict Responses server', () => {
     const res = await post({ model: 'spark', input: 'x', max_tool_calls: 3 });
     expect(res.status).toBe(400);
     expect((await res.json()).error.message).toContain('unknown parameter `max_tool_calls`');
+  });
+
+  it("gives LM Studio the text format it requires, where a client sent none (Codex's VS Code extension: text with a verbosity alone)", async () => {
+    const turn = { model: 'qwen', input: 'one two', store: false, text: { verbosity: 'low' } };
+    expect((await post(turn)).status).toBe(200);
+    expect(lmStudio.requests.map((r) => r.body.text)).toEqual([{ verbosity: 'low' }, { verbosity: 'low', format: { type: 'text' } }]);
+    // Learned: the next goes with it at once; a client's own format is kept.
+    expect((await post(turn)).status).toBe(200);
+    expect((await post({ ...turn, text: { format: { type: 'json_object' } } })).status).toBe(200);
+    expect(lmStudio.requests.slice(2).map((r) => r.body.text)).toEqual([{ verbosity: 'low', format: { type: 'text' } }, { format: { type: 'json_object' } }]);
   });
 });

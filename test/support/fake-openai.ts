@@ -58,6 +58,7 @@ export interface FakeOpenAIOptions extends UsageShape {
   withoutCompaction?: boolean;
   /** Refuse a Responses request offering any tool but a function or an MCP server, in LM Studio's words (Codex's namespaces, custom and hosted tools). */
   refusesOtherTools?: boolean;
+  requiresTextFormat?: boolean; // refuse a Responses request whose `text` has no `format` ("Required" at `text.format`), as LM Studio does
   /** Answer chat with nothing visible (a thinking model that spent its answer on reasoning). */
   writesNothing?: boolean;
   /** Hold tool call ids to nine letters and digits, in the history too, as Mistral's API does (and give its own calls such ids). */

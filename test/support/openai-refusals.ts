@@ -103,6 +103,7 @@ export function responsesRefusal(body: any, options: FakeOpenAIOptions): Refusal
   if (refused) return refusal(400, refused);
   const unknown = options.refusesResponsesFields?.find((field) => field in body);
   if (unknown) return refusal(400, { error: { message: `Upstream request failed: [invalid_request_error] unknown parameter \`${unknown}\``, type: 'invalid_request_error', param: null, code: null } });
+  if (options.requiresTextFormat && !body.text?.format) return refusal(400, { error: { message: 'Required', type: 'invalid_request_error', param: 'text.format', code: 'missing_required_parameter' } });
   const other = options.refusesOtherTools && Array.isArray(body.tools) ? body.tools.findIndex((tool: any) => tool?.type !== 'function' && tool?.type !== 'mcp') : -1;
   if (other >= 0) return refusal(400, { error: { message: "Invalid discriminator value. Expected 'function' | 'mcp'", type: 'invalid_request_error', param: `tools.${other}.type`, code: 'invalid_union_discriminator' } });
   const named = nameRefusal(body.tools, (tool) => (tool?.type === 'function' ? tool.name : undefined), 'name');
