@@ -123,7 +123,7 @@ export function completionFromResponse(value: Record<string, unknown>): ChatComp
       }
       if (text) texts.push(text);
     } else if (item.type === 'reasoning') {
-      for (const part of item.summary) if (part.text) thoughts.push(part.text);
+      for (const part of reasoningParts(item)) if (part.text) thoughts.push(part.text);
     } else if (item.type === 'function_call') {
       toolCalls.push({ id: item.call_id, type: 'function', function: { name: item.name, arguments: item.arguments } });
     }
@@ -178,12 +178,13 @@ export function createResponsesChunkTranslator(): (event: { data: Record<string,
     textFrom = item;
     return [chunk({ content })];
   };
-  const thought = (item: string, summary: number, delta: string | undefined, whole: boolean): ChatCompletionChunk[] => {
-    const more = piece(`thought:${item}:${summary}`, delta, whole);
+  /** `part`: a summary part's index, or `c` and a reasoning text's (the full reasoning LM Studio and vLLM give). */
+  const thought = (item: string, part: number | string, delta: string | undefined, whole: boolean): ChatCompletionChunk[] => {
+    const more = piece(`thought:${item}:${part}`, delta, whole);
     if (!more) return [];
-    const part = `${item}:${summary}`;
-    const reasoning_content = apart(thoughtFrom, part, more);
-    thoughtFrom = part;
+    const from = `${item}:${part}`;
+    const reasoning_content = apart(thoughtFrom, from, more);
+    thoughtFrom = from;
     return [chunk({ reasoning_content })];
   };
   const call = (item: { id?: string; call_id: string; name: string; arguments?: string }): ChatCompletionChunk[] => {
@@ -212,6 +213,9 @@ export function createResponsesChunkTranslator(): (event: { data: Record<string,
       case 'response.reasoning_summary_text.delta':
       case 'response.reasoning_summary_text.done':
         return thought(event.item_id, event.summary_index, event.type === 'response.reasoning_summary_text.done' ? event.text : event.delta, event.type === 'response.reasoning_summary_text.done');
+      case 'response.reasoning_text.delta':
+      case 'response.reasoning_text.done':
+        return thought(event.item_id, `c${event.content_index}`, event.type === 'response.reasoning_text.done' ? event.text : event.delta, event.type === 'response.reasoning_text.done');
       case 'response.output_item.added':
         return event.item.type === 'function_call' ? call(event.item) : [];
       case 'response.function_call_arguments.delta':
@@ -226,7 +230,7 @@ export function createResponsesChunkTranslator(): (event: { data: Record<string,
           return calls.has(key) ? args(key, item.arguments, true) : call(item);
         }
         if (item.type === 'message' && item.id) return item.content.flatMap((part, i) => (part.type === 'output_text' ? text(item.id, i, part.text, true) : []));
-        if (item.type === 'reasoning') return item.summary.flatMap((part, i) => thought(item.id, i, part.text, true));
+        if (item.type === 'reasoning') return item.summary.length > 0 ? item.summary.flatMap((part, i) => thought(item.id, i, part.text, true)) : reasoningParts(item).flatMap((part, i) => thought(item.id, `c${i}`, part.text, true));
         return [];
       }
       case 'response.completed':
@@ -236,4 +240,12 @@ export function createResponsesChunkTranslator(): (event: { data: Record<string,
         return [];
     }
   };
+}
+
+/**
+ * A reasoning item's text: its summary (OpenAI's, whose full reasoning is encrypted), else its
+ * reasoning text (LM Studio's, vLLM's and Ollama's Responses APIs give the full reasoning so).
+ */
+function reasoningParts(item: { summary: { text: string }[]; content?: { type: string; text: string }[] | null }): { text: string }[] {
+  return item.summary.length > 0 ? item.summary : (item.content ?? []).filter((part) => part.type === 'reasoning_text');
 }

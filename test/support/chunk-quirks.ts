@@ -15,8 +15,10 @@
  *   encrypted item; a history that does not give them back is refused (openai-refusals.ts).
  * - `whole-in-done`: a Responses stream, not a chat one, with no delta events: its text and call
  *   arguments whole in their `done` events alone (responses-wire.ts).
+ * - `reasoning-text`: a Responses answer's reasoning as its full text and no summary, as LM Studio's,
+ *   vLLM's and Ollama's (responses-wire.ts).
  */
-export type ChunkQuirk = 'default' | 'asynchronous' | 'usage-without-choices' | 'empty-role' | 'empty-call-names' | 'openrouter-details' | 'whole-in-done';
+export type ChunkQuirk = 'default' | 'asynchronous' | 'usage-without-choices' | 'empty-role' | 'empty-call-names' | 'openrouter-details' | 'whole-in-done' | 'reasoning-text';
 
 /** The thought signature OpenRouter's Gemini gives a call, as an encrypted reasoning detail. */
 export const signatureOf = (callId: string) => ({ type: 'reasoning.encrypted', data: `gemini-signature-for-${callId}`, id: callId, format: 'google-gemini-v1' });
@@ -26,7 +28,7 @@ export function withQuirk(events: Record<string, unknown>[], quirk: ChunkQuirk):
   if (quirk === 'usage-without-choices') return events.map((event) => (Array.isArray(event.choices) && event.choices.length === 0 ? withoutChoices(event) : event));
   if (quirk === 'empty-call-names') return events.map(namesEmptied());
   if (quirk === 'openrouter-details') return withDetails(events);
-  if (quirk === 'whole-in-done') return events;
+  if (quirk === 'whole-in-done' || quirk === 'reasoning-text') return events;
   if (quirk === 'empty-role') return events.map((event, i) => (i === 0 ? event : { ...event, choices: (event.choices as Record<string, unknown>[]).map((choice) => ({ ...choice, delta: { role: '', ...(choice.delta as object) } })) }));
   return withAzureFilters(events, quirk);
 }

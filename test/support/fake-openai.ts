@@ -85,7 +85,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
     if (request.method === 'POST' && request.path === '/v1/responses') {
       const refused = responsesRefusal(request.body, options);
       if (refused) return sendJson(res, refused.status, refused.body);
-      return answerResponses(request, res, mode, options.chunkDelayMs, account, { inPhases: options.speaksInPhases, cacheWrites: options.responsesCacheWrites, keepalive: options.responsesKeepalives, billsPerToken: options.billsInTicks ? options.billsPerToken : undefined, obfuscates: true, wholeInDone: options.chunkQuirk === 'whole-in-done' });
+      return answerResponses(request, res, mode, options.chunkDelayMs, account, { inPhases: options.speaksInPhases, cacheWrites: options.responsesCacheWrites, keepalive: options.responsesKeepalives, billsPerToken: options.billsInTicks ? options.billsPerToken : undefined, obfuscates: true, wholeInDone: options.chunkQuirk === 'whole-in-done', reasonsInFull: options.chunkQuirk === 'reasoning-text' });
     }
     if (request.method === 'POST' && request.path === '/v1/responses/compact' && !options.withoutCompaction) return sendJson(res, 200, compactionFor(request.body, account));
     if (request.method === 'POST' && request.path === '/v1/embeddings') return embeddings(request, res, mode);

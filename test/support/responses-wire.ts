@@ -59,6 +59,8 @@ export interface ResponseShape {
   obfuscates?: boolean | undefined;
   /** No delta events: text and call arguments whole in their `done` events alone (gpt-5.3-codex-spark's, some servers'). */
   wholeInDone?: boolean | undefined;
+  /** Reasoning as its full text (`content` of `reasoning_text`, streamed as `response.reasoning_text.*`) and no summary, as LM Studio, vLLM and Ollama give it. */
+  reasonsInFull?: boolean | undefined;
 }
 
 /**
@@ -71,7 +73,7 @@ export function obfuscation(body: any): Record<string, string> {
   return { obfuscation: Array.from({ length }, () => 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'[Math.floor(Math.random() * 62)]).join('') };
 }
 
-export function responseFor(body: any, account = 'fake', { inPhases = false, cacheWrites = 0, billsPerToken }: ResponseShape = {}): any {
+export function responseFor(body: any, account = 'fake', { inPhases = false, cacheWrites = 0, billsPerToken, reasonsInFull = false }: ResponseShape = {}): any {
   const tools = offered(body);
   const answer = replyFor(conversation(body), tools, { reasoning: body.reasoning?.effort !== undefined && body.reasoning?.effort !== 'none' });
   const output: any[] = [];
@@ -80,7 +82,8 @@ export function responseFor(body: any, account = 'fake', { inPhases = false, cac
     output.push({
       id: `rs_fake${++counter}`,
       type: 'reasoning',
-      summary: [{ type: 'summary_text', text: answer.reasoning }, ...(inPhases ? [{ type: 'summary_text', text: SECOND_THOUGHT }] : [])],
+      summary: reasonsInFull ? [] : [{ type: 'summary_text', text: answer.reasoning }, ...(inPhases ? [{ type: 'summary_text', text: SECOND_THOUGHT }] : [])],
+      ...(reasonsInFull ? { content: [{ type: 'reasoning_text', text: answer.reasoning }] } : {}),
       ...(body.include?.includes('reasoning.encrypted_content') ? { encrypted_content: encryptedFor(account) } : {}),
     });
   }
@@ -157,7 +160,11 @@ export function responseEventsFor(response: any, keepalive = false, wholeInDone 
       if (!wholeInDone) for (const part of [item.arguments.slice(0, 5), item.arguments.slice(5)]) events.push(event('response.function_call_arguments.delta', { item_id: item.id, output_index, delta: part }));
       events.push(event('response.function_call_arguments.done', { item_id: item.id, output_index, name: item.name, arguments: item.arguments }));
     } else if (item.type === 'reasoning') {
-      events.push(event('response.output_item.added', { output_index, item: { ...item, summary: [] } }));
+      events.push(event('response.output_item.added', { output_index, item: { ...item, summary: [], ...(item.content ? { content: [] } : {}) } }));
+      (item.content ?? []).forEach(({ text }: { text: string }, content_index: number) => {
+        if (!wholeInDone) events.push(event('response.reasoning_text.delta', { item_id: item.id, output_index, content_index, delta: text }));
+        events.push(event('response.reasoning_text.done', { item_id: item.id, output_index, content_index, text }));
+      });
       item.summary.forEach(({ text }: { text: string }, summary_index: number) => {
         events.push(event('response.reasoning_summary_part.added', { item_id: item.id, output_index, summary_index, part: { type: 'summary_text', text: '' } }));
         events.push(event('response.reasoning_summary_text.delta', { item_id: item.id, output_index, summary_index, delta: text }));
