@@ -1,9 +1,11 @@
 /**
  * A Responses server that takes function tools and nothing else (LM Studio: "Invalid discriminator
- * value. Expected 'function' | 'mcp'" at `tools.N.type`) refused every Codex request that offered
- * its freeform `apply_patch`, its MCP namespaces or web search: Codex through the gateway failed on
- * its first prompt. Such a request goes to that model translated instead, learned from the first
- * refusal; one that offers only functions still goes as sent.
+ * value. Expected 'function' | 'mcp'" at `tools.N.type`; llama.cpp: "'type' of tool must be
+ * 'function'") refused every Codex request that offered its freeform `apply_patch`, its MCP
+ * namespaces or web search: Codex through the gateway failed on its first prompt. llama.cpp refuses
+ * a tool's output that is not text ("Output of tool call should be 'Input text'", Codex's
+ * `view_image`). Such a request goes to that model translated instead, learned from the first
+ * refusal; one that has none of it still goes as sent.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeServer } from '../support/fake-server';
@@ -16,19 +18,19 @@ const config = () => ({
   version: 1,
   providers: [
     { name: 'lm-studio', kind: 'openai', baseUrl: `${lmStudio.url}/v1`, local: true, apis: ['chat', 'responses'] },
-    // A server that speaks Responses alone: the translation comes back to it as Responses of functions.
+    // llama.cpp's server, as one that speaks Responses alone: the translation comes back to it as Responses of functions and text.
     { name: 'relay', kind: 'openai', baseUrl: `${relay.url}/v1`, apiKey: 'env:TEST_KEY', apis: ['responses'] },
   ],
   deployments: [
     { name: 'qwen', provider: 'lm-studio', model: 'qwen3.6-35b-a3b' },
-    { name: 'relayed', provider: 'relay', model: 'qwen3-coder' },
+    { name: 'relayed', provider: 'relay', model: 'qwen3.6-35b-a3b', capabilities: ['completion', 'tools', 'vision'] },
     { name: 'small', provider: 'lm-studio', model: 'qwen3-8b' },
   ],
   routes: [],
 });
 
 beforeAll(async () => {
-  [lmStudio, relay] = await Promise.all([startFakeOpenAI({ refusesOtherTools: true, withoutCompaction: true }), startFakeOpenAI({ refusesOtherTools: true })]);
+  [lmStudio, relay] = await Promise.all([startFakeOpenAI({ refusesOtherTools: 'lm-studio', withoutCompaction: true }), startFakeOpenAI({ refusesOtherTools: 'llama.cpp' })]);
   h = await startGateway(config());
 });
 afterAll(() => stopAll(h, lmStudio, relay));
@@ -60,6 +62,19 @@ describe('a Responses server that takes only function tools', () => {
     expect(whole.output.find((item) => item.type === 'function_call')).toMatchObject({ name: 'get_weather' });
     expect(paths(relay)).toEqual(['/v1/responses', '/v1/responses']);
     expect((relay.requests.at(-1)!.body.tools as { type: string }[]).map((t) => t.type)).toEqual(['function', 'function']);
+  });
+
+  it("answers a history with an image a tool returned (Codex's view_image) where the server takes a tool's text alone", async () => {
+    const input = [
+      { role: 'user', content: 'look at the screenshot' },
+      { type: 'function_call', call_id: 'call_1', name: 'get_weather', arguments: '{"city":"Paris"}' },
+      { type: 'function_call_output', call_id: 'call_1', output: [{ type: 'input_text', text: 'Screenshot saved' }, { type: 'input_image', image_url: 'data:image/png;base64,iVBORw0KGgo=' }] },
+    ] as never[];
+    const answer = await h.openai.responses.create({ model: 'relayed', input, tools: [weather], store: false });
+    expect(answer.status).toBe('completed');
+    expect(paths(relay)).toEqual(['/v1/responses', '/v1/responses']);
+    const sent = relay.requests.at(-1)!.body.input as { type?: string; output?: unknown }[];
+    expect(sent.filter((item) => item.type === 'function_call_output').every((item) => typeof item.output === 'string')).toBe(true);
   });
 
   it("still gives the client a refusal that is not of its tools' types", async () => {

@@ -56,8 +56,8 @@ export interface FakeOpenAIOptions extends UsageShape {
   refusesResponsesFields?: string[];
   /** Serve Responses without `/v1/responses/compact`, as vLLM and LM Studio do (a 404). */
   withoutCompaction?: boolean;
-  /** Refuse a Responses request offering any tool but a function or an MCP server, in LM Studio's words (Codex's namespaces, custom and hosted tools). */
-  refusesOtherTools?: boolean;
+  /** Refuse a Responses request offering any tool but a function (or an MCP server), in LM Studio's words, or llama.cpp's (which refuses a tool output but text too). */
+  refusesOtherTools?: 'lm-studio' | 'llama.cpp';
   requiresTextFormat?: boolean; // refuse a Responses request whose `text` has no `format` ("Required" at `text.format`), as LM Studio does
   /** Answer chat with nothing visible (a thinking model that spent its answer on reasoning). */
   writesNothing?: boolean;

@@ -105,7 +105,10 @@ export function responsesRefusal(body: any, options: FakeOpenAIOptions): Refusal
   if (unknown) return refusal(400, { error: { message: `Upstream request failed: [invalid_request_error] unknown parameter \`${unknown}\``, type: 'invalid_request_error', param: null, code: null } });
   if (options.requiresTextFormat && !body.text?.format) return refusal(400, { error: { message: 'Required', type: 'invalid_request_error', param: 'text.format', code: 'missing_required_parameter' } });
   const other = options.refusesOtherTools && Array.isArray(body.tools) ? body.tools.findIndex((tool: any) => tool?.type !== 'function' && tool?.type !== 'mcp') : -1;
+  if (other >= 0 && options.refusesOtherTools === 'llama.cpp') return refusal(400, { error: { code: 400, message: "'type' of tool must be 'function'", type: 'invalid_request_error' } });
   if (other >= 0) return refusal(400, { error: { message: "Invalid discriminator value. Expected 'function' | 'mcp'", type: 'invalid_request_error', param: `tools.${other}.type`, code: 'invalid_union_discriminator' } });
+  const rich = options.refusesOtherTools === 'llama.cpp' && Array.isArray(body.input) && body.input.some((item: any) => item?.type === 'function_call_output' && typeof item.output !== 'string');
+  if (rich) return refusal(400, { error: { code: 400, message: "Output of tool call should be 'Input text'", type: 'invalid_request_error' } });
   const named = nameRefusal(body.tools, (tool) => (tool?.type === 'function' ? tool.name : undefined), 'name');
   if (named) return refusal(400, named);
   const lookaround = lookaroundIn(body.tools, ['parameters']);

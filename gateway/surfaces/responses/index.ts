@@ -25,7 +25,7 @@ import { history, keptTurn, notFound, resolveReferences } from './kept';
 import { responseShell } from './output';
 import { inputItemList } from './input-items';
 import { InputItemsQuerySchema, ResponseParamsSchema, ResponsesBodySchema } from './schemas';
-import { createToolRefusals } from './tool-refusals';
+import { createToolRefusals, partsOf } from './tool-refusals';
 import { offeredTools } from './tools';
 
 export interface ResponsesSurfaceOptions {
@@ -72,14 +72,15 @@ export async function responsesSurface(app: FastifyInstance, options: ResponsesS
     const route = routeRequest(request, reply, { model: body.model, type: 'chat', api: 'responses' });
     const translations = new Map<ProviderConfig['kind'], ChatRequest>();
     const translated = (kind: ProviderConfig['kind']) => translations.get(kind) ?? translations.set(kind, responsesToChat(body, items, kind, tools)).get(kind) as ChatRequest;
-    const speaksNatively = (provider: Provider, deployment: DeploymentConfig) => takesAsSent(body, provider.speaks('responses', deployment), provider.config.kind) && !toolRefusals.refuses(provider, deployment, body.tools);
-    /** As sent where the deployment takes it so, translated where it does not, or where it refuses the tools offered (tool-refusals.ts). */
+    const parts = partsOf(body.tools, items);
+    const speaksNatively = (provider: Provider, deployment: DeploymentConfig) => takesAsSent(body, provider.speaks('responses', deployment), provider.config.kind) && !toolRefusals.refuses(provider, deployment, parts);
+    /** As sent where the deployment takes it so, translated where it does not, or where it refuses a part of it (tool-refusals.ts). */
     const either = async <T>(provider: Provider, deployment: DeploymentConfig, asSent: () => Promise<T>, asChat: () => Promise<T>): Promise<T> => {
       if (!speaksNatively(provider, deployment)) return asChat();
       try {
         return await asSent();
       } catch (error) {
-        if (!toolRefusals.learned(error, provider, deployment, body.tools)) throw error;
+        if (!toolRefusals.learned(error, provider, deployment, parts)) throw error;
         return asChat();
       }
     };

@@ -1,12 +1,15 @@
 /**
- * Responses servers that take function tools and nothing else: LM Studio refuses every Codex request
- * that offers its MCP namespaces, its freeform `apply_patch`, web search or image generation
- * ("Invalid discriminator value. Expected 'function' | 'mcp'" at `tools.N.type`), so Codex through
- * the gateway to it failed on its first prompt. Such a request goes to that model translated to chat
- * instead (codec.ts opens namespaces, makes custom tools functions of one string and leaves hosted
- * tools out: a server that speaks Responses alone gets that back as Responses of functions);
- * learned from its first refusal, remembered per provider and model while the gateway runs. A
- * request that offers only functions still goes as sent.
+ * Responses servers that take less of Codex's requests than OpenAI's API does, learned from their
+ * refusals: tools other than functions (LM Studio: "Invalid discriminator value. Expected 'function'
+ * | 'mcp'" at `tools.N.type`; llama.cpp: "'type' of tool must be 'function'", for Codex's freeform
+ * `apply_patch`, its MCP namespaces, web search), and a tool's output that is not text alone
+ * (llama.cpp: "Output of tool call should be 'Input text'", for the image Codex's `view_image`
+ * returns). Codex failed on its first prompt, or on its first look at an image. Such a request goes
+ * to that model translated to chat instead (codec.ts opens namespaces, makes custom tools functions
+ * of one string, leaves hosted tools out, and puts a tool's images in a user message after it: a
+ * server that speaks Responses alone gets that back as Responses of functions and text); learned
+ * from its first refusal, remembered per provider and model while the gateway runs. A request that
+ * has none of it still goes as sent.
  */
 import type { DeploymentConfig } from '../../config/schema';
 import { isUpstreamError } from '../../errors';
@@ -15,29 +18,46 @@ import type { ProviderAdapter } from '../../providers/types';
 /** Models remembered at most: any number may be asked for. */
 const MAX_MODELS = 1_000;
 
-const TOOL_TYPE_PARAM = /^tools(?:\.|\[)\d+\]?\.type$/;
-const TOOL_TYPE_WORDS = /discriminator|unsupported tool type|tool type/i;
+/** What of a request a server may refuse. */
+type Part = 'tools' | 'outputs';
 
-/** Whether a request offers any tool but a function (or an MCP server, which such servers run themselves). */
-export function offersOtherTools(tools: unknown): boolean {
-  return Array.isArray(tools) && tools.some((tool) => (tool as { type?: unknown } | null)?.type !== 'function' && (tool as { type?: unknown } | null)?.type !== 'mcp');
+const REFUSALS: { part: Part; param?: RegExp; words: RegExp }[] = [
+  { part: 'tools', param: /^tools(?:\.|\[)\d+\]?\.type$/, words: /discriminator|tool type|'type' of tool/i },
+  { part: 'outputs', words: /output of tool call should be/i },
+];
+
+/** What a request has that such servers refuse: tools but functions (an MCP server they run themselves), a tool's output but text. */
+export function partsOf(tools: unknown, items: readonly unknown[]): ReadonlySet<Part> {
+  const parts = new Set<Part>();
+  if (Array.isArray(tools) && tools.some((tool) => !['function', 'mcp'].includes(String((tool as { type?: unknown } | null)?.type)))) parts.add('tools');
+  const richOutput = (item: unknown) => {
+    const { type, output } = (item ?? {}) as { type?: unknown; output?: unknown };
+    return (type === 'function_call_output' || type === 'custom_tool_call_output') && output != null && typeof output !== 'string';
+  };
+  if (items.some(richOutput)) parts.add('outputs');
+  return parts;
 }
 
 export function createToolRefusals() {
-  const refusing = new Set<string>();
+  const refusing = new Map<string, Set<Part>>();
   const key = (provider: ProviderAdapter, deployment: DeploymentConfig) => `${provider.config.name}\u0000${deployment.model}`;
   return {
-    /** Whether this request is to go translated: its model refused such tools before. */
-    refuses(provider: ProviderAdapter, deployment: DeploymentConfig, tools: unknown): boolean {
-      return refusing.size > 0 && offersOtherTools(tools) && refusing.has(key(provider, deployment));
+    /** Whether this request is to go translated: its model refused a part of it before. */
+    refuses(provider: ProviderAdapter, deployment: DeploymentConfig, parts: ReadonlySet<Part>): boolean {
+      if (parts.size === 0 || refusing.size === 0) return false;
+      const refused = refusing.get(key(provider, deployment));
+      return refused !== undefined && [...parts].some((part) => refused.has(part));
     },
-    /** Whether `error` is that refusal, of a request that offered such tools: then it is noted. */
-    learned(error: unknown, provider: ProviderAdapter, deployment: DeploymentConfig, tools: unknown): boolean {
-      if (!isUpstreamError(error) || error.status !== 400 || !offersOtherTools(tools)) return false;
-      const body = error.upstreamError;
-      if (!TOOL_TYPE_PARAM.test(String(body?.param ?? '')) && !TOOL_TYPE_WORDS.test(body?.message ?? '')) return false;
+    /** Whether `error` refuses a part this request has: then it is noted. */
+    learned(error: unknown, provider: ProviderAdapter, deployment: DeploymentConfig, parts: ReadonlySet<Part>): boolean {
+      if (!isUpstreamError(error) || error.status !== 400 || parts.size === 0) return false;
+      const param = String(error.upstreamError?.param ?? '');
+      const said = (error.upstreamError?.message ?? '').slice(0, 2_000);
+      const refusal = REFUSALS.find((r) => parts.has(r.part) && (r.param?.test(param) || r.words.test(said)));
+      if (!refusal) return false;
       if (refusing.size >= MAX_MODELS) refusing.clear();
-      refusing.add(key(provider, deployment));
+      const at = key(provider, deployment);
+      refusing.set(at, new Set([...(refusing.get(at) ?? []), refusal.part]));
       return true;
     },
   };
