@@ -230,7 +230,10 @@ export function createResponsesChunkTranslator(): (event: { data: Record<string,
           return calls.has(key) ? args(key, item.arguments, true) : call(item);
         }
         if (item.type === 'message' && item.id) return item.content.flatMap((part, i) => (part.type === 'output_text' ? text(item.id, i, part.text, true) : []));
-        if (item.type === 'reasoning') return item.summary.length > 0 ? item.summary.flatMap((part, i) => thought(item.id, i, part.text, true)) : reasoningParts(item).flatMap((part, i) => thought(item.id, `c${i}`, part.text, true));
+        if (item.type === 'reasoning') {
+          const summarised = item.summary.length > 0;
+          return reasoningParts(item).flatMap((part, i) => thought(item.id, summarised ? i : `c${i}`, part.text, true));
+        }
         return [];
       }
       case 'response.completed':

@@ -222,7 +222,7 @@ function Rows({ params, onNext, onPrevious, exportUrl, onSession }: { params: Us
                 <tr key={r.id} className="clickable" tabIndex={0} aria-label={`Details of request ${r.id}`} onClick={() => setOpen(r.id)} onKeyDown={(e) => { if (e.key === 'Enter') setOpen(r.id); }}>
                   <td data-label="Time"><Moment at={r.at} /></td>
                   {/* The tool, and the client key unless it is none: one column, so the table fits a laptop's window. */}
-                  <td data-label="From"><span className="clip" title={r.tool ?? undefined}>{r.tool ?? '-'}</span>{r.clientKey !== 'anonymous' ? <span className="muted"> · {r.clientKey}</span> : null}</td>
+                  <td data-label="From"><span className="from">{r.tool ?? '-'}{r.clientKey !== 'anonymous' ? <span className="muted"> · {r.clientKey}</span> : null}</span></td>
                   <td data-label="API">{r.api ?? '-'}</td>
                   <td data-label="Model"><span className="clip" title={r.model}>{r.model || '-'}</span>{r.stream ? <span className="muted"> · stream</span> : null}</td>
                   <td data-label="Answered by">
