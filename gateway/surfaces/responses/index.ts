@@ -25,7 +25,7 @@ import { history, keptTurn, notFound, resolveReferences } from './kept';
 import { responseShell } from './output';
 import { inputItemList } from './input-items';
 import { InputItemsQuerySchema, ResponseParamsSchema, ResponsesBodySchema } from './schemas';
-import { createToolRefusals, partsOf } from './tool-refusals';
+import { createToolRefusals, partsWhenAsked } from './tool-refusals';
 import { offeredTools } from './tools';
 
 export interface ResponsesSurfaceOptions {
@@ -72,18 +72,10 @@ export async function responsesSurface(app: FastifyInstance, options: ResponsesS
     const route = routeRequest(request, reply, { model: body.model, type: 'chat', api: 'responses' });
     const translations = new Map<ProviderConfig['kind'], ChatRequest>();
     const translated = (kind: ProviderConfig['kind']) => translations.get(kind) ?? translations.set(kind, responsesToChat(body, items, kind, tools)).get(kind) as ChatRequest;
-    const parts = partsOf(body.tools, items);
-    const speaksNatively = (provider: Provider, deployment: DeploymentConfig) => takesAsSent(body, provider.speaks('responses', deployment), provider.config.kind) && !toolRefusals.refuses(provider, deployment, parts);
-    /** As sent where the deployment takes it so, translated where it does not, or where it refuses a part of it (tool-refusals.ts). */
-    const either = async <T>(provider: Provider, deployment: DeploymentConfig, asSent: () => Promise<T>, asChat: () => Promise<T>): Promise<T> => {
-      if (!speaksNatively(provider, deployment)) return asChat();
-      try {
-        return await asSent();
-      } catch (error) {
-        if (!toolRefusals.learned(error, provider, deployment, parts)) throw error;
-        return asChat();
-      }
-    };
+    const parts = partsWhenAsked(body.tools, items);
+    /** As sent where the deployment takes it so, translated where it does not or refuses a part of it (tool-refusals.ts). */
+    const either = <T>(provider: Provider, deployment: DeploymentConfig, asSent: () => Promise<T>, asChat: () => Promise<T>): Promise<T> =>
+      toolRefusals.attempt(provider, deployment, parts, takesAsSent(body, provider.speaks('responses', deployment), provider.config.kind) ? asSent : undefined, asChat);
     if (body.stream === true) {
       const { attempt, track, discard } = streaming<ResponsesItem>(
         (provider, deployment, signal) =>

@@ -20,6 +20,8 @@ const MAX_MODELS = 1_000;
 
 /** What of a request a server may refuse. */
 type Part = 'tools' | 'outputs';
+/** A request's parts, found when first asked for: most requests never need them (no server refused anything yet). */
+type Parts = () => ReadonlySet<Part>;
 
 const REFUSALS: { part: Part; param?: RegExp; words: RegExp }[] = [
   { part: 'tools', param: /^tools(?:\.|\[)\d+\]?\.type$/, words: /discriminator|tool type|'type' of tool/i },
@@ -27,7 +29,7 @@ const REFUSALS: { part: Part; param?: RegExp; words: RegExp }[] = [
 ];
 
 /** What a request has that such servers refuse: tools but functions (an MCP server they run themselves), a tool's output but text. */
-export function partsOf(tools: unknown, items: readonly unknown[]): ReadonlySet<Part> {
+function partsOf(tools: unknown, items: readonly unknown[]): ReadonlySet<Part> {
   const parts = new Set<Part>();
   if (Array.isArray(tools) && tools.some((tool) => !['function', 'mcp'].includes(String((tool as { type?: unknown } | null)?.type)))) parts.add('tools');
   const richOutput = (item: unknown) => {
@@ -38,27 +40,46 @@ export function partsOf(tools: unknown, items: readonly unknown[]): ReadonlySet<
   return parts;
 }
 
+/** `parts` found once, when first asked for. */
+export function partsWhenAsked(tools: unknown, items: readonly unknown[]): Parts {
+  let parts: ReadonlySet<Part> | undefined;
+  return () => (parts ??= partsOf(tools, items));
+}
+
 export function createToolRefusals() {
   const refusing = new Map<string, Set<Part>>();
   const key = (provider: ProviderAdapter, deployment: DeploymentConfig) => `${provider.config.name}\u0000${deployment.model}`;
+  /** Whether this request is to go translated: its model refused a part of it before. */
+  const refuses = (at: string, parts: Parts): boolean => {
+    const refused = refusing.get(at);
+    return refused !== undefined && [...parts()].some((part) => refused.has(part));
+  };
+  /** Whether `error` refuses a part this request has: then it is noted. */
+  const learned = (error: unknown, at: string, parts: Parts): boolean => {
+    if (!isUpstreamError(error) || error.status !== 400 || parts().size === 0) return false;
+    const param = String(error.upstreamError?.param ?? '');
+    const said = (error.upstreamError?.message ?? '').slice(0, 2_000);
+    const refusal = REFUSALS.find((r) => parts().has(r.part) && (r.param?.test(param) || r.words.test(said)));
+    if (!refusal) return false;
+    if (refusing.size >= MAX_MODELS) refusing.clear();
+    refusing.set(at, new Set([...(refusing.get(at) ?? []), refusal.part]));
+    return true;
+  };
   return {
-    /** Whether this request is to go translated: its model refused a part of it before. */
-    refuses(provider: ProviderAdapter, deployment: DeploymentConfig, parts: ReadonlySet<Part>): boolean {
-      if (parts.size === 0 || refusing.size === 0) return false;
-      const refused = refusing.get(key(provider, deployment));
-      return refused !== undefined && [...parts].some((part) => refused.has(part));
-    },
-    /** Whether `error` refuses a part this request has: then it is noted. */
-    learned(error: unknown, provider: ProviderAdapter, deployment: DeploymentConfig, parts: ReadonlySet<Part>): boolean {
-      if (!isUpstreamError(error) || error.status !== 400 || parts.size === 0) return false;
-      const param = String(error.upstreamError?.param ?? '');
-      const said = (error.upstreamError?.message ?? '').slice(0, 2_000);
-      const refusal = REFUSALS.find((r) => parts.has(r.part) && (r.param?.test(param) || r.words.test(said)));
-      if (!refusal) return false;
-      if (refusing.size >= MAX_MODELS) refusing.clear();
+    /**
+     * One attempt on a deployment: as sent (`asSent`, where the deployment takes the request so)
+     * unless its model refused a part of it before; a refusal of a part it has is learned, and the
+     * same attempt goes translated (`asChat`). Any other failure is the attempt's.
+     */
+    async attempt<T>(provider: ProviderAdapter, deployment: DeploymentConfig, parts: Parts, asSent: (() => Promise<T>) | undefined, asChat: () => Promise<T>): Promise<T> {
       const at = key(provider, deployment);
-      refusing.set(at, new Set([...(refusing.get(at) ?? []), refusal.part]));
-      return true;
+      if (!asSent || refuses(at, parts)) return asChat();
+      try {
+        return await asSent();
+      } catch (error) {
+        if (!learned(error, at, parts)) throw error;
+        return asChat();
+      }
     },
   };
 }
