@@ -56,6 +56,30 @@ it('refuses a turn with nothing in it, which a chat model would take as no turn 
   expect(t.ollama.requests.length - before).toBe(2);
 });
 
+it('refuses a text that is no string, or a part without a type, which reached the model as "[object Object]" or was dropped', async () => {
+  const before = t.ollama.requests.length;
+  const messages = (content: unknown) => ({ model: 'default', max_tokens: 5, messages: [{ role: 'user', content }] });
+  const result = (content: unknown) => [{ role: 'user', content: 'hi' }, { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'f', input: {} }] }, { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content }] }];
+  for (const [body, message] of [
+    [{ ...messages('hi'), messages: result([{ type: 'text', text: { a: 1 } }]) }, 'messages[2].content[0].content[0].text: Input should be a valid string'],
+    [{ ...messages('hi'), messages: result([{ text: 'r' }]) }, 'messages[2].content[0].content[0].type: Field required (a non-empty string)'],
+    [{ ...messages('hi'), system: [{ type: 'text', text: ['s'] }] }, 'system[0].text: Input should be a valid string'],
+    [{ ...messages('hi'), messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: [{ type: 'text', text: 5 }] }] }, 'messages[1].content[0].text: Input should be a valid string'],
+    [messages([{ type: 'search_result', source: 's', title: 't', content: [{ type: 'text', text: {} }] }]), 'messages[0].content[0].content[0].text: Input should be a valid string'],
+  ] as const) {
+    const res = await fetch(`${t.h.baseUrl}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect([res.status, await res.json()]).toEqual([400, { type: 'error', error: { type: 'invalid_request_error', message } }]);
+  }
+  for (const [input, param, message] of [
+    [[{ role: 'user', content: [{ type: 'input_text', text: { a: 1 } }] }], 'input[0].content[0].text', "Invalid type for 'input[0].content[0].text': expected a string, but got an object instead."],
+    [[{ role: 'user', content: [{ text: 'hi' }] }], 'input[0].content[0].type', "Missing required parameter: 'input[0].content[0].type' (a non-empty string)."],
+    [[{ role: 'user', content: 'hi' }, { type: 'reasoning', summary: [{ type: 'summary_text', text: ['s'] }] }], 'input[1].summary[0].text', "Invalid type for 'input[1].summary[0].text': expected a string, but got an array instead."],
+  ] as const) {
+    expect(await refusal('/v1/responses', { model: 'default', input })).toMatchObject({ status: 400, param, message });
+  }
+  expect(t.ollama.requests.length).toBe(before);
+});
+
 it('refuses a usage page cursor it never gave, instead of starting again from the newest row', async () => {
   await t.chat({ model: 'default' });
   await t.chat({ model: 'default' });

@@ -44,7 +44,7 @@ export function messagesToChat(sent: MessagesBody, target: ProviderConfig['kind'
     throw new GatewayError('needs_native_api', "mcp_servers names MCP servers that Anthropic's API connects to (its MCP connector): a request that uses them can only go to a deployment that speaks the Messages API", { param: 'mcp_servers' });
   }
   const messages: ChatRequest['messages'] = [];
-  const system = textOf(body.system);
+  const system = textOf(body.system, 'system');
   if (system) messages.push({ role: 'system', content: system });
   body.messages.forEach((message, i) => {
     // Anthropic's rule, in its words: an empty turn would reach a chat model as no turn at all.
@@ -124,9 +124,16 @@ function carriesNothing(content: string | Block[]): boolean {
   return typeof content === 'string' ? content === '' : content.every((block) => block.type === 'text' && !block.text);
 }
 
-function textOf(content: string | Block[] | undefined): string {
+function textOf(content: string | Block[] | undefined, at: string): string {
   if (typeof content === 'string') return content;
-  return (content ?? []).flatMap((b) => (b.type === 'text' ? [String(b.text ?? '')] : b.type === 'tool_reference' ? [referenceText(b)] : [])).join('\n');
+  return (content ?? []).flatMap((b, k) => (b.type === 'text' ? [textIn(b, `${at}[${k}]`)] : b.type === 'tool_reference' ? [referenceText(b)] : [])).join('\n');
+}
+
+/** A text block's text, in Anthropic's words when it is not a string (an object was sent on as "[object Object]"). */
+function textIn(block: Block, at: string): string {
+  if (block.text === undefined || block.text === null) return '';
+  if (typeof block.text === 'string') return block.text;
+  throw new GatewayError('invalid_request', `${at}.text: Input should be a valid string`, { param: `${at}.text` });
 }
 
 /** A call's id or name, or a result's call id, as Anthropic requires it: a string, else refused with its path (not sent on as "undefined"). */
@@ -148,6 +155,8 @@ function toolResultBlocks(content: unknown, at: string): string | Block[] {
   if (typeof content !== 'string' && (!Array.isArray(content) || content.some((b) => typeof b !== 'object' || b === null || Array.isArray(b)))) {
     throw new GatewayError('invalid_request', `${at} must be a string or an array of content blocks`, { param: at });
   }
+  const untyped = Array.isArray(content) ? content.findIndex((b: Block) => typeof b.type !== 'string' || b.type === '') : -1;
+  if (untyped >= 0) throw new GatewayError('invalid_request', `${at}[${untyped}].type: Field required (a non-empty string)`, { param: `${at}[${untyped}].type` });
   return content as string | Block[];
 }
 
@@ -166,10 +175,10 @@ function asText(result: string | Block[], at: string): string | Block[] {
  * Messages API reads (a PDF, a file id, a URL) goes to a deployment that speaks it, or is refused.
  */
 function readable(block: Block, at: string): string {
-  if (block.type === 'text') return String(block.text ?? '');
+  if (block.type === 'text') return textIn(block, at);
   const source = block.source as { type?: string; data?: unknown; content?: unknown } | string | undefined;
   const body = block.type === 'search_result' ? block.content : typeof source === 'object' && source?.type === 'text' ? source.data : typeof source === 'object' && source?.type === 'content' ? source.content : undefined;
-  const text = typeof body === 'string' ? body : Array.isArray(body) && body.every((b: Block) => b?.type === 'text') ? body.map((b: Block) => String(b.text ?? '')).join('\n') : undefined;
+  const text = typeof body === 'string' ? body : Array.isArray(body) && body.every((b: Block) => b?.type === 'text') ? body.map((b: Block, k) => textIn(b, `${at}${block.type === 'search_result' ? '' : '.source'}.content[${k}]`)).join('\n') : undefined;
   if (text === undefined) throw new GatewayError('needs_native_api', `${at} is a ${block.type} that is not text (a PDF, a file or a URL): it can only go to a deployment that speaks the Messages API`, { param: at });
   const title = typeof block.title === 'string' ? block.title : '';
   const from = block.type === 'search_result' && typeof source === 'string' ? source : '';
@@ -205,7 +214,7 @@ function user(content: string | Block[], index: number): ChatRequest['messages']
     const at = `messages[${index}].content[${j}]`;
     if (block.type === 'tool_result') {
       const result = asText(toolResultBlocks(block.content, `${at}.content`), `${at}.content`);
-      const text = textOf(result);
+      const text = textOf(result, `${at}.content`);
       const callId = named(block.tool_use_id, `${at}.tool_use_id`);
       out.push({ role: 'tool', tool_call_id: callId, content: block.is_error ? `Error: ${text}` : text });
       const images = typeof result === 'string' ? [] : result.flatMap((b, k) => (b.type === 'image' ? [imagePart(b, `${at}.content[${k}]`)] : []));
@@ -239,7 +248,7 @@ function assistant(content: string | Block[], index: number): ChatRequest['messa
   const calls: NonNullable<ChatMessage['tool_calls']> = [];
   const carried: SignedThinking[] = [];
   content.forEach((block, j) => {
-    if (block.type === 'text') text += String(block.text ?? '');
+    if (block.type === 'text') text += textIn(block, `messages[${index}].content[${j}]`);
     else if (block.type === 'thinking') reasoning += String(block.thinking ?? '');
     else if (block.type === 'redacted_thinking' && typeof block.data === 'string' && block.data.startsWith(DETAILS_PREFIX)) carried.push({ type: 'redacted_thinking', data: block.data });
     else if (block.type === 'tool_use') {

@@ -91,10 +91,11 @@ export function responsesToChat(body: ResponsesBody, items: readonly Item[], tar
     } else if (type === 'reasoning') {
       // Summaries and reasoning text go back as reasoning; encrypted content is for OpenAI's servers,
       // but for Claude's thinking that this gateway carried in it, which goes back to Claude.
-      const parts = [...partsOf(item.summary, `${at}.summary`, 'an array of summary parts'), ...partsOf(item.content, `${at}.content`, 'an array of content parts')];
+      const summaries = partsOf(item.summary, `${at}.summary`, 'an array of summary parts');
+      const parts = [...summaries, ...partsOf(item.content, `${at}.content`, 'an array of content parts')];
       const current = assistantTurn();
       for (const block of decodeSignedThinking(item.encrypted_content) ?? []) current.signed.push(block);
-      const text = parts.map((p) => String(p.text ?? '')).join('\n');
+      const text = parts.map((p, j) => textIn(p, j < summaries.length ? `${at}.summary[${j}]` : `${at}.content[${j - summaries.length}]`)).join('\n');
       current.reasoning = current.reasoning && text ? `${current.reasoning}\n${text}` : current.reasoning + text;
     } else if (type === 'function_call' || type === 'custom_tool_call') {
       const args = type === 'function_call' ? String(item.arguments ?? '') : JSON.stringify({ input: String(item.input ?? '') });
@@ -168,30 +169,38 @@ export function responsesToChat(body: ResponsesBody, items: readonly Item[], tar
   return body.stream ? ({ ...request, stream: true, stream_options: { include_usage: true } } as ChatRequest) : request;
 }
 
-/**
- * Content the translation reads: a string, or an array of parts that are objects. Anything else is
- * refused with its path (the schema leaves it open: other item types use these fields differently).
- */
 /** A call's id or name, or an output's call id: a string, as OpenAI requires it, else refused with its path (not sent on as "undefined"). */
 function required(value: unknown, at: string): string {
   if (typeof value === 'string' && value !== '') return value;
   throw new GatewayError('invalid_request', `Missing required parameter: '${at}' (a non-empty string).`, { param: at });
 }
 
+/**
+ * Content the translation reads: a string, or an array of parts, each an object with a type. Anything
+ * else is refused with its path (the schema leaves it open: other item types use these fields differently).
+ */
 function partsOf(content: unknown, at: string, expected = 'a string or an array of content parts'): Part[] {
   if (content === undefined || content === null) return [];
   if (!Array.isArray(content)) throw new GatewayError('invalid_request', `${at} must be ${expected}`, { param: at });
   content.forEach((part, j) => {
     if (typeof part !== 'object' || part === null || Array.isArray(part)) throw new GatewayError('invalid_request', `${at}[${j}] must be a content part (an object with a type)`, { param: `${at}[${j}]` });
+    if (typeof part.type !== 'string' || part.type === '') throw new GatewayError('invalid_request', `Missing required parameter: '${at}[${j}].type' (a non-empty string).`, { param: `${at}[${j}].type` });
   });
   return content as Part[];
+}
+
+/** A text part's text, in OpenAI's words when it is not a string (an object was sent on as "[object Object]"). */
+function textIn(part: Part, at: string): string {
+  if (part.text === undefined || part.text === null) return '';
+  if (typeof part.text === 'string') return part.text;
+  throw new GatewayError('invalid_request', `Invalid type for '${at}.text': expected a string, but got ${Array.isArray(part.text) ? 'an array' : typeof part.text === 'object' ? 'an object' : `a ${typeof part.text}`} instead.`, { param: `${at}.text` });
 }
 
 function textOf(content: unknown, at: string): string {
   if (typeof content === 'string') return content;
   return partsOf(content, at)
     .map((part, j) => {
-      if (part.type === 'input_text' || part.type === 'output_text' || part.type === 'text') return String(part.text ?? '');
+      if (part.type === 'input_text' || part.type === 'output_text' || part.type === 'text') return textIn(part, `${at}[${j}]`);
       if (part.type === 'refusal') return String(part.refusal ?? '');
       throw new GatewayError('invalid_request', `content part type "${part.type}" cannot go here`, { param: `${at}[${j}].type` });
     })
@@ -209,7 +218,7 @@ type UserPart =
 function userContent(content: unknown, at: string): string | UserPart[] {
   if (typeof content === 'string') return content;
   const parts = partsOf(content, at).map((part, j): UserPart => {
-    if (part.type === 'input_text' || part.type === 'output_text' || part.type === 'text') return { type: 'text' as const, text: String(part.text ?? '') };
+    if (part.type === 'input_text' || part.type === 'output_text' || part.type === 'text') return { type: 'text' as const, text: textIn(part, `${at}[${j}]`) };
     if (part.type === 'input_image' && typeof part.image_url === 'string') {
       const detail: 'auto' | 'low' | 'high' = part.detail === 'low' || part.detail === 'high' ? part.detail : 'auto';
       return { type: 'image_url' as const, image_url: { url: part.image_url, detail } };
