@@ -10,6 +10,7 @@ import type { ProviderConfig } from '../config/schema';
 import { UpstreamError } from '../errors';
 import { ADAPTIVE_THINKING, BUDGET_REFUSED, claudeEfforts, INLINE_SYSTEM, SAMPLING_REMOVED } from '../models/claude';
 import { THINKING_BUDGETS, thinkingBudgetWithin, toMessagesRequest } from '../wire/anthropic';
+import { ofShape } from '../wire/answer-shapes';
 import { createMessagesChunkTranslator, fromMessage, MESSAGES_END, type AnthropicMessage, type RawMessageStreamEvent } from '../wire/anthropic-answers';
 import type { ChatCompletionChunk } from '../wire/canonical';
 import { newCompletionId } from '../wire/ids';
@@ -69,9 +70,8 @@ export function createAnthropicProvider(config: ProviderConfig, context: Provide
     chat: (request, { deployment, signal, via }) =>
       withinLearnedLimit(deployment, async (deployment) => {
         const body = toMessagesRequest({ ...request, stream: false }, deployment, maxOutputOf(deployment)) as unknown as Record<string, unknown>;
-        const { value } = await book.send('messages', body, deployment.model, (body) => transport.json<AnthropicMessage>({ method: 'POST', path: '/v1/messages', body, via }, signal));
-        if (value?.type !== 'message' || !Array.isArray(value.content)) throw new UpstreamError('upstream_protocol', `${config.name} answered 200 without a message`);
-        return completionStopped(fromMessage(value), stopsOf(request));
+        const { value } = await book.send('messages', body, deployment.model, (body) => transport.json<unknown>({ method: 'POST', path: '/v1/messages', body, via }, signal));
+        return completionStopped(fromMessage(ofShape<AnthropicMessage>('Messages answer', value, config.name)), stopsOf(request));
       }),
 
     chatStream: (request, { deployment, signal, via }) =>
@@ -161,12 +161,13 @@ function thinkingFor(body: Record<string, unknown>, model: string): Record<strin
 async function* translated(events: AsyncIterable<{ event: string | undefined; data: string }>, providerName: string): AsyncGenerator<ChatCompletionChunk> {
   const translate = createMessagesChunkTranslator(newCompletionId());
   for await (const { data } of events) {
-    let event: RawMessageStreamEvent | { type: 'error' | 'ping'; error?: { type?: string; message?: string } };
+    let parsed: unknown;
     try {
-      event = JSON.parse(data);
+      parsed = JSON.parse(data);
     } catch {
       throw new UpstreamError('upstream_protocol', `${providerName} sent a stream event that is not JSON`);
     }
+    const event = ofShape<RawMessageStreamEvent | { type: 'error' | 'ping'; error?: { type?: string; message?: string } }>('Messages stream event', parsed, providerName);
     if (event.type === 'error') throw failureInAnswer(providerName, event);
     if (event.type === 'ping') continue;
     yield* translate(event as RawMessageStreamEvent);

@@ -7,15 +7,12 @@
  */
 import { UpstreamError } from '../errors';
 import { chunksFromCompletion, completionFromChunks, type ChatCompletion, type ChatCompletionChunk } from '../wire/canonical';
+import { ofShape } from '../wire/answer-shapes';
 import { createChunkNormalizer, normalizeCompletion } from '../wire/normalize';
 import { createDetailsCarrier, withDetailsCarried } from '../wire/reasoning-details';
 import { failureInAnswer, reportsFailure } from './stream-errors';
 import type { OpenStream } from './transport';
 import { sseEvents, sseEventsIn, wholeText } from './upstream-streams';
-
-export function isCompletion(value: unknown): value is ChatCompletion {
-  return typeof value === 'object' && value !== null && Array.isArray((value as ChatCompletion).choices);
-}
 
 /**
  * A chat stream ends with `[DONE]`. Some servers leave it out (ik_llama.cpp, llama-box, gateways in
@@ -91,10 +88,7 @@ function completionIn(text: string, providerName: string): ChatCompletion {
     throw new UpstreamError('upstream_protocol', `${providerName} answered a stream request with JSON it could not parse`);
   }
   if (reportsFailure(payload)) throw failureInAnswer(providerName, payload, 'failed');
-  if (!isCompletion(payload) || !payload.choices.some((choice) => choice.message)) {
-    throw new UpstreamError('upstream_protocol', `${providerName} answered a stream request with JSON that is not a chat completion`);
-  }
-  return normalizeCompletion(payload);
+  return normalizeCompletion(ofShape<ChatCompletion>('chat completion', payload, providerName));
 }
 
 /**
@@ -123,6 +117,5 @@ function chunkIn(data: string, providerName: string): ChatCompletionChunk {
   if (reportsFailure(payload)) throw failureInAnswer(providerName, payload);
   // A usage chunk without `choices` (servers that leave out what is empty) is the usage chunk all the same.
   if (isUsageWithoutChoices(payload)) return { ...payload, choices: [] } as unknown as ChatCompletionChunk;
-  if (!isCompletion(payload)) throw new UpstreamError('upstream_protocol', `${providerName} sent a stream event that is not a chat completion chunk`);
-  return payload as unknown as ChatCompletionChunk;
+  return ofShape<ChatCompletionChunk>('chat completion chunk', payload, providerName);
 }

@@ -10,17 +10,18 @@ import type { CallContext, NativeEndpoint, NativeEvent } from './types';
 import type { Transport } from './transport';
 import { ndjsonObjects, sseEvents, type SseEvent } from './upstream-streams';
 import { wholeFromStream } from '../wire/ollama-whole';
+import { ofShape, type ShapeName } from '../wire/answer-shapes';
 
 const RESPONSES_END = { name: 'response.completed', isEnd: (e: SseEvent) => e.event === 'response.completed' || e.event === 'response.incomplete' || e.event === 'response.failed' };
 const OLLAMA_END = { name: 'done: true', isEnd: (line: Record<string, unknown>) => line.done === true };
 const DONE_END = { name: '[DONE]', isEnd: (e: SseEvent) => e.data === '[DONE]' };
 
 /** What a whole answer of each endpoint must be, before it is trusted, cached or billed. */
-const ANSWERS: Record<Exclude<NativeEndpoint, 'ollama.chat' | 'ollama.generate'>, { is(value: Record<string, unknown>): boolean; what: string }> = {
-  messages: { is: (v) => v.type === 'message' && Array.isArray(v.content), what: 'a message' },
+const ANSWERS: Record<Exclude<NativeEndpoint, 'ollama.chat' | 'ollama.generate'>, { is(value: Record<string, unknown>): boolean; what: string; shape?: ShapeName }> = {
+  messages: { is: (v) => v.type === 'message' && Array.isArray(v.content), what: 'a message', shape: 'Messages answer' },
   'messages.count_tokens': { is: (v) => typeof v.input_tokens === 'number', what: 'a token count' },
-  responses: { is: (v) => v.object === 'response' && Array.isArray(v.output), what: 'a response' },
-  'responses.compact': { is: (v) => v.object === 'response.compaction' && Array.isArray(v.output), what: 'a compacted response' },
+  responses: { is: (v) => v.object === 'response' && Array.isArray(v.output), what: 'a response', shape: 'Response' },
+  'responses.compact': { is: (v) => v.object === 'response.compaction' && Array.isArray(v.output), what: 'a compacted response', shape: 'Response' },
   completions: { is: (v) => v.object === 'text_completion' && Array.isArray(v.choices), what: 'a text completion' },
 };
 
@@ -37,7 +38,7 @@ export async function nativeJson(transport: Transport, endpoint: NativeEndpoint,
   const { value } = await transport.json<Record<string, unknown>>({ method: 'POST', path, body, headers: context.headers, via: context.via }, context.signal);
   const answer = ANSWERS[endpoint];
   if (!value || typeof value !== 'object' || !answer.is(value)) throw new UpstreamError('upstream_protocol', `${transport.providerName} answered 200 without ${answer.what}`);
-  return value;
+  return answer.shape ? ofShape(answer.shape, value, transport.providerName) : value;
 }
 
 /**
@@ -53,18 +54,20 @@ export async function nativeStream(transport: Transport, endpoint: NativeEndpoin
   const ndjson = endpoint === 'ollama.chat' || endpoint === 'ollama.generate';
   const stream = await transport.stream({ method: 'POST', path, body, headers: { ...context.headers, accept: ndjson ? 'application/x-ndjson' : 'text/event-stream' }, via: context.via }, context.signal);
   if (ndjson) return ollamaLines(ndjsonObjects(stream, OLLAMA_END), transport.providerName);
-  return sseJson(sseEvents(stream, endpoint === 'responses' ? RESPONSES_END : endpoint === 'completions' ? DONE_END : MESSAGES_END), transport.providerName);
+  if (endpoint === 'completions') return sseJson(sseEvents(stream, DONE_END), transport.providerName);
+  return sseJson(sseEvents(stream, endpoint === 'responses' ? RESPONSES_END : MESSAGES_END), transport.providerName, endpoint === 'responses' ? 'Responses stream event' : 'Messages stream event');
 }
 
 /** Ollama reports a failure after the stream began as a line `{"error": "..."}`. */
 async function* ollamaLines(objects: AsyncIterable<Record<string, unknown>>, providerName: string): AsyncGenerator<NativeEvent> {
   for await (const data of objects) {
     if (typeof data.error === 'string') throw failureInAnswer(providerName, data);
-    yield { data };
+    yield { data: ofShape<Record<string, unknown>>('Ollama answer line', data, providerName) };
   }
 }
 
-async function* sseJson(events: AsyncIterable<SseEvent>, providerName: string): AsyncGenerator<NativeEvent> {
+/** Each event's JSON, checked against the endpoint's event shape where it has one (text completions' chunks are passed on as they are). */
+async function* sseJson(events: AsyncIterable<SseEvent>, providerName: string, shape?: ShapeName): AsyncGenerator<NativeEvent> {
   for await (const { event, data: text } of events) {
     // OpenAI's end marker (text completions) is not JSON, and says only that the stream is whole.
     if (text === '[DONE]') return;
@@ -74,12 +77,13 @@ async function* sseJson(events: AsyncIterable<SseEvent>, providerName: string): 
     } catch {
       throw new UpstreamError('upstream_protocol', `${providerName} sent a stream event that is not JSON`);
     }
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new UpstreamError('upstream_protocol', `${providerName} sent a stream event that is not a JSON object`);
     // OpenAI-compatible servers report a failure mid-stream as an unnamed event `{"error": {...}}`.
     const type = event ?? (typeof data.type === 'string' ? data.type : data.error ? 'error' : undefined);
     // Anthropic's error event carries `error: {type, message}`; the Responses API's has `code` and `message` at its top.
     if (type === 'error') throw failureInAnswer(providerName, data.error ? data : { error: { code: data.code ?? 'api_error', message: data.message ?? 'error' } });
     // Some servers (Pioneer's) leave the Response's `error` null and give it beside the Response.
     if (type === 'response.failed') throw failureInAnswer(providerName, { error: (data.response as { error?: unknown } | undefined)?.error ?? data.error ?? { message: 'response.failed' } });
-    yield { event: type, data };
+    yield { event: type, data: shape ? ofShape<Record<string, unknown>>(shape, data, providerName) : data };
   }
 }

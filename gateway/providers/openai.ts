@@ -10,6 +10,7 @@ import type { DeploymentConfig, NativeApiName, ProviderConfig } from '../config/
 import { UpstreamError } from '../errors';
 import { toolNamesTaken, withCallIdsTaken } from './tool-identifiers';
 import { decodeEmbedding, withoutHistoryReasoning, withoutSignedThinking, type ChatCompletion, type ChatRequest, type CreateEmbeddingResponse } from '../wire/canonical';
+import { ofShape } from '../wire/answer-shapes';
 import { normalizeCompletion } from '../wire/normalize';
 import { withDetailsCarried, withDetailsReturned } from '../wire/reasoning-details';
 import { limiterFor } from './concurrency';
@@ -22,7 +23,7 @@ import { createLimitLearner, limitMemory, nativeWithinOutputLimit, withinOutputL
 import { createFieldLearner, refusalMemory, RESPONSES_DROPPABLE } from './unknown-fields';
 import { NO_BOOK } from './signed-reasoning';
 import type { NativeEndpoint, ProviderAdapter, ProviderContext } from './types';
-import { chunksOf, completionFromEvents, isCompletion } from './chat-events';
+import { chunksOf, completionFromEvents } from './chat-events';
 import { chunksFromResponses, createResponsesBridge } from './responses-bridge';
 import { modelsMemory } from './quirk-memory';
 import { chatToResponses, completionFromResponse } from '../wire/responses';
@@ -147,9 +148,8 @@ export function createOpenAIProvider(config: ProviderConfig, context: ProviderCo
         () =>
           withinLearnedLimit(deployment, (deployment) =>
             withoutRefusedFields({ ...outgoing(request, deployment), model: deployment.model, stream: false }, async (body) => {
-              const { value } = await transport.json<ChatCompletion>({ method: 'POST', path: '/chat/completions', body, via, orEvents: gathered }, signal);
-              if (!isCompletion(value)) throw new UpstreamError('upstream_protocol', `${config.name} answered 200 without a chat completion`);
-              return withDetailsCarried(normalizeCompletion(value), origin);
+              const { value } = await transport.json<unknown>({ method: 'POST', path: '/chat/completions', body, via, orEvents: gathered }, signal);
+              return withDetailsCarried(normalizeCompletion(ofShape<ChatCompletion>('chat completion', value, config.name)), origin);
             }),
           ),
         async () => completionFromResponse(await nativeJsonCall('responses', chatToResponses(outgoing(request, deployment)), context)),

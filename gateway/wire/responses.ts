@@ -117,7 +117,7 @@ export function completionFromResponse(value: Record<string, unknown>): ChatComp
   for (const item of response.output ?? []) {
     if (item.type === 'message') {
       let text = '';
-      for (const part of item.content) {
+      for (const part of item.content ?? []) {
         if (part.type === 'output_text') text += part.text;
         else if (part.type === 'refusal') refusal += part.refusal;
       }
@@ -229,9 +229,9 @@ export function createResponsesChunkTranslator(): (event: { data: Record<string,
           const key = item.id ?? item.call_id;
           return calls.has(key) ? args(key, item.arguments, true) : call(item);
         }
-        if (item.type === 'message' && item.id) return item.content.flatMap((part, i) => (part.type === 'output_text' ? text(item.id, i, part.text, true) : []));
+        if (item.type === 'message' && item.id) return (item.content ?? []).flatMap((part, i) => (part.type === 'output_text' ? text(item.id, i, part.text, true) : []));
         if (item.type === 'reasoning') {
-          const summarised = item.summary.length > 0;
+          const summarised = (item.summary ?? []).length > 0;
           return reasoningParts(item).flatMap((part, i) => thought(item.id, summarised ? i : `c${i}`, part.text, true));
         }
         return [];
@@ -247,8 +247,9 @@ export function createResponsesChunkTranslator(): (event: { data: Record<string,
 
 /**
  * A reasoning item's text: its summary (OpenAI's, whose full reasoning is encrypted), else its
- * reasoning text (LM Studio's, vLLM's and Ollama's Responses APIs give the full reasoning so).
+ * reasoning text (LM Studio's, vLLM's and Ollama's Responses APIs give the full reasoning so). The
+ * spec requires both lists; a server that leaves one out has none of it.
  */
-function reasoningParts(item: { summary: { text: string }[]; content?: { type: string; text: string }[] | null }): { text: string }[] {
-  return item.summary.length > 0 ? item.summary : (item.content ?? []).filter((part) => part.type === 'reasoning_text');
+function reasoningParts(item: { summary?: { text: string }[] | null; content?: { type: string; text: string }[] | null }): { text: string }[] {
+  return item.summary?.length ? item.summary : (item.content ?? []).filter((part) => part.type === 'reasoning_text');
 }

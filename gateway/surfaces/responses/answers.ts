@@ -135,7 +135,7 @@ function outputText(response: Response): string {
   let text = '';
   for (const item of response.output ?? []) {
     if (item.type !== 'message') continue;
-    for (const part of item.content) if (part.type === 'output_text') text += part.text;
+    for (const part of item.content ?? []) if (part.type === 'output_text') text += part.text;
   }
   return text;
 }
