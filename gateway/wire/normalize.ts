@@ -20,6 +20,7 @@ export function normalizeCompletion(completion: ChatCompletion): ChatCompletion 
     choice.logprobs ??= null;
     if (!FINISH_REASONS.has(choice.finish_reason)) choice.finish_reason = 'stop';
     const message = choice.message;
+    contentChunksAsText(message);
     // Gemini says "stop" after tool calls; clients run tools on "tool_calls".
     if (choice.finish_reason === 'stop' && message?.tool_calls?.length) choice.finish_reason = 'tool_calls';
     adoptReasoning(message as Message);
@@ -59,6 +60,7 @@ export function createChunkNormalizer(): (chunk: ChatCompletionChunk) => ChatCom
       choice.delta ??= {};
       // MiniMax's API gives deltas an empty role, which strict clients refuse.
       if ('role' in choice.delta && !choice.delta.role) delete choice.delta.role;
+      contentChunksAsText(choice.delta);
       adoptReasoning(choice.delta as Delta);
       if (splitters.size < MAX_CALLS) splitThinking(choice.delta as Delta, splitters.get(choice.index) ?? splitters.set(choice.index, createThinkSplitter()).get(choice.index)!, choice.finish_reason !== null);
       argumentsAsText(choice.delta.tool_calls);
@@ -202,6 +204,24 @@ function argumentsAsText(calls: readonly object[] | null | undefined): void {
     const fn = (call as { function?: { arguments?: unknown } }).function;
     if (fn && fn.arguments != null && typeof fn.arguments !== 'string') fn.arguments = JSON.stringify(fn.arguments);
   }
+}
+
+/**
+ * Content given as a list of chunks (Mistral's reasoning models, `mistral-small-latest` with a
+ * reasoning effort: `{type: "thinking", thinking: [text chunks]}` then `{type: "text", text}`, whole
+ * and streamed) as the text and reasoning OpenAI's contract has: chat clients read `content` as a
+ * string (the AI SDK failed "expected string, received array"), and every translation took the list for text.
+ */
+function contentChunksAsText(part: { content?: unknown; reasoning_content?: string }): void {
+  if (!Array.isArray(part.content)) return;
+  let text = '';
+  let reasoning = '';
+  for (const chunk of part.content as { type?: unknown; text?: unknown; thinking?: unknown }[]) {
+    if (chunk?.type === 'text' && typeof chunk.text === 'string') text += chunk.text;
+    else if (chunk?.type === 'thinking' && Array.isArray(chunk.thinking)) for (const inner of chunk.thinking as { text?: unknown }[]) if (typeof inner?.text === 'string') reasoning += inner.text;
+  }
+  part.content = text;
+  if (reasoning) part.reasoning_content = (part.reasoning_content ?? '') + reasoning;
 }
 
 /** A delta's text through its choice's splitter: reasoning written between think tags goes where servers that parse it put it. */

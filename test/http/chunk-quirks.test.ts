@@ -5,7 +5,7 @@
  * no delta, one after the finish reason. Some servers send the usage chunk without `choices`
  * (the stream failed as "not a chat completion chunk"); MiniMax's API gives deltas an empty `role`;
  * LM Studio a call's later fragments an empty name; servers that do not parse reasoning write it into
- * the text between think tags.
+ * the text between think tags; Mistral's reasoning models give `content` as a list of thinking and text chunks.
  * Every client API must get the answer whole, with the answer's own id and model and its usage,
  * and chat clients chunks as OpenAI sends them.
  */
@@ -16,10 +16,10 @@ import { startFakeOllama } from '../support/fake-ollama';
 import { startFakeOpenAI } from '../support/fake-openai';
 import { startGateway, stopAll, type Harness } from '../support/harness';
 
-let standard: FakeServer, asynchronous: FakeServer, streamsAll: FakeServer, bare: FakeServer, minimax: FakeServer, lmStudio: FakeServer, ollama: FakeServer, h: Harness;
+let standard: FakeServer, asynchronous: FakeServer, streamsAll: FakeServer, bare: FakeServer, minimax: FakeServer, lmStudio: FakeServer, ollama: FakeServer, mistral: FakeServer, h: Harness;
 
 beforeAll(async () => {
-  [standard, asynchronous, streamsAll, bare, minimax, lmStudio, ollama] = await Promise.all([
+  [standard, asynchronous, streamsAll, bare, minimax, lmStudio, ollama, mistral] = await Promise.all([
     startFakeOpenAI({ chunkQuirk: 'default' }),
     startFakeOpenAI({ chunkQuirk: 'asynchronous' }),
     startFakeOpenAI({ chunkQuirk: 'asynchronous', alwaysStreams: true }),
@@ -27,6 +27,7 @@ beforeAll(async () => {
     startFakeOpenAI({ chunkQuirk: 'empty-role' }),
     startFakeOpenAI({ chunkQuirk: 'empty-call-names' }),
     startFakeOllama(),
+    startFakeOpenAI({ chunkQuirk: 'thinking-chunks', reasoningField: 'reasoning_content' }),
   ]);
   h = await startGateway({
     version: 1,
@@ -38,6 +39,7 @@ beforeAll(async () => {
       { name: 'minimax', kind: 'openai', baseUrl: `${minimax.url}/v1`, apiKey: 'env:TEST_KEY' },
       { name: 'lm-studio', kind: 'openai', baseUrl: `${lmStudio.url}/v1`, local: true },
       { name: 'local', kind: 'ollama', baseUrl: ollama.url },
+      { name: 'mistral', kind: 'openai', baseUrl: `${mistral.url}/v1`, apiKey: 'env:TEST_KEY' },
     ],
     deployments: [
       { name: 'gpt', provider: 'azure', model: 'gpt-4.1' },
@@ -48,11 +50,12 @@ beforeAll(async () => {
       { name: 'qwen', provider: 'lm-studio', model: 'gpt-4.1' },
       { name: 'r1', provider: 'lm-studio', model: 'deepseek-r1' },
       { name: 'r1-local', provider: 'local', model: 'llama3.2:3b' },
+      { name: 'small', provider: 'mistral', model: 'mistral-small-latest' },
     ],
     routes: [],
   });
 });
-afterAll(() => stopAll(h, standard, asynchronous, streamsAll, bare, minimax, lmStudio, ollama));
+afterAll(() => stopAll(h, standard, asynchronous, streamsAll, bare, minimax, lmStudio, ollama, mistral));
 
 const city = { type: 'object' as const, properties: { city: { type: 'string' } } };
 
@@ -136,5 +139,30 @@ describe.each(['r1', 'r1-local'])('reasoning a model writes into the text betwee
     const response = await h.openai.responses.create({ model, input: 'think aloud' });
     expect(response.output_text).toBe('Echo: think aloud');
     expect(response.output[0]).toMatchObject({ type: 'reasoning', summary: [{ type: 'summary_text', text: 'Let me think about it.\n' }] });
+  });
+});
+
+describe("content as Mistral's reasoning models give it, a list of thinking and text chunks", () => {
+  it('reaches every client API as its reasoning and its text, streamed and whole', async () => {
+    const ask = { model: 'small', reasoning_effort: 'high' as const, messages: [{ role: 'user' as const, content: 'one two three' }] };
+    let reasoning = '';
+    let content = '';
+    for await (const chunk of await h.openai.chat.completions.create({ ...ask, stream: true })) {
+      const delta = chunk.choices[0]?.delta as { content?: unknown; reasoning_content?: string } | undefined;
+      if (delta?.content !== undefined && delta.content !== null) expect(typeof delta.content).toBe('string');
+      content += (delta?.content as string | undefined) ?? '';
+      reasoning += delta?.reasoning_content ?? '';
+    }
+    expect([reasoning, content]).toEqual(['Let me think about it.', 'Echo: one two three']);
+    const whole = await h.openai.chat.completions.create(ask);
+    expect(whole.choices[0]?.message).toMatchObject({ content: 'Echo: one two three', reasoning_content: 'Let me think about it.' });
+
+    const anthropic = new Anthropic({ baseURL: h.url, apiKey: 'any', maxRetries: 0 });
+    const message = await anthropic.messages.stream({ model: 'small', max_tokens: 2000, thinking: { type: 'enabled', budget_tokens: 1024 }, messages: ask.messages }).finalMessage();
+    expect(message.content.map((b) => (b.type === 'thinking' ? ['thinking', b.thinking] : b.type === 'text' ? ['text', b.text] : [b.type]))).toEqual([['thinking', 'Let me think about it.'], ['text', 'Echo: one two three']]);
+
+    const response = await h.openai.responses.create({ model: 'small', reasoning: { effort: 'high' }, input: 'one two three' });
+    expect(response.output_text).toBe('Echo: one two three');
+    expect(response.output[0]).toMatchObject({ type: 'reasoning', summary: [{ type: 'summary_text', text: 'Let me think about it.' }] });
   });
 });

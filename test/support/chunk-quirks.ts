@@ -17,8 +17,11 @@
  *   arguments whole in their `done` events alone (responses-wire.ts).
  * - `reasoning-text`: a Responses answer's reasoning as its full text and no summary, as LM Studio's,
  *   vLLM's and Ollama's (responses-wire.ts).
+ * - `thinking-chunks`: Mistral's reasoning (mistral-small-latest with a reasoning effort, Magistral):
+ *   `content` a list of chunks, `{type: "thinking", thinking: [text chunks]}` then `{type: "text"}`,
+ *   whole and streamed (the stream's later text as plain strings); with `reasoningField: 'reasoning_content'`.
  */
-export type ChunkQuirk = 'default' | 'asynchronous' | 'usage-without-choices' | 'empty-role' | 'empty-call-names' | 'openrouter-details' | 'whole-in-done' | 'reasoning-text';
+export type ChunkQuirk = 'default' | 'asynchronous' | 'usage-without-choices' | 'empty-role' | 'empty-call-names' | 'openrouter-details' | 'whole-in-done' | 'reasoning-text' | 'thinking-chunks';
 
 /** The thought signature OpenRouter's Gemini gives a call, as an encrypted reasoning detail. */
 export const signatureOf = (callId: string) => ({ type: 'reasoning.encrypted', data: `gemini-signature-for-${callId}`, id: callId, format: 'google-gemini-v1' });
@@ -29,6 +32,7 @@ export function withQuirk(events: Record<string, unknown>[], quirk: ChunkQuirk):
   if (quirk === 'empty-call-names') return events.map(namesEmptied());
   if (quirk === 'openrouter-details') return withDetails(events);
   if (quirk === 'whole-in-done' || quirk === 'reasoning-text') return events;
+  if (quirk === 'thinking-chunks') return inChunks(events);
   if (quirk === 'empty-role') return events.map((event, i) => (i === 0 ? event : { ...event, choices: (event.choices as Record<string, unknown>[]).map((choice) => ({ ...choice, delta: { role: '', ...(choice.delta as object) } })) }));
   return withAzureFilters(events, quirk);
 }
@@ -45,6 +49,28 @@ function withDetails(events: Record<string, unknown>[]): Record<string, unknown>
       const calls = (choice.delta.tool_calls ?? []).filter((call) => call.id).map((call) => ({ ...signatureOf(call.id!), index: next++ }));
       const details = [...(text ? [{ type: 'reasoning.text', text, format: 'google-gemini-v1', index: 0, ...(fragments.length === 0 ? { signature: null } : {}) }] : []), ...calls];
       return details.length > 0 ? { ...choice, delta: { ...choice.delta, reasoning_details: details } } : choice;
+    }),
+  }));
+}
+
+const thinking = (text: string) => ({ type: 'thinking', thinking: [{ type: 'text', text }] });
+
+/** A whole answer's message as the quirk has it (only `thinking-chunks` changes one). */
+export function wholeWithQuirk(message: Record<string, unknown>, quirk: ChunkQuirk): Record<string, unknown> {
+  if (quirk !== 'thinking-chunks' || typeof message.reasoning_content !== 'string') return message;
+  const { reasoning_content: reasoning, ...rest } = message;
+  return { ...rest, content: [thinking(reasoning as string), ...(typeof message.content === 'string' && message.content ? [{ type: 'text', text: message.content }] : [])] };
+}
+
+function inChunks(events: Record<string, unknown>[]): Record<string, unknown>[] {
+  let texts = 0;
+  return events.map((event) => ({
+    ...event,
+    choices: (event.choices as { delta?: Record<string, unknown> }[]).map((choice) => {
+      const { reasoning_content: reasoning, ...delta } = choice.delta ?? {};
+      if (typeof reasoning === 'string') return { ...choice, delta: { ...delta, content: [thinking(reasoning)] } };
+      if (typeof delta.content === 'string' && delta.content && texts++ === 0) return { ...choice, delta: { ...delta, content: [{ type: 'text', text: delta.content }] } };
+      return choice;
     }),
   }));
 }

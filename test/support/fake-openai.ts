@@ -9,7 +9,7 @@ import { cutAtStop, fakeLogprob, replyFor, wordsOf } from './replies';
 import { answerResponses, compactionFor, obfuscation } from './responses-wire';
 import { chatRefusal, responsesRefusal } from './openai-refusals';
 import { usageAsServed, usageFor, type UsageShape } from './served-usage';
-import { withQuirk, type ChunkQuirk } from './chunk-quirks';
+import { wholeWithQuirk, withQuirk, type ChunkQuirk } from './chunk-quirks';
 
 export interface FakeOpenAIOptions extends UsageShape {
   /** Milliseconds between stream chunks. */
@@ -136,7 +136,7 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
       object: 'chat.completion',
       created: CREATED,
       model: body.model,
-      choices: [{ index: 0, message, logprobs: calling ? null : logprobsOf(wordsOf(answer.content), body), finish_reason: calling ? 'tool_calls' : 'stop' }],
+      choices: [{ index: 0, message: options.chunkQuirk ? wholeWithQuirk(message, options.chunkQuirk) : message, logprobs: calling ? null : logprobsOf(wordsOf(answer.content), body), finish_reason: calling ? 'tool_calls' : 'stop' }],
       ...(options.omitUsage ? {} : { usage }),
       service_tier: 'default',
       system_fingerprint: 'fp_fake',
