@@ -12,7 +12,7 @@ import { createChunkNormalizer, normalizeCompletion } from '../wire/normalize';
 import { createDetailsCarrier, withDetailsCarried } from '../wire/reasoning-details';
 import { failureInAnswer, reportsFailure } from './stream-errors';
 import type { OpenStream } from './transport';
-import { sseEvents, sseEventsIn, wholeText } from './upstream-streams';
+import { sniffed, sseEvents, sseEventsIn, wholeText } from './upstream-streams';
 
 /**
  * A chat stream ends with `[DONE]`. Some servers leave it out (ik_llama.cpp, llama-box, gateways in
@@ -21,7 +21,8 @@ import { sseEvents, sseEventsIn, wholeText } from './upstream-streams';
  * reason (OpenCode Zen's muse models, opencode#43379): the answer is whole, and gets the finish
  * reason clients wait for (the official SDKs fail a stream without one) before it ends.
  */
-export async function* chunksOf(stream: OpenStream, providerName: string, origin: string): AsyncGenerator<ChatCompletionChunk> {
+export async function* chunksOf(sent: OpenStream, providerName: string, origin: string): AsyncGenerator<ChatCompletionChunk> {
+  const stream = await sniffed(sent);
   if (stream.contentType.includes('application/json')) {
     yield* chunksFromCompletion(withDetailsCarried(completionIn(await wholeText(stream), providerName), origin));
     return;

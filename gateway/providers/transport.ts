@@ -183,8 +183,9 @@ export function createTransport(options: TransportOptions): Transport {
         const text = response.body.toString('utf8');
         if (response.statusCode >= 300) throw upstreamStatusError(providerName, response.statusCode, response.headers, text);
         const type = String(response.headers['content-type'] ?? '');
+        // Relays send events under another label (JSON, plain text, none): the body says what it is.
+        if (request.orEvents && (type.includes('text/event-stream') || looksLikeEvents(text))) return { value: request.orEvents(text) as T, headers: response.headers };
         if (!type.includes('json')) {
-          if (request.orEvents && type.includes('text/event-stream')) return { value: request.orEvents(text) as T, headers: response.headers };
           throw new UpstreamError('upstream_protocol', `${providerName} answered ${response.statusCode} with content type "${type}" instead of JSON`);
         }
         return { value: JSON.parse(text) as T, headers: response.headers };
@@ -268,4 +269,9 @@ async function readText(body: Dispatcher.ResponseData['body'], limit: number): P
     size += (chunk as Buffer).byteLength;
   }
   return Buffer.concat(chunks).toString('utf8').slice(0, limit);
+}
+
+/** Whether a body's text opens as an event stream does: an event's field, or a comment (a keep-alive). */
+export function looksLikeEvents(text: string): boolean {
+  return /^(?:(?:data|event|id|retry):|:)/.test(text.trimStart());
 }

@@ -11,7 +11,7 @@
  */
 import { createParser } from 'eventsource-parser';
 import { UpstreamError, toUpstreamError } from '../errors';
-import type { OpenStream } from './transport';
+import { looksLikeEvents, type OpenStream } from './transport';
 
 const DRAIN_MS = 1_000;
 
@@ -30,7 +30,8 @@ export interface EndMarker<T> {
   wholeAtClose?(): boolean;
 }
 
-export async function* sseEvents(stream: OpenStream, end: EndMarker<SseEvent>): AsyncGenerator<SseEvent> {
+export async function* sseEvents(sent: OpenStream, end: EndMarker<SseEvent>): AsyncGenerator<SseEvent> {
+  const stream = await sniffed(sent);
   if (!stream.contentType.includes('text/event-stream')) {
     stream.end();
     throw new UpstreamError('upstream_protocol', `${stream.providerName} answered a stream request with content type "${stream.contentType}"`);
@@ -62,6 +63,45 @@ export async function wholeText(stream: OpenStream): Promise<string> {
     stream.end();
   }
   return parts.join('');
+}
+
+/** Bytes read, at most, to find how a mislabelled body opens. */
+const SNIFF_BYTES = 4_096;
+
+/**
+ * The stream, labelled an event stream where its label says otherwise (JSON, plain text, none) but
+ * its first bytes are one: relays (Codex's, OpenRouter's error answers) send SSE so, and a whole,
+ * healthy answer was refused for its label or parsed as JSON. A label of an event stream or NDJSON
+ * is taken as it is; what was read to tell goes out first.
+ */
+export async function sniffed(stream: OpenStream): Promise<OpenStream> {
+  if (/event-stream|ndjson/.test(stream.contentType)) return stream;
+  const iterator = stream.body[Symbol.asyncIterator]();
+  const decoder = new TextDecoder();
+  const read: Uint8Array[] = [];
+  let text = '';
+  let size = 0;
+  let done = false;
+  try {
+    while (text.trimStart().length < 8 && size < SNIFF_BYTES) {
+      const next = await iterator.next();
+      if (next.done) {
+        done = true;
+        break;
+      }
+      read.push(next.value);
+      size += next.value.byteLength;
+      text += decoder.decode(next.value, { stream: true });
+    }
+  } catch (error) {
+    stream.end();
+    throw toUpstreamError(error, stream.providerName);
+  }
+  async function* body(): AsyncGenerator<Uint8Array> {
+    yield* read;
+    for (let next = done ? undefined : await iterator.next(); next && !next.done; next = await iterator.next()) yield next.value;
+  }
+  return { ...stream, contentType: looksLikeEvents(text) ? 'text/event-stream' : stream.contentType, body: body() };
 }
 
 /** The events of a whole event-stream text (a server that streamed what was asked whole). */

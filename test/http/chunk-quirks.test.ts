@@ -5,7 +5,8 @@
  * no delta, one after the finish reason. Some servers send the usage chunk without `choices`
  * (the stream failed as "not a chat completion chunk"); MiniMax's API gives deltas an empty `role`;
  * LM Studio a call's later fragments an empty name; servers that do not parse reasoning write it into
- * the text between think tags; Mistral's reasoning models give `content` as a list of thinking and text chunks.
+ * the text between think tags; Mistral's reasoning models give `content` as a list of thinking and text chunks;
+ * relays label a stream `application/json` or `text/plain` (and a server that always streams, a whole answer too).
  * Every client API must get the answer whole, with the answer's own id and model and its usage,
  * and chat clients chunks as OpenAI sends them.
  */
@@ -16,10 +17,10 @@ import { startFakeOllama } from '../support/fake-ollama';
 import { startFakeOpenAI } from '../support/fake-openai';
 import { startGateway, stopAll, type Harness } from '../support/harness';
 
-let standard: FakeServer, asynchronous: FakeServer, streamsAll: FakeServer, bare: FakeServer, minimax: FakeServer, lmStudio: FakeServer, ollama: FakeServer, mistral: FakeServer, h: Harness;
+let standard: FakeServer, asynchronous: FakeServer, streamsAll: FakeServer, bare: FakeServer, minimax: FakeServer, lmStudio: FakeServer, ollama: FakeServer, mistral: FakeServer, relay: FakeServer, plainRelay: FakeServer, h: Harness;
 
 beforeAll(async () => {
-  [standard, asynchronous, streamsAll, bare, minimax, lmStudio, ollama, mistral] = await Promise.all([
+  [standard, asynchronous, streamsAll, bare, minimax, lmStudio, ollama, mistral, relay, plainRelay] = await Promise.all([
     startFakeOpenAI({ chunkQuirk: 'default' }),
     startFakeOpenAI({ chunkQuirk: 'asynchronous' }),
     startFakeOpenAI({ chunkQuirk: 'asynchronous', alwaysStreams: true }),
@@ -28,6 +29,8 @@ beforeAll(async () => {
     startFakeOpenAI({ chunkQuirk: 'empty-call-names' }),
     startFakeOllama(),
     startFakeOpenAI({ chunkQuirk: 'thinking-chunks', reasoningField: 'reasoning_content' }),
+    startFakeOpenAI({ chunkQuirk: 'labelled-json' }),
+    startFakeOpenAI({ chunkQuirk: 'labelled-plain', alwaysStreams: true }),
   ]);
   h = await startGateway({
     version: 1,
@@ -40,6 +43,8 @@ beforeAll(async () => {
       { name: 'lm-studio', kind: 'openai', baseUrl: `${lmStudio.url}/v1`, local: true },
       { name: 'local', kind: 'ollama', baseUrl: ollama.url },
       { name: 'mistral', kind: 'openai', baseUrl: `${mistral.url}/v1`, apiKey: 'env:TEST_KEY' },
+      { name: 'relay', kind: 'openai', baseUrl: `${relay.url}/v1`, apiKey: 'env:TEST_KEY' },
+      { name: 'plain-relay', kind: 'openai', baseUrl: `${plainRelay.url}/v1`, apiKey: 'env:TEST_KEY' },
     ],
     deployments: [
       { name: 'gpt', provider: 'azure', model: 'gpt-4.1' },
@@ -51,15 +56,17 @@ beforeAll(async () => {
       { name: 'r1', provider: 'lm-studio', model: 'deepseek-r1' },
       { name: 'r1-local', provider: 'local', model: 'llama3.2:3b' },
       { name: 'small', provider: 'mistral', model: 'mistral-small-latest' },
+      { name: 'relayed', provider: 'relay', model: 'gpt-4.1' },
+      { name: 'relayed-plain', provider: 'plain-relay', model: 'gpt-4.1' },
     ],
     routes: [],
   });
 });
-afterAll(() => stopAll(h, standard, asynchronous, streamsAll, bare, minimax, lmStudio, ollama, mistral));
+afterAll(() => stopAll(h, standard, asynchronous, streamsAll, bare, minimax, lmStudio, ollama, mistral, relay, plainRelay));
 
 const city = { type: 'object' as const, properties: { city: { type: 'string' } } };
 
-describe.each(['gpt', 'gpt-async', 'atom', 'm2', 'qwen'])('a server off the contract (%s)', (model) => {
+describe.each(['gpt', 'gpt-async', 'atom', 'm2', 'qwen', 'relayed', 'relayed-plain'])('a server off the contract (%s)', (model) => {
   it('streams chat whole, under the answer id, with the usage', async () => {
     const chunks = [];
     for await (const chunk of await h.openai.chat.completions.create({ model, stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'one two three' }] })) chunks.push(chunk);
@@ -90,6 +97,13 @@ describe.each(['gpt', 'gpt-async', 'atom', 'm2', 'qwen'])('a server off the cont
 
     const { rows } = (await h.admin('/admin/api/usage?limit=3').then((r) => r.json())) as { rows: { deployment: string; status: number; errorClass: string | null; outputTokens: number | null }[] };
     expect(rows.map((r) => [r.deployment, r.status, r.errorClass])).toEqual(Array(3).fill([model, 200, null]));
+  });
+});
+
+describe('a whole answer a relay streams under another label', () => {
+  it('is gathered from its events', async () => {
+    const completion = await h.openai.chat.completions.create({ model: 'relayed-plain', messages: [{ role: 'user', content: 'one two three' }] });
+    expect(completion).toMatchObject({ object: 'chat.completion', choices: [{ finish_reason: 'stop', message: { content: 'Echo: one two three' } }] });
   });
 });
 

@@ -20,8 +20,13 @@
  * - `thinking-chunks`: Mistral's reasoning (mistral-small-latest with a reasoning effort, Magistral):
  *   `content` a list of chunks, `{type: "thinking", thinking: [text chunks]}` then `{type: "text"}`,
  *   whole and streamed (the stream's later text as plain strings); with `reasoningField: 'reasoning_content'`.
+ * - `labelled-json`, `labelled-plain`: the stream as it is, labelled `application/json` or `text/plain`
+ *   (relays: Codex's, OpenRouter's error answers); with `alwaysStreams`, a whole answer's too.
  */
-export type ChunkQuirk = 'default' | 'asynchronous' | 'usage-without-choices' | 'empty-role' | 'empty-call-names' | 'openrouter-details' | 'whole-in-done' | 'reasoning-text' | 'thinking-chunks';
+export type ChunkQuirk = 'default' | 'asynchronous' | 'usage-without-choices' | 'empty-role' | 'empty-call-names' | 'openrouter-details' | 'whole-in-done' | 'reasoning-text' | 'thinking-chunks' | 'labelled-json' | 'labelled-plain';
+
+/** The content type a chat stream goes out under. */
+export const streamLabel = (quirk: ChunkQuirk | undefined): string => (quirk === 'labelled-json' ? 'application/json' : quirk === 'labelled-plain' ? 'text/plain; charset=utf-8' : 'text/event-stream; charset=utf-8');
 
 /** The thought signature OpenRouter's Gemini gives a call, as an encrypted reasoning detail. */
 export const signatureOf = (callId: string) => ({ type: 'reasoning.encrypted', data: `gemini-signature-for-${callId}`, id: callId, format: 'google-gemini-v1' });
@@ -31,7 +36,7 @@ export function withQuirk(events: Record<string, unknown>[], quirk: ChunkQuirk):
   if (quirk === 'usage-without-choices') return events.map((event) => (Array.isArray(event.choices) && event.choices.length === 0 ? withoutChoices(event) : event));
   if (quirk === 'empty-call-names') return events.map(namesEmptied());
   if (quirk === 'openrouter-details') return withDetails(events);
-  if (quirk === 'whole-in-done' || quirk === 'reasoning-text') return events;
+  if (quirk === 'whole-in-done' || quirk === 'reasoning-text' || quirk === 'labelled-json' || quirk === 'labelled-plain') return events;
   if (quirk === 'thinking-chunks') return inChunks(events);
   if (quirk === 'empty-role') return events.map((event, i) => (i === 0 ? event : { ...event, choices: (event.choices as Record<string, unknown>[]).map((choice) => ({ ...choice, delta: { role: '', ...(choice.delta as object) } })) }));
   return withAzureFilters(events, quirk);

@@ -9,7 +9,7 @@ import { cutAtStop, fakeLogprob, replyFor, wordsOf } from './replies';
 import { answerResponses, compactionFor, obfuscation } from './responses-wire';
 import { chatRefusal, responsesRefusal } from './openai-refusals';
 import { usageAsServed, usageFor, type UsageShape } from './served-usage';
-import { wholeWithQuirk, withQuirk, type ChunkQuirk } from './chunk-quirks';
+import { streamLabel, wholeWithQuirk, withQuirk, type ChunkQuirk } from './chunk-quirks';
 
 export interface FakeOpenAIOptions extends UsageShape {
   /** Milliseconds between stream chunks. */
@@ -195,7 +195,7 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
 
   for (const event of events) Object.assign(event as Record<string, unknown>, obfuscation(body));
   if (options.chunkQuirk) events.splice(0, events.length, ...withQuirk(events as Record<string, unknown>[], options.chunkQuirk));
-  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+  res.writeHead(200, { 'content-type': streamLabel(options.chunkQuirk), 'cache-control': 'no-cache' });
   const limit = mode.kind === 'reset-mid-stream' || mode.kind === 'truncated' || mode.kind === 'error-event' || mode.kind === 'stall' ? mode.chunks : events.length;
   for (let i = 0; i < Math.min(limit, events.length); i++) {
     if (res.destroyed) return;
