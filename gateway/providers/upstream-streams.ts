@@ -115,13 +115,14 @@ export function sseEventsIn(text: string): SseEvent[] {
 export async function* ndjsonObjects(stream: OpenStream, end: EndMarker<Record<string, unknown>>): AsyncGenerator<Record<string, unknown>> {
   const parse = (line: string): Record<string, unknown> | undefined => {
     if (line.trim() === '') return undefined;
+    let value: unknown;
     try {
-      const value: unknown = JSON.parse(line);
-      if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+      value = JSON.parse(line);
     } catch {
-      // reported below
+      throw new UpstreamError('upstream_protocol', `${stream.providerName} sent a stream line that is not JSON`);
     }
-    throw new UpstreamError('upstream_protocol', `${stream.providerName} sent a stream line that is not JSON`);
+    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+    throw new UpstreamError('upstream_protocol', `${stream.providerName} sent a stream line that is not a JSON object`);
   };
   const parseAll = (text: string) => {
     const out: Record<string, unknown>[] = [];
