@@ -51,8 +51,8 @@ const OllamaLine = Open({
 
 const AnthropicUsage = Open({ input_tokens: Count, output_tokens: Count, cache_read_input_tokens: Count, cache_creation_input_tokens: Count });
 const AnthropicBlock = Open({ type: Type.String(), text: Type.Optional(Type.String()), thinking: Type.Optional(Type.String()), name: Type.Optional(Type.String()) });
-/** Usage is required, as Anthropic always sends it: without it the answer would be billed as nothing. */
-const AnthropicMessage = Open({ type: Type.Literal('message'), content: Type.Array(AnthropicBlock), usage: AnthropicUsage });
+/** Anthropic always sends usage; a compatible server that does not has its answer's tokens counted by the gateway, as for any server that reports none. */
+const AnthropicMessage = Open({ type: Type.Literal('message'), content: Type.Array(AnthropicBlock), usage: Maybe(AnthropicUsage) });
 /**
  * A stream's events by type: the fields each reads, held to their types. An event of another type
  * (a ping, a stop, one to come) need only be an object, its type a string where it has one (an
@@ -63,7 +63,7 @@ const AnyEvent = Open({ type: Type.Optional(Type.String()) });
 
 const AnthropicEvents: Events = {
   events: {
-    message_start: Open({ message: Open({ usage: AnthropicUsage }) }),
+    message_start: Open({ message: Open({ usage: Maybe(AnthropicUsage) }) }),
     content_block_start: Open({ content_block: AnthropicBlock }),
     content_block_delta: Open({ delta: Open({ type: Type.String(), text: Type.Optional(Type.String()), thinking: Type.Optional(Type.String()), partial_json: Type.Optional(Type.String()), signature: Type.Optional(Type.String()) }) }),
     message_delta: Open({ delta: Open({}), usage: Maybe(AnthropicUsage) }),

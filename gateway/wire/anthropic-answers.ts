@@ -49,7 +49,8 @@ export function fromMessage(message: Message): ChatCompletion {
     created: Math.floor(Date.now() / 1000),
     model: message.model,
     choices: [{ index: 0, message: out, logprobs: null, finish_reason: FINISH[message.stop_reason ?? ''] ?? 'stop', ...stoppedAt(message) }],
-    usage: usageFrom(message.usage),
+    // None given (a compatible server's way), none passed on: the gateway then counts the tokens itself.
+    ...(message.usage ? { usage: usageFrom(message.usage) } : {}),
   };
 }
 
@@ -65,6 +66,7 @@ export function createMessagesChunkTranslator(id: string): (event: RawMessageStr
   let model = '';
   const created = Math.floor(Date.now() / 1000);
   let usage = { input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 };
+  let reported = false;
   /** Content block index -> tool-call index. */
   const tools = new Map<number, number>();
   /** Content block index -> the thinking block as it comes, passed on signed when it ends. */
@@ -80,7 +82,8 @@ export function createMessagesChunkTranslator(id: string): (event: RawMessageStr
     switch (event.type) {
       case 'message_start':
         model = event.message.model;
-        usage = { ...usage, ...stripNulls(event.message.usage) };
+        if (event.message.usage) usage = { ...usage, ...stripNulls(event.message.usage) };
+        reported ||= Boolean(event.message.usage);
         return [chunk({ role: 'assistant', content: '' })];
       case 'content_block_start':
         if (event.content_block.type === 'thinking') thinking.set(event.index, { thinking: '', signature: '' });
@@ -113,13 +116,14 @@ export function createMessagesChunkTranslator(id: string): (event: RawMessageStr
         return block?.signature ? [chunk({ signed_thinking: [{ type: 'thinking', ...block }] })] : [];
       }
       case 'message_delta': {
-        usage = { ...usage, ...stripNulls(event.usage) };
+        if (event.usage) usage = { ...usage, ...stripNulls(event.usage) };
+        reported ||= Boolean(event.usage);
         const finished = chunk({}, FINISH[event.delta.stop_reason ?? ''] ?? 'stop');
         Object.assign(finished.choices[0]!, stoppedAt(event.delta));
         return [finished];
       }
       case 'message_stop':
-        return [{ id, object: 'chat.completion.chunk', created, model, choices: [], usage: usageFrom(usage) }];
+        return reported ? [{ id, object: 'chat.completion.chunk', created, model, choices: [], usage: usageFrom(usage) }] : [];
       default:
         return [];
     }

@@ -148,7 +148,6 @@ it('names the field in its words, for an answer whole or streamed', async () => 
     ['/v1/responses', 'mini', false, (a) => ({ ...a, choices: [{ ...a.choices[0], message: { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function' }] } }] }), 'cloud sent a chat completion the gateway cannot read: choices[0].message.tool_calls[0].function is required'],
     ['/v1/chat/completions', 'qwen', false, (a) => ({ ...a, message: { role: 'assistant', content: '', tool_calls: [{ function: { arguments: {} } }] } }), 'local sent an Ollama answer line the gateway cannot read: message.tool_calls[0].function.name is required'],
     ['/api/chat', 'qwen', true, (line) => [line], 'local sent a stream line that is not a JSON object'],
-    ['/api/chat', 'sonnet', false, ({ usage: _usage, ...a }) => a, 'claude sent JSON that is not a Messages answer: usage is required'],
     ['/v1/chat/completions', 'sonnet', true, (e) => (e.type === 'content_block_delta' && e.delta.type === 'input_json_delta' ? { ...e, delta: { ...e.delta, partial_json: { a: 1 } } } : e), 'claude sent a Messages stream event the gateway cannot read: delta.partial_json must be string (got {\\"a\\":1})'],
     ['/v1/messages', 'gpt', false, (a) => ({ ...a, output: [{ ...a.output.at(-1), arguments: ['{}'] }] }), 'codex sent a Response the gateway cannot read: output[0].arguments must be string (got [\\"{}\\"])'],
   ];
@@ -158,5 +157,17 @@ it('names the field in its words, for an answer whole or streamed', async () => 
     change = undefined;
     expect([path, model, stream, status < 300 && !stream ? text : '']).toEqual([path, model, stream, '']);
     expect(text).toContain(words);
+  }
+});
+
+it('counts the tokens itself, and says so, when a Messages server reports no usage, whole or streamed', async () => {
+  const withoutUsage = ({ usage: _u, ...rest }: any): unknown => (rest.message ? { ...rest, message: withoutUsage(rest.message) } : rest);
+  for (const [path, stream] of [['/v1/chat/completions', false], ['/v1/chat/completions', true], ['/v1/messages', false], ['/v1/messages', true]] as const) {
+    change = withoutUsage;
+    const { status, text } = await ask(path, 'sonnet', stream);
+    change = undefined;
+    expect([path, stream, status, text]).toEqual([path, stream, 200, expect.not.stringMatching(CRASH)]);
+    const [row] = h.gateway.usage.list({}, { limit: 1 }).rows;
+    expect([path, stream, row?.tokensEstimated, (row?.inputTokens ?? 0) > 0, row?.outputTokens]).toEqual([path, stream, true, true, expect.any(Number)]);
   }
 });

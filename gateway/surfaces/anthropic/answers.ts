@@ -45,7 +45,7 @@ export function messagesFormat(model: string, usage: RequestUsage | undefined, s
         const { event, data } = item.event;
         if (event === 'message_start') counts = { ...counts, ...((data.message as { usage?: UsageFields } | undefined)?.usage ?? {}) };
         if (event === 'message_delta') counts = { ...counts, ...Object.fromEntries(Object.entries((data.usage as UsageFields | undefined) ?? {}).filter(([, v]) => v != null)) };
-        if (event === 'message_stop') usage?.reported(tokensFrom(counts));
+        if (event === 'message_stop' && Object.keys(counts).length > 0) usage?.reported(tokensFrom(counts));
         const delta = data.delta as { type?: string; text?: string } | undefined;
         if (event === 'content_block_delta' && delta?.type === 'text_delta') usage?.delivered(delta.text ?? '');
         return sseEvent(event ?? String(data.type), data);
@@ -65,7 +65,7 @@ export function messagesFormat(model: string, usage: RequestUsage | undefined, s
 export function wholeMessage(whole: MessagesWhole, model: string, usage: RequestUsage | undefined, stops: readonly string[] = []): Record<string, unknown> {
   if ('message' in whole) {
     const message = whole.message as unknown as Message;
-    usage?.reported(tokensFrom(message.usage ?? {}));
+    if (message.usage) usage?.reported(tokensFrom(message.usage));
     usage?.delivered(message.content?.map((b) => (b.type === 'text' ? b.text : '')).join('') ?? '');
     usage?.answered();
     return whole.message;
@@ -115,7 +115,7 @@ export function eventsOfMessage(message: Message): RawMessageStreamEvent[] {
     }
     events.push({ type: 'content_block_stop', index });
   });
-  const u = message.usage;
+  const u = message.usage ?? {};
   events.push({ type: 'message_delta', delta: { stop_reason: message.stop_reason, stop_sequence: message.stop_sequence, stop_details: message.stop_details ?? null, container: message.container ?? null }, usage: { input_tokens: u.input_tokens, output_tokens: u.output_tokens, cache_read_input_tokens: u.cache_read_input_tokens, cache_creation_input_tokens: u.cache_creation_input_tokens, output_tokens_details: u.output_tokens_details ?? null, server_tool_use: u.server_tool_use ?? null } });
   events.push({ type: 'message_stop' });
   return events;
@@ -139,7 +139,7 @@ export function messageOfEvents(events: readonly Record<string, unknown>[]): Rec
       else if (delta.type === 'input_json_delta') json.set(event.index, (json.get(event.index) ?? '') + delta.partial_json);
       blocks[event.index] = block;
     } else if (event.type === 'message_delta') {
-      message = { ...message, ...event.delta, usage: { ...(message.usage as object), ...Object.fromEntries(Object.entries(event.usage).filter(([, v]) => v != null)) } };
+      message = { ...message, ...event.delta, usage: { ...(message.usage as object), ...Object.fromEntries(Object.entries(event.usage ?? {}).filter(([, v]) => v != null)) } };
     }
   }
   for (const [index, text] of json) {
