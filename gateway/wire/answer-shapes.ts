@@ -27,8 +27,11 @@ const ChatUsage = Open({
   prompt_tokens_details: Maybe(Open({ cached_tokens: Count })),
   completion_tokens_details: Maybe(Open({ reasoning_tokens: Count })),
 });
-/** A whole answer's call is named; a stream's later fragments carry only their arguments. */
-const ChatCall = Open({ id: Maybe(Type.String()), function: Open({ name: Type.String() }) });
+/** A whole answer's call is named (a custom tool's, OpenAI's other kind, under `custom`); a stream's later fragments carry only their arguments. */
+const ChatCall = Type.Union([
+  Open({ type: Type.Optional(Type.Literal('function')), id: Maybe(Type.String()), function: Open({ name: Type.String() }) }),
+  Open({ type: Type.Literal('custom'), id: Maybe(Type.String()), custom: Open({ name: Type.String() }) }),
+]);
 const ChatCallFragment = Open({ id: Maybe(Type.String()), function: Maybe(Open({ name: Maybe(Type.String()) })) });
 const ChatReasoning = { reasoning_content: Maybe(Type.String()), reasoning: Maybe(Type.String()) };
 

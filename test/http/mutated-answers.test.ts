@@ -23,7 +23,8 @@ type Wire = 'openai' | 'ollama' | 'anthropic' | 'responses';
 type Answer = { json: unknown } | { events: unknown[] };
 /** The next answer's own mutation, where a test wants one; else a seeded one. */
 let change: ((answer: unknown) => unknown) | undefined;
-const changed = (answer: unknown) => (change ? change(answer) : mutated(answer, draw));
+/** A copy changed (mutated() changes in place, and answers share their parts). */
+const changed = (answer: unknown) => (change ? change(structuredClone(answer)) : mutated(structuredClone(answer), draw));
 
 const call = { id: 'call_1', type: 'function', function: { name: 'f', arguments: '{"a":1}' } };
 const chunk = (delta: unknown, finish_reason: string | null = null) => ({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta, finish_reason, logprobs: null }] });
@@ -35,7 +36,7 @@ function answerOf(wire: Wire, request: RecordedRequest, stream: boolean): Answer
   const one = (events: unknown[]): Answer => {
     const at = Math.floor(draw.next() * events.length);
     // A test's own change sees every event (and leaves alone those it does not mean).
-    return { events: events.map((event, i) => (change ? change(event) : i === at ? mutated(event, draw) : event)) };
+    return { events: events.map((event, i) => (change || i === at ? changed(event) : event)) };
   };
   if (wire === 'openai') {
     if (!stream) return { json: changed({ id: 'chatcmpl-1', object: 'chat.completion', created: 1, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: 'hi', reasoning_content: 'r', tool_calls: [call] }, finish_reason: 'tool_calls', logprobs: null }], usage }) };
@@ -170,4 +171,13 @@ it('counts the tokens itself, and says so, when a Messages server reports no usa
     const [row] = h.gateway.usage.list({}, { limit: 1 }).rows;
     expect([path, stream, row?.tokensEstimated, (row?.inputTokens ?? 0) > 0, row?.outputTokens]).toEqual([path, stream, true, true, expect.any(Number)]);
   }
+});
+
+it("passes a custom tool's call (OpenAI's other kind, named under `custom`) to a chat client as it came", async () => {
+  const custom = { id: 'call_9', type: 'custom', custom: { name: 'apply_patch', input: '*** Begin Patch' } };
+  change = (a: any) => ({ ...a, choices: [{ ...a.choices[0], message: { role: 'assistant', content: null, tool_calls: [custom] } }] });
+  const { status, text } = await ask('/v1/chat/completions', 'mini', false);
+  change = undefined;
+  expect(status).toBe(200);
+  expect(JSON.parse(text).choices[0].message.tool_calls).toEqual([custom]);
 });
