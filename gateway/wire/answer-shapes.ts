@@ -91,29 +91,32 @@ const ResponseObject = Open({ output: Type.Array(ResponsesItem), usage: Maybe(Re
 const InProgress = Open({ response: Open({ output: Type.Optional(Type.Array(ResponsesItem)) }) });
 const Finished = Open({ response: ResponseObject });
 const Delta = Open({ delta: Type.String() });
+const Item = Open({ item: ResponsesItem });
+const Part = Open({ part: ResponsesPart });
+const Done = Open({ text: Text });
 const ResponsesEvents: Events = {
   events: {
     'response.created': InProgress,
     'response.in_progress': InProgress,
     'response.completed': Finished,
     'response.incomplete': Finished,
-    'response.output_item.added': Open({ item: ResponsesItem }),
-    'response.output_item.done': Open({ item: ResponsesItem }),
-    'response.content_part.added': Open({ part: ResponsesPart }),
-    'response.content_part.done': Open({ part: ResponsesPart }),
-    'response.reasoning_summary_part.added': Open({ part: ResponsesPart }),
-    'response.reasoning_summary_part.done': Open({ part: ResponsesPart }),
+    'response.function_call_arguments.done': Open({ arguments: Text }),
+    'response.custom_tool_call_input.done': Open({ input: Text }),
+    'response.output_item.added': Item,
+    'response.output_item.done': Item,
+    'response.content_part.added': Part,
+    'response.content_part.done': Part,
+    'response.reasoning_summary_part.added': Part,
+    'response.reasoning_summary_part.done': Part,
     'response.output_text.delta': Delta,
     'response.refusal.delta': Delta,
     'response.reasoning_summary_text.delta': Delta,
     'response.reasoning_text.delta': Delta,
     'response.function_call_arguments.delta': Delta,
     'response.custom_tool_call_input.delta': Delta,
-    'response.output_text.done': Open({ text: Text }),
-    'response.reasoning_summary_text.done': Open({ text: Text }),
-    'response.reasoning_text.done': Open({ text: Text }),
-    'response.function_call_arguments.done': Open({ arguments: Text }),
-    'response.custom_tool_call_input.done': Open({ input: Text }),
+    'response.output_text.done': Done,
+    'response.reasoning_summary_text.done': Done,
+    'response.reasoning_text.done': Done,
   },
 };
 
