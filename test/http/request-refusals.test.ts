@@ -74,6 +74,7 @@ it('refuses a text that is no string, or a part without a type, which reached th
     [[{ role: 'user', content: [{ type: 'input_text', text: { a: 1 } }] }], 'input[0].content[0].text', "Invalid type for 'input[0].content[0].text': expected a string, but got an object instead."],
     [[{ role: 'user', content: [{ text: 'hi' }] }], 'input[0].content[0].type', "Missing required parameter: 'input[0].content[0].type' (a non-empty string)."],
     [[{ role: 'user', content: 'hi' }, { type: 'reasoning', summary: [{ type: 'summary_text', text: ['s'] }] }], 'input[1].summary[0].text', "Invalid type for 'input[1].summary[0].text': expected a string, but got an array instead."],
+    [[{ role: 'assistant', content: [{ type: 'refusal', refusal: 5 }] }, { role: 'user', content: 'hi' }], 'input[0].content[0].refusal', "Invalid type for 'input[0].content[0].refusal': expected a string, but got a number instead."],
   ] as const) {
     expect(await refusal('/v1/responses', { model: 'default', input })).toMatchObject({ status: 400, param, message });
   }

@@ -189,11 +189,12 @@ function partsOf(content: unknown, at: string, expected = 'a string or an array 
   return content as Part[];
 }
 
-/** A text part's text, in OpenAI's words when it is not a string (an object was sent on as "[object Object]"). */
-function textIn(part: Part, at: string): string {
-  if (part.text === undefined || part.text === null) return '';
-  if (typeof part.text === 'string') return part.text;
-  throw new GatewayError('invalid_request', `Invalid type for '${at}.text': expected a string, but got ${Array.isArray(part.text) ? 'an array' : typeof part.text === 'object' ? 'an object' : `a ${typeof part.text}`} instead.`, { param: `${at}.text` });
+/** A text part's text (or a refusal's), in OpenAI's words when it is not a string (an object was sent on as "[object Object]"). */
+function textIn(part: Part, at: string, field: 'text' | 'refusal' = 'text'): string {
+  const value = part[field];
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'string') return value;
+  throw new GatewayError('invalid_request', `Invalid type for '${at}.${field}': expected a string, but got ${Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`} instead.`, { param: `${at}.${field}` });
 }
 
 function textOf(content: unknown, at: string): string {
@@ -201,7 +202,7 @@ function textOf(content: unknown, at: string): string {
   return partsOf(content, at)
     .map((part, j) => {
       if (part.type === 'input_text' || part.type === 'output_text' || part.type === 'text') return textIn(part, `${at}[${j}]`);
-      if (part.type === 'refusal') return String(part.refusal ?? '');
+      if (part.type === 'refusal') return textIn(part, `${at}[${j}]`, 'refusal');
       throw new GatewayError('invalid_request', `content part type "${part.type}" cannot go here`, { param: `${at}[${j}].type` });
     })
     .join('');
