@@ -62,11 +62,7 @@ export function signerOf(signature: unknown): string | undefined {
   return match ? Buffer.from(match[1]!, 'base64url').toString() : undefined;
 }
 
-/**
- * Why Anthropic would refuse a request's thinking history, in its words: a thinking block another
- * model signed (or no one), or a thinking request whose last turn called tools without its thinking.
- */
-/** What Anthropic's request validation refuses in a history: an empty text block, a tool id outside its pattern. */
+/** What Anthropic's request validation refuses in a history: an empty text block, a text that is not a string, a tool id outside its pattern. */
 export function historyRefusal(body: any): string | undefined {
   const messages: any[] = Array.isArray(body.messages) ? body.messages : [];
   const pattern = /^[a-zA-Z0-9_-]+$/;
@@ -75,6 +71,10 @@ export function historyRefusal(body: any): string | undefined {
     if (message.role === 'system' && (i === 0 || !INLINE_SYSTEM.test(String(body.model)))) return `messages.${i}: Unexpected role "system". The Messages API accepts a top-level \`system\` parameter, not "system" as an input message role.`;
     for (const [j, block] of (Array.isArray(message.content) ? message.content : []).entries()) {
       if (block?.type === 'text' && block.text === '') return 'messages: text content blocks must be non-empty';
+      if (block?.type === 'text' && typeof block.text !== 'string') return `messages.${i}.content.${j}.text.text: Input should be a valid string`;
+      const inner: any[] = block?.type === 'tool_result' && Array.isArray(block.content) ? block.content : [];
+      const bad = inner.findIndex((b) => b?.type === 'text' && typeof b.text !== 'string');
+      if (bad >= 0) return `messages.${i}.content.${j}.tool_result.content.${bad}.text.text: Input should be a valid string`;
       if (block?.type === 'tool_use' && !pattern.test(String(block.id))) return `messages.${i}.content.${j}.tool_use.id: String should match pattern '^[a-zA-Z0-9_-]+$'`;
       if (block?.type === 'tool_result' && !pattern.test(String(block.tool_use_id))) return `messages.${i}.content.${j}.tool_result.tool_use_id: String should match pattern '^[a-zA-Z0-9_-]+$'`;
     }
@@ -82,6 +82,10 @@ export function historyRefusal(body: any): string | undefined {
   return undefined;
 }
 
+/**
+ * Why Anthropic would refuse a request's thinking history, in its words: a thinking block another
+ * model signed (or no one), or a thinking request whose last turn called tools without its thinking.
+ */
 export function thinkingRefusal(body: any): string | undefined {
   const messages: any[] = Array.isArray(body.messages) ? body.messages : [];
   for (const [i, message] of messages.entries()) {
