@@ -24,13 +24,13 @@ Usage:
                                                 say whether only local providers answer, or switch it
   switchyard login-link [--data-dir DIR] [--port P]
                                                 print a new dashboard login link
-  switchyard usage export [--data-dir DIR] [--format csv|json] [--since ISO-8601] [--session ID]
-                                                write the usage log (or one session's rows) to stdout
+  switchyard usage export [--data-dir DIR] [--format csv|json] [--since ISO-8601] [--session ID] [--tool NAME]
+                                                write the usage log (or one session's, one tool's rows) to stdout
   switchyard usage show REQUEST_ID [--data-dir DIR] [--format text|json]
                                                 one request whole: how it was routed, its kept prompt and answer
-  switchyard usage summary [--data-dir DIR] [--days N] [--by deployment|route|provider|key] [--format table|json]
+  switchyard usage summary [--data-dir DIR] [--days N] [--by deployment|route|provider|key|tool] [--tool NAME] [--format table|json]
                                                 what the last N days (7) cost and saved, per deployment
-  switchyard usage tail [--lines N] [--follow] [--format text|json] [--route NAME] [--session ID] [--data-dir DIR]
+  switchyard usage tail [--lines N] [--follow] [--format text|json] [--route NAME] [--session ID] [--tool NAME] [--data-dir DIR]
                                                 the last N requests (10), a line each; -f: then each new one
   switchyard keys create NAME [--rpm N] [--routes a,b] [--data-dir DIR]
                                                 make a client key (shown once)
@@ -85,9 +85,9 @@ const OPTIONS: Record<string, readonly string[]> = {
   'local-only': ['data-dir'],
   'login-link': ['data-dir', 'port'],
   usage: ['data-dir'],
-  'usage export': ['data-dir', 'format', 'since', 'session'],
-  'usage summary': ['data-dir', 'format', 'days', 'by'],
-  'usage tail': ['data-dir', 'format', 'lines', 'follow', 'route', 'session'],
+  'usage export': ['data-dir', 'format', 'since', 'session', 'tool'],
+  'usage summary': ['data-dir', 'format', 'days', 'by', 'tool'],
+  'usage tail': ['data-dir', 'format', 'lines', 'follow', 'route', 'session', 'tool'],
   'usage show': ['data-dir', 'format'],
   keys: ['data-dir'],
   'keys create': ['data-dir', 'rpm', 'routes'],

@@ -50,6 +50,7 @@ export async function main(
         format: { type: 'string' },
         since: { type: 'string' },
         session: { type: 'string' },
+        tool: { type: 'string' },
         days: { type: 'string' },
         by: { type: 'string' },
         lines: { type: 'string', short: 'n' },

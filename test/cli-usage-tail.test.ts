@@ -50,12 +50,13 @@ describe('switchyard usage tail', () => {
     expect(lines[0]).toMatch(/^(\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\d {2}/);
   });
 
-  it('keeps to one route or one session, and writes rows as JSON lines', () => {
-    const data = logOf([row(0, { session: 's1' }), row(1, { route: 'coder', session: 's2' }), row(2, { session: 's1' }), row(3)]);
+  it('keeps to one route, one session or one tool, and writes rows as JSON lines', () => {
+    const data = logOf([row(0, { session: 's1' }), row(1, { route: 'coder', session: 's2', tool: 'Codex' }), row(2, { session: 's1' }), row(3)]);
     const json = (args: string[]) => run(['usage', 'tail', '--format', 'json', '--data-dir', data, ...args]).stdout.trimEnd().split('\n').map((l) => (JSON.parse(l) as UsageRow).id);
     expect(json([])).toEqual(['req_0', 'req_1', 'req_2', 'req_3']);
     expect(json(['--session', 's1'])).toEqual(['req_0', 'req_2']);
     expect(json(['--route', 'coder'])).toEqual(['req_1']);
+    expect(json(['--tool', 'Codex'])).toEqual(['req_1']);
     expect(json(['-n', '1'])).toEqual(['req_3']);
     expect(run(['usage', 'tail', '--lines', '0', '--data-dir', data]).stdout).toBe('');
     // A route the stored config never named is likely a typo: said, since it would show nothing.

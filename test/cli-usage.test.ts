@@ -59,6 +59,33 @@ describe('switchyard usage export', () => {
     expect(JSON.parse(exported.stdout).map((r: { id: string; session: string }) => `${r.id}:${r.session}`)).toEqual(['req_0:claude-1', 'req_2:claude-1']);
   });
 
+  it("writes one tool's rows with --tool, sums them by tool or of one, and says when no row names the tool", () => {
+    const data = dir();
+    const db = openDatabase(data);
+    const log = createUsageLog(db);
+    const now = Date.now() - 1_000;
+    for (const [i, tool] of ['Claude Code', 'Codex', null, 'Claude Code'].entries()) log.record(row(i, now + i, { tool, cost: tool === 'Codex' ? 0.5 : 0.25 }));
+    db.close();
+    const exported = run(['usage', 'export', '--tool', 'Claude Code', '--format', 'json', '--data-dir', data]);
+    expect(exported.code).toBe(0);
+    expect(exported.stderr).toBe('');
+    expect(JSON.parse(exported.stdout).map((r: { id: string; tool: string }) => `${r.id}:${r.tool}`)).toEqual(['req_0:Claude Code', 'req_3:Claude Code']);
+    // The tool as typed loosely finds no rows, and is told the names the log has.
+    const typo = run(['usage', 'export', '--tool', 'claude code', '--data-dir', data]);
+    expect(typo.code).toBe(0);
+    expect(typo.stderr).toBe('Note: the usage log has no rows from a tool named "claude code" (did you mean "Claude Code"?); it has rows from "Claude Code", "Codex".\n');
+    expect(typo.stdout.trim().split('\n')).toHaveLength(1);
+
+    const byTool = JSON.parse(run(['usage', 'summary', '--by', 'tool', '--format', 'json', '--data-dir', data], { TZ: 'UTC' }).stdout);
+    expect(byTool.lines.map((l: { name: string | null; requests: number; costUsd: number }) => [l.name, l.requests, l.costUsd])).toEqual([['Claude Code', 2, 0.5], ['Codex', 1, 0.5], [null, 1, 0.25]]);
+    const table = run(['usage', 'summary', '--by', 'tool', '--data-dir', data], { TZ: 'UTC' }).stdout.trimEnd().split('\n');
+    expect(table.find((l) => l.startsWith('unnamed  '))).toBeDefined();
+    expect(table.at(-1)).toBe('unnamed: requests whose headers named no tool, and those counted before the log kept tools');
+    const ofCodex = run(['usage', 'summary', '--by', 'provider', '--tool', 'Codex', '--data-dir', data], { TZ: 'UTC' }).stdout.split('\n');
+    expect(ofCodex[0]).toMatch(/^Usage from Codex over the last 7 days /);
+    expect(ofCodex.find((l) => l.startsWith('total '))?.split(/\s{2,}/).slice(0, 2)).toEqual(['total', '1']);
+  });
+
   it('stops quietly, with status 0, when its reader stops early (| head)', async () => {
     const data = dir();
     const db = openDatabase(data);
@@ -138,7 +165,7 @@ describe('switchyard usage summary', () => {
       [['--days', '10000'], /^--days "10000" is not a whole number of days from 1 \(today\) to 9999$/m],
       [['--by', 'model'], /^--by "model" is not one of deployment, route, provider, key/],
       [['--format', 'csv'], /^Unknown format "csv": use table or json/],
-      [['--session', 'x'], /^switchyard usage summary does not read --session: it takes only --data-dir, --format, --days, --by\./],
+      [['--session', 'x'], /^switchyard usage summary does not read --session: it takes only --data-dir, --format, --days, --by, --tool\./],
     ] as const) {
       const refused = run(['usage', 'summary', ...args, '--data-dir', data], env);
       expect(refused.code).toBe(2);

@@ -66,7 +66,7 @@ describe('argument errors', () => {
     // An option the command does not read is said, not ignored (a filter that filters nothing).
     const stray = run(['usage', 'export', '--route', 'coder', '--data-dir', dir()]);
     expect(stray.code).toBe(2);
-    expect(stray.stderr).toMatch(/^switchyard usage export does not read --route: it takes only --data-dir, --format, --since, --session\.\n\nSwitchyard /);
+    expect(stray.stderr).toMatch(/^switchyard usage export does not read --route: it takes only --data-dir, --format, --since, --session, --tool\.\n\nSwitchyard /);
     expect(run(['keys', 'list', '--rpm', '5', '--data-dir', dir()]).stderr).toMatch(/^switchyard keys does not read --rpm: it takes only --data-dir\./);
     expect(run(['check', 'x.json', '--data-dir', dir()]).stderr).toMatch(/^switchyard check does not read --data-dir: it takes no options\./);
     // --version alone or anywhere prints the version, and `serve --version` starts no gateway.

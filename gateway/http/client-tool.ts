@@ -9,7 +9,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
 /** Names are cut to this and kept to printable ASCII: the log's rows stay small whatever a client sends. */
-const MAX_CHARS = 48;
+export const MAX_TOOL_CHARS = 48;
 /** Only this much of a header is read: every pattern below matches near its start. */
 const READ_CHARS = 200;
 
@@ -77,5 +77,5 @@ function first(value: string | string[] | undefined): string {
 }
 
 function printable(text: string): string {
-  return text.replace(/[^\x20-\x7e]/g, '').trim().slice(0, MAX_CHARS).trim();
+  return text.replace(/[^\x20-\x7e]/g, '').trim().slice(0, MAX_TOOL_CHARS).trim();
 }

@@ -317,4 +317,75 @@ export const MIGRATIONS: readonly string[] = [
   // Codex, curl; the dashboard finds the tools seen lately among the newest rows (no index needed)
   `ALTER TABLE usage ADD COLUMN tool TEXT;
    ALTER TABLE usage_inbox ADD COLUMN tool TEXT;`,
+  // 26: the rollups count by the tool that sent the requests too ('' for none named, and for every
+  // request rolled up before this version: the rows before 25 name none), so the charts and summaries
+  // can be of one tool or grouped by tool; and a page of one tool's rows, newest first, is read
+  // through that tool's own index entries (store/usage-filters.ts)
+  `CREATE INDEX usage_tool_at ON usage (tool, at) WHERE tool IS NOT NULL;
+   CREATE TABLE usage_minute_by_tool (
+     bucket INTEGER NOT NULL,
+     route TEXT NOT NULL,
+     deployment TEXT NOT NULL,
+     provider TEXT NOT NULL,
+     client_key TEXT NOT NULL,
+     cached INTEGER NOT NULL,
+     tool TEXT NOT NULL,
+     requests INTEGER NOT NULL,
+     errors INTEGER NOT NULL,
+     fallbacks INTEGER NOT NULL,
+     input_tokens INTEGER NOT NULL,
+     output_tokens INTEGER NOT NULL,
+     cost REAL NOT NULL,
+     would_cost REAL NOT NULL,
+     saved REAL NOT NULL,
+     l0 INTEGER NOT NULL, l1 INTEGER NOT NULL, l2 INTEGER NOT NULL, l3 INTEGER NOT NULL, l4 INTEGER NOT NULL, l5 INTEGER NOT NULL, l6 INTEGER NOT NULL, l7 INTEGER NOT NULL, l8 INTEGER NOT NULL, l9 INTEGER NOT NULL, l10 INTEGER NOT NULL, l11 INTEGER NOT NULL, l12 INTEGER NOT NULL, l13 INTEGER NOT NULL, l14 INTEGER NOT NULL, l15 INTEGER NOT NULL,
+     PRIMARY KEY (bucket, route, deployment, provider, client_key, cached, tool)
+   ) WITHOUT ROWID;
+   INSERT INTO usage_minute_by_tool SELECT bucket, route, deployment, provider, client_key, cached, '', requests, errors, fallbacks, input_tokens, output_tokens, cost, would_cost, saved, l0, l1, l2, l3, l4, l5, l6, l7, l8, l9, l10, l11, l12, l13, l14, l15 FROM usage_minute;
+   DROP TABLE usage_minute;
+   ALTER TABLE usage_minute_by_tool RENAME TO usage_minute;
+   CREATE TABLE usage_hour_by_tool (
+     bucket INTEGER NOT NULL,
+     route TEXT NOT NULL,
+     deployment TEXT NOT NULL,
+     provider TEXT NOT NULL,
+     client_key TEXT NOT NULL,
+     cached INTEGER NOT NULL,
+     tool TEXT NOT NULL,
+     requests INTEGER NOT NULL,
+     errors INTEGER NOT NULL,
+     fallbacks INTEGER NOT NULL,
+     input_tokens INTEGER NOT NULL,
+     output_tokens INTEGER NOT NULL,
+     cost REAL NOT NULL,
+     would_cost REAL NOT NULL,
+     saved REAL NOT NULL,
+     l0 INTEGER NOT NULL, l1 INTEGER NOT NULL, l2 INTEGER NOT NULL, l3 INTEGER NOT NULL, l4 INTEGER NOT NULL, l5 INTEGER NOT NULL, l6 INTEGER NOT NULL, l7 INTEGER NOT NULL, l8 INTEGER NOT NULL, l9 INTEGER NOT NULL, l10 INTEGER NOT NULL, l11 INTEGER NOT NULL, l12 INTEGER NOT NULL, l13 INTEGER NOT NULL, l14 INTEGER NOT NULL, l15 INTEGER NOT NULL,
+     PRIMARY KEY (bucket, route, deployment, provider, client_key, cached, tool)
+   ) WITHOUT ROWID;
+   INSERT INTO usage_hour_by_tool SELECT bucket, route, deployment, provider, client_key, cached, '', requests, errors, fallbacks, input_tokens, output_tokens, cost, would_cost, saved, l0, l1, l2, l3, l4, l5, l6, l7, l8, l9, l10, l11, l12, l13, l14, l15 FROM usage_hour;
+   DROP TABLE usage_hour;
+   ALTER TABLE usage_hour_by_tool RENAME TO usage_hour;
+   CREATE TABLE usage_day_by_tool (
+     bucket INTEGER NOT NULL,
+     route TEXT NOT NULL,
+     deployment TEXT NOT NULL,
+     provider TEXT NOT NULL,
+     client_key TEXT NOT NULL,
+     cached INTEGER NOT NULL,
+     tool TEXT NOT NULL,
+     requests INTEGER NOT NULL,
+     errors INTEGER NOT NULL,
+     fallbacks INTEGER NOT NULL,
+     input_tokens INTEGER NOT NULL,
+     output_tokens INTEGER NOT NULL,
+     cost REAL NOT NULL,
+     would_cost REAL NOT NULL,
+     saved REAL NOT NULL,
+     l0 INTEGER NOT NULL, l1 INTEGER NOT NULL, l2 INTEGER NOT NULL, l3 INTEGER NOT NULL, l4 INTEGER NOT NULL, l5 INTEGER NOT NULL, l6 INTEGER NOT NULL, l7 INTEGER NOT NULL, l8 INTEGER NOT NULL, l9 INTEGER NOT NULL, l10 INTEGER NOT NULL, l11 INTEGER NOT NULL, l12 INTEGER NOT NULL, l13 INTEGER NOT NULL, l14 INTEGER NOT NULL, l15 INTEGER NOT NULL,
+     PRIMARY KEY (bucket, route, deployment, provider, client_key, cached, tool)
+   ) WITHOUT ROWID;
+   INSERT INTO usage_day_by_tool SELECT bucket, route, deployment, provider, client_key, cached, '', requests, errors, fallbacks, input_tokens, output_tokens, cost, would_cost, saved, l0, l1, l2, l3, l4, l5, l6, l7, l8, l9, l10, l11, l12, l13, l14, l15 FROM usage_day;
+   DROP TABLE usage_day;
+   ALTER TABLE usage_day_by_tool RENAME TO usage_day;`,
 ];

@@ -18,6 +18,7 @@ export function dimensionWhere(filter: UsageFilter, time: 'at' | 'bucket'): { wh
   if (filter.deployment !== undefined) add('deployment = ?', filter.deployment);
   if (filter.provider !== undefined) add('provider = ?', filter.provider);
   if (filter.clientKey !== undefined) add('client_key = ?', filter.clientKey);
+  if (filter.tool !== undefined) add('tool = ?', filter.tool);
   // Literal, as usage_cached_at's own term: a bound value cannot choose a partial index.
   if (filter.cached !== undefined) where.push(filter.cached ? 'cached = 1' : 'cached = 0');
   return { where, params };

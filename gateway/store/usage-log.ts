@@ -105,20 +105,20 @@ export function createUsageLog(db: Db, days: DayZone = UTC_DAYS): UsageLog {
   db.exec(`CREATE TEMP TABLE IF NOT EXISTS usage_delta AS SELECT * FROM usage_minute WHERE 0`);
   const fillDelta = db.prepare(
     `INSERT INTO temp.usage_delta
-     SELECT (at / ${MINUTE}) * ${MINUTE}, COALESCE(route, ''), COALESCE(deployment, ''), COALESCE(provider, ''), client_key, cached,
+     SELECT (at / ${MINUTE}) * ${MINUTE}, COALESCE(route, ''), COALESCE(deployment, ''), COALESCE(provider, ''), client_key, cached, COALESCE(tool, ''),
        COUNT(*), SUM(CASE WHEN status >= 400 OR error_class IS NOT NULL THEN 1 ELSE 0 END), SUM(fallback),
        SUM(COALESCE(input_tokens, 0)), SUM(COALESCE(output_tokens, 0)), SUM(cost), SUM(would_cost), SUM(saved),
        ${bins.join(', ')}
      FROM usage WHERE id > ? AND id <= ?
-     GROUP BY 1, 2, 3, 4, 5, 6`,
+     GROUP BY 1, 2, 3, 4, 5, 6, 7`,
   );
   const rollInto = (table: string, bucket: string, from = 'temp.usage_delta') =>
     db.prepare(
       `INSERT INTO ${table}
-       SELECT ${bucket}, route, deployment, provider, client_key, cached, ${sums.map((c) => `SUM(${c})`).join(', ')}
+       SELECT ${bucket}, route, deployment, provider, client_key, cached, tool, ${sums.map((c) => `SUM(${c})`).join(', ')}
        FROM ${from} WHERE true
-       GROUP BY 1, 2, 3, 4, 5, 6
-       ON CONFLICT (bucket, route, deployment, provider, client_key, cached) DO UPDATE SET
+       GROUP BY 1, 2, 3, 4, 5, 6, 7
+       ON CONFLICT (bucket, route, deployment, provider, client_key, cached, tool) DO UPDATE SET
        ${sums.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`,
     );
   const rollMinute = rollInto('usage_minute', `(bucket / ${MINUTE}) * ${MINUTE}`);

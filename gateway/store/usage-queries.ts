@@ -29,6 +29,7 @@ export function createUsageQueries(db: Db, { settle, rollup }: { settle: () => v
     return statement;
   };
 
+
   const lastId = db.prepare('SELECT MAX(id) AS id FROM usage');
   const byRequestId = db.prepare<[string], DbRow>('SELECT * FROM usage WHERE request_id = ? ORDER BY id DESC LIMIT 1');
   return {
@@ -68,7 +69,7 @@ export function createUsageQueries(db: Db, { settle, rollup }: { settle: () => v
       rollup();
       const hour = since === undefined ? 0 : Math.floor(since / HOUR) * HOUR;
       const of = (column: string) => (prepared(`SELECT DISTINCT ${column} AS name FROM usage_hour WHERE bucket >= ? AND ${column} != '' ORDER BY name`).all(hour) as { name: string }[]).map((r) => r.name);
-      return { routes: of('route'), deployments: of('deployment'), providers: of('provider'), clientKeys: of('client_key') };
+      return { routes: of('route'), deployments: of('deployment'), providers: of('provider'), clientKeys: of('client_key'), tools: of('tool') };
     },
 
     rollups(filter, granularity, groupBy) {

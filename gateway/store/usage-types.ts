@@ -59,13 +59,15 @@ export interface UsageFilter {
   clientKey?: string;
   /** Rows only (the rollups keep no sessions). */
   session?: string;
+  /** The tool that sent it, as the rows name it ("Claude Code", "Codex"). */
+  tool?: string;
   /** 'ok' (2xx), 'error' (anything else), or an exact status code. */
   status?: 'ok' | 'error' | number;
   cached?: boolean;
 }
 
 export type Granularity = 'minute' | 'hour' | 'day';
-export type GroupBy = 'none' | 'deployment' | 'provider' | 'route' | 'clientKey';
+export type GroupBy = 'none' | 'deployment' | 'provider' | 'route' | 'clientKey' | 'tool';
 
 export interface RollupPoint {
   bucket: number;
@@ -114,6 +116,8 @@ export interface UsageNames {
   deployments: string[];
   providers: string[];
   clientKeys: string[];
+  /** The tools that sent requests in the range, as the rows name them. */
+  tools: string[];
 }
 
 /** Reading the log: a page of rows, rollups for charts, every row for export. */

@@ -19,13 +19,13 @@ import { tail } from './tail';
 import { didYouMean } from '../config/nearest';
 import { SUMMARY_GROUPS, summarize, summarySince, summaryTable, type SummaryGroup } from './summary';
 
-const USAGE = `Usage: switchyard usage export [--data-dir DIR] [--format csv|json] [--since ISO-8601] [--session ID]
+const USAGE = `Usage: switchyard usage export [--data-dir DIR] [--format csv|json] [--since ISO-8601] [--session ID] [--tool NAME]
        switchyard usage show REQUEST_ID [--data-dir DIR] [--format text|json]
-       switchyard usage summary [--data-dir DIR] [--days N] [--by deployment|route|provider|key] [--format table|json]
-       switchyard usage tail [--data-dir DIR] [--lines N] [--follow] [--format text|json] [--route NAME] [--session ID]
+       switchyard usage summary [--data-dir DIR] [--days N] [--by deployment|route|provider|key|tool] [--tool NAME] [--format table|json]
+       switchyard usage tail [--data-dir DIR] [--lines N] [--follow] [--format text|json] [--route NAME] [--session ID] [--tool NAME]
 `;
 
-type UsageOptions = { format?: string; since?: string; session?: string; days?: string; by?: string; lines?: string; follow?: boolean; route?: string };
+type UsageOptions = { format?: string; since?: string; session?: string; tool?: string; days?: string; by?: string; lines?: string; follow?: boolean; route?: string };
 
 export async function usageCommand(positionals: string[], values: UsageOptions, dataDir: string, io: Output): Promise<number> {
   if (positionals[0] === 'summary') return summaryCommand(values, dataDir, io);
@@ -45,12 +45,14 @@ export async function usageCommand(positionals: string[], values: UsageOptions, 
     io.err(`--since "${values.since}" is not an ISO-8601 date or time (e.g. 2026-11-01 or 2026-11-01T08:00:00Z)\n`);
     return 2;
   }
-  const filter = { ...(since === undefined ? {} : { since }), ...(values.session ? { session: values.session } : {}) };
+  const filter = { ...(since === undefined ? {} : { since }), ...(values.session ? { session: values.session } : {}), ...(values.tool ? { tool: values.tool } : {}) };
   const db = openDatabase(dataDir);
   try {
-    // A slow reader (a pipe into less, gzip, a network) is waited for: a log of millions of rows is never held in memory.
     // In the zone serve counts days in, should opening the log roll its rows up.
-    for (const line of exportLines(createUsageLog(db, daysIn(systemTimeZone())).iterate(filter), format)) {
+    const log = createUsageLog(db, daysIn(systemTimeZone()));
+    if (values.tool) io.err(unknownToolNote(values.tool, log.names(undefined).tools));
+    // A slow reader (a pipe into less, gzip, a network) is waited for: a log of millions of rows is never held in memory.
+    for (const line of exportLines(log.iterate(filter), format)) {
       if (io.out(line) === false) await io.drained?.();
     }
   } finally {
@@ -59,7 +61,7 @@ export async function usageCommand(positionals: string[], values: UsageOptions, 
   return 0;
 }
 
-function summaryCommand(values: { format?: string; days?: string; by?: string }, dataDir: string, io: Output): number {
+function summaryCommand(values: { format?: string; days?: string; by?: string; tool?: string }, dataDir: string, io: Output): number {
   const days = Number(values.days ?? 7);
   if (!/^[0-9]{1,4}$/.test(values.days ?? '7') || days < 1) {
     io.err(`--days "${values.days}" is not a whole number of days from 1 (today) to 9999\n`);
@@ -81,7 +83,8 @@ function summaryCommand(values: { format?: string; days?: string; by?: string },
   try {
     const since = summarySince(days, Date.now(), dayZone);
     const log = createUsageLog(db, dayZone);
-    const summary = summarize(log.rollups({ since }, 'day', SUMMARY_GROUPS[by]), { since, days, by });
+    if (values.tool) io.err(unknownToolNote(values.tool, log.names(undefined).tools));
+    const summary = summarize(log.rollups({ since, ...(values.tool ? { tool: values.tool } : {}) }, 'day', SUMMARY_GROUPS[by]), { since, days, by, ...(values.tool ? { tool: values.tool } : {}) });
     // Each budget in its own period, as the gateway counts it (what requests in flight hold is the running gateway's: `switchyard status`).
     const config = createConfigStore(db).current();
     const budgets = config?.budgets?.length ? createBudgets({ config: () => config, defaultTimeZone: () => zone, spentSince: (from, scope) => log.costSince(from, scope), now: Date.now, names: scopeNames(db) }).status().map(budgetView) : [];
@@ -102,6 +105,13 @@ function unknownRouteNote(route: string, routes: string[]): string {
   return `Note: the config has no route named ${JSON.stringify(printable(route))}${didYouMean(route, routes)}; only rows of a route once named so are shown.\n`;
 }
 
+/** A tool is named as the rows name it ("Claude Code", "Codex"): one no row names shows nothing, so say so. */
+function unknownToolNote(tool: string, tools: string[]): string {
+  if (tools.includes(tool)) return '';
+  const named = tools.length > 0 ? `; it has rows from ${tools.slice(0, 12).map((t) => JSON.stringify(t)).join(', ')}` : '';
+  return `Note: the usage log has no rows from a tool named ${JSON.stringify(printable(tool))}${didYouMean(tool, tools)}${named}.\n`;
+}
+
 async function tailCommand(values: UsageOptions, dataDir: string, io: Output): Promise<number> {
   const lines = Number(values.lines ?? 10);
   if (!/^[0-9]{1,4}$/.test(values.lines ?? '10')) {
@@ -113,7 +123,7 @@ async function tailCommand(values: UsageOptions, dataDir: string, io: Output): P
     io.err(`Unknown format "${format}": use text or json\n`);
     return 2;
   }
-  const filter = { ...(values.route ? { route: values.route } : {}), ...(values.session ? { session: values.session } : {}) };
+  const filter = { ...(values.route ? { route: values.route } : {}), ...(values.session ? { session: values.session } : {}), ...(values.tool ? { tool: values.tool } : {}) };
   const stop = new AbortController();
   const end = () => stop.abort();
   process.once('SIGINT', end).once('SIGTERM', end);
@@ -122,7 +132,9 @@ async function tailCommand(values: UsageOptions, dataDir: string, io: Output): P
     const routes = createConfigStore(db).current()?.routes.map((r) => r.name);
     const note = values.route && routes ? unknownRouteNote(values.route, routes) : '';
     if (note) io.err(note);
-    await tail(createUsageLog(db, daysIn(systemTimeZone())), io, { lines, follow: values.follow === true, format, filter, stop: stop.signal });
+    const log = createUsageLog(db, daysIn(systemTimeZone()));
+    if (values.tool) io.err(unknownToolNote(values.tool, log.names(undefined).tools));
+    await tail(log, io, { lines, follow: values.follow === true, format, filter, stop: stop.signal });
   } finally {
     process.off('SIGINT', end).off('SIGTERM', end);
     db.close();

@@ -1,17 +1,18 @@
 /**
  * `switchyard usage summary`: what the last days cost and saved, per deployment (or route, provider,
- * client key), from the day rollups: a headless gateway's answer to the Usage page, read in the
+ * client key, tool), from the day rollups: a headless gateway's answer to the Usage page, read in the
  * time a few hundred rollup rows take however long the log is.
  */
 import { columns, usd } from '../cli-output';
+import { printable } from '../printable';
 import type { DayZone } from '../store/usage-log';
 import type { GroupBy, RollupPoint } from '../store/usage-types';
 
-export const SUMMARY_GROUPS = { deployment: 'deployment', route: 'route', provider: 'provider', key: 'clientKey' } as const satisfies Record<string, GroupBy>;
+export const SUMMARY_GROUPS = { deployment: 'deployment', route: 'route', provider: 'provider', key: 'clientKey', tool: 'tool' } as const satisfies Record<string, GroupBy>;
 export type SummaryGroup = keyof typeof SUMMARY_GROUPS;
 
 export interface SummaryLine {
-  /** The deployment (route, provider, key) that answered; null for requests none did. */
+  /** The deployment (route, provider, key, tool) that answered; null for requests none did. */
   name: string | null;
   requests: number;
   failed: number;
@@ -27,6 +28,8 @@ export interface Summary {
   since: number;
   days: number;
   by: SummaryGroup;
+  /** The one tool the summary is of, if it is of one. */
+  tool?: string;
   lines: SummaryLine[];
   total: SummaryLine;
 }
@@ -66,14 +69,14 @@ export function summarize(points: readonly RollupPoint[], meta: Omit<Summary, 'l
 /** The summary as a table for a terminal: one line per group, then the total. */
 export function summaryTable(summary: Summary, zone: string): string {
   // A request no deployment answered was refused or failed, as the Usage page's charts say it.
-  const nobody = summary.by === 'deployment' || summary.by === 'provider' ? 'none answered' : `no ${summary.by}`;
+  const nobody = summary.by === 'deployment' || summary.by === 'provider' ? 'none answered' : summary.by === 'tool' ? 'unnamed' : `no ${summary.by}`;
   const header = [summary.by, 'requests', 'failed', 'fell back', 'cached', 'tokens in', 'tokens out', 'cost', 'saved'];
   const cells = (l: SummaryLine) => [l.name ?? nobody, ...[l.requests, l.failed, l.fellBack, l.cached, l.inputTokens, l.outputTokens].map(count), usd(l.costUsd), usd(l.savedUsd)];
   const from = new Date(summary.since).toLocaleString('sv-SE', { timeZone: zone }).slice(0, 16);
-  const title = `Usage ${summary.days === 1 ? 'today' : `over the last ${summary.days} days`} (since ${from} ${zone}), by ${summary.by}:`;
+  const title = `Usage${summary.tool ? ` from ${printable(summary.tool)}` : ''} ${summary.days === 1 ? 'today' : `over the last ${summary.days} days`} (since ${from} ${zone}), by ${summary.by}:`;
   if (summary.lines.length === 0) return `${title}\nNo requests.\n`;
   // A request that named a deployment itself has no route, as one refused before routing has none.
-  const note = summary.by === 'route' && summary.lines.some((l) => l.name === null) ? 'no route: requests that named a deployment itself, and requests refused before routing\n' : '';
+  const note = !summary.lines.some((l) => l.name === null) ? '' : summary.by === 'route' ? 'no route: requests that named a deployment itself, and requests refused before routing\n' : summary.by === 'tool' ? 'unnamed: requests whose headers named no tool, and those counted before the log kept tools\n' : '';
   return `${title}\n${columns([header, ...summary.lines.map(cells), cells(summary.total)])}\n${note}`;
 }
 

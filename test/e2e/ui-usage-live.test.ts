@@ -126,4 +126,25 @@ describe('the usage filters', () => {
       expect((await rename('everyday', 'default')).status).toBe(200);
     }
   });
+
+  it('offer the tools the log has requests from, chart requests and cost by tool, and filter by one', async () => {
+    const { h, page } = dashboard;
+    const codex = { 'user-agent': 'codex_cli_rs/0.98.0 (Mac OS 15.1.0; arm64)', originator: 'codex_cli_rs' };
+    for (let i = 0; i < 2; i++) await h.openai.chat.completions.create({ model: 'default', messages: [{ role: 'user', content: `from codex ${i}` }] }, { headers: codex });
+    await dashboard.go('/usage');
+    const select = page.getByLabel('Tool', { exact: true });
+    // The earlier tests' requests came from the SDK and from curl.
+    await expect.poll(() => select.locator('option').allTextContents()).toEqual(['all', 'Codex', 'OpenAI SDK (JS)', 'curl']);
+    // Both tools in the charts' legends (recharts draws each as a list item).
+    for (const title of ['Requests by tool', 'Cost by tool']) {
+      const legend = page.locator('.card', { has: page.getByText(title, { exact: true }) }).locator('.recharts-legend-item-text');
+      await expect.poll(() => legend.allTextContents()).toEqual(expect.arrayContaining(['Codex', 'OpenAI SDK (JS)']));
+    }
+    await select.selectOption('Codex');
+    const from = () => page.getByTestId('usage-table').locator('td[data-label="From"]').allTextContents();
+    await expect.poll(from).toEqual(['Codex', 'Codex']);
+    // The charts are of Codex alone too.
+    const legend = page.locator('.card', { has: page.getByText('Requests by tool', { exact: true }) }).locator('.recharts-legend-item-text');
+    await expect.poll(() => legend.allTextContents()).toEqual(['Codex']);
+  });
 });

@@ -17,8 +17,8 @@ describe('usage names', () => {
       await own.openai.chat.completions.create({ model: 'everyday', messages: [{ role: 'user', content: 'x' }] });
       const since = Date.now() - 3_600_000;
       // A request that named a deployment went by no route.
-      expect(await own.admin(`/admin/api/usage/names?since=${since}`).then((r) => r.json())).toEqual({ routes: ['default', 'everyday'], deployments: ['llama', 'mini'], providers: ['cloud', 'local'], clientKeys: ['anonymous'] });
-      expect(await own.admin(`/admin/api/usage/names?since=${Date.now() + 7_200_000}`).then((r) => r.json())).toEqual({ routes: [], deployments: [], providers: [], clientKeys: [] });
+      expect(await own.admin(`/admin/api/usage/names?since=${since}`).then((r) => r.json())).toEqual({ routes: ['default', 'everyday'], deployments: ['llama', 'mini'], providers: ['cloud', 'local'], clientKeys: ['anonymous'], tools: ['OpenAI SDK (JS)'] });
+      expect(await own.admin(`/admin/api/usage/names?since=${Date.now() + 7_200_000}`).then((r) => r.json())).toEqual({ routes: [], deployments: [], providers: [], clientKeys: [], tools: [] });
       // The log's rows of the old name are read by it.
       expect((await own.admin(`/admin/api/usage?route=default&since=${since}`).then((r) => r.json())).rows).toHaveLength(1);
       for (const query of ['since=not-a-time', 'route=default']) expect((await own.admin(`/admin/api/usage/names?${query}`)).status).toBe(400);

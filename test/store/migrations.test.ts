@@ -14,7 +14,7 @@ import { tempDir } from '../support/harness';
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'store');
 
 /** Migrations as they shipped: a user's data dir has run them, so their text must never change. */
-const SHIPPED = ['b1b88e24b66192d5', '65c0a389efba4c71', '05ca06fb1592469c', '391e89f94f6c57bd', '0075d0f4aa781051', '9e4d302227ce9b10', '6ec5873754ed596d', 'b4e852e44f52fc0c', 'a2d3c60ae0e53abe', '516e8b428f324230', 'aec0705d22c50708', '1699c631420dda2a', '236b783d0fee3d13', 'b69869e7da9ce0e7', 'f24695f9be850d43', '8c78e8dd9ecf45c0', 'a27eadd78b47282a'];
+const SHIPPED = ['b1b88e24b66192d5', '65c0a389efba4c71', '05ca06fb1592469c', '391e89f94f6c57bd', '0075d0f4aa781051', '9e4d302227ce9b10', '6ec5873754ed596d', 'b4e852e44f52fc0c', 'a2d3c60ae0e53abe', '516e8b428f324230', 'aec0705d22c50708', '1699c631420dda2a', '236b783d0fee3d13', 'b69869e7da9ce0e7', 'f24695f9be850d43', '8c78e8dd9ecf45c0', 'a27eadd78b47282a', 'ff02f3beb8c3d641', '532195f31330a005', 'ab56fc2f4170683e', 'c10cd1ea4bc19234', '60a3af174a69a9a6', '12c3d0bd994c426d', 'f8d5623191efbcb3', '093a94a86da73cca'];
 
 const dirs: { remove(): void }[] = [];
 const dbs: Db[] = [];
@@ -99,6 +99,8 @@ describe('schema migrations', () => {
     const log = createUsageLog(db);
     expect(log.list({}, { limit: 10 }).rows.map((r) => r.id)).toEqual(['req_v5_2', 'req_v5_1', 'req_v5_0']);
     expect(log.rollups({}, 'day', 'none')[0]).toMatchObject({ requests: 3, inputTokens: 30, outputTokens: 15 });
+    // Rolled up before the log kept tools: under none.
+    expect(log.rollups({}, 'day', 'tool')).toEqual([expect.objectContaining({ group: '', requests: 3, inputTokens: 30 })]);
     expect(createClientKeyStore(db).list().map((k) => k.name)).toEqual(['editor']);
   });
 });

@@ -22,6 +22,8 @@ const FILTERS: [string, UsageFilter][] = [
   ['a deployment', { deployment: 'llama' }],
   ['a client key', { clientKey: 'editor' }],
   ['a session', { session: 'claude-1' }],
+  ['a tool', { tool: 'Codex' }],
+  ['a tool and a route', { tool: 'Codex', route: 'coder' }],
   ['a route and a key', { route: 'embed', clientKey: 'editor' }],
   ['everything', {}],
 ];
@@ -37,7 +39,8 @@ describe('usage filters', () => {
         // The failed and cached rows through their own few index entries, whatever else is asked.
         if (filter.status === 'error') expect(plan[0]).toContain('usage_failed_at');
         if (filter.cached) expect(plan[0]).toContain('usage_cached_at');
-        if (filter.route && !filter.status && !filter.cached) expect(plan[0]).toMatch(/usage_(route|client_key)_at/);
+        if (filter.route && !filter.status && !filter.cached && !filter.tool) expect(plan[0]).toMatch(/usage_(route|client_key)_at/);
+        if (filter.tool) expect(plan[0]).toMatch(/usage_(tool|route)_at/);
       }
     });
   }

@@ -164,7 +164,7 @@ function filterFrom(query: UsageQuery): UsageFilter {
   };
   time('since');
   time('until');
-  for (const key of ['route', 'deployment', 'provider', 'clientKey', 'session'] as const) if (query[key]) filter[key] = query[key];
+  for (const key of ['route', 'deployment', 'provider', 'clientKey', 'session', 'tool'] as const) if (query[key]) filter[key] = query[key];
   if (query.status === 'ok' || query.status === 'error') filter.status = query.status;
   else if (query.status && /^\d{3}$/.test(query.status)) filter.status = Number(query.status);
   if (query.cached === 'true' || query.cached === 'false') filter.cached = query.cached === 'true';

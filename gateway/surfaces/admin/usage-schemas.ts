@@ -2,6 +2,7 @@
 import Type from 'typebox';
 import { Name, NullableNumber, NullableString, Strict } from './schema-parts';
 import { digitsPattern, STATUS_PATTERN } from '../../config/patterns';
+import { MAX_TOOL_CHARS } from '../../http/client-tool';
 
 export const UsageAttemptSchema = Type.Object({
   deployment: Type.String(),
@@ -54,12 +55,14 @@ export const UsageQuerySchema = Type.Object(
     clientKey: Type.Optional(Name),
     /** Rows only: the rollups keep no sessions. */
     session: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    /** The tool that sent the requests, as the rows name it ("Claude Code", "Codex"). */
+    tool: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_TOOL_CHARS })),
     status: Type.Optional(Type.String({ pattern: STATUS_PATTERN })),
     cached: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
     limit: Type.Optional(Type.String({ pattern: digitsPattern(4) })),
     before: Type.Optional(Type.String({ maxLength: 128 })),
     granularity: Type.Optional(Type.Union([Type.Literal('minute'), Type.Literal('hour'), Type.Literal('day')])),
-    groupBy: Type.Optional(Type.Union(['none', 'deployment', 'provider', 'route', 'clientKey'].map((g) => Type.Literal(g)))),
+    groupBy: Type.Optional(Type.Union(['none', 'deployment', 'provider', 'route', 'clientKey', 'tool'].map((g) => Type.Literal(g)))),
     format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('json')])),
   },
   Strict,
@@ -138,7 +141,7 @@ export const RollupPointSchema = Type.Object({
  */
 /** `GET /usage/names?since=`: what the log has rows of, configured now or not. */
 export const UsageNamesQuerySchema = Type.Object({ since: Type.Optional(Time) }, Strict);
-export const UsageNamesSchema = Type.Object({ routes: Type.Array(Type.String()), deployments: Type.Array(Type.String()), providers: Type.Array(Type.String()), clientKeys: Type.Array(Type.String()) });
+export const UsageNamesSchema = Type.Object({ routes: Type.Array(Type.String()), deployments: Type.Array(Type.String()), providers: Type.Array(Type.String()), clientKeys: Type.Array(Type.String()), tools: Type.Array(Type.String()) });
 export const RollupsSchema = Type.Object({ points: Type.Array(RollupPointSchema), buckets: Type.Array(Type.Number()), timeZone: Type.String() });
 export const OverviewSchema = Type.Object({
   since: Type.String(),

@@ -1,18 +1,16 @@
-/** Usage: filters, charts per day (requests and cost by provider, fallbacks, cost vs would-have-cost), sessions, a paged table and CSV export. */
+/** Usage: filters, charts per day (requests and tokens by provider, requests and cost by tool, fallbacks, cost vs would-have-cost), sessions, a paged table and CSV export. */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { ChartBox } from '../../ui/chart-box';
-import { configQueries } from '../../api/queries/config';
-import { keyQueries } from '../../api/queries/keys';
 import { usageQueries, type UsageParams } from '../../api/queries/usage';
 import type { RollupPoint } from '../../api/types';
 import { DecisionList } from '../routing/decision-view';
 import { SessionKept, SessionsCard, SessionTotals } from './sessions-card';
 import { KeptBodies } from './kept-bodies';
-import { Badge, Card, duration, Empty, ErrorNote, Field, Loading, Moment, money } from '../../ui/parts';
-
-const RANGES: Record<string, number> = { '24 hours': 1, '7 days': 7, '30 days': 30, '90 days': 90 };
+import { Filters } from './usage-filters';
+import { Badge, Card, duration, Empty, ErrorNote, Loading, Moment, money } from '../../ui/parts';
+import { RANGES } from './usage-filters';
 const COLORS = ['#2f6feb', '#d4731a', '#1a7f37', '#8250df', '#cf222e'];
 
 export function UsagePage() {
@@ -59,45 +57,6 @@ export function UsagePage() {
   );
 }
 
-/**
- * The filters: each name the config has now, then those only the log has in the range (a route
- * renamed or a deployment deleted since), so last month's requests of either can still be picked.
- */
-function Filters({ range, since, setRange, filters, setFilter }: { range: string; since: string; setRange: (r: string) => void; filters: UsageParams; setFilter: (k: keyof UsageParams, v: string) => void }) {
-  const routes = useQuery(configQueries.routes());
-  const deployments = useQuery(configQueries.deployments());
-  const providers = useQuery(configQueries.providers());
-  const keys = useQuery(keyQueries.all());
-  const logged = useQuery(usageQueries.names(since)).data;
-  const select = (key: keyof UsageParams, label: string, configured: string[], inLog: string[] = []) => {
-    const gone = inLog.filter((name) => !configured.includes(name));
-    return (
-      <Field label={label}>
-        <select value={filters[key] ?? ''} onChange={(e) => setFilter(key, e.target.value)} aria-label={label}>
-          <option value="">all</option>
-          {configured.map((o) => <option key={o} value={o}>{o}</option>)}
-          {gone.map((o) => <option key={o} value={o}>{`${o} (not in the config now)`}</option>)}
-        </select>
-      </Field>
-    );
-  };
-  return (
-    <div className="card" style={{ marginBottom: 16 }}>
-      <div className="form-grid">
-        <Field label="Time range">
-          <select value={range} onChange={(e) => setRange(e.target.value)} aria-label="Time range">{Object.keys(RANGES).map((r) => <option key={r}>{r}</option>)}</select>
-        </Field>
-        {select('route', 'Route', routes.data?.map((r) => r.name) ?? [], logged?.routes)}
-        {select('deployment', 'Deployment', deployments.data?.map((d) => d.name) ?? [], logged?.deployments)}
-        {select('provider', 'Provider', providers.data?.map((p) => p.name) ?? [], logged?.providers)}
-        {select('clientKey', 'Client key', ['anonymous', 'playground', ...(keys.data?.map((k) => k.name) ?? [])], logged?.clientKeys)}
-        {select('status', 'Status', ['ok', 'error'])}
-        {select('cached', 'Cached', ['true', 'false'])}
-      </div>
-    </div>
-  );
-}
-
 /** A bucket as the gateway counts it: a day starts at midnight in its zone, which may not be this browser's. */
 const bucketLabel = (bucket: number, granularity: 'hour' | 'day', timeZone: string) =>
   granularity === 'day' ? new Date(bucket).toLocaleDateString([], { month: 'short', day: 'numeric', timeZone }) : new Date(bucket).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', timeZone });
@@ -111,12 +70,12 @@ function rowsFor<Row>(buckets: number[], empty: (bucket: number) => Row): Map<nu
 const costTicks = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumSignificantDigits: 2 });
 const costTick = (v: number) => (v === 0 ? '$0' : costTicks.format(v));
 
-function byBucket(points: RollupPoint[], buckets: number[], granularity: 'hour' | 'day', timeZone: string, value: (p: RollupPoint) => number) {
+function byBucket(points: RollupPoint[], buckets: number[], granularity: 'hour' | 'day', timeZone: string, value: (p: RollupPoint) => number, unnamed = 'none answered') {
   const days = rowsFor<Record<string, number | string>>(buckets, (bucket) => ({ day: bucketLabel(bucket, granularity, timeZone) }));
   const groups = new Set<string>();
   for (const p of points) {
-    // '' is the requests no provider answered (refused, unknown model, every attempt failed): they count, under a name.
-    const group = p.group === null ? 'all' : p.group || 'none answered';
+    // '' is the requests no provider answered (refused, unknown model, every attempt failed), or that named no tool: they count, under a name.
+    const group = p.group === null ? 'all' : p.group || unnamed;
     groups.add(group);
     const row = days.get(p.bucket) as Record<string, number | string>;
     row[group] = ((row[group] as number | undefined) ?? 0) + value(p);
@@ -127,12 +86,16 @@ function byBucket(points: RollupPoint[], buckets: number[], granularity: 'hour' 
 function Charts({ params, days }: { params: UsageParams; days: number }) {
   const granularity = days <= 1 ? 'hour' : 'day';
   const byProvider = useQuery({ ...usageQueries.rollups({ ...params, granularity, groupBy: 'provider' }), placeholderData: keepPreviousData });
-  if (byProvider.isPending) return <Loading what="charts" />;
-  if (byProvider.isError) return <ErrorNote error={byProvider.error} />;
+  const byTool = useQuery({ ...usageQueries.rollups({ ...params, granularity, groupBy: 'tool' }), placeholderData: keepPreviousData });
+  if (byProvider.isPending || byTool.isPending) return <Loading what="charts" />;
+  if (byProvider.isError || byTool.isError) return <ErrorNote error={byProvider.error ?? byTool.error} />;
   const { points, buckets, timeZone } = byProvider.data;
   if (points.length === 0) return <Empty>No requests in this range yet. Send one from the Playground or point a tool at the base URL.</Empty>;
   const requests = byBucket(points, buckets, granularity, timeZone, (p) => p.requests);
   const tokens = byBucket(points, buckets, granularity, timeZone, (p) => p.inputTokens + p.outputTokens);
+  // Requests counted before the log kept tools, and those whose headers named none, are "unnamed".
+  const toolRequests = byBucket(byTool.data.points, buckets, granularity, timeZone, (p) => p.requests, 'unnamed');
+  const toolCost = byBucket(byTool.data.points, buckets, granularity, timeZone, (p) => p.cost, 'unnamed');
   const money = rowsFor(buckets, (bucket) => ({ day: bucketLabel(bucket, granularity, timeZone), cost: 0, wouldCost: 0, fallbacks: 0, errors: 0 }));
   for (const p of points) {
     const row = money.get(p.bucket) as { cost: number; wouldCost: number; fallbacks: number; errors: number };
@@ -144,14 +107,14 @@ function Charts({ params, days }: { params: UsageParams; days: number }) {
   const moneyData = [...money.values()];
   // The gateway's days (its budgets' and the Overview's "today") may not be this browser's, on a server elsewhere.
   const here = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  const stacked = (title: string, chart: { data: Record<string, number | string>[]; groups: string[] }) => (
+  const stacked = (title: string, chart: { data: Record<string, number | string>[]; groups: string[] }, usd = false) => (
     <Card title={title}>
       <ChartBox>
         <BarChart data={chart.data}>
           <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
           <XAxis dataKey="day" stroke="var(--muted)" fontSize={11} />
-          <YAxis stroke="var(--muted)" fontSize={11} />
-          <Tooltip />
+          {usd ? <YAxis stroke="var(--muted)" fontSize={11} width={70} tickFormatter={costTick} /> : <YAxis stroke="var(--muted)" fontSize={11} />}
+          {usd ? <Tooltip formatter={(v) => `$${Number(v).toPrecision(3)}`} /> : <Tooltip />}
           <Legend />
           {chart.groups.map((g, i) => <Bar key={g} dataKey={g} stackId="a" fill={COLORS[i % COLORS.length]} isAnimationActive={false} />)}
         </BarChart>
@@ -164,6 +127,8 @@ function Charts({ params, days }: { params: UsageParams; days: number }) {
       <div className="grid cols-2">
         {stacked('Requests by provider', requests)}
         {stacked('Tokens by provider', tokens)}
+        {stacked('Requests by tool', toolRequests)}
+        {stacked('Cost by tool', toolCost, true)}
         <Card title="Cost vs what it would have cost">
           <ChartBox>
             <LineChart data={moneyData}>
