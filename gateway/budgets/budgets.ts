@@ -11,14 +11,14 @@
  * `refuse` budget answers 429 until its period ends.
  */
 import type { BudgetConfig, Config, DeploymentConfig, ProviderConfig } from '../config/schema';
-import type { BudgetVerdict } from '../routing/state';
+import type { BudgetedRequest, BudgetVerdict } from '../routing/state';
 import type { UsageRow } from '../store/usage-types';
 import { cost, priceOf } from '../usage/pricing';
 import type { NameSpan, RenamedKind } from '../store/scope-names';
 import { periodAt, type Period } from './periods';
 
 /** What one scope has cost since an instant, from the rollups. */
-export type SpentSince = (since: number, scope: { route?: string; clientKey?: string; provider?: string }) => number;
+export type SpentSince = (since: number, scope: { route?: string; clientKey?: string; provider?: string; tool?: string }) => number;
 
 export interface BudgetStatus {
   name: string;
@@ -39,7 +39,7 @@ export interface BudgetStatus {
 }
 
 export interface Budgets {
-  verdict(request: { route: string; clientKey: string | undefined }): BudgetVerdict | undefined;
+  verdict(request: BudgetedRequest): BudgetVerdict | undefined;
   /** Adds a written row's cost to the budgets it counts for. */
   record(row: UsageRow): void;
   status(): BudgetStatus[];
@@ -74,7 +74,8 @@ export function createBudgets(deps: { config: () => Config; defaultTimeZone: () 
   /** What the budget's scope spent since the period began: a route or provider under each name it had in it (usage rows keep theirs). */
   const spentIn = (b: BudgetConfig, period: Period): number => {
     const scope = b.scope;
-    if (scope === 'global' || 'clientKey' in scope) return deps.spentSince(period.start, scope === 'global' ? {} : scope);
+    // Keys and tools are never renamed: the rows of one name are all of its spend.
+    if (scope === 'global' || 'clientKey' in scope || 'tool' in scope) return deps.spentSince(period.start, scope === 'global' ? {} : scope);
     const [kind, name]: [RenamedKind, string] = 'route' in scope ? ['route', scope.route] : ['provider', scope.provider];
     const spans = deps.names?.(kind, name, period.start) ?? [{ name, from: period.start, until: undefined }];
     const spent = (spanName: string, since: number) => deps.spentSince(since, { [kind]: spanName });
@@ -114,11 +115,12 @@ export function createBudgets(deps: { config: () => Config; defaultTimeZone: () 
     }
     return tracked;
   };
-  const counts = (t: Tracked, row: { route: string | null; clientKey: string; provider: string | null }) => {
+  const counts = (t: Tracked, row: { route: string | null; clientKey: string; provider: string | null; tool: string | null }) => {
     const scope = t.config.scope;
     if (scope === 'global') return true;
     if ('route' in scope) return scope.route === row.route;
     if ('clientKey' in scope) return scope.clientKey === row.clientKey;
+    if ('tool' in scope) return scope.tool === row.tool;
     return scope.provider === row.provider;
   };
   const exceeded = (t: Tracked) => t.spent >= t.config.limitUsd;
@@ -149,7 +151,7 @@ export function createBudgets(deps: { config: () => Config; defaultTimeZone: () 
     verdict(request) {
       if (!deps.config().budgets?.length) return undefined;
       const all = current();
-      const key = `${request.route}\u0000${request.clientKey ?? ''}`;
+      const key = `${request.route}\u0000${request.clientKey ?? ''}\u0000${request.tool ?? ''}`;
       if (verdicts.has(key)) return verdicts.get(key);
       if (verdicts.size >= 1_000) verdicts.clear();
       const applied: BudgetVerdict['applied'] = [];
@@ -163,7 +165,7 @@ export function createBudgets(deps: { config: () => Config; defaultTimeZone: () 
       for (const t of all) {
         const scope = t.config.scope;
         const provider = typeof scope === 'object' && 'provider' in scope ? scope.provider : undefined;
-        if (provider === undefined && !counts(t, { route: request.route, clientKey: request.clientKey ?? 'anonymous', provider: null })) continue;
+        if (provider === undefined && !counts(t, { route: request.route, clientKey: request.clientKey ?? 'anonymous', provider: null, tool: request.tool ?? null })) continue;
         if (provider === undefined) {
           applied.push({ name: t.config.name, remainingUsd: t.config.limitUsd - t.spent });
           own.push(t);
@@ -218,6 +220,6 @@ export function createBudgets(deps: { config: () => Config; defaultTimeZone: () 
 
 /** A budget's status as the APIs and the CLI show it: its scope in one word, its instants in ISO 8601. */
 export function budgetView(b: BudgetStatus) {
-  const scope = b.scope === 'global' ? 'global' : 'route' in b.scope ? `route:${b.scope.route}` : 'clientKey' in b.scope ? `clientKey:${b.scope.clientKey}` : `provider:${b.scope.provider}`;
+  const scope = b.scope === 'global' ? 'global' : 'route' in b.scope ? `route:${b.scope.route}` : 'clientKey' in b.scope ? `clientKey:${b.scope.clientKey}` : 'tool' in b.scope ? `tool:${b.scope.tool}` : `provider:${b.scope.provider}`;
   return { ...b, scope, periodStart: new Date(b.periodStart).toISOString(), resetsAt: new Date(b.resetsAt).toISOString() };
 }

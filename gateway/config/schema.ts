@@ -9,6 +9,7 @@ import { FAILURE_CLASSES } from '../errors';
 import { BreakerSchema, NonNegativeMs, PositiveMs, RetrySchema, TimeoutsSchema } from './resilience-schema';
 import { SettingsSchema } from './settings-schema';
 import { HHMM_PATTERN, KEY_REFERENCE_PATTERN, NAME_PATTERN } from './patterns';
+import { MAX_TOOL_CHARS } from '../http/client-tool';
 
 export { SettingsSchema };
 
@@ -159,6 +160,8 @@ export const RuleSchema = Type.Object(
         thinking: Type.Optional(Type.Boolean()),
         /** The request's client key has this name. */
         clientKey: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+        /** The tool that sent it, as its headers name it ("Codex"; the usage log's names). */
+        tool: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_TOOL_CHARS })),
       },
       { additionalProperties: false, minProperties: 1 },
     ),
@@ -171,12 +174,13 @@ export const RuleSchema = Type.Object(
 export const BudgetSchema = Type.Object(
   {
     name: Name,
-    /** What is counted: all traffic, one route's, one client key's, or one provider's. */
+    /** What is counted: all traffic, one route's, one client key's, one provider's, or one tool's (as its headers name it: "Claude Code"). */
     scope: Type.Union([
       Type.Literal('global'),
       Type.Object({ route: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
       Type.Object({ clientKey: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
       Type.Object({ provider: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+      Type.Object({ tool: Type.String({ minLength: 1, maxLength: MAX_TOOL_CHARS }) }, { additionalProperties: false }),
     ]),
     period: Type.Union([Type.Literal('day'), Type.Literal('week'), Type.Literal('month')]),
     limitUsd: Type.Number({ minimum: 0, maximum: 10_000_000 }),

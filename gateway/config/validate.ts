@@ -14,6 +14,7 @@ import { valueOfCopiedLine } from './copied-line';
 import { endpointPasted as pasted } from './endpoint-paste';
 import { describeSchemaErrors, quote, schemaErrorsOf, type ConfigIssue } from './schema-errors';
 import { isKeyReference } from './patterns';
+import { TOOL } from '../http/client-tool';
 
 /** Headers that carry a key: one written in the config as plain text is said (the rest may hold anything). */
 export const CREDENTIAL_HEADER = /^(authorization|proxy-authorization|api-key|x-api-key|cf-access-client-secret)$/i;
@@ -180,6 +181,8 @@ function meaningIssues(config: Config): { errors: ConfigIssue[]; warnings: Confi
       if (!target) errors.push({ path: `${at}.rules[${j}].use`, message: noneNamed('route', rule.use, routeNames) });
       else if (target.name === route.name) errors.push({ path: `${at}.rules[${j}].use`, message: 'a rule cannot send a route to itself' });
       else if (target.deployments.some((d) => deploymentTypes.get(d) !== [...types][0])) errors.push({ path: `${at}.rules[${j}].use`, message: `route ${quote(rule.use)} serves another type of request` });
+      const unknown = rule.when.tool === undefined ? undefined : unknownTool(rule.when.tool);
+      if (unknown) warnings.push({ path: `${at}.rules[${j}].when.tool`, message: unknown });
     });
   });
 
@@ -200,6 +203,8 @@ function meaningIssues(config: Config): { errors: ConfigIssue[]; warnings: Confi
     const scope = budget.scope;
     if (typeof scope === 'object' && 'route' in scope && !routeNames.has(scope.route)) errors.push({ path: `${at}.scope.route`, message: noneNamed('route', scope.route, routeNames) });
     if (typeof scope === 'object' && 'provider' in scope && !providerNames.has(scope.provider)) errors.push({ path: `${at}.scope.provider`, message: noneNamed('provider', scope.provider, providerNames) });
+    const unknown = typeof scope === 'object' && 'tool' in scope ? unknownTool(scope.tool) : undefined;
+    if (unknown) warnings.push({ path: `${at}.scope.tool`, message: unknown });
   });
 
   errors.push(...originIssues(config.settings?.allowedOrigins));
@@ -249,4 +254,12 @@ function uniqueNames(items: { name: string }[], list: string, errors: ConfigIssu
 function schemaIssues(input: unknown): ConfigIssue[] {
   checkShape ??= Compile(ConfigSchema);
   return checkShape.Check(input) ? [] : describeSchemaErrors(schemaErrorsOf(checkShape, input), input);
+}
+
+const KNOWN_TOOLS: readonly string[] = Object.values(TOOL);
+
+/** Any program may be a tool (curl, a script's User-Agent), so a name not known is no error; but it may be a typo. */
+function unknownTool(tool: string): string | undefined {
+  if (KNOWN_TOOLS.includes(tool)) return undefined;
+  return `${quote(tool)} is not a tool the gateway knows by name${didYouMean(tool, KNOWN_TOOLS)}: it applies only to requests whose headers name their tool so (the usage log's Tool column shows the names)`;
 }

@@ -1,4 +1,4 @@
-/** What every model endpoint hands the router from its HTTP request: abort signal, preference, cache directive, traits, client key, session. */
+/** What every model endpoint hands the router from its HTTP request: abort signal, preference, cache directive, traits, client key, tool, session. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ModelType } from '../routing/plan';
 import type { RouteRequest } from '../routing/router';
@@ -7,6 +7,7 @@ import { traitsOf } from './traits';
 import { playgroundRun } from '../playground-run';
 import { viaOf } from './loop-guard';
 import { sessionOf } from './session';
+import { toolOf } from './client-tool';
 
 export function routeRequest(request: FastifyRequest, reply: FastifyReply, what: { model: string; type: ModelType; api: string }): RouteRequest {
   const prefer = request.headers['x-switchyard-prefer'];
@@ -22,6 +23,7 @@ export function routeRequest(request: FastifyRequest, reply: FastifyReply, what:
     simulateFailures: playground?.simulateFailures,
     traits: traitsOf(request.body, request.headers['content-length']),
     clientKey: request.clientKey?.name,
+    tool: (request.usage ? request.usage.tool : toolOf(request.headers)) ?? undefined,
     // Read once, when the usage row is told the body; a request without a row (count_tokens) reads it here.
     session: request.usage ? (request.usage.session ?? undefined) : sessionOf(request),
     via: viaOf(request),

@@ -9,7 +9,7 @@ import { modelMeant } from '../models/listed';
 import type { ListedLimits } from '../providers/types';
 import type { Catalog } from './catalog';
 import { createSessionMemory, type SessionMemory } from './sessions';
-import type { BudgetVerdict, DeploymentFacts, RoutingState } from './state';
+import type { BudgetedRequest, BudgetVerdict, DeploymentFacts, RoutingState } from './state';
 
 export interface LiveSources {
   catalog: () => Catalog;
@@ -27,7 +27,7 @@ export interface LiveSources {
   /** Loads a deployment's model in the background. */
   warm?(deployment: DeploymentConfig): void;
   latencyMs(deployment: string): number | undefined;
-  budgets?(request: { route: string; clientKey: string | undefined }): BudgetVerdict | undefined;
+  budgets?(request: BudgetedRequest): BudgetVerdict | undefined;
   /** The gateway's clock (tests move it). */
   now?: () => number;
 }

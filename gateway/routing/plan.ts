@@ -30,6 +30,8 @@ export interface PlanRequest {
   traits?: RequestTraits | undefined;
   /** The name of the request's client key, for rules and budgets. */
   clientKey?: string | undefined;
+  /** The tool that sent it, as its headers name it, for rules and budgets. */
+  tool?: string | undefined;
   /** The conversation the request belongs to (its client's session id), for routes that keep sessions. */
   session?: string | undefined;
   random?: () => number;
@@ -97,7 +99,7 @@ export function plan(catalog: Catalog, state: RoutingState, request: PlanRequest
   let route = resolved.route;
   let rule: string | undefined;
   if (route.rules && traits) {
-    const index = route.rules.findIndex((r) => ruleMatches(r.when, traits, request.clientKey));
+    const index = route.rules.findIndex((r) => ruleMatches(r.when, traits, request));
     const chosen = index >= 0 ? route.rules[index] : undefined;
     const target = chosen ? catalog.routes.get(chosen.use) : undefined;
     if (chosen && target) {
@@ -130,7 +132,7 @@ export function plan(catalog: Catalog, state: RoutingState, request: PlanRequest
   const notLoaded = members.filter((d) => d.coldStart === 'fallback' && state.inMemory?.(d) === false);
   const cold = notLoaded.length < members.length ? notLoaded : [];
   if (cold.length > 0) members = [...members.filter((d) => !cold.includes(d)), ...cold];
-  const budget = state.budgets({ route: route.name, clientKey: request.clientKey });
+  const budget = state.budgets({ route: route.name, clientKey: request.clientKey, tool: request.tool });
   // Before a budget is spent, what is in flight only moves paid deployments back: it may steer, not refuse.
   const deferred = budget?.heldPaid.size ? members.filter((d) => spends(budget.heldPaid, d) && isPaid(d, catalog.providers.get(d.provider)?.config)) : [];
   if (deferred.length > 0) members = [...members.filter((d) => !deferred.includes(d)), ...deferred];
@@ -164,11 +166,12 @@ function spends(providers: ReadonlySet<string>, deployment: DeploymentConfig): b
   return providers.has('*') || providers.has(deployment.provider);
 }
 
-function ruleMatches(when: NonNullable<RouteConfig['rules']>[number]['when'], traits: RequestTraits, clientKey: string | undefined): boolean {
+function ruleMatches(when: NonNullable<RouteConfig['rules']>[number]['when'], traits: RequestTraits, request: PlanRequest): boolean {
   if (when.hasImages !== undefined && when.hasImages !== traits.images) return false;
   if (when.hasTools !== undefined && when.hasTools !== traits.tools) return false;
   if (when.thinking !== undefined && when.thinking !== traits.thinking) return false;
-  if (when.clientKey !== undefined && when.clientKey !== clientKey) return false;
+  if (when.clientKey !== undefined && when.clientKey !== request.clientKey) return false;
+  if (when.tool !== undefined && when.tool !== request.tool) return false;
   // A body smaller in bytes than the threshold cannot hold that many tokens: no estimate needed.
   if (when.minPromptTokens !== undefined && (traits.bodyBytes < when.minPromptTokens || traits.promptTokens() < when.minPromptTokens)) return false;
   return true;

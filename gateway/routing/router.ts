@@ -35,6 +35,8 @@ export interface RouteRequest {
   traits?: RequestTraits | undefined;
   /** The name of the request's client key, for rules and budgets. */
   clientKey?: string | undefined;
+  /** The tool that sent it, as its headers name it, for rules and budgets. */
+  tool?: string | undefined;
   /** The conversation the request belongs to, as its client names it, for routes that keep sessions. */
   session?: string | undefined;
   /**
@@ -96,6 +98,7 @@ export function createRouter(deps: RouterDeps): Router {
         localOnly: deps.localOnly?.() ?? false,
         traits: request.traits,
         clientKey: request.clientKey,
+        tool: request.tool,
         session: request.session,
         random,
       });

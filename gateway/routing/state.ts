@@ -22,6 +22,14 @@ export interface DeploymentFacts {
   version?: string | undefined;
 }
 
+/** What the budgets are told of a request before it is routed: its route, client key and tool. */
+export interface BudgetedRequest {
+  route: string;
+  clientKey: string | undefined;
+  /** As its headers name it (http/client-tool.ts). */
+  tool?: string | undefined;
+}
+
 /** The budgets that apply to one request, and what they allow. */
 export interface BudgetVerdict {
   /** Budget names that apply, with what remains of each (USD), for the `x-switchyard-budget` header. */
@@ -55,7 +63,7 @@ export interface RoutingState {
   runsRemotely(deployment: DeploymentConfig): boolean;
   /** The deployment's median time to an answer over recent live traffic, once it has enough samples. */
   latencyMs(deployment: string): number | undefined;
-  budgets(request: { route: string; clientKey: string | undefined }): BudgetVerdict | undefined;
+  budgets(request: BudgetedRequest): BudgetVerdict | undefined;
   /** A deployment as a request was answered on it (its options as sent): what its model runs with now. */
   ran?(deployment: DeploymentConfig): void;
   /** Whether an Ollama has the deployment's model in memory now; undefined when nothing fresh says (or not an Ollama). */

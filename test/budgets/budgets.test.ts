@@ -48,6 +48,23 @@ describe('budgets', () => {
     expect(budgets.verdict({ route: 'default', clientKey: 'editor' })).toBeUndefined();
   });
 
+  it("count a tool's budget from its own rows and requests only, as their headers name the tool", () => {
+    const now = Date.parse('2026-11-04T12:00:00Z');
+    const config = { version: 1, providers: [], deployments: [], routes: [], budgets: [{ name: 'agent', scope: { tool: 'Claude Code' }, period: 'day', limitUsd: 1, onExceeded: 'refuse' }] } as unknown as Config;
+    const asked: unknown[] = [];
+    const budgets = createBudgets({ config: () => config, defaultTimeZone: () => 'UTC', now: () => now, spentSince: (_since, scope) => (asked.push(scope), 0.25) });
+    expect(budgets.verdict({ route: 'default', clientKey: undefined, tool: 'Claude Code' })).toMatchObject({ applied: [{ name: 'agent', remainingUsd: 0.75 }] });
+    expect(asked).toEqual([{ tool: 'Claude Code' }]);
+    budgets.record(row(now, 5, { tool: 'Codex' }));
+    budgets.record(row(now, 5, { tool: null }));
+    expect(budgets.status()[0]?.spentUsd).toBe(0.25);
+    budgets.record(row(now, 0.75, { tool: 'Claude Code' }));
+    expect(budgets.verdict({ route: 'default', clientKey: undefined, tool: 'Claude Code' })?.refuse).toEqual({ name: 'agent', resetsAt: Date.parse('2026-11-05T00:00:00Z') });
+    // Another tool's, or a request naming none, is not this budget's.
+    expect(budgets.verdict({ route: 'default', clientKey: undefined, tool: 'Codex' })).toBeUndefined();
+    expect(budgets.verdict({ route: 'default', clientKey: undefined })).toBeUndefined();
+  });
+
   it('hold what a paid attempt in flight may cost, on its own budgets and its provider\'s, until released once, and send paid deployments last while that would spend one', () => {
     let now = Date.parse('2026-11-04T12:00:00Z');
     const config = {

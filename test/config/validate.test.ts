@@ -156,6 +156,25 @@ describe('validateConfig', () => {
     expect(result.warnings).toEqual([{ path: 'routes[0].deployments', message: 'route "default" has a single deployment, so fallback cannot help it' }]);
   });
 
+  it("warns, but accepts, a budget or rule of a tool the gateway does not know by name, and takes one it does", () => {
+    const budgeted = (tool: string) => {
+      const config = example() as ReturnType<typeof example> & { budgets?: unknown[] };
+      config.budgets = [{ name: 'agent', scope: { tool }, period: 'day', limitUsd: 5 }];
+      return validateConfig(config);
+    };
+    expect(budgeted('Claude Code')).toMatchObject({ ok: true, warnings: [] });
+    expect(budgeted('curl')).toMatchObject({ ok: true, warnings: [{ path: 'budgets[0].scope.tool', message: expect.stringMatching(/^"curl" is not a tool the gateway knows by name: it applies only to requests whose headers name their tool so/) }] });
+    expect(budgeted('Claude code').warnings[0]?.message).toMatch(/^"Claude code" is not a tool the gateway knows by name \(did you mean "Claude Code"\?\)/);
+    expect(budgeted('x'.repeat(49)).ok).toBe(false);
+    const ruled = (tool: string) => {
+      const config = example();
+      config.routes = [{ name: 'default', deployments: ['llama', 'mini'], rules: [{ when: { tool }, use: 'cloud' }] } as never, { name: 'cloud', deployments: ['mini'] }];
+      return validateConfig(config).warnings.filter((w) => w.path.includes('rules'));
+    };
+    expect(ruled('Codex')).toEqual([]);
+    expect(ruled('Codx')).toEqual([{ path: 'routes[0].rules[0].when.tool', message: expect.stringMatching(/^"Codx" is not a tool the gateway knows by name \(did you mean "Codex"\?\): it applies only to requests whose headers name their tool so/) }]);
+  });
+
   it('warns, but accepts, a key written as plain text in a header that carries one, and not one named by a reference', () => {
     const headered = (headers: Record<string, string>) => {
       const config = example();

@@ -53,6 +53,27 @@ describe('budgets', () => {
     await expect.poll(() => h.gateway.config().budgets).toEqual([]);
   });
 
+  it("adds a budget of one tool, offered by the names the gateway knows tools by", async () => {
+    const { h, page } = dashboard;
+    await dashboard.go('/settings');
+    await page.getByRole('button', { name: 'Add budget' }).click();
+    const form = page.getByTestId('budget-form');
+    await form.getByLabel('Name').fill('agent-day');
+    await form.getByLabel('Limit (USD)').fill('5');
+    await form.getByLabel(/^Per(?!iods)/).selectOption('day');
+    await form.getByLabel(/^Counts/).selectOption('tool');
+    const tool = form.getByLabel(/^Tool/);
+    await expect.poll(() => tool.locator('option').allTextContents()).toEqual(expect.arrayContaining(['Claude Code', 'Codex']));
+    await tool.selectOption('Codex');
+    await form.getByLabel('When spent').selectOption('refuse');
+    await form.getByRole('button', { name: 'Add' }).click();
+    await expect.poll(() => h.gateway.config().budgets).toEqual([{ name: 'agent-day', scope: { tool: 'Codex' }, period: 'day', limitUsd: 5, onExceeded: 'refuse' }]);
+    await expect.poll(() => page.getByTestId('budget-agent-day').textContent()).toContain('tool Codex, per day');
+    await page.getByRole('button', { name: 'Delete budget agent-day' }).click();
+    await page.getByRole('button', { name: /Confirm/ }).click();
+    await expect.poll(() => h.gateway.config().budgets).toEqual([]);
+  });
+
   it('shows what requests in flight hold on the meter, and a paid deployment tried last for it in the decision', async () => {
     const { h, page } = dashboard;
     // gpt-4.1-mini at $0.40 per million input tokens: about 1,000 tokens hold $0.0004, past this limit.

@@ -101,6 +101,17 @@ describe("a deployment's form", () => {
     await expect.poll(() => page.getByLabel('Rules of default').textContent()).toContain('when has images and key ci');
     await page.getByRole('button', { name: 'Delete rule 1 of default' }).click();
     await expect.poll(rules).toBeUndefined();
+    // A tool, as the usage log names it: asked for by name, said so when none is given.
+    await page.getByLabel('Rule trait for default').selectOption('tool');
+    await page.getByRole('button', { name: 'Add rule' }).first().click();
+    await page.getByText('Name the tool, as the usage log does (for example Claude Code or Codex)').waitFor();
+    await page.getByLabel('Rule value for default').fill('Codex');
+    await page.getByLabel('Rule target for default').selectOption('vision');
+    await page.getByRole('button', { name: 'Add rule' }).first().click();
+    await expect.poll(rules).toEqual([{ when: { tool: 'Codex' }, use: 'vision' }]);
+    await expect.poll(() => page.getByLabel('Rules of default').textContent()).toContain('when tool Codex');
+    await page.getByRole('button', { name: 'Delete rule 1 of default' }).click();
+    await expect.poll(rules).toBeUndefined();
     expect((await h.admin('/admin/api/routes/vision', { method: 'DELETE' })).status).toBe(200);
   });
 });

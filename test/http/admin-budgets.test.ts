@@ -51,6 +51,26 @@ describe('budgets over the admin API', () => {
     expect(t.h.gateway.config().budgets).toEqual([{ name: 'cloud-team', scope: { provider: 'cloud' }, period: 'week', limitUsd: 20 }]);
   });
 
+  it("keeps a tool's budget to the requests its headers name it in: Claude Code refused once spent, other tools answered", async () => {
+    const claudeCode = { 'user-agent': 'claude-cli/2.1.3 (external, cli)' };
+    expect((await t.h.admin('/admin/api/budgets', json('POST', { name: 'agent', scope: { tool: 'Claude Code' }, period: 'day', limitUsd: 0.000005, onExceeded: 'refuse' }))).status).toBe(201);
+    // Another tool's paid request spends nothing of it.
+    await t.chat({ model: 'mini' }, { 'user-agent': 'codex_cli_rs/0.98.0' });
+    expect((await spend()).budgets).toEqual([expect.objectContaining({ name: 'agent', spentUsd: 0, exceeded: false })]);
+    expect((await t.chat({ model: 'mini' }, claudeCode)).res.status).toBe(200);
+    expect((await spend()).budgets).toEqual([expect.objectContaining({ name: 'agent', exceeded: true })]);
+    const refused = await t.chat({ model: 'mini' }, claudeCode);
+    expect(refused.res.status).toBe(429);
+    expect(JSON.parse(refused.text).error.message).toContain('agent');
+    expect((await t.chat({ model: 'mini' }, { 'user-agent': 'codex_cli_rs/0.98.0' })).res.status).toBe(200);
+    expect((await t.chat({ model: 'mini' })).res.status).toBe(200);
+    // The Messages front door names the tool the same way.
+    const messages = await fetch(`${t.h.url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', ...claudeCode }, body: JSON.stringify({ model: 'mini', max_tokens: 20, messages: [{ role: 'user', content: 'hi' }] }) });
+    expect(messages.status).toBe(429);
+    expect((await messages.json()).type).toBe('error');
+    expect((await t.h.admin('/admin/api/budgets/agent', json('DELETE'))).status).toBe(200);
+  });
+
   it('refuses a bad one with field errors relative to the budget, and changes nothing', async () => {
     const bad = async (method: string, path: string, body: unknown) => {
       const res = await t.h.admin(path, json(method, body));

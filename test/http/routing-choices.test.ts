@@ -32,7 +32,7 @@ describe('aliases and rules', () => {
     expect(discovered.data.filter((m: { id: string }) => m.id.startsWith('claude'))).toEqual([expect.objectContaining({ type: 'model', id: 'claude-special' }), expect.objectContaining({ type: 'model', id: 'claude-local', display_name: 'claude-local (alias of default)' })]);
   });
 
-  it('sends a request to another route by its size, images, client key or reasoning, first rule first', async () => {
+  it('sends a request to another route by its size, images, client key, tool or reasoning, first rule first', async () => {
     g.apply({
       routes: [
         {
@@ -42,6 +42,7 @@ describe('aliases and rules', () => {
             { when: { minPromptTokens: 5_000 }, use: 'long' },
             { when: { hasImages: true }, use: 'vision' },
             { when: { clientKey: 'batch-jobs' }, use: 'cheap' },
+            { when: { tool: 'Codex', thinking: true }, use: 'long' },
             { when: { thinking: true }, use: 'think' },
           ],
         },
@@ -59,6 +60,11 @@ describe('aliases and rules', () => {
     const key = g.h.gateway.keys.create('batch-jobs').key;
     expect((await g.chat('default', {}, { authorization: `Bearer ${key}` })).route).toBe('mini:ok');
     expect((await g.chat('default', { reasoning_effort: 'high' })).route).toBe('sonnet:ok');
+    // Codex's reasoning requests, as its headers name it, to their own route; its others stay.
+    const codex = { 'user-agent': 'codex_cli_rs/0.98.0 (Mac OS 15.1.0; arm64)' };
+    const reasoning = await g.chat('default', { reasoning_effort: 'high' }, codex);
+    expect(g.h.gateway.usage.row(reasoning.headers.get('x-request-id') as string)?.decision).toMatchObject({ route: 'long', rule: 'default.rules[3] -> long' });
+    expect((await g.chat('default', {}, codex)).route).toBe('llama:ok');
   });
 });
 

@@ -63,7 +63,7 @@ export const RouteRenameSchema = Type.Object({ name: Name, keepAlias: Type.Boole
 /** A deployment's fields to change, the rest kept as they are now; a new name renames it everywhere (`keepAlias`: the old one stays an alias of it). */
 export const DeploymentPatchSchema = mergePatchOf({ ...DeploymentSchema.properties, keepAlias: Type.Boolean() });
 /** A budget's scope is a union: patched as the object it is (`{"route": null, "clientKey": "ci"}` moves it to a key), or replaced by "global". */
-const ScopePatch = Type.Union([Type.Literal('global'), Type.Object({ route: Type.Optional(NullableString), clientKey: Type.Optional(NullableString), provider: Type.Optional(NullableString) }, Strict)]);
+const ScopePatch = Type.Union([Type.Literal('global'), Type.Object({ route: Type.Optional(NullableString), clientKey: Type.Optional(NullableString), provider: Type.Optional(NullableString), tool: Type.Optional(NullableString) }, Strict)]);
 export const BudgetPatchSchema = mergePatchOf({ ...BudgetSchema.properties, scope: ScopePatch });
 const { name: _routeName, ...routeFields } = RouteSchema.properties;
 /** A route's fields to change, the rest kept as they are now (a rename is a PUT). */

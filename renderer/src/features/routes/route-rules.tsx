@@ -1,5 +1,5 @@
 /**
- * A route's rules: requests with a trait (a long prompt, images, tools, reasoning, one client key),
+ * A route's rules: requests with a trait (a long prompt, images, tools, reasoning, one client key, one tool),
  * or several ("And..."), go to another route instead, the first rule that matches winning. Listed,
  * added and deleted here; each change saves the route's rules, so the rest of it stays as it is.
  */
@@ -18,11 +18,17 @@ const TRAITS: { trait: Trait; label: string }[] = [
   { trait: 'hasTools', label: 'it offers tools' },
   { trait: 'thinking', label: 'it asks for reasoning' },
   { trait: 'clientKey', label: 'its client key is' },
+  { trait: 'tool', label: 'the tool that sent it is' },
 ];
+/** The traits given as a name: a client key's, or a tool's as the usage log names it ("Claude Code"). */
+const NAMED: Partial<Record<Trait, { label: string; missing: string; describe: string }>> = {
+  clientKey: { label: 'Key name', missing: 'Name the client key', describe: 'key' },
+  tool: { label: 'Tool name', missing: 'Name the tool, as the usage log does (for example Claude Code or Codex)', describe: 'tool' },
+};
 
 function describeRule(rule: Rule): string {
   return Object.entries(rule.when)
-    .map(([trait, value]) => (trait === 'minPromptTokens' ? `prompt ≥ ${Number(value).toLocaleString('en-US')} tokens` : trait === 'clientKey' ? `key ${String(value)}` : `${TRAITS.find((t) => t.trait === trait)?.label.replace(/^it /, '') ?? trait}`))
+    .map(([trait, value]) => (trait === 'minPromptTokens' ? `prompt ≥ ${Number(value).toLocaleString('en-US')} tokens` : NAMED[trait as Trait] ? `${NAMED[trait as Trait]?.describe} ${String(value)}` : `${TRAITS.find((t) => t.trait === trait)?.label.replace(/^it /, '') ?? trait}`))
     .join(' and ');
 }
 
@@ -45,9 +51,9 @@ export function RouteRules({ route, routes }: { route: RouteConfig; routes: stri
       const tokens = Number(value.trim());
       if (!Number.isInteger(tokens) || tokens < 1) return void setValueError('Give a whole number of tokens, for example 32000');
       when = { minPromptTokens: tokens };
-    } else if (trait === 'clientKey') {
-      if (!value.trim()) return void setValueError('Name the client key');
-      when = { clientKey: value.trim() };
+    } else if (NAMED[trait]) {
+      if (!value.trim()) return void setValueError(NAMED[trait].missing);
+      when = { [trait]: value.trim() };
     } else {
       when = { [trait]: true };
     }
@@ -63,7 +69,7 @@ export function RouteRules({ route, routes }: { route: RouteConfig; routes: stri
     const when = condition();
     if (when) saveRules([...rules, { when, use: use || (others[0] ?? '') }], () => setPending(null));
   };
-  const asks = trait === 'minPromptTokens' || trait === 'clientKey';
+  const asks = trait === 'minPromptTokens' || NAMED[trait] !== undefined;
   return (
     <details style={{ marginTop: 10 }}>
       <summary>Rules ({rules.length})</summary>
@@ -87,8 +93,8 @@ export function RouteRules({ route, routes }: { route: RouteConfig; routes: stri
               </select>
             </Field>
             {asks ? (
-              <Field label={trait === 'clientKey' ? 'Key name' : 'Tokens'} error={valueError}>
-                <input value={value} onChange={(e) => setValue(e.target.value)} aria-label={`Rule value for ${route.name}`} inputMode={trait === 'clientKey' ? 'text' : 'numeric'} />
+              <Field label={NAMED[trait]?.label ?? 'Tokens'} error={valueError}>
+                <input value={value} onChange={(e) => setValue(e.target.value)} aria-label={`Rule value for ${route.name}`} inputMode={NAMED[trait] ? 'text' : 'numeric'} />
               </Field>
             ) : null}
             <Field label="Use route">

@@ -1,5 +1,5 @@
 /**
- * Budgets: what all traffic, a route, a client key or a provider may spend per day, week or month,
+ * Budgets: what all traffic, a route, a client key, a provider or a tool may spend per day, week or month,
  * and what happens past it. Each with its spend so far; added, edited and deleted here (an edit
  * keeps what the form does not show, such as a budget's own time zone).
  */
@@ -9,11 +9,14 @@ import { ApiError } from '../../api/client';
 import { budgetMutations, configQueries } from '../../api/queries/config';
 import { healthQueries } from '../../api/queries/health';
 import { keyQueries } from '../../api/queries/keys';
+import { connectQueries } from '../../api/queries/connect';
+import { usageQueries } from '../../api/queries/usage';
 import type { BudgetConfig } from '../../api/types';
 import { Card, ConfirmButton, Empty, ErrorNote, Field, Loading, money } from '../../ui/parts';
 
-type ScopeKind = 'global' | 'route' | 'clientKey' | 'provider';
-const SCOPE_LABELS: Record<ScopeKind, string> = { global: 'all traffic', route: 'one route', clientKey: 'one client key', provider: 'one provider' };
+type ScopeKind = 'global' | 'route' | 'clientKey' | 'provider' | 'tool';
+const SCOPE_LABELS: Record<ScopeKind, string> = { global: 'all traffic', route: 'one route', clientKey: 'one client key', provider: 'one provider', tool: 'one tool' };
+const QUARTER_MS = 90 * 86_400_000;
 
 interface Draft {
   name: string;
@@ -27,7 +30,7 @@ interface Draft {
 
 function draftOf(budget: BudgetConfig | undefined): Draft {
   const scope = budget?.scope ?? 'global';
-  const [scopeKind, scopeName] = scope === 'global' ? (['global', ''] as const) : 'route' in scope ? (['route', scope.route] as const) : 'clientKey' in scope ? (['clientKey', scope.clientKey] as const) : (['provider', scope.provider] as const);
+  const [scopeKind, scopeName] = scope === 'global' ? (['global', ''] as const) : 'route' in scope ? (['route', scope.route] as const) : 'clientKey' in scope ? (['clientKey', scope.clientKey] as const) : 'tool' in scope ? (['tool', scope.tool] as const) : (['provider', scope.provider] as const);
   return { name: budget?.name ?? '', limitUsd: budget ? String(budget.limitUsd) : '', period: budget?.period ?? 'month', scopeKind, scopeName, onExceeded: budget?.onExceeded ?? 'skip-paid', timeZone: budget?.timeZone ?? '' };
 }
 
@@ -35,6 +38,7 @@ function scopeText(scope: BudgetConfig['scope']): string {
   if (scope === 'global') return 'all traffic';
   if ('route' in scope) return `route ${scope.route}`;
   if ('clientKey' in scope) return `key ${scope.clientKey}`;
+  if ('tool' in scope) return `tool ${scope.tool}`;
   return `provider ${scope.provider}`;
 }
 
@@ -87,16 +91,22 @@ function BudgetForm({ original, onDone }: { original: BudgetConfig | undefined; 
   const routes = useQuery(configQueries.routes());
   const providers = useQuery(configQueries.providers());
   const keys = useQuery(keyQueries.all());
+  // The tools the gateway knows by name (the Connect page's), then any other the log has requests from lately.
+  const guides = useQuery(connectQueries.guides(''));
+  const [since] = useState(() => String(Date.now() - QUARTER_MS));
+  const logged = useQuery(usageQueries.names(since));
   const names: Record<Exclude<ScopeKind, 'global'>, string[]> = {
     route: routes.data?.map((r) => r.name) ?? [],
     provider: providers.data?.map((p) => p.name) ?? [],
     clientKey: ['anonymous', ...(keys.data?.filter((k) => !k.revokedAt).map((k) => k.name) ?? [])],
+    tool: [...new Set([...(guides.data?.tools.flatMap((t) => t.seenAs ?? []) ?? []), ...(logged.data?.tools ?? [])])],
   };
   const fields = save.error instanceof ApiError ? save.error.fields : {};
   const scope = (): BudgetConfig['scope'] => {
     if (draft.scopeKind === 'global') return 'global';
     if (draft.scopeKind === 'route') return { route: draft.scopeName };
     if (draft.scopeKind === 'clientKey') return { clientKey: draft.scopeName };
+    if (draft.scopeKind === 'tool') return { tool: draft.scopeName };
     return { provider: draft.scopeName };
   };
   const [limitError, setLimitError] = useState<string | undefined>();
@@ -106,7 +116,7 @@ function BudgetForm({ original, onDone }: { original: BudgetConfig | undefined; 
     setLimitError(undefined);
     save.mutate({ ...original, name: draft.name.trim(), limitUsd: limit, period: draft.period, scope: scope(), onExceeded: draft.scopeKind === 'provider' ? 'skip-paid' : draft.onExceeded, timeZone: draft.timeZone.trim() || undefined }, { onSuccess: onDone });
   };
-  const scopeError = fields.scope ?? fields['scope.route'] ?? fields['scope.clientKey'] ?? fields['scope.provider'];
+  const scopeError = fields.scope ?? fields['scope.route'] ?? fields['scope.clientKey'] ?? fields['scope.provider'] ?? fields['scope.tool'];
   return (
     <div className="card" style={{ marginTop: 10 }} data-testid="budget-form">
       <div className="form-grid">
