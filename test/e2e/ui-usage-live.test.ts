@@ -146,5 +146,19 @@ describe('the usage filters', () => {
     // The charts are of Codex alone too.
     const legend = page.locator('.card', { has: page.getByText('Requests by tool', { exact: true }) }).locator('.recharts-legend-item-text');
     await expect.poll(() => legend.allTextContents()).toEqual(['Codex']);
+    // The address says so: a reload shows the same.
+    expect(new URL(page.url()).search).toBe('?tool=Codex');
+    await page.reload();
+    await expect.poll(() => select.inputValue()).toBe('Codex');
+    await expect.poll(from).toEqual(['Codex', 'Codex']);
+
+    // The Overview adds up today per tool, each a link to its requests.
+    await dashboard.go('/overview');
+    const today = page.getByTestId('today-by-tool');
+    await expect.poll(() => today.textContent()).toMatch(/Codex 2 requests, \$/);
+    await today.getByRole('link', { name: 'Codex' }).click();
+    await page.waitForURL(/\/usage\?tool=Codex$/);
+    await expect.poll(() => page.getByLabel('Tool', { exact: true }).inputValue()).toBe('Codex');
+    await expect.poll(from).toEqual(['Codex', 'Codex']);
   });
 });

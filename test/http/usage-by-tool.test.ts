@@ -1,7 +1,7 @@
 /**
  * Usage by the tool that sent it: the rows, the charts' rollups, the sessions and the export are
- * each of one tool when asked (`tool=Codex`), the rollups group by tool, and the filters' names
- * list the tools the log has rows of in the range.
+ * each of one tool when asked (`tool=Codex`), the rollups group by tool, the filters' names list
+ * the tools the log has rows of in the range, and the Overview adds up today per tool.
  */
 import { describe, expect, it } from 'vitest';
 import { useTwoTier } from '../support/two-tier';
@@ -43,6 +43,14 @@ describe('usage by tool', () => {
     expect(csv[1]!.endsWith(',Codex')).toBe(true);
 
     expect((await get(`/admin/api/usage/names?since=${since}`)).tools).toEqual(['Claude Code', 'Codex', 'OpenAI SDK (JS)']);
+    // The Overview's today, per tool: the most requests first.
+    const overview = await get('/admin/api/overview');
+    expect(overview.todayByTool).toEqual([
+      { tool: 'Claude Code', requests: 3, cost: expect.any(Number) },
+      { tool: 'Codex', requests: 1, cost: codexCost },
+      { tool: 'OpenAI SDK (JS)', requests: 1, cost: expect.any(Number) },
+    ]);
+    expect(overview.requests).toBe(5);
 
     for (const tool of ['', 'x'.repeat(49)]) {
       const res = await t.h.admin(`/admin/api/usage?tool=${tool}`);

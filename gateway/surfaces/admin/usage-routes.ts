@@ -98,8 +98,9 @@ export function usageRoutes(app: FastifyInstance, services: UsageRouteServices):
   /** Today at a glance, for the overview. */
   app.get('/overview', { schema: { response: { 200: OverviewSchema } } }, async () => {
     const since = startOfDay(services.now(), services.timeZone());
-    // Day buckets start at midnight in this same zone, so today is one bucket.
-    const today = log().rollups({ since }, 'day', 'none').reduce(
+    // Day buckets start at midnight in this same zone, so today is one bucket, a point per tool.
+    const byTool = log().rollups({ since }, 'day', 'tool');
+    const today = byTool.reduce(
       (sum, p) => ({ requests: sum.requests + p.requests, errors: sum.errors + p.errors, fallbacks: sum.fallbacks + p.fallbacks, cached: sum.cached + p.cachedRequests, cost: sum.cost + p.cost, wouldCost: sum.wouldCost + p.wouldCost, saved: sum.saved + p.saved }),
       { requests: 0, errors: 0, fallbacks: 0, cached: 0, cost: 0, wouldCost: 0, saved: 0 },
     );
@@ -114,6 +115,7 @@ export function usageRoutes(app: FastifyInstance, services: UsageRouteServices):
       saved: today.saved,
       comparedWith: (services.config().settings?.usage?.compareWith ?? DEFAULT_COMPARISON).label,
       recentFailures: log().list({ status: 'error' }, { limit: 8 }).rows,
+      todayByTool: byTool.map((p) => ({ tool: p.group || null, requests: p.requests, cost: p.cost })).sort((a, b) => b.requests - a.requests || Number(a.tool === null) - Number(b.tool === null)),
       // The dashboard's own playground is no tool pointed here.
       tools: log().tools(services.now() - TOOLS_SEEN_MS, 13).filter((seen) => seen.tool !== PLAYGROUND).slice(0, 12),
     };

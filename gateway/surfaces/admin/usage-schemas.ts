@@ -155,6 +155,8 @@ export const OverviewSchema = Type.Object({
   /** The cloud model whose price local answers "would have cost" (settings.usage.compareWith, or the default). */
   comparedWith: Type.String(),
   recentFailures: Type.Array(UsageRowSchema),
+  /** Today's requests and cost per tool that sent them, the most requests first; `tool` null for those whose headers named none. */
+  todayByTool: Type.Array(Type.Object({ tool: NullableString, requests: Type.Integer(), cost: Type.Number() })),
   /** The tools that sent requests in the last 7 days, the most recent first (counted among the newest 5,000 rows); not the playground. */
   tools: Type.Array(Type.Object({ tool: Type.String(), requests: Type.Integer(), lastAt: Type.Number() })),
 });

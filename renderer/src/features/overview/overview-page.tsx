@@ -12,7 +12,7 @@ import { RecentFailures } from './recent-failures';
 import { liveStates, MemoryBadge } from '../routing/live-state';
 import { usageQueries } from '../../api/queries/usage';
 import type { ProbeSample } from '../../api/types';
-import { Badge, Card, copy, ErrorNote, Loading, Meter, money, percent, Stat, statusTone, when } from '../../ui/parts';
+import { Badge, Card, copy, counted, ErrorNote, Loading, Meter, money, percent, Stat, statusTone, when } from '../../ui/parts';
 
 export function OverviewPage() {
   return (
@@ -109,6 +109,17 @@ function Today() {
       <Stat label="Cache hit rate" value={percent(o.cacheHitRate)} />
       <Stat label="Cost today" value={money(o.cost)} />
       <Stat label="Saved by local and cache" value={money(o.saved)} hint={`Would have cost ${money(o.wouldCost)}, local answers at ${o.comparedWith}'s price`} />
+      {o.todayByTool.length > 0 ? (
+        <div className="by-tool muted" data-testid="today-by-tool">
+          Today by tool:{' '}
+          {o.todayByTool.map((t, i) => (
+            <span key={t.tool ?? ''}>
+              {i > 0 ? ' · ' : null}
+              {t.tool ? <a href={`/usage?${new URLSearchParams({ tool: t.tool })}`}>{t.tool}</a> : 'unnamed'} {counted(t.requests, 'request')}, {money(t.cost)}
+            </span>
+          ))}
+        </div>
+      ) : null}
     </div>
   );
 }

@@ -13,9 +13,21 @@ import { Badge, Card, duration, Empty, ErrorNote, Loading, Moment, money } from 
 import { RANGES } from './usage-filters';
 const COLORS = ['#2f6feb', '#d4731a', '#1a7f37', '#8250df', '#cf222e'];
 
+/** The filters a link or a reload carries (`/usage?tool=Codex`, as the Overview links a tool): the query's own names, nothing else. */
+const LINKED = ['route', 'deployment', 'provider', 'clientKey', 'tool', 'session', 'status', 'cached'] as const;
+const linkedFilters = (): UsageParams => {
+  const query = new URLSearchParams(window.location.search);
+  return Object.fromEntries(LINKED.flatMap((key) => (query.get(key) ? [[key, query.get(key) as string]] : [])));
+};
+
 export function UsagePage() {
   const [range, setRange] = useState('7 days');
-  const [filters, setFilters] = useState<UsageParams>({});
+  const [filters, setFilters] = useState<UsageParams>(linkedFilters);
+  // The address says what is shown: a reload, a bookmark or a copied link opens the same filters.
+  useEffect(() => {
+    const query = new URLSearchParams(LINKED.flatMap((key) => (filters[key] ? [[key, filters[key] as string]] : []))).toString();
+    window.history.replaceState(window.history.state, '', `${window.location.pathname}${query ? `?${query}` : ''}`);
+  }, [filters]);
   const [pages, setPages] = useState<string[]>([]);
   // Rounded to the minute so the query key stays the same between renders.
   const since = String(Math.floor(Date.now() / 60_000) * 60_000 - (RANGES[range] as number) * 86_400_000);
