@@ -80,7 +80,7 @@ describe('switchyard usage export', () => {
     expect(byTool.lines.map((l: { name: string | null; requests: number; costUsd: number }) => [l.name, l.requests, l.costUsd])).toEqual([['Claude Code', 2, 0.5], ['Codex', 1, 0.5], [null, 1, 0.25]]);
     const table = run(['usage', 'summary', '--by', 'tool', '--data-dir', data], { TZ: 'UTC' }).stdout.trimEnd().split('\n');
     expect(table.find((l) => l.startsWith('unnamed  '))).toBeDefined();
-    expect(table.at(-1)).toBe('unnamed: requests whose headers named no tool, and those counted before the log kept tools');
+    expect(table.at(-1)).toBe('unnamed: requests whose headers named no tool, and those counted before the rollups kept tools');
     const ofCodex = run(['usage', 'summary', '--by', 'provider', '--tool', 'Codex', '--data-dir', data], { TZ: 'UTC' }).stdout.split('\n');
     expect(ofCodex[0]).toMatch(/^Usage from Codex over the last 7 days /);
     expect(ofCodex.find((l) => l.startsWith('total '))?.split(/\s{2,}/).slice(0, 2)).toEqual(['total', '1']);

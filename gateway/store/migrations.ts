@@ -318,7 +318,7 @@ export const MIGRATIONS: readonly string[] = [
   `ALTER TABLE usage ADD COLUMN tool TEXT;
    ALTER TABLE usage_inbox ADD COLUMN tool TEXT;`,
   // 26: the rollups count by the tool that sent the requests too ('' for none named, and for every
-  // request rolled up before this version: the rows before 25 name none), so the charts and summaries
+  // request rolled up before this version: those buckets were counted without it), so the charts and summaries
   // can be of one tool or grouped by tool; and a page of one tool's rows, newest first, is read
   // through that tool's own index entries (store/usage-filters.ts)
   `CREATE INDEX usage_tool_at ON usage (tool, at) WHERE tool IS NOT NULL;

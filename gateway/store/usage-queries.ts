@@ -29,7 +29,6 @@ export function createUsageQueries(db: Db, { settle, rollup }: { settle: () => v
     return statement;
   };
 
-
   const lastId = db.prepare('SELECT MAX(id) AS id FROM usage');
   const byRequestId = db.prepare<[string], DbRow>('SELECT * FROM usage WHERE request_id = ? ORDER BY id DESC LIMIT 1');
   return {

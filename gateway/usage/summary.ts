@@ -76,7 +76,7 @@ export function summaryTable(summary: Summary, zone: string): string {
   const title = `Usage${summary.tool ? ` from ${printable(summary.tool)}` : ''} ${summary.days === 1 ? 'today' : `over the last ${summary.days} days`} (since ${from} ${zone}), by ${summary.by}:`;
   if (summary.lines.length === 0) return `${title}\nNo requests.\n`;
   // A request that named a deployment itself has no route, as one refused before routing has none.
-  const note = !summary.lines.some((l) => l.name === null) ? '' : summary.by === 'route' ? 'no route: requests that named a deployment itself, and requests refused before routing\n' : summary.by === 'tool' ? 'unnamed: requests whose headers named no tool, and those counted before the log kept tools\n' : '';
+  const note = !summary.lines.some((l) => l.name === null) ? '' : summary.by === 'route' ? 'no route: requests that named a deployment itself, and requests refused before routing\n' : summary.by === 'tool' ? 'unnamed: requests whose headers named no tool, and those counted before the rollups kept tools\n' : '';
   return `${title}\n${columns([header, ...summary.lines.map(cells), cells(summary.total)])}\n${note}`;
 }
 

@@ -99,7 +99,7 @@ describe('schema migrations', () => {
     const log = createUsageLog(db);
     expect(log.list({}, { limit: 10 }).rows.map((r) => r.id)).toEqual(['req_v5_2', 'req_v5_1', 'req_v5_0']);
     expect(log.rollups({}, 'day', 'none')[0]).toMatchObject({ requests: 3, inputTokens: 30, outputTokens: 15 });
-    // Rolled up before the log kept tools: under none.
+    // Rolled up before the rollups kept tools: under none.
     expect(log.rollups({}, 'day', 'tool')).toEqual([expect.objectContaining({ group: '', requests: 3, inputTokens: 30 })]);
     expect(createClientKeyStore(db).list().map((k) => k.name)).toEqual(['editor']);
   });

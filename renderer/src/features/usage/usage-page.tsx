@@ -105,7 +105,7 @@ function Charts({ params, days }: { params: UsageParams; days: number }) {
   if (points.length === 0) return <Empty>No requests in this range yet. Send one from the Playground or point a tool at the base URL.</Empty>;
   const requests = byBucket(points, buckets, granularity, timeZone, (p) => p.requests);
   const tokens = byBucket(points, buckets, granularity, timeZone, (p) => p.inputTokens + p.outputTokens);
-  // Requests counted before the log kept tools, and those whose headers named none, are "unnamed".
+  // Requests counted before the rollups kept tools, and those whose headers named none, are "unnamed".
   const toolRequests = byBucket(byTool.data.points, buckets, granularity, timeZone, (p) => p.requests, 'unnamed');
   const toolCost = byBucket(byTool.data.points, buckets, granularity, timeZone, (p) => p.cost, 'unnamed');
   const money = rowsFor(buckets, (bucket) => ({ day: bucketLabel(bucket, granularity, timeZone), cost: 0, wouldCost: 0, fallbacks: 0, errors: 0 }));
