@@ -16,6 +16,7 @@ import type { UsageRow } from '../store/usage-types';
 import { cost, priceOf } from '../usage/pricing';
 import type { NameSpan, RenamedKind } from '../store/scope-names';
 import { periodAt, type Period } from './periods';
+import { isToolOf } from '../config/tool-names';
 
 /** What one scope has cost since an instant, from the rollups. */
 export type SpentSince = (since: number, scope: { route?: string; clientKey?: string; provider?: string; tool?: string }) => number;
@@ -120,7 +121,7 @@ export function createBudgets(deps: { config: () => Config; defaultTimeZone: () 
     if (scope === 'global') return true;
     if ('route' in scope) return scope.route === row.route;
     if ('clientKey' in scope) return scope.clientKey === row.clientKey;
-    if ('tool' in scope) return scope.tool === row.tool;
+    if ('tool' in scope) return isToolOf(row.tool, scope.tool);
     return scope.provider === row.provider;
   };
   const exceeded = (t: Tracked) => t.spent >= t.config.limitUsd;

@@ -9,7 +9,7 @@ import { FAILURE_CLASSES } from '../errors';
 import { BreakerSchema, NonNegativeMs, PositiveMs, RetrySchema, TimeoutsSchema } from './resilience-schema';
 import { SettingsSchema } from './settings-schema';
 import { HHMM_PATTERN, KEY_REFERENCE_PATTERN, NAME_PATTERN } from './patterns';
-import { MAX_TOOL_CHARS } from '../http/client-tool';
+import { MAX_TOOL_CHARS } from './tool-names';
 
 export { SettingsSchema };
 

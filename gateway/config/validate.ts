@@ -14,7 +14,7 @@ import { valueOfCopiedLine } from './copied-line';
 import { endpointPasted as pasted } from './endpoint-paste';
 import { describeSchemaErrors, quote, schemaErrorsOf, type ConfigIssue } from './schema-errors';
 import { isKeyReference } from './patterns';
-import { TOOL } from '../http/client-tool';
+import { TOOL } from './tool-names';
 
 /** Headers that carry a key: one written in the config as plain text is said (the rest may hold anything). */
 export const CREDENTIAL_HEADER = /^(authorization|proxy-authorization|api-key|x-api-key|cf-access-client-secret)$/i;

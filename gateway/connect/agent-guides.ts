@@ -3,7 +3,7 @@
  * opencode (which `switchyard connect` can set up itself), and the ones to set up by hand.
  */
 import { CLAUDE_TIERS, CLAUDE_WINDOW, opencodeModel } from './editors';
-import { TOOL } from '../http/client-tool';
+import { TOOL } from '../config/tool-names';
 import type { GuideContext, ToolGuide } from './guide-types';
 
 /** The variable a tool that reads its key from the environment is told to read. */

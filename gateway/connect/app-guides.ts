@@ -2,7 +2,7 @@
  * How editors, chat apps, plugins and the SDKs are pointed at this gateway: the settings to copy,
  * and for those that call from a web origin, whether the config lets them yet.
  */
-import { TOOL } from '../http/client-tool';
+import { TOOL } from '../config/tool-names';
 import type { GuideContext, ToolGuide } from './guide-types';
 
 export function appGuides(ctx: GuideContext): ToolGuide[] {

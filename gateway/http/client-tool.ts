@@ -7,31 +7,10 @@
  * headers alone, each looked at once and only its start.
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import { MAX_TOOL_CHARS, TOOL } from '../config/tool-names';
 
-/** Names are cut to this and kept to printable ASCII: the log's rows stay small whatever a client sends. */
-export const MAX_TOOL_CHARS = 48;
 /** Only this much of a header is read: every pattern below matches near its start. */
 const READ_CHARS = 200;
-
-/** The names the log gives the tools it knows; the Connect page's guides name theirs by these. */
-export const TOOL = {
-  claudeCode: 'Claude Code',
-  claudeAgentSdk: 'Claude Agent SDK',
-  codex: 'Codex',
-  opencode: 'opencode',
-  copilot: 'VS Code (GitHub Copilot)',
-  cline: 'Cline',
-  roo: 'Roo Code',
-  openaiJs: 'OpenAI SDK (JS)',
-  openaiPython: 'OpenAI SDK (Python)',
-  anthropicJs: 'Anthropic SDK (JS)',
-  anthropicPython: 'Anthropic SDK (Python)',
-  ollamaJs: 'Ollama SDK (JS)',
-  ollamaPython: 'Ollama SDK (Python)',
-  litellm: 'LiteLLM',
-  aiSdk: 'AI SDK',
-  browser: 'a browser',
-} as const;
 
 /** What a User-Agent says of the tool itself, before any X-Title (a tool's own name wins over an app name it passes on). */
 const TOOLS: readonly [RegExp, string][] = [

@@ -68,6 +68,8 @@ export function renderMetrics(tally: TallySnapshot, report: HealthReport, starte
   w.family('switchyard_saved_usd_total', 'counter', 'What local models and the cache saved against the cloud price they stand in for, in US dollars.').samples('switchyard_saved_usd_total', tally.savedUsd);
   w.family('switchyard_client_requests_total', 'counter', 'Client requests by client key ("anonymous": none).').samples('switchyard_client_requests_total', tally.keyRequests);
   w.family('switchyard_client_cost_usd_total', 'counter', 'What each client key\'s answers cost, in US dollars.').samples('switchyard_client_cost_usd_total', tally.keyCostUsd);
+  w.family('switchyard_tool_requests_total', 'counter', 'Client requests by the tool that sent them ("": none named; "other": one the gateway does not know by name).').samples('switchyard_tool_requests_total', tally.toolRequests);
+  w.family('switchyard_tool_cost_usd_total', 'counter', 'What each tool\'s answers cost, in US dollars.').samples('switchyard_tool_cost_usd_total', tally.toolCostUsd);
   w.family('switchyard_request_duration_seconds', 'histogram', 'Time from a request to the end of its answer.').histograms('switchyard_request_duration_seconds', tally.duration);
   w.family('switchyard_time_to_first_byte_seconds', 'histogram', 'Time from a streamed request to its first byte.').histograms('switchyard_time_to_first_byte_seconds', tally.firstByte);
 

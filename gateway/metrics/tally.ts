@@ -2,10 +2,12 @@
  * What the requests since this process started add up to, for `/metrics`: counters and latency
  * histograms kept in memory, one map entry per label set. Each usage row is added once, before it is
  * written, so a store that cannot be written (a full disk) still counts. Labels are config names,
- * client keys' names, an API, a status code and a failure class: a model name a client made up never becomes a label
- * (its row has no route), so the number of series stays bounded by the config.
+ * client keys' names, an API, a status code, a failure class and the names of the tools the gateway knows: a model
+ * name a client made up never becomes a label (its row has no route), nor a tool's (it counts as "other"), so the
+ * number of series stays bounded by the config.
  */
 import type { UsageRow } from '../store/usage-types';
+import { isToolOf, TOOL } from '../config/tool-names';
 
 /** Upper bounds of the latency buckets, in seconds: from a cached answer to a long agent turn. */
 export const LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300] as const;
@@ -34,6 +36,8 @@ export interface TallySnapshot {
   savedUsd: Series<number>[];
   keyRequests: Series<number>[];
   keyCostUsd: Series<number>[];
+  toolRequests: Series<number>[];
+  toolCostUsd: Series<number>[];
   duration: Series<Histogram>[];
   firstByte: Series<Histogram>[];
 }
@@ -76,6 +80,15 @@ function observe(histogram: Histogram, ms: number): void {
   histogram.count += 1;
 }
 
+const KNOWN_TOOLS: readonly string[] = Object.values(TOOL);
+
+/** A tool as a label: one the gateway knows by name (its subagents under it: "Codex (review)" is Codex), "" for none named, else "other". */
+export function toolLabel(tool: string | null): string {
+  if (tool === null) return '';
+  if (KNOWN_TOOLS.includes(tool)) return tool;
+  return KNOWN_TOOLS.find((name) => isToolOf(tool, name)) ?? 'other';
+}
+
 export function createMetricsTally(): MetricsTally {
   const counter = (...names: string[]) => new Family<number>(names, () => 0);
   const histogram = (...names: string[]) => new Family<Histogram>(names, emptyHistogram);
@@ -89,6 +102,8 @@ export function createMetricsTally(): MetricsTally {
   // Client keys are made by the admin, so their names are bounded too ("anonymous": no key).
   const keyRequests = counter('key');
   const keyCostUsd = counter('key');
+  const toolRequests = counter('tool');
+  const toolCostUsd = counter('tool');
   const duration = histogram('api', 'route');
   const firstByte = histogram('api', 'route');
 
@@ -114,6 +129,9 @@ export function createMetricsTally(): MetricsTally {
       }
       keyRequests.at(row.clientKey).value += 1;
       if (row.cost) keyCostUsd.at(row.clientKey).value += row.cost;
+      const tool = toolLabel(row.tool);
+      toolRequests.at(tool).value += 1;
+      if (row.cost) toolCostUsd.at(tool).value += row.cost;
       observe(duration.at(api, route).value, row.totalMs);
       if (row.stream && row.ttftMs !== null) observe(firstByte.at(api, route).value, row.ttftMs);
     },
@@ -127,6 +145,8 @@ export function createMetricsTally(): MetricsTally {
       savedUsd: savedUsd.list(),
       keyRequests: keyRequests.list(),
       keyCostUsd: keyCostUsd.list(),
+      toolRequests: toolRequests.list(),
+      toolCostUsd: toolCostUsd.list(),
       duration: duration.list(),
       firstByte: firstByte.list(),
     }),

@@ -7,6 +7,7 @@
  */
 import type { DeploymentConfig, RouteConfig, Strategy } from '../config/schema';
 import { didYouMean } from '../config/nearest';
+import { isToolOf } from '../config/tool-names';
 import { GatewayError } from '../errors';
 import type { Catalog } from './catalog';
 import { isLocalDeployment, isLocalProvider } from '../providers/locality';
@@ -171,7 +172,7 @@ function ruleMatches(when: NonNullable<RouteConfig['rules']>[number]['when'], tr
   if (when.hasTools !== undefined && when.hasTools !== traits.tools) return false;
   if (when.thinking !== undefined && when.thinking !== traits.thinking) return false;
   if (when.clientKey !== undefined && when.clientKey !== request.clientKey) return false;
-  if (when.tool !== undefined && when.tool !== request.tool) return false;
+  if (when.tool !== undefined && !isToolOf(request.tool, when.tool)) return false;
   // A body smaller in bytes than the threshold cannot hold that many tokens: no estimate needed.
   if (when.minPromptTokens !== undefined && (traits.bodyBytes < when.minPromptTokens || traits.promptTokens() < when.minPromptTokens)) return false;
   return true;

@@ -19,6 +19,11 @@ export function dimensionWhere(filter: UsageFilter, time: 'at' | 'bucket'): { wh
   if (filter.provider !== undefined) add('provider = ?', filter.provider);
   if (filter.clientKey !== undefined) add('client_key = ?', filter.clientKey);
   if (filter.tool !== undefined) add('tool = ?', filter.tool);
+  // Subagents are named after their tool, "Codex (review)": the names from "Codex (" up to "Codex )" (the character after "(").
+  if (filter.toolWithSubagents !== undefined) {
+    where.push('(tool = ? OR (tool >= ? AND tool < ?))');
+    params.push(filter.toolWithSubagents, `${filter.toolWithSubagents} (`, `${filter.toolWithSubagents} )`);
+  }
   // Literal, as usage_cached_at's own term: a bound value cannot choose a partial index.
   if (filter.cached !== undefined) where.push(filter.cached ? 'cached = 1' : 'cached = 0');
   return { where, params };

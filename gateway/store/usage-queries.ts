@@ -32,8 +32,9 @@ export function createUsageQueries(db: Db, { settle, rollup }: { settle: () => v
   const lastId = db.prepare('SELECT MAX(id) AS id FROM usage');
   const byRequestId = db.prepare<[string], DbRow>('SELECT * FROM usage WHERE request_id = ? ORDER BY id DESC LIMIT 1');
   return {
-    costSince(since, scope) {
+    costSince(since, { tool, ...named }) {
       rollup();
+      const scope = tool === undefined ? named : { ...named, toolWithSubagents: tool };
       const firstHour = Math.ceil(since / HOUR) * HOUR;
       const sum = (table: string, { where, params }: { where: string[]; params: unknown[] }) =>
         (prepared(`SELECT COALESCE(SUM(cost), 0) AS cost FROM ${table} WHERE ${where.join(' AND ')}`).all(...params)[0] as { cost: number }).cost;

@@ -59,8 +59,10 @@ export interface UsageFilter {
   clientKey?: string;
   /** Rows only (the rollups keep no sessions). */
   session?: string;
-  /** The tool that sent it, as the rows name it ("Claude Code", "Codex"). */
+  /** The tool that sent it, exactly as the rows name it ("Codex"; its subagents' are "Codex (review)" and the like). */
   tool?: string;
+  /** A tool and its subagents ("Codex" and "Codex (review)"), for sums: a page of rows asks for one name, which keeps it in index order. */
+  toolWithSubagents?: string;
   /** 'ok' (2xx), 'error' (anything else), or an exact status code. */
   status?: 'ok' | 'error' | number;
   cached?: boolean;
@@ -130,9 +132,10 @@ export interface UsageQueries {
   tools(since: number, limit: number): ToolSeen[];
   /**
    * What a scope has cost since an instant, from the rollups (brought up to date first): whole
-   * hours from the hour table, the part before the first whole hour from the minute table.
+   * hours from the hour table, the part before the first whole hour from the minute table. A
+   * `tool` counts its subagents' requests too ("Codex (review)" is Codex's), as a tool's budget does.
    */
-  costSince(since: number, scope: { route?: string; clientKey?: string; provider?: string }): number;
+  costSince(since: number, scope: { route?: string; clientKey?: string; provider?: string; tool?: string }): number;
   /** One request's row, by its request id. */
   row(requestId: string): UsageRow | undefined;
   /**

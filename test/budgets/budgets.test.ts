@@ -57,10 +57,15 @@ describe('budgets', () => {
     expect(asked).toEqual([{ tool: 'Claude Code' }]);
     budgets.record(row(now, 5, { tool: 'Codex' }));
     budgets.record(row(now, 5, { tool: null }));
+    budgets.record(row(now, 5, { tool: 'Claude Codex' }));
     expect(budgets.status()[0]?.spentUsd).toBe(0.25);
-    budgets.record(row(now, 0.75, { tool: 'Claude Code' }));
+    // A subagent's requests are its tool's: "Claude Code (explore)" would be Claude Code's.
+    budgets.record(row(now, 0.25, { tool: 'Claude Code (explore)' }));
+    expect(budgets.status()[0]?.spentUsd).toBe(0.5);
+    budgets.record(row(now, 0.5, { tool: 'Claude Code' }));
     expect(budgets.verdict({ route: 'default', clientKey: undefined, tool: 'Claude Code' })?.refuse).toEqual({ name: 'agent', resetsAt: Date.parse('2026-11-05T00:00:00Z') });
     // Another tool's, or a request naming none, is not this budget's.
+    expect(budgets.verdict({ route: 'default', clientKey: undefined, tool: 'Claude Code (explore)' })?.refuse?.name).toBe('agent');
     expect(budgets.verdict({ route: 'default', clientKey: undefined, tool: 'Codex' })).toBeUndefined();
     expect(budgets.verdict({ route: 'default', clientKey: undefined })).toBeUndefined();
   });

@@ -10,7 +10,8 @@ import { request } from 'node:http';
 import { Ollama } from 'ollama';
 import { describe, expect, it } from 'vitest';
 import { toolGuides } from '../../gateway/connect/guides';
-import { TOOL, toolOf } from '../../gateway/http/client-tool';
+import { TOOL } from '../../gateway/config/tool-names';
+import { toolOf } from '../../gateway/http/client-tool';
 import { useTwoTier } from '../support/two-tier';
 
 const t = useTwoTier({ clock: Date.UTC(2026, 11, 4, 9) });

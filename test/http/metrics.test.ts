@@ -80,6 +80,9 @@ describe('/metrics', () => {
     expect(m.value('switchyard_requests_total', { api: 'openai', route: 'default', deployment: 'llama', status: '200' })).toBe(4);
     expect(m.value('switchyard_client_requests_total', { key: 'ci-runner' })).toBe(1);
     expect(m.value('switchyard_client_requests_total', { key: 'anonymous' })).toBe(8);
+    expect(m.value('switchyard_tool_requests_total', { tool: 'OpenAI SDK (JS)' })).toBe(8);
+    expect(m.value('switchyard_tool_requests_total', { tool: 'Ollama SDK (JS)' })).toBe(1);
+    expect(m.value('switchyard_tool_cost_usd_total', { tool: 'OpenAI SDK (JS)' })).toBeGreaterThan(0);
     expect(m.value('switchyard_requests_total', { api: 'ollama', route: 'default', deployment: 'llama', status: '200' })).toBe(1);
     expect(m.value('switchyard_requests_total', { api: 'openai', route: 'default', deployment: 'mini', status: '200' })).toBe(1);
     expect(m.value('switchyard_requests_total', { api: 'openai', route: 'cached', deployment: 'mini', status: '200' })).toBe(2);
@@ -112,6 +115,20 @@ describe('/metrics', () => {
     const counts = buckets.map((s) => s.value);
     expect(counts).toEqual([...counts].sort((a, b) => a - b));
     expect(m.series('switchyard_time_to_first_byte_seconds_count').map((s) => [s.labels.route, s.value])).toEqual([['default', 1]]);
+  });
+
+  it('counts each tool the gateway knows by name, a subagent under its tool, and any other as "other"', async () => {
+    const before = parseMetrics((await scrape()).text);
+    const send = (headers: Record<string, string>) => fetch(`${h.baseUrl}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ model: 'default', messages: [{ role: 'user', content: 'from a tool' }] }) });
+    expect((await send({ 'user-agent': 'codex_cli_rs/0.98.0', 'x-openai-subagent': 'review' })).status).toBe(200);
+    expect((await send({ 'user-agent': 'claude-cli/2.1.3 (external, cli)' })).status).toBe(200);
+    expect((await send({ 'user-agent': 'made-up-tool/1.0' })).status).toBe(200);
+    const { text } = await scrape();
+    const after = parseMetrics(text);
+    const added = (tool: string) => (after.value('switchyard_tool_requests_total', { tool }) ?? 0) - (before.value('switchyard_tool_requests_total', { tool }) ?? 0);
+    expect([added('Codex'), added('Claude Code'), added('other')]).toEqual([1, 1, 1]);
+    expect(text).not.toContain('made-up-tool');
+    expect(text).not.toContain('review');
   });
 
   it('says what /health says: providers up, breakers, models in memory, budgets', async () => {

@@ -65,6 +65,9 @@ describe('aliases and rules', () => {
     const reasoning = await g.chat('default', { reasoning_effort: 'high' }, codex);
     expect(g.h.gateway.usage.row(reasoning.headers.get('x-request-id') as string)?.decision).toMatchObject({ route: 'long', rule: 'default.rules[3] -> long' });
     expect((await g.chat('default', {}, codex)).route).toBe('llama:ok');
+    // Its subagents' requests are Codex's too.
+    const review = await g.chat('default', { reasoning_effort: 'high' }, { ...codex, 'x-openai-subagent': 'review' });
+    expect(g.h.gateway.usage.row(review.headers.get('x-request-id') as string)).toMatchObject({ tool: 'Codex (review)', route: 'long' });
   });
 });
 

@@ -41,9 +41,21 @@ describe('usage by tool', () => {
     });
   }
 
+  it("sums a tool's cost with its subagents' (a tool's budget), where a filter of rows keeps to the one name", () => {
+    const at = T0 + 50 * 3_600_000;
+    log.record(usageRow({ id: 'req_review', at, tool: 'Codex (review)', cost: 1 }));
+    log.record(usageRow({ id: 'req_lookalike', at, tool: 'Codexy', cost: 10 }));
+    log.record(usageRow({ id: 'req_spaced', at, tool: 'Codex !', cost: 100 }));
+    expect(log.costSince(at, { tool: 'Codex' })).toBe(1);
+    expect(log.costSince(T0, { tool: 'Codex' })).toBeCloseTo(1.2, 10);
+    expect(log.list({ tool: 'Codex', since: at }, { limit: 10 }).rows).toEqual([]);
+    expect(log.list({ tool: 'Codex (review)' }, { limit: 10 }).rows.map((r) => r.id)).toEqual(['req_review']);
+  });
+
   it('names the tools the log has rows of in a range, the unnamed not among them', () => {
-    expect(log.names(undefined).tools).toEqual(['Claude Code', 'Codex']);
+    expect(log.names(T0 + 49 * 3_600_000).tools).toEqual(['Codex !', 'Codex (review)', 'Codexy']);
+    expect(log.names(undefined).tools).toEqual(['Claude Code', 'Codex', 'Codex !', 'Codex (review)', 'Codexy']);
     // The last Claude Code request is the 36th hour's; Codex's the 39th's.
-    expect(log.names(T0 + 37 * 3_600_000).tools).toEqual(['Codex']);
+    expect(log.names(T0 + 37 * 3_600_000).tools).toEqual(['Codex', 'Codex !', 'Codex (review)', 'Codexy']);
   });
 });

@@ -9,6 +9,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { inPlaygroundRun, type PlaygroundRun } from '../../playground-run';
+import { TOOL } from '../../config/tool-names';
 import type { UsageLog } from '../../store/usage-log';
 import { routeRequest } from '../../http/route-request';
 import { clientAbortSignal } from '../../http/client-abort';
@@ -38,7 +39,7 @@ export interface PlaygroundServices {
 const FRONT_DOORS = { openai: '/v1/chat/completions', anthropic: '/v1/messages', responses: '/v1/responses', ollama: '/api/chat' } as const;
 
 /** The tool the playground's requests are logged as. */
-export const PLAYGROUND = 'Playground';
+export const PLAYGROUND = TOOL.playground;
 
 export function playground(app: FastifyInstance, { router, catalog, usageLog, port }: PlaygroundServices): void {
   const schema = { body: PlaygroundInputSchema, response: { 200: PlaygroundAnswerSchema } };

@@ -2,7 +2,7 @@
 import Type from 'typebox';
 import { Name, NullableNumber, NullableString, Strict } from './schema-parts';
 import { digitsPattern, STATUS_PATTERN } from '../../config/patterns';
-import { MAX_TOOL_CHARS } from '../../http/client-tool';
+import { MAX_TOOL_CHARS } from '../../config/tool-names';
 
 export const UsageAttemptSchema = Type.Object({
   deployment: Type.String(),
