@@ -41,6 +41,8 @@ describe('budgets', () => {
     await form.getByLabel('Limit (USD)').fill('30');
     await form.getByRole('button', { name: 'Save budget' }).click();
     await expect.poll(() => h.gateway.config().budgets?.[0]).toMatchObject({ limitUsd: 30, timeZone: 'Asia/Tokyo' });
+    // Saved, the form closes once the page has read the config back: opened again only then (else it closes under the next edit).
+    await form.waitFor({ state: 'detached' });
     await page.getByRole('button', { name: 'Edit budget cloud-month' }).click();
     await form.getByLabel('Zone the periods start in').fill('Europe/Pariss');
     await form.getByRole('button', { name: 'Save budget' }).click();
