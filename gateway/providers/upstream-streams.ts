@@ -83,7 +83,8 @@ export async function sniffed(stream: OpenStream): Promise<OpenStream> {
   let size = 0;
   let done = false;
   try {
-    while (text.trimStart().length < 8 && size < SNIFF_BYTES) {
+    // Leading whitespace is dropped as it comes, so each chunk costs its own length (a server sending a byte at a time included).
+    while (text.length < 8 && size < SNIFF_BYTES) {
       const next = await iterator.next();
       if (next.done) {
         done = true;
@@ -91,7 +92,7 @@ export async function sniffed(stream: OpenStream): Promise<OpenStream> {
       }
       read.push(next.value);
       size += next.value.byteLength;
-      text += decoder.decode(next.value, { stream: true });
+      text = (text + decoder.decode(next.value, { stream: true })).trimStart();
     }
   } catch (error) {
     stream.end();
