@@ -8,7 +8,7 @@ import { scopeNames } from '../store/scope-names';
 import { budgetLines, type Output } from '../cli-output';
 import { printable } from '../printable';
 import { openDatabase } from '../store/db';
-import { createUsageLog } from '../store/usage-log';
+import { createUsageLog, type UsageLog } from '../store/usage-log';
 import { exportLines } from './export';
 import { daysIn } from '../budgets/periods';
 import { systemTimeZone } from '../routing/time-windows';
@@ -50,7 +50,7 @@ export async function usageCommand(positionals: string[], values: UsageOptions, 
   try {
     // In the zone serve counts days in, should opening the log roll its rows up.
     const log = createUsageLog(db, daysIn(systemTimeZone()));
-    if (values.tool) io.err(unknownToolNote(values.tool, log.names(undefined).tools));
+    sayUnknownTool(values.tool, log, io);
     // A slow reader (a pipe into less, gzip, a network) is waited for: a log of millions of rows is never held in memory.
     for (const line of exportLines(log.iterate(filter), format)) {
       if (io.out(line) === false) await io.drained?.();
@@ -83,8 +83,9 @@ function summaryCommand(values: { format?: string; days?: string; by?: string; t
   try {
     const since = summarySince(days, Date.now(), dayZone);
     const log = createUsageLog(db, dayZone);
-    if (values.tool) io.err(unknownToolNote(values.tool, log.names(undefined).tools));
-    const summary = summarize(log.rollups({ since, ...(values.tool ? { tool: values.tool } : {}) }, 'day', SUMMARY_GROUPS[by]), { since, days, by, ...(values.tool ? { tool: values.tool } : {}) });
+    sayUnknownTool(values.tool, log, io);
+    const ofTool = values.tool ? { tool: values.tool } : {};
+    const summary = summarize(log.rollups({ since, ...ofTool }, 'day', SUMMARY_GROUPS[by]), { since, days, by, ...ofTool });
     // Each budget in its own period, as the gateway counts it (what requests in flight hold is the running gateway's: `switchyard status`).
     const config = createConfigStore(db).current();
     const budgets = config?.budgets?.length ? createBudgets({ config: () => config, defaultTimeZone: () => zone, spentSince: (from, scope) => log.costSince(from, scope), now: Date.now, names: scopeNames(db) }).status().map(budgetView) : [];
@@ -105,11 +106,13 @@ function unknownRouteNote(route: string, routes: string[]): string {
   return `Note: the config has no route named ${JSON.stringify(printable(route))}${didYouMean(route, routes)}; only rows of a route once named so are shown.\n`;
 }
 
-/** A tool is named as the rows name it ("Claude Code", "Codex"): one no row names shows nothing, so say so. */
-function unknownToolNote(tool: string, tools: string[]): string {
-  if (tools.includes(tool)) return '';
+/** A tool is named as the rows name it ("Claude Code", "Codex"): one no row names would show nothing, so say so. */
+function sayUnknownTool(tool: string | undefined, log: UsageLog, io: Output): void {
+  if (!tool) return;
+  const tools = log.names(undefined).tools;
+  if (tools.includes(tool)) return;
   const named = tools.length > 0 ? `; it has rows from ${tools.slice(0, 12).map((t) => JSON.stringify(t)).join(', ')}` : '';
-  return `Note: the usage log has no rows from a tool named ${JSON.stringify(printable(tool))}${didYouMean(tool, tools)}${named}.\n`;
+  io.err(`Note: the usage log has no rows from a tool named ${JSON.stringify(printable(tool))}${didYouMean(tool, tools)}${named}.\n`);
 }
 
 async function tailCommand(values: UsageOptions, dataDir: string, io: Output): Promise<number> {
@@ -133,7 +136,7 @@ async function tailCommand(values: UsageOptions, dataDir: string, io: Output): P
     const note = values.route && routes ? unknownRouteNote(values.route, routes) : '';
     if (note) io.err(note);
     const log = createUsageLog(db, daysIn(systemTimeZone()));
-    if (values.tool) io.err(unknownToolNote(values.tool, log.names(undefined).tools));
+    sayUnknownTool(values.tool, log, io);
     await tail(log, io, { lines, follow: values.follow === true, format, filter, stop: stop.signal });
   } finally {
     process.off('SIGINT', end).off('SIGTERM', end);

@@ -8,9 +8,8 @@ import type { RollupPoint } from '../../api/types';
 import { DecisionList } from '../routing/decision-view';
 import { SessionKept, SessionsCard, SessionTotals } from './sessions-card';
 import { KeptBodies } from './kept-bodies';
-import { Filters } from './usage-filters';
+import { Filters, RANGES } from './usage-filters';
 import { Badge, Card, duration, Empty, ErrorNote, Loading, Moment, money } from '../../ui/parts';
-import { RANGES } from './usage-filters';
 const COLORS = ['#2f6feb', '#d4731a', '#1a7f37', '#8250df', '#cf222e'];
 
 /** The filters a link or a reload carries (`/usage?tool=Codex`, as the Overview links a tool): the query's own names, nothing else. */
