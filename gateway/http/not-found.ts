@@ -28,22 +28,36 @@ export function watchServed(app: FastifyInstance): Served {
   return (prefix) => served.get(prefix) ?? [];
 }
 
+const METHODS: readonly HTTPMethods[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+// Only a path of these is looked up: the router would read `:`, `*` or `(` as a pattern's parts.
+const PLAIN_PATH = /^[\w./-]+$/;
+
 /** `what`: the UI's pages share the root with the APIs, so a GET there may have meant either. `served`: what is listed for a path under a model API's prefix that none of its endpoints is. */
 export function noEndpointMessage(app: FastifyInstance, request: FastifyRequest, what = `endpoint ${request.method}`, served?: Served): string {
   const path = request.url.split('?')[0] ?? '';
   const said = `There is no ${what} ${path}`;
   // A long path is no base URL mistake: it is not looked up.
   if (path.length > 200) return said;
-  const method = request.method as HTTPMethods;
-  const serves = (url: string) => app.hasRoute({ method, url });
+  // The admin API's methods are for the UI, which knows them: a caller without a session is told nothing of them.
+  const plain = PLAIN_PATH.test(path) && !path.startsWith('/admin/');
+  // The methods a path is served with: the request's own alone when it is one of them.
+  const takes = (url: string) => {
+    if (!plain) return [];
+    const methods = METHODS.filter((m) => app.hasRoute({ method: m, url }));
+    return methods.includes(request.method as HTTPMethods) ? [request.method] : methods;
+  };
   const under = `/v1${path}`;
-  if (!path.startsWith('/v1/') && !path.startsWith('/api/') && serves(under)) {
-    return `${said}: the gateway serves ${request.method} ${under}; this tool does not add /v1 itself, so its base URL here ends in /v1`;
+  const takesUnder = path.startsWith('/v1/') || path.startsWith('/api/') ? [] : takes(under);
+  if (takesUnder.length > 0) {
+    return `${said}: the gateway serves ${takesUnder.join(' and ')} ${under}; this tool does not add /v1 itself, so its base URL here ends in /v1`;
   }
   const without = path.replace(/^\/v1(?=\/(v1|api)\/)/, '');
-  if (without !== path && serves(without)) {
-    return `${said}: the gateway serves ${request.method} ${without}; this tool adds ${without.startsWith('/api/') ? '/api' : '/v1'} itself, so its base URL here has no /v1`;
+  const takesWithout = without === path ? [] : takes(without);
+  if (takesWithout.length > 0) {
+    return `${said}: the gateway serves ${takesWithout.join(' and ')} ${without}; this tool adds ${without.startsWith('/api/') ? '/api' : '/v1'} itself, so its base URL here has no /v1`;
   }
+  const own = takes(path);
+  if (own.length > 0) return `${said}: it takes ${own.join(' or ')}`;
   const prefix = /^\/(?:v1|api)(?=\/)/.exec(path)?.[0];
   const there = prefix && served ? served(prefix) : [];
   if (!prefix || there.length === 0) return said;

@@ -35,3 +35,18 @@ it('names the endpoint a path a letter or two off was meant to be', async () => 
   const blobs = await fetch(`${h.url}/api/blobs/sha256:abc`, { method: 'POST', body: '' });
   expect(((await blobs.json()) as { error: string }).error).toMatch(/^There is no endpoint POST \/api\/blobs\/sha256:abc: under \/api the gateway serves version, tags, ps, show, chat, generate, embed, embeddings, .* \(the rest of Ollama's API, such as its blobs, is for Ollama itself\)$/);
 });
+
+it('says which method an endpoint takes when asked with another, not a look-alike path', async () => {
+  const res = await fetch(`${h.baseUrl}/chat/completions`);
+  expect([res.status, ((await res.json()) as { error: { message: string } }).error.message]).toEqual([404, 'There is no endpoint GET /v1/chat/completions: it takes POST']);
+  const tags = await fetch(`${h.url}/api/tags`, { method: 'POST', body: '{}' });
+  expect([tags.status, await tags.json()]).toEqual([404, { error: 'There is no endpoint POST /api/tags: it takes GET' }]);
+  // Without /v1 and with the wrong method, both are said.
+  const bare = await fetch(`${h.url}/chat/completions`);
+  expect(((await bare.json()) as { error: { message: string } }).error.message).toBe('There is no endpoint GET /chat/completions: the gateway serves POST /v1/chat/completions; this tool does not add /v1 itself, so its base URL here ends in /v1');
+});
+
+it('tells a caller without a session nothing of the admin API by its 404s', async () => {
+  const res = await fetch(`${h.url}/admin/api/config`, { method: 'DELETE' });
+  expect([res.status, ((await res.json()) as { error: { message: string } }).error.message]).toEqual([404, 'There is no endpoint DELETE /admin/api/config']);
+});
