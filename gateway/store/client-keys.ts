@@ -26,7 +26,15 @@ export interface ClientKeyStore {
   reload(): void;
 }
 
-export class ClientKeyError extends Error {}
+export class ClientKeyError extends Error {
+  /** `taken`: the name is another key's (409 on the admin API). */
+  constructor(
+    message: string,
+    readonly taken = false,
+  ) {
+    super(message);
+  }
+}
 
 interface Row {
   name: string;
@@ -63,7 +71,9 @@ export function createClientKeyStore(db: Db, now: () => number = Date.now): Clie
   return {
     create(name, options = {}) {
       if (!KEY_NAME.test(name)) throw new ClientKeyError(`"${name}" is not ${patternWords(KEY_NAME_PATTERN)}`);
-      if (all.all().some((r) => r.name === name)) throw new ClientKeyError(`a key named "${name}" exists already`);
+      const same = all.all().find((r) => r.name === name);
+      // A revoked key keeps its name: the usage log's rows name it, and a new key under it would be counted as the old.
+      if (same) throw new ClientKeyError(`a key named "${name}" exists already${same.revoked_at === null ? '' : ' (revoked: a revoked key keeps its name, so its usage stays its own): choose another name'}`, true);
       const key = `sy-${randomBytes(24).toString('base64url')}`;
       insert.run(name, hash(key), key.slice(0, 7), now(), options.rateLimitPerMinute ?? null, options.allowedRoutes ? JSON.stringify(options.allowedRoutes) : null);
       reload();

@@ -141,7 +141,7 @@ export function usageRoutes(app: FastifyInstance, services: UsageRouteServices):
       const created = services.keys.create(name, { rateLimitPerMinute: rateLimitPerMinute ?? null, allowedRoutes: allowedRoutes?.length ? allowedRoutes : null });
       return reply.code(201).send(created);
     } catch (error) {
-      if (error instanceof ClientKeyError) throw new GatewayError('invalid_request', error.message, { param: 'name' });
+      if (error instanceof ClientKeyError) throw new GatewayError('invalid_request', error.message, { param: 'name', status: error.taken ? 409 : 400 });
       throw error;
     }
   });
