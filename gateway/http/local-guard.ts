@@ -9,10 +9,17 @@
  * dashboard and admin API narrow it to their own origin with `ownOriginOnly`, on their routes.
  */
 import { networkInterfaces } from 'node:os';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { GatewayError } from '../errors';
 import { isLoopbackHost } from '../providers/hosts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A route of the dashboard or admin API (marked by `ownOriginOnly`): a refusal there says so, not how to allow an origin. */
+    ownOrigin?: boolean;
+  }
+}
 
 export interface GuardOptions {
   /** The address the server is bound to (`127.0.0.1`, `0.0.0.0`, a LAN address...). */
@@ -72,21 +79,28 @@ export const localGuardPlugin = fp<LocalGuardOptions>(async (app, { address, all
       throw new GatewayError('host_not_allowed', `Host "${request.headers.host ?? ''}" is not this gateway's address; use http://127.0.0.1:${address.port()}`);
     }
     const origin = request.headers.origin;
-    if (origin !== undefined && !address.isOwnOrigin(origin) && !allowedOrigin(origin)) throw refused(origin);
+    if (origin !== undefined && !address.isOwnOrigin(origin) && !allowedOrigin(origin)) throw request.routeOptions.config?.ownOrigin ? notHere(origin) : refused(origin);
   });
 }, { name: 'switchyard-local-guard' });
 
 /**
  * For the dashboard and the admin API: their own origin only, whatever origins the config lets call
- * the model APIs (a page those may run must not reach the admin API with the user's session).
+ * the model APIs (a page those may run must not reach the admin API with the user's session). Marks
+ * the plugin's routes (unless one says `ownOrigin: false`), so the root's refusal of an origin
+ * names the right remedy there: none.
  */
-export function ownOriginOnly(address: GatewayAddress, unless?: (request: FastifyRequest) => boolean) {
-  return async (request: FastifyRequest) => {
+export function ownOriginOnly(app: FastifyInstance, address: GatewayAddress, unless?: (request: FastifyRequest) => boolean): void {
+  app.addHook('onRoute', (route) => {
+    route.config = { ownOrigin: true, ...route.config };
+  });
+  app.addHook('onRequest', async (request) => {
     const origin = request.headers.origin;
-    if (origin !== undefined && !address.isOwnOrigin(origin) && !unless?.(request)) {
-      throw new GatewayError('origin_not_allowed', `Requests from the web origin "${origin.slice(0, 300)}" are refused here: only the dashboard's own pages may use it`);
-    }
-  };
+    if (origin !== undefined && !address.isOwnOrigin(origin) && !unless?.(request)) throw notHere(origin);
+  });
+}
+
+function notHere(origin: string): GatewayError {
+  return new GatewayError('origin_not_allowed', `Requests from the web origin "${origin.slice(0, 300)}" are refused here: only the dashboard's own pages may use it (allowed web origins are for the model APIs)`);
 }
 
 function refused(origin: string): GatewayError {

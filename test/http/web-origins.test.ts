@@ -62,6 +62,22 @@ describe('an origin the config does not allow', () => {
   });
 });
 
+it('tells an origin refused by the dashboard or admin API that allowing it would not help, and one refused by the Ollama check how to allow it', async () => {
+  for (const path of ['/admin/api/health', '/usage', '/admin/api/nothing-here']) {
+    const res = await send('GET', path, { origin: 'https://evil.example.com', cookie: h.cookie });
+    // An unknown admin path matches no route: it is told what the model APIs' refusal says.
+    expect([path, res.status, JSON.parse(res.text).error.message]).toEqual([
+      path,
+      403,
+      path.includes('nothing')
+        ? 'Requests from the web origin "https://evil.example.com" are refused; to let it call the model APIs, add it to the allowed web origins (Settings, or "settings.allowedOrigins" in the config)'
+        : 'Requests from the web origin "https://evil.example.com" are refused here: only the dashboard\'s own pages may use it (allowed web origins are for the model APIs)',
+    ]);
+  }
+  const check = await send('GET', '/', { origin: 'chrome-extension://abcdefghijklmnop', accept: '*/*' });
+  expect([check.status, JSON.parse(check.text).error.message]).toEqual([403, expect.stringContaining('settings.allowedOrigins')]);
+});
+
 describe('origins the config allows', () => {
   beforeEach(() => {
     h.gateway.applyConfig(allowing(), 'test');

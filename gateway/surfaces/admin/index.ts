@@ -59,7 +59,7 @@ export interface AdminOptions {
 
 export async function adminSurface(app: FastifyInstance, options: AdminOptions): Promise<void> {
   const { catalog, breakers, now } = options.health;
-  app.addHook('onRequest', ownOriginOnly(options.address));
+  ownOriginOnly(app, options.address);
   await app.register(usageRowPlugin, { recorder: options.recorder, api: 'openai' });
   await app.register(requestIdPlugin);
   app.setErrorHandler(adminErrorHandler(options.config.config.current));

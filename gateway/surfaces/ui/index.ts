@@ -50,7 +50,7 @@ export interface UiOptions {
 export async function uiSurface(app: FastifyInstance, options: UiOptions): Promise<void> {
   // On the matched route: only `/`'s answer to an Ollama client is for the origins the model APIs take.
   const ollamaCheck = (request: FastifyRequest) => request.routeOptions.config.ollamaRoot === true && !asksForPage(request) && options.allowedOrigin(String(request.headers.origin));
-  app.addHook('onRequest', ownOriginOnly(options.address, ollamaCheck));
+  ownOriginOnly(app, options.address, ollamaCheck);
   await app.register(requestIdPlugin);
   const built = options.uiDir !== undefined && existsSync(join(options.uiDir, 'index.html'));
   if (built) {
@@ -77,7 +77,8 @@ export async function uiSurface(app: FastifyInstance, options: UiOptions): Promi
   // `/` is also the Ollama base URL: clients check a server by asking it (the Ollama SDKs' users,
   // editors' "detect Ollama", Claude Code's HEAD probe) and many want Ollama's own answer, word for
   // word. A browser, which asks for HTML, and a login link get the dashboard.
-  app.get('/', { config: { ollamaRoot: true } }, (request, reply) => {
+  // An origin refused there is told how to allow it: checking the Ollama base URL is a model API's call.
+  app.get('/', { config: { ollamaRoot: true, ownOrigin: false } }, (request, reply) => {
     if (asksForPage(request)) return page(request, reply, '/');
     const origin = request.headers.origin;
     // A page of an allowed origin (a browser extension checking for Ollama) may read the answer.
