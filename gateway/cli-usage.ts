@@ -1,4 +1,5 @@
-/** How the CLI's commands are written: the usage text, and the words each takes after its name. */
+/** How the CLI's commands are written: the usage text, and the words and options each takes after its name. */
+import { nearest } from './config/nearest';
 import { DEFAULT_PORT } from './paths';
 import { VERSION } from './version';
 
@@ -94,14 +95,29 @@ const OPTIONS: Record<string, readonly string[]> = {
   connect: ['route', 'key', 'dry-run', 'undo', 'force', 'port', 'data-dir'],
 };
 
-/** What is wrong with the options given to a command, if it does not read one of them. */
-export function strayOptions(command: string | undefined, positionals: readonly string[], given: Record<string, unknown>): string | undefined {
-  const sub = `${command} ${positionals[0]}`;
+/** The options a command reads and the name it goes by (`usage tail`), or nothing for an unknown command. */
+function readsOf(command: string | undefined, firstWord: string | undefined): { name: string; reads: readonly string[] } | undefined {
+  const sub = `${command} ${firstWord}`;
   const name = sub in OPTIONS ? sub : command ?? '';
   const reads = OPTIONS[name];
-  if (!reads) return undefined;
-  const stray = Object.keys(given).filter((option) => option !== 'help' && option !== 'version' && !reads.includes(option));
+  return reads && { name, reads };
+}
+
+const takesWords = (reads: readonly string[]) => (reads.length === 0 ? 'no options' : `only ${reads.map((o) => `--${o}`).join(', ')}`);
+
+/** What is wrong with the options given to a command, if it does not read one of them. */
+export function strayOptions(command: string | undefined, positionals: readonly string[], given: Record<string, unknown>): string | undefined {
+  const of = readsOf(command, positionals[0]);
+  if (!of) return undefined;
+  const stray = Object.keys(given).filter((option) => option !== 'help' && option !== 'version' && !of.reads.includes(option));
   if (stray.length === 0) return undefined;
-  const takes = reads.length === 0 ? 'no options' : `only ${reads.map((o) => `--${o}`).join(', ')}`;
-  return `switchyard ${name} does not read ${stray.map((o) => `--${o}`).join(', ')}: it takes ${takes}.`;
+  return `switchyard ${of.name} does not read ${stray.map((o) => `--${o}`).join(', ')}: it takes ${takesWords(of.reads)}.`;
+}
+
+/** An option no command reads (`usage tail --limit`): the one of the command's it was a letter or two off, and what it takes. */
+export function unknownOption(command: string | undefined, firstWord: string | undefined, option: string): string | undefined {
+  const of = readsOf(command, firstWord);
+  if (!of) return undefined;
+  const meant = nearest(option.replace(/^--?/, ''), of.reads);
+  return `Unknown option ${option}${meant ? ` (did you mean --${meant}?)` : ''}: switchyard ${of.name} takes ${takesWords(of.reads)}.`;
 }

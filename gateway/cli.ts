@@ -21,7 +21,7 @@ import { DB_FILE, openDatabase } from './store/db';
 import { defaultDataDir, isPort } from './paths';
 import { dataDirProblem } from './cli-problems';
 import { nearest } from './config/nearest';
-import { extraWords, strayOptions, USAGE } from './cli-usage';
+import { extraWords, strayOptions, unknownOption, USAGE } from './cli-usage';
 import { VERSION } from './version';
 
 export interface CliOptions {
@@ -70,7 +70,10 @@ export async function main(
   } catch (error) {
     // An unknown option, or one without its value: say which, and how the commands are written.
     if (!(error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) throw error;
-    io.err(`${optionProblem((error as Error).message, rest)}\n\n${USAGE}`);
+    const message = (error as Error).message;
+    const unknown = /^Unknown option '(-[^']*)'/.exec(message)?.[1];
+    const firstWord = rest[0]?.startsWith('-') ? undefined : rest[0];
+    io.err(`${(unknown && unknownOption(command, firstWord, unknown)) || optionProblem(message, rest)}\n\n${USAGE}`);
     return 2;
   }
   const { values, positionals } = parsed;

@@ -46,7 +46,11 @@ describe('argument errors', () => {
   it('names an unknown option or a bad port, shows the usage, and exits 2 without a stack trace', () => {
     const unknown = run(['serve', '--bogus', '--data-dir', dir()]);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/^Unknown option '--bogus'\.\n\nSwitchyard /);
+    expect(unknown.stderr).toMatch(/^Unknown option --bogus: switchyard serve takes only --host, --port, --data-dir, --config\.\n\nSwitchyard /);
+    // One a letter or two off one the command reads is named; with no command, Node's words.
+    expect(run(['serve', '--prot', '0', '--data-dir', dir()]).stderr).toMatch(/^Unknown option --prot \(did you mean --port\?\): switchyard serve takes only /);
+    expect(run(['usage', 'tail', '--line', '5', '--data-dir', dir()]).stderr).toMatch(/^Unknown option --line \(did you mean --lines\?\): switchyard usage tail takes only --data-dir, --format, --lines, /);
+    expect(run(['frobnicate', '--bogus']).stderr).toMatch(/^Unknown option '--bogus'\.\n\nSwitchyard /);
     expect(unknown.stderr).not.toContain('    at ');
     const missing = run(['export', '--data-dir']);
     expect(missing.code).toBe(2);
