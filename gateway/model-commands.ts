@@ -45,17 +45,17 @@ export async function modelCommand(action: Action, name: string | undefined, dat
   }
   const providerOf = (d: DeploymentConfig) => config?.providers.find((p) => p.name === d.provider);
   const fit = (config?.deployments ?? []).filter((d) => !refusal(action, d, providerOf(d)));
-  const names = fit.length > 0 ? `: ${fit.map((d) => d.name).join(', ')}` : ' (this config has none)';
   const which = action === 'pull' ? 'Ollama deployments' : 'Ollama chat deployments';
+  const listed = fit.length > 0 ? `the ${which} are: ${fit.map((d) => d.name).join(', ')}` : `this config has no ${which}`;
   const deployment = config?.deployments.find((d) => d.name === name);
   if (!name || !deployment) {
-    io.err(`${name ? `No deployment is named "${name}"` : `Name a deployment to ${action}`}; the ${which} are${names}\n`);
+    io.err(`${name ? `No deployment is named "${name}"` : `Name a deployment to ${action}`}; ${listed}\n`);
     return name ? 1 : 2;
   }
   const provider = providerOf(deployment);
   const refused = refusal(action, deployment, provider);
   if (refused) {
-    io.err(`${refused}. These are${names}\n`);
+    io.err(`${refused}. ${fit.length > 0 ? `These are: ${fit.map((d) => d.name).join(', ')}` : `This config has no ${which}`}\n`);
     return 1;
   }
   const { adapters } = createProviderSet(provider ? [provider] : [], upstreamContext(envSecrets(env), env));

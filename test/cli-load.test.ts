@@ -110,3 +110,19 @@ describe('switchyard load', () => {
     expect(ollama.requests).toEqual([]);
   });
 });
+
+describe('a config with no Ollama deployment', () => {
+  it('says it has none, rather than listing nothing', async () => {
+    const data = dir();
+    const config = {
+      version: 1,
+      providers: [{ name: 'cloud', kind: 'openai', baseUrl: 'https://api.openai.com/v1', apiKey: 'env:OPENAI_API_KEY' }],
+      deployments: [{ name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini' }],
+      routes: [{ name: 'default', deployments: ['mini'] }],
+    };
+    expect(run(['import', writeJson(join(data, 'c.json'), config), '--data-dir', data]).code).toBe(0);
+    expect(await runAsync(['pull', '--data-dir', data])).toMatchObject({ code: 2, stderr: 'Name a deployment to pull; this config has no Ollama deployments\n' });
+    expect(await runAsync(['load', 'nope', '--data-dir', data])).toMatchObject({ code: 1, stderr: 'No deployment is named "nope"; this config has no Ollama chat deployments\n' });
+    expect(await runAsync(['load', 'mini', '--data-dir', data])).toMatchObject({ code: 1, stderr: expect.stringMatching(/^mini is not a chat model on an Ollama: .*\. This config has no Ollama chat deployments\n$/) });
+  });
+});
