@@ -74,6 +74,15 @@ describe('client keys', () => {
     expect((await t.chat({ model: 'claude-sonnet-4-5' }, auth)).res.status).toBe(403);
   });
 
+  it('keep their names for good: a name taken, even by a revoked key, answers 409 on the admin API, saying why', async () => {
+    const name = `laptop-${randomUUID().slice(0, 8)}`;
+    const create = () => t.h.admin('/admin/api/keys', { method: 'POST', body: JSON.stringify({ name }) }).then(async (r) => [r.status, (await r.json()).error?.message]);
+    expect((await create())[0]).toBe(201);
+    expect(await create()).toEqual([409, `a key named "${name}" exists already`]);
+    t.h.gateway.keys.revoke(name);
+    expect(await create()).toEqual([409, `a key named "${name}" exists already (revoked: a revoked key keeps its name, so its usage stays its own): choose another name`]);
+  });
+
   it('are stored hashed: the key itself is nowhere in the data dir', async () => {
     const { key } = t.h.gateway.keys.create(`hashed-${randomUUID().slice(0, 8)}`);
     const files = readdirSync(t.h.dataDir).map((f) => readFileSync(join(t.h.dataDir, f)));
