@@ -32,6 +32,17 @@ describe('background', () => {
     }
     expect(t.openai.requests.at(-1)?.body.background).toBeUndefined();
   });
+
+  it('answers a cancel with the final response, as a cancel of a finished one does: nothing runs on here', async () => {
+    const created = await t.h.openai.responses.create({ model: 'mini', input: 'take your time', background: true });
+    const cancelled = await t.h.openai.responses.cancel(created.id);
+    expect([cancelled.id, cancelled.status, cancelled.output]).toEqual([created.id, 'completed', created.output]);
+    expect(t.openai.requests.filter((r) => r.path.endsWith('/cancel'))).toEqual([]);
+    await expect(t.h.openai.responses.cancel('resp_nope')).rejects.toMatchObject({ status: 404, error: { code: 'not_found' } });
+    // Another client key's response is not its to cancel, nor to see.
+    const other = new OpenAI({ baseURL: t.h.baseUrl, apiKey: t.h.gateway.keys.create(`other-${Date.now()}`).key, maxRetries: 0 });
+    await expect(other.responses.cancel(created.id)).rejects.toMatchObject({ status: 404 });
+  });
 });
 
 describe('previous_response_id', () => {

@@ -1,6 +1,6 @@
 /**
  * The OpenAI Responses front door under `/v1` (Codex's `wire_api = "responses"`): responses, JSON
- * and SSE, compaction, and the stored ones by id. A deployment whose upstream speaks Responses (OpenAI, a recent
+ * and SSE, compaction, and the stored ones by id (read, listed, deleted and cancelled). A deployment whose upstream speaks Responses (OpenAI, a recent
  * Ollama) gets the request as sent; any other gets a translation. `previous_response_id` is resolved
  * here, from responses this gateway kept, so a conversation can move between upstreams: each
  * upstream sees the whole history inline.
@@ -136,6 +136,15 @@ export async function responsesSurface(app: FastifyInstance, options: ResponsesS
     if (!input) throw notFound(id);
     const { limit, order, after } = request.query as { limit?: string; order?: 'asc' | 'desc'; after?: string };
     return inputItemList(id, input, { limit: limit === undefined ? undefined : Number(limit), order, after });
+  });
+
+  // Only a background response can be cancelled, and it is run here before it is answered: every
+  // kept response has finished, and a cancel answers what a cancel of a finished one does, the response.
+  app.post('/responses/:id/cancel', { schema: { params: ResponseParamsSchema } }, async (request) => {
+    const { id } = request.params as { id: string };
+    const response = store.get(id, request.clientKey?.name ?? null);
+    if (!response) throw notFound(id);
+    return response;
   });
 
   app.delete('/responses/:id', { schema: { params: ResponseParamsSchema } }, async (request) => {
