@@ -4,10 +4,9 @@
  * the data dir picks it up as it does an import; a tool asking for a route it lacks is said, too.
  */
 import type { Output } from '../cli-output';
-import { noteLostTools } from '../connect/lost-tools';
 import { createConfigStore } from '../store/config-store';
 import { openDatabase } from '../store/db';
-import { renamesSaid } from './renames';
+import { saveRevision } from './save-revision';
 import { formatIssues, validateConfig } from './validate';
 
 const SHOWN = 50;
@@ -36,12 +35,7 @@ export async function historyCommand(command: 'history' | 'restore', id: string 
       io.err(`Revision ${id} is not valid for this Switchyard; nothing was changed:\n${formatIssues(result.errors)}\n`);
       return 1;
     }
-    const before = configs.current();
-    configs.save(result.config, `restore ${id}`);
-    io.out(`Restored revision ${id}; a running gateway on this data dir applies it within 2 s\n`);
-    const renamed = renamesSaid(before, result.config);
-    if (renamed) io.out(`${renamed}\n`);
-    await noteLostTools(db, result.config, io, env);
+    await saveRevision(db, result.config, `restore ${id}`, `Restored revision ${id}`, io, env);
     return 0;
   } finally {
     db.close();

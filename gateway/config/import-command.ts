@@ -4,11 +4,9 @@
  * which connected tools ask for a route the file no longer has.
  */
 import { counted, type Output } from '../cli-output';
-import { noteLostTools } from '../connect/lost-tools';
-import { createConfigStore } from '../store/config-store';
 import { openDatabase } from '../store/db';
 import { readConfigFile } from './config-file';
-import { renamesSaid } from './renames';
+import { saveRevision } from './save-revision';
 import { formatIssues, validateConfig } from './validate';
 
 export async function importCommand(command: 'import' | 'check', file: string | undefined, dataDir: string, io: Output, env: Record<string, string | undefined>): Promise<number> {
@@ -30,13 +28,7 @@ export async function importCommand(command: 'import' | 'check', file: string | 
   }
   const db = openDatabase(dataDir);
   try {
-    const configs = createConfigStore(db);
-    const before = configs.current();
-    configs.save(result.config, `import ${file}`);
-    io.out(`Imported ${file} into ${dataDir}; a running gateway on this data dir applies it within 2 s\n`);
-    const renamed = renamesSaid(before, result.config);
-    if (renamed) io.out(`${renamed}\n`);
-    await noteLostTools(db, result.config, io, env);
+    await saveRevision(db, result.config, `import ${file}`, `Imported ${file} into ${dataDir}`, io, env);
     return 0;
   } finally {
     db.close();
