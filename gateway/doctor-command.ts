@@ -27,7 +27,7 @@ import { createGatewayAddress, gatewayOf } from './store/gateway-address';
 const PROBE_MS = 5_000;
 
 /** `unknown`: its key is in the desktop app's keychain, which only the app reads. `seen`: the running gateway's probe, not this command's. */
-type Probe = { ok: true; ms: number; result: ProbeResult; seen?: string } | { ok: false; why: string } | { ok: 'unknown'; why: string };
+type Probe = { ok: true; ms: number; result: ProbeResult; seen?: string; byAnswer?: boolean } | { ok: false; why: string } | { ok: 'unknown'; why: string };
 type ProviderHealth = NonNullable<RunningHealth['providers']>[number];
 
 export async function doctorCommand(dataDir: string, io: Output, env: Record<string, string | undefined>, key?: string): Promise<number> {
@@ -67,7 +67,7 @@ export async function doctorCommand(dataDir: string, io: Output, env: Record<str
     const probe = probes.get(provider.name)!;
     const listed = (result: ProbeResult) => (result.models ? `, ${counted(result.models.length, 'model')} listed` : '');
     if (probe.ok === 'unknown') line('!', `${provider.name} (${provider.baseUrl}): ${probe.why}`);
-    else if (probe.ok && probe.seen) line('✓', `${provider.name} (${provider.baseUrl}) answered the gateway's probe ${probe.seen} in ${Math.round(probe.ms)} ms${listed(probe.result)} (${keyHeld(provider.apiKey)})`);
+    else if (probe.ok && probe.seen) line('✓', `${provider.name} (${provider.baseUrl}) answered the gateway's ${probe.byAnswer ? 'last request' : 'probe'} ${probe.seen} in ${Math.round(probe.ms)} ms${listed(probe.result)} (${probe.byAnswer ? 'its probes are off; ' : ''}${keyHeld(provider.apiKey)})`);
     else if (probe.ok) line('✓', `${provider.name} (${provider.baseUrl}) answers in ${Math.round(probe.ms)} ms${listed(probe.result)}`);
     else line('✗', `${provider.name} (${provider.baseUrl}): ${probe.why}`);
   }
@@ -156,14 +156,28 @@ async function probeProviders(config: Config, env: Record<string, string | undef
   return probes;
 }
 
-/** A provider judged by the running gateway's last probe of it. */
+/** A provider judged by the running gateway's last probe of it, or, where its probes are off, by its last answer to a request. */
 function probedBy(seen: ProviderHealth): Probe {
   const probe = seen.probe;
+  if (!probe && seen.probeIntervalMs === 0) return answeredBy(seen);
   if (!probe) return { ok: 'unknown', why: 'its key is the gateway\'s, and the gateway has not probed it yet: "switchyard doctor" again in a minute' };
   if (!probe.ok) return { ok: false, why: `does not answer the gateway: ${withoutProviderName(seen.name, probe.error ?? 'no answer')}` };
-  const seconds = Math.max(0, Math.round((Date.now() - Date.parse(probe.at)) / 1000));
-  return { ok: true, ms: probe.latencyMs, result: { models: probe.models }, seen: seconds < 120 ? `${seconds} s ago` : `${Math.round(seconds / 60)} min ago` };
+  return { ok: true, ms: probe.latencyMs, result: { models: probe.models }, seen: ago(probe.at) };
 }
+
+/** Its probes off (`healthCheck.intervalMs: 0`), a waiting "again in a minute" would wait for ever: the requests it answered say how it is. */
+function answeredBy(seen: ProviderHealth): Probe {
+  const ok = seen.lastOkAt === null ? 0 : Date.parse(seen.lastOkAt);
+  const failed = seen.lastFailureAt === null ? 0 : Date.parse(seen.lastFailureAt);
+  if (failed > ok) return { ok: false, why: `its probes are off, and its last request from the gateway failed ${ago(seen.lastFailureAt as string)}: ${withoutProviderName(seen.name, seen.lastError ?? 'no answer')}` };
+  if (ok > 0) return { ok: true, ms: seen.lastLatencyMs ?? 0, result: { models: null }, seen: ago(seen.lastOkAt as string), byAnswer: true };
+  return { ok: 'unknown', why: "its key is the gateway's, its probes are off (healthCheck.intervalMs 0) and no request has gone to it yet: its Test connection (Providers page) checks it" };
+}
+
+const ago = (at: string) => {
+  const seconds = Math.max(0, Math.round((Date.now() - Date.parse(at)) / 1000));
+  return seconds < 120 ? `${seconds} s ago` : `${Math.round(seconds / 60)} min ago`;
+};
 
 const envName = (reference: string | undefined) => (reference?.startsWith('env:') ? reference.slice(4) : undefined);
 
@@ -182,7 +196,8 @@ function usable(d: DeploymentConfig, config: Config, probes: Map<string, Probe>)
   if (!probe?.ok) return 'provider';
   const kind = config.providers.find((p) => p.name === d.provider)?.kind;
   if (kind !== 'ollama') return 'yes';
-  return listsModel(probe.result.models ?? [], d.model) ? 'yes' : 'not installed';
+  // An Ollama judged by its answers (its probes off) listed nothing: taken as able, as its line says it answers.
+  return probe.byAnswer || listsModel(probe.result.models ?? [], d.model) ? 'yes' : 'not installed';
 }
 
 /** Where notices would be posted: the webhook the settings name (else SWITCHYARD_WEBHOOK_URL), or why they could not be. */

@@ -88,13 +88,13 @@ it('says what stands between the config and answered requests, and what to do ab
 });
 
 /** A data dir whose one provider's key is DOCTOR_KEY, an OpenAI fake behind it. */
-async function cloudBehindKey() {
+async function cloudBehindKey(provider: Record<string, unknown> = {}) {
   const openai = await startFakeOpenAI();
   onCleanup(() => openai.stop());
   const data = dir();
   const config = {
     version: 1,
-    providers: [{ name: 'cloud', kind: 'openai', baseUrl: `${openai.url}/v1`, apiKey: 'env:DOCTOR_KEY' }],
+    providers: [{ name: 'cloud', kind: 'openai', baseUrl: `${openai.url}/v1`, apiKey: 'env:DOCTOR_KEY', ...provider }],
     deployments: [{ name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini' }],
     routes: [{ name: 'default', deployments: ['mini'] }],
   };
@@ -128,6 +128,18 @@ it("judges a provider's key by the gateway serving the data dir, not by this she
   expect(fromKeyedShell.stdout).toContain(`[✗] cloud (${openai.url}/v1): the gateway serving this data dir cannot use it: its API key DOCTOR_KEY is not set; this shell has DOCTOR_KEY, the gateway's environment did not when it started: restart it where DOCTOR_KEY is set\n`);
   expect(fromKeyedShell.stdout).toContain('[✗] Route default: none of mini can answer now (see above)\n');
   expect(fromKeyedShell.code).toBe(1);
+});
+
+it("judges a provider whose probes are off by the gateway's last request to it, not by a probe that never comes", async () => {
+  const { openai, data } = await cloudBehindKey({ healthCheck: { intervalMs: 0 } });
+  const gateway = await serve(['--port', String(await freePort()), '--data-dir', data], { DOCTOR_KEY: 'sk-test' });
+  const doctor = () => runAsync(['doctor', '--data-dir', data], { HOME: dir() });
+  expect((await doctor()).stdout).toContain(`[!] cloud (${openai.url}/v1): its key is the gateway's, its probes are off (healthCheck.intervalMs 0) and no request has gone to it yet: its Test connection (Providers page) checks it\n`);
+  expect((await fetch(`${gateway.baseUrl}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'default', messages: [{ role: 'user', content: 'hi' }] }) })).status).toBe(200);
+  const answered = await doctor();
+  expect(answered.stdout).toMatch(new RegExp(`^\\[✓\\] cloud \\(${openai.url}/v1\\) answered the gateway's last request \\d+ s ago in \\d+ ms \\(its probes are off; with the gateway's key: this shell has no DOCTOR_KEY\\)$`, 'm'));
+  expect(answered.stdout).toContain('[✓] Route default: mini can answer now\n');
+  expect(answered.stdout).not.toContain('again in a minute');
 });
 
 it('asks a gateway open to the network for its view of the keys with a client key, and says when it was not given one', async () => {
