@@ -74,7 +74,9 @@ function describe(report: RunningHealth, where: { url: string; pid: number; data
   const why = (p: HealthReport['providers'][number]) => p.reason ?? (p.status === 'up' ? '' : (p.lastError ?? p.probe?.error ?? ''));
   lines.push('Providers:', columns(report.providers.map((p) => [p.name, p.kind, p.baseUrl, p.status, `${p.inFlight} in flight, ${p.queued} queued`, why(p)]), { rightFrom: 6, indent: '  ' }));
   if (report.deployments?.length) {
-    const breaker = (d: HealthReport['deployments'][number]) => (d.breaker.state === 'closed' ? '' : `breaker ${d.breaker.state}${d.breaker.openUntil ? ` until ${d.breaker.openUntil}` : ''}${d.breaker.blockedMessage ? `: ${d.breaker.blockedMessage}` : ''}`);
+    // Its cool-down over, an open breaker stays open until a request comes to try it: no "until" in the past.
+    const until = (d: HealthReport['deployments'][number]) => (d.breaker.openUntil === null ? '' : Date.parse(d.breaker.openUntil) > Date.now() ? ` until ${d.breaker.openUntil}` : ', cooled down: its next request tries it');
+    const breaker = (d: HealthReport['deployments'][number]) => (d.breaker.state === 'closed' ? '' : `breaker ${d.breaker.state}${until(d)}${d.breaker.blockedMessage ? `: ${d.breaker.blockedMessage}` : ''}`);
     // Only an Ollama's deployments say (loaded is null for the others); a model it lacks is not one to load.
     const memory = (d: HealthReport['deployments'][number]) => (d.loaded === null ? '' : d.modelAvailable === false ? 'not installed' : d.loaded ? 'in memory' : 'not loaded');
     lines.push('Deployments:', columns(report.deployments.map((d) => [d.name, `${d.provider}/${d.model}`, d.status, memory(d), breaker(d)]), { rightFrom: 5, indent: '  ' }));

@@ -34,3 +34,21 @@ it('lists the breaker events of the last 24 hours, newest first, as text and JSO
   const json = JSON.parse(run(['status', '--format', 'json', '--data-dir', data]).stdout);
   expect(json.breakerEvents).toEqual([{ deployment: 'llama', from: 'closed', to: 'open', at: expect.any(Number), reason: '2 consecutive failures' }]);
 });
+
+it("says an open breaker's cool-down is over, not that it is open until a time gone by", async () => {
+  const ollama = await startFakeOllama();
+  onCleanup(() => ollama.stop());
+  const data = dir();
+  const config = {
+    version: 1,
+    providers: [{ name: 'local', kind: 'ollama', baseUrl: ollama.url }],
+    deployments: [{ name: 'llama', provider: 'local', model: 'llama3.2:3b', breaker: { failures: 1, cooldownMs: 5_000 } }],
+    routes: [{ name: 'default', deployments: ['llama'] }],
+  };
+  const { baseUrl } = await serve(['--port', '0', '--data-dir', data, '--config', writeJson(join(data, 'c.json'), config)]);
+  await ollama.setMode({ kind: 'status', status: 500 });
+  await fetch(`${baseUrl}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'default', messages: [{ role: 'user', content: 'hi' }] }) });
+  const line = () => run(['status', '--data-dir', data]).stdout.split('\n').find((l) => l.startsWith('  llama '));
+  expect(line()).toMatch(/ breaker open until \d{4}-\d\d-\d\dT[\d:.]+Z$/);
+  await expect.poll(line, { timeout: 12_000, interval: 500 }).toMatch(/ breaker open, cooled down: its next request tries it$/);
+});

@@ -10,7 +10,7 @@ const dashboard = useDashboard((upstreams) => {
   const config = twoProviders(upstreams);
   return {
     ...config,
-    deployments: [{ ...config.deployments[0]!, breaker: { failures: 2, cooldownMs: 600_000 } }, config.deployments[1]!],
+    deployments: [{ ...config.deployments[0]!, breaker: { failures: 2, cooldownMs: 4_000 } }, config.deployments[1]!],
     routes: [{ name: 'default', deployments: ['llama', 'mini'] }],
   };
 });
@@ -31,6 +31,13 @@ it('lists the breaker opening and its reset by hand, newest first', async () => 
   const events = page.getByTestId('breaker-event');
   await expect.poll(() => events.count()).toBe(1);
   expect(await events.first().textContent()).toMatch(/llamaclosed → open2 consecutive failures$/);
+
+  // Its cool-down over, the breaker stays open until a request tries it: the page says so, not "until" a time gone by.
+  const breaker = page.getByRole('row', { name: /^llama/ }).filter({ has: page.getByRole('button', { name: 'Reset' }) });
+  await expect.poll(async () => {
+    await dashboard.go('/');
+    return breaker.textContent();
+  }, { timeout: 15_000, interval: 1_000 }).toContain('opencooled down: its next request tries it');
 
   await dashboard.ollama.setMode({ kind: 'healthy' });
   await page.getByRole('button', { name: 'Reset' }).click();

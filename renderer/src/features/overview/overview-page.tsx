@@ -205,7 +205,7 @@ function HealthCard() {
                 <td>
                   <div className="row">
                     <Badge tone={statusTone(d.breaker.state)}>{d.breaker.state}</Badge>
-                    {d.breaker.openUntil ? <span className="muted">until {new Date(d.breaker.openUntil).toLocaleTimeString()}</span> : null}
+                    {d.breaker.openUntil ? <span className="muted">{Date.parse(d.breaker.openUntil) > Date.now() ? `until ${new Date(d.breaker.openUntil).toLocaleTimeString()}` : 'cooled down: its next request tries it'}</span> : null}
                     {d.breaker.state !== 'closed' || d.breaker.coolingUntil ? (
                       <button onClick={() => reset.mutate(d.name)} disabled={reset.isPending}>Reset</button>
                     ) : null}
