@@ -24,6 +24,17 @@ describe('playground', () => {
     expect((await t.h.admin('/admin/api/breakers').then((r) => r.json())).breakers.find((b: { deployment: string }) => b.deployment === 'llama').consecutiveFailures).toBe(0);
   });
 
+  it('refuses to simulate the failure of a deployment the config does not have, naming the one meant', async () => {
+    for (const [path, body] of [
+      ['/admin/api/playground', { model: 'default', messages: [{ role: 'user', content: 'hi' }], simulateFailures: ['lama'] }],
+      ['/admin/api/playground/wire', { api: 'openai', body: { model: 'default', messages: [{ role: 'user', content: 'hi' }] }, simulateFailures: ['lama'] }],
+    ] as const) {
+      const res = await t.h.admin(path, { method: 'POST', ...json(body) });
+      expect([path, res.status, (await res.json()).error]).toEqual([path, 400, expect.objectContaining({ message: 'There is no deployment named "lama" to simulate the failure of (did you mean "llama"?)', param: 'simulateFailures' })]);
+    }
+    expect(t.ollama.requests.length + t.openai.requests.length).toBe(0);
+  });
+
   it('refuses a chat request /v1/chat/completions would refuse, before any deployment is called or counted', async () => {
     for (const bad of [{ content: [null] }, { content: 5 }, { role: 'robot', content: 'hi' }]) {
       const res = await t.h.admin('/admin/api/playground', { method: 'POST', ...json({ model: 'default', messages: [{ role: 'user', ...bad }], temperature: 0.5 }) });

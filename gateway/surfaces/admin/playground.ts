@@ -9,7 +9,9 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { inPlaygroundRun, type PlaygroundRun } from '../../playground-run';
+import { didYouMean } from '../../config/nearest';
 import { TOOL } from '../../config/tool-names';
+import { GatewayError } from '../../errors';
 import type { UsageLog } from '../../store/usage-log';
 import { routeRequest } from '../../http/route-request';
 import { clientAbortSignal } from '../../http/client-abort';
@@ -45,14 +47,13 @@ export function playground(app: FastifyInstance, { router, catalog, usageLog, po
   const schema = { body: PlaygroundInputSchema, response: { 200: PlaygroundAnswerSchema } };
   app.post<{ Body: PlaygroundInput }>('/playground', { schema, config: { usage: 'playground' } }, async (request, reply) => {
     const { simulateFailures, ...chat } = request.body;
-    const simulated = new Set(simulateFailures ?? []);
-    const run: PlaygroundRun = { simulateFailures: simulated, upstream: [] };
+    const run: PlaygroundRun = { simulateFailures: simulatable(simulateFailures), upstream: [] };
     return inPlaygroundRun(run, () => chatRun(request, reply, chat, run));
   });
 
   app.post<{ Body: PlaygroundWireInput }>('/playground/wire', { schema: { body: PlaygroundWireInputSchema, response: { 200: PlaygroundWireAnswerSchema } } }, async (request, reply) => {
     const { api, body, simulateFailures } = request.body;
-    const run: PlaygroundRun = { simulateFailures: new Set(simulateFailures ?? []), upstream: [], signal: clientAbortSignal(reply) };
+    const run: PlaygroundRun = { simulateFailures: simulatable(simulateFailures), upstream: [], signal: clientAbortSignal(reply) };
     const started = performance.now();
     // Started inside the run (`.then` starts it): an inject only awaited would start later, outside the run.
     const answer = await inPlaygroundRun(run, () =>
@@ -87,6 +88,14 @@ export function playground(app: FastifyInstance, { router, catalog, usageLog, po
       upstream: run.upstream,
     };
   });
+
+  /** A name that is no deployment would simulate nothing, and the run would seem to show a fallback that never came. */
+  function simulatable(names: readonly string[] = []): Set<string> {
+    const { deployments } = catalog();
+    const unknown = names.find((name) => !deployments.has(name));
+    if (unknown !== undefined) throw new GatewayError('invalid_request', `There is no deployment named ${JSON.stringify(unknown)} to simulate the failure of${didYouMean(unknown, deployments.keys())}`, { param: 'simulateFailures' });
+    return new Set(names);
+  }
 
   async function chatRun(request: FastifyRequest, reply: FastifyReply, chat: Omit<PlaygroundInput, 'simulateFailures'>, run: PlaygroundRun) {
     if (request.usage) {
