@@ -160,7 +160,7 @@ function meaningIssues(config: Config): { errors: ConfigIssue[]; warnings: Confi
       }
       if (seen.has(name)) errors.push({ path: `${at}.deployments[${j}]`, message: `${quote(name)} is listed twice` });
       seen.add(name);
-      types.add(deploymentTypes.get(name) ?? 'chat');
+      types.add(deploymentTypes.get(name) as string);
     });
     if (types.size > 1) {
       errors.push({ path: `${at}.deployments`, message: `route ${quote(route.name)} mixes deployment types (${[...types].join(', ')}); all must share one type` });
@@ -176,11 +176,13 @@ function meaningIssues(config: Config): { errors: ConfigIssue[]; warnings: Confi
       if (!route.deployments.includes(name)) errors.push({ path: `${at}.weights.${name}`, message: `${quote(name)} is not a deployment of route ${quote(route.name)}` });
     }
     if (route.weights && route.strategy !== 'weighted') warnings.push({ path: `${at}.weights`, message: `weights apply only with "strategy": "weighted"` });
+    const own = types.size === 1 ? [...types][0] : undefined;
     route.rules?.forEach((rule, j) => {
       const target = config.routes.find((r) => r.name === rule.use);
       if (!target) errors.push({ path: `${at}.rules[${j}].use`, message: noneNamed('route', rule.use, routeNames) });
       else if (target.name === route.name) errors.push({ path: `${at}.rules[${j}].use`, message: 'a rule cannot send a route to itself' });
-      else if (target.deployments.some((d) => deploymentTypes.get(d) !== [...types][0])) errors.push({ path: `${at}.rules[${j}].use`, message: `route ${quote(rule.use)} serves another type of request` });
+      // Unknown deployments, on either side, are said once, where they are named: they have no type to differ by.
+      else if (own !== undefined && target.deployments.some((d) => deploymentTypes.has(d) && deploymentTypes.get(d) !== own)) errors.push({ path: `${at}.rules[${j}].use`, message: `route ${quote(rule.use)} serves another type of request` });
       const unknown = rule.when.tool === undefined ? undefined : unknownTool(rule.when.tool);
       if (unknown) warnings.push({ path: `${at}.rules[${j}].when.tool`, message: unknown });
     });

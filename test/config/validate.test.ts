@@ -102,6 +102,18 @@ describe('validateConfig', () => {
     expect(errors).toContainEqual({ path: 'routes[0].deployments', message: 'route "default" mixes deployment types (chat, embedding); all must share one type' });
   });
 
+  it('says only that a deployment is unknown, not that the rules reaching its route serve another type', () => {
+    const errors = errorsOf((c) => {
+      c.routes = [{ name: 'default', deployments: ['llama'], rules: [{ when: { thinking: true }, use: 'cloud' }] } as never, { name: 'cloud', deployments: ['mnii'] }];
+    });
+    expect(errors).toEqual([{ path: 'routes[1].deployments[0]', message: 'no deployment is named "mnii" (did you mean "mini"?)' }]);
+    // A rule of a route whose deployments are all unknown is not said to reach another type either.
+    const owner = errorsOf((c) => {
+      c.routes = [{ name: 'default', deployments: ['lama'], rules: [{ when: { thinking: true }, use: 'cloud' }] } as never, { name: 'cloud', deployments: ['mini'] }];
+    });
+    expect(owner.map((e) => e.path)).toEqual(['routes[0].deployments[0]']);
+  });
+
   it('rejects a model name with a space or line break at either end, which its provider would look for as it is', () => {
     expect(errorsOf((c) => (c.deployments[1].model = 'gpt-4.1-mini '))).toEqual([
       { path: 'deployments[1].model', message: '"gpt-4.1-mini " has a space or line break at its start or end, which its provider would take as part of the name (did you mean "gpt-4.1-mini"?)' },
