@@ -36,8 +36,11 @@ export interface ResponsesStore {
   conversation(id: string, owner: string | null): unknown[] | undefined;
   /** A kept response's own input items, as sent (its conversation before it not included). */
   input(id: string, owner: string | null): unknown[] | undefined;
-  /** An output item of a kept response, by its id. */
-  item(id: string, owner: string | null): unknown;
+  /**
+   * Output items of kept responses, by their ids (those not kept are left out). Each response's
+   * output is read once however many of its items are asked for: a request may name thousands.
+   */
+  items(ids: Iterable<string>, owner: string | null): Map<string, unknown>;
   delete(id: string, owner: string | null): boolean;
   /** Deletes the responses made before `before`, with their items, a step at a time; resolves when done. */
   prune(before: number): Promise<void>;
@@ -50,9 +53,10 @@ export function createResponsesStore(db: Db): ResponsesStore {
   );
   const insertItem = db.prepare('INSERT OR REPLACE INTO response_items (owner, id, response_id, position) VALUES (?, ?, ?, ?)');
   // An item whose response is gone (deleted, pruned, or replaced by one without it) is not found.
-  const selectItem = db.prepare<[string, string], { output: string; position: number }>(
-    "SELECT r.output, i.position FROM response_items i JOIN responses r ON r.id = i.response_id AND COALESCE(r.owner, '') = i.owner WHERE i.owner = ? AND i.id = ?",
+  const selectItem = db.prepare<[string, string], { responseId: string; position: number }>(
+    "SELECT i.response_id AS responseId, i.position FROM response_items i JOIN responses r ON r.id = i.response_id AND COALESCE(r.owner, '') = i.owner WHERE i.owner = ? AND i.id = ?",
   );
+  const selectOutput = db.prepare<[string], string>('SELECT output FROM responses WHERE id = ?').pluck();
   // A response's items go with it (through their response_id index), when it is deleted or pruned.
   const itemsOf = db.prepare('DELETE FROM response_items WHERE response_id = ?');
   const saveRow = (entry: StoredResponse, at: number) => insert.run(entry.id, at, entry.previousId, JSON.stringify(entry.input), JSON.stringify(entry.output), JSON.stringify(entry.response), entry.owner);
@@ -101,9 +105,17 @@ export function createResponsesStore(db: Db): ResponsesStore {
       const row = select.get(id, owner ?? '');
       return row ? (JSON.parse(row.input) as unknown[]) : undefined;
     },
-    item(id, owner) {
-      const row = selectItem.get(owner ?? '', id);
-      return row ? (JSON.parse(row.output) as unknown[])[row.position] : undefined;
+    items(ids, owner) {
+      const outputs = new Map<string, unknown[]>();
+      const found = new Map<string, unknown>();
+      for (const id of ids) {
+        const row = found.has(id) ? undefined : selectItem.get(owner ?? '', id);
+        if (!row) continue;
+        let output = outputs.get(row.responseId);
+        if (!output) outputs.set(row.responseId, (output = JSON.parse(selectOutput.get(row.responseId) ?? '[]') as unknown[]));
+        found.set(id, output[row.position]);
+      }
+      return found;
     },
     delete: (id, owner) => removeWithItems(id, owner ?? ''),
     // A few at a time with requests served between: a turn can hold a long conversation's text.

@@ -2,7 +2,7 @@
  * Kept Responses answers in a real SQLite file: a conversation rebuilt from its links oldest first,
  * each turn stored once, deletion, retention, and a bounded walk however long the chain.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openDatabase, type Db } from '../../gateway/store/db';
 import { createResponsesStore } from '../../gateway/store/responses-store';
 import { turnsDuring } from '../support/event-loop';
@@ -62,18 +62,35 @@ describe('the responses store', () => {
 
   it('finds an output item by its id, for its owner only, and lets it go with its response', async () => {
     const { db, responses } = store();
+    const item = (id: string, owner: string | null) => responses.items([id], owner).get(id);
     responses.save(turn('resp_1', null, 'a'), 1_000);
     responses.save({ ...turn('resp_2', 'resp_1', 'b'), owner: 'editor' }, 5_000);
-    expect(responses.item('msg_resp_1', null)).toEqual({ type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Echo: a' }] });
-    expect(responses.item('msg_resp_2', 'editor')).toMatchObject({ content: [{ text: 'Echo: b' }] });
-    expect(responses.item('msg_resp_2', null)).toBeUndefined();
-    expect(responses.item('msg_resp_1', 'editor')).toBeUndefined();
+    expect(item('msg_resp_1', null)).toEqual({ type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Echo: a' }] });
+    expect(item('msg_resp_2', 'editor')).toMatchObject({ content: [{ text: 'Echo: b' }] });
+    expect(item('msg_resp_2', null)).toBeUndefined();
+    expect(item('msg_resp_1', 'editor')).toBeUndefined();
     expect(responses.delete('resp_2', 'editor')).toBe(true);
-    expect(responses.item('msg_resp_2', 'editor')).toBeUndefined();
+    expect(item('msg_resp_2', 'editor')).toBeUndefined();
     expect(db.prepare('SELECT count(*) AS n FROM response_items').get()).toEqual({ n: 1 });
     await responses.prune(2_000);
-    expect(responses.item('msg_resp_1', null)).toBeUndefined();
+    expect(item('msg_resp_1', null)).toBeUndefined();
     expect(db.prepare('SELECT count(*) AS n FROM response_items').get()).toEqual({ n: 0 });
+  });
+
+  it("reads each response's output once however many of its items are asked for, so a request naming thousands stays linear", () => {
+    const { responses } = store();
+    const output = Array.from({ length: 50 }, (_, i) => ({ id: `msg_${i}`, type: 'message', role: 'assistant', content: [{ type: 'output_text', text: `part ${i}` }] }));
+    responses.save({ id: 'resp_big', previousId: null, input: [], output, items: output.map((o, i) => [o.id, i] as const), response: { id: 'resp_big', output }, owner: null }, 1_000);
+    const asked = Array.from({ length: 5_000 }, (_, i) => `msg_${i % 50}`);
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      const found = responses.items([...asked, 'msg_unknown'], null);
+      expect(found.size).toBe(50);
+      expect(found.get('msg_7')).toMatchObject({ content: [{ text: 'part 7' }] });
+      expect(parse).toHaveBeenCalledTimes(1);
+    } finally {
+      parse.mockRestore();
+    }
   });
 
   it('keeps each response to the client key that made it', () => {

@@ -26,15 +26,15 @@ export function history(store: ResponsesStore, previousId: string | null | undef
  * gateway did not keep stays: an OpenAI deployment may know it; a translation says it cannot.
  */
 export function resolveReferences(store: ResponsesStore, input: Item[], owner: string | null): Item[] {
-  let count = 0;
-  let resolved: Item[] | undefined;
+  const referenced: string[] = [];
   input.forEach((item, i) => {
     if (item?.type !== 'item_reference' || typeof item.id !== 'string') return;
-    if (++count > MAX_REFERENCES) throw new GatewayError('invalid_request', `The input has more than ${MAX_REFERENCES} item references`, { param: `input[${i}]` });
-    const kept = store.item(item.id, owner) as Item | undefined;
-    if (kept) (resolved ??= [...input])[i] = kept;
+    if (referenced.push(item.id) > MAX_REFERENCES) throw new GatewayError('invalid_request', `The input has more than ${MAX_REFERENCES} item references`, { param: `input[${i}]` });
   });
-  return resolved ?? input;
+  if (referenced.length === 0) return input;
+  const kept = store.items(referenced, owner);
+  if (kept.size === 0) return input;
+  return input.map((item) => (item?.type === 'item_reference' && typeof item.id === 'string' && kept.has(item.id) ? (kept.get(item.id) as Item) : item));
 }
 
 /** What to keep of an answer, unless the client said `store: false`: the turn, and its output items by id. */
