@@ -74,12 +74,15 @@ export interface LocalGuardOptions {
 }
 
 export const localGuardPlugin = fp<LocalGuardOptions>(async (app, { address, allowedOrigin }) => {
-  app.addHook('onRequest', async (request) => {
-    if (!address.hostAllowed(request.headers.host)) {
-      throw new GatewayError('host_not_allowed', `Host "${request.headers.host ?? ''}" is not this gateway's address; use http://127.0.0.1:${address.port()}`);
-    }
+  app.addHook('onRequest', async (request, reply) => {
+    const host = address.hostAllowed(request.headers.host);
     const origin = request.headers.origin;
-    if (origin !== undefined && !address.isOwnOrigin(origin) && !allowedOrigin(origin)) throw request.routeOptions.config?.ownOrigin ? notHere(origin) : refused(origin);
+    const foreign = origin !== undefined && !address.isOwnOrigin(origin) && !allowedOrigin(origin);
+    if (host && !foreign) return;
+    // Refused before any surface's hooks run: the answer still names its request, as every other does.
+    reply.header('x-request-id', request.id);
+    if (!host) throw new GatewayError('host_not_allowed', `Host "${request.headers.host ?? ''}" is not this gateway's address; use http://127.0.0.1:${address.port()}`);
+    throw request.routeOptions.config?.ownOrigin ? notHere(origin as string) : refused(origin as string);
   });
 }, { name: 'switchyard-local-guard' });
 

@@ -42,6 +42,8 @@ describe('the local guard', () => {
       const res = await raw({ path: '/v1/models', headers: { host } });
       expect(res.status).toBe(403);
       expect(res.body.error.code).toBe('host_not_allowed');
+      // Refused before any surface's hooks: the answer still names its request.
+      expect(res.headers['x-request-id']).toMatch(/^req_/);
     }
   });
 
@@ -55,6 +57,7 @@ describe('the local guard', () => {
     const res = await chat('this is not even json', { origin: 'https://evil.example.com' });
     expect(res.status).toBe(403);
     expect(res.body.error.code).toBe('origin_not_allowed');
+    expect(res.headers['x-request-id']).toMatch(/^req_/);
     expect((await chat('{}', { origin: 'null' })).status).toBe(403);
     expect(ollama.requests).toHaveLength(0);
   });
