@@ -42,7 +42,9 @@ export type FailureMode =
   | { kind: 'long-stream'; bytes: number; eventBytes: number }
   /** One stream event whose content is `bytes` characters long, then the end marker. */
   | { kind: 'huge-event'; bytes: number }
-  | { kind: 'redirect'; location: string };
+  | { kind: 'redirect'; location: string }
+  /** The healthy answer, its body written a byte at a time (a UTF-8 character and an event cut anywhere, as TCP may). */
+  | { kind: 'byte-at-a-time' };
 
 export interface RecordedRequest {
   method: string;
@@ -129,6 +131,10 @@ export async function startFakeServer(handler: WireHandler): Promise<FakeServer>
         res.on('close', () => clearInterval(timer));
         return;
       }
+      case 'byte-at-a-time':
+        writeByteAtATime(res);
+        await handler(request, res, { kind: 'healthy' });
+        return;
       default:
         await handler(request, res, current);
     }
@@ -175,4 +181,39 @@ export function resetAfterFlush(res: ServerResponse): void {
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers }).end(text);
+}
+
+/** Every byte the handler writes goes out in a write of its own, a turn of the event loop apart. */
+function writeByteAtATime(res: ServerResponse): void {
+  const write = res.write.bind(res) as (chunk: Buffer) => boolean;
+  const end = res.end.bind(res) as () => ServerResponse;
+  const pending: Buffer[] = [];
+  let ending = false;
+  let pumping = false;
+  const pump = async () => {
+    if (pumping) return;
+    pumping = true;
+    for (let chunk = pending.shift(); chunk; chunk = pending.shift()) {
+      for (let i = 0; i < chunk.length && !res.destroyed; i++) {
+        write(chunk.subarray(i, i + 1));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    pumping = false;
+    if (ending && !res.destroyed) end();
+  };
+  const take = (chunk: unknown) => {
+    if (typeof chunk === 'string' || chunk instanceof Uint8Array) pending.push(Buffer.from(chunk));
+  };
+  res.write = ((chunk: unknown) => {
+    take(chunk);
+    void pump();
+    return true;
+  }) as typeof res.write;
+  res.end = ((chunk?: unknown) => {
+    take(chunk);
+    ending = true;
+    void pump();
+    return res;
+  }) as typeof res.end;
 }
