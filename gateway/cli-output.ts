@@ -23,12 +23,15 @@ export function counted(n: number, noun: string): string {
 }
 
 /**
- * Dollars to the hundredth of a cent (a local model's day is often worth less than a cent); zero is
- * "$0" and a cost too small to show is "<$0.0001", as on the dashboard: "$0.0000" read as free.
+ * Dollars to the hundredth of a cent below a dollar (a local model's day is often worth less than a
+ * cent), to the cent and grouped from a dollar up, as a budget's limit is read ("$1,000,000.00", not
+ * "$1000000.0000"); zero is "$0" and a cost too small to show is "<$0.0001", as on the dashboard:
+ * "$0.0000" read as free.
  */
 export function usd(value: number): string {
   if (value === 0) return '$0';
-  return value < 0.00005 ? '<$0.0001' : `$${value.toFixed(4)}`;
+  if (value < 0.00005) return '<$0.0001';
+  return value < 1 ? `$${value.toFixed(4)}` : `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 }
 
 /** Each budget on a line: its scope and period, what it has spent (and what requests in flight hold), when it resets. */

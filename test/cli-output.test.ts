@@ -13,6 +13,10 @@ describe('columns', () => {
 
 describe('usd', () => {
   it('says zero as $0 and a cost too small to show as <$0.0001, not $0.0000 either way', () => {
-    expect([0, 0.00002, 0.00005, 0.0068, 12.5].map(usd)).toEqual(['$0', '<$0.0001', '$0.0001', '$0.0068', '$12.5000']);
+    expect([0, 0.00002, 0.00005, 0.0068, 0.9999].map(usd)).toEqual(['$0', '<$0.0001', '$0.0001', '$0.0068', '$0.9999']);
+  });
+
+  it('says a dollar or more to the cent, grouped, as a budget is read', () => {
+    expect([1, 12.5, 20, 1_000_000, 1234.567].map(usd)).toEqual(['$1.00', '$12.50', '$20.00', '$1,000,000.00', '$1,234.57']);
   });
 });
