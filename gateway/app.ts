@@ -16,6 +16,7 @@ import { clientErrorHandler, expectationRefusal } from './http/client-errors';
 import { drainPlugin } from './http/close';
 import { compilersFactory } from './http/compilers';
 import { MAX_BODY_BYTES, registerJsonBody } from './http/json-body';
+import { addAccessLog } from './http/access-log';
 import { noEndpointMessage, watchServed } from './http/not-found';
 import { MAX_PATH_NAME_CHARS, unreadablePathHandler } from './http/unreadable-paths';
 import { gatewayAddress, localGuardPlugin } from './http/local-guard';
@@ -152,6 +153,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     keys: { keys: s.keys, now: s.now, required: () => clientKeysRequired(exposed, s.config.current().settings), targetOf: (model) => targetOf(s.catalog(), model) },
   };
   registerJsonBody(app);
+  addAccessLog(app);
   await app.register(localGuardPlugin, { address, allowedOrigin });
   await app.register(drainPlugin);
   app.setErrorHandler(errorHandler(openAIErrorBody));
