@@ -13,9 +13,11 @@ import { formatIssues, validateConfig } from './config/validate';
 import { keepHeapCompact } from './heap';
 import { cutConnections } from './http/close';
 import { isLoopbackHost } from './providers/hosts';
+import { printable } from './printable';
 import { listenProblem } from './cli-problems';
 import { DEFAULT_HOST, DEFAULT_PORT, isPort } from './paths';
 import { readHealthSnapshot } from './notices/snapshot';
+import { noticeText } from './notices/notifier';
 import { watchNotices } from './notices/watch';
 import { parseWebhookUrl, WEBHOOK_VARIABLE } from './notices/webhook';
 import { serveBanner } from './serve-banner';
@@ -99,8 +101,16 @@ export async function serveCommand(args: ServeArgs, io: Output): Promise<number>
   const webhook = gateway.webhook.state();
   if (webhook.problem) io.err(`Notices are not posted to the webhook: ${webhook.problem}\n`);
   if (webhook.warning) io.err(`Warning: ${webhook.warning}\n`);
-  // Watched all along: a webhook set in Settings later is posted to from its next notice.
-  const watcher = watchNotices({ read: () => readHealthSnapshot(gateway), deliver: (notice) => gateway.webhook.send(notice), active: () => gateway.webhook.state().from !== null, onError: undelivered });
+  // Watched all along: each notice is printed (a server's journal shows a provider down as the
+  // desktop app would), and a webhook set in Settings later is posted to from its next notice.
+  const watcher = watchNotices({
+    read: () => readHealthSnapshot(gateway),
+    deliver: (notice) => {
+      io.err(`Notice: ${printable(noticeText(notice))}\n`);
+      if (gateway.webhook.state().from !== null) gateway.webhook.send(notice);
+    },
+    onError: undelivered,
+  });
   io.out(
     serveBanner({
       version: VERSION,

@@ -91,6 +91,13 @@ describe('notices posted to a webhook', () => {
     expect((await runAsync(['doctor', '--data-dir', data], {})).stdout).toContain("[!] Notices: posted to the webhook pasted in the desktop app's Settings, kept in its key store, which only the app can read");
   });
 
+  it('prints each notice, webhook or none, as a server\'s journal shows it', async () => {
+    const { ollama, output } = await gatewayWith('', [], {}, {});
+    await ollama.setMode({ kind: 'refuse' });
+    await expect.poll(output, { timeout: 10_000 }).toContain('Notice: local is down. Requests go to the next deployment of each route.\n');
+    expect(output()).not.toContain('Notice not delivered');
+  }, 30_000);
+
   it('does not follow a redirect, and says the notice was not delivered', async () => {
     const elsewhere = await receiver();
     const hook = await receiver();

@@ -5,7 +5,7 @@
  * pull the page started ended (a download of gigabytes outlives the window it was started from).
  * Fed the gateway's health snapshots; remembers the last state so nothing repeats (a budget's
  * warnings come again in its next period). The desktop app shows them as notifications, `serve`
- * posts them to a webhook.
+ * prints them and posts them to a webhook.
  */
 export interface HealthSnapshot {
   providers: { name: string; status: string }[];
@@ -22,6 +22,9 @@ export interface Notice {
   title: string;
   body: string;
 }
+
+/** A notice as one line: its title, then its body (a chat's message, a line of `serve`'s output). */
+export const noticeText = (notice: Notice): string => `${notice.title}. ${notice.body}`;
 
 /** Falling back is said again only after this long without a request that fell back. */
 export const FALLBACK_QUIET_MS = 10 * 60_000;

@@ -1,7 +1,7 @@
 /**
- * `serve`'s notices: every few seconds the gateway's health is read in process and what changed is
- * posted to the webhook, as the desktop app shows it. While no webhook is set nothing is read (an
- * idle gateway does no work); one set later starts from the health as it is then.
+ * `serve`'s notices: every few seconds the gateway's health is read in process (a read of what it
+ * holds in memory, and the budgets' spend) and what changed is delivered (printed, and posted to
+ * the webhook when one is set), as the desktop app shows it.
  */
 import { createNotifier, type HealthSnapshot, type Notice } from './notifier';
 
@@ -10,22 +10,15 @@ export const WATCH_EVERY_MS = 2_000;
 export interface WatchOptions {
   read: () => HealthSnapshot;
   deliver: (notice: Notice) => void;
-  /** Whether anyone would be told: read again at each tick. */
-  active: () => boolean;
   /** A read that failed, said once until reads work again: notices that silently stop help nobody. */
   onError: (message: string) => void;
   everyMs?: number;
 }
 
-export function watchNotices({ read, deliver, active, onError, everyMs = WATCH_EVERY_MS }: WatchOptions): { stop(): void } {
-  let notifier: ReturnType<typeof createNotifier> | undefined;
+export function watchNotices({ read, deliver, onError, everyMs = WATCH_EVERY_MS }: WatchOptions): { stop(): void } {
+  const notifier = createNotifier();
   let failing = false;
   const tick = () => {
-    if (!active()) {
-      notifier = undefined;
-      return;
-    }
-    notifier ??= createNotifier();
     try {
       const notices = notifier(read());
       failing = false;

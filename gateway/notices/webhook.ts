@@ -10,7 +10,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isLoopbackHost, isPrivateHost } from '../providers/hosts';
 import { upstreamDispatcher, type ProxySettings } from '../providers/proxy';
-import type { Notice } from './notifier';
+import { noticeText, type Notice } from './notifier';
 import { valueOfCopiedLine } from '../config/copied-line';
 
 export const WEBHOOK_VARIABLE = 'SWITCHYARD_WEBHOOK_URL';
@@ -48,7 +48,7 @@ export function parseWebhookUrl(value: string, what = WEBHOOK_VARIABLE): Webhook
 /** The JSON body a receiver at `url` reads. */
 export function webhookBody(url: URL, notice: Notice): Record<string, string> {
   // Cut by code points: a cut through an emoji's surrogate pair would be text no chat takes.
-  const text = [...`Switchyard: ${notice.title}. ${notice.body}`].slice(0, MAX_TEXT).join('');
+  const text = [...`Switchyard: ${noticeText(notice)}`].slice(0, MAX_TEXT).join('');
   if (url.hostname === 'hooks.slack.com') return { text };
   if (url.hostname === 'discord.com' || url.hostname === 'discordapp.com') return { content: text };
   return { text, title: notice.title, body: notice.body, source: 'switchyard' };

@@ -1,7 +1,7 @@
 /**
  * The watcher behind `serve`'s notices: a read that fails is said once, not once a tick and not
  * never (a watcher that swallowed its failures hid a whole class of silent webhooks), and reads that
- * work again deliver what changed; with no webhook set it reads nothing.
+ * work again deliver what changed.
  */
 import { afterEach, expect, it } from 'vitest';
 import type { HealthSnapshot, Notice } from '../../gateway/notices/notifier';
@@ -29,7 +29,6 @@ it('says a failing read once per streak, and delivers again once reads work', as
       return next;
     },
     deliver: (notice) => delivered.push(notice),
-    active: () => true,
     onError: (message) => errors.push(message),
     everyMs: 10,
   }).stop;
@@ -39,24 +38,4 @@ it('says a failing read once per streak, and delivers again once reads work', as
     "the gateway's health could not be read for notices: disk I/O error",
   ]);
   expect(delivered.map((n) => n.title)).toEqual(['local is down']);
-});
-
-it('reads nothing while no webhook is set, and starts from the health as it is once one is', async () => {
-  let active = false;
-  let reads = 0;
-  let local = 'up';
-  const delivered: string[] = [];
-  stop = watchNotices({
-    read: () => (reads++, { providers: [{ name: 'local', status: local as 'up' | 'down' }], fallbacks: 0 }),
-    deliver: (notice) => delivered.push(notice.title),
-    active: () => active,
-    onError: () => undefined,
-    everyMs: 10,
-  }).stop;
-  await new Promise((resolve) => setTimeout(resolve, 60));
-  expect(reads).toBe(0);
-  active = true;
-  await expect.poll(() => reads).toBeGreaterThan(1);
-  local = 'down';
-  await expect.poll(() => delivered).toEqual(['local is down']);
 });
