@@ -3,6 +3,11 @@
  * items, linked to the turn before, so a long conversation is stored once, not once per turn. A
  * conversation is rebuilt by walking the links back (at most MAX_TURNS), oldest first. Output items
  * are also found by id, for `item_reference` inputs, in their response's output: they go with it.
+ *
+ * Saves are group-committed: the answers kept in one turn of the event loop go in one transaction
+ * (a kept answer writes pages of four b-trees, and a commit of its own each cost it about as much
+ * again as its whole request under load). A save resolves once committed, and a request's usage row
+ * waits for it, so a client never has an answer whose id is not kept yet; reads commit what waits first.
  */
 import type { Db } from './db';
 
@@ -30,7 +35,8 @@ export interface StoredResponse {
 
 /** Every read takes the asking client key's name (null: none); another key's response is as unknown. */
 export interface ResponsesStore {
-  save(entry: StoredResponse, at: number): void;
+  /** Resolves once the answer is committed, with the others saved in the same turn of the event loop. */
+  save(entry: StoredResponse, at: number): Promise<void>;
   get(id: string, owner: string | null): Record<string, unknown> | undefined;
   /** Every input and output item of the conversation up to and including `id`, oldest first; undefined if `id` is unknown. */
   conversation(id: string, owner: string | null): unknown[] | undefined;
@@ -60,10 +66,26 @@ export function createResponsesStore(db: Db): ResponsesStore {
   // A response's items go with it (through their response_id index), when it is deleted or pruned.
   const itemsOf = db.prepare('DELETE FROM response_items WHERE response_id = ?');
   const saveRow = (entry: StoredResponse, at: number) => insert.run(entry.id, at, entry.previousId, JSON.stringify(entry.input), JSON.stringify(entry.output), JSON.stringify(entry.response), entry.owner);
-  const saveWithItems = db.transaction((entry: StoredResponse, at: number) => {
-    saveRow(entry, at);
-    for (const [id, position] of entry.items) insertItem.run(entry.owner ?? '', id, entry.id, position);
+  type Pending = { entry: StoredResponse; at: number; done: () => void; failed: (error: unknown) => void };
+  let pending: Pending[] = [];
+  const saveAll = db.transaction((batch: Pending[]) => {
+    for (const { entry, at } of batch) {
+      saveRow(entry, at);
+      for (const [id, position] of entry.items) insertItem.run(entry.owner ?? '', id, entry.id, position);
+    }
   });
+  const flush = () => {
+    if (pending.length === 0) return;
+    const batch = pending;
+    pending = [];
+    try {
+      saveAll(batch);
+    } catch (error) {
+      for (const item of batch) item.failed(error);
+      return;
+    }
+    for (const item of batch) item.done();
+  };
   const select = db.prepare<[string, string], { previous_id: string | null; input: string; output: string; response: string }>(
     "SELECT previous_id, input, output, response FROM responses WHERE id = ? AND COALESCE(owner, '') = ?",
   );
@@ -82,12 +104,18 @@ export function createResponsesStore(db: Db): ResponsesStore {
     }
   });
   return {
-    save: (entry, at) => void (entry.items.length > 0 ? saveWithItems(entry, at) : saveRow(entry, at)),
+    save: (entry, at) =>
+      new Promise<void>((done, failed) => {
+        if (pending.length === 0) setImmediate(flush);
+        pending.push({ entry, at, done, failed });
+      }),
     get(id, owner) {
+      flush();
       const row = select.get(id, owner ?? '');
       return row ? (JSON.parse(row.response) as Record<string, unknown>) : undefined;
     },
     conversation(id, owner) {
+      flush();
       const turns: unknown[][] = [];
       let next: string | null = id;
       for (let n = 0; next !== null && n < MAX_TURNS; n++) {
@@ -102,10 +130,12 @@ export function createResponsesStore(db: Db): ResponsesStore {
       return turns.reverse().flat();
     },
     input(id, owner) {
+      flush();
       const row = select.get(id, owner ?? '');
       return row ? (JSON.parse(row.input) as unknown[]) : undefined;
     },
     items(ids, owner) {
+      flush();
       const outputs = new Map<string, unknown[]>();
       const found = new Map<string, unknown>();
       for (const id of ids) {
@@ -117,9 +147,13 @@ export function createResponsesStore(db: Db): ResponsesStore {
       }
       return found;
     },
-    delete: (id, owner) => removeWithItems(id, owner ?? ''),
+    delete: (id, owner) => {
+      flush();
+      return removeWithItems(id, owner ?? '');
+    },
     // A few at a time with requests served between: a turn can hold a long conversation's text.
     async prune(before) {
+      flush();
       for (let ids = old.all(before); ids.length > 0 && db.open; ids = old.all(before)) {
         removeOld(ids);
         await new Promise((resolve) => setImmediate(resolve));

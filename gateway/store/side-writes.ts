@@ -93,9 +93,16 @@ export function guardedCache(cache: ResponseCache, writes: SideWrites): Response
   };
 }
 
-/** Kept Responses answers: one that cannot be kept is still the client's answer, and later turns find it unknown. */
+/** Kept Responses answers: one that cannot be kept is still the client's answer (its save never rejects), and later turns find it unknown. */
 export function guardedResponses(responses: ResponsesStore, writes: SideWrites): ResponsesStore {
-  return { ...responses, save: (entry, at) => void writes.attempt('a kept response', () => responses.save(entry, at)) };
+  return {
+    ...responses,
+    save: (entry, at) =>
+      responses.save(entry, at).then(
+        () => writes.succeeded('a kept response'),
+        (error: unknown) => writes.failed('a kept response', error),
+      ),
+  };
 }
 
 /** Learned quirks: one that cannot be kept is learned again after a restart, at one refusal; one that cannot be read likewise. */

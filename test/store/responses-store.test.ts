@@ -20,7 +20,7 @@ function store() {
   const dir = tempDir();
   const db = openDatabase(dir.path);
   open.push({ db, dir });
-  return { db, responses: createResponsesStore(db) };
+  return { db, dir: dir.path, responses: createResponsesStore(db) };
 }
 
 const turn = (id: string, previousId: string | null, said: string) => {
@@ -75,6 +75,28 @@ describe('the responses store', () => {
     await responses.prune(2_000);
     expect(item('msg_resp_1', null)).toBeUndefined();
     expect(db.prepare('SELECT count(*) AS n FROM response_items').get()).toEqual({ n: 0 });
+  });
+
+  it('commits the answers saved in one turn of the event loop together, resolving each save once committed, and reads them first', async () => {
+    const { dir, responses } = store();
+    // Another connection sees only what is committed, and counts the commits it sees.
+    const other = openDatabase(dir);
+    try {
+      const version = () => other.pragma('data_version', { simple: true }) as number;
+      const kept = () => (other.prepare('SELECT count(*) AS n FROM responses').get() as { n: number }).n;
+      const before = version();
+      const saves = Array.from({ length: 50 }, (_, i) => responses.save(turn(`resp_${i}`, null, `q${i}`), 1_000));
+      expect(kept()).toBe(0);
+      await Promise.all(saves);
+      expect([kept(), version() - before]).toEqual([50, 1]);
+      // A read in the same turn as a save finds it: it commits what waits first.
+      const waiting = responses.save(turn('resp_new', 'resp_0', 'next'), 2_000);
+      expect(responses.conversation('resp_new', null)).toHaveLength(4);
+      expect(kept()).toBe(51);
+      await waiting;
+    } finally {
+      other.close();
+    }
   });
 
   it("reads each response's output once however many of its items are asked for, so a request naming thousands stays linear", () => {

@@ -1,6 +1,7 @@
 /**
  * When a usage row is committed: at once when its request is the only one open (waiting a turn of
- * the event loop would only add latency), and in the group commit of its turn when others are open.
+ * the event loop would only add latency), and in the group commit of its turn when others are open;
+ * never before what its request keeps besides it (a Responses answer) is written.
  */
 import { describe, expect, it } from 'vitest';
 import type { Config } from '../../gateway/config/schema';
@@ -51,5 +52,18 @@ describe('committing usage rows', () => {
     const next = recorder.begin('after-once', 'chat.completions', 'openai');
     void next.commit(200);
     expect(inInbox('after-once')).toBe(true);
+  });
+
+  it('writes its row only once what the request keeps besides it is written, failed or not', async () => {
+    const usage = recorder.begin('keeps', 'responses', 'responses');
+    let keep!: () => void;
+    usage.waitFor(new Promise<void>((resolve) => (keep = resolve)));
+    usage.waitFor(Promise.reject(new Error('a full disk')));
+    const committed = usage.commit(200);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(inInbox('keeps')).toBe(false);
+    keep();
+    await committed;
+    expect(inInbox('keeps')).toBe(true);
   });
 });

@@ -17,6 +17,7 @@ import type { ProviderAdapter as Provider } from '../../providers/types';
 import type { Router } from '../../routing/router';
 import { mapEvents, streaming } from '../../routing/streams';
 import type { ResponsesStore } from '../../store/responses-store';
+import type { RequestUsage } from '../../usage/recorder';
 import type { ChatRequest } from '../../wire/canonical';
 import { responsesCache, responsesFormat, responsesPreamble, wholeResponse, type ResponsesItem, type ResponsesWhole, type Turn } from './answers';
 import { compacted, compactOn } from './compact';
@@ -42,9 +43,10 @@ export async function responsesSurface(app: FastifyInstance, options: ResponsesS
   const { router, store, now } = options;
   const toolRefusals = createToolRefusals();
   await registerModelSurface(app, options.services, errorBody, 'responses');
-  const keep = (body: ResponsesBody, input: unknown[], owner: string | null) => (response: Record<string, unknown>) => {
+  // Kept with the other answers of this turn of the event loop (one commit); the usage row, and so the last byte, waits for it.
+  const keep = (body: ResponsesBody, input: unknown[], owner: string | null, usage: RequestUsage | undefined) => (response: Record<string, unknown>) => {
     const turn = keptTurn(body, input, response, owner);
-    if (turn) store.save(turn, now());
+    if (turn) usage?.waitFor(store.save(turn, now()));
   };
 
   /**
@@ -68,7 +70,7 @@ export async function responsesSurface(app: FastifyInstance, options: ResponsesS
     const owner = request.clientKey?.name ?? null;
     const { input, items, native } = conversation(body, owner);
     const tools = offeredTools(body.tools, items);
-    const turn: Turn = { body, shell: responseShell(body), tools, done: keep(body, input, owner) };
+    const turn: Turn = { body, shell: responseShell(body), tools, done: keep(body, input, owner, request.usage) };
     const route = routeRequest(request, reply, { model: body.model, type: 'chat', api: 'responses' });
     const translations = new Map<ProviderConfig['kind'], ChatRequest>();
     const translated = (kind: ProviderConfig['kind']) => translations.get(kind) ?? translations.set(kind, responsesToChat(body, items, kind, tools)).get(kind) as ChatRequest;
