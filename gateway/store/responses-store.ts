@@ -5,9 +5,10 @@
  * are also found by id, for `item_reference` inputs, in their response's output: they go with it.
  *
  * Saves are group-committed: the answers kept in one turn of the event loop go in one transaction
- * (a kept answer writes pages of four b-trees, and a commit of its own each cost it about as much
- * again as its whole request under load). A save resolves once committed, and a request's usage row
- * waits for it, so a client never has an answer whose id is not kept yet; reads commit what waits first.
+ * (a kept answer writes pages of four b-trees: with a commit of its own each, a kept answer's request
+ * cost 1.4x the same request unkept under load, 1.24x grouped). A save resolves once committed, and
+ * a request's usage row waits for it, so a client never has an answer whose id is not kept yet;
+ * reads commit what waits first.
  */
 import type { Db } from './db';
 
