@@ -49,7 +49,7 @@ export class RequestUsage {
   private errorMessage: string | null = null;
   private committed = false;
   /** What the request keeps besides its row (a Responses answer): committed before the row, so before the last byte. */
-  private keeping: Promise<unknown>[] = [];
+  private keeping: Promise<unknown>[] | undefined;
   private readonly started = process.hrtime.bigint();
   private readonly at: number;
   clientKey = 'anonymous';
@@ -116,14 +116,14 @@ export class RequestUsage {
 
   /** A write the row waits for: a client must not have an answer before what it may ask for again is kept. */
   waitFor(write: Promise<unknown>): void {
-    this.keeping.push(write);
+    (this.keeping ??= []).push(write);
   }
 
   /** Writes the row (resolves once it is committed); later calls do nothing, and it never rejects. */
   async commit(status: number): Promise<void> {
     if (this.committed) return;
     this.committed = true;
-    if (this.keeping.length > 0) await Promise.allSettled(this.keeping);
+    if (this.keeping) await Promise.allSettled(this.keeping);
     const alone = --this.open.requests === 0;
     try {
       const catalog = this.deps.catalog();
