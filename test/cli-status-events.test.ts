@@ -9,24 +9,30 @@ import { dir, onCleanup, run, serve, useCliCleanups, writeJson } from './support
 
 useCliCleanups();
 
-it('lists the breaker events of the last 24 hours, newest first, as text and JSON', async () => {
+/** A gateway whose one deployment's breaker opens after `failures` failed requests, and a request that fails. */
+async function breakerGateway(breaker: { failures: number; cooldownMs: number }) {
   const ollama = await startFakeOllama();
   onCleanup(() => ollama.stop());
   const data = dir();
   const config = {
     version: 1,
     providers: [{ name: 'local', kind: 'ollama', baseUrl: ollama.url }],
-    deployments: [{ name: 'llama', provider: 'local', model: 'llama3.2:3b', breaker: { failures: 2, cooldownMs: 600_000 } }],
+    deployments: [{ name: 'llama', provider: 'local', model: 'llama3.2:3b', breaker }],
     routes: [{ name: 'default', deployments: ['llama'] }],
   };
   const { baseUrl } = await serve(['--port', '0', '--data-dir', data, '--config', writeJson(join(data, 'c.json'), config)]);
-  expect(run(['status', '--data-dir', data]).stdout).toContain('Breaker events: none in the last 24 h\n');
-
-  await ollama.setMode({ kind: 'status', status: 500 });
-  for (let i = 0; i < 2; i++) {
+  const fail = async () => {
+    await ollama.setMode({ kind: 'status', status: 500 });
     const res = await fetch(`${baseUrl}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'default', messages: [{ role: 'user', content: 'hi' }] }) });
     expect(res.status).toBeGreaterThanOrEqual(500);
-  }
+  };
+  return { data, fail };
+}
+
+it('lists the breaker events of the last 24 hours, newest first, as text and JSON', async () => {
+  const { data, fail } = await breakerGateway({ failures: 2, cooldownMs: 600_000 });
+  expect(run(['status', '--data-dir', data]).stdout).toContain('Breaker events: none in the last 24 h\n');
+  for (let i = 0; i < 2; i++) await fail();
   const lines = run(['status', '--data-dir', data]).stdout.split('\n');
   const at = lines.indexOf('Breaker events (last 24 h, newest first):');
   expect(at).toBeGreaterThan(0);
@@ -36,18 +42,8 @@ it('lists the breaker events of the last 24 hours, newest first, as text and JSO
 });
 
 it("says an open breaker's cool-down is over, not that it is open until a time gone by", async () => {
-  const ollama = await startFakeOllama();
-  onCleanup(() => ollama.stop());
-  const data = dir();
-  const config = {
-    version: 1,
-    providers: [{ name: 'local', kind: 'ollama', baseUrl: ollama.url }],
-    deployments: [{ name: 'llama', provider: 'local', model: 'llama3.2:3b', breaker: { failures: 1, cooldownMs: 5_000 } }],
-    routes: [{ name: 'default', deployments: ['llama'] }],
-  };
-  const { baseUrl } = await serve(['--port', '0', '--data-dir', data, '--config', writeJson(join(data, 'c.json'), config)]);
-  await ollama.setMode({ kind: 'status', status: 500 });
-  await fetch(`${baseUrl}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'default', messages: [{ role: 'user', content: 'hi' }] }) });
+  const { data, fail } = await breakerGateway({ failures: 1, cooldownMs: 5_000 });
+  await fail();
   const line = () => run(['status', '--data-dir', data]).stdout.split('\n').find((l) => l.startsWith('  llama '));
   expect(line()).toMatch(/ breaker open until \d{4}-\d\d-\d\dT[\d:.]+Z$/);
   await expect.poll(line, { timeout: 12_000, interval: 500 }).toMatch(/ breaker open, cooled down: its next request tries it$/);
