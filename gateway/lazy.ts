@@ -1,8 +1,9 @@
 /**
  * Modules that only some configs or requests need, loaded on first use rather than at start: the
- * Temporal polyfill (only deployments with time windows), the price table (only cloud
- * deployments without their own pricing), the tokenizer (only upstreams that report no usage).
- * Synchronous on purpose: their callers are on synchronous paths, and each loads once, in ~15-150 ms.
+ * Temporal polyfill (only deployments with time windows) and the price table (only cloud
+ * deployments without their own pricing). Synchronous on purpose: their callers are on synchronous
+ * paths, and each loads once, in ~15-60 ms. (The tokenizer, ~300 ms, loads in a worker thread:
+ * usage/token-counter.ts.)
  */
 import { createRequire } from 'node:module';
 

@@ -144,6 +144,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const other = address.running();
   if (other) notices.push(`another Switchyard (${other.url}) is serving this data dir: the two share its config, keys and usage log`);
   const localOnly = () => catalog.config.settings?.localOnly === true;
+  const recorder = createUsageRecorder({ log: usageLog, catalog: () => catalog, now, onError: (error) => writes.failed('a usage row', error), onRow: (row) => (writes.succeeded('a usage row'), budgets.record(row)), count: (row) => metrics.record(row) });
   const router = createRouter({ catalog: () => catalog, state: routingState, breakers, cache: servingCache, localOnly, now, random: options.random, onAttempts: (a) => traffic.record(a) });
   const digestOf = (provider: string, model: string) => {
     const result = health.latest(provider)?.result;
@@ -177,12 +178,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       clientTimeouts: options.clientTimeouts,
       uiDir: options.uiDir ?? fileURLToPath(new URL('../out/renderer', import.meta.url)),
       services: {
-        router,
-        catalog: () => catalog,
+        router, catalog: () => catalog,
         configAppliedAt: () => appliedAt,
-        health: reportSources,
-        healthHistory: history,
-        recorder: createUsageRecorder({ log: usageLog, catalog: () => catalog, now, onError: (error) => writes.failed('a usage row', error), onRow: (row) => (writes.succeeded('a usage row'), budgets.record(row)), count: (row) => metrics.record(row) }),
+        health: reportSources, healthHistory: history,
+        recorder,
         metrics,
         pulls,
         quirks: upstream.quirks,
@@ -277,6 +276,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       for (const timer of timers) clearInterval(timer);
       health.stop();
       await closeServer(app, graceMs);
+      await recorder.settled(); // the rows of requests just cut (one may wait for a token estimate)
       saveSessions();
       address.forget();
       await closeAdapters([...providers.values(), ...retiring]);

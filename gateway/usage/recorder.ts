@@ -1,8 +1,9 @@
 /**
  * One usage row per client request. A `RequestUsage` follows a request from its arrival to the
  * moment just before its last byte is written, gathering the routing outcome, tokens (the
- * upstream's, or estimated and flagged), cost and timings, then writes the row once, synchronously,
- * so a client that has the whole answer is never missing from the log, even after a SIGKILL.
+ * upstream's, or estimated and flagged), cost and timings, then writes the row once, before that
+ * last byte, so a client that has the whole answer is never missing from the log, even after a
+ * SIGKILL.
  */
 import { isGatewayError } from '../errors';
 import type { Catalog } from '../routing/catalog';
@@ -61,7 +62,7 @@ export class RequestUsage {
     private readonly endpoint: string,
     private readonly api: string | null,
     private readonly deps: UsageDeps,
-    private readonly open: { requests: number },
+    private readonly open: Open,
   ) {
     this.at = deps.now();
     open.requests++;
@@ -124,10 +125,13 @@ export class RequestUsage {
     if (this.committed) return;
     this.committed = true;
     if (this.keeping) await Promise.allSettled(this.keeping);
+    // Made before the row, and only where the upstream reported no usage (the tokenizer is in a worker).
+    const estimated = this.upstreamTokens || !this.reached(status) ? undefined : await this.estimate();
     const alone = --this.open.requests === 0;
+    if (alone && this.open.idle.length > 0) for (const idle of this.open.idle.splice(0)) idle();
     try {
       const catalog = this.deps.catalog();
-      const row = this.row(status, catalog);
+      const row = this.row(status, catalog, this.upstreamTokens ?? estimated);
       // Counted before it is written (a full disk loses no count), and never at the row's expense.
       let uncounted: unknown;
       try {
@@ -150,12 +154,11 @@ export class RequestUsage {
     }
   }
 
-  private row(status: number, catalog: Catalog): UsageRow {
+  private row(status: number, catalog: Catalog, tokens: Tokens | undefined): UsageRow {
     const execution = this.execution;
     const deployment = execution?.deployment;
     const provider = deployment ? catalog.providers.get(deployment.provider)?.config : undefined;
     const cached = execution?.cache === 'hit';
-    const tokens = this.tokens(status);
     let paid = 0;
     let wouldCost = 0;
     if (deployment && tokens) {
@@ -199,15 +202,24 @@ export class RequestUsage {
     };
   }
 
-  /**
-   * The upstream's counts, else estimates for an answer that reached the client, even in part (a
-   * stream the client left or the upstream cut still cost its tokens).
-   */
-  private tokens(status: number): Tokens | undefined {
-    if (this.upstreamTokens) return this.upstreamTokens;
-    if (!this.execution || (status >= 400 && this.text === '')) return undefined;
-    const output = this.textOverflow === 0 ? estimateTokens(this.text) : Math.round(quickTokenCount(this.text) * ((this.text.length + this.textOverflow) / this.text.length));
-    return { input: estimateTokens(promptText(this.body)), output };
+  /** Whether an answer reached the client, even in part (a stream the client left or the upstream cut still cost its tokens). */
+  private reached(status: number): boolean {
+    return this.execution !== undefined && !(status >= 400 && this.text === '');
+  }
+
+  /** Estimates, for an answer that reached the client and whose upstream reported no counts. */
+  private async estimate(): Promise<Tokens | undefined> {
+    try {
+      const [input, output] = await Promise.all([
+        estimateTokens(promptText(this.body)),
+        this.textOverflow === 0 ? estimateTokens(this.text) : Math.round(quickTokenCount(this.text) * ((this.text.length + this.textOverflow) / this.text.length)),
+      ]);
+      return { input, output };
+    } catch (error) {
+      // A row without counts rather than none at all.
+      this.deps.onError?.(error);
+      return undefined;
+    }
   }
 
   private elapsedMs(): number {
@@ -229,10 +241,33 @@ function errorClassOf(error: unknown): string {
   return 'internal_error';
 }
 
+/** Requests begun and not yet committed (every request begun commits once: its answer, its error, or its client leaving), and who waits for none to be left. */
+interface Open {
+  requests: number;
+  idle: (() => void)[];
+}
+
 export function createUsageRecorder(deps: UsageDeps) {
-  // Requests begun and not yet committed: every request begun commits once (its answer, its error, or
-  // its client leaving).
-  const open = { requests: 0 };
-  return { begin: (id: string, endpoint: string, api: string | null) => new RequestUsage(id, endpoint, api, deps, open) };
+  const open: Open = { requests: 0, idle: [] };
+  return {
+    begin: (id: string, endpoint: string, api: string | null) => new RequestUsage(id, endpoint, api, deps, open),
+    /**
+     * Once every request begun has written its row, or `waitMs` has passed: a stopping gateway
+     * waits for the rows of requests it has just cut (a row may wait for a token estimate, made in
+     * a worker) before it closes the store.
+     */
+    async settled(waitMs = 2_000): Promise<void> {
+      if (open.requests > 0) {
+        let timer: NodeJS.Timeout | undefined;
+        await new Promise<void>((resolve) => {
+          open.idle.push(resolve);
+          timer = setTimeout(resolve, waitMs);
+        });
+        clearTimeout(timer);
+      }
+      // The group commit of the last rows' turn.
+      await new Promise((resolve) => setImmediate(resolve));
+    },
+  };
 }
 export type UsageRecorder = ReturnType<typeof createUsageRecorder>;

@@ -2,29 +2,28 @@
  * Token counts the gateway works out itself: for rows whose upstream reported none (flagged as
  * estimates), and for routing decisions on a request's size. Both must cost time linear in the text
  * with a bounded constant, whatever the text: the o200k tokenizer's cost grows with the square of a
- * run without whitespace (80 KB of DNA took 5 s), and it runs on the event loop.
+ * run without whitespace (80 KB of DNA took 5 s).
  *
  * - `quickTokenCount`: one pass over the characters, no allocation; within about 20% of the
  *   tokenizer on prose, code, JSON, CJK and base64 (calibrated here). Never loads the tokenizer.
  * - `estimateTokens`: the tokenizer's exact count for text up to 16 KiB, fed in pieces whose runs
- *   without whitespace are at most 200 characters (a few ms at most); the quick count beyond.
+ *   without whitespace are at most 200 characters (a few ms at most), counted in a worker thread
+ *   (token-counter.ts: its load takes ~300 ms); the quick count beyond, or if the worker fails.
  */
-import { lazy } from '../lazy';
+import { createTokenCounter } from './token-counter';
 
-const tokenizer = lazy<{ countTokens(text: string): number }>('gpt-tokenizer');
+const counter = createTokenCounter();
 
 /** Longest text counted exactly. */
 export const EXACT_LIMIT = 16 * 1024;
 /** Longest run without whitespace handed to the tokenizer at once. */
 const MAX_RUN = 200;
 
-export function estimateTokens(text: string): number {
+export async function estimateTokens(text: string): Promise<number> {
   if (!text) return 0;
   if (text.length > EXACT_LIMIT) return quickTokenCount(text);
   try {
-    let count = 0;
-    for (const piece of pieces(text)) count += tokenizer().countTokens(piece);
-    return count;
+    return await counter.count([...pieces(text)]);
   } catch {
     return quickTokenCount(text);
   }
