@@ -3,6 +3,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { ChartBox } from '../../ui/chart-box';
+import { costTick, costTicks } from '../../ui/cost-axis';
 import { usageQueries, type UsageParams } from '../../api/queries/usage';
 import type { RollupPoint } from '../../api/types';
 import { DecisionList } from '../routing/decision-view';
@@ -77,9 +78,12 @@ function rowsFor<Row>(buckets: number[], empty: (bucket: number) => Row): Map<nu
   return new Map(buckets.map((bucket) => [bucket, empty(bucket)]));
 }
 
-// Two significant digits and no trailing zeros: $0.000006 beside $0.000024, not $0.0000060.
-const costTicks = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumSignificantDigits: 2 });
-const costTick = (v: number) => (v === 0 ? '$0' : costTicks.format(v));
+/** A dollar axis up to the largest value charted (a stack's total, or a line's highest point); an element, not a component, as recharts finds its axes among the chart's own children. */
+function costAxis(max: number) {
+  const ticks = costTicks(max);
+  return <YAxis stroke="var(--muted)" fontSize={11} width={70} ticks={ticks} domain={[0, ticks.at(-1) as number]} tickFormatter={costTick} />;
+}
+const moneyTip = (value: unknown) => money(Number(value));
 
 function byBucket(points: RollupPoint[], buckets: number[], granularity: 'hour' | 'day', timeZone: string, value: (p: RollupPoint) => number, unnamed = 'none answered') {
   const days = rowsFor<Record<string, number | string>>(buckets, (bucket) => ({ day: bucketLabel(bucket, granularity, timeZone) }));
@@ -124,8 +128,8 @@ function Charts({ params, days }: { params: UsageParams; days: number }) {
         <BarChart data={chart.data}>
           <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
           <XAxis dataKey="day" stroke="var(--muted)" fontSize={11} />
-          {usd ? <YAxis stroke="var(--muted)" fontSize={11} width={70} tickFormatter={costTick} /> : <YAxis stroke="var(--muted)" fontSize={11} />}
-          {usd ? <Tooltip formatter={(v) => `$${Number(v).toPrecision(3)}`} /> : <Tooltip />}
+          {usd ? costAxis(Math.max(0, ...chart.data.map((row) => chart.groups.reduce((sum, g) => sum + ((row[g] as number | undefined) ?? 0), 0)))) : <YAxis stroke="var(--muted)" fontSize={11} />}
+          {usd ? <Tooltip formatter={moneyTip} /> : <Tooltip />}
           <Legend />
           {chart.groups.map((g, i) => <Bar key={g} dataKey={g} stackId="a" fill={COLORS[i % COLORS.length]} isAnimationActive={false} />)}
         </BarChart>
@@ -145,8 +149,8 @@ function Charts({ params, days }: { params: UsageParams; days: number }) {
             <LineChart data={moneyData}>
               <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
               <XAxis dataKey="day" stroke="var(--muted)" fontSize={11} />
-              <YAxis stroke="var(--muted)" fontSize={11} width={70} tickFormatter={costTick} />
-              <Tooltip formatter={(v) => `$${Number(v).toPrecision(3)}`} />
+              {costAxis(Math.max(0, ...moneyData.map((row) => Math.max(row.cost, row.wouldCost))))}
+              <Tooltip formatter={moneyTip} />
               <Legend />
               <Line dataKey="cost" name="cost" stroke={COLORS[0]} isAnimationActive={false} />
               <Line dataKey="wouldCost" name="would have cost" stroke={COLORS[1]} strokeDasharray="4 3" isAnimationActive={false} />

@@ -1,0 +1,36 @@
+/**
+ * The Usage page's dollar charts, in a real browser: their axes step by round amounts and say each
+ * exactly (recharts' own steps were $0.00065 apart, labelled $0.0013 then $0.002), and their
+ * tooltips say dollars as the rest of the dashboard does ($1,234.50, where they said $1.23e+3).
+ */
+import { beforeAll, expect, it } from 'vitest';
+import { twoProviders, useDashboard } from '../support/dashboard';
+import { usageRow } from '../support/usage-log';
+
+const dashboard = useDashboard(twoProviders);
+beforeAll(() => dashboard.logIn());
+
+const card = (title: string) => dashboard.page.locator('.card', { has: dashboard.page.getByText(title, { exact: true }) });
+const ticks = (title: string) => card(title).locator('.recharts-cartesian-axis-tick-value[orientation="left"]').allTextContents();
+const spend = (id: string, cost: number, tool: string) => dashboard.h.gateway.usage.record(usageRow({ id, at: Date.now(), deployment: 'mini', provider: 'cloud', cost, wouldCost: cost, saved: 0, tool }));
+
+it('step dollar axes by round amounts, each said exactly', async () => {
+  spend('cents-1', 0.001, 'Codex');
+  spend('cents-2', 0.0015, 'curl');
+  await dashboard.go('/usage');
+  // The stack of the day adds up to $0.0025; the line's highest point is the same.
+  await expect.poll(() => ticks('Cost by tool')).toEqual(['$0', '$0.001', '$0.002', '$0.003']);
+  await expect.poll(() => ticks('Cost vs what it would have cost')).toEqual(['$0', '$0.001', '$0.002', '$0.003']);
+});
+
+it('say dollars in the tooltips as the dashboard does everywhere', async () => {
+  spend('dollars', 1_234.4975, 'Codex');
+  await dashboard.go('/usage');
+  await expect.poll(() => ticks('Cost by tool')).toEqual(['$0', '$500', '$1,000', '$1,500']);
+  const bars = card('Cost by tool').locator('.recharts-bar-rectangle');
+  await expect.poll(() => bars.count()).toBeGreaterThan(0);
+  // Codex's bar, the tall one (curl's on top of it is a sliver).
+  await bars.first().hover();
+  const tip = card('Cost by tool').locator('.recharts-tooltip-wrapper');
+  await expect.poll(() => tip.textContent()).toMatch(/Codex : \$1,234\.50/);
+});
