@@ -24,7 +24,7 @@ async function healthDuring<T>(origin: string, work: Promise<T>): Promise<number
 export async function measureHardening(origin: string, pid: number) {
   const post = (body: unknown) => fetch(`${origin}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.text());
   const prompt = 'ACGT'.repeat(256 * 1024);
-  // The tokenizer loads on first use (once per process, ~150 ms): measured apart from the estimate itself.
+  // The tokenizer loads on first use (once per process, ~300 ms of CPU, in a worker thread): measured apart from the estimate itself.
   const loadMs = await healthDuring(origin, post({ model: 'nousage', messages: [{ role: 'user', content: 'warm up' }] }));
   const healthWorstMs = await healthDuring(origin, post({ model: 'nousage', messages: [{ role: 'user', content: prompt }] }));
   // The same prompt checked against a context window on the routing path (the upstream reports usage).
