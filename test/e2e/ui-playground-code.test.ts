@@ -1,8 +1,9 @@
 /**
  * The playground's request as code, in a real browser: the Node.js script it shows runs as shown
  * with its API's official client (openai, @anthropic-ai/sdk, ollama, as installed here) and prints
- * the answer, streamed or whole, for each of the four APIs; the Python script is Python (compiled
- * here: the Python clients are not installed), with the same request as its arguments.
+ * the answer, streamed or whole, for each of the four APIs; the curl command runs in bash; the
+ * Python script is Python (compiled here: the Python clients are not installed), with the same
+ * request as its arguments.
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -46,6 +47,15 @@ it('shows a Node.js script for each API that runs as shown and prints the answer
   await dashboard.page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
   await dashboard.page.getByRole('button', { name: 'Copy', exact: true }).click();
   expect(await dashboard.page.evaluate(() => navigator.clipboard.readText())).toContain("import { Ollama } from 'ollama';");
+});
+
+it('shows a curl command for each API that bash runs as shown, sending the request', async () => {
+  for (const api of apis) {
+    const command = await shown(api, false, 'curl');
+    expect(command, api).toMatch(/^curl -sS '.+' -H 'content-type: application\/json'/);
+    const { stdout } = await run('bash', ['-c', command], { timeout: 30_000 });
+    expect(stdout, api).toContain('Echo: one two');
+  }
 });
 
 // Skipped, and so reported, where no python3 is installed.

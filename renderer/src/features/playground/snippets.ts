@@ -4,6 +4,7 @@
  * comes when the request streams. Each asks exactly what the playground sends, with a client key's
  * placeholder where keys are required (the clients insist on some key where they are not).
  */
+import { curlCommand } from '../../ui/curl';
 import type { PlaygroundApi } from './wire';
 
 export type Language = 'curl' | 'Python' | 'Node.js';
@@ -13,14 +14,10 @@ const PATHS: Record<PlaygroundApi, string> = { openai: '/v1/chat/completions', a
 const PLACEHOLDER = '<your client key>';
 
 export function snippetFor(language: Language, api: PlaygroundApi, body: Record<string, unknown>, origin: string, keyRequired: boolean): string {
-  if (language === 'curl') return curl(api, body, origin, keyRequired);
+  if (language === 'curl') return curlCommand(`${origin}${PATHS[api]}`, JSON.stringify(body), keyRequired);
   return language === 'Python' ? python(api, body, origin, keyRequired) : node(api, body, origin, keyRequired);
 }
 
-function curl(api: PlaygroundApi, body: Record<string, unknown>, origin: string, keyRequired: boolean): string {
-  const headers = (api === 'anthropic' ? " -H 'anthropic-version: 2023-06-01'" : '') + (keyRequired ? ` -H 'authorization: Bearer ${PLACEHOLDER}'` : '');
-  return `curl ${origin}${PATHS[api]} -H 'content-type: application/json'${headers} -d '${JSON.stringify(body).replace(/'/g, "'\\''")}'`;
-}
 
 function python(api: PlaygroundApi, body: Record<string, unknown>, origin: string, keyRequired: boolean): string {
   const key = JSON.stringify(keyRequired ? PLACEHOLDER : 'switchyard');
