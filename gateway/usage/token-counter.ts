@@ -4,8 +4,8 @@
  * flight, the first time a count was wanted (a `count_tokens` for an Ollama route, a row whose
  * upstream reported no usage). Here it holds nothing: the worker starts on first use, answers
  * counts in a fraction of a millisecond once loaded, and ends after a minute without any (its
- * ~40 MiB go with it). A worker that cannot start or load the tokenizer rejects, and the caller
- * falls back to its linear count.
+ * ~40 MiB go with it). A worker that cannot start or load the tokenizer, or answers nothing in
+ * 10 s (a usage row waits for its count), rejects, and the caller falls back to its linear count.
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
@@ -23,6 +23,8 @@ export interface TokenCounterOptions {
   module?: string;
   /** A worker with no count to make for this long ends. */
   idleMs?: number;
+  /** A count not answered in this long is refused, and its worker, stuck, ended (the next count starts another). */
+  timeoutMs?: number;
 }
 
 // CommonJS, run by the worker as `node -e` would: no file of its own to find in the bundle.
@@ -49,6 +51,7 @@ interface Running {
 
 export function createTokenCounter(options: TokenCounterOptions = {}): TokenCounter {
   const idleMs = options.idleMs ?? 60_000;
+  const timeoutMs = options.timeoutMs ?? 10_000;
   let running: Running | undefined;
   // A tokenizer that failed to load fails the same way again: later counts are refused at once.
   let unavailable: Error | undefined;
@@ -96,7 +99,14 @@ export function createTokenCounter(options: TokenCounterOptions = {}): TokenCoun
       clearTimeout(idleTimer);
       const { worker, waiting } = (running ??= start());
       const id = nextId++;
-      const done = new Promise<number>((resolve, reject) => waiting.set(id, { resolve, reject }));
+      const done = new Promise<number>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          reject(new Error(`the token counter answered nothing in ${timeoutMs} ms`));
+          if (running?.worker === worker) void stop();
+        }, timeoutMs).unref();
+        const settled = () => clearTimeout(timer);
+        waiting.set(id, { resolve: (count) => (settled(), resolve(count)), reject: (error) => (settled(), reject(error)) });
+      });
       worker.postMessage({ id, pieces });
       return done;
     },

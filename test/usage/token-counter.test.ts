@@ -1,14 +1,18 @@
 /**
  * The tokenizer counts in a worker thread (gateway/usage/token-counter.ts): the same counts as
  * gpt-tokenizer on this thread, with the event loop free while it loads and never loaded here; a
- * worker that cannot load it leaves the linear count in its place; an idle one ends.
+ * worker that cannot load it leaves the linear count in its place; an idle one ends, and a stuck
+ * one is ended.
  */
 import { countTokens } from 'gpt-tokenizer';
+import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { createTokenCounter, type TokenCounter } from '../../gateway/usage/token-counter';
 import { estimateTokens } from '../../gateway/usage/tokens';
 import { turnsDuring } from '../support/event-loop';
+import { tempDir } from '../support/harness';
 
 const counters: TokenCounter[] = [];
 const counter = (options: Parameters<typeof createTokenCounter>[0] = {}) => {
@@ -59,4 +63,18 @@ it('ends an idle worker, and starts another for the next count', async () => {
   expect(counting.running).toBe(true);
   await expect.poll(() => counting.running, { timeout: 5_000 }).toBe(false);
   expect(await counting.count([CODE])).toBe(countTokens(CODE));
+});
+
+it('refuses a count its worker does not answer in time, and ends that worker', async () => {
+  const dir = tempDir();
+  try {
+    // A tokenizer stuck on its input: the worker never answers.
+    const stuck = join(dir.path, 'stuck-tokenizer.cjs');
+    writeFileSync(stuck, 'exports.countTokens = () => { for (;;); };');
+    const counting = counter({ module: stuck, timeoutMs: 300 });
+    await expect(counting.count([PROSE])).rejects.toThrow('the token counter answered nothing in 300 ms');
+    await expect.poll(() => counting.running).toBe(false);
+  } finally {
+    dir.remove();
+  }
 });
