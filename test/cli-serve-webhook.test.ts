@@ -63,7 +63,8 @@ describe('notices posted to a webhook', () => {
 
     const down = hook.requests.find((r) => r.body?.title === 'local is down');
     expect(down).toMatchObject({ method: 'POST', path: '/hooks/T000/secret-path', headers: expect.objectContaining({ 'content-type': 'application/json' }) });
-    expect(down?.body).toEqual({ text: 'Switchyard: local is down. Requests go to the next deployment of each route.', title: 'local is down', body: 'Requests go to the next deployment of each route.', source: 'switchyard' });
+    const body = "Route default has no other provider's deployment to fall back to: its requests fail until local is back.";
+    expect(down?.body).toEqual({ text: `Switchyard: local is down. ${body}`, title: 'local is down', body, source: 'switchyard' });
     expect(hook.requests.filter((r) => r.body?.title === 'local is down')).toHaveLength(1);
     expect(output()).not.toContain('Notice not delivered');
   }, 30_000);
@@ -94,7 +95,7 @@ describe('notices posted to a webhook', () => {
   it('prints each notice, webhook or none, as a server\'s journal shows it', async () => {
     const { ollama, output } = await gatewayWith('', [], {}, {});
     await ollama.setMode({ kind: 'refuse' });
-    await expect.poll(output, { timeout: 10_000 }).toContain('Notice: local is down. Requests go to the next deployment of each route.\n');
+    await expect.poll(output, { timeout: 10_000 }).toContain("Notice: local is down. Route default has no other provider's deployment to fall back to: its requests fail until local is back.\n");
     expect(output()).not.toContain('Notice not delivered');
   }, 30_000);
 

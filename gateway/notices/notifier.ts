@@ -8,7 +8,8 @@
  * prints them and posts them to a webhook.
  */
 export interface HealthSnapshot {
-  providers: { name: string; status: string }[];
+  /** `stranded`: the routes that have no other provider's deployment to fall back to; `othersFallBack`: some other route of it has one. */
+  providers: { name: string; status: string; stranded?: string[]; othersFallBack?: boolean }[];
   /** Requests answered after a failed attempt, since the gateway started. */
   fallbacks: number;
   budgets?: { name: string; fraction: number; limitUsd: number; onExceeded: string; resetsAt: string }[];
@@ -71,11 +72,12 @@ export function createNotifier(now: () => number = Date.now) {
         notices.push({ title: `Budget "${budget.name}" is at ${Math.floor(budget.fraction * 100)}%`, body: `Of ${limit} for this period.` });
       }
     }
-    for (const { name, status } of snapshot.providers) {
+    for (const provider of snapshot.providers) {
+      const { name, status } = provider;
       const before = said.get(name);
       if (!before || (status !== 'up' && status !== 'down')) said.set(name, { status });
       else if (status === 'down') {
-        if (before.status !== 'down') notices.push({ title: `${name} is down`, body: 'Requests go to the next deployment of each route.' });
+        if (before.status !== 'down') notices.push({ title: `${name} is down`, body: downBody(provider) });
         said.set(name, { status });
       } else if (before.status !== 'down') said.set(name, { status });
       else if (now() - (before.upSince ??= now()) >= RECOVERED_AFTER_MS) {
@@ -98,6 +100,15 @@ export function createNotifier(now: () => number = Date.now) {
     }
     return notices;
   };
+}
+
+/** Where a down provider's requests go: the next deployment of each route, or nowhere, for the routes with no other provider. */
+function downBody({ name, stranded = [], othersFallBack = false }: HealthSnapshot['providers'][number]): string {
+  if (stranded.length === 0) return 'Requests go to the next deployment of each route.';
+  const shown = stranded.length > 3 ? `${stranded.slice(0, 3).join(', ')} and ${stranded.length - 3} more` : stranded.length === 1 ? (stranded[0] as string) : `${stranded.slice(0, -1).join(', ')} and ${stranded.at(-1)}`;
+  const one = stranded.length === 1;
+  const left = `${one ? 'Route' : 'Routes'} ${shown} ${one ? 'has' : 'have'} no other provider's deployment to fall back to: ${one ? 'its' : 'their'} requests fail until ${name} is back`;
+  return othersFallBack ? `${left}; the other routes go to their next deployment.` : `${left}.`;
 }
 
 /** A pull that ended well, as its outcome says: a new model, a newer version, or nothing newer. */
