@@ -72,6 +72,19 @@ export function money(value: number): string {
   return value < 0.01 ? `$${value.toFixed(4)}` : `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 }
 
+/** A size as people read it: 512 B, 2.1 KiB, 1.1 MiB, 3.4 GiB (a cache of one answer was "0.0 of 256 MiB"). */
+export function size(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  // One decimal below ten, none from there (the unit is the precision people read): 9.5 MiB, 256 MiB.
+  return `${unit === 0 || value >= 10 ? Math.round(value) : Number(value.toFixed(1))} ${units[unit]}`;
+}
+
 /** `1 model`, `3 models`: a count with its noun ("1 models" read as a slip). */
 export function counted(n: number, noun: string): string {
   return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;

@@ -8,7 +8,7 @@ import { settingsMutations, configQueries } from '../../api/queries/config';
 import { keyMutations, keyQueries } from '../../api/queries/keys';
 import type { Config, ConfigPreview, Settings, SettingsPatch } from '../../api/types';
 import { applyTheme, themeChoice, type ThemeChoice } from '../../theme';
-import { Badge, Card, ConfirmButton, copy, counted, Empty, ErrorNote, Field, Loading } from '../../ui/parts';
+import { Badge, Card, ConfirmButton, copy, counted, Empty, ErrorNote, Field, Loading, size } from '../../ui/parts';
 import { ConfigHistory, PreviewList } from './config-history';
 import { BudgetsCard } from './budgets-card';
 import { Notices } from './notices';
@@ -29,7 +29,7 @@ export function SettingsPage() {
           <p>Listening on <code>{server.host}:{server.port}</code>.</p>
           {server.exposed ? <div className="notice warn">Reachable beyond this machine: client keys are required for every request.</div> : null}
           <p className="muted">To change the port or host, restart with <code>--port</code> / <code>--host</code> (or <code>SWITCHYARD_PORT</code>). Binding beyond loopback makes client keys mandatory.</p>
-          <p data-testid="data-dir">Data: <code className="long-text">{data.dir}</code> ({(data.bytes / 2 ** 20).toFixed(1)} MiB: config and its history, keys, usage, kept prompts).</p>
+          <p data-testid="data-dir">Data: <code className="long-text">{data.dir}</code> ({size(data.bytes)}: config and its history, keys, usage, kept prompts).</p>
           <p className="muted">A copy while it runs: <code className="long-text">switchyard backup FILE --data-dir {data.argument}</code></p>
           <Notices to={server.notices} canStore={settings.data.secrets.canStore} />
         </Card>
@@ -238,7 +238,7 @@ function UsageAndCache({ settings, exposed }: { settings: Settings; exposed: boo
         {Object.keys(typos).length > 0 ? <span className="field-error" role="alert">Fix the highlighted fields: nothing was saved.</span> : save.isSuccess ? <span className="muted">Saved</span> : null}
       </div>
       <div className="spread" style={{ marginTop: 14 }}>
-        <span className="muted">{stats.data ? `${counted(stats.data.entries, 'cached answer')}, ${(stats.data.bytes / 1024 / 1024).toFixed(1)} of ${(stats.data.maxBytes / 1024 / 1024).toFixed(0)} MiB, ${counted(stats.data.hits, 'hit')}` : 'Cache...'}</span>
+        <span className="muted">{stats.data ? `${counted(stats.data.entries, 'cached answer')}, ${size(stats.data.bytes)} of ${size(stats.data.maxBytes)}, ${counted(stats.data.hits, 'hit')}` : 'Cache...'}</span>
         <ConfirmButton confirm="Purge every cached answer?" onConfirm={() => purge.mutate()}>Purge cache</ConfirmButton>
       </div>
     </Card>
