@@ -72,6 +72,11 @@ export function money(value: number): string {
   return value < 0.01 ? `$${value.toFixed(4)}` : `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 }
 
+/** A count of tokens grouped as the CLI says it (153,284, not 153284); `-` where none was counted. */
+export function tokenCount(n: number | null): string {
+  return n === null ? '-' : n.toLocaleString('en-US');
+}
+
 /** A size as people read it: 512 B, 2.1 KiB, 1.1 MiB, 3.4 GiB (a cache of one answer was "0.0 of 256 MiB"). */
 export function size(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];

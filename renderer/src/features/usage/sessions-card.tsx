@@ -6,7 +6,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { usageMutations, usageQueries, type UsageParams } from '../../api/queries/usage';
 import type { UsageSession } from '../../api/types';
-import { Badge, Card, counted, Empty, ErrorNote, Loading, Moment, money } from '../../ui/parts';
+import { Badge, Card, counted, Empty, ErrorNote, Loading, Moment, money, tokenCount } from '../../ui/parts';
 
 export function SessionsCard({ params, onChoose }: { params: UsageParams; onChoose: (session: UsageSession) => void }) {
   const sessions = useQuery({ ...usageQueries.sessions({ ...params, limit: '20' }), placeholderData: keepPreviousData });
@@ -32,7 +32,7 @@ export function SessionsCard({ params, onChoose }: { params: UsageParams; onChoo
                   <td>{s.clientKey}</td>
                   <td>{s.requests} {s.errors ? <Badge tone="bad">{s.errors} failed</Badge> : null} {s.fallbacks ? <Badge tone="warn">{s.fallbacks} fell back</Badge> : null}</td>
                   <td>{s.deployments.join(', ') || '-'}</td>
-                  <td>{s.inputTokens} / {s.outputTokens}</td>
+                  <td>{tokenCount(s.inputTokens)} / {tokenCount(s.outputTokens)}</td>
                   <td>{money(s.cost)}</td>
                   <td>{money(s.saved)}</td>
                 </tr>
@@ -53,7 +53,7 @@ export function SessionTotals({ params }: { params: UsageParams }) {
   if (!s) return null;
   return (
     <span className="muted" data-testid="session-totals">
-      {counted(s.requests, 'request')} · {s.inputTokens} / {s.outputTokens} tokens · cost {money(s.cost)} · saved {money(s.saved)} · answered by {s.deployments.join(', ') || '-'}
+      {counted(s.requests, 'request')} · {tokenCount(s.inputTokens)} / {tokenCount(s.outputTokens)} tokens · cost {money(s.cost)} · saved {money(s.saved)} · answered by {s.deployments.join(', ') || '-'}
     </span>
   );
 }

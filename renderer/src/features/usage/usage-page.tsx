@@ -10,7 +10,7 @@ import { DecisionList } from '../routing/decision-view';
 import { SessionKept, SessionsCard, SessionTotals } from './sessions-card';
 import { KeptBodies } from './kept-bodies';
 import { Filters, RANGES } from './usage-filters';
-import { Badge, Card, duration, Empty, ErrorNote, Loading, Moment, money } from '../../ui/parts';
+import { Badge, Card, duration, Empty, ErrorNote, Loading, Moment, money, tokenCount } from '../../ui/parts';
 const COLORS = ['#2f6feb', '#d4731a', '#1a7f37', '#8250df', '#cf222e'];
 
 /** The filters a link or a reload carries (`/usage?tool=Codex`, as the Overview links a tool): the query's own names, nothing else. */
@@ -209,7 +209,7 @@ function Rows({ params, onNext, onPrevious, exportUrl, onSession }: { params: Us
                     {r.deployment ?? '-'} {r.fallback ? <Badge tone="warn">fallback</Badge> : null} {r.cached ? <Badge tone="info">cache</Badge> : null}
                   </td>
                   <td data-label="Status"><Badge tone={r.status < 400 && !r.errorClass ? 'ok' : 'bad'}>{r.status}</Badge> {r.errorClass ? <span className="muted">{r.errorClass}</span> : null}</td>
-                  <td data-label="Tokens">{r.inputTokens ?? '-'} / {r.outputTokens ?? '-'}{r.tokensEstimated ? <span className="muted"> est.</span> : null}{r.cacheReadTokens ? <span className="muted"> · {r.cacheReadTokens} cached</span> : null}</td>
+                  <td data-label="Tokens">{tokenCount(r.inputTokens)} / {tokenCount(r.outputTokens)}{r.tokensEstimated ? <span className="muted"> est.</span> : null}{r.cacheReadTokens ? <span className="muted"> · {tokenCount(r.cacheReadTokens)} cached</span> : null}</td>
                   <td data-label="Cost">{money(r.cost)}</td>
                   <td data-label="Saved">{money(r.saved)}</td>
                   <td data-label="Latency">{duration(r.totalMs)}</td>
@@ -257,7 +257,7 @@ function RequestDrawer({ requestId, onClose, onSession }: { requestId: string; o
               <tr><td>Answered by</td><td>{detail.data.deployment ?? '-'} {detail.data.provider ? <span className="muted">({detail.data.provider})</span> : null}</td></tr>
               <tr><td>Status</td><td>{detail.data.status} {detail.data.errorClass ? <span className="muted">{detail.data.errorClass}</span> : null}</td></tr>
               {detail.data.errorMessage ? <tr><td>Error</td><td className="error-message">{detail.data.errorMessage}</td></tr> : null}
-              <tr><td>Tokens</td><td>{detail.data.inputTokens ?? '-'} in / {detail.data.outputTokens ?? '-'} out{detail.data.cacheReadTokens ? ` · ${detail.data.cacheReadTokens} cached` : ''}</td></tr>
+              <tr><td>Tokens</td><td>{tokenCount(detail.data.inputTokens)} in / {tokenCount(detail.data.outputTokens)} out{detail.data.cacheReadTokens ? ` · ${tokenCount(detail.data.cacheReadTokens)} cached` : ''}</td></tr>
               <tr><td>Cost</td><td>{money(detail.data.cost)} <span className="muted">(saved {money(detail.data.saved)})</span></td></tr>
               <tr><td>Time</td><td>{duration(detail.data.totalMs)}{detail.data.ttftMs !== null ? `, first token ${duration(detail.data.ttftMs)}` : ''}</td></tr>
             </tbody>

@@ -1,7 +1,8 @@
 /**
- * The Usage page's dollar charts, in a real browser: their axes step by round amounts and say each
- * exactly (recharts' own steps were $0.00065 apart, labelled $0.0013 then $0.002), and their
- * tooltips say dollars as the rest of the dashboard does ($1,234.50, where they said $1.23e+3).
+ * The Usage page's numbers, in a real browser: the dollar charts' axes step by round amounts and say
+ * each exactly (recharts' own steps were $0.00065 apart, labelled $0.0013 then $0.002), their
+ * tooltips say dollars as the rest of the dashboard does ($1,234.50, where they said $1.23e+3), and
+ * token counts are grouped as the CLI says them (153,284, where they said 153284).
  */
 import { beforeAll, expect, it } from 'vitest';
 import { twoProviders, useDashboard } from '../support/dashboard';
@@ -33,4 +34,14 @@ it('say dollars in the tooltips as the dashboard does everywhere', async () => {
   await bars.first().hover();
   const tip = card('Cost by tool').locator('.recharts-tooltip-wrapper');
   await expect.poll(() => tip.textContent()).toMatch(/Codex : \$1,234\.50/);
+});
+
+it("group token counts, in the table and in a request's details", async () => {
+  const { page, h } = dashboard;
+  h.gateway.usage.record(usageRow({ id: 'long-session', at: Date.now(), inputTokens: 153_284, outputTokens: 2_210, cacheReadTokens: 148_000, tool: 'Claude Code' }));
+  await dashboard.go('/usage');
+  const row = page.getByTestId('usage-table').locator('tbody tr', { hasText: 'Claude Code' });
+  await expect.poll(() => row.locator('td[data-label="Tokens"]').textContent()).toBe('153,284 / 2,210 · 148,000 cached');
+  await row.click();
+  await expect.poll(() => page.getByRole('row', { name: /^Tokens / }).textContent()).toBe('Tokens153,284 in / 2,210 out · 148,000 cached');
 });
