@@ -45,3 +45,11 @@ it("group token counts, in the table and in a request's details", async () => {
   await row.click();
   await expect.poll(() => page.getByRole('row', { name: /^Tokens / }).textContent()).toBe('Tokens153,284 in / 2,210 out · 148,000 cached');
 });
+
+it("group the Overview's count of today's requests", async () => {
+  const { page, h } = dashboard;
+  for (let i = 0; i < 1_200; i++) h.gateway.usage.record(usageRow({ id: `today-${i}`, at: Date.now() }));
+  await dashboard.go('/overview');
+  const stat = page.locator('.stat', { hasText: 'Requests today' }).locator('.value');
+  await expect.poll(() => stat.textContent()).toMatch(/^1,2\d\d$/);
+});

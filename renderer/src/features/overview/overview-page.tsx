@@ -104,7 +104,7 @@ function Today() {
   const o = overview.data;
   return (
     <div className="stats">
-      <Stat label="Requests today" value={o.requests} />
+      <Stat label="Requests today" value={o.requests.toLocaleString('en-US')} />
       <Stat label="Fallback rate" value={percent(o.fallbackRate)} hint="Answered after another deployment failed" />
       <Stat label="Cache hit rate" value={percent(o.cacheHitRate)} />
       <Stat label="Cost today" value={money(o.cost)} />

@@ -30,7 +30,7 @@ export function SessionsCard({ params, onChoose }: { params: UsageParams; onChoo
                   <td><span className="clip" title={s.session}>{s.session}</span></td>
                   <td>{s.tool ?? '-'}</td>
                   <td>{s.clientKey}</td>
-                  <td>{s.requests} {s.errors ? <Badge tone="bad">{s.errors} failed</Badge> : null} {s.fallbacks ? <Badge tone="warn">{s.fallbacks} fell back</Badge> : null}</td>
+                  <td>{s.requests.toLocaleString('en-US')} {s.errors ? <Badge tone="bad">{s.errors} failed</Badge> : null} {s.fallbacks ? <Badge tone="warn">{s.fallbacks} fell back</Badge> : null}</td>
                   <td>{s.deployments.join(', ') || '-'}</td>
                   <td>{tokenCount(s.inputTokens)} / {tokenCount(s.outputTokens)}</td>
                   <td>{money(s.cost)}</td>
