@@ -2,7 +2,8 @@
  * The Usage page's numbers, in a real browser: the dollar charts' axes step by round amounts and say
  * each exactly (recharts' own steps were $0.00065 apart, labelled $0.0013 then $0.002), their
  * tooltips say dollars as the rest of the dashboard does ($1,234.50, where they said $1.23e+3), and
- * token counts are grouped as the CLI says them (153,284, where they said 153284).
+ * token counts are grouped as the CLI says them (153,284, where they said 153284), and the
+ * Overview's latencies past a second are said in seconds (20 s, where they said 20000 ms).
  */
 import { beforeAll, expect, it } from 'vitest';
 import { twoProviders, useDashboard } from '../support/dashboard';
@@ -52,4 +53,15 @@ it("group the Overview's count of today's requests", async () => {
   await dashboard.go('/overview');
   const stat = page.locator('.stat', { hasText: 'Requests today' }).locator('.value');
   await expect.poll(() => stat.textContent()).toMatch(/^1,2\d\d$/);
+});
+
+it("say the Overview's latencies in seconds past one", async () => {
+  const { page, h } = dashboard;
+  for (let i = 0; i < 20; i++) h.gateway.usage.record(usageRow({ id: `slow-${i}`, at: Date.now(), deployment: 'mini', provider: 'cloud', totalMs: 14_000 }));
+  await dashboard.go('/overview');
+  const card = page.locator('.card', { has: page.getByText('Latency p50 / p95 by deployment (24 h)', { exact: true }) });
+  const ticks = () => card.locator('.recharts-cartesian-axis-tick-value[orientation="left"]').allTextContents();
+  // The hour's p95 is the histogram's bound above 14 s: 20 s.
+  await expect.poll(ticks).toContain('20 s');
+  expect((await ticks()).every((tick) => /^\d+(\.\d)? s$|^0 ms$/.test(tick))).toBe(true);
 });

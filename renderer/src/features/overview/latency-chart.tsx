@@ -5,6 +5,9 @@ import { ChartBox } from '../../ui/chart-box';
 import { usageQueries } from '../../api/queries/usage';
 import { Card, Empty, ErrorNote, Loading } from '../../ui/parts';
 
+/** A local model's answer takes seconds: 20 s, not 20000 ms (the values are the histogram's bounds, 50 ms to 60 s). */
+const latencyTick = (ms: number) => (ms >= 1_000 ? `${Number((ms / 1_000).toFixed(1))} s` : `${Math.round(ms)} ms`);
+
 const SERIES_COLORS = ['#2f6feb', '#d4731a', '#1a7f37', '#8250df', '#cf222e', '#0a7ea4'];
 
 export function LatencyChart() {
@@ -35,8 +38,8 @@ export function LatencyChart() {
           <LineChart data={data}>
             <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
             <XAxis dataKey="time" stroke="var(--muted)" fontSize={11} padding={{ left: 8, right: 8 }} />
-            <YAxis unit=" ms" stroke="var(--muted)" fontSize={11} />
-            <Tooltip />
+            <YAxis stroke="var(--muted)" fontSize={11} tickFormatter={latencyTick} />
+            <Tooltip formatter={(value) => latencyTick(Number(value))} />
             <Legend />
             {deployments.flatMap((d, i) => {
               // A deployment seen in one or two hours has no line to speak of: its points are drawn larger.
