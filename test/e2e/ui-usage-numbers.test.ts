@@ -2,7 +2,8 @@
  * The Usage page's numbers, in a real browser: the dollar charts' axes step by round amounts and say
  * each exactly (recharts' own steps were $0.00065 apart, labelled $0.0013 then $0.002), their
  * tooltips say dollars as the rest of the dashboard does ($1,234.50, where they said $1.23e+3), and
- * token counts are grouped as the CLI says them (153,284, where they said 153284), and the
+ * token counts are grouped as the CLI says them (153,284, where they said 153284; a chart's axis
+ * says 160K), and the
  * Overview's latencies past a second are said in seconds (20 s, where they said 20000 ms).
  */
 import { beforeAll, expect, it } from 'vitest';
@@ -41,6 +42,9 @@ it("group token counts, in the table and in a request's details", async () => {
   const { page, h } = dashboard;
   h.gateway.usage.record(usageRow({ id: 'long-session', at: Date.now(), inputTokens: 153_284, outputTokens: 2_210, cacheReadTokens: 148_000, tool: 'Claude Code' }));
   await dashboard.go('/usage');
+  // The chart's axis in short (160K), not 160000.
+  await expect.poll(async () => (await ticks('Tokens by provider')).some((tick) => /^\d+(\.\d)?K$/.test(tick))).toBe(true);
+  expect((await ticks('Tokens by provider')).every((tick) => /^\d+(\.\d)?[KM]?$/.test(tick))).toBe(true);
   const row = page.getByTestId('usage-table').locator('tbody tr', { hasText: 'Claude Code' });
   await expect.poll(() => row.locator('td[data-label="Tokens"]').textContent()).toBe('153,284 / 2,210 · 148,000 cached');
   await row.click();

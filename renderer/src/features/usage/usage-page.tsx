@@ -84,6 +84,10 @@ function costAxis(max: number) {
   return <YAxis stroke="var(--muted)" fontSize={11} width={70} ticks={ticks} domain={[0, ticks.at(-1) as number]} tickFormatter={costTick} />;
 }
 const moneyTip = (value: unknown) => money(Number(value));
+// Counts: an axis says 1.5M, a tooltip the whole number grouped (1,482,113), as the CLI does.
+const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
+const countTick = (value: number) => compact.format(value);
+const countTip = (value: unknown) => Number(value).toLocaleString('en-US');
 
 function byBucket(points: RollupPoint[], buckets: number[], granularity: 'hour' | 'day', timeZone: string, value: (p: RollupPoint) => number, unnamed = 'none answered') {
   const days = rowsFor<Record<string, number | string>>(buckets, (bucket) => ({ day: bucketLabel(bucket, granularity, timeZone) }));
@@ -128,8 +132,8 @@ function Charts({ params, days }: { params: UsageParams; days: number }) {
         <BarChart data={chart.data}>
           <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
           <XAxis dataKey="day" stroke="var(--muted)" fontSize={11} />
-          {usd ? costAxis(Math.max(0, ...chart.data.map((row) => chart.groups.reduce((sum, g) => sum + ((row[g] as number | undefined) ?? 0), 0)))) : <YAxis stroke="var(--muted)" fontSize={11} />}
-          {usd ? <Tooltip formatter={moneyTip} /> : <Tooltip />}
+          {usd ? costAxis(Math.max(0, ...chart.data.map((row) => chart.groups.reduce((sum, g) => sum + ((row[g] as number | undefined) ?? 0), 0)))) : <YAxis stroke="var(--muted)" fontSize={11} allowDecimals={false} tickFormatter={countTick} />}
+          <Tooltip formatter={usd ? moneyTip : countTip} />
           <Legend />
           {chart.groups.map((g, i) => <Bar key={g} dataKey={g} stackId="a" fill={COLORS[i % COLORS.length]} isAnimationActive={false} />)}
         </BarChart>
@@ -162,8 +166,8 @@ function Charts({ params, days }: { params: UsageParams; days: number }) {
             <BarChart data={moneyData}>
               <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
               <XAxis dataKey="day" stroke="var(--muted)" fontSize={11} />
-              <YAxis stroke="var(--muted)" fontSize={11} allowDecimals={false} />
-              <Tooltip />
+              <YAxis stroke="var(--muted)" fontSize={11} allowDecimals={false} tickFormatter={countTick} />
+              <Tooltip formatter={countTip} />
               <Legend />
               <Bar dataKey="fallbacks" fill={COLORS[1]} isAnimationActive={false} />
               <Bar dataKey="errors" fill={COLORS[4]} isAnimationActive={false} />
