@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { startFakeOpenAI } from './support/fake-openai';
-import { dir, onCleanup, serve, useCliCleanups, writeJson } from './support/cli';
+import { cloudOnly, dir, onCleanup, serve, useCliCleanups, writeJson } from './support/cli';
 
 useCliCleanups();
 
@@ -14,13 +14,7 @@ async function started(env: Record<string, string>) {
   const openai = await startFakeOpenAI();
   onCleanup(() => openai.stop());
   const data = dir();
-  const config = {
-    version: 1,
-    providers: [{ name: 'cloud', kind: 'openai', baseUrl: `${openai.url}/v1`, apiKey: 'env:LOG_TEST_KEY', healthCheck: { intervalMs: 0 } }],
-    deployments: [{ name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini' }],
-    routes: [{ name: 'default', deployments: ['mini'] }],
-  };
-  const gateway = await serve(['--port', '0', '--data-dir', data, '--config', writeJson(join(data, 'c.json'), config)], { LOG_TEST_KEY: 'sk-test', ...env });
+  const gateway = await serve(['--port', '0', '--data-dir', data, '--config', writeJson(join(data, 'c.json'), cloudOnly(openai.url))], { OPENAI_API_KEY: 'sk-test', ...env });
   const origin = new URL(gateway.baseUrl).origin;
   const chat = await fetch(`${gateway.baseUrl}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'default', messages: [{ role: 'user', content: 'hi' }] }) });
   expect(chat.status).toBe(200);

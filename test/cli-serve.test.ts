@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { startFakeOllama } from './support/fake-ollama';
 import { startFakeOpenAI } from './support/fake-openai';
 import { parseMetrics } from './support/prometheus-text';
-import { baseEnv, config, dir, freePort, onCleanup, run, serve, useCliCleanups, writeJson } from './support/cli';
+import { baseEnv, cloudOnly, config, dir, freePort, onCleanup, run, serve, useCliCleanups, writeJson } from './support/cli';
 
 useCliCleanups();
 
@@ -203,13 +203,7 @@ describe('stopping serve', () => {
     const upstream = await startFakeOpenAI({ chunkDelayMs: 150 });
     onCleanup(() => upstream.stop());
     const data = dir();
-    const slow = {
-      version: 1,
-      providers: [{ name: 'cloud', kind: 'openai', baseUrl: `${upstream.url}/v1`, apiKey: 'env:OPENAI_API_KEY', healthCheck: { intervalMs: 0 } }],
-      deployments: [{ name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini' }],
-      routes: [{ name: 'slow', deployments: ['mini'] }],
-    };
-    const { child, baseUrl, output } = await serve(['--port', '0', '--data-dir', data, '--config', writeJson(join(data, 'c.json'), slow)], { OPENAI_API_KEY: 'sk-test' });
+    const { child, baseUrl, output } = await serve(['--port', '0', '--data-dir', data, '--config', writeJson(join(data, 'c.json'), cloudOnly(upstream.url, 'slow'))], { OPENAI_API_KEY: 'sk-test' });
     const res = await fetch(`${baseUrl}/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

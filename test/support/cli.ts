@@ -94,6 +94,14 @@ export const config = {
   routes: [{ name: 'default', deployments: ['llama', 'mini'], retry: { attempts: 2 } }],
 };
 
+/** One OpenAI-compatible upstream (its key in OPENAI_API_KEY, no probes), one deployment `mini`, one route `route` of it. */
+export const cloudOnly = (upstreamUrl: string, route = 'default') => ({
+  version: 1,
+  providers: [{ name: 'cloud', kind: 'openai', baseUrl: `${upstreamUrl}/v1`, apiKey: 'env:OPENAI_API_KEY', healthCheck: { intervalMs: 0 } }],
+  deployments: [{ name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini' }],
+  routes: [{ name: route, deployments: ['mini'] }],
+});
+
 export function writeJson(path: string, value: unknown): string {
   writeFileSync(path, JSON.stringify(value));
   return path;
