@@ -3,7 +3,6 @@
  * row, and the database is intact. The gateway runs as its own process (`switchyard serve`) so it
  * can really be killed.
  */
-import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +12,8 @@ import type { FakeServer } from './support/fake-server';
 import { startFakeOllama } from './support/fake-ollama';
 import { startFakeOpenAI } from './support/fake-openai';
 import { tempDir, twoTierConfig } from './support/harness';
+import { openDatabase } from '../gateway/store/db';
+import { createUsageLog } from '../gateway/store/usage-log';
 
 let ollama: FakeServer;
 let openai: FakeServer;
@@ -77,10 +78,12 @@ describe('usage rows and a killed gateway', () => {
     await new Promise((r) => (child.exitCode === null && child.signalCode === null ? child.once('exit', r) : r(undefined)));
 
     expect(completed.length).toBeGreaterThan(20);
-    const db = new Database(join(dir.path, 'switchyard.db'));
+    // As the next start finds it: rows committed, in the inbox, or in the killed process's journal.
+    const db = openDatabase(dir.path);
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-    // Committed rows are in the log, or in its inbox until the next start moves them.
-    const ids = new Set((db.prepare('SELECT request_id FROM usage UNION ALL SELECT request_id FROM usage_inbox').all() as { request_id: string }[]).map((r) => r.request_id));
+    createUsageLog(db);
+    const ids = new Set((db.prepare('SELECT request_id FROM usage').all() as { request_id: string }[]).map((r) => r.request_id));
+    expect(db.prepare('SELECT COUNT(*) AS n FROM usage').pluck().get()).toBe(ids.size);
     db.close();
     const missing = completed.filter((id) => !ids.has(id));
     expect(missing).toEqual([]);

@@ -1,18 +1,20 @@
 /**
- * The usage log: one row per client request, committed synchronously before the request's last
- * byte (WAL, so a process killed with SIGKILL loses no finished request). The hot path commits
- * that row to `usage_inbox`, a table with no index, so the commit writes one small page; rows move
- * into `usage` (its indexes and id sequence) in batches: a moment after they are written, and before
- * any query reads them, so readers never see the difference. Per-minute, per-hour and per-day
- * rollups are filled from moved rows in background steps (and before any rollup query, so charts
- * are never stale), so charts over a million rows read a few thousand rollup rows. Latency
- * percentiles come from a fixed histogram in each rollup row.
+ * The usage log: one row per client request, kept before the request's last byte, so a process
+ * killed with SIGKILL loses no finished request: committed (WAL) with the rows of the same turn, or,
+ * for an answer going out alone, appended to a journal and committed with the rows after it, a
+ * moment later (usage-journal.ts). Rows are committed to `usage_inbox`, a table with no index, so a
+ * commit writes one small page; rows move into `usage` (its indexes and id sequence) in batches: a
+ * moment after they are written, and before any query reads them, so readers never see the
+ * difference. Per-minute, per-hour and per-day rollups are filled from moved rows in background
+ * steps (and before any rollup query, so charts are never stale), so charts over a million rows read
+ * a few thousand rollup rows. Latency percentiles come from a fixed histogram in each rollup row.
  */
 import type { Db } from './db';
+import { COLUMN_COUNT, COLUMNS, columnValues } from './usage-columns';
+import { openUsageJournal, replayUsageJournals } from './usage-journal';
 import { BIN_COLUMNS, LATENCY_BINS } from './latency-bins';
 import { createUsageQueries } from './usage-queries';
 import { createUsagePrune } from './usage-prune';
-import type { Decision } from '../routing/decision';
 import type { UsageQueries, UsageRow } from './usage-types';
 
 export type { Granularity, GroupBy, RollupPoint, UsageAttempt, UsageFilter, UsageRow } from './usage-types';
@@ -22,25 +24,34 @@ const ROLLUP_EVERY_ROWS = 1_000;
 /** Rows wait in the inbox at most this long, or until this many have gathered. */
 const SETTLE_AFTER_MS = 200;
 const SETTLE_EVERY_ROWS = 500;
+/** A journalled row waits this long at most for the rows after it, to be committed with them. */
+const JOURNALLED_FOR_MS = 20;
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
 
-const COLUMNS = `request_id, at, endpoint, client_key, model, route, deployment, provider, status, error_class, attempt_count, fallback, stream,
-  cached, input_tokens, output_tokens, tokens_estimated, cost, would_cost, saved, ttft_ms, total_ms, attempts, api, cache_read_tokens, cache_write_tokens, decision, error_message, session, tool`;
+type Bodies = { request: string; response: string };
 
 export interface UsageLog extends UsageQueries {
   /** Writes a row now, in its own transaction. */
-  record(row: UsageRow, bodies?: { request: string; response: string }): void;
+  record(row: UsageRow, bodies?: Bodies): void;
   /**
    * Writes a row with the others that arrive in the same turn of the event loop, in one
    * transaction (group commit); resolves once it is committed. Under load this cuts the cost per
    * row several times, and a caller that waits before sending its last byte keeps the guarantee
    * that a row exists for every answer a client received.
    */
-  recordSoon(row: UsageRow, bodies?: { request: string; response: string }): Promise<void>;
+  recordSoon(row: UsageRow, bodies?: Bodies): Promise<void>;
+  /**
+   * For a row whose answer goes out alone (no other request's commit to share): appends it to the
+   * journal now (usage-journal.ts), and commits it with the rows after it, within
+   * JOURNALLED_FOR_MS or before the next query; resolves once it is committed.
+   */
+  recordAfter(row: UsageRow, bodies?: Bodies): Promise<void>;
   /** Moves rows waiting in the inbox into the log (also done before every query). */
   settle(): void;
+  /** Commits every row written so far and closes the journal (a stopping gateway). */
+  close(): void;
   /** Brings the rollup tables up to date with the rows written so far. */
   rollup(): void;
   /** The same in small steps, yielding to requests between them. */
@@ -48,14 +59,6 @@ export interface UsageLog extends UsageQueries {
   /** Deletes rows and bodies past their cutoffs, a step at a time (usage-prune.ts); resolves when done. */
   prune(rowsBefore: number, bodiesBefore: number): Promise<void>;
   body(requestId: string): { request: string | null; response: string | null } | undefined;
-}
-
-/**
- * A decision that says no more than the row's attempts (no skip, alias, rule, session or budget,
- * the ordered strategy) is not stored: most are, and `row(id)` rebuilds it from the attempts.
- */
-function derivable(decision: Decision): boolean {
-  return !decision.alias && !decision.rule && !decision.cached && !decision.sticky && !decision.deferred && !decision.cold && decision.strategy === 'ordered' && decision.steps.every((s) => s.outcome !== 'skipped');
 }
 
 /** Whose days the day rollups count: a zone, and the day an instant falls in there. */
@@ -86,7 +89,8 @@ export function createUsageLog(db: Db, days: DayZone = UTC_DAYS): UsageLog {
     if (ms < day.start || ms >= day.end) day = days.dayAt(ms);
     return day.start;
   });
-  const insertRow = db.prepare(`INSERT INTO usage_inbox (${COLUMNS}) VALUES (${Array(30).fill('?').join(', ')})`);
+  const insertRow = db.prepare(`INSERT INTO usage_inbox (${COLUMNS}) VALUES (${Array(COLUMN_COUNT).fill('?').join(', ')})`);
+  const journal = openUsageJournal(db);
   const inboxHasRows = db.prepare<[], number>('SELECT EXISTS (SELECT 1 FROM usage_inbox)').pluck();
   const moveRows = db.prepare(`INSERT INTO usage (${COLUMNS}) SELECT ${COLUMNS} FROM usage_inbox ORDER BY rowid`);
   const emptyInbox = db.prepare('DELETE FROM usage_inbox');
@@ -139,49 +143,33 @@ export function createUsageLog(db: Db, days: DayZone = UTC_DAYS): UsageLog {
   };
   const clearDelta = db.prepare('DELETE FROM temp.usage_delta');
 
-  const insert = (row: UsageRow, bodies?: { request: string; response: string }) => {
-    insertRow.run(
-      row.id,
-      row.at,
-      row.endpoint,
-      row.clientKey,
-      row.model,
-      row.route,
-      row.deployment,
-      row.provider,
-      row.status,
-      row.errorClass,
-      row.attempts.length,
-      row.fallback ? 1 : 0,
-      row.stream ? 1 : 0,
-      row.cached ? 1 : 0,
-      row.inputTokens,
-      row.outputTokens,
-      row.tokensEstimated ? 1 : 0,
-      row.cost,
-      row.wouldCost,
-      row.saved,
-      row.ttftMs,
-      row.totalMs,
-      JSON.stringify(row.attempts),
-      row.api,
-      row.cacheReadTokens,
-      row.cacheWriteTokens,
-      row.decision && !derivable(row.decision) ? JSON.stringify(row.decision) : null,
-      row.errorMessage,
-      row.session,
-      row.tool,
-    );
-    if (bodies) insertBodies.run(row.id, row.at, bodies.request, bodies.response);
+  const insert = (values: unknown[], id: string, at: number, bodies?: Bodies) => {
+    insertRow.run(values);
+    if (bodies) insertBodies.run(id, at, bodies.request, bodies.response);
   };
-  const write = db.transaction(insert);
-  type Pending = { row: UsageRow; bodies: { request: string; response: string } | undefined; done: () => void; failed: (error: unknown) => void };
+  const write = db.transaction((row: UsageRow, bodies?: Bodies) => insert(columnValues(row), row.id, row.at, bodies));
+  type Pending = { values: unknown[]; row: UsageRow; bodies: Bodies | undefined; journalled: boolean; done: () => void; failed: (error: unknown) => void };
   let pending: Pending[] = [];
   const writeAll = db.transaction((batch: Pending[]) => {
-    for (const item of batch) insert(item.row, item.bodies);
+    for (const item of batch) insert(item.values, item.row.id, item.row.at, item.bodies);
   });
+  // Rows whose answers wait for them go in this turn's group commit; journalled rows are safe
+  // already, so they wait for a larger group (or for the next query, which commits them first).
+  let flushSoon = false;
+  let flushTimer: NodeJS.Timeout | undefined;
+  const queue = (item: Pending) => {
+    pending.push(item);
+    if (!item.journalled || pending.length >= SETTLE_EVERY_ROWS) {
+      if (!flushSoon) setImmediate(flush);
+      flushSoon = true;
+    } else flushTimer ??= setTimeout(flush, JOURNALLED_FOR_MS).unref();
+  };
   const flush = () => {
+    flushSoon = false;
+    clearTimeout(flushTimer);
+    flushTimer = undefined;
     const batch = pending;
+    if (batch.length === 0) return;
     pending = [];
     try {
       writeAll(batch);
@@ -190,6 +178,8 @@ export function createUsageLog(db: Db, days: DayZone = UTC_DAYS): UsageLog {
       for (const item of batch) item.failed(error);
     }
     written(batch.length);
+    const journalled = batch.reduce((n, item) => n + Number(item.journalled), 0);
+    if (journalled > 0) journal?.stored(journalled);
   };
 
   // Written rows wait in the inbox for a moment, then move in one transaction (IMMEDIATE: it
@@ -202,6 +192,7 @@ export function createUsageLog(db: Db, days: DayZone = UTC_DAYS): UsageLog {
   let unsettled = 0;
   let settleTimer: NodeJS.Timeout | undefined;
   const settle = () => {
+    flush();
     clearTimeout(settleTimer);
     settleTimer = undefined;
     unsettled = 0;
@@ -266,7 +257,9 @@ export function createUsageLog(db: Db, days: DayZone = UTC_DAYS): UsageLog {
     step();
   };
 
-  // Rows a killed process left in the inbox.
+  // Rows a killed process left in the inbox, then those it left in its journal.
+  settleQuietly();
+  replayUsageJournals(db);
   settleQuietly();
 
   return {
@@ -274,12 +267,25 @@ export function createUsageLog(db: Db, days: DayZone = UTC_DAYS): UsageLog {
       write(row, bodies);
       written(1);
     },
-    recordSoon: (row, bodies) =>
+    recordSoon: (row, bodies) => new Promise<void>((done, failed) => queue({ values: columnValues(row), row, bodies, journalled: false, done, failed })),
+    recordAfter: (row, bodies) =>
       new Promise<void>((done, failed) => {
-        if (pending.length === 0) setImmediate(flush);
-        pending.push({ row, bodies, done, failed });
+        const values = columnValues(row);
+        let unjournalled: unknown;
+        try {
+          journal?.append(JSON.stringify(values));
+        } catch (error) {
+          unjournalled = error;
+        }
+        const journalled = journal !== undefined && unjournalled === undefined;
+        // A line that could not be written is reported, once the row is committed all the same.
+        queue({ values, row, bodies, journalled, done: unjournalled === undefined ? done : () => failed(unjournalled), failed });
       }),
     settle,
+    close: () => {
+      settle();
+      journal?.close();
+    },
     rollup,
     rollupInBackground,
 

@@ -133,8 +133,9 @@ describe('usage log', () => {
 
     t.h.gateway.applyConfig(config({ usage: { logBodies: true } }), 'test');
     await t.chat({ model: 'default', temperature: 0.7, messages: [{ role: 'user', content: secret }] });
-    expect(found()).toBe(true);
+    // A lone answer's row (and its bodies) is committed a moment after it, or at the first query.
     const [, logged] = rows();
+    expect(found()).toBe(true);
     expect(t.h.gateway.usage.body(logged?.id ?? '')?.request).toContain(secret);
   });
 
@@ -149,6 +150,8 @@ describe('usage log', () => {
   it('exports CSV that cannot inject a formula, and JSON with every attempt', async () => {
     await t.chat({ model: '=HYPERLINK("http://evil.example","click")' });
     await t.chat({ model: 'default' });
+    // Committed now: spawnSync holds this process, and with it the in-process gateway's commit a moment later.
+    expect(rows()).toHaveLength(2);
     const env = { ...process.env, OLLAMA_HOST: '127.0.0.1:9' };
     const bin = join(import.meta.dirname, '..', '..', 'bin', 'switchyard.js');
     const since = new Date(t.clock).toISOString();

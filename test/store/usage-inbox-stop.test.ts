@@ -1,8 +1,10 @@
 /**
  * A gateway that stops leaves its usage log as any reader expects it: every row in `usage`, none
- * waiting in the inbox (a killed one leaves them for the next start, tested in usage-durability).
+ * waiting in the inbox or its journal (a killed one leaves them for the next start, tested in
+ * usage-durability).
  */
 import Database from 'better-sqlite3';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -15,7 +17,7 @@ const dir = tempDir();
 afterAll(() => dir.remove());
 
 describe('a stopping gateway', () => {
-  it('moves the rows waiting in the usage inbox into the log before it closes the file', async () => {
+  it('moves the rows waiting in the usage inbox into the log, and removes its journal, before it closes the file', async () => {
     const [ollama, openai] = await Promise.all([startFakeOllama(), startFakeOpenAI()]);
     const gateway = await createGateway({ dataDir: dir.path, port: 0, config: twoTierConfig({ ollama: ollama.url, openai: openai.url }), discoverOllama: false, healthChecks: false, timeZone: 'UTC', env: { TEST_KEY: 'sk-test' } });
     try {
@@ -29,6 +31,7 @@ describe('a stopping gateway', () => {
     const db = new Database(join(dir.path, 'switchyard.db'), { readonly: true });
     const count = (table: string) => (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
     expect([count('usage'), count('usage_inbox')]).toEqual([3, 0]);
+    expect(readdirSync(dir.path).filter((name) => name.startsWith('usage-journal-'))).toEqual([]);
     db.close();
   });
 });

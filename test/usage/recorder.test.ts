@@ -1,8 +1,10 @@
 /**
- * When a usage row is committed: at once when its request is the only one open (waiting a turn of
- * the event loop would only add latency), and in the group commit of its turn when others are open;
- * never before what its request keeps besides it (a Responses answer) is written.
+ * When a usage row is kept: when its request is the only one open, in the journal at once (a commit
+ * of its own would cost every answer) and committed with the rows after it; in the group commit of its turn
+ * when others are open; never before what its request keeps besides it (a Responses answer) is written.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Config } from '../../gateway/config/schema';
 import { createCatalog } from '../../gateway/routing/catalog';
@@ -16,15 +18,27 @@ const catalog = createCatalog(config, new Map(), 'UTC');
 const written: string[] = [];
 const recorder = createUsageRecorder({ log, catalog: () => catalog, now: Date.now, onRow: (row) => written.push(row.id) });
 const inInbox = (id: string) => db.prepare('SELECT 1 FROM usage_inbox WHERE request_id = ?').get(id) !== undefined;
+const dir = dirname(db.name);
+const journalled = (id: string) =>
+  readdirSync(dir)
+    .filter((name) => name.startsWith('usage-journal-'))
+    .some((name) => readFileSync(join(dir, name), 'utf8').includes(`"${id}"`));
+const turn = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('committing usage rows', () => {
-  it('commits a lone request row before commit() yields to the event loop', () => {
+  it('journals a lone request row before commit() yields to the event loop, and commits it a moment later', async () => {
     const usage = recorder.begin('lone', 'chat.completions', 'openai');
     usage.request({ model: 'default', messages: [] });
     void usage.commit(200);
-    // No await: the row is already committed.
-    expect(inInbox('lone')).toBe(true);
+    // No await: the row is already kept, and counted.
+    expect(journalled('lone')).toBe(true);
+    expect(inInbox('lone')).toBe(false);
     expect(written).toContain('lone');
+    await turn();
+    expect(inInbox('lone')).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(inInbox('lone')).toBe(true);
+    expect(journalled('lone')).toBe(false);
   });
 
   it('groups the rows of requests that are open together into one commit on the next turn', async () => {
@@ -39,7 +53,7 @@ describe('committing usage rows', () => {
     expect(inInbox('group-1') && inInbox('group-2')).toBe(true);
     // The last one open is alone again.
     void third.commit(200);
-    expect(inInbox('group-3')).toBe(true);
+    expect(journalled('group-3')).toBe(true);
     expect(log.list({}, { limit: 10 }).rows.map((r) => r.id).sort()).toEqual(['group-1', 'group-2', 'group-3', 'lone']);
   });
 
@@ -48,10 +62,10 @@ describe('committing usage rows', () => {
     await usage.commit(200);
     await usage.commit(499);
     expect(log.row('once')?.status).toBe(200);
-    // The count of open requests is back to zero: the next lone request commits at once.
+    // The count of open requests is back to zero: the next lone request is journalled at once.
     const next = recorder.begin('after-once', 'chat.completions', 'openai');
     void next.commit(200);
-    expect(inInbox('after-once')).toBe(true);
+    expect(journalled('after-once')).toBe(true);
   });
 
   it('writes its row only once what the request keeps besides it is written, failed or not', async () => {
@@ -64,6 +78,8 @@ describe('committing usage rows', () => {
     expect(inInbox('keeps')).toBe(false);
     keep();
     await committed;
-    expect(inInbox('keeps')).toBe(true);
+    expect(journalled('keeps')).toBe(true);
+    log.settle();
+    expect(log.row('keeps')?.status).toBe(200);
   });
 });

@@ -1,0 +1,139 @@
+/**
+ * The usage log's journal: a row whose answer is about to go out alone (no other request open to
+ * share a commit with) is appended here, one line in one write (a few microseconds, where a SQLite
+ * commit of its own costs tens), and committed to SQLite with the rows after it, a moment later,
+ * in one transaction. A client still never has an answer whose row a killed process could lose:
+ * the line is in the page cache before the answer, as a WAL commit would be. The file holds only
+ * rows not yet in SQLite: it is cut to nothing each time none waits. A process killed in between
+ * leaves its file; the next one to open the log replays it.
+ *
+ * One file per usage log, named by its process, so a live gateway's journal is never replayed by a
+ * CLI command reading the same data dir, and a dead one's is claimed (renamed) by one process only.
+ */
+import { randomBytes } from 'node:crypto';
+import { closeSync, ftruncateSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Db } from './db';
+import { COLUMN_COUNT, COLUMNS, isColumnValue } from './usage-columns';
+
+const NAME = /^usage-journal-(\d+)-[0-9a-f]{8}\.(?:ndjson|replaying)$/;
+/** A dead process's journal larger than this is left where it is, not read (a journal holds the rows of a moment). */
+const REPLAY_MAX_BYTES = 64 * 1024 * 1024;
+
+/** The journals this process writes: with several gateways in one process (as in tests), no log replays another's. */
+const ownJournals = new Set<string>();
+
+export interface UsageJournal {
+  /** Appends one row's line (throws if it cannot be written). */
+  append(line: string): void;
+  /** `count` of the appended rows are now committed to SQLite. */
+  stored(count: number): void;
+  /** Closes the file, and removes it when no row waits in it. */
+  close(): void;
+}
+
+/**
+ * The journal of a usage log on `db` (none for a database in memory, which a crash loses whole).
+ * Prompts are not journalled: a purge must leave none behind, and a line lives a moment at most.
+ */
+export function openUsageJournal(db: Db): UsageJournal | undefined {
+  if (db.memory) return undefined;
+  const file = join(dirname(db.name), `usage-journal-${process.pid}-${randomBytes(4).toString('hex')}.ndjson`);
+  let fd: number | undefined;
+  let waiting = 0;
+  // After a short write (a full disk) the next line starts on a line of its own, not after the torn one.
+  let torn = false;
+  return {
+    append(line) {
+      if (fd === undefined) {
+        ownJournals.add(file);
+        fd = openSync(file, 'a', 0o600);
+      }
+      const text = torn ? `\n${line}\n` : `${line}\n`;
+      torn = true;
+      if (writeSync(fd, text) < Buffer.byteLength(text)) throw new Error('the usage journal could not be written whole (is the disk full?)');
+      torn = false;
+      waiting++;
+    },
+    stored(count) {
+      waiting -= count;
+      // A cut that fails leaves lines the replay finds already written.
+      if (waiting === 0 && fd !== undefined) quietly(() => ftruncateSync(fd as number, 0));
+    },
+    close() {
+      if (fd === undefined) return;
+      closeSync(fd);
+      fd = undefined;
+      // Gone already is as good (its data dir removed under a stopping gateway).
+      if (waiting === 0) quietly(() => unlinkSync(file));
+      ownJournals.delete(file);
+    },
+  };
+}
+
+/**
+ * Replays into `db`'s inbox the journals dead processes left beside it. Each file is claimed by a
+ * rename (so two processes never replay one), its rows written unless the log has them (the process
+ * may have died between a commit and the cut), then it is removed. A torn last line (it died
+ * mid-write) is skipped, as is any line that is not a row's columns. A replay that fails is left
+ * for the next process.
+ */
+export function replayUsageJournals(db: Db): void {
+  if (db.memory) return;
+  const insert = db.prepare(`INSERT INTO usage_inbox (${COLUMNS}) VALUES (${Array(COLUMN_COUNT).fill('?').join(', ')})`);
+  const present = db.prepare<[unknown, unknown], number>('SELECT 1 FROM usage WHERE request_id = ? AND at = ?').pluck();
+  const replay = db.transaction((rows: unknown[][]) => {
+    for (const row of rows) if (!present.get(row[0], row[1])) insert.run(row);
+  });
+  const dir = dirname(db.name);
+  quietly(() => {
+    for (const name of readdirSync(dir)) {
+      const pid = NAME.exec(name)?.[1];
+      const path = join(dir, name);
+      if (pid === undefined || ownJournals.has(path) || alive(Number(pid))) continue;
+      const claimed = join(dir, `usage-journal-${process.pid}-${randomBytes(4).toString('hex')}.replaying`);
+      try {
+        renameSync(path, claimed);
+      } catch {
+        continue; // another process claimed it first
+      }
+      if (statSync(claimed).size > REPLAY_MAX_BYTES) continue;
+      const rows: unknown[][] = [];
+      for (const line of readFileSync(claimed, 'utf8').split('\n')) {
+        const row = parsed(line);
+        if (row) rows.push(row);
+      }
+      replay(rows);
+      unlinkSync(claimed);
+    }
+  });
+}
+
+function parsed(line: string): unknown[] | undefined {
+  if (line === '') return undefined;
+  try {
+    const row: unknown = JSON.parse(line);
+    return Array.isArray(row) && row.length === COLUMN_COUNT && row.every(isColumnValue) ? row : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function quietly(work: () => void): void {
+  try {
+    work();
+  } catch {
+    // Said where it is called: nothing is lost, only left for later.
+  }
+}
+
+/** A journal of this process's own pid that is not one of its own was left by an earlier process with the same pid (a container's). */
+function alive(pid: number): boolean {
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

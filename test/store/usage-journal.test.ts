@@ -1,0 +1,103 @@
+/**
+ * The usage journal: a row whose answer goes out alone is in a file before it is in SQLite, the file
+ * holds no row SQLite has, and what a killed process left is replayed once, by one reader, into the
+ * log it belongs to. Real files and real processes' pids throughout.
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../gateway/store/db';
+import { columnValues } from '../../gateway/store/usage-columns';
+import { createUsageLog } from '../../gateway/store/usage-log';
+import { tempDir } from '../support/harness';
+import { usageRow } from '../support/usage-log';
+
+const dirs: { remove(): void }[] = [];
+afterAll(() => dirs.forEach((d) => d.remove()));
+function dataDir(): string {
+  const dir = tempDir('switchyard-journal-');
+  dirs.push(dir);
+  return dir.path;
+}
+const journals = (dir: string) => readdirSync(dir).filter((name) => name.startsWith('usage-journal-'));
+const ids = (db: ReturnType<typeof openDatabase>) => (db.prepare('SELECT request_id AS id FROM usage ORDER BY id').all() as { id: string }[]).map((r) => r.id);
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+/** A pid no process has now: a child's that has exited. */
+const deadPid = () => spawnSync(process.execPath, ['-e', '']).pid as number;
+const line = (id: string, at = 1_764_000_000_000) => JSON.stringify(columnValues(usageRow({ id, at })));
+
+describe('a row recorded after its answer', () => {
+  it('is a line in the journal at once, a row in SQLite a moment later, and the journal is cut', async () => {
+    const dir = dataDir();
+    const db = openDatabase(dir);
+    const log = createUsageLog(db);
+    const committed = log.recordAfter(usageRow({ id: 'alone', at: Date.now() }));
+    const [name] = journals(dir);
+    expect(readFileSync(join(dir, name as string), 'utf8')).toContain('"alone"');
+    expect((db.prepare('SELECT COUNT(*) AS n FROM usage_inbox').get() as { n: number }).n).toBe(0);
+    await committed;
+    log.settle();
+    expect(ids(db)).toEqual(['alone']);
+    expect(statSync(join(dir, name as string)).size).toBe(0);
+    expect(statSync(join(dir, name as string)).mode & 0o777).toBe(0o600);
+    log.close();
+    expect(journals(dir)).toEqual([]);
+    db.close();
+  });
+
+  it('is committed by a query made before its turn comes, and once only', async () => {
+    const dir = dataDir();
+    const db = openDatabase(dir);
+    const log = createUsageLog(db);
+    const committed = log.recordAfter(usageRow({ id: 'asked-for', at: Date.now() }));
+    expect(log.list({}, { limit: 5 }).rows.map((r) => r.id)).toEqual(['asked-for']);
+    await committed;
+    await turn();
+    expect(ids(db)).toEqual(['asked-for']);
+    log.close();
+    db.close();
+  });
+});
+
+describe('a journal left behind', () => {
+  it('is replayed by the next log opened on the data dir: rows it lacks added once, torn and foreign lines skipped', () => {
+    const dir = dataDir();
+    const first = openDatabase(dir);
+    const before = createUsageLog(first);
+    before.record(usageRow({ id: 'committed-before-the-kill', at: 1_764_000_000_000 }));
+    before.settle();
+    first.close();
+    const left = join(dir, `usage-journal-${deadPid()}-0badf00d.ndjson`);
+    const torn = line('torn').slice(0, 40);
+    writeFileSync(left, [line('committed-before-the-kill'), line('only-in-the-journal'), '{"not":"a row"}', '[1,2,3]', torn].join('\n'));
+
+    const db = openDatabase(dir);
+    createUsageLog(db);
+    expect(ids(db)).toEqual(['committed-before-the-kill', 'only-in-the-journal']);
+    expect(journals(dir)).toEqual([]);
+    // A second opening finds nothing more to replay.
+    createUsageLog(db);
+    expect(ids(db)).toEqual(['committed-before-the-kill', 'only-in-the-journal']);
+    db.close();
+  });
+
+  it('is never replayed while its process lives, in another process or this one', async () => {
+    const dir = dataDir();
+    const db = openDatabase(dir);
+    const live = join(dir, `usage-journal-${process.ppid}-00c0ffee.ndjson`);
+    writeFileSync(live, `${line('a-live-gateway-s')}\n`);
+    const writer = createUsageLog(db);
+    const pending = writer.recordAfter(usageRow({ id: 'this-process-s', at: Date.now() }));
+    // A CLI command (or a second log in this process) opening the log in the meantime.
+    createUsageLog(db);
+    expect(ids(db)).toEqual([]);
+    expect(journals(dir)).toHaveLength(2);
+    await pending;
+    writer.settle();
+    expect(ids(db)).toEqual(['this-process-s']);
+    writer.close();
+    expect(journals(dir)).toEqual([`usage-journal-${process.ppid}-00c0ffee.ndjson`]);
+    db.close();
+  });
+});
