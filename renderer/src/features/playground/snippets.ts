@@ -18,7 +18,6 @@ export function snippetFor(language: Language, api: PlaygroundApi, body: Record<
   return language === 'Python' ? python(api, body, origin, keyRequired) : node(api, body, origin, keyRequired);
 }
 
-
 function python(api: PlaygroundApi, body: Record<string, unknown>, origin: string, keyRequired: boolean): string {
   const key = JSON.stringify(keyRequired ? PLACEHOLDER : 'switchyard');
   const kwargs = Object.entries(body).map(([name, value]) => `    ${name}=${pythonValue(value, '    ')},`).join('\n');
