@@ -36,10 +36,7 @@ export const bodyEncodingPlugin = fp(
       const encoding = header.trim().toLowerCase();
       if (encoding === '' || encoding === 'identity') return done(null, payload);
       const decode = DECODERS[encoding];
-      if (!decode) {
-        const known = Object.keys(DECODERS).filter((name) => name !== 'x-gzip').join(', ');
-        return done(new GatewayError('unsupported_media_type', `The request body's Content-Encoding "${header}" is not supported here: send it uncompressed, or as one of ${known}`));
-      }
+      if (!decode) return done(new GatewayError('unsupported_media_type', notServed(header, encoding)));
       readAll(payload)
         .then(async (compressed) => {
           // No body (a GET that names an encoding anyway) is no body, not a broken one.
@@ -66,6 +63,19 @@ async function readAll(payload: NodeJS.ReadableStream): Promise<Buffer> {
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks, length);
+}
+
+function notServed(header: string, encoding: string): string {
+  const known = Object.keys(DECODERS).filter((name) => name !== 'x-gzip').join(', ');
+  if (encoding !== 'zstd') return `The request body's Content-Encoding "${header}" is not supported here: send it uncompressed, or as one of ${known}`;
+  // Codex compresses with zstd for its built-in OpenAI provider when signed in with ChatGPT, never
+  // for a provider of its own (what `connect codex` writes); its user cannot turn it off per request.
+  return (
+    `The request body's Content-Encoding "zstd" needs Node 22.15 or later, and this gateway runs on Node ${process.version}: ` +
+    `run it on a newer Node (the desktop app has one), or send the body uncompressed or as one of ${known}. ` +
+    'Codex compresses only for its built-in OpenAI provider signed in with ChatGPT: `switchyard connect codex` points it here as a provider of its own, ' +
+    'or set `enable_request_compression = false` under `[features]` in ~/.codex/config.toml'
+  );
 }
 
 const tooLarge = (how: string) => new GatewayError('body_too_large', `Request body is too large: ${how} the limit of ${MAX_BODY_BYTES / 1024 / 1024} MiB`);

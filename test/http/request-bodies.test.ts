@@ -3,7 +3,7 @@
  * door, prototype keys, control characters in a model name, and admin API inputs. Each is a 400
  * (or 401) that names what is wrong, never a 500, and nothing goes upstream.
  */
-import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
+import zlib, { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { useTwoTier } from '../support/two-tier';
 
@@ -122,6 +122,9 @@ describe('admin API inputs', () => {
   });
 });
 
+/** Node 22.15 and later: zstd, as Codex sends it when signed in with ChatGPT. */
+const zstdCompressSync = (zlib as { zstdCompressSync?: (input: Buffer) => Buffer }).zstdCompressSync;
+
 describe('compressed request bodies', () => {
   const send = (path: string, encoding: string, body: Buffer) => fetch(`${t.h.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': encoding }, body: new Uint8Array(body) });
   const json = (value: unknown) => Buffer.from(JSON.stringify(value));
@@ -135,6 +138,10 @@ describe('compressed request bodies', () => {
     expect((await messages.json()).content[0].text).toBe('Echo: deflated');
     const ollama = await send('/api/chat', 'br', brotliCompressSync(json({ model: 'default', stream: false, messages: [{ role: 'user', content: 'brotli' }] })));
     expect((await ollama.json()).message.content).toBe('Echo: brotli');
+    if (zstdCompressSync) {
+      const zstd = await send('/v1/chat/completions', 'zstd', zstdCompressSync(json({ model: 'cloud-first', messages: [{ role: 'user', content: 'zstd hello' }] })));
+      expect((await zstd.json()).choices[0].message.content).toBe('Echo: zstd hello');
+    }
     // A request with no body that names an encoding all the same is read as having none.
     expect((await fetch(`${t.h.url}/v1/models`, { headers: { 'content-encoding': 'gzip' } })).status).toBe(200);
   });
@@ -146,6 +153,8 @@ describe('compressed request bodies', () => {
       [await send('/v1/responses', 'gzip', gzipSync(Buffer.alloc(40_000_000, 0x20))), 413, 'decoded from gzip it passes the limit of 32 MiB'],
       [await send('/v1/chat/completions', 'compress', json({ model: 'default', messages: [] })), 415, 'Content-Encoding "compress" is not supported here'],
     ];
+    // Codex signed in with ChatGPT sends zstd; a Node without it says how to get going, not only "no".
+    if (!zstdCompressSync) cases.push([await send('/v1/responses', 'zstd', json({ model: 'default', input: 'x' })), 415, `"zstd" needs Node 22.15 or later, and this gateway runs on Node ${process.version}`]);
     for (const [res, status, message] of cases) {
       expect(res.status, message).toBe(status);
       expect((await res.json()).error.message).toContain(message);
