@@ -86,18 +86,22 @@ export function replayUsageJournals(db: Db): void {
     for (const row of rows) if (!present.get(row[0], row[1])) insert.run(row);
   });
   const dir = dirname(db.name);
-  quietly(() => {
-    for (const name of readdirSync(dir)) {
-      const pid = NAME.exec(name)?.[1];
-      const path = join(dir, name);
-      if (pid === undefined || ownJournals.has(path) || alive(Number(pid))) continue;
-      const claimed = join(dir, `usage-journal-${process.pid}-${randomBytes(4).toString('hex')}.replaying`);
-      try {
-        renameSync(path, claimed);
-      } catch {
-        continue; // another process claimed it first
-      }
-      if (statSync(claimed).size > REPLAY_MAX_BYTES) continue;
+  let names: string[] = [];
+  quietly(() => (names = readdirSync(dir).sort()));
+  for (const name of names) {
+    const pid = NAME.exec(name)?.[1];
+    const path = join(dir, name);
+    if (pid === undefined || ownJournals.has(path) || alive(Number(pid))) continue;
+    const claimed = join(dir, `usage-journal-${process.pid}-${randomBytes(4).toString('hex')}.replaying`);
+    try {
+      renameSync(path, claimed);
+    } catch {
+      continue; // another process claimed it first
+    }
+    // One that cannot be read or written now (another user's file, a database busy past its
+    // timeout) keeps none of the others from being replayed.
+    quietly(() => {
+      if (statSync(claimed).size > REPLAY_MAX_BYTES) return;
       const rows: unknown[][] = [];
       for (const line of readFileSync(claimed, 'utf8').split('\n')) {
         const row = parsed(line);
@@ -105,8 +109,8 @@ export function replayUsageJournals(db: Db): void {
       }
       replay(rows);
       unlinkSync(claimed);
-    }
-  });
+    });
+  }
 }
 
 function parsed(line: string): unknown[] | undefined {

@@ -4,7 +4,7 @@
  * log it belongs to. Real files and real processes' pids throughout.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../gateway/store/db';
@@ -79,6 +79,18 @@ describe('a journal left behind', () => {
     // A second opening finds nothing more to replay.
     createUsageLog(db);
     expect(ids(db)).toEqual(['committed-before-the-kill', 'only-in-the-journal']);
+    db.close();
+  });
+
+  it('is replayed even when another left beside it cannot be read', () => {
+    const dir = dataDir();
+    // Pids past Linux's largest (2^22): no process has them. The one that cannot be read comes first.
+    mkdirSync(join(dir, 'usage-journal-4194400-0000dead.ndjson'));
+    writeFileSync(join(dir, 'usage-journal-4194500-0000beef.ndjson'), `${line('beside-an-unreadable-one')}\n`);
+    const db = openDatabase(dir);
+    createUsageLog(db);
+    expect(ids(db)).toEqual(['beside-an-unreadable-one']);
+    expect(journals(dir)).toEqual([expect.stringMatching(new RegExp(`^usage-journal-${process.pid}-[0-9a-f]{8}\\.replaying$`))]);
     db.close();
   });
 
