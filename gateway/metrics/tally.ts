@@ -9,8 +9,8 @@
 import type { UsageRow } from '../store/usage-types';
 import { isToolOf, TOOL } from '../config/tool-names';
 
-/** Upper bounds of the latency buckets, in seconds: from a cached answer to a long agent turn. */
-export const LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300] as const;
+/** Upper bounds of the latency buckets, in seconds: from a cached answer (a few ms) to a long agent turn. */
+export const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300] as const;
 
 export type Labels = Readonly<Record<string, string>>;
 

@@ -388,4 +388,18 @@ export const MIGRATIONS: readonly string[] = [
    INSERT INTO usage_day_by_tool SELECT bucket, route, deployment, provider, client_key, cached, '', requests, errors, fallbacks, input_tokens, output_tokens, cost, would_cost, saved, l0, l1, l2, l3, l4, l5, l6, l7, l8, l9, l10, l11, l12, l13, l14, l15 FROM usage_day;
    DROP TABLE usage_day;
    ALTER TABLE usage_day_by_tool RENAME TO usage_day;`,
+  // 27: the first latency bin (0-50 ms) split at 5, 10 and 25 ms (store/latency-bins.ts); a bucket's
+  // requests rolled up before are in none of the parts, read as even over the bin
+  `ALTER TABLE usage_minute ADD COLUMN f0 INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE usage_minute ADD COLUMN f1 INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE usage_minute ADD COLUMN f2 INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE usage_minute ADD COLUMN f3 INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE usage_hour ADD COLUMN f0 INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE usage_hour ADD COLUMN f1 INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE usage_hour ADD COLUMN f2 INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE usage_hour ADD COLUMN f3 INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE usage_day ADD COLUMN f0 INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE usage_day ADD COLUMN f1 INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE usage_day ADD COLUMN f2 INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE usage_day ADD COLUMN f3 INTEGER NOT NULL DEFAULT 0;`,
 ];

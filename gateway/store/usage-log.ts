@@ -5,16 +5,15 @@
  * moment later (usage-journal.ts). Rows are committed to `usage_inbox`, a table with no index, so a
  * commit writes one small page; rows move into `usage` (its indexes and id sequence) in batches: a
  * moment after they are written, and before any query reads them, so readers never see the
- * difference. Per-minute, per-hour and per-day rollups are filled from moved rows in background
- * steps (and before any rollup query, so charts are never stale), so charts over a million rows read
- * a few thousand rollup rows. Latency percentiles come from a fixed histogram in each rollup row.
+ * difference. The rollups (usage-rollups.ts) are filled from moved rows in background steps, and
+ * before any rollup query, so charts are never stale.
  */
 import type { Db } from './db';
 import { COLUMN_COUNT, COLUMNS, columnValues } from './usage-columns';
 import { openUsageJournal, replayUsageJournals } from './usage-journal';
-import { BIN_COLUMNS, LATENCY_BINS } from './latency-bins';
 import { createUsageQueries } from './usage-queries';
 import { createUsagePrune } from './usage-prune';
+import { createRollupStep, UTC_DAYS, type DayZone } from './usage-rollups';
 import type { UsageQueries, UsageRow } from './usage-types';
 
 export type { Granularity, GroupBy, RollupPoint, UsageAttempt, UsageFilter, UsageRow } from './usage-types';
@@ -26,9 +25,6 @@ const SETTLE_AFTER_MS = 200;
 const SETTLE_EVERY_ROWS = 500;
 /** A journalled row waits this long at most for the rows after it, to be committed with them. */
 const JOURNALLED_FOR_MS = 20;
-const MINUTE = 60_000;
-const HOUR = 3_600_000;
-const DAY = 86_400_000;
 
 type Bodies = { request: string; response: string };
 
@@ -61,34 +57,8 @@ export interface UsageLog extends UsageQueries {
   body(requestId: string): { request: string | null; response: string | null } | undefined;
 }
 
-/** Whose days the day rollups count: a zone, and the day an instant falls in there. */
-export interface DayZone {
-  zone: string;
-  /** The day around an instant (epoch ms): its first instant and the next day's. */
-  dayAt(ms: number): { start: number; end: number };
-}
-
-export const UTC_DAYS: DayZone = {
-  zone: 'UTC',
-  dayAt: (ms) => {
-    const start = Math.floor(ms / DAY) * DAY;
-    return { start, end: start + DAY };
-  },
-};
-
-/**
- * `days`: the zone whose midnights start the day rollups' buckets (the gateway's own), so a day's
- * bar in a chart is a day where its user is. A log opened in another zone than the rollups were
- * made in makes them again, from the hour rollups, at its first rollup.
- */
+/** `days`: the zone whose midnights start the day rollups' buckets (usage-rollups.ts). */
 export function createUsageLog(db: Db, days: DayZone = UTC_DAYS): UsageLog {
-  // Each rollup step's minute buckets fall on a day or two: the zone is asked once per day, not per bucket.
-  let day = { start: 0, end: 0 };
-  db.function('day_start', { deterministic: true }, (ms) => {
-    if (typeof ms !== 'number') throw new TypeError('day_start takes epoch milliseconds');
-    if (ms < day.start || ms >= day.end) day = days.dayAt(ms);
-    return day.start;
-  });
   const insertRow = db.prepare(`INSERT INTO usage_inbox (${COLUMNS}) VALUES (${Array(COLUMN_COUNT).fill('?').join(', ')})`);
   const journal = openUsageJournal(db);
   const inboxHasRows = db.prepare<[], number>('SELECT EXISTS (SELECT 1 FROM usage_inbox)').pluck();
@@ -96,52 +66,7 @@ export function createUsageLog(db: Db, days: DayZone = UTC_DAYS): UsageLog {
   const emptyInbox = db.prepare('DELETE FROM usage_inbox');
   const insertBodies = db.prepare('INSERT OR REPLACE INTO usage_bodies VALUES (?, ?, ?, ?)');
   const selectBody = db.prepare<[string], { request: string | null; response: string | null }>('SELECT request, response FROM usage_bodies WHERE request_id = ?');
-  const lastRolled = db.prepare<[], { last_rowid: number }>('SELECT last_rowid FROM usage_rollup_state WHERE id = 1');
-  const newest = db.prepare<[], { id: number | null }>('SELECT MAX(id) AS id FROM usage');
-  const setRolled = db.prepare('UPDATE usage_rollup_state SET last_rowid = ? WHERE id = 1');
-  const bins = LATENCY_BINS.map((high, i) => {
-    const low = i === 0 ? -1 : (LATENCY_BINS[i - 1] as number);
-    return Number.isFinite(high) ? `SUM(CASE WHEN total_ms > ${low} AND total_ms <= ${high} THEN 1 ELSE 0 END)` : `SUM(CASE WHEN total_ms > ${low} THEN 1 ELSE 0 END)`;
-  });
-  const sums = ['requests', 'errors', 'fallbacks', 'input_tokens', 'output_tokens', 'cost', 'would_cost', 'saved', ...BIN_COLUMNS];
-  // New rows are grouped once, per minute, into a temporary table; the three rollups are folded
-  // from that handful of groups, not from the rows three times over.
-  db.exec(`CREATE TEMP TABLE IF NOT EXISTS usage_delta AS SELECT * FROM usage_minute WHERE 0`);
-  const fillDelta = db.prepare(
-    `INSERT INTO temp.usage_delta
-     SELECT (at / ${MINUTE}) * ${MINUTE}, COALESCE(route, ''), COALESCE(deployment, ''), COALESCE(provider, ''), client_key, cached, COALESCE(tool, ''),
-       COUNT(*), SUM(CASE WHEN status >= 400 OR error_class IS NOT NULL THEN 1 ELSE 0 END), SUM(fallback),
-       SUM(COALESCE(input_tokens, 0)), SUM(COALESCE(output_tokens, 0)), SUM(cost), SUM(would_cost), SUM(saved),
-       ${bins.join(', ')}
-     FROM usage WHERE id > ? AND id <= ?
-     GROUP BY 1, 2, 3, 4, 5, 6, 7`,
-  );
-  const rollInto = (table: string, bucket: string, from = 'temp.usage_delta') =>
-    db.prepare(
-      `INSERT INTO ${table}
-       SELECT ${bucket}, route, deployment, provider, client_key, cached, tool, ${sums.map((c) => `SUM(${c})`).join(', ')}
-       FROM ${from} WHERE true
-       GROUP BY 1, 2, 3, 4, 5, 6, 7
-       ON CONFLICT (bucket, route, deployment, provider, client_key, cached, tool) DO UPDATE SET
-       ${sums.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`,
-    );
-  const rollMinute = rollInto('usage_minute', `(bucket / ${MINUTE}) * ${MINUTE}`);
-  const rollHour = rollInto('usage_hour', `(bucket / ${HOUR}) * ${HOUR}`);
-  const rollDay = rollInto('usage_day', 'day_start(bucket)');
-  // Days in another zone than the rollups were made in are made again from the hours (a zone with a
-  // half-hour offset files the half hour across midnight under one day; days rolled up after are exact).
-  const dayZone = db.prepare<[], string | null>('SELECT day_zone FROM usage_rollup_state WHERE id = 1').pluck();
-  const clearDays = db.prepare('DELETE FROM usage_day');
-  const daysFromHours = rollInto('usage_day', 'day_start(bucket)', 'usage_hour');
-  const setDayZone = db.prepare('UPDATE usage_rollup_state SET day_zone = ? WHERE id = 1');
-  // Asked in each rollup step's transaction (a lookup of one row): a step that fails undoes the remake too.
-  const keepDaysInZone = () => {
-    if ((dayZone.get() ?? 'UTC') === days.zone) return;
-    clearDays.run();
-    daysFromHours.run();
-    setDayZone.run(days.zone);
-  };
-  const clearDelta = db.prepare('DELETE FROM temp.usage_delta');
+  const rollStep = createRollupStep(db, days);
 
   const insert = (values: unknown[], id: string, at: number, bodies?: Bodies) => {
     insertRow.run(values);
@@ -221,21 +146,6 @@ export function createUsageLog(db: Db, days: DayZone = UTC_DAYS): UsageLog {
     rollupInBackground();
   };
 
-  /** Folds up to `limit` rows written since the last run into the rollup tables, in one transaction; true if more remain. */
-  const rollStep = db.transaction((limit: number): boolean => {
-    keepDaysInZone();
-    const from = lastRolled.get()?.last_rowid ?? 0;
-    const newestId = newest.get()?.id ?? 0;
-    const to = Math.min(newestId, from + limit);
-    if (to <= from) return false;
-    fillDelta.run(from, to);
-    rollMinute.run();
-    rollHour.run();
-    rollDay.run();
-    clearDelta.run();
-    setRolled.run(to);
-    return to < newestId;
-  });
   const rollup = () => {
     settle();
     while (rollStep(100_000));

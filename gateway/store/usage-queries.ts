@@ -5,7 +5,7 @@
  * the inbox (and rollup reads bring the rollups up to date), so a row is readable once written.
  */
 import type { Db } from './db';
-import { BIN_COLUMNS, LATENCY_BINS } from './latency-bins';
+import { BIN_COLUMNS, FINE_COLUMNS, latencyHistogram, type Histogram } from './latency-bins';
 import { decodeCursor, encodeCursor } from './usage-cursor';
 import { dimensionWhere, pageQuery, rollupWhere, rowWhere, usageTable } from './usage-filters';
 import type { Decision } from '../routing/decision';
@@ -83,11 +83,12 @@ export function createUsageQueries(db: Db, { settle, rollup }: { settle: () => v
           SUM(CASE WHEN cached = 1 THEN requests ELSE 0 END) AS cached_requests,
           SUM(input_tokens) AS input_tokens, SUM(output_tokens) AS output_tokens,
           SUM(cost) AS cost, SUM(would_cost) AS would_cost, SUM(saved) AS saved,
-          ${BIN_COLUMNS.map((c) => `SUM(${c}) AS ${c}`).join(', ')}
+          ${[...BIN_COLUMNS, ...FINE_COLUMNS].map((c) => `SUM(${c}) AS ${c}`).join(', ')}
         FROM ${table} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         GROUP BY b, g ORDER BY b, g`;
       return (prepared(sql).all(...params) as Record<string, number | string | null>[]).map((r) => {
-        const histogram = BIN_COLUMNS.map((c) => Number(r[c] ?? 0));
+        const counts = (columns: string[]) => columns.map((c) => Number(r[c] ?? 0));
+        const histogram = latencyHistogram(counts(BIN_COLUMNS), counts(FINE_COLUMNS));
         return {
           bucket: Number(r.b),
           group: r.g === null ? null : String(r.g),
@@ -270,16 +271,16 @@ function fromDb(r: DbRow): UsageRow {
 }
 
 /** A percentile from the histogram, interpolated inside its bin. */
-function percentile(histogram: number[], q: number): number | null {
-  const total = histogram.reduce((a, b) => a + b, 0);
+function percentile({ bounds, counts }: Histogram, q: number): number | null {
+  const total = counts.reduce((a, b) => a + b, 0);
   if (total === 0) return null;
   const target = q * total;
   let seen = 0;
-  for (let i = 0; i < histogram.length; i++) {
-    const count = histogram[i] as number;
+  for (let i = 0; i < counts.length; i++) {
+    const count = counts[i] as number;
     if (seen + count >= target && count > 0) {
-      const low = i === 0 ? 0 : (LATENCY_BINS[i - 1] as number);
-      const high = Number.isFinite(LATENCY_BINS[i]) ? (LATENCY_BINS[i] as number) : low * 2;
+      const low = i === 0 ? 0 : (bounds[i - 1] as number);
+      const high = Number.isFinite(bounds[i]) ? (bounds[i] as number) : low * 2;
       return Math.round(low + ((target - seen) / count) * (high - low));
     }
     seen += count;

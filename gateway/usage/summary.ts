@@ -5,7 +5,7 @@
  */
 import { columns, usd } from '../cli-output';
 import { printable } from '../printable';
-import type { DayZone } from '../store/usage-log';
+import type { DayZone } from '../store/usage-rollups';
 import type { GroupBy, RollupPoint } from '../store/usage-types';
 
 export const SUMMARY_GROUPS = { deployment: 'deployment', route: 'route', provider: 'provider', key: 'clientKey', tool: 'tool' } as const satisfies Record<string, GroupBy>;

@@ -111,7 +111,7 @@ describe('/metrics', () => {
     expect(m.value('switchyard_request_duration_seconds_bucket', { ...openaiDefault, le: '+Inf' })).toBe(5);
     expect(m.value('switchyard_request_duration_seconds_sum', openaiDefault)).toBeGreaterThan(0);
     const buckets = m.series('switchyard_request_duration_seconds_bucket').filter((s) => s.labels.api === 'openai' && s.labels.route === 'default');
-    expect(buckets.map((s) => s.labels.le)).toEqual(['0.05', '0.1', '0.25', '0.5', '1', '2.5', '5', '10', '30', '60', '120', '300', '+Inf']);
+    expect(buckets.map((s) => s.labels.le)).toEqual(['0.005', '0.01', '0.025', '0.05', '0.1', '0.25', '0.5', '1', '2.5', '5', '10', '30', '60', '120', '300', '+Inf']);
     const counts = buckets.map((s) => s.value);
     expect(counts).toEqual([...counts].sort((a, b) => a - b));
     expect(m.series('switchyard_time_to_first_byte_seconds_count').map((s) => [s.labels.route, s.value])).toEqual([['default', 1]]);

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createClientKeyStore } from '../../gateway/store/client-keys';
 import { createConfigStore } from '../../gateway/store/config-store';
 import { openDatabase, type Db } from '../../gateway/store/db';
-import { BIN_COLUMNS } from '../../gateway/store/latency-bins';
+import { BIN_COLUMNS, FINE_COLUMNS } from '../../gateway/store/latency-bins';
 import { MIGRATIONS } from '../../gateway/store/migrations';
 import { createUsageLog } from '../../gateway/store/usage-log';
 import { tempDir } from '../support/harness';
@@ -14,7 +14,7 @@ import { tempDir } from '../support/harness';
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'store');
 
 /** Migrations as they shipped: a user's data dir has run them, so their text must never change. */
-const SHIPPED = ['b1b88e24b66192d5', '65c0a389efba4c71', '05ca06fb1592469c', '391e89f94f6c57bd', '0075d0f4aa781051', '9e4d302227ce9b10', '6ec5873754ed596d', 'b4e852e44f52fc0c', 'a2d3c60ae0e53abe', '516e8b428f324230', 'aec0705d22c50708', '1699c631420dda2a', '236b783d0fee3d13', 'b69869e7da9ce0e7', 'f24695f9be850d43', '8c78e8dd9ecf45c0', 'a27eadd78b47282a', 'ff02f3beb8c3d641', '532195f31330a005', 'ab56fc2f4170683e', 'c10cd1ea4bc19234', '60a3af174a69a9a6', '12c3d0bd994c426d', 'f8d5623191efbcb3', '093a94a86da73cca'];
+const SHIPPED = ['b1b88e24b66192d5', '65c0a389efba4c71', '05ca06fb1592469c', '391e89f94f6c57bd', '0075d0f4aa781051', '9e4d302227ce9b10', '6ec5873754ed596d', 'b4e852e44f52fc0c', 'a2d3c60ae0e53abe', '516e8b428f324230', 'aec0705d22c50708', '1699c631420dda2a', '236b783d0fee3d13', 'b69869e7da9ce0e7', 'f24695f9be850d43', '8c78e8dd9ecf45c0', 'a27eadd78b47282a', 'ff02f3beb8c3d641', '532195f31330a005', 'ab56fc2f4170683e', 'c10cd1ea4bc19234', '60a3af174a69a9a6', '12c3d0bd994c426d', 'f8d5623191efbcb3', '093a94a86da73cca', 'a033895419558dbc', 'c73334126e0dda77'];
 
 const dirs: { remove(): void }[] = [];
 const dbs: Db[] = [];
@@ -59,6 +59,7 @@ describe('schema migrations', () => {
     // The rollups' latency histogram columns are literal DDL; the code that fills them must agree.
     const rollupColumns = db.prepare<[], { name: string }>('PRAGMA table_info(usage_minute)').all().map((c) => c.name);
     expect(rollupColumns.filter((c) => /^l\d+$/.test(c))).toEqual(BIN_COLUMNS);
+    expect(rollupColumns.filter((c) => /^f\d+$/.test(c))).toEqual(FINE_COLUMNS);
     // Rows move from the inbox into the log column for column: both must keep the same columns.
     const columns = (table: string) => db.prepare<[], { name: string; type: string; notnull: number }>(`PRAGMA table_info(${table})`).all().map((c) => `${c.name} ${c.type} ${c.notnull}`);
     expect(columns('usage_inbox')).toEqual(columns('usage').filter((c) => !c.startsWith('id ')));
