@@ -1,5 +1,6 @@
 /** The built CLI's `usage tail`: the last rows a line each, filtered, as JSON, and followed live beside a running `serve`. */
 import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
@@ -27,6 +28,15 @@ function logOf(rows: UsageRow[]): string {
 }
 
 describe('switchyard usage tail', () => {
+  it('says on stderr when a journal a killed gateway left cannot be replayed, and goes on', () => {
+    const data = logOf([row(0)]);
+    mkdirSync(join(data, 'usage-journal-4194400-0000dead.ndjson'));
+    const tail = run(['usage', 'tail', '--data-dir', data]);
+    expect(tail.code).toBe(0);
+    expect(tail.stdout).toContain('12,345');
+    expect(tail.stderr).toMatch(/^Note: a usage journal left by process 4194400 could not be replayed \(EISDIR.*the rows in it are not in the usage log yet \(it stays at .*\.replaying, tried again at the next start\)\n$/);
+  });
+
   it('prints the last N requests oldest first, a line each: what was asked and what answered, after which failures, tokens, cost and time', () => {
     const data = logOf([
       row(0),

@@ -75,10 +75,10 @@ export function openUsageJournal(db: Db): UsageJournal | undefined {
  * Replays into `db`'s inbox the journals dead processes left beside it. Each file is claimed by a
  * rename (so two processes never replay one), its rows written unless the log has them (the process
  * may have died between a commit and the cut), then it is removed. A torn last line (it died
- * mid-write) is skipped, as is any line that is not a row's columns. A replay that fails is left
- * for the next process.
+ * mid-write) is skipped, as is any line that is not a row's columns. A journal that cannot be
+ * replayed stays, for the next process to try, and `warn` says so: its rows are not in the log.
  */
-export function replayUsageJournals(db: Db): void {
+export function replayUsageJournals(db: Db, warn: (message: string) => void = () => undefined): void {
   if (db.memory) return;
   const insert = db.prepare(`INSERT INTO usage_inbox (${COLUMNS}) VALUES (${Array(COLUMN_COUNT).fill('?').join(', ')})`);
   const present = db.prepare<[unknown, unknown], number>('SELECT 1 FROM usage WHERE request_id = ? AND at = ?').pluck();
@@ -100,8 +100,13 @@ export function replayUsageJournals(db: Db): void {
     }
     // One that cannot be read or written now (another user's file, a database busy past its
     // timeout) keeps none of the others from being replayed.
-    quietly(() => {
-      if (statSync(claimed).size > REPLAY_MAX_BYTES) return;
+    const left = (why: string) => warn(`a usage journal left by process ${pid} ${why}: the rows in it are not in the usage log yet (it stays at ${claimed}, tried again at the next start)`);
+    try {
+      const bytes = statSync(claimed).size;
+      if (bytes > REPLAY_MAX_BYTES) {
+        left(`holds ${Math.round(bytes / 1024 / 1024)} MiB, more than a journal of a moment's rows can (${REPLAY_MAX_BYTES / 1024 / 1024} MiB): it was not read`);
+        continue;
+      }
       const rows: unknown[][] = [];
       for (const line of readFileSync(claimed, 'utf8').split('\n')) {
         const row = parsed(line);
@@ -109,7 +114,9 @@ export function replayUsageJournals(db: Db): void {
       }
       replay(rows);
       unlinkSync(claimed);
-    });
+    } catch (error) {
+      left(`could not be replayed (${error instanceof Error ? error.message : String(error)})`);
+    }
   }
 }
 

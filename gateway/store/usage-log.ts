@@ -57,8 +57,11 @@ export interface UsageLog extends UsageQueries {
   body(requestId: string): { request: string | null; response: string | null } | undefined;
 }
 
-/** `days`: the zone whose midnights start the day rollups' buckets (usage-rollups.ts). */
-export function createUsageLog(db: Db, days: DayZone = UTC_DAYS): UsageLog {
+/**
+ * `days`: the zone whose midnights start the day rollups' buckets (usage-rollups.ts); `warn`: what
+ * the log cannot keep when it opens (a journal it cannot replay).
+ */
+export function createUsageLog(db: Db, days: DayZone = UTC_DAYS, warn?: (message: string) => void): UsageLog {
   const insertRow = db.prepare(`INSERT INTO usage_inbox (${COLUMNS}) VALUES (${Array(COLUMN_COUNT).fill('?').join(', ')})`);
   const journal = openUsageJournal(db);
   const inboxHasRows = db.prepare<[], number>('SELECT EXISTS (SELECT 1 FROM usage_inbox)').pluck();
@@ -169,7 +172,7 @@ export function createUsageLog(db: Db, days: DayZone = UTC_DAYS): UsageLog {
 
   // Rows a killed process left in the inbox, then those it left in its journal.
   settleQuietly();
-  replayUsageJournals(db);
+  replayUsageJournals(db, warn);
   settleQuietly();
 
   return {

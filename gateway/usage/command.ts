@@ -7,8 +7,9 @@
 import { scopeNames } from '../store/scope-names';
 import { budgetLines, type Output } from '../cli-output';
 import { printable } from '../printable';
-import { openDatabase } from '../store/db';
+import { openDatabase, type Db } from '../store/db';
 import { createUsageLog, type UsageLog } from '../store/usage-log';
+import type { DayZone } from '../store/usage-rollups';
 import { exportLines } from './export';
 import { daysIn } from '../budgets/periods';
 import { systemTimeZone } from '../routing/time-windows';
@@ -49,7 +50,7 @@ export async function usageCommand(positionals: string[], values: UsageOptions, 
   const db = openDatabase(dataDir);
   try {
     // In the zone serve counts days in, should opening the log roll its rows up.
-    const log = createUsageLog(db, daysIn(systemTimeZone()));
+    const log = openLog(db, daysIn(systemTimeZone()), io);
     sayUnknownTool(values.tool, log, io);
     // A slow reader (a pipe into less, gzip, a network) is waited for: a log of millions of rows is never held in memory.
     for (const line of exportLines(log.iterate(filter), format)) {
@@ -82,7 +83,7 @@ function summaryCommand(values: { format?: string; days?: string; by?: string; t
   const db = openDatabase(dataDir);
   try {
     const since = summarySince(days, Date.now(), dayZone);
-    const log = createUsageLog(db, dayZone);
+    const log = openLog(db, dayZone, io);
     sayUnknownTool(values.tool, log, io);
     const ofTool = values.tool ? { tool: values.tool } : {};
     const summary = summarize(log.rollups({ since, ...ofTool }, 'day', SUMMARY_GROUPS[by]), { since, days, by, ...ofTool });
@@ -135,7 +136,7 @@ async function tailCommand(values: UsageOptions, dataDir: string, io: Output): P
     const routes = createConfigStore(db).current()?.routes.map((r) => r.name);
     const note = values.route && routes ? unknownRouteNote(values.route, routes) : '';
     if (note) io.err(note);
-    const log = createUsageLog(db, daysIn(systemTimeZone()));
+    const log = openLog(db, daysIn(systemTimeZone()), io);
     sayUnknownTool(values.tool, log, io);
     await tail(log, io, { lines, follow: values.follow === true, format, filter, stop: stop.signal });
   } finally {
@@ -157,7 +158,7 @@ function showCommand(requestId: string | undefined, values: UsageOptions, dataDi
   }
   const db = openDatabase(dataDir);
   try {
-    const log = createUsageLog(db, daysIn(systemTimeZone()));
+    const log = openLog(db, daysIn(systemTimeZone()), io);
     const row = log.row(requestId);
     if (!row) {
       io.err(`No request with id "${printable(requestId)}" is in the usage log of ${dataDir}\n`);
@@ -169,4 +170,9 @@ function showCommand(requestId: string | undefined, values: UsageOptions, dataDi
     db.close();
   }
   return 0;
+}
+
+/** The usage log, opened as serve opens it; what it cannot keep (a journal it cannot replay) is said on stderr. */
+function openLog(db: Db, days: DayZone, io: Output): UsageLog {
+  return createUsageLog(db, days, (message) => io.err(`Note: ${message}\n`));
 }

@@ -4,7 +4,7 @@
  * log it belongs to. Real files and real processes' pids throughout.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../gateway/store/db';
@@ -88,9 +88,28 @@ describe('a journal left behind', () => {
     mkdirSync(join(dir, 'usage-journal-4194400-0000dead.ndjson'));
     writeFileSync(join(dir, 'usage-journal-4194500-0000beef.ndjson'), `${line('beside-an-unreadable-one')}\n`);
     const db = openDatabase(dir);
-    createUsageLog(db);
+    const warnings: string[] = [];
+    createUsageLog(db, undefined, (message) => warnings.push(message));
     expect(ids(db)).toEqual(['beside-an-unreadable-one']);
-    expect(journals(dir)).toEqual([expect.stringMatching(new RegExp(`^usage-journal-${process.pid}-[0-9a-f]{8}\\.replaying$`))]);
+    const [left] = journals(dir);
+    expect(left).toMatch(new RegExp(`^usage-journal-${process.pid}-[0-9a-f]{8}\\.replaying$`));
+    // Its rows are not in the log: the user is told, and where it is.
+    expect(warnings).toEqual([expect.stringMatching(/^a usage journal left by process 4194400 could not be replayed \(EISDIR.*\): the rows in it are not in the usage log yet/)]);
+    expect(warnings[0]).toContain(join(dir, left as string));
+    db.close();
+  });
+
+  it('is left unread, and said so, when it holds more than a journal of a moment can', () => {
+    const dir = dataDir();
+    // Sparse: 65 MiB long, no disk taken.
+    const huge = join(dir, 'usage-journal-4194400-00000bad.ndjson');
+    writeFileSync(huge, '');
+    truncateSync(huge, 65 * 1024 * 1024);
+    const db = openDatabase(dir);
+    const warnings: string[] = [];
+    createUsageLog(db, undefined, (message) => warnings.push(message));
+    expect(warnings).toEqual([expect.stringMatching(/^a usage journal left by process 4194400 holds 65 MiB, more than a journal of a moment's rows can \(64 MiB\): it was not read/)]);
+    expect(journals(dir)).toHaveLength(1);
     db.close();
   });
 
