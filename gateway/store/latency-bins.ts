@@ -10,19 +10,22 @@ export const BIN_COLUMNS = LATENCY_BINS.map((_, i) => `l${i}`);
 export const FINE_BINS = [5, 10, 25, 50];
 export const FINE_COLUMNS = FINE_BINS.map((_, i) => `f${i}`);
 
-/** A histogram to read percentiles from: upper bounds (ms, ascending, the last open-ended) and the count under each. */
-export interface Histogram {
-  bounds: number[];
-  counts: number[];
-}
+/** The bounds percentiles are read between: the first bin's parts, then the other bins. */
+export const HISTOGRAM_BOUNDS = [...FINE_BINS, ...LATENCY_BINS.slice(1)];
+const FIRST_BIN = LATENCY_BINS[0] as number;
+const FINE_WIDTHS = FINE_BINS.map((high, i) => high - (i === 0 ? 0 : (FINE_BINS[i - 1] as number)));
 
 /**
- * The histogram of rollup rows added up: `bins` their counts per bin, `fine` the finer counts of
- * their first bin. What of the first bin was not counted finely is spread over its parts by width.
+ * The count under each of HISTOGRAM_BOUNDS from rollup rows' sums (`l0`..., `f0`... by column):
+ * what of the first bin was not counted finely is spread over its parts by width. Read for every
+ * point of a chart (thousands), so one array and no more.
  */
-export function latencyHistogram(bins: number[], fine: number[]): Histogram {
-  const first = LATENCY_BINS[0] as number;
-  const evenly = ((bins[0] ?? 0) - fine.reduce((a, b) => a + b, 0)) / first;
-  const parts = fine.map((count, i) => count + evenly * ((FINE_BINS[i] as number) - (i === 0 ? 0 : (FINE_BINS[i - 1] as number))));
-  return { bounds: [...FINE_BINS, ...LATENCY_BINS.slice(1)], counts: [...parts, ...bins.slice(1)] };
+export function latencyCounts(sums: Readonly<Record<string, unknown>>): number[] {
+  const counts = new Array<number>(HISTOGRAM_BOUNDS.length);
+  let fine = 0;
+  for (let i = 0; i < FINE_COLUMNS.length; i++) fine += counts[i] = Number(sums[FINE_COLUMNS[i] as string] ?? 0);
+  const evenly = (Number(sums[BIN_COLUMNS[0] as string] ?? 0) - fine) / FIRST_BIN;
+  for (let i = 0; i < FINE_WIDTHS.length; i++) counts[i] = (counts[i] as number) + evenly * (FINE_WIDTHS[i] as number);
+  for (let i = 1; i < BIN_COLUMNS.length; i++) counts[FINE_BINS.length + i - 1] = Number(sums[BIN_COLUMNS[i] as string] ?? 0);
+  return counts;
 }

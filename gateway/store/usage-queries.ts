@@ -5,7 +5,7 @@
  * the inbox (and rollup reads bring the rollups up to date), so a row is readable once written.
  */
 import type { Db } from './db';
-import { BIN_COLUMNS, FINE_COLUMNS, latencyHistogram, type Histogram } from './latency-bins';
+import { BIN_COLUMNS, FINE_COLUMNS, HISTOGRAM_BOUNDS, latencyCounts } from './latency-bins';
 import { decodeCursor, encodeCursor } from './usage-cursor';
 import { dimensionWhere, pageQuery, rollupWhere, rowWhere, usageTable } from './usage-filters';
 import type { Decision } from '../routing/decision';
@@ -87,8 +87,7 @@ export function createUsageQueries(db: Db, { settle, rollup }: { settle: () => v
         FROM ${table} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         GROUP BY b, g ORDER BY b, g`;
       return (prepared(sql).all(...params) as Record<string, number | string | null>[]).map((r) => {
-        const counts = (columns: string[]) => columns.map((c) => Number(r[c] ?? 0));
-        const histogram = latencyHistogram(counts(BIN_COLUMNS), counts(FINE_COLUMNS));
+        const histogram = latencyCounts(r);
         return {
           bucket: Number(r.b),
           group: r.g === null ? null : String(r.g),
@@ -270,8 +269,8 @@ function fromDb(r: DbRow): UsageRow {
   };
 }
 
-/** A percentile from the histogram, interpolated inside its bin. */
-function percentile({ bounds, counts }: Histogram, q: number): number | null {
+/** A percentile from the counts under HISTOGRAM_BOUNDS, interpolated inside its bin. */
+function percentile(counts: number[], q: number): number | null {
   const total = counts.reduce((a, b) => a + b, 0);
   if (total === 0) return null;
   const target = q * total;
@@ -279,8 +278,8 @@ function percentile({ bounds, counts }: Histogram, q: number): number | null {
   for (let i = 0; i < counts.length; i++) {
     const count = counts[i] as number;
     if (seen + count >= target && count > 0) {
-      const low = i === 0 ? 0 : (bounds[i - 1] as number);
-      const high = Number.isFinite(bounds[i]) ? (bounds[i] as number) : low * 2;
+      const low = i === 0 ? 0 : (HISTOGRAM_BOUNDS[i - 1] as number);
+      const high = Number.isFinite(HISTOGRAM_BOUNDS[i]) ? (HISTOGRAM_BOUNDS[i] as number) : low * 2;
       return Math.round(low + ((target - seen) / count) * (high - low));
     }
     seen += count;
