@@ -3,9 +3,10 @@ export const LATENCY_BINS = [50, 100, 200, 300, 500, 750, 1_000, 1_500, 2_000, 3
 export const BIN_COLUMNS = LATENCY_BINS.map((_, i) => `l${i}`);
 
 /**
- * The first bin split finer (upper bounds in ms, the last its own): a cached answer or a quick local
- * one takes a few milliseconds, which read as 25 from the first bin alone. Counted since migration
- * 27: a bucket's requests rolled up before are in its first bin and none of these, read as even.
+ * The first bin (0-50 ms) in four parts, by their upper bounds in ms: a cached answer or a quick
+ * local one takes a few milliseconds, which read as 25 from the first bin alone. Counted since
+ * migration 27: a bucket's requests rolled up before are in its first bin and in none of its parts,
+ * read as even over it.
  */
 export const FINE_BINS = [5, 10, 25, 50];
 export const FINE_COLUMNS = FINE_BINS.map((_, i) => `f${i}`);
