@@ -101,10 +101,12 @@ export function createUsageLog(db: Db, days: DayZone = UTC_DAYS, warn?: (message
     pending = [];
     try {
       writeAll(batch);
-      for (const item of batch) item.done();
     } catch (error) {
+      // Journalled rows stay in the journal (never cut while they wait), for the next start to replay.
       for (const item of batch) item.failed(error);
+      return;
     }
+    for (const item of batch) item.done();
     written(batch.length);
     const journalled = batch.reduce((n, item) => n + Number(item.journalled), 0);
     if (journalled > 0) journal?.stored(journalled);

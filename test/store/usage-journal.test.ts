@@ -11,6 +11,7 @@ import { openDatabase } from '../../gateway/store/db';
 import { columnValues } from '../../gateway/store/usage-columns';
 import { createUsageLog } from '../../gateway/store/usage-log';
 import { tempDir } from '../support/harness';
+import { fillDisk } from '../support/full-disk';
 import { usageRow } from '../support/usage-log';
 
 const dirs: { remove(): void }[] = [];
@@ -57,6 +58,30 @@ describe('a row recorded after its answer', () => {
     expect(ids(db)).toEqual(['asked-for']);
     log.close();
     db.close();
+  });
+});
+
+describe('a journalled row whose commit fails', () => {
+  it('stays in the journal, and the next start commits it', async () => {
+    const dir = dataDir();
+    const db = openDatabase(dir);
+    const log = createUsageLog(db);
+    const room = fillDisk(db);
+    // Long enough to need pages of its own, which the full disk has none of.
+    const row = usageRow({ id: 'through-a-full-disk', at: Date.now(), status: 502, errorMessage: 'x'.repeat(200_000) });
+    await expect(log.recordAfter(row)).rejects.toMatchObject({ code: 'SQLITE_FULL' });
+    const [name] = journals(dir);
+    expect(readFileSync(join(dir, name as string), 'utf8')).toContain('"through-a-full-disk"');
+    room();
+    log.close();
+    expect(ids(db)).toEqual([]);
+    db.close();
+
+    const reopened = openDatabase(dir);
+    createUsageLog(reopened);
+    expect(ids(reopened)).toEqual(['through-a-full-disk']);
+    expect(journals(dir)).toEqual([]);
+    reopened.close();
   });
 });
 
