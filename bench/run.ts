@@ -139,7 +139,7 @@ async function main(): Promise<void> {
   ];
 
   process.stderr.write('usage log: filling a log for the query timings...\n');
-  const usage = benchUsage();
+  const usage = await benchUsage();
   const report = { date: new Date().toISOString(), node: process.version, rounds: ROUNDS, requestsPerLatencySample: SEQ, startup, peaks: { load: loadPeaks, wholeRun: wholeRunPeaks }, hardening, rows, fallback: { live: p50('switchyard'), deadPrimary: median(s('fallback:dead primary')) }, targets, scenarios: scenarioRows, apis: apiRows, routing, heavyRoute: heavyRow, usage };
   mkdirSync(join(here, 'results'), { recursive: true });
   writeFileSync(join(here, 'results', 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
@@ -171,6 +171,8 @@ async function main(): Promise<void> {
   console.log(`\nusage log: ${usage.insertMicros.toFixed(1)} us per request logged alone, ${usage.journalMicros.toFixed(1)} of it on the answer's path (its journal line; the rest its share of the batch commits into the inbox and the moves into the log; included in the Switchyard figures above)`);
   console.log(`\n| usage query over ${usage.rows.toLocaleString('en-US')} rows | ms |\n|---|---|`);
   for (const q of usage.queries) console.log(`| ${q.name} | ${q.ms.toFixed(1)} |`);
+  const stall = usage.heaviestChartStallMs;
+  console.log(`\nthe heaviest chart (30 days by hour and deployment) holds the event loop ${stall.onTheLoop.toFixed(1)} ms read on the log's connection, ${stall.throughReader.toFixed(1)} ms through its reader thread (answered in ${stall.readerMs.toFixed(1)} ms)`);
   console.log('\nCPU per request: user + system time of the process that serves the requests (the upstream for direct), from /proc.');
   console.log('direct: straight to the upstream. bare forwarder: http server + pooled undici, no routing (bench/forwarder.ts).');
   console.log('Fastify forwarder: the same as a Fastify route that parses and re-serialises the JSON (bench/fastify-forwarder.ts), the framework floor.');

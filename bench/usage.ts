@@ -1,7 +1,8 @@
 /**
  * The usage log's cost and query speed: microseconds per logged request (the insert plus its
- * rollups, as the gateway writes it), and each chart and table query against a log of
- * BENCH_USAGE_ROWS rows (default 1,000,000) spread over 90 days.
+ * rollups, as the gateway writes it), each chart and table query against a log of
+ * BENCH_USAGE_ROWS rows (default 1,000,000) spread over 90 days, and how long the heaviest chart
+ * holds the event loop read on the log's connection and through its reader thread.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -53,9 +54,31 @@ export interface UsageBench {
   /** Of which on the answer's path: the journal line. */
   journalMicros: number;
   queries: { name: string; ms: number; result: number }[];
+  /** The event loop's longest turn while the heaviest chart is read (ms): on the log's connection, through the reader (its thread started before). */
+  heaviestChartStallMs: { onTheLoop: number; throughReader: number; readerMs: number };
 }
 
-export function benchUsage(rows = Number(process.env.BENCH_USAGE_ROWS ?? 1_000_000)): UsageBench {
+/** The longest gap between two turns of the event loop while `work` runs, and how long it took. */
+async function stallDuring(work: () => Promise<unknown>): Promise<{ stall: number; ms: number }> {
+  let stall = 0;
+  let last = performance.now();
+  let done = false;
+  const tick = () => {
+    const now = performance.now();
+    stall = Math.max(stall, now - last);
+    last = now;
+    if (!done) setImmediate(tick);
+  };
+  setImmediate(tick);
+  const started = performance.now();
+  await work();
+  const ms = performance.now() - started;
+  done = true;
+  stall = Math.max(stall, performance.now() - last);
+  return { stall, ms };
+}
+
+export async function benchUsage(rows = Number(process.env.BENCH_USAGE_ROWS ?? 1_000_000)): Promise<UsageBench> {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-usage-bench-'));
   try {
     const db = openDatabase(dir);
@@ -111,16 +134,22 @@ export function benchUsage(rows = Number(process.env.BENCH_USAGE_ROWS ?? 1_000_0
       time("table: one session's rows", () => log.list({ session: `session-${Math.floor(rows / 80)}` }, { limit: 50 }).rows.length),
       time('sessions: one named, added up, last 90 days', () => log.sessions({ session: `session-${Math.floor(rows / 80)}`, ...last(90) }, 20).length),
     ];
+    const heaviest = [last(30), 'hour', 'deployment'] as const;
+    const onTheLoop = await stallDuring(async () => log.rollups(...heaviest));
+    await log.reader.rollups(...heaviest); // the thread started and its statement prepared
+    const throughReader = await stallDuring(() => log.reader.rollups(...heaviest));
     log.close();
     db.close();
-    return { rows, insertMicros, journalMicros, queries };
+    return { rows, insertMicros, journalMicros, queries, heaviestChartStallMs: { onTheLoop: onTheLoop.stall, throughReader: throughReader.stall, readerMs: throughReader.ms } };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const result = benchUsage();
+  const result = await benchUsage();
   console.log(`usage log: ${result.insertMicros.toFixed(1)} us per logged request, ${result.journalMicros.toFixed(1)} of it on the answer's path`);
   for (const q of result.queries) console.log(`${q.name}: ${q.ms.toFixed(1)} ms (${q.result})`);
+  const stall = result.heaviestChartStallMs;
+  console.log(`the heaviest chart holds the event loop ${stall.onTheLoop.toFixed(1)} ms on the log's connection, ${stall.throughReader.toFixed(1)} ms through the reader (answered in ${stall.readerMs.toFixed(1)} ms)`);
 }

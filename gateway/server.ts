@@ -124,7 +124,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       if (config) upstream.quirks.forget(serverOf(config));
     },
   });
-  const usageLog = createUsageLog(db, daysIn(timeZone), (message) => notices.push(message));
+  const usageLog = createUsageLog(db, daysIn(timeZone), (message) => void (log ? log.warn(message) : notices.push(message)));
   const metrics = createMetricsTally();
   const budgets = createBudgets({ config: () => catalog.config, defaultTimeZone: () => catalog.defaultTimeZone, spentSince: (since, scope) => usageLog.costSince(since, scope), now, names: scopeNames(db) });
   const routingState = createRoutingState({

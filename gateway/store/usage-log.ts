@@ -12,6 +12,7 @@ import type { Db } from './db';
 import { COLUMN_COUNT, COLUMNS, columnValues } from './usage-columns';
 import { openUsageJournal, replayUsageJournals } from './usage-journal';
 import { createUsageQueries } from './usage-queries';
+import { createUsageReader, type UsageReader } from './usage-reader';
 import { createUsagePrune } from './usage-prune';
 import { createRollupStep, UTC_DAYS, type DayZone } from './usage-rollups';
 import type { UsageQueries, UsageRow } from './usage-types';
@@ -46,8 +47,10 @@ export interface UsageLog extends UsageQueries {
   recordAfter(row: UsageRow, bodies?: Bodies): Promise<void>;
   /** Moves rows waiting in the inbox into the log (also done before every query). */
   settle(): void;
-  /** Commits every row written so far and closes the journal (a stopping gateway). */
+  /** Commits every row written so far, closes the journal and ends the reader's thread (a stopping gateway). */
   close(): void;
+  /** The charts and sessions read off the event loop, in a worker thread (usage-reader.ts). */
+  readonly reader: UsageReader;
   /** Brings the rollup tables up to date with the rows written so far. */
   rollup(): void;
   /** The same in small steps, yielding to requests between them. */
@@ -59,7 +62,7 @@ export interface UsageLog extends UsageQueries {
 
 /**
  * `days`: the zone whose midnights start the day rollups' buckets (usage-rollups.ts); `warn`: what
- * the log cannot keep when it opens (a journal it cannot replay).
+ * the log cannot keep when it opens (a journal it cannot replay), and a reader thread that fails.
  */
 export function createUsageLog(db: Db, days: DayZone = UTC_DAYS, warn?: (message: string) => void): UsageLog {
   const insertRow = db.prepare(`INSERT INTO usage_inbox (${COLUMNS}) VALUES (${Array(COLUMN_COUNT).fill('?').join(', ')})`);
@@ -177,6 +180,8 @@ export function createUsageLog(db: Db, days: DayZone = UTC_DAYS, warn?: (message
   replayUsageJournals(db, warn);
   settleQuietly();
 
+  const queries = createUsageQueries(db, { settle, rollup });
+  const reader = createUsageReader({ settle, rollup, rollups: queries.rollups, sessions: queries.sessions }, db.name, { warn });
   return {
     record: (row, bodies) => {
       write(row, bodies);
@@ -198,13 +203,15 @@ export function createUsageLog(db: Db, days: DayZone = UTC_DAYS, warn?: (message
       }),
     settle,
     close: () => {
+      void reader.stop();
       settle();
       journal?.close();
     },
     rollup,
     rollupInBackground,
 
-    ...createUsageQueries(db, { settle, rollup }),
+    ...queries,
+    reader,
 
     prune: createUsagePrune(db, settle, rollStep),
 

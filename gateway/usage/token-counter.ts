@@ -9,6 +9,7 @@
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { workerCalls } from '../worker-calls';
 
 export interface TokenCounter {
   /** The tokens of each piece, summed. */
@@ -35,84 +36,45 @@ parentPort.on('message', ({ id, pieces }) => {
   try {
     let count = 0;
     for (const piece of pieces) count += countTokens(piece);
-    parentPort.postMessage({ id, count });
+    parentPort.postMessage({ id, result: count });
   } catch (error) {
     parentPort.postMessage({ id, error: String(error) });
   }
 });
 `;
 
-type Reply = { id: number; count: number } | { id: number; error: string };
-type Waiting = { resolve: (count: number) => void; reject: (error: Error) => void };
-interface Running {
-  worker: Worker;
-  waiting: Map<number, Waiting>;
-}
-
 export function createTokenCounter(options: TokenCounterOptions = {}): TokenCounter {
-  const idleMs = options.idleMs ?? 60_000;
   const timeoutMs = options.timeoutMs ?? 10_000;
-  let running: Running | undefined;
   // A tokenizer that failed to load fails the same way again: later counts are refused at once.
   let unavailable: Error | undefined;
-  let idleTimer: NodeJS.Timeout | undefined;
-  let nextId = 0;
-
-  const start = (): Running => {
-    const module = options.module ?? createRequire(import.meta.url).resolve('gpt-tokenizer');
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module } });
-    // Never what keeps a stopping process alive.
-    worker.unref();
-    // Each worker answers its own counts: one ended for idleness may exit after the next has started.
-    const waiting = new Map<number, Waiting>();
-    const failAll = (error: Error) => {
-      for (const wait of waiting.values()) wait.reject(error);
-      waiting.clear();
-    };
-    worker.on('message', (reply: Reply) => {
-      const wait = waiting.get(reply.id);
-      waiting.delete(reply.id);
-      if ('error' in reply) wait?.reject(new Error(reply.error));
-      else wait?.resolve(reply.count);
-      if (waiting.size === 0 && running?.worker === worker) idleTimer = setTimeout(() => void stop(), idleMs).unref();
-    });
-    worker.on('error', (error) => {
-      unavailable = error;
-      failAll(error);
-    });
-    worker.on('exit', () => {
-      if (running?.worker === worker) running = undefined;
-      failAll(new Error('the token counter stopped'));
-    });
-    return { worker, waiting };
-  };
-  const stop = async () => {
-    clearTimeout(idleTimer);
-    const ending = running;
-    running = undefined;
-    await ending?.worker.terminate();
-  };
+  const calls = workerCalls<{ pieces: string[] }, number>({
+    start: () => new Worker(WORKER_SOURCE, { eval: true, workerData: { module: options.module ?? createRequire(import.meta.url).resolve('gpt-tokenizer') } }),
+    idleMs: options.idleMs ?? 60_000,
+    failed: (error, held) => {
+      unavailable = error instanceof Error ? error : new Error(String(error));
+      for (const call of held) call.reject(unavailable);
+    },
+    stopped: 'the token counter stopped',
+  });
 
   return {
     count(pieces) {
       if (unavailable) return Promise.reject(unavailable);
-      clearTimeout(idleTimer);
-      const { worker, waiting } = (running ??= start());
-      const id = nextId++;
-      const done = new Promise<number>((resolve, reject) => {
+      return new Promise<number>((resolve, reject) => {
         const timer = setTimeout(() => {
           reject(new Error(`the token counter answered nothing in ${timeoutMs} ms`));
-          if (running?.worker === worker) void stop();
+          // Stuck: ended, and the next count starts another.
+          void calls.stop();
         }, timeoutMs).unref();
-        const settled = () => clearTimeout(timer);
-        waiting.set(id, { resolve: (count) => (settled(), resolve(count)), reject: (error) => (settled(), reject(error)) });
+        calls.call({ pieces }).then(
+          (count) => (clearTimeout(timer), resolve(count)),
+          (error: unknown) => (clearTimeout(timer), reject(error)),
+        );
       });
-      worker.postMessage({ id, pieces });
-      return done;
     },
     get running() {
-      return running !== undefined;
+      return calls.running;
     },
-    stop,
+    stop: calls.stop,
   };
 }

@@ -68,7 +68,7 @@ export function usageRoutes(app: FastifyInstance, services: UsageRouteServices):
   app.get<Query>('/usage/rollups', { schema: { querystring, response: { 200: RollupsSchema } } }, async (request) => {
     const filter = filterFrom(request.query);
     const granularity = request.query.granularity ?? 'hour';
-    const points = log().rollups(filter, granularity, (request.query.groupBy ?? 'none') as GroupBy);
+    const points = await log().reader.rollups(filter, granularity, (request.query.groupBy ?? 'none') as GroupBy);
     const timeZone = services.timeZone();
     return { points, buckets: chartAxis(granularity, filter, points, services.now(), daysIn(timeZone).dayAt), timeZone };
   });
@@ -78,7 +78,7 @@ export function usageRoutes(app: FastifyInstance, services: UsageRouteServices):
 
   /** The sessions in the range (Claude Code's, Codex's, any client's x-switchyard-session), each added up. */
   app.get<Query>('/usage/sessions', { schema: { querystring, response: { 200: UsageSessionsSchema } } }, async (request) => ({
-    sessions: log().sessions(filterFrom(request.query), Number(request.query.limit ?? 20)),
+    sessions: await log().reader.sessions(filterFrom(request.query), Number(request.query.limit ?? 20)),
   }));
 
   /** One request's row with its routing decision (the Usage page's drawer). */

@@ -1,0 +1,104 @@
+/**
+ * The usage log's heavy reads, off the event loop: the dashboard's charts and sessions are read in a
+ * worker thread, on a read-only connection of its own (usage-reader-worker.ts). The heaviest chart
+ * (30 days by hour and deployment over a million rows) is about 70 ms of SQLite, and on the event
+ * loop it held every request in flight that long each time the dashboard drew it. The writes a read
+ * must see (the inbox settled, the rollups brought up to date) stay here, on the log's connection,
+ * before the worker is asked. The worker starts on the first read and ends after a minute without one.
+ * One that cannot start (or dies) leaves the reads on the log's own connection, said once.
+ */
+import { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { RollupPoint, SessionSummary, UsageQueries } from './usage-types';
+import { workerCalls, type HeldCall } from '../worker-calls';
+
+type Read = 'rollups' | 'sessions';
+export type ReaderAsk = { [M in Read]: { method: M; args: Parameters<UsageQueries[M]> } }[Read];
+export type ReaderAnswer = RollupPoint[] | SessionSummary[];
+
+export interface UsageReader {
+  rollups(...args: Parameters<UsageQueries['rollups']>): Promise<RollupPoint[]>;
+  sessions(...args: Parameters<UsageQueries['sessions']>): Promise<SessionSummary[]>;
+  /** Whether a worker is running now. */
+  readonly running: boolean;
+  stop(): Promise<void>;
+}
+
+/** What the reader needs of the log: the writes before a read, and its own queries where no worker runs. */
+export type ReadLog = Pick<UsageQueries, Read> & { settle(): void; rollup(): void };
+
+export interface UsageReaderOptions {
+  /** A worker with no read to make for this long ends. */
+  idleMs?: number;
+  warn?: (message: string) => void;
+}
+
+/** `database`: the log's file, which the worker opens read-only. */
+export function createUsageReader(log: ReadLog, database: string, options: UsageReaderOptions = {}): UsageReader {
+  // An in-memory database has no file another connection could open.
+  let unavailable = database === '' || database === ':memory:';
+  const answerHere = (call: HeldCall<ReaderAsk, ReaderAnswer>) => {
+    try {
+      call.resolve(call.ask.method === 'rollups' ? log.rollups(...call.ask.args) : log.sessions(...call.ask.args));
+    } catch (error) {
+      call.reject(error);
+    }
+  };
+  const calls = workerCalls<ReaderAsk, ReaderAnswer>({
+    start: () => {
+      const { source, data } = workerScript();
+      return new Worker(source, { eval: true, workerData: { ...data, database } });
+    },
+    idleMs: options.idleMs ?? 60_000,
+    failed: (error, held) => {
+      // One that cannot open the file or load the driver would fail the same way again.
+      if (!unavailable) options.warn?.(`the usage charts are read on the event loop: their reader thread failed (${messageOf(error)})`);
+      unavailable = true;
+      for (const call of held) answerHere(call);
+    },
+    stopped: 'the usage reader stopped',
+  });
+
+  const read = (ask: ReaderAsk): Promise<ReaderAnswer> => {
+    try {
+      // The writes a read must see, on the log's own connection: the worker only reads.
+      if (ask.method === 'rollups') log.rollup();
+      else log.settle();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return unavailable ? new Promise((resolve, reject) => answerHere({ ask, resolve, reject })) : calls.call(ask);
+  };
+
+  return {
+    rollups: (...args) => read({ method: 'rollups', args }) as Promise<RollupPoint[]>,
+    sessions: (...args) => read({ method: 'sessions', args }) as Promise<SessionSummary[]>,
+    get running() {
+      return calls.running;
+    },
+    stop: calls.stop,
+  };
+}
+
+/**
+ * The worker's code: the bundle's `usage-reader` entry beside its chunks (the built CLI, the desktop
+ * app), or, run from source (the tests), the TypeScript file through tsx. Loaded by `require` from
+ * an evaluated script, not given to the Worker as a path: Electron's require reads inside app.asar.
+ */
+function workerScript(): { source: string; data: Record<string, string> } {
+  const file = fileURLToPath(import.meta.url);
+  const dir = dirname(file);
+  const load = "const { workerData } = require('node:worker_threads');";
+  if (file.endsWith('.ts')) {
+    return { source: `${load} require(workerData.tsx).require(workerData.entry, workerData.entry);`, data: { tsx: createRequire(import.meta.url).resolve('tsx/cjs/api'), entry: join(dir, 'usage-reader-worker.ts') } };
+  }
+  return { source: `${load} require(workerData.entry);`, data: { entry: join(basename(dir) === 'chunks' ? dirname(dir) : dir, 'usage-reader.cjs') } };
+}
+
+/** A worker's error arrives as what it threw, cloned (an Error keeps its message; other things may not). */
+function messageOf(error: unknown): string {
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : String(error);
+}
