@@ -127,6 +127,7 @@ export async function benchUsage(rows = Number(process.env.BENCH_USAGE_ROWS ?? 1
       time('chart: latency p50/p95 per hour by deployment, 30 days', () => log.rollups(last(30), 'hour', 'deployment').length),
       time('chart: per minute, last 24 h', () => log.rollups(last(1), 'minute', 'none').length),
       time('overview: today by deployment', () => log.rollups(last(1), 'day', 'deployment').length),
+      time("filters: the names the log has of 90 days (the Usage page's, every 30 s)", () => log.names(last(90).since).deployments.length),
       time('overview: the tools seen in the last 7 days (the newest 5,000 rows)', () => log.tools(last(7).since, 12).length),
       time('sessions: the 20 most recent, last 7 days', () => log.sessions(last(7), 20).length),
       time('sessions: the 20 most recent, last 90 days', () => log.sessions(last(90), 20).length),

@@ -1,5 +1,5 @@
 /**
- * The built gateway reads the dashboard's charts and sessions in its reader thread (the bundle's
+ * The built gateway reads the dashboard's charts, sessions and names in its reader thread (the bundle's
  * `usage-reader` entry, gateway/store/usage-reader.ts): one more thread while they are read, the
  * answers the log's rows make, and no word of reading them on the event loop instead.
  */
@@ -11,7 +11,7 @@ useCliCleanups();
 
 const threadsOf = (pid: number) => Number(/^Threads:\s+(\d+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
 
-it.runIf(process.platform === 'linux')('the built serve reads a chart and the sessions in a thread of its own', async () => {
+it.runIf(process.platform === 'linux')('the built serve reads a chart, the sessions and the names in a thread of its own', async () => {
   const { child, baseUrl, output } = await serve(['--port', '0', '--data-dir', dir()]);
   const link = /Dashboard:\s+(\S+)/.exec(output())?.[1] ?? '';
   const cookie = (await fetch(link, { redirect: 'manual' })).headers.get('set-cookie')?.split(';')[0] ?? '';
@@ -26,5 +26,6 @@ it.runIf(process.platform === 'linux')('the built serve reads a chart and the se
   expect(chart.points).toMatchObject([{ group: 'default', requests: 1, errors: 1 }]);
   const { sessions } = await admin('/usage/sessions');
   expect(sessions).toMatchObject([{ session: 'reader-test', requests: 1, errors: 1 }]);
+  expect((await admin('/usage/names')).routes).toEqual(['default']);
   expect(output()).not.toContain('read on the event loop');
 });

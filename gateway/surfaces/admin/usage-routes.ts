@@ -74,7 +74,7 @@ export function usageRoutes(app: FastifyInstance, services: UsageRouteServices):
   });
 
   /** The names the log has rows of in the range, for the filters: a route renamed or deleted since is still in it. */
-  app.get<{ Querystring: { since?: string } }>('/usage/names', { schema: { querystring: UsageNamesQuerySchema, response: { 200: UsageNamesSchema } } }, async (request) => log().names(filterFrom(request.query).since));
+  app.get<{ Querystring: { since?: string } }>('/usage/names', { schema: { querystring: UsageNamesQuerySchema, response: { 200: UsageNamesSchema } } }, async (request) => log().reader.names(filterFrom(request.query).since));
 
   /** The sessions in the range (Claude Code's, Codex's, any client's x-switchyard-session), each added up. */
   app.get<Query>('/usage/sessions', { schema: { querystring, response: { 200: UsageSessionsSchema } } }, async (request) => ({
