@@ -281,7 +281,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       address.forget();
       await closeAdapters([...providers.values(), ...retiring]);
       // Leaves the file as readers expect it (the next open would move these rows anyway).
-      usageLog.close();
+      await usageLog.close();
       db.close();
       // A chat that is down must not hold the stop: a post waiting to be tried again is given up.
       await webhook.close({ giveUpRetries: true });

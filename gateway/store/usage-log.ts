@@ -47,8 +47,11 @@ export interface UsageLog extends UsageQueries {
   recordAfter(row: UsageRow, bodies?: Bodies): Promise<void>;
   /** Moves rows waiting in the inbox into the log (also done before every query). */
   settle(): void;
-  /** Commits every row written so far, closes the journal and ends the reader's thread (a stopping gateway). */
-  close(): void;
+  /**
+   * Commits every row written so far and closes the journal (a stopping gateway); resolves once the
+   * reader's thread has ended, so that the database's last connection, closed next, is this one.
+   */
+  close(): Promise<void>;
   /** The charts, sessions and names read off the event loop, in a worker thread (usage-reader.ts). */
   readonly reader: UsageReader;
   /** Brings the rollup tables up to date with the rows written so far. */
@@ -203,9 +206,9 @@ export function createUsageLog(db: Db, days: DayZone = UTC_DAYS, warn?: (message
       }),
     settle,
     close: () => {
-      void reader.stop();
       settle();
       journal?.close();
+      return reader.stop();
     },
     rollup,
     rollupInBackground,

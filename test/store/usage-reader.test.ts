@@ -1,13 +1,17 @@
 /**
  * The usage log's charts, sessions and names, read in a worker thread on its own read-only connection
  * (gateway/store/usage-reader.ts): the same answers as the log's own queries, with the event loop
- * free while they run; a row written just before is in them; an idle worker ends; where no worker
- * can run, the log answers on its own connection, and says why once.
+ * free while they run; a row written just before is in them; an idle worker ends, and a closing
+ * log ends it first; where no worker can run, the log answers on its own connection, and says why once.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
+import { openDatabase } from '../../gateway/store/db';
+import { createUsageLog } from '../../gateway/store/usage-log';
 import { createUsageReader, type UsageReader } from '../../gateway/store/usage-reader';
 import { turnsDuring } from '../support/event-loop';
+import { tempDir } from '../support/harness';
 import { usageRow, useUsageLog } from '../support/usage-log';
 
 const { db, log } = useUsageLog();
@@ -86,4 +90,21 @@ it('reads on the log\'s own connection where no worker can open the file, and sa
   expect(result).toEqual(log.rollups({ since }, 'day', 'none'));
   expect(turns).toBe(0);
   expect(warnings).toHaveLength(1);
+});
+
+it("a closing log ends its reader's thread first, so the database's last connection leaves no WAL behind", async () => {
+  const dir = tempDir();
+  try {
+    const own = openDatabase(dir.path);
+    const ownLog = createUsageLog(own);
+    ownLog.record(usageRow({ id: 'one', at: now }));
+    expect(await ownLog.reader.rollups({ since: now - HOUR }, 'minute', 'none')).toMatchObject([{ requests: 1 }]);
+    expect(ownLog.reader.running).toBe(true);
+    await ownLog.close();
+    expect(ownLog.reader.running).toBe(false);
+    own.close();
+    expect(existsSync(`${own.name}-wal`)).toBe(false);
+  } finally {
+    dir.remove();
+  }
 });
