@@ -26,6 +26,9 @@ const SETTLE_AFTER_MS = 200;
 const SETTLE_EVERY_ROWS = 500;
 /** A journalled row waits this long at most for the rows after it, to be committed with them. */
 const JOURNALLED_FOR_MS = 20;
+/** Journalled rows whose commit failed, kept to try again (the rest wait in the journal for the next start), and how often. */
+const STUCK_KEPT = 1_000;
+const STUCK_TRIES = 3;
 
 type Bodies = { request: string; response: string };
 
@@ -108,14 +111,35 @@ export function createUsageLog(db: Db, days: DayZone = UTC_DAYS, warn?: (message
     try {
       writeAll(batch);
     } catch (error) {
-      // Journalled rows stay in the journal (never cut while they wait), for the next start to replay.
       for (const item of batch) item.failed(error);
+      // Journalled rows stay in the journal (never cut while they wait), and are tried again once a
+      // commit succeeds (room on the disk again). Their prompts are left out, as the journal leaves them.
+      for (const item of batch) if (item.journalled && stuck.length < STUCK_KEPT) stuck.push({ ...item, bodies: undefined });
       return;
     }
     for (const item of batch) item.done();
     written(batch.length);
     const journalled = batch.reduce((n, item) => n + Number(item.journalled), 0);
     if (journalled > 0) journal?.stored(journalled);
+    retryStuck();
+  };
+  // Apart from the rows after them: one that can never be written (not a full disk) holds up no other.
+  // One still failing after STUCK_TRIES is left to the next start, whose replay says what it finds.
+  let stuck: Pending[] = [];
+  let stuckTries = 0;
+  const retryStuck = () => {
+    if (stuck.length === 0) return;
+    const rows = stuck;
+    try {
+      writeAll(rows);
+    } catch {
+      if (++stuckTries >= STUCK_TRIES) stuck = [];
+      return;
+    }
+    stuck = [];
+    stuckTries = 0;
+    written(rows.length);
+    journal?.stored(rows.length);
   };
 
   // Written rows wait in the inbox for a moment, then move in one transaction (IMMEDIATE: it
@@ -207,6 +231,7 @@ export function createUsageLog(db: Db, days: DayZone = UTC_DAYS, warn?: (message
     settle,
     close: () => {
       settle();
+      retryStuck();
       journal?.close();
       return reader.stop();
     },

@@ -62,18 +62,52 @@ describe('a row recorded after its answer', () => {
 });
 
 describe('a journalled row whose commit fails', () => {
-  it('stays in the journal, and the next start commits it', async () => {
+  // Long enough to need pages of its own, which the full disk has none of.
+  const big = (id: string) => usageRow({ id, at: Date.now(), status: 502, errorMessage: 'x'.repeat(200_000) });
+
+  it('stays in the journal, and is committed after the next rows once the disk has room: the journal is cut', async () => {
     const dir = dataDir();
     const db = openDatabase(dir);
     const log = createUsageLog(db);
     const room = fillDisk(db);
-    // Long enough to need pages of its own, which the full disk has none of.
-    const row = usageRow({ id: 'through-a-full-disk', at: Date.now(), status: 502, errorMessage: 'x'.repeat(200_000) });
-    await expect(log.recordAfter(row)).rejects.toMatchObject({ code: 'SQLITE_FULL' });
+    await expect(log.recordAfter(big('through-a-full-disk'))).rejects.toMatchObject({ code: 'SQLITE_FULL' });
     const [name] = journals(dir);
-    expect(readFileSync(join(dir, name as string), 'utf8')).toContain('"through-a-full-disk"');
+    const file = join(dir, name as string);
+    expect(readFileSync(file, 'utf8')).toContain('"through-a-full-disk"');
     room();
-    log.close();
+    await log.recordAfter(usageRow({ id: 'after-the-room', at: Date.now() }));
+    log.settle();
+    expect(ids(db)).toEqual(['after-the-room', 'through-a-full-disk']);
+    expect(statSync(file).size).toBe(0);
+    await log.close();
+    expect(journals(dir)).toEqual([]);
+    db.close();
+  });
+
+  it('that can never be written holds up none of the rows after it, and is left in the journal', async () => {
+    const dir = dataDir();
+    const db = openDatabase(dir);
+    const log = createUsageLog(db);
+    // Not a full disk: a row the table refuses (no endpoint), as a bug would make one.
+    await expect(log.recordAfter(usageRow({ id: 'refused', at: Date.now(), endpoint: null as unknown as string }))).rejects.toMatchObject({ code: 'SQLITE_CONSTRAINT_NOTNULL' });
+    for (const id of ['next-1', 'next-2', 'next-3', 'next-4']) await log.recordAfter(usageRow({ id, at: Date.now() }));
+    log.settle();
+    expect(ids(db)).toEqual(['next-1', 'next-2', 'next-3', 'next-4']);
+    const [name] = journals(dir);
+    expect(readFileSync(join(dir, name as string), 'utf8')).toContain('"refused"');
+    await log.close();
+    db.close();
+  });
+
+  it('stays in the journal while the disk is full, and the next start commits it', async () => {
+    const dir = dataDir();
+    const db = openDatabase(dir);
+    const log = createUsageLog(db);
+    const room = fillDisk(db);
+    await expect(log.recordAfter(big('through-a-full-disk'))).rejects.toMatchObject({ code: 'SQLITE_FULL' });
+    // Still full as it stops: tried once more, and left.
+    await log.close();
+    room();
     expect(ids(db)).toEqual([]);
     db.close();
 
