@@ -25,7 +25,7 @@ export interface WorkerCallsOptions<Ask, Result> {
   start(): Worker;
   /** A worker with no call to answer for this long ends. */
   idleMs: number;
-  /** The worker failed (could not start, or threw): the calls it held, each still to be settled. */
+  /** The worker failed (could not be made or started, or threw): the calls it held, each still to be settled. */
   failed(error: unknown, held: HeldCall<Ask, Result>[]): void;
   /** Why a call is refused when its worker is stopped under it. */
   stopped: string;
@@ -76,10 +76,15 @@ export function workerCalls<Ask extends object, Result>(options: WorkerCallsOpti
     call: (ask) =>
       new Promise<Result>((resolve, reject) => {
         clearTimeout(idleTimer);
-        const { worker, held } = (running ??= start());
+        try {
+          running ??= start();
+        } catch (error) {
+          // A worker that cannot even be made (its code not found) has failed as one that throws has.
+          return options.failed(error, [{ ask, resolve, reject }]);
+        }
         const id = nextId++;
-        held.set(id, { ask, resolve, reject });
-        worker.postMessage({ ...ask, id });
+        running.held.set(id, { ask, resolve, reject });
+        running.worker.postMessage({ ...ask, id });
       }),
     get running() {
       return running !== undefined;
