@@ -1,5 +1,5 @@
 /**
- * Usage export as CSV or JSON, written row by row (a million rows never sit in memory). CSV cells
+ * Usage export as CSV or JSON, written a batch of rows at a time (a million rows never sit in memory). CSV cells
  * cannot start a formula (=, +, -, @, tab, CR get a leading apostrophe, as OWASP advises for CSV
  * injection) and carry no control characters, line separators or bidirectional overrides.
  */
@@ -62,4 +62,21 @@ export function* exportLines(rows: Iterable<UsageRow>, format: ExportFormat): Ge
     first = false;
   }
   yield '\n]\n';
+}
+
+/**
+ * The same lines for a server's answer: `perChunk` of them to a chunk, and a turn of the event loop
+ * between chunks. Written line by line to a reader as fast as loopback, the stream never waited for
+ * the socket, so the whole export ran without a turn: 200,000 rows held every other request for 3 s.
+ */
+export async function* exportChunks(rows: Iterable<UsageRow>, format: ExportFormat, perChunk = 500): AsyncGenerator<string> {
+  let lines: string[] = [];
+  for (const line of exportLines(rows, format)) {
+    lines.push(line);
+    if (lines.length < perChunk) continue;
+    yield lines.join('');
+    lines = [];
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  if (lines.length > 0) yield lines.join('');
 }
