@@ -21,6 +21,12 @@ function dataDir(): string {
   dirs.push(dir);
   return dir.path;
 }
+/** A usage log on a database in a data dir of its own. */
+function openLog() {
+  const dir = dataDir();
+  const db = openDatabase(dir);
+  return { dir, db, log: createUsageLog(db) };
+}
 const journals = (dir: string) => readdirSync(dir).filter((name) => name.startsWith('usage-journal-'));
 const ids = (db: ReturnType<typeof openDatabase>) => (db.prepare('SELECT request_id AS id FROM usage ORDER BY id').all() as { id: string }[]).map((r) => r.id);
 const turn = () => new Promise((resolve) => setImmediate(resolve));
@@ -30,9 +36,7 @@ const line = (id: string, at = 1_764_000_000_000) => JSON.stringify(columnValues
 
 describe('a row recorded after its answer', () => {
   it('is a line in the journal at once, a row in SQLite a moment later, and the journal is cut', async () => {
-    const dir = dataDir();
-    const db = openDatabase(dir);
-    const log = createUsageLog(db);
+    const { dir, db, log } = openLog();
     const committed = log.recordAfter(usageRow({ id: 'alone', at: Date.now() }));
     const [name] = journals(dir);
     expect(readFileSync(join(dir, name as string), 'utf8')).toContain('"alone"');
@@ -48,9 +52,7 @@ describe('a row recorded after its answer', () => {
   });
 
   it('is committed by a query made before its turn comes, and once only', async () => {
-    const dir = dataDir();
-    const db = openDatabase(dir);
-    const log = createUsageLog(db);
+    const { db, log } = openLog();
     const committed = log.recordAfter(usageRow({ id: 'asked-for', at: Date.now() }));
     expect(log.list({}, { limit: 5 }).rows.map((r) => r.id)).toEqual(['asked-for']);
     await committed;
@@ -66,9 +68,7 @@ describe('a journalled row whose commit fails', () => {
   const big = (id: string) => usageRow({ id, at: Date.now(), status: 502, errorMessage: 'x'.repeat(200_000) });
 
   it('stays in the journal, and is committed after the next rows once the disk has room: the journal is cut', async () => {
-    const dir = dataDir();
-    const db = openDatabase(dir);
-    const log = createUsageLog(db);
+    const { dir, db, log } = openLog();
     const room = fillDisk(db);
     await expect(log.recordAfter(big('through-a-full-disk'))).rejects.toMatchObject({ code: 'SQLITE_FULL' });
     const [name] = journals(dir);
@@ -85,9 +85,7 @@ describe('a journalled row whose commit fails', () => {
   });
 
   it('that can never be written holds up none of the rows after it, and is left in the journal', async () => {
-    const dir = dataDir();
-    const db = openDatabase(dir);
-    const log = createUsageLog(db);
+    const { dir, db, log } = openLog();
     // Not a full disk: a row the table refuses (no endpoint), as a bug would make one.
     await expect(log.recordAfter(usageRow({ id: 'refused', at: Date.now(), endpoint: null as unknown as string }))).rejects.toMatchObject({ code: 'SQLITE_CONSTRAINT_NOTNULL' });
     for (const id of ['next-1', 'next-2', 'next-3', 'next-4']) await log.recordAfter(usageRow({ id, at: Date.now() }));
@@ -100,9 +98,7 @@ describe('a journalled row whose commit fails', () => {
   });
 
   it('stays in the journal while the disk is full, and the next start commits it', async () => {
-    const dir = dataDir();
-    const db = openDatabase(dir);
-    const log = createUsageLog(db);
+    const { dir, db, log } = openLog();
     const room = fillDisk(db);
     await expect(log.recordAfter(big('through-a-full-disk'))).rejects.toMatchObject({ code: 'SQLITE_FULL' });
     // Still full as it stops: tried once more, and left.
