@@ -52,7 +52,7 @@ export function workerCalls<Ask extends object, Result>(options: WorkerCallsOpti
       held.delete(reply.id);
       if ('error' in reply) call?.reject(new Error(reply.error));
       else call?.resolve(reply.result);
-      if (held.size === 0 && running?.worker === worker) idleTimer = setTimeout(() => void stop(), options.idleMs).unref();
+      endWhenIdle();
     });
     worker.on('error', (error) => {
       if (running?.worker === worker) running = undefined;
@@ -63,6 +63,10 @@ export function workerCalls<Ask extends object, Result>(options: WorkerCallsOpti
       for (const call of handBack()) call.reject(new Error(options.stopped));
     });
     return { worker, held };
+  };
+
+  const endWhenIdle = () => {
+    if (running?.held.size === 0) idleTimer = setTimeout(() => void stop(), options.idleMs).unref();
   };
 
   const stop = async () => {
@@ -83,8 +87,14 @@ export function workerCalls<Ask extends object, Result>(options: WorkerCallsOpti
           return options.failed(error, [{ ask, resolve, reject }]);
         }
         const id = nextId++;
+        try {
+          running.worker.postMessage({ ...ask, id });
+        } catch (error) {
+          // What cannot be sent (a value that cannot be cloned) is held for no answer.
+          endWhenIdle();
+          return reject(error);
+        }
         running.held.set(id, { ask, resolve, reject });
-        running.worker.postMessage({ ...ask, id });
       }),
     get running() {
       return running !== undefined;

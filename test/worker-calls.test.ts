@@ -1,7 +1,8 @@
 /**
  * Calls to a worker thread (gateway/worker-calls.ts), with real workers: each answer goes to its own
- * call, an error reply rejects that call alone, an idle worker ends, calls held by a worker that is
- * stopped are refused, and a worker that throws, or cannot even be made, hands its calls back.
+ * call, an error reply rejects that call alone, an idle worker ends (a call it could not be sent
+ * keeps it no longer), calls held by a worker that is stopped are refused, and a worker that throws,
+ * or cannot even be made, hands its calls back.
  */
 import { Worker } from 'node:worker_threads';
 import { afterEach, expect, it } from 'vitest';
@@ -52,6 +53,9 @@ it('ends an idle worker, and refuses with `stopped` what a worker stopped under 
   await idle.call({ n: 1 });
   await expect.poll(() => idle.running).toBe(false);
   expect(await idle.call({ n: 2 })).toBe(4);
+  // What cannot be sent is refused at once and waits for no answer: the worker still ends when idle.
+  await expect(idle.call({ n: 1, then: () => undefined } as Ask)).rejects.toThrow(/could not be cloned/);
+  await expect.poll(() => idle.running).toBe(false);
   const stopping = calls();
   const held = stopping.call({ n: 99 });
   await expect.poll(() => stopping.running).toBe(true);
