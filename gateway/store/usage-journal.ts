@@ -11,7 +11,7 @@
  * CLI command reading the same data dir, and a dead one's is claimed (renamed) by one process only.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, ftruncateSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, ftruncateSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Db } from './db';
 import { COLUMN_COUNT, COLUMNS, isColumnValue } from './usage-columns';
@@ -75,15 +75,29 @@ export function openUsageJournal(db: Db): UsageJournal | undefined {
  * Replays into `db`'s inbox the journals dead processes left beside it. Each file is claimed by a
  * rename (so two processes never replay one), its rows written unless the log has them (the process
  * may have died between a commit and the cut), then it is removed. A torn last line (it died
- * mid-write) is skipped, as is any line that is not a row's columns. A journal that cannot be
- * replayed stays, for the next process to try, and `warn` says so: its rows are not in the log.
+ * mid-write) is skipped, as is any line that is not a row's columns; a row the table refuses is set
+ * aside in a file of its own (`usage-refused-*`, never replayed), and `warn` says where. A journal that
+ * cannot be replayed (unreadable, a busy database) stays, for the next process to try, and `warn`
+ * says so: its rows are not in the log.
  */
 export function replayUsageJournals(db: Db, warn: (message: string) => void = () => undefined): void {
   if (db.memory) return;
   const insert = db.prepare(`INSERT INTO usage_inbox (${COLUMNS}) VALUES (${Array(COLUMN_COUNT).fill('?').join(', ')})`);
   const present = db.prepare<[unknown, unknown], number>('SELECT 1 FROM usage WHERE request_id = ? AND at = ?').pluck();
+  // A row the table refuses (a bug's, or a hand-edited line) is set aside, not allowed to hold up
+  // the rows beside it at every start: a refused INSERT undoes itself, not the transaction.
   const replay = db.transaction((rows: unknown[][]) => {
-    for (const row of rows) if (!present.get(row[0], row[1])) insert.run(row);
+    const refused: { row: unknown[]; why: string }[] = [];
+    for (const row of rows) {
+      if (present.get(row[0], row[1])) continue;
+      try {
+        insert.run(row);
+      } catch (error) {
+        if (!String((error as { code?: unknown }).code).startsWith('SQLITE_CONSTRAINT')) throw error;
+        refused.push({ row, why: (error as Error).message });
+      }
+    }
+    return refused;
   });
   const dir = dirname(db.name);
   let names: string[] = [];
@@ -112,7 +126,12 @@ export function replayUsageJournals(db: Db, warn: (message: string) => void = ()
         const row = parsed(line);
         if (row) rows.push(row);
       }
-      replay(rows);
+      const refused = replay(rows);
+      if (refused.length > 0) {
+        const aside = join(dir, `usage-refused-${pid}-${randomBytes(4).toString('hex')}.ndjson`);
+        writeFileSync(aside, refused.map(({ row }) => `${JSON.stringify(row)}\n`).join(''), { mode: 0o600 });
+        warn(`a usage journal left by process ${pid} held ${refused.length} row(s) the usage log refuses (${refused[0]?.why}): they are set aside in ${aside}, and the other ${rows.length - refused.length} are in the log`);
+      }
       unlinkSync(claimed);
     } catch (error) {
       left(`could not be replayed (${error instanceof Error ? error.message : String(error)})`);

@@ -95,6 +95,12 @@ describe('a journalled row whose commit fails', () => {
     expect(readFileSync(join(dir, name as string), 'utf8')).toContain('"refused"');
     await log.close();
     db.close();
+    // The next start sets it aside rather than failing on it again.
+    const reopened = openDatabase(dir);
+    createUsageLog(reopened);
+    expect(journals(dir)).toEqual([]);
+    expect(readdirSync(dir).filter((file) => file.startsWith('usage-refused-'))).toHaveLength(1);
+    reopened.close();
   });
 
   it('stays in the journal while the disk is full, and the next start commits it', async () => {
@@ -134,6 +140,30 @@ describe('a journal left behind', () => {
     // A second opening finds nothing more to replay.
     createUsageLog(db);
     expect(ids(db)).toEqual(['committed-before-the-kill', 'only-in-the-journal']);
+    db.close();
+  });
+
+  it('is replayed even when a row in it is one the table refuses: that row is set aside, once, and said so', () => {
+    const dir = dataDir();
+    const refused = JSON.stringify(columnValues(usageRow({ id: 'no-endpoint', at: 1_764_000_000_000, endpoint: null as unknown as string })));
+    writeFileSync(join(dir, `usage-journal-${deadPid()}-00000bad.ndjson`), [line('before-it'), refused, line('after-it')].join('\n'));
+    const db = openDatabase(dir);
+    const warnings: string[] = [];
+    createUsageLog(db, undefined, (message) => warnings.push(message));
+    expect(ids(db)).toEqual(['after-it', 'before-it']);
+    expect(journals(dir)).toEqual([]);
+    const aside = readdirSync(dir).filter((name) => name.startsWith('usage-refused-'));
+    expect(aside).toHaveLength(1);
+    const file = join(dir, aside[0] as string);
+    expect(readFileSync(file, 'utf8')).toBe(`${refused}\n`);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(warnings).toEqual([expect.stringMatching(/held 1 row\(s\) the usage log refuses \(NOT NULL constraint failed: usage_inbox\.endpoint\): they are set aside in .*, and the other 2 are in the log$/)]);
+    expect(warnings[0]).toContain(file);
+    // Nothing is left to replay at the next start.
+    const again: string[] = [];
+    createUsageLog(db, undefined, (message) => again.push(message));
+    expect(again).toEqual([]);
+    expect(ids(db)).toEqual(['after-it', 'before-it']);
     db.close();
   });
 
