@@ -1,5 +1,5 @@
 /**
- * The built gateway reads the dashboard's charts, sessions and names in its reader thread (the bundle's
+ * The built gateway reads the dashboard's charts, sessions, names and export in its reader thread (the bundle's
  * `usage-reader` entry, gateway/store/usage-reader.ts): one more thread while they are read, the
  * answers the log's rows make, and no word of reading them on the event loop instead.
  */
@@ -11,7 +11,7 @@ useCliCleanups();
 
 const threadsOf = (pid: number) => Number(/^Threads:\s+(\d+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
 
-it.runIf(process.platform === 'linux')('the built serve reads a chart, the sessions and the names in a thread of its own', async () => {
+it.runIf(process.platform === 'linux')('the built serve reads an export, a chart, the sessions and the names in a thread of its own', async () => {
   const { child, baseUrl, output } = await serve(['--port', '0', '--data-dir', dir()]);
   const link = /Dashboard:\s+(\S+)/.exec(output())?.[1] ?? '';
   const cookie = (await fetch(link, { redirect: 'manual' })).headers.get('set-cookie')?.split(';')[0] ?? '';
@@ -21,6 +21,9 @@ it.runIf(process.platform === 'linux')('the built serve reads a chart, the sessi
   expect(answer.status).toBeGreaterThanOrEqual(500);
   const pid = child.pid as number;
   const before = threadsOf(pid);
+  const csv = await fetch(new URL('/admin/api/usage/export?format=csv', link), { headers: { cookie } }).then((r) => r.text());
+  expect(threadsOf(pid)).toBe(before + 1);
+  expect(csv.trim().split('\n')).toEqual([expect.stringMatching(/^request_id,time,/), expect.stringMatching(/,default,.*,reader-test,/)]);
   const chart = await admin('/usage/rollups?granularity=hour&groupBy=route');
   expect(threadsOf(pid)).toBe(before + 1);
   expect(chart.points).toMatchObject([{ group: 'default', requests: 1, errors: 1 }]);

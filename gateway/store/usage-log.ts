@@ -208,7 +208,7 @@ export function createUsageLog(db: Db, days: DayZone = UTC_DAYS, warn?: (message
   settleQuietly();
 
   const queries = createUsageQueries(db, { settle, rollup });
-  const reader = createUsageReader({ settle, rollup, rollups: queries.rollups, sessions: queries.sessions, names: queries.names }, db.name, { warn });
+  const reader = createUsageReader({ settle, rollup, rollups: queries.rollups, sessions: queries.sessions, names: queries.names, exportBatch: queries.exportBatch }, db.name, { warn });
   return {
     record: (row, bodies) => {
       write(row, bodies);

@@ -9,7 +9,7 @@ import { BIN_COLUMNS, FINE_COLUMNS, HISTOGRAM_BOUNDS, latencyCounts } from './la
 import { decodeCursor, encodeCursor } from './usage-cursor';
 import { dimensionWhere, pageQuery, rollupWhere, rowWhere, usageTable } from './usage-filters';
 import type { Decision } from '../routing/decision';
-import type { SessionSummary, ToolSeen, UsageAttempt, UsageQueries, UsageRow } from './usage-types';
+import type { ExportCursor, SessionSummary, ToolSeen, UsageAttempt, UsageQueries, UsageRow } from './usage-types';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -32,6 +32,15 @@ export function createUsageQueries(db: Db, { settle, rollup }: { settle: () => v
   const lastId = db.prepare('SELECT MAX(id) AS id FROM usage');
   const namesSince = db.prepare('SELECT DISTINCT route, deployment, provider, client_key, tool FROM usage_hour WHERE bucket >= ?');
   const byRequestId = db.prepare<[string], DbRow>('SELECT * FROM usage WHERE request_id = ? ORDER BY id DESC LIMIT 1');
+  const exportBatch: UsageQueries['exportBatch'] = (filter, from) => {
+    const top = from?.top ?? (lastId.get() as { id: number | null }).id ?? 0;
+    const after = from ?? { at: Number.MIN_SAFE_INTEGER, id: 0 };
+    const { where, params } = rowWhere(filter);
+    const sql = `SELECT * FROM ${usageTable(filter)} WHERE ${[...where, 'id <= ?', 'at >= ?', '(at > ? OR id > ?)'].join(' AND ')} ORDER BY at, id LIMIT ${EXPORT_BATCH}`;
+    const raw = prepared(sql).all(...params, top, after.at, after.at, after.id) as (DbRow & { id: number })[];
+    const last = raw[raw.length - 1];
+    return { rows: raw.map(fromDb), next: raw.length === EXPORT_BATCH && last ? { top, at: last.at, id: last.id } : undefined };
+  };
   return {
     costSince(since, { tool, ...named }) {
       rollup();
@@ -172,21 +181,16 @@ export function createUsageQueries(db: Db, { settle, rollup }: { settle: () => v
     *iterate(filter) {
       settle();
       // Batches read whole: while an export waits for a slow reader no statement is open on the
-      // connection every usage row needs (better-sqlite3 refuses one while another iterates). The rows
-      // written before it began (ids up to the top), each batch after the last one's (at, id).
-      const top = (lastId.get() as { id: number | null }).id ?? 0;
-      const { where, params } = rowWhere(filter);
-      const batch = prepared(`SELECT * FROM ${usageTable(filter)} WHERE ${[...where, 'id <= ?', 'at >= ?', '(at > ? OR id > ?)'].join(' AND ')} ORDER BY at, id LIMIT ${EXPORT_BATCH}`);
-      let after = { at: Number.MIN_SAFE_INTEGER, id: 0 };
-      for (;;) {
-        const raw = batch.all(...params, top, after.at, after.at, after.id) as (DbRow & { id: number })[];
-        for (const row of raw) yield fromDb(row);
-        const last = raw[raw.length - 1];
-        if (raw.length < EXPORT_BATCH || !last) return;
-        after = { at: last.at, id: last.id };
-      }
+      // connection every usage row needs (better-sqlite3 refuses one while another iterates).
+      let from: ExportCursor | undefined;
+      do {
+        const batch = exportBatch(filter, from);
+        yield* batch.rows;
+        from = batch.next;
+      } while (from);
     },
 
+    exportBatch,
   };
 }
 

@@ -151,4 +151,16 @@ export interface UsageQueries {
   written(filter: UsageFilter, limit: number, after?: number): { rows: UsageRow[]; cursor: number };
   /** Every matching row written before the call, oldest first (for export), read a batch at a time: no statement stays open while a reader waits. */
   iterate(filter: UsageFilter): IterableIterator<UsageRow>;
+  /**
+   * One batch of `iterate`'s rows, from where the last batch's `next` says (none: the first, and the
+   * rows written before now are the ones it covers). No `next`: that was the last.
+   */
+  exportBatch(filter: UsageFilter, from?: ExportCursor): { rows: UsageRow[]; next?: ExportCursor };
+}
+
+/** Where an export's next batch starts: after (`at`, `id`), among the rows with ids up to `top` (those written before it began). */
+export interface ExportCursor {
+  top: number;
+  at: number;
+  id: number;
 }

@@ -10,7 +10,7 @@ import { printable } from '../printable';
 import { openDatabase, type Db } from '../store/db';
 import { createUsageLog, type UsageLog } from '../store/usage-log';
 import type { DayZone } from '../store/usage-rollups';
-import { exportLines } from './export';
+import { exportLines } from '../store/usage-export';
 import { daysIn } from '../budgets/periods';
 import { systemTimeZone } from '../routing/time-windows';
 import { budgetView, createBudgets } from '../budgets/budgets';

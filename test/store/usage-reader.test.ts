@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { openDatabase } from '../../gateway/store/db';
 import { createUsageLog } from '../../gateway/store/usage-log';
+import { exportLines } from '../../gateway/store/usage-export';
 import { createUsageReader, type UsageReader } from '../../gateway/store/usage-reader';
 import { turnsDuring } from '../support/event-loop';
 import { tempDir } from '../support/harness';
@@ -55,6 +56,28 @@ it("reads a chart, the sessions and the names in a worker, as the log's own quer
   expect(names.turns).toBeGreaterThan(1);
 });
 
+it("exports in the worker a page at a time, the same text as the log's own rows make, with the event loop turning meanwhile", async () => {
+  const reading = reader();
+  const pages = async (format: 'csv' | 'json', filter = {}) => {
+    const got: string[] = [];
+    for await (const page of reading.export(filter, format)) got.push(page);
+    return got;
+  };
+  for (const format of ['csv', 'json'] as const) {
+    const { result, turns } = await turnsDuring(() => pages(format));
+    expect(reading.running).toBe(true);
+    expect(result.join('')).toBe([...exportLines(log.iterate({}), format)].join(''));
+    // 60,000 rows (and whatever the other tests wrote first), 500 to a page.
+    expect(result.length).toBeGreaterThanOrEqual(120);
+    expect(turns).toBeGreaterThan(result.length);
+  }
+  const codex = (await pages('csv', { tool: 'Codex' })).join('').trim().split('\n');
+  expect(codex.length - 1).toBe([...log.iterate({ tool: 'Codex' })].length);
+  // A row journalled just before is in it: the log settles it first.
+  void log.recordAfter(usageRow({ id: 'exported-at-once', at: now, tool: 'fresh-tool' }));
+  expect((await pages('csv', { tool: 'fresh-tool' })).join('')).toContain('exported-at-once');
+});
+
 it('sees a row written just before it was asked: the log settles it and brings the rollups up first', async () => {
   const reading = reader();
   const at = now - 1_000;
@@ -90,6 +113,15 @@ it('reads on the log\'s own connection where no worker can open the file, and sa
   expect(result).toEqual(log.rollups({ since }, 'day', 'none'));
   expect(turns).toBe(0);
   expect(warnings).toHaveLength(1);
+  // An export read here still lets the event loop turn between its pages.
+  const exported = await turnsDuring(async () => {
+    const got: string[] = [];
+    for await (const page of inMemory.export({}, 'json')) got.push(page);
+    return got;
+  });
+  expect(exported.result.join('')).toBe([...exportLines(log.iterate({}), 'json')].join(''));
+  expect(exported.turns).toBeGreaterThanOrEqual(exported.result.length - 1);
+  expect(inMemory.running).toBe(false);
 });
 
 it("a closing log ends its reader's thread first, so the database's last connection leaves no WAL behind", async () => {

@@ -30,7 +30,6 @@ import type { ResponseCache } from '../../store/response-cache';
 import type { ClientKeyStore } from '../../store/client-keys';
 import type { Config } from '../../config/schema';
 import { temporal } from '../../lazy';
-import { exportChunks } from '../../usage/export';
 import { chartAxis } from '../../usage/buckets';
 import { daysIn } from '../../budgets/periods';
 import { DEFAULT_CACHE_MAX_MIB } from '../../routing/cache-policy';
@@ -92,7 +91,7 @@ export function usageRoutes(app: FastifyInstance, services: UsageRouteServices):
     const format = request.query.format ?? 'csv';
     reply.header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8');
     reply.header('content-disposition', `attachment; filename="switchyard-usage.${format}"`);
-    return reply.send(Readable.from(exportChunks(log().iterate(filterFrom(request.query)), format)));
+    return reply.send(Readable.from(log().reader.export(filterFrom(request.query), format)));
   });
 
   /** Today at a glance, for the overview. */
