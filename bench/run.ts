@@ -14,7 +14,7 @@ import { closedPort, memoryMiB, startGateway, startScript, stopAll } from './pro
 import { measureHardening } from './hardening';
 import { measureRouting } from './routing';
 import { measureCommand, measureStartup } from './startup';
-import { benchUsage } from './usage';
+import { benchUsage, exportLine } from './usage';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const SEQ = Number(process.env.BENCH_SEQ ?? 1500);
@@ -173,6 +173,7 @@ async function main(): Promise<void> {
   for (const q of usage.queries) console.log(`| ${q.name} | ${q.ms.toFixed(1)} |`);
   const stall = usage.heaviestChartStallMs;
   console.log(`\nthe heaviest chart (30 days by hour and deployment) holds the event loop ${stall.onTheLoop.toFixed(1)} ms read on the log's connection, ${stall.throughReader.toFixed(1)} ms through its reader thread (answered in ${stall.readerMs.toFixed(1)} ms)`);
+  console.log(exportLine(usage.exportOfATenth));
   console.log('\nCPU per request: user + system time of the process that serves the requests (the upstream for direct), from /proc.');
   console.log('direct: straight to the upstream. bare forwarder: http server + pooled undici, no routing (bench/forwarder.ts).');
   console.log('Fastify forwarder: the same as a Fastify route that parses and re-serialises the JSON (bench/fastify-forwarder.ts), the framework floor.');

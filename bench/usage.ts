@@ -2,13 +2,16 @@
  * The usage log's cost and query speed: microseconds per logged request (the insert plus its
  * rollups, as the gateway writes it), each chart and table query against a log of
  * BENCH_USAGE_ROWS rows (default 1,000,000) spread over 90 days, and how long the heaviest chart
- * holds the event loop read on the log's connection and through its reader thread.
+ * holds the event loop read on the log's connection and through its reader thread, and the same for a
+ * CSV export of a tenth of the log (a page at a time with turns between, or pages from the reader).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { openDatabase } from '../gateway/store/db';
 import { createUsageLog, type UsageRow } from '../gateway/store/usage-log';
+import { createUsageReader } from '../gateway/store/usage-reader';
 
 const DEPLOYMENTS = ['llama', 'qwen', 'mini', 'sonnet', 'embed'];
 const DAY = 86_400_000;
@@ -56,6 +59,14 @@ export interface UsageBench {
   queries: { name: string; ms: number; result: number }[];
   /** The event loop's longest turn while the heaviest chart is read (ms, medians): on the log's connection, through the reader (its thread started before). */
   heaviestChartStallMs: { onTheLoop: number; throughReader: number; readerMs: number };
+  /** A CSV export of the last 9 days (a tenth of the rows; medians of three each): the event loop's busy time and longest turn, and how long it took. */
+  exportOfATenth: { rows: number; onTheLoop: ExportTiming; throughReader: ExportTiming };
+}
+
+interface ExportTiming {
+  busyMs: number;
+  stallMs: number;
+  ms: number;
 }
 
 /** The longest gap between two turns of the event loop while `work` runs, and how long it took. */
@@ -145,9 +156,39 @@ export async function benchUsage(rows = Number(process.env.BENCH_USAGE_ROWS ?? 1
       throughReader.push(await stallDuring(() => log.reader.rollups(...heaviest)));
     }
     const middle = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+
+    // The export: a reader given no file reads its pages on the log's connection, as the gateway does where no thread can run.
+    const tenth = last(9);
+    const here = createUsageReader(log, ':memory:');
+    let exported = 0;
+    const exportWith = (reader: typeof here) => async () => {
+      exported = 0;
+      for await (const page of reader.export(tenth, 'csv')) exported += page.split('\n').length - 1;
+    };
+    // Twice each: the turns timed (a loop that spins is never idle), then the loop's busy time alone.
+    const timed = async (work: () => Promise<void>): Promise<ExportTiming> => {
+      const { stall } = await stallDuring(work);
+      const before = performance.eventLoopUtilization();
+      const started = performance.now();
+      await work();
+      return { busyMs: performance.eventLoopUtilization(before).active, stallMs: stall, ms: performance.now() - started };
+    };
+    const exports = { onTheLoop: [] as ExportTiming[], throughReader: [] as ExportTiming[] };
+    for (let round = 0; round < 3; round++) {
+      exports.onTheLoop.push(await timed(exportWith(here)));
+      exports.throughReader.push(await timed(exportWith(log.reader)));
+    }
+    const medians = (timings: ExportTiming[]): ExportTiming => ({ busyMs: middle(timings.map((t) => t.busyMs)), stallMs: middle(timings.map((t) => t.stallMs)), ms: middle(timings.map((t) => t.ms)) });
     await log.close();
     db.close();
-    return { rows, insertMicros, journalMicros, queries, heaviestChartStallMs: { onTheLoop: middle(onTheLoop.map((r) => r.stall)), throughReader: middle(throughReader.map((r) => r.stall)), readerMs: middle(throughReader.map((r) => r.ms)) } };
+    return {
+      rows,
+      insertMicros,
+      journalMicros,
+      queries,
+      heaviestChartStallMs: { onTheLoop: middle(onTheLoop.map((r) => r.stall)), throughReader: middle(throughReader.map((r) => r.stall)), readerMs: middle(throughReader.map((r) => r.ms)) },
+      exportOfATenth: { rows: exported - 1, onTheLoop: medians(exports.onTheLoop), throughReader: medians(exports.throughReader) },
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -159,4 +200,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   for (const q of result.queries) console.log(`${q.name}: ${q.ms.toFixed(1)} ms (${q.result})`);
   const stall = result.heaviestChartStallMs;
   console.log(`the heaviest chart holds the event loop ${stall.onTheLoop.toFixed(1)} ms on the log's connection, ${stall.throughReader.toFixed(1)} ms through the reader (answered in ${stall.readerMs.toFixed(1)} ms)`);
+  console.log(exportLine(result.exportOfATenth));
+}
+
+export function exportLine({ rows, onTheLoop: here, throughReader: there }: UsageBench['exportOfATenth']): string {
+  const said = (t: ExportTiming) => `the event loop busy ${t.busyMs.toFixed(0)} ms of ${t.ms.toFixed(0)}, its longest turn ${t.stallMs.toFixed(1)} ms`;
+  return `a CSV export of ${rows.toLocaleString('en-US')} rows (9 days): read on the log's connection a page at a time, ${said(here)}; through the reader thread, ${said(there)}`;
 }
