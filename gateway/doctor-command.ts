@@ -3,7 +3,8 @@
  * now, gateway running or not: the config, whether a gateway serves the data dir (and the webhook
  * its notices would go to), each provider (its key, whether it answers and how fast: where a gateway
  * serves the data dir, with the key it holds, not this shell's), each Ollama deployment's model, each
- * route (can any of its deployments answer now?) and where the tools point. A line each, [✓] or [✗] with what to do
+ * route (can any of its deployments answer now?), where the tools point, and usage rows waiting
+ * outside the log (set aside at a replay, or in a journal no start could replay). A line each, [✓] or [✗] with what to do
  * ([!] for what may be meant); exit 1 when anything needs doing.
  */
 import { homedir } from 'node:os';
@@ -22,6 +23,7 @@ import { createConfigStore } from './store/config-store';
 import { openDatabase } from './store/db';
 import { askHealth, type RunningHealth } from './running-health';
 import { createGatewayAddress, gatewayOf } from './store/gateway-address';
+import { usageOutsideTheLog } from './store/usage-journal';
 
 /** As long as the gateway's own probes wait for a provider. */
 const PROBE_MS = 5_000;
@@ -59,6 +61,9 @@ export async function doctorCommand(dataDir: string, io: Output, env: Record<str
   if (running) line('✓', `A gateway serves this data dir at ${running.url} (pid ${running.pid})`);
   else line('!', `No gateway serves this data dir: "switchyard serve" starts one (at ${url})`);
   noticesLine(config, env, line);
+  const outside = usageOutsideTheLog(dataDir);
+  for (const { file, rows } of outside.refused) line('!', `${counted(rows, 'usage row')} a crashed gateway left, which the usage log refused, ${rows === 1 ? 'is' : 'are'} set aside in ${file}: not in the usage log (look, then delete the file)`);
+  for (const file of outside.unreplayed) line('!', `A usage journal could not be replayed into the usage log: ${file} (its rows are not in the log yet; "switchyard serve" tries it again at its start, and says why)`);
 
   const view = running ? await gatewayView(running.url, key) : undefined;
   if (running?.exposed && !view) line('!', `The gateway listens beyond this machine, so what it says of its providers' keys needs a client key${key ? ', and the one given is not one' : ' (--key KEY)'}: the keys below are this shell's`);

@@ -10,6 +10,9 @@ import { expect, it } from 'vitest';
 import type { Config } from '../gateway/config/schema';
 import { createConfigStore } from '../gateway/store/config-store';
 import { openDatabase } from '../gateway/store/db';
+import { columnValues } from '../gateway/store/usage-columns';
+import { createUsageLog } from '../gateway/store/usage-log';
+import { usageRow } from './support/usage-log';
 import { startFakeOllama } from './support/fake-ollama';
 import { startFakeOpenAI } from './support/fake-openai';
 import { dir, freePort, onCleanup, run, runAsync, serve, useCliCleanups, writeJson } from './support/cli';
@@ -167,4 +170,22 @@ it('says what an earlier version let into the stored config that this one refuse
   const checked = await runAsync(['doctor', '--data-dir', data], { HOME: dir() });
   expect(checked.code).toBe(1);
   expect(checked.stdout).toContain('[✗] providers[0].baseUrl: "http://127.0.0.1:9/v1/chat/completions" ends in "/chat/completions", which each request adds to the base URL itself: did you mean "http://127.0.0.1:9/v1"? (the stored config runs as it is, but each change to it is refused until this is mended)\n');
+});
+
+it("says where usage rows wait outside the log: rows a replay refused, and a journal no replay could read", async () => {
+  const data = dir();
+  const db = openDatabase(data);
+  createConfigStore(db).save({ version: 1, providers: [{ name: 'cloud', kind: 'openai', baseUrl: 'http://127.0.0.1:9/v1' }], deployments: [{ name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini' }], routes: [{ name: 'default', deployments: ['mini'] }] } as Config, 'a test');
+  // A dead process's journal (pids past Linux's largest) with two rows the table refuses and one it takes: the log's replay sets the two aside.
+  const refused = (id: string) => JSON.stringify(columnValues(usageRow({ id, at: 1_764_000_000_000, endpoint: null as unknown as string })));
+  writeFileSync(join(data, 'usage-journal-4194400-0000dead.ndjson'), [refused('a'), JSON.stringify(columnValues(usageRow({ id: 'b', at: 1_764_000_000_000 }))), refused('c')].join('\n'));
+  createUsageLog(db, undefined, () => undefined);
+  db.close();
+  // One a replay left (its claimant dead), and one a live process is replaying now.
+  writeFileSync(join(data, 'usage-journal-4194500-0000beef.replaying'), '');
+  writeFileSync(join(data, `usage-journal-${process.pid}-0000cafe.replaying`), '');
+  const checked = await runAsync(['doctor', '--data-dir', data], { HOME: dir() });
+  expect(checked.stdout).toMatch(new RegExp(`^\\[!\\] 2 usage rows a crashed gateway left, which the usage log refused, are set aside in ${data}/usage-refused-4194400-[0-9a-f]{8}\\.ndjson: not in the usage log \\(look, then delete the file\\)$`, 'm'));
+  expect(checked.stdout).toContain(`[!] A usage journal could not be replayed into the usage log: ${join(data, 'usage-journal-4194500-0000beef.replaying')} (its rows are not in the log yet; "switchyard serve" tries it again at its start, and says why)\n`);
+  expect(checked.stdout).not.toContain('0000cafe');
 });

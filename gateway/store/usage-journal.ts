@@ -17,6 +17,7 @@ import type { Db } from './db';
 import { COLUMN_COUNT, COLUMNS, isColumnValue } from './usage-columns';
 
 const NAME = /^usage-journal-(\d+)-[0-9a-f]{8}\.(?:ndjson|replaying)$/;
+const REFUSED = /^usage-refused-\d+-[0-9a-f]{8}\.ndjson$/;
 /** A dead process's journal larger than this is left where it is, not read (a journal holds the rows of a moment). */
 const REPLAY_MAX_BYTES = 64 * 1024 * 1024;
 
@@ -137,6 +138,24 @@ export function replayUsageJournals(db: Db, warn: (message: string) => void = ()
       left(`could not be replayed (${error instanceof Error ? error.message : String(error)})`);
     }
   }
+}
+
+/**
+ * What a data dir holds of usage rows outside the log (for `switchyard doctor`): the files of rows a
+ * replay set aside (each with its count of rows), and journals a replay could not read, left for the
+ * next start (those of processes still running are being replayed now, and are not counted).
+ */
+export function usageOutsideTheLog(dataDir: string): { refused: { file: string; rows: number }[]; unreplayed: string[] } {
+  const found = { refused: [] as { file: string; rows: number }[], unreplayed: [] as string[] };
+  let names: string[] = [];
+  quietly(() => (names = readdirSync(dataDir).sort()));
+  for (const name of names) {
+    const file = join(dataDir, name);
+    if (REFUSED.test(name)) quietly(() => found.refused.push({ file, rows: readFileSync(file, 'utf8').split('\n').filter(Boolean).length }));
+    const claimant = name.endsWith('.replaying') ? NAME.exec(name)?.[1] : undefined;
+    if (claimant !== undefined && !alive(Number(claimant))) found.unreplayed.push(file);
+  }
+  return found;
 }
 
 function parsed(line: string): unknown[] | undefined {
