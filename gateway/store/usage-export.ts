@@ -63,7 +63,8 @@ export function* exportLines(rows: Iterable<UsageRow>, format: ExportFormat): Ge
     yield line(row, format, first);
     first = false;
   }
-  if (trailer(format)) yield trailer(format);
+  const end = trailer(format);
+  if (end) yield end;
 }
 
 /** One page of the same text: the header before the first page's rows, the trailer after the last's. */

@@ -71,10 +71,11 @@ export function createUsageReader(log: ReadLog, database: string, options: Usage
 
   const read = (ask: ReaderAsk): Promise<ReaderAnswer> => {
     try {
-      // The writes a read must see, on the log's own connection: the worker only reads.
-      // An export's later pages cover the rows its first saw: nothing more to settle.
-      if (ask.method === 'sessions' || (ask.method === 'exportPage' && ask.args[2] === undefined)) log.settle();
-      else if (ask.method !== 'exportPage') log.rollup();
+      // The writes a read must see, on the log's own connection: the worker only reads. Charts and
+      // names read the rollups; sessions and an export's first page read the rows (its later pages
+      // cover the rows the first saw).
+      if (ask.method === 'rollups' || ask.method === 'names') log.rollup();
+      else if (ask.method === 'sessions' || ask.args[2] === undefined) log.settle();
     } catch (error) {
       return Promise.reject(error);
     }
