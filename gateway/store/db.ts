@@ -23,6 +23,10 @@ export interface OpenOptions {
 /** The database's file name in a data dir. */
 export const DB_FILE = 'switchyard.db';
 
+const BUSY_TIMEOUT_MS = 5_000;
+/** How long a scrub keeps trying while readers hold the WAL: theirs are reads of milliseconds. */
+const SCRUB_GIVE_UP_MS = 60_000;
+
 export function openDatabase(dataDir: string, options: OpenOptions = {}): Db {
   const path = join(dataDir, options.fileName ?? DB_FILE);
   makePrivate(dataDir, path, options.onWarning);
@@ -31,7 +35,7 @@ export function openDatabase(dataDir: string, options: OpenOptions = {}): Db {
   // NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the last commits).
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   db.pragma('secure_delete = ON');
   // The usage rollup's scratch table (and its journal) stay in memory: with SQLite's default they
   // were files in /var/tmp, opened and unlinked about once per hundred requests, outside the
@@ -49,9 +53,31 @@ export function databaseBytes(dataDir: string): number {
   return bytes;
 }
 
-/** After deleting text (a cache purge, expired bodies): moves the overwritten pages into the file and empties the WAL. */
-export function scrub(db: Db): void {
-  db.pragma('wal_checkpoint(TRUNCATE)');
+/**
+ * After deleting text (a cache purge, expired bodies): moves the overwritten pages into the file and
+ * empties the WAL. Emptying it waits for every reader of the WAL (the reader thread's statement in
+ * progress, another process's read), and SQLite's busy handler would wait on the event loop, holding
+ * every request: so each try is made without waiting, and a busy one is made again on a later turn.
+ * False if readers held the WAL for a minute (the next scrub tries again) or the database closed.
+ */
+export async function scrub(db: Db): Promise<boolean> {
+  const started = Date.now();
+  for (let pause = 5; db.open; pause = Math.min(2 * pause, 1_000)) {
+    if (truncateWal(db)) return true;
+    if (Date.now() - started > SCRUB_GIVE_UP_MS) return false;
+    await new Promise((resolve) => setTimeout(resolve, pause));
+  }
+  return false;
+}
+
+function truncateWal(db: Db): boolean {
+  db.pragma('busy_timeout = 0');
+  try {
+    const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+    return result?.busy === 0;
+  } finally {
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  }
 }
 
 function makePrivate(dataDir: string, path: string, warn: ((message: string) => void) | undefined): void {

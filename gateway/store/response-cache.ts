@@ -126,7 +126,7 @@ export function createResponseCache(db: Db, now: () => number): ResponseCache {
         return keys;
       });
       // The purged text is not left in the WAL.
-      if (db.open) scrub(db);
+      await scrub(db);
       return removed;
     },
     async pruneExpired() {

@@ -32,7 +32,7 @@ export function createUsagePrune(db: Db, settle: () => void, roll: (limit: numbe
     days.run(rowsBefore);
     // Minute buckets serve only recent charts.
     minutes.run(Math.max(rowsBefore, Date.now() - 3 * DAY));
-    scrub(db);
+    await scrub(db);
   };
   // One at a time: an hourly prune that comes while the last is still going waits for it instead.
   return (rowsBefore, bodiesBefore) =>

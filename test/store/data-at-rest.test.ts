@@ -69,6 +69,34 @@ describe('a purge', () => {
     expect(bytes()).not.toContain(sentinel);
     db.close();
   });
+
+  it("waits for a reader of the WAL on later turns, not in SQLite's busy handler, and then empties the WAL", async () => {
+    const data = dir();
+    const db = openDatabase(data);
+    const sentinel = `sentinel-${Math.random().toString(36).slice(2)}-text`;
+    const cache = createResponseCache(db, () => Date.now());
+    cache.put('k', { deployment: 'd', provider: 'p', kind: 'openai.chat', payload: { answer: sentinel } }, 60_000, 1 << 20);
+    // Another connection's statement in progress (as the reader thread's would be) holds a snapshot in the WAL.
+    const reader = new Database(join(data, 'switchyard.db'), { readonly: true });
+    const reading = reader.prepare('SELECT key FROM response_cache').iterate();
+    reading.next();
+    let purged = false;
+    const purging = cache.purge().then((n) => {
+      purged = true;
+      return n;
+    });
+    let turns = 0;
+    for (const started = Date.now(); Date.now() - started < 300; turns++) await new Promise((r) => setTimeout(r, 10));
+    // Held in the busy handler, the purge would have taken the event loop for the busy timeout (5 s).
+    expect(turns).toBeGreaterThan(5);
+    expect(purged).toBe(false);
+    reading.return?.();
+    reader.close();
+    expect(await purging).toBe(1);
+    expect(statSync(join(data, 'switchyard.db-wal')).size).toBe(0);
+    expect(readFileSync(join(data, 'switchyard.db')).toString('latin1')).not.toContain(sentinel);
+    db.close();
+  });
 });
 
 describe('usage rollups', () => {
