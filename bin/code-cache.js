@@ -36,8 +36,10 @@ export function requireBuilt(entry) {
     const module = { exports: {} };
     loaded.set(file, module);
     const nodeRequire = createRequire(file);
-    // The bundle's own chunks come through here too; packages and Node's modules as Node loads them.
-    const require = (id) => (id.startsWith('./') && id.endsWith('.cjs') ? load(resolve(dirname(file), id)) : nodeRequire(id));
+    // The bundle's own files come through here too (a chunk may need its entry, `../cli.cjs`: as
+    // Node loads it, that entry and what it needs would run a second time, as other modules);
+    // packages and Node's modules as Node loads them.
+    const require = (id) => (/^\.\.?\//.test(id) && id.endsWith('.cjs') ? load(resolve(dirname(file), id)) : nodeRequire(id));
     require.resolve = nodeRequire.resolve;
     script.runInThisContext().call(module.exports, module.exports, require, module, file, dirname(file));
     // Made once the chunk has run: its cache then holds what its loading compiled, not only its top level.

@@ -3,7 +3,7 @@
  * test's runs write its caches: the first run writes a cache for each chunk it loads, later runs
  * use them as they are, a cache is never used for other code (V8 itself would take one made for any
  * source of the same length), and a cache V8 refuses, one damaged on disk, a folder that cannot be
- * written or the switch turning it off never stops a command.
+ * written or the switch turning it off never stops a command; and each built file runs once.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -99,4 +99,17 @@ it('runs where the cache cannot be written, and writes none when SWITCHYARD_CODE
   freshCopy();
   makeKey({ SWITCHYARD_CODE_CACHE: 'off' });
   expect(existsSync(caches)).toBe(false);
+});
+
+it("runs each built file once: a chunk that needs its entry (`../cli.cjs`) gets the entry already running, not a second copy Node loads", () => {
+  freshCopy();
+  // Told of every file Node's own loader compiles: none of the build's should be among them.
+  const hook = join(copy, 'hook.cjs');
+  writeFileSync(hook, `const M = require('node:module'); const compile = M.prototype._compile; M.prototype._compile = function (code, file) { if (file.includes('/out/main/')) process.stderr.write('compiled by Node: ' + file + '\\n'); return compile.call(this, code, file); };`);
+  makeKey();
+  // doctor's chunk needs the entry (as serve's does).
+  const result = spawnSync(process.execPath, ['-r', hook, join(copy, 'bin', 'switchyard.js'), 'doctor', '--data-dir', join(copy, 'data')], { env: baseEnv({}), encoding: 'utf8', timeout: 20_000 });
+  expect(result.stdout).toContain('No config is stored');
+  expect(readdirSync(caches)).toEqual(expect.arrayContaining([expect.stringMatching(/^doctor-command-.*\.cjs\.[0-9a-f]+\.v8$/)]));
+  expect(result.stderr).not.toContain('compiled by Node');
 });
