@@ -95,7 +95,7 @@ export function createNotifier(now: () => number = Date.now) {
     // episode, not a notice every few seconds: a chat channel would fill with them.
     if (newFallbacks) {
       const at = now();
-      if (lastFallbackAt === undefined || at - lastFallbackAt >= FALLBACK_QUIET_MS) notices.push({ title: 'Switchyard is falling back', body: 'A deployment failed and requests were answered by the next one.' });
+      if (lastFallbackAt === undefined || at - lastFallbackAt >= FALLBACK_QUIET_MS) notices.push({ title: 'Switchyard is falling back', body: 'A deployment failed or could not take requests, and the next one answered them.' });
       lastFallbackAt = at;
     }
     return notices;

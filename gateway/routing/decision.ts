@@ -38,6 +38,25 @@ export interface Decision {
   steps: DecisionStep[];
 }
 
+/**
+ * Skips of the user's own making (a deployment switched off, the desktop app paused to local only):
+ * the next deployment answering is the route working as set, not falling back.
+ */
+const CHOSEN_SKIPS: ReadonlySet<string | undefined> = new Set(['disabled', 'local_only']);
+
+/**
+ * Whether the answer came from another deployment than the first the route would have used,
+ * because that one failed or could not take the request (down, its breaker open, outside its hours,
+ * over budget, busy, too small, its key or model missing). A retry the same deployment answered is
+ * not a fallback; nor is an order the strategy, a sticky session or a loading model chose.
+ */
+export function fellBack(decision: Decision): boolean {
+  const answered = decision.steps.at(-1);
+  if (answered?.outcome !== 'ok') return false;
+  const first = decision.steps.find((s) => s.outcome !== 'skipped' || !CHOSEN_SKIPS.has(s.reason));
+  return first !== undefined && first.deployment !== answered.deployment;
+}
+
 const code = (reason: string | undefined) => (reason ?? 'failed').replaceAll('_', '-');
 
 /** `gpt-mini:skip(model-missing) llama-local:ok`, for the `x-switchyard-route` header. */

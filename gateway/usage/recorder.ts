@@ -8,7 +8,7 @@
 import { isGatewayError } from '../errors';
 import type { Catalog } from '../routing/catalog';
 import { ExecutionError, type Execution } from '../routing/execute';
-import type { Decision } from '../routing/decision';
+import { fellBack, type Decision } from '../routing/decision';
 import type { UsageLog } from '../store/usage-log';
 import type { UsageRow } from '../store/usage-types';
 import { isLocalDeployment } from '../providers/locality';
@@ -186,7 +186,7 @@ export class RequestUsage {
       session: this.session,
       tool: this.tool,
       attempts: this.attempts.map((a) => ({ ...a })),
-      fallback: this.attempts.some((a) => a.outcome === 'failed') && this.attempts.at(-1)?.outcome === 'ok',
+      fallback: this.decision !== undefined && fellBack(this.decision),
       stream: this.stream,
       cached,
       inputTokens: tokens?.input ?? null,
