@@ -10,7 +10,7 @@ import { changedSinceFile, FILE_SOURCES, replacedNotice } from './config/file-ow
 import { renamesSaid } from './config/renames';
 import { clientKeysRequired } from './config/for-clients';
 import { formatIssues, validateConfig } from './config/validate';
-import { keepHeapCompact } from './heap';
+import { keepHeapCompact, releaseYoungGeneration } from './heap';
 import { cutConnections } from './http/close';
 import { isLoopbackHost } from './providers/hosts';
 import { printable } from './printable';
@@ -124,6 +124,8 @@ export async function serveCommand(args: ServeArgs, io: Output): Promise<number>
       webhookHost: webhook.host ?? undefined,
     }),
   );
+  // Held since the CLI began loading serve (heap.ts): under load it grows as V8 grows it.
+  releaseYoungGeneration();
   await stopAsked;
   io.out(`Stopping: requests in flight may finish (up to ${STOP_GRACE_MS / 1000} s); press Ctrl-C again to stop at once\n`);
   const cut = () => cutConnections(gateway.app);

@@ -4,13 +4,14 @@
  */
 import { app, dialog, safeStorage } from 'electron';
 import { join } from 'node:path';
-import { keepHeapCompact } from '../../gateway/heap';
+import { holdYoungGeneration, keepHeapCompact, releaseYoungGeneration } from '../../gateway/heap';
 import { createGateway } from '../../gateway/server';
 import { runDesktop } from './desktop';
 import { createElectronShell, pickFile, registerIpc } from './electron-shell';
 import { createEncryptedSecrets } from './secrets';
 
 keepHeapCompact();
+holdYoungGeneration();
 app.setAppUserModelId('dev.switchyard.app');
 
 async function main(): Promise<void> {
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
     hidden: process.argv.includes('--hidden'),
     ...(process.env.SWITCHYARD_PORT ? { port: Number(process.env.SWITCHYARD_PORT) } : {}),
   });
+  releaseYoungGeneration();
   if (!desktop) return;
   registerIpc({
     origin: () => desktop.origin,
