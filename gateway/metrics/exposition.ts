@@ -60,7 +60,7 @@ export function renderMetrics(tally: TallySnapshot, report: HealthReport, starte
   w.family('switchyard_local_only', 'gauge', '1 while local only is on: no request goes to a cloud provider.').samples('switchyard_local_only', [one({}, report.localOnly ? 1 : 0)]);
 
   w.family('switchyard_requests_total', 'counter', 'Client requests answered, by front door API, route, the deployment that answered and HTTP status.').samples('switchyard_requests_total', tally.requests);
-  w.family('switchyard_fallbacks_total', 'counter', 'Requests answered by another deployment than the first their route would use, which failed or could not take them.').samples('switchyard_fallbacks_total', tally.fallbacks);
+  w.family('switchyard_fallbacks_total', 'counter', 'Requests answered by another deployment than the first their route would use, because that one failed or was unavailable (down, rate limited, busy, its key or model missing).').samples('switchyard_fallbacks_total', tally.fallbacks);
   w.family('switchyard_cache_hits_total', 'counter', 'Requests answered from the response cache.').samples('switchyard_cache_hits_total', tally.cacheHits);
   w.family('switchyard_attempt_failures_total', 'counter', 'Failed attempts at a deployment, by failure class (what moved the request on or ended it).').samples('switchyard_attempt_failures_total', tally.attemptFailures);
   w.family('switchyard_tokens_total', 'counter', 'Tokens by the deployment that answered: input, output, and prompt tokens read from or written to the upstream cache.').samples('switchyard_tokens_total', tally.tokens);

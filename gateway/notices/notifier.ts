@@ -95,7 +95,7 @@ export function createNotifier(now: () => number = Date.now) {
     // episode, not a notice every few seconds: a chat channel would fill with them.
     if (newFallbacks) {
       const at = now();
-      if (lastFallbackAt === undefined || at - lastFallbackAt >= FALLBACK_QUIET_MS) notices.push({ title: 'Switchyard is falling back', body: 'A deployment failed or could not take requests, and the next one answered them.' });
+      if (lastFallbackAt === undefined || at - lastFallbackAt >= FALLBACK_QUIET_MS) notices.push({ title: 'Switchyard is falling back', body: 'A deployment failed or was unavailable, and the next one answered its requests.' });
       lastFallbackAt = at;
     }
     return notices;

@@ -39,21 +39,23 @@ export interface Decision {
 }
 
 /**
- * Skips of the user's own making (a deployment switched off, the desktop app paused to local only):
- * the next deployment answering is the route working as set, not falling back.
+ * Skips the route's settings make (a deployment switched off, "local only", outside its hours, over
+ * its budget) or the request's needs (a prompt too long for it, content it cannot take): the route
+ * working as set up, not falling back.
  */
-const CHOSEN_SKIPS: ReadonlySet<string | undefined> = new Set(['disabled', 'local_only']);
+const PLANNED_SKIPS: ReadonlySet<string | undefined> = new Set(['disabled', 'local_only', 'time_window', 'over_budget', 'context_too_small', 'capability_missing']);
 
 /**
  * Whether the answer came from another deployment than the first the route would have used,
- * because that one failed or could not take the request (down, its breaker open, outside its hours,
- * over budget, busy, too small, its key or model missing). A retry the same deployment answered is
- * not a fallback; nor is an order the strategy, a sticky session or a loading model chose.
+ * because that one was in trouble: it failed, or was skipped as down (its breaker open), rate
+ * limited, busy, or unable to work (its key, model, access or credit missing). A retry the same
+ * deployment answered is not a fallback; nor is an order a strategy, a sticky session or a loading
+ * model chose.
  */
 export function fellBack(decision: Decision): boolean {
   const answered = decision.steps.at(-1);
   if (answered?.outcome !== 'ok') return false;
-  const first = decision.steps.find((s) => s.outcome !== 'skipped' || !CHOSEN_SKIPS.has(s.reason));
+  const first = decision.steps.find((s) => s.outcome !== 'skipped' || !PLANNED_SKIPS.has(s.reason));
   return first !== undefined && first.deployment !== answered.deployment;
 }
 

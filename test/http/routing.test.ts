@@ -135,26 +135,27 @@ describe('skipped before any attempt', () => {
     expect((await g.chat('default', { messages: [{ role: 'user', content: 'lorem ipsum '.repeat(1_000) }] })).route).toBe('llama:skip(context-too-small) mini:ok');
   });
 
-  it('counts an answer as a fallback when an earlier deployment failed or could not take the request, not when it was switched off or paused, nor a retry the same one answered', async () => {
+  it('counts an answer as a fallback when an earlier deployment was in trouble, not when the route settings or the request passed it over, nor a retry the same one answered', async () => {
     g.apply({
       deployments: [
         { name: 'off', provider: 'local', model: 'llama3.2:3b', enabled: false },
         { name: 'nights', provider: 'local', model: 'llama3.2:3b', timeWindows: [{ start: '00:00', end: '00:00' }] },
       ],
       routes: [
-        { name: 'off-first', deployments: ['off', 'mini'] },
-        { name: 'night-first', deployments: ['off', 'nights', 'mini'] },
+        { name: 'planned', deployments: ['off', 'nights', 'mini'] },
+        { name: 'broken', deployments: ['keyless', 'qwen', 'mini'] },
         { name: 'cloud-first', deployments: ['mini', 'llama'] },
         { name: 'twice', deployments: ['llama', 'mini'], retry: { attempts: 2, backoffMs: 400 } },
       ],
     });
+    await g.h.gateway.health.probeAll();
     const fellBack = async (answer: Promise<{ route: string; headers: Headers }>) => {
       const { route, headers } = await answer;
       const row = (await g.h.admin(`/admin/api/usage/${headers.get('x-request-id')}`).then((r) => r.json())) as { fallback: boolean };
       return [route, row.fallback];
     };
-    expect(await fellBack(g.chat('off-first'))).toEqual(['off:skip(disabled) mini:ok', false]);
-    expect(await fellBack(g.chat('night-first'))).toEqual(['off:skip(disabled) nights:skip(time-window) mini:ok', true]);
+    expect(await fellBack(g.chat('planned'))).toEqual(['off:skip(disabled) nights:skip(time-window) mini:ok', false]);
+    expect(await fellBack(g.chat('broken'))).toEqual(['keyless:skip(key-missing) qwen:skip(model-missing) mini:ok', true]);
     g.h.gateway.setLocalOnly(true);
     expect(await fellBack(g.chat('cloud-first'))).toEqual(['mini:skip(local-only) llama:ok', false]);
     g.h.gateway.setLocalOnly(false);
@@ -168,12 +169,12 @@ describe('skipped before any attempt', () => {
     await g.ollama.setMode({ kind: 'healthy' });
     expect(await fellBack(retried)).toEqual(['llama:fail(upstream-5xx) llama:ok', false]);
     g.apply({ routes: [{ name: 'cloud-first', deployments: ['mini', 'llama'] }], budgets: [{ name: 'none', scope: 'global', period: 'day', limitUsd: 0 }] });
-    expect(await fellBack(g.chat('cloud-first'))).toEqual(['mini:skip(over-budget) llama:ok', true]);
+    expect(await fellBack(g.chat('cloud-first'))).toEqual(['mini:skip(over-budget) llama:ok', false]);
 
     // What /metrics and the Overview count is the rows' flag.
     const metrics = parseMetrics(await fetch(`${g.h.url}/metrics`).then((r) => r.text()));
-    expect(metrics.value('switchyard_fallbacks_total', { route: 'night-first', deployment: 'mini' })).toBe(1);
-    expect(metrics.value('switchyard_fallbacks_total', { route: 'off-first', deployment: 'mini' })).toBe(0);
+    expect(metrics.value('switchyard_fallbacks_total', { route: 'broken', deployment: 'mini' })).toBe(1);
+    expect(metrics.value('switchyard_fallbacks_total', { route: 'planned', deployment: 'mini' })).toBe(0);
   });
 
   it('names the model a deployment most likely meant where its Ollama lacks the one it names, in what the client is told', async () => {
