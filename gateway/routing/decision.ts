@@ -5,6 +5,7 @@
  */
 import type { Strategy } from '../config/schema';
 import type { FailureClass } from '../errors';
+import type { SkipReason } from './plan';
 
 export interface DecisionStep {
   deployment: string;
@@ -43,7 +44,7 @@ export interface Decision {
  * its budget) or the request's needs (a prompt too long for it, content it cannot take): the route
  * working as set up, not falling back.
  */
-const PLANNED_SKIPS: ReadonlySet<string | undefined> = new Set(['disabled', 'local_only', 'time_window', 'over_budget', 'context_too_small', 'capability_missing']);
+const PLANNED_SKIPS: ReadonlySet<string | undefined> = new Set<SkipReason>(['disabled', 'local_only', 'time_window', 'over_budget', 'context_too_small', 'capability_missing']);
 
 /**
  * Whether the answer came from another deployment than the first the route would have used,
