@@ -149,6 +149,11 @@ describe('skipped before any attempt', () => {
       ],
     });
     await g.h.gateway.health.probeAll();
+    const overview = async () => {
+      const today = (await g.h.admin('/admin/api/overview').then((r) => r.json())) as { requests: number; fallbackRate: number };
+      return [today.requests, Math.round(today.fallbackRate * today.requests)] as const;
+    };
+    const [requestsBefore, fallbacksBefore] = await overview();
     const fellBack = async (answer: Promise<{ route: string; headers: Headers }>) => {
       const { route, headers } = await answer;
       const row = (await g.h.admin(`/admin/api/usage/${headers.get('x-request-id')}`).then((r) => r.json())) as { fallback: boolean };
@@ -171,7 +176,9 @@ describe('skipped before any attempt', () => {
     g.apply({ routes: [{ name: 'cloud-first', deployments: ['mini', 'llama'] }], budgets: [{ name: 'none', scope: 'global', period: 'day', limitUsd: 0 }] });
     expect(await fellBack(g.chat('cloud-first'))).toEqual(['mini:skip(over-budget) llama:ok', false]);
 
-    // What /metrics and the Overview count is the rows' flag.
+    // What the Overview and /metrics count is the rows' flag.
+    const [requests, fallbacks] = await overview();
+    expect([requests - requestsBefore, fallbacks - fallbacksBefore]).toEqual([6, 2]);
     const metrics = parseMetrics(await fetch(`${g.h.url}/metrics`).then((r) => r.text()));
     expect(metrics.value('switchyard_fallbacks_total', { route: 'broken', deployment: 'mini' })).toBe(1);
     expect(metrics.value('switchyard_fallbacks_total', { route: 'planned', deployment: 'mini' })).toBe(0);

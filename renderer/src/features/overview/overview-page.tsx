@@ -105,7 +105,7 @@ function Today() {
   return (
     <div className="stats">
       <Stat label="Requests today" value={o.requests.toLocaleString('en-US')} />
-      <Stat label="Fallback rate" value={percent(o.fallbackRate)} hint="Answered after another deployment failed" />
+      <Stat label="Fallback rate" value={percent(o.fallbackRate)} hint="Answered by a later deployment: the first failed or was down" />
       <Stat label="Cache hit rate" value={percent(o.cacheHitRate)} />
       <Stat label="Cost today" value={money(o.cost)} />
       <Stat label="Saved by local and cache" value={money(o.saved)} hint={`Would have cost ${money(o.wouldCost)}, local answers at ${o.comparedWith}'s price`} />
