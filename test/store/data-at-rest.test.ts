@@ -53,13 +53,19 @@ describe('files at rest', () => {
   });
 });
 
+/** A database in a new data dir whose response cache holds an answer carrying a text found nowhere else. */
+function cachedSentinel() {
+  const data = dir();
+  const db = openDatabase(data);
+  const sentinel = `sentinel-${Math.random().toString(36).slice(2)}-text`;
+  const cache = createResponseCache(db, () => Date.now());
+  cache.put('k', { deployment: 'd', provider: 'p', kind: 'openai.chat', payload: { answer: sentinel } }, 60_000, 1 << 20);
+  return { data, db, sentinel, cache };
+}
+
 describe('a purge', () => {
   it('leaves no cached answer and no logged body in the file or its WAL', async () => {
-    const data = dir();
-    const db = openDatabase(data);
-    const sentinel = `sentinel-${Math.random().toString(36).slice(2)}-text`;
-    const cache = createResponseCache(db, () => Date.now());
-    cache.put('k', { deployment: 'd', provider: 'p', kind: 'openai.chat', payload: { answer: sentinel } }, 60_000, 1 << 20);
+    const { data, db, sentinel, cache } = cachedSentinel();
     const log = createUsageLog(db);
     log.record(row(1, Date.now() - 30 * 86_400_000), { request: `{"prompt":"${sentinel}"}`, response: sentinel });
     const bytes = () => ['switchyard.db', 'switchyard.db-wal'].map((f) => join(data, f)).filter(existsSync).map((f) => readFileSync(f).toString('latin1')).join('');
@@ -71,11 +77,7 @@ describe('a purge', () => {
   });
 
   it("waits for a reader of the WAL on later turns, not in SQLite's busy handler, and then empties the WAL", async () => {
-    const data = dir();
-    const db = openDatabase(data);
-    const sentinel = `sentinel-${Math.random().toString(36).slice(2)}-text`;
-    const cache = createResponseCache(db, () => Date.now());
-    cache.put('k', { deployment: 'd', provider: 'p', kind: 'openai.chat', payload: { answer: sentinel } }, 60_000, 1 << 20);
+    const { data, db, sentinel, cache } = cachedSentinel();
     // Another connection's statement in progress (as the reader thread's would be) holds a snapshot in the WAL.
     const reader = new Database(join(data, 'switchyard.db'), { readonly: true });
     const reading = reader.prepare('SELECT key FROM response_cache').iterate();
