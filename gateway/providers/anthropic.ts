@@ -31,6 +31,7 @@ import { isLocalProvider, isOnLocalNetwork } from './locality';
 import type { CallContext, NativeEndpoint, ProviderAdapter, ProviderContext } from './types';
 import { failureInAnswer } from './stream-errors';
 import { sseEvents } from './upstream-streams';
+import { copyWith, withStream } from '../wire/copy-with';
 
 /** The API version sent when the client named none (another front door's request). */
 export const ANTHROPIC_VERSION = '2023-06-01';
@@ -69,14 +70,14 @@ export function createAnthropicProvider(config: ProviderConfig, context: Provide
     // A translated history may hold thinking another Claude signed (signed-thinking.ts): left out where refused.
     chat: (request, { deployment, signal, via }) =>
       withinLearnedLimit(deployment, async (deployment) => {
-        const body = toMessagesRequest({ ...request, stream: false }, deployment, maxOutputOf(deployment)) as unknown as Record<string, unknown>;
+        const body = toMessagesRequest(withStream(request, false), deployment, maxOutputOf(deployment)) as unknown as Record<string, unknown>;
         const { value } = await book.send('messages', body, deployment.model, (body) => transport.json<unknown>({ method: 'POST', path: '/v1/messages', body, via }, signal));
         return completionStopped(fromMessage(ofShape<AnthropicMessage>('Messages answer', value, config.name)), stopsOf(request));
       }),
 
     chatStream: (request, { deployment, signal, via }) =>
       withinLearnedLimit(deployment, async (deployment) => {
-        const body = toMessagesRequest({ ...request, stream: true }, deployment, maxOutputOf(deployment)) as unknown as Record<string, unknown>;
+        const body = toMessagesRequest(withStream(request, true), deployment, maxOutputOf(deployment)) as unknown as Record<string, unknown>;
         const stream = await book.send('messages', body, deployment.model, (body) => transport.stream({ method: 'POST', path: '/v1/messages', body, headers: { accept: 'text/event-stream' }, via }, signal));
         return chunksStopped(translated(sseEvents(stream, MESSAGES_END), config.name), stopsOf(request));
       }),
@@ -117,9 +118,9 @@ function nativeBody(body: Record<string, unknown>, context: CallContext, ownApi:
   const placed = INLINE_SYSTEM.test(model) ? rest : withoutInlineSystem(rest);
   // Only Claude models defer tools (others' servers are told by refusal: unknown-fields.ts).
   const shown = model.startsWith('claude-') ? placed : withDeferralResolved(placed);
-  const out: Record<string, unknown> = { ...thinkingFor(nativeWithinOutputLimit('messages', shown, context.deployment), model), model };
-  for (const [key, value] of Object.entries(sampling)) if (value !== undefined) out[key] = value;
-  return out;
+  const fields: Record<string, unknown> = { model };
+  for (const [key, value] of Object.entries(sampling)) if (value !== undefined) fields[key] = value;
+  return copyWith(thinkingFor(nativeWithinOutputLimit('messages', shown, context.deployment), model), fields);
 }
 
 /**

@@ -11,6 +11,7 @@ import type { Transport } from './transport';
 import { ndjsonObjects, sseEvents, type SseEvent } from './upstream-streams';
 import { wholeFromStream } from '../wire/ollama-whole';
 import { ofShape, type ShapeName } from '../wire/answer-shapes';
+import { withStream } from '../wire/copy-with';
 
 const RESPONSES_END = { name: 'response.completed', isEnd: (e: SseEvent) => e.event === 'response.completed' || e.event === 'response.incomplete' || e.event === 'response.failed' };
 const OLLAMA_END = { name: 'done: true', isEnd: (line: Record<string, unknown>) => line.done === true };
@@ -46,7 +47,7 @@ export async function nativeJson(transport: Transport, endpoint: NativeEndpoint,
  * then the stream's first-byte and idle timeouts tell a stuck Ollama from a long answer.
  */
 export async function ollamaWhole(transport: Transport, endpoint: 'ollama.chat' | 'ollama.generate', path: string, body: Record<string, unknown>, context: CallContext): Promise<Record<string, unknown>> {
-  return wholeFromStream(await nativeStream(transport, endpoint, path, { ...body, stream: true }, context));
+  return wholeFromStream(await nativeStream(transport, endpoint, path, withStream(body, true), context));
 }
 
 /** Sends a native request and yields its stream's events, up to and including the one that ends it. */

@@ -34,6 +34,7 @@ import type { NativeApi, NativeEndpoint, ProviderAdapter, ProviderContext, PullP
 import { withoutBillingHeader } from '../wire/billing-header';
 import { withoutInlineSystem } from '../wire/system-reminders';
 import { withDeferralResolved } from '../wire/tool-deferral';
+import { withStream } from '../wire/copy-with';
 
 const PATHS: Record<NativeEndpoint, string> = {
   'ollama.chat': '/api/chat',
@@ -141,7 +142,7 @@ export function createOllamaProvider(config: ProviderConfig, context: ProviderCo
     },
 
     nativeStream(endpoint, body, context) {
-      const native = { ...outgoing(endpoint, body, context.deployment), stream: true };
+      const native = withStream(outgoing(endpoint, body, context.deployment), true);
       return thinkingLearned(context.deployment.model, native, (body) => nativeStream(transport, endpoint, PATHS[endpoint], body, context));
     },
 

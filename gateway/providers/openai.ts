@@ -32,6 +32,7 @@ import { withoutInlineSystem } from '../wire/system-reminders';
 import { withoutLookaroundPatterns } from '../wire/schema-patterns';
 import { withDeferralResolved } from '../wire/tool-deferral';
 import { chunksStopped, completionStopped, stopsOf, withStopsTaken } from '../wire/stop-sequences';
+import { copyWith } from '../wire/copy-with';
 
 /** Paths under the provider's base URL (which ends in /v1). */
 const PATHS: Partial<Record<NativeEndpoint, string>> = { responses: '/responses', 'responses.compact': '/responses/compact', messages: '/messages', 'messages.count_tokens': '/messages/count_tokens', completions: '/completions' };
@@ -166,7 +167,7 @@ export function createOpenAIProvider(config: ProviderConfig, context: ProviderCo
         deployment.model,
         () =>
           withinLearnedLimit(deployment, (deployment) =>
-            withoutRefusedFields({ ...outgoing(request, deployment), model: deployment.model, stream: true, stream_options: { ...request.stream_options, include_usage: true } }, async (body) => {
+            withoutRefusedFields(copyWith(outgoing(request, deployment), { model: deployment.model, stream: true, stream_options: { ...request.stream_options, include_usage: true } }), async (body) => {
               const stream = await transport.stream({ method: 'POST', path: '/chat/completions', body, headers: { accept: 'text/event-stream' }, via }, signal);
               return chunksOf(stream, config.name, origin);
             }),

@@ -24,6 +24,7 @@ import type { ChatRequest } from './canonical';
 import type { SignedThinking } from './signed-thinking';
 import { stopsOf } from './stop-sequences';
 import { toolsChosen, type ToolsChosen } from './tool-choice';
+import { withStream } from './copy-with';
 
 /**
  * A Messages request as translations send it: with `anthropic-version: 2023-06-01`, which still takes
@@ -113,7 +114,7 @@ export function toMessagesRequest(request: ChatRequest, deployment: DeploymentCo
   }
   const format = request.response_format;
   if (format?.type === 'json_schema' && format.json_schema.schema) body.output_config = { ...body.output_config, format: { type: 'json_schema', schema: format.json_schema.schema } };
-  return request.stream ? ({ ...body, stream: true } as MessageCreateParams) : body;
+  return request.stream ? (withStream(body, true) as MessageCreateParams) : body;
 }
 
 function textOf(content: unknown): string {

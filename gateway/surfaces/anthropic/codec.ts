@@ -13,6 +13,7 @@ import { withoutInlineSystem } from '../../wire/system-reminders';
 import { referenceText, toolsShown } from '../../wire/tool-deferral';
 import { DETAILS_PREFIX } from '../../wire/reasoning-details';
 import type { SignedThinking } from '../../wire/signed-thinking';
+import { withStream } from '../../wire/copy-with';
 
 type Block = { type: string; [key: string]: unknown };
 type InMessage = { role: string; content: string | Block[] };
@@ -76,7 +77,7 @@ export function messagesToChat(sent: MessagesBody, target: ProviderConfig['kind'
   if (effort) request.reasoning_effort = effort;
   const format = body.output_config?.format;
   if (format?.type === 'json_schema' && format.schema) request.response_format = { type: 'json_schema', json_schema: { name: 'response', schema: format.schema as Record<string, unknown> } };
-  return body.stream ? ({ ...request, stream: true } as ChatRequest) : request;
+  return body.stream ? withStream(request, true) : request;
 }
 
 /**

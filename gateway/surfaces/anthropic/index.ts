@@ -19,6 +19,7 @@ import { messagesToChat, type MessagesBody } from './codec';
 import { countOn } from './count';
 import { anthropicErrorBody } from './output';
 import { CountTokensBodySchema, MessagesBodySchema } from './schemas';
+import { withStream } from '../../wire/copy-with';
 
 export interface AnthropicSurfaceOptions {
   router: Router;
@@ -60,7 +61,7 @@ export async function anthropicSurface(app: FastifyInstance, options: AnthropicS
       const { attempt, track, discard } = streaming<MessagesItem>(async (provider, deployment, signal) =>
         provider.speaks('messages', deployment)
           ? mapEvents(await provider.nativeStream('messages', body, { deployment, signal, headers, via: route.via }), (event) => ({ event }))
-          : mapEvents(await provider.chatStream({ ...translated(provider.config.kind), stream: true }, { deployment, signal, via: route.via }), (chunk) => ({ chunk })),
+          : mapEvents(await provider.chatStream(withStream(translated(provider.config.kind), true), { deployment, signal, via: route.via }), (chunk) => ({ chunk })),
         messagesPreamble,
       );
       const execution = await router.run(route, attempt, { track, discard, cache: messagesCache(withoutBillingHeader(body), 'stream') });
@@ -71,8 +72,8 @@ export async function anthropicSurface(app: FastifyInstance, options: AnthropicS
       route,
       async (provider, deployment, signal) =>
         provider.speaks('messages', deployment)
-          ? { message: await provider.nativeJson('messages', { ...body, stream: false }, { deployment, signal, headers, via: route.via }) }
-          : { completion: await provider.chat({ ...translated(provider.config.kind), stream: false }, { deployment, signal, via: route.via }) },
+          ? { message: await provider.nativeJson('messages', withStream(body, false), { deployment, signal, headers, via: route.via }) }
+          : { completion: await provider.chat(withStream(translated(provider.config.kind), false), { deployment, signal, via: route.via }) },
       { cache: messagesCache(withoutBillingHeader(body), 'whole') },
     );
     return wholeMessage(routed(request, reply, execution), body.model, request.usage, body.stop_sequences);

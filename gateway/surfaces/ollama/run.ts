@@ -13,6 +13,7 @@ import type { ChatRequest } from '../../wire/canonical';
 import { answerCache, ollamaPreamble, type OllamaItem, type OllamaWhole } from './answers';
 import { isLoadOnly, loadAnswer } from './codec';
 import { lineFromTextCompletion, linesFromTextCompletions } from '../../wire/text-completion';
+import { withStream } from '../../wire/copy-with';
 
 export type OllamaEndpoint = Extract<NativeEndpoint, 'ollama.chat' | 'ollama.generate'>;
 
@@ -54,7 +55,7 @@ export function ollamaStream(router: Router, route: RouteRequest, endpoint: Olla
       case 'load':
         return only({ line: loadAnswer(kindOf(endpoint), body) });
       case 'chat':
-        return mapEvents(await provider.chatStream({ ...translated(), stream: true }, { deployment, signal, via: route.via }), (chunk) => ({ chunk }));
+        return mapEvents(await provider.chatStream(withStream(translated(), true), { deployment, signal, via: route.via }), (chunk) => ({ chunk }));
     }
   }, ollamaPreamble);
   return router.run(route, attempt, { track, discard, cache: answerCache(body, 'stream') });
@@ -74,7 +75,7 @@ export function ollamaWhole(router: Router, route: RouteRequest, endpoint: Ollam
         case 'load':
           return { line: loadAnswer(kindOf(endpoint), body) };
         case 'chat':
-          return { completion: await provider.chat({ ...translated(), stream: false }, { deployment, signal, via: route.via }) };
+          return { completion: await provider.chat(withStream(translated(), false), { deployment, signal, via: route.via }) };
       }
     },
     { cache: answerCache(body, 'whole') },

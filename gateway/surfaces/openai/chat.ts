@@ -7,6 +7,7 @@ import type { Execution } from '../../routing/execute';
 import type { Caching, RouteRequest, Router } from '../../routing/router';
 import { recordWhole, replay, streaming, type OpenedStream } from '../../routing/streams';
 import { keyFields } from '../../routing/cache-policy';
+import { withStream } from '../../wire/copy-with';
 import { chunksFromCompletion, completionFromChunks, isPreambleChunk, type ChatCompletion, type ChatCompletionChunk, type ChatRequest } from '../../wire/canonical';
 
 interface CachedChat {
@@ -15,7 +16,7 @@ interface CachedChat {
 }
 
 export function chatWhole(router: Router, route: RouteRequest, body: ChatRequest): Promise<Execution<ChatCompletion>> {
-  return router.run(route, (provider, deployment, signal) => provider.chat({ ...body, stream: false }, { deployment, signal, via: route.via }), {
+  return router.run(route, (provider, deployment, signal) => provider.chat(withStream(body, false), { deployment, signal, via: route.via }), {
     cache: caching<ChatCompletion>(body, {
       restore: (answer) => answer.completion ?? completionFromChunks(answer.chunks ?? []),
       keep: (completion, store) => {
@@ -27,7 +28,7 @@ export function chatWhole(router: Router, route: RouteRequest, body: ChatRequest
 }
 
 export function chatStream(router: Router, route: RouteRequest, body: ChatRequest): Promise<Execution<OpenedStream<ChatCompletionChunk>>> {
-  const { attempt, track, discard } = streaming((provider, deployment, signal) => provider.chatStream({ ...body, stream: true }, { deployment, signal, via: route.via }), isPreambleChunk);
+  const { attempt, track, discard } = streaming((provider, deployment, signal) => provider.chatStream(withStream(body, true), { deployment, signal, via: route.via }), isPreambleChunk);
   return router.run(route, attempt, {
     track,
     discard,

@@ -10,6 +10,7 @@ import type { ChatRequest, Message as ChatMessage } from '../../wire/canonical';
 import { withOneLeadingSystem } from '../../wire/system-reminders';
 import { decodeSignedThinking, type SignedThinking } from '../../wire/signed-thinking';
 import { chatToolName, groupsTools, offeredTools, TOOL_SEARCH, type OfferedTools, type Tool } from './tools';
+import { copyWith } from '../../wire/copy-with';
 
 export type Item = { type?: string; role?: string; [key: string]: unknown };
 type Part = { type: string; [key: string]: unknown };
@@ -166,7 +167,7 @@ export function responsesToChat(body: ResponsesBody, items: readonly Item[], tar
   } else if (format?.type === 'json_object') {
     request.response_format = { type: 'json_object' };
   }
-  return body.stream ? ({ ...request, stream: true, stream_options: { include_usage: true } } as ChatRequest) : request;
+  return body.stream ? copyWith(request, { stream: true, stream_options: { include_usage: true } }) : request;
 }
 
 /** A call's id or name, or an output's call id: a string, as OpenAI requires it, else refused with its path (not sent on as "undefined"). */

@@ -28,6 +28,7 @@ import { inputItemList } from './input-items';
 import { InputItemsQuerySchema, ResponseParamsSchema, ResponsesBodySchema } from './schemas';
 import { createToolRefusals, partsWhenAsked } from './tool-refusals';
 import { offeredTools } from './tools';
+import { withStream } from '../../wire/copy-with';
 
 export interface ResponsesSurfaceOptions {
   router: Router;
@@ -85,7 +86,7 @@ export async function responsesSurface(app: FastifyInstance, options: ResponsesS
             provider,
             deployment,
             async () => mapEvents(await provider.nativeStream('responses', native, { deployment, signal, via: route.via }), (event) => ({ event })),
-            async () => mapEvents(await provider.chatStream({ ...translated(provider.config.kind), stream: true }, { deployment, signal, via: route.via }), (chunk) => ({ chunk })),
+            async () => mapEvents(await provider.chatStream(withStream(translated(provider.config.kind), true), { deployment, signal, via: route.via }), (chunk) => ({ chunk })),
           ),
         responsesPreamble,
       );
@@ -99,8 +100,8 @@ export async function responsesSurface(app: FastifyInstance, options: ResponsesS
         either<ResponsesWhole>(
           provider,
           deployment,
-          async () => ({ response: await provider.nativeJson('responses', { ...native, stream: false }, { deployment, signal, via: route.via }) }),
-          async () => ({ completion: await provider.chat({ ...translated(provider.config.kind), stream: false }, { deployment, signal, via: route.via }) }),
+          async () => ({ response: await provider.nativeJson('responses', withStream(native, false), { deployment, signal, via: route.via }) }),
+          async () => ({ completion: await provider.chat(withStream(translated(provider.config.kind), false), { deployment, signal, via: route.via }) }),
         ),
       { cache: responsesCache(body, 'whole') },
     );
