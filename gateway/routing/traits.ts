@@ -10,7 +10,8 @@ export interface RequestTraits {
   /** The prompt's tokens, estimated on first call in time linear in its length. */
   promptTokens(): number;
   tools: boolean;
-  images: boolean;
+  /** Any image in it, looked for on first call. */
+  images(): boolean;
   /** The request asks the model to reason. */
   thinking: boolean;
 }
