@@ -3,6 +3,7 @@
  */
 import type { Response, ResponseStreamEvent } from 'openai/resources/responses/responses';
 import { gatherToolCalls, inCallOrder, nowSeconds, type ChatCompletion, type ChatCompletionChunk, type Delta, type GatheredCall } from '../../wire/canonical';
+import { copyWith } from '../../wire/copy-with';
 import { deltaLogprobs, outputTextLogprobs } from '../../wire/logprobs';
 import type { SignedThinking } from '../../wire/signed-thinking';
 import { callItem, ending, itemId, messageItem, phaseOf, reasoningItem, responseUsage, type OutputItem, type ResponseShell } from './output';
@@ -24,9 +25,9 @@ export function createResponseEventWriter(shell: ResponseShell, tools: OfferedTo
   const output: OutputItem[] = [];
   const calls = new Map<number, GatheredCall>();
   const out: ResponseStreamEvent[] = [];
-  const push = (event: Record<string, unknown>) => out.push({ ...event, sequence_number: sequence++ } as unknown as ResponseStreamEvent);
+  const push = (event: Record<string, unknown>) => out.push(copyWith(event, { sequence_number: sequence++ }) as unknown as ResponseStreamEvent);
   // `usage` is left out until the end: the spec has no null for it.
-  const pending = () => ({ ...shell, status: 'in_progress', completed_at: null, error: null, incomplete_details: null, output: [] });
+  const pending = () => copyWith(shell, { status: 'in_progress', completed_at: null, error: null, incomplete_details: null, output: [] });
   const start = () => {
     if (started) return;
     started = true;
@@ -115,13 +116,13 @@ export function createResponseEventWriter(shell: ResponseShell, tools: OfferedTo
         push({ type: 'response.output_item.done', output_index, item: done });
       }
       const end = ending(calls.size > 0 ? 'tool_calls' : finish);
-      final = { ...shell, ...end, completed_at: end.status === 'completed' ? nowSeconds() : null, error: null, output, usage: responseUsage(usage) } as Response;
+      final = copyWith(shell, { status: end.status, incomplete_details: end.incomplete_details, completed_at: end.status === 'completed' ? nowSeconds() : null, error: null, output, usage: responseUsage(usage) }) as Response;
       push({ type: end.status === 'completed' ? 'response.completed' : 'response.incomplete', response: final });
       return drain();
     },
     /** The event that ends a stream cut by a failure, numbered after everything sent. */
     failed(message: string, code: string): ResponseStreamEvent {
-      push({ type: 'response.failed', response: { ...shell, status: 'failed', completed_at: null, error: { code, message }, incomplete_details: null, output } });
+      push({ type: 'response.failed', response: copyWith(shell, { status: 'failed', completed_at: null, error: { code, message }, incomplete_details: null, output }) });
       return drain()[0] as ResponseStreamEvent;
     },
   };

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Response, ResponseOutputText } from 'openai/resources/responses/responses';
+import { copyWith } from '../../wire/copy-with';
 import { newCompletionId } from '../../wire/ids';
 import { outputTextLogprobs } from '../../wire/logprobs';
 import { argumentsObject, nowSeconds, type ChatCompletion, type Message as ChatMessage } from '../../wire/canonical';
@@ -135,5 +136,5 @@ export function completionToResponse(completion: ChatCompletion, shell: Response
     if (call.type === 'function') output.push(callItem({ id: call.id, name: call.function.name, arguments: call.function.arguments }, tools, 'completed'));
   }
   const end = ending(choice?.finish_reason);
-  return { ...shell, ...end, completed_at: end.status === 'completed' ? nowSeconds() : null, error: null, output, usage: responseUsage(completion.usage) } as Response;
+  return copyWith(shell, { status: end.status, incomplete_details: end.incomplete_details, completed_at: end.status === 'completed' ? nowSeconds() : null, error: null, output, usage: responseUsage(completion.usage) }) as Response;
 }

@@ -7,6 +7,7 @@
  * Streamed, a message's `output_item.done` says nothing of what follows it: it is held, with the
  * events after it, until the next item opens or the Response ends, then sent labelled, in order.
  */
+import { copyWith } from '../../wire/copy-with';
 import { phaseOf } from './output';
 
 type Event = [type: string, data: Record<string, unknown>];
@@ -17,7 +18,7 @@ const ENDS = new Set(['response.completed', 'response.incomplete']);
 const MAX_HELD = 64;
 
 const labels = (item: Item | undefined): boolean => item?.type === 'message' && item.phase != null;
-const labelled = (item: Record<string, unknown>, phase: string | undefined) => (phase ? { ...item, phase } : item);
+const labelled = (item: Record<string, unknown>, phase: string | undefined) => (phase ? copyWith(item, { phase }) : item);
 
 /** A whole Response with its messages labelled, where it labels none. */
 export function withPhases(response: Record<string, unknown>): Record<string, unknown> {
