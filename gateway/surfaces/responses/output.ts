@@ -2,7 +2,7 @@
  * Canonical answers as the Responses API's output: the Response's echo of its request, its output
  * items (reasoning, message, function and custom tool calls), status and usage.
  */
-import { randomUUID } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import type { Response, ResponseOutputText } from 'openai/resources/responses/responses';
 import { copyWith } from '../../wire/copy-with';
 import { newCompletionId } from '../../wire/ids';
@@ -17,11 +17,26 @@ export type ResponseShell = Omit<Response, 'output' | 'usage' | 'status' | 'outp
 
 /**
  * The time, then random: a kept response is read by its id, so its id must not be guessable from
- * another (122 random bits), and ids that rise with time are kept at the end of the store's index,
+ * another (128 random bits), and ids that rise with time are kept at the end of the store's index,
  * where random ones each wrote another page of it (a save took 59 us, not 104, with 65,000 kept).
  */
 export function newResponseId(): string {
-  return `resp_${Date.now().toString(16).padStart(12, '0')}${randomUUID().replaceAll('-', '')}`;
+  return `resp_${Date.now().toString(16).padStart(12, '0')}${randomHex(16)}`;
+}
+
+// Random bytes drawn 4 KiB at a time, as crypto.randomUUID draws its own: a UUID with its dashes
+// taken out cost 1.5 us an id on Node 20 (replaceAll alone 0.5), a slice of this 0.13.
+const randomPool = Buffer.alloc(4_096);
+let randomTaken = randomPool.length;
+
+function randomHex(bytes: number): string {
+  if (randomTaken + bytes > randomPool.length) {
+    randomFillSync(randomPool);
+    randomTaken = 0;
+  }
+  const hex = randomPool.toString('hex', randomTaken, randomTaken + bytes);
+  randomTaken += bytes;
+  return hex;
 }
 
 export function itemId(prefix: string): string {
