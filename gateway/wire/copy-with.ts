@@ -10,9 +10,15 @@
  */
 export function copyWith<T extends object, F extends object>(body: T, fields: F): Omit<T, keyof F> & F {
   const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(body)) copy[key] = (body as Record<string, unknown>)[key];
-  for (const key of Object.keys(fields)) copy[key] = (fields as Record<string, unknown>)[key];
+  for (const key of Object.keys(body)) set(copy, key, (body as Record<string, unknown>)[key]);
+  for (const key of Object.keys(fields)) set(copy, key, (fields as Record<string, unknown>)[key]);
   return copy as Omit<T, keyof F> & F;
+}
+
+/** A `__proto__` key an upstream's JSON holds stays a key, as a spread keeps it: assigned, it would become the copy's prototype. */
+function set(copy: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(copy, key, { value, enumerable: true, writable: true, configurable: true });
+  else copy[key] = value;
 }
 
 /** The body with its `stream` flag set, for the call that sends it whole or streamed; a body that already says so, as it is. */

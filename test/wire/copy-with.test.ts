@@ -11,6 +11,14 @@ describe('copies of request bodies with fields set', () => {
     expect(copy.messages).toBe(body.messages);
   });
 
+  it('keep a `__proto__` key an upstream sent as a key, as a spread does, not as the copy\'s prototype', () => {
+    const item = JSON.parse('{"type":"message","__proto__":{"polluted":true}}');
+    const copy = copyWith(item, { phase: 'final_answer' });
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect((copy as Record<string, unknown>).polluted).toBeUndefined();
+    expect(JSON.stringify(copy)).toBe(JSON.stringify({ ...item, phase: 'final_answer' }));
+  });
+
   it('set the stream flag on a copy, and leave a body that already says so as it is', () => {
     const asked = { model: 'm', messages: [] };
     const whole = withStream(asked, false);
