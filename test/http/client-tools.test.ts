@@ -87,6 +87,16 @@ describe('toolOf', () => {
   ])('%j is %s', (headers, tool) => {
     expect(toolOf(headers)).toBe(tool);
   });
+
+  it('reads each request afresh: an X-Title beside a User-Agent seen before, a User-Agent after hundreds of others', () => {
+    const sdk = { 'user-agent': 'OpenAI/JS 5.12.2' };
+    expect(toolOf(sdk)).toBe('OpenAI SDK (JS)');
+    expect(toolOf({ ...sdk, 'x-title': 'Kilo Code' })).toBe('Kilo Code');
+    expect(toolOf({ ...sdk, originator: 'codex_cli_rs' })).toBe('Codex');
+    for (let i = 0; i < 600; i++) expect(toolOf({ 'user-agent': `script-${i}/1.0` })).toBe(`script-${i}`);
+    expect(toolOf(sdk)).toBe('OpenAI SDK (JS)');
+    expect(toolOf({ 'user-agent': 'claude-cli/2.1.3 (external, cli)' })).toBe('Claude Code');
+  });
 });
 
 it("names on the Connect page's guides only tools the log can name", () => {
