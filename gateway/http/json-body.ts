@@ -14,8 +14,8 @@ export const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
 export function registerJsonBody(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
-  // Any content type is read as JSON: `curl -d` sends form encoding by default.
-  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: MAX_BODY_BYTES }, (_request, body, done) => {
+  const options = { parseAs: 'string', bodyLimit: MAX_BODY_BYTES } as const;
+  const parse = (_request: unknown, body: string | Buffer, done: (error: Error | null, value?: unknown) => void) => {
     try {
       // An empty body that says it is JSON (HTTP helpers set the header on every call) is no body: a
       // route that needs one says so in its schema's words (wire-errors.ts), one that takes none is served.
@@ -24,7 +24,12 @@ export function registerJsonBody(app: FastifyInstance): void {
     } catch (error) {
       done(error as Error, undefined);
     }
-  });
+  };
+  // Named, JSON's parser is found from the header as sent, remembered; the catch-all alone made Fastify
+  // parse the header afresh on every request (about 0.5 us), since what falls to it is not remembered.
+  app.addContentTypeParser('application/json', options, parse);
+  // Any other content type is read as JSON too: `curl -d` sends form encoding by default.
+  app.addContentTypeParser('*', options, parse);
 }
 
 function parseJson(text: string): unknown {
