@@ -114,12 +114,15 @@ function nativeBody(body: Record<string, unknown>, context: CallContext, ownApi:
   const { temperature, top_p: topP, top_k: topK, ...rest } = ownApi ? body : withoutBillingHeader(body);
   // Other models behind the Messages API (DeepSeek's, Kimi's) take both as they were sent.
   const oneOf = model.startsWith('claude-') && temperature !== undefined;
-  const sampling = SAMPLING_REMOVED.test(model) ? {} : { temperature, top_p: oneOf ? undefined : topP, top_k: topK };
   const placed = INLINE_SYSTEM.test(model) ? rest : withoutInlineSystem(rest);
   // Only Claude models defer tools (others' servers are told by refusal: unknown-fields.ts).
   const shown = model.startsWith('claude-') ? placed : withDeferralResolved(placed);
   const fields: Record<string, unknown> = { model };
-  for (const [key, value] of Object.entries(sampling)) if (value !== undefined) fields[key] = value;
+  if (!SAMPLING_REMOVED.test(model)) {
+    if (temperature !== undefined) fields.temperature = temperature;
+    if (topP !== undefined && !oneOf) fields.top_p = topP;
+    if (topK !== undefined) fields.top_k = topK;
+  }
   return copyWith(thinkingFor(nativeWithinOutputLimit('messages', shown, context.deployment), model), fields);
 }
 
