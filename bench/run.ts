@@ -129,11 +129,16 @@ async function main(): Promise<void> {
     ['CPU per request in the serving process, 64 connections (us)', (t) => median(s(`cpu:${t}`))],
   ];
   const rows = measures.map(([measure, value]) => ({ measure, values: Object.fromEntries(columns.map((c) => [c, value(c)])) as Record<string, number> }));
-  const p50 = (t: string) => median(s(`latency:${t}`));
-  const cpu = (t: string) => median(s(`cpu:${t}`));
+  // A ratio of two columns is taken in each round, where both were measured minutes apart at most,
+  // and the median of the rounds' ratios reported: the machine's pace drifts by up to twice over a run.
+  const cpuIn = (t: string, round: number) => s(`cpu:${t}`)[round] as number;
+  const p50In = (t: string, round: number) => median(s(`latency:${t}`).slice(round * SEQ, (round + 1) * SEQ));
+  const addedIn = (t: string, round: number) => p50In(t, round) - p50In('direct', round);
+  const ratio = (value: (t: string, round: number) => number, t: string, floor: string) => median(Array.from({ length: ROUNDS }, (_, round) => value(t, round) / value(floor, round)));
+  const floors = { fastifyToBare: ratio(cpuIn, 'fastify', 'forwarder'), gatewayToFastify: ratio(cpuIn, 'switchyard', 'fastify') };
   const targets = [
-    target_('gateway CPU per request / bare forwarder CPU per request, 64 connections', cpu('switchyard') / cpu('forwarder'), 1.3, earlier ? cpu('before') / cpu('forwarder') : undefined),
-    target_('gateway added p50 / bare forwarder added p50, 1 connection', (p50('switchyard') - p50('direct')) / (p50('forwarder') - p50('direct')), 2, earlier ? (p50('before') - p50('direct')) / (p50('forwarder') - p50('direct')) : undefined),
+    target_('gateway CPU per request / bare forwarder CPU per request, 64 connections', ratio(cpuIn, 'switchyard', 'forwarder'), 1.3, earlier ? ratio(cpuIn, 'before', 'forwarder') : undefined),
+    target_('gateway added p50 / bare forwarder added p50, 1 connection', ratio(addedIn, 'switchyard', 'forwarder'), 2, earlier ? ratio(addedIn, 'before', 'forwarder') : undefined),
     target_('ready (ms): gateway vs bare Fastify app', startup.gateway.readyMs, Math.max(500, 2 * startup.bare.readyMs)),
     target_('idle RSS after 10 s (MiB): gateway vs bare Fastify app', startup.gateway.idleRssMiB, Math.max(100, 1.5 * startup.bare.idleRssMiB)),
     target_('peak RSS under load (MiB): gateway / bare forwarder', loadPeaks.switchyard / loadPeaks.forwarder, 1.5, earlier ? loadPeaks.before / loadPeaks.forwarder : undefined),
@@ -143,7 +148,8 @@ async function main(): Promise<void> {
 
   process.stderr.write('usage log: filling a log for the query timings...\n');
   const usage = await benchUsage();
-  const report = { date: new Date().toISOString(), node: process.version, rounds: ROUNDS, requestsPerLatencySample: SEQ, startup, peaks: { load: loadPeaks, wholeRun: wholeRunPeaks }, hardening, rows, fallback: { live: p50('switchyard'), deadPrimary: median(s('fallback:dead primary')) }, targets, scenarios: scenarioRows, apis: apiRows, routing, heavyRoute: heavyRow, usage };
+  const live = median(s('latency:switchyard'));
+  const report = { date: new Date().toISOString(), node: process.version, rounds: ROUNDS, requestsPerLatencySample: SEQ, startup, peaks: { load: loadPeaks, wholeRun: wholeRunPeaks }, hardening, rows, fallback: { live, deadPrimary: median(s('fallback:dead primary')) }, targets, floors, scenarios: scenarioRows, apis: apiRows, routing, heavyRoute: heavyRow, usage };
   mkdirSync(join(here, 'results'), { recursive: true });
   writeFileSync(join(here, 'results', 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
 
@@ -161,6 +167,7 @@ async function main(): Promise<void> {
   console.log(`peak RSS over the whole run, with the gateway-only phases after them (MiB): Switchyard ${fmt(wholeRunPeaks.switchyard)}${earlier ? `, before ${fmt(wholeRunPeaks.before)}` : ''}`);
   console.log(`\n| target | measured | limit | ${earlier ? 'before |' : ''}\n|---|---|---|${earlier ? '---|' : ''}`);
   for (const t of targets) console.log(`| ${t.name} | ${t.value.toFixed(2)} ${t.met ? '(met)' : '(not met)'} | ${t.limit.toFixed(2)} | ${earlier ? `${t.before === undefined ? '-' : t.before.toFixed(2)} |` : ''}`);
+  console.log(`(the two ratios of columns: the median of the ${ROUNDS} rounds' ratios; the framework's floor, the same way: Fastify forwarder / bare forwarder ${floors.fastifyToBare.toFixed(2)}, gateway / Fastify forwarder ${floors.gatewayToFastify.toFixed(2)})`);
   console.log(`\n/health while a 1 MiB prompt without spaces is estimated: worst ${hardening.healthWorstMsDuring1MiBEstimate.toFixed(1)} ms (idle: ${hardening.healthWorstMsIdle.toFixed(1)} ms; while the tokenizer loads on first use: ${hardening.healthWorstMsDuringTokenizerLoad.toFixed(1)} ms)`);
   console.log(`/health while a 1 MiB prompt without spaces is checked against a context window on the routing path: worst ${hardening.healthWorstMsDuring1MiBRoutingEstimate.toFixed(1)} ms`);
   console.log(`routing decision in process (plan() alone): plain route ${routing.plainUs.toFixed(2)} us, 20 deployments + 4 rules + 3 budgets ${routing.heavyUs.toFixed(2)} us`);
