@@ -61,7 +61,18 @@ export function routed<T>(request: FastifyRequest, reply: FastifyReply, executio
   return execution.value;
 }
 
+type AppliedBudgets = readonly { name: string; remainingUsd: number }[];
+
+// A verdict's budgets are one array, never changed, for every request until spend changes the
+// verdict (budgets.ts keeps verdicts): its header is written once, not with toFixed each request (0.2 to 0.4 us).
+const budgetHeaders = new WeakMap<AppliedBudgets, string>();
+
 /** `daily=4.2100, team=120.0000`: what remains (USD) of each budget that applied. */
-export function budgetHeader(budgets: readonly { name: string; remainingUsd: number }[]): string {
-  return budgets.map((b) => `${b.name}=${Math.max(0, b.remainingUsd).toFixed(4)}`).join(', ');
+export function budgetHeader(budgets: AppliedBudgets): string {
+  let header = budgetHeaders.get(budgets);
+  if (header === undefined) {
+    header = budgets.map((b) => `${b.name}=${Math.max(0, b.remainingUsd).toFixed(4)}`).join(', ');
+    budgetHeaders.set(budgets, header);
+  }
+  return header;
 }
