@@ -35,11 +35,16 @@ export function start(command: string, args: string[], options: { cwd?: string; 
   const child = spawn(command, args, { cwd: options.cwd ?? root, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   let output = '';
+  let listening = false;
   return new Promise((resolve, reject) => {
+    // Read until the port shows; what a process prints after that (a GC trace) is its reader's to keep.
     child.stdout!.on('data', (d) => {
+      if (listening) return;
       output += d;
       const port = /"port":(\d+)/.exec(output)?.[1] ?? /OpenAI base URL:\s+http:\/\/127\.0\.0\.1:(\d+)/.exec(output)?.[1];
-      if (port) resolve({ port: Number(port), pid: child.pid as number, readyMs: performance.now() - started, child });
+      if (!port) return;
+      listening = true;
+      resolve({ port: Number(port), pid: child.pid as number, readyMs: performance.now() - started, child });
     });
     child.once('exit', (code) => reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${output}`)));
   });
