@@ -69,14 +69,15 @@ export interface BenchUpstreams {
 
 /**
  * The gateway as users run it: the built CLI with a config of the bench's routes, in a fresh data dir.
- * `checkout` is another clone (built, with its own node_modules) for a before/after column.
+ * `checkout` is another clone (built, with its own node_modules) for a before/after column;
+ * `nodeFlags` go to Node before the CLI (the soak's `--trace-gc`).
  */
-export async function startGateway(urls: BenchUpstreams, checkout = root): Promise<Started> {
+export async function startGateway(urls: BenchUpstreams, checkout = root, nodeFlags: string[] = []): Promise<Started> {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
   cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
   const configFile = join(dataDir, 'bench-config.json');
   writeFileSync(configFile, JSON.stringify(benchConfig(urls)));
-  return start(process.execPath, [join(checkout, 'bin', 'switchyard.js'), 'serve', '--port', '0', '--data-dir', dataDir, '--config', configFile], {
+  return start(process.execPath, [...nodeFlags, join(checkout, 'bin', 'switchyard.js'), 'serve', '--port', '0', '--data-dir', dataDir, '--config', configFile], {
     env: { BENCH_KEY: 'sk-bench', OLLAMA_HOST: `127.0.0.1:${urls.deadPort}` },
   });
 }

@@ -9,15 +9,11 @@
  *
  *   SOAK_PHASES (default 5), SOAK_MS (each path's share of a phase, default 4000)
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { latencies, throughput, type Api, type Target } from './load';
-import { benchConfig, closedPort, memoryMiB, start, startScript, stopAll } from './processes';
+import { closedPort, memoryMiB, startGateway, startScript, stopAll } from './processes';
 
 const PHASES = Number(process.env.SOAK_PHASES ?? 5);
 const PATH_MS = Number(process.env.SOAK_MS ?? 4_000);
-const root = join(import.meta.dirname, '..');
 
 /** The paths of a phase: route, front door, and a shorter share for the hanging primary (each request waits out its timeout). */
 const MIX: [model: string, api: Api | undefined, share: number][] = [
@@ -38,17 +34,7 @@ async function main(): Promise<void> {
   const failing = await startScript('upstream.ts', ['fail']);
   const hanging = await startScript('upstream.ts', ['hang']);
   const urls = { upstream: `http://127.0.0.1:${upstream.port}`, deadPort: await closedPort(), failing: `http://127.0.0.1:${failing.port}`, hanging: `http://127.0.0.1:${hanging.port}` };
-  const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-soak-'));
-  process.on('exit', () => {
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-  const configFile = join(dataDir, 'bench-config.json');
-  writeFileSync(configFile, JSON.stringify(benchConfig(urls)));
-  const gateway = await start(
-    process.execPath,
-    ['--trace-gc', join(root, 'bin', 'switchyard.js'), 'serve', '--port', '0', '--data-dir', dataDir, '--config', configFile],
-    { env: { BENCH_KEY: 'sk-bench', OLLAMA_HOST: `127.0.0.1:${urls.deadPort}` } },
-  );
+  const gateway = await startGateway(urls, undefined, ['--trace-gc']);
   const origin = `http://127.0.0.1:${gateway.port}`;
   const target = (model: string, api: Api | undefined): Target => ({ name: `${model} ${api ?? 'chat'}`, origin, model, pid: gateway.pid, api });
 
