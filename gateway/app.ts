@@ -110,7 +110,7 @@ export interface ClientTimeouts {
 }
 
 /** A client that never finishes its headers (or trickles a body) holds a connection for seconds, not minutes. */
-export const CLIENT_TIMEOUTS: ClientTimeouts = { headersMs: 10_000, requestMs: 30_000, keepAliveMs: 15_000 };
+const CLIENT_TIMEOUTS: ClientTimeouts = { headersMs: 10_000, requestMs: 30_000, keepAliveMs: 15_000 };
 
 const openAIErrorBody = (wire: Parameters<typeof openAIError>[0]) => ({ error: openAIError(wire) });
 /** The error shape for a request no route matched yet: Ollama's under /api/, as its surface's 404s; OpenAI's elsewhere. */

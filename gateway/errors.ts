@@ -7,7 +7,7 @@ import { errorBodyOf, retryAfterMs, type RawHeaders, type UpstreamErrorBody } fr
 
 export type { RawHeaders, UpstreamErrorBody } from './error-bodies';
 
-export const ERROR_CODES = {
+const ERROR_CODES = {
   invalid_request: { status: 400, type: 'invalid_request_error' },
   /** Content only an upstream that speaks the front door's own API can take (a document, a server tool's result). */
   needs_native_api: { status: 400, type: 'invalid_request_error' },

@@ -17,7 +17,7 @@ import type { HealthReport } from './surfaces/health/schema';
 import { askHealth, type RunningHealth } from './running-health';
 
 /** The exit status when no gateway serves the data dir: "not running", as LSB init scripts say it. */
-export const NOT_RUNNING = 3;
+const NOT_RUNNING = 3;
 const DAY_MS = 86_400_000;
 /** Breaker events listed, newest first: enough for a flapping deployment to show, not a log. */
 const EVENTS = 10;

@@ -11,10 +11,10 @@ import { isLoopbackHost } from '../providers/hosts';
 import type { Config, DeploymentConfig } from './schema';
 import { validateConfig } from './validate';
 
-export const DEFAULT_OLLAMA_URL = 'http://127.0.0.1:11434';
-export const GEMINI_URL = 'https://generativelanguage.googleapis.com/v1beta/openai';
+const DEFAULT_OLLAMA_URL = 'http://127.0.0.1:11434';
+const GEMINI_URL = 'https://generativelanguage.googleapis.com/v1beta/openai';
 /** Pulled by many users and small enough for a laptop: a sensible guess when Ollama is not running. */
-export const FALLBACK_LOCAL_MODEL = 'llama3.2';
+const FALLBACK_LOCAL_MODEL = 'llama3.2';
 
 export interface DefaultConfigInput {
   env: Record<string, string | undefined>;
@@ -33,7 +33,7 @@ const HAIKU_5_5_PRICING = {
 };
 
 /** The most a first-start Ollama deployment raises num_ctx to. */
-export const DEFAULT_MAX_NUM_CTX = 32_768;
+const DEFAULT_MAX_NUM_CTX = 32_768;
 
 export function defaultConfig({ env, installedOllamaModels, ownPort }: DefaultConfigInput): Config {
   const config: Config = {
@@ -118,7 +118,7 @@ export function ollamaUrlFromEnv(env: Record<string, string | undefined>): strin
  * Whether a URL is this gateway's own (loopback, its port): the quick start exports OPENAI_BASE_URL
  * for tools, and a gateway started from that shell must not take it, or its key, for OpenAI's.
  */
-export function pointsAtGateway(url: string | undefined, ownPort: number | undefined): boolean {
+function pointsAtGateway(url: string | undefined, ownPort: number | undefined): boolean {
   if (!url || !ownPort) return false;
   try {
     const parsed = new URL(url);

@@ -59,7 +59,7 @@ export function referencesOf(provider: ProviderConfig): { reference: string; fie
 }
 
 /** Each key reference of a config, and the origins it is sent to. */
-export function keyOrigins(config: Config): Map<string, Set<string>> {
+function keyOrigins(config: Config): Map<string, Set<string>> {
   const bound = new Map<string, Set<string>>();
   for (const provider of config.providers) {
     const origin = originOf(provider.baseUrl);

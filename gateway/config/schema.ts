@@ -84,7 +84,7 @@ const PerMTok = Type.Number({ minimum: 0, maximum: 100_000 });
  * The prices every token of a request pays once its whole prompt passes `aboveTokens` (Claude Haiku
  * 5.5 over 100,000, Sonnet 4.5 over 200,000, GPT-5.5 over 272,000). An unset cache rate rises as the input price does.
  */
-export const LongContextPricingSchema = Type.Object(
+const LongContextPricingSchema = Type.Object(
   {
     aboveTokens: Type.Integer({ minimum: 1, maximum: 100_000_000 }),
     inputPerMTok: PerMTok,
@@ -148,7 +148,7 @@ export const DeploymentSchema = Type.Object(
 
 export const STRATEGIES = ['ordered', 'lowest-latency', 'lowest-cost', 'weighted'] as const;
 
-export const RuleSchema = Type.Object(
+const RuleSchema = Type.Object(
   {
     when: Type.Object(
       {

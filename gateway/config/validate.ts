@@ -226,7 +226,7 @@ export function formatIssues(issues: ConfigIssue[]): string {
   return issues.map((issue) => `  ${issue.path || '(root)'}: ${issue.message}`).join('\n');
 }
 
-export function isKnownTimeZone(zone: string): boolean {
+function isKnownTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
     return true;
@@ -235,7 +235,7 @@ export function isKnownTimeZone(zone: string): boolean {
   }
 }
 
-export function parseHttpUrl(value: string): URL | undefined {
+function parseHttpUrl(value: string): URL | undefined {
   try {
     const url = new URL(value);
     return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;

@@ -154,5 +154,3 @@ function writeAtomic(file: string, data: string | Buffer, mode: number): void {
   writeFileSync(temp, data, { mode, flag: 'wx' });
   renameSync(temp, file);
 }
-
-export { ConnectError };

@@ -28,7 +28,7 @@ export function probedWindow(facts: Pick<DeploymentFacts, 'window' | 'raiseTo'>)
   return facts.window;
 }
 
-export function modelContextWindow(config: Pick<Config, 'providers' | 'deployments' | 'routes'> | undefined, model: string, windowOf?: WindowOf): number | undefined {
+function modelContextWindow(config: Pick<Config, 'providers' | 'deployments' | 'routes'> | undefined, model: string, windowOf?: WindowOf): number | undefined {
   if (!config) return undefined;
   const of = windowOf ?? configuredWindow(config);
   const names = config.routes.find((r) => r.name === model)?.deployments ?? [model];

@@ -17,13 +17,13 @@ import type { Catalog } from '../routing/catalog';
 import type { HealthHistory } from '../store/health-history';
 import { createListedLimits } from './listed-limits';
 
-export const DEFAULT_PROBE_INTERVAL_MS = 30_000;
+const DEFAULT_PROBE_INTERVAL_MS = 30_000;
 /**
  * A cloud provider's probe interval: its traffic tells its health as it happens, its models seldom
  * change, and a list such as OpenRouter's (hundreds of models, their descriptions and prices) is
  * not fetched every half minute all day.
  */
-export const CLOUD_PROBE_INTERVAL_MS = 300_000;
+const CLOUD_PROBE_INTERVAL_MS = 300_000;
 const PROBE_TIMEOUT_MS = 5_000;
 
 export interface ProbeRecord {

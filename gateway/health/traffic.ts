@@ -39,9 +39,9 @@ export interface TrafficStats {
   configured(renamed: ReadonlyMap<string, string>, replaced: readonly string[], providersRenamed?: ReadonlyMap<string, string>): void;
 }
 
-export const LATENCY_SAMPLES = 20;
-export const MIN_SAMPLES = 5;
-export const LATENCY_WINDOW_MS = 10 * 60_000;
+const LATENCY_SAMPLES = 20;
+const MIN_SAMPLES = 5;
+const LATENCY_WINDOW_MS = 10 * 60_000;
 
 /** The last answers' latencies, oldest overwritten first; the median is worked out only after a change. */
 class LatencyRing {

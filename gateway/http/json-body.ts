@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import secureJson from 'secure-json-parse';
 import { GatewayError } from '../errors';
 
-export const MAX_JSON_DEPTH = 100;
+const MAX_JSON_DEPTH = 100;
 export const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
 export function registerJsonBody(app: FastifyInstance): void {

@@ -68,7 +68,7 @@ type AppliedBudgets = readonly { name: string; remainingUsd: number }[];
 const budgetHeaders = new WeakMap<AppliedBudgets, string>();
 
 /** `daily=4.2100, team=120.0000`: what remains (USD) of each budget that applied. */
-export function budgetHeader(budgets: AppliedBudgets): string {
+function budgetHeader(budgets: AppliedBudgets): string {
   let header = budgetHeaders.get(budgets);
   if (header === undefined) {
     header = budgets.map((b) => `${b.name}=${Math.max(0, b.remainingUsd).toFixed(4)}`).join(', ');

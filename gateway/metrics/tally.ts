@@ -98,7 +98,7 @@ function observe(histogram: Histogram, ms: number): void {
 const KNOWN_TOOLS: readonly string[] = Object.values(TOOL);
 
 /** A tool as a label: one the gateway knows by name (its subagents under it: "Codex (review)" is Codex), "" for none named, else "other". */
-export function toolLabel(tool: string | null): string {
+function toolLabel(tool: string | null): string {
   if (tool === null) return '';
   if (KNOWN_TOOLS.includes(tool)) return tool;
   return KNOWN_TOOLS.find((name) => isToolOf(tool, name)) ?? 'other';

@@ -28,9 +28,9 @@ export interface Notice {
 export const noticeText = (notice: Notice): string => `${notice.title}. ${notice.body}`;
 
 /** Falling back is said again only after this long without a request that fell back. */
-export const FALLBACK_QUIET_MS = 10 * 60_000;
+const FALLBACK_QUIET_MS = 10 * 60_000;
 /** A provider said to be down is said to have recovered once it has been up this long without a break. */
-export const RECOVERED_AFTER_MS = 60_000;
+const RECOVERED_AFTER_MS = 60_000;
 
 export function createNotifier(now: () => number = Date.now) {
   /** Per provider, the status last said (its first, unsaid), and since when it has been up again after a "down". */

@@ -5,7 +5,7 @@
  */
 import { createNotifier, type HealthSnapshot, type Notice } from './notifier';
 
-export const WATCH_EVERY_MS = 2_000;
+const WATCH_EVERY_MS = 2_000;
 
 export interface WatchOptions {
   read: () => HealthSnapshot;

@@ -34,7 +34,7 @@ import { sseEvents } from './upstream-streams';
 import { copyWith, withStream } from '../wire/copy-with';
 
 /** The API version sent when the client named none (another front door's request). */
-export const ANTHROPIC_VERSION = '2023-06-01';
+const ANTHROPIC_VERSION = '2023-06-01';
 const PATHS: Partial<Record<NativeEndpoint, string>> = { messages: '/v1/messages', 'messages.count_tokens': '/v1/messages/count_tokens' };
 const MODELS_PATH = '/v1/models?limit=1000';
 

@@ -31,7 +31,7 @@ export interface ToolNames {
 const UNCHANGED = (request: ChatRequest): ToolNames => ({ request, restore: (c) => c, restoreChunks: (c) => c });
 
 /** A short name for one the servers refuse: a readable start, and a digest of the whole so two names never become one. */
-export function takenName(name: string): string {
+function takenName(name: string): string {
   if (TAKEN.test(name)) return name;
   const start = name.replace(/[^A-Za-z0-9_-]/g, '_').replace(/^[^A-Za-z_]/, '_').slice(0, 54);
   return `${start}_${createHash('sha256').update(name).digest('hex').slice(0, 9)}`;

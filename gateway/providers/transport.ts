@@ -40,7 +40,7 @@ export function defaultTimeouts(kind: keyof typeof DEFAULT_TIMEOUTS, local: bool
   return onLocalNetwork ? { ...DEFAULT_TIMEOUTS[kind], firstByteMs: DEFAULT_TIMEOUTS.ollama.firstByteMs } : DEFAULT_TIMEOUTS[kind];
 }
 
-export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
 export interface TransportOptions {
   providerName: string;

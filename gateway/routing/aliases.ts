@@ -12,7 +12,7 @@ export interface AliasMatch {
 }
 
 /** Whether `name` matches `pattern`, where `*` stands for any run of characters. */
-export function globMatch(pattern: string, name: string): boolean {
+function globMatch(pattern: string, name: string): boolean {
   let p = 0;
   let n = 0;
   let star = -1;

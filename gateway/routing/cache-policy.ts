@@ -12,7 +12,7 @@
 import { hash } from 'node:crypto';
 import type { RouteConfig, Settings } from '../config/schema';
 
-export const DEFAULT_CACHE_TTL_SECONDS = 86_400;
+const DEFAULT_CACHE_TTL_SECONDS = 86_400;
 export const DEFAULT_CACHE_MAX_MIB = 256;
 
 export interface CacheDecision {
@@ -42,12 +42,12 @@ export function cacheDecision(
   return { lookup: !directive.includes('no-cache'), store: true, key: cacheKey(api, routeFingerprint(), fields(), clientKey), ttlMs, maxBytes };
 }
 
-export function cacheKey(api: string, route: string, fields: Record<string, unknown>, clientKey?: string): string {
+function cacheKey(api: string, route: string, fields: Record<string, unknown>, clientKey?: string): string {
   return hash('sha256', canonicalJson({ api, route, fields, clientKey }), 'hex');
 }
 
 /** JSON with object keys sorted, so equal requests hash equally whatever their key order. */
-export function canonicalJson(value: unknown): string {
+function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
     return `{${Object.keys(value)

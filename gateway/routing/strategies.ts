@@ -7,7 +7,7 @@ import { baseCostPerMTok, priceOf } from '../usage/pricing';
 import { isLocalDeployment } from '../providers/locality';
 
 /** How often `lowest-latency` puts another deployment first, so one that recovered can win back traffic. */
-export const EXPLORE_RATE = 0.05;
+const EXPLORE_RATE = 0.05;
 
 export interface StrategyInputs {
   deployments: DeploymentConfig[];
@@ -45,7 +45,7 @@ export function orderByStrategy(route: RouteConfig, inputs: StrategyInputs): Dep
 }
 
 /** A million input and a million output tokens' price; local deployments are free. */
-export function costPerMTok(deployment: DeploymentConfig, provider: ProviderConfig | undefined): number {
+function costPerMTok(deployment: DeploymentConfig, provider: ProviderConfig | undefined): number {
   const price = priceOf(deployment, provider);
   return price.source === 'unknown' ? Number.POSITIVE_INFINITY : baseCostPerMTok(price);
 }

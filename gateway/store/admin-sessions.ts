@@ -8,7 +8,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from './db';
 
-export const LOGIN_TOKEN_TTL_MS = 24 * 3_600_000;
+const LOGIN_TOKEN_TTL_MS = 24 * 3_600_000;
 export const SESSION_TTL_MS = 30 * 86_400_000;
 
 export interface AdminSessions {

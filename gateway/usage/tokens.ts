@@ -15,7 +15,7 @@ import { createTokenCounter } from './token-counter';
 const counter = createTokenCounter();
 
 /** Longest text counted exactly. */
-export const EXACT_LIMIT = 16 * 1024;
+const EXACT_LIMIT = 16 * 1024;
 /** Longest run without whitespace handed to the tokenizer at once. */
 const MAX_RUN = 200;
 

@@ -147,7 +147,7 @@ function schemaFor(name: ShapeName, value: unknown): { key: string; schema: TSch
  * What is wrong with `value` as the named answer, in words (`choices[0].message must be object (got
  * 1.5)`); undefined when it has the shape. Compiled on first use: most gateways meet a few of them.
  */
-export function shapeFault(name: ShapeName, value: unknown): { path: string; message: string } | undefined {
+function shapeFault(name: ShapeName, value: unknown): { path: string; message: string } | undefined {
   const { key, schema } = schemaFor(name, value);
   let validator = compiled.get(key);
   if (!validator) compiled.set(key, (validator = Compile(schema)));

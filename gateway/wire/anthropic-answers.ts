@@ -18,7 +18,7 @@ function stoppedAt(said: { stop_reason?: string | null; stop_sequence?: string |
 }
 
 /** Anthropic's usage in canonical terms: prompt tokens count the cached ones too, as OpenAI's do. */
-export function usageFrom(usage: { input_tokens?: number | null; output_tokens?: number | null; cache_read_input_tokens?: number | null; cache_creation_input_tokens?: number | null }): NonNullable<ChatCompletion['usage']> {
+function usageFrom(usage: { input_tokens?: number | null; output_tokens?: number | null; cache_read_input_tokens?: number | null; cache_creation_input_tokens?: number | null }): NonNullable<ChatCompletion['usage']> {
   const read = usage.cache_read_input_tokens ?? 0;
   const written = usage.cache_creation_input_tokens ?? 0;
   const prompt = (usage.input_tokens ?? 0) + read + written;

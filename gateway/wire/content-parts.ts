@@ -38,7 +38,7 @@ export function unreadPart(type: string, at: string, who: string): GatewayError 
 }
 
 /** A file part as an Anthropic document: a PDF as itself, a text file as its text. */
-export function anthropicDocument(part: FilePart, at: string): DocumentBlockParam {
+function anthropicDocument(part: FilePart, at: string): DocumentBlockParam {
   const file = inlineFile(part);
   const title = file?.filename ? { title: file.filename } : {};
   if (file?.mediaType === 'application/pdf') return { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: file.data }, ...title };

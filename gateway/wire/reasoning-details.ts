@@ -19,7 +19,7 @@ const JOINED = new Set(['text', 'summary', 'data']);
 
 type Item = Record<string, unknown>;
 
-export function detailsBlock(origin: string, details: readonly unknown[]): SignedThinking {
+function detailsBlock(origin: string, details: readonly unknown[]): SignedThinking {
   return { type: 'redacted_thinking', data: DETAILS_PREFIX + Buffer.from(JSON.stringify({ origin, details })).toString('base64url') };
 }
 

@@ -16,7 +16,7 @@ export interface FakeAnswer {
 }
 
 /** The names of the tools a request offers, in whatever API's shape. */
-export function toolNames(tools: any[] | undefined): string[] {
+function toolNames(tools: any[] | undefined): string[] {
   return (tools ?? []).map((t) => t.function?.name ?? t.name).filter((n): n is string => typeof n === 'string');
 }
 
@@ -51,7 +51,7 @@ function toolResultText(message: any): string {
   return textOf(message.content);
 }
 
-export function textOf(content: unknown): string {
+function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
   // A part that is no object (null, a number) is not text; the fake must not crash on what a client sends.
   if (Array.isArray(content)) return content.filter((p) => p?.type === 'text' || p?.type === 'input_text' || p?.type === 'output_text').map((p) => p.text).join('');

@@ -37,7 +37,7 @@ export function encryptedFor(account: string): string {
 }
 
 /** Why an account would refuse a request's reasoning or compaction items, in OpenAI's words: one encrypted for another. */
-export function encryptedRefusal(body: any, account: string): string | undefined {
+function encryptedRefusal(body: any, account: string): string | undefined {
   const foreign = (Array.isArray(body.input) ? body.input : []).find((item: any) => (item?.type === 'reasoning' || item?.type === 'compaction') && typeof item.encrypted_content === 'string' && !item.encrypted_content.startsWith(`gAAAAA${Buffer.from(account).toString('base64url')}.`));
   return foreign ? `The encrypted content for item ${foreign.id ?? 'rs_unknown'} could not be verified. Reason: Encrypted content could not be decrypted or parsed.` : undefined;
 }
@@ -198,7 +198,7 @@ export function compactionFor(body: any, account = 'fake'): any {
 }
 
 /** OpenAI's error body for a status. */
-export function responsesError(status: number) {
+function responsesError(status: number) {
   return { error: { message: `fake upstream error ${status}`, type: status === 429 ? 'rate_limit_error' : status >= 500 ? 'server_error' : 'invalid_request_error', param: null, code: null } };
 }
 

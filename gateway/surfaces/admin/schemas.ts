@@ -7,7 +7,7 @@
  */
 import Type from 'typebox';
 import { BudgetSchema, DeploymentSchema, ProviderSchema, RouteSchema, SettingsSchema, TimeWindowSchema, ConfigSchema } from '../../config/schema';
-import { BudgetViewSchema, HealthReportSchema, ProbeViewSchema } from '../health/schema';
+import { BudgetViewSchema, HealthReportSchema } from '../health/schema';
 import { ChatBodySchema } from '../openai/schemas';
 import { mergePatchOf, Name, NullableNumber, NullableString, Strict } from './schema-parts';
 import { DecisionSchema, UsageAttemptSchema } from './usage-schemas';
@@ -20,7 +20,7 @@ export const NameParams = Type.Object({ name: Name });
 export const DeploymentParams = Type.Object({ deployment: Name });
 
 /** A field error: `path` in the whole config, `field` relative to the item being edited when known. */
-export const IssueSchema = Type.Object({ path: Type.String(), message: Type.String(), field: Type.Optional(NullableString) });
+const IssueSchema = Type.Object({ path: Type.String(), message: Type.String(), field: Type.Optional(NullableString) });
 /** Every admin error's body (validation.ts, the error handler): the OpenAI-style error and, for a config, its field errors. */
 export const ErrorBodySchema = Type.Object({
   error: Type.Object({ message: Type.String(), type: Type.String(), param: NullableString, code: NullableString }, { additionalProperties: true }),
@@ -80,11 +80,11 @@ export const ScheduleSchema = Type.Object({
 
 // --- settings and the whole config
 /** Where keys live; `unreadable` names stored keys that could not be decrypted (enter them again), `unused` kept keys the config names nowhere (kept-keys.ts). */
-export const SecretsViewSchema = Type.Object({ backend: Type.String(), protected: Type.Boolean(), canStore: Type.Boolean(), unreadable: Type.Optional(Type.Array(Type.String())), unused: Type.Array(Type.String()) });
-export const ServerViewSchema = Type.Object({ host: Type.String(), port: Type.Integer(), exposed: Type.Boolean(), notices: NoticesViewSchema, configFile: NullableString });
+const SecretsViewSchema = Type.Object({ backend: Type.String(), protected: Type.Boolean(), canStore: Type.Boolean(), unreadable: Type.Optional(Type.Array(Type.String())), unused: Type.Array(Type.String()) });
+const ServerViewSchema = Type.Object({ host: Type.String(), port: Type.Integer(), exposed: Type.Boolean(), notices: NoticesViewSchema, configFile: NullableString });
 /** Where the gateway keeps its data, and the database's size on disk (file, WAL and shared memory). */
 /** `argument`: the dir as one word of a command line, quoted as this machine's shell needs. */
-export const DataViewSchema = Type.Object({ dir: Type.String(), argument: Type.String(), bytes: Type.Integer() });
+const DataViewSchema = Type.Object({ dir: Type.String(), argument: Type.String(), bytes: Type.Integer() });
 export const SettingsViewSchema = Type.Object({ settings: SettingsSchema, server: ServerViewSchema, data: DataViewSchema, secrets: SecretsViewSchema });
 export const SettingsInputSchema = Type.Object({ settings: SettingsSchema }, Strict);
 /** The settings to change, the rest kept as they are now (the tray or another window may have changed them). */
@@ -92,7 +92,7 @@ export const SettingsPatchSchema = Type.Object({ settings: mergePatchOf(Settings
 export const SettingsSavedSchema = Type.Object({ settings: SettingsSchema });
 /** A config to preview or import: any JSON, validated in full (shape and meaning) by validateConfig. */
 export const ConfigInputSchema = Type.Object({ config: Type.Unknown() }, Strict);
-export const ConfigChangeSchema = Type.Object({
+const ConfigChangeSchema = Type.Object({
   change: Type.Union([Type.Literal('added'), Type.Literal('removed'), Type.Literal('changed'), Type.Literal('renamed')]),
   kind: Type.Union([Type.Literal('provider'), Type.Literal('deployment'), Type.Literal('route'), Type.Literal('settings')]),
   name: Type.String(),
@@ -103,7 +103,7 @@ export const ConfigPreviewSchema = Type.Object({ valid: Type.Boolean(), errors: 
 export const ConfigWarningsSchema = Type.Object({ warnings: Type.Array(IssueSchema) });
 export const ConfigImportedSchema = Type.Object({ applied: Type.Literal(true), config: ConfigSchema });
 export const RevisionParams = Type.Object({ id: Type.String({ pattern: digitsPattern(12) }) });
-export const ConfigRevisionSchema = Type.Object({ id: Type.Integer(), createdAt: Type.Number(), source: Type.String() });
+const ConfigRevisionSchema = Type.Object({ id: Type.Integer(), createdAt: Type.Number(), source: Type.String() });
 /** Newest first; the first is the config in force. */
 export const ConfigRevisionListSchema = Type.Object({ revisions: Type.Array(ConfigRevisionSchema) });
 
@@ -120,7 +120,7 @@ export const ProviderTestSchema = Type.Object({ ...ProviderSchema.properties, ap
 export const ModelListSchema = Type.Object({ models: Type.Array(Type.String()), error: NullableString });
 
 // --- health, budgets and breakers
-export { HealthReportSchema, ProbeViewSchema };
+export { HealthReportSchema };
 export const BudgetListSchema = Type.Object({ budgets: Type.Array(BudgetViewSchema) });
 export const ProbeSampleSchema = Type.Object({ at: Type.Number(), ok: Type.Boolean(), latencyMs: NullableNumber });
 export const HealthHistorySchema = Type.Object({ history: Type.Record(Type.String(), Type.Array(ProbeSampleSchema)) });
@@ -137,13 +137,13 @@ export const BreakerViewSchema = Type.Object({
   blockedBy: NullableString,
   blockedMessage: NullableString,
 });
-export const TransitionSchema = Type.Object({ deployment: Type.String(), from: BreakerState, to: BreakerState, at: Type.Number(), reason: Type.String() });
+const TransitionSchema = Type.Object({ deployment: Type.String(), from: BreakerState, to: BreakerState, at: Type.Number(), reason: Type.String() });
 export const BreakersSchema = Type.Object({ breakers: Type.Array(BreakerViewSchema), transitions: Type.Array(TransitionSchema) });
 
 // --- cache and client keys
 export const CacheStatsSchema = Type.Object({ entries: Type.Integer(), bytes: Type.Integer(), hits: Type.Integer(), maxBytes: Type.Integer() });
 export const PurgedSchema = Type.Object({ purged: Type.Integer() });
-export const ClientKeySchema = Type.Object({
+const ClientKeySchema = Type.Object({
   name: Type.String(),
   prefix: Type.String(),
   createdAt: Type.Number(),
@@ -152,7 +152,7 @@ export const ClientKeySchema = Type.Object({
   allowedRoutes: Type.Union([Type.Array(Type.String()), Type.Null()]),
 });
 /** A key as listed: with the names of its route list that nothing in the config answers to now (requests for them are refused). */
-export const ClientKeyListedSchema = Type.Object({ ...ClientKeySchema.properties, unknownRoutes: Type.Array(Type.String()) });
+const ClientKeyListedSchema = Type.Object({ ...ClientKeySchema.properties, unknownRoutes: Type.Array(Type.String()) });
 export const ClientKeyListSchema = Type.Object({ keys: Type.Array(ClientKeyListedSchema) });
 export const ClientKeyInputSchema = Type.Object(
   {
@@ -171,7 +171,7 @@ export const PlaygroundInputSchema = Type.Object(
   { ...ChatBodySchema.properties, simulateFailures: Type.Optional(Type.Array(Name, { maxItems: 32 })) },
   { additionalProperties: true },
 );
-export const SkipSchema = Type.Object({ deployment: Type.String(), provider: Type.String(), reason: Type.String(), message: Type.String(), until: NullableNumber });
+const SkipSchema = Type.Object({ deployment: Type.String(), provider: Type.String(), reason: Type.String(), message: Type.String(), until: NullableNumber });
 export const TraceSchema = Type.Object({
   deployment: Type.String(),
   provider: Type.String(),

@@ -17,7 +17,7 @@ export const PullViewSchema = Type.Object({
 });
 export const PullListSchema = Type.Object({ pulls: Type.Array(PullViewSchema) });
 /** What a provider's server was found to refuse, model by model, and what is sent it instead (newest first). */
-export const QuirkViewSchema = Type.Object({ provider: Type.String(), model: Type.String(), learned: Type.String(), learnedAt: Type.Number() });
+const QuirkViewSchema = Type.Object({ provider: Type.String(), model: Type.String(), learned: Type.String(), learnedAt: Type.Number() });
 export const QuirkListSchema = Type.Object({ quirks: Type.Array(QuirkViewSchema) });
 
 export type ModelMemory = Type.Static<typeof ModelMemorySchema>;

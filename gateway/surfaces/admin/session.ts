@@ -22,7 +22,7 @@ export function sessionCookieName(port: number): string {
   return `switchyard_session_${port}`;
 }
 
-export function readCookie(request: FastifyRequest, name: string): string | undefined {
+function readCookie(request: FastifyRequest, name: string): string | undefined {
   for (const part of (request.headers.cookie ?? '').split(';')) {
     const [key, ...value] = part.trim().split('=');
     if (key !== name) continue;
@@ -36,7 +36,7 @@ export function readCookie(request: FastifyRequest, name: string): string | unde
   return undefined;
 }
 
-export function setSessionCookie(reply: FastifyReply, port: number, sessionId: string): void {
+function setSessionCookie(reply: FastifyReply, port: number, sessionId: string): void {
   reply.header('set-cookie', `${sessionCookieName(port)}=${encodeURIComponent(sessionId)}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${Math.floor(SESSION_TTL_MS / 1000)}`);
 }
 

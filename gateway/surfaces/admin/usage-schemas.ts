@@ -13,7 +13,7 @@ export const UsageAttemptSchema = Type.Object({
   message: Type.Optional(Type.String()),
   latencyMs: Type.Number(),
 });
-export const UsageRowSchema = Type.Object({
+const UsageRowSchema = Type.Object({
   id: Type.String(),
   at: Type.Number(),
   endpoint: Type.String(),

@@ -97,7 +97,7 @@ export function messagesCache(body: Record<string, unknown>, shape: 'stream' | '
 }
 
 /** The events a stream of this message would have had: each block whole. */
-export function eventsOfMessage(message: Message): RawMessageStreamEvent[] {
+function eventsOfMessage(message: Message): RawMessageStreamEvent[] {
   const events: RawMessageStreamEvent[] = [{ type: 'message_start', message: { ...message, content: [], stop_reason: null, stop_sequence: null } }];
   message.content.forEach((block, index) => {
     if (block.type === 'text') {
@@ -122,7 +122,7 @@ export function eventsOfMessage(message: Message): RawMessageStreamEvent[] {
 }
 
 /** A message from a stream's events: blocks gathered by index, text and JSON input joined, the last usage. */
-export function messageOfEvents(events: readonly Record<string, unknown>[]): Record<string, unknown> {
+function messageOfEvents(events: readonly Record<string, unknown>[]): Record<string, unknown> {
   let message: Record<string, unknown> = {};
   const blocks: Record<string, unknown>[] = [];
   const json = new Map<number, string>();

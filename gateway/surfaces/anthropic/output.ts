@@ -21,7 +21,7 @@ function stopOf(finish: string | null | undefined, said: string | undefined, sto
 }
 
 /** Canonical usage in Anthropic's terms: input tokens exclude the cached ones, which are counted apart. */
-export function anthropicUsage(usage: ChatCompletion['usage'] | null | undefined): Usage {
+function anthropicUsage(usage: ChatCompletion['usage'] | null | undefined): Usage {
   const read = usage?.prompt_tokens_details?.cached_tokens ?? 0;
   const written = (usage as { cache_creation_input_tokens?: number } | undefined)?.cache_creation_input_tokens ?? 0;
   return {
@@ -38,7 +38,7 @@ export function anthropicUsage(usage: ChatCompletion['usage'] | null | undefined
   };
 }
 
-export function newMessageId(): string {
+function newMessageId(): string {
   return newCompletionId().replace('chatcmpl-', 'msg_');
 }
 

@@ -22,7 +22,7 @@ export const ProbeViewSchema = Type.Object({
   loaded: Type.Union([Type.Array(Type.String()), Type.Null()]),
 });
 
-export const ProviderHealthSchema = Type.Object({
+const ProviderHealthSchema = Type.Object({
   name: Type.String(),
   kind: Type.String(),
   baseUrl: Type.String(),
@@ -36,7 +36,7 @@ export const ProviderHealthSchema = Type.Object({
   ...TrafficView,
 });
 
-export const DeploymentHealthSchema = Type.Object({
+const DeploymentHealthSchema = Type.Object({
   name: Type.String(),
   provider: Type.String(),
   model: Type.String(),

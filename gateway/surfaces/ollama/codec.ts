@@ -134,7 +134,7 @@ export interface FinalCounts {
 }
 
 /** The counts and durations of Ollama's final object for a translated answer: counts from its usage, durations measured here. */
-export function finalCounts(usage: ChatCompletion['usage'] | null | undefined, finish: string | null | undefined, elapsedNs: number, firstTokenNs: number): FinalCounts {
+function finalCounts(usage: ChatCompletion['usage'] | null | undefined, finish: string | null | undefined, elapsedNs: number, firstTokenNs: number): FinalCounts {
   const promptEval = Math.max(0, firstTokenNs);
   return {
     done_reason: finish === 'length' ? 'length' : 'stop',

@@ -29,7 +29,7 @@ import { running, show, tags } from './models';
 import { OllamaChatSchema, OllamaEmbeddingsSchema, OllamaEmbedSchema, OllamaGenerateSchema, OllamaShowSchema, withoutGoZeroValues } from './schemas';
 
 /** The Ollama version this API follows; reported by `/api/version` for clients that check features. */
-export const OLLAMA_API_VERSION = '0.12.6';
+const OLLAMA_API_VERSION = '0.12.6';
 
 export interface OllamaSurfaceOptions {
   router: Router;

@@ -160,7 +160,7 @@ export function responsesCache(body: Record<string, unknown>, shape: 'stream' | 
 }
 
 /** The events a stream of this Response would have had: each item whole, its text in one delta. */
-export function eventsOfResponse(response: Record<string, unknown>): Record<string, unknown>[] {
+function eventsOfResponse(response: Record<string, unknown>): Record<string, unknown>[] {
   let sequence_number = 0;
   const events: Record<string, unknown>[] = [];
   const push = (type: string, fields: Record<string, unknown>) => events.push({ type, sequence_number: sequence_number++, ...fields });

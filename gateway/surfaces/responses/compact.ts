@@ -52,7 +52,7 @@ export async function compactOn(provider: ProviderAdapter, deployment: Deploymen
 }
 
 /** The conversation, translated, with the request to summarise it (no tools: the answer must be the note). */
-export function compactionRequest(translated: ChatRequest): ChatRequest {
+function compactionRequest(translated: ChatRequest): ChatRequest {
   const { tools: _tools, tool_choice: _choice, parallel_tool_calls: _parallel, response_format: _format, stream_options: _options, ...rest } = translated;
   return { ...rest, stream: false, messages: [...translated.messages, { role: 'user', content: INSTRUCTION }] };
 }

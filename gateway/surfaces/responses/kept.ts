@@ -11,7 +11,7 @@ import type { ResponsesBody } from './codec';
 type Item = { type?: string; [key: string]: unknown };
 
 /** More references than any conversation needs; each is one lookup on the event loop. */
-export const MAX_REFERENCES = 10_000;
+const MAX_REFERENCES = 10_000;
 
 /** The conversation before this turn; an unknown id is the client's error. */
 export function history(store: ResponsesStore, previousId: string | null | undefined, owner: string | null): Item[] {

@@ -17,7 +17,7 @@ const Tool = Type.Union([
 const ToolChoice = Type.Union([Type.String({ minLength: 1 }), Type.Object({ type: Type.String({ minLength: 1 }), name: Type.Optional(Type.String()) }, open)]);
 
 /** Response ids as this gateway and OpenAI write them; anything else cannot name a stored response. */
-export const ResponseId = Type.String({ minLength: 1, maxLength: 256, pattern: ID_PATTERN });
+const ResponseId = Type.String({ minLength: 1, maxLength: 256, pattern: ID_PATTERN });
 
 export const ResponsesBodySchema = Type.Object(
   {

@@ -16,7 +16,7 @@ import type { AdminSessions } from '../../store/admin-sessions';
 import { redeemLoginLink } from '../admin/session';
 
 /** The UI loads only from its own origin; no frames, no plugins, no inline scripts. */
-export const UI_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+const UI_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -26,7 +26,7 @@ declare module 'fastify' {
 }
 
 /** What Ollama answers at its root, which clients compare word for word. */
-export const OLLAMA_ROOT = 'Ollama is running';
+const OLLAMA_ROOT = 'Ollama is running';
 
 function asksForPage(request: FastifyRequest): boolean {
   const query = request.query as { token?: unknown; login?: unknown };
@@ -34,7 +34,7 @@ function asksForPage(request: FastifyRequest): boolean {
 }
 
 /** The UI's own pages; anything else that is not a file or an API is a 404. */
-export const UI_PAGES = ['overview', 'routes', 'providers', 'playground', 'connect', 'usage', 'settings'];
+const UI_PAGES = ['overview', 'routes', 'providers', 'playground', 'connect', 'usage', 'settings'];
 
 export interface UiOptions {
   /** The built UI (out/renderer); absent or unbuilt, pages say how to build it. */

@@ -19,7 +19,7 @@ const AZURE_RESOURCE = 'YOUR-RESOURCE';
  * beyond chat (LM Studio's, vLLM's and llama.cpp's text completions fill in the middle for editors'
  * autocomplete; xAI and Azure serve Responses, so Codex's requests pass through to them).
  */
-export const PRESETS: readonly { label: string; name: string; kind: ProviderConfig['kind']; baseUrl: string; keyEnv: string; apis?: NonNullable<ProviderConfig['apis']> }[] = [
+const PRESETS: readonly { label: string; name: string; kind: ProviderConfig['kind']; baseUrl: string; keyEnv: string; apis?: NonNullable<ProviderConfig['apis']> }[] = [
   { label: 'Ollama', name: 'ollama', kind: 'ollama', baseUrl: 'http://127.0.0.1:11434', keyEnv: '' },
   { label: 'OpenAI', name: 'openai', kind: 'openai', baseUrl: 'https://api.openai.com/v1', keyEnv: 'OPENAI_API_KEY' },
   { label: 'Anthropic', name: 'anthropic', kind: 'anthropic', baseUrl: 'https://api.anthropic.com', keyEnv: 'ANTHROPIC_API_KEY' },
