@@ -73,6 +73,24 @@ export async function throughput(target: Target, ms: number): Promise<{ rps: num
   return { rps: (done / ms) * 1000, cpuPerRequest: cpuBefore === undefined || cpuAfter === undefined ? Number.NaN : (cpuAfter - cpuBefore) / done };
 }
 
+/** `n` requests over 64 connections, as fast as they are answered (the instruction count's load: a count, not a time). */
+export async function requests(target: Target, n: number): Promise<void> {
+  const pool = new Pool(target.origin, { connections: CONNECTIONS, keepAliveTimeout: 60_000 });
+  const payload = body(target.model, false, target.api);
+  const path = PATHS[target.api ?? 'chat'];
+  let left = n;
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (left-- > 0) {
+        const res = await pool.request({ path, method: 'POST', headers, body: payload });
+        await res.body.dump();
+        if (res.statusCode !== 200) throw new Error(`${target.name}: HTTP ${res.statusCode}`);
+      }
+    }),
+  );
+  await pool.close();
+}
+
 export const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;

@@ -50,7 +50,22 @@ export function start(command: string, args: string[], options: { cwd?: string; 
   });
 }
 
-export const startScript = (script: string, args: string[] = []) => start(process.execPath, ['--import', 'tsx', join(here, script), ...args]);
+/**
+ * Node with `nodeFlags` running `args`, under `launcher` when one is given (valgrind, for the
+ * instruction count): the one way the bench spawns Node.
+ */
+function startNode(args: string[], { launcher = [], nodeFlags = [], env }: NodeOptions = {}): Promise<Started> {
+  const [command, ...rest] = [...launcher, process.execPath, ...nodeFlags, ...args] as [string, ...string[]];
+  return start(command, rest, { env });
+}
+
+export interface NodeOptions {
+  launcher?: string[];
+  nodeFlags?: string[];
+  env?: Record<string, string>;
+}
+
+export const startScript = (script: string, args: string[] = [], options?: NodeOptions) => startNode(['--import', 'tsx', join(here, script), ...args], options);
 
 export async function closedPort(): Promise<number> {
   const server = createServer();
@@ -70,14 +85,15 @@ export interface BenchUpstreams {
 /**
  * The gateway as users run it: the built CLI with a config of the bench's routes, in a fresh data dir.
  * `checkout` is another clone (built, with its own node_modules) for a before/after column;
- * `nodeFlags` go to Node before the CLI (the soak's `--trace-gc`).
+ * `options` give Node flags (the soak's `--trace-gc`) and a launcher.
  */
-export async function startGateway(urls: BenchUpstreams, checkout = root, nodeFlags: string[] = []): Promise<Started> {
+export async function startGateway(urls: BenchUpstreams, checkout = root, options: Omit<NodeOptions, 'env'> = {}): Promise<Started> {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
   cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
   const configFile = join(dataDir, 'bench-config.json');
   writeFileSync(configFile, JSON.stringify(benchConfig(urls)));
-  return start(process.execPath, [...nodeFlags, join(checkout, 'bin', 'switchyard.js'), 'serve', '--port', '0', '--data-dir', dataDir, '--config', configFile], {
+  return startNode([join(checkout, 'bin', 'switchyard.js'), 'serve', '--port', '0', '--data-dir', dataDir, '--config', configFile], {
+    ...options,
     env: { BENCH_KEY: 'sk-bench', OLLAMA_HOST: `127.0.0.1:${urls.deadPort}` },
   });
 }

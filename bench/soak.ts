@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   const failing = await startScript('upstream.ts', ['fail']);
   const hanging = await startScript('upstream.ts', ['hang']);
   const urls = { upstream: `http://127.0.0.1:${upstream.port}`, deadPort: await closedPort(), failing: `http://127.0.0.1:${failing.port}`, hanging: `http://127.0.0.1:${hanging.port}` };
-  const gateway = await startGateway(urls, undefined, ['--trace-gc']);
+  const gateway = await startGateway(urls, undefined, { nodeFlags: ['--trace-gc'] });
   const origin = `http://127.0.0.1:${gateway.port}`;
   const target = (model: string, api: Api | undefined): Target => ({ name: `${model} ${api ?? 'chat'}`, origin, model, pid: gateway.pid, api });
 
