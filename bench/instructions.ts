@@ -8,8 +8,8 @@
  *
  * What a count leaves out: the kernel's share (the sockets' system calls, which `npm run bench`'s
  * CPU time includes) and what an instruction costs (cache misses, branches). V8 runs single-threaded
- * (its collections on the main thread, in the counted rounds) and builtins keep their names (no short
- * builtin calls). V8's compiling is reported apart and left out of the count: it is warm-up, and
+ * (its collections on the main thread, in the counted rounds) on a fixed collection schedule (below),
+ * and builtins keep their names (no short builtin calls). V8's compiling is reported apart and left out of the count: it is warm-up, and
  * under valgrind (about 50 times slower) it goes on for thousands of requests. Not a test; runs on
  * 127.0.0.1 and stops by itself.
  *
@@ -37,7 +37,10 @@ const VALGRIND = ['valgrind', '--tool=callgrind', '--smc-check=all-non-file', '-
 // V8's perf map names JIT-compiled functions, but writing it kept the Fastify forwarder's count
 // from settling (246k to 382k a request over ten rounds, against 246k to 250k without it): asked for only.
 const NAMES = process.env.INSTR_NAMES === '1';
-const NODE_FLAGS = ['--single-threaded', '--no-short-builtin-calls', ...(NAMES ? ['--perf-basic-prof'] : [])];
+// V8 times its full collections by the heap's growth against the clock, and under valgrind the
+// clock runs fifty times slow: rounds with a collection counted 2 to 6 times the GC instructions of
+// the rest, at no request count the same twice. A fixed schedule collects alike in every run.
+const NODE_FLAGS = ['--single-threaded', '--no-short-builtin-calls', '--predictable-gc-schedule', ...(NAMES ? ['--perf-basic-prof'] : [])];
 
 interface Count {
   name: string;
