@@ -15,7 +15,7 @@
  *
  *   INSTR_REQUESTS (a settling round, default 2000), INSTR_MEASURED (the measured round, default
  *   10000), INSTR_WARM (requests before the first round, default 6000), INSTR_MAX_ROUNDS (default 10), INSTR_NAMES=1 (JIT-compiled functions by name, through V8's perf
- *   map), BENCH_BEFORE=DIR. Needs valgrind (Debian's package). About 12 minutes.
+ *   map), BENCH_BEFORE=DIR. Needs valgrind (Debian's package). About 15 minutes (20 with BENCH_BEFORE).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
