@@ -40,7 +40,9 @@ const NAMES = process.env.INSTR_NAMES === '1';
 // V8 times its full collections by the heap's growth against the clock, and under valgrind the
 // clock runs fifty times slow: rounds with a collection counted 2 to 6 times the GC instructions of
 // the rest, at no request count the same twice. A fixed schedule collects alike in every run.
-const NODE_FLAGS = ['--single-threaded', '--no-short-builtin-calls', '--predictable-gc-schedule', ...(NAMES ? ['--perf-basic-prof'] : [])];
+const NODE_FLAGS = ['--single-threaded', '--no-short-builtin-calls', '--predictable-gc-schedule'];
+// The perf map turns V8's log on, which would leave a file per process in the working directory.
+const namingFlags = (dir: string) => (NAMES ? ['--perf-basic-prof', '--no-logfile-per-isolate', `--logfile=${join(dir, 'v8.log')}`] : []);
 
 interface Count {
   name: string;
@@ -64,7 +66,7 @@ const settled = (rounds: number[]) => rounds.length >= 3 && rounds.slice(-3).eve
 async function count(name: string, model: string, launch: (options: { launcher: string[]; nodeFlags: string[] }) => Promise<Started>): Promise<Count> {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-instructions-'));
   const out = join(dir, 'callgrind.out');
-  const started = await launch({ launcher: [...VALGRIND, `--callgrind-out-file=${out}`], nodeFlags: NODE_FLAGS });
+  const started = await launch({ launcher: [...VALGRIND, `--callgrind-out-file=${out}`], nodeFlags: [...NODE_FLAGS, ...namingFlags(dir)] });
   const perfMap = `/tmp/perf-${started.pid}.map`;
   let dumps = 0;
   const target: Target = { name, origin: `http://127.0.0.1:${started.port}`, model, pid: started.pid };
