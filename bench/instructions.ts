@@ -66,19 +66,19 @@ const settled = (rounds: number[]) => rounds.length >= 3 && rounds.slice(-3).eve
 async function count(name: string, model: string, launch: (options: { launcher: string[]; nodeFlags: string[] }) => Promise<Started>): Promise<Count> {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-instructions-'));
   const out = join(dir, 'callgrind.out');
-  const started = await launch({ launcher: [...VALGRIND, `--callgrind-out-file=${out}`], nodeFlags: [...NODE_FLAGS, ...namingFlags(dir)] });
-  const perfMap = `/tmp/perf-${started.pid}.map`;
-  let dumps = 0;
-  const target: Target = { name, origin: `http://127.0.0.1:${started.port}`, model, pid: started.pid };
-  const round = async (n: number) => {
-    execFileSync('callgrind_control', ['-z', String(started.pid)], { stdio: 'ignore' });
-    await requests(target, n);
-    execFileSync('callgrind_control', ['-d', String(started.pid)], { stdio: 'ignore' });
-    const profile = readDump(await dumped(`${out}.${++dumps}`), perfMap);
-    const parts = Object.fromEntries(PARTS.map((p) => [p, profile.byPart[p] / n])) as Record<Part, number>;
-    return { perRequest: (profile.total - profile.byPart[COMPILING]) / n, parts, profile };
-  };
+  let started: Started | undefined;
   try {
+    const { pid, port } = (started = await launch({ launcher: [...VALGRIND, `--callgrind-out-file=${out}`], nodeFlags: [...NODE_FLAGS, ...namingFlags(dir)] }));
+    let dumps = 0;
+    const target: Target = { name, origin: `http://127.0.0.1:${port}`, model, pid };
+    const round = async (n: number) => {
+      execFileSync('callgrind_control', ['-z', String(pid)], { stdio: 'ignore' });
+      await requests(target, n);
+      execFileSync('callgrind_control', ['-d', String(pid)], { stdio: 'ignore' });
+      const profile = readDump(await dumped(`${out}.${++dumps}`), perfMapOf(pid));
+      const parts = Object.fromEntries(PARTS.map((p) => [p, profile.byPart[p] / n])) as Record<Part, number>;
+      return { perRequest: (profile.total - profile.byPart[COMPILING]) / n, parts, profile };
+    };
     process.stderr.write(`${name}: warming up (${WARM} requests under valgrind)...\n`);
     await requests(target, WARM);
     const settling: Count['settling'] = [];
@@ -92,12 +92,19 @@ async function count(name: string, model: string, launch: (options: { launcher: 
     const functions = [...measured.profile.byFunction].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([fn, ir]): [string, number] => [fn, ir / MEASURED]);
     return { name, perRequest: measured.perRequest, settling, settled: settled(settling.map((r) => r.perRequest)), parts: measured.parts, functions };
   } finally {
-    started.child.kill('SIGTERM');
-    await new Promise((r) => (started.child.exitCode === null ? started.child.once('exit', r) : r(null)));
+    const child = started?.child;
+    if (child && child.exitCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
     rmSync(dir, { recursive: true, force: true });
-    rmSync(perfMap, { force: true });
+    if (started) rmSync(perfMapOf(started.pid), { force: true });
   }
 }
+
+/** Where V8 writes its perf map (`--perf-basic-prof`): valgrind runs Node in its own process, so its pid. */
+const perfMapOf = (pid: number) => `/tmp/perf-${pid}.map`;
 
 /** A dump is complete once its totals line is written; callgrind_control returns when it was asked for. */
 async function dumped(file: string): Promise<string> {
