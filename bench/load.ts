@@ -48,18 +48,20 @@ export async function latencies(target: Target, n: number, stream: boolean): Pro
   return out;
 }
 
-/** Requests per second with 64 connections kept busy for `ms`, and the serving process's CPU per request (us). */
-export async function throughput(target: Target, ms: number): Promise<{ rps: number; cpuPerRequest: number }> {
-  const cpuBefore = cpuMicros(target.pid);
+/**
+ * 64 connections kept busy while `more()` says so; how many were answered 200 (any other answer
+ * fails the load once all are in). `drained` runs before the pool closes, so a CPU reading taken
+ * there leaves the closing out.
+ */
+async function keepBusy(target: Target, more: () => boolean, drained?: () => void): Promise<number> {
   const pool = new Pool(target.origin, { connections: CONNECTIONS, keepAliveTimeout: 60_000 });
   const payload = body(target.model, false, target.api);
   const path = PATHS[target.api ?? 'chat'];
   let done = 0;
   let errors = 0;
-  const until = Date.now() + ms;
   await Promise.all(
     Array.from({ length: CONNECTIONS }, async () => {
-      while (Date.now() < until) {
+      while (more()) {
         const res = await pool.request({ path, method: 'POST', headers, body: payload });
         await res.body.dump();
         if (res.statusCode === 200) done++;
@@ -67,28 +69,25 @@ export async function throughput(target: Target, ms: number): Promise<{ rps: num
       }
     }),
   );
-  const cpuAfter = cpuMicros(target.pid);
+  drained?.();
   await pool.close();
   if (errors > 0) throw new Error(`${target.name}: ${errors} failed requests`);
+  return done;
+}
+
+/** Requests per second with 64 connections kept busy for `ms`, and the serving process's CPU per request (us). */
+export async function throughput(target: Target, ms: number): Promise<{ rps: number; cpuPerRequest: number }> {
+  const cpuBefore = cpuMicros(target.pid);
+  let cpuAfter: number | undefined;
+  const until = Date.now() + ms;
+  const done = await keepBusy(target, () => Date.now() < until, () => (cpuAfter = cpuMicros(target.pid)));
   return { rps: (done / ms) * 1000, cpuPerRequest: cpuBefore === undefined || cpuAfter === undefined ? Number.NaN : (cpuAfter - cpuBefore) / done };
 }
 
 /** `n` requests over 64 connections, as fast as they are answered (the instruction count's load: a count, not a time). */
 export async function requests(target: Target, n: number): Promise<void> {
-  const pool = new Pool(target.origin, { connections: CONNECTIONS, keepAliveTimeout: 60_000 });
-  const payload = body(target.model, false, target.api);
-  const path = PATHS[target.api ?? 'chat'];
   let left = n;
-  await Promise.all(
-    Array.from({ length: CONNECTIONS }, async () => {
-      while (left-- > 0) {
-        const res = await pool.request({ path, method: 'POST', headers, body: payload });
-        await res.body.dump();
-        if (res.statusCode !== 200) throw new Error(`${target.name}: HTTP ${res.statusCode}`);
-      }
-    }),
-  );
-  await pool.close();
+  await keepBusy(target, () => left-- > 0);
 }
 
 export const percentile = (values: number[], p: number) => {
