@@ -13,7 +13,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { median, requests, type Target } from './load';
-import { closedPort, cpuMicros, startGateway, startScript, stopAll, type Started } from './processes';
+import { closedPort, cpuMicros, eachLine, startGateway, startScript, stopAll, type Started } from './processes';
 
 const N = Number(process.env.GC_REQUESTS ?? 20_000);
 const ROUNDS = Number(process.env.GC_ROUNDS ?? 3);
@@ -35,12 +35,9 @@ interface Round {
 
 /** The trace's lines as they come, for the round that is running. */
 function traced(started: Started): { take: () => string[] } {
-  let lines: string[] = [];
-  let partial = '';
-  started.child.stdout!.on('data', (chunk: Buffer) => {
-    const all = (partial + chunk.toString()).split('\n');
-    partial = all.pop() ?? '';
-    for (const line of all) if (line.includes(' gc=')) lines.push(line);
+  const lines: string[] = [];
+  eachLine(started, (line) => {
+    if (line.includes(' gc=')) lines.push(line);
   });
   return { take: () => lines.splice(0) };
 }

@@ -50,6 +50,16 @@ export function start(command: string, args: string[], options: { cwd?: string; 
   });
 }
 
+/** Each whole line a process prints once it listens (V8's trace of its collections), as it comes. */
+export function eachLine(started: Started, onLine: (line: string) => void): void {
+  let partial = '';
+  started.child.stdout!.on('data', (chunk: Buffer) => {
+    const lines = (partial + chunk.toString()).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) onLine(line);
+  });
+}
+
 /**
  * Node with `nodeFlags` running `args`, under `launcher` when one is given (valgrind, for the
  * instruction count): the one way the bench spawns Node.

@@ -10,7 +10,7 @@
  *   SOAK_PHASES (default 5), SOAK_MS (each path's share of a phase, default 4000)
  */
 import { latencies, throughput, type Api, type Target } from './load';
-import { closedPort, memoryMiB, startGateway, startScript, stopAll } from './processes';
+import { closedPort, eachLine, memoryMiB, startGateway, startScript, stopAll } from './processes';
 
 const PHASES = Number(process.env.SOAK_PHASES ?? 5);
 const PATH_MS = Number(process.env.SOAK_MS ?? 4_000);
@@ -41,14 +41,9 @@ async function main(): Promise<void> {
   // Each full collection's heap after it, from V8's trace: the floor a phase's collections reach
   // is the heap really held (a heap snapshot would force one, but leaves its own memory in the RSS).
   const fullCollections: number[] = [];
-  let partial = '';
-  gateway.child.stdout!.on('data', (chunk: Buffer) => {
-    const lines = (partial + chunk.toString()).split('\n');
-    partial = lines.pop() ?? '';
-    for (const line of lines) {
-      const after = / Mark-Compact[^:]*?[\d.]+ \([\d.]+\) -> ([\d.]+) \([\d.]+\) MB/.exec(line)?.[1];
-      if (after) fullCollections.push(Number(after));
-    }
+  eachLine(gateway, (line) => {
+    const after = / Mark-Compact[^:]*?[\d.]+ \([\d.]+\) -> ([\d.]+) \([\d.]+\) MB/.exec(line)?.[1];
+    if (after) fullCollections.push(Number(after));
   });
 
   console.log('| phase | requests so far | heap after full collections, lowest (count) (MiB) | RSS (MiB) | V8 heap committed (MiB) | external (MiB) |\n|---|---|---|---|---|---|');
