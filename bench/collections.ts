@@ -13,7 +13,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { median, requests, type Target } from './load';
-import { closedPort, cpuMicros, eachLine, startGateway, startScript, stopAll, type Started } from './processes';
+import { chatServers, cpuMicros, eachLine, stopAll, type Started } from './processes';
 
 const N = Number(process.env.GC_REQUESTS ?? 20_000);
 const ROUNDS = Number(process.env.GC_ROUNDS ?? 3);
@@ -63,15 +63,11 @@ async function round(target: Target, trace: { take: () => string[] }): Promise<R
 }
 
 async function main(): Promise<void> {
-  const upstream = await startScript('upstream.ts');
-  const url = `http://127.0.0.1:${upstream.port}`;
-  const urls = { upstream: url, deadPort: await closedPort(), failing: url, hanging: url };
-  const processes: [name: string, model: string, started: Started][] = [
-    ['bare forwarder', 'bench-model', await startScript('forwarder.ts', [url], { nodeFlags: TRACE })],
-    ['Fastify forwarder', 'bench-model', await startScript('fastify-forwarder.ts', [url], { nodeFlags: TRACE })],
-    ['Switchyard', 'live', await startGateway(urls, undefined, { nodeFlags: TRACE })],
-  ];
-  const subjects = processes.map(([name, model, started]) => ({ name, target: { name, origin: `http://127.0.0.1:${started.port}`, model, pid: started.pid }, trace: traced(started), rounds: [] as Round[] }));
+  const subjects = [];
+  for (const { name, model, launch } of await chatServers()) {
+    const started = await launch({ nodeFlags: TRACE });
+    subjects.push({ name, target: { name, origin: `http://127.0.0.1:${started.port}`, model, pid: started.pid }, trace: traced(started), rounds: [] as Round[] });
+  }
   for (const { name, target } of subjects) {
     process.stderr.write(`${name}: warming up (${N} requests)...\n`);
     await requests(target, N);

@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PARTS, readDump, type Part } from './callgrind';
 import { median, requests, type Target } from './load';
-import { closedPort, startGateway, startScript, stopAll, type Started } from './processes';
+import { chatServers, stopAll, type ChatServer, type Started } from './processes';
 
 const N = Number(process.env.INSTR_REQUESTS ?? 2_000);
 const MEASURED = Number(process.env.INSTR_MEASURED ?? 10_000);
@@ -63,7 +63,7 @@ interface Count {
 /** The last three rounds within 1.5% of their median: the JIT has settled and so has the count. */
 const settled = (rounds: number[]) => rounds.length >= 3 && rounds.slice(-3).every((r) => Math.abs(r / median(rounds.slice(-3)) - 1) <= SETTLED_WITHIN);
 
-async function count(name: string, model: string, launch: (options: { launcher: string[]; nodeFlags: string[] }) => Promise<Started>): Promise<Count> {
+async function count({ name, model, launch }: ChatServer): Promise<Count> {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-instructions-'));
   const out = join(dir, 'callgrind.out');
   let started: Started | undefined;
@@ -117,15 +117,9 @@ async function dumped(file: string): Promise<string> {
 
 async function main(): Promise<void> {
   if (spawnSync('valgrind', ['--version']).status !== 0) throw new Error('valgrind is not installed (Debian: apt-get install valgrind); npm run bench measures CPU time without it');
-  const upstream = await startScript('upstream.ts');
-  const url = `http://127.0.0.1:${upstream.port}`;
-  const urls = { upstream: url, deadPort: await closedPort(), failing: url, hanging: url };
-  const counts = [
-    await count('bare forwarder', 'bench-model', (o) => startScript('forwarder.ts', [url], o)),
-    await count('Fastify forwarder', 'bench-model', (o) => startScript('fastify-forwarder.ts', [url], o)),
-    await count('Switchyard', 'live', (o) => startGateway(urls, undefined, o)),
-    ...(BEFORE ? [await count('Switchyard before', 'live', (o) => startGateway(urls, BEFORE, o))] : []),
-  ];
+  // One at a time: under valgrind each process is counted alone.
+  const counts: Count[] = [];
+  for (const server of await chatServers(BEFORE)) counts.push(await count(server));
   stopAll();
   const [bare, fastify, gateway, before] = counts as [Count, Count, Count, Count | undefined];
   const ratios = {

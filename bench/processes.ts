@@ -108,6 +108,31 @@ export async function startGateway(urls: BenchUpstreams, checkout = root, option
   });
 }
 
+/** A serving process of the chat load: how to start it (with Node flags, under a launcher) and the model its requests name. */
+export interface ChatServer {
+  name: string;
+  model: string;
+  launch: (options?: Omit<NodeOptions, 'env'>) => Promise<Started>;
+}
+
+/**
+ * One fast upstream, and the three processes that serve the chat load in front of it (the bare
+ * forwarder, the Fastify forwarder, the gateway), not yet started: the columns the instruction count
+ * and the collections compare. `before` adds BENCH_BEFORE's gateway.
+ */
+export async function chatServers(before?: string): Promise<ChatServer[]> {
+  const upstream = await startScript('upstream.ts');
+  const url = `http://127.0.0.1:${upstream.port}`;
+  const urls = { upstream: url, deadPort: await closedPort(), failing: url, hanging: url };
+  const servers: ChatServer[] = [
+    { name: 'bare forwarder', model: 'bench-model', launch: (o) => startScript('forwarder.ts', [url], o) },
+    { name: 'Fastify forwarder', model: 'bench-model', launch: (o) => startScript('fastify-forwarder.ts', [url], o) },
+    { name: 'Switchyard', model: 'live', launch: (o) => startGateway(urls, undefined, o) },
+  ];
+  if (before) servers.push({ name: 'Switchyard before', model: 'live', launch: (o) => startGateway(urls, before, o) });
+  return servers;
+}
+
 export function benchConfig({ upstream, deadPort, failing, hanging }: BenchUpstreams) {
   return {
     version: 1,
