@@ -1,5 +1,5 @@
 /** What the CLI says, instead of a stack trace, when the data dir or the address it was given cannot be used. */
-import { DB_FILE } from './store/db';
+import { BUSY_TIMEOUT_MS, DB_FILE } from './store/db';
 
 const FILE_PROBLEMS: Record<string, string> = {
   EACCES: 'permission denied',
@@ -17,6 +17,9 @@ const FILE_PROBLEMS: Record<string, string> = {
 
 export function dataDirProblem(error: unknown, dataDir: string): string | undefined {
   const { code, path } = error as { code?: unknown; path?: unknown };
+  if (typeof code === 'string' && code.startsWith('SQLITE_BUSY')) {
+    return `The database in ${dataDir} is busy: another process has held it for more than ${BUSY_TIMEOUT_MS / 1000} seconds (a long command, or a program with ${DB_FILE} open). Try again once it is done.`;
+  }
   const reason = typeof code === 'string' ? FILE_PROBLEMS[code] : undefined;
   if (!reason) return undefined;
   return `Cannot use the data dir ${dataDir}: ${reason}${typeof path === 'string' && path !== dataDir ? ` (${path})` : ''}. Choose another with --data-dir or SWITCHYARD_HOME.`;

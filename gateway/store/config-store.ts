@@ -58,6 +58,7 @@ export function createConfigStore(db: Db, now: () => number = Date.now): ConfigS
   const keyLimitsFollow = keyLimitsFollowing(db);
   const probesFollow = probesFollowing(db);
   const noteRenames = renamesNoted(db);
+  // Reads the revision it follows, then writes: run IMMEDIATE (db.ts).
   const saveRevision = db.transaction((config: Config, source: string, renamed?: ReadonlyMap<string, string>) => {
     const json = JSON.stringify(config);
     const before = latest.get();
@@ -79,7 +80,7 @@ export function createConfigStore(db: Db, now: () => number = Date.now): ConfigS
       const row = latest.get();
       return row ? (JSON.parse(row.json) as Config) : undefined;
     },
-    save: (config, source, renamed) => saveRevision(config, source, renamed),
+    save: (config, source, renamed) => saveRevision.immediate(config, source, renamed),
     keyUses: () => keyUses.all(),
     list: (limit) => newest.all(limit),
     prune: () => void older.run(REVISIONS_KEPT),

@@ -3,6 +3,10 @@
  * migrations in migrations.ts (versioned by `user_version`). Each store module prepares its own
  * statements once against the handle returned here.
  *
+ * Other processes write the file too (a command beside a running gateway), so a transaction that
+ * reads before it writes is run IMMEDIATE (`.immediate()`): begun as a read, it cannot write once
+ * another connection has committed in between (SQLITE_BUSY_SNAPSHOT, which no busy timeout waits out).
+ *
  * The file holds usage, cached answers and (when enabled) prompts: it is created private (0600;
  * SQLite gives its -wal and -shm files the same mode) in a private directory (0700), and deleted
  * rows are overwritten (`secure_delete`), so a purge leaves no text behind in the file.
@@ -23,7 +27,8 @@ export interface OpenOptions {
 /** The database's file name in a data dir. */
 export const DB_FILE = 'switchyard.db';
 
-const BUSY_TIMEOUT_MS = 5_000;
+/** How long a write waits for another connection's lock before it fails with SQLITE_BUSY. */
+export const BUSY_TIMEOUT_MS = 5_000;
 /** How long a scrub keeps trying while readers hold the WAL: theirs are reads of milliseconds. */
 const SCRUB_GIVE_UP_MS = 60_000;
 
@@ -98,14 +103,17 @@ function makePrivate(dataDir: string, path: string, warn: ((message: string) => 
 }
 
 function migrate(db: Db): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > MIGRATIONS.length) {
-    throw new Error(`the database was written by a newer Switchyard (schema ${current}, this one knows ${MIGRATIONS.length})`);
+  const version = () => db.pragma('user_version', { simple: true }) as number;
+  if (version() > MIGRATIONS.length) {
+    throw new Error(`the database was written by a newer Switchyard (schema ${version()}, this one knows ${MIGRATIONS.length})`);
   }
-  for (let version = current; version < MIGRATIONS.length; version++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[version] as string);
-      db.pragma(`user_version = ${version + 1}`);
-    })();
-  }
+  // The version is read again under the write lock: a gateway and a command opening a new file at
+  // once (or after an upgrade) would otherwise both apply the same step, and the second fail on it.
+  const step = db.transaction(() => {
+    const current = version();
+    if (current >= MIGRATIONS.length) return;
+    db.exec(MIGRATIONS[current] as string);
+    db.pragma(`user_version = ${current + 1}`);
+  });
+  while (version() < MIGRATIONS.length) step.immediate();
 }

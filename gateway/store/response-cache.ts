@@ -108,7 +108,7 @@ export function createResponseCache(db: Db, now: () => number): ResponseCache {
       const replaced = sizeOf.get(key)?.bytes ?? 0;
       insert.run(key, at, at + ttlMs, at, bytes, record.deployment, record.provider, record.kind, payload);
       totalBytes += bytes - replaced;
-      if (totalBytes > maxBytes) evict(maxBytes);
+      if (totalBytes > maxBytes) evict.immediate(maxBytes);
     },
     stats(maxBytes) {
       flushHits();

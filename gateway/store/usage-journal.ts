@@ -127,7 +127,7 @@ export function replayUsageJournals(db: Db, warn: (message: string) => void = ()
         const row = parsed(line);
         if (row) rows.push(row);
       }
-      const refused = replay(rows);
+      const refused = replay.immediate(rows);
       if (refused.length > 0) {
         const aside = join(dir, `usage-refused-${pid}-${randomBytes(4).toString('hex')}.ndjson`);
         writeFileSync(aside, refused.map(({ row }) => `${JSON.stringify(row)}\n`).join(''), { mode: 0o600 });
