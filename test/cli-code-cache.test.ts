@@ -6,10 +6,10 @@
  * written or the switch turning it off never stops a command; and each built file runs once.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
-import { baseEnv, dir, useCliCleanups } from './support/cli';
+import { baseEnv, copyOfBuild, useCliCleanups } from './support/cli';
 
 useCliCleanups();
 const root = join(import.meta.dirname, '..');
@@ -21,11 +21,7 @@ beforeAll(() => {
 });
 
 function freshCopy(): void {
-  copy = dir();
-  cpSync(join(root, 'bin'), join(copy, 'bin'), { recursive: true });
-  cpSync(join(root, 'out', 'main'), join(copy, 'out', 'main'), { recursive: true, filter: (source) => !source.includes('.code-cache') });
-  cpSync(join(root, 'package.json'), join(copy, 'package.json'));
-  symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'), 'dir');
+  copy = copyOfBuild();
   caches = join(copy, 'out', 'main', '.code-cache');
 }
 

@@ -12,6 +12,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { REBUILT, replacedSince } from '../build-replaced';
 import { exportPage, type ExportFormat } from './usage-export';
 import type { ExportCursor, RollupPoint, SessionSummary, UsageFilter, UsageNames, UsageQueries } from './usage-types';
 import { workerCalls, type HeldCall } from '../worker-calls';
@@ -54,9 +55,12 @@ export function createUsageReader(log: ReadLog, database: string, options: Usage
       call.reject(error);
     }
   };
+  const { source, data } = workerScript();
+  // A rebuild since start: the worker would run the new build's code beside this one's.
+  const rebuilt = replacedSince(data.entry as string);
   const calls = workerCalls<ReaderAsk, ReaderAnswer>({
     start: () => {
-      const { source, data } = workerScript();
+      if (rebuilt()) throw new Error(`${REBUILT}: restart it to read them in their thread again`);
       return new Worker(source, { eval: true, workerData: { ...data, database } });
     },
     idleMs: options.idleMs ?? 60_000,

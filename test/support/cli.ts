@@ -4,7 +4,7 @@
  * Call `useCliCleanups()` once in a test file that uses them.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { cpSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach } from 'vitest';
@@ -24,6 +24,17 @@ export function useCliCleanups(): void {
 
 export function onCleanup(cleanup: () => void | Promise<void>): void {
   cleanups.push(cleanup);
+}
+
+/** A copy of the built app (bin, out/main without its code caches, package.json, node_modules linked): a test that writes its files touches no other test's. */
+export function copyOfBuild(): string {
+  const root = join(import.meta.dirname, '..', '..');
+  const copy = dir();
+  cpSync(join(root, 'bin'), join(copy, 'bin'), { recursive: true });
+  cpSync(join(root, 'out', 'main'), join(copy, 'out', 'main'), { recursive: true, filter: (source) => !source.includes('.code-cache') });
+  cpSync(join(root, 'package.json'), join(copy, 'package.json'));
+  symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'), 'dir');
+  return copy;
 }
 
 export function dir() {

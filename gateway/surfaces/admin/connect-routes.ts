@@ -3,6 +3,8 @@
  * which writes a tool's own config file (on the machine the gateway runs on, for its user) exactly
  * as `switchyard connect` does, diff first.
  */
+import { fileURLToPath } from 'node:url';
+import { REBUILT, replacedSince } from '../../build-replaced';
 import { chatModelNames, clientKeysRequired } from '../../config/for-clients';
 import { originMatcher } from '../../config/origins';
 import { localUrl } from '../../paths';
@@ -24,8 +26,14 @@ export interface ConnectRouteServices {
 }
 
 export function connectRoutes(app: FastifyInstance, s: ConnectRouteServices): void {
-  // The editors and their parsers load on first use: most gateways never connect a tool.
-  const load = () => import('../../connect');
+  // The editors and their parsers load on first use: most gateways never connect a tool. A rebuild
+  // since start has deleted the chunk they are in (this file's own has gone with it).
+  const rebuilt = replacedSince(fileURLToPath(import.meta.url));
+  const load = () =>
+    import('../../connect').catch((error: unknown) => {
+      if (rebuilt()) throw new GatewayError('restart_required', `${REBUILT}, so the Connect page cannot load: restart the gateway to use it`);
+      throw error;
+    });
 
   // Light: the Overview and the playground ask on every visit, and need none of the editors.
   app.get('/clients', { schema: { response: { 200: ClientBasicsSchema } } }, async () => {
