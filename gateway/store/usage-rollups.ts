@@ -81,8 +81,9 @@ export function createRollupStep(db: Db, days: DayZone): (limit: number) => bool
   const daysFromHours = rollInto('usage_day', 'day_start(bucket)', 'usage_hour');
   const setDayZone = db.prepare('UPDATE usage_rollup_state SET day_zone = ? WHERE id = 1');
   // Asked in each step's transaction (a lookup of one row): a step that fails undoes the remake too.
+  const inZone = () => (dayZone.get() ?? 'UTC') === days.zone;
   const keepDaysInZone = () => {
-    if ((dayZone.get() ?? 'UTC') === days.zone) return;
+    if (inZone()) return;
     clearDays.run();
     daysFromHours.run();
     setDayZone.run(days.zone);
@@ -104,5 +105,7 @@ export function createRollupStep(db: Db, days: DayZone): (limit: number) => bool
     setRolled.run(to);
     return to < newestId;
   });
-  return (limit) => step.immediate(limit);
+  // Nothing to fold (as before most charts are read): no lock taken, none waited for.
+  const idle = () => inZone() && (newest.get()?.id ?? 0) <= (lastRolled.get()?.last_rowid ?? 0);
+  return (limit) => !idle() && step.immediate(limit);
 }
