@@ -80,8 +80,8 @@ export function createRollupStep(db: Db, days: DayZone): (limit: number) => bool
   const clearDays = db.prepare('DELETE FROM usage_day');
   const daysFromHours = rollInto('usage_day', 'day_start(bucket)', 'usage_hour');
   const setDayZone = db.prepare('UPDATE usage_rollup_state SET day_zone = ? WHERE id = 1');
-  // Asked in each step's transaction (a lookup of one row): a step that fails undoes the remake too.
   const inZone = () => (dayZone.get() ?? 'UTC') === days.zone;
+  // Asked in each step's transaction (a lookup of one row): a step that fails undoes the remake too.
   const keepDaysInZone = () => {
     if (inZone()) return;
     clearDays.run();
