@@ -37,7 +37,6 @@ const ERROR_CODES = {
   capability_missing: { status: 400, type: 'invalid_request_error' },
   budget_exceeded: { status: 429, type: 'insufficient_quota' },
   shutting_down: { status: 503, type: 'api_error' },
-  /** The build this process runs was replaced under it (a rebuild, an upgrade): a part it had not loaded yet cannot load. */
   restart_required: { status: 503, type: 'api_error' },
   /** A request this gateway sent upstream came back to it: a provider points at the gateway itself. */
   loop_detected: { status: 508, type: 'api_error' },

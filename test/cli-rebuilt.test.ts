@@ -44,6 +44,8 @@ it('keeps serving after its build is replaced, and says to restart for what it h
   expect((await fetch(`${origin}/v1/models`)).status).toBe(200);
   const connect = await fetch(`${origin}/admin/api/connect`, { headers: { cookie } });
   expect(connect.status).toBe(503);
+  // Asking again cannot help before a restart, and a client is told so.
+  expect(connect.headers.get('x-should-retry')).toBe('false');
   expect(await connect.json()).toEqual({
     error: { message: 'Switchyard was rebuilt or updated since this gateway started, so the Connect page cannot load: restart the gateway to use it', type: 'api_error', param: null, code: 'restart_required' },
   });

@@ -31,7 +31,7 @@ export function connectRoutes(app: FastifyInstance, s: ConnectRouteServices): vo
   const rebuilt = replacedSince(fileURLToPath(import.meta.url));
   const load = () =>
     import('../../connect').catch((error: unknown) => {
-      if (rebuilt()) throw new GatewayError('restart_required', `${REBUILT}, so the Connect page cannot load: restart the gateway to use it`);
+      if (rebuilt()) throw new GatewayError('restart_required', `${REBUILT}, so the Connect page cannot load: restart the gateway to use it`, { retryable: false });
       throw error;
     });
 
