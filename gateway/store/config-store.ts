@@ -11,7 +11,7 @@ import { referencesOf, type KeyUse } from '../config/key-binding';
 import { renamesOf, type Rename } from '../config/renames';
 import type { Config } from '../config/schema';
 import { keyLimitsFollowing } from './client-keys';
-import type { Db } from './db';
+import { writeTransaction, type Db } from './db';
 import { probesFollowing } from './health-history';
 import { renamesNoted } from './scope-names';
 
@@ -58,8 +58,7 @@ export function createConfigStore(db: Db, now: () => number = Date.now): ConfigS
   const keyLimitsFollow = keyLimitsFollowing(db);
   const probesFollow = probesFollowing(db);
   const noteRenames = renamesNoted(db);
-  // Reads the revision it follows, then writes: run IMMEDIATE (db.ts).
-  const saveRevision = db.transaction((config: Config, source: string, renamed?: ReadonlyMap<string, string>) => {
+  const saveRevision = writeTransaction(db, (config: Config, source: string, renamed?: ReadonlyMap<string, string>) => {
     const json = JSON.stringify(config);
     const before = latest.get();
     const was = before && (JSON.parse(before.json) as Config);
@@ -80,7 +79,7 @@ export function createConfigStore(db: Db, now: () => number = Date.now): ConfigS
       const row = latest.get();
       return row ? (JSON.parse(row.json) as Config) : undefined;
     },
-    save: (config, source, renamed) => saveRevision.immediate(config, source, renamed),
+    save: (config, source, renamed) => saveRevision(config, source, renamed),
     keyUses: () => keyUses.all(),
     list: (limit) => newest.all(limit),
     prune: () => void older.run(REVISIONS_KEPT),

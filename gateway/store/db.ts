@@ -2,10 +2,7 @@
  * The one SQLite file in the data dir: opened in WAL mode, brought to the newest schema by the
  * migrations in migrations.ts (versioned by `user_version`). Each store module prepares its own
  * statements once against the handle returned here.
- *
- * Other processes write the file too (a command beside a running gateway), so a transaction that
- * reads before it writes is run IMMEDIATE (`.immediate()`): begun as a read, it cannot write once
- * another connection has committed in between (SQLITE_BUSY_SNAPSHOT, which no busy timeout waits out).
+ * Every transaction is made with `writeTransaction` (below).
  *
  * The file holds usage, cached answers and (when enabled) prompts: it is created private (0600;
  * SQLite gives its -wal and -shm files the same mode) in a private directory (0700), and deleted
@@ -85,6 +82,16 @@ function truncateWal(db: Db): boolean {
   }
 }
 
+/**
+ * A transaction, begun IMMEDIATE: it takes the write lock before its first statement. Begun as a
+ * read (SQLite's default), one that reads before it writes cannot write once another connection (a
+ * command beside a running gateway) has committed in between: SQLITE_BUSY_SNAPSHOT, which no busy
+ * timeout waits out (`usage summary` beside a gateway under load failed so in 3 of 12 runs).
+ */
+export function writeTransaction<F extends (...args: never[]) => unknown>(db: Db, fn: F): (...args: Parameters<F>) => ReturnType<F> {
+  return db.transaction(fn).immediate as unknown as (...args: Parameters<F>) => ReturnType<F>;
+}
+
 function makePrivate(dataDir: string, path: string, warn: ((message: string) => void) | undefined): void {
   if (!existsSync(dataDir)) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const dirMode = statSync(dataDir).mode & 0o777;
@@ -109,11 +116,11 @@ function migrate(db: Db): void {
   }
   // The version is read again under the write lock: a gateway and a command opening a new file at
   // once (or after an upgrade) would otherwise both apply the same step, and the second fail on it.
-  const step = db.transaction(() => {
+  const step = writeTransaction(db, () => {
     const current = version();
     if (current >= MIGRATIONS.length) return;
     db.exec(MIGRATIONS[current] as string);
     db.pragma(`user_version = ${current + 1}`);
   });
-  while (version() < MIGRATIONS.length) step.immediate();
+  while (version() < MIGRATIONS.length) step();
 }

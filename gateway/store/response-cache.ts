@@ -5,7 +5,7 @@
  * at a time with requests served between: a full cache (256 MiB) purged in one statement held the
  * event loop for 1.2 s here.
  */
-import { scrub, type Db } from './db';
+import { scrub, writeTransaction, type Db } from './db';
 
 /** Entries deleted at a time: a few MiB at most, each answer being capped. */
 const STEP_ENTRIES = 64;
@@ -41,11 +41,13 @@ export function createResponseCache(db: Db, now: () => number): ResponseCache {
   const touch = db.prepare('UPDATE response_cache SET hits = hits + ?, last_hit_at = ? WHERE key = ?');
   // Hits are counted in memory and written in batches: a hit must not cost a write transaction.
   const pendingHits = new Map<string, number>();
-  const flushHits = db.transaction(() => {
+  const writeHits = writeTransaction(db, () => {
     const at = now();
     for (const [key, hits] of pendingHits) touch.run(hits, at, key);
     pendingHits.clear();
   });
+  // None to write (the stats of a cache no one hit): no write lock taken, none waited for.
+  const flushHits = () => void (pendingHits.size > 0 && writeHits());
   const remove = db.prepare('DELETE FROM response_cache WHERE key = ?');
   const insert = db.prepare(
     'INSERT OR REPLACE INTO response_cache (key, created_at, expires_at, last_hit_at, hits, bytes, deployment, provider, kind, payload) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?)',
@@ -58,7 +60,7 @@ export function createResponseCache(db: Db, now: () => number): ResponseCache {
   let purgedThrough = Number.NEGATIVE_INFINITY;
   const expired = db.prepare<[number], string>(`SELECT key FROM response_cache WHERE expires_at <= ? LIMIT ${STEP_ENTRIES}`).pluck();
   const madeBy = db.prepare<[string, number], string>(`SELECT key FROM response_cache WHERE key > ? AND created_at <= ? ORDER BY key LIMIT ${STEP_ENTRIES}`).pluck();
-  const removeAll = db.transaction((keys: string[]) => {
+  const removeAll = writeTransaction(db, (keys: string[]) => {
     for (const key of keys) remove.run(key);
   });
   /** Removes the entries `next` names, a step at a time, until it names none; how many went. */
@@ -73,7 +75,7 @@ export function createResponseCache(db: Db, now: () => number): ResponseCache {
     return removed;
   };
 
-  const evict = db.transaction((maxBytes: number) => {
+  const evict = writeTransaction(db, (maxBytes: number) => {
     flushHits();
     while (totalBytes > maxBytes) {
       const victims = oldest.all();
@@ -108,7 +110,7 @@ export function createResponseCache(db: Db, now: () => number): ResponseCache {
       const replaced = sizeOf.get(key)?.bytes ?? 0;
       insert.run(key, at, at + ttlMs, at, bytes, record.deployment, record.provider, record.kind, payload);
       totalBytes += bytes - replaced;
-      if (totalBytes > maxBytes) evict.immediate(maxBytes);
+      if (totalBytes > maxBytes) evict(maxBytes);
     },
     stats(maxBytes) {
       flushHits();

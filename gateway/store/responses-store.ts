@@ -10,7 +10,7 @@
  * a request's usage row waits for it, so a client never has an answer whose id is not kept yet;
  * reads commit what waits first.
  */
-import type { Db } from './db';
+import { writeTransaction, type Db } from './db';
 
 /** How long answers are kept when settings.responses.retentionDays is unset. */
 export const RESPONSES_RETENTION_DAYS = 30;
@@ -69,7 +69,7 @@ export function createResponsesStore(db: Db): ResponsesStore {
   const saveRow = (entry: StoredResponse, at: number) => insert.run(entry.id, at, entry.previousId, JSON.stringify(entry.input), JSON.stringify(entry.output), JSON.stringify(entry.response), entry.owner);
   type Pending = { entry: StoredResponse; at: number; done: () => void; failed: (error: unknown) => void };
   let pending: Pending[] = [];
-  const saveAll = db.transaction((batch: Pending[]) => {
+  const saveAll = writeTransaction(db, (batch: Pending[]) => {
     for (const { entry, at } of batch) {
       saveRow(entry, at);
       for (const [id, position] of entry.items) insertItem.run(entry.owner ?? '', id, entry.id, position);
@@ -91,14 +91,14 @@ export function createResponsesStore(db: Db): ResponsesStore {
     "SELECT previous_id, input, output, response FROM responses WHERE id = ? AND COALESCE(owner, '') = ?",
   );
   const remove = db.prepare("DELETE FROM responses WHERE id = ? AND COALESCE(owner, '') = ?");
-  const removeWithItems = db.transaction((id: string, owner: string) => {
+  const removeWithItems = writeTransaction(db, (id: string, owner: string) => {
     const removed = remove.run(id, owner).changes > 0;
     if (removed) itemsOf.run(id);
     return removed;
   });
   const old = db.prepare<[number], string>(`SELECT id FROM responses WHERE created_at < ? LIMIT ${PRUNE_STEP}`).pluck();
   const removeById = db.prepare('DELETE FROM responses WHERE id = ?');
-  const removeOld = db.transaction((ids: string[]) => {
+  const removeOld = writeTransaction(db, (ids: string[]) => {
     for (const id of ids) {
       itemsOf.run(id);
       removeById.run(id);

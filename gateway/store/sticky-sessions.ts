@@ -4,7 +4,7 @@
  * was on, prompt cache and all. The memory is saved a few seconds at a time, not per request: a
  * request pays no write for it, and a crash loses at most those seconds of changes.
  */
-import type { Database as Db } from 'better-sqlite3';
+import { writeTransaction, type Db } from './db';
 import { SESSION_IDLE_MS, type KeptSession, type SessionMemory } from '../routing/sessions';
 
 /** How often what changed is saved. */
@@ -25,7 +25,7 @@ export function keepStickySessions(db: Db, memory: SessionMemory, now: () => num
   const remove = db.prepare<[string]>('DELETE FROM sticky_sessions WHERE id = ?');
   // The newest, restored oldest first so the memory's order of use is theirs.
   memory.restore(load.all(now() - idleMs, MOST_LOADED).reverse());
-  const write = db.transaction(({ kept, forgotten }: { kept: KeptSession[]; forgotten: string[] }) => {
+  const write = writeTransaction(db, ({ kept, forgotten }: { kept: KeptSession[]; forgotten: string[] }) => {
     for (const id of forgotten) remove.run(id);
     for (const s of kept) upsert.run(s.id, s.deployment, s.at);
     expire.run(now() - idleMs);

@@ -13,7 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, ftruncateSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Db } from './db';
+import { writeTransaction, type Db } from './db';
 import { COLUMN_COUNT, COLUMNS, isColumnValue } from './usage-columns';
 
 const NAME = /^usage-journal-(\d+)-[0-9a-f]{8}\.(?:ndjson|replaying)$/;
@@ -87,7 +87,7 @@ export function replayUsageJournals(db: Db, warn: (message: string) => void = ()
   const present = db.prepare<[unknown, unknown], number>('SELECT 1 FROM usage WHERE request_id = ? AND at = ?').pluck();
   // A row the table refuses (a bug's, or a hand-edited line) is set aside, not allowed to hold up
   // the rows beside it at every start: a refused INSERT undoes itself, not the transaction.
-  const replay = db.transaction((rows: unknown[][]) => {
+  const replay = writeTransaction(db, (rows: unknown[][]) => {
     const refused: { row: unknown[]; why: string }[] = [];
     for (const row of rows) {
       if (present.get(row[0], row[1])) continue;
@@ -127,7 +127,7 @@ export function replayUsageJournals(db: Db, warn: (message: string) => void = ()
         const row = parsed(line);
         if (row) rows.push(row);
       }
-      const refused = replay.immediate(rows);
+      const refused = replay(rows);
       if (refused.length > 0) {
         const aside = join(dir, `usage-refused-${pid}-${randomBytes(4).toString('hex')}.ndjson`);
         writeFileSync(aside, refused.map(({ row }) => `${JSON.stringify(row)}\n`).join(''), { mode: 0o600 });

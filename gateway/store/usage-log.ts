@@ -8,7 +8,7 @@
  * difference. The rollups (usage-rollups.ts) are filled from moved rows in background steps, and
  * before any rollup query, so charts are never stale.
  */
-import type { Db } from './db';
+import { writeTransaction, type Db } from './db';
 import { COLUMN_COUNT, COLUMNS, columnValues } from './usage-columns';
 import { openUsageJournal, replayUsageJournals } from './usage-journal';
 import { createUsageQueries } from './usage-queries';
@@ -86,10 +86,10 @@ export function createUsageLog(db: Db, days: DayZone = UTC_DAYS, warn?: (message
     insertRow.run(...values);
     if (bodies) insertBodies.run(id, at, bodies.request, bodies.response);
   };
-  const write = db.transaction((row: UsageRow, bodies?: Bodies) => insert(columnValues(row), row.id, row.at, bodies));
+  const write = writeTransaction(db, (row: UsageRow, bodies?: Bodies) => insert(columnValues(row), row.id, row.at, bodies));
   type Pending = { values: unknown[]; row: UsageRow; bodies: Bodies | undefined; journalled: boolean; done: () => void; failed: (error: unknown) => void };
   let pending: Pending[] = [];
-  const writeAll = db.transaction((batch: Pending[]) => {
+  const writeAll = writeTransaction(db, (batch: Pending[]) => {
     for (const item of batch) insert(item.values, item.row.id, item.row.at, item.bodies);
   });
   // Rows whose answers wait for them go in this turn's group commit; journalled rows are safe
@@ -144,9 +144,9 @@ export function createUsageLog(db: Db, days: DayZone = UTC_DAYS, warn?: (message
     journal?.stored(rows.length);
   };
 
-  // Written rows wait in the inbox for a moment, then move in one transaction (IMMEDIATE: it
-  // reads the inbox it then empties, so no other writer may slip in between).
-  const move = db.transaction(() => {
+  // Written rows wait in the inbox for a moment, then move in one transaction (it reads the inbox
+  // it then empties: no other writer may slip in between).
+  const move = writeTransaction(db, () => {
     const moved = moveRows.run().changes;
     emptyInbox.run();
     return moved;
@@ -159,7 +159,7 @@ export function createUsageLog(db: Db, days: DayZone = UTC_DAYS, warn?: (message
     settleTimer = undefined;
     unsettled = 0;
     if (!inboxHasRows.get()) return;
-    moved(move.immediate());
+    moved(move());
   };
   const settleQuietly = () => {
     try {

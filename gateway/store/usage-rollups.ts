@@ -5,7 +5,7 @@
  * table, then folded from that handful of groups into the three tables, not from the rows three
  * times over. Latency percentiles come from a fixed histogram in each rollup row (latency-bins.ts).
  */
-import type { Db } from './db';
+import { writeTransaction, type Db } from './db';
 import { BIN_COLUMNS, FINE_BINS, FINE_COLUMNS, LATENCY_BINS } from './latency-bins';
 
 const MINUTE = 60_000;
@@ -89,9 +89,7 @@ export function createRollupStep(db: Db, days: DayZone): (limit: number) => bool
     setDayZone.run(days.zone);
   };
 
-  // Reads where the last step ended, then writes: IMMEDIATE (db.ts). Deferred, `usage summary`
-  // beside a gateway under load failed in 3 of 12 runs.
-  const step = db.transaction((limit: number): boolean => {
+  const step = writeTransaction(db, (limit: number): boolean => {
     keepDaysInZone();
     const from = lastRolled.get()?.last_rowid ?? 0;
     const newestId = newest.get()?.id ?? 0;
@@ -107,5 +105,5 @@ export function createRollupStep(db: Db, days: DayZone): (limit: number) => bool
   });
   // Nothing to fold (as before most charts are read): no lock taken, none waited for.
   const idle = () => inZone() && (newest.get()?.id ?? 0) <= (lastRolled.get()?.last_rowid ?? 0);
-  return (limit) => !idle() && step.immediate(limit);
+  return (limit) => !idle() && step(limit);
 }
