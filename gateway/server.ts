@@ -35,7 +35,7 @@ import { createResponseCache } from './store/response-cache';
 import { createResponsesStore } from './store/responses-store';
 import { pruneStore } from './store/retention';
 import { scopeNames } from './store/scope-names';
-import { keepStickySessions, STICKY_SAVE_MS } from './store/sticky-sessions';
+import { keepStickySessions } from './store/sticky-sessions';
 import { createBudgets } from './budgets/budgets';
 import { createRoutingState } from './routing/live-state';
 import { createWarmUp } from './health/warm-up';
@@ -46,6 +46,7 @@ import { createUsageRecorder } from './usage/recorder';
 import { createMetricsTally } from './metrics/tally';
 import { databaseBytes, openDatabase } from './store/db';
 import { watchOtherWriters } from './store/other-writers';
+import { beginUpkeep } from './store/upkeep';
 import { createSideWrites, guardedCache, guardedHistory, guardedQuirks, guardedResponses } from './store/side-writes';
 import { createQuirkStore } from './store/upstream-quirks';
 import { serverOf } from './providers/quirk-memory';
@@ -161,7 +162,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     traffic,
     breakers,
     health,
-    storeProblem: () => (db.open ? writes.problem() : 'the database is closed'),
+    storeProblem: () => (db.open ? [writes.problem(), usageLog.waitingForLock()].filter(Boolean).join('; ') || undefined : 'the database is closed'),
     version: VERSION,
     startedAt: now(),
     now,
@@ -202,11 +203,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     });
   });
   log = app.log;
-  // Timers start once nothing can fail any more. Rollups need none: they follow traffic (usage-log.ts).
-  const saveSessions = () => writes.attempt('the sticky sessions', () => sticky.save());
-  const hourlyPrune = () => prune().then(() => writes.succeeded('the hourly prune'), (error: unknown) => writes.failed('the hourly prune', error));
-  const timers = [setInterval(hourlyPrune, 3_600_000), setInterval(saveSessions, STICKY_SAVE_MS)];
-  for (const timer of timers) timer.unref();
+  const upkeep = beginUpkeep(db, writes, prune, sticky);
 
   /** Adapters a config change replaced that still have work under way. */
   const retiring = new Set<ProviderAdapter>();
@@ -241,7 +238,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     if (options.healthChecks !== false) health.start();
     // The URL tools on this machine use: a wildcard address is no Host name the guard accepts.
     const url = localUrl(host, boundPort);
-    address.record({ url, exposed: !isLoopbackHost(host) });
+    address.record({ url, exposed: !isLoopbackHost(host) }, (error) => app.log.error({ err: error }, `where this gateway listens could not be written: login-link and connect will not find it at ${url}`));
     return { port: boundPort, url, baseUrl: `${url}/v1` };
   }
 
@@ -273,11 +270,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     startOn,
     async stop({ graceMs = 0 } = {}) {
       stopWatching();
-      for (const timer of timers) clearInterval(timer);
+      upkeep.stop();
       health.stop();
       await closeServer(app, graceMs);
       await recorder.settled(); // the rows of requests just cut (one may wait for a token estimate)
-      saveSessions();
+      upkeep.saveSessions();
       address.forget();
       await closeAdapters([...providers.values(), ...retiring]);
       // Leaves the file as readers expect it (the next open would move these rows anyway).

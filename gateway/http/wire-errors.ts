@@ -6,6 +6,7 @@
 import type { FastifyError, FastifyRequest } from 'fastify';
 import { describeSchemaErrors, type SchemaError } from '../config/schema-errors';
 import { isGatewayError } from '../errors';
+import { isBusy, LOCK_HELD } from '../store/busy';
 import { MAX_BODY_BYTES } from './json-body';
 
 export interface WireError {
@@ -66,6 +67,9 @@ export function toWireError(error: unknown, request?: FastifyRequest): WireError
   }
   // The store refused a write (a full disk, a read-only volume): a reason the user can act on, and
   // what was asked is not done (every change is one transaction, kept before it is applied).
+  if (isBusy(error)) {
+    return { status: 503, message: `Switchyard's store is busy: ${LOCK_HELD}. Nothing was changed; try again once it is done`, type: 'api_error', param: null, code: 'store_busy', retryAfterSeconds: 1 };
+  }
   const sqlite = (error as { code?: unknown }).code;
   if (typeof sqlite === 'string' && /^SQLITE_(FULL|READONLY|IOERR)/.test(sqlite)) {
     return { status: 500, message: `Switchyard's store could not be written (${(error as Error).message}): nothing was changed`, type: 'api_error', param: null, code: 'internal_error' };

@@ -86,7 +86,7 @@ export function createNotifier(now: () => number = Date.now) {
       }
     }
     const failing = Boolean(snapshot.storeError);
-    if (failing && !storeFailing) notices.push({ title: 'Switchyard cannot write its data', body: `Requests are still answered, but not all recorded. Is the disk full? ${snapshot.storeError}` });
+    if (failing && !storeFailing) notices.push({ title: 'Switchyard cannot write its data', body: `Requests are still answered: ${snapshot.storeError}` });
     else if (!failing && storeFailing) notices.push({ title: 'Switchyard writes its data again', body: 'Usage, health and cached answers are recorded again.' });
     storeFailing = failing;
     const newFallbacks = lastFallbacks !== undefined && snapshot.fallbacks > lastFallbacks;

@@ -73,12 +73,13 @@ export async function scrub(db: Db): Promise<boolean> {
 }
 
 function truncateWal(db: Db): boolean {
+  const waits = db.pragma('busy_timeout', { simple: true }) as number;
   db.pragma('busy_timeout = 0');
   try {
     const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
     return result?.busy === 0;
   } finally {
-    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    db.pragma(`busy_timeout = ${waits}`);
   }
 }
 

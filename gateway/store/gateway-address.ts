@@ -5,6 +5,7 @@
  * when it stops; a row a killed gateway left behind is ignored once its process is gone.
  */
 import { DEFAULT_PORT } from '../paths';
+import { writeWhenFree } from './busy';
 import type { Db } from './db';
 
 /** Where a gateway listens: the URL tools on this machine use, and whether it is reachable beyond loopback. */
@@ -14,8 +15,12 @@ export interface Listening {
 }
 
 export interface GatewayAddress {
-  /** Notes where this process listens, unless another live gateway on this data dir already has. */
-  record(listening: Listening): void;
+  /**
+   * Notes where this process listens, unless another live gateway on this data dir already has:
+   * while another program holds the write lock, once it is free; `failed` is told anything else.
+   */
+  record(listening: Listening, failed: (error: unknown) => void): void;
+  /** Removes the row; one that cannot be (still locked out, a full disk) is ignored once this process is gone. */
   forget(): void;
   /** Where the gateway running on this data dir listens, if one is. */
   /** The gateway serving this data dir, if one is alive, with its process id. */
@@ -27,13 +32,21 @@ export function createGatewayAddress(db: Db, pid = process.pid): GatewayAddress 
   const remove = db.prepare('DELETE FROM gateway_address WHERE pid = ?');
   const select = db.prepare<[], { url: string; pid: number; exposed: number }>('SELECT url, pid, exposed FROM gateway_address WHERE id = 1');
   return {
-    record({ url, exposed }) {
-      // The first of two gateways on one data dir keeps the row: a second one says so as it starts.
-      const row = select.get();
-      if (row && row.pid !== pid && isAlive(row.pid)) return;
-      upsert.run(url, pid, Date.now(), exposed ? 1 : 0);
+    record({ url, exposed }, failed) {
+      writeWhenFree(() => {
+        // The first of two gateways on one data dir keeps the row: a second one says so as it starts.
+        const row = select.get();
+        if (row && row.pid !== pid && isAlive(row.pid)) return;
+        upsert.run(url, pid, Date.now(), exposed ? 1 : 0);
+      }, failed);
     },
-    forget: () => void remove.run(pid),
+    forget() {
+      try {
+        remove.run(pid);
+      } catch {
+        // Said above: a stopping gateway closes all the same.
+      }
+    },
     running() {
       const row = select.get();
       return row && isAlive(row.pid) ? { url: row.url, exposed: row.exposed === 1, pid: row.pid } : undefined;

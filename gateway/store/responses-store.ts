@@ -10,6 +10,7 @@
  * a request's usage row waits for it, so a client never has an answer whose id is not kept yet;
  * reads commit what waits first.
  */
+import { isBusy, nextPause } from './busy';
 import { writeTransaction, type Db } from './db';
 
 /** How long answers are kept when settings.responses.retentionDays is unset. */
@@ -19,6 +20,8 @@ export const RESPONSES_RETENTION_DAYS = 30;
 const MAX_TURNS = 1_000;
 /** Responses pruned at a time. */
 const PRUNE_STEP = 100;
+/** How long a save waits for another process's write lock before it is given up (its answer goes out, unkept). */
+const LOCKED_OUT_MS = 30_000;
 
 export interface StoredResponse {
   id: string;
@@ -67,7 +70,7 @@ export function createResponsesStore(db: Db): ResponsesStore {
   // A response's items go with it (through their response_id index), when it is deleted or pruned.
   const itemsOf = db.prepare('DELETE FROM response_items WHERE response_id = ?');
   const saveRow = (entry: StoredResponse, at: number) => insert.run(entry.id, at, entry.previousId, JSON.stringify(entry.input), JSON.stringify(entry.output), JSON.stringify(entry.response), entry.owner);
-  type Pending = { entry: StoredResponse; at: number; done: () => void; failed: (error: unknown) => void };
+  type Pending = { entry: StoredResponse; at: number; since: number; done: () => void; failed: (error: unknown) => void };
   let pending: Pending[] = [];
   const saveAll = writeTransaction(db, (batch: Pending[]) => {
     for (const { entry, at } of batch) {
@@ -75,14 +78,24 @@ export function createResponsesStore(db: Db): ResponsesStore {
       for (const [id, position] of entry.items) insertItem.run(entry.owner ?? '', id, entry.id, position);
     }
   });
+  // Another process holding the write lock past the gateway's short wait: the batch is tried again
+  // on a timer (its answers wait for it, off the event loop), and given up after LOCKED_OUT_MS.
+  let lockedFor = 0;
+  let retry: NodeJS.Timeout | undefined;
   const flush = () => {
-    if (pending.length === 0) return;
+    if (pending.length === 0 || (retry && lockedFor > 0)) return;
     const batch = pending;
     pending = [];
     try {
       saveAll(batch);
+      lockedFor = 0;
     } catch (error) {
-      for (const item of batch) item.failed(error);
+      const waiting = isBusy(error) ? batch.filter((item) => Date.now() - item.since < LOCKED_OUT_MS) : [];
+      for (const item of batch) if (!waiting.includes(item)) item.failed(error);
+      if (waiting.length === 0) return;
+      pending = waiting.concat(pending);
+      lockedFor = nextPause(lockedFor);
+      retry = setTimeout(() => ((retry = undefined), flush()), lockedFor).unref();
       return;
     }
     for (const item of batch) item.done();
@@ -108,7 +121,7 @@ export function createResponsesStore(db: Db): ResponsesStore {
     save: (entry, at) =>
       new Promise<void>((done, failed) => {
         if (pending.length === 0) setImmediate(flush);
-        pending.push({ entry, at, done, failed });
+        pending.push({ entry, at, since: Date.now(), done, failed });
       }),
     get(id, owner) {
       flush();

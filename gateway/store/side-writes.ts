@@ -5,6 +5,7 @@
  * write goes through here; a failure is swallowed, the first of a run is logged whole and the rest
  * counted, and /health says "store: error" with the reason until a write succeeds again.
  */
+import { isBusy, LOCK_HELD } from './busy';
 import type { HealthHistory } from './health-history';
 import type { ResponseCache } from './response-cache';
 import type { ResponsesStore } from './responses-store';
@@ -22,6 +23,12 @@ export interface SideWrites {
 
 /** A failure no write of its kind has followed is reported this long after its last one. */
 export const REPORTED_FOR_MS = 10 * 60_000;
+/**
+ * After a write finds another process holding the write lock past the gateway's wait, side writes
+ * are dropped without trying for this long: each try waits on the event loop, and a cached answer
+ * is tried on every request.
+ */
+const LOCKED_OUT_MS = 1_000;
 
 /**
  * Failures are kept per kind of write: a usage row that finds room in a page its table freed says
@@ -31,13 +38,16 @@ export const REPORTED_FOR_MS = 10 * 60_000;
  */
 export function createSideWrites(log: (error: unknown, message: string) => void, now: () => number): SideWrites {
   const failing = new Map<string, { message: string; since: number; last: number; count: number }>();
+  let lockedUntil = 0;
   const writes: SideWrites = {
     attempt(what, write) {
+      if (now() < lockedUntil) return void writes.failed(what, LOCK_HELD);
       try {
         const result = write();
         if (failing.size > 0) writes.succeeded(what);
         return result;
       } catch (error) {
+        if (isBusy(error)) lockedUntil = now() + LOCKED_OUT_MS;
         writes.failed(what, error);
         return undefined;
       }
@@ -45,7 +55,8 @@ export function createSideWrites(log: (error: unknown, message: string) => void,
     failed(what, error) {
       let run = failing.get(what);
       if (!run) {
-        failing.set(what, (run = { message: error instanceof Error ? error.message : String(error), since: now(), last: now(), count: 0 }));
+        const message = isBusy(error) ? LOCK_HELD : error instanceof Error ? error.message : String(error);
+        failing.set(what, (run = { message, since: now(), last: now(), count: 0 }));
         log(error, `${what} could not be written; later failures are counted until one succeeds`);
       }
       run.count++;

@@ -31,6 +31,10 @@ export interface UsageJournal {
   stored(count: number): void;
   /** Closes the file, and removes it when no row waits in it. */
   close(): void;
+  /** The rows waiting in the file, for a log that could not keep them all in memory (another process held the write lock). */
+  rows(): unknown[][];
+  /** Every row in the file is committed now (`rows()` replayed): cuts it. */
+  cut(): void;
 }
 
 /**
@@ -61,6 +65,13 @@ export function openUsageJournal(db: Db): UsageJournal | undefined {
       // A cut that fails leaves lines the replay finds already written.
       if (waiting === 0 && fd !== undefined) quietly(() => ftruncateSync(fd as number, 0));
     },
+    rows() {
+      return fd === undefined ? [] : rowsOf(readFileSync(file, 'utf8'));
+    },
+    cut() {
+      waiting = 0;
+      if (fd !== undefined) quietly(() => ftruncateSync(fd as number, 0));
+    },
     close() {
       if (fd === undefined) return;
       closeSync(fd);
@@ -83,23 +94,7 @@ export function openUsageJournal(db: Db): UsageJournal | undefined {
  */
 export function replayUsageJournals(db: Db, warn: (message: string) => void = () => undefined): void {
   if (db.memory) return;
-  const insert = db.prepare(`INSERT INTO usage_inbox (${COLUMNS}) VALUES (${Array(COLUMN_COUNT).fill('?').join(', ')})`);
-  const present = db.prepare<[unknown, unknown], number>('SELECT 1 FROM usage WHERE request_id = ? AND at = ?').pluck();
-  // A row the table refuses (a bug's, or a hand-edited line) is set aside, not allowed to hold up
-  // the rows beside it at every start: a refused INSERT undoes itself, not the transaction.
-  const replay = writeTransaction(db, (rows: unknown[][]) => {
-    const refused: { row: unknown[]; why: string }[] = [];
-    for (const row of rows) {
-      if (present.get(row[0], row[1])) continue;
-      try {
-        insert.run(row);
-      } catch (error) {
-        if (!String((error as { code?: unknown }).code).startsWith('SQLITE_CONSTRAINT')) throw error;
-        refused.push({ row, why: (error as Error).message });
-      }
-    }
-    return refused;
-  });
+  const replay = createReplay(db);
   const dir = dirname(db.name);
   let names: string[] = [];
   quietly(() => (names = readdirSync(dir).sort()));
@@ -122,11 +117,7 @@ export function replayUsageJournals(db: Db, warn: (message: string) => void = ()
         left(`holds ${Math.round(bytes / 1024 / 1024)} MiB, more than a journal of a moment's rows can (${REPLAY_MAX_BYTES / 1024 / 1024} MiB): it was not read`);
         continue;
       }
-      const rows: unknown[][] = [];
-      for (const line of readFileSync(claimed, 'utf8').split('\n')) {
-        const row = parsed(line);
-        if (row) rows.push(row);
-      }
+      const rows = rowsOf(readFileSync(claimed, 'utf8'));
       const refused = replay(rows);
       if (refused.length > 0) {
         const aside = join(dir, `usage-refused-${pid}-${randomBytes(4).toString('hex')}.ndjson`);
@@ -138,6 +129,30 @@ export function replayUsageJournals(db: Db, warn: (message: string) => void = ()
       left(`could not be replayed (${error instanceof Error ? error.message : String(error)})`);
     }
   }
+}
+
+/**
+ * Writes journalled rows into `db`'s inbox unless the log has them (settle first: they are looked
+ * for in `usage`), in one transaction; returns those the table refuses. A row refused (a bug's, or
+ * a hand-edited line) is set aside, not allowed to hold up the rows beside it at every start: a
+ * refused INSERT undoes itself, not the transaction.
+ */
+export function createReplay(db: Db): (rows: unknown[][]) => { row: unknown[]; why: string }[] {
+  const insert = db.prepare(`INSERT INTO usage_inbox (${COLUMNS}) VALUES (${Array(COLUMN_COUNT).fill('?').join(', ')})`);
+  const present = db.prepare<[unknown, unknown], number>('SELECT 1 FROM usage WHERE request_id = ? AND at = ?').pluck();
+  return writeTransaction(db, (rows: unknown[][]) => {
+    const refused: { row: unknown[]; why: string }[] = [];
+    for (const row of rows) {
+      if (present.get(row[0], row[1])) continue;
+      try {
+        insert.run(row);
+      } catch (error) {
+        if (!String((error as { code?: unknown }).code).startsWith('SQLITE_CONSTRAINT')) throw error;
+        refused.push({ row, why: (error as Error).message });
+      }
+    }
+    return refused;
+  });
 }
 
 /**
@@ -156,6 +171,16 @@ export function usageOutsideTheLog(dataDir: string): { refused: { file: string; 
     if (claimant !== undefined && !alive(Number(claimant))) found.unreplayed.push(file);
   }
   return found;
+}
+
+/** A journal's rows: a torn line (a process killed mid-write) or one that is not a row's columns is skipped. */
+function rowsOf(text: string): unknown[][] {
+  const rows: unknown[][] = [];
+  for (const line of text.split('\n')) {
+    const row = parsed(line);
+    if (row) rows.push(row);
+  }
+  return rows;
 }
 
 function parsed(line: string): unknown[] | undefined {

@@ -86,7 +86,9 @@ describe('claude-code', () => {
 
   it('makes a client key when the gateway running on its data dir listens beyond loopback, where every request needs one', async () => {
     const db = openDatabase(cli.data.path);
-    createGatewayAddress(db).record({ url: 'http://127.0.0.1:7788', exposed: true });
+    createGatewayAddress(db).record({ url: 'http://127.0.0.1:7788', exposed: true }, (error) => {
+      throw error;
+    });
     db.close();
     const run = await connect('claude-code');
     expect(run.err).toContain('Created client key "claude-code"');

@@ -66,7 +66,7 @@ describe('the dashboard pages', () => {
       // A full disk; then requests whose rows need room.
       for (let i = 0; i < 20; i++) await h.openai.chat.completions.create({ model: 'llama', temperature: 0, messages: [{ role: 'user', content: `${'fill '.repeat(300)}${i}` }] });
       await go('/overview');
-      await expect.poll(() => page.getByTestId('store-error').textContent()).toMatch(/^Requests are answered, but the store cannot be written \(is the disk full\?\): .*database or disk is full/);
+      await expect.poll(() => page.getByTestId('store-error').textContent()).toMatch(/^Requests are answered, but the store cannot be written: .*database or disk is full/);
     } finally {
       room();
     }

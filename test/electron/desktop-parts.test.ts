@@ -66,7 +66,7 @@ describe('notifications', () => {
     const store = (storeError: string | null) => notify({ providers: [], fallbacks: 0, storeError });
     expect(store(null)).toEqual([]);
     expect(store('a usage row: 3 failed since 2026-12-01T10:00:00.000Z (database or disk is full)')).toEqual([
-      { title: 'Switchyard cannot write its data', body: 'Requests are still answered, but not all recorded. Is the disk full? a usage row: 3 failed since 2026-12-01T10:00:00.000Z (database or disk is full)' },
+      { title: 'Switchyard cannot write its data', body: 'Requests are still answered: a usage row: 3 failed since 2026-12-01T10:00:00.000Z (database or disk is full)' },
     ]);
     expect(store('a usage row: 9 failed since 2026-12-01T10:00:00.000Z (database or disk is full)')).toEqual([]);
     expect(store(null).map((n) => n.title)).toEqual(['Switchyard writes its data again']);

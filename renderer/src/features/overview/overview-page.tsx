@@ -158,7 +158,7 @@ function HealthCard() {
     <Card title="Health" actions={<Badge tone={statusTone(health.data.status)}>{health.data.status}</Badge>}>
       {health.data.storeError ? (
         <div className="notice bad" role="alert" data-testid="store-error">
-          Requests are answered, but the store cannot be written (is the disk full?): {health.data.storeError}
+          Requests are answered, but the store cannot be written: {health.data.storeError}
         </div>
       ) : null}
       <div className="table-wrap">

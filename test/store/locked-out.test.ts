@@ -1,0 +1,114 @@
+/**
+ * The usage log and the side writes while another process holds the write lock past the gateway's
+ * short wait: rows wait in the journal (all of them, past what memory keeps), are committed once the
+ * lock is free, and are replayed by the next start when the gateway stops first; side writes stop
+ * trying for a moment (each try waits on the event loop) and say why.
+ */
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { GATEWAY_LOCK_WAIT_MS, waitForLocksAtMost } from '../../gateway/store/busy';
+import { DB_FILE, openDatabase, type Db } from '../../gateway/store/db';
+import { createSideWrites } from '../../gateway/store/side-writes';
+import { createUsageLog } from '../../gateway/store/usage-log';
+import { tempDir } from '../support/harness';
+import { journalLines, usageRow } from '../support/usage-log';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0).reverse()) cleanup();
+});
+
+/** A data dir with a gateway's connection (its short wait) and another process's, holding the write lock. */
+function lockedDataDir(): { dir: string; db: Db; release(): void; hold(): void } {
+  const dir = tempDir();
+  const db = openDatabase(dir.path);
+  waitForLocksAtMost(db, GATEWAY_LOCK_WAIT_MS);
+  const other = new Database(join(dir.path, DB_FILE));
+  other.exec('BEGIN IMMEDIATE');
+  const release = () => {
+    if (other.inTransaction) other.exec('COMMIT');
+  };
+  cleanups.push(() => dir.remove(), () => db.open && db.close(), () => (release(), other.close()));
+  return { dir: dir.path, db, release, hold: () => other.exec('BEGIN IMMEDIATE') };
+}
+
+const rowsIn = (db: Db) => db.prepare<[], number>('SELECT (SELECT count(*) FROM usage) + (SELECT count(*) FROM usage_inbox)').pluck().get();
+describe('the usage log locked out', () => {
+  it('resolves each row once it is journalled, keeps more than memory holds in the journal, and commits every one once the lock is free', async () => {
+    const { dir, db, release } = lockedDataDir();
+    const log = createUsageLog(db);
+    const at = Date.now();
+    // Past the 10,000 rows kept in memory while locked out: the rest are in the journal alone.
+    const rows = Array.from({ length: 10_250 }, (_, i) => usageRow({ id: `locked-${i}`, at: at + i }));
+    for (let i = 0; i < rows.length; i += 500) await Promise.all(rows.slice(i, i + 500).map((row) => log.recordSoon(row)));
+    expect(rowsIn(db)).toBe(0);
+    expect(journalLines(dir)).toBe(rows.length);
+
+    release();
+    // The next row's commit (or the timer's try) finds the lock free.
+    await log.recordSoon(usageRow({ id: 'after', at: at + rows.length }));
+    await expect.poll(() => rowsIn(db), { timeout: 10_000 }).toBe(rows.length + 1);
+    log.settle();
+    expect(db.prepare('SELECT count(DISTINCT request_id) FROM usage').pluck().get()).toBe(rows.length + 1);
+    expect(journalLines(dir)).toBe(0);
+    await log.close();
+  });
+
+  it('leaves the rows in the journal when it closes locked out, and the next start commits them', async () => {
+    const { dir, db, release } = lockedDataDir();
+    const log = createUsageLog(db);
+    const at = Date.now();
+    await Promise.all(Array.from({ length: 20 }, (_, i) => log.recordSoon(usageRow({ id: `stopped-${i}`, at: at + i }))));
+    await log.close();
+    db.close();
+    expect(journalLines(dir)).toBe(20);
+
+    release();
+    const next = openDatabase(dir);
+    cleanups.push(() => next.close());
+    const reopened = createUsageLog(next);
+    reopened.settle();
+    expect(rowsIn(next)).toBe(20);
+    expect(journalLines(dir)).toBe(0);
+    await reopened.close();
+  });
+
+  it('a query reads the rows (and rollups) already committed, without waiting for the lock', async () => {
+    const { db, release, hold } = lockedDataDir();
+    release();
+    const log = createUsageLog(db);
+    const at = Date.now();
+    log.record(usageRow({ id: 'before', at }));
+    log.rollup();
+    hold();
+    await log.recordSoon(usageRow({ id: 'waiting', at: at + 1 }));
+    expect([...log.iterate({ since: at })].map((row) => row.id)).toEqual(['before']);
+    expect(log.rollups({ since: 0 }, 'minute', 'none').reduce((n, point) => n + point.requests, 0)).toBe(1);
+    release();
+    await expect.poll(() => [...log.iterate({ since: at })].map((row) => row.id).sort()).toEqual(['before', 'waiting']);
+    await log.close();
+  });
+});
+
+describe('side writes locked out', () => {
+  it('stop trying for a second after one finds the lock held, and say it is a lock, not a full disk', () => {
+    let now = 1_000_000;
+    const writes = createSideWrites(() => undefined, () => now);
+    const locked = () => {
+      throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+    };
+    let tried = 0;
+    const write = () => void tried++;
+    writes.attempt('a cached answer', locked);
+    writes.attempt('a health sample', write);
+    expect(tried).toBe(0);
+    expect(writes.problem()).toBe(
+      "a cached answer: 1 failed since 1970-01-01T00:16:40.000Z (another program holds switchyard.db's write lock (a sqlite3 shell or database browser with changes not yet written?)); a health sample: 1 failed since 1970-01-01T00:16:40.000Z (another program holds switchyard.db's write lock (a sqlite3 shell or database browser with changes not yet written?))",
+    );
+    now += 1_000;
+    writes.attempt('a health sample', write);
+    expect(tried).toBe(1);
+    expect(writes.problem()).toMatch(/^a cached answer: 1 failed/);
+  });
+});
