@@ -65,8 +65,9 @@ export function toWireError(error: unknown, request?: FastifyRequest): WireError
   if (status && status >= 400 && status < 500) {
     return { status, message: fastifyError.message, type: 'invalid_request_error', param: null, code: 'invalid_request' };
   }
-  // The store refused a write (a full disk, a read-only volume): a reason the user can act on, and
-  // what was asked is not done (every change is one transaction, kept before it is applied).
+  // The store refused a write: what was asked is not done (every change is one transaction, kept
+  // before it is applied). Another program's lock passes (503: try again); a full disk or a
+  // read-only volume is a reason the user can act on.
   if (isBusy(error)) {
     return { status: 503, message: `Switchyard's store is busy: ${LOCK_HELD}. Nothing was changed; try again once it is done`, type: 'api_error', param: null, code: 'store_busy', retryAfterSeconds: 1 };
   }

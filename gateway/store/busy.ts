@@ -24,7 +24,7 @@ export function isBusy(error: unknown): boolean {
 }
 
 /** What a write locked out is told: the usual holders past a command's milliseconds. */
-export const LOCK_HELD = "another program holds switchyard.db's write lock (a sqlite3 shell or database browser with changes not yet written?)";
+export const LOCK_HELD = "another program holds switchyard.db's write lock, such as a sqlite3 shell or database browser with changes not yet written";
 
 /** The pause before a write locked out tries again: doubling from the gateway's wait to a second. */
 export function nextPause(previous: number): number {
@@ -41,4 +41,24 @@ export function writeWhenFree(write: () => void, failed: (error: unknown) => voi
     const next = nextPause(pause);
     setTimeout(() => writeWhenFree(write, failed, next), next).unref();
   }
+}
+
+/** Writes that may be left for later (a side write, a cache's hit counts): while another process holds the lock, not tried for a second at a time, as each try waits on the event loop. */
+export interface LockBackoff {
+  /** A write found the lock held within the last second: skip this one. */
+  lockedOut(): boolean;
+  /** After a failed write: whether it found the lock held (the second starts now). */
+  saw(error: unknown): boolean;
+}
+
+export function lockBackoff(now: () => number = Date.now): LockBackoff {
+  let until = 0;
+  return {
+    lockedOut: () => now() < until,
+    saw(error) {
+      if (!isBusy(error)) return false;
+      until = now() + 1_000;
+      return true;
+    },
+  };
 }

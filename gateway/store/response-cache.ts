@@ -5,6 +5,7 @@
  * at a time with requests served between: a full cache (256 MiB) purged in one statement held the
  * event loop for 1.2 s here.
  */
+import { lockBackoff } from './busy';
 import { scrub, writeTransaction, type Db } from './db';
 
 /** Entries deleted at a time: a few MiB at most, each answer being capped. */
@@ -46,8 +47,20 @@ export function createResponseCache(db: Db, now: () => number): ResponseCache {
     for (const [key, hits] of pendingHits) touch.run(hits, at, key);
     pendingHits.clear();
   });
-  // None to write (the stats of a cache no one hit): no write lock taken, none waited for.
-  const flushHits = () => void (pendingHits.size > 0 && writeHits());
+  // None to write (the stats of a cache no one hit): no write lock taken, none waited for. While
+  // another program holds the lock, the counts wait in memory (a lookup must not wait for it).
+  const locked = lockBackoff(now);
+  const unlessLocked = (write: () => void) => {
+    if (locked.lockedOut()) return;
+    try {
+      write();
+    } catch (error) {
+      if (!locked.saw(error)) throw error;
+    }
+  };
+  const flushHits = () => {
+    if (pendingHits.size > 0) unlessLocked(writeHits);
+  };
   const remove = db.prepare('DELETE FROM response_cache WHERE key = ?');
   const insert = db.prepare(
     'INSERT OR REPLACE INTO response_cache (key, created_at, expires_at, last_hit_at, hits, bytes, deployment, provider, kind, payload) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?, ?)',
@@ -93,8 +106,11 @@ export function createResponseCache(db: Db, now: () => number): ResponseCache {
       const row = select.get(key);
       if (!row || row.created_at <= purgedThrough) return undefined;
       if (row.expires_at <= now()) {
-        remove.run(key);
-        totalBytes -= Buffer.byteLength(row.payload);
+        // Left for the hourly prune while another program holds the lock.
+        unlessLocked(() => {
+          remove.run(key);
+          totalBytes -= Buffer.byteLength(row.payload);
+        });
         return undefined;
       }
       pendingHits.set(key, (pendingHits.get(key) ?? 0) + 1);

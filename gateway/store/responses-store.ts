@@ -90,8 +90,12 @@ export function createResponsesStore(db: Db): ResponsesStore {
       saveAll(batch);
       lockedFor = 0;
     } catch (error) {
-      const waiting = isBusy(error) ? batch.filter((item) => Date.now() - item.since < LOCKED_OUT_MS) : [];
-      for (const item of batch) if (!waiting.includes(item)) item.failed(error);
+      const busy = isBusy(error);
+      const waiting: Pending[] = [];
+      for (const item of batch) {
+        if (busy && Date.now() - item.since < LOCKED_OUT_MS) waiting.push(item);
+        else item.failed(error);
+      }
       if (waiting.length === 0) return;
       pending = waiting.concat(pending);
       lockedFor = nextPause(lockedFor);

@@ -3,9 +3,10 @@
  * cached answer, the hourly prune) must never fail what they record, nor stop the gateway: a full
  * disk once made a health probe's sample an unhandled rejection that ended the process. Each such
  * write goes through here; a failure is swallowed, the first of a run is logged whole and the rest
- * counted, and /health says "store: error" with the reason until a write succeeds again.
+ * counted, and /health says "store: error" with the reason until a write succeeds again. While
+ * another program holds the write lock, they are dropped a second at a time, not waited for.
  */
-import { isBusy, LOCK_HELD } from './busy';
+import { isBusy, LOCK_HELD, lockBackoff } from './busy';
 import type { HealthHistory } from './health-history';
 import type { ResponseCache } from './response-cache';
 import type { ResponsesStore } from './responses-store';
@@ -23,12 +24,6 @@ export interface SideWrites {
 
 /** A failure no write of its kind has followed is reported this long after its last one. */
 export const REPORTED_FOR_MS = 10 * 60_000;
-/**
- * After a write finds another process holding the write lock past the gateway's wait, side writes
- * are dropped without trying for this long: each try waits on the event loop, and a cached answer
- * is tried on every request.
- */
-const LOCKED_OUT_MS = 1_000;
 
 /**
  * Failures are kept per kind of write: a usage row that finds room in a page its table freed says
@@ -38,16 +33,17 @@ const LOCKED_OUT_MS = 1_000;
  */
 export function createSideWrites(log: (error: unknown, message: string) => void, now: () => number): SideWrites {
   const failing = new Map<string, { message: string; since: number; last: number; count: number }>();
-  let lockedUntil = 0;
+  // A cached answer is written on every request: while another program holds the lock, each would wait for it.
+  const locked = lockBackoff(now);
   const writes: SideWrites = {
     attempt(what, write) {
-      if (now() < lockedUntil) return void writes.failed(what, LOCK_HELD);
+      if (locked.lockedOut()) return void writes.failed(what, LOCK_HELD);
       try {
         const result = write();
         if (failing.size > 0) writes.succeeded(what);
         return result;
       } catch (error) {
-        if (isBusy(error)) lockedUntil = now() + LOCKED_OUT_MS;
+        locked.saw(error);
         writes.failed(what, error);
         return undefined;
       }

@@ -56,7 +56,7 @@ describe('another program holding the write lock', () => {
     // /health says why the store is not written, and what waits.
     const held = (await (await fetch(`${h.url}/health`)).json()) as { store: string; storeError: string };
     expect(held.store).toBe('error');
-    expect(held.storeError).toMatch(/^usage rows: 16 wait in the journal since \S+Z \(another program holds switchyard\.db's write lock \(a sqlite3 shell or database browser with changes not yet written\?\)\)$/);
+    expect(held.storeError).toMatch(/^usage rows: 16 wait in the journal since \S+Z \(another program holds switchyard\.db's write lock, such as a sqlite3 shell or database browser with changes not yet written\)$/);
 
     lock.release();
     await expect.poll(() => t.rows(since).map((row) => row.status), { timeout: 10_000 }).toHaveLength(16);
@@ -91,7 +91,7 @@ describe('another program holding the write lock', () => {
     expect(refused.headers.get('retry-after')).toBe('1');
     expect((await refused.json()).error).toMatchObject({
       code: 'store_busy',
-      message: "Switchyard's store is busy: another program holds switchyard.db's write lock (a sqlite3 shell or database browser with changes not yet written?). Nothing was changed; try again once it is done",
+      message: "Switchyard's store is busy: another program holds switchyard.db's write lock, such as a sqlite3 shell or database browser with changes not yet written. Nothing was changed; try again once it is done",
     });
     expect(h.gateway.localOnly()).toBe(false);
     lock.release();

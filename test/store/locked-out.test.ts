@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GATEWAY_LOCK_WAIT_MS, waitForLocksAtMost } from '../../gateway/store/busy';
 import { DB_FILE, openDatabase, type Db } from '../../gateway/store/db';
+import { createResponseCache } from '../../gateway/store/response-cache';
 import { createSideWrites } from '../../gateway/store/side-writes';
 import { createUsageLog } from '../../gateway/store/usage-log';
 import { tempDir } from '../support/harness';
@@ -91,6 +92,24 @@ describe('the usage log locked out', () => {
   });
 });
 
+describe('the answer cache locked out', () => {
+  it('still serves its entries (their hit counts wait in memory), and writes the counts once the lock is free', () => {
+    const { db, release, hold } = lockedDataDir();
+    release();
+    let now = 1_000_000;
+    const cache = createResponseCache(db, () => now);
+    const keys = Array.from({ length: 300 }, (_, i) => `key-${i}`);
+    for (const key of keys) cache.put(key, { deployment: 'llama', provider: 'local', kind: 'chat', payload: { text: key } }, 3_600_000, 1e9);
+    hold();
+    // Past 256 keys hit, the counts would be written on a lookup: it must neither fail nor wait for the lock.
+    for (const key of keys) expect(cache.get(key)?.payload).toEqual({ text: key });
+    expect(cache.get('key-0')?.payload).toEqual({ text: 'key-0' });
+    release();
+    now += 1_000;
+    expect(cache.stats(1e9)).toMatchObject({ entries: 300, hits: 301 });
+  });
+});
+
 describe('side writes locked out', () => {
   it('stop trying for a second after one finds the lock held, and say it is a lock, not a full disk', () => {
     let now = 1_000_000;
@@ -104,7 +123,7 @@ describe('side writes locked out', () => {
     writes.attempt('a health sample', write);
     expect(tried).toBe(0);
     expect(writes.problem()).toBe(
-      "a cached answer: 1 failed since 1970-01-01T00:16:40.000Z (another program holds switchyard.db's write lock (a sqlite3 shell or database browser with changes not yet written?)); a health sample: 1 failed since 1970-01-01T00:16:40.000Z (another program holds switchyard.db's write lock (a sqlite3 shell or database browser with changes not yet written?))",
+      "a cached answer: 1 failed since 1970-01-01T00:16:40.000Z (another program holds switchyard.db's write lock, such as a sqlite3 shell or database browser with changes not yet written); a health sample: 1 failed since 1970-01-01T00:16:40.000Z (another program holds switchyard.db's write lock, such as a sqlite3 shell or database browser with changes not yet written)",
     );
     now += 1_000;
     writes.attempt('a health sample', write);
