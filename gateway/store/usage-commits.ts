@@ -132,6 +132,8 @@ export function createRowCommits(db: Db, journal: UsageJournal | undefined, log:
       const refused = replay(rows);
       journal.cut();
       beyondMemory = 0;
+      // Rows a failed commit left to try again were in the journal too: they are in the log now.
+      stuck = [];
       written(rows.length);
       if (refused.length > 0) warn?.(`${refused.length} usage row(s) journalled while another program held the write lock were refused by the log (${refused[0]?.why})`);
     } catch {
