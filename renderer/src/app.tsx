@@ -80,12 +80,18 @@ export function App() {
 
 /** A link is a row in the gateway's own database: the command names its data dir, or a link from another is refused. */
 function Login({ hint }: { hint: Session['loginLink'] }) {
-  const expired = new URLSearchParams(window.location.search).get('login') === 'expired';
+  const login = new URLSearchParams(window.location.search).get('login');
   const dataDir = hint.dataDir ?? (hint.hiddenDataDir ? 'DIR' : undefined);
   return (
     <div className="login card">
       <h1>Sign in to Switchyard</h1>
-      {expired ? <div className="notice warn" role="alert">That login link was already used or has expired.</div> : null}
+      {login === 'expired' ? <div className="notice warn" role="alert">That login link was already used or has expired.</div> : null}
+      {login === 'busy' ? (
+        <div className="notice warn" role="alert">
+          Switchyard&apos;s store is busy: another program holds switchyard.db&apos;s write lock, such as a sqlite3 shell or database browser with changes not yet
+          written. The link was not used: open it again once that program is done.
+        </div>
+      ) : null}
       <p>The dashboard opens with the one-time link Switchyard printed when it started, like:</p>
       <pre className="snippet">Dashboard: http://{window.location.host}/?token=...</pre>
       <p>For a new link, run:</p>

@@ -100,6 +100,22 @@ describe('another program holding the write lock', () => {
   });
 });
 
+describe('a login link opened while another program holds the write lock', () => {
+  it('is not used up: the page says why, and the same link signs in once the lock is free', async () => {
+    const { h } = t;
+    const token = h.gateway.sessions.issueLoginToken();
+    const lock = holdWriteLock(h.gateway.db.name);
+    const busy = await fetch(`${h.url}/?token=${token}`, { redirect: 'manual' });
+    expect(busy.status).toBe(303);
+    expect(busy.headers.get('location')).toBe('/?login=busy');
+    expect(busy.headers.get('set-cookie')).toBeNull();
+    lock.release();
+    const later = await fetch(`${h.url}/?token=${token}`, { redirect: 'manual' });
+    expect(later.headers.get('location')).toBe('/');
+    expect(later.headers.get('set-cookie')).toMatch(new RegExp(`^switchyard_session_${h.port}=`));
+  });
+});
+
 describe('a gateway starting or stopping while another program holds the write lock', () => {
   it('starts (noting where it listens once the lock is free), and stops without losing the rows it holds: the next start commits them', async () => {
     const data = tempDir();

@@ -8,6 +8,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError } from '../../errors';
 import { SESSION_TTL_MS, type AdminSessions } from '../../store/admin-sessions';
+import { isBusy } from '../../store/busy';
 import { SessionSchema } from './schemas';
 
 declare module 'fastify' {
@@ -84,7 +85,15 @@ export function registerSession(app: FastifyInstance, { sessions, port, version,
 export function redeemLoginLink(sessions: AdminSessions, request: FastifyRequest, reply: FastifyReply, port: number): boolean {
   const token = (request.query as { token?: unknown }).token;
   if (typeof token !== 'string' || token === '') return false;
-  const session = sessions.redeem(token);
+  let session: string | undefined;
+  try {
+    session = sessions.redeem(token);
+  } catch (error) {
+    // Another program holding the write lock: the link is not used, and works once it is done.
+    if (!isBusy(error)) throw error;
+    void reply.redirect('/?login=busy', 303);
+    return true;
+  }
   if (session) setSessionCookie(reply, port, session);
   void reply.redirect(session ? '/' : '/?login=expired', 303);
   return true;
