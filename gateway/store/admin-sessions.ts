@@ -6,7 +6,7 @@
  * every start prints a login link, and every desktop launch makes a session.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { Db } from './db';
+import { writeTransaction, type Db } from './db';
 
 const LOGIN_TOKEN_TTL_MS = 24 * 3_600_000;
 export const SESSION_TTL_MS = 30 * 86_400_000;
@@ -43,10 +43,8 @@ export function createAdminSessions(db: Db, now: () => number = Date.now): Admin
       insertToken.run(hash(token), now() + LOGIN_TOKEN_TTL_MS);
       return token;
     },
-    redeem(token) {
-      if (useToken.run(now(), hash(token), now()).changes !== 1) return undefined;
-      return createSession();
-    },
+    // One transaction: a link is used up only with the session it gives (a store locked out between the two kept neither).
+    redeem: writeTransaction(db, (token: string) => (useToken.run(now(), hash(token), now()).changes === 1 ? createSession() : undefined)),
     createSession,
     valid: (sessionId) => (sessionId ? findSession.get(hash(sessionId), now()) !== undefined : false),
     prune(at) {
