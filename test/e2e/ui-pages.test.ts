@@ -2,8 +2,9 @@
  * The dashboard's other pages in a real browser (support/dashboard.ts), on a gateway set up as the
  * dashboard tests leave one (two providers, two deployments, a route): live state and a budget's
  * meter, snippets that work as shown, connecting a tool, client keys, config history, local only,
- * an exposed gateway, and every page in light and dark (budgets edited: ui-budgets.test.ts).
+ * an exposed gateway, a locked store's sign-in, and every page in light and dark (budgets: ui-budgets.test.ts).
  */
+import Database from 'better-sqlite3';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -74,6 +75,21 @@ describe('the dashboard pages', () => {
     await go('/overview');
     await page.getByText('Requests today').waitFor();
     await expect.poll(() => page.getByTestId('store-error').count()).toBe(0);
+  });
+
+  it('says a login link opened while another program holds the store was not used, and signs in with it once that program is done', async () => {
+    const token = h.gateway.sessions.issueLoginToken();
+    const [other, signIn] = [new Database(h.gateway.db.name), await browser.newPage()];
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      await signIn.goto(`${h.url}/?token=${token}`);
+    } finally {
+      other.close(); // its transaction rolled back, the lock free
+    }
+    await signIn.getByText('The link was not used: open it again once that program is done').waitFor();
+    await signIn.goto(`${h.url}/?token=${token}`);
+    await signIn.getByRole('heading', { name: 'Overview' }).waitFor();
+    await signIn.close();
   });
 
   it('gives Overview and playground a chat route this config has, the key header when keys are required, and names the requests no deployment served', async () => {

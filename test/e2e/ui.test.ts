@@ -4,7 +4,6 @@
  * playground, and the usage it all left. One scenario: each test builds on the state the ones
  * before it left.
  */
-import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -52,26 +51,6 @@ describe('building a gateway in the dashboard', () => {
     await other.goto(`${h.url}/?token=${token}`);
     await other.getByText('already used or has expired').waitFor();
     await other.close();
-  });
-
-  it('says a login link opened while another program holds the store was not used, and takes it once that program is done', async () => {
-    const token = h.gateway.sessions.issueLoginToken();
-    const other = new Database(h.gateway.db.name);
-    other.exec('BEGIN IMMEDIATE');
-    try {
-      const busy = await browser.newPage();
-      await busy.goto(`${h.url}/?token=${token}`);
-      await busy.getByText('The link was not used: open it again once that program is done').waitFor();
-      expect(busy.url()).toBe(`${h.url}/?login=busy`);
-      await busy.close();
-    } finally {
-      other.exec('COMMIT');
-      other.close();
-    }
-    const later = await browser.newPage();
-    await later.goto(`${h.url}/?token=${token}`);
-    await later.getByRole('heading', { name: 'Overview' }).waitFor();
-    await later.close();
   });
 
   it('adds two providers and two deployments', async () => {
