@@ -4,8 +4,9 @@
  * as it stays open). SQLite's busy handler waits on the calling thread, which for the gateway is
  * every request's: such a program froze every request, /health included, five seconds a write, and
  * the usage rows of a write that gave up were lost. So a serving gateway waits briefly, and a write
- * still locked out is tried again on a timer, with the event loop free (its callers: the usage log,
- * kept Responses answers, side writes), or answered 503 `store_busy` (an admin change).
+ * still locked out is tried again on a timer, with the event loop free (the usage log, kept
+ * Responses answers, where the gateway listens), left for a second (side writes, the cache's hit
+ * counts), or refused in words (an admin change: 503 `store_busy`; a login link, on its page).
  */
 import type { Db } from './db';
 
