@@ -11,7 +11,7 @@
  * CLI command reading the same data dir, and a dead one's is claimed (renamed) by one process only.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, ftruncateSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { writeTransaction, type Db } from './db';
 import { COLUMN_COUNT, COLUMNS, isColumnValue } from './usage-columns';
@@ -31,10 +31,14 @@ export interface UsageJournal {
   stored(count: number): void;
   /** Closes the file, and removes it when no row waits in it. */
   close(): void;
-  /** The rows waiting in the file, for a log that could not keep them all in memory (another process held the write lock). */
-  rows(): unknown[][];
-  /** Every row in the file is committed now (`rows()` replayed): cuts it. */
-  cut(): void;
+  /** How far the file goes now (bytes). */
+  size(): number;
+  /**
+   * The rows of the whole lines between bytes `from` and `to`, and where the line after them starts
+   * (`from` when none ends before `to`): for a log that could not keep its rows in memory (another
+   * process held the write lock), read back a step at a time.
+   */
+  read(from: number, to: number): { rows: unknown[][]; next: number };
 }
 
 /**
@@ -65,12 +69,18 @@ export function openUsageJournal(db: Db): UsageJournal | undefined {
       // A cut that fails leaves lines the replay finds already written.
       if (waiting === 0 && fd !== undefined) quietly(() => ftruncateSync(fd as number, 0));
     },
-    rows() {
-      return fd === undefined ? [] : rowsOf(readFileSync(file, 'utf8'));
-    },
-    cut() {
-      waiting = 0;
-      if (fd !== undefined) quietly(() => ftruncateSync(fd as number, 0));
+    size: () => (fd === undefined ? 0 : fstatSync(fd).size),
+    read(from, to) {
+      const bytes = Buffer.alloc(Math.max(to - from, 0));
+      const reader = openSync(file, 'r');
+      try {
+        readSync(reader, bytes, 0, bytes.length, from);
+      } finally {
+        closeSync(reader);
+      }
+      // A line cut by `to` is left for the next read.
+      const end = bytes.lastIndexOf(0x0a) + 1;
+      return { rows: rowsOf(bytes.subarray(0, end).toString('utf8')), next: from + end };
     },
     close() {
       if (fd === undefined) return;

@@ -5,6 +5,7 @@
  * trying for a moment (each try waits on the event loop) and say why.
  */
 import Database from 'better-sqlite3';
+import { appendFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GATEWAY_LOCK_WAIT_MS, waitForLocksAtMost } from '../../gateway/store/busy';
@@ -34,24 +35,50 @@ function lockedDataDir(): { dir: string; db: Db; release(): void; hold(): void }
   return { dir: dir.path, db, release, hold: () => other.exec('BEGIN IMMEDIATE') };
 }
 
-const rowsIn = (db: Db) => db.prepare<[], number>('SELECT (SELECT count(*) FROM usage) + (SELECT count(*) FROM usage_inbox)').pluck().get();
+const rowsIn = (db: Db) => db.prepare<[], number>('SELECT (SELECT count(*) FROM usage) + (SELECT count(*) FROM usage_inbox)').pluck().get() as number;
 describe('the usage log locked out', () => {
   it('resolves each row once it is journalled, keeps more than memory holds in the journal, and commits every one once the lock is free', async () => {
     const { dir, db, release } = lockedDataDir();
     const log = createUsageLog(db);
     const at = Date.now();
-    // Past the 10,000 rows kept in memory while locked out: the rest are in the journal alone.
+    // Past the 2,000 rows kept in memory while locked out: the rest are in the journal alone.
     const rows = Array.from({ length: 10_250 }, (_, i) => usageRow({ id: `locked-${i}`, at: at + i }));
-    for (let i = 0; i < rows.length; i += 500) await Promise.all(rows.slice(i, i + 500).map((row) => log.recordSoon(row)));
+    const journal = () => join(dir, readdirSync(dir).find((name) => name.startsWith('usage-journal-')) as string);
+    for (let i = 0; i < rows.length; i += 500) {
+      await Promise.all(rows.slice(i, i + 500).map((row) => log.recordSoon(row)));
+      // A line longer than a step of the replay (not a row: skipped), among the rows.
+      if (i === 5_000) appendFileSync(journal(), `${JSON.stringify(['x'.repeat(600 * 1024)])}\n`);
+    }
     expect(rowsIn(db)).toBe(0);
-    expect(journalLines(dir)).toBe(rows.length);
+    expect(journalLines(dir)).toBe(rows.length + 1);
 
     release();
     // The next row's commit (or the timer's try) finds the lock free.
     await log.recordSoon(usageRow({ id: 'after', at: at + rows.length }));
+    // The journal ending in a line a short write cut (a full disk), as the replay then finds it.
+    appendFileSync(journal(), '["torn');
     await expect.poll(() => rowsIn(db), { timeout: 10_000 }).toBe(rows.length + 1);
     log.settle();
     expect(db.prepare('SELECT count(DISTINCT request_id) FROM usage').pluck().get()).toBe(rows.length + 1);
+    // Cut once its last step (the torn line) is read.
+    await expect.poll(() => journalLines(dir)).toBe(0);
+    await log.close();
+  });
+
+  it('reads the rows past what memory keeps back from the journal in steps, the event loop turning between them', async () => {
+    const { dir, db, release } = lockedDataDir();
+    const log = createUsageLog(db);
+    const at = Date.now();
+    const rows = Array.from({ length: 12_000 }, (_, i) => usageRow({ id: `stepped-${i}`, at: at + i }));
+    for (let i = 0; i < rows.length; i += 500) await Promise.all(rows.slice(i, i + 500).map((row) => log.recordSoon(row)));
+    release();
+    // Counted at every turn of the event loop until all are in: a replay in one go would show none between nothing and all.
+    const seen = new Set<number>();
+    for (let count = rowsIn(db); count < rows.length; count = rowsIn(db)) {
+      seen.add(count);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect([...seen].filter((count) => count > 2_000).length).toBeGreaterThan(2);
     expect(journalLines(dir)).toBe(0);
     await log.close();
   });
