@@ -32,7 +32,6 @@ export function nextPause(previous: number): number {
   return Math.min(Math.max(2 * previous, GATEWAY_LOCK_WAIT_MS), 1_000);
 }
 
-
 /** Runs `write` now, or, while another process holds the lock, again on a timer until it goes through; `failed` is given anything else it throws. */
 export function writeWhenFree(write: () => void, failed: (error: unknown) => void, pause = 0): void {
   try {

@@ -34,6 +34,8 @@ export function createGatewayAddress(db: Db, pid = process.pid): GatewayAddress 
   return {
     record({ url, exposed }, failed) {
       writeWhenFree(() => {
+        // Stopped before the lock was free: nothing to note any more.
+        if (!db.open) return;
         // The first of two gateways on one data dir keeps the row: a second one says so as it starts.
         const row = select.get();
         if (row && row.pid !== pid && isAlive(row.pid)) return;

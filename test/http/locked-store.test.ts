@@ -141,6 +141,21 @@ describe('a gateway starting or stopping while another program holds the write l
     }
   });
 
+  it('stopped before the lock is free, does not try to note where it listened (nor says it could not)', async () => {
+    const data = tempDir();
+    releases.push(() => data.remove());
+    const logged: string[] = [];
+    const logger = { level: 'error', stream: { write: (line: string) => void logged.push(line) } };
+    const gateway = await createGateway({ dataDir: data.path, port: 0, config: t.config(), discoverOllama: false, healthChecks: false, timeZone: 'UTC', logger });
+    const lock = holdWriteLock(join(data.path, 'switchyard.db'));
+    await gateway.start();
+    await gateway.stop();
+    // Past the first try again (50 ms) and the one after it.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    lock.release();
+    expect(logged).toEqual([]);
+  });
+
   it('notes where it listens once the lock is free, for login-link and connect', async () => {
     const data = tempDir();
     releases.push(() => data.remove());
