@@ -64,7 +64,7 @@ export function createAnthropicProvider(config: ProviderConfig, context: Provide
   return {
     config,
     unavailableReason,
-    limiter: limiterFor(config),
+    limiter: limiterFor(config, context.limiter),
     speaks: (api) => api !== 'ollama' && apis.includes(api),
 
     // A translated history may hold thinking another Claude signed (signed-thinking.ts): left out where refused.

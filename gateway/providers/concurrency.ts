@@ -30,7 +30,16 @@ export class ConcurrencyLimiter {
   private active = 0;
   private readonly queue: Waiter[] = [];
 
-  constructor(readonly settings: LimiterSettings) {}
+  constructor(private settings: LimiterSettings) {}
+
+  /**
+   * New settings for the same server (its provider edited): what is under way and waiting still
+   * counts against the cap, and a raised cap admits waiters at once.
+   */
+  configure(settings: LimiterSettings): void {
+    this.settings = settings;
+    while (this.active < settings.max && this.admitNext());
+  }
 
   get inFlight(): number {
     return this.active;
@@ -72,13 +81,17 @@ export class ConcurrencyLimiter {
         if (released) return;
         released = true;
         this.active--;
-        const next = this.queue.shift();
-        if (next) {
-          clearTimeout(next.timer);
-          next.admit(this.slot());
-        }
+        this.admitNext();
       },
     };
+  }
+
+  private admitNext(): boolean {
+    const next = this.queue.shift();
+    if (!next) return false;
+    clearTimeout(next.timer);
+    next.admit(this.slot());
+    return true;
   }
 }
 
@@ -86,11 +99,17 @@ export function isSlot(admission: Admission): admission is Slot {
   return (admission as Slot).release !== undefined;
 }
 
-/** Defaults: a local Ollama serves two at a time; OpenAI-compatible clouds get no cap. */
-export function limiterFor(config: ProviderConfig): ConcurrencyLimiter {
-  return new ConcurrencyLimiter({
+/**
+ * Defaults: a local Ollama serves two at a time; OpenAI-compatible clouds get no cap. `carried` is
+ * the limiter of the adapter this one replaces for the same server: its work under way still counts.
+ */
+export function limiterFor(config: ProviderConfig, carried?: ConcurrencyLimiter): ConcurrencyLimiter {
+  const settings = {
     max: config.maxConcurrent ?? (config.kind === 'ollama' ? 2 : Number.POSITIVE_INFINITY),
     queueMax: config.queue?.max ?? 50,
     queueTimeoutMs: config.queue?.timeoutMs ?? 2_000,
-  });
+  };
+  if (!carried) return new ConcurrencyLimiter(settings);
+  carried.configure(settings);
+  return carried;
 }

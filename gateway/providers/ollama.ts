@@ -114,7 +114,7 @@ export function createOllamaProvider(config: ProviderConfig, context: ProviderCo
   return {
     config,
     unavailableReason,
-    limiter: limiterFor(config),
+    limiter: limiterFor(config, context.limiter),
     speaks,
 
     async chat(request, context) {

@@ -136,7 +136,7 @@ export function createOpenAIProvider(config: ProviderConfig, context: ProviderCo
   return {
     config,
     unavailableReason,
-    limiter: limiterFor(config),
+    limiter: limiterFor(config, context.limiter),
     speaks: (api) => api !== 'ollama' && apis.includes(api),
 
     chat: (sent, context) => {

@@ -55,7 +55,9 @@ export function createProviderSet(providers: readonly ProviderConfig[], context:
       kept.add(old);
       continue;
     }
-    const adapter = watched(CREATE[config.kind](config, context), context);
+    // The same server keeps one cap: what the replaced adapter still runs counts against it.
+    const sameServer = old && old.config.kind === config.kind && old.config.baseUrl === config.baseUrl;
+    const adapter = watched(CREATE[config.kind](config, sameServer ? { ...context, limiter: old.limiter } : context), context);
     madeWithKeys.set(adapter, keys);
     adapters.set(config.name, adapter);
   }

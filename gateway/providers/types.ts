@@ -34,6 +34,11 @@ export interface ProviderContext {
   proxy?: ProxySettings | undefined;
   /** What upstreams were found to refuse (quirk-memory.ts); without it, each adapter learns alone. */
   quirks?: QuirkMemory | undefined;
+  /**
+   * The concurrency limiter of the adapter this one replaces for the same server (a provider
+   * edited while it works): requests the old adapter runs or queues still count against the cap.
+   */
+  limiter?: ConcurrencyLimiter | undefined;
 }
 
 /** One thing learned of a server, as it is kept (store/upstream-quirks.ts). */

@@ -41,6 +41,38 @@ describe('a provider edited while its work is under way', () => {
     }
   });
 
+  it('keeps the cap of its server over what the replaced adapter still runs, and a raised cap admits who waits', async () => {
+    const [ollama, openai] = await Promise.all([startFakeOllama({ firstByteDelayMs: 2_000 }), startFakeOpenAI()]);
+    const config = twoTierConfig({ ollama: ollama.url, openai: openai.url });
+    Object.assign(config.providers[0]!, { maxConcurrent: 1, queue: { max: 0, timeoutMs: 10_000 } });
+    const h = await startGateway(config);
+    const ask = (model: string) => fetch(`${h.baseUrl}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] }) });
+    const patch = (body: object) => h.admin('/admin/api/providers/local', { method: 'PATCH', body: JSON.stringify(body) });
+    const local = async () => ((await (await fetch(`${h.url}/health`)).json()) as { providers: { name: string; inFlight: number; queued: number }[] }).providers.find((p) => p.name === 'local');
+    try {
+      let answered = false;
+      const first = ask('default').then((r) => ((answered = true), r));
+      await expect.poll(() => ollama.requests.length).toBe(1);
+      // Edited while its one generation runs: the next request still finds the GPU busy and spills.
+      expect((await patch({ timeouts: { idleMs: 20_000 } })).status).toBe(200);
+      const spilled = await ask('default');
+      expect([spilled.status, spilled.headers.get('x-switchyard-deployment'), ollama.requests.length]).toEqual([200, 'mini', 1]);
+      expect(await local()).toMatchObject({ inFlight: 1, queued: 0 });
+      // A queue, and one waiting in it; raising the cap lets it in without waiting for the first to end.
+      expect((await patch({ queue: { max: 5, timeoutMs: 10_000 } })).status).toBe(200);
+      const waiting = ask('default');
+      await expect.poll(async () => (await local())?.queued).toBe(1);
+      expect((await patch({ maxConcurrent: 2 })).status).toBe(200);
+      await expect.poll(() => ollama.requests.length).toBe(2);
+      expect(answered).toBe(false);
+      const answers = await Promise.all([first, waiting]);
+      expect(answers.map((r) => [r.status, r.headers.get('x-switchyard-deployment')])).toEqual([[200, 'llama'], [200, 'llama']]);
+      expect(await local()).toMatchObject({ inFlight: 0, queued: 0 });
+    } finally {
+      await stopAll(h, ollama, openai);
+    }
+  });
+
   it('lets a model pull it runs go on to its end; the gateway stopping ends one', async () => {
     const ollama = await startFakeOllama({ models: [], pullStepMs: 60 });
     const config = { version: 1, providers: [{ name: 'local', kind: 'ollama', baseUrl: ollama.url, healthCheck: { intervalMs: 0 } }], deployments: [{ name: 'qwen', provider: 'local', model: 'qwen3:8b' }, { name: 'mistral', provider: 'local', model: 'mistral:7b' }], routes: [] };
