@@ -4,7 +4,7 @@
  * skipped or failed (why for each, and when the first is usable again).
  */
 import type { DeploymentConfig } from '../config/schema';
-import { GatewayError, type UpstreamError } from '../errors';
+import { GatewayError, UNFIT, type UpstreamError } from '../errors';
 import type { Attempt } from './attempt';
 import type { Catalog } from './catalog';
 import type { Plan, Skip } from './plan';
@@ -46,10 +46,12 @@ const BLOCKING: ReadonlySet<string> = new Set(['auth', 'model_missing', 'quota']
 export function exhausted(context: { plan: Plan; now: () => number; catalog: Catalog }, attempts: Attempt[], failures: UpstreamError[], skipped: Skip[]): GatewayError {
   const { plan, now, catalog } = context;
   const skippedText = skipped.map((s) => s.message).join('; ');
-  // Nothing could read the prompt: that is the request's size, and no later retry changes it.
+  // Nothing could read the prompt, and the rest lack what the request uses: that is the request's
+  // size (a shorter one fits where it was too long), and no later retry changes it.
   const tooSmall = skipped.filter((s) => s.reason === 'context_too_small');
   const allContext = tooSmall.length + failures.filter((f) => f.failure === 'context_length').length;
-  if (allContext > 0 && allContext === skipped.length + failures.length) {
+  const unfitForIt = skipped.every((s) => s.reason === 'context_too_small' || s.reason === 'capability_missing') && failures.every((f) => UNFIT.has(f.failure));
+  if (allContext > 0 && unfitForIt) {
     const widest = tooSmall.reduce<Skip | undefined>((best, s) => ((s.window ?? 0) > (best?.window ?? 0) ? s : best), undefined);
     const said = failures.find((f) => f.failure === 'context_length');
     // In OpenAI's words (and Anthropic's, on the Messages front door): agents know a context overflow
@@ -58,7 +60,10 @@ export function exhausted(context: { plan: Plan; now: () => number; catalog: Cat
     const told = sizes
       ? `: its maximum context length is ${sizes.window} tokens. However, you requested ${sizes.prompt + sizes.answer} tokens (${sizes.prompt} in the messages, ${sizes.answer} in the completion, as estimated here)`
       : '';
-    return new GatewayError('context_length_exceeded', `The request is too long for every deployment of "${plan.route.name}"${told}${said ? ` (${said.message})` : ''}. Shorten the prompt or lower max_tokens.`, {
+    const others = [...skipped.filter((s) => s.reason === 'capability_missing').map((s) => s.message), ...attempts.filter((a) => a.failure === 'unsupported').map(describeAttempt)];
+    const whom = others.length > 0 ? `every deployment of "${plan.route.name}" that could take it otherwise` : `every deployment of "${plan.route.name}"`;
+    const rest = others.length > 0 ? ` The others lack what it uses: ${others.join('; ')}.` : '';
+    return new GatewayError('context_length_exceeded', `The request is too long for ${whom}${told}${said ? ` (${said.message})` : ''}. Shorten the prompt or lower max_tokens.${rest}`, {
       param: 'messages',
       details: { largest_context_window: widest?.window ?? null, prompt_tokens: sizes?.prompt ?? null, max_tokens: sizes?.answer ?? null, skipped, attempts },
     });
@@ -103,5 +108,7 @@ export function exhausted(context: { plan: Plan; now: () => number; catalog: Cat
 
 /** An upstream's own answer is quoted with its status first ("503 overloaded"), so the status is not said twice. */
 function listAttempts(attempts: Attempt[]): string {
-  return attempts.map((a) => `${a.deployment} (${a.provider}): ${a.message ?? (a.status ? `HTTP ${a.status}` : a.failure)}`).join('; ');
+  return attempts.map(describeAttempt).join('; ');
 }
+
+const describeAttempt = (a: Attempt) => `${a.deployment} (${a.provider}): ${a.message ?? (a.status ? `HTTP ${a.status}` : a.failure)}`;

@@ -24,8 +24,12 @@ const config = () => ({
   deployments: [
     { name: 'qwen', provider: 'vllm', model: 'qwen3-coder', contextWindow: 8_000 },
     { name: 'sonnet', provider: 'claude', model: 'claude-sonnet-4-5' },
+    { name: 'sonnet-plain', provider: 'claude', model: 'claude-sonnet-4-5', capabilities: ['completion'] },
   ],
-  routes: [],
+  routes: [
+    { name: 'coder', deployments: ['qwen', 'sonnet'] },
+    { name: 'coder-plain', deployments: ['qwen', 'sonnet-plain'] },
+  ],
 });
 beforeAll(async () => {
   [openai, anthropic] = await Promise.all([startFakeOpenAI(), startFakeAnthropic()]);
@@ -78,5 +82,29 @@ describe('a prompt no deployment takes', () => {
     await openai.setMode({ kind: 'status', status: 400, body: { error: { message: "This model's maximum context length is 8000 tokens. However, your messages resulted in 9000 tokens.", type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' } } });
     const translated = await claude().messages.create({ model: 'qwen', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
     expect(refusal(translated).message).toMatch(/^prompt is too long: .*maximum context length is 8000 tokens/);
+  });
+
+  describe('where the rest of the route lacks what the request uses', () => {
+    const tools = [{ name: 'read', description: 'reads a file', input_schema: { type: 'object' as const, properties: {} } }];
+
+    it("is an overflow still, so an agent compacts and the deployment that was too small answers", async () => {
+      await anthropic.setMode({ kind: 'status', status: 400, body: anthropicError(400, 'This model does not support tools') });
+      const error = await claude().messages.create({ model: 'coder', max_tokens: 1_000, tools, messages: [{ role: 'user', content: words(20_000) }] }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(Anthropic.BadRequestError);
+      expect(refusal(error).message).toMatch(/^prompt is too long: \d+ tokens > 8000 maximum/);
+      expect(anthropic.requests).toHaveLength(1);
+      const compacted = await claude().messages.create({ model: 'coder', max_tokens: 1_000, tools, messages: [{ role: 'user', content: words(2_000) }] });
+      expect([compacted.content.length > 0, openai.requests.length, anthropic.requests.length]).toEqual([true, 1, 1]);
+    });
+
+    it('says why the others cannot take it, to an OpenAI client as well, when they were skipped unasked', async () => {
+      const client = new OpenAI({ baseURL: h.baseUrl, apiKey: 'any', maxRetries: 0 });
+      const fn = { type: 'function' as const, function: { name: 'read', parameters: { type: 'object' } } };
+      const error = (await client.chat.completions.create({ model: 'coder-plain', max_tokens: 500, tools: [fn], messages: [{ role: 'user', content: words(20_000) }] }).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
+      expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+      expect(error.code).toBe('context_length_exceeded');
+      expect(error.message).toMatch(/maximum context length is 8000 tokens\. However, you requested \d+ tokens .*The others lack what it uses: sonnet-plain \(claude-sonnet-4-5\) has no tools capability/);
+      expect([openai.requests.length, anthropic.requests.length]).toEqual([0, 0]);
+    });
   });
 });
