@@ -19,6 +19,8 @@ export interface SessionMemory {
   forget(key: SessionKey): boolean;
   /** What changed since the last call, to be saved: the sessions answered, and the ids of those forgotten. */
   changed(): { kept: KeptSession[]; forgotten: string[] };
+  /** A save of `changed()` failed (another program held the lock): each is saved next time, as it is then. */
+  unsaved(changes: { kept: readonly KeptSession[]; forgotten: readonly string[] }): void;
   /** Sessions saved before a restart, oldest first (so the newest are kept when there are too many). */
   restore(sessions: Iterable<KeptSession>): void;
   /**
@@ -114,6 +116,11 @@ export function createSessionMemory(now: () => number, idleMs = SESSION_IDLE_MS,
       changed.clear();
       forgotten.clear();
       return out;
+    },
+    unsaved(changes) {
+      // Not when it changed again since: then that change is what goes.
+      for (const { id } of changes.kept) if (!forgotten.has(id) && changed.size < max) changed.add(id);
+      for (const id of changes.forgotten) if (!changed.has(id) && forgotten.size < max) forgotten.add(id);
     },
     renamed(deployments, before, after) {
       if (deployments.size === 0) return;

@@ -33,7 +33,13 @@ export function keepStickySessions(db: Db, memory: SessionMemory, now: () => num
   return {
     save() {
       const changed = memory.changed();
-      if (changed.kept.length > 0 || changed.forgotten.length > 0) write(changed);
+      if (changed.kept.length === 0 && changed.forgotten.length === 0) return;
+      try {
+        write(changed);
+      } catch (error) {
+        memory.unsaved(changed);
+        throw error;
+      }
     },
   };
 }

@@ -13,6 +13,8 @@ import { DB_FILE, openDatabase, type Db } from '../../gateway/store/db';
 import { createResponseCache } from '../../gateway/store/response-cache';
 import { createSideWrites } from '../../gateway/store/side-writes';
 import { createUsageLog } from '../../gateway/store/usage-log';
+import { keepStickySessions } from '../../gateway/store/sticky-sessions';
+import { createSessionMemory } from '../../gateway/routing/sessions';
 import { tempDir } from '../support/harness';
 import { journalLines, usageRow } from '../support/usage-log';
 
@@ -134,6 +136,30 @@ describe('the answer cache locked out', () => {
     release();
     now += 1_000;
     expect(cache.stats(1e9)).toMatchObject({ entries: 300, hits: 301 });
+  });
+});
+
+describe('the sticky sessions locked out', () => {
+  it('are saved once the lock is free, each as it is then: a failed save loses none', () => {
+    const { db, release, hold } = lockedDataDir();
+    release();
+    const now = () => 1_000_000;
+    const memory = createSessionMemory(now);
+    const sticky = keepStickySessions(db, memory, now);
+    const key = (session: string) => ({ route: 'default', session, clientKey: undefined });
+    memory.answered(key('gone'), 'llama');
+    sticky.save();
+    hold();
+    for (const session of ['a', 'b', 'c']) memory.answered(key(session), 'llama');
+    memory.forget(key('gone'));
+    expect(() => sticky.save()).toThrow(/locked|busy/i);
+    // Changed again after the failed save: its latest state is what is kept.
+    memory.answered(key('b'), 'mini');
+    memory.forget(key('c'));
+    release();
+    sticky.save();
+    const saved = db.prepare<[], { id: string; deployment: string }>('SELECT id, deployment FROM sticky_sessions ORDER BY id').all();
+    expect(saved.map((s) => [s.id.split('\u0000').at(-1), s.deployment])).toEqual([['a', 'llama'], ['b', 'mini']]);
   });
 });
 
