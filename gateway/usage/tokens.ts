@@ -77,32 +77,34 @@ export function quickTokenCount(text: string): number {
 
 /**
  * The text a request sends the model, whatever its API: `system`, `instructions`, `prompt`,
- * `suffix`, and the text of `messages` and `input` (strings, or parts and items carrying `text` or
- * `content`). One pass over the body, two levels deep at most.
+ * `suffix`, and under `messages` and `input` every string of a message's content, as a string or as
+ * parts and blocks (text, tool results, tool calls' arguments and inputs, thinking), and of
+ * Responses items. Agents send their turns as blocks: read two levels deep only, a Claude Code
+ * conversation of any length counted as its system prompt alone.
  */
 export function promptText(body: unknown): string {
   if (!body || typeof body !== 'object') return '';
   const b = body as Record<string, unknown>;
   const parts: string[] = [];
-  for (const key of ['system', 'instructions', 'prompt', 'suffix', 'messages', 'input']) collect(b[key], parts, 0);
+  for (const key of ['system', 'instructions', 'prompt', 'suffix', 'messages', 'input']) collect(b[key], parts);
   return parts.map((part) => `${part}\n`).join('');
 }
 
-function collect(value: unknown, parts: string[], depth: number): void {
-  if (typeof value === 'string') {
-    parts.push(value);
-    return;
-  }
-  if (depth > 2) return;
-  if (Array.isArray(value)) {
-    for (const item of value) collect(item, parts, depth + 1);
-    return;
-  }
-  if (value && typeof value === 'object') {
-    const item = value as Record<string, unknown>;
-    if (typeof item.text === 'string') parts.push(item.text);
-    // A Responses tool result carries its text as `output`.
-    else if (typeof item.output === 'string') parts.push(item.output);
-    else collect(item.content, parts, depth + 1);
+/**
+ * Strings that are no text the model reads: kinds, roles and ids, signatures and encrypted state it
+ * is handed back opaque, and images, audio and files (their base64 is not their tokens).
+ */
+const NOT_TEXT = new Set(['type', 'role', 'id', 'call_id', 'tool_call_id', 'tool_use_id', 'signature', 'encrypted_content', 'data', 'url', 'image_url', 'images', 'file_id', 'file_data', 'media_type', 'detail', 'cache_control', 'status']);
+
+/** Every string under `value` but NOT_TEXT's: iterative, so linear in the body whatever its depth. */
+function collect(value: unknown, parts: string[]): void {
+  const stack = [value];
+  while (stack.length > 0) {
+    const next = stack.pop();
+    if (typeof next === 'string') parts.push(next);
+    else if (Array.isArray(next)) for (const item of next) stack.push(item);
+    else if (next && typeof next === 'object') {
+      for (const key in next) if (!NOT_TEXT.has(key)) stack.push((next as Record<string, unknown>)[key]);
+    }
   }
 }

@@ -8,6 +8,9 @@ import { startGateway, tempDir } from '../support/harness';
 import { useRoutingGateway, type Extra } from '../support/routing-gateway';
 
 const g = useRoutingGateway();
+/** The route a request took (x-switchyard-route), through any front door. */
+const post = async (path: string, body: unknown, headers: Record<string, string> = {}) =>
+  (await fetch(`${g.h.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })).headers.get('x-switchyard-route');
 
 describe('context windows', () => {
   const long = 'lorem ipsum dolor sit amet '.repeat(8_000); // about 40k tokens
@@ -29,6 +32,28 @@ describe('context windows', () => {
     // A short request right after keeps the window the model now runs with: another would reload it.
     await g.chat('default');
     expect(g.ollama.requests.at(-1)?.body.options.num_ctx).toBe(sent.options.num_ctx);
+  });
+
+  it('reads a conversation sent as blocks and parts, as agents send it, and not the base64 of its images', async () => {
+    g.apply({ deployments: [{ name: 'llama', provider: 'local', model: 'llama3.2:3b', options: { num_ctx: 4096 }, capabilities: ['completion', 'tools', 'vision'] }] });
+    const text = { type: 'text', text: long };
+    const read = { name: 'read', input_schema: { type: 'object' } };
+    // Claude Code's turns: the prompt in a text block, a file read back in a tool result, a file written in a tool call's input.
+    const messages = [
+      { messages: [{ role: 'user', content: [text] }] },
+      { tools: [read], messages: [{ role: 'user', content: 'read it' }, { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'read', input: {} }] }, { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: [text] }] }] },
+      { tools: [read], messages: [{ role: 'user', content: 'write it' }, { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'read', input: { content: long } }] }, { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: 'done' }] }] },
+    ];
+    const routes = [];
+    for (const body of messages) routes.push(await post('/v1/messages', { model: 'default', max_tokens: 100, ...body }, { 'anthropic-version': '2023-06-01' }));
+    routes.push((await g.chat('default', { messages: [{ role: 'user', content: [text] }] })).route);
+    routes.push(await post('/v1/responses', { model: 'default', input: [{ type: 'function_call', call_id: 'c1', name: 'read', arguments: '{}' }, { type: 'function_call_output', call_id: 'c1', output: long }] }));
+    routes.push(await post('/api/chat', { model: 'default', stream: false, messages: [{ role: 'assistant', content: '', tool_calls: [{ function: { name: 'write', arguments: { content: long } } }] }, { role: 'user', content: 'go on' }] }));
+    expect(routes).toEqual(Array(6).fill('llama:skip(context-too-small) mini:ok'));
+    expect(g.ollama.requests.filter((r) => r.path === '/api/chat')).toHaveLength(0);
+    // A 300 KB image is no 100,000 tokens of text: the short question with it fits.
+    const image = { type: 'image_url', image_url: { url: `data:image/png;base64,${'iVBORw0KGgo'.repeat(28_000)}` } };
+    expect((await g.chat('default', { messages: [{ role: 'user', content: [{ type: 'text', text: 'what is this?' }, image] }] })).route).toBe('llama:ok');
   });
 
   it('keeps answering /health while a 1 MiB prompt without spaces is checked against a window', async () => {

@@ -21,7 +21,8 @@ const config = () => ({
     { name: 'claude', kind: 'anthropic', baseUrl: anthropic.url, apiKey: 'env:TEST_KEY' },
   ],
   deployments: [
-    { name: 'kimi', provider: 'moonshot', model: 'kimi-k2-0905' },
+    // A window past what the longest history here counts (80,000 calls and their results): their pairing is what is tested.
+    { name: 'kimi', provider: 'moonshot', model: 'kimi-k2-0905', contextWindow: 10_000_000 },
     { name: 'kimi-vision', provider: 'moonshot', model: 'kimi-k2-0905', capabilities: ['completion', 'tools', 'vision'] },
     { name: 'sonnet', provider: 'claude', model: 'claude-sonnet-4-5' },
   ],
