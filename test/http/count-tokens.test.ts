@@ -55,4 +55,19 @@ describe('an Anthropic-compatible upstream that cannot count', () => {
     const refused = await client.messages.countTokens({ model: 'v4', messages }).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(Anthropic.BadRequestError);
   });
+
+  it('counts a conversation sent as blocks as Claude Code sends it, tool results and inputs too, as much as the same text sent plain', async () => {
+    const text = 'hello there, how are you today? '.repeat(1_000);
+    const plain = (await client.messages.countTokens({ model: 'v4', messages: [{ role: 'user', content: text }] })).input_tokens;
+    const blocks = await client.messages.countTokens({
+      model: 'v4',
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: text.slice(0, 10_000) }] },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'read', input: { path: text.slice(10_000, 20_000) } }] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: [{ type: 'text', text: text.slice(20_000) }] }] },
+      ],
+    });
+    expect(plain).toBeGreaterThan(5_000);
+    expect(Math.abs(blocks.input_tokens - plain)).toBeLessThan(plain * 0.05);
+  });
 });
