@@ -117,7 +117,7 @@ export const DeploymentSchema = Type.Object(
     timeZone: Type.Optional(Type.String({ minLength: 1 })),
     timeWindows: Type.Optional(Type.Array(TimeWindowSchema, { maxItems: 64 })),
     pricing: Type.Optional(PricingSchema),
-    /** Ollama `options` sent with every request (num_ctx, num_gpu, ...); client options win. */
+    /** Ollama `options` sent with every request (num_ctx, num_gpu, ...); client options win, but for the larger num_ctx. */
     options: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
     /** Ollama `keep_alive` (e.g. "30m", or seconds). */
     keepAlive: Type.Optional(Type.Union([Type.String(), Type.Number()])),

@@ -9,7 +9,7 @@ import { viaOf } from './loop-guard';
 import { sessionOf } from './session';
 import { toolOf } from './client-tool';
 
-export function routeRequest(request: FastifyRequest, reply: FastifyReply, what: { model: string; type: ModelType; api: string }): RouteRequest {
+export function routeRequest(request: FastifyRequest, reply: FastifyReply, what: { model: string; type: ModelType; api: string; numCtx?: number | undefined }): RouteRequest {
   const prefer = request.headers['x-switchyard-prefer'];
   const playground = playgroundRun();
   // One literal of one shape: this runs for every request, and spreading objects of varying shapes here cost microseconds.
@@ -21,7 +21,7 @@ export function routeRequest(request: FastifyRequest, reply: FastifyReply, what:
     prefer: Array.isArray(prefer) ? prefer[0] : prefer,
     cacheControl: request.headers['cache-control'],
     simulateFailures: playground?.simulateFailures,
-    traits: traitsOf(request.body, request.headers['content-length']),
+    traits: traitsOf(request.body, request.headers['content-length'], what.numCtx),
     clientKey: request.clientKey?.name,
     tool: (request.usage ? request.usage.tool : toolOf(request.headers)) ?? undefined,
     // Read once, when the usage row is told the body; a request without a row (count_tokens) reads it here.

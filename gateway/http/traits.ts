@@ -11,7 +11,8 @@ type Body = Record<string, unknown>;
 
 const IMAGE_PARTS = new Set(['image_url', 'input_image', 'image']);
 
-export function traitsOf(body: unknown, contentLength: string | undefined): RequestTraits {
+/** `numCtx`: the window an Ollama client's request names (its `options.num_ctx`), read by its front door. */
+export function traitsOf(body: unknown, contentLength: string | undefined, numCtx?: number): RequestTraits {
   const b = (body && typeof body === 'object' ? body : {}) as Body;
   const length = Number(contentLength);
   let prompt: number | undefined;
@@ -25,6 +26,7 @@ export function traitsOf(body: unknown, contentLength: string | undefined): Requ
     // A function, not a getter: on Node 20 an object literal with an accessor takes 0.3 us to make, one without 0.02.
     images: () => (images ??= hasImages(b)),
     thinking: asksToThink(b),
+    numCtx,
   };
 }
 

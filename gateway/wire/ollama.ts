@@ -258,7 +258,15 @@ export interface OllamaGenerateBody {
  */
 export function nativeBody(body: Record<string, unknown>, deployment: DeploymentConfig): Record<string, unknown> {
   const out: Record<string, unknown> = { ...body, model: deployment.model };
-  if (deployment.options || body.options) out.options = { ...deployment.options, ...(body.options as Record<string, unknown> | undefined) };
+  const asked = body.options as Record<string, unknown> | undefined;
+  if (deployment.options || asked) {
+    const options = { ...deployment.options, ...asked };
+    // The larger window of the two: the client's was made for its prompt, the deployment's (or one
+    // the router raised for this prompt) for what it knows; the smaller would cut the other's short.
+    const own = deployment.options?.num_ctx;
+    if (typeof own === 'number' && typeof asked?.num_ctx === 'number' && own > asked.num_ctx) options.num_ctx = own;
+    out.options = options;
+  }
   if (body.keep_alive === undefined && deployment.keepAlive !== undefined) out.keep_alive = keepAliveSent(deployment.keepAlive);
   if (body.think === undefined && deployment.think !== undefined) out.think = deployment.think;
   return out;

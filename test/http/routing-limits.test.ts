@@ -56,6 +56,21 @@ describe('context windows', () => {
     expect((await g.chat('default', { messages: [{ role: 'user', content: [{ type: 'text', text: 'what is this?' }, image] }] })).route).toBe('llama:ok');
   });
 
+  it("runs an Ollama client's request with the window it names, or with the deployment's where that is larger", async () => {
+    g.apply({ deployments: [{ name: 'llama', provider: 'local', model: 'llama3.2:3b', options: { num_ctx: 4096 } }] });
+    const native = (model: string, numCtx: number, content: string) => post('/api/chat', { model, stream: false, options: { num_ctx: numCtx }, messages: [{ role: 'user', content }] });
+    const sent = () => g.ollama.requests.filter((r) => r.path === '/api/chat').at(-1)?.body.options.num_ctx;
+    // Aider sizes num_ctx to its prompt: 40k tokens asked with 65,536 are Ollama's to answer, by route and by name.
+    expect([await native('default', 65_536, long), sent()]).toEqual(['llama:ok', 65_536]);
+    expect(await native('llama', 65_536, long)).toBe('llama:ok');
+    // A window smaller than the deployment's would cut what fits the deployment's: about 2.5k tokens.
+    expect([await native('default', 2_048, 'lorem ipsum dolor sit amet '.repeat(500)), sent()]).toEqual(['llama:ok', 4_096]);
+    // With numCtx "auto", the window raised for the prompt (about 10k tokens) is the one it runs with.
+    g.apply({ deployments: [{ name: 'llama', provider: 'local', model: 'llama3.2:3b', numCtx: 'auto', maxNumCtx: 65_536 }] });
+    expect(await native('default', 2_048, 'lorem ipsum dolor sit amet '.repeat(2_000))).toBe('llama:ok');
+    expect(sent()).toBeGreaterThanOrEqual(12_000);
+  });
+
   it('keeps answering /health while a 1 MiB prompt without spaces is checked against a window', async () => {
     g.apply({ deployments: [{ name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini', contextWindow: 600_000 }], routes: [{ name: 'big', deployments: ['mini'] }] });
     const big = g.chat('big', { messages: [{ role: 'user', content: 'ACGT'.repeat(256 * 1024) }] });

@@ -70,11 +70,11 @@ export async function ollamaSurface(app: FastifyInstance, options: OllamaSurface
 
   /** Chat and generate alike: NDJSON unless `"stream": false`, then the whole answer in Ollama's shape. */
   const answer = async (request: FastifyRequest, reply: FastifyReply, endpoint: OllamaEndpoint, toCanonical: () => ChatRequest, alternative: Alternative = {}) => {
-    const body = request.body as { model: string; stream?: boolean } & Record<string, unknown>;
+    const body = request.body as { model: string; stream?: boolean; options?: { num_ctx?: number } } & Record<string, unknown>;
     const kind = endpoint === 'ollama.chat' ? 'chat' : 'generate';
     const stream = body.stream !== false;
     request.usage?.streams(stream);
-    const route = routeRequest(request, reply, { model: ollamaName(catalog(), body.model), type: 'chat', api: endpoint });
+    const route = routeRequest(request, reply, { model: ollamaName(catalog(), body.model), type: 'chat', api: endpoint, numCtx: body.options?.num_ctx });
     const started = process.hrtime.bigint();
     if (stream) {
       const execution = await ollamaStream(router, route, endpoint, body, toCanonical, alternative);
