@@ -250,8 +250,8 @@ function candidate(catalog: Catalog, state: RoutingState, deployment: Deployment
   const overLimit = facts.maxOutput !== undefined && traits.maxTokens > facts.maxOutput && deployment.maxOutputTokens === undefined;
   const chosen = overLimit ? { ...told, maxOutputTokens: facts.maxOutput } : told;
   // An Ollama client's own num_ctx: the deployment runs the request with the larger of it and its own (wire/ollama.ts).
-  const [asked, own] = [provider?.kind === 'ollama' ? traits.numCtx : undefined, deployment.options?.num_ctx];
-  const limit = asked === undefined ? facts.window : Math.max(asked, typeof own === 'number' ? own : 0);
+  const asked = provider?.kind === 'ollama' ? traits.numCtx : undefined;
+  const limit = asked === undefined ? facts.window : Math.max(asked, Number(deployment.options?.num_ctx) || 0);
   // The answer's room is what the model will be asked for: no more than it writes.
   const output = facts.maxOutput === undefined ? traits.maxTokens : Math.min(traits.maxTokens, facts.maxOutput);
   // Ollama reloads a model for a request with another num_ctx than it runs with, and loses its prompt
