@@ -173,8 +173,8 @@ function ruleMatches(when: NonNullable<RouteConfig['rules']>[number]['when'], tr
   if (when.thinking !== undefined && when.thinking !== traits.thinking) return false;
   if (when.clientKey !== undefined && when.clientKey !== request.clientKey) return false;
   if (when.tool !== undefined && !isToolOf(request.tool, when.tool)) return false;
-  // A body smaller in bytes than the threshold cannot hold that many tokens: no estimate needed.
-  if (when.minPromptTokens !== undefined && (traits.bodyBytes < when.minPromptTokens || traits.promptTokens() < when.minPromptTokens)) return false;
+  // A body smaller in bytes than the threshold cannot hold that many tokens (but in images): no estimate needed.
+  if (when.minPromptTokens !== undefined && ((traits.bodyBytes < when.minPromptTokens && !traits.images()) || traits.promptTokens() < when.minPromptTokens)) return false;
   return true;
 }
 
@@ -258,7 +258,7 @@ function candidate(catalog: Catalog, state: RoutingState, deployment: Deployment
   // cache: a model running with a raised window keeps it for every request that fits it.
   const kept = facts.raiseTo !== undefined && facts.loaded !== undefined && facts.loaded > (limit ?? 0) && facts.loaded <= facts.raiseTo ? facts.loaded : undefined;
   const withNumCtx = (numCtx: number): Candidate => ({ deployment: { ...chosen, options: { ...deployment.options, num_ctx: numCtx } } });
-  if (limit === undefined || traits.bodyBytes + output <= limit) return kept ? withNumCtx(kept) : { deployment: chosen };
+  if (limit === undefined || (traits.bodyBytes + output <= limit && !traits.images())) return kept ? withNumCtx(kept) : { deployment: chosen };
   const needed = traits.promptTokens() + output;
   if (needed <= limit) return kept ? withNumCtx(kept) : { deployment: chosen };
   if (facts.raiseTo !== undefined && needed <= facts.raiseTo) {

@@ -3,7 +3,10 @@
  * these from the body (http/traits.ts), the router filters and picks routes by them.
  */
 export interface RequestTraits {
-  /** The body's size in bytes. A token is at least a byte, so a body that fits a window in bytes fits it in tokens. */
+  /**
+   * The body's size in bytes. A token is at least a byte, so a body that fits a window in bytes fits
+   * it in tokens; but for its images, each counted as a thousand tokens whatever its bytes (a URL).
+   */
   bodyBytes: number;
   /** Tokens the answer may take (max_tokens and its kin); 0 when the request does not say. */
   maxTokens: number;

@@ -13,7 +13,7 @@ import type { UsageLog } from '../store/usage-log';
 import type { UsageRow } from '../store/usage-types';
 import { isLocalDeployment } from '../providers/locality';
 import { answerCost, cost, priceOf, referencePrice, type PricedTokens } from './pricing';
-import { estimateTokens, promptText, quickTokenCount } from './tokens';
+import { estimatePromptTokens, estimateTokens, promptOf, quickTokenCount } from './tokens';
 
 /** Answer text kept for estimates and body logging; beyond it, characters are only counted. */
 const TEXT_KEPT = 1024 * 1024;
@@ -212,7 +212,7 @@ export class RequestUsage {
   private async estimate(): Promise<Tokens | undefined> {
     try {
       const [input, output] = await Promise.all([
-        estimateTokens(promptText(this.body)),
+        estimatePromptTokens(promptOf(this.body)),
         this.textOverflow === 0 ? estimateTokens(this.text) : Math.round(quickTokenCount(this.text) * ((this.text.length + this.textOverflow) / this.text.length)),
       ]);
       return { input, output };

@@ -76,35 +76,64 @@ export function quickTokenCount(text: string): number {
 }
 
 /**
- * The text a request sends the model, whatever its API: `system`, `instructions`, `prompt`,
- * `suffix`, and under `messages` and `input` every string of a message's content, as a string or as
- * parts and blocks (text, tool results, tool calls' arguments and inputs, thinking), and of
- * Responses items. Agents send their turns as blocks: read two levels deep only, a Claude Code
- * conversation of any length counted as its system prompt alone.
+ * What an image counts toward a request's size, in tokens: about what models read one as (Claude up
+ * to about 1,600, GPT-4.1 765 for a 1024-pixel square at high detail, Gemma 3 256, LLaVA 576). Its
+ * base64 is not its tokens: 300 KB of it would count as 100,000.
  */
-export function promptText(body: unknown): string {
-  if (!body || typeof body !== 'object') return '';
-  const b = body as Record<string, unknown>;
-  const parts: string[] = [];
-  for (const key of ['system', 'instructions', 'prompt', 'suffix', 'messages', 'input']) collect(b[key], parts);
-  return parts.map((part) => `${part}\n`).join('');
+export const IMAGE_TOKENS = 1_000;
+
+/** The parts and blocks that carry an image: chat's, Responses', Messages'. */
+export const IMAGE_PARTS: ReadonlySet<unknown> = new Set(['image_url', 'input_image', 'image']);
+
+export interface Prompt {
+  text: string;
+  images: number;
 }
 
 /**
- * Strings that are no text the model reads: kinds, roles and ids, signatures and encrypted state it
- * is handed back opaque, and images, audio and files (their base64 is not their tokens).
+ * What a request sends the model, whatever its API: the text of `system`, `instructions`, `prompt`,
+ * `suffix`, and under `messages` and `input` every string of a message's content, as a string or as
+ * the parts and blocks agents send (text, tool results, tool calls' arguments and inputs, thinking),
+ * and of Responses items; and how many images it carries (parts, blocks, Ollama's `images`).
  */
-const NOT_TEXT = new Set(['type', 'role', 'id', 'call_id', 'tool_call_id', 'tool_use_id', 'signature', 'encrypted_content', 'data', 'url', 'image_url', 'images', 'file_id', 'file_data', 'media_type', 'detail', 'cache_control', 'status']);
+export function promptOf(body: unknown): Prompt {
+  const prompt = { parts: [] as string[], images: 0 };
+  if (body && typeof body === 'object') {
+    const b = body as Record<string, unknown>;
+    for (const key of ['system', 'instructions', 'prompt', 'suffix', 'messages', 'input']) collect(b[key], prompt);
+  }
+  return { text: prompt.parts.map((part) => `${part}\n`).join(''), images: prompt.images };
+}
 
-/** Every string under `value` but NOT_TEXT's: iterative, so linear in the body whatever its depth. */
-function collect(value: unknown, parts: string[]): void {
+/** A prompt's size in tokens in one pass over its text (the router's). */
+export const quickPromptTokens = (prompt: Prompt): number => quickTokenCount(prompt.text) + prompt.images * IMAGE_TOKENS;
+
+/** A prompt's size in tokens, exact for short text (a count or a usage row's). */
+export const estimatePromptTokens = async (prompt: Prompt): Promise<number> => (await estimateTokens(prompt.text)) + prompt.images * IMAGE_TOKENS;
+
+/**
+ * Strings that are no text the model reads: kinds, roles and ids, signatures and encrypted state it
+ * is handed back opaque, and audio and files (their base64 is not their tokens).
+ */
+const NOT_TEXT = new Set(['type', 'role', 'id', 'call_id', 'tool_call_id', 'tool_use_id', 'signature', 'encrypted_content', 'data', 'url', 'file_id', 'file_data', 'media_type', 'detail', 'cache_control', 'status']);
+
+/** Every string under `value` but NOT_TEXT's, and the images: iterative, so linear in the body whatever its depth. */
+function collect(value: unknown, prompt: { parts: string[]; images: number }): void {
   const stack = [value];
   while (stack.length > 0) {
     const next = stack.pop();
-    if (typeof next === 'string') parts.push(next);
+    if (typeof next === 'string') prompt.parts.push(next);
     else if (Array.isArray(next)) for (const item of next) stack.push(item);
     else if (next && typeof next === 'object') {
-      for (const key in next) if (!NOT_TEXT.has(key)) stack.push((next as Record<string, unknown>)[key]);
+      const item = next as Record<string, unknown>;
+      if (IMAGE_PARTS.has(item.type)) {
+        prompt.images++;
+        continue;
+      }
+      for (const key in item) {
+        if (key === 'images') prompt.images += Array.isArray(item.images) ? item.images.length : 0;
+        else if (!NOT_TEXT.has(key)) stack.push(item[key]);
+      }
     }
   }
 }

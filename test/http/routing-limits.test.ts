@@ -34,7 +34,7 @@ describe('context windows', () => {
     expect(g.ollama.requests.at(-1)?.body.options.num_ctx).toBe(sent.options.num_ctx);
   });
 
-  it('reads a conversation sent as blocks and parts, as agents send it, and not the base64 of its images', async () => {
+  it('reads a conversation sent as blocks and parts, as agents send it, and its images as images, not as their base64', async () => {
     g.apply({ deployments: [{ name: 'llama', provider: 'local', model: 'llama3.2:3b', options: { num_ctx: 4096 }, capabilities: ['completion', 'tools', 'vision'] }] });
     const text = { type: 'text', text: long };
     const read = { name: 'read', input_schema: { type: 'object' } };
@@ -51,9 +51,12 @@ describe('context windows', () => {
     routes.push(await post('/api/chat', { model: 'default', stream: false, messages: [{ role: 'assistant', content: '', tool_calls: [{ function: { name: 'write', arguments: { content: long } } }] }, { role: 'user', content: 'go on' }] }));
     expect(routes).toEqual(Array(6).fill('llama:skip(context-too-small) mini:ok'));
     expect(g.ollama.requests.filter((r) => r.path === '/api/chat')).toHaveLength(0);
-    // A 300 KB image is no 100,000 tokens of text: the short question with it fits.
+    // A 300 KB image is no 100,000 tokens of text, but about a thousand: a short question with one fits, with five it does not.
     const image = { type: 'image_url', image_url: { url: `data:image/png;base64,${'iVBORw0KGgo'.repeat(28_000)}` } };
-    expect((await g.chat('default', { messages: [{ role: 'user', content: [{ type: 'text', text: 'what is this?' }, image] }] })).route).toBe('llama:ok');
+    const asked = (images: number) => g.chat('default', { messages: [{ role: 'user', content: [{ type: 'text', text: 'what is this?' }, ...Array(images).fill(image)] }] });
+    expect([(await asked(1)).route, (await asked(5)).route]).toEqual(['llama:ok', 'llama:skip(context-too-small) mini:ok']);
+    const screenshots = (await post('/api/chat', { model: 'default', stream: false, messages: [{ role: 'user', content: 'and these?', images: Array(5).fill('iVBORw0KGgo') }] }));
+    expect(screenshots).toBe('llama:skip(context-too-small) mini:ok');
   });
 
   it("runs an Ollama client's request with the window it names, or with the deployment's where that is larger", async () => {

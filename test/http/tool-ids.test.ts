@@ -23,7 +23,8 @@ const config = () => ({
   deployments: [
     // A window past what the longest history here counts (80,000 calls and their results): their pairing is what is tested.
     { name: 'kimi', provider: 'moonshot', model: 'kimi-k2-0905', contextWindow: 10_000_000 },
-    { name: 'kimi-vision', provider: 'moonshot', model: 'kimi-k2-0905', capabilities: ['completion', 'tools', 'vision'] },
+    // A model no window is known for: 250,000 images count as 250M tokens, past any window a config may give.
+    { name: 'kimi-vision', provider: 'moonshot', model: 'kimi-vl-a3b', capabilities: ['completion', 'tools', 'vision'] },
     { name: 'sonnet', provider: 'claude', model: 'claude-sonnet-4-5' },
   ],
   routes: [],

@@ -11,7 +11,7 @@ import type { CancelSignal } from '../../cancel';
 import type { DeploymentConfig } from '../../config/schema';
 import { isUpstreamError } from '../../errors';
 import type { ProviderAdapter } from '../../providers/types';
-import { estimateTokens, promptText } from '../../usage/tokens';
+import { estimatePromptTokens, estimateTokens, promptOf } from '../../usage/tokens';
 import { toolsShown } from '../../wire/tool-deferral';
 import type { MessagesBody } from './codec';
 
@@ -24,7 +24,7 @@ export interface CountCall {
 /** One deployment's count of a request's input tokens. */
 export async function countOn(provider: ProviderAdapter, deployment: DeploymentConfig, body: MessagesBody & Record<string, unknown>, call: CountCall): Promise<Record<string, unknown>> {
   // The tools counted are those the model is shown: deferred ones a search has not loaded are not (wire/tool-deferral.ts).
-  const estimate = async () => ({ input_tokens: (await estimateTokens(promptText(body))) + (body.tools ? await estimateTokens(JSON.stringify(toolsShown(body.tools, body.messages, body.tool_choice))) : 0) });
+  const estimate = async () => ({ input_tokens: (await estimatePromptTokens(promptOf(body))) + (body.tools ? await estimateTokens(JSON.stringify(toolsShown(body.tools, body.messages, body.tool_choice))) : 0) });
   if (provider.config.kind !== 'anthropic' || !provider.speaks('messages', deployment)) return estimate();
   try {
     return await provider.nativeJson('messages.count_tokens', body, { deployment, ...call });
