@@ -80,7 +80,7 @@ export function quickTokenCount(text: string): number {
  * to about 1,600, GPT-4.1 765 for a 1024-pixel square at high detail, Gemma 3 256, LLaVA 576). Its
  * base64 is not its tokens: 300 KB of it would count as 100,000.
  */
-export const IMAGE_TOKENS = 1_000;
+const IMAGE_TOKENS = 1_000;
 
 /** The parts and blocks that carry an image: chat's, Responses', Messages'. */
 export const IMAGE_PARTS: ReadonlySet<unknown> = new Set(['image_url', 'input_image', 'image']);
