@@ -121,3 +121,12 @@ export function contextWindowOf(deployment: DeploymentConfig, kind: ProviderConf
   if (typeof numCtx === 'number' && numCtx > 0) return numCtx;
   return upstream?.modelfileNumCtx ?? upstream?.loadedContext;
 }
+
+/**
+ * The `num_ctx` an Ollama deployment runs a request with when its client names one (`asked`): the
+ * larger of it and the deployment's own (or one raised for the prompt), so neither cuts what the
+ * other made room for. The router checks this window; the request is sent with it (wire/ollama.ts).
+ */
+export function numCtxWith(own: unknown, asked: number): number {
+  return typeof own === 'number' && own > asked ? own : asked;
+}

@@ -8,6 +8,7 @@
 import type { DeploymentConfig, RouteConfig, Strategy } from '../config/schema';
 import { didYouMean } from '../config/nearest';
 import { isToolOf } from '../config/tool-names';
+import { numCtxWith } from '../models/facts';
 import { GatewayError } from '../errors';
 import type { Catalog } from './catalog';
 import { isLocalDeployment, isLocalProvider } from '../providers/locality';
@@ -249,9 +250,9 @@ function candidate(catalog: Catalog, state: RoutingState, deployment: Deployment
   // asked for what it refuses.
   const overLimit = facts.maxOutput !== undefined && traits.maxTokens > facts.maxOutput && deployment.maxOutputTokens === undefined;
   const chosen = overLimit ? { ...told, maxOutputTokens: facts.maxOutput } : told;
-  // An Ollama client's own num_ctx: the deployment runs the request with the larger of it and its own (wire/ollama.ts).
+  // An Ollama client's own num_ctx: the deployment runs the request with the larger of it and its own.
   const asked = provider?.kind === 'ollama' ? traits.numCtx : undefined;
-  const limit = asked === undefined ? facts.window : Math.max(asked, Number(deployment.options?.num_ctx) || 0);
+  const limit = asked === undefined ? facts.window : numCtxWith(deployment.options?.num_ctx, asked);
   // The answer's room is what the model will be asked for: no more than it writes.
   const output = facts.maxOutput === undefined ? traits.maxTokens : Math.min(traits.maxTokens, facts.maxOutput);
   // Ollama reloads a model for a request with another num_ctx than it runs with, and loses its prompt

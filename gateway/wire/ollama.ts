@@ -19,7 +19,7 @@ import { newToolCallId } from './ids';
 import type { DeploymentConfig } from '../config/schema';
 import { GatewayError } from '../errors';
 import { nearestEffort, THINK_LEVELS } from '../models/efforts';
-import { thinksInLevels } from '../models/facts';
+import { numCtxWith, thinksInLevels } from '../models/facts';
 import { imageUrlOf, type ChatCompletion, type ChatCompletionChunk, type ChatRequest, type CreateEmbeddingResponse, type Delta, type EmbeddingRequest, type Message } from './canonical';
 import { logprobsFromOllama } from './logprobs';
 import { createThinkSplitter, takeThinkingOut } from './think-tags';
@@ -261,10 +261,7 @@ export function nativeBody(body: Record<string, unknown>, deployment: Deployment
   const asked = body.options as Record<string, unknown> | undefined;
   if (deployment.options || asked) {
     const options = { ...deployment.options, ...asked };
-    // The larger window of the two: the client's was made for its prompt, the deployment's (or one
-    // the router raised for this prompt) for what it knows; the smaller would cut the other's short.
-    const own = deployment.options?.num_ctx;
-    if (typeof own === 'number' && typeof asked?.num_ctx === 'number' && own > asked.num_ctx) options.num_ctx = own;
+    if (typeof asked?.num_ctx === 'number') options.num_ctx = numCtxWith(deployment.options?.num_ctx, asked.num_ctx);
     out.options = options;
   }
   if (body.keep_alive === undefined && deployment.keepAlive !== undefined) out.keep_alive = keepAliveSent(deployment.keepAlive);
