@@ -93,7 +93,8 @@ export interface Prompt {
 /**
  * What a request sends the model, whatever its API: the text of `system`, `instructions`, `prompt`,
  * `suffix`, and under `messages` and `input` every string of a message's content, as a string or as
- * the parts and blocks agents send (text, tool results, tool calls' arguments and inputs, thinking),
+ * the parts and blocks agents send (text, tool results, tool calls' arguments and inputs, thinking,
+ * plain-text documents),
  * and of Responses items; and how many images it carries (parts, blocks, Ollama's `images`).
  */
 export function promptOf(body: unknown): Prompt {
@@ -132,7 +133,8 @@ function collect(value: unknown, prompt: { parts: string[]; images: number }): v
       }
       for (const key in item) {
         if (key === 'images') prompt.images += Array.isArray(item.images) ? item.images.length : 0;
-        else if (!NOT_TEXT.has(key)) stack.push(item[key]);
+        // A document's plain text (`source: {type: "text", data}`) is the one `data` that is text.
+        else if (!NOT_TEXT.has(key) || (key === 'data' && item.type === 'text')) stack.push(item[key]);
       }
     }
   }

@@ -43,13 +43,15 @@ describe('context windows', () => {
       { messages: [{ role: 'user', content: [text] }] },
       { tools: [read], messages: [{ role: 'user', content: 'read it' }, { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'read', input: {} }] }, { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: [text] }] }] },
       { tools: [read], messages: [{ role: 'user', content: 'write it' }, { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'read', input: { content: long } }] }, { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: 'done' }] }] },
+      // A plain-text document: its text is its source's `data`.
+      { messages: [{ role: 'user', content: [{ type: 'document', source: { type: 'text', media_type: 'text/plain', data: long } }, { type: 'text', text: 'sum it up' }] }] },
     ];
     const routes = [];
     for (const body of messages) routes.push(await post('/v1/messages', { model: 'default', max_tokens: 100, ...body }, { 'anthropic-version': '2023-06-01' }));
     routes.push((await g.chat('default', { messages: [{ role: 'user', content: [text] }] })).route);
     routes.push(await post('/v1/responses', { model: 'default', input: [{ type: 'function_call', call_id: 'c1', name: 'read', arguments: '{}' }, { type: 'function_call_output', call_id: 'c1', output: long }] }));
     routes.push(await post('/api/chat', { model: 'default', stream: false, messages: [{ role: 'assistant', content: '', tool_calls: [{ function: { name: 'write', arguments: { content: long } } }] }, { role: 'user', content: 'go on' }] }));
-    expect(routes).toEqual(Array(6).fill('llama:skip(context-too-small) mini:ok'));
+    expect(routes).toEqual(Array(7).fill('llama:skip(context-too-small) mini:ok'));
     expect(g.ollama.requests.filter((r) => r.path === '/api/chat')).toHaveLength(0);
     // A 300 KB image is no 100,000 tokens of text, but about a thousand: a short question with one fits, with five it does not.
     const image = { type: 'image_url', image_url: { url: `data:image/png;base64,${'iVBORw0KGgo'.repeat(28_000)}` } };
