@@ -89,11 +89,18 @@ const shapes: AnswerShapes<MessagesItem, MessagesWhole> = {
   },
 };
 
-export function messagesCache(body: Record<string, unknown>, shape: 'stream'): Caching<OpenedStream<MessagesItem>>;
-export function messagesCache(body: Record<string, unknown>, shape: 'whole'): Caching<MessagesWhole>;
-export function messagesCache(body: Record<string, unknown>, shape: 'stream' | 'whole'): Caching<OpenedStream<MessagesItem>> | Caching<MessagesWhole> {
+/**
+ * A Messages answer's caching. The client's `anthropic-version` and `anthropic-beta` are part of its
+ * key: they go on to an Anthropic upstream and change what it answers (interleaved thinking, a
+ * structured output, a larger window), so an answer made under one set is not another's.
+ */
+export function messagesCache(body: Record<string, unknown>, headers: Record<string, string> | undefined, shape: 'stream'): Caching<OpenedStream<MessagesItem>>;
+export function messagesCache(body: Record<string, unknown>, headers: Record<string, string> | undefined, shape: 'whole'): Caching<MessagesWhole>;
+export function messagesCache(body: Record<string, unknown>, headers: Record<string, string> | undefined, shape: 'stream' | 'whole'): Caching<OpenedStream<MessagesItem>> | Caching<MessagesWhole> {
   const repeatable = body.temperature === 0;
-  return shape === 'stream' ? cachedStream(body, repeatable, shapes) : cachedWhole(body, repeatable, shapes);
+  const caching = shape === 'stream' ? cachedStream(body, repeatable, shapes) : cachedWhole(body, repeatable, shapes);
+  // A body always has `model` and `messages`, so its fields never equal this pair.
+  return headers ? { ...caching, key: () => ({ body: caching.key(), headers }) } : caching;
 }
 
 /** The events a stream of this message would have had: each block whole. */

@@ -64,7 +64,7 @@ export async function anthropicSurface(app: FastifyInstance, options: AnthropicS
           : mapEvents(await provider.chatStream(withStream(translated(provider.config.kind), true), { deployment, signal, via: route.via }), (chunk) => ({ chunk })),
         messagesPreamble,
       );
-      const execution = await router.run(route, attempt, { track, discard, cache: messagesCache(withoutBillingHeader(body), 'stream') });
+      const execution = await router.run(route, attempt, { track, discard, cache: messagesCache(withoutBillingHeader(body), headers, 'stream') });
       await writeStream(reply, routed(request, reply, execution), messagesFormat(body.model, request.usage, body.stop_sequences, route.traits?.promptTokens), execution.deployment.provider, request.usage);
       return reply;
     }
@@ -74,7 +74,7 @@ export async function anthropicSurface(app: FastifyInstance, options: AnthropicS
         provider.speaks('messages', deployment)
           ? { message: await provider.nativeJson('messages', withStream(body, false), { deployment, signal, headers, via: route.via }) }
           : { completion: await provider.chat(withStream(translated(provider.config.kind), false), { deployment, signal, via: route.via }) },
-      { cache: messagesCache(withoutBillingHeader(body), 'whole') },
+      { cache: messagesCache(withoutBillingHeader(body), headers, 'whole') },
     );
     return wholeMessage(routed(request, reply, execution), body.model, request.usage, body.stop_sequences);
   });
