@@ -10,6 +10,7 @@
  *   without whitespace are at most 200 characters (a few ms at most), counted in a worker thread
  *   (token-counter.ts: its load takes ~300 ms); the quick count beyond, or if the worker fails.
  */
+import { imageTokens, LOW_DETAIL_TOKENS } from './image-size';
 import { createTokenCounter } from './token-counter';
 
 const counter = createTokenCounter();
@@ -75,42 +76,38 @@ export function quickTokenCount(text: string): number {
   return Math.ceil(tokens);
 }
 
-/**
- * What an image counts toward a request's size, in tokens: about what models read one as (Claude up
- * to about 1,600, GPT-4.1 765 for a 1024-pixel square at high detail, Gemma 3 256, LLaVA 576). Its
- * base64 is not its tokens: 300 KB of it would count as 100,000.
- */
-const IMAGE_TOKENS = 1_000;
-
 /** The parts and blocks that carry an image: chat's, Responses', Messages'. */
 export const IMAGE_PARTS: ReadonlySet<unknown> = new Set(['image_url', 'input_image', 'image']);
 
 export interface Prompt {
   text: string;
-  images: number;
+  /** What its images count, in tokens (image-size.ts). */
+  imageTokens: number;
 }
 
 /**
  * What a request sends the model, whatever its API: the text of `system`, `instructions`, `prompt`,
  * `suffix`, and under `messages` and `input` every string of a message's content, as a string or as
  * the parts and blocks agents send (text, tool results, tool calls' arguments and inputs, thinking,
- * plain-text documents),
- * and of Responses items; and how many images it carries (parts, blocks, Ollama's `images`).
+ * plain-text documents) and of Responses items; and what the images it carries count (parts,
+ * blocks, Ollama's `images` in a message or beside a prompt).
  */
 export function promptOf(body: unknown): Prompt {
-  const prompt = { parts: [] as string[], images: 0 };
+  const prompt = { parts: [] as string[], imageTokens: 0 };
   if (body && typeof body === 'object') {
     const b = body as Record<string, unknown>;
     for (const key of ['system', 'instructions', 'prompt', 'suffix', 'messages', 'input']) collect(b[key], prompt);
+    // Ollama's /api/generate sends its images beside the prompt.
+    prompt.imageTokens += imagesTokens(b.images);
   }
-  return { text: prompt.parts.map((part) => `${part}\n`).join(''), images: prompt.images };
+  return { text: prompt.parts.map((part) => `${part}\n`).join(''), imageTokens: prompt.imageTokens };
 }
 
 /** A prompt's size in tokens in one pass over its text (the router's). */
-export const quickPromptTokens = (prompt: Prompt): number => quickTokenCount(prompt.text) + prompt.images * IMAGE_TOKENS;
+export const quickPromptTokens = (prompt: Prompt): number => quickTokenCount(prompt.text) + prompt.imageTokens;
 
 /** A prompt's size in tokens, exact for short text (a count or a usage row's). */
-export const estimatePromptTokens = async (prompt: Prompt): Promise<number> => (await estimateTokens(prompt.text)) + prompt.images * IMAGE_TOKENS;
+export const estimatePromptTokens = async (prompt: Prompt): Promise<number> => (await estimateTokens(prompt.text)) + prompt.imageTokens;
 
 /**
  * Strings that are no text the model reads: kinds, roles and ids, signatures and encrypted state it
@@ -119,7 +116,7 @@ export const estimatePromptTokens = async (prompt: Prompt): Promise<number> => (
 const NOT_TEXT = new Set(['type', 'role', 'id', 'call_id', 'tool_call_id', 'tool_use_id', 'signature', 'encrypted_content', 'data', 'url', 'file_id', 'file_data', 'media_type', 'detail', 'cache_control', 'status']);
 
 /** Every string under `value` but NOT_TEXT's, and the images: iterative, so linear in the body whatever its depth. */
-function collect(value: unknown, prompt: { parts: string[]; images: number }): void {
+function collect(value: unknown, prompt: { parts: string[]; imageTokens: number }): void {
   const stack = [value];
   while (stack.length > 0) {
     const next = stack.pop();
@@ -128,14 +125,31 @@ function collect(value: unknown, prompt: { parts: string[]; images: number }): v
     else if (next && typeof next === 'object') {
       const item = next as Record<string, unknown>;
       if (IMAGE_PARTS.has(item.type)) {
-        prompt.images++;
+        prompt.imageTokens += partTokens(item);
         continue;
       }
       for (const key in item) {
-        if (key === 'images') prompt.images += Array.isArray(item.images) ? item.images.length : 0;
+        if (key === 'images') prompt.imageTokens += imagesTokens(item.images);
         // A document's plain text (`source: {type: "text", data}`) is the one `data` that is text.
         else if (!NOT_TEXT.has(key) || (key === 'data' && item.type === 'text')) stack.push(item[key]);
       }
     }
   }
+}
+
+/** An image part's tokens: chat's `image_url` (a URL or `{url, detail}`), Responses' `input_image`, a Messages `image` block's source. */
+function partTokens(part: Record<string, unknown>): number {
+  const chat = part.image_url as { url?: unknown; detail?: unknown } | string | undefined;
+  const detail = typeof chat === 'object' && chat ? chat.detail : part.detail;
+  // OpenAI reads an image at low detail as its base 85 tokens, whatever its size.
+  if (detail === 'low') return LOW_DETAIL_TOKENS;
+  const source = part.source as { type?: unknown; data?: unknown } | undefined;
+  return imageTokens(typeof chat === 'object' && chat ? chat.url : chat ?? (source?.type === 'base64' ? source.data : undefined));
+}
+
+/** Ollama's `images`: base64, one per image. */
+function imagesTokens(images: unknown): number {
+  let tokens = 0;
+  if (Array.isArray(images)) for (const image of images) tokens += imageTokens(image);
+  return tokens;
 }

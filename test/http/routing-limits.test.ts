@@ -2,12 +2,17 @@
  * Routing within limits, through the real gateway and wire-format fakes: context windows (and
  * numCtx "auto") and budgets on a fixed clock.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import { describe, expect, it } from 'vitest';
 import { startGateway, tempDir } from '../support/harness';
 import { useRoutingGateway, type Extra } from '../support/routing-gateway';
 
 const g = useRoutingGateway();
+const image = (name: string) => readFileSync(join(__dirname, '../fixtures/images', name)).toString('base64');
+const SCREENSHOT = image('screenshot-1280x720.png');
+const ICON = image('icon-64x64.png');
 /** The route a request took (x-switchyard-route), through any front door. */
 const post = async (path: string, body: unknown, headers: Record<string, string> = {}) =>
   (await fetch(`${g.h.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })).headers.get('x-switchyard-route');
@@ -53,12 +58,16 @@ describe('context windows', () => {
     routes.push(await post('/api/chat', { model: 'default', stream: false, messages: [{ role: 'assistant', content: '', tool_calls: [{ function: { name: 'write', arguments: { content: long } } }] }, { role: 'user', content: 'go on' }] }));
     expect(routes).toEqual(Array(7).fill('llama:skip(context-too-small) mini:ok'));
     expect(g.ollama.requests.filter((r) => r.path === '/api/chat')).toHaveLength(0);
-    // A 300 KB image is no 100,000 tokens of text, but about a thousand: a short question with one fits, with five it does not.
-    const image = { type: 'image_url', image_url: { url: `data:image/png;base64,${'iVBORw0KGgo'.repeat(28_000)}` } };
-    const asked = (images: number) => g.chat('default', { messages: [{ role: 'user', content: [{ type: 'text', text: 'what is this?' }, ...Array(images).fill(image)] }] });
-    expect([(await asked(1)).route, (await asked(5)).route]).toEqual(['llama:ok', 'llama:skip(context-too-small) mini:ok']);
-    const screenshots = (await post('/api/chat', { model: 'default', stream: false, messages: [{ role: 'user', content: 'and these?', images: Array(5).fill('iVBORw0KGgo') }] }));
-    expect(screenshots).toBe('llama:skip(context-too-small) mini:ok');
+    // An image counts what its size says, not its base64 (a 300 KB one would be 100,000 tokens):
+    // five screenshots (about 1,200 tokens each) are past a 4k window, five icons (85) are not.
+    const asked = (image: string, images: number) => g.chat('default', { messages: [{ role: 'user', content: [{ type: 'text', text: 'what is this?' }, ...Array(images).fill({ type: 'image_url', image_url: { url: `data:image/png;base64,${image}` } })] }] });
+    const big = { type: 'image_url', image_url: { url: `data:image/png;base64,${'iVBORw0KGgo'.repeat(28_000)}` } };
+    expect((await g.chat('default', { messages: [{ role: 'user', content: [{ type: 'text', text: 'what is this?' }, big] }] })).route).toBe('llama:ok');
+    expect([(await asked(SCREENSHOT, 1)).route, (await asked(SCREENSHOT, 5)).route, (await asked(ICON, 5)).route]).toEqual(['llama:ok', 'llama:skip(context-too-small) mini:ok', 'llama:ok']);
+    // Ollama's own clients: images in a message, and beside /api/generate's prompt.
+    expect(await post('/api/chat', { model: 'default', stream: false, messages: [{ role: 'user', content: 'and these?', images: Array(5).fill(SCREENSHOT) }] })).toBe('llama:skip(context-too-small) mini:ok');
+    expect(await post('/api/chat', { model: 'default', stream: false, messages: [{ role: 'user', content: 'and these?', images: Array(5).fill(ICON) }] })).toBe('llama:ok');
+    expect(await post('/api/generate', { model: 'default', stream: false, prompt: 'and these?', images: Array(5).fill(SCREENSHOT) })).toBe('llama:skip(context-too-small) mini:ok');
   });
 
   it("runs an Ollama client's request with the window it names, or with the deployment's where that is larger", async () => {
