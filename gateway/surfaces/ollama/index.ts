@@ -7,7 +7,6 @@
  * `{"error": "..."}`.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { DeploymentConfig } from '../../config/schema';
 import { linkedCancellation, type CancelSignal } from '../../cancel';
 import { GatewayError } from '../../errors';
 import { clientAbortSignal } from '../../http/client-abort';
@@ -25,7 +24,7 @@ import type { OllamaGenerateBody } from '../../wire/ollama';
 import { chatFromGenerate, chatFromOllama, completionsFromGenerate, ollamaEmbedResponse, type OllamaChatIn } from './codec';
 import { ndjsonFormat, wholeAnswer } from './answers';
 import { ollamaStream, ollamaWhole, type Alternative, type OllamaEndpoint } from './run';
-import { running, show, tags } from './models';
+import { running, show, tags, type UpstreamKnowledge } from './models';
 import { OllamaChatSchema, OllamaEmbeddingsSchema, OllamaEmbedSchema, OllamaGenerateSchema, OllamaShowSchema, withoutGoZeroValues } from './schemas';
 
 /** The Ollama version this API follows; reported by `/api/version` for clients that check features. */
@@ -35,8 +34,8 @@ export interface OllamaSurfaceOptions {
   router: Router;
   catalog: () => Catalog;
   configAppliedAt: () => number;
-  /** A deployment's window as the router knows it (another server's from its models list: health/listed-limits.ts). */
-  routedWindow?: (deployment: DeploymentConfig) => number | undefined;
+  /** What the router and the health probes know of the upstreams, for /api/show. */
+  known?: UpstreamKnowledge;
   services: ModelSurfaceServices;
 }
 
@@ -59,13 +58,13 @@ export async function ollamaSurface(app: FastifyInstance, options: OllamaSurface
 
   app.get('/tags', async (request) => tags(catalog(), options.configAppliedAt(), request.clientKey?.allowedRoutes));
 
-  app.get('/ps', async (_request, reply) => withTimeout(reply, 3_000, (signal) => running(catalog(), signal)));
+  app.get('/ps', async (_request, reply) => withTimeout(reply, 3_000, (signal) => running(catalog(), signal, options.known?.down)));
 
   app.post('/show', { schema: { body: OllamaShowSchema } }, async (request, reply) => {
     const body = request.body as { model?: string; name?: string };
     const name = body.model ?? body.name;
     if (!name) throw new GatewayError('invalid_request', 'model is required', { param: 'model' });
-    return withTimeout(reply, 5_000, (signal) => show(catalog(), ollamaName(catalog(), name), signal, request.clientKey?.allowedRoutes, options.routedWindow));
+    return withTimeout(reply, 5_000, (signal) => show(catalog(), ollamaName(catalog(), name), signal, request.clientKey?.allowedRoutes, options.known));
   });
 
   /** Chat and generate alike: NDJSON unless `"stream": false`, then the whole answer in Ollama's shape. */

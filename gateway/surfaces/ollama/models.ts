@@ -70,25 +70,39 @@ const FIM_TEMPLATE = '{{- if .Suffix }}<|fim_prefix|>{{ .Prompt }}<|fim_suffix|>
  * where fill-in-the-middle works. The deployment's `capabilities` and `contextWindow` win; another
  * server's window is what its models list says, where it says one.
  */
-export async function show(catalog: Catalog, name: string, signal: CancelSignal, allowed?: readonly string[] | null, routedWindow?: (deployment: DeploymentConfig) => number | undefined): Promise<Record<string, unknown>> {
+/** What the gateway knows of its upstreams beside asking them: the routed windows, and its health probes' word on each Ollama. */
+export interface UpstreamKnowledge {
+  /** A deployment's window as the router knows it (another server's from its models list: health/listed-limits.ts). */
+  routedWindow?: ((deployment: DeploymentConfig) => number | undefined) | undefined;
+  /** Whether the last health probe of a provider failed. */
+  down?: ((provider: string) => boolean) | undefined;
+  /** What a provider's `/api/show` said of a model when it was last asked (health/monitor.ts). */
+  learned?: ((provider: string, model: string) => OllamaShowFacts | undefined) | undefined;
+}
+
+export async function show(catalog: Catalog, name: string, signal: CancelSignal, allowed: readonly string[] | null | undefined, known: UpstreamKnowledge = {}): Promise<Record<string, unknown>> {
   const deployment = representativeOrUndefined(catalog, name);
   if (!deployment) throw new GatewayError('model_not_found', `model "${name}" not found${didYouMean(name, listedNames(catalog, allowed).slice(0, 100))}`);
   const provider = catalog.providers.get(deployment.provider);
   const kind = provider?.config.kind ?? 'openai';
-  let upstream: Record<string, unknown> = {};
-  if (provider?.show) {
+  let upstream: Record<string, unknown> | undefined;
+  // An Ollama its last probe found down (a hung one takes the whole timeout to fail) is not asked:
+  // Continue and Copilot ask for every model listed, one after another, at start.
+  if (provider?.show && known.down?.(deployment.provider) !== true) {
     try {
       upstream = await provider.show(deployment.model, signal);
     } catch {
       // The upstream may be down; a description from the config still helps the client.
     }
   }
-  const facts = kind === 'ollama' ? ollamaShowFacts(upstream) : knownModel(deployment.model);
+  // Without its answer, what it said when last asked: the model's family, window and capabilities.
+  const facts = kind !== 'ollama' ? knownModel(deployment.model) : upstream ? ollamaShowFacts(upstream) : known.learned?.(deployment.provider, deployment.model);
+  upstream ??= {};
   const capabilities = capabilitiesOf(deployment, facts);
   const family = facts?.family ?? kind;
   // What the deployment is configured to read, else what the upstream says (as Ollama itself would).
   // Another server's as the router knows it (its models list's word, listed-limits.ts, over the table's).
-  const routed = kind === 'ollama' ? undefined : routedWindow?.(deployment);
+  const routed = kind === 'ollama' ? undefined : known.routedWindow?.(deployment);
   const window = routed ?? contextWindowOf(deployment, kind, kind === 'ollama' ? (facts as OllamaShowFacts) : undefined) ?? (facts as OllamaShowFacts | undefined)?.trainedContext ?? facts?.contextWindow;
   const modelInfo: Record<string, unknown> = { ...((upstream.model_info as Record<string, unknown> | undefined) ?? {}), 'general.architecture': family };
   if (window) modelInfo[`${family}.context_length`] = window;
@@ -118,11 +132,11 @@ export async function show(catalog: Catalog, name: string, signal: CancelSignal,
  * entry (size, VRAM, context length, when it unloads) under the deployment's name: the `ollama` CLI
  * reads `expires_at` as a time and `digest` as at least 12 characters.
  */
-export async function running(catalog: Catalog, signal: CancelSignal) {
+export async function running(catalog: Catalog, signal: CancelSignal, down?: (provider: string) => boolean) {
   const loadedByProvider = new Map<string, Record<string, unknown>[]>();
   await Promise.all(
     [...catalog.providers.values()]
-      .filter((p) => p.config.kind === 'ollama' && p.running)
+      .filter((p) => p.config.kind === 'ollama' && p.running && down?.(p.config.name) !== true)
       .map(async (p) => loadedByProvider.set(p.config.name, await p.running!(signal).catch(() => []))),
   );
   const models = catalog.config.deployments.flatMap((d) => {
