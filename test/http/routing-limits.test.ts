@@ -70,6 +70,24 @@ describe('context windows', () => {
     expect(await post('/api/generate', { model: 'default', stream: false, prompt: 'and these?', images: Array(5).fill(SCREENSHOT) })).toBe('llama:skip(context-too-small) mini:ok');
   });
 
+  it("reads a Responses turn with the history it continues: a long conversation's, or one with an image, is not sent where it does not fit", async () => {
+    g.apply({ deployments: [{ name: 'llama', provider: 'local', model: 'llama3.2:3b', options: { num_ctx: 4096 }, capabilities: ['completion'] }, { name: 'llava', provider: 'local', model: 'llava:7b', capabilities: ['completion', 'vision'] }] });
+    const turn = async (body: Record<string, unknown>) => {
+      const res = await fetch(`${g.h.url}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'default', ...body }) });
+      return { route: res.headers.get('x-switchyard-route'), id: ((await res.json()) as { id: string }).id };
+    };
+    const first = await turn({ input: long });
+    expect(first.route).toBe('llama:skip(context-too-small) mini:ok');
+    // The next turn is short, but the model reads the whole conversation.
+    expect((await turn({ previous_response_id: first.id, input: 'and then?' })).route).toBe('llama:skip(context-too-small) mini:ok');
+    expect(g.ollama.requests.filter((r) => r.path === '/api/chat')).toHaveLength(0);
+
+    g.apply({ deployments: [{ name: 'llama', provider: 'local', model: 'llama3.2:3b', capabilities: ['completion'] }, { name: 'llava', provider: 'local', model: 'llava:7b', capabilities: ['completion', 'vision'] }], routes: [{ name: 'default', deployments: ['llama', 'llava'] }] });
+    const looked = await turn({ input: [{ role: 'user', content: [{ type: 'input_text', text: 'what is this?' }, { type: 'input_image', image_url: `data:image/png;base64,${ICON}` }] }] });
+    const next = await turn({ previous_response_id: looked.id, input: 'and its colour?' });
+    expect([looked.route, next.route]).toEqual(['llama:skip(capability-missing) llava:ok', 'llama:skip(capability-missing) llava:ok']);
+  });
+
   it("runs an Ollama client's request with the window it names, or with the deployment's where that is larger", async () => {
     g.apply({ deployments: [{ name: 'llama', provider: 'local', model: 'llama3.2:3b', options: { num_ctx: 4096 } }] });
     const native = (model: string, numCtx: number, content: string) => post('/api/chat', { model, stream: false, options: { num_ctx: numCtx }, messages: [{ role: 'user', content }] });
