@@ -6,8 +6,9 @@
  * models and providers, and the versions of those models their servers say: a reorder, an edit or a
  * model pulled again must not serve yesterday's answers), and the request fields the surface says
  * change the answer (not `stream`, `user` or `metadata`: a stream and a whole answer of one API
- * share an entry), and the client key: an answer one key paid for is not served to another, whose
- * cache hit would tell it what the first asked.
+ * share an entry), the client key: an answer one key paid for is not served to another, whose
+ * cache hit would tell it what the first asked; and the deployment `x-switchyard-prefer` names: a
+ * client that asks for one deployment's answer first is not given another's from the cache.
  */
 import { hash } from 'node:crypto';
 import type { RouteConfig, Settings } from '../config/schema';
@@ -23,27 +24,30 @@ export interface CacheDecision {
   maxBytes: number;
 }
 
+/** What of a request the cache reads, beside its fields. */
+interface CachedRequest {
+  api: string;
+  cacheControl?: string | undefined;
+  clientKey?: string | undefined;
+  prefer?: string | undefined;
+}
+
 export function cacheDecision(
-  api: string,
+  request: CachedRequest,
   fields: () => Record<string, unknown>,
   repeatable: boolean,
   route: RouteConfig,
   routeFingerprint: () => string,
   settings: Settings | undefined,
-  cacheControl: string | undefined,
-  clientKey: string | undefined,
 ): CacheDecision {
   const ttlMs = (settings?.cache?.ttlSeconds ?? DEFAULT_CACHE_TTL_SECONDS) * 1000;
   const maxBytes = (settings?.cache?.maxMiB ?? DEFAULT_CACHE_MAX_MIB) * 1024 * 1024;
-  const directive = (cacheControl ?? '').toLowerCase();
+  const directive = (request.cacheControl ?? '').toLowerCase();
   const eligible = settings?.cache?.enabled !== false && !directive.includes('no-store') && (route.cache === true || repeatable);
   if (!eligible) return { lookup: false, store: false, key: undefined, ttlMs, maxBytes };
   // The key is worked out only here: most requests are not cacheable, and it costs a hash of the body.
-  return { lookup: !directive.includes('no-cache'), store: true, key: cacheKey(api, routeFingerprint(), fields(), clientKey), ttlMs, maxBytes };
-}
-
-function cacheKey(api: string, route: string, fields: Record<string, unknown>, clientKey?: string): string {
-  return hash('sha256', canonicalJson({ api, route, fields, clientKey }), 'hex');
+  const key = canonicalJson({ api: request.api, route: routeFingerprint(), fields: fields(), clientKey: request.clientKey, prefer: request.prefer || undefined });
+  return { lookup: !directive.includes('no-cache'), store: true, key: hash('sha256', key, 'hex'), ttlMs, maxBytes };
 }
 
 /** JSON with object keys sorted, so equal requests hash equally whatever their key order. */

@@ -109,7 +109,7 @@ export function createRouter(deps: RouterDeps): Router {
         if (deployment) deps.state?.warm?.(deployment);
       }
       const caching = deps.cache && !simulated ? options.cache : undefined;
-      const decision = caching ? cacheDecision(request.api, caching.key, caching.repeatable, planned.route, () => whatRouteRuns(catalog, deps.state ?? UNKNOWN_STATE, planned.route), catalog.config.settings, request.cacheControl, request.clientKey) : undefined;
+      const decision = caching ? cacheDecision(request, caching.key, caching.repeatable, planned.route, () => whatRouteRuns(catalog, deps.state ?? UNKNOWN_STATE, planned.route), catalog.config.settings) : undefined;
       if (caching && decision?.lookup && decision.key) {
         const hit = deps.cache?.get(decision.key);
         if (hit) {

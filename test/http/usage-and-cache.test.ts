@@ -273,6 +273,15 @@ describe('the response cache', () => {
     expect(after.headers.get('x-switchyard-deployment')).toBe('mini');
   });
 
+  it("gives a client that prefers a deployment that deployment's answer, not another's from the cache", async () => {
+    const ask = (prefer?: string) => fetch(`${t.h.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', ...(prefer ? { 'x-switchyard-prefer': prefer } : {}) }, body: JSON.stringify({ model: 'default', temperature: 0, messages: [{ role: 'user', content: 'which of you?' }] }) });
+    const seen = async (prefer?: string) => {
+      const res = await ask(prefer);
+      return `${res.headers.get('x-switchyard-deployment')} ${res.headers.get('x-switchyard-cache')}`;
+    };
+    expect([await seen(), await seen('mini'), await seen('mini'), await seen(), await seen('llama')]).toEqual(['llama miss', 'mini miss', 'mini hit', 'llama hit', 'llama miss']);
+  });
+
   it('counts an entry answered again once in its size', async () => {
     await t.h.gateway.cache.purge();
     t.h.gateway.cache.put('k', { deployment: 'd', provider: 'p', kind: 'x', payload: { text: 'a'.repeat(100) } }, 60_000, 1024 * 1024);
