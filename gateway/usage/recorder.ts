@@ -38,6 +38,8 @@ export class RequestUsage {
   private model = '';
   private stream = false;
   private body: unknown;
+  /** What the model reads where that is more than the body: what an estimate counts. */
+  private whole: unknown;
   private execution: Execution<unknown> | undefined;
   private attempts: Execution<unknown>['attempts'] = [];
   private decision: Decision | undefined;
@@ -74,6 +76,11 @@ export class RequestUsage {
     this.body = body;
     this.model = typeof b?.model === 'string' ? b.model : typeof b?.name === 'string' ? b.name : '';
     this.stream = b?.stream === true;
+  }
+
+  /** What the model reads where that is more than the body (a Responses turn with the history it continues inline). */
+  reads(whole: unknown): void {
+    this.whole = whole;
   }
 
   /** For APIs that stream unless told not to (Ollama's). */
@@ -212,7 +219,7 @@ export class RequestUsage {
   private async estimate(): Promise<Tokens | undefined> {
     try {
       const [input, output] = await Promise.all([
-        estimatePromptTokens(promptOf(this.body)),
+        estimatePromptTokens(promptOf(this.whole ?? this.body)),
         this.textOverflow === 0 ? estimateTokens(this.text) : Math.round(quickTokenCount(this.text) * ((this.text.length + this.textOverflow) / this.text.length)),
       ]);
       return { input, output };

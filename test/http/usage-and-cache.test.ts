@@ -100,6 +100,12 @@ describe('usage log', () => {
       expect(row?.inputTokens).toBe(countTokens('count these five words\n'));
       expect(row?.inputTokens).not.toBe(Math.ceil('count these five words\n'.length / 4));
       expect(row?.outputTokens).toBeGreaterThan(0);
+      // A Responses turn that continues a kept one: the model read the whole conversation.
+      const first = await t.h.openai.responses.create({ model: 'mini', input: 'count these five words' });
+      const next = await t.h.openai.responses.create({ model: 'mini', previous_response_id: first.id, input: 'and two more' });
+      const [earlier, second] = rows().filter((r) => r.endpoint === 'responses');
+      expect(next.previous_response_id).toBe(first.id);
+      expect(second?.inputTokens).toBeGreaterThanOrEqual((earlier?.inputTokens ?? 0) + (earlier?.outputTokens ?? 0) + countTokens('and two more'));
     } finally {
       await silent.stop();
     }

@@ -75,6 +75,7 @@ export async function responsesSurface(app: FastifyInstance, options: ResponsesS
     const body = request.body as ResponsesBody & Record<string, unknown>;
     const owner = request.clientKey?.name ?? null;
     const { input, items, native } = conversation(body, owner);
+    if (native !== body) request.usage?.reads(native);
     const tools = offeredTools(body.tools, items);
     const turn: Turn = { body, shell: responseShell(body), tools, done: keep(body, input, owner, request.usage) };
     const route = routeRequest(request, reply, { model: body.model, type: 'chat', api: 'responses', whole: native === body ? undefined : native });
@@ -118,6 +119,7 @@ export async function responsesSurface(app: FastifyInstance, options: ResponsesS
     const body = request.body as ResponsesBody & Record<string, unknown>;
     if (body.stream === true) throw new GatewayError('invalid_request', 'A compaction is answered whole: /v1/responses/compact takes no stream', { param: 'stream' });
     const { items, native } = conversation(body, request.clientKey?.name ?? null);
+    if (native !== body) request.usage?.reads(native);
     const route = routeRequest(request, reply, { model: body.model, type: 'chat', api: 'responses', whole: native === body ? undefined : native });
     const execution = await router.run(route, (provider, deployment, signal) => compactOn(provider, deployment, { body, items, native }, { signal, via: route.via }));
     return compacted(routed(request, reply, execution), items, request.usage);
