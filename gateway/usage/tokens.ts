@@ -81,8 +81,8 @@ export const IMAGE_PARTS: ReadonlySet<unknown> = new Set(['image_url', 'input_im
 
 export interface Prompt {
   text: string;
-  /** What its images count, in tokens (image-size.ts). */
-  imageTokens: number;
+  /** Tokens counted without reading text: its images' (image-size.ts), and the ids of a /api/generate `context`. */
+  countedTokens: number;
 }
 
 /**
@@ -93,21 +93,22 @@ export interface Prompt {
  * blocks, Ollama's `images` in a message or beside a prompt).
  */
 export function promptOf(body: unknown): Prompt {
-  const prompt = { parts: [] as string[], imageTokens: 0 };
+  const prompt = { parts: [] as string[], countedTokens: 0 };
   if (body && typeof body === 'object') {
     const b = body as Record<string, unknown>;
     for (const key of ['system', 'instructions', 'prompt', 'suffix', 'messages', 'input']) collect(b[key], prompt);
-    // Ollama's /api/generate sends its images beside the prompt.
-    prompt.imageTokens += imagesTokens(b.images);
+    // Ollama's /api/generate sends its images beside the prompt, and the conversation before as
+    // `context`: the token ids its model's last answer returned.
+    prompt.countedTokens += imagesTokens(b.images) + (Array.isArray(b.context) ? b.context.length : 0);
   }
-  return { text: prompt.parts.map((part) => `${part}\n`).join(''), imageTokens: prompt.imageTokens };
+  return { text: prompt.parts.map((part) => `${part}\n`).join(''), countedTokens: prompt.countedTokens };
 }
 
 /** A prompt's size in tokens in one pass over its text (the router's). */
-export const quickPromptTokens = (prompt: Prompt): number => quickTokenCount(prompt.text) + prompt.imageTokens;
+export const quickPromptTokens = (prompt: Prompt): number => quickTokenCount(prompt.text) + prompt.countedTokens;
 
 /** A prompt's size in tokens, exact for short text (a count or a usage row's). */
-export const estimatePromptTokens = async (prompt: Prompt): Promise<number> => (await estimateTokens(prompt.text)) + prompt.imageTokens;
+export const estimatePromptTokens = async (prompt: Prompt): Promise<number> => (await estimateTokens(prompt.text)) + prompt.countedTokens;
 
 /**
  * Strings that are no text the model reads: kinds, roles and ids, signatures and encrypted state it
@@ -116,7 +117,7 @@ export const estimatePromptTokens = async (prompt: Prompt): Promise<number> => (
 const NOT_TEXT = new Set(['type', 'role', 'id', 'call_id', 'tool_call_id', 'tool_use_id', 'signature', 'encrypted_content', 'data', 'url', 'file_id', 'file_data', 'media_type', 'detail', 'cache_control', 'status']);
 
 /** Every string under `value` but NOT_TEXT's, and the images: iterative, so linear in the body whatever its depth. */
-function collect(value: unknown, prompt: { parts: string[]; imageTokens: number }): void {
+function collect(value: unknown, prompt: { parts: string[]; countedTokens: number }): void {
   const stack = [value];
   while (stack.length > 0) {
     const next = stack.pop();
@@ -125,11 +126,11 @@ function collect(value: unknown, prompt: { parts: string[]; imageTokens: number 
     else if (next && typeof next === 'object') {
       const item = next as Record<string, unknown>;
       if (IMAGE_PARTS.has(item.type)) {
-        prompt.imageTokens += partTokens(item);
+        prompt.countedTokens += partTokens(item);
         continue;
       }
       for (const key in item) {
-        if (key === 'images') prompt.imageTokens += imagesTokens(item.images);
+        if (key === 'images') prompt.countedTokens += imagesTokens(item.images);
         // A document's plain text (`source: {type: "text", data}`) is the one `data` that is text.
         else if (!NOT_TEXT.has(key) || (key === 'data' && item.type === 'text')) stack.push(item[key]);
       }

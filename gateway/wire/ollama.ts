@@ -241,6 +241,8 @@ export interface OllamaGenerateBody {
   suffix?: string;
   system?: string;
   images?: string[];
+  /** The token ids an earlier answer returned (deprecated by Ollama). */
+  context?: number[];
   format?: unknown;
   options?: Record<string, unknown>;
   raw?: boolean;

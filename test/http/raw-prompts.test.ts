@@ -3,6 +3,7 @@
  * plugins write fill-in-the-middle tokens): an Ollama takes one as it is; a chat translation would
  * hand the template's markers to a chat model as words, and its answer would be inserted in an
  * editor. A route passes over the deployments it would translate for, and says so when none is left.
+ * So does a generate request's `context`, the conversation as an Ollama model's own token ids.
  */
 import { describe, expect, it } from 'vitest';
 import { useTwoTier } from '../support/two-tier';
@@ -24,6 +25,31 @@ describe('raw prompts', () => {
     const refused = await generate('mini');
     expect(refused.status).toBe(400);
     expect(await refused.json()).toEqual({ error: `A raw prompt (raw: true) is written in its model's own template: only a deployment that takes it as it is (an Ollama's, or a server's text completions) can answer it, and no deployment of "mini" does` });
+    expect(t.openai.requests).toHaveLength(0);
+  });
+});
+
+describe("a generate request's context", () => {
+  // The token ids an Ollama model's last answer returned: the conversation so far, in its tokens.
+  const context = (tokens: number) => Array.from({ length: tokens }, (_, i) => (i * 7919) % 32_000);
+  const generate = (model: string, tokens: number) => fetch(`${t.h.url}/api/generate`, { method: 'POST', body: JSON.stringify({ model, prompt: 'and then?', context: context(tokens), stream: false }) });
+
+  it('goes only to an Ollama, which reads it, and counts toward the size of the request', async () => {
+    const answered = await generate('cloud-first', 500);
+    expect(answered.headers.get('x-switchyard-route')).toMatch(/mini:skip\(.+\) llama:ok/);
+    expect(t.ollama.requests.find((r) => r.path === '/api/generate')?.body.context).toEqual(context(500));
+    expect(t.openai.requests).toHaveLength(0);
+    // 9,000 tokens of conversation do not fit the 8k window of the route's Ollama deployment.
+    const refused = await generate('default', 9_000);
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get('x-switchyard-route')).toMatch(/llama:skip\(context-too-small\) mini:skip\(.+\)/);
+    expect(t.ollama.requests.filter((r) => r.path === '/api/generate')).toHaveLength(1);
+  });
+
+  it('is refused, naming context, where no deployment of the route is an Ollama', async () => {
+    const refused = await generate('mini', 500);
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { error: string }).error).toMatch(/^A context \(the token ids .+ and no deployment of "mini" does$/);
     expect(t.openai.requests).toHaveLength(0);
   });
 });

@@ -52,7 +52,7 @@ describe('an image size', () => {
   it("is read in every API's image parts, and at low detail is OpenAI's 85 tokens", () => {
     const png = base64('icon-64x64.png');
     const shot = base64('screenshot-1280x720.png');
-    const tokens = (body: unknown) => promptOf(body).imageTokens;
+    const tokens = (body: unknown) => promptOf(body).countedTokens;
     expect(tokens({ messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: `data:image/png;base64,${shot}` } }] }] })).toBe(1229);
     expect(tokens({ messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: `data:image/png;base64,${shot}`, detail: 'low' } }] }] })).toBe(85);
     expect(tokens({ input: [{ role: 'user', content: [{ type: 'input_image', image_url: `data:image/png;base64,${shot}` }, { type: 'input_image', file_id: 'file-1' }] }] })).toBe(1229 + UNKNOWN_IMAGE_TOKENS);

@@ -68,6 +68,7 @@ export function chatFromGenerate(body: OllamaGenerateBody): ChatRequest {
   if (body.raw === true) {
     throw new GatewayError('needs_native_api', "A raw prompt (raw: true) is written in its model's own template: only a deployment that takes it as it is (an Ollama's, or a server's text completions) can answer it", { param: 'raw' });
   }
+  if (body.context?.length) throw contextRefused();
   const messages: ChatMessage[] = [];
   if (body.suffix !== undefined && body.suffix !== '') {
     messages.push({ role: 'system', content: 'You complete code. Reply with only the text that belongs between <prefix> and <suffix>, with no explanation and no code fences.' });
@@ -84,6 +85,14 @@ export function chatFromGenerate(body: OllamaGenerateBody): ChatRequest {
   return { model: body.model, messages, ...openAIParams(body.options, body.format), ...logprobsAsked(body) };
 }
 
+/**
+ * `context` (deprecated by Ollama, still sent by older clients) is the conversation so far as the
+ * token ids of the model that answered it: another server has nothing to read them with, and an
+ * answer without them forgets the conversation.
+ */
+const contextRefused = () =>
+  new GatewayError('needs_native_api', "A context (the token ids an Ollama model's earlier answer returned) is read only by an Ollama deployment: a translation would answer without the conversation it holds", { param: 'context' });
+
 /** Ollama asks for log probabilities with OpenAI's two fields; alternatives only beside them, as OpenAI takes them. */
 function logprobsAsked(body: { logprobs?: boolean; top_logprobs?: number }): Partial<ChatRequest> {
   if (body.logprobs !== true) return {};
@@ -97,7 +106,7 @@ function logprobsAsked(body: { logprobs?: boolean; top_logprobs?: number }): Par
  * probabilities), which the chat translation keeps.
  */
 export function completionsFromGenerate(body: OllamaGenerateBody): Record<string, unknown> | undefined {
-  if (body.images?.length || body.system || body.format || body.think || body.logprobs) return undefined;
+  if (body.images?.length || body.system || body.format || body.think || body.logprobs || body.context?.length) return undefined;
   const { max_tokens, ...sampling } = openAIParams(body.options, undefined);
   return { model: body.model, prompt: body.prompt ?? '', ...(body.suffix ? { suffix: body.suffix } : {}), ...sampling, ...(max_tokens ? { max_tokens } : {}) };
 }
