@@ -6,6 +6,7 @@
  */
 import type { RequestTraits } from '../routing/traits';
 import { IMAGE_PARTS, promptOf, quickPromptTokens, quickTokenCount } from '../usage/tokens';
+import { toolsShown } from '../wire/tool-deferral';
 
 type Body = Record<string, unknown>;
 
@@ -19,13 +20,24 @@ export function traitsOf(body: unknown, contentLength: string | undefined, numCt
     // Without a length (a chunked upload) the body's size is unknown: the estimate decides.
     bodyBytes: Number.isFinite(length) && length >= 0 ? length : Number.POSITIVE_INFINITY,
     maxTokens: maxTokensOf(b),
-    promptTokens: () => (prompt ??= quickPromptTokens(promptOf(b)) + (Array.isArray(b.tools) ? Math.ceil(quickTokenCount(JSON.stringify(b.tools)) * 0.5) : 0)),
+    promptTokens: () => (prompt ??= quickPromptTokens(promptOf(b)) + toolTokens(b)),
     tools: Array.isArray(b.tools) && b.tools.length > 0,
     // A function, not a getter: on Node 20 an object literal with an accessor takes 0.3 us to make, one without 0.02.
     images: () => (images ??= hasImages(b)),
     thinking: asksToThink(b),
     numCtx,
   };
+}
+
+/**
+ * The tools the model is shown: Claude Code's deferred MCP tools (tool search) only once a search
+ * loaded them, as every server it reaches shows them (wire/tool-deferral.ts). Counted whole, 250 of
+ * them made a short request 90,000 tokens and passed over every local model.
+ */
+function toolTokens(b: Body): number {
+  if (!Array.isArray(b.tools)) return 0;
+  const tools = (b.tools as unknown[]).filter((tool): tool is Body => tool !== null && typeof tool === 'object');
+  return Math.ceil(quickTokenCount(JSON.stringify(toolsShown(tools, b.messages, b.tool_choice))) * 0.5);
 }
 
 function maxTokensOf(b: Body): number {

@@ -108,6 +108,21 @@ describe('a server the request passes through to', () => {
   });
 });
 
+describe('routing', () => {
+  it('sizes a request by the tools its model is shown: 250 deferred MCP tools do not pass over a local model', async () => {
+    h.gateway.applyConfig({ ...config(), deployments: config().deployments.map((d) => (d.name === 'qwen' ? { ...d, options: { num_ctx: 16_384 } } : d)), routes: [{ name: 'claude-code', deployments: ['qwen', 'mini'] }] }, 'test');
+    const description = 'Create, update, list or close an item in the connected service, with every field it takes. '.repeat(8);
+    const mcp = Array.from({ length: 250 }, (_, i) => ({ name: `mcp__server${i % 10}__tool_${i}`, description, input_schema: schema, defer_loading: true }));
+    const route = async (list: unknown[]) => {
+      const { response } = await client().messages.create({ model: 'claude-code', max_tokens: 200, tools: list, messages: [searched[0]] } as never).withResponse();
+      return response.headers.get('x-switchyard-route');
+    };
+    expect(await route([...tools.slice(0, 2), ...mcp])).toBe('qwen:ok');
+    // Shown at once (without tool search) they are past its window.
+    expect(await route([...tools.slice(0, 2), ...mcp.map(({ defer_loading: _deferred, ...tool }) => tool)])).toBe('qwen:skip(context-too-small) mini:ok');
+  });
+});
+
 describe('token counting', () => {
   it('counts the tools a translated model is shown, not those still deferred', async () => {
     const count = (list: unknown[]) => client().messages.countTokens({ model: 'mini', tools: list, messages: [searched[0]] } as never).then((r) => r.input_tokens);
