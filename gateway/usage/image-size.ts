@@ -1,9 +1,9 @@
 /**
  * What an image counts toward a request's size, read from its own bytes where it is sent inline
  * (a data URL, a Messages block's base64, Ollama's `images`): its width and height from the PNG,
- * GIF, WebP or JPEG header, and from them about what a model reads it as. A screenshot is some
- * 1,500 tokens and an icon a few dozen, where a flat figure for both sent a request with a dozen
- * small images past a local model that had room for them. Only the bytes each header needs are
+ * GIF, WebP or JPEG header, and from them about what a model reads it as. A 1280x720 screenshot is
+ * some 1,200 tokens and an icon 85, where a flat 1,000 for both sent a request with a dozen small
+ * images past a local model that had room for them. Only the bytes each header needs are
  * decoded (a JPEG's segments are stepped over by their lengths, a bounded number of them), so the
  * cost does not grow with the image.
  */

@@ -63,13 +63,6 @@ function representative(catalog: Catalog, name: string): DeploymentConfig {
 /** Continue offers autocomplete only for models whose template mentions `.Suffix`. */
 const FIM_TEMPLATE = '{{- if .Suffix }}<|fim_prefix|>{{ .Prompt }}<|fim_suffix|>{{ .Suffix }}<|fim_middle|>{{- else }}{{ .Prompt }}{{- end }}';
 
-/**
- * A model as Ollama's `/api/show` describes one, truthfully for every kind of upstream: the
- * capabilities clients filter on (Roo Code hides models without `tools`, Zed reads `vision` and
- * `thinking`), `model_info["<arch>.context_length"]`, and a template that mentions `.Suffix` only
- * where fill-in-the-middle works. The deployment's `capabilities` and `contextWindow` win; another
- * server's window is what its models list says, where it says one.
- */
 /** What the gateway knows of its upstreams beside asking them: the routed windows, and its health probes' word on each Ollama. */
 export interface UpstreamKnowledge {
   /** A deployment's window as the router knows it (another server's from its models list: health/listed-limits.ts). */
@@ -80,6 +73,13 @@ export interface UpstreamKnowledge {
   learned?: ((provider: string, model: string) => OllamaShowFacts | undefined) | undefined;
 }
 
+/**
+ * A model as Ollama's `/api/show` describes one, truthfully for every kind of upstream: the
+ * capabilities clients filter on (Roo Code hides models without `tools`, Zed reads `vision` and
+ * `thinking`), `model_info["<arch>.context_length"]`, and a template that mentions `.Suffix` only
+ * where fill-in-the-middle works. The deployment's `capabilities` and `contextWindow` win; another
+ * server's window is what its models list says, where it says one.
+ */
 export async function show(catalog: Catalog, name: string, signal: CancelSignal, allowed: readonly string[] | null | undefined, known: UpstreamKnowledge = {}): Promise<Record<string, unknown>> {
   const deployment = representativeOrUndefined(catalog, name);
   if (!deployment) throw new GatewayError('model_not_found', `model "${name}" not found${didYouMean(name, listedNames(catalog, allowed).slice(0, 100))}`);
