@@ -10,8 +10,11 @@ import { toolsShown } from '../wire/tool-deferral';
 
 type Body = Record<string, unknown>;
 
-/** `numCtx`: the window an Ollama client's request names (its `options.num_ctx`), read by its front door. */
-export function traitsOf(body: unknown, contentLength: string | undefined, numCtx?: number): RequestTraits {
+/**
+ * `numCtx`: the window an Ollama client's request names (its `options.num_ctx`); `longContext`: the
+ * client opts into its model's longer window (Anthropic's `context-1m` beta). Each read by its front door.
+ */
+export function traitsOf(body: unknown, contentLength: string | undefined, numCtx?: number, longContext = false): RequestTraits {
   const b = (body && typeof body === 'object' ? body : {}) as Body;
   const length = Number(contentLength);
   let prompt: number | undefined;
@@ -26,6 +29,7 @@ export function traitsOf(body: unknown, contentLength: string | undefined, numCt
     images: () => (images ??= hasImages(b)),
     thinking: asksToThink(b),
     numCtx,
+    longContext,
   };
 }
 

@@ -15,6 +15,8 @@ export interface ModelFacts {
   capabilities?: Capability[] | undefined;
   /** The most tokens one answer may have, where the provider documents it. */
   maxOutput?: number | undefined;
+  /** The window it reads when a request opts into a longer one (Anthropic's `context-1m` beta), where that is larger. */
+  longContextWindow?: number | undefined;
 }
 
 /** What Ollama's `/api/show` says about one of its models. */
@@ -40,7 +42,7 @@ export function knownModel(model: string): ModelFacts | undefined {
   if (memo !== undefined) return memo ?? undefined;
   const id = model.toLowerCase().slice(model.lastIndexOf('/') + 1);
   const entry = KNOWN.find((k) => id.startsWith(k.match));
-  const facts = entry ? { family: entry.family, contextWindow: entry.contextWindow, capabilities: entry.capabilities.filter(isCapability), maxOutput: 'maxOutput' in entry ? entry.maxOutput : undefined } : null;
+  const facts = entry ? { family: entry.family, contextWindow: entry.contextWindow, capabilities: entry.capabilities.filter(isCapability), maxOutput: 'maxOutput' in entry ? entry.maxOutput : undefined, longContextWindow: 'longContextWindow' in entry ? entry.longContextWindow : undefined } : null;
   // Only configured model ids are looked up, but bound the memo all the same.
   if (knownMemo.size >= 10_000) knownMemo.clear();
   knownMemo.set(model, facts);
@@ -120,6 +122,15 @@ export function contextWindowOf(deployment: DeploymentConfig, kind: ProviderConf
   const numCtx = deployment.options?.num_ctx;
   if (typeof numCtx === 'number' && numCtx > 0) return numCtx;
   return upstream?.modelfileNumCtx ?? upstream?.loadedContext;
+}
+
+/**
+ * The window a deployment reads when a request opts into a longer one, where its model has one:
+ * Anthropic's API alone is told (the client's `anthropic-beta` goes on to it), and a window set in
+ * the config stays.
+ */
+export function longWindowOf(deployment: DeploymentConfig, kind: ProviderConfig['kind']): number | undefined {
+  return kind === 'anthropic' && !deployment.contextWindow ? knownModel(deployment.model)?.longContextWindow : undefined;
 }
 
 /**

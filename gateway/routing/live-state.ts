@@ -4,7 +4,7 @@
  * facts are worked out once and kept until what they come from changes.
  */
 import type { DeploymentConfig } from '../config/schema';
-import { contextWindowOf, knownCapabilities, maxOutputOf, OLLAMA_DEFAULT_NUM_CTX, raiseLimitOf, type OllamaShowFacts } from '../models/facts';
+import { contextWindowOf, knownCapabilities, longWindowOf, maxOutputOf, OLLAMA_DEFAULT_NUM_CTX, raiseLimitOf, type OllamaShowFacts } from '../models/facts';
 import { modelMeant } from '../models/listed';
 import type { ListedLimits } from '../providers/types';
 import type { Catalog } from './catalog';
@@ -53,7 +53,7 @@ export function createRoutingState(sources: LiveSources): RoutingState & { sessi
     const raiseTo = ollama ? raiseLimitOf(deployment, upstream) : undefined;
     // With numCtx "auto" the window a request gets by default is Ollama's own default.
     const window = contextWindowOf(deployment, kind, upstream, listed?.window) ?? (deployment.numCtx === 'auto' && ollama ? OLLAMA_DEFAULT_NUM_CTX : undefined);
-    const known = { ollama, upstream, loaded: upstream?.loadedContext, listed, facts: { window, raiseTo, capabilities: knownCapabilities(deployment, upstream), maxOutput: maxOutputOf(deployment, listed?.maxOutput), loaded: upstream?.loadedContext, version: upstream?.digest } };
+    const known = { ollama, upstream, loaded: upstream?.loadedContext, listed, facts: { window, raiseTo, capabilities: knownCapabilities(deployment, upstream), maxOutput: maxOutputOf(deployment, listed?.maxOutput), loaded: upstream?.loadedContext, version: upstream?.digest, longWindow: longWindowOf(deployment, kind) } };
     memo.set(deployment, known);
     return known;
   };

@@ -252,7 +252,7 @@ function candidate(catalog: Catalog, state: RoutingState, deployment: Deployment
   const chosen = overLimit ? { ...told, maxOutputTokens: facts.maxOutput } : told;
   // An Ollama client's own num_ctx: the deployment runs the request with the larger of it and its own.
   const asked = provider?.kind === 'ollama' ? traits.numCtx : undefined;
-  const limit = asked === undefined ? facts.window : numCtxWith(deployment.options?.num_ctx, asked);
+  const limit = asked !== undefined ? numCtxWith(deployment.options?.num_ctx, asked) : traits.longContext && facts.longWindow !== undefined ? facts.longWindow : facts.window;
   // The answer's room is what the model will be asked for: no more than it writes.
   const output = facts.maxOutput === undefined ? traits.maxTokens : Math.min(traits.maxTokens, facts.maxOutput);
   // Ollama reloads a model for a request with another num_ctx than it runs with, and loses its prompt

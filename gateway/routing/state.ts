@@ -16,6 +16,8 @@ export interface DeploymentFacts {
   capabilities: readonly Capability[] | undefined;
   /** The most tokens one answer may have (a request asking for more is sent this), if known. */
   maxOutput: number | undefined;
+  /** The window a request that opts into a longer one gets (its provider passes the opt-in on), if larger. */
+  longWindow?: number | undefined;
   /** The window an Ollama runs the deployment's model with now, when it has it loaded, in tokens. */
   loaded?: number | undefined;
   /** Which version of the model its server has (an Ollama's manifest digest), when it says. */

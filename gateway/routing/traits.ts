@@ -5,7 +5,7 @@
 export interface RequestTraits {
   /**
    * The body's size in bytes. A token is at least a byte, so a body that fits a window in bytes fits
-   * it in tokens; but for its images, each counted as a thousand tokens whatever its bytes (a URL).
+   * it in tokens; but for its images, counted by their pixels whatever their bytes (a URL's).
    */
   bodyBytes: number;
   /** Tokens the answer may take (max_tokens and its kin); 0 when the request does not say. */
@@ -22,4 +22,9 @@ export interface RequestTraits {
    * if it names one: an Ollama deployment runs it with the larger of this and its own.
    */
   numCtx: number | undefined;
+  /**
+   * The client opts into the longer window its model reads on request (Anthropic's `context-1m`
+   * beta, which Claude Code's `[1m]` models send): a deployment whose provider is told reads it.
+   */
+  longContext: boolean;
 }

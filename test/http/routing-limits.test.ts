@@ -142,8 +142,20 @@ describe('context windows', () => {
     expect(answer.body.error.message).toContain('16000 tokens');
     expect(g.openai.requests).toHaveLength(0);
   });
-});
 
+  it("gives Sonnet 4.5 on Anthropic's API its 1M window when the client opts in, as Claude Code's [1m] models do", async () => {
+    // The same model through an OpenAI-compatible server, which is not told of the opt-in.
+    g.apply({ deployments: [{ name: 'relayed', provider: 'cloud', model: 'claude-sonnet-4-5' }], routes: [{ name: 'sonnet-1m', deployments: ['relayed', 'sonnet'] }] });
+    const huge = 'lorem ipsum dolor sit amet '.repeat(50_000); // about 250k tokens
+    const ask = (beta?: string) => fetch(`${g.h.url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01', ...(beta ? { 'anthropic-beta': beta } : {}) }, body: JSON.stringify({ model: 'sonnet-1m', max_tokens: 100, messages: [{ role: 'user', content: huge }] }) });
+    const without = await ask('interleaved-thinking-2025-05-14');
+    expect([without.status, without.headers.get('x-switchyard-route')]).toEqual([400, 'relayed:skip(context-too-small) sonnet:skip(context-too-small)']);
+    const opted = await ask('interleaved-thinking-2025-05-14,context-1m-2025-08-07');
+    expect([opted.status, opted.headers.get('x-switchyard-route')]).toEqual([200, 'relayed:skip(context-too-small) sonnet:ok']);
+    expect(g.anthropic.requests.at(-1)?.headers['anthropic-beta']).toBe('interleaved-thinking-2025-05-14,context-1m-2025-08-07');
+    expect(g.openai.requests).toHaveLength(0);
+  });
+});
 
 describe('budgets', () => {
   const budgetConfig = (extra: object = {}): Extra => ({

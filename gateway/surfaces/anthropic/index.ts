@@ -36,6 +36,9 @@ function anthropicHeaders(request: FastifyRequest): Record<string, string> | und
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
+/** Anthropic's beta for a 1M-token window (`context-1m-2025-08-07`), which Claude Code sends for its `[1m]` models. */
+const LONG_CONTEXT = /(?:^|,)\s*context-1m-/;
+
 /**
  * `[1m]` after a model's name is Claude Code's own selector of a 1M-token window (`sonnet[1m]`,
  * `ANTHROPIC_MODEL=default[1m]`), not part of any model's name: Claude Code takes it off before it
@@ -54,7 +57,7 @@ export async function anthropicSurface(app: FastifyInstance, options: AnthropicS
   app.post('/messages', { schema: { body: MessagesBodySchema }, config: { usage: 'anthropic.messages' } }, async (request, reply) => {
     const body = withoutWindowSuffix(request.body as MessagesBody & Record<string, unknown>);
     const headers = anthropicHeaders(request);
-    const route = routeRequest(request, reply, { model: body.model, type: 'chat', api: 'anthropic.messages' });
+    const route = routeRequest(request, reply, { model: body.model, type: 'chat', api: 'anthropic.messages', longContext: LONG_CONTEXT.test(headers?.['anthropic-beta'] ?? '') });
     const translations = new Map<ProviderConfig['kind'], ChatRequest>();
     const translated = (kind: ProviderConfig['kind']) => translations.get(kind) ?? translations.set(kind, messagesToChat(body, kind)).get(kind) as ChatRequest;
     if (body.stream === true) {
