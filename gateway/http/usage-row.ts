@@ -9,6 +9,7 @@ import fp from 'fastify-plugin';
 import { routeHeader } from '../routing/decision';
 import type { Execution } from '../routing/execute';
 import type { RequestUsage, UsageRecorder } from '../usage/recorder';
+import { chunkText, chunkWritten, completionText, completionWritten, tokensOf, type ChatCompletion, type ChatCompletionChunk } from '../wire/canonical';
 import { toolOf } from './client-tool';
 import { sessionOf } from './session';
 
@@ -75,4 +76,22 @@ function budgetHeader(budgets: AppliedBudgets): string {
     budgetHeaders.set(budgets, header);
   }
   return header;
+}
+
+/** What a canonical chunk tells the usage row: the upstream's counts, the text delivered, and what else the model wrote. */
+export function meterChunk(usage: RequestUsage | undefined, chunk: ChatCompletionChunk): void {
+  if (!usage) return;
+  const tokens = tokensOf(chunk.usage);
+  if (tokens) usage.reported(tokens);
+  usage.delivered(chunkText(chunk));
+  usage.wrote(chunkWritten(chunk));
+}
+
+/** What a whole canonical completion tells the usage row (a whole answer also calls `answered`). */
+export function meterCompletion(usage: RequestUsage | undefined, completion: ChatCompletion): void {
+  if (!usage) return;
+  const tokens = tokensOf(completion.usage);
+  if (tokens) usage.reported(tokens);
+  usage.delivered(completionText(completion));
+  usage.wrote(completionWritten(completion));
 }

@@ -17,6 +17,21 @@ import { estimatePromptTokens, estimateTokens, promptOf, quickTokenCount } from 
 
 /** Answer text kept for estimates and body logging; beyond it, characters are only counted. */
 const TEXT_KEPT = 1024 * 1024;
+
+/** Text kept up to TEXT_KEPT characters and only counted beyond: what an estimate of its tokens reads. */
+class KeptText {
+  text = '';
+  private overflow = 0;
+
+  add(text: string): void {
+    if (this.text.length < TEXT_KEPT) this.text += text;
+    else this.overflow += text.length;
+  }
+
+  tokens(): Promise<number> | number {
+    return this.overflow === 0 ? estimateTokens(this.text) : Math.round(quickTokenCount(this.text) * ((this.text.length + this.overflow) / this.text.length));
+  }
+}
 /** An error message is kept to this many characters (a validation error may quote the request). */
 const MESSAGE_KEPT = 1_000;
 
@@ -44,9 +59,9 @@ export class RequestUsage {
   private attempts: Execution<unknown>['attempts'] = [];
   private decision: Decision | undefined;
   private upstreamTokens: Tokens | undefined;
-  private text = '';
-  /** Characters delivered beyond the text kept (a long answer is counted, not kept whole). */
-  private textOverflow = 0;
+  private readonly answerText = new KeptText();
+  /** What the model wrote besides it (reasoning, tool calls), kept only for an estimate. */
+  private otherText: KeptText | undefined;
   private ttftMs: number | null = null;
   private errorClass: string | null = null;
   private errorMessage: string | null = null;
@@ -103,8 +118,17 @@ export class RequestUsage {
   delivered(text: string): void {
     if (!text) return;
     this.ttftMs ??= this.elapsedMs();
-    if (this.text.length < TEXT_KEPT) this.text += text;
-    else this.textOverflow += text.length;
+    this.answerText.add(text);
+  }
+
+  /**
+   * What the model wrote besides the answer's text as it reaches the client (its reasoning, its tool
+   * calls): an agent's turn is mostly these. They mark the first token and count in an estimate.
+   */
+  wrote(text: string): void {
+    if (!text) return;
+    this.ttftMs ??= this.elapsedMs();
+    (this.otherText ??= new KeptText()).add(text);
   }
 
   /** A whole answer was sent (its first token is its last). */
@@ -147,7 +171,7 @@ export class RequestUsage {
         uncounted = error;
       }
       const settings = catalog.config.settings?.usage;
-      const bodies = settings?.logBodies ? { request: JSON.stringify(this.body ?? null), response: this.text } : undefined;
+      const bodies = settings?.logBodies ? { request: JSON.stringify(this.body ?? null), response: this.answerText.text } : undefined;
       // With other requests open, the row joins their group commit (one transaction per turn of the
       // event loop: what keeps a row cheap under load). Alone, it is journalled and committed with
       // the rows after it: a commit of its own would cost tens of microseconds on every answer.
@@ -212,17 +236,14 @@ export class RequestUsage {
 
   /** Whether an answer reached the client, even in part (a stream the client left or the upstream cut still cost its tokens). */
   private reached(status: number): boolean {
-    return this.execution !== undefined && !(status >= 400 && this.text === '');
+    return this.execution !== undefined && !(status >= 400 && this.answerText.text === '' && this.otherText === undefined);
   }
 
   /** Estimates, for an answer that reached the client and whose upstream reported no counts. */
   private async estimate(): Promise<Tokens | undefined> {
     try {
-      const [input, output] = await Promise.all([
-        estimatePromptTokens(promptOf(this.whole ?? this.body)),
-        this.textOverflow === 0 ? estimateTokens(this.text) : Math.round(quickTokenCount(this.text) * ((this.text.length + this.textOverflow) / this.text.length)),
-      ]);
-      return { input, output };
+      const [input, answer, other] = await Promise.all([estimatePromptTokens(promptOf(this.whole ?? this.body)), this.answerText.tokens(), this.otherText?.tokens() ?? 0]);
+      return { input, output: answer + other };
     } catch (error) {
       // A row without counts rather than none at all.
       this.deps.onError?.(error);

@@ -206,6 +206,32 @@ export function completionText(completion: ChatCompletion): string {
   return completion.choices.map((c) => c.message?.content ?? '').join('');
 }
 
+/** What a chunk's model wrote besides its visible text: reasoning, and tool calls' names and arguments. */
+export function chunkWritten(chunk: ChatCompletionChunk): string {
+  let text = '';
+  for (const choice of chunk.choices) text += writtenBeside(choice.delta as Delta | undefined);
+  return text;
+}
+
+/** What a whole completion's model wrote besides its visible text. */
+export function completionWritten(completion: ChatCompletion): string {
+  let text = '';
+  for (const choice of completion.choices) text += writtenBeside(choice.message as Message | undefined);
+  return text;
+}
+
+function writtenBeside(part: { reasoning_content?: string | undefined; reasoning?: string | undefined; tool_calls?: readonly object[] | null | undefined } | undefined): string {
+  if (!part) return '';
+  const reasoning = part.reasoning_content ?? part.reasoning;
+  let text = typeof reasoning === 'string' ? reasoning : '';
+  for (const call of part.tool_calls ?? []) {
+    const fn = (call as { function?: { name?: unknown; arguments?: unknown } }).function;
+    if (typeof fn?.name === 'string') text += fn.name;
+    if (typeof fn?.arguments === 'string') text += fn.arguments;
+  }
+  return text;
+}
+
 /**
  * Upstream token counts in the gateway's own terms, when the answer carries them (prompt-cache reads
  * and writes too), and what the provider billed when it says: OpenRouter's `usage.cost` in dollars,

@@ -16,15 +16,15 @@ import type { UsageLog } from '../../store/usage-log';
 import { routeRequest } from '../../http/route-request';
 import { clientAbortSignal } from '../../http/client-abort';
 import { writeStream } from '../../http/stream-writer';
-import { routed } from '../../http/usage-row';
+import { meterChunk, meterCompletion, routed } from '../../http/usage-row';
 import type { Catalog } from '../../routing/catalog';
 import type { Execution } from '../../routing/execute';
 import type { Router } from '../../routing/router';
 import { isLocalDeployment } from '../../providers/locality';
 import { answerCost, priceOf } from '../../usage/pricing';
-import { completionText, tokensOf, type ChatCompletionChunk, type ChatRequest } from '../../wire/canonical';
+import { tokensOf, type ChatCompletionChunk, type ChatRequest } from '../../wire/canonical';
 import { chatStream, chatWhole } from '../openai/chat';
-import { meterChunk, sseData } from '../openai/codec';
+import { sseData } from '../openai/codec';
 import { PlaygroundAnswerSchema, PlaygroundInputSchema, PlaygroundWireAnswerSchema, PlaygroundWireInputSchema, type PlaygroundWireInput, type Trace } from './schemas';
 import type Type from 'typebox';
 
@@ -129,9 +129,7 @@ export function playground(app: FastifyInstance, { router, catalog, usageLog, po
     }
     const execution = await chatWhole(router, route, chat as ChatRequest);
     const completion = routed(request, reply, execution);
-    const tokens = tokensOf(completion.usage);
-    if (tokens) request.usage?.reported(tokens);
-    request.usage?.delivered(completionText(completion));
+    meterCompletion(request.usage, completion);
     request.usage?.answered();
     return { completion, ...trace(execution, completion.usage, performance.now() - started, null), upstream: run.upstream };
   }

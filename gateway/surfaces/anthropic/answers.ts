@@ -9,8 +9,8 @@ import { cachedStream, cachedWhole, type AnswerShapes } from '../../routing/answ
 import type { Caching } from '../../routing/router';
 import type { OpenedStream } from '../../routing/streams';
 import type { RequestUsage, Tokens } from '../../usage/recorder';
-import { chunksFromCompletion, completionFromChunks, completionText, chunkText, isPreambleChunk, type ChatCompletion, type ChatCompletionChunk } from '../../wire/canonical';
-import { tokensOf } from '../../wire/canonical';
+import { meterChunk, meterCompletion } from '../../http/usage-row';
+import { chunksFromCompletion, completionFromChunks, isPreambleChunk, type ChatCompletion, type ChatCompletionChunk } from '../../wire/canonical';
 import { anthropicErrorType, completionToMessage, createMessageEventWriter, sseEvent } from './output';
 
 /** One event of an answer: a Messages upstream's own event, or a canonical chunk to translate. */
@@ -32,6 +32,23 @@ function tokensFrom(usage: UsageFields): Tokens {
   return { input: (usage.input_tokens ?? 0) + read + write, output: usage.output_tokens ?? 0, cacheRead: read, cacheWrite: write, ...(hour ? { cacheWrite1h: hour } : {}) };
 }
 
+type BlockDelta = { type?: string; text?: string; thinking?: string; partial_json?: string };
+type MessageBlock = { type?: string; name?: unknown; input?: unknown; thinking?: unknown };
+
+/** A block's delta to the usage row: text delivered; thinking and a tool call's input written beside it. */
+function meterDelta(usage: RequestUsage | undefined, delta: BlockDelta | undefined): void {
+  if (delta?.type === 'text_delta') usage?.delivered(delta.text ?? '');
+  else if (delta?.type === 'thinking_delta') usage?.wrote(delta.thinking ?? '');
+  else if (delta?.type === 'input_json_delta') usage?.wrote(delta.partial_json ?? '');
+}
+
+/** What a block holds of the model's writing besides text: thinking, a tool call's name and input (whole in a whole message, empty at a stream's start). */
+function blockWritten(block: MessageBlock | undefined): string {
+  if (block?.type === 'thinking') return typeof block.thinking === 'string' ? block.thinking : '';
+  if (block?.type === 'tool_use') return `${String(block.name ?? '')}${block.input && Object.keys(block.input).length > 0 ? JSON.stringify(block.input) : ''}`;
+  return '';
+}
+
 /** `promptTokens` estimates the prompt, for a translated answer's `message_start` (output.ts). */
 export function messagesFormat(model: string, usage: RequestUsage | undefined, stops: readonly string[] = [], promptTokens?: () => number): StreamFormat<MessagesItem> {
   const writer = createMessageEventWriter(model, stops, promptTokens);
@@ -46,14 +63,12 @@ export function messagesFormat(model: string, usage: RequestUsage | undefined, s
         if (event === 'message_start') counts = { ...counts, ...((data.message as { usage?: UsageFields } | undefined)?.usage ?? {}) };
         if (event === 'message_delta') counts = { ...counts, ...Object.fromEntries(Object.entries((data.usage as UsageFields | undefined) ?? {}).filter(([, v]) => v != null)) };
         if (event === 'message_stop' && Object.keys(counts).length > 0) usage?.reported(tokensFrom(counts));
-        const delta = data.delta as { type?: string; text?: string } | undefined;
-        if (event === 'content_block_delta' && delta?.type === 'text_delta') usage?.delivered(delta.text ?? '');
+        if (event === 'content_block_delta') meterDelta(usage, data.delta as BlockDelta | undefined);
+        else if (event === 'content_block_start') usage?.wrote(blockWritten(data.content_block as MessageBlock | undefined));
         return sseEvent(event ?? String(data.type), data);
       }
       translated = true;
-      const tokens = tokensOf(item.chunk.usage);
-      if (tokens) usage?.reported(tokens);
-      usage?.delivered(chunkText(item.chunk));
+      meterChunk(usage, item.chunk);
       return serialise(writer.events(item.chunk));
     },
     end: () => (translated ? serialise(writer.finish()) : ''),
@@ -67,12 +82,11 @@ export function wholeMessage(whole: MessagesWhole, model: string, usage: Request
     const message = whole.message as unknown as Message;
     if (message.usage) usage?.reported(tokensFrom(message.usage));
     usage?.delivered(message.content?.map((b) => (b.type === 'text' ? b.text : '')).join('') ?? '');
+    usage?.wrote(message.content?.map((b) => blockWritten(b as MessageBlock)).join('') ?? '');
     usage?.answered();
     return whole.message;
   }
-  const tokens = tokensOf(whole.completion.usage);
-  if (tokens) usage?.reported(tokens);
-  usage?.delivered(completionText(whole.completion));
+  meterCompletion(usage, whole.completion);
   usage?.answered();
   return completionToMessage(whole.completion, model, stops) as unknown as Record<string, unknown>;
 }

@@ -8,9 +8,10 @@ import { cachedStream, cachedWhole, type AnswerShapes } from '../../routing/answ
 import type { Caching } from '../../routing/router';
 import type { OpenedStream } from '../../routing/streams';
 import type { RequestUsage } from '../../usage/recorder';
-import { chunksFromCompletion, completionFromChunks, completionText, chunkText, isPreambleChunk, tokensOf, type ChatCompletion, type ChatCompletionChunk } from '../../wire/canonical';
+import { meterChunk, meterCompletion } from '../../http/usage-row';
+import { chunksFromCompletion, completionFromChunks, isPreambleChunk, type ChatCompletion, type ChatCompletionChunk } from '../../wire/canonical';
 import { wholeFromLines } from '../../wire/ollama-whole';
-import { asClientModel, createOllamaLineWriter, linesFromWhole, ollamaChatResponse, ollamaGenerateResponse, ollamaText, ollamaTokens } from './codec';
+import { asClientModel, createOllamaLineWriter, linesFromWhole, ollamaChatResponse, ollamaGenerateResponse, ollamaText, ollamaTokens, ollamaWritten } from './codec';
 
 /** One event of an answer: a line from an Ollama upstream, or a canonical chunk to translate. */
 export type OllamaItem = { line: Record<string, unknown> } | { chunk: ChatCompletionChunk };
@@ -41,12 +42,11 @@ export function ndjsonFormat(kind: Kind, model: string, started: bigint, usage: 
         const tokens = ollamaTokens(item.line);
         if (tokens) usage?.reported(tokens);
         usage?.delivered(ollamaText(item.line));
+        usage?.wrote(ollamaWritten(item.line));
         return lines([asClientModel(item.line, model)]);
       }
       translated = true;
-      const tokens = tokensOf(item.chunk.usage);
-      if (tokens) usage?.reported(tokens);
-      usage?.delivered(chunkText(item.chunk));
+      meterChunk(usage, item.chunk);
       const out = writer.lines(item.chunk);
       if (out.length > 0) firstTokenNs ??= elapsed();
       return lines(out);
@@ -62,12 +62,11 @@ export function wholeAnswer(kind: Kind, model: string, whole: OllamaWhole, elaps
     const tokens = ollamaTokens(whole.line);
     if (tokens) usage?.reported(tokens);
     usage?.delivered(ollamaText(whole.line));
+    usage?.wrote(ollamaWritten(whole.line));
     usage?.answered();
     return asClientModel(whole.line, model);
   }
-  const tokens = tokensOf(whole.completion.usage);
-  if (tokens) usage?.reported(tokens);
-  usage?.delivered(completionText(whole.completion));
+  meterCompletion(usage, whole.completion);
   usage?.answered();
   return kind === 'chat' ? ollamaChatResponse(whole.completion, model, elapsedNs) : ollamaGenerateResponse(whole.completion, model, elapsedNs);
 }

@@ -261,6 +261,15 @@ export function ollamaText(line: Record<string, unknown>): string {
   return typeof text === 'string' ? text : '';
 }
 
+/** What an Ollama line's model wrote besides its text: its thinking, and its tool calls (whole, in one line). */
+export function ollamaWritten(line: Record<string, unknown>): string {
+  const message = line.message as { thinking?: unknown; tool_calls?: unknown } | undefined;
+  const thinking = message ? message.thinking : line.thinking;
+  let text = typeof thinking === 'string' ? thinking : '';
+  if (Array.isArray(message?.tool_calls)) for (const call of message.tool_calls) text += JSON.stringify((call as { function?: unknown } | null)?.function ?? '');
+  return text;
+}
+
 /** The upstream's counts from Ollama's final object. */
 export function ollamaTokens(line: Record<string, unknown>): { input: number; output: number } | undefined {
   if (line.done !== true || typeof line.prompt_eval_count !== 'number') return undefined;

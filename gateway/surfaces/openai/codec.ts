@@ -2,7 +2,8 @@
 import type { StreamFormat } from '../../http/stream-writer';
 import { openAIError, type WireError } from '../../http/wire-errors';
 import type { RequestUsage } from '../../usage/recorder';
-import { chunkText, isUsageOnlyChunk, tokensOf, reasoningForChatClients, type ChatCompletion, type ChatCompletionChunk, type CreateEmbeddingResponse, type Delta, type Message } from '../../wire/canonical';
+import { meterChunk } from '../../http/usage-row';
+import { isUsageOnlyChunk, reasoningForChatClients, type ChatCompletion, type ChatCompletionChunk, type CreateEmbeddingResponse, type Delta, type Message } from '../../wire/canonical';
 
 export const SSE_DONE = 'data: [DONE]\n\n';
 
@@ -32,14 +33,6 @@ export function sseFormat(includeUsage: boolean, usage: RequestUsage | undefined
 export function chatAnswer(completion: ChatCompletion): ChatCompletion {
   for (const choice of completion.choices) reasoningForChatClients(choice.message as Message);
   return completion;
-}
-
-/** What a canonical chunk tells the usage row: text delivered, and the upstream's counts. */
-export function meterChunk(usage: RequestUsage | undefined, chunk: ChatCompletionChunk): void {
-  if (!usage) return;
-  const tokens = tokensOf(chunk.usage);
-  if (tokens) usage.reported(tokens);
-  usage.delivered(chunkText(chunk));
 }
 
 /** Embeddings travel as floats inside the gateway; base64 is little-endian float32, as OpenAI sends. */

@@ -7,11 +7,11 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { registerModelSurface, type ModelSurfaceServices } from '../../http/model-surface';
 import { routeRequest } from '../../http/route-request';
 import { writeStream } from '../../http/stream-writer';
-import { routed } from '../../http/usage-row';
+import { meterCompletion, routed } from '../../http/usage-row';
 import { keyFields } from '../../routing/cache-policy';
 import type { Catalog } from '../../routing/catalog';
 import type { Router } from '../../routing/router';
-import { completionText, tokensOf, type ChatRequest, type CreateEmbeddingResponse, type EmbeddingRequest } from '../../wire/canonical';
+import { tokensOf, type ChatRequest, type CreateEmbeddingResponse, type EmbeddingRequest } from '../../wire/canonical';
 import { chatStream, chatWhole } from './chat';
 import { chatAnswer, encodeEmbeddings, openAIErrorBody, sseFormat } from './codec';
 import Type from 'typebox';
@@ -95,9 +95,7 @@ export async function openaiSurface(app: FastifyInstance, options: OpenAISurface
       return reply;
     }
     const completion = routed(request, reply, await chatWhole(router, route, body));
-    const tokens = tokensOf(completion.usage);
-    if (tokens) request.usage?.reported(tokens);
-    request.usage?.delivered(completionText(completion));
+    meterCompletion(request.usage, completion);
     request.usage?.answered();
     return chatAnswer(completion);
   });

@@ -10,7 +10,8 @@ import { cachedStream, cachedWhole, type AnswerShapes } from '../../routing/answ
 import type { Caching } from '../../routing/router';
 import type { OpenedStream } from '../../routing/streams';
 import type { RequestUsage, Tokens } from '../../usage/recorder';
-import { billedIn, chunksFromCompletion, chunkText, completionFromChunks, completionText, isPreambleChunk, tokensOf, type ChatCompletion, type ChatCompletionChunk } from '../../wire/canonical';
+import { meterChunk, meterCompletion } from '../../http/usage-row';
+import { billedIn, chunksFromCompletion, completionFromChunks, isPreambleChunk, type ChatCompletion, type ChatCompletionChunk } from '../../wire/canonical';
 import { deltaLogprobs } from '../../wire/logprobs';
 import { heldUpstream, type ResponsesBody } from './codec';
 import { createResponseEventWriter, sseEvent } from './events';
@@ -83,6 +84,7 @@ export function responsesFormat(turn: Turn, usage: RequestUsage | undefined): St
       }
     }
     if (type === 'response.output_text.delta') usage?.delivered(String(data.delta ?? ''));
+    else if (WRITTEN_DELTAS.has(type)) usage?.wrote(String(data.delta ?? ''));
     return `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
   };
   return {
@@ -90,9 +92,7 @@ export function responsesFormat(turn: Turn, usage: RequestUsage | undefined): St
     event(item) {
       if ('event' in item) return phases.events(item.event.event ?? String(item.event.data.type), item.event.data).map(passed).join('');
       translated = true;
-      const tokens = tokensOf(item.chunk.usage);
-      if (tokens) usage?.reported(tokens);
-      usage?.delivered(chunkText(item.chunk));
+      meterChunk(usage, item.chunk);
       return writer.events(item.chunk).map(sseEvent).join('');
     },
     end() {
@@ -113,6 +113,22 @@ export function responsesFormat(turn: Turn, usage: RequestUsage | undefined): St
   };
 }
 
+/** Events that carry what the model writes besides the answer's text: reasoning, and tool calls' arguments. */
+const WRITTEN_DELTAS: ReadonlySet<string> = new Set(['response.reasoning_text.delta', 'response.reasoning_summary_text.delta', 'response.function_call_arguments.delta', 'response.custom_tool_call_input.delta']);
+
+/** What a whole Response's items hold of the model's writing besides text: reasoning, tool calls. */
+function itemsWritten(output: unknown): string {
+  let text = '';
+  for (const item of Array.isArray(output) ? (output as Record<string, unknown>[]) : []) {
+    if (item?.type === 'reasoning') for (const part of [...asArray(item.summary), ...asArray(item.content)]) text += typeof part?.text === 'string' ? part.text : '';
+    else if (item?.type === 'function_call') text += `${String(item.name ?? '')}${String(item.arguments ?? '')}`;
+    else if (item?.type === 'custom_tool_call') text += `${String(item.name ?? '')}${String(item.input ?? '')}`;
+  }
+  return text;
+}
+
+const asArray = (value: unknown): { text?: unknown }[] => (Array.isArray(value) ? value : []);
+
 export function wholeResponse(whole: ResponsesWhole, turn: Turn, usage: RequestUsage | undefined): Record<string, unknown> {
   let response: Record<string, unknown>;
   if ('response' in whole) {
@@ -120,10 +136,9 @@ export function wholeResponse(whole: ResponsesWhole, turn: Turn, usage: RequestU
     const tokens = tokensFrom(response.usage as UsageFields);
     if (tokens) usage?.reported(tokens);
     usage?.delivered(outputText(response as unknown as Response));
+    usage?.wrote(itemsWritten(response.output));
   } else {
-    const tokens = tokensOf(whole.completion.usage);
-    if (tokens) usage?.reported(tokens);
-    usage?.delivered(completionText(whole.completion));
+    meterCompletion(usage, whole.completion);
     response = completionToResponse(whole.completion, turn.shell, turn.tools) as unknown as Record<string, unknown>;
   }
   usage?.answered();
