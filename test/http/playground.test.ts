@@ -53,6 +53,15 @@ describe('playground', () => {
     expect(events.at(-1)).toMatchObject({ type: 'trace', deployment: 'llama', tokens: { input: 12, output: 3 } });
     // The request as it went to Ollama: translated to /api/chat.
     expect(events.at(-1).upstream).toEqual([{ provider: 'local', method: 'POST', url: `${t.ollama.url}/api/chat`, body: expect.objectContaining({ model: 'llama3.2:3b', stream: true }) }]);
+    expect(events.at(-1).firstTokenMs).toEqual(expect.any(Number));
+  });
+
+  it("times a streamed answer's first token when it is a tool call, with no text at all", async () => {
+    const tools = [{ type: 'function', function: { name: 'weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }];
+    const res = await t.h.admin('/admin/api/playground', { method: 'POST', ...json({ model: 'default', stream: true, tools, messages: [{ role: 'user', content: 'weather in paris' }] }) });
+    const events = (await res.text()).trim().split('\n\n').map((e) => JSON.parse(e.slice(6)));
+    expect(events.filter((e) => e.type === 'chunk').flatMap((e) => e.chunk.choices[0]?.delta?.tool_calls ?? []).map((c: { function: { name?: string } }) => c.function.name)).toContain('weather');
+    expect(events.at(-1)).toMatchObject({ type: 'trace', firstTokenMs: expect.any(Number) });
   });
 
   it('sends a Messages or Responses request through its front door and shows each request that went upstream, translated', async () => {

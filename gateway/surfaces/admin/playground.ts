@@ -22,7 +22,7 @@ import type { Execution } from '../../routing/execute';
 import type { Router } from '../../routing/router';
 import { isLocalDeployment } from '../../providers/locality';
 import { answerCost, priceOf } from '../../usage/pricing';
-import { tokensOf, type ChatCompletionChunk, type ChatRequest } from '../../wire/canonical';
+import { chunkText, chunkWritten, tokensOf, type ChatCompletionChunk, type ChatRequest } from '../../wire/canonical';
 import { chatStream, chatWhole } from '../openai/chat';
 import { sseData } from '../openai/codec';
 import { PlaygroundAnswerSchema, PlaygroundInputSchema, PlaygroundWireAnswerSchema, PlaygroundWireInputSchema, type PlaygroundWireInput, type Trace } from './schemas';
@@ -116,7 +116,8 @@ export function playground(app: FastifyInstance, { router, catalog, usageLog, po
           event: (chunk) => {
             meterChunk(request.usage, chunk);
             if (chunk.usage) usage = chunk.usage;
-            if (firstTokenMs === null && chunk.choices[0]?.delta?.content) firstTokenMs = performance.now() - started;
+            // Its first token may be reasoning or a tool call, as the usage row's is.
+            if (firstTokenMs === null && (chunkText(chunk) !== '' || chunkWritten(chunk) !== '')) firstTokenMs = performance.now() - started;
             return sseData({ type: 'chunk', chunk });
           },
           end: () => sseData({ type: 'trace', ...trace(execution, usage, performance.now() - started, firstTokenMs), upstream: run.upstream }),
