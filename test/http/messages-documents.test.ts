@@ -4,36 +4,40 @@
  * results), and a client may attach a text document to its turn. They were left out of the
  * translation without a word, so the model answered without what the tool had found. Text goes as
  * text under its title; a document only a Messages API reads (a PDF), or an image it holds by
- * `file_id`, goes to a deployment that speaks it, or is refused by name, never dropped.
+ * `file_id`, goes to a deployment that speaks it, or is refused by name, never dropped. So for
+ * Ollama's own Messages API, which drops every block it does not know (documents, search results).
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeServer } from '../support/fake-server';
 import { startFakeAnthropic } from '../support/fake-anthropic';
+import { startFakeOllama } from '../support/fake-ollama';
 import { startFakeOpenAI } from '../support/fake-openai';
 import { resetBetweenTests, startGateway, stopAll, type Harness } from '../support/harness';
 
-let openai: FakeServer, anthropic: FakeServer, h: Harness, client: Anthropic;
+let openai: FakeServer, anthropic: FakeServer, ollama: FakeServer, h: Harness, client: Anthropic;
 const config = () => ({
   version: 1,
   providers: [
     { name: 'vllm', kind: 'openai', baseUrl: `${openai.url}/v1`, local: true },
     { name: 'claude', kind: 'anthropic', baseUrl: anthropic.url, apiKey: 'env:TEST_KEY' },
+    { name: 'local', kind: 'ollama', baseUrl: ollama.url, apis: ['messages'] },
   ],
   deployments: [
     { name: 'qwen', provider: 'vllm', model: 'qwen3-coder' },
     { name: 'sonnet', provider: 'claude', model: 'claude-sonnet-4-5' },
+    { name: 'gemma', provider: 'local', model: 'gemma3:12b' },
   ],
-  routes: [{ name: 'local-first', deployments: ['qwen', 'sonnet'] }],
+  routes: [{ name: 'local-first', deployments: ['qwen', 'sonnet'] }, { name: 'ollama-first', deployments: ['gemma', 'sonnet'] }],
 });
 
 beforeAll(async () => {
-  [openai, anthropic] = await Promise.all([startFakeOpenAI(), startFakeAnthropic()]);
+  [openai, anthropic, ollama] = await Promise.all([startFakeOpenAI(), startFakeAnthropic(), startFakeOllama({ version: '0.14.0', models: ['gemma3:12b'] })]);
   h = await startGateway(config());
   client = new Anthropic({ baseURL: h.url, apiKey: 'any', maxRetries: 0 });
 });
-afterAll(() => stopAll(h, openai, anthropic));
-beforeEach(() => resetBetweenTests(h, [openai, anthropic], config()));
+afterAll(() => stopAll(h, openai, anthropic, ollama));
+beforeEach(() => resetBetweenTests(h, [openai, anthropic, ollama], config()));
 
 const pdf = { type: 'document' as const, source: { type: 'base64' as const, media_type: 'application/pdf' as const, data: Buffer.from('%PDF-1.7 fake').toString('base64') } };
 const turns = (results: Anthropic.ToolResultBlockParam['content'], then: Anthropic.ContentBlockParam[] = [{ type: 'text', text: 'what did it find?' }]): Anthropic.MessageParam[] => [
@@ -82,5 +86,35 @@ describe('a Messages request translated to chat', () => {
     expect(refused.status).toBe(400);
     expect((refused.error as { error: { message: string } }).error.message).toBe('messages[0].content[0] is an image by file_id: it can only go to a deployment that speaks the Messages API, and no deployment of "vision" does');
     expect(openai.requests).toHaveLength(0);
+  });
+});
+
+describe("a Messages request passed through to Ollama's Messages API", () => {
+  const found = [
+    { type: 'text' as const, text: 'Two things found.' },
+    { type: 'document' as const, title: 'notes.txt', source: { type: 'text' as const, media_type: 'text/plain' as const, data: 'The gateway listens on 7788.' } },
+    { type: 'search_result' as const, source: 'https://example.com/docs', title: 'Docs', content: [{ type: 'text' as const, text: 'Routes fall back in order.' }] },
+  ];
+  const sentToOllama = () => ollama.requests.filter((r) => r.path === '/v1/messages').at(-1)?.body.messages;
+
+  it('gives the model its documents and search results as text blocks, which Ollama reads, in a turn and in a tool result', async () => {
+    const attached = { type: 'document' as const, title: 'brief', source: { type: 'content' as const, content: [{ type: 'text' as const, text: 'Answer in one line.' }] } };
+    await client.messages.create({ model: 'gemma', max_tokens: 100, messages: turns(found, [attached, { type: 'text', text: 'what did it find?' }]) });
+    const last = sentToOllama().at(-1);
+    expect(last.content[0].content).toEqual([{ type: 'text', text: 'Two things found.' }, { type: 'text', text: 'notes.txt\n\nThe gateway listens on 7788.' }, { type: 'text', text: 'Docs (https://example.com/docs)\n\nRoutes fall back in order.' }]);
+    expect(last.content.slice(1)).toEqual([{ type: 'text', text: 'brief\n\nAnswer in one line.' }, { type: 'text', text: 'what did it find?' }]);
+    // A request without any goes as it came.
+    await client.messages.create({ model: 'gemma', max_tokens: 100, messages: turns([found[0]!]) });
+    expect(sentToOllama()).toEqual(turns([found[0]!]));
+  });
+
+  it('sends a PDF past Ollama to a deployment that reads it, and refuses it by name where none does', async () => {
+    const message = await client.messages.create({ model: 'ollama-first', max_tokens: 100, messages: turns([pdf]) });
+    expect(message.model).toBe('claude-sonnet-4-5');
+    expect(sentToOllama()).toBeUndefined();
+    const refused = (await client.messages.create({ model: 'gemma', max_tokens: 100, messages: turns([pdf]) }).catch((error: unknown) => error)) as InstanceType<typeof Anthropic.APIError>;
+    expect(refused.status).toBe(400);
+    expect((refused.error as { error: { message: string } }).error.message).toBe(`messages[2].content[0].content[0] is a document that is not text (a PDF, a file or a URL): it can only go to Anthropic's own API, and no deployment of "gemma" does`);
+    expect(sentToOllama()).toBeUndefined();
   });
 });

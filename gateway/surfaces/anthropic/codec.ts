@@ -14,6 +14,7 @@ import { referenceText, toolsShown } from '../../wire/tool-deferral';
 import { DETAILS_PREFIX } from '../../wire/reasoning-details';
 import type { SignedThinking } from '../../wire/signed-thinking';
 import { withStream } from '../../wire/copy-with';
+import { documentsAsText, readable, textIn } from '../../wire/document-text';
 
 type Block = { type: string; [key: string]: unknown };
 type InMessage = { role: string; content: string | Block[] };
@@ -130,13 +131,6 @@ function textOf(content: string | Block[] | undefined, at: string): string {
   return (content ?? []).flatMap((b, k) => (b.type === 'text' ? [textIn(b, `${at}[${k}]`)] : b.type === 'tool_reference' ? [referenceText(b)] : [])).join('\n');
 }
 
-/** A text block's text, in Anthropic's words when it is not a string (an object was sent on as "[object Object]"). */
-function textIn(block: Block, at: string): string {
-  if (block.text === undefined || block.text === null) return '';
-  if (typeof block.text === 'string') return block.text;
-  throw new GatewayError('invalid_request', `${at}.text: Input should be a valid string`, { param: `${at}.text` });
-}
-
 /** A call's id or name, or a result's call id, as Anthropic requires it: a string, else refused with its path (not sent on as "undefined"). */
 function named(value: unknown, at: string): string {
   if (typeof value === 'string' && value !== '') return value;
@@ -159,32 +153,6 @@ function toolResultBlocks(content: unknown, at: string): string | Block[] {
   const untyped = Array.isArray(content) ? content.findIndex((b: Block) => typeof b.type !== 'string' || b.type === '') : -1;
   if (untyped >= 0) throw new GatewayError('invalid_request', `${at}[${untyped}].type: Field required (a non-empty string)`, { param: `${at}[${untyped}].type` });
   return content as string | Block[];
-}
-
-/**
- * A tool result's blocks with every document and search result as text (Claude Code's tools and MCP
- * servers return them): they were left out, so the model answered without what the tool found.
- */
-function asText(result: string | Block[], at: string): string | Block[] {
-  if (typeof result === 'string' || !result.some((b) => b.type === 'document' || b.type === 'search_result')) return result;
-  return result.map((b, k) => (b.type === 'document' || b.type === 'search_result' ? { type: 'text', text: readable(b, `${at}[${k}]`) } : b));
-}
-
-/**
- * A block's text: a text block's own; a document's or search result's under its title (and source),
- * when it holds text (`source.type` text or content, a search result's content). A document only a
- * Messages API reads (a PDF, a file id, a URL) goes to a deployment that speaks it, or is refused.
- */
-function readable(block: Block, at: string): string {
-  if (block.type === 'text') return textIn(block, at);
-  const source = block.source as { type?: string; data?: unknown; content?: unknown } | string | undefined;
-  const body = block.type === 'search_result' ? block.content : typeof source === 'object' && source?.type === 'text' ? source.data : typeof source === 'object' && source?.type === 'content' ? source.content : undefined;
-  const text = typeof body === 'string' ? body : Array.isArray(body) && body.every((b: Block) => b?.type === 'text') ? body.map((b: Block, k) => textIn(b, `${at}${block.type === 'search_result' ? '' : '.source'}.content[${k}]`)).join('\n') : undefined;
-  if (text === undefined) throw new GatewayError('needs_native_api', `${at} is a ${block.type} that is not text (a PDF, a file or a URL): it can only go to a deployment that speaks the Messages API`, { param: at });
-  const title = typeof block.title === 'string' ? block.title : '';
-  const from = block.type === 'search_result' && typeof source === 'string' ? source : '';
-  const heading = title && from ? `${title} (${from})` : title || from;
-  return heading ? `${heading}\n\n${text}` : text;
 }
 
 /** An image block as a chat image part (a data URL for base64), refused with its path when it holds neither. */
@@ -214,7 +182,7 @@ function user(content: string | Block[], index: number): ChatRequest['messages']
   content.forEach((block, j) => {
     const at = `messages[${index}].content[${j}]`;
     if (block.type === 'tool_result') {
-      const result = asText(toolResultBlocks(block.content, `${at}.content`), `${at}.content`);
+      const result = documentsAsText(toolResultBlocks(block.content, `${at}.content`), `${at}.content`);
       const text = textOf(result, `${at}.content`);
       const callId = named(block.tool_use_id, `${at}.tool_use_id`);
       out.push({ role: 'tool', tool_call_id: callId, content: block.is_error ? `Error: ${text}` : text });
