@@ -1,17 +1,14 @@
 /**
  * Documents and search results in a Messages request as the text they hold, for a model that is not
- * reached through Anthropic's own API: a translation to chat, and Ollama's Messages API, which drops
- * every block it does not know without a word (its `convertMessage`: text, images, tool calls and
- * results, thinking). Text goes as text under its title; a document only Anthropic's API reads (a
- * PDF, a file id, a URL) is refused by name, so the route moves on to a deployment that reads it.
+ * reached through Anthropic's own API (a translation to chat, Ollama's Messages API: ollama-messages.ts).
+ * Text goes as text under its title; a document only Anthropic's API reads (a PDF, a file id, a URL)
+ * is refused by name, so the route moves on to a deployment that reads it.
  */
 import { GatewayError } from '../errors';
 
 type Block = { type: string; [key: string]: unknown };
 
 const DOCUMENTS = new Set(['document', 'search_result']);
-/** Who reads a document that is not text, where the request is not translated. */
-const ANTHROPIC_ONLY = "Anthropic's own API";
 
 /** A text block's text, in Anthropic's words when it is not a string (an object was sent on as "[object Object]"). */
 export function textIn(block: Block, at: string): string {
@@ -44,32 +41,4 @@ export function readable(block: Block, at: string, readers = 'a deployment that 
 export function documentsAsText(blocks: string | Block[], at: string, readers?: string): string | Block[] {
   if (typeof blocks === 'string' || !blocks.some((b) => DOCUMENTS.has(b?.type))) return blocks;
   return blocks.map((b, k) => (DOCUMENTS.has(b?.type) ? { type: 'text', text: readable(b, `${at}[${k}]`, readers) } : b));
-}
-
-/**
- * A Messages request with its documents and search results as text, in its turns and in their tool
- * results, for a server that reads neither; the request itself where it has none (one pass over its
- * blocks, copied only where one changes).
- */
-export function withDocumentsAsText<T extends Record<string, unknown>>(body: T): T {
-  if (!Array.isArray(body.messages)) return body;
-  let changed = false;
-  const messages = (body.messages as { content?: unknown }[]).map((message, i) => {
-    if (!message || !Array.isArray(message.content)) return message;
-    const at = `messages[${i}].content`;
-    const blocks = message.content as Block[];
-    let withResults = blocks;
-    blocks.forEach((block, j) => {
-      if (block?.type !== 'tool_result' || !Array.isArray(block.content)) return;
-      const content = documentsAsText(block.content as Block[], `${at}[${j}].content`, ANTHROPIC_ONLY);
-      if (content === block.content) return;
-      if (withResults === blocks) withResults = [...blocks];
-      withResults[j] = { ...block, content };
-    });
-    const content = documentsAsText(withResults, at, ANTHROPIC_ONLY);
-    if (content === blocks) return message;
-    changed = true;
-    return { ...message, content };
-  });
-  return changed ? { ...body, messages } : body;
 }

@@ -117,4 +117,17 @@ describe("a Messages request passed through to Ollama's Messages API", () => {
     expect((refused.error as { error: { message: string } }).error.message).toBe(`messages[2].content[0].content[0] is a document that is not text (a PDF, a file or a URL): it can only go to Anthropic's own API, and no deployment of "gemma" does`);
     expect(sentToOllama()).toBeUndefined();
   });
+
+  it('sends an image by URL past Ollama, which fetches nothing and refuses it, and a base64 one to Ollama', async () => {
+    const image = (source: object): Anthropic.MessageParam[] => [{ role: 'user', content: [{ type: 'image', source } as never, { type: 'text', text: 'what is in it?' }] }];
+    const byUrl = image({ type: 'url', url: 'https://example.com/cat.png' });
+    expect((await client.messages.create({ model: 'ollama-first', max_tokens: 100, messages: byUrl })).model).toBe('claude-sonnet-4-5');
+    expect(sentToOllama()).toBeUndefined();
+    const refused = (await client.messages.create({ model: 'gemma', max_tokens: 100, messages: byUrl }).catch((error: unknown) => error)) as InstanceType<typeof Anthropic.APIError>;
+    expect(refused.status).toBe(400);
+    expect((refused.error as { error: { message: string } }).error.message).toBe(`messages[0].content[0] is an image by URL, which Ollama's Messages API does not read (it decodes base64 and fetches nothing): it can only go to a deployment that reads images by URL, and no deployment of "gemma" does`);
+    const inline = image({ type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' });
+    expect((await client.messages.create({ model: 'ollama-first', max_tokens: 100, messages: inline })).model).toBe('gemma3:12b');
+    expect(sentToOllama()).toEqual(inline);
+  });
 });

@@ -130,6 +130,11 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
         if (request.path === '/v1/messages' && (request.body?.messages ?? []).some((m: { role?: string }) => m?.role === 'system')) {
           return sendJson(res, 400, anthropicError(400, 'unknown variant `system`, expected `user` or `assistant`'));
         }
+        // Its Messages API reads images as base64 only (its resolveImageSource), in a turn or a tool result.
+        const blocks = request.path === '/v1/messages' ? (request.body?.messages ?? []).flatMap((m: { content?: unknown }) => (Array.isArray(m?.content) ? m.content : [])) : [];
+        const images = [...blocks, ...blocks.flatMap((b: { type?: string; content?: unknown }) => (b?.type === 'tool_result' && Array.isArray(b.content) ? b.content : []))].filter((b: { type?: string }) => b?.type === 'image');
+        const unread = images.find((b: { source?: { type?: string } }) => b.source?.type !== 'base64');
+        if (unread) return sendJson(res, 400, anthropicError(400, `invalid image source type: ${unread.source?.type}. Only base64 images are supported.`));
         // Its Responses API makes an effort a think level, which only some models take.
         const effort = request.body?.reasoning?.effort;
         if (request.path === '/v1/responses' && effort != null && !['low', 'medium', 'high', 'none'].includes(effort)) {

@@ -1,0 +1,48 @@
+/**
+ * A Messages request as Ollama's own Messages API reads it (its `anthropic` package): text, base64
+ * images, tool calls and results, thinking. Every other block it drops without a word, so documents
+ * and search results go as text blocks (document-text.ts); an image by URL or file id it refuses
+ * with a 400 that ends the request, so such a request is passed over here (`needs_native_api`), and
+ * the route moves on to a deployment that reads it.
+ */
+import { GatewayError } from '../errors';
+import { documentsAsText } from './document-text';
+
+type Block = { type: string; [key: string]: unknown };
+
+/** Who reads what Ollama does not, where the request is not translated. */
+const ELSEWHERE = "Anthropic's own API";
+
+/** The request as Ollama reads it; itself where nothing changes (one pass over its blocks, copied only where one changes). */
+export function forOllamaMessages<T extends Record<string, unknown>>(body: T): T {
+  if (!Array.isArray(body.messages)) return body;
+  let changed = false;
+  const messages = (body.messages as { content?: unknown }[]).map((message, i) => {
+    if (!message || !Array.isArray(message.content)) return message;
+    const at = `messages[${i}].content`;
+    const blocks = message.content as Block[];
+    let withResults = blocks;
+    blocks.forEach((block, j) => {
+      if (block?.type === 'image') readableImage(block, `${at}[${j}]`);
+      if (block?.type !== 'tool_result' || !Array.isArray(block.content)) return;
+      (block.content as Block[]).forEach((part, k) => part?.type === 'image' && readableImage(part, `${at}[${j}].content[${k}]`));
+      const content = documentsAsText(block.content as Block[], `${at}[${j}].content`, ELSEWHERE);
+      if (content === block.content) return;
+      if (withResults === blocks) withResults = [...blocks];
+      withResults[j] = { ...block, content };
+    });
+    const content = documentsAsText(withResults, at, ELSEWHERE);
+    if (content === blocks) return message;
+    changed = true;
+    return { ...message, content };
+  });
+  return changed ? { ...body, messages } : body;
+}
+
+/** Ollama decodes an image's base64 itself and fetches nothing: one by URL or file id it refuses. */
+function readableImage(block: Block, at: string): void {
+  const source = (block.source as { type?: unknown } | undefined)?.type;
+  if (source === 'base64') return;
+  const by = source === 'url' ? 'URL' : source === 'file' ? 'file_id' : 'a source other than base64';
+  throw new GatewayError('needs_native_api', `${at} is an image by ${by}, which Ollama's Messages API does not read (it decodes base64 and fetches nothing): it can only go to a deployment that reads images by ${by}`, { param: at });
+}
