@@ -135,6 +135,15 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
         const images = [...blocks, ...blocks.flatMap((b: { type?: string; content?: unknown }) => (b?.type === 'tool_result' && Array.isArray(b.content) ? b.content : []))].filter((b: { type?: string }) => b?.type === 'image');
         const unread = images.find((b: { source?: { type?: string } }) => b.source?.type !== 'base64');
         if (unread) return sendJson(res, 400, anthropicError(400, `invalid image source type: ${unread.source?.type}. Only base64 images are supported.`));
+        // Its Responses API refuses any file, and skips an image by file_id without a word (its convertResponsesContent).
+        if (request.path === '/v1/responses' && Array.isArray(request.body?.input)) {
+          const partsOf = (item: { content?: unknown; output?: unknown }) => (Array.isArray(item?.content) ? item.content : Array.isArray(item?.output) ? item.output : []);
+          if (request.body.input.some((item: { content?: unknown }) => partsOf(item).some((part: { type?: string }) => part?.type === 'input_file'))) {
+            return sendJson(res, 400, { error: { message: 'file inputs are not currently supported', type: 'invalid_request_error', param: null, code: null } });
+          }
+          const read = (part: { type?: string; image_url?: unknown }) => part?.type !== 'input_image' || typeof part.image_url === 'string';
+          request.body.input = request.body.input.map((item: { content?: unknown }) => (Array.isArray(item?.content) ? { ...item, content: item.content.filter(read) } : item));
+        }
         // Its Responses API makes an effort a think level, which only some models take.
         const effort = request.body?.reasoning?.effort;
         if (request.path === '/v1/responses' && effort != null && !['low', 'medium', 'high', 'none'].includes(effort)) {

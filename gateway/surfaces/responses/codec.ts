@@ -254,9 +254,18 @@ export function heldUpstream(body: Record<string, unknown>): { what: string; par
 export function takesAsSent(body: ResponsesBody & Record<string, unknown>, speaks: boolean, kind: ProviderConfig['kind']): boolean {
   const held = heldUpstream(body);
   if (held && (!speaks || kind === 'ollama')) throw new GatewayError('needs_native_api', `${held.what} is kept by the OpenAI-compatible server that made it: only a deployment of one that speaks the Responses API can answer with it`, { param: held.param });
-  // An Ollama's Responses API has neither namespaces nor `additional_tools`: the translation opens them.
-  if (kind === 'ollama' && groupsTools(body.tools, inputItems(body))) return false;
+  // An Ollama's Responses API has neither namespaces nor `additional_tools`: the translation opens
+  // them. It skips an image by file_id without a word and refuses any file: the translation reads
+  // what it can and passes the deployment over for the rest.
+  if (kind === 'ollama' && (groupsTools(body.tools, inputItems(body)) || inputItems(body).some(hasPartOllamaSkips))) return false;
   return speaks;
+}
+
+/** An item whose content or output holds a file, or an image by file_id, which an Ollama's Responses API does not read. */
+function hasPartOllamaSkips(item: unknown): boolean {
+  const { content, output } = (item ?? {}) as { content?: unknown; output?: unknown };
+  const parts = Array.isArray(content) ? content : Array.isArray(output) ? output : [];
+  return parts.some((part: { type?: unknown; image_url?: unknown } | null) => part?.type === 'input_file' || (part?.type === 'input_image' && typeof part.image_url !== 'string'));
 }
 
 /**
