@@ -2,8 +2,8 @@
  * A Messages request as Ollama's own Messages API reads it (its `anthropic` package): text, base64
  * images, tool calls and results, thinking. Every other block it drops without a word, so documents
  * and search results go as text blocks (document-text.ts); an image by URL or file id it refuses
- * with a 400 that ends the request, so such a request is passed over here (`needs_native_api`), and
- * the route moves on to a deployment that reads it.
+ * with a 400 that ends the request, and MCP servers (`mcp_servers`) it leaves out, so such a request
+ * is passed over here (`needs_native_api`), and the route moves on to a deployment that reads it.
  */
 import { GatewayError } from '../errors';
 import { documentsAsText } from './document-text';
@@ -15,6 +15,10 @@ const ELSEWHERE = "Anthropic's own API";
 
 /** The request as Ollama reads it; itself where nothing changes (one pass over its blocks, copied only where one changes). */
 export function forOllamaMessages<T extends Record<string, unknown>>(body: T): T {
+  // Its request has no MCP connector: the servers' tools would be missing without a word.
+  if (Array.isArray(body.mcp_servers) && body.mcp_servers.length > 0) {
+    throw new GatewayError('needs_native_api', `mcp_servers names MCP servers that Anthropic's API connects to (its MCP connector), which Ollama's Messages API leaves out: a request that uses them can only go to ${ELSEWHERE}`, { param: 'mcp_servers' });
+  }
   if (!Array.isArray(body.messages)) return body;
   let changed = false;
   const messages = (body.messages as { content?: unknown }[]).map((message, i) => {

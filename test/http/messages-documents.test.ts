@@ -130,4 +130,14 @@ describe("a Messages request passed through to Ollama's Messages API", () => {
     expect((await client.messages.create({ model: 'ollama-first', max_tokens: 100, messages: inline })).model).toBe('gemma3:12b');
     expect(sentToOllama()).toEqual(inline);
   });
+
+  it("sends a request naming MCP servers for Anthropic's connector past Ollama, which would leave their tools out", async () => {
+    const servers = [{ type: 'url', url: 'https://mcp.example.com/sse', name: 'tickets' }];
+    const asked = (model: string) => client.beta.messages.create({ model, max_tokens: 100, messages: [{ role: 'user', content: 'list my open tickets' }], mcp_servers: servers as never, betas: ['mcp-client-2025-04-04'] });
+    expect((await asked('ollama-first')).model).toBe('claude-sonnet-4-5');
+    const refused = (await asked('gemma').catch((error: unknown) => error)) as InstanceType<typeof Anthropic.APIError>;
+    expect(refused.status).toBe(400);
+    expect((refused.error as { error: { message: string } }).error.message).toBe(`mcp_servers names MCP servers that Anthropic's API connects to (its MCP connector), which Ollama's Messages API leaves out: a request that uses them can only go to Anthropic's own API, and no deployment of "gemma" does`);
+    expect(sentToOllama()).toBeUndefined();
+  });
 });
