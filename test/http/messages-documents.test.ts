@@ -5,7 +5,8 @@
  * translation without a word, so the model answered without what the tool had found. Text goes as
  * text under its title; a document only a Messages API reads (a PDF), or an image it holds by
  * `file_id`, goes to a deployment that speaks it, or is refused by name, never dropped. So for
- * Ollama's own Messages API, which drops every block it does not know (documents, search results).
+ * Ollama's own Messages API, which drops every block it does not know (documents, search results),
+ * and leaves out MCP servers and a structured output's schema.
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -139,5 +140,12 @@ describe("a Messages request passed through to Ollama's Messages API", () => {
     expect(refused.status).toBe(400);
     expect((refused.error as { error: { message: string } }).error.message).toBe(`mcp_servers names MCP servers that Anthropic's API connects to (its MCP connector), which Ollama's Messages API leaves out: a request that uses them can only go to Anthropic's own API, and no deployment of "gemma" does`);
     expect(sentToOllama()).toBeUndefined();
+  });
+
+  it("keeps a structured output's schema, which Ollama's Messages API leaves out, by going to Ollama's own chat API with it as the format", async () => {
+    const schema = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] };
+    await client.messages.create({ model: 'gemma', max_tokens: 100, messages: [{ role: 'user', content: 'where is the Louvre?' }], output_config: { format: { type: 'json_schema', schema } } } as never);
+    expect(sentToOllama()).toBeUndefined();
+    expect(ollama.requests.find((r) => r.path === '/api/chat')?.body).toMatchObject({ model: 'gemma3:12b', format: schema });
   });
 });

@@ -82,6 +82,15 @@ export function messagesToChat(sent: MessagesBody, target: ProviderConfig['kind'
 }
 
 /**
+ * Whether a deployment takes the request as sent (its server speaks Messages) rather than
+ * translated. An Ollama's Messages API leaves a structured output's schema out without a word (its
+ * `output_config` has an effort alone), where its chat API keeps it as `format`.
+ */
+export function takesAsSent(body: MessagesBody, speaks: boolean, kind: ProviderConfig['kind']): boolean {
+  return speaks && !(kind === 'ollama' && body.output_config?.format != null);
+}
+
+/**
  * The tools a chat model can be offered: those the client defines. Anthropic's own (`web_search`,
  * `web_fetch` and `code_execution`, which its servers run; `bash`, `text_editor`, `computer` and
  * `memory`, whose schemas only its servers know) are left out of a request that offers others too.

@@ -9,13 +9,14 @@ import { registerModelSurface, type ModelSurfaceServices } from '../../http/mode
 import { routeRequest } from '../../http/route-request';
 import { writeStream } from '../../http/stream-writer';
 import { routed } from '../../http/usage-row';
-import type { ProviderConfig } from '../../config/schema';
+import type { DeploymentConfig, ProviderConfig } from '../../config/schema';
+import type { ProviderAdapter as Provider } from '../../providers/types';
 import type { Router } from '../../routing/router';
 import { mapEvents, streaming } from '../../routing/streams';
 import type { ChatRequest } from '../../wire/canonical';
 import { messagesCache, messagesFormat, messagesPreamble, wholeMessage, type MessagesItem, type MessagesWhole } from './answers';
 import { withoutBillingHeader } from '../../wire/billing-header';
-import { messagesToChat, type MessagesBody } from './codec';
+import { messagesToChat, takesAsSent, type MessagesBody } from './codec';
 import { countOn } from './count';
 import { anthropicErrorBody } from './output';
 import { CountTokensBodySchema, MessagesBodySchema } from './schemas';
@@ -60,9 +61,10 @@ export async function anthropicSurface(app: FastifyInstance, options: AnthropicS
     const route = routeRequest(request, reply, { model: body.model, type: 'chat', api: 'anthropic.messages', longContext: LONG_CONTEXT.test(headers?.['anthropic-beta'] ?? '') });
     const translations = new Map<ProviderConfig['kind'], ChatRequest>();
     const translated = (kind: ProviderConfig['kind']) => translations.get(kind) ?? translations.set(kind, messagesToChat(body, kind)).get(kind) as ChatRequest;
+    const asSent = (provider: Provider, deployment: DeploymentConfig) => takesAsSent(body, provider.speaks('messages', deployment), provider.config.kind);
     if (body.stream === true) {
       const { attempt, track, discard } = streaming<MessagesItem>(async (provider, deployment, signal) =>
-        provider.speaks('messages', deployment)
+        asSent(provider, deployment)
           ? mapEvents(await provider.nativeStream('messages', body, { deployment, signal, headers, via: route.via }), (event) => ({ event }))
           : mapEvents(await provider.chatStream(withStream(translated(provider.config.kind), true), { deployment, signal, via: route.via }), (chunk) => ({ chunk })),
         messagesPreamble,
@@ -74,7 +76,7 @@ export async function anthropicSurface(app: FastifyInstance, options: AnthropicS
     const execution = await router.run<MessagesWhole>(
       route,
       async (provider, deployment, signal) =>
-        provider.speaks('messages', deployment)
+        asSent(provider, deployment)
           ? { message: await provider.nativeJson('messages', withStream(body, false), { deployment, signal, headers, via: route.via }) }
           : { completion: await provider.chat(withStream(translated(provider.config.kind), false), { deployment, signal, via: route.via }) },
       { cache: messagesCache(withoutBillingHeader(body), headers, 'whole') },
