@@ -80,18 +80,17 @@ function budgetHeader(budgets: AppliedBudgets): string {
 
 /** What a canonical chunk tells the usage row: the upstream's counts, the text delivered, and what else the model wrote. */
 export function meterChunk(usage: RequestUsage | undefined, chunk: ChatCompletionChunk): void {
-  if (!usage) return;
-  const tokens = tokensOf(chunk.usage);
-  if (tokens) usage.reported(tokens);
-  usage.delivered(chunkText(chunk));
-  usage.wrote(chunkWritten(chunk));
+  if (usage) meter(usage, chunk.usage, chunkText(chunk), chunkWritten(chunk));
 }
 
 /** What a whole canonical completion tells the usage row (a whole answer also calls `answered`). */
 export function meterCompletion(usage: RequestUsage | undefined, completion: ChatCompletion): void {
-  if (!usage) return;
-  const tokens = tokensOf(completion.usage);
+  if (usage) meter(usage, completion.usage, completionText(completion), completionWritten(completion));
+}
+
+function meter(usage: RequestUsage, counts: Parameters<typeof tokensOf>[0], text: string, written: string): void {
+  const tokens = tokensOf(counts);
   if (tokens) usage.reported(tokens);
-  usage.delivered(completionText(completion));
-  usage.wrote(completionWritten(completion));
+  usage.delivered(text);
+  usage.wrote(written);
 }
