@@ -135,14 +135,16 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
         const images = [...blocks, ...blocks.flatMap((b: { type?: string; content?: unknown }) => (b?.type === 'tool_result' && Array.isArray(b.content) ? b.content : []))].filter((b: { type?: string }) => b?.type === 'image');
         const unread = images.find((b: { source?: { type?: string } }) => b.source?.type !== 'base64');
         if (unread) return sendJson(res, 400, anthropicError(400, `invalid image source type: ${unread.source?.type}. Only base64 images are supported.`));
-        // Its Responses API refuses any file, and skips an image by file_id without a word (its convertResponsesContent).
+        // Its Responses API refuses any file, and skips an image by file_id without a word (its
+        // convertResponsesContent): the model answers what it read, the request stays as it came.
+        let read = request;
         if (request.path === '/v1/responses' && Array.isArray(request.body?.input)) {
           const partsOf = (item: { content?: unknown; output?: unknown }) => (Array.isArray(item?.content) ? item.content : Array.isArray(item?.output) ? item.output : []);
           if (request.body.input.some((item: { content?: unknown }) => partsOf(item).some((part: { type?: string }) => part?.type === 'input_file'))) {
             return sendJson(res, 400, { error: { message: 'file inputs are not currently supported', type: 'invalid_request_error', param: null, code: null } });
           }
-          const read = (part: { type?: string; image_url?: unknown }) => part?.type !== 'input_image' || typeof part.image_url === 'string';
-          request.body.input = request.body.input.map((item: { content?: unknown }) => (Array.isArray(item?.content) ? { ...item, content: item.content.filter(read) } : item));
+          const seen = (part: { type?: string; image_url?: unknown }) => part?.type !== 'input_image' || typeof part.image_url === 'string';
+          read = { ...request, body: { ...request.body, input: request.body.input.map((item: { content?: unknown }) => (Array.isArray(item?.content) ? { ...item, content: item.content.filter(seen) } : item)) } };
         }
         // Its Responses API makes an effort a think level, which only some models take.
         const effort = request.body?.reasoning?.effort;
@@ -152,7 +154,7 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
         if (request.path === '/v1/responses' && ['low', 'medium', 'high'].includes(effort) && !takesLevels(model)) {
           return sendJson(res, 400, { error: { message: `think value "${effort}" is not supported for this model`, type: 'api_error', param: null, code: null } });
         }
-        return request.path === '/v1/messages' ? answerMessages(request, res, mode, options.chunkDelayMs) : answerResponses(request, res, mode, options.chunkDelayMs);
+        return request.path === '/v1/messages' ? answerMessages(request, res, mode, options.chunkDelayMs) : answerResponses(read, res, mode, options.chunkDelayMs);
       }
       case 'POST /api/embed':
         if (!models.includes(model)) return sendJson(res, 404, { error: `model "${model}" not found, try pulling it first` });
