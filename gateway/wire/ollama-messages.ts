@@ -1,7 +1,8 @@
 /**
  * A Messages request as Ollama's own Messages API reads it (its `anthropic` package): text, base64
  * images, tool calls and results, thinking. Every other block it drops without a word, so documents
- * and search results go as text blocks (document-text.ts); an image by URL or file id it refuses
+ * and search results go as text blocks (document-text.ts), each text block but a turn's last ending
+ * with a line break (it joins them with nothing between); an image by URL or file id it refuses
  * with a 400 that ends the request, and MCP servers (`mcp_servers`) it leaves out, so such a request
  * is passed over here (`needs_native_api`), and the route moves on to a deployment that reads it.
  */
@@ -30,17 +31,30 @@ export function forOllamaMessages<T extends Record<string, unknown>>(body: T): T
       if (block?.type === 'image') readableImage(block, `${at}[${j}]`);
       if (block?.type !== 'tool_result' || !Array.isArray(block.content)) return;
       (block.content as Block[]).forEach((part, k) => part?.type === 'image' && readableImage(part, `${at}[${j}].content[${k}]`));
-      const content = documentsAsText(block.content as Block[], `${at}[${j}].content`, ELSEWHERE);
+      const content = separated(documentsAsText(block.content as Block[], `${at}[${j}].content`, ELSEWHERE) as Block[]);
       if (content === block.content) return;
       if (withResults === blocks) withResults = [...blocks];
       withResults[j] = { ...block, content };
     });
-    const content = documentsAsText(withResults, at, ELSEWHERE);
+    const content = separated(documentsAsText(withResults, at, ELSEWHERE) as Block[]);
     if (content === blocks) return message;
     changed = true;
     return { ...message, content };
   });
   return changed ? { ...body, messages } : body;
+}
+
+/**
+ * Text blocks as Ollama reads them: it joins a turn's (and a tool result's) with nothing between, so
+ * an MCP tool's results ran together ("item oneitem two"). Each but the last ends with a line break,
+ * as a translation joins them; the blocks themselves where none needs one.
+ */
+function separated(blocks: Block[]): Block[] {
+  let last = -1;
+  blocks.forEach((block, k) => block?.type === 'text' && (last = k));
+  const joined = (block: Block, k: number) => block?.type === 'text' && k < last && typeof block.text === 'string' && !block.text.endsWith('\n');
+  if (!blocks.some(joined)) return blocks;
+  return blocks.map((block, k) => (joined(block, k) ? { ...block, text: `${block.text as string}\n` } : block));
 }
 
 /** Ollama decodes an image's base64 itself and fetches nothing: one by URL or file id it refuses. */

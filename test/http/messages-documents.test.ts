@@ -102,8 +102,9 @@ describe("a Messages request passed through to Ollama's Messages API", () => {
     const attached = { type: 'document' as const, title: 'brief', source: { type: 'content' as const, content: [{ type: 'text' as const, text: 'Answer in one line.' }] } };
     await client.messages.create({ model: 'gemma', max_tokens: 100, messages: turns(found, [attached, { type: 'text', text: 'what did it find?' }]) });
     const last = sentToOllama().at(-1);
-    expect(last.content[0].content).toEqual([{ type: 'text', text: 'Two things found.' }, { type: 'text', text: 'notes.txt\n\nThe gateway listens on 7788.' }, { type: 'text', text: 'Docs (https://example.com/docs)\n\nRoutes fall back in order.' }]);
-    expect(last.content.slice(1)).toEqual([{ type: 'text', text: 'brief\n\nAnswer in one line.' }, { type: 'text', text: 'what did it find?' }]);
+    // Ollama joins a turn's (and a tool result's) text blocks with nothing between: each but the last ends with a line break.
+    expect(last.content[0].content).toEqual([{ type: 'text', text: 'Two things found.\n' }, { type: 'text', text: 'notes.txt\n\nThe gateway listens on 7788.\n' }, { type: 'text', text: 'Docs (https://example.com/docs)\n\nRoutes fall back in order.' }]);
+    expect(last.content.slice(1)).toEqual([{ type: 'text', text: 'brief\n\nAnswer in one line.\n' }, { type: 'text', text: 'what did it find?' }]);
     // A request without any goes as it came.
     await client.messages.create({ model: 'gemma', max_tokens: 100, messages: turns([found[0]!]) });
     expect(sentToOllama()).toEqual(turns([found[0]!]));
