@@ -13,25 +13,9 @@ import type { UsageLog } from '../store/usage-log';
 import type { UsageRow } from '../store/usage-types';
 import { isLocalDeployment } from '../providers/locality';
 import { answerCost, cost, priceOf, referencePrice, type PricedTokens } from './pricing';
-import { estimatePromptTokens, estimateTokens, promptOf, quickTokenCount } from './tokens';
+import { KeptText } from './kept-text';
+import { estimatePromptTokens, promptOf } from './tokens';
 
-/** Answer text kept for estimates and body logging; beyond it, characters are only counted. */
-const TEXT_KEPT = 1024 * 1024;
-
-/** Text kept up to TEXT_KEPT characters and only counted beyond: what an estimate of its tokens reads. */
-class KeptText {
-  text = '';
-  private overflow = 0;
-
-  add(text: string): void {
-    if (this.text.length < TEXT_KEPT) this.text += text;
-    else this.overflow += text.length;
-  }
-
-  tokens(): Promise<number> | number {
-    return this.overflow === 0 ? estimateTokens(this.text) : Math.round(quickTokenCount(this.text) * ((this.text.length + this.overflow) / this.text.length));
-  }
-}
 /** An error message is kept to this many characters (a validation error may quote the request). */
 const MESSAGE_KEPT = 1_000;
 

@@ -11,7 +11,8 @@ import type { RequestUsage } from '../../usage/recorder';
 import { meterChunk, meterCompletion } from '../../http/usage-row';
 import { chunksFromCompletion, completionFromChunks, isPreambleChunk, type ChatCompletion, type ChatCompletionChunk } from '../../wire/canonical';
 import { wholeFromLines } from '../../wire/ollama-whole';
-import { asClientModel, createOllamaLineWriter, linesFromWhole, ollamaChatResponse, ollamaGenerateResponse, ollamaText, ollamaTokens, ollamaWritten } from './codec';
+import { asClientModel, createOllamaLineWriter, linesFromWhole, ollamaChatResponse, ollamaGenerateResponse } from './codec';
+import { ollamaText, ollamaTokens, ollamaWritten } from './lines';
 
 /** One event of an answer: a line from an Ollama upstream, or a canonical chunk to translate. */
 export type OllamaItem = { line: Record<string, unknown> } | { chunk: ChatCompletionChunk };

@@ -12,7 +12,7 @@ import { chunkText, completionText, tokensOf } from '../../wire/canonical';
 import { newTextCompletionId } from '../../wire/ids';
 import type { OllamaGenerateBody } from '../../wire/ollama';
 import type { OllamaItem, OllamaWhole } from '../ollama/answers';
-import { ollamaText, ollamaTokens } from '../ollama/codec';
+import { ollamaText, ollamaTokens } from '../ollama/lines';
 import { SSE_DONE, sseData } from './codec';
 import type { CompletionBodySchema } from './schemas';
 import { openAIError } from '../../http/wire-errors';
