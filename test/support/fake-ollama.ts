@@ -9,6 +9,7 @@ import { anthropicError, answerMessages } from './messages-wire';
 import { fakeLogprob, replyFor, wordsOf } from './replies';
 import { pull } from './ollama-pull';
 import { answerResponses } from './responses-wire';
+import { asOllamaV1Reads } from './ollama-v1';
 
 function atLeast(version: string, minimum: string): boolean {
   const [a, b] = [version, minimum].map((v) => v.split('.').map(Number));
@@ -126,34 +127,8 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
           return;
         }
         if (!models.includes(model)) return sendJson(res, 404, request.path === '/v1/messages' ? anthropicError(404, `model '${model}' not found`) : { error: { message: `model '${model}' not found`, type: 'not_found_error', param: null, code: null } });
-        // Its Messages API knows the user and assistant roles only.
-        if (request.path === '/v1/messages' && (request.body?.messages ?? []).some((m: { role?: string }) => m?.role === 'system')) {
-          return sendJson(res, 400, anthropicError(400, 'unknown variant `system`, expected `user` or `assistant`'));
-        }
-        // Its Messages API reads images as base64 only (its resolveImageSource), in a turn or a tool result.
-        const blocks = request.path === '/v1/messages' ? (request.body?.messages ?? []).flatMap((m: { content?: unknown }) => (Array.isArray(m?.content) ? m.content : [])) : [];
-        const images = [...blocks, ...blocks.flatMap((b: { type?: string; content?: unknown }) => (b?.type === 'tool_result' && Array.isArray(b.content) ? b.content : []))].filter((b: { type?: string }) => b?.type === 'image');
-        const unread = images.find((b: { source?: { type?: string } }) => b.source?.type !== 'base64');
-        if (unread) return sendJson(res, 400, anthropicError(400, `invalid image source type: ${unread.source?.type}. Only base64 images are supported.`));
-        // Its Responses API refuses any file, and skips an image by file_id without a word (its
-        // convertResponsesContent): the model answers what it read, the request stays as it came.
-        let read = request;
-        if (request.path === '/v1/responses' && Array.isArray(request.body?.input)) {
-          const partsOf = (item: { content?: unknown; output?: unknown }) => (Array.isArray(item?.content) ? item.content : Array.isArray(item?.output) ? item.output : []);
-          if (request.body.input.some((item: { content?: unknown }) => partsOf(item).some((part: { type?: string }) => part?.type === 'input_file'))) {
-            return sendJson(res, 400, { error: { message: 'file inputs are not currently supported', type: 'invalid_request_error', param: null, code: null } });
-          }
-          const seen = (part: { type?: string; image_url?: unknown }) => part?.type !== 'input_image' || typeof part.image_url === 'string';
-          read = { ...request, body: { ...request.body, input: request.body.input.map((item: { content?: unknown }) => (Array.isArray(item?.content) ? { ...item, content: item.content.filter(seen) } : item)) } };
-        }
-        // Its Responses API makes an effort a think level, which only some models take.
-        const effort = request.body?.reasoning?.effort;
-        if (request.path === '/v1/responses' && effort != null && !['low', 'medium', 'high', 'none'].includes(effort)) {
-          return sendJson(res, 400, { error: { message: `invalid reasoning value: '${effort}' (must be "high", "medium", "low", or "none")`, type: 'invalid_request_error', param: null, code: null } });
-        }
-        if (request.path === '/v1/responses' && ['low', 'medium', 'high'].includes(effort) && !takesLevels(model)) {
-          return sendJson(res, 400, { error: { message: `think value "${effort}" is not supported for this model`, type: 'api_error', param: null, code: null } });
-        }
+        const { refusal, read } = asOllamaV1Reads(request, takesLevels(model));
+        if (refusal) return sendJson(res, 400, refusal);
         return request.path === '/v1/messages' ? answerMessages(request, res, mode, options.chunkDelayMs) : answerResponses(read, res, mode, options.chunkDelayMs);
       }
       case 'POST /api/embed':

@@ -1,0 +1,37 @@
+/**
+ * What Ollama's own Messages and Responses APIs refuse, and what of a request their model reads, as
+ * its source does (its `anthropic` package and `openai/responses.go`): the fake Ollama answers from
+ * the request read, and the recorded request stays as the gateway sent it.
+ */
+import { anthropicError } from './messages-wire';
+import type { RecordedRequest } from './fake-server';
+
+type Part = { type?: string; content?: unknown; source?: { type?: string }; image_url?: unknown };
+
+export function asOllamaV1Reads(request: RecordedRequest, takesLevels: boolean): { refusal?: unknown; read: RecordedRequest } {
+  const body = request.body ?? {};
+  if (request.path === '/v1/messages') {
+    // Its Messages API knows the user and assistant roles only.
+    if ((body.messages ?? []).some((m: { role?: string }) => m?.role === 'system')) return { refusal: anthropicError(400, 'unknown variant `system`, expected `user` or `assistant`'), read: request };
+    // It reads images as base64 only (its resolveImageSource), in a turn or a tool result.
+    const blocks: Part[] = (body.messages ?? []).flatMap((m: { content?: unknown }) => (Array.isArray(m?.content) ? m.content : []));
+    const images = [...blocks, ...blocks.flatMap((b) => (b?.type === 'tool_result' && Array.isArray(b.content) ? (b.content as Part[]) : []))].filter((b) => b?.type === 'image');
+    const unread = images.find((b) => b.source?.type !== 'base64');
+    if (unread) return { refusal: anthropicError(400, `invalid image source type: ${unread.source?.type}. Only base64 images are supported.`), read: request };
+    return { read: request };
+  }
+  const failed = (message: string, type = 'invalid_request_error') => ({ refusal: { error: { message, type, param: null, code: null } }, read: request });
+  let read = request;
+  // Its Responses API refuses any file, and skips an image by file_id without a word (its convertResponsesContent).
+  if (Array.isArray(body.input)) {
+    const partsOf = (item: { content?: unknown; output?: unknown }): Part[] => (Array.isArray(item?.content) ? item.content : Array.isArray(item?.output) ? item.output : []);
+    if (body.input.some((item: { content?: unknown }) => partsOf(item).some((part) => part?.type === 'input_file'))) return failed('file inputs are not currently supported');
+    const seen = (part: Part) => part?.type !== 'input_image' || typeof part.image_url === 'string';
+    read = { ...request, body: { ...body, input: body.input.map((item: { content?: unknown }) => (Array.isArray(item?.content) ? { ...item, content: (item.content as Part[]).filter(seen) } : item)) } };
+  }
+  // Its Responses API makes an effort a think level, which only some models take.
+  const effort = body.reasoning?.effort;
+  if (effort != null && !['low', 'medium', 'high', 'none'].includes(effort)) return failed(`invalid reasoning value: '${effort}' (must be "high", "medium", "low", or "none")`);
+  if (['low', 'medium', 'high'].includes(effort) && !takesLevels) return failed(`think value "${effort}" is not supported for this model`, 'api_error');
+  return { read };
+}
