@@ -94,6 +94,16 @@ describe("an Ollama's own Responses API", () => {
     expect(newOllama.requests.filter((r) => r.path === '/v1/responses' || r.path === '/api/chat')).toHaveLength(0);
   });
 
+  it('is passed over for a file an earlier turn sent, which previous_response_id would send it inline', async () => {
+    const notes = { type: 'input_file', filename: 'notes.md', file_data: `data:text/plain;base64,${Buffer.from('Ship on Friday.').toString('base64')}` };
+    const first = await h.openai.responses.create({ model: 'gemma-to-claude', input: asked(notes) as never });
+    const second = await h.openai.responses.create({ model: 'gemma-to-claude', previous_response_id: first.id, input: 'and when is the review?' });
+    expect(second.status).toBe('completed');
+    expect(anthropic.requests.at(-1)!.body.messages[0].content[1]).toEqual({ type: 'document', source: { type: 'text', media_type: 'text/plain', data: 'Ship on Friday.' }, title: 'notes.md' });
+    expect(anthropic.requests.at(-1)!.body.messages.at(-1)).toEqual({ role: 'user', content: [{ type: 'text', text: 'and when is the review?' }] });
+    expect(newOllama.requests.filter((r) => r.path === '/v1/responses' || r.path === '/api/chat')).toHaveLength(0);
+  });
+
   it('still takes an image it reads, as sent', async () => {
     const image = { type: 'input_image', image_url: 'data:image/png;base64,iVBORw0KGgo=', detail: 'auto' };
     await h.openai.responses.create({ model: 'gemma-to-claude', input: asked(image) as never });

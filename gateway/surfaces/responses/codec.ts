@@ -250,14 +250,16 @@ export function heldUpstream(body: Record<string, unknown>): { what: string; par
 /**
  * Whether a deployment takes the request as sent (its upstream speaks Responses) rather than
  * translated; refused, as missing a capability, where it would answer without state the request names.
+ * `items` is the whole conversation as the upstream would get it inline: a file in an earlier turn
+ * (by `previous_response_id`) is refused as surely as one in this one.
  */
-export function takesAsSent(body: ResponsesBody & Record<string, unknown>, speaks: boolean, kind: ProviderConfig['kind']): boolean {
+export function takesAsSent(body: ResponsesBody & Record<string, unknown>, items: readonly Item[], speaks: boolean, kind: ProviderConfig['kind']): boolean {
   const held = heldUpstream(body);
   if (held && (!speaks || kind === 'ollama')) throw new GatewayError('needs_native_api', `${held.what} is kept by the OpenAI-compatible server that made it: only a deployment of one that speaks the Responses API can answer with it`, { param: held.param });
   // An Ollama's Responses API has neither namespaces nor `additional_tools`: the translation opens
   // them. It skips an image by file_id without a word and refuses any file: the translation reads
   // what it can and passes the deployment over for the rest.
-  if (kind === 'ollama' && (groupsTools(body.tools, inputItems(body)) || inputItems(body).some(hasPartOllamaSkips))) return false;
+  if (kind === 'ollama' && (groupsTools(body.tools, items) || items.some(hasPartOllamaSkips))) return false;
   return speaks;
 }
 

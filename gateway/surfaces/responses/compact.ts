@@ -41,7 +41,7 @@ export interface Compaction {
 export async function compactOn(provider: ProviderAdapter, deployment: DeploymentConfig, compaction: Compaction, call: { signal: CancelSignal; via: string | undefined }): Promise<CompactWhole> {
   const { body, items, native } = compaction;
   const summary = async () => ({ completion: summaryOf(await provider.chat(compactionRequest(responsesToChat(body, items, provider.config.kind)), { deployment, ...call }), deployment.name) });
-  if (provider.config.kind === 'ollama' || !takesAsSent(body, provider.speaks('responses', deployment), provider.config.kind)) return summary();
+  if (provider.config.kind === 'ollama' || !takesAsSent(body, items, provider.speaks('responses', deployment), provider.config.kind)) return summary();
   try {
     return { compacted: await provider.nativeJson('responses.compact', native, { deployment, ...call }) };
   } catch (error) {

@@ -84,7 +84,7 @@ export async function responsesSurface(app: FastifyInstance, options: ResponsesS
     const parts = partsWhenAsked(body.tools, items);
     /** As sent where the deployment takes it so, translated where it does not or refuses a part of it (tool-refusals.ts). */
     const either = <T>(provider: Provider, deployment: DeploymentConfig, asSent: () => Promise<T>, asChat: () => Promise<T>): Promise<T> =>
-      toolRefusals.attempt(provider, deployment, parts, takesAsSent(body, provider.speaks('responses', deployment), provider.config.kind) ? asSent : undefined, asChat);
+      toolRefusals.attempt(provider, deployment, parts, takesAsSent(body, items, provider.speaks('responses', deployment), provider.config.kind) ? asSent : undefined, asChat);
     if (body.stream === true) {
       const { attempt, track, discard } = streaming<ResponsesItem>(
         (provider, deployment, signal) =>
