@@ -9,7 +9,7 @@ import fp from 'fastify-plugin';
 import { routeHeader } from '../routing/decision';
 import type { Execution } from '../routing/execute';
 import type { RequestUsage, UsageRecorder } from '../usage/recorder';
-import { chunkText, chunkWritten, completionText, completionWritten, tokensOf, type ChatCompletion, type ChatCompletionChunk } from '../wire/canonical';
+import { chunkWriting, completionWriting, tokensOf, type ChatCompletion, type ChatCompletionChunk } from '../wire/canonical';
 import { toolOf } from './client-tool';
 import { sessionOf } from './session';
 
@@ -78,19 +78,21 @@ function budgetHeader(budgets: AppliedBudgets): string {
   return header;
 }
 
-/** What a canonical chunk tells the usage row: the upstream's counts, the text delivered, and what else the model wrote. */
+/** What a canonical chunk tells the usage row: the upstream's counts, and what the model wrote. */
 export function meterChunk(usage: RequestUsage | undefined, chunk: ChatCompletionChunk): void {
-  if (usage) meter(usage, chunk.usage, chunkText(chunk), chunkWritten(chunk));
+  if (!usage) return;
+  reportedIn(usage, chunk.usage);
+  chunkWriting(chunk, usage);
 }
 
 /** What a whole canonical completion tells the usage row (a whole answer also calls `answered`). */
 export function meterCompletion(usage: RequestUsage | undefined, completion: ChatCompletion): void {
-  if (usage) meter(usage, completion.usage, completionText(completion), completionWritten(completion));
+  if (!usage) return;
+  reportedIn(usage, completion.usage);
+  completionWriting(completion, usage);
 }
 
-function meter(usage: RequestUsage, counts: Parameters<typeof tokensOf>[0], text: string, written: string): void {
+function reportedIn(usage: RequestUsage, counts: Parameters<typeof tokensOf>[0]): void {
   const tokens = tokensOf(counts);
   if (tokens) usage.reported(tokens);
-  usage.delivered(text);
-  usage.wrote(written);
 }

@@ -13,6 +13,7 @@ import type { UsageLog } from '../store/usage-log';
 import type { UsageRow } from '../store/usage-types';
 import { isLocalDeployment } from '../providers/locality';
 import { answerCost, cost, priceOf, referencePrice, type PricedTokens } from './pricing';
+import { AnswerTranscript } from './answer-transcript';
 import { KeptText } from './kept-text';
 import { estimatePromptTokens, promptOf } from './tokens';
 
@@ -46,6 +47,8 @@ export class RequestUsage {
   private readonly answerText = new KeptText();
   /** What the model wrote besides it (reasoning, tool calls), kept only for an estimate. */
   private otherText: KeptText | undefined;
+  /** The answer as the log keeps it, where it keeps answers. */
+  private readonly transcript: AnswerTranscript | undefined;
   private ttftMs: number | null = null;
   private errorClass: string | null = null;
   private errorMessage: string | null = null;
@@ -67,6 +70,7 @@ export class RequestUsage {
   ) {
     this.at = deps.now();
     open.requests++;
+    if (deps.catalog().config.settings?.usage?.logBodies) this.transcript = new AnswerTranscript();
   }
 
   /** The parsed request body: its model, whether it streams (`stream: true`), and for estimates and body logging. */
@@ -103,16 +107,26 @@ export class RequestUsage {
     if (!text) return;
     this.ttftMs ??= this.elapsedMs();
     this.answerText.add(text);
+    this.transcript?.delivered(text);
   }
 
-  /**
-   * What the model wrote besides the answer's text as it reaches the client (its reasoning, its tool
-   * calls): an agent's turn is mostly these. They mark the first token and count in an estimate.
-   */
-  wrote(text: string): void {
+  /** Reasoning as it reaches the client: it marks the first token and counts in an estimate. */
+  thought(text: string): void {
     if (!text) return;
     this.ttftMs ??= this.elapsedMs();
     (this.otherText ??= new KeptText()).add(text);
+    this.transcript?.thought(text);
+  }
+
+  /**
+   * A tool call as it reaches the client: its name where this part starts one, and its input (whole,
+   * or a stream's piece). An agent's turn is mostly these: they mark the first token and count in an estimate.
+   */
+  called(name: string | undefined, input: string): void {
+    if (!name && !input) return;
+    this.ttftMs ??= this.elapsedMs();
+    (this.otherText ??= new KeptText()).add(name ? name + input : input);
+    this.transcript?.called(name, input);
   }
 
   /** A whole answer was sent (its first token is its last). */
@@ -155,7 +169,7 @@ export class RequestUsage {
         uncounted = error;
       }
       const settings = catalog.config.settings?.usage;
-      const bodies = settings?.logBodies ? { request: JSON.stringify(this.body ?? null), response: this.answerText.text } : undefined;
+      const bodies = settings?.logBodies ? { request: JSON.stringify(this.body ?? null), response: (this.transcript ?? this.answerText).text } : undefined;
       // With other requests open, the row joins their group commit (one transaction per turn of the
       // event loop: what keeps a row cheap under load). Alone, it is journalled and committed with
       // the rows after it: a commit of its own would cost tens of microseconds on every answer.

@@ -206,30 +206,31 @@ export function completionText(completion: ChatCompletion): string {
   return completion.choices.map((c) => c.message?.content ?? '').join('');
 }
 
-/** What a chunk's model wrote besides its visible text: reasoning, and tool calls' names and arguments. */
-export function chunkWritten(chunk: ChatCompletionChunk): string {
-  let text = '';
-  for (const choice of chunk.choices) text += writtenBeside(choice.delta as Delta | undefined);
-  return text;
+/** Where what a model wrote goes, in the order it wrote it: its reasoning, its visible text, its tool calls (a name where a part starts one, and input whole or in pieces). */
+export interface Writing {
+  thought(text: string): void;
+  delivered(text: string): void;
+  called(name: string | undefined, input: string): void;
 }
 
-/** What a whole completion's model wrote besides its visible text. */
-export function completionWritten(completion: ChatCompletion): string {
-  let text = '';
-  for (const choice of completion.choices) text += writtenBeside(choice.message as Message | undefined);
-  return text;
+/** What a chunk's model wrote, told to `to`. */
+export function chunkWriting(chunk: ChatCompletionChunk, to: Writing): void {
+  for (const choice of chunk.choices) if (choice.delta) writing(choice.delta as Delta, to);
 }
 
-function writtenBeside(part: { reasoning_content?: string | undefined; reasoning?: string | undefined; tool_calls?: readonly object[] | null | undefined } | undefined): string {
-  if (!part) return '';
+/** What a whole completion's model wrote, told to `to`. */
+export function completionWriting(completion: ChatCompletion, to: Writing): void {
+  for (const choice of completion.choices) if (choice.message) writing(choice.message as Message, to);
+}
+
+function writing(part: { content?: string | null | unknown; reasoning_content?: string | undefined; reasoning?: string | undefined; tool_calls?: readonly object[] | null | undefined }, to: Writing): void {
   const reasoning = part.reasoning_content ?? part.reasoning;
-  let text = typeof reasoning === 'string' ? reasoning : '';
+  if (typeof reasoning === 'string') to.thought(reasoning);
+  if (typeof part.content === 'string') to.delivered(part.content);
   for (const call of part.tool_calls ?? []) {
     const fn = (call as { function?: { name?: unknown; arguments?: unknown } }).function;
-    if (typeof fn?.name === 'string') text += fn.name;
-    if (typeof fn?.arguments === 'string') text += fn.arguments;
+    to.called(typeof fn?.name === 'string' ? fn.name : undefined, typeof fn?.arguments === 'string' ? fn.arguments : '');
   }
-  return text;
 }
 
 /**

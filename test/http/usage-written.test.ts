@@ -2,7 +2,8 @@
  * What a model writes besides its answer's text (reasoning, tool calls) in the usage row: an agent's
  * turn is mostly these. Its time to first token is when the first of them reached the client, not
  * the first visible word (which a tool call never has), and an estimate of its output counts them
- * (a turn the client cut short, an upstream that reports no usage).
+ * (a turn the client cut short, an upstream that reports no usage). Where the log keeps answers
+ * (`logBodies`), it keeps these too, each under a heading, in the order the client got them.
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { countTokens } from 'gpt-tokenizer';
@@ -30,6 +31,7 @@ const config = () => ({
     { name: 'qwen', provider: 'local', model: 'qwen3:8b' },
   ],
   routes: [],
+  settings: { usage: { logBodies: true } },
 });
 beforeAll(async () => {
   [openai, silent, anthropic, ollama] = await Promise.all([startFakeOpenAI(), startFakeOpenAI({ omitUsage: true, reasoningField: 'reasoning_content' }), startFakeAnthropic(), startFakeOllama({ models: ['qwen3:8b'] })]);
@@ -70,5 +72,51 @@ describe('an estimate of the output, where the upstream reports none', () => {
     expect(lastRow()?.outputTokens).toBeGreaterThanOrEqual(written - 2);
     await h.openai.chat.completions.create({ model: 'vllm', reasoning_effort: 'high', tools, messages: [{ role: 'user', content: ask }] });
     expect(lastRow()?.outputTokens).toBeGreaterThanOrEqual(written - 2);
+  });
+});
+
+describe('an answer the log keeps', () => {
+  const keptAnswer = async () => {
+    const id = lastRow()!.id;
+    await expect.poll(() => h.gateway.usage.body(id)?.response).toBeTruthy();
+    return h.gateway.usage.body(id)!.response;
+  };
+  const narrated = 'weather in paris: say first';
+  const called = 'Let me look that up.\n\n[tool call: weather]\n{"city":"Paris"}';
+
+  it('holds the tool call beside the text on every front door, streamed and whole', async () => {
+    const kept: Record<string, unknown> = {};
+    const chatTools = [{ type: 'function' as const, function: { name: 'weather', parameters } }];
+    for await (const chunk of await h.openai.chat.completions.create({ model: 'mini', stream: true, tools: chatTools, messages: [{ role: 'user', content: narrated }] })) void chunk;
+    kept.chatStream = await keptAnswer();
+    await h.openai.chat.completions.create({ model: 'mini', tools: chatTools, messages: [{ role: 'user', content: narrated }] });
+    kept.chat = await keptAnswer();
+    const claude = new Anthropic({ baseURL: h.url, apiKey: 'any', maxRetries: 0 });
+    await claude.messages.stream({ model: 'sonnet', max_tokens: 100, tools: [{ name: 'weather', input_schema: parameters }], messages: [{ role: 'user', content: narrated }] }).finalMessage();
+    kept.messagesStream = await keptAnswer();
+    await claude.messages.create({ model: 'sonnet', max_tokens: 100, tools: [{ name: 'weather', input_schema: parameters }], messages: [{ role: 'user', content: narrated }] });
+    kept.messages = await keptAnswer();
+    const responseTools = [{ type: 'function' as const, name: 'weather', parameters, strict: false }];
+    for await (const event of await h.openai.responses.create({ model: 'mini', stream: true, tools: responseTools, input: ask })) void event;
+    kept.responsesStream = await keptAnswer();
+    await h.openai.responses.create({ model: 'mini', tools: responseTools, input: ask });
+    kept.responses = await keptAnswer();
+    for await (const part of await h.ollama.chat({ model: 'qwen', stream: true, tools: chatTools, messages: [{ role: 'user', content: ask }] })) void part;
+    kept.ollamaStream = await keptAnswer();
+    const only = '[tool call: weather]\n{"city":"Paris"}';
+    // The OpenAI fake, like most chat servers, writes no text beside a tool call.
+    expect(kept).toEqual({ chatStream: only, chat: only, messagesStream: called, messages: called, responsesStream: only, responses: only, ollamaStream: only });
+  });
+
+  it('holds the reasoning before the answer, each under its heading', async () => {
+    await h.openai.chat.completions.create({ model: 'vllm', reasoning_effort: 'high', messages: [{ role: 'user', content: 'hello' }] });
+    expect(await keptAnswer()).toBe('[thinking]\nLet me think about it.\n\n[answer]\nEcho: hello');
+    await new Anthropic({ baseURL: h.url, apiKey: 'any', maxRetries: 0 }).messages.stream({ model: 'sonnet', max_tokens: 2048, thinking: { type: 'enabled', budget_tokens: 1024 }, tools: [{ name: 'weather', input_schema: parameters }], messages: [{ role: 'user', content: narrated }] }).finalMessage();
+    expect(await keptAnswer()).toBe(`[thinking]\nLet me think about it.\n\n[answer]\n${called}`);
+  });
+
+  it('is the text alone where the model wrote only text', async () => {
+    await h.openai.chat.completions.create({ model: 'mini', messages: [{ role: 'user', content: 'hello' }] });
+    expect(await keptAnswer()).toBe('Echo: hello');
   });
 });

@@ -22,7 +22,7 @@ import type { Execution } from '../../routing/execute';
 import type { Router } from '../../routing/router';
 import { isLocalDeployment } from '../../providers/locality';
 import { answerCost, priceOf } from '../../usage/pricing';
-import { chunkText, chunkWritten, tokensOf, type ChatCompletionChunk, type ChatRequest } from '../../wire/canonical';
+import { chunkWriting, tokensOf, type ChatCompletionChunk, type ChatRequest, type Writing } from '../../wire/canonical';
 import { chatStream, chatWhole } from '../openai/chat';
 import { sseData } from '../openai/codec';
 import { PlaygroundAnswerSchema, PlaygroundInputSchema, PlaygroundWireAnswerSchema, PlaygroundWireInputSchema, type PlaygroundWireInput, type Trace } from './schemas';
@@ -108,6 +108,11 @@ export function playground(app: FastifyInstance, { router, catalog, usageLog, po
       const execution = await chatStream(router, route, chat as ChatRequest);
       let usage: ChatCompletionChunk['usage'];
       let firstTokenMs: number | null = null;
+      // Its first token may be reasoning or a tool call, as the usage row's is.
+      const mark = (text: string | undefined) => {
+        if (firstTokenMs === null && text) firstTokenMs = performance.now() - started;
+      };
+      const written: Writing = { thought: mark, delivered: mark, called: (name, input) => mark(name || input) };
       await writeStream(
         reply,
         routed(request, reply, execution),
@@ -116,8 +121,7 @@ export function playground(app: FastifyInstance, { router, catalog, usageLog, po
           event: (chunk) => {
             meterChunk(request.usage, chunk);
             if (chunk.usage) usage = chunk.usage;
-            // Its first token may be reasoning or a tool call, as the usage row's is.
-            if (firstTokenMs === null && (chunkText(chunk) !== '' || chunkWritten(chunk) !== '')) firstTokenMs = performance.now() - started;
+            if (firstTokenMs === null) chunkWriting(chunk, written);
             return sseData({ type: 'chunk', chunk });
           },
           end: () => sseData({ type: 'trace', ...trace(execution, usage, performance.now() - started, firstTokenMs), upstream: run.upstream }),

@@ -12,7 +12,7 @@ import { meterChunk, meterCompletion } from '../../http/usage-row';
 import { chunksFromCompletion, completionFromChunks, isPreambleChunk, type ChatCompletion, type ChatCompletionChunk } from '../../wire/canonical';
 import { wholeFromLines } from '../../wire/ollama-whole';
 import { asClientModel, createOllamaLineWriter, linesFromWhole, ollamaChatResponse, ollamaGenerateResponse } from './codec';
-import { ollamaText, ollamaTokens, ollamaWritten } from './lines';
+import { ollamaText, ollamaTokens, ollamaWriting } from './lines';
 
 /** One event of an answer: a line from an Ollama upstream, or a canonical chunk to translate. */
 export type OllamaItem = { line: Record<string, unknown> } | { chunk: ChatCompletionChunk };
@@ -42,8 +42,7 @@ export function ndjsonFormat(kind: Kind, model: string, started: bigint, usage: 
       if ('line' in item) {
         const tokens = ollamaTokens(item.line);
         if (tokens) usage?.reported(tokens);
-        usage?.delivered(ollamaText(item.line));
-        usage?.wrote(ollamaWritten(item.line));
+        if (usage) ollamaWriting(item.line, usage);
         return lines([asClientModel(item.line, model)]);
       }
       translated = true;
@@ -62,8 +61,7 @@ export function wholeAnswer(kind: Kind, model: string, whole: OllamaWhole, elaps
   if ('line' in whole) {
     const tokens = ollamaTokens(whole.line);
     if (tokens) usage?.reported(tokens);
-    usage?.delivered(ollamaText(whole.line));
-    usage?.wrote(ollamaWritten(whole.line));
+    if (usage) ollamaWriting(whole.line, usage);
     usage?.answered();
     return asClientModel(whole.line, model);
   }

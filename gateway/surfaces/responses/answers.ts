@@ -4,7 +4,6 @@
  * (translated here). Every finished Response is handed to `done` (which keeps it for
  * `previous_response_id`). Also how answers are cached, each shape servable as the other.
  */
-import type { Response } from 'openai/resources/responses/responses';
 import type { StreamFormat } from '../../http/stream-writer';
 import { cachedStream, cachedWhole, type AnswerShapes } from '../../routing/answer-cache';
 import type { Caching } from '../../routing/router';
@@ -84,7 +83,9 @@ export function responsesFormat(turn: Turn, usage: RequestUsage | undefined): St
       }
     }
     if (type === 'response.output_text.delta') usage?.delivered(String(data.delta ?? ''));
-    else if (WRITTEN_DELTAS.has(type)) usage?.wrote(String(data.delta ?? ''));
+    else if (THOUGHT_DELTAS.has(type)) usage?.thought(String(data.delta ?? ''));
+    else if (CALL_DELTAS.has(type)) usage?.called(undefined, String(data.delta ?? ''));
+    else if (type === 'response.output_item.added' && usage) meterCall(usage, data.item as Record<string, unknown> | undefined);
     return `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
   };
   return {
@@ -113,21 +114,26 @@ export function responsesFormat(turn: Turn, usage: RequestUsage | undefined): St
   };
 }
 
-/** Events that carry what the model writes besides the answer's text: reasoning, and tool calls' arguments. */
-const WRITTEN_DELTAS: ReadonlySet<string> = new Set(['response.reasoning_text.delta', 'response.reasoning_summary_text.delta', 'response.function_call_arguments.delta', 'response.custom_tool_call_input.delta']);
+/** Events that carry what the model writes besides the answer's text: its reasoning, and its tool calls' input. */
+const THOUGHT_DELTAS: ReadonlySet<string> = new Set(['response.reasoning_text.delta', 'response.reasoning_summary_text.delta']);
+const CALL_DELTAS: ReadonlySet<string> = new Set(['response.function_call_arguments.delta', 'response.custom_tool_call_input.delta']);
 
-/** What a whole Response's items hold of the model's writing besides text: reasoning, tool calls. */
-function itemsWritten(output: unknown): string {
-  let text = '';
+/** A whole Response's output to the usage row, item by item: its text, reasoning and tool calls. */
+function meterOutput(usage: RequestUsage, output: unknown): void {
   for (const item of Array.isArray(output) ? (output as Record<string, unknown>[]) : []) {
-    if (item?.type === 'reasoning') for (const part of [...asArray(item.summary), ...asArray(item.content)]) text += typeof part?.text === 'string' ? part.text : '';
-    else if (item?.type === 'function_call') text += `${String(item.name ?? '')}${String(item.arguments ?? '')}`;
-    else if (item?.type === 'custom_tool_call') text += `${String(item.name ?? '')}${String(item.input ?? '')}`;
+    if (item?.type === 'message') for (const part of asArray(item.content)) usage.delivered(part?.type === 'output_text' && typeof part.text === 'string' ? part.text : '');
+    else if (item?.type === 'reasoning') for (const part of [...asArray(item.summary), ...asArray(item.content)]) usage.thought(typeof part?.text === 'string' ? part.text : '');
+    else meterCall(usage, item);
   }
-  return text;
 }
 
-const asArray = (value: unknown): { text?: unknown }[] => (Array.isArray(value) ? value : []);
+/** A tool call item: whole in a whole Response, its name alone where a stream's item begins. */
+function meterCall(usage: RequestUsage, item: Record<string, unknown> | undefined): void {
+  if (item?.type === 'function_call') usage.called(String(item.name ?? ''), String(item.arguments ?? ''));
+  else if (item?.type === 'custom_tool_call') usage.called(String(item.name ?? ''), String(item.input ?? ''));
+}
+
+const asArray = (value: unknown): { type?: unknown; text?: unknown }[] => (Array.isArray(value) ? value : []);
 
 export function wholeResponse(whole: ResponsesWhole, turn: Turn, usage: RequestUsage | undefined): Record<string, unknown> {
   let response: Record<string, unknown>;
@@ -135,8 +141,7 @@ export function wholeResponse(whole: ResponsesWhole, turn: Turn, usage: RequestU
     response = asThisTurn(withPhases(whole.response), turn);
     const tokens = tokensFrom(response.usage as UsageFields);
     if (tokens) usage?.reported(tokens);
-    usage?.delivered(outputText(response as unknown as Response));
-    usage?.wrote(itemsWritten(response.output));
+    if (usage) meterOutput(usage, response.output);
   } else {
     meterCompletion(usage, whole.completion);
     response = completionToResponse(whole.completion, turn.shell, turn.tools) as unknown as Record<string, unknown>;
@@ -144,15 +149,6 @@ export function wholeResponse(whole: ResponsesWhole, turn: Turn, usage: RequestU
   usage?.answered();
   turn.done(response);
   return response;
-}
-
-function outputText(response: Response): string {
-  let text = '';
-  for (const item of response.output ?? []) {
-    if (item.type !== 'message') continue;
-    for (const part of item.content ?? []) if (part.type === 'output_text') text += part.text;
-  }
-  return text;
 }
 
 const shapes: AnswerShapes<ResponsesItem, ResponsesWhole> = {
