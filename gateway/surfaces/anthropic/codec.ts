@@ -83,11 +83,15 @@ export function messagesToChat(sent: MessagesBody, target: ProviderConfig['kind'
 
 /**
  * Whether a deployment takes the request as sent (its server speaks Messages) rather than
- * translated. An Ollama's Messages API leaves a structured output's schema out without a word (its
- * `output_config` has an effort alone), where its chat API keeps it as `format`.
+ * translated. An Ollama's Messages API leaves out without a word a structured output's schema (its
+ * `output_config` has an effort alone), where its chat API keeps it as `format`; and `tool_choice`,
+ * so its model may call a tool the client said not to, where the translation offers none (`none`)
+ * or only the one named (`tool`).
  */
 export function takesAsSent(body: MessagesBody, speaks: boolean, kind: ProviderConfig['kind']): boolean {
-  return speaks && !(kind === 'ollama' && body.output_config?.format != null);
+  if (!speaks) return false;
+  const narrowed = (body.tools?.length ?? 0) > 0 && (body.tool_choice?.type === 'none' || body.tool_choice?.type === 'tool');
+  return !(kind === 'ollama' && (body.output_config?.format != null || narrowed));
 }
 
 /**

@@ -258,9 +258,17 @@ export function takesAsSent(body: ResponsesBody & Record<string, unknown>, items
   if (held && (!speaks || kind === 'ollama')) throw new GatewayError('needs_native_api', `${held.what} is kept by the OpenAI-compatible server that made it: only a deployment of one that speaks the Responses API can answer with it`, { param: held.param });
   // An Ollama's Responses API has neither namespaces nor `additional_tools`: the translation opens
   // them. It skips an image by file_id without a word and refuses any file: the translation reads
-  // what it can and passes the deployment over for the rest.
-  if (kind === 'ollama' && (groupsTools(body.tools, items) || items.some(hasPartOllamaSkips))) return false;
+  // what it can and passes the deployment over for the rest. It has no `tool_choice`: the
+  // translation offers no tools for `none`, and only those named or allowed for the others.
+  if (kind === 'ollama' && (groupsTools(body.tools, items) || items.some(hasPartOllamaSkips) || narrowsTools(body))) return false;
   return speaks;
+}
+
+/** A `tool_choice` that offers the model fewer tools than the request lists (`required` offers them all). */
+function narrowsTools(body: ResponsesBody): boolean {
+  const choice = body.tool_choice;
+  if ((body.tools?.length ?? 0) === 0 || choice == null) return false;
+  return choice === 'none' || (typeof choice === 'object' && (choice.type === 'function' || choice.type === 'custom' || choice.type === 'allowed_tools'));
 }
 
 /** An item whose content or output holds a file, or an image by file_id, which an Ollama's Responses API does not read. */
