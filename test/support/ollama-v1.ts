@@ -8,6 +8,10 @@ import type { RecordedRequest } from './fake-server';
 
 type Part = { type?: string; content?: unknown; source?: { type?: string }; image_url?: unknown };
 
+/** The items and content parts its Responses API decodes (its unmarshalResponsesInputItem and unmarshalResponsesContent). */
+const RESPONSES_ITEMS = new Set(['message', 'function_call', 'function_call_output', 'reasoning']);
+const RESPONSES_PARTS = new Set(['input_text', 'input_image', 'output_text', 'input_file']);
+
 export function asOllamaV1Reads(request: RecordedRequest, takesLevels: boolean): { refusal?: unknown; read: RecordedRequest } {
   const body = request.body ?? {};
   if (request.path === '/v1/messages') {
@@ -25,6 +29,15 @@ export function asOllamaV1Reads(request: RecordedRequest, takesLevels: boolean):
   // Its Responses API refuses any file, and skips an image by file_id without a word (its convertResponsesContent).
   if (Array.isArray(body.input)) {
     const partsOf = (item: { content?: unknown; output?: unknown }): Part[] => (Array.isArray(item?.content) ? item.content : Array.isArray(item?.output) ? item.output : []);
+    // It reads four kinds of item and four of content part; any other fails the request as it is decoded.
+    for (const [i, item] of (body.input as { type?: string; role?: string; output?: unknown }[]).entries()) {
+      const type = item?.type || (item?.role ? 'message' : '');
+      if (!type) return failed(`input[${i}]: input item missing required 'type' field`);
+      if (!RESPONSES_ITEMS.has(type)) return failed(`input[${i}]: unknown input item type: "${type}"`);
+      if (type !== 'message' && type !== 'function_call_output') continue;
+      const within = type === 'message' ? 'content' : 'output';
+      for (const [j, part] of partsOf(item).entries()) if (!RESPONSES_PARTS.has(String(part?.type))) return failed(`input[${i}]: ${within}[${j}]: unknown content type: ${part?.type}`);
+    }
     if (body.input.some((item: { content?: unknown }) => partsOf(item).some((part) => part?.type === 'input_file'))) return failed('file inputs are not currently supported');
     const seen = (part: Part) => part?.type !== 'input_image' || typeof part.image_url === 'string';
     read = { ...request, body: { ...body, input: body.input.map((item: { content?: unknown }) => (Array.isArray(item?.content) ? { ...item, content: (item.content as Part[]).filter(seen) } : item)) } };

@@ -9,7 +9,8 @@ import { GatewayError } from '../../errors';
 import type { ChatRequest, Message as ChatMessage } from '../../wire/canonical';
 import { withOneLeadingSystem } from '../../wire/system-reminders';
 import { decodeSignedThinking, type SignedThinking } from '../../wire/signed-thinking';
-import { chatToolName, groupsTools, offeredTools, TOOL_SEARCH, type OfferedTools, type Tool } from './tools';
+import { ollamaReadsWhole } from './ollama-reads';
+import { chatToolName, offeredTools, TOOL_SEARCH, type OfferedTools, type Tool } from './tools';
 import { copyWith } from '../../wire/copy-with';
 
 export type Item = { type?: string; role?: string; [key: string]: unknown };
@@ -256,26 +257,9 @@ export function heldUpstream(body: Record<string, unknown>): { what: string; par
 export function takesAsSent(body: ResponsesBody & Record<string, unknown>, items: readonly Item[], speaks: boolean, kind: ProviderConfig['kind']): boolean {
   const held = heldUpstream(body);
   if (held && (!speaks || kind === 'ollama')) throw new GatewayError('needs_native_api', `${held.what} is kept by the OpenAI-compatible server that made it: only a deployment of one that speaks the Responses API can answer with it`, { param: held.param });
-  // An Ollama's Responses API has neither namespaces nor `additional_tools`: the translation opens
-  // them. It skips an image by file_id without a word and refuses any file: the translation reads
-  // what it can and passes the deployment over for the rest. It has no `tool_choice`: the
-  // translation offers no tools for `none`, and only those named or allowed for the others.
-  if (kind === 'ollama' && (groupsTools(body.tools, items) || items.some(hasPartOllamaSkips) || narrowsTools(body))) return false;
+  // An Ollama's Responses API reads less than the request may hold (ollama-reads.ts).
+  if (kind === 'ollama' && !ollamaReadsWhole(body, items)) return false;
   return speaks;
-}
-
-/** A `tool_choice` that offers the model fewer tools than the request lists (`required` offers them all). */
-function narrowsTools(body: ResponsesBody): boolean {
-  const choice = body.tool_choice;
-  if ((body.tools?.length ?? 0) === 0 || choice == null) return false;
-  return choice === 'none' || (typeof choice === 'object' && (choice.type === 'function' || choice.type === 'custom' || choice.type === 'allowed_tools'));
-}
-
-/** An item whose content or output holds a file, or an image by file_id, which an Ollama's Responses API does not read. */
-function hasPartOllamaSkips(item: unknown): boolean {
-  const { content, output } = (item ?? {}) as { content?: unknown; output?: unknown };
-  const parts = Array.isArray(content) ? content : Array.isArray(output) ? output : [];
-  return parts.some((part: { type?: unknown; image_url?: unknown } | null) => part?.type === 'input_file' || (part?.type === 'input_image' && typeof part.image_url !== 'string'));
 }
 
 /**

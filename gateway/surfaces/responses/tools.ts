@@ -36,11 +36,6 @@ export function chatToolName(name: string, namespace: unknown): string {
   return typeof namespace === 'string' && namespace !== '' ? `${namespace}__${name}` : name;
 }
 
-/** Whether a request groups its tools in a way only the Responses API has. */
-export function groupsTools(tools: readonly Tool[] | undefined, items: readonly { type?: string }[]): boolean {
-  return (tools ?? []).some((t) => t?.type === 'namespace') || items.some((item) => item?.type === 'additional_tools');
-}
-
 /** The tools a request offers, top-level, in `additional_tools` items and loaded by tool searches, namespaces opened (one level, as the API nests them). */
 export function offeredTools(tools: readonly Tool[] | undefined, items: readonly { type?: string; tools?: unknown }[]): OfferedTools {
   const byName = new Map<string, OfferedTool>();
