@@ -84,14 +84,18 @@ export function messagesToChat(sent: MessagesBody, target: ProviderConfig['kind'
 /**
  * Whether a deployment takes the request as sent (its server speaks Messages) rather than
  * translated. An Ollama's Messages API leaves out without a word a structured output's schema (its
- * `output_config` has an effort alone), where its chat API keeps it as `format`; and `tool_choice`,
- * so its model may call a tool the client said not to, where the translation offers none (`none`)
- * or only the one named (`tool`).
+ * `output_config` has an effort alone), where its chat API keeps it as `format`; `tool_choice`, so
+ * its model may call a tool the client said not to, where the translation offers none (`none`) or
+ * only the one named (`tool`); and the schema of Anthropic's own tools but web search (`bash`,
+ * `text_editor` and the like, which only Anthropic's servers know), which reach its model as
+ * functions of no parameters, where the translation leaves them out (chatTools).
  */
 export function takesAsSent(body: MessagesBody, speaks: boolean, kind: ProviderConfig['kind']): boolean {
-  if (!speaks) return false;
-  const narrowed = (body.tools?.length ?? 0) > 0 && (body.tool_choice?.type === 'none' || body.tool_choice?.type === 'tool');
-  return !(kind === 'ollama' && (body.output_config?.format != null || narrowed));
+  if (!speaks || kind !== 'ollama') return speaks;
+  const tools = body.tools ?? [];
+  const narrowed = tools.length > 0 && (body.tool_choice?.type === 'none' || body.tool_choice?.type === 'tool');
+  const anthropics = tools.some((tool) => tool?.type != null && tool.type !== 'custom' && !tool.type.startsWith('web_search'));
+  return body.output_config?.format == null && !narrowed && !anthropics;
 }
 
 /**

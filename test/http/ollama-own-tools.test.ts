@@ -1,9 +1,11 @@
 /**
- * A `tool_choice` that narrows the tools, sent to an Ollama whose own Messages and Responses APIs
- * would take the request: both leave `tool_choice` out (its `anthropic` package reads it and never
- * uses it; its Responses request has no such field), so its model was offered every tool and could
- * call one the client had said not to. Such a request goes to Ollama's chat API translated, offered
- * no tools for `none` and only those named otherwise; one that names no narrower choice goes as sent.
+ * What of a request's tools an Ollama's own Messages and Responses APIs leave out. Both leave out
+ * `tool_choice` (its `anthropic` package reads it and never uses it; its Responses request has no
+ * such field), so its model was offered every tool and could call one the client had said not to.
+ * Such a request goes to Ollama's chat API translated, offered no tools for `none` and only those
+ * named otherwise; one that names no narrower choice goes as sent. Its Messages API makes Anthropic's
+ * own tools (`bash`, `text_editor`: schemas only Anthropic's servers know) functions of no
+ * parameters: a request offering them goes translated too, which leaves them out.
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -47,6 +49,11 @@ describe("a Messages request's tool_choice, on an Ollama that speaks Messages", 
     expect(offered()).toEqual({ path: '/api/chat', tools: [] });
     await ask({ type: 'tool', name: 'time' });
     expect(offered()).toEqual({ path: '/api/chat', tools: ['time'] });
+  });
+
+  it("leaves Anthropic's own tools out through its chat API, which its Messages API would offer with no parameters", async () => {
+    await claude.messages.create({ model: 'gemma', max_tokens: 100, tools: [...tools, { type: 'bash_20250124', name: 'bash' }], messages: [{ role: 'user', content: 'weather in paris' }] });
+    expect(offered()).toEqual({ path: '/api/chat', tools: ['weather', 'time'] });
   });
 
   it('goes as sent where the choice narrows nothing', async () => {
