@@ -119,14 +119,15 @@ export class RequestUsage {
   }
 
   /**
-   * A tool call as it reaches the client: its name where this part starts one, and its input (whole,
-   * or a stream's piece). An agent's turn is mostly these: they mark the first token and count in an estimate.
+   * A tool call as it reaches the client: its name where this part names it, and its input (whole,
+   * or a stream's piece); `key`, its place in the answer (answer-transcript.ts). An agent's turn is
+   * mostly these: they mark the first token and count in an estimate.
    */
-  called(name: string | undefined, input: string): void {
+  called(name: string | undefined, input: string, key?: number): void {
     if (!name && !input) return;
     this.ttftMs ??= this.elapsedMs();
     (this.otherText ??= new KeptText()).add(name ? name + input : input);
-    this.transcript?.called(name, input);
+    this.transcript?.called(name, input, key);
   }
 
   /** A whole answer was sent (its first token is its last). */

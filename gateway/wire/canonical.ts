@@ -206,11 +206,14 @@ export function completionText(completion: ChatCompletion): string {
   return completion.choices.map((c) => c.message?.content ?? '').join('');
 }
 
-/** Where what a model wrote goes, in the order it wrote it: its reasoning, its visible text, its tool calls (a name where a part starts one, and input whole or in pieces). */
+/**
+ * Where what a model wrote goes, in the order it wrote it: its reasoning, its visible text, its tool
+ * calls (a name where a part names one, input whole or in pieces, and the call's place in the answer).
+ */
 export interface Writing {
   thought(text: string): void;
   delivered(text: string): void;
-  called(name: string | undefined, input: string): void;
+  called(name: string | undefined, input: string, key?: number): void;
 }
 
 /** What a chunk's model wrote, told to `to`. */
@@ -227,9 +230,10 @@ function writing(part: { content?: string | null | unknown; reasoning_content?: 
   const reasoning = part.reasoning_content ?? part.reasoning;
   if (typeof reasoning === 'string') to.thought(reasoning);
   if (typeof part.content === 'string') to.delivered(part.content);
-  for (const call of part.tool_calls ?? []) {
-    const fn = (call as { function?: { name?: unknown; arguments?: unknown } }).function;
-    to.called(typeof fn?.name === 'string' ? fn.name : undefined, typeof fn?.arguments === 'string' ? fn.arguments : '');
+  // A stream's call is keyed by its index, a whole message's by its place.
+  for (const [at, call] of (part.tool_calls ?? []).entries()) {
+    const { index, function: fn } = call as { index?: unknown; function?: { name?: unknown; arguments?: unknown } };
+    to.called(typeof fn?.name === 'string' ? fn.name : undefined, typeof fn?.arguments === 'string' ? fn.arguments : '', typeof index === 'number' ? index : at);
   }
 }
 

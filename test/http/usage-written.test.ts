@@ -14,7 +14,7 @@ import { startFakeOllama } from '../support/fake-ollama';
 import { startFakeOpenAI } from '../support/fake-openai';
 import { resetBetweenTests, startGateway, stopAll, type Harness } from '../support/harness';
 
-let openai: FakeServer, silent: FakeServer, anthropic: FakeServer, ollama: FakeServer, h: Harness;
+let openai: FakeServer, silent: FakeServer, repeating: FakeServer, anthropic: FakeServer, ollama: FakeServer, h: Harness;
 const config = () => ({
   version: 1,
   providers: [
@@ -23,22 +23,25 @@ const config = () => ({
     { name: 'quiet', kind: 'openai', baseUrl: `${silent.url}/v1`, apiKey: 'env:TEST_KEY', apis: ['chat'] },
     { name: 'claude', kind: 'anthropic', baseUrl: anthropic.url, apiKey: 'env:TEST_KEY' },
     { name: 'local', kind: 'ollama', baseUrl: ollama.url },
+    // A server that sends each call's id and name again with every piece of its arguments.
+    { name: 'repeater', kind: 'openai', baseUrl: `${repeating.url}/v1`, apiKey: 'env:TEST_KEY', apis: ['chat'] },
   ],
   deployments: [
     { name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini' },
     { name: 'vllm', provider: 'quiet', model: 'qwen3-coder' },
     { name: 'sonnet', provider: 'claude', model: 'claude-sonnet-4-5' },
     { name: 'qwen', provider: 'local', model: 'qwen3:8b' },
+    { name: 'repeating', provider: 'repeater', model: 'gpt-4.1-mini' },
   ],
   routes: [],
   settings: { usage: { logBodies: true } },
 });
 beforeAll(async () => {
-  [openai, silent, anthropic, ollama] = await Promise.all([startFakeOpenAI(), startFakeOpenAI({ omitUsage: true, reasoningField: 'reasoning_content' }), startFakeAnthropic(), startFakeOllama({ models: ['qwen3:8b'] })]);
+  [openai, silent, repeating, anthropic, ollama] = await Promise.all([startFakeOpenAI(), startFakeOpenAI({ omitUsage: true, reasoningField: 'reasoning_content' }), startFakeOpenAI({ repeatsCallHeaders: true }), startFakeAnthropic(), startFakeOllama({ models: ['qwen3:8b'] })]);
   h = await startGateway(config());
 });
-afterAll(() => stopAll(h, openai, silent, anthropic, ollama));
-beforeEach(() => resetBetweenTests(h, [openai, silent, anthropic, ollama], config()));
+afterAll(() => stopAll(h, openai, silent, repeating, anthropic, ollama));
+beforeEach(() => resetBetweenTests(h, [openai, silent, repeating, anthropic, ollama], config()));
 
 const lastRow = () => [...h.gateway.usage.iterate({ since: 0 })].at(-1);
 const parameters = { type: 'object' as const, properties: { city: { type: 'string' } } };
@@ -106,6 +109,15 @@ describe('an answer the log keeps', () => {
     const only = '[tool call: weather]\n{"city":"Paris"}';
     // The OpenAI fake, like most chat servers, writes no text beside a tool call.
     expect(kept).toEqual({ chatStream: only, chat: only, messagesStream: called, messages: called, responsesStream: only, responses: only, ollamaStream: only });
+  });
+
+  it('keeps parallel calls apart, their input interleaved in the stream, and names each once where the server repeats its name', async () => {
+    const chatTools = ['weather', 'time'].map((name) => ({ type: 'function' as const, function: { name, parameters } }));
+    const both = '[tool call: weather]\n{"city":"Paris"}\n\n[tool call: time]\n{"city":"Tokyo"}';
+    for (const model of ['mini', 'repeating']) {
+      for await (const chunk of await h.openai.chat.completions.create({ model, stream: true, tools: chatTools, messages: [{ role: 'user', content: 'weather and time: both' }] })) void chunk;
+      expect(await keptAnswer()).toBe(both);
+    }
   });
 
   it('holds the reasoning before the answer, each under its heading', async () => {

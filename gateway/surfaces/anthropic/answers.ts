@@ -35,18 +35,18 @@ function tokensFrom(usage: UsageFields): Tokens {
 type BlockDelta = { type?: string; text?: string; thinking?: string; partial_json?: string };
 type MessageBlock = { type?: string; text?: unknown; name?: unknown; input?: unknown; thinking?: unknown };
 
-/** A block's delta to the usage row: text delivered; thinking and a tool call's input written beside it. */
-function meterDelta(usage: RequestUsage | undefined, delta: BlockDelta | undefined): void {
+/** A block's delta to the usage row: text delivered; thinking and a tool call's input written beside it (`index`: the block's). */
+function meterDelta(usage: RequestUsage | undefined, delta: BlockDelta | undefined, index: number | undefined): void {
   if (delta?.type === 'text_delta') usage?.delivered(delta.text ?? '');
   else if (delta?.type === 'thinking_delta') usage?.thought(delta.thinking ?? '');
-  else if (delta?.type === 'input_json_delta') usage?.called(undefined, delta.partial_json ?? '');
+  else if (delta?.type === 'input_json_delta') usage?.called(undefined, delta.partial_json ?? '', index);
 }
 
 /** A block to the usage row: its text, thinking, or tool call's name and input (whole in a whole message, empty at a stream's start). */
-function meterBlock(usage: RequestUsage, block: MessageBlock | undefined): void {
+function meterBlock(usage: RequestUsage, block: MessageBlock | undefined, index: number | undefined): void {
   if (block?.type === 'text') usage.delivered(typeof block.text === 'string' ? block.text : '');
   else if (block?.type === 'thinking') usage.thought(typeof block.thinking === 'string' ? block.thinking : '');
-  else if (block?.type === 'tool_use') usage.called(String(block.name ?? ''), block.input && Object.keys(block.input).length > 0 ? JSON.stringify(block.input) : '');
+  else if (block?.type === 'tool_use') usage.called(String(block.name ?? ''), block.input && Object.keys(block.input).length > 0 ? JSON.stringify(block.input) : '', index);
 }
 
 /** `promptTokens` estimates the prompt, for a translated answer's `message_start` (output.ts). */
@@ -63,8 +63,9 @@ export function messagesFormat(model: string, usage: RequestUsage | undefined, s
         if (event === 'message_start') counts = { ...counts, ...((data.message as { usage?: UsageFields } | undefined)?.usage ?? {}) };
         if (event === 'message_delta') counts = { ...counts, ...Object.fromEntries(Object.entries((data.usage as UsageFields | undefined) ?? {}).filter(([, v]) => v != null)) };
         if (event === 'message_stop' && Object.keys(counts).length > 0) usage?.reported(tokensFrom(counts));
-        if (event === 'content_block_delta') meterDelta(usage, data.delta as BlockDelta | undefined);
-        else if (event === 'content_block_start' && usage) meterBlock(usage, data.content_block as MessageBlock | undefined);
+        const index = typeof data.index === 'number' ? data.index : undefined;
+        if (event === 'content_block_delta') meterDelta(usage, data.delta as BlockDelta | undefined, index);
+        else if (event === 'content_block_start' && usage) meterBlock(usage, data.content_block as MessageBlock | undefined, index);
         return sseEvent(event ?? String(data.type), data);
       }
       translated = true;
@@ -81,7 +82,7 @@ export function wholeMessage(whole: MessagesWhole, model: string, usage: Request
   if ('message' in whole) {
     const message = whole.message as unknown as Message;
     if (message.usage) usage?.reported(tokensFrom(message.usage));
-    if (usage) for (const block of message.content ?? []) meterBlock(usage, block as MessageBlock);
+    if (usage) for (const [index, block] of (message.content ?? []).entries()) meterBlock(usage, block as MessageBlock, index);
     usage?.answered();
     return whole.message;
   }

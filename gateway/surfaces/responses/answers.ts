@@ -84,8 +84,8 @@ export function responsesFormat(turn: Turn, usage: RequestUsage | undefined): St
     }
     if (type === 'response.output_text.delta') usage?.delivered(String(data.delta ?? ''));
     else if (THOUGHT_DELTAS.has(type)) usage?.thought(String(data.delta ?? ''));
-    else if (CALL_DELTAS.has(type)) usage?.called(undefined, String(data.delta ?? ''));
-    else if (type === 'response.output_item.added' && usage) meterCall(usage, data.item as Record<string, unknown> | undefined);
+    else if (CALL_DELTAS.has(type)) usage?.called(undefined, String(data.delta ?? ''), outputIndex(data));
+    else if (type === 'response.output_item.added' && usage) meterCall(usage, data.item as Record<string, unknown> | undefined, outputIndex(data));
     return `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
   };
   return {
@@ -120,18 +120,20 @@ const CALL_DELTAS: ReadonlySet<string> = new Set(['response.function_call_argume
 
 /** A whole Response's output to the usage row, item by item: its text, reasoning and tool calls. */
 function meterOutput(usage: RequestUsage, output: unknown): void {
-  for (const item of Array.isArray(output) ? (output as Record<string, unknown>[]) : []) {
+  for (const [at, item] of (Array.isArray(output) ? (output as Record<string, unknown>[]) : []).entries()) {
     if (item?.type === 'message') for (const part of asArray(item.content)) usage.delivered(part?.type === 'output_text' && typeof part.text === 'string' ? part.text : '');
     else if (item?.type === 'reasoning') for (const part of [...asArray(item.summary), ...asArray(item.content)]) usage.thought(typeof part?.text === 'string' ? part.text : '');
-    else meterCall(usage, item);
+    else meterCall(usage, item, at);
   }
 }
 
-/** A tool call item: whole in a whole Response, its name alone where a stream's item begins. */
-function meterCall(usage: RequestUsage, item: Record<string, unknown> | undefined): void {
-  if (item?.type === 'function_call') usage.called(String(item.name ?? ''), String(item.arguments ?? ''));
-  else if (item?.type === 'custom_tool_call') usage.called(String(item.name ?? ''), String(item.input ?? ''));
+/** A tool call item: whole in a whole Response, its name alone where a stream's item begins; `at`, its place in the output. */
+function meterCall(usage: RequestUsage, item: Record<string, unknown> | undefined, at: number | undefined): void {
+  if (item?.type === 'function_call') usage.called(String(item.name ?? ''), String(item.arguments ?? ''), at);
+  else if (item?.type === 'custom_tool_call') usage.called(String(item.name ?? ''), String(item.input ?? ''), at);
 }
+
+const outputIndex = (data: Record<string, unknown>): number | undefined => (typeof data.output_index === 'number' ? data.output_index : undefined);
 
 const asArray = (value: unknown): { type?: unknown; text?: unknown }[] => (Array.isArray(value) ? value : []);
 
