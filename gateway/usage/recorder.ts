@@ -119,9 +119,8 @@ export class RequestUsage {
   }
 
   /**
-   * A tool call as it reaches the client: its name where this part names it, and its input (whole,
-   * or a stream's piece); `key`, its place in the answer (answer-transcript.ts). An agent's turn is
-   * mostly these: they mark the first token and count in an estimate.
+   * A tool call as it reaches the client: its name where this part names it, its input (whole or a
+   * piece), its place in the answer. An agent's turn is mostly these: they mark the first token.
    */
   called(name: string | undefined, input: string, key?: number): void {
     if (!name && !input) return;

@@ -8,13 +8,16 @@
  * which opens namespaces, makes custom tools functions of one string, keeps the choice, and passes
  * the deployment over for what no chat API reads.
  */
-import type { Item, ResponsesBody } from './codec';
+
+/** What of a request this reads (codec.ts's `ResponsesBody` and `Item` have these). */
+type Asked = { tools?: readonly ({ type?: string } | null)[]; tool_choice?: string | { type: string } };
+type Item = { type?: string; role?: string; content?: unknown; output?: unknown };
 
 const ITEMS: ReadonlySet<unknown> = new Set(['message', 'function_call', 'function_call_output', 'reasoning']);
 const PARTS: ReadonlySet<unknown> = new Set(['input_text', 'output_text', 'input_image']);
 
 /** `items`: the whole conversation as the upstream would get it (earlier turns of `previous_response_id` inline). */
-export function ollamaReadsWhole(body: ResponsesBody, items: readonly Item[]): boolean {
+export function ollamaReadsWhole(body: Asked, items: readonly Item[]): boolean {
   return (body.tools ?? []).every((tool) => tool?.type === 'function') && !narrowsTools(body) && items.every(readsItem);
 }
 
@@ -27,7 +30,7 @@ function readsItem(item: Item | null): boolean {
 }
 
 /** A `tool_choice` that offers the model fewer tools than the request lists (`required` offers them all). */
-function narrowsTools(body: ResponsesBody): boolean {
+function narrowsTools(body: Asked): boolean {
   const choice = body.tool_choice;
   if ((body.tools?.length ?? 0) === 0 || choice == null) return false;
   return choice === 'none' || (typeof choice === 'object' && (choice.type === 'function' || choice.type === 'custom' || choice.type === 'allowed_tools'));
