@@ -258,8 +258,7 @@ export function takesAsSent(body: ResponsesBody & Record<string, unknown>, items
   const held = heldUpstream(body);
   if (held && (!speaks || kind === 'ollama')) throw new GatewayError('needs_native_api', `${held.what} is kept by the OpenAI-compatible server that made it: only a deployment of one that speaks the Responses API can answer with it`, { param: held.param });
   // An Ollama's Responses API reads less than the request may hold (ollama-reads.ts).
-  if (kind === 'ollama' && !ollamaReadsWhole(body, items)) return false;
-  return speaks;
+  return speaks && !(kind === 'ollama' && !ollamaReadsWhole(body, items));
 }
 
 /**
