@@ -1,8 +1,10 @@
 /**
  * A Messages request as Ollama's own Messages API reads it (its `anthropic` package): text, base64
  * images, tool calls and results, thinking. Every other block it drops without a word, so documents
- * and search results go as text blocks (document-text.ts), each text block but a turn's last ending
- * with a line break (it joins them with nothing between); an image by URL or file id it refuses
+ * and search results go as text blocks (document-text.ts), each text block but a turn's (and the
+ * system prompt's) last ending with a line break (it joins them with nothing between); a tool
+ * result's `is_error` it drops too, so a failed result says so in its text, as a translation's
+ * does; an image by URL or file id it refuses
  * with a 400 that ends the request, and MCP servers (`mcp_servers`) it leaves out, so such a request
  * is passed over here (`needs_native_api`), and the route moves on to a deployment that reads it.
  */
@@ -20,18 +22,30 @@ export function forOllamaMessages<T extends Record<string, unknown>>(body: T): T
   if (Array.isArray(body.mcp_servers) && body.mcp_servers.length > 0) {
     throw new GatewayError('needs_native_api', `mcp_servers names MCP servers that Anthropic's API connects to (its MCP connector), which Ollama's Messages API leaves out: a request that uses them can only go to ${ELSEWHERE}`, { param: 'mcp_servers' });
   }
-  if (!Array.isArray(body.messages)) return body;
+  // Claude Code's system prompt is several blocks, and a leading system message joins them (system-reminders.ts).
+  const system = Array.isArray(body.system) ? separated(body.system as Block[]) : body.system;
+  const messages = Array.isArray(body.messages) ? readMessages(body.messages as { content?: unknown }[]) : body.messages;
+  return system === body.system && messages === body.messages ? body : { ...body, system, messages };
+}
+
+/** The messages themselves where no block changes. */
+function readMessages(messages: { content?: unknown }[]): { content?: unknown }[] {
   let changed = false;
-  const messages = (body.messages as { content?: unknown }[]).map((message, i) => {
+  const read = messages.map((message, i) => {
     if (!message || !Array.isArray(message.content)) return message;
     const at = `messages[${i}].content`;
     const blocks = message.content as Block[];
     let withResults = blocks;
     blocks.forEach((block, j) => {
       if (block?.type === 'image') readableImage(block, `${at}[${j}]`);
-      if (block?.type !== 'tool_result' || !Array.isArray(block.content)) return;
-      (block.content as Block[]).forEach((part, k) => part?.type === 'image' && readableImage(part, `${at}[${j}].content[${k}]`));
-      const content = separated(documentsAsText(block.content as Block[], `${at}[${j}].content`, ELSEWHERE) as Block[]);
+      if (block?.type !== 'tool_result') return;
+      let content = block.content;
+      if (Array.isArray(content)) {
+        (content as Block[]).forEach((part, k) => part?.type === 'image' && readableImage(part, `${at}[${j}].content[${k}]`));
+        content = documentsAsText(content as Block[], `${at}[${j}].content`, ELSEWHERE);
+      }
+      if (block.is_error === true) content = failed(content);
+      if (Array.isArray(content)) content = separated(content as Block[]);
       if (content === block.content) return;
       if (withResults === blocks) withResults = [...blocks];
       withResults[j] = { ...block, content };
@@ -41,7 +55,15 @@ export function forOllamaMessages<T extends Record<string, unknown>>(body: T): T
     changed = true;
     return { ...message, content };
   });
-  return changed ? { ...body, messages } : body;
+  return changed ? read : messages;
+}
+
+/** A failed tool result's content as the translation words it: its text after "Error: ". */
+function failed(content: unknown): unknown {
+  if (!Array.isArray(content)) return `Error: ${typeof content === 'string' ? content : ''}`;
+  const first = (content as Block[]).findIndex((block) => block?.type === 'text' && typeof block.text === 'string');
+  if (first < 0) return [{ type: 'text', text: 'Error: ' }, ...content];
+  return (content as Block[]).map((block, k) => (k === first ? { ...block, text: `Error: ${block.text as string}` } : block));
 }
 
 /**

@@ -90,6 +90,15 @@ describe("Claude Code's system messages inside the conversation", () => {
     expect(sent.messages[2].content.at(-1)).toEqual({ type: 'text', text: `<system-reminder>\n${reminder}\n</system-reminder>` });
   });
 
+  it("join Ollama's system prompt as blocks that do not run together", async () => {
+    const messages = [{ role: 'system', content: 'Plan mode is on.' }, { role: 'user', content: 'hi' }];
+    expect((await claudeCode('qwen', messages)).status).toBe(200);
+    // Ollama joins the system prompt's blocks with nothing between: "You are Claude Code.Plan mode is on."
+    expect(ollama.requests.at(-1)?.body.system).toEqual([{ type: 'text', text: 'You are Claude Code.\n' }, { type: 'text', text: 'Plan mode is on.' }]);
+    expect((await claudeCode('sonnet-4-6', messages)).status).toBe(200);
+    expect(anthropic.requests.at(-1)?.body.system).toEqual([{ type: 'text', text: 'You are Claude Code.' }, { type: 'text', text: 'Plan mode is on.' }]);
+  });
+
   it("carry Claude Code's per-turn effort to a model that does not take them in place", async () => {
     // A directive with no text, for the turns after it (beta per-turn-control-2026-07-01).
     const messages = [
