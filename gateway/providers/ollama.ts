@@ -35,6 +35,7 @@ import { withoutBillingHeader } from '../wire/billing-header';
 import { withoutInlineSystem } from '../wire/system-reminders';
 import { withDeferralResolved } from '../wire/tool-deferral';
 import { forOllamaMessages } from '../wire/ollama-messages';
+import { forOllamaResponses } from '../wire/ollama-responses';
 import { withStream } from '../wire/copy-with';
 
 const PATHS: Record<NativeEndpoint, string> = {
@@ -262,7 +263,7 @@ function atLeast(version: string, minimum: string): boolean {
 
 /** A passed-through request as this Ollama takes it: its own API with the deployment's defaults, or another with the deployment's model; the answer within the deployment's limit either way. */
 function outgoing(endpoint: NativeEndpoint, body: Record<string, unknown>, deployment: DeploymentConfig): Record<string, unknown> {
-  const native = endpoint === 'ollama.chat' || endpoint === 'ollama.generate' ? nativeBody(body, deployment) : endpoint.startsWith('messages') ? { ...forOllamaMessages(withDeferralResolved(withoutInlineSystem(withoutBillingHeader(body)))), model: deployment.model } : { ...body, model: deployment.model };
+  const native = endpoint === 'ollama.chat' || endpoint === 'ollama.generate' ? nativeBody(body, deployment) : endpoint.startsWith('messages') ? { ...forOllamaMessages(withDeferralResolved(withoutInlineSystem(withoutBillingHeader(body)))), model: deployment.model } : { ...forOllamaResponses(body), model: deployment.model };
   const thinking = deployment.capabilities && !deployment.capabilities.includes('thinking') ? withoutThinking(native) : endpoint === 'responses' ? effortAsLevel(native, deployment) : native;
   return nativeWithinOutputLimit(endpoint, thinking, deployment);
 }

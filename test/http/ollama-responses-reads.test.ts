@@ -4,7 +4,8 @@
  * it as a function of no parameters, and the next turn, whose history holds the call and its output,
  * was refused ("unknown input item type"): the session stopped at its first patch. Such a request
  * goes to the Ollama's chat API translated (the custom tool a function of one string, its call given
- * back as a custom tool call); one it reads whole still goes as sent.
+ * back as a custom tool call); one it reads whole still goes as sent, its developer messages as
+ * system ones (Ollama's templates know no developer role, and left Codex's instructions out).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FakeServer } from '../support/fake-server';
@@ -64,5 +65,20 @@ describe("Codex's freeform apply_patch on an Ollama that speaks Responses", () =
     const response = await h.openai.responses.create({ model: 'qwen', tools: [shell], input });
     expect(response.output_text).toBe('The tool said: README.md');
     expect(lastSent().path).toBe('/v1/responses');
+  });
+});
+
+describe("Codex's developer messages on an Ollama that speaks Responses", () => {
+  it("reach the model as system messages, which every Ollama's templates render", async () => {
+    const permissions = '<permissions instructions>Approval policy is on-request.</permissions instructions>';
+    const input = [
+      { type: 'message' as const, role: 'developer' as const, content: [{ type: 'input_text' as const, text: permissions }] },
+      { type: 'message' as const, role: 'user' as const, content: [{ type: 'input_text' as const, text: 'list the files' }] },
+    ];
+    await h.openai.responses.create({ model: 'qwen', instructions: 'You are Codex.', tools: [shell], input });
+    expect(lastSent().path).toBe('/v1/responses');
+    // Ollama's templates know system, user, assistant and tool: a developer message was left out of the prompt.
+    expect(lastSent().body.input).toEqual([{ ...input[0], role: 'system' }, input[1]]);
+    expect(lastSent().body.instructions).toBe('You are Codex.');
   });
 });
