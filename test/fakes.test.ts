@@ -155,5 +155,9 @@ describe('the fake Anthropic upstream', () => {
     const client = new Anthropic({ baseURL: ollama.url, apiKey: 'ollama', maxRetries: 0 });
     const final = await client.messages.stream({ model: 'llama3.2:3b', max_tokens: 100, messages: [{ role: 'user', content: 'a b' }] }).finalMessage();
     expect(final.content).toEqual([{ type: 'text', text: 'Echo: a b', citations: null }]);
+    // It makes an effort a thinking level where thinking is adaptive, which a model without levels refuses.
+    const effort = { model: 'llama3.2:3b', max_tokens: 100, thinking: { type: 'adaptive' }, output_config: { effort: 'high' }, messages: [{ role: 'user' as const, content: 'a b' }] };
+    await expect(client.messages.create(effort as never)).rejects.toMatchObject({ status: 400, error: { type: 'error', error: { message: 'think value "high" is not supported for this model' } } });
+    await expect(client.messages.create({ ...effort, thinking: { type: 'enabled', budget_tokens: 1024 } } as never)).rejects.toMatchObject({ status: 400, error: { error: { message: '"llama3.2:3b" does not support thinking' } } });
   });
 });

@@ -28,7 +28,7 @@ import { DEFAULT_TIMEOUTS, createTransport, type Transport } from './transport';
 import { nativeJson, nativeStream, ollamaWhole } from './native';
 import { ndjsonObjects } from './upstream-streams';
 import { modelsMemory } from './quirk-memory';
-import { createThinkingLearner, withoutThinking } from './thinking-learner';
+import { createThinkingLearner, withoutEffort, withoutThinking } from './thinking-learner';
 import { nativeWithinOutputLimit, withinOutputLimit } from './output-limit';
 import type { NativeApi, NativeEndpoint, ProviderAdapter, ProviderContext, PullProgress } from './types';
 import { withoutBillingHeader } from '../wire/billing-header';
@@ -264,21 +264,22 @@ function atLeast(version: string, minimum: string): boolean {
 /** A passed-through request as this Ollama takes it: its own API with the deployment's defaults, or another with the deployment's model; the answer within the deployment's limit either way. */
 function outgoing(endpoint: NativeEndpoint, body: Record<string, unknown>, deployment: DeploymentConfig): Record<string, unknown> {
   const native = endpoint === 'ollama.chat' || endpoint === 'ollama.generate' ? nativeBody(body, deployment) : endpoint.startsWith('messages') ? { ...forOllamaMessages(withDeferralResolved(withoutInlineSystem(withoutBillingHeader(body)))), model: deployment.model } : { ...forOllamaResponses(body), model: deployment.model };
-  const thinking = deployment.capabilities && !deployment.capabilities.includes('thinking') ? withoutThinking(native) : endpoint === 'responses' ? effortAsLevel(native, deployment) : native;
+  const thinking = deployment.capabilities && !deployment.capabilities.includes('thinking') ? withoutThinking(native) : endpoint === 'responses' || endpoint === 'messages' ? effortAsLevel(endpoint, native, deployment) : native;
   return nativeWithinOutputLimit(endpoint, thinking, deployment);
 }
 
 /**
- * A Responses request's effort as Ollama takes it: Ollama makes an effort a thinking level, which
- * only some models have (gpt-oss: low to high, so `xhigh` goes as high). The others refuse any level
- * ("think value "medium" is not supported for this model"), so theirs is left out and they think as
- * they do by default; `none` stays (no thinking).
+ * A request's effort as Ollama takes it: its Responses API makes `reasoning.effort` a thinking level,
+ * and its Messages API `output_config.effort` where `thinking` is adaptive or absent (Claude Code
+ * sends both). Only some models think in levels (gpt-oss: low to high, so `xhigh` and `max` go as
+ * high); the others refuse any level ("think value "medium" is not supported for this model"), so
+ * theirs is left out and they think as they do by default; `none` stays (no thinking).
  */
-function effortAsLevel(body: Record<string, unknown>, deployment: DeploymentConfig): Record<string, unknown> {
-  const reasoning = body.reasoning as { effort?: unknown } | null | undefined;
-  if (!reasoning || typeof reasoning !== 'object' || reasoning.effort == null || reasoning.effort === 'none') return body;
-  const { effort, ...rest } = reasoning;
-  const level = thinksInLevels(deployment.model) ? nearestEffort(effort, THINK_LEVELS) : undefined;
-  if (level === effort) return body;
-  return { ...body, reasoning: level ? { ...rest, effort: level } : rest };
+function effortAsLevel(endpoint: 'responses' | 'messages', body: Record<string, unknown>, deployment: DeploymentConfig): Record<string, unknown> {
+  const key = endpoint === 'responses' ? 'reasoning' : 'output_config';
+  const holder = body[key] as { effort?: unknown } | null | undefined;
+  if (!holder || typeof holder !== 'object' || holder.effort == null || holder.effort === 'none') return body;
+  const level = thinksInLevels(deployment.model) ? nearestEffort(holder.effort, THINK_LEVELS) : undefined;
+  if (level === holder.effort) return body;
+  return { ...body, [key]: level ? { ...holder, effort: level } : withoutEffort(holder) };
 }

@@ -33,9 +33,23 @@ export function createThinkingLearner(memory?: LearnerMemory<true>) {
   };
 }
 
-/** A request for a model known not to think, without the thinking Ollama would refuse it for, in each API's words. */
+/**
+ * A request for a model known not to think, without the thinking Ollama would refuse it for, in each
+ * API's words: a Messages request's effort too, which its Messages API makes a thinking level where
+ * `thinking` is adaptive or absent (Claude Code's, every turn).
+ */
 export function withoutThinking(body: Record<string, unknown>): Record<string, unknown> {
   const { think, thinking, reasoning, ...rest } = body;
-  if (think === undefined && thinking === undefined && reasoning === undefined) return body;
+  const config = body.output_config as Record<string, unknown> | null | undefined;
+  const effort = config !== null && typeof config === 'object' && config.effort !== undefined;
+  if (think === undefined && thinking === undefined && reasoning === undefined && !effort) return body;
+  if (effort) rest.output_config = withoutEffort(config);
   return think === false ? { ...rest, think } : rest;
+}
+
+/** `output_config` without its effort. */
+export function withoutEffort(config: Record<string, unknown>): Record<string, unknown> {
+  const rest = { ...config };
+  delete rest.effort;
+  return rest;
 }

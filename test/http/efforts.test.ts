@@ -23,6 +23,7 @@ const config = () => ({
     { name: 'openai', kind: 'openai', baseUrl: `${openai.url}/v1`, apiKey: 'env:TEST_KEY' },
     { name: 'openai-responses', kind: 'openai', baseUrl: `${openai.url}/v1`, apiKey: 'env:TEST_KEY', apis: ['chat', 'responses'] },
     { name: 'local', kind: 'ollama', baseUrl: ollama.url, apis: ['chat', 'responses'] },
+    { name: 'local-messages', kind: 'ollama', baseUrl: ollama.url, apis: ['messages'] },
     { name: 'claude', kind: 'anthropic', baseUrl: anthropic.url, apiKey: 'env:TEST_KEY' },
   ],
   deployments: [
@@ -31,6 +32,9 @@ const config = () => ({
     { name: 'gpt-native', provider: 'openai-responses', model: 'gpt-5.5' },
     { name: 'oss', provider: 'local', model: 'gpt-oss:20b' },
     { name: 'qwen', provider: 'local', model: 'qwen3:8b' },
+    { name: 'oss-messages', provider: 'local-messages', model: 'gpt-oss:20b' },
+    { name: 'qwen-messages', provider: 'local-messages', model: 'qwen3:8b' },
+    { name: 'gemma-messages', provider: 'local-messages', model: 'gemma3:12b', capabilities: ['completion', 'vision'] },
     { name: 'sonnet', provider: 'claude', model: 'claude-sonnet-4-6' },
     { name: 'opus', provider: 'claude', model: 'claude-opus-4-7' },
   ],
@@ -38,7 +42,7 @@ const config = () => ({
 });
 
 beforeAll(async () => {
-  [openai, ollama, anthropic] = await Promise.all([startFakeOpenAI(), startFakeOllama({ version: '0.14.0', models: ['gpt-oss:20b', 'qwen3:8b'] }), startFakeAnthropic()]);
+  [openai, ollama, anthropic] = await Promise.all([startFakeOpenAI(), startFakeOllama({ version: '0.14.0', models: ['gpt-oss:20b', 'qwen3:8b', 'gemma3:12b'] }), startFakeAnthropic()]);
   h = await startGateway(config(), { env: { TEST_KEY: 'sk-test' } });
 });
 afterAll(() => stopAll(h, openai, ollama, anthropic));
@@ -99,5 +103,17 @@ describe("Codex's effort passed through to Ollama's Responses API", () => {
     expect((await codex('oss', 'xhigh')).status).toBe(200);
     expect((await codex('qwen', 'xhigh')).status).toBe(200);
     expect(efforts(ollama, (b) => (b.reasoning as { effort?: string } | undefined)?.effort)).toEqual(['high', undefined]);
+  });
+});
+
+describe("Claude Code's effort passed through to Ollama's Messages API", () => {
+  // Its Messages API makes the effort a thinking level where thinking is adaptive, as Claude Code sends it.
+  it("goes as gpt-oss's nearest level, and is left out for a model without levels and for one that does not think", async () => {
+    for (const [model, effort] of [['oss-messages', 'max'], ['qwen-messages', 'high'], ['gemma-messages', 'low']]) expect((await claudeCode(model!, effort!)).status).toBe(200);
+    expect(efforts(ollama, (b) => [b.model, b.thinking, b.output_config])).toEqual([
+      ['gpt-oss:20b', { type: 'adaptive' }, { effort: 'high' }],
+      ['qwen3:8b', { type: 'adaptive' }, {}],
+      ['gemma3:12b', undefined, {}],
+    ]);
   });
 });

@@ -27,13 +27,14 @@ const config = () => ({
     { name: 'sonnet-4-6', provider: 'claude', model: 'claude-sonnet-4-6' },
     { name: 'opus-4-8', provider: 'claude', model: 'claude-opus-4-8' },
     { name: 'qwen', provider: 'local', model: 'qwen3:8b' },
+    { name: 'oss', provider: 'local', model: 'gpt-oss:20b' },
     { name: 'gpt', provider: 'cloud', model: 'gpt-4.1-mini' },
   ],
   routes: [],
 });
 
 beforeAll(async () => {
-  [anthropic, ollama, openai] = await Promise.all([startFakeAnthropic(), startFakeOllama({ version: '0.14.0', models: ['qwen3:8b'] }), startFakeOpenAI()]);
+  [anthropic, ollama, openai] = await Promise.all([startFakeAnthropic(), startFakeOllama({ version: '0.14.0', models: ['qwen3:8b', 'gpt-oss:20b'] }), startFakeOpenAI()]);
   h = await startGateway(config(), { env: { TEST_KEY: 'sk-test' } });
 });
 afterAll(() => stopAll(h, anthropic, ollama, openai));
@@ -117,7 +118,8 @@ describe("Claude Code's system messages inside the conversation", () => {
     expect([roles(anthropic), anthropic.requests.at(-1)?.body.output_config]).toEqual([['user', 'assistant', 'system', 'user'], { effort: 'high' }]);
     expect((await ask('sonnet-4-6')).status).toBe(200);
     expect([roles(anthropic), anthropic.requests.at(-1)?.body.output_config]).toEqual([['user', 'assistant', 'user'], { effort: 'low' }]);
-    expect((await ask('qwen')).status).toBe(200);
+    // An Ollama model that thinks in levels (the others take none: efforts.test.ts).
+    expect((await ask('oss')).status).toBe(200);
     expect([roles(ollama), ollama.requests.at(-1)?.body.output_config]).toEqual([['user', 'assistant', 'user'], { effort: 'low' }]);
     await h.gateway.applyConfig({ ...config(), deployments: [...config().deployments, { name: 'o4', provider: 'cloud', model: 'o4-mini' }] }, 'test');
     expect((await ask('o4')).status).toBe(200);

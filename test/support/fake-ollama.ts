@@ -127,7 +127,7 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
           return;
         }
         if (!models.includes(model)) return sendJson(res, 404, request.path === '/v1/messages' ? anthropicError(404, `model '${model}' not found`) : { error: { message: `model '${model}' not found`, type: 'not_found_error', param: null, code: null } });
-        const { refusal, read } = asOllamaV1Reads(request, takesLevels(model));
+        const { refusal, read } = asOllamaV1Reads(request, takesLevels(model), showFor(String(model), DIGEST, options.version ?? '0.12.6').capabilities.includes('thinking'));
         if (refusal) return sendJson(res, 400, refusal);
         return request.path === '/v1/messages' ? answerMessages(request, res, mode, options.chunkDelayMs) : answerResponses(read, res, mode, options.chunkDelayMs);
       }

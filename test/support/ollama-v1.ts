@@ -12,7 +12,8 @@ type Part = { type?: string; content?: unknown; source?: { type?: string }; imag
 const RESPONSES_ITEMS = new Set(['message', 'function_call', 'function_call_output', 'reasoning']);
 const RESPONSES_PARTS = new Set(['input_text', 'input_image', 'output_text', 'input_file']);
 
-export function asOllamaV1Reads(request: RecordedRequest, takesLevels: boolean): { refusal?: unknown; read: RecordedRequest } {
+/** `takesLevels`: the model thinks at a level (gpt-oss); `thinks`: it can think at all (its capabilities). */
+export function asOllamaV1Reads(request: RecordedRequest, takesLevels: boolean, thinks: boolean): { refusal?: unknown; read: RecordedRequest } {
   const body = request.body ?? {};
   if (request.path === '/v1/messages') {
     // Its Messages API knows the user and assistant roles only.
@@ -22,6 +23,12 @@ export function asOllamaV1Reads(request: RecordedRequest, takesLevels: boolean):
     const images = [...blocks, ...blocks.flatMap((b) => (b?.type === 'tool_result' && Array.isArray(b.content) ? (b.content as Part[]) : []))].filter((b) => b?.type === 'image');
     const unread = images.find((b) => b.source?.type !== 'base64');
     if (unread) return { refusal: anthropicError(400, `invalid image source type: ${unread.source?.type}. Only base64 images are supported.`), read: request };
+    // It thinks as `thinking` says, else at `output_config.effort` (xhigh as high; its FromMessagesRequest),
+    // and its chat handler refuses a level from a model that thinks on or off, and thinking from one without.
+    const effort = String(body.output_config?.effort ?? '').toLowerCase().replace(/^xhigh$/, 'high');
+    const think = body.thinking?.type === 'enabled' ? true : body.thinking?.type === 'disabled' ? false : ['low', 'medium', 'high', 'max'].includes(effort) ? effort : undefined;
+    if (typeof think === 'string' && !takesLevels) return { refusal: anthropicError(400, `think value "${think}" is not supported for this model`), read: request };
+    if (think !== undefined && think !== false && !thinks) return { refusal: anthropicError(400, `"${body.model}" does not support thinking`), read: request };
     return { read: request };
   }
   const failed = (message: string, type = 'invalid_request_error') => ({ refusal: { error: { message, type, param: null, code: null } }, read: request });
