@@ -255,8 +255,9 @@ export interface OllamaGenerateBody {
 
 /**
  * A request in Ollama's own API (chat or generate) for an Ollama deployment: its model, and the
- * deployment's `options` and `keep_alive` under the client's own. Everything else (templates, raw
- * mode, fill-in-the-middle `suffix`, think, tools) stays as the client sent it.
+ * deployment's `options` and `keep_alive` under the client's own, and a thinking level only where
+ * the model takes one. Everything else (templates, raw mode, fill-in-the-middle `suffix`, tools)
+ * stays as the client sent it.
  */
 export function nativeBody(body: Record<string, unknown>, deployment: DeploymentConfig): Record<string, unknown> {
   const out: Record<string, unknown> = { ...body, model: deployment.model };
@@ -268,6 +269,9 @@ export function nativeBody(body: Record<string, unknown>, deployment: Deployment
   }
   if (body.keep_alive === undefined && deployment.keepAlive !== undefined) out.keep_alive = keepAliveSent(deployment.keepAlive);
   if (body.think === undefined && deployment.think !== undefined) out.think = deployment.think;
+  // A client's level (Open WebUI's and `ollama run --think=high` for gpt-oss) reaches whichever model
+  // the route picks: as a level only where the model takes one, as above, else as thinking on.
+  else if (typeof body.think === 'string' && body.think !== '' && typeof deployment.think !== 'string' && !thinksInLevels(deployment.model)) out.think = true;
   return out;
 }
 

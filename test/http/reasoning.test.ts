@@ -149,6 +149,15 @@ describe('an Ollama client', () => {
     const answer = await h.ollama.chat({ model: 'reasoner', think: true, messages: [{ role: 'user', content: 'why' }], stream: false });
     expect(answer.message.thinking).toBe('Let me think about it.');
   });
+
+  it("has its thinking level (Open WebUI's for gpt-oss) reach a model without levels as thinking on, which Ollama would refuse", async () => {
+    const sentThink = () => ollama.requests.filter((r) => r.path === '/api/chat' || r.path === '/api/generate').map((r) => r.body.think);
+    expect((await h.ollama.chat({ model: 'qwen', think: 'high', messages: [{ role: 'user', content: 'why' }], stream: false })).message.thinking).toBe('Let me think about it.');
+    expect((await h.ollama.generate({ model: 'qwen', think: 'low', prompt: 'why', stream: false })).response).toBe('Echo: why');
+    // gpt-oss takes the level as it is.
+    await h.ollama.chat({ model: 'oss-thinks', think: 'low', messages: [{ role: 'user', content: 'why' }], stream: false });
+    expect(sentThink()).toEqual([true, true, 'low']);
+  });
 });
 
 describe('Messages and Responses clients', () => {

@@ -180,10 +180,8 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
   const body = request.body;
   if (keepAliveRefused(body, res) || loadOnly(body, res, 'chat', options.loadsWithoutUserTurn)) return;
   const thinks = body.think === true || (typeof body.think === 'string' && body.think !== '');
-  // As Ollama refuses thinking asked of a model without it, and a level asked of one that thinks on or off.
-  if (thinks && !showFor(String(body.model), DIGEST, options.version ?? '0.12.6').capabilities.includes('thinking')) return sendJson(res, 400, { error: `"${body.model}" does not support thinking` });
-  if (typeof body.think === 'string' && !['low', 'medium', 'high'].includes(body.think)) return sendJson(res, 400, { error: 'think must be a boolean or string ("high", "medium", "low")' });
-  if (typeof body.think === 'string' && !takesLevels(body.model)) return sendJson(res, 400, { error: `think value "${body.think}" is not supported for this model` });
+  const refused = thinkRefused(body, options);
+  if (refused) return sendJson(res, 400, { error: refused });
   const logprobs = logprobsAsked(body);
   if (typeof logprobs === 'string') return sendJson(res, 400, { error: logprobs });
   const answer = replyFor(body.messages, body.tools, { reasoning: thinks });
@@ -242,9 +240,20 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
 }
 
 /** Native generate: an echo of the prompt, or a visible fill-in-the-middle marker when a suffix is sent. */
+/** As Ollama's chat and generate handlers refuse thinking asked of a model without it, and a level asked of one that thinks on or off. */
+function thinkRefused(body: Record<string, any>, options: FakeOllamaOptions): string | undefined {
+  const thinks = body.think === true || (typeof body.think === 'string' && body.think !== '');
+  if (thinks && !showFor(String(body.model), DIGEST, options.version ?? '0.12.6').capabilities.includes('thinking')) return `"${body.model}" does not support thinking`;
+  if (typeof body.think === 'string' && !['low', 'medium', 'high'].includes(body.think)) return 'think must be a boolean or string ("high", "medium", "low")';
+  if (typeof body.think === 'string' && !takesLevels(body.model)) return `think value "${body.think}" is not supported for this model`;
+  return undefined;
+}
+
 async function generate(request: RecordedRequest, res: ServerResponse, options: FakeOllamaOptions): Promise<void> {
   const body = request.body;
   if (keepAliveRefused(body, res) || loadOnly(body, res, 'generate')) return;
+  const refused = thinkRefused(body, options);
+  if (refused) return sendJson(res, 400, { error: refused });
   const logprobs = logprobsAsked(body);
   if (typeof logprobs === 'string') return sendJson(res, 400, { error: logprobs });
   const text = body.suffix ? `[FIM between ${JSON.stringify(body.prompt)} and ${JSON.stringify(body.suffix)}]` : `Echo: ${body.prompt ?? ''}`;
