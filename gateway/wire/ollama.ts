@@ -63,9 +63,8 @@ export function toOllamaChat(request: ChatRequest, deployment: DeploymentConfig)
 }
 
 /**
- * Ollama has no `tool_choice`: it would let the model call a tool the client said not to. So
- * `none` offers no tools, a named function or `allowed_tools` only those; `required` cannot be
- * enforced.
+ * Ollama has no `tool_choice`, and would let the model call a tool the client ruled out: `none`
+ * offers no tools, a named function or `allowed_tools` only those; `required` cannot be enforced.
  */
 function toolsOffered(request: ChatRequest) {
   const chosen = toolsChosen(request);
@@ -255,9 +254,8 @@ export interface OllamaGenerateBody {
 
 /**
  * A request in Ollama's own API (chat or generate) for an Ollama deployment: its model, and the
- * deployment's `options` and `keep_alive` under the client's own, and a thinking level only where
- * the model takes one. Everything else (templates, raw mode, fill-in-the-middle `suffix`, tools)
- * stays as the client sent it.
+ * deployment's `options` and `keep_alive` under the client's own. Everything else (templates, raw
+ * mode, fill-in-the-middle `suffix`, tools) stays as the client sent it, but a level of `think`.
  */
 export function nativeBody(body: Record<string, unknown>, deployment: DeploymentConfig): Record<string, unknown> {
   const out: Record<string, unknown> = { ...body, model: deployment.model };
@@ -269,8 +267,7 @@ export function nativeBody(body: Record<string, unknown>, deployment: Deployment
   }
   if (body.keep_alive === undefined && deployment.keepAlive !== undefined) out.keep_alive = keepAliveSent(deployment.keepAlive);
   if (body.think === undefined && deployment.think !== undefined) out.think = deployment.think;
-  // A client's level (Open WebUI's and `ollama run --think=high` for gpt-oss) reaches whichever model
-  // the route picks: as a level only where the model takes one, as above, else as thinking on.
+  // A client's level (Open WebUI's, for gpt-oss) goes as one only where the model takes it, as above.
   else if (typeof body.think === 'string' && body.think !== '' && typeof deployment.think !== 'string' && !thinksInLevels(deployment.model)) out.think = true;
   return out;
 }
