@@ -50,11 +50,12 @@ export function knownModel(model: string): ModelFacts | undefined {
 }
 
 /**
- * Whether an Ollama model's `think` takes a level (low, medium, high) rather than true: gpt-oss's
- * does. Others refuse a level ("think value "high" is not supported for this model").
+ * Whether an Ollama deployment's `think` takes a level (low, medium, high) rather than true: gpt-oss's
+ * does, and a deployment set to a level says its model does. Others refuse a level ("think value
+ * "high" is not supported for this model").
  */
-export function thinksInLevels(model: string): boolean {
-  return /^gpt-oss/i.test(model.slice(model.lastIndexOf('/') + 1));
+export function thinksInLevels({ model, think }: { model: string; think?: unknown }): boolean {
+  return typeof think === 'string' || /^gpt-oss/i.test(model.slice(model.lastIndexOf('/') + 1));
 }
 
 /** Ollama's num_ctx when nothing sets one (its documented default). */

@@ -279,7 +279,7 @@ function effortAsLevel(endpoint: 'responses' | 'messages', body: Record<string, 
   const key = endpoint === 'responses' ? 'reasoning' : 'output_config';
   const holder = body[key] as { effort?: unknown } | null | undefined;
   if (!holder || typeof holder !== 'object' || holder.effort == null || holder.effort === 'none') return body;
-  const level = thinksInLevels(deployment.model) ? nearestEffort(holder.effort, THINK_LEVELS) : undefined;
+  const level = thinksInLevels(deployment) ? nearestEffort(holder.effort, THINK_LEVELS) : undefined;
   if (level === holder.effort) return body;
   return { ...body, [key]: level ? { ...holder, effort: level } : withoutEffort(holder) };
 }

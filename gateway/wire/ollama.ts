@@ -54,7 +54,7 @@ export function toOllamaChat(request: ChatRequest, deployment: DeploymentConfig)
   const thinks = deployment.capabilities === undefined || deployment.capabilities.includes('thinking');
   const level = nearestEffort(effort, THINK_LEVELS);
   if (effort === 'none') body.think = false;
-  else if (thinks && level) body.think = typeof deployment.think === 'string' || thinksInLevels(deployment.model) ? level : true;
+  else if (thinks && level) body.think = thinksInLevels(deployment) ? level : true;
   if (request.logprobs) {
     body.logprobs = true;
     if (request.top_logprobs != null) body.top_logprobs = request.top_logprobs;
@@ -268,7 +268,7 @@ export function nativeBody(body: Record<string, unknown>, deployment: Deployment
   if (body.keep_alive === undefined && deployment.keepAlive !== undefined) out.keep_alive = keepAliveSent(deployment.keepAlive);
   if (body.think === undefined && deployment.think !== undefined) out.think = deployment.think;
   // A client's level (Open WebUI's, for gpt-oss) goes as one only where the model takes it, as above.
-  else if (typeof body.think === 'string' && body.think !== '' && typeof deployment.think !== 'string' && !thinksInLevels(deployment.model)) out.think = true;
+  else if (typeof body.think === 'string' && body.think !== '' && !thinksInLevels(deployment)) out.think = true;
   return out;
 }
 
