@@ -1,8 +1,9 @@
 /**
  * The dashboard on narrow windows, in a real browser (support/dashboard.ts): the pages' links above
- * the page, every card within a phone's width with no table scrolling sideways in it and nothing
- * running past its edge, and checkboxes that stay square beside long words; the usage log's columns
- * whole on a laptop's window; a tool's config of forty routes in a box that scrolls.
+ * the page, every card within a phone's width, the desktop app's smallest window and a 1024 one, with
+ * no table scrolling sideways in it (a table that does not fit stacks its rows) and nothing running
+ * past its edge, and checkboxes that stay square beside long words; the usage log's columns side by
+ * side on a laptop's window; a tool's config of forty routes in a box that scrolls.
  */
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -53,32 +54,60 @@ describe('the dashboard on a narrow window', () => {
   it('keeps every card of every page within a phone-wide window (360 px), and every checkbox square beside long words', async () => {
     await page.setViewportSize({ width: 360, height: 800 });
     try {
-      for (const path of ['/overview', '/routes', '/providers', '/playground', '/connect', '/usage', '/settings']) {
+      for (const path of PAGES) {
         await go(path);
-        await page.locator('main h1').waitFor();
-        await expect.poll(() => page.getByText(/^Loading /).count(), { timeout: 10_000 }).toBe(0);
-        const overflowing = await page.locator('.card').evaluateAll((cards) => cards.filter((card) => card.getBoundingClientRect().right > innerWidth + 0.5).map((card) => card.querySelector('h2, h3')?.textContent ?? card.className));
-        expect(overflowing, path).toEqual([]);
-        // Nor does a card's table hide its last columns behind a sideways scroll.
-        const scrolling = await page.locator('.card .table-wrap').evaluateAll((wraps) => wraps.filter((wrap) => wrap.scrollWidth > wrap.clientWidth + 1).map((wrap) => wrap.closest('.card')?.querySelector('h2, h3')?.textContent));
-        expect(scrolling, path).toEqual([]);
-        // Nor does anything in a card run past its edge (a table's last cells, a select with long options).
-        const spilling = await page.locator('.card').evaluateAll((cards) =>
-          cards.flatMap((card) => {
-            const edge = card.getBoundingClientRect().right;
-            const past = [...card.querySelectorAll('*')].find((el) => el.getBoundingClientRect().width > 0 && el.getBoundingClientRect().right > edge + 0.5);
-            return past ? [`${card.querySelector('h2, h3')?.textContent}: ${past.tagName.toLowerCase()}`] : [];
-          }),
-        );
-        expect(spilling, path).toEqual([]);
-        const squeezed = await page.locator('input[type=checkbox]').evaluateAll((boxes) => boxes.map((box) => [box.getBoundingClientRect(), box.closest('label')?.textContent] as const).filter(([r]) => r.height > 0 && r.width < r.height - 1).map(([, words]) => words));
-        expect(squeezed, path).toEqual([]);
+        expect(await misfits(page), path).toEqual({ overflowing: [], scrolling: [], spilling: [], squeezed: [], pageWidth: 360 });
       }
     } finally {
       await page.setViewportSize({ width: 1360, height: 900 });
     }
   });
+
+  it("keeps every card within the desktop app's smallest window (900 px) and a 1024 one: a table whose columns do not fit its card stacks its rows", async () => {
+    for (const width of [900, 1024]) {
+      await page.setViewportSize({ width, height: 800 });
+      try {
+        for (const path of PAGES) {
+          await go(path);
+          // The usage log's ten columns and a budget's buttons beside its half-window card went past them.
+          expect(await misfits(page), `${path} at ${width}`).toEqual({ overflowing: [], scrolling: [], spilling: [], squeezed: [], pageWidth: width });
+        }
+        await go('/usage');
+        const table = page.getByTestId('usage-table');
+        await table.locator('tbody tr').first().waitFor();
+        expect(await table.locator('thead').isVisible()).toBe(false);
+        // A tool's name stays whole beside its label: boxed in twelve characters it broke inside a word.
+        const from = await table.locator('td[data-label="From"]').first().evaluate((td) => td.getClientRects().length === 1 && td.getBoundingClientRect().height < 30);
+        expect(from).toBe(true);
+      } finally {
+        await page.setViewportSize({ width: 1360, height: 900 });
+      }
+    }
+  });
 });
+
+const PAGES = ['/overview', '/routes', '/providers', '/playground', '/connect', '/usage', '/settings'];
+
+/** What does not fit the window on the page shown: cards past its edge, tables scrolling sideways in them, what runs past a card's edge, checkboxes squeezed. */
+async function misfits(page: Page) {
+  await page.locator('main h1').waitFor();
+  await expect.poll(() => page.getByText(/^Loading /).count(), { timeout: 10_000 }).toBe(0);
+  const overflowing = await page.locator('.card').evaluateAll((cards) => cards.filter((card) => card.getBoundingClientRect().right > innerWidth + 0.5).map((card) => card.querySelector('h2, h3')?.textContent ?? card.className));
+  // Nor does a card's table hide its last columns behind a sideways scroll.
+  const scrolling = await page.locator('.card .table-wrap').evaluateAll((wraps) => wraps.filter((wrap) => wrap.scrollWidth > wrap.clientWidth + 1).map((wrap) => wrap.closest('.card')?.querySelector('h2, h3')?.textContent));
+  // Nor does anything in a card run past its edge (a table's last cells, a select with long options).
+  const spilling = await page.locator('.card').evaluateAll((cards) =>
+    cards.flatMap((card) => {
+      const edge = card.getBoundingClientRect().right;
+      const past = [...card.querySelectorAll('*')].find((el) => el.getBoundingClientRect().width > 0 && el.getBoundingClientRect().right > edge + 0.5);
+      return past ? [`${card.querySelector('h2, h3')?.textContent}: ${past.tagName.toLowerCase()}`] : [];
+    }),
+  );
+  const squeezed = await page.locator('input[type=checkbox]').evaluateAll((boxes) => boxes.map((box) => [box.getBoundingClientRect(), box.closest('label')?.textContent] as const).filter(([r]) => r.height > 0 && r.width < r.height - 1).map(([, words]) => words));
+  // Nor does the page itself scroll sideways.
+  const pageWidth = await page.evaluate(() => document.scrollingElement!.scrollWidth);
+  return { overflowing, scrolling, spilling, squeezed, pageWidth };
+}
 
 describe('the usage log on a laptop', () => {
   it("shows every column of its requests in a 1280-pixel window, each time to the second, another day's with its date", async () => {
@@ -96,6 +125,8 @@ describe('the usage log on a laptop', () => {
       await expect.poll(() => table.locator('tbody tr').count()).toBeGreaterThanOrEqual(5);
       const wrap = await table.evaluate((t) => ({ scroll: t.parentElement!.scrollWidth, width: t.parentElement!.clientWidth }));
       expect(wrap.scroll).toBeLessThanOrEqual(wrap.width + 1);
+      // Side by side under their headings, not stacked: they fit.
+      expect(await table.locator('thead').isVisible()).toBe(true);
       const times = await table.locator('td[data-label="Time"] > span').evaluateAll((cells) => cells.map((c) => ({ text: c.textContent ?? '', title: c.getAttribute('title') ?? '' })));
       const day = (ms: number) => new Date(ms).toLocaleDateString('en-US', { month: 'short', day: 'numeric' });
       // The oldest row is the one of two days ago: its date, then its time; today's rows, their time alone.

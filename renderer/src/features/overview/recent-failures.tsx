@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { usageQueries } from '../../api/queries/usage';
 import type { Attempt } from '../../api/types';
 import { Badge, Card, Empty, ErrorNote, Moment } from '../../ui/parts';
+import { StackedTable } from '../../ui/stacked-table';
 
 /** What an attempt's upstream (or the gateway) said, else its failure class: "connect" alone tells a user little. */
 const attemptSaid = (a: Attempt) => `${a.deployment}: ${a.message ?? `${a.failure ?? a.outcome}${a.status ? ` ${a.status}` : ''}`}`;
@@ -16,23 +17,21 @@ export function RecentFailures() {
       {failures.length === 0 ? (
         <Empty>No failed requests. Fallbacks that succeeded are counted in the fallback rate.</Empty>
       ) : (
-        <div className="table-wrap">
-          <table className="stacked">
-            <thead>
-              <tr><th>Time</th><th>Model</th><th>Status</th><th>Why</th></tr>
-            </thead>
-            <tbody>
-              {failures.map((f) => (
-                <tr key={f.id}>
-                  <td data-label="Time"><Moment at={f.at} /></td>
-                  <td data-label="Model"><span className="clip" title={f.model}>{f.model || '-'}</span></td>
-                  <td data-label="Status"><Badge tone="bad">{f.status}</Badge> <span className="muted">{f.errorClass}</span></td>
-                  <td data-label="Why" className="muted long-text" title={f.errorMessage ?? undefined}>{f.attempts.map(attemptSaid).join(' > ') || f.errorMessage || 'no attempt was made'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <StackedTable>
+          <thead>
+            <tr><th>Time</th><th>Model</th><th>Status</th><th>Why</th></tr>
+          </thead>
+          <tbody>
+            {failures.map((f) => (
+              <tr key={f.id}>
+                <td data-label="Time"><Moment at={f.at} /></td>
+                <td data-label="Model"><span className="clip" title={f.model}>{f.model || '-'}</span></td>
+                <td data-label="Status"><Badge tone="bad">{f.status}</Badge> <span className="muted">{f.errorClass}</span></td>
+                <td data-label="Why" className="muted long-text" title={f.errorMessage ?? undefined}>{f.attempts.map(attemptSaid).join(' > ') || f.errorMessage || 'no attempt was made'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </StackedTable>
       )}
     </Card>
   );

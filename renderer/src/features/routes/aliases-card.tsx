@@ -6,6 +6,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { aliasMutations, configQueries } from '../../api/queries/config';
 import { Card, ConfirmButton, Empty, ErrorNote, Field, Loading } from '../../ui/parts';
+import { StackedTable } from '../../ui/stacked-table';
 
 export function AliasesCard({ targets }: { targets: string[] }) {
   const client = useQueryClient();
@@ -21,7 +22,7 @@ export function AliasesCard({ targets }: { targets: string[] }) {
     <Card title="Aliases">
       <p className="muted">Other model names tools send, each for a route or deployment. <code>*</code> matches anything: <code>claude-*</code> takes every Claude model Claude Code asks for. Exact names win, then patterns in this order.</p>
       {aliases.data.length === 0 ? <Empty>No aliases.</Empty> : null}
-      <table className="stacked">
+      <StackedTable>
         <tbody>
           {aliases.data.map((a) => (
             <tr key={a.alias} data-testid={`alias-${a.alias}`}>
@@ -31,7 +32,7 @@ export function AliasesCard({ targets }: { targets: string[] }) {
             </tr>
           ))}
         </tbody>
-      </table>
+      </StackedTable>
       <div className="form-grid" style={{ marginTop: 10 }}>
         <Field label="Alias"><input value={alias} onChange={(e) => setAlias(e.target.value)} placeholder="claude-*" /></Field>
         <Field label="Stands for">

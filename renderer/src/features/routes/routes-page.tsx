@@ -22,6 +22,7 @@ import { RouteWeights } from './route-weights';
 import { RouteOrder } from './route-order';
 import { DeploymentForm } from './deployment-form';
 import { RouteRetry } from './route-retry';
+import { StackedTable } from '../../ui/stacked-table';
 
 export function RoutesPage() {
   const routes = useQuery(configQueries.routes());
@@ -49,7 +50,7 @@ export function RoutesPage() {
         <div className="grid">
           <Card title="Deployments" actions={<button className="primary" onClick={() => setEditing('new')}>Add deployment</button>}>
             {deployments.data.length === 0 ? <Empty>No deployments yet: add one for a model on a provider.</Empty> : null}
-            <table className="stacked">
+            <StackedTable>
               <tbody>
                 {deployments.data.map((d) => (
                   <tr key={d.name}>
@@ -59,7 +60,7 @@ export function RoutesPage() {
                   </tr>
                 ))}
               </tbody>
-            </table>
+            </StackedTable>
           </Card>
           {editing ? <DeploymentForm key={editing === 'new' ? 'new' : editing.name} initial={editing === 'new' ? undefined : editing} onDone={() => setEditing(null)} /> : null}
         </div>

@@ -13,6 +13,7 @@ import { connectQueries } from '../../api/queries/connect';
 import { usageQueries } from '../../api/queries/usage';
 import type { BudgetConfig } from '../../api/types';
 import { Card, ConfirmButton, Empty, ErrorNote, Field, Loading, money } from '../../ui/parts';
+import { StackedTable } from '../../ui/stacked-table';
 
 type ScopeKind = 'global' | 'route' | 'clientKey' | 'provider' | 'tool';
 const SCOPE_LABELS: Record<ScopeKind, string> = { global: 'all traffic', route: 'one route', clientKey: 'one client key', provider: 'one provider', tool: 'one tool' };
@@ -60,7 +61,7 @@ export function BudgetsCard() {
     <Card title="Budgets" actions={editing ? null : <button onClick={() => setEditing('new')}>Add budget</button>}>
       <p className="muted">What may be spent per day, week or month. Past it, paid deployments are skipped (local and free ones keep answering), or every request is refused.</p>
       {budgets.data.length === 0 && !editing ? <Empty>No budgets: spending is not limited.</Empty> : null}
-      <table className="stacked">
+      <StackedTable>
         <tbody>
           {budgets.data.map((b) => (
             <tr key={b.name} data-testid={`budget-${b.name}`}>
@@ -77,7 +78,7 @@ export function BudgetsCard() {
             </tr>
           ))}
         </tbody>
-      </table>
+      </StackedTable>
       {remove.isError ? <div className="notice bad" role="alert">{remove.error.message}</div> : null}
       {editing ? <BudgetForm key={editing === 'new' ? '(new)' : editing.name} original={editing === 'new' ? undefined : editing} onDone={() => setEditing(null)} /> : null}
     </Card>

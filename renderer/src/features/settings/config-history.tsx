@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { configQueries, settingsMutations } from '../../api/queries/config';
 import type { ConfigPreview } from '../../api/types';
 import { Breakable, Card, ConfirmButton, ErrorNote, Loading } from '../../ui/parts';
+import { StackedTable } from '../../ui/stacked-table';
 
 export function ConfigHistory() {
   const client = useQueryClient();
@@ -15,8 +16,7 @@ export function ConfigHistory() {
   return (
     <Card title="Config history">
       <p className="muted">Every change is kept (the newest thousand). Restoring one applies it again as a new change, checked like an import.</p>
-      <div className="table-wrap">
-      <table className="stacked">
+      <StackedTable>
         <tbody>
           {revisions.data.map((r, i) => (
             <tr key={r.id}>
@@ -41,8 +41,7 @@ export function ConfigHistory() {
             </tr>
           ))}
         </tbody>
-      </table>
-      </div>
+      </StackedTable>
       {preview ? (
         <div role="status">
           <strong>Restoring {preview.id}:</strong>

@@ -14,6 +14,7 @@ import { BudgetsCard } from './budgets-card';
 import { Notices } from './notices';
 import { KeptKeys } from './kept-keys';
 import { numberReader } from '../../ui/numbers';
+import { StackedTable } from '../../ui/stacked-table';
 
 export function SettingsPage() {
   const settings = useQuery(configQueries.settings());
@@ -142,7 +143,7 @@ function Keys() {
       </form>
       {keys.isError ? <ErrorNote error={keys.error} /> : null}
       {keys.data?.length === 0 ? <Empty>No keys yet.</Empty> : null}
-      <table className="stacked">
+      <StackedTable>
         <tbody>
           {keys.data?.map((k) => (
             <tr key={k.name}>
@@ -158,7 +159,7 @@ function Keys() {
             </tr>
           ))}
         </tbody>
-      </table>
+      </StackedTable>
     </Card>
   );
 }

@@ -11,6 +11,7 @@ import { SessionKept, SessionsCard, SessionTotals } from './sessions-card';
 import { KeptBodies } from './kept-bodies';
 import { Filters, RANGES } from './usage-filters';
 import { Badge, Card, duration, Empty, ErrorNote, Loading, Moment, money, tokenCount } from '../../ui/parts';
+import { StackedTable } from '../../ui/stacked-table';
 const COLORS = ['#2f6feb', '#d4731a', '#1a7f37', '#8250df', '#cf222e'];
 
 /** The filters a link or a reload carries (`/usage?tool=Codex`, as the Overview links a tool): the query's own names, nothing else. */
@@ -196,32 +197,30 @@ function Rows({ params, onNext, onPrevious, exportUrl, onSession }: { params: Us
       {rows.isError ? <ErrorNote error={rows.error} /> : null}
       {rows.data && rows.data.rows.length === 0 ? <Empty>No requests match these filters.</Empty> : null}
       {rows.data && rows.data.rows.length > 0 ? (
-        <div className="table-wrap">
-          <table className="stacked requests-table" data-testid="usage-table">
-            <thead>
-              <tr><th>Time</th><th>From</th><th>API</th><th>Model</th><th>Answered by</th><th>Status</th><th>Tokens</th><th>Cost</th><th>Saved</th><th>Latency</th></tr>
-            </thead>
-            <tbody>
-              {rows.data.rows.map((r) => (
-                <tr key={r.id} className="clickable" tabIndex={0} aria-label={`Details of request ${r.id}`} onClick={() => setOpen(r.id)} onKeyDown={(e) => { if (e.key === 'Enter') setOpen(r.id); }}>
-                  <td data-label="Time"><Moment at={r.at} /></td>
-                  {/* The tool, and the client key unless it is none: one column, so the table fits a laptop's window. */}
-                  <td data-label="From"><span className="from">{r.tool ?? '-'}{r.clientKey !== 'anonymous' ? <span className="muted"> · {r.clientKey}</span> : null}</span></td>
-                  <td data-label="API">{r.api ?? '-'}</td>
-                  <td data-label="Model"><span className="clip" title={r.model}>{r.model || '-'}</span>{r.stream ? <span className="muted"> · stream</span> : null}</td>
-                  <td data-label="Answered by">
-                    {r.deployment ?? '-'} {r.fallback ? <Badge tone="warn">fallback</Badge> : null} {r.cached ? <Badge tone="info">cache</Badge> : null}
-                  </td>
-                  <td data-label="Status"><Badge tone={r.status < 400 && !r.errorClass ? 'ok' : 'bad'}>{r.status}</Badge> {r.errorClass ? <span className="muted">{r.errorClass}</span> : null}</td>
-                  <td data-label="Tokens">{tokenCount(r.inputTokens)} / {tokenCount(r.outputTokens)}{r.tokensEstimated ? <span className="muted"> est.</span> : null}{r.cacheReadTokens ? <span className="muted"> · {tokenCount(r.cacheReadTokens)} cached</span> : null}</td>
-                  <td data-label="Cost">{money(r.cost)}</td>
-                  <td data-label="Saved">{money(r.saved)}</td>
-                  <td data-label="Latency">{duration(r.totalMs)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <StackedTable className="requests-table" data-testid="usage-table">
+          <thead>
+            <tr><th>Time</th><th>From</th><th>API</th><th>Model</th><th>Answered by</th><th>Status</th><th>Tokens</th><th>Cost</th><th>Saved</th><th>Latency</th></tr>
+          </thead>
+          <tbody>
+            {rows.data.rows.map((r) => (
+              <tr key={r.id} className="clickable" tabIndex={0} aria-label={`Details of request ${r.id}`} onClick={() => setOpen(r.id)} onKeyDown={(e) => { if (e.key === 'Enter') setOpen(r.id); }}>
+                <td data-label="Time"><Moment at={r.at} /></td>
+                {/* The tool, and the client key unless it is none: one column, so the table fits a laptop's window. */}
+                <td data-label="From"><span className="from">{r.tool ?? '-'}{r.clientKey !== 'anonymous' ? <span className="muted"> · {r.clientKey}</span> : null}</span></td>
+                <td data-label="API">{r.api ?? '-'}</td>
+                <td data-label="Model"><span className="clip" title={r.model}>{r.model || '-'}</span>{r.stream ? <span className="muted"> · stream</span> : null}</td>
+                <td data-label="Answered by">
+                  {r.deployment ?? '-'} {r.fallback ? <Badge tone="warn">fallback</Badge> : null} {r.cached ? <Badge tone="info">cache</Badge> : null}
+                </td>
+                <td data-label="Status"><Badge tone={r.status < 400 && !r.errorClass ? 'ok' : 'bad'}>{r.status}</Badge> {r.errorClass ? <span className="muted">{r.errorClass}</span> : null}</td>
+                <td data-label="Tokens">{tokenCount(r.inputTokens)} / {tokenCount(r.outputTokens)}{r.tokensEstimated ? <span className="muted"> est.</span> : null}{r.cacheReadTokens ? <span className="muted"> · {tokenCount(r.cacheReadTokens)} cached</span> : null}</td>
+                <td data-label="Cost">{money(r.cost)}</td>
+                <td data-label="Saved">{money(r.saved)}</td>
+                <td data-label="Latency">{duration(r.totalMs)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </StackedTable>
       ) : null}
       <div className="row" style={{ marginTop: 10 }}>
         <button disabled={!onPrevious} onClick={onPrevious}>Newer</button>
