@@ -110,7 +110,7 @@ async function misfits(page: Page) {
 }
 
 describe('the usage log on a laptop', () => {
-  it("shows every column of its requests in a 1280-pixel window, each time to the second, another day's with its date", async () => {
+  it("shows every column of its requests side by side in a 1280-pixel window (stacked while the window is narrower), each time to the second, another day's with its date", async () => {
     const ask = (model: string) => dashboard.h.openai.chat.completions.create({ model, messages: [{ role: 'user', content: 'x' }] }).catch(() => undefined);
     setBack = 2 * 86_400_000;
     await ask('mini');
@@ -127,6 +127,11 @@ describe('the usage log on a laptop', () => {
       expect(wrap.scroll).toBeLessThanOrEqual(wrap.width + 1);
       // Side by side under their headings, not stacked: they fit.
       expect(await table.locator('thead').isVisible()).toBe(true);
+      // The window made narrower and wider again, the page as it is: the rows stack, then stand side by side.
+      await page.setViewportSize({ width: 900, height: 900 });
+      await expect.poll(() => table.locator('thead').isVisible()).toBe(false);
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await expect.poll(() => table.locator('thead').isVisible()).toBe(true);
       const times = await table.locator('td[data-label="Time"] > span').evaluateAll((cells) => cells.map((c) => ({ text: c.textContent ?? '', title: c.getAttribute('title') ?? '' })));
       const day = (ms: number) => new Date(ms).toLocaleDateString('en-US', { month: 'short', day: 'numeric' });
       // The oldest row is the one of two days ago: its date, then its time; today's rows, their time alone.
