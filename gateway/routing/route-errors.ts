@@ -111,4 +111,8 @@ function listAttempts(attempts: Attempt[]): string {
   return attempts.map(describeAttempt).join('; ');
 }
 
-const describeAttempt = (a: Attempt) => `${a.deployment} (${a.provider}): ${a.message ?? (a.status ? `HTTP ${a.status}` : a.failure)}`;
+/** An attempt under its deployment and provider; a transport failure's message names the provider first, which is said once. */
+function describeAttempt(a: Attempt): string {
+  const said = a.message?.startsWith(`${a.provider}: `) ? a.message.slice(a.provider.length + 2) : a.message;
+  return `${a.deployment} (${a.provider}): ${said ?? (a.status ? `HTTP ${a.status}` : a.failure)}`;
+}

@@ -71,7 +71,8 @@ describe('moving on to the next deployment', () => {
       expect.objectContaining({ deployment: 'llama', provider: 'local', outcome: 'failed', failure: 'connect' }),
       expect.objectContaining({ deployment: 'mini', provider: 'cloud', outcome: 'failed', failure: 'upstream_5xx', status: 500 }),
     ]);
-    expect(error.message).toMatch(/^All 2 attempts for "default" failed: llama \(local\)/);
+    // Each attempt under its deployment and provider, the provider named once ("llama (local): local: connection failed" before).
+    expect(error.message).toMatch(/^All 2 attempts for "default" failed: llama \(local\): connection failed \(ECONNREFUSED\); /);
     expect(error.message).toContain('mini (cloud): 500 fake upstream error');
   });
 
