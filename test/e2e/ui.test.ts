@@ -261,6 +261,10 @@ describe('building a gateway in the dashboard', () => {
     const drawer = page.getByTestId('request-drawer');
     await drawer.getByTestId('decision').waitFor();
     expect(await drawer.textContent()).toMatch(/Route default.*answered/s);
+    // Each of its facts under a label of its own: the moment and the latency were both "Time".
+    const labels = await drawer.locator('table').first().locator('tr > td:first-child').allTextContents();
+    expect(labels).toEqual(expect.arrayContaining(['When', 'Latency']));
+    expect(new Set(labels).size).toBe(labels.length);
     await page.keyboard.press('Escape');
     await expect.poll(() => drawer.count()).toBe(0);
     await page.locator('.recharts-bar-rectangle').first().waitFor();

@@ -250,7 +250,7 @@ function RequestDrawer({ requestId, onClose, onSession }: { requestId: string; o
         <>
           <table>
             <tbody>
-              <tr><td>Time</td><td>{new Date(detail.data.at).toLocaleString()}</td></tr>
+              <tr><td>When</td><td>{new Date(detail.data.at).toLocaleString()}</td></tr>
               <tr><td>Sent by</td><td className="long-text">{detail.data.tool ?? 'a client that named no tool'} <span className="muted">· key {detail.data.clientKey}</span></td></tr>
               <tr><td>Front door</td><td>{detail.data.api ?? '-'} · {detail.data.endpoint}</td></tr>
               {detail.data.session ? (
@@ -262,7 +262,7 @@ function RequestDrawer({ requestId, onClose, onSession }: { requestId: string; o
               {detail.data.errorMessage ? <tr><td>Error</td><td className="error-message">{detail.data.errorMessage}</td></tr> : null}
               <tr><td>Tokens</td><td>{tokenCount(detail.data.inputTokens)} in / {tokenCount(detail.data.outputTokens)} out{detail.data.cacheReadTokens ? ` · ${tokenCount(detail.data.cacheReadTokens)} cached` : ''}</td></tr>
               <tr><td>Cost</td><td>{money(detail.data.cost)} <span className="muted">(saved {money(detail.data.saved)})</span></td></tr>
-              <tr><td>Time</td><td>{duration(detail.data.totalMs)}{detail.data.ttftMs !== null ? `, first token ${duration(detail.data.ttftMs)}` : ''}</td></tr>
+              <tr><td>Latency</td><td>{duration(detail.data.totalMs)}{detail.data.ttftMs !== null ? `, first token ${duration(detail.data.ttftMs)}` : ''}</td></tr>
             </tbody>
           </table>
           <h3>How it was routed</h3>
