@@ -11,13 +11,19 @@ import { twoProviders, useDashboard } from '../support/dashboard';
 
 // The gateway's clock, set back for a request of another day.
 let setBack = 0;
-const dashboard = useDashboard(twoProviders, { now: () => Date.now() - setBack });
+// The local model's breaker opens at its first failure: the Overview lists a breaker event.
+const dashboard = useDashboard((upstreams) => {
+  const config = twoProviders(upstreams);
+  return { ...config, deployments: [{ ...config.deployments[0]!, breaker: { failures: 1 } }, config.deployments[1]!] };
+}, { now: () => Date.now() - setBack });
 const { go } = dashboard;
 let page: Page;
 beforeAll(async () => {
   page = dashboard.page;
-  // Traffic for the charts and the usage table: the pages are measured with something in them.
-  for (const model of ['llama', 'mini']) await dashboard.h.openai.chat.completions.create({ model, messages: [{ role: 'user', content: 'x' }] });
+  // Traffic for the charts, the usage table and its sessions (one named as Claude Code names its own):
+  // the pages are measured with something in them.
+  const session = { headers: { 'x-switchyard-session': '7c9e6679-7425-40de-944b-e07fc1f90ae7' } };
+  for (const model of ['llama', 'mini']) await dashboard.h.openai.chat.completions.create({ model, messages: [{ role: 'user', content: 'x' }] }, session);
   // And a failure through both deployments, for the Overview's "Recent failures" and its reasons.
   await Promise.all([dashboard.openai.setMode({ kind: 'status', status: 500 }), dashboard.ollama.setMode({ kind: 'status', status: 500 })]);
   await dashboard.h.openai.chat.completions.create({ model: 'default', messages: [{ role: 'user', content: 'x' }] }, { maxRetries: 0 }).catch(() => undefined);
@@ -58,6 +64,9 @@ describe('the dashboard on a narrow window', () => {
         await go(path);
         expect(await misfits(page), path).toEqual({ overflowing: [], scrolling: [], spilling: [], squeezed: [], pageWidth: 360 });
       }
+      // Measured with a row in them: the breaker events' four columns went past a phone's window.
+      await go('/overview');
+      await page.getByTestId('breaker-event').first().waitFor();
     } finally {
       await page.setViewportSize({ width: 1360, height: 900 });
     }
@@ -79,6 +88,9 @@ describe('the dashboard on a narrow window', () => {
         // A tool's name stays whole beside its label: boxed in twelve characters it broke inside a word.
         const from = await table.locator('td[data-label="From"]').first().evaluate((td) => td.getClientRects().length === 1 && td.getBoundingClientRect().height < 30);
         expect(from).toBe(true);
+        // Its sessions' nine columns too: they scrolled sideways in their card.
+        expect(await page.getByTestId('sessions-table').locator('tbody tr').count()).toBe(1);
+        expect(await page.getByTestId('sessions-table').locator('thead').isVisible()).toBe(false);
       } finally {
         await page.setViewportSize({ width: 1360, height: 900 });
       }

@@ -7,6 +7,7 @@ import { useQuery } from '@tanstack/react-query';
 import { healthQueries } from '../../api/queries/health';
 import type { Breakers } from '../../api/types';
 import { Badge, Card, Empty, ErrorNote, Loading, Moment, statusTone } from '../../ui/parts';
+import { StackedTable } from '../../ui/stacked-table';
 
 type Transition = Breakers['transitions'][number];
 
@@ -24,24 +25,24 @@ export function BreakerEvents() {
       {rows.length === 0 ? (
         <Empty>No breaker opened in the last 24 hours: every deployment was tried in its route's order.</Empty>
       ) : (
-        <div className="table-wrap">
-          <table>
+        <>
+          <StackedTable>
             <thead>
               <tr><th>Time</th><th>Deployment</th><th>Change</th><th>Why</th></tr>
             </thead>
             <tbody>
               {rows.slice(0, SHOWN).map(({ transition: t, openFor }) => (
                 <tr key={`${t.deployment}-${t.at}-${t.to}`} data-testid="breaker-event">
-                  <td><Moment at={t.at} /></td>
-                  <td>{t.deployment}</td>
-                  <td><Badge tone={statusTone(t.from)}>{t.from}</Badge> → <Badge tone={statusTone(t.to)}>{t.to}</Badge></td>
-                  <td className="muted">{t.reason}{openFor === undefined ? '' : ` (open ${duration(openFor)})`}</td>
+                  <td data-label="Time"><Moment at={t.at} /></td>
+                  <td data-label="Deployment">{t.deployment}</td>
+                  <td data-label="Change"><Badge tone={statusTone(t.from)}>{t.from}</Badge> → <Badge tone={statusTone(t.to)}>{t.to}</Badge></td>
+                  <td data-label="Why" className="muted">{t.reason}{openFor === undefined ? '' : ` (open ${duration(openFor)})`}</td>
                 </tr>
               ))}
             </tbody>
-          </table>
+          </StackedTable>
           {rows.length > SHOWN ? <p className="muted">and {rows.length - SHOWN} earlier</p> : null}
-        </div>
+        </>
       )}
     </Card>
   );

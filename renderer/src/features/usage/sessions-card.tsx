@@ -7,6 +7,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { usageMutations, usageQueries, type UsageParams } from '../../api/queries/usage';
 import type { UsageSession } from '../../api/types';
 import { Badge, Card, counted, Empty, ErrorNote, Loading, Moment, money, tokenCount } from '../../ui/parts';
+import { StackedTable } from '../../ui/stacked-table';
 
 export function SessionsCard({ params, onChoose }: { params: UsageParams; onChoose: (session: UsageSession) => void }) {
   const sessions = useQuery({ ...usageQueries.sessions({ ...params, limit: '20' }), placeholderData: keepPreviousData });
@@ -18,28 +19,26 @@ export function SessionsCard({ params, onChoose }: { params: UsageParams; onChoo
         <Empty>No sessions in this range. Claude Code and Codex name theirs; any other client can send an x-switchyard-session header.</Empty>
       ) : null}
       {sessions.data && sessions.data.sessions.length > 0 ? (
-        <div className="table-wrap">
-          <table data-testid="sessions-table">
-            <thead>
-              <tr><th>Last active</th><th>Session</th><th>Tool</th><th>Key</th><th>Requests</th><th>Answered by</th><th>Tokens</th><th>Cost</th><th>Saved</th></tr>
-            </thead>
-            <tbody>
-              {sessions.data.sessions.map((s) => (
-                <tr key={`${s.clientKey}/${s.session}`} className="clickable" tabIndex={0} aria-label={`Requests of session ${s.session}`} onClick={() => onChoose(s)} onKeyDown={(e) => { if (e.key === 'Enter') onChoose(s); }}>
-                  <td><Moment at={s.lastAt} /></td>
-                  <td><span className="clip" title={s.session}>{s.session}</span></td>
-                  <td>{s.tool ?? '-'}</td>
-                  <td>{s.clientKey}</td>
-                  <td>{s.requests.toLocaleString('en-US')} {s.errors ? <Badge tone="bad">{s.errors} failed</Badge> : null} {s.fallbacks ? <Badge tone="warn">{s.fallbacks} fell back</Badge> : null}</td>
-                  <td>{s.deployments.join(', ') || '-'}</td>
-                  <td>{tokenCount(s.inputTokens)} / {tokenCount(s.outputTokens)}</td>
-                  <td>{money(s.cost)}</td>
-                  <td>{money(s.saved)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <StackedTable data-testid="sessions-table">
+          <thead>
+            <tr><th>Last active</th><th>Session</th><th>Tool</th><th>Key</th><th>Requests</th><th>Answered by</th><th>Tokens</th><th>Cost</th><th>Saved</th></tr>
+          </thead>
+          <tbody>
+            {sessions.data.sessions.map((s) => (
+              <tr key={`${s.clientKey}/${s.session}`} className="clickable" tabIndex={0} aria-label={`Requests of session ${s.session}`} onClick={() => onChoose(s)} onKeyDown={(e) => { if (e.key === 'Enter') onChoose(s); }}>
+                <td data-label="Last active"><Moment at={s.lastAt} /></td>
+                <td data-label="Session"><span className="clip" title={s.session}>{s.session}</span></td>
+                <td data-label="Tool">{s.tool ?? '-'}</td>
+                <td data-label="Key">{s.clientKey}</td>
+                <td data-label="Requests">{s.requests.toLocaleString('en-US')} {s.errors ? <Badge tone="bad">{s.errors} failed</Badge> : null} {s.fallbacks ? <Badge tone="warn">{s.fallbacks} fell back</Badge> : null}</td>
+                <td data-label="Answered by">{s.deployments.join(', ') || '-'}</td>
+                <td data-label="Tokens">{tokenCount(s.inputTokens)} / {tokenCount(s.outputTokens)}</td>
+                <td data-label="Cost">{money(s.cost)}</td>
+                <td data-label="Saved">{money(s.saved)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </StackedTable>
       ) : null}
     </Card>
   );
