@@ -163,8 +163,11 @@ describe('building a gateway in the dashboard', () => {
   it('orders a route by keyboard and traffic follows that order', async () => {
     const form = page.getByTestId('new-route');
     await form.getByPlaceholder('coder').fill('default');
-    await form.getByLabel('llama', { exact: true }).check();
-    await form.getByLabel('mini', { exact: true }).check();
+    // The deployments' heading ticks none of them: a label round them all ticked the first, and named it "Deployments, in fallback order llama mini".
+    await form.getByText('Deployments, in fallback order').click();
+    expect(await form.getByRole('checkbox').evaluateAll((boxes) => boxes.map((box) => (box as HTMLInputElement).checked))).toEqual([false, false]);
+    await form.getByRole('checkbox', { name: 'llama', exact: true }).check();
+    await form.getByRole('checkbox', { name: 'mini', exact: true }).check();
     await page.getByRole('button', { name: 'Create route' }).click();
     await page.getByTestId('order-mini').waitFor();
     const before = await h.openai.chat.completions.create({ model: 'default', messages: [{ role: 'user', content: 'x' }] }).withResponse();

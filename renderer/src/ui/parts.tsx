@@ -65,6 +65,20 @@ export function Field({ label, error, children }: { label: string; error?: strin
   );
 }
 
+/**
+ * Several controls under one heading, such as a checkbox per deployment: a label holds one control,
+ * and a click on the heading of one that held several ticked the first of them.
+ */
+export function FieldGroup({ label, error, children }: { label: string; error?: string | undefined; children: ReactNode }) {
+  return (
+    <fieldset className={`field ${error ? 'invalid' : ''}`}>
+      <legend>{label}</legend>
+      {children}
+      {error ? <span className="field-error" role="alert">{error}</span> : null}
+    </fieldset>
+  );
+}
+
 export function money(value: number): string {
   if (value === 0) return '$0';
   if (value < 0.0001) return '<$0.0001';

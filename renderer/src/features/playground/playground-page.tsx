@@ -12,7 +12,7 @@ import { useEffect, useRef, useState } from 'react';
 import { send, streamEvents } from '../../api/client';
 import { configQueries } from '../../api/queries/config';
 import type { PlaygroundWireAnswer, Trace, UpstreamSent } from '../../api/types';
-import { Badge, Card, copy, duration, ErrorNote, Field, money } from '../../ui/parts';
+import { Badge, Card, copy, duration, ErrorNote, Field, FieldGroup, money } from '../../ui/parts';
 import { DecisionList } from '../routing/decision-view';
 import { LANGUAGES, snippetFor, type Language } from './snippets';
 import { answerError, answerParts, API_LABELS, requestFor, traceOf, type Effort, type PlaygroundApi } from './wire';
@@ -187,7 +187,7 @@ export function PlaygroundPage() {
             <Field label="System prompt">
               <textarea rows={2} value={system} onChange={(e) => setSystem(e.target.value)} placeholder="none (optional): sent with every turn" />
             </Field>
-            <Field label="Simulate failure of">
+            <FieldGroup label="Simulate failure of">
               <div className="row">
                 {chain.length === 0 ? <span className="muted">pick a route</span> : null}
                 {chain.map((name) => (
@@ -197,7 +197,7 @@ export function PlaygroundPage() {
                   </label>
                 ))}
               </div>
-            </Field>
+            </FieldGroup>
           </Card>
           <Card title={`As code (${API_LABELS[api]})`} actions={<button onClick={() => void copy(snippet)}>Copy</button>}>
             <div className="tabs" role="tablist">

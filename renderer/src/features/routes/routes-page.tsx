@@ -14,7 +14,7 @@ import type { DeploymentConfig, RouteConfig, RoutePatch } from '../../api/types'
 import { ModelMemoryButton } from '../routing/model-memory-button';
 import { PullButton } from '../routing/pull-button';
 import { LiveState, liveStates, type LiveDeployment } from '../routing/live-state';
-import { Badge, Card, ConfirmButton, counted, Empty, ErrorNote, Field, Loading } from '../../ui/parts';
+import { Badge, Card, ConfirmButton, counted, Empty, ErrorNote, Field, FieldGroup, Loading } from '../../ui/parts';
 import { AliasesCard, aliasesGoing } from './aliases-card';
 import { RouteRename } from './route-rename';
 import { RouteRules } from './route-rules';
@@ -167,7 +167,7 @@ function NewRoute({ deployments }: { deployments: DeploymentConfig[] }) {
       <Field label="Name (what tools send as model)" error={fields.name}>
         <input value={name} onChange={(e) => setName(e.target.value)} placeholder="coder" />
       </Field>
-      <Field label="Deployments, in fallback order" error={fields.deployments}>
+      <FieldGroup label="Deployments, in fallback order" error={fields.deployments}>
         <div className="row">
           {deployments.map((d) => (
             <label key={d.name} className="row" style={{ gap: 4 }}>
@@ -176,7 +176,7 @@ function NewRoute({ deployments }: { deployments: DeploymentConfig[] }) {
             </label>
           ))}
         </div>
-      </Field>
+      </FieldGroup>
       <button className="primary" disabled={!name || chosen.length === 0} onClick={submit}>Create route</button>
       {create.isError && Object.keys(fields).length === 0 ? <ErrorNote error={create.error} /> : null}
       </div>
