@@ -1,5 +1,5 @@
 /** Small presentational pieces shared by every page. */
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { ApiError } from '../api/client';
 
 export function Card({ title, actions, children }: { title?: ReactNode; actions?: ReactNode; children: ReactNode }) {
@@ -155,6 +155,24 @@ export function Moment({ at }: { at: number | string }) {
   const time = <span className="nowrap">{date.toLocaleTimeString([], { hour: 'numeric', minute: '2-digit', second: '2-digit' })}</span>;
   if (date.toDateString() === new Date().toDateString()) return <span title={date.toLocaleString()}>{time}</span>;
   return <span title={date.toLocaleString()}><span className="nowrap">{date.toLocaleDateString([], { month: 'short', day: 'numeric' })}</span> {time}</span>;
+}
+
+/**
+ * A table row that opens something, as a button does: clicked, or Enter or Space once it has the
+ * focus (Space would otherwise scroll the page).
+ */
+export function opener(label: string, open: () => void) {
+  return {
+    className: 'clickable',
+    tabIndex: 0,
+    'aria-label': label,
+    onClick: open,
+    onKeyDown: (e: KeyboardEvent) => {
+      if (e.key !== 'Enter' && e.key !== ' ') return;
+      e.preventDefault();
+      open();
+    },
+  };
 }
 
 /** A destructive action: the first click asks, a second one within a few seconds does it. */

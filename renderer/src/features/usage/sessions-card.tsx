@@ -6,7 +6,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { usageMutations, usageQueries, type UsageParams } from '../../api/queries/usage';
 import type { UsageSession } from '../../api/types';
-import { Badge, Card, counted, Empty, ErrorNote, Loading, Moment, money, tokenCount } from '../../ui/parts';
+import { Badge, Card, counted, Empty, ErrorNote, Loading, Moment, money, opener, tokenCount } from '../../ui/parts';
 import { StackedTable } from '../../ui/stacked-table';
 
 export function SessionsCard({ params, onChoose }: { params: UsageParams; onChoose: (session: UsageSession) => void }) {
@@ -25,7 +25,7 @@ export function SessionsCard({ params, onChoose }: { params: UsageParams; onChoo
           </thead>
           <tbody>
             {sessions.data.sessions.map((s) => (
-              <tr key={`${s.clientKey}/${s.session}`} className="clickable" tabIndex={0} aria-label={`Requests of session ${s.session}`} onClick={() => onChoose(s)} onKeyDown={(e) => { if (e.key === 'Enter') onChoose(s); }}>
+              <tr key={`${s.clientKey}/${s.session}`} {...opener(`Requests of session ${s.session}`, () => onChoose(s))}>
                 <td data-label="Last active"><Moment at={s.lastAt} /></td>
                 <td data-label="Session"><span className="clip" title={s.session}>{s.session}</span></td>
                 <td data-label="Tool">{s.tool ?? '-'}</td>

@@ -1,6 +1,6 @@
 /** Usage: filters, charts per day (requests and tokens by provider, requests and cost by tool, fallbacks, cost vs would-have-cost), sessions, a paged table and CSV export. */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { ChartBox } from '../../ui/chart-box';
 import { costTick, costTicks } from '../../ui/cost-axis';
@@ -10,7 +10,7 @@ import { DecisionList } from '../routing/decision-view';
 import { SessionKept, SessionsCard, SessionTotals } from './sessions-card';
 import { KeptBodies } from './kept-bodies';
 import { Filters, RANGES } from './usage-filters';
-import { Badge, Card, duration, Empty, ErrorNote, Loading, Moment, money, tokenCount } from '../../ui/parts';
+import { Badge, Card, duration, Empty, ErrorNote, Loading, Moment, money, opener, tokenCount } from '../../ui/parts';
 import { StackedTable } from '../../ui/stacked-table';
 const COLORS = ['#2f6feb', '#d4731a', '#1a7f37', '#8250df', '#cf222e'];
 
@@ -203,7 +203,7 @@ function Rows({ params, onNext, onPrevious, exportUrl, onSession }: { params: Us
           </thead>
           <tbody>
             {rows.data.rows.map((r) => (
-              <tr key={r.id} className="clickable" tabIndex={0} aria-label={`Details of request ${r.id}`} onClick={() => setOpen(r.id)} onKeyDown={(e) => { if (e.key === 'Enter') setOpen(r.id); }}>
+              <tr key={r.id} {...opener(`Details of request ${r.id}`, () => setOpen(r.id))}>
                 <td data-label="Time"><Moment at={r.at} /></td>
                 {/* The tool, and the client key unless it is none: one column, so the table fits a laptop's window. */}
                 <td data-label="From"><span className="from">{r.tool ?? '-'}{r.clientKey !== 'anonymous' ? <span className="muted"> · {r.clientKey}</span> : null}</span></td>
@@ -235,13 +235,22 @@ function Rows({ params, onNext, onPrevious, exportUrl, onSession }: { params: Us
 /** One request in full: its row, every attempt, and how it was routed. */
 function RequestDrawer({ requestId, onClose, onSession }: { requestId: string; onClose: () => void; onSession: (session: string, clientKey: string) => void }) {
   const detail = useQuery(usageQueries.detail(requestId));
+  const drawer = useRef<HTMLElement>(null);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [onClose]);
+  // The focus goes into the drawer, so a keyboard's next Tab is in it, and back to the row that opened it.
+  useEffect(() => {
+    const from = document.activeElement;
+    drawer.current?.focus();
+    return () => {
+      if (from instanceof HTMLElement && from.isConnected) from.focus();
+    };
+  }, []);
   return (
-    <aside className="drawer" role="dialog" aria-label="Request details" data-testid="request-drawer">
+    <aside className="drawer" role="dialog" aria-label="Request details" data-testid="request-drawer" tabIndex={-1} ref={drawer}>
       <div className="spread"><h2 style={{ margin: 0 }}>Request</h2><button onClick={onClose}>Close</button></div>
       <p className="muted"><code>{requestId}</code></p>
       {detail.isPending ? <Loading what="the request" /> : null}
