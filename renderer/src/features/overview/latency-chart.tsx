@@ -1,14 +1,12 @@
 /** The Overview's latency chart: each deployment's p50 and p95 for every hour of the last 24. */
 import { useQuery } from '@tanstack/react-query';
 import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
-import { ChartBox } from '../../ui/chart-box';
+import { ChartBox, SERIES_COLORS } from '../../ui/chart-box';
 import { usageQueries } from '../../api/queries/usage';
 import { Card, Empty, ErrorNote, Loading } from '../../ui/parts';
 
 /** A local model's answer takes seconds: 20 s, not 20000 ms (the values are the histogram's bounds, 50 ms to 60 s). */
 const latencyTick = (ms: number) => (ms >= 1_000 ? `${Number((ms / 1_000).toFixed(1))} s` : `${Math.round(ms)} ms`);
-
-const SERIES_COLORS = ['#2f6feb', '#d4731a', '#1a7f37', '#8250df', '#cf222e', '#0a7ea4'];
 
 export function LatencyChart() {
   // Rounded to the minute so the query key stays the same between renders.

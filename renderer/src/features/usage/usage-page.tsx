@@ -2,7 +2,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
-import { ChartBox } from '../../ui/chart-box';
+import { ChartBox, SERIES_COLORS } from '../../ui/chart-box';
 import { costTick, costTicks } from '../../ui/cost-axis';
 import { usageQueries, type UsageParams } from '../../api/queries/usage';
 import type { RollupPoint } from '../../api/types';
@@ -12,7 +12,6 @@ import { KeptBodies } from './kept-bodies';
 import { Filters, RANGES } from './usage-filters';
 import { Badge, Card, duration, Empty, ErrorNote, Loading, Moment, money, opener, tokenCount } from '../../ui/parts';
 import { StackedTable } from '../../ui/stacked-table';
-const COLORS = ['#2f6feb', '#d4731a', '#1a7f37', '#8250df', '#cf222e'];
 
 /** The filters a link or a reload carries (`/usage?tool=Codex`, as the Overview links a tool): the query's own names, nothing else. */
 const LINKED = ['route', 'deployment', 'provider', 'clientKey', 'tool', 'session', 'status', 'cached'] as const;
@@ -136,7 +135,7 @@ function Charts({ params, days }: { params: UsageParams; days: number }) {
           {usd ? costAxis(Math.max(0, ...chart.data.map((row) => chart.groups.reduce((sum, g) => sum + ((row[g] as number | undefined) ?? 0), 0)))) : <YAxis stroke="var(--muted)" fontSize={11} allowDecimals={false} tickFormatter={countTick} />}
           <Tooltip formatter={usd ? moneyTip : countTip} />
           <Legend />
-          {chart.groups.map((g, i) => <Bar key={g} dataKey={g} stackId="a" fill={COLORS[i % COLORS.length]} isAnimationActive={false} />)}
+          {chart.groups.map((g, i) => <Bar key={g} dataKey={g} stackId="a" fill={SERIES_COLORS[i % SERIES_COLORS.length]} isAnimationActive={false} />)}
         </BarChart>
       </ChartBox>
     </Card>
@@ -157,8 +156,8 @@ function Charts({ params, days }: { params: UsageParams; days: number }) {
               {costAxis(Math.max(0, ...moneyData.map((row) => Math.max(row.cost, row.wouldCost))))}
               <Tooltip formatter={moneyTip} />
               <Legend />
-              <Line dataKey="cost" name="cost" stroke={COLORS[0]} isAnimationActive={false} />
-              <Line dataKey="wouldCost" name="would have cost" stroke={COLORS[1]} strokeDasharray="4 3" isAnimationActive={false} />
+              <Line dataKey="cost" name="cost" stroke={SERIES_COLORS[0]} isAnimationActive={false} />
+              <Line dataKey="wouldCost" name="would have cost" stroke={SERIES_COLORS[1]} strokeDasharray="4 3" isAnimationActive={false} />
             </LineChart>
           </ChartBox>
         </Card>
@@ -170,8 +169,8 @@ function Charts({ params, days }: { params: UsageParams; days: number }) {
               <YAxis stroke="var(--muted)" fontSize={11} allowDecimals={false} tickFormatter={countTick} />
               <Tooltip formatter={countTip} />
               <Legend />
-              <Bar dataKey="fallbacks" fill={COLORS[1]} isAnimationActive={false} />
-              <Bar dataKey="errors" fill={COLORS[4]} isAnimationActive={false} />
+              <Bar dataKey="fallbacks" fill={SERIES_COLORS[1]} isAnimationActive={false} />
+              <Bar dataKey="errors" fill={SERIES_COLORS[4]} isAnimationActive={false} />
             </BarChart>
           </ChartBox>
         </Card>
