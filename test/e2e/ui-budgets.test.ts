@@ -21,7 +21,8 @@ describe('budgets', () => {
     await form.getByLabel('Limit (USD)').fill('12.5');
     await form.getByLabel(/^Counts/).selectOption('provider');
     await form.getByLabel(/^Provider/).selectOption('cloud');
-    await form.getByRole('button', { name: 'Add' }).click();
+    // Enter in a field adds it, as the button does.
+    await form.getByLabel('Limit (USD)').press('Enter');
     await expect.poll(() => h.gateway.config().budgets).toEqual([{ name: 'cloud-month', scope: { provider: 'cloud' }, period: 'month', limitUsd: 12.5, onExceeded: 'skip-paid' }]);
     await expect.poll(() => page.getByTestId('budget-cloud-month').textContent()).toContain('of $12.50');
     // Its buttons side by side at the row's end, not one under the other in half a window.

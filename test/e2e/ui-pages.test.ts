@@ -237,7 +237,8 @@ describe('the dashboard pages', () => {
     await go('/routes');
     await page.getByLabel('Alias').fill('claude-*');
     await page.getByLabel(/^Stands for/).selectOption('default');
-    await page.getByRole('button', { name: 'Add alias' }).click();
+    // Enter in the alias adds it, as the button does.
+    await page.getByLabel('Alias').press('Enter');
     await expect.poll(() => h.gateway.config().aliases).toEqual({ 'claude-*': 'default' });
     await page.getByTestId('alias-claude-*').waitFor();
     const answer = await h.openai.chat.completions.create({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'x' }] });

@@ -47,7 +47,8 @@ describe("a route's card", () => {
     await card.getByText('"99" is not a status code from 400 to 599').waitFor();
     expect(route()).not.toHaveProperty('fallbackOn');
     await codes.fill('409');
-    await card.getByRole('button', { name: 'Save retry settings' }).click();
+    // Enter in a field saves them, as the button does.
+    await codes.press('Enter');
     await expect.poll(() => route()?.fallbackOn).toEqual(['connect', 'timeout', 'upstream_5xx', 'upstream_protocol', 'auth', 'model_missing', 'quota', 'context_length', 'unsupported', 409]);
 
     // A 409 from the first deployment now moves on to llama; a 429 reaches the client.

@@ -168,7 +168,8 @@ describe('building a gateway in the dashboard', () => {
     expect(await form.getByRole('checkbox').evaluateAll((boxes) => boxes.map((box) => (box as HTMLInputElement).checked))).toEqual([false, false]);
     await form.getByRole('checkbox', { name: 'llama', exact: true }).check();
     await form.getByRole('checkbox', { name: 'mini', exact: true }).check();
-    await page.getByRole('button', { name: 'Create route' }).click();
+    // Enter in the name creates it, as in any form (the card was no form: Enter did nothing).
+    await form.getByPlaceholder('coder').press('Enter');
     await page.getByTestId('order-mini').waitFor();
     const before = await h.openai.chat.completions.create({ model: 'default', messages: [{ role: 'user', content: 'x' }] }).withResponse();
     expect(before.response.headers.get('x-switchyard-deployment')).toBe('llama');

@@ -33,19 +33,21 @@ export function AliasesCard({ targets }: { targets: string[] }) {
           ))}
         </tbody>
       </StackedTable>
-      <div className="form-grid" style={{ marginTop: 10 }}>
-        <Field label="Alias"><input value={alias} onChange={(e) => setAlias(e.target.value)} placeholder="claude-*" /></Field>
-        <Field label="Stands for">
-          <select value={chosen} onChange={(e) => setTarget(e.target.value)}>
-            {targets.map((name) => <option key={name} value={name}>{name}</option>)}
-          </select>
-        </Field>
-      </div>
-      {set.isError ? <div className="notice bad" role="alert">{set.error.message}</div> : null}
-      {remove.isError ? <div className="notice bad" role="alert">{remove.error.message}</div> : null}
-      <button className="primary" style={{ marginTop: 8 }} disabled={!alias.trim() || !chosen || set.isPending} onClick={() => set.mutate({ alias: alias.trim(), target: chosen }, { onSuccess: () => setAlias('') })}>
-        Add alias
-      </button>
+      <form onSubmit={(e) => { e.preventDefault(); set.mutate({ alias: alias.trim(), target: chosen }, { onSuccess: () => setAlias('') }); }}>
+        <div className="form-grid" style={{ marginTop: 10 }}>
+          <Field label="Alias"><input value={alias} onChange={(e) => setAlias(e.target.value)} placeholder="claude-*" /></Field>
+          <Field label="Stands for">
+            <select value={chosen} onChange={(e) => setTarget(e.target.value)}>
+              {targets.map((name) => <option key={name} value={name}>{name}</option>)}
+            </select>
+          </Field>
+        </div>
+        {set.isError ? <div className="notice bad" role="alert">{set.error.message}</div> : null}
+        {remove.isError ? <div className="notice bad" role="alert">{remove.error.message}</div> : null}
+        <button className="primary" type="submit" style={{ marginTop: 8 }} disabled={!alias.trim() || !chosen || set.isPending}>
+          Add alias
+        </button>
+      </form>
     </Card>
   );
 }

@@ -54,19 +54,21 @@ export function RouteRetry({ route }: { route: RouteConfig }) {
   return (
     <details style={{ marginTop: 10 }}>
       <summary>Retry, fallback and breaker</summary>
-      <div className="form-grid" style={{ marginTop: 8 }}>
-        {numberField('attempts', 'retry.attempts', 'Attempts per deployment', '1')}
-        {numberField('deadlineMs', 'deadlineMs', 'Deadline (ms, empty for none)')}
-        {numberField('backoffMs', 'retry.backoffMs', 'First retry after (ms, then doubling)', '250')}
-        {numberField('maxBackoffMs', 'retry.maxBackoffMs', 'Retry waits at most (ms)', '5000')}
-        {numberField('retryAfterCapMs', 'retry.retryAfterCapMs', 'Retry-After obeyed up to (ms; longer: the next deployment)', '60000')}
-      </div>
-      <FallbackOnField route={route.name} draft={fallback} error={fields.fallbackOn} onChange={setFallback} />
-      <p className="muted">The breaker of each deployment here that sets none itself (a deployment in several routes takes the first one&apos;s).</p>
-      <BreakerFields owner={route.name} text={breaker} errors={fields} onChange={setBreaker} />
-      <button onClick={submit} disabled={save.isPending}>Save retry settings</button>
-      {save.isSuccess && Object.keys(typos).length === 0 ? <span className="muted"> Saved</span> : null}
-      {save.isError && Object.keys(fields).length === 0 ? <ErrorNote error={save.error} /> : null}
+      <form onSubmit={(e) => { e.preventDefault(); submit(); }}>
+        <div className="form-grid" style={{ marginTop: 8 }}>
+          {numberField('attempts', 'retry.attempts', 'Attempts per deployment', '1')}
+          {numberField('deadlineMs', 'deadlineMs', 'Deadline (ms, empty for none)')}
+          {numberField('backoffMs', 'retry.backoffMs', 'First retry after (ms, then doubling)', '250')}
+          {numberField('maxBackoffMs', 'retry.maxBackoffMs', 'Retry waits at most (ms)', '5000')}
+          {numberField('retryAfterCapMs', 'retry.retryAfterCapMs', 'Retry-After obeyed up to (ms; longer: the next deployment)', '60000')}
+        </div>
+        <FallbackOnField route={route.name} draft={fallback} error={fields.fallbackOn} onChange={setFallback} />
+        <p className="muted">The breaker of each deployment here that sets none itself (a deployment in several routes takes the first one&apos;s).</p>
+        <BreakerFields owner={route.name} text={breaker} errors={fields} onChange={setBreaker} />
+        <button type="submit" disabled={save.isPending}>Save retry settings</button>
+        {save.isSuccess && Object.keys(typos).length === 0 ? <span className="muted"> Saved</span> : null}
+        {save.isError && Object.keys(fields).length === 0 ? <ErrorNote error={save.error} /> : null}
+      </form>
     </details>
   );
 }

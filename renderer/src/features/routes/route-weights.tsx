@@ -38,7 +38,7 @@ export function RouteWeights({ route }: { route: RouteConfig }) {
   const fields = { ...(save.error instanceof ApiError ? save.error.fields : {}), ...typos };
   const changed = JSON.stringify(weights) !== savedKey;
   return (
-    <div style={{ marginTop: 8 }} data-testid={`weights-${route.name}`}>
+    <form style={{ marginTop: 8 }} data-testid={`weights-${route.name}`} onSubmit={(e) => { e.preventDefault(); submit(); }}>
       <div className="form-grid">
         {route.deployments.map((d) => (
           <Field key={d} label={`${d}: ${share(d)}`} error={fields[`weights.${d}`]}>
@@ -47,10 +47,10 @@ export function RouteWeights({ route }: { route: RouteConfig }) {
         ))}
       </div>
       <div className="row">
-        <button disabled={!changed || save.isPending} onClick={submit}>Save weights</button>
+        <button type="submit" disabled={!changed || save.isPending}>Save weights</button>
         {changed ? <span className="muted">Unsaved weights</span> : save.isSuccess ? <span className="muted">Saved: traffic follows these weights</span> : null}
       </div>
       {save.isError && Object.keys(fields).length === 0 ? <ErrorNote error={save.error} /> : null}
-    </div>
+    </form>
   );
 }

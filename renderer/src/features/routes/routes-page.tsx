@@ -163,23 +163,24 @@ function NewRoute({ deployments }: { deployments: DeploymentConfig[] }) {
   const fields = create.error instanceof ApiError ? create.error.fields : {};
   return (
     <Card title="New route">
-      <div data-testid="new-route">
-      <Field label="Name (what tools send as model)" error={fields.name}>
-        <input value={name} onChange={(e) => setName(e.target.value)} placeholder="coder" />
-      </Field>
-      <FieldGroup label="Deployments, in fallback order" error={fields.deployments}>
-        <div className="row">
-          {deployments.map((d) => (
-            <label key={d.name} className="row" style={{ gap: 4 }}>
-              <input type="checkbox" checked={chosen.includes(d.name)} onChange={(e) => setChosen(e.target.checked ? [...chosen, d.name] : chosen.filter((c) => c !== d.name))} />
-              {d.name}
-            </label>
-          ))}
-        </div>
-      </FieldGroup>
-      <button className="primary" disabled={!name || chosen.length === 0} onClick={submit}>Create route</button>
-      {create.isError && Object.keys(fields).length === 0 ? <ErrorNote error={create.error} /> : null}
-      </div>
+      {/* A form: Enter in the name creates the route, once it has a deployment. */}
+      <form data-testid="new-route" onSubmit={(e) => { e.preventDefault(); submit(); }}>
+        <Field label="Name (what tools send as model)" error={fields.name}>
+          <input value={name} onChange={(e) => setName(e.target.value)} placeholder="coder" />
+        </Field>
+        <FieldGroup label="Deployments, in fallback order" error={fields.deployments}>
+          <div className="row">
+            {deployments.map((d) => (
+              <label key={d.name} className="row" style={{ gap: 4 }}>
+                <input type="checkbox" checked={chosen.includes(d.name)} onChange={(e) => setChosen(e.target.checked ? [...chosen, d.name] : chosen.filter((c) => c !== d.name))} />
+                {d.name}
+              </label>
+            ))}
+          </div>
+        </FieldGroup>
+        <button className="primary" type="submit" disabled={!name || chosen.length === 0}>Create route</button>
+        {create.isError && Object.keys(fields).length === 0 ? <ErrorNote error={create.error} /> : null}
+      </form>
     </Card>
   );
 }

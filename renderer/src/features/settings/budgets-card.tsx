@@ -119,7 +119,7 @@ function BudgetForm({ original, onDone }: { original: BudgetConfig | undefined; 
   };
   const scopeError = fields.scope ?? fields['scope.route'] ?? fields['scope.clientKey'] ?? fields['scope.provider'] ?? fields['scope.tool'];
   return (
-    <div className="card" style={{ marginTop: 10 }} data-testid="budget-form">
+    <form className="card" style={{ marginTop: 10 }} data-testid="budget-form" onSubmit={(e) => { e.preventDefault(); submit(); }}>
       <div className="form-grid">
         <Field label="Name" error={fields.name}><input value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.target.value })} placeholder="monthly" /></Field>
         <Field label="Limit (USD)" error={limitError ?? fields.limitUsd}><input value={draft.limitUsd} onChange={(e) => setDraft({ ...draft, limitUsd: e.target.value })} inputMode="decimal" placeholder="20" /></Field>
@@ -153,9 +153,9 @@ function BudgetForm({ original, onDone }: { original: BudgetConfig | undefined; 
       </div>
       {save.isError && Object.keys(fields).length === 0 ? <div className="notice bad" role="alert">{save.error.message}</div> : null}
       <div className="row" style={{ marginTop: 10 }}>
-        <button className="primary" onClick={submit} disabled={save.isPending}>{original ? 'Save budget' : 'Add'}</button>
-        <button onClick={onDone}>Cancel</button>
+        <button className="primary" type="submit" disabled={save.isPending}>{original ? 'Save budget' : 'Add'}</button>
+        <button type="button" onClick={onDone}>Cancel</button>
       </div>
-    </div>
+    </form>
   );
 }

@@ -208,36 +208,38 @@ function UsageAndCache({ settings, exposed }: { settings: Settings; exposed: boo
   const originProblem = Object.entries(fields).find(([path]) => path.startsWith('settings.allowedOrigins'))?.[1];
   return (
     <Card title="Cache, usage and access">
-      <label className="row"><input type="checkbox" checked={draft.cacheEnabled} onChange={(e) => setDraft({ ...draft, cacheEnabled: e.target.checked })} /> Answer repeated temperature-0 requests from the cache</label>
-      <div className="form-grid" style={{ marginTop: 8 }}>
-        <Field label="Cache TTL (seconds)" error={fields['settings.cache.ttlSeconds']}><input value={draft.ttlSeconds} onChange={(e) => setDraft({ ...draft, ttlSeconds: e.target.value })} inputMode="numeric" /></Field>
-        <Field label="Cache size (MiB)" error={fields['settings.cache.maxMiB']}><input value={draft.maxMiB} onChange={(e) => setDraft({ ...draft, maxMiB: e.target.value })} inputMode="numeric" /></Field>
-        <Field label="Keep usage (days)" error={fields['settings.usage.retentionDays']}><input value={draft.retentionDays} onChange={(e) => setDraft({ ...draft, retentionDays: e.target.value })} inputMode="numeric" /></Field>
-        <Field label="Keep Responses answers for previous_response_id (days)" error={fields['settings.responses.retentionDays']}><input value={draft.responsesDays} onChange={(e) => setDraft({ ...draft, responsesDays: e.target.value })} inputMode="numeric" /></Field>
-      </div>
-      <label className="row"><input type="checkbox" checked={draft.logBodies} onChange={(e) => setDraft({ ...draft, logBodies: e.target.checked })} /> Store prompts and answers in the usage log <span className="muted">(each request's drawer on the Usage page shows them)</span></label>
-      <div className="form-grid" style={{ marginTop: 8 }}>
-        <Field label="Price local answers as (a cloud model)" error={fields['settings.usage.compareWith.label']}><input value={draft.compareLabel} onChange={(e) => setDraft({ ...draft, compareLabel: e.target.value })} placeholder="gpt-4.1-mini (default)" /></Field>
-        <Field label="Its input price ($ per million tokens)" error={fields['settings.usage.compareWith.inputPerMTok'] ?? fields['settings.usage.compareWith']}><input value={draft.compareInput} onChange={(e) => setDraft({ ...draft, compareInput: e.target.value })} inputMode="decimal" /></Field>
-        <Field label="Its output price ($ per million tokens)" error={fields['settings.usage.compareWith.outputPerMTok']}><input value={draft.compareOutput} onChange={(e) => setDraft({ ...draft, compareOutput: e.target.value })} inputMode="decimal" /></Field>
-      </div>
-      {draft.logBodies ? (
+      <form onSubmit={(e) => { e.preventDefault(); submit(); }}>
+        <label className="row"><input type="checkbox" checked={draft.cacheEnabled} onChange={(e) => setDraft({ ...draft, cacheEnabled: e.target.checked })} /> Answer repeated temperature-0 requests from the cache</label>
         <div className="form-grid" style={{ marginTop: 8 }}>
-          <Field label="Keep prompts and answers (days)" error={fields['settings.usage.bodyRetentionDays']}><input value={draft.bodyRetentionDays} onChange={(e) => setDraft({ ...draft, bodyRetentionDays: e.target.value })} inputMode="numeric" /></Field>
+          <Field label="Cache TTL (seconds)" error={fields['settings.cache.ttlSeconds']}><input value={draft.ttlSeconds} onChange={(e) => setDraft({ ...draft, ttlSeconds: e.target.value })} inputMode="numeric" /></Field>
+          <Field label="Cache size (MiB)" error={fields['settings.cache.maxMiB']}><input value={draft.maxMiB} onChange={(e) => setDraft({ ...draft, maxMiB: e.target.value })} inputMode="numeric" /></Field>
+          <Field label="Keep usage (days)" error={fields['settings.usage.retentionDays']}><input value={draft.retentionDays} onChange={(e) => setDraft({ ...draft, retentionDays: e.target.value })} inputMode="numeric" /></Field>
+          <Field label="Keep Responses answers for previous_response_id (days)" error={fields['settings.responses.retentionDays']}><input value={draft.responsesDays} onChange={(e) => setDraft({ ...draft, responsesDays: e.target.value })} inputMode="numeric" /></Field>
         </div>
-      ) : null}
-      <div style={{ marginTop: 10 }}>
-        <Field label="Web origins that may call the model APIs (one per line)" error={originProblem}>
-          <textarea rows={3} className="mono" value={draft.allowedOrigins} onChange={(e) => setDraft({ ...draft, allowedOrigins: e.target.value })} placeholder={'app://obsidian.md\nhttp://localhost:*'} aria-describedby="origins-help" />
-        </Field>
-      </div>
-      <p id="origins-help" className="muted">For web pages and apps' web views (an Obsidian plugin, a web UI on another port, a browser extension's <code>chrome-extension://*</code>); <code>*</code> stands for a host, its subdomains or a port. The dashboard stays this window's alone.</p>
-      <label className="row" style={{ marginTop: 6 }}><input type="checkbox" checked={draft.keysRequired || exposed} disabled={exposed} onChange={(e) => setDraft({ ...draft, keysRequired: e.target.checked })} /> Require a client key for every request{exposed ? ' (always, while it listens beyond this machine)' : ''}</label>
-      {save.isError ? <div className="notice bad" role="alert" style={{ marginTop: 8 }}>{save.error.message}</div> : null}
-      <div className="row" style={{ marginTop: 10 }}>
-        <button className="primary" onClick={submit} disabled={save.isPending}>Save</button>
-        {Object.keys(typos).length > 0 ? <span className="field-error" role="alert">Fix the highlighted fields: nothing was saved.</span> : save.isSuccess ? <span className="muted">Saved</span> : null}
-      </div>
+        <label className="row"><input type="checkbox" checked={draft.logBodies} onChange={(e) => setDraft({ ...draft, logBodies: e.target.checked })} /> Store prompts and answers in the usage log <span className="muted">(each request's drawer on the Usage page shows them)</span></label>
+        <div className="form-grid" style={{ marginTop: 8 }}>
+          <Field label="Price local answers as (a cloud model)" error={fields['settings.usage.compareWith.label']}><input value={draft.compareLabel} onChange={(e) => setDraft({ ...draft, compareLabel: e.target.value })} placeholder="gpt-4.1-mini (default)" /></Field>
+          <Field label="Its input price ($ per million tokens)" error={fields['settings.usage.compareWith.inputPerMTok'] ?? fields['settings.usage.compareWith']}><input value={draft.compareInput} onChange={(e) => setDraft({ ...draft, compareInput: e.target.value })} inputMode="decimal" /></Field>
+          <Field label="Its output price ($ per million tokens)" error={fields['settings.usage.compareWith.outputPerMTok']}><input value={draft.compareOutput} onChange={(e) => setDraft({ ...draft, compareOutput: e.target.value })} inputMode="decimal" /></Field>
+        </div>
+        {draft.logBodies ? (
+          <div className="form-grid" style={{ marginTop: 8 }}>
+            <Field label="Keep prompts and answers (days)" error={fields['settings.usage.bodyRetentionDays']}><input value={draft.bodyRetentionDays} onChange={(e) => setDraft({ ...draft, bodyRetentionDays: e.target.value })} inputMode="numeric" /></Field>
+          </div>
+        ) : null}
+        <div style={{ marginTop: 10 }}>
+          <Field label="Web origins that may call the model APIs (one per line)" error={originProblem}>
+            <textarea rows={3} className="mono" value={draft.allowedOrigins} onChange={(e) => setDraft({ ...draft, allowedOrigins: e.target.value })} placeholder={'app://obsidian.md\nhttp://localhost:*'} aria-describedby="origins-help" />
+          </Field>
+        </div>
+        <p id="origins-help" className="muted">For web pages and apps' web views (an Obsidian plugin, a web UI on another port, a browser extension's <code>chrome-extension://*</code>); <code>*</code> stands for a host, its subdomains or a port. The dashboard stays this window's alone.</p>
+        <label className="row" style={{ marginTop: 6 }}><input type="checkbox" checked={draft.keysRequired || exposed} disabled={exposed} onChange={(e) => setDraft({ ...draft, keysRequired: e.target.checked })} /> Require a client key for every request{exposed ? ' (always, while it listens beyond this machine)' : ''}</label>
+        {save.isError ? <div className="notice bad" role="alert" style={{ marginTop: 8 }}>{save.error.message}</div> : null}
+        <div className="row" style={{ marginTop: 10 }}>
+          <button className="primary" type="submit" disabled={save.isPending}>Save</button>
+          {Object.keys(typos).length > 0 ? <span className="field-error" role="alert">Fix the highlighted fields: nothing was saved.</span> : save.isSuccess ? <span className="muted">Saved</span> : null}
+        </div>
+      </form>
       <div className="spread" style={{ marginTop: 14 }}>
         <span className="muted">{stats.data ? `${counted(stats.data.entries, 'cached answer')}, ${size(stats.data.bytes)} of ${size(stats.data.maxBytes)}, ${counted(stats.data.hits, 'hit')}` : 'Cache...'}</span>
         <ConfirmButton confirm="Purge every cached answer?" onConfirm={() => purge.mutate()}>Purge cache</ConfirmButton>
