@@ -237,8 +237,7 @@ describe('the dashboard pages', () => {
     await go('/routes');
     await page.getByLabel('Alias').fill('claude-*');
     await page.getByLabel(/^Stands for/).selectOption('default');
-    // Enter in the alias adds it, as the button does.
-    await page.getByLabel('Alias').press('Enter');
+    await page.getByLabel('Alias').press('Enter'); // as "Add alias" does
     await expect.poll(() => h.gateway.config().aliases).toEqual({ 'claude-*': 'default' });
     await page.getByTestId('alias-claude-*').waitFor();
     const answer = await h.openai.chat.completions.create({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'x' }] });

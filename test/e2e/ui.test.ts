@@ -278,25 +278,6 @@ describe('building a gateway in the dashboard', () => {
     expect(notFound).toEqual([]);
   });
 
-  it("opens a request's details from the keyboard, as a button opens, and gives the focus back to its row", async () => {
-    await go('/usage');
-    const row = page.getByTestId('usage-table').locator('tbody tr').first();
-    const drawer = page.getByTestId('request-drawer');
-    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent);
-    for (const key of ['Enter', 'Space']) {
-      await row.focus();
-      await page.keyboard.press(key);
-      await drawer.waitFor();
-      // The focus in the drawer, so the next Tab is its Close button, not the next row behind it.
-      expect(await focused(), key).toBe('Request details');
-      await page.keyboard.press('Tab');
-      expect(await focused()).toBe('Close');
-      await page.keyboard.press('Escape');
-      await expect.poll(() => drawer.count()).toBe(0);
-      expect(await focused()).toBe(await row.getAttribute('aria-label'));
-    }
-  });
-
   it('keeps the usage table within its page when a client asked for a model by a very long name', async () => {
     const name = `model-${'x'.repeat(2_000)}`;
     const refused = await h.openai.chat.completions.create({ model: name, messages: [{ role: 'user', content: 'x' }] }).catch((e: Error) => e);
