@@ -48,6 +48,14 @@ export function App() {
   if (session.isError) return <div className="login"><ErrorNote error={session.error} /></div>;
   if (!session.data.authenticated) return <Login hint={session.data.loginLink} />;
   const page = PAGES.find((p) => p.path === path) ?? PAGES[0]!;
+  return <Shell page={page} navigate={navigate} version={session.data.version} />;
+}
+
+/** The signed-in dashboard: the pages' links and the page shown, named in the window's title (a tab, the history). */
+function Shell({ page, navigate, version }: { page: (typeof PAGES)[number]; navigate: (path: string) => void; version: string }) {
+  useEffect(() => {
+    document.title = `${page.label} · Switchyard`;
+  }, [page]);
   return (
     <div className="shell">
       <nav className="sidebar" aria-label="Main">
@@ -59,6 +67,8 @@ export function App() {
               href={p.path}
               aria-current={p === page ? 'page' : undefined}
               onClick={(event) => {
+                // Ctrl-, Cmd- or Shift-click opens the page in a tab or window of its own, as any link does.
+                if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
                 event.preventDefault();
                 navigate(p.path);
               }}
@@ -67,7 +77,7 @@ export function App() {
             </a>
           ))}
         </div>
-        <div className="sidebar-foot">v{session.data.version} · {window.location.host}</div>
+        <div className="sidebar-foot">v{version} · {window.location.host}</div>
       </nav>
       <main>
         {page.edits ? <ConfigFileNote /> : null}
