@@ -121,12 +121,6 @@ export function percent(value: number): string {
   return `${(value * 100).toFixed(value < 0.1 && value > 0 ? 1 : 0)}%`;
 }
 
-export function copy(text: string): Promise<void> {
-  const desktop = (window as unknown as { switchyardDesktop?: { copyText?: (t: string) => Promise<void> } }).switchyardDesktop;
-  if (desktop?.copyText) return desktop.copyText(text);
-  return navigator.clipboard.writeText(text);
-}
-
 /** Spend against a limit, as a bar that turns amber at 80% and red at 100%. */
 export function Meter({ label, fraction, detail }: { label: string; fraction: number; detail: string }) {
   const tone = fraction >= 1 ? 'bad' : fraction >= 0.8 ? 'warn' : 'ok';

@@ -9,7 +9,8 @@ import { useState } from 'react';
 import { connectMutations, connectQueries } from '../../api/queries/connect';
 import { usageQueries } from '../../api/queries/usage';
 import type { ConnectGuides, ConnectResult, ToolGuide } from '../../api/types';
-import { Badge, Breakable, Card, copy, ErrorNote, Field, Loading, Moment } from '../../ui/parts';
+import { Badge, Breakable, Card, ErrorNote, Field, Loading, Moment } from '../../ui/parts';
+import { CopyButton } from '../../ui/copy-button';
 
 const API_NAMES: Record<ToolGuide['api'], string> = { anthropic: 'Anthropic Messages', responses: 'OpenAI Responses', openai: 'OpenAI', ollama: 'Ollama' };
 
@@ -60,7 +61,7 @@ function ToolCard({ tool, route, connected, connection, seenAt }: { tool: ToolGu
   return (
     <Card
       title={<span>{tool.name} <Badge tone="info">{API_NAMES[tool.api]}</Badge> <Pointing connection={connection} />{seenAt !== undefined ? <> <Badge tone="ok">last request <Moment at={seenAt} /></Badge></> : null}</span>}
-      actions={tool.snippet ? <button onClick={() => void copy(tool.snippet?.text ?? '')}>Copy {tool.snippet.language}</button> : undefined}
+      actions={tool.snippet ? <CopyButton text={tool.snippet.text}>Copy {tool.snippet.language}</CopyButton> : undefined}
     >
       {tool.configFile ? <div className="muted">{tool.configFile}</div> : null}
       <table className="settings-fields" aria-label={`${tool.name} settings`}>
@@ -69,7 +70,7 @@ function ToolCard({ tool, route, connected, connection, seenAt }: { tool: ToolGu
             <tr key={s.label}>
               <td><Breakable text={s.label} /></td>
               <td><code><Breakable text={s.value} /></code></td>
-              <td><button className="link" onClick={() => void copy(s.value)} aria-label={`Copy ${s.label}`}>copy</button></td>
+              <td><CopyButton className="link" text={s.value} label={`Copy ${s.label}`}>copy</CopyButton></td>
             </tr>
           ))}
         </tbody>

@@ -12,7 +12,8 @@ import { RecentFailures } from './recent-failures';
 import { liveStates, MemoryBadge } from '../routing/live-state';
 import { usageQueries } from '../../api/queries/usage';
 import type { ProbeSample } from '../../api/types';
-import { Badge, Card, copy, counted, ErrorNote, Loading, Meter, money, percent, Stat, statusTone, when } from '../../ui/parts';
+import { Badge, Card, counted, ErrorNote, Loading, Meter, money, percent, Stat, statusTone, when } from '../../ui/parts';
+import { CopyButton } from '../../ui/copy-button';
 
 export function OverviewPage() {
   return (
@@ -53,7 +54,6 @@ function LocalOnlyNotice() {
 function Connect() {
   const origin = window.location.origin;
   const [tab, setTab] = useState('curl');
-  const [copied, setCopied] = useState(false);
   // A model this config has, and a key where one is required: a snippet that works as pasted.
   const basics = useQuery(configQueries.clients());
   const model = basics.data?.models[0] ?? '<model>';
@@ -73,17 +73,7 @@ function Connect() {
           <div className="muted" style={{ fontSize: 12 }}>OpenAI base URL</div>
           <code style={{ fontSize: 16 }} data-testid="base-url">{origin}/v1</code>
         </div>
-        <button
-          className="primary"
-          onClick={() => {
-            void copy(`${origin}/v1`).then(() => {
-              setCopied(true);
-              setTimeout(() => setCopied(false), 1500);
-            });
-          }}
-        >
-          {copied ? 'Copied' : 'Copy base URL'}
-        </button>
+        <CopyButton className="primary" text={`${origin}/v1`}>Copy base URL</CopyButton>
       </div>
       <div className="tabs" role="tablist" style={{ marginTop: 12 }}>
         {Object.keys(snippets).map((name) => (

@@ -12,7 +12,8 @@ import { useEffect, useRef, useState } from 'react';
 import { send, streamEvents } from '../../api/client';
 import { configQueries } from '../../api/queries/config';
 import type { PlaygroundWireAnswer, Trace, UpstreamSent } from '../../api/types';
-import { Badge, Card, copy, duration, ErrorNote, Field, FieldGroup, money } from '../../ui/parts';
+import { Badge, Card, duration, ErrorNote, Field, FieldGroup, money } from '../../ui/parts';
+import { CopyButton } from '../../ui/copy-button';
 import { DecisionList } from '../routing/decision-view';
 import { LANGUAGES, snippetFor, type Language } from './snippets';
 import { answerError, answerParts, API_LABELS, requestFor, traceOf, type Effort, type PlaygroundApi } from './wire';
@@ -199,7 +200,7 @@ export function PlaygroundPage() {
               </div>
             </FieldGroup>
           </Card>
-          <Card title={`As code (${API_LABELS[api]})`} actions={<button onClick={() => void copy(snippet)}>Copy</button>}>
+          <Card title={`As code (${API_LABELS[api]})`} actions={<CopyButton text={snippet}>Copy</CopyButton>}>
             <div className="tabs" role="tablist">
               {LANGUAGES.map((name) => <button key={name} role="tab" aria-selected={language === name} onClick={() => setLanguage(name)}>{name}</button>)}
             </div>

@@ -8,7 +8,8 @@ import { settingsMutations, configQueries } from '../../api/queries/config';
 import { keyMutations, keyQueries } from '../../api/queries/keys';
 import type { Config, ConfigPreview, Settings, SettingsPatch } from '../../api/types';
 import { applyTheme, themeChoice, type ThemeChoice } from '../../theme';
-import { Badge, Card, ConfirmButton, copy, counted, Empty, ErrorNote, Field, Loading, size } from '../../ui/parts';
+import { Badge, Card, ConfirmButton, counted, Empty, ErrorNote, Field, Loading, size } from '../../ui/parts';
+import { CopyButton } from '../../ui/copy-button';
 import { ConfigHistory, PreviewList } from './config-history';
 import { BudgetsCard } from './budgets-card';
 import { Notices } from './notices';
@@ -120,7 +121,7 @@ function Keys() {
       <p className="muted">Give each tool its own key to see its usage apart. By default any key is accepted on this machine.</p>
       {created ? (
         <div className="notice ok" role="status">
-          New key (shown only now): <code data-testid="new-key">{created}</code> <button onClick={() => void copy(created)}>Copy</button>
+          New key (shown only now): <code data-testid="new-key">{created}</code> <CopyButton text={created}>Copy</CopyButton>
         </div>
       ) : null}
       {/* The routes come before the button: a key is made with its limits, not limited after. */}

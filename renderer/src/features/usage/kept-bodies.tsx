@@ -5,11 +5,11 @@
  * again (is it still failing? does the route answer it now?).
  */
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
 import { configQueries } from '../../api/queries/config';
 import { usageQueries } from '../../api/queries/usage';
 import type { UsageBodies } from '../../api/types';
-import { copy, ErrorNote, Loading } from '../../ui/parts';
+import { ErrorNote, Loading } from '../../ui/parts';
+import { CopyButton } from '../../ui/copy-button';
 import { curlOf } from './as-curl';
 
 export function KeptBodies({ requestId, endpoint }: { requestId: string; endpoint: string }) {
@@ -44,7 +44,6 @@ function Body({ title, requestId, part, kept, json = false }: { title: string; r
 
 function AsCurl({ endpoint, kept }: { endpoint: string; kept: NonNullable<UsageBodies['request']> }) {
   const clients = useQuery(configQueries.clients());
-  const [said, setSaid] = useState<string>();
   const whole = kept.text.length === kept.length;
   const command = curlOf(window.location.origin, endpoint, whole ? kept.text : undefined, clients.data?.keyRequired ?? false);
   if (!command) return null;
@@ -52,8 +51,7 @@ function AsCurl({ endpoint, kept }: { endpoint: string; kept: NonNullable<UsageB
     <details aria-label="Request as curl">
       <summary>
         Send it again with curl{' '}
-        <button className="link" onClick={() => copy(command).then(() => setSaid('copied'), (error: Error) => setSaid(`not copied: ${error.message}`))}>Copy</button>
-        {said ? <span className="muted" role="status"> {said}</span> : null}
+        <CopyButton className="link" text={command}>Copy</CopyButton>
       </summary>
       {whole ? null : <p className="muted">The request is longer than shown here: download it, save it as request.json, and run this beside it.</p>}
       <pre className="snippet kept-body">{command}</pre>
