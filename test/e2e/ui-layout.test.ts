@@ -3,7 +3,8 @@
  * the page, every card within a phone's width, the desktop app's smallest window and a 1024 one, with
  * no table scrolling sideways in it (a table that does not fit stacks its rows) and nothing running
  * past its edge, and checkboxes that stay square beside long words; the usage log's columns side by
- * side on a laptop's window; a tool's config of forty routes in a box that scrolls.
+ * side on a laptop's window; a long word in the playground's conversation within its bubble; a
+ * tool's config of forty routes in a box that scrolls.
  */
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -153,6 +154,25 @@ describe('the usage log on a laptop', () => {
       expect(times.every((t) => t.title.includes(String(new Date().getFullYear())) || t.title.includes(String(new Date().getFullYear() - 1)))).toBe(true);
     } finally {
       await page.setViewportSize({ width: 1360, height: 900 });
+    }
+  });
+});
+
+describe("the playground's conversation", () => {
+  it('keeps a word longer than a bubble (a URL) in its bubble, and the upstream URL in its card, on a phone and a laptop', async () => {
+    for (const width of [360, 1280]) {
+      await page.setViewportSize({ width, height: 900 });
+      try {
+        await go('/playground');
+        await page.getByLabel('Message').fill(`https://example.com/${'a'.repeat(300)}`);
+        await page.getByRole('button', { name: 'Send' }).click();
+        await page.getByText('Answered by').waitFor();
+        await page.getByTestId('upstream').locator('summary').click();
+        // The word ran across the page, over the Settings card: 3,000 pixels of page in a 1280 window.
+        expect(await misfits(page), `at ${width}`).toEqual({ overflowing: [], scrolling: [], spilling: [], squeezed: [], pageWidth: width });
+      } finally {
+        await page.setViewportSize({ width: 1360, height: 900 });
+      }
     }
   });
 });

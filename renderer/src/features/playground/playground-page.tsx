@@ -239,7 +239,7 @@ function TraceView({ trace }: { trace: ShownTrace }) {
           <summary>Sent upstream ({trace.upstream.length})</summary>
           {trace.upstream.map((u, i) => (
             <div key={i}>
-              <div className="muted">{u.provider}: {u.method} {u.url}</div>
+              <div className="muted long-text">{u.provider}: {u.method} {u.url}</div>
               <pre className="snippet">{JSON.stringify(u.body, null, 2)}</pre>
             </div>
           ))}
