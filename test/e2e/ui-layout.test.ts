@@ -3,8 +3,9 @@
  * the page, every card within a phone's width, the desktop app's smallest window and a 1024 one, with
  * no table scrolling sideways in it (a table that does not fit stacks its rows) and nothing running
  * past its edge, and checkboxes that stay square beside long words; the usage log's columns side by
- * side on a laptop's window; a long word in the playground's conversation within its bubble; a
- * tool's config of forty routes in a box that scrolls.
+ * side on a laptop's window; a long word in the playground's conversation within its bubble, and
+ * names as long as the config takes within their cards; a tool's config of forty routes in a box
+ * that scrolls.
  */
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -173,6 +174,37 @@ describe("the playground's conversation", () => {
       } finally {
         await page.setViewportSize({ width: 1360, height: 900 });
       }
+    }
+  });
+});
+
+describe('names as long as the config takes', () => {
+  it('keeps every one within its card on every page, on a phone and a laptop: a long name breaks, a table with one stacks', async () => {
+    const { h } = dashboard;
+    const before = h.gateway.config();
+    // 128 characters with no space for a name, 256 for a model: the longest the config takes.
+    const [provider, deployment, route] = ['provider', 'deployment', 'route'].map((kind) => `${kind}-${'x'.repeat(127 - kind.length)}`);
+    const model = `hf.co/${'m'.repeat(246)}:Q4`;
+    h.gateway.applyConfig({
+      ...before,
+      providers: [...before.providers, { ...before.providers[0]!, name: provider! }],
+      deployments: [...before.deployments, { name: deployment!, provider: provider!, model }],
+      routes: [...before.routes, { name: route!, deployments: [deployment!, 'mini'] }],
+      aliases: { ...before.aliases, [`claude-${'a'.repeat(248)}*`]: route! },
+    }, 'test');
+    try {
+      await h.openai.chat.completions.create({ model: route!, messages: [{ role: 'user', content: 'x' }] }, { headers: { 'x-switchyard-session': 's'.repeat(200) } });
+      for (const width of [360, 1280]) {
+        await page.setViewportSize({ width, height: 900 });
+        for (const path of PAGES) {
+          await go(path);
+          // They ran past their cards: a route's heading, a deployment's model, the Health table's rows, an alias.
+          expect(await misfits(page), `${path} at ${width}`).toEqual({ overflowing: [], scrolling: [], spilling: [], squeezed: [], pageWidth: width });
+        }
+      }
+    } finally {
+      await page.setViewportSize({ width: 1360, height: 900 });
+      h.gateway.applyConfig(before, 'test');
     }
   });
 });

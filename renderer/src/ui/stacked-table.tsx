@@ -42,5 +42,8 @@ export function StackedTable(table: TableHTMLAttributes<HTMLTableElement>) {
 function fit(box: HTMLDivElement | null): void {
   if (!box) return;
   delete box.dataset.stacked;
-  if (box.scrollWidth > box.clientWidth + 1) box.dataset.stacked = '';
+  box.dataset.measuring = '';
+  const stacks = box.scrollWidth > box.clientWidth + 1;
+  delete box.dataset.measuring;
+  if (stacks) box.dataset.stacked = '';
 }

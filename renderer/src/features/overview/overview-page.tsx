@@ -13,6 +13,7 @@ import { liveStates, MemoryBadge } from '../routing/live-state';
 import { usageQueries } from '../../api/queries/usage';
 import type { ProbeSample } from '../../api/types';
 import { Badge, Card, counted, ErrorNote, Loading, Meter, money, percent, Stat, statusTone, when } from '../../ui/parts';
+import { StackedTable } from '../../ui/stacked-table';
 import { CopyButton } from '../../ui/copy-button';
 
 export function OverviewPage() {
@@ -151,61 +152,57 @@ function HealthCard() {
           Requests are answered, but the store cannot be written: {health.data.storeError}
         </div>
       ) : null}
-      <div className="table-wrap">
-        <table>
-          <thead>
-            <tr><th>Provider</th><th>Status</th><th>Latency (24 h)</th></tr>
-          </thead>
-          <tbody>
-            {health.data.providers.map((p) => (
-              <tr key={p.name}>
-                <td>
-                  <strong>{p.name}</strong> <span className="muted">{p.kind}</span>
-                  {p.reason || p.probe?.error ? <div className="field-error">{p.reason ?? p.probe?.error}</div> : null}
-                </td>
-                <td><Badge tone={statusTone(p.status)}>{p.status}</Badge></td>
-                <td><Sparkline samples={history.data?.[p.name] ?? []} probesOff={p.probeIntervalMs === 0} /></td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      <div className="table-wrap" style={{ marginTop: 12 }}>
-        <table>
-          <thead>
-            <tr><th>Deployment</th><th>Status</th><th>Breaker</th></tr>
-          </thead>
-          <tbody>
-            {health.data.deployments.map((d) => (
-              <tr key={d.name}>
-                <td>
-                  <strong>{d.name}</strong> <span className="muted">{d.model}</span>
-                  {d.modelAvailable === false ? (
-                    // Only Ollama's list is what it can run; a cloud list is a hint, and the router still tries the model.
-                    kinds.get(d.provider) === 'ollama' ? (
-                      <div className="field-error">Not installed in {d.provider}{d.modelMeant ? ` (it has ${d.modelMeant}: the one meant?)` : ''}: Pull it, or run "ollama pull {d.model}" there</div>
-                    ) : (
-                      <div className="field-warning">Not in {d.provider}'s model list: {d.modelMeant ? `did you mean ${d.modelMeant}?` : 'check the model name'}</div>
-                    )
+      <StackedTable>
+        <thead>
+          <tr><th>Provider</th><th>Status</th><th>Latency (24 h)</th></tr>
+        </thead>
+        <tbody>
+          {health.data.providers.map((p) => (
+            <tr key={p.name}>
+              <td data-label="Provider">
+                <strong>{p.name}</strong> <span className="muted">{p.kind}</span>
+                {p.reason || p.probe?.error ? <div className="field-error">{p.reason ?? p.probe?.error}</div> : null}
+              </td>
+              <td data-label="Status"><Badge tone={statusTone(p.status)}>{p.status}</Badge></td>
+              <td data-label="Latency (24 h)"><Sparkline samples={history.data?.[p.name] ?? []} probesOff={p.probeIntervalMs === 0} /></td>
+            </tr>
+          ))}
+        </tbody>
+      </StackedTable>
+      <StackedTable>
+        <thead>
+          <tr><th>Deployment</th><th>Status</th><th>Breaker</th></tr>
+        </thead>
+        <tbody>
+          {health.data.deployments.map((d) => (
+            <tr key={d.name}>
+              <td data-label="Deployment">
+                <strong>{d.name}</strong> <span className="muted">{d.model}</span>
+                {d.modelAvailable === false ? (
+                  // Only Ollama's list is what it can run; a cloud list is a hint, and the router still tries the model.
+                  kinds.get(d.provider) === 'ollama' ? (
+                    <div className="field-error">Not installed in {d.provider}{d.modelMeant ? ` (it has ${d.modelMeant}: the one meant?)` : ''}: Pull it, or run "ollama pull {d.model}" there</div>
+                  ) : (
+                    <div className="field-warning">Not in {d.provider}'s model list: {d.modelMeant ? `did you mean ${d.modelMeant}?` : 'check the model name'}</div>
+                  )
+                ) : null}
+              </td>
+              <td data-label="Status">
+                <Badge tone={statusTone(d.status)}>{d.status}</Badge> <MemoryBadge deployment={live.get(d.name)} /> <ModelMemoryButton deployment={live.get(d.name)} /> <PullButton deployment={live.get(d.name)} />
+              </td>
+              <td data-label="Breaker">
+                <div className="row">
+                  <Badge tone={statusTone(d.breaker.state)}>{d.breaker.state}</Badge>
+                  {d.breaker.openUntil ? <span className="muted">{Date.parse(d.breaker.openUntil) > Date.now() ? `until ${new Date(d.breaker.openUntil).toLocaleTimeString()}` : 'cooled down: its next request tries it'}</span> : null}
+                  {d.breaker.state !== 'closed' || d.breaker.coolingUntil ? (
+                    <button onClick={() => reset.mutate(d.name)} disabled={reset.isPending}>Reset</button>
                   ) : null}
-                </td>
-                <td>
-                  <Badge tone={statusTone(d.status)}>{d.status}</Badge> <MemoryBadge deployment={live.get(d.name)} /> <ModelMemoryButton deployment={live.get(d.name)} /> <PullButton deployment={live.get(d.name)} />
-                </td>
-                <td>
-                  <div className="row">
-                    <Badge tone={statusTone(d.breaker.state)}>{d.breaker.state}</Badge>
-                    {d.breaker.openUntil ? <span className="muted">{Date.parse(d.breaker.openUntil) > Date.now() ? `until ${new Date(d.breaker.openUntil).toLocaleTimeString()}` : 'cooled down: its next request tries it'}</span> : null}
-                    {d.breaker.state !== 'closed' || d.breaker.coolingUntil ? (
-                      <button onClick={() => reset.mutate(d.name)} disabled={reset.isPending}>Reset</button>
-                    ) : null}
-                  </div>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+                </div>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </StackedTable>
     </Card>
   );
 }
