@@ -1,8 +1,8 @@
 /**
  * The dashboard as a keyboard and a browser use it, in a real browser (support/dashboard.ts): a
- * request's row opens its drawer on Enter or Space, the drawer takes the focus and gives it back; the
- * pages' links are left to the browser on a Ctrl-click (a tab of their own), and each page names
- * itself in the window's title.
+ * request's row opens its drawer on Enter or Space, the drawer takes the focus and gives it back;
+ * tabs move with the arrow keys and are one stop for Tab; the pages' links are left to the browser
+ * on a Ctrl-click (a tab of their own), and each page names itself in the window's title.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { twoProviders, useDashboard } from '../support/dashboard';
@@ -32,6 +32,34 @@ describe('the dashboard from the keyboard', () => {
       await expect.poll(() => drawer.count()).toBe(0);
       expect(await focused()).toBe(await row.getAttribute('aria-label'));
     }
+  });
+});
+
+describe('tabs from the keyboard', () => {
+  it('moves between tabs with the arrow keys, Home and End, and goes on to the panel with Tab', async () => {
+    const { page } = dashboard;
+    await dashboard.go('/overview');
+    const tabs = page.getByRole('tablist', { name: 'The base URL in use' });
+    const panel = page.getByRole('tabpanel');
+    const focused = () => page.evaluate(() => `${document.activeElement?.getAttribute('role')} ${document.activeElement?.getAttribute('role') === 'tab' ? document.activeElement.textContent : ''}`.trim());
+    await tabs.getByRole('tab', { name: 'curl' }).focus();
+    await page.keyboard.press('ArrowRight');
+    expect(await focused()).toBe('tab OpenAI SDK');
+    expect(await tabs.getByRole('tab', { selected: true }).textContent()).toBe('OpenAI SDK');
+    // The panel is named by its tab, and shows its text.
+    expect(await page.getByRole('tabpanel', { name: 'OpenAI SDK' }).textContent()).toContain('new OpenAI(');
+    await page.keyboard.press('End');
+    expect(await focused()).toBe('tab Ollama');
+    await page.keyboard.press('ArrowRight');
+    expect(await focused()).toBe('tab curl');
+    await page.keyboard.press('ArrowLeft');
+    expect(await focused()).toBe('tab Ollama');
+    await page.keyboard.press('Home');
+    expect(await focused()).toBe('tab curl');
+    // One stop for the tabs: Tab goes on to the panel, not to the next tab.
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('tabpanel');
+    expect(await panel.textContent()).toContain('curl');
   });
 });
 

@@ -13,6 +13,7 @@ import { liveStates, MemoryBadge } from '../routing/live-state';
 import { usageQueries } from '../../api/queries/usage';
 import type { ProbeSample } from '../../api/types';
 import { Badge, Card, counted, ErrorNote, Loading, Meter, money, percent, Stat, statusTone, when } from '../../ui/parts';
+import { Tabs } from '../../ui/tabs';
 import { StackedTable } from '../../ui/stacked-table';
 import { CopyButton } from '../../ui/copy-button';
 
@@ -76,14 +77,11 @@ function Connect() {
         </div>
         <CopyButton className="primary" text={`${origin}/v1`}>Copy base URL</CopyButton>
       </div>
-      <div className="tabs" role="tablist" style={{ marginTop: 12 }}>
-        {Object.keys(snippets).map((name) => (
-          <button key={name} role="tab" aria-selected={tab === name} onClick={() => setTab(name)}>
-            {name}
-          </button>
-        ))}
+      <div style={{ marginTop: 12 }}>
+        <Tabs names={Object.keys(snippets)} chosen={tab} onChoose={setTab} label="The base URL in use">
+          <pre className="snippet">{snippets[tab]}</pre>
+        </Tabs>
       </div>
-      <pre className="snippet">{snippets[tab]}</pre>
     </div>
   );
 }

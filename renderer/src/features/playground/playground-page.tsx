@@ -13,6 +13,7 @@ import { send, streamEvents } from '../../api/client';
 import { configQueries } from '../../api/queries/config';
 import type { PlaygroundWireAnswer, Trace, UpstreamSent } from '../../api/types';
 import { Badge, Card, duration, ErrorNote, Field, FieldGroup, money } from '../../ui/parts';
+import { Tabs } from '../../ui/tabs';
 import { CopyButton } from '../../ui/copy-button';
 import { DecisionList } from '../routing/decision-view';
 import { LANGUAGES, snippetFor, type Language } from './snippets';
@@ -201,10 +202,9 @@ export function PlaygroundPage() {
             </FieldGroup>
           </Card>
           <Card title={`As code (${API_LABELS[api]})`} actions={<CopyButton text={snippet}>Copy</CopyButton>}>
-            <div className="tabs" role="tablist">
-              {LANGUAGES.map((name) => <button key={name} role="tab" aria-selected={language === name} onClick={() => setLanguage(name)}>{name}</button>)}
-            </div>
-            <pre className="snippet">{snippet}</pre>
+            <Tabs names={LANGUAGES} chosen={language} onChoose={setLanguage} label="Language">
+              <pre className="snippet">{snippet}</pre>
+            </Tabs>
           </Card>
         </div>
       </div>

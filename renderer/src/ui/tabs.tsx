@@ -1,0 +1,34 @@
+/**
+ * Tabs over one panel, as WAI-ARIA's tabs pattern has them: Tab reaches the chosen tab and then the
+ * panel, the arrow keys (and Home, End) choose another tab, and the panel is named by its tab. As a
+ * row of buttons, each tab was a stop of its own for Tab and the arrow keys did nothing.
+ */
+import { useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
+
+export function Tabs<T extends string>({ names, chosen, onChoose, label, children }: { names: readonly T[]; chosen: T; onChoose: (name: T) => void; label: string; children: ReactNode }) {
+  const id = useId();
+  const list = useRef<HTMLDivElement>(null);
+  const at = names.indexOf(chosen);
+  const onKeyDown = (event: KeyboardEvent) => {
+    const to = ({ ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: names.length - 1 } as Record<string, number>)[event.key];
+    if (to === undefined) return;
+    event.preventDefault();
+    const index = (to + names.length) % names.length;
+    onChoose(names[index]!);
+    list.current?.querySelectorAll<HTMLElement>('[role="tab"]')[index]?.focus();
+  };
+  return (
+    <>
+      <div className="tabs" role="tablist" aria-label={label} ref={list} onKeyDown={onKeyDown}>
+        {names.map((name, i) => (
+          <button key={name} type="button" role="tab" id={`${id}tab${i}`} aria-selected={i === at} aria-controls={`${id}panel`} tabIndex={i === at ? 0 : -1} onClick={() => onChoose(name)}>
+            {name}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id={`${id}panel`} aria-labelledby={`${id}tab${at}`} tabIndex={0}>
+        {children}
+      </div>
+    </>
+  );
+}
