@@ -42,6 +42,8 @@ export function StackedTable(table: TableHTMLAttributes<HTMLTableElement>) {
 function fit(box: HTMLDivElement | null): void {
   if (!box) return;
   delete box.dataset.stacked;
+  // With its words whole (styles.css): a long name, free to break anywhere, would always fit, by
+  // squeezing the other columns down to broken words.
   box.dataset.measuring = '';
   const stacks = box.scrollWidth > box.clientWidth + 1;
   delete box.dataset.measuring;
