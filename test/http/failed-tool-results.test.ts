@@ -5,36 +5,10 @@
  * the flag without a word (its `anthropic` package), so the result it is sent says so in its text too.
  */
 import Anthropic from '@anthropic-ai/sdk';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { FakeServer } from '../support/fake-server';
-import { startFakeAnthropic } from '../support/fake-anthropic';
-import { startFakeOllama } from '../support/fake-ollama';
-import { startFakeOpenAI } from '../support/fake-openai';
-import { resetBetweenTests, startGateway, stopAll, type Harness } from '../support/harness';
+import { describe, expect, it } from 'vitest';
+import { useMessagesUpstreams } from '../support/messages-upstreams';
 
-let openai: FakeServer, anthropic: FakeServer, ollama: FakeServer, h: Harness, client: Anthropic;
-const config = () => ({
-  version: 1,
-  providers: [
-    { name: 'vllm', kind: 'openai', baseUrl: `${openai.url}/v1`, local: true },
-    { name: 'claude', kind: 'anthropic', baseUrl: anthropic.url, apiKey: 'env:TEST_KEY' },
-    { name: 'local', kind: 'ollama', baseUrl: ollama.url, apis: ['messages'] },
-  ],
-  deployments: [
-    { name: 'qwen', provider: 'vllm', model: 'qwen3-coder' },
-    { name: 'sonnet', provider: 'claude', model: 'claude-sonnet-4-5' },
-    { name: 'gemma', provider: 'local', model: 'gemma3:12b' },
-  ],
-  routes: [],
-});
-
-beforeAll(async () => {
-  [openai, anthropic, ollama] = await Promise.all([startFakeOpenAI(), startFakeAnthropic(), startFakeOllama({ version: '0.14.0', models: ['gemma3:12b'] })]);
-  h = await startGateway(config());
-  client = new Anthropic({ baseURL: h.url, apiKey: 'any', maxRetries: 0 });
-});
-afterAll(() => stopAll(h, openai, anthropic, ollama));
-beforeEach(() => resetBetweenTests(h, [openai, anthropic, ollama], config()));
+const up = useMessagesUpstreams();
 
 const ran = (result: Anthropic.ToolResultBlockParam): Anthropic.MessageParam[] => [
   { role: 'user', content: 'run the tests' },
@@ -42,33 +16,33 @@ const ran = (result: Anthropic.ToolResultBlockParam): Anthropic.MessageParam[] =
   { role: 'user', content: [result] },
 ];
 const shot = { type: 'image' as const, source: { type: 'base64' as const, media_type: 'image/png' as const, data: 'iVBORw0KGgo=' } };
-const resultSentToOllama = () => ollama.requests.filter((r) => r.path === '/v1/messages').at(-1)?.body.messages[2].content[0];
+const resultSentToOllama = () => up.ollama.requests.filter((r) => r.path === '/v1/messages').at(-1)?.body.messages[2].content[0];
 
 describe('a failed tool result', () => {
   it('tells a chat model in its text, and Anthropic by its flag', async () => {
-    await client.messages.create({ model: 'qwen', max_tokens: 100, messages: ran({ type: 'tool_result', tool_use_id: 'toolu_1', content: 'Exit code 1', is_error: true }) });
-    expect(openai.requests.at(-1)?.body.messages.at(-1)).toEqual({ role: 'tool', tool_call_id: 'toolu_1', content: 'Error: Exit code 1' });
+    await up.client.messages.create({ model: 'qwen', max_tokens: 100, messages: ran({ type: 'tool_result', tool_use_id: 'toolu_1', content: 'Exit code 1', is_error: true }) });
+    expect(up.openai.requests.at(-1)?.body.messages.at(-1)).toEqual({ role: 'tool', tool_call_id: 'toolu_1', content: 'Error: Exit code 1' });
     const sent = ran({ type: 'tool_result', tool_use_id: 'toolu_1', content: 'Exit code 1', is_error: true });
-    await client.messages.create({ model: 'sonnet', max_tokens: 100, messages: sent });
-    expect(anthropic.requests.at(-1)?.body.messages).toEqual(sent);
+    await up.client.messages.create({ model: 'sonnet', max_tokens: 100, messages: sent });
+    expect(up.anthropic.requests.at(-1)?.body.messages).toEqual(sent);
   });
 
   it("tells Ollama's Messages API, which drops the flag, in its text: a string, blocks, and blocks without text", async () => {
-    await client.messages.create({ model: 'gemma', max_tokens: 100, messages: ran({ type: 'tool_result', tool_use_id: 'toolu_1', content: 'Exit code 1', is_error: true }) });
+    await up.client.messages.create({ model: 'gemma', max_tokens: 100, messages: ran({ type: 'tool_result', tool_use_id: 'toolu_1', content: 'Exit code 1', is_error: true }) });
     expect(resultSentToOllama()).toEqual({ type: 'tool_result', tool_use_id: 'toolu_1', content: 'Error: Exit code 1', is_error: true });
 
     const blocks = [shot, { type: 'text' as const, text: '3 failing' }, { type: 'text' as const, text: 'see above' }];
-    await client.messages.create({ model: 'gemma', max_tokens: 100, messages: ran({ type: 'tool_result', tool_use_id: 'toolu_1', content: blocks, is_error: true }) });
+    await up.client.messages.create({ model: 'gemma', max_tokens: 100, messages: ran({ type: 'tool_result', tool_use_id: 'toolu_1', content: blocks, is_error: true }) });
     // Ollama joins the text blocks with nothing between: each but the last ends with a line break.
     expect(resultSentToOllama().content).toEqual([shot, { type: 'text', text: 'Error: 3 failing\n' }, { type: 'text', text: 'see above' }]);
 
-    await client.messages.create({ model: 'gemma', max_tokens: 100, messages: ran({ type: 'tool_result', tool_use_id: 'toolu_1', content: [shot], is_error: true }) });
+    await up.client.messages.create({ model: 'gemma', max_tokens: 100, messages: ran({ type: 'tool_result', tool_use_id: 'toolu_1', content: [shot], is_error: true }) });
     expect(resultSentToOllama().content).toEqual([{ type: 'text', text: 'Error: ' }, shot]);
   });
 
   it('goes to Ollama as sent when it did not fail', async () => {
     const sent = ran({ type: 'tool_result', tool_use_id: 'toolu_1', content: 'all passed', is_error: false });
-    await client.messages.create({ model: 'gemma', max_tokens: 100, messages: sent });
-    expect(ollama.requests.filter((r) => r.path === '/v1/messages').at(-1)?.body.messages).toEqual(sent);
+    await up.client.messages.create({ model: 'gemma', max_tokens: 100, messages: sent });
+    expect(up.ollama.requests.filter((r) => r.path === '/v1/messages').at(-1)?.body.messages).toEqual(sent);
   });
 });
