@@ -1,6 +1,6 @@
 /** The shell: login gate, navigation, and the page for the current path. */
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { sessionQuery } from './api/queries/session';
 import type { Session } from './api/types';
 import { ConnectPage } from './features/connect/connect-page';
@@ -13,6 +13,7 @@ import { ConfigWarnings } from './features/settings/config-warnings';
 import { SettingsPage } from './features/settings/settings-page';
 import { UsagePage } from './features/usage/usage-page';
 import { ErrorNote, Loading } from './ui/parts';
+import { guardUnload, mayDiscard } from './ui/unsaved';
 
 /** `edits`: the page changes the config, which a config file may own (ConfigFileNote) and whose warnings it says (ConfigWarnings). */
 const PAGES: { path: string; label: string; render: () => ReactNode; edits?: boolean }[] = [
@@ -25,16 +26,28 @@ const PAGES: { path: string; label: string; render: () => ReactNode; edits?: boo
   { path: '/settings', label: 'Settings', render: () => <SettingsPage />, edits: true },
 ];
 
+/** The page's path; leaving a page with unsaved edits (a link, Back or Forward) asks first. */
 function usePath(): [string, (path: string) => void] {
   const [path, setPath] = useState(window.location.pathname);
+  const shown = useRef(path);
+  shown.current = path;
   useEffect(() => {
-    const onPop = () => setPath(window.location.pathname);
+    const onPop = () => {
+      if (mayDiscard()) return setPath(window.location.pathname);
+      // The browser has already moved the address: put back the page still shown.
+      window.history.pushState(null, '', shown.current);
+    };
     window.addEventListener('popstate', onPop);
-    return () => window.removeEventListener('popstate', onPop);
+    const unguard = guardUnload();
+    return () => {
+      window.removeEventListener('popstate', onPop);
+      unguard();
+    };
   }, []);
   return [
     path,
     (next) => {
+      if (next === path || !mayDiscard()) return;
       window.history.pushState(null, '', next);
       setPath(next);
     },

@@ -10,6 +10,7 @@ import { ProviderQuirks } from './provider-quirks';
 import { CapacityFields, capacityText, readCapacity } from './provider-capacity';
 import { ProviderApis } from './provider-apis';
 import { HeadersField, headerRows, readHeaders } from './provider-headers';
+import { useEdits, useOpenForm } from '../../ui/unsaved';
 
 /** The part of Azure's base URL that is each user's own: the form says to fill it in rather than save it. */
 const AZURE_RESOURCE = 'YOUR-RESOURCE';
@@ -65,7 +66,7 @@ const RUNS: Record<string, { label: string; local: boolean | undefined }> = {
 export function ProvidersPage() {
   const providers = useQuery(configQueries.providers());
   const settings = useQuery(configQueries.settings());
-  const [draft, setDraft] = useState<{ original: string | null; value: Draft } | null>(null);
+  const [draft, setDraft] = useOpenForm<{ original: string | null; value: Draft }>((d) => providerLabel(d.original, d.value));
   if (providers.isPending) return <Loading what="providers" />;
   if (providers.isError) return <ErrorNote error={providers.error} />;
   const canStore = settings.data?.secrets.canStore ?? false;
@@ -195,11 +196,16 @@ function testBody(draft: Draft, { headers, keys }: ReturnType<typeof readHeaders
   return { ...draft.kept, headers, ...(keys ? { headerKeyValues: keys } : {}), name: draft.name.trim() || 'draft', kind: draft.kind, baseUrl: draft.baseUrl.trim(), ...(draft.local === undefined ? {} : { local: draft.local }), ...key };
 }
 
+/** What a provider's form edits, as its unsaved edits are named: a preset's new provider by the name it starts with. */
+const providerLabel = (original: string | null, initial: Draft) => (original ? `provider ${original}` : `the new provider ${initial.name}`);
+
 function ProviderForm({ original, initial, canStore, onDone }: { original: string | null; initial: Draft; canStore: boolean; onDone: () => void }) {
   const client = useQueryClient();
   const [draft, setDraft] = useState(initial);
   const [capacity, setCapacity] = useState(() => capacityText(initial.kept));
   const [headers, setHeaders] = useState(() => headerRows(initial.kept.headers));
+  // Saved, the form closes: until then, all it holds is unsaved.
+  useEdits(providerLabel(original, initial), { draft, capacity, headers });
   const [typos, setTypos] = useState<Record<string, string>>({});
   const body = () => inputOf(draft, canStore);
   const save = useMutation(providerMutations.save(client, original ? inputOf(initial, canStore) : null));

@@ -7,6 +7,7 @@ import { useState } from 'react';
 import { aliasMutations, configQueries } from '../../api/queries/config';
 import { Card, ConfirmButton, Empty, ErrorNote, Field, Loading } from '../../ui/parts';
 import { StackedTable } from '../../ui/stacked-table';
+import { useUnsaved } from '../../ui/unsaved';
 
 export function AliasesCard({ targets }: { targets: string[] }) {
   const client = useQueryClient();
@@ -15,6 +16,7 @@ export function AliasesCard({ targets }: { targets: string[] }) {
   const remove = useMutation(aliasMutations.remove(client));
   const [alias, setAlias] = useState('');
   const [target, setTarget] = useState('');
+  useUnsaved('the new alias', alias.trim() !== '');
   if (aliases.isPending) return <Card title="Aliases"><Loading what="aliases" /></Card>;
   if (aliases.isError) return <Card title="Aliases"><ErrorNote error={aliases.error} /></Card>;
   const chosen = target || targets[0] || '';

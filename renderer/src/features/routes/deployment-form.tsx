@@ -18,6 +18,10 @@ import { OllamaOptions, optionsText, readOptions } from './ollama-options';
 import { LongContextPrice, longContextText, readLongContext } from './long-context-price';
 import { BreakerFields, breakerText, readBreaker } from '../routing/breaker-fields';
 import { withFields } from '../../api/merge-patch';
+import { useEdits } from '../../ui/unsaved';
+
+/** What a deployment's form edits, as its unsaved edits are named (leaving the page asks). */
+export const deploymentLabel = (initial: DeploymentConfig | undefined) => (initial ? `deployment ${initial.name}` : 'the new deployment');
 
 export function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig | undefined; onDone: () => void }) {
   const client = useQueryClient();
@@ -37,6 +41,8 @@ export function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig 
   const [options, setOptions] = useState(() => optionsText(initial?.options));
   const [longText, setLongText] = useState(() => longContextText(initial?.pricing?.longContext));
   const [typos, setTypos] = useState<Record<string, string>>({});
+  // Saved, the form closes: until then, all it holds is unsaved.
+  useEdits(deploymentLabel(initial), { draft, numbers, breaker, options, longText });
   // Renamed, its old name is kept as an alias unless unticked: the tools set up with it still reach it.
   const [keepAlias, setKeepAlias] = useState(true);
   const renamed = initial !== undefined && draft.name.trim() !== '' && draft.name.trim() !== initial.name;

@@ -9,6 +9,7 @@ import { ApiError } from '../../api/client';
 import { routeMutations } from '../../api/queries/config';
 import type { RouteConfig } from '../../api/types';
 import { ErrorNote, Field } from '../../ui/parts';
+import { useUnsaved } from '../../ui/unsaved';
 
 export function RouteRename({ route, askers, onClose }: { route: RouteConfig; askers: string[]; onClose: () => void }) {
   const client = useQueryClient();
@@ -16,6 +17,7 @@ export function RouteRename({ route, askers, onClose }: { route: RouteConfig; as
   const [keepAlias, setKeepAlias] = useState(true);
   const rename = useMutation(routeMutations.rename(client, route.name));
   const typed = name.trim();
+  useUnsaved(`the new name of route ${route.name}`, typed !== '' && typed !== route.name);
   const fieldError = rename.error instanceof ApiError ? (rename.error.fields.name ?? rename.error.fields.aliases) : undefined;
   return (
     <form

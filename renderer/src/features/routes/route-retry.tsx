@@ -11,6 +11,7 @@ import { routeMutations } from '../../api/queries/config';
 import type { RouteConfig, RoutePatch } from '../../api/types';
 import { numberReader } from '../../ui/numbers';
 import { ErrorNote, Field } from '../../ui/parts';
+import { useEdits } from '../../ui/unsaved';
 import { BreakerFields, breakerText, readBreaker } from '../routing/breaker-fields';
 import { mergePatchBetween, withFields } from '../../api/merge-patch';
 import { FallbackOnField, fallbackDraft, readFallback } from './fallback-on';
@@ -31,6 +32,7 @@ export function RouteRetry({ route }: { route: RouteConfig }) {
   const [fallback, setFallback] = useState(() => fallbackDraft(route));
   const [breaker, setBreaker] = useState(() => breakerText(route.breaker));
   const [typos, setTypos] = useState<Record<string, string>>({});
+  const saved = useEdits(`the retry settings of route ${route.name}`, { text, fallback, breaker });
   const fields: Record<string, string | undefined> = { ...(save.error instanceof ApiError ? save.error.fields : {}), ...typos };
   const submit = () => {
     const reader = numberReader();
@@ -44,7 +46,8 @@ export function RouteRetry({ route }: { route: RouteConfig }) {
     if (Object.keys(found).length > 0 || 'problem' in fallbackOn) return;
     const after: RouteConfig = { ...shownRoute, retry: withFields(shownRoute.retry, retry), deadlineMs, fallbackOn: fallbackOn.value, breaker: withFields(shownRoute.breaker, shown) };
     const patch: RoutePatch = mergePatchBetween(shownRoute, after);
-    save.mutate(patch, { onSuccess: () => setShownRoute(after) });
+    const sent = { text, fallback, breaker };
+    save.mutate(patch, { onSuccess: () => (setShownRoute(after), saved(sent)) });
   };
   const numberField = (key: keyof typeof text, path: string, label: string, placeholder = '') => (
     <Field label={label} error={fields[path]}>

@@ -8,6 +8,7 @@ import { useState } from 'react';
 import { routeMutations } from '../../api/queries/config';
 import type { RouteConfig } from '../../api/types';
 import { ErrorNote, Field } from '../../ui/parts';
+import { useUnsaved } from '../../ui/unsaved';
 
 type Rule = NonNullable<RouteConfig['rules']>[number];
 type Trait = keyof Rule['when'];
@@ -43,6 +44,8 @@ export function RouteRules({ route, routes }: { route: RouteConfig; routes: stri
   // Traits given with "and" before the last: a rule matches a request that has them all.
   const [pending, setPending] = useState<Rule['when'] | null>(null);
   const rules = route.rules ?? [];
+  // A rule half made: a value typed, or traits joined with "And..." not yet added.
+  useUnsaved(`a new rule of route ${route.name}`, value.trim() !== '' || pending !== null);
   const saveRules = (next: Rule[], onSuccess?: () => void) => save.mutate({ rules: next.length > 0 ? next : null }, { onSuccess });
   /** The trait as chosen, or undefined once its value's problem is said. */
   const condition = (): Rule['when'] | undefined => {

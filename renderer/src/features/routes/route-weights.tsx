@@ -10,6 +10,7 @@ import { routeMutations } from '../../api/queries/config';
 import type { RouteConfig } from '../../api/types';
 import { numberReader } from '../../ui/numbers';
 import { ErrorNote, Field } from '../../ui/parts';
+import { useUnsaved } from '../../ui/unsaved';
 
 export function RouteWeights({ route }: { route: RouteConfig }) {
   const client = useQueryClient();
@@ -37,6 +38,7 @@ export function RouteWeights({ route }: { route: RouteConfig }) {
   };
   const fields = { ...(save.error instanceof ApiError ? save.error.fields : {}), ...typos };
   const changed = JSON.stringify(weights) !== savedKey;
+  useUnsaved(`the weights of route ${route.name}`, changed);
   return (
     <form style={{ marginTop: 8 }} data-testid={`weights-${route.name}`} onSubmit={(e) => { e.preventDefault(); submit(); }}>
       <div className="form-grid">

@@ -20,7 +20,8 @@ import { RouteRename } from './route-rename';
 import { RouteRules } from './route-rules';
 import { RouteWeights } from './route-weights';
 import { RouteOrder } from './route-order';
-import { DeploymentForm } from './deployment-form';
+import { DeploymentForm, deploymentLabel } from './deployment-form';
+import { useOpenForm, useUnsaved } from '../../ui/unsaved';
 import { RouteRetry } from './route-retry';
 import { StackedTable } from '../../ui/stacked-table';
 
@@ -28,7 +29,7 @@ export function RoutesPage() {
   const routes = useQuery(configQueries.routes());
   const deployments = useQuery(configQueries.deployments());
   const health = useQuery(healthQueries.now());
-  const [editing, setEditing] = useState<DeploymentConfig | 'new' | null>(null);
+  const [editing, edit] = useOpenForm<DeploymentConfig | 'new'>((d) => deploymentLabel(d === 'new' ? undefined : d));
   if (routes.isPending || deployments.isPending) return <Loading what="routes" />;
   if (routes.isError) return <ErrorNote error={routes.error} />;
   if (deployments.isError) return <ErrorNote error={deployments.error} />;
@@ -48,7 +49,7 @@ export function RoutesPage() {
           <AliasesCard targets={[...routes.data.map((r) => r.name), ...deployments.data.map((d) => d.name)]} />
         </div>
         <div className="grid">
-          <Card title="Deployments" actions={<button className="primary" onClick={() => setEditing('new')}>Add deployment</button>}>
+          <Card title="Deployments" actions={<button className="primary" onClick={() => edit('new')}>Add deployment</button>}>
             {deployments.data.length === 0 ? <Empty>No deployments yet: add one for a model on a provider.</Empty> : null}
             <StackedTable>
               <tbody>
@@ -56,13 +57,13 @@ export function RoutesPage() {
                   <tr key={d.name}>
                     <td><strong>{d.name}</strong><div className="muted">{d.provider} · {d.model}</div></td>
                     <td>{d.timeWindows?.length ? <Badge tone="info">{counted(d.timeWindows.length, 'time window')}</Badge> : null} <LiveState deployment={live.get(d.name)} /> <ModelMemoryButton deployment={live.get(d.name)} /> <PullButton deployment={live.get(d.name)} offerUpdate /></td>
-                    <td style={{ textAlign: 'right' }}><button onClick={() => setEditing(d)}>Edit</button></td>
+                    <td style={{ textAlign: 'right' }}><button onClick={() => edit(d)}>Edit</button></td>
                   </tr>
                 ))}
               </tbody>
             </StackedTable>
           </Card>
-          {editing ? <DeploymentForm key={editing === 'new' ? 'new' : editing.name} initial={editing === 'new' ? undefined : editing} onDone={() => setEditing(null)} /> : null}
+          {editing ? <DeploymentForm key={editing === 'new' ? 'new' : editing.name} initial={editing === 'new' ? undefined : editing} onDone={() => edit(null)} /> : null}
         </div>
       </div>
     </>
@@ -96,6 +97,7 @@ function RouteCard({ route, routes, describe, live }: { route: RouteConfig; rout
     losers.length > 0 ? `${losers.join(' and ')} ${losers.length > 1 ? 'ask' : 'asks'} for it` : '',
   ].filter(Boolean).join(' ');
   const changed = order.join() !== route.deployments.join();
+  useUnsaved(`the order of route ${route.name}`, changed);
   return (
     <Card
       title={<>Route <code>{route.name}</code></>}
@@ -150,6 +152,7 @@ function NewRoute({ deployments }: { deployments: DeploymentConfig[] }) {
   const [name, setName] = useState('');
   const [chosen, setChosen] = useState<string[]>([]);
   const create = useMutation(routeMutations.create(client));
+  useUnsaved('the new route', name !== '' || chosen.length > 0);
   const submit = () =>
     create.mutate(
       { name, deployments: chosen },

@@ -14,6 +14,7 @@ import { usageQueries } from '../../api/queries/usage';
 import type { BudgetConfig } from '../../api/types';
 import { Card, ConfirmButton, Empty, ErrorNote, Field, Loading, money } from '../../ui/parts';
 import { StackedTable } from '../../ui/stacked-table';
+import { useEdits, useOpenForm } from '../../ui/unsaved';
 
 type ScopeKind = 'global' | 'route' | 'clientKey' | 'provider' | 'tool';
 const SCOPE_LABELS: Record<ScopeKind, string> = { global: 'all traffic', route: 'one route', clientKey: 'one client key', provider: 'one provider', tool: 'one tool' };
@@ -51,7 +52,7 @@ function whenSpent(budget: BudgetConfig): string {
 export function BudgetsCard() {
   const budgets = useQuery(configQueries.budgets());
   const health = useQuery(healthQueries.now());
-  const [editing, setEditing] = useState<BudgetConfig | 'new' | null>(null);
+  const [editing, setEditing] = useOpenForm<BudgetConfig | 'new'>((b) => budgetLabel(b === 'new' ? undefined : b));
   const client = useQueryClient();
   const remove = useMutation(budgetMutations.remove(client));
   if (budgets.isPending) return <Card title="Budgets"><Loading what="budgets" /></Card>;
@@ -85,9 +86,12 @@ export function BudgetsCard() {
   );
 }
 
+const budgetLabel = (budget: BudgetConfig | undefined) => (budget ? `budget ${budget.name}` : 'the new budget');
+
 function BudgetForm({ original, onDone }: { original: BudgetConfig | undefined; onDone: () => void }) {
   const client = useQueryClient();
   const [draft, setDraft] = useState<Draft>(draftOf(original));
+  useEdits(budgetLabel(original), draft);
   const save = useMutation(budgetMutations.save(client, original ?? null));
   const routes = useQuery(configQueries.routes());
   const providers = useQuery(configQueries.providers());

@@ -8,6 +8,7 @@ import { useState } from 'react';
 import { settingsMutations } from '../../api/queries/config';
 import type { SettingsView } from '../../api/types';
 import { Field } from '../../ui/parts';
+import { useUnsaved } from '../../ui/unsaved';
 
 const CHANGES = 'on each change (a provider down or back, falling back, a budget at 80% or spent, a full disk, a pull ended)';
 
@@ -41,6 +42,7 @@ function WebhookForm({ set, canStore }: { set: boolean; canStore: boolean }) {
   const name = useMutation(settingsMutations.save(client));
   const remove = useMutation(settingsMutations.removeWebhook(client));
   const [value, setValue] = useState('');
+  useUnsaved('the chat webhook', value.trim() !== '');
   const pending = paste.isPending || name.isPending || remove.isPending;
   const error = paste.error ?? name.error ?? remove.error;
   const save = () => {

@@ -16,6 +16,7 @@ import { Notices } from './notices';
 import { KeptKeys } from './kept-keys';
 import { numberReader } from '../../ui/numbers';
 import { StackedTable } from '../../ui/stacked-table';
+import { useEdits, useUnsaved } from '../../ui/unsaved';
 
 export function SettingsPage() {
   const settings = useQuery(configQueries.settings());
@@ -98,6 +99,7 @@ function Keys() {
   const create = useMutation(keyMutations.create(client));
   const revoke = useMutation(keyMutations.revoke(client));
   const [rpmTypo, setRpmTypo] = useState<string | undefined>();
+  useUnsaved('the new client key', name !== '' || rpm !== '' || only.length > 0);
   const submit = () => {
     const { read, typos } = numberReader();
     const limit = read('rateLimitPerMinute', rpm);
@@ -185,6 +187,7 @@ function UsageAndCache({ settings, exposed }: { settings: Settings; exposed: boo
   const save = useMutation(settingsMutations.save(client));
   const purge = useMutation(cacheMutations.purge(client));
   const [typos, setTypos] = useState<Record<string, string>>({});
+  const saved = useEdits('the cache, usage and access settings', draft);
   // Only what this card shows: local only, set from the tray meanwhile, stays as it is. A number
   // left empty goes back to its default; one that is no number is named, and nothing is sent.
   const submit = () => {
@@ -202,7 +205,8 @@ function UsageAndCache({ settings, exposed }: { settings: Settings; exposed: boo
       allowedOrigins: origins.length > 0 ? origins : null,
     };
     setTypos(found);
-    if (ok()) save.mutate(edited);
+    const sent = draft;
+    if (ok()) save.mutate(edited, { onSuccess: () => saved(sent) });
   };
   const fields = { ...(save.error instanceof ApiError ? save.error.fields : {}), ...typos };
   // One line's problem at a time, the first; the message quotes the line.
@@ -253,6 +257,7 @@ function ConfigImport() {
   const client = useQueryClient();
   const [text, setText] = useState('');
   const [preview, setPreview] = useState<ConfigPreview | null>(null);
+  useUnsaved('the config pasted to import', text.trim() !== '');
   // A file edited by hand may have comments and a comma after the last item, as `switchyard import`
   // takes them (the JSON sent on is a plain copy); otherwise the browser's own words for where it
   // stops being JSON ("... (line 4 column 1)").
