@@ -175,7 +175,7 @@ describe('a number typed wrong', () => {
     await page.getByText('"two" is not a number').waitFor();
     expect(h.gateway.config().routes[0]?.retry).toBeUndefined();
 
-    await dashboard.go('/playground');
+    await dashboard.openPlayground();
     const asked = dashboard.openai.requests.length + dashboard.ollama.requests.length;
     await page.getByLabel('Temperature').fill('warm');
     await page.getByText('"warm" is not a number').waitFor();

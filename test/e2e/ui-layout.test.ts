@@ -164,7 +164,7 @@ describe("the playground's conversation", () => {
     for (const width of [360, 1280]) {
       await page.setViewportSize({ width, height: 900 });
       try {
-        await go('/playground');
+        await dashboard.openPlayground();
         await page.getByLabel('Message').fill(`https://example.com/${'a'.repeat(300)}`);
         await page.getByRole('button', { name: 'Send' }).click();
         await page.getByText('Answered by').waitFor();

@@ -123,7 +123,7 @@ describe('the dashboard pages', () => {
       await page.getByRole('tab', { name: 'OpenAI SDK' }).click();
       expect(await snippet.textContent()).toContain("apiKey: '<your client key>'");
       // The playground, before any pick, shows and sends the first chat route; a route of embedding models is no choice there.
-      await go('/playground');
+      await dashboard.openPlayground();
       await expect.poll(() => page.locator('pre.snippet', { hasText: 'curl ' }).textContent()).toContain('"model":"team-chat"');
       expect(await page.getByLabel('Model').inputValue()).toBe('team-chat');
       expect(await page.getByLabel('Model').locator('option').allTextContents()).toEqual(['team-chat', 'llama', 'mini']);

@@ -32,7 +32,7 @@ async function shown(api: string, stream: boolean, language: string): Promise<st
 
 it('shows a Node.js script for each API that runs as shown and prints the answer', async () => {
   await dashboard.logIn();
-  await dashboard.go('/playground');
+  await dashboard.openPlayground();
   await dashboard.page.getByLabel('Model').selectOption('llama');
   await dashboard.page.getByLabel('Message').fill('one two');
   for (const api of apis) {

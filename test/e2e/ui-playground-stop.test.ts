@@ -12,7 +12,7 @@ const dashboard = useDashboard(twoProviders);
 it('stops a streamed answer under way, keeps what came and cancels it upstream', async () => {
   const { page, openai } = dashboard;
   await dashboard.logIn();
-  await dashboard.go('/playground');
+  await dashboard.openPlayground();
   // Its role, then "Echo:" and " stop", then nothing: the stream stays open and silent.
   await openai.setMode({ kind: 'stall', chunks: 3 });
   await page.getByLabel('Message').fill('stop me here');
@@ -38,7 +38,7 @@ it('stops a streamed answer under way, keeps what came and cancels it upstream',
 
 it('stops a turn sent as Messages, which the gateway runs through that front door in process, and cancels it upstream too', async () => {
   const { page, openai } = dashboard;
-  await dashboard.go('/playground');
+  await dashboard.openPlayground();
   await page.getByLabel('API').selectOption({ label: 'Anthropic Messages' });
   await openai.setMode({ kind: 'hang' });
   const sent = openai.requests.length;

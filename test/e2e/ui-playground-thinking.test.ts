@@ -23,7 +23,7 @@ it("shows what a thinking model thought apart from its answer, in each API's sha
   // As `ollama pull qwen3:8b` there.
   expect((await fetch(`${ollama.url}/api/pull`, { method: 'POST', body: JSON.stringify({ model: 'qwen3:8b', stream: false }) })).status).toBe(200);
   await dashboard.logIn();
-  await dashboard.go('/playground');
+  await dashboard.openPlayground();
   await page.getByLabel('Model').selectOption('qwen');
   const turns: [string, boolean][] = [['openai', true], ['openai', false], ['anthropic', true], ['anthropic', false], ['responses', true], ['responses', false], ['ollama', true], ['ollama', false]];
   for (const [index, [api, stream]] of turns.entries()) {
@@ -47,7 +47,7 @@ it("shows what a thinking model thought apart from its answer, in each API's sha
 
 it("asks a model to think as hard as picked, in each API's words, and rehearses a route's rule for requests that think", async () => {
   const { page, ollama } = dashboard;
-  await dashboard.go('/playground');
+  await dashboard.openPlayground();
   await page.getByLabel('Model').selectOption('smart');
   const last = () => ollama.requests.filter((r) => r.path === '/api/chat').at(-1);
   const turns = [['openai', 'high'], ['anthropic', 'medium'], ['responses', 'low'], ['ollama', 'high']] as const;

@@ -210,7 +210,7 @@ describe('building a gateway in the dashboard', () => {
 
   it('rehearses a failure in the playground and shows the fallback in the attempt timeline', async () => {
     h.gateway.applyConfig({ ...h.gateway.config(), deployments: h.gateway.config().deployments.map(({ timeWindows: _w, timeZone: _z, ...d }) => d) }, 'test');
-    await go('/playground');
+    await dashboard.openPlayground();
     await page.getByLabel('Model').selectOption('default');
     await page.getByLabel('Simulate failure of mini').check();
     await page.getByLabel('Message').fill('hello from the playground');

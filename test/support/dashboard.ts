@@ -29,6 +29,8 @@ export interface Dashboard {
   /** Everything the pages asked for and did not get (the favicon was one, on every page). */
   notFound: string[];
   go(path: string): Promise<void>;
+  /** The playground as a new tab opens it: nothing kept from an earlier test's turns (ui/kept-state.ts keeps them for the tab). */
+  openPlayground(): Promise<void>;
   /** Signs the page in through a one-time login link. */
   logIn(): Promise<void>;
   /** Opens a deployment's form on the Routes page, or a provider's on the Providers page: the form's card. */
@@ -58,6 +60,12 @@ export function useDashboard(config: (upstreams: { ollama: string; openai: strin
   const dashboard = { notFound: [] as string[], home: tempDir() } as Dashboard;
   dashboard.go = async (path) => {
     await dashboard.page.goto(`${dashboard.h.url}${path}`);
+  };
+  dashboard.openPlayground = async () => {
+    // Another page first: leaving the playground writes what it still had to keep (on pagehide).
+    await dashboard.go('/overview');
+    await dashboard.page.evaluate(() => window.sessionStorage.clear());
+    await dashboard.go('/playground');
   };
   dashboard.logIn = async () => {
     await dashboard.go(`/?token=${dashboard.h.gateway.sessions.issueLoginToken()}`);

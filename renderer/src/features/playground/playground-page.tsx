@@ -5,7 +5,7 @@
  * status, the request as it went upstream (translated or passed through), what a model thought (folded), how
  * hard it thinks (a route's rule for thinking requests rehearsed), a system prompt, "simulate
  * failure" toggles per deployment, Stop for an answer under way, and the request as code (curl, Python,
- * Node.js: snippets.ts).
+ * Node.js: snippets.ts). The conversation and its settings are kept for the tab (ui/kept-state.ts).
  */
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
@@ -19,6 +19,7 @@ import { DecisionList } from '../routing/decision-view';
 import { LANGUAGES, snippetFor, type Language } from './snippets';
 import { answerError, answerParts, API_LABELS, requestFor, traceOf, type Effort, type PlaygroundApi } from './wire';
 import { numberReader } from '../../ui/numbers';
+import { useKeptState } from '../../ui/kept-state';
 
 type ShownTrace = Trace & { upstream?: UpstreamSent[] };
 
@@ -42,20 +43,22 @@ export function PlaygroundPage() {
   const routes = useQuery(configQueries.routes());
   const deployments = useQuery(configQueries.deployments());
   const basics = useQuery(configQueries.clients());
-  const [picked, setModel] = useState<string | null>(null);
-  const [turns, setTurns] = useState<Turn[]>([]);
-  const [input, setInput] = useState('');
-  const [temperature, setTemperature] = useState('0.7');
-  const [maxTokens, setMaxTokens] = useState('');
-  const [system, setSystem] = useState('');
-  const [effort, setEffort] = useState<Effort>('');
-  const [simulated, setSimulated] = useState<string[]>([]);
-  const [api, setApi] = useState<PlaygroundApi>('openai');
-  const [stream, setStream] = useState(true);
-  const [language, setLanguage] = useState<Language>('curl');
+  const [picked, setModel] = useKeptState<string | null>('playground.model', null);
+  const [turns, setTurns] = useKeptState<Turn[]>('playground.turns', []);
+  const [input, setInput] = useKeptState('playground.input', '');
+  const [temperature, setTemperature] = useKeptState('playground.temperature', '0.7');
+  const [maxTokens, setMaxTokens] = useKeptState('playground.maxTokens', '');
+  const [system, setSystem] = useKeptState('playground.system', '');
+  const [effort, setEffort] = useKeptState<Effort>('playground.effort', '');
+  const [simulated, setSimulated] = useKeptState<string[]>('playground.simulated', []);
+  const [api, setApi] = useKeptState<PlaygroundApi>('playground.api', 'openai');
+  const [stream, setStream] = useKeptState('playground.stream', true);
+  const [language, setLanguage] = useKeptState<Language>('playground.language', 'curl');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const stopper = useRef<AbortController | null>(null);
+  // Leaving the page stops an answer under way, as Stop does: what came is kept with the conversation (ui/kept-state.ts).
+  useEffect(() => () => stopper.current?.abort(), []);
   // Escape stops an answer under way, wherever the focus is (as in a chat app).
   useEffect(() => {
     if (!busy) return undefined;
