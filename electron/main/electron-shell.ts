@@ -30,7 +30,7 @@ export function createElectronShell(iconPath: string): Shell {
       // The dashboard's beforeunload stops a reload that would drop unsaved edits; a browser would ask
       // the user then, a window cancels without a word unless asked here.
       window.webContents.on('will-prevent-unload', (event) => {
-        const choice = dialog.showMessageBoxSync(window, { type: 'question', buttons: ['Leave', 'Stay'], defaultId: 1, cancelId: 1, message: 'Leave without saving?', detail: 'Your edits on this page will be lost.' });
+        const choice = dialog.showMessageBoxSync(window, { type: 'question', buttons: ['Leave', 'Stay'], defaultId: 1, cancelId: 1, message: 'Leave this page?', detail: 'Edits not saved, or a new client key not copied, will be lost.' });
         if (choice === 0) event.preventDefault();
       });
       const wrapped: DesktopWindow = {

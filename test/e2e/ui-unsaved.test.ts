@@ -54,7 +54,7 @@ describe('leaving a page with unsaved edits', () => {
     await form.getByRole('combobox', { name: 'Model', exact: true }).fill('llama3.2:1b');
     const stay = answerNext(false);
     await nav('Usage').click();
-    expect((await stay).message()).toBe('Leave without saving? Your edits to deployment llama will be lost.');
+    expect((await stay).message()).toBe('Your edits to deployment llama will be lost. Leave anyway?');
     expect(new URL(page.url()).pathname).toBe('/routes');
     expect(await form.getByRole('combobox', { name: 'Model', exact: true }).inputValue()).toBe('llama3.2:1b');
     const leave = answerNext(true);
@@ -99,7 +99,7 @@ describe('leaving a page with unsaved edits', () => {
     const edit = (name: string) => page.getByRole('row', { name: new RegExp(`^${name} `) }).getByRole('button', { name: 'Edit' });
     const stay = answerNext(false);
     await edit('mini').click();
-    expect((await stay).message()).toBe('Leave without saving? Your edits to deployment llama will be lost.');
+    expect((await stay).message()).toBe('Your edits to deployment llama will be lost. Leave anyway?');
     expect(await form.getByRole('combobox', { name: 'Model', exact: true }).inputValue()).toBe('llama3.2:1b');
     // The same deployment's Edit keeps its form as it is.
     expect(await dialogsDuring(() => edit('llama').click())).toEqual([]);
@@ -153,8 +153,26 @@ describe("every form's unsaved edits", () => {
       expect(await unloadStopped()).toBe(true);
       const stay = answerNext(false);
       await nav('Overview').click();
-      expect((await stay).message()).toBe(`Leave without saving? Your edits to ${form.what} will be lost.`);
+      expect((await stay).message()).toBe(`Your edits to ${form.what} will be lost. Leave anyway?`);
       expect(new URL(dashboard.page.url()).pathname).toBe(form.path);
     });
   }
+});
+
+describe('a new client key, shown only once', () => {
+  it('asks before the page goes with the key not copied, and not once it is', async () => {
+    const { page } = dashboard;
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: dashboard.h.url });
+    await dashboard.go('/settings');
+    await page.getByLabel('Key name').fill('editor');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    await page.getByTestId('new-key').waitFor();
+    const stay = answerNext(false);
+    await nav('Overview').click();
+    expect((await stay).message()).toBe('The new client key editor (shown only now) will be lost. Leave anyway?');
+    expect(await page.getByTestId('new-key').isVisible()).toBe(true);
+    await page.getByRole('button', { name: 'Copy' }).click();
+    await page.getByRole('button', { name: 'Copied' }).waitFor();
+    expect(await dialogsDuring(() => goTo('Overview'))).toEqual([]);
+  });
 });

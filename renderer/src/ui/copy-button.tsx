@@ -5,14 +5,22 @@
  */
 import { useEffect, useState, type ReactNode } from 'react';
 
-export function CopyButton({ text, children, label, className }: { text: string; children: ReactNode; label?: string; className?: string }) {
+/** `onCopied`: the text is on the clipboard (what was shown only once is kept). */
+export function CopyButton({ text, children, label, className, onCopied }: { text: string; children: ReactNode; label?: string; className?: string; onCopied?: () => void }) {
   const [said, setSaid] = useState<{ copied: true } | { problem: string }>();
   useEffect(() => {
     if (!said || !('copied' in said)) return;
     const timer = setTimeout(() => setSaid(undefined), 1_500);
     return () => clearTimeout(timer);
   }, [said]);
-  const click = () => copy(text).then(() => setSaid({ copied: true }), (error: Error) => setSaid({ problem: error.message }));
+  const click = () =>
+    copy(text).then(
+      () => {
+        setSaid({ copied: true });
+        onCopied?.();
+      },
+      (error: Error) => setSaid({ problem: error.message }),
+    );
   return (
     <>
       <button type="button" className={className} aria-label={label} onClick={() => void click()}>

@@ -1,21 +1,27 @@
 /**
- * Edits not saved yet, by what holds them ("deployment llama", "the new route"). They live only in
- * the page, so whatever would drop them asks first: a link of the dashboard, Back, another form in
- * the same place, and (through the browser's own prompt) a reload or closing the tab.
+ * What the page holds that is nowhere else yet, by what holds it: a form's edits not saved ("deployment
+ * llama", "the new route"), a new client key not copied (it is shown only once). It lives only in the
+ * page, so whatever would drop it asks first: a link of the dashboard, Back, another form in the same
+ * place, and (through the browser's own prompt) a reload or closing the tab.
  */
 import { useEffect, useId, useState } from 'react';
 
-/** A form's id (React's useId) to what it edits: a form is in here only while it has unsaved edits. */
-const open = new Map<string, string>();
+/** A holder's id (React's useId) to what it holds and how the question names it; in here only while something is at stake. */
+const open = new Map<string, { what: string; phrase: string }>();
 
-/** Counts `what` as unsaved while `dirty`, until the form is gone. */
+/** Counts `what` (a form's edits) as unsaved while `dirty`, until the form is gone. */
 export function useUnsaved(what: string, dirty: boolean): void {
+  useAtStake(what, `your edits to ${what}`, dirty);
+}
+
+/** Counts `phrase` as lost if the page goes, while `atStake`; `what` names its holder for `mayDiscard`. */
+export function useAtStake(what: string, phrase: string, atStake: boolean): void {
   const id = useId();
   useEffect(() => {
-    if (!dirty) return;
-    open.set(id, what);
+    if (!atStake) return;
+    open.set(id, { what, phrase });
     return () => void open.delete(id);
-  }, [id, what, dirty]);
+  }, [id, what, phrase, atStake]);
 }
 
 /**
@@ -36,25 +42,22 @@ export function useEdits(what: string, value: unknown): (saved: unknown) => void
  */
 export function useOpenForm<T>(labelOf: (item: T) => string): [T | null, (next: T | null) => void] {
   const [item, setItem] = useState<T | null>(null);
-  const open = (next: T | null) => {
+  const choose = (next: T | null) => {
     if (item !== null && next !== null && labelOf(item) !== labelOf(next) && !mayDiscard([labelOf(item)])) return;
     setItem(next);
   };
-  return [item, open];
-}
-
-export function unsavedEdits(): string[] {
-  return [...new Set(open.values())];
+  return [item, choose];
 }
 
 /**
- * True when nothing would be lost, or the user chooses to lose it. `only`: just these forms' edits are
- * at stake (one form is replaced by another), not the whole page's.
+ * True when nothing would be lost, or the user chooses to lose it. `only`: just these holders are at
+ * stake (one form is replaced by another), not the whole page.
  */
 export function mayDiscard(only?: string[]): boolean {
-  const lost = unsavedEdits().filter((what) => only === undefined || only.includes(what));
+  const lost = [...new Set([...open.values()].filter(({ what }) => only === undefined || only.includes(what)).map(({ phrase }) => phrase))];
   if (lost.length === 0) return true;
-  return window.confirm(`Leave without saving? Your edits to ${listed(lost)} will be lost.`);
+  const said = listed(lost);
+  return window.confirm(`${said[0]!.toUpperCase()}${said.slice(1)} will be lost. Leave anyway?`);
 }
 
 /** The browser's own prompt before a reload or closing the tab (the desktop window asks in a dialog of its own). */

@@ -16,7 +16,7 @@ import { Notices } from './notices';
 import { KeptKeys } from './kept-keys';
 import { numberReader } from '../../ui/numbers';
 import { StackedTable } from '../../ui/stacked-table';
-import { useEdits, useUnsaved } from '../../ui/unsaved';
+import { useAtStake, useEdits, useUnsaved } from '../../ui/unsaved';
 
 export function SettingsPage() {
   const settings = useQuery(configQueries.settings());
@@ -92,7 +92,9 @@ function Keys() {
   const keys = useQuery(keyQueries.all());
   const [name, setName] = useState('');
   const [rpm, setRpm] = useState('');
-  const [created, setCreated] = useState<string | null>(null);
+  // Shown only once: leaving the page before it is copied asks first.
+  const [created, setCreated] = useState<{ name: string; key: string; copied: boolean } | null>(null);
+  useAtStake('the created client key', `the new client key ${created?.name ?? ''} (shown only now)`, created !== null && !created.copied);
   const routes = useQuery(configQueries.routes());
   // Routes the new key may use; none ticked: every route and deployment.
   const [only, setOnly] = useState<string[]>([]);
@@ -109,7 +111,7 @@ function Keys() {
       { name, ...(limit !== undefined ? { rateLimitPerMinute: limit } : {}), ...(only.length > 0 ? { allowedRoutes: only } : {}) },
       {
         onSuccess: (result) => {
-          setCreated(result.key);
+          setCreated({ name, key: result.key, copied: false });
           setName('');
           setRpm('');
           setOnly([]);
@@ -123,7 +125,7 @@ function Keys() {
       <p className="muted">Give each tool its own key to see its usage apart. By default any key is accepted on this machine.</p>
       {created ? (
         <div className="notice ok" role="status">
-          New key (shown only now): <code data-testid="new-key">{created}</code> <CopyButton text={created}>Copy</CopyButton>
+          New key (shown only now): <code data-testid="new-key">{created.key}</code> <CopyButton text={created.key} onCopied={() => setCreated({ ...created, copied: true })}>Copy</CopyButton>
         </div>
       ) : null}
       {/* The routes come before the button: a key is made with its limits, not limited after. */}
