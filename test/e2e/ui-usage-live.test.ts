@@ -146,10 +146,13 @@ describe('the usage filters', () => {
     // The charts are of Codex alone too.
     const legend = page.locator('.card', { has: page.getByText('Requests by tool', { exact: true }) }).locator('.recharts-legend-item-text');
     await expect.poll(() => legend.allTextContents()).toEqual(['Codex']);
-    // The address says so: a reload shows the same.
+    // The address says so, and the range too: a reload shows the same.
     expect(new URL(page.url()).search).toBe('?tool=Codex');
+    await page.getByLabel('Time range').selectOption('30 days');
+    await expect.poll(() => new URL(page.url()).search).toBe('?tool=Codex&days=30');
     await page.reload();
     await expect.poll(() => select.inputValue()).toBe('Codex');
+    expect(await page.getByLabel('Time range').inputValue()).toBe('30 days');
     await expect.poll(from).toEqual(['Codex', 'Codex']);
 
     // The Overview adds up today per tool, each a link to its requests.

@@ -20,14 +20,23 @@ const linkedFilters = (): UsageParams => {
   return Object.fromEntries(LINKED.flatMap((key) => (query.get(key) ? [[key, query.get(key) as string]] : [])));
 };
 
+/** The range a link or a reload carries (`days=30`); a week where it names none of the ranges. */
+const DEFAULT_RANGE = '7 days';
+const linkedRange = (): string => {
+  const days = Number(new URLSearchParams(window.location.search).get('days'));
+  return Object.keys(RANGES).find((range) => RANGES[range] === days) ?? DEFAULT_RANGE;
+};
+
 export function UsagePage() {
-  const [range, setRange] = useState('7 days');
+  const [range, setRange] = useState(linkedRange);
   const [filters, setFilters] = useState<UsageParams>(linkedFilters);
-  // The address says what is shown: a reload, a bookmark or a copied link opens the same filters.
+  // The address says what is shown: a reload, a bookmark or a copied link opens the same filters and range.
   useEffect(() => {
-    const query = new URLSearchParams(LINKED.flatMap((key) => (filters[key] ? [[key, filters[key] as string]] : []))).toString();
+    const linked = LINKED.flatMap((key) => (filters[key] ? [[key, filters[key] as string]] : []));
+    if (range !== DEFAULT_RANGE) linked.push(['days', String(RANGES[range])]);
+    const query = new URLSearchParams(linked).toString();
     window.history.replaceState(window.history.state, '', `${window.location.pathname}${query ? `?${query}` : ''}`);
-  }, [filters]);
+  }, [filters, range]);
   const [pages, setPages] = useState<string[]>([]);
   // Rounded to the minute so the query key stays the same between renders.
   const since = String(Math.floor(Date.now() / 60_000) * 60_000 - (RANGES[range] as number) * 86_400_000);
