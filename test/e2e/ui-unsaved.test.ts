@@ -1,8 +1,8 @@
 /**
- * Edits not saved yet, in a real browser (support/dashboard.ts): a page's link, Back, another form
- * in the same place and closing the tab each ask before they drop them, name what would be lost, and
- * leave everything as it was when the user stays. Nothing asks once the edits are saved, or undone
- * by hand.
+ * Edits not saved yet, and a new client key not copied, in a real browser (support/dashboard.ts): a
+ * page's link, Back, another form in the same place and a reload each ask before they drop them, name
+ * what would be lost, and leave everything as it was when the user stays. Nothing asks once the edits
+ * are saved or undone by hand, or the key is copied.
  */
 import type { Dialog } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
