@@ -158,11 +158,15 @@ export async function runDesktop(shell: Shell, deps: DesktopDeps): Promise<Deskt
   async function quit(): Promise<void> {
     if (quitting) return;
     quitting = true;
+    // As a browser asks when its tab closes: the dashboard's unsaved edits are asked about first, and "Stay" keeps the app running.
+    if (window && !(await window.leave())) {
+      quitting = false;
+      return;
+    }
     clearInterval(timer);
     // In-flight requests are cut with a clear error by the server's close; the database is closed.
     // Its webhook's posts under way too (one waiting to be tried again is given up).
     await gateway?.stop().catch(() => undefined);
-    window?.destroy();
     shell.exit(0);
   }
 

@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { autostartEntry, autostartPath } from './autostart';
 import { desktopHandlers, type IpcDeps } from './ipc';
+import { createLeaveGuard } from './leave-guard';
 import type { DesktopWindow, MenuItem, Shell } from './shell';
 
 export function createElectronShell(iconPath: string): Shell {
@@ -27,12 +28,21 @@ export function createElectronShell(iconPath: string): Shell {
       });
       window.webContents.session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
       window.once('ready-to-show', () => window.show());
-      // The dashboard's beforeunload stops a reload that would drop unsaved edits; a browser would ask
-      // the user then, a window cancels without a word unless asked here.
-      window.webContents.on('will-prevent-unload', (event) => {
-        const choice = dialog.showMessageBoxSync(window, { type: 'question', buttons: ['Leave', 'Stay'], defaultId: 1, cancelId: 1, message: 'Leave this page?', detail: 'Edits not saved, or a new client key not copied, will be lost.' });
-        if (choice === 0) event.preventDefault();
+      const guard = createLeaveGuard({
+        ask: async () => {
+          window.show();
+          const { response } = await dialog.showMessageBox(window, { type: 'question', buttons: ['Leave', 'Stay'], defaultId: 1, cancelId: 1, message: 'Leave this page?', detail: 'Edits not saved, or a new client key not copied, will be lost.' });
+          return response === 0;
+        },
+        close: () => window.close(),
+        reload: () => window.webContents.reload(),
+        destroy: () => window.destroy(),
       });
+      window.webContents.on('will-prevent-unload', (event) => {
+        if (guard.unloadStopped()) event.preventDefault();
+      });
+      window.webContents.on('did-start-loading', () => guard.loading());
+      window.once('closed', () => guard.closed());
       const wrapped: DesktopWindow = {
         load: (url) => window.loadURL(url),
         show: () => window.show(),
@@ -45,7 +55,7 @@ export function createElectronShell(iconPath: string): Shell {
           window.webContents.on('will-redirect', (event, url) => listener(url, { prevent: () => event.preventDefault() }));
         },
         setOpenHandler: (handler) => window.webContents.setWindowOpenHandler(({ url }) => ({ action: handler(url) })),
-        destroy: () => window.destroy(),
+        leave: () => guard.leave(),
       };
       return wrapped;
     },

@@ -46,7 +46,8 @@ export interface DesktopWindow {
   onNavigate(listener: (url: string, event: { prevent(): void }) => void): void;
   /** window.open and target=_blank: answer whether to allow a new window. */
   setOpenHandler(handler: (url: string) => 'deny'): void;
-  destroy(): void;
+  /** Closes the window, its page asked first (unsaved edits: leave-guard.ts): whether it closed (false: the user stayed). */
+  leave(): Promise<boolean>;
 }
 
 export interface Shell {

@@ -8,6 +8,7 @@ import { afterEach } from 'vitest';
 import { createGateway } from '../../gateway/server';
 import { envSecrets, type Secrets } from '../../gateway/config/secrets';
 import { runDesktop, type DesktopApp } from '../../electron/main/desktop';
+import { createLeaveGuard, type LeaveGuard } from '../../electron/main/leave-guard';
 import type { DesktopWindow, MenuItem, Shell, WindowOptions } from '../../electron/main/shell';
 import { startFakeOllama } from './fake-ollama';
 import { startFakeOpenAI } from './fake-openai';
@@ -17,11 +18,35 @@ import { tempDir, twoTierConfig } from './harness';
 export class FakeWindow implements DesktopWindow {
   loaded: string[] = [];
   visible = false;
-  destroyed = false;
+  closed = false;
+  /** The page's beforeunload cancels an unload (it holds unsaved edits). */
+  atStake = false;
+  /** The user's answer to "Leave this page?"; 'later': the test gives it with `answerNow`. */
+  answer: boolean | 'later' = true;
+  questions = 0;
+  private pendingAnswer: ((leave: boolean) => void) | undefined;
+  /** The page answers nothing (a hung renderer). */
+  hung = false;
+  reloads = 0;
   closeListeners: ((e: { prevent(): void }) => void)[] = [];
   navigateListeners: ((url: string, e: { prevent(): void }) => void)[] = [];
   openHandler: ((url: string) => 'deny') | undefined;
-  constructor(readonly options: WindowOptions) {}
+  readonly guard: LeaveGuard;
+  constructor(readonly options: WindowOptions, unansweredMs?: number) {
+    this.guard = createLeaveGuard(
+      {
+        ask: () => {
+          this.visible = true;
+          this.questions += 1;
+          return this.answer === 'later' ? new Promise<boolean>((resolve) => (this.pendingAnswer = resolve)) : Promise.resolve(this.answer);
+        },
+        close: () => void this.close(),
+        reload: () => this.reload(),
+        destroy: () => this.end(),
+      },
+      unansweredMs,
+    );
+  }
   /** Makes loads fail as Electron's loadURL does (ERR_CONNECTION_REFUSED and the like). */
   failLoad: Error | undefined;
   async load(url: string) {
@@ -47,14 +72,35 @@ export class FakeWindow implements DesktopWindow {
   setOpenHandler(h: (url: string) => 'deny') {
     this.openHandler = h;
   }
-  destroy() {
-    this.destroyed = true;
+  leave() {
+    return this.guard.leave();
   }
-  /** Simulates the user closing the window; returns whether it was kept. */
+  answerNow(leave: boolean) {
+    this.pendingAnswer?.(leave);
+  }
+  /** The page's beforeunload, as Electron runs it: true when the unload goes on. */
+  private unloads(): boolean {
+    return !this.atStake || this.guard.unloadStopped();
+  }
+  private end() {
+    this.closed = true;
+    this.visible = false;
+    this.guard.closed();
+  }
+  /** Closes the window as Electron does (the user's close, or the app's): its close listeners, then its page; returns whether it was kept. */
   close(): boolean {
+    if (this.closed) return false;
     let prevented = false;
     for (const l of this.closeListeners) l({ prevent: () => (prevented = true) });
-    return prevented;
+    if (prevented || this.hung || !this.unloads()) return true;
+    this.end();
+    return false;
+  }
+  /** A reload (Ctrl+R), as Electron runs it. */
+  reload() {
+    if (!this.unloads()) return;
+    this.guard.loading();
+    this.reloads += 1;
   }
   navigate(url: string): boolean {
     let prevented = false;
@@ -92,8 +138,10 @@ export class FakeShell implements Shell {
   }
   /** Windows made from now on fail to load with this. */
   failLoad: Error | undefined;
+  /** How long a window's page may leave a close unanswered (leave-guard.ts's default when unset). */
+  unansweredMs: number | undefined;
   createWindow(options: WindowOptions) {
-    const window = new FakeWindow(options);
+    const window = new FakeWindow(options, this.unansweredMs);
     window.failLoad = this.failLoad;
     this.windows.push(window);
     return window;
@@ -183,6 +231,8 @@ export async function startDesktop(options: { port?: number; lockTaken?: boolean
     refreshMs: 60_000,
   })) as DesktopApp;
   cleanups.push(async () => {
+    // A page a test left holding edits is not asked about: the test is done with it.
+    for (const window of shell.windows) window.atStake = false;
     if (shell.exited === null) await desktop?.quit();
     await Promise.all([ollama.stop(), openai.stop()]);
     dir.remove();
