@@ -54,6 +54,8 @@ it('renames a deployment from its form, keeping its old name as an alias unless 
   const keep = form.getByRole('checkbox', { name: 'Keep "mini" as an alias, so tools that ask for it still reach this deployment' });
   expect(await keep.isChecked()).toBe(true);
   await form.getByRole('button', { name: 'Save' }).click();
+  // Closed once saved: another Edit before then would ask about the edits still being saved.
+  await form.waitFor({ state: 'detached' });
   await expect.poll(() => h.gateway.config().aliases?.mini).toBe('cloud-mini');
   expect(h.gateway.config().deployments.map((d) => d.name)).toEqual(['llama', 'cloud-mini']);
 
@@ -62,6 +64,7 @@ it('renames a deployment from its form, keeping its old name as an alias unless 
   await form.getByLabel('Deployment name').fill('local-llama');
   await form.getByRole('checkbox', { name: /^Keep "llama" as an alias/ }).uncheck();
   await form.getByRole('button', { name: 'Save' }).click();
+  await form.waitFor({ state: 'detached' });
   await expect.poll(() => h.gateway.config().deployments.map((d) => d.name)).toEqual(['local-llama', 'cloud-mini']);
   expect(h.gateway.config().aliases?.llama).toBeUndefined();
   // Its Delete says the alias goes with it.
