@@ -99,14 +99,20 @@ export async function runDesktop(shell: Shell, deps: DesktopDeps): Promise<Deskt
       return 'deny';
     });
     void (async () => {
-      const session = gateway?.sessions.createSession();
-      if (session) await shell.setSessionCookie(at, sessionCookieName(Number(new URL(at).port)), session);
+      await signIn(at);
       await created.load(`${at}/`);
     })().catch((error: unknown) => {
       // A session the store cannot write (a full disk), a page that did not load: said, not left blank.
       shell.showError('Switchyard could not open its dashboard', `${error instanceof Error ? error.message : String(error)}. Tools can still use ${at}/v1.`);
     });
     return created;
+  }
+
+  /** The window's session, set by main (no token in the renderer). */
+  let sessionId: string | undefined;
+  async function signIn(at: string): Promise<void> {
+    sessionId = gateway?.sessions.createSession();
+    if (sessionId) await shell.setSessionCookie(at, sessionCookieName(Number(new URL(at).port)), sessionId);
   }
 
   const actions = {
@@ -142,6 +148,8 @@ export async function runDesktop(shell: Shell, deps: DesktopDeps): Promise<Deskt
 
   async function refresh(): Promise<void> {
     if (!gateway) return renderTray();
+    // An app in the tray outlives its window's 30-day session: signed in again, the open page picks up by itself (features/session).
+    if (window && origin && sessionId && !gateway.sessions.valid(sessionId)) await signIn(origin).catch(() => undefined);
     const snapshot = readHealthSnapshot(gateway);
     const providers = snapshot.providers;
     // Local only is a setting the dashboard changes too: the tray's tick follows it.

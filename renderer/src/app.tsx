@@ -1,13 +1,13 @@
 /** The shell: login gate, navigation, and the page for the current path. */
-import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { sessionQuery } from './api/queries/session';
 import type { Session } from './api/types';
 import { ConnectPage } from './features/connect/connect-page';
 import { OverviewPage } from './features/overview/overview-page';
 import { PlaygroundPage } from './features/playground/playground-page';
 import { ProvidersPage } from './features/providers/providers-page';
 import { RoutesPage } from './features/routes/routes-page';
+import { LoginPage } from './features/session/login-page';
+import { SessionEnded, useAdminSession } from './features/session/session-ended';
 import { ConfigFileNote } from './features/settings/config-file-note';
 import { ConfigWarnings } from './features/settings/config-warnings';
 import { SettingsPage } from './features/settings/settings-page';
@@ -55,17 +55,17 @@ function usePath(): [string, (path: string) => void] {
 }
 
 export function App() {
-  const session = useQuery(sessionQuery());
+  const { session, ended } = useAdminSession();
   const [path, navigate] = usePath();
-  if (session.isPending) return <Loading what="Switchyard" />;
-  if (session.isError) return <div className="login"><ErrorNote error={session.error} /></div>;
-  if (!session.data.authenticated) return <Login hint={session.data.loginLink} />;
+  // Data once had is kept through a failed look again (the gateway restarting): the page stays.
+  if (!session.data) return session.isError ? <div className="login"><ErrorNote error={session.error} /></div> : <Loading what="Switchyard" />;
+  if (!session.data.authenticated && !ended) return <LoginPage hint={session.data.loginLink} />;
   const page = PAGES.find((p) => p.path === path) ?? PAGES[0]!;
-  return <Shell page={page} navigate={navigate} version={session.data.version} />;
+  return <Shell page={page} navigate={navigate} session={session.data} ended={ended} />;
 }
 
 /** The signed-in dashboard: the pages' links and the page shown, named in the window's title (a tab, the history). */
-function Shell({ page, navigate, version }: { page: (typeof PAGES)[number]; navigate: (path: string) => void; version: string }) {
+function Shell({ page, navigate, session, ended }: { page: (typeof PAGES)[number]; navigate: (path: string) => void; session: Session; ended: boolean }) {
   useEffect(() => {
     document.title = `${page.label} · Switchyard`;
   }, [page]);
@@ -90,37 +90,14 @@ function Shell({ page, navigate, version }: { page: (typeof PAGES)[number]; navi
             </a>
           ))}
         </div>
-        <div className="sidebar-foot">v{version} · {window.location.host}</div>
+        <div className="sidebar-foot">v{session.version} · {window.location.host}</div>
       </nav>
       <main>
+        {ended ? <SessionEnded hint={session.loginLink} /> : null}
         {page.edits ? <ConfigFileNote /> : null}
         {page.edits ? <ConfigWarnings /> : null}
         {page.render()}
       </main>
-    </div>
-  );
-}
-
-/** A link is a row in the gateway's own database: the command names its data dir, or a link from another is refused. */
-function Login({ hint }: { hint: Session['loginLink'] }) {
-  const login = new URLSearchParams(window.location.search).get('login');
-  const dataDir = hint.dataDir ?? (hint.hiddenDataDir ? 'DIR' : undefined);
-  return (
-    <div className="login card">
-      <h1>Sign in to Switchyard</h1>
-      {login === 'expired' ? <div className="notice warn" role="alert">That login link was already used or has expired.</div> : null}
-      {login === 'busy' ? (
-        <div className="notice warn" role="alert">
-          Switchyard&apos;s store is busy: another program holds switchyard.db&apos;s write lock, such as a sqlite3 shell or database browser with changes not yet
-          written. The link was not used: open it again once that program is done.
-        </div>
-      ) : null}
-      <p>The dashboard opens with the one-time link Switchyard printed when it started, like:</p>
-      <pre className="snippet">Dashboard: http://{window.location.host}/?token=...</pre>
-      <p>For a new link, run:</p>
-      <pre className="snippet">npm run switchyard -- login-link --port {window.location.port || '80'}{dataDir ? ` --data-dir ${dataDir}` : ''}</pre>
-      {hint.hiddenDataDir ? <p>where DIR is the data dir the gateway was started with (<code>--data-dir</code> or <code>SWITCHYARD_HOME</code>).</p> : null}
-      <p className="muted">The OpenAI-compatible API at <code>{window.location.origin}/v1</code> needs no sign-in.</p>
     </div>
   );
 }

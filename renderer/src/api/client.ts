@@ -15,6 +15,23 @@ export class ApiError extends Error {
   get unreachable(): boolean {
     return this.status === 0;
   }
+  /** Refused for want of a session: it ended, or its cookie is gone. */
+  get signedOut(): boolean {
+    return this.code === 'admin_session_required';
+  }
+}
+
+const signedOutListeners = new Set<() => void>();
+
+/** Tells `listener` of every request the admin API refuses for want of a session, whoever made it. */
+export function onSignedOut(listener: () => void): () => void {
+  signedOutListeners.add(listener);
+  return () => signedOutListeners.delete(listener);
+}
+
+function refused(error: ApiError): ApiError {
+  if (error.signedOut) for (const listener of signedOutListeners) listener();
+  return error;
 }
 
 export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
@@ -37,7 +54,7 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
     const { error, errors } = (typeof body === 'object' && body !== null ? body : {}) as Partial<ErrorBody>;
     const fields: Record<string, string> = {};
     for (const issue of errors ?? []) fields[issue.field ?? issue.path] = issue.message;
-    throw new ApiError(error?.message ?? `Request failed (${response.status})`, response.status, error?.code ?? null, fields);
+    throw refused(new ApiError(error?.message ?? `Request failed (${response.status})`, response.status, error?.code ?? null, fields));
   }
   return body as T;
 }
@@ -67,7 +84,7 @@ export async function streamEvents<T>(path: string, body: unknown, onEvent: (eve
   }
   if (!response.ok || !response.body) {
     const error = (safeJson(await response.text()) as { error?: { message?: string; code?: string } } | undefined)?.error;
-    throw new ApiError(error?.message ?? `Request failed (${response.status})`, response.status, error?.code ?? null);
+    throw refused(new ApiError(error?.message ?? `Request failed (${response.status})`, response.status, error?.code ?? null));
   }
   const parser = createParser({ onEvent: (event) => onEvent(JSON.parse(event.data) as T) });
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();

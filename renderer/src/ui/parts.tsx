@@ -44,13 +44,18 @@ export function Empty({ children }: { children: ReactNode }) {
   return <div className="empty">{children}</div>;
 }
 
+/** An error in words. How to sign in again is said once, at the top of the page (features/session), not by every card and form. */
+export function errorText(error: unknown): string {
+  if (error instanceof ApiError && error.signedOut) return 'Not signed in: sign in again (the note at the top of the page says how), then try again.';
+  return error instanceof Error ? error.message : String(error);
+}
+
 export function ErrorNote({ error }: { error: unknown }) {
-  const message = error instanceof ApiError ? error.message : error instanceof Error ? error.message : String(error);
   const unreachable = error instanceof ApiError && error.unreachable;
   return (
-    <div className="notice bad" role="alert">
+    <div className={`notice ${error instanceof ApiError && error.signedOut ? 'warn' : 'bad'}`} role="alert">
       {unreachable ? <strong>Gateway unreachable. </strong> : null}
-      {message}
+      {errorText(error)}
     </div>
   );
 }

@@ -257,7 +257,7 @@ function ProviderForm({ original, initial, canStore, onDone }: { original: strin
         {fields.apis ? <div className="field-error" role="alert">{fields.apis}</div> : null}
         <HeadersField rows={headers} errors={fields} canStore={canStore} onChange={(rows) => (setTypos({}), setHeaders(rows))} />
         <CapacityFields kind={draft.kind} text={capacity} errors={fields} onChange={(text) => (setTypos({}), setCapacity(text))} />
-        {save.isError ? <div className="notice bad" role="alert">{save.error.message}</div> : null}
+        {save.isError ? <ErrorNote error={save.error} /> : null}
         <div className="row" style={{ marginTop: 12 }}>
           <button className="primary" type="submit" disabled={save.isPending}>Save</button>
           <button type="button" onClick={() => test.mutate(testBody(draft, readHeaders(headers, canStore)))} disabled={test.isPending}>Test connection</button>

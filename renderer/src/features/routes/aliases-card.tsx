@@ -44,8 +44,8 @@ export function AliasesCard({ targets }: { targets: string[] }) {
             </select>
           </Field>
         </div>
-        {set.isError ? <div className="notice bad" role="alert">{set.error.message}</div> : null}
-        {remove.isError ? <div className="notice bad" role="alert">{remove.error.message}</div> : null}
+        {set.isError ? <ErrorNote error={set.error} /> : null}
+        {remove.isError ? <ErrorNote error={remove.error} /> : null}
         <button className="primary" type="submit" style={{ marginTop: 8 }} disabled={!alias.trim() || !chosen || set.isPending}>
           Add alias
         </button>

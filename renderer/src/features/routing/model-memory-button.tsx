@@ -4,6 +4,7 @@
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { modelMutations } from '../../api/queries/health';
+import { errorText } from '../../ui/parts';
 import { memoryState, type LiveDeployment } from './live-state';
 
 export function ModelMemoryButton({ deployment }: { deployment: LiveDeployment | undefined }) {
@@ -15,7 +16,8 @@ export function ModelMemoryButton({ deployment }: { deployment: LiveDeployment |
   const name = deployment.name;
   // While one works its button stays, with what it is doing; otherwise the report says which is wanted.
   const showUnload = unload.isPending || (!load.isPending && deployment.loaded);
-  const failed = (showUnload ? unload : load).error?.message;
+  const error = (showUnload ? unload : load).error;
+  const failed = error ? errorText(error) : undefined;
   const [ask, other] = showUnload ? [unload, load] : [load, unload];
   const busy = load.isPending || unload.isPending;
   return (

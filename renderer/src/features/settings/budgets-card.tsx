@@ -80,7 +80,7 @@ export function BudgetsCard() {
           ))}
         </tbody>
       </StackedTable>
-      {remove.isError ? <div className="notice bad" role="alert">{remove.error.message}</div> : null}
+      {remove.isError ? <ErrorNote error={remove.error} /> : null}
       {editing ? <BudgetForm key={editing === 'new' ? '(new)' : editing.name} original={editing === 'new' ? undefined : editing} onDone={() => setEditing(null)} /> : null}
     </Card>
   );
@@ -155,7 +155,7 @@ function BudgetForm({ original, onDone }: { original: BudgetConfig | undefined; 
           </select>
         </Field>
       </div>
-      {save.isError && Object.keys(fields).length === 0 ? <div className="notice bad" role="alert">{save.error.message}</div> : null}
+      {save.isError && Object.keys(fields).length === 0 ? <ErrorNote error={save.error} /> : null}
       <div className="row" style={{ marginTop: 10 }}>
         <button className="primary" type="submit" disabled={save.isPending}>{original ? 'Save budget' : 'Add'}</button>
         <button type="button" onClick={onDone}>Cancel</button>

@@ -7,7 +7,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { settingsMutations } from '../../api/queries/config';
 import type { SettingsView } from '../../api/types';
-import { Field } from '../../ui/parts';
+import { errorText, Field } from '../../ui/parts';
 import { useUnsaved } from '../../ui/unsaved';
 
 const CHANGES = 'on each change (a provider down or back, falling back, a budget at 80% or spent, a full disk, a pull ended)';
@@ -62,7 +62,7 @@ function WebhookForm({ set, canStore }: { set: boolean; canStore: boolean }) {
         if (value.trim()) save();
       }}
     >
-      <Field label={canStore ? "Chat webhook URL (kept encrypted), or env:NAME" : "env:NAME of a variable holding the chat webhook's URL"} error={error?.message}>
+      <Field label={canStore ? "Chat webhook URL (kept encrypted), or env:NAME" : "env:NAME of a variable holding the chat webhook's URL"} error={error ? errorText(error) : undefined}>
         <input type={canStore ? 'password' : 'text'} autoComplete="off" value={value} onChange={(e) => setValue(e.target.value)} placeholder={canStore ? 'https://hooks.slack.com/services/...' : 'env:NOTICES_WEBHOOK'} />
       </Field>
       <button type="submit" disabled={pending || !value.trim()} style={{ marginBottom: 10 }}>{set ? 'Replace webhook' : 'Save webhook'}</button>
@@ -74,7 +74,7 @@ function WebhookForm({ set, canStore }: { set: boolean; canStore: boolean }) {
 /** Posts one notice now and says what the receiver answered: a webhook checked before a provider goes down at night. */
 function TestNotice() {
   const test = useMutation(settingsMutations.testNotice());
-  const result = test.data ?? (test.isError ? { delivered: false, message: test.error.message } : undefined);
+  const result = test.data ?? (test.isError ? { delivered: false, message: errorText(test.error) } : undefined);
   return (
     <>
       <button type="button" disabled={test.isPending} onClick={() => test.mutate()} style={{ marginBottom: 10 }}>

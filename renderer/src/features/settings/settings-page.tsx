@@ -8,7 +8,7 @@ import { settingsMutations, configQueries } from '../../api/queries/config';
 import { keyMutations, keyQueries } from '../../api/queries/keys';
 import type { Config, ConfigPreview, Settings, SettingsPatch } from '../../api/types';
 import { applyTheme, themeChoice, type ThemeChoice } from '../../theme';
-import { Badge, Card, ConfirmButton, counted, Empty, ErrorNote, Field, Loading, size } from '../../ui/parts';
+import { Badge, Card, ConfirmButton, counted, Empty, ErrorNote, errorText, Field, Loading, size } from '../../ui/parts';
 import { CopyButton } from '../../ui/copy-button';
 import { ConfigHistory, PreviewList } from './config-history';
 import { BudgetsCard } from './budgets-card';
@@ -69,7 +69,7 @@ function LocalOnly({ on }: { on: boolean }) {
         Send nothing to cloud providers
       </label>
       <p className="muted">While on, only Ollama and servers on this machine answer; a route with no local deployment left answers an error. Kept across restarts, and the same switch as the desktop app's tray.</p>
-      {toggle.isError ? <div className="notice bad" role="alert">{toggle.error.message}</div> : null}
+      {toggle.isError ? <ErrorNote error={toggle.error} /> : null}
     </Card>
   );
 }
@@ -131,7 +131,7 @@ function Keys() {
       {/* The routes come before the button: a key is made with its limits, not limited after. */}
       <form onSubmit={(e) => { e.preventDefault(); submit(); }}>
         <div className="row" style={{ alignItems: 'flex-end' }}>
-          <Field label="Name" error={fields.name ?? (create.isError && !fields.rateLimitPerMinute ? create.error.message : undefined)}><input value={name} onChange={(e) => setName(e.target.value)} placeholder="my-editor" aria-label="Key name" /></Field>
+          <Field label="Name" error={fields.name ?? (create.isError && !fields.rateLimitPerMinute ? errorText(create.error) : undefined)}><input value={name} onChange={(e) => setName(e.target.value)} placeholder="my-editor" aria-label="Key name" /></Field>
           <Field label="Requests/min (optional)" error={rpmTypo ?? fields.rateLimitPerMinute}><input value={rpm} onChange={(e) => setRpm(e.target.value)} inputMode="numeric" size={6} aria-label="Requests per minute" /></Field>
         </div>
         {routes.data?.length ? (
@@ -241,7 +241,7 @@ function UsageAndCache({ settings, exposed }: { settings: Settings; exposed: boo
         </div>
         <p id="origins-help" className="muted">For web pages and apps' web views (an Obsidian plugin, a web UI on another port, a browser extension's <code>chrome-extension://*</code>); <code>*</code> stands for a host, its subdomains or a port. The dashboard stays this window's alone.</p>
         <label className="row" style={{ marginTop: 6 }}><input type="checkbox" checked={draft.keysRequired || exposed} disabled={exposed} onChange={(e) => setDraft({ ...draft, keysRequired: e.target.checked })} /> Require a client key for every request{exposed ? ' (always, while it listens beyond this machine)' : ''}</label>
-        {save.isError ? <div className="notice bad" role="alert" style={{ marginTop: 8 }}>{save.error.message}</div> : null}
+        {save.isError ? <div style={{ marginTop: 8 }}><ErrorNote error={save.error} /></div> : null}
         <div className="row" style={{ marginTop: 10 }}>
           <button className="primary" type="submit" disabled={save.isPending}>Save</button>
           {Object.keys(typos).length > 0 ? <span className="field-error" role="alert">Fix the highlighted fields: nothing was saved.</span> : save.isSuccess ? <span className="muted">Saved</span> : null}
