@@ -2,18 +2,13 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { ApiError, onSignedOut } from './api/client';
-import { sessionQuery } from './api/queries/session';
-import type { Session } from './api/types';
+import { ApiError } from './api/client';
 import { App } from './app';
 import { applyTheme } from './theme';
 import './styles.css';
 
 // A request refused for want of a session is not tried again: the session is looked at instead, and the shell says so once (features/session).
 const client = new QueryClient({ defaultOptions: { queries: { retry: (failures, error) => failures < 1 && !(error instanceof ApiError && error.signedOut), refetchOnWindowFocus: false } } });
-onSignedOut(() => {
-  if (client.getQueryData<Session>(sessionQuery().queryKey)?.authenticated !== false) void client.invalidateQueries({ queryKey: sessionQuery().queryKey });
-});
 applyTheme();
 
 createRoot(document.getElementById('root') as HTMLElement).render(

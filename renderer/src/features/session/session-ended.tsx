@@ -6,6 +6,7 @@
  */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
+import { onSignedOut } from '../../api/client';
 import { sessionQuery } from '../../api/queries/session';
 import type { Session } from '../../api/types';
 import { LoginCommand } from './login-page';
@@ -24,6 +25,14 @@ export function useAdminSession() {
   });
   const authenticated = session.data?.authenticated === true;
   const ended = hadSession && session.data?.authenticated === false;
+  // Any request refused for want of a session has the session looked at again, unless known ended.
+  useEffect(
+    () =>
+      onSignedOut(() => {
+        if (client.getQueryData<Session>(sessionQuery().queryKey)?.authenticated !== false) void client.invalidateQueries({ queryKey: sessionQuery().queryKey });
+      }),
+    [client],
+  );
   const endedBefore = useRef(false);
   useEffect(() => {
     if (authenticated) setHadSession(true);
