@@ -7,7 +7,7 @@ import { PlaygroundPage } from './features/playground/playground-page';
 import { ProvidersPage } from './features/providers/providers-page';
 import { RoutesPage } from './features/routes/routes-page';
 import { LoginPage } from './features/session/login-page';
-import { SessionEnded, useAdminSession } from './features/session/session-ended';
+import { ContactLost, useGatewayContact, type Lost } from './features/session/contact';
 import { ConfigFileNote } from './features/settings/config-file-note';
 import { ConfigWarnings } from './features/settings/config-warnings';
 import { SettingsPage } from './features/settings/settings-page';
@@ -55,17 +55,17 @@ function usePath(): [string, (path: string) => void] {
 }
 
 export function App() {
-  const { session, ended } = useAdminSession();
+  const { session, lost } = useGatewayContact();
   const [path, navigate] = usePath();
   // Data once had is kept through a failed look again (the gateway restarting): the page stays.
   if (!session.data) return session.isError ? <div className="login"><ErrorNote error={session.error} /></div> : <Loading what="Switchyard" />;
-  if (!session.data.authenticated && !ended) return <LoginPage hint={session.data.loginLink} />;
+  if (!session.data.authenticated && !lost) return <LoginPage hint={session.data.loginLink} />;
   const page = PAGES.find((p) => p.path === path) ?? PAGES[0]!;
-  return <Shell page={page} navigate={navigate} session={session.data} ended={ended} />;
+  return <Shell page={page} navigate={navigate} session={session.data} lost={lost} />;
 }
 
 /** The signed-in dashboard: the pages' links and the page shown, named in the window's title (a tab, the history). */
-function Shell({ page, navigate, session, ended }: { page: (typeof PAGES)[number]; navigate: (path: string) => void; session: Session; ended: boolean }) {
+function Shell({ page, navigate, session, lost }: { page: (typeof PAGES)[number]; navigate: (path: string) => void; session: Session; lost: Lost }) {
   useEffect(() => {
     document.title = `${page.label} · Switchyard`;
   }, [page]);
@@ -93,7 +93,7 @@ function Shell({ page, navigate, session, ended }: { page: (typeof PAGES)[number
         <div className="sidebar-foot">v{session.version} · {window.location.host}</div>
       </nav>
       <main>
-        {ended ? <SessionEnded hint={session.loginLink} /> : null}
+        {lost ? <ContactLost lost={lost} hint={session.loginLink} /> : null}
         {page.edits ? <ConfigFileNote /> : null}
         {page.edits ? <ConfigWarnings /> : null}
         {page.render()}

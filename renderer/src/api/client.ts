@@ -21,16 +21,16 @@ export class ApiError extends Error {
   }
 }
 
-const signedOutListeners = new Set<() => void>();
+const contactListeners = new Set<() => void>();
 
-/** Tells `listener` of every request the admin API refuses for want of a session, whoever made it. */
-export function onSignedOut(listener: () => void): () => void {
-  signedOutListeners.add(listener);
-  return () => signedOutListeners.delete(listener);
+/** Tells `listener` of every request that found no session or no gateway, whoever made it: the page as a whole lost it, not one card. */
+export function onContactLost(listener: () => void): () => void {
+  contactListeners.add(listener);
+  return () => contactListeners.delete(listener);
 }
 
-function refused(error: ApiError): ApiError {
-  if (error.signedOut) for (const listener of signedOutListeners) listener();
+function failed(error: ApiError): ApiError {
+  if (error.signedOut || error.unreachable) for (const listener of contactListeners) listener();
   return error;
 }
 
@@ -45,7 +45,7 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   } catch (error) {
     // Stopped on purpose (the playground's Stop): not the gateway's absence.
     if (init.signal?.aborted) throw error;
-    throw new ApiError('The Switchyard gateway cannot be reached. Is it still running?', 0, 'unreachable');
+    throw failed(new ApiError('The Switchyard gateway cannot be reached. Is it still running?', 0, 'unreachable'));
   }
   const text = await response.text();
   const body = text ? safeJson(text) : undefined;
@@ -54,7 +54,7 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
     const { error, errors } = (typeof body === 'object' && body !== null ? body : {}) as Partial<ErrorBody>;
     const fields: Record<string, string> = {};
     for (const issue of errors ?? []) fields[issue.field ?? issue.path] = issue.message;
-    throw refused(new ApiError(error?.message ?? `Request failed (${response.status})`, response.status, error?.code ?? null, fields));
+    throw failed(new ApiError(error?.message ?? `Request failed (${response.status})`, response.status, error?.code ?? null, fields));
   }
   return body as T;
 }
@@ -80,11 +80,11 @@ export async function streamEvents<T>(path: string, body: unknown, onEvent: (eve
     response = await fetch(path, { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal });
   } catch (error) {
     if (signal?.aborted) throw error;
-    throw new ApiError('The Switchyard gateway cannot be reached. Is it still running?', 0, 'unreachable');
+    throw failed(new ApiError('The Switchyard gateway cannot be reached. Is it still running?', 0, 'unreachable'));
   }
   if (!response.ok || !response.body) {
     const error = (safeJson(await response.text()) as { error?: { message?: string; code?: string } } | undefined)?.error;
-    throw refused(new ApiError(error?.message ?? `Request failed (${response.status})`, response.status, error?.code ?? null));
+    throw failed(new ApiError(error?.message ?? `Request failed (${response.status})`, response.status, error?.code ?? null));
   }
   const parser = createParser({ onEvent: (event) => onEvent(JSON.parse(event.data) as T) });
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
