@@ -56,6 +56,8 @@ export function createElectronShell(iconPath: string): Shell {
         },
         setOpenHandler: (handler) => window.webContents.setWindowOpenHandler(({ url }) => ({ action: handler(url) })),
         leave: () => guard.leave(),
+        onGone: (listener) => window.webContents.on('render-process-gone', (_event, details) => listener(details.reason)),
+        reload: () => window.webContents.reload(),
       };
       return wrapped;
     },
@@ -70,7 +72,8 @@ export function createElectronShell(iconPath: string): Shell {
     },
     copyText: (text) => clipboard.writeText(text),
     openExternal: (url) => electronShell.openExternal(url),
-    showError: (title, message) => dialog.showErrorBox(title, message),
+    // Not showErrorBox: it blocks until dismissed, and every tool's request with it.
+    showError: (title, message) => void dialog.showMessageBox({ type: 'error', title: 'Switchyard', message: title, detail: message, buttons: ['OK'] }),
     setLoginItem(enabled) {
       if (process.platform === 'linux') {
         if (enabled) {

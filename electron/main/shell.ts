@@ -48,6 +48,10 @@ export interface DesktopWindow {
   setOpenHandler(handler: (url: string) => 'deny'): void;
   /** Closes the window, its page asked first (unsaved edits: leave-guard.ts): whether it closed (false: the user stayed). */
   leave(): Promise<boolean>;
+  /** The page's renderer ended: Electron's `render-process-gone` reason ('crashed', 'oom', 'killed', 'clean-exit', ...). */
+  onGone(listener: (reason: string) => void): void;
+  /** Loads the page again. */
+  reload(): void;
 }
 
 export interface Shell {
@@ -62,6 +66,7 @@ export interface Shell {
   notify(title: string, body: string): void;
   copyText(text: string): void;
   openExternal(url: string): Promise<void>;
+  /** Says an error in a dialog that never blocks the main process, where the gateway serves every tool. */
   showError(title: string, message: string): void;
   setLoginItem(enabled: boolean): void;
   loginItemEnabled(): boolean;

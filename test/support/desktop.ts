@@ -96,11 +96,22 @@ export class FakeWindow implements DesktopWindow {
     this.end();
     return false;
   }
-  /** A reload (Ctrl+R), as Electron runs it. */
+  /** Electron's reload (Ctrl+R, or the app's): the page's beforeunload first, unless its renderer is gone. */
   reload() {
-    if (!this.unloads()) return;
+    if (!this.gone && !this.unloads()) return;
+    this.gone = false;
     this.guard.loading();
     this.reloads += 1;
+  }
+  gone = false;
+  goneListeners: ((reason: string) => void)[] = [];
+  onGone(l: (reason: string) => void) {
+    this.goneListeners.push(l);
+  }
+  /** The page's renderer ends ('crashed', 'oom', ...), as Electron's render-process-gone says. */
+  crash(reason = 'crashed') {
+    this.gone = true;
+    for (const l of this.goneListeners) l(reason);
   }
   navigate(url: string): boolean {
     let prevented = false;
