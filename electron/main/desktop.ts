@@ -15,7 +15,7 @@ import type { Secrets } from '../../gateway/config/secrets';
 import { createNotifier } from '../../gateway/notices/notifier';
 import { readHealthSnapshot } from '../../gateway/notices/snapshot';
 import type { WebhookState } from '../../gateway/notices/webhook-channel';
-import { reloadAfterCrash, type CrashReload } from './crash-reload';
+import { recoverPage, type PageRecovery } from './page-recovery';
 import type { DesktopWindow, Shell } from './shell';
 import { namesProxy, proxyVariables } from './system-proxy';
 import { trayMenu, trayTooltip, type TrayState } from './tray';
@@ -75,11 +75,11 @@ export async function runDesktop(shell: Shell, deps: DesktopDeps): Promise<Deskt
   const notifier = createNotifier();
   const baseUrl = () => (origin ? `${origin}/v1` : '');
 
-  let crashes: CrashReload | undefined;
+  let recovery: PageRecovery | undefined;
   function showWindow(): void {
     if (!origin) return;
     if (!window) window = openWindow(origin);
-    else crashes?.retry();
+    else recovery?.retry();
     window.show();
     window.focus();
   }
@@ -101,7 +101,7 @@ export async function runDesktop(shell: Shell, deps: DesktopDeps): Promise<Deskt
       if (isExternalLink(url)) void shell.openExternal(url);
       return 'deny';
     });
-    crashes = reloadAfterCrash(created, (title, message) => shell.showError(title, message));
+    recovery = recoverPage(created, (title, message) => shell.showError(title, message));
     void (async () => {
       await signIn(at);
       await created.load(`${at}/`);

@@ -28,12 +28,13 @@ export function createElectronShell(iconPath: string): Shell {
       });
       window.webContents.session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
       window.once('ready-to-show', () => window.show());
+      const ask: DesktopWindow['ask'] = async ({ message, detail, buttons }, signal) => {
+        window.show();
+        const { response } = await dialog.showMessageBox(window, { type: 'question', message, detail, buttons, defaultId: 1, cancelId: 1, ...(signal ? { signal } : {}) });
+        return response === 0;
+      };
       const guard = createLeaveGuard({
-        ask: async () => {
-          window.show();
-          const { response } = await dialog.showMessageBox(window, { type: 'question', buttons: ['Leave', 'Stay'], defaultId: 1, cancelId: 1, message: 'Leave this page?', detail: 'Edits not saved, or a new client key not copied, will be lost.' });
-          return response === 0;
-        },
+        ask: () => ask({ message: 'Leave this page?', detail: 'Edits not saved, or a new client key not copied, will be lost.', buttons: ['Leave', 'Stay'] }),
         close: () => window.close(),
         reload: () => window.webContents.reload(),
         destroy: () => window.destroy(),
@@ -58,6 +59,12 @@ export function createElectronShell(iconPath: string): Shell {
         leave: () => guard.leave(),
         onGone: (listener) => window.webContents.on('render-process-gone', (_event, details) => listener(details.reason)),
         reload: () => window.webContents.reload(),
+        onHang: (listener) => {
+          window.on('unresponsive', () => listener(true));
+          window.on('responsive', () => listener(false));
+        },
+        endPage: () => window.webContents.forcefullyCrashRenderer(),
+        ask,
       };
       return wrapped;
     },

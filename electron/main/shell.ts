@@ -52,6 +52,22 @@ export interface DesktopWindow {
   onGone(listener: (reason: string) => void): void;
   /** Loads the page again. */
   reload(): void;
+  /** The page stops answering (true) or answers again (false): Electron's `unresponsive` and `responsive`. */
+  onHang(listener: (hung: boolean) => void): void;
+  /** Ends a page that does not answer (its renderer gone: onGone). */
+  endPage(): void;
+  /**
+   * Asks over the window, shown first, never blocking the main process: true for the first button.
+   * An aborted `signal` takes the question back (answered as the second button).
+   */
+  ask(question: Question, signal?: AbortSignal): Promise<boolean>;
+}
+
+export interface Question {
+  message: string;
+  detail: string;
+  /** The first does it; the second, the default, does nothing. */
+  buttons: [string, string];
 }
 
 export interface Shell {

@@ -9,7 +9,7 @@ import { createGateway } from '../../gateway/server';
 import { envSecrets, type Secrets } from '../../gateway/config/secrets';
 import { runDesktop, type DesktopApp } from '../../electron/main/desktop';
 import { createLeaveGuard, type LeaveGuard } from '../../electron/main/leave-guard';
-import type { DesktopWindow, MenuItem, Shell, WindowOptions } from '../../electron/main/shell';
+import type { DesktopWindow, MenuItem, Question, Shell, WindowOptions } from '../../electron/main/shell';
 import { startFakeOllama } from './fake-ollama';
 import { startFakeOpenAI } from './fake-openai';
 import { freePort } from './cli';
@@ -21,10 +21,14 @@ export class FakeWindow implements DesktopWindow {
   closed = false;
   /** The page's beforeunload cancels an unload (it holds unsaved edits). */
   atStake = false;
-  /** The user's answer to "Leave this page?"; 'later': the test gives it with `answerNow`. */
+  /** The user's answer to a question over the window (its first button: true); 'later': the test gives it with `answerNow`. */
   answer: boolean | 'later' = true;
-  questions = 0;
-  private pendingAnswer: ((leave: boolean) => void) | undefined;
+  /** What the window asked (each question's message). */
+  asked: string[] = [];
+  get questions() {
+    return this.asked.length;
+  }
+  private pendingAnswer: ((first: boolean) => void) | undefined;
   /** The page answers nothing (a hung renderer). */
   hung = false;
   reloads = 0;
@@ -35,11 +39,7 @@ export class FakeWindow implements DesktopWindow {
   constructor(readonly options: WindowOptions, unansweredMs?: number) {
     this.guard = createLeaveGuard(
       {
-        ask: () => {
-          this.visible = true;
-          this.questions += 1;
-          return this.answer === 'later' ? new Promise<boolean>((resolve) => (this.pendingAnswer = resolve)) : Promise.resolve(this.answer);
-        },
+        ask: () => this.ask({ message: 'Leave this page?', detail: '', buttons: ['Leave', 'Stay'] }),
         close: () => void this.close(),
         reload: () => this.reload(),
         destroy: () => this.end(),
@@ -75,8 +75,29 @@ export class FakeWindow implements DesktopWindow {
   leave() {
     return this.guard.leave();
   }
-  answerNow(leave: boolean) {
-    this.pendingAnswer?.(leave);
+  answerNow(first: boolean) {
+    this.pendingAnswer?.(first);
+  }
+  ask(question: Question, signal?: AbortSignal) {
+    this.visible = true;
+    this.asked.push(question.message);
+    if (this.answer !== 'later') return Promise.resolve(this.answer);
+    return new Promise<boolean>((resolve) => {
+      this.pendingAnswer = resolve;
+      // Taken back: Electron closes the box, answered as its cancel (second) button.
+      signal?.addEventListener('abort', () => resolve(false));
+    });
+  }
+  hangListeners: ((hung: boolean) => void)[] = [];
+  onHang(l: (hung: boolean) => void) {
+    this.hangListeners.push(l);
+  }
+  /** The page stops answering (true) or answers again (false), as Electron's unresponsive and responsive say. */
+  hang(hung: boolean) {
+    for (const l of this.hangListeners) l(hung);
+  }
+  endPage() {
+    this.crash('killed');
   }
   /** The page's beforeunload, as Electron runs it: true when the unload goes on. */
   private unloads(): boolean {

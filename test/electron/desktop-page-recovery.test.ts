@@ -1,12 +1,13 @@
 /**
- * The dashboard's renderer gone (electron/main/crash-reload.ts), on the fake window (support/desktop.ts):
- * the page is loaded again, a page that keeps crashing is said once rather than reloaded in a loop, and
- * the main process never waits on a dialog while it serves every tool.
+ * The dashboard's page in trouble (electron/main/page-recovery.ts), on the fake window
+ * (support/desktop.ts): a crashed page is loaded again, one that keeps crashing is said once rather
+ * than reloaded in a loop, one that stops answering is offered a reload; and the main process never
+ * waits on a dialog while it serves every tool.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { reloadAfterCrash } from '../../electron/main/crash-reload';
+import { recoverPage } from '../../electron/main/page-recovery';
 import { secureWindowOptions } from '../../electron/main/window';
 import { FakeWindow, startDesktop, useDesktopCleanups } from '../support/desktop';
 
@@ -42,7 +43,7 @@ describe("the dashboard's page gone", () => {
     const window = new FakeWindow(secureWindowOptions('x'));
     const said: string[] = [];
     let clock = 0;
-    reloadAfterCrash(window, (title) => said.push(title), () => clock);
+    recoverPage(window, (title) => said.push(title), () => clock);
     for (let i = 0; i < 5; i++) {
       window.crash();
       clock += 31_000;
@@ -51,6 +52,45 @@ describe("the dashboard's page gone", () => {
     window.crash('clean-exit');
     expect(window.reloads).toBe(5);
     expect(said).toEqual([]);
+  });
+});
+
+describe("the dashboard's page not answering", () => {
+  const notResponding = 'The dashboard is not responding';
+
+  it('is offered a reload over the window, and Reload ends it and loads it again', async () => {
+    const { shell } = await startDesktop();
+    const window = shell.windows[0] as FakeWindow;
+    window.hide();
+    window.hang(true);
+    expect(window.asked).toEqual([notResponding]);
+    expect(window.visible).toBe(true);
+    await expect.poll(() => window.reloads).toBe(1);
+    // Still hung when asked again: one question at a time.
+    window.answer = 'later';
+    window.hang(true);
+    window.hang(true);
+    expect(window.asked).toEqual([notResponding, notResponding]);
+  });
+
+  it('Wait, or the page answering again before the answer, leaves it as it is', async () => {
+    const { shell } = await startDesktop();
+    const window = shell.windows[0] as FakeWindow;
+    window.answer = false;
+    window.hang(true);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(window.reloads).toBe(0);
+    window.answer = 'later';
+    window.hang(true);
+    window.hang(false);
+    // The question was taken back: a Reload now answers nothing.
+    window.answerNow(true);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(window.reloads).toBe(0);
+    expect(window.gone).toBe(false);
+    // And the next hang asks afresh.
+    window.hang(true);
+    expect(window.asked).toHaveLength(3);
   });
 });
 
