@@ -53,6 +53,8 @@ describe('a session that ends while the dashboard is open', () => {
     await signInElsewhere();
     await banner().waitFor({ state: 'detached', timeout: 15_000 });
     expect(await model.inputValue()).toBe('llama3.2:1b');
+    // What the refused save said is outdated once signed in: the form says nothing until its next Save.
+    await form.getByText('Not signed in').waitFor({ state: 'detached' });
     await form.getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => h.gateway.config().deployments.find((d) => d.name === 'llama')?.model).toBe('llama3.2:1b');
   });
@@ -103,6 +105,7 @@ describe('a session that ends while the dashboard is open', () => {
     expect(await page.getByRole('heading', { name: 'Routes & deployments', level: 1 }).count()).toBe(1);
     await stopped.back();
     await silent().waitFor({ state: 'detached', timeout: 15_000 });
+    await form.getByText('cannot be reached').waitFor({ state: 'detached' });
     await form.getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => h.gateway.config().deployments.find((d) => d.name === 'mini')?.model).toBe('gpt-4.1-nano');
   });

@@ -12,6 +12,8 @@ export class ApiError extends Error {
   ) {
     super(message);
   }
+  /** Which stretch of contact with the gateway the request was made in (contactRegained() starts the next). */
+  readonly stretch = contact.stretch;
   get unreachable(): boolean {
     return this.status === 0;
   }
@@ -19,9 +21,33 @@ export class ApiError extends Error {
   get signedOut(): boolean {
     return this.code === 'admin_session_required';
   }
+  /** The page lost the gateway (no session, no answer), rather than this request failing on its own. */
+  get lostContact(): boolean {
+    return this.signedOut || this.unreachable;
+  }
+  /** Said of a contact the page has since regained: old news, not this card's or form's problem now. */
+  get outdated(): boolean {
+    return this.lostContact && this.stretch < contact.stretch;
+  }
 }
 
 const contactListeners = new Set<() => void>();
+const contact = { stretch: 0, regained: new Set<() => void>() };
+
+/** The page has the gateway again (a session, an answer) after losing it: what was said of its loss is outdated. */
+export function contactRegained(): void {
+  contact.stretch++;
+  for (const listener of contact.regained) listener();
+}
+
+/** For useSyncExternalStore: the stretch of contact the page is in, and word of each new one. */
+export const contactStretch = {
+  subscribe(listener: () => void): () => void {
+    contact.regained.add(listener);
+    return () => contact.regained.delete(listener);
+  },
+  current: (): number => contact.stretch,
+};
 
 /** Tells `listener` of every request that found no session or no gateway, whoever made it: the page as a whole lost it, not one card. */
 export function onContactLost(listener: () => void): () => void {
@@ -30,7 +56,7 @@ export function onContactLost(listener: () => void): () => void {
 }
 
 function failed(error: ApiError): ApiError {
-  if (error.signedOut || error.unreachable) for (const listener of contactListeners) listener();
+  if (error.lostContact) for (const listener of contactListeners) listener();
   return error;
 }
 

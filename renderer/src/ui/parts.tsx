@@ -1,6 +1,6 @@
 /** Small presentational pieces shared by every page. */
-import { useEffect, useState, type KeyboardEvent, type ReactNode } from 'react';
-import { ApiError } from '../api/client';
+import { useEffect, useState, useSyncExternalStore, type KeyboardEvent, type ReactNode } from 'react';
+import { ApiError, contactStretch } from '../api/client';
 
 export function Card({ title, actions, children }: { title?: ReactNode; actions?: ReactNode; children: ReactNode }) {
   return (
@@ -50,7 +50,19 @@ export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-export function ErrorNote({ error }: { error: unknown }) {
+/**
+ * An error to show, or undefined once it is outdated: a form's save refused for want of a session or
+ * a gateway says nothing more once the page has them again (its queries load afresh; the form is
+ * saved again by its Save). A mutation keeps its error until it runs again, so the note is let go here.
+ */
+export function useLiveError<E>(error: E): E | undefined {
+  useSyncExternalStore(contactStretch.subscribe, contactStretch.current);
+  return error instanceof ApiError && error.outdated ? undefined : error;
+}
+
+export function ErrorNote({ error: shown }: { error: unknown }) {
+  const error = useLiveError(shown);
+  if (error == null) return null;
   const unreachable = error instanceof ApiError && error.unreachable;
   return (
     <div className={`notice ${error instanceof ApiError && error.signedOut ? 'warn' : 'bad'}`} role="alert">

@@ -12,7 +12,7 @@ import { RecentFailures } from './recent-failures';
 import { liveStates, MemoryBadge } from '../routing/live-state';
 import { usageQueries } from '../../api/queries/usage';
 import type { ProbeSample } from '../../api/types';
-import { Badge, Card, counted, ErrorNote, errorText, Loading, Meter, money, percent, Stat, statusTone, when } from '../../ui/parts';
+import { Badge, Card, counted, ErrorNote, errorText, Loading, Meter, money, percent, Stat, statusTone, useLiveError, when } from '../../ui/parts';
 import { Tabs } from '../../ui/tabs';
 import { StackedTable } from '../../ui/stacked-table';
 import { CopyButton } from '../../ui/copy-button';
@@ -44,10 +44,11 @@ function LocalOnlyNotice() {
   const health = useQuery(healthQueries.now());
   const client = useQueryClient();
   const turnOff = useMutation(settingsMutations.localOnly(client));
+  const turnOffError = useLiveError(turnOff.error);
   if (!health.data?.localOnly) return null;
   return (
     <div className="notice warn spread" role="status" style={{ marginBottom: 16 }} data-testid="local-only">
-      <span>Local only is on: no request goes to a cloud provider; cloud deployments are skipped.{turnOff.isError ? ` ${errorText(turnOff.error)}` : ''}</span>
+      <span>Local only is on: no request goes to a cloud provider; cloud deployments are skipped.{turnOffError ? ` ${errorText(turnOffError)}` : ''}</span>
       <button onClick={() => turnOff.mutate(false)} disabled={turnOff.isPending}>Turn off</button>
     </div>
   );

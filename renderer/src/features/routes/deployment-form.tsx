@@ -9,7 +9,7 @@ import { useState } from 'react';
 import { ApiError } from '../../api/client';
 import { deploymentMutations, configQueries } from '../../api/queries/config';
 import type { DeploymentConfig } from '../../api/types';
-import { Card, ConfirmButton, ErrorNote, errorText, Field } from '../../ui/parts';
+import { Card, ConfirmButton, ErrorNote, errorText, Field, useLiveError } from '../../ui/parts';
 import { TimeWindowEditor } from './time-window-editor';
 import { aliasesGoing } from './aliases-card';
 import { numberReader } from '../../ui/numbers';
@@ -52,6 +52,7 @@ export function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig 
   // Its other names, which a delete takes with it.
   const aliases = (useQuery(configQueries.aliases()).data ?? []).filter((a) => a.target === initial?.name).map((a) => a.alias);
   const fields = { ...(save.error instanceof ApiError ? save.error.fields : {}), ...typos };
+  const saveError = useLiveError(save.error);
   // Editing clears the last save's errors; what the user typed stays.
   const set = (patch: Partial<DeploymentConfig>) => {
     if (save.isError) save.reset();
@@ -151,7 +152,7 @@ export function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig 
           <p className="muted">Empty: its route&apos;s breaker, or the default each field shows.</p>
           <BreakerFields owner={initial?.name ?? 'new deployment'} text={breaker} errors={fields} onChange={(text) => { if (save.isError) save.reset(); setTypos({}); setBreaker(text); }} />
         </details>
-        {save.isError ? <div className="notice bad" role="alert">{Object.keys(fields).length > 0 ? 'Fix the highlighted fields: nothing was saved.' : errorText(save.error)}</div> : null}
+        {saveError ? <div className="notice bad" role="alert">{Object.keys(fields).length > 0 ? 'Fix the highlighted fields: nothing was saved.' : errorText(saveError)}</div> : null}
         <div className="row" style={{ marginTop: 12 }}>
           <button className="primary" type="submit" disabled={save.isPending}>Save</button>
           <button type="button" onClick={onDone}>Cancel</button>

@@ -4,19 +4,21 @@
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { modelMutations } from '../../api/queries/health';
-import { errorText } from '../../ui/parts';
+import { errorText, useLiveError } from '../../ui/parts';
 import { memoryState, type LiveDeployment } from './live-state';
 
 export function ModelMemoryButton({ deployment }: { deployment: LiveDeployment | undefined }) {
   const client = useQueryClient();
   const load = useMutation(modelMutations.load(client));
   const unload = useMutation(modelMutations.unload(client));
+  const loadError = useLiveError(load.error);
+  const unloadError = useLiveError(unload.error);
   // Nothing to load where the memory state says nothing: a cloud model, an Ollama not heard from, a model not pulled.
   if (!deployment || deployment.type !== 'chat' || !memoryState(deployment)) return null;
   const name = deployment.name;
   // While one works its button stays, with what it is doing; otherwise the report says which is wanted.
   const showUnload = unload.isPending || (!load.isPending && deployment.loaded);
-  const error = (showUnload ? unload : load).error;
+  const error = showUnload ? unloadError : loadError;
   const failed = error ? errorText(error) : undefined;
   const [ask, other] = showUnload ? [unload, load] : [load, unload];
   const busy = load.isPending || unload.isPending;

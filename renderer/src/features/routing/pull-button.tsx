@@ -9,7 +9,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { pullMutations, pullQueries } from '../../api/queries/health';
 import type { Pull } from '../../api/types';
-import { errorText } from '../../ui/parts';
+import { errorText, useLiveError } from '../../ui/parts';
 import type { LiveDeployment } from './live-state';
 
 export function PullButton({ deployment, offerUpdate = false }: { deployment: LiveDeployment | undefined; offerUpdate?: boolean }) {
@@ -17,6 +17,7 @@ export function PullButton({ deployment, offerUpdate = false }: { deployment: Li
   const pulls = useQuery(pullQueries.list());
   const start = useMutation(pullMutations.start(client));
   const cancel = useMutation(pullMutations.cancel(client));
+  const startError = useLiveError(start.error);
   const pull = deployment ? pulls.data?.find((p) => p.provider === deployment.provider && p.model === deployment.model) : undefined;
   const state = pull?.state;
   useEffect(() => {
@@ -35,7 +36,7 @@ export function PullButton({ deployment, offerUpdate = false }: { deployment: Li
       </span>
     );
   }
-  const failed = (start.error ? errorText(start.error) : undefined) ?? (state === 'failed' ? `${deployment.provider} did not pull ${deployment.model}: ${pull?.error ?? 'it failed'}` : undefined);
+  const failed = (startError ? errorText(startError) : undefined) ?? (state === 'failed' ? `${deployment.provider} did not pull ${deployment.model}: ${pull?.error ?? 'it failed'}` : undefined);
   if (deployment.modelAvailable !== false) {
     if (!offerUpdate || deployment.modelAvailable !== true) return null;
     const ended = state === 'done' && pull?.outcome ? OUTCOMES[pull.outcome] : undefined;

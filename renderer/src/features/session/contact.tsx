@@ -8,7 +8,7 @@
  */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
-import { ApiError, onContactLost } from '../../api/client';
+import { ApiError, contactRegained, onContactLost } from '../../api/client';
 import { sessionQuery } from '../../api/queries/session';
 import type { Session } from '../../api/types';
 import { LoginCommand } from './login-page';
@@ -44,7 +44,10 @@ export function useGatewayContact(): { session: ReturnType<typeof useQuery<Sessi
   const lostBefore = useRef<Lost>(null);
   useEffect(() => {
     if (authenticated) setHadSession(true);
-    if (authenticated && lostBefore.current) void client.invalidateQueries({ predicate: (query) => query.queryKey[0] !== 'session' });
+    if (authenticated && lostBefore.current) {
+      contactRegained();
+      void client.invalidateQueries({ predicate: (query) => query.queryKey[0] !== 'session' });
+    }
     lostBefore.current = lost;
   }, [authenticated, lost, client]);
   return { session, lost };

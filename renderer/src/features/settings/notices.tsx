@@ -7,7 +7,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { settingsMutations } from '../../api/queries/config';
 import type { SettingsView } from '../../api/types';
-import { errorText, Field } from '../../ui/parts';
+import { errorText, Field, useLiveError } from '../../ui/parts';
 import { useUnsaved } from '../../ui/unsaved';
 
 const CHANGES = 'on each change (a provider down or back, falling back, a budget at 80% or spent, a full disk, a pull ended)';
@@ -44,7 +44,7 @@ function WebhookForm({ set, canStore }: { set: boolean; canStore: boolean }) {
   const [value, setValue] = useState('');
   useUnsaved('the chat webhook', value.trim() !== '');
   const pending = paste.isPending || name.isPending || remove.isPending;
-  const error = paste.error ?? name.error ?? remove.error;
+  const error = useLiveError(paste.error ?? name.error ?? remove.error);
   const save = () => {
     for (const mutation of [paste, name, remove]) mutation.reset();
     const given = value.trim();
@@ -74,7 +74,8 @@ function WebhookForm({ set, canStore }: { set: boolean; canStore: boolean }) {
 /** Posts one notice now and says what the receiver answered: a webhook checked before a provider goes down at night. */
 function TestNotice() {
   const test = useMutation(settingsMutations.testNotice());
-  const result = test.data ?? (test.isError ? { delivered: false, message: errorText(test.error) } : undefined);
+  const testError = useLiveError(test.error);
+  const result = test.data ?? (testError ? { delivered: false, message: errorText(testError) } : undefined);
   return (
     <>
       <button type="button" disabled={test.isPending} onClick={() => test.mutate()} style={{ marginBottom: 10 }}>

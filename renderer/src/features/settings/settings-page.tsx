@@ -8,7 +8,7 @@ import { settingsMutations, configQueries } from '../../api/queries/config';
 import { keyMutations, keyQueries } from '../../api/queries/keys';
 import type { Config, ConfigPreview, Settings, SettingsPatch } from '../../api/types';
 import { applyTheme, themeChoice, type ThemeChoice } from '../../theme';
-import { Badge, Card, ConfirmButton, counted, Empty, ErrorNote, errorText, Field, Loading, size } from '../../ui/parts';
+import { Badge, Card, ConfirmButton, counted, Empty, ErrorNote, errorText, Field, Loading, size, useLiveError } from '../../ui/parts';
 import { CopyButton } from '../../ui/copy-button';
 import { ConfigHistory, PreviewList } from './config-history';
 import { BudgetsCard } from './budgets-card';
@@ -120,6 +120,7 @@ function Keys() {
     );
   };
   const fields = create.error instanceof ApiError ? create.error.fields : {};
+  const createError = useLiveError(create.error);
   return (
     <Card title="Client keys">
       <p className="muted">Give each tool its own key to see its usage apart. By default any key is accepted on this machine.</p>
@@ -131,7 +132,7 @@ function Keys() {
       {/* The routes come before the button: a key is made with its limits, not limited after. */}
       <form onSubmit={(e) => { e.preventDefault(); submit(); }}>
         <div className="row" style={{ alignItems: 'flex-end' }}>
-          <Field label="Name" error={fields.name ?? (create.isError && !fields.rateLimitPerMinute ? errorText(create.error) : undefined)}><input value={name} onChange={(e) => setName(e.target.value)} placeholder="my-editor" aria-label="Key name" /></Field>
+          <Field label="Name" error={fields.name ?? (createError && !fields.rateLimitPerMinute ? errorText(createError) : undefined)}><input value={name} onChange={(e) => setName(e.target.value)} placeholder="my-editor" aria-label="Key name" /></Field>
           <Field label="Requests/min (optional)" error={rpmTypo ?? fields.rateLimitPerMinute}><input value={rpm} onChange={(e) => setRpm(e.target.value)} inputMode="numeric" size={6} aria-label="Requests per minute" /></Field>
         </div>
         {routes.data?.length ? (
