@@ -155,11 +155,17 @@ export function localDate(epochMs: number, timeZone: string): PlainDate {
   return Temporal.Instant.fromEpochMilliseconds(epochMs).toZonedDateTimeISO(timeZone).toPlainDate();
 }
 
-/** `HH:MM` wall-clock time of an instant in a zone, and the weekday when it is not today. */
+/**
+ * `HH:MM` wall-clock time of an instant in a zone, and the weekday when it is not today. An instant
+ * within the hour that is not on a whole minute (a breaker's or a rate limit's seconds-long cool-down)
+ * is said to the second: "open until 21:13" said at 21:13:17 names no time to wait for.
+ */
 export function describeInstant(epochMs: number, timeZone: string, now: number): string {
   const { Temporal } = temporal();
   const at = Temporal.Instant.fromEpochMilliseconds(epochMs).toZonedDateTimeISO(timeZone);
-  const hhmm = `${String(at.hour).padStart(2, '0')}:${String(at.minute).padStart(2, '0')}`;
+  const two = (n: number) => String(n).padStart(2, '0');
+  const seconds = epochMs % 60_000 !== 0 && epochMs > now && epochMs - now < 3_600_000;
+  const hhmm = `${two(at.hour)}:${two(at.minute)}${seconds ? `:${two(at.second)}` : ''}`;
   if (Temporal.PlainDate.compare(at.toPlainDate(), localDate(now, timeZone)) === 0) return `${hhmm} ${timeZone}`;
   return `${DAY_BY_ISO_NUMBER[at.dayOfWeek - 1]} ${hhmm} ${timeZone}`;
 }

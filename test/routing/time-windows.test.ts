@@ -75,6 +75,14 @@ describe('windowState', () => {
     expect(describeInstant(at('2026-11-27T20:00:00Z'), 'Europe/Paris', now)).toBe('21:00 Europe/Paris');
   });
 
+  it('says a cool-down within the hour to the second, and whole minutes and later times to the minute', () => {
+    const now = at('2026-11-27T17:30:17Z'); // 18:30:17 in Paris
+    expect(describeInstant(at('2026-11-27T17:30:27.620Z'), 'Europe/Paris', now)).toBe('18:30:27 Europe/Paris');
+    expect(describeInstant(at('2026-11-27T17:45:00Z'), 'Europe/Paris', now)).toBe('18:45 Europe/Paris');
+    expect(describeInstant(at('2026-11-27T19:30:27Z'), 'Europe/Paris', now)).toBe('20:30 Europe/Paris');
+    expect(describeInstant(at('2026-11-27T17:29:27Z'), 'Europe/Paris', now)).toBe('18:29 Europe/Paris');
+  });
+
   it('says how long its answer stays valid (the next boundary)', () => {
     const state = windowState(office, 'Europe/Paris', at('2026-11-23T10:00:00Z'));
     expect(iso(state.validUntil)).toBe('2026-11-23T17:00:00.000Z');
