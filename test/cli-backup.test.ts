@@ -4,9 +4,10 @@
  * a data dir, is that data dir again.
  */
 import Database from 'better-sqlite3';
-import { copyFileSync, statSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, openSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
+import { openDatabase } from '../gateway/store/db';
 import { startFakeOllama } from './support/fake-ollama';
 import { dir, onCleanup, run, serve, useCliCleanups, writeJson } from './support/cli';
 
@@ -48,4 +49,30 @@ it('copies config, keys and usage from a running gateway to a private new file, 
   expect(JSON.parse(run(['export', '--data-dir', restored]).stdout)).toEqual(JSON.parse(run(['export', '--data-dir', data]).stdout));
   expect(run(['keys', 'list', '--data-dir', restored]).stdout).toContain('ci');
   expect(JSON.parse(run(['usage', 'export', '--format', 'json', '--data-dir', restored]).stdout)).toHaveLength(3);
+});
+
+it('says where a backup cannot be written, and leaves no copy cut short where one could not be made whole', () => {
+  const data = dir();
+  const db = openDatabase(data);
+  // Pages enough that one damaged among them is met halfway through the copy, not at opening.
+  db.exec('CREATE TABLE filler (x BLOB)');
+  const insert = db.prepare('INSERT INTO filler VALUES (randomblob(3000))');
+  for (let i = 0; i < 300; i++) insert.run();
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+  const dbFile = join(data, 'switchyard.db');
+
+  // The target's folder, not the data dir, is what is wrong.
+  expect(run(['backup', join(data, 'none', 'b.db'), '--data-dir', data])).toMatchObject({ code: 1, stderr: `Cannot write the backup to ${join(data, 'none', 'b.db')}: there is no folder ${join(data, 'none')}\n` });
+  expect(run(['backup', join(dbFile, 'b.db'), '--data-dir', data])).toMatchObject({ code: 1, stderr: `Cannot write the backup to ${join(dbFile, 'b.db')}: ${dbFile} is a file, not a folder\n` });
+
+  const pages = statSync(dbFile).size / 4096;
+  const fd = openSync(dbFile, 'r+');
+  writeSync(fd, Buffer.alloc(4096, 0xab), 0, 4096, (pages - 50) * 4096);
+  closeSync(fd);
+  const file = join(dir(), 'b.db');
+  const made = run(['backup', file, '--data-dir', data]);
+  expect(made).toMatchObject({ code: 1, stdout: '' });
+  expect(made.stderr).toContain('its switchyard.db is damaged');
+  expect(existsSync(file)).toBe(false);
 });

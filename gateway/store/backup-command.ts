@@ -5,10 +5,17 @@
  * its commits never restart the copy) and writes a compacted file. The copy is as private as the
  * data dir (0600): it holds what the database holds.
  */
-import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, rmSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { Output } from '../cli-output';
 import { DB_FILE, openDatabase } from './db';
+
+/** Why SQLite could not write the copy (VACUUM INTO writes only the target, so these are the target's, not the data dir's). */
+const WRITE_PROBLEMS: Record<string, string> = {
+  SQLITE_CANTOPEN: 'the file cannot be created there (permission denied?)',
+  SQLITE_READONLY: 'the file system is read-only',
+  SQLITE_FULL: 'the disk is full',
+};
 
 export function backupCommand(file: string | undefined, dataDir: string, io: Output): number {
   if (!file) {
@@ -20,11 +27,24 @@ export function backupCommand(file: string | undefined, dataDir: string, io: Out
     io.err(`${target} exists already: name a new file (a backup never overwrites one)\n`);
     return 1;
   }
+  const folder = dirname(target);
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) {
+    io.err(`Cannot write the backup to ${target}: ${existsSync(folder) ? `${folder} is a file, not a folder` : `there is no folder ${folder}`}\n`);
+    return 1;
+  }
   const db = openDatabase(dataDir);
   // The file SQLite creates takes this process's umask: none but its owner may read it.
   const umask = process.umask(0o077);
   try {
     db.prepare('VACUUM INTO ?').run(target);
+  } catch (error) {
+    // A copy cut short (a damaged page met on the way, the disk full) is no backup: none is left to be taken for one.
+    rmSync(target, { force: true });
+    const code = String((error as { code?: unknown }).code);
+    const problem = WRITE_PROBLEMS[code];
+    if (!problem) throw error;
+    io.err(`Cannot write the backup to ${target}: ${problem}. Nothing was written.\n`);
+    return 1;
   } finally {
     process.umask(umask);
     db.close();
