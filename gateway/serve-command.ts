@@ -89,7 +89,8 @@ export async function serveCommand(args: ServeArgs, io: Output): Promise<number>
     }
     throw error;
   }
-  if (!isLoopbackHost(host)) io.err(`Warning: listening on ${host}, beyond this machine. Anyone who can reach it can use your providers.\n`);
+  // Said as it is: beyond loopback every request needs a client key, this machine's tools' too, or is refused.
+  if (!isLoopbackHost(host)) io.err(`Warning: listening on ${host}, beyond this machine: anyone who can reach it and holds a client key can use your providers. Every request needs one here, this machine's tools' too ("switchyard keys create NAME").\n`);
   // Listened for before the banner: a supervisor or a script that stops it as soon as it reads the
   // banner must get the gentle stop, not the default end of the process.
   const stopAsked = new Promise<void>((resolve) => {

@@ -275,6 +275,9 @@ describe('switchyard status', () => {
   it('reads the whole report of a gateway listening beyond this machine with --key, and says it needs one without', async () => {
     const data = dir();
     const exposed = await serve(['--port', '0', '--host', '0.0.0.0', '--data-dir', data]);
+    expect(exposed.output()).toContain(`Warning: listening on 0.0.0.0, beyond this machine: anyone who can reach it and holds a client key can use your providers. Every request needs one here, this machine's tools' too ("switchyard keys create NAME").`);
+    const unkeyed = await fetch(`${exposed.baseUrl}/models`);
+    expect(unkeyed.status).toBe(401);
     const partial = run(['status', '--data-dir', data]);
     expect(partial.code).toBe(0);
     expect(partial.stdout).toContain('needs a client key (--key KEY)');
