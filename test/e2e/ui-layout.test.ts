@@ -41,6 +41,22 @@ beforeAll(async () => {
 });
 
 describe('the dashboard on a narrow window', () => {
+  it("keeps the pages' links together above a page shorter than the window", async () => {
+    await page.setViewportSize({ width: 420, height: 2400 });
+    try {
+      await go('/playground');
+      const heading = await page.getByRole('heading', { name: 'Playground', level: 1 }).boundingBox();
+      const nav = page.getByRole('navigation', { name: 'Main' });
+      const bar = (await nav.boundingBox())!;
+      const lastLink = Math.max(...(await nav.getByRole('link').evaluateAll((els) => els.map((el) => el.getBoundingClientRect().bottom))));
+      // The bar is as tall as its rows: the room the page leaves is the page's, not spread between the name and the links.
+      expect(bar.y + bar.height - lastLink).toBeLessThan(24);
+      expect(heading!.y - (bar.y + bar.height)).toBeLessThan(80);
+    } finally {
+      await page.setViewportSize({ width: 1360, height: 900 });
+    }
+  });
+
   it('puts the pages in rows above the page on a narrow window, every link on screen', async () => {
     await page.setViewportSize({ width: 420, height: 800 });
     try {
