@@ -52,6 +52,11 @@ describe('the dashboard on a narrow window', () => {
       // The bar is as tall as its rows: the room the page leaves is the page's, not spread between the name and the links.
       expect(bar.y + bar.height - lastLink).toBeLessThan(24);
       expect(heading!.y - (bar.y + bar.height)).toBeLessThan(80);
+      // A caption beside its select keeps its word whole: the select gives up the room ("Strateg" above "y" before).
+      await go('/routes');
+      const caption = page.getByText('Strategy', { exact: true }).first();
+      const lineHeight = await caption.evaluate((el) => parseFloat(getComputedStyle(el).lineHeight));
+      expect((await caption.boundingBox())!.height).toBeLessThan(1.5 * lineHeight);
     } finally {
       await page.setViewportSize({ width: 1360, height: 900 });
     }
