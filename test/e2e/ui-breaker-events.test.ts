@@ -38,6 +38,12 @@ it('lists the breaker opening and its reset by hand, newest first', async () => 
     await dashboard.go('/');
     return breaker.textContent();
   }, { timeout: 15_000, interval: 1_000 }).toContain('opencooled down: its next request tries it');
+  // So does its route's list: nothing is being probed until that request comes.
+  await dashboard.go('/routes');
+  const badges = page.getByTestId('order-llama').first();
+  await expect.poll(() => badges.textContent()).toContain('cooled down: its next request tries it');
+  expect(await badges.textContent()).not.toContain('being probed');
+  await dashboard.go('/');
 
   await dashboard.ollama.setMode({ kind: 'healthy' });
   await page.getByRole('button', { name: 'Reset' }).click();

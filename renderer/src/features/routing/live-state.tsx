@@ -33,7 +33,8 @@ export function LiveState({ deployment }: { deployment: LiveDeployment | undefin
   else if (deployment.skippedLocalOnly) badges.push(['skipped: local only', 'warn']);
   else if (b.blockedBy) badges.push([`blocked until ${when(b.openUntil)}: ${b.blockedBy === 'auth' ? 'key refused' : b.blockedBy === 'quota' ? 'quota spent' : 'model missing'}`, 'bad']);
   else if (deployment.status === 'open') badges.push([`open until ${when(b.openUntil)} after ${b.consecutiveFailures} failures`, 'bad']);
-  else if (deployment.status === 'probing') badges.push(['being probed', 'warn']);
+  // Its cool-down over, an open breaker waits for a request to try it: only a half-open one is being tried.
+  else if (deployment.status === 'probing') badges.push([b.state === 'half-open' ? 'being probed' : 'cooled down: its next request tries it', 'warn']);
   else if (deployment.status === 'cooling') badges.push([`rate limited until ${when(b.coolingUntil)}`, 'warn']);
   else if (deployment.inTimeWindow) badges.push([`time window until ${when(deployment.windowChangesAt)}`, 'warn']);
   // An Ollama without the model is skipped; a cloud provider's list is only a hint (a typo, a retired model), so it is still tried.
