@@ -41,7 +41,7 @@ beforeAll(async () => {
 });
 
 describe('the dashboard on a narrow window', () => {
-  it("keeps the pages' links together above a page shorter than the window", async () => {
+  it("holds together on a narrow window: the pages' bar above a short page, a caption beside its select, a checkbox's words", async () => {
     await page.setViewportSize({ width: 420, height: 2400 });
     try {
       await go('/playground');
@@ -57,6 +57,11 @@ describe('the dashboard on a narrow window', () => {
       const caption = page.getByText('Strategy', { exact: true }).first();
       const lineHeight = await caption.evaluate((el) => parseFloat(getComputedStyle(el).lineHeight));
       expect((await caption.boundingBox())!.height).toBeLessThan(1.5 * lineHeight);
+      // A checkbox's words run as one paragraph beside it, its aside too (which stood as a column of its own).
+      await go('/settings');
+      const box = (await page.getByRole('checkbox', { name: /^Store prompts and answers/ }).boundingBox())!;
+      const aside = (await page.getByText("(each request's drawer on the Usage page shows them)").boundingBox())!;
+      expect(aside.x - (box.x + box.width)).toBeLessThan(20);
     } finally {
       await page.setViewportSize({ width: 1360, height: 900 });
     }
