@@ -1,6 +1,7 @@
 /**
  * The Usage page's numbers, in a real browser: the dollar charts' axes step by round amounts and say
- * each exactly (recharts' own steps were $0.00065 apart, labelled $0.0013 then $0.002), their
+ * each exactly (recharts' own steps were $0.00065 apart, labelled $0.0013 then $0.002) and put $0
+ * at their foot when nothing was spent (it stood midway up), their
  * tooltips say dollars as the rest of the dashboard does ($1,234.50, where they said $1.23e+3), and
  * token counts are grouped as the CLI says them (153,284, where they said 153284; a chart's axis
  * says 160K), and the
@@ -16,6 +17,16 @@ beforeAll(() => dashboard.logIn());
 const card = (title: string) => dashboard.page.locator('.card', { has: dashboard.page.getByText(title, { exact: true }) });
 const ticks = (title: string) => card(title).locator('.recharts-cartesian-axis-tick-value[orientation="left"]').allTextContents();
 const spend = (id: string, cost: number, tool: string) => dashboard.h.gateway.usage.record(usageRow({ id, at: Date.now(), deployment: 'mini', provider: 'cloud', cost, wouldCost: cost, saved: 0, tool }));
+
+it('put $0 at the foot of a dollar axis when nothing cost anything, not midway up with room below it', async () => {
+  spend('free', 0, 'curl');
+  await dashboard.go('/usage');
+  const chart = card('Cost vs what it would have cost');
+  await expect.poll(() => ticks('Cost vs what it would have cost')).toEqual(['$0']);
+  const axis = (await chart.locator('.recharts-yAxis .recharts-cartesian-axis-line').boundingBox())!;
+  const zero = (await chart.locator('.recharts-cartesian-axis-tick-value[orientation="left"]').boundingBox())!;
+  expect(Math.abs(zero.y + zero.height / 2 - (axis.y + axis.height))).toBeLessThan(8);
+});
 
 it('step dollar axes by round amounts, each said exactly', async () => {
   spend('cents-1', 0.001, 'Codex');

@@ -90,7 +90,8 @@ function rowsFor<Row>(buckets: number[], empty: (bucket: number) => Row): Map<nu
 /** A dollar axis up to the largest value charted (a stack's total, or a line's highest point); an element, not a component, as recharts finds its axes among the chart's own children. */
 function costAxis(max: number) {
   const ticks = costTicks(max);
-  return <YAxis stroke="var(--muted)" fontSize={11} width={70} ticks={ticks} domain={[0, ticks.at(-1) as number]} tickFormatter={costTick} />;
+  // Nothing spent: $0 at the foot of the axis (a domain of [0, 0] put it midway, with room for less than nothing below).
+  return <YAxis stroke="var(--muted)" fontSize={11} width={70} ticks={ticks} domain={[0, (ticks.at(-1) as number) || 1]} tickFormatter={costTick} />;
 }
 const moneyTip = (value: unknown) => money(Number(value));
 // Counts: an axis says 1.5M, a tooltip the whole number grouped (1,482,113), as the CLI does.
