@@ -277,3 +277,12 @@ describe('where a provider runs', () => {
     expect(dashboard.openai.requests.at(-1)?.headers.authorization).toBeUndefined();
   });
 });
+
+it("names, as its key reference's example, the variable its kind's key is usually in", async () => {
+  const form = await dashboard.editProvider('local');
+  const reference = form.getByRole('textbox', { name: 'API key reference' });
+  expect(await reference.getAttribute('placeholder')).toBe('env:OLLAMA_API_KEY');
+  await form.getByRole('combobox', { name: 'Kind' }).selectOption('anthropic');
+  expect(await reference.getAttribute('placeholder')).toBe('env:ANTHROPIC_API_KEY');
+  await form.getByRole('button', { name: 'Cancel' }).click();
+});

@@ -57,6 +57,8 @@ function draftOf({ name, kind, baseUrl, apiKey, local, runsLocally: _guess, head
   return { name, kind, baseUrl, local, keyReference: apiKey.reference ?? '', keyValue: '', kept };
 }
 
+/** The variable each kind's key is usually in (an Ollama's, for ollama.com's cloud models). */
+const KEY_EXAMPLE: Record<Draft['kind'], string> = { ollama: 'env:OLLAMA_API_KEY', openai: 'env:OPENAI_API_KEY', anthropic: 'env:ANTHROPIC_API_KEY' };
 const RUNS: Record<string, { label: string; local: boolean | undefined }> = {
   guess: { label: 'Guess from its address (this machine, or an Ollama on my network: local)', local: undefined },
   local: { label: 'On this machine or my network: local (free, used while local only is on)', local: true },
@@ -241,7 +243,7 @@ function ProviderForm({ original, initial, canStore, onDone }: { original: strin
           </select>
         </Field>
         <Field label="API key reference (env:NAME)" error={fields.apiKey}>
-          <input value={draft.keyReference} placeholder="env:OPENAI_API_KEY" onChange={(e) => setDraft({ ...draft, keyReference: e.target.value })} aria-label="API key reference" />
+          <input value={draft.keyReference} placeholder={KEY_EXAMPLE[draft.kind]} onChange={(e) => setDraft({ ...draft, keyReference: e.target.value })} aria-label="API key reference" />
         </Field>
         <Field label={canStore ? 'Or paste the key (stored encrypted, never shown again)' : 'Paste a key to test the connection (not saved: here saved keys come from environment variables)'} error={fields.apiKeyValue}>
           <input type="password" autoComplete="off" value={draft.keyValue} onChange={(e) => setDraft({ ...draft, keyValue: e.target.value })} aria-label="API key value" />
