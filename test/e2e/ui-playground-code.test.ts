@@ -27,7 +27,7 @@ async function shown(api: string, stream: boolean, language: string): Promise<st
   await page.getByLabel('API').selectOption(api);
   await page.getByLabel('Stream').setChecked(stream);
   await page.getByRole('tab', { name: language }).click();
-  return (await page.locator('pre.snippet').textContent()) ?? '';
+  return (await page.locator('.card', { has: page.getByRole('heading', { name: /^As code/ }) }).locator('pre.snippet').textContent()) ?? '';
 }
 
 it('shows a Node.js script for each API that runs as shown and prints the answer', async () => {
@@ -68,4 +68,24 @@ it.skipIf(!python)('shows a Python script for each API that compiles, its argume
     expect(code, api).toContain('stream=True,');
     expect(code, api).toContain('"content": "one two",');
   }
+});
+
+it('shows, once a turn is answered and nothing new is typed, the request that turn sent, not one that ends with the answer', async () => {
+  const { page } = dashboard;
+  await page.getByLabel('Message').fill('first of two');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await expect.poll(() => page.getByTestId('answer').last().textContent()).toContain('Echo: first of two');
+  for (const api of apis) {
+    const command = await shown(api, false, 'curl');
+    expect(command, api).toContain('first of two');
+    // Ended with the answer, the request would ask the model to go on from it (Anthropic's API takes it as a prefill).
+    expect(command, api).not.toContain('Echo: first of two');
+    const { stdout } = await run('bash', ['-c', command], { timeout: 30_000 });
+    expect(stdout, api).toContain('Echo: first of two');
+  }
+  // Typed, the next turn's request: the conversation so far, the answer in it, then what was typed.
+  await page.getByLabel('Message').fill('second');
+  const next = await shown('openai', false, 'curl');
+  expect(next.indexOf('Echo: first of two')).toBeGreaterThan(next.indexOf('"first of two"'));
+  expect(next.indexOf('"second"')).toBeGreaterThan(next.indexOf('Echo: first of two'));
 });

@@ -119,9 +119,11 @@ export function PlaygroundPage() {
     }
   }
 
-  // Before anything is typed the snippet still asks something: a request with no messages is refused (or, to an Ollama, only loads the model).
-  const pending = input || (turns.length === 0 ? 'Hello' : '');
-  const lastRequest = requestFor(api, [...messagesOf(turns), ...(pending ? [{ role: 'user' as const, content: pending }] : [])], options);
+  // The request the next Send makes, or, with nothing typed since a turn, the one it last made (ended
+  // with the answer, the request would ask the model to go on from it: a prefill to Anthropic's API).
+  // Before anything is typed it still asks something: a request with no messages is refused (or, to an Ollama, only loads the model).
+  const asked = turns.findLastIndex((turn) => turn.role === 'user');
+  const lastRequest = requestFor(api, input || asked < 0 ? [...messagesOf(turns), { role: 'user' as const, content: input || 'Hello' }] : messagesOf(turns.slice(0, asked + 1)), options);
   const snippet = snippetFor(language, api, lastRequest, window.location.origin, basics.data?.keyRequired ?? false);
 
   return (
