@@ -158,7 +158,8 @@ export function createBudgets(deps: { config: () => Config; defaultTimeZone: () 
       const applied: BudgetVerdict['applied'] = [];
       const skipPaid = new Set<string>();
       const heldPaid = new Set<string>();
-      const spentBy = new Map<string, string>();
+      // The spent budgets that skip a provider's paid deployments (or all, '*'): the first one's name, and when the last of them resets.
+      const spent = new Map<string, { name: string; resetsAt: number }>();
       // The budgets a paid attempt of this request counts for: its own, and its deployment's provider's.
       const own: Tracked[] = [];
       const byProvider = new Map<string, Tracked[]>();
@@ -177,8 +178,13 @@ export function createBudgets(deps: { config: () => Config; defaultTimeZone: () 
           continue;
         }
         const key = provider ?? '*';
-        (exceeded(t) ? skipPaid : heldPaid).add(key);
-        if (!spentBy.has(key)) spentBy.set(key, t.config.name);
+        if (!exceeded(t)) {
+          heldPaid.add(key);
+          continue;
+        }
+        skipPaid.add(key);
+        const was = spent.get(key);
+        spent.set(key, { name: was?.name ?? t.config.name, resetsAt: Math.max(was?.resetsAt ?? 0, t.period.end) });
       }
       const holdFor = (deployment: DeploymentConfig, provider: ProviderConfig | undefined, promptTokens: () => number) => {
         const price = priceOf(deployment, provider);
@@ -188,7 +194,7 @@ export function createBudgets(deps: { config: () => Config; defaultTimeZone: () 
         return on.length === 0 ? undefined : hold(on, cost(price, { input: promptTokens(), output: 0 }));
       };
       const verdict =
-        applied.length === 0 && skipPaid.size === 0 && heldPaid.size === 0 && !refuse && byProvider.size === 0 ? undefined : { applied, refuse, skipPaid, heldPaid, spentBudget: (p: string) => spentBy.get(p) ?? spentBy.get('*'), hold: holdFor };
+        applied.length === 0 && skipPaid.size === 0 && heldPaid.size === 0 && !refuse && byProvider.size === 0 ? undefined : { applied, refuse, skipPaid, heldPaid, spentFor: (p: string) => spentOn(spent, p), hold: holdFor };
       verdicts.set(key, verdict);
       return verdict;
     },
@@ -223,4 +229,12 @@ export function createBudgets(deps: { config: () => Config; defaultTimeZone: () 
 export function budgetView(b: BudgetStatus) {
   const scope = b.scope === 'global' ? 'global' : 'route' in b.scope ? `route:${b.scope.route}` : 'clientKey' in b.scope ? `clientKey:${b.scope.clientKey}` : 'tool' in b.scope ? `tool:${b.scope.tool}` : `provider:${b.scope.provider}`;
   return { ...b, scope, periodStart: new Date(b.periodStart).toISOString(), resetsAt: new Date(b.resetsAt).toISOString() };
+}
+
+/** What skips a provider's paid deployments: its own spent budget's name (else a global one's), and when every spent budget over it has reset. */
+function spentOn(spent: ReadonlyMap<string, { name: string; resetsAt: number }>, provider: string): { name: string; resetsAt: number } | undefined {
+  const own = spent.get(provider);
+  const all = spent.get('*');
+  const first = own ?? all;
+  return first && { name: first.name, resetsAt: Math.max(own?.resetsAt ?? 0, all?.resetsAt ?? 0) };
 }

@@ -231,7 +231,9 @@ function candidate(catalog: Catalog, state: RoutingState, deployment: Deployment
     });
   }
   if (budget && budget.skipPaid.size > 0 && spends(budget.skipPaid, deployment) && isPaid(deployment, provider)) {
-    return skip(deployment, 'over_budget', () => `${deployment.name} costs money and the budget "${budget.spentBudget(deployment.provider) ?? '?'}" is spent`);
+    const spent = budget.spentFor(deployment.provider);
+    const until = spent ? ` until ${describeInstant(spent.resetsAt, catalog.defaultTimeZone, request.now)} (${new Date(spent.resetsAt).toISOString()})` : '';
+    return skip(deployment, 'over_budget', () => `${deployment.name} costs money and the budget "${spent?.name ?? '?'}" is spent${until}`, spent?.resetsAt ?? null);
   }
   const traits = request.traits;
   if (!traits) return { deployment };

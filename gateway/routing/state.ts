@@ -45,8 +45,8 @@ export interface BudgetVerdict {
    * but would be if the requests in flight cost what they hold.
    */
   heldPaid: ReadonlySet<string>;
-  /** The budget that made a provider's paid deployments skip, or go last. */
-  spentBudget(provider: string): string | undefined;
+  /** The spent budget that skips a provider's paid deployments, and when they may be used again (every spent budget over them reset). */
+  spentFor(provider: string): { name: string; resetsAt: number } | undefined;
   /**
    * Counts an attempt on `deployment` against the budgets it would be charged to while it is in
    * flight (its prompt at the input price; nothing for a free one). Returns the release, or

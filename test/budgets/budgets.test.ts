@@ -32,11 +32,33 @@ describe('budgets', () => {
     budgets.record(row(now, 0.6));
     const spent = budgets.verdict({ route: 'default', clientKey: undefined });
     expect(spent?.skipPaid).toEqual(new Set(['*']));
-    expect(spent?.spentBudget('cloud')).toBe('daily');
+    expect(spent?.spentFor('cloud')).toEqual({ name: 'daily', resetsAt: Date.parse('2026-11-05T00:00:00Z') });
     expect(budgets.status().find((b) => b.name === 'cloud')?.spentUsd).toBeCloseTo(1.1);
     now = Date.parse('2026-11-05T00:00:00Z');
     expect(budgets.verdict({ route: 'default', clientKey: undefined })?.skipPaid).toEqual(new Set());
     expect(budgets.status()[0]).toMatchObject({ spentUsd: 0.5, periodStart: now });
+  });
+
+  it("name the spent budget that skips a provider's paid deployments, and when the last spent over them resets; one only nearly spent is no reason", () => {
+    const now = Date.parse('2026-11-04T12:00:00Z'); // a Wednesday
+    const budgets = createBudgets({ config: () => config, defaultTimeZone: () => 'UTC', now: () => now, spentSince: () => 0 });
+    const config = {
+      version: 1, providers: [], deployments: [], routes: [],
+      budgets: [
+        // Nearly spent by what a request in flight holds: cloud's paid deployments go last, not skipped.
+        { name: 'cloud-held', scope: { provider: 'cloud' }, period: 'day', limitUsd: 1 },
+        { name: 'cloud-weekly', scope: { provider: 'cloud' }, period: 'week', limitUsd: 0.5 },
+        { name: 'daily', scope: 'global', period: 'day', limitUsd: 0.5 },
+      ],
+    } as unknown as Config;
+    budgets.record(row(now, 0.6, { provider: 'other' }));
+    budgets.record(row(now, 0.6));
+    const release = budgets.verdict({ route: 'default', clientKey: undefined })?.hold?.({ name: 'x', provider: 'cloud', model: 'm', pricing: { inputPerMTok: 1_000_000, outputPerMTok: 0 } } as never, { name: 'cloud', kind: 'openai', baseUrl: 'http://x' } as never, () => 1);
+    expect(release).toBeTypeOf('function');
+    const verdict = budgets.verdict({ route: 'default', clientKey: undefined });
+    expect(verdict).toMatchObject({ heldPaid: new Set(['cloud']), skipPaid: new Set(['cloud', '*']) });
+    expect(verdict?.spentFor('cloud')).toEqual({ name: 'cloud-weekly', resetsAt: Date.parse('2026-11-09T00:00:00Z') });
+    expect(verdict?.spentFor('other')).toEqual({ name: 'daily', resetsAt: Date.parse('2026-11-05T00:00:00Z') });
   });
 
   it('refuse when a refusing budget of the request\'s client key is spent, and leave other keys alone', () => {

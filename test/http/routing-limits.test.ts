@@ -175,6 +175,13 @@ describe('budgets', () => {
     const over = await g.chat('cloud-first');
     expect(over.route).toBe('mini:skip(over-budget) llama:ok');
     expect(over.headers.get('x-switchyard-budget')).toBe('daily=0.0000');
+    // Asked for alone, the paid deployment is unavailable until the budget resets, which its error and Retry-After say.
+    const alone = await g.chat('mini');
+    expect(alone.status).toBe(503);
+    expect(alone.body.error.message).toContain('mini costs money and the budget "daily" is spent until fri 00:00 America/New_York (2026-12-11T05:00:00.000Z)');
+    expect(alone.body.error.message).toContain('The first becomes available at');
+    expect(alone.body.error.available_at).toBe('2026-12-11T05:00:00.000Z');
+    expect(Number(alone.headers.get('retry-after'))).toBe(14 * 3600);
 
     const claude = new Anthropic({ baseURL: g.h.url, apiKey: 'k', maxRetries: 0 });
     const viaMessages = await claude.messages.create({ model: 'cloud-first', max_tokens: 20, messages: [{ role: 'user', content: 'hi' }] }).withResponse();
