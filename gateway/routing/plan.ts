@@ -232,7 +232,7 @@ function candidate(catalog: Catalog, state: RoutingState, deployment: Deployment
   }
   if (budget && budget.skipPaid.size > 0 && spends(budget.skipPaid, deployment) && isPaid(deployment, provider)) {
     const spent = budget.spentFor(deployment.provider);
-    const until = spent ? ` until ${describeInstant(spent.resetsAt, catalog.defaultTimeZone, request.now)} (${new Date(spent.resetsAt).toISOString()})` : '';
+    const until = spent ? ` until ${describeInstant(spent.resetsAt, catalog.timeZoneOf(deployment), request.now)} (${new Date(spent.resetsAt).toISOString()})` : '';
     return skip(deployment, 'over_budget', () => `${deployment.name} costs money and the budget "${spent?.name ?? '?'}" is spent${until}`, spent?.resetsAt ?? null);
   }
   const traits = request.traits;
