@@ -56,25 +56,23 @@ export const clientKeysPlugin = fp<ClientKeysOptions>(
       if (!key) return;
       request.clientKey = key;
       if (request.usage) request.usage.clientKey = key.name;
-      if (key.rateLimitPerMinute) {
-        const wait = take(shared, key.name, key.rateLimitPerMinute, options.now());
-        if (wait > 0) {
-          throw new GatewayError('client_rate_limited', `Client key "${key.name}" is limited to ${key.rateLimitPerMinute} requests per minute`, {
-            retryAfterSeconds: Math.max(1, Math.ceil(wait / 1000)),
-          });
-        }
-      }
+      // A key out of requests is turned away before its body is read; one is taken only once the model is one the key may use.
+      if (key.rateLimitPerMinute) limited(key, waitFor(shared, key.name, key.rateLimitPerMinute, options.now()));
     });
 
     app.addHook('preValidation', async (request) => {
-      const allowed = request.clientKey?.allowedRoutes;
-      if (!allowed) return;
+      const key = request.clientKey;
+      if (!key) return;
+      const allowed = key.allowedRoutes;
       const body = request.body as Record<string, unknown> | undefined;
-      const model = body && (options.modelOf ? options.modelOf(body) : body.model);
-      if (typeof model !== 'string' || allowed.includes(model)) return;
-      const target = options.targetOf(model);
-      if (target !== undefined && allowed.includes(target)) return;
-      throw new GatewayError('model_not_allowed', `Client key "${request.clientKey?.name}" may use only ${allowed.join(', ')}`, { param: 'model' });
+      const model = allowed && body && (options.modelOf ? options.modelOf(body) : body.model);
+      // A model the key may not use costs none of its requests: a tool asking for one (Claude Code's
+      // background model) in a loop would otherwise use up the rate of the requests it may make.
+      if (allowed && typeof model === 'string' && !allowed.includes(model)) {
+        const target = options.targetOf(model);
+        if (target === undefined || !allowed.includes(target)) throw new GatewayError('model_not_allowed', `Client key "${key.name}" may use only ${allowed.join(', ')}`, { param: 'model' });
+      }
+      if (key.rateLimitPerMinute) limited(key, take(shared, key.name, key.rateLimitPerMinute, options.now()));
     });
   },
   { name: 'switchyard-client-keys' },
@@ -94,15 +92,23 @@ function tokenOf(request: FastifyRequest): string | undefined {
   return typeof apiKey === 'string' && apiKey ? apiKey : undefined;
 }
 
-/** Token bucket per key: `perMinute` capacity, refilled continuously. Returns ms to wait, 0 if admitted. */
-function take(buckets: Map<string, Bucket>, name: string, perMinute: number, now: number): number {
+/** A key's 429, when it must wait `wait` ms for its next request. */
+function limited(key: ClientKey, wait: number): void {
+  if (wait > 0) throw new GatewayError('client_rate_limited', `Client key "${key.name}" is limited to ${key.rateLimitPerMinute} requests per minute`, { retryAfterSeconds: Math.max(1, Math.ceil(wait / 1000)) });
+}
+
+/** Token bucket per key: `perMinute` capacity, refilled continuously. Returns ms to wait, 0 if a request may go. */
+function waitFor(buckets: Map<string, Bucket>, name: string, perMinute: number, now: number): number {
   const bucket = buckets.get(name) ?? { tokens: perMinute, at: now };
   bucket.tokens = Math.min(perMinute, bucket.tokens + ((now - bucket.at) * perMinute) / 60_000);
   bucket.at = now;
   buckets.set(name, bucket);
-  if (bucket.tokens >= 1) {
-    bucket.tokens -= 1;
-    return 0;
-  }
-  return ((1 - bucket.tokens) * 60_000) / perMinute;
+  return bucket.tokens >= 1 ? 0 : ((1 - bucket.tokens) * 60_000) / perMinute;
+}
+
+/** `waitFor`, and the request's token taken when it may go. */
+function take(buckets: Map<string, Bucket>, name: string, perMinute: number, now: number): number {
+  const wait = waitFor(buckets, name, perMinute, now);
+  if (wait === 0) (buckets.get(name) as Bucket).tokens -= 1;
+  return wait;
 }

@@ -46,6 +46,17 @@ describe('client keys', () => {
     expect((await t.chat({ model: 'default' }, auth)).res.status).toBe(200);
   });
 
+  it("spends none of a key's requests per minute on models it may not use, and says 403 for them, not 429", async () => {
+    const { key } = t.h.gateway.keys.create(`background-${randomUUID().slice(0, 8)}`, { rateLimitPerMinute: 2, allowedRoutes: ['cloud-first'] });
+    const auth = { authorization: `Bearer ${key}` };
+    for (let i = 0; i < 3; i++) expect((await t.chat({ model: 'default' }, auth)).res.status).toBe(403);
+    expect((await t.chat({ model: 'cloud-first' }, auth)).res.status).toBe(200);
+    expect((await t.chat({ model: 'cloud-first' }, auth)).res.status).toBe(200);
+    // Out of requests now: turned away before its body is read, whatever it asks for.
+    expect((await t.chat({ model: 'cloud-first' }, auth)).res.status).toBe(429);
+    expect((await t.chat({ model: 'default' }, auth)).res.status).toBe(429);
+  });
+
   it('refuses models outside the routes a key may use', async () => {
     const { key } = t.h.gateway.keys.create(`scoped-${randomUUID().slice(0, 8)}`, { allowedRoutes: ['cloud-first'] });
     const auth = { authorization: `Bearer ${key}` };
