@@ -147,7 +147,6 @@ export function plan(catalog: Catalog, state: RoutingState, request: PlanRequest
     }
     members = [preferred, ...members.filter((d) => d !== preferred)];
   }
-
   if (budget?.refuse) {
     const { name, resetsAt } = budget.refuse;
     throw new GatewayError('budget_exceeded', `The budget "${name}" is spent; it resets at ${describeInstant(resetsAt, catalog.defaultTimeZone, request.now)} (${new Date(resetsAt).toISOString()})`, {
@@ -230,10 +229,9 @@ function candidate(catalog: Catalog, state: RoutingState, deployment: Deployment
       return `${deployment.name}: ${deployment.provider} does not have the model "${deployment.model}" (from its latest model list)${meant ? `; it has "${meant}": the one meant?` : ''}`;
     });
   }
-  if (budget && budget.skipPaid.size > 0 && spends(budget.skipPaid, deployment) && isPaid(deployment, provider)) {
-    const spent = budget.spentFor(deployment.provider);
-    const until = spent ? ` until ${describeInstant(spent.resetsAt, catalog.timeZoneOf(deployment), request.now)} (${new Date(spent.resetsAt).toISOString()})` : '';
-    return skip(deployment, 'over_budget', () => `${deployment.name} costs money and the budget "${spent?.name ?? '?'}" is spent${until}`, spent?.resetsAt ?? null);
+  const spent = budget?.spentFor(deployment.provider);
+  if (spent && isPaid(deployment, provider)) {
+    return skip(deployment, 'over_budget', () => `${deployment.name} costs money and the budget "${spent.name}" is spent until ${describeInstant(spent.resetsAt, catalog.timeZoneOf(deployment), request.now)} (${new Date(spent.resetsAt).toISOString()})`, spent.resetsAt);
   }
   const traits = request.traits;
   if (!traits) return { deployment };

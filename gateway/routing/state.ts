@@ -45,7 +45,7 @@ export interface BudgetVerdict {
    * but would be if the requests in flight cost what they hold.
    */
   heldPaid: ReadonlySet<string>;
-  /** The spent budget that skips a provider's paid deployments, and when they may be used again (every spent budget over them reset). */
+  /** The spent budget that skips a provider's paid deployments (none: they are not skipped), and when they may be used again (every spent budget over them reset). */
   spentFor(provider: string): { name: string; resetsAt: number } | undefined;
   /**
    * Counts an attempt on `deployment` against the budgets it would be charged to while it is in
