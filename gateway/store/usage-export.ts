@@ -10,6 +10,9 @@ import type { UsageRow } from './usage-types';
 
 export type ExportFormat = 'csv' | 'json';
 
+/** Dollars to 12 significant digits: a price times tokens is no exact binary fraction (0.000009600000000000001 is $0.0000096). */
+const dollars = (usd: number) => Number(usd.toPrecision(12));
+
 const COLUMNS: [string, (r: UsageRow) => unknown][] = [
   ['request_id', (r) => r.id],
   ['time', (r) => new Date(r.at).toISOString()],
@@ -31,9 +34,9 @@ const COLUMNS: [string, (r: UsageRow) => unknown][] = [
   ['cache_read_tokens', (r) => r.cacheReadTokens],
   ['cache_write_tokens', (r) => r.cacheWriteTokens],
   ['tokens_estimated', (r) => r.tokensEstimated],
-  ['cost_usd', (r) => r.cost],
-  ['would_cost_usd', (r) => r.wouldCost],
-  ['saved_usd', (r) => r.saved],
+  ['cost_usd', (r) => dollars(r.cost)],
+  ['would_cost_usd', (r) => dollars(r.wouldCost)],
+  ['saved_usd', (r) => dollars(r.saved)],
   ['ttft_ms', (r) => (r.ttftMs === null ? null : Math.round(r.ttftMs * 10) / 10)],
   ['total_ms', (r) => Math.round(r.totalMs * 10) / 10],
   // Last: columns added later go at the end, so a spreadsheet built on the old order still lines up.

@@ -20,6 +20,14 @@ describe('CSV cells', () => {
   });
 });
 
+it("says a row's dollars as a spreadsheet should show them, not a float's last digits", () => {
+  const [cost, wouldCost, saved] = [0.1 * 3, 0.7 * 0.1, -(0.1 + 0.2)];
+  expect([cost, wouldCost, saved].map(String)).toEqual(['0.30000000000000004', '0.06999999999999999', '-0.30000000000000004']);
+  const [head, line] = [...exportLines([usageRow({ id: 'r', at: 1_764_000_000_000, cost, wouldCost, saved })], 'csv')].join('').trim().split('\n') as [string, string];
+  const cell = (name: string) => line.split(',')[head.split(',').indexOf(name)];
+  expect([cell('cost_usd'), cell('would_cost_usd'), cell('saved_usd')]).toEqual(['0.3', '0.07', '-0.3']);
+});
+
 describe('an export made a page at a time', () => {
   const rows = Array.from({ length: 1_200 }, (_, i) => usageRow({ id: `r${i}`, at: 1_764_000_000_000 + i, errorMessage: i % 7 ? null : `=cmd|${i}` }));
   const pages = (of: number) => Array.from({ length: Math.ceil(rows.length / of) }, (_, i) => rows.slice(i * of, (i + 1) * of));
