@@ -38,6 +38,7 @@ it('lists the breaker opening and its reset by hand, newest first', async () => 
     await dashboard.go('/');
     return breaker.textContent();
   }, { timeout: 15_000, interval: 1_000 }).toContain('opencooled down: its next request tries it');
+  expect(await breaker.locator('td[data-label="Status"]').textContent()).toMatch(/^cooled down/);
   // So does its route's list: nothing is being probed until that request comes.
   await dashboard.go('/routes');
   const badges = page.getByTestId('order-llama').first();

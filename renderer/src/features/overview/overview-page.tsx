@@ -187,7 +187,8 @@ function HealthCard() {
                 ) : null}
               </td>
               <td data-label="Status">
-                <Badge tone={statusTone(d.status)}>{d.status}</Badge> <MemoryBadge deployment={live.get(d.name)} /> <ModelMemoryButton deployment={live.get(d.name)} /> <PullButton deployment={live.get(d.name)} />
+                {/* "probing" covers a breaker that waits for a request to try it: said as the breaker's column says it. */}
+                <Badge tone={statusTone(d.status)}>{d.status === 'probing' && d.breaker.state === 'open' ? 'cooled down' : d.status}</Badge> <MemoryBadge deployment={live.get(d.name)} /> <ModelMemoryButton deployment={live.get(d.name)} /> <PullButton deployment={live.get(d.name)} />
               </td>
               <td data-label="Breaker">
                 <div className="row">
