@@ -156,7 +156,6 @@ export function createBudgets(deps: { config: () => Config; defaultTimeZone: () 
       if (verdicts.has(key)) return verdicts.get(key);
       if (verdicts.size >= 1_000) verdicts.clear();
       const applied: BudgetVerdict['applied'] = [];
-      const skipPaid = new Set<string>();
       const heldPaid = new Set<string>();
       // The spent budgets that skip a provider's paid deployments (or all, '*'): the first one's name, and when the last of them resets.
       const spent = new Map<string, { name: string; resetsAt: number }>();
@@ -182,7 +181,6 @@ export function createBudgets(deps: { config: () => Config; defaultTimeZone: () 
           heldPaid.add(key);
           continue;
         }
-        skipPaid.add(key);
         const was = spent.get(key);
         spent.set(key, { name: was?.name ?? t.config.name, resetsAt: Math.max(was?.resetsAt ?? 0, t.period.end) });
       }
@@ -194,7 +192,7 @@ export function createBudgets(deps: { config: () => Config; defaultTimeZone: () 
         return on.length === 0 ? undefined : hold(on, cost(price, { input: promptTokens(), output: 0 }));
       };
       const verdict =
-        applied.length === 0 && skipPaid.size === 0 && heldPaid.size === 0 && !refuse && byProvider.size === 0 ? undefined : { applied, refuse, skipPaid, heldPaid, spentFor: (p: string) => spentOn(spent, p), hold: holdFor };
+        applied.length === 0 && spent.size === 0 && heldPaid.size === 0 && !refuse && byProvider.size === 0 ? undefined : { applied, refuse, skipPaid: new Set(spent.keys()), heldPaid, spentFor: (p: string) => spentOn(spent, p), hold: holdFor };
       verdicts.set(key, verdict);
       return verdict;
     },

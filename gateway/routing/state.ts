@@ -38,7 +38,7 @@ export interface BudgetVerdict {
   applied: { name: string; remainingUsd: number }[];
   /** A `refuse` budget is spent: the request is answered 429 until it resets. */
   refuse?: { name: string; resetsAt: number } | undefined;
-  /** Paid deployments of these providers (or all, for '*') are skipped: a `skip-paid` budget is spent. */
+  /** Paid deployments of these providers (or all, for '*') are skipped: a `skip-paid` budget is spent (the keys spentFor answers for). */
   skipPaid: ReadonlySet<string>;
   /**
    * Paid deployments of these providers (or all, for '*') are tried last: a budget is not spent,
