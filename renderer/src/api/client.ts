@@ -31,8 +31,8 @@ export class ApiError extends Error {
   }
 }
 
-const contactListeners = new Set<() => void>();
-const contact = { stretch: 0, regained: new Set<() => void>() };
+/** The page's contact with the gateway: which stretch of it the page is in, and who hears it lost and regained. */
+const contact = { stretch: 0, lost: new Set<() => void>(), regained: new Set<() => void>() };
 
 /** The page has the gateway again (a session, an answer) after losing it: what was said of its loss is outdated. */
 export function contactRegained(): void {
@@ -51,12 +51,12 @@ export const contactStretch = {
 
 /** Tells `listener` of every request that found no session or no gateway, whoever made it: the page as a whole lost it, not one card. */
 export function onContactLost(listener: () => void): () => void {
-  contactListeners.add(listener);
-  return () => contactListeners.delete(listener);
+  contact.lost.add(listener);
+  return () => contact.lost.delete(listener);
 }
 
 function failed(error: ApiError): ApiError {
-  if (error.lostContact) for (const listener of contactListeners) listener();
+  if (error.lostContact) for (const listener of contact.lost) listener();
   return error;
 }
 
