@@ -2,7 +2,7 @@
  * Ties each model request to its usage row: begun on arrival, told the body, and committed just
  * before the response is written (onSend), so a row exists for every answer a client received.
  * Streams commit in the stream writer before their last bytes; a client that leaves early commits
- * as client_closed. Only routes that name a usage `endpoint` in their config get rows.
+ * as client_closed, once its routing has said what it tried. Only routes that name a usage `endpoint` in their config get rows.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -33,9 +33,7 @@ export const usageRowPlugin = fp<{ recorder: UsageRecorder; api: string | null }
       request.usage = usage;
       usage.tool = toolOf(request.headers);
       reply.raw.once('close', () => {
-        if (reply.raw.writableFinished) return;
-        usage.failed(undefined, 'client_closed');
-        void usage.commit(499);
+        if (!reply.raw.writableFinished) usage.clientLeft();
       });
     });
     app.addHook('preValidation', async (request) => {

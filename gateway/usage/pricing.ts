@@ -115,6 +115,14 @@ export function answerCost(price: Price, tokens: PricedTokens, local: boolean): 
   return tokens.billedUsd !== undefined && !local ? tokens.billedUsd : cost(price, tokens);
 }
 
+/** What an answer cost, and what it would have cost without local models (a cloud deployment is its own reference). */
+export function answerCosts(deployment: DeploymentConfig, provider: ProviderConfig | undefined, tokens: PricedTokens, settings: Settings | undefined): { paid: number; wouldCost: number } {
+  const price = priceOf(deployment, provider);
+  const local = isLocalDeployment(deployment, provider);
+  const paid = answerCost(price, tokens, local);
+  return { paid, wouldCost: local ? cost(referencePrice(price, deployment, provider, settings), tokens) : paid };
+}
+
 export function cost(price: Omit<Price, 'source'>, tokens: PricedTokens): number {
   const cacheRead = Math.min(tokens.cacheRead ?? 0, tokens.input);
   const cacheWrite = Math.min(tokens.cacheWrite ?? 0, tokens.input - cacheRead);

@@ -1,24 +1,24 @@
 /**
- * One usage row per client request. A `RequestUsage` follows a request from its arrival to the
- * moment just before its last byte is written, gathering the routing outcome, tokens (the
- * upstream's, or estimated and flagged), cost and timings, then writes the row once, before that
- * last byte, so a client that has the whole answer is never missing from the log, even after a
- * SIGKILL.
+ * One usage row per client request. A `RequestUsage` follows a request from its arrival to the moment
+ * just before its last byte is written, gathering the routing outcome, tokens (the upstream's, or
+ * estimated and flagged), cost and timings, then writes the row once, before that last byte, so a
+ * client that has the whole answer is never missing from the log, even after a SIGKILL.
  */
-import { isGatewayError } from '../errors';
 import type { Catalog } from '../routing/catalog';
 import { ExecutionError, type Execution } from '../routing/execute';
 import { fellBack, type Decision } from '../routing/decision';
 import type { UsageLog } from '../store/usage-log';
 import type { UsageRow } from '../store/usage-types';
-import { isLocalDeployment } from '../providers/locality';
-import { answerCost, cost, priceOf, referencePrice, type PricedTokens } from './pricing';
+import { answerCosts, type PricedTokens } from './pricing';
+import { errorClassOf } from './error-class';
 import { AnswerTranscript } from './answer-transcript';
 import { KeptText } from './kept-text';
 import { estimatePromptTokens, promptOf } from './tokens';
 
 /** An error message is kept to this many characters (a validation error may quote the request). */
 const MESSAGE_KEPT = 1_000;
+/** How long the row of a client that left waits for its routing to say what it tried, at most (the close cuts that routing at once). */
+const LEFT_WAIT_MS = 2_000;
 
 export interface UsageDeps {
   log: UsageLog;
@@ -53,6 +53,11 @@ export class RequestUsage {
   private errorClass: string | null = null;
   private errorMessage: string | null = null;
   private committed = false;
+  /** The body was read: the surface's handler has the request, and its routing or refusal will be told here. */
+  private read = false;
+  /** The client left before its whole answer: the row is a 499 whatever is sent after, and waits at most until `leftWait`. */
+  private left = false;
+  private leftWait: NodeJS.Timeout | undefined;
   /** What the request keeps besides its row (a Responses answer): committed before the row, so before the last byte. */
   private keeping: Promise<unknown>[] | undefined;
   private readonly started = process.hrtime.bigint();
@@ -77,6 +82,7 @@ export class RequestUsage {
   request(body: unknown): void {
     const b = body as { model?: unknown; name?: unknown; stream?: unknown } | undefined;
     this.body = body;
+    this.read = true;
     this.model = typeof b?.model === 'string' ? b.model : typeof b?.name === 'string' ? b.name : '';
     this.stream = b?.stream === true;
   }
@@ -95,6 +101,7 @@ export class RequestUsage {
     this.execution = execution;
     this.attempts = execution.attempts;
     this.decision = execution.decision;
+    if (this.left) void this.commit(499);
   }
 
   /** The upstream's own counts, from a whole answer or a stream's usage event. */
@@ -118,10 +125,7 @@ export class RequestUsage {
     this.transcript?.thought(text);
   }
 
-  /**
-   * A tool call as it reaches the client: its name where this part names it, its input (whole or a
-   * piece), its place in the answer. An agent's turn is mostly these: they mark the first token.
-   */
+  /** A tool call as it reaches the client (its name where this part names it, its input whole or a piece): it marks the first token. */
   called(name: string | undefined, input: string, key?: number): void {
     if (!name && !input) return;
     this.ttftMs ??= this.elapsedMs();
@@ -142,6 +146,20 @@ export class RequestUsage {
     }
     this.errorClass = failureClass ?? errorClassOf(error);
     if (message !== undefined) this.errorMessage = message.length > MESSAGE_KEPT ? `${message.slice(0, MESSAGE_KEPT)}...` : message;
+    if (this.left) void this.commit(499);
+  }
+
+  /**
+   * The client left before its whole answer. The close cuts the routing under way, which then says
+   * what it tried (the deployment the client was waiting on among them): the row waits for that. Before
+   * its body was read, or once its answer is under way, there is nothing more to learn.
+   */
+  clientLeft(): void {
+    if (this.committed || this.left) return;
+    this.errorClass = 'client_closed';
+    this.left = true;
+    if (!this.read || this.execution !== undefined) void this.commit(499);
+    else this.leftWait = setTimeout(() => void this.commit(499), LEFT_WAIT_MS).unref();
   }
 
   /** A write the row waits for: a client must not have an answer before what it may ask for again is kept. */
@@ -153,6 +171,10 @@ export class RequestUsage {
   async commit(status: number): Promise<void> {
     if (this.committed) return;
     this.committed = true;
+    if (this.left) {
+      clearTimeout(this.leftWait);
+      status = 499;
+    }
     if (this.keeping) await Promise.allSettled(this.keeping);
     // Made before the row, and only where the upstream reported no usage (the tokenizer is in a worker).
     const estimated = this.upstreamTokens || !this.reached(status) ? undefined : await this.estimate();
@@ -189,16 +211,9 @@ export class RequestUsage {
     const deployment = execution?.deployment;
     const provider = deployment ? catalog.providers.get(deployment.provider)?.config : undefined;
     const cached = execution?.cache === 'hit';
-    let paid = 0;
-    let wouldCost = 0;
-    if (deployment && tokens) {
-      const price = priceOf(deployment, provider);
-      const local = isLocalDeployment(deployment, provider);
-      const paidFor = answerCost(price, tokens, local);
-      // A cloud deployment is its own reference: what it billed is what it would have cost.
-      wouldCost = local ? cost(referencePrice(price, deployment, provider, catalog.config.settings), tokens) : paidFor;
-      paid = cached ? 0 : paidFor;
-    }
+    const costs = deployment && tokens ? answerCosts(deployment, provider, tokens, catalog.config.settings) : undefined;
+    const paid = cached ? 0 : (costs?.paid ?? 0);
+    const wouldCost = costs?.wouldCost ?? 0;
     return {
       id: this.id,
       at: this.at,
@@ -254,20 +269,6 @@ export class RequestUsage {
   }
 }
 
-/** The usage log's error classes: a failure class where one attempt decided it, else the gateway's own code. */
-function errorClassOf(error: unknown): string {
-  if (error instanceof ExecutionError) {
-    if (error.wireCode === 'client_closed') return 'client_closed';
-    if (error.code === 'no_deployment_available') return 'none_available';
-    if (error.code === 'all_deployments_rate_limited') return 'rate_limited';
-    if (error.status === 504) return 'timeout';
-    const last = error.attempts.at(-1);
-    if (last?.failure) return last.failure;
-  }
-  if (isGatewayError(error)) return error.wireCode ?? error.code;
-  return 'internal_error';
-}
-
 /** Requests begun and not yet committed (every request begun commits once: its answer, its error, or its client leaving), and who waits for none to be left. */
 interface Open {
   requests: number;
@@ -279,9 +280,8 @@ export function createUsageRecorder(deps: UsageDeps) {
   return {
     begin: (id: string, endpoint: string, api: string | null) => new RequestUsage(id, endpoint, api, deps, open),
     /**
-     * Once every request begun has written its row, or `waitMs` has passed: a stopping gateway
-     * waits for the rows of requests it has just cut (a row may wait for a token estimate, made in
-     * a worker) before it closes the store.
+     * Once every request begun has written its row, or `waitMs` has passed: a stopping gateway waits for
+     * the rows of requests it has just cut (a row may wait for a token estimate, made in a worker).
      */
     async settled(waitMs = 2_000): Promise<void> {
       if (open.requests > 0) {
