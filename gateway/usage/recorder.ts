@@ -11,6 +11,7 @@ import type { UsageLog } from '../store/usage-log';
 import type { UsageRow } from '../store/usage-types';
 import { answerCosts, type PricedTokens } from './pricing';
 import { errorClassOf } from './error-class';
+import { clientClosed } from '../routing/route-errors';
 import { AnswerTranscript } from './answer-transcript';
 import { KeptText } from './kept-text';
 import { estimatePromptTokens, promptOf } from './tokens';
@@ -156,7 +157,8 @@ export class RequestUsage {
    */
   clientLeft(): void {
     if (this.committed || this.left) return;
-    this.errorClass = 'client_closed';
+    const closed = clientClosed();
+    this.failed(closed, undefined, closed.message);
     this.left = true;
     if (!this.read || this.execution !== undefined) void this.commit(499);
     else this.leftWait = setTimeout(() => void this.commit(499), LEFT_WAIT_MS).unref();
@@ -285,12 +287,10 @@ export function createUsageRecorder(deps: UsageDeps) {
      */
     async settled(waitMs = 2_000): Promise<void> {
       if (open.requests > 0) {
-        let timer: NodeJS.Timeout | undefined;
         await new Promise<void>((resolve) => {
-          open.idle.push(resolve);
-          timer = setTimeout(resolve, waitMs);
+          const timer = setTimeout(resolve, waitMs);
+          open.idle.push(() => (clearTimeout(timer), resolve()));
         });
-        clearTimeout(timer);
       }
       // The group commit of the last rows' turn.
       await new Promise((resolve) => setImmediate(resolve));

@@ -1,7 +1,8 @@
 /**
  * The Overview in a real browser lists the last day's breaker events: a local model that failed
  * opens its breaker (its requests go to the cloud), and a reset by hand closes it, with how long it
- * was open. Its recent failures say what each attempt's upstream said, not only its failure class.
+ * was open. Its recent failures say what each attempt's upstream said, not only its failure class,
+ * and of a request whose client left, what it was doing then.
  */
 import { beforeAll, expect, it } from 'vitest';
 import { twoProviders, useDashboard } from '../support/dashboard';
@@ -66,4 +67,33 @@ it("says why each attempt of a failed request failed, in its upstream's words", 
   const why = page.getByRole('row', { name: /upstream_5xx/ }).first().locator('td[data-label="Why"]');
   await expect.poll(() => why.count()).toBe(1);
   expect(await why.textContent()).toMatch(/^llama: .*connection failed \(ECONNREFUSED\) > mini: 500 fake upstream error 500$/);
+});
+
+it('says of a client that left mid-answer that its deployment answered until then, and of one that left a deployment thinking, which one', async () => {
+  const { h, page } = dashboard;
+  // The first chunks, then silence: the client has part of an answer and leaves.
+  await dashboard.openai.setMode({ kind: 'stall', chunks: 2 });
+  await dashboard.ollama.setMode({ kind: 'slow-first-byte', delayMs: 5_000 });
+  try {
+    const left = new AbortController();
+    const stream = await h.openai.chat.completions.create({ model: 'mini', stream: true, messages: [{ role: 'user', content: 'hi' }] }, { signal: left.signal });
+    // The SDK ends its stream quietly once aborted.
+    for await (const chunk of stream) if (chunk.choices[0]?.delta?.content) left.abort();
+    expect(left.signal.aborted).toBe(true);
+    const chats = () => dashboard.ollama.requests.filter((r) => r.body?.messages).length;
+    const before = chats();
+    const thinking = new AbortController();
+    const asked = h.openai.chat.completions.create({ model: 'llama', messages: [{ role: 'user', content: 'think' }] }, { signal: thinking.signal, maxRetries: 0 }).catch(() => undefined);
+    await expect.poll(chats).toBe(before + 1);
+    thinking.abort();
+    await asked;
+  } finally {
+    await Promise.all([dashboard.ollama.setMode({ kind: 'healthy' }), dashboard.openai.setMode({ kind: 'healthy' })]);
+  }
+  // The row of an answer cut short waits for its tokens to be counted (in a worker, loaded on first use).
+  await expect.poll(() => h.gateway.usage.list({}, { limit: 10 }).rows.filter((r) => r.status === 499).length).toBe(2);
+  await dashboard.go('/');
+  const why = page.getByRole('row', { name: /499/ }).locator('td[data-label="Why"]');
+  await expect.poll(() => why.count()).toBe(2);
+  expect(await why.allTextContents()).toEqual(['llama: the client closed the connection', 'mini: answered > the client closed the connection']);
 });

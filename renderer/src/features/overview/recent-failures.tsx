@@ -1,12 +1,19 @@
 /** The Overview's newest failed requests, each with the attempts that failed and why. */
 import { useQuery } from '@tanstack/react-query';
 import { usageQueries } from '../../api/queries/usage';
-import type { Attempt } from '../../api/types';
+import type { Attempt, UsageRow } from '../../api/types';
 import { Badge, Card, Empty, ErrorNote, Moment } from '../../ui/parts';
 import { StackedTable } from '../../ui/stacked-table';
 
 /** What an attempt's upstream (or the gateway) said, else its failure class: "connect" alone tells a user little. */
-const attemptSaid = (a: Attempt) => `${a.deployment}: ${a.message ?? `${a.failure ?? a.outcome}${a.status ? ` ${a.status}` : ''}`}`;
+const attemptSaid = (a: Attempt) => `${a.deployment}: ${a.outcome === 'ok' ? 'answered' : (a.message ?? `${a.failure}${a.status ? ` ${a.status}` : ''}`)}`;
+
+/** Its attempts, then, where the last one answered (a client that left mid-answer) or none was made, what the row says went wrong. */
+function why(f: UsageRow): string {
+  const said = f.attempts.map(attemptSaid);
+  if (f.attempts.at(-1)?.outcome !== 'failed') said.push(f.errorMessage || (said.length > 0 ? (f.errorClass ?? '') : 'no attempt was made'));
+  return said.filter(Boolean).join(' > ');
+}
 
 export function RecentFailures() {
   const overview = useQuery(usageQueries.overview());
@@ -27,7 +34,7 @@ export function RecentFailures() {
                 <td data-label="Time"><Moment at={f.at} /></td>
                 <td data-label="Model"><span className="clip" title={f.model}>{f.model || '-'}</span></td>
                 <td data-label="Status"><Badge tone="bad">{f.status}</Badge> <span className="muted">{f.errorClass}</span></td>
-                <td data-label="Why" className="muted long-text" title={f.errorMessage ?? undefined}>{f.attempts.map(attemptSaid).join(' > ') || f.errorMessage || 'no attempt was made'}</td>
+                <td data-label="Why" className="muted long-text" title={f.errorMessage ?? undefined}>{why(f)}</td>
               </tr>
             ))}
           </tbody>
