@@ -52,6 +52,19 @@ describe('loading a local model ahead of its requests', () => {
     expect(await loadedStates()).toEqual({ llama: true, qwen: false, coder: true, gone: false, embed: false, mini: null });
   });
 
+  it('says nothing of what an Ollama that stopped answering holds, until it answers again: a server that went down lost its memory', async () => {
+    await ollama.setMode({ kind: 'refuse' });
+    try {
+      const answer = await h.openai.chat.completions.create({ model: 'default', messages: [{ role: 'user', content: 'hi' }] }).withResponse();
+      expect(answer.response.headers.get('x-switchyard-deployment')).toBe('mini');
+      expect(await loadedStates()).toEqual({ llama: null, qwen: null, coder: null, gone: null, embed: null, mini: null });
+    } finally {
+      await ollama.setMode({ kind: 'healthy' });
+    }
+    await h.gateway.health.probeAll();
+    expect(await loadedStates()).toEqual({ llama: true, qwen: false, coder: true, gone: false, embed: false, mini: null });
+  });
+
   it('loads one with the options and keep-alive its requests carry, and the report says so at once', async () => {
     ollama.requests.length = 0;
     const res = await load('qwen');

@@ -60,6 +60,8 @@ export function healthReport(sources: HealthSources): HealthReport {
       lastError: withoutProviderName(p.name, stats.lastError),
     };
   });
+  // What a server that stopped answering holds in memory is not known: one that went down lost it.
+  const down = new Set(providers.filter((p) => p.status === 'down').map((p) => p.name));
   const deployments = catalog.config.deployments.map((d) => {
     const window = catalog.windowStateOf(d, at);
     const stats = traffic.deployment(d.name);
@@ -94,7 +96,7 @@ export function healthReport(sources: HealthSources): HealthReport {
       overBudget: paid && (spentEverywhere || spentProviders.has(d.provider)),
       local,
       skippedLocalOnly: localOnly && !local,
-      loaded: probe?.result?.loaded ? listsModel(probe.result.loaded, d.model) : null,
+      loaded: probe?.result?.loaded && !down.has(d.provider) ? listsModel(probe.result.loaded, d.model) : null,
       ...trafficView(stats),
     };
   });
