@@ -1,7 +1,7 @@
 /**
  * Responses the gateway keeps (`store`, the default): a conversation continued by
  * `previous_response_id` on any upstream, GET and DELETE of a kept response and its input items, each kept to the
- * client key that made it, and nothing kept with `store: false`.
+ * client key that made it, and nothing kept with `store: false` or of an answer its client left.
  */
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
@@ -139,6 +139,20 @@ describe('previous_response_id', () => {
     }
     // Each question reached the upstream once for Alice (her second came from the cache) and once for Bob.
     expect(t.openai.requests.filter((r) => r.path === '/v1/responses' && String(r.body.input).startsWith('the same'))).toHaveLength(4);
+  });
+
+  it('keeps no answer its client left before the end, and says so when that id is asked for', async () => {
+    await t.ollama.setMode({ kind: 'stall', chunks: 2 });
+    const left = new AbortController();
+    const stream = await t.h.openai.responses.create({ model: 'llama', input: 'a long answer', stream: true }, { signal: left.signal });
+    let id = '';
+    // Its id comes first; the SDK ends its stream quietly once aborted.
+    for await (const event of stream) {
+      if (event.type === 'response.created') id = event.response.id;
+      if (event.type === 'response.output_text.delta') left.abort();
+    }
+    expect(id).toMatch(/^resp_/);
+    await expect(t.h.openai.responses.retrieve(id)).rejects.toMatchObject({ status: 404, error: { code: 'not_found', message: expect.stringContaining('nor one whose client left before its end') } });
   });
 
   it('keeps nothing with store: false', async () => {

@@ -57,5 +57,6 @@ function asInput(item: Record<string, unknown>): Record<string, unknown> {
 }
 
 export function notFound(id: string, param?: string): GatewayError {
-  return new GatewayError('not_found', `No response with id '${id}' is kept here (responses sent with store: false are not kept, and kept ones expire).`, param ? { param } : {});
+  // Its id reached a client in `response.created` whether or not it was kept, so each reason is said.
+  return new GatewayError('not_found', `No response with id '${id}' is kept here (responses sent with store: false are not kept, nor one whose client left before its end, and kept ones expire).`, param ? { param } : {});
 }
