@@ -3,9 +3,9 @@
  * the page, every card within a phone's width, the desktop app's smallest window and a 1024 one, with
  * no table scrolling sideways in it (a table that does not fit stacks its rows) and nothing running
  * past its edge, and checkboxes that stay square beside long words; the usage log's columns side by
- * side on a laptop's window; a long word in the playground's conversation within its bubble, and
- * names as long as the config takes within their cards; a tool's config of forty routes in a box
- * that scrolls.
+ * side on a laptop's window; a long word in the playground's conversation within its bubble, its
+ * trace's names whole beside their reasons, and names as long as the config takes within their
+ * cards; a tool's config of forty routes in a box that scrolls.
  */
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -196,6 +196,31 @@ describe("the playground's conversation", () => {
         await page.getByText('Answered by').waitFor();
         await page.getByTestId('upstream').locator('summary').click();
         // The word ran across the page, over the Settings card: 3,000 pixels of page in a 1280 window.
+        expect(await misfits(page), `at ${width}`).toEqual({ overflowing: [], scrolling: [], spilling: [], squeezed: [], pageWidth: width });
+      } finally {
+        await page.setViewportSize({ width: 1360, height: 900 });
+      }
+    }
+  });
+});
+
+describe("the playground's trace", () => {
+  it("keeps each deployment's name on one line beside a long reason, on a phone and a laptop", async () => {
+    for (const width of [420, 1280]) {
+      await page.setViewportSize({ width, height: 900 });
+      try {
+        await dashboard.openPlayground();
+        await page.getByLabel('Model').selectOption('default');
+        await page.getByLabel('Simulate failure of mini').check();
+        await page.getByLabel('Message').fill('hi');
+        await page.getByRole('button', { name: 'Send' }).click();
+        await page.getByText('Answered by').waitFor();
+        const names = page.getByTestId('decision').locator('li > strong');
+        expect(await names.allTextContents()).toEqual(['mini', 'llama']);
+        // A name stood as "son" over "net" beside its failure's reason: the reason gives up the room.
+        const lines = await names.evaluateAll((els) => els.map((el) => el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight)));
+        expect(lines.every((n) => n < 1.5), `at ${width}: ${lines}`).toBe(true);
+        // And the reason wraps within the card, a word too long for the room left included.
         expect(await misfits(page), `at ${width}`).toEqual({ overflowing: [], scrolling: [], spilling: [], squeezed: [], pageWidth: width });
       } finally {
         await page.setViewportSize({ width: 1360, height: 900 });
