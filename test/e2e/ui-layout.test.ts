@@ -4,7 +4,7 @@
  * no table scrolling sideways in it (a table that does not fit stacks its rows) and nothing running
  * past its edge, and checkboxes that stay square beside long words; the usage log's columns side by
  * side on a laptop's window; a long word in the playground's conversation within its bubble, its
- * trace's names whole beside their reasons, and names as long as the config takes within their
+ * trace's names whole beside their reasons, its cards as tall as what they hold, and names as long as the config takes within their
  * cards; a tool's config of forty routes in a box that scrolls.
  */
 import type { Page } from 'playwright-core';
@@ -226,6 +226,21 @@ describe("the playground's trace", () => {
         await page.setViewportSize({ width: 1360, height: 900 });
       }
     }
+  });
+});
+
+describe("the playground's cards", () => {
+  it('keep their own height beside a long conversation: the settings have no room to spare', async () => {
+    await dashboard.openPlayground();
+    const heights = () => page.locator('.card').filter({ has: page.getByRole('heading', { name: 'Settings' }) }).evaluateAll((cards) => cards.map((card) => Math.round(card.getBoundingClientRect().height)));
+    const before = await heights();
+    for (let i = 0; i < 3; i++) {
+      await page.getByLabel('Message').fill(`turn ${i}`);
+      await page.getByRole('button', { name: 'Send' }).click();
+      await expect.poll(() => page.getByText('Answered by').count()).toBe(i + 1);
+    }
+    // It was stretched, with the code below it, to the conversation's height: a blank half.
+    expect(await heights()).toEqual(before);
   });
 });
 
