@@ -35,7 +35,7 @@ export async function historyCommand(command: 'history' | 'restore', id: string 
       io.err(`Revision ${id} is not valid for this Switchyard; nothing was changed:\n${formatIssues(result.errors)}\n`);
       return 1;
     }
-    await saveRevision(db, result.config, `restore ${id}`, `Restored revision ${id}`, io, env);
+    await saveRevision(db, result.config, `restore ${id}`, { done: `Restored revision ${id}`, same: `Revision ${id} is the config in force already` }, io, env);
     return 0;
   } finally {
     db.close();

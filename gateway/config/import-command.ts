@@ -28,7 +28,7 @@ export async function importCommand(command: 'import' | 'check', file: string | 
   }
   const db = openDatabase(dataDir);
   try {
-    await saveRevision(db, result.config, `import ${file}`, `Imported ${file} into ${dataDir}`, io, env);
+    await saveRevision(db, result.config, `import ${file}`, { done: `Imported ${file} into ${dataDir}`, same: `${file} is the config in force in ${dataDir} already` }, io, env);
     return 0;
   } finally {
     db.close();

@@ -36,9 +36,11 @@ export interface ConfigStore extends ConfigHistory {
   /**
    * Saves a revision; client keys limited to a name it renames follow (config/renames.ts finds
    * them, `renamed` says those its maker knows of), and so does a renamed provider's probe history.
-   * Renamed routes and providers are noted with the instant.
+   * Renamed routes and providers are noted with the instant. The config in force again (an import
+   * of the same file, a form saved as it was) is no revision: the history lists changes. Says
+   * whether it saved one.
    */
-  save(config: Config, source: string, renamed?: ReadonlyMap<string, string>): number;
+  save(config: Config, source: string, renamed?: ReadonlyMap<string, string>): boolean;
   /** Deletes all but the newest `REVISIONS_KEPT` revisions. */
   prune(): void;
 }
@@ -61,6 +63,7 @@ export function createConfigStore(db: Db, now: () => number = Date.now): ConfigS
   const saveRevision = writeTransaction(db, (config: Config, source: string, renamed?: ReadonlyMap<string, string>) => {
     const json = JSON.stringify(config);
     const before = latest.get();
+    if (before?.json === json) return false;
     const was = before && (JSON.parse(before.json) as Config);
     if (was) {
       const renames = renamesOf(was, config, renamed);
@@ -71,7 +74,8 @@ export function createConfigStore(db: Db, now: () => number = Date.now): ConfigS
       noteRenames('provider', of('provider'), now());
     }
     noteKeyUses(config);
-    return Number(insert.run(now(), source, json).lastInsertRowid);
+    insert.run(now(), source, json);
+    return true;
   });
   const older = db.prepare<[number]>('DELETE FROM config_revisions WHERE id <= (SELECT id FROM config_revisions ORDER BY id DESC LIMIT 1 OFFSET ?)');
   return {

@@ -29,6 +29,17 @@ describe('a route patched', () => {
     expect(revisions[0].source).toBe('admin api: PATCH /admin/api/routes/default');
   });
 
+  it('makes no revision of an edit that changes nothing: the history lists changes', async () => {
+    const revisions = async () => (await t.h.admin('/admin/api/config/revisions').then((r) => r.json())).revisions as { id: number }[];
+    const edits = [['routes/default', { strategy: 'lowest-cost' }], ['settings', { settings: { cache: { ttlSeconds: 60 } } }]] as const;
+    for (const [path, body] of edits) expect((await patch(path, body)).status).toBe(200);
+    const before = await revisions();
+    // The same again (a form saved as it was), and another window's order that is the order there.
+    for (const [path, body] of edits) expect((await patch(path, body)).status).toBe(200);
+    expect((await t.h.admin('/admin/api/routes/default/order', { method: 'PUT', body: JSON.stringify({ deployments: route('default')?.deployments }) })).status).toBe(200);
+    expect(await revisions()).toEqual(before);
+  });
+
   it('refuses a rename, an unknown route and a value the config does not take, changing nothing', async () => {
     const before = route('default');
     const renamed = await patch('routes/default', { name: 'other' });

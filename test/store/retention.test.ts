@@ -7,13 +7,14 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
+import type { Config } from '../../gateway/config/schema';
 import { createConfigStore, REVISIONS_KEPT } from '../../gateway/store/config-store';
 import { openDatabase } from '../../gateway/store/db';
 import { startGateway, tempDir } from '../support/harness';
 
 const data = tempDir();
 afterAll(() => data.remove());
-const config = { version: 1, providers: [], deployments: [], routes: [] };
+const config: Config = { version: 1, providers: [], deployments: [], routes: [] };
 
 it('deletes expired login links and sessions when it starts, and keeps those still valid', async () => {
   let clock = Date.parse('2026-11-01T10:00:00Z');
@@ -46,7 +47,8 @@ it('keeps the newest thousand config revisions, and says a pruned one is not the
   try {
     const db = openDatabase(dir.path);
     const configs = createConfigStore(db);
-    for (let i = 0; i < REVISIONS_KEPT + 5; i++) configs.save({ version: 1, providers: [], deployments: [], routes: [] }, `edit ${i}`);
+    // Each a change from the one before (the same config again is no revision), the last the one the gateway starts with.
+    for (let i = 0; i < REVISIONS_KEPT + 5; i++) configs.save({ ...config, ...(i % 2 === 1 ? { settings: { localOnly: true } } : {}) }, `edit ${i}`);
     db.close();
     const h = await startGateway(config, { dataDir: dir.path });
     try {
