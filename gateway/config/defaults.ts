@@ -157,10 +157,9 @@ export async function installedOllamaModels(host: string): Promise<string[] | un
 export async function startingConfig(configs: ConfigStore, given: { config: Config; file: string } | undefined, env: Record<string, string | undefined>, discover: boolean, ownPort?: number): Promise<{ config: Config; notices: string[] }> {
   const stored = configs.current();
   if (given) {
-    // Restarting with the same file is no change: history keeps one revision of it, not one per start.
-    if (JSON.stringify(given.config) === JSON.stringify(stored)) return { config: given.config, notices: [] };
     const replaced = changedSinceFile(configs);
-    configs.save(given.config, FILE_SOURCES.start);
+    // Restarting with the same file is no change: history keeps one revision of it, not one per start.
+    if (!configs.save(given.config, FILE_SOURCES.start)) return { config: given.config, notices: [] };
     const renamed = renamesSaid(stored, given.config);
     return { config: given.config, notices: [...(replaced ? [replacedNotice(given.file, replaced)] : []), ...(renamed ? [renamed] : [])] };
   }
