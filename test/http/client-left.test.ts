@@ -4,30 +4,16 @@
  * thinks before its first token); a request still being read, or queued, tried none.
  */
 import { connect } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { FakeServer } from '../support/fake-server';
-import { startFakeOllama } from '../support/fake-ollama';
-import { startFakeOpenAI } from '../support/fake-openai';
-import { resetBetweenTests, startGateway, stopAll, twoTierConfig, type Harness } from '../support/harness';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { twoTierConfig } from '../support/harness';
+import { useTwoTier } from '../support/two-tier';
 
-let ollama: FakeServer;
-let openai: FakeServer;
-let h: Harness;
-const config = () => twoTierConfig({ ollama: ollama.url, openai: openai.url });
-
-beforeAll(async () => {
-  ollama = await startFakeOllama();
-  openai = await startFakeOpenAI();
-  h = await startGateway(config());
-});
-afterAll(() => stopAll(h, ollama, openai));
-beforeEach(async () => {
-  await resetBetweenTests(h, [ollama, openai], config());
+const t = useTwoTier();
+const rows = () => t.h.gateway.usage.list({}, { limit: 100 }).rows;
+let before = 0;
+beforeEach(() => {
   before = rows().length;
 });
-
-const rows = () => h.gateway.usage.list({}, { limit: 100 }).rows;
-let before = 0;
 /** The row the test's request wrote, newest first (each test's rows come after the last one's). */
 async function newRow(timeout = 5_000) {
   await expect.poll(() => rows().length, { timeout }).toBe(before + 1);
@@ -37,7 +23,7 @@ async function newRow(timeout = 5_000) {
 /** Sends the request, and leaves once `reached` holds. */
 async function leaveOnce(path: string, body: unknown, reached: () => unknown): Promise<void> {
   const controller = new AbortController();
-  const sent = fetch(`${h.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: controller.signal }).catch(() => undefined);
+  const sent = fetch(`${t.h.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: controller.signal }).catch(() => undefined);
   await expect.poll(reached).toBe(true);
   controller.abort();
   await sent;
@@ -45,19 +31,19 @@ async function leaveOnce(path: string, body: unknown, reached: () => unknown): P
 
 describe('a client that leaves while a deployment is thinking', () => {
   it('has the deployment it was waiting on as an attempt the client cut (a stream)', async () => {
-    await openai.setMode({ kind: 'slow-first-byte', delayMs: 5_000 });
-    await leaveOnce('/v1/chat/completions', { model: 'cloud-first', stream: true, messages: [{ role: 'user', content: 'think hard' }] }, () => openai.requests.length === 1);
+    await t.openai.setMode({ kind: 'slow-first-byte', delayMs: 5_000 });
+    await leaveOnce('/v1/chat/completions', { model: 'cloud-first', stream: true, messages: [{ role: 'user', content: 'think hard' }] }, () => t.openai.requests.length === 1);
     const row = await newRow();
     expect(row).toMatchObject({ status: 499, errorClass: 'client_closed', route: 'cloud-first' });
     expect(row?.attempts).toEqual([expect.objectContaining({ deployment: 'mini', outcome: 'failed', failure: 'client_closed' })]);
     // The upstream was told too: the gateway closed its request.
-    await expect.poll(() => openai.aborted.length).toBe(1);
+    await expect.poll(() => t.openai.aborted.length).toBe(1);
   });
 
   it('has it for a whole answer, on the Ollama API, after a fallback', async () => {
-    await ollama.setMode({ kind: 'status', status: 500 });
-    await openai.setMode({ kind: 'hang' });
-    await leaveOnce('/api/chat', { model: 'default', stream: false, messages: [{ role: 'user', content: 'x' }] }, () => openai.requests.length === 1);
+    await t.ollama.setMode({ kind: 'status', status: 500 });
+    await t.openai.setMode({ kind: 'hang' });
+    await leaveOnce('/api/chat', { model: 'default', stream: false, messages: [{ role: 'user', content: 'x' }] }, () => t.openai.requests.length === 1);
     const row = await newRow();
     expect(row).toMatchObject({ status: 499, errorClass: 'client_closed' });
     expect(row?.attempts.map((a) => [a.deployment, a.failure])).toEqual([
@@ -69,11 +55,11 @@ describe('a client that leaves while a deployment is thinking', () => {
 
 describe('a client that leaves before any deployment is asked', () => {
   it('has a row with no attempt, written at once, when it leaves while its body is read', async () => {
-    const socket = connect(h.port, '127.0.0.1');
+    const socket = connect(t.h.port, '127.0.0.1');
     await new Promise((resolve) => socket.once('connect', resolve));
     // Node's server says 100 Continue once the request is theirs: its row was begun by then.
     const heard = new Promise((resolve) => socket.once('data', resolve));
-    socket.write(`POST /v1/chat/completions HTTP/1.1\r\nhost: 127.0.0.1:${h.port}\r\ncontent-type: application/json\r\ncontent-length: 1000\r\nexpect: 100-continue\r\n\r\n`);
+    socket.write(`POST /v1/chat/completions HTTP/1.1\r\nhost: 127.0.0.1:${t.h.port}\r\ncontent-type: application/json\r\ncontent-length: 1000\r\nexpect: 100-continue\r\n\r\n`);
     expect(String(await heard)).toContain('100 Continue');
     socket.write('{"model":"default",');
     socket.destroy();
@@ -81,13 +67,13 @@ describe('a client that leaves before any deployment is asked', () => {
   });
 
   it('has none while it waits in a busy provider\'s queue', async () => {
-    const c = config();
+    const c = twoTierConfig({ ollama: t.ollama.url, openai: t.openai.url });
     Object.assign(c.providers[1]!, { maxConcurrent: 1, queue: { max: 4, timeoutMs: 10_000 } });
-    h.gateway.applyConfig(c, 'test');
-    await openai.setMode({ kind: 'slow-first-byte', delayMs: 1_000 });
-    const first = fetch(`${h.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'mini', messages: [{ role: 'user', content: 'first' }] }) });
-    await expect.poll(() => openai.requests.length).toBe(1);
-    const queued = () => fetch(`${h.url}/health`).then((r) => r.json()).then((health) => health.providers.find((p: { name: string }) => p.name === 'cloud').queued === 1);
+    t.h.gateway.applyConfig(c, 'test');
+    await t.openai.setMode({ kind: 'slow-first-byte', delayMs: 1_000 });
+    const first = fetch(`${t.h.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'mini', messages: [{ role: 'user', content: 'first' }] }) });
+    await expect.poll(() => t.openai.requests.length).toBe(1);
+    const queued = () => fetch(`${t.h.url}/health`).then((r) => r.json()).then((health) => health.providers.find((p: { name: string }) => p.name === 'cloud').queued === 1);
     await leaveOnce('/v1/chat/completions', { model: 'mini', messages: [{ role: 'user', content: 'queued' }] }, queued);
     expect(await newRow()).toMatchObject({ status: 499, errorClass: 'client_closed', attempts: [] });
     expect((await first).status).toBe(200);
