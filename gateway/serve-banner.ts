@@ -22,17 +22,20 @@ export interface BannerInput {
 }
 
 export function serveBanner(b: BannerInput): string {
+  // Labels padded to one width, so the addresses line up.
+  const line = (label: string, value: string) => `  ${`${label}:`.padEnd(20)}${value}`;
   const lines = [
     `Switchyard ${b.version} is running (headless).`,
-    `  OpenAI base URL:  ${b.baseUrl}`,
-    `  Ollama base URL:  ${b.url}`,
-    `  Health:           ${b.url}/health`,
-    `  Metrics:          ${b.url}/metrics   (Prometheus)`,
-    `  Dashboard:        ${b.url}/?token=${b.loginToken}   (login link: works once, for 24 h)`,
-    ...(b.otherMachines.length > 0 ? [`  Other machines:   ${b.otherMachines.map((origin) => `${origin}/v1`).join(', ')} (with a client key)`] : []),
-    `  Data dir:         ${b.dataDir}`,
-    ...(b.webhookHost ? [`  Notices:          posted to the webhook at ${b.webhookHost}`] : []),
-    `  Routes:           ${b.config.routes.map((r) => `${r.name} -> ${r.deployments.join(' > ')}`).join('; ') || 'none'}`,
+    line('OpenAI base URL', b.baseUrl),
+    line('Anthropic base URL', `${b.url}   (Claude Code's ANTHROPIC_BASE_URL: no /v1)`),
+    line('Ollama base URL', b.url),
+    line('Health', `${b.url}/health`),
+    line('Metrics', `${b.url}/metrics   (Prometheus)`),
+    line('Dashboard', `${b.url}/?token=${b.loginToken}   (login link: works once, for 24 h)`),
+    ...(b.otherMachines.length > 0 ? [line('Other machines', `${b.otherMachines.map((origin) => `${origin}/v1`).join(', ')} (with a client key)`)] : []),
+    line('Data dir', b.dataDir),
+    ...(b.webhookHost ? [line('Notices', `posted to the webhook at ${b.webhookHost}`)] : []),
+    line('Routes', b.config.routes.map((r) => `${r.name} -> ${r.deployments.join(' > ')}`).join('; ') || 'none'),
   ];
   const model = chatModelNames(b.config)[0];
   if (!model) lines.push('No chat route or deployment yet: add one in the dashboard.');
