@@ -191,7 +191,7 @@ function resolveModel(catalog: Catalog, model: string): { route: RouteConfig; di
   const known = [...catalog.routes.keys(), ...catalog.deployments.keys()];
   // A tool set up with a typo: the name it was a letter or two off. Among the first 100 names: at
   // worst (100 names of the typed one's length) about 0.2 ms, so a stream of unknown names stays cheap.
-  throw new GatewayError('model_not_found', `The model "${model}" does not exist${didYouMean(model, known.slice(0, 100))}: name a route or a deployment (${known.length > 0 ? known.slice(0, 20).join(', ') : 'none are configured'})`, {
+  throw new GatewayError('model_not_found', `The model "${model}" does not exist${didYouMean(model, known.slice(0, 100))}: name a route or a deployment (${known.length > 0 ? known.slice(0, 20).join(', ') : 'none are configured'}), or make this name an alias of one`, {
     param: 'model',
   });
 }

@@ -107,6 +107,8 @@ describe('bad requests get OpenAI-shaped errors naming the field', () => {
     expect(res.status).toBe(404);
     expect(res.headers['content-type']).toMatch(/application\/json/);
     expect(res.body.error).toMatchObject({ code: 'model_not_found', param: 'model', message: expect.stringContaining('default, cloud-first') });
+    // A tool that asks for a model name of its own (Claude Code's claude-*) is told it may be an alias.
+    expect(res.body.error.message).toMatch(/\), or make this name an alias of one$/);
     assertMatchesSpec('openai', 'ErrorResponse', res.body);
     // A tool set up with a typo is told the name it was meant to be.
     const typo = await chat({ model: 'defualt', messages: [{ role: 'user', content: 'x' }] });
