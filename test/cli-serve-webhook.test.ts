@@ -46,7 +46,7 @@ describe('notices posted to a webhook', () => {
     const hook = await receiver();
     // As on a server: listening beyond loopback, where /health tells a caller without a key only the status.
     const { ollama, output } = await gatewayWith(`${hook.url}/hooks/T000/secret-path`, ['--host', '0.0.0.0']);
-    expect(output()).toContain(`Notices:          posted to the webhook at 127.0.0.1:${hook.port}`);
+    expect(output()).toContain(`Notices:            posted to the webhook at 127.0.0.1:${hook.port}`);
     expect(output()).not.toContain('secret-path');
     // Settings says where they go, by host alone, to whoever logs in with the banner's link.
     const link = /Dashboard:\s+(\S+)/.exec(output())?.[1] ?? '';
@@ -73,7 +73,7 @@ describe('notices posted to a webhook', () => {
     const hook = await receiver();
     const env = { TEAM_HOOK: `${hook.url}/hooks/team` };
     const { ollama, output, data } = await gatewayWith('', [], { notices: { webhook: 'env:TEAM_HOOK' } }, env);
-    expect(output()).toContain(`Notices:          posted to the webhook at 127.0.0.1:${hook.port}`);
+    expect(output()).toContain(`Notices:            posted to the webhook at 127.0.0.1:${hook.port}`);
     await ollama.setMode({ kind: 'refuse' });
     await expect.poll(() => hook.requests.map((r) => r.body?.title), { timeout: 10_000 }).toContain('local is down');
     const sent = await runAsync(['notices', 'test', '--data-dir', data], env);
