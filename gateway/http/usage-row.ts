@@ -2,7 +2,8 @@
  * Ties each model request to its usage row: begun on arrival, told the body, and committed just
  * before the response is written (onSend), so a row exists for every answer a client received.
  * Streams commit in the stream writer before their last bytes; a client that leaves early commits
- * as client_closed, once its routing has said what it tried. Only routes that name a usage `endpoint` in their config get rows.
+ * as client_closed, once its routing has said what it tried. Only routes that name a usage
+ * `endpoint` in their config get rows.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';

@@ -7,11 +7,11 @@
 import type { Catalog } from '../routing/catalog';
 import { ExecutionError, type Execution } from '../routing/execute';
 import { fellBack, type Decision } from '../routing/decision';
+import { clientClosed } from '../routing/route-errors';
 import type { UsageLog } from '../store/usage-log';
 import type { UsageRow } from '../store/usage-types';
 import { answerCosts, type PricedTokens } from './pricing';
 import { errorClassOf } from './error-class';
-import { clientClosed } from '../routing/route-errors';
 import { AnswerTranscript } from './answer-transcript';
 import { KeptText } from './kept-text';
 import { estimatePromptTokens, promptOf } from './tokens';
