@@ -42,8 +42,7 @@ beforeAll(async () => {
 
 describe('the dashboard on a narrow window', () => {
   it("holds together on a narrow window: the pages' bar above a short page, a caption beside its select, a checkbox's words", async () => {
-    await page.setViewportSize({ width: 420, height: 2400 });
-    try {
+    await sized(420, 2400, async () => {
       await go('/playground');
       const heading = await page.getByRole('heading', { name: 'Playground', level: 1 }).boundingBox();
       const nav = page.getByRole('navigation', { name: 'Main' });
@@ -62,14 +61,11 @@ describe('the dashboard on a narrow window', () => {
       const box = (await page.getByRole('checkbox', { name: /^Store prompts and answers/ }).boundingBox())!;
       const aside = (await page.getByText("(each request's drawer on the Usage page shows them)").boundingBox())!;
       expect(aside.x - (box.x + box.width)).toBeLessThan(20);
-    } finally {
-      await page.setViewportSize({ width: 1360, height: 900 });
-    }
+    });
   });
 
   it('puts the pages in rows above the page on a narrow window, every link on screen', async () => {
-    await page.setViewportSize({ width: 420, height: 800 });
-    try {
+    await sized(420, 800, async () => {
       await go('/usage');
       // The page is drawn (its heading) before anything is measured.
       const heading = await page.getByRole('heading', { name: 'Usage', level: 1 }).boundingBox();
@@ -80,14 +76,11 @@ describe('the dashboard on a narrow window', () => {
       expect(Math.max(...links.map((l) => l.top))).toBeLessThan(heading!.y);
       expect(new Set(links.map((l) => Math.round(l.top))).size).toBeLessThan(links.length / 2);
       expect(links.every((l) => l.left >= 0 && l.right <= 420)).toBe(true);
-    } finally {
-      await page.setViewportSize({ width: 1360, height: 900 });
-    }
+    });
   });
 
   it('keeps every card of every page within a phone-wide window (360 px), and every checkbox square beside long words', async () => {
-    await page.setViewportSize({ width: 360, height: 800 });
-    try {
+    await sized(360, 800, async () => {
       for (const path of PAGES) {
         await go(path);
         expect(await misfits(page), path).toEqual({ overflowing: [], scrolling: [], spilling: [], squeezed: [], pageWidth: 360 });
@@ -95,15 +88,12 @@ describe('the dashboard on a narrow window', () => {
       // Measured with a row in them: the breaker events' four columns went past a phone's window.
       await go('/overview');
       await page.getByTestId('breaker-event').first().waitFor();
-    } finally {
-      await page.setViewportSize({ width: 1360, height: 900 });
-    }
+    });
   });
 
   it("keeps every card within the desktop app's smallest window (900 px) and a 1024 one: a table whose columns do not fit its card stacks its rows", async () => {
     for (const width of [900, 1024]) {
-      await page.setViewportSize({ width, height: 800 });
-      try {
+      await sized(width, 800, async () => {
         for (const path of PAGES) {
           await go(path);
           // The usage log's ten columns and a budget's buttons beside its half-window card went past them.
@@ -119,12 +109,20 @@ describe('the dashboard on a narrow window', () => {
         // Its sessions' nine columns too: they scrolled sideways in their card.
         expect(await page.getByTestId('sessions-table').locator('tbody tr').count()).toBe(1);
         expect(await page.getByTestId('sessions-table').locator('thead').isVisible()).toBe(false);
-      } finally {
-        await page.setViewportSize({ width: 1360, height: 900 });
-      }
+      });
     }
   });
 });
+
+/** Runs `body` in a window of that size, then gives the next test the wide window the file starts with. */
+async function sized(width: number, height: number, body: () => Promise<void>): Promise<void> {
+  await page.setViewportSize({ width, height });
+  try {
+    await body();
+  } finally {
+    await page.setViewportSize({ width: 1360, height: 900 });
+  }
+}
 
 const PAGES = ['/overview', '/routes', '/providers', '/playground', '/connect', '/usage', '/settings'];
 
@@ -158,8 +156,7 @@ describe('the usage log on a laptop', () => {
     // A model name as long as Claude Code's (through the alias), and one no route has, refused with its reason.
     await ask('claude-sonnet-4-5-20250929');
     await ask('claude-opus-4-1-20250805-unknown');
-    await page.setViewportSize({ width: 1280, height: 900 });
-    try {
+    await sized(1280, 900, async () => {
       await go('/usage');
       const table = page.getByTestId('usage-table');
       await expect.poll(() => table.locator('tbody tr').count()).toBeGreaterThanOrEqual(5);
@@ -179,17 +176,14 @@ describe('the usage log on a laptop', () => {
       expect(times.slice(0, -1).every((t) => /^\d{1,2}:\d{2}:\d{2}( [AP]M)?$/.test(t.text))).toBe(true);
       // The whole moment, with the year, where the pointer rests.
       expect(times.every((t) => t.title.includes(String(new Date().getFullYear())) || t.title.includes(String(new Date().getFullYear() - 1)))).toBe(true);
-    } finally {
-      await page.setViewportSize({ width: 1360, height: 900 });
-    }
+    });
   });
 });
 
 describe("the playground's conversation", () => {
   it('keeps a word longer than a bubble (a URL) in its bubble, and the upstream URL in its card, on a phone and a laptop', async () => {
     for (const width of [360, 1280]) {
-      await page.setViewportSize({ width, height: 900 });
-      try {
+      await sized(width, 900, async () => {
         await dashboard.openPlayground();
         await page.getByLabel('Message').fill(`https://example.com/${'a'.repeat(300)}`);
         await page.getByRole('button', { name: 'Send' }).click();
@@ -197,9 +191,7 @@ describe("the playground's conversation", () => {
         await page.getByTestId('upstream').locator('summary').click();
         // The word ran across the page, over the Settings card: 3,000 pixels of page in a 1280 window.
         expect(await misfits(page), `at ${width}`).toEqual({ overflowing: [], scrolling: [], spilling: [], squeezed: [], pageWidth: width });
-      } finally {
-        await page.setViewportSize({ width: 1360, height: 900 });
-      }
+      });
     }
   });
 });
@@ -207,8 +199,7 @@ describe("the playground's conversation", () => {
 describe("the playground's trace", () => {
   it("keeps each deployment's name on one line beside a long reason, on a phone and a laptop", async () => {
     for (const width of [420, 1280]) {
-      await page.setViewportSize({ width, height: 900 });
-      try {
+      await sized(width, 900, async () => {
         await dashboard.openPlayground();
         await page.getByLabel('Model').selectOption('default');
         await page.getByLabel('Simulate failure of mini').check();
@@ -222,9 +213,7 @@ describe("the playground's trace", () => {
         expect(lines.every((n) => n < 1.5), `at ${width}: ${lines}`).toBe(true);
         // And the reason wraps within the card, a word too long for the room left included.
         expect(await misfits(page), `at ${width}`).toEqual({ overflowing: [], scrolling: [], spilling: [], squeezed: [], pageWidth: width });
-      } finally {
-        await page.setViewportSize({ width: 1360, height: 900 });
-      }
+      });
     }
   });
 });
