@@ -4,8 +4,8 @@
  * a data dir, is that data dir again.
  */
 import Database from 'better-sqlite3';
-import { closeSync, copyFileSync, existsSync, openSync, statSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, copyFileSync, openSync, readdirSync, statSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { expect, it } from 'vitest';
 import { openDatabase } from '../gateway/store/db';
 import { startFakeOllama } from './support/fake-ollama';
@@ -74,5 +74,6 @@ it('says where a backup cannot be written, and leaves no copy cut short where on
   const made = run(['backup', file, '--data-dir', data]);
   expect(made).toMatchObject({ code: 1, stdout: '' });
   expect(made.stderr).toContain('its switchyard.db is damaged');
-  expect(existsSync(file)).toBe(false);
+  // Neither the named file nor the copy it was being written as.
+  expect(readdirSync(dirname(file))).toEqual([]);
 });

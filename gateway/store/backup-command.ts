@@ -5,10 +5,11 @@
  * its commits never restart the copy) and writes a compacted file. The copy is as private as the
  * data dir (0600): it holds what the database holds.
  */
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Output } from '../cli-output';
 import { DB_FILE, openDatabase } from './db';
+import { writeNewFile } from './new-file';
 
 /** Why SQLite could not write the copy (VACUUM INTO writes only the target, so these are the target's, not the data dir's). */
 const WRITE_PROBLEMS: Record<string, string> = {
@@ -23,8 +24,10 @@ export function backupCommand(file: string | undefined, dataDir: string, io: Out
     return 2;
   }
   const target = resolve(file);
+  const exists = `${target} exists already: name a new file (a backup never overwrites one)\n`;
+  // Asked first only to answer at once; writeNewFile is what keeps the promise against a file made meanwhile.
   if (existsSync(target)) {
-    io.err(`${target} exists already: name a new file (a backup never overwrites one)\n`);
+    io.err(exists);
     return 1;
   }
   const folder = dirname(target);
@@ -36,10 +39,12 @@ export function backupCommand(file: string | undefined, dataDir: string, io: Out
   // The file SQLite creates takes this process's umask: none but its owner may read it.
   const umask = process.umask(0o077);
   try {
-    db.prepare('VACUUM INTO ?').run(target);
+    // A copy cut short (a damaged page met on the way, the disk full) is no backup: it stays the temporary file, which goes.
+    if (writeNewFile(target, (temporary) => db.prepare('VACUUM INTO ?').run(temporary)) === 'taken') {
+      io.err(exists);
+      return 1;
+    }
   } catch (error) {
-    // A copy cut short (a damaged page met on the way, the disk full) is no backup: none is left to be taken for one.
-    rmSync(target, { force: true });
     const code = String((error as { code?: unknown }).code);
     const problem = WRITE_PROBLEMS[code];
     if (!problem) throw error;
