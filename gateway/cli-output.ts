@@ -34,8 +34,21 @@ export function usd(value: number): string {
   return value < 1 ? `$${value.toFixed(4)}` : `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 }
 
+/**
+ * An instant as this machine's clock reads it, to the second: `10:04:31` on the day `now` is in,
+ * with the date on any other (and always, without a `now`: a list that spans days, as `history`).
+ * Every instant the CLI prints for reading reads so (a tail's rows, a breaker's events, a budget's
+ * reset, a revision's, a revoked key's); JSON and CSV keep the instant itself.
+ */
+export function localTime(at: Date, now?: Date): string {
+  const date = at.toDateString() === now?.toDateString() ? '' : `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())} `;
+  return `${date}${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}`;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
 /** Each budget on a line: its scope and period, what it has spent (and what requests in flight hold), when it resets. */
-export function budgetLines(budgets: readonly BudgetView[]): string {
+export function budgetLines(budgets: readonly BudgetView[], now: Date): string {
   const spent = (b: BudgetView) => `${usd(b.spentUsd)} of ${usd(b.limitUsd)}${b.inFlightUsd > 0 ? ` (+${usd(b.inFlightUsd)} in flight)` : ''}${b.exceeded ? `, spent (${b.onExceeded})` : ''}`;
-  return columns(budgets.map((b) => [b.name, `${b.scope}, per ${b.period}`, spent(b), `resets ${b.resetsAt}`]), { rightFrom: 4, indent: '  ' });
+  return columns(budgets.map((b) => [b.name, `${b.scope}, per ${b.period}`, spent(b), `resets ${localTime(new Date(b.resetsAt), now)}`]), { rightFrom: 4, indent: '  ' });
 }

@@ -2,7 +2,7 @@
  * `switchyard keys create|list|revoke`: client keys from the command line. A running gateway on the
  * data dir honours a key created or revoked here within 2 s.
  */
-import type { Output } from './cli-output';
+import { localTime, type Output } from './cli-output';
 import { unknownModels } from './routing/aliases';
 import { didYouMean } from './config/nearest';
 import { ClientKeyError, createClientKeyStore } from './store/client-keys';
@@ -20,7 +20,7 @@ export function keysCommand(positionals: string[], values: { rpm?: string; route
       if (all.length === 0) io.err('No client keys yet: make one with "switchyard keys create NAME".\n');
       const config = createConfigStore(db).current();
       for (const key of all) {
-        io.out(`${key.name}\t${key.prefix}...\t${key.revokedAt ? `revoked ${new Date(key.revokedAt).toISOString()}` : 'active'}\t${key.rateLimitPerMinute ? `${key.rateLimitPerMinute}/min` : 'no limit'}\t${key.allowedRoutes?.join(',') ?? 'all routes'}\n`);
+        io.out(`${key.name}\t${key.prefix}...\t${key.revokedAt ? `revoked ${localTime(new Date(key.revokedAt))}` : 'active'}\t${key.rateLimitPerMinute ? `${key.rateLimitPerMinute}/min` : 'no limit'}\t${key.allowedRoutes?.join(',') ?? 'all routes'}\n`);
         // A route an import or restore dropped: the key fails closed for it, so say so (on stderr, as above).
         const gone = config && key.allowedRoutes && !key.revokedAt ? unknownModels(config, key.allowedRoutes) : [];
         if (gone.length > 0) io.err(`Key "${key.name}" names ${gone.map((n) => `"${n}"`).join(', ')}, which the config no longer has: requests for it with this key are refused.\n`);

@@ -5,7 +5,7 @@
  * address it recorded in the data dir), and asked over HTTP like any monitor.
  */
 import { homedir } from 'node:os';
-import { budgetLines, columns, type Output } from './cli-output';
+import { budgetLines, columns, localTime, type Output } from './cli-output';
 import { printable } from './printable';
 import type { Config } from './config/schema';
 import { createConfigStore } from './store/config-store';
@@ -75,20 +75,21 @@ function describe(report: RunningHealth, where: { url: string; pid: number; data
   lines.push('Providers:', columns(report.providers.map((p) => [p.name, p.kind, p.baseUrl, p.status, `${p.inFlight} in flight, ${p.queued} queued`, why(p)]), { rightFrom: 6, indent: '  ' }));
   if (report.deployments?.length) {
     // Its cool-down over, an open breaker stays open until a request comes to try it: no "until" in the past.
-    const until = (d: HealthReport['deployments'][number]) => (d.breaker.openUntil === null ? '' : Date.parse(d.breaker.openUntil) > Date.now() ? ` until ${d.breaker.openUntil}` : ', cooled down: its next request tries it');
+    const until = (d: HealthReport['deployments'][number]) => (d.breaker.openUntil === null ? '' : Date.parse(d.breaker.openUntil) > Date.now() ? ` until ${localTime(new Date(d.breaker.openUntil), new Date())}` : ', cooled down: its next request tries it');
     const breaker = (d: HealthReport['deployments'][number]) => (d.breaker.state === 'closed' ? '' : `breaker ${d.breaker.state}${until(d)}${d.breaker.blockedMessage ? `: ${d.breaker.blockedMessage}` : ''}`);
     // Only an Ollama's deployments say (loaded is null for the others); a model it lacks is not one to load.
     const memory = (d: HealthReport['deployments'][number]) => (d.loaded === null ? '' : d.modelAvailable === false ? 'not installed' : d.loaded ? 'in memory' : 'not loaded');
     lines.push('Deployments:', columns(report.deployments.map((d) => [d.name, `${d.provider}/${d.model}`, d.status, memory(d), breaker(d)]), { rightFrom: 5, indent: '  ' }));
   }
-  if (report.budgets?.length) lines.push('Budgets:', budgetLines(report.budgets));
+  if (report.budgets?.length) lines.push('Budgets:', budgetLines(report.budgets, new Date()));
   return `${lines.join('\n')}\n`;
 }
 
 /** The last day's breaker transitions, newest first: why a deployment was skipped, and when it came back. */
 function breakerEvents(events: readonly Transition[]): string {
   if (events.length === 0) return 'Breaker events: none in the last 24 h\n';
-  const rows = events.map((e) => [new Date(e.at).toISOString(), e.deployment, `${e.from} -> ${e.to}`, e.reason]);
+  const now = new Date();
+  const rows = events.map((e) => [localTime(new Date(e.at), now), e.deployment, `${e.from} -> ${e.to}`, e.reason]);
   return `Breaker events (last 24 h, newest first${events.length === EVENTS ? `, the latest ${EVENTS}` : ''}):\n${columns(rows, { rightFrom: 4, indent: '  ' })}\n`;
 }
 

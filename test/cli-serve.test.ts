@@ -251,7 +251,7 @@ describe('switchyard status', () => {
     // Whether the Ollama has the deployment's model in memory, once the gateway's first probe has asked it.
     await expect.poll(() => run(['status', '--data-dir', data]).stdout.split('\n').find((l) => l.startsWith('  llama'))).toContain('in memory');
     expect(run(['status', '--data-dir', data]).stdout.split('\n').find((l) => l.startsWith('  gone'))).toMatch(/ not installed/);
-    expect(lines[lines.indexOf('Budgets:') + 1]).toMatch(/^ {2}daily {2}global, per day {2}\$0 of \$5\.00 {2}resets \d{4}-\d\d-\d\dT/);
+    expect(lines[lines.indexOf('Budgets:') + 1]).toMatch(/^ {2}daily {2}global, per day {2}\$0 of \$5\.00 {2}resets \d{4}-\d\d-\d\d 00:00:00$/);
     // And where the tools it can connect point, read from their settings files under HOME.
     const home = dir();
     mkdirSync(join(home, '.claude'));

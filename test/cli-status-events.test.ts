@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { startFakeOllama } from './support/fake-ollama';
-import { dir, onCleanup, run, serve, useCliCleanups, writeJson } from './support/cli';
+import { dir, inNewYork, newYork, onCleanup, run, serve, useCliCleanups, writeJson } from './support/cli';
 
 useCliCleanups();
 
@@ -31,20 +31,22 @@ async function breakerGateway(breaker: { failures: number; cooldownMs: number })
 
 it('lists the breaker events of the last 24 hours, newest first, as text and JSON', async () => {
   const { data, fail } = await breakerGateway({ failures: 2, cooldownMs: 600_000 });
-  expect(run(['status', '--data-dir', data]).stdout).toContain('Breaker events: none in the last 24 h\n');
+  expect(run(['status', '--data-dir', data], inNewYork).stdout).toContain('Breaker events: none in the last 24 h\n');
   for (let i = 0; i < 2; i++) await fail();
-  const lines = run(['status', '--data-dir', data]).stdout.split('\n');
+  const lines = run(['status', '--data-dir', data], inNewYork).stdout.split('\n');
   const at = lines.indexOf('Breaker events (last 24 h, newest first):');
   expect(at).toBeGreaterThan(0);
-  expect(lines[at + 1]).toMatch(/^ {2}\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z {2}llama {2}closed -> open {2}2 consecutive failures$/);
   const json = JSON.parse(run(['status', '--format', 'json', '--data-dir', data]).stdout);
   expect(json.breakerEvents).toEqual([{ deployment: 'llama', from: 'closed', to: 'open', at: expect.any(Number), reason: '2 consecutive failures' }]);
+  // As this machine's clock reads it, as `usage tail` prints its rows: JSON keeps the instant.
+  expect(lines[at + 1]).toBe(`  ${newYork(json.breakerEvents[0].at)}  llama  closed -> open  2 consecutive failures`);
 });
 
 it("says an open breaker's cool-down is over, not that it is open until a time gone by", async () => {
   const { data, fail } = await breakerGateway({ failures: 1, cooldownMs: 5_000 });
   await fail();
-  const line = () => run(['status', '--data-dir', data]).stdout.split('\n').find((l) => l.startsWith('  llama '));
-  expect(line()).toMatch(/ breaker open until \d{4}-\d\d-\d\dT[\d:.]+Z$/);
+  const line = () => run(['status', '--data-dir', data], inNewYork).stdout.split('\n').find((l) => l.startsWith('  llama '));
+  const json = JSON.parse(run(['status', '--format', 'json', '--data-dir', data]).stdout);
+  expect(line()).toMatch(new RegExp(` breaker open until ${newYork(Date.parse(json.deployments[0].breaker.openUntil))}$`));
   await expect.poll(line, { timeout: 12_000, interval: 500 }).toMatch(/ breaker open, cooled down: its next request tries it$/);
 });

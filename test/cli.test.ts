@@ -206,11 +206,11 @@ describe('switchyard import and export', () => {
     run(['import', writeJson(join(data, 'b.json'), smaller), '--data-dir', data]);
     const listed = run(['history', '--data-dir', data]).stdout.trim().split('\n');
     expect(listed).toHaveLength(2);
-    expect(listed[0]).toMatch(/^\*\s+2\s+\S+\s+import .*b\.json$/);
-    expect(listed[1]).toMatch(/^\s+1\s+\S+\s+import .*a\.json$/);
+    expect(listed[0]).toMatch(/^\*\s+2  \d{4}-\d\d-\d\d \d\d:\d\d:\d\d  import .*b\.json$/);
+    expect(listed[1]).toMatch(/^\s+1  \d{4}-\d\d-\d\d \d\d:\d\d:\d\d  import .*a\.json$/);
     expect(run(['restore', '1', '--data-dir', data])).toMatchObject({ code: 0, stdout: expect.not.stringContaining('Renamed') });
     expect(JSON.parse(run(['export', '--data-dir', data]).stdout)).toEqual(config);
-    expect(run(['history', '--data-dir', data]).stdout).toMatch(/^\*\s+3\s+\S+\s+restore 1$/m);
+    expect(run(['history', '--data-dir', data]).stdout).toMatch(/^\*\s+3  \d{4}-\d\d-\d\d \d\d:\d\d:\d\d  restore 1$/m);
     const missing = run(['restore', '99', '--data-dir', data]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('There is no config revision 99');
@@ -227,7 +227,7 @@ describe('switchyard import and export', () => {
         .then((b: { error: { message: string } }) => b.error.message);
     expect(run(['local-only', 'on', '--data-dir', data]).code).toBe(0);
     expect(JSON.parse(run(['export', '--data-dir', data]).stdout).settings).toEqual({ localOnly: true });
-    expect(run(['history', '--data-dir', data]).stdout).toMatch(/^\*\s+\d+\s+\S+\s+local only on$/m);
+    expect(run(['history', '--data-dir', data]).stdout).toMatch(/^\*\s+\d+  \d{4}-\d\d-\d\d \d\d:\d\d:\d\d  local only on$/m);
     await expect.poll(refusal, { timeout: 6000, interval: 250 }).toContain('local only');
     expect(run(['local-only', '--data-dir', data]).stdout).toBe('Local only is on: no request goes to a cloud provider\n');
     const wrong = run(['local-only', 'maybe', '--data-dir', data]);

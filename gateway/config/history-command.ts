@@ -3,7 +3,7 @@
  * restore ID` applies one again as a new revision, validated like an import. A running gateway on
  * the data dir picks it up as it does an import; a tool asking for a route it lacks is said, too.
  */
-import type { Output } from '../cli-output';
+import { localTime, type Output } from '../cli-output';
 import { createConfigStore } from '../store/config-store';
 import { openDatabase } from '../store/db';
 import { saveRevision } from './save-revision';
@@ -18,7 +18,7 @@ export async function historyCommand(command: 'history' | 'restore', id: string 
     if (command === 'history') {
       const revisions = configs.list(SHOWN);
       if (revisions.length === 0) io.out(`No config is stored in ${dataDir} yet.\n`);
-      revisions.forEach((r, i) => io.out(`${i === 0 ? '*' : ' '} ${String(r.id).padStart(5)}  ${new Date(r.createdAt).toISOString()}  ${r.source}\n`));
+      revisions.forEach((r, i) => io.out(`${i === 0 ? '*' : ' '} ${String(r.id).padStart(5)}  ${localTime(new Date(r.createdAt))}  ${r.source}\n`));
       return 0;
     }
     if (!id || !/^[0-9]{1,12}$/.test(id)) {

@@ -91,7 +91,7 @@ function summaryCommand(values: { format?: string; days?: string; by?: string; t
     const config = createConfigStore(db).current();
     const budgets = config?.budgets?.length ? createBudgets({ config: () => config, defaultTimeZone: () => zone, spentSince: (from, scope) => log.costSince(from, scope), now: Date.now, names: scopeNames(db) }).status().map(budgetView) : [];
     if (format === 'json') io.out(`${JSON.stringify({ ...summary, since: new Date(since).toISOString(), timeZone: zone, budgets })}\n`);
-    else io.out(`${summaryTable(summary, zone)}${budgets.length > 0 ? `Budgets, each in its own period:\n${budgetLines(budgets)}\n` : ''}`);
+    else io.out(`${summaryTable(summary, zone)}${budgets.length > 0 ? `Budgets, each in its own period:\n${budgetLines(budgets, new Date())}\n` : ''}`);
   } finally {
     db.close();
   }

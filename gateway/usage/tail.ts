@@ -5,7 +5,7 @@
  * gateway runs or not, and needs no key.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { usd, type Output } from '../cli-output';
+import { localTime, usd, type Output } from '../cli-output';
 import { printable } from '../printable';
 import type { UsageFilter, UsageQueries, UsageRow } from '../store/usage-types';
 
@@ -47,9 +47,7 @@ export async function tail(log: Pick<UsageQueries, 'written'>, io: Output, optio
  * its class and what the client was told. Everything a client or upstream wrote is made printable.
  */
 export function tailLine(row: UsageRow, now: Date): string {
-  const at = new Date(row.at);
-  const sameDay = at.toDateString() === now.toDateString();
-  const time = `${sameDay ? '' : `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())} `}${pad(at.getHours())}:${pad(at.getMinutes())}:${pad(at.getSeconds())}`;
+  const time = localTime(new Date(row.at), now);
   const path = [row.model, ...(row.route && row.route !== row.model ? [row.route] : []), ...(row.deployment && row.deployment !== row.route ? [row.deployment] : [])].join(' > ');
   const failedFirst = row.attempts.filter((a) => a.outcome === 'failed');
   const fellBack = row.deployment && failedFirst.length > 0 ? ` (after ${failedFirst.map((a) => `${a.deployment}: ${a.failure ?? a.status ?? 'failed'}`).join(', ')})` : '';
@@ -60,6 +58,5 @@ export function tailLine(row: UsageRow, now: Date): string {
   return printable(parts.join('  '));
 }
 
-const pad = (n: number) => String(n).padStart(2, '0');
 const count = (n: number | null) => (n === null ? '?' : n.toLocaleString('en-US'));
 const duration = (ms: number) => (ms < 1_000 ? `${Math.round(ms)} ms` : `${(ms / 1_000).toFixed(1)} s`);

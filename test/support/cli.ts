@@ -125,3 +125,15 @@ export async function freePort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
 }
+
+/** A zone far from UTC for the CLI to run in, so an instant printed in UTC is told from one printed as the machine's clock reads it. */
+export const inNewYork = { TZ: 'America/New_York' };
+
+/** An instant's wall time in New York, to the second, as the CLI prints it: no date on today's unless `always`. */
+export function newYork(at: number, always = false): string {
+  const parts = (ms: number) => Object.fromEntries(new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).formatToParts(ms).map((p) => [p.type, p.value]));
+  const when = parts(at);
+  const today = parts(Date.now());
+  const date = `${when.year}-${when.month}-${when.day}`;
+  return `${!always && date === `${today.year}-${today.month}-${today.day}` ? '' : `${date} `}${when.hour}:${when.minute}:${when.second}`;
+}
