@@ -153,7 +153,7 @@ export function reorderRoute(config: Config, name: string, order: string[]): Con
 }
 
 export function replaceSettings(config: Config, settings: Settings): Config {
-  return { ...clone(config), settings };
+  return withSettings(clone(config), settings);
 }
 
 /** A merge patch (merge-patch.ts) of a route's fields other than its name (a rename replaces the route). */
@@ -173,7 +173,13 @@ export function patchedItem<L extends 'deployments' | 'budgets'>(config: Config,
 }
 
 export function patchSettings(config: Config, patch: Record<string, unknown>): Config {
-  return { ...clone(config), settings: mergePatch(config.settings ?? {}, patch) as Settings };
+  return withSettings(clone(config), mergePatch(config.settings ?? {}, patch) as Settings);
+}
+
+/** No settings are written as none: `settings: {}` beside a config without any would be a revision that changes nothing. */
+function withSettings(config: Config, settings: Settings): Config {
+  const { settings: _was, ...rest } = config;
+  return Object.keys(settings).length === 0 ? rest : { ...rest, settings };
 }
 
 export interface ConfigChange {

@@ -47,6 +47,13 @@ export interface ConfigStore extends ConfigHistory {
 
 export const REVISIONS_KEPT = 1_000;
 
+/** JSON with every object's keys in one order: a config whose fields came in another order (a form's) is the same config. */
+function keysSorted(config: Config): string {
+  return JSON.stringify(config, (_key, value: unknown) =>
+    value && typeof value === 'object' && !Array.isArray(value) ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : value,
+  );
+}
+
 export function createConfigStore(db: Db, now: () => number = Date.now): ConfigStore {
   const latest = db.prepare<[], { json: string }>('SELECT json FROM config_revisions ORDER BY id DESC LIMIT 1');
   const insert = db.prepare<[number, string, string]>('INSERT INTO config_revisions (created_at, source, json) VALUES (?, ?, ?)');
@@ -65,6 +72,7 @@ export function createConfigStore(db: Db, now: () => number = Date.now): ConfigS
     const before = latest.get();
     if (before?.json === json) return false;
     const was = before && (JSON.parse(before.json) as Config);
+    if (was && keysSorted(was) === keysSorted(config)) return false;
     if (was) {
       const renames = renamesOf(was, config, renamed);
       const of = (...kinds: Rename['kind'][]) => new Map(renames.filter((r) => kinds.includes(r.kind)).map((r) => [r.from, r.to]));

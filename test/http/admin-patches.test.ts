@@ -40,6 +40,19 @@ describe('a route patched', () => {
     expect(await revisions()).toEqual(before);
   });
 
+  it('makes no revision of an edit that only says what is there in other words: its fields in another order, settings empty where there are none', async () => {
+    const revisions = async () => (await t.h.admin('/admin/api/config/revisions').then((r) => r.json())).revisions as { id: number }[];
+    const before = await revisions();
+    expect(t.h.gateway.config().settings).toBeUndefined();
+    expect((await patch('settings', { settings: {} })).status).toBe(200);
+    const llama = t.h.gateway.config().deployments.find((d) => d.name === 'llama');
+    const reordered = Object.fromEntries(Object.entries(llama ?? {}).reverse());
+    expect(Object.keys(reordered)).not.toEqual(Object.keys(llama ?? {}));
+    expect((await t.h.admin('/admin/api/deployments/llama', { method: 'PUT', body: JSON.stringify(reordered) })).status).toBe(200);
+    expect(await revisions()).toEqual(before);
+    expect(t.h.gateway.config().settings).toBeUndefined();
+  });
+
   it('refuses a rename, an unknown route and a value the config does not take, changing nothing', async () => {
     const before = route('default');
     const renamed = await patch('routes/default', { name: 'other' });
