@@ -5,7 +5,7 @@
 import { localTime, type Output } from './cli-output';
 import { unknownModels } from './routing/aliases';
 import { didYouMean } from './config/nearest';
-import { ClientKeyError, createClientKeyStore } from './store/client-keys';
+import { ClientKeyError, createClientKeyStore, RATE_LIMIT_MAX } from './store/client-keys';
 import { createConfigStore } from './store/config-store';
 import { openDatabase } from './store/db';
 
@@ -28,9 +28,10 @@ export function keysCommand(positionals: string[], values: { rpm?: string; route
       return 0;
     }
     if (action === 'create' && name) {
-      const rpm = values.rpm === undefined ? null : Number(values.rpm);
-      if (rpm !== null && (!Number.isInteger(rpm) || rpm < 1)) {
-        io.err(`--rpm "${values.rpm}" is not a whole number of requests per minute\n`);
+      // Digits only: Number() would also take "0x10", " 5" and "1e3".
+      const rpm = values.rpm === undefined ? null : /^[0-9]{1,7}$/.test(values.rpm) ? Number(values.rpm) : NaN;
+      if (rpm !== null && !(rpm >= 1 && rpm <= RATE_LIMIT_MAX)) {
+        io.err(`--rpm "${values.rpm}" is not a whole number of requests per minute from 1 to ${RATE_LIMIT_MAX.toLocaleString('en-US')}\n`);
         return 2;
       }
       const allowedRoutes = values.routes ? values.routes.split(',').map((r) => r.trim()).filter(Boolean) : null;

@@ -7,6 +7,9 @@ import { hash as digest, randomBytes } from 'node:crypto';
 import type { Db } from './db';
 import { KEY_NAME_PATTERN, patternWords } from '../config/patterns';
 
+/** A key's rate limit, in requests a minute, from 1 to this: the admin API and the CLI take the same. */
+export const RATE_LIMIT_MAX = 1_000_000;
+
 export interface ClientKey {
   name: string;
   prefix: string;

@@ -13,6 +13,7 @@ import { mergePatchOf, Name, NullableNumber, NullableString, Strict } from './sc
 import { DecisionSchema, UsageAttemptSchema } from './usage-schemas';
 import { NoticesViewSchema } from './server-schemas';
 import { digitsPattern, KEY_NAME_PATTERN } from '../../config/patterns';
+import { RATE_LIMIT_MAX } from '../../store/client-keys';
 
 export * from './usage-schemas';
 export * from './server-schemas';
@@ -157,7 +158,7 @@ export const ClientKeyListSchema = Type.Object({ keys: Type.Array(ClientKeyListe
 export const ClientKeyInputSchema = Type.Object(
   {
     name: Type.String({ pattern: KEY_NAME_PATTERN }),
-    rateLimitPerMinute: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 1_000_000 }), Type.Null()])),
+    rateLimitPerMinute: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: RATE_LIMIT_MAX }), Type.Null()])),
     allowedRoutes: Type.Optional(Type.Union([Type.Array(Name, { maxItems: 256 }), Type.Null()])),
   },
   Strict,
