@@ -25,7 +25,7 @@ Usage:
                                                 say whether only local providers answer, or switch it
   switchyard login-link [--data-dir DIR] [--port P]
                                                 print a new dashboard login link
-  switchyard usage export [--data-dir DIR] [--format csv|json] [--since ISO-8601] [--session ID] [--tool NAME]
+  switchyard usage export [--data-dir DIR] [--format csv|json] [--since DATE|TIME] [--session ID] [--tool NAME]
                                                 write the usage log (or one session's, one tool's rows) to stdout
   switchyard usage show REQUEST_ID [--data-dir DIR] [--format text|json]
                                                 one request whole: how it was routed, its kept prompt and answer

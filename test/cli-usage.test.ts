@@ -59,6 +59,22 @@ describe('switchyard usage export', () => {
     expect(JSON.parse(exported.stdout).map((r: { id: string; session: string }) => `${r.id}:${r.session}`)).toEqual(['req_0:claude-1', 'req_2:claude-1']);
   });
 
+  it("reads --since's date as its midnight on this machine's clock, and refuses a date the calendar has not", () => {
+    const data = dir();
+    const db = openDatabase(data);
+    const log = createUsageLog(db);
+    // 23:30 on 9 November and 00:30 on the 10th in New York (UTC-5): a day apart there, one day in UTC.
+    for (const [i, at] of ['2026-11-10T04:30:00Z', '2026-11-10T05:30:00Z'].entries()) log.record(row(i, Date.parse(at)));
+    db.close();
+    const ids = (since: string) => JSON.parse(run(['usage', 'export', '--since', since, '--format', 'json', '--data-dir', data], { TZ: 'America/New_York' }).stdout).map((r: { id: string }) => r.id);
+    expect(ids('2026-11-10')).toEqual(['req_1']);
+    expect(ids('2026-11-09T23:31')).toEqual(['req_1']);
+    expect(ids('2026-11-10T04:30:00Z')).toEqual(['req_0', 'req_1']);
+    for (const since of ['2026-02-30', 'Nov 10 2026']) {
+      expect(run(['usage', 'export', '--since', since, '--data-dir', data])).toMatchObject({ code: 2, stdout: '', stderr: `--since "${since}" is not a date (2026-11-01: its midnight), a time (2026-11-01T08:00, or with its offset: 2026-11-01T08:00:00Z) or epoch milliseconds, as this machine's clock reads it\n` });
+    }
+  });
+
   it("writes one tool's rows with --tool, sums them by tool or of one, and says when no row names the tool", () => {
     const data = dir();
     const db = openDatabase(data);

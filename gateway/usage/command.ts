@@ -13,6 +13,7 @@ import type { DayZone } from '../store/usage-rollups';
 import { exportLines } from '../store/usage-export';
 import { daysIn } from '../budgets/periods';
 import { systemTimeZone } from '../routing/time-windows';
+import { INSTANT_FORMS, parseInstant } from './instant';
 import { budgetView, createBudgets } from '../budgets/budgets';
 import { createConfigStore } from '../store/config-store';
 import { showJson, showText } from './show';
@@ -20,7 +21,7 @@ import { tail } from './tail';
 import { didYouMean } from '../config/nearest';
 import { SUMMARY_GROUPS, summarize, summarySince, summaryTable, type SummaryGroup } from './summary';
 
-const USAGE = `Usage: switchyard usage export [--data-dir DIR] [--format csv|json] [--since ISO-8601] [--session ID] [--tool NAME]
+const USAGE = `Usage: switchyard usage export [--data-dir DIR] [--format csv|json] [--since DATE|TIME] [--session ID] [--tool NAME]
        switchyard usage show REQUEST_ID [--data-dir DIR] [--format text|json]
        switchyard usage summary [--data-dir DIR] [--days N] [--by deployment|route|provider|key|tool] [--tool NAME] [--format table|json]
        switchyard usage tail [--data-dir DIR] [--lines N] [--follow] [--format text|json] [--route NAME] [--session ID] [--tool NAME]
@@ -41,9 +42,9 @@ export async function usageCommand(positionals: string[], values: UsageOptions, 
     io.err(`Unknown format "${format}": use csv or json\n`);
     return 2;
   }
-  const since = values.since === undefined ? undefined : Date.parse(values.since);
-  if (since !== undefined && !Number.isFinite(since)) {
-    io.err(`--since "${values.since}" is not an ISO-8601 date or time (e.g. 2026-11-01 or 2026-11-01T08:00:00Z)\n`);
+  const since = values.since === undefined ? undefined : parseInstant(values.since, systemTimeZone());
+  if (values.since !== undefined && since === undefined) {
+    io.err(`--since "${values.since}" is not ${INSTANT_FORMS}, as this machine's clock reads it\n`);
     return 2;
   }
   const filter = { ...(since === undefined ? {} : { since }), ...(values.session ? { session: values.session } : {}), ...(values.tool ? { tool: values.tool } : {}) };

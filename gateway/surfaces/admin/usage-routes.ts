@@ -31,6 +31,7 @@ import type { ClientKeyStore } from '../../store/client-keys';
 import type { Config } from '../../config/schema';
 import { temporal } from '../../lazy';
 import { chartAxis } from '../../usage/buckets';
+import { INSTANT_FORMS, parseInstant } from '../../usage/instant';
 import { daysIn } from '../../budgets/periods';
 import { DEFAULT_CACHE_MAX_MIB } from '../../routing/cache-policy';
 import { DEFAULT_COMPARISON } from '../../usage/pricing';
@@ -61,11 +62,11 @@ export function usageRoutes(app: FastifyInstance, services: UsageRouteServices):
     if (request.query.before !== undefined && !decodeCursor(request.query.before)) {
       throw new GatewayError('invalid_request', 'before is not a cursor this gateway gave: pass the "next" of the page before', { param: 'before' });
     }
-    return log().list(filterFrom(request.query), { limit, before: request.query.before });
+    return log().list(filterFrom(request.query, services.timeZone()), { limit, before: request.query.before });
   });
 
   app.get<Query>('/usage/rollups', { schema: { querystring, response: { 200: RollupsSchema } } }, async (request) => {
-    const filter = filterFrom(request.query);
+    const filter = filterFrom(request.query, services.timeZone());
     const granularity = request.query.granularity ?? 'hour';
     const points = await log().reader.rollups(filter, granularity, (request.query.groupBy ?? 'none') as GroupBy);
     const timeZone = services.timeZone();
@@ -73,11 +74,11 @@ export function usageRoutes(app: FastifyInstance, services: UsageRouteServices):
   });
 
   /** The names the log has rows of in the range, for the filters: a route renamed or deleted since is still in it. */
-  app.get<{ Querystring: { since?: string } }>('/usage/names', { schema: { querystring: UsageNamesQuerySchema, response: { 200: UsageNamesSchema } } }, async (request) => log().reader.names(filterFrom(request.query).since));
+  app.get<{ Querystring: { since?: string } }>('/usage/names', { schema: { querystring: UsageNamesQuerySchema, response: { 200: UsageNamesSchema } } }, async (request) => log().reader.names(filterFrom(request.query, services.timeZone()).since));
 
   /** The sessions in the range (Claude Code's, Codex's, any client's x-switchyard-session), each added up. */
   app.get<Query>('/usage/sessions', { schema: { querystring, response: { 200: UsageSessionsSchema } } }, async (request) => ({
-    sessions: await log().reader.sessions(filterFrom(request.query), Number(request.query.limit ?? 20)),
+    sessions: await log().reader.sessions(filterFrom(request.query, services.timeZone()), Number(request.query.limit ?? 20)),
   }));
 
   /** One request's row with its routing decision (the Usage page's drawer). */
@@ -91,7 +92,7 @@ export function usageRoutes(app: FastifyInstance, services: UsageRouteServices):
     const format = request.query.format ?? 'csv';
     reply.header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8');
     reply.header('content-disposition', `attachment; filename="switchyard-usage.${format}"`);
-    return reply.send(Readable.from(log().reader.export(filterFrom(request.query), format)));
+    return reply.send(Readable.from(log().reader.export(filterFrom(request.query, services.timeZone()), format)));
   });
 
   /** Today at a glance, for the overview. */
@@ -151,16 +152,13 @@ export function usageRoutes(app: FastifyInstance, services: UsageRouteServices):
   });
 }
 
-const MAX_TIME_MS = 8.64e15;
-
-function filterFrom(query: UsageQuery): UsageFilter {
+function filterFrom(query: UsageQuery, timeZone: string): UsageFilter {
   const filter: UsageFilter = {};
   const time = (name: 'since' | 'until') => {
     const value = query[name];
     if (value === undefined || value === '') return;
-    const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
-    // A date's range (about 275,000 years either way), as Date and Temporal have it.
-    if (!Number.isFinite(ms) || Math.abs(ms) > MAX_TIME_MS) throw new GatewayError('invalid_request', `${name} must be an ISO-8601 time or epoch milliseconds`, { param: name });
+    const ms = parseInstant(value, timeZone);
+    if (ms === undefined) throw new GatewayError('invalid_request', `${name} must be ${INSTANT_FORMS}, in the gateway's time zone (${timeZone}) unless it says its offset`, { param: name });
     filter[name] = ms;
   };
   time('since');
