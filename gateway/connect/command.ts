@@ -8,11 +8,12 @@ import type { Output } from '../cli-output';
 import { ClientKeyError, createClientKeyStore } from '../store/client-keys';
 import { createConfigStore } from '../store/config-store';
 import { openDatabase } from '../store/db';
-import { gatewayOf } from '../store/gateway-address';
+import { createGatewayAddress, gatewayOf } from '../store/gateway-address';
+import { askHealth } from '../running-health';
 import { chatModelNames, clientKeysRequired } from '../config/for-clients';
 import { originMatcher } from '../config/origins';
 import { printable } from '../printable';
-import { chooseModel, ConnectError, modelWindows, OPEN_KEY, pointing, runConnect, toolConnections, toolGuides } from './index';
+import { chooseModel, ConnectError, modelWindows, OPEN_KEY, pointing, reportedWindow, runConnect, toolConnections, toolGuides, type WindowOf } from './index';
 
 export async function connectCommand(
   tool: string | undefined,
@@ -29,9 +30,10 @@ export async function connectCommand(
     const url = gateway.url;
     const keyRequired = clientKeysRequired(gateway.exposed, config?.settings);
     const places = { home: env.HOME || homedir(), env, stateDir: join(dataDir, 'connect') };
+    const windowOf = config && (await learnedWindows(createGatewayAddress(db).running()?.url, values.key, config));
     if (!tool) {
       const model = chooseModel(config, values.route);
-      const guides = toolGuides({ url, key: values.key ?? (keyRequired ? '<client key>' : OPEN_KEY), keyRequired, model, models: chatModelNames(config), windows: modelWindows(config, chatModelNames(config)), allowsOrigin: originMatcher(config?.settings?.allowedOrigins ?? []) });
+      const guides = toolGuides({ url, key: values.key ?? (keyRequired ? '<client key>' : OPEN_KEY), keyRequired, model, models: chatModelNames(config), windows: modelWindows(config, chatModelNames(config), windowOf), allowsOrigin: originMatcher(config?.settings?.allowedOrigins ?? []) });
       for (const guide of guides) {
         io.out(`${guide.name}${guide.connect ? `  (switchyard connect ${guide.connect})` : ''}\n${guide.settings.map((s) => `  ${s.label}: ${s.value}`).join('\n')}\n\n`);
       }
@@ -39,7 +41,7 @@ export async function connectCommand(
       return 0;
     }
     if (!config && values.route) io.err(`No config is stored in ${dataDir} yet, so --route ${values.route} was not checked against its routes.\n`);
-    const done = runConnect({ tool, config, url, route: values.route, key: values.key, keyRequired, keys, dryRun: values['dry-run'], undo: values.undo, force: values.force, places });
+    const done = runConnect({ tool, config, url, route: values.route, key: values.key, keyRequired, keys, windowOf, dryRun: values['dry-run'], undo: values.undo, force: values.force, places });
     if (!done.changed) {
       io.out(values.undo ? `${done.file} is already as it was before Switchyard connected.\n` : `${done.file} already points ${tool} at Switchyard; nothing to change.\n`);
       return 0;
@@ -62,4 +64,15 @@ export async function connectCommand(
   } finally {
     db.close();
   }
+}
+
+/**
+ * The windows a gateway serving the data dir learned (an Ollama's `num_ctx`, which the config may
+ * not say), so a tool is told what the dashboard would tell it; the config's and the table's alone
+ * when none serves it or its report holds no deployments (open to the network, without a key).
+ */
+async function learnedWindows(running: string | undefined, key: string | undefined, config: Parameters<typeof reportedWindow>[0]): Promise<WindowOf | undefined> {
+  if (!running) return undefined;
+  const asked = await askHealth(running, key);
+  return 'report' in asked && asked.report.deployments ? reportedWindow(config, asked.report.deployments) : undefined;
 }

@@ -22,6 +22,31 @@ function configuredWindow(config: Pick<Config, 'providers'>): WindowOf {
   };
 }
 
+/** A deployment as a running gateway's `/health` reports what it learned of it. */
+export interface ReportedWindow {
+  name: string;
+  contextWindow: number | null;
+  raiseTo: number | null;
+}
+
+/**
+ * From a running gateway's health report (the CLI, while one serves the data dir): what it learned
+ * of each deployment, an Ollama's `num_ctx` from its own answer above all, which neither the config
+ * nor the table says; the config's and the table's for a deployment it does not report.
+ */
+export function reportedWindow(config: Pick<Config, 'providers'>, reported: readonly ReportedWindow[]): WindowOf {
+  const configured = configuredWindow(config);
+  const byName = new Map(reported.map((d) => [d.name, d]));
+  return (deployment) => {
+    const seen = byName.get(deployment.name);
+    if (!seen) return configured(deployment);
+    if (seen.raiseTo !== null) return seen.raiseTo;
+    // Raised per request to a trained context not known yet (the report has no infinite raise): nothing is said rather than a guess, as on the dashboard.
+    if (raiseLimitOf(deployment) !== undefined) return undefined;
+    return seen.contextWindow ?? configured(deployment);
+  };
+}
+
 /** From a running gateway's facts: an Ollama whose window is raised per request can take its trained context. */
 export function probedWindow(facts: Pick<DeploymentFacts, 'window' | 'raiseTo'>): number | undefined {
   if (facts.raiseTo !== undefined) return Number.isFinite(facts.raiseTo) ? facts.raiseTo : undefined;

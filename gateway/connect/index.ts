@@ -15,7 +15,7 @@ export { ConnectError, OPEN_KEY, WRITABLE_TOOLS, type Places, type ToolId };
 export { toolGuides, chooseModel, type ToolGuide } from './guides';
 export { configFile, isConnected } from './connect';
 export { pointing, toolConnections, type Connection } from './connections';
-export { modelWindows, type WindowOf } from './context-window';
+export { modelWindows, reportedWindow, type WindowOf } from './context-window';
 
 export interface ConnectRequest {
   tool: string;
