@@ -47,6 +47,16 @@ export function localTime(at: Date, now?: Date): string {
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
+/** How long ago, in the unit a person would say it: `45 s ago`, `12 min ago`, `5 h ago`, `3 days ago` (not `4320 min ago`). */
+export function ago(at: number, now: number): string {
+  const seconds = Math.max(0, Math.round((now - at) / 1000));
+  if (seconds < 120) return `${seconds} s ago`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 120) return `${minutes} min ago`;
+  const hours = Math.floor(minutes / 60);
+  return hours < 48 ? `${hours} h ago` : `${Math.floor(hours / 24)} days ago`;
+}
+
 /** Each budget on a line: its scope and period, what it has spent (and what requests in flight hold), when it resets. */
 export function budgetLines(budgets: readonly BudgetView[], now: Date): string {
   const spent = (b: BudgetView) => `${usd(b.spentUsd)} of ${usd(b.limitUsd)}${b.inFlightUsd > 0 ? ` (+${usd(b.inFlightUsd)} in flight)` : ''}${b.exceeded ? `, spent (${b.onExceeded})` : ''}`;

@@ -8,7 +8,7 @@
  * ([!] for what may be meant); exit 1 when anything needs doing.
  */
 import { homedir } from 'node:os';
-import { counted, type Output } from './cli-output';
+import { ago, counted, type Output } from './cli-output';
 import type { Config, DeploymentConfig } from './config/schema';
 import { referencesOf } from './config/key-binding';
 import { envSecrets } from './config/secrets';
@@ -167,22 +167,19 @@ function probedBy(seen: ProviderHealth): Probe {
   if (!probe && seen.probeIntervalMs === 0) return answeredBy(seen);
   if (!probe) return { ok: 'unknown', why: 'its key is the gateway\'s, and the gateway has not probed it yet: "switchyard doctor" again in a minute' };
   if (!probe.ok) return { ok: false, why: `does not answer the gateway: ${withoutProviderName(seen.name, probe.error ?? 'no answer')}` };
-  return { ok: true, ms: probe.latencyMs, result: { models: probe.models }, seen: ago(probe.at) };
+  return { ok: true, ms: probe.latencyMs, result: { models: probe.models }, seen: since(probe.at) };
 }
 
 /** Its probes off (`healthCheck.intervalMs: 0`), a waiting "again in a minute" would wait for ever: the requests it answered say how it is. */
 function answeredBy(seen: ProviderHealth): Probe {
   const ok = seen.lastOkAt === null ? 0 : Date.parse(seen.lastOkAt);
   const failed = seen.lastFailureAt === null ? 0 : Date.parse(seen.lastFailureAt);
-  if (failed > ok) return { ok: false, why: `its probes are off, and its last request from the gateway failed ${ago(seen.lastFailureAt as string)}: ${withoutProviderName(seen.name, seen.lastError ?? 'no answer')}` };
-  if (ok > 0) return { ok: true, ms: seen.lastLatencyMs ?? 0, result: { models: null }, seen: ago(seen.lastOkAt as string), byAnswer: true };
+  if (failed > ok) return { ok: false, why: `its probes are off, and its last request from the gateway failed ${since(seen.lastFailureAt as string)}: ${withoutProviderName(seen.name, seen.lastError ?? 'no answer')}` };
+  if (ok > 0) return { ok: true, ms: seen.lastLatencyMs ?? 0, result: { models: null }, seen: since(seen.lastOkAt as string), byAnswer: true };
   return { ok: 'unknown', why: "its key is the gateway's, its probes are off (healthCheck.intervalMs 0) and no request has gone to it yet: its Test connection (Providers page) checks it" };
 }
 
-const ago = (at: string) => {
-  const seconds = Math.max(0, Math.round((Date.now() - Date.parse(at)) / 1000));
-  return seconds < 120 ? `${seconds} s ago` : `${Math.round(seconds / 60)} min ago`;
-};
+const since = (at: string) => ago(Date.parse(at), Date.now());
 
 const envName = (reference: string | undefined) => (reference?.startsWith('env:') ? reference.slice(4) : undefined);
 
