@@ -38,7 +38,7 @@ export type ErrorShape = (wire: WireError, request: FastifyRequest) => unknown;
 export async function registerModelSurface(app: FastifyInstance, services: ModelSurfaceServices, shape: ErrorShape, api: string, modelOf?: (body: Record<string, unknown>) => unknown): Promise<void> {
   await app.register(crossOriginPlugin, services.origins);
   await app.register(usageRowPlugin, { recorder: services.recorder, api });
-  await app.register(requestIdPlugin, { routed: true });
+  await app.register(requestIdPlugin);
   await app.register(loopGuardPlugin, { gatewayId: services.gatewayId });
   await app.register(clientKeysPlugin, { ...services.keys, modelOf });
   await app.register(bodyEncodingPlugin);

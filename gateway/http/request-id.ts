@@ -1,16 +1,13 @@
 /**
- * Every answer names its request (`x-request-id`), errors included: clients and logs can tie any
- * answer to its usage row or log line. A model surface's answers also say, until routing says
- * otherwise, that no deployment answered after no attempts (`routed`); the dashboard, its API and
- * `/health` are routed to no deployment, so theirs say nothing of one.
+ * Every answer of a model surface names its request and, until routing says otherwise, no
+ * deployment and no attempts: clients and logs can tie any answer, errors included, to its usage row.
  */
 import fp from 'fastify-plugin';
 
-export const requestIdPlugin = fp<{ routed?: boolean }>(
-  async (app, { routed = false }) => {
+export const requestIdPlugin = fp(
+  async (app) => {
     app.addHook('onRequest', async (request, reply) => {
       reply.header('x-request-id', request.id);
-      if (!routed) return;
       reply.header('x-switchyard-deployment', 'none');
       reply.header('x-switchyard-attempts', '0');
     });
