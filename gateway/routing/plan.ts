@@ -241,10 +241,10 @@ function candidate(catalog: Catalog, state: RoutingState, deployment: Deployment
     const missing = traits.tools && !capabilities.includes('tools') ? 'tools' : traits.images() && !capabilities.includes('vision') ? 'vision' : undefined;
     if (missing) return skip(deployment, 'capability_missing', () => `${deployment.name} (${deployment.model}) has no ${missing} capability, and the request uses ${missing === 'vision' ? 'images' : 'tools'}`);
   }
-  // An Ollama model known not to think is told so, and answers without thinking where Ollama would
-  // refuse the request ("does not support thinking"): agents ask for thinking every turn.
-  const toldNotToThink = traits.thinking && provider?.kind === 'ollama' && capabilities && !capabilities.includes('thinking') && !deployment.capabilities;
-  const told = toldNotToThink ? { ...deployment, capabilities: [...capabilities] } : deployment;
+  // An Ollama model known not to think, or not to fill in a gap, is told what it does: it answers without thinking, or
+  // the gap as a chat (surfaces/ollama/run.ts), where Ollama would refuse ("does not support thinking", "... insert").
+  const tellable = provider?.kind === 'ollama' && capabilities !== undefined && !deployment.capabilities;
+  const told = tellable && ((traits.thinking && !capabilities.includes('thinking')) || (traits.fillInMiddle && !capabilities.includes('insert'))) ? { ...deployment, capabilities: [...capabilities] } : deployment;
   // A request asking more than the model writes is sent its limit (output-limit.ts), which its
   // server's models list may be alone to say: it goes with the deployment, so the model is not
   // asked for what it refuses.

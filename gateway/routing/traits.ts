@@ -17,6 +17,8 @@ export interface RequestTraits {
   images(): boolean;
   /** The request asks the model to reason. */
   thinking: boolean;
+  /** The request asks to fill in a gap (a `suffix` after its prompt: editors' autocomplete). */
+  fillInMiddle: boolean;
   /**
    * The window the request asks an Ollama to run its model with (Ollama's own API: `options.num_ctx`),
    * if it names one: an Ollama deployment runs it with the larger of this and its own.

@@ -8,20 +8,23 @@ import { describe, expect, it } from 'vitest';
 import { assertMatchesSpec } from '../support/spec';
 import { useTwoTier } from '../support/two-tier';
 
-const t = useTwoTier({ clock: Date.parse('2026-11-23T10:00:00Z') });
+const t = useTwoTier({ clock: Date.parse('2026-11-23T10:00:00Z'), ollama: { models: ['llama3.2:3b', 'nomic-embed-text', 'qwen2.5-coder:1.5b'] } });
 const prompt = 'def add(a, b):\n    ';
 const suffix = '\n\nprint(add(1, 2))';
 const spec = (value: unknown) => assertMatchesSpec('openai', 'CreateCompletionResponse', JSON.parse(JSON.stringify(value)));
 
 describe('text completions', () => {
   it('fills in the middle on an Ollama deployment with its own generate, and answers a spec-valid text_completion', async () => {
+    // A coder model: Ollama fills a gap only with a model that has `insert` (fill-in-the-middle.test.ts has the others).
+    const base = t.configWith();
+    t.h.gateway.applyConfig({ ...base, deployments: base.deployments.map((d) => (d.name === 'llama' ? { ...d, model: 'qwen2.5-coder:1.5b' } : d)) }, 'test');
     const answer = await t.h.openai.completions.create({ model: 'llama', prompt, suffix, max_tokens: 40, temperature: 0.2, stop: '\n\n' });
     spec(answer);
     expect(answer).toMatchObject({ object: 'text_completion', model: 'llama', choices: [{ index: 0, logprobs: null, finish_reason: 'stop', text: `[FIM between ${JSON.stringify(prompt)} and ${JSON.stringify(suffix)}]` }] });
     expect(answer.id).toMatch(/^cmpl-/);
     expect(answer.usage).toMatchObject({ prompt_tokens: 12, completion_tokens: expect.any(Number) });
     const sent = t.ollama.requests.find((r) => r.path === '/api/generate')?.body;
-    expect(sent).toMatchObject({ model: 'llama3.2:3b', prompt, suffix, options: { num_predict: 40, temperature: 0.2, stop: ['\n\n'] } });
+    expect(sent).toMatchObject({ model: 'qwen2.5-coder:1.5b', prompt, suffix, options: { num_predict: 40, temperature: 0.2, stop: ['\n\n'] } });
     const [row] = t.rows(t.clock);
     expect(row).toMatchObject({ endpoint: 'completions', api: 'openai', deployment: 'llama', status: 200, inputTokens: 12, tokensEstimated: false });
   });

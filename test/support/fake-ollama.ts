@@ -85,10 +85,7 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
   };
   return startFakeServer(async (request, res, mode) => {
     if (options.firstByteDelayMs) await new Promise((r) => setTimeout(r, options.firstByteDelayMs));
-    if (mode.kind === 'status') {
-      sendJson(res, mode.status, mode.body ?? { error: `fake ollama error ${mode.status}` }, mode.retryAfter ? { 'retry-after': mode.retryAfter } : {});
-      return;
-    }
+    if (mode.kind === 'status') return sendJson(res, mode.status, mode.body ?? { error: `fake ollama error ${mode.status}` }, mode.retryAfter ? { 'retry-after': mode.retryAfter } : {});
     const model = request.body?.model;
     switch (`${request.method} ${request.path}`) {
       case 'GET /api/version':
@@ -239,7 +236,6 @@ async function chat(request: RecordedRequest, res: ServerResponse, mode: Failure
   else res.end();
 }
 
-/** Native generate: an echo of the prompt, or a visible fill-in-the-middle marker when a suffix is sent. */
 /** As Ollama's chat and generate handlers refuse thinking asked of a model without it, and a level asked of one that thinks on or off. */
 function thinkRefused(body: Record<string, any>, options: FakeOllamaOptions): string | undefined {
   const thinks = body.think === true || (typeof body.think === 'string' && body.think !== '');
@@ -249,10 +245,12 @@ function thinkRefused(body: Record<string, any>, options: FakeOllamaOptions): st
   return undefined;
 }
 
+// Native generate: an echo, or a fill-in-the-middle marker for a suffix, which only a model with `insert` takes (server/routes.go).
 async function generate(request: RecordedRequest, res: ServerResponse, options: FakeOllamaOptions): Promise<void> {
   const body = request.body;
   if (keepAliveRefused(body, res) || loadOnly(body, res, 'generate')) return;
-  const refused = thinkRefused(body, options);
+  const [model, tag = 'latest'] = String(body.model).split(':');
+  const refused = body.suffix && !showFor(String(body.model), DIGEST, options.version ?? '0.12.6').capabilities.includes('insert') ? `registry.ollama.ai/library/${model}:${tag} does not support insert` : thinkRefused(body, options);
   if (refused) return sendJson(res, 400, { error: refused });
   const logprobs = logprobsAsked(body);
   if (typeof logprobs === 'string') return sendJson(res, 400, { error: logprobs });

@@ -5,6 +5,8 @@
  * load request (nothing to answer) is answered locally by deployments with nothing to load. Used by
  * `/api/chat`, `/api/generate`, and `/v1/completions` (a generate request in OpenAI's words).
  */
+import type { DeploymentConfig } from '../../config/schema';
+import { UpstreamError } from '../../errors';
 import type { NativeEndpoint, ProviderAdapter } from '../../providers/types';
 import type { Execution } from '../../routing/execute';
 import type { RouteRequest, Router } from '../../routing/router';
@@ -33,10 +35,11 @@ type Way = 'native' | 'completions' | 'load' | 'chat';
 /**
  * How a deployment gets the request: as it came (an Ollama), answered here (a load request, which
  * only an Ollama has anything to do for), as a text completion (a server that serves them), or
- * translated to chat.
+ * translated to chat. A gap to fill (`suffix`) goes to an Ollama model told it lacks `insert`
+ * (routing/plan.ts) as chat too: its own generate would refuse it ("does not support insert").
  */
-function wayFor(provider: ProviderAdapter, loadOnly: boolean, alternative: Alternative): Way {
-  if (provider.speaks('ollama')) return 'native';
+function wayFor(provider: ProviderAdapter, deployment: DeploymentConfig, body: Record<string, unknown>, loadOnly: boolean, alternative: Alternative): Way {
+  if (provider.speaks('ollama')) return typeof body.suffix === 'string' && body.suffix !== '' && deployment.capabilities?.includes('insert') === false ? 'chat' : 'native';
   if (loadOnly) return 'load';
   return alternative.completions && provider.speaks('completions') ? 'completions' : 'chat';
 }
@@ -45,9 +48,10 @@ export function ollamaStream(router: Router, route: RouteRequest, endpoint: Olla
   const loadOnly = isLoadOnly(kindOf(endpoint), body);
   const translated = once(toCanonical);
   const { attempt, track, discard } = streaming<OllamaItem>(async (provider, deployment, signal): Promise<AsyncIterable<OllamaItem>> => {
-    switch (wayFor(provider, loadOnly, alternative)) {
+    const chat = async () => mapEvents(await provider.chatStream(withStream(translated(), true), { deployment, signal, via: route.via }), (chunk): OllamaItem => ({ chunk }));
+    switch (wayFor(provider, deployment, body, loadOnly, alternative)) {
       case 'native':
-        return mapEvents(await provider.nativeStream(endpoint, body, { deployment, signal, via: route.via }), (event) => ({ line: event.data }));
+        return orChat(async () => mapEvents(await provider.nativeStream(endpoint, body, { deployment, signal, via: route.via }), (event): OllamaItem => ({ line: event.data })), chat);
       case 'completions': {
         const completions = { ...alternative.completions, stream_options: { include_usage: true } };
         return mapEvents(linesFromTextCompletions(await provider.nativeStream('completions', completions, { deployment, signal, via: route.via })), (line) => ({ line }));
@@ -55,7 +59,7 @@ export function ollamaStream(router: Router, route: RouteRequest, endpoint: Olla
       case 'load':
         return only({ line: loadAnswer(kindOf(endpoint), body) });
       case 'chat':
-        return mapEvents(await provider.chatStream(withStream(translated(), true), { deployment, signal, via: route.via }), (chunk) => ({ chunk }));
+        return chat();
     }
   }, ollamaPreamble);
   return router.run(route, attempt, { track, discard, cache: answerCache(body, 'stream') });
@@ -67,20 +71,36 @@ export function ollamaWhole(router: Router, route: RouteRequest, endpoint: Ollam
   return router.run<OllamaWhole>(
     route,
     async (provider, deployment, signal) => {
-      switch (wayFor(provider, loadOnly, alternative)) {
+      const chat = async (): Promise<OllamaWhole> => ({ completion: await provider.chat(withStream(translated(), false), { deployment, signal, via: route.via }) });
+      switch (wayFor(provider, deployment, body, loadOnly, alternative)) {
         case 'native':
-          return { line: await provider.nativeJson(endpoint, body, { deployment, signal, via: route.via }) };
+          return orChat(async () => ({ line: await provider.nativeJson(endpoint, body, { deployment, signal, via: route.via }) }), chat);
         case 'completions':
           return { line: lineFromTextCompletion(await provider.nativeJson('completions', { ...alternative.completions, stream: false }, { deployment, signal, via: route.via })) };
         case 'load':
           return { line: loadAnswer(kindOf(endpoint), body) };
         case 'chat':
-          return { completion: await provider.chat(withStream(translated(), false), { deployment, signal, via: route.via }) };
+          return chat();
       }
     },
     { cache: answerCache(body, 'whole') },
   );
 }
+
+/**
+ * The request as it came, or as chat where an Ollama refuses its gap to fill: a model nothing had
+ * said lacks `insert` (not probed yet, or its probes off) answers "... does not support insert".
+ */
+async function orChat<T>(native: () => Promise<T>, chat: () => Promise<T>): Promise<T> {
+  try {
+    return await native();
+  } catch (error) {
+    if (error instanceof UpstreamError && error.status === 400 && INSERT_REFUSED.test(error.upstreamError?.message ?? '')) return chat();
+    throw error;
+  }
+}
+
+const INSERT_REFUSED = /does not support insert/i;
 
 /** The translation, made on first need and kept for the next deployment that needs it. */
 function once<T>(make: () => T): () => T {
