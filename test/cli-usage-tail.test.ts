@@ -44,18 +44,22 @@ describe('switchyard usage tail', () => {
         attempts: [{ deployment: 'llama', provider: 'local', outcome: 'failed', failure: 'connect', latencyMs: 2 }, { deployment: 'mini', provider: 'cloud', outcome: 'ok', status: 200, latencyMs: 1_200 }] }),
       row(2, { deployment: null, provider: null, status: 503, errorClass: 'all_failed', errorMessage: 'Every deployment of route "default" failed: llama connect', inputTokens: null, outputTokens: null, totalMs: 40 }),
       row(3, { model: 'evil\u001b[2J\u202etxt.exe\nforged line', route: null, deployment: null, provider: null, status: 404, errorClass: 'model_not_found', errorMessage: 'no such model\u001b]0;owned\u0007\r\n200 fake', inputTokens: null, outputTokens: null, totalMs: 1 }),
+      // A deployment asked for by its own name, and through an alias of it: no route between.
+      row(4, { model: 'llama', route: null }),
+      row(5, { model: 'claude-haiku-4-5', route: null }),
     ]);
-    const tail = run(['usage', 'tail', '--lines', '3', '--data-dir', data]);
+    const tail = run(['usage', 'tail', '--lines', '5', '--data-dir', data]);
     expect(tail.stderr).toBe('');
     expect(tail.code).toBe(0);
     const lines = tail.stdout.trimEnd().split('\n');
-    expect(lines).toHaveLength(3);
+    expect(lines).toHaveLength(5);
     const fields = lines.map((l) => l.split('  ').slice(1));
     expect(fields[0]).toEqual(['200', 'anthropic', 'editor', 'claude-sonnet-4-5 > coder > mini (after llama: connect)', 'in 12,345 out 340', '$0.0123', '1.2 s (first 230 ms)']);
     expect(fields[1]).toEqual(['503', 'openai', 'anonymous', 'default', '$0', '40 ms', 'all_failed: Every deployment of route "default" failed: llama connect']);
     // What a client named its model reaches the terminal as text: no escape, bell, override or line break.
     expect(fields[2]?.slice(0, 4)).toEqual(['404', 'openai', 'anonymous', 'evil [2J txt.exe forged line']);
     expect(tail.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
+    expect([fields[3]?.[3], fields[4]?.[3]]).toEqual(['llama', 'claude-haiku-4-5 > llama']);
     // Its time of day; with its date too when that is not today (a minute before a run just after midnight).
     expect(lines[0]).toMatch(/^(\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\d {2}/);
   });

@@ -48,7 +48,8 @@ export async function tail(log: Pick<UsageQueries, 'written'>, io: Output, optio
  */
 export function tailLine(row: UsageRow, now: Date): string {
   const time = localTime(new Date(row.at), now);
-  const path = [row.model, ...(row.route && row.route !== row.model ? [row.route] : []), ...(row.deployment && row.deployment !== row.route ? [row.deployment] : [])].join(' > ');
+  // Each name once: a deployment asked for by its own name (no route) is `llama`, not `llama > llama`.
+  const path = [row.model, ...(row.route && row.route !== row.model ? [row.route] : []), ...(row.deployment && row.deployment !== (row.route ?? row.model) ? [row.deployment] : [])].join(' > ');
   const failedFirst = row.attempts.filter((a) => a.outcome === 'failed');
   const fellBack = row.deployment && failedFirst.length > 0 ? ` (after ${failedFirst.map((a) => `${a.deployment}: ${a.failure ?? a.status ?? 'failed'}`).join(', ')})` : '';
   const parts = [time, String(row.status), row.api ?? row.endpoint, row.clientKey, `${path}${row.cached ? ' (cache)' : ''}${fellBack}`];
