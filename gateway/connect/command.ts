@@ -30,7 +30,8 @@ export async function connectCommand(
     const url = gateway.url;
     const keyRequired = clientKeysRequired(gateway.exposed, config?.settings);
     const places = { home: env.HOME || homedir(), env, stateDir: join(dataDir, 'connect') };
-    const windowOf = config && (await learnedWindows(createGatewayAddress(db).running()?.url, values.key, config));
+    // An undo writes back the file as it was: no window to learn for it.
+    const windowOf = config && !values.undo ? await learnedWindows(createGatewayAddress(db).running()?.url, values.key, config) : undefined;
     if (!tool) {
       const model = chooseModel(config, values.route);
       const guides = toolGuides({ url, key: values.key ?? (keyRequired ? '<client key>' : OPEN_KEY), keyRequired, model, models: chatModelNames(config), windows: modelWindows(config, chatModelNames(config), windowOf), allowsOrigin: originMatcher(config?.settings?.allowedOrigins ?? []) });
