@@ -5,7 +5,7 @@
 import { localTime, type Output } from './cli-output';
 import { unknownModels } from './routing/aliases';
 import { didYouMean } from './config/nearest';
-import { ClientKeyError, createClientKeyStore, RATE_LIMIT_MAX } from './store/client-keys';
+import { ALLOWED_ROUTES_MAX, ClientKeyError, createClientKeyStore, RATE_LIMIT_MAX, ROUTE_NAME_MAX } from './store/client-keys';
 import { createConfigStore } from './store/config-store';
 import { openDatabase } from './store/db';
 
@@ -35,6 +35,10 @@ export function keysCommand(positionals: string[], values: { rpm?: string; route
         return 2;
       }
       const allowedRoutes = values.routes ? values.routes.split(',').map((r) => r.trim()).filter(Boolean) : null;
+      if (allowedRoutes && (allowedRoutes.length > ALLOWED_ROUTES_MAX || allowedRoutes.some((r) => r.length > ROUTE_NAME_MAX))) {
+        io.err(`--routes takes at most ${ALLOWED_ROUTES_MAX} names of at most ${ROUTE_NAME_MAX} characters each\n`);
+        return 2;
+      }
       const config = createConfigStore(db).current();
       const unknown = config && allowedRoutes ? unknownModels(config, allowedRoutes) : [];
       if (unknown.length > 0) {

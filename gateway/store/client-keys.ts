@@ -9,6 +9,9 @@ import { KEY_NAME_PATTERN, patternWords } from '../config/patterns';
 
 /** A key's rate limit, in requests a minute, from 1 to this: the admin API and the CLI take the same. */
 export const RATE_LIMIT_MAX = 1_000_000;
+/** The most names a key's route list holds, and the longest name: the admin API and the CLI take the same. */
+export const ALLOWED_ROUTES_MAX = 256;
+export const ROUTE_NAME_MAX = 256;
 
 export interface ClientKey {
   name: string;

@@ -13,7 +13,7 @@ import { mergePatchOf, Name, NullableNumber, NullableString, Strict } from './sc
 import { DecisionSchema, UsageAttemptSchema } from './usage-schemas';
 import { NoticesViewSchema } from './server-schemas';
 import { digitsPattern, KEY_NAME_PATTERN } from '../../config/patterns';
-import { RATE_LIMIT_MAX } from '../../store/client-keys';
+import { ALLOWED_ROUTES_MAX, RATE_LIMIT_MAX, ROUTE_NAME_MAX } from '../../store/client-keys';
 
 export * from './usage-schemas';
 export * from './server-schemas';
@@ -159,7 +159,7 @@ export const ClientKeyInputSchema = Type.Object(
   {
     name: Type.String({ pattern: KEY_NAME_PATTERN }),
     rateLimitPerMinute: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: RATE_LIMIT_MAX }), Type.Null()])),
-    allowedRoutes: Type.Optional(Type.Union([Type.Array(Name, { maxItems: 256 }), Type.Null()])),
+    allowedRoutes: Type.Optional(Type.Union([Type.Array(Type.String({ minLength: 1, maxLength: ROUTE_NAME_MAX }), { maxItems: ALLOWED_ROUTES_MAX }), Type.Null()])),
   },
   Strict,
 );
