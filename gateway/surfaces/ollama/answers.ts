@@ -52,7 +52,7 @@ export function ndjsonFormat(kind: Kind, model: string, started: bigint, usage: 
       return lines(out);
     },
     // An Ollama upstream's own final line has gone out already; a translation ends with one made here.
-    end: () => (translated ? lines(writer.finish(elapsed(), firstTokenNs ?? elapsed())) : ''),
+    end: () => (translated ? lines(writer.finish(elapsed(), firstTokenNs)) : ''),
     error: (_failure, message) => lines([{ error: message }]),
   };
 }

@@ -142,17 +142,26 @@ export interface FinalCounts {
   eval_duration: number;
 }
 
-/** The counts and durations of Ollama's final object for a translated answer: counts from its usage, durations measured here. */
-function finalCounts(usage: ChatCompletion['usage'] | null | undefined, finish: string | null | undefined, elapsedNs: number, firstTokenNs: number): FinalCounts {
-  const promptEval = Math.max(0, firstTokenNs);
+/**
+ * The counts and durations of Ollama's final object for a translated answer: counts from its usage,
+ * durations measured here. Clients divide the counts by the durations (`ollama run --verbose` prints
+ * both rates) and Ollama never sends a zero beside tokens, so neither may we: a stream's first token
+ * splits its time; a whole answer's split is not known, so its time is shared in proportion to the
+ * tokens, and both rates read as the answer's overall one.
+ */
+function finalCounts(usage: ChatCompletion['usage'] | null | undefined, finish: string | null | undefined, elapsedNs: number, firstTokenNs?: number): FinalCounts {
+  const promptTokens = usage?.prompt_tokens ?? 0;
+  const answerTokens = usage?.completion_tokens ?? 0;
+  const split = firstTokenNs !== undefined && firstTokenNs > 0 && firstTokenNs < elapsedNs;
+  const promptEval = split ? firstTokenNs : promptTokens + answerTokens > 0 ? Math.round((elapsedNs * promptTokens) / (promptTokens + answerTokens)) : 0;
   return {
     done_reason: finish === 'length' ? 'length' : 'stop',
     total_duration: elapsedNs,
     load_duration: 0,
-    prompt_eval_count: usage?.prompt_tokens ?? 0,
+    prompt_eval_count: promptTokens,
     prompt_eval_duration: promptEval,
-    eval_count: usage?.completion_tokens ?? 0,
-    eval_duration: Math.max(0, elapsedNs - promptEval),
+    eval_count: answerTokens,
+    eval_duration: elapsedNs - promptEval,
   };
 }
 
@@ -175,7 +184,7 @@ export function ollamaChatResponse(completion: ChatCompletion, model: string, el
       ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
     },
     done: true,
-    ...finalCounts(completion.usage, choice?.finish_reason, elapsedNs, elapsedNs),
+    ...finalCounts(completion.usage, choice?.finish_reason, elapsedNs),
     ...logprobsOf(choice?.logprobs),
   };
 }
@@ -189,7 +198,7 @@ export function ollamaGenerateResponse(completion: ChatCompletion, model: string
     response: message?.content ?? '',
     ...(message?.reasoning_content ? { thinking: message.reasoning_content } : {}),
     done: true,
-    ...finalCounts(completion.usage, choice?.finish_reason, elapsedNs, elapsedNs),
+    ...finalCounts(completion.usage, choice?.finish_reason, elapsedNs),
     ...logprobsOf(choice?.logprobs),
   };
 }
@@ -227,7 +236,7 @@ export function createOllamaLineWriter(kind: 'chat' | 'generate', model: string)
       }
       return out;
     },
-    finish(elapsedNs: number, firstTokenNs: number): object[] {
+    finish(elapsedNs: number, firstTokenNs: number | undefined): object[] {
       const out: object[] = [];
       if (calls.size > 0 && kind === 'chat') {
         out.push(line({ tool_calls: ollamaToolCalls(inCallOrder(calls).map(({ id, ...call }) => ({ id, function: call }))) }));
