@@ -165,7 +165,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   await app.register(healthSurface, { sources: s.health, metrics: s.metrics, mayReadAll: (request) => !exposed || clientKeyOf(request, s.keys) !== undefined });
-  await app.register(openaiSurface, { prefix: '/v1', router: s.router, catalog: s.catalog, configAppliedAt: s.configAppliedAt, services: model });
+  await app.register(openaiSurface, {
+    prefix: '/v1',
+    router: s.router,
+    catalog: s.catalog,
+    configAppliedAt: s.configAppliedAt,
+    limits: { window: (d) => probedWindow(s.routingState.facts(d)), maxOutput: (d) => s.routingState.facts(d).maxOutput },
+    services: model,
+  });
   await app.register(anthropicSurface, { prefix: '/v1', router: s.router, services: model });
   await app.register(responsesSurface, { prefix: '/v1', router: s.router, services: model, store: s.responses, now: s.now });
   await app.register(ollamaSurface, { prefix: '/api', router: s.router, catalog: s.catalog, configAppliedAt: s.configAppliedAt, known: { routedWindow: (d) => s.routingState.facts(d).window, down: (p) => s.health.health.latest(p)?.ok === false, learned: (p, m) => s.health.health.modelFacts(p, m) }, services: model });

@@ -15,7 +15,7 @@ import { tokensOf, type ChatRequest, type CreateEmbeddingResponse, type Embeddin
 import { chatStream, chatWhole } from './chat';
 import { chatAnswer, encodeEmbeddings, openAIErrorBody, sseFormat } from './codec';
 import Type from 'typebox';
-import { anthropicModel, anthropicModels } from '../anthropic/models';
+import { anthropicModel, anthropicModels, type ModelLimits } from '../anthropic/models';
 import { anthropicErrorBody } from '../anthropic/output';
 import { listedEntries, listedModel, listedNames, type ListedModel } from '../../routing/listing';
 import { didYouMean } from '../../config/nearest';
@@ -43,6 +43,8 @@ export interface OpenAISurfaceOptions {
   catalog: () => Catalog;
   /** When the config was applied: the `created` time of listed models. */
   configAppliedAt: () => number;
+  /** Each deployment's window and answer limit, for Anthropic's models list. */
+  limits: ModelLimits;
   services: ModelSurfaceServices;
 }
 
@@ -64,7 +66,7 @@ export async function openaiSurface(app: FastifyInstance, options: OpenAISurface
     const allowed = request.clientKey?.allowedRoutes;
     if (speaksAnthropic(request)) {
       const { limit, after_id: afterId, before_id: beforeId } = request.query;
-      return anthropicModels(catalog(), options.configAppliedAt(), { limit: limit === undefined ? undefined : Number(limit), afterId, beforeId }, allowed);
+      return anthropicModels(catalog(), options.configAppliedAt(), options.limits, { limit: limit === undefined ? undefined : Number(limit), afterId, beforeId }, allowed);
     }
     const list = { object: 'list', data: listedEntries(catalog(), allowed).map(openAIModel) };
     // Codex asks with its version and reads `models`, its own catalog, logging an error on every
@@ -77,7 +79,7 @@ export async function openaiSurface(app: FastifyInstance, options: OpenAISurface
   app.get<{ Params: { '*': string } }>('/models/*', { config: { sharedWithAnthropic: true } }, async (request) => {
     const name = request.params['*'];
     const model = listedModel(catalog(), name, request.clientKey?.allowedRoutes);
-    const found = speaksAnthropic(request) ? model && anthropicModel(catalog(), model, options.configAppliedAt()) : model && openAIModel(model);
+    const found = speaksAnthropic(request) ? model && anthropicModel(catalog(), model, options.configAppliedAt(), options.limits) : model && openAIModel(model);
     if (!found) {
       const listed = listedNames(catalog(), request.clientKey?.allowedRoutes);
       throw new GatewayError('model_not_found', `The model "${name}" does not exist${didYouMean(name, listed.slice(0, 100))}`, { param: 'model' });
