@@ -54,18 +54,34 @@ function parseJson(text: string): unknown {
   return value;
 }
 
-/** Deepest bracket nesting outside strings; stops counting once past the limit. */
+/**
+ * Deepest bracket nesting outside strings; stops counting once past the limit. A string is skipped
+ * to its closing quote by `indexOf` (several times faster than a loop over its characters: most of a
+ * large body is a few long strings, a prompt or an image's base64); one with an escape in it is
+ * walked from there, a character at a time, so text dense with escapes costs what the loop always did.
+ * `slash` is the next backslash at or after the scan, found again only once the scan passes it, so
+ * the search for it is linear over the whole body.
+ */
 function nestingDepth(text: string): number {
   let depth = 0;
   let max = 0;
-  let inString = false;
+  let slash = text.indexOf('\\');
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92 /* \ */) i++;
-      else if (c === 34 /* " */) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 123 || c === 91 /* { [ */) {
+    if (c === 34 /* " */) {
+      if (slash !== -1 && slash <= i) slash = text.indexOf('\\', i + 1);
+      let end = text.indexOf('"', i + 1);
+      if (slash !== -1 && end > slash) {
+        for (end = slash; end < text.length; end++) {
+          const d = text.charCodeAt(end);
+          if (d === 92 /* \ */) end++;
+          else if (d === 34) break;
+        }
+      }
+      // Unterminated: JSON.parse says so.
+      if (end === -1 || end >= text.length) return max;
+      i = end;
+    } else if (c === 123 || c === 91 /* { [ */) {
       if (++depth > max) {
         max = depth;
         if (max > MAX_JSON_DEPTH) return max;

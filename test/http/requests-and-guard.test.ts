@@ -77,6 +77,19 @@ describe('bad requests get OpenAI-shaped errors naming the field', () => {
     expect((await raw({ path: '/health' })).status).toBe(200);
   });
 
+  it('counts nesting outside strings alone, whatever quotes, backslashes and brackets they hold', async () => {
+    const within = (text: string) => JSON.stringify({ model: 'default', messages: [{ role: 'user', content: text }] });
+    // Brackets inside strings, after an escaped quote and after an escaped backslash, are text.
+    for (const text of ['['.repeat(300), `say "${'{'.repeat(300)}`, `a\\${'['.repeat(300)}`]) expect((await chat(within(text))).status).toBe(200);
+    // A string ending in an escaped backslash ends at the quote after it: the nesting that follows counts.
+    const deepAfter = `{"model":"default","note":"ends with \\\\","messages":[{"role":"user","content":"hi"}],"x":${'['.repeat(101)}${']'.repeat(101)}}`;
+    expect(JSON.parse(deepAfter).note).toBe('ends with \\');
+    expect((await chat(deepAfter)).body.error.code).toBe('body_too_deep');
+    const deepAfterQuote = `{"model":"default","note":"say \\"hi\\"","x":${'['.repeat(101)}${']'.repeat(101)}}`;
+    expect(JSON.parse(deepAfterQuote).note).toBe('say "hi"');
+    expect((await chat(deepAfterQuote)).body.error.code).toBe('body_too_deep');
+  });
+
   it('answers malformed JSON with 400', async () => {
     const res = await chat('{"model": "default", "messages": [');
     expect(res.status).toBe(400);
