@@ -138,7 +138,7 @@ describe('a text that is not a string, passed through to Claude', () => {
   it("gets Anthropic's own refusal, as the gateway refuses it where it translates", async () => {
     const messages = [{ role: 'user', content: 'hi' }, { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'f', input: {} }] }, { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: [{ type: 'text', text: { a: 1 } }] }] }];
     const res = await fetch(`${h.url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' }, body: JSON.stringify({ model: 'sonnet', max_tokens: 100, messages }) });
-    expect([res.status, await res.json()]).toEqual([400, { type: 'error', error: { type: 'invalid_request_error', message: 'messages.2.content.0.tool_result.content.0.text.text: Input should be a valid string' } }]);
+    expect([res.status, await res.json()]).toEqual([400, { type: 'error', error: { type: 'invalid_request_error', message: 'messages.2.content.0.tool_result.content.0.text.text: Input should be a valid string' }, request_id: expect.stringMatching(/^req_/) }]);
   });
 });
 

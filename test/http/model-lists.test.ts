@@ -107,7 +107,7 @@ it('pages the Anthropic list forward and back with the SDK, and says a cursor no
   // A route renamed between pages: its id as a cursor gave the first page again (a pager saw every model twice).
   for (const cursor of ['after_id', 'before_id']) {
     const res = await fetch(`${h.url}/v1/models?${cursor}=gone-route`, { headers: { 'anthropic-version': '2023-06-01' } });
-    expect([res.status, await res.json()]).toEqual([400, { type: 'error', error: { type: 'invalid_request_error', message: `${cursor} "gone-route" is not a model in this list (the models changed since the page that gave it?): list again from the first page` } }]);
+    expect([res.status, await res.json()]).toEqual([400, { type: 'error', error: { type: 'invalid_request_error', message: `${cursor} "gone-route" is not a model in this list (the models changed since the page that gave it?): list again from the first page` }, request_id: expect.stringMatching(/^req_/) }]);
   }
   // A cursor is a model's id: one longer than any is refused before a lookup, and said back cut short.
   const long = await fetch(`${h.url}/v1/models?after_id=${'x'.repeat(3000)}`, { headers: { 'anthropic-version': '2023-06-01' } });

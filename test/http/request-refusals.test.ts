@@ -41,7 +41,7 @@ it('refuses a turn with nothing in it, which a chat model would take as no turn 
   for (const content of [[], '', [{ type: 'text', text: '' }, { type: 'text', text: '' }]]) {
     const res = await fetch(`${t.h.baseUrl}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'default', max_tokens: 5, messages: [{ role: 'user', content }] }) });
     expect(res.status).toBe(400);
-    expect(await res.json()).toEqual({ type: 'error', error: { type: 'invalid_request_error', message: 'messages.0: all messages must have non-empty content except for the optional final assistant message' } });
+    expect(await res.json()).toEqual({ type: 'error', error: { type: 'invalid_request_error', message: 'messages.0: all messages must have non-empty content except for the optional final assistant message' }, request_id: expect.stringMatching(/^req_/) });
   }
   const partly = await fetch(`${t.h.baseUrl}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'default', max_tokens: 5, messages: [{ role: 'user', content: [{ type: 'text', text: '' }, { type: 'text', text: 'hi' }] }] }) });
   expect(partly.status).toBe(200);
@@ -68,7 +68,7 @@ it('refuses a text that is no string, or a part without a type, which reached th
     [messages([{ type: 'search_result', source: 's', title: 't', content: [{ type: 'text', text: {} }] }]), 'messages[0].content[0].content[0].text: Input should be a valid string'],
   ] as const) {
     const res = await fetch(`${t.h.baseUrl}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    expect([res.status, await res.json()]).toEqual([400, { type: 'error', error: { type: 'invalid_request_error', message } }]);
+    expect([res.status, await res.json()]).toEqual([400, { type: 'error', error: { type: 'invalid_request_error', message }, request_id: expect.stringMatching(/^req_/) }]);
   }
   for (const [input, param, message] of [
     [[{ role: 'user', content: [{ type: 'input_text', text: { a: 1 } }] }], 'input[0].content[0].text', "Invalid type for 'input[0].content[0].text': expected a string, but got an object instead."],

@@ -196,7 +196,7 @@ describe('paths as tools join them', () => {
     expect((await raw('POST', '/v1/api/chat', { body: {} })).body.error.message).toBe('There is no endpoint POST /v1/api/chat: the gateway serves POST /api/chat; this tool adds /api itself, so its base URL here has no /v1');
     expect((await raw('POST', '/v1/nothing', { body: {} })).body.error.message).toMatch(/^There is no endpoint POST \/v1\/nothing: under \/v1 the gateway serves /);
     // In Anthropic's words to an Anthropic client (Claude Code with /v1 in its base URL).
-    expect((await raw('POST', '/v1/v1/messages', { body: {}, headers: { 'anthropic-version': '2023-06-01' } })).body).toEqual({ type: 'error', error: { type: 'not_found_error', message: 'There is no endpoint POST /v1/v1/messages: the gateway serves POST /v1/messages; this tool adds /v1 itself, so its base URL here has no /v1' } });
+    expect((await raw('POST', '/v1/v1/messages', { body: {}, headers: { 'anthropic-version': '2023-06-01' } })).body).toEqual({ type: 'error', error: { type: 'not_found_error', message: 'There is no endpoint POST /v1/v1/messages: the gateway serves POST /v1/messages; this tool adds /v1 itself, so its base URL here has no /v1' }, request_id: expect.stringMatching(/^req_/) });
     // The client-key check is the matched route's, whatever the spelling.
     h.gateway.applyConfig(config({ clientKeys: { required: true } }), 'test');
     expect((await raw('POST', '/v1//chat/completions', { body: chat })).status).toBe(401);

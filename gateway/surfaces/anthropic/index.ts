@@ -53,6 +53,12 @@ function withoutWindowSuffix<T extends { model: string }>(body: T): T {
 
 export async function anthropicSurface(app: FastifyInstance, options: AnthropicSurfaceOptions): Promise<void> {
   const { router } = options;
+  // Anthropic's name for the id, which its SDK gives as an error's `requestID` and an answer's `_request_id`
+  // (set first, so a refusal by the guard or the client keys carries it too).
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('request-id', request.id);
+    done();
+  });
   await registerModelSurface(app, options.services, anthropicErrorBody, 'anthropic');
 
   app.post('/messages', { schema: { body: MessagesBodySchema }, config: { usage: 'anthropic.messages' } }, async (request, reply) => {

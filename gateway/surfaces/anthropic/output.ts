@@ -161,7 +161,12 @@ export function createMessageEventWriter(model: string, stops: readonly string[]
  * An error as Anthropic's API writes one. Claude Code sends an answer that says overloaded_error
  * again whatever its headers say, so a 503 that waiting cannot mend is an api_error.
  */
-export const anthropicErrorBody = (wire: WireError) => ({ type: 'error', error: { type: wire.retryable === false && wire.status >= 500 ? 'api_error' : anthropicErrorType(wire.status), message: wire.code === 'context_length_exceeded' ? tooLong(wire) : wire.message } });
+/** Anthropic's error body, with the request's id as Anthropic gives its own (`switchyard usage show ID` reads its row). */
+export const anthropicErrorBody = (wire: WireError, request: { id: string }) => ({
+  type: 'error',
+  error: { type: wire.retryable === false && wire.status >= 500 ? 'api_error' : anthropicErrorType(wire.status), message: wire.code === 'context_length_exceeded' ? tooLong(wire) : wire.message },
+  request_id: request.id,
+});
 
 /**
  * A prompt no deployment's window takes, said first as Anthropic says it: agents built on its API

@@ -53,7 +53,7 @@ export async function openaiSurface(app: FastifyInstance, options: OpenAISurface
   // On the paths both APIs share, a client that says it speaks Anthropic's (Claude Code asking for
   // models) gets its errors in that shape; an OpenAI endpoint answers in OpenAI's whatever headers came.
   const speaksAnthropic = (request: FastifyRequest) => request.routeOptions.config.sharedWithAnthropic === true && request.headers['anthropic-version'] !== undefined;
-  await registerModelSurface(app, options.services, (wire, request) => (speaksAnthropic(request) ? anthropicErrorBody(wire) : openAIErrorBody(wire)), 'openai');
+  await registerModelSurface(app, options.services, (wire, request) => (speaksAnthropic(request) ? anthropicErrorBody(wire, request) : openAIErrorBody(wire)), 'openai');
 
   const openAIModel = (model: ListedModel) => {
     const created = Math.floor(options.configAppliedAt() / 1000);
