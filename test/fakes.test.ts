@@ -88,6 +88,7 @@ describe('the fake OpenAI upstream', () => {
     expect(response.output.map((item: { namespace?: string; name?: string }) => [item.namespace, item.name])).toEqual([['functions', 'weather'], ['functions', 'time']]);
     const compaction = await post(`${openai.url}/v1/responses/compact`, { model: 'gpt-5.5', input: [{ role: 'user', content: 'hi' }, { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'hello' }] }] }).then((r) => r.json());
     assertMatchesSpec('openai', 'CompactResource', compaction);
+    assertMatchesSpec('openai', 'TokenCountsResource', await post(`${openai.url}/v1/responses/input_tokens`, { model: 'gpt-5.5', input: 'hi' }).then((r) => r.json()));
     expect(compaction.output.map((item: { type: string }) => item.type)).toEqual(['message', 'compaction']);
   });
 

@@ -23,6 +23,7 @@ const ANSWERS: Record<Exclude<NativeEndpoint, 'ollama.chat' | 'ollama.generate'>
   'messages.count_tokens': { is: (v) => typeof v.input_tokens === 'number', what: 'a token count' },
   responses: { is: (v) => v.object === 'response' && Array.isArray(v.output), what: 'a response', shape: 'Response' },
   'responses.compact': { is: (v) => v.object === 'response.compaction' && Array.isArray(v.output), what: 'a compacted response', shape: 'Response' },
+  'responses.input_tokens': { is: (v) => typeof v.input_tokens === 'number', what: 'a token count' },
   completions: { is: (v) => v.object === 'text_completion' && Array.isArray(v.choices), what: 'a text completion' },
 };
 

@@ -42,8 +42,10 @@ const PATHS: Record<NativeEndpoint, string> = {
   'ollama.chat': '/api/chat',
   'ollama.generate': '/api/generate',
   responses: '/v1/responses',
-  // Not served by any Ollama: the front door summarises with the model instead (surfaces/responses/compact.ts).
+  // Not served by any Ollama: the front door summarises with the model instead (surfaces/responses/compact.ts),
+  // and estimates a count (surfaces/responses/count.ts).
   'responses.compact': '/v1/responses/compact',
+  'responses.input_tokens': '/v1/responses/input_tokens',
   messages: '/v1/messages',
   'messages.count_tokens': '/v1/messages/count_tokens',
   completions: '/v1/completions',

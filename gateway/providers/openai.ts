@@ -35,7 +35,7 @@ import { chunksStopped, completionStopped, stopsOf, withStopsTaken } from '../wi
 import { copyWith } from '../wire/copy-with';
 
 /** Paths under the provider's base URL (which ends in /v1). */
-const PATHS: Partial<Record<NativeEndpoint, string>> = { responses: '/responses', 'responses.compact': '/responses/compact', messages: '/messages', 'messages.count_tokens': '/messages/count_tokens', completions: '/completions' };
+const PATHS: Partial<Record<NativeEndpoint, string>> = { responses: '/responses', 'responses.compact': '/responses/compact', 'responses.input_tokens': '/responses/input_tokens', messages: '/messages', 'messages.count_tokens': '/messages/count_tokens', completions: '/completions' };
 
 /** What an OpenAI-compatible server serves itself, unless its config says: OpenAI's own API has Responses too. */
 function servedApis(config: ProviderConfig): NativeApiName[] {

@@ -37,6 +37,7 @@ const APIS: Partial<Record<NativeEndpoint, { refused: RegExp; without: (body: Bo
 };
 APIS['messages.count_tokens'] = APIS.messages;
 APIS['responses.compact'] = APIS.responses;
+APIS['responses.input_tokens'] = APIS.responses;
 
 interface Left {
   body: Body;

@@ -6,7 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import { resetAfterFlush, sendJson, startFakeServer, type FailureMode, type FakeServer, type RecordedRequest } from './fake-server';
 import { cutAtStop, fakeLogprob, replyFor, wordsOf } from './replies';
-import { answerResponses, compactionFor, obfuscation } from './responses-wire';
+import { answerResponses, obfuscation, RESPONSES_BESIDE } from './responses-wire';
 import { chatRefusal, responsesRefusal } from './openai-refusals';
 import { usageAsServed, usageFor, type UsageShape } from './served-usage';
 import { streamLabel, wholeWithQuirk, withQuirk, type ChunkQuirk } from './chunk-quirks';
@@ -54,7 +54,7 @@ export interface FakeOpenAIOptions extends UsageShape {
   responsesKeepalives?: boolean;
   /** Refuse these top-level Responses fields as unknown, in OpenCode Go's words ("unknown parameter `access_programs`"). */
   refusesResponsesFields?: string[];
-  /** Serve Responses without `/v1/responses/compact`, as vLLM and LM Studio do (a 404). */
+  /** Serve Responses without `/v1/responses/compact` and `/input_tokens`, as vLLM and LM Studio do (404s). */
   withoutCompaction?: boolean;
   /** Refuse a Responses request offering any tool but a function (or an MCP server), in LM Studio's words, or llama.cpp's (which refuses a tool output but text too). */
   refusesOtherTools?: 'lm-studio' | 'llama.cpp';
@@ -87,7 +87,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<
       if (refused) return sendJson(res, refused.status, refused.body);
       return answerResponses(request, res, mode, options.chunkDelayMs, account, { inPhases: options.speaksInPhases, cacheWrites: options.responsesCacheWrites, keepalive: options.responsesKeepalives, billsPerToken: options.billsInTicks ? options.billsPerToken : undefined, obfuscates: true, wholeInDone: options.chunkQuirk === 'whole-in-done', reasonsInFull: options.chunkQuirk === 'reasoning-text' });
     }
-    if (request.method === 'POST' && request.path === '/v1/responses/compact' && !options.withoutCompaction) return sendJson(res, 200, compactionFor(request.body, account));
+    if (request.method === 'POST' && Object.hasOwn(RESPONSES_BESIDE, request.path) && !options.withoutCompaction) return sendJson(res, 200, RESPONSES_BESIDE[request.path]?.(request.body, account));
     if (request.method === 'POST' && request.path === '/v1/embeddings') return embeddings(request, res, mode);
     if (request.method === 'POST' && request.path === '/v1/completions') return textCompletions(request, res, options);
     sendJson(res, 404, { error: { message: `Invalid URL (${request.method} ${request.path})`, type: 'invalid_request_error', param: null, code: null } });

@@ -197,6 +197,14 @@ export function compactionFor(body: any, account = 'fake'): any {
   };
 }
 
+/** A count of a request's input tokens, as OpenAI's `/v1/responses/input_tokens` answers: far from any estimate, so a test tells the two apart. */
+export function inputTokensFor(body: any): any {
+  return { object: 'response.input_tokens', input_tokens: 5000 + JSON.stringify([body.instructions ?? '', body.input ?? '', body.tools ?? []]).length };
+}
+
+/** OpenAI's endpoints beside Responses itself, by path. */
+export const RESPONSES_BESIDE: Record<string, (body: any, account: string) => unknown> = { '/v1/responses/compact': compactionFor, '/v1/responses/input_tokens': inputTokensFor };
+
 /** OpenAI's error body for a status. */
 function responsesError(status: number) {
   return { error: { message: `fake upstream error ${status}`, type: status === 429 ? 'rate_limit_error' : status >= 500 ? 'server_error' : 'invalid_request_error', param: null, code: null } };

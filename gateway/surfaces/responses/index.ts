@@ -23,6 +23,7 @@ import { responsesCache, responsesFormat, responsesPreamble, wholeResponse, type
 import { compacted, compactOn } from './compact';
 import { inputItems, responsesToChat, takesAsSent, type ResponsesBody } from './codec';
 import { history, keptTurn, notFound, resolveReferences } from './kept';
+import { inputTokensOn } from './count';
 import { responseShell } from './output';
 import { inputItemList } from './input-items';
 import { InputItemsQuerySchema, ResponseParamsSchema, ResponsesBodySchema } from './schemas';
@@ -123,6 +124,15 @@ export async function responsesSurface(app: FastifyInstance, options: ResponsesS
     const route = routeRequest(request, reply, { model: body.model, type: 'chat', api: 'responses', whole: native === body ? undefined : native });
     const execution = await router.run(route, (provider, deployment, signal) => compactOn(provider, deployment, { body, items, native }, { signal, via: route.via }));
     return compacted(routed(request, reply, execution), items, request.usage);
+  });
+
+  /** Token counts (count.ts): exact from OpenAI's own API, else an estimate; the kept history a `previous_response_id` names counts too. */
+  app.post('/responses/input_tokens', { schema: { body: ResponsesBodySchema } }, async (request, reply) => {
+    const body = request.body as ResponsesBody & Record<string, unknown>;
+    const { items, native } = conversation(body, request.clientKey?.name ?? null);
+    const route = routeRequest(request, reply, { model: body.model, type: 'chat', api: 'responses.input_tokens', whole: native === body ? undefined : native });
+    const execution = await router.run(route, (provider, deployment, signal) => inputTokensOn(provider, deployment, { body, items, native }, { signal, via: route.via }));
+    return routed(request, reply, execution);
   });
 
   // Codex (0.142 on, its OpenAI provider pointed here) asks for the Responses API over a WebSocket

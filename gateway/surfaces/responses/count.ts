@@ -1,0 +1,36 @@
+/**
+ * Token counts of a Responses request (`POST /v1/responses/input_tokens`, the OpenAI SDK's
+ * `responses.inputTokens.count`): exact from OpenAI's own API where the deployment is one of its
+ * models, and from any other an estimate in time linear in the request, as the Messages API's count
+ * (anthropic/count.ts). A server that speaks Responses without this endpoint (vLLM, LM Studio), or
+ * cannot count now, gets the estimate too; a request the upstream refuses as such (a 400) is still
+ * the client's to see.
+ */
+import type { CancelSignal } from '../../cancel';
+import type { DeploymentConfig } from '../../config/schema';
+import { isUpstreamError } from '../../errors';
+import type { ProviderAdapter } from '../../providers/types';
+import { estimatePromptTokens, estimateTokens, promptOf } from '../../usage/tokens';
+import { takesAsSent, type Item, type ResponsesBody } from './codec';
+
+/** The request counted: as sent, its whole conversation (kept history first), and that inline for an upstream. */
+export interface Counted {
+  body: ResponsesBody & Record<string, unknown>;
+  items: readonly Item[];
+  native: Record<string, unknown>;
+}
+
+export async function inputTokensOn(provider: ProviderAdapter, deployment: DeploymentConfig, counted: Counted, call: { signal: CancelSignal; via: string | undefined }): Promise<Record<string, unknown>> {
+  const { body, items, native } = counted;
+  const estimate = async () => ({
+    object: 'response.input_tokens',
+    input_tokens: (await estimatePromptTokens(promptOf({ instructions: body.instructions, input: items }))) + (body.tools ? await estimateTokens(JSON.stringify(body.tools)) : 0),
+  });
+  if (provider.config.kind !== 'openai' || !takesAsSent(body, items, provider.speaks('responses', deployment), provider.config.kind)) return estimate();
+  try {
+    return await provider.nativeJson('responses.input_tokens', native, { deployment, ...call });
+  } catch (error) {
+    if (isUpstreamError(error) && error.failure !== 'client_closed' && error.failure !== 'upstream_4xx') return estimate();
+    throw error;
+  }
+}
