@@ -15,8 +15,8 @@ export interface CrossOriginOptions {
   allowedOrigin: (origin: string) => boolean;
 }
 
-/** What a page may read of an answer besides the basics: the request id, the route taken, rate limits. */
-const EXPOSED = 'x-request-id, x-switchyard-route, x-switchyard-attempts, retry-after, x-should-retry';
+/** What a page may read of an answer besides the basics: the request id (and Anthropic's name for it, which its SDK reads), the route taken, rate limits. */
+const EXPOSED = 'x-request-id, request-id, x-switchyard-route, x-switchyard-attempts, retry-after, x-should-retry';
 /** A list of requested headers longer than this is not echoed (browsers send a few dozen bytes). */
 const MAX_REQUESTED_HEADERS = 2_048;
 
