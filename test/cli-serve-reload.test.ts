@@ -86,12 +86,12 @@ it('says which routes a config file renamed, at a reload and at a start (what co
   const first = await serve(['--port', '0', '--data-dir', data, '--config', file]);
   writeJson(file, config(['main']));
   first.child.kill('SIGHUP');
-  await expect.poll(first.output).toContain('Renamed route default to main: client keys limited to them, their budgets and their probe history go on under the new names\n');
+  await expect.poll(first.output).toContain('Renamed route default to main: client keys limited to it, its budgets and its probe history go on under the new name\n');
   first.child.kill('SIGTERM');
   await new Promise((resolve) => first.child.once('exit', resolve));
 
   // Edited while it was stopped.
   writeJson(file, config(['coder']));
   const second = await serve(['--port', '0', '--data-dir', data, '--config', file]);
-  expect(second.output()).toContain('Notice: Renamed route main to coder: client keys limited to them');
+  expect(second.output()).toContain('Notice: Renamed route main to coder: client keys limited to it,');
 });

@@ -266,7 +266,7 @@ describe('client keys against a running gateway', () => {
     // A route the next import renames, nothing else of it changed, takes the key along, and the import says so.
     expect(run(['keys', 'create', 'ci', '--routes', 'default', '--data-dir', data]).code).toBe(0);
     const renamed = run(['import', writeJson(join(data, 'renamed.json'), { ...config, routes: [{ ...config.routes[0], name: 'main' }] }), '--data-dir', data]);
-    expect(renamed.stdout).toContain('\nRenamed route default to main: client keys limited to them, their budgets and their probe history go on under the new names\n');
+    expect(renamed.stdout).toContain('\nRenamed route default to main: client keys limited to it, its budgets and its probe history go on under the new name\n');
     expect(run(['keys', 'list', '--data-dir', data])).toMatchObject({ stdout: expect.stringMatching(/^ci\tsy-\S+\.\.\.\tactive\tno limit\tmain\n$/), stderr: '' });
     // One the next import drops (another route in its place) is named when the keys are listed (the key fails closed for it).
     const other = run(['import', writeJson(join(data, 'other.json'), { ...config, routes: [{ name: 'remote', deployments: ['mini'] }] }), '--data-dir', data]);

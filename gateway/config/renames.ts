@@ -55,7 +55,8 @@ export function renamesOf(before: Config, after: Config, known?: ReadonlyMap<str
 export function renamesSaid(before: Config | undefined, after: Config): string | undefined {
   const renames = before ? renamesOf(before, after) : [];
   if (renames.length === 0) return undefined;
-  return `Renamed ${renames.map((r) => `${r.kind} ${r.from} to ${r.to}`).join(', ')}: client keys limited to them, their budgets and their probe history go on under the new names`;
+  const [them, their, names] = renames.length === 1 ? ['it', 'its', 'name'] : ['them', 'their', 'names'];
+  return `Renamed ${renames.map((r) => `${r.kind} ${r.from} to ${r.to}`).join(', ')}: client keys limited to ${them}, ${their} budgets and ${their} probe history go on under the new ${names}`;
 }
 
 /** What a config change did to names: the deployments it renamed (old to new) and replaced, and the providers it renamed. */

@@ -1,6 +1,6 @@
 /** What a config change renamed: found the same whichever path made it, and only where the pairing is certain. */
 import { expect, it } from 'vitest';
-import { renamesOf } from '../../gateway/config/renames';
+import { renamesOf, renamesSaid } from '../../gateway/config/renames';
 import type { Config } from '../../gateway/config/schema';
 
 const config = (parts: Partial<Config>): Config =>
@@ -42,4 +42,13 @@ it('pairs nothing uncertain: a provider with another key, a route changed as wel
   expect(renamesOf(before, after)).toEqual([]);
   // What the change's maker says it renamed stands.
   expect(renamesOf(before, after, new Map([['default', 'main']]))).toEqual([{ kind: 'route', from: 'default', to: 'main' }]);
+});
+
+it('says the renames in words that fit one or several', () => {
+  const before = config({});
+  const route = config({ routes: [{ ...before.routes[0]!, name: 'main' }] });
+  expect(renamesSaid(before, route)).toBe('Renamed route default to main: client keys limited to it, its budgets and its probe history go on under the new name');
+  const both = config({ providers: [before.providers[0]!, { ...before.providers[1]!, name: 'openai' }], deployments: [before.deployments[0]!, { ...before.deployments[1]!, provider: 'openai' }], routes: route.routes });
+  expect(renamesSaid(before, both)).toBe('Renamed provider work to openai, route default to main: client keys limited to them, their budgets and their probe history go on under the new names');
+  expect(renamesSaid(before, before)).toBeUndefined();
 });
