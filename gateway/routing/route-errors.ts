@@ -84,7 +84,9 @@ export function exhausted(context: { plan: Plan; now: () => number; catalog: Cat
     const soonest = skipped.reduce<number | null>((min, s) => (s.until !== null && (min === null || s.until < min) ? s.until : min), null);
     const first = skipped.find((s) => s.until === soonest);
     const zone = first ? catalog.timeZoneOf(catalog.deployments.get(first.deployment) as DeploymentConfig) : catalog.defaultTimeZone;
-    const when = soonest === null ? 'None of them becomes available by itself.' : `The first becomes available at ${describeInstant(soonest, zone, now())} (${new Date(soonest).toISOString()}).`;
+    const one = skipped.length === 1;
+    const at = soonest === null ? '' : `${describeInstant(soonest, zone, now())} (${new Date(soonest).toISOString()})`;
+    const when = soonest === null ? (one ? 'It does not become available by itself.' : 'None of them becomes available by itself.') : `${one ? 'It becomes' : 'The first becomes'} available at ${at}.`;
     const onlyBusy = skipped.length > 0 && skipped.every((s) => s.reason === 'busy' || s.reason === 'cooling');
     return new GatewayError(onlyBusy ? 'all_deployments_rate_limited' : 'no_deployment_available', `No deployment of "${plan.route.name}" is available now: ${skippedText || 'the route is empty'}. ${when}`, {
       retryAfterSeconds: soonest === null ? undefined : Math.max(1, Math.ceil((soonest - now()) / 1000)),

@@ -90,7 +90,7 @@ describe('requests no wait can mend', () => {
       const raw = await fetch(`${h.baseUrl}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] }) });
       expect(raw.status).toBe(503);
       expect(raw.headers.get('x-should-retry')).toBe('false');
-      expect(((await raw.json()) as { error: { message: string } }).error.message).toContain('None of them becomes available by itself');
+      expect(((await raw.json()) as { error: { message: string } }).error.message).toContain('. It does not become available by itself.');
 
       sent = 0;
       const chat = await openaiClient.chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
@@ -131,7 +131,7 @@ describe('requests no wait can mend', () => {
     expect(first.status).toBe(503);
     const open = await fetch(`${h.baseUrl}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'cloud-only', messages: [{ role: 'user', content: 'hi' }] }) });
     expect(open.status).toBe(503);
-    expect(((await open.json()) as { error: { message: string } }).error.message).toContain('The first becomes available at');
+    expect(((await open.json()) as { error: { message: string } }).error.message).toContain('. It becomes available at');
     expect(Number(open.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(open.headers.get('x-should-retry')).toBeNull();
     const messages = await fetch(`${h.url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' }, body: JSON.stringify({ model: 'cloud-only', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] }) });

@@ -179,7 +179,7 @@ describe('budgets', () => {
     const alone = await g.chat('mini');
     expect(alone.status).toBe(503);
     expect(alone.body.error.message).toContain('mini costs money and the budget "daily" is spent until fri 00:00 America/New_York (2026-12-11T05:00:00.000Z)');
-    expect(alone.body.error.message).toContain('The first becomes available at');
+    expect(alone.body.error.message).toContain('. It becomes available at');
     expect(alone.body.error.available_at).toBe('2026-12-11T05:00:00.000Z');
     expect(Number(alone.headers.get('retry-after'))).toBe(14 * 3600);
 
