@@ -10,6 +10,7 @@
  *   without whitespace are at most 200 characters (a few ms at most), counted in a worker thread
  *   (token-counter.ts: its load takes ~300 ms); the quick count beyond, or if the worker fails.
  */
+import { isUpstreamError } from '../errors';
 import { imageTokens, LOW_DETAIL_TOKENS } from './image-size';
 import { createTokenCounter } from './token-counter';
 
@@ -74,6 +75,22 @@ export function quickTokenCount(text: string): number {
   }
   if (run > 0) tokens += run <= 7 ? 1 : run <= 20 ? Math.ceil(run / 4) : Math.ceil(run / 2.1);
   return Math.ceil(tokens);
+}
+
+/**
+ * An upstream's own count of a request's tokens, or the estimate where it cannot give one (the
+ * Messages and Responses APIs' counts): a count is advice, not an answer, so a server without the
+ * endpoint (a 404), its own limits (a 429) or its failure leave the estimate in its place, and,
+ * caught inside the attempt, say nothing to the breaker. A request it refuses as such (a 400) is
+ * still the client's to see, and one whose client left is not counted.
+ */
+export async function countedOr<T>(count: () => Promise<T>, estimate: () => Promise<T>): Promise<T> {
+  try {
+    return await count();
+  } catch (error) {
+    if (isUpstreamError(error) && error.failure !== 'client_closed' && error.failure !== 'upstream_4xx') return estimate();
+    throw error;
+  }
 }
 
 /** The parts and blocks that carry an image: chat's, Responses', Messages'. */

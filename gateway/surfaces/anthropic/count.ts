@@ -9,9 +9,8 @@
  */
 import type { CancelSignal } from '../../cancel';
 import type { DeploymentConfig } from '../../config/schema';
-import { isUpstreamError } from '../../errors';
 import type { ProviderAdapter } from '../../providers/types';
-import { estimatePromptTokens, estimateTokens, promptOf } from '../../usage/tokens';
+import { countedOr, estimatePromptTokens, estimateTokens, promptOf } from '../../usage/tokens';
 import { toolsShown } from '../../wire/tool-deferral';
 import type { MessagesBody } from './codec';
 
@@ -26,10 +25,5 @@ export async function countOn(provider: ProviderAdapter, deployment: DeploymentC
   // The tools counted are those the model is shown: deferred ones a search has not loaded are not (wire/tool-deferral.ts).
   const estimate = async () => ({ input_tokens: (await estimatePromptTokens(promptOf(body))) + (body.tools ? await estimateTokens(JSON.stringify(toolsShown(body.tools, body.messages, body.tool_choice))) : 0) });
   if (provider.config.kind !== 'anthropic' || !provider.speaks('messages', deployment)) return estimate();
-  try {
-    return await provider.nativeJson('messages.count_tokens', body, { deployment, ...call });
-  } catch (error) {
-    if (isUpstreamError(error) && error.failure !== 'client_closed' && error.failure !== 'upstream_4xx') return estimate();
-    throw error;
-  }
+  return countedOr(() => provider.nativeJson('messages.count_tokens', body, { deployment, ...call }), estimate);
 }

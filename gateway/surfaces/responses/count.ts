@@ -8,9 +8,8 @@
  */
 import type { CancelSignal } from '../../cancel';
 import type { DeploymentConfig } from '../../config/schema';
-import { isUpstreamError } from '../../errors';
 import type { ProviderAdapter } from '../../providers/types';
-import { estimatePromptTokens, estimateTokens, promptOf } from '../../usage/tokens';
+import { countedOr, estimatePromptTokens, estimateTokens, promptOf } from '../../usage/tokens';
 import { takesAsSent, type Item, type ResponsesBody } from './codec';
 
 /** The request counted: as sent, its whole conversation (kept history first), and that inline for an upstream. */
@@ -27,10 +26,5 @@ export async function inputTokensOn(provider: ProviderAdapter, deployment: Deplo
     input_tokens: (await estimatePromptTokens(promptOf({ instructions: body.instructions, input: items }))) + (body.tools ? await estimateTokens(JSON.stringify(body.tools)) : 0),
   });
   if (provider.config.kind !== 'openai' || !takesAsSent(body, items, provider.speaks('responses', deployment), provider.config.kind)) return estimate();
-  try {
-    return await provider.nativeJson('responses.input_tokens', native, { deployment, ...call });
-  } catch (error) {
-    if (isUpstreamError(error) && error.failure !== 'client_closed' && error.failure !== 'upstream_4xx') return estimate();
-    throw error;
-  }
+  return countedOr(() => provider.nativeJson('responses.input_tokens', native, { deployment, ...call }), estimate);
 }
