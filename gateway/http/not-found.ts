@@ -8,6 +8,13 @@
 import type { FastifyInstance, FastifyRequest, HTTPMethods } from 'fastify';
 import { nearest } from '../config/nearest';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Served under a model API's prefix without being part of that API (Claude Code's telemetry under `/api`): a 404 there does not list it. */
+    unlisted?: boolean;
+  }
+}
+
 /** The endpoints the model APIs serve under each of their prefixes, as the surfaces add their routes. */
 export type Served = (prefix: string) => readonly string[];
 
@@ -19,7 +26,7 @@ export function watchServed(app: FastifyInstance): Served {
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     const match = PREFIXED.exec(route.url);
-    if (!match || methods.every((m) => m === 'OPTIONS' || m === 'HEAD')) return;
+    if (!match || route.config?.unlisted === true || methods.every((m) => m === 'OPTIONS' || m === 'HEAD')) return;
     const [, prefix, path] = match as unknown as [string, string, string];
     const list = served.get(prefix) ?? [];
     // `messages` says `messages/count_tokens` too; `chat/completions` stays whole, as no `chat` is served.
