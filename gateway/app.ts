@@ -39,7 +39,7 @@ import type { ResponsesStore } from './store/responses-store';
 import type { UsageLog } from './store/usage-log';
 import { adminSurface } from './surfaces/admin';
 import { anthropicSurface } from './surfaces/anthropic';
-import { claudeCodeEventLogging } from './surfaces/anthropic/event-logging';
+import { claudeCodeExtras } from './surfaces/anthropic/claude-code';
 import { anthropicErrorBody } from './surfaces/anthropic/output';
 import { healthSurface } from './surfaces/health';
 import type { HealthSources } from './surfaces/health/report';
@@ -175,7 +175,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     services: model,
   });
   await app.register(anthropicSurface, { prefix: '/v1', router: s.router, services: model });
-  await app.register(claudeCodeEventLogging);
+  await app.register(claudeCodeExtras);
   await app.register(responsesSurface, { prefix: '/v1', router: s.router, services: model, store: s.responses, now: s.now });
   await app.register(ollamaSurface, { prefix: '/api', router: s.router, catalog: s.catalog, configAppliedAt: s.configAppliedAt, known: { routedWindow: (d) => s.routingState.facts(d).window, down: (p) => s.health.health.latest(p)?.ok === false, learned: (p, m) => s.health.health.modelFacts(p, m) }, services: model });
   await app.register(adminSurface, {

@@ -1,7 +1,8 @@
 /**
- * Claude Code's telemetry, which it posts to `ANTHROPIC_BASE_URL` as to Anthropic: each batch is
- * taken and dropped, so the tool neither retries it nor keeps it to send again, and nothing of it
- * is stored, passed to a provider, or named among the Ollama API's endpoints.
+ * What Claude Code sends `ANTHROPIC_BASE_URL` besides the Messages API. Its start's `HEAD /api/hello`
+ * is answered. Its telemetry batches are taken and dropped, so it neither retries one nor keeps it to
+ * send again, and nothing of them is stored or passed to a provider. Neither path is named among
+ * the Ollama API's endpoints.
  */
 import { gzipSync } from 'node:zlib';
 import { expect, it } from 'vitest';
@@ -39,11 +40,17 @@ it('refuses a batch past its limit, and a page of another origin', async () => {
   expect(page.status).toBe(403);
 });
 
+it("answers the HEAD /api/hello it opens a connection with at start", async () => {
+  const res = await fetch(`${t.h.url}/api/hello`, { method: 'HEAD', headers: { 'user-agent': 'claude-cli/2.1.332 (external, cli)' } });
+  expect(res.status).toBe(200);
+  expect([t.ollama.requests.length, t.openai.requests.length]).toEqual([0, 0]);
+});
+
 it('is no part of the Ollama API: other paths there are 404s that do not name it', async () => {
   const res = await fetch(`${t.h.url}/api/event_logging`, { method: 'POST', headers, body: batch });
   expect(res.status).toBe(404);
   const said = (await res.json()).error as string;
   expect(said).toMatch(/under \/api the gateway serves version, tags/);
-  expect(said).not.toMatch(/event_logging\/|batch/);
+  expect(said).not.toMatch(/event_logging\/|batch|hello/);
   expect((await fetch(`${t.h.url}/api/event_logging/batch`)).status).toBe(404);
 });
