@@ -6,11 +6,11 @@
  * window. Pure: the same catalog, state, request and instant always give the same plan.
  */
 import type { DeploymentConfig, RouteConfig, Strategy } from '../config/schema';
-import { didYouMean } from '../config/nearest';
 import { isToolOf } from '../config/tool-names';
 import { numCtxWith } from '../models/facts';
 import { GatewayError } from '../errors';
 import type { Catalog } from './catalog';
+import { resolveModel } from './resolve-model';
 import { isLocalDeployment, isLocalProvider } from '../providers/locality';
 import { sessionKey } from './sessions';
 import type { BudgetVerdict, RoutingState } from './state';
@@ -96,7 +96,7 @@ const RAISE_MARGIN = 1.25;
 const MIN_ANSWER_ROOM = 4096;
 
 export function plan(catalog: Catalog, state: RoutingState, request: PlanRequest): Plan {
-  const resolved = resolveModel(catalog, request.model);
+  const resolved = resolveModel(catalog, request.model, request.type);
   const traits = request.traits;
   let route = resolved.route;
   let rule: string | undefined;
@@ -176,24 +176,6 @@ function ruleMatches(when: NonNullable<RouteConfig['rules']>[number]['when'], tr
   // A body smaller in bytes than the threshold cannot hold that many tokens (but in images): no estimate needed.
   if (when.minPromptTokens !== undefined && ((traits.bodyBytes < when.minPromptTokens && !traits.images()) || traits.promptTokens() < when.minPromptTokens)) return false;
   return true;
-}
-
-function resolveModel(catalog: Catalog, model: string): { route: RouteConfig; direct: boolean; alias?: string } {
-  const route = catalog.routes.get(model);
-  if (route) return { route, direct: false };
-  if (catalog.deployments.has(model)) return { route: catalog.directRoute(model), direct: true };
-  const aliased = catalog.alias(model);
-  if (aliased) {
-    const target = catalog.routes.get(aliased.target);
-    if (target) return { route: target, direct: false, alias: aliased.alias };
-    if (catalog.deployments.has(aliased.target)) return { route: catalog.directRoute(aliased.target), direct: true, alias: aliased.alias };
-  }
-  const known = [...catalog.routes.keys(), ...catalog.deployments.keys()];
-  // A tool set up with a typo: the name it was a letter or two off. Among the first 100 names: at
-  // worst (100 names of the typed one's length) about 0.2 ms, so a stream of unknown names stays cheap.
-  throw new GatewayError('model_not_found', `The model "${model}" does not exist${didYouMean(model, known.slice(0, 100))}: name a route or a deployment (${known.length > 0 ? known.slice(0, 20).join(', ') : 'none are configured'}), or make this name an alias of one`, {
-    param: 'model',
-  });
 }
 
 /** A candidate skipped for `reason`; the closure that words it is made only here, on the rarer path. */

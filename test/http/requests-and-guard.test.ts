@@ -125,7 +125,15 @@ describe('bad requests get OpenAI-shaped errors naming the field', () => {
     assertMatchesSpec('openai', 'ErrorResponse', res.body);
     // A tool set up with a typo is told the name it was meant to be.
     const typo = await chat({ model: 'defualt', messages: [{ role: 'user', content: 'x' }] });
-    expect(typo.body.error.message).toMatch(/^The model "defualt" does not exist \(did you mean "default"\?\): name a route or a deployment \(default, /);
+    expect(typo.body.error.message).toMatch(/^The model "defualt" does not exist \(did you mean "default"\?\): name a route or a deployment of chat models \(default, /);
+  });
+
+  it('names for an unknown model only what could serve the request: chat for chat, embeddings for embeddings', async () => {
+    const chatTypo = await chat({ model: 'embd', messages: [{ role: 'user', content: 'x' }] });
+    expect(chatTypo.body.error.message).toBe('The model "embd" does not exist: name a route or a deployment of chat models (default, cloud-first, llama, mini), or make this name an alias of one');
+    const embedTypo = await raw({ method: 'POST', path: '/v1/embeddings', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'embd', input: 'x' }) });
+    expect(embedTypo.status).toBe(404);
+    expect(embedTypo.body.error.message).toBe('The model "embd" does not exist (did you mean "embed"?): name a route or a deployment of embedding models (embed, local-embed, cloud-embed), or make this name an alias of one');
   });
 
   it('refuses a body over the size limit with 413', async () => {
