@@ -175,7 +175,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     services: model,
   });
   await app.register(anthropicSurface, { prefix: '/v1', router: s.router, services: model });
-  await app.register(claudeCodeExtras);
+  await app.register(claudeCodeExtras, { keys: model.keys });
   await app.register(responsesSurface, { prefix: '/v1', router: s.router, services: model, store: s.responses, now: s.now });
   await app.register(ollamaSurface, { prefix: '/api', router: s.router, catalog: s.catalog, configAppliedAt: s.configAppliedAt, known: { routedWindow: (d) => s.routingState.facts(d).window, down: (p) => s.health.health.latest(p)?.ok === false, learned: (p, m) => s.health.health.modelFacts(p, m) }, services: model });
   await app.register(adminSurface, {

@@ -49,10 +49,7 @@ export const clientKeysPlugin = fp<ClientKeysOptions>(
         if (request.usage) request.usage.clientKey = 'playground';
         return;
       }
-      const key = clientKeyOf(request, options.keys);
-      if (!key && options.required()) {
-        throw new GatewayError('invalid_api_key', tokenOf(request) ? 'The client key is not valid (unknown or revoked)' : 'A client key is required: send it as "Authorization: Bearer <key>"');
-      }
+      const key = requiredKey(request, options);
       if (!key) return;
       request.clientKey = key;
       if (request.usage) request.usage.clientKey = key.name;
@@ -79,6 +76,15 @@ export const clientKeysPlugin = fp<ClientKeysOptions>(
 );
 
 /** The live client key a request carries, if any. */
+/** The valid key a request carries; a 401 when keys are required and it carries none. */
+export function requiredKey(request: FastifyRequest, options: Pick<ClientKeysOptions, 'keys' | 'required'>): ClientKey | undefined {
+  const key = clientKeyOf(request, options.keys);
+  if (!key && options.required()) {
+    throw new GatewayError('invalid_api_key', tokenOf(request) ? 'The client key is not valid (unknown or revoked)' : 'A client key is required: send it as "Authorization: Bearer <key>"');
+  }
+  return key;
+}
+
 export function clientKeyOf(request: FastifyRequest, keys: ClientKeyStore): ClientKey | undefined {
   const token = tokenOf(request);
   return token ? keys.verify(token) : undefined;

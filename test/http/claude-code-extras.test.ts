@@ -40,6 +40,20 @@ it('refuses a batch past its limit, and a page of another origin', async () => {
   expect(page.status).toBe(403);
 });
 
+it('wants a client key for a batch where keys are required, and spends none of its rate limit', async () => {
+  t.h.gateway.applyConfig(t.configWith({ clientKeys: { required: true } }), 'test');
+  const { key } = t.h.gateway.keys.create(`claude-${Date.now()}`, { rateLimitPerMinute: 1 });
+  const post = (auth?: string) => fetch(`${t.h.url}/api/event_logging/batch`, { method: 'POST', headers: { ...headers, authorization: auth ?? '' }, body: batch });
+  expect((await post()).status).toBe(401);
+  expect((await post('Bearer sk-switchyard-unknown')).status).toBe(401);
+  for (let i = 0; i < 3; i++) expect((await post(`Bearer ${key}`)).status).toBe(200);
+  // The key's one request a minute is still there for the model.
+  const { res } = await t.chat({ model: 'default' }, { authorization: `Bearer ${key}` });
+  expect(res.status).toBe(200);
+  // Its start's preconnect carries no key, and needs none.
+  expect((await fetch(`${t.h.url}/api/hello`, { method: 'HEAD' })).status).toBe(200);
+});
+
 it("answers the HEAD /api/hello it opens a connection with at start", async () => {
   const res = await fetch(`${t.h.url}/api/hello`, { method: 'HEAD', headers: { 'user-agent': 'claude-cli/2.1.332 (external, cli)' } });
   expect(res.status).toBe(200);

@@ -9,18 +9,26 @@
  *   batch is taken and dropped unread. It is not stored, and it is not sent on: the user pointed
  *   the tool at this machine.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { requiredKey, type ClientKeysOptions } from '../../http/client-keys';
 
 /** A batch is at most 200 events of a few KiB. */
 const BATCH_LIMIT = 8 * 1024 * 1024;
 
 const EVENT_LOGGING_PATHS = ['/api/event_logging/batch', '/api/event_logging/v2/batch'];
 
-export async function claudeCodeExtras(app: FastifyInstance): Promise<void> {
+export interface ClaudeCodeExtrasOptions {
+  keys: Pick<ClientKeysOptions, 'keys' | 'required'>;
+}
+
+export async function claudeCodeExtras(app: FastifyInstance, options: ClaudeCodeExtrasOptions): Promise<void> {
+  // Where keys are required, a batch comes with one (Claude Code sends its token) or is refused
+  // before it is read; it spends nothing of the key's rate limit, which is for its model requests.
+  const keyed = async (request: FastifyRequest) => void requiredKey(request, options.keys);
   // Read to its end and never parsed, whatever its type or encoding: nothing in it is used.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BATCH_LIMIT }, (_request, _body, done) => done(null, undefined));
-  for (const url of EVENT_LOGGING_PATHS) app.post(url, { config: { unlisted: true } }, (_request, reply) => reply.send({}));
-  // GET answers HEAD too (Fastify's own HEAD route for it).
+  for (const url of EVENT_LOGGING_PATHS) app.post(url, { config: { unlisted: true }, onRequest: keyed }, (_request, reply) => reply.send({}));
+  // Sent without credentials, and answered with nothing. GET answers HEAD too (Fastify's own HEAD route for it).
   app.get('/api/hello', { config: { unlisted: true } }, (_request, reply) => reply.send({}));
 }
