@@ -222,7 +222,10 @@ describe("the playground's cards", () => {
   it('keep their own height beside a long conversation: the settings have no room to spare', async () => {
     await dashboard.openPlayground();
     const heights = () => page.locator('.card').filter({ has: page.getByRole('heading', { name: 'Settings' }) }).evaluateAll((cards) => cards.map((card) => Math.round(card.getBoundingClientRect().height)));
+    // Measured once the card is there: the page loads before the playground renders its cards.
+    await page.getByRole('heading', { name: 'Settings' }).waitFor();
     const before = await heights();
+    expect(before).toHaveLength(1);
     for (let i = 0; i < 3; i++) {
       await page.getByLabel('Message').fill(`turn ${i}`);
       await page.getByRole('button', { name: 'Send' }).click();
