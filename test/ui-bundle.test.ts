@@ -1,9 +1,11 @@
 /**
  * The UI as the window and a browser load it: the build's scripts and styles minified, with no
- * comments or layout to download and parse at every load (`npm test` builds before it runs).
+ * comments or layout to download and parse at every load, and each beside its gzip for a browser
+ * that takes it (`npm test` builds before it runs).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 
 const built = join(import.meta.dirname, '..', 'out', 'renderer');
@@ -25,6 +27,13 @@ describe('the built UI', () => {
       const text = readFileSync(join(built, file), 'utf8');
       const perLine = text.length / text.split('\n').length;
       expect(perLine, `${file}: ${Math.round(perLine)} characters a line`).toBeGreaterThan(1000);
+    }
+  });
+
+  it('has each script and style beside its gzip, the same bytes once unzipped', () => {
+    for (const file of loaded()) {
+      const zipped = readFileSync(join(built, `${file}.gz`));
+      expect(gunzipSync(zipped).equals(readFileSync(join(built, file))), file).toBe(true);
     }
   });
 });

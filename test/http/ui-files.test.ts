@@ -7,6 +7,7 @@
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, tempDir, type Harness } from '../support/harness';
 
@@ -68,6 +69,31 @@ describe('the UI files', () => {
       expect(res.status, path).toBeGreaterThanOrEqual(400);
       expect(res.body, path).not.toContain('not for the browser');
     }
+  });
+});
+
+describe('the UI bundles sent compressed', () => {
+  it("sends a bundle's gzip to a browser that takes gzip, and the bundle itself to one that does not", async () => {
+    const script = `console.log(${JSON.stringify('x'.repeat(4000))})`;
+    writeFileSync(join(ui.path, 'renderer', 'assets', 'index-big.js'), script);
+    writeFileSync(join(ui.path, 'renderer', 'assets', 'index-big.js.gz'), gzipSync(script));
+    const get = (encoding: string) =>
+      new Promise<{ headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port: h.port, path: '/assets/index-big.js', headers: { 'accept-encoding': encoding } }, (res) => {
+          const parts: Buffer[] = [];
+          res.on('data', (d: Buffer) => parts.push(d));
+          res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(parts) }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    const zipped = await get('gzip, deflate');
+    expect([zipped.headers['content-encoding'], zipped.headers['content-type']]).toEqual(['gzip', expect.stringMatching(/javascript/)]);
+    expect(gunzipSync(zipped.body).toString()).toBe(script);
+    expect(zipped.body.length).toBeLessThan(script.length / 10);
+    const plain = await get('identity');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body.toString()).toBe(script);
   });
 });
 

@@ -57,7 +57,8 @@ export async function uiSurface(app: FastifyInstance, options: UiOptions): Promi
     // The root's few files are routed one by one; the hashed bundles under assets/ are looked up
     // when asked for, so a UI rebuilt while the gateway runs is served at the next reload, not a blank page.
     await app.register(fastifyStatic, { root: options.uiDir as string, index: false, wildcard: false, serve: true, cacheControl: true, maxAge: '1h', globIgnore: ['assets/**'] });
-    await app.register(fastifyStatic, { root: join(options.uiDir as string, 'assets'), prefix: '/assets/', decorateReply: false, index: false, wildcard: true, cacheControl: true, maxAge: '1h' });
+    // The build writes each bundle's gzip beside it: sent as it is to a browser that takes gzip.
+    await app.register(fastifyStatic, { root: join(options.uiDir as string, 'assets'), prefix: '/assets/', decorateReply: false, index: false, wildcard: true, cacheControl: true, maxAge: '1h', preCompressed: true });
   }
   /** `at`: the page's own path. Asked for under another spelling, it is sent there first: it loads its files by paths relative to itself, which under `/usage/` or `//` would name no file. */
   const page = async (request: FastifyRequest, reply: FastifyReply, at: string) => {
