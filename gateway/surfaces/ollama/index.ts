@@ -27,8 +27,12 @@ import { ollamaStream, ollamaWhole, type Alternative, type OllamaEndpoint } from
 import { running, show, tags, type UpstreamKnowledge } from './models';
 import { OllamaChatSchema, OllamaEmbeddingsSchema, OllamaEmbedSchema, OllamaGenerateSchema, OllamaShowSchema, withoutGoZeroValues } from './schemas';
 
-/** The Ollama version this API follows; reported by `/api/version` for clients that check features. */
-const OLLAMA_API_VERSION = '0.12.6';
+/**
+ * The Ollama whose API the gateway serves whole at its base URL (the Responses API came in 0.13.3,
+ * Anthropic's Messages in 0.14.0); reported by `/api/version` for clients that check features before
+ * they use one (Codex's `--oss` wants 0.13.4 or later, VS Code Copilot 0.6.4).
+ */
+const OLLAMA_API_VERSION = '0.14.0';
 
 export interface OllamaSurfaceOptions {
   router: Router;
