@@ -9,6 +9,7 @@ import { applyConnect, applyUndo, configFile, planConnect, planUndo, readText, t
 import { ConnectError, OPEN_KEY, WRITABLE_TOOLS, writtenKey, type ToolId } from './editors';
 import { chatModelNames } from '../config/for-clients';
 import { chooseModel } from './guides';
+import { unsendableInHeader } from '../providers/header-values';
 import { modelWindows, type WindowOf } from './context-window';
 
 export { ConnectError, OPEN_KEY, WRITABLE_TOOLS, type Places, type ToolId };
@@ -66,7 +67,7 @@ export function runConnect(request: ConnectRequest): ConnectResult {
   const target = (key: string) => ({ url: request.url, key, model, models, windows });
   // A key the tool already sends is kept while it works: connecting twice changes nothing and makes no second key.
   const written = writtenKey(tool, readText(configFile(tool, places))?.text);
-  const existing = request.key ?? (written && (!request.keyRequired || request.keys.verify(written)) ? written : undefined);
+  const existing = request.key !== undefined ? givenKey(request.key, request) : written && (!request.keyRequired || request.keys.verify(written)) ? written : undefined;
   const makesKey = existing === undefined && request.keyRequired;
   const fixedKey = existing ?? (makesKey ? PLACEHOLDER_KEY : OPEN_KEY);
   let plan = planConnect(tool, target(fixedKey), places);
@@ -80,6 +81,23 @@ export function runConnect(request: ConnectRequest): ConnectResult {
   }
   const { backup } = applyConnect(plan, places);
   return { ...result(plan, true), backup, createdKey };
+}
+
+/**
+ * A key passed to be written (`--key`), as a tool would send it: refused when it is empty (an unset
+ * shell variable: the tool then said "Not logged in"), when no HTTP header can carry it, or, where
+ * the gateway requires keys, when it is none of its keys (the tool's every request would be a 401).
+ */
+function givenKey(key: string, request: ConnectRequest): string {
+  const trimmed = key.trim();
+  const instead = 'leave --key out and connect writes the key the tool has, or makes one';
+  if (!trimmed) throw new ConnectError(`--key is empty: pass the client key itself, or ${instead}.`);
+  const unsendable = unsendableInHeader(trimmed);
+  if (unsendable) throw new ConnectError(`--key has ${unsendable}: copy the key again.`);
+  if (request.keyRequired && !request.keys.verify(trimmed)) {
+    throw new ConnectError(`--key is none of this gateway's client keys (unknown or revoked), and the gateway requires one: the tool's requests would be refused. Make one with "switchyard keys create NAME", or ${instead}.`);
+  }
+  return trimmed;
 }
 
 function result(plan: Plan, applied: boolean): ConnectResult {
