@@ -75,7 +75,6 @@ export const clientKeysPlugin = fp<ClientKeysOptions>(
   { name: 'switchyard-client-keys' },
 );
 
-/** The live client key a request carries, if any. */
 /** The valid key a request carries; a 401 when keys are required and it carries none. */
 export function requiredKey(request: FastifyRequest, options: Pick<ClientKeysOptions, 'keys' | 'required'>): ClientKey | undefined {
   const key = clientKeyOf(request, options.keys);
@@ -85,6 +84,7 @@ export function requiredKey(request: FastifyRequest, options: Pick<ClientKeysOpt
   return key;
 }
 
+/** The live client key a request carries, if any. */
 export function clientKeyOf(request: FastifyRequest, keys: ClientKeyStore): ClientKey | undefined {
   const token = tokenOf(request);
   return token ? keys.verify(token) : undefined;
