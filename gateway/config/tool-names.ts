@@ -13,6 +13,7 @@ export const TOOL = {
   codex: 'Codex',
   opencode: 'opencode',
   copilot: 'VS Code (GitHub Copilot)',
+  copilotCli: 'GitHub Copilot CLI',
   cline: 'Cline',
   roo: 'Roo Code',
   openaiJs: 'OpenAI SDK (JS)',
@@ -23,6 +24,7 @@ export const TOOL = {
   ollamaPython: 'Ollama SDK (Python)',
   litellm: 'LiteLLM',
   aiSdk: 'AI SDK',
+  openaiAgents: 'OpenAI Agents SDK',
   browser: 'a browser',
   /** The dashboard's own playground. */
   playground: 'Playground',

@@ -1,8 +1,9 @@
 /**
  * Which tool sent a request, for the usage log and the dashboard ("Claude Code", "Codex", "curl"):
  * a header only that tool sends (its session header, Codex's `originator`), then its User-Agent
- * (`claude-cli/2.1.3 (external, cli)`, `codex_cli_rs/0.98.0 (...)`), then the app name many tools
- * give OpenRouter (`X-Title`: Cline, Roo Code, Kilo Code), then the SDK or program the User-Agent
+ * (`claude-cli/2.1.3 (external, cli)`, `codex_cli_rs/0.98.0 (...)`), then GitHub Copilot's
+ * `x-initiator` (its CLI sends a provider of the user's own the SDKs' User-Agents), then the app
+ * name many tools give OpenRouter (`X-Title`: Cline, Roo Code, Kilo Code), then the SDK or program the User-Agent
  * names, else its first word; a Codex subagent's requests name it too ("Codex (review)"). Read from
  * headers alone, each looked at once and only its start.
  */
@@ -32,6 +33,7 @@ const LIBRARIES: readonly [RegExp, string][] = [
   [/^ollama-python\//i, TOOL.ollamaPython],
   [/^litellm\//i, TOOL.litellm],
   [/^ai-sdk\//i, TOOL.aiSdk],
+  [/^Agents\/(JavaScript|Python)\b/i, TOOL.openaiAgents],
   [/^Mozilla\//, TOOL.browser],
 ];
 
@@ -43,6 +45,7 @@ export function toolOf(headers: IncomingHttpHeaders): string | null {
   // Codex's subagents say which they are (review, compact, memory_consolidation): their requests are told apart.
   const subagent = tool === TOOL.codex ? printable(first(headers['x-openai-subagent'])).slice(0, 24) : '';
   if (tool) return subagent ? `${tool} (${subagent})` : tool;
+  if (headers['x-initiator']) return TOOL.copilotCli;
   const title = headers['x-title'] ? printable(first(headers['x-title'])) : '';
   return title || agent.otherwise;
 }

@@ -80,6 +80,13 @@ describe('toolOf', () => {
     [{ 'user-agent': 'GitHubCopilotChat/0.35.0' }, 'VS Code (GitHub Copilot)'],
     [{ 'user-agent': 'RooCode/3.53.0' }, 'Roo Code'],
     [{ 'x-title': 'Cline', 'user-agent': 'Cline/3.0.47' }, 'Cline'],
+    // GitHub Copilot CLI 1.0 with its own provider (BYOK): the SDKs' User-Agents, and Copilot's x-initiator on every request (user, then agent for tool turns).
+    [{ 'user-agent': 'OpenAI/JS 5.20.1', 'x-initiator': 'user', 'x-interaction-type': 'conversation-user' }, 'GitHub Copilot CLI'],
+    [{ 'user-agent': 'Anthropic/JS 0.94.0', 'x-initiator': 'agent' }, 'GitHub Copilot CLI'],
+    [{ 'user-agent': 'GitHubCopilotChat/0.35.0', 'x-initiator': 'agent' }, 'VS Code (GitHub Copilot)'],
+    [{ 'user-agent': 'Agents/JavaScript 0.20.0' }, 'OpenAI Agents SDK'],
+    [{ 'user-agent': 'Agents/Python 0.6.1' }, 'OpenAI Agents SDK'],
+    [{ 'x-title': 'pi', 'user-agent': 'OpenAI/JS 6.26.0' }, 'pi'],
     [{ 'user-agent': 'python-requests/2.32.3' }, 'python-requests'],
     [{ 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36' }, 'a browser'],
     [{ 'user-agent': '\u00e9\u00e9' }, null],
