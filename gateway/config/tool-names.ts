@@ -15,6 +15,8 @@ export const TOOL = {
   copilot: 'VS Code (GitHub Copilot)',
   copilotCli: 'GitHub Copilot CLI',
   cline: 'Cline',
+  /** pi names itself with the X-Title its Connect guide gives it. */
+  pi: 'pi',
   roo: 'Roo Code',
   openaiJs: 'OpenAI SDK (JS)',
   openaiPython: 'OpenAI SDK (Python)',

@@ -1,7 +1,9 @@
 /**
  * How each coding agent run in a terminal is pointed at this gateway: Claude Code, Codex and
- * opencode (which `switchyard connect` can set up itself), and the ones to set up by hand.
+ * opencode (which `switchyard connect` can set up itself), and the ones to set up by hand (each as
+ * run against the gateway here where the note beside it says so).
  */
+import { answerRoom } from './context-window';
 import { CLAUDE_TIERS, CLAUDE_WINDOW, opencodeModel } from './editors';
 import { TOOL } from '../config/tool-names';
 import type { GuideContext, ToolGuide } from './guide-types';
@@ -142,5 +144,73 @@ export function agentGuides(ctx: GuideContext): ToolGuide[] {
         ),
       },
     },
+    {
+      // With a provider of the user's own (BYOK) Copilot CLI needs no GitHub login. A model not in its
+      // catalog gets its default limits (it warns so): the route's window is given instead, split as
+      // opencode's is, the answer's room kept out of the prompt's.
+      id: 'copilot-cli',
+      name: 'GitHub Copilot CLI',
+      seenAs: [TOOL.copilotCli],
+      api: 'openai',
+      settings: [
+        { label: 'COPILOT_PROVIDER_BASE_URL', value: v1 },
+        { label: 'COPILOT_PROVIDER_API_KEY', value: key },
+        { label: 'COPILOT_MODEL', value: model },
+        ...copilotLimits(window).map(([label, value]) => ({ label, value: String(value) })),
+      ],
+      snippet: { language: 'shell', text: `COPILOT_PROVIDER_BASE_URL=${v1} COPILOT_PROVIDER_API_KEY=${key} COPILOT_MODEL=${model}${copilotLimits(window).map(([label, value]) => ` ${label}=${value}`).join('')} copilot` },
+    },
+    {
+      // pi sends the OpenAI SDK's User-Agent: the X-Title header it is given names it in the usage log.
+      // Without a window it plans for 128,000 tokens and asks for 16,384 in each answer.
+      id: 'pi',
+      name: 'pi',
+      seenAs: [TOOL.pi],
+      api: 'openai',
+      configFile: '~/.pi/agent/models.json',
+      settings: [
+        { label: 'providers.switchyard.baseUrl', value: v1 },
+        { label: 'api', value: 'openai-completions' },
+        { label: 'apiKey', value: key },
+        { label: 'headers.X-Title', value: TOOL.pi },
+        { label: 'models[].id', value: model },
+        ...(window ? [{ label: 'models[].contextWindow', value: String(window) }, { label: 'models[].maxTokens', value: String(answerRoom(window)) }] : []),
+        { label: 'Run', value: `pi --provider switchyard --model ${model}` },
+      ],
+      snippet: {
+        language: 'json',
+        text: JSON.stringify(
+          { providers: { switchyard: { baseUrl: v1, api: 'openai-completions', apiKey: key, headers: { 'X-Title': TOOL.pi }, models: ctx.models.map((m) => piModel(m, ctx.windows?.get(m))) } } },
+          null,
+          2,
+        ),
+      },
+    },
+    {
+      // Its `openai` provider is OpenAI-compatible; its requests carry the AI SDK's User-Agent alone.
+      id: 'cline-cli',
+      name: 'Cline CLI',
+      api: 'openai',
+      configFile: '~/.cline (written by cline auth)',
+      settings: [
+        { label: '--provider (-p)', value: 'openai' },
+        { label: '--baseurl (-b)', value: v1 },
+        { label: '--apikey (-k)', value: key },
+        { label: '--modelid (-m)', value: model },
+      ],
+      snippet: { language: 'shell', text: `cline auth -p openai -b ${v1} -k ${key} -m ${model}` },
+    },
   ];
+}
+
+/** Copilot CLI's prompt and answer limits for a window: both, or none where the window is unknown. */
+function copilotLimits(window: number | undefined): [string, number][] {
+  if (!window) return [];
+  const answer = answerRoom(window);
+  return [['COPILOT_PROVIDER_MAX_PROMPT_TOKENS', window - answer], ['COPILOT_PROVIDER_MAX_OUTPUT_TOKENS', answer]];
+}
+
+/** A model in pi's models.json: its window and the answer's room in it, where the window is known. */
+function piModel(id: string, window: number | undefined): { id: string; contextWindow?: number; maxTokens?: number } {
+  return window ? { id, contextWindow: window, maxTokens: answerRoom(window) } : { id };
 }

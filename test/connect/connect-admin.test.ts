@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse as parseToml } from 'smol-toml';
+import { toolOf } from '../../gateway/http/client-tool';
 import { startFakeOllama } from '../support/fake-ollama';
 import { startGateway, tempDir, twoTierConfig } from '../support/harness';
 
@@ -39,7 +40,7 @@ describe('the admin API (the Connect page and the desktop app\'s button)', () =>
     try {
       const guides = await h.admin('/admin/api/connect').then((r) => r.json());
       expect(guides).toMatchObject({ url: h.url, keyRequired: false, model: 'default', connected: [] });
-      expect(guides.tools.map((t: { id: string }) => t.id)).toEqual(['claude-code', 'codex', 'opencode', 'aider', 'goose', 'qwen-code', 'crush', 'continue', 'cline', 'vscode', 'xcode', 'zed', 'open-webui', 'obsidian', 'browser-extensions', 'openai-sdk', 'ollama-sdk', 'anthropic-sdk']);
+      expect(guides.tools.map((t: { id: string }) => t.id)).toEqual(['claude-code', 'codex', 'opencode', 'aider', 'goose', 'qwen-code', 'crush', 'copilot-cli', 'pi', 'cline-cli', 'continue', 'cline', 'vscode', 'xcode', 'zed', 'open-webui', 'obsidian', 'browser-extensions', 'openai-sdk', 'ollama-sdk', 'anthropic-sdk']);
       // Tools in a web view or a browser say which web origin to allow, and whether it is allowed yet.
       const origin = (tools: { id: string; settings: { label: string; value: string }[] }[], id: string) => tools.find((t) => t.id === id)!.settings.filter((s) => s.label.startsWith('Web origin')).map((s) => `${s.value} ${s.label}`);
       expect(origin(guides.tools, 'obsidian')).toEqual(['app://obsidian.md Web origin (not allowed yet: add it to the web origins in Settings)']);
@@ -71,6 +72,14 @@ describe('the admin API (the Connect page and the desktop app\'s button)', () =>
       expect(crush).toMatchObject({ type: 'openai-compat', base_url: `${h.url}/v1`, api_key: 'switchyard' });
       expect(crush.models).toContainEqual({ id: 'default', name: 'default', context_window: 1_047_576 });
       expect(crush.models).toContainEqual({ id: 'llama', name: 'llama', context_window: 8_192 });
+      // GitHub Copilot CLI, pi and Cline's CLI as run here (1.0.102, 0.73.1, 3.0.65). Copilot and pi are told the route's window
+      // (Copilot warns of a model not in its catalog and assumes its defaults), split as opencode's below; pi names itself as X-Title.
+      expect(guides.tools.find((t: { id: string }) => t.id === 'copilot-cli').snippet.text).toBe(`COPILOT_PROVIDER_BASE_URL=${h.url}/v1 COPILOT_PROVIDER_API_KEY=switchyard COPILOT_MODEL=default COPILOT_PROVIDER_MAX_PROMPT_TOKENS=1015576 COPILOT_PROVIDER_MAX_OUTPUT_TOKENS=32000 copilot`);
+      const pi = snippetOf('pi').providers.switchyard;
+      expect(pi).toMatchObject({ baseUrl: `${h.url}/v1`, api: 'openai-completions', apiKey: 'switchyard', headers: { 'X-Title': 'pi' } });
+      expect(pi.models).toContainEqual({ id: 'llama', contextWindow: 8_192, maxTokens: 2_048 });
+      expect(toolOf({ 'user-agent': 'OpenAI/JS 6.26.0', 'x-title': pi.headers['X-Title'] })).toBe('pi');
+      expect(guides.tools.find((t: { id: string }) => t.id === 'cline-cli').snippet.text).toBe(`cline auth -p openai -b ${h.url}/v1 -k switchyard -m default`);
       // opencode is given each model's limit: the window, and a quarter of it (at most 32,000) kept for the answer.
       const opencode = snippetOf('opencode').provider.switchyard.models;
       expect(opencode.default).toEqual({ name: 'default', limit: { context: 1_047_576, output: 32_000 } });

@@ -144,7 +144,7 @@ describe('the dashboard pages', () => {
 
   it('connects Codex from the Connect page: every tool listed, the diff first, then written and undone', async () => {
     await go('/connect');
-    for (const name of ['Claude Code', 'Codex CLI', 'opencode', 'Continue', 'Cline / Roo Code', 'VS Code (GitHub Copilot)', 'Xcode', 'Aider', 'Qwen Code', 'Crush', 'Zed', 'Open WebUI', 'OpenAI SDK', 'Ollama clients', 'Anthropic SDK']) {
+    for (const name of ['Claude Code', 'Codex CLI', 'opencode', 'Continue', 'Cline / Roo Code', 'VS Code (GitHub Copilot)', 'Xcode', 'Aider', 'Qwen Code', 'Crush', 'GitHub Copilot CLI', 'pi', 'Cline CLI', 'Zed', 'Open WebUI', 'OpenAI SDK', 'Ollama clients', 'Anthropic SDK']) {
       await page.getByRole('heading', { name: new RegExp(`^${name.replace(/[/()]/g, '\\$&')}`) }).waitFor();
     }
     // Every setting, long names and URLs too, stays inside its card with its copy button, also
