@@ -197,9 +197,10 @@ describe('streaming fallback', () => {
     expect(text.endsWith('data: [DONE]\n\n')).toBe(true);
   });
 
-  for (const [what, mode] of [
-    ['the connection resets mid-stream', { kind: 'reset-mid-stream', chunks: 2 }],
-    ['the stream ends without [DONE]', { kind: 'truncated', chunks: 2 }],
+  for (const [what, mode, said] of [
+    // The connection was made and answered: it closed early, it did not fail.
+    ['the connection resets mid-stream', { kind: 'reset-mid-stream', chunks: 2 }, 'cloud: the connection closed before the answer ended (UND_ERR_SOCKET)'],
+    ['the stream ends without [DONE]', { kind: 'truncated', chunks: 2 }, "cloud's stream ended without [DONE]"],
   ] as const) {
     it(`ends the stream with an error event, never [DONE], when ${what} after the first byte`, async () => {
       await openai.setMode(mode);
@@ -208,7 +209,7 @@ describe('streaming fallback', () => {
       expect(text).not.toContain('data: [DONE]');
       const events = text.trim().split('\n\n').map((e) => JSON.parse(e.replace(/^data: /, '')));
       const last = events[events.length - 1];
-      expect(last.error).toMatchObject({ type: 'api_error', code: expect.any(String), message: expect.stringContaining('after the stream began') });
+      expect(last.error).toMatchObject({ type: 'api_error', code: expect.any(String), message: `The upstream failed after the stream began: ${said}` });
       expect(ollama.requests).toHaveLength(0);
 
       // The official SDK surfaces it as an error, not as a short answer.
