@@ -103,20 +103,7 @@ export function isGatewayError(error: unknown): error is GatewayError {
  * request asks: tools, thinking, images, fill-in-the-middle). Request problems (any deployment would
  * say the same): upstream_4xx (other 400s and 422s). client_closed: the client left.
  */
-export const FAILURE_CLASSES = [
-  'connect',
-  'timeout',
-  'upstream_5xx',
-  'rate_limited',
-  'upstream_4xx',
-  'upstream_protocol',
-  'client_closed',
-  'auth',
-  'model_missing',
-  'quota',
-  'context_length',
-  'unsupported',
-] as const;
+export const FAILURE_CLASSES = ['connect', 'timeout', 'upstream_5xx', 'rate_limited', 'upstream_4xx', 'upstream_protocol', 'client_closed', 'auth', 'model_missing', 'quota', 'context_length', 'unsupported'] as const;
 
 export type FailureClass = (typeof FAILURE_CLASSES)[number];
 
@@ -257,9 +244,9 @@ export function upstreamStatusError(providerName: string, status: number, header
   return new UpstreamError(failure, message, { status, retryAfterMs: retryAfterMs(headers, body, now), upstreamError: body });
 }
 
-const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CLOSED']);
-/** The upstream's side closed a connection it had taken: often mid-answer, where "connection failed" would send someone looking for a server that is up. */
-const CLOSED_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
+const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+/** Of those, the upstream hanging up a connection it had taken, often mid-answer: "connection failed" would send one looking for a server that is up. */
+const HUNG_UP_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
 const TIMEOUT_MESSAGES: Record<string, string> = {
   UND_ERR_CONNECT_TIMEOUT: 'connect timeout',
   UND_ERR_HEADERS_TIMEOUT: 'no response headers before the first-byte timeout',
@@ -294,8 +281,7 @@ export function toUpstreamError(error: unknown, providerName: string): UpstreamE
       return new UpstreamError('timeout', `${providerName}: ${detail}`, { cause: error });
     }
     if (name === 'AbortError') return new UpstreamError('timeout', `${providerName}: request aborted`, { cause: error });
-    if (code && CONNECT_CODES.has(code)) return new UpstreamError('connect', `${providerName}: connection failed (${code})`, { cause: error });
-    if (code && CLOSED_CODES.has(code)) return new UpstreamError('connect', `${providerName}: the connection closed before the answer ended (${code})`, { cause: error });
+    if (code && CONNECT_CODES.has(code)) return new UpstreamError('connect', `${providerName}: ${HUNG_UP_CODES.has(code) ? 'the connection closed before the answer ended' : 'connection failed'} (${code})`, { cause: error });
   }
   if (error instanceof SyntaxError) return new UpstreamError('upstream_protocol', `${providerName} sent malformed JSON: ${error.message}`, { cause: error });
   const message = error instanceof Error ? error.message : String(error);
