@@ -64,3 +64,14 @@ it("lists each model with every field of the SDK's ModelInfo, its window and ans
   });
   expect(await client.models.retrieve('claude-local')).toEqual(listed.find((m) => m.id === 'claude-local'));
 });
+
+it('filters by lifecycle as Anthropic does: every model here is active, so a list of retired ones is empty; an unknown stage is refused', async () => {
+  const client = new Anthropic({ baseURL: h.url, apiKey: 'any', maxRetries: 0 });
+  // The SDK sends `lifecycle[]=...` once for each stage.
+  expect((await client.models.list({ lifecycle: ['retired'] })).data).toEqual([]);
+  expect((await client.models.list({ lifecycle: ['deprecated', 'retired'] })).data).toEqual([]);
+  expect((await client.models.list({ lifecycle: ['active', 'deprecated'], limit: 1000 })).data.map((m) => m.id)).toEqual(['default', 'local', 'llama', 'sonnet', 'claude-local']);
+  const refused = await client.models.list({ lifecycle: ['gone' as 'active'] }).catch((error: unknown) => error);
+  expect(refused).toBeInstanceOf(Anthropic.BadRequestError);
+  expect((refused as InstanceType<typeof Anthropic.BadRequestError>).error).toMatchObject({ type: 'error', error: { type: 'invalid_request_error', message: expect.stringContaining('lifecycle') } });
+});

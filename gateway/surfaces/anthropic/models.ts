@@ -2,7 +2,7 @@
  * Models as Anthropic's API describes them (for clients that send `anthropic-version`, such as
  * Claude Code's model discovery): the routes, deployments and aliases that answer chat, each with
  * every field of the SDK's `ModelInfo` (its window and answer limit where known, null where not),
- * the list paged with `limit`, `after_id` and `before_id`.
+ * the list paged with `limit`, `after_id` and `before_id`, and filtered by `lifecycle`.
  */
 import type { ModelInfo } from '@anthropic-ai/sdk/resources/models';
 import { modelWindows, type WindowOf } from '../../connect/context-window';
@@ -21,11 +21,13 @@ export interface ModelPage {
   limit?: number | undefined;
   afterId?: string | undefined;
   beforeId?: string | undefined;
+  /** The lifecycle stages asked for: every model here is active (the default list is active and deprecated ones). */
+  lifecycle?: readonly string[] | undefined;
 }
 
 export function anthropicModels(catalog: Catalog, createdAt: number, limits: ModelLimits, page: ModelPage, allowed?: readonly string[] | null) {
   // Claude Code's discovery keeps only ids starting "claude": a `claude-*` alias makes a route show there.
-  const all = listedEntries(catalog, allowed).flatMap((model) => anthropicModel(catalog, model, createdAt, limits) ?? []);
+  const all = page.lifecycle && !page.lifecycle.includes('active') ? [] : listedEntries(catalog, allowed).flatMap((model) => anthropicModel(catalog, model, createdAt, limits) ?? []);
   const limit = Math.min(1000, Math.max(1, page.limit ?? 20));
   // A cursor no longer listed (its route renamed or removed between pages) is said: read as the
   // start, it handed a pager the first page again; read as the end, an empty page with no more.

@@ -26,8 +26,11 @@ import { chatFromGenerate } from '../ollama/codec';
 import { ollamaStream, ollamaWhole } from '../ollama/run';
 import { digitsPattern } from '../../config/patterns';
 
+/** Anthropic's lifecycle filter: its SDK sends `lifecycle[]` once for each stage (one arrives as a string, more as a list). */
+const Stage = Type.Union([Type.Literal('active'), Type.Literal('deprecated'), Type.Literal('retired')]);
+const Lifecycles = Type.Optional(Type.Union([Stage, Type.Array(Stage, { maxItems: 3 })]));
 const ModelPageQuery = Type.Object(
-  { limit: Type.Optional(Type.String({ pattern: digitsPattern(4) })), after_id: Type.Optional(ModelName), before_id: Type.Optional(ModelName), client_version: Type.Optional(Type.String()) },
+  { limit: Type.Optional(Type.String({ pattern: digitsPattern(4) })), after_id: Type.Optional(ModelName), before_id: Type.Optional(ModelName), 'lifecycle[]': Lifecycles, lifecycle: Lifecycles, client_version: Type.Optional(Type.String()) },
   { additionalProperties: true },
 );
 
@@ -66,7 +69,8 @@ export async function openaiSurface(app: FastifyInstance, options: OpenAISurface
     const allowed = request.clientKey?.allowedRoutes;
     if (speaksAnthropic(request)) {
       const { limit, after_id: afterId, before_id: beforeId } = request.query;
-      return anthropicModels(catalog(), options.configAppliedAt(), options.limits, { limit: limit === undefined ? undefined : Number(limit), afterId, beforeId }, allowed);
+      const lifecycle = [request.query['lifecycle[]'] ?? request.query.lifecycle ?? []].flat();
+      return anthropicModels(catalog(), options.configAppliedAt(), options.limits, { limit: limit === undefined ? undefined : Number(limit), afterId, beforeId, lifecycle: lifecycle.length > 0 ? lifecycle : undefined }, allowed);
     }
     const list = { object: 'list', data: listedEntries(catalog(), allowed).map(openAIModel) };
     // Codex asks with its version and reads `models`, its own catalog, logging an error on every
