@@ -22,8 +22,7 @@ export interface GatewayAddress {
   record(listening: Listening, failed: (error: unknown) => void): void;
   /** Removes the row; one that cannot be (still locked out, a full disk) is ignored once this process is gone. */
   forget(): void;
-  /** Where the gateway running on this data dir listens, if one is. */
-  /** The gateway serving this data dir, if one is alive, with its process id. */
+  /** The gateway serving this data dir, if one is alive: where it listens, and its process id. */
   running(): (Listening & { pid: number }) | undefined;
 }
 

@@ -100,7 +100,6 @@ function finishOf(response: Pick<Response, 'status' | 'incomplete_details'>, cal
   return 'stop';
 }
 
-/** A whole Response as a chat completion: its text, reasoning summaries and function calls. */
 /**
  * Between two messages of one answer (GPT-5.3-codex and later say a commentary preamble before the
  * final answer, each its own output item), and between reasoning summary parts: one chat message
@@ -108,6 +107,7 @@ function finishOf(response: Pick<Response, 'status' | 'incomplete_details'>, cal
  */
 const BETWEEN_PARTS = '\n\n';
 
+/** A whole Response as a chat completion: its text, reasoning summaries and function calls. */
 export function completionFromResponse(value: Record<string, unknown>): ChatCompletion {
   const response = value as unknown as Response;
   const texts: string[] = [];

@@ -83,8 +83,10 @@ export const ScheduleSchema = Type.Object({
 /** Where keys live; `unreadable` names stored keys that could not be decrypted (enter them again), `unused` kept keys the config names nowhere (kept-keys.ts). */
 const SecretsViewSchema = Type.Object({ backend: Type.String(), protected: Type.Boolean(), canStore: Type.Boolean(), unreadable: Type.Optional(Type.Array(Type.String())), unused: Type.Array(Type.String()) });
 const ServerViewSchema = Type.Object({ host: Type.String(), port: Type.Integer(), exposed: Type.Boolean(), notices: NoticesViewSchema, configFile: NullableString });
-/** Where the gateway keeps its data, and the database's size on disk (file, WAL and shared memory). */
-/** `argument`: the dir as one word of a command line, quoted as this machine's shell needs. */
+/**
+ * Where the gateway keeps its data (`argument`: the dir as one word of a command line, quoted as
+ * this machine's shell needs), and the database's size on disk (file, WAL and shared memory).
+ */
 const DataViewSchema = Type.Object({ dir: Type.String(), argument: Type.String(), bytes: Type.Integer() });
 export const SettingsViewSchema = Type.Object({ settings: SettingsSchema, server: ServerViewSchema, data: DataViewSchema, secrets: SecretsViewSchema });
 export const SettingsInputSchema = Type.Object({ settings: SettingsSchema }, Strict);

@@ -25,7 +25,6 @@ export type PullView = Type.Static<typeof PullViewSchema>;
 export type PullList = Type.Static<typeof PullListSchema>;
 export type QuirkView = Type.Static<typeof QuirkViewSchema>;
 export type QuirkList = Type.Static<typeof QuirkListSchema>;
-/** A test notice posted to the webhook: whether it arrived, in words for the page. */
 /**
  * Where the gateway's notices (a provider down, a budget spent...) go: the desktop's notifications,
  * a webhook's host (its path is a secret) and where it is set, or nowhere; why a webhook that is set
@@ -39,7 +38,7 @@ export const NoticesViewSchema = Type.Object({
   webhookWarning: NullableString,
 });
 export type NoticesView = Type.Static<typeof NoticesViewSchema>;
-/** What a test notice came to, in words for the page. */
+/** A test notice posted to the webhook: whether it arrived, in words for the page. */
 export const NoticeTestSchema = Type.Object({ delivered: Type.Boolean(), message: Type.String() });
 export type NoticeTestResult = Type.Static<typeof NoticeTestSchema>;
 /** A webhook URL pasted in Settings: kept by the desktop's key store, never shown again (the host is). */

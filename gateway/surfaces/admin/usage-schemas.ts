@@ -135,13 +135,13 @@ export const RollupPointSchema = Type.Object({
   latencyP50Ms: NullableNumber,
   latencyP95Ms: NullableNumber,
 });
+/** `GET /usage/names?since=`: what the log has rows of, configured now or not. */
+export const UsageNamesQuerySchema = Type.Object({ since: Type.Optional(Time) }, Strict);
+export const UsageNamesSchema = Type.Object({ routes: Type.Array(Type.String()), deployments: Type.Array(Type.String()), providers: Type.Array(Type.String()), clientKeys: Type.Array(Type.String()), tools: Type.Array(Type.String()) });
 /**
  * `buckets`: the start of every bucket in the range, empty ones included, and of every point's,
  * oldest first (a chart's axis); `timeZone`: whose midnights start the day buckets (the gateway's), for labelling them.
  */
-/** `GET /usage/names?since=`: what the log has rows of, configured now or not. */
-export const UsageNamesQuerySchema = Type.Object({ since: Type.Optional(Time) }, Strict);
-export const UsageNamesSchema = Type.Object({ routes: Type.Array(Type.String()), deployments: Type.Array(Type.String()), providers: Type.Array(Type.String()), clientKeys: Type.Array(Type.String()), tools: Type.Array(Type.String()) });
 export const RollupsSchema = Type.Object({ points: Type.Array(RollupPointSchema), buckets: Type.Array(Type.Number()), timeZone: Type.String() });
 export const OverviewSchema = Type.Object({
   since: Type.String(),

@@ -158,10 +158,10 @@ export function createMessageEventWriter(model: string, stops: readonly string[]
 }
 
 /**
- * An error as Anthropic's API writes one. Claude Code sends an answer that says overloaded_error
- * again whatever its headers say, so a 503 that waiting cannot mend is an api_error.
+ * An error as Anthropic's API writes one, with the request's id as Anthropic gives its own
+ * (`switchyard usage show ID` reads its row). Claude Code sends a request that was answered
+ * overloaded_error again whatever its headers say, so a 503 that waiting cannot mend is an api_error.
  */
-/** Anthropic's error body, with the request's id as Anthropic gives its own (`switchyard usage show ID` reads its row). */
 export const anthropicErrorBody = (wire: WireError, request: { id: string }) => ({
   type: 'error',
   error: { type: wire.retryable === false && wire.status >= 500 ? 'api_error' : anthropicErrorType(wire.status), message: wire.code === 'context_length_exceeded' ? tooLong(wire) : wire.message },
