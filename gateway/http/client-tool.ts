@@ -2,10 +2,10 @@
  * Which tool sent a request, for the usage log and the dashboard ("Claude Code", "Codex", "curl"):
  * a header only that tool sends (its session header, Codex's `originator`), then its User-Agent
  * (`claude-cli/2.1.3 (external, cli)`, `codex_cli_rs/0.98.0 (...)`), then GitHub Copilot's
- * `x-initiator` (its CLI sends a provider of the user's own the SDKs' User-Agents), then the app
- * name many tools give OpenRouter (`X-Title`: Cline, Roo Code, Kilo Code), then the SDK or program the User-Agent
- * names, else its first word; a Codex subagent's requests name it too ("Codex (review)"). Read from
- * headers alone, each looked at once and only its start.
+ * `x-initiator` (to a provider of the user's own, its CLI sends only the SDKs' User-Agents), then
+ * the app name many tools give OpenRouter (`X-Title`: Cline, Roo Code, Kilo Code), then the SDK or
+ * program the User-Agent names, else its first word; a Codex subagent's requests name it too
+ * ("Codex (review)"). Read from headers alone, each looked at once and only its start.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { MAX_TOOL_CHARS, TOOL } from '../config/tool-names';
