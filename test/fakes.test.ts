@@ -134,7 +134,7 @@ describe('the fake Anthropic upstream', () => {
   it('is read by the official Anthropic SDK: messages, streams with finalMessage, token counts, models and errors', async () => {
     const client = new Anthropic({ baseURL: anthropic.url, apiKey: 'sk-ant-fake', maxRetries: 0 });
     const message = await client.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 100, messages: [{ role: 'user', content: 'a b' }] });
-    expect(message.content).toEqual([{ type: 'text', text: 'Echo: a b', citations: null }]);
+    expect(message.content).toEqual([{ type: 'text', text: 'Echo: a b' }]);
     const stream = client.messages.stream({
       model: 'claude-sonnet-4-5',
       max_tokens: 2048,
@@ -155,7 +155,7 @@ describe('the fake Anthropic upstream', () => {
   it('serves the same wire at Ollama\'s /v1/messages (0.14 on)', async () => {
     const client = new Anthropic({ baseURL: ollama.url, apiKey: 'ollama', maxRetries: 0 });
     const final = await client.messages.stream({ model: 'llama3.2:3b', max_tokens: 100, messages: [{ role: 'user', content: 'a b' }] }).finalMessage();
-    expect(final.content).toEqual([{ type: 'text', text: 'Echo: a b', citations: null }]);
+    expect(final.content).toEqual([{ type: 'text', text: 'Echo: a b' }]);
     // It makes an effort a thinking level where thinking is adaptive, which a model without levels refuses.
     const effort = { model: 'llama3.2:3b', max_tokens: 100, thinking: { type: 'adaptive' }, output_config: { effort: 'high' }, messages: [{ role: 'user' as const, content: 'a b' }] };
     await expect(client.messages.create(effort as never)).rejects.toMatchObject({ status: 400, error: { type: 'error', error: { message: 'think value "high" is not supported for this model' } } });

@@ -78,7 +78,7 @@ describe('pass-through to an Anthropic upstream', () => {
     expect(sent?.headers['anthropic-version']).toBe('2023-06-01');
     expect(sent?.headers['anthropic-beta']).toBe('prompt-caching-2024-07-31,interleaved-thinking-2025-05-14');
     expect(sent?.headers.authorization).toBe('Bearer sk-ant-test-5678');
-    expect(message.content).toEqual([{ type: 'text', text: 'Echo: hi', citations: null }]);
+    expect(message.content).toEqual([{ type: 'text', text: 'Echo: hi' }]);
     expect(message.usage).toMatchObject({ cache_read_input_tokens: 80, cache_creation_input_tokens: 20 });
     expect(rows()[0]).toMatchObject({ api: 'anthropic', endpoint: 'anthropic.messages', deployment: 'sonnet', inputTokens: 112, cacheReadTokens: 80, cacheWriteTokens: 20 });
     // Sonnet's table rates: cache reads at a tenth of the input price, writes at 1.25x.
@@ -115,7 +115,7 @@ describe('pass-through to an Ollama that serves /v1/messages', () => {
   it('sends the Messages request to Ollama itself', async () => {
     const final = await client.messages.stream({ model: 'llama-new', max_tokens: 100, messages: user('a b') }).finalMessage();
     expect(newOllama.requests.at(-1)?.path).toBe('/v1/messages');
-    expect(final.content).toEqual([{ type: 'text', text: 'Echo: a b', citations: null }]);
+    expect(final.content).toEqual([{ type: 'text', text: 'Echo: a b' }]);
   });
 
   it('goes to its /api/chat instead when the deployment sends Ollama options: a num_ctx raised for Claude Code\'s long prompt', async () => {
@@ -165,7 +165,7 @@ describe('translated for upstreams that do not speak Messages', () => {
   for (const [model, upstream] of [['llama', 'Ollama /api/chat'], ['mini', 'OpenAI chat completions']] as const) {
     it(`answers through ${upstream}: text, parallel tool calls with distinct blocks, stop reasons, usage`, async () => {
       const message = await client.messages.create({ model, max_tokens: 200, messages: user('hello there') });
-      expect(message).toMatchObject({ type: 'message', role: 'assistant', model, stop_reason: 'end_turn', content: [{ type: 'text', text: 'Echo: hello there', citations: null }] });
+      expect(message).toMatchObject({ type: 'message', role: 'assistant', model, stop_reason: 'end_turn', content: [{ type: 'text', text: 'Echo: hello there' }] });
       expect(message.usage.output_tokens).toBeGreaterThan(0);
       const stream = client.messages.stream({ model, max_tokens: 200, tools, messages: user('call both') });
       const final = await stream.finalMessage();
@@ -180,7 +180,7 @@ describe('translated for upstreams that do not speak Messages', () => {
         tools,
         messages: [...user('call both'), { role: 'assistant', content: final.content }, { role: 'user', content: [{ type: 'tool_result', tool_use_id: calls[0]!.id, content: 'sunny' }, { type: 'tool_result', tool_use_id: calls[1]!.id, content: 'noon' }] }],
       });
-      expect(answer.content).toEqual([{ type: 'text', text: 'The tool said: noon', citations: null }]);
+      expect(answer.content).toEqual([{ type: 'text', text: 'The tool said: noon' }]);
     });
   }
 

@@ -4,7 +4,7 @@
  * fakes speak exactly what Anthropic's own SDK reads.
  */
 import type { ServerResponse } from 'node:http';
-import type { ContentBlock, Message, RawMessageStreamEvent, Usage } from '@anthropic-ai/sdk/resources/messages';
+import type { ContentBlock, Message, RawMessageStreamEvent, TextBlock, Usage } from '@anthropic-ai/sdk/resources/messages';
 import type { FailureMode, RecordedRequest } from './fake-server';
 import { resetAfterFlush, sendJson } from './fake-server';
 import { cutAtStop, replyFor, wordsOf } from './replies';
@@ -114,7 +114,8 @@ export function messageFor(body: any): Message {
   const content: ContentBlock[] = [];
   const shown = !adaptiveOnly || body.thinking?.display === 'summarized';
   if (answer.reasoning) content.push({ type: 'thinking', thinking: shown ? answer.reasoning : '', signature: signatureFor(String(body.model)) });
-  if (answer.content) content.push({ type: 'text', text: answer.content, citations: null });
+  // Anthropic leaves `citations` out where there are none (the SDK's type says null).
+  if (answer.content) content.push({ type: 'text', text: answer.content } as TextBlock);
   answer.toolCalls.forEach((call, i) => content.push({ type: 'tool_use', id: `toolu_fake${++counter}_${i}`, name: call.name, input: JSON.parse(call.arguments), caller: { type: 'direct' } }));
   return {
     id: `msg_fake${++counter}`,
@@ -139,7 +140,7 @@ export function eventsFor(message: Message): RawMessageStreamEvent[] {
   ];
   message.content.forEach((block, index) => {
     if (block.type === 'text') {
-      events.push({ type: 'content_block_start', index, content_block: { type: 'text', text: '', citations: null } });
+      events.push({ type: 'content_block_start', index, content_block: { type: 'text', text: '' } as TextBlock });
       for (const word of wordsOf(block.text)) events.push({ type: 'content_block_delta', index, delta: { type: 'text_delta', text: word } });
     } else if (block.type === 'thinking') {
       events.push({ type: 'content_block_start', index, content_block: { type: 'thinking', thinking: '', signature: '' } });

@@ -2,7 +2,7 @@
  * Canonical chat answers as the Messages front door gives them, pure: a whole Message, or Messages
  * stream events written as the chunks come; and errors in Anthropic's shape.
  */
-import type { ContentBlock, Message, MessageDeltaUsage, RawMessageStreamEvent, RedactedThinkingBlock, StopReason, Usage } from '@anthropic-ai/sdk/resources/messages';
+import type { ContentBlock, Message, MessageDeltaUsage, RawMessageStreamEvent, RedactedThinkingBlock, StopReason, TextBlock, Usage } from '@anthropic-ai/sdk/resources/messages';
 import type { WireError } from '../../http/wire-errors';
 import { argumentsObject, gatherToolCalls, inCallOrder, stopSequenceOf, type ChatCompletion, type ChatCompletionChunk, type Delta, type GatheredCall, type Message as ChatMessage } from '../../wire/canonical';
 import { anthropicToolId } from '../../wire/anthropic';
@@ -38,6 +38,13 @@ function anthropicUsage(usage: ChatCompletion['usage'] | null | undefined): Usag
   };
 }
 
+/**
+ * A text block as Anthropic writes one: with no `citations` where there are none. The SDK's type
+ * has the field (null), but the API leaves it out, and the AI SDK's Anthropic provider refuses a
+ * Message whose text block says `citations: null` (CherryHQ/cherry-studio#13769).
+ */
+const textBlock = (text: string): TextBlock => ({ type: 'text', text }) as TextBlock;
+
 function newMessageId(): string {
   return newCompletionId().replace('chatcmpl-', 'msg_');
 }
@@ -49,7 +56,7 @@ export function completionToMessage(completion: ChatCompletion, model: string, s
   const content: ContentBlock[] = [];
   if (message?.reasoning_content) content.push({ type: 'thinking', thinking: message.reasoning_content, signature: UNSIGNED });
   content.push(...redactedOf(message?.signed_thinking));
-  if (message?.content) content.push({ type: 'text', text: message.content, citations: null });
+  if (message?.content) content.push(textBlock(message.content));
   for (const call of message?.tool_calls ?? []) {
     if (call.type !== 'function') continue;
     content.push({ type: 'tool_use', id: call.id ? anthropicToolId(call.id) : newToolUseId(), name: call.function.name, input: argumentsObject(call.function.arguments), caller: { type: 'direct' } });
@@ -112,7 +119,7 @@ export function createMessageEventWriter(model: string, stops: readonly string[]
     if (open?.type === type) return open.index;
     close();
     open = { index: nextIndex++, type };
-    out.push({ type: 'content_block_start', index: open.index, content_block: type === 'text' ? { type: 'text', text: '', citations: null } : { type: 'thinking', thinking: '', signature: '' } });
+    out.push({ type: 'content_block_start', index: open.index, content_block: type === 'text' ? textBlock('') : { type: 'thinking', thinking: '', signature: '' } });
     return open.index;
   };
   const drain = () => out.splice(0);
