@@ -26,6 +26,7 @@ export const TOOL = {
   ollamaPython: 'Ollama SDK (Python)',
   litellm: 'LiteLLM',
   aiSdk: 'AI SDK',
+  langchainJs: 'LangChain (JS)',
   openaiAgents: 'OpenAI Agents SDK',
   browser: 'a browser',
   /** The dashboard's own playground. */

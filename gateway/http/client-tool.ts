@@ -32,7 +32,9 @@ const LIBRARIES: readonly [RegExp, string][] = [
   [/^ollama-js\//i, TOOL.ollamaJs],
   [/^ollama-python\//i, TOOL.ollamaPython],
   [/^litellm\//i, TOOL.litellm],
-  [/^ai-sdk\//i, TOOL.aiSdk],
+  // A provider called directly says `ai-sdk/openai/3.0.141`; through generateText or streamText `ai/6.0.333` comes first.
+  [/^(ai-sdk\/|ai\/\d)/i, TOOL.aiSdk],
+  [/^langchainjs-/i, TOOL.langchainJs],
   [/^Agents\/(JavaScript|Python)\b/i, TOOL.openaiAgents],
   [/^Mozilla\//, TOOL.browser],
 ];
@@ -55,7 +57,7 @@ type AgentSays = { tool: string | undefined; otherwise: string | null };
 
 /**
  * Kept by User-Agent: a tool sends the same one on every request, and reading one afresh tests up to
- * fifteen patterns (about 0.5 us, where a lookup is a twentieth of it). Emptied when full, so what it
+ * seventeen patterns (about 0.5 us, where a lookup is a twentieth of it). Emptied when full, so what it
  * holds stays bounded whatever User-Agents clients send.
  */
 const known = new Map<string, AgentSays>();

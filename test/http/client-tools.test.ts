@@ -72,6 +72,10 @@ describe('toolOf', () => {
     [{ 'user-agent': 'claude-cli/2.1.3 (external, cli)', 'x-openai-subagent': 'review' }, 'Claude Code'],
     [{ 'x-opencode-session': 'ses_1', 'user-agent': 'ai-sdk/openai-compatible/1.0.2' }, 'opencode'],
     [{ 'user-agent': 'ai-sdk/openai-compatible/1.0.2' }, 'AI SDK'],
+    // The AI SDK's generateText and streamText put their own name first, then the provider's utilities (captured from ai 6.0.333).
+    [{ 'user-agent': 'ai/6.0.333 ai-sdk/provider-utils/4.0.66 runtime/node.js/v20.20.2' }, 'AI SDK'],
+    [{ 'user-agent': 'aider/0.86.1' }, 'aider'],
+    [{ 'user-agent': 'langchainjs-openai/1.0.0 ((node/v20.20.2; linux; x64))' }, 'LangChain (JS)'],
     [{ 'user-agent': 'OpenAI/Python 1.99.1' }, 'OpenAI SDK (Python)'],
     [{ 'user-agent': 'Anthropic/Python 0.69.0' }, 'Anthropic SDK (Python)'],
     [{ 'user-agent': 'ollama-python/0.6.0 (x86_64 linux) Python/3.12.3' }, 'Ollama SDK (Python)'],
