@@ -71,6 +71,8 @@ it('filters by lifecycle as Anthropic does: every model here is active, so a lis
   expect((await client.models.list({ lifecycle: ['retired'] })).data).toEqual([]);
   expect((await client.models.list({ lifecycle: ['deprecated', 'retired'] })).data).toEqual([]);
   expect((await client.models.list({ lifecycle: ['active', 'deprecated'], limit: 1000 })).data.map((m) => m.id)).toEqual(['default', 'local', 'llama', 'sonnet', 'claude-local']);
+  // A stage named twice is still a known stage: the list is read, not its length.
+  expect((await client.models.list({ lifecycle: ['retired', 'deprecated', 'retired', 'deprecated'] })).data).toEqual([]);
   const refused = await client.models.list({ lifecycle: ['gone' as 'active'] }).catch((error: unknown) => error);
   expect(refused).toBeInstanceOf(Anthropic.BadRequestError);
   expect((refused as InstanceType<typeof Anthropic.BadRequestError>).error).toMatchObject({ type: 'error', error: { type: 'invalid_request_error', message: expect.stringContaining('lifecycle') } });

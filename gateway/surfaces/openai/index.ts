@@ -26,9 +26,13 @@ import { chatFromGenerate } from '../ollama/codec';
 import { ollamaStream, ollamaWhole } from '../ollama/run';
 import { digitsPattern } from '../../config/patterns';
 
-/** Anthropic's lifecycle filter: its SDK sends `lifecycle[]` once for each stage (one arrives as a string, more as a list). */
+/**
+ * Anthropic's lifecycle filter: its SDK sends `lifecycle[]` once for each stage (one arrives as a
+ * string, more as a list). A stage may come twice, so the list's length is not checked; the request
+ * line's own limit (Node's 16 KiB of headers) bounds it, and it is read once.
+ */
 const Stage = Type.Union([Type.Literal('active'), Type.Literal('deprecated'), Type.Literal('retired')]);
-const Lifecycles = Type.Optional(Type.Union([Stage, Type.Array(Stage, { maxItems: 3 })]));
+const Lifecycles = Type.Optional(Type.Union([Stage, Type.Array(Stage)]));
 const ModelPageQuery = Type.Object(
   { limit: Type.Optional(Type.String({ pattern: digitsPattern(4) })), after_id: Type.Optional(ModelName), before_id: Type.Optional(ModelName), 'lifecycle[]': Lifecycles, lifecycle: Lifecycles, client_version: Type.Optional(Type.String()) },
   { additionalProperties: true },
