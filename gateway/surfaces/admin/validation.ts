@@ -26,7 +26,7 @@ export function adminErrorHandler(config: () => Config) {
     const input = validatedInput(error, request);
     const where = validatedPart(error);
     const prefix = (error.validationContext ?? 'body') === 'body' ? entityPrefix(config(), request) : '';
-    const issues = describeSchemaErrors(error.validation as never, input).map((issue) => ({ path: `${prefix}${issue.path}`, message: issue.message, field: issue.path || null }));
+    const issues = describeSchemaErrors(error.validation as never, input).map((issue) => ({ path: [prefix, issue.path].filter(Boolean).join('.'), message: issue.message, field: issue.path || null }));
     const first = issues[0];
     const message = first ? `Invalid ${where}: ${first.field ?? where} ${first.message}` : `Invalid ${where}`;
     // A config route's body is config (its errors are the config's own); any other body, a query string or a path only asks.
@@ -38,17 +38,18 @@ export function adminErrorHandler(config: () => Config) {
 /** The admin API's 400 body: the first problem as an OpenAI-style error, and every field's below it. */
 export function fieldErrors(message: string, errors: (ConfigIssue & { field?: string | null })[], code = 'invalid_config') {
   return {
-    error: { message, type: 'invalid_request_error', param: errors[0]?.field ?? errors[0]?.path ?? null, code },
+    // The whole body has no field, and a body that is no item of the config no path: no param, not "".
+    error: { message, type: 'invalid_request_error', param: errors[0]?.field || errors[0]?.path || null, code },
     errors,
   };
 }
 
-/** `deployments[3].` for a body that edits (or adds) an item of that list. */
+/** `deployments[3]` for a body that edits (or adds) an item of that list. */
 function entityPrefix(config: Config, request: FastifyRequest): string {
   const list = request.routeOptions.config.entity;
   if (!list) return '';
   const name = (request.params as { name?: string } | undefined)?.name ?? (request.body as { name?: unknown } | undefined)?.name;
   const items = config[list] ?? [];
   const index = items.findIndex((item) => item.name === name);
-  return `${list}[${index >= 0 ? index : items.length}].`;
+  return `${list}[${index >= 0 ? index : items.length}]`;
 }
