@@ -4,7 +4,7 @@
  * no table scrolling sideways in it (a table that does not fit stacks its rows) and nothing running
  * past its edge, and checkboxes that stay square beside long words; the usage log's columns side by
  * side on a laptop's window; a long word in the playground's conversation within its bubble, its
- * trace's names whole beside their reasons, its cards as tall as what they hold, and names as long as the config takes within their
+ * trace's names whole beside their reasons, its cards as tall as what they hold, and names as long as the config takes (a provider's address, the latency chart's legend) within their
  * cards; a tool's config of forty routes in a box that scrolls.
  */
 import type { Page } from 'playwright-core';
@@ -243,11 +243,14 @@ describe('names as long as the config takes', () => {
     // 128 characters with no space for a name, 256 for a model: the longest the config takes.
     const [provider, deployment, route] = ['provider', 'deployment', 'route'].map((kind) => `${kind}-${'x'.repeat(127 - kind.length)}`);
     const model = `hf.co/${'m'.repeat(246)}:Q4`;
+    // One that answers, so its name is in the latency chart's legend too; a gateway's address as long as Cloudflare's.
+    const served = `served-${'y'.repeat(121)}`;
+    const address = `https://gateway.ai.cloudflare.com/v1/${'0123456789abcdef'.repeat(2)}/my-ai-gateway/openai`;
     h.gateway.applyConfig({
       ...before,
-      providers: [...before.providers, { ...before.providers[0]!, name: provider! }],
-      deployments: [...before.deployments, { name: deployment!, provider: provider!, model }],
-      routes: [...before.routes, { name: route!, deployments: [deployment!, 'mini'] }],
+      providers: [...before.providers, { ...before.providers[0]!, name: provider! }, { name: 'cloudflare', kind: 'openai', baseUrl: address }],
+      deployments: [...before.deployments, { name: deployment!, provider: provider!, model }, { name: served, provider: 'local', model: 'llama3.2:3b' }],
+      routes: [...before.routes, { name: route!, deployments: [deployment!, served, 'mini'] }],
       aliases: { ...before.aliases, [`claude-${'a'.repeat(248)}*`]: route! },
     }, 'test');
     try {
@@ -256,8 +259,11 @@ describe('names as long as the config takes', () => {
         await page.setViewportSize({ width, height: 900 });
         for (const path of PAGES) {
           await go(path);
-          // They ran past their cards: a route's heading, a deployment's model, the Health table's rows, an alias.
+          // They ran past their cards: a route's heading, a deployment's model, the Health table's rows, an alias,
+          // a provider's address, the latency chart's legend (the page 1,745 pixels wide in a 1,280 window).
           expect(await misfits(page), `${path} at ${width}`).toEqual({ overflowing: [], scrolling: [], spilling: [], squeezed: [], pageWidth: width });
+          // And the legend's lines are below the plot, not taken from it (it was a strip 38 pixels high).
+          if (path === '/overview') await expect.poll(() => page.locator('.recharts-cartesian-grid').first().evaluate((grid) => grid.getBoundingClientRect().height), { message: `the latency plot at ${width}` }).toBeGreaterThan(150);
         }
       }
     } finally {

@@ -1,7 +1,7 @@
 /** The Overview's latency chart: each deployment's p50 and p95 for every hour of the last 24. */
 import { useQuery } from '@tanstack/react-query';
-import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
-import { ChartBox, SERIES_COLORS } from '../../ui/chart-box';
+import { CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { ChartBox, ChartLegend, SERIES_COLORS } from '../../ui/chart-box';
 import { usageQueries } from '../../api/queries/usage';
 import { Card, Empty, ErrorNote, Loading } from '../../ui/parts';
 
@@ -38,7 +38,7 @@ export function LatencyChart() {
             <XAxis dataKey="time" stroke="var(--muted)" fontSize={11} padding={{ left: 8, right: 8 }} />
             <YAxis stroke="var(--muted)" fontSize={11} tickFormatter={latencyTick} />
             <Tooltip formatter={(value) => latencyTick(Number(value))} />
-            <Legend />
+            <ChartLegend />
             {deployments.flatMap((d, i) => {
               // A deployment seen in one or two hours has no line to speak of: its points are drawn larger.
               const dot = { r: hoursSeen.get(d) as number <= 2 ? 4 : 2 };

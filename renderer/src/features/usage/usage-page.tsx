@@ -1,8 +1,8 @@
 /** Usage: filters, charts per day (requests and tokens by provider, requests and cost by tool, fallbacks, cost vs would-have-cost), sessions, a paged table and CSV export. */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
-import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
-import { ChartBox, SERIES_COLORS } from '../../ui/chart-box';
+import { Bar, BarChart, CartesianGrid, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import { ChartBox, ChartLegend, SERIES_COLORS } from '../../ui/chart-box';
 import { costTick, costTicks } from '../../ui/cost-axis';
 import { usageQueries, type UsageParams } from '../../api/queries/usage';
 import type { RollupPoint } from '../../api/types';
@@ -144,7 +144,7 @@ function Charts({ params, days }: { params: UsageParams; days: number }) {
           <XAxis dataKey="day" stroke="var(--muted)" fontSize={11} />
           {usd ? costAxis(Math.max(0, ...chart.data.map((row) => chart.groups.reduce((sum, g) => sum + ((row[g] as number | undefined) ?? 0), 0)))) : <YAxis stroke="var(--muted)" fontSize={11} allowDecimals={false} tickFormatter={countTick} />}
           <Tooltip formatter={usd ? moneyTip : countTip} />
-          <Legend />
+          <ChartLegend />
           {chart.groups.map((g, i) => <Bar key={g} dataKey={g} stackId="a" fill={SERIES_COLORS[i % SERIES_COLORS.length]} isAnimationActive={false} />)}
         </BarChart>
       </ChartBox>
@@ -165,7 +165,7 @@ function Charts({ params, days }: { params: UsageParams; days: number }) {
               <XAxis dataKey="day" stroke="var(--muted)" fontSize={11} />
               {costAxis(Math.max(0, ...moneyData.map((row) => Math.max(row.cost, row.wouldCost))))}
               <Tooltip formatter={moneyTip} />
-              <Legend />
+              <ChartLegend />
               <Line dataKey="cost" name="cost" stroke={SERIES_COLORS[0]} isAnimationActive={false} />
               <Line dataKey="wouldCost" name="would have cost" stroke={SERIES_COLORS[1]} strokeDasharray="4 3" isAnimationActive={false} />
             </LineChart>
@@ -178,7 +178,7 @@ function Charts({ params, days }: { params: UsageParams; days: number }) {
               <XAxis dataKey="day" stroke="var(--muted)" fontSize={11} />
               <YAxis stroke="var(--muted)" fontSize={11} allowDecimals={false} tickFormatter={countTick} />
               <Tooltip formatter={countTip} />
-              <Legend />
+              <ChartLegend />
               <Bar dataKey="fallbacks" fill={SERIES_COLORS[1]} isAnimationActive={false} />
               <Bar dataKey="errors" fill={SERIES_COLORS[4]} isAnimationActive={false} />
             </BarChart>
