@@ -254,13 +254,13 @@ describe('names as long as the config takes', () => {
       aliases: { ...before.aliases, [`claude-${'a'.repeat(248)}*`]: route! },
     }, 'test');
     try {
-      await h.openai.chat.completions.create({ model: route!, messages: [{ role: 'user', content: 'x' }] }, { headers: { 'x-switchyard-session': 's'.repeat(200) } });
+      await h.openai.chat.completions.create({ model: route!, messages: [{ role: 'user', content: 'x' }] }, { headers: { 'x-switchyard-session': 's'.repeat(200), 'user-agent': 'InternalCodeReviewAndRefactoringAssistantService/3.1' } });
       for (const width of [360, 1280]) {
         await page.setViewportSize({ width, height: 900 });
         for (const path of PAGES) {
           await go(path);
           // They ran past their cards: a route's heading, a deployment's model, the Health table's rows, an alias,
-          // a provider's address, the latency chart's legend (the page 1,745 pixels wide in a 1,280 window).
+          // a provider's address, the latency chart's legend (the page 1,745 pixels wide in a 1,280 window), a tool's name.
           expect(await misfits(page), `${path} at ${width}`).toEqual({ overflowing: [], scrolling: [], spilling: [], squeezed: [], pageWidth: width });
           // And the legend's lines are below the plot, not taken from it (it was a strip 38 pixels high).
           if (path === '/overview') await expect.poll(() => page.locator('.recharts-cartesian-grid').first().evaluate((grid) => grid.getBoundingClientRect().height), { message: `the latency plot at ${width}` }).toBeGreaterThan(150);
