@@ -17,6 +17,7 @@ import { withStream } from '../../wire/copy-with';
 import { documentsAsText, readable, textIn } from '../../wire/document-text';
 
 type Block = { type: string; [key: string]: unknown };
+type OutputFormat = { type: string; schema?: unknown };
 type InMessage = { role: string; content: string | Block[] };
 /** The Messages request fields this codec reads; the rest pass through only to Messages upstreams. */
 export interface MessagesBody {
@@ -32,7 +33,9 @@ export interface MessagesBody {
   top_k?: number;
   metadata?: { user_id?: string | null };
   thinking?: { type: 'enabled' | 'disabled' | 'adaptive' | string; budget_tokens?: number };
-  output_config?: { effort?: string | null; format?: { type: string; schema?: unknown } | null };
+  output_config?: { effort?: string | null; format?: OutputFormat | null };
+  /** Structured outputs' first form (beta `structured-outputs-2025-11-13`), deprecated for `output_config.format`; still sent by the AI SDK's Anthropic provider of early 2026 (3.0.20; 3.0.60 sends `output_config.format`). */
+  output_format?: OutputFormat | null;
   stream?: boolean;
   /** Anthropic's MCP connector: servers its API connects to, whose tools it runs. */
   mcp_servers?: unknown[];
@@ -76,7 +79,7 @@ export function messagesToChat(sent: MessagesBody, target: ProviderConfig['kind'
   }
   const effort = reasoningEffort(body);
   if (effort) request.reasoning_effort = effort;
-  const format = body.output_config?.format;
+  const format = outputFormat(body);
   if (format?.type === 'json_schema' && format.schema) request.response_format = { type: 'json_schema', json_schema: { name: 'response', schema: format.schema as Record<string, unknown> } };
   return body.stream ? withStream(request, true) : request;
 }
@@ -95,7 +98,12 @@ export function takesAsSent(body: MessagesBody, speaks: boolean, kind: ProviderC
   const tools = body.tools ?? [];
   const narrowed = tools.length > 0 && (body.tool_choice?.type === 'none' || body.tool_choice?.type === 'tool');
   const anthropics = tools.some((tool) => tool?.type != null && tool.type !== 'custom' && !tool.type.startsWith('web_search'));
-  return body.output_config?.format == null && !narrowed && !anthropics;
+  return outputFormat(body) == null && !narrowed && !anthropics;
+}
+
+/** A structured output's format, in either of the places Anthropic's API has taken it. */
+function outputFormat(body: MessagesBody): OutputFormat | null | undefined {
+  return body.output_config?.format ?? body.output_format;
 }
 
 /**
