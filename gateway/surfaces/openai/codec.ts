@@ -3,6 +3,7 @@ import type { StreamFormat } from '../../http/stream-writer';
 import { openAIError, type WireError } from '../../http/wire-errors';
 import type { RequestUsage } from '../../usage/recorder';
 import { meterChunk } from '../../http/usage-row';
+import { functionCallChunk } from '../../wire/legacy-functions';
 import { isUsageOnlyChunk, reasoningForChatClients, type ChatCompletion, type ChatCompletionChunk, type CreateEmbeddingResponse, type Delta, type Message } from '../../wire/canonical';
 
 export const SSE_DONE = 'data: [DONE]\n\n';
@@ -15,14 +16,18 @@ export function openAIErrorBody(wire: WireError): unknown {
   return { error: openAIError(wire) };
 }
 
-/** OpenAI's SSE: `data: {chunk}` events, `data: [DONE]` at the end, the usage chunk only when asked for. */
-export function sseFormat(includeUsage: boolean, usage: RequestUsage | undefined): StreamFormat<ChatCompletionChunk> {
+/**
+ * OpenAI's SSE: `data: {chunk}` events, `data: [DONE]` at the end, the usage chunk only when asked
+ * for; `functionCalls`: a tool call as the old API's `function_call`, for a client that asked in it.
+ */
+export function sseFormat(includeUsage: boolean, usage: RequestUsage | undefined, functionCalls = false): StreamFormat<ChatCompletionChunk> {
   return {
     contentType: 'text/event-stream; charset=utf-8',
     event(chunk) {
       meterChunk(usage, chunk);
       for (const choice of chunk.choices) reasoningForChatClients(choice.delta as Delta);
-      return includeUsage || !isUsageOnlyChunk(chunk) ? sseData(chunk) : '';
+      if (!includeUsage && isUsageOnlyChunk(chunk)) return '';
+      return sseData(functionCalls ? functionCallChunk(chunk) : chunk);
     },
     end: () => SSE_DONE,
     error: (failure, message) => sseData({ error: openAIError({ status: 502, message, type: 'api_error', param: null, code: failure.failure }) }),

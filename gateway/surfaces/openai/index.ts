@@ -14,6 +14,7 @@ import type { Router } from '../../routing/router';
 import { tokensOf, type ChatRequest, type CreateEmbeddingResponse, type EmbeddingRequest } from '../../wire/canonical';
 import { chatStream, chatWhole } from './chat';
 import { chatAnswer, encodeEmbeddings, openAIErrorBody, sseFormat } from './codec';
+import { asksForFunctions, functionCallAnswer, functionsAsTools } from '../../wire/legacy-functions';
 import Type from 'typebox';
 import { anthropicModel, anthropicModels, type ModelLimits } from '../anthropic/models';
 import { anthropicErrorBody } from '../anthropic/output';
@@ -96,18 +97,20 @@ export async function openaiSurface(app: FastifyInstance, options: OpenAISurface
   });
 
   app.post('/chat/completions', { schema: { body: ChatBodySchema }, config: { usage: 'chat.completions' } }, async (request, reply) => {
-    const body = request.body as ChatRequest;
+    const sent = request.body as ChatRequest;
+    const legacy = asksForFunctions(sent);
+    const body = functionsAsTools(sent);
     const route = routeRequest(request, reply, { model: body.model, type: 'chat', api: 'openai.chat' });
     if (body.stream) {
       const execution = await chatStream(router, route, body);
       const includeUsage = body.stream_options?.include_usage === true;
-      await writeStream(reply, routed(request, reply, execution), sseFormat(includeUsage, request.usage), execution.deployment.provider, request.usage);
+      await writeStream(reply, routed(request, reply, execution), sseFormat(includeUsage, request.usage, legacy), execution.deployment.provider, request.usage);
       return reply;
     }
     const completion = routed(request, reply, await chatWhole(router, route, body));
     meterCompletion(request.usage, completion);
     request.usage?.answered();
-    return chatAnswer(completion);
+    return chatAnswer(legacy ? functionCallAnswer(completion) : completion);
   });
 
   app.post('/completions', { schema: { body: CompletionBodySchema }, config: { usage: 'completions' } }, async (request, reply) => {
