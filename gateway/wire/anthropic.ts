@@ -39,6 +39,7 @@ export type MessageCreateParams = SdkMessageCreateParams & { temperature?: numbe
  */
 const DEFAULT_MAX_TOKENS = 4096;
 const CLAUDE_DEFAULT_MAX_TOKENS = 32_000;
+const JSON_MODE = 'Answer with one valid JSON object and nothing else: no text before or after it, and no code fences.';
 /** The smallest thinking budget Anthropic takes; a budget must also stay under `max_tokens`. */
 const MIN_THINKING_BUDGET = 1024;
 
@@ -81,6 +82,10 @@ export function toMessagesRequest(request: ChatRequest, deployment: DeploymentCo
   // Anthropic caches a prompt only when asked (OpenAI and the rest do it unasked): a chat client's
   // conversation, resent whole every turn, reads its prefix from the cache at a tenth of the price.
   if (deployment.model.startsWith('claude-')) body.cache_control = { type: 'ephemeral' };
+  // JSON mode has no Messages field: the model is told in the system prompt, or Claude answers in
+  // prose or a fenced block that the client's JSON.parse refuses (the AI SDK's generateObject over an
+  // OpenAI-compatible provider asks in this mode alone). A schema goes as structured output, below.
+  if (request.response_format?.type === 'json_object') system.push(JSON_MODE);
   if (system.length > 0) body.system = system.join('\n\n');
   // Anthropic refuses a stop sequence of whitespace alone; the adapter applies those itself (stop-sequences.ts).
   const stops = stopsOf(request).filter((stop) => /\S/.test(stop));
