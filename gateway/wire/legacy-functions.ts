@@ -33,6 +33,9 @@ export function functionsAsTools(body: ChatRequest): ChatRequest {
     if (!Array.isArray(functions)) throw refused('functions', 'functions must be a list of functions ({"name", "description", "parameters"})');
     const tools = functions.map((f: unknown, i) => {
       if (typeof (f as Call | null)?.name !== 'string') throw refused(`functions[${i}].name`, `functions[${i}] must have a name`);
+      // Checked here, as the front door's schema checks a tool's: the functions were not tools when it ran.
+      const parameters = (f as { parameters?: unknown }).parameters;
+      if (parameters !== undefined && (parameters === null || typeof parameters !== 'object' || Array.isArray(parameters))) throw refused(`functions[${i}].parameters`, `functions[${i}].parameters must be a JSON Schema object`);
       return { type: 'function' as const, function: f as { name: string } };
     });
     if (tools.length > 0) {
@@ -41,9 +44,10 @@ export function functionsAsTools(body: ChatRequest): ChatRequest {
       request.parallel_tool_calls = false;
     }
   }
-  if (choice === 'none' || choice === 'auto') request.tool_choice = choice;
-  else if (typeof (choice as Call | undefined)?.name === 'string') request.tool_choice = { type: 'function', function: { name: (choice as { name: string }).name } };
-  else if (choice != null) throw refused('function_call', 'function_call must be "none", "auto" or {"name": "..."}');
+  const named = typeof (choice as Call | null | undefined)?.name === 'string';
+  if (choice != null && choice !== 'none' && choice !== 'auto' && !named) throw refused('function_call', 'function_call must be "none", "auto" or {"name": "..."}');
+  // A choice among no functions chooses nothing (a tool choice without tools is refused upstream).
+  if (choice != null && request.tools?.length) request.tool_choice = named ? { type: 'function', function: { name: (choice as { name: string }).name } } : (choice as 'none' | 'auto');
   if (history) request.messages = pairedTurns(body.messages);
   return request;
 }

@@ -54,12 +54,19 @@ describe('a chat request in the function-calling API before tools', () => {
     expect(finish).toBe('function_call');
   });
 
-  it('refuses functions that are not a list, or one without a name, by its field', async () => {
+  it('chooses nothing with a function_call among no functions, which OpenAI-compatible servers would refuse as a tool choice without tools', async () => {
+    const answer = await up.h.openai.chat.completions.create({ model: 'qwen', messages: [ask], function_call: 'auto' } as Legacy);
+    expect(answer.choices[0]?.message.content).toBe('Echo: what is the weather in Paris?');
+    expect(up.openai.requests.at(-1)?.body).not.toHaveProperty('tool_choice');
+  });
+
+  it('refuses functions that are not a list, or one without a name or with parameters that are no schema, by its field', async () => {
     const post = (body: unknown) => fetch(`${up.h.baseUrl}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     for (const [body, param] of [
       [{ model: 'qwen', messages: [ask], functions: 'get_weather' }, 'functions'],
       [{ model: 'qwen', messages: [ask], functions: [{ description: 'x' }] }, 'functions[0].name'],
       [{ model: 'qwen', messages: [ask], functions, function_call: 'always' }, 'function_call'],
+      [{ model: 'qwen', messages: [ask], functions: [{ name: 'get_weather', parameters: 'a city' }] }, 'functions[0].parameters'],
     ] as const) {
       const res = await post(body);
       expect(res.status).toBe(400);
