@@ -32,7 +32,8 @@ export function functionsAsTools(body: ChatRequest): ChatRequest {
   if (functions !== undefined) {
     if (!Array.isArray(functions)) throw refused('functions', 'functions must be a list of functions ({"name", "description", "parameters"})');
     const tools = functions.map((f: unknown, i) => {
-      if (typeof (f as Call | null)?.name !== 'string') throw refused(`functions[${i}].name`, `functions[${i}] must have a name`);
+      const name = (f as Call | null)?.name;
+      if (typeof name !== 'string' || name === '') throw refused(`functions[${i}].name`, `functions[${i}] must have a name`);
       // Checked here, as the front door's schema checks a tool's: the functions were not tools when it ran.
       const parameters = (f as { parameters?: unknown }).parameters;
       if (parameters !== undefined && (parameters === null || typeof parameters !== 'object' || Array.isArray(parameters))) throw refused(`functions[${i}].parameters`, `functions[${i}].parameters must be a JSON Schema object`);

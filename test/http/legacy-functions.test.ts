@@ -65,6 +65,7 @@ describe('a chat request in the function-calling API before tools', () => {
     for (const [body, param] of [
       [{ model: 'qwen', messages: [ask], functions: 'get_weather' }, 'functions'],
       [{ model: 'qwen', messages: [ask], functions: [{ description: 'x' }] }, 'functions[0].name'],
+      [{ model: 'qwen', messages: [ask], functions: [...functions, { name: '' }] }, 'functions[1].name'],
       [{ model: 'qwen', messages: [ask], functions, function_call: 'always' }, 'function_call'],
       [{ model: 'qwen', messages: [ask], functions: [{ name: 'get_weather', parameters: 'a city' }] }, 'functions[0].parameters'],
     ] as const) {
