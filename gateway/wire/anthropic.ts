@@ -19,7 +19,7 @@ import type { DeploymentConfig } from '../config/schema';
 import { ADAPTIVE_THINKING, claudeEfforts, SAMPLING_REMOVED } from '../models/claude';
 import { nearestEffort } from '../models/efforts';
 import { GatewayError } from '../errors';
-import { anthropicUserBlocks } from './content-parts';
+import { anthropicUserBlocks, refuseAudioAnswer } from './content-parts';
 import type { ChatRequest } from './canonical';
 import type { SignedThinking } from './signed-thinking';
 import { stopsOf } from './stop-sequences';
@@ -58,6 +58,7 @@ type ChatMessageIn = ChatRequest['messages'][number];
  * model writes, which caps `max_tokens` (and so the thinking budget under it).
  */
 export function toMessagesRequest(request: ChatRequest, deployment: DeploymentConfig, maxOutput?: number): MessageCreateParams {
+  refuseAudioAnswer(request, 'Anthropic');
   const cap = (tokens: number) => (maxOutput === undefined ? tokens : Math.min(tokens, maxOutput));
   const system: string[] = [];
   const messages: MessageParam[] = [];

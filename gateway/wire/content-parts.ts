@@ -37,6 +37,15 @@ export function unreadPart(type: string, at: string, who: string): GatewayError 
   return new GatewayError('needs_native_api', `${at} is a "${type}" part, which ${who} deployments do not read: it can only go to a deployment that does`, { param: `${at}.type` });
 }
 
+/**
+ * The same refusal for the answer's side: a request that asks to be answered in audio (`modalities`
+ * with "audio", as OpenAI's audio models take it) would get text alone from a translation.
+ */
+export function refuseAudioAnswer(request: { modalities?: readonly string[] | null }, who: string): void {
+  if (!Array.isArray(request.modalities) || !request.modalities.includes('audio')) return;
+  throw new GatewayError('needs_native_api', `modalities asks for an answer in audio, which ${who} deployments do not give: it can only go to a deployment that does`, { param: 'modalities' });
+}
+
 /** A file part as an Anthropic document: a PDF as itself, a text file as its text. */
 function anthropicDocument(part: FilePart, at: string): DocumentBlockParam {
   const file = inlineFile(part);

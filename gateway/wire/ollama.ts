@@ -14,7 +14,7 @@ import type {
   Options as OllamaOptions,
   ToolCall as OllamaToolCall,
 } from 'ollama';
-import { unreadPart } from './content-parts';
+import { refuseAudioAnswer, unreadPart } from './content-parts';
 import { newToolCallId } from './ids';
 import type { DeploymentConfig } from '../config/schema';
 import { GatewayError } from '../errors';
@@ -32,6 +32,7 @@ type ToolCallOut = Extract<NonNullable<ChatCompletion['choices'][number]['messag
 
 /** A canonical request for an Ollama deployment: its `options` and `keep_alive` are the defaults the request's own parameters override. */
 export function toOllamaChat(request: ChatRequest, deployment: DeploymentConfig): OllamaChatRequest {
+  refuseAudioAnswer(request, 'Ollama');
   const toolNames = new Map<string, string>();
   const messages = request.messages.map((message, i) => toOllamaMessage(message, i, toolNames));
   const body: OllamaChatRequest = {

@@ -6,7 +6,7 @@
  */
 import type { Response, ResponseInputItem, ResponseStreamEvent } from 'openai/resources/responses/responses';
 import { newCompletionId } from './ids';
-import { responsesInputFile, unreadPart, type FilePart } from './content-parts';
+import { refuseAudioAnswer, responsesInputFile, unreadPart, type FilePart } from './content-parts';
 import { imageUrlOf, type ChatCompletion, type ChatCompletionChunk, type ChatRequest, type Delta, type Message } from './canonical';
 import { toolsChosen } from './tool-choice';
 
@@ -35,6 +35,7 @@ function userContent(content: unknown, index: number): string | Record<string, u
  * outputs. Nothing is stored upstream (`store: false`): the client resends the history, as with chat.
  */
 export function chatToResponses(request: ChatRequest): Record<string, unknown> {
+  refuseAudioAnswer(request, 'Responses API');
   const instructions: string[] = [];
   const input: ResponseInputItem[] = [];
   request.messages.forEach((message, i) => {
