@@ -61,3 +61,16 @@ it('asks a model known to lack insert as chat, never its generate, and answers i
   expect(sentTo('/api/chat').map((body) => body.messages.at(-1))).toEqual([asChat, asChat]);
   expect(t.rows(since).map((r) => [r.deployment, r.status, r.fallback])).toEqual([['llama', 200, false], ['llama', 200, false]]);
 });
+
+it('refuses a gap with a context on a model without insert for what it is: the context cannot go with the chat the gap takes', async () => {
+  await t.h.gateway.health.probeAll();
+  const before = sentTo('/api/chat').length + sentTo('/api/generate').length;
+  const error = await t.h.ollama.generate({ model: 'llama', prompt, suffix, context: [1, 2, 3], stream: false }).then(() => undefined, (e: unknown) => e);
+  expect(error).toMatchObject({ status_code: 400 });
+  const message = (error as Error).message;
+  expect(message).toContain('with a suffix');
+  expect(message).toContain('whose model fills in the middle');
+  expect(message).toContain('no deployment of "llama" does');
+  expect(message).not.toMatch(/read only by an Ollama deployment: /);
+  expect(sentTo('/api/chat').length + sentTo('/api/generate').length).toBe(before);
+});

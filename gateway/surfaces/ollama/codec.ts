@@ -68,7 +68,7 @@ export function chatFromGenerate(body: OllamaGenerateBody): ChatRequest {
   if (body.raw === true) {
     throw new GatewayError('needs_native_api', "A raw prompt (raw: true) is written in its model's own template: only a deployment that takes it as it is (an Ollama's, or a server's text completions) can answer it", { param: 'raw' });
   }
-  if (body.context?.length) throw contextRefused();
+  if (body.context?.length) throw contextRefused(body.suffix !== undefined && body.suffix !== '');
   const messages: ChatMessage[] = [];
   if (body.suffix !== undefined && body.suffix !== '') {
     messages.push({ role: 'system', content: 'You complete code. Reply with only the text that belongs between <prefix> and <suffix>, with no explanation and no code fences.' });
@@ -88,10 +88,13 @@ export function chatFromGenerate(body: OllamaGenerateBody): ChatRequest {
 /**
  * `context` (deprecated by Ollama, still sent by older clients) is the conversation so far as the
  * token ids of the model that answered it: another server has nothing to read them with, and an
- * answer without them forgets the conversation.
+ * answer without them forgets the conversation. With a suffix, an Ollama model without `insert` is
+ * asked as chat too (run.ts), so only one that fills in the middle can read it.
  */
-const contextRefused = () =>
-  new GatewayError('needs_native_api', "A context (the token ids an Ollama model's earlier answer returned) is read only by an Ollama deployment: a translation would answer without the conversation it holds", { param: 'context' });
+function contextRefused(suffix: boolean): GatewayError {
+  const reader = suffix ? 'with a suffix is read only by an Ollama deployment whose model fills in the middle (its capabilities list insert)' : 'is read only by an Ollama deployment';
+  return new GatewayError('needs_native_api', `A context (the token ids an Ollama model's earlier answer returned) ${reader}: a translation would answer without the conversation it holds`, { param: 'context' });
+}
 
 /** Ollama asks for log probabilities with OpenAI's two fields; alternatives only beside them, as OpenAI takes them. */
 function logprobsAsked(body: { logprobs?: boolean; top_logprobs?: number }): Partial<ChatRequest> {
