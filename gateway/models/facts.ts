@@ -29,6 +29,8 @@ export interface OllamaShowFacts extends ModelFacts {
   loadedContext?: number | undefined;
   /** The manifest digest of the model these facts were learned from (`/api/tags`): which version of it Ollama has. */
   digest?: string | undefined;
+  /** Its `details` (format, family, parameter size, quantization), which `/api/tags` gives each model. */
+  details?: Record<string, unknown> | undefined;
 }
 
 const KNOWN = [...table.models].sort((a, b) => b.match.length - a.match.length);
@@ -70,6 +72,7 @@ export function ollamaShowFacts(show: Record<string, unknown>): OllamaShowFacts 
   const capabilities = Array.isArray(show.capabilities) ? show.capabilities.filter(isCapability) : undefined;
   return {
     family,
+    details: show.details !== null && typeof show.details === 'object' && !Array.isArray(show.details) ? (show.details as Record<string, unknown>) : undefined,
     trainedContext: typeof trained === 'number' ? trained : undefined,
     modelfileNumCtx: numCtx ? Number(numCtx) : undefined,
     capabilities,

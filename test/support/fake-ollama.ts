@@ -49,9 +49,12 @@ const NEWER_DIGEST = 'f2c9e8d7b6a5948372615049382716a5b4c3d2e1f0a9b8c7d6e5f4a3b2
  * only for fill-in-the-middle models. A model's newer version (its digest changed by a pull) has a
  * Modelfile of its own: a larger `num_ctx`; an Ollama before 0.9.0 lists no `thinking` capability.
  */
+const kindOf = (model: string) => (/embed/.test(model) ? 'embed' : /coder/.test(model) ? 'coder' : /qwen3|gpt-oss/.test(model) ? 'thinker' : /llava|vision/.test(model) ? 'vision' : 'chat');
+const archOf = (model: string) => ({ embed: 'nomic-bert', coder: 'qwen2', thinker: 'qwen3', vision: 'llama', chat: 'llama' })[kindOf(model)];
+
 function showFor(model: string, digest: string, version: string) {
-  const kind = /embed/.test(model) ? 'embed' : /coder/.test(model) ? 'coder' : /qwen3|gpt-oss/.test(model) ? 'thinker' : /llava|vision/.test(model) ? 'vision' : 'chat';
-  const arch = { embed: 'nomic-bert', coder: 'qwen2', thinker: 'qwen3', vision: 'llama', chat: 'llama' }[kind];
+  const kind = kindOf(model);
+  const arch = archOf(model);
   // Ollama tells a thinking model by its capabilities since 0.9.0.
   const thinks = atLeast(version, '0.9.0') ? ['thinking'] : [];
   const capabilities = { embed: ['embedding'], coder: ['completion', 'tools', 'insert'], thinker: ['completion', 'tools', ...thinks], vision: ['completion', 'vision'], chat: ['completion', 'tools'] }[kind];
@@ -144,7 +147,7 @@ function summary(name: string, digest = DIGEST) {
     modified_at: '2026-10-01T12:00:00.000000000Z',
     size: 2_019_393_189,
     digest,
-    details: { parent_model: '', format: 'gguf', family: 'llama', families: ['llama'], parameter_size: '3.2B', quantization_level: 'Q4_K_M' },
+    details: { parent_model: '', format: 'gguf', family: archOf(name), families: [archOf(name)], parameter_size: '3.2B', quantization_level: 'Q4_K_M' },
   };
 }
 

@@ -60,7 +60,7 @@ export async function ollamaSurface(app: FastifyInstance, options: OllamaSurface
 
   app.get('/version', async () => ({ version: OLLAMA_API_VERSION }));
 
-  app.get('/tags', async (request) => tags(catalog(), options.configAppliedAt(), request.clientKey?.allowedRoutes));
+  app.get('/tags', async (request) => tags(catalog(), options.configAppliedAt(), request.clientKey?.allowedRoutes, options.known?.learned));
 
   app.get('/ps', async (_request, reply) => withTimeout(reply, 3_000, (signal) => running(catalog(), signal, options.known?.down)));
 

@@ -6,14 +6,14 @@
  */
 import { createHash } from 'node:crypto';
 import type { CancelSignal } from '../../cancel';
-import type { DeploymentConfig } from '../../config/schema';
+import type { DeploymentConfig, ProviderConfig } from '../../config/schema';
 import { GatewayError } from '../../errors';
 import type { Catalog } from '../../routing/catalog';
 import { didYouMean } from '../../config/nearest';
 import { listedModels, listedNames } from '../../routing/listing';
-import { capabilitiesOf, contextWindowOf, knownModel, ollamaShowFacts, type OllamaShowFacts } from '../../models/facts';
+import { capabilitiesOf, contextWindowOf, knownModel, ollamaShowFacts, type ModelFacts, type OllamaShowFacts } from '../../models/facts';
 
-export function tags(catalog: Catalog, modifiedAt: number, allowed?: readonly string[] | null) {
+export function tags(catalog: Catalog, modifiedAt: number, allowed?: readonly string[] | null, learned?: UpstreamKnowledge['learned']) {
   const modified = new Date(modifiedAt).toISOString();
   const entry = (name: string, deployment: DeploymentConfig | undefined) => ({
     name,
@@ -21,14 +21,7 @@ export function tags(catalog: Catalog, modifiedAt: number, allowed?: readonly st
     modified_at: modified,
     size: 0,
     digest: createHash('sha256').update(name).digest('hex'),
-    details: {
-      parent_model: '',
-      format: catalog.providers.get(deployment?.provider ?? '')?.config.kind === 'ollama' ? 'gguf' : 'api',
-      family: deployment?.model ?? '',
-      families: [],
-      parameter_size: '',
-      quantization_level: '',
-    },
+    details: listedDetails(catalog, deployment, learned),
   });
   const listed = listedModels(catalog, allowed);
   return {
@@ -58,6 +51,23 @@ function representative(catalog: Catalog, name: string): DeploymentConfig {
   if (!route) throw new GatewayError('model_not_found', `model "${name}" not found`);
   const members = route.deployments.map((d) => catalog.deployments.get(d) as DeploymentConfig);
   return members.find((d) => catalog.providers.get(d.provider)?.config.kind === 'ollama') ?? (members[0] as DeploymentConfig);
+}
+
+/**
+ * A model's `details` as `/api/tags` and `/api/show` give them: an Ollama's own word on its model
+ * when it has been heard (the architecture as its family, the size and quantization), else the
+ * family the table knows a cloud model by, or the provider's kind.
+ */
+function listedDetails(catalog: Catalog, deployment: DeploymentConfig | undefined, learned: UpstreamKnowledge['learned']): Record<string, unknown> {
+  const kind = deployment && catalog.providers.get(deployment.provider)?.config.kind;
+  if (!deployment || !kind) return detailsOf(undefined, undefined);
+  return detailsOf(kind, kind === 'ollama' ? learned?.(deployment.provider, deployment.model) : knownModel(deployment.model));
+}
+
+function detailsOf(kind: ProviderConfig['kind'] | undefined, facts: (ModelFacts & { details?: Record<string, unknown> | undefined }) | undefined): Record<string, unknown> {
+  if (facts?.details) return facts.details;
+  const family = facts?.family ?? kind ?? '';
+  return { parent_model: '', format: kind === 'ollama' ? 'gguf' : 'api', family, families: family ? [family] : [], parameter_size: '', quantization_level: '' };
 }
 
 /** Continue offers autocomplete only for models whose template mentions `.Suffix`. */
@@ -120,7 +130,7 @@ export async function show(catalog: Catalog, name: string, signal: CancelSignal,
     modelfile: typeof upstream.modelfile === 'string' ? upstream.modelfile : '',
     parameters,
     template,
-    details: upstream.details ?? { parent_model: '', format: kind === 'ollama' ? 'gguf' : 'api', family, families: [family], parameter_size: '', quantization_level: '' },
+    details: upstream.details ?? detailsOf(kind, facts),
     model_info: modelInfo,
     capabilities,
     modified_at: new Date().toISOString(),
