@@ -86,9 +86,11 @@ export function exhausted(context: { plan: Plan; now: () => number; catalog: Cat
     const zone = first ? catalog.timeZoneOf(catalog.deployments.get(first.deployment) as DeploymentConfig) : catalog.defaultTimeZone;
     const one = skipped.length === 1;
     const at = soonest === null ? '' : `${describeInstant(soonest, zone, now())} (${new Date(soonest).toISOString()})`;
-    const when = soonest === null ? (one ? 'It does not become available by itself.' : 'None of them becomes available by itself.') : `${one ? 'It becomes' : 'The first becomes'} available at ${at}.`;
+    // A single skip that waits for a time says it already ("... is rate limited until 14:05"); a probe's own wait is not worded.
+    const said = one && first !== undefined && first.reason !== 'probe_in_flight';
+    const when = soonest === null ? (one ? ' It does not become available by itself.' : ' None of them becomes available by itself.') : said ? '' : ` ${one ? 'It becomes' : 'The first becomes'} available at ${at}.`;
     const onlyBusy = skipped.length > 0 && skipped.every((s) => s.reason === 'busy' || s.reason === 'cooling');
-    return new GatewayError(onlyBusy ? 'all_deployments_rate_limited' : 'no_deployment_available', `No deployment of "${plan.route.name}" is available now: ${skippedText || 'the route is empty'}. ${when}`, {
+    return new GatewayError(onlyBusy ? 'all_deployments_rate_limited' : 'no_deployment_available', `No deployment of "${plan.route.name}" is available now: ${skippedText || 'the route is empty'}.${when}`, {
       retryAfterSeconds: soonest === null ? undefined : Math.max(1, Math.ceil((soonest - now()) / 1000)),
       ...(soonest === null || soonest - now() > CLIENT_RETRY_HORIZON_MS ? { retryable: false } : {}),
       details: { skipped, available_at: soonest === null ? null : new Date(soonest).toISOString() },
