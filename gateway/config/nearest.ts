@@ -1,6 +1,6 @@
 /**
  * The known name a mistyped one was meant to be: one or two letters off (`mni` for `mini`, `serv`
- * for `serve`), or it with a vendor's prefix (`openai/mini`), for a "did you mean" after an unknown
+ * for `serve`), in other capitals (`MINI`), or it with a vendor's prefix (`openai/mini`), for a "did you mean" after an unknown
  * name. Bounded, as a request for an unknown model runs it: names past 40 characters and names whose
  * lengths differ by more than the distance are not compared, and a comparison looks only within the
  * distance of the diagonal (40 x 5 steps).
@@ -18,9 +18,12 @@ export function nearest(typed: string, known: Iterable<string>, maxDistance = 2)
   if (typeof typed !== 'string' || typed.length > MAX_LENGTH) return undefined;
   // A name with a vendor's prefix, as LiteLLM and OpenRouter write models (`openai/mini`): the one after it.
   const unvendored = typed.includes('/') ? typed.slice(typed.lastIndexOf('/') + 1) : undefined;
+  const lowered = typed.toLowerCase();
   let best: { name: string; distance: number } | undefined;
   for (const name of known) {
     if (name === unvendored) return name;
+    // The same name in other letters (`CODER`, `Mini`) is meant whatever its distance.
+    if (typeof name === 'string' && name !== typed && name.length === typed.length && name.toLowerCase() === lowered) return name;
     if (typeof name !== 'string' || name.length > MAX_LENGTH || Math.abs(name.length - typed.length) > maxDistance || name === typed) continue;
     const distance = editDistanceWithin(typed, name, best ? best.distance - 1 : maxDistance);
     if (distance !== undefined) best = { name, distance };

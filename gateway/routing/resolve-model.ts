@@ -24,9 +24,22 @@ export function resolveModel(catalog: Catalog, model: string, type: RequestType)
   const known = servingNames(catalog, type);
   // A tool set up with a typo: the name it was a letter or two off. Among the first 100 names: at
   // worst (100 names of the typed one's length) about 0.2 ms, so a stream of unknown names stays cheap.
-  throw new GatewayError('model_not_found', `The model "${model}" does not exist${didYouMean(model, known.slice(0, 100))}: name a route or a deployment of ${type} models (${known.length > 0 ? known.slice(0, 20).join(', ') : 'none are configured'}), or make this name an alias of one`, {
+  // Ollama's `:latest` is read past, as the Ollama API reads it.
+  const bare = model.replace(/:latest$/, '');
+  const meant = runnersOf(catalog, bare, type) || (bare !== model && known.includes(bare) ? ` (did you mean ${JSON.stringify(bare)}?)` : didYouMean(bare, known.slice(0, 100)));
+  throw new GatewayError('model_not_found', `The model "${model}" does not exist${meant}: name a route or a deployment of ${type} models (${known.length > 0 ? known.slice(0, 20).join(', ') : 'none are configured'}), or make this name an alias of one`, {
     param: 'model',
   });
+}
+
+/**
+ * A model's own name (`llama3.2:3b`, as a user coming from Ollama types it) is not a name here: the
+ * deployments that run it are, which the 404 offers.
+ */
+function runnersOf(catalog: Catalog, bare: string, type: RequestType): string {
+  const runners = [...catalog.deployments.values()].filter((d) => (d.type ?? 'chat') === type && d.model.replace(/:latest$/, '') === bare).map((d) => JSON.stringify(d.name));
+  if (runners.length === 0) return '';
+  return runners.length === 1 ? ` (did you mean ${runners[0]}, the deployment that runs it?)` : ` (did you mean one of the deployments that run it: ${runners.slice(0, 5).join(', ')}?)`;
 }
 
 /** The routes and deployments of this type, routes first (a route's deployments share one type). */

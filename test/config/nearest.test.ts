@@ -25,6 +25,9 @@ it('finds the name one or two edits off, the closest first, or the one a vendor 
   // With a vendor's prefix, as LiteLLM and OpenRouter write models: the name after it.
   expect(nearest('openai/mini', ['llama', 'mini'])).toBe('mini');
   expect(nearest('openai/gpt-4.1-mini', ['mini'])).toBeUndefined();
+  // In other capitals, however many: the name itself.
+  expect(nearest('CLOUD-FIRST', ['cloud-firsts', 'cloud-first'])).toBe('cloud-first');
+  expect(nearest('Mini', ['mino', 'mini'])).toBe('mini');
   expect(nearest('x'.repeat(41), ['x'.repeat(40)])).toBeUndefined();
   // A config read as best it can be may hold a number where a name goes: nothing is suggested for it.
   expect(nearest(2 as unknown as string, ['ab'])).toBeUndefined();
