@@ -210,3 +210,12 @@ export function Breakable({ text }: { text: string }) {
   const parts = text.split(/(?<=[_./:=-])/);
   return <>{parts.map((part, i) => (i === 0 ? part : [<wbr key={i} />, part]))}</>;
 }
+
+/** Text to read or copy whole (a command, a config file, a body): focusable, so a keyboard can scroll a long one. */
+export function Snippet({ className, children }: { className?: string; children: ReactNode }) {
+  return (
+    <pre className={className ? `snippet ${className}` : 'snippet'} tabIndex={0}>
+      {children}
+    </pre>
+  );
+}

@@ -9,7 +9,7 @@ import { useState } from 'react';
 import { connectMutations, connectQueries } from '../../api/queries/connect';
 import { usageQueries } from '../../api/queries/usage';
 import type { ConnectGuides, ConnectResult, ToolGuide } from '../../api/types';
-import { Badge, Breakable, Card, ErrorNote, Field, Loading, Moment } from '../../ui/parts';
+import { Badge, Breakable, Card, ErrorNote, Field, Loading, Moment, Snippet } from '../../ui/parts';
 import { CopyButton } from '../../ui/copy-button';
 
 const API_NAMES: Record<ToolGuide['api'], string> = { anthropic: 'Anthropic Messages', responses: 'OpenAI Responses', openai: 'OpenAI', ollama: 'Ollama' };
@@ -75,7 +75,7 @@ function ToolCard({ tool, route, connected, connection, seenAt }: { tool: ToolGu
           ))}
         </tbody>
       </table>
-      {tool.snippet ? <pre className="snippet">{tool.snippet.text}</pre> : null}
+      {tool.snippet ? <Snippet>{tool.snippet.text}</Snippet> : null}
       {tool.connect ? <ConnectButton tool={tool.connect} name={tool.name} route={route} connected={connected} /> : null}
     </Card>
   );
@@ -107,7 +107,7 @@ function ConnectButton({ tool, name, route, connected }: { tool: string; name: s
           ) : (
             <>
               <div className="muted">{plan.undo ? 'Undo would change' : 'This will change'} {plan.result.file}:</div>
-              <pre className="snippet diff">{plan.result.diff}</pre>
+              <Snippet className="diff">{plan.result.diff}</Snippet>
               <div className="row">
                 <button className="primary" onClick={apply} disabled={run.isPending}>{plan.undo ? 'Restore the earlier file' : 'Write it'}</button>
                 <button onClick={() => setPlan(null)}>Cancel</button>

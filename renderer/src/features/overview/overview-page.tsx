@@ -12,7 +12,7 @@ import { RecentFailures } from './recent-failures';
 import { liveStates, MemoryBadge } from '../routing/live-state';
 import { usageQueries } from '../../api/queries/usage';
 import type { ProbeSample } from '../../api/types';
-import { Badge, Card, counted, ErrorNote, errorText, Loading, Meter, money, percent, Stat, statusTone, useLiveError, when } from '../../ui/parts';
+import { Badge, Card, counted, ErrorNote, errorText, Loading, Meter, money, percent, Snippet, Stat, statusTone, useLiveError, when } from '../../ui/parts';
 import { Tabs } from '../../ui/tabs';
 import { StackedTable } from '../../ui/stacked-table';
 import { CopyButton } from '../../ui/copy-button';
@@ -80,7 +80,7 @@ function Connect() {
       </div>
       <div style={{ marginTop: 12 }}>
         <Tabs names={Object.keys(snippets)} chosen={tab} onChoose={setTab} label="The base URL in use">
-          <pre className="snippet">{snippets[tab]}</pre>
+          <Snippet>{snippets[tab]}</Snippet>
         </Tabs>
       </div>
     </div>

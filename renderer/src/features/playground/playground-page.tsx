@@ -12,7 +12,7 @@ import { useEffect, useRef, useState } from 'react';
 import { send, streamEvents } from '../../api/client';
 import { configQueries } from '../../api/queries/config';
 import type { PlaygroundWireAnswer, Trace, UpstreamSent } from '../../api/types';
-import { Badge, Card, duration, ErrorNote, Field, FieldGroup, money } from '../../ui/parts';
+import { Badge, Card, duration, ErrorNote, Field, FieldGroup, money, Snippet } from '../../ui/parts';
 import { Tabs } from '../../ui/tabs';
 import { CopyButton } from '../../ui/copy-button';
 import { DecisionList } from '../routing/decision-view';
@@ -208,7 +208,7 @@ export function PlaygroundPage() {
           </Card>
           <Card title={`As code (${API_LABELS[api]})`} actions={<CopyButton text={snippet}>Copy</CopyButton>}>
             <Tabs names={LANGUAGES} chosen={language} onChoose={setLanguage} label="Language">
-              <pre className="snippet">{snippet}</pre>
+              <Snippet>{snippet}</Snippet>
             </Tabs>
           </Card>
         </div>
@@ -245,7 +245,7 @@ function TraceView({ trace }: { trace: ShownTrace }) {
           {trace.upstream.map((u, i) => (
             <div key={i}>
               <div className="muted long-text">{u.provider}: {u.method} {u.url}</div>
-              <pre className="snippet">{JSON.stringify(u.body, null, 2)}</pre>
+              <Snippet>{JSON.stringify(u.body, null, 2)}</Snippet>
             </div>
           ))}
         </details>

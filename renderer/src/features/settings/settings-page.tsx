@@ -80,7 +80,7 @@ function Theme() {
     <Card title="Theme">
       <div className="tabs" role="radiogroup" aria-label="Theme">
         {(['system', 'light', 'dark'] as const).map((c) => (
-          <button key={c} role="radio" aria-checked={choice === c} aria-selected={choice === c} onClick={() => { applyTheme(c); setChoice(c); }}>{c}</button>
+          <button key={c} role="radio" aria-checked={choice === c} onClick={() => { applyTheme(c); setChoice(c); }}>{c}</button>
         ))}
       </div>
     </Card>

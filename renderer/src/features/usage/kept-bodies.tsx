@@ -8,7 +8,7 @@ import { useQuery } from '@tanstack/react-query';
 import { configQueries } from '../../api/queries/config';
 import { usageQueries } from '../../api/queries/usage';
 import type { UsageBodies } from '../../api/types';
-import { ErrorNote, Loading } from '../../ui/parts';
+import { ErrorNote, Loading, Snippet } from '../../ui/parts';
 import { CopyButton } from '../../ui/copy-button';
 import { curlOf } from './as-curl';
 
@@ -37,7 +37,7 @@ function Body({ title, requestId, part, kept, json = false }: { title: string; r
         {title} <span className="muted">({kept.length.toLocaleString()} characters{whole ? '' : `, the first ${kept.text.length.toLocaleString()} shown`})</span>{' '}
         <a href={usageQueries.bodyUrl(requestId, part)} download>Download</a>
       </summary>
-      <pre className="snippet kept-body">{json && whole ? pretty(kept.text) : kept.text}</pre>
+      <Snippet className="kept-body">{json && whole ? pretty(kept.text) : kept.text}</Snippet>
     </details>
   );
 }
@@ -54,7 +54,7 @@ function AsCurl({ endpoint, kept }: { endpoint: string; kept: NonNullable<UsageB
         <CopyButton className="link" text={command}>Copy</CopyButton>
       </summary>
       {whole ? null : <p className="muted">The request is longer than shown here: download it, save it as request.json, and run this beside it.</p>}
-      <pre className="snippet kept-body">{command}</pre>
+      <Snippet className="kept-body">{command}</Snippet>
     </details>
   );
 }

@@ -244,7 +244,7 @@ function Rows({ params, onNext, onPrevious, exportUrl, onSession }: { params: Us
 /** One request in full: its row, every attempt, and how it was routed. */
 function RequestDrawer({ requestId, onClose, onSession }: { requestId: string; onClose: () => void; onSession: (session: string, clientKey: string) => void }) {
   const detail = useQuery(usageQueries.detail(requestId));
-  const drawer = useRef<HTMLElement>(null);
+  const drawer = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
     window.addEventListener('keydown', onKey);
@@ -259,7 +259,7 @@ function RequestDrawer({ requestId, onClose, onSession }: { requestId: string; o
     };
   }, []);
   return (
-    <aside className="drawer" role="dialog" aria-label="Request details" data-testid="request-drawer" tabIndex={-1} ref={drawer}>
+    <div className="drawer" role="dialog" aria-label="Request details" data-testid="request-drawer" tabIndex={-1} ref={drawer}>
       <div className="spread"><h2 style={{ margin: 0 }}>Request</h2><button onClick={onClose}>Close</button></div>
       <p className="muted"><code>{requestId}</code></p>
       {detail.isPending ? <Loading what="the request" /> : null}
@@ -289,6 +289,6 @@ function RequestDrawer({ requestId, onClose, onSession }: { requestId: string; o
           <KeptBodies requestId={requestId} endpoint={detail.data.endpoint} />
         </>
       ) : null}
-    </aside>
+    </div>
   );
 }
