@@ -63,6 +63,31 @@ describe('tabs from the keyboard', () => {
   });
 });
 
+describe('the theme from the keyboard', () => {
+  it('is one stop for Tab, and the arrow keys choose another theme, applied at once', async () => {
+    const { page } = dashboard;
+    await dashboard.go('/settings');
+    const group = page.getByRole('radiogroup', { name: 'Theme' });
+    await group.getByRole('radio', { name: 'system' }).click();
+    const focused = () => page.evaluate(() => `${document.activeElement?.getAttribute('role')} ${document.activeElement?.textContent}`);
+    await page.keyboard.press('ArrowRight');
+    expect(await focused()).toBe('radio light');
+    expect(await group.getByRole('radio', { checked: true }).textContent()).toBe('light');
+    expect(await page.locator('html').getAttribute('data-theme')).toBe('light');
+    await page.keyboard.press('ArrowDown');
+    expect(await focused()).toBe('radio dark');
+    expect(await page.locator('html').getAttribute('data-theme')).toBe('dark');
+    await page.keyboard.press('ArrowRight');
+    expect(await focused()).toBe('radio system');
+    await page.keyboard.press('End');
+    expect(await focused()).toBe('radio dark');
+    // One stop: Tab leaves the group rather than reaching the next radio.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('role'))).not.toBe('radio');
+    await group.getByRole('radio', { name: 'system' }).click();
+  });
+});
+
 describe('the dashboard as browser pages', () => {
   it("names the page shown in the window's title, and opens a page's link in a tab of its own on a Ctrl-click", async () => {
     const { page } = dashboard;

@@ -7,10 +7,10 @@ import { cacheMutations, cacheQueries } from '../../api/queries/cache';
 import { settingsMutations, configQueries } from '../../api/queries/config';
 import { keyMutations, keyQueries } from '../../api/queries/keys';
 import type { Config, ConfigPreview, Settings, SettingsPatch } from '../../api/types';
-import { applyTheme, themeChoice, type ThemeChoice } from '../../theme';
 import { Badge, Card, ConfirmButton, counted, Empty, ErrorNote, errorText, Field, Loading, size, useLiveError } from '../../ui/parts';
 import { CopyButton } from '../../ui/copy-button';
 import { ConfigHistory, PreviewList } from './config-history';
+import { ThemeCard } from './theme-card';
 import { BudgetsCard } from './budgets-card';
 import { Notices } from './notices';
 import { KeptKeys } from './kept-keys';
@@ -43,7 +43,7 @@ export function SettingsPage() {
         <UsageAndCache settings={settings.data.settings} exposed={settings.data.server.exposed} />
         <ConfigImport />
         <ConfigHistory />
-        <Theme />
+        <ThemeCard />
       </div>
     </>
   );
@@ -70,19 +70,6 @@ function LocalOnly({ on }: { on: boolean }) {
       </label>
       <p className="muted">While on, only Ollama and servers on this machine answer; a route with no local deployment left answers an error. Kept across restarts, and the same switch as the desktop app's tray.</p>
       {toggle.isError ? <ErrorNote error={toggle.error} /> : null}
-    </Card>
-  );
-}
-
-function Theme() {
-  const [choice, setChoice] = useState<ThemeChoice>(themeChoice());
-  return (
-    <Card title="Theme">
-      <div className="tabs" role="radiogroup" aria-label="Theme">
-        {(['system', 'light', 'dark'] as const).map((c) => (
-          <button key={c} role="radio" aria-checked={choice === c} onClick={() => { applyTheme(c); setChoice(c); }}>{c}</button>
-        ))}
-      </div>
     </Card>
   );
 }
