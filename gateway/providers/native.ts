@@ -25,6 +25,7 @@ const ANSWERS: Record<Exclude<NativeEndpoint, 'ollama.chat' | 'ollama.generate'>
   'responses.compact': { is: (v) => v.object === 'response.compaction' && Array.isArray(v.output), what: 'a compacted response', shape: 'Response' },
   'responses.input_tokens': { is: (v) => typeof v.input_tokens === 'number', what: 'a token count' },
   completions: { is: (v) => v.object === 'text_completion' && Array.isArray(v.choices), what: 'a text completion' },
+  'ollama.embed': { is: (v) => Array.isArray(v.embeddings), what: 'embeddings' },
 };
 
 /** A provider's path for an endpoint it passes through; asking for one it does not speak is the gateway's bug. */

@@ -16,13 +16,13 @@ import { newCompletionId } from '../wire/ids';
 import {
   createOllamaChunkTranslator,
   fromOllamaChat,
-  fromOllamaEmbed,
   nativeBody,
+  withDeploymentDefaults,
   toOllamaChat,
-  toOllamaEmbed,
   type OllamaChatResponse,
   type OllamaEmbedResponse,
 } from '../wire/ollama';
+import { fromOllamaEmbed, toOllamaEmbed } from '../wire/ollama-embed';
 import { limiterFor } from './concurrency';
 import { DEFAULT_TIMEOUTS, createTransport, type Transport } from './transport';
 import { nativeJson, nativeStream, ollamaWhole } from './native';
@@ -41,6 +41,7 @@ import { withStream } from '../wire/copy-with';
 const PATHS: Record<NativeEndpoint, string> = {
   'ollama.chat': '/api/chat',
   'ollama.generate': '/api/generate',
+  'ollama.embed': '/api/embed',
   responses: '/v1/responses',
   // Not served by any Ollama: the front door summarises with the model instead (surfaces/responses/compact.ts),
   // and estimates a count (surfaces/responses/count.ts).
@@ -265,6 +266,7 @@ function atLeast(version: string, minimum: string): boolean {
 
 /** A passed-through request as this Ollama takes it: its own API with the deployment's defaults, or another with the deployment's model; the answer within the deployment's limit either way. */
 function outgoing(endpoint: NativeEndpoint, body: Record<string, unknown>, deployment: DeploymentConfig): Record<string, unknown> {
+  if (endpoint === 'ollama.embed') return withDeploymentDefaults(body, deployment);
   const native = endpoint === 'ollama.chat' || endpoint === 'ollama.generate' ? nativeBody(body, deployment) : endpoint.startsWith('messages') ? { ...forOllamaMessages(withDeferralResolved(withoutInlineSystem(withoutBillingHeader(body)))), model: deployment.model } : { ...forOllamaResponses(body), model: deployment.model };
   const thinking = deployment.capabilities && !deployment.capabilities.includes('thinking') ? withoutThinking(native) : endpoint === 'responses' || endpoint === 'messages' ? effortAsLevel(endpoint, native, deployment) : native;
   return nativeWithinOutputLimit(endpoint, thinking, deployment);

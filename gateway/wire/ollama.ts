@@ -20,7 +20,7 @@ import type { DeploymentConfig } from '../config/schema';
 import { GatewayError } from '../errors';
 import { nearestEffort, THINK_LEVELS } from '../models/efforts';
 import { numCtxWith, thinksInLevels } from '../models/facts';
-import { imageUrlOf, type ChatCompletion, type ChatCompletionChunk, type ChatRequest, type CreateEmbeddingResponse, type Delta, type EmbeddingRequest, type Message } from './canonical';
+import { imageUrlOf, type ChatCompletion, type ChatCompletionChunk, type ChatRequest, type Delta, type Message } from './canonical';
 import { logprobsFromOllama } from './logprobs';
 import { createThinkSplitter, takeThinkingOut } from './think-tags';
 import { toolsChosen } from './tool-choice';
@@ -259,6 +259,18 @@ export interface OllamaGenerateBody {
  * mode, fill-in-the-middle `suffix`, tools) stays as the client sent it, but a level of `think`.
  */
 export function nativeBody(body: Record<string, unknown>, deployment: DeploymentConfig): Record<string, unknown> {
+  const out = withDeploymentDefaults(body, deployment);
+  if (body.think === undefined && deployment.think !== undefined) out.think = deployment.think;
+  // A client's level (Open WebUI's, for gpt-oss) goes as one only where the model takes it, as above.
+  else if (typeof body.think === 'string' && body.think !== '' && !thinksInLevels(deployment)) out.think = true;
+  return out;
+}
+
+/**
+ * Any request in Ollama's own API (an embedding one as it is) with the deployment's model, and its
+ * `options` and `keep_alive` under the client's own: the larger window of the two.
+ */
+export function withDeploymentDefaults(body: Record<string, unknown>, deployment: DeploymentConfig): Record<string, unknown> {
   const out: Record<string, unknown> = { ...body, model: deployment.model };
   const asked = body.options as Record<string, unknown> | undefined;
   if (deployment.options || asked) {
@@ -267,35 +279,5 @@ export function nativeBody(body: Record<string, unknown>, deployment: Deployment
     out.options = options;
   }
   if (body.keep_alive === undefined && deployment.keepAlive !== undefined) out.keep_alive = keepAliveSent(deployment.keepAlive);
-  if (body.think === undefined && deployment.think !== undefined) out.think = deployment.think;
-  // A client's level (Open WebUI's, for gpt-oss) goes as one only where the model takes it, as above.
-  else if (typeof body.think === 'string' && body.think !== '' && !thinksInLevels(deployment)) out.think = true;
   return out;
-}
-
-export function toOllamaEmbed(request: EmbeddingRequest, deployment: DeploymentConfig): OllamaEmbedRequest {
-  const input = request.input;
-  const isText = typeof input === 'string' || (Array.isArray(input) && input.every((item) => typeof item === 'string'));
-  // LangChain's OpenAIEmbeddings sends token ids by default: an OpenAI-compatible deployment later
-  // in the route takes them, so the route passes over this one rather than refusing.
-  if (!isText) {
-    throw new GatewayError('needs_native_api', 'token ids (arrays of integers) can only go to a deployment that takes them: Ollama embeds text (a string or an array of strings)', {
-      param: 'input',
-    });
-  }
-  const body: OllamaEmbedRequest = { model: deployment.model, input: input as string | string[] };
-  if (request.dimensions != null) body.dimensions = request.dimensions;
-  if (deployment.keepAlive !== undefined) body.keep_alive = deployment.keepAlive;
-  if (deployment.options) body.options = deployment.options as Partial<OllamaOptions>;
-  return body;
-}
-
-export function fromOllamaEmbed(response: OllamaEmbedResponse): CreateEmbeddingResponse {
-  const tokens = response.prompt_eval_count ?? 0;
-  return {
-    object: 'list',
-    model: response.model,
-    data: response.embeddings.map((embedding, index) => ({ object: 'embedding', index, embedding })),
-    usage: { prompt_tokens: tokens, total_tokens: tokens },
-  };
 }

@@ -289,13 +289,17 @@ function logprobsOf(tokens: string[], top: number | string | undefined) {
   }) };
 }
 
+/**
+ * Embeddings as Ollama gives them: an input past the window it runs with (`options.num_ctx`, else an
+ * embedding model's 2,048) cut to it, or refused with `truncate: false`; `dimensions` keeps the first ones.
+ */
 function embed(request: RecordedRequest, res: ServerResponse): void {
-  const inputs: unknown[] = Array.isArray(request.body.input) ? request.body.input : [request.body.input];
-  sendJson(res, 200, {
-    model: request.body.model,
-    embeddings: inputs.map((_, i) => [i + 0.5, 0.25, -1, 0.125]),
-    total_duration: 1_000_000,
-    load_duration: 100_000,
-    prompt_eval_count: 3 * inputs.length,
-  });
+  const body = request.body;
+  if (keepAliveRefused(body, res)) return;
+  const inputs: string[] = Array.isArray(body.input) ? body.input : [body.input];
+  const window = body.options?.num_ctx ?? 2048;
+  const tokens = inputs.map((input) => Math.max(3, String(input).split(/\s+/).length));
+  if (body.truncate === false && tokens.some((n) => n > window)) return sendJson(res, 400, { error: 'the input length exceeds the context length' });
+  const embeddings = inputs.map((_, i) => [i + 0.5, 0.25, -1, 0.125].slice(0, body.dimensions ?? 4));
+  sendJson(res, 200, { model: body.model, embeddings, total_duration: 1_000_000, load_duration: 100_000, prompt_eval_count: tokens.reduce((sum, n) => sum + Math.min(n, window), 0) });
 }

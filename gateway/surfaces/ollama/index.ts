@@ -20,7 +20,10 @@ import { keyFields } from '../../routing/cache-policy';
 import { targetOf, type Catalog } from '../../routing/catalog';
 import type { Router } from '../../routing/router';
 import { tokensOf, type ChatRequest, type CreateEmbeddingResponse } from '../../wire/canonical';
-import type { OllamaGenerateBody } from '../../wire/ollama';
+import type { OllamaEmbedResponse, OllamaGenerateBody } from '../../wire/ollama';
+import { fromOllamaEmbed } from '../../wire/ollama-embed';
+import type { DeploymentConfig } from '../../config/schema';
+import type { ProviderAdapter } from '../../providers/types';
 import { chatFromGenerate, chatFromOllama, completionsFromGenerate, ollamaEmbedResponse, type OllamaChatIn } from './codec';
 import { ndjsonFormat, wholeAnswer } from './answers';
 import { ollamaStream, ollamaWhole, type Alternative, type OllamaEndpoint } from './run';
@@ -33,6 +36,9 @@ import { OllamaChatSchema, OllamaEmbeddingsSchema, OllamaEmbedSchema, OllamaGene
  * they use one (Codex's `--oss` wants 0.13.4 or later, VS Code Copilot 0.6.4).
  */
 const OLLAMA_API_VERSION = '0.14.0';
+
+/** `/api/embed`'s body (`/api/embeddings`' with its prompt as the input). */
+type OllamaEmbedIn = { model: string; input: string | string[]; dimensions?: number } & Record<string, unknown>;
 
 export interface OllamaSurfaceOptions {
   router: Router;
@@ -98,12 +104,23 @@ export async function ollamaSurface(app: FastifyInstance, options: OllamaSurface
     return answer(request, reply, 'ollama.generate', () => chatFromGenerate(body), completions ? { completions } : {});
   });
 
-  const embed = async (request: FastifyRequest, reply: FastifyReply, model: string, input: string | string[], dimensions?: number) => {
-    const route = routeRequest(request, reply, { model: ollamaName(catalog(), model), type: 'embedding', api: 'ollama.embed' });
-    const embedding = { model, input, ...(dimensions ? { dimensions } : {}) };
-    const execution = await router.run(route, (provider, deployment, signal) => provider.embed(embedding, { deployment, signal, via: route.via }), {
+  /**
+   * An embed request in Ollama's words: an Ollama deployment gets it as sent (with the client's
+   * `options`, such as the `num_ctx` a long document needs, `keep_alive` and `truncate`), any other
+   * the canonical request.
+   */
+  const embed = async (request: FastifyRequest, reply: FastifyReply, native: OllamaEmbedIn) => {
+    const numCtx = (native.options as { num_ctx?: number } | undefined)?.num_ctx;
+    const route = routeRequest(request, reply, { model: ollamaName(catalog(), native.model), type: 'embedding', api: 'ollama.embed', numCtx });
+    const embedding = { model: native.model, input: native.input, ...(native.dimensions ? { dimensions: native.dimensions } : {}) };
+    const attempt = async (provider: ProviderAdapter, deployment: DeploymentConfig, signal: CancelSignal): Promise<CreateEmbeddingResponse> => {
+      const context = { deployment, signal, via: route.via };
+      if (!provider.speaks('ollama')) return provider.embed(embedding, context);
+      return fromOllamaEmbed((await provider.nativeJson('ollama.embed', native, context)) as unknown as OllamaEmbedResponse);
+    };
+    const execution = await router.run(route, attempt, {
       cache: {
-        key: () => keyFields(embedding),
+        key: () => keyFields(native),
         repeatable: true,
         restore: (payload) => payload as CreateEmbeddingResponse,
         keep: (value, store) => {
@@ -120,15 +137,15 @@ export async function ollamaSurface(app: FastifyInstance, options: OllamaSurface
   };
 
   app.post('/embed', { schema: { body: OllamaEmbedSchema }, config: { usage: 'ollama.embed' } }, async (request, reply) => {
-    const body = request.body as { model: string; input: string | string[]; dimensions?: number };
+    const body = request.body as OllamaEmbedIn;
     const started = process.hrtime.bigint();
-    const result = await embed(request, reply, body.model, body.input, body.dimensions);
+    const result = await embed(request, reply, body);
     return ollamaEmbedResponse(result, body.model, Number(process.hrtime.bigint() - started));
   });
 
   app.post('/embeddings', { schema: { body: OllamaEmbeddingsSchema }, config: { usage: 'ollama.embeddings' } }, async (request, reply) => {
-    const body = request.body as { model: string; prompt: string };
-    const result = await embed(request, reply, body.model, body.prompt);
+    const { prompt, ...rest } = request.body as { model: string; prompt: string } & Record<string, unknown>;
+    const result = await embed(request, reply, { ...rest, input: prompt } as OllamaEmbedIn);
     return { embedding: result.data[0]?.embedding ?? [] };
   });
 
