@@ -6,38 +6,29 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { FakeServer } from '../support/fake-server';
-import { startFakeOllama } from '../support/fake-ollama';
-import { startFakeOpenAI } from '../support/fake-openai';
-import { startGateway, stopAll, twoTierConfig, type Harness } from '../support/harness';
+import { expect, it } from 'vitest';
+import { useTwoTier } from '../support/two-tier';
 
-let ollama: FakeServer;
-let openai: FakeServer;
-let h: Harness;
-
-beforeAll(async () => {
-  ollama = await startFakeOllama();
-  openai = await startFakeOpenAI();
-  const config = twoTierConfig({ ollama: ollama.url, openai: openai.url });
-  config.deployments.push({ name: 'llama-cold', provider: 'local', model: 'llama3.2:3b', type: 'chat' } as never);
-  h = await startGateway(config);
+const t = useTwoTier({
+  config: (t) => {
+    const config = t.configWith();
+    return { ...config, deployments: [...config.deployments, { name: 'llama-cold', provider: 'local', model: 'llama3.2:3b', type: 'chat' }] };
+  },
 });
-afterAll(() => stopAll(h, ollama, openai));
 
-const refusal = (model: string) => h.openai.chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }] }).then(() => undefined, (e: unknown) => e as InstanceType<typeof OpenAI.APIError>);
+const refusal = (model: string) => t.h.openai.chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }] }).then(() => undefined, (e: unknown) => e as InstanceType<typeof OpenAI.APIError>);
 
 it("offers the deployments that run a model named by its own name, on each front door", async () => {
   const error = await refusal('gpt-4.1-mini');
   expect(error).toMatchObject({ status: 404, param: 'model', code: 'model_not_found' });
   expect(error?.message).toContain('The model "gpt-4.1-mini" does not exist (did you mean "mini", the deployment that runs it?)');
   expect((await refusal('llama3.2:3b'))?.message).toContain('(did you mean one of the deployments that run it: "llama", "llama-cold"?)');
-  const messages = await new Anthropic({ baseURL: h.url, apiKey: 'k', maxRetries: 0 }).messages.create({ model: 'gpt-4.1-mini', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }).then(() => undefined, (e: unknown) => e as InstanceType<typeof Anthropic.APIError>);
+  const messages = await new Anthropic({ baseURL: t.h.url, apiKey: 'k', maxRetries: 0 }).messages.create({ model: 'gpt-4.1-mini', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }).then(() => undefined, (e: unknown) => e as InstanceType<typeof Anthropic.APIError>);
   expect(messages).toMatchObject({ status: 404, error: { error: { type: 'not_found_error', message: expect.stringContaining('did you mean "mini", the deployment that runs it?') } } });
-  const native = await h.ollama.chat({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'hi' }] }).then(() => undefined, (e: unknown) => e as Error);
+  const native = await t.h.ollama.chat({ model: 'gpt-4.1-mini', messages: [{ role: 'user', content: 'hi' }] }).then(() => undefined, (e: unknown) => e as Error);
   expect(native?.message).toContain('did you mean "mini", the deployment that runs it?');
   // Of the request's type only: an embedding model's name offers the embedding deployment.
-  const embedding = await h.openai.embeddings.create({ model: 'nomic-embed-text', input: 'x' }).then(() => undefined, (e: unknown) => e as Error);
+  const embedding = await t.h.openai.embeddings.create({ model: 'nomic-embed-text', input: 'x' }).then(() => undefined, (e: unknown) => e as Error);
   expect(embedding?.message).toContain('did you mean "local-embed", the deployment that runs it?');
   expect((await refusal('nomic-embed-text'))?.message).not.toContain('did you mean');
 });

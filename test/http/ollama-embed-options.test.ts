@@ -6,32 +6,23 @@
  * generate requests do. And a deployment's `keepAlive` written as a number in a string ("300") went
  * to Ollama as that string on embeddings, which Ollama refuses ("missing unit in duration").
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { FakeServer } from '../support/fake-server';
-import { startFakeOllama } from '../support/fake-ollama';
-import { startFakeOpenAI } from '../support/fake-openai';
-import { startGateway, stopAll, twoTierConfig, type Harness } from '../support/harness';
+import { expect, it } from 'vitest';
+import { useTwoTier } from '../support/two-tier';
 import { assertMatchesSpec } from '../support/spec';
 
-let ollama: FakeServer;
-let openai: FakeServer;
-let h: Harness;
-
-beforeAll(async () => {
-  ollama = await startFakeOllama();
-  openai = await startFakeOpenAI();
-  const config = twoTierConfig({ ollama: ollama.url, openai: openai.url });
-  const local = config.deployments.find((d) => d.name === 'local-embed') as Record<string, unknown>;
-  Object.assign(local, { keepAlive: '300', options: { num_ctx: 1024, num_thread: 4 } });
-  h = await startGateway(config);
+const t = useTwoTier({
+  config: (t) => {
+    const config = t.configWith();
+    const deployments = config.deployments.map((d) => (d.name === 'local-embed' ? { ...d, keepAlive: '300', options: { num_ctx: 1024, num_thread: 4 } } : d));
+    return { ...config, deployments };
+  },
 });
-afterAll(() => stopAll(h, ollama, openai));
 
-const sent = () => ollama.requests.filter((r) => r.path === '/api/embed').at(-1)?.body;
+const sent = () => t.ollama.requests.filter((r) => r.path === '/api/embed').at(-1)?.body;
 const longDocument = Array.from({ length: 3000 }, (_, i) => `word${i}`).join(' ');
 
 it("passes the client's options, keep_alive and truncate to an Ollama, over the deployment's, and embeds a long document whole", async () => {
-  const result = await h.ollama.embed({ model: 'local-embed', input: longDocument, keep_alive: '1h', truncate: false, options: { num_ctx: 8192 }, dimensions: 2 });
+  const result = await t.h.ollama.embed({ model: 'local-embed', input: longDocument, keep_alive: '1h', truncate: false, options: { num_ctx: 8192 }, dimensions: 2 });
   assertMatchesSpec('ollama', 'EmbedResponse', JSON.parse(JSON.stringify(result)));
   expect(sent()).toEqual({ model: 'nomic-embed-text', input: longDocument, keep_alive: '1h', truncate: false, dimensions: 2, options: { num_ctx: 8192, num_thread: 4 } });
   expect(result.embeddings).toEqual([[0.5, 0.25]]);
@@ -40,22 +31,22 @@ it("passes the client's options, keep_alive and truncate to an Ollama, over the 
 });
 
 it("keeps the deployment's window where it is the larger, and its keep-alive where the client names none (as a number)", async () => {
-  await h.ollama.embed({ model: 'local-embed', input: 'short', options: { num_ctx: 512 } });
+  await t.h.ollama.embed({ model: 'local-embed', input: 'short', options: { num_ctx: 512 } });
   expect(sent()).toEqual({ model: 'nomic-embed-text', input: 'short', keep_alive: 300, options: { num_ctx: 1024, num_thread: 4 } });
-  const legacy = await h.ollama.embeddings({ model: 'local-embed', prompt: 'older client', options: { num_ctx: 2048 } });
+  const legacy = await t.h.ollama.embeddings({ model: 'local-embed', prompt: 'older client', options: { num_ctx: 2048 } });
   expect(legacy.embedding).toEqual([0.5, 0.25, -1, 0.125]);
   expect(sent()).toEqual({ model: 'nomic-embed-text', input: 'older client', keep_alive: 300, options: { num_ctx: 2048, num_thread: 4 } });
   // The OpenAI API's request to the same deployment, which Ollama refused with the string "300".
-  const viaOpenAI = await h.openai.embeddings.create({ model: 'local-embed', input: 'x' });
+  const viaOpenAI = await t.h.openai.embeddings.create({ model: 'local-embed', input: 'x' });
   expect(viaOpenAI.data).toHaveLength(1);
   expect(sent()).toMatchObject({ keep_alive: 300 });
 });
 
 it('refuses an input past the window it would be read with, rather than have it cut, and a route goes on to a deployment that reads it', async () => {
-  const error = await h.ollama.embed({ model: 'local-embed', input: longDocument, truncate: false }).then(() => undefined, (e: unknown) => e as Error & { status_code?: number });
+  const error = await t.h.ollama.embed({ model: 'local-embed', input: longDocument, truncate: false }).then(() => undefined, (e: unknown) => e as Error & { status_code?: number });
   expect(error?.status_code).toBe(400);
   expect(error?.message).toContain('The request is too long for every deployment of "local-embed": its maximum context length is 1024 tokens');
-  const routed = await h.ollama.embed({ model: 'embed', input: longDocument, truncate: false });
+  const routed = await t.h.ollama.embed({ model: 'embed', input: longDocument, truncate: false });
   expect(routed.embeddings).toHaveLength(1);
-  expect(openai.requests.at(-1)?.path).toBe('/v1/embeddings');
+  expect(t.openai.requests.at(-1)?.path).toBe('/v1/embeddings');
 });

@@ -5,31 +5,18 @@
  * (and `/api/show` keeps it while that Ollama is down), and a cloud model's family from the table.
  */
 import { Ollama } from 'ollama';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { FakeServer } from '../support/fake-server';
-import { startFakeOllama } from '../support/fake-ollama';
-import { startFakeOpenAI } from '../support/fake-openai';
-import { startGateway, stopAll, twoTierConfig, type Harness } from '../support/harness';
+import { expect, it } from 'vitest';
+import { useTwoTier } from '../support/two-tier';
 import { assertMatchesSpec } from '../support/spec';
 
-let ollama: FakeServer;
-let openai: FakeServer;
-let h: Harness;
-let client: Ollama;
+const t = useTwoTier({ ollama: { models: ['llama3.2:3b', 'nomic-embed-text'] } });
+const client = () => new Ollama({ host: t.h.url });
 
-beforeAll(async () => {
-  ollama = await startFakeOllama({ models: ['llama3.2:3b', 'nomic-embed-text'] });
-  openai = await startFakeOpenAI();
-  h = await startGateway(twoTierConfig({ ollama: ollama.url, openai: openai.url }));
-  client = new Ollama({ host: h.url });
-});
-afterAll(() => stopAll(h, ollama, openai));
-
-const listed = async () => Object.fromEntries((await client.list()).models.map((m) => [m.name, m.details]));
+const listed = async () => Object.fromEntries((await client().list()).models.map((m) => [m.name, m.details]));
 
 it("lists each model with its Ollama's details once heard, the same /api/show gives, and a cloud model's family", async () => {
-  await h.gateway.health.probeAll();
-  const raw = await fetch(`${h.url}/api/tags`).then((r) => r.json());
+  await t.h.gateway.health.probeAll();
+  const raw = await fetch(`${t.h.url}/api/tags`).then((r) => r.json());
   assertMatchesSpec('ollama', 'ListResponse', raw);
   const details = await listed();
   expect(details.llama).toEqual({ parent_model: '', format: 'gguf', family: 'llama', families: ['llama'], parameter_size: '3.2B', quantization_level: 'Q4_K_M' });
@@ -38,19 +25,19 @@ it("lists each model with its Ollama's details once heard, the same /api/show gi
   expect(details.default).toEqual(details.llama);
   expect(details.mini).toEqual({ parent_model: '', format: 'api', family: 'gpt', families: ['gpt'], parameter_size: '', quantization_level: '' });
   expect(details['cloud-first']).toEqual(details.llama);
-  for (const name of ['llama', 'default', 'mini', 'local-embed']) expect((await client.show({ model: name })).details).toEqual(details[name]);
+  for (const name of ['llama', 'default', 'mini', 'local-embed']) expect((await client().show({ model: name })).details).toEqual(details[name]);
 });
 
 it("keeps the Ollama's details in /api/show while it is down", async () => {
-  await h.gateway.health.probeAll();
-  const before = (await client.show({ model: 'llama' })).details;
-  await ollama.setMode({ kind: 'refuse' });
+  await t.h.gateway.health.probeAll();
+  const before = (await client().show({ model: 'llama' })).details;
+  await t.ollama.setMode({ kind: 'refuse' });
   try {
-    await h.gateway.health.probeAll();
-    expect(h.gateway.health.latest('local')?.ok).toBe(false);
-    expect((await client.show({ model: 'llama' })).details).toEqual(before);
+    await t.h.gateway.health.probeAll();
+    expect(t.h.gateway.health.latest('local')?.ok).toBe(false);
+    expect((await client().show({ model: 'llama' })).details).toEqual(before);
     expect((await listed()).llama).toEqual(before);
   } finally {
-    await ollama.setMode({ kind: 'healthy' });
+    await t.ollama.setMode({ kind: 'healthy' });
   }
 });

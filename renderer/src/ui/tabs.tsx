@@ -4,18 +4,15 @@
  * row of buttons, each tab was a stop of its own for Tab and the arrow keys did nothing.
  */
 import { useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { roved } from './roving';
 
 export function Tabs<T extends string>({ names, chosen, onChoose, label, children }: { names: readonly T[]; chosen: T; onChoose: (name: T) => void; label: string; children: ReactNode }) {
   const id = useId();
   const list = useRef<HTMLDivElement>(null);
   const at = names.indexOf(chosen);
   const onKeyDown = (event: KeyboardEvent) => {
-    const to = ({ ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: names.length - 1 } as Record<string, number>)[event.key];
-    if (to === undefined) return;
-    event.preventDefault();
-    const index = (to + names.length) % names.length;
-    onChoose(names[index]!);
-    list.current?.querySelectorAll<HTMLElement>('[role="tab"]')[index]?.focus();
+    const index = roved(event, at, list.current?.querySelectorAll<HTMLElement>('[role="tab"]'));
+    if (index !== undefined) onChoose(names[index]!);
   };
   return (
     <>

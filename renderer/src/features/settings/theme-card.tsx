@@ -5,6 +5,7 @@
 import { useRef, useState, type KeyboardEvent } from 'react';
 import { applyTheme, themeChoice, type ThemeChoice } from '../../theme';
 import { Card } from '../../ui/parts';
+import { roved } from '../../ui/roving';
 
 const CHOICES: readonly ThemeChoice[] = ['system', 'light', 'dark'];
 
@@ -17,12 +18,8 @@ export function ThemeCard() {
   };
   const at = CHOICES.indexOf(choice);
   const onKeyDown = (event: KeyboardEvent) => {
-    const to = ({ ArrowRight: at + 1, ArrowDown: at + 1, ArrowLeft: at - 1, ArrowUp: at - 1, Home: 0, End: CHOICES.length - 1 } as Record<string, number>)[event.key];
-    if (to === undefined) return;
-    event.preventDefault();
-    const index = (to + CHOICES.length) % CHOICES.length;
-    choose(CHOICES[index]!);
-    group.current?.querySelectorAll<HTMLElement>('[role="radio"]')[index]?.focus();
+    const index = roved(event, at, group.current?.querySelectorAll<HTMLElement>('[role="radio"]'), true);
+    if (index !== undefined) choose(CHOICES[index]!);
   };
   return (
     <Card title="Theme">
