@@ -226,10 +226,12 @@ export function completionWriting(completion: ChatCompletion, to: Writing): void
   for (const choice of completion.choices) if (choice.message) writing(choice.message as Message, to);
 }
 
-function writing(part: { content?: string | null | unknown; reasoning_content?: string | undefined; reasoning?: string | undefined; tool_calls?: readonly object[] | null | undefined }, to: Writing): void {
+function writing(part: { content?: string | null | unknown; reasoning_content?: string | undefined; reasoning?: string | undefined; tool_calls?: readonly object[] | null | undefined; audio?: { transcript?: unknown } | null }, to: Writing): void {
   const reasoning = part.reasoning_content ?? part.reasoning;
   if (typeof reasoning === 'string') to.thought(reasoning);
   if (typeof part.content === 'string') to.delivered(part.content);
+  // An answer in audio says its words in its transcript (the content is null).
+  if (typeof part.audio?.transcript === 'string') to.delivered(part.audio.transcript);
   // A stream's call is keyed by its index, a whole message's by its place.
   for (const [at, call] of (part.tool_calls ?? []).entries()) {
     const { index, function: fn } = call as { index?: unknown; function?: { name?: unknown; arguments?: unknown } };

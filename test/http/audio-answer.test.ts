@@ -33,7 +33,17 @@ let h: Harness;
 beforeAll(async () => {
   ollama = await startFakeOllama();
   anthropic = await startFakeAnthropic();
-  voice = await startFakeServer((request, res) => sendJson(res, 200, spokenAnswer((request.body as { model: string }).model)));
+  voice = await startFakeServer((request, res) => {
+    const body = request.body as { model: string; stream?: boolean };
+    if (!body.stream) return sendJson(res, 200, spokenAnswer(body.model));
+    // Streamed as OpenAI's audio models stream: the transcript and the audio data in pieces of `delta.audio`.
+    const base = { id: 'chatcmpl-audio2', object: 'chat.completion.chunk', created: 1_790_000_000, model: body.model };
+    const deltas = [{ role: 'assistant', content: null, refusal: null }, { audio: { id: 'audio_def456', transcript: 'Hello' } }, { audio: { data: 'UklGRg==' } }, { audio: { transcript: ' there.', expires_at: 1_790_003_600 } }];
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    for (const delta of deltas) res.write(`data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: null }] })}\n\n`);
+    res.write(`data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }] })}\n\n`);
+    res.end('data: [DONE]\n\n');
+  });
   h = await startGateway({
     version: 1,
     providers: [
@@ -69,6 +79,22 @@ describe('an answer asked for in audio', () => {
     expect(ollama.requests.filter((r) => r.path === '/api/chat')).toHaveLength(0);
     expect(anthropic.requests).toHaveLength(0);
     expect(voice.requests.at(-1)?.body).toMatchObject({ model: 'gpt-4o-audio-preview', modalities: ['text', 'audio'], audio: { voice: 'alloy', format: 'wav' } });
+  });
+
+  it('streams as it came, and its row has a time to first token and the transcript counted as the answer', async () => {
+    const since = Date.now();
+    const stream = await h.openai.chat.completions.create({ model: 'assistant', ...spoken, stream: true, messages: [{ role: 'user', content: 'Say hello.' }] });
+    const transcript: string[] = [];
+    for await (const chunk of stream) {
+      const audio = (chunk.choices[0]?.delta as { audio?: { transcript?: string } } | undefined)?.audio;
+      if (audio?.transcript) transcript.push(audio.transcript);
+    }
+    expect(transcript.join('')).toBe('Hello there.');
+    const streamed = () => [...h.gateway.usage.iterate({ since })].find((r) => r.stream);
+    await expect.poll(streamed).toBeDefined();
+    // The server gave no counts: the words said are estimated as the answer's tokens, as a text answer's are.
+    expect(streamed()).toMatchObject({ deployment: 'voice', status: 200, tokensEstimated: true, ttftMs: expect.any(Number) });
+    expect(streamed()?.outputTokens).toBeGreaterThan(0);
   });
 
   it('is refused by its field, naming the route, where no deployment of it answers in audio', async () => {
