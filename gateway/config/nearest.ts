@@ -22,9 +22,9 @@ export function nearest(typed: string, known: Iterable<string>, maxDistance = 2)
   let best: { name: string; distance: number } | undefined;
   for (const name of known) {
     if (name === unvendored) return name;
-    // The same name in other letters (`CODER`, `Mini`) is meant whatever its distance.
-    if (typeof name === 'string' && name !== typed && name.length === typed.length && name.toLowerCase() === lowered) return name;
     if (typeof name !== 'string' || name.length > MAX_LENGTH || Math.abs(name.length - typed.length) > maxDistance || name === typed) continue;
+    // The same name in other letters (`CODER`, `Mini`) is meant whatever its distance.
+    if (name.length === typed.length && name.toLowerCase() === lowered) return name;
     const distance = editDistanceWithin(typed, name, best ? best.distance - 1 : maxDistance);
     if (distance !== undefined) best = { name, distance };
   }

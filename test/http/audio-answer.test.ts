@@ -10,7 +10,7 @@ import OpenAI from 'openai';
 import { startFakeAnthropic } from '../support/fake-anthropic';
 import { startFakeOllama } from '../support/fake-ollama';
 import { sendJson, startFakeServer, type FakeServer } from '../support/fake-server';
-import { startGateway, type Harness } from '../support/harness';
+import { startGateway, stopAll, type Harness } from '../support/harness';
 import { assertMatchesSpec } from '../support/spec';
 
 /** An OpenAI audio model's answer, as its chat API gives it: the speech in `message.audio`, no content. */
@@ -63,10 +63,7 @@ beforeAll(async () => {
   });
 });
 
-afterAll(async () => {
-  await h?.stop();
-  await Promise.all([ollama?.stop(), anthropic?.stop(), voice?.stop()]);
-});
+afterAll(() => stopAll(h, ollama, anthropic, voice));
 
 const spoken = { modalities: ['text', 'audio'] as ('text' | 'audio')[], audio: { voice: 'alloy' as const, format: 'wav' as const } };
 
