@@ -26,6 +26,7 @@ const ANSWERS: Record<Exclude<NativeEndpoint, 'ollama.chat' | 'ollama.generate'>
   'responses.input_tokens': { is: (v) => typeof v.input_tokens === 'number', what: 'a token count' },
   completions: { is: (v) => v.object === 'text_completion' && Array.isArray(v.choices), what: 'a text completion' },
   'ollama.embed': { is: (v) => Array.isArray(v.embeddings), what: 'embeddings' },
+  'ollama.embeddings': { is: (v) => Array.isArray(v.embedding), what: 'an embedding' },
 };
 
 /** A provider's path for an endpoint it passes through; asking for one it does not speak is the gateway's bug. */

@@ -42,6 +42,7 @@ const PATHS: Record<NativeEndpoint, string> = {
   'ollama.chat': '/api/chat',
   'ollama.generate': '/api/generate',
   'ollama.embed': '/api/embed',
+  'ollama.embeddings': '/api/embeddings',
   responses: '/v1/responses',
   // Not served by any Ollama: the front door summarises with the model instead (surfaces/responses/compact.ts),
   // and estimates a count (surfaces/responses/count.ts).
@@ -266,7 +267,7 @@ function atLeast(version: string, minimum: string): boolean {
 
 /** A passed-through request as this Ollama takes it: its own API with the deployment's defaults, or another with the deployment's model; the answer within the deployment's limit either way. */
 function outgoing(endpoint: NativeEndpoint, body: Record<string, unknown>, deployment: DeploymentConfig): Record<string, unknown> {
-  if (endpoint === 'ollama.embed') return withDeploymentDefaults(body, deployment);
+  if (endpoint === 'ollama.embed' || endpoint === 'ollama.embeddings') return withDeploymentDefaults(body, deployment);
   const native = endpoint === 'ollama.chat' || endpoint === 'ollama.generate' ? nativeBody(body, deployment) : endpoint.startsWith('messages') ? { ...forOllamaMessages(withDeferralResolved(withoutInlineSystem(withoutBillingHeader(body)))), model: deployment.model } : { ...forOllamaResponses(body), model: deployment.model };
   const thinking = deployment.capabilities && !deployment.capabilities.includes('thinking') ? withoutThinking(native) : endpoint === 'responses' || endpoint === 'messages' ? effortAsLevel(endpoint, native, deployment) : native;
   return nativeWithinOutputLimit(endpoint, thinking, deployment);

@@ -15,7 +15,7 @@ import type { ProxySettings } from './proxy';
 export type NativeApi = 'ollama' | 'responses' | 'messages' | 'completions';
 
 /** The endpoints a request can pass through to. */
-export type NativeEndpoint = 'ollama.chat' | 'ollama.generate' | 'ollama.embed' | 'responses' | 'responses.compact' | 'responses.input_tokens' | 'messages' | 'messages.count_tokens' | 'completions';
+export type NativeEndpoint = 'ollama.chat' | 'ollama.generate' | 'ollama.embed' | 'ollama.embeddings' | 'responses' | 'responses.compact' | 'responses.input_tokens' | 'messages' | 'messages.count_tokens' | 'completions';
 
 /** One event of a passed-through stream: an NDJSON object, or an SSE event with its name. */
 export interface NativeEvent {

@@ -1,8 +1,9 @@
 /**
  * Canonical (OpenAI) embeddings <-> Ollama's `/api/embed`, for an Ollama deployment asked in
- * another API; a request in Ollama's own goes as it came (surfaces/ollama).
+ * another API; a request in Ollama's own goes as it came (surfaces/ollama), and its answer, the
+ * deprecated `/api/embeddings`' too, is read back here for the cache and the usage row.
  */
-import type { EmbedRequest as OllamaEmbedRequest, EmbedResponse as OllamaEmbedResponse } from 'ollama';
+import type { EmbeddingsResponse as OllamaEmbeddingResponse, EmbedRequest as OllamaEmbedRequest, EmbedResponse as OllamaEmbedResponse } from 'ollama';
 import type { DeploymentConfig } from '../config/schema';
 import { GatewayError } from '../errors';
 import type { CreateEmbeddingResponse, EmbeddingRequest } from './canonical';
@@ -29,4 +30,14 @@ export function fromOllamaEmbed(response: OllamaEmbedResponse): CreateEmbeddingR
     data: response.embeddings.map((embedding, index) => ({ object: 'embedding', index, embedding })),
     usage: { prompt_tokens: tokens, total_tokens: tokens },
   };
+}
+
+export type { OllamaEmbeddingResponse };
+
+/** Embeddings as a front door reads them: an upstream's count of the tokens, where it gives one. */
+export type EmbeddingAnswer = Omit<CreateEmbeddingResponse, 'usage'> & { usage?: CreateEmbeddingResponse['usage'] };
+
+/** `/api/embeddings`' one vector (it counts no tokens: the usage row estimates them). */
+export function fromOllamaEmbedding(response: OllamaEmbeddingResponse, model: string): EmbeddingAnswer {
+  return { object: 'list', model, data: [{ object: 'embedding', index: 0, embedding: response.embedding }] };
 }

@@ -222,10 +222,13 @@ describe('/api/generate', () => {
 
 describe('embeddings', () => {
   it('embeds through /api/embed and the older /api/embeddings, from both kinds', async () => {
-    for (const model of ['local-embed', 'cloud-embed', 'embed']) {
+    // Ollama's vectors come scaled to length 1 (its /api/embed does that), the cloud's as it sends them.
+    const unit = (v: number[]) => v.map((x) => x / Math.hypot(...v));
+    const raw = [[0.5, 0.25, -1, 0.125], [1.5, 0.25, -1, 0.125]];
+    for (const [model, vectors] of [['local-embed', raw.map(unit)], ['cloud-embed', raw], ['embed', raw.map(unit)]] as const) {
       const result = await client.embed({ model, input: ['a', 'b'] });
       assertMatchesSpec('ollama', 'EmbedResponse', JSON.parse(JSON.stringify(result)));
-      expect(result.embeddings).toEqual([[0.5, 0.25, -1, 0.125], [1.5, 0.25, -1, 0.125]]);
+      expect(result.embeddings).toEqual(vectors);
       expect(result.prompt_eval_count).toBe(6);
     }
     const legacy = await client.embeddings({ model: 'cloud-embed', prompt: 'x' });

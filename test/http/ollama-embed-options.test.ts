@@ -25,7 +25,7 @@ it("passes the client's options, keep_alive and truncate to an Ollama, over the 
   const result = await t.h.ollama.embed({ model: 'local-embed', input: longDocument, keep_alive: '1h', truncate: false, options: { num_ctx: 8192 }, dimensions: 2 });
   assertMatchesSpec('ollama', 'EmbedResponse', JSON.parse(JSON.stringify(result)));
   expect(sent()).toEqual({ model: 'nomic-embed-text', input: longDocument, keep_alive: '1h', truncate: false, dimensions: 2, options: { num_ctx: 8192, num_thread: 4 } });
-  expect(result.embeddings).toEqual([[0.5, 0.25]]);
+  expect(result.embeddings).toEqual([[0.5, 0.25].map((x) => x / Math.hypot(0.5, 0.25))]);
   // All 3,000 tokens read: none were cut at the 2,048 the model runs with unless asked.
   expect(result.prompt_eval_count).toBe(3000);
 });
@@ -35,7 +35,7 @@ it("keeps the deployment's window where it is the larger, and its keep-alive whe
   expect(sent()).toEqual({ model: 'nomic-embed-text', input: 'short', keep_alive: 300, options: { num_ctx: 1024, num_thread: 4 } });
   const legacy = await t.h.ollama.embeddings({ model: 'local-embed', prompt: 'older client', options: { num_ctx: 2048 } });
   expect(legacy.embedding).toEqual([0.5, 0.25, -1, 0.125]);
-  expect(sent()).toEqual({ model: 'nomic-embed-text', input: 'older client', keep_alive: 300, options: { num_ctx: 2048, num_thread: 4 } });
+  expect(t.ollama.requests.at(-1)).toMatchObject({ path: '/api/embeddings', body: { model: 'nomic-embed-text', prompt: 'older client', keep_alive: 300, options: { num_ctx: 2048, num_thread: 4 } } });
   // The OpenAI API's request to the same deployment, which Ollama refused with the string "300".
   const viaOpenAI = await t.h.openai.embeddings.create({ model: 'local-embed', input: 'x' });
   expect(viaOpenAI.data).toHaveLength(1);

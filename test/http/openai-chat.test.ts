@@ -256,12 +256,14 @@ describe('models and embeddings', () => {
     it(`returns float and base64 embeddings from an ${upstream}-kind deployment`, async () => {
       const floats = await h.openai.embeddings.create({ model, input: ['a', 'b'], encoding_format: 'float' });
       assertMatchesSpec('openai', 'CreateEmbeddingResponse', JSON.parse(JSON.stringify(floats)));
-      expect(floats.data.map((d) => d.embedding)).toEqual([fakeVector(0), fakeVector(1)]);
+      // Ollama's /api/embed scales each vector to length 1.
+      const expected = (i: number) => (upstream === 'ollama' ? fakeVector(i).map((x) => x / Math.hypot(...fakeVector(i))) : fakeVector(i));
+      expect(floats.data.map((d) => d.embedding)).toEqual([expected(0), expected(1)]);
       expect(floats.usage.prompt_tokens).toBe(6);
 
-      // The SDK asks for base64 by default and decodes it itself.
+      // The SDK asks for base64 by default and decodes it itself (32-bit floats).
       const decoded = await h.openai.embeddings.create({ model, input: 'a' });
-      expect(decoded.data[0]?.embedding).toEqual(fakeVector(0));
+      expect(decoded.data[0]?.embedding).toEqual(expected(0).map((x) => Math.fround(x)));
       const raw = await fetch(`${h.baseUrl}/embeddings`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

@@ -1,7 +1,7 @@
 /**
  * A fake Ollama speaking the native API of ../shared/specs/ollama-openapi.yaml: `/api/chat` and
  * `/api/generate` (NDJSON streaming by default, `done: true` with counts and durations last),
- * `/api/embed`, `/api/tags`, `/api/show`, `/api/ps`, `/api/version`, and `{"error": "..."}` bodies.
+ * `/api/embed` (and the deprecated `/api/embeddings`), `/api/tags`, `/api/show`, `/api/ps`, `/api/version`, and `{"error": "..."}` bodies.
  */
 import type { ServerResponse } from 'node:http';
 import { resetAfterFlush, sendJson, startFakeServer, type FailureMode, type FakeServer, type RecordedRequest } from './fake-server';
@@ -97,6 +97,9 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
       case 'POST /api/embed':
         if (!models.includes(model)) return sendJson(res, 404, { error: `model "${model}" not found, try pulling it first` });
         return embed(request, res);
+      case 'POST /api/embeddings':
+        if (!models.includes(model)) return sendJson(res, 404, { error: `model "${model}" not found, try pulling it first` });
+        return legacyEmbedding(request, res);
       default:
         res.writeHead(404, { 'content-type': 'text/plain' }).end('404 page not found');
     }
@@ -242,16 +245,31 @@ function logprobsOf(tokens: string[], top: number | string | undefined) {
 }
 
 /**
- * Embeddings as Ollama gives them: an input past the window it runs with (`options.num_ctx`, else an
- * embedding model's 2,048) cut to it, or refused with `truncate: false`; `dimensions` keeps the first ones.
+ * Embeddings as Ollama's `/api/embed` gives them: an input past the window it runs with (`options.num_ctx`,
+ * else an embedding model's 2,048) cut to it, or refused with `truncate: false`; `dimensions` keeps the
+ * first ones; each vector scaled to length 1 (server/routes.go's `normalize`).
  */
 function embed(request: RecordedRequest, res: ServerResponse): void {
   const body = request.body;
   if (keepAliveRefused(body, res)) return;
-  const inputs: string[] = Array.isArray(body.input) ? body.input : [body.input];
+  // An empty string is no input: Ollama answers no vectors (it only loads the model).
+  const inputs: string[] = Array.isArray(body.input) ? body.input : body.input ? [body.input] : [];
   const window = body.options?.num_ctx ?? 2048;
   const tokens = inputs.map((input) => Math.max(3, String(input).split(/\s+/).length));
   if (body.truncate === false && tokens.some((n) => n > window)) return sendJson(res, 400, { error: 'the input length exceeds the context length' });
-  const embeddings = inputs.map((_, i) => [i + 0.5, 0.25, -1, 0.125].slice(0, body.dimensions ?? 4));
+  const embeddings = inputs.map((_, i) => unitLength(rawEmbedding(i).slice(0, body.dimensions ?? 4)));
   sendJson(res, 200, { model: body.model, embeddings, total_duration: 1_000_000, load_duration: 100_000, prompt_eval_count: tokens.reduce((sum, n) => sum + Math.min(n, window), 0) });
+}
+
+/** The deprecated `/api/embeddings`: one vector as the model made it (not scaled), and none for an empty prompt, which only loads the model. */
+function legacyEmbedding(request: RecordedRequest, res: ServerResponse): void {
+  if (keepAliveRefused(request.body, res)) return;
+  sendJson(res, 200, { embedding: request.body.prompt ? rawEmbedding(0) : [] });
+}
+
+const rawEmbedding = (index: number) => [index + 0.5, 0.25, -1, 0.125];
+
+function unitLength(vector: number[]): number[] {
+  const length = Math.hypot(...vector);
+  return length > 0 ? vector.map((v) => v / length) : vector;
 }

@@ -6,8 +6,9 @@
  * get the client's model name back.
  */
 import { GatewayError } from '../../errors';
-import { argumentsObject, gatherToolCalls, inCallOrder, type ChatCompletion, type ChatCompletionChunk, type ChatRequest, type CreateEmbeddingResponse, type Delta, type GatheredCall, type Message } from '../../wire/canonical';
+import { argumentsObject, gatherToolCalls, inCallOrder, type ChatCompletion, type ChatCompletionChunk, type ChatRequest, type Delta, type GatheredCall, type Message } from '../../wire/canonical';
 import { ollamaLogprobs } from '../../wire/logprobs';
+import type { EmbeddingAnswer } from '../../wire/ollama-embed';
 import type { OllamaGenerateBody } from '../../wire/ollama';
 import { createCallPairing } from './call-pairing';
 
@@ -251,7 +252,7 @@ export function createOllamaLineWriter(kind: 'chat' | 'generate', model: string)
   };
 }
 
-export function ollamaEmbedResponse(result: CreateEmbeddingResponse, model: string, elapsedNs: number) {
+export function ollamaEmbedResponse(result: EmbeddingAnswer, model: string, elapsedNs: number) {
   return {
     model,
     embeddings: result.data.map((d) => d.embedding),

@@ -19,9 +19,9 @@ import { toWireError } from '../../http/wire-errors';
 import { keyFields } from '../../routing/cache-policy';
 import { targetOf, type Catalog } from '../../routing/catalog';
 import type { Router } from '../../routing/router';
-import { tokensOf, type ChatRequest, type CreateEmbeddingResponse } from '../../wire/canonical';
+import { tokensOf, type ChatRequest, type EmbeddingRequest } from '../../wire/canonical';
 import type { OllamaEmbedResponse, OllamaGenerateBody } from '../../wire/ollama';
-import { fromOllamaEmbed } from '../../wire/ollama-embed';
+import { fromOllamaEmbed, fromOllamaEmbedding, type EmbeddingAnswer, type OllamaEmbeddingResponse } from '../../wire/ollama-embed';
 import type { DeploymentConfig } from '../../config/schema';
 import type { ProviderAdapter } from '../../providers/types';
 import { chatFromGenerate, chatFromOllama, completionsFromGenerate, ollamaEmbedResponse, type OllamaChatIn } from './codec';
@@ -37,8 +37,8 @@ import { OllamaChatSchema, OllamaEmbeddingsSchema, OllamaEmbedSchema, OllamaGene
  */
 const OLLAMA_API_VERSION = '0.14.0';
 
-/** `/api/embed`'s body (`/api/embeddings`' with its prompt as the input). */
-type OllamaEmbedIn = { model: string; input: string | string[]; dimensions?: number } & Record<string, unknown>;
+/** The body of an embed request (`/api/embed`'s or `/api/embeddings`'), passed to an Ollama as it came. */
+type OllamaEmbedBody = { model: string } & Record<string, unknown>;
 
 export interface OllamaSurfaceOptions {
   router: Router;
@@ -107,22 +107,23 @@ export async function ollamaSurface(app: FastifyInstance, options: OllamaSurface
   /**
    * An embed request in Ollama's words: an Ollama deployment gets it as sent (with the client's
    * `options`, such as the `num_ctx` a long document needs, `keep_alive` and `truncate`), any other
-   * the canonical request.
+   * the canonical request. The deprecated `/api/embeddings` goes to an Ollama as itself, as its answer
+   * differs: the model's vector as it is, where `/api/embed` scales each to length 1.
    */
-  const embed = async (request: FastifyRequest, reply: FastifyReply, native: OllamaEmbedIn) => {
+  const embed = async (request: FastifyRequest, reply: FastifyReply, endpoint: 'ollama.embed' | 'ollama.embeddings', native: OllamaEmbedBody, embedding: EmbeddingRequest) => {
     const numCtx = (native.options as { num_ctx?: number } | undefined)?.num_ctx;
-    const route = routeRequest(request, reply, { model: ollamaName(catalog(), native.model), type: 'embedding', api: 'ollama.embed', numCtx });
-    const embedding = { model: native.model, input: native.input, ...(native.dimensions ? { dimensions: native.dimensions } : {}) };
-    const attempt = async (provider: ProviderAdapter, deployment: DeploymentConfig, signal: CancelSignal): Promise<CreateEmbeddingResponse> => {
+    const route = routeRequest(request, reply, { model: ollamaName(catalog(), native.model), type: 'embedding', api: endpoint, numCtx });
+    const attempt = async (provider: ProviderAdapter, deployment: DeploymentConfig, signal: CancelSignal): Promise<EmbeddingAnswer> => {
       const context = { deployment, signal, via: route.via };
       if (!provider.speaks('ollama')) return provider.embed(embedding, context);
-      return fromOllamaEmbed((await provider.nativeJson('ollama.embed', native, context)) as unknown as OllamaEmbedResponse);
+      const answer = await provider.nativeJson(endpoint, native, context);
+      return endpoint === 'ollama.embed' ? fromOllamaEmbed(answer as unknown as OllamaEmbedResponse) : fromOllamaEmbedding(answer as unknown as OllamaEmbeddingResponse, deployment.model);
     };
     const execution = await router.run(route, attempt, {
       cache: {
         key: () => keyFields(native),
         repeatable: true,
-        restore: (payload) => payload as CreateEmbeddingResponse,
+        restore: (payload) => payload as EmbeddingAnswer,
         keep: (value, store) => {
           store(value);
           return value;
@@ -137,15 +138,15 @@ export async function ollamaSurface(app: FastifyInstance, options: OllamaSurface
   };
 
   app.post('/embed', { schema: { body: OllamaEmbedSchema }, config: { usage: 'ollama.embed' } }, async (request, reply) => {
-    const body = request.body as OllamaEmbedIn;
+    const body = request.body as OllamaEmbedBody & { input: string | string[]; dimensions?: number };
     const started = process.hrtime.bigint();
-    const result = await embed(request, reply, body);
+    const result = await embed(request, reply, 'ollama.embed', body, { model: body.model, input: body.input, ...(body.dimensions ? { dimensions: body.dimensions } : {}) });
     return ollamaEmbedResponse(result, body.model, Number(process.hrtime.bigint() - started));
   });
 
   app.post('/embeddings', { schema: { body: OllamaEmbeddingsSchema }, config: { usage: 'ollama.embeddings' } }, async (request, reply) => {
-    const { prompt, ...rest } = request.body as { model: string; prompt: string } & Record<string, unknown>;
-    const result = await embed(request, reply, { ...rest, input: prompt } as OllamaEmbedIn);
+    const body = request.body as OllamaEmbedBody & { prompt: string };
+    const result = await embed(request, reply, 'ollama.embeddings', body, { model: body.model, input: body.prompt });
     return { embedding: result.data[0]?.embedding ?? [] };
   });
 
