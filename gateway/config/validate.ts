@@ -122,9 +122,11 @@ function meaningIssues(config: Config): { errors: ConfigIssue[]; warnings: Confi
   });
 
   const deploymentTypes = new Map<string, string>();
+  const deploymentModels = new Map<string, string>();
   config.deployments.forEach((deployment, i) => {
     const at = `deployments[${i}]`;
     deploymentTypes.set(deployment.name, deployment.type ?? 'chat');
+    deploymentModels.set(deployment.name, deployment.model);
     if (!providerNames.has(deployment.provider)) {
       errors.push({ path: `${at}.provider`, message: noneNamed('provider', deployment.provider, providerNames) });
     }
@@ -167,6 +169,13 @@ function meaningIssues(config: Config): { errors: ConfigIssue[]; warnings: Confi
     }
     if (route.deployments.length === 1) {
       warnings.push({ path: `${at}.deployments`, message: `route ${quote(route.name)} has a single deployment, so fallback cannot help it` });
+    }
+    const mixed = types.size === 1 && types.has('embedding') ? embeddingModels(route.deployments, deploymentModels) : [];
+    if (mixed.length > 1) {
+      warnings.push({
+        path: `${at}.deployments`,
+        message: `route ${quote(route.name)} falls back from one embedding model to another (${mixed.join(', ')}): their vectors do not mix, so an index built with one is searched in vain with the other. Give each model a route of its own, unless they are one model under two names`,
+      });
     }
     const retry = route.retry;
     if (retry?.backoffMs !== undefined && retry.maxBackoffMs !== undefined && retry.maxBackoffMs < retry.backoffMs) {
@@ -242,6 +251,18 @@ function parseHttpUrl(value: string): URL | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The models a route's deployments run, each once, as Ollama tells names apart (not by capitals or `:latest`). */
+function embeddingModels(deployments: string[], models: Map<string, string>): string[] {
+  const byName = new Map<string, string>();
+  for (const name of deployments) {
+    const model = models.get(name);
+    if (model === undefined) continue;
+    const key = model.toLowerCase().replace(/:latest$/, '');
+    if (!byName.has(key)) byName.set(key, model);
+  }
+  return [...byName.values()];
 }
 
 function uniqueNames(items: { name: string }[], list: string, errors: ConfigIssue[]): Set<string> {
