@@ -261,7 +261,8 @@ describe('errors as Ollama sends them', () => {
     const res = await post('/api/chat', { model: 'default', messages: [{ role: 'wizard', content: 'x' }] });
     expect(res.status).toBe(400);
     expect((await res.json()).error).toContain('messages[0].role');
-    expect((await post('/api/embed', { model: 'embed' })).status).toBe(400);
+    // (No input at all only loads the model, as in Ollama: test/http/embed-nothing.test.ts.)
+    expect((await post('/api/embed', { model: 'embed', input: 5 })).status).toBe(400);
   });
 
   it('ends a stream that fails after its first line with an error line, never done: true', async () => {

@@ -16,7 +16,7 @@ async function refusal(path: string, body: unknown): Promise<{ status: number; m
 
 it("names the problem of the branch the value's kind chose, or every kind the field takes", async () => {
   expect(await refusal('/v1/embeddings', { model: 'embed', input: [] })).toMatchObject({ status: 400, param: 'input', message: 'Invalid request body: input must not have fewer than 1 items (got [])' });
-  expect(await refusal('/api/embed', { model: 'embed', input: [] })).toMatchObject({ status: 400, message: 'Invalid request body: input must not have fewer than 1 items (got [])' });
+  expect(await refusal('/api/embed', { model: 'embed', input: ['a', 7] })).toMatchObject({ status: 400, message: 'Invalid request body: input[1] must be string (got 7)' });
   expect(await refusal('/v1/embeddings', { model: 'embed', input: 5 })).toMatchObject({ param: 'input', message: expect.stringMatching(/^Invalid request body: input must be string or array .*\(got 5\)$/) });
   // An array of token arrays with a bad token is told about the token, not that its item is no string.
   expect(await refusal('/v1/embeddings', { model: 'embed', input: [[1, 2.5]] })).toMatchObject({ param: 'input[0][1]', message: 'Invalid request body: input[0][1] must be integer (got 2.5)' });

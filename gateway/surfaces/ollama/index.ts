@@ -108,28 +108,29 @@ export async function ollamaSurface(app: FastifyInstance, options: OllamaSurface
    * An embed request in Ollama's words: an Ollama deployment gets it as sent (with the client's
    * `options`, such as the `num_ctx` a long document needs, `keep_alive` and `truncate`), any other
    * the canonical request. The deprecated `/api/embeddings` goes to an Ollama as itself, as its answer
-   * differs: the model's vector as it is, where `/api/embed` scales each to length 1.
+   * differs: the model's vector as it is, where `/api/embed` scales each to length 1. With nothing to
+   * embed (`embedding` undefined) the request only loads the model: an Ollama does that each time (no
+   * cached answer stands in), any other deployment has nothing to load and is answered here.
    */
-  const embed = async (request: FastifyRequest, reply: FastifyReply, endpoint: 'ollama.embed' | 'ollama.embeddings', native: OllamaEmbedBody, embedding: EmbeddingRequest) => {
+  const embed = async (request: FastifyRequest, reply: FastifyReply, endpoint: 'ollama.embed' | 'ollama.embeddings', native: OllamaEmbedBody, embedding: EmbeddingRequest | undefined) => {
     const numCtx = (native.options as { num_ctx?: number } | undefined)?.num_ctx;
     const route = routeRequest(request, reply, { model: ollamaName(catalog(), native.model), type: 'embedding', api: endpoint, numCtx });
     const attempt = async (provider: ProviderAdapter, deployment: DeploymentConfig, signal: CancelSignal): Promise<EmbeddingAnswer> => {
       const context = { deployment, signal, via: route.via };
-      if (!provider.speaks('ollama')) return provider.embed(embedding, context);
+      if (!provider.speaks('ollama')) return embedding ? provider.embed(embedding, context) : { object: 'list', model: deployment.model, data: [] };
       const answer = await provider.nativeJson(endpoint, native, context);
       return endpoint === 'ollama.embed' ? fromOllamaEmbed(answer as unknown as OllamaEmbedResponse) : fromOllamaEmbedding(answer as unknown as OllamaEmbeddingResponse, deployment.model);
     };
-    const execution = await router.run(route, attempt, {
-      cache: {
-        key: () => keyFields(native),
-        repeatable: true,
-        restore: (payload) => payload as EmbeddingAnswer,
-        keep: (value, store) => {
-          store(value);
-          return value;
-        },
+    const cache = {
+      key: () => keyFields(native),
+      repeatable: true,
+      restore: (payload: unknown) => payload as EmbeddingAnswer,
+      keep: (value: EmbeddingAnswer, store: (value: EmbeddingAnswer) => void) => {
+        store(value);
+        return value;
       },
-    });
+    };
+    const execution = await router.run(route, attempt, embedding ? { cache } : {});
     const result = routed(request, reply, execution);
     const tokens = tokensOf(result.usage);
     if (tokens) request.usage?.reported(tokens);
@@ -138,15 +139,16 @@ export async function ollamaSurface(app: FastifyInstance, options: OllamaSurface
   };
 
   app.post('/embed', { schema: { body: OllamaEmbedSchema }, config: { usage: 'ollama.embed' } }, async (request, reply) => {
-    const body = request.body as OllamaEmbedBody & { input: string | string[]; dimensions?: number };
+    const body = request.body as OllamaEmbedBody & { input?: string | string[]; dimensions?: number };
     const started = process.hrtime.bigint();
-    const result = await embed(request, reply, 'ollama.embed', body, { model: body.model, input: body.input, ...(body.dimensions ? { dimensions: body.dimensions } : {}) });
+    const nothing = body.input === undefined || body.input.length === 0;
+    const result = await embed(request, reply, 'ollama.embed', body, nothing ? undefined : { model: body.model, input: body.input as string | string[], ...(body.dimensions ? { dimensions: body.dimensions } : {}) });
     return ollamaEmbedResponse(result, body.model, Number(process.hrtime.bigint() - started));
   });
 
   app.post('/embeddings', { schema: { body: OllamaEmbeddingsSchema }, config: { usage: 'ollama.embeddings' } }, async (request, reply) => {
-    const body = request.body as OllamaEmbedBody & { prompt: string };
-    const result = await embed(request, reply, 'ollama.embeddings', body, { model: body.model, input: body.prompt });
+    const body = request.body as OllamaEmbedBody & { prompt?: string };
+    const result = await embed(request, reply, 'ollama.embeddings', body, body.prompt ? { model: body.model, input: body.prompt } : undefined);
     return { embedding: result.data[0]?.embedding ?? [] };
   });
 

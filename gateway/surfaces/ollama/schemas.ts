@@ -91,7 +91,8 @@ export const OllamaGenerateSchema = Type.Object(
 export const OllamaEmbedSchema = Type.Object(
   {
     model: Model,
-    input: Type.Union([Type.String(), Type.Array(Type.String(), { minItems: 1 })]),
+    /** None ("", [] or absent) asks only that the model be loaded, as Ollama reads it. */
+    input: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())])),
     truncate: Type.Optional(Type.Boolean()),
     dimensions: Type.Optional(Type.Integer({ minimum: 1 })),
     keep_alive: KeepAlive,
@@ -100,7 +101,8 @@ export const OllamaEmbedSchema = Type.Object(
   { additionalProperties: true },
 );
 
-export const OllamaEmbeddingsSchema = Type.Object({ model: Model, prompt: Type.String(), keep_alive: KeepAlive, options: Options }, { additionalProperties: true });
+/** The deprecated `/api/embeddings`: no `prompt` (or "") loads the model, as above. */
+export const OllamaEmbeddingsSchema = Type.Object({ model: Model, prompt: Type.Optional(Type.String()), keep_alive: KeepAlive, options: Options }, { additionalProperties: true });
 
 /** Older clients send `name` instead of `model`. */
 export const OllamaShowSchema = Type.Object({ model: Type.Optional(Model), name: Type.Optional(Model), verbose: Type.Optional(Type.Boolean()) }, { additionalProperties: true });

@@ -108,9 +108,10 @@ export const CompletionBodySchema = Type.Object(
 export const EmbeddingBodySchema = Type.Object(
   {
     model: ModelName,
+    // Empty text has no embedding: OpenAI refuses it ("'$.input' is invalid"), and Ollama answers it with none.
     input: Type.Union([
-      Type.String(),
-      Type.Array(Type.String(), { minItems: 1 }),
+      Type.String({ minLength: 1 }),
+      Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
       Type.Array(Type.Integer(), { minItems: 1 }),
       Type.Array(Type.Array(Type.Integer(), { minItems: 1 }), { minItems: 1 }),
     ]),
