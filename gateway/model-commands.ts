@@ -45,7 +45,7 @@ export async function modelCommand(action: Action, name: string | undefined, dat
   }
   const providerOf = (d: DeploymentConfig) => config?.providers.find((p) => p.name === d.provider);
   const fit = (config?.deployments ?? []).filter((d) => !refusal(action, d, providerOf(d)));
-  const which = action === 'pull' ? 'Ollama deployments' : 'Ollama chat deployments';
+  const which = 'Ollama deployments';
   const listed = fit.length > 0 ? `the ${which} are: ${fit.map((d) => d.name).join(', ')}` : `this config has no ${which}`;
   const deployment = config?.deployments.find((d) => d.name === name);
   if (!name || !deployment) {

@@ -31,9 +31,13 @@ describe('switchyard load', () => {
     expect(ollama.requests.filter((r) => r.path === '/api/generate').map((r) => r.body)).toEqual([{ model: 'qwen3:8b', stream: false, options: { num_ctx: 32768 }, keep_alive: '2h' }]);
     expect(((await (await fetch(`${ollama.url}/api/ps`)).json()) as { models: { name: string }[] }).models.map((m) => m.name)).toEqual(['qwen3:8b']);
 
-    expect(await runAsync(['load', 'mini', '--data-dir', data])).toMatchObject({ code: 1, stderr: 'mini is not a chat model on an Ollama: only those are loaded ahead of their requests (a cloud model needs no loading, an embedding model loads with its first request). These are: qwen, gone\n' });
-    expect((await runAsync(['load', 'embed', '--data-dir', data])).code).toBe(1);
-    expect(await runAsync(['load', 'nope', '--data-dir', data])).toMatchObject({ code: 1, stderr: 'No deployment is named "nope"; the Ollama chat deployments are: qwen, gone\n' });
+    expect(await runAsync(['load', 'mini', '--data-dir', data])).toMatchObject({ code: 1, stderr: "mini is not on an Ollama: only an Ollama's models are loaded ahead of their requests (a cloud model needs no loading). These are: qwen, gone, embed\n" });
+    // An embedding model, which Ollama's generate refuses to load, with an embed request of nothing.
+    ollama.requests.length = 0;
+    expect(await runAsync(['load', 'embed', '--data-dir', data])).toMatchObject({ code: 0, stderr: '' });
+    expect(ollama.requests.filter((r) => r.path.startsWith('/api/')).map((r) => [r.path, r.body])).toEqual([['/api/embed', { model: 'nomic-embed-text' }]]);
+    expect(await runAsync(['unload', 'embed', '--data-dir', data])).toMatchObject({ code: 0, stderr: '' });
+    expect(await runAsync(['load', 'nope', '--data-dir', data])).toMatchObject({ code: 1, stderr: 'No deployment is named "nope"; the Ollama deployments are: qwen, gone, embed\n' });
     expect((await runAsync(['load', '--data-dir', data])).code).toBe(2);
     const gone = await runAsync(['load', 'gone', '--data-dir', data]);
     expect(gone.code).toBe(1);
@@ -45,8 +49,8 @@ describe('switchyard load', () => {
     expect(unloaded.stdout).toMatch(new RegExp(`^Unloaded qwen3:8b from local \\(${ollama.url}\\) in \\d+\\.\\d s: it leaves memory once the requests running on it finish\\n$`));
     expect(ollama.requests.map((r) => [r.path, r.body])).toEqual([['/api/generate', { model: 'qwen3:8b', stream: false, keep_alive: 0 }]]);
     expect(((await (await fetch(`${ollama.url}/api/ps`)).json()) as { models: unknown[] }).models).toEqual([]);
-    expect(await runAsync(['unload', 'mini', '--data-dir', data])).toMatchObject({ code: 1, stderr: expect.stringContaining('mini is not a chat model on an Ollama') });
-    expect(await runAsync(['unload', '--data-dir', data])).toMatchObject({ code: 2, stderr: 'Name a deployment to unload; the Ollama chat deployments are: qwen, gone\n' });
+    expect(await runAsync(['unload', 'mini', '--data-dir', data])).toMatchObject({ code: 1, stderr: expect.stringContaining('mini is not on an Ollama') });
+    expect(await runAsync(['unload', '--data-dir', data])).toMatchObject({ code: 2, stderr: 'Name a deployment to unload; the Ollama deployments are: qwen, gone, embed\n' });
   });
 
   it('pulls a deployment\'s model to its Ollama, telling each step, says whether an installed one was updated, and why a pull failed', async () => {
@@ -122,7 +126,7 @@ describe('a config with no Ollama deployment', () => {
     };
     expect(run(['import', writeJson(join(data, 'c.json'), config), '--data-dir', data]).code).toBe(0);
     expect(await runAsync(['pull', '--data-dir', data])).toMatchObject({ code: 2, stderr: 'Name a deployment to pull; this config has no Ollama deployments\n' });
-    expect(await runAsync(['load', 'nope', '--data-dir', data])).toMatchObject({ code: 1, stderr: 'No deployment is named "nope"; this config has no Ollama chat deployments\n' });
-    expect(await runAsync(['load', 'mini', '--data-dir', data])).toMatchObject({ code: 1, stderr: expect.stringMatching(/^mini is not a chat model on an Ollama: .*\. This config has no Ollama chat deployments\n$/) });
+    expect(await runAsync(['load', 'nope', '--data-dir', data])).toMatchObject({ code: 1, stderr: 'No deployment is named "nope"; this config has no Ollama deployments\n' });
+    expect(await runAsync(['load', 'mini', '--data-dir', data])).toMatchObject({ code: 1, stderr: expect.stringMatching(/^mini is not on an Ollama: .*\. This config has no Ollama deployments\n$/) });
   });
 });

@@ -14,11 +14,11 @@ const AFTER_FAILURE_MS = 60_000;
 
 /**
  * Why a deployment's model cannot be loaded ahead of its requests, or undefined when it can: only an
- * Ollama's chat models are (the dashboard's Load now, `switchyard load` and the cold start ask alike).
+ * Ollama's models are (the dashboard's Load now, `switchyard load` and the cold start ask alike).
  */
 export function notLoadable(deployment: DeploymentConfig, provider: Pick<ProviderConfig, 'kind'> | undefined): string | undefined {
-  if (provider?.kind === 'ollama' && (deployment.type ?? 'chat') === 'chat') return undefined;
-  return `${deployment.name} is not a chat model on an Ollama: only those are loaded ahead of their requests (a cloud model needs no loading, an embedding model loads with its first request)`;
+  if (provider?.kind === 'ollama') return undefined;
+  return `${deployment.name} is not on an Ollama: only an Ollama's models are loaded ahead of their requests (a cloud model needs no loading)`;
 }
 
 export interface WarmUpDeps {

@@ -160,9 +160,11 @@ export function createOllamaProvider(config: ProviderConfig, context: ProviderCo
     },
 
     async load(deployment, signal) {
-      // A generate request without a prompt only loads the model: Ollama answers at once with `done_reason: "load"`.
-      const body = { model: deployment.model, stream: false, ...(deployment.options ? { options: deployment.options } : {}), ...(deployment.keepAlive === undefined ? {} : { keep_alive: keepAliveSent(deployment.keepAlive) }) };
-      await call(transport, { method: 'POST', path: '/api/generate', body }, signal);
+      // A request with nothing to answer only loads the model: a generate without a prompt (Ollama answers
+      // `done_reason: "load"`), or for an embedding model, which generate refuses, an embed without input.
+      const body = { model: deployment.model, ...(deployment.options ? { options: deployment.options } : {}), ...(deployment.keepAlive === undefined ? {} : { keep_alive: keepAliveSent(deployment.keepAlive) }) };
+      if (deployment.type === 'embedding') await call(transport, { method: 'POST', path: '/api/embed', body }, signal);
+      else await call(transport, { method: 'POST', path: '/api/generate', body: { ...body, stream: false } }, signal);
     },
 
     async unload(deployment, signal) {

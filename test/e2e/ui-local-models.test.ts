@@ -41,6 +41,25 @@ describe('local models', () => {
     expect(await page.getByRole('button', { name: "Unload mini's model" }).count()).toBe(0);
   });
 
+  it('loads an embedding model with Load now too (an embed request of nothing: Ollama will not load one for a generate)', async () => {
+    const { h, page, ollama } = dashboard;
+    const before = h.gateway.config();
+    h.gateway.applyConfig({ ...before, deployments: [...before.deployments, { name: 'vectors', provider: 'local', model: 'nomic-embed-text', type: 'embedding' }] }, 'test');
+    try {
+      await fetch(`${ollama.url}/api/generate`, { method: 'POST', body: JSON.stringify({ model: 'nomic-embed-text', keep_alive: 0 }) });
+      await h.gateway.health.probeAll();
+      await dashboard.go('/routes');
+      const state = page.getByTestId('state-vectors').first();
+      await expect.poll(() => state.textContent()).toContain('not loaded');
+      await page.getByRole('button', { name: "Load vectors's model now" }).click();
+      await expect.poll(() => state.textContent()).toContain('in memory');
+      expect(ollama.requests.filter((r) => r.path === '/api/embed').map((r) => r.body)).toEqual([{ model: 'nomic-embed-text' }]);
+      expect(await page.getByRole('alert').count()).toBe(0);
+    } finally {
+      h.gateway.applyConfig(before, 'test');
+    }
+  });
+
   it('offers nothing to load for a model its Ollama does not have: it says to pull it instead', async () => {
     const { h, page } = dashboard;
     const before = h.gateway.config();

@@ -82,7 +82,6 @@ describe('loading a local model ahead of its requests', () => {
       return { status: res.status, ...((await res.json()) as { error: { message: string; type: string } }).error };
     };
     expect(await refused('mini')).toMatchObject({ status: 400, type: 'invalid_request_error', message: expect.stringContaining('a cloud model needs no loading') });
-    expect(await refused('embed')).toMatchObject({ status: 400, message: expect.stringContaining('an embedding model loads with its first request') });
     expect(await refused('nobody')).toMatchObject({ status: 404, message: 'No deployment is named "nobody"' });
     // The Ollama's own refusal of a model it does not have, passed on.
     expect(await refused('gone')).toMatchObject({ status: 502, type: 'api_error', message: expect.stringMatching(/^local did not load mistral:7b: .*model "mistral:7b" not found/) });

@@ -79,6 +79,8 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
         return chat(request, res, mode, options);
       case 'POST /api/generate':
         if (!models.includes(model)) return sendJson(res, 404, { error: `model "${model}" not found, try pulling it first` });
+        // Unloading comes first in Ollama's generate; loading runs the model for completion, which an embedding model lacks.
+        if (!request.body.prompt && !unloads(request.body) && !showFor(model, DIGEST, options.version ?? '0.12.6').capabilities.includes('completion')) return sendJson(res, 400, { error: `"${model}" does not support generate` });
         loadOrUnload(request.body, 'generate');
         return generate(request, res, options);
       case 'POST /v1/messages':
@@ -96,6 +98,8 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
       }
       case 'POST /api/embed':
         if (!models.includes(model)) return sendJson(res, 404, { error: `model "${model}" not found, try pulling it first` });
+        if (unloads(request.body)) loaded.delete(model);
+        else loaded.add(model);
         return embed(request, res);
       case 'POST /api/embeddings':
         if (!models.includes(model)) return sendJson(res, 404, { error: `model "${model}" not found, try pulling it first` });

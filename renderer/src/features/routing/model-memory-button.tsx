@@ -14,7 +14,8 @@ export function ModelMemoryButton({ deployment }: { deployment: LiveDeployment |
   const loadError = useLiveError(load.error);
   const unloadError = useLiveError(unload.error);
   // Nothing to load where the memory state says nothing: a cloud model, an Ollama not heard from, a model not pulled.
-  if (!deployment || deployment.type !== 'chat' || !memoryState(deployment)) return null;
+  // An embedding model loads as a chat one does (with an embed request of nothing).
+  if (!deployment || !memoryState(deployment)) return null;
   const name = deployment.name;
   // While one works its button stays, with what it is doing; otherwise the report says which is wanted.
   const showUnload = unload.isPending || (!load.isPending && deployment.loaded);
