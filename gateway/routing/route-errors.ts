@@ -57,14 +57,19 @@ export function exhausted(context: { plan: Plan; now: () => number; catalog: Cat
     // In OpenAI's words (and Anthropic's, on the Messages front door): agents know a context overflow
     // by them, and compact the conversation or lower the answer limit instead of failing the turn.
     const sizes = widest?.window && widest.promptTokens !== undefined && widest.answerTokens !== undefined ? { window: widest.window, prompt: widest.promptTokens, answer: widest.answerTokens } : undefined;
-    const told = sizes
-      ? `: its maximum context length is ${sizes.window} tokens. However, you requested ${sizes.prompt + sizes.answer} tokens (${sizes.prompt} in the messages, ${sizes.answer} in the completion, as estimated here)`
-      : '';
+    // An embeddings request has an input, and no messages or completion to speak of.
+    const input = plan.candidates.some((c) => c.deployment.type === 'embedding');
+    const told = !sizes
+      ? ''
+      : input
+        ? `: its maximum context length is ${sizes.window} tokens, and the input is about ${sizes.prompt} tokens (as estimated here)`
+        : `: its maximum context length is ${sizes.window} tokens. However, you requested ${sizes.prompt + sizes.answer} tokens (${sizes.prompt} in the messages, ${sizes.answer} in the completion, as estimated here)`;
     const others = [...skipped.filter((s) => s.reason === 'capability_missing').map((s) => s.message), ...attempts.filter((a) => a.failure === 'unsupported').map(describeAttempt)];
     const whom = others.length > 0 ? `every deployment of "${plan.route.name}" that could take it otherwise` : `every deployment of "${plan.route.name}"`;
     const rest = others.length > 0 ? ` The others lack what it uses: ${others.join('; ')}.` : '';
-    return new GatewayError('context_length_exceeded', `The request is too long for ${whom}${told}${said ? ` (${said.message})` : ''}. Shorten the prompt or lower max_tokens.${rest}`, {
-      param: 'messages',
+    const remedy = input ? 'Shorten the input, or send it in pieces.' : 'Shorten the prompt or lower max_tokens.';
+    return new GatewayError('context_length_exceeded', `The request is too long for ${whom}${told}${said ? ` (${said.message})` : ''}. ${remedy}${rest}`, {
+      param: input ? 'input' : 'messages',
       details: { largest_context_window: widest?.window ?? null, prompt_tokens: sizes?.prompt ?? null, max_tokens: sizes?.answer ?? null, skipped, attempts },
     });
   }
