@@ -2,14 +2,19 @@
  * What a config tells a client tool: which model names to ask for, and whether it must send a
  * client key. One answer for the CLI's banner, `connect` and the admin API (the dashboard reads it there).
  */
-import type { Config, Settings } from './schema';
+import type { Config, DeploymentConfig, Settings } from './schema';
 
 /** Routes that reach a chat deployment, then chat deployments: the order to suggest them in. */
-export function chatModelNames(config: Pick<Config, 'routes' | 'deployments'> | undefined): string[] {
+export const chatModelNames = (config: Pick<Config, 'routes' | 'deployments'> | undefined): string[] => modelNames(config, (d) => d.type !== 'embedding');
+
+/** Routes of embedding deployments, then embedding deployments: the order to suggest them in. */
+export const embeddingModelNames = (config: Pick<Config, 'routes' | 'deployments'> | undefined): string[] => modelNames(config, (d) => d.type === 'embedding');
+
+function modelNames(config: Pick<Config, 'routes' | 'deployments'> | undefined, wanted: (deployment: DeploymentConfig) => boolean): string[] {
   if (!config) return [];
-  const chat = config.deployments.filter((d) => d.type !== 'embedding').map((d) => d.name);
-  const isChat = new Set(chat);
-  return [...config.routes.filter((r) => r.deployments.some((d) => isChat.has(d))).map((r) => r.name), ...chat];
+  const names = config.deployments.filter(wanted).map((d) => d.name);
+  const isWanted = new Set(names);
+  return [...config.routes.filter((r) => r.deployments.some((d) => isWanted.has(d))).map((r) => r.name), ...names];
 }
 
 /** Keys are required when the settings say so, and always on a gateway reachable beyond loopback. */

@@ -6,7 +6,7 @@ import { TOOL } from '../config/tool-names';
 import type { GuideContext, ToolGuide } from './guide-types';
 
 export function appGuides(ctx: GuideContext): ToolGuide[] {
-  const { url, key, model } = ctx;
+  const { url, key, model, embedModel } = ctx;
   const v1 = `${url}/v1`;
   const keyLabel = ctx.keyRequired ? 'API key (a client key)' : 'API key (any text; keys are not required)';
   return [
@@ -19,8 +19,13 @@ export function appGuides(ctx: GuideContext): ToolGuide[] {
         { label: 'provider', value: 'ollama' },
         { label: 'apiBase', value: url },
         { label: 'model', value: model },
+        // What @Codebase and @Docs index with: without one Continue uses an embedder of its own.
+        ...(embedModel ? [{ label: 'embeddings model (roles: [embed])', value: embedModel }] : []),
       ],
-      snippet: { language: 'yaml', text: `models:\n  - name: Switchyard ${model}\n    provider: ollama\n    apiBase: ${url}\n    model: ${model}\n    roles: [chat, edit, apply, autocomplete]\n` },
+      snippet: {
+        language: 'yaml',
+        text: `models:\n${continueModel(url, model, '[chat, edit, apply, autocomplete]')}${embedModel ? continueModel(url, embedModel, '[embed]') : ''}`,
+      },
     },
     {
       id: 'cline',
@@ -153,4 +158,9 @@ function originToAllow(ctx: GuideContext, which: string, rule: string, example: 
 function portOf(url: string): string {
   const parsed = new URL(url);
   return parsed.port || (parsed.protocol === 'https:' ? '443' : '80');
+}
+
+/** One entry of Continue's config.yaml `models`. */
+function continueModel(url: string, model: string, roles: string): string {
+  return `  - name: Switchyard ${model}\n    provider: ollama\n    apiBase: ${url}\n    model: ${model}\n    roles: ${roles}\n`;
 }

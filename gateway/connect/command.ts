@@ -10,7 +10,7 @@ import { createConfigStore } from '../store/config-store';
 import { openDatabase } from '../store/db';
 import { createGatewayAddress, gatewayOf } from '../store/gateway-address';
 import { askHealth } from '../running-health';
-import { chatModelNames, clientKeysRequired } from '../config/for-clients';
+import { chatModelNames, clientKeysRequired, embeddingModelNames } from '../config/for-clients';
 import { originMatcher } from '../config/origins';
 import { printable } from '../printable';
 import { chooseModel, ConnectError, modelWindows, OPEN_KEY, pointing, reportedWindow, runConnect, toolConnections, toolGuides, type WindowOf } from './index';
@@ -34,7 +34,7 @@ export async function connectCommand(
     const windowOf = config && !values.undo ? await learnedWindows(createGatewayAddress(db).running()?.url, values.key, config) : undefined;
     if (!tool) {
       const model = chooseModel(config, values.route);
-      const guides = toolGuides({ url, key: values.key ?? (keyRequired ? '<client key>' : OPEN_KEY), keyRequired, model, models: chatModelNames(config), windows: modelWindows(config, chatModelNames(config), windowOf), allowsOrigin: originMatcher(config?.settings?.allowedOrigins ?? []) });
+      const guides = toolGuides({ url, key: values.key ?? (keyRequired ? '<client key>' : OPEN_KEY), keyRequired, model, models: chatModelNames(config), embedModel: embeddingModelNames(config)[0], windows: modelWindows(config, chatModelNames(config), windowOf), allowsOrigin: originMatcher(config?.settings?.allowedOrigins ?? []) });
       for (const guide of guides) {
         io.out(`${guide.name}${guide.connect ? `  (switchyard connect ${guide.connect})` : ''}\n${guide.settings.map((s) => `  ${s.label}: ${s.value}`).join('\n')}\n\n`);
       }

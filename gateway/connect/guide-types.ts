@@ -24,6 +24,8 @@ export interface GuideContext {
   keyRequired: boolean;
   model: string;
   models: readonly string[];
+  /** The embedding model to suggest to tools that index (a route of embedding deployments first), if any. */
+  embedModel?: string | undefined;
   /** The context window a tool should plan for with each of `models` (context-window.ts), where known. */
   windows?: ReadonlyMap<string, number> | undefined;
   /** Whether the config lets a web origin call the model APIs (`settings.allowedOrigins`). */

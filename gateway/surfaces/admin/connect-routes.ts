@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { REBUILT, replacedSince } from '../../build-replaced';
-import { chatModelNames, clientKeysRequired } from '../../config/for-clients';
+import { chatModelNames, clientKeysRequired, embeddingModelNames } from '../../config/for-clients';
 import { originMatcher } from '../../config/origins';
 import { localUrl } from '../../paths';
 import type { FastifyInstance } from 'fastify';
@@ -56,7 +56,7 @@ export function connectRoutes(app: FastifyInstance, s: ConnectRouteServices): vo
       keyRequired,
       model,
       models,
-      tools: toolGuides({ url, key: keyRequired ? '<your client key>' : OPEN_KEY, keyRequired, model: model ?? '<model>', models, windows: modelWindows(config, models, s.windowOf), allowsOrigin: originMatcher(config?.settings?.allowedOrigins ?? []) }),
+      tools: toolGuides({ url, key: keyRequired ? '<your client key>' : OPEN_KEY, keyRequired, model: model ?? '<model>', models, embedModel: embeddingModelNames(config)[0], windows: modelWindows(config, models, s.windowOf), allowsOrigin: originMatcher(config?.settings?.allowedOrigins ?? []) }),
       connected: WRITABLE_TOOLS.filter((tool) => isConnected(tool, s.places)),
       connections: toolConnections(s.places, url, config),
     };
