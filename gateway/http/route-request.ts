@@ -14,7 +14,7 @@ import { toolOf } from './client-tool';
  * Responses turn with its kept history inline): its size, images and tools are that body's, whose
  * length in bytes is unknown.
  */
-export function routeRequest(request: FastifyRequest, reply: FastifyReply, what: { model: string; type: ModelType; api: string; numCtx?: number | undefined; longContext?: boolean; whole?: unknown }): RouteRequest {
+export function routeRequest(request: FastifyRequest, reply: FastifyReply, what: { model: string; type: ModelType; api: string; numCtx?: number | undefined; longContext?: boolean; cutToFit?: boolean; whole?: unknown }): RouteRequest {
   const prefer = request.headers['x-switchyard-prefer'];
   const playground = playgroundRun();
   // One literal of one shape: this runs for every request, and spreading objects of varying shapes here cost microseconds.
@@ -26,7 +26,7 @@ export function routeRequest(request: FastifyRequest, reply: FastifyReply, what:
     prefer: Array.isArray(prefer) ? prefer[0] : prefer,
     cacheControl: request.headers['cache-control'],
     simulateFailures: playground?.simulateFailures,
-    traits: what.whole === undefined ? traitsOf(request.body, request.headers['content-length'], what.numCtx, what.longContext) : traitsOf(what.whole, undefined, what.numCtx),
+    traits: what.whole === undefined ? traitsOf(request.body, request.headers['content-length'], what.numCtx, what.longContext, what.cutToFit) : traitsOf(what.whole, undefined, what.numCtx),
     clientKey: request.clientKey?.name,
     tool: (request.usage ? request.usage.tool : toolOf(request.headers)) ?? undefined,
     // Read once, when the usage row is told the body; a request without a row (count_tokens) reads it here.

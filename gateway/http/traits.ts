@@ -12,9 +12,10 @@ type Body = Record<string, unknown>;
 
 /**
  * `numCtx`: the window an Ollama client's request names (its `options.num_ctx`); `longContext`: the
- * client opts into its model's longer window (Anthropic's `context-1m` beta). Each read by its front door.
+ * client opts into its model's longer window (Anthropic's `context-1m` beta); `cutToFit`: an Ollama
+ * may cut its input to fit (embed's `truncate`). Each read by its front door.
  */
-export function traitsOf(body: unknown, contentLength: string | undefined, numCtx?: number, longContext = false): RequestTraits {
+export function traitsOf(body: unknown, contentLength: string | undefined, numCtx?: number, longContext = false, cutToFit = false): RequestTraits {
   const b = (body && typeof body === 'object' ? body : {}) as Body;
   const length = Number(contentLength);
   let prompt: number | undefined;
@@ -31,6 +32,7 @@ export function traitsOf(body: unknown, contentLength: string | undefined, numCt
     fillInMiddle: typeof b.suffix === 'string' && b.suffix !== '',
     numCtx,
     longContext,
+    cutToFit,
   };
 }
 

@@ -36,6 +36,8 @@ export interface Decision {
   deferred?: string[] | undefined;
   /** Deployments tried after the others while their model was not in memory (it was being loaded meanwhile). */
   cold?: string[] | undefined;
+  /** Deployments tried after the others as they read the input cut to their window (the client let it be cut). */
+  cut?: string[] | undefined;
   steps: DecisionStep[];
 }
 

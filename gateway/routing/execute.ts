@@ -91,7 +91,7 @@ export async function execute<T>(context: ExecuteContext, attempt: AttemptFn<T>,
   const failures: UpstreamError[] = [];
   const skipped: Skip[] = [];
   const steps: DecisionStep[] = [];
-  const decision: Decision = { route: plan.route.name, ...(plan.direct ? { direct: true } : {}), alias: plan.alias, rule: plan.rule, strategy: plan.strategy, sticky: plan.sticky, deferred: plan.deferred, cold: plan.cold, steps };
+  const decision: Decision = { route: plan.route.name, ...(plan.direct ? { direct: true } : {}), alias: plan.alias, rule: plan.rule, strategy: plan.strategy, sticky: plan.sticky, deferred: plan.deferred, cold: plan.cold, cut: plan.cut, steps };
   const skip = (s: Skip) => {
     skipped.push(s);
     steps.push(skipStep(s));

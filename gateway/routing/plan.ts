@@ -71,6 +71,8 @@ export interface Candidate {
   /** As it will be called: a copy with `options.num_ctx` raised when the request needs more. */
   deployment: DeploymentConfig;
   skip?: Skip | undefined;
+  /** It reads the input cut to its window (the client lets an Ollama cut it): tried after those that read it whole. */
+  cut?: boolean | undefined;
 }
 
 export interface Plan {
@@ -88,6 +90,8 @@ export interface Plan {
   deferred?: string[] | undefined;
   /** Deployments put after the route's others while their model is not in memory (`coldStart: "fallback"`), to be loaded meanwhile. */
   cold?: string[] | undefined;
+  /** Deployments that read the input cut to their window, put after those that read it whole. */
+  cut?: string[] | undefined;
 }
 
 /** Room kept above the estimate when `num_ctx` is raised: estimates run up to ~20% low. */
@@ -154,11 +158,14 @@ export function plan(catalog: Catalog, state: RoutingState, request: PlanRequest
       details: { budget: name, resets_at: new Date(resetsAt).toISOString() },
     });
   }
-  const candidates = members.map((deployment) => candidate(catalog, state, deployment, request, budget));
+  let candidates = members.map((deployment) => candidate(catalog, state, deployment, request, budget));
+  const cut = traits?.cutToFit ? candidates.filter((c) => c.cut) : [];
+  if (cut.length > 0) candidates = [...candidates.filter((c) => !c.cut), ...cut];
   return {
     route, direct: resolved.direct, alias: resolved.alias, rule, strategy, candidates, budget, sticky: sticky?.name,
     ...(deferred.length > 0 ? { deferred: deferred.map((d) => d.name) } : {}),
     ...(cold.length > 0 ? { cold: cold.map((d) => d.name) } : {}),
+    ...(cut.length > 0 ? { cut: cut.map((c) => c.deployment.name) } : {}),
   };
 }
 
@@ -258,6 +265,8 @@ function candidate(catalog: Catalog, state: RoutingState, deployment: Deployment
     if (room >= Math.min(output, MIN_ANSWER_ROOM)) {
       return { deployment: { ...chosen, maxOutputTokens: room, ...(facts.raiseTo === undefined ? {} : { options: { ...deployment.options, num_ctx: facts.raiseTo } }) } };
     }
+    // An input the client lets Ollama cut (embed's `truncate`): read as far as the model's window goes, as Ollama would.
+    if (traits.cutToFit) return { deployment: withNumCtx(most).deployment, cut: true };
   }
   return skip(deployment, 'context_too_small', () => `${deployment.name} reads ${most} tokens and the request needs about ${needed}`, null, { window: most, prompt: traits.promptTokens(), answer: output });
 }

@@ -29,4 +29,9 @@ export interface RequestTraits {
    * beta, which Claude Code's `[1m]` models send): a deployment whose provider is told reads it.
    */
   longContext: boolean;
+  /**
+   * The client lets an Ollama cut an input past the window to fit (Ollama's embed `truncate`, on
+   * unless false): an Ollama deployment too small for it reads what fits, after any that read it whole.
+   */
+  cutToFit?: boolean | undefined;
 }

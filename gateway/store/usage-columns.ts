@@ -17,7 +17,7 @@ export const isColumnValue = (value: unknown) => value === null || typeof value 
  * the ordered strategy) is not stored: most are, and `row(id)` rebuilds it from the attempts.
  */
 function derivable(decision: Decision): boolean {
-  return !decision.alias && !decision.rule && !decision.cached && !decision.sticky && !decision.deferred && !decision.cold && decision.strategy === 'ordered' && decision.steps.every((s) => s.outcome !== 'skipped');
+  return !decision.alias && !decision.rule && !decision.cached && !decision.sticky && !decision.deferred && !decision.cold && !decision.cut && decision.strategy === 'ordered' && decision.steps.every((s) => s.outcome !== 'skipped');
 }
 
 /** A row as `usage_inbox`'s columns take it (and as its journal line holds it). */

@@ -60,6 +60,22 @@ describe('local models', () => {
     }
   });
 
+  it("says in a request's decision that an Ollama read an embed input cut to its window, as the client allowed", async () => {
+    const { h, page } = dashboard;
+    const before = h.gateway.config();
+    h.gateway.applyConfig({ ...before, deployments: [...before.deployments, { name: 'vectors', provider: 'local', model: 'nomic-embed-text', type: 'embedding' }] }, 'test');
+    try {
+      await h.gateway.health.probeAll();
+      const long = Array.from({ length: 12_000 }, (_, i) => `word${i}`).join(' ');
+      expect((await h.ollama.embed({ model: 'vectors', input: long })).embeddings).toHaveLength(1);
+      await dashboard.go('/usage');
+      await page.getByTestId('usage-table').locator('tbody tr').first().click();
+      await expect.poll(() => page.getByTestId('decision').textContent()).toContain('vectors read the input cut to its window, as the client allowed: tried after any that read it whole');
+    } finally {
+      h.gateway.applyConfig(before, 'test');
+    }
+  });
+
   it('offers nothing to load for a model its Ollama does not have: it says to pull it instead', async () => {
     const { h, page } = dashboard;
     const before = h.gateway.config();

@@ -80,6 +80,7 @@ export const DecisionSchema = Type.Object({
   /** Paid deployments tried last: their budget would be spent if the requests in flight cost what they hold. */
   deferred: Type.Optional(Type.Array(Type.String())),
   cold: Type.Optional(Type.Array(Type.String())),
+  cut: Type.Optional(Type.Array(Type.String())),
   steps: Type.Array(
     Type.Object({
       deployment: Type.String(),

@@ -114,7 +114,8 @@ export async function ollamaSurface(app: FastifyInstance, options: OllamaSurface
    */
   const embed = async (request: FastifyRequest, reply: FastifyReply, endpoint: 'ollama.embed' | 'ollama.embeddings', native: OllamaEmbedBody, embedding: EmbeddingRequest | undefined) => {
     const numCtx = (native.options as { num_ctx?: number } | undefined)?.num_ctx;
-    const route = routeRequest(request, reply, { model: ollamaName(catalog(), native.model), type: 'embedding', api: endpoint, numCtx });
+    // Ollama cuts an input past the window unless told `truncate: false`.
+    const route = routeRequest(request, reply, { model: ollamaName(catalog(), native.model), type: 'embedding', api: endpoint, numCtx, cutToFit: native.truncate !== false });
     const attempt = async (provider: ProviderAdapter, deployment: DeploymentConfig, signal: CancelSignal): Promise<EmbeddingAnswer> => {
       const context = { deployment, signal, via: route.via };
       if (!provider.speaks('ollama')) return embedding ? provider.embed(embedding, context) : { object: 'list', model: deployment.model, data: [] };

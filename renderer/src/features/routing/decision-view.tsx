@@ -35,6 +35,7 @@ export function DecisionList({ decision }: { decision: Decision }) {
         {decision.sticky ? <> · <code>{decision.sticky}</code> first: it answered this session last</> : null}
         {decision.deferred?.length ? <> · {names(decision.deferred)} last: the requests in flight would spend its budget</> : null}
         {decision.cold?.length ? <> · {names(decision.cold)} after the others: its model was not in memory, and was being loaded</> : null}
+        {decision.cut?.length ? <> · {names(decision.cut)} read the input cut to its window, as the client allowed: tried after any that read it whole</> : null}
       </div>
       <ol className="timeline">
         {decision.steps.map((step, i) => (
