@@ -227,6 +227,10 @@ function candidate(catalog: Catalog, state: RoutingState, deployment: Deployment
   const facts = state.facts(deployment);
   const capabilities = facts.capabilities;
   if (capabilities) {
+    // An embedding model added as chat (the form's default type), as its provider says: it would refuse the chat.
+    if (request.type === 'chat' && capabilities.includes('embedding') && !capabilities.includes('completion')) {
+      return skip(deployment, 'capability_missing', () => `${deployment.name} (${deployment.model}) is an embedding model: it does not chat. Set the deployment's type to "embedding", and name it in embeddings requests`);
+    }
     const missing = traits.tools && !capabilities.includes('tools') ? 'tools' : traits.images() && !capabilities.includes('vision') ? 'vision' : undefined;
     if (missing) return skip(deployment, 'capability_missing', () => `${deployment.name} (${deployment.model}) has no ${missing} capability, and the request uses ${missing === 'vision' ? 'images' : 'tools'}`);
   }

@@ -75,6 +75,7 @@ export async function startFakeOllama(options: FakeOllamaOptions = {}): Promise<
         });
       case 'POST /api/chat':
         if (!models.includes(model)) return sendJson(res, 404, { error: `model "${model}" not found, try pulling it first` });
+        if (!unloads(request.body) && !showFor(model, DIGEST, options.version ?? '0.12.6').capabilities.includes('completion')) return sendJson(res, 400, { error: `"${model}" does not support chat` });
         loadOrUnload(request.body, 'chat');
         return chat(request, res, mode, options);
       case 'POST /api/generate':
