@@ -76,6 +76,20 @@ describe('local models', () => {
     }
   });
 
+  it('says of an embedding model added as chat (the form\'s default type) what to change, as chat requests pass it over', async () => {
+    const { h, page } = dashboard;
+    const before = h.gateway.config();
+    h.gateway.applyConfig({ ...before, deployments: [...before.deployments, { name: 'misfiled', provider: 'local', model: 'nomic-embed-text' }] }, 'test');
+    try {
+      await h.gateway.health.probeAll();
+      await dashboard.go('/routes');
+      await expect.poll(() => page.getByTestId('state-misfiled').first().textContent()).toContain('an embedding model: set its type to embedding');
+      expect(await page.getByTestId('state-llama').first().textContent()).not.toContain('embedding model');
+    } finally {
+      h.gateway.applyConfig(before, 'test');
+    }
+  });
+
   it('offers nothing to load for a model its Ollama does not have: it says to pull it instead', async () => {
     const { h, page } = dashboard;
     const before = h.gateway.config();
