@@ -276,8 +276,11 @@ export function isLoadOnly(kind: 'chat' | 'generate', body: Record<string, unkno
 }
 
 /** Ollama's answer to a load request, for a deployment that has nothing to load (not an Ollama). */
+/** A load request with `keep_alive: 0` lets the model go instead (what `ollama stop` sends). */
+export const isUnload = (body: Record<string, unknown>) => body.keep_alive === 0 || body.keep_alive === '0' || body.keep_alive === '0s' || body.keep_alive === '0m';
+
 export function loadAnswer(kind: 'chat' | 'generate', body: Record<string, unknown>): Record<string, unknown> {
-  const unload = body.keep_alive === 0 || body.keep_alive === '0' || body.keep_alive === '0s' || body.keep_alive === '0m';
+  const unload = isUnload(body);
   const text = kind === 'chat' ? { message: { role: 'assistant', content: '' } } : { response: '' };
   return { model: body.model, created_at: new Date().toISOString(), ...text, done: true, done_reason: unload ? 'unload' : 'load' };
 }

@@ -24,7 +24,7 @@ import type { OllamaEmbedResponse, OllamaGenerateBody } from '../../wire/ollama'
 import { fromOllamaEmbed, fromOllamaEmbedding, type EmbeddingAnswer, type OllamaEmbeddingResponse } from '../../wire/ollama-embed';
 import type { DeploymentConfig } from '../../config/schema';
 import type { ProviderAdapter } from '../../providers/types';
-import { chatFromGenerate, chatFromOllama, completionsFromGenerate, ollamaEmbedResponse, type OllamaChatIn } from './codec';
+import { chatFromGenerate, chatFromOllama, completionsFromGenerate, isLoadOnly, ollamaEmbedResponse, type OllamaChatIn } from './codec';
 import { ndjsonFormat, wholeAnswer } from './answers';
 import { ollamaStream, ollamaWhole, type Alternative, type OllamaEndpoint } from './run';
 import { running, show, tags, type UpstreamKnowledge } from './models';
@@ -83,7 +83,10 @@ export async function ollamaSurface(app: FastifyInstance, options: OllamaSurface
     const kind = endpoint === 'ollama.chat' ? 'chat' : 'generate';
     const stream = body.stream !== false;
     request.usage?.streams(stream);
-    const route = routeRequest(request, reply, { model: ollamaName(catalog(), body.model), type: 'chat', api: endpoint, numCtx: body.options?.num_ctx });
+    const model = ollamaName(catalog(), body.model);
+    // A load request may name an embedding model (`ollama stop` does, for one /api/ps lists): it loads or unloads it.
+    const type = isLoadOnly(kind, body) && namesEmbeddings(catalog(), model) ? 'embedding' : 'chat';
+    const route = routeRequest(request, reply, { model, type, api: endpoint, numCtx: body.options?.num_ctx });
     const started = process.hrtime.bigint();
     if (stream) {
       const execution = await ollamaStream(router, route, endpoint, body, toCanonical, alternative);
@@ -171,6 +174,13 @@ function ollamaName(catalog: Catalog, name: string): string {
   if (!name.endsWith(':latest') || targetOf(catalog, name) !== undefined) return name;
   const bare = name.slice(0, -':latest'.length);
   return targetOf(catalog, bare) === undefined ? name : bare;
+}
+
+/** Whether a name means embedding deployments: a route of them, one of them, or an alias of either. */
+function namesEmbeddings(catalog: Catalog, name: string): boolean {
+  const target = targetOf(catalog, name);
+  if (target === undefined) return false;
+  return catalog.deployments.get(catalog.routes.get(target)?.deployments[0] ?? target)?.type === 'embedding';
 }
 
 /** Upstream lookups behind /api/ps and /api/show: cancelled when the client leaves, and bounded. */

@@ -5,6 +5,7 @@
  * load request (nothing to answer) is answered locally by deployments with nothing to load. Used by
  * `/api/chat`, `/api/generate`, and `/v1/completions` (a generate request in OpenAI's words).
  */
+import type { CancelSignal } from '../../cancel';
 import type { DeploymentConfig } from '../../config/schema';
 import { UpstreamError } from '../../errors';
 import type { NativeEndpoint, ProviderAdapter } from '../../providers/types';
@@ -13,7 +14,7 @@ import type { RouteRequest, Router } from '../../routing/router';
 import { mapEvents, streaming, type OpenedStream } from '../../routing/streams';
 import type { ChatRequest } from '../../wire/canonical';
 import { answerCache, ollamaPreamble, type OllamaItem, type OllamaWhole } from './answers';
-import { isLoadOnly, loadAnswer } from './codec';
+import { isLoadOnly, isUnload, loadAnswer } from './codec';
 import { lineFromTextCompletion, linesFromTextCompletions } from '../../wire/text-completion';
 import { withStream } from '../../wire/copy-with';
 
@@ -30,7 +31,7 @@ export interface Alternative {
 
 const kindOf = (endpoint: OllamaEndpoint) => (endpoint === 'ollama.chat' ? 'chat' : 'generate');
 
-type Way = 'native' | 'completions' | 'load' | 'chat';
+type Way = 'native' | 'completions' | 'load' | 'embed-load' | 'chat';
 
 /**
  * How a deployment gets the request: as it came (an Ollama), answered here (a load request, which
@@ -39,6 +40,8 @@ type Way = 'native' | 'completions' | 'load' | 'chat';
  * (routing/plan.ts) as chat too: its own generate would refuse it ("does not support insert").
  */
 function wayFor(provider: ProviderAdapter, deployment: DeploymentConfig, body: Record<string, unknown>, loadOnly: boolean, alternative: Alternative): Way {
+  // An embedding model: an Ollama unloads it as any other, but loads it only for an embed request (its generate refuses to).
+  if (loadOnly && deployment.type === 'embedding') return !provider.speaks('ollama') ? 'load' : isUnload(body) ? 'native' : 'embed-load';
   if (provider.speaks('ollama')) return typeof body.suffix === 'string' && body.suffix !== '' && deployment.capabilities?.includes('insert') === false ? 'chat' : 'native';
   if (loadOnly) return 'load';
   return alternative.completions && provider.speaks('completions') ? 'completions' : 'chat';
@@ -57,6 +60,9 @@ export function ollamaStream(router: Router, route: RouteRequest, endpoint: Olla
         return mapEvents(linesFromTextCompletions(await provider.nativeStream('completions', completions, { deployment, signal, via: route.via })), (line) => ({ line }));
       }
       case 'load':
+        return only({ line: loadAnswer(kindOf(endpoint), body) });
+      case 'embed-load':
+        await loadEmbedding(provider, deployment, body, signal);
         return only({ line: loadAnswer(kindOf(endpoint), body) });
       case 'chat':
         return chat();
@@ -79,12 +85,21 @@ export function ollamaWhole(router: Router, route: RouteRequest, endpoint: Ollam
           return { line: lineFromTextCompletion(await provider.nativeJson('completions', { ...alternative.completions, stream: false }, { deployment, signal, via: route.via })) };
         case 'load':
           return { line: loadAnswer(kindOf(endpoint), body) };
+        case 'embed-load':
+          await loadEmbedding(provider, deployment, body, signal);
+          return { line: loadAnswer(kindOf(endpoint), body) };
         case 'chat':
           return chat();
       }
     },
     { cache: answerCache(body, 'whole') },
   );
+}
+
+/** Loads an Ollama's embedding model (an embed request of nothing), kept as long as the client's `keep_alive` says. */
+async function loadEmbedding(provider: ProviderAdapter, deployment: DeploymentConfig, body: Record<string, unknown>, signal: CancelSignal): Promise<void> {
+  const keepAlive = body.keep_alive as DeploymentConfig['keepAlive'];
+  await provider.load?.(keepAlive === undefined ? deployment : { ...deployment, keepAlive }, signal);
 }
 
 /**
