@@ -26,7 +26,7 @@ export function routeRequest(request: FastifyRequest, reply: FastifyReply, what:
     prefer: Array.isArray(prefer) ? prefer[0] : prefer,
     cacheControl: request.headers['cache-control'],
     simulateFailures: playground?.simulateFailures,
-    traits: what.whole === undefined ? traitsOf(request.body, request.headers['content-length'], what.numCtx, what.longContext, what.cutToFit) : traitsOf(what.whole, undefined, what.numCtx),
+    traits: what.whole === undefined ? traitsOf(request.body, request.headers['content-length'], what.numCtx, what.longContext, what.cutToFit, what.type === 'embedding') : traitsOf(what.whole, undefined, what.numCtx),
     clientKey: request.clientKey?.name,
     tool: (request.usage ? request.usage.tool : toolOf(request.headers)) ?? undefined,
     // Read once, when the usage row is told the body; a request without a row (count_tokens) reads it here.

@@ -15,10 +15,11 @@ type Body = Record<string, unknown>;
  * client opts into its model's longer window (Anthropic's `context-1m` beta); `cutToFit`: an Ollama
  * may cut its input to fit (embed's `truncate`). Each read by its front door.
  */
-export function traitsOf(body: unknown, contentLength: string | undefined, numCtx?: number, longContext = false, cutToFit = false): RequestTraits {
+export function traitsOf(body: unknown, contentLength: string | undefined, numCtx?: number, longContext = false, cutToFit = false, batch = false): RequestTraits {
   const b = (body && typeof body === 'object' ? body : {}) as Body;
   const length = Number(contentLength);
   let prompt: number | undefined;
+  let longest: number | undefined;
   let images: boolean | undefined;
   return {
     // Without a length (a chunked upload) the body's size is unknown: the estimate decides.
@@ -33,7 +34,18 @@ export function traitsOf(body: unknown, contentLength: string | undefined, numCt
     numCtx,
     longContext,
     cutToFit,
+    readTokens: batch && Array.isArray(b.input) ? () => (longest ??= longestInput(b.input as unknown[])) : undefined,
   };
+}
+
+/** An embeddings batch's longest input in tokens: a text's estimate, a list of token ids' length. */
+function longestInput(inputs: unknown[]): number {
+  let most = 0;
+  for (const input of inputs) {
+    const tokens = typeof input === 'string' ? quickTokenCount(input) : Array.isArray(input) ? input.length : 0;
+    if (tokens > most) most = tokens;
+  }
+  return most;
 }
 
 /**

@@ -253,7 +253,9 @@ function candidate(catalog: Catalog, state: RoutingState, deployment: Deployment
   const kept = facts.raiseTo !== undefined && facts.loaded !== undefined && facts.loaded > (limit ?? 0) && facts.loaded <= facts.raiseTo ? facts.loaded : undefined;
   const withNumCtx = (numCtx: number): Candidate => ({ deployment: { ...chosen, options: { ...deployment.options, num_ctx: numCtx } } });
   if (limit === undefined || (traits.bodyBytes + output <= limit && !traits.images())) return kept ? withNumCtx(kept) : { deployment: chosen };
-  const needed = traits.promptTokens() + output;
+  // What one call of the model reads: an embeddings batch's inputs are each read alone.
+  const read = traits.readTokens?.() ?? traits.promptTokens();
+  const needed = read + output;
   if (needed <= limit) return kept ? withNumCtx(kept) : { deployment: chosen };
   if (facts.raiseTo !== undefined && needed <= facts.raiseTo) {
     const wanted = needed * RAISE_MARGIN;
@@ -265,14 +267,14 @@ function candidate(catalog: Catalog, state: RoutingState, deployment: Deployment
   // request. A prompt that fits with room for a useful answer goes there, the answer capped at that
   // room: Claude Code asks for 32,000 tokens out, which a local window rarely has beside its prompt.
   if (provider?.kind === 'ollama') {
-    const room = most - Math.ceil(traits.promptTokens() * RAISE_MARGIN);
+    const room = most - Math.ceil(read * RAISE_MARGIN);
     if (room >= Math.min(output, MIN_ANSWER_ROOM)) {
       return { deployment: { ...chosen, maxOutputTokens: room, ...(facts.raiseTo === undefined ? {} : { options: { ...deployment.options, num_ctx: facts.raiseTo } }) } };
     }
     // An input the client lets Ollama cut (embed's `truncate`): read as far as the model's window goes, as Ollama would.
     if (traits.cutToFit) return { deployment: withNumCtx(most).deployment, cut: true };
   }
-  return skip(deployment, 'context_too_small', () => `${deployment.name} reads ${most} tokens and the request needs about ${needed}`, null, { window: most, prompt: traits.promptTokens(), answer: output });
+  return skip(deployment, 'context_too_small', () => `${deployment.name} reads ${most} tokens and the request needs about ${needed}`, null, { window: most, prompt: read, answer: output });
 }
 
 /**

@@ -62,7 +62,7 @@ export function exhausted(context: { plan: Plan; now: () => number; catalog: Cat
     const told = !sizes
       ? ''
       : input
-        ? `: its maximum context length is ${sizes.window} tokens, and the input is about ${sizes.prompt} tokens (as estimated here)`
+        ? `: its maximum context length is ${sizes.window} tokens, and the longest input is about ${sizes.prompt} tokens (as estimated here)`
         : `: its maximum context length is ${sizes.window} tokens. However, you requested ${sizes.prompt + sizes.answer} tokens (${sizes.prompt} in the messages, ${sizes.answer} in the completion, as estimated here)`;
     const others = [...skipped.filter((s) => s.reason === 'capability_missing').map((s) => s.message), ...attempts.filter((a) => a.failure === 'unsupported').map(describeAttempt)];
     const whom = others.length > 0 ? `every deployment of "${plan.route.name}" that could take it otherwise` : `every deployment of "${plan.route.name}"`;

@@ -34,4 +34,9 @@ export interface RequestTraits {
    * unless false): an Ollama deployment too small for it reads what fits, after any that read it whole.
    */
   cutToFit?: boolean | undefined;
+  /**
+   * The most tokens one call of the model reads, where that is less than the whole prompt: an
+   * embeddings batch's longest input, as each is read alone (the window is per input, not per batch).
+   */
+  readTokens?: (() => number) | undefined;
 }
