@@ -40,6 +40,8 @@ export function traitsOf(body: unknown, contentLength: string | undefined, numCt
 
 /** An embeddings batch's longest input in tokens: a text's estimate, a list of token ids' length. */
 function longestInput(inputs: unknown[]): number {
+  // A list of numbers is one input, as token ids.
+  if (typeof inputs[0] === 'number') return inputs.length;
   let most = 0;
   for (const input of inputs) {
     const tokens = typeof input === 'string' ? quickTokenCount(input) : Array.isArray(input) ? input.length : 0;

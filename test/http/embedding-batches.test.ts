@@ -30,3 +30,13 @@ it('still refuses a batch with one input past every window, naming the longest',
   expect(refusal?.status).toBe(400);
   expect(refusal?.error?.message).toMatch(/its maximum context length is 8192 tokens, and the longest input is about \d+ tokens \(as estimated here\)/);
 });
+
+it('measures one input given as token ids by its ids, and a batch of them by the longest', async () => {
+  await t.h.gateway.health.probeAll();
+  const ids = (n: number) => Array.from({ length: n }, (_, i) => i % 50_000);
+  for (const input of [ids(9000), [ids(10), ids(9000)]]) {
+    const refusal = await t.h.openai.embeddings.create({ model: 'local-embed', input }).then(() => undefined, (e: { status?: number; error?: { message?: string } }) => e);
+    expect(refusal?.status).toBe(400);
+    expect(refusal?.error?.message).toContain('and the longest input is about 9000 tokens');
+  }
+});
