@@ -82,11 +82,16 @@ export function appGuides(ctx: GuideContext): ToolGuide[] {
         { label: 'OLLAMA_BASE_URL', value: url },
         { label: 'OPENAI_API_BASE_URL', value: v1 },
         { label: 'OPENAI_API_KEY', value: key },
+        // What it embeds documents with: without these, a SentenceTransformers model of its own.
+        ...(embedModel ? [{ label: 'RAG_EMBEDDING_ENGINE', value: 'ollama' }, { label: 'RAG_EMBEDDING_MODEL', value: embedModel }, { label: 'RAG_OLLAMA_BASE_URL', value: url }] : []),
       ],
       // The host's network, as Open WebUI's own guide suggests for a server on the host's loopback:
       // host.docker.internal reaches no loopback listener, and the gateway refuses that Host name
       // anyway (DNS-rebinding guard). Open WebUI then serves on port 8080.
-      snippet: { language: 'shell', text: `docker run -d --network=host -v open-webui:/app/backend/data -e OLLAMA_BASE_URL=${url} --name open-webui ghcr.io/open-webui/open-webui:main` },
+      snippet: {
+        language: 'shell',
+        text: `docker run -d --network=host -v open-webui:/app/backend/data -e OLLAMA_BASE_URL=${url}${embedModel ? ` -e RAG_EMBEDDING_ENGINE=ollama -e RAG_EMBEDDING_MODEL=${embedModel} -e RAG_OLLAMA_BASE_URL=${url}` : ''} --name open-webui ghcr.io/open-webui/open-webui:main`,
+      },
     },
     {
       id: 'obsidian',
