@@ -267,24 +267,6 @@ export function asClientModel(line: Record<string, unknown>, model: string): Rec
   return line.model === model ? line : { ...line, model };
 }
 
-/**
- * A request with nothing to answer (chat without messages, generate without a prompt) only loads the
- * model, or unloads it with `keep_alive: 0`: the `ollama` CLI sends one before its first prompt.
- */
-export function isLoadOnly(kind: 'chat' | 'generate', body: Record<string, unknown>): boolean {
-  return kind === 'chat' ? !Array.isArray(body.messages) || body.messages.length === 0 : !body.prompt;
-}
-
-/** Ollama's answer to a load request, for a deployment that has nothing to load (not an Ollama). */
-/** A load request with `keep_alive: 0` lets the model go instead (what `ollama stop` sends). */
-export const isUnload = (body: Record<string, unknown>) => body.keep_alive === 0 || body.keep_alive === '0' || body.keep_alive === '0s' || body.keep_alive === '0m';
-
-export function loadAnswer(kind: 'chat' | 'generate', body: Record<string, unknown>): Record<string, unknown> {
-  const unload = isUnload(body);
-  const text = kind === 'chat' ? { message: { role: 'assistant', content: '' } } : { response: '' };
-  return { model: body.model, created_at: new Date().toISOString(), ...text, done: true, done_reason: unload ? 'unload' : 'load' };
-}
-
 /** The lines a stream of a whole answer would have had: its content in one line, then the final object. */
 export function linesFromWhole(whole: Record<string, unknown>): Record<string, unknown>[] {
   const { message, response, thinking, logprobs, ...rest } = whole as Record<string, unknown> & { message?: Record<string, unknown> };

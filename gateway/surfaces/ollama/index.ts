@@ -24,7 +24,8 @@ import type { OllamaEmbedResponse, OllamaGenerateBody } from '../../wire/ollama'
 import { fromOllamaEmbed, fromOllamaEmbedding, type EmbeddingAnswer, type OllamaEmbeddingResponse } from '../../wire/ollama-embed';
 import type { DeploymentConfig } from '../../config/schema';
 import type { ProviderAdapter } from '../../providers/types';
-import { chatFromGenerate, chatFromOllama, completionsFromGenerate, isLoadOnly, ollamaEmbedResponse, type OllamaChatIn } from './codec';
+import { chatFromGenerate, chatFromOllama, completionsFromGenerate, ollamaEmbedResponse, type OllamaChatIn } from './codec';
+import { isLoadOnly } from './load-requests';
 import { ndjsonFormat, wholeAnswer } from './answers';
 import { ollamaStream, ollamaWhole, type Alternative, type OllamaEndpoint } from './run';
 import { running, show, tags, type UpstreamKnowledge } from './models';

@@ -14,7 +14,7 @@ import type { RouteRequest, Router } from '../../routing/router';
 import { mapEvents, streaming, type OpenedStream } from '../../routing/streams';
 import type { ChatRequest } from '../../wire/canonical';
 import { answerCache, ollamaPreamble, type OllamaItem, type OllamaWhole } from './answers';
-import { isLoadOnly, isUnload, loadAnswer } from './codec';
+import { isLoadOnly, isUnload, loadAnswer } from './load-requests';
 import { lineFromTextCompletion, linesFromTextCompletions } from '../../wire/text-completion';
 import { withStream } from '../../wire/copy-with';
 
