@@ -41,6 +41,9 @@ export function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig 
   const [options, setOptions] = useState(() => optionsText(initial?.options));
   const [longText, setLongText] = useState(() => longContextText(initial?.pricing?.longContext));
   const [typos, setTypos] = useState<Record<string, string>>({});
+  // A new deployment's type follows its model's name until chosen: an embedding model added as chat
+  // (the type's default) is refused every chat and answers no embeddings request.
+  const [typeChosen, setTypeChosen] = useState(initial !== undefined);
   // Saved, the form closes: until then, all it holds is unsaved.
   useEdits(deploymentLabel(initial), { draft, numbers, breaker, options, longText });
   // Renamed, its old name is kept as an alias unless unticked: the tools set up with it still reach it.
@@ -109,14 +112,15 @@ export function DeploymentForm({ initial, onDone }: { initial: DeploymentConfig 
             </select>
           </Field>
           <Field label={models.data?.error ? 'Model (discovery failed: type it)' : 'Model'} error={fields.model}>
-            <input value={draft.model} onChange={(e) => set({ model: e.target.value })} list="discovered-models" aria-label="Model" />
+            <input value={draft.model} onChange={(e) => set({ model: e.target.value, ...(typeChosen ? {} : { type: namesEmbeddingModel(e.target.value) ? 'embedding' : 'chat' }) })} list="discovered-models" aria-label="Model" />
             <datalist id="discovered-models">{models.data?.models.map((m) => <option key={m} value={m} />)}</datalist>
           </Field>
           <Field label="Type" error={fields.type}>
-            <select value={draft.type ?? 'chat'} onChange={(e) => set({ type: e.target.value as 'chat' | 'embedding' })}>
+            <select value={draft.type ?? 'chat'} onChange={(e) => (setTypeChosen(true), set({ type: e.target.value as 'chat' | 'embedding' }))} aria-label="Type">
               <option value="chat">chat</option>
               <option value="embedding">embedding</option>
             </select>
+            {!typeChosen && draft.type === 'embedding' ? <span className="muted">its model's name says it embeds</span> : null}
           </Field>
           {numberField('inputPerMTok', 'Input $ per 1M tokens', 'Input price')}
           {numberField('outputPerMTok', 'Output $ per 1M tokens', 'Output price')}
@@ -183,3 +187,6 @@ function readNumbers(numbers: Record<NumberField, string>) {
   };
   return { values, typos };
 }
+
+/** Embedding models' names say so (nomic-embed-text, mxbai-embed-large, text-embedding-3-small, embeddinggemma, qwen3-embedding). */
+const namesEmbeddingModel = (model: string) => /embed/i.test(model);
