@@ -63,6 +63,14 @@ export function thinksInLevels({ model, think }: { model: string; think?: unknow
 /** Ollama's num_ctx when nothing sets one (its documented default). */
 export const OLLAMA_DEFAULT_NUM_CTX = 4096;
 
+/**
+ * A chat deployment whose model only embeds, as its provider says: added as chat (the deployment
+ * form's default type), it would refuse every chat. The router passes it over; the health report says so.
+ */
+export function misfiledEmbedding(type: string | undefined, capabilities: readonly string[] | undefined): boolean {
+  return (type ?? 'chat') === 'chat' && capabilities !== undefined && capabilities.includes('embedding') && !capabilities.includes('completion');
+}
+
 /** The facts in an Ollama `/api/show` answer. */
 export function ollamaShowFacts(show: Record<string, unknown>): OllamaShowFacts {
   const info = (show.model_info ?? {}) as Record<string, unknown>;

@@ -7,7 +7,7 @@
  */
 import type { DeploymentConfig, RouteConfig, Strategy } from '../config/schema';
 import { isToolOf } from '../config/tool-names';
-import { numCtxWith } from '../models/facts';
+import { misfiledEmbedding, numCtxWith } from '../models/facts';
 import { GatewayError } from '../errors';
 import type { Catalog } from './catalog';
 import { resolveModel } from './resolve-model';
@@ -228,7 +228,7 @@ function candidate(catalog: Catalog, state: RoutingState, deployment: Deployment
   const capabilities = facts.capabilities;
   if (capabilities) {
     // An embedding model added as chat (the form's default type), as its provider says: it would refuse the chat.
-    if (request.type === 'chat' && capabilities.includes('embedding') && !capabilities.includes('completion')) {
+    if (request.type === 'chat' && misfiledEmbedding(deployment.type, capabilities)) {
       return skip(deployment, 'capability_missing', () => `${deployment.name} (${deployment.model}) is an embedding model: it does not chat. Set the deployment's type to "embedding", and name it in embeddings requests`);
     }
     const missing = traits.tools && !capabilities.includes('tools') ? 'tools' : traits.images() && !capabilities.includes('vision') ? 'vision' : undefined;

@@ -30,4 +30,7 @@ it('passes over it with the fix in words, once its Ollama said it only embeds', 
   expect(routed.res.status).toBe(200);
   expect(routed.res.headers.get('x-switchyard-deployment')).toBe('mini');
   expect(t.ollama.requests.filter((r) => r.path === '/api/chat')).toHaveLength(0);
+  // The health report, which the Routes page reads, says the same of it alone.
+  const health = (await (await t.h.admin('/admin/api/health')).json()) as { deployments: { name: string; misfiled: boolean }[] };
+  expect(health.deployments.filter((d) => d.misfiled).map((d) => d.name)).toEqual(['nomic']);
 });

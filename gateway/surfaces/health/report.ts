@@ -16,6 +16,7 @@ import type { RoutingState } from '../../routing/state';
 import { isPaid } from '../../routing/strategies';
 import { isLocalDeployment } from '../../providers/locality';
 import { listsModel, modelMeant } from '../../models/listed';
+import { misfiledEmbedding } from '../../models/facts';
 
 export interface HealthSources {
   catalog: () => Catalog;
@@ -92,6 +93,7 @@ export function healthReport(sources: HealthSources): HealthReport {
       contextWindow: facts?.window ?? null,
       raiseTo: facts?.raiseTo === undefined || !Number.isFinite(facts.raiseTo) ? null : facts.raiseTo,
       capabilities: facts?.capabilities ? [...facts.capabilities] : null,
+      misfiled: misfiledEmbedding(d.type, facts?.capabilities),
       maxOutput: facts?.maxOutput ?? null,
       overBudget: paid && (spentEverywhere || spentProviders.has(d.provider)),
       local,

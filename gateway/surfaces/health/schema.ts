@@ -62,6 +62,8 @@ const DeploymentHealthSchema = Type.Object({
   raiseTo: NullableNumber,
   /** What its model is known to do; null when nothing says. */
   capabilities: Type.Union([Type.Array(Type.String()), Type.Null()]),
+  /** A chat deployment whose model its provider says only embeds: chat requests pass it over, and its type should be embedding. */
+  misfiled: Type.Boolean(),
   /** The most tokens one answer may have (a request asking for more is sent this); null when not known. */
   maxOutput: NullableNumber,
   /** Paid, and a spent skip-paid budget keeps traffic off it. */

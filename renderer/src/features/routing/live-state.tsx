@@ -40,7 +40,7 @@ export function LiveState({ deployment }: { deployment: LiveDeployment | undefin
   // An Ollama without the model is skipped; a cloud provider's list is only a hint (a typo, a retired model), so it is still tried.
   else if (deployment.modelAvailable === false) badges.push([`${deployment.installs ? 'model not installed' : `not in ${deployment.provider}'s model list`}${deployment.modelMeant ? ` (meant ${deployment.modelMeant}?)` : ''}`, deployment.installs ? 'bad' : 'warn']);
   // Added as chat (the form's default type) though its provider says it only embeds: chat requests pass it over (routing/plan.ts).
-  else if (deployment.type === 'chat' && isEmbeddingOnly(deployment.capabilities)) badges.push(['an embedding model: set its type to embedding', 'bad']);
+  else if (deployment.misfiled) badges.push(['an embedding model: set its type to embedding', 'bad']);
   // Its provider's last request or probe failed: still tried in its turn (the breaker decides when to stop), but not shown as fine.
   else if (deployment.status === 'down') badges.push([`down: ${deployment.provider} failed last`, 'bad']);
   else badges.push(['usable', 'ok']);
@@ -57,5 +57,3 @@ export function LiveState({ deployment }: { deployment: LiveDeployment | undefin
     </span>
   );
 }
-
-const isEmbeddingOnly = (capabilities: readonly string[] | null) => capabilities !== null && capabilities.includes('embedding') && !capabilities.includes('completion');
