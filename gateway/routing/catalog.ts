@@ -30,6 +30,13 @@ export function targetOf(catalog: Catalog, model: string): string | undefined {
   return catalog.routes.has(model) || catalog.deployments.has(model) ? model : catalog.alias(model)?.target;
 }
 
+/** Whether a name means embedding deployments: a route of them, one of them, or an alias of either. */
+export function namesEmbeddings(catalog: Catalog, name: string): boolean {
+  const target = targetOf(catalog, name);
+  if (target === undefined) return false;
+  return catalog.deployments.get(catalog.routes.get(target)?.deployments[0] ?? target)?.type === 'embedding';
+}
+
 export function createCatalog(config: Config, providers: ReadonlyMap<string, ProviderAdapter>, defaultTimeZone: string): Catalog {
   const memo = new Map<string, WindowState>();
   const clocks = new Map<string, (now: number) => WindowState>();

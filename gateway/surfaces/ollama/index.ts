@@ -17,7 +17,7 @@ import { writeStream } from '../../http/stream-writer';
 import { routed } from '../../http/usage-row';
 import { toWireError } from '../../http/wire-errors';
 import { keyFields } from '../../routing/cache-policy';
-import { targetOf, type Catalog } from '../../routing/catalog';
+import { namesEmbeddings, targetOf, type Catalog } from '../../routing/catalog';
 import type { Router } from '../../routing/router';
 import { tokensOf, type ChatRequest, type EmbeddingRequest } from '../../wire/canonical';
 import type { OllamaEmbedResponse, OllamaGenerateBody } from '../../wire/ollama';
@@ -175,13 +175,6 @@ function ollamaName(catalog: Catalog, name: string): string {
   if (!name.endsWith(':latest') || targetOf(catalog, name) !== undefined) return name;
   const bare = name.slice(0, -':latest'.length);
   return targetOf(catalog, bare) === undefined ? name : bare;
-}
-
-/** Whether a name means embedding deployments: a route of them, one of them, or an alias of either. */
-function namesEmbeddings(catalog: Catalog, name: string): boolean {
-  const target = targetOf(catalog, name);
-  if (target === undefined) return false;
-  return catalog.deployments.get(catalog.routes.get(target)?.deployments[0] ?? target)?.type === 'embedding';
 }
 
 /** Upstream lookups behind /api/ps and /api/show: cancelled when the client leaves, and bounded. */
