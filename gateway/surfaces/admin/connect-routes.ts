@@ -38,7 +38,7 @@ export function connectRoutes(app: FastifyInstance, s: ConnectRouteServices): vo
   // Light: the Overview and the playground ask on every visit, and need none of the editors.
   app.get('/clients', { schema: { response: { 200: ClientBasicsSchema } } }, async () => {
     const config = s.config();
-    return { keyRequired: clientKeysRequired(s.server().exposed, config.settings), models: chatModelNames(config) };
+    return { keyRequired: clientKeysRequired(s.server().exposed, config.settings), models: chatModelNames(config), embeddingModels: embeddingModelNames(config) };
   });
 
   app.get<{ Querystring: { route?: string } }>('/connect', { schema: { querystring: ConnectQuerySchema, response: { 200: ConnectGuidesSchema } } }, async (request) => {

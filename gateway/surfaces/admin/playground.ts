@@ -4,7 +4,7 @@
  * touching their breakers), answered with the attempt-by-attempt trace and every request that went
  * upstream, as translated. `/playground` is a chat request whose stream arrives live (SSE events
  * `{type:"chunk"}` then one `{type:"trace"}`); `/playground/wire` sends a request in any front
- * door's API through that front door, in process, and answers with what the client would have got.
+ * door's API (chat, or embeddings as OpenAI's or Ollama's) through that front door, in process, and answers with what the client would have got.
  * Admin routes: the session is their authorisation; client keys do not apply.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -37,8 +37,15 @@ export interface PlaygroundServices {
   port: () => number;
 }
 
-/** Where each API's requests go in, as a client would send them. */
-const FRONT_DOORS = { openai: '/v1/chat/completions', anthropic: '/v1/messages', responses: '/v1/responses', ollama: '/api/chat' } as const;
+/** Where each API's requests go in, as a client would send them: four for chat, two for embeddings. */
+const FRONT_DOORS = {
+  openai: '/v1/chat/completions',
+  anthropic: '/v1/messages',
+  responses: '/v1/responses',
+  ollama: '/api/chat',
+  embeddings: '/v1/embeddings',
+  'ollama-embed': '/api/embed',
+} as const;
 
 /** The tool the playground's requests are logged as. */
 export const PLAYGROUND = TOOL.playground;

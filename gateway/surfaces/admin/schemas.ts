@@ -194,7 +194,7 @@ export const PlaygroundAnswerSchema = Type.Object({ completion: Type.Unknown(), 
 /** A request in any front door's API, sent through that front door as a client would send it. */
 export const PlaygroundWireInputSchema = Type.Object(
   {
-    api: Type.Union([Type.Literal('openai'), Type.Literal('anthropic'), Type.Literal('responses'), Type.Literal('ollama')]),
+    api: Type.Union((['openai', 'anthropic', 'responses', 'ollama', 'embeddings', 'ollama-embed'] as const).map((api) => Type.Literal(api))),
     body: Type.Record(Type.String(), Type.Unknown()),
     simulateFailures: Type.Optional(Type.Array(Name, { maxItems: 32 })),
   },
@@ -240,8 +240,8 @@ export const ConnectGuidesSchema = Type.Object({
   /** Where each tool's settings file points it now: this gateway (`here`), another address (`other`), something else (`off`), no file (`none`). */
   connections: Type.Array(Type.Object({ tool: Type.String(), state: Type.Union([Type.Literal('here'), Type.Literal('other'), Type.Literal('off'), Type.Literal('none')]), url: NullableString, route: NullableString, unknownRoute: Type.Boolean() })),
 });
-/** What any client tool needs, for the dashboard's snippets: whether it must send a key, and the chat models it can ask for (first: the one to suggest). */
-export const ClientBasicsSchema = Type.Object({ keyRequired: Type.Boolean(), models: Type.Array(Type.String()) });
+/** What any client tool needs, for the dashboard's snippets: whether it must send a key, and the chat and embedding models it can ask for (first: the one to suggest). */
+export const ClientBasicsSchema = Type.Object({ keyRequired: Type.Boolean(), models: Type.Array(Type.String()), embeddingModels: Type.Array(Type.String()) });
 export const ConnectQuerySchema = Type.Object({ route: Type.Optional(Name) }, Strict);
 export const ConnectToolParams = Type.Object({ tool: Type.String({ minLength: 1, maxLength: 64 }) });
 export const ConnectInputSchema = Type.Object(

@@ -1,5 +1,5 @@
 /**
- * Playground: a multi-turn chat through the real router, sent as any of the four APIs (OpenAI's
+ * Playground: a multi-turn chat through the real router (or texts embedded: embed-panel.tsx), sent as any of the four APIs (OpenAI's
  * chat completions stream live; Messages, Responses and Ollama's chat go through their front doors
  * and show what that client would get), with each answer's attempt timeline, tokens, cost and cache
  * status, the request as it went upstream (translated or passed through), what a model thought (folded), how
@@ -11,17 +11,17 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { send, streamEvents } from '../../api/client';
 import { configQueries } from '../../api/queries/config';
-import type { PlaygroundWireAnswer, Trace, UpstreamSent } from '../../api/types';
-import { Badge, Card, duration, ErrorNote, Field, FieldGroup, money, Snippet } from '../../ui/parts';
+import type { PlaygroundWireAnswer } from '../../api/types';
+import { Card, ErrorNote, Field, FieldGroup, Snippet } from '../../ui/parts';
 import { Tabs } from '../../ui/tabs';
 import { CopyButton } from '../../ui/copy-button';
-import { DecisionList } from '../routing/decision-view';
+import { EmbedPanel } from './embed-panel';
+import { EMBED_API_LABELS, embedRequestFor, textsOf, type EmbedApi } from './embed-wire';
 import { LANGUAGES, snippetFor, type Language } from './snippets';
+import { TraceView, type ShownTrace } from './trace-view';
 import { answerError, answerParts, API_LABELS, requestFor, traceOf, type Effort, type PlaygroundApi } from './wire';
 import { numberReader } from '../../ui/numbers';
 import { useKeptState } from '../../ui/kept-state';
-
-type ShownTrace = Trace & { upstream?: UpstreamSent[] };
 
 /** The playground's stream: answer chunks, then the trace (or an error with the trace so far). */
 type PlaygroundEvent =
@@ -52,6 +52,8 @@ export function PlaygroundPage() {
   const [effort, setEffort] = useKeptState<Effort>('playground.effort', '');
   const [simulated, setSimulated] = useKeptState<string[]>('playground.simulated', []);
   const [api, setApi] = useKeptState<PlaygroundApi>('playground.api', 'openai');
+  const [embedApi, setEmbedApi] = useKeptState<EmbedApi>('playground.embedApi', 'embeddings');
+  const [embedTexts, setEmbedTexts] = useKeptState('playground.embedTexts', '');
   const [stream, setStream] = useKeptState('playground.stream', true);
   const [language, setLanguage] = useKeptState<Language>('playground.language', 'curl');
   const [busy, setBusy] = useState(false);
@@ -69,10 +71,12 @@ export function PlaygroundPage() {
     return () => document.removeEventListener('keydown', onKey);
   }, [busy]);
 
-  // Chat routes and deployments only; until one is picked (or once the picked one is gone), the first.
+  // Chat routes and deployments, then embedding ones; until one is picked (or once the picked one is gone), the first.
   const names = basics.data?.models ?? [];
+  const embeddingNames = basics.data?.embeddingModels ?? [];
   const routeNames = new Set(routes.data?.map((r) => r.name));
-  const model = picked !== null && names.includes(picked) ? picked : (names[0] ?? '');
+  const model = picked !== null && [...names, ...embeddingNames].includes(picked) ? picked : (names[0] ?? embeddingNames[0] ?? '');
+  const embedding = embeddingNames.includes(model);
   const chain = routes.data?.find((r) => r.name === model)?.deployments ?? (deployments.data?.some((d) => d.name === model) ? [model] : []);
   // Text that is no number is named under its field, and the turn is not sent (JSON would carry it as null, which the API takes as "not set").
   const numbers = numberReader();
@@ -124,14 +128,17 @@ export function PlaygroundPage() {
   // Before anything is typed it still asks something: a request with no messages is refused (or, to an Ollama, only loads the model).
   const asked = turns.findLastIndex((turn) => turn.role === 'user');
   const lastRequest = requestFor(api, input || asked < 0 ? [...messagesOf(turns), { role: 'user' as const, content: input || 'Hello' }] : messagesOf(turns.slice(0, asked + 1)), options);
-  const snippet = snippetFor(language, api, lastRequest, window.location.origin, basics.data?.keyRequired ?? false);
+  const embedTyped = textsOf(embedTexts);
+  const [shownApi, shownRequest] = embedding ? [embedApi, embedRequestFor(model, embedTyped.length > 0 ? embedTyped : ['Hello'])] as const : [api, lastRequest] as const;
+  const snippet = snippetFor(language, shownApi, shownRequest, window.location.origin, basics.data?.keyRequired ?? false);
+  const apiLabel = embedding ? EMBED_API_LABELS[embedApi] : API_LABELS[api];
 
   return (
     <>
       <h1>Playground</h1>
-      <p className="sub">Try a route or a deployment. Simulated failures make the gateway treat a deployment as failed for these requests only.</p>
+      <p className="sub">Try a route or a deployment, for chat or embeddings. Simulated failures make the gateway treat a deployment as failed for these requests only.</p>
       <div className="grid cols-2">
-        <Card title="Conversation" actions={<button onClick={() => setTurns([])} disabled={busy || turns.length === 0}>Clear</button>}>
+        {embedding ? <EmbedPanel model={model} api={embedApi} simulated={simulated} typed={embedTexts} onType={setEmbedTexts} /> : <Card title="Conversation" actions={<button onClick={() => setTurns([])} disabled={busy || turns.length === 0}>Clear</button>}>
           <div className="chat" aria-live="polite">
             {turns.length === 0 ? <div className="empty">Write a message to start.</div> : null}
             {turns.map((turn, i) => (
@@ -158,26 +165,36 @@ export function PlaygroundPage() {
               <span className="muted">Ctrl+Enter</span>
             </div>
           </form>
-        </Card>
+        </Card>}
         <div className="grid">
           <Card title="Settings">
             <div className="form-grid">
               <Field label="Send as">
-                <select value={api} onChange={(e) => setApi(e.target.value as PlaygroundApi)} aria-label="API">
-                  {(Object.keys(API_LABELS) as PlaygroundApi[]).map((a) => <option key={a} value={a}>{API_LABELS[a]}</option>)}
-                </select>
+                {embedding ? (
+                  <select value={embedApi} onChange={(e) => setEmbedApi(e.target.value as EmbedApi)} aria-label="API">
+                    {(Object.keys(EMBED_API_LABELS) as EmbedApi[]).map((a) => <option key={a} value={a}>{EMBED_API_LABELS[a]}</option>)}
+                  </select>
+                ) : (
+                  <select value={api} onChange={(e) => setApi(e.target.value as PlaygroundApi)} aria-label="API">
+                    {(Object.keys(API_LABELS) as PlaygroundApi[]).map((a) => <option key={a} value={a}>{API_LABELS[a]}</option>)}
+                  </select>
+                )}
               </Field>
-              <Field label="Stream">
-                <label className="row" style={{ gap: 4 }}><input type="checkbox" checked={stream} onChange={(e) => setStream(e.target.checked)} aria-label="Stream" /> stream the answer</label>
-              </Field>
+              {embedding ? null : (
+                <Field label="Stream">
+                  <label className="row" style={{ gap: 4 }}><input type="checkbox" checked={stream} onChange={(e) => setStream(e.target.checked)} aria-label="Stream" /> stream the answer</label>
+                </Field>
+              )}
             </div>
             <Field label="Route or deployment">
               <select value={model} onChange={(e) => { setModel(e.target.value); setSimulated([]); }} aria-label="Model">
                 <optgroup label="Routes">{names.filter((n) => routeNames.has(n)).map((n) => <option key={n} value={n}>{n}</option>)}</optgroup>
                 <optgroup label="Deployments">{names.filter((n) => !routeNames.has(n)).map((n) => <option key={n} value={n}>{n}</option>)}</optgroup>
+                {embeddingNames.length > 0 ? <optgroup label="Embeddings">{embeddingNames.map((n) => <option key={n} value={n}>{n}</option>)}</optgroup> : null}
               </select>
-              {basics.data && !model ? <span className="muted">No chat route or deployment yet: add one under Routes & deployments.</span> : null}
+              {basics.data && !model ? <span className="muted">No route or deployment yet: add one under Routes & deployments.</span> : null}
             </Field>
+            {embedding ? null : <>
             <div className="form-grid">
               <Field label="Temperature" error={numbers.typos.temperature}><input value={temperature} onChange={(e) => setTemperature(e.target.value)} inputMode="decimal" /></Field>
               <Field label="Max tokens" error={numbers.typos.maxTokens}><input value={maxTokens} onChange={(e) => setMaxTokens(e.target.value)} inputMode="numeric" placeholder="default" /></Field>
@@ -194,6 +211,7 @@ export function PlaygroundPage() {
             <Field label="System prompt">
               <textarea rows={2} value={system} onChange={(e) => setSystem(e.target.value)} placeholder="none (optional): sent with every turn" />
             </Field>
+            </>}
             <FieldGroup label="Simulate failure of">
               <div className="row">
                 {chain.length === 0 ? <span className="muted">pick a route</span> : null}
@@ -206,7 +224,7 @@ export function PlaygroundPage() {
               </div>
             </FieldGroup>
           </Card>
-          <Card title={`As code (${API_LABELS[api]})`} actions={<CopyButton text={snippet}>Copy</CopyButton>}>
+          <Card title={`As code (${apiLabel})`} actions={<CopyButton text={snippet}>Copy</CopyButton>}>
             <Tabs names={LANGUAGES} chosen={language} onChoose={setLanguage} label="Language">
               <Snippet>{snippet}</Snippet>
             </Tabs>
@@ -214,42 +232,5 @@ export function PlaygroundPage() {
         </div>
       </div>
     </>
-  );
-}
-
-function TraceView({ trace }: { trace: ShownTrace }) {
-  return (
-    <div className="card" style={{ marginTop: 6, padding: 10 }} data-testid="trace">
-      <div className="row" style={{ marginBottom: 6 }}>
-        <span>Answered by <strong>{trace.deployment}</strong></span>
-        <Badge tone={trace.cache === 'hit' ? 'info' : undefined}>cache {trace.cache}</Badge>
-        {trace.tokens ? <span className="muted">{trace.tokens.input} in / {trace.tokens.output} out</span> : null}
-        <span className="muted">{money(trace.cost)}</span>
-        <span className="muted">{duration(trace.totalMs)}{trace.firstTokenMs !== null ? `, first token ${duration(trace.firstTokenMs)}` : ''}</span>
-      </div>
-      {/* The decision lists every step; the attempts alone only for a trace without one. */}
-      {trace.decision ? <DecisionList decision={trace.decision} /> : <ol className="timeline">
-        {trace.skipped.map((s) => (
-          <li key={`s-${s.deployment}`}><Badge tone="warn">skipped</Badge> <strong>{s.deployment}</strong> <span className="muted">{s.message}</span></li>
-        ))}
-        {trace.attempts.map((a, i) => (
-          <li key={i}>
-            <Badge tone={a.outcome === 'ok' ? 'ok' : 'bad'}>{a.outcome === 'ok' ? 'answered' : 'failed'}</Badge> <strong>{a.deployment}</strong>{' '}
-            <span className="muted">{duration(a.latencyMs)}{a.message ? ` · ${a.message}` : ''}</span>
-          </li>
-        ))}
-      </ol>}
-      {trace.upstream?.length ? (
-        <details data-testid="upstream">
-          <summary>Sent upstream ({trace.upstream.length})</summary>
-          {trace.upstream.map((u, i) => (
-            <div key={i}>
-              <div className="muted long-text">{u.provider}: {u.method} {u.url}</div>
-              <Snippet>{JSON.stringify(u.body, null, 2)}</Snippet>
-            </div>
-          ))}
-        </details>
-      ) : null}
-    </div>
   );
 }
