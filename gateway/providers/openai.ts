@@ -33,6 +33,7 @@ import { withoutLookaroundPatterns } from '../wire/schema-patterns';
 import { withDeferralResolved } from '../wire/tool-deferral';
 import { chunksStopped, completionStopped, stopsOf, withStopsTaken } from '../wire/stop-sequences';
 import { copyWith } from '../wire/copy-with';
+import { embedInPieces, GOOGLE_BATCH, OPENAI_BATCH } from './embedding-batches';
 
 /** Paths under the provider's base URL (which ends in /v1). */
 const PATHS: Partial<Record<NativeEndpoint, string>> = { responses: '/responses', 'responses.compact': '/responses/compact', 'responses.input_tokens': '/responses/input_tokens', messages: '/messages', 'messages.count_tokens': '/messages/count_tokens', completions: '/completions' };
@@ -110,6 +111,7 @@ export function createOpenAIProvider(config: ProviderConfig, context: ProviderCo
   const apis = servedApis(config);
   const official = isOpenAI(config);
   const google = isGoogle(config);
+  const batchLimits = google ? GOOGLE_BATCH : OPENAI_BATCH;
   // Where its answers' reasoning details came from, so only this server gets them back (reasoning-details.ts).
   const origin = new URL(config.baseUrl).origin;
   const outgoing = (request: ChatRequest, deployment: DeploymentConfig) => {
@@ -177,13 +179,14 @@ export function createOpenAIProvider(config: ProviderConfig, context: ProviderCo
       return stops.length === 0 ? chunks : chunks.then((stream) => chunksStopped(stream, stops));
     },
 
-    async embed(request, { deployment, signal, via }) {
-      // Always floats upstream; the surface encodes base64 for clients that ask for it.
-      const { value } = await transport.json<CreateEmbeddingResponse>({ method: 'POST', path: '/embeddings', body: { ...request, model: deployment.model, encoding_format: 'float' }, via }, signal);
-      if (!Array.isArray(value?.data)) throw new UpstreamError('upstream_protocol', `${config.name} answered 200 without embeddings`);
-      for (const item of value.data) item.embedding = decodeEmbedding(item.embedding as number[] | string);
-      return value;
-    },
+    embed: (request, { deployment, signal, via }) =>
+      embedInPieces(request, batchLimits, async (piece) => {
+        // Always floats upstream; the surface encodes base64 for clients that ask for it.
+        const { value } = await transport.json<CreateEmbeddingResponse>({ method: 'POST', path: '/embeddings', body: { ...piece, model: deployment.model, encoding_format: 'float' }, via }, signal);
+        if (!Array.isArray(value?.data)) throw new UpstreamError('upstream_protocol', `${config.name} answered 200 without embeddings`);
+        for (const item of value.data) item.embedding = decodeEmbedding(item.embedding as number[] | string);
+        return value;
+      }),
 
     nativeJson: nativeJsonCall,
     nativeStream: nativeStreamCall,

@@ -9,6 +9,7 @@
  * - `reasoning_effort` is none, low, medium or high (a Pro model takes low or high only);
  * - Gemini 3 signs its function calls (`extra_content.google.thought_signature` on the first call of a
  *   turn) and refuses a history whose calls lack a signature it gave, or the documented skip value;
+ * - it embeds at most 100 inputs a request ("at most 100 requests can be in one batch");
  * - it says `finish_reason: "stop"` after tool calls, and streams them without `index`: a call's
  *   later argument fragment and its signature come with neither index nor id.
  */
@@ -33,6 +34,7 @@ export async function startFakeGemini(): Promise<FakeServer> {
     if (request.method === 'GET' && request.path === `${PREFIX}/models`) {
       return sendJson(res, 200, { object: 'list', data: [{ id: 'models/gemini-3.5-flash', object: 'model', owned_by: 'google' }] });
     }
+    if (request.method === 'POST' && request.path === `${PREFIX}/embeddings`) return embeddings(request, res);
     if (request.method !== 'POST' || request.path !== `${PREFIX}/chat/completions`) return googleError(res, 404, 'NOT_FOUND', `Invalid URL (${request.method} ${request.path})`);
     const refusal = refusalOf(request.body, issued);
     if (refusal) return googleError(res, 400, 'INVALID_ARGUMENT', refusal);
@@ -40,6 +42,14 @@ export async function startFakeGemini(): Promise<FakeServer> {
     issued.add(signature);
     return answer(request, res, signature);
   });
+}
+
+/** Embeddings in OpenAI's shape, at most 100 inputs a request: Gemini's batch limit, in its words. */
+function embeddings(request: RecordedRequest, res: ServerResponse): void {
+  const inputs: unknown[] = Array.isArray(request.body.input) ? request.body.input : [request.body.input];
+  if (inputs.length > 100) return googleError(res, 400, 'INVALID_ARGUMENT', '* BatchEmbedContentsRequest.requests: at most 100 requests can be in one batch\n');
+  const tokens = inputs.reduce<number>((sum, input) => sum + wordsOf(String(input)).length, 0);
+  sendJson(res, 200, { object: 'list', data: inputs.map((_, index) => ({ object: 'embedding', index, embedding: [index, 1, 0] })), model: request.body.model, usage: { prompt_tokens: tokens, total_tokens: tokens } });
 }
 
 function googleError(res: ServerResponse, code: number, status: string, message: string, details?: unknown[]): void {

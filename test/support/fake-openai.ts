@@ -1,6 +1,6 @@
 /**
  * A fake OpenAI-compatible upstream speaking the wire format of ../shared/specs/openai-openapi.yaml: chat completions (JSON and
- * SSE with `[DONE]`, usage chunk on `include_usage`, tool calls), embeddings (float and base64), the models list, and OpenAI's
+ * SSE with `[DONE]`, usage chunk on `include_usage`, tool calls), embeddings (float and base64, within OpenAI's limits: openai-embeddings.ts), the models list, and OpenAI's
  * error bodies. test/fakes.test.ts checks its output against the spec so it cannot drift.
  */
 import type { ServerResponse } from 'node:http';
@@ -8,6 +8,7 @@ import { resetAfterFlush, sendJson, startFakeServer, type FailureMode, type Fake
 import { cutAtStop, fakeLogprob, replyFor, wordsOf } from './replies';
 import { answerResponses, obfuscation, RESPONSES_BESIDE } from './responses-wire';
 import { chatRefusal, responsesRefusal } from './openai-refusals';
+import { embeddings } from './openai-embeddings';
 import { usageAsServed, usageFor, type UsageShape } from './served-usage';
 import { streamLabel, wholeWithQuirk, withQuirk, type ChunkQuirk } from './chunk-quirks';
 
@@ -265,26 +266,6 @@ async function bigStream(res: ServerResponse, base: Record<string, unknown>, mod
   if (res.destroyed) return;
   await send(`data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }] })}\n\n`);
   res.end('data: [DONE]\n\n');
-}
-
-function embeddings(request: RecordedRequest, res: ServerResponse, mode: FailureMode): void {
-  const body = request.body;
-  if (mode.kind === 'malformed-json') {
-    res.writeHead(200, { 'content-type': 'application/json' }).end('{"data": [');
-    return;
-  }
-  const inputs: unknown[] = Array.isArray(body.input) ? body.input : [body.input];
-  const data = inputs.map((_, index) => {
-    const vector = fakeVector(index);
-    const embedding = body.encoding_format === 'base64' ? Buffer.from(Float32Array.from(vector).buffer).toString('base64') : vector;
-    return { object: 'embedding', index, embedding };
-  });
-  sendJson(res, 200, { object: 'list', data, model: body.model, usage: { prompt_tokens: 3 * inputs.length, total_tokens: 3 * inputs.length } });
-}
-
-/** Values exactly representable as float32, so base64 round trips compare equal. */
-export function fakeVector(index: number): number[] {
-  return [index + 0.5, 0.25, -1, 0.125];
 }
 
 function logprobsOf(tokens: string[], body: Record<string, any>) {

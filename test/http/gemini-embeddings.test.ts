@@ -1,0 +1,35 @@
+/**
+ * Gemini's embeddings through Google's OpenAI compatibility layer, which embeds at most 100 inputs a
+ * request (AI SDK's embedMany and LangChain met its "at most 100 requests can be in one batch"): a
+ * larger batch goes in pieces of 100 and is answered as one, in order.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { FakeServer } from '../support/fake-server';
+import { startFakeGemini } from '../support/fake-gemini';
+import { startGateway, stopAll, type Harness } from '../support/harness';
+
+let gemini: FakeServer;
+let h: Harness;
+
+beforeAll(async () => {
+  gemini = await startFakeGemini();
+  h = await startGateway({
+    version: 1,
+    providers: [{ name: 'gemini', kind: 'openai', baseUrl: `${gemini.url}/v1beta/openai`, apiKey: 'env:TEST_KEY' }],
+    deployments: [{ name: 'gemini-embed', provider: 'gemini', model: 'gemini-embedding-001', type: 'embedding' }],
+    routes: [],
+  });
+});
+afterAll(() => stopAll(h, gemini));
+
+it('embeds 250 texts in pieces of 100, 100 and 50, numbered as one batch', async () => {
+  const texts = Array.from({ length: 250 }, (_, i) => `document number ${i}`);
+  const answer = await h.openai.embeddings.create({ model: 'gemini-embed', input: texts, encoding_format: 'float' });
+  const sent = gemini.requests.filter((r) => r.path === '/v1beta/openai/embeddings').map((r) => r.body.input as string[]);
+  expect(sent.map((input) => input.length)).toEqual([100, 100, 50]);
+  expect(sent.flat()).toEqual(texts);
+  expect(answer.data.map((d) => d.index)).toEqual(texts.map((_, i) => i));
+  // The fake's vectors start with their index within a request.
+  expect([answer.data[99]!.embedding[0], answer.data[100]!.embedding[0], answer.data[249]!.embedding[0]]).toEqual([99, 0, 49]);
+  expect(answer.usage.prompt_tokens).toBe(750);
+});
