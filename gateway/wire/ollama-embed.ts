@@ -22,6 +22,16 @@ export function toOllamaEmbed(request: EmbeddingRequest, deployment: DeploymentC
   return withDeploymentDefaults({ input, ...(request.dimensions != null ? { dimensions: request.dimensions } : {}) }, deployment) as unknown as OllamaEmbedRequest;
 }
 
+/**
+ * An Ollama embed request's texts as the canonical request carries them to other providers. Ollama
+ * embeds an empty text in a batch (for most models, as their start and end tokens); OpenAI refuses
+ * the whole batch for one ("'$.input' is invalid"), so an indexer's blank chunk failed all the others
+ * once the cloud answered for Ollama. It goes as a space, the nearest text to none.
+ */
+export function canonicalEmbedInput(input: string | string[]): string | string[] {
+  return Array.isArray(input) && input.includes('') ? input.map((text) => text || ' ') : input;
+}
+
 export function fromOllamaEmbed(response: OllamaEmbedResponse): CreateEmbeddingResponse {
   const tokens = response.prompt_eval_count ?? 0;
   return {

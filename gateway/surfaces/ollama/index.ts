@@ -21,7 +21,7 @@ import { namesEmbeddings, targetOf, type Catalog } from '../../routing/catalog';
 import type { Router } from '../../routing/router';
 import { tokensOf, type ChatRequest, type EmbeddingRequest } from '../../wire/canonical';
 import type { OllamaEmbedResponse, OllamaGenerateBody } from '../../wire/ollama';
-import { fromOllamaEmbed, fromOllamaEmbedding, type EmbeddingAnswer, type OllamaEmbeddingResponse } from '../../wire/ollama-embed';
+import { canonicalEmbedInput, fromOllamaEmbed, fromOllamaEmbedding, type EmbeddingAnswer, type OllamaEmbeddingResponse } from '../../wire/ollama-embed';
 import type { DeploymentConfig } from '../../config/schema';
 import type { ProviderAdapter } from '../../providers/types';
 import { chatFromGenerate, chatFromOllama, completionsFromGenerate, ollamaEmbedResponse, type OllamaChatIn } from './codec';
@@ -147,7 +147,7 @@ export async function ollamaSurface(app: FastifyInstance, options: OllamaSurface
     const body = request.body as OllamaEmbedBody & { input?: string | string[]; dimensions?: number };
     const started = process.hrtime.bigint();
     const nothing = body.input === undefined || body.input.length === 0;
-    const result = await embed(request, reply, 'ollama.embed', body, nothing ? undefined : { model: body.model, input: body.input as string | string[], ...(body.dimensions ? { dimensions: body.dimensions } : {}) });
+    const result = await embed(request, reply, 'ollama.embed', body, nothing ? undefined : { model: body.model, input: canonicalEmbedInput(body.input as string | string[]), ...(body.dimensions ? { dimensions: body.dimensions } : {}) });
     return ollamaEmbedResponse(result, body.model, Number(process.hrtime.bigint() - started));
   });
 
