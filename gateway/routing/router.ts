@@ -12,7 +12,7 @@ import type { BreakerBoard } from './breaker-board';
 import { cacheDecision } from './cache-policy';
 import type { Catalog } from './catalog';
 import { execute, ExecutionError, type Attempt, type AttemptFn, type Discard, type Execution, type Track } from './execute';
-import { plan, type ModelType } from './plan';
+import { plan, type ModelType, type Plan } from './plan';
 import { sessionKey } from './sessions';
 import { UNKNOWN_STATE, type RoutingState } from './state';
 import type { RequestTraits } from './traits';
@@ -112,7 +112,7 @@ export function createRouter(deps: RouterDeps): Router {
       const decision = caching ? cacheDecision(request, caching.key, caching.repeatable, planned.route, () => whatRouteRuns(catalog, deps.state ?? UNKNOWN_STATE, planned.route), catalog.config.settings) : undefined;
       if (caching && decision?.lookup && decision.key) {
         const hit = deps.cache?.get(decision.key);
-        if (hit) {
+        if (hit && (request.type !== 'embedding' || ofTheModelNow(hit.deployment, planned, catalog, deps.breakers, now()))) {
           const deployment = catalog.deployments.get(hit.deployment) ?? { name: hit.deployment, provider: hit.provider, model: '' };
           const decision = { route: planned.route.name, ...(planned.direct ? { direct: true } : {}), alias: planned.alias, rule: planned.rule, strategy: planned.strategy, cached: true, steps: [] };
           return { value: caching.restore(hit.payload), deployment, attempts: [], skipped: [], decision, budgets: planned.budget?.applied, cache: 'hit' };
@@ -180,6 +180,17 @@ function reportWhenEnded<T>(tell: ((attempts: readonly Attempt[]) => void) | und
       if (ended) tell(attempts);
     },
   };
+}
+
+/**
+ * Whether a cached embedding is of the model that would be asked now (the first deployment neither
+ * passed over nor kept out by its breaker), or of none that can be: vectors of two models compare as
+ * nonsense, so those another model made while the route's first was down are served while it stays
+ * down, not once it may answer again (its answer then takes their place).
+ */
+function ofTheModelNow(cachedBy: string, planned: Plan, catalog: Catalog, breakers: BreakerBoard, now: number): boolean {
+  const asked = planned.candidates.find((candidate) => !candidate.skip && !breakers.get(candidate.deployment.name).check(now))?.deployment;
+  return asked === undefined || catalog.deployments.get(cachedBy)?.model === asked.model;
 }
 
 /**
