@@ -23,6 +23,12 @@ it("sets a new deployment's type to embedding for an embedding model's name, say
   // A chat model's name turns it back.
   await model.fill('llama3.2:3b');
   expect(await type.inputValue()).toBe('chat');
+  // Families that only embed, whose names do not say "embed".
+  for (const name of ['bge-m3', 'all-minilm:33m', 'paraphrase-multilingual', 'hf.co/BAAI/bge-large-en-v1.5']) {
+    await model.fill('llama3.2:3b');
+    await model.fill(name);
+    expect(await type.inputValue(), name).toBe('embedding');
+  }
   await model.fill('mxbai-embed-large');
   expect(await type.inputValue()).toBe('embedding');
   await page.getByRole('button', { name: 'Save', exact: true }).click();

@@ -188,5 +188,9 @@ function readNumbers(numbers: Record<NumberField, string>) {
   return { values, typos };
 }
 
-/** Embedding models' names say so (nomic-embed-text, mxbai-embed-large, text-embedding-3-small, embeddinggemma, qwen3-embedding). */
-const namesEmbeddingModel = (model: string) => /embed/i.test(model);
+/**
+ * Embedding models' names say so (nomic-embed-text, mxbai-embed-large, text-embedding-3-small,
+ * embeddinggemma, qwen3-embedding), or name a family that only embeds (bge-m3, all-minilm,
+ * paraphrase-multilingual, in Ollama's library).
+ */
+const namesEmbeddingModel = (model: string) => /embed|(?:^|[/:])bge\b|minilm|paraphrase-multilingual/i.test(model);
