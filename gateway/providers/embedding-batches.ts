@@ -28,10 +28,11 @@ export const GOOGLE_BATCH: BatchLimits = { inputs: 100, tokens: 240_000 };
 
 /**
  * A refusal of the batch's size, not of its content: OpenAI's `max_tokens_per_request`, Google's
- * "at most 100 requests can be in one batch", Mistral's "split into more batches", Azure's "Too many
- * inputs", Alibaba's "batch size is invalid".
+ * "at most 100 requests can be in one batch", Mistral's "Too many tokens overall, split into more
+ * batches" (and earlier "Too many tokens in batch"), Azure's "Too many inputs", Alibaba's "batch
+ * size is invalid".
  */
-const BATCH_TOO_LARGE = /max_tokens_per_request|tokens per request|requests can be in one batch|split into more batches|too many inputs|batch size is invalid/i;
+const BATCH_TOO_LARGE = /max_tokens_per_request|tokens per request|requests can be in one batch|split into more batches|too many tokens in batch|too many inputs|batch size is invalid/i;
 
 type Input = string | number[];
 type Send = (request: EmbeddingRequest) => Promise<CreateEmbeddingResponse>;
