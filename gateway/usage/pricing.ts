@@ -63,6 +63,8 @@ function configPrice(pricing: Pricing): Price {
 
 const prices = lazy<typeof import('@pydantic/genai-prices')>('@pydantic/genai-prices');
 
+const OPENAI = { providerId: 'openai' };
+
 function lookup(model: string, baseUrl: string | undefined): Omit<Price, 'source'> | undefined {
   try {
     const { calcPrice } = prices();
@@ -70,7 +72,8 @@ function lookup(model: string, baseUrl: string | undefined): Omit<Price, 'source
     // Google lists its models as `models/gemini-...`, which its API takes too: the table has the bare id.
     const ids = model.startsWith('models/') ? [model, model.slice('models/'.length)] : [model];
     const at = baseUrl ? { providerApiUrl: baseUrl } : undefined;
-    const rates = ids.map((id) => calcPrice(usage, id, at) ?? calcPrice(usage, id)).find(Boolean)?.model_price;
+    // The table finds OpenAI's embedding models only under OpenAI: behind a proxy (a base URL it does not know) they are OpenAI's still.
+    const rates = ids.map((id) => calcPrice(usage, id, at) ?? calcPrice(usage, id) ?? calcPrice(usage, id, OPENAI)).find(Boolean)?.model_price;
     const input = rateOf(rates?.input_mtok);
     if (!rates || input === undefined) return undefined;
     return { inputPerMTok: input, outputPerMTok: rateOf(rates.output_mtok) ?? 0, cacheReadPerMTok: rateOf(rates.cache_read_mtok), cacheWritePerMTok: rateOf(rates.cache_write_mtok) };

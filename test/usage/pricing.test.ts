@@ -35,6 +35,14 @@ describe('the price table', () => {
     expect(cost(mini, { input: 1_000_000, cacheRead: 1_000_000, output: 0 })).toBeCloseTo(0.1, 9);
   });
 
+  it("prices OpenAI's embedding models behind a proxy, whose base URL the table does not know, as OpenAI does", () => {
+    const proxy = { name: 'proxy', kind: 'openai', baseUrl: 'https://llm-proxy.example.com/v1' } as const;
+    for (const [model, perMTok] of [['text-embedding-3-small', 0.02], ['text-embedding-3-large', 0.13]] as const) {
+      const price = priceOf(deployment(model), proxy);
+      expect([model, price.source, cost(price, { input: 1_000_000, output: 0 })]).toEqual([model, 'price table', perMTok]);
+    }
+  });
+
   it("prices a Gemini model by the name Google's model list gives it (models/...) as by its bare id", () => {
     const google = { name: 'gemini', kind: 'openai', baseUrl: 'https://generativelanguage.googleapis.com/v1beta/openai' } as const;
     const listed = priceOf(deployment('models/gemini-3.5-flash'), google);
