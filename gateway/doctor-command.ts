@@ -2,7 +2,8 @@
  * `switchyard doctor`: what stands between this data dir's config and answered requests, checked
  * now, gateway running or not: the config, whether a gateway serves the data dir (and the webhook
  * its notices would go to), each provider (its key, whether it answers and how fast: where a gateway
- * serves the data dir, with the key it holds, not this shell's), each Ollama deployment's model, each
+ * serves the data dir, with the key it holds, not this shell's), each Ollama deployment's model (installed,
+ * and not an embedding model added as chat), each
  * route (can any of its deployments answer now?), where the tools point, and usage rows waiting
  * outside the log (set aside at a replay, or in a journal no start could replay). A line each, [✓] or [✗] with what to do
  * ([!] for what may be meant); exit 1 when anything needs doing.
@@ -18,7 +19,8 @@ import { listsModel, modelMeant } from './models/listed';
 import { createWebhookChannel } from './notices/webhook-channel';
 import { printable } from './printable';
 import { closeAdapters, createProviderSet, upstreamContext } from './providers/registry';
-import type { ProbeResult } from './providers/types';
+import type { ProbeResult, ProviderAdapter } from './providers/types';
+import { knownCapabilities, misfiledEmbedding, ollamaShowFacts } from './models/facts';
 import { createConfigStore } from './store/config-store';
 import { openDatabase } from './store/db';
 import { askHealth, type RunningHealth } from './running-health';
@@ -67,7 +69,7 @@ export async function doctorCommand(dataDir: string, io: Output, env: Record<str
 
   const view = running ? await gatewayView(running.url, key) : undefined;
   if (running?.exposed && !view) line('!', `The gateway listens beyond this machine, so what it says of its providers' keys needs a client key${key ? ', and the one given is not one' : ' (--key KEY)'}: the keys below are this shell's`);
-  const probes = await probeProviders(config, env, view);
+  const { probes, embedsOnly } = await probeProviders(config, env, view);
   for (const provider of config.providers) {
     const probe = probes.get(provider.name)!;
     const listed = (result: ProbeResult) => (result.models ? `, ${counted(result.models.length, 'model')} listed` : '');
@@ -84,10 +86,13 @@ export async function doctorCommand(dataDir: string, io: Output, env: Record<str
     const meant = probe?.ok === true ? modelMeant(probe.result.models ?? [], d.model) : undefined;
     line('✗', `${d.name}: ${d.model} is not installed on ${d.provider}${meant ? ` (it has ${meant}: the one meant? then make it the deployment's model)` : ''}: "switchyard pull ${d.name}" downloads it`);
   }
+  for (const d of config.deployments.filter((x) => embedsOnly.has(x.name))) {
+    line('✗', `${d.name}: ${d.model} is an embedding model (its Ollama says so), so every chat passes over it: set the deployment's type to "embedding", and name it in embeddings requests`);
+  }
   for (const route of config.routes) {
     const able = route.deployments.filter((name) => {
       const d = config.deployments.find((x) => x.name === name);
-      return d !== undefined && answers(d) === 'yes';
+      return d !== undefined && answers(d) === 'yes' && !embedsOnly.has(name);
     });
     if (able.length > 0) line('✓', `Route ${route.name}: ${able.join(', ')} can answer now`);
     else line('✗', `Route ${route.name}: none of ${route.deployments.join(', ')} can answer now (see above)`);
@@ -115,7 +120,7 @@ async function gatewayView(url: string, key: string | undefined): Promise<Map<st
  * a gateway serves the data dir, its key is the one that counts: a provider it cannot use is said
  * so, and one whose key only it has is judged by its last probe.
  */
-async function probeProviders(config: Config, env: Record<string, string | undefined>, view: Map<string, ProviderHealth> | undefined): Promise<Map<string, Probe>> {
+async function probeProviders(config: Config, env: Record<string, string | undefined>, view: Map<string, ProviderHealth> | undefined): Promise<{ probes: Map<string, Probe>; embedsOnly: Set<string> }> {
   const { adapters } = createProviderSet(config.providers, upstreamContext(envSecrets(env), env));
   const probes = new Map<string, Probe>();
   try {
@@ -155,10 +160,30 @@ async function probeProviders(config: Config, env: Record<string, string | undef
         }
       }),
     );
+    return { probes, embedsOnly: await embeddingModelsAsChat(config, probes, adapters) };
   } finally {
     await closeAdapters([...adapters.values()]);
   }
-  return probes;
+}
+
+/**
+ * Chat deployments whose model only embeds, as their Ollama's `/api/show` says (an embedding model
+ * added as chat): the router passes them over for every chat request, so a route of them answers none.
+ */
+async function embeddingModelsAsChat(config: Config, probes: Map<string, Probe>, adapters: Map<string, ProviderAdapter>): Promise<Set<string>> {
+  const found = new Set<string>();
+  await Promise.all(
+    config.deployments.map(async (d) => {
+      const show = adapters.get(d.provider)?.show;
+      if ((d.type ?? 'chat') !== 'chat' || d.enabled === false || probes.get(d.provider)?.ok !== true || !show) return;
+      try {
+        if (misfiledEmbedding(d.type, knownCapabilities(d, ollamaShowFacts(await show(d.model, AbortSignal.timeout(PROBE_MS)))))) found.add(d.name);
+      } catch {
+        // Not installed, or no answer: said by the lines above.
+      }
+    }),
+  );
+  return found;
 }
 
 /** A provider judged by the running gateway's last probe of it, or, where its probes are off, by its last answer to a request. */
