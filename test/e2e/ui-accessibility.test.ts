@@ -6,29 +6,15 @@
  * theme's radio buttons carrying a tab's `aria-selected`, the drawer's dialog role on an `<aside>`,
  * and a sign-in page with no main landmark.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { violations } from '../support/axe';
 import { twoProviders, useDashboard } from '../support/dashboard';
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const dashboard = useDashboard(twoProviders);
 beforeAll(async () => {
   await dashboard.h.openai.chat.completions.create({ model: 'default', messages: [{ role: 'user', content: 'x' }] });
   await dashboard.logIn();
 });
-
-/** Each rule axe finds broken on the page, with the elements that break it. */
-async function violations(page: Page): Promise<string[]> {
-  // Evaluated, not added as a script tag: the dashboard's CSP refuses inline scripts, as it should.
-  await page.evaluate(axeSource);
-  const found = await page.evaluate(async () => {
-    const result = await (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: { id: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => `${v.id} (${v.help}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-  return found;
-}
 
 describe('the dashboard, audited by axe-core', () => {
   it('breaks no rule on any page, in an edit form, in a drawer or after a playground turn', async () => {

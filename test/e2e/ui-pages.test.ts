@@ -122,11 +122,11 @@ describe('the dashboard pages', () => {
       expect(await snippet.textContent()).toContain("-H 'authorization: Bearer <your client key>'");
       await page.getByRole('tab', { name: 'OpenAI SDK' }).click();
       expect(await snippet.textContent()).toContain("apiKey: '<your client key>'");
-      // The playground, before any pick, shows and sends the first chat route; a route of embedding models is no choice there.
+      // The playground, before any pick, shows and sends the first chat route; the embedding ones come after, apart.
       await dashboard.openPlayground();
       await expect.poll(() => page.locator('pre.snippet', { hasText: 'curl ' }).textContent()).toContain('"model":"team-chat"');
       expect(await page.getByLabel('Model').inputValue()).toBe('team-chat');
-      expect(await page.getByLabel('Model').locator('option').allTextContents()).toEqual(['team-chat', 'llama', 'mini']);
+      expect(await page.getByLabel('Model').locator('option').allTextContents()).toEqual(['team-chat', 'llama', 'mini', 'embed', 'vectors']);
       expect(await page.locator('pre.snippet', { hasText: 'curl ' }).textContent()).toContain("-H 'authorization: Bearer <your client key>'");
       // Nothing typed yet: the snippet still asks something (no messages is a request servers refuse).
       expect(await page.locator('pre.snippet', { hasText: 'curl ' }).textContent()).toContain('"messages":[{"role":"user","content":"Hello"}]');

@@ -1,14 +1,16 @@
 /**
  * The playground tries an embedding route, in a real browser against the wire-format fakes: texts
  * a line each, embedded through OpenAI's or Ollama's front door with a fallback rehearsed, each
- * vector's size and how alike it is to the first, the trace, a readable error when nothing could
- * answer, and the request as a Node.js script that runs with the official client.
+ * vector's size and how alike it is to the first, the trace (none of it breaking an axe-core rule), a
+ * readable error when nothing could answer, and the request as a Node.js script that runs with the
+ * official client.
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { violations } from '../support/axe';
 import { twoProviders, useDashboard } from '../support/dashboard';
 
 const withEmbeddings = (upstreams: { ollama: string; openai: string }) => {
@@ -31,6 +33,8 @@ const cosine = (a: number[], b: number[]) => a.reduce((sum, x, i) => sum + x * b
 it('embeds texts through the route, showing each vector, how alike it is to the first, and the fallback taken', async () => {
   const { page } = dashboard;
   await dashboard.openPlayground();
+  // Listed apart from the chat routes and deployments.
+  expect(await page.getByLabel('Model').locator('optgroup[label="Embeddings"] option').allTextContents()).toEqual(['embed', 'local-embed', 'cloud-embed']);
   await page.getByLabel('Model').selectOption('embed');
   // Chat's settings do not apply to an embedding request.
   expect(await page.getByLabel('Temperature').count()).toBe(0);
@@ -54,6 +58,7 @@ it('embeds texts through the route, showing each vector, how alike it is to the 
   await expect.poll(() => trace.textContent()).toContain('Answered by cloud-embed');
   expect(await trace.textContent()).toMatch(/local-embed.*simulated/s);
   expect(await trace.textContent()).not.toContain('first token');
+  expect(await violations(page), 'the vectors and their trace').toEqual([]);
 });
 
 it('embeds through Ollama\'s front door, and says why when no deployment could answer', async () => {

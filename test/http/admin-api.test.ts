@@ -171,8 +171,8 @@ describe('providers, deployments and routes', () => {
     }
   });
 
-  it('tells the dashboard what client tools need: the chat models to ask for, and whether a key is required', async () => {
-    expect(await t.h.admin('/admin/api/clients').then((r) => r.json())).toEqual({ keyRequired: false, models: ['default', 'cloud-first', 'llama', 'mini'] });
+  it('tells the dashboard what client tools need: the chat and embedding models to ask for, and whether a key is required', async () => {
+    expect(await t.h.admin('/admin/api/clients').then((r) => r.json())).toEqual({ keyRequired: false, models: ['default', 'cloud-first', 'llama', 'mini'], embeddingModels: ['embed', 'local-embed', 'cloud-embed'] });
     t.h.gateway.applyConfig({ ...config(), settings: { clientKeys: { required: true } } }, 'test');
     expect((await t.h.admin('/admin/api/clients').then((r) => r.json())).keyRequired).toBe(true);
   });
