@@ -7,6 +7,7 @@
 import { expect, it } from 'vitest';
 import { UpstreamError } from '../../gateway/errors';
 import { embedInPieces, OPENAI_BATCH } from '../../gateway/providers/embedding-batches';
+import { quickTokenCount } from '../../gateway/usage/tokens';
 import type { CreateEmbeddingResponse, EmbeddingRequest } from '../../gateway/wire/canonical';
 
 /** A server that refuses more than `most` inputs a request, in `words`. */
@@ -56,4 +57,17 @@ it('sends one input, a text or token ids, as it came', async () => {
     });
   }
   expect(sizes).toEqual([1, 1]);
+});
+
+it('counts no batch of fewer characters than the piece limit: the estimate is never more than a token a character', () => {
+  // Worst cases of the estimate (usage/tokens.ts): punctuation between letters, emoji, CJK, one-letter words.
+  const alphabet = ['a', 'b', '.', ',', ' ', '🦜', '中', 'é', '1', '\n', '\u0301'];
+  let seed = 7;
+  const next = () => (seed = (seed * 16_807) % 2_147_483_647) / 2_147_483_647;
+  for (let i = 0; i < 5_000; i++) {
+    let text = '';
+    for (let n = 1 + Math.floor(next() * 40); n > 0; n--) text += alphabet[Math.floor(next() * alphabet.length)];
+    expect(quickTokenCount(text), JSON.stringify(text)).toBeLessThanOrEqual(text.length);
+  }
+  for (const unit of ['.a', 'a🦜', '中', '!']) expect(quickTokenCount(unit.repeat(10_000))).toBeLessThanOrEqual(unit.length * 10_000);
 });
