@@ -26,6 +26,9 @@ function effortRefusal(model: unknown, effort: unknown, param: string) {
   return { error: { message, type: 'invalid_request_error', param, code: 'unsupported_value' } };
 }
 
+/** The sampling parameters' ranges in OpenAI's chat completions API. */
+const SAMPLING_RANGES = [['temperature', 0, 2], ['top_p', 0, 1], ['presence_penalty', -2, 2], ['frequency_penalty', -2, 2]] as const;
+
 /** Models the gateway's table does not know, refused as Groq words it. */
 const GROQ_MAX_OUTPUT: Record<string, number> = { 'moonshotai/kimi-k2': 16_384 };
 
@@ -66,6 +69,14 @@ export function chatRefusal(body: any, options: FakeOpenAIOptions): Refusal | un
     const ids = body.messages.flatMap((m: any) => [...(m.tool_calls ?? []).map((c: any) => c.id), ...(m.role === 'tool' ? [m.tool_call_id] : [])]);
     const wrong = ids.find((id: unknown) => !/^[a-zA-Z0-9]{9}$/.test(String(id)));
     if (wrong !== undefined) return refusal(400, { object: 'error', message: `Tool call id was ${String(wrong)} but must be a-z, A-Z, 0-9, with a length of 9.`, type: 'invalid_function_call', param: null, code: '3280' });
+  }
+  // As OpenAI refuses a sampling parameter out of its range ("3.0 is greater than the maximum of 2 - 'temperature'").
+  for (const [param, least, most] of SAMPLING_RANGES) {
+    const value = body[param];
+    if (typeof value === 'number' && (value > most || value < least)) {
+      const message = value > most ? `${value} is greater than the maximum of ${most} - '${param}'` : `${value} is less than the minimum of ${least} - '${param}'`;
+      return refusal(400, { error: { message, type: 'invalid_request_error', param: null, code: null } });
+    }
   }
   // As OpenAI (and Groq, in its words) refuse an answer limit over what the model writes.
   const most = Object.entries(MAX_OUTPUT).find(([prefix]) => String(body.model).startsWith(prefix))?.[1];

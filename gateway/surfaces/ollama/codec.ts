@@ -118,17 +118,20 @@ export function completionsFromGenerate(body: OllamaGenerateBody): Record<string
 function openAIParams(options: Record<string, unknown> | undefined, format: unknown): Partial<ChatRequest> {
   const out: Record<string, unknown> = {};
   const o = options ?? {};
-  if (typeof o.temperature === 'number') out.temperature = o.temperature;
+  // Ollama takes any temperature and penalty, OpenAI's API only its ranges: the nearest value in range goes.
+  if (typeof o.temperature === 'number') out.temperature = Math.min(o.temperature, 2);
   if (typeof o.top_p === 'number') out.top_p = o.top_p;
   if (typeof o.seed === 'number') out.seed = o.seed;
-  if (typeof o.frequency_penalty === 'number') out.frequency_penalty = o.frequency_penalty;
-  if (typeof o.presence_penalty === 'number') out.presence_penalty = o.presence_penalty;
+  if (typeof o.frequency_penalty === 'number') out.frequency_penalty = inPenaltyRange(o.frequency_penalty);
+  if (typeof o.presence_penalty === 'number') out.presence_penalty = inPenaltyRange(o.presence_penalty);
   if (typeof o.num_predict === 'number' && o.num_predict > 0) out.max_tokens = o.num_predict;
   if (Array.isArray(o.stop) && o.stop.length > 0) out.stop = o.stop;
   if (format === 'json') out.response_format = { type: 'json_object' };
   else if (format && typeof format === 'object') out.response_format = { type: 'json_schema', json_schema: { name: 'response', schema: format } };
   return out as Partial<ChatRequest>;
 }
+
+const inPenaltyRange = (penalty: number) => Math.max(-2, Math.min(2, penalty));
 
 /** Ollama sends bare base64; OpenAI wants a data URL with a type, read here from the magic bytes. */
 function dataUrl(base64: string): string {
