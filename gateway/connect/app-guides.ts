@@ -94,6 +94,31 @@ export function appGuides(ctx: GuideContext): ToolGuide[] {
       },
     },
     {
+      // Its LLM and its embedder each speak Ollama's API (the ollama npm client), with one Bearer token for both.
+      id: 'anythingllm',
+      name: 'AnythingLLM',
+      api: 'ollama',
+      settings: [
+        { label: 'LLM Preference', value: 'Ollama' },
+        { label: 'Ollama Model', value: model },
+        { label: 'Ollama Base URL (advanced settings)', value: url },
+        ...(ctx.keyRequired ? [{ label: 'Auth Token (advanced settings; the embedder sends it too)', value: key }] : []),
+        // Without these it embeds documents with a model of its own (all-MiniLM-L6-v2), never the gateway's.
+        ...(embedModel ? [{ label: 'Embedder Preference', value: 'Ollama' }, { label: 'Embedder: Ollama Base URL', value: url }, { label: 'Embedder: Embedding Model', value: embedModel }] : []),
+      ],
+      // The server's .env (its Docker image, or a self-hosted install) says the same.
+      snippet: {
+        language: 'shell',
+        text: [
+          `LLM_PROVIDER='ollama'`,
+          `OLLAMA_BASE_PATH='${url}'`,
+          `OLLAMA_MODEL_PREF='${model}'`,
+          ...(ctx.keyRequired ? [`OLLAMA_AUTH_TOKEN='${key}'`] : []),
+          ...(embedModel ? [`EMBEDDING_ENGINE='ollama'`, `EMBEDDING_BASE_PATH='${url}'`, `EMBEDDING_MODEL_PREF='${embedModel}'`] : []),
+        ].join('\n'),
+      },
+    },
+    {
       id: 'obsidian',
       name: 'Obsidian plugins (Copilot, Smart Connections)',
       api: 'ollama',

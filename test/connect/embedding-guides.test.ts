@@ -50,3 +50,23 @@ describe("Open WebUI's guide", () => {
     expect(guide.snippet.text).toBe(`docker run -d --network=host -v open-webui:/app/backend/data -e OLLAMA_BASE_URL=${url} -e RAG_EMBEDDING_ENGINE=ollama -e RAG_EMBEDDING_MODEL=embed -e RAG_OLLAMA_BASE_URL=${url} --name open-webui ghcr.io/open-webui/open-webui:main`);
   });
 });
+
+describe("AnythingLLM's guide", () => {
+  it('sets its LLM and its embedder to Ollama at the gateway, the token both send when keys are required', async () => {
+    const config = twoTierConfig({ ollama: 'http://127.0.0.1:9', openai: 'http://127.0.0.1:9' });
+    const { url, guide } = await guideOf('anythingllm', config);
+    expect(guide.settings).toEqual([
+      { label: 'LLM Preference', value: 'Ollama' },
+      { label: 'Ollama Model', value: 'default' },
+      { label: 'Ollama Base URL (advanced settings)', value: url },
+      { label: 'Embedder Preference', value: 'Ollama' },
+      { label: 'Embedder: Ollama Base URL', value: url },
+      { label: 'Embedder: Embedding Model', value: 'embed' },
+    ]);
+    expect(guide.snippet.text).toBe(`LLM_PROVIDER='ollama'\nOLLAMA_BASE_PATH='${url}'\nOLLAMA_MODEL_PREF='default'\nEMBEDDING_ENGINE='ollama'\nEMBEDDING_BASE_PATH='${url}'\nEMBEDDING_MODEL_PREF='embed'`);
+
+    const keyed = await guideOf('anythingllm', { ...config, settings: { clientKeys: { required: true } } } as typeof config);
+    expect(keyed.guide.settings).toContainEqual({ label: 'Auth Token (advanced settings; the embedder sends it too)', value: expect.any(String) });
+    expect(keyed.guide.snippet.text).toMatch(/\nOLLAMA_AUTH_TOKEN='.+'\n/);
+  });
+});
