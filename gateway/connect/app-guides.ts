@@ -67,6 +67,18 @@ export function appGuides(ctx: GuideContext): ToolGuide[] {
       ],
     },
     {
+      // Its Ollama provider lists the routes (`/api/tags`); the OpenAI-compatible one takes a key, for gateways that require one.
+      id: 'jetbrains',
+      name: 'JetBrains AI Assistant',
+      api: 'ollama',
+      settings: [
+        { label: 'Settings', value: 'Tools, AI Assistant, Providers & API keys: under Third-party AI providers, Ollama' },
+        { label: 'Host URL', value: url },
+        { label: 'Then', value: `Test Connection, and pick a route among the local models by Ollama (${model} by default)` },
+        ...(ctx.keyRequired ? [{ label: 'With client keys required', value: `the OpenAI-compatible provider instead: URL ${v1}, API Key a client key, model ${model}` }] : []),
+      ],
+    },
+    {
       id: 'zed',
       name: 'Zed',
       api: 'ollama',

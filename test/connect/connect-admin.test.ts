@@ -40,7 +40,7 @@ describe('the admin API (the Connect page and the desktop app\'s button)', () =>
     try {
       const guides = await h.admin('/admin/api/connect').then((r) => r.json());
       expect(guides).toMatchObject({ url: h.url, keyRequired: false, model: 'default', connected: [] });
-      expect(guides.tools.map((t: { id: string }) => t.id)).toEqual(['claude-code', 'codex', 'opencode', 'aider', 'goose', 'qwen-code', 'crush', 'copilot-cli', 'pi', 'cline-cli', 'continue', 'cline', 'vscode', 'xcode', 'zed', 'open-webui', 'anythingllm', 'obsidian', 'browser-extensions', 'openai-sdk', 'ollama-sdk', 'anthropic-sdk']);
+      expect(guides.tools.map((t: { id: string }) => t.id)).toEqual(['claude-code', 'codex', 'opencode', 'aider', 'goose', 'qwen-code', 'crush', 'copilot-cli', 'pi', 'cline-cli', 'continue', 'cline', 'vscode', 'xcode', 'jetbrains', 'zed', 'open-webui', 'anythingllm', 'obsidian', 'browser-extensions', 'openai-sdk', 'ollama-sdk', 'anthropic-sdk']);
       // Tools in a web view or a browser say which web origin to allow, and whether it is allowed yet.
       const origin = (tools: { id: string; settings: { label: string; value: string }[] }[], id: string) => tools.find((t) => t.id === id)!.settings.filter((s) => s.label.startsWith('Web origin')).map((s) => `${s.value} ${s.label}`);
       expect(origin(guides.tools, 'obsidian')).toEqual(['app://obsidian.md Web origin (not allowed yet: add it to the web origins in Settings)']);
