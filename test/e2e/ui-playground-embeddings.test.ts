@@ -34,7 +34,8 @@ it('embeds texts through the route, showing each vector, how alike it is to the 
   const { page } = dashboard;
   await dashboard.openPlayground();
   // Listed apart from the chat routes and deployments.
-  expect(await page.getByLabel('Model').locator('optgroup[label="Embeddings"] option').allTextContents()).toEqual(['embed', 'local-embed', 'cloud-embed']);
+  // (the list comes with the page's query of the client basics: polled, not read at once)
+  await expect.poll(() => page.getByLabel('Model').locator('optgroup[label="Embeddings"] option').allTextContents()).toEqual(['embed', 'local-embed', 'cloud-embed']);
   await page.getByLabel('Model').selectOption('embed');
   // Chat's settings do not apply to an embedding request.
   expect(await page.getByLabel('Temperature').count()).toBe(0);
