@@ -32,6 +32,24 @@ export function canonicalEmbedInput(input: string | string[]): string | string[]
   return Array.isArray(input) && input.includes('') ? input.map((text) => text || ' ') : input;
 }
 
+/**
+ * Ollama's `/api/embed` scales each vector to length 1, and its clients may rank by dot product on
+ * that promise. OpenAI's models answer so too; others need not (Gemini's below its full 3,072
+ * dimensions, servers that leave normalising to the caller), so another server's vectors are scaled
+ * here. A zero vector has no direction to keep and stays as it is; a non-numeric one (base64) too.
+ */
+export function unitVectors(answer: EmbeddingAnswer): EmbeddingAnswer {
+  const scaled = answer.data.map((item) => {
+    const vector = item.embedding as unknown;
+    if (!Array.isArray(vector)) return item;
+    let sum = 0;
+    for (const x of vector as number[]) sum += x * x;
+    const length = Math.sqrt(sum);
+    return length === 0 || Math.abs(length - 1) < 1e-9 ? item : { ...item, embedding: (vector as number[]).map((x) => x / length) };
+  });
+  return { ...answer, data: scaled };
+}
+
 export function fromOllamaEmbed(response: OllamaEmbedResponse): CreateEmbeddingResponse {
   const tokens = response.prompt_eval_count ?? 0;
   return {

@@ -7,6 +7,7 @@
  */
 import { countTokens } from 'gpt-tokenizer';
 import { expect, it } from 'vitest';
+import { unitLength } from '../support/fake-ollama';
 import { fakeVector } from '../support/openai-embeddings';
 import { useTwoTier } from '../support/two-tier';
 
@@ -22,7 +23,7 @@ it("embeds an Ollama client's batch of 3,000 through the cloud in pieces of at m
   expect(sent().map((input) => input.length)).toEqual([2_048, 952]);
   expect(sent().flat()).toEqual(texts);
   // Each piece's vectors are numbered from its own start upstream, and from the batch's start here.
-  expect([answer.embeddings[0], answer.embeddings[2_047], answer.embeddings[2_048], answer.embeddings[2_999]]).toEqual([fakeVector(0), fakeVector(2_047), fakeVector(0), fakeVector(951)]);
+  expect([answer.embeddings[0], answer.embeddings[2_047], answer.embeddings[2_048], answer.embeddings[2_999]]).toEqual([0, 2_047, 0, 951].map((i) => unitLength(fakeVector(i))));
   expect(answer.prompt_eval_count).toBe(texts.reduce((sum, text) => sum + countTokens(text), 0));
 });
 

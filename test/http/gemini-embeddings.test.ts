@@ -1,11 +1,13 @@
 /**
  * Gemini's embeddings through Google's OpenAI compatibility layer, which embeds at most 100 inputs a
  * request (AI SDK's embedMany and LangChain met its "at most 100 requests can be in one batch"): a
- * larger batch goes in pieces of 100 and is answered as one, in order.
+ * larger batch goes in pieces of 100 and is answered as one, in order. Its vectors are scaled to
+ * length 1 for a client of Ollama's `/api/embed`, whose vectors are.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { FakeServer } from '../support/fake-server';
 import { startFakeGemini } from '../support/fake-gemini';
+import { unitLength } from '../support/fake-ollama';
 import { startGateway, stopAll, type Harness } from '../support/harness';
 
 let gemini: FakeServer;
@@ -32,4 +34,13 @@ it('embeds 250 texts in pieces of 100, 100 and 50, numbered as one batch', async
   // The fake's vectors start with their index within a request.
   expect([answer.data[99]!.embedding[0], answer.data[100]!.embedding[0], answer.data[249]!.embedding[0]]).toEqual([99, 0, 49]);
   expect(answer.usage.prompt_tokens).toBe(750);
+});
+
+it("scales Gemini's vectors to length 1 for an Ollama client's /api/embed, which promises that, and keeps OpenAI clients' as sent", async () => {
+  // Gemini scales only its full 3,072-dimension vectors; the fake's [index, 1, 0] are not of length 1 past index 0.
+  const ollama = await h.ollama.embed({ model: 'gemini-embed', input: ['a', 'b', 'c'] });
+  expect(ollama.embeddings).toEqual([[0, 1, 0], [1, 1, 0], [2, 1, 0]].map(unitLength));
+  for (const vector of ollama.embeddings) expect(Math.hypot(...vector)).toBeCloseTo(1, 12);
+  const openai = await h.openai.embeddings.create({ model: 'gemini-embed', input: ['a', 'b', 'c'], encoding_format: 'float' });
+  expect(openai.data.map((d) => d.embedding)).toEqual([[0, 1, 0], [1, 1, 0], [2, 1, 0]]);
 });

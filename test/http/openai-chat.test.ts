@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeServer } from '../support/fake-server';
-import { startFakeOllama } from '../support/fake-ollama';
+import { startFakeOllama, unitLength } from '../support/fake-ollama';
 import { startFakeOpenAI } from '../support/fake-openai';
 import { fakeVector } from '../support/openai-embeddings';
 import { startGateway, twoTierConfig, type Harness, stopAll } from '../support/harness';
@@ -258,7 +258,7 @@ describe('models and embeddings', () => {
       const floats = await h.openai.embeddings.create({ model, input: ['a', 'b'], encoding_format: 'float' });
       assertMatchesSpec('openai', 'CreateEmbeddingResponse', JSON.parse(JSON.stringify(floats)));
       // Ollama's /api/embed scales each vector to length 1.
-      const expected = (i: number) => (upstream === 'ollama' ? fakeVector(i).map((x) => x / Math.hypot(...fakeVector(i))) : fakeVector(i));
+      const expected = (i: number) => (upstream === 'ollama' ? unitLength(fakeVector(i)) : fakeVector(i));
       expect(floats.data.map((d) => d.embedding)).toEqual([expected(0), expected(1)]);
       expect(floats.usage.prompt_tokens).toBe(upstream === 'ollama' ? 6 : 2);
 

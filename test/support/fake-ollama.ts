@@ -274,7 +274,10 @@ function legacyEmbedding(request: RecordedRequest, res: ServerResponse): void {
 
 const rawEmbedding = (index: number) => [index + 0.5, 0.25, -1, 0.125];
 
-function unitLength(vector: number[]): number[] {
-  const length = Math.hypot(...vector);
+/** A vector scaled to length 1, as Ollama's /api/embed answers it (the square root of its squares summed, as Ollama computes it). */
+export function unitLength(vector: number[]): number[] {
+  let sum = 0;
+  for (const v of vector) sum += v * v;
+  const length = Math.sqrt(sum);
   return length > 0 ? vector.map((v) => v / length) : vector;
 }

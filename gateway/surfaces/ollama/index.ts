@@ -21,7 +21,7 @@ import { namesEmbeddings, targetOf, type Catalog } from '../../routing/catalog';
 import type { Router } from '../../routing/router';
 import { tokensOf, type ChatRequest, type EmbeddingRequest } from '../../wire/canonical';
 import type { OllamaEmbedResponse, OllamaGenerateBody } from '../../wire/ollama';
-import { canonicalEmbedInput, fromOllamaEmbed, fromOllamaEmbedding, type EmbeddingAnswer, type OllamaEmbeddingResponse } from '../../wire/ollama-embed';
+import { canonicalEmbedInput, fromOllamaEmbed, fromOllamaEmbedding, unitVectors, type EmbeddingAnswer, type OllamaEmbeddingResponse } from '../../wire/ollama-embed';
 import type { DeploymentConfig } from '../../config/schema';
 import type { ProviderAdapter } from '../../providers/types';
 import { chatFromGenerate, chatFromOllama, completionsFromGenerate, ollamaEmbedResponse, type OllamaChatIn } from './codec';
@@ -122,7 +122,11 @@ export async function ollamaSurface(app: FastifyInstance, options: OllamaSurface
     const route = routeRequest(request, reply, { model: ollamaName(catalog(), native.model), type: 'embedding', api: endpoint, numCtx, cutToFit: native.truncate !== false });
     const attempt = async (provider: ProviderAdapter, deployment: DeploymentConfig, signal: CancelSignal): Promise<EmbeddingAnswer> => {
       const context = { deployment, signal, via: route.via };
-      if (!provider.speaks('ollama')) return embedding ? provider.embed(embedding, context) : { object: 'list', model: deployment.model, data: [] };
+      if (!provider.speaks('ollama')) {
+        if (!embedding) return { object: 'list', model: deployment.model, data: [] };
+        const answer = await provider.embed(embedding, context);
+        return endpoint === 'ollama.embed' ? unitVectors(answer) : answer;
+      }
       const answer = await provider.nativeJson(endpoint, native, context);
       return endpoint === 'ollama.embed' ? fromOllamaEmbed(answer as unknown as OllamaEmbedResponse) : fromOllamaEmbedding(answer as unknown as OllamaEmbeddingResponse, deployment.model);
     };
