@@ -256,7 +256,9 @@ function candidate(catalog: Catalog, state: RoutingState, deployment: Deployment
   // What one call of the model reads: an embeddings batch's inputs are each read alone.
   const read = traits.readTokens?.() ?? traits.promptTokens();
   const needed = read + output;
-  if (needed <= limit) return kept ? withNumCtx(kept) : { deployment: chosen };
+  // Another server refuses what an Ollama would cut: the surface cuts it to this window (providers/embedding-cut.ts), by its true count.
+  const cutHere = traits.cutToFit && provider?.kind !== 'ollama' ? { ...chosen, contextWindow: limit } : undefined;
+  if (needed <= limit) return kept ? withNumCtx(kept) : { deployment: cutHere ?? chosen };
   if (facts.raiseTo !== undefined && needed <= facts.raiseTo) {
     const wanted = needed * RAISE_MARGIN;
     // Raised a power of two at a time, so a growing conversation reloads the model a few times, not every turn.
@@ -274,6 +276,7 @@ function candidate(catalog: Catalog, state: RoutingState, deployment: Deployment
     // An input the client lets Ollama cut (embed's `truncate`): read as far as the model's window goes, as Ollama would.
     if (traits.cutToFit) return { deployment: withNumCtx(most).deployment, cut: true };
   }
+  if (cutHere) return { deployment: cutHere, cut: true };
   return skip(deployment, 'context_too_small', () => `${deployment.name} reads ${most} tokens and the request needs about ${needed}`, null, { window: most, prompt: read, answer: output });
 }
 

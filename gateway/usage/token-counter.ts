@@ -14,6 +14,11 @@ import { workerCalls } from '../worker-calls';
 export interface TokenCounter {
   /** The tokens of each piece, summed. */
   count(pieces: string[]): Promise<number>;
+  /**
+   * How many characters of the pieces, read in order, fit in `limit` tokens: where the limit falls
+   * inside a character (a token ending in its bytes), that character is not counted.
+   */
+  prefix(pieces: string[], limit: number): Promise<number>;
   /** Whether a worker is running now. */
   readonly running: boolean;
   stop(): Promise<void>;
@@ -32,11 +37,41 @@ export interface TokenCounterOptions {
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { countTokens } = require(workerData.module);
-parentPort.on('message', ({ id, pieces }) => {
+// Text is text: a special token's name written in it (an indexed tokenizer's docs) is not refused.
+const AS_TEXT = { disallowedSpecial: new Set() };
+const count = (text) => countTokens(text, AS_TEXT);
+// A prefix ending in a pair's high half would split a character.
+const splits = (text, end) => (text.charCodeAt(end - 1) & 0xfc00) === 0xd800;
+function prefix(pieces, limit) {
+  let room = limit;
+  let chars = 0;
+  for (const piece of pieces) {
+    const tokens = count(piece);
+    if (tokens <= room) {
+      room -= tokens;
+      chars += piece.length;
+      continue;
+    }
+    // The longest start of the piece that fits, found by halving (a piece is short: its count is quick).
+    let low = 0;
+    let high = piece.length;
+    while (low < high) {
+      let mid = Math.ceil((low + high) / 2);
+      if (splits(piece, mid)) mid = mid < high ? mid + 1 : mid - 1;
+      if (mid <= low) break;
+      if (count(piece.slice(0, mid)) <= room) low = mid;
+      else high = mid - 1;
+    }
+    return chars + low;
+  }
+  return chars;
+}
+parentPort.on('message', ({ id, pieces, limit }) => {
   try {
-    let count = 0;
-    for (const piece of pieces) count += countTokens(piece);
-    parentPort.postMessage({ id, result: count });
+    let result = 0;
+    if (limit !== undefined) result = prefix(pieces, limit);
+    else for (const piece of pieces) result += countTokens(piece);
+    parentPort.postMessage({ id, result });
   } catch (error) {
     parentPort.postMessage({ id, error: String(error) });
   }
@@ -47,7 +82,7 @@ export function createTokenCounter(options: TokenCounterOptions = {}): TokenCoun
   const timeoutMs = options.timeoutMs ?? 10_000;
   // A tokenizer that failed to load fails the same way again: later counts are refused at once.
   let unavailable: Error | undefined;
-  const calls = workerCalls<{ pieces: string[] }, number>({
+  const calls = workerCalls<{ pieces: string[]; limit?: number }, number>({
     start: () => new Worker(WORKER_SOURCE, { eval: true, workerData: { module: options.module ?? createRequire(import.meta.url).resolve('gpt-tokenizer') } }),
     idleMs: options.idleMs ?? 60_000,
     failed: (error, held) => {
@@ -57,21 +92,24 @@ export function createTokenCounter(options: TokenCounterOptions = {}): TokenCoun
     stopped: 'the token counter stopped',
   });
 
+  const ask = (question: { pieces: string[]; limit?: number }) => {
+    if (unavailable) return Promise.reject(unavailable);
+    return new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new Error(`the token counter answered nothing in ${timeoutMs} ms`));
+        // Stuck: ended, and the next count starts another.
+        void calls.stop();
+      }, timeoutMs).unref();
+      calls.call(question).then(
+        (count) => (clearTimeout(timer), resolve(count)),
+        (error: unknown) => (clearTimeout(timer), reject(error)),
+      );
+    });
+  };
+
   return {
-    count(pieces) {
-      if (unavailable) return Promise.reject(unavailable);
-      return new Promise<number>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          reject(new Error(`the token counter answered nothing in ${timeoutMs} ms`));
-          // Stuck: ended, and the next count starts another.
-          void calls.stop();
-        }, timeoutMs).unref();
-        calls.call({ pieces }).then(
-          (count) => (clearTimeout(timer), resolve(count)),
-          (error: unknown) => (clearTimeout(timer), reject(error)),
-        );
-      });
-    },
+    count: (pieces) => ask({ pieces }),
+    prefix: (pieces, limit) => ask({ pieces, limit }),
     get running() {
       return calls.running;
     },

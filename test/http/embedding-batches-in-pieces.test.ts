@@ -5,7 +5,7 @@
  * indexer on Ollama's API (which takes any batch) failed once the gateway sent it to the cloud, and
  * an OpenAI client's batch of long chunks failed there too.
  */
-import { countTokens } from 'gpt-tokenizer';
+import { countTokens } from 'gpt-tokenizer/encoding/cl100k_base';
 import { expect, it } from 'vitest';
 import { unitLength } from '../support/fake-ollama';
 import { fakeVector } from '../support/openai-embeddings';

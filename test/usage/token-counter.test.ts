@@ -2,9 +2,9 @@
  * The tokenizer counts in a worker thread (gateway/usage/token-counter.ts): the same counts as
  * gpt-tokenizer on this thread, with the event loop free while it loads and never loaded here; a
  * worker that cannot load it leaves the linear count in its place; an idle one ends, and a stuck
- * one is ended.
+ * one is ended. It finds where a text's first tokens end, for an input cut to a window.
  */
-import { countTokens } from 'gpt-tokenizer';
+import { countTokens, encode } from 'gpt-tokenizer';
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -77,4 +77,19 @@ it('refuses a count its worker does not answer in time, and ends that worker', a
   } finally {
     dir.remove();
   }
+});
+
+it("finds how many characters fit in a number of tokens, reading pieces in order, never half a character", async () => {
+  const counting = counter();
+  expect(await counting.prefix(['hello world'], 1)).toBe('hello'.length);
+  expect(await counting.prefix(['hello', ' world', ' again'], 2)).toBe('hello world'.length);
+  expect(await counting.prefix([PROSE], 1_000)).toBe(PROSE.length);
+  // An emoji is several tokens (and two UTF-16 units): a limit inside the second keeps the first alone.
+  const emoji = 'ok 🦜🦜';
+  expect(await counting.prefix([emoji], encode(emoji).length - 1)).toBe('ok 🦜'.length);
+  // The most that fits, in a long piece of a script the tokenizer splits finely.
+  const hindi = 'भारत दक्षिण एशिया में स्थित एक विशाल देश है। '.repeat(40);
+  const kept = await counting.prefix([hindi], 300);
+  expect(encode(hindi.slice(0, kept)).length).toBeLessThanOrEqual(300);
+  expect(encode(hindi.slice(0, kept + 1)).length).toBeGreaterThan(300);
 });

@@ -23,6 +23,7 @@ import { tokensOf, type ChatRequest, type EmbeddingRequest } from '../../wire/ca
 import type { OllamaEmbedResponse, OllamaGenerateBody } from '../../wire/ollama';
 import { canonicalEmbedInput, fromOllamaEmbed, fromOllamaEmbedding, unitVectors, type EmbeddingAnswer, type OllamaEmbeddingResponse } from '../../wire/ollama-embed';
 import type { DeploymentConfig } from '../../config/schema';
+import { cutInputs } from '../../providers/embedding-cut';
 import type { ProviderAdapter } from '../../providers/types';
 import { chatFromGenerate, chatFromOllama, completionsFromGenerate, ollamaEmbedResponse, type OllamaChatIn } from './codec';
 import { isLoadOnly } from './load-requests';
@@ -119,12 +120,15 @@ export async function ollamaSurface(app: FastifyInstance, options: OllamaSurface
   const embed = async (request: FastifyRequest, reply: FastifyReply, endpoint: 'ollama.embed' | 'ollama.embeddings', native: OllamaEmbedBody, embedding: EmbeddingRequest | undefined) => {
     const numCtx = (native.options as { num_ctx?: number } | undefined)?.num_ctx;
     // Ollama cuts an input past the window unless told `truncate: false`.
-    const route = routeRequest(request, reply, { model: ollamaName(catalog(), native.model), type: 'embedding', api: endpoint, numCtx, cutToFit: native.truncate !== false });
+    const cutToFit = native.truncate !== false;
+    const route = routeRequest(request, reply, { model: ollamaName(catalog(), native.model), type: 'embedding', api: endpoint, numCtx, cutToFit });
     const attempt = async (provider: ProviderAdapter, deployment: DeploymentConfig, signal: CancelSignal): Promise<EmbeddingAnswer> => {
       const context = { deployment, signal, via: route.via };
       if (!provider.speaks('ollama')) {
         if (!embedding) return { object: 'list', model: deployment.model, data: [] };
-        const answer = await provider.embed(embedding, context);
+        // The window the plan gave it: the client lets the input be cut to fit, which this server would refuse instead.
+        const fitted = cutToFit && deployment.contextWindow !== undefined ? await cutInputs(embedding, deployment.contextWindow) : embedding;
+        const answer = await provider.embed(fitted, context);
         return endpoint === 'ollama.embed' ? unitVectors(answer) : answer;
       }
       const answer = await provider.nativeJson(endpoint, native, context);

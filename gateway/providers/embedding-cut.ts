@@ -1,0 +1,72 @@
+/**
+ * Inputs cut to a model's window, for a client that lets the server cut what does not fit (Ollama's
+ * embed, unless `truncate: false`) when the server is one that refuses it instead: OpenAI answers
+ * "This model's maximum context length is 8192 tokens, however you requested 8610 tokens". So an
+ * indexer on Ollama's API failed on its long chunks once the cloud answered for its Ollama.
+ *
+ * Cut by OpenAI's embedding models' own tokenizer (cl100k: text-embedding-3 and ada-002 count in
+ * it), in the token counter's worker. The gateway's quick estimate will not do: it reads Hindi at
+ * 0.39 of cl100k's count, Arabic 0.60, a CSV of numbers 0.61. Another server's tokenizer counts
+ * otherwise, most of them fewer tokens than cl100k outside English.
+ */
+import { createRequire } from 'node:module';
+import { createTokenCounter } from '../usage/token-counter';
+import type { EmbeddingRequest } from '../wire/canonical';
+
+const counter = createTokenCounter({ module: createRequire(import.meta.url).resolve('gpt-tokenizer/encoding/cl100k_base') });
+
+/** More characters than a token of cl100k ever holds but for runs of whitespace: what is read to find the cut. */
+const MOST_CHARS_PER_TOKEN = 8;
+/** Pieces encoded one at a time, so the count stops near the cut; a run without whitespace is split sooner (the tokenizer's time grows with its square). */
+const PIECE_CHARS = 2_000;
+const MAX_RUN = 200;
+
+export async function cutInputs(request: EmbeddingRequest, window: number): Promise<EmbeddingRequest> {
+  const input = request.input;
+  if (typeof input === 'string') return { ...request, input: await cutToTokens(input, window) };
+  if (!Array.isArray(input) || !input.every((item) => typeof item === 'string')) return request;
+  const cut = await Promise.all((input as string[]).map((text) => cutToTokens(text, window)));
+  return cut.every((text, i) => text === input[i]) ? request : { ...request, input: cut };
+}
+
+/** The text's first `limit` tokens, or all of it. */
+export async function cutToTokens(text: string, limit: number): Promise<string> {
+  // A token is at least a byte of the text's UTF-8: a text of no more bytes fits, uncounted (most do).
+  if (text.length <= limit && Buffer.byteLength(text) <= limit) return text;
+  const read = text.length > limit * MOST_CHARS_PER_TOKEN ? text.slice(0, limit * MOST_CHARS_PER_TOKEN) : text;
+  try {
+    return text.slice(0, await counter.prefix(piecesOf(read), limit));
+  } catch {
+    // No tokenizer: a character is at most three bytes (two per half of a pair), so a third of the limit fits.
+    return wholeCharacters(text.slice(0, Math.floor(limit / 3)));
+  }
+}
+
+/** The text in pieces that start where the tokenizer would start a token anyway: at whitespace, or inside a long run without it. */
+function piecesOf(text: string): string[] {
+  const pieces: string[] = [];
+  let start = 0;
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const space = c === 32 || c === 10 || c === 9 || c === 13;
+    if (space && i - start >= PIECE_CHARS) {
+      pieces.push(text.slice(start, i));
+      start = i;
+    }
+    run = space ? 0 : run + 1;
+    if (run >= MAX_RUN) {
+      pieces.push(wholeCharacters(text.slice(start, i + 1)));
+      start += pieces.at(-1)!.length;
+      run = 0;
+    }
+  }
+  if (start < text.length) pieces.push(text.slice(start));
+  return pieces;
+}
+
+/** Without a last high surrogate, whose pair the cut parted. */
+function wholeCharacters(text: string): string {
+  const last = text.charCodeAt(text.length - 1);
+  return last >= 0xd800 && last <= 0xdbff ? text.slice(0, -1) : text;
+}
