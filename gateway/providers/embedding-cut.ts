@@ -6,8 +6,9 @@
  *
  * Cut by OpenAI's embedding models' own tokenizer (cl100k: text-embedding-3 and ada-002 count in
  * it), in the token counter's worker. The gateway's quick estimate will not do: it reads Hindi at
- * 0.39 of cl100k's count, Arabic 0.60, a CSV of numbers 0.61. Another server's tokenizer counts
- * otherwise, most of them fewer tokens than cl100k outside English.
+ * 0.39 of cl100k's count, Arabic 0.60 (o200k counts them in far fewer tokens, and the estimate is
+ * made for both). Another server's tokenizer counts otherwise, most of them fewer tokens than cl100k
+ * outside English.
  */
 import { createRequire } from 'node:module';
 import { createTokenCounter } from '../usage/token-counter';

@@ -40,7 +40,7 @@ it('sends it to a deployment that reads it whole first, when the route has one',
   await t.h.gateway.health.probeAll();
   const config = t.h.gateway.config();
   // A second Ollama deployment of the same model, run with a window that takes the whole document.
-  const wide = { name: 'wide-embed', provider: 'local', model: 'nomic-embed-text', type: 'embedding' as const, contextWindow: 32_768 };
+  const wide = { name: 'wide-embed', provider: 'local', model: 'nomic-embed-text', type: 'embedding' as const, contextWindow: 65_536 };
   expect(t.h.gateway.applyConfig({ ...config, deployments: [...config.deployments, wide], routes: [...config.routes, { name: 'both', deployments: ['local-embed', 'wide-embed'] }] }, 'test').ok).toBe(true);
   const answer = await embed({ model: 'both', input: longDocument });
   expect(answer.status).toBe(200);
