@@ -16,7 +16,7 @@ import type { EmbeddingRequest } from '../wire/canonical';
 
 const counter = createTokenCounter({ module: createRequire(import.meta.url).resolve('gpt-tokenizer/encoding/cl100k_base') });
 
-/** More characters than a token of cl100k ever holds but for runs of whitespace: what is read to find the cut. */
+/** What is read to find the cut: twice a token's characters in English (code fewer); text of longer tokens (runs of spaces, rules) is cut shorter than it might be. */
 const MOST_CHARS_PER_TOKEN = 8;
 /** Pieces encoded one at a time, so the count stops near the cut; a run without whitespace is split sooner (the tokenizer's time grows with its square). */
 const PIECE_CHARS = 2_000;

@@ -70,7 +70,7 @@ parentPort.on('message', ({ id, pieces, limit }) => {
   try {
     let result = 0;
     if (limit !== undefined) result = prefix(pieces, limit);
-    else for (const piece of pieces) result += countTokens(piece);
+    else for (const piece of pieces) result += count(piece);
     parentPort.postMessage({ id, result });
   } catch (error) {
     parentPort.postMessage({ id, error: String(error) });

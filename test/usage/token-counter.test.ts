@@ -93,3 +93,8 @@ it("finds how many characters fit in a number of tokens, reading pieces in order
   expect(encode(hindi.slice(0, kept)).length).toBeLessThanOrEqual(300);
   expect(encode(hindi.slice(0, kept + 1)).length).toBeGreaterThan(300);
 });
+
+it("counts a special token's name in the text as text, where the tokenizer refused it and the estimate stood in", async () => {
+  const text = 'The tokenizer ends a document with <|endoftext|>, and a chat turn with <|im_end|>.';
+  expect(await counter().count([text])).toBe(countTokens(text, { disallowedSpecial: new Set() }));
+});
