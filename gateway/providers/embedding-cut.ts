@@ -7,10 +7,12 @@
  * Cut by OpenAI's embedding models' own tokenizer (cl100k: text-embedding-3 and ada-002 count in
  * it), in the token counter's worker. The gateway's quick estimate will not do: it reads Hindi at
  * 0.39 of cl100k's count, Arabic 0.60 (o200k counts them in far fewer tokens, and the estimate is
- * made for both). Another server's tokenizer counts otherwise, most of them fewer tokens than cl100k
- * outside English.
+ * made for both). Another server's tokenizer counts otherwise: most count fewer tokens than cl100k
+ * outside English, but an older one (a 32,000-word vocabulary, as Mistral's first) a fifth more in
+ * it, so another model's input is cut to four fifths of its window.
  */
 import { createRequire } from 'node:module';
+import { knownModel } from '../models/facts';
 import { createTokenCounter } from '../usage/token-counter';
 import type { EmbeddingRequest } from '../wire/canonical';
 
@@ -22,11 +24,16 @@ const MOST_CHARS_PER_TOKEN = 8;
 const PIECE_CHARS = 2_000;
 const MAX_RUN = 200;
 
-export async function cutInputs(request: EmbeddingRequest, window: number): Promise<EmbeddingRequest> {
+/** What is left of a window for a tokenizer not known to be cl100k. */
+const OTHER_TOKENIZER = 0.8;
+
+/** The request's texts cut to what `model` reads in `window` tokens. */
+export async function cutInputs(request: EmbeddingRequest, window: number, model: string): Promise<EmbeddingRequest> {
+  const limit = knownModel(model)?.family === 'text-embedding' ? window : Math.floor(window * OTHER_TOKENIZER);
   const input = request.input;
-  if (typeof input === 'string') return { ...request, input: await cutToTokens(input, window) };
+  if (typeof input === 'string') return { ...request, input: await cutToTokens(input, limit) };
   if (!Array.isArray(input) || !input.every((item) => typeof item === 'string')) return request;
-  const cut = await Promise.all((input as string[]).map((text) => cutToTokens(text, window)));
+  const cut = await Promise.all((input as string[]).map((text) => cutToTokens(text, limit)));
   return cut.every((text, i) => text === input[i]) ? request : { ...request, input: cut };
 }
 

@@ -127,7 +127,7 @@ export async function ollamaSurface(app: FastifyInstance, options: OllamaSurface
       if (!provider.speaks('ollama')) {
         if (!embedding) return { object: 'list', model: deployment.model, data: [] };
         // The window the plan gave it: the client lets the input be cut to fit, which this server would refuse instead.
-        const fitted = cutToFit && deployment.contextWindow !== undefined ? await cutInputs(embedding, deployment.contextWindow) : embedding;
+        const fitted = cutToFit && deployment.contextWindow !== undefined ? await cutInputs(embedding, deployment.contextWindow, deployment.model) : embedding;
         const answer = await provider.embed(fitted, context);
         return endpoint === 'ollama.embed' ? unitVectors(answer) : answer;
       }
