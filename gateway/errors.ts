@@ -140,7 +140,7 @@ export function isUpstreamError(error: unknown): error is UpstreamError {
  * Anthropic's "prompt is too long", Ollama's and llama.cpp's "exceeds the available context size"
  * or "input length exceeds the context length", vLLM's "maximum context length", and the like.
  */
-const CONTEXT_LENGTH = /context_length_exceeded|prompt is too long|maximum context length|context (?:length|window|size)|too many (?:input )?tokens|reduce the length of the (?:messages|prompt)/i;
+const CONTEXT_LENGTH = /context_length_exceeded|prompt is too long|maximum context length|context (?:length|window|size)|too many (?:input )?tokens|reduce the length of the (?:messages|prompt)|must have less than \d{1,9} tokens/i;
 /**
  * An answer limit over what the model writes (a model the bundled table does not know): OpenAI's
  * "max_tokens is too large: 32000. This model supports at most 16384 completion tokens", Anthropic's
@@ -232,6 +232,25 @@ export function roomLeft(error: UpstreamError): number | undefined {
     if (!match) continue;
     const room = Number(match[1]) - Number(match[2]);
     return room > 0 ? room : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * How embedding servers name the window an input overran: OpenAI's "This model's maximum context
+ * length is 8192 tokens, however you requested 8610 tokens", vLLM's "maximum context length is 512
+ * tokens. However, you requested 600 tokens in the input for embedding generation", Hugging Face's
+ * text-embeddings-inference "`inputs` must have less than 512 tokens. Given: 600".
+ */
+const NAMED_WINDOWS = [/maximum context length is (\d{1,9}) tokens/i, /must have less than (\d{1,9}) tokens/i];
+
+/** The window a refusal of a too-long input names, if it names one. */
+export function namedWindow(error: UpstreamError): number | undefined {
+  if (error.failure !== 'context_length' || error.status === undefined || error.status >= 500) return undefined;
+  const said = (error.upstreamError?.message ?? '').slice(0, 2_000);
+  for (const pattern of NAMED_WINDOWS) {
+    const window = Number(pattern.exec(said)?.[1]);
+    if (window > 0) return window;
   }
   return undefined;
 }

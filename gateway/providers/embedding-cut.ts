@@ -12,6 +12,7 @@
  * it, so another model's input is cut to four fifths of its window.
  */
 import { createRequire } from 'node:module';
+import { namedWindow, UpstreamError } from '../errors';
 import { knownModel } from '../models/facts';
 import { createTokenCounter } from '../usage/token-counter';
 import type { EmbeddingRequest } from '../wire/canonical';
@@ -35,6 +36,22 @@ export async function cutInputs(request: EmbeddingRequest, window: number, model
   if (!Array.isArray(input) || !input.every((item) => typeof item === 'string')) return request;
   const cut = await Promise.all((input as string[]).map((text) => cutToTokens(text, limit)));
   return cut.every((text, i) => text === input[i]) ? request : { ...request, input: cut };
+}
+
+/**
+ * Sent; and where the server refuses an input past a window it names (a model whose window the
+ * gateway was not told), sent again once, cut to that window.
+ */
+export async function withinNamedWindow<T>(request: EmbeddingRequest, model: string, send: (request: EmbeddingRequest) => Promise<T>): Promise<T> {
+  try {
+    return await send(request);
+  } catch (error) {
+    const window = error instanceof UpstreamError ? namedWindow(error) : undefined;
+    const cut = window === undefined ? request : await cutInputs(request, window, model);
+    // Nothing shorter to send: the refusal stands.
+    if (cut === request) throw error;
+    return send(cut);
+  }
 }
 
 /** The text's first `limit` tokens, or all of it. */

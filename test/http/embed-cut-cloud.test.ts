@@ -67,3 +67,24 @@ it("still refuses with truncate: false, and in OpenAI's API, as the cloud would"
   expect(openai.status).toBe(400);
   expect(sentToCloud().every((input) => input === hindi)).toBe(true);
 });
+
+it('cuts to the window the server names when the gateway knows none for the model, and sends it again once', async () => {
+  const config = t.h.gateway.config();
+  const custom = { name: 'custom-embed', provider: 'cloud', model: 'my-embedder', type: 'embedding' as const };
+  expect(t.h.gateway.applyConfig({ ...config, deployments: [...config.deployments, custom] }, 'test').ok).toBe(true);
+  const answer = await embed({ model: 'custom-embed', input: ['a short chunk', longDocument] });
+  expect(answer.status).toBe(200);
+  const [whole, cut] = sentToCloud() as [string[], string[]];
+  expect(whole).toEqual(['a short chunk', longDocument]);
+  expect(cut[0]).toBe('a short chunk');
+  // "maximum context length is 8192 tokens": four fifths of it, as the model's tokenizer is not known to be OpenAI's.
+  expect(longDocument.startsWith(cut[1]!)).toBe(true);
+  expect(countTokens(cut[1]!)).toBeLessThanOrEqual(Math.floor(8_192 * 0.8));
+  expect(countTokens(cut[1]!)).toBeGreaterThan(Math.floor(8_192 * 0.8) - 20);
+
+  // Told not to cut, the client gets the server's refusal, sent once.
+  const refused = await embed({ model: 'custom-embed', input: longDocument, truncate: false });
+  expect(refused.status).toBe(400);
+  expect(refused.body.error).toMatch(/maximum context length is 8192 tokens/);
+  expect(sentToCloud()).toHaveLength(3);
+});

@@ -23,7 +23,7 @@ import { tokensOf, type ChatRequest, type EmbeddingRequest } from '../../wire/ca
 import type { OllamaEmbedResponse, OllamaGenerateBody } from '../../wire/ollama';
 import { canonicalEmbedInput, fromOllamaEmbed, fromOllamaEmbedding, unitVectors, type EmbeddingAnswer, type OllamaEmbeddingResponse } from '../../wire/ollama-embed';
 import type { DeploymentConfig } from '../../config/schema';
-import { cutInputs } from '../../providers/embedding-cut';
+import { cutInputs, withinNamedWindow } from '../../providers/embedding-cut';
 import type { ProviderAdapter } from '../../providers/types';
 import { chatFromGenerate, chatFromOllama, completionsFromGenerate, ollamaEmbedResponse, type OllamaChatIn } from './codec';
 import { isLoadOnly } from './load-requests';
@@ -126,9 +126,10 @@ export async function ollamaSurface(app: FastifyInstance, options: OllamaSurface
       const context = { deployment, signal, via: route.via };
       if (!provider.speaks('ollama')) {
         if (!embedding) return { object: 'list', model: deployment.model, data: [] };
-        // The window the plan gave it: the client lets the input be cut to fit, which this server would refuse instead.
+        // The client lets the input be cut to fit, which this server would refuse instead: cut to the window the plan gave it, or the one the server names.
+        const send = (request: EmbeddingRequest) => provider.embed(request, context);
         const fitted = cutToFit && deployment.contextWindow !== undefined ? await cutInputs(embedding, deployment.contextWindow, deployment.model) : embedding;
-        const answer = await provider.embed(fitted, context);
+        const answer = cutToFit ? await withinNamedWindow(fitted, deployment.model, send) : await send(fitted);
         return endpoint === 'ollama.embed' ? unitVectors(answer) : answer;
       }
       const answer = await provider.nativeJson(endpoint, native, context);
