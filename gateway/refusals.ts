@@ -1,7 +1,7 @@
 /**
  * What a refusal says a server does not take, read from its words: a field it does not know (the
  * adapter leaves it out: providers/unknown-fields.ts), or an effort the model does not have, and
- * the ones it has.
+ * the ones it has; the window a request overran, and the room its prompt left.
  */
 import { UpstreamError } from './errors';
 import { effortsIn, type Effort } from './models/efforts';
@@ -55,4 +55,54 @@ export function offeredEfforts(error: UpstreamError): Effort[] {
   const said = (error.upstreamError?.message ?? '').slice(0, 2_000);
   const list = EFFORT_REFUSED.test(said) ? EFFORTS_LISTED.exec(said)?.[1] : undefined;
   return list ? effortsIn(list) : [];
+}
+
+/**
+ * How servers say a request's prompt and answer limit together overrun the window, naming both:
+ * vLLM's "maximum context length is 64001 tokens and your request has 24235 input tokens (64000 >
+ * 64001 - 24235)", OpenAI's and older vLLM's "maximum context length is 32768 tokens. However, you
+ * requested 33000 tokens (1000 in the messages, 32000 in the completion)", SGLang's "maximum context
+ * length of 32768 tokens. You requested a total of 33000 tokens: 1000 tokens from the input".
+ * Each gives the window, then the prompt.
+ */
+const WINDOW_AND_PROMPT = [
+  /maximum context length is (\d{1,9}) tokens and your request has (\d{1,9}) input tokens/i,
+  /maximum context length is (\d{1,9}) tokens\. However, you requested \d{1,9} tokens \((\d{1,9}) in the messages/i,
+  /maximum context length of (\d{1,9}) tokens\. You requested a total of \d{1,9} tokens: (\d{1,9}) tokens from the input/i,
+];
+
+/**
+ * The room a refused request's prompt left in the window, where the refusal names both: the answer
+ * limit that fits this request (not the model: a shorter prompt leaves more). None when the prompt
+ * alone fills it.
+ */
+export function roomLeft(error: UpstreamError): number | undefined {
+  if (error.failure !== 'context_length' || error.status === undefined || error.status >= 500) return undefined;
+  const said = (error.upstreamError?.message ?? '').slice(0, 2_000);
+  for (const pattern of WINDOW_AND_PROMPT) {
+    const match = pattern.exec(said);
+    if (!match) continue;
+    const room = Number(match[1]) - Number(match[2]);
+    return room > 0 ? room : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * How embedding servers name the window an input overran: OpenAI's "This model's maximum context
+ * length is 8192 tokens, however you requested 8610 tokens", vLLM's "maximum context length is 512
+ * tokens. However, you requested 600 tokens in the input for embedding generation", Hugging Face's
+ * text-embeddings-inference "`inputs` must have less than 512 tokens. Given: 600".
+ */
+const NAMED_WINDOWS = [/maximum context length is (\d{1,9}) tokens/i, /must have less than (\d{1,9}) tokens/i];
+
+/** The window a refusal of a too-long input names, if it names one. */
+export function namedWindow(error: UpstreamError): number | undefined {
+  if (error.failure !== 'context_length' || error.status === undefined || error.status >= 500) return undefined;
+  const said = (error.upstreamError?.message ?? '').slice(0, 2_000);
+  for (const pattern of NAMED_WINDOWS) {
+    const window = Number(pattern.exec(said)?.[1]);
+    if (window > 0) return window;
+  }
+  return undefined;
 }

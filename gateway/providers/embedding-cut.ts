@@ -12,8 +12,9 @@
  * it, so another model's input is cut to four fifths of its window.
  */
 import { createRequire } from 'node:module';
-import { namedWindow, UpstreamError } from '../errors';
+import { UpstreamError } from '../errors';
 import { knownModel } from '../models/facts';
+import { namedWindow } from '../refusals';
 import { createTokenCounter } from '../usage/token-counter';
 import type { EmbeddingRequest } from '../wire/canonical';
 

@@ -1,6 +1,7 @@
 /** The window an embedding server names when it refuses an input past it, in each server's words. */
 import { expect, it } from 'vitest';
-import { namedWindow, upstreamStatusError } from '../../gateway/errors';
+import { upstreamStatusError } from '../../gateway/errors';
+import { namedWindow } from '../../gateway/refusals';
 
 const refused = (status: number, body: unknown) => upstreamStatusError('embedder', status, {}, JSON.stringify(body));
 

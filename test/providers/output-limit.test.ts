@@ -1,6 +1,7 @@
 /** The limit an upstream names when it refuses a larger one, in each provider's words. */
 import { describe, expect, it } from 'vitest';
-import { namedOutputLimit, roomLeft, upstreamStatusError } from '../../gateway/errors';
+import { namedOutputLimit, upstreamStatusError } from '../../gateway/errors';
+import { roomLeft } from '../../gateway/refusals';
 
 const refused = (body: unknown) => upstreamStatusError('p', 400, {}, JSON.stringify(body));
 
