@@ -92,13 +92,15 @@ export function roomLeft(error: UpstreamError): number | undefined {
  * How embedding servers name the window an input overran: OpenAI's "This model's maximum context
  * length is 8192 tokens, however you requested 8610 tokens", vLLM's "maximum context length is 512
  * tokens. However, you requested 600 tokens in the input for embedding generation", Hugging Face's
- * text-embeddings-inference "`inputs` must have less than 512 tokens. Given: 600".
+ * text-embeddings-inference "`inputs` must have less than 512 tokens. Given: 600", llama.cpp's
+ * server "input (992 tokens) is too large to process. increase the physical batch size (current
+ * batch size: 512)" (with a 500).
  */
-const NAMED_WINDOWS = [/maximum context length is (\d{1,9}) tokens/i, /must have less than (\d{1,9}) tokens/i];
+const NAMED_WINDOWS = [/maximum context length is (\d{1,9}) tokens/i, /must have less than (\d{1,9}) tokens/i, /current batch size: (\d{1,9})/i];
 
 /** The window a refusal of a too-long input names, if it names one. */
 export function namedWindow(error: UpstreamError): number | undefined {
-  if (error.failure !== 'context_length' || error.status === undefined || error.status >= 500) return undefined;
+  if (error.failure !== 'context_length' || error.status === undefined) return undefined;
   const said = (error.upstreamError?.message ?? '').slice(0, 2_000);
   for (const pattern of NAMED_WINDOWS) {
     const window = Number(pattern.exec(said)?.[1]);
