@@ -166,6 +166,13 @@ const NAMED_OUTPUT_LIMITS = [
  * not a chat model and thus not supported in the v1/chat/completions endpoint"): its other APIs still work.
  */
 const UNSUPPORTED = /does not support (?:tools|thinking|insert|images?|vision|chat|generate|completions?|embeddings?|function calling|tool (?:use|calling)|system (?:prompts?|messages?))|(?:tools?|tool use|tool calling|function calling|images?|vision|thinking|reasoning) (?:is|are) not supported|not supported (?:for|with|by) this model|only supported in v1\/\w{1,40}|not supported in the v1\/[\w/]{1,40} endpoint|'tools': array too long/i;
+/**
+ * A request the model's chat template refused to render, which llama.cpp's server says with a 500:
+ * "Jinja Exception: After the optional system message, conversation roles must alternate user and
+ * assistant roles" (raised by Mistral's and Gemma's templates; vLLM says it with a 400), or "tools
+ * param requires --jinja flag". Another model may take it, and the server is as healthy as it was.
+ */
+const TEMPLATE_REFUSAL = /Jinja Exception|raise_exception|roles must alternate|tools param requires --jinja/i;
 /** OpenAI's `insufficient_quota`, and the words other providers use for an empty account. */
 const QUOTA = /insufficient_quota|exceeded your (?:current )?quota|quota (?:exceeded|exhausted)|out of credits|credit balance|insufficient (?:balance|credits?|funds)|payment required/i;
 /**
@@ -188,7 +195,7 @@ export function failureForStatus(status: number, body?: UpstreamErrorBody): Fail
   if (status === 401 || status === 403 || (status === 400 && AUTH_400.test(said))) return QUOTA.test(said) ? 'quota' : 'auth';
   if (status === 404) return UNSUPPORTED.test(said) ? 'unsupported' : 'model_missing';
   if (status === 413 || CONTEXT_LENGTH.test(said) || (status < 500 && OUTPUT_LIMIT.test(said))) return 'context_length';
-  if (status < 500 && UNSUPPORTED.test(said)) return 'unsupported';
+  if ((status < 500 && UNSUPPORTED.test(said)) || TEMPLATE_REFUSAL.test(said)) return 'unsupported';
   // Anthropic says an empty account with a 400.
   if (status < 500 && QUOTA.test(said)) return 'quota';
   if (status >= 500) return 'upstream_5xx';

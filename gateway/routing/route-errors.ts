@@ -23,12 +23,17 @@ export function deadlinePassed(policy: RetryPolicy, attempts: Attempt[], waiting
   });
 }
 
-/** An upstream answer that is the request's own fault goes back to the client as the upstream said it. */
+/**
+ * An upstream answer that is the request's own fault goes back to the client as the upstream said
+ * it; but a refusal of the request said with a 500 (llama.cpp's chat template refusing it) goes as
+ * a 400, which clients do not send again to the same answer.
+ */
 export function passThrough(error: UpstreamError): GatewayError {
   const upstream = error.upstreamError;
+  const refusedAsFailure = error.status !== undefined && error.status >= 500 && UNFIT.has(error.failure);
   return new GatewayError('upstream_error', upstream?.message ?? error.message, {
-    status: error.status ?? 502,
-    type: upstream?.type ?? (error.status && error.status < 500 ? 'invalid_request_error' : 'api_error'),
+    status: refusedAsFailure ? 400 : (error.status ?? 502),
+    type: refusedAsFailure ? 'invalid_request_error' : (upstream?.type ?? (error.status && error.status < 500 ? 'invalid_request_error' : 'api_error')),
     param: upstream?.param ?? null,
     wireCode: upstream?.code ?? null,
   });

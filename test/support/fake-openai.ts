@@ -68,6 +68,8 @@ export interface FakeOpenAIOptions extends UsageShape {
   models?: Record<string, unknown>[];
   /** Give the models list as a bare array, as Together's API does, not `{object, data}`. */
   bareModelsList?: boolean;
+  /** Refuse a conversation whose roles do not alternate, as llama.cpp's server does with a Mistral or Gemma chat template (a Jinja exception, said with a 500). */
+  alternatingRoles?: boolean;
   /** Stream chat as a server off OpenAI's contract does (Azure OpenAI's content filter events, a usage chunk without choices, ...: chunk-quirks.ts). */
   chunkQuirk?: ChunkQuirk;
 }

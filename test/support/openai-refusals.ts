@@ -70,6 +70,10 @@ export function chatRefusal(body: any, options: FakeOpenAIOptions): Refusal | un
     const wrong = ids.find((id: unknown) => !/^[a-zA-Z0-9]{9}$/.test(String(id)));
     if (wrong !== undefined) return refusal(400, { object: 'error', message: `Tool call id was ${String(wrong)} but must be a-z, A-Z, 0-9, with a length of 9.`, type: 'invalid_function_call', param: null, code: '3280' });
   }
+  if (options.alternatingRoles && !rolesAlternate(body.messages)) {
+    const message = "\n------------\nWhile executing CallExpression at line 189, column 32 in source:\n...== 0) %}\n            {{- raise_exception('After the optional system message, con...\n                                                                      ^\nError: Jinja Exception: After the optional system message, conversation roles must alternate user and assistant roles except for tool calls and results.";
+    return refusal(500, { error: { code: 500, message, type: 'server_error' } });
+  }
   // As OpenAI refuses a sampling parameter out of its range ("3.0 is greater than the maximum of 2 - 'temperature'").
   for (const [param, least, most] of SAMPLING_RANGES) {
     const value = body[param];
@@ -173,4 +177,10 @@ function detailsLost(messages: any[]): string | undefined {
     if (missing || !whole) return (missing ?? m.tool_calls[0]).function?.name ?? 'unknown';
   }
   return undefined;
+}
+
+/** Mistral's template: after an optional system message, user and assistant in turn (tool results after the assistant's calls). */
+function rolesAlternate(messages: any[]): boolean {
+  const turns = messages.filter((m, i) => !(i === 0 && m.role === 'system') && m.role !== 'tool');
+  return turns.every((m, i) => m.role === (i % 2 === 0 ? 'user' : 'assistant'));
 }
