@@ -26,7 +26,7 @@ import type { NativeEndpoint, ProviderAdapter, ProviderContext } from './types';
 import { chunksOf, completionFromEvents } from './chat-events';
 import { chunksFromResponses, createResponsesBridge } from './responses-bridge';
 import { modelsMemory } from './quirk-memory';
-import { createTurnsLearner } from './alternating-turns';
+import { createTemplateLearner } from './template-quirks';
 import { chatToResponses, completionFromResponse } from '../wire/responses';
 import { withoutBillingHeader } from '../wire/billing-header';
 import { withoutInlineSystem } from '../wire/system-reminders';
@@ -123,7 +123,7 @@ export function createOpenAIProvider(config: ProviderConfig, context: ProviderCo
   const withinLearnedLimit = createLimitLearner(limitMemory(context, config));
   const withoutRefusedFields = createFieldLearner(undefined, { memory: refusalMemory(context, config, 'chat-fields') });
   const asTheModelTakes = createFieldLearner(RESPONSES_DROPPABLE, { memory: refusalMemory(context, config, 'responses-fields', RESPONSES_DROPPABLE) });
-  const inTurns = createTurnsLearner(modelsMemory(context, config, 'alternating-turns'));
+  const asTemplateReads = createTemplateLearner((learner) => modelsMemory(context, config, learner));
   // Reasoning another account encrypted (or none) is left out of a Responses request: OpenAI refuses it (signed-reasoning.ts).
   // Its fields are the client's: only hints it means the same without are left out where refused, its
   // effort goes as the nearest the model has, and schema patterns the server cannot compile are left out (unknown-fields.ts).
@@ -152,7 +152,7 @@ export function createOpenAIProvider(config: ProviderConfig, context: ProviderCo
         deployment.model,
         () =>
           withinLearnedLimit(deployment, (deployment) =>
-            inTurns(deployment.model, { ...outgoing(request, deployment), model: deployment.model, stream: false }, (body) =>
+            asTemplateReads(deployment.model, { ...outgoing(request, deployment), model: deployment.model, stream: false }, (body) =>
               withoutRefusedFields(body, async (body) => {
                 const { value } = await transport.json<unknown>({ method: 'POST', path: '/chat/completions', body, via, orEvents: gathered }, signal);
                 return withDetailsCarried(normalizeCompletion(ofShape<ChatCompletion>('chat completion', value, config.name)), origin);
@@ -173,7 +173,7 @@ export function createOpenAIProvider(config: ProviderConfig, context: ProviderCo
         deployment.model,
         () =>
           withinLearnedLimit(deployment, (deployment) =>
-            inTurns(deployment.model, copyWith(outgoing(request, deployment), { model: deployment.model, stream: true, stream_options: { ...request.stream_options, include_usage: true } }), (body) =>
+            asTemplateReads(deployment.model, copyWith(outgoing(request, deployment), { model: deployment.model, stream: true, stream_options: { ...request.stream_options, include_usage: true } }), (body) =>
               withoutRefusedFields(body, async (body) => {
                 const stream = await transport.stream({ method: 'POST', path: '/chat/completions', body, headers: { accept: 'text/event-stream' }, via }, signal);
                 return chunksOf(stream, config.name, origin);

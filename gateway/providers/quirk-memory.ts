@@ -1,6 +1,6 @@
 /**
  * What the adapters learned of each server from its refusals (unknown-fields.ts, output-limit.ts,
- * responses-bridge.ts, thinking-learner.ts, alternating-turns.ts), held here rather than in each adapter: one map per learner and server,
+ * responses-bridge.ts, thinking-learner.ts, template-quirks.ts), held here rather than in each adapter: one map per learner and server,
  * started from what the store kept, so neither a restart nor a config change that makes an adapter
  * again costs a refused round trip per quirk. The learners read and set the maps; this module only
  * starts, keeps, lists and forgets them.
@@ -59,6 +59,7 @@ export function describeQuirk({ learner, value }: Pick<QuirkRow, 'learner' | 'va
   if (learner === 'responses-only') return 'is served by the Responses API alone: chat goes to it that way';
   if (learner === 'no-thinking') return 'does not think: asked for none';
   if (learner === 'alternating-turns') return 'takes user and assistant messages only in turn: a run of either sent as one message';
+  if (learner === 'parsed-arguments') return "parses tool calls' arguments: those that are not JSON sent as an object that keeps their text";
   const api = { 'chat-fields': 'chat', 'responses-fields': 'Responses', 'messages-fields': 'Messages' }[learner] ?? learner;
   const kept = (value ?? {}) as { fields?: unknown; efforts?: unknown; nineCharIds?: unknown; noDeferral?: unknown; noLookaround?: unknown };
   const parts: string[] = [];

@@ -18,9 +18,8 @@ import { createHash } from 'node:crypto';
 import type { DeploymentConfig } from '../config/schema';
 import { ADAPTIVE_THINKING, claudeEfforts, SAMPLING_REMOVED } from '../models/claude';
 import { nearestEffort } from '../models/efforts';
-import { GatewayError } from '../errors';
 import { anthropicUserBlocks, refuseAudioAnswer } from './content-parts';
-import type { ChatRequest } from './canonical';
+import { argumentsObject, type ChatRequest } from './canonical';
 import type { SignedThinking } from './signed-thinking';
 import { stopsOf } from './stop-sequences';
 import { toolsChosen, type ToolsChosen } from './tool-choice';
@@ -73,7 +72,7 @@ export function toMessagesRequest(request: ChatRequest, deployment: DeploymentCo
   request.messages.forEach((message, i) => {
     if (message.role === 'system' || message.role === 'developer') system.push(textOf(message.content));
     else if (message.role === 'user') push('user', anthropicUserBlocks(message.content, i));
-    else if (message.role === 'assistant') push('assistant', assistantBlocks(message, i));
+    else if (message.role === 'assistant') push('assistant', assistantBlocks(message));
     else if (message.role === 'tool') push('user', [toolResult(message.tool_call_id, textOf(message.content))]);
     else if (message.role === 'function') push('user', [toolResult(message.name, textOf(message.content))]);
   });
@@ -140,27 +139,18 @@ export function anthropicToolId(id: string): string {
   return `${id.slice(0, 64).replace(/[^\w-]/g, '_')}_${createHash('sha256').update(id).digest('hex').slice(0, 12)}`;
 }
 
-function assistantBlocks(message: Extract<ChatMessageIn, { role: 'assistant' }>, index: number): ContentBlockParam[] {
+function assistantBlocks(message: Extract<ChatMessageIn, { role: 'assistant' }>): ContentBlockParam[] {
   // The thinking Claude signed for this turn, back where the turn began (signed-thinking.ts).
   const blocks: ContentBlockParam[] = [...((message as { signed_thinking?: SignedThinking[] }).signed_thinking ?? [])];
   const text = textOf(message.content);
   if (text) blocks.push({ type: 'text', text });
   for (const call of message.tool_calls ?? []) {
     if (call.type !== 'function') continue;
-    blocks.push({ type: 'tool_use', id: anthropicToolId(call.id), name: call.function.name, input: parseInput(call.function.arguments, index) } satisfies ToolUseBlockParam);
+    blocks.push({ type: 'tool_use', id: anthropicToolId(call.id), name: call.function.name, input: argumentsObject(call.function.arguments) } satisfies ToolUseBlockParam);
   }
   return blocks;
 }
 
-function parseInput(text: string, index: number): Record<string, unknown> {
-  try {
-    const value: unknown = JSON.parse(text || '{}');
-    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
-  } catch {
-    // reported below
-  }
-  throw new GatewayError('invalid_request', 'tool call arguments must be a JSON object', { param: `messages[${index}].tool_calls` });
-}
 
 function toolResult(id: string, content: string): ToolResultBlockParam {
   return { type: 'tool_result', tool_use_id: anthropicToolId(id), content };

@@ -20,7 +20,7 @@ import type { DeploymentConfig } from '../config/schema';
 import { GatewayError } from '../errors';
 import { nearestEffort, THINK_LEVELS } from '../models/efforts';
 import { numCtxWith, thinksInLevels } from '../models/facts';
-import { imageUrlOf, type ChatCompletion, type ChatCompletionChunk, type ChatRequest, type Delta, type Message } from './canonical';
+import { argumentsObject, imageUrlOf, type ChatCompletion, type ChatCompletionChunk, type ChatRequest, type Delta, type Message } from './canonical';
 import { logprobsFromOllama } from './logprobs';
 import { createThinkSplitter, takeThinkingOut } from './think-tags';
 import { toolsChosen } from './tool-choice';
@@ -112,7 +112,7 @@ function toOllamaMessage(message: ChatMessageIn, index: number, toolNames: Map<s
     out.tool_calls = message.tool_calls.flatMap((call): OllamaToolCall[] => {
       if (call.type !== 'function') return [];
       toolNames.set(call.id, call.function.name);
-      return [{ id: call.id, function: { name: call.function.name, arguments: parseArguments(call.function.arguments, index) } } as OllamaToolCall];
+      return [{ id: call.id, function: { name: call.function.name, arguments: argumentsObject(call.function.arguments) } } as OllamaToolCall];
     });
   }
   if (message.role === 'tool') {
@@ -132,15 +132,6 @@ function imageData(url: string, param: string): string {
   throw new GatewayError('invalid_request', 'Ollama deployments take images only as base64 data: URLs', { param });
 }
 
-function parseArguments(text: string, index: number): Record<string, unknown> {
-  try {
-    const value: unknown = JSON.parse(text || '{}');
-    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
-  } catch {
-    // fall through to the error below
-  }
-  throw new GatewayError('invalid_request', 'tool call arguments must be a JSON object', { param: `messages[${index}].tool_calls` });
-}
 
 /** A call's id as Ollama gives it (since 0.12.10), so the client's next turn names the call Ollama knows; made up for older ones. */
 function callId(call: OllamaToolCall): string {

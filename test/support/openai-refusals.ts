@@ -70,6 +70,15 @@ export function chatRefusal(body: any, options: FakeOpenAIOptions): Refusal | un
     const wrong = ids.find((id: unknown) => !/^[a-zA-Z0-9]{9}$/.test(String(id)));
     if (wrong !== undefined) return refusal(400, { object: 'error', message: `Tool call id was ${String(wrong)} but must be a-z, A-Z, 0-9, with a length of 9.`, type: 'invalid_function_call', param: null, code: '3280' });
   }
+  if (options.parsesCallArguments) {
+    for (const call of body.messages.flatMap((m: any) => m.tool_calls ?? [])) {
+      try {
+        JSON.parse(call.function.arguments);
+      } catch (error) {
+        return refusal(500, { error: { code: 500, message: `Failed to parse tool call arguments as JSON: [json.exception.parse_error.101] ${(error as Error).message}`, type: 'server_error' } });
+      }
+    }
+  }
   if (options.withoutJinja && Array.isArray(body.tools)) return refusal(500, { error: { code: 500, message: 'tools param requires --jinja flag', type: 'server_error' } });
   if (options.alternatingRoles && !rolesAlternate(body.messages)) {
     const message = "\n------------\nWhile executing CallExpression at line 189, column 32 in source:\n...== 0) %}\n            {{- raise_exception('After the optional system message, con...\n                                                                      ^\nError: Jinja Exception: After the optional system message, conversation roles must alternate user and assistant roles except for tool calls and results.";

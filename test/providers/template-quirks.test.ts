@@ -1,6 +1,6 @@
-/** A conversation as a template that takes user and assistant only in turn reads it (gateway/providers/alternating-turns.ts). */
+/** A conversation as a chat template that refused it reads it (gateway/providers/template-quirks.ts). */
 import { expect, it } from 'vitest';
-import { withTurnsJoined } from '../../gateway/providers/alternating-turns';
+import { withArgumentsParsable, withTurnsJoined } from '../../gateway/providers/template-quirks';
 
 it('joins runs of user messages, and of assistant messages without tool calls, texts a paragraph apart and parts in order', () => {
   const image = { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } };
@@ -34,4 +34,14 @@ it('leaves tool calls and their results as they are, and a conversation already 
   ];
   const body = { model: 'm', messages: calls };
   expect(withTurnsJoined(body)).toBe(body);
+});
+
+it("sends a history call's arguments that are not a JSON object as an object that keeps their text, and leaves the rest", () => {
+  const call = (id: string, args: string) => ({ id, type: 'function', function: { name: 'weather', arguments: args } });
+  const body = { model: 'm', messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: null, tool_calls: [call('a', '{"city":"Paris"}'), call('b', '{"city": "Par'), call('c', '[1]')] }] };
+  const out = withArgumentsParsable(body).messages as { tool_calls?: { function: { arguments: string } }[] }[];
+  expect(out[1]?.tool_calls?.map((c) => c.function.arguments)).toEqual(['{"city":"Paris"}', '{"arguments":"{\\"city\\": \\"Par"}', '{"value":[1]}']);
+  expect(out[0]).toBe(body.messages[0]);
+  const whole = { model: 'm', messages: [{ role: 'assistant', content: null, tool_calls: [call('a', '{}')] }] };
+  expect(withArgumentsParsable(whole)).toBe(whole);
 });

@@ -1,0 +1,120 @@
+/**
+ * What a server's chat template cannot read in a conversation, learned from its refusals and
+ * rewritten so it can, for that model: this request again at once, and later ones from the start
+ * (kept across restarts: quirk-memory.ts). Each refusal is one llama.cpp's server says with a 500:
+ * - Mistral's (Devstral's) and Gemma's templates take user and assistant only in turn ("conversation
+ *   roles must alternate user and assistant roles"; vLLM says it with a 400), and agents send two
+ *   user messages in a row (their instructions, then an observation): each run of user messages, and
+ *   of assistant messages without tool calls, goes joined into one;
+ * - templates that read a call's arguments as an object (GLM's, Qwen's) make the server parse them
+ *   ("Failed to parse tool call arguments as JSON", llama.cpp#25510), and a history holding a small
+ *   model's call cut short (`{"city": "Par`) was refused every turn after: such arguments go as an
+ *   object that keeps their text.
+ */
+import { UpstreamError } from '../errors';
+import { argumentsObject } from '../wire/canonical';
+import type { LearnerMemory } from './types';
+
+type Body = Record<string, unknown>;
+type Message = { role?: unknown; content?: unknown; tool_calls?: unknown };
+type Part = { type: string; text?: string };
+
+interface TemplateQuirk {
+  /** Its learner's name in the quirk memory. */
+  learner: string;
+  refusal: RegExp;
+  /** The body as the template reads it: the same body when there is nothing to change. */
+  rewrite(body: Body): Body;
+}
+
+export const TEMPLATE_QUIRKS: readonly TemplateQuirk[] = [
+  { learner: 'alternating-turns', refusal: /roles must alternate/i, rewrite: withTurnsJoined },
+  { learner: 'parsed-arguments', refusal: /Failed to parse tool call arguments as JSON/i, rewrite: withArgumentsParsable },
+];
+
+/** Models remembered per server and quirk: any number of models may be asked for. */
+const MAX_MODELS = 1_000;
+
+export function createTemplateLearner(memoryOf: (learner: string) => LearnerMemory<true> | undefined) {
+  const known = TEMPLATE_QUIRKS.map((quirk) => {
+    const memory = memoryOf(quirk.learner);
+    return { quirk, memory, learned: memory?.learned ?? new Map<string, true>() };
+  });
+  return async function asTemplateReads<T>(model: string, body: Body, send: (body: Body) => Promise<T>): Promise<T> {
+    let current = body;
+    for (const { quirk, learned } of known) if (learned.has(model)) current = quirk.rewrite(current);
+    // Each quirk is learned once: at most one more attempt a quirk.
+    for (;;) {
+      try {
+        return await send(current);
+      } catch (error) {
+        const said = error instanceof UpstreamError && error.failure === 'unsupported' ? (error.upstreamError?.message ?? '').slice(0, 2_000) : '';
+        const next = said ? known.find(({ quirk, learned }) => !learned.has(model) && quirk.refusal.test(said)) : undefined;
+        const rewritten = next ? next.quirk.rewrite(current) : current;
+        // Nothing to rewrite: the template refuses something else.
+        if (!next || rewritten === current) throw error;
+        if (next.learned.size >= MAX_MODELS) next.learned.clear();
+        next.learned.set(model, true);
+        next.memory?.remember(model, true);
+        current = rewritten;
+      }
+    }
+  };
+}
+
+/** The body with each run of user messages, and of assistant messages without tool calls, as one message. */
+export function withTurnsJoined(body: Body): Body {
+  const messages = body.messages;
+  if (!Array.isArray(messages)) return body;
+  const out: Message[] = [];
+  let joined = false;
+  for (const message of messages as Message[]) {
+    const before = out.at(-1);
+    if (before !== undefined && joinable(before) && joinable(message) && before.role === message.role) {
+      out[out.length - 1] = { ...before, content: joinedContent(before.content, message.content) };
+      joined = true;
+    } else out.push(message);
+  }
+  return joined ? { ...body, messages: out } : body;
+}
+
+const joinable = (message: Message) => message.role === 'user' || (message.role === 'assistant' && !(Array.isArray(message.tool_calls) && message.tool_calls.length > 0));
+
+/** Two messages' contents as one: texts a paragraph apart, parts in order. */
+function joinedContent(first: unknown, second: unknown): unknown {
+  if (first === null || first === undefined || first === '') return second;
+  if (second === null || second === undefined || second === '') return first;
+  if (typeof first === 'string' && typeof second === 'string') return `${first}\n\n${second}`;
+  return [...partsOf(first), ...partsOf(second)];
+}
+
+const partsOf = (content: unknown): Part[] => (Array.isArray(content) ? (content as Part[]) : [{ type: 'text', text: String(content) }]);
+
+type Call = { function?: { arguments?: unknown } };
+
+/** The body with each history call's arguments a JSON object's text, those that were not kept in it (wire/canonical.ts). */
+export function withArgumentsParsable(body: Body): Body {
+  const messages = body.messages;
+  if (!Array.isArray(messages)) return body;
+  let changed = false;
+  const out = (messages as Message[]).map((message) => {
+    if (!Array.isArray(message.tool_calls)) return message;
+    const calls = (message.tool_calls as Call[]).map((call) => {
+      const text = call.function?.arguments;
+      if (typeof text !== 'string' || isObjectText(text)) return call;
+      changed = true;
+      return { ...call, function: { ...call.function, arguments: JSON.stringify(argumentsObject(text)) } };
+    });
+    return calls.some((call, i) => call !== (message.tool_calls as Call[])[i]) ? { ...message, tool_calls: calls } : message;
+  });
+  return changed ? { ...body, messages: out } : body;
+}
+
+function isObjectText(text: string): boolean {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' && !Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
