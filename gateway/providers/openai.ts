@@ -116,7 +116,7 @@ export function createOpenAIProvider(config: ProviderConfig, context: ProviderCo
   // Where its answers' reasoning details came from, so only this server gets them back (reasoning-details.ts).
   const origin = new URL(config.baseUrl).origin;
   const outgoing = (request: ChatRequest, deployment: DeploymentConfig) => {
-    const limited = withinOutputLimit(withoutEmptyTools(withStopsTaken(withCallIdsTaken(withoutSignedThinking(withDetailsReturned(request, origin))), official && REASONING_MODEL.test(deployment.model) ? NONE : FOUR)), deployment);
+    const limited = withinOutputLimit(withToolsAsServersTakeThem(withStopsTaken(withCallIdsTaken(withoutSignedThinking(withDetailsReturned(request, origin))), official && REASONING_MODEL.test(deployment.model) ? NONE : FOUR)), deployment);
     return official ? withoutLookaroundPatterns(forOfficialOpenAI(limited, deployment.model)) : google ? forGemini(limited) : limited;
   };
   const pathOf = (endpoint: NativeEndpoint) => nativePath(PATHS, endpoint, config.name);
@@ -205,14 +205,31 @@ export function createOpenAIProvider(config: ProviderConfig, context: ProviderCo
 }
 
 /**
- * A request that offers no tools as OpenAI-compatible servers take it. Xcode 26 sends `tools: []`;
- * OpenAI and DeepSeek refuse an empty list ("Invalid 'tools': empty array") and a `tool_choice` or
- * `parallel_tool_calls` without tools, where Ollama took them, so a route fell over at its cloud step.
+ * A request's tools as OpenAI-compatible servers take them:
+ * - none offered: Xcode 26 sends `tools: []`; OpenAI and DeepSeek refuse an empty list ("Invalid
+ *   'tools': empty array") and a `tool_choice` or `parallel_tool_calls` without tools, where Ollama
+ *   took them, so a route fell over at its cloud step;
+ * - a `description: null`, which MCP bridges send for a tool that has none (llm-tools-mcp): OpenAI
+ *   refuses it ("expected a string, but got null") and llama.cpp's server fails on it with a 500
+ *   ("Failed to parse tools: ... type must be string, but is null"). It goes without one.
  */
-function withoutEmptyTools(request: ChatRequest): ChatRequest {
-  if (request.tools === undefined || request.tools.length > 0) return request;
-  const { tools: _none, tool_choice: _choice, parallel_tool_calls: _parallel, ...rest } = request;
-  return rest;
+function withToolsAsServersTakeThem(request: ChatRequest): ChatRequest {
+  const tools = request.tools;
+  if (tools === undefined) return request;
+  if (tools.length === 0) {
+    const { tools: _none, tool_choice: _choice, parallel_tool_calls: _parallel, ...rest } = request;
+    return rest;
+  }
+  const described = (tool: (typeof tools)[number]) => tool.type !== 'function' || (tool.function as { description?: unknown }).description !== null;
+  if (tools.every(described)) return request;
+  return {
+    ...request,
+    tools: tools.map((tool) => {
+      if (described(tool) || tool.type !== 'function') return tool;
+      const { description: _null, ...rest } = tool.function;
+      return { ...tool, function: rest };
+    }),
+  };
 }
 
 /**

@@ -52,6 +52,12 @@ export function chatRefusal(body: any, options: FakeOpenAIOptions): Refusal | un
     const long = ids.find(([, id]) => typeof id === 'string' && id.length > 40);
     if (long) return refusal(400, { error: { message: `Invalid '${long[0]}': string too long. Expected a string with maximum length 40, but got a string with length ${String(long[1]).length} instead.`, type: 'invalid_request_error', param: long[0], code: 'string_above_max_length' } });
   }
+  // As OpenAI refuses a tool's description given as null (MCP bridges send one for a tool without).
+  const nullDescribed = Array.isArray(body.tools) ? body.tools.findIndex((tool: any) => tool?.function?.description === null) : -1;
+  if (nullDescribed >= 0) {
+    const param = `tools[${nullDescribed}].function.description`;
+    return refusal(400, { error: { message: `Invalid type for '${param}': expected a string, but got null instead.`, type: 'invalid_request_error', param, code: 'invalid_type' } });
+  }
   const lookaround = lookaroundIn(body.tools, ['function', 'parameters']);
   if (lookaround) return refusal(400, { error: { message: `Invalid schema for function '${lookaround.tool}': '${lookaround.pattern}' is not a 'regex'.`, type: 'invalid_request_error', param: 'tools', code: 'invalid_function_parameters' } });
   // As OpenAI (and DeepSeek) refuse an empty tool list, and a tool choice without tools.
