@@ -16,15 +16,15 @@ import { UpstreamError } from '../errors';
 import { knownModel } from '../models/facts';
 import { namedWindow } from '../refusals';
 import { createTokenCounter } from '../usage/token-counter';
+import { tokenizerPieces, wholeCharacters } from '../usage/tokens';
 import type { EmbeddingRequest } from '../wire/canonical';
 
 const counter = createTokenCounter({ module: createRequire(import.meta.url).resolve('gpt-tokenizer/encoding/cl100k_base') });
 
 /** What is read to find the cut: twice a token's characters in English (code fewer); text of longer tokens (runs of spaces, rules) is cut shorter than it might be. */
 const MOST_CHARS_PER_TOKEN = 8;
-/** Pieces encoded one at a time, so the count stops near the cut; a run without whitespace is split sooner (the tokenizer's time grows with its square). */
+/** Pieces encoded one at a time, so the count stops near the cut. */
 const PIECE_CHARS = 2_000;
-const MAX_RUN = 200;
 
 /** What is left of a window for a tokenizer not known to be cl100k. */
 const OTHER_TOKENIZER = 0.8;
@@ -61,38 +61,9 @@ export async function cutToTokens(text: string, limit: number): Promise<string> 
   if (text.length <= limit && Buffer.byteLength(text) <= limit) return text;
   const read = text.length > limit * MOST_CHARS_PER_TOKEN ? text.slice(0, limit * MOST_CHARS_PER_TOKEN) : text;
   try {
-    return text.slice(0, await counter.prefix(piecesOf(read), limit));
+    return text.slice(0, await counter.prefix(tokenizerPieces(read, PIECE_CHARS), limit));
   } catch {
     // No tokenizer: a character is at most three bytes (two per half of a pair), so a third of the limit fits.
     return wholeCharacters(text.slice(0, Math.floor(limit / 3)));
   }
-}
-
-/** The text in pieces that start where the tokenizer would start a token anyway: at whitespace, or inside a long run without it. */
-function piecesOf(text: string): string[] {
-  const pieces: string[] = [];
-  let start = 0;
-  let run = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    const space = c === 32 || c === 10 || c === 9 || c === 13;
-    if (space && i - start >= PIECE_CHARS) {
-      pieces.push(text.slice(start, i));
-      start = i;
-    }
-    run = space ? 0 : run + 1;
-    if (run >= MAX_RUN) {
-      pieces.push(wholeCharacters(text.slice(start, i + 1)));
-      start += pieces.at(-1)!.length;
-      run = 0;
-    }
-  }
-  if (start < text.length) pieces.push(text.slice(start));
-  return pieces;
-}
-
-/** Without a last high surrogate, whose pair the cut parted. */
-function wholeCharacters(text: string): string {
-  const last = text.charCodeAt(text.length - 1);
-  return last >= 0xd800 && last <= 0xdbff ? text.slice(0, -1) : text;
 }

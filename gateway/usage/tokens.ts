@@ -26,26 +26,45 @@ export async function estimateTokens(text: string): Promise<number> {
   if (!text) return 0;
   if (text.length > EXACT_LIMIT) return quickTokenCount(text);
   try {
-    return await counter.count([...pieces(text)]);
+    return await counter.count(tokenizerPieces(text));
   } catch {
     return quickTokenCount(text);
   }
 }
 
-/** The text cut after every run of MAX_RUN characters without whitespace. */
-function* pieces(text: string): Generator<string> {
+/**
+ * The text in pieces for the tokenizer, each starting where it would start a token anyway: after
+ * every run of MAX_RUN characters without whitespace (its time grows with a run's square), never
+ * between the halves of a pair; and, given `pieceChars`, at the first whitespace past that many
+ * characters, so a count that stops part way reads little more than it needs.
+ */
+export function tokenizerPieces(text: string, pieceChars = Number.POSITIVE_INFINITY): string[] {
+  const pieces: string[] = [];
   let start = 0;
   let run = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === 32 || c === 10 || c === 9 || c === 13) run = 0;
-    else if (++run >= MAX_RUN) {
-      yield text.slice(start, i + 1);
-      start = i + 1;
+    const space = c === 32 || c === 10 || c === 9 || c === 13;
+    if (space && i - start >= pieceChars) {
+      pieces.push(text.slice(start, i));
+      start = i;
+    }
+    run = space ? 0 : run + 1;
+    if (run >= MAX_RUN) {
+      const piece = wholeCharacters(text.slice(start, i + 1));
+      pieces.push(piece);
+      start += piece.length;
       run = 0;
     }
   }
-  if (start < text.length) yield start === 0 ? text : text.slice(start);
+  if (start < text.length) pieces.push(start === 0 ? text : text.slice(start));
+  return pieces;
+}
+
+/** Without a last high surrogate, whose pair a cut parted. */
+export function wholeCharacters(text: string): string {
+  const last = text.charCodeAt(text.length - 1);
+  return last >= 0xd800 && last <= 0xdbff ? text.slice(0, -1) : text;
 }
 
 /**
