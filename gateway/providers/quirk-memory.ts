@@ -58,6 +58,7 @@ export function describeQuirk({ learner, value }: Pick<QuirkRow, 'learner' | 'va
   if (learner === 'output-limit') return `writes at most ${Number(value).toLocaleString('en-US')} tokens an answer: asked for no more`;
   if (learner === 'responses-only') return 'is served by the Responses API alone: chat goes to it that way';
   if (learner === 'no-thinking') return 'does not think: asked for none';
+  if (learner === 'leading-system') return 'takes one system message, first: a later one sent as a reminder in the user message before it';
   if (learner === 'alternating-turns') return 'takes user and assistant messages only in turn: a run of either sent as one message';
   if (learner === 'parsed-arguments') return "parses tool calls' arguments: those that are not JSON sent as an object that keeps their text";
   const api = { 'chat-fields': 'chat', 'responses-fields': 'Responses', 'messages-fields': 'Messages' }[learner] ?? learner;

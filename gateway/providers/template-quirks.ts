@@ -9,10 +9,15 @@
  * - templates that read a call's arguments as an object (GLM's, Qwen's) make the server parse them
  *   ("Failed to parse tool call arguments as JSON", llama.cpp#25510), and a history holding a small
  *   model's call cut short (`{"city": "Par`) was refused every turn after: such arguments go as an
- *   object that keeps their text.
+ *   object that keeps their text;
+ * - Qwen's templates (3.5 on) take one system message, first ("System message must be at the
+ *   beginning", a 400 from llama.cpp's server and vLLM), and clients and plugins add more later in a
+ *   conversation (opencode's memory, SillyTavern, forgecode): those before the conversation go as one,
+ *   a later one as a reminder in the user message before it, as a Responses request's always go.
  */
 import { UpstreamError } from '../errors';
-import { argumentsObject } from '../wire/canonical';
+import { argumentsObject, type ChatRequest } from '../wire/canonical';
+import { withOneLeadingSystem } from '../wire/system-reminders';
 import type { LearnerMemory } from './types';
 
 type Body = Record<string, unknown>;
@@ -27,7 +32,9 @@ interface TemplateQuirk {
   rewrite(body: Body): Body;
 }
 
-export const TEMPLATE_QUIRKS: readonly TemplateQuirk[] = [
+/** In the order they are applied: the system messages first, as placing them may start a user message another joins. */
+const TEMPLATE_QUIRKS: readonly TemplateQuirk[] = [
+  { learner: 'leading-system', refusal: /System message must be at the beginning/i, rewrite: withSystemFirst },
   { learner: 'alternating-turns', refusal: /roles must alternate/i, rewrite: withTurnsJoined },
   { learner: 'parsed-arguments', refusal: /Failed to parse tool call arguments as JSON/i, rewrite: withArgumentsParsable },
 ];
@@ -41,8 +48,9 @@ export function createTemplateLearner(memoryOf: (learner: string) => LearnerMemo
     return { quirk, memory, learned: memory?.learned ?? new Map<string, true>() };
   });
   return async function asTemplateReads<T>(model: string, body: Body, send: (body: Body) => Promise<T>): Promise<T> {
-    let current = body;
-    for (const { quirk, learned } of known) if (learned.has(model)) current = quirk.rewrite(current);
+    // Every quirk learned, each time from the body as sent, in the list's order.
+    const asLearned = () => known.reduce((current, { quirk, learned }) => (learned.has(model) ? quirk.rewrite(current) : current), body);
+    let current = asLearned();
     // Each quirk is learned once: at most one more attempt a quirk.
     for (;;) {
       try {
@@ -50,16 +58,23 @@ export function createTemplateLearner(memoryOf: (learner: string) => LearnerMemo
       } catch (error) {
         const said = error instanceof UpstreamError && error.failure === 'unsupported' ? (error.upstreamError?.message ?? '').slice(0, 2_000) : '';
         const next = said ? known.find(({ quirk, learned }) => !learned.has(model) && quirk.refusal.test(said)) : undefined;
-        const rewritten = next ? next.quirk.rewrite(current) : current;
         // Nothing to rewrite: the template refuses something else.
-        if (!next || rewritten === current) throw error;
+        if (!next || next.quirk.rewrite(current) === current) throw error;
         if (next.learned.size >= MAX_MODELS) next.learned.clear();
         next.learned.set(model, true);
         next.memory?.remember(model, true);
-        current = rewritten;
+        current = asLearned();
       }
     }
   };
+}
+
+/** The body with one system message, first: a later one goes as a reminder in the user message before it (wire/system-reminders.ts). */
+export function withSystemFirst(body: Body): Body {
+  const messages = body.messages;
+  if (!Array.isArray(messages)) return body;
+  const placed = withOneLeadingSystem(messages as ChatRequest['messages']);
+  return placed === messages ? body : { ...body, messages: placed };
 }
 
 /** The body with each run of user messages, and of assistant messages without tool calls, as one message. */
