@@ -13,7 +13,12 @@
  * - Qwen's templates (3.5 on) take one system message, first ("System message must be at the
  *   beginning", a 400 from llama.cpp's server and vLLM), and clients and plugins add more later in a
  *   conversation (opencode's memory, SillyTavern, forgecode): those before the conversation go as one,
- *   a later one as a reminder in the user message before it, as a Responses request's always go.
+ *   a later one as a reminder in the user message before it, as a Responses request's always go;
+ * - a thinking model's server refuses to continue an answer ("Assistant response prefill is
+ *   incompatible with enable_thinking", a 400: opencode, Hermes and Mastra met it on Qwen 3.5 and
+ *   3.6), since a continued answer has no place for thinking: one ending in an assistant message goes
+ *   with the template's thinking off (`chat_template_kwargs.enable_thinking: false`, the switch
+ *   llama.cpp's server and vLLM read), as Anthropic's API takes a prefill only without thinking.
  */
 import { UpstreamError } from '../errors';
 import { argumentsObject, type ChatRequest } from '../wire/canonical';
@@ -37,6 +42,7 @@ const TEMPLATE_QUIRKS: readonly TemplateQuirk[] = [
   { learner: 'leading-system', refusal: /System message must be at the beginning/i, rewrite: withSystemFirst },
   { learner: 'alternating-turns', refusal: /roles must alternate/i, rewrite: withTurnsJoined },
   { learner: 'parsed-arguments', refusal: /Failed to parse tool call arguments as JSON/i, rewrite: withArgumentsParsable },
+  { learner: 'prefill-unthought', refusal: /prefill is incompatible with enable_thinking/i, rewrite: withPrefillUnthought },
 ];
 
 /** Models remembered per server and quirk: any number of models may be asked for. */
@@ -75,6 +81,15 @@ export function withSystemFirst(body: Body): Body {
   if (!Array.isArray(messages)) return body;
   const placed = withOneLeadingSystem(messages as ChatRequest['messages']);
   return placed === messages ? body : { ...body, messages: placed };
+}
+
+/** The body with the template's thinking off when it ends in an assistant message, an answer to continue. */
+export function withPrefillUnthought(body: Body): Body {
+  const messages = body.messages;
+  if (!Array.isArray(messages) || (messages.at(-1) as Message | undefined)?.role !== 'assistant') return body;
+  const kwargs = body.chat_template_kwargs;
+  if (kwargs !== null && typeof kwargs === 'object' && (kwargs as Record<string, unknown>).enable_thinking === false) return body;
+  return { ...body, chat_template_kwargs: { ...(kwargs !== null && typeof kwargs === 'object' ? kwargs : {}), enable_thinking: false } };
 }
 
 /** The body with each run of user messages, and of assistant messages without tool calls, as one message. */

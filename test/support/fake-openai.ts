@@ -72,6 +72,8 @@ export interface FakeOpenAIOptions extends UsageShape {
   alternatingRoles?: boolean;
   /** Refuse a system message anywhere but first, as Qwen's chat template does: in llama.cpp's words (a 400 since its parser generation, a 500 before) or vLLM's. */
   systemFirst?: 'llama.cpp' | 'vllm';
+  /** Refuse a conversation ending in an assistant message unless `chat_template_kwargs.enable_thinking` is false, as llama.cpp's server does for a thinking model. */
+  thinksByDefault?: boolean;
   /** Parse each history call's arguments, as llama.cpp's server does for templates that read them as objects: a 500 for any that are not JSON. */
   parsesCallArguments?: boolean;
   /** Refuse tools as llama.cpp's server does when started without --jinja ("tools param requires --jinja flag", with a 500). */

@@ -90,6 +90,9 @@ export function chatRefusal(body: any, options: FakeOpenAIOptions): Refusal | un
     const message = "Unable to generate parser for this template. Automatic parser generation failed: \n------------\nWhile executing CallExpression at line 85, column 32 in source:\n...first %}\n            {{- raise_exception('System message must be at the beginnin...\n                                           ^\nError: Jinja Exception: System message must be at the beginning.";
     return refusal(400, { error: { code: 400, message, type: 'invalid_request_error' } });
   }
+  if (options.thinksByDefault && body.messages.at(-1)?.role === 'assistant' && body.chat_template_kwargs?.enable_thinking !== false) {
+    return refusal(400, { error: { code: 400, message: 'Assistant response prefill is incompatible with enable_thinking.', type: 'invalid_request_error' } });
+  }
   if (options.withoutJinja && Array.isArray(body.tools)) return refusal(500, { error: { code: 500, message: 'tools param requires --jinja flag', type: 'server_error' } });
   if (options.alternatingRoles && !rolesAlternate(body.messages)) {
     const message = "\n------------\nWhile executing CallExpression at line 189, column 32 in source:\n...== 0) %}\n            {{- raise_exception('After the optional system message, con...\n                                                                      ^\nError: Jinja Exception: After the optional system message, conversation roles must alternate user and assistant roles except for tool calls and results.";
