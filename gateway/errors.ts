@@ -172,11 +172,13 @@ const UNSUPPORTED = /does not support (?:tools|thinking|insert|images?|vision|ch
  * assistant roles" (raised by Mistral's and Gemma's templates; vLLM says it with a 400), "tools
  * param requires --jinja flag", "Failed to parse tool call arguments as JSON" (a history's call cut
  * short), "Failed to parse tools", and Qwen's "System message must be at the beginning" (vLLM says it
- * alone, with a 400). Also a thinking model asked to continue an answer ("Assistant response prefill
- * is incompatible with enable_thinking", a 400). Another model may take it, and the server is as
+ * alone, with a 400). LM Studio says each with a 400 of its own, "Error rendering prompt with jinja
+ * template: ..." (Gemma 4's template on any request with tools: "Cannot call something that is not a
+ * function"). Also a thinking model asked to continue an answer ("Assistant response prefill is
+ * incompatible with enable_thinking", a 400). Another model may take it, and the server is as
  * healthy as it was.
  */
-const TEMPLATE_REFUSAL = /Jinja Exception|raise_exception|roles must alternate|System message must be at the beginning|prefill is incompatible with enable_thinking|tools param requires --jinja|Failed to parse tool call arguments|Failed to parse tools/i;
+const TEMPLATE_REFUSAL = /Jinja Exception|Error rendering prompt with jinja template|raise_exception|roles must alternate|System message must be at the beginning|prefill is incompatible with enable_thinking|tools param requires --jinja|Failed to parse tool call arguments|Failed to parse tools/i;
 /** OpenAI's `insufficient_quota`, and the words other providers use for an empty account. */
 const QUOTA = /insufficient_quota|exceeded your (?:current )?quota|quota (?:exceeded|exhausted)|out of credits|credit balance|insufficient (?:balance|credits?|funds)|payment required/i;
 /**

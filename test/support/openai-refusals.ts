@@ -93,6 +93,10 @@ export function chatRefusal(body: any, options: FakeOpenAIOptions): Refusal | un
   if (options.thinksByDefault && body.messages.at(-1)?.role === 'assistant' && body.chat_template_kwargs?.enable_thinking !== false) {
     return refusal(400, { error: { code: 400, message: 'Assistant response prefill is incompatible with enable_thinking.', type: 'invalid_request_error' } });
   }
+  if (options.templateFailsTools && Array.isArray(body.tools)) {
+    const error = `Error rendering prompt with jinja template: "Cannot call something that is not a function: got UndefinedValue".\n\nThis is usually an issue with the model's prompt template. If you are using a popular model, you can try to search the model under lmstudio-community, which will have fixed prompt templates. If you cannot find one, you are welcome to post this issue to our discord or issue tracker on GitHub. Alternatively, if you know how to write jinja templates, you can override the prompt template in My Models > model settings > Prompt Template.`;
+    return refusal(400, { error });
+  }
   if (options.withoutJinja && Array.isArray(body.tools)) return refusal(500, { error: { code: 500, message: 'tools param requires --jinja flag', type: 'server_error' } });
   if (options.alternatingRoles && !rolesAlternate(body.messages)) {
     const message = "\n------------\nWhile executing CallExpression at line 189, column 32 in source:\n...== 0) %}\n            {{- raise_exception('After the optional system message, con...\n                                                                      ^\nError: Jinja Exception: After the optional system message, conversation roles must alternate user and assistant roles except for tool calls and results.";

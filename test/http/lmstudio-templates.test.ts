@@ -1,0 +1,60 @@
+/**
+ * LM Studio renders a conversation with the model's own chat template and says a template that
+ * fails on it with a 400: "Error rendering prompt with jinja template: ..." (Gemma 4's bundled
+ * template on any request with tools, lmstudio-bug-tracker#2012; Zed and KiloCode met others). Read
+ * as the request's own fault, it went back to the client, where a cloud model next on the route would
+ * have answered it. Now it is a model that cannot take this request: the next deployment is tried,
+ * the local model's health is as it was, and only when none is left is the refusal returned.
+ */
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import type { FakeServer } from '../support/fake-server';
+import { startFakeOpenAI } from '../support/fake-openai';
+import { startGateway, stopAll, type Harness } from '../support/harness';
+
+let lmstudio: FakeServer;
+let cloud: FakeServer;
+let h: Harness;
+
+beforeAll(async () => {
+  [lmstudio, cloud] = await Promise.all([startFakeOpenAI({ templateFailsTools: true }), startFakeOpenAI()]);
+  h = await startGateway({
+    version: 1,
+    providers: [
+      { name: 'lmstudio', kind: 'openai', baseUrl: `${lmstudio.url}/v1`, healthCheck: { intervalMs: 0 } },
+      { name: 'cloud', kind: 'openai', baseUrl: `${cloud.url}/v1`, apiKey: 'env:TEST_KEY', healthCheck: { intervalMs: 0 } },
+    ],
+    deployments: [
+      { name: 'gemma', provider: 'lmstudio', model: 'google/gemma-4-12b', breaker: { failures: 2, cooldownMs: 600_000 } },
+      { name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini' },
+    ],
+    routes: [{ name: 'agent', deployments: ['gemma', 'mini'] }],
+  });
+});
+afterAll(() => stopAll(h, lmstudio, cloud));
+beforeEach(async () => {
+  await Promise.all([lmstudio.reset(), cloud.reset()]);
+  h.gateway.breakers.reset('gemma');
+});
+
+const READ = [{ type: 'function' as const, function: { name: 'read_file', parameters: { type: 'object', properties: { path: { type: 'string' } } } } }];
+
+it('sends a request the local template cannot render on to the cloud, and keeps the local model for the rest', async () => {
+  for (let i = 0; i < 3; i++) {
+    const answer = await h.openai.chat.completions.create({ model: 'agent', messages: [{ role: 'user', content: `read the README ${i}` }], tools: READ });
+    expect(answer.model).toBe('gpt-4.1-mini');
+  }
+  expect(lmstudio.requests.filter((r) => r.path === '/v1/chat/completions')).toHaveLength(3);
+  expect(h.gateway.breakers.snapshot('gemma').state).toBe('closed');
+  const plain = await h.openai.chat.completions.create({ model: 'agent', messages: [{ role: 'user', content: 'hello' }] });
+  expect(plain.model).toBe('google/gemma-4-12b');
+});
+
+it('returns LM Studio\'s words, as a 400, when no deployment is left to try', async () => {
+  const refused = await h.openai.chat.completions.create({ model: 'gemma', messages: [{ role: 'user', content: 'read it' }], tools: READ }).then(
+    () => undefined,
+    (error: { status?: number; message?: string }) => error,
+  );
+  expect(refused?.status).toBe(400);
+  expect(refused?.message).toMatch(/Error rendering prompt with jinja template: "Cannot call something that is not a function/);
+  expect(h.gateway.breakers.snapshot('gemma').state).toBe('closed');
+});
