@@ -161,11 +161,12 @@ const NAMED_OUTPUT_LIMITS = [
  * A model without what the request uses: Ollama's "<model> does not support tools" (thinking,
  * insert, images, chat, generate, embeddings), OpenAI-compatible servers' "tools are not supported
  * by this model" and "model does not support images", OpenAI's "Invalid 'tools': array too long" (128 at
- * most; Claude Code's MCP tools may be more), and the like. Also a model another of the
+ * most; Claude Code's MCP tools may be more), vLLM's server started without a tool parser ("\"auto\"
+ * tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set"), and the like. Also a model another of the
  * provider's APIs serves, said with a 404 ("This model is only supported in v1/responses", "This is
  * not a chat model and thus not supported in the v1/chat/completions endpoint"): its other APIs still work.
  */
-const UNSUPPORTED = /does not support (?:tools|thinking|insert|images?|vision|chat|generate|completions?|embeddings?|function calling|tool (?:use|calling)|system (?:prompts?|messages?))|(?:tools?|tool use|tool calling|function calling|images?|vision|thinking|reasoning) (?:is|are) not supported|not supported (?:for|with|by) this model|only supported in v1\/\w{1,40}|not supported in the v1\/[\w/]{1,40} endpoint|'tools': array too long/i;
+const UNSUPPORTED = /does not support (?:tools|thinking|insert|images?|vision|chat|generate|completions?|embeddings?|function calling|tool (?:use|calling)|system (?:prompts?|messages?))|(?:tools?|tool use|tool calling|function calling|images?|vision|thinking|reasoning) (?:is|are) not supported|not supported (?:for|with|by) this model|only supported in v1\/\w{1,40}|not supported in the v1\/[\w/]{1,40} endpoint|'tools': array too long|requires --enable-auto-tool-choice/i;
 /**
  * A request the model's chat template refused to render, which llama.cpp's server says with a 500:
  * "Jinja Exception: After the optional system message, conversation roles must alternate user and

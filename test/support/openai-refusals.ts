@@ -93,6 +93,9 @@ export function chatRefusal(body: any, options: FakeOpenAIOptions): Refusal | un
   if (options.thinksByDefault && body.messages.at(-1)?.role === 'assistant' && body.chat_template_kwargs?.enable_thinking !== false) {
     return refusal(400, { error: { code: 400, message: 'Assistant response prefill is incompatible with enable_thinking.', type: 'invalid_request_error' } });
   }
+  if (options.noToolParser && Array.isArray(body.tools) && (body.tool_choice ?? 'auto') === 'auto') {
+    return refusal(400, { error: { message: '"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set', type: 'BadRequestError', param: null, code: 400 } });
+  }
   if (options.templateFailsTools && Array.isArray(body.tools)) {
     const error = `Error rendering prompt with jinja template: "Cannot call something that is not a function: got UndefinedValue".\n\nThis is usually an issue with the model's prompt template. If you are using a popular model, you can try to search the model under lmstudio-community, which will have fixed prompt templates. If you cannot find one, you are welcome to post this issue to our discord or issue tracker on GitHub. Alternatively, if you know how to write jinja templates, you can override the prompt template in My Models > model settings > Prompt Template.`;
     return refusal(400, { error });

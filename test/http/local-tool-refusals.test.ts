@@ -1,10 +1,12 @@
 /**
- * LM Studio renders a conversation with the model's own chat template and says a template that
+ * Local servers that cannot take a request's tools, each in its own words, with a 400. LM Studio renders a conversation with the model's own chat template and says a template that
  * fails on it with a 400: "Error rendering prompt with jinja template: ..." (Gemma 4's bundled
  * template on any request with tools, lmstudio-bug-tracker#2012; Zed and KiloCode met others). Read
  * as the request's own fault, it went back to the client, where a cloud model next on the route would
  * have answered it. Now it is a model that cannot take this request: the next deployment is tried,
- * the local model's health is as it was, and only when none is left is the refusal returned.
+ * the local model's health is as it was, and only when none is left is the refusal returned. vLLM's
+ * server started without a tool parser says so of every request with tools ("\"auto\" tool choice
+ * requires --enable-auto-tool-choice and --tool-call-parser to be set"), and is the same case.
  */
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { FakeServer } from '../support/fake-server';
@@ -12,28 +14,35 @@ import { startFakeOpenAI } from '../support/fake-openai';
 import { startGateway, stopAll, type Harness } from '../support/harness';
 
 let lmstudio: FakeServer;
+let vllm: FakeServer;
 let cloud: FakeServer;
 let h: Harness;
 
 beforeAll(async () => {
-  [lmstudio, cloud] = await Promise.all([startFakeOpenAI({ templateFailsTools: true }), startFakeOpenAI()]);
+  [lmstudio, vllm, cloud] = await Promise.all([startFakeOpenAI({ templateFailsTools: true }), startFakeOpenAI({ noToolParser: true }), startFakeOpenAI()]);
   h = await startGateway({
     version: 1,
     providers: [
       { name: 'lmstudio', kind: 'openai', baseUrl: `${lmstudio.url}/v1`, healthCheck: { intervalMs: 0 } },
+      { name: 'vllm', kind: 'openai', baseUrl: `${vllm.url}/v1`, healthCheck: { intervalMs: 0 } },
       { name: 'cloud', kind: 'openai', baseUrl: `${cloud.url}/v1`, apiKey: 'env:TEST_KEY', healthCheck: { intervalMs: 0 } },
     ],
     deployments: [
       { name: 'gemma', provider: 'lmstudio', model: 'google/gemma-4-12b', breaker: { failures: 2, cooldownMs: 600_000 } },
+      { name: 'served', provider: 'vllm', model: 'Qwen/Qwen3.6-27B', breaker: { failures: 2, cooldownMs: 600_000 } },
       { name: 'mini', provider: 'cloud', model: 'gpt-4.1-mini' },
     ],
-    routes: [{ name: 'agent', deployments: ['gemma', 'mini'] }],
+    routes: [
+      { name: 'agent', deployments: ['gemma', 'mini'] },
+      { name: 'team', deployments: ['served', 'mini'] },
+    ],
   });
 });
-afterAll(() => stopAll(h, lmstudio, cloud));
+afterAll(() => stopAll(h, lmstudio, vllm, cloud));
 beforeEach(async () => {
-  await Promise.all([lmstudio.reset(), cloud.reset()]);
+  await Promise.all([lmstudio.reset(), vllm.reset(), cloud.reset()]);
   h.gateway.breakers.reset('gemma');
+  h.gateway.breakers.reset('served');
 });
 
 const READ = [{ type: 'function' as const, function: { name: 'read_file', parameters: { type: 'object', properties: { path: { type: 'string' } } } } }];
@@ -57,4 +66,15 @@ it('returns LM Studio\'s words, as a 400, when no deployment is left to try', as
   expect(refused?.status).toBe(400);
   expect(refused?.message).toMatch(/Error rendering prompt with jinja template: "Cannot call something that is not a function/);
   expect(h.gateway.breakers.snapshot('gemma').state).toBe('closed');
+});
+
+it('sends tools a vLLM without a tool parser refuses on to the cloud, and keeps it for the rest', async () => {
+  for (let i = 0; i < 3; i++) {
+    const answer = await h.openai.chat.completions.create({ model: 'team', messages: [{ role: 'user', content: `read the README ${i}` }], tools: READ });
+    expect(answer.model).toBe('gpt-4.1-mini');
+  }
+  expect(h.gateway.breakers.snapshot('served').state).toBe('closed');
+  // Tools it is not asked to choose among (none chosen) it takes.
+  const unchosen = await h.openai.chat.completions.create({ model: 'team', messages: [{ role: 'user', content: 'hello' }], tools: READ, tool_choice: 'none' });
+  expect(unchosen.model).toBe('Qwen/Qwen3.6-27B');
 });
