@@ -168,18 +168,20 @@ const NAMED_OUTPUT_LIMITS = [
  */
 const UNSUPPORTED = /does not support (?:tools|thinking|insert|images?|vision|chat|generate|completions?|embeddings?|function calling|tool (?:use|calling)|system (?:prompts?|messages?))|(?:tools?|tool use|tool calling|function calling|images?|vision|thinking|reasoning) (?:is|are) not supported|not supported (?:for|with|by) this model|only supported in v1\/\w{1,40}|not supported in the v1\/[\w/]{1,40} endpoint|'tools': array too long|requires --enable-auto-tool-choice/i;
 /**
- * A request the model's chat template refused to render, which llama.cpp's server says with a 500:
- * "Jinja Exception: After the optional system message, conversation roles must alternate user and
- * assistant roles" (raised by Mistral's and Gemma's templates; vLLM says it with a 400), "tools
- * param requires --jinja flag", "Failed to parse tool call arguments as JSON" (a history's call cut
- * short), "Failed to parse tools", and Qwen's "System message must be at the beginning" (vLLM says it
- * alone, with a 400). LM Studio says each with a 400 of its own, "Error rendering prompt with jinja
- * template: ..." (Gemma 4's template on any request with tools: "Cannot call something that is not a
- * function"). Also a thinking model asked to continue an answer ("Assistant response prefill is
- * incompatible with enable_thinking", a 400). Another model may take it, and the server is as
- * healthy as it was.
+ * A request the model cannot take, as local servers say it whatever the status: llama.cpp's server
+ * says most with a 500. Its chat template refused to render it: "Jinja Exception: After the optional
+ * system message, conversation roles must alternate user and assistant roles" (raised by Mistral's
+ * and Gemma's templates; vLLM says it with a 400), "tools param requires --jinja flag", "Failed to
+ * parse tool call arguments as JSON" (a history's call cut short), "Failed to parse tools", and
+ * Qwen's "System message must be at the beginning" (vLLM says it alone, with a 400); LM Studio says
+ * each with a 400 of its own, "Error rendering prompt with jinja template: ..." (Gemma 4's template on
+ * any request with tools: "Cannot call something that is not a function"). A thinking model asked
+ * to continue an answer ("Assistant response prefill is incompatible with enable_thinking", a 400).
+ * A model started without its projector, sent an image or audio ("image input is not supported -
+ * hint: if this is unexpected, you may need to provide the mmproj"; "... by this server" before
+ * May 2025). Another model may take it, and the server is as healthy as it was.
  */
-const TEMPLATE_REFUSAL = /Jinja Exception|Error rendering prompt with jinja template|raise_exception|roles must alternate|System message must be at the beginning|prefill is incompatible with enable_thinking|tools param requires --jinja|Failed to parse tool call arguments|Failed to parse tools/i;
+const LOCAL_REFUSAL = /Jinja Exception|Error rendering prompt with jinja template|raise_exception|roles must alternate|System message must be at the beginning|prefill is incompatible with enable_thinking|tools param requires --jinja|Failed to parse tool call arguments|Failed to parse tools|(?:image|audio) input is not supported/i;
 /** OpenAI's `insufficient_quota`, and the words other providers use for an empty account. */
 const QUOTA = /insufficient_quota|exceeded your (?:current )?quota|quota (?:exceeded|exhausted)|out of credits|credit balance|insufficient (?:balance|credits?|funds)|payment required/i;
 /**
@@ -202,7 +204,7 @@ export function failureForStatus(status: number, body?: UpstreamErrorBody): Fail
   if (status === 401 || status === 403 || (status === 400 && AUTH_400.test(said))) return QUOTA.test(said) ? 'quota' : 'auth';
   if (status === 404) return UNSUPPORTED.test(said) ? 'unsupported' : 'model_missing';
   if (status === 413 || CONTEXT_LENGTH.test(said) || (status < 500 && OUTPUT_LIMIT.test(said))) return 'context_length';
-  if ((status < 500 && UNSUPPORTED.test(said)) || TEMPLATE_REFUSAL.test(said)) return 'unsupported';
+  if ((status < 500 && UNSUPPORTED.test(said)) || LOCAL_REFUSAL.test(said)) return 'unsupported';
   // Anthropic says an empty account with a 400.
   if (status < 500 && QUOTA.test(said)) return 'quota';
   if (status >= 500) return 'upstream_5xx';

@@ -93,6 +93,11 @@ export function chatRefusal(body: any, options: FakeOpenAIOptions): Refusal | un
   if (options.thinksByDefault && body.messages.at(-1)?.role === 'assistant' && body.chat_template_kwargs?.enable_thinking !== false) {
     return refusal(400, { error: { code: 400, message: 'Assistant response prefill is incompatible with enable_thinking.', type: 'invalid_request_error' } });
   }
+  const media = options.noProjector ? body.messages.flatMap((m: any) => (Array.isArray(m.content) ? m.content : [])).find((part: any) => part?.type === 'image_url' || part?.type === 'input_audio') : undefined;
+  if (media) {
+    const kind = media.type === 'image_url' ? 'image' : 'audio';
+    return refusal(500, { error: { code: 500, message: `${kind} input is not supported - hint: if this is unexpected, you may need to provide the mmproj`, type: 'server_error' } });
+  }
   if (options.noToolParser && Array.isArray(body.tools) && (body.tool_choice ?? 'auto') === 'auto') {
     return refusal(400, { error: { message: '"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set', type: 'BadRequestError', param: null, code: 400 } });
   }
