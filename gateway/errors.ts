@@ -191,6 +191,9 @@ const QUOTA = /insufficient_quota|exceeded your (?:current )?quota|quota (?:exce
  */
 const REFILLING = /per ?minute|please retry in \d/i;
 
+/** A model the server does not have, said with a 400: llama.cpp's server in router mode (several models, `--models-dir`) says "model not found" (llama.cpp#17968). */
+const MODEL_MISSING_400 = /\bmodel not found\b|\bmodel_not_found\b/i;
+
 /** A key refused with a 400, as Google says it ("API key not valid", API_KEY_INVALID, "API key expired"), or a region it does not serve. */
 const AUTH_400 = /API key (?:not valid|expired)|API_KEY_INVALID|User location is not supported/i;
 
@@ -203,6 +206,7 @@ export function failureForStatus(status: number, body?: UpstreamErrorBody): Fail
   if (status === 429) return QUOTA.test(said) && body?.retryDelayMs === undefined && !REFILLING.test(said) ? 'quota' : 'rate_limited';
   if (status === 401 || status === 403 || (status === 400 && AUTH_400.test(said))) return QUOTA.test(said) ? 'quota' : 'auth';
   if (status === 404) return UNSUPPORTED.test(said) ? 'unsupported' : 'model_missing';
+  if (status === 400 && MODEL_MISSING_400.test(said)) return 'model_missing';
   if (status === 413 || CONTEXT_LENGTH.test(said) || (status < 500 && OUTPUT_LIMIT.test(said))) return 'context_length';
   if ((status < 500 && UNSUPPORTED.test(said)) || LOCAL_REFUSAL.test(said)) return 'unsupported';
   // Anthropic says an empty account with a 400.
