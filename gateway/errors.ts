@@ -182,8 +182,12 @@ const UNSUPPORTED = /does not support (?:tools|thinking|insert|images?|vision|ch
  * May 2025). Another model may take it, and the server is as healthy as it was.
  */
 const LOCAL_REFUSAL = /Jinja Exception|Error rendering prompt with jinja template|raise_exception|roles must alternate|System message must be at the beginning|prefill is incompatible with enable_thinking|tools param requires --jinja|Failed to parse tool call arguments|Failed to parse tools|(?:image|audio) input is not supported/i;
-/** OpenAI's `insufficient_quota`, and the words other providers use for an empty account. */
-const QUOTA = /insufficient_quota|exceeded your (?:current )?quota|quota (?:exceeded|exhausted)|out of credits|credit balance|insufficient (?:balance|credits?|funds)|payment required/i;
+/**
+ * OpenAI's `insufficient_quota`, and the words other providers use for an empty account. Ollama's
+ * cloud models say a plan's allowance spent with a 429 and no Retry-After: "you (name) have reached
+ * your session usage limit, upgrade for higher limits" (five hours), "weekly usage limit", "hourly".
+ */
+const QUOTA = /insufficient_quota|exceeded your (?:current )?quota|quota (?:exceeded|exhausted)|out of credits|credit balance|insufficient (?:balance|credits?|funds)|payment required|(?:session|hourly|daily|weekly|monthly) usage limit/i;
 /**
  * A quota that refills within minutes: Google says "You exceeded your current quota" of a per-minute
  * limit too (its free tier's requests or tokens per minute), naming when to retry. That is a rate
