@@ -183,11 +183,12 @@ const UNSUPPORTED = /does not support (?:tools|thinking|insert|images?|vision|ch
  */
 const LOCAL_REFUSAL = /Jinja Exception|Error rendering prompt with jinja template|raise_exception|roles must alternate|System message must be at the beginning|prefill is incompatible with enable_thinking|tools param requires --jinja|Failed to parse tool call arguments|Failed to parse tools|(?:image|audio) input is not supported/i;
 /**
- * OpenAI's `insufficient_quota`, and the words other providers use for an empty account. Ollama's
- * cloud models say a plan's allowance spent with a 429 and no Retry-After: "you (name) have reached
- * your session usage limit, upgrade for higher limits" (five hours), "weekly usage limit", "hourly".
+ * OpenAI's `insufficient_quota`, and the words other providers use for an empty account. A coding
+ * plan's allowance spent comes as a 429 without Retry-After, for hours: Ollama's cloud models' "you
+ * (name) have reached your session usage limit, upgrade for higher limits" (weekly, hourly), Z.ai's
+ * "Usage limit reached for 5 hour. Your limit will reset at ...".
  */
-const QUOTA = /insufficient_quota|exceeded your (?:current )?quota|quota (?:exceeded|exhausted)|out of credits|credit balance|insufficient (?:balance|credits?|funds)|payment required|(?:session|hourly|daily|weekly|monthly) usage limit/i;
+const QUOTA = /insufficient_quota|exceeded your (?:current )?quota|quota (?:exceeded|exhausted)|out of credits|credit balance|insufficient (?:balance|credits?|funds)|payment required|usage[ _]limit/i;
 /**
  * A quota that refills within minutes: Google says "You exceeded your current quota" of a per-minute
  * limit too (its free tier's requests or tokens per minute), naming when to retry. That is a rate
