@@ -9,6 +9,7 @@ import { GatewayError } from '../../errors';
 import type { ChatRequest, Message as ChatMessage } from '../../wire/canonical';
 import { withOneLeadingSystem } from '../../wire/system-reminders';
 import { decodeSignedThinking, type SignedThinking } from '../../wire/signed-thinking';
+import { agentMessageText } from './agent-messages';
 import { ollamaReadsWhole } from './ollama-reads';
 import { chatToolName, offeredTools, TOOL_SEARCH, type OfferedTools, type Tool } from './tools';
 import { copyWith } from '../../wire/copy-with';
@@ -122,6 +123,10 @@ export function responsesToChat(body: ResponsesBody, items: readonly Item[], tar
       const role = item.role === 'developer' || item.role === 'system' ? 'system' : 'user';
       if (role === 'system') messages.push({ role, content: textOf(item.content, `${at}.content`) });
       else messages.push({ role, content: userContent(item.content, `${at}.content`) });
+    } else if (type === 'agent_message') {
+      // Another Codex agent's message to this one (a sub-agent's task): the user's turn, to a chat model.
+      flush();
+      messages.push({ role: 'user', content: agentMessageText(item.content, at) });
     } else if (type === 'item_reference') {
       // Kept items were put inline before this: this one the gateway never kept (or another client key did).
       throw new GatewayError('needs_native_api', `input item "${String(item.id)}" (an item_reference) is not among the responses this gateway kept, so only a deployment that speaks the Responses API may know it`, { param: `${at}.type` });
