@@ -206,6 +206,14 @@ it('falls back past a key Google refuses with a 400, and keeps that deployment o
   expect(h.gateway.breakers.snapshot('flash')).toMatchObject({ state: 'open', blockedBy: 'auth', blockedMessage: expect.stringContaining('API key not valid') });
 });
 
+it('falls back past a prompt longer than the window Google names, its breaker untouched', async () => {
+  const tooLong = [{ error: { code: 400, message: 'The input token count (134123) exceeds the maximum number of tokens allowed (131072).', status: 'INVALID_ARGUMENT' } }];
+  await gemini.setMode({ kind: 'status', status: 400, body: tooLong });
+  const answer = await h.openai.chat.completions.create({ model: 'free-first', messages: [{ role: 'user', content: 'hi' }] });
+  expect(answer.choices[0]!.message.content).toBe('Echo: hi');
+  expect(h.gateway.breakers.snapshot('flash')).toMatchObject({ state: 'closed', consecutiveFailures: 0, blockedBy: null });
+});
+
 it('asks a model that refuses an effort for its own thinking from then on (Gemini Pro has no medium)', async () => {
   const claude = new Anthropic({ baseURL: h.url, apiKey: 'k', maxRetries: 0 });
   const ask = () => claude.messages.create({ model: 'pro', max_tokens: 8_000, thinking: { type: 'enabled', budget_tokens: 4_000 }, messages: [{ role: 'user', content: 'hi' }] });
