@@ -29,6 +29,8 @@ const config = () => ({
     { name: 'house', provider: 'cloud', model: 'house-model', maxOutputTokens: 2_000, contextWindow: 20_000 },
     // One nothing describes, whose upstream names its limit when it refuses a larger one (as Groq does).
     { name: 'kimi', provider: 'cloud', model: 'moonshotai/kimi-k2-instruct-0905' },
+    // Another, on Ollama's cloud (its OpenAI-compatible API), which names its limit in its own words.
+    { name: 'v4-flash', provider: 'cloud', model: 'deepseek-v4-flash:0731' },
   ],
   routes: [],
   aliases: { 'claude-sonnet-4-5': '4o', 'claude-opus-4-1-20250805': 'opus-4-1' },
@@ -87,3 +89,9 @@ it('asks a model nothing describes again within the limit its upstream named, an
   expect(openai.requests).toHaveLength(3);
 });
 
+
+it("reads the limit Ollama's cloud models name in their own words (Grok Build asks 384,000 tokens of a model that writes 65,536)", async () => {
+  const answer = await h.openai.chat.completions.create({ model: 'v4-flash', max_tokens: 384_000, messages: [{ role: 'user', content: 'x' }] });
+  expect(answer.choices[0]?.message.content).toBe('Echo: x');
+  expect(openai.requests.map((r) => r.body.max_tokens)).toEqual([384_000, 65_536]);
+});

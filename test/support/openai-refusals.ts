@@ -31,6 +31,8 @@ const SAMPLING_RANGES = [['temperature', 0, 2], ['top_p', 0, 1], ['presence_pena
 
 /** Models the gateway's table does not know, refused as Groq words it. */
 const GROQ_MAX_OUTPUT: Record<string, number> = { 'moonshotai/kimi-k2': 16_384 };
+/** Ollama's cloud models the table does not know, refused as its OpenAI-compatible API words it. */
+const OLLAMA_CLOUD_MAX_OUTPUT: Record<string, number> = { 'deepseek-v4-flash': 65_536 };
 
 /** A chat completions request OpenAI (or the server the options describe) refuses. */
 export function chatRefusal(body: any, options: FakeOpenAIOptions): Refusal | undefined {
@@ -121,10 +123,14 @@ export function chatRefusal(body: any, options: FakeOpenAIOptions): Refusal | un
   // As OpenAI (and Groq, in its words) refuse an answer limit over what the model writes.
   const most = Object.entries(MAX_OUTPUT).find(([prefix]) => String(body.model).startsWith(prefix))?.[1];
   const groq = Object.entries(GROQ_MAX_OUTPUT).find(([prefix]) => String(body.model).startsWith(prefix))?.[1];
+  const ollamaCloud = Object.entries(OLLAMA_CLOUD_MAX_OUTPUT).find(([prefix]) => String(body.model).startsWith(prefix))?.[1];
   for (const param of ['max_tokens', 'max_completion_tokens']) {
     const asked = body[param];
     if (most !== undefined && typeof asked === 'number' && asked > most) {
       return refusal(400, { error: { message: `${param} is too large: ${asked}. This model supports at most ${most} completion tokens, whereas you provided ${asked}.`, type: 'invalid_request_error', param, code: 'invalid_value' } });
+    }
+    if (ollamaCloud !== undefined && typeof asked === 'number' && asked > ollamaCloud) {
+      return refusal(400, { error: { message: `${param} (${asked}) exceeds model's maximum output tokens (${ollamaCloud}) for model ${String(body.model)}`, type: 'invalid_request_error', param: null, code: null } });
     }
     if (groq !== undefined && typeof asked === 'number' && asked > groq) {
       return refusal(400, { error: { message: `\`${param}\` must be less than or equal to \`${groq}\`, the maximum value for \`${param}\` is less than the \`context_window\` for this model`, type: 'invalid_request_error', param } });
