@@ -137,14 +137,15 @@ export function isUpstreamError(error: unknown): error is UpstreamError {
 
 /**
  * How each kind of upstream words "the prompt is too long": OpenAI's `context_length_exceeded`,
- * Anthropic's "prompt is too long", Ollama's and llama.cpp's "exceeds the available context size"
+ * Anthropic's "prompt is too long" (and "input length and `max_tokens` exceed context limit" when
+ * the prompt fits but not with the answer limit), Ollama's and llama.cpp's "exceeds the available context size"
  * or "input length exceeds the context length", vLLM's "maximum context length", Google's "The input
  * token count (134123) exceeds the maximum number of tokens allowed (131072)", xAI's "This model's
  * maximum prompt length is 131072 but the request contains 136973 tokens", and the like.
  * llama.cpp's server says an embedding input past its batch with a 500 ("input (992 tokens) is too
  * large to process. increase the physical batch size"): a request it cannot take, not a server down.
  */
-const CONTEXT_LENGTH = /context_length_exceeded|prompt is too long|maximum context length|context (?:length|window|size)|too many (?:input )?tokens|reduce the length of the (?:messages|prompt)|must have less than \d{1,9} tokens|is too large to process|too big compared to KV size|exceeds the maximum number of tokens allowed|maximum prompt length is/i;
+const CONTEXT_LENGTH = /context_length_exceeded|prompt is too long|maximum context length|context (?:length|window|size)|too many (?:input )?tokens|reduce the length of the (?:messages|prompt)|must have less than \d{1,9} tokens|is too large to process|too big compared to KV size|exceeds the maximum number of tokens allowed|maximum prompt length is|exceed context limit/i;
 /**
  * An answer limit over what the model writes (a model the bundled table does not know): OpenAI's
  * "max_tokens is too large: 32000. This model supports at most 16384 completion tokens", Anthropic's

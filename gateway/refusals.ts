@@ -62,13 +62,14 @@ export function offeredEfforts(error: UpstreamError): Effort[] {
  * vLLM's "maximum context length is 64001 tokens and your request has 24235 input tokens (64000 >
  * 64001 - 24235)", OpenAI's and older vLLM's "maximum context length is 32768 tokens. However, you
  * requested 33000 tokens (1000 in the messages, 32000 in the completion)", SGLang's "maximum context
- * length of 32768 tokens. You requested a total of 33000 tokens: 1000 tokens from the input".
- * Each gives the window, then the prompt.
+ * length of 32768 tokens. You requested a total of 33000 tokens: 1000 tokens from the input",
+ * Anthropic's "input length and `max_tokens` exceed context limit: 188240 + 21333 > 200000".
  */
 const WINDOW_AND_PROMPT = [
-  /maximum context length is (\d{1,9}) tokens and your request has (\d{1,9}) input tokens/i,
-  /maximum context length is (\d{1,9}) tokens\. However, you requested \d{1,9} tokens \((\d{1,9}) in the messages/i,
-  /maximum context length of (\d{1,9}) tokens\. You requested a total of \d{1,9} tokens: (\d{1,9}) tokens from the input/i,
+  /maximum context length is (?<window>\d{1,9}) tokens and your request has (?<prompt>\d{1,9}) input tokens/i,
+  /maximum context length is (?<window>\d{1,9}) tokens\. However, you requested \d{1,9} tokens \((?<prompt>\d{1,9}) in the messages/i,
+  /maximum context length of (?<window>\d{1,9}) tokens\. You requested a total of \d{1,9} tokens: (?<prompt>\d{1,9}) tokens from the input/i,
+  /exceed context limit: (?<prompt>\d{1,9}) \+ \d{1,9} > (?<window>\d{1,9})/i,
 ];
 
 /**
@@ -80,9 +81,9 @@ export function roomLeft(error: UpstreamError): number | undefined {
   if (error.failure !== 'context_length' || error.status === undefined || error.status >= 500) return undefined;
   const said = (error.upstreamError?.message ?? '').slice(0, 2_000);
   for (const pattern of WINDOW_AND_PROMPT) {
-    const match = pattern.exec(said);
+    const match = pattern.exec(said)?.groups;
     if (!match) continue;
-    const room = Number(match[1]) - Number(match[2]);
+    const room = Number(match.window) - Number(match.prompt);
     return room > 0 ? room : undefined;
   }
   return undefined;

@@ -19,6 +19,17 @@ export interface FakeAnthropicOptions {
   noModelsList?: boolean;
   /** The models list's entries, as the account's list gives them (default Sonnet and Haiku 4.5). */
   models?: Record<string, unknown>[];
+  /** A window, and every prompt's size: a prompt and answer limit past it are refused in Anthropic's words. */
+  window?: { tokens: number; prompt: number };
+}
+
+/** Anthropic's refusal of a prompt, or a prompt and answer limit, past the window. */
+function windowRefusal(body: any, window: FakeAnthropicOptions['window']): string | undefined {
+  if (!window) return undefined;
+  if (window.prompt > window.tokens) return `prompt is too long: ${window.prompt} tokens > ${window.tokens} maximum`;
+  const asked = Number(body.max_tokens);
+  if (window.prompt + asked > window.tokens) return `input length and \`max_tokens\` exceed context limit: ${window.prompt} + ${asked} > ${window.tokens}, decrease input length or \`max_tokens\` and try again`;
+  return undefined;
 }
 
 /** A page of Anthropic's models list holding them all. */
@@ -55,7 +66,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     if (!request.headers['x-api-key'] && !request.headers.authorization?.startsWith('Bearer ')) return sendJson(res, 401, anthropicError(401, 'an API key is required'));
     if (mode.kind === 'status') return sendJson(res, mode.status, mode.body ?? anthropicError(mode.status), mode.retryAfter ? { 'retry-after': mode.retryAfter } : {});
     // As Anthropic checks a history's thinking before anything else.
-    const refusal = request.method === 'POST' && request.path.startsWith('/v1/messages') ? ((options.strictFields ? strictRefusal(request.body) : undefined) ?? historyRefusal(request.body) ?? thinkingRefusal(request.body)) : undefined;
+    const refusal = request.method === 'POST' && request.path.startsWith('/v1/messages') ? ((options.strictFields ? strictRefusal(request.body) : undefined) ?? historyRefusal(request.body) ?? thinkingRefusal(request.body) ?? (request.path === '/v1/messages' ? windowRefusal(request.body, options.window) : undefined)) : undefined;
     if (refusal) return sendJson(res, 400, anthropicError(400, refusal));
     switch (`${request.method} ${request.path}`) {
       case 'POST /v1/messages':
