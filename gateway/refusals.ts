@@ -109,3 +109,17 @@ export function namedWindow(error: UpstreamError): number | undefined {
   }
   return undefined;
 }
+
+/**
+ * The answer limit an account's credit still covers, where a refusal names it: OpenRouter checks a
+ * request's limit against the balance first, "This request requires more credits, or fewer
+ * max_tokens. You requested up to 32000 tokens, but can only afford 27342" (a 402: Claude Code,
+ * opencode and Qwen Code ask for 32,000 or more). The request fits within it; the account is not
+ * empty. For that request alone: the balance moves.
+ */
+export function creditCovers(error: UpstreamError): number | undefined {
+  if (error.failure !== 'quota' || error.status !== 402) return undefined;
+  const said = (error.upstreamError?.message ?? '').slice(0, 2_000);
+  const afford = Number(/or fewer max_tokens\. You requested up to \d{1,9} tokens, but can only afford (\d{1,9})/i.exec(said)?.[1]);
+  return afford > 0 ? afford : undefined;
+}

@@ -6,7 +6,7 @@
  */
 import type { DeploymentConfig, ProviderConfig } from '../config/schema';
 import { namedOutputLimit, UpstreamError } from '../errors';
-import { roomLeft } from '../refusals';
+import { creditCovers, roomLeft } from '../refusals';
 import { maxOutputOf } from '../models/facts';
 import { thinkingBudgetWithin } from '../wire/anthropic';
 import type { ChatRequest } from '../wire/canonical';
@@ -69,7 +69,8 @@ export const limitMemory = (context: Pick<ProviderContext, 'quirks'>, config: Pr
  * attempt is made again within it, and later requests are sent it from the start. When it names
  * its window and the request's prompt instead (vLLM's, SGLang's: Claude Code asks for 32,000 or
  * 64,000 tokens out of a local model with a 64k window), the attempt is made again asking for the
- * room left, for this request alone. What it learns is kept across restarts (quirk-memory.ts).
+ * room left, for this request alone, as when it names what the account's credit still covers
+ * (OpenRouter's). What it learns is kept across restarts (quirk-memory.ts).
  */
 export function createLimitLearner(memory?: LearnerMemory<number>) {
   const learned = memory?.learned ?? new Map<string, number>();
@@ -89,7 +90,7 @@ export function createLimitLearner(memory?: LearnerMemory<number>) {
         memory?.remember(deployment.model, limit);
         return await send({ ...first, maxOutputTokens: limit });
       }
-      const room = roomLeft(error);
+      const room = roomLeft(error) ?? creditCovers(error);
       if (lower(room) && room >= MIN_ROOM) return await send({ ...first, maxOutputTokens: room });
       throw error;
     }

@@ -76,6 +76,8 @@ export interface FakeOpenAIOptions extends UsageShape {
   thinksByDefault?: boolean;
   /** Parse each history call's arguments, as llama.cpp's server does for templates that read them as objects: a 500 for any that are not JSON. */
   parsesCallArguments?: boolean;
+  /** Refuse an answer limit over what the account's credit covers (none asked: the model's 65,536), with OpenRouter's 402. */
+  creditCovers?: number;
   /** Refuse images and audio as llama.cpp's server does for a model started without its projector (`--mmproj`): a 500. */
   noProjector?: boolean;
   /** Refuse tools the model may call or not, as vLLM's server does when started without a tool parser. */

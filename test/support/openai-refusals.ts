@@ -95,6 +95,11 @@ export function chatRefusal(body: any, options: FakeOpenAIOptions): Refusal | un
   if (options.thinksByDefault && body.messages.at(-1)?.role === 'assistant' && body.chat_template_kwargs?.enable_thinking !== false) {
     return refusal(400, { error: { code: 400, message: 'Assistant response prefill is incompatible with enable_thinking.', type: 'invalid_request_error' } });
   }
+  const limit = body.max_completion_tokens ?? body.max_tokens ?? 65_536;
+  if (options.creditCovers !== undefined && limit > options.creditCovers) {
+    const message = `This request requires more credits, or fewer max_tokens. You requested up to ${limit} tokens, but can only afford ${options.creditCovers}. To increase, visit https://openrouter.ai/settings/credits and add more credits`;
+    return refusal(402, { error: { message, code: 402, metadata: { provider_name: null } }, user_id: 'user_2xFake' });
+  }
   const media = options.noProjector ? body.messages.flatMap((m: any) => (Array.isArray(m.content) ? m.content : [])).find((part: any) => part?.type === 'image_url' || part?.type === 'input_audio') : undefined;
   if (media) {
     const kind = media.type === 'image_url' ? 'image' : 'audio';
