@@ -2,7 +2,8 @@
  * What an upstream's error answer says, read in every wire's error shape: OpenAI
  * `{error:{message,type,param,code}}`, Anthropic `{type:"error",error:{type,message}}`, Ollama
  * `{error:"..."}`, Google's `[{error:{code,message,status,details}}]` (its OpenAI compatibility layer
- * answers in a list), or plain text; and how long it asks the gateway to wait before the next try.
+ * answers in a list), FastAPI's validation errors `{detail:[{loc,msg}]}` (Mistral's API puts them in
+ * `message`), or plain text; and how long it asks the gateway to wait before the next try.
  * errors.ts classifies what is read here.
  */
 
@@ -47,8 +48,30 @@ export function errorBodyFrom(json: unknown, otherwise: string): UpstreamErrorBo
       ...(retryDelayMs !== undefined ? { retryDelayMs } : {}),
     };
   }
-  const message = (json as { message?: unknown } | null)?.message;
-  return { message: typeof message === 'string' ? message : otherwise, param: null, code: null };
+  const { message, detail, type } = (json ?? {}) as { message?: unknown; detail?: unknown; type?: unknown };
+  if (typeof message === 'string') return { message, param: null, code: null };
+  const said = detailText((message as { detail?: unknown } | null)?.detail ?? detail);
+  return { message: said ?? otherwise, ...(said !== undefined && typeof type === 'string' ? { type } : {}), param: null, code: null };
+}
+
+/** The most of a FastAPI error list read: every problem of a request is in it, but a body's worth is enough. */
+const MOST_DETAILS = 20;
+
+/**
+ * FastAPI's error detail as pydantic words it, a problem a line: `{loc: ["body", "messages", 0,
+ * "user", "name"], msg: "Extra inputs are not permitted"}` says "messages.0.user.name: Extra inputs
+ * are not permitted" (the field it refused, where refusals.ts looks for it). A plain detail ("Not
+ * Found") is itself.
+ */
+function detailText(detail: unknown): string | undefined {
+  if (typeof detail === 'string') return detail;
+  if (!Array.isArray(detail)) return undefined;
+  const lines = detail.slice(0, MOST_DETAILS).flatMap((item: { loc?: unknown; msg?: unknown } | null) => {
+    if (typeof item?.msg !== 'string') return [];
+    const loc = Array.isArray(item.loc) ? item.loc.slice(0, 20).filter((part, i) => !(i === 0 && part === 'body')).join('.') : '';
+    return [loc ? `${loc}: ${item.msg}` : item.msg];
+  });
+  return lines.length > 0 ? lines.join('\n') : undefined;
 }
 
 /** Google's `RetryInfo` detail: `{"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "37s"}`. */

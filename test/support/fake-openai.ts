@@ -53,6 +53,7 @@ export interface FakeOpenAIOptions extends UsageShape {
   responsesCacheWrites?: number;
   /** Send a `keepalive` event after `response.in_progress`, as OpenAI's Responses streams do during a long think (undocumented, seen since 2026). */
   responsesKeepalives?: boolean;
+  mistralFields?: boolean; // refuse chat fields Mistral's API does not know (`user`, `seed`, `stream_options`, ...) as it does: a 422 whose `message` is FastAPI's error list
   /** Refuse these top-level Responses fields as unknown, in OpenCode Go's words ("unknown parameter `access_programs`"). */
   refusesResponsesFields?: string[];
   /** Serve Responses without `/v1/responses/compact` and `/input_tokens`, as vLLM and LM Studio do (404s). */

@@ -34,6 +34,9 @@ const GROQ_MAX_OUTPUT: Record<string, number> = { 'moonshotai/kimi-k2': 16_384 }
 /** Ollama's cloud models the table does not know, refused as its OpenAI-compatible API words it. */
 const OLLAMA_CLOUD_MAX_OUTPUT: Record<string, number> = { 'deepseek-v4-flash': 65_536 };
 
+/** The chat fields Mistral's API takes: another it refuses. */
+const MISTRAL_FIELDS = new Set(['model', 'messages', 'temperature', 'top_p', 'max_tokens', 'stream', 'stop', 'random_seed', 'response_format', 'tools', 'tool_choice', 'presence_penalty', 'frequency_penalty', 'n', 'prediction', 'parallel_tool_calls', 'safe_prompt', 'prompt_mode']);
+
 /** A chat completions request OpenAI (or the server the options describe) refuses. */
 export function chatRefusal(body: any, options: FakeOpenAIOptions): Refusal | undefined {
   // As OpenAI's API answers a request with nothing to answer.
@@ -94,6 +97,11 @@ export function chatRefusal(body: any, options: FakeOpenAIOptions): Refusal | un
   }
   if (options.thinksByDefault && body.messages.at(-1)?.role === 'assistant' && body.chat_template_kwargs?.enable_thinking !== false) {
     return refusal(400, { error: { code: 400, message: 'Assistant response prefill is incompatible with enable_thinking.', type: 'invalid_request_error' } });
+  }
+  const extra = options.mistralFields ? Object.keys(body).filter((field) => !MISTRAL_FIELDS.has(field)) : [];
+  if (extra.length > 0) {
+    const detail = extra.map((field) => ({ type: 'extra_forbidden', loc: ['body', field], msg: 'Extra inputs are not permitted', input: body[field] }));
+    return refusal(422, { object: 'error', message: { detail }, type: 'invalid_request_error', param: null, code: null });
   }
   const limit = body.max_completion_tokens ?? body.max_tokens ?? 65_536;
   if (options.creditCovers !== undefined && limit > options.creditCovers) {
