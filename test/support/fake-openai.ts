@@ -7,19 +7,16 @@ import type { ServerResponse } from 'node:http';
 import { resetAfterFlush, sendJson, startFakeServer, type FailureMode, type FakeServer, type RecordedRequest } from './fake-server';
 import { cutAtStop, fakeLogprob, replyFor, wordsOf } from './replies';
 import { answerResponses, obfuscation, RESPONSES_BESIDE } from './responses-wire';
-import { chatRefusal, responsesRefusal } from './openai-refusals';
+import { chatRefusal, responsesRefusal, type RefusalOptions } from './openai-refusals';
 import { embeddings } from './openai-embeddings';
 import { usageAsServed, usageFor, type UsageShape } from './served-usage';
-import { streamLabel, wholeWithQuirk, withQuirk, type ChunkQuirk } from './chunk-quirks';
+import { streamLabel, wholeWithQuirk, withQuirk } from './chunk-quirks';
 
-export interface FakeOpenAIOptions extends UsageShape {
+export interface FakeOpenAIOptions extends UsageShape, RefusalOptions {
   /** Milliseconds between stream chunks. */
   chunkDelayMs?: number;
   /** Milliseconds before the response headers. */
   firstByteDelayMs?: number;
-  promptTokens?: number;
-  /** A window (tokens) the prompt (`promptTokens`) and the asked answer limit must fit together, refused in vLLM's words otherwise. */
-  contextLength?: number;
   /** Behave like servers that report no usage at all. */
   omitUsage?: boolean;
   /**
@@ -53,42 +50,14 @@ export interface FakeOpenAIOptions extends UsageShape {
   responsesCacheWrites?: number;
   /** Send a `keepalive` event after `response.in_progress`, as OpenAI's Responses streams do during a long think (undocumented, seen since 2026). */
   responsesKeepalives?: boolean;
-  mistralFields?: boolean; // refuse chat fields Mistral's API does not know (`user`, `seed`, `stream_options`, ...) as it does: a 422 whose `message` is FastAPI's error list
-  /** Refuse these top-level Responses fields as unknown, in OpenCode Go's words ("unknown parameter `access_programs`"). */
-  refusesResponsesFields?: string[];
   /** Serve Responses without `/v1/responses/compact` and `/input_tokens`, as vLLM and LM Studio do (404s). */
   withoutCompaction?: boolean;
-  /** Refuse a Responses request offering any tool but a function (or an MCP server), in LM Studio's words, or llama.cpp's (which refuses a tool output but text too). */
-  refusesOtherTools?: 'lm-studio' | 'llama.cpp';
-  requiresTextFormat?: boolean; // refuse a Responses request whose `text` has no `format` ("Required" at `text.format`), as LM Studio does
   /** Answer chat with nothing visible (a thinking model that spent its answer on reasoning). */
   writesNothing?: boolean;
-  /** Hold tool call ids to nine letters and digits, in the history too, as Mistral's API does (and give its own calls such ids). */
-  nineCharIds?: boolean;
   /** Its models list's entries as the server gives them (vLLM's with `max_model_len`, Groq's with `context_window`, ...); default one gpt-4.1-mini. */
   models?: Record<string, unknown>[];
   /** Give the models list as a bare array, as Together's API does, not `{object, data}`. */
   bareModelsList?: boolean;
-  /** Refuse a conversation whose roles do not alternate, as llama.cpp's server does with a Mistral or Gemma chat template (a Jinja exception, said with a 500). */
-  alternatingRoles?: boolean;
-  /** Refuse a system message anywhere but first, as Qwen's chat template does: in llama.cpp's words (a 400 since its parser generation, a 500 before) or vLLM's. */
-  systemFirst?: 'llama.cpp' | 'vllm';
-  /** Refuse a conversation ending in an assistant message unless `chat_template_kwargs.enable_thinking` is false, as llama.cpp's server does for a thinking model. */
-  thinksByDefault?: boolean;
-  /** Parse each history call's arguments, as llama.cpp's server does for templates that read them as objects: a 500 for any that are not JSON. */
-  parsesCallArguments?: boolean;
-  /** Refuse an answer limit over what the account's credit covers (none asked: the model's 65,536), with OpenRouter's 402. */
-  creditCovers?: number;
-  /** Refuse images and audio as llama.cpp's server does for a model started without its projector (`--mmproj`): a 500. */
-  noProjector?: boolean;
-  /** Refuse tools the model may call or not, as vLLM's server does when started without a tool parser. */
-  noToolParser?: boolean;
-  /** Refuse tools as LM Studio does with a template that cannot render them (Gemma 4's bundled one: a 400). */
-  templateFailsTools?: boolean;
-  /** Refuse tools as llama.cpp's server does when started without --jinja ("tools param requires --jinja flag", with a 500). */
-  withoutJinja?: boolean;
-  /** Stream chat as a server off OpenAI's contract does (Azure OpenAI's content filter events, a usage chunk without choices, ...: chunk-quirks.ts). */
-  chunkQuirk?: ChunkQuirk;
 }
 
 export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<FakeServer> {

@@ -3,8 +3,43 @@
  * in their words: the fake OpenAI's checks of a chat or Responses request. Each returns the status
  * and body to answer with, or undefined to go on to the answer.
  */
-import { DETAILS_TEXT, signatureOf } from './chunk-quirks';
-import type { FakeOpenAIOptions } from './fake-openai';
+import { DETAILS_TEXT, signatureOf, type ChunkQuirk } from './chunk-quirks';
+
+/** What the fake OpenAI refuses, and how, as the servers it stands for do (its options: fake-openai.ts). */
+export interface RefusalOptions {
+  /** The tokens every prompt takes, as the server counts them (for `contextLength`). */
+  promptTokens?: number;
+  /** A window (tokens) the prompt (`promptTokens`) and the asked answer limit must fit together, refused in vLLM's words otherwise. */
+  contextLength?: number;
+  mistralFields?: boolean; // refuse chat fields Mistral's API does not know (`user`, `seed`, `stream_options`, ...) as it does: a 422 whose `message` is FastAPI's error list
+  /** Refuse these top-level Responses fields as unknown, in OpenCode Go's words ("unknown parameter `access_programs`"). */
+  refusesResponsesFields?: string[];
+  /** Refuse a Responses request offering any tool but a function (or an MCP server), in LM Studio's words, or llama.cpp's (which refuses a tool output but text too). */
+  refusesOtherTools?: 'lm-studio' | 'llama.cpp';
+  requiresTextFormat?: boolean; // refuse a Responses request whose `text` has no `format` ("Required" at `text.format`), as LM Studio does
+  /** Hold tool call ids to nine letters and digits, in the history too, as Mistral's API does (and give its own calls such ids). */
+  nineCharIds?: boolean;
+  /** Refuse a conversation whose roles do not alternate, as llama.cpp's server does with a Mistral or Gemma chat template (a Jinja exception, said with a 500). */
+  alternatingRoles?: boolean;
+  /** Refuse a system message anywhere but first, as Qwen's chat template does: in llama.cpp's words (a 400 since its parser generation, a 500 before) or vLLM's. */
+  systemFirst?: 'llama.cpp' | 'vllm';
+  /** Refuse a conversation ending in an assistant message unless `chat_template_kwargs.enable_thinking` is false, as llama.cpp's server does for a thinking model. */
+  thinksByDefault?: boolean;
+  /** Parse each history call's arguments, as llama.cpp's server does for templates that read them as objects: a 500 for any that are not JSON. */
+  parsesCallArguments?: boolean;
+  /** Refuse an answer limit over what the account's credit covers (none asked: the model's 65,536), with OpenRouter's 402. */
+  creditCovers?: number;
+  /** Refuse images and audio as llama.cpp's server does for a model started without its projector (`--mmproj`): a 500. */
+  noProjector?: boolean;
+  /** Refuse tools the model may call or not, as vLLM's server does when started without a tool parser. */
+  noToolParser?: boolean;
+  /** Refuse tools as LM Studio does with a template that cannot render them (Gemma 4's bundled one: a 400). */
+  templateFailsTools?: boolean;
+  /** Refuse tools as llama.cpp's server does when started without --jinja ("tools param requires --jinja flag", with a 500). */
+  withoutJinja?: boolean;
+  /** Stream chat as a server off OpenAI's contract does (Azure OpenAI's content filter events, a usage chunk without choices, ...: chunk-quirks.ts). */
+  chunkQuirk?: ChunkQuirk;
+}
 
 export interface Refusal {
   status: number;
@@ -38,7 +73,7 @@ const OLLAMA_CLOUD_MAX_OUTPUT: Record<string, number> = { 'deepseek-v4-flash': 6
 const MISTRAL_FIELDS = new Set(['model', 'messages', 'temperature', 'top_p', 'max_tokens', 'stream', 'stop', 'random_seed', 'response_format', 'tools', 'tool_choice', 'presence_penalty', 'frequency_penalty', 'n', 'prediction', 'parallel_tool_calls', 'safe_prompt', 'prompt_mode']);
 
 /** A chat completions request OpenAI (or the server the options describe) refuses. */
-export function chatRefusal(body: any, options: FakeOpenAIOptions): Refusal | undefined {
+export function chatRefusal(body: any, options: RefusalOptions): Refusal | undefined {
   // As OpenAI's API answers a request with nothing to answer.
   if (!Array.isArray(body.messages) || body.messages.length === 0) {
     return refusal(400, { error: { message: "[] is too short - 'messages'", type: 'invalid_request_error', param: null, code: null } });
@@ -168,7 +203,7 @@ export function chatRefusal(body: any, options: FakeOpenAIOptions): Refusal | un
 }
 
 /** A Responses request OpenAI (or the server the options describe) refuses. */
-export function responsesRefusal(body: any, options: FakeOpenAIOptions): Refusal | undefined {
+export function responsesRefusal(body: any, options: RefusalOptions): Refusal | undefined {
   const refused = effortRefusal(body.model, body.reasoning?.effort, 'reasoning.effort');
   if (refused) return refusal(400, refused);
   const unknown = options.refusesResponsesFields?.find((field) => field in body);
