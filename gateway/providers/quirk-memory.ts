@@ -59,6 +59,7 @@ export function describeQuirk({ learner, value }: Pick<QuirkRow, 'learner' | 'va
   if (learner === 'responses-only') return 'is served by the Responses API alone: chat goes to it that way';
   if (learner === 'no-thinking') return 'does not think: asked for none';
   if (learner === 'leading-system') return 'takes one system message, first: a later one sent as a reminder in the user message before it';
+  if (learner === 'history-reasoning') return 'wants its reasoning back on every assistant turn: a turn without any sent with an empty one';
   if (learner === 'prefill-unthought') return 'thinks in no continued answer: a conversation ending in an assistant message sent with thinking off';
   if (learner === 'alternating-turns') return 'takes user and assistant messages only in turn: a run of either sent as one message';
   if (learner === 'parsed-arguments') return "parses tool calls' arguments: those that are not JSON sent as an object that keeps their text";

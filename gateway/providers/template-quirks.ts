@@ -1,5 +1,5 @@
 /**
- * What a server's chat template cannot read in a conversation, learned from its refusals and
+ * What a server (or its chat template) cannot read in a conversation, learned from its refusals and
  * rewritten so it can, for that model: this request again at once, and later ones from the start
  * (kept across restarts: quirk-memory.ts). Each refusal is one llama.cpp's server says with a 500:
  * - Mistral's (Devstral's) and Gemma's templates take user and assistant only in turn ("conversation
@@ -18,7 +18,11 @@
  *   incompatible with enable_thinking", a 400: opencode, Hermes and Mastra met it on Qwen 3.5 and
  *   3.6), since a continued answer has no place for thinking: one ending in an assistant message goes
  *   with the template's thinking off (`chat_template_kwargs.enable_thinking: false`, the switch
- *   llama.cpp's server and vLLM read), as Anthropic's API takes a prefill only without thinking.
+ *   llama.cpp's server and vLLM read), as Anthropic's API takes a prefill only without thinking;
+ * - a thinking model's API (Moonshot's Kimi, DeepSeek's) wants its reasoning back on each assistant
+ *   turn of the history, and refuses one without ("reasoning_content is missing in assistant tool
+ *   call message"): a session that began on another model, or a turn the model answered without
+ *   thinking, has none to give. Each such turn goes with an empty one, as Kimi's own client sends.
  */
 import { UpstreamError } from '../errors';
 import { argumentsObject, type ChatRequest } from '../wire/canonical';
@@ -43,6 +47,7 @@ const TEMPLATE_QUIRKS: readonly TemplateQuirk[] = [
   { learner: 'alternating-turns', refusal: /roles must alternate/i, rewrite: withTurnsJoined },
   { learner: 'parsed-arguments', refusal: /Failed to parse tool call arguments as JSON/i, rewrite: withArgumentsParsable },
   { learner: 'prefill-unthought', refusal: /prefill is incompatible with enable_thinking/i, rewrite: withPrefillUnthought },
+  { learner: 'history-reasoning', refusal: /reasoning_content is missing|reasoning_content` in the thinking mode must be passed back/i, rewrite: withReasoningOnEveryTurn },
 ];
 
 /** Models remembered per server and quirk: any number of models may be asked for. */
@@ -81,6 +86,14 @@ export function withSystemFirst(body: Body): Body {
   if (!Array.isArray(messages)) return body;
   const placed = withOneLeadingSystem(messages as ChatRequest['messages']);
   return placed === messages ? body : { ...body, messages: placed };
+}
+
+/** The body with an empty `reasoning_content` on each assistant turn that carries none. */
+export function withReasoningOnEveryTurn(body: Body): Body {
+  const messages = body.messages;
+  const bare = (message: Message & { reasoning_content?: unknown }) => message?.role === 'assistant' && typeof message.reasoning_content !== 'string';
+  if (!Array.isArray(messages) || !messages.some(bare)) return body;
+  return { ...body, messages: (messages as Message[]).map((message) => (bare(message) ? { ...message, reasoning_content: '' } : message)) };
 }
 
 /** The body with the template's thinking off when it ends in an assistant message, an answer to continue. */

@@ -11,6 +11,8 @@ export interface RefusalOptions {
   promptTokens?: number;
   /** A window (tokens) the prompt (`promptTokens`) and the asked answer limit must fit together, refused in vLLM's words otherwise. */
   contextLength?: number;
+  /** Refuse a history whose assistant turns with tool calls carry no `reasoning_content`, as a thinking model's API does: Moonshot's (Kimi) or DeepSeek's words. */
+  wantsHistoryReasoning?: 'kimi' | 'deepseek';
   mistralFields?: boolean; // refuse chat fields Mistral's API does not know (`user`, `seed`, `stream_options`, ...) as it does: a 422 whose `message` is FastAPI's error list
   /** Refuse these top-level Responses fields as unknown, in OpenCode Go's words ("unknown parameter `access_programs`"). */
   refusesResponsesFields?: string[];
@@ -132,6 +134,11 @@ export function chatRefusal(body: any, options: RefusalOptions): Refusal | undef
   }
   if (options.thinksByDefault && body.messages.at(-1)?.role === 'assistant' && body.chat_template_kwargs?.enable_thinking !== false) {
     return refusal(400, { error: { code: 400, message: 'Assistant response prefill is incompatible with enable_thinking.', type: 'invalid_request_error' } });
+  }
+  const unreasoned = options.wantsHistoryReasoning ? body.messages.findIndex((m: any) => m.role === 'assistant' && m.tool_calls?.length && typeof m.reasoning_content !== 'string') : -1;
+  if (unreasoned >= 0) {
+    if (options.wantsHistoryReasoning === 'deepseek') return refusal(400, { error: { message: 'The `reasoning_content` in the thinking mode must be passed back to the API.', type: 'invalid_request_error', param: null, code: 'invalid_request_error' } });
+    return refusal(400, { error: { message: `thinking is enabled but reasoning_content is missing in assistant tool call message at index ${unreasoned}`, type: 'invalid_request_error' } });
   }
   const extra = options.mistralFields ? Object.keys(body).filter((field) => !MISTRAL_FIELDS.has(field)) : [];
   if (extra.length > 0) {
