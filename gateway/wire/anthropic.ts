@@ -99,8 +99,11 @@ export function toMessagesRequest(request: ChatRequest, deployment: DeploymentCo
   const choice = toolChoice(chosen, request.parallel_tool_calls);
   if (choice && tools.length > 0) body.tool_choice = choice;
   const effort = request.reasoning_effort;
+  // A call the request forces goes without thinking: Anthropic refuses both ("Thinking may not be
+  // enabled when tool_choice forces tool use"), and the choice is the request's rule, the effort a wish.
+  const forced = body.tool_choice?.type === 'any' || body.tool_choice?.type === 'tool';
   // A tool loop's turn without its thinking goes without thinking on a budget (signed-reasoning.ts, as passed-through requests do).
-  if (effort && effort !== 'none' && effort in THINKING_BUDGETS) {
+  if (effort && effort !== 'none' && effort in THINKING_BUDGETS && !forced) {
     const budget = maxOutput === undefined ? THINKING_BUDGETS[effort as keyof typeof THINKING_BUDGETS] : Math.min(THINKING_BUDGETS[effort as keyof typeof THINKING_BUDGETS], thinkingBudgetWithin(maxOutput));
     if (ADAPTIVE_THINKING.test(deployment.model)) {
       body.thinking = { type: 'adaptive', display: 'summarized' };

@@ -160,6 +160,18 @@ describe("a chat client's tool_choice on Claude", () => {
     ]);
   });
 
+  it('forces the call without thinking, which Anthropic refuses beside a forced choice, and thinks when the model may choose', async () => {
+    const withEffort = (tool_choice: unknown) => h.openai.chat.completions.create({ model: 'sonnet', messages: [{ role: 'user', content: 'go' }], tools: [tool('a')], tool_choice: tool_choice as never, reasoning_effort: 'high' });
+    expect((await withEffort('required')).choices[0]?.finish_reason).toBe('tool_calls');
+    expect((await withEffort({ type: 'function', function: { name: 'a' } })).choices[0]?.finish_reason).toBe('tool_calls');
+    await withEffort('auto');
+    expect(anthropic.requests.map((r) => [r.body.tool_choice?.type, r.body.thinking?.type])).toEqual([
+      ['any', undefined],
+      ['tool', undefined],
+      [undefined, 'enabled'],
+    ]);
+  });
+
   it('reads a malformed choice as none rather than failing the request', async () => {
     const answer = await ask({ type: 'function', function: null });
     expect(answer.choices[0]?.finish_reason).toBe('tool_calls');

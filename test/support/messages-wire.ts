@@ -93,6 +93,8 @@ export function thinkingRefusal(body: any): string | undefined {
       if (block?.type === 'thinking' && signerOf(block.signature) !== body.model) return `messages.${i}.content.${j}: Invalid \`signature\` in \`thinking\` block`;
     }
   }
+  // As Anthropic refuses thinking beside a tool choice that forces a call.
+  if ((body.thinking?.type === 'enabled' || body.thinking?.type === 'adaptive') && (body.tool_choice?.type === 'any' || body.tool_choice?.type === 'tool')) return 'Thinking may not be enabled when tool_choice forces tool use.';
   const last = messages.findLastIndex((m) => m.role === 'assistant');
   const turn = messages[last];
   // Thinking on a budget always begins a turn; adaptive thinking may skip it, so Anthropic asks it back only on a budget.
