@@ -174,11 +174,13 @@ const NAMED_OUTPUT_LIMITS = [
  * API wants its reasoning back on every call of the history (Moonshot's "thinking is enabled but
  * reasoning_content is missing in assistant tool call message at index 2", DeepSeek's "The
  * `reasoning_content` in the thinking mode must be passed back to the API": a session that began
- * on another model), and the like. Also a model another of the
+ * on another model), a forced tool choice to a model that is thinking (Qwen's and DeepSeek's "The
+ * tool_choice parameter does not support being set to required or object in thinking mode"), and
+ * the like. Also a model another of the
  * provider's APIs serves, said with a 404 ("This model is only supported in v1/responses", "This is
  * not a chat model and thus not supported in the v1/chat/completions endpoint"): its other APIs still work.
  */
-const UNSUPPORTED = /does not support (?:tools|thinking|insert|images?|vision|chat|generate|completions?|embeddings?|function calling|tool (?:use|calling)|system (?:prompts?|messages?))|(?:tools?|tool use|tool calling|function calling|images?|vision|thinking|reasoning) (?:is|are) not supported|not supported (?:for|with|by) this model|only supported in v1\/\w{1,40}|not supported in the v1\/[\w/]{1,40} endpoint|'tools': array too long|requires --enable-auto-tool-choice|No endpoints found that support|reasoning_content is missing|reasoning_content` in the thinking mode must be passed back/i;
+const UNSUPPORTED = /does not support (?:tools|thinking|insert|images?|vision|chat|generate|completions?|embeddings?|function calling|tool (?:use|calling)|system (?:prompts?|messages?))|(?:tools?|tool use|tool calling|function calling|images?|vision|thinking|reasoning) (?:is|are) not supported|not supported (?:for|with|by) this model|only supported in v1\/\w{1,40}|not supported in the v1\/[\w/]{1,40} endpoint|'tools': array too long|requires --enable-auto-tool-choice|No endpoints found that support|reasoning_content is missing|reasoning_content` in the thinking mode must be passed back|tool_choice parameter does not support being set to required/i;
 /**
  * A request the model cannot take, as local servers say it whatever the status: llama.cpp's server
  * says most with a 500. Its chat template refused to render it: "Jinja Exception: After the optional
