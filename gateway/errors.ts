@@ -141,20 +141,23 @@ export function isUpstreamError(error: unknown): error is UpstreamError {
  * the prompt fits but not with the answer limit), Ollama's and llama.cpp's "exceeds the available context size"
  * or "input length exceeds the context length", vLLM's "maximum context length", Google's "The input
  * token count (134123) exceeds the maximum number of tokens allowed (131072)", xAI's "This model's
- * maximum prompt length is 131072 but the request contains 136973 tokens", and the like.
+ * maximum prompt length is 131072 but the request contains 136973 tokens", DashScope's "Range of input
+ * length should be [1, 983616]", and the like.
  * llama.cpp's server says an embedding input past its batch with a 500 ("input (992 tokens) is too
  * large to process. increase the physical batch size"): a request it cannot take, not a server down.
  */
-const CONTEXT_LENGTH = /context_length_exceeded|prompt is too long|maximum context length|context (?:length|window|size)|too many (?:input )?tokens|reduce the length of the (?:messages|prompt)|must have less than \d{1,9} tokens|is too large to process|too big compared to KV size|exceeds the maximum number of tokens allowed|maximum prompt length is|exceed context limit/i;
+const CONTEXT_LENGTH = /context_length_exceeded|prompt is too long|maximum context length|context (?:length|window|size)|too many (?:input )?tokens|reduce the length of the (?:messages|prompt)|must have less than \d{1,9} tokens|is too large to process|too big compared to KV size|exceeds the maximum number of tokens allowed|maximum prompt length is|exceed context limit|Range of input length should be/i;
 /**
  * An answer limit over what the model writes (a model the bundled table does not know): OpenAI's
  * "max_tokens is too large: 32000. This model supports at most 16384 completion tokens", Anthropic's
  * "max_tokens: 64000 > 32000, which is the maximum allowed number of output tokens", DeepSeek's
  * "the valid range of max_tokens is [1, 8192]", Ollama's cloud models' "max_tokens (384000) exceeds
- * model's maximum output tokens (65536) for model deepseek-v4-flash:0731". The request does not fit
- * this model: the next may take it.
+ * model's maximum output tokens (65536) for model deepseek-v4-flash:0731", Alibaba's DashScope's
+ * "Range of max_tokens should be [1, 8192]", Volcengine Ark's "The parameter max_tokens specified in
+ * the request is not valid: integer above maximum value, expected a value <= 32768, but got 64000
+ * instead" (Claude Code asks 64,000). The request does not fit this model: the next may take it.
  */
-const OUTPUT_LIMIT = /max_(?:completion_|output_)?tokens\W{1,2}is too large|maximum allowed number of output tokens|supports at most \d+ (?:completion|output) tokens|valid range of max_(?:completion_)?tokens|max_(?:completion_)?tokens\W{0,2}(?:for \S{1,200} )?must be less than or equal to|exceeds model's maximum output tokens/i;
+const OUTPUT_LIMIT = /max_(?:completion_|output_)?tokens\W{1,2}is too large|maximum allowed number of output tokens|supports at most \d+ (?:completion|output) tokens|valid range of max_(?:completion_)?tokens|max_(?:completion_)?tokens\W{0,2}(?:for \S{1,200} )?must be less than or equal to|exceeds model's maximum output tokens|Range of max_tokens should be|max_tokens specified in the request is not valid: integer above maximum value/i;
 /** Where each wording names the largest limit it takes (Groq's: "`max_completion_tokens` must be less than or equal to `16384`"). */
 const NAMED_OUTPUT_LIMITS = [
   /supports at most (\d{1,9}) (?:completion|output) tokens/i,
@@ -162,6 +165,8 @@ const NAMED_OUTPUT_LIMITS = [
   /valid range of max_(?:completion_)?tokens is \[\d{1,9}, (\d{1,9})\]/i,
   /must be less than or equal to\W{0,2}(\d{1,9})/i,
   /maximum output tokens \((\d{1,9})\)/i,
+  /Range of max_tokens should be \[\d{1,9}, (\d{1,9})\]/i,
+  /expected a value <= (\d{1,9})/i,
 ];
 /**
  * A model without what the request uses: Ollama's "<model> does not support tools" (thinking,

@@ -31,6 +31,9 @@ const config = () => ({
     { name: 'kimi', provider: 'cloud', model: 'moonshotai/kimi-k2-instruct-0905' },
     // Another, on Ollama's cloud (its OpenAI-compatible API), which names its limit in its own words.
     { name: 'v4-flash', provider: 'cloud', model: 'deepseek-v4-flash:0731' },
+    // And on Alibaba's DashScope and Volcengine's Ark, each in its own words.
+    { name: 'qwen-max', provider: 'cloud', model: 'qwen3-max-2026-01-23' },
+    { name: 'doubao', provider: 'cloud', model: 'doubao-seed-2-0-code-preview' },
   ],
   routes: [],
   aliases: { 'claude-sonnet-4-5': '4o', 'claude-opus-4-1-20250805': 'opus-4-1' },
@@ -94,4 +97,16 @@ it("reads the limit Ollama's cloud models name in their own words (Grok Build as
   const answer = await h.openai.chat.completions.create({ model: 'v4-flash', max_tokens: 384_000, messages: [{ role: 'user', content: 'x' }] });
   expect(answer.choices[0]?.message.content).toBe('Echo: x');
   expect(openai.requests.map((r) => r.body.max_tokens)).toEqual([384_000, 65_536]);
+});
+
+it("reads the limits DashScope and Ark name (Claude Code asks 32,000 and 64,000 tokens)", async () => {
+  const claude = claudeCode();
+  await claude.messages.stream({ model: 'qwen-max', max_tokens: 32_000, messages: [{ role: 'user', content: 'x' }] }).finalMessage();
+  await claude.messages.stream({ model: 'doubao', max_tokens: 64_000, messages: [{ role: 'user', content: 'y' }] }).finalMessage();
+  expect(openai.requests.map((r) => [r.body.model, r.body.max_tokens])).toEqual([
+    ['qwen3-max-2026-01-23', 32_000],
+    ['qwen3-max-2026-01-23', 8_192],
+    ['doubao-seed-2-0-code-preview', 64_000],
+    ['doubao-seed-2-0-code-preview', 32_768],
+  ]);
 });

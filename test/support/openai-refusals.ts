@@ -66,10 +66,17 @@ function effortRefusal(model: unknown, effort: unknown, param: string) {
 /** The sampling parameters' ranges in OpenAI's chat completions API. */
 const SAMPLING_RANGES = [['temperature', 0, 2], ['top_p', 0, 1], ['presence_penalty', -2, 2], ['frequency_penalty', -2, 2]] as const;
 
-/** Models the gateway's table does not know, refused as Groq words it. */
-const GROQ_MAX_OUTPUT: Record<string, number> = { 'moonshotai/kimi-k2': 16_384 };
-/** Ollama's cloud models the table does not know, refused as its OpenAI-compatible API words it. */
-const OLLAMA_CLOUD_MAX_OUTPUT: Record<string, number> = { 'deepseek-v4-flash': 65_536 };
+/** Models the gateway's table does not know, each refusing a larger answer limit in its provider's words (which name the limit). */
+const NAMED_LIMITS: { prefix: string; most: number; body: (param: string, asked: number, most: number, model: string) => unknown }[] = [
+  // Groq's.
+  { prefix: 'moonshotai/kimi-k2', most: 16_384, body: (param, _asked, most) => ({ error: { message: `\`${param}\` must be less than or equal to \`${most}\`, the maximum value for \`${param}\` is less than the \`context_window\` for this model`, type: 'invalid_request_error', param } }) },
+  // Ollama's cloud models'.
+  { prefix: 'deepseek-v4-flash', most: 65_536, body: (param, asked, most, model) => ({ error: { message: `${param} (${asked}) exceeds model's maximum output tokens (${most}) for model ${model}`, type: 'invalid_request_error', param: null, code: null } }) },
+  // Alibaba's DashScope (Model Studio).
+  { prefix: 'qwen3-max', most: 8_192, body: (_param, _asked, most) => ({ error: { code: 'invalid_parameter_error', message: `<400> InternalError.Algo.InvalidParameter: Range of max_tokens should be [1, ${most}]`, param: null, type: 'invalid_request_error' } }) },
+  // Volcengine Ark's (Doubao).
+  { prefix: 'doubao-seed', most: 32_768, body: (param, asked, most) => ({ error: { code: 'InvalidParameter', message: `The parameter ${param} specified in the request is not valid: integer above maximum value, expected a value <= ${most}, but got ${asked} instead. Request id: 0217724325966514087c9e55f8b322b8`, param, type: 'BadRequest' } }) },
+];
 
 /** The chat fields Mistral's API takes: another it refuses. */
 const MISTRAL_FIELDS = new Set(['model', 'messages', 'temperature', 'top_p', 'max_tokens', 'stream', 'stop', 'random_seed', 'response_format', 'tools', 'tool_choice', 'presence_penalty', 'frequency_penalty', 'n', 'prediction', 'parallel_tool_calls', 'safe_prompt', 'prompt_mode']);
@@ -175,21 +182,15 @@ export function chatRefusal(body: any, options: RefusalOptions): Refusal | undef
       return refusal(400, { error: { message, type: 'invalid_request_error', param: null, code: null } });
     }
   }
-  // As OpenAI (and Groq, in its words) refuse an answer limit over what the model writes.
+  // As OpenAI (and other providers, in their words) refuse an answer limit over what the model writes.
   const most = Object.entries(MAX_OUTPUT).find(([prefix]) => String(body.model).startsWith(prefix))?.[1];
-  const groq = Object.entries(GROQ_MAX_OUTPUT).find(([prefix]) => String(body.model).startsWith(prefix))?.[1];
-  const ollamaCloud = Object.entries(OLLAMA_CLOUD_MAX_OUTPUT).find(([prefix]) => String(body.model).startsWith(prefix))?.[1];
+  const limited = NAMED_LIMITS.find(({ prefix }) => String(body.model).startsWith(prefix));
   for (const param of ['max_tokens', 'max_completion_tokens']) {
     const asked = body[param];
     if (most !== undefined && typeof asked === 'number' && asked > most) {
       return refusal(400, { error: { message: `${param} is too large: ${asked}. This model supports at most ${most} completion tokens, whereas you provided ${asked}.`, type: 'invalid_request_error', param, code: 'invalid_value' } });
     }
-    if (ollamaCloud !== undefined && typeof asked === 'number' && asked > ollamaCloud) {
-      return refusal(400, { error: { message: `${param} (${asked}) exceeds model's maximum output tokens (${ollamaCloud}) for model ${String(body.model)}`, type: 'invalid_request_error', param: null, code: null } });
-    }
-    if (groq !== undefined && typeof asked === 'number' && asked > groq) {
-      return refusal(400, { error: { message: `\`${param}\` must be less than or equal to \`${groq}\`, the maximum value for \`${param}\` is less than the \`context_window\` for this model`, type: 'invalid_request_error', param } });
-    }
+    if (limited && typeof asked === 'number' && asked > limited.most) return refusal(400, limited.body(param, asked, limited.most, String(body.model)));
   }
   // As vLLM refuses a prompt and answer limit the window cannot hold together.
   const window = options.contextLength;
