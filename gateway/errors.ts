@@ -157,17 +157,7 @@ const CONTEXT_LENGTH = /context_length_exceeded|prompt is too long|maximum conte
  * the request is not valid: integer above maximum value, expected a value <= 32768, but got 64000
  * instead" (Claude Code asks 64,000). The request does not fit this model: the next may take it.
  */
-const OUTPUT_LIMIT = /max_(?:completion_|output_)?tokens\W{1,2}is too large|maximum allowed number of output tokens|supports at most \d+ (?:completion|output) tokens|valid range of max_(?:completion_)?tokens|max_(?:completion_)?tokens\W{0,2}(?:for \S{1,200} )?must be less than or equal to|exceeds model's maximum output tokens|Range of max_tokens should be|max_tokens specified in the request is not valid: integer above maximum value/i;
-/** Where each wording names the largest limit it takes (Groq's: "`max_completion_tokens` must be less than or equal to `16384`"). */
-const NAMED_OUTPUT_LIMITS = [
-  /supports at most (\d{1,9}) (?:completion|output) tokens/i,
-  /> (\d{1,9}), which is the maximum allowed number of output tokens/i,
-  /valid range of max_(?:completion_)?tokens is \[\d{1,9}, (\d{1,9})\]/i,
-  /must be less than or equal to\W{0,2}(\d{1,9})/i,
-  /maximum output tokens \((\d{1,9})\)/i,
-  /Range of max_tokens should be \[\d{1,9}, (\d{1,9})\]/i,
-  /expected a value <= (\d{1,9})/i,
-];
+export const OUTPUT_LIMIT = /max_(?:completion_|output_)?tokens\W{1,2}is too large|maximum allowed number of output tokens|supports at most \d+ (?:completion|output) tokens|valid range of max_(?:completion_)?tokens|max_(?:completion_)?tokens\W{0,2}(?:for \S{1,200} )?must be less than or equal to|exceeds model's maximum output tokens|Range of max_tokens should be|max_tokens specified in the request is not valid: integer above maximum value/i;
 /**
  * A model without what the request uses: Ollama's "<model> does not support tools" (thinking,
  * insert, images, chat, generate, embeddings), OpenAI-compatible servers' "tools are not supported
@@ -237,18 +227,6 @@ export function failureForStatus(status: number, body?: UpstreamErrorBody): Fail
   if (status < 500 && QUOTA.test(said)) return 'quota';
   if (status >= 500) return 'upstream_5xx';
   return 'upstream_4xx';
-}
-
-/** The answer limit an upstream named when it refused a larger one, if it named one. */
-export function namedOutputLimit(error: UpstreamError): number | undefined {
-  if (error.failure !== 'context_length' || error.status === undefined || error.status >= 500) return undefined;
-  const said = (error.upstreamError?.message ?? '').slice(0, 2_000);
-  if (!OUTPUT_LIMIT.test(said)) return undefined;
-  for (const pattern of NAMED_OUTPUT_LIMITS) {
-    const limit = Number(pattern.exec(said)?.[1]);
-    if (limit > 0) return limit;
-  }
-  return undefined;
 }
 
 /** A non-2xx answer from an upstream, classified (its body read in every wire's error shape: error-bodies.ts). */

@@ -1,9 +1,10 @@
 /**
  * What a refusal says a server does not take, read from its words: a field it does not know (the
  * adapter leaves it out: providers/unknown-fields.ts), or an effort the model does not have, and
- * the ones it has; the window a request overran, and the room its prompt left.
+ * the ones it has; the answer limit a model writes, the window a request overran, and the room
+ * its prompt left.
  */
-import { UpstreamError } from './errors';
+import { OUTPUT_LIMIT, UpstreamError } from './errors';
 import { effortsIn, type Effort } from './models/efforts';
 
 /**
@@ -122,4 +123,27 @@ export function creditCovers(error: UpstreamError): number | undefined {
   const said = (error.upstreamError?.message ?? '').slice(0, 2_000);
   const afford = Number(/or fewer max_tokens\. You requested up to \d{1,9} tokens, but can only afford (\d{1,9})/i.exec(said)?.[1]);
   return afford > 0 ? afford : undefined;
+}
+
+/** Where each wording names the largest limit it takes (Groq's: "`max_completion_tokens` must be less than or equal to `16384`"). */
+const NAMED_OUTPUT_LIMITS = [
+  /supports at most (\d{1,9}) (?:completion|output) tokens/i,
+  /> (\d{1,9}), which is the maximum allowed number of output tokens/i,
+  /valid range of max_(?:completion_)?tokens is \[\d{1,9}, (\d{1,9})\]/i,
+  /must be less than or equal to\W{0,2}(\d{1,9})/i,
+  /maximum output tokens \((\d{1,9})\)/i,
+  /Range of max_tokens should be \[\d{1,9}, (\d{1,9})\]/i,
+  /expected a value <= (\d{1,9})/i,
+];
+
+/** The answer limit an upstream named when it refused a larger one, if it named one. */
+export function namedOutputLimit(error: UpstreamError): number | undefined {
+  if (error.failure !== 'context_length' || error.status === undefined || error.status >= 500) return undefined;
+  const said = (error.upstreamError?.message ?? '').slice(0, 2_000);
+  if (!OUTPUT_LIMIT.test(said)) return undefined;
+  for (const pattern of NAMED_OUTPUT_LIMITS) {
+    const limit = Number(pattern.exec(said)?.[1]);
+    if (limit > 0) return limit;
+  }
+  return undefined;
 }

@@ -5,8 +5,8 @@
  * most it writes gives the answer the client wanted, cut where the model must cut it.
  */
 import type { DeploymentConfig, ProviderConfig } from '../config/schema';
-import { namedOutputLimit, UpstreamError } from '../errors';
-import { creditCovers, roomLeft } from '../refusals';
+import { UpstreamError } from '../errors';
+import { creditCovers, namedOutputLimit, roomLeft } from '../refusals';
 import { maxOutputOf } from '../models/facts';
 import { thinkingBudgetWithin } from '../wire/anthropic';
 import type { ChatRequest } from '../wire/canonical';

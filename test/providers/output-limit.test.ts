@@ -1,7 +1,7 @@
 /** The limit an upstream names when it refuses a larger one, in each provider's words. */
 import { describe, expect, it } from 'vitest';
-import { namedOutputLimit, upstreamStatusError } from '../../gateway/errors';
-import { roomLeft } from '../../gateway/refusals';
+import { upstreamStatusError } from '../../gateway/errors';
+import { namedOutputLimit, roomLeft } from '../../gateway/refusals';
 
 const refused = (body: unknown) => upstreamStatusError('p', 400, {}, JSON.stringify(body));
 
@@ -12,6 +12,12 @@ describe('a named answer limit', () => {
     expect(namedOutputLimit(refused({ error: { message: 'Invalid max_tokens value, the valid range of max_tokens is [1, 8192]', type: 'invalid_request_error' } }))).toBe(8_192);
     expect(namedOutputLimit(refused({ error: { message: '`max_completion_tokens` must be less than or equal to `40960`, the maximum value for `max_completion_tokens` is less than the `context_window` for this model', type: 'invalid_request_error' } }))).toBe(40_960);
     expect(namedOutputLimit(refused({ error: { message: 'max_tokens for `llama-3.1-8b-instant` must be less than or equal to 8000', type: 'invalid_request_error' } }))).toBe(8_000);
+  });
+
+  it("is read from Ollama's cloud models', DashScope's and Volcengine Ark's refusals", () => {
+    expect(namedOutputLimit(refused({ error: { message: "max_tokens (384000) exceeds model's maximum output tokens (65536) for model deepseek-v4-flash:0731", type: 'invalid_request_error' } }))).toBe(65_536);
+    expect(namedOutputLimit(refused({ error: { code: 'invalid_parameter_error', message: '<400> InternalError.Algo.InvalidParameter: Range of max_tokens should be [1, 8192]', type: 'invalid_request_error' } }))).toBe(8_192);
+    expect(namedOutputLimit(refused({ error: { code: 'InvalidParameter', message: 'The parameter max_tokens specified in the request is not valid: integer above maximum value, expected a value <= 32768, but got 64000 instead. Request id: 02177', param: 'max_tokens', type: 'BadRequest' } }))).toBe(32_768);
   });
 
   it('is none for another refusal, or a prompt too long', () => {
