@@ -25,6 +25,16 @@ export function errorBodyOf(text: string, status: number): UpstreamErrorBody {
   try {
     json = JSON.parse(text);
   } catch {
+    // An error said as a server-sent event, with its status (Alibaba DashScope's Anthropic API):
+    // `event:error` then `data:{"code": "InvalidParameter", "message": "..."}`.
+    const data = /^data:[ \t]?(\{.{0,100000}\})[ \t]*$/m.exec(text.slice(0, 100_000))?.[1];
+    if (data !== undefined) {
+      try {
+        return errorBodyFrom(JSON.parse(data), data.slice(0, 500));
+      } catch {
+        // Not JSON after all: said as it came, below.
+      }
+    }
     const plain = text.trim().slice(0, 500);
     return { message: plain || `HTTP ${status}`, param: null, code: null };
   }

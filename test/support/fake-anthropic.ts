@@ -21,6 +21,8 @@ export interface FakeAnthropicOptions {
   models?: Record<string, unknown>[];
   /** A window, and every prompt's size: a prompt and answer limit past it are refused in Anthropic's words. */
   window?: { tokens: number; prompt: number };
+  /** Refuse a `max_tokens` over this as Alibaba DashScope's Anthropic API does: a 400 whose body is a server-sent `error` event. */
+  dashscopeMaxTokens?: number;
 }
 
 /** Anthropic's refusal of a prompt, or a prompt and answer limit, past the window. */
@@ -68,6 +70,11 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
     // As Anthropic checks a history's thinking before anything else.
     const refusal = request.method === 'POST' && request.path.startsWith('/v1/messages') ? ((options.strictFields ? strictRefusal(request.body) : undefined) ?? historyRefusal(request.body) ?? thinkingRefusal(request.body) ?? (request.path === '/v1/messages' ? windowRefusal(request.body, options.window) : undefined)) : undefined;
     if (refusal) return sendJson(res, 400, anthropicError(400, refusal));
+    if (options.dashscopeMaxTokens !== undefined && request.path === '/v1/messages' && Number(request.body?.max_tokens) > options.dashscopeMaxTokens) {
+      const data = { code: 'InvalidParameter', message: `<400> InternalError.Algo.InvalidParameter: Range of max_tokens should be [1, ${options.dashscopeMaxTokens}]`, request_id: 'fc65a002-d8fe-9701-b810-40d2285b3700' };
+      res.writeHead(400, { 'content-type': 'text/event-stream' });
+      return void res.end(`event:error\ndata:${JSON.stringify(data)}\n\n`);
+    }
     switch (`${request.method} ${request.path}`) {
       case 'POST /v1/messages':
         return answerMessages(request, res, mode, options.chunkDelayMs);
