@@ -142,11 +142,13 @@ export function isUpstreamError(error: unknown): error is UpstreamError {
  * or "input length exceeds the context length", vLLM's "maximum context length", Google's "The input
  * token count (134123) exceeds the maximum number of tokens allowed (131072)", xAI's "This model's
  * maximum prompt length is 131072 but the request contains 136973 tokens", DashScope's "Range of input
- * length should be [1, 983616]", and the like.
+ * length should be [1, 983616]", vLLM's engine's "The decoder prompt (length 163270) is longer than
+ * the maximum model length of 128000" (its images' tokens are counted there, past the server's
+ * check), and the like.
  * llama.cpp's server says an embedding input past its batch with a 500 ("input (992 tokens) is too
  * large to process. increase the physical batch size"): a request it cannot take, not a server down.
  */
-const CONTEXT_LENGTH = /context_length_exceeded|prompt is too long|maximum context length|context (?:length|window|size)|too many (?:input )?tokens|reduce the length of the (?:messages|prompt)|must have less than \d{1,9} tokens|is too large to process|too big compared to KV size|exceeds the maximum number of tokens allowed|maximum prompt length is|exceed context limit|Range of input length should be/i;
+const CONTEXT_LENGTH = /context_length_exceeded|prompt is too long|maximum context length|context (?:length|window|size)|too many (?:input )?tokens|reduce the length of the (?:messages|prompt)|must have less than \d{1,9} tokens|is too large to process|too big compared to KV size|exceeds the maximum number of tokens allowed|maximum prompt length is|exceed context limit|Range of input length should be|longer than the maximum model length/i;
 /**
  * An answer limit over what the model writes (a model the bundled table does not know): OpenAI's
  * "max_tokens is too large: 32000. This model supports at most 16384 completion tokens", Anthropic's
