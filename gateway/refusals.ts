@@ -30,7 +30,7 @@ const UNKNOWN_FIELDS = [
   /unknown parameter `(?<field>\w{1,64})`/gi,
   /Unsupported parameter: (?<field>\w{1,64})(?![\w'.\[])/g,
 ];
-const EFFORT_REFUSED = /reasoning[_.]effort'? does not support|Invalid reasoning_effort: |Thinking level \w{1,20} is not supported for this model|think value "?\w{1,20}"? is not supported for this model|reasoning[_.]effort[^\n]{0,40}?(?:must be one of|Input should be)/;
+const EFFORT_REFUSED = /Reasoning is mandatory for this endpoint|reasoning[_.]effort'? does not support|Invalid reasoning_effort: |Thinking level \w{1,20} is not supported for this model|think value "?\w{1,20}"? is not supported for this model|reasoning[_.]effort[^\n]{0,40}?(?:must be one of|Input should be)/;
 /** Where a refusal lists what it takes: OpenAI's "Supported values are: ...", a pydantic server's (vLLM's) "Input should be 'low', 'medium' or 'high'". */
 const EFFORTS_LISTED = /(?:Supported values are|Valid values are|must be one of|Input should be):? ([^."\]]{1,200})/;
 
@@ -51,9 +51,17 @@ export function refusedFields(error: UpstreamError): string[] {
   return fields;
 }
 
+/**
+ * OpenRouter's models that always reason refuse `none` ("Reasoning is mandatory for this endpoint and
+ * cannot be disabled"): they take every other effort on its ladder.
+ */
+const MANDATORY_REASONING = /Reasoning is mandatory for this endpoint/;
+const REASONING_EFFORTS: readonly Effort[] = ['minimal', 'low', 'medium', 'high', 'xhigh'];
+
 /** The efforts a refusal of one says the model takes (OpenAI's "Supported values are: 'low', 'medium', and 'high'."), if it lists them. */
 export function offeredEfforts(error: UpstreamError): Effort[] {
   const said = (error.upstreamError?.message ?? '').slice(0, 2_000);
+  if (MANDATORY_REASONING.test(said)) return [...REASONING_EFFORTS];
   const list = EFFORT_REFUSED.test(said) ? EFFORTS_LISTED.exec(said)?.[1] : undefined;
   return list ? effortsIn(list) : [];
 }

@@ -29,6 +29,8 @@ const config = () => ({
   deployments: [
     { name: 'gpt', provider: 'openai', model: 'gpt-5.5' },
     { name: 'o3', provider: 'openai', model: 'o3' },
+    // An OpenRouter model that always reasons: it refuses `none`.
+    { name: 'ox', provider: 'openai', model: 'stealth/ox-alpha' },
     { name: 'gpt-native', provider: 'openai-responses', model: 'gpt-5.5' },
     { name: 'oss', provider: 'local', model: 'gpt-oss:20b' },
     { name: 'qwen', provider: 'local', model: 'qwen3:8b' },
@@ -67,6 +69,14 @@ describe("Claude Code's effort on an OpenAI model", () => {
 });
 
 describe("a chat client's effort", () => {
+  it("goes to a model that always reasons (OpenRouter: \"Reasoning is mandatory for this endpoint\") without its none, and as asked otherwise", async () => {
+    expect((await chat('ox', 'none')).status).toBe(200);
+    expect((await chat('ox', 'none')).status).toBe(200);
+    expect((await chat('ox', 'high')).status).toBe(200);
+    // Refused once: then `none` goes left out (the model reasons as it must), every other effort as asked.
+    expect(efforts(openai, (b) => b.reasoning_effort)).toEqual(['none', undefined, undefined, 'high']);
+  });
+
   it('goes to a model without it as the nearest it lists: minimal as low, then xhigh as high at once (o3)', async () => {
     expect((await chat('o3', 'minimal')).status).toBe(200);
     expect((await chat('o3', 'xhigh')).status).toBe(200);

@@ -93,6 +93,10 @@ export function chatRefusal(body: any, options: RefusalOptions): Refusal | undef
   }
   const refused = effortRefusal(body.model, body.reasoning_effort, 'reasoning_effort');
   if (refused) return refusal(400, refused);
+  // As OpenRouter refuses to turn off a model that always reasons.
+  if (String(body.model).startsWith('stealth/') && (body.reasoning_effort === 'none' || body.reasoning?.enabled === false)) {
+    return refusal(400, { error: { message: 'Reasoning is mandatory for this endpoint and cannot be disabled.', code: 400, metadata: { provider_name: null } } });
+  }
   const named = nameRefusal(body.tools, (tool) => tool?.function?.name, 'function.name');
   if (named) return refusal(400, named);
   // As OpenAI refuses a history's call id over 40 characters (opencode Zen's and Portkey's ran to 46).
