@@ -172,12 +172,14 @@ export const OUTPUT_LIMIT = /max_(?:completion_|output_)?tokens\W{1,2}is too lar
  * reasoning_content is missing in assistant tool call message at index 2", DeepSeek's "The
  * `reasoning_content` in the thinking mode must be passed back to the API": a session that began
  * on another model), a forced tool choice to a model that is thinking (Qwen's and DeepSeek's "The
- * tool_choice parameter does not support being set to required or object in thinking mode"), and
- * the like. Also a model another of the
+ * tool_choice parameter does not support being set to required or object in thinking mode"),
+ * Gemini's "Function calling with a response mime type: 'application/json' is unsupported" (tools
+ * beside a JSON answer) and "Please ensure that function call turn comes immediately after a user
+ * turn or after a function response turn" (a history its turns cannot hold), and the like. Also a model another of the
  * provider's APIs serves, said with a 404 ("This model is only supported in v1/responses", "This is
  * not a chat model and thus not supported in the v1/chat/completions endpoint"): its other APIs still work.
  */
-const UNSUPPORTED = /does not support (?:tools|thinking|insert|images?|vision|chat|generate|completions?|embeddings?|function calling|tool (?:use|calling)|system (?:prompts?|messages?))|(?:tools?|tool use|tool calling|function calling|images?|vision|thinking|reasoning) (?:is|are) not supported|not supported (?:for|with|by) this model|only supported in v1\/\w{1,40}|not supported in the v1\/[\w/]{1,40} endpoint|'tools': array too long|requires --enable-auto-tool-choice|No endpoints found that support|reasoning_content is missing|reasoning_content` in the thinking mode must be passed back|tool_choice parameter does not support being set to required/i;
+const UNSUPPORTED = /does not support (?:tools|thinking|insert|images?|vision|chat|generate|completions?|embeddings?|function calling|tool (?:use|calling)|system (?:prompts?|messages?))|(?:tools?|tool use|tool calling|function calling|images?|vision|thinking|reasoning) (?:is|are) not supported|not supported (?:for|with|by) this model|only supported in v1\/\w{1,40}|not supported in the v1\/[\w/]{1,40} endpoint|'tools': array too long|requires --enable-auto-tool-choice|No endpoints found that support|reasoning_content is missing|reasoning_content` in the thinking mode must be passed back|tool_choice parameter does not support being set to required|Function calling with a response mime type|function call turn comes immediately after/i;
 /**
  * A request the model cannot take, as local servers say it whatever the status: llama.cpp's server
  * says most with a 500. Its chat template refused to render it: "Jinja Exception: After the optional
