@@ -1,7 +1,8 @@
 /**
  * What a server (or its chat template) cannot read in a conversation, learned from its refusals and
  * rewritten so it can, for that model: this request again at once, and later ones from the start
- * (kept across restarts: quirk-memory.ts). Each refusal is one llama.cpp's server says with a 500:
+ * (kept across restarts: quirk-memory.ts). Each refusal is what a server says of a conversation its
+ * model cannot take as sent (llama.cpp's server says most with a 500):
  * - Mistral's (Devstral's) and Gemma's templates take user and assistant only in turn ("conversation
  *   roles must alternate user and assistant roles"; vLLM says it with a 400), and agents send two
  *   user messages in a row (their instructions, then an observation): each run of user messages, and
