@@ -225,7 +225,7 @@ function withToolsAsServersTakeThem(request: ChatRequest): ChatRequest {
   return {
     ...request,
     tools: tools.map((tool) => {
-      if (described(tool) || tool.type !== 'function') return tool;
+      if (tool.type !== 'function' || described(tool)) return tool;
       const { description: _null, ...rest } = tool.function;
       return { ...tool, function: rest };
     }),

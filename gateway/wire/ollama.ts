@@ -132,7 +132,6 @@ function imageData(url: string, param: string): string {
   throw new GatewayError('invalid_request', 'Ollama deployments take images only as base64 data: URLs', { param });
 }
 
-
 /** A call's id as Ollama gives it (since 0.12.10), so the client's next turn names the call Ollama knows; made up for older ones. */
 function callId(call: OllamaToolCall): string {
   const id: unknown = (call as { id?: unknown }).id;
